@@ -1,0 +1,75 @@
+"""Progress reports yielded by long jobs.
+
+Convention (house style): a long job is a generator that yields :class:`Progress` objects
+and *returns* its result (``StopIteration.value``). The consumer cancels by calling
+``generator.close()`` (raises ``GeneratorExit`` at the yield point, so ``finally`` blocks run
+and partial files are removed). ``app/`` runs such generators in worker threads;
+the CLI runs them with :func:`run_with_bar`.
+"""
+from __future__ import annotations
+
+import sys
+from collections.abc import Generator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress report.
+
+    done: units finished so far; total: units in all (None when unknown);
+    message: short human text; payload: optional partial result (e.g. the box of the
+    frame just tracked) for live display.
+    """
+
+    done: int
+    total: int | None = None
+    message: str = ""
+    payload: Any = None
+
+    @property
+    def fraction(self) -> float | None:
+        if not self.total:
+            return None
+        return min(1.0, self.done / self.total)
+
+
+Job = Generator[Progress, None, T]
+
+
+def run_to_end(job: Job[T]) -> T:
+    """Run a job generator without showing progress and return its result."""
+    while True:
+        try:
+            next(job)
+        except StopIteration as stop:
+            return stop.value
+
+
+def run_with_bar(job: Job[T], description: str = "", *, disable: bool | None = None) -> T:
+    """Run a job generator with a tqdm bar on stderr; Ctrl+C closes the job cleanly."""
+    from tqdm import tqdm
+
+    if disable is None:
+        disable = not sys.stderr.isatty()
+    bar = tqdm(desc=description, total=None, disable=disable, dynamic_ncols=True, leave=True)
+    try:
+        while True:
+            try:
+                report = next(job)
+            except StopIteration as stop:
+                return stop.value
+            if report.total is not None and bar.total != report.total:
+                bar.total = report.total
+            bar.n = report.done
+            if report.message:
+                bar.set_postfix_str(report.message, refresh=False)
+            bar.refresh()
+    except KeyboardInterrupt:
+        job.close()
+        raise
+    finally:
+        bar.close()

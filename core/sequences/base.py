@@ -1,0 +1,99 @@
+"""The one abstraction for "an RGB-T pair of N frames".
+
+Every source (two videos, two image folders, a dataset sequence folder, a thermal-only
+folder, the synthetic generator) is an :class:`RGBTSequence`: random access by frame
+index, lazy decoding, a small bounded cache, and notes on anything it had to adapt
+(different frame counts, resampled thermal, 16-bit mapping, duplicated modality).
+
+Frames come out as a :class:`FramePair` on the *visible* pixel grid:
+- ``visible``: (H, W, 3) uint8, **RGB** order (OpenCV's BGR is converted at the edge);
+- ``thermal``: (H, W) uint8, one channel (a 3-channel thermal source is reduced to its
+  first channel when the channels are equal, else to luminance; 16-bit is mapped to
+  8-bit by the documented rule in ``core.sequences.thermal``);
+- ``thermal_raw``: the thermal frame before 8-bit mapping (e.g. (H, W) uint16), or None.
+"""
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class FramePair:
+    """One visible/thermal frame pair, index is 0-based within the sequence."""
+
+    index: int
+    visible: np.ndarray  # (H, W, 3) uint8 RGB
+    thermal: np.ndarray  # (H, W) uint8
+    thermal_raw: np.ndarray | None = None
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """(width, height) of the visible grid."""
+        return int(self.visible.shape[1]), int(self.visible.shape[0])
+
+
+@dataclass
+class SequenceInfo:
+    """What a sequence is and what was adapted when it was opened.
+
+    ``layout`` names the detected layout ("video-pair", "folder-pair", "lasher",
+    "rgbt234", "gtot", "vot-tir", "synthetic", ...). ``notes`` are human sentences about
+    adaptations (mismatched counts, resampling, offsets, modality duplicated).
+    ``visible_source`` / ``thermal_source`` are the files or folders read.
+    """
+
+    name: str
+    layout: str
+    num_frames: int
+    width: int
+    height: int
+    fps: float = 30.0
+    visible_source: Path | None = None
+    thermal_source: Path | None = None
+    notes: list[str] = field(default_factory=list)
+    thermal_only: bool = False
+
+
+class RGBTSequence(abc.ABC):
+    """Random-access RGB-T pair of ``len(self)`` frames. Thread-safe reads.
+
+    Implementations decode lazily and keep at most a small LRU cache of decoded frames,
+    so memory stays flat on long footage.
+    """
+
+    @property
+    @abc.abstractmethod
+    def info(self) -> SequenceInfo: ...
+
+    @abc.abstractmethod
+    def __len__(self) -> int: ...
+
+    @abc.abstractmethod
+    def __getitem__(self, index: int) -> FramePair:
+        """Frame pair ``index`` (0-based; negative indices count from the end).
+
+        Raises IndexError out of range and ``SequenceError`` naming the file when a frame
+        cannot be decoded.
+        """
+
+    def ground_truth(self):
+        """Ground-truth annotations shipped with the sequence (a dataset layout), or None.
+
+        Returns ``core.annotations`` records (see that package) or None.
+        """
+        return None
+
+    def close(self) -> None:
+        """Release file handles; the sequence may be reopened lazily on the next read."""
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    @property
+    def name(self) -> str:
+        return self.info.name

@@ -1,0 +1,1 @@
+"""Crops, the tracker with explicit state, inference engines and ONNX export."""
