@@ -1,0 +1,1 @@
+"""Benchmarks run by ``python main.py bench ...``; they measure, tests never time."""

@@ -1,0 +1,30 @@
+"""``python main.py bench <what>``: benchmark commands (speed, accuracy, studio, open).
+
+Each benchmark lives in ``core/bench/<name>.py`` (``app/bench_studio.py`` for the studio,
+which needs Qt) and exposes ``register(subparsers)`` like a top-level command.
+"""
+from __future__ import annotations
+
+import importlib
+
+BENCH_MODULES = (
+    "core.bench.open_speed",
+    "core.bench.speed",
+    "core.bench.accuracy",
+    "core.bench.memory",
+    "app.bench_studio",
+)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("bench", help="measure speed, accuracy, memory and studio responsiveness")
+    inner = parser.add_subparsers(dest="bench", metavar="WHAT")
+    for module_name in BENCH_MODULES:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as error:
+            if error.name == module_name:
+                continue
+            raise
+        module.register(inner)
+    parser.set_defaults(func=lambda args: parser.print_help() or 0)
