@@ -1,7 +1,7 @@
 """``python main.py bench <what>``: benchmark commands (speed, accuracy, studio, open).
 
-Each benchmark lives in ``core/bench/<name>.py`` (``app/bench_studio.py`` for the studio,
-which needs Qt) and exposes ``register(subparsers)`` like a top-level command.
+Each benchmark lives in ``core/bench/<name>.py`` (the studio's benchmark is in ``app/`` and
+is passed in by ``main.py``) and exposes ``register(subparsers)`` like a top-level command.
 """
 from __future__ import annotations
 
@@ -12,14 +12,13 @@ BENCH_MODULES = (
     "core.bench.speed",
     "core.bench.accuracy",
     "core.bench.memory",
-    "app.bench_studio",
 )
 
 
-def register(subparsers) -> None:
+def register(subparsers, extra_bench_modules: tuple[str, ...] = ()) -> None:
     parser = subparsers.add_parser("bench", help="measure speed, accuracy, memory and studio responsiveness")
     inner = parser.add_subparsers(dest="bench", metavar="WHAT")
-    for module_name in BENCH_MODULES:
+    for module_name in BENCH_MODULES + tuple(extra_bench_modules):
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as error:
