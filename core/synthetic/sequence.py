@@ -1,0 +1,158 @@
+"""``SyntheticSequence``: an :class:`~core.sequences.base.RGBTSequence` rendered on demand.
+
+Construction draws the whole script of the sequence (trajectory, camera path, events:
+``core.synthetic.plan``) and the fixed textures (``core.synthetic.render``) from
+``np.random.SeedSequence(seed)``; frame ``i`` is rendered only when asked for and kept in
+a small LRU cache. Frame ``i`` depends only on (config, seed, i), never on access order.
+
+Ground truth (exact; ``x, y, w, h`` float64 on the visible grid):
+- ``boxes`` (N, 4): the target's box in the visible frame (kept even when the target is
+  hidden, so trainers can see where it is; use ``absent`` to mask);
+- ``thermal_boxes`` (N, 4): the box in the thermal frame (differs with ``misalignment``);
+- ``absent`` (N,) bool: target fully occluded (never out of view by construction);
+- ``occluded`` (N,) bool: more than 25 % of the box covered; ``occlusion`` (N,) fraction;
+- ``challenges``: the config's tags; ``frame_tags(i)``: tags in effect at frame ``i``.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+import numpy as np
+
+from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
+from core.synthetic.config import SyntheticConfig
+from core.synthetic.plan import make_plan
+from core.synthetic.render import Renderer
+
+
+class SyntheticSequence(RGBTSequence):
+    """A deterministic synthetic RGB-T sequence of ``config.num_frames`` frames.
+
+    ``seed`` is a non-negative int; ``name`` defaults to ``synthetic-<seed>``;
+    ``cache_frames`` bounds the LRU cache of rendered pairs.
+    """
+
+    def __init__(self, config: SyntheticConfig, seed: int, *, name: str | None = None, cache_frames: int = 8):
+        if int(seed) < 0:
+            raise ValueError(f"seed must be non-negative, got {seed}")
+        self.config = config
+        self.seed = int(seed)
+        plan_seq, texture_seq = np.random.SeedSequence(self.seed).spawn(2)
+        self._plan = make_plan(config, np.random.default_rng(plan_seq))
+        self._renderer = Renderer(config, self._plan, np.random.default_rng(texture_seq))
+        self._cache: OrderedDict[int, FramePair] = OrderedDict()
+        self._cache_frames = max(0, int(cache_frames))
+        self._lock = threading.Lock()
+        notes = [f"synthetic seed {self.seed}; challenges: {', '.join(config.challenges) or 'none'}",
+                 f"background: {self._renderer.background_source}"]
+        if config.has("misalignment"):
+            dx, dy = self._plan.thermal_offset
+            notes.append(f"thermal frame offset by ({dx:.2f}, {dy:.2f}) px from the visible frame")
+        self._info = SequenceInfo(
+            name=name or f"synthetic-{self.seed}", layout="synthetic", num_frames=config.num_frames,
+            width=config.width, height=config.height, fps=config.fps, notes=notes,
+        )
+        for array in (self._plan.boxes, self._plan.thermal_boxes, self._plan.absent, self._plan.occluded, self._plan.occlusion):
+            array.setflags(write=False)
+
+    # -- RGBTSequence ----------------------------------------------------------------------
+    @property
+    def info(self) -> SequenceInfo:
+        return self._info
+
+    def __len__(self) -> int:
+        return self.config.num_frames
+
+    def __getitem__(self, index: int) -> FramePair:
+        n = len(self)
+        index = int(index)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(f"frame {index} out of range for {n} frames")
+        with self._lock:
+            pair = self._cache.get(index)
+            if pair is not None:
+                self._cache.move_to_end(index)
+                return pair
+        visible, thermal = self._renderer.render(index)
+        visible.setflags(write=False)
+        thermal.setflags(write=False)
+        pair = FramePair(index=index, visible=visible, thermal=thermal, thermal_raw=None)
+        if self._cache_frames:
+            with self._lock:
+                self._cache[index] = pair
+                while len(self._cache) > self._cache_frames:
+                    self._cache.popitem(last=False)
+        return pair
+
+    def close(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+    def ground_truth(self):
+        """``core.annotations`` records ({frame: FrameAnnotation}, provenance ``imported``), or
+        None while that package is not available."""
+        try:
+            from core.annotations.records import FrameAnnotation, Provenance
+        except ImportError:
+            return None
+        records = {}
+        for i in range(len(self)):
+            hidden = bool(self.absent[i])
+            records[i] = FrameAnnotation(
+                frame=i,
+                box=None if hidden else self.boxes[i].copy(),
+                thermal_box=None if hidden or not self.config.has("misalignment") else self.thermal_boxes[i].copy(),
+                absent=hidden,
+                occluded=bool(self.occluded[i]),
+                provenance=Provenance.IMPORTED,
+                keyframe=i == 0,
+            )
+        return records
+
+    # -- ground truth ------------------------------------------------------------------------
+    @property
+    def boxes(self) -> np.ndarray:
+        """(N, 4) float64 x, y, w, h of the target on the visible grid."""
+        return self._plan.boxes
+
+    @property
+    def thermal_boxes(self) -> np.ndarray:
+        """(N, 4) float64 x, y, w, h of the target in the thermal frame."""
+        return self._plan.thermal_boxes
+
+    @property
+    def absent(self) -> np.ndarray:
+        """(N,) bool, target fully hidden."""
+        return self._plan.absent
+
+    @property
+    def occluded(self) -> np.ndarray:
+        """(N,) bool, more than 25 % of the target box covered."""
+        return self._plan.occluded
+
+    @property
+    def occlusion(self) -> np.ndarray:
+        """(N,) float64 fraction of the target box covered by the occluder."""
+        return self._plan.occlusion
+
+    @property
+    def challenges(self) -> tuple[str, ...]:
+        return self.config.challenges
+
+    @property
+    def thermal_contrast(self) -> np.ndarray:
+        """(N,) float64 target/background thermal contrast factor (1 normal, ~0 at crossover)."""
+        return self._plan.contrast
+
+    def frame_tags(self, index: int) -> tuple[str, ...]:
+        """Challenge tags in effect at frame ``index``."""
+        return self._plan.tags[index]
+
+    def ground_truth_boxes(self) -> np.ndarray:
+        """(N, 4) visible boxes with NaN rows where the target is absent (``core.geometry``)."""
+        out = self._plan.boxes.copy()
+        out[self._plan.absent] = np.nan
+        return out
