@@ -1,0 +1,87 @@
+"""The project's checkpoint format: factory name, config, weights, metadata.
+
+A checkpoint is a ``torch.save`` of a plain dict (loadable with ``weights_only=True``)::
+
+    {"format": "rgbt-studio-model", "version": 1, "factory": "teacher"|"student",
+     "config": {... JSON-compatible config ...}, "state_dict": {name: tensor},
+     "extra": {... JSON-compatible metadata and/or tensors ...}}
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from core.config import to_dict
+from core.errors import CheckpointError, ConfigError
+from core.fileio import atomic_path
+from core.models.registry import build_model, config_from_dict, factory_of
+
+FORMAT = "rgbt-studio-model"
+VERSION = 1
+
+
+def save_checkpoint(path: str | Path, model: nn.Module, extra: dict | None = None) -> Path:
+    """Write ``model`` (with its factory and config) and ``extra`` to ``path`` atomically.
+
+    ``extra`` must hold only what ``torch.load(weights_only=True)`` accepts (numbers,
+    strings, lists, dicts, tensors). Returns the path.
+    """
+    path = Path(path)
+    payload = {
+        "format": FORMAT,
+        "version": VERSION,
+        "factory": factory_of(model),
+        "config": to_dict(model.config),
+        "state_dict": {k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+        "extra": dict(extra or {}),
+    }
+    with atomic_path(path, suffix=".pt") as tmp:
+        torch.save(payload, tmp)
+    return path
+
+
+def read_checkpoint(path: str | Path, map_location: Any = "cpu") -> dict:
+    """The raw checkpoint dict (validated keys), loaded with ``weights_only=True``."""
+    path = Path(path)
+    if not path.is_file():
+        raise CheckpointError(path, "checkpoint file not found")
+    try:
+        payload = torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as error:  # noqa: BLE001 - any unpickling failure is reported
+        raise CheckpointError(path, f"not a safe project checkpoint ({type(error).__name__}: "
+                                    f"{str(error).splitlines()[0] if str(error) else ''})") from error
+    if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        raise CheckpointError(path, "not an RGB-T Studio model checkpoint (no 'format' marker); "
+                                    "authors' checkpoints load through core.models.authors")
+    if payload.get("version") != VERSION:
+        raise CheckpointError(path, f"unsupported checkpoint version {payload.get('version')!r}")
+    for key in ("factory", "config", "state_dict"):
+        if key not in payload:
+            raise CheckpointError(path, f"checkpoint lacks {key!r}")
+    return payload
+
+
+def load_checkpoint(path: str | Path, map_location: Any = "cpu") -> tuple[nn.Module, dict]:
+    """Rebuild the model stored at ``path``; returns (model in eval mode, extra dict).
+
+    Raises CheckpointError naming the file when it is missing, unsafe, of another format,
+    names an unknown factory/config key, or its weights do not fit the model.
+    """
+    path = Path(path)
+    payload = read_checkpoint(path, map_location)
+    try:
+        config = config_from_dict(payload["factory"], payload["config"], where=str(path))
+        model = build_model(payload["factory"], config, pretrained_stem=False)
+    except ConfigError as error:
+        raise CheckpointError(path, str(error)) from error
+    try:
+        model.load_state_dict(payload["state_dict"], strict=True)
+    except RuntimeError as error:
+        raise CheckpointError(path, f"weights do not fit the {payload['factory']} model: "
+                                    f"{str(error).splitlines()[0]} ...") from error
+    if map_location not in (None, "cpu"):
+        model = model.to(map_location)
+    return model.eval(), dict(payload.get("extra") or {})
