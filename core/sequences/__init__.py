@@ -1,4 +1,12 @@
-"""RGB-T sequences: see ``core.sequences.base`` for the abstraction."""
-from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
+"""RGB-T sequences: see ``core.sequences.base`` for the abstraction.
 
-__all__ = ["FramePair", "RGBTSequence", "SequenceInfo"]
+``open_pair(visible, thermal)`` opens two videos or two image folders;
+``open_sequence(folder)`` opens a dataset sequence folder (layout auto-detected by
+``detect_layout(folder)``).
+"""
+from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
+from core.sequences.layouts import detect_layout, open_sequence
+from core.sequences.pair import PairSequence, open_pair
+
+__all__ = ["FramePair", "PairSequence", "RGBTSequence", "SequenceInfo", "detect_layout", "open_pair",
+           "open_sequence"]

@@ -1,0 +1,205 @@
+"""The concrete :class:`RGBTSequence` over two frame sources (or one, thermal-only).
+
+Index arithmetic with a frame offset ``k`` (thermal index = visible index + k):
+sequence frame ``i`` shows visible frame ``v = i + max(0, -k)`` and thermal frame
+``v + k``; the length is ``min(Nv, Nt - k) - max(0, -k)``, i.e. the visible frames that
+have a thermal partner. Different frame counts therefore end at the common length.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from core.errors import SequenceError
+from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
+from core.sequences.sources import FrameSource, open_source
+from core.sequences.thermal import ThermalMapping, to_single_channel
+
+
+def visible_to_rgb(image: np.ndarray) -> np.ndarray:
+    """Stored visible frame (gray, BGR, BGRA; uint8 or uint16) -> (H, W, 3) uint8 RGB."""
+    if image.dtype != np.uint8:
+        if image.dtype == np.uint16:
+            image = (image >> 8).astype(np.uint8)
+        else:
+            image = np.clip(image.astype(np.float32), 0, 255).astype(np.uint8)
+    if image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 1):
+        return cv2.cvtColor(image.reshape(image.shape[:2]), cv2.COLOR_GRAY2RGB)
+    if image.shape[2] == 4:
+        return cv2.cvtColor(image, cv2.COLOR_BGRA2RGB)
+    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+class PairSequence(RGBTSequence):
+    """Visible and thermal :class:`FrameSource` s, or one thermal source (``visible=None``).
+
+    Reads are serialised by one lock (OpenCV captures are not thread-safe); decoded pairs
+    are kept in an LRU cache of at most ``cache_frames`` entries.
+    """
+
+    def __init__(self, visible: FrameSource | None, thermal: FrameSource, *, name: str, layout: str,
+                 frame_offset: int = 0, cache_frames: int = 16, notes: list[str] | None = None):
+        if cache_frames < 0:
+            raise ValueError("cache_frames must be >= 0")
+        self._visible = visible
+        self._thermal = thermal
+        self._lock = threading.RLock()
+        self._cache: OrderedDict[int, FramePair] = OrderedDict()
+        self._cache_frames = int(cache_frames)
+        self._base_notes = list(notes or [])
+        self._offset = 0
+        self._mapping: ThermalMapping | None = None
+
+        thermal_first = self._thermal_raw_at(0)
+        if thermal_first.dtype != np.uint8:
+            self._mapping = ThermalMapping.fit_stream(len(thermal), self._thermal_raw_at)
+            self._base_notes.append(self._mapping.describe())
+        if visible is None:
+            height, width = thermal_first.shape[:2]
+            self._base_notes.append("thermal-only sequence: the visible stream is the thermal frame "
+                                    "replicated to 3 channels")
+        else:
+            height, width = visible.read(0).shape[:2]
+            t_height, t_width = thermal_first.shape[:2]
+            if (t_width, t_height) != (width, height):
+                self._base_notes.append(f"thermal {t_width}x{t_height} resampled onto the visible grid "
+                                        f"{width}x{height} (bilinear)")
+            if len(visible) != len(thermal):
+                self._base_notes.append(f"frame counts differ: visible {len(visible)}, thermal {len(thermal)}; "
+                                        "using the common length")
+        self._info = SequenceInfo(
+            name=name, layout=layout, num_frames=0, width=int(width), height=int(height),
+            fps=(visible or thermal).fps,
+            visible_source=visible.path if visible is not None else None,
+            thermal_source=thermal.path, thermal_only=visible is None)
+        self.frame_offset = frame_offset
+
+    # --- offset ------------------------------------------------------------------
+    @property
+    def frame_offset(self) -> int:
+        """Thermal index = visible index + ``frame_offset``. Setting it clears the cache."""
+        return self._offset
+
+    @frame_offset.setter
+    def frame_offset(self, offset: int) -> None:
+        offset = int(offset)
+        if self._visible is None and offset != 0:
+            raise ValueError("a thermal-only sequence has no second stream to offset")
+        n_visible = len(self._visible) if self._visible is not None else len(self._thermal)
+        length = min(n_visible, len(self._thermal) - offset) - max(0, -offset)
+        if length <= 0:
+            raise SequenceError(self._thermal.path, f"frame offset {offset} leaves no overlapping frames "
+                                f"(visible {n_visible}, thermal {len(self._thermal)})")
+        with self._lock:
+            self._offset = offset
+            self._cache.clear()
+            notes = list(self._base_notes)
+            if offset:
+                notes.append(f"frame offset {offset:+d}: thermal frame = visible frame {offset:+d}")
+            self._info.notes = notes
+            self._info.num_frames = length
+
+    def set_frame_offset(self, offset: int) -> None:
+        self.frame_offset = offset
+
+    # --- RGBTSequence ------------------------------------------------------------
+    @property
+    def info(self) -> SequenceInfo:
+        return self._info
+
+    def __len__(self) -> int:
+        return self._info.num_frames
+
+    def __getitem__(self, index: int) -> FramePair:
+        index = int(index)
+        n = len(self)
+        if index < 0:
+            index += n
+        if not 0 <= index < n:
+            raise IndexError(f"frame {index} out of range for {n} frames")
+        with self._lock:
+            pair = self._cache.get(index)
+            if pair is not None:
+                self._cache.move_to_end(index)
+                return pair
+            pair = self._decode(index)
+            if self._cache_frames:
+                self._cache[index] = pair
+                while len(self._cache) > self._cache_frames:
+                    self._cache.popitem(last=False)
+            return pair
+
+    def cached_indices(self) -> list[int]:
+        """Frame indices now in the cache, least recently used first."""
+        with self._lock:
+            return list(self._cache)
+
+    def close(self) -> None:
+        with self._lock:
+            self._cache.clear()
+            if self._visible is not None:
+                self._visible.close()
+            self._thermal.close()
+
+    # --- decoding ----------------------------------------------------------------
+    def _thermal_raw_at(self, thermal_index: int) -> np.ndarray:
+        raw = self._thermal.read(thermal_index)
+        try:
+            return to_single_channel(raw)
+        except ValueError as error:
+            raise SequenceError(self._thermal_name(thermal_index), f"frame {thermal_index}: {error}") from error
+
+    def _thermal_name(self, index: int) -> Path:
+        files = getattr(self._thermal, "files", None)
+        return files[index] if files is not None else self._thermal.path
+
+    def _decode(self, index: int) -> FramePair:
+        visible_index = index + max(0, -self._offset)
+        thermal_index = visible_index + self._offset
+        raw = self._thermal_raw_at(thermal_index)
+        width, height = self._info.width, self._info.height
+        if raw.shape[:2] != (height, width):
+            raw = cv2.resize(raw, (width, height), interpolation=cv2.INTER_LINEAR)
+        if self._mapping is not None:
+            thermal = self._mapping.apply(raw)
+            thermal_raw = raw
+        else:
+            thermal = raw if raw.dtype == np.uint8 else ThermalMapping.fit([raw]).apply(raw)
+            thermal_raw = None
+        if self._visible is None:
+            visible = cv2.cvtColor(thermal, cv2.COLOR_GRAY2RGB)
+        else:
+            visible = visible_to_rgb(self._visible.read(visible_index))
+            if visible.shape[:2] != (height, width):
+                raise SequenceError(self._visible.path, f"visible frame {visible_index} is "
+                                    f"{visible.shape[1]}x{visible.shape[0]}, the first is {width}x{height}")
+        for array in (visible, thermal, thermal_raw):
+            if array is not None:
+                array.setflags(write=False)
+        return FramePair(index=index, visible=visible, thermal=thermal, thermal_raw=thermal_raw)
+
+
+def _source_name(path: Path) -> str:
+    return path.stem if path.is_file() else path.name
+
+
+def open_pair(visible: str | Path, thermal: str | Path, *, frame_offset: int = 0,
+              cache_frames: int = 16) -> PairSequence:
+    """Open a visible and a thermal stream: each a video file or an image folder.
+
+    ``frame_offset``: thermal index = visible index + offset (can be changed later via
+    ``sequence.frame_offset``). Raises SequenceError naming the file on any problem.
+    """
+    visible, thermal = Path(visible), Path(thermal)
+    v_source = open_source(visible)
+    t_source = open_source(thermal)
+    kind = "folder-pair" if visible.is_dir() and thermal.is_dir() else "video-pair"
+    parent = visible.parent if visible.is_dir() else None
+    name = parent.name if parent is not None and thermal.is_dir() and thermal.parent == parent \
+        else _source_name(visible)
+    return PairSequence(v_source, t_source, name=name, layout=kind,
+                        frame_offset=frame_offset, cache_frames=cache_frames)

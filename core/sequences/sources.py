@@ -1,0 +1,170 @@
+"""One stream of frames (a video file or an image folder), decoded one frame at a time.
+
+A :class:`FrameSource` returns frames exactly as stored (OpenCV order: BGR/BGRA colour,
+any dtype, ``IMREAD_UNCHANGED`` for images), 0-based. It is not thread-safe by itself;
+``core.sequences.pair.PairSequence`` serialises access with its lock.
+"""
+from __future__ import annotations
+
+import abc
+import re
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from core.errors import SequenceError
+
+IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"})
+VIDEO_EXTENSIONS = frozenset({".mp4", ".avi", ".mkv", ".mov", ".m4v", ".mpg", ".mpeg", ".wmv", ".webm", ".ts"})
+
+# Seek forward by grabbing when the target is at most this many frames ahead; farther
+# jumps use CAP_PROP_POS_FRAMES (which seeks to a keyframe and decodes forward).
+GRAB_AHEAD_LIMIT = 8
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple:
+    """Sort key treating digit runs as numbers: ``v9.jpg < v10.jpg < v011.jpg``.
+
+    Ties between equal numbers with different padding fall back to the plain name.
+    """
+    parts = _DIGITS.split(name.lower())
+    key = tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts)
+    return key + ((1, 0, name),)
+
+
+def list_images(folder: Path) -> list[Path]:
+    """Image files directly in ``folder`` (png, jpg, jpeg, bmp, tif, tiff; any case), natural order."""
+    files = [p for p in folder.iterdir()
+             if p.suffix.lower() in IMAGE_EXTENSIONS and not p.name.startswith(".") and p.is_file()]
+    return sorted(files, key=lambda p: natural_key(p.name))
+
+
+class FrameSource(abc.ABC):
+    """A stream of ``len(self)`` frames; ``read(i)`` decodes frame ``i`` as stored."""
+
+    path: Path
+    fps: float = 30.0
+
+    @abc.abstractmethod
+    def __len__(self) -> int: ...
+
+    @abc.abstractmethod
+    def read(self, index: int) -> np.ndarray:
+        """Frame ``index`` (0-based) as stored; raises SequenceError naming the file and frame."""
+
+    def close(self) -> None:
+        """Release handles; the next read reopens them."""
+
+
+class FolderSource(FrameSource):
+    """An image folder, natural sort (inconsistent zero padding is handled)."""
+
+    def __init__(self, folder: str | Path):
+        self.path = Path(folder)
+        if not self.path.exists():
+            raise SequenceError(self.path, "folder does not exist")
+        if not self.path.is_dir():
+            raise SequenceError(self.path, "is not a folder")
+        self.files = list_images(self.path)
+        if not self.files:
+            raise SequenceError(self.path, "folder holds no images (expected "
+                                + ", ".join(sorted(IMAGE_EXTENSIONS)) + ")")
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def read(self, index: int) -> np.ndarray:
+        file = self.files[index]
+        try:
+            data = np.fromfile(file, dtype=np.uint8)
+        except OSError as error:
+            raise SequenceError(file, f"cannot read image (frame {index}): {error}") from error
+        image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
+        if image is None:
+            raise SequenceError(file, f"cannot decode image (frame {index}): empty, corrupt or not an image")
+        return image
+
+
+class VideoSource(FrameSource):
+    """A video file read with ``cv2.VideoCapture``.
+
+    Seek strategy: the capture remembers the next frame it will return; a request for that
+    frame is a plain ``read()`` (sequential playback costs one decode per frame), a request
+    up to ``GRAB_AHEAD_LIMIT`` frames ahead grabs the frames in between, anything else sets
+    ``CAP_PROP_POS_FRAMES`` (exact frame seeking in OpenCV's FFmpeg backend).
+    """
+
+    def __init__(self, file: str | Path):
+        self.path = Path(file)
+        if not self.path.exists():
+            raise SequenceError(self.path, "video file does not exist")
+        if not self.path.is_file():
+            raise SequenceError(self.path, "is not a file")
+        self._capture: cv2.VideoCapture | None = None
+        self._next = 0
+        capture = self._open()
+        count = int(round(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0))
+        fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
+        self.fps = fps if 0.0 < fps < 1000.0 else 30.0
+        if count <= 0:
+            count = self._count_by_reading()
+        if count <= 0:
+            self.close()
+            raise SequenceError(self.path, "video has zero frames")
+        self._count = count
+
+    def _open(self) -> cv2.VideoCapture:
+        if self._capture is None:
+            capture = cv2.VideoCapture(str(self.path))
+            if not capture.isOpened():
+                capture.release()
+                raise SequenceError(self.path, "cannot open as a video (unknown container/codec or corrupt file)")
+            self._capture = capture
+            self._next = 0
+        return self._capture
+
+    def _count_by_reading(self) -> int:
+        capture = self._open()
+        count = 0
+        while capture.grab():
+            count += 1
+        self.close()
+        return count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def read(self, index: int) -> np.ndarray:
+        capture = self._open()
+        ahead = index - self._next
+        if ahead < 0 or ahead > GRAB_AHEAD_LIMIT:
+            capture.set(cv2.CAP_PROP_POS_FRAMES, float(index))
+        else:
+            for _ in range(ahead):
+                if not capture.grab():
+                    break
+        ok, frame = capture.read()
+        if not ok or frame is None:
+            self.close()  # position unknown now; reopen next time
+            raise SequenceError(self.path, f"cannot decode frame {index} of {self._count} (truncated or corrupt video)")
+        self._next = index + 1
+        return frame
+
+    def close(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
+        self._next = 0
+
+
+def open_source(path: str | Path) -> FrameSource:
+    """A folder -> :class:`FolderSource`; a file -> :class:`VideoSource`."""
+    path = Path(path)
+    if not path.exists():
+        raise SequenceError(path, "does not exist")
+    if path.is_dir():
+        return FolderSource(path)
+    return VideoSource(path)
