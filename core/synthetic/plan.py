@@ -1,6 +1,6 @@
 """The script of a synthetic sequence: every per-frame quantity, precomputed cheaply.
 
-:func:`make_plan` turns (config, rng) into a :class:`Plan` of arrays over the N frames:
+:func:`make_plan` turns (config, seed sequence) into a :class:`Plan` of arrays over the N frames:
 target boxes (exact ground truth), camera path, occluder rectangles, distractor boxes,
 thermal contrast (crossover), motion vectors for blur, noise offsets and per-frame tags.
 Pixels are rendered later, frame by frame, from the plan (``core.synthetic.render``).
@@ -99,12 +99,22 @@ def _distractor(rng: np.random.Generator, boxes: np.ndarray, width: int, height:
     return np.concatenate([centre - size / 2, size], axis=1)
 
 
-def make_plan(config: SyntheticConfig, rng: np.random.Generator) -> Plan:
-    """Precompute every per-frame quantity of a sequence (cost O(N), no pixels)."""
+STREAMS = ("scale", "path", "misalignment", "camera", "occlusion", "visible_distractor", "thermal_distractor",
+           "crossover", "noise")
+
+
+def make_plan(config: SyntheticConfig, seed: np.random.SeedSequence) -> Plan:
+    """Precompute every per-frame quantity of a sequence (cost O(N), no pixels).
+
+    Each aspect draws from its own child stream of ``seed``, so switching one challenge
+    on or off leaves everything else (path, camera, textures, noise) unchanged.
+    """
+    rngs = dict(zip(STREAMS, (np.random.default_rng(s) for s in seed.spawn(len(STREAMS)))))
     n, width, height = config.num_frames, config.width, config.height
     frame = np.array([width, height], np.float64)
     base = config.target_size * height
     base_wh = np.array([base * np.sqrt(config.target_aspect), base / np.sqrt(config.target_aspect)])
+    rng = rngs["scale"]
     log_scale = config.scale_range * _smooth_noise(rng, n, 20.0) / 2.0
     if config.has("scale_change"):
         phase = rng.uniform(0, 2 * np.pi)
@@ -113,6 +123,7 @@ def make_plan(config: SyntheticConfig, rng: np.random.Generator) -> Plan:
     shrink = np.minimum(1.0, (0.8 * frame[None, :] / wh).min(axis=1))
     wh = np.maximum(wh * shrink[:, None], 4.0)
     speed = config.speed * height * (config.fast_motion_factor if config.has("fast_motion") else 1.0)
+    rng = rngs["path"]
     start = frame * rng.uniform(0.35, 0.65, 2)
     low = wh / 2 + MARGIN
     high = frame[None, :] - wh / 2 - MARGIN
@@ -121,13 +132,14 @@ def make_plan(config: SyntheticConfig, rng: np.random.Generator) -> Plan:
 
     offset = np.zeros(2)
     if config.has("misalignment"):
-        angle = rng.uniform(0, 2 * np.pi)
+        angle = rngs["misalignment"].uniform(0, 2 * np.pi)
         offset = config.misalignment * np.array([np.cos(angle), np.sin(angle)])
     thermal_boxes = boxes.copy()
     thermal_boxes[:, :2] += offset
 
     canvas = (int(np.ceil(width * 1.5)) + 2 * NOISE_PAD, int(np.ceil(height * 1.5)) + 2 * NOISE_PAD)
     cam_range = np.array([canvas[0] - width, canvas[1] - height], np.float64)
+    rng = rngs["camera"]
     cam_path = _path(rng, n, config.camera_speed * height, cam_range * rng.uniform(0.3, 0.7, 2))
     camera = np.round(_fold(cam_path, np.zeros((1, 2)), cam_range[None, :] - 1)).astype(np.int64)
     camera_motion = np.diff(camera, axis=0, prepend=camera[:1]).astype(np.float64)
@@ -135,6 +147,7 @@ def make_plan(config: SyntheticConfig, rng: np.random.Generator) -> Plan:
 
     occluder = np.full((n, 4), np.nan)
     if config.has("occlusion"):
+        rng = rngs["occlusion"]
         t0 = int(rng.uniform(0.3, 0.7) * (n - 1))
         ow = wh[t0, 0] * rng.uniform(1.3, 2.2)
         oh = max(wh[t0, 1] * rng.uniform(1.4, 3.0), height * 0.3)
@@ -149,13 +162,13 @@ def make_plan(config: SyntheticConfig, rng: np.random.Generator) -> Plan:
     occluded = occlusion > 0.25
 
     nan_boxes = np.full((n, 4), np.nan)
-    visible_distractor = _distractor(rng, boxes, width, height) if config.has("visible_distractor") else nan_boxes
-    thermal_distractor = _distractor(rng, boxes, width, height) if config.has("thermal_distractor") else nan_boxes
+    visible_distractor = _distractor(rngs["visible_distractor"], boxes, width, height) if config.has("visible_distractor") else nan_boxes
+    thermal_distractor = _distractor(rngs["thermal_distractor"], boxes, width, height) if config.has("thermal_distractor") else nan_boxes
 
     contrast = np.ones(n)
     if config.has("thermal_crossover"):
         length = max(1, int(round(config.crossover_fraction * n)))
-        t0 = int(rng.integers(0, max(1, n - length + 1)))
+        t0 = int(rngs["crossover"].integers(0, max(1, n - length + 1)))
         inside = np.zeros(n)
         inside[t0 : t0 + length] = 1.0
         ramp = max(1, min(10, length // 4))
@@ -163,7 +176,7 @@ def make_plan(config: SyntheticConfig, rng: np.random.Generator) -> Plan:
         inside = np.convolve(np.pad(inside, (ramp, ramp), mode="edge"), kernel, mode="same")[ramp:-ramp]
         contrast = 1.0 - 0.97 * inside
 
-    noise_offsets = rng.integers(0, NOISE_PAD, size=(n, 4))
+    noise_offsets = rngs["noise"].integers(0, NOISE_PAD, size=(n, 4))
     tags = _frame_tags(config, boxes, occluded, contrast, visible_distractor, thermal_distractor, target_motion, camera_motion)
     return Plan(
         boxes=boxes, thermal_boxes=thermal_boxes, thermal_offset=offset, camera=camera, canvas_size=canvas,

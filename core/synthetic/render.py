@@ -65,20 +65,26 @@ def _line_kernel(motion: np.ndarray, length_per_px: float) -> np.ndarray | None:
 class Renderer:
     """Fixed textures of one sequence and the per-frame rendering (deterministic)."""
 
-    def __init__(self, config: SyntheticConfig, plan: Plan, rng: np.random.Generator):
+    STREAMS = ("background", "target", "distractor", "occluder", "noise", "stripes", "night")
+
+    def __init__(self, config: SyntheticConfig, plan: Plan, seed: np.random.SeedSequence):
         self.config = config
         self.plan = plan
+        rngs = dict(zip(self.STREAMS, (np.random.default_rng(s) for s in seed.spawn(len(self.STREAMS)))))
         cw, ch = plan.canvas_size
-        self.visible_canvas, self.thermal_canvas, self.background_source = background_canvases(rng, ch, cw, config.background)
+        self.visible_canvas, self.thermal_canvas, self.background_source = background_canvases(
+            rngs["background"], ch, cw, config.background)
+        rng = rngs["target"]
         sprite, alpha, heat = target_sprite(rng, config.target_aspect)
         self.target_colour = sprite.astype(np.float32)
         self.target_alpha = alpha
         self.target_heat = heat
         self.target_delta = float(rng.uniform(45, 85))  # target warmer than its surroundings
-        jitter = rng.uniform(0.85, 1.15, 3).astype(np.float32)
+        jitter = rngs["distractor"].uniform(0.85, 1.15, 3).astype(np.float32)
         self.distractor_colour = np.clip(self.target_colour * jitter, 0, 255)
         # Occluder: its own texture and a flat-ish temperature distinct from the target.
         oh, ow = 64, 64
+        rng = rngs["occluder"]
         field = _noise_field(rng, oh, ow, octaves=3, channels=3)
         tint = rng.uniform(40, 200, 3).astype(np.float32)
         self.occluder_colour = np.clip(tint * (0.6 + 0.8 * field), 0, 255).astype(np.uint8)
@@ -88,9 +94,10 @@ class Renderer:
         night, noisy = config.has("night"), config.has("sensor_noise")
         vis_sigma = config.visible_noise * (3.0 if noisy else 1.0) + (5.0 if night else 0.0)
         th_sigma = config.thermal_noise * (3.0 if noisy else 1.0)
+        rng = rngs["noise"]
         self.visible_noise = _noise_tiles(rng, (h + NOISE_PAD, w + NOISE_PAD, 3), vis_sigma)
         self.thermal_noise = _noise_tiles(rng, (h + NOISE_PAD, w + NOISE_PAD), th_sigma)
-        stripes = rng.standard_normal(w).astype(np.float32) * (4.0 if noisy else 0.0)
+        stripes = rngs["stripes"].standard_normal(w).astype(np.float32) * (4.0 if noisy else 0.0)
         self.thermal_stripes = (
             np.clip(np.broadcast_to(stripes, (h, w)), 0, 255).astype(np.uint8),
             np.clip(np.broadcast_to(-stripes, (h, w)), 0, 255).astype(np.uint8),
@@ -98,7 +105,7 @@ class Renderer:
         self.night_lut = None
         if night:
             levels = np.arange(256, dtype=np.float64) / 255.0
-            gamma = rng.uniform(1.2, 1.8)
+            gamma = rngs["night"].uniform(1.2, 1.8)
             self.night_lut = np.clip(255.0 * config.night_gain * levels**gamma + 2.0, 0, 255).astype(np.uint8)
 
     # -- frame ---------------------------------------------------------------------------
@@ -173,8 +180,7 @@ class Renderer:
             return float(image.mean())
         return float(cv2.mean(image[y0:y1, x0:x1])[0])
 
-    def _heat_sprite(self, image: np.ndarray, box: np.ndarray, contrast: float) -> np.ndarray:
-        ambient = self._local_mean(image, box)
+    def _heat_sprite(self, ambient: float, contrast: float) -> np.ndarray:
         amplitude = self.target_delta * contrast
         return (ambient + amplitude * (0.4 + 0.6 * self.target_heat) + (1 - contrast) * 6 * (self.target_heat - 0.5)).astype(np.float32)
 
@@ -183,11 +189,13 @@ class Renderer:
         shift = plan.thermal_offset
         image = self._window(self.thermal_canvas, index, shift)
         offset = np.array([shift[0], shift[1], 0.0, 0.0])
+        box = plan.thermal_boxes[index]
+        ambient = self._local_mean(image, box)  # of the background alone
         distractor = plan.thermal_distractor[index]
         if not np.isnan(distractor[0]):
-            _composite(image, self._heat_sprite(image, distractor + offset, 1.0), self.target_alpha, distractor + offset)
-        box = plan.thermal_boxes[index]
-        _composite(image, self._heat_sprite(image, box, float(plan.contrast[index])), self.target_alpha, box)
+            d_box = distractor + offset
+            _composite(image, self._heat_sprite(self._local_mean(image, d_box), 1.0), self.target_alpha, d_box)
+        _composite(image, self._heat_sprite(ambient, float(plan.contrast[index])), self.target_alpha, box)
         self._target_blur(image, index, box)
         self._occluder(image, self.occluder_heat, plan.occluder[index] + offset)
         image = self._blur(image, index)

@@ -39,8 +39,8 @@ class SyntheticSequence(RGBTSequence):
         self.config = config
         self.seed = int(seed)
         plan_seq, texture_seq = np.random.SeedSequence(self.seed).spawn(2)
-        self._plan = make_plan(config, np.random.default_rng(plan_seq))
-        self._renderer = Renderer(config, self._plan, np.random.default_rng(texture_seq))
+        self._plan = make_plan(config, plan_seq)
+        self._renderer = Renderer(config, self._plan, texture_seq)
         self._cache: OrderedDict[int, FramePair] = OrderedDict()
         self._cache_frames = max(0, int(cache_frames))
         self._lock = threading.Lock()

@@ -23,19 +23,21 @@ SPRITE_SIZE = 64
 
 
 def _noise_field(rng: np.random.Generator, height: int, width: int, octaves: int = 5, channels: int = 1) -> np.ndarray:
-    """Multi-scale value noise, (H, W, C) float32 roughly in [0, 1]."""
-    field = np.zeros((height, width, channels), np.float32)
+    """Multi-scale value noise, (H, W, C) float32 in [0, 1] (built at 1/4 resolution, then upsampled)."""
+    sh, sw = max(8, height // 4), max(8, width // 4)
+    field = np.zeros((sh, sw, channels), np.float32)
     weight_sum = 0.0
     for o in range(octaves):
         cells = 2 ** (o + 1)
         small = rng.random((cells + 1, int(cells * width / height) + 2, channels)).astype(np.float32)
-        layer = cv2.resize(small, (width, height), interpolation=cv2.INTER_CUBIC).reshape(height, width, channels)
+        layer = cv2.resize(small, (sw, sh), interpolation=cv2.INTER_CUBIC).reshape(sh, sw, channels)
         weight = 0.6**o
         field += weight * layer
         weight_sum += weight
     field /= weight_sum
     lo, hi = np.percentile(field, (1, 99))
-    return np.clip((field - lo) / max(hi - lo, 1e-6), 0.0, 1.0)
+    field = np.clip((field - lo) / max(hi - lo, 1e-6), 0.0, 1.0)
+    return cv2.resize(field, (width, height), interpolation=cv2.INTER_LINEAR).reshape(height, width, channels)
 
 
 @functools.lru_cache(maxsize=4)
