@@ -1,0 +1,105 @@
+"""Layout detection and opening of dataset sequence folders (synthetic and real)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.sequences import detect_layout, open_sequence
+from core.sequences.sources import list_images, natural_key
+
+
+def _make(root, kit, vis_dir, th_dir, *, n=5, vis_pattern="{:05d}.png", th_pattern="{:05d}.png", files=()):
+    if vis_dir:
+        kit.write_folder(root / vis_dir, [kit.visible_frame(i) for i in range(n)], vis_pattern)
+    if th_dir is not None:
+        folder = root / th_dir if th_dir else root
+        kit.write_folder(folder, [kit.thermal_frame(i) for i in range(n)], th_pattern)
+    for name in files:
+        (root / name).write_text("1,2,3,4\n")
+    return root
+
+
+CASES = [
+    ("gtot", "v", "i", {}, ("groundTruth_v.txt", "groundTruth_i.txt", "init.txt")),
+    ("lasher", "visible", "infrared", dict(vis_pattern="v{:06d}.jpg", th_pattern="i{:06d}.jpg"),
+     ("visible.txt", "infrared.txt", "init.txt")),
+    ("rgbt234", "visible", "infrared", dict(vis_pattern="{:05d}v.jpg", th_pattern="{:05d}i.jpg"),
+     ("visible.txt", "infrared.txt", "init.txt")),
+    ("rgbt210", "visible", "infrared", dict(vis_pattern="{:05d}v.jpg", th_pattern="{:05d}i.jpg"), ("init.txt",)),
+    ("vtuav", "rgb", "ir", dict(th_pattern="{:06d}.jpg"), ("rgb.txt", "ir.txt")),
+    ("vot-rgbt", "color", "ir", dict(vis_pattern="{:08d}.jpg"), ("groundtruth.txt",)),
+    ("got10k", "visible", "infrared", {}, ("groundtruth.txt", "absence.label", "meta_info.ini")),
+    ("folder-pair", "visual", "thermal", dict(vis_pattern="{:04d}v.png", th_pattern="{:04d}i.png"), ()),
+]
+
+
+@pytest.mark.parametrize("layout,vis_dir,th_dir,patterns,files", CASES, ids=[c[0] for c in CASES])
+def test_pair_layouts(tmp_path, kit, layout, vis_dir, th_dir, patterns, files):
+    root = _make(tmp_path / "seq'`name", kit, vis_dir, th_dir, files=files, **patterns)
+    assert detect_layout(root) == layout
+    seq = open_sequence(root)
+    assert seq.info.layout == layout and seq.info.name == "seq'`name"
+    assert len(seq) == 5 and not seq.info.thermal_only
+    assert seq.info.visible_source == root / vis_dir and seq.info.thermal_source == root / th_dir
+    pair = seq[4]
+    assert pair.visible.shape == (24, 32, 3) and pair.thermal.shape == (24, 32)
+    assert abs(int(pair.thermal[3, 3]) - 21) <= 2  # jpg is lossy
+
+
+@pytest.mark.parametrize("th_dir", ["", "ir", "color"])
+def test_thermal_only_layouts(tmp_path, kit, th_dir):
+    root = _make(tmp_path / "tir", kit, None, th_dir, files=("groundtruth.txt",))
+    assert detect_layout(root) == "vot-tir"
+    seq = open_sequence(root)
+    assert seq.info.thermal_only and any("replicated" in note for note in seq.info.notes)
+    pair = seq[2]
+    assert pair.visible.shape == (24, 32, 3)
+    for c in range(3):
+        assert np.array_equal(pair.visible[:, :, c], pair.thermal)
+    with pytest.raises(ValueError):
+        seq.frame_offset = 1
+
+
+def test_natural_sort_lasher_padding(tmp_path, kit):
+    folder = tmp_path / "visible"
+    folder.mkdir()
+    names = ["v1.jpg", "v02.jpg", "v3.jpg", "v10.jpg", "v009.jpg", "v0100.jpg", "V11.PNG", "notes.txt", ".hidden.png"]
+    for name in names:
+        (folder / name).write_bytes(b"")
+    order = [p.name for p in list_images(folder)]
+    assert order == ["v1.jpg", "v02.jpg", "v3.jpg", "v009.jpg", "v10.jpg", "V11.PNG", "v0100.jpg"]
+    assert sorted(["a10", "a9", "b1", "a09x"], key=natural_key) == ["a9", "a09x", "a10", "b1"]
+
+
+def test_natural_sort_drives_frame_order(tmp_path, kit):
+    vis = tmp_path / "seq" / "visible"
+    th = tmp_path / "seq" / "infrared"
+    for i in range(12):
+        kit.write_folder(vis, [kit.visible_frame(i)], f"v{i + 1:0{1 + i % 3}d}.png")
+        kit.write_folder(th, [kit.thermal_frame(i)], f"i{i + 1:0{1 + (i + 1) % 3}d}.png")
+    seq = open_sequence(tmp_path / "seq")
+    for i in range(12):
+        pair = seq[i]
+        assert int(pair.visible[0, 0, 2]) == 10 * i and int(pair.thermal[0, 0]) == 5 * i + 1
+
+
+@pytest.mark.real_data
+@pytest.mark.parametrize("name,count", [("duine", 23), ("nato_camp", 32), ("tree", 19)])
+def test_real_tno(shared_data, name, count):
+    seq = open_sequence(shared_data / "tno" / name)
+    assert seq.info.layout == "folder-pair" and len(seq) == count and seq.info.notes == []
+    assert (seq.info.width, seq.info.height) == (360, 270)
+    first, last = seq[0], seq[-1]
+    assert first.visible.shape == (270, 360, 3) and last.thermal.shape == (270, 360)
+    # gray visual replicated to RGB; thermal differs from visual
+    assert np.array_equal(first.visible[:, :, 0], first.visible[:, :, 1])
+    assert not np.array_equal(first.visible[:, :, 0], first.thermal)
+
+
+@pytest.mark.real_data
+def test_real_vot_tir_horse(shared_data):
+    seq = open_sequence(shared_data / "vot-tir2016" / "horse")
+    assert seq.info.layout == "vot-tir" and seq.info.thermal_only
+    assert len(seq) == 348 and (seq.info.width, seq.info.height) == (324, 256)
+    pair = seq[347]
+    assert pair.thermal.shape == (256, 324) and np.array_equal(pair.visible[:, :, 1], pair.thermal)

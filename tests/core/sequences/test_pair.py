@@ -1,0 +1,133 @@
+"""open_pair over videos and folders: frames, mismatches, offset, cache, errors."""
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from core.errors import SequenceError
+from core.sequences import FramePair, open_pair
+
+
+def _video_pair(tmp_path, kit, n_vis=12, n_th=12):
+    vis = kit.write_video(tmp_path / "visible.avi", [kit.visible_frame(i) for i in range(n_vis)])
+    th = kit.write_video(tmp_path / "thermal.avi", [kit.thermal_frame(i) for i in range(n_th)])
+    return vis, th
+
+
+def _folder_pair(tmp_path, kit, n_vis=12, n_th=12, th_size=(32, 24)):
+    vis = kit.write_folder(tmp_path / "visible", [kit.visible_frame(i) for i in range(n_vis)])
+    th = kit.write_folder(tmp_path / "thermal", [kit.thermal_frame(i, th_size) for i in range(n_th)])
+    return vis, th
+
+
+def _ids(pair: FramePair) -> tuple[int, int]:
+    """(visible frame id, thermal frame id) from the values the helpers wrote."""
+    return int(pair.visible[0, 0, 2]) // 10, (int(pair.thermal[0, 0]) - 1) // 5
+
+
+@pytest.mark.parametrize("make", [_video_pair, _folder_pair])
+def test_frames_rgb_and_random_access(tmp_path, kit, make):
+    seq = open_pair(*make(tmp_path, kit))
+    assert len(seq) == 12 and seq.info.num_frames == 12
+    assert (seq.info.width, seq.info.height) == (32, 24)
+    pair = seq[0]
+    assert pair.visible.shape == (24, 32, 3) and pair.visible.dtype == np.uint8
+    assert pair.thermal.shape == (24, 32) and pair.thermal.dtype == np.uint8
+    assert pair.visible[0, 0].tolist() == [200, 7, 0]  # RGB: red first
+    for i in [11, 3, 4, 5, 0, 9, 2, 10, 10, 1]:  # backwards, forwards, small and large jumps
+        assert _ids(seq[i]) == (i, i), i
+    assert seq[-1].index == 11
+    assert [p.index for p in seq] == list(range(12))
+    with pytest.raises(IndexError):
+        seq[12]
+
+
+def test_video_fps_and_layout_names(tmp_path, kit):
+    seq = open_pair(*_video_pair(tmp_path, kit))
+    assert seq.info.layout == "video-pair" and seq.info.fps == pytest.approx(25.0)
+    folder = open_pair(*_folder_pair(tmp_path, kit))
+    assert folder.info.layout == "folder-pair" and folder.info.name == tmp_path.name
+
+
+@pytest.mark.parametrize("make", [_video_pair, _folder_pair])
+def test_mismatched_counts_use_common_length(tmp_path, kit, make):
+    seq = open_pair(*make(tmp_path, kit, n_vis=12, n_th=9))
+    assert len(seq) == 9
+    note = " ".join(seq.info.notes)
+    assert "visible 12" in note and "thermal 9" in note
+    assert _ids(seq[8]) == (8, 8)
+
+
+def test_mismatched_sizes_resample_thermal(tmp_path, kit):
+    seq = open_pair(*_folder_pair(tmp_path, kit, th_size=(16, 12)))
+    pair = seq[3]
+    assert pair.thermal.shape == (24, 32)
+    assert int(pair.thermal[5, 5]) == 16
+    assert any("resampled" in note and "16x12" in note for note in seq.info.notes)
+
+
+@pytest.mark.parametrize("make", [_video_pair, _folder_pair])
+def test_frame_offset_at_open_and_later(tmp_path, kit, make):
+    vis, th = make(tmp_path, kit)
+    seq = open_pair(vis, th, frame_offset=2)
+    assert len(seq) == 10 and seq.frame_offset == 2
+    assert _ids(seq[0]) == (0, 2) and _ids(seq[9]) == (9, 11)
+    assert any("offset +2" in note for note in seq.info.notes)
+    seq.frame_offset = -3
+    assert len(seq) == 9 and seq.info.num_frames == 9
+    assert _ids(seq[0]) == (3, 0) and _ids(seq[8]) == (11, 8)
+    seq.set_frame_offset(0)
+    assert len(seq) == 12 and _ids(seq[5]) == (5, 5) and seq.info.notes == []
+    with pytest.raises(SequenceError, match="no overlapping"):
+        seq.frame_offset = 12
+
+
+def test_cache_is_bounded_lru(tmp_path, kit):
+    seq = open_pair(*_folder_pair(tmp_path, kit), cache_frames=3)
+    for i in range(8):
+        seq[i]
+    assert seq.cached_indices() == [5, 6, 7]
+    assert seq[6] is seq[6]  # served from the cache
+    assert seq.cached_indices() == [5, 7, 6]
+    none = open_pair(*_folder_pair(tmp_path / "b", kit), cache_frames=0)
+    none[1]
+    assert none.cached_indices() == []
+
+
+def test_frames_are_read_only(tmp_path, kit):
+    pair = open_pair(*_folder_pair(tmp_path, kit))[0]
+    with pytest.raises(ValueError):
+        pair.visible[0, 0, 0] = 1
+
+
+def test_threads_read_consistent_frames(tmp_path, kit):
+    seq = open_pair(*_video_pair(tmp_path, kit), cache_frames=2)
+    errors = []
+
+    def worker(order):
+        for i in order:
+            if _ids(seq[i]) != (i, i):
+                errors.append(i)
+
+    threads = [threading.Thread(target=worker, args=(list(range(12))[::step],)) for step in (1, -1, 3, -2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_close_then_read_reopens(tmp_path, kit):
+    seq = open_pair(*_video_pair(tmp_path, kit))
+    seq[4]
+    seq.close()
+    assert _ids(seq[4]) == (4, 4)
+
+
+def test_video_and_folder_can_be_mixed(tmp_path, kit):
+    vis = kit.write_video(tmp_path / "v.avi", [kit.visible_frame(i) for i in range(6)])
+    th = kit.write_folder(tmp_path / "th", [kit.thermal_frame(i) for i in range(6)])
+    seq = open_pair(vis, th)
+    assert _ids(seq[5]) == (5, 5)

@@ -1,0 +1,91 @@
+"""Thermal channel reduction and the 16-bit -> 8-bit rule."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from core.sequences import open_pair
+from core.sequences.thermal import ThermalMapping, sample_indices, to_single_channel
+
+
+def test_sample_indices_even_and_bounded():
+    assert sample_indices(5) == [0, 1, 2, 3, 4]
+    picks = sample_indices(1000)
+    assert len(picks) == 16 and picks[0] == 0 and picks[-1] == 999
+    assert sample_indices(0) == []
+
+
+def test_equal_channels_reduce_to_first():
+    gray = np.arange(12, dtype=np.uint8).reshape(3, 4)
+    out = to_single_channel(np.dstack([gray, gray, gray]))
+    assert out.shape == (3, 4) and np.array_equal(out, gray)
+
+
+def test_unequal_channels_reduce_to_luminance():
+    bgr = np.zeros((2, 2, 3), np.uint8)
+    bgr[..., 2] = 255  # pure red
+    out = to_single_channel(bgr)
+    assert out.shape == (2, 2) and int(out[0, 0]) == 76  # 0.299 * 255
+
+
+def test_alpha_dropped_and_single_channel_squeezed():
+    img = np.full((2, 3, 4), 9, np.uint8)
+    assert to_single_channel(img).shape == (2, 3)
+    assert to_single_channel(np.zeros((2, 3, 1), np.uint16)).dtype == np.uint16
+
+
+def test_mapping_percentiles_and_clip():
+    raw = np.arange(0, 10001, dtype=np.uint16).reshape(1, -1)
+    mapping = ThermalMapping.fit([raw])
+    assert mapping.low == pytest.approx(100, abs=4) and mapping.high == pytest.approx(9900, abs=4)
+    out = mapping.apply(np.array([[0, 100, 5000, 9900, 10000]], np.uint16))
+    assert out.dtype == np.uint8
+    assert out.tolist() == [[0, 0, 128, 255, 255]]
+
+
+def test_flat_frames_do_not_divide_by_zero():
+    mapping = ThermalMapping.fit([np.full((4, 4), 3000, np.uint16)])
+    assert mapping.high > mapping.low
+    assert mapping.apply(np.full((2, 2), 3000, np.uint16)).tolist() == [[0, 0], [0, 0]]
+
+
+def _write_16bit_pair(tmp_path, kit, ext=".png", n=20):
+    vis = kit.write_folder(tmp_path / "vis", [kit.visible_frame(i) for i in range(n)])
+    th = tmp_path / "th"
+    th.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(n):
+        frame = (rng.integers(20000, 30000, size=(24, 32)) + 100 * i).astype(np.uint16)
+        assert cv2.imwrite(str(th / f"{i:04d}{ext}"), frame)
+    return vis, th
+
+
+@pytest.mark.parametrize("ext", [".png", ".tif"])
+def test_16bit_thermal_is_mapped_deterministically_and_raw_kept(tmp_path, kit, ext):
+    vis, th = _write_16bit_pair(tmp_path, kit, ext)
+    first = open_pair(vis, th)
+    second = open_pair(vis, th, cache_frames=0)
+    pair = first[7]
+    assert pair.thermal.dtype == np.uint8 and pair.thermal.shape == (24, 32)
+    assert pair.thermal_raw is not None and pair.thermal_raw.dtype == np.uint16
+    stored = cv2.imread(str(sorted(th.iterdir())[7]), cv2.IMREAD_UNCHANGED)
+    assert np.array_equal(pair.thermal_raw, stored)
+    assert np.array_equal(pair.thermal, second[7].thermal)
+    assert pair.thermal.min() < 30 and pair.thermal.max() > 225  # uses the 8-bit range
+    assert any("16-bit" in note for note in first.info.notes)
+
+
+def test_8bit_thermal_has_no_raw(tmp_path, kit):
+    vis = kit.write_folder(tmp_path / "vis", [kit.visible_frame(i) for i in range(3)])
+    th = kit.write_folder(tmp_path / "th", [kit.thermal_frame(i) for i in range(3)])
+    pair = open_pair(vis, th)[1]
+    assert pair.thermal_raw is None and int(pair.thermal[0, 0]) == 6
+
+
+def test_three_channel_thermal_folder(tmp_path, kit):
+    vis = kit.write_folder(tmp_path / "vis", [kit.visible_frame(i) for i in range(3)])
+    th = kit.write_folder(tmp_path / "th", [cv2.cvtColor(kit.thermal_frame(i), cv2.COLOR_GRAY2BGR)
+                                            for i in range(3)])
+    pair = open_pair(vis, th)[2]
+    assert pair.thermal.shape == (24, 32) and int(pair.thermal[0, 0]) == 11
