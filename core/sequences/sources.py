@@ -94,7 +94,8 @@ class VideoSource(FrameSource):
     Seek strategy: the capture remembers the next frame it will return; a request for that
     frame is a plain ``read()`` (sequential playback costs one decode per frame), a request
     up to ``GRAB_AHEAD_LIMIT`` frames ahead grabs the frames in between, anything else sets
-    ``CAP_PROP_POS_FRAMES`` (exact frame seeking in OpenCV's FFmpeg backend).
+    ``CAP_PROP_POS_FRAMES`` (exact frame seeking in OpenCV's FFmpeg backend). The latest
+    decoded frame is remembered, so asking twice for one frame decodes it once.
     """
 
     def __init__(self, file: str | Path):
@@ -105,6 +106,7 @@ class VideoSource(FrameSource):
             raise SequenceError(self.path, "is not a file")
         self._capture: cv2.VideoCapture | None = None
         self._next = 0
+        self._last: tuple[int, np.ndarray] | None = None  # the latest decoded frame
         capture = self._open()
         count = int(round(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0))
         fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
@@ -138,6 +140,8 @@ class VideoSource(FrameSource):
         return self._count
 
     def read(self, index: int) -> np.ndarray:
+        if self._last is not None and self._last[0] == index:
+            return self._last[1].copy()  # e.g. frame 0 decoded at open, asked again for display
         capture = self._open()
         ahead = index - self._next
         if ahead < 0 or ahead > GRAB_AHEAD_LIMIT:
@@ -151,13 +155,15 @@ class VideoSource(FrameSource):
             self.close()  # position unknown now; reopen next time
             raise SequenceError(self.path, f"cannot decode frame {index} of {self._count} (truncated or corrupt video)")
         self._next = index + 1
-        return frame
+        self._last = (index, frame)
+        return frame.copy()
 
     def close(self) -> None:
         if self._capture is not None:
             self._capture.release()
             self._capture = None
         self._next = 0
+        self._last = None
 
 
 def open_source(path: str | Path) -> FrameSource:
