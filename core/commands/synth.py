@@ -14,11 +14,10 @@ from pathlib import Path
 
 from core.config import from_dict
 from core.errors import ConfigError
-from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 from core.synthetic.config import CHALLENGES, SyntheticConfig, challenge_families
 from core.synthetic.sequence import SyntheticSequence
-from core.synthetic.writers import sidecar_json, write_ground_truth, write_lasher, write_video_pair
+from core.synthetic.writers import sidecar_json, write_ground_truth, write_lasher, write_text_file, write_video_pair
 
 
 def _size(text: str) -> tuple[int, int]:
@@ -94,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
                                    ground_truth_path=target / "groundtruth.txt")
             run_with_bar(job, f"{name} (video)")
             write_ground_truth(sequence, target / "groundtruth_thermal.txt", thermal=True)
-            write_text_atomic(target / "synthetic.json", sidecar_json(sequence))
+            write_text_file(target / "synthetic.json", sidecar_json(sequence))
             out = target
         print(f"{out}  seed={seed} frames={len(sequence)} challenges={','.join(config.challenges) or 'none'}")
     return 0

@@ -149,12 +149,15 @@ def make_plan(config: SyntheticConfig, seed: np.random.SeedSequence) -> Plan:
     if config.has("occlusion"):
         rng = rngs["occlusion"]
         t0 = int(rng.uniform(0.3, 0.7) * (n - 1))
-        ow = wh[t0, 0] * rng.uniform(1.3, 2.2)
-        oh = max(wh[t0, 1] * rng.uniform(1.4, 3.0), height * 0.3)
+        ow = min(wh[t0, 0] * rng.uniform(1.3, 2.2), 0.45 * width)
+        oh = min(max(wh[t0, 1] * rng.uniform(1.4, 3.0), height * 0.3), 0.9 * height)
         direction = rng.choice([-1.0, 1.0])
-        relative = max(speed, 1.0) * rng.uniform(1.0, 2.5)
+        # crossing speed: well above the target's own so the occlusion stays brief (about
+        # (ow - w) / speed frames fully hidden)
+        window = np.diff(centre[:, 0], prepend=centre[0, 0])[max(0, t0 - 15) : t0 + 15]
+        relative = max(2.0 * float(np.abs(window).max(initial=0.0)), 1.5 * speed, 1.5) * rng.uniform(1.0, 1.5)
         t = np.arange(n) - t0
-        ox = centre[t0, 0] - ow / 2 + direction * relative * t + (centre[:, 0] - centre[t0, 0]) * 0.5
+        ox = centre[t0, 0] - ow / 2 + direction * relative * t
         oy = np.full(n, centre[t0, 1] - oh / 2 + rng.uniform(-0.15, 0.15) * wh[t0, 1])
         occluder = np.stack([np.round(ox), np.round(oy), np.full(n, round(ow)), np.full(n, round(oh))], axis=1)
     occlusion = _rect_cover(boxes, occluder)

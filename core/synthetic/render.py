@@ -79,7 +79,7 @@ class Renderer:
         self.target_colour = sprite.astype(np.float32)
         self.target_alpha = alpha
         self.target_heat = heat
-        self.target_delta = float(rng.uniform(45, 85))  # target warmer than its surroundings
+        self.target_delta = float(rng.uniform(55, 95))  # target warmer than its surroundings
         jitter = rngs["distractor"].uniform(0.85, 1.15, 3).astype(np.float32)
         self.distractor_colour = np.clip(self.target_colour * jitter, 0, 255)
         # Occluder: its own texture and a flat-ish temperature distinct from the target.
@@ -182,7 +182,7 @@ class Renderer:
 
     def _heat_sprite(self, ambient: float, contrast: float) -> np.ndarray:
         amplitude = self.target_delta * contrast
-        return (ambient + amplitude * (0.4 + 0.6 * self.target_heat) + (1 - contrast) * 6 * (self.target_heat - 0.5)).astype(np.float32)
+        return (ambient + amplitude * (0.5 + 0.5 * self.target_heat) + (1 - contrast) * 6 * (self.target_heat - 0.5)).astype(np.float32)
 
     def _thermal(self, index: int) -> np.ndarray:
         plan = self.plan

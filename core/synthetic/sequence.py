@@ -156,3 +156,18 @@ class SyntheticSequence(RGBTSequence):
         out = self._plan.boxes.copy()
         out[self._plan.absent] = np.nan
         return out
+
+
+def sample_sequence(rng: np.random.Generator, challenge_family: str | None = None, *, cache_frames: int = 8) -> SyntheticSequence:
+    """A random training sequence: ``sample_config(rng, challenge_family)`` with a training seed."""
+    from core.synthetic.config import sample_config, sample_training_seed
+
+    config = sample_config(rng, challenge_family)
+    return SyntheticSequence(config, sample_training_seed(rng), cache_frames=cache_frames)
+
+
+def evaluation_sequences(frames: int = 150, per_family: int = 3) -> list[SyntheticSequence]:
+    """The fixed evaluation split (``evaluation_split``) as sequences named ``<family>-<k>``."""
+    from core.synthetic.config import evaluation_split
+
+    return [SyntheticSequence(config, seed, name=name) for name, config, seed in evaluation_split(frames, per_family)]

@@ -40,19 +40,44 @@ def _noise_field(rng: np.random.Generator, height: int, width: int, octaves: int
     return cv2.resize(field, (width, height), interpolation=cv2.INTER_LINEAR).reshape(height, width, channels)
 
 
-@functools.lru_cache(maxsize=4)
-def _photographs() -> tuple[np.ndarray, ...]:
-    """Photographs shipped in installed wheels, RGB uint8 (read-only), possibly empty."""
+def _sample_data_dir() -> Path | None:
     spec = importlib.util.find_spec("matplotlib")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0]) / "mpl-data" / "sample_data"
+
+
+def _hillshade(elevation: np.ndarray) -> np.ndarray:
+    """A real elevation model rendered as an aerial view, (H, W, 3) uint8 RGB."""
+    z = elevation.astype(np.float32)
+    gy, gx = np.gradient(z)
+    shade = np.clip(0.6 + (gx - gy) / (4.0 * float(np.std(np.hypot(gx, gy))) + 1e-6) * 0.4, 0.0, 1.0)
+    height = (z - z.min()) / max(float(np.ptp(z)), 1e-6)
+    low, high = np.array([70, 110, 50], np.float32), np.array([185, 160, 120], np.float32)
+    colour = low + (high - low) * height[..., None]
+    return np.clip(colour * (0.45 + 0.75 * shade[..., None]), 0, 255).astype(np.uint8)
+
+
+@functools.lru_cache(maxsize=1)
+def _photographs() -> tuple[np.ndarray, ...]:
+    """Real images shipped in installed wheels, RGB uint8 (read-only), possibly empty.
+
+    matplotlib's ``sample_data``: ``grace_hopper.jpg`` (a photograph) and
+    ``jacksboro_fault_dem.npz`` (a measured elevation model, hill-shaded to an aerial view).
+    """
+    folder = _sample_data_dir()
     found = []
-    if spec is not None and spec.submodule_search_locations:
-        sample = Path(list(spec.submodule_search_locations)[0]) / "mpl-data" / "sample_data"
-        for name in ("grace_hopper.jpg",):
-            image = cv2.imread(str(sample / name), cv2.IMREAD_COLOR)
-            if image is not None:
-                rgb = cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-                rgb.setflags(write=False)
-                found.append(rgb)
+    if folder is not None:
+        image = cv2.imread(str(folder / "grace_hopper.jpg"), cv2.IMREAD_COLOR)
+        if image is not None:
+            found.append(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+        try:
+            with np.load(folder / "jacksboro_fault_dem.npz") as data:
+                found.append(_hillshade(data["elevation"]))
+        except (OSError, KeyError, ValueError):
+            pass
+    for image in found:
+        image.setflags(write=False)
     return tuple(found)
 
 

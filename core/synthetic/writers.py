@@ -19,7 +19,7 @@ import numpy as np
 
 from core.config import to_dict
 from core.errors import ExportError
-from core.fileio import atomic_directory, atomic_path, write_text_atomic
+from core.fileio import atomic_directory, atomic_path
 from core.progress import Job, Progress
 from core.synthetic.sequence import SyntheticSequence
 
@@ -52,11 +52,19 @@ def sidecar_json(sequence: SyntheticSequence) -> str:
     return json.dumps(data, indent=1)
 
 
+def write_text_file(path: str | Path, text: str) -> Path:
+    """Write ``text`` atomically, readable by everyone (mode 0644 like a plain file)."""
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.chmod(0o644)
+    return path
+
+
 def write_ground_truth(sequence: SyntheticSequence, path: str | Path, *, thermal: bool = False) -> Path:
     """Write the visible (or thermal) ground truth of ``sequence`` to ``path`` atomically."""
     boxes = sequence.thermal_boxes if thermal else sequence.boxes
-    write_text_atomic(path, ground_truth_text(boxes, sequence.absent))
-    return Path(path)
+    return write_text_file(path, ground_truth_text(boxes, sequence.absent))
 
 
 def write_lasher(sequence: SyntheticSequence, out_dir: str | Path, *, quality: int = 95) -> Job[Path]:
@@ -128,6 +136,8 @@ def write_video_pair(
         finally:
             writer_v.release()
             writer_t.release()
+        tmp_v.chmod(0o644)
+        tmp_t.chmod(0o644)
     if ground_truth_path is not None:
         write_ground_truth(sequence, ground_truth_path)
     return visible_path, thermal_path

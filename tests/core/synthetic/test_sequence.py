@@ -134,3 +134,14 @@ def test_config_rejects_bad_values():
         SyntheticConfig(num_frames=0)
     with pytest.raises(ValueError):
         SyntheticSequence(SMALL, -1)
+
+
+def test_ground_truth_records_when_annotations_exist():
+    pytest.importorskip("core.annotations.records")
+    config = SyntheticConfig(width=160, height=128, num_frames=120, challenges=("occlusion",))
+    seq = next(s for s in (SyntheticSequence(config, k) for k in range(6)) if s.absent.any())
+    records = seq.ground_truth()
+    assert len(records) == 120
+    i = int(np.flatnonzero(seq.absent)[0])
+    assert records[i].box is None and records[i].absent
+    np.testing.assert_array_equal(records[0].box, seq.boxes[0])

@@ -40,3 +40,13 @@ def test_sample_config_varies_and_builds():
     assert "night" in night.challenges
     seq = SyntheticSequence(configs[0], sample_training_seed(rng))
     assert seq[len(seq) - 1].visible.shape == (configs[0].height, configs[0].width, 3)
+
+
+def test_sample_sequence_and_evaluation_sequences():
+    from core.synthetic import evaluation_sequences, sample_sequence
+
+    seq = sample_sequence(np.random.default_rng(5), "occlusion")
+    assert "occlusion" in seq.challenges and seq.seed < TRAIN_SEED_LIMIT
+    evaluation = evaluation_sequences(frames=10, per_family=1)
+    assert [s.name for s in evaluation] == [f"{family}-0" for family in challenge_families()]
+    assert all(len(s) == 10 and s.seed >= EVAL_SEED_BASE for s in evaluation)
