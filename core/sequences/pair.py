@@ -54,7 +54,12 @@ class PairSequence(RGBTSequence):
         self._offset = 0
         self._mapping: ThermalMapping | None = None
 
+        for source in (visible, thermal):
+            note = getattr(source, "note", None)
+            if note:
+                self._base_notes.append(note)
         thermal_first = self._thermal_raw_at(0)
+        self._thermal_dtype = thermal_first.dtype
         if thermal_first.dtype != np.uint8:
             self._mapping = ThermalMapping.fit_stream(len(thermal), self._thermal_raw_at)
             self._base_notes.append(self._mapping.describe())
@@ -164,12 +169,15 @@ class PairSequence(RGBTSequence):
         width, height = self._info.width, self._info.height
         if raw.shape[:2] != (height, width):
             raw = cv2.resize(raw, (width, height), interpolation=cv2.INTER_LINEAR)
+        if raw.dtype != self._thermal_dtype:
+            raise SequenceError(self._thermal_name(thermal_index),
+                                f"thermal frame {thermal_index} is {raw.dtype}, the first thermal frame is "
+                                f"{self._thermal_dtype}: mixed bit depths in one stream")
         if self._mapping is not None:
             thermal = self._mapping.apply(raw)
             thermal_raw = raw
         else:
-            thermal = raw if raw.dtype == np.uint8 else ThermalMapping.fit([raw]).apply(raw)
-            thermal_raw = None
+            thermal, thermal_raw = raw, None
         if self._visible is None:
             visible = cv2.cvtColor(thermal, cv2.COLOR_GRAY2RGB)
         else:

@@ -22,6 +22,11 @@ VIDEO_EXTENSIONS = frozenset({".mp4", ".avi", ".mkv", ".mov", ".m4v", ".mpg", ".
 # jumps use CAP_PROP_POS_FRAMES (which seeks to a keyframe and decodes forward).
 GRAB_AHEAD_LIMIT = 8
 
+# Containers whose index gives OpenCV an exact frame count (no tail check at open).
+EXACT_COUNT_CONTAINERS = frozenset({".mp4", ".m4v", ".mov", ".avi"})
+# How many frames before the claimed end are tried when the last one does not decode.
+TAIL_CHECK_FRAMES = 4
+
 _DIGITS = re.compile(r"(\d+)")
 
 
@@ -117,6 +122,27 @@ class VideoSource(FrameSource):
             self.close()
             raise SequenceError(self.path, "video has zero frames")
         self._count = count
+        self.note: str | None = None
+        if self.path.suffix.lower() not in EXACT_COUNT_CONTAINERS:
+            self._check_tail()
+
+    def _check_tail(self) -> None:
+        """Containers that only estimate their frame count (duration x fps; e.g. mkv, webm,
+        mpeg-ts, i.e. not in ``EXACT_COUNT_CONTAINERS``, whose indexes count frames) can claim a
+        few frames too many: find the last decodable frame among the final few and shorten
+        the stream to it (``self.note`` says so). A file that is cut off earlier keeps its
+        claimed count, and reading past the cut raises SequenceError naming the frame."""
+        claimed = self._count
+        for last in range(claimed - 1, max(-1, claimed - 1 - TAIL_CHECK_FRAMES), -1):
+            try:
+                self.read(last)
+            except SequenceError:
+                continue
+            if last + 1 < claimed:
+                self._count = last + 1
+                self.note = (f"{self.path.name}: the container reports {claimed} frames, "
+                             f"{last + 1} can be decoded")
+            return
 
     def _open(self) -> cv2.VideoCapture:
         if self._capture is None:

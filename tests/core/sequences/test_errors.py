@@ -117,3 +117,25 @@ def test_layout_with_empty_stream_folder(tmp_path, kit):
     with pytest.raises(SequenceError, match="no images") as info:
         open_sequence(tmp_path / "s")
     assert info.value.path == tmp_path / "s" / "i"
+
+
+def test_mixed_thermal_bit_depth_names_file(tmp_path, kit):
+    vis = kit.write_folder(tmp_path / "vis", [kit.visible_frame(i) for i in range(3)])
+    th = kit.write_folder(tmp_path / "th", [kit.thermal_frame(i) for i in range(3)])
+    bad = th / "00003.png"
+    cv2.imwrite(str(bad), np.full((24, 32), 40000, np.uint16))
+    seq = open_pair(vis, th)
+    with pytest.raises(SequenceError, match="mixed bit depths") as info:
+        seq[2]
+    assert info.value.path == bad
+
+
+def test_overestimated_frame_count_is_shortened(tmp_path, kit):
+    from core.sequences.sources import VideoSource
+
+    file = kit.write_video(tmp_path / "v.avi", [kit.visible_frame(i) for i in range(10)])
+    source = VideoSource(file)
+    assert len(source) == 10 and source.note is None
+    source._count = 13  # what a container that estimates duration x fps may claim
+    source._check_tail()
+    assert len(source) == 10 and "reports 13 frames, 10 can be decoded" in source.note

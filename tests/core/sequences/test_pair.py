@@ -131,3 +131,12 @@ def test_video_and_folder_can_be_mixed(tmp_path, kit):
     th = kit.write_folder(tmp_path / "th", [kit.thermal_frame(i) for i in range(6)])
     seq = open_pair(vis, th)
     assert _ids(seq[5]) == (5, 5)
+
+
+def test_mkv_pair_counts_and_seeks(tmp_path, kit):
+    vis = kit.write_video(tmp_path / "visible.mkv", [kit.visible_frame(i) for i in range(15)])
+    th = kit.write_video(tmp_path / "thermal.mkv", [kit.thermal_frame(i) for i in range(15)])
+    seq = open_pair(vis, th)
+    assert len(seq) == 15 and seq.info.notes == []
+    for i in (14, 0, 7, 8, 13):
+        assert _ids(seq[i]) == (i, i)
