@@ -30,6 +30,7 @@ def save_checkpoint(path: str | Path, model: nn.Module, extra: dict | None = Non
     strings, lists, dicts, tensors). Returns the path.
     """
     path = Path(path)
+    _check_extra(path, extra or {}, "extra")
     payload = {
         "format": FORMAT,
         "version": VERSION,
@@ -41,6 +42,24 @@ def save_checkpoint(path: str | Path, model: nn.Module, extra: dict | None = Non
     with atomic_path(path, suffix=".pt") as tmp:
         torch.save(payload, tmp)
     return path
+
+
+_SAFE_SCALARS = (type(None), bool, int, float, str)  # exact types: numpy.float64 subclasses float
+
+
+def _check_extra(path: Path, value: Any, where: str) -> None:
+    """Refuse metadata that ``weights_only=True`` could not read back (e.g. numpy scalars)."""
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, (str, int)):
+                raise CheckpointError(path, f"{where}: key {key!r} is not a string")
+            _check_extra(path, item, f"{where}[{key!r}]")
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            _check_extra(path, item, f"{where}[{i}]")
+    elif type(value) not in _SAFE_SCALARS and not isinstance(value, torch.Tensor):
+        raise CheckpointError(path, f"{where} is a {type(value).__module__}.{type(value).__name__}; "
+                                    "checkpoint metadata must be numbers, strings, lists, dicts or tensors")
 
 
 def read_checkpoint(path: str | Path, map_location: Any = "cpu") -> dict:

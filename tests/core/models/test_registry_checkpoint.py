@@ -90,3 +90,14 @@ def test_bundled_config_survives_json(tmp_path):
         cfg = make("bundled")
         assert config_from_dict(factory, to_dict(cfg)) == cfg
     assert isinstance(teacher_config("bundled"), TeacherConfig)
+
+
+def test_metadata_that_could_not_be_read_back_is_refused_at_save(tmp_path):
+    import numpy as np
+
+    model = build_model("student", _tiny("student"))
+    with pytest.raises(CheckpointError, match=r"bad.pt.*\['lr'\].*numpy"):
+        save_checkpoint(tmp_path / "bad.pt", model, {"lr": np.float64(0.1)})
+    assert not (tmp_path / "bad.pt").exists()
+    save_checkpoint(tmp_path / "ok.pt", model, {"history": [{"epoch": 1, "loss": 0.5}], "t": torch.ones(2)})
+    assert load_checkpoint(tmp_path / "ok.pt")[1]["history"][0]["loss"] == 0.5
