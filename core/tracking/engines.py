@@ -1,0 +1,203 @@
+"""Inference engines: one network forward, numpy in, numpy out.
+
+An engine runs the forward contract of ``docs/architecture.md``::
+
+    engine.run(z_v, z_t, x_v, x_t) -> (score (B,1,F,F), size (B,2,F,F),
+                                       offset (B,2,F,F), feature (B,C,F,F))
+
+inputs normalised float32 ``(B,3,Z,Z)`` (templates) and ``(B,3,X,X)`` (searches)
+(:mod:`core.tracking.crop`), outputs float32 numpy arrays. ``engine.name`` ("torch" or
+"onnx") and ``engine.device`` ("cpu" or "cuda") are shown by the UI; ``engine.provider``
+names what actually runs (e.g. ``CPUExecutionProvider``).
+
+The device is always passed in (``choose_device`` resolves "auto"); nothing in here
+calls ``.cuda()`` on its own.
+"""
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from core.errors import CheckpointError, ConfigError
+
+DEVICES = ("auto", "cpu", "cuda")
+INPUT_NAMES = ("template_visible", "template_thermal", "search_visible", "search_thermal")
+OUTPUT_NAMES = ("score_map", "size_map", "offset_map", "search_feature")
+ORT_METADATA_KEY = "rgbt_studio_model"
+
+
+class Engine(Protocol):
+    """What the tracker needs from an inference engine."""
+
+    name: str
+    device: str
+    provider: str
+
+    def run(self, z_v: np.ndarray, z_t: np.ndarray, x_v: np.ndarray, x_t: np.ndarray) -> tuple[np.ndarray, ...]:
+        ...
+
+
+def torch_cuda_available() -> bool:
+    """True when PyTorch can use a CUDA device."""
+    try:
+        import torch
+    except ImportError:  # pragma: no cover - torch is a dependency
+        return False
+    return bool(torch.cuda.is_available())
+
+
+def choose_device(device: str = "auto") -> str:
+    """Resolve ``"auto" | "cpu" | "cuda"`` for PyTorch to ``"cpu"`` or ``"cuda"``.
+
+    "auto" picks CUDA when PyTorch sees a GPU. Asking for "cuda" without one raises
+    ConfigError (never a silent fallback the user did not ask for).
+    """
+    if device not in DEVICES:
+        raise ConfigError(f"unknown device {device!r}; choose one of {list(DEVICES)}")
+    if device == "auto":
+        return "cuda" if torch_cuda_available() else "cpu"
+    if device == "cuda" and not torch_cuda_available():
+        raise ConfigError("device 'cuda' requested but PyTorch sees no CUDA GPU; use --device cpu or auto")
+    return device
+
+
+class TorchEngine:
+    """A PyTorch model in inference mode on ``device`` (fp16 autocast on CUDA).
+
+    model: a module with the forward contract; it is moved to ``device`` and put in eval
+    mode. ``half``: autocast to float16 on CUDA (default True there; ignored on CPU).
+    """
+
+    name = "torch"
+
+    def __init__(self, model, device: str = "cpu", *, half: bool | None = None, threads: int | None = None):
+        import torch
+
+        self.device = choose_device(device)
+        self._torch = torch
+        self._device = torch.device(self.device)
+        self.model = model.to(self._device).eval()
+        self.half = (self.device == "cuda") if half is None else (bool(half) and self.device == "cuda")
+        self.provider = f"torch-{self.device}" + ("-fp16" if self.half else "")
+        if threads is not None and threads > 0:
+            torch.set_num_threads(int(threads))
+
+    def run(self, z_v, z_t, x_v, x_t) -> tuple[np.ndarray, ...]:
+        """numpy float32 (B,3,S,S) x 4 -> tuple of float32 numpy maps (see module doc)."""
+        torch = self._torch
+        inputs = [torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32)).to(self._device) for a in (z_v, z_t, x_v, x_t)]
+        with torch.inference_mode():
+            if self.half:
+                with torch.autocast(device_type="cuda", dtype=torch.float16):
+                    outputs = self.model(*inputs)
+            else:
+                outputs = self.model(*inputs)
+        return tuple(o.float().cpu().numpy() for o in outputs)
+
+
+def _ort():
+    import onnxruntime
+
+    return onnxruntime
+
+
+def ort_cuda_usable() -> bool:
+    """True when ONNX Runtime offers CUDA *and* its CUDA provider library loads.
+
+    ``onnxruntime-gpu`` lists ``CUDAExecutionProvider`` even where the CUDA libraries
+    (cuBLAS, cuDNN) are missing; creating a session then prints a long error. Loading the
+    provider library with ctypes first tells the two cases apart without any output.
+    """
+    ort = _ort()
+    if "CUDAExecutionProvider" not in ort.get_available_providers():
+        return False
+    capi = Path(ort.__file__).parent / "capi"
+    shared, cuda = capi / "libonnxruntime_providers_shared.so", capi / "libonnxruntime_providers_cuda.so"
+    if not cuda.is_file():  # other platforms / layouts: trust the provider list
+        return os.name != "posix"
+    try:
+        if hasattr(ort, "preload_dlls"):
+            _quiet_preload(ort)
+        ctypes.CDLL(str(shared), mode=ctypes.RTLD_GLOBAL)
+        ctypes.CDLL(str(cuda))
+    except OSError:
+        return False
+    return True
+
+
+def _quiet_preload(ort) -> None:
+    """Let ORT load CUDA/cuDNN from the nvidia pip wheels when they are installed."""
+    import contextlib
+    import io
+
+    sink = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+            ort.preload_dlls(directory="")
+    except Exception:  # noqa: BLE001 - best effort: a missing wheel is not an error here
+        pass
+
+
+class OnnxEngine:
+    """An exported model run by ONNX Runtime.
+
+    path: the ``.onnx`` file (:func:`core.tracking.onnx_export.export_onnx`).
+    device: "auto" (CUDA when usable, else CPU, silently), "cpu" or "cuda" (ConfigError
+    when CUDA is not usable). threads: ``intra_op_num_threads`` (None = ORT's default).
+    ``provider`` is the provider actually chosen; ``metadata`` the model's factory and
+    config stored at export (or {}).
+    """
+
+    name = "onnx"
+
+    def __init__(self, path: str | Path, device: str = "auto", *, threads: int | None = None):
+        ort = _ort()
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise CheckpointError(self.path, "ONNX model file not found")
+        if device not in DEVICES:
+            raise ConfigError(f"unknown device {device!r}; choose one of {list(DEVICES)}")
+        want_cuda = device in ("auto", "cuda")
+        cuda_ok = want_cuda and ort_cuda_usable()
+        if device == "cuda" and not cuda_ok:
+            raise ConfigError("device 'cuda' requested but ONNX Runtime cannot use CUDA here "
+                              "(no CUDAExecutionProvider or its CUDA libraries are missing)")
+        options = ort.SessionOptions()
+        options.log_severity_level = 3
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        if threads is not None and threads > 0:
+            options.intra_op_num_threads = int(threads)
+            options.inter_op_num_threads = 1
+        providers = (["CUDAExecutionProvider"] if cuda_ok else []) + ["CPUExecutionProvider"]
+        try:
+            self.session = ort.InferenceSession(str(self.path), options, providers=providers)
+        except Exception as error:  # noqa: BLE001 - ORT raises its own untyped errors
+            if not cuda_ok:
+                raise CheckpointError(self.path, f"ONNX Runtime cannot load it: {error}") from error
+            self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+        self.provider = self.session.get_providers()[0]
+        self.device = "cuda" if self.provider == "CUDAExecutionProvider" else "cpu"
+        if device == "cuda" and self.device != "cuda":
+            raise ConfigError("device 'cuda' requested but ONNX Runtime fell back to the CPU")
+        self.input_names = [i.name for i in self.session.get_inputs()]
+        self.output_names = [o.name for o in self.session.get_outputs()]
+        if len(self.input_names) != 4:
+            raise CheckpointError(self.path, f"expected 4 inputs {list(INPUT_NAMES)}, found {self.input_names}")
+        raw = self.session.get_modelmeta().custom_metadata_map.get(ORT_METADATA_KEY)
+        try:
+            self.metadata = json.loads(raw) if raw else {}
+        except json.JSONDecodeError:
+            self.metadata = {}
+
+    def run(self, z_v, z_t, x_v, x_t) -> tuple[np.ndarray, ...]:
+        """numpy float32 (B,3,S,S) x 4 -> tuple of float32 numpy maps (see module doc)."""
+        feed = {
+            name: np.ascontiguousarray(array, dtype=np.float32)
+            for name, array in zip(self.input_names, (z_v, z_t, x_v, x_t))
+        }
+        return tuple(self.session.run(self.output_names, feed))

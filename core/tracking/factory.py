@@ -1,0 +1,137 @@
+"""Build a ready-to-run :class:`~core.tracking.tracker.Tracker` from a model name or file.
+
+``load_tracker`` is what the CLI and the studio call. Weights default to the bundled
+checkpoints ``assets/models/{student,teacher}_bundled.pt`` with their ONNX exports
+``*.onnx`` beside them. Engine "auto" runs ONNX Runtime when an ``.onnx`` at least as new
+as the ``.pt`` sits next to it, else PyTorch. A ``.onnx`` path can be given directly
+(its factory and config are read from the ONNX metadata).
+"""
+from __future__ import annotations
+
+import sys
+import warnings
+from pathlib import Path
+
+from core.errors import CheckpointError, ConfigError
+from core.tracking.engines import OnnxEngine, TorchEngine, choose_device
+from core.tracking.tracker import Tracker, TrackerConfig
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+MODELS_DIR = PROJECT_ROOT / "assets" / "models"
+MODELS = ("student", "teacher")
+ENGINES = ("auto", "torch", "onnx")
+RANDOM_SEED = 0
+
+
+class RandomWeightsWarning(UserWarning):
+    """A tracker runs with randomly initialised weights: its boxes are meaningless."""
+
+
+def default_weights(model: str, scale: str = "bundled") -> Path:
+    """``assets/models/{model}_{scale}.pt``."""
+    return MODELS_DIR / f"{model}_{scale}.pt"
+
+
+def random_model(model: str, scale: str = "bundled"):
+    """A randomly initialised ``model`` at ``scale``, deterministic (seed 0), eval mode."""
+    import torch
+
+    from core.models.config import student_config, teacher_config
+    from core.models.registry import build_model
+
+    config = student_config(scale) if model == "student" else teacher_config(scale)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(RANDOM_SEED)
+        return build_model(model, config, pretrained_stem=False)
+
+
+def _warn_random(model: str) -> None:
+    message = (f"RANDOM WEIGHTS: the {model} tracker is randomly initialised (no trained checkpoint); "
+               "its boxes are meaningless - use it only for tests and demos")
+    warnings.warn(message, RandomWeightsWarning, stacklevel=3)
+
+
+def _onnx_config(engine: OnnxEngine):
+    from core.models.registry import config_from_dict
+
+    factory, config = engine.metadata.get("factory"), engine.metadata.get("config")
+    if not factory or config is None:
+        raise CheckpointError(engine.path, "ONNX file carries no model metadata (factory, config); "
+                                           "export it with `python main.py export-onnx`")
+    try:
+        return factory, config_from_dict(factory, config, where=str(engine.path))
+    except ConfigError as error:
+        raise CheckpointError(engine.path, str(error)) from error
+
+
+def load_tracker(model: str = "student", weights: str | Path | None = None, engine: str = "auto",
+                 device: str = "auto", config: TrackerConfig | None = None, *, threads: int | None = None,
+                 allow_random: bool = False, scale: str = "bundled") -> Tracker:
+    """A Tracker for ``model`` ("student" | "teacher").
+
+    weights: a project checkpoint ``.pt`` or an exported ``.onnx``; None = the bundled
+    checkpoint. engine: "auto" | "torch" | "onnx". device: "auto" | "cpu" | "cuda".
+    threads: CPU threads of the engine (None = library default). allow_random: when the
+    weights file is missing, build deterministic random weights (with a loud
+    RandomWeightsWarning) instead of raising CheckpointError. scale: model scale used for
+    the default path and random weights.
+    """
+    if model not in MODELS:
+        raise ConfigError(f"unknown model {model!r}; choose one of {list(MODELS)}")
+    if engine not in ENGINES:
+        raise ConfigError(f"unknown engine {engine!r}; choose one of {list(ENGINES)}")
+    path = Path(weights) if weights is not None else default_weights(model, scale)
+
+    if path.suffix == ".onnx":
+        if engine == "torch":
+            raise ConfigError(f"{path}: an ONNX file runs only with the onnx engine")
+        if not path.is_file():
+            raise CheckpointError(path, "ONNX model file not found")
+        onnx_engine = OnnxEngine(path, device, threads=threads)
+        factory, model_config = _onnx_config(onnx_engine)
+        if factory != model:
+            raise CheckpointError(path, f"holds a {factory} model, not a {model}")
+        return Tracker(onnx_engine, model_config, config)
+
+    onnx_path = path.with_suffix(".onnx")
+    if not path.is_file():
+        if not allow_random:
+            raise CheckpointError(path, f"{model} checkpoint not found (train it with `python main.py train`, "
+                                        "give --weights, or use --random-weights for a demo)")
+        if engine == "onnx":
+            raise CheckpointError(onnx_path, "no ONNX export of random weights; use the torch engine")
+        _warn_random(model)
+        network = random_model(model, scale)
+        return Tracker(TorchEngine(network, choose_device(device), threads=threads), network.config, config)
+
+    use_onnx = engine == "onnx" or (
+        engine == "auto" and onnx_path.is_file() and onnx_path.stat().st_mtime >= path.stat().st_mtime
+    )
+    if use_onnx:
+        if not onnx_path.is_file():
+            raise CheckpointError(onnx_path, f"ONNX export of {path.name} not found "
+                                             "(run `python main.py export-onnx`)")
+        onnx_engine = OnnxEngine(onnx_path, device, threads=threads)
+        factory, model_config = _onnx_config(onnx_engine)
+        if factory != model:
+            raise CheckpointError(onnx_path, f"holds a {factory} model, not a {model}")
+        return Tracker(onnx_engine, model_config, config)
+
+    from core.models.checkpoint import load_checkpoint
+
+    network, _extra = load_checkpoint(path)
+    if getattr(network, "FACTORY", model) != model:
+        raise CheckpointError(path, f"holds a {network.FACTORY} model, not a {model}")
+    return Tracker(TorchEngine(network, choose_device(device), threads=threads), network.config, config)
+
+
+def describe(tracker: Tracker) -> str:
+    """One line for logs and the UI: engine, device, provider."""
+    engine = tracker.engine
+    return f"{engine.name} on {engine.device} ({getattr(engine, 'provider', '?')})"
+
+
+def print_random_warning(model: str, stream=None) -> None:
+    """The CLI's loud banner for random weights (stderr)."""
+    stream = stream or sys.stderr
+    print(f"WARNING: {model} tracker uses RANDOM weights; boxes are meaningless (demo/test only)", file=stream)

@@ -1,0 +1,226 @@
+"""The single-object RGB-T tracker with explicit state (OSTrack-style test loop).
+
+``Tracker(engine, model_config, config)`` holds no per-sequence state: ``init(pair, box)``
+returns a :class:`TrackerState`, ``track(pair, state)`` returns a :class:`TrackStep`
+whose ``state`` feeds the next call. Two trackers (student, teacher) can therefore run
+side by side on the same frames, and a run can be resumed or branched from any state.
+
+Per frame (``tracker.md`` section 1): search crop of ``search_factor`` (4) around the
+previous box resized to X (``core.tracking.crop.sample_target``), normalisation, one
+engine forward, Hann-windowed peak decoding (``core.models.head.decode_boxes``), back to
+image pixels through the crop's :class:`CropGeometry`, ``clip_box`` with a 10 px margin.
+
+MPLT's released test loop adds two heuristics, both switchable and off by default:
+- **template update**: when the windowed peak score exceeds ``template_update_threshold``
+  (0.91) the template crops are re-cut around the new box;
+- **Kalman fallback**: when the confidence is below ``kalman_score_threshold`` (0.25),
+  the box's top-left corner is predicted by a constant-velocity Kalman filter over the
+  confident corners of the last ``kalman_history`` (16) tracked frames (size kept from
+  the previous box); with no confident corner in that window the network's box is kept.
+
+Boxes are ``x, y, w, h`` float64 pixels of the visible frame (``core.geometry``).
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from core.errors import RGBTError
+from core.geometry import as_box, clip_box, cxcywh_to_xywh, is_valid_box
+from core.models.head import decode_boxes, hann1d
+from core.sequences.base import FramePair
+from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
+from core.tracking.kalman import KalmanConfig, predict_corner
+
+BOX_MARGIN = 10.0
+
+
+class InitBoxError(RGBTError, ValueError):
+    """The initial box is not usable (not finite, empty, or outside the frame)."""
+
+
+@dataclass(frozen=True)
+class TrackerConfig:
+    """Test-loop options (defaults = plain OSTrack loop; MPLT's heuristics off)."""
+
+    use_hann_window: bool = True
+    template_update: bool = False
+    template_update_threshold: float = 0.91
+    kalman_fallback: bool = False
+    kalman_score_threshold: float = 0.25
+    kalman_history: int = 16
+    kalman: KalmanConfig = field(default_factory=KalmanConfig)
+    box_margin: float = BOX_MARGIN
+
+
+@dataclass(frozen=True, eq=False)
+class TrackerState:
+    """Everything the tracker knows about one target after a frame.
+
+    template_visible / template_thermal: (3, Z, Z) float32 normalised template crops.
+    box: (4,) float64 x, y, w, h of the last frame; init_box likewise for the first.
+    frame_index: index of the last frame seen; step: frames tracked since init (0 at init).
+    frame_size: (width, height). score_history: the last ``kalman_history`` confidences.
+    corner_history: ``(step, x, y)`` of confident top-left corners within the last
+    ``kalman_history`` steps (the Kalman fallback's input). template_updates: count.
+    """
+
+    template_visible: np.ndarray
+    template_thermal: np.ndarray
+    box: np.ndarray
+    init_box: np.ndarray
+    frame_index: int
+    frame_size: tuple[int, int]
+    step: int = 0
+    score_history: tuple[float, ...] = ()
+    corner_history: tuple[tuple[int, float, float], ...] = ()
+    template_updates: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class TrackStep:
+    """The result of one ``track`` call.
+
+    box: (4,) float64 x, y, w, h image pixels (clipped); confidence: the unwindowed score
+    at the decoded peak, in (0, 1); state: the state for the next frame; crop_geometry:
+    where the search crop came from; score_map (F, F), size_map (2, F, F), offset_map
+    (2, F, F), feature_map (C, F, F): float32 network outputs for this frame (kept for the
+    distillation export). network_box: the decoded box before the Kalman fallback;
+    fallback: True when the Kalman prediction replaced it; template_updated: True when
+    the templates were re-cut on this frame.
+    """
+
+    frame_index: int
+    box: np.ndarray
+    confidence: float
+    state: TrackerState
+    crop_geometry: CropGeometry
+    score_map: np.ndarray
+    size_map: np.ndarray
+    offset_map: np.ndarray
+    feature_map: np.ndarray | None = None
+    network_box: np.ndarray | None = None
+    fallback: bool = False
+    template_updated: bool = False
+
+
+def _hann_window(n: int) -> np.ndarray:
+    h = hann1d(n).astype(np.float32)
+    return np.outer(h, h)
+
+
+class Tracker:
+    """Runs ``engine`` (:mod:`core.tracking.engines`) frame by frame.
+
+    model_config: any object with ``template_size``, ``search_size``, ``feature_size``,
+    ``template_factor`` and ``search_factor`` (a model's ``config``).
+    """
+
+    def __init__(self, engine, model_config, config: TrackerConfig | None = None):
+        self.engine = engine
+        self.model_config = model_config
+        self.config = config or TrackerConfig()
+        if self.config.kalman_history < 1:
+            raise ValueError("TrackerConfig.kalman_history must be >= 1")
+        self.window = _hann_window(int(model_config.feature_size)) if self.config.use_hann_window else None
+
+    # -- crops ---------------------------------------------------------------------
+    def _crops(self, pair: FramePair, box, factor: float, size: int):
+        vis, geometry = sample_target(pair.visible, box, factor, size)
+        thr, _ = sample_target(pair.thermal, box, factor, size)
+        return normalize_visible(vis), normalize_thermal(thr), geometry
+
+    def template_crops(self, pair: FramePair, box) -> tuple[np.ndarray, np.ndarray]:
+        """(3, Z, Z) float32 visible and thermal template crops around ``box``."""
+        cfg = self.model_config
+        z_v, z_t, _ = self._crops(pair, box, cfg.template_factor, cfg.template_size)
+        return z_v, z_t
+
+    def search_crops(self, pair: FramePair, box) -> tuple[np.ndarray, np.ndarray, CropGeometry]:
+        """(3, X, X) float32 visible and thermal search crops around ``box`` and their geometry."""
+        cfg = self.model_config
+        return self._crops(pair, box, cfg.search_factor, cfg.search_size)
+
+    # -- the loop ------------------------------------------------------------------
+    def init(self, pair: FramePair, box) -> TrackerState:
+        """Start tracking ``box`` (x, y, w, h) on ``pair``; InitBoxError when unusable."""
+        try:
+            box = as_box(box)
+        except ValueError as error:
+            raise InitBoxError(str(error)) from error
+        width, height = pair.size
+        if not is_valid_box(box):
+            raise InitBoxError(f"initial box {box.tolist()} needs finite values with w > 0 and h > 0")
+        if box[0] >= width or box[1] >= height or box[0] + box[2] <= 0 or box[1] + box[3] <= 0:
+            raise InitBoxError(f"initial box {box.tolist()} lies outside the {width}x{height} frame")
+        z_v, z_t = self.template_crops(pair, box)
+        return TrackerState(
+            template_visible=z_v,
+            template_thermal=z_t,
+            box=box.copy(),
+            init_box=box.copy(),
+            frame_index=int(pair.index),
+            frame_size=(int(width), int(height)),
+            corner_history=((0, float(box[0]), float(box[1])),),
+        )
+
+    def track(self, pair: FramePair, state: TrackerState) -> TrackStep:
+        """Locate the target on ``pair`` starting from ``state``; returns a TrackStep."""
+        cfg = self.config
+        x_v, x_t, geometry = self.search_crops(pair, state.box)
+        outputs = self.engine.run(state.template_visible[None], state.template_thermal[None], x_v[None], x_t[None])
+        score, size, offset = (np.asarray(o, dtype=np.float32) for o in outputs[:3])
+        feature = np.asarray(outputs[3], dtype=np.float32)[0] if len(outputs) > 3 else None
+        boxes, confidence = decode_boxes(score, size, offset, self.window)
+        confidence = float(confidence[0])
+        crop_box = cxcywh_to_xywh(np.asarray(boxes[0], dtype=np.float64) * geometry.output_size)
+        network_box = geometry.crop_to_image(crop_box)
+
+        step = state.step + 1
+        width, height = pair.size
+        box = network_box
+        fallback = False
+        confident = confidence >= cfg.kalman_score_threshold
+        corners = tuple(c for c in state.corner_history if c[0] > step - cfg.kalman_history)
+        if cfg.kalman_fallback and not confident and corners:
+            x, y = predict_corner(corners, step, cfg.kalman)
+            box = np.array([x, y, state.box[2], state.box[3]], dtype=np.float64)
+            fallback = True
+        box = clip_box(box, width, height, cfg.box_margin)
+        if confident:
+            corners = corners + ((step, float(box[0]), float(box[1])),)
+
+        windowed_peak = float((score[0, 0] * self.window).max() if self.window is not None else score[0, 0].max())
+        template_updated = cfg.template_update and not fallback and windowed_peak > cfg.template_update_threshold
+        z_v, z_t = state.template_visible, state.template_thermal
+        if template_updated:
+            z_v, z_t = self.template_crops(pair, box)
+
+        new_state = dataclasses.replace(
+            state,
+            template_visible=z_v,
+            template_thermal=z_t,
+            box=box,
+            frame_index=int(pair.index),
+            frame_size=(int(width), int(height)),
+            step=step,
+            score_history=(state.score_history + (confidence,))[-cfg.kalman_history:],
+            corner_history=corners,
+            template_updates=state.template_updates + int(template_updated),
+        )
+        return TrackStep(
+            frame_index=int(pair.index),
+            box=box,
+            confidence=confidence,
+            state=new_state,
+            crop_geometry=geometry,
+            score_map=score[0, 0],
+            size_map=size[0],
+            offset_map=np.asarray(offset[0], dtype=np.float32),
+            feature_map=feature,
+            network_box=network_box,
+            fallback=fallback,
+            template_updated=bool(template_updated),
+        )
