@@ -89,6 +89,7 @@ class RGBTSequence(abc.ABC):
 
     def close(self) -> None:
         """Release file handles; the sequence may be reopened lazily on the next read."""
+        return None  # nothing to release by default
 
     def __iter__(self):
         for i in range(len(self)):

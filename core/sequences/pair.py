@@ -4,6 +4,10 @@ Index arithmetic with a frame offset ``k`` (thermal index = visible index + k):
 sequence frame ``i`` shows visible frame ``v = i + max(0, -k)`` and thermal frame
 ``v + k``; the length is ``min(Nv, Nt - k) - max(0, -k)``, i.e. the visible frames that
 have a thermal partner. Different frame counts therefore end at the common length.
+
+A thermal frame of another size is resampled onto the visible grid (``cv2.resize``,
+bilinear) *before* the 8-bit mapping, so ``thermal == mapping(thermal_raw)`` and both are
+on the visible grid.
 """
 from __future__ import annotations
 
@@ -191,8 +195,17 @@ class PairSequence(RGBTSequence):
         return FramePair(index=index, visible=visible, thermal=thermal, thermal_raw=thermal_raw)
 
 
-def _source_name(path: Path) -> str:
-    return path.stem if path.is_file() else path.name
+# Stream names that say which modality, not which sequence: the parent folder names it.
+MODALITY_WORDS = frozenset({"v", "i", "visible", "visual", "rgb", "color", "colour", "vis", "infrared", "ir",
+                            "thermal", "tir", "lwir", "t"})
+
+
+def sequence_name(visible: Path, thermal: Path) -> str:
+    """``scene/visible.mp4`` + ``scene/thermal.mp4`` -> ``scene``; ``walk_rgb.mp4`` -> ``walk_rgb``."""
+    stem = visible.stem if visible.is_file() else visible.name
+    if stem.lower() in MODALITY_WORDS and visible.parent == thermal.parent:
+        return visible.resolve().parent.name or stem
+    return stem
 
 
 def open_pair(visible: str | Path, thermal: str | Path, *, frame_offset: int = 0,
@@ -206,8 +219,5 @@ def open_pair(visible: str | Path, thermal: str | Path, *, frame_offset: int = 0
     v_source = open_source(visible)
     t_source = open_source(thermal)
     kind = "folder-pair" if visible.is_dir() and thermal.is_dir() else "video-pair"
-    parent = visible.parent if visible.is_dir() else None
-    name = parent.name if parent is not None and thermal.is_dir() and thermal.parent == parent \
-        else _source_name(visible)
-    return PairSequence(v_source, t_source, name=name, layout=kind,
+    return PairSequence(v_source, t_source, name=sequence_name(visible, thermal), layout=kind,
                         frame_offset=frame_offset, cache_frames=cache_frames)

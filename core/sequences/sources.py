@@ -62,6 +62,7 @@ class FrameSource(abc.ABC):
 
     def close(self) -> None:
         """Release handles; the next read reopens them."""
+        return None  # nothing to release by default
 
 
 class FolderSource(FrameSource):

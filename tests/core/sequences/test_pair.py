@@ -47,8 +47,11 @@ def test_frames_rgb_and_random_access(tmp_path, kit, make):
 def test_video_fps_and_layout_names(tmp_path, kit):
     seq = open_pair(*_video_pair(tmp_path, kit))
     assert seq.info.layout == "video-pair" and seq.info.fps == pytest.approx(25.0)
+    assert seq.info.name == tmp_path.name  # visible.avi + thermal.avi: the folder names the pair
     folder = open_pair(*_folder_pair(tmp_path, kit))
     assert folder.info.layout == "folder-pair" and folder.info.name == tmp_path.name
+    walk = kit.write_video(tmp_path / "walk_day.avi", [kit.visible_frame(i) for i in range(3)])
+    assert open_pair(walk, seq.info.thermal_source).info.name == "walk_day"
 
 
 @pytest.mark.parametrize("make", [_video_pair, _folder_pair])
