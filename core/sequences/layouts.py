@@ -3,9 +3,9 @@
 | layout | visible | thermal | told apart by |
 |---|---|---|---|
 | ``gtot`` | ``v/`` | ``i/`` | folder names |
-| ``lasher`` | ``visible/`` | ``infrared/`` | ``visible.txt`` + ``infrared.txt``, images named ``v…``/``i…`` |
-| ``rgbt234`` | ``visible/`` | ``infrared/`` | ``visible.txt`` + ``infrared.txt``, images named ``…v``/``…i`` |
-| ``rgbt210`` | ``visible/`` | ``infrared/`` | ``init.txt`` only (one GT for both) |
+| ``lasher`` | ``visible/`` | ``infrared/`` | images named ``v…``/``i…`` (or ``visible.txt`` when names do not tell) |
+| ``rgbt234`` | ``visible/`` | ``infrared/`` | images named ``…v``/``…i`` and ``visible.txt`` + ``infrared.txt`` |
+| ``rgbt210`` | ``visible/`` | ``infrared/`` | images named ``…v``/``…i`` and one ``init.txt`` for both |
 | ``vtuav`` | ``rgb/`` | ``ir/`` | folder names |
 | ``vot-rgbt`` | ``color/`` | ``ir/`` | folder names |
 | ``got10k`` | any pair above | | ``meta_info.ini`` / ``absence.label`` / ``cover.label`` |
@@ -49,15 +49,22 @@ def _find_pair(folder: Path) -> tuple[str, str, str] | None:
 
 
 def _rgbt_flavour(folder: Path) -> str:
-    """Tell LasHeR, RGBT234 and RGBT210 apart (all use visible/ + infrared/)."""
-    if (folder / "visible.txt").is_file() or (folder / "infrared.txt").is_file():
-        images = list_images(folder / "visible")
-        if images and images[0].stem.lower().endswith("v") and not images[0].stem.lower().startswith("v"):
-            return "rgbt234"
+    """Tell LasHeR, RGBT234 and RGBT210 apart (all use visible/ + infrared/).
+
+    LasHeR names frames ``v000001.jpg`` (prefix); RGBT234 and RGBT210 ``00001v.jpg``
+    (suffix), RGBT234 with per-modality ``visible.txt``/``infrared.txt``, RGBT210 with one
+    ``init.txt``. Without telling names, the GT files decide (``visible.txt`` -> LasHeR).
+    """
+    images = list_images(folder / "visible")
+    stem = images[0].stem.lower() if images else ""
+    per_modality_gt = (folder / "visible.txt").is_file() or (folder / "infrared.txt").is_file()
+    if stem.startswith("v"):
         return "lasher"
-    if (folder / "init.txt").is_file():
-        return "rgbt210"
-    return "lasher"
+    if stem.endswith("v"):
+        return "rgbt234" if per_modality_gt else "rgbt210"
+    if per_modality_gt:
+        return "lasher"
+    return "rgbt210" if (folder / "init.txt").is_file() else "lasher"
 
 
 def _thermal_only_folder(folder: Path) -> Path | None:

@@ -26,6 +26,7 @@ CASES = [
     ("rgbt234", "visible", "infrared", dict(vis_pattern="{:05d}v.jpg", th_pattern="{:05d}i.jpg"),
      ("visible.txt", "infrared.txt", "init.txt")),
     ("rgbt210", "visible", "infrared", dict(vis_pattern="{:05d}v.jpg", th_pattern="{:05d}i.jpg"), ("init.txt",)),
+    ("lasher", "visible", "infrared", dict(vis_pattern="v{}.jpg", th_pattern="i{}.jpg"), ("init.txt",)),
     ("vtuav", "rgb", "ir", dict(th_pattern="{:06d}.jpg"), ("rgb.txt", "ir.txt")),
     ("vot-rgbt", "color", "ir", dict(vis_pattern="{:08d}.jpg"), ("groundtruth.txt",)),
     ("got10k", "visible", "infrared", {}, ("groundtruth.txt", "absence.label", "meta_info.ini")),
@@ -33,7 +34,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("layout,vis_dir,th_dir,patterns,files", CASES, ids=[c[0] for c in CASES])
+@pytest.mark.parametrize("layout,vis_dir,th_dir,patterns,files", CASES, ids=[f"{c[0]}-{i}" for i, c in enumerate(CASES)])
 def test_pair_layouts(tmp_path, kit, layout, vis_dir, th_dir, patterns, files):
     root = _make(tmp_path / "seq'`name", kit, vis_dir, th_dir, files=files, **patterns)
     assert detect_layout(root) == layout
