@@ -17,7 +17,14 @@ from torch import nn
 
 from core.models.config import StudentConfig
 from core.models.head import CenterHead
-from core.models.layers import Block, drop_path_rates, init_vit_weights, layer_norm, map_to_tokens, tokens_to_map
+from core.models.layers import (
+    Block,
+    drop_path_rates,
+    init_vit_weights,
+    layer_norm,
+    map_to_tokens,
+    tokens_to_map,
+)
 from core.models.stem import build_stem
 
 

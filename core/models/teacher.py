@@ -16,7 +16,14 @@ from torch import nn
 
 from core.models.config import TeacherConfig
 from core.models.head import CenterHead
-from core.models.layers import Block, drop_path_rates, init_vit_weights, layer_norm, map_to_tokens, tokens_to_map
+from core.models.layers import (
+    Block,
+    drop_path_rates,
+    init_vit_weights,
+    layer_norm,
+    map_to_tokens,
+    tokens_to_map,
+)
 from core.models.prompt import PromptBlock, PromptBlockInit
 from core.models.stem import build_stem
 

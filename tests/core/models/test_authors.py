@@ -264,7 +264,7 @@ def test_transplanted_weights_reproduce_the_reference_forward():
     with torch.no_grad():
         ours = model(*inputs)
         ref = reference_mplt(state, TINY, *inputs)
-    for a, b in zip(ours, ref):
+    for a, b in zip(ours, ref, strict=True):
         assert a.shape == b.shape
         assert torch.allclose(a, b, atol=1e-4, rtol=1e-4), float((a - b).abs().max())
     # The quirk matters: with spatialattention2 on the third chunk the output changes.

@@ -47,7 +47,7 @@ def test_checkpoint_round_trip(tmp_path, factory):
     assert type(loaded) is type(model) and loaded.config == model.config
     inputs = model_inputs(model.config)
     with torch.no_grad():
-        for a, b in zip(model(*inputs), loaded(*inputs)):
+        for a, b in zip(model(*inputs), loaded(*inputs), strict=True):
             assert torch.equal(a, b)
     assert not list(tmp_path.glob(".m.pt*"))  # no temporary left behind
 
