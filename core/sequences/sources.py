@@ -19,8 +19,9 @@ IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"})
 VIDEO_EXTENSIONS = frozenset({".mp4", ".avi", ".mkv", ".mov", ".m4v", ".mpg", ".mpeg", ".wmv", ".webm", ".ts"})
 
 # Seek forward by grabbing when the target is at most this many frames ahead; farther
-# jumps use CAP_PROP_POS_FRAMES (which seeks to a keyframe and decodes forward).
-GRAB_AHEAD_LIMIT = 8
+# jumps use CAP_PROP_POS_FRAMES. OpenCV's FFmpeg seek lands some frames (16 or more)
+# before the target and decodes forward, so grabbing up to 16 frames is never slower.
+GRAB_AHEAD_LIMIT = 16
 
 # Containers whose index gives OpenCV an exact frame count (no tail check at open).
 EXACT_COUNT_CONTAINERS = frozenset({".mp4", ".m4v", ".mov", ".avi"})
