@@ -1,0 +1,96 @@
+"""``python main.py track`` end to end with random weights (synthetic pairs, TNO)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from core.cli import main
+
+
+def _write_pair(moving_square, folder, frames=6):
+    seq = moving_square(num_frames=frames)
+    (folder / "visual").mkdir(parents=True)
+    (folder / "thermal").mkdir()
+    for i in range(frames):
+        pair = seq[i]
+        cv2.imwrite(str(folder / "visual" / f"{i:04d}v.png"), cv2.cvtColor(pair.visible, cv2.COLOR_RGB2BGR))
+        cv2.imwrite(str(folder / "thermal" / f"{i:04d}i.png"), pair.thermal)
+    return seq
+
+
+def _lines(path):
+    return path.read_text(encoding="utf-8").splitlines()
+
+
+def _check_boxes(path, frames, init):
+    lines = _lines(path)
+    assert len(lines) == frames
+    values = np.array([[float(v) for v in line.split(",")] for line in lines])
+    assert values.shape == (frames, 4) and np.isfinite(values).all() and (values[:, 2:] > 0).all()
+    np.testing.assert_allclose(values[0], init)
+    return values
+
+
+def test_track_two_folders_and_scores(tmp_path, moving_square, capsys):
+    seq = _write_pair(moving_square, tmp_path / "pair")
+    out, scores = tmp_path / "out" / "boxes.txt", tmp_path / "out" / "scores.txt"
+    code = main(["track", str(tmp_path / "pair" / "visual"), str(tmp_path / "pair" / "thermal"), "--init",
+                 "40,40,16,16", "--out", str(out), "--scores", str(scores), "--random-weights", "--threads", "1",
+                 "--device", "cpu"])
+    assert code == 0
+    _check_boxes(out, len(seq), [40, 40, 16, 16])
+    confidences = [float(v) for v in _lines(scores)]
+    assert len(confidences) == len(seq) and confidences[0] == 1.0
+    assert all(0.0 < c < 1.0 for c in confidences[1:])
+    assert "RANDOM weights" in capsys.readouterr().err
+
+
+def test_track_sequence_folder_given_twice_and_teacher(tmp_path, moving_square):
+    seq = _write_pair(moving_square, tmp_path / "seq", frames=3)
+    out = tmp_path / "boxes.txt"
+    folder = str(tmp_path / "seq")
+    assert main(["track", folder, folder, "--init", "40 40 16 16", "--out", str(out), "--model", "teacher",
+                 "--random-weights", "--threads", "1"]) == 0
+    _check_boxes(out, len(seq), [40, 40, 16, 16])
+
+
+def test_track_video_pair(tmp_path, moving_square):
+    seq = moving_square(num_frames=5)
+    paths = []
+    for name, channel in (("visible.avi", lambda p: cv2.cvtColor(p.visible, cv2.COLOR_RGB2BGR)),
+                          ("thermal.avi", lambda p: cv2.cvtColor(p.thermal, cv2.COLOR_GRAY2BGR))):
+        writer = cv2.VideoWriter(str(tmp_path / name), cv2.VideoWriter_fourcc(*"MJPG"), 10, (seq.width, seq.height))
+        for i in range(len(seq)):
+            writer.write(channel(seq[i]))
+        writer.release()
+        paths.append(str(tmp_path / name))
+    out = tmp_path / "boxes.txt"
+    assert main(["track", *paths, "--init", "40,40,16,16", "--out", str(out), "--random-weights", "--threads", "1"]) == 0
+    _check_boxes(out, len(seq), [40, 40, 16, 16])
+
+
+def test_track_errors(tmp_path, capsys):
+    out = tmp_path / "boxes.txt"
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    # no checkpoint and no --random-weights: a typed error naming the file, exit status 2
+    code = main(["track", str(folder), "--init", "1,1,5,5", "--out", str(out),
+                 "--weights", str(tmp_path / "nope.pt")])
+    assert code == 2 and "nope.pt" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["track", str(folder), "--init", "1,1,5", "--out", str(out)])
+    assert not out.exists()
+
+
+def test_track_on_tno(shared_data, tmp_path):
+    sequences = sorted(p for p in (shared_data / "tno").iterdir() if p.is_dir())
+    assert sequences
+    for folder in sequences:
+        out = tmp_path / f"{folder.name}.txt"
+        code = main(["track", str(folder / "visual"), str(folder / "thermal"), "--init", "150,100,20,40",
+                     "--out", str(out), "--random-weights", "--threads", "1", "--device", "cpu"])
+        assert code == 0
+        frames = len(list((folder / "visual").iterdir()))
+        values = _check_boxes(out, frames, [150, 100, 20, 40])
+        assert (values[:, 0] <= 360).all() and (values[:, 1] <= 270).all()
