@@ -1,0 +1,161 @@
+"""Reading and validating distillation HDF5 files (schema in ``core.distillation.schema``).
+
+``DistillationFile(path)`` checks the format name, the schema version and every
+dataset's shape up front and raises :class:`DistillationDataError` naming the file and
+what is wrong. Samples are read lazily, one row at a time.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import h5py
+import numpy as np
+
+from core.distillation import schema
+from core.distillation.writer import Sample, SequenceAttrs
+from core.errors import DistillationDataError
+
+
+class DistillationFile:
+    """An open, validated distillation file. Use as a context manager or call ``close()``."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise DistillationDataError(self.path, "file not found")
+        try:
+            self._file = h5py.File(self.path, "r")
+        except OSError as error:
+            raise DistillationDataError(self.path, f"not a readable HDF5 file ({error})") from error
+        try:
+            self._validate()
+        except DistillationDataError:
+            self._file.close()
+            raise
+
+    # -- validation ---------------------------------------------------------------------
+    def _fail(self, problem: str) -> None:
+        raise DistillationDataError(self.path, problem)
+
+    def _validate(self) -> None:
+        attrs = self._file.attrs
+        if attrs.get("format") != schema.FORMAT_NAME:
+            self._fail(f"not a distillation file (format attribute is {attrs.get('format')!r}, expected {schema.FORMAT_NAME!r})")
+        version = attrs.get("schema_version")
+        if version is None:
+            self._fail("missing the schema_version attribute")
+        if int(version) > schema.SCHEMA_VERSION:
+            self._fail(f"schema version {int(version)} is newer than this program reads ({schema.SCHEMA_VERSION}); update rgbt-studio")
+        if int(version) < 1:
+            self._fail(f"invalid schema version {version!r}")
+        missing = [key for key in schema.ROOT_ATTRS if key not in attrs]
+        if missing:
+            self._fail(f"missing root attributes {missing}")
+        if attrs["frames_mode"] not in schema.FRAMES_MODES:
+            self._fail(f"frames_mode {attrs['frames_mode']!r} is not one of {schema.FRAMES_MODES}")
+        if "sequences" not in self._file:
+            self._fail("missing the /sequences group")
+        z, x, f = int(attrs["template_size"]), int(attrs["search_size"]), int(attrs["feature_size"])
+        for name, group in self._file["sequences"].items():
+            where = f"sequence {name!r}"
+            missing = [key for key in schema.SEQUENCE_ATTRS if key not in group.attrs]
+            if missing:
+                self._fail(f"{where}: missing attributes {missing}")
+            n = int(group.attrs["num_frames"])
+            if "labels" not in group or "samples" not in group:
+                self._fail(f"{where}: needs 'labels' and 'samples' groups")
+            for label, row_shape in schema.LABEL_DATASETS.items():
+                if label not in group["labels"]:
+                    self._fail(f"{where}: missing labels/{label}")
+                if group["labels"][label].shape != (n,) + row_shape:
+                    self._fail(f"{where}: labels/{label} has shape {group['labels'][label].shape}, expected {(n,) + row_shape}")
+            samples = group["samples"]
+            expected = {
+                "frame": (),
+                "template_frame": (),
+                "template_box": (4,),
+                "search_geometry": (4,),
+                "score_map": (1, f, f),
+                "size_map": (2, f, f),
+                "offset_map": (2, f, f),
+            }
+            if self.frames_mode == "embedded":
+                expected.update(
+                    {"template_visible": (z, z, 3), "template_thermal": (z, z), "search_visible": (x, x, 3), "search_thermal": (x, x)}
+                )
+            counts = set()
+            for dataset, row_shape in expected.items():
+                if dataset not in samples:
+                    self._fail(f"{where}: missing samples/{dataset}")
+                if samples[dataset].shape[1:] != row_shape:
+                    self._fail(f"{where}: samples/{dataset} rows have shape {samples[dataset].shape[1:]}, expected {row_shape}")
+                counts.add(samples[dataset].shape[0])
+            if len(counts) > 1:
+                self._fail(f"{where}: sample datasets have different lengths {sorted(counts)}")
+            frames = samples["frame"][...]
+            if frames.size and (frames.min() < 0 or frames.max() >= n):
+                self._fail(f"{where}: sample frame indices outside 0..{n - 1}")
+
+    # -- access -------------------------------------------------------------------------
+    @property
+    def header(self) -> dict:
+        return {key: (v.item() if isinstance(v, np.generic) else v) for key, v in self._file.attrs.items()}
+
+    @property
+    def frames_mode(self) -> str:
+        return str(self._file.attrs["frames_mode"])
+
+    def sequence_names(self) -> list[str]:
+        return list(self._file["sequences"].keys())
+
+    def sequence_attrs(self, name: str) -> SequenceAttrs:
+        a = self._file["sequences"][name].attrs
+        return SequenceAttrs(
+            name=str(a["name"]),
+            visible_source=str(a["visible_source"]),
+            thermal_source=str(a["thermal_source"]),
+            width=int(a["width"]),
+            height=int(a["height"]),
+            num_frames=int(a["num_frames"]),
+            frame_offset=int(a["frame_offset"]),
+            layout=str(a["layout"]),
+        )
+
+    def labels(self, name: str) -> dict[str, np.ndarray]:
+        """Per-frame label arrays of a sequence (see schema.LABEL_DATASETS)."""
+        group = self._file["sequences"][name]["labels"]
+        return {key: group[key][...] for key in schema.LABEL_DATASETS}
+
+    def num_samples(self, name: str) -> int:
+        return int(self._file["sequences"][name]["samples"]["frame"].shape[0])
+
+    def sample(self, name: str, row: int) -> Sample:
+        """Sample ``row`` of sequence ``name``; crops are None in "referenced" mode."""
+        g = self._file["sequences"][name]["samples"]
+        crops = {}
+        if self.frames_mode == "embedded":
+            crops = {key: g[key][row] for key in schema.EMBEDDED_DATASETS}
+        return Sample(
+            frame=int(g["frame"][row]),
+            template_frame=int(g["template_frame"][row]),
+            template_box=g["template_box"][row].astype(np.float64),
+            search_geometry=g["search_geometry"][row],
+            score_map=g["score_map"][row].astype(np.float32),
+            size_map=g["size_map"][row].astype(np.float32),
+            offset_map=g["offset_map"][row].astype(np.float32),
+            **crops,
+        )
+
+    def iter_samples(self, name: str) -> Iterator[Sample]:
+        for row in range(self.num_samples(name)):
+            yield self.sample(name, row)
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> DistillationFile:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
