@@ -39,24 +39,23 @@ geometry (``core.tracking.crop.crop_square``), which keeps files small.
 """
 from __future__ import annotations
 
-from core.annotations.records import Provenance
-
 SCHEMA_VERSION = 1
 FORMAT_NAME = "rgbt-studio-distillation"
 FRAMES_MODES = ("embedded", "referenced")
 
+#: Provenance names (``core.annotations.records.Provenance`` values) -> stored codes.
 PROVENANCE_CODES: dict[str | None, int] = {
     None: 0,
-    Provenance.MANUAL.value: 1,
-    Provenance.INTERPOLATED.value: 2,
-    Provenance.STUDENT.value: 3,
-    Provenance.TEACHER.value: 4,
-    Provenance.IMPORTED.value: 5,
+    "manual": 1,
+    "interpolated": 2,
+    "student": 3,
+    "teacher": 4,
+    "imported": 5,
 }
 PROVENANCE_NAMES = {code: name for name, code in PROVENANCE_CODES.items()}
 
 #: Provenances whose boxes serve as hard labels when fine-tuning (human-checked).
-LABEL_PROVENANCES = (Provenance.MANUAL.value, Provenance.TEACHER.value, Provenance.INTERPOLATED.value, Provenance.IMPORTED.value)
+LABEL_PROVENANCES = ("manual", "teacher", "interpolated", "imported")
 
 ROOT_ATTRS = (
     "schema_version",

@@ -1,0 +1,153 @@
+"""Distillation HDF5: streamed atomic writing, validation of bad files, round trip."""
+from __future__ import annotations
+
+import h5py
+import numpy as np
+import pytest
+
+from core.distillation import schema
+from core.distillation.reader import DistillationFile
+from core.distillation.writer import DistillationWriter, FileHeader, Sample, SequenceAttrs
+from core.errors import DistillationDataError
+
+Z, X, F = 16, 32, 4
+
+
+def _labels(n: int) -> dict[str, np.ndarray]:
+    rng = np.random.default_rng(0)
+    boxes = rng.uniform(5, 40, (n, 4)).astype(np.float32)
+    labels = {
+        "box": boxes,
+        "thermal_box": np.full((n, 4), np.nan, np.float32),
+        "absent": np.zeros(n, bool),
+        "occluded": np.zeros(n, bool),
+        "provenance": np.full(n, schema.PROVENANCE_CODES["manual"], np.uint8),
+        "keyframe": np.zeros(n, bool),
+        "student_box": boxes + 1,
+        "student_confidence": np.full(n, 0.5, np.float32),
+        "teacher_box": np.full((n, 4), np.nan, np.float32),
+        "teacher_confidence": np.full(n, np.nan, np.float32),
+    }
+    labels["absent"][3] = True
+    labels["box"][3] = np.nan
+    return labels
+
+
+def _sample(frame: int, embedded: bool) -> Sample:
+    rng = np.random.default_rng(frame)
+    sample = Sample(
+        frame=frame,
+        template_frame=0,
+        template_box=np.array([1.0, 2.0, 3.0, 4.0]),
+        search_geometry=np.array([10.0, 20.0, 0.5, X]),
+        score_map=rng.random((1, F, F)).astype(np.float32),
+        size_map=rng.random((2, F, F)).astype(np.float32),
+        offset_map=rng.random((2, F, F)).astype(np.float32),
+    )
+    if embedded:
+        sample.template_visible = rng.integers(0, 255, (Z, Z, 3), dtype=np.uint8)
+        sample.template_thermal = rng.integers(0, 255, (Z, Z), dtype=np.uint8)
+        sample.search_visible = rng.integers(0, 255, (X, X, 3), dtype=np.uint8)
+        sample.search_thermal = rng.integers(0, 255, (X, X), dtype=np.uint8)
+    return sample
+
+
+def _write(path, *, embedded: bool, n: int = 40, samples: int = 37):
+    header = FileHeader("embedded" if embedded else "referenced", Z, X, F, teacher_model="teacher", teacher_sha256="ab")
+    attrs = SequenceAttrs("seq`it's", "/v.mp4", "/t.mp4", 64, 48, n)
+    with DistillationWriter(path, header) as writer:
+        seq = writer.begin_sequence(attrs, _labels(n))
+        for frame in range(1, samples + 1):
+            seq.add_sample(_sample(frame, embedded))
+    return path
+
+
+@pytest.mark.parametrize("embedded", [False, True])
+def test_round_trip(tmp_path, embedded):
+    path = _write(tmp_path / "d.h5", embedded=embedded)
+    with DistillationFile(path) as data:
+        assert data.header["schema_version"] == schema.SCHEMA_VERSION
+        assert data.frames_mode == ("embedded" if embedded else "referenced")
+        assert data.sequence_names() == ["seq`it's"]
+        assert data.sequence_attrs("seq`it's").num_frames == 40
+        labels = data.labels("seq`it's")
+        np.testing.assert_array_equal(labels["box"], _labels(40)["box"])
+        assert labels["absent"][3] and np.isnan(labels["box"][3]).all()
+        assert data.num_samples("seq`it's") == 37  # not a multiple of the chunk size: trimmed
+        got = data.sample("seq`it's", 4)
+        want = _sample(5, embedded)
+        assert got.frame == 5
+        np.testing.assert_allclose(got.score_map, want.score_map, atol=1e-3)  # stored as float16
+        if embedded:
+            np.testing.assert_array_equal(got.search_visible, want.search_visible)
+        else:
+            assert got.search_visible is None
+
+
+def test_cancel_keeps_previous_file(tmp_path):
+    path = _write(tmp_path / "d.h5", embedded=False, samples=3)
+    before = path.read_bytes()
+
+    def job():
+        with DistillationWriter(path, FileHeader("referenced", Z, X, F)) as writer:
+            seq = writer.begin_sequence(SequenceAttrs("s", "", "", 64, 48, 40), _labels(40))
+            for frame in range(1, 30):
+                seq.add_sample(_sample(frame, False))
+                yield frame
+
+    generator = job()
+    next(generator)
+    next(generator)
+    generator.close()
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["d.h5"]  # no temporary leftovers
+
+
+def test_embedded_mode_requires_crops(tmp_path):
+    with pytest.raises(ValueError, match="crop"):
+        with DistillationWriter(tmp_path / "d.h5", FileHeader("embedded", Z, X, F)) as writer:
+            writer.begin_sequence(SequenceAttrs("s", "", "", 64, 48, 40), _labels(40)).add_sample(_sample(1, False))
+    assert not (tmp_path / "d.h5").exists()
+
+
+def test_missing_file_and_non_hdf5(tmp_path):
+    with pytest.raises(DistillationDataError, match="not found"):
+        DistillationFile(tmp_path / "nope.h5")
+    bad = tmp_path / "bad.h5"
+    bad.write_text("hello")
+    with pytest.raises(DistillationDataError, match="bad.h5.*HDF5"):
+        DistillationFile(bad)
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [
+        (lambda f: f.attrs.__setitem__("schema_version", 99), "newer"),
+        (lambda f: f.attrs.__delitem__("schema_version"), "schema_version"),
+        (lambda f: f.attrs.__setitem__("format", "other"), "not a distillation file"),
+        (lambda f: f.attrs.__delitem__("feature_size"), "feature_size"),
+        (lambda f: f["sequences/s/labels"].__delitem__("absent"), "labels/absent"),
+        (lambda f: f["sequences/s/samples"].__delitem__("score_map"), "samples/score_map"),
+        (lambda f: f["sequences/s/samples/frame"].resize(3, axis=0), "different lengths"),
+    ],
+)
+def test_validation_names_the_problem(tmp_path, damage, message):
+    path = tmp_path / "d.h5"
+    header = FileHeader("referenced", Z, X, F)
+    with DistillationWriter(path, header) as writer:
+        seq = writer.begin_sequence(SequenceAttrs("s", "", "", 64, 48, 40), _labels(40))
+        for frame in range(1, 6):
+            seq.add_sample(_sample(frame, False))
+    with h5py.File(path, "a") as handle:
+        damage(handle)
+    with pytest.raises(DistillationDataError, match=message) as info:
+        DistillationFile(path)
+    assert "d.h5" in str(info.value)
+
+
+def test_label_shape_checked_on_write(tmp_path):
+    labels = _labels(40)
+    labels["box"] = labels["box"][:10]
+    with pytest.raises(ValueError, match="box"):
+        with DistillationWriter(tmp_path / "d.h5", FileHeader("referenced", Z, X, F)) as writer:
+            writer.begin_sequence(SequenceAttrs("s", "", "", 64, 48, 40), labels)
