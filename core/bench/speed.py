@@ -1,0 +1,216 @@
+"""``python main.py bench speed``: teacher vs student speed, both scales, each engine.
+
+For every (model, scale, engine) the benchmark measures, at batch 1:
+
+- **end to end** per frame: the tracker's whole ``track`` call (search crops of both
+  modalities, normalisation, network, Hann-window decoding, mapping back, clipping) on
+  a synthetic 640x480 pair held in memory (frame decoding excluded), each call from the
+  state after ``init`` on a 40x40 target (so the crop cost does not drift);
+- **network alone**: ``engine.run`` on fixed normalised inputs (for the torch engine,
+  numpy <-> tensor conversion included; for ONNX Runtime, its session run).
+
+FPS = 1 / median per-frame time (the median resists the other processes of a shared
+machine). Params and GFLOPs (multiply-add = 2 FLOPs) come from ``core.models.profile``.
+The bundled models use their checkpoints when present, else random weights (speed does
+not depend on the weights); the paper-scale models are random ViT-B networks. Paper
+scale on a CPU takes about a second per frame, so it runs ``--paper-frames`` frames.
+"""
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.fileio import write_text_atomic
+from core.progress import Job, Progress, run_with_bar
+
+MODELS = ("teacher", "student")
+SCALES = ("bundled", "paper")
+ENGINES = ("torch", "onnx")
+FRAME_SIZE = (640, 480)
+
+
+@dataclass(frozen=True)
+class SpeedRow:
+    """One measured configuration (the ``--json`` row)."""
+
+    model: str
+    scale: str
+    engine: str
+    device: str
+    fps_end_to_end: float
+    fps_network: float
+    params: int
+    gflops: float
+
+
+def synthetic_pairs(count: int = 8, size=FRAME_SIZE, seed: int = 0):
+    """``count`` FramePairs (textured background, a bright square moving right) and the
+    initial box (x, y, w, h) of the square on the first one."""
+    from core.sequences.base import FramePair
+
+    width, height = size
+    rng = np.random.default_rng(seed)
+    background = rng.integers(0, 120, size=(height, width), dtype=np.uint8)
+    pairs = []
+    for i in range(count):
+        thermal = background.copy()
+        x = 280 + 3 * i
+        thermal[220:260, x:x + 40] = 230
+        visible = np.stack([thermal, np.roll(thermal, 5, axis=1), 255 - thermal], axis=2)
+        pairs.append(FramePair(i, visible, thermal))
+    return pairs, np.array([280.0, 220.0, 40.0, 40.0])
+
+
+def build_network(model: str, scale: str):
+    """The network to time: the bundled checkpoint when present, else random weights."""
+    from core.tracking.factory import default_weights, random_model
+
+    path = default_weights(model, scale)
+    if scale == "bundled" and path.is_file():
+        from core.models.checkpoint import load_checkpoint
+
+        return load_checkpoint(path)[0], str(path.name)
+    return random_model(model, scale), "random"
+
+
+def _median_seconds(fn, frames: int, warmup: int) -> float:
+    times = []
+    for i in range(warmup + frames):
+        start = time.perf_counter()
+        fn(i)
+        if i >= warmup:
+            times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def _sync(device: str):
+    if device == "cuda":
+        import torch
+
+        return torch.cuda.synchronize
+    return lambda: None
+
+
+def measure(network, model: str, scale: str, engine_name: str, device: str, frames: int, threads: int | None,
+            workdir: Path, warmup: int = 2) -> SpeedRow:
+    """Time one configuration; ``network`` is a torch model with the forward contract."""
+    from core.models.profile import count_gflops, count_parameters
+    from core.tracking.engines import OnnxEngine, TorchEngine
+    from core.tracking.onnx_export import export_onnx
+    from core.tracking.tracker import Tracker
+
+    cfg = network.config
+    params = count_parameters(network)
+    gflops = count_gflops(network.to("cpu"))
+    if engine_name == "onnx":
+        path = export_onnx(network, workdir / f"{model}_{scale}.onnx")
+        engine = OnnxEngine(path, device, threads=threads)
+    else:
+        engine = TorchEngine(network, device, threads=threads)
+    sync = _sync(engine.device)
+    rng = np.random.default_rng(0)
+    z, x = cfg.template_size, cfg.search_size
+    inputs = [rng.standard_normal((1, 3, s, s)).astype(np.float32) for s in (z, z, x, x)]
+
+    def network_once(_):
+        engine.run(*inputs)
+        sync()
+
+    fps_network = 1.0 / _median_seconds(network_once, frames, warmup)
+
+    tracker = Tracker(engine, cfg)
+    pairs, init = synthetic_pairs()
+    state = tracker.init(pairs[0], init)
+
+    def track_once(i):
+        # always from the initial state: the crop cost stays that of the 40x40 target
+        # (random weights would let the box, and with it the crop, grow frame by frame)
+        tracker.track(pairs[1 + i % (len(pairs) - 1)], state)
+        sync()
+
+    fps_e2e = 1.0 / _median_seconds(track_once, frames, warmup)
+    return SpeedRow(model, scale, engine_name, engine.device, round(fps_e2e, 2), round(fps_network, 2), int(params),
+                    round(float(gflops), 3))
+
+
+def speed_bench(models=MODELS, scales=SCALES, engines=ENGINES, device: str = "auto", frames: int = 50,
+                paper_frames: int = 5, threads: int | None = 2) -> Job[list[SpeedRow]]:
+    """Measure every combination; yields Progress (payload: the SpeedRow just measured)."""
+    import torch
+
+    from core.tracking.engines import choose_device
+
+    torch_device = choose_device(device)
+    if threads:
+        torch.set_num_threads(int(threads))
+    combos = [(s, m, e) for s in scales for m in models for e in engines]
+    rows: list[SpeedRow] = []
+    with tempfile.TemporaryDirectory(prefix="rgbt-bench-speed-") as tmp:
+        for done, (scale, model, engine) in enumerate(combos, start=1):
+            network, _source = build_network(model, scale)
+            n = frames if scale == "bundled" or torch_device == "cuda" else min(frames, paper_frames)
+            engine_device = torch_device if engine == "torch" else device
+            row = measure(network, model, scale, engine, engine_device, n, threads, Path(tmp))
+            rows.append(row)
+            del network
+            yield Progress(done, len(combos), f"{model} {scale} {engine}", row)
+    return rows
+
+
+def ratios(rows: list[SpeedRow]) -> list[tuple[str, str, float, float]]:
+    """(scale, engine, end-to-end ratio, network ratio) student FPS / teacher FPS."""
+    out = []
+    by_key = {(r.model, r.scale, r.engine): r for r in rows}
+    for scale in SCALES:
+        for engine in ENGINES:
+            s, t = by_key.get(("student", scale, engine)), by_key.get(("teacher", scale, engine))
+            if s and t:
+                out.append((scale, engine, s.fps_end_to_end / t.fps_end_to_end, s.fps_network / t.fps_network))
+    return out
+
+
+def format_table(rows: list[SpeedRow], threads: int | None) -> str:
+    head = f"{'model':8} {'scale':8} {'engine':6} {'device':6} {'FPS e2e':>9} {'FPS net':>9} {'params':>10} {'GFLOPs':>8}"
+    lines = [f"bench speed: batch 1, {threads or 'default'} CPU threads, median per frame", head, "-" * len(head)]
+    for r in rows:
+        lines.append(f"{r.model:8} {r.scale:8} {r.engine:6} {r.device:6} {r.fps_end_to_end:9.1f} {r.fps_network:9.1f} "
+                     f"{r.params / 1e6:9.2f}M {r.gflops:8.2f}")
+    for scale, engine, e2e, net in ratios(rows):
+        lines.append(f"student/teacher speed ratio, {scale} {engine}: end to end {e2e:.2f}x, network {net:.2f}x")
+    return "\n".join(lines)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("speed", help="teacher vs student FPS, params and GFLOPs at both scales")
+    parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads for PyTorch and ONNX Runtime (default 2)")
+    parser.add_argument("--frames", type=int, default=50, help="timed frames per configuration (default 50)")
+    parser.add_argument("--paper-frames", type=int, default=5,
+                        help="timed frames for paper scale on a CPU (about 1 s each; default 5)")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--model", choices=("both",) + MODELS, default="both")
+    parser.add_argument("--scale", choices=("both",) + SCALES, default="both")
+    parser.add_argument("--engine", choices=("both",) + ENGINES, default="both")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    models = MODELS if args.model == "both" else (args.model,)
+    scales = SCALES if args.scale == "both" else (args.scale,)
+    engines = ENGINES if args.engine == "both" else (args.engine,)
+    if args.frames < 1 or args.paper_frames < 1:
+        raise SystemExit("--frames and --paper-frames must be >= 1")
+    rows = run_with_bar(speed_bench(models, scales, engines, args.device, args.frames, args.paper_frames,
+                                    args.threads), "bench speed")
+    print(format_table(rows, args.threads))
+    if args.json is not None:
+        write_text_atomic(args.json, json.dumps([asdict(r) for r in rows], indent=2) + "\n")
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0

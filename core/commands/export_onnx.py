@@ -1,0 +1,81 @@
+"""``python main.py export-onnx [--model student|teacher|both] [--weights CKPT] --out DIR``.
+
+Exports project checkpoints to ONNX (``core.tracking.onnx_export``) as
+``DIR/<checkpoint stem>.onnx`` (default checkpoints: ``assets/models/{model}_{scale}.pt``),
+then checks the export against PyTorch on random inputs (max abs error on the score
+map, must be <= 1e-4). ``--random-weights`` exports deterministic random weights when
+no checkpoint exists (tests and demos).
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import CheckpointError, ExportError
+
+PARITY_TOLERANCE = 1e-4
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("export-onnx", help="export student/teacher checkpoints to ONNX",
+                                   description="Export tracking networks to ONNX (named inputs, dynamic batch).")
+    parser.add_argument("--model", choices=("student", "teacher", "both"), default="both")
+    parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt (only with one --model)")
+    parser.add_argument("--scale", choices=("bundled", "paper"), default="bundled",
+                        help="scale of the default checkpoints / random weights")
+    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--opset", type=int, default=17)
+    parser.add_argument("--random-weights", action="store_true",
+                        help="export random weights when a checkpoint is missing (tests and demos only)")
+    parser.set_defaults(func=run)
+
+
+def parity_error(model, path: Path, seed: int = 0) -> float:
+    """Max abs difference of the score map between PyTorch and ONNX Runtime (CPU, batch 1)."""
+    from core.tracking.engines import OnnxEngine, TorchEngine
+
+    cfg = model.config
+    rng = np.random.default_rng(seed)
+    z, x = cfg.template_size, cfg.search_size
+    inputs = [rng.standard_normal((1, 3, s, s)).astype(np.float32) for s in (z, z, x, x)]
+    got = OnnxEngine(path, "cpu").run(*inputs)
+    want = TorchEngine(model, "cpu").run(*inputs)
+    return float(np.abs(got[0] - want[0]).max())
+
+
+def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool):
+    from core.models.checkpoint import load_checkpoint
+    from core.tracking.factory import default_weights, print_random_warning, random_model
+
+    path = weights if weights is not None else default_weights(model_name, scale)
+    if path.is_file():
+        network, _ = load_checkpoint(path)
+        if getattr(network, "FACTORY", model_name) != model_name:
+            raise CheckpointError(path, f"holds a {network.FACTORY} model, not a {model_name}")
+        return network, path.stem
+    if not allow_random:
+        raise CheckpointError(path, f"{model_name} checkpoint not found (give --weights, or --random-weights)")
+    print_random_warning(model_name)
+    return random_model(model_name, scale), f"{model_name}_{scale}"
+
+
+def run(args) -> int:
+    from core.tracking.onnx_export import export_onnx
+
+    names = ("student", "teacher") if args.model == "both" else (args.model,)
+    if args.weights is not None and len(names) > 1:
+        raise ExportError(args.weights, "--weights needs a single --model (student or teacher)")
+    for name in names:
+        network, stem = _load(name, args.weights, args.scale, args.random_weights)
+        target = args.out / f"{stem}.onnx"
+        export_onnx(network, target, opset=args.opset)
+        error = parity_error(network, target)
+        if error > PARITY_TOLERANCE:
+            target.unlink(missing_ok=True)
+            raise ExportError(target, f"ONNX output differs from PyTorch (max |score| error {error:.2e} > "
+                                      f"{PARITY_TOLERANCE:g}); file removed")
+        size_mb = target.stat().st_size / 1e6
+        print(f"{name}: wrote {target} ({size_mb:.1f} MB), max |score| error vs PyTorch {error:.1e}", file=sys.stderr)
+    return 0

@@ -1,0 +1,35 @@
+"""``bench speed``: rows, ratios, table and JSON (tiny run: bundled student, 2 frames)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.bench.speed import SpeedRow, format_table, ratios
+from core.cli import main
+
+KEYS = {"model", "scale", "engine", "device", "fps_end_to_end", "fps_network", "params", "gflops"}
+
+
+def test_bench_speed_json(tmp_path, capsys):
+    out = tmp_path / "speed.json"
+    code = main(["bench", "speed", "--model", "student", "--scale", "bundled", "--frames", "2", "--threads", "1",
+                 "--device", "cpu", "--json", str(out)])
+    assert code == 0
+    rows = json.loads(out.read_text())
+    assert [(r["model"], r["scale"], r["engine"]) for r in rows] == [("student", "bundled", "torch"),
+                                                                     ("student", "bundled", "onnx")]
+    for row in rows:
+        assert set(row) == KEYS and row["device"] == "cpu"
+        assert row["fps_end_to_end"] > 0 and row["fps_network"] >= row["fps_end_to_end"] * 0.5
+        assert row["params"] > 100_000 and row["gflops"] > 0.1
+    assert "student  bundled  onnx" in capsys.readouterr().out
+
+
+def test_ratios_and_table():
+    rows = [SpeedRow("teacher", "paper", "onnx", "cpu", 2.0, 2.5, 115_000_000, 126.0),
+            SpeedRow("student", "paper", "onnx", "cpu", 7.0, 10.0, 60_000_000, 60.0),
+            SpeedRow("student", "bundled", "torch", "cpu", 40.0, 50.0, 600_000, 0.6)]
+    assert ratios(rows) == [("paper", "onnx", pytest.approx(3.5), pytest.approx(4.0))]
+    table = format_table(rows, 2)
+    assert "paper onnx: end to end 3.50x, network 4.00x" in table and "115.00M" in table
