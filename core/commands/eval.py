@@ -1,0 +1,56 @@
+"""``python main.py eval``: score tracker results with an official toolkit's conventions.
+
+    python main.py eval RESULTS_DIR [RESULTS_DIR ...] (--dataset-root ROOT | --gt GT_DIR)
+        --protocol lasher|rgbt234|rgbt210|gtot|vtuav|pytracking-lasher
+        [--plots DIR] [--json PATH] [--per-sequence] [--no-attributes]
+
+RESULTS_DIR holds one ``<sequence>.txt`` per sequence (x,y,w,h per line; commas, spaces or
+tabs). Every printed table, JSON file and plot names the protocol.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from core.fileio import write_text_atomic
+from core.metrics.api import evaluate_folder
+from core.metrics.plots import save_plots
+from core.metrics.protocols import PROTOCOLS
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "eval", help="score tracking results (PR/NPR/SR, MPR/MSR) with a toolkit's conventions",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("results", nargs="+", type=Path, metavar="RESULTS_DIR",
+                        help="folder of <sequence>.txt results (several folders = several trackers)")
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--dataset-root", type=Path, help="dataset root with one folder per sequence")
+    source.add_argument("--gt", type=Path, help="folder of GT: <sequence>.txt files or <sequence>/ folders")
+    parser.add_argument("--protocol", required=True, choices=list(PROTOCOLS), help="evaluation conventions")
+    parser.add_argument("--plots", type=Path, metavar="DIR", help="save precision/success plots (PNG) here")
+    parser.add_argument("--json", type=Path, metavar="PATH", help="write the full report(s) as JSON")
+    parser.add_argument("--per-sequence", action="store_true", help="also print per-sequence scores")
+    parser.add_argument("--no-attributes", action="store_true", help="skip the per-attribute breakdown")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    root = args.dataset_root or args.gt
+    reports = [
+        evaluate_folder(folder, root, args.protocol, attributes=not args.no_attributes)
+        for folder in args.results
+    ]
+    for report in reports:
+        print(report.table(per_sequence=args.per_sequence))
+        print()
+    if args.plots:
+        for path in save_plots(reports, args.plots):
+            print(f"plot: {path}")
+    if args.json:
+        data = {"protocol": args.protocol, "reports": [r.to_dict() for r in reports]}
+        write_text_atomic(args.json, json.dumps(data, indent=1))
+        print(f"json: {args.json}")
+    return 0

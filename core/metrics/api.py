@@ -1,0 +1,59 @@
+"""Evaluate a results folder against a dataset root or GT folder: :func:`evaluate_folder`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.errors import ConfigError
+from core.metrics.attributes import find_attributes
+from core.metrics.evaluate import evaluate_arrays
+from core.metrics.protocols import get_protocol
+from core.metrics.readers import read_results_dir, sequence_gt
+from core.metrics.report import EvalReport
+
+_GT_NAMES = ("visible.txt", "init.txt", "rgb.txt", "groundTruth_v.txt", "groundtruth.txt")
+
+
+def evaluate_folder(
+    results_dir: str | Path,
+    gt_root: str | Path,
+    protocol: str,
+    *,
+    tracker: str | None = None,
+    attributes: bool = True,
+    sequences: list[str] | None = None,
+) -> EvalReport:
+    """Evaluate every ``<seq>.txt`` of ``results_dir`` under ``protocol``.
+
+    gt_root: a dataset root (``<seq>/`` folders with the dataset's GT files) or a folder of
+    flat ``<seq>.txt`` GT files. sequences: restrict to these names (all results otherwise).
+    Sequences listed in ``gt_root`` (sub-folders) without a result are named in the notes.
+    """
+    proto = get_protocol(protocol)
+    gt_root = Path(gt_root)
+    if not gt_root.is_dir():
+        raise ConfigError(f"ground-truth folder {gt_root} not found")
+    results = read_results_dir(results_dir)
+    if sequences is not None:
+        unknown = [s for s in sequences if s not in results]
+        if unknown:
+            raise ConfigError(f"no result file for sequence(s) {unknown[:5]} in {results_dir}")
+        results = {s: results[s] for s in sequences}
+    gt = {}
+    for name in results:
+        seq = sequence_gt(gt_root, name, proto.name)
+        gt[name] = (seq.visible, seq.infrared)
+    notes = []
+    without = sorted(p.name for p in gt_root.iterdir() if p.is_dir() and any((p / f).is_file() for f in _GT_NAMES))
+    without = [n for n in without if n not in results]
+    if without and sequences is None:
+        notes.append(f"{len(without)} sequence(s) of {gt_root} have no result and are not evaluated "
+                     f"(e.g. {', '.join(without[:3])})")
+    tags = find_attributes(gt_root, list(results), proto.name) if attributes else None
+    return evaluate_arrays(
+        proto, results, gt,
+        tracker=tracker or Path(results_dir).name,
+        sequence_tags=tags.sequence_tags if tags else None,
+        frame_tags=tags.frame_tags if tags else None,
+        attribute_source=tags.source if tags else None,
+        notes=notes,
+    )

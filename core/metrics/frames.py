@@ -1,0 +1,118 @@
+"""Per-frame errors of one sequence under a protocol (the toolkits' preprocessing).
+
+Inputs are raw arrays as read from files: results ``(M, 4)`` float64 xywh (NaN allowed),
+GT ``(N, 4)`` float64 xywh (``0,0,0,0`` rows kept; GTOT corners already converted with
+``w = x2 - x1``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.metrics.protocols import Protocol
+from core.metrics.toolkit_geometry import (
+    centre_error,
+    continuous_iou,
+    inclusive_iou,
+    normalized_centre_error,
+    round_corners,
+)
+
+
+@dataclass(frozen=True)
+class FrameErrors:
+    """One sequence's per-frame errors, ready to be thresholded.
+
+    centre_error, overlap: ``(N,)`` float64 (-1 or inf where the protocol forces a value;
+    NaN never passes a threshold). norm_centre_error: ``(N,)`` or None.
+    counted: ``(N,)`` bool, frames that enter the denominator. notes: what was changed.
+    """
+
+    name: str
+    centre_error: np.ndarray
+    overlap: np.ndarray
+    norm_centre_error: np.ndarray | None
+    counted: np.ndarray
+    notes: tuple[str, ...] = ()
+
+    def __len__(self) -> int:
+        return int(self.centre_error.shape[0])
+
+    def subset(self, mask: np.ndarray) -> "FrameErrors":
+        """The same errors restricted to frames where ``mask`` ``(N,)`` is True."""
+        m = np.asarray(mask, dtype=bool)
+        nce = None if self.norm_centre_error is None else self.norm_centre_error[m]
+        return FrameErrors(self.name, self.centre_error[m], self.overlap[m], nce, self.counted[m], self.notes)
+
+
+def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray) -> tuple[np.ndarray, list[str]]:
+    """Apply the protocol's result rules; returns ``(N, 4)`` predictions and notes.
+
+    Order: subsample (VTUAV), cut to the GT length (shorter results are padded with NaN
+    rows, which fail every threshold, and noted), replace NaN / w<=0 / h<=0 rows by the
+    previous one, frame 1 = GT, round corners.
+    """
+    notes: list[str] = []
+    pred = np.array(results, dtype=np.float64).reshape(-1, 4)
+    n = gt.shape[0]
+    if protocol.subsample > 1:
+        pred = pred[:: protocol.subsample]
+    if pred.shape[0] > n:
+        pred = pred[:n]
+    elif pred.shape[0] < n:
+        notes.append(f"{n - pred.shape[0]} frame(s) without a result counted as failures")
+        pred = np.vstack([pred, np.full((n - pred.shape[0], 4), np.nan)])
+    if protocol.replace_bad_predictions:
+        if protocol.invalid_gt == "pytracking":
+            bad = np.isnan(pred).any(axis=1) | (pred[:, 2] < 0) | (pred[:, 3] < 0)
+        else:
+            bad = np.isnan(pred).any(axis=1) | (pred[:, 2] <= 0) | (pred[:, 3] <= 0)
+        replaced = 0
+        for i in range(1, n):
+            if bad[i]:
+                pred[i] = pred[i - 1]
+                replaced += 1
+        if replaced:
+            notes.append(f"{replaced} invalid prediction(s) replaced by the previous frame's")
+    if protocol.first_frame_gt and n:
+        pred[0] = gt[0]
+    if protocol.round_corners:
+        pred = round_corners(pred)
+    return pred, notes
+
+
+def frame_errors(protocol: Protocol, name: str, results, gt_visible, gt_infrared=None) -> FrameErrors:
+    """Per-frame errors of one sequence.
+
+    results: ``(M, 4)`` xywh; gt_visible, gt_infrared: ``(N, 4)`` xywh (infrared used only
+    by dual-modality protocols; None = same as visible).
+    """
+    gt_v = np.asarray(gt_visible, dtype=np.float64).reshape(-1, 4)
+    gt_i = gt_v if gt_infrared is None else np.asarray(gt_infrared, dtype=np.float64).reshape(-1, 4)
+    if gt_i.shape[0] != gt_v.shape[0]:
+        n = min(gt_i.shape[0], gt_v.shape[0])
+        gt_v, gt_i = gt_v[:n], gt_i[:n]
+    pred, notes = prepare_predictions(protocol, results, gt_v)
+    iou_fn = continuous_iou if protocol.continuous_iou else inclusive_iou
+    ce = centre_error(pred, gt_v)
+    ov = iou_fn(pred, gt_v)
+    if protocol.dual_modality:
+        ce = np.fmin(ce, centre_error(pred, gt_i))  # MATLAB min/max ignore NaN
+        ov = np.fmax(ov, iou_fn(pred, gt_i))
+    nce = normalized_centre_error(pred, gt_v) if protocol.norm_precision_name else None
+    counted = np.ones(gt_v.shape[0], dtype=bool)
+    if protocol.invalid_gt == "toolkit":
+        invalid = (gt_v <= 0).any(axis=1)
+        ce[invalid] = -1.0
+        ov[invalid] = -1.0
+        if nce is not None:
+            nce[invalid] = -1.0
+    elif protocol.invalid_gt == "pytracking":
+        invalid = ~((gt_v[:, 2] > 0) & (gt_v[:, 3] > 0))
+        ce[invalid] = np.inf
+        ov[invalid] = -1.0
+        if nce is not None:
+            nce[invalid] = -1.0
+        counted = ~invalid
+    return FrameErrors(name, ce, ov, nce, counted, tuple(notes))

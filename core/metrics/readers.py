@@ -1,0 +1,121 @@
+"""Raw readers: GT and result files as numpy, exactly as the toolkits read them.
+
+Independent of ``core.annotations`` on purpose: ``0,0,0,0`` rows, NaN rows and GTOT
+corners are kept as they are in the file, because the metrics' rules depend on them.
+All arrays are ``(N, 4)`` float64 ``x, y, w, h`` unless stated.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import AnnotationFormatError, ConfigError
+from core.geometry import polygon_to_xywh
+from core.metrics.toolkit_geometry import corners_to_gtot_xywh
+
+_SPLIT = re.compile(r"[,\s;]+")
+
+
+def read_box_rows(path: str | Path, *, allow_nan: bool = True) -> np.ndarray:
+    """Rows of 4 numbers (or 8-value polygons -> bounding box) -> ``(N, 4)`` float64.
+
+    Commas, spaces, tabs (any mix), CRLF, blank lines (skipped only at the end or as
+    trailing lines) are tolerated; ``NaN`` tokens are kept when ``allow_nan``. A row of
+    another length or a non-number raises AnnotationFormatError with the 1-based line.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig", errors="strict")
+    except FileNotFoundError:
+        raise AnnotationFormatError(path, "file not found") from None
+    except (UnicodeDecodeError, OSError) as error:
+        raise AnnotationFormatError(path, f"cannot read as text: {error}") from None
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        tokens = [t for t in _SPLIT.split(line.strip()) if t]
+        if not tokens:
+            raise AnnotationFormatError(path, "blank line inside the box rows", line=number)
+        try:
+            values = [float(t) for t in tokens]
+        except ValueError:
+            raise AnnotationFormatError(path, f"not a number in {line.strip()!r}", line=number) from None
+        if not allow_nan and any(np.isnan(values)):
+            raise AnnotationFormatError(path, "NaN in a ground-truth row", line=number)
+        if len(values) == 8:
+            values = list(polygon_to_xywh(values))
+        elif len(values) != 4:
+            raise AnnotationFormatError(path, f"expected 4 or 8 values per row, got {len(values)}", line=number)
+        rows.append(values)
+    return np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+
+
+def read_gtot_corners(path: str | Path) -> np.ndarray:
+    """GTOT ``groundTruth_v.txt`` / ``_i.txt`` (``x1 y1 x2 y2``) -> xywh with ``w = x2 - x1``."""
+    return corners_to_gtot_xywh(read_box_rows(path))
+
+
+@dataclass(frozen=True)
+class SequenceGT:
+    """GT of one sequence: ``visible`` ``(N,4)``, ``infrared`` ``(N,4)`` or None, files read."""
+
+    name: str
+    visible: np.ndarray
+    infrared: np.ndarray | None
+    files: tuple[Path, ...]
+
+
+# per protocol: candidate (visible, infrared, corners) file pairs inside a sequence folder
+_GT_FILES: dict[str, tuple[tuple[str, str | None, bool], ...]] = {
+    "lasher": (("visible.txt", None, False), ("init.txt", None, False), ("groundtruth.txt", None, False)),
+    "rgbt234": (("visible.txt", "infrared.txt", False), ("init.txt", None, False), ("groundtruth.txt", None, False)),
+    "rgbt210": (("init.txt", None, False), ("visible.txt", "infrared.txt", False), ("groundtruth.txt", None, False)),
+    "gtot": (("groundTruth_v.txt", "groundTruth_i.txt", True), ("init.txt", None, False)),
+    "vtuav": (("rgb.txt", "ir.txt", False), ("groundtruth.txt", None, False)),
+}
+_GT_FILES["pytracking-lasher"] = _GT_FILES["lasher"]
+
+
+def sequence_gt(root: str | Path, name: str, protocol: str) -> SequenceGT:
+    """GT of sequence ``name`` under ``root``: ``root/<name>/<files>`` or a flat ``root/<name>.txt``.
+
+    GTOT ``init.txt`` is already x y w h (w = x2 - x1); a flat file is xywh for all protocols.
+    """
+    root = Path(root)
+    if protocol not in _GT_FILES:
+        raise ConfigError(f"unknown evaluation protocol {protocol!r}")
+    folder = root / name
+    if folder.is_dir():
+        for vis, ir, corners in _GT_FILES[protocol]:
+            vpath = folder / vis
+            if not vpath.is_file():
+                continue
+            reader = read_gtot_corners if corners else read_box_rows
+            visible = reader(vpath)
+            infrared, files = None, (vpath,)
+            if ir is not None and (folder / ir).is_file():
+                infrared = reader(folder / ir)
+                files = (vpath, folder / ir)
+            return SequenceGT(name, visible, infrared, files)
+        wanted = ", ".join(v for v, _, _ in _GT_FILES[protocol])
+        raise AnnotationFormatError(folder, f"no ground-truth file for protocol {protocol} (looked for {wanted})")
+    flat = root / f"{name}.txt"
+    if flat.is_file():
+        return SequenceGT(name, read_box_rows(flat), None, (flat,))
+    raise AnnotationFormatError(root, f"no ground truth for sequence {name!r} (neither {name}/ nor {name}.txt)")
+
+
+def read_results_dir(folder: str | Path) -> dict[str, np.ndarray]:
+    """Every ``<seq>.txt`` in ``folder`` -> ``{seq: (M, 4) xywh}`` (NaN rows kept)."""
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise AnnotationFormatError(folder, "results folder not found")
+    files = sorted(p for p in folder.iterdir() if p.suffix == ".txt" and p.is_file())
+    if not files:
+        raise AnnotationFormatError(folder, "no <sequence>.txt result file in the results folder")
+    return {p.stem: read_box_rows(p) for p in files}

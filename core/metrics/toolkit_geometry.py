@@ -1,0 +1,110 @@
+"""Box geometry exactly as the official MATLAB RGB-T toolkits compute it.
+
+All boxes here are ``(N, 4)`` float64 ``x, y, w, h`` (top-left + size) like
+:mod:`core.geometry`, but the overlap uses the toolkits' *inclusive pixels*: a box covers
+columns ``x .. x + w - 1`` and the intersection width is ``min(x2) - max(x1) + 1``.
+The project's own continuous IoU (:func:`core.geometry.iou`) is deliberately not used for
+official numbers; :func:`continuous_iou` is the pytracking convention.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _arr(boxes) -> np.ndarray:
+    return np.atleast_2d(np.asarray(boxes, dtype=np.float64))
+
+
+def matlab_colon(start: float, step: float, stop: float) -> np.ndarray:
+    """``start:step:stop`` with MATLAB's element values (symmetric from both ends).
+
+    MATLAB computes the first half as ``start + k*step`` and the second half as
+    ``stop - (n-1-k)*step``, so e.g. ``0:0.05:1`` ends exactly at 1.0 and its middle
+    values can differ in the last bit from ``numpy.arange``; ties with ``>`` depend on it.
+    """
+    n = int(np.floor((stop - start) / step + 1e-10)) + 1
+    k = np.arange(n, dtype=np.float64)
+    values = start + k * step
+    half = n // 2
+    end = start + (n - 1) * step
+    if abs(end - stop) < 1e-9 * max(1.0, abs(stop)):
+        end = stop
+    values[half:] = end - (n - 1 - k[half:]) * step
+    return values
+
+
+def matlab_round(values) -> np.ndarray:
+    """MATLAB ``round``: halves away from zero (``numpy.round`` rounds halves to even)."""
+    v = np.asarray(values, dtype=np.float64)
+    return np.sign(v) * np.floor(np.abs(v) + 0.5)
+
+
+def inclusive_iou(pred, gt) -> np.ndarray:
+    """Per-row overlap of ``pred`` and ``gt`` ``(N, 4)`` xywh with inclusive pixels -> ``(N,)``.
+
+    ``x2 = x + w - 1``; intersection ``max(0, min(x2) - max(x1) + 1)`` per axis; union
+    ``w_p*h_p + w_g*h_g - inter``. Rows with a NaN give NaN (never a hit with ``>``).
+    """
+    p, g = _arr(pred), _arr(gt)
+    px1, py1, pw, ph = p.T
+    gx1, gy1, gw, gh = g.T
+    ww = np.maximum(0.0, np.minimum(px1 + pw - 1, gx1 + gw - 1) - np.maximum(px1, gx1) + 1)
+    hh = np.maximum(0.0, np.minimum(py1 + ph - 1, gy1 + gh - 1) - np.maximum(py1, gy1) + 1)
+    inter = ww * hh
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return inter / (pw * ph + gw * gh - inter)
+
+
+def continuous_iou(pred, gt) -> np.ndarray:
+    """pytracking's overlap: continuous coordinates, ``x2 = x + w`` -> ``(N,)``."""
+    p, g = _arr(pred), _arr(gt)
+    ww = np.maximum(0.0, np.minimum(p[:, 0] + p[:, 2], g[:, 0] + g[:, 2]) - np.maximum(p[:, 0], g[:, 0]))
+    hh = np.maximum(0.0, np.minimum(p[:, 1] + p[:, 3], g[:, 1] + g[:, 3]) - np.maximum(p[:, 1], g[:, 1]))
+    inter = ww * hh
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return inter / (p[:, 2] * p[:, 3] + g[:, 2] * g[:, 3] - inter)
+
+
+def centres(boxes) -> np.ndarray:
+    """``(N, 4)`` xywh -> ``(N, 2)`` centre ``x + w/2, y + h/2``.
+
+    The toolkits use ``x + (w-1)/2``; the shift is the same for both boxes and cancels
+    in every centre distance, so the results are identical.
+    """
+    b = _arr(boxes)
+    return b[:, :2] + b[:, 2:] / 2.0
+
+
+def centre_error(pred, gt) -> np.ndarray:
+    """Euclidean distance between the centres of ``pred`` and ``gt`` ``(N, 4)`` -> ``(N,)`` px."""
+    d = centres(pred) - centres(gt)
+    return np.sqrt((d**2).sum(axis=1))
+
+
+def normalized_centre_error(pred, gt) -> np.ndarray:
+    """Centre distance with both centres divided by the GT ``w`` and ``h`` -> ``(N,)``.
+
+    GT rows with ``w`` or ``h`` of 0 give inf/NaN; the protocols overwrite those rows.
+    """
+    g = _arr(gt)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        d = (centres(pred) - centres(g)) / g[:, 2:]
+    return np.sqrt((d**2).sum(axis=1))
+
+
+def corners_to_gtot_xywh(corners) -> np.ndarray:
+    """GTOT GT ``(N, 4)`` ``x1 y1 x2 y2`` -> xywh with ``w = x2 - x1``, ``h = y2 - y1`` (no +1)."""
+    c = _arr(corners)
+    return np.stack([c[:, 0], c[:, 1], c[:, 2] - c[:, 0], c[:, 3] - c[:, 1]], axis=1)
+
+
+def round_corners(boxes) -> np.ndarray:
+    """Round a tracker's xywh boxes the way a corner-based toolkit stores them.
+
+    Corners ``x1 = x, y1 = y, x2 = x + w, y2 = y + h`` are rounded to whole pixels
+    (MATLAB ``round``) and converted back with ``w = x2 - x1`` (the GTOT convention).
+    """
+    b = _arr(boxes)
+    x1, y1 = matlab_round(b[:, 0]), matlab_round(b[:, 1])
+    x2, y2 = matlab_round(b[:, 0] + b[:, 2]), matlab_round(b[:, 1] + b[:, 3])
+    return np.stack([x1, y1, x2 - x1, y2 - y1], axis=1)
