@@ -54,11 +54,11 @@ def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool)
         network, _ = load_checkpoint(path)
         if getattr(network, "FACTORY", model_name) != model_name:
             raise CheckpointError(path, f"holds a {network.FACTORY} model, not a {model_name}")
-        return network, path.stem
+        return network, path.stem, path
     if not allow_random:
         raise CheckpointError(path, f"{model_name} checkpoint not found (give --weights, or --random-weights)")
     print_random_warning(model_name)
-    return random_model(model_name, scale), f"{model_name}_{scale}"
+    return random_model(model_name, scale), f"{model_name}_{scale}", None
 
 
 def run(args) -> int:
@@ -68,9 +68,9 @@ def run(args) -> int:
     if args.weights is not None and len(names) > 1:
         raise ExportError(args.weights, "--weights needs a single --model (student or teacher)")
     for name in names:
-        network, stem = _load(name, args.weights, args.scale, args.random_weights)
+        network, stem, source = _load(name, args.weights, args.scale, args.random_weights)
         target = args.out / f"{stem}.onnx"
-        export_onnx(network, target, opset=args.opset)
+        export_onnx(network, target, opset=args.opset, source_checkpoint=source)
         error = parity_error(network, target)
         if error > PARITY_TOLERANCE:
             target.unlink(missing_ok=True)

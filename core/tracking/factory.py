@@ -2,8 +2,9 @@
 
 ``load_tracker`` is what the CLI and the studio call. Weights default to the bundled
 checkpoints ``assets/models/{student,teacher}_bundled.pt`` with their ONNX exports
-``*.onnx`` beside them. Engine "auto" runs ONNX Runtime when an ``.onnx`` at least as new
-as the ``.pt`` sits next to it, else PyTorch. A ``.onnx`` path can be given directly
+``*.onnx`` beside them. Engine "auto" runs ONNX Runtime when the ``.onnx`` next to the
+``.pt`` is its export (the SHA-256 of the ``.pt`` recorded at export matches; for
+exports without it, the ``.onnx`` is at least as new), else PyTorch. A ``.onnx`` path can be given directly
 (its factory and config are read from the ONNX metadata).
 """
 from __future__ import annotations
@@ -64,6 +65,17 @@ def _onnx_config(engine: OnnxEngine):
         raise CheckpointError(engine.path, str(error)) from error
 
 
+def _exported_from(engine: OnnxEngine, checkpoint: Path) -> bool:
+    """True when the ONNX file is the export of ``checkpoint``: its metadata names the
+    checkpoint's SHA-256, or (older exports without it) it is at least as new."""
+    from core.tracking.onnx_export import file_sha256
+
+    recorded = engine.metadata.get("source_sha256")
+    if recorded:
+        return recorded == file_sha256(checkpoint)
+    return engine.path.stat().st_mtime >= checkpoint.stat().st_mtime
+
+
 def load_tracker(model: str = "student", weights: str | Path | None = None, engine: str = "auto",
                  device: str = "auto", config: TrackerConfig | None = None, *, threads: int | None = None,
                  allow_random: bool = False, scale: str = "bundled") -> Tracker:
@@ -104,18 +116,15 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
         network = random_model(model, scale)
         return Tracker(TorchEngine(network, choose_device(device), threads=threads), network.config, config)
 
-    use_onnx = engine == "onnx" or (
-        engine == "auto" and onnx_path.is_file() and onnx_path.stat().st_mtime >= path.stat().st_mtime
-    )
-    if use_onnx:
-        if not onnx_path.is_file():
-            raise CheckpointError(onnx_path, f"ONNX export of {path.name} not found "
-                                             "(run `python main.py export-onnx`)")
+    if engine == "onnx" and not onnx_path.is_file():
+        raise CheckpointError(onnx_path, f"ONNX export of {path.name} not found (run `python main.py export-onnx`)")
+    if engine in ("onnx", "auto") and onnx_path.is_file():
         onnx_engine = OnnxEngine(onnx_path, device, threads=threads)
-        factory, model_config = _onnx_config(onnx_engine)
-        if factory != model:
-            raise CheckpointError(onnx_path, f"holds a {factory} model, not a {model}")
-        return Tracker(onnx_engine, model_config, config)
+        if engine == "onnx" or _exported_from(onnx_engine, path):
+            factory, model_config = _onnx_config(onnx_engine)
+            if factory != model:
+                raise CheckpointError(onnx_path, f"holds a {factory} model, not a {model}")
+            return Tracker(onnx_engine, model_config, config)
 
     from core.models.checkpoint import load_checkpoint
 

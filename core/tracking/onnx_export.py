@@ -13,6 +13,7 @@ the weights are embedded in the one file (no external-data side files).
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import warnings
@@ -39,14 +40,24 @@ def _factory_name(model) -> str | None:
     return getattr(model, "FACTORY", None)
 
 
-def model_metadata(model) -> dict:
-    """{"factory": ..., "config": {...}} for the ONNX metadata (config via core.config.to_dict)."""
+def file_sha256(path: str | Path) -> str:
+    """Hex SHA-256 of a file (identifies the checkpoint an ONNX file was exported from)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def model_metadata(model, source_sha256: str | None = None) -> dict:
+    """{"factory": ..., "config": {...}, "source_sha256": ...} for the ONNX metadata
+    (config via core.config.to_dict; source_sha256: the checkpoint's hash or None)."""
     config = getattr(model, "config", None)
     try:
         config_dict = to_dict(config) if config is not None else {}
     except TypeError:
         config_dict = {}
-    return {"factory": _factory_name(model), "config": config_dict}
+    return {"factory": _factory_name(model), "config": config_dict, "source_sha256": source_sha256}
 
 
 def _export_legacy(model, inputs, path: Path, opset: int) -> None:
@@ -77,8 +88,12 @@ def _export_dynamo(model, inputs, path: Path, opset: int) -> None:
         program.save(str(path), external_data=False)
 
 
-def export_onnx(model, path: str | Path, opset: int = DEFAULT_OPSET, *, method: str = "auto") -> Path:
+def export_onnx(model, path: str | Path, opset: int = DEFAULT_OPSET, *, method: str = "auto",
+                source_checkpoint: str | Path | None = None) -> Path:
     """Export ``model`` (forward contract, ``model.config``) to ``path`` atomically.
+
+    source_checkpoint: the ``.pt`` the model was loaded from; its SHA-256 goes into the
+    metadata so ``load_tracker`` can tell that the ``.onnx`` beside it is its export.
 
     method: "legacy" (TorchScript exporter), "dynamo" (torch.export), or "auto" (legacy,
     then dynamo if the legacy exporter fails). The model is exported in eval mode on the
@@ -106,7 +121,8 @@ def export_onnx(model, path: str | Path, opset: int = DEFAULT_OPSET, *, method: 
             raise ExportError(path, "ONNX export failed (" + "; ".join(errors) + ")")
         proto = onnx.load(str(tmp))
         entry = proto.metadata_props.add()
-        entry.key, entry.value = ORT_METADATA_KEY, json.dumps(model_metadata(model))
+        entry.key, entry.value = ORT_METADATA_KEY, json.dumps(
+            model_metadata(model, file_sha256(source_checkpoint) if source_checkpoint is not None else None))
         onnx.checker.check_model(proto)
         onnx.save(proto, str(tmp))
     return path

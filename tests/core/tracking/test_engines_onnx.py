@@ -22,7 +22,7 @@ def exported(tmp_path_factory):
     for name in ("student", "teacher"):
         model = random_model(name)
         pt = save_checkpoint(folder / f"{name}.pt", model)
-        onnx_path = export_onnx(model, folder / f"{name}.onnx")
+        onnx_path = export_onnx(model, folder / f"{name}.onnx", source_checkpoint=pt)
         out[name] = (model, pt, onnx_path)
     return out
 
@@ -101,6 +101,18 @@ def test_load_tracker_engines(exported, tmp_path, moving_square):
     steps = [t.track(seq[1], t.init(seq[0], seq.boxes[0])) for t in (auto, forced)]
     assert abs(steps[0].confidence - steps[1].confidence) < 1e-4
     np.testing.assert_allclose(steps[0].box, steps[1].box, atol=1e-2)
+    # an .onnx that is not the export of the checkpoint beside it is ignored by "auto"
+    import torch
+
+    other = random_model("student")
+    with torch.no_grad():
+        next(other.parameters()).add_(1.0)
+    stale = tmp_path / "stale"
+    stale.mkdir()
+    save_checkpoint(stale / "student.pt", other)
+    (stale / "student.onnx").write_bytes(onnx_path.read_bytes())
+    assert load_tracker("student", stale / "student.pt").engine.name == "torch"
+    assert load_tracker("student", stale / "student.pt", engine="onnx").engine.name == "onnx"
     with pytest.raises(CheckpointError, match="teacher"):
         load_tracker("student", exported["teacher"][1], engine="torch")
     with pytest.raises(CheckpointError, match="teacher"):
