@@ -41,6 +41,10 @@ def register(subparsers) -> None:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads of the engine")
     parser.add_argument("--out", type=Path, required=True, help="output boxes, one x,y,w,h line per frame")
     parser.add_argument("--scores", type=Path, default=None, help="also write one confidence per line")
+    parser.add_argument("--template-update", action="store_true",
+                        help="MPLT heuristic: re-cut the template when the windowed score > 0.91")
+    parser.add_argument("--kalman-fallback", action="store_true",
+                        help="MPLT heuristic: constant-velocity Kalman box when the score < 0.25")
     parser.add_argument("--random-weights", action="store_true",
                         help="use random weights when no checkpoint exists (tests and demos only)")
     parser.set_defaults(func=run)
@@ -68,10 +72,12 @@ def format_scores(results) -> str:
 def run(args) -> int:
     from core.tracking.factory import RandomWeightsWarning, describe, load_tracker, print_random_warning
     from core.tracking.run import track_sequence
+    from core.tracking.tracker import TrackerConfig
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RandomWeightsWarning)
-        tracker = load_tracker(args.model, args.weights, args.engine, args.device, threads=args.threads,
+        config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback)
+        tracker = load_tracker(args.model, args.weights, args.engine, args.device, config, threads=args.threads,
                                allow_random=args.random_weights)
     if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
         print_random_warning(args.model)

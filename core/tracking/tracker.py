@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from core.errors import RGBTError
+from core.errors import ConfigError, RGBTError
 from core.geometry import as_box, clip_box, cxcywh_to_xywh, is_valid_box
 from core.models.head import decode_boxes, hann1d
 from core.sequences.base import FramePair
@@ -53,6 +53,16 @@ class TrackerConfig:
     kalman_history: int = 16
     kalman: KalmanConfig = field(default_factory=KalmanConfig)
     box_margin: float = BOX_MARGIN
+
+    def __post_init__(self) -> None:
+        for name in ("template_update_threshold", "kalman_score_threshold"):
+            value = getattr(self, name)
+            if not 0.0 <= value <= 1.0:
+                raise ConfigError(f"TrackerConfig.{name} must lie in [0, 1], got {value}")
+        if self.kalman_history < 1:
+            raise ConfigError(f"TrackerConfig.kalman_history must be >= 1, got {self.kalman_history}")
+        if self.box_margin < 0:
+            raise ConfigError(f"TrackerConfig.box_margin must be >= 0, got {self.box_margin}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,8 +132,6 @@ class Tracker:
         self.engine = engine
         self.model_config = model_config
         self.config = config or TrackerConfig()
-        if self.config.kalman_history < 1:
-            raise ValueError("TrackerConfig.kalman_history must be >= 1")
         self.window = _hann_window(int(model_config.feature_size)) if self.config.use_hann_window else None
 
     # -- crops ---------------------------------------------------------------------

@@ -51,7 +51,7 @@ def test_track_sequence_folder_given_twice_and_teacher(tmp_path, moving_square):
     out = tmp_path / "boxes.txt"
     folder = str(tmp_path / "seq")
     assert main(["track", folder, folder, "--init", "40 40 16 16", "--out", str(out), "--model", "teacher",
-                 "--random-weights", "--threads", "1"]) == 0
+                 "--random-weights", "--threads", "1", "--template-update", "--kalman-fallback"]) == 0
     _check_boxes(out, len(seq), [40, 40, 16, 16])
 
 

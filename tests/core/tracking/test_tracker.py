@@ -6,6 +6,8 @@ import dataclasses
 import numpy as np
 import pytest
 
+from core.config import from_dict
+from core.errors import ConfigError
 from core.geometry import iou
 from core.models.head import hann1d
 from core.sequences.base import FramePair
@@ -116,6 +118,17 @@ def test_init_rejects_bad_boxes():
     for bad in ([10, 10, 0, 5], [500, 10, 10, 10], [np.nan, 1, 2, 3], [1, 2, 3]):
         with pytest.raises(InitBoxError):
             tracker.init(_pair(0), bad)
+
+
+def test_tracker_config_from_dict_and_validation():
+    config = from_dict(TrackerConfig, {"kalman_fallback": True, "kalman": {"measurement_noise": 9.0}})
+    assert config.kalman_fallback and config.kalman.measurement_noise == 9.0 and not config.template_update
+    assert (config.template_update_threshold, config.kalman_score_threshold, config.kalman_history) == (0.91, 0.25, 16)
+    for bad in ({"kalman_history": 0}, {"template_update_threshold": 1.5}, {"box_margin": -1}):
+        with pytest.raises(ConfigError):
+            from_dict(TrackerConfig, bad)
+    with pytest.raises(ConfigError):
+        from_dict(TrackerConfig, {"kalman_window": 3})
 
 
 def test_kalman_predicts_constant_velocity():
