@@ -198,6 +198,6 @@ class OnnxEngine:
         """numpy float32 (B,3,S,S) x 4 -> tuple of float32 numpy maps (see module doc)."""
         feed = {
             name: np.ascontiguousarray(array, dtype=np.float32)
-            for name, array in zip(self.input_names, (z_v, z_t, x_v, x_t))
+            for name, array in zip(self.input_names, (z_v, z_t, x_v, x_t), strict=True)
         }
         return tuple(self.session.run(self.output_names, feed))

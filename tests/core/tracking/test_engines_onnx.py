@@ -9,7 +9,13 @@ import pytest
 
 from core.errors import CheckpointError, ConfigError
 from core.models.checkpoint import save_checkpoint
-from core.tracking.engines import OnnxEngine, TorchEngine, choose_device, ort_cuda_usable, torch_cuda_available
+from core.tracking.engines import (
+    OnnxEngine,
+    TorchEngine,
+    choose_device,
+    ort_cuda_usable,
+    torch_cuda_available,
+)
 from core.tracking.factory import RandomWeightsWarning, load_tracker, random_model
 from core.tracking.onnx_export import export_onnx
 
@@ -47,7 +53,7 @@ def test_onnx_matches_torch(exported, name):
         got, want = ort_engine.run(*inputs), torch_engine.run(*inputs)
         assert got[0].shape == (batch, 1, model.config.feature_size, model.config.feature_size)
         assert np.abs(got[0] - want[0]).max() <= 1e-4
-        for g, w in zip(got[1:], want[1:]):
+        for g, w in zip(got[1:], want[1:], strict=True):
             assert g.shape == w.shape and g.dtype == np.float32
             assert np.abs(g - w).max() <= 1e-3
 
@@ -128,4 +134,4 @@ def test_random_weights_are_loud_and_deterministic(tmp_path):
     a, b = random_model("student"), random_model("student")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        assert all((p == q).all() for p, q in zip(a.state_dict().values(), b.state_dict().values()))
+        assert all((p == q).all() for p, q in zip(a.state_dict().values(), b.state_dict().values(), strict=True))
