@@ -13,7 +13,6 @@ import numpy as np
 from core.metrics.protocols import Protocol
 from core.metrics.toolkit_geometry import (
     centre_error,
-    continuous_iou,
     inclusive_iou,
     normalized_centre_error,
     round_corners,
@@ -64,10 +63,7 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray)
         notes.append(f"{n - pred.shape[0]} frame(s) without a result counted as failures")
         pred = np.vstack([pred, np.full((n - pred.shape[0], 4), np.nan)])
     if protocol.replace_bad_predictions:
-        if protocol.invalid_gt == "pytracking":
-            bad = np.isnan(pred).any(axis=1) | (pred[:, 2] < 0) | (pred[:, 3] < 0)
-        else:
-            bad = np.isnan(pred).any(axis=1) | (pred[:, 2] <= 0) | (pred[:, 3] <= 0)
+        bad = np.isnan(pred).any(axis=1) | (pred[:, 2] <= 0) | (pred[:, 3] <= 0)
         replaced = 0
         for i in range(1, n):
             if bad[i]:
@@ -94,12 +90,11 @@ def frame_errors(protocol: Protocol, name: str, results, gt_visible, gt_infrared
         n = min(gt_i.shape[0], gt_v.shape[0])
         gt_v, gt_i = gt_v[:n], gt_i[:n]
     pred, notes = prepare_predictions(protocol, results, gt_v)
-    iou_fn = continuous_iou if protocol.continuous_iou else inclusive_iou
     ce = centre_error(pred, gt_v)
-    ov = iou_fn(pred, gt_v)
+    ov = inclusive_iou(pred, gt_v)
     if protocol.dual_modality:
         ce = np.fmin(ce, centre_error(pred, gt_i))  # MATLAB min/max ignore NaN
-        ov = np.fmax(ov, iou_fn(pred, gt_i))
+        ov = np.fmax(ov, inclusive_iou(pred, gt_i))
     nce = normalized_centre_error(pred, gt_v) if protocol.norm_precision_name else None
     counted = np.ones(gt_v.shape[0], dtype=bool)
     if protocol.invalid_gt == "toolkit":

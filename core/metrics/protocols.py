@@ -29,9 +29,8 @@ class Protocol:
     replace_bad_predictions: NaN / w<=0 / h<=0 rows replaced by the previous row.
     invalid_gt: ``none``; ``toolkit`` (any GT value <= 0: centre error -1, overlap -1,
       kept in the denominator); ``pytracking`` (w<=0 or h<=0: PR fails, NPR passes,
-      SR fails, denominator = valid frames only).
+      SR fails, numerators over all frames, denominator = valid frames only).
     round_corners: tracker corners rounded to whole pixels (GTOT).
-    continuous_iou: pytracking's continuous IoU instead of inclusive pixels.
     subsample: results keep every ``subsample``-th frame to match the GT (VTUAV: 10).
     """
 
@@ -51,7 +50,6 @@ class Protocol:
     replace_bad_predictions: bool
     invalid_gt: str
     round_corners: bool = False
-    continuous_iou: bool = False
     subsample: int = 1
     norm_thresholds: tuple[float, ...] = ()
     norm_at: float = 0.2
@@ -124,13 +122,13 @@ PROTOCOLS: dict[str, Protocol] = {
     ),
     "pytracking-lasher": Protocol(
         name="pytracking-lasher",
-        description="pytracking-style LasHeR (OSTrack/ViPT/MPLT code), NOT the official toolkit: "
-        "continuous IoU, invalid GT fails PR, passes NPR, only valid frames in the denominator",
+        description="pytracking-style LasHeR (OSTrack/ViPT/MPLT analysis code), NOT the official toolkit: "
+        "invalid GT (w or h <= 0) fails PR, passes NPR, fails SR; only valid frames in the denominator",
         precision_name="PR", success_name="SR", norm_precision_name="NPR", dual_modality=False,
         precision_thresholds=_PX, precision_at=20.0, precision_strict=False,
         norm_thresholds=_NORM, norm_at=0.2,
-        success_thresholds=_SR21, success_score="mean", pooled=False, first_frame_gt=False,
-        replace_bad_predictions=True, invalid_gt="pytracking", continuous_iou=True,
+        success_thresholds=_SR21, success_score="mean", pooled=False, first_frame_gt=True,
+        replace_bad_predictions=True, invalid_gt="pytracking",
     ),
 }
 

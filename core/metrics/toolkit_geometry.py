@@ -3,8 +3,8 @@
 All boxes here are ``(N, 4)`` float64 ``x, y, w, h`` (top-left + size) like
 :mod:`core.geometry`, but the overlap uses the toolkits' *inclusive pixels*: a box covers
 columns ``x .. x + w - 1`` and the intersection width is ``min(x2) - max(x1) + 1``.
-The project's own continuous IoU (:func:`core.geometry.iou`) is deliberately not used for
-official numbers; :func:`continuous_iou` is the pytracking convention.
+For boxes given as x, y, w, h this equals the continuous IoU algebraically; the inclusive
+convention matters where corners are converted (``w = x2 - x1 + 1`` vs GTOT's ``x2 - x1``).
 """
 from __future__ import annotations
 
@@ -53,16 +53,6 @@ def inclusive_iou(pred, gt) -> np.ndarray:
     inter = ww * hh
     with np.errstate(divide="ignore", invalid="ignore"):
         return inter / (pw * ph + gw * gh - inter)
-
-
-def continuous_iou(pred, gt) -> np.ndarray:
-    """pytracking's overlap: continuous coordinates, ``x2 = x + w`` -> ``(N,)``."""
-    p, g = _arr(pred), _arr(gt)
-    ww = np.maximum(0.0, np.minimum(p[:, 0] + p[:, 2], g[:, 0] + g[:, 2]) - np.maximum(p[:, 0], g[:, 0]))
-    hh = np.maximum(0.0, np.minimum(p[:, 1] + p[:, 3], g[:, 1] + g[:, 3]) - np.maximum(p[:, 1], g[:, 1]))
-    inter = ww * hh
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return inter / (p[:, 2] * p[:, 3] + g[:, 2] * g[:, 3] - inter)
 
 
 def centres(boxes) -> np.ndarray:

@@ -81,13 +81,13 @@ def test_lasher_truncates_and_replaces_nan():
 def test_pytracking_lasher_is_a_different_convention():
     r = _eval("pytracking-lasher", LASHER_RES, LASHER_GT)
     assert r.protocol == "pytracking-lasher"
-    # no frame-1 replacement (ce 56.6: miss); invalid frame fails PR, passes NPR; w = 0 is
-    # not replaced (only w < 0 is) and its centre is 5 px off; 4 valid frames in the denominator.
-    # PR: frames 2, 4, 5 -> 3/4. NPR: frames 2, 3 -> 2/4.
+    # same frames: frame 1 = GT, w = 0 replaced; but the invalid frame FAILS PR (inf), passes
+    # NPR (-1), fails SR, and only the 4 valid frames are in the denominator.
+    # PR: frames 1, 2, 5 -> 3/4 (official 4/5). NPR: frames 1, 2, 3 -> 3/4 (official 3/5).
     assert r.scores["PR"] == pytest.approx(3 / 4)
-    assert r.scores["NPR"] == pytest.approx(2 / 4)
-    # overlaps (0, 1, -1, 0, 1/3): 7 thresholds x 2 hits + 13 x 1 -> 27 / (4*21)
-    assert r.scores["SR"] == pytest.approx(27 / 84)
+    assert r.scores["NPR"] == pytest.approx(3 / 4)
+    # overlaps (1, 1, -1, 0, 1/3): same 47 hits as the toolkit, over 4*21 instead of 5*21
+    assert r.scores["SR"] == pytest.approx(47 / 84)
 
 
 def test_rgbt234_max_over_modalities_mean_over_sequences():
