@@ -103,7 +103,7 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
         factory, model_config = _onnx_config(onnx_engine)
         if factory != model:
             raise CheckpointError(path, f"holds a {factory} model, not a {model}")
-        return Tracker(onnx_engine, model_config, config)
+        return Tracker(onnx_engine, model_config, config, weights_path=str(path))
 
     onnx_path = path.with_suffix(".onnx")
     if not path.is_file():
@@ -114,7 +114,8 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
             raise CheckpointError(onnx_path, "no ONNX export of random weights; use the torch engine")
         _warn_random(model)
         network = random_model(model, scale)
-        return Tracker(TorchEngine(network, choose_device(device), threads=threads), network.config, config)
+        return Tracker(TorchEngine(network, choose_device(device), threads=threads), network.config, config,
+                       weights_path="random")
 
     if engine == "onnx" and not onnx_path.is_file():
         raise CheckpointError(onnx_path, f"ONNX export of {path.name} not found (run `python main.py export-onnx`)")
@@ -124,14 +125,15 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
             factory, model_config = _onnx_config(onnx_engine)
             if factory != model:
                 raise CheckpointError(onnx_path, f"holds a {factory} model, not a {model}")
-            return Tracker(onnx_engine, model_config, config)
+            return Tracker(onnx_engine, model_config, config, weights_path=str(onnx_engine.path))
 
     from core.models.checkpoint import load_checkpoint
 
     network, _extra = load_checkpoint(path)
     if getattr(network, "FACTORY", model) != model:
         raise CheckpointError(path, f"holds a {network.FACTORY} model, not a {model}")
-    return Tracker(TorchEngine(network, choose_device(device), threads=threads), network.config, config)
+    return Tracker(TorchEngine(network, choose_device(device), threads=threads), network.config, config,
+                   weights_path=str(path))
 
 
 def describe(tracker: Tracker) -> str:

@@ -125,11 +125,14 @@ class Tracker:
     """Runs ``engine`` (:mod:`core.tracking.engines`) frame by frame.
 
     model_config: any object with ``template_size``, ``search_size``, ``feature_size``,
-    ``template_factor`` and ``search_factor`` (a model's ``config``).
+    ``template_factor`` and ``search_factor`` (a model's ``config``). weights_path: the
+    file the weights came from ("" when unknown, "random" for random weights), for
+    provenance in exports and the UI.
     """
 
-    def __init__(self, engine, model_config, config: TrackerConfig | None = None):
+    def __init__(self, engine, model_config, config: TrackerConfig | None = None, *, weights_path: str = ""):
         self.engine = engine
+        self.weights_path = str(weights_path)
         self.model_config = model_config
         self.config = config or TrackerConfig()
         self.window = _hann_window(int(model_config.feature_size)) if self.config.use_hann_window else None

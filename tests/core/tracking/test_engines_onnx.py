@@ -103,6 +103,7 @@ def test_load_tracker_engines(exported, tmp_path, moving_square):
     forced = load_tracker("student", pt, engine="torch")
     direct = load_tracker("student", onnx_path)
     assert (auto.engine.name, forced.engine.name, direct.engine.name) == ("onnx", "torch", "onnx")
+    assert (auto.weights_path, forced.weights_path) == (str(onnx_path), str(pt))
     assert auto.model_config == model.config == direct.model_config
     steps = [t.track(seq[1], t.init(seq[0], seq.boxes[0])) for t in (auto, forced)]
     assert abs(steps[0].confidence - steps[1].confidence) < 1e-4
@@ -130,7 +131,7 @@ def test_load_tracker_engines(exported, tmp_path, moving_square):
 def test_random_weights_are_loud_and_deterministic(tmp_path):
     with pytest.warns(RandomWeightsWarning, match="RANDOM"):
         tracker = load_tracker("student", tmp_path / "absent.pt", allow_random=True, device="cpu")
-    assert tracker.engine.name == "torch"
+    assert tracker.engine.name == "torch" and tracker.weights_path == "random"
     a, b = random_model("student"), random_model("student")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
