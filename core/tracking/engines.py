@@ -15,9 +15,8 @@ calls ``.cuda()`` on its own.
 """
 from __future__ import annotations
 
-import ctypes
+import functools
 import json
-import os
 from pathlib import Path
 from typing import Protocol
 
@@ -29,6 +28,7 @@ DEVICES = ("auto", "cpu", "cuda")
 INPUT_NAMES = ("template_visible", "template_thermal", "search_visible", "search_thermal")
 OUTPUT_NAMES = ("score_map", "size_map", "offset_map", "search_feature")
 ORT_METADATA_KEY = "rgbt_studio_model"
+ORT_DEFAULT_SEVERITY = 2  # ONNX Runtime's default: warnings and above
 
 
 class Engine(Protocol):
@@ -107,27 +107,41 @@ def _ort():
 
 
 def ort_cuda_usable() -> bool:
-    """True when ONNX Runtime offers CUDA *and* its CUDA provider library loads.
+    """True when ONNX Runtime offers CUDA *and* a CUDA session actually works here.
 
     ``onnxruntime-gpu`` lists ``CUDAExecutionProvider`` even where the CUDA libraries
-    (cuBLAS, cuDNN) are missing; creating a session then prints a long error. Loading the
-    provider library with ctypes first tells the two cases apart without any output.
+    (cuBLAS, cuDNN) are missing; creating a session then prints a long error and falls
+    back to the CPU. A one-node probe session, created once with ORT's logging raised to
+    "fatal only", tells the two cases apart without any output.
     """
+    if "CUDAExecutionProvider" not in _ort().get_available_providers():
+        return False
+    return _probe_cuda()
+
+
+@functools.lru_cache(maxsize=1)
+def _probe_cuda() -> bool:
+    from onnx import TensorProto, helper
+
     ort = _ort()
-    if "CUDAExecutionProvider" not in ort.get_available_providers():
-        return False
-    capi = Path(ort.__file__).parent / "capi"
-    shared, cuda = capi / "libonnxruntime_providers_shared.so", capi / "libonnxruntime_providers_cuda.so"
-    if not cuda.is_file():  # other platforms / layouts: trust the provider list
-        return os.name != "posix"
+    _quiet_preload(ort)
+    graph = helper.make_graph([helper.make_node("Relu", ["x"], ["y"])], "probe",
+                              [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1])])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = min(model.ir_version, 9)
+    options = ort.SessionOptions()
+    options.log_severity_level = 4
+    ort.set_default_logger_severity(4)
     try:
-        if hasattr(ort, "preload_dlls"):
-            _quiet_preload(ort)
-        ctypes.CDLL(str(shared), mode=ctypes.RTLD_GLOBAL)
-        ctypes.CDLL(str(cuda))
-    except OSError:
+        session = ort.InferenceSession(model.SerializeToString(), options,
+                                       providers=["CUDAExecutionProvider", "CPUExecutionProvider"])
+        session.run(None, {"x": np.ones(1, np.float32)})
+        return session.get_providers()[0] == "CUDAExecutionProvider"
+    except Exception:  # noqa: BLE001 - any failure means: not usable
         return False
-    return True
+    finally:
+        ort.set_default_logger_severity(ORT_DEFAULT_SEVERITY)
 
 
 def _quiet_preload(ort) -> None:
