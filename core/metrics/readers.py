@@ -85,8 +85,15 @@ def sequence_gt(root: str | Path, name: str, protocol: str) -> SequenceGT:
     """GT of sequence ``name`` under ``root``: ``root/<name>/<files>`` or a flat ``root/<name>.txt``.
 
     GTOT ``init.txt`` is already x y w h (w = x2 - x1); a flat file is xywh for all protocols.
+    An empty GT file raises AnnotationFormatError.
     """
-    root = Path(root)
+    seq = _sequence_gt(Path(root), name, protocol)
+    if seq.visible.shape[0] == 0:
+        raise AnnotationFormatError(seq.files[0], "ground-truth file has no box row")
+    return seq
+
+
+def _sequence_gt(root: Path, name: str, protocol: str) -> SequenceGT:
     if protocol not in _GT_FILES:
         raise ConfigError(f"unknown evaluation protocol {protocol!r}")
     folder = root / name

@@ -61,6 +61,9 @@ def test_sequence_gt_layouts(tmp_path):
     assert list(sequence_gt(tmp_path, "flat", "lasher").visible[0]) == [1, 2, 3, 4]
     with pytest.raises(AnnotationFormatError, match="no ground-truth file for protocol vtuav"):
         sequence_gt(tmp_path / "g", "s", "vtuav")
+    (tmp_path / "empty.txt").write_text("\r\n")
+    with pytest.raises(AnnotationFormatError, match="no box row"):
+        sequence_gt(tmp_path, "empty", "lasher")
 
 
 def test_attribute_breakdown_equals_subset_evaluation(tmp_path):
