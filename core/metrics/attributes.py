@@ -59,7 +59,7 @@ def _lasher(folder: Path, names: list[str]) -> AttributeTags | None:
         if len(flags) != len(order):
             raise AnnotationFormatError(path, f"expected {len(order)} attribute flags ({', '.join(order)}), got {len(flags)}")
         found = True
-        for attr, flag in zip(order, flags):
+        for attr, flag in zip(order, flags, strict=True):
             if flag == 1:
                 tags[attr].append(name)
     return AttributeTags(f"LasHeR attribute files {folder}", tags) if found else None
@@ -76,7 +76,7 @@ def _rgbt234(folder: Path, names: list[str]) -> AttributeTags | None:
         if path.name == "SequencesName.txt":
             continue
         flags = _numbers(path)
-        tags[path.stem] = [s for s, f in zip(listed, flags) if f == 1 and s in wanted]
+        tags[path.stem] = [s for s, f in zip(listed, flags, strict=False) if f == 1 and s in wanted]
     if not any(tags.values()):
         return None
     return AttributeTags(f"RGBT234-style attribute files {folder}", tags)

@@ -38,7 +38,7 @@ class FrameErrors:
     def __len__(self) -> int:
         return int(self.centre_error.shape[0])
 
-    def subset(self, mask: np.ndarray) -> "FrameErrors":
+    def subset(self, mask: np.ndarray) -> FrameErrors:
         """The same errors restricted to frames where ``mask`` ``(N,)`` is True."""
         m = np.asarray(mask, dtype=bool)
         nce = None if self.norm_centre_error is None else self.norm_centre_error[m]

