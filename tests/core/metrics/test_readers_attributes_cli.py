@@ -149,3 +149,23 @@ def test_evaluate_folder_notes_sequences_without_results(tmp_path):
     (res / "syn-0.txt").write_text("10,10,10,10\n")
     r = evaluate_folder(res, tmp_path / "data", "lasher", attributes=False)
     assert any("syn-1" in n for n in r.notes) and len(r.sequences) == 1
+
+
+def test_real_synthetic_lasher_folder_with_challenge_tags(tmp_path):
+    """End to end with ``core.synthetic``'s own writer: GT-as-results score PR 1, tags found."""
+    from core.progress import run_to_end
+    from core.synthetic.config import SyntheticConfig
+    from core.synthetic.sequence import SyntheticSequence
+    from core.synthetic.writers import write_lasher
+
+    seq = SyntheticSequence(SyntheticConfig(width=64, height=48, num_frames=8, challenges=("night", "misalignment"),
+                                            background="procedural"), seed=3)
+    run_to_end(write_lasher(seq, tmp_path / "data" / seq.info.name))
+    res = tmp_path / "res"
+    res.mkdir()
+    (res / f"{seq.info.name}.txt").write_text((tmp_path / "data" / seq.info.name / "infrared.txt").read_text())
+    lasher = evaluate_folder(res, tmp_path / "data", "lasher")
+    assert lasher.attribute_source.startswith("synthetic")
+    assert {a.attribute for a in lasher.attributes if a.level == "sequence"} == {"night", "misalignment"}
+    # thermal boxes as results: a hit for rgbt234 (min over visible and infrared GT) on every frame
+    assert evaluate_folder(res, tmp_path / "data", "rgbt234").scores["MPR"] == 1.0
