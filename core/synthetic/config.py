@@ -7,14 +7,17 @@ given as fractions of the frame height so a config scales with the resolution).
 
 Challenge tags (``CHALLENGES``):
 
-- ``night``: visible frame dark (gain ``night_gain``, gamma) with strong noise.
+- ``night``: visible frame dark (gain ``night_gain``, gamma), desaturated and bluish, with strong noise.
 - ``thermal_crossover``: for a window of the sequence the target is as warm as the
-  background around it (thermal contrast near zero).
+  background around it (thermal contrast near zero, its outline fades into the background).
 - ``occlusion``: an occluder passes in front of the target, in both modalities.
 - ``visible_distractor``: an object that looks like the target in the visible frame
-  but is at background temperature.
+  but is at background temperature (absent from the thermal frame); it roams around the
+  target and repeatedly crosses in front of it, hiding it in the visible frame only.
 - ``thermal_distractor``: a warm object with the target's thermal signature that is
-  invisible (background-coloured) in the visible frame.
+  invisible in the visible frame; same motion, hides the target in the thermal frame only.
+  (``occluded`` / ``absent`` describe the occluder of ``occlusion`` only; a distractor's
+  cover of the target is ``distractor_cover`` and the frame tag.)
 - ``motion_blur``: target and background blurred along their motion.
 - ``sensor_noise``: strong noise in both modalities (thermal with column stripes).
 - ``misalignment``: the thermal frame is offset by ``misalignment`` pixels.
@@ -85,7 +88,7 @@ class SyntheticConfig:
     camera_speed: float = 0.004
     visible_noise: float = 2.0
     thermal_noise: float = 1.5
-    night_gain: float = 0.15
+    night_gain: float = 0.14
     misalignment: float = 6.0
     crossover_fraction: float = 0.5
     blur_length: float = 1.0
@@ -166,7 +169,7 @@ def sample_config(rng: np.random.Generator, challenge_family: str | None = None)
         camera_speed=float(rng.uniform(0.0, 0.008)),
         visible_noise=float(rng.uniform(0.5, 4.0)),
         thermal_noise=float(rng.uniform(0.5, 3.0)),
-        night_gain=float(rng.uniform(0.08, 0.25)),
+        night_gain=float(rng.uniform(0.08, 0.22)),
         misalignment=float(rng.uniform(3.0, 10.0)),
         crossover_fraction=float(rng.uniform(0.3, 0.7)),
         blur_length=float(rng.uniform(0.6, 1.4)),

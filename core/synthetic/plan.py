@@ -42,6 +42,7 @@ class Plan:
     occluded: np.ndarray
     visible_distractor: np.ndarray
     thermal_distractor: np.ndarray
+    distractor_cover: np.ndarray
     contrast: np.ndarray
     target_motion: np.ndarray
     camera_motion: np.ndarray
@@ -86,12 +87,13 @@ def _rect_cover(boxes: np.ndarray, rects: np.ndarray) -> np.ndarray:
 
 
 def _distractor(rng: np.random.Generator, boxes: np.ndarray, width: int, height: int) -> np.ndarray:
-    """(N,4) boxes of an object roaming near the target without overlapping it."""
+    """(N,4) boxes of an object roaming near the target, repeatedly crossing in front of it."""
     n = len(boxes)
     size = boxes[:, 2:] * rng.uniform(0.85, 1.15)
     reach = 0.5 * (boxes[:, 2:] + size).max(axis=1) * 1.15  # no overlap beyond this distance
     angle = rng.uniform(0, 2 * np.pi) + np.cumsum(0.05 * _smooth_noise(rng, n, 8.0)) + np.linspace(0, rng.uniform(-3, 3), n)
-    distance = reach * (1.3 + 0.6 * (1 + np.sin(np.linspace(0, rng.uniform(2, 6), n) + rng.uniform(0, 6))))
+    # crosses right in front of the target (in its one modality) and roams away, several times
+    distance = reach * 1.3 * (1 + np.sin(np.linspace(0, rng.uniform(3, 7), n) + rng.uniform(0, 6)))
     centre = boxes[:, :2] + boxes[:, 2:] / 2 + np.stack([np.cos(angle), np.sin(angle)], axis=1) * distance[:, None]
     low = size / 2 + MARGIN
     high = np.array([width, height])[None, :] - size / 2 - MARGIN
@@ -168,6 +170,8 @@ def make_plan(config: SyntheticConfig, seed: np.random.SeedSequence) -> Plan:
     visible_distractor = _distractor(rngs["visible_distractor"], boxes, width, height) if config.has("visible_distractor") else nan_boxes
     thermal_distractor = _distractor(rngs["thermal_distractor"], boxes, width, height) if config.has("thermal_distractor") else nan_boxes
 
+    distractor_cover = np.maximum(_rect_cover(boxes, visible_distractor), _rect_cover(boxes, thermal_distractor))
+
     contrast = np.ones(n)
     if config.has("thermal_crossover"):
         length = max(1, int(round(config.crossover_fraction * n)))
@@ -184,7 +188,8 @@ def make_plan(config: SyntheticConfig, seed: np.random.SeedSequence) -> Plan:
     return Plan(
         boxes=boxes, thermal_boxes=thermal_boxes, thermal_offset=offset, camera=camera, canvas_size=canvas,
         occluder=occluder, occlusion=occlusion, absent=absent, occluded=occluded,
-        visible_distractor=visible_distractor, thermal_distractor=thermal_distractor, contrast=contrast,
+        visible_distractor=visible_distractor, thermal_distractor=thermal_distractor,
+        distractor_cover=distractor_cover, contrast=contrast,
         target_motion=target_motion, camera_motion=camera_motion, noise_offsets=noise_offsets, tags=tags,
     )
 

@@ -92,7 +92,7 @@ class Renderer:
         self.occluder_heat = np.clip(temp + 15 * (field[..., 0] - 0.5), 0, 255).astype(np.uint8)
         h, w = config.height, config.width
         night, noisy = config.has("night"), config.has("sensor_noise")
-        vis_sigma = config.visible_noise * (3.0 if noisy else 1.0) + (5.0 if night else 0.0)
+        vis_sigma = config.visible_noise * (3.0 if noisy else 1.0) + (6.0 if night else 0.0)
         th_sigma = config.thermal_noise * (3.0 if noisy else 1.0)
         rng = rngs["noise"]
         self.visible_noise = _noise_tiles(rng, (h + NOISE_PAD, w + NOISE_PAD, 3), vis_sigma)
@@ -107,6 +107,10 @@ class Renderer:
             levels = np.arange(256, dtype=np.float64) / 255.0
             gamma = rngs["night"].uniform(1.2, 1.8)
             self.night_lut = np.clip(255.0 * config.night_gain * levels**gamma + 2.0, 0, 255).astype(np.uint8)
+            # desaturate towards luminance with a blue tint (RGB rows), keeps 0..255 range
+            grey = np.array([0.299, 0.587, 0.114], np.float32)
+            tint = np.array([0.8, 0.9, 1.15], np.float32)[:, None]
+            self.night_colour = (0.75 * tint * grey[None, :] + 0.25 * np.eye(3, dtype=np.float32)).astype(np.float32)
 
     # -- frame ---------------------------------------------------------------------------
     def render(self, index: int) -> tuple[np.ndarray, np.ndarray]:
@@ -161,14 +165,14 @@ class Renderer:
         plan = self.plan
         image = self._window(self.visible_canvas, index, np.zeros(2))
         box = plan.boxes[index]
-        if not np.isnan(plan.visible_distractor[index, 0]):
-            _composite(image, self.distractor_colour, self.target_alpha, plan.visible_distractor[index])
         _composite(image, self.target_colour, self.target_alpha, box)
         self._target_blur(image, index, box)
+        if not np.isnan(plan.visible_distractor[index, 0]):  # in front: it hides the target when crossing
+            _composite(image, self.distractor_colour, self.target_alpha, plan.visible_distractor[index])
         self._occluder(image, self.occluder_colour, plan.occluder[index])
         image = self._blur(image, index)
         if self.night_lut is not None:
-            image = cv2.LUT(image, self.night_lut)
+            image = cv2.LUT(cv2.transform(image, self.night_colour), self.night_lut)
         ox, oy = plan.noise_offsets[index, :2]
         return self._add_noise(image, self.visible_noise, int(ox), int(oy))
 
@@ -192,11 +196,14 @@ class Renderer:
         box = plan.thermal_boxes[index]
         ambient = self._local_mean(image, box)  # of the background alone
         distractor = plan.thermal_distractor[index]
-        if not np.isnan(distractor[0]):
-            d_box = distractor + offset
-            _composite(image, self._heat_sprite(self._local_mean(image, d_box), 1.0), self.target_alpha, d_box)
-        _composite(image, self._heat_sprite(ambient, float(plan.contrast[index])), self.target_alpha, box)
+        d_box = distractor + offset
+        d_ambient = None if np.isnan(distractor[0]) else self._local_mean(image, d_box)
+        contrast = float(plan.contrast[index])
+        alpha = self.target_alpha if contrast >= 1.0 else self.target_alpha * np.float32(0.1 + 0.9 * contrast)
+        _composite(image, self._heat_sprite(ambient, contrast), alpha, box)
         self._target_blur(image, index, box)
+        if d_ambient is not None:  # in front: it hides the target when crossing
+            _composite(image, self._heat_sprite(d_ambient, 1.0), self.target_alpha, d_box)
         self._occluder(image, self.occluder_heat, plan.occluder[index] + offset)
         image = self._blur(image, index)
         if self.thermal_stripes is not None:

@@ -10,7 +10,9 @@ Ground truth (exact; ``x, y, w, h`` float64 on the visible grid):
   hidden, so trainers can see where it is; use ``absent`` to mask);
 - ``thermal_boxes`` (N, 4): the box in the thermal frame (differs with ``misalignment``);
 - ``absent`` (N,) bool: target fully occluded (never out of view by construction);
-- ``occluded`` (N,) bool: more than 25 % of the box covered; ``occlusion`` (N,) fraction;
+- ``occluded`` (N,) bool: more than 25 % of the box covered by the occluder (both
+  modalities); ``occlusion`` (N,) fraction; ``distractor_cover`` (N,) fraction hidden by a
+  one-modality distractor;
 - ``challenges``: the config's tags; ``frame_tags(i)``: tags in effect at frame ``i``.
 """
 from __future__ import annotations
@@ -137,6 +139,11 @@ class SyntheticSequence(RGBTSequence):
     def occlusion(self) -> np.ndarray:
         """(N,) float64 fraction of the target box covered by the occluder."""
         return self._plan.occlusion
+
+    @property
+    def distractor_cover(self) -> np.ndarray:
+        """(N,) float64 fraction of the target box covered by a distractor (in its one modality)."""
+        return self._plan.distractor_cover
 
     @property
     def challenges(self) -> tuple[str, ...]:

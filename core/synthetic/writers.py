@@ -47,6 +47,7 @@ def sidecar_json(sequence: SyntheticSequence) -> str:
         "thermal_offset": [float(v) for v in sequence.thermal_boxes[0, :2] - sequence.boxes[0, :2]],
         "absent": [int(v) for v in sequence.absent],
         "occluded": [int(v) for v in sequence.occluded],
+        "distractor_cover": [round(float(v), 3) for v in sequence.distractor_cover],
         "frame_tags": [list(sequence.frame_tags(i)) for i in range(len(sequence))],
     }
     return json.dumps(data, indent=1)

@@ -145,3 +145,11 @@ def test_ground_truth_records_when_annotations_exist():
     i = int(np.flatnonzero(seq.absent)[0])
     assert records[i].box is None and records[i].absent
     np.testing.assert_array_equal(records[0].box, seq.boxes[0])
+
+
+def test_visible_distractor_crosses_in_front_of_the_target():
+    seq = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=150, challenges=("visible_distractor",)), 1)
+    assert seq.distractor_cover.max() > 0.5  # it hides the target for a while (visible only)
+    i = int(np.argmax(seq.distractor_cover))
+    assert "visible_distractor" in seq.frame_tags(i)
+    assert not seq.occluded.any() and not seq.absent.any()
