@@ -17,7 +17,13 @@ from core.errors import ConfigError
 from core.progress import run_with_bar
 from core.synthetic.config import CHALLENGES, SyntheticConfig, challenge_families
 from core.synthetic.sequence import SyntheticSequence
-from core.synthetic.writers import sidecar_json, write_ground_truth, write_lasher, write_text_file, write_video_pair
+from core.synthetic.writers import (
+    sidecar_json,
+    write_ground_truth,
+    write_lasher,
+    write_text_file,
+    write_video_pair,
+)
 
 
 def _size(text: str) -> tuple[int, int]:

@@ -111,7 +111,7 @@ def make_plan(config: SyntheticConfig, seed: np.random.SeedSequence) -> Plan:
     Each aspect draws from its own child stream of ``seed``, so switching one challenge
     on or off leaves everything else (path, camera, textures, noise) unchanged.
     """
-    rngs = dict(zip(STREAMS, (np.random.default_rng(s) for s in seed.spawn(len(STREAMS)))))
+    rngs = dict(zip(STREAMS, (np.random.default_rng(s) for s in seed.spawn(len(STREAMS))), strict=True))
     n, width, height = config.num_frames, config.width, config.height
     frame = np.array([width, height], np.float64)
     base = config.target_size * height

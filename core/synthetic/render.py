@@ -15,7 +15,7 @@ import numpy as np
 
 from core.synthetic.config import SyntheticConfig
 from core.synthetic.plan import NOISE_PAD, Plan
-from core.synthetic.textures import _noise_field, background_canvases, target_sprite
+from core.synthetic.textures import background_canvases, noise_field, target_sprite
 
 
 def _noise_tiles(rng: np.random.Generator, shape: tuple[int, ...], sigma: float) -> tuple[np.ndarray, np.ndarray]:
@@ -70,7 +70,7 @@ class Renderer:
     def __init__(self, config: SyntheticConfig, plan: Plan, seed: np.random.SeedSequence):
         self.config = config
         self.plan = plan
-        rngs = dict(zip(self.STREAMS, (np.random.default_rng(s) for s in seed.spawn(len(self.STREAMS)))))
+        rngs = dict(zip(self.STREAMS, (np.random.default_rng(s) for s in seed.spawn(len(self.STREAMS))), strict=True))
         cw, ch = plan.canvas_size
         self.visible_canvas, self.thermal_canvas, self.background_source = background_canvases(
             rngs["background"], ch, cw, config.background)
@@ -85,7 +85,7 @@ class Renderer:
         # Occluder: its own texture and a flat-ish temperature distinct from the target.
         oh, ow = 64, 64
         rng = rngs["occluder"]
-        field = _noise_field(rng, oh, ow, octaves=3, channels=3)
+        field = noise_field(rng, oh, ow, octaves=3, channels=3)
         tint = rng.uniform(40, 200, 3).astype(np.float32)
         self.occluder_colour = np.clip(tint * (0.6 + 0.8 * field), 0, 255).astype(np.uint8)
         temp = float(rng.uniform(40, 120))

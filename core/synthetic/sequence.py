@@ -23,7 +23,7 @@ from collections import OrderedDict
 import numpy as np
 
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
-from core.synthetic.config import SyntheticConfig
+from core.synthetic.config import SyntheticConfig, evaluation_split, sample_config, sample_training_seed
 from core.synthetic.plan import make_plan
 from core.synthetic.render import Renderer
 
@@ -167,14 +167,10 @@ class SyntheticSequence(RGBTSequence):
 
 def sample_sequence(rng: np.random.Generator, challenge_family: str | None = None, *, cache_frames: int = 8) -> SyntheticSequence:
     """A random training sequence: ``sample_config(rng, challenge_family)`` with a training seed."""
-    from core.synthetic.config import sample_config, sample_training_seed
-
     config = sample_config(rng, challenge_family)
     return SyntheticSequence(config, sample_training_seed(rng), cache_frames=cache_frames)
 
 
 def evaluation_sequences(frames: int = 150, per_family: int = 3) -> list[SyntheticSequence]:
     """The fixed evaluation split (``evaluation_split``) as sequences named ``<family>-<k>``."""
-    from core.synthetic.config import evaluation_split
-
     return [SyntheticSequence(config, seed, name=name) for name, config, seed in evaluation_split(frames, per_family)]

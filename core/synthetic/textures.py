@@ -22,7 +22,7 @@ import numpy as np
 SPRITE_SIZE = 64
 
 
-def _noise_field(rng: np.random.Generator, height: int, width: int, octaves: int = 5, channels: int = 1) -> np.ndarray:
+def noise_field(rng: np.random.Generator, height: int, width: int, octaves: int = 5, channels: int = 1) -> np.ndarray:
     """Multi-scale value noise, (H, W, C) float32 in [0, 1] (built at 1/4 resolution, then upsampled)."""
     sh, sw = max(8, height // 4), max(8, width // 4)
     field = np.zeros((sh, sw, channels), np.float32)
@@ -82,9 +82,9 @@ def _photographs() -> tuple[np.ndarray, ...]:
 
 
 def _procedural_visible(rng: np.random.Generator, height: int, width: int) -> np.ndarray:
-    base = _noise_field(rng, height, width, octaves=6, channels=3)
+    base = noise_field(rng, height, width, octaves=6, channels=3)
     palette = rng.uniform(40, 220, size=(2, 3)).astype(np.float32)
-    mix = _noise_field(rng, height, width, octaves=3, channels=1)
+    mix = noise_field(rng, height, width, octaves=3, channels=1)
     image = palette[0] * (1 - mix) + palette[1] * mix
     image = image * (0.55 + 0.9 * base * rng.uniform(0.4, 1.0))
     canvas = np.clip(image, 0, 255).astype(np.uint8)
@@ -135,7 +135,7 @@ def background_canvases(
         source = "procedural"
     luma = cv2.cvtColor(visible, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
     edges = cv2.GaussianBlur(luma, (0, 0), 2.0)
-    temperature = _noise_field(rng, height, width, octaves=4)[..., 0]
+    temperature = noise_field(rng, height, width, octaves=4)[..., 0]
     gradient = np.linspace(rng.uniform(-0.2, 0.2), rng.uniform(-0.2, 0.2), height, dtype=np.float32)[:, None]
     mix = rng.uniform(0.25, 0.6)
     thermal = mix * edges + (1 - mix) * temperature + gradient
@@ -165,7 +165,7 @@ def target_sprite(rng: np.random.Generator, aspect: float) -> tuple[np.ndarray, 
         pattern = 0.5 + 0.5 * np.sign(np.sin(np.pi * freq * u) * np.sin(np.pi * freq * v))
     else:
         pattern = (np.hypot(u, v) < 0.5).astype(np.float32)
-    noise = _noise_field(rng, sy, sx, octaves=3)[..., 0]
+    noise = noise_field(rng, sy, sx, octaves=3)[..., 0]
     visible = base * (1 - pattern[..., None]) + second * pattern[..., None]
     visible = visible * (0.75 + 0.5 * noise[..., None])
     visible = np.clip(visible, 0, 255).astype(np.uint8)

@@ -30,7 +30,7 @@ VIDEO_CODECS = {".mp4": "mp4v", ".avi": "MJPG"}
 def ground_truth_text(boxes: np.ndarray, absent: np.ndarray) -> str:
     """Lines ``x,y,w,h`` (2 decimals, trailing zeros trimmed) with ``0,0,0,0`` for absent frames."""
     lines = []
-    for box, hidden in zip(np.asarray(boxes, np.float64), np.asarray(absent, bool)):
+    for box, hidden in zip(np.asarray(boxes, np.float64), np.asarray(absent, bool), strict=True):
         if hidden or not np.all(np.isfinite(box)):
             lines.append("0,0,0,0")
         else:

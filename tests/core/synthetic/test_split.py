@@ -4,8 +4,14 @@ from __future__ import annotations
 import numpy as np
 
 from core.synthetic import (
-    EVAL_SEED_BASE, TRAIN_SEED_LIMIT, SyntheticConfig, SyntheticSequence, challenge_families, evaluation_split,
-    sample_config, sample_training_seed,
+    EVAL_SEED_BASE,
+    TRAIN_SEED_LIMIT,
+    SyntheticConfig,
+    SyntheticSequence,
+    challenge_families,
+    evaluation_split,
+    sample_config,
+    sample_training_seed,
 )
 
 
