@@ -1,0 +1,198 @@
+"""Undo/redo as command objects, and the rule that trackers never overwrite human boxes.
+
+A command changes the store in :meth:`Command.apply` and restores it exactly in
+:meth:`Command.revert`; it captures the previous records of the frames it touches when
+first applied. :class:`History` keeps the undo and redo stacks; a *group* (a whole
+tracking run, written frame by frame while it runs) is undone as one step. The studio
+wraps these commands in a ``QUndoStack``; the core never needs Qt for undo.
+"""
+from __future__ import annotations
+
+import abc
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from core.annotations.records import FrameAnnotation, Provenance
+from core.annotations.store import AnnotationStore
+
+
+class Command(abc.ABC):
+    """One undoable change. ``label`` is shown in menus ("Undo track 40 frames")."""
+
+    label: str = ""
+
+    @abc.abstractmethod
+    def apply(self, store: AnnotationStore) -> None: ...
+
+    @abc.abstractmethod
+    def revert(self, store: AnnotationStore) -> None: ...
+
+
+def _restore(store: AnnotationStore, previous: Mapping[int, FrameAnnotation | None]) -> None:
+    store.put([r for r in previous.values() if r is not None])
+    store.delete([f for f, r in previous.items() if r is None])
+
+
+@dataclass
+class SetRecords(Command):
+    """Insert or replace ``records`` (one transaction); revert restores what was there."""
+
+    records: list[FrameAnnotation]
+    label: str = "edit"
+    _previous: dict[int, FrameAnnotation | None] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.records = list(self.records)
+
+    def apply(self, store: AnnotationStore) -> None:
+        if not self._previous:
+            self._previous = {r.frame: store.get(r.frame) for r in self.records}
+        store.put(self.records)
+
+    def revert(self, store: AnnotationStore) -> None:
+        _restore(store, self._previous)
+
+    @property
+    def frames(self) -> list[int]:
+        return [r.frame for r in self.records]
+
+
+@dataclass
+class DeleteRecords(Command):
+    """Remove the records of ``frames``; revert puts them back."""
+
+    frames: list[int]
+    label: str = "delete"
+    _previous: dict[int, FrameAnnotation | None] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        self.frames = [int(f) for f in self.frames]
+
+    def apply(self, store: AnnotationStore) -> None:
+        if not self._previous:
+            self._previous = {f: store.get(f) for f in self.frames}
+        store.delete(self.frames)
+
+    def revert(self, store: AnnotationStore) -> None:
+        _restore(store, self._previous)
+
+
+@dataclass
+class CommandGroup(Command):
+    """Several commands undone and redone as one step (reverted in reverse order)."""
+
+    commands: list[Command] = field(default_factory=list)
+    label: str = "group"
+
+    def apply(self, store: AnnotationStore) -> None:
+        for command in self.commands:
+            command.apply(store)
+
+    def revert(self, store: AnnotationStore) -> None:
+        for command in reversed(self.commands):
+            command.revert(store)
+
+
+class History:
+    """Undo/redo stacks over one store. Executing a new command clears redo."""
+
+    def __init__(self, store: AnnotationStore, limit: int = 500):
+        self.store = store
+        self.limit = limit
+        self._undo: list[Command] = []
+        self._redo: list[Command] = []
+        self._group: CommandGroup | None = None
+
+    # -- grouping (a tracking run = one step) ------------------------------------------
+    def begin_group(self, label: str) -> None:
+        """Commands executed until :meth:`end_group` form one undo step."""
+        if self._group is not None:
+            raise RuntimeError(f"group {self._group.label!r} is still open")
+        self._group = CommandGroup([], label)
+
+    def end_group(self) -> CommandGroup | None:
+        """Close the open group; an empty group leaves no undo step. Returns the group."""
+        group, self._group = self._group, None
+        if group is not None and group.commands:
+            self._push(group)
+            return group
+        return None
+
+    @property
+    def in_group(self) -> bool:
+        return self._group is not None
+
+    # -- commands ------------------------------------------------------------------------
+    def execute(self, command: Command) -> None:
+        """Apply ``command`` now (durable at once) and record it for undo."""
+        command.apply(self.store)
+        if self._group is not None:
+            self._group.commands.append(command)
+        else:
+            self._push(command)
+
+    def _push(self, command: Command) -> None:
+        self._undo.append(command)
+        del self._undo[: max(0, len(self._undo) - self.limit)]
+        self._redo.clear()
+
+    def undo(self) -> Command | None:
+        if self._group is not None:
+            self.end_group()
+        if not self._undo:
+            return None
+        command = self._undo.pop()
+        command.revert(self.store)
+        self._redo.append(command)
+        return command
+
+    def redo(self) -> Command | None:
+        if not self._redo:
+            return None
+        command = self._redo.pop()
+        command.apply(self.store)
+        self._undo.append(command)
+        return command
+
+    @property
+    def can_undo(self) -> bool:
+        return bool(self._undo) or bool(self._group and self._group.commands)
+
+    @property
+    def can_redo(self) -> bool:
+        return bool(self._redo)
+
+    @property
+    def undo_label(self) -> str:
+        return self._undo[-1].label if self._undo else ""
+
+    @property
+    def redo_label(self) -> str:
+        return self._redo[-1].label if self._redo else ""
+
+
+def is_protected(record: FrameAnnotation | None) -> bool:
+    """Boxes a machine must never overwrite: manual boxes, keyframes, and accepted imports."""
+    return record is not None and (
+        record.provenance in (Provenance.MANUAL, Provenance.IMPORTED) or record.keyframe
+    )
+
+
+def merge_tracker_results(
+    existing: Mapping[int, FrameAnnotation], new: Iterable[FrameAnnotation]
+) -> list[FrameAnnotation]:
+    """The records of ``new`` that may be written: those whose frame has no protected record.
+
+    Tracker output (student/teacher/interpolated) never replaces a manual box or a
+    keyframe (cvat #211); it may replace earlier machine boxes.
+    """
+    return [record for record in new if not is_protected(existing.get(record.frame))]
+
+
+def next_protected_frame(records: Mapping[int, FrameAnnotation], start: int, step: int = 1) -> int | None:
+    """The first frame after ``start`` (in the direction ``step``) holding a protected record."""
+    frames = sorted((f for f, r in records.items() if is_protected(r)), reverse=step < 0)
+    for frame in frames:
+        if (frame - start) * step > 0:
+            return frame
+    return None

@@ -1,0 +1,186 @@
+"""Records, the SQLite store (durability across SIGKILL), undo/redo groups, interpolation."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import numpy as np
+import pytest
+
+from core.annotations.history import (
+    CommandGroup,
+    DeleteRecords,
+    History,
+    SetRecords,
+    merge_tracker_results,
+    next_protected_frame,
+)
+from core.annotations.interpolation import interpolate_between, interpolate_keyframes
+from core.annotations.records import FrameAnnotation, Provenance, absent
+from core.annotations.store import AnnotationStore, StoreError
+
+
+def rec(frame, x=10.0, provenance=Provenance.MANUAL, **kw):
+    return FrameAnnotation(frame, [x, 20.0, 30.0, 40.0], provenance=provenance, **kw)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with AnnotationStore.open(tmp_path / "a.rgbt.sqlite") as s:
+        yield s
+
+
+def test_record_validation():
+    with pytest.raises(ValueError, match="absent target has no box"):
+        FrameAnnotation(1, [1, 2, 3, 4], absent=True)
+    with pytest.raises(ValueError, match="needs a box"):
+        FrameAnnotation(1, None)
+    with pytest.raises(ValueError, match="w > 0"):
+        FrameAnnotation(1, [1, 2, 0, 4])
+    with pytest.raises(ValueError, match="4 values"):
+        FrameAnnotation(1, [1, 2, 3])
+    with pytest.raises(ValueError):
+        FrameAnnotation(-1, [1, 2, 3, 4])
+    r = rec(3)
+    assert r == rec(3) and r != rec(3, x=11)
+    assert r.with_changes(keyframe=True).keyframe and not r.keyframe
+    assert absent(4).absent and absent(4).box is None
+    with pytest.raises(ValueError):
+        r.box[0] = 5  # boxes are read-only
+
+
+def test_store_round_trip_and_meta(store, tmp_path):
+    records = [
+        rec(0, keyframe=True),
+        rec(1, provenance=Provenance.STUDENT, confidence=0.75),
+        FrameAnnotation(2, [1, 2, 3, 4], thermal_box=[2, 3, 3, 4], occluded=True, provenance="teacher"),
+        absent(3),
+    ]
+    store.put(records)
+    store.set_meta("sources", {"visible": "/v.mp4", "thermal": "/t.mp4"})
+    store.set_meta("frame_offset", 2)
+    got = store.records()
+    assert list(got) == [0, 1, 2, 3]
+    assert [got[i] for i in range(4)] == records
+    assert store.get(7) is None
+    store.delete([1])
+    assert store.get(1) is None and store.count() == 3
+    assert store.get_meta("frame_offset") == 2
+    assert store.meta()["sources"]["visible"] == "/v.mp4"
+    assert list(store.records(2, 4)) == [2, 3]
+
+
+def test_tracker_outputs_and_proposals(store):
+    store.put_tracker_outputs("student", "run1", [(0, [1, 2, 3, 4], 0.9), (1, None, None)])
+    store.put_tracker_outputs("student", "run2", [(1, [5, 6, 7, 8], 0.4)])
+    outputs = store.tracker_outputs("student")
+    np.testing.assert_array_equal(outputs[1][0], [5, 6, 7, 8])
+    assert outputs[1][1] == pytest.approx(0.4)
+    assert store.tracker_outputs("teacher") == {}
+    store.put_proposals("t1", [(4, [1, 1, 5, 5], 0.8), (5, [2, 2, 5, 5], 0.7)])
+    assert sorted(store.proposals()) == [4, 5]
+    store.clear_proposals([4])
+    assert sorted(store.proposals()) == [5]
+    store.clear_proposals()
+    assert store.proposals() == {}
+
+
+def test_not_a_database(tmp_path):
+    bad = tmp_path / "bad.rgbt.sqlite"
+    bad.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="bad.rgbt.sqlite"):
+        AnnotationStore.open(bad)
+
+
+def test_history_undo_redo_and_groups(store):
+    history = History(store)
+    history.execute(SetRecords([rec(0, keyframe=True)], label="draw"))
+    history.execute(SetRecords([rec(0, x=50, keyframe=True)], label="move"))
+    assert store.get(0).box[0] == 50
+    history.undo()
+    assert store.get(0).box[0] == 10
+    history.redo()
+    assert store.get(0).box[0] == 50
+    history.begin_group("track 5 frames")
+    for frame in range(1, 6):
+        history.execute(SetRecords([rec(frame, provenance=Provenance.STUDENT, confidence=0.5)]))
+    history.end_group()
+    assert store.count() == 6 and history.undo_label == "track 5 frames"
+    history.undo()  # the whole run in one step
+    assert list(store.records()) == [0]
+    assert history.redo_label == "track 5 frames"
+    history.redo()
+    assert store.count() == 6
+    history.execute(DeleteRecords([2, 3], label="delete"))
+    assert store.get(2) is None
+    history.undo()
+    assert store.get(2) is not None
+    history.execute(SetRecords([rec(9)]))
+    assert not history.can_redo  # a new command clears redo
+    history.begin_group("empty")
+    assert history.end_group() is None and history.undo_label != "empty"
+
+
+def test_command_group_reverts_in_reverse(store):
+    group = CommandGroup([SetRecords([rec(1)]), SetRecords([rec(1, x=99)])], label="g")
+    group.apply(store)
+    assert store.get(1).box[0] == 99
+    group.revert(store)
+    assert store.get(1) is None
+
+
+def test_tracker_never_overwrites_manual_boxes():
+    existing = {0: rec(0, keyframe=True), 3: rec(3, provenance=Provenance.STUDENT), 5: rec(5), 7: rec(7, provenance=Provenance.TEACHER, keyframe=True)}
+    new = [rec(f, x=1, provenance=Provenance.STUDENT) for f in range(8)]
+    assert [r.frame for r in merge_tracker_results(existing, new)] == [1, 2, 3, 4, 6]
+    assert next_protected_frame(existing, 0) == 5
+    assert next_protected_frame(existing, 5) == 7
+    assert next_protected_frame(existing, 5, step=-1) == 0
+    assert next_protected_frame(existing, 7) is None
+
+
+def test_interpolation_is_linear_and_pure():
+    a, b = rec(0, x=0.0, keyframe=True), rec(4, x=40.0, keyframe=True)
+    mid = interpolate_between(a, b)
+    assert [r.frame for r in mid] == [1, 2, 3]
+    assert [r.box[0] for r in mid] == [10.0, 20.0, 30.0]
+    assert all(r.provenance == Provenance.INTERPOLATED for r in mid)
+    assert a.box[0] == 0.0 and b.box[0] == 40.0
+    assert interpolate_between(b, a) == mid  # order does not matter
+    assert interpolate_between(a, rec(1)) == []
+    gone = interpolate_between(a, absent(3, keyframe=True))
+    assert all(r.absent for r in gone)
+    records = {0: a, 2: rec(2, provenance=Provenance.STUDENT), 4: b, 6: rec(6, x=60.0, keyframe=True)}
+    filled = interpolate_keyframes(records)
+    assert [r.frame for r in filled] == [1, 2, 3, 5]
+
+
+def test_committed_edits_survive_sigkill(tmp_path):
+    path = tmp_path / "k.rgbt.sqlite"
+    script = textwrap.dedent(
+        f"""
+        import sys, time
+        sys.path.insert(0, {str(os.getcwd())!r})
+        from core.annotations.store import AnnotationStore
+        from core.annotations.records import FrameAnnotation
+        store = AnnotationStore.open({str(path)!r})
+        for frame in range(100000):
+            store.put([FrameAnnotation(frame, [frame, 1, 2, 3])])
+            print(frame, flush=True)
+        """
+    )
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    last = -1
+    deadline = time.monotonic() + 30
+    while last < 50 and time.monotonic() < deadline:
+        last = int(child.stdout.readline())
+    child.send_signal(signal.SIGKILL)
+    child.wait()
+    with AnnotationStore.open(path) as store:
+        records = store.records()
+    assert last >= 50
+    assert all(frame in records for frame in range(last + 1))  # every acknowledged commit is there
