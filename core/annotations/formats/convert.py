@@ -1,0 +1,110 @@
+"""Converting annotation files between formats (no frames): the ``convert`` command's core.
+
+Sources: a sequence folder of any layout (``load_ground_truth``), or one text file of
+boxes (``--from xywh|corners|polygon|vtuav``). Targets (``TARGET_FORMATS``):
+
+- ``lasher``: ``visible.txt``, ``infrared.txt``, ``init.txt`` (comma x,y,w,h, CRLF, 0,0,0,0 absent)
+- ``rgbt234``: the same three files
+- ``gtot``: ``groundTruth_v.txt``, ``groundTruth_i.txt`` (space x1 y1 x2 y2, width = x2 - x1), ``init.txt``
+- ``got10k``: ``groundtruth.txt``, ``absence.label``, ``cover.label``
+- ``lasot``: ``groundtruth.txt``, ``full_occlusion.txt``, ``out_of_view.txt``
+- ``vot``: ``groundtruth.txt`` as 8-value polygons
+- ``xywh``: one ``<name>.txt`` with comma x,y,w,h
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import numpy as np
+
+from core.annotations.formats.groundtruth import VTUAV_EVERY, load_ground_truth
+from core.annotations.formats.rows import (
+    format_number,
+    format_rows,
+    got10k_labels,
+    lasot_labels,
+    records_from_rows,
+    rows_from_records,
+)
+from core.annotations.records import FrameAnnotation
+from core.errors import AnnotationFormatError
+from core.fileio import write_text_atomic
+from core.metrics.readers import read_box_rows, read_gtot_corners
+
+SOURCE_FORMATS = ("auto", "xywh", "corners", "polygon", "vtuav")
+TARGET_FORMATS = ("lasher", "rgbt234", "gtot", "got10k", "lasot", "vot", "xywh")
+
+
+def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int, FrameAnnotation], int]:
+    """Records and frame count from a sequence folder or a box file."""
+    src = Path(src)
+    if not src.exists():
+        raise AnnotationFormatError(src, "not found")
+    if src.is_dir():
+        records = load_ground_truth(src)
+        if records is None:
+            raise AnnotationFormatError(src, "no ground-truth file found in the sequence folder")
+    elif source_format in ("auto", "xywh", "polygon"):
+        records = records_from_rows(read_box_rows(src))
+    elif source_format == "corners":
+        records = records_from_rows(read_gtot_corners(src))
+    elif source_format == "vtuav":
+        records = records_from_rows(read_box_rows(src), every=VTUAV_EVERY)
+    else:
+        raise AnnotationFormatError(src, f"unknown source format {source_format!r}; choose from {SOURCE_FORMATS}")
+    count = max(records) + 1 if records else 0
+    return records, count
+
+
+def _polygon_text(rows: np.ndarray) -> str:
+    lines = []
+    for x, y, w, h in rows:
+        points = (x, y, x + w, y, x + w, y + h, x, y + h)
+        lines.append(",".join(format_number(v) for v in points))
+    return "\n".join(lines) + "\n"
+
+
+def write_target(records: Mapping[int, FrameAnnotation], count: int, dst: str | Path, target: str,
+                 name: str = "sequence") -> list[Path]:
+    """Write ``records`` in ``target`` format under ``dst`` (a folder; a file for ``xywh``)."""
+    dst = Path(dst)
+    visible = rows_from_records(records, count)
+    thermal = rows_from_records(records, count, thermal=True)
+    written: list[Path] = []
+
+    def put(relative: str, text: str, newline: str = "\n") -> None:
+        path = dst / relative if target != "xywh" else dst
+        write_text_atomic(path, text, newline=newline)
+        written.append(path)
+
+    if target in ("lasher", "rgbt234"):
+        put("visible.txt", format_rows(visible), "\r\n")
+        put("infrared.txt", format_rows(thermal), "\r\n")
+        put("init.txt", format_rows(visible), "\r\n")
+    elif target == "gtot":
+        def corners(rows):
+            out = rows.copy()
+            out[:, 2:] = rows[:, :2] + rows[:, 2:]
+            return out
+
+        put("groundTruth_v.txt", format_rows(corners(visible), " "))
+        put("groundTruth_i.txt", format_rows(corners(thermal), " "))
+        put("init.txt", format_rows(visible, "\t"), "\r\n")
+    elif target == "got10k":
+        put("groundtruth.txt", format_rows(visible))
+        absence, cover = got10k_labels(records, count)
+        put("absence.label", absence)
+        put("cover.label", cover)
+    elif target == "lasot":
+        put("groundtruth.txt", format_rows(visible))
+        occlusion, out_of_view = lasot_labels(records, count)
+        put("full_occlusion.txt", occlusion)
+        put("out_of_view.txt", out_of_view)
+    elif target == "vot":
+        put("groundtruth.txt", _polygon_text(visible))
+    elif target == "xywh":
+        put(f"{name}.txt", format_rows(visible))
+    else:
+        raise ValueError(f"unknown target format {target!r}; choose from {TARGET_FORMATS}")
+    return written

@@ -1,0 +1,180 @@
+"""Exporters of an annotated sequence to the layouts users expect (``formats.md``).
+
+Each exporter is a job (a generator yielding ``core.progress.Progress``) that returns an
+:class:`ExportResult`. Everything is written into a temporary folder beside the target
+and renamed into place at the end (``core.fileio.atomic_directory``): closing the job
+midway leaves nothing behind and keeps an earlier export intact.
+
+- RGB-T native (LasHeR or RGBT234 naming): ``visible/``, ``infrared/``, ``visible.txt``,
+  ``infrared.txt``, ``init.txt``; ``0,0,0,0`` for absent or unlabelled frames.
+- GOT-10k: ``list.txt`` and one folder per modality (``<name>`` visible,
+  ``<name>-thermal``) with ``00000001.jpg``, ``groundtruth.txt``, ``absence.label``,
+  ``cover.label`` (8 visible, 4 occluded, 0 absent) and ``meta_info.ini``.
+- LaSOT style: per modality ``img/00000001.jpg``, ``groundtruth.txt``,
+  ``full_occlusion.txt``, ``out_of_view.txt``.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from core.annotations.formats.rows import (
+    format_rows,
+    got10k_labels,
+    lasot_labels,
+    rows_from_records,
+    touching_origin,
+)
+from core.annotations.records import FrameAnnotation
+from core.errors import ExportError
+from core.fileio import atomic_directory
+from core.progress import Job, Progress
+
+EXPORT_FORMATS = ("lasher", "rgbt234", "got10k", "lasot")
+
+
+@dataclass
+class ExportResult:
+    """Where the export went and what the user should know about it."""
+
+    path: Path
+    frames: int
+    warnings: list[str] = field(default_factory=list)
+
+
+def _warnings(records: Mapping[int, FrameAnnotation], num_frames: int) -> list[str]:
+    out = []
+    touching = touching_origin(records)
+    if touching:
+        shown = ", ".join(str(f + 1) for f in touching[:10]) + (" ..." if len(touching) > 10 else "")
+        out.append(
+            f"{len(touching)} box(es) touch x = 0 or y = 0 (frames {shown}); the LasHeR scorer reads such rows as absent"
+        )
+    unlabelled = num_frames - sum(1 for f in records if 0 <= f < num_frames)
+    if unlabelled:
+        out.append(f"{unlabelled} frame(s) have no annotation and are written as absent (0,0,0,0)")
+    return out
+
+
+def _write_image(path: Path, image: np.ndarray, quality: int) -> None:
+    bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if image.ndim == 3 else image
+    if not cv2.imwrite(str(path), bgr, [cv2.IMWRITE_JPEG_QUALITY, quality]):
+        raise ExportError(path, "could not write the image (disk full or no permission?)")
+
+
+def _text(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8", newline="")
+
+
+def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
+                       naming: str = "lasher", quality: int = 95) -> Job[ExportResult]:
+    """LasHeR / RGBT234 layout in ``out_dir`` (the sequence folder itself).
+
+    naming: "lasher" (``visible/v000001.jpg``, ``infrared/i000001.jpg``) or "rgbt234"
+    (``visible/00001v.jpg``, ``infrared/00001i.jpg``). Lines end with CRLF like the
+    original files.
+    """
+    if naming not in ("lasher", "rgbt234"):
+        raise ValueError(f"naming must be 'lasher' or 'rgbt234', got {naming!r}")
+    out_dir = Path(out_dir)
+    n = len(sequence)
+    warnings = _warnings(records, n)
+    yield Progress(0, n, "exporting frames")
+    with atomic_directory(out_dir) as tmp:
+        (tmp / "visible").mkdir()
+        (tmp / "infrared").mkdir()
+        for i in range(n):
+            pair = sequence[i]
+            if naming == "lasher":
+                vname, tname = f"v{i + 1:06d}.jpg", f"i{i + 1:06d}.jpg"
+            else:
+                vname, tname = f"{i + 1:05d}v.jpg", f"{i + 1:05d}i.jpg"
+            _write_image(tmp / "visible" / vname, pair.visible, quality)
+            _write_image(tmp / "infrared" / tname, pair.thermal, quality)
+            yield Progress(i + 1, n, f"frame {i + 1}")
+        visible = format_rows(rows_from_records(records, n)).replace("\n", "\r\n")
+        infrared = format_rows(rows_from_records(records, n, thermal=True)).replace("\n", "\r\n")
+        _text(tmp / "visible.txt", visible)
+        _text(tmp / "infrared.txt", infrared)
+        _text(tmp / "init.txt", visible)
+    return ExportResult(out_dir, n, warnings)
+
+
+def _modalities(sequence) -> list[tuple[str, str, bool]]:
+    name = sequence.info.name
+    return [(name, "visible", False), (f"{name}-thermal", "thermal", True)]
+
+
+def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
+                  quality: int = 95) -> Job[ExportResult]:
+    """GOT-10k layout in ``out_dir`` (a dataset root with ``list.txt``), one folder per modality."""
+    out_dir = Path(out_dir)
+    n = len(sequence)
+    warnings = _warnings(records, n)
+    entries = _modalities(sequence)
+    yield Progress(0, n, "exporting frames")
+    with atomic_directory(out_dir) as tmp:
+        for folder, _, _ in entries:
+            (tmp / folder).mkdir()
+        for i in range(n):
+            pair = sequence[i]
+            for folder, attr, _ in entries:
+                _write_image(tmp / folder / f"{i + 1:08d}.jpg", getattr(pair, attr), quality)
+            yield Progress(i + 1, n, f"frame {i + 1}")
+        absence, cover = got10k_labels(records, n)
+        w, h = sequence.info.width, sequence.info.height
+        for folder, attr, thermal in entries:
+            _text(tmp / folder / "groundtruth.txt", format_rows(rows_from_records(records, n, thermal=thermal)))
+            _text(tmp / folder / "absence.label", absence)
+            _text(tmp / folder / "cover.label", cover)
+            _text(
+                tmp / folder / "meta_info.ini",
+                "[METAINFO]\n"
+                f"url: rgbt-studio export of {sequence.info.name}\n"
+                f"modality: {attr}\n"
+                f"resolution: ({w}, {h})\n"
+                f"anno_fps: {sequence.info.fps:g}Hz\n"
+                "object_class: object\nmotion_class: unknown\nmajor_class: unknown\nroot_class: object\n"
+                "motion_adverb: unknown\n",
+            )
+        _text(tmp / "list.txt", "".join(f"{folder}\n" for folder, _, _ in entries))
+    return ExportResult(out_dir, n, warnings)
+
+
+def export_lasot(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
+                 quality: int = 95) -> Job[ExportResult]:
+    """LaSOT-style layout in ``out_dir``: one folder per modality with ``img/`` and label files."""
+    out_dir = Path(out_dir)
+    n = len(sequence)
+    warnings = _warnings(records, n)
+    entries = _modalities(sequence)
+    yield Progress(0, n, "exporting frames")
+    with atomic_directory(out_dir) as tmp:
+        for folder, _, _ in entries:
+            (tmp / folder / "img").mkdir(parents=True)
+        for i in range(n):
+            pair = sequence[i]
+            for folder, attr, _ in entries:
+                _write_image(tmp / folder / "img" / f"{i + 1:08d}.jpg", getattr(pair, attr), quality)
+            yield Progress(i + 1, n, f"frame {i + 1}")
+        occlusion, out_of_view = lasot_labels(records, n)
+        for folder, _, thermal in entries:
+            _text(tmp / folder / "groundtruth.txt", format_rows(rows_from_records(records, n, thermal=thermal)))
+            _text(tmp / folder / "full_occlusion.txt", occlusion)
+            _text(tmp / folder / "out_of_view.txt", out_of_view)
+    return ExportResult(out_dir, n, warnings)
+
+
+def exporter(name: str):
+    """The export job function for a format name in EXPORT_FORMATS."""
+    if name in ("lasher", "rgbt234"):
+        return lambda seq, records, out, **kw: export_rgbt_native(seq, records, out, naming=name, **kw)
+    if name == "got10k":
+        return export_got10k
+    if name == "lasot":
+        return export_lasot
+    raise ValueError(f"unknown export format {name!r}; choose one of {EXPORT_FORMATS}")

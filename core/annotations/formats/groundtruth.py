@@ -1,0 +1,113 @@
+"""Ground-truth loaders for every dataset layout, returning per-frame records.
+
+| layout | files | notes |
+|---|---|---|
+| gtot | ``groundTruth_v.txt``, ``groundTruth_i.txt`` | corners ``x1 y1 x2 y2``, width = x2 - x1 |
+| rgbt234 | ``visible.txt``, ``infrared.txt`` | per-modality boxes |
+| rgbt210 | ``init.txt`` | one file for both; ``0,0,0,0`` = absent |
+| lasher | ``visible.txt`` (= ``infrared.txt``), else ``init.txt`` | ``0,0,0,0`` = absent |
+| vtuav | ``rgb.txt``, ``ir.txt`` | one row per 10 frames; w or h <= 0 = absent |
+| vot-rgbt, vot-tir, folder-pair | ``groundtruth.txt`` | 4 values or an 8-value polygon |
+| got10k | ``groundtruth.txt``, ``absence.label``, ``cover.label`` | cover 0..8 (visible fraction); occluded when cover < 5 |
+| lasot | ``groundtruth.txt``, ``full_occlusion.txt``, ``out_of_view.txt`` | |
+
+All boxes come back on the visible grid as ``x, y, w, h`` with provenance ``imported``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from core.annotations.formats.rows import records_from_rows
+from core.annotations.records import FrameAnnotation
+from core.errors import AnnotationFormatError
+from core.metrics.readers import read_box_rows, read_gtot_corners
+
+VTUAV_EVERY = 10
+
+
+def read_flags(path: Path, count: int | None = None) -> np.ndarray:
+    """A label file of integers (one per line, or comma separated on one line) -> (N,) int."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise AnnotationFormatError(path, "file not found") from None
+    tokens = [t for t in text.replace(",", " ").split() if t]
+    try:
+        values = np.array([int(float(t)) for t in tokens], dtype=np.int64)
+    except ValueError:
+        raise AnnotationFormatError(path, "expected integers only") from None
+    if count is not None and len(values) != count:
+        raise AnnotationFormatError(path, f"has {len(values)} values but the ground truth has {count} rows")
+    return values
+
+
+def _first_existing(folder: Path, names: tuple[str, ...]) -> Path | None:
+    for name in names:
+        if (folder / name).is_file():
+            return folder / name
+    return None
+
+
+def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int, FrameAnnotation] | None:
+    """Records of the sequence folder's GT, or None when the folder has no GT file.
+
+    ``layout``: as ``core.sequences.detect_layout`` names it (detected when None).
+    Malformed files raise AnnotationFormatError naming the file and line.
+    """
+    folder = Path(folder)
+    if layout is None:
+        from core.sequences import detect_layout
+
+        layout = detect_layout(folder)
+    if layout == "gtot":
+        vis = folder / "groundTruth_v.txt"
+        if not vis.is_file():
+            init = folder / "init.txt"
+            return records_from_rows(read_box_rows(init)) if init.is_file() else None
+        ir = folder / "groundTruth_i.txt"
+        return records_from_rows(read_gtot_corners(vis), read_gtot_corners(ir) if ir.is_file() else None)
+    if layout in ("rgbt234", "lasher", "rgbt210"):
+        vis = _first_existing(folder, ("visible.txt", "init.txt", "groundtruth.txt"))
+        if vis is None:
+            return None
+        ir = folder / "infrared.txt"
+        thermal = read_box_rows(ir) if ir.is_file() and vis.name == "visible.txt" else None
+        return records_from_rows(read_box_rows(vis), thermal)
+    if layout == "vtuav":
+        vis = _first_existing(folder, ("rgb.txt", "groundtruth.txt"))
+        if vis is None:
+            return None
+        ir = folder / "ir.txt"
+        return records_from_rows(
+            read_box_rows(vis), read_box_rows(ir) if ir.is_file() else None, every=VTUAV_EVERY
+        )
+    if layout in ("got10k", "got10k-tir"):
+        gt = folder / "groundtruth.txt"
+        if not gt.is_file():
+            return None
+        rows = read_box_rows(gt)
+        absence = read_flags(folder / "absence.label", len(rows)) if (folder / "absence.label").is_file() else None
+        cover = read_flags(folder / "cover.label", len(rows)) if (folder / "cover.label").is_file() else None
+        return records_from_rows(
+            rows, absent_frames=absence, occluded_frames=None if cover is None else (cover < 5) & (cover > 0)
+        )
+    if (folder / "full_occlusion.txt").is_file() and (folder / "groundtruth.txt").is_file():
+        return load_lasot(folder)
+    gt = _first_existing(folder, ("groundtruth.txt", "groundtruth_rect.txt", "init.txt"))
+    if gt is None:
+        for sub in ("color", "ir", "visible"):
+            gt = _first_existing(folder / sub, ("groundtruth.txt",))
+            if gt is not None:
+                break
+    return None if gt is None else records_from_rows(read_box_rows(gt))
+
+
+def load_lasot(folder: str | Path) -> dict[int, FrameAnnotation]:
+    """LaSOT-style folder: ``groundtruth.txt`` + ``full_occlusion.txt`` + ``out_of_view.txt``."""
+    folder = Path(folder)
+    rows = read_box_rows(folder / "groundtruth.txt")
+    occlusion = read_flags(folder / "full_occlusion.txt", len(rows))
+    out_of_view = read_flags(folder / "out_of_view.txt", len(rows))
+    return records_from_rows(rows, absent_frames=(occlusion > 0) | (out_of_view > 0), occluded_frames=occlusion > 0)

