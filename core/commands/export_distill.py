@@ -1,0 +1,69 @@
+"""``python main.py export-distill``: write a distillation HDF5 file from an annotated sequence.
+
+Same function as the studio's export dialog (``core.distillation.export.export_distillation``).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.errors import ExportError
+from core.progress import run_with_bar
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "export-distill",
+        help="export an annotated sequence as distillation data (HDF5) for fine-tuning the student",
+    )
+    parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
+    parser.add_argument("--store", type=Path, help="annotation store (.rgbt.sqlite); default: the one beside the sequence")
+    parser.add_argument("--out", type=Path, required=True, help="output .h5 file")
+    parser.add_argument("--teacher", type=Path, default=None, help="teacher weights (default: bundled)")
+    parser.add_argument("--embed-crops", action="store_true", help="store crops in the file (self-contained, larger)")
+    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from core.annotations.store import AnnotationStore, default_store_path
+    from core.distillation.export import TeacherRunner, export_distillation
+    from core.sequences import open_pair, open_sequence
+    from core.tracking.factory import load_tracker
+
+    if len(args.source) == 1:
+        sequence = open_sequence(args.source[0])
+    elif len(args.source) == 2:
+        sequence = open_pair(args.source[0], args.source[1])
+    else:
+        raise ExportError(None, "give one sequence folder or two paths (visible, thermal)")
+    store_path = args.store or default_store_path(sequence.info)
+    if not Path(store_path).is_file():
+        raise ExportError(store_path, "annotation store not found; annotate the sequence first or pass --store")
+    store = AnnotationStore.open(store_path)
+    try:
+        records = store.records()
+        student_outputs = store.tracker_outputs("student")
+        teacher_outputs = store.tracker_outputs("teacher")
+        tracker = load_tracker(model="teacher", weights=args.teacher, engine="torch", device=args.device)
+        teacher = TeacherRunner(
+            engine=tracker.engine,
+            model_config=tracker.model_config,
+            model_name="teacher",
+            weights_path=str(getattr(tracker, "weights_path", "") or args.teacher or ""),
+        )
+        job = export_distillation(
+            sequence,
+            records,
+            args.out,
+            teacher,
+            frames_mode="embedded" if args.embed_crops else "referenced",
+            student_outputs=student_outputs,
+            teacher_outputs=teacher_outputs,
+            student_model="student",
+        )
+        path = run_with_bar(job, "export-distill")
+    finally:
+        store.close()
+        sequence.close()
+    print(f"wrote {path}")
+    return 0

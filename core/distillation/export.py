@@ -1,0 +1,199 @@
+"""Build a distillation file from an annotated sequence: a job (generator of Progress).
+
+For every frame whose label a human made or accepted (manual, accepted teacher,
+interpolated between human keyframes, imported ground truth) and that is not absent,
+one *sample* is written: the search crop that a tracker would see at that frame
+(centred on the previous frame's label, factor ``search_factor``) and the teacher's
+score / size / offset maps on it, with the template cut from the nearest earlier human
+keyframe. The per-frame labels, the student's and the teacher's raw outputs and the
+provenance go in ``labels/`` (schema in ``core.distillation.schema``).
+
+The studio's export dialog and ``python main.py export-distill`` both call
+:func:`export_distillation`, so they write the same file.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.annotations.records import FrameAnnotation, Provenance
+from core.distillation import schema
+from core.distillation.writer import DistillationWriter, FileHeader, Sample, SequenceAttrs, file_sha256
+from core.geometry import is_valid_box
+from core.progress import Job, Progress
+from core.sequences.base import RGBTSequence
+from core.tracking.crop import normalize_thermal, normalize_visible, sample_target
+
+
+@dataclass(frozen=True)
+class TeacherRunner:
+    """What the exporter needs of the teacher: an engine with ``run(z_v, z_t, x_v, x_t)``
+    (numpy (1,3,S,S) float32 -> (score, size, offset, ...)) and its model config
+    (template_size, search_size, feature_size, template_factor, search_factor)."""
+
+    engine: object
+    model_config: object
+    model_name: str = "teacher"
+    weights_path: str | None = None
+
+
+def labels_from_records(
+    records: Mapping[int, FrameAnnotation],
+    num_frames: int,
+    student_outputs: Mapping[int, tuple] | None = None,
+    teacher_outputs: Mapping[int, tuple] | None = None,
+) -> dict[str, np.ndarray]:
+    """Per-frame label arrays (schema.LABEL_DATASETS) from annotation records and raw outputs.
+
+    ``*_outputs`` map frame -> (box (4,), confidence).
+    """
+    n = num_frames
+    nan4 = np.full((n, 4), np.nan, dtype=np.float32)
+    labels = {
+        "box": nan4.copy(),
+        "thermal_box": nan4.copy(),
+        "absent": np.zeros(n, dtype=bool),
+        "occluded": np.zeros(n, dtype=bool),
+        "provenance": np.zeros(n, dtype=np.uint8),
+        "keyframe": np.zeros(n, dtype=bool),
+        "student_box": nan4.copy(),
+        "student_confidence": np.full(n, np.nan, dtype=np.float32),
+        "teacher_box": nan4.copy(),
+        "teacher_confidence": np.full(n, np.nan, dtype=np.float32),
+    }
+    for frame, record in records.items():
+        if not 0 <= frame < n:
+            continue
+        if record.box is not None:
+            labels["box"][frame] = record.box
+        if record.thermal_box is not None:
+            labels["thermal_box"][frame] = record.thermal_box
+        labels["absent"][frame] = record.absent
+        labels["occluded"][frame] = record.occluded
+        labels["provenance"][frame] = schema.PROVENANCE_CODES[Provenance(record.provenance).value]
+        labels["keyframe"][frame] = record.keyframe
+    for key, outputs in (("student", student_outputs), ("teacher", teacher_outputs)):
+        for frame, (box, confidence) in (outputs or {}).items():
+            if 0 <= frame < n and box is not None:
+                labels[f"{key}_box"][frame] = box
+                labels[f"{key}_confidence"][frame] = np.nan if confidence is None else confidence
+    return labels
+
+
+def _is_label(record: FrameAnnotation | None) -> bool:
+    return (
+        record is not None
+        and not record.absent
+        and Provenance(record.provenance).value in schema.LABEL_PROVENANCES
+        and is_valid_box(record.box)
+    )
+
+
+def _is_human_keyframe(record: FrameAnnotation) -> bool:
+    provenance = Provenance(record.provenance)
+    return _is_label(record) and (record.keyframe or provenance in (Provenance.MANUAL, Provenance.IMPORTED))
+
+
+def plan_samples(records: Mapping[int, FrameAnnotation]) -> list[tuple[int, int, int]]:
+    """(frame, template_frame, previous_label_frame) for every sample to write.
+
+    The first human keyframe serves as the template until the next one; the search crop
+    of ``frame`` is centred on the label of the nearest earlier labelled frame.
+    """
+    plan = []
+    template_frame = None
+    previous = None
+    for frame in sorted(records):
+        record = records[frame]
+        if not _is_label(record):
+            continue
+        if template_frame is not None and previous is not None:
+            plan.append((frame, template_frame, previous))
+        if _is_human_keyframe(record):
+            template_frame = frame
+        previous = frame
+    return plan
+
+
+def export_distillation(
+    sequence: RGBTSequence,
+    records: Mapping[int, FrameAnnotation],
+    out_path: str | Path,
+    teacher: TeacherRunner,
+    *,
+    frames_mode: str = "referenced",
+    student_outputs: Mapping[int, tuple] | None = None,
+    teacher_outputs: Mapping[int, tuple] | None = None,
+    student_model: str = "",
+    student_weights: str | None = None,
+    frame_offset: int = 0,
+) -> Job[Path]:
+    """Write one sequence's distillation file; yields Progress, returns the path.
+
+    Closing the generator midway deletes the partial file and keeps any earlier one.
+    """
+    cfg = teacher.model_config
+    info = sequence.info
+    header = FileHeader(
+        frames_mode=frames_mode,
+        template_size=int(cfg.template_size),
+        search_size=int(cfg.search_size),
+        feature_size=int(cfg.feature_size),
+        teacher_model=teacher.model_name,
+        teacher_sha256=file_sha256(teacher.weights_path),
+        student_model=student_model,
+        student_sha256=file_sha256(student_weights),
+    )
+    attrs = SequenceAttrs(
+        name=info.name,
+        visible_source=str(info.visible_source or ""),
+        thermal_source=str(info.thermal_source or ""),
+        width=int(info.width),
+        height=int(info.height),
+        num_frames=len(sequence),
+        frame_offset=int(frame_offset),
+        layout=info.layout,
+    )
+    labels = labels_from_records(records, len(sequence), student_outputs, teacher_outputs)
+    plan = plan_samples(records)
+    out_path = Path(out_path)
+    yield Progress(0, len(plan), f"distillation export of {info.name}")
+    template_cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
+    with DistillationWriter(out_path, header) as writer:
+        seq_writer = writer.begin_sequence(attrs, labels)
+        for done, (frame, template_frame, previous) in enumerate(plan, start=1):
+            if template_frame not in template_cache:
+                template_cache.clear()  # one template at a time: memory stays flat
+                pair = sequence[template_frame]
+                box = records[template_frame].box
+                zv, _ = sample_target(pair.visible, box, cfg.template_factor, cfg.template_size)
+                zt, _ = sample_target(pair.thermal, box, cfg.template_factor, cfg.template_size)
+                template_cache[template_frame] = (zv, zt, normalize_visible(zv)[None], normalize_thermal(zt)[None])
+            zv, zt, zv_n, zt_n = template_cache[template_frame]
+            pair = sequence[frame]
+            previous_box = records[previous].box
+            xv, geometry = sample_target(pair.visible, previous_box, cfg.search_factor, cfg.search_size)
+            xt, _ = sample_target(pair.thermal, previous_box, cfg.search_factor, cfg.search_size)
+            outputs = teacher.engine.run(zv_n, zt_n, normalize_visible(xv)[None], normalize_thermal(xt)[None])
+            score, size, offset = (np.asarray(o)[0] for o in outputs[:3])
+            sample = Sample(
+                frame=frame,
+                template_frame=template_frame,
+                template_box=np.asarray(records[template_frame].box, dtype=np.float64),
+                search_geometry=geometry.as_array(),
+                score_map=score,
+                size_map=size,
+                offset_map=offset,
+            )
+            if frames_mode == "embedded":
+                sample.template_visible, sample.template_thermal = zv, zt
+                sample.search_visible, sample.search_thermal = xv, xt
+            seq_writer.add_sample(sample)
+            yield Progress(done, len(plan), f"frame {frame + 1}")
+    return out_path
+
+
+__all__ = ["TeacherRunner", "export_distillation", "labels_from_records", "plan_samples"]

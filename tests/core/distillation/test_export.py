@@ -1,0 +1,115 @@
+"""Distillation export: labels from records, sample planning, teacher maps on recut crops."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+
+from core.annotations.records import FrameAnnotation
+from core.annotations.store import AnnotationStore
+from core.distillation import schema
+from core.distillation.export import TeacherRunner, export_distillation, labels_from_records, plan_samples
+from core.distillation.reader import DistillationFile
+from core.progress import run_to_end
+from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
+from core.tracking.crop import crop_square
+
+
+@dataclass(frozen=True)
+class Geometry:
+    template_size: int = 16
+    search_size: int = 32
+    feature_size: int = 4
+    template_factor: float = 2.0
+    search_factor: float = 4.0
+
+
+class RecordingEngine:
+    """Returns maps derived from the search crop's mean, and remembers its inputs."""
+
+    def __init__(self):
+        self.calls = []
+
+    def run(self, z_v, z_t, x_v, x_t):
+        self.calls.append((z_v.shape, x_v.shape))
+        level = float(x_v.mean())
+        score = np.full((1, 1, 4, 4), 0.25, np.float32)
+        score[0, 0, 1, 2] = 0.9
+        return score, np.full((1, 2, 4, 4), 0.3, np.float32), np.full((1, 2, 4, 4), level, np.float32), np.zeros((1, 8, 4, 4))
+
+
+class Moving(RGBTSequence):
+    def __init__(self, n=12):
+        self._n = n
+
+    @property
+    def info(self):
+        return SequenceInfo("moving", "test", self._n, 64, 48, visible_source=None, thermal_source=None)
+
+    def __len__(self):
+        return self._n
+
+    def __getitem__(self, i):
+        visible = np.zeros((48, 64, 3), np.uint8)
+        visible[10:20, 5 + 2 * i : 15 + 2 * i] = 200
+        return FramePair(i, visible, visible[..., 0].copy())
+
+
+def _records():
+    recs = {i: FrameAnnotation(i, [5 + 2 * i, 10, 10, 10], provenance="student", confidence=0.5) for i in range(12)}
+    recs[0] = FrameAnnotation(0, [5, 10, 10, 10], keyframe=True)
+    recs[3] = FrameAnnotation(3, [11, 10, 10, 10], provenance="interpolated")
+    recs[4] = FrameAnnotation(4, [13, 10, 10, 10], provenance="teacher", confidence=0.8)
+    recs[6] = FrameAnnotation(6, None, absent=True)
+    recs[7] = FrameAnnotation(7, [19, 10, 10, 10], keyframe=True)
+    recs[8] = FrameAnnotation(8, [21, 10, 10, 10], provenance="manual")
+    return recs
+
+
+def test_plan_uses_only_human_checked_labels():
+    plan = plan_samples(_records())
+    # student boxes (1, 2, 5, 9..11) are never labels; absent 6 skipped; template switches at keyframe 7
+    assert plan == [(3, 0, 0), (4, 0, 3), (7, 0, 4), (8, 7, 7)]
+
+
+def test_labels_from_records():
+    labels = labels_from_records(_records(), 12, student_outputs={1: (np.array([1.0, 2, 3, 4]), 0.4)})
+    assert labels["provenance"][0] == schema.PROVENANCE_CODES["manual"]
+    assert labels["provenance"][1] == schema.PROVENANCE_CODES["student"]
+    assert labels["absent"][6] and np.isnan(labels["box"][6]).all()
+    assert labels["keyframe"][7] and labels["student_confidence"][1] == pytest.approx(0.4)
+    assert np.isnan(labels["teacher_box"]).all()
+
+
+@pytest.mark.parametrize("mode", ["referenced", "embedded"])
+def test_export_writes_teacher_maps_on_the_search_crop(tmp_path, mode):
+    engine = RecordingEngine()
+    path = run_to_end(
+        export_distillation(Moving(), _records(), tmp_path / "d.h5", TeacherRunner(engine, Geometry()), frames_mode=mode)
+    )
+    assert len(engine.calls) == 4
+    assert engine.calls[0] == ((1, 3, 16, 16), (1, 3, 32, 32))
+    with DistillationFile(path) as data:
+        assert data.num_samples("moving") == 4
+        sample = data.sample("moving", 1)  # frame 4, search centred on frame 3's label
+        assert sample.frame == 4 and sample.template_frame == 0
+        origin_x, origin_y, scale, size = sample.search_geometry
+        crop, geometry = crop_square(Moving()[4].visible, (11 + 5, 10 + 5), size / scale, int(size))
+        assert (origin_x, origin_y) == (geometry.origin_x, geometry.origin_y)
+        assert sample.score_map[0, 1, 2] == pytest.approx(0.9, abs=1e-3)
+        if mode == "embedded":
+            np.testing.assert_array_equal(sample.search_visible, crop)
+
+
+def test_export_from_store(tmp_path):
+    with AnnotationStore.open(tmp_path / "s.rgbt.sqlite") as store:
+        store.put(_records().values())
+        store.put_tracker_outputs("student", "r1", [(2, [9, 10, 10, 10], 0.3)])
+        path = run_to_end(
+            export_distillation(Moving(), store.records(), tmp_path / "d.h5", TeacherRunner(RecordingEngine(), Geometry()),
+                                student_outputs=store.tracker_outputs("student"))
+        )
+    with DistillationFile(path) as data:
+        labels = data.labels("moving")
+        assert labels["student_confidence"][2] == pytest.approx(0.3)
