@@ -21,6 +21,8 @@ def register(subparsers) -> None:
     parser.add_argument("--teacher", type=Path, default=None, help="teacher weights (default: bundled)")
     parser.add_argument("--embed-crops", action="store_true", help="store crops in the file (self-contained, larger)")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    parser.add_argument("--random-weights", action="store_true",
+                        help="use a randomly initialised teacher when no weights exist (tests and demos only)")
     parser.set_defaults(func=run)
 
 
@@ -44,12 +46,13 @@ def run(args) -> int:
         records = store.records()
         student_outputs = store.tracker_outputs("student")
         teacher_outputs = store.tracker_outputs("teacher")
-        tracker = load_tracker(model="teacher", weights=args.teacher, engine="torch", device=args.device)
+        tracker = load_tracker(model="teacher", weights=args.teacher, engine="torch", device=args.device,
+                               allow_random=args.random_weights)
         teacher = TeacherRunner(
             engine=tracker.engine,
             model_config=tracker.model_config,
             model_name="teacher",
-            weights_path=str(getattr(tracker, "weights_path", "") or args.teacher or ""),
+            weights_path=tracker.weights_path or None,
         )
         job = export_distillation(
             sequence,

@@ -113,3 +113,29 @@ def test_export_from_store(tmp_path):
     with DistillationFile(path) as data:
         labels = data.labels("moving")
         assert labels["student_confidence"][2] == pytest.approx(0.3)
+
+
+def test_export_distill_command_on_the_demo_pair(tmp_path):
+    from pathlib import Path
+
+    from core.sequences import open_pair
+    from main import main
+
+    demo = Path(__file__).resolve().parents[3] / "assets" / "demo"
+    if not (demo / "visible.mp4").is_file():
+        pytest.skip("the demo pair is not in assets/demo")
+    sequence = open_pair(demo / "visible.mp4", demo / "thermal.mp4")
+    store_path = tmp_path / "demo.rgbt.sqlite"
+    with AnnotationStore.open(store_path) as store:
+        store.put([FrameAnnotation(0, [100, 100, 30, 30], keyframe=True), FrameAnnotation(1, [101, 100, 30, 30]),
+                   FrameAnnotation(2, [102, 100, 30, 30])])
+    sequence.close()
+    out = tmp_path / "demo.h5"
+    code = main(["export-distill", str(demo / "visible.mp4"), str(demo / "thermal.mp4"), "--store", str(store_path),
+                 "--out", str(out), "--random-weights"])
+    assert code == 0
+    with DistillationFile(out) as data:
+        (name,) = data.sequence_names()
+        assert data.num_samples(name) == 2
+        assert data.header["teacher_model"] == "teacher"
+        assert data.sequence_attrs(name).visible_source.endswith("visible.mp4")
