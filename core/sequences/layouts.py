@@ -97,16 +97,26 @@ def detect_layout(folder: str | Path) -> str:
 
 
 def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: int = 16) -> PairSequence:
-    """Open a dataset sequence folder, auto-detecting its layout (:func:`detect_layout`)."""
+    """Open a dataset sequence folder, auto-detecting its layout (:func:`detect_layout`).
+
+    ``ground_truth()`` of the result reads the folder's GT files lazily with
+    ``core.annotations.formats.load_ground_truth`` (None when there are none).
+    """
     folder = Path(folder)
     layout = detect_layout(folder)
+
+    def load_gt():
+        from core.annotations.formats import load_ground_truth
+
+        return load_ground_truth(folder, layout)
+
     pair = _find_pair(folder)
     if pair is not None:
-        visible = FolderSource(folder / pair[0])
+        visible: FolderSource | None = FolderSource(folder / pair[0])
         thermal = FolderSource(folder / pair[1])
-        return PairSequence(visible, thermal, name=folder.name, layout=layout,
-                            frame_offset=frame_offset, cache_frames=cache_frames)
-    thermal_folder = _thermal_only_folder(folder)
-    assert thermal_folder is not None  # detect_layout succeeded
-    return PairSequence(None, FolderSource(thermal_folder), name=folder.name, layout=layout,
-                        frame_offset=frame_offset, cache_frames=cache_frames)
+    else:
+        thermal_folder = _thermal_only_folder(folder)
+        assert thermal_folder is not None  # detect_layout succeeded
+        visible, thermal = None, FolderSource(thermal_folder)
+    return PairSequence(visible, thermal, name=folder.name, layout=layout, frame_offset=frame_offset,
+                        cache_frames=cache_frames, ground_truth_loader=load_gt)

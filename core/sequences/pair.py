@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -46,7 +48,8 @@ class PairSequence(RGBTSequence):
     """
 
     def __init__(self, visible: FrameSource | None, thermal: FrameSource, *, name: str, layout: str,
-                 frame_offset: int = 0, cache_frames: int = 16, notes: list[str] | None = None):
+                 frame_offset: int = 0, cache_frames: int = 16, notes: list[str] | None = None,
+                 ground_truth_loader: Callable[[], Mapping[int, Any] | None] | None = None):
         if cache_frames < 0:
             raise ValueError("cache_frames must be >= 0")
         self._visible = visible
@@ -57,6 +60,9 @@ class PairSequence(RGBTSequence):
         self._base_notes = list(notes or [])
         self._offset = 0
         self._mapping: ThermalMapping | None = None
+        self._gt_loader = ground_truth_loader
+        self._gt_records: Mapping[int, Any] | None = None
+        self._gt_loaded = False
 
         for source in (visible, thermal):
             note = getattr(source, "note", None)
@@ -67,6 +73,7 @@ class PairSequence(RGBTSequence):
         if thermal_first.dtype != np.uint8:
             self._mapping = ThermalMapping.fit_stream(len(thermal), self._thermal_raw_at)
             self._base_notes.append(self._mapping.describe())
+        self._thermal_size = (int(thermal_first.shape[1]), int(thermal_first.shape[0]))
         if visible is None:
             height, width = thermal_first.shape[:2]
             self._base_notes.append("thermal-only sequence: the visible stream is the thermal frame "
@@ -141,6 +148,29 @@ class PairSequence(RGBTSequence):
                 while len(self._cache) > self._cache_frames:
                     self._cache.popitem(last=False)
             return pair
+
+    def ground_truth(self) -> dict[int, Any] | None:
+        """The dataset's GT as ``{frame: core.annotations.records.FrameAnnotation}`` keyed by
+        *sequence* frame (offset, common length and thermal resampling applied, see
+        ``core.sequences.groundtruth``), or None when the source has no GT file.
+
+        Malformed GT files raise ``AnnotationFormatError`` naming the file and line.
+        """
+        if self._gt_loader is None:
+            return None
+        with self._lock:
+            if not self._gt_loaded:
+                self._gt_records = self._gt_loader()
+                self._gt_loaded = True
+            records = self._gt_records
+        if records is None:
+            return None
+        from core.sequences.groundtruth import align_ground_truth
+
+        width, height = self._info.width, self._info.height
+        t_width, t_height = self._thermal_size
+        return align_ground_truth(records, visible_start=max(0, -self._offset), offset=self._offset,
+                                  length=len(self), thermal_scale=(width / t_width, height / t_height))
 
     def cached_indices(self) -> list[int]:
         """Frame indices now in the cache, least recently used first."""

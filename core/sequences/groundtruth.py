@@ -1,0 +1,45 @@
+"""Ground truth of a dataset folder, aligned with the frames of an opened sequence.
+
+The readers (``core.annotations.formats.load_ground_truth``) index records by the
+*file* frame of each modality. A :class:`~core.sequences.pair.PairSequence` may start
+later (negative frame offset), end earlier (common length) and resample the thermal
+frame; :func:`align_ground_truth` applies the same changes to the records:
+
+- sequence frame ``i`` shows visible frame ``v = i + visible_start``: the record of
+  visible frame ``v`` becomes the record of frame ``i``; records outside
+  ``[visible_start, visible_start + length)`` are dropped;
+- a separate thermal box belongs to thermal frame ``v + offset``: it is taken from that
+  frame's record (no separate box there -> None, i.e. "same as ``box``");
+- thermal boxes are scaled by ``(W / thermal_width, H / thermal_height)`` when the
+  thermal stream was resampled onto the visible grid ``W x H``.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import replace
+
+import numpy as np
+
+from core.annotations.records import FrameAnnotation
+
+
+def align_ground_truth(records: Mapping[int, FrameAnnotation], *, visible_start: int, offset: int, length: int,
+                       thermal_scale: tuple[float, float] = (1.0, 1.0)) -> dict[int, FrameAnnotation]:
+    """Records keyed by file frame -> records keyed by sequence frame (see the module docstring)."""
+    sx, sy = thermal_scale
+    scale = np.array([sx, sy, sx, sy], dtype=np.float64)
+    aligned: dict[int, FrameAnnotation] = {}
+    for i in range(length):
+        record = records.get(i + visible_start)
+        if record is None:
+            continue
+        thermal_box = record.thermal_box
+        if offset:
+            partner = records.get(i + visible_start + offset)
+            thermal_box = partner.thermal_box if partner is not None else None
+        if record.absent:
+            thermal_box = None
+        elif thermal_box is not None and (sx, sy) != (1.0, 1.0):
+            thermal_box = np.asarray(thermal_box, dtype=np.float64) * scale
+        aligned[i] = replace(record, frame=i, thermal_box=thermal_box)
+    return aligned

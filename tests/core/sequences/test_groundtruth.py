@@ -1,0 +1,64 @@
+"""ground_truth(): the dataset GT aligned with the opened sequence's frames."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.sequences import open_pair, open_sequence
+
+
+def _rgbt234(root, kit, n=6, th_size=(32, 24)):
+    kit.write_folder(root / "visible", [kit.visible_frame(i) for i in range(n)], "{:05d}v.png")
+    kit.write_folder(root / "infrared", [kit.thermal_frame(i, th_size) for i in range(n)], "{:05d}i.png")
+    (root / "visible.txt").write_text("".join(f"{i + 1},2,10,8\r\n" for i in range(n)) + "\r\n")
+    (root / "infrared.txt").write_text("".join(f"{i + 1},4,6,4\r\n" for i in range(n)))
+    (root / "init.txt").write_text("1,2,10,8\r\n")
+    return root
+
+
+def test_ground_truth_per_modality(tmp_path, kit):
+    seq = open_sequence(_rgbt234(tmp_path / "car", kit))
+    gt = seq.ground_truth()
+    assert sorted(gt) == list(range(6))
+    assert gt[3].box.tolist() == [4, 2, 10, 8] and gt[3].thermal_box.tolist() == [4, 4, 6, 4]
+    assert gt[3].frame == 3
+
+
+def test_ground_truth_follows_offset_and_length(tmp_path, kit):
+    seq = open_sequence(_rgbt234(tmp_path / "car", kit), frame_offset=2)
+    gt = seq.ground_truth()
+    assert sorted(gt) == list(range(4))
+    assert gt[0].box.tolist() == [1, 2, 10, 8] and gt[0].thermal_box.tolist() == [3, 4, 6, 4]
+    seq.frame_offset = -1
+    gt = seq.ground_truth()
+    assert sorted(gt) == list(range(5))
+    assert gt[0].frame == 0 and gt[0].box.tolist() == [2, 2, 10, 8] and gt[0].thermal_box.tolist() == [1, 4, 6, 4]
+
+
+def test_thermal_boxes_scaled_onto_visible_grid(tmp_path, kit):
+    seq = open_sequence(_rgbt234(tmp_path / "car", kit, th_size=(16, 12)))
+    gt = seq.ground_truth()
+    assert gt[0].thermal_box.tolist() == [2, 8, 12, 8] and gt[0].box.tolist() == [1, 2, 10, 8]
+
+
+def test_no_ground_truth(tmp_path, kit):
+    root = tmp_path / "plain"
+    kit.write_folder(root / "visual", [kit.visible_frame(i) for i in range(2)])
+    kit.write_folder(root / "thermal", [kit.thermal_frame(i) for i in range(2)])
+    assert open_sequence(root).ground_truth() is None
+    assert open_pair(root / "visual", root / "thermal").ground_truth() is None
+
+
+@pytest.mark.real_data
+def test_real_vot_tir_ground_truth(shared_data):
+    gt = open_sequence(shared_data / "vot-tir2016" / "horse").ground_truth()
+    assert len(gt) == 348
+    first = np.array([float(v) for v in (shared_data / "vot-tir2016" / "horse" / "groundtruth.txt")
+                      .read_text().splitlines()[0].split(",")]).reshape(4, 2)
+    x0, y0 = first.min(axis=0)
+    assert gt[0].box[:2] == pytest.approx([x0, y0], abs=1.0)
+
+
+@pytest.mark.real_data
+def test_real_tno_has_no_ground_truth(shared_data):
+    assert open_sequence(shared_data / "tno" / "tree").ground_truth() is None
