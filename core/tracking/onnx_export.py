@@ -16,6 +16,7 @@ import contextlib
 import hashlib
 import io
 import json
+import os
 import warnings
 from pathlib import Path
 
@@ -125,4 +126,11 @@ def export_onnx(model, path: str | Path, opset: int = DEFAULT_OPSET, *, method: 
             model_metadata(model, file_sha256(source_checkpoint) if source_checkpoint is not None else None))
         onnx.checker.check_model(proto)
         onnx.save(proto, str(tmp))
+        _umask_permissions(tmp)  # mkstemp creates 0600; a shipped model must be readable
     return path
+
+
+def _umask_permissions(path: Path) -> None:
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
