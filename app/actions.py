@@ -1,0 +1,71 @@
+"""The window's actions and their shortcuts (CVAT convention), listed by the Help dialog."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtGui import QAction, QKeySequence
+
+# (name, menu text, shortcut, help text)
+SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
+    ("prev_frame", "Previous frame", "D", "go one frame back"),
+    ("next_frame", "Next frame", "F", "go one frame forward"),
+    ("back_10", "Back 10 frames", "C", "go 10 frames back"),
+    ("forward_10", "Forward 10 frames", "V", "go 10 frames forward"),
+    ("play", "Play / pause", "Space", "play at the source frame rate"),
+    ("keyframe", "Toggle keyframe", "K", "make the box a manual keyframe (or unmark it)"),
+    ("absent", "Toggle absent", "O", "the target is outside / not visible in this frame"),
+    ("occluded", "Toggle occluded", "Q", "the target is partly hidden (box drawn dashed)"),
+    ("track", "Track from here", "T", "student tracks until the next manual keyframe, the end, or Stop"),
+    ("refine", "Refine with teacher...", "R", "teacher proposals for this frame, a range, or low-confidence frames"),
+    ("accept", "Accept teacher box", "A", "accept the teacher's proposal on this frame"),
+    ("accept_range", "Accept teacher boxes in range", "Shift+A", "accept every proposal in the selected range"),
+    ("interpolate", "Interpolate keyframes", "I", "linear boxes between keyframes (range or whole sequence)"),
+    ("attention", "Next frame needing attention", "N", "low confidence, teacher disagreement, or where tracking stopped"),
+    ("stop", "Stop", "Escape", "stop tracking, refinement or playback"),
+    ("delete_box", "Delete box", "Delete", "remove this frame's annotation"),
+    ("undo", "Undo", "Ctrl+Z", "undo the last edit (a whole tracking run is one step)"),
+    ("redo", "Redo", "Ctrl+Shift+Z", "redo"),
+    ("open_pair", "Open pair...", "Ctrl+O", "open a visible and a thermal video (or image folders)"),
+    ("open_sequence", "Open sequence folder...", "Ctrl+Shift+O", "open a dataset sequence folder"),
+    ("export", "Export...", "Ctrl+E", "write the annotations in a benchmark layout"),
+    ("fit", "Fit to window", "Ctrl+0", "show the whole frame"),
+    ("range", "Select range", "Ctrl+R", "show a range on the timeline for refine / interpolate / accept"),
+    ("help", "Keyboard shortcuts", "F1", "this list"),
+)
+
+
+@dataclass
+class Actions:
+    """QAction by name (``actions["track"]``)."""
+
+    by_name: dict[str, QAction]
+
+    def __getitem__(self, name: str) -> QAction:
+        return self.by_name[name]
+
+
+def build_actions(parent) -> Actions:
+    actions = {}
+    for name, text, shortcut, tip in SHORTCUTS:
+        action = QAction(text, parent)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setStatusTip(tip)
+        action.setToolTip(f"{text} ({shortcut})")
+        parent.addAction(action)  # shortcuts work even when a menu does not show the action
+        actions[name] = action
+    for name in ("settings", "quit", "about_weights", "blend", "thermal_twin", "separate_thermal"):
+        action = QAction(parent)
+        actions[name] = action
+    actions["settings"].setText("Settings...")
+    actions["quit"].setText("Quit")
+    actions["quit"].setShortcut(QKeySequence.StandardKey.Quit)
+    actions["blend"].setText("Blend thermal over visible")
+    actions["blend"].setCheckable(True)
+    actions["thermal_twin"].setText("Show thermal view")
+    actions["thermal_twin"].setCheckable(True)
+    actions["thermal_twin"].setChecked(True)
+    actions["separate_thermal"].setText("Separate thermal box (misaligned pair)")
+    actions["separate_thermal"].setCheckable(True)
+    actions["separate_thermal"].setStatusTip("edits on the thermal view move only the thermal box")
+    actions["range"].setCheckable(True)
+    return Actions(actions)

@@ -1,0 +1,58 @@
+"""``python main.py studio [VISIBLE THERMAL | SEQUENCE_FOLDER] [--project PATH]``.
+
+Without arguments the studio opens the bundled demo pair on the first run and the last
+project afterwards. ``--project`` names the annotation database (``.rgbt.sqlite``): alone
+it reopens the sources recorded in it; with sources it is where their annotations go.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("studio", help="open the annotation studio (the default command)",
+                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
+                        help="VISIBLE THERMAL (two videos or frame folders) or one sequence folder")
+    parser.add_argument("--project", type=Path, default=None, help="annotation database (.rgbt.sqlite)")
+    parser.add_argument("--frame-offset", type=int, default=0, help="thermal frame = visible frame + offset")
+    parser.set_defaults(func=run)
+
+
+def initial_request(args, settings):
+    """What the studio opens at start: the arguments, else the demo (first run), else the
+    last project; None when there is nothing to open."""
+    from app.project import OpenRequest, demo_request
+
+    sources = [str(p) for p in args.sources]
+    store = str(args.project) if args.project else None
+    if len(sources) == 2:
+        return OpenRequest("pair", tuple(sources), args.frame_offset, store=store)
+    if len(sources) == 1:
+        return OpenRequest("sequence", tuple(sources), store=store)
+    if len(sources) > 2:
+        raise SystemExit("studio: give VISIBLE THERMAL, one sequence folder, or nothing")
+    if store:
+        return OpenRequest("project", store=store)
+    if not settings.first_run_done:
+        return demo_request() or (OpenRequest.from_recent(settings.last_project) if settings.last_project else None)
+    if settings.last_project is not None:
+        return OpenRequest.from_recent(settings.last_project)
+    return demo_request()
+
+
+def run(args) -> int:
+    from app.qt import ensure_app
+
+    app = ensure_app()
+    from app.main_window import MainWindow
+    from app.settings import StudioSettings
+
+    settings = StudioSettings.load()
+    window = MainWindow(settings)
+    window.show()
+    request = initial_request(args, settings)
+    if request is not None:
+        window.open_request(request)
+    return int(app.exec())

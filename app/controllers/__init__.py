@@ -1,0 +1,1 @@
+"""Controllers: each runs one kind of job for the window (open, track, refine, export)."""

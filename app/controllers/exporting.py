@@ -1,0 +1,71 @@
+"""Export in a worker with a progress dialog and Cancel (the exporters are atomic: a
+cancelled export leaves nothing behind and keeps an earlier one intact)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import QProgressDialog
+
+from app.dialogs.export_dialog import entry
+from app.workers import JobRunner
+
+
+class ExportController(QObject):
+    """exported(result), cancelled(), failed(exception, trace)."""
+
+    exported = Signal(object)
+    cancelled = Signal()
+    failed = Signal(object, str)
+
+    def __init__(self, parent_widget, *, synchronous: bool = False):
+        super().__init__(parent_widget)
+        self.parent_widget = parent_widget
+        self.runner = JobRunner("export", synchronous=synchronous, parent=self)
+        self.runner.progress.connect(self._progress)
+        self.runner.finished.connect(self._finished)
+        self.runner.cancelled.connect(self._cancelled)
+        self.runner.failed.connect(self._failed)
+        self.dialog: QProgressDialog | None = None
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+    def export(self, document, key: str, target) -> None:
+        """Export ``document`` (its records as they are now) to ``target`` with the entry ``key``."""
+        export_entry = entry(key)
+        records = dict(document.records)
+        sequence, store = document.sequence, document.store
+        dialog = QProgressDialog(f"Exporting {export_entry.key}...", "Cancel", 0, max(document.num_frames, 1),
+                                 self.parent_widget)
+        dialog.setWindowTitle("Export")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(200)
+        dialog.canceled.connect(self.runner.cancel)
+        self.dialog = dialog
+        self.runner.start(lambda: export_entry.factory(sequence, records, target, store))
+
+    def _progress(self, _g: int, report) -> None:
+        if self.dialog is not None:
+            if report.total:
+                self.dialog.setMaximum(report.total)
+            self.dialog.setValue(min(report.done, self.dialog.maximum()))
+            self.dialog.setLabelText(report.message or "exporting")
+
+    def _close(self) -> None:
+        if self.dialog is not None:
+            dialog, self.dialog = self.dialog, None
+            dialog.canceled.disconnect()
+            dialog.reset()
+            dialog.deleteLater()
+
+    def _finished(self, _g: int, result) -> None:
+        self._close()
+        self.exported.emit(result)
+
+    def _cancelled(self, _g: int) -> None:
+        self._close()
+        self.cancelled.emit()
+
+    def _failed(self, _g: int, error, trace: str) -> None:
+        self._close()
+        self.failed.emit(error, trace)

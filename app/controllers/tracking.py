@@ -1,0 +1,104 @@
+"""Student tracking and teacher refinement runs, live in the window.
+
+Both run ``app.jobs`` generators on a ``JobRunner``. A tracking run's per-frame commands
+are collected and pushed to the undo stack as ONE step when the run ends (finished,
+stopped or failed): what was committed stays committed and is undone together.
+"""
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QObject, Signal
+
+from app.jobs import TrackerPool, refine_job, track_job
+from app.workers import JobRunner
+from core.annotations.history import CommandGroup
+
+LIVE_INTERVAL_S = 1.0 / 30.0  # at most this often the views follow the run
+
+
+class RunController(QObject):
+    """One kind of run ("track" or "refine"). Signals: started(str text), live(TrackUpdate)
+    (throttled to ~30 Hz, always the newest), ended(str summary), failed(exception, trace)."""
+
+    started = Signal(str)
+    live = Signal(object)
+    ended = Signal(str)
+    failed = Signal(object, str)
+    progress = Signal(int, object, str)
+
+    def __init__(self, kind: str, pool: TrackerPool, *, synchronous: bool = False, parent=None):
+        super().__init__(parent)
+        self.kind = kind
+        self.pool = pool
+        self.runner = JobRunner(kind, synchronous=synchronous, parent=self)
+        self.runner.progress.connect(self._progress)
+        self.runner.finished.connect(self._finished)
+        self.runner.cancelled.connect(lambda _g: self._end("stopped"))
+        self.runner.failed.connect(self._failed)
+        self.document = None
+        self.commands: list = []
+        self.frames: list[int] = []
+        self.last_update = None
+        self._last_live = 0.0
+        self._result = None
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+    def start_track(self, document, settings, start: int, stop: int | None = None) -> None:
+        self._begin(document, f"tracking from frame {start + 1}")
+        self.runner.start(lambda: track_job(self.pool, settings, document.sequence, document.store, start, stop))
+
+    def start_refine(self, document, settings, frames: list[int]) -> None:
+        self._begin(document, f"teacher refining {len(frames)} frames")
+        self.runner.start(lambda: refine_job(self.pool, settings, document.sequence, document.store, frames))
+
+    def stop(self) -> None:
+        self.runner.cancel()
+
+    def _begin(self, document, text: str) -> None:
+        self.document = document
+        self.commands, self.frames = [], []
+        self.last_update = None
+        self._result = None
+        self.started.emit(text)
+
+    def _progress(self, _generation: int, report) -> None:
+        update = report.payload
+        self.progress.emit(report.done, report.total, report.message)
+        if update is None:
+            return
+        self.frames.append(update.frame)
+        if update.command is not None:
+            self.commands.append(update.command)
+            self.document.note_applied(update.command)
+        self.last_update = update
+        now = time.perf_counter()
+        if now - self._last_live >= LIVE_INTERVAL_S or self.runner.synchronous:
+            self._last_live = now
+            self.live.emit(update)
+
+    def _finished(self, _generation: int, result) -> None:
+        self._result = result
+        self._end("done")
+
+    def _failed(self, _generation: int, error, trace: str) -> None:
+        self._end("failed")
+        self.failed.emit(error, trace)
+
+    def _end(self, how: str) -> None:
+        document = self.document
+        if document is None:
+            return
+        if self.last_update is not None:
+            self.live.emit(self.last_update)
+        if self.commands:
+            n = len(self.commands)
+            document.push_applied(CommandGroup(list(self.commands), label=f"track {n} frames"))
+        document.reload_outputs()
+        count = len(self.frames)
+        noun = "tracked" if self.kind == "track" else "refined"
+        self.ended.emit(f"{count} frames {noun} ({how})")
+        self.commands = []

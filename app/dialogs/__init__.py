@@ -1,0 +1,1 @@
+"""Dialogs: open pair, settings, export, refine, help, errors."""

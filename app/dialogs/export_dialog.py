@@ -1,0 +1,105 @@
+"""Export: choose a layout and a target folder.
+
+``EXPORT_ENTRIES`` lists what the dialog offers: (key, label, job factory, default
+folder suffix). A job factory is ``factory(sequence, records, out_path, store) -> Job``
+returning something with ``path`` and ``warnings``. Other packages add entries with
+``register_export(...)`` (the distillation HDF5 of issue 6).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton, QWidget,
+)
+
+
+@dataclass(frozen=True)
+class ExportEntry:
+    key: str
+    label: str
+    factory: Callable  # (sequence, records, out_path, store) -> Job
+    suffix: str  # appended to the sequence name for the default target
+    is_file: bool = False
+
+
+def _core_exporter(name: str):
+    def factory(sequence, records, out_path, store):
+        from core.annotations.formats.export import exporter
+
+        return exporter(name)(sequence, records, out_path)
+    return factory
+
+
+EXPORT_ENTRIES: list[ExportEntry] = [
+    ExportEntry("lasher", "LasHeR layout (visible/, infrared/, visible.txt, infrared.txt)", _core_exporter("lasher"),
+                "-lasher"),
+    ExportEntry("rgbt234", "RGBT234 layout (00001v.jpg, visible.txt, infrared.txt)", _core_exporter("rgbt234"),
+                "-rgbt234"),
+    ExportEntry("got10k", "GOT-10k (list.txt, groundtruth, absence/cover labels)", _core_exporter("got10k"),
+                "-got10k"),
+    ExportEntry("lasot", "LaSOT style (img/, groundtruth, occlusion / out-of-view)", _core_exporter("lasot"),
+                "-lasot"),
+]
+
+
+def register_export(entry: ExportEntry) -> None:
+    """Add (or replace, by key) an entry of the export dialog."""
+    EXPORT_ENTRIES[:] = [e for e in EXPORT_ENTRIES if e.key != entry.key] + [entry]
+
+
+def entry(key: str) -> ExportEntry:
+    for candidate in EXPORT_ENTRIES:
+        if candidate.key == key:
+            return candidate
+    raise KeyError(f"unknown export {key!r}; known: {[e.key for e in EXPORT_ENTRIES]}")
+
+
+class ExportDialog(QDialog):
+    def __init__(self, sequence_name: str, default_parent: Path, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Export annotations")
+        self.sequence_name = sequence_name
+        self.default_parent = Path(default_parent)
+        self.format = QComboBox()
+        for e in EXPORT_ENTRIES:
+            self.format.addItem(e.label, e.key)
+        self.target = QLineEdit()
+        browse = QPushButton("Browse...")
+        browse.clicked.connect(self._browse)
+        row = QWidget()
+        layout = QHBoxLayout(row)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.target, 1)
+        layout.addWidget(browse)
+        form = QFormLayout(self)
+        form.addRow("Format", self.format)
+        form.addRow("Target", row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.format.currentIndexChanged.connect(self._default_target)
+        self._default_target()
+        self.resize(640, 140)
+
+    def _default_target(self) -> None:
+        e = entry(self.format.currentData())
+        self.target.setText(str(self.default_parent / f"{self.sequence_name}{e.suffix}"))
+
+    def _browse(self) -> None:
+        e = entry(self.format.currentData())
+        if e.is_file:
+            path, _ = QFileDialog.getSaveFileName(self, "Export to", self.target.text())
+        else:
+            path = QFileDialog.getExistingDirectory(self, "Export into folder", str(self.default_parent))
+            if path:
+                path = str(Path(path) / f"{self.sequence_name}{e.suffix}")
+        if path:
+            self.target.setText(path)
+
+    def values(self) -> tuple[str, Path]:
+        return str(self.format.currentData()), Path(self.target.text().strip())

@@ -1,0 +1,40 @@
+"""Help: the keyboard shortcuts (from ``app.actions.SHORTCUTS``) and the box colours."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout
+
+from app.actions import SHORTCUTS
+from app.style import PROVENANCE_COLOURS, PROVENANCE_LABELS
+
+
+def legend_html() -> str:
+    rows = "".join(
+        f'<span style="color:{PROVENANCE_COLOURS[k]}">&#9632;</span> {PROVENANCE_LABELS[k]}&nbsp;&nbsp; '
+        for k in PROVENANCE_LABELS
+    )
+    return f"<b>Boxes:</b> {rows}<br>interpolated and occluded boxes are dashed, teacher proposals dotted."
+
+
+class HelpDialog(QDialog):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        table = QTableWidget(len(SHORTCUTS), 3)
+        table.setHorizontalHeaderLabels(["Key", "Action", "What it does"])
+        for row, (_name, text, key, tip) in enumerate(SHORTCUTS):
+            for column, value in enumerate((key, text, tip)):
+                table.setItem(row, column, QTableWidgetItem(value))
+        table.resizeColumnsToContents()
+        table.verticalHeader().hide()
+        self.table = table
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel("Drag on either view to draw a box; drag the box or its handles to correct it "
+                                "(the frame becomes a manual keyframe). Right-drag pans, the wheel zooms."))
+        layout.addWidget(table)
+        legend = QLabel(legend_html())
+        legend.setWordWrap(True)
+        layout.addWidget(legend)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.resize(760, 640)

@@ -1,0 +1,66 @@
+"""Refine with the teacher: the current frame, a range, or all frames below confidence X."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QButtonGroup, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QHBoxLayout, QRadioButton, QSpinBox, QWidget,
+)
+
+
+class RefineDialog(QDialog):
+    """mode() -> "frame" | "range" | "below"; range_() -> (start, stop) 0-based, stop
+    exclusive; threshold() -> float."""
+
+    def __init__(self, frame: int, num_frames: int, selected: tuple[int, int] | None, threshold: float, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Refine with the teacher")
+        self.frame_choice = QRadioButton(f"Current frame ({frame + 1})")
+        self.range_choice = QRadioButton("Frames")
+        self.below_choice = QRadioButton("All frames with student confidence below")
+        group = QButtonGroup(self)
+        for button in (self.frame_choice, self.range_choice, self.below_choice):
+            group.addButton(button)
+        self.first = QSpinBox()
+        self.last = QSpinBox()
+        for spin in (self.first, self.last):
+            spin.setRange(1, max(num_frames, 1))
+        start, stop = selected if selected else (frame, min(frame + 30, num_frames))
+        self.first.setValue(start + 1)
+        self.last.setValue(max(stop, start + 1))
+        range_row = QWidget()
+        row = QHBoxLayout(range_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.range_choice)
+        row.addWidget(self.first)
+        row.addWidget(self.last)
+        self.threshold_spin = QDoubleSpinBox()
+        self.threshold_spin.setRange(0.0, 1.0)
+        self.threshold_spin.setSingleStep(0.05)
+        self.threshold_spin.setValue(threshold)
+        below_row = QWidget()
+        row2 = QHBoxLayout(below_row)
+        row2.setContentsMargins(0, 0, 0, 0)
+        row2.addWidget(self.below_choice)
+        row2.addWidget(self.threshold_spin)
+        (self.range_choice if selected else self.frame_choice).setChecked(True)
+        form = QFormLayout(self)
+        form.addRow(self.frame_choice)
+        form.addRow(range_row)
+        form.addRow(below_row)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def mode(self) -> str:
+        if self.range_choice.isChecked():
+            return "range"
+        if self.below_choice.isChecked():
+            return "below"
+        return "frame"
+
+    def range_(self) -> tuple[int, int]:
+        a, b = sorted((self.first.value(), self.last.value()))
+        return a - 1, b
+
+    def threshold(self) -> float:
+        return float(self.threshold_spin.value())

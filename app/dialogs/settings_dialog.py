@@ -1,0 +1,65 @@
+"""Settings: student/teacher weights, engine, device (persisted by ``app.settings``)."""
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox, QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton,
+    QWidget,
+)
+
+from app.settings import DEVICES, ENGINES, ModelSettings
+
+WEIGHTS_FILTER = "Checkpoints (*.pt *.onnx);;All files (*)"
+
+
+class _WeightsField(QWidget):
+    def __init__(self, value: str):
+        super().__init__()
+        self.edit = QLineEdit(value)
+        self.edit.setPlaceholderText("bundled (assets/models)")
+        button = QPushButton("Browse...")
+        button.clicked.connect(self._browse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(button)
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Model weights", self.edit.text(), WEIGHTS_FILTER)
+        if path:
+            self.edit.setText(path)
+
+
+class SettingsDialog(QDialog):
+    def __init__(self, models: ModelSettings, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.student = _WeightsField(models.student_weights)
+        self.teacher = _WeightsField(models.teacher_weights)
+        self.engine = QComboBox()
+        self.engine.addItems(ENGINES)
+        self.engine.setCurrentText(models.engine)
+        self.device = QComboBox()
+        self.device.addItems(DEVICES)
+        self.device.setCurrentText(models.device)
+        self.allow_random = QCheckBox("Run randomly initialised models when no checkpoint exists (demo only)")
+        self.allow_random.setChecked(models.allow_random)
+        form = QFormLayout(self)
+        form.addRow("Student weights", self.student)
+        form.addRow("Teacher weights", self.teacher)
+        form.addRow("Engine", self.engine)
+        form.addRow("Device", self.device)
+        form.addRow("", self.allow_random)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.resize(620, 220)
+
+    def values(self) -> ModelSettings:
+        return ModelSettings(
+            student_weights=self.student.edit.text().strip(),
+            teacher_weights=self.teacher.edit.text().strip(),
+            engine=self.engine.currentText(),
+            device=self.device.currentText(),
+            allow_random=self.allow_random.isChecked(),
+        )

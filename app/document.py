@@ -1,0 +1,160 @@
+"""The open project: one sequence, its annotation store, and the undo stack.
+
+Every edit is a core command (``core.annotations.history``) applied to the SQLite store
+at once (durable: kill the process and nothing committed is lost) and wrapped in a
+``QUndoCommand`` on the document's ``QUndoStack``. A tracking run writes its frames from
+the worker thread as it goes; its commands are collected and pushed as ONE undo step
+when the run ends (``push_applied``).
+
+The document keeps a read cache of the records (frame -> ``FrameAnnotation``), the
+proposals and the tracker outputs for the views; ``changed(frames)`` says which frames
+to refresh (None = all).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from app.review import TimelineData
+from core.annotations.history import Command
+from core.annotations.records import FrameAnnotation
+from core.annotations.store import AnnotationStore
+from core.geometry import iou
+
+
+class _UndoEntry(QUndoCommand):
+    """A core command on the Qt undo stack; ``applied`` skips the first redo (the command
+    was already applied, e.g. frame by frame by a tracking run)."""
+
+    def __init__(self, document: "Document", command: Command, *, applied: bool = False):
+        super().__init__(command.label or "edit")
+        self.document = document
+        self.command = command
+        self._skip_redo = applied
+
+    def redo(self) -> None:
+        if self._skip_redo:
+            self._skip_redo = False
+        else:
+            self.command.apply(self.document.store)
+        self.document.reload()
+
+    def undo(self) -> None:
+        self.command.revert(self.document.store)
+        self.document.reload()
+
+
+class Document(QObject):
+    """changed(object frames): a list of frames whose data changed, or None for all."""
+
+    changed = Signal(object)
+
+    def __init__(self, sequence, store: AnnotationStore, parent: QObject | None = None):
+        super().__init__(parent)
+        self.sequence = sequence
+        self.store = store
+        self.undo_stack = QUndoStack(self)
+        self.records: dict[int, FrameAnnotation] = {}
+        self.proposals: dict[int, tuple] = {}
+        self.student: dict[int, tuple] = {}
+        self.teacher: dict[int, tuple] = {}
+        self.reload()
+
+    # -- properties ---------------------------------------------------------------------
+    @property
+    def info(self):
+        return self.sequence.info
+
+    @property
+    def num_frames(self) -> int:
+        return len(self.sequence)
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    def record(self, frame: int) -> FrameAnnotation | None:
+        return self.records.get(int(frame))
+
+    # -- edits ----------------------------------------------------------------------------
+    def execute(self, command: Command | None) -> None:
+        """Apply ``command`` to the store now and make it one undo step."""
+        if command is None:
+            return
+        self.undo_stack.push(_UndoEntry(self, command))
+
+    def push_applied(self, command: Command) -> None:
+        """Record an already-applied command (a tracking run) as one undo step."""
+        self.undo_stack.push(_UndoEntry(self, command, applied=True))
+
+    def note_applied(self, command) -> None:
+        """Update the cache from a ``SetRecords`` applied elsewhere (a tracking worker)
+        without re-reading the store."""
+        frames = []
+        for record in getattr(command, "records", []):
+            self.records[record.frame] = record
+            frames.append(record.frame)
+        if frames:
+            self.changed.emit(frames)
+
+    # -- cache ----------------------------------------------------------------------------
+    def reload(self, frames: Iterable[int] | None = None) -> None:
+        """Re-read the store (all of it, or only ``frames``) and emit ``changed``."""
+        if frames is None:
+            self.records = self.store.records()
+            self.proposals = self.store.proposals()
+            self.student = self.store.tracker_outputs("student")
+            self.teacher = self.store.tracker_outputs("teacher")
+            self.changed.emit(None)
+            return
+        frames = sorted(set(int(f) for f in frames))
+        if not frames:
+            return
+        fresh = self.store.records(frames[0], frames[-1] + 1)
+        for frame in frames:
+            if frame in fresh:
+                self.records[frame] = fresh[frame]
+            else:
+                self.records.pop(frame, None)
+        self.changed.emit(frames)
+
+    def reload_outputs(self) -> None:
+        """Re-read proposals and tracker outputs (after a refinement or tracking batch)."""
+        self.proposals = self.store.proposals()
+        self.student = self.store.tracker_outputs("student")
+        self.teacher = self.store.tracker_outputs("teacher")
+        self.changed.emit(None)
+
+    def timeline(self) -> TimelineData:
+        """Per-frame arrays for the timeline (see ``app.review.TimelineData``)."""
+        data = TimelineData.empty(self.num_frames)
+        n = self.num_frames
+        for frame, (_box, confidence) in self.student.items():
+            if 0 <= frame < n and confidence is not None:
+                data.confidence[frame] = confidence
+        for frame, record in self.records.items():
+            if not 0 <= frame < n:
+                continue
+            data.annotated[frame] = True
+            data.keyframe[frame] = record.keyframe
+            data.absent[frame] = record.absent
+            if record.is_human:
+                data.confidence[frame] = np.nan  # a person checked it
+        both = [f for f in self.teacher if f in self.student and 0 <= f < n]
+        for frame in both:
+            a, b = self.teacher[frame][0], self.student[frame][0]
+            if a is not None and b is not None:
+                data.iou[frame] = float(iou(a, b))
+        return data
+
+    def close(self) -> None:
+        self.undo_stack.clear()
+        self.store.close()
+        try:
+            self.sequence.close()
+        except Exception:  # closing a broken file must not block closing the project
+            pass

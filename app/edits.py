@@ -1,0 +1,120 @@
+"""The user's edits as core undo commands (no Qt): what each gesture does to a record.
+
+Every function returns a ``core.annotations.history.Command`` (or None when nothing
+changes); the document applies it (durable at once) and puts it on the undo stack.
+Boxes are ``(4,)`` float64 x, y, w, h on the visible grid (``core.geometry``).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import numpy as np
+
+from core.annotations.history import CommandGroup, DeleteRecords, SetRecords, is_protected
+from core.annotations.interpolation import interpolate_keyframes
+from core.annotations.records import FrameAnnotation, Provenance
+from core.annotations.store import AnnotationStore
+from core.annotations.history import Command
+
+
+def set_box(record: FrameAnnotation | None, frame: int, box, *, modality: str = "visible",
+            separate_thermal: bool = False) -> SetRecords:
+    """Drawing or moving a box makes the frame a manual keyframe.
+
+    modality "visible" (or "thermal" without ``separate_thermal``) sets the shared box and
+    moves a separate thermal box by the same shift; "thermal" with ``separate_thermal``
+    sets only the thermal box (a misaligned pair).
+    """
+    box = np.asarray(box, dtype=np.float64)
+    occluded = bool(record.occluded) if record is not None else False
+    old_box = record.box if record is not None else None
+    thermal = record.thermal_box if record is not None else None
+    if modality == "thermal" and separate_thermal:
+        visible = old_box if old_box is not None else box
+        return SetRecords([FrameAnnotation(frame, visible, thermal_box=box, occluded=occluded,
+                                           provenance=Provenance.MANUAL, keyframe=True)], label="thermal box")
+    if thermal is not None and old_box is not None:
+        thermal = thermal + (box - old_box)
+        if thermal[2] <= 0 or thermal[3] <= 0:
+            thermal = None
+    return SetRecords([FrameAnnotation(frame, box, thermal_box=thermal, occluded=occluded,
+                                       provenance=Provenance.MANUAL, keyframe=True)], label="box")
+
+
+def toggle_absent(record: FrameAnnotation | None, frame: int) -> Command:
+    """O: mark the target absent (a manual keyframe); again: remove the absent record."""
+    if record is not None and record.absent:
+        return DeleteRecords([frame], label="present")
+    return SetRecords([FrameAnnotation(frame, None, absent=True, provenance=Provenance.MANUAL, keyframe=True)],
+                      label="absent")
+
+
+def toggle_occluded(record: FrameAnnotation | None) -> SetRecords | None:
+    """Flip the occluded flag of a present box (the box becomes human-checked)."""
+    if record is None or record.absent:
+        return None
+    return SetRecords([record.with_changes(occluded=not record.occluded)], label="occluded")
+
+
+def toggle_keyframe(record: FrameAnnotation | None) -> SetRecords | None:
+    """K: make the frame's box a manual keyframe, or drop the keyframe mark (the box stays,
+    as an interpolated box that trackers may replace)."""
+    if record is None:
+        return None
+    if record.keyframe or record.provenance == Provenance.MANUAL:
+        if record.absent:
+            return None
+        return SetRecords([record.with_changes(keyframe=False, provenance=Provenance.INTERPOLATED)],
+                          label="unmark keyframe")
+    return SetRecords([record.with_changes(keyframe=True, provenance=Provenance.MANUAL, confidence=None)],
+                      label="keyframe")
+
+
+def interpolate(records: Mapping[int, FrameAnnotation], start: int | None = None,
+                stop: int | None = None) -> SetRecords | None:
+    """Linear boxes between consecutive keyframes in ``[start, stop]`` (never over human boxes)."""
+    new = [r for r in interpolate_keyframes(records, start, stop) if not is_protected(records.get(r.frame))]
+    return SetRecords(new, label=f"interpolate {len(new)} frames") if new else None
+
+
+def delete_frames(records: Mapping[int, FrameAnnotation], frames: Iterable[int]) -> DeleteRecords | None:
+    frames = [f for f in frames if f in records]
+    return DeleteRecords(frames, label=f"delete {len(frames)} boxes") if frames else None
+
+
+class AcceptProposals(Command):
+    """Accept teacher proposals as the frames' boxes (provenance ``teacher``).
+
+    ``proposals``: frame -> (box (4,) or None, confidence). Protected frames (manual
+    boxes, keyframes) are skipped. Revert restores the records and the proposals.
+    """
+
+    def __init__(self, proposals: Mapping[int, tuple], label: str = ""):
+        self.proposals = {int(f): v for f, v in proposals.items() if v[0] is not None}
+        self.label = label or f"accept {len(self.proposals)} teacher boxes"
+        self._previous: dict[int, FrameAnnotation | None] | None = None
+        self._run_id = "accepted"
+
+    def apply(self, store: AnnotationStore) -> None:
+        current = {f: store.get(f) for f in self.proposals}
+        if self._previous is None:
+            self._previous = current
+        records = []
+        for frame, (box, confidence) in self.proposals.items():
+            old = current.get(frame)
+            if is_protected(old):
+                continue
+            records.append(FrameAnnotation(frame, box, occluded=bool(old and old.occluded),
+                                           provenance=Provenance.TEACHER, confidence=confidence))
+        store.put(records)
+        store.clear_proposals(self.proposals)
+
+    def revert(self, store: AnnotationStore) -> None:
+        previous = self._previous or {}
+        store.put([r for r in previous.values() if r is not None])
+        store.delete([f for f, r in previous.items() if r is None])
+        store.put_proposals(self._run_id, [(f, box, c) for f, (box, c) in self.proposals.items()])
+
+
+def group(commands: Iterable[Command | None], label: str) -> CommandGroup:
+    return CommandGroup([c for c in commands if c is not None], label=label)

@@ -1,0 +1,258 @@
+"""The studio's long jobs: tracking and teacher refinement, written into the store as they go.
+
+These are plain generators (no Qt) run by ``app.workers.JobRunner`` on a worker thread.
+Each tracked frame is committed to the store from the worker thread (one SQLite
+transaction per frame, so a killed process keeps every frame it reported) and reported
+with a payload the GUI thread only has to display.
+
+Rules (design notes, cvat #211): the student tracks from the current frame until the
+next protected frame (manual box, keyframe, accepted import), the end, or Stop; it never
+overwrites a protected record, even one the user adds while the run goes on (the run
+stops there). The teacher never writes records: it writes *proposals* and its raw
+outputs; the user accepts them (``app.edits.AcceptProposals``).
+"""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.settings import ModelSettings
+from core.annotations.history import SetRecords, is_protected, next_protected_frame
+from core.annotations.records import FrameAnnotation, Provenance
+from core.annotations.store import AnnotationStore
+from core.progress import Job, Progress
+from core.tracking.run import track_sequence
+
+TEACHER_ANCHOR_REACH = 50  # frames back the teacher looks for a human box to start from
+
+
+class TrackerPool:
+    """Loaded trackers by (model, weights, engine, device), reused across runs.
+
+    ``loader(model, weights, engine, device, allow_random) -> Tracker`` defaults to
+    ``core.tracking.factory.load_tracker``. Used from one worker thread at a time.
+    """
+
+    def __init__(self, loader: Callable | None = None):
+        self._loader = loader
+        self._cache: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+
+    def get(self, model: str, settings: ModelSettings):
+        key = (model, settings.weights(model), settings.engine, settings.device, settings.allow_random)
+        with self._lock:
+            if key not in self._cache:
+                loader = self._loader
+                if loader is None:
+                    import warnings
+
+                    from core.tracking.factory import RandomWeightsWarning, load_tracker
+
+                    def loader(model, weights, engine, device, allow_random):
+                        with warnings.catch_warnings():
+                            warnings.simplefilter("ignore", RandomWeightsWarning)
+                            return load_tracker(model, weights, engine, device, allow_random=allow_random)
+                self._cache[key] = loader(model, settings.weights(model), settings.engine, settings.device,
+                                          settings.allow_random)
+            return self._cache[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cache.clear()
+
+
+def engine_text(tracker) -> str:
+    """"torch on cpu" / "onnx on cuda (CUDAExecutionProvider)", plus "random weights"."""
+    engine = tracker.engine
+    text = f"{engine.name} on {engine.device}"
+    if getattr(tracker, "weights_path", "") == "random":
+        text += ", RANDOM weights"
+    return text
+
+
+class _LastFrame:
+    """A sequence view that remembers the last frame read (for live display)."""
+
+    def __init__(self, sequence):
+        self.sequence = sequence
+        self.last = None
+
+    def __len__(self) -> int:
+        return len(self.sequence)
+
+    def __getitem__(self, index):
+        pair = self.sequence[index]
+        self.last = pair
+        return pair
+
+
+class _Rate:
+    def __init__(self, window: int = 20):
+        self.times: deque[float] = deque(maxlen=window)
+
+    def tick(self) -> float:
+        self.times.append(time.perf_counter())
+        if len(self.times) < 2:
+            return 0.0
+        return (len(self.times) - 1) / max(self.times[-1] - self.times[0], 1e-9)
+
+
+@dataclass(frozen=True, eq=False)
+class TrackUpdate:
+    """One frame of a run, for the GUI. box (4,) x, y, w, h; ``command`` is the applied
+    store change (None when nothing was written); pair the FramePair just tracked."""
+
+    model: str
+    frame: int
+    box: np.ndarray
+    confidence: float
+    command: SetRecords | None
+    pair: object
+    fps: float
+    engine: str
+
+
+def new_run_id(model: str) -> str:
+    return f"{model}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
+
+
+def tracking_stop(records, start: int, num_frames: int) -> int:
+    """Where a run from ``start`` ends (exclusive): the next protected frame or the end."""
+    protected = next_protected_frame(records, start, 1)
+    return num_frames if protected is None else protected
+
+
+def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: AnnotationStore, start: int,
+              stop: int | None = None, run_id: str | None = None) -> Job[int]:
+    """Student run from ``start`` (whose record must hold a box) towards ``stop``
+    (exclusive; None = the next protected frame or the end). Returns frames written."""
+    init = store.get(start)
+    if init is None or init.box is None:
+        raise ValueError(f"frame {start + 1} has no box to track from: draw one first")
+    records = store.records()
+    stop = tracking_stop(records, start, len(sequence)) if stop is None else stop
+    total = max(stop - start, 1)
+    yield Progress(0, total, "loading the student tracker")
+    tracker = pool.get("student", settings)
+    engine = engine_text(tracker)
+    run_id = run_id or new_run_id("student")
+    thermal_shift = None if init.thermal_box is None else init.thermal_box[:2] - init.box[:2]
+    source = _LastFrame(sequence)
+    rate = _Rate()
+    written = 0
+    inner = track_sequence(tracker, source, init.box, start, stop, 1)
+    try:
+        for report in inner:
+            tracked = report.payload
+            fps = rate.tick()
+            if tracked.frame == start:
+                continue
+            if is_protected(store.get(tracked.frame)):  # a human box appeared meanwhile
+                break
+            thermal = None
+            if thermal_shift is not None:
+                thermal = np.concatenate([tracked.box[:2] + thermal_shift, tracked.box[2:]])
+            record = FrameAnnotation(tracked.frame, tracked.box, thermal_box=thermal, provenance=Provenance.STUDENT,
+                                     confidence=float(np.clip(tracked.confidence, 0.0, 1.0)))
+            command = SetRecords([record], label="track")
+            command.apply(store)
+            store.put_tracker_outputs("student", run_id, [(tracked.frame, tracked.box, tracked.confidence)])
+            written += 1
+            yield Progress(report.done, total, f"student: frame {tracked.frame + 1}",
+                           TrackUpdate("student", tracked.frame, tracked.box, tracked.confidence, command,
+                                       source.last, fps, engine))
+    finally:
+        inner.close()
+    return written
+
+
+def contiguous_runs(frames: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted frames -> runs ``(start, stop)`` stop exclusive."""
+    runs: list[tuple[int, int]] = []
+    for frame in sorted(set(int(f) for f in frames)):
+        if runs and runs[-1][1] == frame:
+            runs[-1] = (runs[-1][0], frame + 1)
+        else:
+            runs.append((frame, frame + 1))
+    return runs
+
+
+def teacher_anchor(records, frame: int) -> int | None:
+    """The frame the teacher starts from to refine ``frame``: the latest human-checked box
+    within ``TEACHER_ANCHOR_REACH`` frames before it, else the previous frame's box, else
+    the frame's own box; None when none of them holds a box."""
+    for f in range(frame - 1, max(-1, frame - 1 - TEACHER_ANCHOR_REACH), -1):
+        record = records.get(f)
+        if record is not None and record.box is not None and (is_protected(record)
+                                                              or record.provenance == Provenance.TEACHER):
+            return f
+    for f in (frame - 1, frame):
+        record = records.get(f)
+        if record is not None and record.box is not None:
+            return f
+    return None
+
+
+def refine_frames(records, start: int, stop: int, *, below: float | None = None) -> list[int]:
+    """Frames in ``[start, stop)`` the teacher should refine: machine boxes (not protected),
+    and with ``below`` only those whose confidence is under it."""
+    out = []
+    for frame in range(start, stop):
+        record = records.get(frame)
+        if record is None or record.box is None or is_protected(record):
+            continue
+        if below is not None and not (record.confidence is not None and record.confidence < below):
+            continue
+        out.append(frame)
+    return out
+
+
+def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: AnnotationStore,
+               frames: Sequence[int], run_id: str | None = None) -> Job[int]:
+    """Teacher proposals for ``frames``: each contiguous run is tracked by the teacher from
+    its anchor (``teacher_anchor``); proposals and raw outputs are committed per frame.
+    Returns the number of proposals written."""
+    records = store.records()
+    plan = []
+    for a, b in contiguous_runs(frames):
+        anchor = teacher_anchor(records, a)
+        if anchor is not None:
+            plan.append((anchor, a, b))
+    total = sum(b - anchor for anchor, _a, b in plan) or 1
+    yield Progress(0, total, "loading the teacher tracker")
+    tracker = pool.get("teacher", settings)
+    engine = engine_text(tracker)
+    run_id = run_id or new_run_id("teacher")
+    source = _LastFrame(sequence)
+    rate = _Rate()
+    done = written = 0
+    for anchor, a, b in plan:
+        inner = track_sequence(tracker, source, records[anchor].box, anchor, b, 1)
+        try:
+            for report in inner:
+                tracked = report.payload
+                done += 1
+                fps = rate.tick()
+                if tracked.frame < a:
+                    yield Progress(done, total, f"teacher: catching up at frame {tracked.frame + 1}")
+                    continue
+                if tracked.frame == anchor and anchor == a:
+                    confidence = float("nan")
+                else:
+                    confidence = float(tracked.confidence)
+                store.put_proposals(run_id, [(tracked.frame, tracked.box, None if np.isnan(confidence) else confidence)])
+                store.put_tracker_outputs("teacher", run_id, [(tracked.frame, tracked.box,
+                                                               None if np.isnan(confidence) else confidence)])
+                written += 1
+                yield Progress(done, total, f"teacher: frame {tracked.frame + 1}",
+                               TrackUpdate("teacher", tracked.frame, tracked.box, confidence, None, source.last, fps,
+                                           engine))
+        finally:
+            inner.close()
+    return written

@@ -1,0 +1,379 @@
+"""The main window: composition of the small widgets and the controllers.
+
+Layout: paired frame views (top), timeline, transport bar; status bar with the job
+status (tracker FPS, engine, device, progress, Stop). The window owns at most one open
+``Document``; edits go through ``app.edits`` commands on the document's undo stack.
+Behaviour lives in the controllers (``app.controllers``) and the edit glue
+(``app.window_edits``); this class wires them.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+
+from app.actions import build_actions
+from app.controllers.exporting import ExportController
+from app.controllers.opening import OpenController
+from app.controllers.tracking import RunController
+from app.dialogs.errors import show_error
+from app.dialogs.help_dialog import HelpDialog
+from app.dialogs.open_pair import OpenPairDialog
+from app.dialogs.settings_dialog import SettingsDialog
+from app.document import Document
+from app.jobs import TrackerPool
+from app.menus import build_menus
+from app.project import OpenRequest, classify_drop
+from app.settings import StudioSettings
+from app.status import JobStatus
+from app.style import THERMAL_COLORMAPS
+from app.views.paired_view import PairedViews
+from app.views.timeline import TimelineWidget
+from app.views.transport import TransportBar
+from app.window_edits import EditGlue
+from app.workers import FrameFetcher
+
+TIMELINE_REFRESH_MS = 200
+
+
+class MainWindow(QMainWindow):
+    """``synchronous=True`` runs every worker on the GUI thread (tests, screenshots).
+
+    Signals: project_opened(Document), frame_shown(int).
+    """
+
+    project_opened = Signal(object)
+    frame_shown = Signal(int)
+
+    def __init__(self, settings: StudioSettings | None = None, *, synchronous: bool = False, pool: TrackerPool = None):
+        super().__init__()
+        self.setWindowTitle("RGB-T Studio")
+        self.resize(1280, 820)
+        self.settings = settings or StudioSettings.load()
+        self.synchronous = synchronous
+        self.document: Document | None = None
+        self.frame = 0
+        self.pair = None  # the FramePair on screen
+        self.pool = pool or TrackerPool()
+        # widgets
+        self.views = PairedViews()
+        self.timeline = TimelineWidget()
+        self.transport = TransportBar()
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.views)
+        splitter.addWidget(self.timeline)
+        splitter.setStretchFactor(0, 5)
+        splitter.setStretchFactor(1, 1)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(2, 2, 2, 2)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.transport)
+        self.setCentralWidget(central)
+        self.job_status = JobStatus()
+        self.statusBar().addPermanentWidget(self.job_status)
+        # workers and controllers
+        self.fetcher = FrameFetcher(synchronous=synchronous, parent=self)
+        self.opener = OpenController(self, synchronous=synchronous)
+        self.tracking = RunController("track", self.pool, synchronous=synchronous, parent=self)
+        self.refining = RunController("refine", self.pool, synchronous=synchronous, parent=self)
+        self.exporter = ExportController(self, synchronous=synchronous)
+        self.actions = build_actions(self)
+        self.edits = EditGlue(self)
+        build_menus(self)
+        self._timeline_timer = QTimer(self)
+        self._timeline_timer.setSingleShot(True)
+        self._timeline_timer.setInterval(TIMELINE_REFRESH_MS)
+        self._timeline_timer.timeout.connect(self.refresh_timeline)
+        self._connect()
+        self.apply_view_settings()
+        self.setAcceptDrops(True)
+        self.views.clear()
+        self.statusBar().showMessage("Open a visible/thermal pair (File > Open pair) or drop files here")
+
+    # -- wiring ---------------------------------------------------------------------------
+    def _connect(self) -> None:
+        a = self.actions
+        self.fetcher.ready.connect(self._frame_ready)
+        self.fetcher.failed.connect(lambda frame, error: self.error("Cannot show the frame", error))
+        self.transport.frame_requested.connect(self.goto)
+        self.timeline.frame_clicked.connect(self.goto)
+        self.opener.opened.connect(self._opened)
+        self.opener.failed.connect(lambda request, error, trace: self.error("Cannot open", error, trace))
+        for run in (self.tracking, self.refining):
+            run.started.connect(self._run_started)
+            run.live.connect(self._run_live)
+            run.progress.connect(lambda done, total, text: self.job_status.report(done, total, text))
+            run.ended.connect(self._run_ended)
+            run.failed.connect(lambda error, trace: self.error("The run failed", error, trace))
+        self.exporter.exported.connect(self._exported)
+        self.exporter.failed.connect(lambda error, trace: self.error("Export failed", error, trace))
+        self.exporter.cancelled.connect(lambda: self.statusBar().showMessage("export cancelled", 5000))
+        self.job_status.cancel_requested.connect(self.stop_all)
+        a["prev_frame"].triggered.connect(lambda: self.step(-1))
+        a["next_frame"].triggered.connect(lambda: self.step(1))
+        a["back_10"].triggered.connect(lambda: self.step(-10))
+        a["forward_10"].triggered.connect(lambda: self.step(10))
+        a["play"].triggered.connect(self.transport.toggle_play)
+        a["stop"].triggered.connect(self.stop_all)
+        a["fit"].triggered.connect(self.views.visible.fit)
+        a["help"].triggered.connect(self.show_help)
+        a["settings"].triggered.connect(self.show_settings)
+        a["quit"].triggered.connect(self.close)
+        a["open_pair"].triggered.connect(self.ask_open_pair)
+        a["open_sequence"].triggered.connect(self.ask_open_sequence)
+        a["export"].triggered.connect(self.ask_export)
+        a["blend"].toggled.connect(self._blend_toggled)
+        a["thermal_twin"].toggled.connect(self.views.set_thermal_shown)
+        a["separate_thermal"].toggled.connect(lambda _on: self.refresh_boxes())
+        a["range"].toggled.connect(self._range_toggled)
+
+    # -- opening --------------------------------------------------------------------------
+    def open_request(self, request: OpenRequest) -> None:
+        self.stop_all()
+        self.opener.open(request)
+
+    def open_pair(self, visible, thermal, frame_offset: int = 0, store: str | None = None) -> None:
+        self.open_request(OpenRequest("pair", (str(visible), str(thermal)), frame_offset, store=store))
+
+    def open_sequence(self, folder, store: str | None = None) -> None:
+        self.open_request(OpenRequest("sequence", (str(folder),), store=store))
+
+    def ask_open_pair(self) -> None:
+        dialog = OpenPairDialog(self)
+        if dialog.exec():
+            visible, thermal, offset = dialog.values()
+            if visible and thermal:
+                self.open_pair(visible, thermal, offset)
+
+    def ask_open_sequence(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a dataset sequence folder")
+        if folder:
+            self.open_sequence(folder)
+
+    def _opened(self, opened) -> None:
+        if self.document is not None:
+            self.document.close()
+        document = Document(opened.sequence, opened.store, self)
+        self.document = document
+        document.changed.connect(self._document_changed)
+        document.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
+        document.undo_stack.indexChanged.connect(lambda _i: self._update_undo_actions())
+        self.fetcher.set_sequence(document.sequence)
+        info = document.info
+        self.transport.configure(len(document.sequence), info.fps)
+        self.views.set_titles(f"Visible  {info.width}x{info.height}", "Thermal")
+        self.frame = 0
+        self._show_pair(opened.first)
+        self.refresh_timeline()
+        recent = opened.request.recent()
+        if recent is not None:
+            self.settings.add_recent(recent)
+        self.settings.first_run_done = True
+        self.settings.save()
+        self.rebuild_recent_menu()
+        self._update_title()
+        self._update_undo_actions()
+        notes = "; ".join(info.notes)
+        self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps"
+                                     + (f" ({notes})" if notes else ""), 10000)
+        self.project_opened.emit(document)
+
+    def rebuild_recent_menu(self) -> None:
+        from app.menus import fill_recent_menu
+
+        fill_recent_menu(self)
+
+    # -- frames ---------------------------------------------------------------------------
+    def goto(self, frame: int) -> None:
+        if self.document is None:
+            return
+        frame = max(0, min(int(frame), self.document.num_frames - 1))
+        self.frame = frame
+        self.transport.set_frame(frame)
+        self.timeline.set_frame(frame)
+        self.refresh_boxes()
+        self.fetcher.request(frame)
+
+    def step(self, delta: int) -> None:
+        self.goto(self.frame + delta)
+
+    def _frame_ready(self, frame: int, pair) -> None:
+        if frame == self.frame:
+            self._show_pair(pair)
+
+    def _show_pair(self, pair) -> None:
+        self.pair = pair
+        self.views.set_pair(pair)
+        self.transport.set_frame(pair.index)
+        self.timeline.set_frame(pair.index)
+        self.refresh_boxes()
+        self.frame_shown.emit(pair.index)
+
+    def refresh_boxes(self) -> None:
+        document = self.document
+        if document is None:
+            return
+        record = document.record(self.frame)
+        proposal = document.proposals.get(self.frame)
+        self.views.show_annotation(record, proposal[0] if proposal else None)
+        self._update_frame_status(record, proposal)
+
+    def _update_frame_status(self, record, proposal) -> None:
+        if record is None:
+            text = "no box"
+        elif record.absent:
+            text = "absent"
+        else:
+            text = str(record.provenance)
+            if record.keyframe:
+                text += " keyframe"
+            if record.confidence is not None:
+                text += f", confidence {record.confidence:.2f}"
+            if record.occluded:
+                text += ", occluded"
+        if proposal is not None and proposal[0] is not None:
+            c = proposal[1]
+            text += f" | teacher proposal{'' if c is None else f' {c:.2f}'} (A to accept)"
+        self.views.set_titles(f"Visible  frame {self.frame + 1}: {text}", "Thermal")
+
+    def _document_changed(self, frames) -> None:
+        if frames is None or self.frame in frames:
+            self.refresh_boxes()
+        if not self._timeline_timer.isActive():
+            self._timeline_timer.start()
+
+    def refresh_timeline(self) -> None:
+        if self.document is not None:
+            self.timeline.set_data(self.document.timeline(), low_threshold=self.settings.low_confidence)
+
+    # -- runs -----------------------------------------------------------------------------
+    def _run_started(self, text: str) -> None:
+        self.transport.stop()
+        self.job_status.begin(text)
+        self.statusBar().showMessage(text)
+
+    def _run_live(self, update) -> None:
+        self.frame = update.frame
+        if update.pair is not None:
+            self._show_pair(update.pair)
+        else:
+            self.goto(update.frame)
+        self.job_status.set_speed(update.fps, f"{update.model}: {update.engine}")
+
+    def _run_ended(self, summary: str) -> None:
+        self.job_status.finish()
+        self.statusBar().showMessage(summary, 10000)
+        self.refresh_timeline()
+        self.refresh_boxes()
+
+    def stop_all(self) -> None:
+        self.transport.stop()
+        for run in (self.tracking, self.refining):
+            if run.busy:
+                run.stop()
+
+    def busy(self) -> bool:
+        return self.tracking.busy or self.refining.busy or self.exporter.busy or self.opener.busy
+
+    # -- export ---------------------------------------------------------------------------
+    def ask_export(self) -> None:
+        if self.document is None:
+            return
+        from app.dialogs.export_dialog import ExportDialog
+
+        dialog = ExportDialog(self.document.info.name, self.document.path.parent, self)
+        if dialog.exec():
+            key, target = dialog.values()
+            self.export(key, target)
+
+    def export(self, key: str, target) -> None:
+        if self.document is not None:
+            self.exporter.export(self.document, key, target)
+
+    def _exported(self, result) -> None:
+        warnings = list(getattr(result, "warnings", []) or [])
+        text = f"exported to {getattr(result, 'path', '')}"
+        self.statusBar().showMessage(text, 10000)
+        if warnings and not self.synchronous:
+            QMessageBox.information(self, "Exported", text + "\n\n" + "\n".join(warnings))
+
+    # -- dialogs and settings -------------------------------------------------------------
+    def error(self, title: str, error: BaseException, trace: str = "") -> None:
+        self.statusBar().showMessage(f"{title}: {error}", 15000)
+        self.last_error = error
+        show_error(self, title, error, trace)
+
+    def show_help(self) -> None:
+        HelpDialog(self).exec()
+
+    def show_settings(self) -> None:
+        dialog = SettingsDialog(self.settings.models, self)
+        if dialog.exec():
+            self.settings.models = dialog.values()
+            self.settings.save()
+            self.pool.clear()
+
+    def apply_view_settings(self) -> None:
+        name = self.settings.colormap if self.settings.colormap in THERMAL_COLORMAPS else "inferno"
+        self.views.set_colormap(name)
+        self.actions["blend"].setChecked(self.settings.blend)
+        self.views.set_blend(self.settings.blend, self.settings.blend_opacity)
+
+    def set_colormap(self, name: str) -> None:
+        self.settings.colormap = name
+        self.views.set_colormap(name)
+        self.settings.save()
+
+    def _blend_toggled(self, on: bool) -> None:
+        self.settings.blend = bool(on)
+        self.views.set_blend(on)
+        self.settings.save()
+
+    def _range_toggled(self, on: bool) -> None:
+        if on and self.document is not None:
+            self.timeline.show_range(self.frame, min(self.frame + 30, self.document.num_frames))
+        else:
+            self.timeline.hide_range()
+
+    def _update_title(self) -> None:
+        if self.document is None:
+            self.setWindowTitle("RGB-T Studio")
+        else:
+            self.setWindowTitle(f"{self.document.info.name} - RGB-T Studio  [{self.document.path}]")
+
+    def _update_undo_actions(self) -> None:
+        stack = self.document.undo_stack if self.document is not None else None
+        self.actions["undo"].setEnabled(bool(stack and stack.canUndo()))
+        self.actions["redo"].setEnabled(bool(stack and stack.canRedo()))
+        if stack is not None:
+            self.actions["undo"].setText(f"Undo {stack.undoText()}".strip())
+            self.actions["redo"].setText(f"Redo {stack.redoText()}".strip())
+
+    # -- drag and drop --------------------------------------------------------------------
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:
+        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        request = classify_drop(paths)
+        if request is None:
+            self.statusBar().showMessage("drop one sequence folder, a project (.rgbt.sqlite), or two files/folders "
+                                         "(visible and thermal)", 10000)
+            return
+        event.acceptProposedAction()
+        self.open_request(request)
+
+    def closeEvent(self, event) -> None:
+        self.stop_all()
+        for runner in (self.tracking.runner, self.refining.runner, self.exporter.runner, self.opener.runner):
+            runner.cancel()
+            runner.wait(10000)
+        self.fetcher.shutdown()
+        if self.document is not None:
+            self.document.close()
+            self.document = None
+        self.settings.save()
+        super().closeEvent(event)

@@ -1,0 +1,74 @@
+"""Menus, the toolbar and the recent-files menu of the main window."""
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QActionGroup
+from PySide6.QtWidgets import QToolBar
+
+from app.project import OpenRequest
+from app.style import THERMAL_COLORMAPS
+
+
+def build_menus(window) -> None:
+    a = window.actions
+    bar = window.menuBar()
+    file_menu = bar.addMenu("&File")
+    for name in ("open_pair", "open_sequence"):
+        file_menu.addAction(a[name])
+    window.recent_menu = file_menu.addMenu("Open recent")
+    file_menu.addSeparator()
+    file_menu.addAction(a["export"])
+    file_menu.addSeparator()
+    file_menu.addAction(a["settings"])
+    file_menu.addAction(a["quit"])
+
+    edit_menu = bar.addMenu("&Edit")
+    for name in ("undo", "redo"):
+        edit_menu.addAction(a[name])
+    edit_menu.addSeparator()
+    for name in ("keyframe", "absent", "occluded", "delete_box", "interpolate", "separate_thermal"):
+        edit_menu.addAction(a[name])
+
+    track_menu = bar.addMenu("&Track")
+    for name in ("track", "stop", "refine", "accept", "accept_range", "range", "attention"):
+        track_menu.addAction(a[name])
+
+    view_menu = bar.addMenu("&View")
+    for name in ("prev_frame", "next_frame", "back_10", "forward_10", "play", "fit"):
+        view_menu.addAction(a[name])
+    view_menu.addSeparator()
+    view_menu.addAction(a["thermal_twin"])
+    view_menu.addAction(a["blend"])
+    colormaps = view_menu.addMenu("Thermal colormap")
+    group = QActionGroup(window)
+    window.colormap_actions = {}
+    for name in THERMAL_COLORMAPS:
+        action = QAction(name, window, checkable=True)
+        action.setChecked(name == window.settings.colormap)
+        action.triggered.connect(lambda _checked=False, n=name: window.set_colormap(n))
+        group.addAction(action)
+        colormaps.addAction(action)
+        window.colormap_actions[name] = action
+
+    help_menu = bar.addMenu("&Help")
+    help_menu.addAction(a["help"])
+
+    toolbar = QToolBar("Main")
+    toolbar.setObjectName("main-toolbar")
+    for name in ("open_pair", None, "track", "stop", "refine", "accept", None, "keyframe", "absent", "interpolate",
+                 "attention", None, "undo", "redo", None, "export"):
+        if name is None:
+            toolbar.addSeparator()
+        else:
+            toolbar.addAction(a[name])
+    window.addToolBar(toolbar)
+    fill_recent_menu(window)
+
+
+def fill_recent_menu(window) -> None:
+    menu = window.recent_menu
+    menu.clear()
+    for recent in window.settings.recent:
+        action = menu.addAction(recent.label())
+        action.setToolTip(" | ".join(recent.paths))
+        action.triggered.connect(lambda _checked=False, r=recent: window.open_request(OpenRequest.from_recent(r)))
+    menu.setEnabled(bool(window.settings.recent))

@@ -1,0 +1,138 @@
+"""What to open and where its annotations live (no Qt).
+
+An :class:`OpenRequest` names a visible/thermal pair, a dataset sequence folder, an
+existing project database, or an already-built sequence object (synthetic sequences,
+benchmarks). ``open_job(request)`` is the job the open worker runs: it opens the
+sequence, decodes the first frame, opens (or creates) the annotation store and records
+the sources in the store's meta, so ``--project PATH`` alone can reopen everything.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.settings import Recent, studio_home
+from core.annotations.store import STORE_SUFFIX, AnnotationStore, default_store_path
+from core.errors import SequenceError
+from core.progress import Job, Progress
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEMO_DIR = PROJECT_ROOT / "assets" / "demo"
+DEMO_PAIR = (DEMO_DIR / "visible.mp4", DEMO_DIR / "thermal.mp4")
+
+
+@dataclass
+class OpenRequest:
+    """kind: "pair" (paths = visible, thermal), "sequence" (paths = folder), "project"
+    (store = an existing ``.rgbt.sqlite``), "object" (``sequence`` given). ``store``
+    overrides where the annotations live."""
+
+    kind: str
+    paths: tuple[str, ...] = ()
+    frame_offset: int = 0
+    store: str | None = None
+    sequence: object = field(default=None, repr=False)
+
+    def recent(self) -> Recent | None:
+        if self.kind in ("pair", "sequence"):
+            return Recent(self.kind, tuple(str(p) for p in self.paths), self.frame_offset)
+        return None
+
+    @classmethod
+    def from_recent(cls, recent: Recent) -> "OpenRequest":
+        return cls(recent.kind, recent.paths, recent.frame_offset)
+
+
+@dataclass
+class OpenedProject:
+    sequence: object
+    store: AnnotationStore
+    first: object  # FramePair of frame 0
+    request: OpenRequest
+
+
+def demo_request() -> OpenRequest | None:
+    """The bundled demo pair, when present."""
+    if all(p.is_file() for p in DEMO_PAIR):
+        return OpenRequest("pair", tuple(str(p) for p in DEMO_PAIR))
+    return None
+
+
+def store_path_for(info) -> Path:
+    """Where a sequence's annotations live: beside the sources, except for the bundled
+    assets (read-only for the user), whose projects go to the studio home."""
+    path = default_store_path(info)
+    try:
+        path.resolve().relative_to((PROJECT_ROOT / "assets").resolve())
+    except ValueError:
+        return path
+    return studio_home() / "projects" / path.name
+
+
+def classify_drop(paths: list[Path]) -> OpenRequest | None:
+    """What a drag-and-drop of ``paths`` opens: a project database, one folder (a dataset
+    sequence), or two files/folders (a pair; the one whose name says thermal/infrared/ir
+    goes to the thermal side, else the given order)."""
+    if len(paths) == 1:
+        p = paths[0]
+        if p.name.endswith(STORE_SUFFIX):
+            return OpenRequest("project", store=str(p))
+        if p.is_dir():
+            return OpenRequest("sequence", (str(p),))
+        return None
+    if len(paths) == 2:
+        a, b = paths
+
+        def thermalish(path: Path) -> bool:
+            name = path.stem.lower()
+            return any(k in name for k in ("thermal", "infrared", "_ir", "ir_", "tir", "lwir")) or name in ("i", "ir", "t")
+
+        if thermalish(a) and not thermalish(b):
+            a, b = b, a
+        return OpenRequest("pair", (str(a), str(b)))
+    return None
+
+
+def open_job(request: OpenRequest) -> Job[OpenedProject]:
+    """Open the request's sequence and store (see module doc)."""
+    from core.sequences import open_pair, open_sequence
+
+    yield Progress(0, 3, "opening the sequence")
+    store = None
+    if request.kind == "project":
+        store = AnnotationStore.open(request.store)
+        meta = store.meta()
+        kind, paths = meta.get("source_kind"), tuple(meta.get("sources") or ())
+        if kind not in ("pair", "sequence") or not paths:
+            store.close()
+            raise SequenceError(request.store, "the project does not name its sources (meta 'sources' missing)")
+        request = OpenRequest(kind, paths, int(meta.get("frame_offset", 0)), store=request.store)
+    if request.kind == "pair":
+        sequence = open_pair(request.paths[0], request.paths[1], frame_offset=request.frame_offset)
+    elif request.kind == "sequence":
+        sequence = open_sequence(request.paths[0])
+    elif request.kind == "object":
+        sequence = request.sequence
+    else:
+        raise ValueError(f"unknown open request kind {request.kind!r}")
+    try:
+        if len(sequence) < 1:
+            raise SequenceError(request.paths[0] if request.paths else None, "the sequence has no frames")
+        yield Progress(1, 3, "decoding the first frame")
+        first = sequence[0]
+        yield Progress(2, 3, "opening the annotations")
+        if store is None:
+            store = AnnotationStore.open(request.store or store_path_for(sequence.info))
+        if request.kind in ("pair", "sequence"):
+            store.set_meta("source_kind", request.kind)
+            store.set_meta("sources", [str(Path(p).resolve()) for p in request.paths])
+            store.set_meta("frame_offset", request.frame_offset)
+        store.set_meta("sequence_name", sequence.info.name)
+        store.set_meta("num_frames", len(sequence))
+    except BaseException:
+        if store is not None:
+            store.close()
+        sequence.close()
+        raise
+    yield Progress(3, 3, "opened")
+    return OpenedProject(sequence, store, first, request)

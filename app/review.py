@@ -1,0 +1,68 @@
+"""What the timeline shows and which frames need a human (pure numpy, no Qt).
+
+``TimelineData`` holds per-frame arrays of length N (float64, NaN = no value):
+``confidence`` (the student's score on frames the tracker produced), ``iou`` (teacher vs
+student agreement where the teacher ran), and boolean masks ``keyframe``, ``absent``,
+``annotated``. ``needs_attention`` marks frames a human should look at;
+``next_attention(data, frame)`` finds the next one after ``frame`` (wrapping around).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+LOW_CONFIDENCE = 0.5
+LOW_AGREEMENT = 0.5
+
+
+@dataclass
+class TimelineData:
+    confidence: np.ndarray  # (N,) float64, NaN where no tracker score
+    iou: np.ndarray  # (N,) float64, NaN where the teacher did not run
+    keyframe: np.ndarray  # (N,) bool
+    absent: np.ndarray  # (N,) bool
+    annotated: np.ndarray  # (N,) bool: a record exists (box or absent)
+
+    @classmethod
+    def empty(cls, num_frames: int) -> "TimelineData":
+        nan = np.full(num_frames, np.nan)
+        no = np.zeros(num_frames, bool)
+        return cls(nan.copy(), nan.copy(), no.copy(), no.copy(), no.copy())
+
+    @property
+    def num_frames(self) -> int:
+        return int(self.confidence.shape[0])
+
+
+def low_confidence_runs(confidence: np.ndarray, threshold: float = LOW_CONFIDENCE) -> list[tuple[int, int]]:
+    """Maximal runs ``(start, stop)`` (stop exclusive) of frames with confidence < threshold."""
+    low = np.nan_to_num(confidence, nan=np.inf) < threshold
+    if not low.any():
+        return []
+    edges = np.diff(np.concatenate([[0], low.astype(np.int8), [0]]))
+    starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    return [(int(a), int(b)) for a, b in zip(starts, stops)]
+
+
+def needs_attention(data: TimelineData, *, confidence: float = LOW_CONFIDENCE,
+                    agreement: float = LOW_AGREEMENT) -> np.ndarray:
+    """(N,) bool: low student confidence or low teacher-student IoU, on frames that are
+    not manual keyframes (a human already looked at those), plus the first unannotated
+    frame after an annotated run (where tracking stopped)."""
+    with np.errstate(invalid="ignore"):
+        low = (data.confidence < confidence) | (data.iou < agreement)
+    flags = low & ~data.keyframe & ~data.absent
+    gaps = np.flatnonzero(data.annotated[:-1] & ~data.annotated[1:]) + 1
+    flags[gaps] = True
+    return flags
+
+
+def next_attention(data: TimelineData, frame: int, **thresholds) -> int | None:
+    """The next frame after ``frame`` that needs attention (wraps around), or None."""
+    flags = needs_attention(data, **thresholds)
+    if not flags.any():
+        return None
+    order = np.concatenate([np.arange(frame + 1, data.num_frames), np.arange(0, frame + 1)])
+    hits = order[flags[order]]
+    return int(hits[0]) if hits.size else None

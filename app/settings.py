@@ -1,0 +1,163 @@
+"""Studio settings persisted with QSettings (INI) in the studio's home folder.
+
+The folder is ``$RGBT_STUDIO_HOME`` when set (tests set it per test), else
+``~/.rgbt-studio``. Values: model weights (student/teacher; empty = bundled), engine,
+device, thermal colormap, blend, recent files, the last project, and whether the first
+run already happened. Unknown keys in the file are ignored; every value read is checked
+and falls back to its default.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+
+ENGINES = ("auto", "torch", "onnx")
+DEVICES = ("auto", "cpu", "cuda")
+MAX_RECENT = 10
+
+
+def studio_home() -> Path:
+    """The settings folder: ``$RGBT_STUDIO_HOME`` or ``~/.rgbt-studio``."""
+    env = os.environ.get("RGBT_STUDIO_HOME")
+    return Path(env) if env else Path.home() / ".rgbt-studio"
+
+
+@dataclass
+class ModelSettings:
+    """What the tracking and refinement workers load (``core.tracking.load_tracker``)."""
+
+    student_weights: str = ""  # "" = bundled assets/models/student_bundled.pt
+    teacher_weights: str = ""
+    engine: str = "auto"
+    device: str = "auto"
+    allow_random: bool = True  # run random weights (loudly) when no checkpoint exists
+
+    def weights(self, model: str) -> str | None:
+        value = self.student_weights if model == "student" else self.teacher_weights
+        return value or None
+
+
+@dataclass
+class Recent:
+    """A recently opened project: ``kind`` "pair" (visible, thermal) or "sequence" (folder)."""
+
+    kind: str
+    paths: tuple[str, ...]
+    frame_offset: int = 0
+
+    def label(self) -> str:
+        if self.kind == "pair":
+            return f"{Path(self.paths[0]).name} + {Path(self.paths[1]).name}"
+        return Path(self.paths[0]).name
+
+    def encode(self) -> str:
+        return "|".join([self.kind, str(self.frame_offset), *self.paths])
+
+    @classmethod
+    def decode(cls, text: str) -> "Recent | None":
+        parts = str(text).split("|")
+        if len(parts) < 3 or parts[0] not in ("pair", "sequence"):
+            return None
+        try:
+            offset = int(parts[1])
+        except ValueError:
+            return None
+        paths = tuple(parts[2:])
+        if (parts[0] == "pair") != (len(paths) == 2):
+            return None
+        return cls(parts[0], paths, offset)
+
+
+@dataclass
+class StudioSettings:
+    models: ModelSettings = field(default_factory=ModelSettings)
+    colormap: str = "inferno"
+    blend: bool = False
+    blend_opacity: float = 0.5
+    low_confidence: float = 0.5
+    recent: list[Recent] = field(default_factory=list)
+    first_run_done: bool = False
+
+    # -- persistence --------------------------------------------------------------------
+    @staticmethod
+    def qsettings() -> QSettings:
+        home = studio_home()
+        home.mkdir(parents=True, exist_ok=True)
+        return QSettings(str(home / "studio.ini"), QSettings.Format.IniFormat)
+
+    @classmethod
+    def load(cls) -> "StudioSettings":
+        q = cls.qsettings()
+        default = cls()
+        m = ModelSettings(
+            student_weights=str(q.value("models/student_weights", "") or ""),
+            teacher_weights=str(q.value("models/teacher_weights", "") or ""),
+            engine=_choice(q.value("models/engine"), ENGINES, "auto"),
+            device=_choice(q.value("models/device"), DEVICES, "auto"),
+            allow_random=_bool(q.value("models/allow_random"), True),
+        )
+        recent = [r for r in (Recent.decode(t) for t in _list(q.value("recent"))) if r is not None]
+        return cls(
+            models=m,
+            colormap=str(q.value("view/colormap", default.colormap) or default.colormap),
+            blend=_bool(q.value("view/blend"), False),
+            blend_opacity=_float(q.value("view/blend_opacity"), 0.5, 0.0, 1.0),
+            low_confidence=_float(q.value("review/low_confidence"), 0.5, 0.0, 1.0),
+            recent=recent[:MAX_RECENT],
+            first_run_done=_bool(q.value("first_run_done"), False),
+        )
+
+    def save(self) -> None:
+        q = self.qsettings()
+        q.setValue("models/student_weights", self.models.student_weights)
+        q.setValue("models/teacher_weights", self.models.teacher_weights)
+        q.setValue("models/engine", self.models.engine)
+        q.setValue("models/device", self.models.device)
+        q.setValue("models/allow_random", self.models.allow_random)
+        q.setValue("view/colormap", self.colormap)
+        q.setValue("view/blend", self.blend)
+        q.setValue("view/blend_opacity", self.blend_opacity)
+        q.setValue("review/low_confidence", self.low_confidence)
+        q.setValue("recent", [r.encode() for r in self.recent[:MAX_RECENT]])
+        q.setValue("first_run_done", self.first_run_done)
+        q.sync()
+
+    def add_recent(self, recent: Recent) -> None:
+        """Put ``recent`` first (deduplicated) and keep at most ``MAX_RECENT``."""
+        self.recent = [recent] + [r for r in self.recent if (r.kind, r.paths) != (recent.kind, recent.paths)]
+        del self.recent[MAX_RECENT:]
+
+    @property
+    def last_project(self) -> Recent | None:
+        return self.recent[0] if self.recent else None
+
+
+def _choice(value, choices, default):
+    return value if value in choices else default
+
+
+def _bool(value, default: bool) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0"):
+        return value.lower() in ("true", "1")
+    return default
+
+
+def _float(value, default: float, low: float, high: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return default
+    return number if low <= number <= high else default
+
+
+def _list(value) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [str(v) for v in value]

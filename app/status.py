@@ -1,0 +1,48 @@
+"""The status bar's right-hand side: tracker speed/engine, a job progress bar, Cancel."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+
+
+class JobStatus(QWidget):
+    """cancel_requested() when the user presses Stop/Cancel."""
+
+    cancel_requested = Signal()
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.engine_label = QLabel("")
+        self.fps_label = QLabel("")
+        self.fps_label.setMinimumWidth(80)
+        self.bar = QProgressBar()
+        self.bar.setMaximumWidth(220)
+        self.bar.setTextVisible(True)
+        self.cancel_button = QPushButton("Stop")
+        self.cancel_button.clicked.connect(self.cancel_requested)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.engine_label, self.fps_label, self.bar, self.cancel_button):
+            layout.addWidget(widget)
+        self.finish()
+
+    def begin(self, text: str) -> None:
+        self.bar.setRange(0, 0)
+        self.bar.setFormat(text)
+        self.bar.show()
+        self.cancel_button.show()
+
+    def report(self, done: int, total: int | None, text: str = "") -> None:
+        if total:
+            self.bar.setRange(0, int(total))
+            self.bar.setValue(int(done))
+        if text:
+            self.bar.setFormat(f"{text}  %p%")
+
+    def set_speed(self, fps: float, engine: str) -> None:
+        self.fps_label.setText(f"{fps:.1f} FPS" if fps > 0 else "")
+        self.engine_label.setText(engine)
+
+    def finish(self) -> None:
+        self.bar.hide()
+        self.cancel_button.hide()

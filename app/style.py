@@ -1,0 +1,66 @@
+"""Colours and pens of the studio (presentation only; the data live in ``core``).
+
+Box looks by provenance (issue 5 / design app.md: human, interpolated and machine boxes
+must look different): manual solid green, interpolated dashed light blue, student
+orange, teacher magenta, imported grey; a teacher *proposal* (not accepted yet) is a
+dotted magenta outline; an occluded box is drawn dashed whatever its provenance.
+"""
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QPen
+
+PROVENANCE_COLOURS = {
+    "manual": "#2ecc40",
+    "interpolated": "#7fdbff",
+    "student": "#ff851b",
+    "teacher": "#f012be",
+    "imported": "#aaaaaa",
+    "proposal": "#f012be",
+}
+PROVENANCE_LABELS = {
+    "manual": "manual keyframe",
+    "interpolated": "interpolated",
+    "student": "student tracker",
+    "teacher": "teacher (accepted)",
+    "imported": "imported",
+    "proposal": "teacher proposal",
+}
+THERMAL_COLORMAPS = ("gray", "inferno", "magma", "plasma", "viridis", "turbo")
+TIMELINE_COLOURS = {
+    "confidence": "#ff851b",
+    "iou": "#f012be",
+    "keyframe": "#2ecc40",
+    "absent": "#ff4136",
+    "low": "#ffdc00",
+    "cursor": "#ffffff",
+}
+
+
+def box_pen(provenance: str, *, occluded: bool = False, width: float = 2.0) -> QPen:
+    """The pen of a box with ``provenance`` ("manual", "interpolated", "student",
+    "teacher", "imported" or "proposal")."""
+    pen = pg.mkPen(PROVENANCE_COLOURS.get(provenance, "#ffffff"), width=width)
+    pen.setCosmetic(True)
+    if provenance == "proposal":
+        pen.setStyle(Qt.PenStyle.DotLine)
+    elif occluded or provenance == "interpolated":
+        pen.setStyle(Qt.PenStyle.DashLine)
+    return pen
+
+
+def hover_pen(provenance: str) -> QPen:
+    pen = box_pen(provenance, width=3.0)
+    pen.setColor(QColor(pen.color()).lighter(140))
+    return pen
+
+
+def thermal_colormap(name: str) -> pg.ColorMap:
+    """A pyqtgraph colormap by name; "gray" is black -> white."""
+    if name == "gray":
+        return pg.ColorMap([0.0, 1.0], [(0, 0, 0), (255, 255, 255)])
+    try:
+        return pg.colormap.get(name)
+    except Exception:  # name not shipped with this pyqtgraph: fall back to matplotlib's
+        return pg.colormap.getFromMatplotlib(name)

@@ -1,0 +1,139 @@
+"""One image view (visible or thermal): pyqtgraph ImageItem, a box, a proposal, drawing.
+
+The image is shown with ``imageAxisOrder='row-major'`` (set once by ``app.qt``), y down,
+aspect locked. Left-drag on the image draws a new box (``drawn(box)``), dragging the box
+or its handles edits it (``edited(box)``); right or middle drag pans, the wheel zooms.
+Thermal frames use a colormap with fixed levels 0..255 (never auto-levels, so
+brightness means the same temperature on every frame). The visible view can blend a
+colormapped thermal layer on top (``set_overlay``).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsRectItem
+
+from app.style import box_pen, thermal_colormap
+from app.views.box_item import MIN_SIZE, BoxItem
+
+
+class ImageViewBox(pg.ViewBox):
+    """ViewBox where left-drag draws a rectangle and right/middle-drag pans."""
+
+    rect_drawn = Signal(object)  # (4,) x, y, w, h image pixels
+
+    def __init__(self):
+        super().__init__(invertY=True, lockAspect=True, enableMenu=False)
+        self.drawing_enabled = True
+        self._rubber = QGraphicsRectItem()
+        pen = box_pen("manual")
+        pen.setStyle(Qt.PenStyle.DashLine)
+        self._rubber.setPen(pen)
+        self._rubber.setZValue(20)
+        self._rubber.hide()
+        self.addItem(self._rubber, ignoreBounds=True)
+
+    def mouseDragEvent(self, ev, axis=None):
+        if ev.button() == Qt.MouseButton.LeftButton and self.drawing_enabled:
+            ev.accept()
+            start = self.mapSceneToView(ev.buttonDownScenePos())
+            end = self.mapSceneToView(ev.scenePos())
+            rect = QRectF(start, end).normalized()
+            if ev.isFinish():
+                self._rubber.hide()
+                if rect.width() >= MIN_SIZE and rect.height() >= MIN_SIZE:
+                    self.rect_drawn.emit(np.array([rect.x(), rect.y(), rect.width(), rect.height()]))
+            else:
+                self._rubber.setRect(rect)
+                self._rubber.show()
+            return
+        if ev.button() in (Qt.MouseButton.RightButton, Qt.MouseButton.MiddleButton):
+            ev.accept()
+            delta = self.mapSceneToView(ev.lastScenePos()) - self.mapSceneToView(ev.scenePos())
+            self.translateBy(QPointF(delta.x(), delta.y()))
+            return
+        super().mouseDragEvent(ev, axis)
+
+
+class FrameView(pg.GraphicsView):
+    """Shows one modality. ``modality`` is "visible" or "thermal".
+
+    Signals: drawn(box) when the user drags a new rectangle, edited(box) when the user
+    moves/resizes the shown box; boxes are (4,) float64 x, y, w, h in this view's pixels.
+    """
+
+    drawn = Signal(object)
+    edited = Signal(object)
+
+    def __init__(self, modality: str, parent=None):
+        super().__init__(parent, background="#202020")
+        self.modality = modality
+        self.viewbox = ImageViewBox()
+        self.setCentralItem(self.viewbox)
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.viewbox.addItem(self.image)
+        self.overlay = pg.ImageItem(axisOrder="row-major")
+        self.overlay.setZValue(1)
+        self.overlay.hide()
+        self.viewbox.addItem(self.overlay)
+        self.box_item = BoxItem("manual", editable=True)
+        self.viewbox.addItem(self.box_item)
+        self.proposal_item = BoxItem("proposal", editable=False)
+        self.proposal_item.setZValue(9)
+        self.viewbox.addItem(self.proposal_item)
+        self.viewbox.rect_drawn.connect(self.drawn)
+        self.box_item.relay.edited.connect(self.edited)
+        self._image_shape: tuple[int, int] | None = None
+        self.set_colormap("gray" if modality == "thermal" else None)
+        self.set_overlay_colormap("inferno")
+        self.setAcceptDrops(False)  # the main window handles drops
+
+    # -- image ----------------------------------------------------------------------
+    def set_colormap(self, name: str | None) -> None:
+        """Colormap of a one-channel image (thermal); None for RGB images."""
+        if name is None:
+            self.image.setLookupTable(None)
+            return
+        self.image.setLookupTable(thermal_colormap(name).getLookupTable(0.0, 1.0, 256))
+
+    def set_overlay_colormap(self, name: str) -> None:
+        """Colormap of the blended thermal layer."""
+        self.overlay.setLookupTable(thermal_colormap(name).getLookupTable(0.0, 1.0, 256))
+
+    def set_frame(self, image: np.ndarray) -> None:
+        """Show ``image``: (H, W, 3) uint8 RGB or (H, W) uint8 thermal, levels fixed 0..255."""
+        self.image.setImage(image, autoLevels=False, levels=(0, 255))
+        shape = image.shape[:2]
+        if shape != self._image_shape:
+            self._image_shape = shape
+            self.fit()
+
+    def set_overlay(self, thermal: np.ndarray | None, opacity: float = 0.5) -> None:
+        """Blend a colormapped (H, W) uint8 thermal frame over this view (None hides it)."""
+        if thermal is None:
+            self.overlay.hide()
+            return
+        self.overlay.setImage(thermal, autoLevels=False, levels=(0, 255))
+        self.overlay.setOpacity(float(opacity))
+        self.overlay.show()
+
+    def fit(self) -> None:
+        if self._image_shape is not None:
+            h, w = self._image_shape
+            self.viewbox.setRange(QRectF(0, 0, w, h), padding=0.02)
+
+    # -- boxes ----------------------------------------------------------------------
+    def show_box(self, box, provenance: str = "manual", occluded: bool = False) -> None:
+        """Show the frame's box ((4,) or None) styled by provenance."""
+        self.box_item.set_style(provenance, occluded)
+        self.box_item.set_box(box)
+
+    def show_proposal(self, box) -> None:
+        """Show a teacher proposal ((4,) or None) as a dotted read-only outline."""
+        self.proposal_item.set_box(box)
+
+    def link_to(self, other: "FrameView") -> None:
+        """Pan and zoom together with ``other``."""
+        self.viewbox.setXLink(other.viewbox)
+        self.viewbox.setYLink(other.viewbox)

@@ -1,0 +1,107 @@
+"""Visible and thermal side by side, zoom and pan linked, one shared target.
+
+The thermal view shows the record's ``thermal_box`` when the pair is misaligned (a
+per-modality box), else the same ``box``. A box drawn or edited on either view comes out
+as ``box_drawn(modality, box)`` / ``box_edited(modality, box)``; the window decides
+whether that sets the shared box or the thermal one.
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+
+from app.views.frame_view import FrameView
+
+
+class _Titled(QWidget):
+    def __init__(self, title: str, view: FrameView):
+        super().__init__()
+        self.title = QLabel(title)
+        self.title.setStyleSheet("color: #dddddd; background: #303030; padding: 2px 6px;")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.title)
+        layout.addWidget(view, 1)
+
+
+class PairedViews(QWidget):
+    """Signals: box_drawn(str modality, object box), box_edited(str modality, object box)."""
+
+    box_drawn = Signal(str, object)
+    box_edited = Signal(str, object)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.visible = FrameView("visible")
+        self.thermal = FrameView("thermal")
+        self.thermal.link_to(self.visible)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.visible_panel = _Titled("Visible", self.visible)
+        self.thermal_panel = _Titled("Thermal", self.thermal)
+        self.splitter.addWidget(self.visible_panel)
+        self.splitter.addWidget(self.thermal_panel)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.splitter)
+        self.blend = False
+        self.blend_opacity = 0.5
+        self._pair = None
+        for view in (self.visible, self.thermal):
+            view.drawn.connect(lambda box, m=view.modality: self.box_drawn.emit(m, box))
+            view.edited.connect(lambda box, m=view.modality: self.box_edited.emit(m, box))
+
+    def set_pair(self, pair) -> None:
+        """Show a ``FramePair`` (visible (H,W,3) uint8 RGB, thermal (H,W) uint8)."""
+        self._pair = pair
+        self.visible.set_frame(pair.visible)
+        self.thermal.set_frame(pair.thermal)
+        self._update_overlay()
+
+    def clear(self) -> None:
+        self._pair = None
+        blank = np.zeros((8, 8), np.uint8)
+        self.visible.set_frame(np.zeros((8, 8, 3), np.uint8))
+        self.thermal.set_frame(blank)
+        self.show_annotation(None)
+
+    def show_annotation(self, record, proposal=None, *, thermal_separate: bool = True) -> None:
+        """Draw ``record`` (a ``FrameAnnotation`` or None) and a teacher ``proposal`` box
+        ((4,) or None) on both views."""
+        if record is None or record.box is None:
+            self.visible.show_box(None)
+            self.thermal.show_box(None)
+        else:
+            provenance = str(getattr(record.provenance, "value", record.provenance))
+            self.visible.show_box(record.box, provenance, record.occluded)
+            thermal_box = record.thermal_box if (thermal_separate and record.thermal_box is not None) else record.box
+            self.thermal.show_box(thermal_box, provenance, record.occluded)
+        self.visible.show_proposal(proposal)
+        self.thermal.show_proposal(proposal)
+
+    def set_colormap(self, name: str) -> None:
+        """Thermal colormap ("gray", "inferno", ...), used by the thermal view and the blend."""
+        self.thermal.set_colormap(name)
+        self.visible.set_overlay_colormap(name)
+
+    def set_blend(self, enabled: bool, opacity: float | None = None) -> None:
+        """Blend the colormapped thermal frame over the visible view."""
+        self.blend = bool(enabled)
+        if opacity is not None:
+            self.blend_opacity = float(opacity)
+        self._update_overlay()
+
+    def set_thermal_shown(self, shown: bool) -> None:
+        """Show or hide the thermal twin (the visible view then fills the window)."""
+        self.thermal_panel.setVisible(bool(shown))
+
+    def set_titles(self, visible: str, thermal: str) -> None:
+        self.visible_panel.title.setText(visible)
+        self.thermal_panel.title.setText(thermal)
+
+    def _update_overlay(self) -> None:
+        if self.blend and self._pair is not None:
+            self.visible.set_overlay(self._pair.thermal, self.blend_opacity)
+        else:
+            self.visible.set_overlay(None)

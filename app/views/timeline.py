@@ -1,0 +1,114 @@
+"""The timeline: per-frame confidence and teacher-student IoU, markers, click to jump.
+
+x is the 0-based frame index. Curves: student confidence (orange), teacher-student IoU
+(magenta, where refined). Markers: manual keyframes (green triangles on top), absent
+frames (red ticks at the bottom), low-confidence runs (yellow bars). A white cursor marks
+the current frame; click anywhere (or drag the cursor) to jump. A range region (shown on
+demand) selects frames for teacher refinement and interpolation.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+
+from app.review import TimelineData, low_confidence_runs
+from app.style import TIMELINE_COLOURS as C
+
+KEY_Y, ABSENT_Y, LOW_Y = 1.1, -0.1, -0.2
+
+
+class TimelineWidget(pg.PlotWidget):
+    """Signals: frame_clicked(int), range_changed(int start, int stop) (stop exclusive)."""
+
+    frame_clicked = Signal(int)
+    range_changed = Signal(int, int)
+
+    def __init__(self, parent=None):
+        super().__init__(parent, background="#202020")
+        self.setMinimumHeight(110)
+        self.setMaximumHeight(180)
+        item = self.getPlotItem()
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.showGrid(x=True, y=False, alpha=0.2)
+        item.setYRange(-0.28, 1.18, padding=0)
+        item.getAxis("left").setTicks([[(0, "0"), (0.5, ".5"), (1, "1")]])
+        self.getViewBox().setMouseEnabled(x=True, y=False)
+        self.getViewBox().setLimits(yMin=-0.3, yMax=1.2)
+        item.addLegend(offset=(-4, 4), labelTextColor="#cccccc", brush=pg.mkBrush(0, 0, 0, 120))
+        self.confidence_curve = item.plot([], [], pen=pg.mkPen(C["confidence"], width=1.5), name="confidence",
+                                          connect="finite")
+        self.iou_curve = item.plot([], [], pen=pg.mkPen(C["iou"], width=1.5), name="teacher IoU",
+                                   connect="finite")
+        self.keyframes = pg.ScatterPlotItem(symbol="t1", size=9, brush=pg.mkBrush(C["keyframe"]), pen=None,
+                                            name="keyframe")
+        self.absent = pg.ScatterPlotItem(symbol="s", size=6, brush=pg.mkBrush(C["absent"]), pen=None)
+        self.low_runs = pg.BarGraphItem(x0=[], x1=[], y0=LOW_Y - 0.04, y1=LOW_Y + 0.04, brush=C["low"], pen=None)
+        for extra in (self.keyframes, self.absent, self.low_runs):
+            item.addItem(extra)
+        self.cursor = pg.InfiniteLine(0, angle=90, movable=True, pen=pg.mkPen(C["cursor"], width=1.5))
+        self.cursor.setZValue(50)
+        item.addItem(self.cursor)
+        self.region = pg.LinearRegionItem((0, 1), movable=True, brush=pg.mkBrush(100, 160, 255, 50))
+        self.region.setZValue(-10)
+        self.region.hide()
+        item.addItem(self.region)
+        self.cursor.sigPositionChangeFinished.connect(lambda line: self.frame_clicked.emit(self._clamp(line.value())))
+        self.region.sigRegionChangeFinished.connect(self._region_changed)
+        self.scene().sigMouseClicked.connect(self._clicked)
+        self._num_frames = 1
+
+    # -- data -------------------------------------------------------------------------
+    def set_data(self, data: TimelineData, *, low_threshold: float = 0.5) -> None:
+        n = data.num_frames
+        if n != self._num_frames:
+            self._num_frames = n
+            self.getViewBox().setLimits(xMin=-1, xMax=max(n, 2))
+            self.getPlotItem().setXRange(0, max(n - 1, 1), padding=0.01)
+        x = np.arange(n, dtype=np.float64)
+        self.confidence_curve.setData(x, data.confidence)
+        self.iou_curve.setData(x, data.iou)
+        keys = np.flatnonzero(data.keyframe)
+        self.keyframes.setData(keys.astype(float), np.full(keys.size, KEY_Y))
+        absent = np.flatnonzero(data.absent)
+        self.absent.setData(absent.astype(float), np.full(absent.size, ABSENT_Y))
+        runs = low_confidence_runs(data.confidence, low_threshold)
+        self.low_runs.setOpts(x0=[a - 0.5 for a, _ in runs], x1=[b - 0.5 for _, b in runs])
+
+    def set_frame(self, frame: int) -> None:
+        self.cursor.blockSignals(True)
+        self.cursor.setValue(frame)
+        self.cursor.blockSignals(False)
+
+    # -- range ------------------------------------------------------------------------
+    def show_range(self, start: int, stop: int) -> None:
+        """Show the selection region over frames ``start .. stop-1``."""
+        self.region.setRegion((start, max(start, stop - 1)))
+        self.region.show()
+
+    def hide_range(self) -> None:
+        self.region.hide()
+
+    def selected_range(self) -> tuple[int, int] | None:
+        """(start, stop) stop exclusive, or None when no range is shown."""
+        if not self.region.isVisible():
+            return None
+        a, b = self.region.getRegion()
+        return self._clamp(a), self._clamp(b) + 1
+
+    def _region_changed(self) -> None:
+        selected = self.selected_range()
+        if selected is not None:
+            self.range_changed.emit(*selected)
+
+    def _clamp(self, value: float) -> int:
+        return int(min(max(round(value), 0), self._num_frames - 1))
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        vb = self.getViewBox()
+        if not vb.sceneBoundingRect().contains(event.scenePos()):
+            return
+        self.frame_clicked.emit(self._clamp(vb.mapSceneToView(event.scenePos()).x()))

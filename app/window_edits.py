@@ -1,0 +1,164 @@
+"""The window's edit and run gestures: box drawn/edited, K, O, Q, Delete, I, T, R, A,
+N, undo/redo. Each edit builds a command with ``app.edits`` and executes it on the
+document (durable at once, one undo step)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QObject
+
+from app import edits
+from app.dialogs.refine_dialog import RefineDialog
+from app.jobs import refine_frames
+from app.review import next_attention
+
+
+class EditGlue(QObject):
+    def __init__(self, window):
+        super().__init__(window)
+        self.w = window
+        a = window.actions
+        window.views.box_drawn.connect(self.box_changed)
+        window.views.box_edited.connect(self.box_changed)
+        a["keyframe"].triggered.connect(self.toggle_keyframe)
+        a["absent"].triggered.connect(self.toggle_absent)
+        a["occluded"].triggered.connect(self.toggle_occluded)
+        a["delete_box"].triggered.connect(self.delete_box)
+        a["interpolate"].triggered.connect(self.interpolate)
+        a["track"].triggered.connect(self.track)
+        a["refine"].triggered.connect(self.ask_refine)
+        a["accept"].triggered.connect(self.accept_frame)
+        a["accept_range"].triggered.connect(self.accept_range)
+        a["attention"].triggered.connect(self.next_attention)
+        a["undo"].triggered.connect(self.undo)
+        a["redo"].triggered.connect(self.redo)
+
+    @property
+    def doc(self):
+        return self.w.document
+
+    def _execute(self, command) -> None:
+        if self.doc is not None and command is not None:
+            self.doc.execute(command)
+
+    # -- box edits ------------------------------------------------------------------------
+    def box_changed(self, modality: str, box) -> None:
+        """A box drawn or moved on ``modality``'s view: the frame becomes a manual keyframe."""
+        if self.doc is None:
+            return
+        separate = self.w.actions["separate_thermal"].isChecked()
+        self._execute(edits.set_box(self.doc.record(self.w.frame), self.w.frame, box, modality=modality,
+                                    separate_thermal=separate))
+
+    def toggle_keyframe(self) -> None:
+        if self.doc is not None:
+            self._execute(edits.toggle_keyframe(self.doc.record(self.w.frame)))
+
+    def toggle_absent(self) -> None:
+        if self.doc is not None:
+            self._execute(edits.toggle_absent(self.doc.record(self.w.frame), self.w.frame))
+
+    def toggle_occluded(self) -> None:
+        if self.doc is not None:
+            self._execute(edits.toggle_occluded(self.doc.record(self.w.frame)))
+
+    def delete_box(self) -> None:
+        if self.doc is not None:
+            self._execute(edits.delete_frames(self.doc.records, [self.w.frame]))
+
+    def interpolate(self) -> None:
+        if self.doc is None:
+            return
+        selected = self.w.timeline.selected_range()
+        start, stop = (selected[0], selected[1] - 1) if selected else (None, None)
+        command = edits.interpolate(self.doc.records, start, stop)
+        if command is None:
+            self.w.statusBar().showMessage("nothing to interpolate: needs two keyframes with machine or empty "
+                                           "frames between them", 8000)
+        self._execute(command)
+
+    # -- runs -----------------------------------------------------------------------------
+    def track(self) -> None:
+        """T: the student tracks from this frame to the next manual keyframe or the end."""
+        w = self.w
+        if self.doc is None or w.tracking.busy:
+            return
+        record = self.doc.record(w.frame)
+        if record is None or record.box is None:
+            w.statusBar().showMessage("draw a box on this frame first (drag on either view)", 8000)
+            return
+        if w.frame >= self.doc.num_frames - 1:
+            w.statusBar().showMessage("this is the last frame", 5000)
+            return
+        w.tracking.start_track(self.doc, w.settings.models, w.frame)
+
+    def ask_refine(self) -> None:
+        w = self.w
+        if self.doc is None or w.refining.busy:
+            return
+        dialog = RefineDialog(w.frame, self.doc.num_frames, w.timeline.selected_range(), w.settings.low_confidence, w)
+        if not dialog.exec():
+            return
+        if dialog.mode() == "frame":
+            self.refine(w.frame, w.frame + 1)
+        elif dialog.mode() == "range":
+            self.refine(*dialog.range_())
+        else:
+            w.settings.low_confidence = dialog.threshold()
+            self.refine(0, self.doc.num_frames, below=dialog.threshold())
+
+    def refine(self, start: int, stop: int, *, below: float | None = None) -> list[int]:
+        """Teacher proposals for the machine boxes in ``[start, stop)`` (optionally only those
+        with confidence < ``below``). Returns the frames sent to the teacher."""
+        frames = refine_frames(self.doc.records, start, stop, below=below)
+        if not frames:
+            self.w.statusBar().showMessage("no machine boxes to refine there (manual boxes are never refined)", 8000)
+            return []
+        self.w.refining.start_refine(self.doc, self.w.settings.models, frames)
+        return frames
+
+    def accept_frame(self) -> None:
+        if self.doc is None:
+            return
+        proposal = self.doc.proposals.get(self.w.frame)
+        if proposal is None:
+            self.w.statusBar().showMessage("no teacher proposal on this frame", 5000)
+            return
+        self._execute(edits.AcceptProposals({self.w.frame: proposal}, label="accept teacher box"))
+
+    def accept_range(self) -> None:
+        if self.doc is None:
+            return
+        selected = self.w.timeline.selected_range() or (0, self.doc.num_frames)
+        chosen = {f: p for f, p in self.doc.proposals.items() if selected[0] <= f < selected[1]}
+        if chosen:
+            self._execute(edits.AcceptProposals(chosen))
+
+    def next_attention(self) -> None:
+        if self.doc is None:
+            return
+        frame = next_attention(self.doc.timeline(), self.w.frame, confidence=self.w.settings.low_confidence)
+        if frame is None:
+            self.w.statusBar().showMessage("no frame needs attention", 5000)
+        else:
+            self.w.goto(frame)
+
+    # -- undo -----------------------------------------------------------------------------
+    def undo(self) -> None:
+        if self.doc is not None:
+            self.w.stop_all()
+            self._finish_runs()
+            self.doc.undo_stack.undo()
+
+    def redo(self) -> None:
+        if self.doc is not None:
+            self.w.stop_all()
+            self._finish_runs()
+            self.doc.undo_stack.redo()
+
+    def _finish_runs(self) -> None:
+        """Wait for a stopped run to hand its commands to the undo stack."""
+        from PySide6.QtCore import QCoreApplication
+
+        for run in (self.w.tracking, self.w.refining):
+            if run.busy:
+                run.runner.wait(10000)
+                QCoreApplication.processEvents()
