@@ -142,6 +142,8 @@ def export_distillation(
         template_size=int(cfg.template_size),
         search_size=int(cfg.search_size),
         feature_size=int(cfg.feature_size),
+        template_factor=float(cfg.template_factor),
+        search_factor=float(cfg.search_factor),
         teacher_model=teacher.model_name,
         teacher_sha256=file_sha256(teacher.weights_path),
         student_model=student_model,

@@ -7,7 +7,8 @@ of the names. Layout::
                                                created (ISO 8601 UTC), producer,
                                                teacher_model, teacher_sha256, student_model,
                                                student_sha256, frames_mode ("embedded"|"referenced"),
-                                               template_size Z, search_size X, feature_size F
+                                               template_size Z, search_size X, feature_size F,
+                                               template_factor, search_factor (crop side / sqrt(w*h))
     /sequences/<name>/                  attrs: name, visible_source, thermal_source, width, height,
                                                num_frames N, frame_offset, layout
         labels/                         per frame of the sequence (N rows)
@@ -70,6 +71,8 @@ ROOT_ATTRS = (
     "template_size",
     "search_size",
     "feature_size",
+    "template_factor",
+    "search_factor",
 )
 SEQUENCE_ATTRS = ("name", "visible_source", "thermal_source", "width", "height", "num_frames", "frame_offset", "layout")
 LABEL_DATASETS = {

@@ -37,6 +37,8 @@ class FileHeader:
     template_size: int
     search_size: int
     feature_size: int
+    template_factor: float = 2.0
+    search_factor: float = 4.0
     teacher_model: str = ""
     teacher_sha256: str = ""
     student_model: str = ""
