@@ -1,0 +1,125 @@
+"""Actors: one training forward pass and its loss, as ``nn.Module`` (DDP wraps the actor).
+
+``actor(batch) -> (loss scalar tensor, stats dict of floats)``; batch as in
+``core.training.loader``. :class:`TaskActor` trains one network on the task loss.
+:class:`DistillationActor` trains the student against a frozen teacher (eval mode,
+no gradients) plus the task loss, each term weighted by ``DistillConfig``; a weight of 0
+switches the term off (its computation is skipped). ``trainable_module`` is what the
+optimiser updates and what checkpoints save (the student; the adapter is saved in the
+training state).
+"""
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from core.errors import ConfigError
+from core.models.head import boxes_from_maps_at
+from core.training.config import DistillConfig, LossConfig
+from core.training.losses import cxcywh_to_xyxy, giou_loss, peak_index, task_loss
+
+
+def _inputs(batch):
+    return batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"]
+
+
+class TaskActor(nn.Module):
+    """model: a tracking network (forward contract); loss: task-loss weights."""
+
+    def __init__(self, model: nn.Module, loss: LossConfig):
+        super().__init__()
+        self.model = model
+        self.loss_config = loss
+
+    @property
+    def trainable_module(self) -> nn.Module:
+        return self.model
+
+    def forward(self, batch: dict[str, torch.Tensor]):
+        outputs = self.model(*_inputs(batch))
+        total, stats = task_loss(outputs, batch, self.loss_config)
+        stats["loss"] = float(total.detach())
+        return total, stats
+
+
+def score_logits(score: torch.Tensor) -> torch.Tensor:
+    """Inverse sigmoid of a clamped probability map."""
+    score = score.float().clamp(1e-4, 1 - 1e-4)
+    return torch.log(score) - torch.log1p(-score)
+
+
+class DistillationActor(nn.Module):
+    """teacher: frozen network; student: trained network (same crop geometry);
+    distill: term weights; loss: the task loss inside the ``task`` term."""
+
+    def __init__(self, teacher: nn.Module, student: nn.Module, distill: DistillConfig, loss: LossConfig):
+        super().__init__()
+        tc, sc = teacher.config, student.config
+        for name in ("template_size", "search_size", "template_factor", "search_factor"):
+            if getattr(tc, name) != getattr(sc, name):
+                raise ConfigError(f"distillation needs the same crop geometry: teacher {name}={getattr(tc, name)}, "
+                                  f"student {name}={getattr(sc, name)}")
+        self.teacher = teacher.eval()
+        for p in self.teacher.parameters():
+            p.requires_grad_(False)
+        self.student = student
+        self.distill = distill
+        self.loss_config = loss
+        self.adapter = nn.Conv2d(sc.feature_dim, tc.feature_dim, 1) if distill.feature > 0 else None
+
+    @property
+    def trainable_module(self) -> nn.Module:
+        return self.student
+
+    def train(self, mode: bool = True):
+        super().train(mode)
+        self.teacher.eval()
+        return self
+
+    def forward(self, batch: dict[str, torch.Tensor]):
+        d = self.distill
+        with torch.no_grad():
+            t_score, t_size, t_offset, t_feat = (o.float() for o in self.teacher(*_inputs(batch)))
+        outputs = self.student(*_inputs(batch))
+        s_score, s_size, s_offset, s_feat = outputs
+        total = s_score.new_zeros(())
+        stats: dict[str, float] = {}
+        if d.task > 0:
+            task, parts = task_loss(outputs, batch, self.loss_config)
+            total = total + d.task * task
+            stats.update(parts)
+            stats["task"] = float(task.detach())
+        if d.feature > 0:
+            feat = self.adapter(s_feat.float())
+            if feat.shape[-2:] != t_feat.shape[-2:]:
+                feat = F.interpolate(feat, size=t_feat.shape[-2:], mode="bilinear", align_corners=False)
+            l_feat = F.mse_loss(feat, t_feat)
+            total = total + d.feature * l_feat
+            stats["kd_feature"] = float(l_feat.detach())
+        if d.score > 0:
+            if d.score_mode == "bce":
+                l_score = F.binary_cross_entropy(s_score.float().clamp(1e-4, 1 - 1e-4), t_score)
+            else:
+                b = s_score.shape[0]
+                temp = d.temperature
+                log_p = F.log_softmax(score_logits(s_score).reshape(b, -1) / temp, dim=1)
+                q = F.softmax(score_logits(t_score).reshape(b, -1) / temp, dim=1)
+                l_score = F.kl_div(log_p, q, reduction="batchmean") * temp * temp
+            total = total + d.score * l_score
+            stats["kd_score"] = float(l_score.detach())
+        if d.box_l1 > 0 or d.box_giou > 0:
+            index = peak_index(t_score)
+            t_box, _ = boxes_from_maps_at(t_score, t_size, t_offset, index)
+            s_box, _ = boxes_from_maps_at(s_score.float(), s_size.float(), s_offset.float(), index)
+            t_xyxy, s_xyxy = cxcywh_to_xyxy(t_box), cxcywh_to_xyxy(s_box)
+            if d.box_l1 > 0:
+                l_box = F.l1_loss(s_xyxy, t_xyxy)
+                total = total + d.box_l1 * l_box
+                stats["kd_box_l1"] = float(l_box.detach())
+            if d.box_giou > 0:
+                l_g, _ = giou_loss(s_xyxy, t_xyxy)
+                total = total + d.box_giou * l_g
+                stats["kd_box_giou"] = float(l_g.detach())
+        stats["loss"] = float(total.detach())
+        return total, stats

@@ -1,0 +1,215 @@
+"""Typed training configuration (``configs/*.json``), built with ``core.config.from_dict``.
+
+One JSON file = one :class:`TrainConfig`. Sections: ``model`` (factory, scale, field
+overrides, optional initial checkpoint), ``data`` (weighted sources, see
+``core.training.sources``), ``sampler``, ``processing`` (crops, jitter, RGB-T
+augmentation), ``loss`` (task loss weights), ``distill`` (distillation terms; used by
+``python main.py distill``), ``optim`` (AdamW, parameter groups, schedule), ``validation``,
+and the run itself (steps, batch size, seed, checkpoint/log periods, threads).
+Unknown keys are rejected everywhere, with the path of the offending key.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.config import from_dict, load_json
+from core.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """factory: ``teacher`` or ``student``; scale: ``bundled`` or ``paper``;
+    overrides: config fields replaced (e.g. ``{"pretrained_stem": false}``);
+    init: optional checkpoint (project format) whose weights initialise the model."""
+
+    factory: str = "teacher"
+    scale: str = "bundled"
+    overrides: dict = field(default_factory=dict)
+    init: str | None = None
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    """One data source: ``kind`` names a registered source (``synthetic``, ``dataset``, ...),
+    ``weight`` its share of the samples, ``options`` the source's own keyword arguments."""
+
+    kind: str
+    weight: float = 1.0
+    options: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DataConfig:
+    """sources: list of :class:`SourceConfig` dicts (parsed by :meth:`source_configs`)."""
+
+    sources: tuple = ({"kind": "synthetic"},)
+
+    def source_configs(self) -> list[SourceConfig]:
+        out = []
+        for i, item in enumerate(self.sources):
+            if isinstance(item, SourceConfig):
+                out.append(item)
+            elif isinstance(item, dict):
+                out.append(from_dict(SourceConfig, item, where=f"data.sources[{i}]"))
+            else:
+                raise ConfigError(f"data.sources[{i}]: expected an object, got {type(item).__name__}")
+        if not out:
+            raise ConfigError("data.sources: at least one source is needed")
+        for i, source in enumerate(out):
+            if not source.weight > 0:
+                raise ConfigError(f"data.sources[{i}].weight must be > 0, got {source.weight}")
+        return out
+
+
+@dataclass(frozen=True)
+class SamplerConfig:
+    """max_gap: largest |search - template| frame distance; attempts: tries to find a
+    pair with both frames present before another sequence is drawn."""
+
+    max_gap: int = 100
+    attempts: int = 20
+
+    def __post_init__(self) -> None:
+        if self.max_gap < 0:
+            raise ConfigError(f"sampler.max_gap must be >= 0, got {self.max_gap}")
+
+
+@dataclass(frozen=True)
+class ProcessingConfig:
+    """OSTrack-style crop jitter and augmentation probabilities.
+
+    ``*_center_jitter`` / ``*_scale_jitter``: OSTrack factors (centre offset up to
+    ``factor/2 * sqrt(w*h)`` of the jittered box, size x ``exp(N(0, scale))``).
+    brightness: each image x U(1-b, 1+b). flip: joint horizontal flip probability.
+    dark_visible / thermal_flat / drop_modality: probabilities of the RGB-T augmentations
+    on the search frame (visible darkened; thermal contrast removed; one modality
+    replaced by zeros (its mean after normalisation)). min_overlap: CornerNet radius.
+    """
+
+    template_center_jitter: float = 0.0
+    template_scale_jitter: float = 0.0
+    search_center_jitter: float = 3.0
+    search_scale_jitter: float = 0.25
+    brightness: float = 0.2
+    flip: float = 0.5
+    dark_visible: float = 0.0
+    thermal_flat: float = 0.0
+    drop_modality: float = 0.0
+    min_overlap: float = 0.7
+
+
+@dataclass(frozen=True)
+class LossConfig:
+    """Task loss: ``focal * focal + giou * GIoU + l1 * L1``. ``box_at``: ``peak`` decodes the
+    box at the predicted score argmax (OSTrack), ``gt`` at the ground-truth centre cell."""
+
+    focal: float = 1.0
+    giou: float = 2.0
+    l1: float = 5.0
+    box_at: str = "peak"
+
+    def __post_init__(self) -> None:
+        if self.box_at not in ("peak", "gt"):
+            raise ConfigError(f"loss.box_at must be 'peak' or 'gt', got {self.box_at!r}")
+
+
+@dataclass(frozen=True)
+class DistillConfig:
+    """Distillation terms, each switched on by a weight > 0.
+
+    feature: MSE between the 1x1-adapted student search feature and the teacher's.
+    score: score-map distillation, ``score_mode`` ``bce`` (per pixel, teacher map as soft
+    target) or ``kl`` (spatial softmax of logits at ``temperature``, scaled by T^2).
+    box_l1 / box_giou: student box read at the teacher's peak vs the teacher's box.
+    task: weight of the ground-truth task loss.
+    """
+
+    feature: float = 1.0
+    score: float = 1.0
+    score_mode: str = "bce"
+    temperature: float = 2.0
+    box_l1: float = 5.0
+    box_giou: float = 2.0
+    task: float = 1.0
+
+    def __post_init__(self) -> None:
+        if self.score_mode not in ("bce", "kl"):
+            raise ConfigError(f"distill.score_mode must be 'bce' or 'kl', got {self.score_mode!r}")
+        if self.temperature <= 0:
+            raise ConfigError(f"distill.temperature must be > 0, got {self.temperature}")
+
+
+@dataclass(frozen=True)
+class OptimConfig:
+    """AdamW with parameter groups: lr x ``prompt_lr_scale`` for prompt parameters,
+    x ``stem_lr_scale`` for the ImageNet-pretrained stem (0 = frozen, its BatchNorm kept in
+    eval mode), x ``rest_lr_scale`` for everything else. Step schedule: lr x ``gamma`` at
+    each fraction of the run in ``decay_at``; linear warm-up over ``warmup_steps``."""
+
+    lr: float = 4e-4
+    weight_decay: float = 1e-4
+    prompt_lr_scale: float = 1.0
+    rest_lr_scale: float = 1.0
+    stem_lr_scale: float = 0.1
+    decay_at: tuple[float, ...] = (0.8,)
+    gamma: float = 0.1
+    warmup_steps: int = 0
+    grad_clip: float = 0.1
+    amp: bool = True
+
+
+@dataclass(frozen=True)
+class ValidationConfig:
+    """Held-out crop-level validation: ``pairs`` fixed template/search pairs drawn from
+    ``sequences`` synthetic sequences whose seeds (>= ``SEED_BASE`` in
+    ``core.training.validation``) are disjoint from training and the evaluation split.
+    every: run every N steps (0 = only at the end)."""
+
+    sequences: int = 8
+    pairs: int = 64
+    every: int = 0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """A whole training run. steps: optimiser steps; batch_size: samples per step and
+    process; checkpoint_every / log_every: in steps; threads: torch CPU threads (0 = torch's
+    default); workers: DataLoader worker processes (0 = in the training process)."""
+
+    model: ModelSpec = field(default_factory=ModelSpec)
+    data: DataConfig = field(default_factory=DataConfig)
+    sampler: SamplerConfig = field(default_factory=SamplerConfig)
+    processing: ProcessingConfig = field(default_factory=ProcessingConfig)
+    loss: LossConfig = field(default_factory=LossConfig)
+    distill: DistillConfig = field(default_factory=DistillConfig)
+    optim: OptimConfig = field(default_factory=OptimConfig)
+    validation: ValidationConfig = field(default_factory=ValidationConfig)
+    steps: int = 1000
+    batch_size: int = 16
+    seed: int = 0
+    checkpoint_every: int = 100
+    log_every: int = 10
+    threads: int = 1
+    workers: int = 0
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("steps", "batch_size", "checkpoint_every", "log_every"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+
+
+def load_train_config(path) -> TrainConfig:
+    """Read a training config JSON (ConfigError naming the file and the bad key)."""
+    config = load_json(TrainConfig, path)
+    config.data.source_configs()  # validate the sources early
+    return config
+
+
+def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:
+    """A copy of ``config`` with top-level fields replaced (e.g. ``steps``)."""
+    import dataclasses
+
+    return dataclasses.replace(config, **{k: v for k, v in changes.items() if v is not None})

@@ -1,0 +1,82 @@
+"""Batches: sources -> sampler -> processing, collated into torch tensors.
+
+A batch is a pure function of (seed, rank, step): sample ``i`` of step ``s`` uses
+``numpy.random.default_rng([seed, rank, s, i])``. Resuming at step ``s`` therefore sees
+exactly the batches an uninterrupted run would have seen. With ``workers > 0`` a torch
+``DataLoader`` over :class:`StepBatches` computes them in worker processes (worker ``w``
+builds the steps ``s`` with ``s % workers == w``; the loader's round-robin keeps the order).
+
+Batch dict: ``z_v``, ``z_t`` (B,3,Z,Z), ``x_v``, ``x_t`` (B,3,X,X), ``heatmap`` (B,1,F,F),
+``box`` (B,4) float32 normalised cx, cy, w, h in the search crop.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import numpy as np
+import torch
+
+from core.training.config import TrainConfig
+from core.training.processing import CropSpec, Processing
+from core.training.sampler import PairSampler
+from core.training.sources import build_source
+
+BATCH_KEYS = ("z_v", "z_t", "x_v", "x_t", "heatmap", "box")
+
+
+def build_sampler(config: TrainConfig, rank: int = 0) -> PairSampler:
+    """Sources of ``config.data`` built for ``rank``, wrapped in a :class:`PairSampler`."""
+    sources, weights = [], []
+    for source in config.data.source_configs():
+        sources.append(build_source(source.kind, source.options, seed=config.seed, rank=rank))
+        weights.append(source.weight)
+    return PairSampler(sources, weights, config.sampler)
+
+
+def collate(items: list[dict[str, np.ndarray]]) -> dict[str, torch.Tensor]:
+    """List of processed samples -> dict of stacked float32 tensors."""
+    return {key: torch.from_numpy(np.stack([item[key] for item in items]).astype(np.float32)) for key in BATCH_KEYS}
+
+
+class BatchMaker:
+    """``make(step) -> batch`` for one process (``rank``)."""
+
+    def __init__(self, config: TrainConfig, spec: CropSpec, rank: int = 0):
+        self.config = config
+        self.rank = rank
+        self.spec = spec
+        self.sampler = build_sampler(config, rank)
+        self.processing = Processing(config.processing, spec)
+
+    def make(self, step: int) -> dict[str, torch.Tensor]:
+        items = []
+        for i in range(self.config.batch_size):
+            rng = np.random.default_rng([self.config.seed, self.rank, int(step), i])
+            items.append(self.processing(self.sampler.sample(rng, int(step)), rng))
+        return collate(items)
+
+
+class StepBatches(torch.utils.data.IterableDataset):
+    """Batches of steps ``start .. stop-1`` in order (worker-aware)."""
+
+    def __init__(self, config: TrainConfig, spec: CropSpec, rank: int, start: int, stop: int):
+        super().__init__()
+        self.args = (config, spec, rank)
+        self.start, self.stop = int(start), int(stop)
+
+    def __iter__(self) -> Iterator[dict[str, torch.Tensor]]:
+        info = torch.utils.data.get_worker_info()
+        worker, workers = (info.id, info.num_workers) if info else (0, 1)
+        maker = BatchMaker(*self.args)
+        for step in range(self.start + worker, self.stop, workers):
+            yield maker.make(step)
+
+
+def batches(config: TrainConfig, spec: CropSpec, rank: int, start: int, stop: int) -> Iterator[dict[str, torch.Tensor]]:
+    """Batches for steps ``start .. stop-1`` (in process or via ``config.workers`` workers)."""
+    dataset = StepBatches(config, spec, rank, start, stop)
+    if config.workers <= 0:
+        return iter(dataset)
+    loader = torch.utils.data.DataLoader(dataset, batch_size=None, num_workers=config.workers,
+                                         persistent_workers=False, prefetch_factor=2)
+    return iter(loader)

@@ -1,0 +1,39 @@
+"""Shared CLI plumbing of ``train`` and ``distill``: options, config overrides, the bar."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from core.progress import run_with_bar
+from core.training.config import TrainConfig, load_train_config, with_overrides
+from core.training.trainer import TrainResult, train_job
+
+
+def add_common_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--config", type=Path, required=True, help="training config JSON (see configs/ and docs/training.md)")
+    parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<config name>)")
+    parser.add_argument("--resume", action="store_true", help="continue from the run folder's last checkpoint")
+    parser.add_argument("--steps", type=int, default=None, help="override the config's number of steps")
+    parser.add_argument("--batch-size", type=int, default=None, help="override the config's batch size")
+    parser.add_argument("--seed", type=int, default=None, help="override the config's seed")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (override)")
+    parser.add_argument("--init", type=Path, default=None, help="checkpoint initialising the trained network")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+
+
+def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    config = load_train_config(args.config)
+    return with_overrides(config, steps=args.steps, batch_size=args.batch_size, seed=args.seed, threads=args.threads)
+
+
+def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
+    config = config_from_args(args)
+    out = args.out or Path("runs") / args.config.stem
+    job = train_job(config, out, resume=args.resume, teacher=teacher, init=args.init, device=args.device)
+    result: TrainResult = run_with_bar(job, label)
+    metrics = ", ".join(f"{k} {v:.4g}" for k, v in result.metrics.items() if isinstance(v, float) and k != "elapsed_s")
+    print(f"{label}: {result.step} steps in {result.seconds:.0f} s -> {result.checkpoint}", file=sys.stderr)
+    if metrics:
+        print(f"last: {metrics}", file=sys.stderr)
+    return 0

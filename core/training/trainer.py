@@ -1,0 +1,239 @@
+"""The training job: ``train_job(config, out_dir, ...)`` is a generator yielding
+``core.progress.Progress`` (payload: the latest metrics row) and returning a
+:class:`TrainResult`.
+
+Files in ``out_dir`` (rank 0 writes):
+
+- ``checkpoint.pt``: the trained network (``core.models.save_checkpoint``; ``extra`` holds
+  the step, the run config and the latest metrics), every ``checkpoint_every`` steps and
+  at the end, written atomically;
+- ``training_state.pt``: optimiser, AMP scaler, RNG states, the actor's extra modules
+  (e.g. the distillation adapter) and the step, written atomically after the checkpoint;
+- ``metrics.csv``: one row per ``log_every`` steps (running means since the last row)
+  plus validation columns when validation ran; ``config.json``: the run config.
+
+Resume (``resume=True``) reloads both files (they must name the same step) and continues
+with identical batches (they depend only on seed, rank and step) and restored RNG states.
+Distributed: under ``torchrun`` (``WORLD_SIZE`` > 1) the actor is wrapped in
+``DistributedDataParallel`` (``nccl`` on CUDA, ``gloo`` on CPU); each process builds
+``batch_size`` samples per step from its own rank's stream.
+"""
+from __future__ import annotations
+
+import contextlib
+import csv
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+import torch.distributed as dist
+from torch import nn
+
+from core.config import to_dict
+from core.errors import CheckpointError
+from core.fileio import atomic_path, write_text_atomic
+from core.models import load_checkpoint, save_checkpoint
+from core.progress import Job, Progress
+from core.training.actors import DistillationActor, TaskActor
+from core.training.config import TrainConfig
+from core.training.loader import batches
+from core.training.model_setup import build_training_model, freeze_stem_batchnorm, lr_factor, make_optimizer, set_lr
+from core.training.processing import CropSpec
+from core.training.validation import evaluate, validation_batch
+
+METRIC_COLUMNS = ("step", "elapsed_s", "lr", "samples_per_s", "loss", "focal", "giou", "l1", "iou", "task",
+                  "kd_feature", "kd_score", "kd_box_l1", "kd_box_giou", "val_iou", "val_sr50")
+
+
+@dataclass
+class TrainResult:
+    """out_dir; checkpoint: path of the final network; step: steps done; metrics: the last
+    logged row; validation: the final validation numbers; seconds: wall time of this call."""
+
+    out_dir: Path
+    checkpoint: Path
+    step: int
+    metrics: dict = field(default_factory=dict)
+    validation: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+@dataclass(frozen=True)
+class DistributedContext:
+    rank: int = 0
+    world_size: int = 1
+    local_rank: int = 0
+
+    @classmethod
+    def from_env(cls) -> DistributedContext:
+        return cls(int(os.environ.get("RANK", 0)), int(os.environ.get("WORLD_SIZE", 1)), int(os.environ.get("LOCAL_RANK", 0)))
+
+    @property
+    def distributed(self) -> bool:
+        return self.world_size > 1
+
+    @property
+    def main(self) -> bool:
+        return self.rank == 0
+
+
+def pick_device(device: str, context: DistributedContext) -> torch.device:
+    if device == "auto":
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and context.distributed:
+        return torch.device("cuda", context.local_rank)
+    return torch.device(device)
+
+
+def _append_metrics(path: Path, row: dict) -> None:
+    new = not path.exists()
+    with open(path, "a", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=METRIC_COLUMNS, extrasaction="ignore")
+        if new:
+            writer.writeheader()
+        writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
+
+
+def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfig, metrics: dict) -> Path:
+    model = actor.trainable_module
+    checkpoint = out_dir / "checkpoint.pt"
+    safe_metrics = {k: float(v) for k, v in metrics.items() if isinstance(v, (int, float))}
+    save_checkpoint(checkpoint, model, {"step": int(step), "train_config": to_dict(config), "metrics": safe_metrics})
+    extra_modules = {name: m.state_dict() for name, m in actor.named_children()
+                     if m is not actor.trainable_module and name != "teacher"}
+    state = {
+        "step": int(step), "optimizer": optimizer.state_dict(),
+        "scaler": scaler.state_dict() if scaler is not None else None,
+        "torch_rng": torch.get_rng_state(), "extra_modules": extra_modules,
+    }
+    with atomic_path(out_dir / "training_state.pt", suffix=".pt") as tmp:
+        torch.save(state, tmp)
+    return checkpoint
+
+
+def _restore(out_dir: Path, actor, optimizer, scaler, device) -> int:
+    checkpoint, state_path = out_dir / "checkpoint.pt", out_dir / "training_state.pt"
+    if not checkpoint.is_file() or not state_path.is_file():
+        raise CheckpointError(out_dir, "cannot resume: checkpoint.pt and training_state.pt are both needed")
+    model, extra = load_checkpoint(checkpoint)
+    try:
+        state = torch.load(state_path, map_location="cpu", weights_only=True)
+    except Exception as error:  # noqa: BLE001 - reported with the file
+        raise CheckpointError(state_path, f"unreadable training state ({error})") from error
+    if int(extra.get("step", -1)) != int(state.get("step", -2)):
+        raise CheckpointError(state_path, f"names step {state.get('step')} but checkpoint.pt is at step {extra.get('step')}")
+    actor.trainable_module.load_state_dict(model.state_dict())
+    for name, sd in state.get("extra_modules", {}).items():
+        getattr(actor, name).load_state_dict(sd)
+    optimizer.load_state_dict(state["optimizer"])
+    if scaler is not None and state.get("scaler"):
+        scaler.load_state_dict(state["scaler"])
+    torch.set_rng_state(state["torch_rng"])
+    return int(state["step"])
+
+
+def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False, teacher: str | Path | None = None,
+              init: str | Path | None = None, device: str = "auto") -> Job[TrainResult]:
+    """Train ``config.model`` (task loss) or, with ``teacher`` (a checkpoint path), distil
+    it into ``config.model`` with ``config.distill``. ``init``: checkpoint initialising the
+    trained network. See the module docstring for files and resume."""
+    started = time.perf_counter()
+    out_dir = Path(out_dir)
+    context = DistributedContext.from_env()
+    dev = pick_device(device, context)
+    if config.threads > 0 and dev.type == "cpu":
+        torch.set_num_threads(config.threads)
+    if context.distributed and not dist.is_initialized():
+        dist.init_process_group("nccl" if dev.type == "cuda" else "gloo")
+    torch.manual_seed(config.seed + context.rank)
+
+    model = build_training_model(config.model, init).to(dev)
+    if teacher is not None:
+        teacher_model, _ = load_checkpoint(teacher)
+        actor: nn.Module = DistillationActor(teacher_model.to(dev), model, config.distill, config.loss).to(dev)
+        extra = actor.adapter
+    else:
+        actor = TaskActor(model, config.loss)
+        extra = None
+    optimizer = make_optimizer(model, config.optim, extra)
+    use_amp = config.optim.amp and dev.type == "cuda"
+    scaler = torch.amp.GradScaler("cuda") if use_amp else None
+    start = _restore(out_dir, actor, optimizer, scaler, dev) if resume else 0
+    trained = wrap_distributed(actor, dev, context)
+    spec = CropSpec.of(model.config)
+    if context.main:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(out_dir / "config.json", json.dumps(to_dict(config), indent=2))
+    val_batch = validation_batch(config, spec) if context.main and config.validation.pairs > 0 else None
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+
+    total = config.steps
+    window: dict[str, list[float]] = {}
+    window_start, window_steps = time.perf_counter(), 0
+    row: dict = {}
+    validation: dict = {}
+    yield Progress(start, total, "preparing data")
+    step = start
+    stream = batches(config, spec, context.rank, start, total)
+    try:
+        for step in range(start, total):
+            batch = {k: v.to(dev, non_blocking=True) for k, v in next(stream).items()}
+            trained.train()
+            freeze_stem_batchnorm(model, config.optim)
+            lr = set_lr(optimizer, config.optim.lr, lr_factor(step, total, config.optim))
+            autocast = torch.autocast("cuda", dtype=torch.float16) if use_amp else contextlib.nullcontext()
+            with autocast:
+                loss, stats = trained(batch)
+            optimizer.zero_grad(set_to_none=True)
+            if scaler is not None:
+                scaler.scale(loss).backward()
+                scaler.unscale_(optimizer)
+            else:
+                loss.backward()
+            if config.optim.grad_clip > 0:
+                torch.nn.utils.clip_grad_norm_(params, config.optim.grad_clip)
+            if scaler is not None:
+                scaler.step(optimizer)
+                scaler.update()
+            else:
+                optimizer.step()
+            for k, v in stats.items():
+                window.setdefault(k, []).append(v)
+            window_steps += 1
+            done = step + 1
+            if done % config.log_every == 0 or done == total:
+                elapsed = time.perf_counter() - window_start
+                row = {"step": done, "elapsed_s": round(time.perf_counter() - started, 2), "lr": lr,
+                       "samples_per_s": window_steps * config.batch_size * context.world_size / max(elapsed, 1e-9)}
+                row.update({k: sum(v) / len(v) for k, v in window.items()})
+                if val_batch is not None and ((config.validation.every and done % config.validation.every == 0) or done == total):
+                    validation = evaluate(model, val_batch)
+                    row.update(validation)
+                if context.main:
+                    _append_metrics(out_dir / "metrics.csv", row)
+                window, window_start, window_steps = {}, time.perf_counter(), 0
+            if context.main and (done % config.checkpoint_every == 0 or done == total):
+                _save(out_dir, actor, optimizer, scaler, done, config, row)
+            message = f"loss {stats['loss']:.3f}" + (f" iou {stats['iou']:.2f}" if "iou" in stats else "")
+            yield Progress(done, total, message, payload=dict(row))
+    finally:
+        close = getattr(stream, "close", None)
+        if close:
+            close()
+    if context.distributed:
+        dist.barrier()
+    return TrainResult(out_dir, out_dir / "checkpoint.pt", total if total > start else start, row, validation,
+                       time.perf_counter() - started)
+
+
+def wrap_distributed(actor: nn.Module, device: torch.device, context: DistributedContext) -> nn.Module:
+    """The actor wrapped in DistributedDataParallel when running distributed."""
+    if not context.distributed:
+        return actor
+    from torch.nn.parallel import DistributedDataParallel
+
+    ids = [device.index] if device.type == "cuda" else None
+    return DistributedDataParallel(actor, device_ids=ids)
