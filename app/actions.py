@@ -33,6 +33,12 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("help", "Keyboard shortcuts", "F1", "this list"),
 )
 
+ICON_TEXT = {  # short toolbar labels
+    "open_pair": "Open", "track": "Track (T)", "stop": "Stop", "refine": "Refine (R)", "accept": "Accept (A)",
+    "keyframe": "Keyframe (K)", "absent": "Absent (O)", "interpolate": "Interpolate", "attention": "Next issue (N)",
+    "undo": "Undo", "redo": "Redo", "export": "Export",
+}
+
 
 @dataclass
 class Actions:
@@ -51,9 +57,10 @@ def build_actions(parent) -> Actions:
         action.setShortcut(QKeySequence(shortcut))
         action.setStatusTip(tip)
         action.setToolTip(f"{text} ({shortcut})")
+        action.setIconText(ICON_TEXT.get(name, text))
         parent.addAction(action)  # shortcuts work even when a menu does not show the action
         actions[name] = action
-    for name in ("settings", "quit", "about_weights", "blend", "thermal_twin", "separate_thermal"):
+    for name in ("settings", "quit", "blend", "thermal_twin", "separate_thermal"):
         action = QAction(parent)
         actions[name] = action
     actions["settings"].setText("Settings...")

@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self.frame = 0
         self.pair = None  # the FramePair on screen
         self.pool = pool or TrackerPool()
+        self.last_error: BaseException | None = None
         # widgets
         self.views = PairedViews()
         self.timeline = TimelineWidget()
@@ -158,8 +159,7 @@ class MainWindow(QMainWindow):
         document = Document(opened.sequence, opened.store, self)
         self.document = document
         document.changed.connect(self._document_changed)
-        document.undo_stack.cleanChanged.connect(lambda _c: self._update_title())
-        document.undo_stack.indexChanged.connect(lambda _i: self._update_undo_actions())
+        document.undo_stack.indexChanged.connect(self._update_undo_actions)
         self.fetcher.set_sequence(document.sequence)
         info = document.info
         self.transport.configure(len(document.sequence), info.fps)
@@ -260,7 +260,7 @@ class MainWindow(QMainWindow):
             self._show_pair(update.pair)
         else:
             self.goto(update.frame)
-        self.job_status.set_speed(update.fps, f"{update.model}: {update.engine}")
+        self.job_status.set_speed(update.fps, update.model, update.engine)
 
     def _run_ended(self, summary: str) -> None:
         self.job_status.finish()
@@ -343,13 +343,14 @@ class MainWindow(QMainWindow):
         else:
             self.setWindowTitle(f"{self.document.info.name} - RGB-T Studio  [{self.document.path}]")
 
-    def _update_undo_actions(self) -> None:
+    def _update_undo_actions(self, *_args) -> None:
         stack = self.document.undo_stack if self.document is not None else None
         self.actions["undo"].setEnabled(bool(stack and stack.canUndo()))
         self.actions["redo"].setEnabled(bool(stack and stack.canRedo()))
         if stack is not None:
-            self.actions["undo"].setText(f"Undo {stack.undoText()}".strip())
-            self.actions["redo"].setText(f"Redo {stack.redoText()}".strip())
+            for name, text in (("undo", stack.undoText()), ("redo", stack.redoText())):
+                self.actions[name].setText(f"{name.capitalize()} {text}".strip())
+                self.actions[name].setIconText(name.capitalize())
 
     # -- drag and drop --------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:

@@ -39,9 +39,12 @@ class JobStatus(QWidget):
         if text:
             self.bar.setFormat(f"{text}  %p%")
 
-    def set_speed(self, fps: float, engine: str) -> None:
+    def set_speed(self, fps: float, model: str, engine: str) -> None:
+        """engine: ``app.jobs.engine_text`` ("torch on cpu", "..., RANDOM weights")."""
         self.fps_label.setText(f"{fps:.1f} FPS" if fps > 0 else "")
-        self.engine_label.setText(engine)
+        random = "RANDOM" in engine
+        self.engine_label.setText(f"{model}: {engine}")
+        self.engine_label.setStyleSheet("color: #c0392b; font-weight: bold;" if random else "")
 
     def finish(self) -> None:
         self.bar.hide()

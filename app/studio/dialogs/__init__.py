@@ -1,0 +1,1 @@
+"""Dialogs: help, settings, export, refinement range, errors."""

@@ -1,0 +1,1 @@
+"""Widgets that show frames, boxes, playback and the timeline."""

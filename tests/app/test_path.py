@@ -1,0 +1,149 @@
+"""The user's whole path on a small synthetic pair, asserting on the store and the files:
+open, draw, track, correct a frame, re-track, refine a range with the teacher, accept,
+undo/redo, export, reopen."""
+from __future__ import annotations
+
+import numpy as np
+
+from core.annotations.records import Provenance
+from core.annotations.store import AnnotationStore
+from core.geometry import iou
+
+
+def provenance_of(document):
+    return {f: r.provenance for f, r in document.records.items()}
+
+
+def test_whole_path(window, pair_files, synthetic, tmp_path):
+    visible, thermal = pair_files
+    project = tmp_path / "project.rgbt.sqlite"
+    n = len(synthetic)
+
+    # 1. open
+    window.open_pair(visible, thermal, store=str(project))
+    doc = window.document
+    assert doc is not None and doc.num_frames == n
+    assert window.pair is not None and window.pair.visible.shape == (96, 128, 3)
+    assert doc.store.get_meta("source_kind") == "pair"
+
+    # 3. draw the initial box on the thermal view: shows on both views
+    box0 = synthetic.boxes[0]
+    window.views.box_drawn.emit("thermal", box0)
+    r0 = doc.store.get(0)
+    assert r0.provenance == Provenance.MANUAL and r0.keyframe and np.allclose(r0.box, box0)
+    assert window.views.visible.box_item.isVisible() and window.views.thermal.box_item.isVisible()
+    assert np.allclose(window.views.visible.box_item.box(), box0)
+
+    # 4. track from frame 0 to the end: one undo step, student boxes with confidences
+    steps_before = doc.undo_stack.count()
+    window.actions["track"].trigger()
+    stored = doc.store.records()
+    assert sorted(stored) == list(range(n))
+    assert all(stored[f].provenance == Provenance.STUDENT and stored[f].confidence is not None for f in range(1, n))
+    assert doc.undo_stack.count() == steps_before + 1
+    assert len(doc.store.tracker_outputs("student")) == n - 1
+    assert "frames tracked" in window.statusBar().currentMessage()
+
+    # 6. correct frame 12 by editing its box: a manual keyframe
+    window.goto(12)
+    assert window.frame == 12 and window.pair.index == 12
+    corrected = synthetic.boxes[12]
+    window.views.box_edited.emit("visible", corrected)
+    r12 = doc.store.get(12)
+    assert r12.provenance == Provenance.MANUAL and r12.keyframe and np.allclose(r12.box, corrected)
+
+    # re-track from frame 5: stops before the manual keyframe at 12, never overwrites it
+    window.goto(5)
+    before = doc.store.records()
+    window.actions["track"].trigger()
+    after = doc.store.records()
+    assert after[12] == before[12]
+    assert all(after[f].provenance == Provenance.STUDENT for f in range(6, 12))
+    assert all(after[f] == before[f] for f in range(13, n))  # beyond the keyframe: untouched
+
+    # 5. refine a range with the teacher: proposals only, then accept the range
+    window.timeline.show_range(14, 20)
+    frames = window.edits.refine(14, 20)
+    assert frames == list(range(14, 20))
+    proposals = doc.store.proposals()
+    assert sorted(proposals) == frames
+    assert all(doc.store.get(f).provenance == Provenance.STUDENT for f in frames)
+    assert sorted(doc.store.tracker_outputs("teacher")) == frames
+    window.actions["accept_range"].trigger()
+    assert all(doc.store.get(f).provenance == Provenance.TEACHER for f in frames)
+    assert doc.store.proposals() == {}
+    assert np.allclose(doc.store.get(16).box, proposals[16][0])
+    # the timeline shows teacher-student agreement where the teacher ran
+    data = doc.timeline()
+    assert np.all(np.isfinite(data.iou[frames])) and np.all(np.isnan(data.iou[:14]))
+
+    # 8. undo the acceptance: student boxes and proposals come back; redo re-applies
+    window.actions["undo"].trigger()
+    assert all(doc.store.get(f).provenance == Provenance.STUDENT for f in frames)
+    assert sorted(doc.store.proposals()) == frames
+    window.actions["redo"].trigger()
+    assert all(doc.store.get(f).provenance == Provenance.TEACHER for f in frames)
+    # undo three steps (accept, re-track, correction): frame 12 is a student box again
+    for _ in range(3):
+        window.actions["undo"].trigger()
+    assert doc.store.get(12).provenance == Provenance.STUDENT
+    for _ in range(3):
+        window.actions["redo"].trigger()
+    assert doc.store.get(12).provenance == Provenance.MANUAL
+    assert doc.store.get(16).provenance == Provenance.TEACHER
+
+    # absent and occluded flags, interpolation between keyframes
+    window.goto(22)
+    window.actions["absent"].trigger()
+    assert doc.store.get(22).absent and doc.store.get(22).keyframe
+    window.goto(13)
+    window.actions["occluded"].trigger()
+    assert doc.store.get(13).occluded
+
+    # 9. export in the LasHeR layout: boxes as stored, absent as 0,0,0,0
+    final = doc.store.records()
+    out = tmp_path / "export-lasher"
+    window.export("lasher", out)
+    lines = (out / "visible.txt").read_text().splitlines()
+    assert len(lines) == n
+    assert np.allclose([float(v) for v in lines[12].split(",")], final[12].box, atol=1e-3)
+    assert lines[22].strip() == "0,0,0,0"
+    assert len(list((out / "visible").iterdir())) == n and len(list((out / "infrared").iterdir())) == n
+    out2 = tmp_path / "export-got"
+    window.export("got10k", out2)
+    assert (out2 / "list.txt").is_file()
+
+    # reopen: the store holds exactly what the window showed
+    window.close()
+    with AnnotationStore.open(project) as store:
+        assert store.records() == final
+
+
+def test_reopen_project_alone(window, pair_files, tmp_path):
+    visible, thermal = pair_files
+    project = tmp_path / "p.rgbt.sqlite"
+    window.open_pair(visible, thermal, store=str(project))
+    window.views.box_drawn.emit("visible", np.array([10.0, 12.0, 20.0, 18.0]))
+    window.goto(3)
+    window.views.box_drawn.emit("visible", np.array([14.0, 12.0, 20.0, 18.0]))
+    window.actions["interpolate"].trigger()
+    assert window.document.store.get(1).provenance == Provenance.INTERPOLATED
+    expected = window.document.store.records()
+    from app.project import OpenRequest
+
+    window.open_request(OpenRequest("project", store=str(project)))
+    assert window.document.records == expected
+    assert np.allclose(window.document.record(2).box, [10.0 + 8.0 / 3.0, 12.0, 20.0, 18.0])
+
+
+def test_tracking_accuracy_is_not_asserted_but_boxes_are_finite(window, pair_files, synthetic, tmp_path):
+    """Random weights give meaningless boxes; the studio must still store finite boxes
+    inside the frame's neighbourhood and a confidence in [0, 1]."""
+    visible, thermal = pair_files
+    window.open_pair(visible, thermal, store=str(tmp_path / "q.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    for record in window.document.store.records().values():
+        assert np.all(np.isfinite(record.box))
+        assert record.confidence is None or 0.0 <= record.confidence <= 1.0
+    assert iou(window.document.store.get(0).box, synthetic.boxes[0]) > 0.99
