@@ -59,6 +59,7 @@ class JobRunner(QObject):
         self.synchronous = synchronous
         self.generation = 0
         self._thread: _JobThread | None = None
+        self._threads: set[_JobThread] = set()  # kept alive until they end (stale runs included)
         self._cancel: threading.Event | None = None
         self._busy = False
         self._report.connect(self._on_report)
@@ -84,7 +85,8 @@ class JobRunner(QObject):
         thread.setObjectName(f"{self.name}-{generation}")
         self._cancel = thread.cancel_event
         self._thread = thread
-        thread.finished.connect(thread.deleteLater)
+        self._threads.add(thread)
+        thread.finished.connect(self._thread_ended)
         thread.start()
         return generation
 
@@ -95,14 +97,14 @@ class JobRunner(QObject):
             self._cancel.set()
 
     def wait(self, timeout_ms: int = 30000) -> bool:
-        """Block until the worker thread ends (tests, shutdown). True when it ended."""
-        thread = self._thread
-        if thread is None:
-            return True
-        try:
-            return thread.wait(timeout_ms)
-        except RuntimeError:  # already deleted
-            return True
+        """Block until every worker thread of this runner ends (tests, shutdown)."""
+        return all(thread.wait(timeout_ms) for thread in list(self._threads))
+
+    @Slot()
+    def _thread_ended(self) -> None:
+        for thread in [t for t in self._threads if t.isFinished()]:
+            thread.wait()
+            self._threads.discard(thread)
 
     # -- worker thread --------------------------------------------------------------
     def _drive(self, factory: Callable[[], Job], generation: int, cancel: threading.Event) -> None:

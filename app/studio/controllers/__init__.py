@@ -1,0 +1,1 @@
+"""Glue between the window, the workers and the ``core`` jobs."""

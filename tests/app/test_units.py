@@ -1,0 +1,180 @@
+"""Settings, review (attention), edits, drops, the start-up choice, dialogs."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from app import edits
+from app.jobs import contiguous_runs, refine_frames, teacher_anchor, tracking_stop
+from app.project import OpenRequest, classify_drop, store_path_for
+from app.review import TimelineData, low_confidence_runs, needs_attention, next_attention
+from app.settings import ModelSettings, Recent, StudioSettings, studio_home
+from core.annotations.records import FrameAnnotation, Provenance
+from core.annotations.store import AnnotationStore
+
+
+def test_settings_round_trip_in_studio_home(tmp_path):
+    assert studio_home() == tmp_path / "studio-home"
+    settings = StudioSettings.load()
+    assert settings.models == ModelSettings() and settings.recent == [] and not settings.first_run_done
+    settings.models = ModelSettings("/w/s.pt", "/w/t.onnx", "onnx", "cpu", False)
+    settings.colormap = "gray"
+    for i in range(12):
+        settings.add_recent(Recent("pair", (f"/v{i}.mp4", f"/t{i}.mp4")))
+    settings.add_recent(Recent("sequence", ("/data/seq",)))
+    settings.add_recent(Recent("pair", ("/v3.mp4", "/t3.mp4")))  # deduplicated, moved first
+    settings.first_run_done = True
+    settings.save()
+    assert (tmp_path / "studio-home" / "studio.ini").is_file()
+    again = StudioSettings.load()
+    assert again.models == settings.models and again.colormap == "gray" and again.first_run_done
+    assert len(again.recent) == 10 and again.recent[0].paths == ("/v3.mp4", "/t3.mp4")
+    assert again.recent[1].kind == "sequence"
+
+
+def test_bad_settings_values_fall_back(tmp_path):
+    q = StudioSettings.qsettings()
+    q.setValue("models/engine", "tensorrt")
+    q.setValue("view/blend_opacity", "7")
+    q.setValue("recent", ["garbage", "pair|0|/only-one.mp4"])
+    q.sync()
+    s = StudioSettings.load()
+    assert s.models.engine == "auto" and s.blend_opacity == 0.5 and s.recent == []
+
+
+def test_startup_opens_demo_first_then_last_project():
+    from app.commands import initial_request
+    from app.project import DEMO_PAIR
+
+    args = argparse.Namespace(sources=[], project=None, frame_offset=0)
+    settings = StudioSettings()
+    first = initial_request(args, settings)
+    if all(p.is_file() for p in DEMO_PAIR):
+        assert first.kind == "pair" and first.paths[0].endswith("visible.mp4")
+    settings.first_run_done = True
+    settings.add_recent(Recent("sequence", ("/data/seq",)))
+    assert initial_request(args, settings).paths == ("/data/seq",)
+    args = argparse.Namespace(sources=[Path("a.mp4"), Path("b.mp4")], project=Path("p.rgbt.sqlite"), frame_offset=2)
+    request = initial_request(args, settings)
+    assert (request.kind, request.paths, request.frame_offset, request.store) == ("pair", ("a.mp4", "b.mp4"), 2,
+                                                                                  "p.rgbt.sqlite")
+
+
+def test_demo_project_goes_to_the_studio_home_not_the_assets(tmp_path):
+    from app.project import DEMO_DIR
+    from core.sequences import SequenceInfo
+
+    info = SequenceInfo("demo", "video-pair", 10, 32, 32, visible_source=DEMO_DIR / "visible.mp4")
+    assert store_path_for(info) == tmp_path / "studio-home" / "projects" / "demo.rgbt.sqlite"
+    other = SequenceInfo("x", "video-pair", 10, 32, 32, visible_source=tmp_path / "x" / "visible.mp4")
+    assert store_path_for(other).parent == tmp_path / "x"
+
+
+@pytest.mark.parametrize("names, kind, first", [
+    (["seq.rgbt.sqlite"], "project", None),
+    (["thermal.mp4", "visible.mp4"], "pair", "visible.mp4"),
+    (["a.mp4", "b.mp4"], "pair", "a.mp4"),
+    (["ir_cam.avi", "rgb_cam.avi"], "pair", "rgb_cam.avi"),
+    (["a.mp4", "b.mp4", "c.mp4"], None, None),
+])
+def test_classify_drop(tmp_path, names, kind, first):
+    request = classify_drop([tmp_path / n for n in names])
+    if kind is None:
+        assert request is None
+    else:
+        assert request.kind == kind
+        if first:
+            assert Path(request.paths[0]).name == first
+
+
+def test_drop_of_a_folder_is_a_sequence(tmp_path):
+    assert classify_drop([tmp_path]).kind == "sequence"
+
+
+def rec(frame, box=(10, 10, 5, 5), provenance=Provenance.STUDENT, confidence=0.9, keyframe=False, absent=False):
+    if absent:
+        return FrameAnnotation(frame, None, absent=True, provenance=provenance, keyframe=keyframe)
+    return FrameAnnotation(frame, np.array(box, float), provenance=provenance, confidence=confidence,
+                           keyframe=keyframe)
+
+
+def test_low_confidence_runs_and_attention():
+    conf = np.array([np.nan, 0.9, 0.2, 0.3, 0.9, 0.1, np.nan, np.nan])
+    assert low_confidence_runs(conf, 0.5) == [(2, 4), (5, 6)]
+    data = TimelineData.empty(8)
+    data.confidence[:] = conf
+    data.annotated[:6] = True
+    data.keyframe[0] = True
+    data.iou[4] = 0.2  # teacher disagrees although the student is confident
+    flags = needs_attention(data)
+    assert np.flatnonzero(flags).tolist() == [2, 3, 4, 5, 6]  # 6: where tracking stopped
+    assert next_attention(data, 0) == 2 and next_attention(data, 4) == 5 and next_attention(data, 6) == 2
+    assert next_attention(TimelineData.empty(5), 0) is None
+
+
+def test_edit_commands(tmp_path):
+    store = AnnotationStore.open(tmp_path / "s.rgbt.sqlite")
+    cmd = edits.set_box(None, 3, [1, 2, 3, 4])
+    cmd.apply(store)
+    r = store.get(3)
+    assert r.provenance == Provenance.MANUAL and r.keyframe and r.thermal_box is None
+    # a separate thermal box on a misaligned pair, then moving the visible box shifts both
+    edits.set_box(r, 3, [5, 2, 3, 4], modality="thermal", separate_thermal=True).apply(store)
+    r = store.get(3)
+    assert np.allclose(r.box, [1, 2, 3, 4]) and np.allclose(r.thermal_box, [5, 2, 3, 4])
+    edits.set_box(r, 3, [2, 3, 3, 4]).apply(store)
+    r = store.get(3)
+    assert np.allclose(r.thermal_box, [6, 3, 3, 4])
+    edits.toggle_occluded(r).apply(store)
+    assert store.get(3).occluded
+    absent = edits.toggle_absent(store.get(3), 3)
+    absent.apply(store)
+    assert store.get(3).absent
+    absent.revert(store)
+    assert store.get(3).occluded and not store.get(3).absent
+    edits.toggle_absent(rec(4, absent=True, provenance=Provenance.MANUAL), 4).apply(store)
+    assert store.get(4) is None
+    student = rec(5)
+    assert edits.toggle_keyframe(student).records[0].provenance == Provenance.MANUAL
+    manual = rec(5, provenance=Provenance.MANUAL, keyframe=True)
+    assert edits.toggle_keyframe(manual).records[0].provenance == Provenance.INTERPOLATED
+    assert edits.toggle_keyframe(None) is None and edits.toggle_occluded(None) is None
+    store.close()
+
+
+def test_accept_proposals_skips_human_boxes_and_reverts(tmp_path):
+    store = AnnotationStore.open(tmp_path / "s.rgbt.sqlite")
+    store.put([rec(1), rec(2, provenance=Provenance.MANUAL, keyframe=True)])
+    store.put_proposals("run", [(1, np.array([1.0, 1, 4, 4]), 0.8), (2, np.array([2.0, 2, 4, 4]), 0.7),
+                                (3, np.array([3.0, 3, 4, 4]), 0.6)])
+    command = edits.AcceptProposals(store.proposals())
+    command.apply(store)
+    assert store.get(1).provenance == Provenance.TEACHER and store.get(1).confidence == pytest.approx(0.8)
+    assert store.get(2).provenance == Provenance.MANUAL  # never overwritten
+    assert store.get(3).provenance == Provenance.TEACHER and store.proposals() == {}
+    command.revert(store)
+    assert store.get(1).provenance == Provenance.STUDENT and store.get(3) is None
+    assert sorted(store.proposals()) == [1, 2, 3]
+    store.close()
+
+
+def test_run_planning_helpers():
+    records = {0: rec(0, provenance=Provenance.MANUAL, keyframe=True), 1: rec(1, confidence=0.2), 2: rec(2),
+               3: rec(3, confidence=0.1), 6: rec(6, provenance=Provenance.MANUAL), 7: rec(7, confidence=0.3)}
+    assert tracking_stop(records, 1, 10) == 6 and tracking_stop(records, 6, 10) == 10
+    assert contiguous_runs([5, 1, 2, 3, 7]) == [(1, 4), (5, 6), (7, 8)]
+    assert refine_frames(records, 0, 10) == [1, 2, 3, 7]
+    assert refine_frames(records, 0, 10, below=0.5) == [1, 3, 7]
+    assert teacher_anchor(records, 3) == 0 and teacher_anchor(records, 7) == 6
+    assert teacher_anchor({5: rec(5)}, 5) == 5 and teacher_anchor({}, 5) is None
+
+
+def test_open_request_recent_round_trip():
+    request = OpenRequest("pair", ("/a.mp4", "/b.mp4"), 3)
+    recent = request.recent()
+    assert Recent.decode(recent.encode()) == recent
+    assert OpenRequest.from_recent(recent).frame_offset == 3
+    assert OpenRequest("project", store="/x.rgbt.sqlite").recent() is None
