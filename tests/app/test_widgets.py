@@ -1,0 +1,144 @@
+"""The widgets with real mouse and key events: draw by dragging, timeline clicks,
+shortcuts, playback, colormaps, the help and error dialogs, threaded open."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.actions import SHORTCUTS
+from core.annotations.records import Provenance
+
+
+def drag(widget, start: QPoint, end: QPoint, button=Qt.MouseButton.LeftButton) -> None:
+    """A real press-move-release on ``widget``'s viewport."""
+    viewport = widget.viewport()
+
+    def send(kind, pos, buttons):
+        event = QMouseEvent(kind, QPointF(pos), QPointF(viewport.mapToGlobal(pos)), button, buttons,
+                            Qt.KeyboardModifier.NoModifier)
+        QApplication.sendEvent(viewport, event)
+
+    send(QMouseEvent.Type.MouseButtonPress, start, button)
+    steps = 6
+    for i in range(1, steps + 1):
+        p = start + (end - start) * i / steps
+        send(QMouseEvent.Type.MouseMove, p, button)
+        QTest.qWait(15)  # pyqtgraph drops mouse moves faster than its rate limit
+    send(QMouseEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
+
+
+def to_widget(view, x: float, y: float) -> QPoint:
+    scene = view.viewbox.mapViewToScene(QPointF(x, y))
+    return view.mapFromScene(scene)
+
+
+def test_drag_on_the_thermal_view_draws_a_manual_box_on_both(window, pair_files, tmp_path, qtbot):
+    window.resize(1000, 700)
+    window.open_pair(*pair_files, store=str(tmp_path / "d.rgbt.sqlite"))
+    qtbot.wait(50)
+    view = window.views.thermal
+    drag(view, to_widget(view, 20, 30), to_widget(view, 60, 70))
+    record = window.document.store.get(0)
+    assert record is not None and record.provenance == Provenance.MANUAL
+    assert np.allclose(record.box, [20, 30, 40, 40], atol=3)
+    assert np.allclose(window.views.visible.box_item.box(), record.box)
+    # dragging the box (inside it) moves it: one more undo step, still a keyframe
+    steps = window.document.undo_stack.count()
+    drag(view, to_widget(view, 40, 50), to_widget(view, 50, 55))
+    moved = window.document.store.get(0)
+    assert np.allclose(moved.box[:2], record.box[:2] + [10, 5], atol=3)
+    assert np.allclose(moved.box[2:], record.box[2:])
+    assert window.document.undo_stack.count() == steps + 1
+    # right-drag pans both views together (linked), drawing nothing
+    before = window.views.visible.viewbox.viewRange()
+    drag(view, to_widget(view, 60, 60), to_widget(view, 30, 40), Qt.MouseButton.RightButton)
+    after = window.views.visible.viewbox.viewRange()
+    assert not np.allclose(after, before)
+    assert np.allclose(window.views.thermal.viewbox.viewRange(), after)
+    assert window.document.undo_stack.count() == steps + 1
+
+
+def test_shortcuts_navigation_and_playback(window, pair_files, tmp_path, qtbot):
+    window.open_pair(*pair_files, store=str(tmp_path / "k.rgbt.sqlite"))
+    window.activateWindow()
+    window.setFocus()
+    for key, frame in ((Qt.Key.Key_F, 1), (Qt.Key.Key_V, 11), (Qt.Key.Key_D, 10), (Qt.Key.Key_C, 0)):
+        qtbot.keyClick(window, key)
+        assert window.frame == frame
+    qtbot.keyClick(window, Qt.Key.Key_O)  # absent
+    assert window.document.store.get(0).absent
+    window.transport.toggle_play()
+    assert window.transport.playing
+    assert window.transport.timer.interval() == round(1000 / window.document.info.fps)  # source frame rate
+    qtbot.waitUntil(lambda: window.frame >= 3, timeout=3000)
+    window.transport.toggle_play()
+    assert not window.transport.playing
+    assert "frame" in window.transport.label.text()
+
+
+def test_timeline_click_jumps(window, pair_files, tmp_path, qtbot):
+    window.open_pair(*pair_files, store=str(tmp_path / "t.rgbt.sqlite"))
+    window.timeline.frame_clicked.emit(17)
+    assert window.frame == 17 and window.transport.slider.value() == 17
+    window.actions["range"].setChecked(True)
+    assert window.timeline.selected_range()[0] == 17
+
+
+def test_help_lists_every_shortcut(window):
+    from app.dialogs.help_dialog import HelpDialog
+
+    dialog = HelpDialog(window)
+    keys = {dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())}
+    for required in ("D", "F", "C", "V", "Space", "K", "O", "T", "R", "Ctrl+Z", "Ctrl+Shift+Z"):
+        assert required in keys
+    assert len(keys) == len(SHORTCUTS)
+    for name, _text, shortcut, _tip in SHORTCUTS:
+        assert window.actions[name].shortcut().toString() == shortcut
+
+
+def test_open_error_is_a_dialog_naming_the_file(window, tmp_path, qtbot):
+    missing = tmp_path / "nope.mp4"
+    window.open_pair(missing, tmp_path / "thermal.mp4")
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert boxes, "no error dialog"
+    assert "nope.mp4" in boxes[-1].text() + boxes[-1].informativeText()
+    assert window.document is None
+    boxes[-1].close()
+
+
+def test_threaded_open_shows_the_first_frame(qtbot, pair_files, tmp_path):
+    from app.main_window import MainWindow
+    from app.settings import StudioSettings
+
+    win = MainWindow(StudioSettings.load())  # real worker threads
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.project_opened, timeout=10000):
+        win.open_pair(*pair_files, store=str(tmp_path / "th.rgbt.sqlite"))
+    assert win.pair is not None and win.pair.index == 0
+    with qtbot.waitSignal(win.frame_shown, timeout=5000):
+        win.goto(5)
+    assert win.pair.index == 5
+    win.views.box_drawn.emit("visible", np.array([10.0, 10.0, 20.0, 20.0]))
+    with qtbot.waitSignal(win.tracking.ended, timeout=30000):
+        win.actions["track"].trigger()
+    assert len(win.document.store.records()) == 24 - 5
+    win.close()
+
+
+def test_colormap_blend_and_twin(window, pair_files, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "c.rgbt.sqlite"))
+    window.set_colormap("gray")
+    lut = window.views.thermal.image.lut
+    assert lut is not None and tuple(lut[0]) == (0, 0, 0) and tuple(lut[-1]) == (255, 255, 255)
+    assert window.views.thermal.image.levels is not None and list(window.views.thermal.image.levels) == [0, 255]
+    window.actions["blend"].setChecked(True)
+    assert window.views.visible.overlay.isVisible()
+    window.actions["thermal_twin"].setChecked(False)
+    assert not window.views.thermal_panel.isVisible()
+    from app.settings import StudioSettings
+
+    again = StudioSettings.load()
+    assert again.colormap == "gray" and again.blend
