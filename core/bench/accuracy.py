@@ -1,0 +1,145 @@
+"""``python main.py bench accuracy``: teacher, KD student, no-KD ablation and peers, one table.
+
+Contenders (:mod:`core.bench.contenders`): ``teacher_bundled.pt``, ``student_bundled.pt``
+(distilled), ``student_nokd_bundled.pt`` (the ablation) from ``--weights-dir``, and the
+OpenCV peers CSRT, KCF (each on the visible and on the thermal stream, reported as
+separate rows) and NanoTrack v2 (when its ONNX files are in ``--models-dir``). Missing
+weights or peers are rows saying why; ``--random-weights`` runs missing models with
+random weights, labelled ``[RANDOM weights]``.
+
+Sequences (:mod:`core.bench.eval_sets`): (a) the fixed synthetic evaluation split,
+grouped by challenge family; (b) real sequences with ground truth under ``--data-root``
+(``../shared/data``: VOT-TIR ``horse``, thermal only; our models get the thermal frame
+as both streams, since ``core.sequences`` opens it with the visible stream = thermal
+replicated to 3 channels; the peers' visible and thermal rows therefore see the same
+image). Scoring and FPS: :mod:`core.bench.accuracy_run` (protocol ``lasher``).
+
+``--json PATH`` writes a list of rows ``{"tracker", "dataset", "sequence", "pr", "sr",
+"fps", "kind", "protocol", ...}``: ``kind`` ``sequence`` (per sequence, ``group`` = its
+family), ``family`` (``sequence`` = ``"family:<name>"``), ``overall`` (``sequence`` =
+``"overall"``) or ``missing`` (``dataset`` and ``sequence`` ``"-"``, scores null,
+``reason``). ``--plots DIR`` saves ``DIR/<dataset>/lasher_{PR,NPR,SR}.png``.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from core.bench.accuracy_run import BenchRuns, run_bench, score
+from core.bench.accuracy_table import format_table, targets
+from core.bench.contenders import CONTENDER_KEYS, build_contenders
+from core.bench.eval_sets import real_items, synthetic_items
+from core.bench.peers import MODALITIES
+from core.errors import ConfigError
+from core.fileio import write_text_atomic
+from core.progress import run_with_bar
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
+DEFAULT_MODELS_DIR = PROJECT_ROOT.parent / "shared" / "models"
+SPLITS = ("all", "synthetic", "real")
+
+
+def collect_items(split: str, frames: int | None, per_family: int, data_root: str | Path):
+    """(items, notes) for ``split``: synthetic split with ``frames`` frames per sequence
+    (150 when None) and ``per_family`` per family; real sequences cut to ``frames``."""
+    if split not in SPLITS:
+        raise ConfigError(f"unknown split {split!r}; choose one of {list(SPLITS)}")
+    items, notes = [], []
+    if split in ("all", "synthetic"):
+        items += synthetic_items(frames or 150, per_family)
+    if split in ("all", "real"):
+        real, real_notes = real_items(data_root, frames)
+        items += real
+        notes += real_notes
+        notes += sorted({f"{i.dataset}/{i.name}: {i.note}" for i in real if i.note})
+    return items, notes
+
+
+def save_accuracy_plots(reports: dict, out_dir: str | Path) -> list[Path]:
+    """``out_dir/<dataset>/lasher_<PR|NPR|SR>.png`` with every contender of that dataset."""
+    from core.metrics import save_plots
+
+    written = []
+    for dataset, dataset_reports in reports.items():
+        folder = Path(out_dir) / dataset
+        folder.mkdir(parents=True, exist_ok=True)
+        written += save_plots(dataset_reports, folder)
+    return written
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("accuracy", help="teacher vs KD student vs no-KD student vs OpenCV peers: PR/SR/FPS")
+    parser.add_argument("--json", type=Path, default=None, help="write the rows as JSON")
+    parser.add_argument("--plots", type=Path, default=None, help="folder for precision/success plots")
+    parser.add_argument("--split", choices=SPLITS, default="all", help="synthetic split, real sequences, or both")
+    parser.add_argument("--frames", type=int, default=None,
+                        help="frames per sequence (synthetic split: 150 by default; real: all by default)")
+    parser.add_argument("--per-family", type=int, default=3, help="synthetic sequences per challenge family (3)")
+    parser.add_argument("--weights-dir", type=Path, default=PROJECT_ROOT / "assets" / "models",
+                        help="folder of teacher_bundled.pt, student_bundled.pt, student_nokd_bundled.pt")
+    parser.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS_DIR,
+                        help="folder with NanoTrack v2's ONNX files (default ../shared/models)")
+    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
+                        help="real sequences as <dataset>/<sequence>/ (default ../shared/data)")
+    parser.add_argument("--trackers", default=",".join(CONTENDER_KEYS),
+                        help=f"comma-separated subset of {','.join(CONTENDER_KEYS)} (default: all)")
+    parser.add_argument("--peer-modality", choices=("both",) + MODALITIES, default="both",
+                        help="stream the OpenCV peers see (default both, one row each)")
+    parser.add_argument("--random-weights", action="store_true",
+                        help="run models whose weights are missing with random weights (labelled)")
+    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--threads", type=int, default=2, help="CPU threads for PyTorch, ONNX Runtime, OpenCV (2)")
+    parser.set_defaults(func=run)
+
+
+def run_accuracy(args) -> tuple[list[dict], BenchRuns, dict, list[str]]:
+    """The whole benchmark for parsed ``args``: (rows, raw runs, reports, notes)."""
+    import cv2
+    import torch
+
+    if args.frames is not None and args.frames < 2:
+        raise ConfigError("--frames must be >= 2 (frame 1 initialises the trackers)")
+    if args.per_family < 1:
+        raise ConfigError("--per-family must be >= 1")
+    if args.threads is not None and args.threads < 1:
+        raise ConfigError("--threads must be >= 1")
+    keys = [k.strip() for k in args.trackers.split(",") if k.strip()]
+    if args.threads:
+        torch.set_num_threads(args.threads)
+        cv2.setNumThreads(args.threads)
+    modalities = MODALITIES if args.peer_modality == "both" else (args.peer_modality,)
+    contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
+                                  modalities=modalities, random_weights=args.random_weights, engine=args.engine,
+                                  device=args.device, threads=args.threads)
+    items, notes = collect_items(args.split, args.frames, args.per_family, args.data_root)
+    if not items:
+        raise ConfigError("nothing to evaluate: " + "; ".join(notes or ["no sequence"]))
+    bench = run_with_bar(run_bench(contenders, items), "bench accuracy")
+    rows, reports = score(bench)
+    synthetic = [i for i in items if i.dataset == "synthetic"]
+    if synthetic:
+        families = len({i.group for i in synthetic})
+        notes.insert(0, f"synthetic split: {len(synthetic)} sequences ({families} families x {args.per_family}), "
+                        f"{synthetic[0].num_frames} frames each, seeds >= 1e9 (never used in training)")
+    engines = {c.label: getattr(getattr(c.tracker, "engine", None), "name", None) for c in contenders if c.available}
+    used = sorted({e for e in engines.values() if e})
+    notes.append(f"{args.threads} CPU threads; model engine(s): {', '.join(used) or '-'}")
+    return rows, bench, reports, notes
+
+
+def run(args) -> int:
+    rows, bench, reports, notes = run_accuracy(args)
+    print(format_table(rows, notes, [c.label for c in bench.contenders]))
+    print("targets (issue 4):")
+    for line in targets(rows):
+        print(f"  {line}")
+    if args.plots is not None:
+        for path in save_accuracy_plots(reports, args.plots):
+            print(f"wrote {path}", file=sys.stderr)
+    if args.json is not None:
+        write_text_atomic(args.json, json.dumps(rows, indent=2) + "\n")
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0

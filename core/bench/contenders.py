@@ -1,0 +1,99 @@
+"""The trackers ``bench accuracy`` compares, each built or reported as missing.
+
+Keys (``CONTENDER_KEYS``, the ``--trackers`` choices):
+
+- ``teacher``: ``<weights_dir>/teacher_bundled.pt``;
+- ``student``: the student distilled from the teacher, ``student_bundled.pt``;
+- ``student-nokd``: the ablation, the same student trained without the teacher,
+  ``student_nokd_bundled.pt``;
+- ``csrt``, ``kcf``, ``nanotrack``: OpenCV peers (:mod:`core.bench.peers`), one
+  contender per modality asked for (``visible``, ``thermal``).
+
+A model whose checkpoint is missing is a :class:`Contender` with ``tracker=None`` and the
+reason, unless ``random_weights`` is set: then it runs with deterministic random weights
+and its label says ``RANDOM weights``. A peer that cannot run (NanoTrack without its ONNX
+files) is likewise reported with the reason, never replaced.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.bench.peers import MODALITIES, PEER_LABELS, PeerTracker, PeerUnavailable
+from core.errors import ConfigError
+
+MODEL_FILES = {
+    "teacher": ("teacher", "teacher_bundled.pt", "teacher"),
+    "student": ("student", "student_bundled.pt", "student (KD)"),
+    "student-nokd": ("student", "student_nokd_bundled.pt", "student (no KD)"),
+}
+PEER_KEYS = ("csrt", "kcf", "nanotrack")
+CONTENDER_KEYS = tuple(MODEL_FILES) + PEER_KEYS
+
+
+@dataclass(frozen=True, eq=False)
+class Contender:
+    """One row group of the table.
+
+    key: ``CONTENDER_KEYS`` entry; label: the table's name; weights: the file used
+    (``random`` or ``-`` for peers); tracker: an object with ``init(pair, box)`` and
+    ``track(pair, state)`` (``Tracker`` or ``PeerTracker``), None when unavailable, with
+    ``reason`` saying why.
+    """
+
+    key: str
+    label: str
+    weights: str
+    tracker: object | None
+    reason: str = ""
+
+    @property
+    def available(self) -> bool:
+        return self.tracker is not None
+
+
+def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, device: str,
+           threads: int | None) -> Contender:
+    from core.tracking.factory import RandomWeightsWarning, load_tracker
+
+    model, filename, label = MODEL_FILES[key]
+    path = weights_dir / filename
+    if not path.is_file():
+        if not random_weights:
+            return Contender(key, label, str(path), None, f"weights file {path} not found")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RandomWeightsWarning)
+            tracker = load_tracker(model, path, engine="torch", device=device, threads=threads, allow_random=True)
+        return Contender(key, f"{label} [RANDOM weights]", "random", tracker)
+    tracker = load_tracker(model, path, engine=engine, device=device, threads=threads)
+    return Contender(key, label, str(getattr(tracker, "weights_path", path) or path), tracker)
+
+
+def build_contenders(keys=CONTENDER_KEYS, *, weights_dir: str | Path, models_dir: str | Path | None = None,
+                     modalities=MODALITIES, random_weights: bool = False, engine: str = "auto",
+                     device: str = "cpu", threads: int | None = None) -> list[Contender]:
+    """Contenders for ``keys`` in the order given; peers once per modality in ``modalities``.
+
+    weights_dir: folder of the bundled checkpoints; models_dir: where NanoTrack's ONNX
+    files are looked for. Errors in a checkpoint that exists (corrupt, wrong model) are
+    raised, not reported as missing.
+    """
+    unknown = [k for k in keys if k not in CONTENDER_KEYS]
+    bad_modalities = [m for m in modalities if m not in MODALITIES]
+    if unknown or bad_modalities or not modalities:
+        raise ConfigError(f"unknown tracker(s) {unknown} or modalities {list(modalities)}; trackers: "
+                          f"{list(CONTENDER_KEYS)}, modalities: {list(MODALITIES)}")
+    out = []
+    for key in keys:
+        if key in MODEL_FILES:
+            out.append(_model(key, Path(weights_dir), random_weights, engine, device, threads))
+            continue
+        for modality in modalities:
+            label = f"{PEER_LABELS[key]} ({modality})"
+            try:
+                out.append(Contender(key, label, "-", PeerTracker(key, modality, models_dir)))
+            except PeerUnavailable as error:
+                out.append(Contender(key, PEER_LABELS[key], "-", None, str(error)))
+                break  # the reason is the same for every modality: one row
+    return out

@@ -1,0 +1,106 @@
+"""What ``bench accuracy`` evaluates: the synthetic evaluation split and real sequences.
+
+- :func:`synthetic_items`: the FIXED split of ``core.synthetic.evaluation_split`` (seeds
+  >= ``EVAL_SEED_BASE``, never drawn by training), grouped by challenge family.
+- :func:`real_items`: every ``<data_root>/<dataset>/<sequence>/`` folder that
+  ``core.sequences.open_sequence`` opens and whose ground truth
+  (``RGBTSequence.ground_truth()``, i.e. the ``core.annotations.formats`` readers) has a
+  box. Folders without ground truth are skipped with a note.
+- :func:`ground_truth_rows`: records -> ``(N, 4)`` x, y, w, h float64 rows with
+  ``0,0,0,0`` where the target is absent or unlabelled (the LasHeR toolkit's invalid row).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import RGBTError
+
+SYNTHETIC = "synthetic"
+
+
+@dataclass(frozen=True)
+class EvalItem:
+    """One sequence to evaluate.
+
+    dataset: ``synthetic`` or the real dataset's folder name; name: the sequence name;
+    group: the challenge family (synthetic) or the dataset; num_frames: frames used (the
+    sequence may be longer); open: builds the ``RGBTSequence``; note: e.g. thermal only.
+    """
+
+    dataset: str
+    name: str
+    group: str
+    num_frames: int
+    open: Callable[[], object]
+    note: str = ""
+
+
+def synthetic_items(frames: int = 150, per_family: int = 3) -> list[EvalItem]:
+    """The synthetic evaluation split, ``per_family`` sequences of ``frames`` frames for each
+    family of ``core.synthetic.challenge_families()``; group = the family."""
+    from core.synthetic import SyntheticSequence, evaluation_split
+
+    items = []
+    for name, config, seed in evaluation_split(frames=frames, per_family=per_family):
+        family = name.rsplit("-", 1)[0]
+
+        def build(config=config, seed=seed, name=name):
+            return SyntheticSequence(config, seed, name=name, cache_frames=2)
+
+        items.append(EvalItem(SYNTHETIC, name, family, config.num_frames, build))
+    return items
+
+
+def ground_truth_rows(records, num_frames: int) -> np.ndarray:
+    """``{frame: FrameAnnotation}`` -> ``(num_frames, 4)`` float64 visible-grid rows,
+    ``0,0,0,0`` where absent or unlabelled."""
+    from core.annotations.formats import rows_from_records
+
+    return rows_from_records(records or {}, num_frames)
+
+
+def _valid(row: np.ndarray) -> bool:
+    return bool(np.all(np.isfinite(row)) and row[2] > 0 and row[3] > 0)
+
+
+def real_items(data_root: str | Path, frames: int | None = None) -> tuple[list[EvalItem], list[str]]:
+    """Real sequences with ground truth under ``data_root`` (``<dataset>/<sequence>/``).
+
+    frames: use at most the first ``frames`` frames. Returns (items, notes) where notes
+    say what was skipped and why (no folder, no ground truth, cannot be opened).
+    """
+    from core.sequences import open_sequence
+
+    root = Path(data_root)
+    if not root.is_dir():
+        return [], [f"real sequences skipped: data folder {root} is absent"]
+    items, notes = [], []
+    for dataset in sorted(p for p in root.iterdir() if p.is_dir()):
+        for folder in sorted(p for p in dataset.iterdir() if p.is_dir()):
+            try:
+                sequence = open_sequence(folder)
+            except RGBTError as error:
+                notes.append(f"{dataset.name}/{folder.name} skipped: {error}")
+                continue
+            try:
+                records = sequence.ground_truth()
+                count = len(sequence) if frames is None else min(len(sequence), int(frames))
+                thermal_only = bool(sequence.info.thermal_only)
+            finally:
+                sequence.close()
+            if not records:
+                notes.append(f"{dataset.name}/{folder.name} skipped: no ground truth")
+                continue
+            if not any(_valid(row) for row in ground_truth_rows(records, count)):
+                notes.append(f"{dataset.name}/{folder.name} skipped: no ground-truth box to start from")
+                continue
+            note = "thermal only: our models get the thermal frame as both streams" if thermal_only else ""
+            items.append(EvalItem(dataset.name, folder.name, dataset.name, count,
+                                  lambda folder=folder: open_sequence(folder), note))
+    if not items and not notes:
+        notes.append(f"real sequences skipped: no sequence folder under {root}")
+    return items, notes
