@@ -1,0 +1,228 @@
+"""Closing the loop: fine-tune the student from distillation files written by the studio.
+
+Labels are the human-checked boxes (manual, accepted teacher, interpolated, imported);
+soft targets are the teacher's stored maps (no teacher runs here). The last part of each
+sequence is held out (``core.distillation.dataset``) and the student is scored on it
+before and after, with the tracker's own decoding (Hann window), so the numbers say
+whether the corrections made the student better on frames it did not train on.
+
+``finetune_student(...)`` is a job (generator of Progress) returning a FinetuneResult;
+the CLI (``python main.py distill --data``) and the studio ("Improve the student")
+run the same job.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from core.distillation.dataset import Item, load_items
+from core.errors import DistillationDataError
+from core.models.checkpoint import load_checkpoint, save_checkpoint
+from core.models.head import boxes_from_maps_at, decode_boxes, hann2d
+from core.progress import Job, Progress
+from core.training.config import LossConfig
+from core.training.losses import cxcywh_to_xyxy, giou_loss, peak_index, task_loss
+from core.training.model_setup import is_pretrained_stem_parameter
+
+SUCCESS_THRESHOLDS = np.linspace(0.0, 1.0, 21)
+
+
+@dataclass(frozen=True)
+class FinetuneConfig:
+    """steps: optimiser steps; batch_size; lr for the trunk and head (stem frozen when
+    ``freeze_stem``); holdout_fraction: last part of each sequence kept for evaluation;
+    task / score / box_l1 / box_giou: weights of the label loss and of the distillation
+    terms against the stored teacher maps (0 switches a term off)."""
+
+    steps: int = 200
+    batch_size: int = 16
+    lr: float = 5e-5
+    weight_decay: float = 1e-4
+    holdout_fraction: float = 0.25
+    task: float = 1.0
+    score: float = 1.0
+    box_l1: float = 5.0
+    box_giou: float = 2.0
+    freeze_stem: bool = True
+    grad_clip: float = 1.0
+    seed: int = 0
+    threads: int | None = None
+
+
+@dataclass(frozen=True)
+class HeldOutScore:
+    """Scores on held-out items: mean IoU and success (mean over IoU thresholds 0:0.05:1
+    with ``>``, the LasHeR SR rule) of the decoded box against the label, in crop units."""
+
+    items: int
+    mean_iou: float
+    success: float
+
+
+@dataclass
+class FinetuneResult:
+    checkpoint: Path
+    before: HeldOutScore
+    after: HeldOutScore
+    train_items: int
+    steps: int
+    seconds: float
+    losses: list[float] = field(default_factory=list)
+
+    def summary(self) -> str:
+        return (
+            f"held-out items {self.before.items}: mean IoU {self.before.mean_iou:.3f} -> {self.after.mean_iou:.3f}, "
+            f"success {self.before.success:.3f} -> {self.after.success:.3f} "
+            f"({self.train_items} training items, {self.steps} steps, {self.seconds:.0f} s)"
+        )
+
+
+def _stack(items: list[Item], name: str) -> torch.Tensor:
+    return torch.from_numpy(np.stack([getattr(item, name) for item in items]).astype(np.float32))
+
+
+def _batch(items: list[Item]) -> dict[str, torch.Tensor]:
+    return {
+        "z_v": _stack(items, "z_v"),
+        "z_t": _stack(items, "z_t"),
+        "x_v": _stack(items, "x_v"),
+        "x_t": _stack(items, "x_t"),
+        "box": _stack(items, "target"),
+        "heatmap": _stack(items, "heatmap"),
+        "teacher_score": _stack(items, "teacher_score"),
+        "teacher_size": _stack(items, "teacher_size"),
+        "teacher_offset": _stack(items, "teacher_offset"),
+    }
+
+
+def _box_iou_cxcywh(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    from core.geometry import cxcywh_to_xywh, iou
+
+    return iou(cxcywh_to_xywh(a), cxcywh_to_xywh(b))
+
+
+@torch.inference_mode()
+def score_held_out(model: torch.nn.Module, items: list[Item], batch_size: int = 32) -> HeldOutScore:
+    """Decode the model on ``items`` as the tracker does (Hann-windowed peak) and score it."""
+    if not items:
+        return HeldOutScore(0, float("nan"), float("nan"))
+    model.eval()
+    ious = []
+    window = None
+    for start in range(0, len(items), batch_size):
+        chunk = items[start : start + batch_size]
+        batch = _batch(chunk)
+        score, size, offset, _ = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
+        if window is None:
+            window = hann2d(score.shape[-1]).to(score)
+        boxes, _ = decode_boxes(score, size, offset, window)
+        ious.append(_box_iou_cxcywh(boxes.numpy().astype(np.float64), batch["box"].numpy().astype(np.float64)))
+    iou = np.concatenate(ious)
+    success = float(np.mean([(iou > t).mean() for t in SUCCESS_THRESHOLDS]))
+    return HeldOutScore(len(items), float(iou.mean()), success)
+
+
+def stored_teacher_loss(outputs, batch, config: FinetuneConfig, loss: LossConfig) -> tuple[torch.Tensor, dict]:
+    """Label loss plus distillation against the stored teacher maps (score BCE; the student's
+    box read at the teacher's peak vs the teacher's box: L1 + GIoU)."""
+    s_score, s_size, s_offset, _ = outputs
+    total = s_score.new_zeros(())
+    stats: dict[str, float] = {}
+    if config.task > 0:
+        task, parts = task_loss(outputs, batch, loss)
+        total = total + config.task * task
+        stats.update(parts)
+    t_score = batch["teacher_score"]
+    if config.score > 0:
+        l_score = F.binary_cross_entropy(s_score.float().clamp(1e-4, 1 - 1e-4), t_score.clamp(0, 1))
+        total = total + config.score * l_score
+        stats["kd_score"] = float(l_score.detach())
+    if config.box_l1 > 0 or config.box_giou > 0:
+        index = peak_index(t_score)
+        t_box, _ = boxes_from_maps_at(t_score, batch["teacher_size"], batch["teacher_offset"], index)
+        s_box, _ = boxes_from_maps_at(s_score.float(), s_size.float(), s_offset.float(), index)
+        t_xyxy, s_xyxy = cxcywh_to_xyxy(t_box), cxcywh_to_xyxy(s_box)
+        if config.box_l1 > 0:
+            l1 = F.l1_loss(s_xyxy, t_xyxy)
+            total = total + config.box_l1 * l1
+            stats["kd_box_l1"] = float(l1.detach())
+        if config.box_giou > 0:
+            lg, _ = giou_loss(s_xyxy, t_xyxy)
+            total = total + config.box_giou * lg
+            stats["kd_box_giou"] = float(lg.detach())
+    stats["loss"] = float(total.detach())
+    return total, stats
+
+
+def _trainable(model: torch.nn.Module, freeze_stem: bool) -> list[torch.nn.Parameter]:
+    params = []
+    for name, param in model.named_parameters():
+        frozen = freeze_stem and is_pretrained_stem_parameter(model, name)
+        param.requires_grad_(not frozen)
+        if not frozen:
+            params.append(param)
+    return params
+
+
+def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
+                     config: FinetuneConfig = FinetuneConfig()) -> Job[FinetuneResult]:
+    """Fine-tune the student checkpoint ``init`` on distillation files ``data``; write ``out``.
+
+    The previous weights are never touched (``out`` is a new file, written atomically).
+    """
+    started = time.perf_counter()
+    if config.threads:
+        torch.set_num_threads(config.threads)
+    yield Progress(0, config.steps, "loading distillation data")
+    items = load_items(data, config.holdout_fraction)
+    train = [item for item in items if not item.held_out]
+    held_out = [item for item in items if item.held_out]
+    if not train:
+        raise DistillationDataError(Path(data[0]) if data else None, "no labelled training samples in the data")
+    model, extra = load_checkpoint(init)
+    if getattr(model, "FACTORY", "student") != "student":
+        raise DistillationDataError(Path(init), f"holds a {model.FACTORY} model; fine-tuning needs the student")
+    yield Progress(0, config.steps, f"scoring {len(held_out)} held-out items before")
+    before = score_held_out(model, held_out)
+    params = _trainable(model, config.freeze_stem)
+    optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
+    rng = np.random.default_rng(config.seed)
+    torch.manual_seed(config.seed)
+    loss_config = LossConfig()
+    losses: list[float] = []
+    model.train()
+    for module in model.modules():  # BatchNorm statistics stay those of the bundled model
+        if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+            module.eval()
+    for step in range(1, config.steps + 1):
+        chosen = rng.choice(len(train), size=min(config.batch_size, len(train)), replace=len(train) < config.batch_size)
+        batch = _batch([train[i] for i in chosen])
+        outputs = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
+        loss, stats = stored_teacher_loss(outputs, batch, config, loss_config)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
+        optimizer.step()
+        losses.append(stats["loss"])
+        yield Progress(step, config.steps, f"loss {np.mean(losses[-20:]):.3f}")
+    model.eval()
+    after = score_held_out(model, held_out)
+    seconds = time.perf_counter() - started
+    save_checkpoint(
+        out,
+        model,
+        {
+            "finetuned_from": str(init),
+            "data": [str(p) for p in data],
+            "held_out_before": asdict(before),
+            "held_out_after": asdict(after),
+            "steps": config.steps,
+            "train_items": len(train),
+        },
+    )
+    return FinetuneResult(Path(out), before, after, len(train), config.steps, seconds, losses)
