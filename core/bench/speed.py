@@ -18,6 +18,7 @@ scale on a CPU takes about a second per frame, so it runs ``--paper-frames`` fra
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import sys
 import tempfile
@@ -176,7 +177,15 @@ def ratios(rows: list[SpeedRow]) -> list[tuple[str, str, float, float]]:
     return out
 
 
-def format_table(rows: list[SpeedRow], threads: int | None) -> str:
+def load_average() -> float | None:
+    """1-minute load average of the machine (None where unknown)."""
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def format_table(rows: list[SpeedRow], threads: int | None, loads: tuple[float | None, float | None] = (None, None)) -> str:
     head = f"{'model':8} {'scale':8} {'engine':6} {'device':6} {'FPS e2e':>9} {'FPS net':>9} {'params':>10} {'GFLOPs':>8}"
     lines = [f"bench speed: batch 1, {threads or 'default'} CPU threads, median per frame", head, "-" * len(head)]
     for r in rows:
@@ -184,6 +193,13 @@ def format_table(rows: list[SpeedRow], threads: int | None) -> str:
                      f"{r.params / 1e6:9.2f}M {r.gflops:8.2f}")
     for scale, engine, e2e, net in ratios(rows):
         lines.append(f"student/teacher speed ratio, {scale} {engine}: end to end {e2e:.2f}x, network {net:.2f}x")
+    before, after = loads
+    if before is not None and after is not None:
+        lines.append(f"machine load average (1 min) before/after: {before:.1f} / {after:.1f}")
+        cores = os.cpu_count() or 1
+        # before: others only; after: includes this benchmark's own threads
+        if before > max(0.5, cores - (threads or cores)) + 0.5 or after > cores + 1.0:
+            lines.append("WARNING: other processes were busy; the timings are pessimistic - rerun at a quiet moment")
     return "\n".join(lines)
 
 
@@ -207,9 +223,10 @@ def run(args) -> int:
     engines = ENGINES if args.engine == "both" else (args.engine,)
     if args.frames < 1 or args.paper_frames < 1:
         raise SystemExit("--frames and --paper-frames must be >= 1")
+    load_before = load_average()
     rows = run_with_bar(speed_bench(models, scales, engines, args.device, args.frames, args.paper_frames,
                                     args.threads), "bench speed")
-    print(format_table(rows, args.threads))
+    print(format_table(rows, args.threads, (load_before, load_average())))
     if args.json is not None:
         write_text_atomic(args.json, json.dumps([asdict(r) for r in rows], indent=2) + "\n")
         print(f"wrote {args.json}", file=sys.stderr)
