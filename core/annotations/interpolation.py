@@ -56,7 +56,7 @@ def interpolate_keyframes(records: Mapping[int, FrameAnnotation], start: int | N
         and (start is None or f >= start) and (stop is None or f <= stop)
     )
     out: list[FrameAnnotation] = []
-    for left, right in zip(keys, keys[1:]):
+    for left, right in zip(keys, keys[1:], strict=False):
         for record in interpolate_between(records[left], records[right]):
             current = records.get(record.frame)
             if current is None or current.provenance in (Provenance.INTERPOLATED, Provenance.STUDENT):

@@ -11,11 +11,10 @@ Records are immutable; change one with :meth:`FrameAnnotation.with_changes`.
 from __future__ import annotations
 
 import enum
+import math
 from dataclasses import dataclass, replace
 
 import numpy as np
-
-from core.geometry import is_valid_box
 
 
 class Provenance(str, enum.Enum):
@@ -32,12 +31,14 @@ class Provenance(str, enum.Enum):
 
 
 def _box_or_none(value, name: str) -> np.ndarray | None:
+    """A private read-only (4,) float64 copy of ``value`` (never a view of the caller's array)."""
     if value is None:
         return None
-    box = np.asarray(value, dtype=np.float64).reshape(-1)
+    box = np.array(value, dtype=np.float64).reshape(-1)
     if box.shape != (4,):
         raise ValueError(f"{name} needs 4 values x, y, w, h, got {box.shape[0]}")
-    if not is_valid_box(box):
+    x, y, w, h = box.tolist()  # plain floats: much cheaper than numpy reductions on 4 values
+    if not (math.isfinite(x) and math.isfinite(y) and math.isfinite(w) and math.isfinite(h) and w > 0 and h > 0):
         raise ValueError(f"{name} {box.tolist()} needs finite values with w > 0 and h > 0")
     box.setflags(write=False)
     return box
@@ -62,17 +63,21 @@ class FrameAnnotation:
     keyframe: bool = False
 
     def __post_init__(self) -> None:
-        if int(self.frame) < 0:
+        put = object.__setattr__  # frozen dataclass: normalise fields in place once
+        if type(self.frame) is not int:
+            put(self, "frame", int(self.frame))
+        if self.frame < 0:
             raise ValueError(f"frame index must be >= 0, got {self.frame}")
-        object.__setattr__(self, "frame", int(self.frame))
-        object.__setattr__(self, "provenance", Provenance(self.provenance))
-        object.__setattr__(self, "box", _box_or_none(self.box, "box"))
-        object.__setattr__(self, "thermal_box", _box_or_none(self.thermal_box, "thermal_box"))
-        object.__setattr__(self, "absent", bool(self.absent))
-        object.__setattr__(self, "occluded", bool(self.occluded))
-        object.__setattr__(self, "keyframe", bool(self.keyframe))
-        if self.confidence is not None:
-            object.__setattr__(self, "confidence", float(self.confidence))
+        if type(self.provenance) is not Provenance:
+            put(self, "provenance", Provenance(self.provenance))
+        put(self, "box", _box_or_none(self.box, "box"))
+        if self.thermal_box is not None:
+            put(self, "thermal_box", _box_or_none(self.thermal_box, "thermal_box"))
+        for flag in ("absent", "occluded", "keyframe"):
+            if type(getattr(self, flag)) is not bool:
+                put(self, flag, bool(getattr(self, flag)))
+        if self.confidence is not None and type(self.confidence) is not float:
+            put(self, "confidence", float(self.confidence))
         if self.absent and (self.box is not None or self.thermal_box is not None):
             raise ValueError(f"frame {self.frame}: an absent target has no box")
         if not self.absent and self.box is None:

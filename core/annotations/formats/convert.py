@@ -27,10 +27,10 @@ from core.annotations.formats.rows import (
     records_from_rows,
     rows_from_records,
 )
+from core.annotations.formats.text import read_boxes, read_corners, xywh_to_corners
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError
 from core.fileio import write_text_atomic
-from core.metrics.readers import read_box_rows, read_gtot_corners
 
 SOURCE_FORMATS = ("auto", "xywh", "corners", "polygon", "vtuav")
 TARGET_FORMATS = ("lasher", "rgbt234", "gtot", "got10k", "lasot", "vot", "xywh")
@@ -46,11 +46,11 @@ def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int,
         if records is None:
             raise AnnotationFormatError(src, "no ground-truth file found in the sequence folder")
     elif source_format in ("auto", "xywh", "polygon"):
-        records = records_from_rows(read_box_rows(src))
+        records = records_from_rows(read_boxes(src))
     elif source_format == "corners":
-        records = records_from_rows(read_gtot_corners(src))
+        records = records_from_rows(read_corners(src))
     elif source_format == "vtuav":
-        records = records_from_rows(read_box_rows(src), every=VTUAV_EVERY)
+        records = records_from_rows(read_boxes(src), every=VTUAV_EVERY)
     else:
         raise AnnotationFormatError(src, f"unknown source format {source_format!r}; choose from {SOURCE_FORMATS}")
     count = max(records) + 1 if records else 0
@@ -83,13 +83,8 @@ def write_target(records: Mapping[int, FrameAnnotation], count: int, dst: str | 
         put("infrared.txt", format_rows(thermal), "\r\n")
         put("init.txt", format_rows(visible), "\r\n")
     elif target == "gtot":
-        def corners(rows):
-            out = rows.copy()
-            out[:, 2:] = rows[:, :2] + rows[:, 2:]
-            return out
-
-        put("groundTruth_v.txt", format_rows(corners(visible), " "))
-        put("groundTruth_i.txt", format_rows(corners(thermal), " "))
+        put("groundTruth_v.txt", format_rows(xywh_to_corners(visible), " "))
+        put("groundTruth_i.txt", format_rows(xywh_to_corners(thermal), " "))
         put("init.txt", format_rows(visible, "\t"), "\r\n")
     elif target == "got10k":
         put("groundtruth.txt", format_rows(visible))

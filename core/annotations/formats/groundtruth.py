@@ -20,19 +20,16 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.rows import records_from_rows
+from core.annotations.formats.text import read_boxes, read_corners, read_text
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError
-from core.metrics.readers import read_box_rows, read_gtot_corners
 
 VTUAV_EVERY = 10
 
 
 def read_flags(path: Path, count: int | None = None) -> np.ndarray:
     """A label file of integers (one per line, or comma separated on one line) -> (N,) int."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise AnnotationFormatError(path, "file not found") from None
+    text = read_text(path)
     tokens = [t for t in text.replace(",", " ").split() if t]
     try:
         values = np.array([int(float(t)) for t in tokens], dtype=np.int64)
@@ -65,29 +62,29 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
         vis = folder / "groundTruth_v.txt"
         if not vis.is_file():
             init = folder / "init.txt"
-            return records_from_rows(read_box_rows(init)) if init.is_file() else None
+            return records_from_rows(read_boxes(init)) if init.is_file() else None
         ir = folder / "groundTruth_i.txt"
-        return records_from_rows(read_gtot_corners(vis), read_gtot_corners(ir) if ir.is_file() else None)
+        return records_from_rows(read_corners(vis), read_corners(ir) if ir.is_file() else None)
     if layout in ("rgbt234", "lasher", "rgbt210"):
         vis = _first_existing(folder, ("visible.txt", "init.txt", "groundtruth.txt"))
         if vis is None:
             return None
         ir = folder / "infrared.txt"
-        thermal = read_box_rows(ir) if ir.is_file() and vis.name == "visible.txt" else None
-        return records_from_rows(read_box_rows(vis), thermal)
+        thermal = read_boxes(ir) if ir.is_file() and vis.name == "visible.txt" else None
+        return records_from_rows(read_boxes(vis), thermal)
     if layout == "vtuav":
         vis = _first_existing(folder, ("rgb.txt", "groundtruth.txt"))
         if vis is None:
             return None
         ir = folder / "ir.txt"
         return records_from_rows(
-            read_box_rows(vis), read_box_rows(ir) if ir.is_file() else None, every=VTUAV_EVERY
+            read_boxes(vis), read_boxes(ir) if ir.is_file() else None, every=VTUAV_EVERY
         )
     if layout in ("got10k", "got10k-tir"):
         gt = folder / "groundtruth.txt"
         if not gt.is_file():
             return None
-        rows = read_box_rows(gt)
+        rows = read_boxes(gt)
         absence = read_flags(folder / "absence.label", len(rows)) if (folder / "absence.label").is_file() else None
         cover = read_flags(folder / "cover.label", len(rows)) if (folder / "cover.label").is_file() else None
         return records_from_rows(
@@ -101,13 +98,13 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
             gt = _first_existing(folder / sub, ("groundtruth.txt",))
             if gt is not None:
                 break
-    return None if gt is None else records_from_rows(read_box_rows(gt))
+    return None if gt is None else records_from_rows(read_boxes(gt))
 
 
 def load_lasot(folder: str | Path) -> dict[int, FrameAnnotation]:
     """LaSOT-style folder: ``groundtruth.txt`` + ``full_occlusion.txt`` + ``out_of_view.txt``."""
     folder = Path(folder)
-    rows = read_box_rows(folder / "groundtruth.txt")
+    rows = read_boxes(folder / "groundtruth.txt")
     occlusion = read_flags(folder / "full_occlusion.txt", len(rows))
     out_of_view = read_flags(folder / "out_of_view.txt", len(rows))
     return records_from_rows(rows, absent_frames=(occlusion > 0) | (out_of_view > 0), occluded_frames=occlusion > 0)

@@ -21,6 +21,13 @@ def row_is_absent(row: np.ndarray) -> bool:
     return bool(np.any(~np.isfinite(row)) or row[2] <= 0 or row[3] <= 0)
 
 
+def rows_absent(rows: np.ndarray) -> np.ndarray:
+    """(N,) bool: :func:`row_is_absent` for every row of ``(N, 4)`` ``rows``."""
+    rows = np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+    with np.errstate(invalid="ignore"):
+        return ~np.isfinite(rows).all(axis=1) | ~(rows[:, 2] > 0) | ~(rows[:, 3] > 0)
+
+
 def records_from_rows(
     visible: np.ndarray,
     thermal: np.ndarray | None = None,
@@ -36,20 +43,27 @@ def records_from_rows(
     ``thermal`` rows (same count) become ``thermal_box`` where they differ from the
     visible row. ``absent_frames`` / ``occluded_frames``: optional (N,) flags per row.
     """
+    rows = np.asarray(visible, dtype=np.float64).reshape(-1, 4)
+    gone = rows_absent(rows)
+    if absent_frames is not None:
+        gone |= np.asarray(absent_frames, dtype=bool)[: len(rows)]
+    occluded_flags = (np.zeros(len(rows), bool) if occluded_frames is None
+                      else np.asarray(occluded_frames, dtype=bool)[: len(rows)])
+    separate = np.zeros(len(rows), bool)
+    if thermal is not None:
+        thermal = np.asarray(thermal, dtype=np.float64).reshape(-1, 4)
+        m = min(len(rows), len(thermal))
+        separate[:m] = ~rows_absent(thermal[:m]) & np.any(thermal[:m] != rows[:m], axis=1)
     records: dict[int, FrameAnnotation] = {}
-    for k, row in enumerate(np.asarray(visible, dtype=np.float64).reshape(-1, 4)):
+    for k, (row, is_gone, occluded, own_thermal) in enumerate(
+        zip(rows, gone.tolist(), occluded_flags.tolist(), separate.tolist(), strict=True)
+    ):
         frame = first_frame + k * every
-        flagged_absent = absent_frames is not None and bool(absent_frames[k])
-        occluded = occluded_frames is not None and bool(occluded_frames[k])
-        if flagged_absent or row_is_absent(row):
+        if is_gone:
             records[frame] = FrameAnnotation(frame, None, absent=True, occluded=occluded, provenance=provenance)
-            continue
-        thermal_box = None
-        if thermal is not None and k < len(thermal):
-            t = thermal[k]
-            if not row_is_absent(t) and not np.array_equal(t, row):
-                thermal_box = t
-        records[frame] = FrameAnnotation(frame, row, thermal_box=thermal_box, occluded=occluded, provenance=provenance)
+        else:
+            records[frame] = FrameAnnotation(frame, row, thermal_box=thermal[k] if own_thermal else None,
+                                             occluded=occluded, provenance=provenance)
     return records
 
 
@@ -69,15 +83,26 @@ def rows_from_records(records: Mapping[int, FrameAnnotation], num_frames: int, *
 
 
 def format_number(value: float) -> str:
-    """Integers without a decimal point, others with up to 4 decimals (no trailing zeros)."""
-    if float(value).is_integer():
+    """Whole numbers without a decimal point, others as the shortest text that reads back
+    to exactly the same float64 (so write -> read is lossless); NaN as ``nan``."""
+    value = float(value)
+    if value.is_integer():
         return str(int(value))
-    return f"{value:.4f}".rstrip("0").rstrip(".")
+    return repr(value)
 
 
 def format_rows(rows: np.ndarray, separator: str = ",") -> str:
-    """Rows -> text, one ``x,y,w,h`` line each, ``\\n`` line ends, final newline."""
-    return "".join(separator.join(format_number(v) for v in row) + "\n" for row in np.asarray(rows).reshape(-1, 4))
+    """``(N, 4)`` rows -> text, one ``x,y,w,h`` line each, ``\\n`` line ends, final newline.
+
+    Values are written by :func:`format_number`; whole-number rows take a fast path.
+    """
+    rows = np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+    whole = np.isfinite(rows).all(axis=1) & (rows == np.round(rows)).all(axis=1)
+    lines = []
+    for row, is_whole in zip(rows.tolist(), whole.tolist(), strict=True):
+        values = map(int, row) if is_whole else map(format_number, row)
+        lines.append(separator.join(map(str, values)))
+    return "\n".join(lines) + "\n" if lines else ""
 
 
 def write_rows(path: str | Path, rows: np.ndarray, separator: str = ",", *, newline: str = "\n") -> Path:
