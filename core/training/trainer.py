@@ -236,4 +236,6 @@ def wrap_distributed(actor: nn.Module, device: torch.device, context: Distribute
     from torch.nn.parallel import DistributedDataParallel
 
     ids = [device.index] if device.type == "cuda" else None
-    return DistributedDataParallel(actor, device_ids=ids)
+    # The teacher keeps parameters that are built but never called (``prompt_blocks.0``,
+    # see docs/models.md), so DDP must not wait for their gradients.
+    return DistributedDataParallel(actor, device_ids=ids, find_unused_parameters=True)
