@@ -73,7 +73,7 @@ def darken_visible(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def flatten_thermal(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Thermal crossover: contrast towards a heavy blur kept at U(0, 0.2) plus noise."""
-    blurred = cv2.blur(image, (max(3, image.shape[1] // 4) | 1,) * 2).astype(np.float32)
+    blurred = cv2.blur(image, (max(3, image.shape[1] // 2) | 1,) * 2).astype(np.float32)
     keep = rng.uniform(0.0, 0.2)
     noise = rng.normal(0.0, 1.5, image.shape)
     return np.clip(blurred + (image.astype(np.float32) - blurred) * keep + noise, 0, 255).astype(np.uint8)

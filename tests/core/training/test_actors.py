@@ -1,0 +1,94 @@
+import dataclasses
+
+import pytest
+import torch
+
+from core.errors import ConfigError
+from core.training.actors import DistillationActor, TaskActor
+from core.training.config import DistillConfig, LossConfig, OptimConfig
+from core.training.model_setup import make_optimizer, parameter_groups
+
+ALL_OFF = DistillConfig(feature=0, score=0, box_l1=0, box_giou=0, task=0)
+
+
+def _loss(teacher, student, batch, distill):
+    torch.manual_seed(0)
+    actor = DistillationActor(teacher, student, distill, LossConfig()).train()
+    total, stats = actor(batch)
+    return float(total.detach()), stats
+
+
+@pytest.mark.parametrize("term", ["feature", "score", "box_l1", "box_giou", "task"])
+def test_each_distillation_term_switches_and_weights_the_loss(term, tiny_teacher, tiny_student, tiny_batch):
+    on = dataclasses.replace(ALL_OFF, **{term: 1.0})
+    double = dataclasses.replace(ALL_OFF, **{term: 2.0})
+    off_total, _ = _loss(tiny_teacher, tiny_student, tiny_batch, ALL_OFF)
+    on_total, stats = _loss(tiny_teacher, tiny_student, tiny_batch, on)
+    double_total, _ = _loss(tiny_teacher, tiny_student, tiny_batch, double)
+    assert off_total == 0.0
+    assert on_total > 0
+    assert double_total == pytest.approx(2 * on_total, rel=1e-4)
+    key = {"task": "task"}.get(term, f"kd_{term}")
+    assert stats[key] > 0
+
+
+def test_kl_score_mode_differs_from_bce(tiny_teacher, tiny_student, tiny_batch):
+    bce, _ = _loss(tiny_teacher, tiny_student, tiny_batch, dataclasses.replace(ALL_OFF, score=1.0))
+    kl, _ = _loss(tiny_teacher, tiny_student, tiny_batch, dataclasses.replace(ALL_OFF, score=1.0, score_mode="kl"))
+    assert kl >= 0 and kl != pytest.approx(bce)
+
+
+def test_teacher_stays_frozen_and_in_eval_mode(tiny_teacher, tiny_student, tiny_batch):
+    actor = DistillationActor(tiny_teacher, tiny_student, DistillConfig(), LossConfig()).train()
+    assert not actor.teacher.training and actor.student.training
+    before = {k: v.clone() for k, v in actor.teacher.state_dict().items()}
+    optimizer = make_optimizer(actor.student, OptimConfig(lr=1e-2), actor.adapter)
+    loss, _ = actor(tiny_batch)
+    loss.backward()
+    optimizer.step()
+    assert all(p.grad is None for p in actor.teacher.parameters())
+    assert all(torch.equal(before[k], v) for k, v in actor.teacher.state_dict().items())
+    assert actor.adapter.weight.grad is not None
+
+
+def test_geometry_mismatch_is_refused(tiny_teacher, tiny_batch):
+    from core.models import build_model, student_config
+
+    other = build_model("student", student_config("bundled", stem="patch", pretrained_stem=False, patch_size=8,
+                                                  template_size=48, search_size=96, dim=24, depth=1, num_heads=2))
+    with pytest.raises(ConfigError, match="same crop geometry"):
+        DistillationActor(tiny_teacher, other, DistillConfig(), LossConfig())
+
+
+@pytest.mark.parametrize("which", ["teacher", "student"])
+def test_one_optimiser_step_reduces_the_loss_on_a_fixed_batch(which, tiny_teacher, tiny_student, tiny_batch):
+    model = tiny_teacher if which == "teacher" else tiny_student
+    actor = TaskActor(model, LossConfig(box_at="gt")).train()
+    optimizer = make_optimizer(model, OptimConfig(lr=1e-3, grad_clip=0))
+    torch.manual_seed(0)
+    first, _ = actor(tiny_batch)
+    optimizer.zero_grad()
+    first.backward()
+    optimizer.step()
+    second, _ = actor(tiny_batch)
+    assert float(second) < float(first)
+
+
+def test_parameter_groups_follow_the_recipe(tiny_teacher):
+    groups = {g["name"]: g for g in parameter_groups(tiny_teacher, OptimConfig(lr=1.0, prompt_lr_scale=1.0,
+                                                                                 rest_lr_scale=0.1))}
+    assert groups["prompt"]["lr"] == 1.0 and groups["rest"]["lr"] == pytest.approx(0.1)
+    names = {id(p): n for n, p in tiny_teacher.named_parameters()}
+    assert all("prompt" in names[id(p)] for p in groups["prompt"]["params"])
+    assert "stem" not in groups  # patch stem: not pretrained
+
+
+def test_bundled_pretrained_stem_is_frozen_at_scale_zero():
+    from core.models import build_model, student_config
+
+    model = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
+    groups = {g["name"]: g for g in parameter_groups(model, OptimConfig(stem_lr_scale=0.0))}
+    assert "stem" not in groups
+    frozen = [n for n, p in model.named_parameters() if not p.requires_grad]
+    assert frozen and all(".patch_embed." in f".{n}" and ".patch_embed.proj." not in f".{n}" for n in frozen)
+    assert any("patch_embed.proj" in n for n, p in model.named_parameters() if p.requires_grad)

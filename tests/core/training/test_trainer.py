@@ -1,0 +1,120 @@
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import torch
+
+from core.cli import main as cli_main
+from core.errors import CheckpointError, ConfigError
+from core.models import load_checkpoint
+from core.progress import Progress, run_to_end
+from core.training.config import load_train_config, with_overrides
+from core.training.model_setup import lr_factor
+from core.training.config import OptimConfig
+from core.training.trainer import train_job
+
+ROOT = Path(__file__).resolve().parents[3]
+CONFIGS = Path(__file__).resolve().parent / "configs"
+
+
+def _weights(path):
+    model, extra = load_checkpoint(path)
+    return model.state_dict(), extra
+
+
+def test_job_yields_progress_and_writes_checkpoint_state_and_metrics(tmp_path, tiny_teacher_config):
+    config = with_overrides(tiny_teacher_config, steps=2)
+    job = train_job(config, tmp_path / "run")
+    reports = []
+    while True:
+        try:
+            reports.append(next(job))
+        except StopIteration as stop:
+            result = stop.value
+            break
+    assert all(isinstance(r, Progress) for r in reports) and reports[-1].done == 2 and reports[-1].total == 2
+    assert result.step == 2 and result.checkpoint.is_file()
+    assert (tmp_path / "run" / "training_state.pt").is_file()
+    rows = list(csv.DictReader(open(tmp_path / "run" / "metrics.csv")))
+    assert [r["step"] for r in rows] == ["1", "2"] and rows[-1]["val_iou"] != ""
+    assert 0.0 <= result.validation["val_iou"] <= 1.0
+    _, extra = _weights(result.checkpoint)
+    assert extra["step"] == 2 and extra["train_config"]["steps"] == 2
+
+
+def test_resume_continues_identically(tmp_path, tiny_student_config):
+    config = with_overrides(tiny_student_config, steps=4, checkpoint_every=2)
+    run_to_end(train_job(config, tmp_path / "straight"))
+    # interrupted run: close the job after step 2 (a checkpoint exists), then resume
+    job = train_job(config, tmp_path / "split")
+    for report in job:
+        if report.done == 2:
+            break
+    job.close()
+    assert _weights(tmp_path / "split" / "checkpoint.pt")[1]["step"] == 2
+    run_to_end(train_job(config, tmp_path / "split", resume=True))
+    a, _ = _weights(tmp_path / "straight" / "checkpoint.pt")
+    b, extra = _weights(tmp_path / "split" / "checkpoint.pt")
+    assert extra["step"] == 4
+    for key in a:
+        torch.testing.assert_close(a[key], b[key], rtol=1e-5, atol=1e-6, msg=key)
+
+
+def test_resume_without_a_checkpoint_names_the_folder(tmp_path, tiny_teacher_config):
+    with pytest.raises(CheckpointError, match="cannot resume"):
+        run_to_end(train_job(tiny_teacher_config, tmp_path / "empty", resume=True))
+
+
+def test_config_rejects_unknown_keys_and_bad_values(tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"optim": {"learning_rate": 1}}))
+    with pytest.raises(ConfigError, match="learning_rate"):
+        load_train_config(bad)
+    bad.write_text(json.dumps({"data": {"sources": [{"kind": "synthetic", "weight": 0}]}}))
+    with pytest.raises(ConfigError, match="weight"):
+        load_train_config(bad)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "configs").glob("*.json")))
+def test_shipped_configs_load(name):
+    config = load_train_config(ROOT / "configs" / name)
+    assert config.steps >= 1
+
+
+def test_step_schedule():
+    optim = OptimConfig(decay_at=(0.5, 0.75), gamma=0.1, warmup_steps=2)
+    factors = [lr_factor(s, 8, optim) for s in range(8)]
+    assert factors == pytest.approx([0.5, 1, 1, 1, 0.1, 0.1, 0.01, 0.01])
+
+
+def test_train_and_distill_commands_one_step(tmp_path, capsys):
+    teacher_out, student_out = tmp_path / "teacher", tmp_path / "student"
+    assert cli_main(["train", "--config", str(CONFIGS / "tiny_teacher.json"), "--out", str(teacher_out), "--steps", "1"]) == 0
+    assert (teacher_out / "checkpoint.pt").is_file()
+    assert cli_main(["distill", "--teacher", str(teacher_out / "checkpoint.pt"), "--config",
+                     str(CONFIGS / "tiny_student.json"), "--out", str(student_out), "--steps", "1"]) == 0
+    model, extra = load_checkpoint(student_out / "checkpoint.pt")
+    assert extra["step"] == 1 and type(model).__name__ == "OneStreamStudent"
+    rows = list(csv.DictReader(open(student_out / "metrics.csv")))
+    assert float(rows[-1]["kd_feature"]) > 0 and float(rows[-1]["kd_score"]) > 0
+    assert cli_main(["distill", "--teacher", str(tmp_path / "missing.pt"), "--config",
+                     str(CONFIGS / "tiny_student.json"), "--out", str(student_out)]) == 2
+    assert "missing.pt" in capsys.readouterr().err
+
+
+def test_two_process_gloo_training(tmp_path):
+    """torchrun with 2 CPU processes (gloo), 2 steps: both ranks finish, rank 0 writes."""
+    env = dict(os.environ, OMP_NUM_THREADS="1", GLOO_SOCKET_IFNAME="lo", MASTER_ADDR="127.0.0.1")
+    out = tmp_path / "ddp"
+    cmd = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", "main.py", "train",
+           "--config", str(CONFIGS / "tiny_student.json"), "--out", str(out), "--steps", "2"]
+    done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=90)
+    assert done.returncode == 0, done.stderr[-2000:]
+    _, extra = load_checkpoint(out / "checkpoint.pt")
+    assert extra["step"] == 2
+    rows = list(csv.DictReader(open(out / "metrics.csv")))
+    assert [r["step"] for r in rows] == ["1", "2"]
