@@ -12,6 +12,7 @@ BENCH_MODULES = (
     "core.bench.speed",
     "core.bench.accuracy",
     "core.bench.memory",
+    "core.bench.loop",
 )
 
 
