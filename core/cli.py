@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "core.commands.distill",
     "core.commands.export_onnx",
     "core.commands.export_distill",
+    "core.commands.import_weights",
     "core.commands.bench",
 )
 

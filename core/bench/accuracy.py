@@ -41,14 +41,15 @@ DEFAULT_MODELS_DIR = PROJECT_ROOT.parent / "shared" / "models"
 SPLITS = ("all", "synthetic", "real")
 
 
-def collect_items(split: str, frames: int | None, per_family: int, data_root: str | Path):
+def collect_items(split: str, frames: int | None, per_family: int, data_root: str | Path, families=None):
     """(items, notes) for ``split``: synthetic split with ``frames`` frames per sequence
-    (150 when None) and ``per_family`` per family; real sequences cut to ``frames``."""
+    (150 when None) and ``per_family`` per family (all families, or ``families``); real
+    sequences cut to ``frames``."""
     if split not in SPLITS:
         raise ConfigError(f"unknown split {split!r}; choose one of {list(SPLITS)}")
     items, notes = [], []
     if split in ("all", "synthetic"):
-        items += synthetic_items(frames or 150, per_family)
+        items += synthetic_items(frames or 150, per_family, families)
     if split in ("all", "real"):
         real, real_notes = real_items(data_root, frames)
         items += real
@@ -77,6 +78,8 @@ def register(subparsers) -> None:
     parser.add_argument("--frames", type=int, default=None,
                         help="frames per sequence (synthetic split: 150 by default; real: all by default)")
     parser.add_argument("--per-family", type=int, default=3, help="synthetic sequences per challenge family (3)")
+    parser.add_argument("--families", default=None,
+                        help="comma-separated challenge families of the synthetic split (default: all)")
     parser.add_argument("--weights-dir", type=Path, default=PROJECT_ROOT / "assets" / "models",
                         help="folder of teacher_bundled.pt, student_bundled.pt, student_nokd_bundled.pt")
     parser.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS_DIR,
@@ -114,15 +117,16 @@ def run_accuracy(args) -> tuple[list[dict], BenchRuns, dict, list[str]]:
     contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
                                   modalities=modalities, random_weights=args.random_weights, engine=args.engine,
                                   device=args.device, threads=args.threads)
-    items, notes = collect_items(args.split, args.frames, args.per_family, args.data_root)
+    families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
+    items, notes = collect_items(args.split, args.frames, args.per_family, args.data_root, families)
     if not items:
         raise ConfigError("nothing to evaluate: " + "; ".join(notes or ["no sequence"]))
     bench = run_with_bar(run_bench(contenders, items), "bench accuracy")
     rows, reports = score(bench)
     synthetic = [i for i in items if i.dataset == "synthetic"]
     if synthetic:
-        families = len({i.group for i in synthetic})
-        notes.insert(0, f"synthetic split: {len(synthetic)} sequences ({families} families x {args.per_family}), "
+        n_families = len({i.group for i in synthetic})
+        notes.insert(0, f"synthetic split: {len(synthetic)} sequences ({n_families} families x {args.per_family}), "
                         f"{synthetic[0].num_frames} frames each, seeds >= 1e9 (never used in training)")
     engines = {c.label: getattr(getattr(c.tracker, "engine", None), "name", None) for c in contenders if c.available}
     used = sorted({e for e in engines.values() if e})

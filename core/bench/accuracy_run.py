@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.bench.contenders import Contender
-from core.bench.eval_sets import EvalItem, ground_truth_rows
+from core.bench.eval_sets import SYNTHETIC, EvalItem, ground_truth_rows
 from core.errors import ConfigError
 from core.progress import Job, Progress
 
@@ -143,7 +143,7 @@ def score(bench: BenchRuns):
         gt = {item.name: (bench.ground_truth[(dataset, item.name)], None) for item in items}
         for c in (c for c in bench.contenders if c.available):
             runs = {item.name: bench.runs[(c.label, dataset, item.name)] for item in items}
-            tags = groups if len(groups) > 1 else None
+            tags = groups if dataset == SYNTHETIC else None
             report = evaluate_arrays(protocol, {n: r.boxes for n, r in runs.items()}, gt, tracker=c.label,
                                      sequence_tags=tags)
             reports.setdefault(dataset, []).append(report)

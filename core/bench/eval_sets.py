@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.errors import RGBTError
+from core.errors import ConfigError, RGBTError
 
 SYNTHETIC = "synthetic"
 
@@ -39,14 +39,21 @@ class EvalItem:
     note: str = ""
 
 
-def synthetic_items(frames: int = 150, per_family: int = 3) -> list[EvalItem]:
+def synthetic_items(frames: int = 150, per_family: int = 3, families=None) -> list[EvalItem]:
     """The synthetic evaluation split, ``per_family`` sequences of ``frames`` frames for each
-    family of ``core.synthetic.challenge_families()``; group = the family."""
-    from core.synthetic import SyntheticSequence, evaluation_split
+    family of ``core.synthetic.challenge_families()`` (or only ``families``); group = the
+    family. Unknown family names raise ConfigError."""
+    from core.synthetic import SyntheticSequence, challenge_families, evaluation_split
 
+    known = list(challenge_families())
+    unknown = [f for f in families or () if f not in known]
+    if unknown:
+        raise ConfigError(f"unknown challenge family {unknown}; known: {known}")
     items = []
     for name, config, seed in evaluation_split(frames=frames, per_family=per_family):
         family = name.rsplit("-", 1)[0]
+        if families and family not in families:
+            continue
 
         def build(config=config, seed=seed, name=name):
             return SyntheticSequence(config, seed, name=name, cache_frames=2)

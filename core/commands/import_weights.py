@@ -1,0 +1,95 @@
+"""``python main.py import-weights SRC DST --kind mplt|ostrack [--factory teacher|student]
+[--trust-pickle] [--config JSON] [--force] [--verbose]``.
+
+Converts the authors' released checkpoints (MPLT ``MPLTTrack_ep0015.pth.tar``, OSTrack
+ViT-B ``OSTrack_ep0300.pth.tar``) into a project checkpoint with
+``core.models.authors.convert_authors_checkpoint`` and prints its ``LoadReport``: the
+counts of loaded, skipped and missing keys, every skipped key with its reason and every
+missing key (the loaded names with ``--verbose``).
+
+- ``--kind mplt``: strict, into the paper-scale teacher (``--factory`` is ignored).
+- ``--kind ostrack``: through the explicit key map into the paper-scale ``--factory``.
+- ``--trust-pickle``: the authors' training checkpoints pickle custom objects; reading
+  them runs the full unpickler, which can execute arbitrary code. Give it only for a file
+  whose origin you trust; the converted DST then loads safely (``weights_only``).
+- ``--config JSON``: fields of the factory's config overriding the paper-scale defaults
+  (the checkpoint's layout must still fit; mainly for narrow test models).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from core.errors import CheckpointError, ConfigError
+
+KINDS = ("mplt", "ostrack")
+FACTORIES = ("teacher", "student")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "import-weights", help="convert the authors' MPLT / OSTrack checkpoint into a project checkpoint",
+        description="Convert an authors' checkpoint (weights under 'net') into the project's safe format "
+                    "and print what was loaded, skipped and left missing.")
+    parser.add_argument("src", type=Path, metavar="SRC", help="authors' checkpoint (.pth.tar)")
+    parser.add_argument("dst", type=Path, metavar="DST", help="project checkpoint to write (.pt)")
+    parser.add_argument("--kind", choices=KINDS, required=True, help="mplt (strict, teacher) or ostrack (key map)")
+    parser.add_argument("--factory", choices=FACTORIES, default="teacher",
+                        help="model the OSTrack weights go into (default teacher; mplt is always the teacher)")
+    parser.add_argument("--trust-pickle", action="store_true",
+                        help="allow full unpickling (can run arbitrary code: only for files you trust)")
+    parser.add_argument("--config", type=Path, default=None, metavar="JSON",
+                        help="config fields overriding the paper-scale model (layout must still fit)")
+    parser.add_argument("--force", action="store_true", help="overwrite DST when it exists")
+    parser.add_argument("--verbose", action="store_true", help="also list every loaded key")
+    parser.set_defaults(func=run)
+
+
+def read_config(path: Path, factory: str):
+    """The factory's config: paper-scale defaults with the JSON object's fields."""
+    from core.models.registry import config_from_dict
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found") from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ConfigError(f"{path}: not a readable JSON config ({error})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: a config must be a JSON object of {factory} config fields")
+    return config_from_dict(factory, data, where=str(path))
+
+
+def format_report(report, verbose: bool = False) -> str:
+    """The LoadReport as text: counts, then skipped (with reasons) and missing names."""
+    lines = [f"source: {report.source}",
+             f"loaded {len(report.loaded)}, skipped {len(report.skipped)}, missing {len(report.missing)}"]
+    if verbose and report.loaded:
+        lines.append("loaded:")
+        lines += [f"  {key}" for key in report.loaded]
+    if report.skipped:
+        lines.append("skipped (source key: reason):")
+        lines += [f"  {key}: {reason}" for key, reason in report.skipped.items()]
+    if report.missing:
+        lines.append("missing (model keys left as initialised):")
+        lines += [f"  {key}" for key in report.missing]
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    from core.models.authors import convert_authors_checkpoint
+
+    factory = "teacher" if args.kind == "mplt" else args.factory
+    src, dst = Path(args.src), Path(args.dst)
+    if src.resolve() == dst.resolve():
+        raise ConfigError(f"{dst}: the destination must differ from the source checkpoint")
+    if dst.exists() and not args.force:
+        raise ConfigError(f"{dst}: already exists (give --force to overwrite)")
+    if not src.is_file():  # before the paper-scale model is built
+        raise CheckpointError(src, "checkpoint file not found")
+    config = read_config(args.config, factory) if args.config is not None else None
+    report = convert_authors_checkpoint(src, dst, kind=args.kind, factory=factory, trust_pickle=args.trust_pickle,
+                                        config=config)
+    print(format_report(report, args.verbose))
+    print(f"wrote {dst} ({factory}, {args.kind} weights)")
+    return 0
