@@ -8,9 +8,9 @@ import pytest
 from core.bench.peers import PeerState, PeerTracker, PeerUnavailable, nanotrack_files
 from core.errors import ConfigError
 from core.geometry import iou
+from core.progress import run_to_end
 from core.sequences.base import FramePair
 from core.tracking.run import track_sequence
-from core.progress import run_to_end
 
 
 def _pairs(n=12):
