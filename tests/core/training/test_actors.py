@@ -71,7 +71,7 @@ def test_one_optimiser_step_reduces_the_loss_on_a_fixed_batch(which, tiny_teache
     first.backward()
     optimizer.step()
     second, _ = actor(tiny_batch)
-    assert float(second) < float(first)
+    assert float(second.detach()) < float(first.detach())
 
 
 def test_parameter_groups_follow_the_recipe(tiny_teacher):
