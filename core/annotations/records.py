@@ -83,6 +83,27 @@ class FrameAnnotation:
         if not self.absent and self.box is None:
             raise ValueError(f"frame {self.frame}: a present target needs a box (or set absent=True)")
 
+    @classmethod
+    def _trusted(cls, frame: int, box: np.ndarray | None, thermal_box: np.ndarray | None, absent: bool,
+                 occluded: bool, provenance: Provenance) -> FrameAnnotation:
+        """Bulk construction for callers that validated whole arrays at once (row readers).
+
+        ``box`` / ``thermal_box`` must be read-only float64 (4,) arrays that nobody writes
+        (e.g. rows of a private read-only copy) holding finite values with w, h > 0;
+        ``absent`` records have no box. Skips the per-record checks of ``__post_init__``.
+        """
+        record = object.__new__(cls)
+        put = object.__setattr__
+        put(record, "frame", frame)
+        put(record, "box", box)
+        put(record, "thermal_box", thermal_box)
+        put(record, "absent", absent)
+        put(record, "occluded", occluded)
+        put(record, "provenance", provenance)
+        put(record, "confidence", None)
+        put(record, "keyframe", False)
+        return record
+
     @property
     def is_human(self) -> bool:
         """True for boxes a person drew or confirmed (manual keyframes and manual edits)."""

