@@ -164,12 +164,23 @@ class ValidationConfig:
     """Held-out crop-level validation: ``pairs`` fixed template/search pairs drawn from
     ``sequences`` synthetic sequences whose seeds (>= ``SEED_BASE`` in
     ``core.training.validation``) are disjoint from training and the evaluation split.
-    every: run every N steps (0 = only at the end)."""
+    every: run every N steps (0 = only at the end).
+    track_sequences / track_frames: also run the real tracker (``core.training.
+    tracking_validation``) on the first ``track_sequences`` held-out synthetic sequences
+    (one per challenge family of the evaluation split) of ``track_frames`` frames and log
+    ``track_iou`` / ``track_sr50`` (0 = off)."""
 
     sequences: int = 8
     pairs: int = 64
     every: int = 0
     seed: int = 0
+    track_sequences: int = 0
+    track_frames: int = 40
+
+    def __post_init__(self) -> None:
+        if self.track_sequences < 0 or self.track_frames < 2:
+            raise ConfigError(f"validation.track_sequences must be >= 0 and track_frames >= 2, "
+                              f"got {self.track_sequences}, {self.track_frames}")
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,8 @@ Files in ``out_dir`` (rank 0 writes):
 - ``training_state.pt``: optimiser, AMP scaler, RNG states, the actor's extra modules
   (e.g. the distillation adapter) and the step, written atomically after the checkpoint;
 - ``metrics.csv``: one row per ``log_every`` steps (running means since the last row)
-  plus validation columns when validation ran; ``config.json``: the run config.
+  plus validation columns when validation ran (crop-level ``val_*``; tracker-level
+  ``track_*`` when ``validation.track_sequences`` > 0); ``config.json``: the run config.
 
 Resume (``resume=True``) reloads both files (they must name the same step) and continues
 with identical batches (they depend only on seed, rank and step) and restored RNG states.
@@ -42,10 +43,12 @@ from core.training.config import TrainConfig
 from core.training.loader import batches
 from core.training.model_setup import build_training_model, freeze_stem_batchnorm, lr_factor, make_optimizer, set_lr
 from core.training.processing import CropSpec
+from core.training.tracking_validation import tracking_validation
 from core.training.validation import evaluate, validation_batch
 
 METRIC_COLUMNS = ("step", "elapsed_s", "lr", "samples_per_s", "loss", "focal", "giou", "l1", "iou", "task",
-                  "kd_feature", "kd_score", "kd_box_l1", "kd_box_giou", "val_iou", "val_sr50")
+                  "kd_feature", "kd_score", "kd_box_l1", "kd_box_giou", "val_iou", "val_sr50", "track_iou",
+                  "track_sr50")
 
 
 @dataclass
@@ -90,8 +93,13 @@ def pick_device(device: str, context: DistributedContext) -> torch.device:
 
 def _append_metrics(path: Path, row: dict) -> None:
     new = not path.exists()
+    columns = METRIC_COLUMNS
+    if not new:  # keep an existing file's columns (a resumed run written by an older version)
+        with open(path, newline="", encoding="utf-8") as handle:
+            header = next(csv.reader(handle), None)
+        columns = tuple(header) if header else METRIC_COLUMNS
     with open(path, "a", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=METRIC_COLUMNS, extrasaction="ignore")
+        writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
         if new:
             writer.writeheader()
         writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
@@ -209,9 +217,15 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
                 row = {"step": done, "elapsed_s": round(time.perf_counter() - started, 2), "lr": lr,
                        "samples_per_s": window_steps * config.batch_size * context.world_size / max(elapsed, 1e-9)}
                 row.update({k: sum(v) / len(v) for k, v in window.items()})
-                if val_batch is not None and ((config.validation.every and done % config.validation.every == 0) or done == total):
+                validate = bool(config.validation.every and done % config.validation.every == 0) or done == total
+                if validate and val_batch is not None:
                     validation = evaluate(model, val_batch)
                     row.update(validation)
+                if validate and context.main and config.validation.track_sequences > 0:
+                    tracked = tracking_validation(model, sequences=config.validation.track_sequences,
+                                                  frames=config.validation.track_frames)
+                    validation = {**validation, **tracked}
+                    row.update(tracked)
                 if context.main:
                     _append_metrics(out_dir / "metrics.csv", row)
                 window, window_start, window_steps = {}, time.perf_counter(), 0
