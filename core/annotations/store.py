@@ -67,17 +67,31 @@ class StoreError(FileProblem):
     """The annotation database cannot be opened or written."""
 
 
-def default_store_path(info) -> Path:
-    """Where a sequence's annotations live by default.
+# Sub-folders that hold one modality's frames inside a sequence folder (dataset layouts).
+_MODALITY_FOLDERS = frozenset(
+    {"visible", "infrared", "v", "i", "rgb", "ir", "color", "visual", "thermal", "img", "vis", "inf", "tir"}
+)
 
-    ``info``: a ``SequenceInfo``. A folder source -> ``<folder>/<name>.rgbt.sqlite``
-    (the sequence folder for dataset layouts); a video -> beside the visible video.
+
+def default_store_path(info) -> Path:
+    """Where a sequence's annotations live by default: ``<folder>/<name>.rgbt.sqlite``.
+
+    ``info``: a ``SequenceInfo``. ``<folder>`` is the sequence folder for dataset layouts
+    (the parent of ``visible/``, ``v/``, ``rgb/``, ... or the image folder itself when
+    frames lie directly in it, as in VOT-TIR), the folder of the visible video for a
+    video pair, the thermal source for thermal-only sequences, and the current folder
+    for sequences with no source on disk. A user-chosen project path is simply passed
+    to :meth:`AnnotationStore.open` instead.
     """
-    source = Path(info.visible_source) if info.visible_source else None
+    source = info.visible_source or info.thermal_source
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(info.name)) or "sequence"
     if source is None:
-        return Path.cwd() / f"{info.name}{STORE_SUFFIX}"
-    folder = source.parent  # beside the visible video, or beside the visible frame folder
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in info.name) or "sequence"
+        return Path.cwd() / f"{safe}{STORE_SUFFIX}"
+    source = Path(source)
+    if source.is_dir():
+        folder = source.parent if source.name.lower() in _MODALITY_FOLDERS else source
+    else:
+        folder = source.parent  # beside the visible video (or the thermal one)
     return folder / f"{safe}{STORE_SUFFIX}"
 
 

@@ -3,9 +3,11 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import numpy as np
@@ -21,7 +23,8 @@ from core.annotations.history import (
 )
 from core.annotations.interpolation import interpolate_between, interpolate_keyframes
 from core.annotations.records import FrameAnnotation, Provenance, absent
-from core.annotations.store import AnnotationStore, StoreError
+from core.annotations.store import SCHEMA_VERSION, AnnotationStore, StoreError, default_store_path
+from core.sequences.base import SequenceInfo
 
 
 def rec(frame, x=10.0, provenance=Provenance.MANUAL, **kw):
@@ -184,3 +187,65 @@ def test_committed_edits_survive_sigkill(tmp_path):
         records = store.records()
     assert last >= 50
     assert all(frame in records for frame in range(last + 1))  # every acknowledged commit is there
+
+
+def test_store_pragmas_and_schema_version(store):
+    connection = store._connection()
+    assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert connection.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+
+
+def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "new.rgbt.sqlite"
+    AnnotationStore.open(path).close()
+    with sqlite3.connect(path) as connection:
+        connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer version"):
+        AnnotationStore.open(path)
+
+
+def test_gui_thread_reads_while_a_worker_writes(tmp_path):
+    path = tmp_path / "c.rgbt.sqlite"
+    store = AnnotationStore.open(path)
+    other = AnnotationStore.open(path)  # a second connection, as a separate process would hold
+    errors: list[BaseException] = []
+
+    def worker():
+        try:
+            for frame in range(150):
+                store.put([rec(frame, provenance=Provenance.STUDENT, confidence=0.5)])
+                other.set_meta("progress", frame)
+        except BaseException as error:  # noqa: BLE001 - reported by the main thread
+            errors.append(error)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    seen = []
+    while thread.is_alive():
+        records = store.records()  # the GUI thread, own connection
+        seen.append(len(records))
+        assert sorted(records) == list(range(len(records)))  # never a half-written state
+    thread.join()
+    assert not errors
+    assert seen == sorted(seen)
+    assert len(other.records()) == 150 and store.get_meta("progress") == 149
+    store.close()
+    other.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.get(0)
+
+
+def test_default_store_path(tmp_path):
+    seq = tmp_path / "lasher" / "2girl"
+    (seq / "visible").mkdir(parents=True)
+    (seq / "infrared").mkdir()
+    (tmp_path / "tir" / "horse").mkdir(parents=True)
+    info = SequenceInfo("2girl", "lasher", 5, 8, 8, visible_source=seq / "visible", thermal_source=seq / "infrared")
+    assert default_store_path(info) == seq / "2girl.rgbt.sqlite"
+    video = SequenceInfo("walk", "video-pair", 5, 8, 8, visible_source=tmp_path / "clips" / "walk_rgb.mp4")
+    assert default_store_path(video) == tmp_path / "clips" / "walk.rgbt.sqlite"
+    tir = SequenceInfo("horse", "vot-tir", 5, 8, 8, thermal_source=tmp_path / "tir" / "horse", thermal_only=True)
+    assert default_store_path(tir) == tmp_path / "tir" / "horse" / "horse.rgbt.sqlite"
+    odd = SequenceInfo("a/b c", "video-pair", 5, 8, 8, visible_source=tmp_path / "v.mp4")
+    assert default_store_path(odd) == tmp_path / "a_b_c.rgbt.sqlite"
