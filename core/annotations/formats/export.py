@@ -3,7 +3,10 @@
 Each exporter is a job (a generator yielding ``core.progress.Progress``) that returns an
 :class:`ExportResult`. Everything is written into a temporary folder beside the target
 and renamed into place at the end (``core.fileio.atomic_directory``): closing the job
-midway leaves nothing behind and keeps an earlier export intact.
+midway leaves nothing behind and keeps an earlier export intact. Because the target
+folder is replaced as a whole, an exporter refuses (ExportError) a folder that holds the
+sequence's own sources, or an existing non-empty folder that is not an earlier export
+(it carries ``EXPORT_MARKER``).
 
 - RGB-T native (LasHeR or RGBT234 naming): ``visible/``, ``infrared/``, ``visible.txt``,
   ``infrared.txt``, ``init.txt``; ``0,0,0,0`` for absent or unlabelled frames.
@@ -35,6 +38,8 @@ from core.fileio import atomic_directory
 from core.progress import Job, Progress
 
 EXPORT_FORMATS = ("lasher", "rgbt234", "got10k", "lasot")
+# Written into every export; an existing non-empty folder without it is never replaced.
+EXPORT_MARKER = ".rgbt-studio-export"
 
 
 @dataclass
@@ -60,6 +65,26 @@ def _warnings(records: Mapping[int, FrameAnnotation], num_frames: int) -> list[s
     return out
 
 
+def _check_target(sequence, out_dir: Path) -> None:
+    """Refuse targets whose replacement would destroy data that is not an earlier export.
+
+    The export replaces ``out_dir`` as a whole, so it must not be (or contain) the
+    sequence's own sources, and an existing non-empty folder must carry EXPORT_MARKER.
+    """
+    out = out_dir.resolve()
+    info = sequence.info
+    for source in (info.visible_source, info.thermal_source):
+        if source is not None:
+            source = Path(source).resolve()
+            if source == out or out in source.parents:
+                raise ExportError(out_dir, f"holds the sequence's own frames ({source}); choose another folder")
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExportError(out_dir, "is a file; the export needs a folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / EXPORT_MARKER).is_file():
+        raise ExportError(out_dir, "exists and holds files that are not an earlier export; "
+                                   "choose a new or empty folder (the export replaces the whole folder)")
+
+
 def _write_image(path: Path, image: np.ndarray, quality: int) -> None:
     bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if image.ndim == 3 else image
     if not cv2.imwrite(str(path), bgr, [cv2.IMWRITE_JPEG_QUALITY, quality]):
@@ -83,8 +108,10 @@ def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir
     out_dir = Path(out_dir)
     n = len(sequence)
     warnings = _warnings(records, n)
+    _check_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
+        _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
         (tmp / "visible").mkdir()
         (tmp / "infrared").mkdir()
         for i in range(n):
@@ -116,8 +143,10 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
     n = len(sequence)
     warnings = _warnings(records, n)
     entries = _modalities(sequence)
+    _check_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
+        _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
         for folder, _, _ in entries:
             (tmp / folder).mkdir()
         for i in range(n):
@@ -152,8 +181,10 @@ def export_lasot(sequence, records: Mapping[int, FrameAnnotation], out_dir: str 
     n = len(sequence)
     warnings = _warnings(records, n)
     entries = _modalities(sequence)
+    _check_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
+        _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
         for folder, _, _ in entries:
             (tmp / folder / "img").mkdir(parents=True)
         for i in range(n):

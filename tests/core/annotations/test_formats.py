@@ -13,7 +13,7 @@ from core.annotations.formats import (
 )
 from core.annotations.formats.convert import write_target
 from core.annotations.records import FrameAnnotation
-from core.errors import AnnotationFormatError
+from core.errors import AnnotationFormatError, ExportError
 from core.progress import run_to_end
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 
@@ -166,3 +166,27 @@ def test_convert_cli(tmp_path, capsys):
     assert (tmp_path / "out" / "visible.txt").read_bytes() == b"10,20,30,40\r\n0,0,0,0\r\n"
     assert main(["convert", str(tmp_path / "missing.txt"), str(tmp_path / "o2"), "--to", "xywh"]) == 2
     assert "missing.txt" in capsys.readouterr().err
+
+
+def test_export_refuses_to_replace_foreign_folders(tmp_path):
+    precious = tmp_path / "documents"
+    precious.mkdir()
+    (precious / "thesis.tex").write_text("keep me")
+    with pytest.raises(ExportError, match="not an earlier export"):
+        run_to_end(export_lasot(TinySequence(), _records(), precious))
+    assert (precious / "thesis.tex").read_text() == "keep me"
+
+    class OnDisk(TinySequence):
+        @property
+        def info(self):
+            return SequenceInfo("s", "lasher", self._n, 40, 30, visible_source=tmp_path / "seq" / "visible")
+
+    (tmp_path / "seq" / "visible").mkdir(parents=True)
+    for target in (tmp_path / "seq", tmp_path / "seq" / "visible", tmp_path):
+        with pytest.raises(ExportError, match="own frames"):
+            run_to_end(export_rgbt_native(OnDisk(), _records(), target))
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    run_to_end(export_got10k(TinySequence(), _records(), empty))
+    run_to_end(export_got10k(TinySequence(), _records(), empty))  # an earlier export may be replaced
+    assert (empty / "list.txt").is_file()
