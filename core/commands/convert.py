@@ -1,4 +1,4 @@
-"""``python main.py convert SRC DST --to FORMAT``: convert annotation files between formats."""
+"""``python main.py convert SRC DST [--from FORMAT] --to FORMAT``: convert annotation files between formats."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,7 +16,8 @@ def register(subparsers) -> None:
     parser.add_argument("src", type=Path)
     parser.add_argument("dst", type=Path)
     parser.add_argument("--from", dest="source_format", default="auto", choices=SOURCE_FORMATS,
-                        help="format of a SRC file (folders are detected)")
+                        help="SRC format: for a file xywh | corners (GTOT x1 y1 x2 y2) | polygon | vtuav "
+                        "(one row per 10 frames) or a layout name; for a folder auto (detected) or a layout name")
     parser.add_argument("--to", dest="target", required=True, choices=TARGET_FORMATS)
     parser.add_argument("--frames", type=int, default=None, help="frame count (default: up to the last annotated frame)")
     parser.set_defaults(func=run)

