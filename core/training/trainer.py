@@ -41,7 +41,13 @@ from core.progress import Job, Progress
 from core.training.actors import DistillationActor, TaskActor
 from core.training.config import TrainConfig
 from core.training.loader import batches
-from core.training.model_setup import build_training_model, freeze_stem_batchnorm, lr_factor, make_optimizer, set_lr
+from core.training.model_setup import (
+    build_training_model,
+    freeze_stem_batchnorm,
+    lr_factor,
+    make_optimizer,
+    set_lr,
+)
 from core.training.processing import CropSpec
 from core.training.tracking_validation import tracking_validation
 from core.training.validation import evaluate, validation_batch

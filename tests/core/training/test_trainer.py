@@ -12,9 +12,8 @@ from core.cli import main as cli_main
 from core.errors import CheckpointError, ConfigError
 from core.models import load_checkpoint
 from core.progress import Progress, run_to_end
-from core.training.config import load_train_config, with_overrides
+from core.training.config import OptimConfig, load_train_config, with_overrides
 from core.training.model_setup import lr_factor
-from core.training.config import OptimConfig
 from core.training.trainer import train_job
 
 ROOT = Path(__file__).resolve().parents[3]
