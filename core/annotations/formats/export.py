@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import cv2
 import numpy as np
 
 from core.annotations.formats.rows import (
@@ -86,6 +85,8 @@ def _check_target(sequence, out_dir: Path) -> None:
 
 
 def _write_image(path: Path, image: np.ndarray, quality: int) -> None:
+    import cv2  # here, so that reading annotations (and the CLI's help) never needs OpenCV
+
     bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if image.ndim == 3 else image
     if not cv2.imwrite(str(path), bgr, [cv2.IMWRITE_JPEG_QUALITY, quality]):
         raise ExportError(path, "could not write the image (disk full or no permission?)")
