@@ -19,6 +19,9 @@ image). Scoring and FPS: :mod:`core.bench.accuracy_run` (protocol ``lasher``).
 family), ``family`` (``sequence`` = ``"family:<name>"``), ``overall`` (``sequence`` =
 ``"overall"``) or ``missing`` (``dataset`` and ``sequence`` ``"-"``, scores null,
 ``reason``). ``--plots DIR`` saves ``DIR/<dataset>/lasher_{PR,NPR,SR}.png``.
+``--cache DIR`` stores each contender's run per sequence and reuses it when the weights
+(SHA-256), the sequence's ground truth and the thread count are unchanged
+(:mod:`core.bench.result_cache`): after retraining the student only the students re-run.
 """
 from __future__ import annotations
 
@@ -31,6 +34,7 @@ from core.bench.accuracy_table import format_table, targets
 from core.bench.contenders import CONTENDER_KEYS, build_contenders
 from core.bench.eval_sets import real_items, synthetic_items
 from core.bench.peers import MODALITIES
+from core.bench.result_cache import ResultCache
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -90,6 +94,8 @@ def register(subparsers) -> None:
                         help=f"comma-separated subset of {','.join(CONTENDER_KEYS)} (default: all)")
     parser.add_argument("--peer-modality", choices=("both",) + MODALITIES, default="both",
                         help="stream the OpenCV peers see (default both, one row each)")
+    parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                        help="reuse/store per-sequence runs (keyed by weights SHA-256, sequence, threads)")
     parser.add_argument("--random-weights", action="store_true",
                         help="run models whose weights are missing with random weights (labelled)")
     parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
@@ -121,7 +127,8 @@ def run_accuracy(args) -> tuple[list[dict], BenchRuns, dict, list[str]]:
     items, notes = collect_items(args.split, args.frames, args.per_family, args.data_root, families)
     if not items:
         raise ConfigError("nothing to evaluate: " + "; ".join(notes or ["no sequence"]))
-    bench = run_with_bar(run_bench(contenders, items), "bench accuracy")
+    cache = ResultCache(args.cache) if args.cache is not None else None
+    bench = run_with_bar(run_bench(contenders, items, cache=cache, threads=args.threads), "bench accuracy")
     rows, reports = score(bench)
     synthetic = [i for i in items if i.dataset == "synthetic"]
     if synthetic:
@@ -131,6 +138,10 @@ def run_accuracy(args) -> tuple[list[dict], BenchRuns, dict, list[str]]:
     engines = {c.label: getattr(getattr(c.tracker, "engine", None), "name", None) for c in contenders if c.available}
     used = sorted({e for e in engines.values() if e})
     notes.append(f"{args.threads} CPU threads; model engine(s): {', '.join(used) or '-'}")
+    reused = sum(run.cached for run in bench.runs.values())
+    if reused:
+        notes.append(f"{reused} of {len(bench.runs)} sequence runs read from the cache {args.cache} "
+                     "(their FPS is the one measured when they ran)")
     return rows, bench, reports, notes
 
 

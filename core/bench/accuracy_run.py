@@ -20,6 +20,7 @@ import numpy as np
 
 from core.bench.contenders import Contender
 from core.bench.eval_sets import SYNTHETIC, EvalItem, ground_truth_rows
+from core.bench.result_cache import ResultCache, run_key
 from core.errors import ConfigError
 from core.progress import Job, Progress
 
@@ -36,6 +37,7 @@ class SequenceRun:
     seconds: float
     tracked: int
     start: int = 0
+    cached: bool = False
 
 
 @dataclass
@@ -50,12 +52,14 @@ class BenchRuns:
     notes: list[str] = field(default_factory=list)
 
 
-def track_item(item: EvalItem, contenders: Sequence[Contender], done: int, total: int) -> Job[dict]:
+def track_item(item: EvalItem, contenders: Sequence[Contender], done: int, total: int,
+               cache: ResultCache | None = None, threads: int | None = None) -> Job[dict]:
     """Track one sequence with every available contender; returns {label: SequenceRun}
     and ``"__gt__"``: the (M, 4) ground-truth rows evaluated. The first frame with a
     ground-truth box initialises (frame 0 unless the target starts hidden, e.g. a short
-    synthetic occlusion sequence); earlier frames are not evaluated. Yields one Progress
-    per frame."""
+    synthetic occlusion sequence); earlier frames are not evaluated. With ``cache``,
+    contenders with a stored run of this sequence are not re-tracked (their SequenceRun
+    has ``cached=True``). Yields one Progress per frame."""
     sequence = item.open()
     try:
         n = min(len(sequence), item.num_frames)
@@ -66,9 +70,19 @@ def track_item(item: EvalItem, contenders: Sequence[Contender], done: int, total
         start = int(np.argmax(valid))  # the first labelled, visible frame initialises
         gt = gt[start:]
         init_box = gt[0].copy()
-        active = [c for c in contenders if c.available]
+        keys = {c.label: run_key(c.fingerprint, item.dataset, item.name, gt, threads)
+                for c in contenders if c.available}
+        cached = {}
+        if cache is not None:
+            for c in contenders:
+                if c.available and (hit := cache.get(keys[c.label])) is not None and len(hit[0]) == len(gt):
+                    cached[c.label] = SequenceRun(hit[0], hit[1], hit[2], start, cached=True)
+        active = [c for c in contenders if c.available and c.label not in cached]
         boxes = {c.label: np.full((len(gt), 4), np.nan) for c in active}
         seconds = {c.label: 0.0 for c in active}
+        if not active:
+            yield Progress(done + n, total, f"{item.dataset}/{item.name} (cached)")
+            return {**cached, "__gt__": gt}
         first = sequence[start]
         states = {}
         for c in active:
@@ -87,18 +101,22 @@ def track_item(item: EvalItem, contenders: Sequence[Contender], done: int, total
     finally:
         sequence.close()
     out = {label: SequenceRun(boxes[label], seconds[label], len(gt) - 1, start) for label in boxes}
-    out["__gt__"] = gt
-    return out
+    if cache is not None:
+        for label, run in out.items():
+            cache.put(keys[label], run.boxes, run.seconds, run.tracked)
+    return {**out, **cached, "__gt__": gt}
 
 
-def run_bench(contenders: Sequence[Contender], items: Sequence[EvalItem]) -> Job[BenchRuns]:
-    """Track every item with every available contender. Progress counts frames (each
-    frame = all contenders); cancel with ``job.close()`` between frames."""
+def run_bench(contenders: Sequence[Contender], items: Sequence[EvalItem], *, cache: ResultCache | None = None,
+              threads: int | None = None) -> Job[BenchRuns]:
+    """Track every item with every available contender (reusing ``cache`` entries made
+    with the same ``threads``). Progress counts frames (each frame = all contenders);
+    cancel with ``job.close()`` between frames (nothing of the open sequence is cached)."""
     result = BenchRuns(list(contenders), list(items))
     total = sum(item.num_frames for item in items)
     done = 0
     for item in items:
-        out = yield from track_item(item, contenders, done, total)
+        out = yield from track_item(item, contenders, done, total, cache, threads)
         result.ground_truth[(item.dataset, item.name)] = out.pop("__gt__")
         for label, run in out.items():
             result.runs[(label, item.dataset, item.name)] = run
@@ -151,14 +169,16 @@ def score(bench: BenchRuns):
             for s in report.sequences:
                 group = next(item.group for item in items if item.name == s.name)
                 rows.append(_row(c.label, dataset, s.name, "sequence", s.scores, _fps([runs[s.name]]),
-                                 group=group, frames=s.frames, start_frame=runs[s.name].start, weights=c.weights,
+                                 group=group, frames=s.frames, start_frame=runs[s.name].start,
+                                 cached=runs[s.name].cached, weights=c.weights,
                                  **({"note": notes[s.name]} if s.name in notes else {})))
             for a in report.attributes:
                 rows.append(_row(c.label, dataset, f"family:{a.attribute}", "family", a.scores,
                                  _fps([runs[n] for n in groups[a.attribute]]), sequences=a.sequences,
                                  frames=a.frames, weights=c.weights))
             rows.append(_row(c.label, dataset, "overall", "overall", report.scores, _fps(list(runs.values())),
-                             sequences=len(items), weights=c.weights))
+                             sequences=len(items), cached_sequences=sum(r.cached for r in runs.values()),
+                             weights=c.weights))
     for c in bench.contenders:
         if not c.available:
             rows.append(_row(c.label, "-", "-", "missing", None, None, reason=c.reason, weights=c.weights))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.bench.peers import MODALITIES, PEER_LABELS, PeerTracker, PeerUnavailable
+from core.bench.result_cache import file_sha256
 from core.errors import ConfigError
 
 MODEL_FILES = {
@@ -39,7 +40,8 @@ class Contender:
     key: ``CONTENDER_KEYS`` entry; label: the table's name; weights: the file used
     (``random`` or ``-`` for peers); tracker: an object with ``init(pair, box)`` and
     ``track(pair, state)`` (``Tracker`` or ``PeerTracker``), None when unavailable, with
-    ``reason`` saying why.
+    ``reason`` saying why; fingerprint: what makes its boxes reproducible (label, weights
+    SHA-256 and engine, or the OpenCV version), the ``--cache`` key.
     """
 
     key: str
@@ -47,6 +49,7 @@ class Contender:
     weights: str
     tracker: object | None
     reason: str = ""
+    fingerprint: str = ""
 
     @property
     def available(self) -> bool:
@@ -65,9 +68,12 @@ def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, devic
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RandomWeightsWarning)
             tracker = load_tracker(model, path, engine="torch", device=device, threads=threads, allow_random=True)
-        return Contender(key, f"{label} [RANDOM weights]", "random", tracker)
+        label = f"{label} [RANDOM weights]"
+        return Contender(key, label, "random", tracker, fingerprint=f"{label}|{model}|random|{tracker.engine.name}")
     tracker = load_tracker(model, path, engine=engine, device=device, threads=threads)
-    return Contender(key, label, str(getattr(tracker, "weights_path", path) or path), tracker)
+    used = Path(getattr(tracker, "weights_path", "") or path)
+    fingerprint = f"{label}|{model}|{file_sha256(used)}|{tracker.engine.name}|{tracker.engine.device}"
+    return Contender(key, label, str(used), tracker, fingerprint=fingerprint)
 
 
 def build_contenders(keys=CONTENDER_KEYS, *, weights_dir: str | Path, models_dir: str | Path | None = None,
@@ -84,6 +90,8 @@ def build_contenders(keys=CONTENDER_KEYS, *, weights_dir: str | Path, models_dir
     if unknown or bad_modalities or not modalities:
         raise ConfigError(f"unknown tracker(s) {unknown} or modalities {list(modalities)}; trackers: "
                           f"{list(CONTENDER_KEYS)}, modalities: {list(MODALITIES)}")
+    import cv2
+
     out = []
     for key in keys:
         if key in MODEL_FILES:
@@ -92,7 +100,8 @@ def build_contenders(keys=CONTENDER_KEYS, *, weights_dir: str | Path, models_dir
         for modality in modalities:
             label = f"{PEER_LABELS[key]} ({modality})"
             try:
-                out.append(Contender(key, label, "-", PeerTracker(key, modality, models_dir)))
+                out.append(Contender(key, label, "-", PeerTracker(key, modality, models_dir),
+                                     fingerprint=f"{label}|{key}|{modality}|opencv {cv2.__version__}"))
             except PeerUnavailable as error:
                 out.append(Contender(key, PEER_LABELS[key], "-", None, str(error)))
                 break  # the reason is the same for every modality: one row

@@ -173,3 +173,35 @@ def test_real_sequences_with_ground_truth(shared_data):
 def test_real_items_without_data(tmp_path):
     items, notes = real_items(tmp_path / "absent")
     assert items == [] and "absent" in notes[0]
+
+
+def test_cache_reuses_runs_and_ignores_corrupt_entries(tmp_path, tiny_items, capsys):
+    from core.bench.peers import PeerTracker
+    from core.bench.result_cache import ResultCache, run_key
+
+    cache = ResultCache(tmp_path / "cache")
+    kcf = Contender("kcf", "KCF (thermal)", "-", PeerTracker("kcf", "thermal"), fingerprint="KCF|thermal")
+    first, _ = score(run_to_end(run_bench([kcf], tiny_items, cache=cache, threads=1)))
+    entries = sorted((tmp_path / "cache").glob("*.npz"))
+    assert len(entries) == 2
+    again = Contender("kcf", "KCF (thermal)", "-", _Exploding(), fingerprint="KCF|thermal")
+    second, _ = score(run_to_end(run_bench([again], tiny_items, cache=cache, threads=1)))
+    assert [(r["pr"], r["sr"], r["fps"]) for r in first] == [(r["pr"], r["sr"], r["fps"]) for r in second]
+    assert all(r["cached"] for r in second if r["kind"] == "sequence")
+    assert next(r for r in second if r["kind"] == "overall")["cached_sequences"] == 2
+    # another thread count or other ground truth is another key; a corrupt entry is re-tracked
+    gt = np.zeros((3, 4))
+    assert run_key("a", "d", "s", gt, 1) != run_key("a", "d", "s", gt, 2)
+    assert run_key("a", "d", "s", gt, 1) != run_key("a", "d", "s", gt + 1, 1)
+    entries[0].write_bytes(b"garbage")
+    with pytest.raises(AssertionError, match="re-tracked"):
+        run_to_end(run_bench([again], tiny_items, cache=cache, threads=1))
+
+
+class _Exploding:
+    """A contender that must not be asked to track (its runs are cached)."""
+
+    def init(self, pair, box):
+        raise AssertionError("re-tracked")
+
+    track = init
