@@ -28,7 +28,7 @@ from core.annotations.formats.rows import (
     records_from_rows,
     rows_from_records,
 )
-from core.annotations.formats.text import read_boxes, read_corners, xywh_to_corners
+from core.annotations.formats.text import read_box_pairs, read_boxes, read_corners, xywh_to_corners
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError, SequenceError
 from core.fileio import write_text_atomic
@@ -98,7 +98,8 @@ def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int,
     elif source_format in ("corners", "gtot"):
         records = records_from_rows(read_corners(src))
     elif source_format == "vtuav":
-        records = records_from_rows(read_boxes(src), every=VTUAV_EVERY)
+        visible, thermal = read_box_pairs(src)
+        records = records_from_rows(visible, thermal, every=VTUAV_EVERY)
     else:
         records = records_from_rows(read_boxes(src))
     count = max(records) + 1 if records else 0

@@ -6,7 +6,7 @@
 | rgbt234 | ``visible.txt``, ``infrared.txt`` | per-modality boxes |
 | rgbt210 | ``init.txt`` | one file for both; ``0,0,0,0`` = absent |
 | lasher | ``visible.txt`` (= ``infrared.txt``), else ``init.txt`` | ``0,0,0,0`` = absent |
-| vtuav | ``rgb.txt``, ``ir.txt`` | one row per 10 frames; w or h <= 0 = absent |
+| vtuav | ``rgb.txt``, ``ir.txt`` | one row per 10 frames from ``init_frame.npy``'s offset; 8-value rows = visible + thermal box; w or h <= 0 = absent |
 | vot-rgbt, vot-tir, folder-pair | ``groundtruth.txt`` | 4 values or an 8-value polygon |
 | got10k | ``groundtruth.txt``, ``absence.label``, ``cover.label`` | cover 0..8 (visible fraction); occluded when cover < 5 |
 | lasot | ``groundtruth.txt``, ``full_occlusion.txt``, ``out_of_view.txt`` | |
@@ -15,16 +15,69 @@ All boxes come back on the visible grid as ``x, y, w, h`` with provenance ``impo
 """
 from __future__ import annotations
 
+import pickle
 from pathlib import Path
 
 import numpy as np
 
 from core.annotations.formats.rows import records_from_rows
-from core.annotations.formats.text import read_boxes, read_corners, read_text
+from core.annotations.formats.text import read_box_pairs, read_boxes, read_corners, read_text
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError
 
 VTUAV_EVERY = 10
+VTUAV_INIT_FILE = "init_frame.npy"
+
+# What a VTUAV ``init_frame.npy`` (a pickled {sequence name: first frame} dict) may contain.
+_SAFE_GLOBALS = {
+    (module, name)
+    for module in ("numpy.core.multiarray", "numpy._core.multiarray")
+    for name in ("_reconstruct", "scalar")
+} | {("numpy", "ndarray"), ("numpy", "dtype")}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Unpickles numpy containers of plain values only: never runs code from the file."""
+
+    def find_class(self, module: str, name: str):
+        if (module, name) in _SAFE_GLOBALS:
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in {VTUAV_INIT_FILE}")
+
+
+def read_vtuav_init_frames(path: str | Path) -> dict[str, int]:
+    """VTUAV ``init_frame.npy`` -> {sequence name: index of its first annotated frame}.
+
+    Read without ``allow_pickle`` (a restricted unpickler: only numpy arrays, scalars and
+    plain values); anything else raises AnnotationFormatError naming the file.
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            version = np.lib.format.read_magic(handle)
+            reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+            _, _, dtype = reader(handle)
+            if not dtype.hasobject:
+                raise AnnotationFormatError(path, "expected a pickled {sequence: first frame} dict")
+            value = _SafeUnpickler(handle).load()
+        mapping = value.item() if isinstance(value, np.ndarray) else value
+        if not isinstance(mapping, dict):
+            raise AnnotationFormatError(path, f"expected a dict, found {type(mapping).__name__}")
+        return {str(k): int(v) for k, v in mapping.items()}
+    except AnnotationFormatError:
+        raise
+    except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError) as error:
+        raise AnnotationFormatError(path, f"not a readable VTUAV init-frame file ({error})") from None
+
+
+def vtuav_first_frame(folder: Path) -> int:
+    """First annotated frame of the VTUAV sequence in ``folder``: from ``init_frame.npy`` in
+    the folder or up to two levels above (``<root>/test_ST/<seq>``), else 0."""
+    for place in (folder, folder.parent, folder.parent.parent):
+        candidate = place / VTUAV_INIT_FILE
+        if candidate.is_file():
+            return read_vtuav_init_frames(candidate).get(folder.name, 0)
+    return 0
 
 
 def read_flags(path: Path, count: int | None = None) -> np.ndarray:
@@ -76,10 +129,11 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
         vis = _first_existing(folder, ("rgb.txt", "groundtruth.txt"))
         if vis is None:
             return None
+        visible, thermal = read_box_pairs(vis)  # some rgb.txt hold both boxes on each row
         ir = folder / "ir.txt"
-        return records_from_rows(
-            read_boxes(vis), read_boxes(ir) if ir.is_file() else None, every=VTUAV_EVERY
-        )
+        if ir.is_file():
+            thermal = read_boxes(ir)
+        return records_from_rows(visible, thermal, every=VTUAV_EVERY, first_frame=vtuav_first_frame(folder))
     if layout in ("got10k", "got10k-tir"):
         gt = folder / "groundtruth.txt"
         if not gt.is_file():

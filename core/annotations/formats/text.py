@@ -39,25 +39,17 @@ def read_text(path: str | Path) -> str:
         raise AnnotationFormatError(path, f"cannot read as text ({error})") from None
 
 
-def parse_boxes(text: str, path: str | Path = "<text>") -> np.ndarray:
-    """Box rows of ``text`` -> ``(N, 4)`` float64 x, y, w, h (see the module doc).
-
-    ``path`` only names the source in errors.
-    """
+def _tokens(text: str) -> tuple[list[str], list[list[str]]]:
+    """Lines (trailing blank ones dropped) and their value tokens."""
     lines = _SEPARATORS.sub(" ", text).splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
-    tokens = [line.split() for line in lines]
-    counts = {len(t) for t in tokens}
-    if counts <= {4} or counts <= {8}:  # fast path: one row length throughout
-        try:
-            values = np.array([v for row in tokens for v in row], dtype=np.float64)
-        except ValueError:
-            values = None  # find and report the bad line below
-        if values is not None:
-            if counts == {8}:
-                return polygon_to_xywh(values.reshape(-1, 8))
-            return values.reshape(-1, 4)
+    return lines, [line.split() for line in lines]
+
+
+def _checked_rows(path, lines: list[str], tokens: list[list[str]], widths: tuple[int, ...],
+                  what: str) -> list[list[float]]:
+    """Rows as floats, line by line; the first bad line raises AnnotationFormatError."""
     rows = []
     for number, (line, row) in enumerate(zip(lines, tokens, strict=True), start=1):
         if not row:
@@ -66,14 +58,54 @@ def parse_boxes(text: str, path: str | Path = "<text>") -> np.ndarray:
             values = [float(v) for v in row]
         except ValueError:
             raise AnnotationFormatError(Path(path), f"not a number in {line.strip()!r}", line=number) from None
-        if len(values) == 8:
-            values = polygon_to_xywh(values).tolist()
-        elif len(values) != 4:
-            raise AnnotationFormatError(
-                Path(path), f"expected 4 values (x,y,w,h) or 8 (polygon) per row, got {len(values)}", line=number
-            )
+        if len(values) not in widths:
+            raise AnnotationFormatError(Path(path), f"expected {what} per row, got {len(values)}", line=number)
         rows.append(values)
-    return np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+    return rows
+
+
+def _uniform(tokens: list[list[str]], width: int) -> np.ndarray | None:
+    """Fast path: ``(N, width)`` when every row has ``width`` numbers, else None."""
+    if any(len(t) != width for t in tokens):
+        return None
+    try:
+        return np.array([v for row in tokens for v in row], dtype=np.float64).reshape(-1, width)
+    except ValueError:
+        return None
+
+
+def parse_boxes(text: str, path: str | Path = "<text>") -> np.ndarray:
+    """Box rows of ``text`` -> ``(N, 4)`` float64 x, y, w, h (see the module doc).
+
+    ``path`` only names the source in errors.
+    """
+    lines, tokens = _tokens(text)
+    for width in (4, 8):
+        values = _uniform(tokens, width)
+        if values is not None:
+            return values if width == 4 else polygon_to_xywh(values)
+    rows = _checked_rows(path, lines, tokens, (4, 8), "4 values (x,y,w,h) or 8 (polygon)")
+    boxes = [values if len(values) == 4 else polygon_to_xywh(values).tolist() for values in rows]
+    return np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+
+
+def read_box_pairs(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
+    """VTUAV-style rows: 4 values (one box) or 8 values (visible box, then thermal box).
+
+    Returns ``(visible (N,4), thermal (N,4) or None)``; every row must have the same
+    width (a mix raises AnnotationFormatError at the first odd line).
+    """
+    text = read_text(path)
+    lines, tokens = _tokens(text)
+    width = len(tokens[0]) if tokens else 4
+    values = _uniform(tokens, width) if width in (4, 8) else None
+    if values is None:
+        values = np.asarray(_checked_rows(path, lines, tokens, (width,) if width in (4, 8) else (4, 8),
+                                          "4 values (x y w h) or 8 (visible box, thermal box), the same on every row"),
+                            dtype=np.float64).reshape(-1, width)
+    if width == 8:
+        return values[:, :4].copy(), values[:, 4:].copy()
+    return values, None
 
 
 def read_boxes(path: str | Path) -> np.ndarray:

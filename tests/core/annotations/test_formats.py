@@ -220,3 +220,39 @@ def test_convert_real_gt_only_folders(tmp_path, capsys):
         (gtot / "groundTruth_v.txt").read_text().split()
     assert main(["convert", str(gtot), str(tmp_path / "g3"), "--from", "corners", "--to", "gtot"]) == 2
     assert "layout" in capsys.readouterr().err
+
+
+def test_vtuav_two_boxes_per_row_and_init_frame(tmp_path):
+    root = tmp_path / "test_ST"
+    seq = _folder(root, {"rgb.txt": "1 2 3 4 5 6 7 8\n1 2 3 4 1 2 3 4\n0 0 0 0 0 0 0 0\n"}, ("rgb", "ir"), "bike_003")
+    np.save(tmp_path / "init_frame.npy", {"bike_003": 7, "other": 3}, allow_pickle=True)  # dataset root, 2 up
+    records = load_ground_truth(seq, "vtuav")
+    assert sorted(records) == [7, 17, 27] and records[27].absent
+    np.testing.assert_array_equal(records[7].box, [1, 2, 3, 4])
+    np.testing.assert_array_equal(records[7].thermal_box, [5, 6, 7, 8])  # 8 values = two boxes, not a polygon
+    assert records[17].thermal_box is None
+
+    (seq / "rgb.txt").write_text("1 2 3 4 5 6 7 8\n1 2 3 4\n")
+    with pytest.raises(AnnotationFormatError, match="same on every row") as info:
+        load_ground_truth(seq, "vtuav")
+    assert info.value.line == 2
+
+
+def test_vtuav_init_frame_file_cannot_run_code(tmp_path, capsys):
+    import pickle
+
+    class Evil:
+        def __reduce__(self):
+            return (print, ("owned",))
+
+    seq = _folder(tmp_path, {"rgb.txt": "1 2 3 4\n"}, ("rgb", "ir"), "s")
+    path = seq / "init_frame.npy"
+    np.save(path, {"s": 1}, allow_pickle=True)
+    with open(path, "rb") as handle:  # keep numpy's header, swap the pickle for a malicious one
+        assert np.lib.format.read_magic(handle) == (1, 0)
+        np.lib.format.read_array_header_1_0(handle)
+        header = path.read_bytes()[: handle.tell()]
+    path.write_bytes(header + pickle.dumps(Evil()))
+    with pytest.raises(AnnotationFormatError, match="init_frame.npy.*not allowed"):
+        load_ground_truth(seq, "vtuav")
+    assert "owned" not in capsys.readouterr().out
