@@ -7,6 +7,30 @@ import pyqtgraph as pg
 from PySide6.QtWidgets import QApplication
 
 _CONFIGURED = False
+_PINNED = False
+SINGLETON_REFS = 1 << 40
+
+
+def pin_singletons() -> bool:
+    """Work around a reference-count bug of PySide6 6.12 on Python < 3.12.
+
+    There, every ``emit()`` of a connected Python-defined Signal drops one reference to
+    ``True`` that it never took (``emit`` returns a borrowed bool), and some C++ -> Python
+    slot calls drop one to ``None``; after a few hundred emits the interpreter aborts
+    with "Fatal Python error: bool_dealloc" / "none_dealloc". Python 3.12+ makes these
+    singletons immortal, which hides the bug. Here we do the same by hand: add 2**40 to
+    the reference counts of True, False and None (they are static objects, never freed),
+    so the stolen references can never bring them to zero. Returns True when applied.
+    """
+    global _PINNED
+    if _PINNED or sys.version_info >= (3, 12):
+        return False
+    import ctypes
+
+    for singleton in (True, False, None):
+        ctypes.c_ssize_t.from_address(id(singleton)).value += SINGLETON_REFS
+    _PINNED = True
+    return True
 
 
 def configure_pyqtgraph() -> None:
@@ -19,6 +43,7 @@ def configure_pyqtgraph() -> None:
 
 def ensure_app(argv: list[str] | None = None) -> QApplication:
     """The existing QApplication or a new one named "RGB-T Studio"."""
+    pin_singletons()
     configure_pyqtgraph()
     app = QApplication.instance()
     if app is None:

@@ -44,6 +44,7 @@ def box_pen(provenance: str, *, occluded: bool = False, width: float = 2.0) -> Q
     pen = pg.mkPen(PROVENANCE_COLOURS.get(provenance, "#ffffff"), width=width)
     pen.setCosmetic(True)
     if provenance == "proposal":
+        pen.setWidthF(width + 1.0)
         pen.setStyle(Qt.PenStyle.DotLine)
     elif occluded or provenance == "interpolated":
         pen.setStyle(Qt.PenStyle.DashLine)

@@ -24,6 +24,17 @@ from PySide6.QtCore import QObject, QThread, Signal
 from core.progress import Progress
 
 
+def _lower_priority(niceness: int = 5) -> None:
+    """Lower this thread's scheduling priority (Linux: per-thread nice) so the GUI thread
+    wins the CPU when both want it. Silently does nothing where unsupported."""
+    import os
+
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+    except (AttributeError, OSError):
+        pass
+
+
 class _JobThread(QThread):
     progressed = Signal(int, object)  # generation, Progress
     succeeded = Signal(int, object)  # generation, result
@@ -43,6 +54,7 @@ class _JobThread(QThread):
         self._stop.set()
 
     def run(self) -> None:  # worker thread
+        _lower_priority()
         job = None
         last = 0.0
         try:

@@ -80,7 +80,7 @@ class FrameView(pg.GraphicsView):
         self.box_item = BoxItem("manual", editable=True)
         self.viewbox.addItem(self.box_item)
         self.proposal_item = BoxItem("proposal", editable=False)
-        self.proposal_item.setZValue(9)
+        self.proposal_item.setZValue(11)  # above the box: a proposal over the same place stays visible
         self.viewbox.addItem(self.proposal_item)
         self.viewbox.rect_drawn.connect(self.drawn)
         self.box_item.relay.edited.connect(self.edited)

@@ -36,17 +36,20 @@ class TimelineWidget(pg.PlotWidget):
         item.getAxis("left").setTicks([[(0, "0"), (0.5, ".5"), (1, "1")]])
         self.getViewBox().setMouseEnabled(x=True, y=False)
         self.getViewBox().setLimits(yMin=-0.3, yMax=1.2)
-        item.addLegend(offset=(-4, 4), labelTextColor="#cccccc", brush=pg.mkBrush(0, 0, 0, 120))
+        legend = item.addLegend(offset=(40, 1), labelTextColor="#cccccc", brush=pg.mkBrush(0, 0, 0, 150),
+                                colCount=4, verSpacing=-6)
+        self.legend = legend
         self.confidence_curve = item.plot([], [], pen=pg.mkPen(C["confidence"], width=1.5), name="confidence",
                                           connect="finite")
         self.iou_curve = item.plot([], [], pen=pg.mkPen(C["iou"], width=1.5), name="teacher IoU",
                                    connect="finite")
         self.keyframes = pg.ScatterPlotItem(symbol="t1", size=9, brush=pg.mkBrush(C["keyframe"]), pen=None,
                                             name="keyframe")
-        self.absent = pg.ScatterPlotItem(symbol="s", size=6, brush=pg.mkBrush(C["absent"]), pen=None)
+        self.absent = pg.ScatterPlotItem(symbol="s", size=6, brush=pg.mkBrush(C["absent"]), pen=None, name="absent")
         self.low_runs = pg.BarGraphItem(x0=[], x1=[], y0=LOW_Y - 0.04, y1=LOW_Y + 0.04, brush=C["low"], pen=None)
         for extra in (self.keyframes, self.absent, self.low_runs):
             item.addItem(extra)
+        legend.addItem(pg.BarGraphItem(x=[0], height=[1], width=1, brush=C["low"], pen=None), "low confidence")
         self.cursor = pg.InfiniteLine(0, angle=90, movable=True, pen=pg.mkPen(C["cursor"], width=1.5))
         self.cursor.setZValue(50)
         item.addItem(self.cursor)

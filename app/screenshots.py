@@ -1,0 +1,125 @@
+"""``python -m app.screenshots [OUT_DIR]``: the main window at each step of the user's path.
+
+Drives the real window (synchronous workers) on the bundled demo pair with the bundled
+models (random weights, flagged in the status bar, while ``assets/models`` is empty)
+and saves PNGs (default ``docs/screenshots/``): open, draw, track (live and done),
+correct + re-track, teacher proposals, accepted, timeline/attention, blend, export,
+settings and help dialogs. Uses Xvfb when ``DISPLAY`` is set, else offscreen ``grab()``.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    out = Path(argv[0]) if argv else Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+    out.mkdir(parents=True, exist_ok=True)
+    if not os.environ.get("DISPLAY"):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    warnings.filterwarnings("ignore", message="RANDOM WEIGHTS")
+    home = tempfile.mkdtemp(prefix="studio-shots-")
+    os.environ["RGBT_STUDIO_HOME"] = home
+    import torch
+
+    torch.set_num_threads(2)
+    from PySide6.QtWidgets import QApplication
+
+    from app.dialogs.export_dialog import ExportDialog
+    from app.dialogs.help_dialog import HelpDialog
+    from app.dialogs.refine_dialog import RefineDialog
+    from app.dialogs.settings_dialog import SettingsDialog
+    from app.main_window import MainWindow
+    from app.project import DEMO_DIR, demo_request
+    from app.qt import ensure_app
+    from app.settings import StudioSettings
+    from core.annotations.formats.rows import records_from_rows  # noqa: F401  (core API check)
+
+    app = ensure_app()
+    request = demo_request()
+    if request is None:
+        print("assets/demo is missing", file=sys.stderr)
+        return 2
+    gt = np.loadtxt(DEMO_DIR / "groundtruth.txt", delimiter=",")
+    window = MainWindow(StudioSettings.load(), synchronous=True)
+    window.resize(1400, 860)
+    window.show()
+
+    def settle():
+        for _ in range(5):
+            app.processEvents()
+
+    def shot(name: str, widget=None) -> None:
+        settle()
+        path = out / f"{name}.png"
+        (widget or window).grab().save(str(path))
+        print(path)
+
+    window.open_request(request)  # 1. first run: the demo pair
+    shot("01-open-demo")
+    window.views.box_drawn.emit("visible", gt[0])  # 3. the initial box
+    shot("02-initial-box")
+
+    live_done = []
+
+    def live(update):
+        if update.frame >= 60 and not live_done:
+            live_done.append(update.frame)
+            window.job_status.set_speed(update.fps, update.model, update.engine)
+            shot("03-tracking-live")
+
+    window.tracking.live.connect(live)
+    window.actions["track"].trigger()  # 4. the student tracks to the end
+    window.tracking.live.disconnect(live)
+    window.goto(120)
+    shot("04-tracked")
+    window.goto(150)  # 6. correct a frame, re-track from an earlier one
+    window.views.box_edited.emit("visible", gt[150])
+    window.goto(140)
+    window.actions["track"].trigger()
+    window.goto(150)
+    shot("05-corrected-keyframe")
+    window.actions["range"].setChecked(True)  # 5. teacher refines a range
+    window.timeline.show_range(160, 190)
+    window.edits.refine(160, 190)
+    window.goto(175)
+    shot("06-teacher-proposals")
+    window.actions["accept_range"].trigger()
+    shot("07-teacher-accepted")
+    window.goto(203)  # absent frames (occluded target), flagged with O
+    for frame in range(199 - 1, 207):
+        window.goto(frame)
+        window.actions["absent"].trigger()
+    window.actions["attention"].trigger()  # 7. next frame that needs attention
+    shot("08-attention")
+    window.actions["undo"].trigger()  # 8. undo the last absent flag
+    shot("09-undo")
+    window.actions["redo"].trigger()
+    window.actions["blend"].setChecked(True)
+    window.set_colormap("inferno")
+    shot("10-blend-overlay")
+    window.actions["blend"].setChecked(False)
+    for name, dialog in (
+        ("11-export-dialog", ExportDialog(window.document.info.name, Path(home), window)),
+        ("12-refine-dialog", RefineDialog(window.frame, window.document.num_frames, (160, 190), 0.5, window)),
+        ("13-settings-dialog", SettingsDialog(window.settings.models, window)),
+        ("14-help-dialog", HelpDialog(window)),
+    ):
+        dialog.show()
+        shot(name, dialog)
+        dialog.close()
+    window.export("lasher", Path(home) / "export" / "demo-lasher")
+    shot("15-exported")
+    window.close()
+    QApplication.processEvents()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
