@@ -76,8 +76,9 @@ class FrameAnnotation:
         for flag in ("absent", "occluded", "keyframe"):
             if type(getattr(self, flag)) is not bool:
                 put(self, flag, bool(getattr(self, flag)))
-        if self.confidence is not None and type(self.confidence) is not float:
-            put(self, "confidence", float(self.confidence))
+        if self.confidence is not None:
+            confidence = float(self.confidence)
+            put(self, "confidence", None if math.isnan(confidence) else confidence)  # NaN = no score
         if self.absent and (self.box is not None or self.thermal_box is not None):
             raise ValueError(f"frame {self.frame}: an absent target has no box")
         if not self.absent and self.box is None:

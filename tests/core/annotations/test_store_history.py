@@ -12,6 +12,8 @@ import time
 
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from core.annotations.history import (
     CommandGroup,
@@ -249,3 +251,43 @@ def test_default_store_path(tmp_path):
     assert default_store_path(tir) == tmp_path / "tir" / "horse" / "horse.rgbt.sqlite"
     odd = SequenceInfo("a/b c", "video-pair", 5, 8, 8, visible_source=tmp_path / "v.mp4")
     assert default_store_path(odd) == tmp_path / "a_b_c.rgbt.sqlite"
+
+
+_box = st.tuples(st.floats(-1e4, 1e4), st.floats(-1e4, 1e4), st.floats(1e-3, 1e4), st.floats(1e-3, 1e4))
+
+
+@st.composite
+def _record(draw, frame):
+    if draw(st.booleans()):
+        return FrameAnnotation(frame, None, absent=True, occluded=draw(st.booleans()),
+                               provenance=draw(st.sampled_from(Provenance)), keyframe=draw(st.booleans()))
+    return FrameAnnotation(frame, draw(_box), thermal_box=draw(st.none() | _box), occluded=draw(st.booleans()),
+                           provenance=draw(st.sampled_from(Provenance)),
+                           confidence=draw(st.none() | st.floats(0, 1)), keyframe=draw(st.booleans()))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.data())
+def test_store_round_trips_any_records(store, data):
+    frames = data.draw(st.lists(st.integers(0, 10_000), max_size=12, unique=True))
+    records = {f: data.draw(_record(f)) for f in frames}
+    store.delete(list(store.records()))
+    store.put(records.values())
+    assert store.records() == dict(sorted(records.items()))
+
+
+def test_nan_confidence_means_no_score():
+    assert rec(0, confidence=float("nan")).confidence is None
+
+
+def test_history_labels_and_open_groups(store):
+    history = History(store)
+    assert not history.can_undo and history.undo() is None and history.redo() is None
+    history.begin_group("track")
+    with pytest.raises(RuntimeError, match="still open"):
+        history.begin_group("again")
+    history.execute(SetRecords([rec(1, provenance=Provenance.STUDENT)]))
+    assert history.in_group and history.can_undo
+    undone = history.undo()  # undo while a run streams in: the group closes and is undone whole
+    assert undone.label == "track" and store.get(1) is None and not history.in_group
+    assert history.can_redo and history.redo_label == "track"
