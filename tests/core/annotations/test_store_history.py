@@ -23,7 +23,6 @@ from core.annotations.history import (
     merge_tracker_results,
     next_protected_frame,
 )
-from core.annotations.interpolation import interpolate_between, interpolate_keyframes
 from core.annotations.records import FrameAnnotation, Provenance, absent
 from core.annotations.store import SCHEMA_VERSION, AnnotationStore, StoreError, default_store_path
 from core.sequences.base import SequenceInfo
@@ -146,22 +145,6 @@ def test_tracker_never_overwrites_manual_boxes():
     assert next_protected_frame(existing, 5) == 7
     assert next_protected_frame(existing, 5, step=-1) == 0
     assert next_protected_frame(existing, 7) is None
-
-
-def test_interpolation_is_linear_and_pure():
-    a, b = rec(0, x=0.0, keyframe=True), rec(4, x=40.0, keyframe=True)
-    mid = interpolate_between(a, b)
-    assert [r.frame for r in mid] == [1, 2, 3]
-    assert [r.box[0] for r in mid] == [10.0, 20.0, 30.0]
-    assert all(r.provenance == Provenance.INTERPOLATED for r in mid)
-    assert a.box[0] == 0.0 and b.box[0] == 40.0
-    assert interpolate_between(b, a) == mid  # order does not matter
-    assert interpolate_between(a, rec(1)) == []
-    gone = interpolate_between(a, absent(3, keyframe=True))
-    assert all(r.absent for r in gone)
-    records = {0: a, 2: rec(2, provenance=Provenance.STUDENT), 4: b, 6: rec(6, x=60.0, keyframe=True)}
-    filled = interpolate_keyframes(records)
-    assert [r.frame for r in filled] == [1, 2, 3, 5]
 
 
 def test_committed_edits_survive_sigkill(tmp_path):
