@@ -1,4 +1,5 @@
-"""Annotation file formats: GT loaders per dataset layout, box rows, exporters."""
+"""Annotation file formats: tolerant box text (``text``), rows <-> records (``rows``), GT
+loaders per dataset layout (``groundtruth``), exporters (``export``), conversion (``convert``)."""
 from core.annotations.formats.export import (
     EXPORT_FORMATS,
     ExportResult,
@@ -7,8 +8,9 @@ from core.annotations.formats.export import (
     export_rgbt_native,
     exporter,
 )
-from core.annotations.formats.groundtruth import load_ground_truth, load_lasot
+from core.annotations.formats.groundtruth import load_ground_truth, load_lasot, read_vtuav_init_frames
 from core.annotations.formats.rows import format_rows, records_from_rows, rows_from_records, write_rows
+from core.annotations.formats.text import parse_boxes, read_box_pairs, read_boxes, read_corners
 
 __all__ = [
     "EXPORT_FORMATS",
@@ -20,6 +22,11 @@ __all__ = [
     "format_rows",
     "load_ground_truth",
     "load_lasot",
+    "parse_boxes",
+    "read_box_pairs",
+    "read_boxes",
+    "read_corners",
+    "read_vtuav_init_frames",
     "records_from_rows",
     "rows_from_records",
     "write_rows",
