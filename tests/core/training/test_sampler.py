@@ -80,3 +80,15 @@ def _run(job):
     from core.progress import run_to_end
 
     return run_to_end(job) if hasattr(job, "__next__") else job
+
+
+def test_dataset_source_on_a_real_sequence(shared_data):
+    from core.training.config import ProcessingConfig
+    from core.training.processing import CropSpec, Processing
+
+    source = build_source("dataset", {"roots": [str(shared_data / "vot-tir2016")]}, seed=0)
+    sampler = PairSampler([source], [1.0], SamplerConfig(max_gap=30))
+    sample = sampler.sample(np.random.default_rng(1), 0)
+    assert sample.entry.name == "horse" and abs(sample.search_index - sample.template_index) <= 30
+    out = Processing(ProcessingConfig(), CropSpec(32, 64, 2.0, 4.0, 8))(sample, np.random.default_rng(1))
+    assert out["x_t"].shape == (3, 64, 64) and np.isfinite(out["x_t"]).all()
