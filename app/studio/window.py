@@ -313,7 +313,11 @@ class MainWindow(QMainWindow):
     def _exported(self, result) -> None:
         text = f"exported {result.frames} frames to {result.path}"
         if result.warnings:
-            QMessageBox.information(self, "Exported", text + "\n\n" + "\n".join(result.warnings))
+            box = QMessageBox(QMessageBox.Icon.Information, "Exported", text + "\n\n" + "\n".join(result.warnings),
+                              QMessageBox.StandardButton.Ok, self)
+            box.setObjectName("exportWarnings")
+            box.open()  # not exec(): never blocks the event loop
+            self._dialogs.append(box)
         self.statusBar().showMessage(text, 8000)
 
     def ask_settings(self) -> None:
