@@ -35,6 +35,27 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+class GcPauses:
+    """Durations (ms) of the garbage collector's passes while the heartbeat records."""
+
+    def __init__(self, heartbeat: "Heartbeat"):
+        import gc
+
+        self.heartbeat = heartbeat
+        self.pauses: list[tuple[int, float]] = []
+        self._start = 0.0
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase, info) -> None:
+        if phase == "start":
+            self._start = time.perf_counter()
+        elif self.heartbeat.recording:
+            self.pauses.append((info.get("generation", -1), (time.perf_counter() - self._start) * 1000.0))
+
+    def worst(self) -> float:
+        return max((ms for _g, ms in self.pauses), default=0.0)
+
+
 class Heartbeat:
     """Records the gaps between QTimer beats (ms) while ``recording`` is True."""
 
@@ -63,6 +84,9 @@ class Heartbeat:
 
     def stop(self) -> None:
         self.recording = False
+
+    def stall_list(self) -> list[float]:
+        return [max(0.0, g - self.interval) for g in self.gaps]
 
     def stalls(self) -> tuple[float, float]:
         """(max, p99) stall in ms (gap minus the interval, >= 0)."""
@@ -110,6 +134,7 @@ def run(args) -> int:
         window.resize(1280, 820)
         window.show()
         heartbeat = Heartbeat()
+        gc_pauses = GcPauses(heartbeat)
         wait_for(app, lambda: False, 0.2)  # let the window settle
 
         shown: list[float] = []
@@ -148,6 +173,8 @@ def run(args) -> int:
         "frames": args.frames,
         "size": f"{width}x{height}",
         "engine": update.engine if update is not None else "",
+        "worst_gc_pause_ms": round(gc_pauses.worst(), 2),
+        "worst_stalls_ms": [round(v, 1) for v in sorted(heartbeat.stall_list(), reverse=True)[:5]],
         "heartbeat_ms": HEARTBEAT_MS,
         "targets": {"max_stall_ms": 50, "open_to_first_frame_s": 1.0},
     }

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.qt import freeze_heap
 from app.settings import ModelSettings
 from core.annotations.history import SetRecords, is_protected, next_protected_frame
 from core.annotations.records import FrameAnnotation, Provenance
@@ -60,6 +61,7 @@ class TrackerPool:
                             return load_tracker(model, weights, engine, device, allow_random=allow_random)
                 self._cache[key] = loader(model, settings.weights(model), settings.engine, settings.device,
                                           settings.allow_random)
+                freeze_heap()
             return self._cache[key]
 
     def clear(self) -> None:

@@ -25,6 +25,7 @@ from app.document import Document
 from app.jobs import TrackerPool
 from app.menus import build_menus
 from app.project import OpenRequest, classify_drop
+from app.qt import freeze_heap
 from app.settings import StudioSettings
 from app.status import JobStatus
 from app.style import THERMAL_COLORMAPS
@@ -178,6 +179,7 @@ class MainWindow(QMainWindow):
         notes = "; ".join(info.notes)
         self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps"
                                      + (f" ({notes})" if notes else ""), 10000)
+        freeze_heap()
         self.project_opened.emit(document)
 
     def rebuild_recent_menu(self) -> None:
