@@ -28,8 +28,16 @@ def configure_pyqtgraph() -> None:
 
 
 def application(argv: list[str] | None = None):
-    """The QApplication (created once), with pyqtgraph configured."""
+    """The QApplication (created once), with pyqtgraph configured.
+
+    Also applies ``app.qt.pin_singletons`` (PySide6 6.12 on Python < 3.12 drops a
+    reference to True/None per signal emit and aborts after ~1000 emits).
+    """
     from PySide6.QtWidgets import QApplication
+
+    from app.qt import pin_singletons
+
+    pin_singletons()
 
     app = QApplication.instance()
     if app is None:

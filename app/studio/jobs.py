@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from app.qt import freeze_heap
 from app.studio.review import runs
 from app.studio.settings import ModelChoice
 from app.studio.sources import Source
@@ -54,6 +55,7 @@ class TrackerCache:
             if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
                 self.random.add(model)
             self._trackers[key] = tracker
+            freeze_heap()  # the model's tensors and modules: never scanned by the GC again
         return tracker
 
     def describe(self, model: str, choice: ModelChoice) -> str:

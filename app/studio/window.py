@@ -12,6 +12,7 @@ from PySide6.QtGui import QActionGroup, QUndoGroup
 from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton, QVBoxLayout,
                                QWidget)
 
+from app.qt import freeze_heap
 from app.studio import review, theme
 from app.studio.actions import build_actions
 from app.studio.controllers.annotate import AnnotateController
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
                             f"{info.fps:g} fps)")
         notes = "; ".join(info.notes)
         self.statusBar().showMessage(f"opened {opened.source.label}" + (f" - {notes}" if notes else ""), 8000)
+        freeze_heap()  # start-up objects leave the GC's reach: no long collection pauses later
 
     def close_project(self) -> None:
         if self.project is None:

@@ -20,6 +20,9 @@ SIZE = (128, 96)
 def _quiet_single_thread():
     import torch
 
+    from app.qt import pin_singletons
+
+    pin_singletons()  # PySide6 6.12 / Python 3.11 emit refcount bug (see app.qt)
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore", message="RANDOM WEIGHTS")
 

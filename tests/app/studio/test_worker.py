@@ -36,9 +36,10 @@ def test_progress_and_result_on_gui_thread(qtbot):
 
 
 def test_cancel_closes_the_job_in_the_worker(qtbot):
-    runner = JobRunner()
+    runner = JobRunner(payload_every_step=True)
     log = []
-    runner.start(lambda: counting(10_000, 0.002, log))
+    with qtbot.waitSignal(runner.progressed, timeout=10000):  # the job is running
+        runner.start(lambda: counting(10_000, 0.002, log))
     with qtbot.waitSignal(runner.cancelled, timeout=10000):
         runner.cancel()
     assert log == [("closed", False)]
