@@ -62,6 +62,7 @@ class Document(QObject):
         self.proposals: dict[int, tuple] = {}
         self.student: dict[int, tuple] = {}
         self.teacher: dict[int, tuple] = {}
+        self.closed = False
         self.reload()
 
     # -- properties ---------------------------------------------------------------------
@@ -104,6 +105,8 @@ class Document(QObject):
     # -- cache ----------------------------------------------------------------------------
     def reload(self, frames: Iterable[int] | None = None) -> None:
         """Re-read the store (all of it, or only ``frames``) and emit ``changed``."""
+        if self.closed:
+            return
         if frames is None:
             self.records = self.store.records()
             self.proposals = self.store.proposals()
@@ -124,6 +127,8 @@ class Document(QObject):
 
     def reload_outputs(self) -> None:
         """Re-read proposals and tracker outputs (after a refinement or tracking batch)."""
+        if self.closed:
+            return
         self.proposals = self.store.proposals()
         self.student = self.store.tracker_outputs("student")
         self.teacher = self.store.tracker_outputs("teacher")
@@ -152,6 +157,7 @@ class Document(QObject):
         return data
 
     def close(self) -> None:
+        self.closed = True
         self.undo_stack.clear()
         self.store.close()
         try:

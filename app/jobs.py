@@ -131,9 +131,13 @@ def tracking_stop(records, start: int, num_frames: int) -> int:
 
 
 def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: AnnotationStore, start: int,
-              stop: int | None = None, run_id: str | None = None) -> Job[int]:
+              stop: int | None = None, run_id: str | None = None, applied: list | None = None) -> Job[int]:
     """Student run from ``start`` (whose record must hold a box) towards ``stop``
-    (exclusive; None = the next protected frame or the end). Returns frames written."""
+    (exclusive; None = the next protected frame or the end). Returns frames written.
+
+    ``applied``: a list the caller owns; each store command is appended right after it
+    is committed, so the caller can undo exactly what was written even when the run is
+    stopped between a commit and its progress report."""
     init = store.get(start)
     if init is None or init.box is None:
         raise ValueError(f"frame {start + 1} has no box to track from: draw one first")
@@ -164,6 +168,8 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
                                      confidence=float(np.clip(tracked.confidence, 0.0, 1.0)))
             command = SetRecords([record], label="track")
             command.apply(store)
+            if applied is not None:
+                applied.append(command)
             store.put_tracker_outputs("student", run_id, [(tracked.frame, tracked.box, tracked.confidence)])
             written += 1
             yield Progress(report.done, total, f"student: frame {tracked.frame + 1}",

@@ -156,6 +156,7 @@ class MainWindow(QMainWindow):
 
     def _opened(self, opened) -> None:
         if self.document is not None:
+            self.finish_runs()
             self.document.close()
         document = Document(opened.sequence, opened.store, self)
         self.document = document
@@ -276,6 +277,16 @@ class MainWindow(QMainWindow):
             if run.busy:
                 run.stop()
 
+    def finish_runs(self) -> None:
+        """Stop the runs and wait until each has handed its commands to the undo stack."""
+        from PySide6.QtCore import QCoreApplication
+
+        self.stop_all()
+        for run in (self.tracking, self.refining):
+            if run.busy:
+                run.runner.wait(30000)
+                QCoreApplication.processEvents()
+
     def busy(self) -> bool:
         return self.tracking.busy or self.refining.busy or self.exporter.busy or self.opener.busy
 
@@ -370,7 +381,7 @@ class MainWindow(QMainWindow):
         self.open_request(request)
 
     def closeEvent(self, event) -> None:
-        self.stop_all()
+        self.finish_runs()
         for runner in (self.tracking.runner, self.refining.runner, self.exporter.runner, self.opener.runner):
             runner.cancel()
             runner.wait(10000)

@@ -143,22 +143,12 @@ class EditGlue(QObject):
 
     # -- undo -----------------------------------------------------------------------------
     def undo(self) -> None:
+        """Undo stops a run first, so the run (one step) is what gets undone."""
         if self.doc is not None:
-            self.w.stop_all()
-            self._finish_runs()
+            self.w.finish_runs()
             self.doc.undo_stack.undo()
 
     def redo(self) -> None:
         if self.doc is not None:
-            self.w.stop_all()
-            self._finish_runs()
+            self.w.finish_runs()
             self.doc.undo_stack.redo()
-
-    def _finish_runs(self) -> None:
-        """Wait for a stopped run to hand its commands to the undo stack."""
-        from PySide6.QtCore import QCoreApplication
-
-        for run in (self.w.tracking, self.w.refining):
-            if run.busy:
-                run.runner.wait(10000)
-                QCoreApplication.processEvents()

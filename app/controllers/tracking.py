@@ -49,7 +49,9 @@ class RunController(QObject):
 
     def start_track(self, document, settings, start: int, stop: int | None = None) -> None:
         self._begin(document, f"tracking from frame {start + 1}")
-        self.runner.start(lambda: track_job(self.pool, settings, document.sequence, document.store, start, stop))
+        applied = self.commands  # filled by the worker right after each commit
+        self.runner.start(lambda: track_job(self.pool, settings, document.sequence, document.store, start, stop,
+                                            applied=applied))
 
     def start_refine(self, document, settings, frames: list[int]) -> None:
         self._begin(document, f"teacher refining {len(frames)} frames")
@@ -72,7 +74,6 @@ class RunController(QObject):
             return
         self.frames.append(update.frame)
         if update.command is not None:
-            self.commands.append(update.command)
             self.document.note_applied(update.command)
         self.last_update = update
         now = time.perf_counter()
@@ -90,14 +91,14 @@ class RunController(QObject):
 
     def _end(self, how: str) -> None:
         document = self.document
-        if document is None:
+        if document is None or document.closed:
             return
         if self.last_update is not None:
             self.live.emit(self.last_update)
         if self.commands:
             n = len(self.commands)
             document.push_applied(CommandGroup(list(self.commands), label=f"track {n} frames"))
-        document.reload_outputs()
+        document.reload()
         count = len(self.frames)
         noun = "tracked" if self.kind == "track" else "refined"
         self.ended.emit(f"{count} frames {noun} ({how})")

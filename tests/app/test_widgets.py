@@ -142,3 +142,38 @@ def test_colormap_blend_and_twin(window, pair_files, tmp_path):
 
     again = StudioSettings.load()
     assert again.colormap == "gray" and again.blend
+
+
+def test_undo_and_reopen_while_tracking_runs(qtbot, tmp_path):
+    """Threaded: Ctrl+Z during a run stops it and undoes the whole run as one step;
+    opening another project during a run closes the first cleanly."""
+    from app.main_window import MainWindow
+    from app.project import OpenRequest
+    from app.settings import StudioSettings
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    long = SyntheticSequence(SyntheticConfig(width=96, height=80, num_frames=300), seed=2)
+    win = MainWindow(StudioSettings.load())
+    qtbot.addWidget(win)
+    with qtbot.waitSignal(win.project_opened, timeout=10000):
+        win.open_request(OpenRequest("object", store=str(tmp_path / "a.rgbt.sqlite"), sequence=long))
+    win.views.box_drawn.emit("visible", long.boxes[0])
+    win.actions["track"].trigger()
+    qtbot.waitUntil(lambda: len(win.tracking.frames) >= 3, timeout=20000)
+    win.actions["undo"].trigger()  # stops the run, undoes it
+    assert not win.tracking.busy
+    assert sorted(win.document.store.records()) == [0]
+    win.actions["redo"].trigger()
+    assert len(win.document.store.records()) >= 4
+    win.actions["track"].trigger()
+    qtbot.waitUntil(lambda: len(win.tracking.frames) >= 2, timeout=20000)
+    first_store = win.document.store.path
+    with qtbot.waitSignal(win.project_opened, timeout=10000):
+        win.open_request(OpenRequest("object", store=str(tmp_path / "b.rgbt.sqlite"), sequence=long))
+    assert win.last_error is None
+    assert win.document.store.path != first_store and win.document.records == {}
+    from core.annotations.store import AnnotationStore
+
+    with AnnotationStore.open(first_store) as store:
+        assert len(store.records()) > 4
+    win.close()
