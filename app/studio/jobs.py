@@ -26,7 +26,7 @@ from app.qt import freeze_heap
 from app.studio.review import runs
 from app.studio.settings import ModelChoice
 from app.studio.sources import Source
-from core.annotations.history import SetRecords, is_protected, next_protected_frame
+from core.annotations.history import Command, is_protected, next_protected_frame
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
 from core.progress import Job, Progress
@@ -76,9 +76,32 @@ class Committed:
 
 
 @dataclass
+class AppliedRun(Command):
+    """What a run committed, as ONE undo step: ``records`` written, ``previous`` what each
+    frame held before (None = nothing). Undo and redo are one transaction each, however
+    long the run."""
+
+    records: list[FrameAnnotation]
+    previous: dict[int, FrameAnnotation | None]
+    label: str = "track"
+
+    @property
+    def frames(self) -> list[int]:
+        return [r.frame for r in self.records]
+
+    def apply(self, store: AnnotationStore) -> None:
+        store.put(self.records)
+
+    def revert(self, store: AnnotationStore) -> None:
+        store.put([r for r in self.previous.values() if r is not None])
+        store.delete([f for f, r in self.previous.items() if r is None])
+
+
+@dataclass
 class StudentRun:
-    """A student run; ``commands`` lists what it committed (for one undo step), also
-    after a cancel. ``stopped_at``: the protected frame it stopped before, if any."""
+    """A student run. ``written`` / ``previous``: what it committed and what was there
+    before (also after a cancel; :meth:`command` makes them one undo step).
+    ``stopped_at``: the protected frame it stopped before, if any."""
 
     tracker_source: object  # callable () -> Tracker, called on the worker thread
     sequence: object
@@ -87,7 +110,8 @@ class StudentRun:
     init_box: np.ndarray
     stop: int | None = None
     run_id: str = field(default_factory=lambda: uuid.uuid4().hex[:12])
-    commands: list[SetRecords] = field(default_factory=list)
+    written: list[FrameAnnotation] = field(default_factory=list)
+    previous: dict[int, FrameAnnotation | None] = field(default_factory=dict)
     stopped_at: int | None = None
 
     @classmethod
@@ -107,7 +131,12 @@ class StudentRun:
 
     @property
     def label(self) -> str:
-        return f"track {len(self.commands)} frame{'s' if len(self.commands) != 1 else ''} from {self.start + 1}"
+        n = len(self.written)
+        return f"track {n} frame{'s' if n != 1 else ''} from {self.start + 1}"
+
+    def command(self) -> AppliedRun:
+        """The committed frames as one (already applied) undo step."""
+        return AppliedRun(list(self.written), dict(self.previous), self.label)
 
     def job(self) -> Job[StudentRun]:
         tracker = self.tracker_source()
@@ -118,14 +147,15 @@ class StudentRun:
             if tracked.frame == self.start:
                 yield Progress(report.done, total, "tracking")
                 continue
-            if is_protected(self.store.get(tracked.frame)):  # the user made one meanwhile
+            existing = self.store.get(tracked.frame)
+            if is_protected(existing):  # the user made one meanwhile
                 self.stopped_at = tracked.frame
                 break
             record = FrameAnnotation(tracked.frame, tracked.box, provenance=Provenance.STUDENT,
                                      confidence=float(tracked.confidence))
-            command = SetRecords([record], label="track")
-            command.apply(self.store)
-            self.commands.append(command)
+            self.previous.setdefault(tracked.frame, existing)
+            self.store.put([record])  # one transaction: durable before it is reported
+            self.written.append(record)
             self.store.put_tracker_outputs("student", self.run_id, [(tracked.frame, tracked.box, tracked.confidence)])
             fps = (report.done - 1) / max(1e-9, time.perf_counter() - t0)
             yield Progress(report.done, total, f"frame {tracked.frame + 1}", Committed((record,), fps, "student"))

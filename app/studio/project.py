@@ -52,10 +52,10 @@ class CoreUndo(QUndoCommand):
         self._skip = applied
 
     def redo(self) -> None:
-        if self._skip:
+        if self._skip:  # already in the store and in the cache
             self._skip = False
-        else:
-            self.command.apply(self.project.store)
+            return
+        self.command.apply(self.project.store)
         self.project.reload(touched_frames(self.command))
 
     def undo(self) -> None:
@@ -93,10 +93,13 @@ class Project(QObject):
         self.undo_stack.push(CoreUndo(self, command))
 
     def push_applied(self, commands: Iterable[Command], label: str) -> None:
-        """Record already-applied commands (a tracking run) as one undo step."""
+        """Record already-applied commands (a tracking run, whose frames the cache has
+        already seen through :meth:`note_committed`) as one undo step."""
         commands = list(commands)
         if commands:
-            self.undo_stack.push(CoreUndo(self, CommandGroup(commands, label), applied=True))
+            command = commands[0] if len(commands) == 1 else CommandGroup(commands, label)
+            command.label = label
+            self.undo_stack.push(CoreUndo(self, command, applied=True))
 
     # -- cache -----------------------------------------------------------------------
     def reload(self, frames: Iterable[int] | None) -> None:
@@ -107,6 +110,15 @@ class Project(QObject):
             self.changed.emit(None)
             return
         frames = sorted(set(frames))
+        if len(frames) > 64:  # one query beats hundreds of point reads
+            fresh = self.store.records(frames[0], frames[-1] + 1)
+            wanted = set(frames)
+            for frame in frames:
+                self.records.pop(frame, None)
+            self.records.update({f: r for f, r in fresh.items() if f in wanted})
+            self.reload_side_tables(emit=False)
+            self.changed.emit(frames)
+            return
         for frame in frames:
             record = self.store.get(frame)
             if record is None:

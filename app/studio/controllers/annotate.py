@@ -104,11 +104,12 @@ class AnnotateController(QObject):
         if run is None or project is None:
             return ""
         if isinstance(run, StudentRun):
-            project.push_applied(run.commands, run.label)
+            if run.written:
+                project.push_applied([run.command()], run.label)
             project.reload_side_tables()
             where = f", stopped before manual keyframe {run.stopped_at + 1}" \
                 if run.stopped_at is not None and run.stopped_at < project.num_frames else ""
-            return f"tracked {len(run.commands)} frames from {run.start + 1}{where}"
+            return f"tracked {len(run.written)} frames from {run.start + 1}{where}"
         project.reload_side_tables()
         return f"teacher proposed boxes for {len(run.proposed)} frames (A accepts one, Shift+A all)"
 

@@ -40,7 +40,12 @@ def test_student_run_commits_before_reporting_and_stops_at_a_new_manual_box(trac
             next(job)
     assert stop.value.value is run and run.stopped_at == 6
     assert store.get(6) == human
-    assert sorted(c.frames[0] for c in run.commands) == [1, 2, 3, 4, 5]
+    assert [r.frame for r in run.written] == [1, 2, 3, 4, 5]
+    undo = run.command()
+    undo.revert(store)
+    assert sorted(store.records()) == [0, 6]
+    undo.apply(store)
+    assert sorted(store.records()) == [0, 1, 2, 3, 4, 5, 6]
     assert sorted(store.tracker_outputs("student")) == [1, 2, 3, 4, 5]
     assert "RANDOM" in trackers.describe("student", ModelChoice()) or not trackers.random
 
