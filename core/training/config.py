@@ -84,7 +84,10 @@ class ProcessingConfig:
     brightness: each image x U(1-b, 1+b). flip: joint horizontal flip probability.
     dark_visible / thermal_flat / drop_modality: probabilities of the RGB-T augmentations
     on the search frame (visible darkened; thermal contrast removed; one modality
-    replaced by zeros (its mean after normalisation)). min_overlap: CornerNet radius.
+    replaced by zeros (its mean after normalisation)). thermal_as_visible: probability
+    that the whole sample is thermal-only, as ``core.sequences`` opens a thermal-only
+    sequence (VOT-TIR, LSOTB-TIR): the visible template and search crops replaced by the
+    thermal crops replicated to 3 channels. min_overlap: CornerNet radius.
     """
 
     template_center_jitter: float = 0.0
@@ -96,6 +99,7 @@ class ProcessingConfig:
     dark_visible: float = 0.0
     thermal_flat: float = 0.0
     drop_modality: float = 0.0
+    thermal_as_visible: float = 0.0
     min_overlap: float = 0.7
 
 

@@ -111,6 +111,8 @@ class Processing:
                                   cfg.template_center_jitter, cfg.template_scale_jitter, rng)
         x_v, x_t, geometry = self._crops(xv, xt, xbox, spec.search_factor, spec.search_size,
                                          cfg.search_center_jitter, cfg.search_scale_jitter, rng)
+        if self.augment and rng.random() < cfg.thermal_as_visible:
+            z_v, x_v = (np.repeat(t[..., None], 3, axis=2) for t in (z_t, x_t))  # thermal-only sequence
         if self.augment:
             z_v, z_t, x_v, x_t = (_brightness(a, cfg.brightness, rng) for a in (z_v, z_t, x_v, x_t))
             if rng.random() < cfg.dark_visible:
