@@ -1,8 +1,15 @@
 """Choose what the teacher refines: a frame range, or the frames below a confidence."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import (QButtonGroup, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QRadioButton,
-                               QSpinBox)
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QRadioButton,
+    QSpinBox,
+)
 
 
 class RefineDialog(QDialog):
