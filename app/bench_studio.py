@@ -38,7 +38,7 @@ def register(subparsers) -> None:
 class GcPauses:
     """Durations (ms) of the garbage collector's passes while the heartbeat records."""
 
-    def __init__(self, heartbeat: "Heartbeat"):
+    def __init__(self, heartbeat: Heartbeat):
         import gc
 
         self.heartbeat = heartbeat

@@ -30,7 +30,7 @@ class _UndoEntry(QUndoCommand):
     """A core command on the Qt undo stack; ``applied`` skips the first redo (the command
     was already applied, e.g. frame by frame by a tracking run)."""
 
-    def __init__(self, document: "Document", command: Command, *, applied: bool = False):
+    def __init__(self, document: Document, command: Command, *, applied: bool = False):
         super().__init__(command.label or "edit")
         self.document = document
         self.command = command

@@ -10,11 +10,10 @@ from collections.abc import Iterable, Mapping
 
 import numpy as np
 
-from core.annotations.history import CommandGroup, DeleteRecords, SetRecords, is_protected
+from core.annotations.history import Command, CommandGroup, DeleteRecords, SetRecords, is_protected
 from core.annotations.interpolation import interpolate_keyframes
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
-from core.annotations.history import Command
 
 
 def set_box(record: FrameAnnotation | None, frame: int, box, *, modality: str = "visible",

@@ -244,7 +244,9 @@ class MainWindow(QMainWindow):
     def _document_changed(self, frames) -> None:
         if frames is None or self.frame in frames:
             self.refresh_boxes()
-        if not self._timeline_timer.isActive():
+        if self.synchronous:
+            self.refresh_timeline()
+        elif not self._timeline_timer.isActive():
             self._timeline_timer.start()
 
     def refresh_timeline(self) -> None:

@@ -39,7 +39,7 @@ class OpenRequest:
         return None
 
     @classmethod
-    def from_recent(cls, recent: Recent) -> "OpenRequest":
+    def from_recent(cls, recent: Recent) -> OpenRequest:
         return cls(recent.kind, recent.paths, recent.frame_offset)
 
 

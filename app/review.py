@@ -25,7 +25,7 @@ class TimelineData:
     annotated: np.ndarray  # (N,) bool: a record exists (box or absent)
 
     @classmethod
-    def empty(cls, num_frames: int) -> "TimelineData":
+    def empty(cls, num_frames: int) -> TimelineData:
         nan = np.full(num_frames, np.nan)
         no = np.zeros(num_frames, bool)
         return cls(nan.copy(), nan.copy(), no.copy(), no.copy(), no.copy())
@@ -42,7 +42,7 @@ def low_confidence_runs(confidence: np.ndarray, threshold: float = LOW_CONFIDENC
         return []
     edges = np.diff(np.concatenate([[0], low.astype(np.int8), [0]]))
     starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
-    return [(int(a), int(b)) for a, b in zip(starts, stops)]
+    return [(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
 
 
 def needs_attention(data: TimelineData, *, confidence: float = LOW_CONFIDENCE,

@@ -57,7 +57,7 @@ class Recent:
         return "|".join([self.kind, str(self.frame_offset), *self.paths])
 
     @classmethod
-    def decode(cls, text: str) -> "Recent | None":
+    def decode(cls, text: str) -> Recent | None:
         parts = str(text).split("|")
         if len(parts) < 3 or parts[0] not in ("pair", "sequence"):
             return None
@@ -89,7 +89,7 @@ class StudioSettings:
         return QSettings(str(home / "studio.ini"), QSettings.Format.IniFormat)
 
     @classmethod
-    def load(cls) -> "StudioSettings":
+    def load(cls) -> StudioSettings:
         q = cls.qsettings()
         default = cls()
         m = ModelSettings(

@@ -25,6 +25,8 @@ class HelpDialog(QDialog):
             for column, value in enumerate((key, text, tip)):
                 table.setItem(row, column, QTableWidgetItem(value))
         table.resizeColumnsToContents()
+        table.horizontalHeader().setStretchLastSection(True)
+        table.verticalHeader().setDefaultSectionSize(22)
         table.verticalHeader().hide()
         self.table = table
         layout = QVBoxLayout(self)
@@ -37,4 +39,4 @@ class HelpDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(760, 640)
+        self.resize(820, 700)

@@ -133,7 +133,7 @@ class FrameView(pg.GraphicsView):
         """Show a teacher proposal ((4,) or None) as a dotted read-only outline."""
         self.proposal_item.set_box(box)
 
-    def link_to(self, other: "FrameView") -> None:
+    def link_to(self, other: FrameView) -> None:
         """Pan and zoom together with ``other``."""
         self.viewbox.setXLink(other.viewbox)
         self.viewbox.setYLink(other.viewbox)

@@ -18,6 +18,13 @@ from app.style import TIMELINE_COLOURS as C
 KEY_Y, ABSENT_Y, LOW_Y = 1.1, -0.1, -0.2
 
 
+def legend_html() -> str:
+    """One line above the plot naming each colour (a legend that never hides data)."""
+    entries = (("confidence", "&#9472;&#9472; student confidence"), ("iou", "&#9472;&#9472; teacher-student IoU"),
+               ("keyframe", "&#9650; keyframe"), ("absent", "&#9632; absent"), ("low", "&#9644; low confidence"))
+    return "&nbsp;&nbsp;&nbsp;".join(f'<span style="color:{C[key]}">{text}</span>' for key, text in entries)
+
+
 class TimelineWidget(pg.PlotWidget):
     """Signals: frame_clicked(int), range_changed(int start, int stop) (stop exclusive)."""
 
@@ -36,20 +43,14 @@ class TimelineWidget(pg.PlotWidget):
         item.getAxis("left").setTicks([[(0, "0"), (0.5, ".5"), (1, "1")]])
         self.getViewBox().setMouseEnabled(x=True, y=False)
         self.getViewBox().setLimits(yMin=-0.3, yMax=1.2)
-        legend = item.addLegend(offset=(40, 1), labelTextColor="#cccccc", brush=pg.mkBrush(0, 0, 0, 150),
-                                colCount=4, verSpacing=-6)
-        self.legend = legend
-        self.confidence_curve = item.plot([], [], pen=pg.mkPen(C["confidence"], width=1.5), name="confidence",
-                                          connect="finite")
-        self.iou_curve = item.plot([], [], pen=pg.mkPen(C["iou"], width=1.5), name="teacher IoU",
-                                   connect="finite")
-        self.keyframes = pg.ScatterPlotItem(symbol="t1", size=9, brush=pg.mkBrush(C["keyframe"]), pen=None,
-                                            name="keyframe")
-        self.absent = pg.ScatterPlotItem(symbol="s", size=6, brush=pg.mkBrush(C["absent"]), pen=None, name="absent")
+        item.setTitle(legend_html(), size="8pt")
+        self.confidence_curve = item.plot([], [], pen=pg.mkPen(C["confidence"], width=1.5), connect="finite")
+        self.iou_curve = item.plot([], [], pen=pg.mkPen(C["iou"], width=1.5), connect="finite")
+        self.keyframes = pg.ScatterPlotItem(symbol="t1", size=9, brush=pg.mkBrush(C["keyframe"]), pen=None)
+        self.absent = pg.ScatterPlotItem(symbol="s", size=6, brush=pg.mkBrush(C["absent"]), pen=None)
         self.low_runs = pg.BarGraphItem(x0=[], x1=[], y0=LOW_Y - 0.04, y1=LOW_Y + 0.04, brush=C["low"], pen=None)
         for extra in (self.keyframes, self.absent, self.low_runs):
             item.addItem(extra)
-        legend.addItem(pg.BarGraphItem(x=[0], height=[1], width=1, brush=C["low"], pen=None), "low confidence")
         self.cursor = pg.InfiniteLine(0, angle=90, movable=True, pen=pg.mkPen(C["cursor"], width=1.5))
         self.cursor.setZValue(50)
         item.addItem(self.cursor)

@@ -26,7 +26,7 @@ from core.progress import Job
 class _JobThread(QThread):
     """Iterates one generator; forwards reports through the owner's signals."""
 
-    def __init__(self, owner: "JobRunner", factory: Callable[[], Job], generation: int):
+    def __init__(self, owner: JobRunner, factory: Callable[[], Job], generation: int):
         super().__init__()
         self._owner = owner
         self._factory = factory
