@@ -60,10 +60,12 @@ def build_actions(parent) -> Actions:
         action.setIconText(ICON_TEXT.get(name, text))
         parent.addAction(action)  # shortcuts work even when a menu does not show the action
         actions[name] = action
-    for name in ("settings", "quit", "blend", "thermal_twin", "separate_thermal"):
+    for name in ("settings", "quit", "blend", "thermal_twin", "separate_thermal", "import_gt"):
         action = QAction(parent)
         actions[name] = action
     actions["settings"].setText("Settings...")
+    actions["import_gt"].setText("Import the sequence's ground truth")
+    actions["import_gt"].setStatusTip("the dataset's own boxes become imported (protected) records")
     actions["quit"].setText("Quit")
     actions["quit"].setShortcut(QKeySequence.StandardKey.Quit)
     actions["blend"].setText("Blend thermal over visible")

@@ -115,5 +115,16 @@ class AcceptProposals(Command):
         store.put_proposals(self._run_id, [(f, box, c) for f, (box, c) in self.proposals.items()])
 
 
+def import_ground_truth(existing: Mapping[int, FrameAnnotation],
+                        ground_truth: Mapping[int, FrameAnnotation] | None) -> SetRecords | None:
+    """The sequence's own ground truth as ``imported`` records (human-checked, so trackers
+    never overwrite them); frames holding a manual box or keyframe are left alone."""
+    if not ground_truth:
+        return None
+    new = [r if r.provenance == Provenance.IMPORTED else r.with_changes(provenance=Provenance.IMPORTED)
+           for f, r in sorted(ground_truth.items()) if not is_protected(existing.get(f))]
+    return SetRecords(new, label=f"import {len(new)} ground-truth boxes") if new else None
+
+
 def group(commands: Iterable[Command | None], label: str) -> CommandGroup:
     return CommandGroup([c for c in commands if c is not None], label=label)

@@ -16,6 +16,7 @@ def build_menus(window) -> None:
         file_menu.addAction(a[name])
     window.recent_menu = file_menu.addMenu("Open recent")
     file_menu.addSeparator()
+    file_menu.addAction(a["import_gt"])
     file_menu.addAction(a["export"])
     file_menu.addSeparator()
     file_menu.addAction(a["settings"])

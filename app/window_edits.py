@@ -29,6 +29,7 @@ class EditGlue(QObject):
         a["accept_range"].triggered.connect(self.accept_range)
         a["attention"].triggered.connect(self.next_attention)
         a["undo"].triggered.connect(self.undo)
+        a["import_gt"].triggered.connect(self.import_ground_truth)
         a["redo"].triggered.connect(self.redo)
 
     @property
@@ -73,6 +74,19 @@ class EditGlue(QObject):
         if command is None:
             self.w.statusBar().showMessage("nothing to interpolate: needs two keyframes with machine or empty "
                                            "frames between them", 8000)
+        self._execute(command)
+
+    def import_ground_truth(self) -> None:
+        if self.doc is None:
+            return
+        try:
+            ground_truth = self.doc.sequence.ground_truth()
+        except Exception as error:  # a malformed GT file: a dialog naming file and line
+            self.w.error("Cannot import the ground truth", error)
+            return
+        command = edits.import_ground_truth(self.doc.records, ground_truth)
+        if command is None:
+            self.w.statusBar().showMessage("this sequence ships no ground truth to import", 8000)
         self._execute(command)
 
     # -- runs -----------------------------------------------------------------------------

@@ -178,3 +178,39 @@ def test_open_request_recent_round_trip():
     assert Recent.decode(recent.encode()) == recent
     assert OpenRequest.from_recent(recent).frame_offset == 3
     assert OpenRequest("project", store="/x.rgbt.sqlite").recent() is None
+
+
+def test_import_ground_truth_keeps_human_boxes():
+    gt = {0: rec(0, provenance=Provenance.IMPORTED), 1: rec(1, box=(1, 1, 2, 2)), 2: rec(2, absent=True)}
+    existing = {1: rec(1, box=(5, 5, 5, 5), provenance=Provenance.MANUAL, keyframe=True)}
+    command = edits.import_ground_truth(existing, gt)
+    assert [r.frame for r in command.records] == [0, 2]
+    assert all(r.provenance == Provenance.IMPORTED for r in command.records)
+    assert edits.import_ground_truth({}, None) is None
+
+
+def test_studio_command_opens_the_given_pair(pair_files, tmp_path, monkeypatch):
+    """``python main.py studio VISIBLE THERMAL --project P``: the window opens the pair."""
+    import main
+    from app.main_window import MainWindow
+    from app.qt import ensure_app
+
+    app = ensure_app()
+    seen = {}
+
+    def fake_exec():
+        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+        window = windows[-1]
+        deadline = __import__("time").monotonic() + 20
+        while window.document is None and __import__("time").monotonic() < deadline:
+            app.processEvents()
+        seen["frames"] = window.document.num_frames if window.document else None
+        seen["store"] = window.document.path if window.document else None
+        window.close()
+        return 0
+
+    monkeypatch.setattr(app, "exec", fake_exec)
+    project = tmp_path / "cli.rgbt.sqlite"
+    assert main.main(["studio", str(pair_files[0]), str(pair_files[1]), "--project", str(project)]) == 0
+    assert seen == {"frames": 24, "store": project}
+    assert StudioSettings.load().recent[0].paths == (str(pair_files[0]), str(pair_files[1]))
