@@ -18,7 +18,18 @@ from pathlib import Path
 
 import numpy as np
 
-WIDTH = 1100
+WIDTH = 1000
+
+
+def _shrink(path: Path) -> None:
+    """Palette PNG (256 colours): screenshots stay small in the repository."""
+    try:
+        from PIL import Image
+    except ImportError:
+        return
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT)
+    small.save(path, optimize=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app = application()
     window = MainWindow(StudioSettings())
-    window.resize(WIDTH, 760)
+    window.resize(WIDTH, 700)
     window.show()
     truth = np.loadtxt(DEMO_DIR / "groundtruth.txt", delimiter=",")
 
@@ -60,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
             image = image.scaledToWidth(WIDTH, Qt.TransformationMode.SmoothTransformation)
         path = args.out / f"{name}.png"
         image.save(str(path))
+        _shrink(path)
         print(path)
 
     window.open_source(demo_source())
