@@ -68,11 +68,28 @@ class TrackerCache:
 
 @dataclass(frozen=True)
 class Committed:
-    """Payload of a run's report: records just committed, the run's speed."""
+    """Payload of a run's report: records just committed, the run's speed, and the
+    frame pair the tracker read (so the window shows it without decoding again)."""
 
     records: tuple[FrameAnnotation, ...]
     fps: float
     model: str
+    pair: object = None
+
+
+class _LastRead:
+    """A sequence proxy that remembers the last pair read (the tracker's frame)."""
+
+    def __init__(self, sequence):
+        self.sequence = sequence
+        self.last = None
+
+    def __len__(self) -> int:
+        return len(self.sequence)
+
+    def __getitem__(self, index):
+        self.last = self.sequence[index]
+        return self.last
 
 
 @dataclass
@@ -141,8 +158,13 @@ class StudentRun:
     def job(self) -> Job[StudentRun]:
         tracker = self.tracker_source()
         total = (self.stop if self.stop is not None else len(self.sequence)) - self.start
+        start_record = self.store.get(self.start)
+        shift = None  # misaligned pair: the thermal box keeps the start frame's offset
+        if start_record is not None and start_record.thermal_box is not None and start_record.box is not None:
+            shift = start_record.thermal_box[:2] - start_record.box[:2]
+        source = _LastRead(self.sequence)
         t0 = time.perf_counter()
-        for report in track_sequence(tracker, self.sequence, self.init_box, self.start, self.stop):
+        for report in track_sequence(tracker, source, self.init_box, self.start, self.stop):
             tracked = report.payload
             if tracked.frame == self.start:
                 yield Progress(report.done, total, "tracking")
@@ -151,14 +173,15 @@ class StudentRun:
             if is_protected(existing):  # the user made one meanwhile
                 self.stopped_at = tracked.frame
                 break
-            record = FrameAnnotation(tracked.frame, tracked.box, provenance=Provenance.STUDENT,
-                                     confidence=float(tracked.confidence))
+            thermal = None if shift is None else np.concatenate([tracked.box[:2] + shift, tracked.box[2:]])
+            record = FrameAnnotation(tracked.frame, tracked.box, thermal_box=thermal, provenance=Provenance.STUDENT,
+                                     confidence=float(np.clip(tracked.confidence, 0.0, 1.0)))
             self.previous.setdefault(tracked.frame, existing)
             self.store.put([record])  # one transaction: durable before it is reported
             self.written.append(record)
             self.store.put_tracker_outputs("student", self.run_id, [(tracked.frame, tracked.box, tracked.confidence)])
             fps = (report.done - 1) / max(1e-9, time.perf_counter() - t0)
-            yield Progress(report.done, total, f"frame {tracked.frame + 1}", Committed((record,), fps, "student"))
+            yield Progress(report.done, total, f"frame {tracked.frame + 1}", Committed((record,), fps, "student", source.last))
         else:
             self.stopped_at = self.stop
         return self

@@ -123,6 +123,7 @@ class MainWindow(QMainWindow):
         self.opener.failed.connect(lambda e: self.show_error("Cannot open", e))
         self.annotator.started.connect(self._job_started)
         self.annotator.progress.connect(self._job_progress)
+        self.annotator.followPair.connect(self._follow_pair)
         self.annotator.followFrame.connect(self._follow)
         self.annotator.status.connect(self.engine_label.setText)
         self.annotator.finished.connect(self._job_finished)
@@ -267,8 +268,17 @@ class MainWindow(QMainWindow):
         self.progress_bar.setMaximum(max(1, total))
         self.progress_bar.setValue(done)
 
+    def _follow_pair(self, pair) -> None:
+        """Show the tracker's frame as it is: no second decode, no wait on the
+        sequence's lock while the worker decodes the next frame."""
+        if self.settings.value("follow", True) and self.project is not None:
+            self.frame = pair.index
+            self.transport.set_frame(pair.index)
+            self.timeline.set_current(pair.index)
+            self._show_pair(pair)
+
     def _follow(self, frame: int) -> None:
-        if self.settings.value("follow", True):
+        if self.settings.value("follow", True) and frame != self.frame:
             self.go_to(frame)
 
     def _job_finished(self, _kind: str, text: str) -> None:

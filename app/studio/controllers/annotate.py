@@ -17,11 +17,13 @@ from core.progress import Progress
 
 class AnnotateController(QObject):
     """Signals: ``started(kind)``, ``progress(done, total, text)``, ``followFrame(frame)``,
+    ``followPair(FramePair)`` (the frame the student just read, already decoded),
     ``status(text)`` (FPS, engine, device), ``finished(kind, text)``, ``failed(error)``."""
 
     started = Signal(str)
     progress = Signal(int, int, str)
     followFrame = Signal(int)
+    followPair = Signal(object)
     status = Signal(str)
     finished = Signal(str, str)
     failed = Signal(object)
@@ -91,6 +93,8 @@ class AnnotateController(QObject):
         self.progress.emit(report.done, report.total or 0, report.message)
         if self.kind == "track" and payload is not None:
             self.project.note_committed(payload.records, payload.model)
+            if payload.pair is not None:
+                self.followPair.emit(payload.pair)
             self.followFrame.emit(payload.records[-1].frame)
             self.status.emit(f"student {payload.fps:5.1f} FPS - {self._engine_text}")
         elif self.kind == "refine" and payload is not None:

@@ -85,3 +85,15 @@ def test_tracker_cache_loads_once(trackers):
     choice = ModelChoice()
     assert trackers.get("student", choice) is trackers.get("student", choice)
     assert np.isfinite(len(trackers.describe("student", choice)))
+
+
+def test_student_run_keeps_the_thermal_offset_of_a_misaligned_pair(trackers, store, tiny_sequence):
+    store.put([FrameAnnotation(0, [40, 30, 24, 24], thermal_box=[46, 27, 24, 24], keyframe=True)])
+    run = StudentRun.plan(lambda: trackers.get("student", ModelChoice()), tiny_sequence, store, store.records(), 0)
+    job = run.job()
+    reports = [next(job) for _ in range(4)]
+    job.close()
+    assert reports[-1].payload.pair.index == reports[-1].payload.records[0].frame  # the frame it read
+    for record in run.written:
+        np.testing.assert_allclose(record.thermal_box[:2] - record.box[:2], [6, -3])
+        np.testing.assert_allclose(record.thermal_box[2:], record.box[2:])
