@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
         self.pair = None  # the FramePair on screen
         self.pool = pool or TrackerPool()
         self.last_error: BaseException | None = None
+        self.follow_live = True  # views follow a run until the user navigates
         # widgets
         self.views = PairedViews()
         self.timeline = TimelineWidget()
@@ -190,8 +191,11 @@ class MainWindow(QMainWindow):
 
     # -- frames ---------------------------------------------------------------------------
     def goto(self, frame: int) -> None:
+        """Show ``frame`` (user navigation: while a run goes on, the views stop following it)."""
         if self.document is None:
             return
+        if self.tracking.busy or self.refining.busy:
+            self.follow_live = False
         frame = max(0, min(int(frame), self.document.num_frames - 1))
         self.frame = frame
         self.transport.set_frame(frame)
@@ -255,17 +259,20 @@ class MainWindow(QMainWindow):
 
     # -- runs -----------------------------------------------------------------------------
     def _run_started(self, text: str) -> None:
+        self.follow_live = True
         self.transport.stop()
         self.job_status.begin(text)
         self.statusBar().showMessage(text)
 
     def _run_live(self, update) -> None:
+        self.job_status.set_speed(update.fps, update.model, update.engine)
+        if not self.follow_live:
+            return
         self.frame = update.frame
         if update.pair is not None:
             self._show_pair(update.pair)
         else:
-            self.goto(update.frame)
-        self.job_status.set_speed(update.fps, update.model, update.engine)
+            self.fetcher.request(update.frame)
 
     def _run_ended(self, summary: str) -> None:
         self.job_status.finish()

@@ -199,7 +199,7 @@ def test_studio_command_opens_the_given_pair(pair_files, tmp_path, monkeypatch):
     seen = {}
 
     def fake_exec():
-        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
+        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
         window = windows[-1]
         deadline = __import__("time").monotonic() + 20
         while window.document is None and __import__("time").monotonic() < deadline:

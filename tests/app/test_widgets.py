@@ -177,3 +177,17 @@ def test_undo_and_reopen_while_tracking_runs(qtbot, tmp_path):
     with AnnotationStore.open(first_store) as store:
         assert len(store.records()) > 4
     win.close()
+
+
+def test_missing_weights_is_a_dialog_naming_the_file(window, pair_files, tmp_path):
+    from app.settings import ModelSettings
+
+    window.settings.models = ModelSettings(student_weights=str(tmp_path / "nope.pt"), allow_random=False)
+    window.open_pair(*pair_files, store=str(tmp_path / "w.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", np.array([10.0, 10.0, 20.0, 20.0]))
+    window.actions["track"].trigger()
+    assert window.last_error is not None and "nope.pt" in str(window.last_error)
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert any("nope.pt" in b.text() for b in boxes)
+    assert sorted(window.document.store.records()) == [0]  # nothing written
+    assert not window.tracking.busy
