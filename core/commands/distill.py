@@ -1,19 +1,69 @@
-"""``python main.py distill --teacher CKPT --config configs/student_kd_bundled.json [--out DIR]``.
+"""``python main.py distill``: teacher -> student knowledge distillation, two ways.
 
-Distils a frozen teacher checkpoint into the student named by the config (feature,
-score-map and box distillation plus the task loss, weighted by the config's
-``distill`` section; ``core.training.actors.DistillationActor``).
+- From a teacher: ``distill --teacher CKPT --config configs/student_kd_bundled.json
+  [--out DIR]`` distils a frozen teacher checkpoint into the student named by the config
+  (feature, score-map and box distillation plus the task loss, weighted by the config's
+  ``distill`` section; ``core.training.actors.DistillationActor``).
+- From the studio's corrections (the closed loop): ``distill --data exports/*.h5
+  [--init assets/models/student_bundled.pt] [--out student_ft.pt] [--steps N]``
+  fine-tunes the student on the human-checked labels and the teacher outputs stored in
+  distillation files (``core.distillation.finetune``), and prints held-out scores before
+  and after. The initial weights are never modified.
 """
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
+from core.errors import ConfigError
 from core.training.run import add_common_arguments, run
+
+DEFAULT_STUDENT = Path(__file__).resolve().parents[2] / "assets" / "models" / "student_bundled.pt"
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("distill", help="distil a trained teacher into the student",
-                                   description="Knowledge distillation teacher -> student (docs/training.md).")
-    parser.add_argument("--teacher", type=Path, required=True, help="teacher checkpoint (.pt, project format)")
+    parser = subparsers.add_parser(
+        "distill",
+        help="distil a trained teacher into the student, or fine-tune the student from studio exports (--data)",
+        description="Knowledge distillation teacher -> student (docs/training.md), or the closed loop from "
+        "distillation HDF5 files (docs/distillation_hdf5.md).",
+    )
+    parser.add_argument("--teacher", type=Path, default=None, help="teacher checkpoint (.pt, project format)")
+    parser.add_argument("--data", type=Path, nargs="+", default=None,
+                        help="distillation HDF5 files from the studio or export-distill (closed-loop fine-tuning)")
+    parser.add_argument("--lr", type=float, default=None, help="fine-tuning learning rate (with --data)")
+    parser.add_argument("--holdout", type=float, default=None,
+                        help="fraction of each sequence's last frames held out for before/after scores (with --data)")
     add_common_arguments(parser)
-    parser.set_defaults(func=lambda args: run(args, teacher=args.teacher, label="distill"))
+    for action in parser._actions:  # --config is needed only for teacher distillation
+        if action.dest == "config":
+            action.required = False
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.data:
+        return _finetune(args)
+    if args.teacher is None or args.config is None:
+        raise ConfigError("distill needs --teacher and --config, or --data FILES for fine-tuning from studio exports")
+    return run(args, teacher=args.teacher, label="distill")
+
+
+def _finetune(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from core.distillation.finetune import FinetuneConfig, finetune_student
+    from core.progress import run_with_bar
+
+    init = args.init or DEFAULT_STUDENT
+    out = args.out or init.with_name(init.stem + "_finetuned.pt")
+    if out.resolve() == Path(init).resolve():
+        raise ConfigError(f"--out {out} would overwrite the initial weights; choose another file")
+    overrides = {k: v for k, v in {"steps": args.steps, "batch_size": args.batch_size, "seed": args.seed,
+                                   "threads": args.threads, "lr": args.lr, "holdout_fraction": args.holdout}.items()
+                 if v is not None}
+    config = dataclasses.replace(FinetuneConfig(), **overrides)
+    result = run_with_bar(finetune_student(init, list(args.data), out, config), "fine-tune")
+    print(result.summary())
+    print(f"wrote {result.checkpoint} (the initial weights {init} are unchanged)")
+    return 0

@@ -84,3 +84,15 @@ def test_referenced_file_without_sources_is_a_clear_error(tmp_path, distillation
     path = run_to_end(export_distillation(sequence, records, tmp_path / "r.h5", Runner(TorchEngine(teacher, "cpu"), teacher.config)))
     with pytest.raises(DistillationDataError, match="embed"):
         load_items([path])
+
+
+def test_distill_data_command(distillation_file, capsys):
+    from main import main
+
+    path, init, tmp = distillation_file
+    out = tmp / "cli-ft.pt"
+    code = main(["distill", "--data", str(path), "--init", str(init), "--out", str(out), "--steps", "2",
+                 "--batch-size", "4", "--threads", "1"])
+    assert code == 0 and out.is_file()
+    assert "held-out items" in capsys.readouterr().out
+    assert main(["distill", "--data", str(path), "--init", str(init), "--out", str(init)]) == 2
