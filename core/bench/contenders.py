@@ -72,7 +72,9 @@ def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, devic
         return Contender(key, label, "random", tracker, fingerprint=f"{label}|{model}|random|{tracker.engine.name}")
     tracker = load_tracker(model, path, engine=engine, device=device, threads=threads)
     used = Path(getattr(tracker, "weights_path", "") or path)
-    fingerprint = f"{label}|{model}|{file_sha256(used)}|{tracker.engine.name}|{tracker.engine.device}"
+    # the checkpoint's hash names the weights (an ONNX file is used only when it is the
+    # export of this very checkpoint); the engine is part of the key (its boxes and FPS)
+    fingerprint = f"{label}|{model}|{file_sha256(path)}|{tracker.engine.name}|{tracker.engine.device}"
     return Contender(key, label, str(used), tracker, fingerprint=fingerprint)
 
 
