@@ -205,3 +205,16 @@ class _Exploding:
         raise AssertionError("re-tracked")
 
     track = init
+
+
+def test_contender_from_a_checkpoint_is_keyed_by_its_hash(tmp_path):
+    from core.bench.result_cache import file_sha256
+    from core.models.checkpoint import save_checkpoint
+    from core.tracking.factory import random_model
+
+    save_checkpoint(tmp_path / "student_nokd_bundled.pt", random_model("student"), {})
+    (contender,) = build_contenders(["student-nokd"], weights_dir=tmp_path, engine="torch", device="cpu")
+    assert contender.available and contender.label == "student (no KD)"
+    assert contender.weights.endswith("student_nokd_bundled.pt")
+    assert file_sha256(tmp_path / "student_nokd_bundled.pt") in contender.fingerprint
+    assert contender.tracker.engine.name in contender.fingerprint
