@@ -80,6 +80,17 @@ def measure(frames: int, timeout_s: float = 1800.0, folder: Path | None = None) 
             if gap > 50:
                 late.append((round(time.perf_counter() - t1, 3), gap))
         beat.timeout.connect(tick)
+        import gc
+
+        gc_pauses: list[float] = []
+        gc_started: list[float] = []
+
+        def on_gc(phase, info):
+            if phase == "start":
+                gc_started.append(time.perf_counter())
+            elif gc_started:
+                gc_pauses.append((time.perf_counter() - gc_started.pop()) * 1000.0)
+        gc.callbacks.append(on_gc)
         t1 = time.perf_counter()
         clock.start()
         beat.start()
@@ -90,6 +101,7 @@ def measure(frames: int, timeout_s: float = 1800.0, folder: Path | None = None) 
             wait(lambda: not window.annotator.busy, 30)
         elapsed = time.perf_counter() - t1
         beat.stop()
+        gc.callbacks.remove(on_gc)
         tracked = sum(1 for r in window.project.records.values() if r.provenance.value == "student")
         engine = window.engine_label.text()
         window.close()
@@ -104,6 +116,8 @@ def measure(frames: int, timeout_s: float = 1800.0, folder: Path | None = None) 
         "heartbeats": len(gaps),
         "p99_gap_ms": float(sorted(gaps)[int(0.99 * (len(gaps) - 1))]) if gaps else 0.0,
         "stalls_over_50ms": late[:20],
+        "gc_collections": len(gc_pauses),
+        "gc_max_pause_ms": round(max(gc_pauses, default=0.0), 2),
         "tracking_s": round(elapsed, 3),
         "engine": engine,
         "load_average": list(os.getloadavg()),
