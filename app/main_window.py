@@ -312,11 +312,11 @@ class MainWindow(QMainWindow):
 
     def export(self, key: str, target) -> None:
         if self.document is not None:
-            self.exporter.export(self.document, key, target)
+            self.exporter.export(self.document, key, target, self.settings.models)
 
     def _exported(self, result) -> None:
         warnings = list(getattr(result, "warnings", []) or [])
-        text = f"exported to {getattr(result, 'path', '')}"
+        text = f"exported to {getattr(result, 'path', result)}"
         self.statusBar().showMessage(text, 10000)
         if warnings and not self.synchronous:
             QMessageBox.information(self, "Exported", text + "\n\n" + "\n".join(warnings))

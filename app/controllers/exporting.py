@@ -30,8 +30,9 @@ class ExportController(QObject):
     def busy(self) -> bool:
         return self.runner.busy
 
-    def export(self, document, key: str, target) -> None:
-        """Export ``document`` (its records as they are now) to ``target`` with the entry ``key``."""
+    def export(self, document, key: str, target, models=None) -> None:
+        """Export ``document`` (its records as they are now) to ``target`` with the entry
+        ``key``; ``models`` (``ModelSettings``) for exports that run a model."""
         export_entry = entry(key)
         records = dict(document.records)
         sequence, store = document.sequence, document.store
@@ -42,7 +43,7 @@ class ExportController(QObject):
         dialog.setMinimumDuration(200)
         dialog.canceled.connect(self.runner.cancel)
         self.dialog = dialog
-        self.runner.start(lambda: export_entry.factory(sequence, records, target, store))
+        self.runner.start(lambda: export_entry.factory(sequence, records, target, store, models))
 
     def _progress(self, _g: int, report) -> None:
         if self.dialog is not None:

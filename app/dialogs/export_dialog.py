@@ -1,9 +1,9 @@
 """Export: choose a layout and a target folder.
 
 ``EXPORT_ENTRIES`` lists what the dialog offers: (key, label, job factory, default
-folder suffix). A job factory is ``factory(sequence, records, out_path, store) -> Job``
-returning something with ``path`` and ``warnings``. Other packages add entries with
-``register_export(...)`` (the distillation HDF5 of issue 6).
+target suffix). A job factory is ``factory(sequence, records, out_path, store, models)
+-> Job`` (``models``: the ``ModelSettings``) returning a ``core`` ``ExportResult`` (path,
+warnings) or a path. Other packages add or replace entries with ``register_export(...)``.
 """
 from __future__ import annotations
 
@@ -34,11 +34,31 @@ class ExportEntry:
 
 
 def _core_exporter(name: str):
-    def factory(sequence, records, out_path, store):
+    def factory(sequence, records, out_path, store, models):
         from core.annotations.formats.export import exporter
 
         return exporter(name)(sequence, records, out_path)
     return factory
+
+
+def _distillation(sequence, records, out_path, store, models):
+    """The distillation HDF5 (``core.distillation.export.export_distillation``, the same
+    function as ``python main.py export-distill``) with the teacher of the settings."""
+    from core.distillation.export import TeacherRunner, export_distillation
+    from core.progress import Progress
+    from core.tracking.factory import default_weights, load_tracker
+
+    yield Progress(0, None, "loading the teacher")
+    tracker = load_tracker("teacher", models.weights("teacher"), "torch", models.device,
+                           allow_random=models.allow_random)
+    teacher = TeacherRunner(engine=tracker.engine, model_config=tracker.model_config, model_name="teacher",
+                            weights_path=None if tracker.weights_path in ("", "random") else tracker.weights_path)
+    student = models.weights("student") or str(default_weights("student"))
+    return (yield from export_distillation(
+        sequence, records, out_path, teacher, student_outputs=store.tracker_outputs("student"),
+        teacher_outputs=store.tracker_outputs("teacher"), student_model="student",
+        student_weights=student if Path(student).is_file() else None,
+        frame_offset=int(store.get_meta("frame_offset", 0) or 0)))
 
 
 EXPORT_ENTRIES: list[ExportEntry] = [
@@ -50,6 +70,8 @@ EXPORT_ENTRIES: list[ExportEntry] = [
                 "-got10k"),
     ExportEntry("lasot", "LaSOT style (img/, groundtruth, occlusion / out-of-view)", _core_exporter("lasot"),
                 "-lasot"),
+    ExportEntry("distillation", "Distillation data (HDF5: crops + teacher maps, fine-tunes the student)",
+                _distillation, "-distill.h5", is_file=True),
 ]
 
 

@@ -4,10 +4,13 @@ undo/redo, export, reopen."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from core.annotations.records import Provenance
 from core.annotations.store import AnnotationStore
 from core.geometry import iou
+
+pytestmark = pytest.mark.filterwarnings("ignore::core.tracking.factory.RandomWeightsWarning")
 
 
 def provenance_of(document):
@@ -112,6 +115,14 @@ def test_whole_path(window, pair_files, synthetic, tmp_path):
     out2 = tmp_path / "export-got"
     window.export("got10k", out2)
     assert (out2 / "list.txt").is_file()
+    # the distillation HDF5: one sample per human-made/accepted present frame
+    h5 = tmp_path / "distill.h5"
+    window.export("distillation", h5)
+    from core.distillation.reader import DistillationFile
+
+    with DistillationFile(h5) as data:
+        names = data.sequence_names()
+        assert len(names) == 1 and data.num_samples(names[0]) > 0
 
     # reopen: the store holds exactly what the window showed
     window.close()
