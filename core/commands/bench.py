@@ -13,6 +13,7 @@ BENCH_MODULES = (
     "core.bench.accuracy",
     "core.bench.memory",
     "core.bench.loop",
+    "core.bench.heuristics",
 )
 
 
