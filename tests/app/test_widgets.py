@@ -191,3 +191,22 @@ def test_missing_weights_is_a_dialog_naming_the_file(window, pair_files, tmp_pat
     assert any("nope.pt" in b.text() for b in boxes)
     assert sorted(window.document.store.records()) == [0]  # nothing written
     assert not window.tracking.busy
+
+
+def test_drop_two_videos_opens_the_pair_and_recent_reopens_it(window, pair_files, tmp_path):
+    from PySide6.QtCore import QMimeData, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    visible, thermal = pair_files
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(thermal)), QUrl.fromLocalFile(str(visible))])  # thermal first
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert window.document is not None
+    assert window.document.store.get_meta("sources") == [str(visible.resolve()), str(thermal.resolve())]
+    actions = window.recent_menu.actions()
+    assert actions and actions[0].text() == "visible.mp4 + thermal.mp4"
+    first = window.document
+    actions[0].trigger()
+    assert window.document is not first and window.document.num_frames == 24
