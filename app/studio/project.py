@@ -77,6 +77,7 @@ class Project(QObject):
         self.records: dict[int, FrameAnnotation] = {}
         self.proposals: dict[int, tuple] = {}
         self.outputs: dict[str, dict[int, tuple]] = {"student": {}, "teacher": {}}
+        self.closed = False
         self.reload(None)
 
     @property
@@ -146,6 +147,7 @@ class Project(QObject):
         self.changed.emit(frames)
 
     def close(self) -> None:
+        self.closed = True
         self.undo_stack.clear()
         self.store.close()
         self.sequence.close()

@@ -89,6 +89,8 @@ class AnnotateController(QObject):
 
     # -- reports -------------------------------------------------------------------
     def _on_progress(self, report: Progress) -> None:
+        if self.project is None or self.project.closed:
+            return  # another project was opened meanwhile
         payload = report.payload
         self.progress.emit(report.done, report.total or 0, report.message)
         if self.kind == "track" and payload is not None:
@@ -105,7 +107,7 @@ class AnnotateController(QObject):
     def _close_run(self) -> str:
         run, project = self._run, self.project
         self._run = None
-        if run is None or project is None:
+        if run is None or project is None or project.closed:
             return ""
         if isinstance(run, StudentRun):
             if run.written:

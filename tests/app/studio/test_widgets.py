@@ -121,3 +121,26 @@ def test_first_run_demo_then_last_project(tmp_path):
     project.write_bytes(b"")
     settings.add_recent_project(project)
     assert initial_open([], None, 0, settings) == (None, project)
+
+
+def test_opening_another_project_while_tracking(qtbot, make_window, tiny_pair, tmp_path):
+    from core.annotations.store import AnnotationStore
+
+    window = make_window()
+    first_store = tmp_path / "first.rgbt.sqlite"
+    open_and_wait(qtbot, window, Source.pair(*tiny_pair), first_store)
+    window.editor.box([30, 25, 24, 24], "visible")
+    window.track()
+    qtbot.waitUntil(lambda: window.frame >= 2, timeout=60000)
+    window.open_source(Source.pair(*tiny_pair), tmp_path / "second.rgbt.sqlite")
+    qtbot.waitUntil(lambda: window.project is not None and window.project.store.path.name == "second.rgbt.sqlite",
+                    timeout=60000)
+    qtbot.waitUntil(lambda: not window.annotator.busy, timeout=60000)
+    qtbot.wait(50)
+    assert not any(d.isVisible() for d in window._dialogs)  # no error on the late reports
+    assert window.project.records == {}
+    store = AnnotationStore.open(first_store)
+    try:
+        assert len(store.records()) >= 3  # the box and what the run committed before the switch
+    finally:
+        store.close()
