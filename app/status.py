@@ -47,5 +47,9 @@ class JobStatus(QWidget):
         self.engine_label.setStyleSheet("color: #c0392b; font-weight: bold;" if random else "")
 
     def finish(self) -> None:
+        """The run ended: hide the bar; the speed stays, marked as the last run's."""
+        text = self.fps_label.text()
+        if text and not text.startswith("last run"):
+            self.fps_label.setText(f"last run {text}")
         self.bar.hide()
         self.cancel_button.hide()
