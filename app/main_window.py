@@ -8,37 +8,31 @@ Behaviour lives in the controllers (``app.controllers``) and the edit glue
 """
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from app.actions import build_actions
 from app.controllers.exporting import ExportController
 from app.controllers.opening import OpenController
 from app.controllers.tracking import RunController
-from app.dialogs.errors import show_error
-from app.dialogs.help_dialog import HelpDialog
-from app.dialogs.open_pair import OpenPairDialog
-from app.dialogs.settings_dialog import SettingsDialog
 from app.document import Document
 from app.jobs import TrackerPool
 from app.menus import build_menus
-from app.project import OpenRequest, classify_drop
+from app.project import OpenRequest
 from app.qt import freeze_heap
 from app.settings import StudioSettings
 from app.status import JobStatus
-from app.style import THERMAL_COLORMAPS
 from app.views.paired_view import PairedViews
 from app.views.timeline import TimelineWidget
 from app.views.transport import TransportBar
+from app.window_dialogs import WindowDialogs
 from app.window_edits import EditGlue
 from app.workers import FrameFetcher
 
 TIMELINE_REFRESH_MS = 200
 
 
-class MainWindow(QMainWindow):
+class MainWindow(WindowDialogs, QMainWindow):
     """``synchronous=True`` runs every worker on the GUI thread (tests, screenshots).
 
     Signals: project_opened(Document), frame_shown(int).
@@ -142,18 +136,6 @@ class MainWindow(QMainWindow):
 
     def open_sequence(self, folder, store: str | None = None) -> None:
         self.open_request(OpenRequest("sequence", (str(folder),), store=store))
-
-    def ask_open_pair(self) -> None:
-        dialog = OpenPairDialog(self)
-        if dialog.exec():
-            visible, thermal, offset = dialog.values()
-            if visible and thermal:
-                self.open_pair(visible, thermal, offset)
-
-    def ask_open_sequence(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a dataset sequence folder")
-        if folder:
-            self.open_sequence(folder)
 
     def _opened(self, opened) -> None:
         if self.document is not None:
@@ -299,66 +281,6 @@ class MainWindow(QMainWindow):
     def busy(self) -> bool:
         return self.tracking.busy or self.refining.busy or self.exporter.busy or self.opener.busy
 
-    # -- export ---------------------------------------------------------------------------
-    def ask_export(self) -> None:
-        if self.document is None:
-            return
-        from app.dialogs.export_dialog import ExportDialog
-
-        dialog = ExportDialog(self.document.info.name, self.document.path.parent, self)
-        if dialog.exec():
-            key, target = dialog.values()
-            self.export(key, target)
-
-    def export(self, key: str, target) -> None:
-        if self.document is not None:
-            self.exporter.export(self.document, key, target, self.settings.models)
-
-    def _exported(self, result) -> None:
-        warnings = list(getattr(result, "warnings", []) or [])
-        text = f"exported to {getattr(result, 'path', result)}"
-        self.statusBar().showMessage(text, 10000)
-        if warnings and not self.synchronous:
-            QMessageBox.information(self, "Exported", text + "\n\n" + "\n".join(warnings))
-
-    # -- dialogs and settings -------------------------------------------------------------
-    def error(self, title: str, error: BaseException, trace: str = "") -> None:
-        self.statusBar().showMessage(f"{title}: {error}", 15000)
-        self.last_error = error
-        show_error(self, title, error, trace)
-
-    def show_help(self) -> None:
-        HelpDialog(self).exec()
-
-    def show_settings(self) -> None:
-        dialog = SettingsDialog(self.settings.models, self)
-        if dialog.exec():
-            self.settings.models = dialog.values()
-            self.settings.save()
-            self.pool.clear()
-
-    def apply_view_settings(self) -> None:
-        name = self.settings.colormap if self.settings.colormap in THERMAL_COLORMAPS else "inferno"
-        self.views.set_colormap(name)
-        self.actions["blend"].setChecked(self.settings.blend)
-        self.views.set_blend(self.settings.blend, self.settings.blend_opacity)
-
-    def set_colormap(self, name: str) -> None:
-        self.settings.colormap = name
-        self.views.set_colormap(name)
-        self.settings.save()
-
-    def _blend_toggled(self, on: bool) -> None:
-        self.settings.blend = bool(on)
-        self.views.set_blend(on)
-        self.settings.save()
-
-    def _range_toggled(self, on: bool) -> None:
-        if on and self.document is not None:
-            self.timeline.show_range(self.frame, min(self.frame + 30, self.document.num_frames))
-        else:
-            self.timeline.hide_range()
-
     def _update_title(self) -> None:
         if self.document is None:
             self.setWindowTitle("RGB-T Studio")
@@ -373,21 +295,6 @@ class MainWindow(QMainWindow):
             for name, text in (("undo", stack.undoText()), ("redo", stack.redoText())):
                 self.actions[name].setText(f"{name.capitalize()} {text}".strip())
                 self.actions[name].setIconText(name.capitalize())
-
-    # -- drag and drop --------------------------------------------------------------------
-    def dragEnterEvent(self, event) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event) -> None:
-        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
-        request = classify_drop(paths)
-        if request is None:
-            self.statusBar().showMessage("drop one sequence folder, a project (.rgbt.sqlite), or two files/folders "
-                                         "(visible and thermal)", 10000)
-            return
-        event.acceptProposedAction()
-        self.open_request(request)
 
     def closeEvent(self, event) -> None:
         self.finish_runs()
