@@ -57,6 +57,21 @@ class SetRecords(Command):
         return [r.frame for r in self.records]
 
 
+def merge_set_records(commands: list[SetRecords], label: str) -> SetRecords:
+    """Already-applied SetRecords -> one equivalent applied SetRecords: the last record of each
+    frame, and the state each frame had before the first command touched it."""
+    latest: dict[int, FrameAnnotation] = {}
+    previous: dict[int, FrameAnnotation | None] = {}
+    for command in commands:
+        for frame, record in command._previous.items():
+            previous.setdefault(frame, record)
+        for record in command.records:
+            latest[record.frame] = record
+    merged = SetRecords([latest[f] for f in sorted(latest)], label=label)
+    merged._previous = {f: previous.get(f) for f in sorted(latest)}
+    return merged
+
+
 @dataclass
 class DeleteRecords(Command):
     """Remove the records of ``frames``; revert puts them back."""
@@ -110,13 +125,23 @@ class History:
             raise RuntimeError(f"group {self._group.label!r} is still open")
         self._group = CommandGroup([], label)
 
-    def end_group(self) -> CommandGroup | None:
-        """Close the open group; an empty group leaves no undo step. Returns the group."""
+    def end_group(self) -> Command | None:
+        """Close the open group; an empty group leaves no undo step. Returns the step pushed.
+
+        A group made only of :class:`SetRecords` (a tracking run written frame by frame)
+        is merged into one SetRecords, so undoing or redoing a 1000-frame run is one
+        transaction instead of one per frame.
+        """
         group, self._group = self._group, None
-        if group is not None and group.commands:
-            self._push(group)
-            return group
-        return None
+        if group is None or not group.commands:
+            return None
+        step: Command = group
+        if all(isinstance(c, SetRecords) for c in group.commands):
+            step = merge_set_records(group.commands, group.label)
+            if not step.records:
+                return None
+        self._push(step)
+        return step
 
     @property
     def in_group(self) -> bool:

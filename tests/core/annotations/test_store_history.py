@@ -274,3 +274,23 @@ def test_history_labels_and_open_groups(store):
     undone = history.undo()  # undo while a run streams in: the group closes and is undone whole
     assert undone.label == "track" and store.get(1) is None and not history.in_group
     assert history.can_redo and history.redo_label == "track"
+
+
+def test_a_tracking_run_is_undone_in_one_write(store, monkeypatch):
+    history = History(store)
+    history.execute(SetRecords([rec(2, x=5, keyframe=True)]))
+    history.begin_group("track")
+    for frame in range(0, 6):
+        history.execute(SetRecords([rec(frame, x=100 + frame, provenance=Provenance.STUDENT)]))
+    history.execute(SetRecords([rec(3, x=999, provenance=Provenance.STUDENT)]))  # the same frame twice
+    step = history.end_group()
+    assert isinstance(step, SetRecords) and step.frames == [0, 1, 2, 3, 4, 5]
+    assert store.get(3).box[0] == 999
+    writes = []
+    original = store._write
+    monkeypatch.setattr(store, "_write", lambda batches: writes.append(1) or original(batches))
+    history.undo()
+    assert len(writes) <= 2  # one put + one delete, not one per frame
+    assert list(store.records()) == [2] and store.get(2).box[0] == 5
+    history.redo()
+    assert store.get(3).box[0] == 999 and store.get(0).box[0] == 100
