@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.jobs import TrackerPool, refine_job, track_job
 from app.workers import JobRunner
-from core.annotations.history import CommandGroup
+from core.annotations.history import merge_set_records
 
 LIVE_INTERVAL_S = 1.0 / 30.0  # at most this often the views follow the run
 
@@ -97,7 +97,8 @@ class RunController(QObject):
             self.live.emit(self.last_update)
         if self.commands:
             n = len(self.commands)
-            document.push_applied(CommandGroup(list(self.commands), label=f"track {n} frames"))
+            # one SetRecords for the run: undo/redo of 1000 frames is one transaction
+            document.push_applied(merge_set_records(list(self.commands), label=f"track {n} frames"))
         document.reload()
         count = len(self.frames)
         noun = "tracked" if self.kind == "track" else "refined"
