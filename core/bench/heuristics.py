@@ -18,11 +18,16 @@ side on the same frames and scores them with ``bench accuracy``'s machinery:
 Besides PR/SR/FPS every scored row carries ``config`` (a :data:`CONFIGS` key),
 ``tracked`` (frames tracked after the init frame), ``fallbacks`` (frames whose box came
 from the Kalman prediction), ``low_confidence`` (frames with confidence < the fallback
-threshold, whether or not the fallback is on) and ``template_updates``.
+threshold, whether or not the fallback is on), ``template_updates``, and the Hann-windowed
+peak score that the template update compares with its threshold: ``windowed_peak_max``
+and ``windowed_peak_p90`` over the row's tracked frames (when it never reaches the
+threshold the template update is a no-op for that checkpoint). ``--template-threshold``
+and ``--kalman-threshold`` replace MPLT's 0.91 and 0.25 in the configs that use them.
 ``--json PATH`` writes those rows (the ``score`` rows plus these fields).
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from collections.abc import Sequence
@@ -57,10 +62,21 @@ class LoopCounts:
     fallbacks: int = 0
     low_confidence: int = 0
     template_updates: int = 0
+    windowed_peaks: list[float] = field(default_factory=list)
 
     def add(self, other: "LoopCounts") -> None:
-        for name in ("tracked", "fallbacks", "low_confidence", "template_updates"):
+        for name in ("tracked", "fallbacks", "low_confidence", "template_updates", "windowed_peaks"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def peak_stats(self) -> dict:
+        """``windowed_peak_max`` and ``windowed_peak_p90`` (None without tracked frames)."""
+        import numpy as np
+
+        if not self.windowed_peaks:
+            return {"windowed_peak_max": None, "windowed_peak_p90": None}
+        peaks = np.asarray(self.windowed_peaks)
+        return {"windowed_peak_max": round(float(peaks.max()), 4),
+                "windowed_peak_p90": round(float(np.percentile(peaks, 90)), 4)}
 
 
 @dataclass
@@ -94,11 +110,17 @@ class CountingTracker:
         c.fallbacks += int(step.fallback)
         c.low_confidence += int(step.confidence < self.tracker.config.kalman_score_threshold)
         c.template_updates += int(step.template_updated)
+        window = self.tracker.window
+        c.windowed_peaks.append(float((step.score_map * window).max() if window is not None else step.score_map.max()))
         return step
 
 
-def heuristic_contenders(base: Tracker, configs: Sequence[str] = tuple(CONFIGS)) -> tuple[list[Contender], _Current]:
-    """One contender per ``configs`` key, all sharing ``base``'s engine and model config.
+def heuristic_contenders(base: Tracker, configs: Sequence[str] = tuple(CONFIGS), *,
+                         template_threshold: float | None = None,
+                         kalman_threshold: float | None = None) -> tuple[list[Contender], _Current]:
+    """One contender per ``configs`` key, all sharing ``base``'s engine and model config;
+    ``template_threshold`` / ``kalman_threshold`` (None = MPLT's 0.91 / 0.25) replace the
+    thresholds of every config (they only act where the heuristic is on).
 
     Returns (contenders, current): ``current`` must name the open sequence (see
     :func:`track_items`) so that the counting trackers file their counts under it.
@@ -110,6 +132,10 @@ def heuristic_contenders(base: Tracker, configs: Sequence[str] = tuple(CONFIGS))
     out = []
     for key in configs:
         label, config = CONFIGS[key]
+        if template_threshold is not None:
+            config = dataclasses.replace(config, template_update_threshold=float(template_threshold))
+        if kalman_threshold is not None:
+            config = dataclasses.replace(config, kalman_score_threshold=float(kalman_threshold))
         tracker = Tracker(base.engine, base.model_config, config, weights_path=base.weights_path)
         out.append(Contender(key, label, base.weights_path or "-", CountingTracker(tracker, current),
                              fingerprint=f"{label}|{base.weights_path}"))
@@ -153,7 +179,9 @@ def heuristic_rows(bench: BenchRuns) -> list[dict]:
         for name in names:
             total.add(contender.tracker.counts.get((dataset, name), LoopCounts()))
         row.update(tracked=total.tracked, fallbacks=total.fallbacks, low_confidence=total.low_confidence,
-                   template_updates=total.template_updates)
+                   template_updates=total.template_updates, **total.peak_stats(),
+                   template_update_threshold=contender.tracker.tracker.config.template_update_threshold,
+                   kalman_score_threshold=contender.tracker.tracker.config.kalman_score_threshold)
     return rows
 
 
@@ -192,8 +220,9 @@ def format_heuristics_table(rows: list[dict], notes: Sequence[str] = ()) -> str:
             line += " | " + (f"{pr:7.3f} {sr:7.3f}" if pr is not None else f"{'-':>7} {'-':>7}")
         out.append(line)
     out.append("-" * len(head2))
+    first = index[(configs[0], SYNTHETIC, "overall")] if (configs[0], SYNTHETIC, "overall") in index else rows[0]
     events = (("fallback frames", "fallbacks"), ("template updates", "template_updates"),
-              ("conf < 0.25 (any config)", "low_confidence"))
+              (f"confidence < {first.get('kalman_score_threshold', 0.25):g}", "low_confidence"))
     for key in [k for k in ((SYNTHETIC, "overall"),) + tuple(real) if (configs[0],) + k in index]:
         where = "synthetic" if key[0] == SYNTHETIC else name(key)
         out.append(f"{where}: share of tracked frames, FPS")
@@ -203,6 +232,11 @@ def format_heuristics_table(rows: list[dict], notes: Sequence[str] = ()) -> str:
                 r = index[(c,) + key]
                 line += f" | {_pct(r[field_name], r['tracked']):>15}"
             out.append(line)
+        for what, field_name in (("max windowed peak", "windowed_peak_max"),
+                                 ("p90 windowed peak", "windowed_peak_p90")):
+            out.append(f"{'  ' + what:<{width}}" + "".join(
+                f" | {index[(c,) + key][field_name] if index[(c,) + key][field_name] is not None else '-':>15}"
+                for c in configs))
         out.append(f"{'  FPS (track() only)':<{width}}"
                    + "".join(f" | {index[(c,) + key]['fps'] or 0:15.1f}" for c in configs))
     return "\n".join(out)
@@ -226,6 +260,10 @@ def register(subparsers) -> None:
     parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="torch")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads (1)")
+    parser.add_argument("--template-threshold", type=float, default=None,
+                        help="windowed peak above which the template is re-cut (default MPLT's 0.91)")
+    parser.add_argument("--kalman-threshold", type=float, default=None,
+                        help="confidence below which the Kalman fallback acts (default MPLT's 0.25)")
     parser.add_argument("--json", type=Path, default=None, help="write the rows as JSON")
     parser.set_defaults(func=run)
 
@@ -258,12 +296,17 @@ def run_heuristics(args) -> tuple[list[dict], list[str]]:
         notes += real_notes + sorted({f"{i.dataset}/{i.name}: {i.note}" for i in real if i.note})
     if not items:
         raise ConfigError("nothing to evaluate: " + "; ".join(notes or ["no sequence"]))
-    contenders, current = heuristic_contenders(base)
+    contenders, current = heuristic_contenders(base, template_threshold=args.template_threshold,
+                                               kalman_threshold=args.kalman_threshold)
     bench = run_with_bar(track_items(contenders, current, items, args.threads), "bench heuristics")
     rows = heuristic_rows(bench)
     for row in rows:
         row["model"] = args.model
     synthetic = [i for i in items if i.dataset == SYNTHETIC]
+    used = contenders[-1].tracker.tracker.config
+    notes.insert(0, f"template update when the Hann-windowed peak > {used.template_update_threshold:g}; "
+                    f"Kalman fallback when confidence < {used.kalman_score_threshold:g} "
+                    f"(history {used.kalman_history} frames)")
     weights = "RANDOM weights (meaningless)" if random else base.weights_path
     notes.insert(0, f"{args.model} weights {weights}; engine {base.engine.name} on {base.engine.device}, "
                     f"{args.threads} thread(s)")

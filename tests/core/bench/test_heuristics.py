@@ -87,6 +87,7 @@ def test_high_scores_make_the_template_configs_update(clean_items):
         row = by[(key, "overall")]
         assert row["fallbacks"] == 0 and row["low_confidence"] == 0
         assert row["template_updates"] == (9 if key in ("template", "both") else 0)
+        assert row["windowed_peak_max"] == pytest.approx(0.999 * 0.9698 ** 2, abs=1e-3)
     table = format_heuristics_table(list(by.values()), ["note"])
     assert "template update" in table and "synthetic clean" in table and "note" in table.splitlines()[1]
 
@@ -105,7 +106,18 @@ def test_command_gives_four_configs_rows_with_random_weights(tmp_path, capsys):
     assert "RANDOM weights" in printed and "Kalman fallback" in printed and "synthetic overall" in printed
 
 
+def test_thresholds_can_be_replaced(clean_items):
+    contenders, current = heuristic_contenders(Tracker(StubEngine(peak=0.1, shift=2), StubConfig()),
+                                               template_threshold=0.03, kalman_threshold=0.05)
+    # windowed peak of the shifted cell: 0.1 * hann(4) * hann(6) = 0.04 > 0.03
+    rows = heuristic_rows(run_to_end(track_items(contenders, current, clean_items)))
+    overall = {r["config"]: r for r in rows if r["kind"] == "overall"}
+    assert all(r["fallbacks"] == 0 and r["kalman_score_threshold"] == 0.05 for r in overall.values())
+    assert [overall[k]["template_updates"] for k in CONFIGS] == [0, 9, 0, 9]
+
+
 def test_bad_arguments_are_config_errors():
     with pytest.raises(ConfigError):
         heuristic_contenders(Tracker(StubEngine(0.5), StubConfig()), ["plain", "nope"])
     assert main(["bench", "heuristics", "--random-weights", "--frames", "1"]) == 2
+    assert main(["bench", "heuristics", "--random-weights", "--frames", "4", "--template-threshold", "1.5"]) == 2
