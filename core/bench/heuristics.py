@@ -260,6 +260,8 @@ def register(subparsers) -> None:
     parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="torch")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads (1)")
+    parser.add_argument("--configs", default=",".join(CONFIGS),
+                        help=f"comma-separated subset of {','.join(CONFIGS)} (default: all four)")
     parser.add_argument("--template-threshold", type=float, default=None,
                         help="windowed peak above which the template is re-cut (default MPLT's 0.91)")
     parser.add_argument("--kalman-threshold", type=float, default=None,
@@ -296,7 +298,8 @@ def run_heuristics(args) -> tuple[list[dict], list[str]]:
         notes += real_notes + sorted({f"{i.dataset}/{i.name}: {i.note}" for i in real if i.note})
     if not items:
         raise ConfigError("nothing to evaluate: " + "; ".join(notes or ["no sequence"]))
-    contenders, current = heuristic_contenders(base, template_threshold=args.template_threshold,
+    keys = [k.strip() for k in args.configs.split(",") if k.strip()]
+    contenders, current = heuristic_contenders(base, keys, template_threshold=args.template_threshold,
                                                kalman_threshold=args.kalman_threshold)
     bench = run_with_bar(track_items(contenders, current, items, args.threads), "bench heuristics")
     rows = heuristic_rows(bench)
