@@ -210,3 +210,23 @@ def test_drop_two_videos_opens_the_pair_and_recent_reopens_it(window, pair_files
     first = window.document
     actions[0].trigger()
     assert window.document is not first and window.document.num_frames == 24
+
+
+def test_misaligned_pair_gets_a_thermal_box_that_tracking_carries(window, tmp_path):
+    from app.project import OpenRequest
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    seq = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=8, challenges=("misalignment",)), seed=4)
+    window.open_request(OpenRequest("object", store=str(tmp_path / "m.rgbt.sqlite"), sequence=seq))
+    window.views.box_drawn.emit("visible", seq.boxes[0])
+    window.actions["separate_thermal"].setChecked(True)
+    window.views.box_edited.emit("thermal", seq.thermal_boxes[0])
+    record = window.document.store.get(0)
+    assert np.allclose(record.box, seq.boxes[0]) and np.allclose(record.thermal_box, seq.thermal_boxes[0])
+    assert np.allclose(window.views.thermal.box_item.box(), seq.thermal_boxes[0])
+    assert np.allclose(window.views.visible.box_item.box(), seq.boxes[0])
+    window.actions["track"].trigger()
+    shift = seq.thermal_boxes[0][:2] - seq.boxes[0][:2]
+    for frame in range(1, 8):
+        r = window.document.store.get(frame)
+        assert np.allclose(r.thermal_box[:2] - r.box[:2], shift) and np.allclose(r.thermal_box[2:], r.box[2:])
