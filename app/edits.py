@@ -103,7 +103,11 @@ class AcceptProposals(Command):
             old = current.get(frame)
             if is_protected(old):
                 continue
-            records.append(FrameAnnotation(frame, box, occluded=bool(old and old.occluded),
+            thermal = None  # a misaligned pair keeps its thermal offset
+            if old is not None and old.thermal_box is not None and old.box is not None:
+                thermal = np.concatenate([np.asarray(box)[:2] + (old.thermal_box[:2] - old.box[:2]),
+                                          np.asarray(box)[2:]])
+            records.append(FrameAnnotation(frame, box, thermal_box=thermal, occluded=bool(old and old.occluded),
                                            provenance=Provenance.TEACHER, confidence=confidence))
         store.put(records)
         store.clear_proposals(self.proposals)
