@@ -158,7 +158,8 @@ def test_accept_proposals_skips_human_boxes_and_reverts(tmp_path):
     command.revert(store)
     assert store.get(1).provenance == Provenance.STUDENT and store.get(3) is None
     # a separate thermal box keeps its offset when the teacher's box is accepted
-    store.put([FrameAnnotation(4, np.array([10.0, 10, 5, 5]), thermal_box=np.array([13.0, 9, 5, 5]))])
+    store.put([FrameAnnotation(4, np.array([10.0, 10, 5, 5]), thermal_box=np.array([13.0, 9, 5, 5]),
+                               provenance=Provenance.STUDENT)])
     edits.AcceptProposals({4: (np.array([20.0, 20, 6, 6]), 0.9)}).apply(store)
     assert np.allclose(store.get(4).thermal_box, [23, 19, 6, 6])
     assert sorted(store.proposals()) == [1, 2, 3]
