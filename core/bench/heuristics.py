@@ -185,6 +185,10 @@ def heuristic_rows(bench: BenchRuns) -> list[dict]:
     return rows
 
 
+def _num(value) -> str:
+    return "-" if value is None else f"{value:.3f}"
+
+
 def _pct(part: int, whole: int) -> str:
     return f"{100.0 * part / whole:5.1f}%" if whole else f"{'-':>6}"
 
@@ -235,7 +239,7 @@ def format_heuristics_table(rows: list[dict], notes: Sequence[str] = ()) -> str:
         for what, field_name in (("max windowed peak", "windowed_peak_max"),
                                  ("p90 windowed peak", "windowed_peak_p90")):
             out.append(f"{'  ' + what:<{width}}" + "".join(
-                f" | {index[(c,) + key][field_name] if index[(c,) + key][field_name] is not None else '-':>15}"
+                f" | {_num(index[(c,) + key][field_name]):>15}"
                 for c in configs))
         out.append(f"{'  FPS (track() only)':<{width}}"
                    + "".join(f" | {index[(c,) + key]['fps'] or 0:15.1f}" for c in configs))

@@ -121,3 +121,4 @@ def test_bad_arguments_are_config_errors():
         heuristic_contenders(Tracker(StubEngine(0.5), StubConfig()), ["plain", "nope"])
     assert main(["bench", "heuristics", "--random-weights", "--frames", "1"]) == 2
     assert main(["bench", "heuristics", "--random-weights", "--frames", "4", "--template-threshold", "1.5"]) == 2
+    assert main(["bench", "heuristics", "--random-weights", "--frames", "4", "--configs", "plain,nope"]) == 2
