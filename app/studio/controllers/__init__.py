@@ -1,1 +1,0 @@
-"""Glue between the window, the workers and the ``core`` jobs."""

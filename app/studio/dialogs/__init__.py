@@ -1,1 +1,0 @@
-"""Dialogs: help, settings, export, refinement range, errors."""

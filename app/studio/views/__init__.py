@@ -1,1 +1,0 @@
-"""Widgets that show frames, boxes, playback and the timeline."""
