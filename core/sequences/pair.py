@@ -12,7 +12,6 @@ on the visible grid.
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -22,6 +21,7 @@ import numpy as np
 
 from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
+from core.sequences.cache import FrameCache, check_index
 from core.sequences.sources import FrameSource, open_source
 from core.sequences.thermal import ThermalMapping, to_single_channel
 
@@ -55,8 +55,7 @@ class PairSequence(RGBTSequence):
         self._visible = visible
         self._thermal = thermal
         self._lock = threading.RLock()
-        self._cache: OrderedDict[int, FramePair] = OrderedDict()
-        self._cache_frames = int(cache_frames)
+        self._cache: FrameCache[FramePair] = FrameCache(cache_frames)
         self._base_notes = list(notes or [])
         self._offset = 0
         self._mapping: ThermalMapping | None = None
@@ -131,23 +130,9 @@ class PairSequence(RGBTSequence):
         return self._info.num_frames
 
     def __getitem__(self, index: int) -> FramePair:
-        index = int(index)
-        n = len(self)
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError(f"frame {index} out of range for {n} frames")
-        with self._lock:
-            pair = self._cache.get(index)
-            if pair is not None:
-                self._cache.move_to_end(index)
-                return pair
-            pair = self._decode(index)
-            if self._cache_frames:
-                self._cache[index] = pair
-                while len(self._cache) > self._cache_frames:
-                    self._cache.popitem(last=False)
-            return pair
+        index = check_index(index, len(self))
+        with self._lock:  # one decoder per stream: decode under the sequence lock
+            return self._cache.get_or_make(index, self._decode)
 
     def ground_truth(self) -> dict[int, Any] | None:
         """The dataset's GT as ``{frame: core.annotations.records.FrameAnnotation}`` keyed by
@@ -174,8 +159,7 @@ class PairSequence(RGBTSequence):
 
     def cached_indices(self) -> list[int]:
         """Frame indices now in the cache, least recently used first."""
-        with self._lock:
-            return list(self._cache)
+        return self._cache.indices()
 
     def close(self) -> None:
         with self._lock:

@@ -17,12 +17,10 @@ Ground truth (exact; ``x, y, w, h`` float64 on the visible grid):
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import numpy as np
 
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
+from core.sequences.cache import FrameCache, check_index
 from core.synthetic.config import SyntheticConfig, evaluation_split, sample_config, sample_training_seed
 from core.synthetic.plan import make_plan
 from core.synthetic.render import Renderer
@@ -43,9 +41,7 @@ class SyntheticSequence(RGBTSequence):
         plan_seq, texture_seq = np.random.SeedSequence(self.seed).spawn(2)
         self._plan = make_plan(config, plan_seq)
         self._renderer = Renderer(config, self._plan, texture_seq)
-        self._cache: OrderedDict[int, FramePair] = OrderedDict()
-        self._cache_frames = max(0, int(cache_frames))
-        self._lock = threading.Lock()
+        self._cache: FrameCache[FramePair] = FrameCache(cache_frames)
         notes = [f"synthetic seed {self.seed}; challenges: {', '.join(config.challenges) or 'none'}",
                  f"background: {self._renderer.background_source}"]
         if config.has("misalignment"):
@@ -67,31 +63,17 @@ class SyntheticSequence(RGBTSequence):
         return self.config.num_frames
 
     def __getitem__(self, index: int) -> FramePair:
-        n = len(self)
-        index = int(index)
-        if index < 0:
-            index += n
-        if not 0 <= index < n:
-            raise IndexError(f"frame {index} out of range for {n} frames")
-        with self._lock:
-            pair = self._cache.get(index)
-            if pair is not None:
-                self._cache.move_to_end(index)
-                return pair
+        index = check_index(index, len(self))
+        return self._cache.get_or_make(index, self._render, lock_while_making=False)
+
+    def _render(self, index: int) -> FramePair:
         visible, thermal = self._renderer.render(index)
         visible.setflags(write=False)
         thermal.setflags(write=False)
-        pair = FramePair(index=index, visible=visible, thermal=thermal, thermal_raw=None)
-        if self._cache_frames:
-            with self._lock:
-                self._cache[index] = pair
-                while len(self._cache) > self._cache_frames:
-                    self._cache.popitem(last=False)
-        return pair
+        return FramePair(index=index, visible=visible, thermal=thermal, thermal_raw=None)
 
     def close(self) -> None:
-        with self._lock:
-            self._cache.clear()
+        self._cache.clear()
 
     def ground_truth(self):
         """``core.annotations`` records ({frame: FrameAnnotation}, provenance ``imported``), or
