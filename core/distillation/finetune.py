@@ -18,15 +18,15 @@ from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
 from core.distillation.dataset import Item, load_items
 from core.errors import DistillationDataError
 from core.models.checkpoint import load_checkpoint, save_checkpoint
-from core.models.head import boxes_from_maps_at, decode_boxes, hann2d
+from core.models.head import decode_boxes, hann2d
 from core.progress import Job, Progress
-from core.training.config import LossConfig
-from core.training.losses import cxcywh_to_xyxy, giou_loss, peak_index, task_loss
+from core.training.actors import response_distillation
+from core.training.config import DistillConfig, LossConfig
+from core.training.losses import task_loss
 from core.training.model_setup import is_pretrained_stem_parameter
 
 SUCCESS_THRESHOLDS = np.linspace(0.0, 1.0, 21)
@@ -128,33 +128,23 @@ def score_held_out(model: torch.nn.Module, items: list[Item], batch_size: int = 
 
 
 def stored_teacher_loss(outputs, batch, config: FinetuneConfig, loss: LossConfig) -> tuple[torch.Tensor, dict]:
-    """Label loss plus distillation against the stored teacher maps (score BCE; the student's
-    box read at the teacher's peak vs the teacher's box: L1 + GIoU)."""
-    s_score, s_size, s_offset, _ = outputs
-    total = s_score.new_zeros(())
+    """Label loss plus distillation against the stored teacher maps: the training actors'
+    response terms (``core.training.actors.response_distillation``: score-map BCE, the
+    student's box at the teacher's peak vs the teacher's box), without feature imitation
+    (teacher features are not stored)."""
+    total = outputs[0].new_zeros(())
     stats: dict[str, float] = {}
     if config.task > 0:
         task, parts = task_loss(outputs, batch, loss)
         total = total + config.task * task
         stats.update(parts)
-    t_score = batch["teacher_score"]
-    if config.score > 0:
-        l_score = F.binary_cross_entropy(s_score.float().clamp(1e-4, 1 - 1e-4), t_score.clamp(0, 1))
-        total = total + config.score * l_score
-        stats["kd_score"] = float(l_score.detach())
-    if config.box_l1 > 0 or config.box_giou > 0:
-        index = peak_index(t_score)
-        t_box, _ = boxes_from_maps_at(t_score, batch["teacher_size"], batch["teacher_offset"], index)
-        s_box, _ = boxes_from_maps_at(s_score.float(), s_size.float(), s_offset.float(), index)
-        t_xyxy, s_xyxy = cxcywh_to_xyxy(t_box), cxcywh_to_xyxy(s_box)
-        if config.box_l1 > 0:
-            l1 = F.l1_loss(s_xyxy, t_xyxy)
-            total = total + config.box_l1 * l1
-            stats["kd_box_l1"] = float(l1.detach())
-        if config.box_giou > 0:
-            lg, _ = giou_loss(s_xyxy, t_xyxy)
-            total = total + config.box_giou * lg
-            stats["kd_box_giou"] = float(lg.detach())
+    terms = DistillConfig(feature=0.0, score=config.score, score_mode="bce", box_l1=config.box_l1,
+                          box_giou=config.box_giou, task=config.task)
+    kd, kd_stats = response_distillation(
+        outputs[:3], (batch["teacher_score"], batch["teacher_size"], batch["teacher_offset"]), terms
+    )
+    total = total + kd
+    stats.update(kd_stats)
     stats["loss"] = float(total.detach())
     return total, stats
 

@@ -97,29 +97,48 @@ class DistillationActor(nn.Module):
             l_feat = F.mse_loss(feat, t_feat)
             total = total + d.feature * l_feat
             stats["kd_feature"] = float(l_feat.detach())
-        if d.score > 0:
-            if d.score_mode == "bce":
-                l_score = F.binary_cross_entropy(s_score.float().clamp(1e-4, 1 - 1e-4), t_score)
-            else:
-                b = s_score.shape[0]
-                temp = d.temperature
-                log_p = F.log_softmax(score_logits(s_score).reshape(b, -1) / temp, dim=1)
-                q = F.softmax(score_logits(t_score).reshape(b, -1) / temp, dim=1)
-                l_score = F.kl_div(log_p, q, reduction="batchmean") * temp * temp
-            total = total + d.score * l_score
-            stats["kd_score"] = float(l_score.detach())
-        if d.box_l1 > 0 or d.box_giou > 0:
-            index = peak_index(t_score)
-            t_box, _ = boxes_from_maps_at(t_score, t_size, t_offset, index)
-            s_box, _ = boxes_from_maps_at(s_score.float(), s_size.float(), s_offset.float(), index)
-            t_xyxy, s_xyxy = cxcywh_to_xyxy(t_box), cxcywh_to_xyxy(s_box)
-            if d.box_l1 > 0:
-                l_box = F.l1_loss(s_xyxy, t_xyxy)
-                total = total + d.box_l1 * l_box
-                stats["kd_box_l1"] = float(l_box.detach())
-            if d.box_giou > 0:
-                l_g, _ = giou_loss(s_xyxy, t_xyxy)
-                total = total + d.box_giou * l_g
-                stats["kd_box_giou"] = float(l_g.detach())
+        kd, kd_stats = response_distillation((s_score, s_size, s_offset), (t_score, t_size, t_offset), d)
+        total = total + kd
+        stats.update(kd_stats)
         stats["loss"] = float(total.detach())
         return total, stats
+
+
+def response_distillation(student_maps, teacher_maps, d: DistillConfig) -> tuple[torch.Tensor, dict[str, float]]:
+    """Score-map and box distillation terms (weights from ``d``; 0 switches a term off).
+
+    student_maps / teacher_maps: (score (B,1,F,F), size (B,2,F,F), offset (B,2,F,F)); the
+    teacher's may be live outputs or maps stored in a distillation file. Score: per-pixel
+    BCE against the teacher's map (``bce``) or temperature-scaled KL of the spatial
+    softmax (``kl``). Box: the student's box read at the teacher's peak vs the teacher's
+    box there (L1 and GIoU on normalised x1y1x2y2). Returns (weighted sum, stats).
+    """
+    s_score, s_size, s_offset = (m.float() for m in student_maps)
+    t_score, t_size, t_offset = (m.float() for m in teacher_maps)
+    total = s_score.new_zeros(())
+    stats: dict[str, float] = {}
+    if d.score > 0:
+        if d.score_mode == "bce":
+            l_score = F.binary_cross_entropy(s_score.clamp(1e-4, 1 - 1e-4), t_score.clamp(0, 1))
+        else:
+            b = s_score.shape[0]
+            temp = d.temperature
+            log_p = F.log_softmax(score_logits(s_score).reshape(b, -1) / temp, dim=1)
+            q = F.softmax(score_logits(t_score).reshape(b, -1) / temp, dim=1)
+            l_score = F.kl_div(log_p, q, reduction="batchmean") * temp * temp
+        total = total + d.score * l_score
+        stats["kd_score"] = float(l_score.detach())
+    if d.box_l1 > 0 or d.box_giou > 0:
+        index = peak_index(t_score)
+        t_box, _ = boxes_from_maps_at(t_score, t_size, t_offset, index)
+        s_box, _ = boxes_from_maps_at(s_score, s_size, s_offset, index)
+        t_xyxy, s_xyxy = cxcywh_to_xyxy(t_box), cxcywh_to_xyxy(s_box)
+        if d.box_l1 > 0:
+            l_box = F.l1_loss(s_xyxy, t_xyxy)
+            total = total + d.box_l1 * l_box
+            stats["kd_box_l1"] = float(l_box.detach())
+        if d.box_giou > 0:
+            l_g, _ = giou_loss(s_xyxy, t_xyxy)
+            total = total + d.box_giou * l_g
+            stats["kd_box_giou"] = float(l_g.detach())
+    return total, stats
