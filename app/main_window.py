@@ -148,7 +148,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.fetcher.set_sequence(document.sequence)
         info = document.info
         self.transport.configure(len(document.sequence), info.fps)
-        self.views.set_titles(f"Visible  {info.width}x{info.height}", "Thermal")
+        self.views.set_titles(f"Visible  {info.width}x{info.height}", self._thermal_title())
         self.frame = 0
         self._show_pair(opened.first)
         self.refresh_timeline()
@@ -225,7 +225,11 @@ class MainWindow(WindowDialogs, QMainWindow):
         if proposal is not None and proposal[0] is not None:
             c = proposal[1]
             text += f" | teacher proposal{'' if c is None else f' {c:.2f}'} (A to accept)"
-        self.views.set_titles(f"Visible  frame {self.frame + 1}: {text}", "Thermal")
+        self.views.set_titles(f"Visible  frame {self.frame + 1}: {text}", self._thermal_title())
+
+    def _thermal_title(self) -> str:
+        separate = ", separate thermal box" if self.actions["separate_thermal"].isChecked() else ""
+        return f"Thermal  ({self.settings.colormap}, levels 0-255{separate})"
 
     def _document_changed(self, frames) -> None:
         if frames is None or self.frame in frames:

@@ -77,6 +77,7 @@ class WindowDialogs:
     def set_colormap(self, name: str) -> None:
         self.settings.colormap = name
         self.views.set_colormap(name)
+        self.refresh_boxes()
         self.settings.save()
 
     def _blend_toggled(self, on: bool) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -31,6 +32,10 @@ class ExportEntry:
     factory: Callable  # (sequence, records, out_path, store) -> Job
     suffix: str  # appended to the sequence name for the default target
     is_file: bool = False
+    # (option label, entry key) offered under "Crops" when this entry is chosen; entries
+    # with ``listed=False`` are reachable only as such a variant
+    variants: tuple[tuple[str, str], ...] = ()
+    listed: bool = True
 
 
 def _core_exporter(name: str):
@@ -41,9 +46,10 @@ def _core_exporter(name: str):
     return factory
 
 
-def _distillation(sequence, records, out_path, store, models):
+def _distillation(sequence, records, out_path, store, models, frames_mode: str = "referenced"):
     """The distillation HDF5 (``core.distillation.export.export_distillation``, the same
-    function as ``python main.py export-distill``) with the teacher of the settings."""
+    function as ``python main.py export-distill``) with the teacher of the settings;
+    ``frames_mode`` "embedded" (self-contained, crops in the file) or "referenced"."""
     from core.distillation.export import TeacherRunner, export_distillation
     from core.progress import Progress
     from core.tracking.factory import default_weights, load_tracker
@@ -55,7 +61,7 @@ def _distillation(sequence, records, out_path, store, models):
                             weights_path=None if tracker.weights_path in ("", "random") else tracker.weights_path)
     student = models.weights("student") or str(default_weights("student"))
     return (yield from export_distillation(
-        sequence, records, out_path, teacher, student_outputs=store.tracker_outputs("student"),
+        sequence, records, out_path, teacher, frames_mode=frames_mode, student_outputs=store.tracker_outputs("student"),
         teacher_outputs=store.tracker_outputs("teacher"), student_model="student",
         student_weights=student if Path(student).is_file() else None,
         frame_offset=int(store.get_meta("frame_offset", 0) or 0)))
@@ -71,7 +77,11 @@ EXPORT_ENTRIES: list[ExportEntry] = [
     ExportEntry("lasot", "LaSOT style (img/, groundtruth, occlusion / out-of-view)", _core_exporter("lasot"),
                 "-lasot"),
     ExportEntry("distillation", "Distillation data (HDF5: crops + teacher maps, fine-tunes the student)",
-                _distillation, "-distill.h5", is_file=True),
+                _distillation, "-distill.h5", is_file=True,
+                variants=(("small (frames referenced)", "distillation"),
+                          ("self-contained (crops embedded)", "distillation-embedded"))),
+    ExportEntry("distillation-embedded", "Distillation data (HDF5, self-contained: crops embedded)",
+                partial(_distillation, frames_mode="embedded"), "-distill.h5", is_file=True, listed=False),
 ]
 
 
@@ -95,7 +105,9 @@ class ExportDialog(QDialog):
         self.default_parent = Path(default_parent)
         self.format = QComboBox()
         for e in EXPORT_ENTRIES:
-            self.format.addItem(e.label, e.key)
+            if e.listed:
+                self.format.addItem(e.label, e.key)
+        self.variant = QComboBox()  # e.g. the distillation file's crops: embedded or referenced
         self.target = QLineEdit()
         browse = QPushButton("Browse...")
         browse.clicked.connect(self._browse)
@@ -106,15 +118,24 @@ class ExportDialog(QDialog):
         layout.addWidget(browse)
         form = QFormLayout(self)
         form.addRow("Format", self.format)
+        form.addRow("Crops", self.variant)
         form.addRow("Target", row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self.format.currentIndexChanged.connect(self._fill_variants)
         self.format.currentIndexChanged.connect(self._default_target)
+        self._fill_variants()
         self._default_target()
         self.resize(640, 140)
+
+    def _fill_variants(self) -> None:
+        self.variant.clear()
+        for label, key in entry(self.format.currentData()).variants:
+            self.variant.addItem(label, key)
+        self.variant.setEnabled(self.variant.count() > 0)
 
     def _default_target(self) -> None:
         e = entry(self.format.currentData())
@@ -132,4 +153,6 @@ class ExportDialog(QDialog):
             self.target.setText(path)
 
     def values(self) -> tuple[str, Path]:
-        return str(self.format.currentData()), Path(self.target.text().strip())
+        """(entry key, target); the key of the chosen variant when the format has variants."""
+        key = self.variant.currentData() if self.variant.count() else self.format.currentData()
+        return str(key), Path(self.target.text().strip())
