@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from app.actions import build_actions
 from app.controllers.exporting import ExportController
+from app.controllers.improving import install_improve
 from app.controllers.opening import OpenController
 from app.controllers.tracking import RunController
 from app.document import Document
@@ -79,6 +80,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.actions = build_actions(self)
         self.edits = EditGlue(self)
         build_menus(self)
+        install_improve(self)  # Model menu: Improve the student..., Revert (app.controllers.improving)
         self._timeline_timer = QTimer(self)
         self._timeline_timer.setSingleShot(True)
         self._timeline_timer.setInterval(TIMELINE_REFRESH_MS)

@@ -1,0 +1,259 @@
+""""Improve the student from this project": export, fine-tune, swap weights without a restart.
+
+The job (``improve_job``, no Qt) chains the two core jobs the CLI runs: the distillation
+export of the project (``core.distillation.export.export_distillation`` through the
+export dialog's entry, crops embedded, the settings' teacher) to ``<home>/distill/`` and
+``core.distillation.finetune.finetune_student`` from the current student ``.pt`` to a new
+``<home>/students/student-<UTC time>.pt``. Cancel closes the job: the partial data file is
+removed and no weights file is written (the checkpoint is written once, atomically, at
+the end). ``ImproveController`` runs it in a worker with a progress dialog, shows the
+before/after dialog, and swaps the weights: ``settings.models.student_weights`` changes
+(the ``TrackerPool`` is keyed by weights, so the next run loads them); the previous value
+is recorded under ``models/previous_student_weights`` of the studio's INI file, and
+"Revert to the previous student weights" brings it back. Old files are never deleted.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
+
+from app.settings import StudioSettings, studio_home
+from app.workers import JobRunner
+from core.distillation.finetune import FinetuneConfig, FinetuneResult
+from core.errors import DistillationDataError
+from core.progress import Job
+
+PREVIOUS_KEY = "models/previous_student_weights"
+
+
+class NotEnoughLabels(DistillationDataError):
+    """The project has too few human-checked labels to make distillation samples."""
+
+
+def improve_paths(home: Path, name: str, now: datetime | None = None) -> tuple[Path, Path]:
+    """(distillation data file, new student checkpoint) under ``home``, unused names."""
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d-%H%M%S")
+    safe = "".join(c if c.isalnum() or c in "-_" else "_" for c in name) or "project"
+    for n in range(1000):
+        tail = "" if n == 0 else f"-{n}"
+        data = home / "distill" / f"{safe}-{stamp}{tail}.h5"
+        out = home / "students" / f"student-{stamp}{tail}.pt"
+        if not data.exists() and not out.exists():
+            return data, out
+    raise FileExistsError(out)
+
+
+def student_checkpoint(models) -> Path:
+    """The ``.pt`` of the current student (the ``.pt`` beside an ``.onnx`` choice)."""
+    from core.tracking.factory import default_weights
+
+    path = Path(models.weights("student") or default_weights("student"))
+    if path.suffix == ".onnx":
+        path = path.with_suffix(".pt")
+    if not path.is_file():
+        raise DistillationDataError(path, "the student has no checkpoint (.pt) to fine-tune; choose student "
+                                          "weights in Settings first")
+    return path
+
+
+def improve_job(sequence, records, store, models, data_path: Path, out_path: Path,
+                config: FinetuneConfig = FinetuneConfig()) -> Job[FinetuneResult]:
+    """Export ``records`` of ``sequence`` to ``data_path`` and fine-tune the current student
+    into ``out_path``; yields Progress ("1/2 ..." export, "2/2 ..." fine-tune), returns the
+    FinetuneResult. Raises NotEnoughLabels when there is nothing to learn from."""
+    from app.dialogs.export_dialog import entry
+    from core.distillation.export import plan_samples
+    from core.distillation.finetune import finetune_student
+
+    if not plan_samples(records):
+        raise NotEnoughLabels(getattr(store, "path", None), "too few human-checked labels: draw or accept boxes "
+                                                             "on at least two frames (a keyframe and a later one)")
+    init = student_checkpoint(models)
+    data_path.parent.mkdir(parents=True, exist_ok=True)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    finished = False
+    try:
+        export = entry("distillation-embedded").factory(sequence, records, data_path, store, models)
+        for report in export:
+            yield replace(report, message=f"1/2 export: {report.message}")
+        try:
+            for_finetune = finetune_student(init, [data_path], out_path, config)
+            while True:
+                report = next(for_finetune)
+                yield replace(report, message=f"2/2 fine-tune: {report.message}")
+        except StopIteration as stop:
+            result = stop.value
+        except DistillationDataError as error:
+            if "no labelled training samples" in error.problem:
+                raise NotEnoughLabels(data_path, "too few human-checked labels to train on (all samples were "
+                                                 "held out); label more frames") from error
+            raise
+        finished = True
+        return result
+    finally:
+        if not finished:
+            data_path.unlink(missing_ok=True)
+
+
+class ImproveController(QObject):
+    """Runs ``improve_job`` for a window (``settings``, ``pool``, ``document``); signals
+    improved(FinetuneResult), cancelled(), failed(exception, trace), swapped(str weights)."""
+
+    improved = Signal(object)
+    cancelled = Signal()
+    failed = Signal(object, str)
+    swapped = Signal(str)
+
+    def __init__(self, window, *, synchronous: bool = False, config: FinetuneConfig = FinetuneConfig()):
+        super().__init__(window)
+        self.window = window
+        self.config = config
+        self.runner = JobRunner("improve", synchronous=synchronous, parent=self)
+        self.runner.progress.connect(self._progress)
+        self.runner.finished.connect(self._finished)
+        self.runner.cancelled.connect(self._cancelled)
+        self.runner.failed.connect(self._failed)
+        self.progress_dialog: QProgressDialog | None = None
+        self.dialog = None  # the last result dialog (ImproveResultDialog) or message box
+        self.paths: tuple[Path, Path] | None = None
+        window.installEventFilter(self)  # cancel and wait on close
+
+    @property
+    def busy(self) -> bool:
+        return self.runner.busy
+
+    def start(self) -> None:
+        window = self.window
+        document = window.document
+        if document is None or self.busy:
+            return
+        self.paths = improve_paths(studio_home(), document.info.name)
+        data_path, out_path = self.paths
+        records, sequence, store = dict(document.records), document.sequence, document.store
+        models = replace(window.settings.models)
+        dialog = QProgressDialog("Improving the student...", "Cancel", 0, 0, window)
+        dialog.setWindowTitle("Improve the student")
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setMinimumDuration(200)
+        dialog.canceled.connect(self.runner.cancel)
+        self.progress_dialog = dialog
+        config = self.config
+        self.runner.start(lambda: improve_job(sequence, records, store, models, data_path, out_path, config))
+
+    def cancel(self) -> None:
+        self.runner.cancel()
+
+    # -- weights -------------------------------------------------------------------------
+    def previous_weights(self) -> str | None:
+        """The student weights in use before the last swap ("" = bundled), or None."""
+        value = StudioSettings.qsettings().value(PREVIOUS_KEY)
+        return None if value is None else str(value)
+
+    def use_weights(self, path) -> None:
+        """Make ``path`` the student of the running studio; remember the one it replaces."""
+        window = self.window
+        window.stop_all()
+        q = StudioSettings.qsettings()
+        q.setValue(PREVIOUS_KEY, window.settings.models.student_weights)
+        q.sync()
+        window.settings.models = replace(window.settings.models, student_weights=str(path))
+        window.settings.save()
+        self.swapped.emit(str(path))
+
+    def revert(self) -> None:
+        """Swap back to the weights recorded before the last swap (one click)."""
+        previous = self.previous_weights()
+        if previous is None:
+            return
+        window = self.window
+        window.stop_all()
+        q = StudioSettings.qsettings()
+        q.remove(PREVIOUS_KEY)
+        q.sync()
+        window.settings.models = replace(window.settings.models, student_weights=previous)
+        window.settings.save()
+        self.swapped.emit(previous)
+
+    # -- worker reports ------------------------------------------------------------------
+    def _progress(self, _g: int, report) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.setMaximum(report.total or 0)
+            self.progress_dialog.setValue(min(report.done, report.total or 0))
+            self.progress_dialog.setLabelText(report.message or "improving the student")
+
+    def _close(self) -> None:
+        if self.progress_dialog is not None:
+            dialog, self.progress_dialog = self.progress_dialog, None
+            dialog.canceled.disconnect()
+            dialog.reset()
+            dialog.deleteLater()
+
+    def _finished(self, _g: int, result) -> None:
+        from app.dialogs.improve_dialog import ImproveResultDialog
+
+        self._close()
+        self.dialog = ImproveResultDialog(result, self.window)
+        self.dialog.use_requested.connect(lambda r: self.use_weights(r.checkpoint))
+        self.dialog.open()
+        self.improved.emit(result)
+
+    def _cancelled(self, _g: int) -> None:
+        self._close()
+        self.cancelled.emit()
+
+    def _failed(self, _g: int, error, trace: str) -> None:
+        self._close()
+        if isinstance(error, NotEnoughLabels):
+            box = QMessageBox(QMessageBox.Icon.Information, "Improve the student", "Not enough labels yet",
+                              QMessageBox.StandardButton.Ok, self.window)
+            box.setObjectName("notEnoughLabelsDialog")
+            box.setInformativeText(error.problem)
+            box.open()
+            self.dialog = box
+        self.failed.emit(error, trace)
+
+    def eventFilter(self, watched, event) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close and self.runner.busy:
+            self.runner.cancel()
+            self.runner.wait()
+        return False
+
+
+def install_improve(window, *, config: FinetuneConfig = FinetuneConfig()) -> ImproveController:
+    """Add the "Model" menu (Improve..., Revert) to ``window``; returns the controller
+    (also ``window.improver``)."""
+    controller = ImproveController(window, synchronous=window.synchronous, config=config)
+    improve = QAction("Improve the student from this project...", window)
+    improve.setStatusTip("fine-tune the student on this project's checked labels and the teacher's outputs")
+    revert = QAction("Revert to the previous student weights", window)
+    revert.setEnabled(controller.previous_weights() is not None)
+    improve.triggered.connect(controller.start)
+    revert.triggered.connect(controller.revert)
+
+    def swapped(path: str) -> None:
+        revert.setEnabled(controller.previous_weights() is not None)
+        window.statusBar().showMessage(f"student weights: {path or 'bundled'} (used from the next run)", 10000)
+
+    controller.swapped.connect(swapped)
+    controller.cancelled.connect(lambda: window.statusBar().showMessage("improving cancelled", 5000))
+    controller.failed.connect(lambda error, trace: None if isinstance(error, NotEnoughLabels)
+                              else window.error("Improving the student failed", error, trace))
+    bar = window.menuBar()
+    help_action = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+    menu = bar.addMenu("&Model") if help_action is None else None
+    if menu is None:
+        from PySide6.QtWidgets import QMenu
+
+        menu = QMenu("&Model", bar)
+        bar.insertMenu(help_action, menu)
+    menu.addAction(improve)
+    menu.addAction(revert)
+    window.actions.by_name["improve"] = improve
+    window.actions.by_name["revert_student"] = revert
+    window.improver = controller
+    return controller

@@ -1,0 +1,146 @@
+"""The closed loop in the studio: distillation HDF5 export (both crop modes) and "Improve
+the student from this project" (export + fine-tune in the worker, before/after dialog,
+hot swap of the weights, revert, cancel, too few labels)."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import pytest
+
+from app.settings import ModelSettings, StudioSettings, studio_home
+from core.distillation.finetune import FinetuneConfig
+from core.distillation.reader import DistillationFile
+
+pytestmark = pytest.mark.filterwarnings("ignore::core.tracking.factory.RandomWeightsWarning")
+
+KEYFRAMES = (0, 3, 6, 9, 12, 15, 18, 21)
+TINY = FinetuneConfig(steps=2, batch_size=2, threads=1)
+
+
+@pytest.fixture(scope="session")
+def student_pt(tmp_path_factory):
+    """A student checkpoint with (deterministic) random weights."""
+    from core.models.checkpoint import save_checkpoint
+    from core.tracking.factory import random_model
+
+    return save_checkpoint(tmp_path_factory.mktemp("student") / "student-random.pt", random_model("student"))
+
+
+@pytest.fixture
+def project(window, pair_files, synthetic, student_pt, tmp_path):
+    """The window on the synthetic pair with the given student, torch on CPU."""
+    window.settings.models = ModelSettings(student_weights=str(student_pt), engine="torch", device="cpu")
+    window.improver.config = TINY
+    visible, thermal = pair_files
+    window.open_pair(visible, thermal, store=str(tmp_path / "p.rgbt.sqlite"))
+    assert window.document is not None
+    return window
+
+
+def annotate(window, synthetic, frames=KEYFRAMES) -> None:
+    for frame in frames:
+        window.goto(frame)
+        window.views.box_drawn.emit("visible", synthetic.boxes[frame])
+    assert all(window.document.store.get(f).keyframe for f in frames)
+
+
+def new_files() -> list[Path]:
+    home = studio_home()
+    return sorted(home.glob("students/*")) + sorted(home.glob("distill/*"))
+
+
+def test_export_dialog_offers_both_crop_modes(window):
+    from app.dialogs.export_dialog import ExportDialog
+
+    dialog = ExportDialog("seq", Path("/tmp"))
+    keys = [dialog.format.itemData(i) for i in range(dialog.format.count())]
+    assert "distillation" in keys and "distillation-embedded" not in keys  # one entry, a choice under it
+    dialog.format.setCurrentIndex(keys.index("lasher"))
+    assert not dialog.variant.isEnabled() and dialog.values()[0] == "lasher"
+    dialog.format.setCurrentIndex(keys.index("distillation"))
+    labels = [dialog.variant.itemText(i) for i in range(dialog.variant.count())]
+    assert labels == ["small (frames referenced)", "self-contained (crops embedded)"]
+    assert dialog.values()[0] == "distillation" and dialog.target.text().endswith("seq-distill.h5")
+    dialog.variant.setCurrentIndex(1)
+    assert dialog.values()[0] == "distillation-embedded"
+
+
+def test_export_distillation_from_the_controller(project, synthetic, tmp_path):
+    annotate(project, synthetic)
+    results = []
+    project.exporter.exported.connect(results.append)
+    for key, mode in (("distillation", "referenced"), ("distillation-embedded", "embedded")):
+        out = tmp_path / f"{key}.h5"
+        project.exporter.export(project.document, key, out, project.settings.models)
+        assert results[-1] == out
+        with DistillationFile(out) as data:
+            assert data.frames_mode == mode
+            (name,) = data.sequence_names()
+            assert data.num_samples(name) == len(KEYFRAMES) - 1  # every keyframe after the first
+            sample = data.sample(name, 0)
+            assert (sample.search_visible is not None) == (mode == "embedded")
+            assert data.header["student_sha256"]  # the student .pt was hashed
+
+
+def test_improve_use_and_revert(project, synthetic, student_pt):
+    annotate(project, synthetic)
+    old = project.pool.get("student", project.settings.models)
+    assert old.weights_path == str(student_pt)
+    project.actions["improve"].trigger()
+    dialog = project.improver.dialog
+    from app.dialogs.improve_dialog import ImproveResultDialog
+
+    assert isinstance(dialog, ImproveResultDialog) and dialog.isVisible()
+    result = dialog.result
+    assert result.steps == 2 and result.before.items > 0 and result.after.items == result.before.items
+    assert not math.isnan(result.before.mean_iou) and not math.isnan(result.after.success)
+    shown = [[dialog.table.item(r, c).text() for c in range(3)] for r in range(dialog.table.rowCount())]
+    assert shown[1] == ["mean IoU", f"{result.before.mean_iou:.3f}", f"{result.after.mean_iou:.3f}"]
+    new = result.checkpoint
+    assert new.is_file() and new.parent == studio_home() / "students" and student_pt.is_file()
+    assert not project.actions["revert_student"].isEnabled()
+
+    dialog.use_button.click()  # hot swap: the next run loads the new weights, no restart
+    assert project.settings.models.student_weights == str(new)
+    assert project.pool.get("student", project.settings.models).weights_path == str(new)
+    assert StudioSettings.load().models.student_weights == str(new)
+    assert project.improver.previous_weights() == str(student_pt)
+    assert project.actions["revert_student"].isEnabled()
+    project.goto(0)
+    project.actions["track"].trigger()  # tracks with the new student
+    assert len(project.document.store.records()) > len(KEYFRAMES)
+
+    project.actions["revert_student"].trigger()
+    assert project.pool.get("student", project.settings.models).weights_path == str(student_pt)
+    assert StudioSettings.load().models.student_weights == str(student_pt)
+    assert not project.actions["revert_student"].isEnabled()
+    assert new.is_file()  # kept
+
+
+def test_improve_cancel_leaves_no_weights(project, synthetic):
+    annotate(project, synthetic)
+    cancelled = []
+    project.improver.cancelled.connect(lambda: cancelled.append(True))
+
+    def cancel_in_finetune(_g, report):
+        if report.message.startswith("2/2"):
+            project.improver.cancel()
+
+    project.improver.runner.progress.connect(cancel_in_finetune)
+    project.actions["improve"].trigger()
+    assert cancelled and not project.improver.busy
+    assert new_files() == []
+    assert project.improver.dialog is None
+
+
+def test_improve_with_too_few_labels_says_so(project, synthetic):
+    annotate(project, synthetic, frames=(0,))
+    failed = []
+    project.improver.failed.connect(lambda error, trace: failed.append(error))
+    project.actions["improve"].trigger()
+    box = project.improver.dialog
+    assert box is not None and box.objectName() == "notEnoughLabelsDialog" and box.isVisible()
+    assert "too few human-checked labels" in box.informativeText()
+    assert len(failed) == 1 and project.last_error is None  # a message, not an error dialog
+    assert new_files() == []
