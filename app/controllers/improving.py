@@ -29,6 +29,7 @@ from core.errors import DistillationDataError
 from core.progress import Job
 
 PREVIOUS_KEY = "models/previous_student_weights"
+DEFAULT_CONFIG = FinetuneConfig()  # the studio's fine-tune: 200 steps, batch 16
 
 
 class NotEnoughLabels(DistillationDataError):
@@ -62,7 +63,7 @@ def student_checkpoint(models) -> Path:
 
 
 def improve_job(sequence, records, store, models, data_path: Path, out_path: Path,
-                config: FinetuneConfig = FinetuneConfig()) -> Job[FinetuneResult]:
+                config: FinetuneConfig = DEFAULT_CONFIG) -> Job[FinetuneResult]:
     """Export ``records`` of ``sequence`` to ``data_path`` and fine-tune the current student
     into ``out_path``; yields Progress ("1/2 ..." export, "2/2 ..." fine-tune), returns the
     FinetuneResult. Raises NotEnoughLabels when there is nothing to learn from."""
@@ -109,7 +110,7 @@ class ImproveController(QObject):
     failed = Signal(object, str)
     swapped = Signal(str)
 
-    def __init__(self, window, *, synchronous: bool = False, config: FinetuneConfig = FinetuneConfig()):
+    def __init__(self, window, *, synchronous: bool = False, config: FinetuneConfig = DEFAULT_CONFIG):
         super().__init__(window)
         self.window = window
         self.config = config
@@ -224,7 +225,7 @@ class ImproveController(QObject):
         return False
 
 
-def install_improve(window, *, config: FinetuneConfig = FinetuneConfig()) -> ImproveController:
+def install_improve(window, *, config: FinetuneConfig = DEFAULT_CONFIG) -> ImproveController:
     """Add the "Model" menu (Improve..., Revert) to ``window``; returns the controller
     (also ``window.improver``)."""
     controller = ImproveController(window, synchronous=window.synchronous, config=config)

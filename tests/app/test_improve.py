@@ -144,3 +144,27 @@ def test_improve_with_too_few_labels_says_so(project, synthetic):
     assert "too few human-checked labels" in box.informativeText()
     assert len(failed) == 1 and project.last_error is None  # a message, not an error dialog
     assert new_files() == []
+
+
+def test_improve_in_a_worker_thread_with_progress_dialog_cancel(project, synthetic, qtbot):
+    from app.controllers.improving import ImproveController
+
+    annotate(project, synthetic)
+    controller = ImproveController(project, synchronous=False, config=TINY)
+    reports = []
+    controller.runner.progress.connect(lambda _g, report: reports.append(report))
+    with qtbot.waitSignal(controller.improved, timeout=30000) as done:
+        controller.start()
+        assert controller.busy and controller.progress_dialog is not None
+    assert done.args[0].checkpoint.is_file() and controller.progress_dialog is None
+    assert any(r.message.startswith("1/2") for r in reports) and any(r.message.startswith("2/2") for r in reports)
+    for path in new_files():
+        path.unlink()
+    with qtbot.waitSignal(controller.cancelled, timeout=30000):
+        controller.start()
+        from PySide6.QtWidgets import QPushButton
+
+        (button,) = controller.progress_dialog.findChildren(QPushButton)
+        assert button.text() == "Cancel"
+        button.click()
+    assert not controller.busy and new_files() == []
