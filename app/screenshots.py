@@ -39,7 +39,6 @@ def main(argv: list[str] | None = None) -> int:
     from app.project import DEMO_DIR, demo_request
     from app.qt import ensure_app
     from app.settings import StudioSettings
-    from core.annotations.formats.rows import records_from_rows  # noqa: F401  (core API check)
 
     app = ensure_app()
     request = demo_request()
@@ -98,24 +97,30 @@ def main(argv: list[str] | None = None) -> int:
         window.actions["absent"].trigger()
     window.actions["attention"].trigger()  # 7. next frame that needs attention
     shot("08-attention")
-    window.actions["undo"].trigger()  # 8. undo the last absent flag
-    shot("09-undo")
-    window.actions["redo"].trigger()
+    drifted = window.frame  # 6. correct it and re-track from there
+    if drifted not in (None, 0) and np.all(gt[drifted, 2:] > 0):
+        window.views.box_edited.emit("visible", gt[drifted])
+        window.actions["track"].trigger()
+        window.goto(min(drifted + 40, window.document.num_frames - 1))
+        shot("09-corrected-retracked")
+        window.actions["undo"].trigger()  # 8. undo the whole re-track (one step)
+        shot("10-undo-retrack")
+        window.actions["redo"].trigger()
     window.actions["blend"].setChecked(True)
     window.set_colormap("inferno")
-    shot("10-blend-overlay")
+    shot("11-blend-overlay")
     window.actions["blend"].setChecked(False)
     for name, dialog in (
-        ("11-export-dialog", ExportDialog(window.document.info.name, Path(home), window)),
-        ("12-refine-dialog", RefineDialog(window.frame, window.document.num_frames, (160, 190), 0.5, window)),
-        ("13-settings-dialog", SettingsDialog(window.settings.models, window)),
-        ("14-help-dialog", HelpDialog(window)),
+        ("12-export-dialog", ExportDialog(window.document.info.name, Path(home), window)),
+        ("13-refine-dialog", RefineDialog(window.frame, window.document.num_frames, (160, 190), 0.5, window)),
+        ("14-settings-dialog", SettingsDialog(window.settings.models, window)),
+        ("15-help-dialog", HelpDialog(window)),
     ):
         dialog.show()
         shot(name, dialog)
         dialog.close()
     window.export("lasher", Path(home) / "export" / "demo-lasher")
-    shot("15-exported")
+    shot("16-exported")
     window.close()
     QApplication.processEvents()
     return 0
