@@ -64,7 +64,7 @@ class LoopCounts:
     template_updates: int = 0
     windowed_peaks: list[float] = field(default_factory=list)
 
-    def add(self, other: "LoopCounts") -> None:
+    def add(self, other: LoopCounts) -> None:
         for name in ("tracked", "fallbacks", "low_confidence", "template_updates", "windowed_peaks"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 

@@ -10,7 +10,13 @@ import numpy as np
 import pytest
 
 from core.bench.eval_sets import synthetic_items
-from core.bench.heuristics import CONFIGS, format_heuristics_table, heuristic_contenders, heuristic_rows, track_items
+from core.bench.heuristics import (
+    CONFIGS,
+    format_heuristics_table,
+    heuristic_contenders,
+    heuristic_rows,
+    track_items,
+)
 from core.cli import main
 from core.errors import ConfigError
 from core.progress import run_to_end
