@@ -137,6 +137,19 @@ def _modalities(sequence) -> list[tuple[str, str, bool]]:
     return [(name, "visible", False), (f"{name}-thermal", "thermal", True)]
 
 
+def _write_modality_frames(sequence, tmp: Path, entries, image_folder: str, quality: int) -> Job[None]:
+    """Write every frame of each modality to ``tmp/<folder>/<image_folder>/00000001.jpg``...
+    (``entries`` from :func:`_modalities`), one Progress per frame."""
+    n = len(sequence)
+    for folder, _, _ in entries:
+        (tmp / folder / image_folder).mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        pair = sequence[i]
+        for folder, attr, _ in entries:
+            _write_image(tmp / folder / image_folder / f"{i + 1:08d}.jpg", getattr(pair, attr), quality)
+        yield Progress(i + 1, n, f"frame {i + 1}")
+
+
 def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
                   quality: int = 95) -> Job[ExportResult]:
     """GOT-10k layout in ``out_dir`` (a dataset root with ``list.txt``), one folder per modality."""
@@ -148,13 +161,7 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
         _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
-        for folder, _, _ in entries:
-            (tmp / folder).mkdir()
-        for i in range(n):
-            pair = sequence[i]
-            for folder, attr, _ in entries:
-                _write_image(tmp / folder / f"{i + 1:08d}.jpg", getattr(pair, attr), quality)
-            yield Progress(i + 1, n, f"frame {i + 1}")
+        yield from _write_modality_frames(sequence, tmp, entries, "", quality)
         absence, cover = got10k_labels(records, n)
         w, h = sequence.info.width, sequence.info.height
         for folder, attr, thermal in entries:
@@ -186,13 +193,7 @@ def export_lasot(sequence, records: Mapping[int, FrameAnnotation], out_dir: str 
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
         _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
-        for folder, _, _ in entries:
-            (tmp / folder / "img").mkdir(parents=True)
-        for i in range(n):
-            pair = sequence[i]
-            for folder, attr, _ in entries:
-                _write_image(tmp / folder / "img" / f"{i + 1:08d}.jpg", getattr(pair, attr), quality)
-            yield Progress(i + 1, n, f"frame {i + 1}")
+        yield from _write_modality_frames(sequence, tmp, entries, "img", quality)
         occlusion, out_of_view = lasot_labels(records, n)
         for folder, _, thermal in entries:
             _text(tmp / folder / "groundtruth.txt", format_rows(rows_from_records(records, n, thermal=thermal)))
