@@ -59,16 +59,8 @@ class _Geometry:
 
 
 @dataclass(frozen=True)
-class TeacherConfig(_Geometry):
-    """MPLT-style two-stream teacher (``tracker.md`` section 2).
-
-    stem: ``patch`` (conv patch embedding, kernel = stride = patch_size) or
-    ``efficientnet_lite0`` (ImageNet-pretrained EfficientNet-Lite0 up to stride 8, then a
-    1x1 projection). ``authors_quirks``: reproduce the released code's prompter quirks
-    (third chunk through ``spatialattention1``). ``legacy_parameters``: keep the unused
-    ``cls_token``, ``pos_embed`` and ``pos_embed_x_last`` so the authors' checkpoints
-    load strict.
-    """
+class _BackboneConfig(_Geometry):
+    """Fields both networks share: crop geometry, stem, ViT size, head widths."""
 
     template_size: int = 128
     search_size: int = 256
@@ -83,10 +75,24 @@ class TeacherConfig(_Geometry):
     mlp_ratio: float = 4.0
     qkv_bias: bool = True
     drop_path: float = 0.1
+    head_widths: tuple[int, ...] = (256, 128, 64, 32)
+
+
+@dataclass(frozen=True)
+class TeacherConfig(_BackboneConfig):
+    """MPLT-style two-stream teacher (``tracker.md`` section 2).
+
+    stem: ``patch`` (conv patch embedding, kernel = stride = patch_size) or
+    ``efficientnet_lite0`` (ImageNet-pretrained EfficientNet-Lite0 up to stride 8, then a
+    1x1 projection). ``authors_quirks``: reproduce the released code's prompter quirks
+    (third chunk through ``spatialattention1``). ``legacy_parameters``: keep the unused
+    ``cls_token``, ``pos_embed`` and ``pos_embed_x_last`` so the authors' checkpoints
+    load strict.
+    """
+
     prompt_reduction: int = 8
     prompt_kernel: int = 7
     fovea_temperature: float = 10.0
-    head_widths: tuple[int, ...] = (256, 128, 64, 32)
     authors_quirks: bool = True
     legacy_parameters: bool = True
 
@@ -100,27 +106,14 @@ class TeacherConfig(_Geometry):
 
 
 @dataclass(frozen=True)
-class StudentConfig(_Geometry):
+class StudentConfig(_BackboneConfig):
     """One-stream student (``docs/models.md``): both modalities through the shared stem,
     mixed per token (``fusion``: ``linear`` = Linear(2C -> C) on the concatenation,
     initialised to the mean; ``sum`` = plain sum), one ViT pass over the joint
     template + search tokens, then the center head."""
 
-    template_size: int = 128
-    search_size: int = 256
-    template_factor: float = 2.0
-    search_factor: float = 4.0
-    stem: str = "patch"
-    pretrained_stem: bool = False
-    patch_size: int = 16
-    dim: int = 768
     depth: int = 6
-    num_heads: int = 12
-    mlp_ratio: float = 4.0
-    qkv_bias: bool = True
-    drop_path: float = 0.1
     fusion: str = "linear"
-    head_widths: tuple[int, ...] = (256, 128, 64, 32)
 
     def __post_init__(self) -> None:
         _check_common(self)
