@@ -34,6 +34,14 @@ def register(subparsers) -> None:
     parser.add_argument("--lr", type=float, default=None, help="fine-tuning learning rate (with --data)")
     parser.add_argument("--holdout", type=float, default=None,
                         help="fraction of each sequence's last frames held out for before/after scores (with --data)")
+    parser.add_argument("--replay", type=float, default=None,
+                        help="share of each fine-tuning batch rehearsed from the synthetic training stream, "
+                             "with the initial student as soft target (with --data; 0 = off)")
+    parser.add_argument("--shift-cells", type=int, default=None,
+                        help="random shift of the stored crops, in feature cells (with --data; 0 = off)")
+    parser.add_argument("--kd-agreement-iou", type=float, default=None,
+                        help="distil from stored teacher maps only where the teacher's box overlaps the label "
+                             "this much (with --data; 0 = everywhere)")
     add_common_arguments(parser)
     for action in parser._actions:  # --config is needed only for teacher distillation
         if action.dest == "config":
@@ -60,7 +68,9 @@ def _finetune(args: argparse.Namespace) -> int:
     if out.resolve() == Path(init).resolve():
         raise ConfigError(f"--out {out} would overwrite the initial weights; choose another file")
     overrides = {k: v for k, v in {"steps": args.steps, "batch_size": args.batch_size, "seed": args.seed,
-                                   "threads": args.threads, "lr": args.lr, "holdout_fraction": args.holdout}.items()
+                                   "threads": args.threads, "lr": args.lr, "holdout_fraction": args.holdout,
+                                   "replay": args.replay, "shift_cells": args.shift_cells,
+                                   "kd_agreement_iou": args.kd_agreement_iou}.items()
                  if v is not None}
     config = dataclasses.replace(FinetuneConfig(), **overrides)
     result = run_with_bar(finetune_student(init, list(args.data), out, config), "fine-tune")

@@ -3,7 +3,9 @@
 Each sample of a distillation file (``core.distillation.schema``) becomes one item: the
 template and search crops (stored, or recut from the source frames with the stored
 geometry), the human-checked label box of the search frame in crop units, its Gaussian
-heatmap, and the teacher's stored maps (soft targets). Items of the last
+heatmap, and the teacher's stored maps (soft targets). Samples of frames a person
+flagged absent become *negatives* (``absent=True``: an all-zero heatmap, no box).
+Items of the last
 ``holdout_fraction`` of each sequence's frames are held out for before/after
 evaluation (a temporal split: no held-out frame sits between two training frames).
 """
@@ -24,7 +26,9 @@ from core.training.targets import gaussian_heatmap
 @dataclass
 class Item:
     """One fine-tuning item. Crops normalised (3,Z,Z) / (3,X,X) float32; target (4,)
-    cx, cy, w, h in search-crop units [0, 1]; heatmap (1,F,F); teacher_* maps as stored."""
+    cx, cy, w, h in search-crop units [0, 1]; heatmap (1,F,F); teacher_* maps as stored.
+    absent: a negative (the target is not visible): heatmap all zero, ``target`` is the
+    crop centre with zero size and carries no meaning."""
 
     z_v: np.ndarray
     z_t: np.ndarray
@@ -38,6 +42,7 @@ class Item:
     held_out: bool
     sequence: str
     frame: int
+    absent: bool = False
 
 
 def _open_sources(path: Path, attrs):
@@ -83,7 +88,8 @@ def load_items(paths, holdout_fraction: float = 0.25) -> list[Item]:
                     template_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
                     for sample in samples:
                         box = labels["box"][sample.frame].astype(np.float64)
-                        if not is_valid_box(box):
+                        absent = bool(labels["absent"][sample.frame])
+                        if not absent and not is_valid_box(box):
                             continue
                         geometry = CropGeometry(*sample.search_geometry[:3], int(sample.search_geometry[3]))
                         if sequence is None:
@@ -102,7 +108,12 @@ def load_items(paths, holdout_fraction: float = 0.25) -> list[Item]:
                             center = (geometry.origin_x + side / 2.0, geometry.origin_y + side / 2.0)
                             xv, _ = crop_square(pair.visible, center, side, x)
                             xt, _ = crop_square(pair.thermal, center, side, x)
-                        target = xywh_to_cxcywh(geometry.image_to_crop(box)) / x
+                        if absent:
+                            target = np.array([0.5, 0.5, 0.0, 0.0])
+                            heatmap = np.zeros((1, f, f), dtype=np.float32)
+                        else:
+                            target = xywh_to_cxcywh(geometry.image_to_crop(box)) / x
+                            heatmap = gaussian_heatmap(target, f)
                         items.append(
                             Item(
                                 z_v=normalize_visible(zv),
@@ -110,13 +121,14 @@ def load_items(paths, holdout_fraction: float = 0.25) -> list[Item]:
                                 x_v=normalize_visible(xv),
                                 x_t=normalize_thermal(xt),
                                 target=target.astype(np.float32),
-                                heatmap=gaussian_heatmap(target, f),
+                                heatmap=heatmap,
                                 teacher_score=sample.score_map,
                                 teacher_size=sample.size_map,
                                 teacher_offset=sample.offset_map,
                                 held_out=cut is not None and sample.frame >= cut,
                                 sequence=name,
                                 frame=sample.frame,
+                                absent=absent,
                             )
                         )
                 finally:

@@ -1,8 +1,8 @@
 """Build a distillation file from an annotated sequence: a job (generator of Progress).
 
 For every frame whose label a human made or accepted (manual, accepted teacher,
-interpolated between human keyframes, imported ground truth) and that is not absent,
-one *sample* is written: the search crop that a tracker would see at that frame
+interpolated between human keyframes, imported ground truth), and for every frame a
+human flagged absent (a *negative*: nothing to find), one *sample* is written: the search crop that a tracker would see at that frame
 (centred on the previous frame's label, factor ``search_factor``) and the teacher's
 score / size / offset maps on it, with the template cut from the nearest earlier human
 keyframe. The per-frame labels, the student's and the teacher's raw outputs and the
@@ -92,6 +92,15 @@ def _is_label(record: FrameAnnotation | None) -> bool:
     )
 
 
+def _is_flagged_absent(record: FrameAnnotation | None) -> bool:
+    """A person (not a tracker) said the target is not visible in this frame."""
+    return (
+        record is not None
+        and record.absent
+        and Provenance(record.provenance).value in schema.LABEL_PROVENANCES
+    )
+
+
 def _is_human_keyframe(record: FrameAnnotation) -> bool:
     provenance = Provenance(record.provenance)
     return _is_label(record) and (record.keyframe or provenance in (Provenance.MANUAL, Provenance.IMPORTED))
@@ -101,13 +110,19 @@ def plan_samples(records: Mapping[int, FrameAnnotation]) -> list[tuple[int, int,
     """(frame, template_frame, previous_label_frame) for every sample to write.
 
     The first human keyframe serves as the template until the next one; the search crop
-    of ``frame`` is centred on the label of the nearest earlier labelled frame.
+    of ``frame`` is centred on the label of the nearest earlier labelled frame. Frames
+    flagged absent by a person are planned too (negatives) but never serve as
+    ``previous``: the crop stays where the target was last seen.
     """
     plan = []
     template_frame = None
     previous = None
     for frame in sorted(records):
         record = records[frame]
+        if _is_flagged_absent(record):
+            if template_frame is not None and previous is not None:
+                plan.append((frame, template_frame, previous))
+            continue
         if not _is_label(record):
             continue
         if template_frame is not None and previous is not None:

@@ -19,14 +19,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from core.distillation.augment import random_augment
 from core.distillation.dataset import Item, load_items
+from core.distillation.replay import ReplayStream
 from core.errors import DistillationDataError
 from core.models.checkpoint import load_checkpoint, save_checkpoint
 from core.models.head import decode_boxes, hann2d
 from core.progress import Job, Progress
 from core.training.actors import response_distillation
 from core.training.config import DistillConfig, LossConfig
-from core.training.losses import task_loss
+from core.training.losses import focal_loss, task_loss
 from core.training.model_setup import is_pretrained_stem_parameter
 
 SUCCESS_THRESHOLDS = np.linspace(0.0, 1.0, 21)
@@ -37,7 +39,17 @@ class FinetuneConfig:
     """steps: optimiser steps; batch_size; lr for the trunk and head (stem frozen when
     ``freeze_stem``); holdout_fraction: last part of each sequence kept for evaluation;
     task / score / box_l1 / box_giou: weights of the label loss and of the distillation
-    terms against the stored teacher maps (0 switches a term off)."""
+    terms against the stored teacher maps (0 switches a term off).
+
+    Against over-fitting a few sequences (``docs/closed_loop_results.md`` measures each):
+    replay: share of every batch drawn from the synthetic training stream with the
+    initial student's outputs as soft targets (``core.distillation.replay``; 0 = off);
+    shift_cells / flip: random whole-cell shift (up to that many feature cells per axis)
+    and mirror of the stored crops and maps (``core.distillation.augment``);
+    kd_agreement_iou: distil from the stored teacher maps only on items where the
+    teacher's own box overlaps the label by at least this IoU (where the user had to
+    correct the teacher, its maps teach the mistake); 0 distils on every item.
+    """
 
     steps: int = 200
     batch_size: int = 16
@@ -52,6 +64,10 @@ class FinetuneConfig:
     grad_clip: float = 1.0
     seed: int = 0
     threads: int | None = None
+    replay: float = 0.5
+    shift_cells: int = 3
+    flip: float = 0.5
+    kd_agreement_iou: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -97,6 +113,7 @@ def _batch(items: list[Item]) -> dict[str, torch.Tensor]:
         "teacher_score": _stack(items, "teacher_score"),
         "teacher_size": _stack(items, "teacher_size"),
         "teacher_offset": _stack(items, "teacher_offset"),
+        "absent": torch.tensor([item.absent for item in items], dtype=torch.bool),
     }
 
 
@@ -108,7 +125,9 @@ def _box_iou_cxcywh(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 
 @torch.inference_mode()
 def score_held_out(model: torch.nn.Module, items: list[Item], batch_size: int = 32) -> HeldOutScore:
-    """Decode the model on ``items`` as the tracker does (Hann-windowed peak) and score it."""
+    """Decode the model on ``items`` as the tracker does (Hann-windowed peak) and score it
+    (negatives, ``absent`` items, have no box to score and are left out)."""
+    items = [item for item in items if not item.absent]
     if not items:
         return HeldOutScore(0, float("nan"), float("nan"))
     model.eval()
@@ -127,26 +146,58 @@ def score_held_out(model: torch.nn.Module, items: list[Item], batch_size: int = 
     return HeldOutScore(len(items), float(iou.mean()), success)
 
 
-def stored_teacher_loss(outputs, batch, config: FinetuneConfig, loss: LossConfig) -> tuple[torch.Tensor, dict]:
+def stored_teacher_loss(outputs, batch, config: FinetuneConfig, loss: LossConfig,
+                        kd_rows: torch.Tensor | None = None) -> tuple[torch.Tensor, dict]:
     """Label loss plus distillation against the stored teacher maps: the training actors'
     response terms (``core.training.actors.response_distillation``: score-map BCE, the
     student's box at the teacher's peak vs the teacher's box), without feature imitation
-    (teacher features are not stored)."""
+    (teacher features are not stored). kd_rows: (B,) bool, the rows distilled (all when
+    None; no distillation when none is set). Negatives (``batch["absent"]``) take only the
+    focal term against their all-zero heatmap: no box, no distillation."""
     total = outputs[0].new_zeros(())
     stats: dict[str, float] = {}
-    if config.task > 0:
-        task, parts = task_loss(outputs, batch, loss)
+    absent = batch.get("absent")
+    if absent is None:
+        absent = torch.zeros(outputs[0].shape[0], dtype=torch.bool)
+    present = ~absent
+    if config.task > 0 and bool(present.any()):
+        present_outputs = tuple(o[present] for o in outputs[:3]) + (None,)
+        task, parts = task_loss(present_outputs, {k: v[present] for k, v in batch.items()}, loss)
+        if bool(absent.any()):  # negatives add to the focal term (CenterNet: sum / number of peaks)
+            focal_all = focal_loss(outputs[0], batch["heatmap"])
+            focal_present = focal_loss(outputs[0][present], batch["heatmap"][present])
+            task = task + loss.focal * (focal_all - focal_present)
+            parts["focal"] = float(focal_all.detach())
         total = total + config.task * task
         stats.update(parts)
+    kd_rows = present if kd_rows is None else kd_rows & present
     terms = DistillConfig(feature=0.0, score=config.score, score_mode="bce", box_l1=config.box_l1,
                           box_giou=config.box_giou, task=config.task)
-    kd, kd_stats = response_distillation(
-        outputs[:3], (batch["teacher_score"], batch["teacher_size"], batch["teacher_offset"]), terms
-    )
-    total = total + kd
-    stats.update(kd_stats)
+    student_maps = outputs[:3]
+    teacher_maps = (batch["teacher_score"], batch["teacher_size"], batch["teacher_offset"])
+    student_maps = tuple(m[kd_rows] for m in student_maps)
+    teacher_maps = tuple(m[kd_rows] for m in teacher_maps)
+    if student_maps[0].shape[0] > 0:
+        kd, kd_stats = response_distillation(student_maps, teacher_maps, terms)
+        total = total + kd
+        stats.update(kd_stats)
     stats["loss"] = float(total.detach())
     return total, stats
+
+
+def teacher_agreement(items: list[Item], batch_size: int = 64) -> np.ndarray:
+    """(N,) IoU between the box decoded from each item's stored teacher maps (plain peak)
+    and its label, both in search-crop units (0 for negatives)."""
+    ious = []
+    for start in range(0, len(items), batch_size):
+        chunk = items[start : start + batch_size]
+        score, size, offset = (_stack(chunk, name) for name in ("teacher_score", "teacher_size", "teacher_offset"))
+        boxes, _ = decode_boxes(score, size, offset)
+        targets = np.stack([item.target for item in chunk]).astype(np.float64)
+        agreement = _box_iou_cxcywh(boxes.numpy().astype(np.float64), targets)
+        agreement[[item.absent for item in chunk]] = 0.0
+        ious.append(agreement)
+    return np.concatenate(ious) if ious else np.zeros(0)
 
 
 def _trainable(model: torch.nn.Module, freeze_stem: bool) -> list[torch.nn.Parameter]:
@@ -184,16 +235,25 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
     rng = np.random.default_rng(config.seed)
     torch.manual_seed(config.seed)
     loss_config = LossConfig()
+    agrees = teacher_agreement(train) >= config.kd_agreement_iou if config.kd_agreement_iou > 0 else None
+    replay_rows = min(int(round(config.batch_size * max(config.replay, 0.0))), config.batch_size - 1)
+    own_rows = config.batch_size - replay_rows
+    replay = ReplayStream(model, seed=config.seed) if replay_rows else None
     losses: list[float] = []
     model.train()
     for module in model.modules():  # BatchNorm statistics stay those of the bundled model
         if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
             module.eval()
     for step in range(1, config.steps + 1):
-        chosen = rng.choice(len(train), size=min(config.batch_size, len(train)), replace=len(train) < config.batch_size)
-        batch = _batch([train[i] for i in chosen])
+        chosen = rng.choice(len(train), size=min(own_rows, len(train)), replace=len(train) < own_rows)
+        batch = _batch([random_augment(train[i], rng, config.shift_cells, config.flip) for i in chosen])
+        kd_rows = torch.ones(len(chosen), dtype=torch.bool) if agrees is None else torch.from_numpy(agrees[chosen])
+        if replay is not None:
+            extra = replay.batch(replay_rows, step)
+            batch = {key: torch.cat([batch[key], extra[key]]) for key in batch}
+            kd_rows = torch.cat([kd_rows, torch.ones(replay_rows, dtype=torch.bool)])
         outputs = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
-        loss, stats = stored_teacher_loss(outputs, batch, config, loss_config)
+        loss, stats = stored_teacher_loss(outputs, batch, config, loss_config, kd_rows)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, config.grad_clip)

@@ -64,13 +64,16 @@ def _records():
     recs[6] = FrameAnnotation(6, None, absent=True)
     recs[7] = FrameAnnotation(7, [19, 10, 10, 10], keyframe=True)
     recs[8] = FrameAnnotation(8, [21, 10, 10, 10], provenance="manual")
+    recs[10] = FrameAnnotation(10, None, absent=True, provenance="student")  # a tracker's guess, not a person's
     return recs
 
 
 def test_plan_uses_only_human_checked_labels():
     plan = plan_samples(_records())
-    # student boxes (1, 2, 5, 9..11) are never labels; absent 6 skipped; template switches at keyframe 7
-    assert plan == [(3, 0, 0), (4, 0, 3), (7, 0, 4), (8, 7, 7)]
+    # student boxes (1, 2, 5, 9..11) are never labels; frame 6, flagged absent by a person, is a
+    # negative with its crop where the target was last seen (4) and never becomes `previous`;
+    # the student's "absent" at 10 is not a label; the template switches at keyframe 7
+    assert plan == [(3, 0, 0), (4, 0, 3), (6, 0, 4), (7, 0, 4), (8, 7, 7)]
 
 
 def test_labels_from_records():
@@ -88,10 +91,10 @@ def test_export_writes_teacher_maps_on_the_search_crop(tmp_path, mode):
     path = run_to_end(
         export_distillation(Moving(), _records(), tmp_path / "d.h5", TeacherRunner(engine, Geometry()), frames_mode=mode)
     )
-    assert len(engine.calls) == 4
+    assert len(engine.calls) == 5
     assert engine.calls[0] == ((1, 3, 16, 16), (1, 3, 32, 32))
     with DistillationFile(path) as data:
-        assert data.num_samples("moving") == 4
+        assert data.num_samples("moving") == 5
         sample = data.sample("moving", 1)  # frame 4, search centred on frame 3's label
         assert sample.frame == 4 and sample.template_frame == 0
         origin_x, origin_y, scale, size = sample.search_geometry

@@ -96,3 +96,87 @@ def test_distill_data_command(distillation_file, capsys):
     assert code == 0 and out.is_file()
     assert "held-out items" in capsys.readouterr().out
     assert main(["distill", "--data", str(path), "--init", str(init), "--out", str(init)]) == 2
+
+
+def test_replay_batches_carry_the_initial_students_maps(distillation_file):
+    from core.distillation.replay import ReplayStream
+
+    _, init, _ = distillation_file
+    model = load_checkpoint(init)[0]
+    stream = ReplayStream(model, seed=3)
+    batch = stream.batch(4, step=1)
+    assert batch["x_v"].shape == (4, 3, 128, 128) and batch["z_t"].shape == (4, 3, 64, 64)
+    assert batch["heatmap"].shape == (4, 1, 16, 16) and batch["box"].shape == (4, 4)
+    assert torch.all((batch["box"][:, :2] >= 0) & (batch["box"][:, :2] <= 1))
+    with torch.inference_mode():
+        expected = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])[0]
+    torch.testing.assert_close(batch["teacher_score"], expected)
+    with torch.no_grad():  # training the live model leaves the frozen copy alone
+        for p in model.parameters():
+            p.add_(1.0)
+    again = stream.batch(2, step=2)
+    with torch.inference_mode():
+        fresh = load_checkpoint(init)[0](again["z_v"], again["z_t"], again["x_v"], again["x_t"])[0]
+    torch.testing.assert_close(again["teacher_score"], fresh)
+    assert not torch.equal(stream.batch(4, step=1)["x_v"], batch["x_v"])  # the stream moves on
+
+
+def test_teacher_agreement_gates_distillation(distillation_file):
+    from dataclasses import replace
+
+    from core.distillation.finetune import _batch, stored_teacher_loss, teacher_agreement
+    from core.training.config import LossConfig
+
+    path, init, _ = distillation_file
+    items = load_items([path])[:6]
+    agreement = teacher_agreement(items)
+    assert agreement.shape == (6,) and np.all((agreement >= 0) & (agreement <= 1))
+    # an item whose stored teacher map peaks on its label agrees fully
+    exact = items[0]
+    f = exact.teacher_score.shape[-1]
+    cx, cy, w, h = exact.target
+    score = np.zeros_like(exact.teacher_score)
+    size = np.zeros_like(exact.teacher_size)
+    offset = np.zeros_like(exact.teacher_offset)
+    ix, iy = int(cx * f), int(cy * f)
+    score[0, iy, ix], size[:, iy, ix], offset[:, iy, ix] = 0.9, (w, h), (cx * f - ix, cy * f - iy)
+    assert teacher_agreement([replace(exact, teacher_score=score, teacher_size=size, teacher_offset=offset)])[0] > 0.99
+    model = load_checkpoint(init)[0]
+    batch = _batch(items)
+    outputs = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
+    none = torch.zeros(6, dtype=torch.bool)
+    gated, stats = stored_teacher_loss(outputs, batch, FinetuneConfig(), LossConfig(), none)
+    task_only, _ = stored_teacher_loss(outputs, batch, FinetuneConfig(score=0, box_l1=0, box_giou=0), LossConfig())
+    assert "kd_score" not in stats and float(gated) == pytest.approx(float(task_only))
+    some = torch.tensor([True, False, True, False, False, False])
+    partial, stats = stored_teacher_loss(outputs, batch, FinetuneConfig(), LossConfig(), some)
+    assert "kd_score" in stats and float(partial) > float(task_only)
+
+
+def test_negatives_take_only_the_focal_term(distillation_file):
+    from dataclasses import replace
+
+    from core.distillation.finetune import _batch, stored_teacher_loss
+    from core.training.config import LossConfig
+    from core.training.losses import focal_loss
+
+    path, init, _ = distillation_file
+    items = load_items([path])[:4]
+    f = items[0].heatmap.shape[-1]
+    negative = replace(items[3], absent=True, heatmap=np.zeros((1, f, f), np.float32),
+                       target=np.array([0.5, 0.5, 0.0, 0.0], np.float32))
+    model = load_checkpoint(init)[0]
+    with_negative = _batch(items[:3] + [negative])
+    present_only = _batch(items[:3])
+    outputs = model(with_negative["z_v"], with_negative["z_t"], with_negative["x_v"], with_negative["x_t"])
+    config = FinetuneConfig()
+    loss, stats = stored_teacher_loss(outputs, with_negative, config, LossConfig())
+    base, base_stats = stored_teacher_loss(tuple(o[:3] for o in outputs[:3]) + (None,), present_only, config, LossConfig())
+    # the negative adds exactly its focal negatives (normalised by the 3 peaks of the batch)
+    extra = -(torch.log(1 - outputs[0][3:].clamp(1e-6, 1 - 1e-6)) * outputs[0][3:].clamp(1e-6, 1 - 1e-6) ** 2).sum() / 3
+    assert float(loss - base) == pytest.approx(float(extra), rel=1e-4)
+    assert stats["giou"] == pytest.approx(base_stats["giou"]) and stats["kd_score"] == pytest.approx(base_stats["kd_score"])
+    assert stats["focal"] == pytest.approx(float(focal_loss(outputs[0], with_negative["heatmap"])))
+    loss.backward()  # gradients flow through the negative's score map
+    # held-out scoring leaves negatives out
+    assert score_held_out(model, [negative]).items == 0

@@ -1,0 +1,62 @@
+"""Rehearsal while fine-tuning: keep the student good at what it already did well.
+
+A few annotated sequences of one hard case are a narrow diet; fine-tuned on them alone,
+the student drifts away from everything else (catastrophic forgetting). A
+:class:`ReplayStream` mixes in pairs from the synthetic training stream (all challenge
+families, the bundled models' training distribution, rendered on the fly: nothing to
+download or store) with two kinds of target:
+
+- their exact labels (box and heatmap), like any training pair;
+- the *initial* student's own outputs on them as soft targets (self-distillation, as in
+  "learning without forgetting"): where the student was right before, it stays so.
+
+Each replay batch is a dict of tensors with the keys of a fine-tuning batch
+(``core.distillation.finetune``), its ``teacher_*`` maps coming from the frozen initial
+student.
+"""
+from __future__ import annotations
+
+import copy
+
+import numpy as np
+import torch
+
+from core.training.config import ProcessingConfig, SamplerConfig
+from core.training.processing import CropSpec, Processing
+from core.training.sampler import PairSampler
+from core.training.sources import SyntheticSource
+
+#: the augmentation the bundled student was trained with (configs/student_kd_bundled.json)
+REPLAY_PROCESSING = ProcessingConfig(dark_visible=0.1, thermal_flat=0.1, drop_modality=0.1, thermal_as_visible=0.2)
+
+
+class ReplayStream:
+    """Synthetic training pairs with the frozen ``initial_model``'s maps as soft targets.
+
+    initial_model: the student before fine-tuning (copied and frozen here); seed: the
+    stream's seed (rehearsal is reproducible).
+    """
+
+    def __init__(self, initial_model: torch.nn.Module, seed: int = 0):
+        self.frozen = copy.deepcopy(initial_model).eval()
+        for param in self.frozen.parameters():
+            param.requires_grad_(False)
+        spec = CropSpec.of(initial_model.config)
+        self.sampler = PairSampler([SyntheticSource(seed=seed, pool=16, refresh_steps=10)], [1.0], SamplerConfig())
+        self.processing = Processing(REPLAY_PROCESSING, spec)
+        self.rng = np.random.default_rng([seed, 0x2E91A7])
+
+    def batch(self, size: int, step: int) -> dict[str, torch.Tensor]:
+        """``size`` processed pairs: z_v, z_t (B,3,Z,Z); x_v, x_t (B,3,X,X); box (B,4)
+        cx, cy, w, h crop units; heatmap (B,1,F,F); teacher_score/size/offset: the frozen
+        initial student's maps; absent (B,) bool, all False."""
+        samples = [self.processing(self.sampler.sample(self.rng, step), self.rng) for _ in range(size)]
+        batch = {key: torch.from_numpy(np.stack([s[key] for s in samples]).astype(np.float32))
+                 for key in ("z_v", "z_t", "x_v", "x_t", "box", "heatmap")}
+        with torch.inference_mode():
+            score, size_map, offset, _ = self.frozen(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
+        batch["teacher_score"] = score.clone()
+        batch["teacher_size"] = size_map.clone()
+        batch["teacher_offset"] = offset.clone()
+        batch["absent"] = torch.zeros(size, dtype=torch.bool)
+        return batch
