@@ -29,3 +29,33 @@ def test_scripted_session_labels_every_frame(tmp_path):
         assert len(store.tracker_outputs("student")) == 9 and len(store.tracker_outputs("teacher")) == 9
         assert store.proposals() == {}
         np.testing.assert_allclose(records[0].box, sequence.boxes[0])
+
+
+def test_loop_command_end_to_end_and_reuse(tmp_path, capsys):
+    """The whole loop on a tiny budget (random weights): annotate, export, fine-tune, score;
+    a second run with --reuse takes the annotated sequences instead of redoing them."""
+    import json
+
+    from main import main
+
+    out = tmp_path / "loop"
+    argv = ["bench", "loop", "--random-weights", "--student", str(tmp_path / "none.pt"), "--teacher",
+            str(tmp_path / "none.pt"), "--family", "crossover", "--annotate", "1", "--frames", "12",
+            "--eval-frames", "6", "--per-family", "1", "--family-eval", "2", "--steps", "2", "--batch-size", "4",
+            "--threads", "1", "--out", str(out), "--json", str(tmp_path / "r.json")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(argv) == 0
+        first = json.loads((tmp_path / "r.json").read_text())
+        assert first["family"] == "crossover" and first["family_eval_sequences"] == ["crossover-0", "crossover-1"]
+        assert set(first["sr_before"]) >= {"overall", "family_eval", "crossover", "occlusion"}
+        assert first["family_gain"] == round(first["sr_after"]["family_eval"] - first["sr_before"]["family_eval"], 4)
+        assert first["finetune"]["config"]["replay"] > 0
+        data = out / "crossover-annotated-0.h5"
+        stamp = data.stat().st_mtime_ns
+        assert main(argv + ["--reuse"]) == 0
+        assert data.stat().st_mtime_ns == stamp  # not annotated again
+        assert main(argv) == 0
+        assert data.stat().st_mtime_ns != stamp  # without --reuse: a fresh session
+    printed = capsys.readouterr().out
+    assert "crossover: 2 unseen sequences" in printed and "targets: family gain" in printed
