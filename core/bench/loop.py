@@ -184,7 +184,7 @@ def _annotate_family(args, family, student, teacher, out: Path) -> Job[tuple[lis
 def finetune_config(args) -> FinetuneConfig:
     return FinetuneConfig(steps=args.steps, batch_size=args.batch_size, lr=args.lr, threads=args.threads,
                           holdout_fraction=0.2, replay=args.replay, shift_cells=args.shift_cells,
-                          kd_agreement_iou=args.kd_agreement_iou)
+                          kd_agreement_iou=args.kd_agreement_iou, negative_share=args.negative_share)
 
 
 def loop_job(args) -> Job[dict]:
@@ -223,6 +223,7 @@ def loop_job(args) -> Job[dict]:
     after = yield from _evaluate(after_c, split_items, family_items, cache)
     return {
         "family": family,
+        "family_chosen": args.family if args.family == "auto" else "given",
         "family_eval_sequences": [item.name for item in family_items],
         "annotated": [asdict(s) for s in stats],
         "finetune": {"held_out_before": asdict(result.before), "held_out_after": asdict(result.after),
@@ -237,7 +238,8 @@ def loop_job(args) -> Job[dict]:
 
 def format_result(result: dict) -> str:
     family = result["family"]
-    lines = [f"challenge family (worst for the student): {family}"]
+    how = "the student's worst on the split" if result.get("family_chosen") == "auto" else "chosen with --family"
+    lines = [f"challenge family annotated: {family} ({how})"]
     for s in result["annotated"]:
         lines.append(f"  annotated {s['sequence']}: {s['frames']} frames, {s['manual']} manual, "
                      f"{s['teacher_accepted']} teacher accepted, {s['absent']} absent")
@@ -283,6 +285,8 @@ def register(subparsers) -> None:
     parser.add_argument("--replay", type=float, default=FinetuneConfig.replay)
     parser.add_argument("--shift-cells", type=int, default=FinetuneConfig.shift_cells)
     parser.add_argument("--kd-agreement-iou", type=float, default=FinetuneConfig.kd_agreement_iou)
+    parser.add_argument("--negative-share", type=float, default=FinetuneConfig.negative_share,
+                        help="least share of annotated rows drawn from frames flagged absent")
     parser.add_argument("--accept-iou", type=float, default=0.6)
     parser.add_argument("--steps", type=int, default=300)
     parser.add_argument("--batch-size", type=int, default=16)

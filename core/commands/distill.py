@@ -42,6 +42,9 @@ def register(subparsers) -> None:
     parser.add_argument("--kd-agreement-iou", type=float, default=None,
                         help="distil from stored teacher maps only where the teacher's box overlaps the label "
                              "this much (with --data; 0 = everywhere)")
+    parser.add_argument("--negative-share", type=float, default=None,
+                        help="least share of each batch's annotated rows drawn from frames flagged absent "
+                             "(with --data; 0 = their natural share)")
     add_common_arguments(parser)
     for action in parser._actions:  # --config is needed only for teacher distillation
         if action.dest == "config":
@@ -70,7 +73,8 @@ def _finetune(args: argparse.Namespace) -> int:
     overrides = {k: v for k, v in {"steps": args.steps, "batch_size": args.batch_size, "seed": args.seed,
                                    "threads": args.threads, "lr": args.lr, "holdout_fraction": args.holdout,
                                    "replay": args.replay, "shift_cells": args.shift_cells,
-                                   "kd_agreement_iou": args.kd_agreement_iou}.items()
+                                   "kd_agreement_iou": args.kd_agreement_iou,
+                                   "negative_share": args.negative_share}.items()
                  if v is not None}
     config = dataclasses.replace(FinetuneConfig(), **overrides)
     result = run_with_bar(finetune_student(init, list(args.data), out, config), "fine-tune")

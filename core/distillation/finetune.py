@@ -49,6 +49,8 @@ class FinetuneConfig:
     kd_agreement_iou: distil from the stored teacher maps only on items where the
     teacher's own box overlaps the label by at least this IoU (where the user had to
     correct the teacher, its maps teach the mistake); 0 distils on every item.
+    negative_share: least share of the annotated rows of a batch drawn from negatives
+    (frames flagged absent) when there are any; 0 draws them in their natural proportion.
     """
 
     steps: int = 200
@@ -68,6 +70,7 @@ class FinetuneConfig:
     shift_cells: int = 3
     flip: float = 0.5
     kd_agreement_iou: float = 0.5
+    negative_share: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -200,6 +203,20 @@ def teacher_agreement(items: list[Item], batch_size: int = 64) -> np.ndarray:
     return np.concatenate(ious) if ious else np.zeros(0)
 
 
+def _choose_rows(present: np.ndarray, negative: np.ndarray, rows: int, negative_share: float,
+                 rng: np.random.Generator) -> np.ndarray:
+    """Indices of ``rows`` training items: uniform over all, or with at least
+    ``negative_share`` of them negatives when there are negatives to draw."""
+    everything = np.concatenate([present, negative])
+    if negative_share <= 0 or negative.size == 0 or present.size == 0:
+        return rng.choice(everything, size=min(rows, everything.size), replace=everything.size < rows)
+    n_negative = min(rows, max(1, int(round(rows * negative_share))))
+    picked_negative = rng.choice(negative, size=n_negative, replace=negative.size < n_negative)
+    n_present = rows - n_negative
+    picked_present = rng.choice(present, size=n_present, replace=present.size < n_present)
+    return np.concatenate([picked_present, picked_negative]).astype(np.int64)
+
+
 def _trainable(model: torch.nn.Module, freeze_stem: bool) -> list[torch.nn.Parameter]:
     params = []
     for name, param in model.named_parameters():
@@ -235,6 +252,8 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
     rng = np.random.default_rng(config.seed)
     torch.manual_seed(config.seed)
     loss_config = LossConfig()
+    train_negative = np.flatnonzero([item.absent for item in train])
+    train_present = np.flatnonzero([not item.absent for item in train])
     agrees = teacher_agreement(train) >= config.kd_agreement_iou if config.kd_agreement_iou > 0 else None
     replay_rows = min(int(round(config.batch_size * max(config.replay, 0.0))), config.batch_size - 1)
     own_rows = config.batch_size - replay_rows
@@ -245,7 +264,7 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
         if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
             module.eval()
     for step in range(1, config.steps + 1):
-        chosen = rng.choice(len(train), size=min(own_rows, len(train)), replace=len(train) < own_rows)
+        chosen = _choose_rows(train_present, train_negative, own_rows, config.negative_share, rng)
         batch = _batch([random_augment(train[i], rng, config.shift_cells, config.flip) for i in chosen])
         kd_rows = torch.ones(len(chosen), dtype=torch.bool) if agrees is None else torch.from_numpy(agrees[chosen])
         if replay is not None:

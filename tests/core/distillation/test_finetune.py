@@ -180,3 +180,15 @@ def test_negatives_take_only_the_focal_term(distillation_file):
     loss.backward()  # gradients flow through the negative's score map
     # held-out scoring leaves negatives out
     assert score_held_out(model, [negative]).items == 0
+
+
+def test_negative_share_draws_at_least_that_many_negatives():
+    from core.distillation.finetune import _choose_rows
+
+    rng = np.random.default_rng(0)
+    present, negative = np.arange(0, 40), np.arange(40, 43)
+    rows = _choose_rows(present, negative, 16, 0.25, rng)
+    assert len(rows) == 16 and np.sum(rows >= 40) == 4 and np.all(np.isin(rows, np.arange(43)))
+    natural = np.concatenate([_choose_rows(present, negative, 16, 0.0, rng) for _ in range(200)])
+    assert 0.03 < np.mean(natural >= 40) < 0.12  # about 3/43
+    assert np.all(_choose_rows(present, np.array([], dtype=np.int64), 8, 0.5, rng) < 40)  # no negatives: all present
