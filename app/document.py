@@ -149,6 +149,8 @@ class Document(QObject):
             data.absent[frame] = record.absent
             if record.is_human:
                 data.confidence[frame] = np.nan  # a person checked it
+            elif record.confidence is not None:  # a live run's box: its confidence before the run's outputs are re-read
+                data.confidence[frame] = record.confidence
         both = [f for f in self.teacher if f in self.student and 0 <= f < n]
         for frame in both:
             a, b = self.teacher[frame][0], self.student[frame][0]
