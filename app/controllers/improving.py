@@ -30,6 +30,31 @@ from core.progress import Job
 
 PREVIOUS_KEY = "models/previous_student_weights"
 DEFAULT_CONFIG = FinetuneConfig()  # the studio's fine-tune: 200 steps, batch 16
+OPTION_KEYS = {"steps": ("improve/steps", int), "lr": ("improve/lr", float), "replay": ("improve/replay", float),
+               "holdout_fraction": ("improve/holdout", float)}
+
+
+def load_options(base: FinetuneConfig) -> FinetuneConfig:
+    """``base`` with the fine-tuning options last chosen in the studio (INI ``improve/*``);
+    unreadable or out-of-range values keep ``base``'s."""
+    q = StudioSettings.qsettings()
+    changes = {}
+    for name, (key, kind) in OPTION_KEYS.items():
+        try:
+            value = kind(q.value(key))
+        except (TypeError, ValueError):
+            continue
+        if (name == "steps" and value >= 1) or (name == "lr" and 0 < value <= 1e-2) or \
+                (name in ("replay", "holdout_fraction") and 0 <= value <= 0.9):
+            changes[name] = value
+    return replace(base, **changes)
+
+
+def save_options(config: FinetuneConfig) -> None:
+    q = StudioSettings.qsettings()
+    for name, (key, _kind) in OPTION_KEYS.items():
+        q.setValue(key, getattr(config, name))
+    q.sync()
 
 
 class NotEnoughLabels(DistillationDataError):
@@ -122,13 +147,31 @@ class ImproveController(QObject):
         self.progress_dialog: QProgressDialog | None = None
         self.dialog = None  # the last result dialog (ImproveResultDialog) or message box
         self.paths: tuple[Path, Path] | None = None
+        self.ask_first = True  # the menu action shows the options dialog before starting
         window.installEventFilter(self)  # cancel and wait on close
 
     @property
     def busy(self) -> bool:
         return self.runner.busy
 
-    def start(self) -> None:
+    def ask(self) -> None:
+        """The menu action: show the options (last choices remembered), then ``start``."""
+        from app.dialogs.improve_dialog import ImproveOptionsDialog
+
+        if self.window.document is None or self.busy:
+            return
+        dialog = ImproveOptionsDialog(load_options(self.config), self.window)
+
+        def accepted() -> None:
+            chosen = dialog.values()
+            save_options(chosen)
+            self.start(chosen)
+
+        dialog.accepted.connect(accepted)
+        self.dialog = dialog
+        dialog.open()
+
+    def start(self, config: FinetuneConfig | None = None) -> None:
         window = self.window
         document = window.document
         if document is None or self.busy:
@@ -143,7 +186,7 @@ class ImproveController(QObject):
         dialog.setMinimumDuration(200)
         dialog.canceled.connect(self.runner.cancel)
         self.progress_dialog = dialog
-        config = self.config
+        config = self.config if config is None else config
         self.runner.start(lambda: improve_job(sequence, records, store, models, data_path, out_path, config))
 
     def cancel(self) -> None:
@@ -233,7 +276,7 @@ def install_improve(window, *, config: FinetuneConfig = DEFAULT_CONFIG) -> Impro
     improve.setStatusTip("fine-tune the student on this project's checked labels and the teacher's outputs")
     revert = QAction("Revert to the previous student weights", window)
     revert.setEnabled(controller.previous_weights() is not None)
-    improve.triggered.connect(controller.start)
+    improve.triggered.connect(lambda: controller.ask() if controller.ask_first else controller.start())
     revert.triggered.connect(controller.revert)
 
     def swapped(path: str) -> None:

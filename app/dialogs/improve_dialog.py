@@ -63,3 +63,57 @@ class ImproveResultDialog(QDialog):
     def _use(self) -> None:
         self.use_requested.emit(self.result)
         self.accept()
+
+
+class ImproveOptionsDialog(QDialog):
+    """Before "Improve the student" starts: the fine-tuning settings a user may change
+    (steps, learning rate, rehearsal share, held-out share), starting from ``config``
+    (a ``core.distillation.finetune.FinetuneConfig``); ``values()`` returns the edited one."""
+
+    def __init__(self, config, parent=None):
+        from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QSpinBox
+
+        super().__init__(parent)
+        self.setObjectName("improveOptionsDialog")
+        self.setWindowTitle("Improve the student")
+        self.config = config
+        form = QFormLayout(self)
+        intro = QLabel("Fine-tune the current student on this project's checked labels and the teacher's "
+                       "outputs. The current weights are kept; you choose afterwards whether to use the new ones.")
+        intro.setWordWrap(True)
+        form.addRow(intro)
+        self.steps = QSpinBox()
+        self.steps.setRange(1, 100000)
+        self.steps.setValue(int(config.steps))
+        self.lr = QDoubleSpinBox()
+        self.lr.setDecimals(6)
+        self.lr.setRange(1e-6, 1e-2)
+        self.lr.setSingleStep(1e-5)
+        self.lr.setValue(float(config.lr))
+        self.replay = QDoubleSpinBox()
+        self.replay.setRange(0.0, 0.9)
+        self.replay.setSingleStep(0.05)
+        self.replay.setValue(float(config.replay))
+        self.replay.setToolTip("share of each batch rehearsed from synthetic training pairs, so the student keeps "
+                               "what it already did well (0 = off)")
+        self.holdout = QDoubleSpinBox()
+        self.holdout.setRange(0.0, 0.9)
+        self.holdout.setSingleStep(0.05)
+        self.holdout.setValue(float(config.holdout_fraction))
+        self.holdout.setToolTip("last part of the sequence kept out of training to measure before/after")
+        form.addRow("Steps", self.steps)
+        form.addRow("Learning rate", self.lr)
+        form.addRow("Rehearsal share", self.replay)
+        form.addRow("Held-out share", self.holdout)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.start_button = buttons.addButton("Start", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.resize(460, 240)
+
+    def values(self):
+        from dataclasses import replace
+
+        return replace(self.config, steps=self.steps.value(), lr=self.lr.value(), replay=self.replay.value(),
+                       holdout_fraction=self.holdout.value())

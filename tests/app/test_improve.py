@@ -32,6 +32,7 @@ def project(window, pair_files, synthetic, student_pt, tmp_path):
     """The window on the synthetic pair with the given student, torch on CPU."""
     window.settings.models = ModelSettings(student_weights=str(student_pt), engine="torch", device="cpu")
     window.improver.config = TINY
+    window.improver.ask_first = False
     visible, thermal = pair_files
     window.open_pair(visible, thermal, store=str(tmp_path / "p.rgbt.sqlite"))
     assert window.document is not None
@@ -168,3 +169,28 @@ def test_improve_in_a_worker_thread_with_progress_dialog_cancel(project, synthet
         assert button.text() == "Cancel"
         button.click()
     assert not controller.busy and new_files() == []
+
+
+def test_improve_asks_for_options_and_remembers_them(project, synthetic):
+    from app.controllers.improving import load_options
+    from app.dialogs.improve_dialog import ImproveOptionsDialog
+
+    annotate(project, synthetic)
+    project.improver.ask_first = True
+    results = []
+    project.improver.improved.connect(results.append)
+    project.actions["improve"].trigger()
+    options = project.improver.dialog
+    assert isinstance(options, ImproveOptionsDialog) and options.isVisible() and not results
+    assert options.steps.value() == TINY.steps and options.replay.value() == pytest.approx(TINY.replay)
+    options.steps.setValue(3)
+    options.replay.setValue(0.25)
+    options.start_button.click()
+    assert results and results[0].steps == 3  # ran with the chosen settings
+    remembered = load_options(TINY)
+    assert remembered.steps == 3 and remembered.replay == pytest.approx(0.25)
+    assert remembered.batch_size == TINY.batch_size  # what the dialog does not show stays as it was
+    project.improver.dialog.close()
+    project.actions["improve"].trigger()
+    assert project.improver.dialog.steps.value() == 3  # offered again next time
+    project.improver.dialog.reject()
