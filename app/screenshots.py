@@ -4,7 +4,7 @@ Drives the real window (synchronous workers) on the bundled demo pair with the b
 models (random weights, flagged in the status bar, while ``assets/models`` is empty)
 and saves PNGs (default ``docs/screenshots/``): open, draw, track (live and done),
 correct + re-track, teacher proposals, accepted, timeline/attention, blend, export,
-settings and help dialogs. Uses Xvfb when ``DISPLAY`` is set, else offscreen ``grab()``.
+settings, help and Improve-the-student dialogs. Uses Xvfb when ``DISPLAY`` is set, else offscreen ``grab()``.
 """
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from app.dialogs.export_dialog import ExportDialog
     from app.dialogs.help_dialog import HelpDialog
+    from app.dialogs.improve_dialog import ImproveOptionsDialog
     from app.dialogs.refine_dialog import RefineDialog
     from app.dialogs.settings_dialog import SettingsDialog
     from app.main_window import MainWindow
@@ -115,6 +116,7 @@ def main(argv: list[str] | None = None) -> int:
         ("13-refine-dialog", RefineDialog(window.frame, window.document.num_frames, (160, 190), 0.5, window)),
         ("14-settings-dialog", SettingsDialog(window.settings.models, window)),
         ("15-help-dialog", HelpDialog(window)),
+        ("17-improve-options", ImproveOptionsDialog(window.improver.config, window)),
     ):
         dialog.show()
         shot(name, dialog)
