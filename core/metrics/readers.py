@@ -19,8 +19,11 @@ from core.metrics.toolkit_geometry import corners_to_gtot_xywh
 _SPLIT = re.compile(r"[,\s;]+")
 
 
-def read_box_rows(path: str | Path, *, allow_nan: bool = True) -> np.ndarray:
-    """Rows of 4 numbers (or 8-value polygons -> bounding box) -> ``(N, 4)`` float64.
+def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "polygon") -> np.ndarray:
+    """Rows of 4 numbers (or 8-value rows) -> ``(N, 4)`` float64.
+
+    eight: what an 8-value row is: ``"polygon"`` (VOT: its bounding box), ``"visible"`` /
+    ``"thermal"`` (VTUAV: a visible box then a thermal box; the chosen half).
 
     Commas, spaces, tabs (any mix), CRLF, blank lines (skipped only at the end or as
     trailing lines) are tolerated; ``NaN`` tokens are kept when ``allow_nan``. A row of
@@ -48,7 +51,10 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True) -> np.ndarray:
         if not allow_nan and any(np.isnan(values)):
             raise AnnotationFormatError(path, "NaN in a ground-truth row", line=number)
         if len(values) == 8:
-            values = list(polygon_to_xywh(values))
+            if eight == "polygon":
+                values = list(polygon_to_xywh(values))
+            else:
+                values = values[:4] if eight == "visible" else values[4:]
         elif len(values) != 4:
             raise AnnotationFormatError(path, f"expected 4 or 8 values per row, got {len(values)}", line=number)
         rows.append(values)
@@ -102,6 +108,8 @@ def _sequence_gt(root: Path, name: str, protocol: str) -> SequenceGT:
             vpath = folder / vis
             if not vpath.is_file():
                 continue
+            if protocol == "vtuav":
+                return _vtuav_gt(name, vpath, folder / ir if ir is not None else None)
             reader = read_gtot_corners if corners else read_box_rows
             visible = reader(vpath)
             infrared, files = None, (vpath,)
@@ -115,6 +123,17 @@ def _sequence_gt(root: Path, name: str, protocol: str) -> SequenceGT:
     if flat.is_file():
         return SequenceGT(name, read_box_rows(flat), None, (flat,))
     raise AnnotationFormatError(root, f"no ground truth for sequence {name!r} (neither {name}/ nor {name}.txt)")
+
+
+def _vtuav_gt(name: str, visible_path: Path, infrared_path: Path | None) -> SequenceGT:
+    """VTUAV rows are 4 values, or 8: the visible box then the thermal box (never a polygon)."""
+    visible = read_box_rows(visible_path, eight="visible")
+    if infrared_path is not None and infrared_path.is_file():
+        return SequenceGT(name, visible, read_box_rows(infrared_path, eight="thermal"), (visible_path, infrared_path))
+    first = next((line for line in visible_path.read_text(encoding="utf-8-sig").splitlines() if line.strip()), "")
+    if len([t for t in _SPLIT.split(first.strip()) if t]) == 8:
+        return SequenceGT(name, visible, read_box_rows(visible_path, eight="thermal"), (visible_path,))
+    return SequenceGT(name, visible, None, (visible_path,))
 
 
 def read_results_dir(folder: str | Path) -> dict[str, np.ndarray]:

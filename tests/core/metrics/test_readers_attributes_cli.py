@@ -169,3 +169,22 @@ def test_real_synthetic_lasher_folder_with_challenge_tags(tmp_path):
     assert {a.attribute for a in lasher.attributes if a.level == "sequence"} == {"night", "misalignment"}
     # thermal boxes as results: a hit for rgbt234 (min over visible and infrared GT) on every frame
     assert evaluate_folder(res, tmp_path / "data", "rgbt234").scores["MPR"] == 1.0
+
+
+def test_vtuav_eight_value_rows_are_two_boxes_not_a_polygon(tmp_path):
+    folder = tmp_path / "vt" / "s"
+    folder.mkdir(parents=True)
+    (folder / "rgb.txt").write_text("10 20 30 40 12 22 31 41\n0 0 0 0 0 0 0 0\n")
+    seq = sequence_gt(tmp_path / "vt", "s", "vtuav")
+    np.testing.assert_array_equal(seq.visible, [[10, 20, 30, 40], [0, 0, 0, 0]])
+    np.testing.assert_array_equal(seq.infrared, [[12, 22, 31, 41], [0, 0, 0, 0]])
+    (folder / "ir.txt").write_text("13 23 33 43 14 24 34 44\n1 1 1 1 2 2 2 2\n")
+    seq = sequence_gt(tmp_path / "vt", "s", "vtuav")
+    np.testing.assert_array_equal(seq.infrared, [[14, 24, 34, 44], [2, 2, 2, 2]])
+    (folder / "rgb.txt").write_text("10 20 30 40\n")
+    (folder / "ir.txt").unlink()
+    seq = sequence_gt(tmp_path / "vt", "s", "vtuav")
+    assert seq.infrared is None and seq.visible.tolist() == [[10, 20, 30, 40]]
+    # elsewhere an 8-value row is still a VOT polygon
+    (folder / "groundtruth.txt").write_text("0 0 10 0 10 5 0 5\n")
+    assert read_box_rows(folder / "groundtruth.txt").tolist() == [[0, 0, 10, 5]]
