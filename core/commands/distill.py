@@ -74,7 +74,8 @@ def _finetune(args: argparse.Namespace) -> int:
                                    "threads": args.threads, "lr": args.lr, "holdout_fraction": args.holdout,
                                    "replay": args.replay, "shift_cells": args.shift_cells,
                                    "kd_agreement_iou": args.kd_agreement_iou,
-                                   "negative_share": args.negative_share}.items()
+                                   "negative_share": args.negative_share,
+                                   "device": getattr(args, "device", None)}.items()
                  if v is not None}
     config = dataclasses.replace(FinetuneConfig(), **overrides)
     result = run_with_bar(finetune_student(init, list(args.data), out, config), "fine-tune")

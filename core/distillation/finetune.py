@@ -22,7 +22,7 @@ import torch
 from core.distillation.augment import random_augment
 from core.distillation.dataset import Item, load_items
 from core.distillation.replay import ReplayStream
-from core.errors import DistillationDataError
+from core.errors import ConfigError, DistillationDataError
 from core.models.checkpoint import load_checkpoint, save_checkpoint
 from core.models.head import decode_boxes, hann2d
 from core.progress import Job, Progress
@@ -51,6 +51,7 @@ class FinetuneConfig:
     correct the teacher, its maps teach the mistake); 0 distils on every item.
     negative_share: least share of the annotated rows of a batch drawn from negatives
     (frames flagged absent) when there are any; 0 draws them in their natural proportion.
+    device: ``auto`` (CUDA when available, else CPU), ``cpu`` or ``cuda``.
     """
 
     steps: int = 200
@@ -71,6 +72,7 @@ class FinetuneConfig:
     flip: float = 0.5
     kd_agreement_iou: float = 0.5
     negative_share: float = 0.0
+    device: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -105,8 +107,8 @@ def _stack(items: list[Item], name: str) -> torch.Tensor:
     return torch.from_numpy(np.stack([getattr(item, name) for item in items]).astype(np.float32))
 
 
-def _batch(items: list[Item]) -> dict[str, torch.Tensor]:
-    return {
+def _batch(items: list[Item], device: torch.device | str = "cpu") -> dict[str, torch.Tensor]:
+    batch = {
         "z_v": _stack(items, "z_v"),
         "z_t": _stack(items, "z_t"),
         "x_v": _stack(items, "x_v"),
@@ -118,6 +120,7 @@ def _batch(items: list[Item]) -> dict[str, torch.Tensor]:
         "teacher_offset": _stack(items, "teacher_offset"),
         "absent": torch.tensor([item.absent for item in items], dtype=torch.bool),
     }
+    return {key: value.to(device) for key, value in batch.items()}
 
 
 def _box_iou_cxcywh(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -134,16 +137,18 @@ def score_held_out(model: torch.nn.Module, items: list[Item], batch_size: int = 
     if not items:
         return HeldOutScore(0, float("nan"), float("nan"))
     model.eval()
+    device = next(model.parameters()).device
     ious = []
     window = None
     for start in range(0, len(items), batch_size):
         chunk = items[start : start + batch_size]
-        batch = _batch(chunk)
+        batch = _batch(chunk, device)
         score, size, offset, _ = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
         if window is None:
             window = hann2d(score.shape[-1]).to(score)
         boxes, _ = decode_boxes(score, size, offset, window)
-        ious.append(_box_iou_cxcywh(boxes.numpy().astype(np.float64), batch["box"].numpy().astype(np.float64)))
+        ious.append(_box_iou_cxcywh(boxes.float().cpu().numpy().astype(np.float64),
+                                    batch["box"].cpu().numpy().astype(np.float64)))
     iou = np.concatenate(ious)
     success = float(np.mean([(iou > t).mean() for t in SUCCESS_THRESHOLDS]))
     return HeldOutScore(len(items), float(iou.mean()), success)
@@ -161,7 +166,7 @@ def stored_teacher_loss(outputs, batch, config: FinetuneConfig, loss: LossConfig
     stats: dict[str, float] = {}
     absent = batch.get("absent")
     if absent is None:
-        absent = torch.zeros(outputs[0].shape[0], dtype=torch.bool)
+        absent = torch.zeros(outputs[0].shape[0], dtype=torch.bool, device=outputs[0].device)
     present = ~absent
     if config.task > 0 and bool(present.any()):
         present_outputs = tuple(o[present] for o in outputs[:3]) + (None,)
@@ -217,6 +222,16 @@ def _choose_rows(present: np.ndarray, negative: np.ndarray, rows: int, negative_
     return np.concatenate([picked_present, picked_negative]).astype(np.int64)
 
 
+def _device(name: str) -> torch.device:
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("fine-tuning on cuda was asked for, but no CUDA device is available")
+    if name not in ("cpu", "cuda"):
+        raise ConfigError(f"unknown device {name!r}; use auto, cpu or cuda")
+    return torch.device(name)
+
+
 def _trainable(model: torch.nn.Module, freeze_stem: bool) -> list[torch.nn.Parameter]:
     params = []
     for name, param in model.named_parameters():
@@ -245,7 +260,9 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
     model, extra = load_checkpoint(init)
     if getattr(model, "FACTORY", "student") != "student":
         raise DistillationDataError(Path(init), f"holds a {model.FACTORY} model; fine-tuning needs the student")
-    yield Progress(0, config.steps, f"scoring {len(held_out)} held-out items before")
+    device = _device(config.device)
+    model = model.to(device)
+    yield Progress(0, config.steps, f"scoring {len(held_out)} held-out items before ({device.type})")
     before = score_held_out(model, held_out)
     params = _trainable(model, config.freeze_stem)
     optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
@@ -265,12 +282,13 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
             module.eval()
     for step in range(1, config.steps + 1):
         chosen = _choose_rows(train_present, train_negative, own_rows, config.negative_share, rng)
-        batch = _batch([random_augment(train[i], rng, config.shift_cells, config.flip) for i in chosen])
+        batch = _batch([random_augment(train[i], rng, config.shift_cells, config.flip) for i in chosen], device)
         kd_rows = torch.ones(len(chosen), dtype=torch.bool) if agrees is None else torch.from_numpy(agrees[chosen])
         if replay is not None:
             extra = replay.batch(replay_rows, step)
             batch = {key: torch.cat([batch[key], extra[key]]) for key in batch}
             kd_rows = torch.cat([kd_rows, torch.ones(replay_rows, dtype=torch.bool)])
+        kd_rows = kd_rows.to(device)
         outputs = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
         loss, stats = stored_teacher_loss(outputs, batch, config, loss_config, kd_rows)
         optimizer.zero_grad(set_to_none=True)
@@ -281,6 +299,7 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
         yield Progress(step, config.steps, f"loss {np.mean(losses[-20:]):.3f}")
     model.eval()
     after = score_held_out(model, held_out)
+    model = model.cpu()  # checkpoints hold CPU tensors
     seconds = time.perf_counter() - started
     save_checkpoint(
         out,

@@ -33,8 +33,8 @@ REPLAY_PROCESSING = ProcessingConfig(dark_visible=0.1, thermal_flat=0.1, drop_mo
 class ReplayStream:
     """Synthetic training pairs with the frozen ``initial_model``'s maps as soft targets.
 
-    initial_model: the student before fine-tuning (copied and frozen here); seed: the
-    stream's seed (rehearsal is reproducible).
+    initial_model: the student before fine-tuning (copied and frozen here, on its device;
+    batches come on that device); seed: the stream's seed (rehearsal is reproducible).
     """
 
     def __init__(self, initial_model: torch.nn.Module, seed: int = 0):
@@ -51,12 +51,13 @@ class ReplayStream:
         cx, cy, w, h crop units; heatmap (B,1,F,F); teacher_score/size/offset: the frozen
         initial student's maps; absent (B,) bool, all False."""
         samples = [self.processing(self.sampler.sample(self.rng, step), self.rng) for _ in range(size)]
-        batch = {key: torch.from_numpy(np.stack([s[key] for s in samples]).astype(np.float32))
+        device = next(self.frozen.parameters()).device
+        batch = {key: torch.from_numpy(np.stack([s[key] for s in samples]).astype(np.float32)).to(device)
                  for key in ("z_v", "z_t", "x_v", "x_t", "box", "heatmap")}
         with torch.inference_mode():
             score, size_map, offset, _ = self.frozen(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
         batch["teacher_score"] = score.clone()
         batch["teacher_size"] = size_map.clone()
         batch["teacher_offset"] = offset.clone()
-        batch["absent"] = torch.zeros(size, dtype=torch.bool)
+        batch["absent"] = torch.zeros(size, dtype=torch.bool, device=device)
         return batch

@@ -192,3 +192,15 @@ def test_negative_share_draws_at_least_that_many_negatives():
     natural = np.concatenate([_choose_rows(present, negative, 16, 0.0, rng) for _ in range(200)])
     assert 0.03 < np.mean(natural >= 40) < 0.12  # about 3/43
     assert np.all(_choose_rows(present, np.array([], dtype=np.int64), 8, 0.5, rng) < 40)  # no negatives: all present
+
+
+def test_device_choice(distillation_file):
+    from core.errors import ConfigError
+
+    path, init, tmp = distillation_file
+    with pytest.raises(ConfigError, match="unknown device"):
+        run_to_end(finetune_student(init, [path], tmp / "x.pt", FinetuneConfig(steps=1, device="tpu")))
+    if not torch.cuda.is_available():
+        with pytest.raises(ConfigError, match="no CUDA device"):
+            run_to_end(finetune_student(init, [path], tmp / "x.pt", FinetuneConfig(steps=1, device="cuda")))
+    assert not (tmp / "x.pt").exists()
