@@ -181,10 +181,8 @@ def stored_teacher_loss(outputs, batch, config: FinetuneConfig, loss: LossConfig
     kd_rows = present if kd_rows is None else kd_rows & present
     terms = DistillConfig(feature=0.0, score=config.score, score_mode="bce", box_l1=config.box_l1,
                           box_giou=config.box_giou, task=config.task)
-    student_maps = outputs[:3]
-    teacher_maps = (batch["teacher_score"], batch["teacher_size"], batch["teacher_offset"])
-    student_maps = tuple(m[kd_rows] for m in student_maps)
-    teacher_maps = tuple(m[kd_rows] for m in teacher_maps)
+    student_maps = tuple(m[kd_rows] for m in outputs[:3])
+    teacher_maps = tuple(batch[key][kd_rows] for key in ("teacher_score", "teacher_size", "teacher_offset"))
     if student_maps[0].shape[0] > 0:
         kd, kd_stats = response_distillation(student_maps, teacher_maps, terms)
         total = total + kd
