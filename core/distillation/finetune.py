@@ -74,6 +74,23 @@ class FinetuneConfig:
     negative_share: float = 0.0
     device: str = "auto"
 
+    def __post_init__(self) -> None:
+        problems = []
+        if self.steps < 1 or self.batch_size < 1:
+            problems.append(f"steps and batch_size must be >= 1 (got {self.steps}, {self.batch_size})")
+        if not self.lr > 0:
+            problems.append(f"lr must be > 0 (got {self.lr})")
+        for name in ("replay", "holdout_fraction"):
+            if not 0.0 <= getattr(self, name) < 1.0:
+                problems.append(f"{name} must be in [0, 1) (got {getattr(self, name)})")
+        for name in ("flip", "negative_share", "kd_agreement_iou"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                problems.append(f"{name} must be in [0, 1] (got {getattr(self, name)})")
+        if self.shift_cells < 0:
+            problems.append(f"shift_cells must be >= 0 (got {self.shift_cells})")
+        if problems:
+            raise ConfigError("fine-tuning settings: " + "; ".join(problems))
+
 
 @dataclass(frozen=True)
 class HeldOutScore:

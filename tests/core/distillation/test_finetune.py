@@ -204,3 +204,22 @@ def test_device_choice(distillation_file):
         with pytest.raises(ConfigError, match="no CUDA device"):
             run_to_end(finetune_student(init, [path], tmp / "x.pt", FinetuneConfig(steps=1, device="cuda")))
     assert not (tmp / "x.pt").exists()
+
+
+@pytest.mark.parametrize("bad", [{"replay": 1.0}, {"steps": 0}, {"lr": 0.0}, {"shift_cells": -1},
+                                 {"holdout_fraction": -0.1}, {"negative_share": 1.5}])
+def test_bad_settings_are_a_clear_error(bad):
+    from core.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="fine-tuning settings: " + next(iter(bad))):
+        FinetuneConfig(**bad)
+
+
+def test_distill_data_rejects_bad_settings(distillation_file, capsys):
+    from main import main
+
+    path, init, tmp = distillation_file
+    assert main(["distill", "--data", str(path), "--init", str(init), "--out", str(tmp / "bad.pt"),
+                 "--replay", "1.5"]) == 2
+    assert "replay must be in [0, 1)" in capsys.readouterr().err
+    assert not (tmp / "bad.pt").exists()
