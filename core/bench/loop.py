@@ -221,6 +221,13 @@ def loop_job(args) -> Job[dict]:
     after_c = _student_contender("student after", result.checkpoint, args.threads)
     yield Progress(0, None, "scoring the fine-tuned student")
     after = yield from _evaluate(after_c, split_items, family_items, cache)
+    control = None
+    if args.control:  # the same fine-tuning without the annotated rows: what rehearsal alone does
+        control_config = replace(finetune_config(args), use_annotations=False)
+        control_result = yield from finetune_student(student_path, files, out / "student_control.pt", control_config)
+        control_c = _student_contender("student control", control_result.checkpoint, args.threads)
+        yield Progress(0, None, "scoring the control student (rehearsal only)")
+        control = yield from _evaluate(control_c, split_items, family_items, cache)
     return {
         "family": family,
         "family_chosen": args.family if args.family == "auto" else "given",
@@ -233,6 +240,8 @@ def loop_job(args) -> Job[dict]:
         "sr_after": after,
         "family_gain": round(after["family_eval"] - before["family_eval"], 4),
         "overall_change": round(after["overall"] - before["overall"], 4),
+        "sr_control": control,
+        "family_gain_over_control": None if control is None else round(after["family_eval"] - control["family_eval"], 4),
     }
 
 
@@ -246,7 +255,9 @@ def format_result(result: dict) -> str:
     ft = result["finetune"]
     lines.append(f"fine-tuning: {ft['train_items']} items, {ft['steps']} steps, {ft['seconds']} s; held-out mean IoU "
                  f"{ft['held_out_before']['mean_iou']:.3f} -> {ft['held_out_after']['mean_iou']:.3f}")
-    lines.append(f"{'LasHeR SR (synthetic split)':40s} {'before':>8s} {'after':>8s} {'change':>8s}")
+    control = result.get("sr_control")
+    header = f"{'LasHeR SR (synthetic split)':40s} {'before':>8s} {'after':>8s} {'change':>8s}"
+    lines.append(header + (f" {'control':>8s}" if control else ""))
     count = len(result["family_eval_sequences"])
     order = sorted(result["sr_before"], key=lambda g: (g == "overall", g != "family_eval", g != family, g))
     for group in order:
@@ -255,9 +266,14 @@ def format_result(result: dict) -> str:
         mark = "  <- target" if group == "family_eval" else ("  (split's 3)" if group == family else "")
         if group == "overall":
             name = "overall (split, 24 sequences)"
-        lines.append(f"{name:40s} {b:8.3f} {a:8.3f} {a - b:+8.3f}{mark}")
+        extra = f" {control[group]:8.3f}" if control else ""
+        lines.append(f"{name:40s} {b:8.3f} {a:8.3f} {a - b:+8.3f}{extra}{mark}")
     lines.append(f"targets: family gain {result['family_gain']:+.3f} (>= +0.05), "
                  f"overall change {result['overall_change']:+.3f} (>= -0.01)")
+    if control:
+        lines.append(f"control (the same fine-tuning, rehearsal rows only, no annotation): family "
+                     f"{control['family_eval'] - result['sr_before']['family_eval']:+.3f}; the annotations add "
+                     f"{result['family_gain_over_control']:+.3f}")
     return "\n".join(lines)
 
 
@@ -281,6 +297,9 @@ def register(subparsers) -> None:
     parser.add_argument("--per-family", type=int, default=3, help="split sequences per family")
     parser.add_argument("--family-eval", type=int, default=10,
                         help="unseen evaluation sequences of the annotated family scored before/after")
+    parser.add_argument("--control", action="store_true",
+                        help="also fine-tune without the annotated rows (rehearsal only) and score it: "
+                             "how much of the gain the annotations made")
     parser.add_argument("--reuse", action="store_true", help="reuse the annotated sequences of an earlier run in --out")
     parser.add_argument("--replay", type=float, default=FinetuneConfig.replay)
     parser.add_argument("--shift-cells", type=int, default=FinetuneConfig.shift_cells)

@@ -52,6 +52,9 @@ class FinetuneConfig:
     negative_share: least share of the annotated rows of a batch drawn from negatives
     (frames flagged absent) when there are any; 0 draws them in their natural proportion.
     device: ``auto`` (CUDA when available, else CPU), ``cpu`` or ``cuda``.
+    use_annotations: False runs the *control*: the same steps with only the rehearsal
+    rows of each batch, no annotated item (what rehearsal alone would have done; needs
+    ``replay`` > 0).
     """
 
     steps: int = 200
@@ -73,6 +76,7 @@ class FinetuneConfig:
     kd_agreement_iou: float = 0.5
     negative_share: float = 0.0
     device: str = "auto"
+    use_annotations: bool = True
 
     def __post_init__(self) -> None:
         problems = []
@@ -86,6 +90,8 @@ class FinetuneConfig:
         for name in ("flip", "negative_share", "kd_agreement_iou"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 problems.append(f"{name} must be in [0, 1] (got {getattr(self, name)})")
+        if not self.use_annotations and int(round(self.batch_size * self.replay)) < 1:
+            problems.append("the control (use_annotations=False) needs rehearsal rows: replay > 0")
         if self.shift_cells < 0:
             problems.append(f"shift_cells must be >= 0 (got {self.shift_cells})")
         if problems:
@@ -289,6 +295,8 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
     agrees = teacher_agreement(train) >= config.kd_agreement_iou if config.kd_agreement_iou > 0 else None
     replay_rows = min(int(round(config.batch_size * max(config.replay, 0.0))), config.batch_size - 1)
     own_rows = config.batch_size - replay_rows
+    if not config.use_annotations:
+        replay_rows, own_rows = max(replay_rows, 1), 0
     replay = ReplayStream(model, seed=config.seed) if replay_rows else None
     losses: list[float] = []
     model.train()
@@ -296,13 +304,15 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
         if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
             module.eval()
     for step in range(1, config.steps + 1):
-        chosen = _choose_rows(train_present, train_negative, own_rows, config.negative_share, rng)
-        batch = _batch([random_augment(train[i], rng, config.shift_cells, config.flip) for i in chosen], device)
-        kd_rows = torch.ones(len(chosen), dtype=torch.bool) if agrees is None else torch.from_numpy(agrees[chosen])
+        if own_rows:
+            chosen = _choose_rows(train_present, train_negative, own_rows, config.negative_share, rng)
+            batch = _batch([random_augment(train[i], rng, config.shift_cells, config.flip) for i in chosen], device)
+            kd_rows = torch.ones(len(chosen), dtype=torch.bool) if agrees is None else torch.from_numpy(agrees[chosen])
         if replay is not None:
             extra = replay.batch(replay_rows, step)
-            batch = {key: torch.cat([batch[key], extra[key]]) for key in batch}
-            kd_rows = torch.cat([kd_rows, torch.ones(replay_rows, dtype=torch.bool)])
+            batch = {key: torch.cat([batch[key], extra[key]]) for key in batch} if own_rows else extra
+            rehearsed = torch.ones(replay_rows, dtype=torch.bool)
+            kd_rows = torch.cat([kd_rows, rehearsed]) if own_rows else rehearsed
         kd_rows = kd_rows.to(device)
         outputs = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
         loss, stats = stored_teacher_loss(outputs, batch, config, loss_config, kd_rows)

@@ -53,9 +53,15 @@ def test_loop_command_end_to_end_and_reuse(tmp_path, capsys):
         assert first["finetune"]["config"]["replay"] > 0
         data = out / "crossover-annotated-0.h5"
         stamp = data.stat().st_mtime_ns
-        assert main(argv + ["--reuse"]) == 0
+        assert first["sr_control"] is None
+        assert main(argv + ["--reuse", "--control"]) == 0
         assert data.stat().st_mtime_ns == stamp  # not annotated again
+        second = json.loads((tmp_path / "r.json").read_text())
+        assert set(second["sr_control"]) == set(second["sr_after"]) and (out / "student_control.pt").is_file()
+        assert second["family_gain_over_control"] == round(
+            second["sr_after"]["family_eval"] - second["sr_control"]["family_eval"], 4)
         assert main(argv) == 0
         assert data.stat().st_mtime_ns != stamp  # without --reuse: a fresh session
     printed = capsys.readouterr().out
     assert "crossover: 2 unseen sequences" in printed and "targets: family gain" in printed
+    assert "rehearsal rows only" in printed

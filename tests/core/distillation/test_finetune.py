@@ -223,3 +223,21 @@ def test_distill_data_rejects_bad_settings(distillation_file, capsys):
                  "--replay", "1.5"]) == 2
     assert "replay must be in [0, 1)" in capsys.readouterr().err
     assert not (tmp / "bad.pt").exists()
+
+
+def test_control_trains_on_rehearsal_rows_only(distillation_file, monkeypatch):
+    import core.distillation.finetune as finetune
+    from core.errors import ConfigError
+
+    path, init, tmp = distillation_file
+    drawn = []
+    real_augment = finetune.random_augment
+    monkeypatch.setattr(finetune, "random_augment", lambda item, *a, **k: drawn.append(item) or real_augment(item, *a, **k))
+    config = FinetuneConfig(steps=2, batch_size=4, threads=1, use_annotations=False)
+    result = run_to_end(finetune_student(init, [path], tmp / "control.pt", config))
+    assert result.after.items > 0 and len(result.losses) == 2  # still scored on the held-out annotated frames
+    assert drawn == []  # no annotated item was trained on
+    run_to_end(finetune_student(init, [path], tmp / "normal.pt", FinetuneConfig(steps=2, batch_size=4, threads=1)))
+    assert len(drawn) == 4  # 2 annotated rows per step otherwise
+    with pytest.raises(ConfigError, match="needs rehearsal rows"):
+        FinetuneConfig(use_annotations=False, replay=0.0)
