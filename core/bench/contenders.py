@@ -56,6 +56,13 @@ class Contender:
         return self.tracker is not None
 
 
+def model_fingerprint(label: str, model: str, checkpoint: Path, tracker) -> str:
+    """The ``--cache`` key of a model contender: its label, the checkpoint's SHA-256 and
+    the engine and device that ran it (an ONNX file is used only when it is the export of
+    this very checkpoint, so the checkpoint's hash names the weights)."""
+    return f"{label}|{model}|{file_sha256(checkpoint)}|{tracker.engine.name}|{tracker.engine.device}"
+
+
 def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, device: str,
            threads: int | None) -> Contender:
     from core.tracking.factory import RandomWeightsWarning, load_tracker
@@ -72,10 +79,7 @@ def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, devic
         return Contender(key, label, "random", tracker, fingerprint=f"{label}|{model}|random|{tracker.engine.name}")
     tracker = load_tracker(model, path, engine=engine, device=device, threads=threads)
     used = Path(getattr(tracker, "weights_path", "") or path)
-    # the checkpoint's hash names the weights (an ONNX file is used only when it is the
-    # export of this very checkpoint); the engine is part of the key (its boxes and FPS)
-    fingerprint = f"{label}|{model}|{file_sha256(path)}|{tracker.engine.name}|{tracker.engine.device}"
-    return Contender(key, label, str(used), tracker, fingerprint=fingerprint)
+    return Contender(key, label, str(used), tracker, fingerprint=model_fingerprint(label, model, path, tracker))
 
 
 def build_contenders(keys=CONTENDER_KEYS, *, weights_dir: str | Path, models_dir: str | Path | None = None,

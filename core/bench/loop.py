@@ -37,7 +37,7 @@ from core.annotations.history import History, SetRecords, merge_tracker_results
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
 from core.bench.accuracy_run import run_bench, score
-from core.bench.contenders import Contender
+from core.bench.contenders import Contender, model_fingerprint
 from core.bench.eval_sets import synthetic_items
 from core.distillation.export import TeacherRunner, export_distillation
 from core.distillation.finetune import FinetuneConfig, finetune_student
@@ -109,12 +109,11 @@ def annotate_scripted(sequence, student, teacher, store: AnnotationStore, accept
 
 
 def _student_contender(label: str, path: Path, threads: int | None):
-    from core.bench.result_cache import file_sha256
     from core.tracking.factory import load_tracker
 
     tracker = load_tracker("student", path, engine="torch", threads=threads)
     return Contender("student", label, str(path), tracker,
-                     fingerprint=f"student|{file_sha256(path)}|{tracker.engine.name}|{tracker.engine.device}")
+                     fingerprint=model_fingerprint("student", "student", path, tracker))
 
 
 def _sequence_sr(rows) -> dict[str, float]:
@@ -217,13 +216,14 @@ def loop_job(args) -> Job[dict]:
     yield Progress(0, None, f"scoring the student on the split and {len(family_items)} {family} sequences")
     before = yield from _evaluate(before_c, split_items, family_items, cache)
     files, stats = yield from _annotate_family(args, family, student, teacher, out)
-    result = yield from finetune_student(student_path, files, out / "student_loop.pt", finetune_config(args))
+    config = finetune_config(args)
+    result = yield from finetune_student(student_path, files, out / "student_loop.pt", config)
     after_c = _student_contender("student after", result.checkpoint, args.threads)
     yield Progress(0, None, "scoring the fine-tuned student")
     after = yield from _evaluate(after_c, split_items, family_items, cache)
     control = None
     if args.control:  # the same fine-tuning without the annotated rows: what rehearsal alone does
-        control_config = replace(finetune_config(args), use_annotations=False)
+        control_config = replace(config, use_annotations=False)
         control_result = yield from finetune_student(student_path, files, out / "student_control.pt", control_config)
         control_c = _student_contender("student control", control_result.checkpoint, args.threads)
         yield Progress(0, None, "scoring the control student (rehearsal only)")
@@ -235,7 +235,7 @@ def loop_job(args) -> Job[dict]:
         "annotated": [asdict(s) for s in stats],
         "finetune": {"held_out_before": asdict(result.before), "held_out_after": asdict(result.after),
                      "train_items": result.train_items, "steps": result.steps, "seconds": round(result.seconds, 1),
-                     "checkpoint": str(result.checkpoint), "config": asdict(finetune_config(args))},
+                     "checkpoint": str(result.checkpoint), "config": asdict(config)},
         "sr_before": before,
         "sr_after": after,
         "family_gain": round(after["family_eval"] - before["family_eval"], 4),
