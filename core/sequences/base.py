@@ -1,7 +1,7 @@
 """The one abstraction for "an RGB-T pair of N frames".
 
 Every source (two videos, two image folders, a dataset sequence folder, a thermal-only
-folder, the synthetic generator) is an :class:`RGBTSequence`: random access by frame
+or visible-only folder or video, the synthetic generator) is an :class:`RGBTSequence`: random access by frame
 index, lazy decoding, a small bounded cache, and notes on anything it had to adapt
 (different frame counts, resampled thermal, 16-bit mapping, duplicated modality).
 
@@ -11,6 +11,13 @@ Frames come out as a :class:`FramePair` on the *visible* pixel grid:
   first channel when the channels are equal, else to luminance; 16-bit is mapped to
   8-bit by the documented rule in ``core.sequences.thermal``);
 - ``thermal_raw``: the thermal frame before 8-bit mapping (e.g. (H, W) uint16), or None.
+
+Single-modality sequences still give both streams, so every tracker gets the one present
+stream as both inputs (``SequenceInfo.thermal_only`` / ``SequenceInfo.visible_only`` say
+which stream is real):
+- thermal-only: ``visible`` is the thermal frame replicated to 3 channels;
+- visible-only: ``thermal`` is the visible frame's luminance (``cv2.COLOR_RGB2GRAY``,
+  ITU-R BT.601 weights), colour is kept in ``visible``.
 """
 from __future__ import annotations
 
@@ -43,7 +50,10 @@ class SequenceInfo:
     ``layout`` names the detected layout ("video-pair", "folder-pair", "lasher",
     "rgbt234", "gtot", "vot-tir", "synthetic", ...). ``notes`` are human sentences about
     adaptations (mismatched counts, resampling, offsets, modality duplicated).
-    ``visible_source`` / ``thermal_source`` are the files or folders read.
+    ``visible_source`` / ``thermal_source`` are the files or folders read (None for the
+    stream a single-modality sequence lacks). ``thermal_only``: no visible stream (the
+    visible frame is the thermal one replicated); ``visible_only``: no thermal stream (the
+    thermal frame is the visible one's luminance). At most one of the two is True.
     """
 
     name: str
@@ -56,6 +66,7 @@ class SequenceInfo:
     thermal_source: Path | None = None
     notes: list[str] = field(default_factory=list)
     thermal_only: bool = False
+    visible_only: bool = False
 
 
 class RGBTSequence(abc.ABC):

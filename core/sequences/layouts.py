@@ -11,14 +11,35 @@
 | ``got10k`` | any pair above | | ``meta_info.ini`` / ``absence.label`` / ``cover.label`` |
 | ``folder-pair`` | ``visual/`` or ``visible/`` | ``thermal/`` | folder names (e.g. TNO) |
 | ``vot-tir`` | - | images in the folder, or only ``color/`` or only ``ir/`` | thermal-only |
+| ``visible-only`` | images in the folder | - | colour frames (or ``SOURCE.txt`` says ``modality: visible``) |
+| ``video-pair`` | ``visible.mp4`` (any video extension) | ``infrared.mp4`` | file names (``VISIBLE_STEMS`` / ``THERMAL_STEMS``) |
+| ``thermal-video`` | - | ``thermal.avi`` (any video extension) | one thermal video only |
+| ``visible-video`` | ``visible.mp4`` | - | one visible video only |
+
+Ground truth (``groundtruth.txt``, one ``x,y,w,h`` per frame, ``NaN`` rows = absent) is
+read by ``core.annotations.formats.load_ground_truth`` for every layout.
+
+**Single-modality sequences** (``vot-tir``, ``got10k-tir``, ``thermal-video``:
+``info.thermal_only``; ``visible-only``, ``visible-video``: ``info.visible_only``) still
+give both streams: the missing one is made from the present one (thermal replicated to
+3 channels as visible; visible's luminance as thermal), so trackers get the present
+stream as both inputs (``core.sequences.pair``).
+
+Images directly in the folder are thermal (``vot-tir``) unless they are colour: the
+first frame has 3 channels that differ (mean per-pixel channel spread above
+``COLOUR_SPREAD``), or the folder's ``SOURCE.txt`` has a ``modality:`` line that says
+so (``modality: visible`` / ``modality: thermal`` overrides the pixels, e.g. for gray
+visible footage stored as 3 equal channels).
 """
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from core.errors import SequenceError
 from core.sequences.pair import PairSequence
-from core.sequences.sources import FolderSource, list_images
+from core.sequences.sources import VIDEO_EXTENSIONS, FolderSource, VideoSource, list_images
 
 GOT10K_MARKERS = ("meta_info.ini", "absence.label", "cover.label")
 
@@ -32,9 +53,19 @@ _PAIR_FOLDERS = (
     ("visible", "thermal", "folder-pair"),
 )
 
+# Video file stems (any case, any extension of VIDEO_EXTENSIONS) naming the modality.
+VISIBLE_STEMS = ("visible", "visual", "rgb", "color", "colour", "vis")
+THERMAL_STEMS = ("infrared", "thermal", "ir", "tir", "lwir")
+# Mean per-pixel (max - min over the 3 channels) above which a frame counts as colour;
+# gray frames stored as JPEG colour have a spread of about 0-1.
+COLOUR_SPREAD = 3.0
+SOURCE_FILE = "SOURCE.txt"
+_MODALITY_WORDS = {**{w: "visible" for w in VISIBLE_STEMS + ("optical",)}, **{w: "thermal" for w in THERMAL_STEMS}}
+
 EXPECTED = ("v/ + i/ (GTOT); visible/ + infrared/ (LasHeR, RGBT234, RGBT210); rgb/ + ir/ (VTUAV); "
             "color/ + ir/ (VOT-RGBT); visual/ or visible/ + thermal/ (folder pair); "
-            "images directly in the folder, or only color/ or only ir/ (thermal-only, VOT-TIR)")
+            "images directly in the folder, or only color/ or only ir/ (thermal-only, VOT-TIR; colour images: "
+            "visible-only); visible.mp4 and/or infrared.mp4 or thermal.avi (videos)")
 
 
 def _has_images(folder: Path) -> bool:
@@ -74,6 +105,57 @@ def _thermal_only_folder(folder: Path) -> Path | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
+def _videos(folder: Path) -> tuple[Path | None, Path | None]:
+    """(visible video, thermal video) directly in ``folder`` named by their stem; None each
+    when absent or ambiguous (two candidates)."""
+    found: dict[str, list[Path]] = {"visible": [], "thermal": []}
+    for path in folder.iterdir():
+        if path.suffix.lower() in VIDEO_EXTENSIONS and path.is_file() and not path.name.startswith("."):
+            stem = path.stem.lower()
+            if stem in VISIBLE_STEMS:
+                found["visible"].append(path)
+            elif stem in THERMAL_STEMS:
+                found["thermal"].append(path)
+    return tuple(sorted(v)[0] if len(v) == 1 else None for v in found.values())  # type: ignore[return-value]
+
+
+def declared_modality(folder: Path) -> str | None:
+    """``visible`` / ``thermal`` from the ``modality:`` line of ``folder/SOURCE.txt``, else None."""
+    source = folder / SOURCE_FILE
+    if not source.is_file():
+        return None
+    try:
+        lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "modality" and value.split():
+            return _MODALITY_WORDS.get(value.split()[0].strip(" ,;()").lower())
+    return None
+
+
+def is_colour(image) -> bool:
+    """True when a frame as stored (OpenCV order) has 3+ channels that differ: the mean
+    per-pixel channel spread exceeds ``COLOUR_SPREAD``."""
+    if image is None or image.ndim != 3 or image.shape[2] < 3:
+        return False
+    channels = image[..., :3].astype(np.int16)
+    return float((channels.max(axis=2) - channels.min(axis=2)).mean()) > COLOUR_SPREAD
+
+
+def _images_are_visible(folder: Path) -> bool:
+    declared = declared_modality(folder)
+    if declared is not None:
+        return declared == "visible"
+    source = FolderSource(folder)
+    try:
+        first = source.read(0)
+    except SequenceError:
+        return False  # opening reports the undecodable frame
+    return is_colour(first)
+
+
 def detect_layout(folder: str | Path) -> str:
     """Layout name of a sequence folder (see the module table).
 
@@ -89,8 +171,17 @@ def detect_layout(folder: str | Path) -> str:
         if any((folder / m).is_file() for m in GOT10K_MARKERS):
             return "got10k"
         return _rgbt_flavour(folder) if pair[2] == "rgbt" else pair[2]
+    visible_video, thermal_video = _videos(folder)
+    if visible_video is not None or thermal_video is not None:
+        if visible_video is not None and thermal_video is not None:
+            return "video-pair"
+        return "thermal-video" if thermal_video is not None else "visible-video"
     if _thermal_only_folder(folder) is not None:
-        return "got10k-tir" if any((folder / m).is_file() for m in GOT10K_MARKERS) else "vot-tir"
+        if any((folder / m).is_file() for m in GOT10K_MARKERS):
+            return "got10k-tir"
+        if _has_images(folder) and _images_are_visible(folder):
+            return "visible-only"
+        return "vot-tir"
     present = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())[:12]
     raise SequenceError(folder, "unknown sequence layout; expected " + EXPECTED
                         + ". Found: " + (", ".join(present) if present else "an empty folder"))
@@ -111,9 +202,17 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
         return load_ground_truth(folder, layout)
 
     pair = _find_pair(folder)
+    visible: FolderSource | VideoSource | None
+    thermal: FolderSource | VideoSource | None
     if pair is not None:
-        visible: FolderSource | None = FolderSource(folder / pair[0])
+        visible = FolderSource(folder / pair[0])
         thermal = FolderSource(folder / pair[1])
+    elif layout in ("video-pair", "thermal-video", "visible-video"):
+        visible_video, thermal_video = _videos(folder)
+        visible = VideoSource(visible_video) if visible_video is not None else None
+        thermal = VideoSource(thermal_video) if thermal_video is not None else None
+    elif layout == "visible-only":
+        visible, thermal = FolderSource(folder), None
     else:
         thermal_folder = _thermal_only_folder(folder)
         assert thermal_folder is not None  # detect_layout succeeded

@@ -1,4 +1,4 @@
-"""The concrete :class:`RGBTSequence` over two frame sources (or one, thermal-only).
+"""The concrete :class:`RGBTSequence` over two frame sources (or one: thermal-only or visible-only).
 
 Index arithmetic with a frame offset ``k`` (thermal index = visible index + k):
 sequence frame ``i`` shows visible frame ``v = i + max(0, -k)`` and thermal frame
@@ -8,6 +8,11 @@ have a thermal partner. Different frame counts therefore end at the common lengt
 A thermal frame of another size is resampled onto the visible grid (``cv2.resize``,
 bilinear) *before* the 8-bit mapping, so ``thermal == mapping(thermal_raw)`` and both are
 on the visible grid.
+
+One stream only: ``visible=None`` (thermal-only) gives the thermal frame replicated to 3
+channels as ``visible``; ``thermal=None`` (visible-only) gives the visible frame's
+luminance (``cv2.COLOR_RGB2GRAY``) as ``thermal``. Either way a tracker gets the one
+present stream as both inputs, and ``info.thermal_only`` / ``info.visible_only`` say so.
 """
 from __future__ import annotations
 
@@ -41,17 +46,20 @@ def visible_to_rgb(image: np.ndarray) -> np.ndarray:
 
 
 class PairSequence(RGBTSequence):
-    """Visible and thermal :class:`FrameSource` s, or one thermal source (``visible=None``).
+    """Visible and thermal :class:`FrameSource` s, or one of them (``visible=None``:
+    thermal-only; ``thermal=None``: visible-only; see the module docstring).
 
     Reads are serialised by one lock (OpenCV captures are not thread-safe); decoded pairs
     are kept in an LRU cache of at most ``cache_frames`` entries.
     """
 
-    def __init__(self, visible: FrameSource | None, thermal: FrameSource, *, name: str, layout: str,
+    def __init__(self, visible: FrameSource | None, thermal: FrameSource | None, *, name: str, layout: str,
                  frame_offset: int = 0, cache_frames: int = 16, notes: list[str] | None = None,
                  ground_truth_loader: Callable[[], Mapping[int, Any] | None] | None = None):
         if cache_frames < 0:
             raise ValueError("cache_frames must be >= 0")
+        if visible is None and thermal is None:
+            raise ValueError("a sequence needs a visible or a thermal stream")
         self._visible = visible
         self._thermal = thermal
         self._lock = threading.RLock()
@@ -67,17 +75,24 @@ class PairSequence(RGBTSequence):
             note = getattr(source, "note", None)
             if note:
                 self._base_notes.append(note)
-        thermal_first = self._thermal_raw_at(0)
-        self._thermal_dtype = thermal_first.dtype
-        if thermal_first.dtype != np.uint8:
-            self._mapping = ThermalMapping.fit_stream(len(thermal), self._thermal_raw_at)
-            self._base_notes.append(self._mapping.describe())
-        self._thermal_size = (int(thermal_first.shape[1]), int(thermal_first.shape[0]))
+        if thermal is None:
+            height, width = visible.read(0).shape[:2]
+            self._thermal_dtype = np.dtype(np.uint8)
+            self._thermal_size = (int(width), int(height))
+            self._base_notes.append("visible-only sequence: the thermal stream is the visible frame's "
+                                    "luminance (gray)")
+        else:
+            thermal_first = self._thermal_raw_at(0)
+            self._thermal_dtype = thermal_first.dtype
+            if thermal_first.dtype != np.uint8:
+                self._mapping = ThermalMapping.fit_stream(len(thermal), self._thermal_raw_at)
+                self._base_notes.append(self._mapping.describe())
+            self._thermal_size = (int(thermal_first.shape[1]), int(thermal_first.shape[0]))
         if visible is None:
             height, width = thermal_first.shape[:2]
             self._base_notes.append("thermal-only sequence: the visible stream is the thermal frame "
                                     "replicated to 3 channels")
-        else:
+        elif thermal is not None:
             height, width = visible.read(0).shape[:2]
             t_height, t_width = thermal_first.shape[:2]
             if (t_width, t_height) != (width, height):
@@ -90,7 +105,8 @@ class PairSequence(RGBTSequence):
             name=name, layout=layout, num_frames=0, width=int(width), height=int(height),
             fps=(visible or thermal).fps,
             visible_source=visible.path if visible is not None else None,
-            thermal_source=thermal.path, thermal_only=visible is None)
+            thermal_source=thermal.path if thermal is not None else None,
+            thermal_only=visible is None, visible_only=thermal is None)
         self.frame_offset = frame_offset
 
     # --- offset ------------------------------------------------------------------
@@ -102,13 +118,15 @@ class PairSequence(RGBTSequence):
     @frame_offset.setter
     def frame_offset(self, offset: int) -> None:
         offset = int(offset)
-        if self._visible is None and offset != 0:
-            raise ValueError("a thermal-only sequence has no second stream to offset")
+        if (self._visible is None or self._thermal is None) and offset != 0:
+            kind = "thermal-only" if self._visible is None else "visible-only"
+            raise ValueError(f"a {kind} sequence has no second stream to offset")
         n_visible = len(self._visible) if self._visible is not None else len(self._thermal)
-        length = min(n_visible, len(self._thermal) - offset) - max(0, -offset)
+        n_thermal = len(self._thermal) if self._thermal is not None else n_visible
+        length = min(n_visible, n_thermal - offset) - max(0, -offset)
         if length <= 0:
-            raise SequenceError(self._thermal.path, f"frame offset {offset} leaves no overlapping frames "
-                                f"(visible {n_visible}, thermal {len(self._thermal)})")
+            raise SequenceError((self._thermal or self._visible).path, f"frame offset {offset} leaves no overlapping frames "
+                                f"(visible {n_visible}, thermal {n_thermal})")
         with self._lock:
             self._offset = offset
             self._cache.clear()
@@ -164,9 +182,9 @@ class PairSequence(RGBTSequence):
     def close(self) -> None:
         with self._lock:
             self._cache.clear()
-            if self._visible is not None:
-                self._visible.close()
-            self._thermal.close()
+            for source in (self._visible, self._thermal):
+                if source is not None:
+                    source.close()
 
     # --- decoding ----------------------------------------------------------------
     def _thermal_raw_at(self, thermal_index: int) -> np.ndarray:
@@ -181,6 +199,8 @@ class PairSequence(RGBTSequence):
         return files[index] if files is not None else self._thermal.path
 
     def _decode(self, index: int) -> FramePair:
+        if self._thermal is None:
+            return self._decode_visible_only(index)
         visible_index = index + max(0, -self._offset)
         thermal_index = visible_index + self._offset
         raw = self._thermal_raw_at(thermal_index)
@@ -207,6 +227,17 @@ class PairSequence(RGBTSequence):
             if array is not None:
                 array.setflags(write=False)
         return FramePair(index=index, visible=visible, thermal=thermal, thermal_raw=thermal_raw)
+
+    def _decode_visible_only(self, index: int) -> FramePair:
+        width, height = self._info.width, self._info.height
+        visible = visible_to_rgb(self._visible.read(index))
+        if visible.shape[:2] != (height, width):
+            raise SequenceError(self._visible.path, f"visible frame {index} is "
+                                f"{visible.shape[1]}x{visible.shape[0]}, the first is {width}x{height}")
+        thermal = cv2.cvtColor(visible, cv2.COLOR_RGB2GRAY)
+        visible.setflags(write=False)
+        thermal.setflags(write=False)
+        return FramePair(index=index, visible=visible, thermal=thermal)
 
 
 # Stream names that say which modality, not which sequence: the parent folder names it.

@@ -104,3 +104,123 @@ def test_real_vot_tir_horse(shared_data):
     assert len(seq) == 348 and (seq.info.width, seq.info.height) == (324, 256)
     pair = seq[347]
     assert pair.thermal.shape == (256, 324) and np.array_equal(pair.visible[:, :, 1], pair.thermal)
+
+
+# --- single-modality folders and video layouts (real/rgb, real/thermal, real/rgbt-unlabeled) ---------------
+
+GT_WITH_NAN = "1,2,10,8\nNaN,NaN,NaN,NaN\n3,4,10,8\n3,4,11,8\n4,4,11,9\n"
+
+
+def test_visible_only_colour_folder(tmp_path, kit):
+    root = tmp_path / "otb-like"
+    kit.write_folder(root, [kit.visible_frame(i) for i in range(5)], "{:08d}.jpg")
+    (root / "groundtruth.txt").write_text(GT_WITH_NAN)
+    assert detect_layout(root) == "visible-only"
+    seq = open_sequence(root)
+    assert seq.info.visible_only and not seq.info.thermal_only
+    assert seq.info.visible_source == root and seq.info.thermal_source is None
+    assert any("luminance" in note for note in seq.info.notes)
+    pair = seq[3]
+    assert pair.visible.shape == (24, 32, 3) and pair.thermal.shape == (24, 32)
+    red, blue = int(pair.visible[5, 5, 0]), int(pair.visible[5, 5, 2])
+    assert abs(red - 200) <= 3 and abs(blue - 30) <= 3  # colour kept, RGB order
+    expected_gray = 0.299 * red + 0.587 * int(pair.visible[5, 5, 1]) + 0.114 * blue
+    assert abs(int(pair.thermal[5, 5]) - expected_gray) <= 1
+    gt = seq.ground_truth()
+    assert len(gt) == 5 and gt[1].absent and gt[1].box is None
+    np.testing.assert_allclose(gt[2].box, [3, 4, 10, 8])
+    with pytest.raises(ValueError, match="visible-only"):
+        seq.frame_offset = 1
+
+
+def test_gray_folder_stays_thermal_unless_source_says_visible(tmp_path, kit):
+    root = tmp_path / "gray"
+    kit.write_folder(root, [cv2_gray_bgr(kit.thermal_frame(i)) for i in range(3)], "{:08d}.jpg")
+    (root / "groundtruth.txt").write_text("1,2,3,4\n" * 3)
+    assert detect_layout(root) == "vot-tir"
+    (root / "SOURCE.txt").write_text("source: somewhere\nmodality: visible\n")
+    assert detect_layout(root) == "visible-only"
+    seq = open_sequence(root)
+    assert seq.info.visible_only and seq[0].visible.shape == (24, 32, 3)
+
+
+def test_colour_folder_declared_thermal_is_thermal_only(tmp_path, kit):
+    root = tmp_path / "false-colour"
+    kit.write_folder(root, [kit.visible_frame(i) for i in range(3)], "{:08d}.png")
+    (root / "SOURCE.txt").write_text("modality: thermal (false colour palette)\n")
+    assert detect_layout(root) == "vot-tir"
+    assert open_sequence(root).info.thermal_only
+
+
+def cv2_gray_bgr(gray):
+    return np.repeat(gray[:, :, None], 3, axis=2)
+
+
+def test_video_pair_layout(tmp_path, kit):
+    root = tmp_path / "pier"
+    root.mkdir()
+    kit.write_video(root / "visible.avi", [kit.visible_frame(i) for i in range(6)])
+    kit.write_video(root / "infrared.avi", [kit.thermal_frame(i) for i in range(6)])
+    assert detect_layout(root) == "video-pair"
+    seq = open_sequence(root)
+    assert seq.info.name == "pier" and len(seq) == 6
+    assert not seq.info.visible_only and not seq.info.thermal_only
+    assert seq.info.visible_source == root / "visible.avi" and seq.info.thermal_source == root / "infrared.avi"
+    pair = seq[4]
+    assert int(pair.visible[0, 0, 2]) == 40 and int(pair.thermal[0, 0]) == 21
+    assert seq.ground_truth() is None
+
+
+def test_thermal_video_with_groundtruth(tmp_path, kit):
+    root = tmp_path / "antiuav-like"
+    root.mkdir()
+    kit.write_video(root / "thermal.avi", [kit.thermal_frame(i) for i in range(5)])
+    (root / "groundtruth.txt").write_text(GT_WITH_NAN)
+    (root / "SOURCE.txt").write_text("modality: thermal\n")
+    assert detect_layout(root) == "thermal-video"
+    seq = open_sequence(root)
+    assert seq.info.thermal_only and not seq.info.visible_only and seq.info.visible_source is None
+    pair = seq[2]
+    assert int(pair.thermal[1, 1]) == 11 and np.array_equal(pair.visible[:, :, 0], pair.thermal)
+    gt = seq.ground_truth()
+    assert gt[1].absent and not gt[0].absent and len(gt) == 5
+
+
+def test_visible_video_alone(tmp_path, kit):
+    root = tmp_path / "clip"
+    root.mkdir()
+    kit.write_video(root / "RGB.avi", [kit.visible_frame(i) for i in range(3)])
+    assert detect_layout(root) == "visible-video"
+    seq = open_sequence(root)
+    assert seq.info.visible_only and int(seq[1].visible[0, 0, 2]) == 10
+
+
+@pytest.mark.real_data
+@pytest.mark.parametrize("name,count,size,gray", [("otb-crossing", 120, (360, 240), False),
+                                                  ("otb-jumping", 313, (352, 288), True)])
+def test_real_rgb_folder_is_visible_only(shared_data, name, count, size, gray):
+    seq = open_sequence(shared_data / "real" / "rgb" / name)
+    assert seq.info.layout == "visible-only" and seq.info.visible_only and not seq.info.thermal_only
+    assert len(seq) == count and (seq.info.width, seq.info.height) == size
+    gt = seq.ground_truth()
+    assert len(gt) == count and not gt[0].absent
+    pair = seq[count - 1]
+    channels_differ = not np.array_equal(pair.visible[:, :, 0], pair.visible[:, :, 2])
+    assert channels_differ != gray
+
+
+@pytest.mark.real_data
+def test_real_thermal_avi(shared_data):
+    seq = open_sequence(shared_data / "real" / "thermal" / "antiuav-4")
+    assert seq.info.layout == "thermal-video" and seq.info.thermal_only
+    assert len(seq) == 501 and (seq.info.width, seq.info.height) == (640, 512)
+    gt = seq.ground_truth()
+    assert len(gt) == 501 and gt[0].box[2] < 40
+
+
+@pytest.mark.real_data
+def test_real_unlabeled_video_pair(shared_data):
+    seq = open_sequence(shared_data / "real" / "rgbt-unlabeled" / "0111_1716")
+    assert seq.info.layout == "video-pair" and not (seq.info.visible_only or seq.info.thermal_only)
+    assert seq.info.name == "0111_1716" and (seq.info.width, seq.info.height) == (640, 480)
+    assert seq.ground_truth() is None and seq[5].thermal.shape == (480, 640)
