@@ -1,9 +1,12 @@
 """``python main.py track VISIBLE THERMAL --init x,y,w,h --out boxes.txt``.
 
 VISIBLE and THERMAL are two videos, two image folders, or one dataset sequence folder
-given twice (or once). Writes one ``x,y,w,h`` line per frame (frame 1 = the init box,
-image pixels of the visible frame) and optionally one confidence per line to
-``--scores``; both files are written atomically when the run ends.
+given twice (or once). Writes one ``x,y,w,h`` line per frame from the start frame on
+(line 1 = the init box on ``--start-frame``, default frame 1; image pixels of the visible
+frame) and optionally one confidence per line to ``--scores``; both files are written
+atomically when the run ends. ``--tracker`` chooses the student, the teacher or a
+classical OpenCV tracker (``core.trackers``); what the sequence adapted on opening (e.g.
+frame counts that differ between the two streams) is printed before the run.
 """
 from __future__ import annotations
 
@@ -34,7 +37,14 @@ def register(subparsers) -> None:
     parser.add_argument("thermal", type=Path, metavar="THERMAL", nargs="?", default=None,
                         help="thermal video or image folder (or the same sequence folder again; may be omitted)")
     parser.add_argument("--init", type=_box, required=True, metavar="x,y,w,h", help="box on the first frame (pixels)")
-    parser.add_argument("--model", choices=("student", "teacher"), default="student")
+    parser.add_argument("--tracker", default=None, metavar="NAME",
+                        help="student (default), teacher, or an OpenCV tracker: csrt, kcf (`core.trackers`)")
+    parser.add_argument("--model", choices=("student", "teacher"), default=None,
+                        help="same as --tracker student|teacher (kept for older scripts)")
+    parser.add_argument("--modality", choices=("auto", "visible", "thermal"), default="auto",
+                        help="the frame an OpenCV tracker sees (auto: visible, thermal on thermal-only sequences)")
+    parser.add_argument("--start-frame", type=int, default=1, metavar="N",
+                        help="1-based frame the --init box is on; tracking runs from there to the end (default 1)")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
     parser.add_argument("--engine", choices=("auto", "onnx", "torch"), default="auto")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
@@ -69,23 +79,53 @@ def format_scores(results) -> str:
     return "".join(f"{c:.4f}\n" for _, _, c in results)
 
 
+def tracker_name(args) -> str:
+    """The tracker the arguments choose (``--tracker``, else ``--model``, else student)."""
+    from core.errors import ConfigError
+    from core.trackers import tracker_names
+
+    if args.tracker is not None and args.model is not None and args.tracker != args.model:
+        raise ConfigError(f"--tracker {args.tracker} and --model {args.model} disagree; give one")
+    name = args.tracker or args.model or "student"
+    if name not in tracker_names():
+        raise ConfigError(f"unknown tracker {name!r}; choose one of {', '.join(tracker_names())}")
+    return name
+
+
 def run(args) -> int:
-    from core.tracking.factory import RandomWeightsWarning, describe, load_tracker, print_random_warning
+    from core.errors import ConfigError
+    from core.trackers import TrackerChoice, build_tracker, engine_text, is_peer, tracker_label
+    from core.tracking.factory import RandomWeightsWarning, print_random_warning
     from core.tracking.run import track_sequence
     from core.tracking.tracker import TrackerConfig
 
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RandomWeightsWarning)
-        config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback)
-        tracker = load_tracker(args.model, args.weights, args.engine, args.device, config, threads=args.threads,
-                               allow_random=args.random_weights)
-    if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
-        print_random_warning(args.model)
+    name = tracker_name(args)
+    if is_peer(name) and (args.weights is not None or args.template_update or args.kalman_fallback):
+        raise ConfigError(f"--weights, --template-update and --kalman-fallback apply to the student and teacher, "
+                          f"not to {tracker_label(name)}")
+    choice = TrackerChoice(name, None if args.weights is None else str(args.weights), args.engine, args.device,
+                           args.threads, args.random_weights, args.modality)
+    tracker = None
+    if not is_peer(name):  # a missing checkpoint is reported before the footage is opened
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", RandomWeightsWarning)
+            config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback)
+            tracker = build_tracker(choice, config=config)
+        if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
+            print_random_warning(name)
     sequence = open_input(args.visible, args.thermal)
     try:
-        print(f"{sequence.name}: {len(sequence)} frames, {args.model} tracker, {describe(tracker)}", file=sys.stderr)
+        start = int(args.start_frame) - 1
+        if not 0 <= start < len(sequence):
+            raise ConfigError(f"--start-frame {args.start_frame} is outside {sequence.name} (1..{len(sequence)})")
+        if tracker is None:  # an OpenCV tracker: its modality may depend on the sequence
+            tracker = build_tracker(choice, sequence.info)
+        print(f"{sequence.name}: {len(sequence)} frames, {tracker_label(name)} tracker, {engine_text(tracker)}",
+              file=sys.stderr)
+        for note in sequence.info.notes:
+            print(f"note: {note}", file=sys.stderr)
         started = time.perf_counter()
-        results = run_with_bar(track_sequence(tracker, sequence, args.init), f"track {sequence.name}")
+        results = run_with_bar(track_sequence(tracker, sequence, args.init, start), f"track {sequence.name}")
         elapsed = time.perf_counter() - started
     finally:
         sequence.close()
@@ -93,5 +133,6 @@ def run(args) -> int:
     if args.scores is not None:
         write_text_atomic(args.scores, format_scores(results))
     fps = (len(results) - 1) / elapsed if elapsed > 0 and len(results) > 1 else float("nan")
-    print(f"wrote {len(results)} boxes to {args.out} ({fps:.1f} frames/s incl. decoding)", file=sys.stderr)
+    span = f"frames {start + 1}..{start + len(results)}"
+    print(f"wrote {len(results)} boxes ({span}) to {args.out} ({fps:.1f} frames/s incl. decoding)", file=sys.stderr)
     return 0

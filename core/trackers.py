@@ -1,0 +1,105 @@
+"""The trackers a user can choose (studio Track menu, ``track --tracker``, ``bench annotate``).
+
+Names (``tracker_names()``): ``student`` and ``teacher`` (our RGB-T models,
+``core.tracking.factory.load_tracker``) and the classical OpenCV trackers of
+``core.bench.peers`` that run here without extra files (``csrt``, ``kcf``, and ``mil``
+when that module offers it). Every one has the same interface
+(``init(pair, box) -> state``, ``track(pair, state) -> step`` with ``box``,
+``confidence``, ``state``), so ``core.tracking.run.track_sequence`` runs each of them.
+
+The OpenCV trackers see ONE modality: ``modality="auto"`` picks the visible (colour)
+frame, or the thermal frame on a thermal-only sequence (``peer_modality``). Their states
+are not branchable: start a fresh run (``init``) for every run.
+
+Box convention (``core.geometry``): x, y, w, h float64 pixels of the visible frame.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.errors import ConfigError
+
+MODELS = ("student", "teacher")
+PEER_MODALITIES = ("auto", "visible", "thermal")
+_NEEDS_FILES = ("nanotrack",)  # peers that need model files the project does not ship
+
+
+def peer_kinds() -> tuple[str, ...]:
+    """The OpenCV kinds of ``core.bench.peers`` a user can choose (no extra files needed)."""
+    from core.bench.peers import PEER_KINDS
+
+    return tuple(k for k in PEER_KINDS if k not in _NEEDS_FILES)
+
+
+def tracker_names() -> tuple[str, ...]:
+    """Every choosable tracker name: ``student``, ``teacher``, then the OpenCV kinds."""
+    return MODELS + peer_kinds()
+
+
+def tracker_label(name: str) -> str:
+    """Human label: "Student", "Teacher", "OpenCV CSRT", ..."""
+    if name in MODELS:
+        return name.capitalize()
+    from core.bench.peers import PEER_LABELS
+
+    return f"OpenCV {PEER_LABELS.get(name, name.upper())}"
+
+
+def is_peer(name: str) -> bool:
+    return name not in MODELS
+
+
+def peer_modality(modality: str, info=None) -> str:
+    """The one modality an OpenCV tracker sees: ``modality`` when explicit; for "auto"
+    the visible frame, or the thermal frame when ``info`` (a ``SequenceInfo``) says the
+    sequence is thermal-only (its visible stream is a copy of the thermal one)."""
+    if modality not in PEER_MODALITIES:
+        raise ConfigError(f"unknown modality {modality!r}; choose one of {list(PEER_MODALITIES)}")
+    if modality != "auto":
+        return modality
+    return "thermal" if info is not None and bool(getattr(info, "thermal_only", False)) else "visible"
+
+
+@dataclass(frozen=True)
+class TrackerChoice:
+    """What to build: ``name`` (``tracker_names()``); for student/teacher the weights file
+    (None = bundled), engine, device, CPU threads and whether random weights may stand in;
+    for OpenCV trackers the modality ("auto" | "visible" | "thermal")."""
+
+    name: str = "student"
+    weights: str | None = None
+    engine: str = "auto"
+    device: str = "auto"
+    threads: int | None = None
+    allow_random: bool = False
+    modality: str = "auto"
+
+    def __post_init__(self) -> None:
+        if self.name not in tracker_names():
+            raise ConfigError(f"unknown tracker {self.name!r}; choose one of {list(tracker_names())}")
+
+
+def build_tracker(choice: TrackerChoice, info=None, *, config=None):
+    """A ready tracker for ``choice``; ``info`` (``SequenceInfo``) resolves modality "auto".
+
+    Raises ``ConfigError`` / ``CheckpointError`` (missing weights) / ``PeerUnavailable``.
+    """
+    if not is_peer(choice.name):
+        from core.tracking.factory import load_tracker
+
+        return load_tracker(choice.name, choice.weights, choice.engine, choice.device, config,
+                            threads=choice.threads, allow_random=choice.allow_random)
+    from core.bench.peers import PeerTracker
+
+    return PeerTracker(choice.name, peer_modality(choice.modality, info))
+
+
+def engine_text(tracker) -> str:
+    """"onnx on cpu" for our models (plus ", RANDOM weights"), "OpenCV on cpu (visible)" for peers."""
+    engine = getattr(tracker, "engine", None)
+    if engine is None:
+        return f"OpenCV on cpu ({getattr(tracker, 'modality', '?')})"
+    text = f"{engine.name} on {engine.device}"
+    if getattr(tracker, "weights_path", "") == "random":
+        text += ", RANDOM weights"
+    return text
