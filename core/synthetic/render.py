@@ -15,7 +15,7 @@ import numpy as np
 
 from core.synthetic.config import SyntheticConfig
 from core.synthetic.plan import NOISE_PAD, Plan
-from core.synthetic.textures import background_canvases, noise_field, target_sprite
+from core.synthetic.textures import BackgroundProvider, background_canvases, noise_field, target_sprite
 
 
 def _noise_tiles(rng: np.random.Generator, shape: tuple[int, ...], sigma: float) -> tuple[np.ndarray, np.ndarray]:
@@ -67,13 +67,14 @@ class Renderer:
 
     STREAMS = ("background", "target", "distractor", "occluder", "noise", "stripes", "night")
 
-    def __init__(self, config: SyntheticConfig, plan: Plan, seed: np.random.SeedSequence):
+    def __init__(self, config: SyntheticConfig, plan: Plan, seed: np.random.SeedSequence,
+                 background: BackgroundProvider | None = None):
         self.config = config
         self.plan = plan
         rngs = dict(zip(self.STREAMS, (np.random.default_rng(s) for s in seed.spawn(len(self.STREAMS))), strict=True))
         cw, ch = plan.canvas_size
         self.visible_canvas, self.thermal_canvas, self.background_source = background_canvases(
-            rngs["background"], ch, cw, config.background)
+            rngs["background"], ch, cw, config.background, background)
         rng = rngs["target"]
         sprite, alpha, heat = target_sprite(rng, config.target_aspect)
         self.target_colour = sprite.astype(np.float32)

@@ -24,23 +24,28 @@ from core.sequences.cache import FrameCache, check_index
 from core.synthetic.config import SyntheticConfig, evaluation_split, sample_config, sample_training_seed
 from core.synthetic.plan import make_plan
 from core.synthetic.render import Renderer
+from core.synthetic.textures import BackgroundProvider
 
 
 class SyntheticSequence(RGBTSequence):
     """A deterministic synthetic RGB-T sequence of ``config.num_frames`` frames.
 
     ``seed`` is a non-negative int; ``name`` defaults to ``synthetic-<seed>``;
-    ``cache_frames`` bounds the LRU cache of rendered pairs.
+    ``cache_frames`` bounds the LRU cache of rendered pairs. ``background``: optional
+    ``core.synthetic.textures.BackgroundProvider`` replacing ``config.background`` (e.g.
+    real frames: ``core.training.backgrounds.RealBackgrounds``); the sequence is then a
+    pure function of (config, seed, what the provider returns).
     """
 
-    def __init__(self, config: SyntheticConfig, seed: int, *, name: str | None = None, cache_frames: int = 8):
+    def __init__(self, config: SyntheticConfig, seed: int, *, name: str | None = None, cache_frames: int = 8,
+                 background: BackgroundProvider | None = None):
         if int(seed) < 0:
             raise ValueError(f"seed must be non-negative, got {seed}")
         self.config = config
         self.seed = int(seed)
         plan_seq, texture_seq = np.random.SeedSequence(self.seed).spawn(2)
         self._plan = make_plan(config, plan_seq)
-        self._renderer = Renderer(config, self._plan, texture_seq)
+        self._renderer = Renderer(config, self._plan, texture_seq, background)
         self._cache: FrameCache[FramePair] = FrameCache(cache_frames)
         notes = [f"synthetic seed {self.seed}; challenges: {', '.join(config.challenges) or 'none'}",
                  f"background: {self._renderer.background_source}"]

@@ -4,8 +4,10 @@
   uint8 canvas larger than the frame, from which the camera window is cut each frame.
   Visible content is either a photograph that ships inside an installed wheel
   (matplotlib's ``sample_data``), randomly cropped, flipped and recoloured, or procedural
-  multi-scale noise with random shapes. The thermal canvas shares the scene's edges
-  (blurred luminance) plus its own low-frequency temperature field.
+  multi-scale noise with random shapes, or (optional) whatever a ``BackgroundProvider``
+  returns (e.g. real frames, ``core.training.backgrounds``). The thermal canvas shares the
+  scene's edges (blurred luminance) plus its own low-frequency temperature field, unless
+  the provider gives a thermal canvas of its own.
 - ``target_sprite``: the target's visible texture (S, S, 3) uint8, alpha (S, S) float32
   filling its bounding square (an ellipse / rounded rectangle touching all four edges),
   and a thermal signature (S, S) float32 in [0, 1] (warm core with internal structure).
@@ -14,12 +16,16 @@ from __future__ import annotations
 
 import functools
 import importlib.util
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
 import numpy as np
 
 SPRITE_SIZE = 64
+
+# provider(rng, height, width) -> (visible (H, W, 3) uint8 RGB, thermal (H, W) uint8 or None)
+BackgroundProvider = Callable[[np.random.Generator, int, int], tuple[np.ndarray, "np.ndarray | None"]]
 
 
 def noise_field(rng: np.random.Generator, height: int, width: int, octaves: int = 5, channels: int = 1) -> np.ndarray:
@@ -117,22 +123,34 @@ def _photo_visible(rng: np.random.Generator, photo: np.ndarray, height: int, wid
     return np.clip(crop.astype(np.float32) * gains, 0, 255).astype(np.uint8)
 
 
+def _visible_canvas(rng: np.random.Generator, height: int, width: int, kind: str) -> tuple[np.ndarray, str]:
+    photos = _photographs()
+    if bool(photos) and (kind == "photo" or (kind == "auto" and rng.random() < 0.35)):
+        index = int(rng.integers(len(photos)))
+        return _photo_visible(rng, photos[index], height, width), "photo"
+    return _procedural_visible(rng, height, width), "procedural"
+
+
 def background_canvases(
-    rng: np.random.Generator, height: int, width: int, kind: str
+    rng: np.random.Generator, height: int, width: int, kind: str, provider: BackgroundProvider | None = None
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """Visible (H, W, 3) uint8 RGB and thermal (H, W) uint8 canvases and the source used.
 
     ``kind`` "auto" picks a photograph with probability 0.35 when one is installed.
+    ``provider`` (optional) replaces ``kind``: its visible canvas is used, and its thermal
+    canvas when it gives one (source ``"provided"``); without a provider the RNG is drawn
+    exactly as before.
     """
-    photos = _photographs()
-    use_photo = bool(photos) and (kind == "photo" or (kind == "auto" and rng.random() < 0.35))
-    if use_photo:
-        index = int(rng.integers(len(photos)))
-        visible = _photo_visible(rng, photos[index], height, width)
-        source = "photo"
+    if provider is not None:
+        visible, thermal = provider(rng, height, width)
+        if visible.shape != (height, width, 3) or (thermal is not None and thermal.shape != (height, width)):
+            raise ValueError(f"background provider returned {visible.shape} / "
+                             f"{None if thermal is None else thermal.shape} for a {height}x{width} canvas")
+        if thermal is not None:
+            return visible, thermal, "provided"
+        source = "provided"
     else:
-        visible = _procedural_visible(rng, height, width)
-        source = "procedural"
+        visible, source = _visible_canvas(rng, height, width, kind)
     luma = cv2.cvtColor(visible, cv2.COLOR_RGB2GRAY).astype(np.float32) / 255.0
     edges = cv2.GaussianBlur(luma, (0, 0), 2.0)
     temperature = noise_field(rng, height, width, octaves=4)[..., 0]

@@ -3,8 +3,11 @@
 OSTrack's processing: a joint horizontal flip, the template cropped at factor
 ``template_factor`` around a (slightly) jittered box, the search cropped at
 ``search_factor`` around a box jittered in centre and scale; crops come from
-``core.tracking.crop`` (the tracker's own crop code). Then per-image brightness jitter,
-the RGB-T augmentations on the search crops, and normalisation.
+``core.tracking.crop`` (the tracker's own crop code). A single-modality source's missing
+modality is then derived on the crops (``SequenceEntry.extras["second_stream"]``, a
+``core.training.pseudo_modality.SecondStream``; absent for RGB-T sources, whose samples
+are unchanged). Then per-image brightness jitter, the RGB-T augmentations on the search
+crops, and normalisation.
 
 Output of :meth:`Processing.__call__` (numpy, float32): ``z_v``/``z_t`` (3, Z, Z),
 ``x_v``/``x_t`` (3, X, X), ``heatmap`` (1, F, F) Gaussian target, ``box`` (4,) the ground
@@ -111,6 +114,11 @@ class Processing:
                                   cfg.template_center_jitter, cfg.template_scale_jitter, rng)
         x_v, x_t, geometry = self._crops(xv, xt, xbox, spec.search_factor, spec.search_size,
                                          cfg.search_center_jitter, cfg.search_scale_jitter, rng)
+        second = sample.entry.extras.get("second_stream") if sample.entry is not None else None
+        if second is not None:
+            z_v, z_t, x_v, x_t = second.apply(z_v, z_t, x_v, x_t, rng,
+                                              template_px=spec.template_size / spec.template_factor,
+                                              search_px=spec.search_size / spec.search_factor)
         if self.augment and rng.random() < cfg.thermal_as_visible:
             z_v, x_v = (np.repeat(t[..., None], 3, axis=2) for t in (z_t, x_t))  # thermal-only sequence
         if self.augment:

@@ -12,11 +12,16 @@ Built-in kinds:
   come from an RNG seeded by (run seed, rank, generation, slot), seeds always below
   ``core.synthetic.TRAIN_SEED_LIMIT`` (disjoint from the evaluation split). The pool of
   ``pool`` sequences is replaced every ``refresh_steps`` steps, so the stream is a pure
-  function of the step (resume reproduces it).
+  function of the step (resume reproduces it). Semi-real synthesis (optional):
+  ``real_backgrounds`` (probability per sequence, default 0) puts the generator's objects
+  on canvases cut from the real train frames (``core.training.backgrounds``; options in
+  ``backgrounds``: ``split``, ``data_root``, ``cache_dir``, ``rgbt_share``, ``frame_stride``).
 - ``dataset``: sequence folders of LasHeR, RGBT234, GTOT, VTUAV or GOT-10k-style layouts
   (``core.sequences.open_sequence``; boxes from the sequence's ``ground_truth()``).
   ``roots``: folders that are either a sequence or hold sequence folders (one level);
   ``names_file``: optional text file listing the sequence names to keep (a train split).
+- ``real_visible``, ``real_thermal``, ``rgbt_unlabeled``: real footage from the train part
+  of ``configs/real_split.json`` (``core.training.real_sources``).
 """
 from __future__ import annotations
 
@@ -83,11 +88,14 @@ class SyntheticSource(TrainingSource):
     """
 
     def __init__(self, seed: int = 0, rank: int = 0, *, pool: int = 16, refresh_steps: int = 20,
-                 challenge_family: str | None = None, frames: tuple[int, int] | None = None):
+                 challenge_family: str | None = None, frames: tuple[int, int] | None = None,
+                 real_backgrounds: float = 0.0, backgrounds: dict | None = None):
         from core.synthetic import challenge_families
 
         if pool < 1 or refresh_steps < 1:
             raise ConfigError(f"synthetic source: pool and refresh_steps must be >= 1, got {pool}, {refresh_steps}")
+        if not 0.0 <= float(real_backgrounds) <= 1.0:
+            raise ConfigError(f"synthetic source: real_backgrounds must be in [0, 1], got {real_backgrounds}")
         if challenge_family is not None and challenge_family not in challenge_families():
             raise ConfigError(f"synthetic source: unknown challenge family {challenge_family!r}")
         self.seed, self.rank = int(seed), int(rank)
@@ -96,10 +104,24 @@ class SyntheticSource(TrainingSource):
         self.frames = tuple(frames) if frames else None
         self._generation = -1
         self._cache: dict[int, SequenceEntry] = {}
+        self.real_backgrounds = float(real_backgrounds)
+        self.backgrounds = None
+        if self.real_backgrounds > 0:
+            from core.training.backgrounds import RealBackgrounds
+
+            try:
+                self.backgrounds = RealBackgrounds(**dict(backgrounds or {}))
+            except TypeError as error:
+                raise ConfigError(f"synthetic source: backgrounds: {error}") from error
+        elif backgrounds:
+            raise ConfigError("synthetic source: 'backgrounds' options need real_backgrounds > 0")
 
     def describe(self) -> str:
         family = self.challenge_family or "all families"
-        return f"synthetic stream ({family}, pool {self.pool}, refreshed every {self.refresh_steps} steps)"
+        text = f"synthetic stream ({family}, pool {self.pool}, refreshed every {self.refresh_steps} steps)"
+        if self.backgrounds is not None:
+            text += f", {self.real_backgrounds:.0%} on {self.backgrounds.describe()}"
+        return text
 
     def _make(self, generation: int, slot: int) -> SequenceEntry:
         import dataclasses
@@ -110,7 +132,11 @@ class SyntheticSource(TrainingSource):
         config = sample_config(rng, self.challenge_family)
         if self.frames:
             config = dataclasses.replace(config, num_frames=int(rng.integers(self.frames[0], self.frames[1] + 1)))
-        sequence = SyntheticSequence(config, sample_training_seed(rng), cache_frames=4)
+        background = None
+        if self.backgrounds is not None:  # its own rng: the configs and seeds above stay as without it
+            if np.random.default_rng([self.seed, self.rank, generation, slot, 0xBAC6]).random() < self.real_backgrounds:
+                background = self.backgrounds
+        sequence = SyntheticSequence(config, sample_training_seed(rng), cache_frames=4, background=background)
         return SequenceEntry(
             name=sequence.info.name, boxes=np.asarray(sequence.boxes), usable=usable_frames(sequence.boxes, sequence.absent),
             reader=lambda: sequence,
@@ -213,7 +239,22 @@ class DatasetSource(TrainingSource):
 
 # -- registry ------------------------------------------------------------------------------
 SourceBuilder = Callable[..., TrainingSource]
-_SOURCES: dict[str, SourceBuilder] = {"synthetic": SyntheticSource, "dataset": DatasetSource}
+
+
+def _real(name: str) -> SourceBuilder:
+    """Builder importing ``core.training.real_sources`` on first use (it imports this module)."""
+    def build(**options):
+        from core.training import real_sources
+
+        return getattr(real_sources, name)(**options)
+    build.__name__ = name
+    return build
+
+
+_SOURCES: dict[str, SourceBuilder] = {
+    "synthetic": SyntheticSource, "dataset": DatasetSource, "real_visible": _real("RealVisibleSource"),
+    "real_thermal": _real("RealThermalSource"), "rgbt_unlabeled": _real("RGBTUnlabeledSource"),
+}
 
 
 def register_source(kind: str, builder: SourceBuilder) -> None:

@@ -1,0 +1,361 @@
+"""Real footage for training: the split file, ground truth, and fast frame access.
+
+Layouts read here (``../shared/data/real``, see its README):
+
+- visible image folder: ``<seq>/00000001.jpg ...`` + ``groundtruth.txt``;
+- thermal video: ``<seq>/thermal.avi`` (640x512, grey stored in 3 channels) + ``groundtruth.txt``;
+- registered RGB-T video pair without boxes: ``<seq>/visible.mp4`` + ``<seq>/infrared.mp4``;
+- registered RGB-T folder pair without boxes (TNO): ``<seq>/visual/`` or ``visible/`` +
+  ``<seq>/thermal/`` or ``infrared/`` image folders.
+
+``groundtruth.txt``: one ``x,y,w,h`` row per frame (top-left, pixels), ``NaN,NaN,NaN,NaN``
+where the target is absent (read with ``core.annotations.formats.text.read_boxes``).
+
+:class:`RealSplit` reads ``configs/real_split.json`` and hands out **only its ``train``
+part** (:meth:`RealSplit.train_folders`); a split whose train and validation parts share
+a sequence is rejected. Relative paths (split file, data root) resolve against the
+working directory when they exist there, else against the project root.
+
+Frames: videos are decoded **once** into an uncompressed ``.npy`` file under
+``<cache_dir>/training-frames/`` (default ``~/.cache/rgbt-studio``, outside git; keyed by
+the video's path, size and modification time; written atomically) and read back as a
+read-only memory map, so a frame costs a page-cache copy, no decode, and the process'
+memory stays bounded by the OS page cache. Image folders are decoded on demand. Decoded
+frame pairs go through a byte-bounded LRU (:class:`FrameLRU`), so a template and a search
+on the same frame decode it once.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from core.errors import AnnotationFormatError, ConfigError, SequenceError
+from core.fileio import atomic_path
+from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
+from core.sequences.cache import check_index
+from core.sequences.sources import list_images
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SPLIT = "configs/real_split.json"
+DEFAULT_DATA_ROOT = "../shared/data"
+DEFAULT_CACHE_DIR = "~/.cache/rgbt-studio"
+CACHE_VERSION = "v1"
+TRAIN_GROUPS = ("visible", "thermal", "rgbt_unlabeled")
+
+
+def resolve_path(path: str | Path) -> Path:
+    """``~`` expanded; a relative path is taken from the working directory when it exists
+    there, else from the project root."""
+    path = Path(path).expanduser()
+    if path.is_absolute() or path.exists():
+        return path
+    return PROJECT_ROOT / path
+
+
+# -- the split -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class RealSplit:
+    """train / validation: group -> sequence paths relative to the data root."""
+
+    path: Path
+    train: dict
+    validation: dict
+
+    @classmethod
+    def load(cls, path: str | Path = DEFAULT_SPLIT) -> RealSplit:
+        """Read a split file; ConfigError naming the file for a missing file, bad JSON, a
+        malformed part, or a sequence in both train and validation."""
+        path = resolve_path(path)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: split file not found") from None
+        except (OSError, ValueError) as error:
+            raise ConfigError(f"{path}: unreadable split file ({error})") from None
+        parts = {}
+        for part in ("train", "validation"):
+            groups = data.get(part) if isinstance(data, dict) else None
+            if not isinstance(groups, dict) or not all(
+                    isinstance(v, list) and all(isinstance(n, str) for n in v) for v in groups.values()):
+                raise ConfigError(f"{path}: '{part}' must map group names to lists of sequence paths")
+            parts[part] = {k: tuple(v) for k, v in groups.items()}
+        split = cls(path, parts["train"], parts["validation"])
+        shared = sorted(split.names("train") & split.names("validation"))
+        if shared:
+            raise ConfigError(f"{path}: sequences in both train and validation: {shared}")
+        return split
+
+    def names(self, part: str) -> set[str]:
+        """Every sequence path of ``part`` (``train`` or ``validation``), all groups."""
+        groups = self.train if part == "train" else self.validation
+        return {_norm(n) for names in groups.values() for n in names}
+
+    def train_folders(self, group: str, data_root: str | Path, include: list[str] | None = None) -> list[tuple[str, Path]]:
+        """(name, folder) of the train part's ``group`` (never validation), in file order.
+
+        include: optional subset, by path or by folder name; a name outside this group's
+        train part raises ConfigError (so a validation sequence cannot be asked for).
+        SequenceError when the data root or a folder is missing.
+        """
+        names = [_norm(n) for n in self.train.get(group, ())]
+        if include:
+            chosen = []
+            for wanted in include:
+                hits = [n for n in names if _norm(wanted) in (n, n.rsplit("/", 1)[-1])]
+                if not hits:
+                    raise ConfigError(f"{self.path}: {wanted!r} is not in the train part's {group!r} group")
+                chosen.extend(h for h in hits if h not in chosen)
+            names = chosen
+        validation = self.names("validation")
+        root = resolve_path(data_root)
+        if not root.is_dir():
+            raise SequenceError(root, "real data root does not exist (set 'data_root' in the data source options)")
+        out = []
+        for name in names:
+            assert name not in validation  # load() rejects overlaps
+            folder = root / name
+            if not folder.is_dir():
+                raise SequenceError(folder, f"train sequence of {self.path.name} not found under the data root")
+            out.append((name, folder))
+        return out
+
+
+def _norm(name: str) -> str:
+    return str(name).strip().strip("/").replace("\\", "/")
+
+
+# -- ground truth --------------------------------------------------------------------------
+def read_groundtruth(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """``groundtruth.txt`` -> (boxes (N, 4) float64 x, y, w, h with NaN rows, usable (N,) bool:
+    finite with w, h > 0). AnnotationFormatError naming the file and line when malformed."""
+    from core.annotations.formats.text import read_boxes
+    from core.training.sources import usable_frames
+
+    boxes = read_boxes(path)
+    if boxes.shape[0] == 0:
+        raise AnnotationFormatError(Path(path), "no box rows")
+    usable = usable_frames(boxes)
+    boxes = boxes.copy()
+    boxes[~usable] = np.nan
+    return boxes, usable
+
+
+# -- frame cache ---------------------------------------------------------------------------
+class FrameLRU:
+    """Thread-safe LRU ``key -> FramePair`` bounded by bytes (``capacity_mb``; 0 = off)."""
+
+    def __init__(self, capacity_mb: float = 256.0):
+        self.capacity = int(max(0.0, float(capacity_mb)) * 2**20)
+        self.size = 0
+        self.hits = 0
+        self.misses = 0
+        self._items: OrderedDict[Hashable, tuple[FramePair, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def _bytes(pair: FramePair) -> int:
+        return int(pair.visible.nbytes + pair.thermal.nbytes)
+
+    def get_or_make(self, key: Hashable, make: Callable[[], FramePair]) -> FramePair:
+        with self._lock:
+            item = self._items.get(key)
+            if item is not None:
+                self._items.move_to_end(key)
+                self.hits += 1
+                return item[0]
+            self.misses += 1
+        pair = make()
+        size = self._bytes(pair)
+        if self.capacity and size <= self.capacity:
+            with self._lock:
+                if key not in self._items:
+                    self._items[key] = (pair, size)
+                    self.size += size
+                while self.size > self.capacity:
+                    _, (_, old) = self._items.popitem(last=False)
+                    self.size -= old
+        return pair
+
+
+def read_image(path: Path, *, grey: bool = False) -> np.ndarray:
+    """An image file as (H, W, 3) uint8 RGB (or (H, W) uint8 with ``grey``); SequenceError
+    naming the file when it cannot be decoded."""
+    data = np.fromfile(path, dtype=np.uint8) if path.is_file() else np.zeros(0, np.uint8)
+    image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE if grey else cv2.IMREAD_COLOR) if data.size else None
+    if image is None:
+        raise SequenceError(path, "cannot read or decode the image")
+    return image if grey else cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+def _cache_file(video: Path, cache_dir: Path, kind: str) -> Path:
+    stat = video.stat()
+    key = f"{video.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{kind}|{CACHE_VERSION}"
+    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+    return cache_dir / "training-frames" / f"{video.parent.name}-{video.stem}-{kind}-{digest}.npy"
+
+
+def decoded_video(video: str | Path, cache_dir: str | Path = DEFAULT_CACHE_DIR, *, grey: bool) -> np.ndarray:
+    """Every frame of ``video`` as a read-only memory map: (N, H, W) uint8 grey (``grey``:
+    OpenCV's BGR->grey of the stored frame) or (N, H, W, 3) uint8 RGB.
+
+    Decoded once into ``<cache_dir>/training-frames/*.npy`` (see the module docstring);
+    later calls (and later runs) only map the file. SequenceError naming the video when it
+    cannot be opened or holds no frame.
+    """
+    video = Path(video)
+    if not video.is_file():
+        raise SequenceError(video, "video file not found")
+    target = _cache_file(video, Path(resolve_cache_dir(cache_dir)), "grey" if grey else "rgb")
+    if target.is_file():
+        try:
+            return np.load(target, mmap_mode="r")
+        except (OSError, ValueError):
+            target.unlink(missing_ok=True)  # a damaged cache file: decode again
+    capture = cv2.VideoCapture(str(video))
+    try:
+        if not capture.isOpened():
+            raise SequenceError(video, "cannot open as a video (unknown container/codec or corrupt file)")
+        claimed = int(round(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0))
+        ok, frame = capture.read()
+        if not ok or frame is None:
+            raise SequenceError(video, "video has no decodable frame")
+        shape = frame.shape[:2] if grey else frame.shape[:2] + (3,)
+        capacity = max(claimed, 1)
+        with atomic_path(target, suffix=".npy") as tmp:
+            out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(capacity,) + shape)
+            count = 0
+            while ok and frame is not None and count < capacity:
+                if frame.shape[:2] != shape[:2]:
+                    raise SequenceError(video, f"frame {count} is {frame.shape[1]}x{frame.shape[0]}, "
+                                               f"the first frame {shape[1]}x{shape[0]}")
+                out[count] = (cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if grey
+                              else cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+                count += 1
+                ok, frame = capture.read()
+            out.flush()
+            del out
+            if count < capacity:  # the container claimed more frames than decode
+                full = np.load(tmp, mmap_mode="r")
+                short = np.ascontiguousarray(full[:count])
+                del full
+                np.save(tmp, short)
+    finally:
+        capture.release()
+    return np.load(target, mmap_mode="r")
+
+
+def resolve_cache_dir(cache_dir: str | Path) -> Path:
+    """The cache folder (``~`` expanded; relative paths from the working directory)."""
+    return Path(cache_dir).expanduser()
+
+
+# -- sequences -----------------------------------------------------------------------------
+class FrameSequence(RGBTSequence):
+    """A read-only :class:`RGBTSequence` over a frame loader ``load(i) -> FramePair``,
+    memoised in a shared :class:`FrameLRU` under ``(name, i)``."""
+
+    def __init__(self, name: str, layout: str, count: int, size: tuple[int, int], load: Callable[[int], FramePair],
+                 lru: FrameLRU, *, source: Path | None = None, thermal_only: bool = False):
+        self._info = SequenceInfo(name=name, layout=layout, num_frames=int(count), width=int(size[0]),
+                                  height=int(size[1]), visible_source=source, thermal_source=source,
+                                  thermal_only=thermal_only)
+        self._load = load
+        self._lru = lru
+
+    @property
+    def info(self) -> SequenceInfo:
+        return self._info
+
+    def __len__(self) -> int:
+        return self._info.num_frames
+
+    def __getitem__(self, index: int) -> FramePair:
+        index = check_index(index, len(self))
+        return self._lru.get_or_make((self._info.name, index), lambda: self._load(index))
+
+
+def visible_folder_sequence(name: str, folder: Path, lru: FrameLRU) -> FrameSequence:
+    """A visible-only image folder: ``visible`` the RGB frame, ``thermal`` its luminance
+    (what ``second_stream: same`` trains on; ``pseudo`` replaces it on the crops)."""
+    files = list_images(folder)
+    if not files:
+        raise SequenceError(folder, "holds no images")
+    first = read_image(files[0])
+
+    def load(i: int) -> FramePair:
+        rgb = read_image(files[i])
+        return FramePair(i, rgb, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+
+    return FrameSequence(name, "real-visible", len(files), (first.shape[1], first.shape[0]), load, lru, source=folder)
+
+
+def thermal_sequence(name: str, folder: Path, lru: FrameLRU, cache_dir: str | Path) -> FrameSequence:
+    """A thermal-only sequence: ``thermal.avi`` (decoded once, cached) or an image folder;
+    ``visible`` is the grey replicated to 3 channels (``second_stream: same``)."""
+    video = folder / "thermal.avi"
+    if video.is_file():
+        frames = decoded_video(video, cache_dir, grey=True)
+        count, size = frames.shape[0], (frames.shape[2], frames.shape[1])
+
+        def load(i: int) -> FramePair:
+            grey = np.array(frames[i])
+            return FramePair(i, cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB), grey)
+
+        return FrameSequence(name, "real-thermal", count, size, load, lru, source=video, thermal_only=True)
+    files = list_images(folder)
+    if not files:
+        raise SequenceError(folder, "expected thermal.avi or thermal images in the folder")
+    first = read_image(files[0], grey=True)
+
+    def load_image(i: int) -> FramePair:
+        grey = read_image(files[i], grey=True)
+        return FramePair(i, cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB), grey)
+
+    return FrameSequence(name, "real-thermal", len(files), (first.shape[1], first.shape[0]), load_image, lru,
+                         source=folder, thermal_only=True)
+
+
+PAIR_FOLDERS = (("visual", "thermal"), ("visible", "thermal"), ("visible", "infrared"))
+
+
+def rgbt_pair_sequence(name: str, folder: Path, lru: FrameLRU, cache_dir: str | Path) -> FrameSequence:
+    """A registered RGB-T pair without boxes: ``visible.mp4`` + ``infrared.mp4`` (decoded
+    once, cached) or a folder pair (``visual|visible/`` + ``thermal|infrared/``). Frame
+    counts that differ are cut to the shorter stream; frame sizes must match."""
+    if (folder / "visible.mp4").is_file() and (folder / "infrared.mp4").is_file():
+        visible = decoded_video(folder / "visible.mp4", cache_dir, grey=False)
+        thermal = decoded_video(folder / "infrared.mp4", cache_dir, grey=True)
+        if visible.shape[1:3] != thermal.shape[1:3]:
+            raise SequenceError(folder, f"visible {visible.shape[2]}x{visible.shape[1]} and infrared "
+                                        f"{thermal.shape[2]}x{thermal.shape[1]} frames differ in size")
+        count = min(visible.shape[0], thermal.shape[0])
+
+        def load(i: int) -> FramePair:
+            return FramePair(i, np.array(visible[i]), np.array(thermal[i]))
+
+        return FrameSequence(name, "real-rgbt", count, (visible.shape[2], visible.shape[1]), load, lru, source=folder)
+    for vis_name, th_name in PAIR_FOLDERS:
+        if (folder / vis_name).is_dir() and (folder / th_name).is_dir():
+            vis_files, th_files = list_images(folder / vis_name), list_images(folder / th_name)
+            count = min(len(vis_files), len(th_files))
+            if count == 0:
+                raise SequenceError(folder, f"{vis_name}/ or {th_name}/ holds no images")
+            first_v, first_t = read_image(vis_files[0]), read_image(th_files[0], grey=True)
+            if first_v.shape[:2] != first_t.shape[:2]:
+                raise SequenceError(folder, f"{vis_name}/ and {th_name}/ frames differ in size")
+
+            def load_images(i: int, vf=vis_files, tf=th_files) -> FramePair:
+                return FramePair(i, read_image(vf[i]), read_image(tf[i], grey=True))
+
+            return FrameSequence(name, "real-rgbt", count, (first_v.shape[1], first_v.shape[0]), load_images, lru,
+                                 source=folder)
+    raise SequenceError(folder, "expected visible.mp4 + infrared.mp4, or visual/ (visible/) + thermal/ (infrared/) "
+                                "image folders")
