@@ -6,15 +6,23 @@ Modules are listed explicitly in ``COMMAND_MODULES`` (order = order in ``--help`
 ``core`` never imports ``app``: the Qt commands (``studio``, ``bench studio``) are added by
 the composition root ``main.py``, which passes ``app`` modules in ``extra_modules`` /
 ``extra_bench_modules``.
-Typed errors (``RGBTError``) are printed as one clear line and exit with status 2.
+Typed errors (``RGBTError``) and the operating system's errors (``OSError``: disk full,
+permission denied, ...; ``MemoryError``; SQLite errors) are printed as one clear line
+naming the path and the problem, and exit with status 2. Option values that start with
+a minus sign (``--init -10,-10,20,20``) are read as values, not as options.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import re
+import sqlite3
 import sys
+import warnings
 
 from core.errors import RGBTError
+
+_NEGATIVE_VALUE = re.compile(r"^-[0-9.]")
 
 COMMAND_MODULES = (
     "core.commands.track",
@@ -59,18 +67,88 @@ def main(
     parser = build_parser(extra_modules, extra_bench_modules)
     if not argv:
         argv = ["studio"] if "studio" in _command_names(parser) else ["--help"]
-    args = parser.parse_args(argv)
+    args = parser.parse_args(join_negative_values(argv, _value_options(parser)))
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    try:
-        return int(args.func(args) or 0)
-    except RGBTError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("cancelled", file=sys.stderr)
-        return 130
+    with warnings.catch_warnings():
+        _show_notes()
+        try:
+            return int(args.func(args) or 0)
+        except RGBTError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        except OSError as error:
+            print(f"error: {describe_error(error)}", file=sys.stderr)
+            return 2
+        except MemoryError:
+            print("error: out of memory (is a box, a frame size or a batch far too large?)", file=sys.stderr)
+            return 2
+        except sqlite3.Error as error:
+            print(f"error: annotation database: {error}", file=sys.stderr)
+            return 2
+        except KeyboardInterrupt:
+            print("cancelled", file=sys.stderr)
+            return 130
+
+
+def describe_error(error: OSError) -> str:
+    """One line for an OSError: ``PATH: problem``."""
+    from core.fileio import describe_os_error
+
+    names = [n for n in (getattr(error, "filename", None), getattr(error, "filename2", None)) if n]
+    where = " -> ".join(str(n) for n in names)
+    text = describe_os_error(error)
+    detail = str(error).splitlines()[0] if str(error) else ""
+    if not where:
+        return f"{text} ({detail})" if detail and detail != text else text
+    return f"{where}: {text}"
+
+
+def _show_notes() -> None:
+    """CleanupNote warnings (``core.fileio``) become ``note: ...`` lines on stderr."""
+    from core.fileio import CleanupNote
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, CleanupNote):
+            print(f"note: {message}", file=sys.stderr)
+        else:
+            print(warnings.formatwarning(message, category, filename, lineno, line), file=sys.stderr, end="")
+
+    warnings.showwarning = show
+    warnings.simplefilter("always", CleanupNote)
+
+
+def _value_options(parser: argparse.ArgumentParser) -> set[str]:
+    """Option strings (of every subcommand) that take exactly one value."""
+    found: set[str] = set()
+    stack = [parser]
+    while stack:
+        current = stack.pop()
+        for action in current._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                stack.extend(action.choices.values())
+            elif action.option_strings and action.nargs is None and not isinstance(
+                    action, (argparse._StoreConstAction, argparse._HelpAction, argparse._VersionAction,
+                             argparse._CountAction)):
+                found.update(o for o in action.option_strings if o.startswith("--"))
+    return found
+
+
+def join_negative_values(argv: list[str], options: set[str]) -> list[str]:
+    """``["--init", "-10,5,20,20"]`` -> ``["--init=-10,5,20,20"]`` for value options, so a
+    value that starts with a minus sign is not taken for an option."""
+    out: list[str] = []
+    i = 0
+    while i < len(argv):
+        item = argv[i]
+        if item in options and i + 1 < len(argv) and _NEGATIVE_VALUE.match(argv[i + 1]):
+            out.append(f"{item}={argv[i + 1]}")
+            i += 2
+            continue
+        out.append(item)
+        i += 1
+    return out
 
 
 if __name__ == "__main__":

@@ -39,6 +39,11 @@ class ExportError(FileProblem):
     """An export could not be written."""
 
 
+class OutputError(FileProblem):
+    """An output path is refused before any work (an input, a folder, exists, not
+    writable) or could not be written (disk full, read-only); nothing was changed."""
+
+
 class CheckpointError(FileProblem):
     """A checkpoint is missing, unsafe, or does not fit the model."""
 

@@ -1,12 +1,39 @@
-"""Atomic file writing: write to a temporary file beside the target, then ``os.replace``."""
+"""Safe file writing: outputs checked before any work, written atomically, leftovers swept.
+
+- :func:`check_output`: refuse an output path before the work starts (a folder where a
+  file is meant, an input / annotation store / ground truth of the command, an existing
+  file without ``force``, a place that cannot be written).
+- :func:`atomic_path` / :func:`atomic_directory`: write to a temporary file or folder
+  beside the target, then ``os.replace``; on any error nothing changes, and folders
+  created for the target are removed again.
+- Temporary names carry the writer's process id (``.<name>.<pid>.<random><suffix>``),
+  so :func:`sweep_stale` (called by every writer) can remove what a killed run left
+  behind and report it with a :class:`CleanupNote` warning.
+- :func:`safe_component`: a sequence name made safe to use as one path component.
+"""
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import re
 import shutil
 import tempfile
-from collections.abc import Iterator
+import time
+import warnings
+from collections.abc import Iterable, Iterator
 from pathlib import Path
+
+from core.errors import OutputError
+
+# Old-style temporaries (no process id in the name) older than this are removed.
+LEGACY_TEMP_AGE_S = 3600.0
+SQLITE_MAGIC = b"SQLite format 3\x00"
+HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+
+
+class CleanupNote(UserWarning):
+    """Something was cleaned up (or needs the user's attention) before a write."""
 
 
 def _umask() -> int:
@@ -15,25 +42,252 @@ def _umask() -> int:
     return mask
 
 
+def describe_os_error(error: OSError) -> str:
+    """Short human text of an OSError: ``disk full``, ``permission denied`` ..."""
+    code = getattr(error, "errno", None)
+    known = {
+        errno.ENOSPC: "no space left on the disk",
+        errno.EDQUOT: "disk quota exceeded",
+        errno.EACCES: "permission denied",
+        errno.EPERM: "operation not permitted",
+        errno.EROFS: "read-only file system",
+        errno.EISDIR: "is a folder",
+        errno.ENOTDIR: "a part of the path is not a folder",
+        errno.ENOENT: "no such file or folder",
+        errno.ENAMETOOLONG: "file name too long",
+    }
+    if code in known:
+        return known[code]
+    return error.strerror or str(error) or type(error).__name__
+
+
+# -- stale temporaries --------------------------------------------------------------------
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists but belongs to someone else
+    return True
+
+
+def _temp_prefix(target: Path) -> str:
+    return f".{target.name}."
+
+
+def _temp_name_pattern(target: Path) -> re.Pattern[str]:
+    # .<name>.<pid>.<random><suffix>  (new) or .<name>.<random><suffix> (old, no pid)
+    # mkstemp / mkdtemp draw 8 characters from [a-z0-9_]
+    return re.compile(re.escape(_temp_prefix(target)) + r"(?:(?P<pid>\d+)\.)?[a-z0-9_]{8}(?P<suffix>\.tmp|\.pt|\.probe)?$")
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def sweep_stale(target: str | Path) -> list[str]:
+    """Remove temporaries a killed run left beside ``target``; returns what was done.
+
+    A temporary whose writer (the process id in its name) is gone is removed; an
+    old-style one (no process id) is removed when older than ``LEGACY_TEMP_AGE_S`` and
+    reported otherwise. A ``.<name>.old`` folder (an export killed between its two
+    renames) is put back when ``target`` is missing, else removed. Each action is also
+    issued as a :class:`CleanupNote` warning (the CLI prints them as ``note:`` lines).
+    """
+    target = Path(target)
+    folder = target.parent
+    notes: list[str] = []
+    if not folder.is_dir():
+        return notes
+    pattern = _temp_name_pattern(target)
+    now = time.time()
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return notes
+    for entry in entries:
+        if entry.name == f".{target.name}.old":
+            continue
+        match = pattern.match(entry.name)
+        if match is None:
+            continue
+        pid = match.group("pid")
+        if match.group("suffix") is None and not entry.is_dir():
+            continue  # temporaries without a suffix are folders
+        try:
+            age = now - entry.lstat().st_mtime
+        except OSError:
+            continue
+        if pid is not None:
+            if _pid_alive(int(pid)):
+                continue
+            _remove(entry)
+            notes.append(f"removed {entry}, left by an earlier run that was stopped (process {pid})")
+        elif age > LEGACY_TEMP_AGE_S:
+            _remove(entry)
+            notes.append(f"removed {entry}, left by an earlier run that was stopped")
+        else:
+            notes.append(f"{entry} looks like the temporary of another run that is still writing {target.name}; "
+                         "remove it if no such run is going on")
+    old = folder / f".{target.name}.old"
+    if old.exists():
+        if not target.exists():
+            os.replace(old, target)
+            notes.append(f"restored {target} from {old} (an earlier export was stopped while replacing it)")
+        else:
+            _remove(old)
+            notes.append(f"removed {old}, left by an earlier export that was stopped")
+    for note in notes:
+        warnings.warn(note, CleanupNote, stacklevel=2)
+    return notes
+
+
+# -- checks before any work ---------------------------------------------------------------
+def _nearest_existing(path: Path) -> Path:
+    current = path
+    while not current.exists():
+        if current.parent == current:
+            break
+        current = current.parent
+    return current
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.exists() and b.exists():
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return a.resolve() == b.resolve()
+
+
+def file_magic(path: Path, size: int = 16) -> bytes:
+    """The first ``size`` bytes of ``path`` (b"" when it cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(size)
+    except OSError:
+        return b""
+
+
+def check_output(
+    path: str | Path,
+    *,
+    protected: Iterable[tuple[str | Path, str]] = (),
+    force: bool = False,
+    folder: bool = False,
+    option: str = "output",
+    free_bytes: int = 0,
+) -> Path:
+    """Check an output path before any work; OutputError naming the path and the problem.
+
+    protected: ``(path, what)`` pairs the output must never be (or, for a folder output,
+    contain), e.g. ``(input, "an input of this command")``. An annotation store (an
+    SQLite file) is never overwritten. ``force``: allow replacing an existing file (a
+    folder output may exist; its own checks are the writer's). ``folder``: the output is
+    a folder. ``free_bytes``: least free disk space needed. ``option`` names the
+    command-line option in messages. Returns ``Path(path)``.
+    """
+    path = Path(path)
+    for other, what in protected:
+        other = Path(other)
+        if _same_file(path, other):
+            raise OutputError(path, f"{option} is {what}; refusing to overwrite it (choose another path)")
+        if folder and other.exists() and path.resolve() in other.resolve().parents:
+            raise OutputError(path, f"{option} folder holds {what} ({other}); choose another folder")
+    if path.is_symlink() and not path.exists():
+        raise OutputError(path, f"{option} is a broken symbolic link")
+    if folder:
+        if path.exists() and not path.is_dir():
+            raise OutputError(path, f"{option} is a file; a folder is needed here")
+    else:
+        if path.is_dir():
+            raise OutputError(path, f"{option} is a folder; give a file name")
+        if path.exists():
+            if file_magic(path) == SQLITE_MAGIC:
+                raise OutputError(path, f"{option} is an annotation database (SQLite); refusing to overwrite it")
+            if not force:
+                raise OutputError(path, f"{option} already exists (give --force to replace it)")
+    base = _nearest_existing(path.parent if not folder else path)
+    if not base.is_dir():
+        raise OutputError(path, f"{base} is a file, not a folder")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".probe", dir=base)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as error:
+        raise OutputError(path, f"cannot write in {base} ({describe_os_error(error)})") from None
+    if free_bytes:
+        free = shutil.disk_usage(base).free
+        if free < free_bytes:
+            raise OutputError(path, f"only {free / 1e6:.1f} MB free in {base}, about {free_bytes / 1e6:.1f} MB "
+                                    "are needed")
+    return path
+
+
+# -- atomic writers -----------------------------------------------------------------------
+def make_parents(folder: Path) -> list[Path]:
+    """``mkdir -p folder``; returns the folders it created (deepest last)."""
+    missing = []
+    current = folder
+    while not current.exists():
+        missing.append(current)
+        if current.parent == current:
+            break
+        current = current.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    return list(reversed(missing))
+
+
+def remove_empty(folders: list[Path]) -> None:
+    """Remove ``folders`` (deepest first) where they are empty; errors ignored."""
+    for folder in reversed(folders):
+        try:
+            folder.rmdir()
+        except OSError:
+            break
+
+
+def temp_name(target: Path, suffix: str = "") -> str:
+    """Prefix for ``mkstemp``/``mkdtemp`` beside ``target``, tagged with this process id."""
+    return f".{target.name}.{os.getpid()}."
+
+
 @contextlib.contextmanager
 def atomic_path(target: str | Path, suffix: str = "") -> Iterator[Path]:
     """Yield a temporary path beside ``target``; on success it replaces ``target``.
 
-    On any exception (or generator close) the temporary file is removed and ``target``
-    keeps its previous content.
+    On any exception (or generator close) the temporary file is removed, folders made
+    for ``target`` are removed again and ``target`` keeps its previous content. An
+    OSError (disk full, no permission, ...) becomes an OutputError naming ``target``.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=suffix or ".tmp", dir=target.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
+    created: list[Path] = []
+    tmp_path: Path | None = None
+    done = False
     try:
+        created = make_parents(target.parent)
+        sweep_stale(target)
+        fd, tmp = tempfile.mkstemp(prefix=temp_name(target), suffix=suffix or ".tmp", dir=target.parent)
+        os.close(fd)
+        tmp_path = Path(tmp)
+        os.chmod(tmp_path, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
         yield tmp_path
         os.replace(tmp_path, target)
+        done = True
+    except OSError as error:
+        raise OutputError(target, f"cannot write ({describe_os_error(error)}); nothing was changed") from error
     finally:
-        if tmp_path.exists():
+        if tmp_path is not None and tmp_path.exists():
             tmp_path.unlink()
+        if not done:
+            remove_empty(created)
 
 
 def write_text_atomic(target: str | Path, text: str, *, newline: str = "\n") -> None:
@@ -47,13 +301,20 @@ def write_text_atomic(target: str | Path, text: str, *, newline: str = "\n") -> 
 def atomic_directory(target: str | Path) -> Iterator[Path]:
     """Yield a temporary directory beside ``target``; on success it replaces ``target``.
 
-    An existing ``target`` is moved aside and deleted only after the new one is in place.
+    An existing ``target`` is moved aside (``.<name>.old``) and deleted only after the
+    new one is in place (a run killed in between is repaired by :func:`sweep_stale`).
+    OSError becomes OutputError naming ``target``; created parent folders are removed
+    again on failure.
     """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    os.chmod(tmp, 0o777 & ~_umask())
+    created: list[Path] = []
+    tmp: Path | None = None
+    done = False
     try:
+        created = make_parents(target.parent)
+        sweep_stale(target)
+        tmp = Path(tempfile.mkdtemp(prefix=temp_name(target), dir=target.parent))
+        os.chmod(tmp, 0o777 & ~_umask())
         yield tmp
         old = None
         if target.exists():
@@ -62,8 +323,30 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
                 shutil.rmtree(old)
             os.replace(target, old)
         os.replace(tmp, target)
+        done = True
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+    except OSError as error:
+        raise OutputError(target, f"cannot write ({describe_os_error(error)}); nothing was changed") from error
     finally:
-        if tmp.exists():
+        if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
+        if not done:
+            remove_empty(created)
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9._+\- ]")
+
+
+def safe_component(name: str, default: str = "sequence") -> str:
+    """``name`` as ONE safe path component: separators and odd characters become ``_``,
+    no leading dot (so never ``.`` / ``..`` or a hidden file), at most 100 characters."""
+    text = _UNSAFE.sub("_", str(name)).strip()
+    text = text.lstrip(".").strip() or default
+    return text[:100]
+
+
+def inside(folder: Path, path: Path) -> bool:
+    """True when ``path`` lies inside ``folder`` (after resolving links and ``..``)."""
+    folder, path = Path(folder).resolve(), Path(path).resolve()
+    return path == folder or folder in path.parents

@@ -13,11 +13,22 @@ Tables (schema version 1):
 - ``proposals(frame PRIMARY KEY, x, y, w, h, confidence, run_id)``: teacher boxes waiting
   to be accepted;
 - ``meta(key PRIMARY KEY, value JSON)``: source paths, frame offset, sequence name, ...
+
+One writer per store: opening for editing takes an exclusive lock on
+``.<store name>.lock`` beside it (``flock``; released by the system when the process
+dies, so a killed run never leaves a stale lock). A second opener, in this process or
+another, gets :class:`StoreLockedError` at once, naming the file and the holder (process
+id, program, user, host, since when); it can open the store with ``read_only=True``.
 """
 from __future__ import annotations
 
+import datetime as _dt
+import getpass
 import json
+import os
+import socket
 import sqlite3
+import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -30,6 +41,10 @@ from core.errors import FileProblem
 
 SCHEMA_VERSION = 1
 STORE_SUFFIX = ".rgbt.sqlite"
+# Waiting for SQLite's own lock: short while opening (a busy store is reported at once),
+# longer for edits (a reader may briefly hold it).
+OPEN_TIMEOUT_MS = 2000
+BUSY_TIMEOUT_MS = 10000
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS annotations (
@@ -65,6 +80,133 @@ _MIGRATIONS: dict[int, list[str]] = {}
 
 class StoreError(FileProblem):
     """The annotation database cannot be opened or written."""
+
+
+class StoreLockedError(StoreError):
+    """Another writer holds the store. ``holder``: what the lock file says about it
+    (``pid``, ``program``, ``user``, ``host``, ``since``; empty when unknown)."""
+
+    def __init__(self, path, holder: dict[str, Any]):
+        self.holder = dict(holder)
+        super().__init__(path, f"is open for editing by {describe_holder(self.holder)}; close it there, "
+                               "or open it read-only")
+
+
+def describe_holder(holder: dict[str, Any]) -> str:
+    """``process 1234 (rgbt-studio studio, user ann on host lab-3, since 2025-01-01 10:00)``."""
+    if not holder.get("pid"):
+        return "another program"
+    details = [str(holder["program"])] if holder.get("program") else []
+    if holder.get("user") or holder.get("host"):
+        details.append(f"user {holder.get('user', '?')} on host {holder.get('host', '?')}")
+    if holder.get("since"):
+        details.append(f"since {holder['since']}")
+    return f"process {holder['pid']}" + (f" ({', '.join(details)})" if details else "")
+
+
+def lock_path(path: str | Path) -> Path:
+    """The lock file of the store at ``path``: ``.<name>.lock`` beside it."""
+    path = Path(path)
+    return path.with_name(f".{path.name}.lock")
+
+
+class _WriterLock:
+    """Exclusive, non-blocking lock of one store (see the module doc)."""
+
+    def __init__(self, store_path: Path):
+        self.path = lock_path(store_path)
+        self._fd: int | None = None
+
+    def acquire(self, store_path: Path) -> None:
+        for _ in range(5):  # the file may be removed by a closing holder between open and lock
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            if not _try_lock(fd):
+                holder = _read_holder(fd)
+                os.close(fd)
+                raise StoreLockedError(store_path, holder)
+            try:
+                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                self._fd = fd
+                _write_holder(fd)
+                return
+            os.close(fd)
+        raise StoreError(store_path, f"cannot take the writer lock {self.path}")
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            self.path.unlink(missing_ok=True)  # while still locked: no other holder can be cut off
+        except OSError:
+            pass
+        _unlock(self._fd)
+        os.close(self._fd)
+        self._fd = None
+
+
+def _try_lock(fd: int) -> bool:
+    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+    except OSError as error:  # e.g. a file system without locks: single-writer cannot be checked
+        import errno
+
+        return error.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS)
+
+
+def _unlock(fd: int) -> None:
+    if sys.platform == "win32":  # pragma: no cover
+        import msvcrt
+
+        try:
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+        except OSError:
+            pass
+        return
+    import fcntl
+
+    fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def _write_holder(fd: int) -> None:
+    try:
+        user = getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in this environment
+        user = "?"
+    program = " ".join(["rgbt-studio", *sys.argv[1:2]]) if sys.argv and sys.argv[0] else "rgbt-studio"
+    holder = {"pid": os.getpid(), "program": program, "user": user, "host": socket.gethostname(),
+              "since": _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")}
+    data = json.dumps(holder).encode()
+    try:
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, data, 0) if hasattr(os, "pwrite") else (os.lseek(fd, 0, 0), os.write(fd, data))
+    except OSError:
+        pass  # the lock holds; only the description is missing
+
+
+def _read_holder(fd: int) -> dict[str, Any]:
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        data = json.loads(os.read(fd, 4096).decode("utf-8") or "{}")
+        return data if isinstance(data, dict) else {}
+    except (OSError, ValueError):
+        return {}
 
 
 # Sub-folders that hold one modality's frames inside a sequence folder (dataset layouts).
@@ -106,47 +248,89 @@ def _box_from(row: tuple) -> np.ndarray | None:
 class AnnotationStore:
     """SQLite-backed annotations of one sequence. Open with :meth:`open`."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
         self.path = Path(path)
+        self.read_only = read_only
         self._local = threading.local()
         self._lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
+        self._writer_lock: _WriterLock | None = None
 
     @classmethod
-    def open(cls, path: str | Path) -> AnnotationStore:
-        """Open (creating if needed) the store at ``path``. StoreError names the file."""
-        store = cls(Path(path))
+    def open(cls, path: str | Path, *, read_only: bool = False) -> AnnotationStore:
+        """Open the store at ``path`` (created if needed, unless ``read_only``).
+
+        For editing (default) the writer lock is taken first: StoreLockedError at once
+        when another writer holds it. ``read_only=True`` never locks nor writes (writes
+        raise StoreError). StoreError names the file; a store this call created is
+        removed again when opening fails (no 0-byte file left behind).
+        """
+        from core.fileio import describe_os_error, make_parents, remove_empty
+
+        store = cls(Path(path), read_only=read_only)
+        existed = store.path.exists()
+        created: list[Path] = []
+        if read_only and not existed:
+            raise StoreError(store.path, "annotation database not found")
+        if store.path.is_dir():
+            raise StoreError(store.path, "is a folder, not an annotation database")
         try:
-            store.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = store._connection()
-            with connection:
-                connection.executescript(_SCHEMA)
-                version = connection.execute("PRAGMA user_version").fetchone()[0]
-                if version > SCHEMA_VERSION:
-                    raise StoreError(store.path, f"written by a newer version (schema {version}); update rgbt-studio")
-                for from_version in range(version, SCHEMA_VERSION):
-                    for sql in _MIGRATIONS.get(from_version, []):
-                        connection.execute(sql)
-                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-        except sqlite3.DatabaseError as error:
+            if not read_only:
+                created = make_parents(store.path.parent)
+                store._writer_lock = _WriterLock(store.path)
+                store._writer_lock.acquire(store.path)
+            connection = store._connection(open_timeout=True)
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(store.path, f"written by a newer version (schema {version}); update rgbt-studio")
+            if not read_only and version < SCHEMA_VERSION:
+                with connection:
+                    connection.executescript(_SCHEMA)
+                    for from_version in range(version, SCHEMA_VERSION):
+                        for sql in _MIGRATIONS.get(from_version, []):
+                            connection.execute(sql)
+                    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            connection.execute("SELECT COUNT(*) FROM annotations").fetchone()
+            for connection in store._connections:
+                connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        except BaseException as error:
             store.close()
-            raise StoreError(store.path, f"not a readable annotation database ({error})") from error
-        except OSError as error:
-            store.close()
-            raise StoreError(store.path, f"cannot open ({error})") from error
+            if not existed:
+                for leftover in (store.path, Path(f"{store.path}-wal"), Path(f"{store.path}-shm")):
+                    leftover.unlink(missing_ok=True)
+                remove_empty(created)
+            if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
+                raise StoreLockedError(store.path, {}) from error
+            if isinstance(error, sqlite3.DatabaseError):
+                raise StoreError(store.path, f"not a readable annotation database ({error})") from error
+            if isinstance(error, OSError):
+                raise StoreError(store.path, f"cannot open ({describe_os_error(error)})") from error
+            raise
         return store
 
     # -- connections ---------------------------------------------------------------------
-    def _connection(self) -> sqlite3.Connection:
+    def _connection(self, open_timeout: bool = False) -> sqlite3.Connection:
         if self._closed:
             raise StoreError(self.path, "the store is closed")
         connection = getattr(self._local, "connection", None)
         if connection is None:
-            connection = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=FULL")
-            connection.execute("PRAGMA busy_timeout=30000")
+            timeout_ms = OPEN_TIMEOUT_MS if open_timeout else BUSY_TIMEOUT_MS
+            if self.read_only:
+                uri = f"{self.path.resolve().as_uri()}?mode=ro"
+                connection = sqlite3.connect(uri, uri=True, timeout=timeout_ms / 1000, isolation_level=None,
+                                             check_same_thread=False)
+            else:
+                connection = sqlite3.connect(self.path, timeout=timeout_ms / 1000, isolation_level=None,
+                                             check_same_thread=False)
+            try:
+                connection.execute(f"PRAGMA busy_timeout={timeout_ms}")
+                if not self.read_only:
+                    connection.execute("PRAGMA journal_mode=WAL")
+                    connection.execute("PRAGMA synchronous=FULL")
+            except BaseException:
+                connection.close()
+                raise
             self._local.connection = connection
             with self._lock:
                 self._connections.append(connection)
@@ -154,6 +338,8 @@ class AnnotationStore:
 
     def _write(self, sql_rows: Iterable[tuple[str, Iterable[tuple]]]) -> None:
         """Run several executemany statements as ONE transaction."""
+        if self.read_only:
+            raise StoreError(self.path, "opened read-only (another window or program is editing it)")
         connection = self._connection()
         try:
             connection.execute("BEGIN IMMEDIATE")
@@ -174,6 +360,9 @@ class AnnotationStore:
                     pass
             self._connections.clear()
             self._closed = True
+            if self._writer_lock is not None:
+                self._writer_lock.release()
+                self._writer_lock = None
         self._local = threading.local()
 
     def __enter__(self) -> AnnotationStore:
@@ -211,11 +400,19 @@ class AnnotationStore:
             keyframe=bool(row[13]),
         )
 
+    def _checked_record(self, row: tuple) -> FrameAnnotation:
+        """The record of one table row; StoreError naming the file and frame when invalid."""
+        try:
+            return self._record(row)
+        except (ValueError, TypeError, OverflowError) as error:
+            raise StoreError(self.path, f"annotation row of frame {row[0]!r} is invalid ({error}); "
+                                        "the database was changed outside rgbt-studio") from None
+
     def get(self, frame: int) -> FrameAnnotation | None:
         row = self._connection().execute(
             f"SELECT {self._COLUMNS} FROM annotations WHERE frame = ?", (int(frame),)
         ).fetchone()
-        return None if row is None else self._record(row)
+        return None if row is None else self._checked_record(row)
 
     def records(self, start: int | None = None, stop: int | None = None) -> dict[int, FrameAnnotation]:
         """All records (or frames in ``[start, stop)``), keyed and ordered by frame."""
@@ -225,7 +422,7 @@ class AnnotationStore:
             sql += " WHERE frame >= ? AND frame < ?"
             args = (start if start is not None else 0, stop if stop is not None else 2**62)
         rows = self._connection().execute(sql + " ORDER BY frame", args).fetchall()
-        return {row[0]: self._record(row) for row in rows}
+        return {row[0]: self._checked_record(row) for row in rows}
 
     def put(self, records: Iterable[FrameAnnotation]) -> None:
         """Insert or replace records, all in one transaction."""
@@ -243,6 +440,13 @@ class AnnotationStore:
     def count(self) -> int:
         return self._connection().execute("SELECT COUNT(*) FROM annotations").fetchone()[0]
 
+    def _checked_outputs(self, rows) -> dict[int, tuple[np.ndarray | None, float | None]]:
+        try:
+            return {int(row[0]): (_box_from(row[1:5]), None if row[5] is None else float(row[5])) for row in rows}
+        except (ValueError, TypeError) as error:
+            raise StoreError(self.path, f"a tracker output row is invalid ({error}); "
+                                        "the database was changed outside rgbt-studio") from None
+
     # -- tracker outputs -----------------------------------------------------------------
     def put_tracker_outputs(self, model: str, run_id: str, rows: Iterable[tuple[int, Any, float | None]]) -> None:
         """Store raw outputs of ``model`` ("student" | "teacher"): rows (frame, box, confidence)."""
@@ -258,7 +462,7 @@ class AnnotationStore:
         rows = self._connection().execute(
             "SELECT frame, x, y, w, h, confidence FROM tracker_outputs WHERE model = ? ORDER BY frame", (model,)
         ).fetchall()
-        return {row[0]: (_box_from(row[1:5]), row[5]) for row in rows}
+        return self._checked_outputs(rows)
 
     # -- teacher proposals ---------------------------------------------------------------
     def put_proposals(self, run_id: str, rows: Iterable[tuple[int, Any, float | None]]) -> None:
@@ -273,7 +477,7 @@ class AnnotationStore:
         rows = self._connection().execute(
             "SELECT frame, x, y, w, h, confidence FROM proposals ORDER BY frame"
         ).fetchall()
-        return {row[0]: (_box_from(row[1:5]), row[5]) for row in rows}
+        return self._checked_outputs(rows)
 
     def clear_proposals(self, frames: Iterable[int] | None = None) -> None:
         if frames is None:
@@ -284,11 +488,18 @@ class AnnotationStore:
     # -- meta ----------------------------------------------------------------------------
     def get_meta(self, key: str, default: Any = None) -> Any:
         row = self._connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return default if row is None else json.loads(row[0])
+        return default if row is None else self._json(key, row[0])
+
+    def _json(self, key: str, text: Any) -> Any:
+        try:
+            return json.loads(text)
+        except (TypeError, ValueError):
+            raise StoreError(self.path, f"meta entry {key!r} is not valid JSON; "
+                                        "the database was changed outside rgbt-studio") from None
 
     def set_meta(self, key: str, value: Any) -> None:
         self._write([("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [(key, json.dumps(value))])])
 
     def meta(self) -> dict[str, Any]:
         rows = self._connection().execute("SELECT key, value FROM meta ORDER BY key").fetchall()
-        return {key: json.loads(value) for key, value in rows}
+        return {key: self._json(key, value) for key, value in rows}

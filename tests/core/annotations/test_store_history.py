@@ -193,14 +193,15 @@ def test_newer_schema_is_refused(tmp_path):
 def test_gui_thread_reads_while_a_worker_writes(tmp_path):
     path = tmp_path / "c.rgbt.sqlite"
     store = AnnotationStore.open(path)
-    other = AnnotationStore.open(path)  # a second connection, as a separate process would hold
+    other = AnnotationStore.open(path, read_only=True)  # a second connection, as a separate reader would hold
     errors: list[BaseException] = []
 
     def worker():
         try:
             for frame in range(150):
                 store.put([rec(frame, provenance=Provenance.STUDENT, confidence=0.5)])
-                other.set_meta("progress", frame)
+                store.set_meta("progress", frame)
+                assert other.get_meta("progress") == frame
         except BaseException as error:  # noqa: BLE001 - reported by the main thread
             errors.append(error)
 
@@ -214,7 +215,7 @@ def test_gui_thread_reads_while_a_worker_writes(tmp_path):
     thread.join()
     assert not errors
     assert seen == sorted(seen)
-    assert len(other.records()) == 150 and store.get_meta("progress") == 149
+    assert len(other.records()) == 150 and other.get_meta("progress") == 149
     store.close()
     other.close()
     with pytest.raises(StoreError, match="closed"):
