@@ -201,6 +201,8 @@ def check_output(
             raise OutputError(path, f"{option} is {what}; refusing to overwrite it (choose another path)")
         if folder and other.exists() and path.resolve() in other.resolve().parents:
             raise OutputError(path, f"{option} folder holds {what} ({other}); choose another folder")
+        if other.is_dir() and other.resolve() in path.resolve().parents:
+            raise OutputError(path, f"{option} lies inside the folder of {what} ({other}); choose another place")
     if path.is_symlink() and not path.exists():
         raise OutputError(path, f"{option} is a broken symbolic link")
     if folder:

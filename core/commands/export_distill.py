@@ -18,6 +18,7 @@ def register(subparsers) -> None:
     parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
     parser.add_argument("--store", type=Path, help="annotation store (.rgbt.sqlite); default: the one beside the sequence")
     parser.add_argument("--out", type=Path, required=True, help="output .h5 file")
+    parser.add_argument("--force", action="store_true", help="replace --out when it exists (never an input or the store)")
     parser.add_argument("--teacher", type=Path, default=None, help="teacher weights (default: bundled)")
     parser.add_argument("--embed-crops", action="store_true", help="store crops in the file (self-contained, larger)")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
@@ -27,21 +28,34 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    from core.annotations.formats.groundtruth import protected_inputs
     from core.annotations.store import AnnotationStore, default_store_path
     from core.distillation.export import TeacherRunner, export_distillation
+    from core.fileio import check_output
     from core.sequences import open_pair, open_sequence
     from core.tracking.factory import load_tracker
 
+    if len(args.source) not in (1, 2):
+        raise ExportError(None, "give one sequence folder or two paths (visible, thermal)")
+    from core.annotations.formats.groundtruth import protected_sources
+
+    inputs = protected_sources(*args.source)
+    check_output(args.out, protected=inputs + ([(args.store, "the annotation store")] if args.store else []),
+                 force=args.force, option="--out")
     if len(args.source) == 1:
         sequence = open_sequence(args.source[0])
-    elif len(args.source) == 2:
-        sequence = open_pair(args.source[0], args.source[1])
     else:
-        raise ExportError(None, "give one sequence folder or two paths (visible, thermal)")
-    store_path = args.store or default_store_path(sequence.info)
-    if not Path(store_path).is_file():
-        raise ExportError(store_path, "annotation store not found; annotate the sequence first or pass --store")
-    store = AnnotationStore.open(store_path)
+        sequence = open_pair(args.source[0], args.source[1])
+    try:
+        store_path = args.store or default_store_path(sequence.info)
+        check_output(args.out, protected=inputs + protected_inputs(sequence.info, store_path), force=args.force,
+                     option="--out")
+        if not Path(store_path).is_file():
+            raise ExportError(store_path, "annotation store not found; annotate the sequence first or pass --store")
+        store = AnnotationStore.open(store_path, read_only=True)
+    except BaseException:
+        sequence.close()
+        raise
     try:
         records = store.records()
         student_outputs = store.tracker_outputs("student")

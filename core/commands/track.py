@@ -7,6 +7,11 @@ frame) and optionally one confidence per line to ``--scores``; both files are wr
 atomically when the run ends. ``--tracker`` chooses the student, the teacher or a
 classical OpenCV tracker (``core.trackers``); what the sequence adapted on opening (e.g.
 frame counts that differ between the two streams) is printed before the run.
+
+``--out`` and ``--scores`` are checked before any work: never an input, the sequence's
+ground truth or its annotation store; an existing file only with ``--force``. The
+``--init`` box must overlap the start frame and fit in it. A broken ``.onnx`` beside the
+``--weights`` checkpoint is skipped (PyTorch runs the checkpoint) with a note.
 """
 from __future__ import annotations
 
@@ -51,6 +56,7 @@ def register(subparsers) -> None:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads of the engine")
     parser.add_argument("--out", type=Path, required=True, help="output boxes, one x,y,w,h line per frame")
     parser.add_argument("--scores", type=Path, default=None, help="also write one confidence per line")
+    parser.add_argument("--force", action="store_true", help="replace --out / --scores when they exist")
     parser.add_argument("--template-update", action="store_true",
                         help="MPLT heuristic: re-cut the template when the windowed score > 0.91")
     parser.add_argument("--kalman-fallback", action="store_true",
@@ -92,6 +98,58 @@ def tracker_name(args) -> str:
     return name
 
 
+def check_outputs(args, info=None) -> None:
+    """OutputError before any work when ``--out`` / ``--scores`` would overwrite an input,
+    the ground truth or store of the sequence (``info``: its SequenceInfo, once open), a
+    folder, or an existing file without ``--force``."""
+    from core.annotations.formats.groundtruth import protected_inputs, protected_sources
+    from core.errors import OutputError
+    from core.fileio import check_output
+
+    protected = protected_sources(args.visible, args.thermal)
+    if args.weights is not None:
+        protected.append((Path(args.weights), "the tracker's weights"))
+    if info is not None:
+        protected += protected_inputs(info)
+    if args.weights is not None:
+        protected.append((Path(args.weights).with_suffix(".onnx"), "the tracker's weights"))
+    outputs = [("--out", args.out)] + ([("--scores", args.scores)] if args.scores is not None else [])
+    if args.scores is not None and Path(args.scores).resolve() == Path(args.out).resolve():
+        raise OutputError(args.scores, "--scores and --out are the same file")
+    for option, path in outputs:
+        check_output(path, protected=protected, force=args.force, option=option)
+
+
+def check_init_box(box, width: int, height: int) -> None:
+    """ConfigError unless the x,y,w,h ``box`` overlaps a ``width`` x ``height`` frame and fits in it."""
+    from core.errors import ConfigError
+
+    x, y, w, h = (float(v) for v in box)
+    text = f"{x:g},{y:g},{w:g},{h:g}"
+    if w > width or h > height:
+        raise ConfigError(f"--init {text} is larger than the frame ({width}x{height})")
+    if x + w <= 0 or y + h <= 0 or x >= width or y >= height:
+        raise ConfigError(f"--init {text} lies outside the frame ({width}x{height})")
+
+
+def _build_with_fallback(build, choice):
+    """``build(choice)``; when the checkpoint's ``.onnx`` sibling is broken (engine auto),
+    note it and run the checkpoint with PyTorch instead."""
+    import dataclasses
+
+    from core.errors import CheckpointError
+
+    try:
+        return build(choice)
+    except CheckpointError as error:
+        weights = Path(choice.weights) if choice.weights else None
+        if (choice.engine != "auto" or weights is None or weights.suffix == ".onnx" or error.path is None
+                or error.path.suffix != ".onnx"):
+            raise
+        print(f"note: skipped {error.path} ({error.problem}); running {weights.name} with PyTorch", file=sys.stderr)
+        return build(dataclasses.replace(choice, engine="torch"))
+
+
 def run(args) -> int:
     from core.errors import ConfigError
     from core.trackers import TrackerChoice, build_tracker, engine_text, is_peer, tracker_label
@@ -99,6 +157,7 @@ def run(args) -> int:
     from core.tracking.run import track_sequence
     from core.tracking.tracker import TrackerConfig
 
+    check_outputs(args)
     name = tracker_name(args)
     if is_peer(name) and (args.weights is not None or args.template_update or args.kalman_fallback):
         raise ConfigError(f"--weights, --template-update and --kalman-fallback apply to the student and teacher, "
@@ -110,7 +169,7 @@ def run(args) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RandomWeightsWarning)
             config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback)
-            tracker = build_tracker(choice, config=config)
+            tracker = _build_with_fallback(lambda c: build_tracker(c, config=config), choice)
         if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
             print_random_warning(name)
     sequence = open_input(args.visible, args.thermal)
@@ -118,6 +177,8 @@ def run(args) -> int:
         start = int(args.start_frame) - 1
         if not 0 <= start < len(sequence):
             raise ConfigError(f"--start-frame {args.start_frame} is outside {sequence.name} (1..{len(sequence)})")
+        check_outputs(args, sequence.info)
+        check_init_box(args.init, sequence.info.width, sequence.info.height)
         if tracker is None:  # an OpenCV tracker: its modality may depend on the sequence
             tracker = build_tracker(choice, sequence.info)
         print(f"{sequence.name}: {len(sequence)} frames, {tracker_label(name)} tracker, {engine_text(tracker)}",

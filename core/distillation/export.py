@@ -149,9 +149,16 @@ def export_distillation(
     """Write one sequence's distillation file; yields Progress, returns the path.
 
     Closing the generator midway deletes the partial file and keeps any earlier one.
+    ``out_path`` is checked before any work (``core.fileio.check_output``): never the
+    sequence's frames, its ground truth or an annotation store (OutputError); an earlier
+    file at ``out_path`` is replaced.
     """
-    cfg = teacher.model_config
+    from core.annotations.formats.groundtruth import protected_inputs
+    from core.fileio import check_output
+
     info = sequence.info
+    check_output(out_path, protected=protected_inputs(info), force=True, option="the distillation file")
+    cfg = teacher.model_config
     header = FileHeader(
         frames_mode=frames_mode,
         template_size=int(cfg.template_size),

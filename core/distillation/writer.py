@@ -10,11 +10,18 @@ Usage::
 The file is written under a temporary name beside ``path`` and renamed into place only
 when the ``with`` block ends without an exception; on error or cancel (a ``GeneratorExit``
 raised through the block) the partial file is deleted and any previous ``path`` is kept.
+
+HDF5 writes through :class:`_GuardedFile`, a Python file object that records the first
+write error (disk full, quota, I/O error) instead of handing it to the HDF5 library: a
+failed write inside HDF5 leaves its state broken and its close crashes the process
+(SIGSEGV). The writer checks the recorded error after every sample and at the end and
+raises ExportError naming ``path``; the temporary file is removed.
 """
 from __future__ import annotations
 
 import datetime as _dt
 import hashlib
+import io
 import os
 import tempfile
 from dataclasses import asdict, dataclass
@@ -25,6 +32,7 @@ import numpy as np
 
 from core.distillation import schema
 from core.errors import ExportError
+from core.fileio import describe_os_error, make_parents, remove_empty, sweep_stale, temp_name
 
 _CHUNK_ROWS = 16
 
@@ -94,10 +102,78 @@ def file_sha256(path: str | Path | None) -> str:
     return digest.hexdigest()
 
 
+class _GuardedFile(io.RawIOBase):
+    """Unbuffered read/write file for h5py whose writes never raise: the first OSError is
+    kept in ``error`` and later writes are dropped (the file is discarded anyway)."""
+
+    def __init__(self, path: Path):
+        super().__init__()
+        self._file = open(path, "w+b", buffering=0)  # noqa: SIM115 - closed in close()
+        self.error: OSError | None = None
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        return self._file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._file.tell()
+
+    def readinto(self, buffer) -> int:
+        return self._file.readinto(buffer)
+
+    def write(self, data) -> int:
+        view = memoryview(data).cast("B")
+        size = len(view)
+        if self.error is None:
+            try:
+                done = 0
+                while done < size:
+                    written = self._file.write(view[done:])
+                    if not written:
+                        raise OSError(28, "No space left on device")
+                    done += written
+                return size
+            except OSError as error:
+                self.error = error
+        self._file.seek(size, os.SEEK_CUR)
+        return size
+
+    def truncate(self, size: int | None = None) -> int:
+        try:
+            return self._file.truncate(size)
+        except OSError as error:
+            self.error = self.error or error
+            return self._file.tell() if size is None else size
+
+    def flush(self) -> None:
+        if self._file.closed:
+            return
+        try:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+        except OSError as error:
+            self.error = self.error or error
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self.flush()
+            self._file.close()
+        super().close()
+
+
 class SequenceWriter:
     """Appends samples of one sequence group; created by :meth:`DistillationWriter.begin_sequence`."""
 
-    def __init__(self, group: h5py.Group, header: FileHeader):
+    def __init__(self, group: h5py.Group, header: FileHeader, check=None):
+        self._check = check or (lambda: None)
         self._group = group.create_group("samples")
         self._header = header
         self._count = 0
@@ -159,6 +235,7 @@ class SequenceWriter:
                 dataset.resize(row + _CHUNK_ROWS, axis=0)
             dataset[row] = values[name]
         self._count += 1
+        self._check()
 
     def finish(self) -> None:
         for dataset in self._datasets.values():
@@ -175,18 +252,39 @@ class DistillationWriter:
         self.header = header
         self._tmp: Path | None = None
         self._file: h5py.File | None = None
+        self._raw: _GuardedFile | None = None
+        self._created: list[Path] = []
         self._open_sequence: SequenceWriter | None = None
 
+    def _fail(self, error: OSError) -> ExportError:
+        return ExportError(self.path, f"cannot write the distillation file ({describe_os_error(error)}); "
+                                      "the partial file was removed" +
+                           ("" if not self.path.exists() else f" and the earlier {self.path.name} kept"))
+
+    def check_write_errors(self) -> None:
+        """Raise ExportError when a write to the file has failed (disk full, ...)."""
+        if self._raw is not None and self._raw.error is not None:
+            raise self._fail(self._raw.error)
+
     def __enter__(self) -> DistillationWriter:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", suffix=".tmp", dir=self.path.parent)
-        os.close(fd)
+        try:
+            self._created = make_parents(self.path.parent)
+            sweep_stale(self.path)
+            fd, tmp = tempfile.mkstemp(prefix=temp_name(self.path), suffix=".tmp", dir=self.path.parent)
+            os.close(fd)
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(tmp, 0o666 & ~mask)  # mkstemp makes 0600; a normal file for the user
+        except OSError as error:
+            remove_empty(self._created)
+            raise ExportError(self.path, f"cannot create the HDF5 file ({describe_os_error(error)})") from error
         self._tmp = Path(tmp)
         try:
-            self._file = h5py.File(self._tmp, "w")
+            self._raw = _GuardedFile(self._tmp)
+            self._file = h5py.File(self._raw, "w")
         except OSError as error:
-            self._tmp.unlink(missing_ok=True)
-            raise ExportError(self.path, f"cannot create the HDF5 file ({error})") from error
+            self._discard()
+            raise ExportError(self.path, f"cannot create the HDF5 file ({describe_os_error(error)})") from error
         attrs = self._file.attrs
         attrs["schema_version"] = schema.SCHEMA_VERSION
         attrs["format"] = schema.FORMAT_NAME
@@ -217,17 +315,36 @@ class DistillationWriter:
                 raise ValueError(f"labels[{name!r}] has shape {array.shape}, expected {(n,) + row_shape}")
             label_group.create_dataset(name, data=array, compression="gzip", compression_opts=4)
         label_group.attrs["provenance_codes"] = str({k or "": v for k, v in schema.PROVENANCE_CODES.items()})
-        self._open_sequence = SequenceWriter(group, self.header)
+        self._open_sequence = SequenceWriter(group, self.header, self.check_write_errors)
+        self.check_write_errors()
         return self._open_sequence
 
+    def _discard(self) -> None:
+        if self._raw is not None:
+            self._raw.close()
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+        remove_empty(self._created)
+
     def __exit__(self, exc_type, exc, tb) -> None:
-        assert self._file is not None and self._tmp is not None
+        assert self._file is not None and self._tmp is not None and self._raw is not None
         try:
             if exc_type is None and self._open_sequence is not None:
                 self._open_sequence.finish()
         finally:
-            self._file.close()
-        if exc_type is None:
-            os.replace(self._tmp, self.path)
-        else:
-            self._tmp.unlink(missing_ok=True)
+            try:
+                self._file.close()
+            except (OSError, RuntimeError) as error:  # HDF5 reports what _GuardedFile kept
+                if self._raw.error is None:
+                    self._raw.error = OSError(getattr(error, "errno", None) or 5, str(error).splitlines()[0])
+            self._raw.close()
+        if exc_type is None and self._raw.error is None:
+            try:
+                os.replace(self._tmp, self.path)
+                return
+            except OSError as error:
+                self._raw.error = error
+        error = self._raw.error
+        self._discard()
+        if exc_type is None and error is not None:
+            raise self._fail(error)
