@@ -29,6 +29,8 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("open_sequence", "Open sequence folder...", "Ctrl+Shift+O", "open a dataset sequence folder"),
     ("export", "Export...", "Ctrl+E", "write the annotations in a benchmark layout"),
     ("fit", "Fit to window", "Ctrl+0", "show the whole frame"),
+    ("zoom_target", "Zoom to the target", "Z", "zoom both views onto this frame's box"),
+    ("follow_target", "Follow the target", "Shift+Z", "keep the box in the middle while playing, stepping or tracking"),
     ("range", "Select range", "Ctrl+R", "show a range on the timeline for refine / interpolate / accept"),
     ("help", "Keyboard shortcuts", "F1", "this list"),
 )
@@ -77,4 +79,5 @@ def build_actions(parent) -> Actions:
     actions["separate_thermal"].setCheckable(True)
     actions["separate_thermal"].setStatusTip("edits on the thermal view move only the thermal box")
     actions["range"].setCheckable(True)
+    actions["follow_target"].setCheckable(True)
     return Actions(actions)

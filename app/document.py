@@ -62,6 +62,7 @@ class Document(QObject):
         self.proposals: dict[int, tuple] = {}
         self.student: dict[int, tuple] = {}
         self.teacher: dict[int, tuple] = {}
+        self.tracked_by: dict[int, str] = {}  # frame -> label of the tracker that made its box (this session)
         self.closed = False
         self.reload()
 

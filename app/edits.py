@@ -119,6 +119,22 @@ class AcceptProposals(Command):
         store.put_proposals(self._run_id, [(f, box, c) for f, (box, c) in self.proposals.items()])
 
 
+class DropProposals(Command):
+    """Teacher proposals made stale by a new box on their frames (a tracking run re-tracked
+    them): apply removes them, revert puts them back. ``proposals``: frame -> (box (4,)
+    or None, confidence), as ``AnnotationStore.proposals()`` returns them."""
+
+    def __init__(self, proposals: Mapping[int, tuple], label: str = "drop stale teacher proposals"):
+        self.proposals = {int(f): v for f, v in proposals.items()}
+        self.label = label
+
+    def apply(self, store: AnnotationStore) -> None:
+        store.clear_proposals(self.proposals)
+
+    def revert(self, store: AnnotationStore) -> None:
+        store.put_proposals("restored", [(f, box, c) for f, (box, c) in self.proposals.items() if box is not None])
+
+
 def import_ground_truth(existing: Mapping[int, FrameAnnotation],
                         ground_truth: Mapping[int, FrameAnnotation] | None) -> SetRecords | None:
     """The sequence's own ground truth as ``imported`` records (human-checked, so trackers

@@ -5,11 +5,15 @@ Each tracked frame is committed to the store from the worker thread (one SQLite
 transaction per frame, so a killed process keeps every frame it reported) and reported
 with a payload the GUI thread only has to display.
 
-Rules (design notes, cvat #211): the student tracks from the current frame until the
-next protected frame (manual box, keyframe, accepted import), the end, or Stop; it never
-overwrites a protected record, even one the user adds while the run goes on (the run
-stops there). The teacher never writes records: it writes *proposals* and its raw
-outputs; the user accepts them (``app.edits.AcceptProposals``).
+Rules (design notes, cvat #211): the chosen live tracker (``ModelSettings.tracker``:
+the student, the teacher, or an OpenCV tracker, ``core.trackers``) tracks from the
+current frame until the next protected frame (manual box, keyframe, accepted import),
+the end, or Stop; it never overwrites a protected record, even one the user adds while
+the run goes on (the run stops there). Its boxes are machine boxes (provenance
+``student``, the one machine-tracked kind) and its raw outputs are stored under the
+tracker's name. A teacher proposal on a frame the run re-tracks is stale and is removed
+(undone with the run). Refinement never writes records: the teacher writes *proposals*
+and its raw outputs; the user accepts them (``app.edits.AcceptProposals``).
 """
 from __future__ import annotations
 
@@ -28,16 +32,18 @@ from core.annotations.history import SetRecords, is_protected, next_protected_fr
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
 from core.progress import Job, Progress
+from core.trackers import TrackerChoice, build_tracker, engine_text, is_peer, peer_modality, tracker_label
 from core.tracking.run import track_sequence
 
 TEACHER_ANCHOR_REACH = 50  # frames back the teacher looks for a human box to start from
 
 
 class TrackerPool:
-    """Loaded trackers by (model, weights, engine, device), reused across runs.
+    """Loaded trackers by (name, weights, engine, device), reused across runs.
 
-    ``loader(model, weights, engine, device, allow_random) -> Tracker`` defaults to
-    ``core.tracking.factory.load_tracker``. Used from one worker thread at a time.
+    ``loader(model, weights, engine, device, allow_random) -> Tracker`` builds the student
+    and the teacher; it defaults to ``core.tracking.factory.load_tracker``. OpenCV trackers
+    (``core.trackers``) are built by name and modality. Used from one worker thread at a time.
     """
 
     def __init__(self, loader: Callable | None = None):
@@ -45,7 +51,16 @@ class TrackerPool:
         self._cache: dict[tuple, object] = {}
         self._lock = threading.Lock()
 
-    def get(self, model: str, settings: ModelSettings):
+    def get(self, model: str, settings: ModelSettings, info=None):
+        """The tracker ``model`` (``core.trackers.tracker_names()``); ``info`` (the sequence's
+        ``SequenceInfo``) chooses an OpenCV tracker's modality under "auto"."""
+        if is_peer(model):
+            modality = peer_modality(settings.peer_modality, info)
+            with self._lock:
+                key = (model, modality)
+                if key not in self._cache:
+                    self._cache[key] = build_tracker(TrackerChoice(model, modality=modality))
+                return self._cache[key]
         key = (model, settings.weights(model), settings.engine, settings.device, settings.allow_random)
         with self._lock:
             if key not in self._cache:
@@ -69,13 +84,6 @@ class TrackerPool:
             self._cache.clear()
 
 
-def engine_text(tracker) -> str:
-    """"torch on cpu" / "onnx on cuda (CUDAExecutionProvider)", plus "random weights"."""
-    engine = tracker.engine
-    text = f"{engine.name} on {engine.device}"
-    if getattr(tracker, "weights_path", "") == "random":
-        text += ", RANDOM weights"
-    return text
 
 
 class _LastFrame:
@@ -131,23 +139,30 @@ def tracking_stop(records, start: int, num_frames: int) -> int:
 
 
 def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: AnnotationStore, start: int,
-              stop: int | None = None, run_id: str | None = None, applied: list | None = None) -> Job[int]:
-    """Student run from ``start`` (whose record must hold a box) towards ``stop``
-    (exclusive; None = the next protected frame or the end). Returns frames written.
+              stop: int | None = None, run_id: str | None = None, applied: list | None = None,
+              dropped: dict | None = None) -> Job[int]:
+    """A run of the live tracker ``settings.tracker`` from ``start`` (whose record must hold
+    a box) towards ``stop`` (exclusive; None = the next protected frame or the end).
+    Returns frames written.
 
     ``applied``: a list the caller owns; each store command is appended right after it
     is committed, so the caller can undo exactly what was written even when the run is
-    stopped between a commit and its progress report."""
+    stopped between a commit and its progress report. ``dropped``: a dict the caller
+    owns; each stale teacher proposal removed from a re-tracked frame is put there
+    (frame -> (box, confidence)) right after its removal."""
     init = store.get(start)
     if init is None or init.box is None:
         raise ValueError(f"frame {start + 1} has no box to track from: draw one first")
     records = store.records()
     stop = tracking_stop(records, start, len(sequence)) if stop is None else stop
     total = max(stop - start, 1)
-    yield Progress(0, total, "loading the student tracker")
-    tracker = pool.get("student", settings)
+    name = settings.tracker
+    label = tracker_label(name)
+    yield Progress(0, total, f"loading the {label} tracker")
+    tracker = pool.get(name, settings, sequence.info)
     engine = engine_text(tracker)
-    run_id = run_id or new_run_id("student")
+    run_id = run_id or new_run_id(name)
+    stale = store.proposals()
     thermal_shift = None if init.thermal_box is None else init.thermal_box[:2] - init.box[:2]
     source = _LastFrame(sequence)
     rate = _Rate()
@@ -170,10 +185,14 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
             command.apply(store)
             if applied is not None:
                 applied.append(command)
-            store.put_tracker_outputs("student", run_id, [(tracked.frame, tracked.box, tracked.confidence)])
+            store.put_tracker_outputs(name, run_id, [(tracked.frame, tracked.box, tracked.confidence)])
+            if tracked.frame in stale:  # a proposal against the box this run replaced
+                store.clear_proposals([tracked.frame])
+                if dropped is not None:
+                    dropped[tracked.frame] = stale[tracked.frame]
             written += 1
-            yield Progress(report.done, total, f"student: frame {tracked.frame + 1}",
-                           TrackUpdate("student", tracked.frame, tracked.box, tracked.confidence, command,
+            yield Progress(report.done, total, f"{label}: frame {tracked.frame + 1}",
+                           TrackUpdate(label, tracked.frame, tracked.box, tracked.confidence, command,
                                        source.last, fps, engine))
     finally:
         inner.close()

@@ -23,12 +23,14 @@ from app.project import OpenRequest
 from app.qt import freeze_heap
 from app.settings import StudioSettings
 from app.status import JobStatus
-from app.views.paired_view import PairedViews
+from app.views.paired_view import PairedViews, pane_names
 from app.views.timeline import TimelineWidget
 from app.views.transport import TransportBar
 from app.window_dialogs import WindowDialogs
 from app.window_edits import EditGlue
 from app.workers import FrameFetcher
+from core.annotations.records import Provenance
+from core.trackers import is_peer, peer_modality, tracker_label
 
 TIMELINE_REFRESH_MS = 200
 
@@ -54,6 +56,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.pool = pool or TrackerPool()
         self.last_error: BaseException | None = None
         self.follow_live = True  # views follow a run until the user navigates
+        self.pane_names = ("Visible", "Thermal", "")  # (left, right, what is missing) of the open sequence
         # widgets
         self.views = PairedViews()
         self.timeline = TimelineWidget()
@@ -89,6 +92,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.apply_view_settings()
         self.setAcceptDrops(True)
         self.views.clear()
+        self.update_tracker_status()
         self.statusBar().showMessage("Open a visible/thermal pair (File > Open pair) or drop files here")
 
     # -- wiring ---------------------------------------------------------------------------
@@ -117,6 +121,8 @@ class MainWindow(WindowDialogs, QMainWindow):
         a["play"].triggered.connect(self.transport.toggle_play)
         a["stop"].triggered.connect(self.stop_all)
         a["fit"].triggered.connect(self.views.visible.fit)
+        a["zoom_target"].triggered.connect(self.zoom_to_target)
+        a["follow_target"].toggled.connect(self._follow_toggled)
         a["help"].triggered.connect(self.show_help)
         a["settings"].triggered.connect(self.show_settings)
         a["quit"].triggered.connect(self.close)
@@ -150,7 +156,9 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.fetcher.set_sequence(document.sequence)
         info = document.info
         self.transport.configure(len(document.sequence), info.fps)
-        self.views.set_titles(f"Visible  {info.width}x{info.height}", self._thermal_title())
+        self.pane_names = pane_names(info)
+        self.views.set_titles(f"{self.pane_names[0]}  {info.width}x{info.height}", self._thermal_title())
+        self.update_tracker_status()
         self.frame = 0
         self._show_pair(opened.first)
         self.refresh_timeline()
@@ -162,7 +170,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.rebuild_recent_menu()
         self._update_title()
         self._update_undo_actions()
-        notes = "; ".join(info.notes)
+        notes = "; ".join(([self.pane_names[2]] if self.pane_names[2] else []) + list(info.notes))
         self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps"
                                      + (f" ({notes})" if notes else ""), 10000)
         freeze_heap()
@@ -200,7 +208,58 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.transport.set_frame(pair.index)
         self.timeline.set_frame(pair.index)
         self.refresh_boxes()
+        if self.settings.follow_target:
+            self._follow()
         self.frame_shown.emit(pair.index)
+
+    # -- zoom -----------------------------------------------------------------------------
+    def _target_box(self):
+        record = self.document.record(self.frame) if self.document is not None else None
+        return None if record is None or record.box is None else record.box
+
+    def zoom_to_target(self) -> None:
+        """Z: zoom both (linked) views onto this frame's box."""
+        box = self._target_box()
+        if box is None:
+            self.statusBar().showMessage("no box on this frame to zoom to", 5000)
+            return
+        self.views.visible.zoom_to(box)
+
+    def _follow(self) -> None:
+        box = self._target_box()
+        if box is not None:
+            self.views.visible.centre_on(box)
+
+    def _follow_toggled(self, on: bool) -> None:
+        self.settings.follow_target = bool(on)
+        self.settings.save()
+        if on:
+            box = self._target_box()
+            if box is not None:
+                self.views.visible.zoom_to(box)
+
+    # -- tracker choice -------------------------------------------------------------------
+    def set_tracker(self, name: str) -> None:
+        """The live tracker T runs (``core.trackers.tracker_names()``), remembered."""
+        self.settings.models.tracker = name
+        self.settings.save()
+        action = getattr(self, "tracker_actions", {}).get(name)
+        if action is not None and not action.isChecked():
+            action.setChecked(True)
+        self.update_tracker_status()
+
+    def tracker_text(self) -> str:
+        """"Tracker: Student" / "Tracker: OpenCV CSRT (visible)" for the status bar."""
+        models = self.settings.models
+        text = f"Tracker: {tracker_label(models.tracker)}"
+        if is_peer(models.tracker):
+            info = self.document.info if self.document is not None else None
+            modality = peer_modality(models.peer_modality, info) if info is not None else models.peer_modality
+            text += f" ({modality})"
+        return text
+
+    def update_tracker_status(self) -> None:
+        self.job_status.set_tracker(self.tracker_text())
 
     def refresh_boxes(self) -> None:
         document = self.document
@@ -216,6 +275,9 @@ class MainWindow(WindowDialogs, QMainWindow):
             text = "no box"
         elif record.absent:
             text = "absent"
+        elif record.provenance == Provenance.STUDENT:  # a machine box: say which tracker made it
+            by = self.document.tracked_by.get(self.frame) if self.document is not None else None
+            text = f"tracked ({by})" if by else "tracked"
         else:
             text = str(record.provenance)
             if record.keyframe:
@@ -227,11 +289,11 @@ class MainWindow(WindowDialogs, QMainWindow):
         if proposal is not None and proposal[0] is not None:
             c = proposal[1]
             text += f" | teacher proposal{'' if c is None else f' {c:.2f}'} (A to accept)"
-        self.views.set_titles(f"Visible  frame {self.frame + 1}: {text}", self._thermal_title())
+        self.views.set_titles(f"{self.pane_names[0]}  frame {self.frame + 1}: {text}", self._thermal_title())
 
     def _thermal_title(self) -> str:
         separate = ", separate thermal box" if self.actions["separate_thermal"].isChecked() else ""
-        return f"Thermal  ({self.settings.colormap}, levels 0-255{separate})"
+        return f"{self.pane_names[1]}  ({self.settings.colormap}, levels 0-255{separate})"
 
     def _document_changed(self, frames) -> None:
         if frames is None or self.frame in frames:

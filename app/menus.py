@@ -6,6 +6,12 @@ from PySide6.QtWidgets import QToolBar
 
 from app.project import OpenRequest
 from app.style import THERMAL_COLORMAPS
+from core.trackers import tracker_label, tracker_names
+
+TRACKER_TIPS = {
+    "student": "the light one-stream RGB-T student (live speed)",
+    "teacher": "the heavy two-stream teacher as the live tracker (slow, most accurate)",
+}
 
 
 def build_menus(window) -> None:
@@ -32,9 +38,22 @@ def build_menus(window) -> None:
     track_menu = bar.addMenu("&Track")
     for name in ("track", "stop", "refine", "accept", "accept_range", "range", "attention"):
         track_menu.addAction(a[name])
+    track_menu.addSeparator()
+    trackers = track_menu.addMenu("Tracker (T runs it)")
+    tracker_group = QActionGroup(window)
+    window.tracker_actions = {}
+    for name in tracker_names():
+        action = QAction(tracker_label(name), window, checkable=True)
+        action.setStatusTip(TRACKER_TIPS.get(name, "a classical OpenCV tracker on one modality "
+                                                   "(the visible frame; thermal on thermal-only sequences)"))
+        action.setChecked(name == window.settings.models.tracker)
+        action.triggered.connect(lambda _checked=False, n=name: window.set_tracker(n))
+        tracker_group.addAction(action)
+        trackers.addAction(action)
+        window.tracker_actions[name] = action
 
     view_menu = bar.addMenu("&View")
-    for name in ("prev_frame", "next_frame", "back_10", "forward_10", "play", "fit"):
+    for name in ("prev_frame", "next_frame", "back_10", "forward_10", "play", "fit", "zoom_target", "follow_target"):
         view_menu.addAction(a[name])
     view_menu.addSeparator()
     view_menu.addAction(a["thermal_twin"])

@@ -1,9 +1,10 @@
 """Studio settings persisted with QSettings (INI) in the studio's home folder.
 
 The folder is ``$RGBT_STUDIO_HOME`` when set (tests set it per test), else
-``~/.rgbt-studio``. Values: model weights (student/teacher; empty = bundled), engine,
-device, thermal colormap, blend, recent files, the last project, and whether the first
-run already happened. Unknown keys in the file are ignored; every value read is checked
+``~/.rgbt-studio``. Values: the live tracker (``core.trackers``), model weights
+(student/teacher; empty = bundled), engine, device, thermal colormap, blend, zoom
+following the target, recent files, the last folder a file picker used, the last
+project, and whether the first run already happened. Unknown keys in the file are ignored; every value read is checked
 and falls back to its default.
 """
 from __future__ import annotations
@@ -13,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
+
+from core.trackers import PEER_MODALITIES, tracker_names
 
 ENGINES = ("auto", "torch", "onnx")
 DEVICES = ("auto", "cpu", "cuda")
@@ -27,13 +30,20 @@ def studio_home() -> Path:
 
 @dataclass
 class ModelSettings:
-    """What the tracking and refinement workers load (``core.tracking.load_tracker``)."""
+    """What the tracking and refinement workers load (``core.trackers.build_tracker``).
+
+    ``tracker``: the live tracker T runs (``core.trackers.tracker_names()``: student,
+    teacher, csrt, kcf, ...); R always refines with the teacher. ``peer_modality``: the
+    frame an OpenCV tracker sees ("auto": visible, thermal on thermal-only sequences).
+    """
 
     student_weights: str = ""  # "" = bundled assets/models/student_bundled.pt
     teacher_weights: str = ""
     engine: str = "auto"
     device: str = "auto"
     allow_random: bool = True  # run random weights (loudly) when no checkpoint exists
+    tracker: str = "student"
+    peer_modality: str = "auto"
 
     def weights(self, model: str) -> str | None:
         value = self.student_weights if model == "student" else self.teacher_weights
@@ -80,6 +90,8 @@ class StudioSettings:
     low_confidence: float = 0.5
     recent: list[Recent] = field(default_factory=list)
     first_run_done: bool = False
+    last_folder: str = ""  # where the last file picker ended ("" = none yet)
+    follow_target: bool = False  # View > Follow the target: keep the box centred while playing/tracking
 
     # -- persistence --------------------------------------------------------------------
     @staticmethod
@@ -93,6 +105,8 @@ class StudioSettings:
         q = cls.qsettings()
         default = cls()
         m = ModelSettings(
+            tracker=_choice(q.value("models/tracker"), tracker_names(), "student"),
+            peer_modality=_choice(q.value("models/peer_modality"), PEER_MODALITIES, "auto"),
             student_weights=str(q.value("models/student_weights", "") or ""),
             teacher_weights=str(q.value("models/teacher_weights", "") or ""),
             engine=_choice(q.value("models/engine"), ENGINES, "auto"),
@@ -108,10 +122,14 @@ class StudioSettings:
             low_confidence=_float(q.value("review/low_confidence"), 0.5, 0.0, 1.0),
             recent=recent[:MAX_RECENT],
             first_run_done=_bool(q.value("first_run_done"), False),
+            last_folder=str(q.value("files/last_folder", "") or ""),
+            follow_target=_bool(q.value("view/follow_target"), False),
         )
 
     def save(self) -> None:
         q = self.qsettings()
+        q.setValue("models/tracker", self.models.tracker)
+        q.setValue("models/peer_modality", self.models.peer_modality)
         q.setValue("models/student_weights", self.models.student_weights)
         q.setValue("models/teacher_weights", self.models.teacher_weights)
         q.setValue("models/engine", self.models.engine)
@@ -123,12 +141,30 @@ class StudioSettings:
         q.setValue("review/low_confidence", self.low_confidence)
         q.setValue("recent", [r.encode() for r in self.recent[:MAX_RECENT]])
         q.setValue("first_run_done", self.first_run_done)
+        q.setValue("files/last_folder", self.last_folder)
+        q.setValue("view/follow_target", self.follow_target)
         q.sync()
 
     def add_recent(self, recent: Recent) -> None:
         """Put ``recent`` first (deduplicated) and keep at most ``MAX_RECENT``."""
         self.recent = [recent] + [r for r in self.recent if (r.kind, r.paths) != (recent.kind, recent.paths)]
         del self.recent[MAX_RECENT:]
+
+    def start_folder(self) -> str:
+        """Where a file picker opens: the folder the last one ended in, else the user's home
+        (never the application's folder)."""
+        if self.last_folder and Path(self.last_folder).is_dir():
+            return self.last_folder
+        return str(Path.home())
+
+    def remember_folder(self, path: str | Path) -> None:
+        """Note the folder of ``path`` (the folder itself when it is one) for the next picker."""
+        if not str(path):
+            return
+        path = Path(path)
+        folder = path if path.is_dir() else path.parent
+        if folder.is_dir():
+            self.last_folder = str(folder.resolve())
 
     @property
     def last_project(self) -> Recent | None:

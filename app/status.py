@@ -1,4 +1,5 @@
-"""The status bar's right-hand side: tracker speed/engine, a job progress bar, Cancel."""
+"""The status bar's right-hand side: the chosen tracker, tracker speed/engine, a job
+progress bar, Cancel."""
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
@@ -12,6 +13,8 @@ class JobStatus(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
+        self.tracker_label = QLabel("")
+        self.tracker_label.setToolTip("the tracker T runs (Track > Tracker)")
         self.engine_label = QLabel("")
         self.fps_label = QLabel("")
         self.fps_label.setMinimumWidth(80)
@@ -22,9 +25,13 @@ class JobStatus(QWidget):
         self.cancel_button.clicked.connect(self.cancel_requested)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.engine_label, self.fps_label, self.bar, self.cancel_button):
+        for widget in (self.tracker_label, self.engine_label, self.fps_label, self.bar, self.cancel_button):
             layout.addWidget(widget)
         self.finish()
+
+    def set_tracker(self, text: str) -> None:
+        """The chosen live tracker ("Tracker: OpenCV CSRT (visible)")."""
+        self.tracker_label.setText(text)
 
     def begin(self, text: str) -> None:
         self.bar.setRange(0, 0)
@@ -40,7 +47,7 @@ class JobStatus(QWidget):
             self.bar.setFormat(f"{text}  %p%")
 
     def set_speed(self, fps: float, model: str, engine: str) -> None:
-        """engine: ``app.jobs.engine_text`` ("torch on cpu", "..., RANDOM weights")."""
+        """engine: ``core.trackers.engine_text`` ("torch on cpu", "..., RANDOM weights")."""
         self.fps_label.setText(f"{fps:.1f} FPS" if fps > 0 else "")
         random = "RANDOM" in engine
         self.engine_label.setText(f"{model}: {engine}")

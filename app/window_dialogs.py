@@ -73,6 +73,7 @@ class WindowDialogs:
         self.views.set_colormap(name)
         self.actions["blend"].setChecked(self.settings.blend)
         self.views.set_blend(self.settings.blend, self.settings.blend_opacity)
+        self.actions["follow_target"].setChecked(self.settings.follow_target)
 
     def set_colormap(self, name: str) -> None:
         self.settings.colormap = name

@@ -2,7 +2,8 @@
 
 Both run ``app.jobs`` generators on a ``JobRunner``. A tracking run's per-frame commands
 are collected and pushed to the undo stack as ONE step when the run ends (finished,
-stopped or failed): what was committed stays committed and is undone together.
+stopped or failed): what was committed stays committed and is undone together, with
+the stale teacher proposals the run removed from the frames it re-tracked.
 """
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
+from app.edits import DropProposals
 from app.jobs import TrackerPool, refine_job, track_job
 from app.workers import JobRunner
-from core.annotations.history import merge_set_records
+from core.annotations.history import CommandGroup, merge_set_records
+from core.trackers import tracker_label
 
 LIVE_INTERVAL_S = 1.0 / 30.0  # at most this often the views follow the run
 
@@ -38,6 +41,7 @@ class RunController(QObject):
         self.runner.failed.connect(self._failed)
         self.document = None
         self.commands: list = []
+        self.dropped: dict = {}  # frame -> stale teacher proposal removed by the run
         self.frames: list[int] = []
         self.last_update = None
         self._last_live = 0.0
@@ -48,10 +52,10 @@ class RunController(QObject):
         return self.runner.busy
 
     def start_track(self, document, settings, start: int, stop: int | None = None) -> None:
-        self._begin(document, f"tracking from frame {start + 1}")
-        applied = self.commands  # filled by the worker right after each commit
+        self._begin(document, f"{tracker_label(settings.tracker)} tracking from frame {start + 1}")
+        applied, dropped = self.commands, self.dropped  # filled by the worker right after each commit
         self.runner.start(lambda: track_job(self.pool, settings, document.sequence, document.store, start, stop,
-                                            applied=applied))
+                                            applied=applied, dropped=dropped))
 
     def start_refine(self, document, settings, frames: list[int]) -> None:
         self._begin(document, f"teacher refining {len(frames)} frames")
@@ -62,7 +66,7 @@ class RunController(QObject):
 
     def _begin(self, document, text: str) -> None:
         self.document = document
-        self.commands, self.frames = [], []
+        self.commands, self.frames, self.dropped = [], [], {}
         self.last_update = None
         self._result = None
         self.started.emit(text)
@@ -74,6 +78,8 @@ class RunController(QObject):
             return
         self.frames.append(update.frame)
         if update.command is not None:
+            self.document.proposals.pop(update.frame, None)  # the run removed it from the store too
+            self.document.tracked_by[update.frame] = update.model
             self.document.note_applied(update.command)
         self.last_update = update
         now = time.perf_counter()
@@ -98,9 +104,12 @@ class RunController(QObject):
         if self.commands:
             n = len(self.commands)
             # one SetRecords for the run: undo/redo of 1000 frames is one transaction
-            document.push_applied(merge_set_records(list(self.commands), label=f"track {n} frames"))
+            merged = merge_set_records(list(self.commands), label=f"track {n} frames")
+            if self.dropped:
+                merged = CommandGroup([merged, DropProposals(dict(self.dropped))], label=merged.label)
+            document.push_applied(merged)
         document.reload()
         count = len(self.frames)
         noun = "tracked" if self.kind == "track" else "refined"
         self.ended.emit(f"{count} frames {noun} ({how})")
-        self.commands = []
+        self.commands, self.dropped = [], {}

@@ -17,6 +17,9 @@ from PySide6.QtWidgets import QGraphicsRectItem
 from app.style import box_pen, thermal_colormap
 from app.views.box_item import MIN_SIZE, BoxItem
 
+ZOOM_CONTEXT = 3.0  # Z shows this many times the target's larger side
+MIN_ZOOM_SIDE = 48.0  # pixels: never zoom closer than this
+
 
 class ImageViewBox(pg.ViewBox):
     """ViewBox where left-drag draws a rectangle and right/middle-drag pans."""
@@ -122,6 +125,28 @@ class FrameView(pg.GraphicsView):
         if self._image_shape is not None:
             h, w = self._image_shape
             self.viewbox.setRange(QRectF(0, 0, w, h), padding=0.02)
+
+    def zoom_to(self, box, context: float = ZOOM_CONTEXT) -> None:
+        """Zoom onto ``box`` ((4,) x, y, w, h): a square ``context`` times its larger side
+        (at least ``MIN_ZOOM_SIDE`` pixels) centred on it."""
+        x, y, w, h = (float(v) for v in box)
+        side = max(max(w, h) * context, MIN_ZOOM_SIDE)
+        cx, cy = x + w / 2, y + h / 2
+        self.viewbox.setRange(QRectF(cx - side / 2, cy - side / 2, side, side), padding=0.0)
+
+    def centre_on(self, box) -> None:
+        """Pan (keeping the zoom) so that ``box`` is in the middle; nothing when the whole
+        frame is on screen already."""
+        if self._image_shape is not None:
+            (x0, x1), (y0, y1) = self.viewbox.viewRange()
+            h, w = self._image_shape
+            if x1 - x0 >= w and y1 - y0 >= h:
+                return
+        x, y, bw, bh = (float(v) for v in box)
+        (x0, x1), (y0, y1) = self.viewbox.viewRange()
+        dx = (x + bw / 2) - (x0 + x1) / 2
+        dy = (y + bh / 2) - (y0 + y1) / 2
+        self.viewbox.translateBy(x=dx, y=dy)
 
     # -- boxes ----------------------------------------------------------------------
     def show_box(self, box, provenance: str = "manual", occluded: bool = False) -> None:

@@ -4,6 +4,10 @@ The thermal view shows the record's ``thermal_box`` when the pair is misaligned 
 per-modality box), else the same ``box``. A box drawn or edited on either view comes out
 as ``box_drawn(modality, box)`` / ``box_edited(modality, box)``; the window decides
 whether that sets the shared box or the thermal one.
+
+Single-modality sequences (``SequenceInfo.thermal_only`` / ``visible_only``) still give
+two frames (the missing stream is made from the present one, ``core.sequences.layouts``);
+``pane_names`` titles each pane by what it really shows and states what is missing.
 """
 from __future__ import annotations
 
@@ -12,6 +16,29 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.views.frame_view import FrameView
+
+
+def missing_modality(info) -> str | None:
+    """"visible" or "thermal" when the sequence lacks that stream, else None."""
+    if bool(getattr(info, "thermal_only", False)):
+        return "visible"
+    if bool(getattr(info, "visible_only", False)):
+        return "thermal"
+    return None
+
+
+def pane_names(info) -> tuple[str, str, str]:
+    """(left pane name, right pane name, note) for a sequence's ``SequenceInfo``: a
+    thermal-only sequence shows its thermal frame in both panes; a visible-only one shows
+    the visible luminance in the right pane. ``note`` says what is missing ("" for a pair)."""
+    missing = missing_modality(info)
+    if missing == "visible":
+        return ("Thermal (grey)", "Thermal",
+                "thermal-only sequence: no visible stream; both panes show the thermal frame")
+    if missing == "thermal":
+        return ("Visible", "No thermal stream (visible luminance)",
+                "visible-only sequence: no thermal stream; the right pane shows the visible luminance")
+    return "Visible", "Thermal", ""
 
 
 class _Titled(QWidget):
