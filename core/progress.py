@@ -49,19 +49,45 @@ def run_to_end(job: Job[T]) -> T:
             return stop.value
 
 
+PLAIN_INTERVAL_S = 10.0  # without a terminal: one progress line at most this often ...
+PLAIN_COARSE_TOTAL = 50  # ... except for coarse jobs (at most this many units): every report
+
+
+def _plain_line(description: str, report: Progress) -> str:
+    total = "" if report.total is None else f"/{report.total}"
+    message = f" {report.message}" if report.message else ""
+    return f"{description or 'progress'}: {report.done}{total}{message}"
+
+
 def run_with_bar(job: Job[T], description: str = "", *, disable: bool | None = None) -> T:
-    """Run a job generator with a tqdm bar on stderr; Ctrl+C closes the job cleanly."""
+    """Run a job generator with a tqdm bar on stderr; Ctrl+C closes the job cleanly.
+
+    When stderr is not a terminal (a log, a pipe) the bar is replaced by plain lines
+    ("description: done/total message"): the first report, then one every
+    ``PLAIN_INTERVAL_S`` seconds (every report for jobs of at most ``PLAIN_COARSE_TOTAL``
+    units), so a long run is never silent. ``disable=True`` shows nothing."""
+    import time
+
     from tqdm import tqdm
 
+    plain = disable is None and not sys.stderr.isatty()
     if disable is None:
-        disable = not sys.stderr.isatty()
+        disable = plain
     bar = tqdm(desc=description, total=None, disable=disable, dynamic_ncols=True, leave=True)
+    last_line = None
     try:
         while True:
             try:
                 report = next(job)
             except StopIteration as stop:
                 return stop.value
+            if plain:
+                now = time.monotonic()
+                coarse = report.total is not None and report.total <= PLAIN_COARSE_TOTAL
+                if last_line is None or coarse or now - last_line >= PLAIN_INTERVAL_S:
+                    print(_plain_line(description, report), file=sys.stderr, flush=True)
+                    last_line = now
+                continue
             if report.total is not None and bar.total != report.total:
                 bar.total = report.total
             bar.n = report.done

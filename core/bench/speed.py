@@ -155,13 +155,15 @@ def speed_bench(models=MODELS, scales=SCALES, engines=ENGINES, device: str = "au
     rows: list[SpeedRow] = []
     with tempfile.TemporaryDirectory(prefix="rgbt-bench-speed-") as tmp:
         for done, (scale, model, engine) in enumerate(combos, start=1):
+            yield Progress(done - 1, len(combos), f"measuring {model} {scale} {engine}")
             network, _source = build_network(model, scale)
             n = frames if scale == "bundled" or torch_device == "cuda" else min(frames, paper_frames)
             engine_device = torch_device if engine == "torch" else device
             row = measure(network, model, scale, engine, engine_device, n, threads, Path(tmp))
             rows.append(row)
             del network
-            yield Progress(done, len(combos), f"{model} {scale} {engine}", row)
+            yield Progress(done, len(combos), f"{model} {scale} {engine}: {row.fps_end_to_end:.1f} FPS end to end, "
+                                              f"{row.fps_network:.1f} network", row)
     return rows
 
 
