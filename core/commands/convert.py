@@ -20,16 +20,32 @@ def register(subparsers) -> None:
                         "(one row per 10 frames) or a layout name; for a folder auto (detected) or a layout name")
     parser.add_argument("--to", dest="target", required=True, choices=TARGET_FORMATS)
     parser.add_argument("--frames", type=int, default=None, help="frame count (default: up to the last annotated frame)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace existing files in DST (never the source's own ground truth)")
     parser.set_defaults(func=run)
 
 
 def run(args) -> int:
-    from core.annotations.formats.convert import read_source, write_target
+    from core.annotations.formats.convert import read_source, target_files, target_paths, write_target
+    from core.annotations.formats.groundtruth import ground_truth_files
+    from core.errors import ConfigError
+    from core.fileio import check_output
 
-    records, count = read_source(args.src, args.source_format)
+    if args.frames is not None and args.frames < 1:
+        raise ConfigError(f"--frames must be >= 1, got {args.frames}")
+    src = Path(args.src)
+    protected = [(src, "the source of this conversion")]
+    protected += [(p, "the source's ground truth") for p in ground_truth_files(src if src.is_dir() else src.parent)]
+    name = src.stem if src.is_file() else src.name
+    if src.is_dir() and Path(args.dst).resolve() == src.resolve():
+        raise ConfigError(f"DST {args.dst} is the source folder; converted files would sit beside (or replace) "
+                          "its ground truth: choose another folder")
+    for path in target_paths(args.dst, args.target, target_files({}, 0, args.target, name)):  # before reading
+        check_output(path, protected=protected, force=args.force,
+                     option="DST" if args.target == "xywh" else "the output")
+    records, count = read_source(src, args.source_format)
     count = args.frames or count
-    name = args.src.stem if args.src.is_file() else args.src.name
-    written = write_target(records, count, args.dst, args.target, name=name)
+    written = write_target(records, count, args.dst, args.target, name=name, protected=protected, force=args.force)
     absent = sum(1 for r in records.values() if r.absent)
     print(f"{len(records)} frames read ({absent} absent) from {args.src}")
     for path in written:

@@ -114,41 +114,65 @@ def _polygon_text(rows: np.ndarray) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_target(records: Mapping[int, FrameAnnotation], count: int, dst: str | Path, target: str,
-                 name: str = "sequence") -> list[Path]:
-    """Write ``records`` in ``target`` format under ``dst`` (a folder; a file for ``xywh``)."""
-    dst = Path(dst)
+def target_files(records: Mapping[int, FrameAnnotation], count: int, target: str,
+                 name: str = "sequence") -> dict[str, tuple[str, str]]:
+    """The files of ``target`` format: relative name -> (text, line end)."""
     visible = rows_from_records(records, count)
     thermal = rows_from_records(records, count, thermal=True)
-    written: list[Path] = []
-
-    def put(relative: str, text: str, newline: str = "\n") -> None:
-        path = dst / relative if target != "xywh" else dst
-        write_text_atomic(path, text, newline=newline)
-        written.append(path)
-
     if target in ("lasher", "rgbt234"):
-        put("visible.txt", format_rows(visible), "\r\n")
-        put("infrared.txt", format_rows(thermal), "\r\n")
-        put("init.txt", format_rows(visible), "\r\n")
-    elif target == "gtot":
-        put("groundTruth_v.txt", format_rows(xywh_to_corners(visible), " "))
-        put("groundTruth_i.txt", format_rows(xywh_to_corners(thermal), " "))
-        put("init.txt", format_rows(visible, "\t"), "\r\n")
-    elif target == "got10k":
-        put("groundtruth.txt", format_rows(visible))
+        return {"visible.txt": (format_rows(visible), "\r\n"), "infrared.txt": (format_rows(thermal), "\r\n"),
+                "init.txt": (format_rows(visible), "\r\n")}
+    if target == "gtot":
+        return {"groundTruth_v.txt": (format_rows(xywh_to_corners(visible), " "), "\n"),
+                "groundTruth_i.txt": (format_rows(xywh_to_corners(thermal), " "), "\n"),
+                "init.txt": (format_rows(visible, "\t"), "\r\n")}
+    if target == "got10k":
         absence, cover = got10k_labels(records, count)
-        put("absence.label", absence)
-        put("cover.label", cover)
-    elif target == "lasot":
-        put("groundtruth.txt", format_rows(visible))
+        return {"groundtruth.txt": (format_rows(visible), "\n"), "absence.label": (absence, "\n"),
+                "cover.label": (cover, "\n")}
+    if target == "lasot":
         occlusion, out_of_view = lasot_labels(records, count)
-        put("full_occlusion.txt", occlusion)
-        put("out_of_view.txt", out_of_view)
-    elif target == "vot":
-        put("groundtruth.txt", _polygon_text(visible))
-    elif target == "xywh":
-        put(f"{name}.txt", format_rows(visible))
-    else:
-        raise ValueError(f"unknown target format {target!r}; choose from {TARGET_FORMATS}")
+        return {"groundtruth.txt": (format_rows(visible), "\n"), "full_occlusion.txt": (occlusion, "\n"),
+                "out_of_view.txt": (out_of_view, "\n")}
+    if target == "vot":
+        return {"groundtruth.txt": (_polygon_text(visible), "\n")}
+    if target == "xywh":
+        return {f"{name}.txt": (format_rows(visible), "\n")}
+    raise ValueError(f"unknown target format {target!r}; choose from {TARGET_FORMATS}")
+
+
+def target_paths(dst: str | Path, target: str, files) -> list[Path]:
+    """Where ``files`` (names from :func:`target_files`) go: ``dst/<name>``, or ``dst``
+    itself for ``xywh``."""
+    dst = Path(dst)
+    return [dst if target == "xywh" else dst / relative for relative in files]
+
+
+def write_target(records: Mapping[int, FrameAnnotation], count: int, dst: str | Path, target: str,
+                 name: str = "sequence", *, protected=(), force: bool = True) -> list[Path]:
+    """Write ``records`` in ``target`` format under ``dst`` (a folder; a file for ``xywh``).
+
+    Every output is checked before the first is written (``core.fileio.check_output``:
+    never a path of ``protected``, an existing file only with ``force``); each file is
+    written atomically, and when one fails the files this call created are removed.
+    """
+    from core.fileio import check_output
+
+    files = target_files(records, count, target, name)
+    paths = target_paths(dst, target, files)
+    if target != "xywh":
+        check_output(dst, protected=protected, folder=True, option="DST")
+    for path in paths:
+        check_output(path, protected=protected, force=force, option="DST" if target == "xywh" else "the output")
+    written: list[Path] = []
+    new = [p for p in paths if not p.exists()]
+    try:
+        for path, (text, newline) in zip(paths, files.values(), strict=True):
+            write_text_atomic(path, text, newline=newline)
+            written.append(path)
+    except BaseException:
+        for path in written:
+            if path in new:
+                path.unlink(missing_ok=True)
+        raise
     return written
