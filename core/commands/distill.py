@@ -45,6 +45,8 @@ def register(subparsers) -> None:
     parser.add_argument("--negative-share", type=float, default=None,
                         help="least share of each batch's annotated rows drawn from frames flagged absent "
                              "(with --data; 0 = their natural share)")
+    parser.add_argument("--force", action="store_true",
+                        help="replace --out when it exists (with --data; never an input)")
     add_common_arguments(parser)
     for action in parser._actions:  # --config is needed only for teacher distillation
         if action.dest == "config":
@@ -57,6 +59,11 @@ def _run(args: argparse.Namespace) -> int:
         return _finetune(args)
     if args.teacher is None or args.config is None:
         raise ConfigError("distill needs --teacher and --config, or --data FILES for fine-tuning from studio exports")
+    if args.out is not None:
+        from core.fileio import check_output
+
+        protected = [(p, "an input of this command") for p in (args.teacher, args.config, args.init) if p]
+        check_output(args.out, protected=protected, folder=True, option="--out")
     return run(args, teacher=args.teacher, label="distill")
 
 
@@ -66,10 +73,15 @@ def _finetune(args: argparse.Namespace) -> int:
     from core.distillation.finetune import FinetuneConfig, finetune_student
     from core.progress import run_with_bar
 
+    from core.fileio import check_output
+
     init = args.init or DEFAULT_STUDENT
     out = args.out or init.with_name(init.stem + "_finetuned.pt")
     if out.resolve() == Path(init).resolve():
         raise ConfigError(f"--out {out} would overwrite the initial weights; choose another file")
+    protected = [(Path(p), "a distillation data file (--data)") for p in args.data]
+    protected += [(Path(init), "the initial weights"), (Path(init).with_suffix(".onnx"), "the initial weights' export")]
+    check_output(out, protected=protected, force=args.force, option="--out")
     overrides = {k: v for k, v in {"steps": args.steps, "batch_size": args.batch_size, "seed": args.seed,
                                    "threads": args.threads, "lr": args.lr, "holdout_fraction": args.holdout,
                                    "replay": args.replay, "shift_cells": args.shift_cells,

@@ -83,10 +83,16 @@ def run(args) -> int:
     src, dst = Path(args.src), Path(args.dst)
     if src.resolve() == dst.resolve():
         raise ConfigError(f"{dst}: the destination must differ from the source checkpoint")
-    if dst.exists() and not args.force:
-        raise ConfigError(f"{dst}: already exists (give --force to overwrite)")
     if not src.is_file():  # before the paper-scale model is built
         raise CheckpointError(src, "checkpoint file not found")
+    from core.fileio import check_output
+    from core.models.checkpoint import file_kind_problem
+
+    protected = [(src, "the source checkpoint")] + ([(args.config, "the --config file")] if args.config else [])
+    check_output(dst, protected=protected, force=args.force, option="DST")
+    problem = file_kind_problem(src)
+    if problem is not None:
+        raise CheckpointError(src, problem)
     config = read_config(args.config, factory) if args.config is not None else None
     report = convert_authors_checkpoint(src, dst, kind=args.kind, factory=factory, trust_pickle=args.trust_pickle,
                                         config=config)

@@ -25,7 +25,7 @@ import torch
 from torch import nn
 
 from core.errors import CheckpointError
-from core.models.checkpoint import save_checkpoint
+from core.models.checkpoint import describe_load_failure, file_kind_problem, save_checkpoint
 from core.models.config import student_config, teacher_config
 from core.models.registry import build_model, factory_of
 
@@ -70,12 +70,18 @@ def read_authors_state_dict(path: str | Path, *, trust_pickle: bool = False) -> 
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(path, "checkpoint file not found")
+    problem = file_kind_problem(path)
+    if problem is not None:
+        raise CheckpointError(path, problem)
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # noqa: BLE001
+        text, needs_pickle = describe_load_failure(error)
+        if not needs_pickle:
+            raise CheckpointError(path, f"corrupt or truncated checkpoint ({text})") from error
         if not trust_pickle:
             raise CheckpointError(path, "this file pickles objects that weights_only loading refuses "
-                                        f"({type(error).__name__}); if you trust its source, load it with "
+                                        f"({text}); if you trust its source, load it with "
                                         "trust_pickle=True once and convert it with convert_authors_checkpoint") from error
         try:
             payload = torch.load(path, map_location="cpu", weights_only=False)
@@ -188,5 +194,8 @@ def convert_authors_checkpoint(src: str | Path, dst: str | Path, *, kind: str = 
     else:
         report = load_ostrack_weights(model, state)
     report.source = str(src)
+    if not report.loaded:
+        raise CheckpointError(src, f"none of its {len(state)} weights fit the {factory} model "
+                                   f"(kind {kind}; e.g. {list(report.skipped.items())[:2]}); nothing was written")
     save_checkpoint(dst, model, {"authors_import": {"kind": kind, **report.as_dict()}})
     return report

@@ -40,8 +40,52 @@ def save_checkpoint(path: str | Path, model: nn.Module, extra: dict | None = Non
         "extra": dict(extra or {}),
     }
     with atomic_path(path, suffix=".pt") as tmp:
-        torch.save(payload, tmp)
+        try:
+            torch.save(payload, tmp)
+        except RuntimeError as error:  # torch's zip writer reports a failed write (disk full) this way
+            raise OSError(28 if "write" in str(error).lower() else 5, str(error).splitlines()[0]) from error
     return path
+
+
+def file_kind_problem(path: str | Path) -> str | None:
+    """Why ``path`` cannot be a PyTorch checkpoint at all, from its first bytes (None when
+    it may be one: a zip archive or a pickle). Empty, ONNX, HDF5, SQLite, text, other."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError as error:
+        return f"cannot be read ({error.strerror or error})"
+    if not head:
+        return "is empty (0 bytes), not a checkpoint"
+    if head.startswith(b"PK\x03\x04") or head[:1] == b"\x80" or head[257:262] == b"ustar":
+        return None  # zip (torch >= 1.6), pickle (legacy torch.save) or tar (very old torch)
+    if path.suffix.lower() == ".onnx" or (head[:1] == b"\x08" and (b"pytorch" in head[:64] or b"onnx" in head)):
+        return "is an ONNX model, not a PyTorch checkpoint (ONNX files run with `track --weights FILE.onnx`)"
+    if head.startswith(b"\x89HDF\r\n\x1a\n"):
+        return "is an HDF5 file (distillation data?), not a PyTorch checkpoint"
+    if head.startswith(b"SQLite format 3\x00"):
+        return "is an SQLite database (an annotation store?), not a PyTorch checkpoint"
+    try:
+        head.decode("utf-8")
+        return "is a text file, not a PyTorch checkpoint"
+    except UnicodeDecodeError:
+        pass
+    return "is not a PyTorch checkpoint (neither a zip archive nor a pickle)"
+
+
+def describe_load_failure(error: BaseException) -> tuple[str, bool]:
+    """(text, needs_pickle) for a failed ``torch.load(weights_only=True)``: needs_pickle
+    is True only when the file is a pickle that holds objects beyond plain tensors."""
+    import re
+
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
+    found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", text)
+    if found:
+        return f"it pickles {found.group(1)}", True
+    needs_pickle = "Unsupported global" in text or "Unsupported operand" in text
+    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
+    return f"{type(error).__name__}: {first[:160]}", needs_pickle
 
 
 _SAFE_SCALARS = (type(None), bool, int, float, str)  # exact types: numpy.float64 subclasses float
@@ -67,6 +111,9 @@ def read_checkpoint(path: str | Path, map_location: Any = "cpu") -> dict:
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(path, "checkpoint file not found")
+    problem = file_kind_problem(path)
+    if problem is not None:
+        raise CheckpointError(path, problem)
     try:
         payload = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:  # noqa: BLE001 - any unpickling failure is reported
