@@ -34,10 +34,30 @@ def register(subparsers) -> None:
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the full report(s) as JSON")
     parser.add_argument("--per-sequence", action="store_true", help="also print per-sequence scores")
     parser.add_argument("--no-attributes", action="store_true", help="skip the per-attribute breakdown")
+    parser.add_argument("--force", action="store_true", help="replace --json when it exists")
     parser.set_defaults(func=run)
 
 
+def check_outputs(args) -> None:
+    """--json / --plots checked before any work: never a results or ground-truth file,
+    --json an existing file only with --force, both writable."""
+    from core.fileio import check_output
+
+    root = args.dataset_root or args.gt
+    protected = [(root, "the ground-truth folder")]
+    for folder in args.results:
+        folder = Path(folder)
+        if folder.is_dir():
+            protected += [(p, "a results file") for p in folder.glob("*.txt")]
+    if args.json:
+        check_output(args.json, protected=protected, force=args.force, option="--json")
+    if args.plots:
+        check_output(args.plots, protected=[p for p in protected if p[1] != "the ground-truth folder"], folder=True,
+                     option="--plots")
+
+
 def run(args) -> int:
+    check_outputs(args)
     root = args.dataset_root or args.gt
     reports = [
         evaluate_folder(folder, root, args.protocol, attributes=not args.no_attributes)

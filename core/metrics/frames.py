@@ -15,7 +15,7 @@ from core.metrics.toolkit_geometry import (
     centre_error,
     inclusive_iou,
     normalized_centre_error,
-    round_corners,
+    round_results,
 )
 
 
@@ -50,7 +50,7 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray)
 
     Order: subsample (VTUAV), cut to the GT length (shorter results are padded with NaN
     rows, which fail every threshold, and noted), replace NaN / w<=0 / h<=0 rows by the
-    previous one, frame 1 = GT, round corners.
+    previous one, frame 1 = GT, round x, y, w, h (GTOT).
     """
     notes: list[str] = []
     pred = np.array(results, dtype=np.float64).reshape(-1, 4)
@@ -58,6 +58,7 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray)
     if protocol.subsample > 1:
         pred = pred[:: protocol.subsample]
     if pred.shape[0] > n:
+        notes.append(f"{pred.shape[0] - n} result row(s) beyond the {n} ground-truth frames ignored")
         pred = pred[:n]
     elif pred.shape[0] < n:
         notes.append(f"{n - pred.shape[0]} frame(s) without a result counted as failures")
@@ -73,8 +74,8 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray)
             notes.append(f"{replaced} invalid prediction(s) replaced by the previous frame's")
     if protocol.first_frame_gt and n:
         pred[0] = gt[0]
-    if protocol.round_corners:
-        pred = round_corners(pred)
+    if protocol.round_results:
+        pred = round_results(pred)
     return pred, notes
 
 

@@ -30,7 +30,7 @@ class Protocol:
     invalid_gt: ``none``; ``toolkit`` (any GT value <= 0: centre error -1, overlap -1,
       kept in the denominator); ``pytracking`` (w<=0 or h<=0: PR fails, NPR passes,
       SR fails, numerators over all frames, denominator = valid frames only).
-    round_corners: tracker corners rounded to whole pixels (GTOT).
+    round_results: tracker x, y, w, h each rounded to whole pixels (GTOT; ``docs/metrics.md``).
     subsample: results keep every ``subsample``-th frame to match the GT (VTUAV: 10).
     """
 
@@ -49,7 +49,7 @@ class Protocol:
     first_frame_gt: bool
     replace_bad_predictions: bool
     invalid_gt: str
-    round_corners: bool = False
+    round_results: bool = False
     subsample: int = 1
     norm_thresholds: tuple[float, ...] = ()
     norm_at: float = 0.2
@@ -114,11 +114,11 @@ PROTOCOLS: dict[str, Protocol] = {
     "gtot": Protocol(
         name="gtot",
         description="GTOT toolkit: MPR@5px strict <, MSR = trapezoid area over 51 thresholds, "
-        "frames pooled over all sequences, corners rounded, GT width = x2 - x1",
+        "frames pooled over all sequences, result x, y, w, h rounded, GT width = x2 - x1",
         precision_name="MPR", success_name="MSR", norm_precision_name=None, dual_modality=True,
         precision_thresholds=_PX, precision_at=5.0, precision_strict=True,
         success_thresholds=_SR51, success_score="trapezoid", pooled=True, first_frame_gt=False,
-        replace_bad_predictions=False, invalid_gt="none", round_corners=True,
+        replace_bad_predictions=False, invalid_gt="none", round_results=True,
     ),
     "pytracking-lasher": Protocol(
         name="pytracking-lasher",

@@ -98,3 +98,10 @@ def round_corners(boxes) -> np.ndarray:
     x1, y1 = matlab_round(b[:, 0]), matlab_round(b[:, 1])
     x2, y2 = matlab_round(b[:, 0] + b[:, 2]), matlab_round(b[:, 1] + b[:, 3])
     return np.stack([x1, y1, x2 - x1, y2 - y1], axis=1)
+
+
+def round_results(boxes) -> np.ndarray:
+    """Round a tracker's xywh boxes the way the GTOT evaluation reads a results file:
+    each of ``x, y, w, h`` to a whole pixel (MATLAB ``round``), so the right edge is
+    ``round(x) + round(w)`` (not ``round(x + w)`` as :func:`round_corners` gives)."""
+    return matlab_round(_arr(boxes))
