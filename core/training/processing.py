@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from core.tracking.crop import crop_side, crop_square, normalize_thermal, normalize_visible
+from core.tracking.crop import CropGeometry, crop_side, crop_square, normalize_thermal, normalize_visible
 from core.training.config import ProcessingConfig
 from core.training.sampler import PairSample
 from core.training.targets import gaussian_heatmap
@@ -90,30 +90,42 @@ class Processing:
         self.spec = spec
         self.augment = augment
 
-    def _crops(self, visible, thermal, box, factor, size, center_jitter, scale_jitter, rng):
+    def _crops(self, visible, thermal, box, factor, size, center_jitter, scale_jitter, rng, flip_width=None):
+        """Crops and geometry around the jittered ``box``. With ``flip_width`` (the frame's
+        width) ``box`` is in the horizontally flipped frame: the mirrored square is cut from
+        the unflipped frame and the crops are flipped, which samples exactly the pixels a
+        crop of the flipped frame would (no full-frame copy)."""
         jittered = jitter_box(box, center_jitter, scale_jitter, rng) if self.augment else np.asarray(box, float)
         side = crop_side(jittered, factor)
         center = jittered[:2] + jittered[2:] / 2
-        crop_v, geometry = crop_square(visible, center, side, size)
-        crop_t, _ = crop_square(thermal, center, side, size)
-        return crop_v, crop_t, geometry
+        if flip_width is None:
+            crop_v, geometry = crop_square(visible, center, side, size)
+            crop_t, _ = crop_square(thermal, center, side, size)
+            return crop_v, crop_t, geometry
+        mirrored = (flip_width - center[0], center[1])
+        crop_v, geometry = crop_square(visible, mirrored, side, size)
+        crop_t, _ = crop_square(thermal, mirrored, side, size)
+        geometry = CropGeometry(flip_width - geometry.origin_x - side, geometry.origin_y, geometry.scale,
+                                geometry.output_size)
+        return np.ascontiguousarray(crop_v[:, ::-1]), np.ascontiguousarray(crop_t[:, ::-1]), geometry
 
     def __call__(self, sample: PairSample, rng: np.random.Generator) -> dict[str, np.ndarray]:
         cfg, spec = self.config, self.spec
         zv, zt = np.asarray(sample.template.visible), np.asarray(sample.template.thermal)
         xv, xt = np.asarray(sample.search.visible), np.asarray(sample.search.thermal)
         zbox, xbox = np.asarray(sample.template_box, float), np.asarray(sample.search_box, float)
+        z_flip = x_flip = None
         if self.augment and rng.random() < cfg.flip:
-            zbox, xbox = flip_box(zbox, zv.shape[1]), flip_box(xbox, xv.shape[1])
-            zv, zt, xv, xt = (np.ascontiguousarray(a[:, ::-1]) for a in (zv, zt, xv, xt))
+            z_flip, x_flip = zv.shape[1], xv.shape[1]
+            zbox, xbox = flip_box(zbox, z_flip), flip_box(xbox, x_flip)
         if zt.ndim == 3:
             zt = zt[..., 0]
         if xt.ndim == 3:
             xt = xt[..., 0]
         z_v, z_t, _ = self._crops(zv, zt, zbox, spec.template_factor, spec.template_size,
-                                  cfg.template_center_jitter, cfg.template_scale_jitter, rng)
+                                  cfg.template_center_jitter, cfg.template_scale_jitter, rng, z_flip)
         x_v, x_t, geometry = self._crops(xv, xt, xbox, spec.search_factor, spec.search_size,
-                                         cfg.search_center_jitter, cfg.search_scale_jitter, rng)
+                                         cfg.search_center_jitter, cfg.search_scale_jitter, rng, x_flip)
         second = sample.entry.extras.get("second_stream") if sample.entry is not None else None
         if second is not None:
             z_v, z_t, x_v, x_t = second.apply(z_v, z_t, x_v, x_t, rng,

@@ -20,9 +20,10 @@ Frames: videos are decoded **once** into an uncompressed ``.npy`` file under
 ``<cache_dir>/training-frames/`` (default ``~/.cache/rgbt-studio``, outside git; keyed by
 the video's path, size and modification time; written atomically) and read back as a
 read-only memory map, so a frame costs a page-cache copy, no decode, and the process'
-memory stays bounded by the OS page cache. Image folders are decoded on demand. Decoded
-frame pairs go through a byte-bounded LRU (:class:`FrameLRU`), so a template and a search
-on the same frame decode it once.
+memory stays bounded by the OS page cache. Visible image folders are decoded once the same
+way (``decode_cache``, default on; off: decoded on each read). Frame pairs go through a
+byte-bounded LRU (:class:`FrameLRU`), so a template and a search on the same frame decode
+(or convert) it once. Disk use of the whole train part: about 5 GB.
 """
 from __future__ import annotations
 
@@ -195,11 +196,49 @@ def read_image(path: Path, *, grey: bool = False) -> np.ndarray:
     return image if grey else cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
 
 
-def _cache_file(video: Path, cache_dir: Path, kind: str) -> Path:
-    stat = video.stat()
-    key = f"{video.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{kind}|{CACHE_VERSION}"
-    digest = hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
-    return cache_dir / "training-frames" / f"{video.parent.name}-{video.stem}-{kind}-{digest}.npy"
+def _cache_file(files: list[Path], cache_dir: Path, kind: str, label: str) -> Path:
+    """The cache file of ``files`` decoded as ``kind``: keyed by their paths, sizes and
+    modification times, so a changed input gets a new file."""
+    digest = hashlib.sha1(f"{kind}|{CACHE_VERSION}".encode())
+    for file in files:
+        stat = file.stat()
+        digest.update(f"|{file.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    return cache_dir / "training-frames" / f"{label}-{kind}-{digest.hexdigest()[:16]}.npy"
+
+
+def _load_cached(target: Path) -> np.ndarray | None:
+    if target.is_file():
+        try:
+            return np.load(target, mmap_mode="r")
+        except (OSError, ValueError):
+            target.unlink(missing_ok=True)  # a damaged cache file: decode again
+    return None
+
+
+def decoded_images(files: list[Path], cache_dir: str | Path = DEFAULT_CACHE_DIR, *, grey: bool = False,
+                   label: str = "images") -> np.ndarray:
+    """Image files of one sequence (one frame size) as a read-only memory map (N, H, W, 3)
+    uint8 RGB (or (N, H, W) grey), decoded once into the frame cache (see
+    :func:`decoded_video`). SequenceError naming the file that cannot be decoded or whose
+    size differs from the first frame's."""
+    if not files:
+        raise SequenceError(None, "no image files to decode")
+    target = _cache_file(files, resolve_cache_dir(cache_dir), "grey" if grey else "rgb", label)
+    cached = _load_cached(target)
+    if cached is not None:
+        return cached
+    first = read_image(files[0], grey=grey)
+    with atomic_path(target, suffix=".npy") as tmp:
+        out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.uint8, shape=(len(files),) + first.shape)
+        for i, file in enumerate(files):
+            image = first if i == 0 else read_image(file, grey=grey)
+            if image.shape != first.shape:
+                raise SequenceError(file, f"frame is {image.shape[1]}x{image.shape[0]}, "
+                                          f"the sequence's first frame {first.shape[1]}x{first.shape[0]}")
+            out[i] = image
+        out.flush()
+        del out
+    return np.load(target, mmap_mode="r")
 
 
 def decoded_video(video: str | Path, cache_dir: str | Path = DEFAULT_CACHE_DIR, *, grey: bool) -> np.ndarray:
@@ -213,12 +252,11 @@ def decoded_video(video: str | Path, cache_dir: str | Path = DEFAULT_CACHE_DIR, 
     video = Path(video)
     if not video.is_file():
         raise SequenceError(video, "video file not found")
-    target = _cache_file(video, Path(resolve_cache_dir(cache_dir)), "grey" if grey else "rgb")
-    if target.is_file():
-        try:
-            return np.load(target, mmap_mode="r")
-        except (OSError, ValueError):
-            target.unlink(missing_ok=True)  # a damaged cache file: decode again
+    target = _cache_file([video], resolve_cache_dir(cache_dir), "grey" if grey else "rgb",
+                         f"{video.parent.name}-{video.stem}")
+    cached = _load_cached(target)
+    if cached is not None:
+        return cached
     capture = cv2.VideoCapture(str(video))
     try:
         if not capture.isOpened():
@@ -282,12 +320,23 @@ class FrameSequence(RGBTSequence):
         return self._lru.get_or_make((self._info.name, index), lambda: self._load(index))
 
 
-def visible_folder_sequence(name: str, folder: Path, lru: FrameLRU) -> FrameSequence:
+def visible_folder_sequence(name: str, folder: Path, lru: FrameLRU, cache_dir: str | Path | None = None) -> FrameSequence:
     """A visible-only image folder: ``visible`` the RGB frame, ``thermal`` its luminance
-    (what ``second_stream: same`` trains on; ``pseudo`` replaces it on the crops)."""
+    (what ``second_stream: same`` trains on; ``pseudo`` replaces it on the crops).
+    ``cache_dir``: decode every frame once into the frame cache (a memory map; None:
+    decode the file on each read, through the LRU)."""
     files = list_images(folder)
     if not files:
         raise SequenceError(folder, "holds no images")
+    if cache_dir is not None:
+        frames = decoded_images(files, cache_dir, label=folder.name)
+
+        def load_cached(i: int) -> FramePair:
+            rgb = np.asarray(frames[i])
+            return FramePair(i, rgb, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY))
+
+        return FrameSequence(name, "real-visible", len(files), (frames.shape[2], frames.shape[1]), load_cached, lru,
+                             source=folder)
     first = read_image(files[0])
 
     def load(i: int) -> FramePair:
@@ -297,22 +346,33 @@ def visible_folder_sequence(name: str, folder: Path, lru: FrameLRU) -> FrameSequ
     return FrameSequence(name, "real-visible", len(files), (first.shape[1], first.shape[0]), load, lru, source=folder)
 
 
-def thermal_sequence(name: str, folder: Path, lru: FrameLRU, cache_dir: str | Path) -> FrameSequence:
-    """A thermal-only sequence: ``thermal.avi`` (decoded once, cached) or an image folder;
-    ``visible`` is the grey replicated to 3 channels (``second_stream: same``)."""
+def thermal_sequence(name: str, folder: Path, lru: FrameLRU, cache_dir: str | Path, *,
+                     decode_images: bool = True) -> FrameSequence:
+    """A thermal-only sequence: ``thermal.avi`` (decoded once, cached) or an image folder
+    (decoded once too with ``decode_images``); ``visible`` is the grey replicated to 3
+    channels (``second_stream: same``)."""
     video = folder / "thermal.avi"
     if video.is_file():
         frames = decoded_video(video, cache_dir, grey=True)
         count, size = frames.shape[0], (frames.shape[2], frames.shape[1])
 
         def load(i: int) -> FramePair:
-            grey = np.array(frames[i])
+            grey = np.asarray(frames[i])  # a view of the memory map: no copy
             return FramePair(i, cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB), grey)
 
         return FrameSequence(name, "real-thermal", count, size, load, lru, source=video, thermal_only=True)
     files = list_images(folder)
     if not files:
         raise SequenceError(folder, "expected thermal.avi or thermal images in the folder")
+    if decode_images:
+        stack = decoded_images(files, cache_dir, grey=True, label=folder.name)
+
+        def load_stack(i: int) -> FramePair:
+            grey = np.asarray(stack[i])
+            return FramePair(i, cv2.cvtColor(grey, cv2.COLOR_GRAY2RGB), grey)
+
+        return FrameSequence(name, "real-thermal", len(files), (stack.shape[2], stack.shape[1]), load_stack, lru,
+                             source=folder, thermal_only=True)
     first = read_image(files[0], grey=True)
 
     def load_image(i: int) -> FramePair:
@@ -339,7 +399,7 @@ def rgbt_pair_sequence(name: str, folder: Path, lru: FrameLRU, cache_dir: str | 
         count = min(visible.shape[0], thermal.shape[0])
 
         def load(i: int) -> FramePair:
-            return FramePair(i, np.array(visible[i]), np.array(thermal[i]))
+            return FramePair(i, np.asarray(visible[i]), np.asarray(thermal[i]))  # views of the memory maps
 
         return FrameSequence(name, "real-rgbt", count, (visible.shape[2], visible.shape[1]), load, lru, source=folder)
     for vis_name, th_name in PAIR_FOLDERS:

@@ -18,8 +18,10 @@ Registered in ``core.training.sources`` as:
 Common options: ``split`` (default ``configs/real_split.json``), ``data_root`` (default
 ``../shared/data``), ``include`` (optional names restricting to part of the train group;
 a name outside it is a ConfigError), ``frame_cache_mb`` (LRU of decoded frame pairs,
-default 256 MB per process), ``cache_dir`` (decoded videos, default
-``~/.cache/rgbt-studio``). Sequences are drawn uniformly; every sequence is opened once
+default 256 MB per process), ``cache_dir`` (decoded frames, default
+``~/.cache/rgbt-studio``), ``decode_cache`` (labelled sources; default true: image
+folders are decoded once into the cache too; false: decoded on each read; videos are
+always decoded once). Sequences are drawn uniformly; every sequence is opened once
 per process and kept (frame access never reopens a file: images are read by path,
 videos through their memory-mapped cache).
 """
@@ -66,8 +68,9 @@ class _LabelledRealSource(TrainingSource):
 
     def __init__(self, seed: int = 0, rank: int = 0, *, split: str = DEFAULT_SPLIT, data_root: str = DEFAULT_DATA_ROOT,
                  include: list[str] | None = None, second_stream: str = "pseudo", pseudo_share: float = 1.0,
-                 frame_cache_mb: float = 256.0, cache_dir: str = DEFAULT_CACHE_DIR):
+                 frame_cache_mb: float = 256.0, cache_dir: str = DEFAULT_CACHE_DIR, decode_cache: bool = True):
         self.split = RealSplit.load(split)
+        self.decode_cache = bool(decode_cache)
         self.stream = SecondStream(self.missing, second_stream, float(pseudo_share))
         self.lru = FrameLRU(frame_cache_mb)
         self.entries: list[SequenceEntry] = []
@@ -95,7 +98,7 @@ class RealVisibleSource(_LabelledRealSource):
     group, missing = "visible", "thermal"
 
     def _open(self, name, folder, cache_dir) -> FrameSequence:
-        return visible_folder_sequence(name, folder, self.lru)
+        return visible_folder_sequence(name, folder, self.lru, cache_dir if self.decode_cache else None)
 
 
 class RealThermalSource(_LabelledRealSource):
@@ -104,7 +107,7 @@ class RealThermalSource(_LabelledRealSource):
     group, missing = "thermal", "visible"
 
     def _open(self, name, folder, cache_dir) -> FrameSequence:
-        return thermal_sequence(name, folder, self.lru, cache_dir)
+        return thermal_sequence(name, folder, self.lru, cache_dir, decode_images=self.decode_cache)
 
 
 class _PairFrames(RGBTSequence):

@@ -95,3 +95,22 @@ def test_rgbt_augmentations_change_only_the_search_streams():
     assert dark["x_v"].mean() < plain["x_v"].mean() - 0.1
     np.testing.assert_array_equal(dark["z_v"], plain["z_v"])
     assert flat["x_t"].std() < 0.5 * plain["x_t"].std()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_flip_cuts_exactly_the_crops_of_the_flipped_frames(seed):
+    """The flip is done on the crops (no full-frame copy): the same pixels as cropping the
+    flipped frames, for linear and area (large box) resampling."""
+    r = np.random.default_rng(100 + seed)
+    h, w = int(r.integers(60, 300)), int(r.integers(60, 400))
+    visible = r.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    thermal = r.integers(0, 256, (h, w), dtype=np.uint8)
+    box = np.array([r.uniform(0, w - 20), r.uniform(0, h - 20), r.uniform(3, w / 2), r.uniform(3, h / 2)])
+    moved = box + np.r_[r.normal(0, 4, 2), 0, 0]
+    sample = PairSample(FramePair(0, visible, thermal), box, FramePair(1, visible, thermal), moved, None, 0, 1)
+    fv, ft = np.ascontiguousarray(visible[:, ::-1]), np.ascontiguousarray(thermal[:, ::-1])
+    flipped = PairSample(FramePair(0, fv, ft), flip_box(box, w), FramePair(1, fv, ft), flip_box(moved, w), None, 0, 1)
+    a = Processing(ProcessingConfig(flip=1.0), SPEC)(sample, np.random.default_rng(seed))
+    b = Processing(ProcessingConfig(flip=0.0), SPEC)(flipped, np.random.default_rng(seed))
+    for key in a:
+        np.testing.assert_array_equal(a[key], b[key])
