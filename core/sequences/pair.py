@@ -253,6 +253,37 @@ def sequence_name(visible: Path, thermal: Path) -> str:
     return stem
 
 
+_NOT_VIDEO = (
+    (b"SQLite format 3\x00", "an SQLite database (an annotation store?)"),
+    (b"\x89HDF\r\n\x1a\n", "an HDF5 file (distillation data?)"),
+    (b"PK\x03\x04", "a zip archive (a checkpoint?)"),
+    (b"%PDF", "a PDF document"),
+)
+
+
+def refuse_non_video(path: Path) -> None:
+    """SequenceError when the file ``path`` is plainly not a video: empty, text, or a
+    known non-video format (folders and missing paths are left to ``open_source``)."""
+    if not path.is_file():
+        return
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(4096)
+    except OSError as error:
+        raise SequenceError(path, f"cannot be read ({error.strerror or error})") from None
+    if not head:
+        raise SequenceError(path, "is empty (0 bytes), not a video")
+    for magic, what in _NOT_VIDEO:
+        if head.startswith(magic):
+            raise SequenceError(path, f"is {what}, not a video")
+    if b"\x00" not in head:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            return
+        raise SequenceError(path, "is a text file, not a video (give a video file or a folder of frames)")
+
+
 def open_pair(visible: str | Path, thermal: str | Path, *, frame_offset: int = 0,
               cache_frames: int = 16) -> PairSequence:
     """Open a visible and a thermal stream: each a video file or an image folder.
@@ -261,6 +292,8 @@ def open_pair(visible: str | Path, thermal: str | Path, *, frame_offset: int = 0
     ``sequence.frame_offset``). Raises SequenceError naming the file on any problem.
     """
     visible, thermal = Path(visible), Path(thermal)
+    for path in (visible, thermal):
+        refuse_non_video(path)
     v_source = open_source(visible)
     t_source = open_source(thermal)
     kind = "folder-pair" if visible.is_dir() and thermal.is_dir() else "video-pair"
