@@ -135,14 +135,27 @@ class DropProposals(Command):
         store.put_proposals("restored", [(f, box, c) for f, (box, c) in self.proposals.items() if box is not None])
 
 
+def accepted_frames(existing: Mapping[int, FrameAnnotation], ground_truth: Mapping[int, FrameAnnotation] | None
+                    ) -> list[int]:
+    """Frames where importing ``ground_truth`` would replace a box a person accepted (an
+    accepted teacher box): the studio asks before doing so."""
+    if not ground_truth:
+        return []
+    return sorted(f for f in ground_truth if (r := existing.get(f)) is not None and not is_protected(r)
+                  and r.provenance == Provenance.TEACHER)
+
+
 def import_ground_truth(existing: Mapping[int, FrameAnnotation],
-                        ground_truth: Mapping[int, FrameAnnotation] | None) -> SetRecords | None:
+                        ground_truth: Mapping[int, FrameAnnotation] | None, *,
+                        keep: Iterable[int] = ()) -> SetRecords | None:
     """The sequence's own ground truth as ``imported`` records (human-checked, so trackers
-    never overwrite them); frames holding a manual box or keyframe are left alone."""
+    never overwrite them); frames holding a manual box or keyframe, and the frames in
+    ``keep`` (e.g. ``accepted_frames`` the user chose to keep), are left alone."""
     if not ground_truth:
         return None
+    keep = set(int(f) for f in keep)
     new = [r if r.provenance == Provenance.IMPORTED else r.with_changes(provenance=Provenance.IMPORTED)
-           for f, r in sorted(ground_truth.items()) if not is_protected(existing.get(f))]
+           for f, r in sorted(ground_truth.items()) if not is_protected(existing.get(f)) and f not in keep]
     return SetRecords(new, label=f"import {len(new)} ground-truth boxes") if new else None
 
 

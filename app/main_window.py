@@ -8,6 +8,10 @@ Behaviour lives in the controllers (``app.controllers``) and the edit glue
 """
 from __future__ import annotations
 
+import dataclasses
+import os
+from pathlib import Path
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
@@ -103,7 +107,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.transport.frame_requested.connect(self.goto)
         self.timeline.frame_clicked.connect(self.goto)
         self.opener.opened.connect(self._opened)
-        self.opener.failed.connect(lambda request, error, trace: self.error("Cannot open", error, trace))
+        self.opener.failed.connect(self._open_failed)
         for run in (self.tracking, self.refining):
             run.started.connect(self._run_started)
             run.live.connect(self._run_live)
@@ -144,6 +148,24 @@ class MainWindow(WindowDialogs, QMainWindow):
 
     def open_sequence(self, folder, store: str | None = None) -> None:
         self.open_request(OpenRequest("sequence", (str(folder),), store=store))
+
+    def _open_failed(self, request, error, trace: str) -> None:
+        """Reopening the project this window holds (Open recent, a drop): the store is
+        locked by this very window, so close the document and open again."""
+        from core.annotations.store import StoreLockedError
+
+        document = self.document
+        if (isinstance(error, StoreLockedError) and document is not None and error.holder.get("pid") == os.getpid()
+                and Path(str(error.path)).resolve() == Path(document.path).resolve()
+                and not getattr(request, "_retried", False)):
+            self.finish_runs()
+            document.close()
+            self.document = None
+            retry = dataclasses.replace(request)
+            retry._retried = True
+            self.opener.open(retry)
+            return
+        self.error("Cannot open", error, trace)
 
     def _opened(self, opened) -> None:
         if self.document is not None:

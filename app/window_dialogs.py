@@ -1,5 +1,10 @@
 """The main window's dialogs, settings and drag-and-drop (a mixin of ``MainWindow``):
-open pair / sequence, export, settings, help, errors, colormap and blend, drops."""
+open pair / sequence, export, settings, help, errors, colormap and blend, drops.
+
+Questions go through ``ask`` (tests answer them with ``ask_hook``); the result of every
+export is a dialog naming the file; a target that exists is replaced only after asking.
+File pickers open where the last one ended (else the home folder, never the
+application's folder)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,16 +23,35 @@ class WindowDialogs:
     """Needs the ``MainWindow`` attributes: settings, document, views, actions, pool,
     exporter, synchronous, open_pair, open_sequence, open_request, statusBar."""
 
+    ask_hook = None  # tests: callable(title, text, choices) -> the chosen choice (or None)
+    result_box: QMessageBox | None = None  # the last export's result dialog
+
+    def ask(self, title: str, text: str, choices: tuple[str, ...]) -> str | None:
+        """A question with button ``choices`` (the last one cancels); the chosen text, or
+        None when the dialog was closed."""
+        if self.ask_hook is not None:
+            return self.ask_hook(title, text, choices)
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=self)
+        buttons = {}
+        for i, choice in enumerate(choices):
+            role = QMessageBox.ButtonRole.RejectRole if i == len(choices) - 1 else QMessageBox.ButtonRole.AcceptRole
+            buttons[box.addButton(choice, role)] = choice
+        box.setDefaultButton(list(buttons)[-1])
+        box.exec()
+        return buttons.get(box.clickedButton())
+
     def ask_open_pair(self) -> None:
-        dialog = OpenPairDialog(self)
+        dialog = OpenPairDialog(self, start_folder=self.settings.start_folder())
         if dialog.exec():
             visible, thermal, offset = dialog.values()
             if visible and thermal:
+                self.settings.remember_folder(visible)
                 self.open_pair(visible, thermal, offset)
 
     def ask_open_sequence(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a dataset sequence folder")
+        folder = QFileDialog.getExistingDirectory(self, "Open a dataset sequence folder", self.settings.start_folder())
         if folder:
+            self.settings.remember_folder(Path(folder).parent)
             self.open_sequence(folder)
 
     # -- export ---------------------------------------------------------------------------
@@ -36,21 +60,47 @@ class WindowDialogs:
             return
         from app.dialogs.export_dialog import ExportDialog
 
-        dialog = ExportDialog(self.document.info.name, self.document.path.parent, self)
+        dialog = ExportDialog(self.document.info.name, self.document.path.parent, self,
+                              start_folder=self.settings.start_folder())
         if dialog.exec():
             key, target = dialog.values()
-            self.export(key, target)
+            self.settings.remember_folder(target.parent)
+            self.export_checked(key, target)
+
+    def export_checked(self, key: str, target) -> bool:
+        """Export after asking before replacing an existing ``target``; False when the
+        user kept the earlier export."""
+        target = Path(target)
+        if target.exists():
+            kind = "folder" if target.is_dir() else "file"
+            answer = self.ask("Replace the earlier export?",
+                              f"{target} already exists.\n\nReplace this {kind} with the new export? "
+                              "(It is replaced only when the new export is complete.)", ("Replace", "Cancel"))
+            if answer != "Replace":
+                self.statusBar().showMessage(f"export cancelled: {target} kept", 8000)
+                return False
+        self.export(key, target)
+        return True
 
     def export(self, key: str, target) -> None:
         if self.document is not None:
             self.exporter.export(self.document, key, target, self.settings.models)
 
     def _exported(self, result) -> None:
+        """Every export ends in a dialog naming what was written (non-blocking)."""
         warnings = list(getattr(result, "warnings", []) or [])
-        text = f"exported to {getattr(result, 'path', result)}"
+        path = Path(getattr(result, "path", result))
+        text = f"exported to {path}"
         self.statusBar().showMessage(text, 10000)
-        if warnings and not self.synchronous:
-            QMessageBox.information(self, "Exported", text + "\n\n" + "\n".join(warnings))
+        details = [text]
+        if path.is_file():
+            details.append(f"{path.stat().st_size / 1e6:.1f} MB")
+        box = QMessageBox(QMessageBox.Icon.Information, "Exported", "\n".join(details + warnings), parent=self)
+        box.setModal(False)
+        if self.result_box is not None:
+            self.result_box.close()
+        self.result_box = box
+        box.show()
 
     # -- dialogs and settings -------------------------------------------------------------
     def error(self, title: str, error: BaseException, trace: str = "") -> None:
@@ -67,6 +117,7 @@ class WindowDialogs:
             self.settings.models = dialog.values()
             self.settings.save()
             self.pool.clear()
+            self.set_tracker(self.settings.models.tracker)
 
     def apply_view_settings(self) -> None:
         name = self.settings.colormap if self.settings.colormap in THERMAL_COLORMAPS else "inferno"

@@ -84,9 +84,23 @@ class EditGlue(QObject):
         except Exception as error:  # a malformed GT file: a dialog naming file and line
             self.w.error("Cannot import the ground truth", error)
             return
-        command = edits.import_ground_truth(self.doc.records, ground_truth)
+        keep: list[int] = []
+        accepted = edits.accepted_frames(self.doc.records, ground_truth)
+        if accepted:
+            answer = self.w.ask(
+                "Replace accepted boxes?",
+                f"{len(accepted)} frames hold boxes you accepted (first: frame {accepted[0] + 1}). The ground truth "
+                "would replace them.\n\nManual boxes and keyframes are never replaced.",
+                ("Replace them", "Keep them", "Cancel"))
+            if answer == "Keep them":
+                keep = accepted
+            elif answer != "Replace them":
+                self.w.statusBar().showMessage("ground truth not imported", 5000)
+                return
+        command = edits.import_ground_truth(self.doc.records, ground_truth, keep=keep)
         if command is None:
-            self.w.statusBar().showMessage("this sequence ships no ground truth to import", 8000)
+            self.w.statusBar().showMessage("this sequence ships no ground truth to import" if not ground_truth
+                                           else "no frame to import: every frame holds a box a person made", 8000)
         self._execute(command)
 
     # -- runs -----------------------------------------------------------------------------
@@ -139,12 +153,20 @@ class EditGlue(QObject):
         self._execute(edits.AcceptProposals({self.w.frame: proposal}, label="accept teacher box"))
 
     def accept_range(self) -> None:
+        """Shift+A: accept the proposals in the selected range; without a range, nothing
+        (accepting every proposal of the sequence needs a range over all of it)."""
         if self.doc is None:
             return
-        selected = self.w.timeline.selected_range() or (0, self.doc.num_frames)
+        selected = self.w.timeline.selected_range()
+        if selected is None:
+            self.w.statusBar().showMessage("select a range first (Ctrl+R, then drag its edges on the timeline); "
+                                           "A accepts this frame's proposal", 8000)
+            return
         chosen = {f: p for f, p in self.doc.proposals.items() if selected[0] <= f < selected[1]}
         if chosen:
             self._execute(edits.AcceptProposals(chosen))
+        else:
+            self.w.statusBar().showMessage(f"no teacher proposals in frames {selected[0] + 1}-{selected[1]}", 5000)
 
     def next_attention(self) -> None:
         if self.doc is None:

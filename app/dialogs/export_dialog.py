@@ -98,8 +98,9 @@ def entry(key: str) -> ExportEntry:
 
 
 class ExportDialog(QDialog):
-    def __init__(self, sequence_name: str, default_parent: Path, parent=None):
+    def __init__(self, sequence_name: str, default_parent: Path, parent=None, *, start_folder: str = ""):
         super().__init__(parent)
+        self.start_folder = start_folder  # where Browse opens when the target's folder does not exist
         self.setWindowTitle("Export annotations")
         self.sequence_name = sequence_name
         self.default_parent = Path(default_parent)
@@ -141,12 +142,21 @@ class ExportDialog(QDialog):
         e = entry(self.format.currentData())
         self.target.setText(str(self.default_parent / f"{self.sequence_name}{e.suffix}"))
 
+    def browse_folder(self) -> str:
+        """Where Browse opens: the target's folder when it exists, else the start folder."""
+        parent = Path(self.target.text().strip()).parent
+        if parent.is_dir() and str(parent) not in ("", "."):
+            return str(parent)
+        return self.start_folder or str(Path.home())
+
     def _browse(self) -> None:
         e = entry(self.format.currentData())
         if e.is_file:
-            path, _ = QFileDialog.getSaveFileName(self, "Export to", self.target.text())
+            suggested = Path(self.browse_folder()) / Path(self.target.text().strip()).name
+            path, _ = QFileDialog.getSaveFileName(self, "Export to", str(suggested),
+                                                  options=QFileDialog.Option.DontConfirmOverwrite)
         else:
-            path = QFileDialog.getExistingDirectory(self, "Export into folder", str(self.default_parent))
+            path = QFileDialog.getExistingDirectory(self, "Export into folder", self.browse_folder())
             if path:
                 path = str(Path(path) / f"{self.sequence_name}{e.suffix}")
         if path:

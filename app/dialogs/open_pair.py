@@ -1,6 +1,12 @@
 """Open pair: a visible and a thermal source (two videos or two image folders) and a
-frame offset (thermal frame = visible frame + offset, for de-synchronised pairs)."""
+frame offset (thermal frame = visible frame + offset, for de-synchronised pairs).
+
+The pickers open at the field's own path, else beside the other field's path, else at
+``start_folder`` (the window passes the last folder used, or the home folder)."""
 from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
 
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,10 +23,19 @@ from PySide6.QtWidgets import (
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mkv *.mov *.m4v);;All files (*)"
 
 
+def _folder_of(text: str) -> str:
+    """The folder a picker should open for a typed path ("" when there is none)."""
+    if not text:
+        return ""
+    path = Path(text)
+    return str(path if path.is_dir() else path.parent) if path.parent.is_dir() else ""
+
+
 class _PathField(QWidget):
-    def __init__(self, caption: str):
+    def __init__(self, caption: str, start: Callable[[], str] = lambda: str(Path.home())):
         super().__init__()
         self.caption = caption
+        self.start = start  # where a picker opens when the field is empty
         self.edit = QLineEdit()
         file_button = QPushButton("File...")
         folder_button = QPushButton("Folder...")
@@ -32,23 +47,30 @@ class _PathField(QWidget):
         layout.addWidget(file_button)
         layout.addWidget(folder_button)
 
+    def start_folder(self) -> str:
+        return self.edit.text().strip() or self.start()
+
     def _pick_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.caption, self.edit.text(), VIDEO_FILTER)
+        path, _ = QFileDialog.getOpenFileName(self, self.caption, self.start_folder(), VIDEO_FILTER)
         if path:
             self.edit.setText(path)
 
     def _pick_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.caption, self.edit.text())
+        path = QFileDialog.getExistingDirectory(self, self.caption, self.start_folder())
         if path:
             self.edit.setText(path)
 
 
 class OpenPairDialog(QDialog):
-    def __init__(self, parent=None, visible: str = "", thermal: str = "", offset: int = 0):
+    def __init__(self, parent=None, visible: str = "", thermal: str = "", offset: int = 0, *,
+                 start_folder: str = ""):
         super().__init__(parent)
         self.setWindowTitle("Open visible / thermal pair")
-        self.visible = _PathField("Visible video or frame folder")
-        self.thermal = _PathField("Thermal video or frame folder")
+        home = start_folder or str(Path.home())
+        self.visible = _PathField("Visible video or frame folder",
+                                  lambda: _folder_of(self.thermal.edit.text().strip()) or home)
+        self.thermal = _PathField("Thermal video or frame folder",
+                                  lambda: _folder_of(self.visible.edit.text().strip()) or home)
         self.visible.edit.setText(visible)
         self.thermal.edit.setText(thermal)
         self.offset = QSpinBox()

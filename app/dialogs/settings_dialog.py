@@ -1,4 +1,5 @@
-"""Settings: student/teacher weights, engine, device (persisted by ``app.settings``)."""
+"""Settings: the live tracker, student/teacher weights, engine, device, the OpenCV
+trackers' modality (persisted by ``app.settings``)."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.settings import DEVICES, ENGINES, ModelSettings
+from core.trackers import PEER_MODALITIES, tracker_label, tracker_names
 
 WEIGHTS_FILTER = "Checkpoints (*.pt *.onnx);;All files (*)"
 
@@ -32,7 +34,10 @@ class _WeightsField(QWidget):
         layout.addWidget(button)
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Model weights", self.edit.text(), WEIGHTS_FILTER)
+        from core.tracking.factory import MODELS_DIR
+
+        start = self.edit.text().strip() or str(MODELS_DIR)  # the bundled weights' folder, not the app's
+        path, _ = QFileDialog.getOpenFileName(self, "Model weights", start, WEIGHTS_FILTER)
         if path:
             self.edit.setText(path)
 
@@ -41,6 +46,15 @@ class SettingsDialog(QDialog):
     def __init__(self, models: ModelSettings, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Settings")
+        self.tracker = QComboBox()
+        for name in tracker_names():
+            self.tracker.addItem(tracker_label(name), name)
+        self.tracker.setCurrentIndex(max(0, self.tracker.findData(models.tracker)))
+        self.peer_modality = QComboBox()
+        self.peer_modality.addItems(PEER_MODALITIES)
+        self.peer_modality.setCurrentText(models.peer_modality)
+        self.peer_modality.setToolTip("the frame an OpenCV tracker sees (auto: visible; thermal on thermal-only "
+                                      "sequences)")
         self.student = _WeightsField(models.student_weights)
         self.teacher = _WeightsField(models.teacher_weights)
         self.engine = QComboBox()
@@ -52,6 +66,8 @@ class SettingsDialog(QDialog):
         self.allow_random = QCheckBox("Run randomly initialised models when no checkpoint exists (demo only)")
         self.allow_random.setChecked(models.allow_random)
         form = QFormLayout(self)
+        form.addRow("Tracker (T)", self.tracker)
+        form.addRow("OpenCV trackers see", self.peer_modality)
         form.addRow("Student weights", self.student)
         form.addRow("Teacher weights", self.teacher)
         form.addRow("Engine", self.engine)
@@ -70,4 +86,6 @@ class SettingsDialog(QDialog):
             engine=self.engine.currentText(),
             device=self.device.currentText(),
             allow_random=self.allow_random.isChecked(),
+            tracker=str(self.tracker.currentData()),
+            peer_modality=self.peer_modality.currentText(),
         )

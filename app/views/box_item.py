@@ -4,6 +4,10 @@ Coordinates are the project's box convention (``core.geometry``): ``x, y, w, h``
 pixels, top-left + size, in the image the view shows. The item emits ``edited(box)``
 once per user gesture (on ``sigRegionChangeFinished``, never on every mouse move), so
 one drag is one undo step.
+
+Handles never overlap: on a box that is small on screen the edge handles hide (corners
+only), and on a tiny one only the bottom-right corner stays (``handle_layout``); the box
+body still moves it. The set is chosen again whenever the zoom or the box changes.
 """
 from __future__ import annotations
 
@@ -14,6 +18,27 @@ from PySide6.QtCore import QObject, Signal
 from app.style import box_pen, hover_pen
 
 MIN_SIZE = 2.0
+ALL_HANDLES_MIN_PX = 48.0  # on-screen side from which all 8 handles show
+CORNER_HANDLES_MIN_PX = 20.0  # ... from which the 4 corners show; below it only the bottom-right one
+
+
+def handle_layout(width_px: float, height_px: float) -> str:
+    """"all", "corners" or "one" handle(s) for a box of this on-screen size (pixels)."""
+    side = min(width_px, height_px)
+    if side >= ALL_HANDLES_MIN_PX:
+        return "all"
+    if side >= CORNER_HANDLES_MIN_PX:
+        return "corners"
+    return "one"
+
+
+def _shown(layout: str, pos) -> bool:
+    x, y = float(pos[0]), float(pos[1])
+    if layout == "all":
+        return True
+    if layout == "corners":
+        return x in (0.0, 1.0) and y in (0.0, 1.0)
+    return (x, y) == (1.0, 1.0)
 
 
 class _Relay(QObject):
@@ -41,7 +66,29 @@ class BoxItem(pg.ROI):
             self.setAcceptedMouseButtons(pg.QtCore.Qt.MouseButton.NoButton)
         self.sigRegionChangeFinished.connect(self._finished)
         self.setZValue(10)
+        self.layout = "all"
         self.hide()
+
+    def screen_size(self) -> tuple[float, float] | None:
+        """The box's (width, height) in device pixels, or None when not on a view."""
+        size = self.size()
+        rect = self.mapRectToDevice(pg.QtCore.QRectF(0, 0, size.x(), size.y()))
+        return None if rect is None else (abs(rect.width()), abs(rect.height()))
+
+    def update_handles(self) -> None:
+        """Show the handles that fit the box's on-screen size (``handle_layout``)."""
+        if not self.editable:
+            return
+        size = self.screen_size()
+        if size is None:
+            return
+        self.layout = handle_layout(*size)
+        for handle in self.handles:
+            handle["item"].setVisible(_shown(self.layout, handle["pos"]))
+
+    def viewTransformChanged(self):
+        super().viewTransformChanged()
+        self.update_handles()
 
     def set_style(self, provenance: str, occluded: bool = False) -> None:
         if (provenance, occluded) == (self.provenance, self.occluded):
@@ -65,6 +112,7 @@ class BoxItem(pg.ROI):
         finally:
             self._setting = False
         self.show()
+        self.update_handles()
 
     def box(self) -> np.ndarray:
         pos, size = self.pos(), self.size()
@@ -73,6 +121,7 @@ class BoxItem(pg.ROI):
     def _finished(self) -> None:
         if self._setting or not self.editable or not self.isVisible():
             return
+        self.update_handles()
         box = self.box()
         if box[2] < MIN_SIZE or box[3] < MIN_SIZE:
             return

@@ -1,6 +1,7 @@
 """The timeline: per-frame confidence and teacher-student IoU, markers, click to jump.
 
-x is the 0-based frame index. Curves: student confidence (orange), teacher-student IoU
+x is the 0-based frame index inside; the axis is labelled with frame NUMBERS counted
+from 1, like the frame counter of the transport bar and the view titles. Curves: student confidence (orange), teacher-student IoU
 (magenta, where refined). Markers: manual keyframes (green triangles on top), absent
 frames (red ticks at the bottom), low-confidence runs (yellow bars). A white cursor marks
 the current frame; click anywhere (or drag the cursor) to jump. A range region (shown on
@@ -25,6 +26,13 @@ def legend_html() -> str:
     return "&nbsp;&nbsp;&nbsp;".join(f'<span style="color:{C[key]}">{text}</span>' for key, text in entries)
 
 
+class FrameAxis(pg.AxisItem):
+    """The bottom axis: frame numbers from 1 at the 0-based positions."""
+
+    def tickStrings(self, values, scale, spacing):
+        return [f"{v * scale + 1:g}" for v in values]
+
+
 class TimelineWidget(pg.PlotWidget):
     """Signals: frame_clicked(int), range_changed(int start, int stop) (stop exclusive)."""
 
@@ -32,7 +40,7 @@ class TimelineWidget(pg.PlotWidget):
     range_changed = Signal(int, int)
 
     def __init__(self, parent=None):
-        super().__init__(parent, background="#202020")
+        super().__init__(parent, background="#202020", axisItems={"bottom": FrameAxis("bottom")})
         self.setMinimumHeight(110)
         self.setMaximumHeight(180)
         item = self.getPlotItem()
