@@ -337,14 +337,15 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
             remove_empty(created)
 
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9._+\- ]")
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\<>:"|?*]')
 
 
 def safe_component(name: str, default: str = "sequence") -> str:
-    """``name`` as ONE safe path component: separators and odd characters become ``_``,
-    no leading dot (so never ``.`` / ``..`` or a hidden file), at most 100 characters."""
+    """``name`` as ONE safe path component: path separators, control characters and
+    characters Windows forbids become ``_``; no leading dot (so never ``.`` / ``..`` or a
+    hidden file), no trailing dot or space, at most 100 characters."""
     text = _UNSAFE.sub("_", str(name)).strip()
-    text = text.lstrip(".").strip() or default
+    text = text.lstrip(".").strip().rstrip(". ") or default
     return text[:100]
 
 

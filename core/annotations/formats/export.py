@@ -33,7 +33,7 @@ from core.annotations.formats.rows import (
 )
 from core.annotations.records import FrameAnnotation
 from core.errors import ExportError
-from core.fileio import atomic_directory
+from core.fileio import atomic_directory, inside, safe_component
 from core.progress import Job, Progress
 
 EXPORT_FORMATS = ("lasher", "rgbt234", "got10k", "lasot")
@@ -82,6 +82,9 @@ def _check_target(sequence, out_dir: Path) -> None:
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / EXPORT_MARKER).is_file():
         raise ExportError(out_dir, "exists and holds files that are not an earlier export; "
                                    "choose a new or empty folder (the export replaces the whole folder)")
+    from core.fileio import check_output
+
+    check_output(out_dir, folder=True, option="the export folder")  # writable, before any frame is written
 
 
 def _write_image(path: Path, image: np.ndarray, quality: int) -> None:
@@ -94,6 +97,11 @@ def _write_image(path: Path, image: np.ndarray, quality: int) -> None:
 
 def _text(path: Path, text: str) -> None:
     path.write_text(text, encoding="utf-8", newline="")
+
+
+def _check_entries(tmp: Path, entries) -> None:
+    for folder, _, _ in entries:
+        _inside(tmp, tmp / folder)
 
 
 def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
@@ -133,8 +141,17 @@ def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir
 
 
 def _modalities(sequence) -> list[tuple[str, str, bool]]:
-    name = sequence.info.name
+    """(folder, frame attribute, thermal) per modality; the folder names come from the
+    sequence name made safe as one path component (``core.fileio.safe_component``)."""
+    name = safe_component(sequence.info.name)
     return [(name, "visible", False), (f"{name}-thermal", "thermal", True)]
+
+
+def _inside(tmp: Path, path: Path) -> Path:
+    """``path``, after checking that it stays inside the export's temporary folder."""
+    if not inside(tmp, path):
+        raise ExportError(path, f"would be written outside the export folder {tmp}; refused")
+    return path
 
 
 def _write_modality_frames(sequence, tmp: Path, entries, image_folder: str, quality: int) -> Job[None]:
@@ -160,6 +177,7 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
     _check_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
+        _check_entries(tmp, entries)
         _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
         yield from _write_modality_frames(sequence, tmp, entries, "", quality)
         absence, cover = got10k_labels(records, n)
@@ -192,6 +210,7 @@ def export_lasot(sequence, records: Mapping[int, FrameAnnotation], out_dir: str 
     _check_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
+        _check_entries(tmp, entries)
         _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
         yield from _write_modality_frames(sequence, tmp, entries, "img", quality)
         occlusion, out_of_view = lasot_labels(records, n)
