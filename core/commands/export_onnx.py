@@ -27,6 +27,7 @@ def register(subparsers) -> None:
                         help="scale of the default checkpoints / random weights")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     parser.add_argument("--opset", type=int, default=17)
+    parser.add_argument("--force", action="store_true", help="replace .onnx files that exist in DIR")
     parser.add_argument("--random-weights", action="store_true",
                         help="export random weights when a checkpoint is missing (tests and demos only)")
     parser.set_defaults(func=run)
@@ -64,9 +65,18 @@ def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool)
 def run(args) -> int:
     from core.tracking.onnx_export import export_onnx
 
+    from core.fileio import check_output
+    from core.tracking.factory import default_weights
+
     names = ("student", "teacher") if args.model == "both" else (args.model,)
     if args.weights is not None and len(names) > 1:
         raise ExportError(args.weights, "--weights needs a single --model (student or teacher)")
+    check_output(args.out, folder=True, option="--out")
+    for name in names:  # every target checked before the first export
+        weights = args.weights if args.weights is not None else default_weights(name, args.scale)
+        stem = weights.stem if weights.is_file() or not args.random_weights else f"{name}_{args.scale}"
+        check_output(args.out / f"{stem}.onnx", protected=[(weights, "the checkpoint to export")], force=args.force,
+                     option="the ONNX file")
     for name in names:
         network, stem, source = _load(name, args.weights, args.scale, args.random_weights)
         target = args.out / f"{stem}.onnx"

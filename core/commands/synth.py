@@ -64,6 +64,7 @@ def register(subparsers) -> None:
     parser.add_argument("--name", default=None, help="sub-folder name (only with --count 1)")
     parser.add_argument("--config", type=Path, default=None,
                         help="JSON file of SyntheticConfig fields (command-line options above override it)")
+    parser.add_argument("--force", action="store_true", help="replace earlier synthetic sequences of the same name")
     parser.set_defaults(func=run)
 
 
@@ -72,6 +73,12 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--count must be >= 1, got {args.count}")
     if args.name and args.count != 1:
         raise ConfigError("--name needs --count 1")
+    if args.name is not None:
+        from core.fileio import safe_component
+
+        if safe_component(args.name) != args.name:
+            raise ConfigError(f"--name {args.name!r} is not a plain folder name (no path separators, no leading dot); "
+                              f"e.g. {safe_component(args.name)!r}")
     if args.seed < 0:
         raise ConfigError(f"--seed must be >= 0, got {args.seed}")
     base = SyntheticConfig()
@@ -86,6 +93,7 @@ def run(args: argparse.Namespace) -> int:
     if challenges is not None:
         overrides["challenges"] = challenges
     config = from_dict(SyntheticConfig, {**_fields(base), **overrides})
+    check_targets(args)
     for k in range(args.count):
         seed = args.seed + k
         name = args.name or f"synthetic-{seed}"
@@ -103,6 +111,24 @@ def run(args: argparse.Namespace) -> int:
             out = target
         print(f"{out}  seed={seed} frames={len(sequence)} challenges={','.join(config.challenges) or 'none'}")
     return 0
+
+
+def check_targets(args: argparse.Namespace) -> None:
+    """Before writing anything: OUT_DIR writable and a folder; an existing sequence
+    folder is replaced only when it is an earlier synthetic one (``synthetic.json``)
+    and ``--force`` is given."""
+    from core.errors import OutputError
+    from core.fileio import check_output
+
+    check_output(args.out_dir, folder=True, option="OUT_DIR")
+    for k in range(args.count):
+        target = args.out_dir / (args.name or f"synthetic-{args.seed + k}")
+        if target.exists() and not (target.is_dir() and not any(target.iterdir())):
+            if not (target / "synthetic.json").is_file():
+                raise OutputError(target, "exists and is not an earlier synthetic sequence; choose another OUT_DIR "
+                                          "or --name")
+            if not args.force:
+                raise OutputError(target, "already exists (give --force to replace it)")
 
 
 def _fields(config: SyntheticConfig) -> dict:
