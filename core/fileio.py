@@ -30,6 +30,7 @@ from core.errors import OutputError
 LEGACY_TEMP_AGE_S = 3600.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
+PROBE_BYTES = 64 * 1024  # written (and removed) by check_output to find a full disk early
 
 
 class CleanupNote(UserWarning):
@@ -219,12 +220,20 @@ def check_output(
     base = _nearest_existing(path.parent if not folder else path)
     if not base.is_dir():
         raise OutputError(path, f"{base} is a file, not a folder")
-    try:
+    probe = None
+    try:  # a small real write: a full disk or a read-only place is found before the work
         fd, probe = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".probe", dir=base)
-        os.close(fd)
-        os.unlink(probe)
+        try:
+            os.write(fd, b"\0" * PROBE_BYTES)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
     except OSError as error:
         raise OutputError(path, f"cannot write in {base} ({describe_os_error(error)})") from None
+    finally:
+        if probe is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(probe)
     if free_bytes:
         free = shutil.disk_usage(base).free
         if free < free_bytes:

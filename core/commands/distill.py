@@ -81,7 +81,8 @@ def _finetune(args: argparse.Namespace) -> int:
         raise ConfigError(f"--out {out} would overwrite the initial weights; choose another file")
     protected = [(Path(p), "a distillation data file (--data)") for p in args.data]
     protected += [(Path(init), "the initial weights"), (Path(init).with_suffix(".onnx"), "the initial weights' export")]
-    check_output(out, protected=protected, force=args.force, option="--out")
+    size = Path(init).stat().st_size if Path(init).is_file() else 0  # the result is as large as the initial weights
+    check_output(out, protected=protected, force=args.force, option="--out", free_bytes=size)
     overrides = {k: v for k, v in {"steps": args.steps, "batch_size": args.batch_size, "seed": args.seed,
                                    "threads": args.threads, "lr": args.lr, "holdout_fraction": args.holdout,
                                    "replay": args.replay, "shift_cells": args.shift_cells,
