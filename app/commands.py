@@ -43,7 +43,19 @@ def initial_request(args, settings):
 
 
 def run(args) -> int:
-    from app.qt import ensure_app
+    import sys
+
+    from app.platform_check import explain_import_error, platform_problem
+
+    problem = platform_problem()  # Qt would abort the process: say what is missing instead
+    if problem is not None:
+        print(problem, file=sys.stderr)
+        return 2
+    try:
+        from app.qt import ensure_app
+    except ImportError as error:  # e.g. libEGL.so.1 missing: QtGui cannot load
+        print(explain_import_error(error), file=sys.stderr)
+        return 2
 
     app = ensure_app()
     from app.main_window import MainWindow
