@@ -21,9 +21,8 @@ from pathlib import Path
 
 # (label, module file suffix, function name): cumulative time of these functions.
 STAGES = (
-    ("decode: image files", "training/real_data.py", "read_image"),
-    ("decode: video cache copy", "training/real_data.py", "load"),
-    ("frame cache (LRU) total", "training/real_data.py", "get_or_make"),
+    ("real frames (cache maps + LRU)", "training/real_data.py", "get_or_make"),
+    ("  of which image decoding", "training/real_data.py", "read_image"),
     ("synthetic: new sequences", "training/sources.py", "_make"),
     ("synthetic: rendering frames", "synthetic/sequence.py", "_render"),
     ("self-supervised boxes", "training/self_supervised.py", "textured_box"),
