@@ -22,6 +22,10 @@ family), ``family`` (``sequence`` = ``"family:<name>"``), ``overall`` (``sequenc
 ``--cache DIR`` stores each contender's run per sequence and reuses it when the weights
 (SHA-256), the sequence's ground truth and the thread count are unchanged
 (:mod:`core.bench.result_cache`): after retraining the student only the students re-run.
+
+``--real`` runs the real-footage benchmark instead (:mod:`core.bench.real_accuracy`: the
+validation part of ``configs/real_split.json``, MIL and the training-free floor added,
+runaway share, confidence AUC and the one-step diagnostic).
 """
 from __future__ import annotations
 
@@ -29,9 +33,10 @@ import json
 import sys
 from pathlib import Path
 
+from core.bench import real_accuracy
 from core.bench.accuracy_run import BenchRuns, run_bench, score
 from core.bench.accuracy_table import format_table, targets
-from core.bench.contenders import CONTENDER_KEYS, build_contenders
+from core.bench.contenders import CONTENDER_KEYS, DEFAULT_KEYS, REAL_KEYS, build_contenders
 from core.bench.eval_sets import real_items, synthetic_items
 from core.bench.peers import MODALITIES
 from core.bench.result_cache import ResultCache
@@ -78,7 +83,9 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser("accuracy", help="teacher vs KD student vs no-KD student vs OpenCV peers: PR/SR/FPS")
     parser.add_argument("--json", type=Path, default=None, help="write the rows as JSON")
     parser.add_argument("--plots", type=Path, default=None, help="folder for precision/success plots")
-    parser.add_argument("--split", choices=SPLITS, default="all", help="synthetic split, real sequences, or both")
+    parser.add_argument("--split", choices=SPLITS, default="all",
+                        help="synthetic split, real sequences (all folders of --data-root), or both; "
+                             "ignored with --real")
     parser.add_argument("--frames", type=int, default=None,
                         help="frames per sequence (synthetic split: 150 by default; real: all by default)")
     parser.add_argument("--per-family", type=int, default=3, help="synthetic sequences per challenge family (3)")
@@ -90,8 +97,9 @@ def register(subparsers) -> None:
                         help="folder with NanoTrack v2's ONNX files (default ../shared/models)")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
                         help="real sequences as <dataset>/<sequence>/ (default ../shared/data)")
-    parser.add_argument("--trackers", default=",".join(CONTENDER_KEYS),
-                        help=f"comma-separated subset of {','.join(CONTENDER_KEYS)} (default: all)")
+    parser.add_argument("--trackers", default=None,
+                        help=f"comma-separated subset of {','.join(CONTENDER_KEYS)} (default: "
+                             f"{','.join(DEFAULT_KEYS)}; with --real: {','.join(REAL_KEYS)})")
     parser.add_argument("--peer-modality", choices=("both",) + MODALITIES, default="both",
                         help="stream the OpenCV peers see (default both, one row each)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
@@ -101,6 +109,7 @@ def register(subparsers) -> None:
     parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for PyTorch, ONNX Runtime, OpenCV (2)")
+    real_accuracy.add_arguments(parser)
     parser.set_defaults(func=run)
 
 
@@ -115,7 +124,7 @@ def run_accuracy(args) -> tuple[list[dict], BenchRuns, dict, list[str]]:
         raise ConfigError("--per-family must be >= 1")
     if args.threads is not None and args.threads < 1:
         raise ConfigError("--threads must be >= 1")
-    keys = [k.strip() for k in args.trackers.split(",") if k.strip()]
+    keys = [k.strip() for k in (args.trackers or ",".join(DEFAULT_KEYS)).split(",") if k.strip()]
     if args.threads:
         torch.set_num_threads(args.threads)
         cv2.setNumThreads(args.threads)
@@ -146,6 +155,8 @@ def run_accuracy(args) -> tuple[list[dict], BenchRuns, dict, list[str]]:
 
 
 def run(args) -> int:
+    if getattr(args, "real", False):
+        return real_accuracy.run_real(args)
     rows, bench, reports, notes = run_accuracy(args)
     print(format_table(rows, notes, [c.label for c in bench.contenders]))
     print("targets (issue 4):")

@@ -6,8 +6,14 @@ Keys (``CONTENDER_KEYS``, the ``--trackers`` choices):
 - ``student``: the student distilled from the teacher, ``student_bundled.pt``;
 - ``student-nokd``: the ablation, the same student trained without the teacher,
   ``student_nokd_bundled.pt``;
-- ``csrt``, ``kcf``, ``nanotrack``: OpenCV peers (:mod:`core.bench.peers`), one
-  contender per modality asked for (``visible``, ``thermal``).
+- ``csrt``, ``kcf``, ``mil``, ``nanotrack``: OpenCV peers (:mod:`core.bench.peers`), one
+  contender per modality asked for (``visible``, ``thermal``);
+- ``floor``: the training-free floor, ``core.tracking.correlation.CorrelationTracker``
+  (SiamFC-style correlation of frozen ImageNet features; no weights file). Reported as
+  missing, with the reason, when that module cannot be imported or built.
+
+``DEFAULT_KEYS`` is the synthetic benchmark's default set; ``REAL_KEYS`` that of
+``bench accuracy --real`` (adds MIL and the floor).
 
 A model whose checkpoint is missing is a :class:`Contender` with ``tracker=None`` and the
 reason, unless ``random_weights`` is set: then it runs with deterministic random weights
@@ -29,8 +35,12 @@ MODEL_FILES = {
     "student": ("student", "student_bundled.pt", "student (KD)"),
     "student-nokd": ("student", "student_nokd_bundled.pt", "student (no KD)"),
 }
-PEER_KEYS = ("csrt", "kcf", "nanotrack")
-CONTENDER_KEYS = tuple(MODEL_FILES) + PEER_KEYS
+PEER_KEYS = ("csrt", "kcf", "mil", "nanotrack")
+FLOOR_KEY = "floor"
+FLOOR_LABEL = "floor (correlation)"
+CONTENDER_KEYS = tuple(MODEL_FILES) + PEER_KEYS + (FLOOR_KEY,)
+DEFAULT_KEYS = tuple(MODEL_FILES) + ("csrt", "kcf", "nanotrack")
+REAL_KEYS = ("student", "teacher", "student-nokd", FLOOR_KEY, "csrt", "kcf", "mil")
 
 
 @dataclass(frozen=True, eq=False)
@@ -82,7 +92,25 @@ def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, devic
     return Contender(key, label, str(used), tracker, fingerprint=model_fingerprint(label, model, path, tracker))
 
 
-def build_contenders(keys=CONTENDER_KEYS, *, weights_dir: str | Path, models_dir: str | Path | None = None,
+def _floor(device: str, threads: int | None) -> Contender:
+    """The training-free floor, or a missing row saying why it cannot be built."""
+    try:
+        from core.tracking import correlation
+
+        tracker_class = correlation.CorrelationTracker
+    except (ImportError, AttributeError) as error:
+        return Contender(FLOOR_KEY, FLOOR_LABEL, "-", None,
+                         f"core.tracking.correlation.CorrelationTracker is not available ({error})")
+    try:
+        tracker = tracker_class(device="cpu" if device == "auto" else device, threads=threads)
+    except (OSError, RuntimeError, ImportError) as error:
+        return Contender(FLOOR_KEY, FLOOR_LABEL, "-", None, f"the correlation floor cannot be built: {error}")
+    config = getattr(tracker, "config", None)
+    return Contender(FLOOR_KEY, FLOOR_LABEL, "ImageNet Lite0 (frozen)", tracker,
+                     fingerprint=f"{FLOOR_LABEL}|{file_sha256(correlation.__file__)}|{config!r}")
+
+
+def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: str | Path | None = None,
                      modalities=MODALITIES, random_weights: bool = False, engine: str = "auto",
                      device: str = "cpu", threads: int | None = None) -> list[Contender]:
     """Contenders for ``keys`` in the order given; peers once per modality in ``modalities``.
@@ -102,6 +130,9 @@ def build_contenders(keys=CONTENDER_KEYS, *, weights_dir: str | Path, models_dir
     for key in keys:
         if key in MODEL_FILES:
             out.append(_model(key, Path(weights_dir), random_weights, engine, device, threads))
+            continue
+        if key == FLOOR_KEY:
+            out.append(_floor(device, threads))
             continue
         for modality in modalities:
             label = f"{PEER_LABELS[key]} ({modality})"

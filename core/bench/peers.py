@@ -3,19 +3,21 @@
 ``PeerTracker(kind, modality)`` has ``init(pair, box) -> PeerState`` and
 ``track(pair, state) -> PeerStep`` (``box``, ``confidence``, ``state``), so
 :func:`core.tracking.run.track_sequence` and ``bench accuracy`` run it like our own
-tracker. Kinds (``PEER_KINDS``): ``csrt`` and ``kcf`` (``cv2.TrackerCSRT`` /
-``cv2.TrackerKCF`` of opencv-contrib) and ``nanotrack`` (``cv2.TrackerNano``, NanoTrack
-v2, whose two ONNX files must be found in a models folder, see :func:`nanotrack_files`).
+tracker. Kinds (``PEER_KINDS``): ``csrt``, ``kcf`` and ``mil`` (``cv2.TrackerCSRT`` /
+``cv2.TrackerKCF`` of opencv-contrib, ``cv2.TrackerMIL``) and ``nanotrack``
+(``cv2.TrackerNano``, NanoTrack v2, whose two ONNX files must be found in a models
+folder, see :func:`nanotrack_files`).
 
 These trackers see ONE modality (``MODALITIES``): ``visible`` (the RGB frame, given to
 OpenCV as BGR) or ``thermal`` (the 8-bit thermal frame on the visible grid, replicated to
 3 channels). OpenCV keeps its model inside the C++ object, so a :class:`PeerState` is
-NOT branchable like a ``TrackerState``: each state must be passed on once, in order.
+NOT branchable like a ``TrackerState`` (``PeerTracker.branchable`` is False): each state
+must be passed on once, in order; to restart from another box, ``init`` again.
 
 Box convention (``core.geometry``): x, y, w, h float64 pixels of the visible frame.
 OpenCV takes integer rectangles: the initial box is rounded (x, y to the nearest pixel,
 w, h at least 1). When OpenCV reports a failure the previous box is kept with
-confidence 0; otherwise the confidence is 1 (CSRT and KCF have no score; NanoTrack's
+confidence 0; otherwise the confidence is 1 (CSRT, KCF and MIL have no score; NanoTrack's
 ``getTrackingScore`` is used).
 """
 from __future__ import annotations
@@ -30,9 +32,9 @@ from core.errors import ConfigError, RGBTError
 from core.geometry import as_box, clip_box
 from core.sequences.base import FramePair
 
-PEER_KINDS = ("csrt", "kcf", "nanotrack")
+PEER_KINDS = ("csrt", "kcf", "mil", "nanotrack")
 MODALITIES = ("visible", "thermal")
-PEER_LABELS = {"csrt": "CSRT", "kcf": "KCF", "nanotrack": "NanoTrack v2"}
+PEER_LABELS = {"csrt": "CSRT", "kcf": "KCF", "mil": "MIL", "nanotrack": "NanoTrack v2"}
 
 #: (backbone, neck-head) file names looked for by :func:`nanotrack_files`, in order.
 NANOTRACK_FILE_NAMES = (
@@ -69,6 +71,8 @@ def _factory(kind: str, models_dir: str | Path | None):
         return cv2.TrackerCSRT.create
     if kind == "kcf":
         return cv2.TrackerKCF.create
+    if kind == "mil":
+        return cv2.TrackerMIL.create
     if kind == "nanotrack":
         if not hasattr(cv2, "TrackerNano"):
             raise PeerUnavailable("this OpenCV build has no cv2.TrackerNano")
@@ -125,6 +129,9 @@ class PeerTracker:
     ``models_dir`` is only used by ``nanotrack``. Building raises PeerUnavailable when the
     tracker cannot run here.
     """
+
+    #: states hold the OpenCV object: they cannot be branched (see the module docstring)
+    branchable = False
 
     def __init__(self, kind: str, modality: str = "thermal", models_dir: str | Path | None = None):
         if modality not in MODALITIES:

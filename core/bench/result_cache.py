@@ -6,6 +6,10 @@ and engine for our models, OpenCV version for the peers), the sequence (dataset,
 frames, SHA-256 of the ground-truth rows, so a changed generator or annotation misses)
 and the thread count (the stored FPS was measured with it). Entries are ``<key>.npz``
 files written atomically; a corrupt entry is ignored (and overwritten), never trusted.
+
+``get`` / ``put`` hold the synthetic benchmark's runs (boxes, seconds, tracked);
+``get_arrays`` / ``put_arrays`` any named arrays (``bench accuracy --real`` adds the
+per-frame confidences and the one-step boxes).
 """
 from __future__ import annotations
 
@@ -59,4 +63,22 @@ class ResultCache:
         with atomic_path(path, suffix=".npz") as tmp, open(tmp, "wb") as handle:
             np.savez(handle, boxes=np.asarray(boxes, dtype=np.float64), seconds=np.float64(seconds),
                      tracked=np.int64(tracked))
+        return path
+
+    def get_arrays(self, key: str, names) -> dict[str, np.ndarray] | None:
+        """The arrays ``names`` stored under ``key``, or None (absent, corrupt, or a name missing)."""
+        path = self.folder / f"{key}.npz"
+        if not path.is_file():
+            return None
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return {name: np.asarray(data[name]) for name in names}
+        except (OSError, KeyError, ValueError, EOFError):
+            return None
+
+    def put_arrays(self, key: str, **arrays) -> Path:
+        """Store ``arrays`` (name -> array or number) under ``key`` (atomically)."""
+        path = self.folder / f"{key}.npz"
+        with atomic_path(path, suffix=".npz") as tmp, open(tmp, "wb") as handle:
+            np.savez(handle, **{name: np.asarray(value) for name, value in arrays.items()})
         return path

@@ -1,0 +1,141 @@
+"""``python main.py bench accuracy --real``: the real-footage benchmark, one run side by side.
+
+What runs (:mod:`core.bench.contenders`, ``REAL_KEYS``): the bundled student (KD), teacher
+and no-KD student, the training-free floor (``core.tracking.correlation``), and OpenCV
+CSRT, KCF and MIL on the present stream. On what: the validation part of
+``configs/real_split.json`` (``--split-part train`` for diagnosis) under ``--data-root``
+(``../shared/data``), each sequence cut to its first ``--max-frames`` frames (300 by
+default; 0 = all) so that the run fits in 15 minutes on 2 cores; the table prints which
+sequences were cut. How it is scored: :mod:`core.bench.real_run` (LasHeR PR/NPR/SR, FPS,
+runaway share, confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
+
+Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time and the
+load average; ``--json PATH``: an object ``{"command", "split_file", "part",
+"max_frames", "one_step_every", "threads", "wall_seconds", "load_average", "notes",
+"rows"}`` (rows: :func:`core.bench.real_run.score_real`); ``--plots DIR``:
+``DIR/<visible|thermal|all>/lasher_{PR,NPR,SR}.png``; ``--cache DIR`` reuses runs whose
+tracker (weights, tracking code, config), sequence, frames and threads are unchanged.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from core.bench.contenders import REAL_KEYS, build_contenders
+from core.bench.peers import PEER_LABELS
+from core.bench.real_run import DEFAULT_MAX_FRAMES, real_items, run_real_bench, score_real
+from core.bench.real_split import load_split
+from core.bench.real_table import format_real_table
+from core.bench.result_cache import ResultCache
+from core.errors import ConfigError
+from core.fileio import write_text_atomic
+from core.progress import run_with_bar
+
+
+def add_arguments(parser) -> None:
+    """The ``--real`` options of ``bench accuracy`` (the shared ones are in ``accuracy``)."""
+    from core.bench.real_split import DEFAULT_SPLIT_FILE, PARTS
+
+    group = parser.add_argument_group("real footage (--real)")
+    group.add_argument("--real", action="store_true",
+                       help="benchmark on the real split (configs/real_split.json) instead of the synthetic one")
+    group.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT_FILE, help="the split file")
+    group.add_argument("--split-part", choices=PARTS, default="validation",
+                       help="validation (default) or train (for diagnosis only)")
+    group.add_argument("--max-frames", type=int, default=DEFAULT_MAX_FRAMES,
+                       help=f"use the first N frames of each sequence (default {DEFAULT_MAX_FRAMES}; 0 = all)")
+    group.add_argument("--one-step-every", type=int, default=10,
+                       help="one-step diagnostic on every K-th frame (default 10; 0 = off)")
+
+
+def _contenders(args):
+    import dataclasses
+
+    keys = [k.strip() for k in (args.trackers or ",".join(REAL_KEYS)).split(",") if k.strip()]
+    contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
+                                  modalities=("visible",), random_weights=args.random_weights, engine=args.engine,
+                                  device=args.device, threads=args.threads)
+    # one peer contender on the present stream: on a thermal-only sequence the visible
+    # stream is the thermal frame (core.sequences), so "visible" is the present stream
+    return [dataclasses.replace(c, label=PEER_LABELS[c.key]) if c.key in PEER_LABELS and c.available else c
+            for c in contenders]
+
+
+def run_real_accuracy(args):
+    """The whole real benchmark for parsed ``args``: (payload, bench, reports, text)."""
+    import cv2
+    import torch
+
+    started = time.perf_counter()
+    if args.threads is not None and args.threads < 1:
+        raise ConfigError("--threads must be >= 1")
+    if args.max_frames < 0 or args.max_frames == 1:
+        raise ConfigError("--max-frames must be 0 (all) or >= 2")
+    if args.one_step_every < 0:
+        raise ConfigError("--one-step-every must be >= 0 (0 = off)")
+    if args.threads:
+        torch.set_num_threads(args.threads)
+        cv2.setNumThreads(args.threads)
+    split = load_split(args.split_file)
+    max_frames = args.max_frames or None
+    items, notes = real_items(split, args.split_part, args.data_root, max_frames)
+    if not items:
+        raise ConfigError(f"nothing to evaluate in the {args.split_part} part of {split.path} under "
+                          f"{args.data_root}: " + "; ".join(notes or ["no sequence"]))
+    contenders = _contenders(args)
+    cache = ResultCache(args.cache) if args.cache is not None else None
+    job = run_real_bench(contenders, items, one_step_every=args.one_step_every, cache=cache, threads=args.threads)
+    bench = run_with_bar(job, "bench accuracy --real")
+    rows, reports = score_real(bench)
+    wall = time.perf_counter() - started
+    counts = {m: sum(i.modality == m for i in items) for m in ("visible", "thermal", "rgbt")}
+    header = [f"split: {args.split_part} part of {split.path} under {args.data_root}: {len(items)} sequences ("
+              + ", ".join(f"{n} {m}" for m, n in counts.items() if n) + ")"]
+    header += notes
+    header.append("streams: our models and the floor get the present stream as both inputs (visible-only: RGB and "
+                  "its luminance as thermal; thermal-only: thermal as both); CSRT/KCF/MIL see the present stream")
+    header.append(f"one-step diagnostic: every {args.one_step_every}th frame" if args.one_step_every
+                  else "one-step diagnostic: off")
+    engines = sorted({f"{c.label}: {c.tracker.engine.name}" for c in contenders
+                      if c.available and getattr(c.tracker, "engine", None) is not None})
+    header.append(f"{args.threads} CPU threads; " + ("; ".join(engines) or "-"))
+    reused = sum(r.cached for r in bench.runs.values())
+    if reused:
+        header.append(f"{reused} of {len(bench.runs)} runs read from the cache {args.cache} (FPS as measured then)")
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    footer = f"wall time {wall:.0f} s; " + ("load average unknown" if load is None else
+                                            f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min)")
+    text = format_real_table(rows, header, [c.label for c in contenders]) + "\n" + footer
+    payload = {"command": "python main.py " + " ".join(sys.argv[1:]) if sys.argv else "",
+               "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
+               "max_frames": max_frames, "one_step_every": args.one_step_every, "threads": args.threads,
+               "wall_seconds": round(wall, 1), "load_average": None if load is None else [round(v, 2) for v in load],
+               "notes": header, "rows": rows}
+    return payload, bench, reports, text
+
+
+def save_real_plots(reports: dict, out_dir: str | Path) -> list[Path]:
+    """``out_dir/<modality>/lasher_<PR|NPR|SR>.png`` with every contender."""
+    from core.metrics import save_plots
+
+    written = []
+    for modality, modality_reports in reports.items():
+        folder = Path(out_dir) / modality
+        folder.mkdir(parents=True, exist_ok=True)
+        written += save_plots(modality_reports, folder)
+    return written
+
+
+def run_real(args) -> int:
+    payload, _, reports, text = run_real_accuracy(args)
+    print(text)
+    if args.plots is not None:
+        for path in save_real_plots(reports, args.plots):
+            print(f"wrote {path}", file=sys.stderr)
+    if args.json is not None:
+        write_text_atomic(args.json, json.dumps(payload, indent=2, allow_nan=False) + "\n")
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0

@@ -1,0 +1,72 @@
+"""The plain-text report of ``bench accuracy --real`` from the rows of
+:func:`core.bench.real_run.score_real`.
+
+Block 1, per modality (visible, thermal, rgbt, then all): one line per tracker with the
+mean SR / PR / NPR over sequences, FPS, the runaway share (mean over sequences and the
+worst sequence), the confidence AUC and the one-step medians, and the stream it saw.
+Block 2: SR and runaway share per sequence. Missing trackers get a line with the reason.
+"""
+from __future__ import annotations
+
+MODALITY_ORDER = ("visible", "thermal", "rgbt", "all")
+
+LEGEND = ("SR/PR/NPR: LasHeR toolkit (SR = mean success over IoU 0:0.05:1, PR at 20 px, NPR at 0.2), mean over "
+          "sequences; FPS: tracked frames / seconds in track(); runaway: share of frames with box area > 4x the "
+          "ground truth's (mean over sequences / worst sequence); AUC: ROC AUC of the per-frame confidence for "
+          "IoU >= 0.5 (pooled frames; - when one class is empty); one step: restarted from GT[t-1], asked for "
+          "frame t: median centre error (px, / GT diagonal), median predicted/true width and height")
+
+
+def _f(value, width: int = 6, digits: int = 3) -> str:
+    return f"{'-':>{width}}" if value is None else f"{value:>{width}.{digits}f}"
+
+
+def _pct(value, width: int = 5) -> str:
+    return f"{'-':>{width}}" if value is None else f"{100 * value:>{width - 1}.0f}%"
+
+
+def format_real_table(rows: list[dict], header_notes=(), order=()) -> str:
+    """The report (see the module docstring); trackers in ``order`` first."""
+    trackers = list(dict.fromkeys([t for t in order if any(r["tracker"] == t for r in rows)]
+                                  + [r["tracker"] for r in rows]))
+    width = max([len(t) for t in trackers] + [20])
+    means = {(r["tracker"], r["modality"]): r for r in rows if r["kind"] == "mean"}
+    lines = ["bench accuracy --real: " + LEGEND]
+    lines += list(header_notes)
+    modalities = [m for m in MODALITY_ORDER if any(k[1] == m for k in means)]
+    head = (f"{'tracker':<{width}} | {'stream':<19} | {'SR':>6} {'PR':>6} {'NPR':>6} {'FPS':>7} | "
+            f"{'runaway':>5} {'worst':>5} | {'AUC':>5} | {'1-step cerr':>11} {'/diag':>6} {'w x':>5} {'h x':>5}")
+    for modality in modalities:
+        sample = next(r for (t, m), r in means.items() if m == modality)
+        lines += ["", f"[{modality}: {sample['sequences']} sequences, {sample['frames']} frames]", head,
+                  "-" * len(head)]
+        for tracker in trackers:
+            r = means.get((tracker, modality))
+            if r is None:
+                continue
+            step = r["one_step"]
+            lines.append(f"{tracker:<{width}} | {r['stream'][:19]:<19} | {_f(r['sr'])} {_f(r['pr'])} {_f(r['npr'])} "
+                         f"{_f(r['fps'], 7, 1)} | {_pct(r['runaway'])} {_pct(r['runaway_max'])} | "
+                         f"{_f(r['auc'], 5, 2)} | {_f(step['centre_px'], 11, 1)} {_f(step['centre_norm'], 6, 2)} "
+                         f"{_f(step['width_ratio'], 5, 2)} {_f(step['height_ratio'], 5, 2)}")
+    sequences = list(dict.fromkeys((r["modality"], r["sequence"]) for r in rows if r["kind"] == "sequence"))
+    if sequences:
+        per = {(r["tracker"], r["sequence"]): r for r in rows if r["kind"] == "sequence"}
+        lines += ["", "per sequence: SR / runaway share (modality: v visible, t thermal, rgbt)"]
+        head = f"{'tracker':<{width}} | " + " | ".join(
+            f"{(('v ' if m == 'visible' else 't ' if m == 'thermal' else 'rgbt ') + s)[:12]:<12}"
+            for m, s in sequences)
+        lines += [head, "-" * len(head)]
+        for tracker in trackers:
+            if not any((tracker, s) in per for _, s in sequences):
+                continue
+            cells = []
+            for _, s in sequences:
+                r = per.get((tracker, s))
+                cells.append(f"{'-':<12}" if r is None else f"{_f(r['sr'], 5)} {_pct(r['runaway'], 5)} ".ljust(12))
+            lines.append(f"{tracker:<{width}} | " + " | ".join(cells))
+    missing = [r for r in rows if r["kind"] == "missing"]
+    if missing:
+        lines.append("")
+        lines += [f"{r['tracker']:<{width}} | not run: {r['reason']}" for r in missing]
+    return "\n".join(lines)
