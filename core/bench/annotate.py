@@ -1,0 +1,474 @@
+"""``python main.py bench annotate``: what annotating a sequence with the studio costs.
+
+A simulated annotator works through each sequence with ground truth, frame by frame,
+the way the studio is used (``docs/studio.md``):
+
+1. it draws the box on the first frame where the target is visible (ground truth);
+2. it runs the chosen tracker (**T**) from there to the end;
+3. at the first frame where the box falls below IoU ``IOU_THRESHOLD`` (0.5) with the
+   ground truth it corrects that frame (the ground-truth box becomes a keyframe) and
+   re-tracks from it (a fresh ``init``, as **T** from a keyframe does); 2-3 repeat until
+   the end. Frames where the target is absent (no ground-truth box) are neither checked
+   nor scored.
+
+Modes (``MODES``):
+
+- ``student``, ``teacher``, ``csrt``, ``kcf`` (and ``mil`` when ``core.bench.peers``
+  offers it): that tracker alone (``core.trackers``);
+- ``teacher-refined``: the student tracks; on every run of frames whose student
+  confidence is below ``LOW_CONFIDENCE`` the teacher refines (it tracks from the latest
+  keyframe when that is at most ``TEACHER_ANCHOR_REACH`` frames back, else from the
+  student's box on the frame before the run) and its boxes are accepted, as the studio's
+  "Refine low-confidence frames" + "Accept" does;
+- ``interpolation``: no tracker; keyframes on the first and the last visible frame,
+  linear boxes between keyframes (``core.annotations.interpolation`` semantics), and a
+  new keyframe at the first frame below the threshold until none is left.
+
+Reported per mode and set (``synthetic``: the fixed synthetic evaluation split;
+``real``: the validation part of ``configs/real_split.json``, paths relative to the data
+root ``../shared/data``): **corrections per 100 frames** (keyframes after the first
+drawn box, per 100 scored frames) and the **final mean IoU** of the boxes the annotator
+ends with (corrected frames count as 1.0), over all scored frames. ``--json`` writes
+every row and the per-sequence results. Boxes: x, y, w, h float64 pixels of the visible
+frame (``core.geometry``).
+"""
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import ConfigError
+from core.geometry import iou
+from core.progress import Job, Progress
+
+IOU_THRESHOLD = 0.5
+LOW_CONFIDENCE = 0.5
+TEACHER_ANCHOR_REACH = 50  # the studio's refinement anchor reach (app.jobs)
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_SPLIT = PROJECT_ROOT / "configs" / "real_split.json"
+DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
+SETS = ("synthetic", "real")
+
+
+def modes() -> tuple[str, ...]:
+    """Every mode: student, teacher-refined, teacher, the OpenCV trackers, interpolation."""
+    from core.trackers import peer_kinds
+
+    return ("student", "teacher-refined", "teacher") + peer_kinds() + ("interpolation",)
+
+
+DEFAULT_MODES = ("student", "teacher-refined", "csrt", "kcf", "interpolation")
+
+
+@dataclass(frozen=True)
+class SequenceResult:
+    """One mode on one sequence: ``frames`` scored, ``corrections`` (keyframes after the
+    first box), ``mean_iou`` of the final boxes over the scored frames, ``tracked`` frames
+    the tracker(s) ran, ``seconds`` of wall time."""
+
+    mode: str
+    set: str
+    sequence: str
+    frames: int
+    corrections: int
+    mean_iou: float
+    tracked: int
+    seconds: float
+
+
+@dataclass(frozen=True)
+class ModeRow:
+    """A mode over a set: totals and the two figures (frame-weighted)."""
+
+    mode: str
+    set: str
+    sequences: int
+    frames: int
+    corrections: int
+    corrections_per_100: float
+    mean_iou: float
+    seconds: float
+
+
+# -- the simulated annotator ------------------------------------------------------------
+def valid_rows(gt: np.ndarray) -> np.ndarray:
+    """(N,) bool: the frames whose ground-truth row is a box (finite, w and h > 0)."""
+    gt = np.asarray(gt, dtype=np.float64)
+    return np.all(np.isfinite(gt), axis=1) & (gt[:, 2] > 0) & (gt[:, 3] > 0)
+
+
+def final_iou(boxes: np.ndarray, gt: np.ndarray, valid: np.ndarray) -> np.ndarray:
+    """IoU per scored frame (``valid``), 0 where the annotator has no box."""
+    out = np.zeros(int(valid.sum()), dtype=np.float64)
+    rows = np.flatnonzero(valid)
+    have = np.all(np.isfinite(boxes[rows]), axis=1)
+    if have.any():
+        out[have] = iou(boxes[rows[have]], gt[rows[have]])
+    return out
+
+
+#: segment(start, init_box) -> iterator of (frame, box, confidence) for start+1 .. end
+Segment = Callable[[int, np.ndarray], Iterator[tuple[int, np.ndarray, float]]]
+
+
+def annotate_with(segment: Segment, gt: np.ndarray) -> Job[tuple[np.ndarray, list[int], int]]:
+    """The annotator with a tracker: draw, track, correct at the first frame below the
+    threshold, re-track from it. ``gt`` (N, 4) with non-box rows where absent. Returns
+    (final boxes (N, 4) NaN where none, keyframes, frames tracked); yields one Progress
+    per frame reached."""
+    gt = np.asarray(gt, dtype=np.float64)
+    n = len(gt)
+    valid = valid_rows(gt)
+    boxes = np.full((n, 4), np.nan)
+    if not valid.any():
+        return boxes, [], 0
+    start = int(np.flatnonzero(valid)[0])
+    boxes[start] = gt[start]
+    keyframes, tracked = [start], 0
+    yield Progress(start + 1, n, f"frame {start + 1} drawn")
+    while start < n - 1:
+        corrected = None
+        steps = segment(start, gt[start].copy())
+        try:
+            for frame, box, _confidence in steps:
+                tracked += 1
+                boxes[frame] = box
+                if valid[frame] and float(iou(box, gt[frame])) < IOU_THRESHOLD:
+                    corrected = frame
+                    break
+                yield Progress(frame + 1, n, f"frame {frame + 1}")
+        finally:
+            close = getattr(steps, "close", None)
+            if close is not None:
+                close()
+        if corrected is None:
+            break
+        boxes[corrected] = gt[corrected]
+        keyframes.append(corrected)
+        start = corrected
+        yield Progress(corrected + 1, n, f"frame {corrected + 1} corrected")
+    return boxes, keyframes, tracked
+
+
+def interpolate_keyframes(gt: np.ndarray, keys: list[int]) -> np.ndarray:
+    """Boxes linear between consecutive ``keys`` (their ground-truth boxes); NaN outside."""
+    gt = np.asarray(gt, dtype=np.float64)
+    boxes = np.full(gt.shape, np.nan)
+    for a, b in zip(keys, keys[1:], strict=False):
+        t = (np.arange(a, b + 1) - a) / max(b - a, 1)
+        boxes[a:b + 1] = gt[a] + t[:, None] * (gt[b] - gt[a])
+    if keys:
+        boxes[keys[-1]] = gt[keys[-1]]
+    return boxes
+
+
+def annotate_by_interpolation(gt: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """The annotator without a tracker: keyframes on the first and last visible frames,
+    then, left to right, a keyframe at the first frame whose interpolated box is below
+    the threshold, re-interpolating each time. Returns (final boxes, keyframes)."""
+    gt = np.asarray(gt, dtype=np.float64)
+    valid = valid_rows(gt)
+    if not valid.any():
+        return np.full(gt.shape, np.nan), []
+    rows = np.flatnonzero(valid)
+    keys = sorted({int(rows[0]), int(rows[-1])})
+    i = 0
+    while i < len(keys) - 1:
+        a, b = keys[i], keys[i + 1]
+        inner = np.arange(a + 1, b)
+        inner = inner[valid[inner]]
+        bad = None
+        if inner.size:
+            t = (inner - a) / (b - a)
+            lerp = gt[a] + t[:, None] * (gt[b] - gt[a])
+            low = np.flatnonzero(iou(lerp, gt[inner]) < IOU_THRESHOLD)
+            if low.size:
+                bad = int(inner[low[0]])
+        if bad is None:
+            i += 1
+        else:
+            keys.insert(i + 1, bad)
+    return interpolate_keyframes(gt, keys), keys
+
+
+# -- segments: a tracker from a keyframe to the end -------------------------------------
+def tracker_segment(tracker, sequence) -> Segment:
+    """``tracker`` (``core.trackers``) from ``start`` with ``box`` to the sequence's end."""
+    from core.tracking.run import track_sequence
+
+    def segment(start: int, box: np.ndarray):
+        for report in track_sequence(tracker, sequence, box, start):
+            tracked = report.payload
+            if tracked.frame != start:
+                yield tracked.frame, tracked.box, float(tracked.confidence)
+
+    return segment
+
+
+def refined_segment(student, teacher, sequence, low: float = LOW_CONFIDENCE,
+                    reach: int = TEACHER_ANCHOR_REACH) -> Segment:
+    """The student from ``start``; each run of frames with confidence < ``low`` gets the
+    teacher's boxes (tracked from the keyframe when it is at most ``reach`` frames back,
+    else from the student's box on the frame before the run)."""
+    from core.tracking.run import track_sequence
+
+    def segment(start: int, box: np.ndarray):
+        student_boxes = {start: np.asarray(box, dtype=np.float64)}
+        teacher_job = None  # the teacher's run over the current low-confidence run
+        for report in track_sequence(student, sequence, box, start):
+            step = report.payload
+            frame = step.frame
+            if frame == start:
+                continue
+            student_boxes[frame] = step.box
+            student_boxes.pop(frame - reach - 2, None)
+            if step.confidence >= low:
+                if teacher_job is not None:
+                    teacher_job.close()
+                    teacher_job = None
+                yield frame, step.box, float(step.confidence)
+                continue
+            if teacher_job is None:  # a low run starts: the teacher from its anchor
+                anchor = start if frame - start <= reach else frame - 1
+                teacher_job = track_sequence(teacher, sequence, student_boxes[anchor] if anchor != start else box,
+                                             anchor)
+            refined = None
+            for teacher_report in teacher_job:
+                if teacher_report.payload.frame == frame:
+                    refined = teacher_report.payload
+                    break
+            if refined is None:  # the teacher's run ended (cannot happen before the sequence end)
+                yield frame, step.box, float(step.confidence)
+                continue
+            yield frame, refined.box, float(refined.confidence)
+        if teacher_job is not None:
+            teacher_job.close()
+
+    return segment
+
+
+# -- the benchmark ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Item:
+    """A sequence with ground truth: ``open()`` builds it; ``set`` is synthetic or real."""
+
+    set: str
+    name: str
+    num_frames: int
+    open: Callable[[], object]
+
+
+def synthetic_set(frames: int, per_family: int) -> list[Item]:
+    from core.bench.eval_sets import synthetic_items
+
+    return [Item("synthetic", i.name, i.num_frames, i.open) for i in synthetic_items(frames, per_family)]
+
+
+def real_set(split: Path = DEFAULT_SPLIT, data_root: Path = DEFAULT_DATA_ROOT,
+             frames: int | None = None) -> tuple[list[Item], list[str]]:
+    """The validation sequences of ``split`` (JSON, paths relative to ``data_root``);
+    (items, notes on what was skipped)."""
+    from core.sequences import open_sequence
+
+    try:
+        config = json.loads(Path(split).read_text(encoding="utf-8"))
+        groups = config["validation"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ConfigError(f"{split}: cannot read the validation split ({error})") from error
+    data_root = Path(data_root)
+    if not data_root.is_dir():
+        return [], [f"real sequences skipped: data folder {data_root} is absent"]
+    items, notes = [], []
+    for group in sorted(groups):
+        for relative in groups[group]:
+            folder = data_root / relative
+            if not folder.is_dir():
+                notes.append(f"{relative} skipped: folder absent")
+                continue
+            count = None
+
+            def build(folder=folder):
+                return open_sequence(folder)
+
+            try:
+                sequence = build()
+                count = len(sequence) if frames is None else min(len(sequence), int(frames))
+                sequence.close()
+            except Exception as error:  # noqa: BLE001 - one bad folder is a note, not the end of the run
+                notes.append(f"{relative} skipped: {error}")
+                continue
+            items.append(Item("real", relative, count, build))
+    return items, notes
+
+
+def ground_truth(sequence, frames: int) -> np.ndarray:
+    """(frames, 4) ground-truth rows of ``sequence`` (0,0,0,0 where absent)."""
+    from core.bench.eval_sets import ground_truth_rows
+
+    return ground_truth_rows(sequence.ground_truth(), frames)[:frames]
+
+
+class _Limited:
+    """The first ``frames`` frames of a sequence."""
+
+    def __init__(self, sequence, frames: int):
+        self.sequence, self.frames = sequence, int(frames)
+        self.info = sequence.info
+
+    def __len__(self) -> int:
+        return self.frames
+
+    def __getitem__(self, index: int):
+        return self.sequence[index]
+
+
+def build_trackers(mode: str, info, threads: int | None, engine: str, device: str, allow_random: bool):
+    """The tracker(s) a mode runs: (tracker, teacher or None); (None, None) for interpolation."""
+    from core.trackers import TrackerChoice, build_tracker
+
+    def make(name):
+        return build_tracker(TrackerChoice(name, engine=engine, device=device, threads=threads,
+                                           allow_random=allow_random), info)
+
+    if mode == "interpolation":
+        return None, None
+    if mode == "teacher-refined":
+        return make("student"), make("teacher")
+    return make(mode), None
+
+
+def run_mode(mode: str, item: Item, *, threads: int | None = 1, engine: str = "auto", device: str = "auto",
+             allow_random: bool = False) -> Job[SequenceResult]:
+    """One mode on one item; yields per-frame Progress, returns its SequenceResult."""
+    started = time.perf_counter()
+    sequence = item.open()
+    try:
+        frames = min(item.num_frames, len(sequence))
+        gt = ground_truth(sequence, frames)
+        limited = _Limited(sequence, frames)
+        if mode == "interpolation":
+            boxes, keys = annotate_by_interpolation(gt)
+            tracked = 0
+            yield Progress(frames, frames, "interpolated")
+        else:
+            tracker, teacher = build_trackers(mode, sequence.info, threads, engine, device, allow_random)
+            segment = (tracker_segment(tracker, limited) if teacher is None
+                       else refined_segment(tracker, teacher, limited))
+            boxes, keys, tracked = yield from annotate_with(segment, gt)
+    finally:
+        sequence.close()
+    valid = valid_rows(gt)
+    if keys:
+        valid[:keys[0]] = False  # frames before the first box are not annotated
+    scores = final_iou(boxes, gt, valid)
+    return SequenceResult(mode, item.set, item.name, int(valid.sum()), max(len(keys) - 1, 0),
+                          float(scores.mean()) if scores.size else float("nan"), tracked,
+                          round(time.perf_counter() - started, 2))
+
+
+def summarise(results: list[SequenceResult]) -> list[ModeRow]:
+    """Frame-weighted figures per (mode, set), in the order the modes first appear."""
+    rows = []
+    keys = list(dict.fromkeys((r.mode, r.set) for r in results))
+    for mode, set_name in keys:
+        chosen = [r for r in results if (r.mode, r.set) == (mode, set_name) and r.frames > 0]
+        frames = sum(r.frames for r in chosen)
+        corrections = sum(r.corrections for r in chosen)
+        mean = sum(r.mean_iou * r.frames for r in chosen) / frames if frames else float("nan")
+        rows.append(ModeRow(mode, set_name, len(chosen), frames, corrections,
+                            round(100.0 * corrections / frames, 2) if frames else float("nan"), round(mean, 4),
+                            round(sum(r.seconds for r in chosen), 1)))
+    return rows
+
+
+def annotate_bench(items: list[Item], chosen_modes, **options) -> Job[list[SequenceResult]]:
+    """Every mode on every item; Progress counts frames over all (mode, item) pairs."""
+    total = sum(i.num_frames for i in items) * len(chosen_modes)
+    base, results = 0, []
+    for mode in chosen_modes:
+        for item in items:
+            job = run_mode(mode, item, **options)
+            while True:
+                try:
+                    report = next(job)
+                except StopIteration as stop:
+                    results.append(stop.value)
+                    break
+                yield Progress(base + report.done, total, f"{mode} on {item.name}: {report.message}")
+            base += item.num_frames
+            r = results[-1]
+            yield Progress(base, total, f"{mode} on {item.name}: {r.corrections} corrections, "
+                                        f"mean IoU {r.mean_iou:.3f}")
+    return results
+
+
+def format_table(rows: list[ModeRow], load: tuple[float, float]) -> str:
+    lines = [f"{'mode':<16} {'set':<10} {'seqs':>4} {'frames':>7} {'corr.':>6} {'corr/100':>9} {'mean IoU':>9} "
+             f"{'seconds':>8}"]
+    for r in rows:
+        lines.append(f"{r.mode:<16} {r.set:<10} {r.sequences:>4} {r.frames:>7} {r.corrections:>6} "
+                     f"{r.corrections_per_100:>9.2f} {r.mean_iou:>9.3f} {r.seconds:>8.1f}")
+    lines.append(f"IoU threshold {IOU_THRESHOLD}; load average {load[0]:.2f} before, {load[1]:.2f} after; "
+                 f"{os.cpu_count()} CPUs")
+    return "\n".join(lines)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("annotate", help="annotation cost with each tracker (simulated annotator)",
+                                   description=__doc__.split("\n\n")[0])
+    parser.add_argument("--modes", default=",".join(DEFAULT_MODES),
+                        help=f"comma-separated, from {', '.join(modes())} (default: {','.join(DEFAULT_MODES)})")
+    parser.add_argument("--sets", default="synthetic,real", help="synthetic, real or both (default both)")
+    parser.add_argument("--synthetic-frames", type=int, default=150, help="frames per synthetic sequence (150)")
+    parser.add_argument("--per-family", type=int, default=1, help="synthetic sequences per challenge family (1)")
+    parser.add_argument("--frames", type=int, default=None, help="use at most this many frames of a real sequence")
+    parser.add_argument("--split", type=Path, default=DEFAULT_SPLIT, help="the real split JSON")
+    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT, help="root of the split's paths")
+    parser.add_argument("--threads", type=int, default=1, help="CPU threads of the models (default 1)")
+    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--random-weights", action="store_true", help="random models when no weights exist (tests)")
+    parser.add_argument("--json", type=Path, default=None, help="write the rows and per-sequence results here")
+    parser.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from core.fileio import write_text_atomic
+    from core.progress import run_with_bar
+
+    chosen = [m.strip() for m in args.modes.split(",") if m.strip()]
+    unknown = [m for m in chosen if m not in modes()]
+    if unknown or not chosen:
+        raise ConfigError(f"unknown mode(s) {unknown or chosen}; choose from {', '.join(modes())}")
+    sets = [s.strip() for s in args.sets.split(",") if s.strip()]
+    if not sets or any(s not in SETS for s in sets):
+        raise ConfigError(f"--sets takes synthetic, real or both, got {args.sets!r}")
+    items, notes = [], []
+    if "synthetic" in sets:
+        items += synthetic_set(args.synthetic_frames, args.per_family)
+    if "real" in sets:
+        real, notes = real_set(args.split, args.data_root, args.frames)
+        items += real
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    if not items:
+        raise ConfigError("no sequence to annotate (see the notes above)")
+    load_before = os.getloadavg()[0]
+    results = run_with_bar(annotate_bench(items, chosen, threads=args.threads, engine=args.engine,
+                                          device=args.device, allow_random=args.random_weights), "bench annotate")
+    rows = summarise(results)
+    print(format_table(rows, (load_before, os.getloadavg()[0])))
+    if args.json is not None:
+        payload = {"rows": [asdict(r) for r in rows], "sequences": [asdict(r) for r in results], "notes": notes,
+                   "iou_threshold": IOU_THRESHOLD, "low_confidence": LOW_CONFIDENCE,
+                   "load_average": [round(v, 2) for v in os.getloadavg()], "cpu_count": os.cpu_count()}
+        write_text_atomic(args.json, json.dumps(payload, indent=2) + "\n")
+        print(f"wrote {args.json}", file=sys.stderr)
+    return 0
