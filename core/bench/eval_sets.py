@@ -97,6 +97,7 @@ def real_items(data_root: str | Path, frames: int | None = None) -> tuple[list[E
                 records = sequence.ground_truth()
                 count = len(sequence) if frames is None else min(len(sequence), int(frames))
                 thermal_only = bool(sequence.info.thermal_only)
+                visible_only = bool(getattr(sequence.info, "visible_only", False))
             finally:
                 sequence.close()
             if not records:
@@ -105,7 +106,9 @@ def real_items(data_root: str | Path, frames: int | None = None) -> tuple[list[E
             if not any(_valid(row) for row in ground_truth_rows(records, count)):
                 notes.append(f"{dataset.name}/{folder.name} skipped: no ground-truth box to start from")
                 continue
-            note = "thermal only: our models get the thermal frame as both streams" if thermal_only else ""
+            note = ("thermal only: our models get the thermal frame as both streams" if thermal_only else
+                    "visible only: our models get the colour frame and its luminance as thermal" if visible_only
+                    else "")
             items.append(EvalItem(dataset.name, folder.name, dataset.name, count,
                                   lambda folder=folder: open_sequence(folder), note))
     if not items and not notes:

@@ -18,6 +18,8 @@ tracker (weights, tracking code, config), sequence, frames and threads are uncha
 """
 from __future__ import annotations
 
+import argparse
+import functools
 import json
 import os
 import sys
@@ -34,6 +36,9 @@ from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 
+#: the parsed options the contenders are built from (sent to ``--jobs`` workers)
+_BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engine", "device", "threads")
+
 
 def add_arguments(parser) -> None:
     """The ``--real`` options of ``bench accuracy`` (the shared ones are in ``accuracy``)."""
@@ -49,6 +54,14 @@ def add_arguments(parser) -> None:
                        help=f"use the first N frames of each sequence (default {DEFAULT_MAX_FRAMES}; 0 = all)")
     group.add_argument("--one-step-every", type=int, default=10,
                        help="one-step diagnostic on every K-th frame (default 10; 0 = off)")
+    group.add_argument("--jobs", type=int, default=1,
+                       help="worker processes, each running every tracker on a share of the sequences with "
+                            "--threads threads (default 1; on 2 cores: --jobs 2 --threads 1)")
+
+
+def build_real_contenders(args):
+    """The contenders of ``args`` (also called in each ``--jobs`` worker process)."""
+    return _contenders(args)
 
 
 def _contenders(args):
@@ -87,7 +100,12 @@ def run_real_accuracy(args):
                           f"{args.data_root}: " + "; ".join(notes or ["no sequence"]))
     contenders = _contenders(args)
     cache = ResultCache(args.cache) if args.cache is not None else None
-    job = run_real_bench(contenders, items, one_step_every=args.one_step_every, cache=cache, threads=args.threads)
+    if args.jobs < 1:
+        raise ConfigError("--jobs must be >= 1")
+    build = functools.partial(build_real_contenders, argparse.Namespace(**{
+        k: v for k, v in vars(args).items() if k in _BUILD_ARGS}))
+    job = run_real_bench(contenders, items, one_step_every=args.one_step_every, cache=cache, threads=args.threads,
+                         jobs=args.jobs, build=build)
     bench = run_with_bar(job, "bench accuracy --real")
     rows, reports = score_real(bench)
     wall = time.perf_counter() - started
@@ -101,7 +119,8 @@ def run_real_accuracy(args):
                   else "one-step diagnostic: off")
     engines = sorted({f"{c.label}: {c.tracker.engine.name}" for c in contenders
                       if c.available and getattr(c.tracker, "engine", None) is not None})
-    header.append(f"{args.threads} CPU threads; " + ("; ".join(engines) or "-"))
+    header.append(f"{args.threads} CPU threads" + (f" in each of {args.jobs} worker processes" if args.jobs > 1 else "")
+                  + "; " + ("; ".join(engines) or "-"))
     reused = sum(r.cached for r in bench.runs.values())
     if reused:
         header.append(f"{reused} of {len(bench.runs)} runs read from the cache {args.cache} (FPS as measured then)")
@@ -111,7 +130,7 @@ def run_real_accuracy(args):
     text = format_real_table(rows, header, [c.label for c in contenders]) + "\n" + footer
     payload = {"command": "python main.py " + " ".join(sys.argv[1:]) if sys.argv else "",
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
-               "max_frames": max_frames, "one_step_every": args.one_step_every, "threads": args.threads,
+               "max_frames": max_frames, "one_step_every": args.one_step_every, "threads": args.threads, "jobs": args.jobs,
                "wall_seconds": round(wall, 1), "load_average": None if load is None else [round(v, 2) for v in load],
                "notes": header, "rows": rows}
     return payload, bench, reports, text

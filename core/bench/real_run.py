@@ -296,22 +296,92 @@ def track_real_item(item: RealItem, contenders: Sequence[Contender], done: int, 
 
 def run_real_bench(contenders: Sequence[Contender], items: Sequence[RealItem], *,
                    one_step_every: int = DEFAULT_ONE_STEP_EVERY, cache: ResultCache | None = None,
-                   threads: int | None = None) -> Job[RealBench]:
+                   threads: int | None = None, jobs: int = 1, build=None) -> Job[RealBench]:
     """Track every item with every available contender. Progress counts frames (each frame
-    = all contenders); cancel with ``job.close()`` between frames."""
+    = all contenders); cancel with ``job.close()`` between frames.
+
+    ``jobs > 1``: sequences are shared out to ``jobs`` worker processes (longest first),
+    each building its own contenders with ``build()`` (a picklable zero-argument callable
+    returning contenders with the same labels, e.g. ``functools.partial`` of a module-level
+    function) and running them with ``threads`` threads; every contender still sees every
+    frame of a sequence in order, and its FPS is measured inside its worker. Progress then
+    comes once per finished sequence.
+    """
     if one_step_every < 0:
         raise ConfigError("--one-step-every must be >= 0 (0 = no one-step diagnostic)")
+    if jobs < 1:
+        raise ConfigError("--jobs must be >= 1")
     bench = RealBench(list(contenders), list(items), one_step_every)
     total = sum(item.num_frames for item in items)
-    done = 0
+    if jobs > 1 and len(items) > 1:
+        if build is None:
+            raise ConfigError("parallel runs need a contender builder")
+        results = yield from _run_parallel(items, build, jobs, total, one_step_every=one_step_every,
+                                           cache=cache, threads=threads)
+    else:
+        results, done = {}, 0
+        for item in items:
+            results[item.name] = yield from track_real_item(item, contenders, done, total,
+                                                            one_step_every=one_step_every, cache=cache,
+                                                            threads=threads)
+            done += item.num_frames
     for item in items:
-        out = yield from track_real_item(item, contenders, done, total, one_step_every=one_step_every,
-                                         cache=cache, threads=threads)
+        out = dict(results[item.name])
         bench.ground_truth[item.name] = out.pop("__gt__")
         for label, run in out.items():
             bench.runs[(label, item.name)] = run
-        done += item.num_frames
     return bench
+
+
+# --- worker processes (``--jobs``) ----------------------------------------------------------
+
+_WORKER_CONTENDERS: list[Contender] | None = None
+
+
+def _worker_start(build, threads: int | None) -> None:
+    """Process initialiser: threads, then the contenders (once per worker)."""
+    global _WORKER_CONTENDERS
+    if threads:
+        import cv2
+        import torch
+
+        torch.set_num_threads(int(threads))
+        cv2.setNumThreads(int(threads))
+    _WORKER_CONTENDERS = list(build())
+
+
+def _worker_track(item: RealItem, one_step_every: int, cache_dir: str | None, threads: int | None) -> dict:
+    from core.progress import run_to_end
+
+    cache = ResultCache(cache_dir) if cache_dir is not None else None
+    assert _WORKER_CONTENDERS is not None, "worker not initialised"
+    return run_to_end(track_real_item(item, _WORKER_CONTENDERS, 0, item.num_frames,
+                                      one_step_every=one_step_every, cache=cache, threads=threads))
+
+
+def _run_parallel(items: Sequence[RealItem], build, jobs: int, total: int, *, one_step_every: int,
+                  cache: ResultCache | None, threads: int | None) -> Job[dict]:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    context = multiprocessing.get_context("spawn")  # no forked torch / OpenCV state
+    cache_dir = str(cache.folder) if cache is not None else None
+    results: dict[str, dict] = {}
+    done = 0
+    yield Progress(0, total, f"starting {jobs} worker processes")
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,
+                                   initargs=(build, threads))
+    try:
+        order = sorted(items, key=lambda i: -i.num_frames)  # longest first: balanced workers
+        futures = {executor.submit(_worker_track, item, one_step_every, cache_dir, threads): item for item in order}
+        for future in as_completed(futures):
+            item = futures[future]
+            results[item.name] = future.result()
+            done += item.num_frames
+            yield Progress(done, total, f"{item.name} done")
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+    return results
 
 
 # --- scoring ---------------------------------------------------------------------------

@@ -348,6 +348,22 @@ def test_cache_reuses_runs(tmp_path):
     assert one == two
 
 
+def test_parallel_workers_give_the_same_scores(tmp_path):
+    split_file = _fake_tree(tmp_path, frames=6)
+    from core.bench.real_accuracy import run_real_accuracy
+    from core.cli import build_parser
+
+    base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
+            "--trackers", "kcf,csrt", "--threads", "1", "--one-step-every", "2"]
+    serial, *_ = run_real_accuracy(build_parser().parse_args(base))
+    parallel, bench, _, text = run_real_accuracy(build_parser().parse_args(base + ["--jobs", "2"]))
+    assert "in each of 2 worker processes" in text and parallel["jobs"] == 2
+    assert [i.name for i in bench.items] == ["cars", "drone"]
+    strip = ("fps",)
+    assert ([{k: v for k, v in r.items() if k not in strip} for r in serial["rows"]]
+            == [{k: v for k, v in r.items() if k not in strip} for r in parallel["rows"]])
+
+
 # --- the real split --------------------------------------------------------------------------
 
 
