@@ -113,6 +113,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+# Everything synth writes into a sequence folder (both layouts).
+SYNTH_FILES = frozenset({"visible", "infrared", "visible.txt", "infrared.txt", "init.txt", "synthetic.json",
+                         "visible.mp4", "thermal.mp4", "visible.avi", "thermal.avi", "groundtruth.txt",
+                         "groundtruth_thermal.txt"})
+
+
 def check_targets(args: argparse.Namespace) -> None:
     """Before writing anything: OUT_DIR writable and a folder; an existing sequence
     folder is replaced only when it is an earlier synthetic one (``synthetic.json``)
@@ -127,6 +133,10 @@ def check_targets(args: argparse.Namespace) -> None:
             if not (target / "synthetic.json").is_file():
                 raise OutputError(target, "exists and is not an earlier synthetic sequence; choose another OUT_DIR "
                                           "or --name")
+            extra = sorted(p.name for p in target.iterdir() if p.name not in SYNTH_FILES)
+            if extra:
+                raise OutputError(target, f"holds files synth did not write ({', '.join(extra[:3])}: annotations?); "
+                                          "it is never replaced, choose another OUT_DIR or --name")
             if not args.force:
                 raise OutputError(target, "already exists (give --force to replace it)")
 
