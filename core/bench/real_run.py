@@ -304,8 +304,8 @@ def run_real_bench(contenders: Sequence[Contender], items: Sequence[RealItem], *
     each building its own contenders with ``build()`` (a picklable zero-argument callable
     returning contenders with the same labels, e.g. ``functools.partial`` of a module-level
     function) and running them with ``threads`` threads; every contender still sees every
-    frame of a sequence in order, and its FPS is measured inside its worker. Progress then
-    comes once per finished sequence.
+    frame of a sequence in order, and its FPS is measured inside its worker (progress comes
+    from the workers every ``PROGRESS_EVERY`` frames).
     """
     if one_step_every < 0:
         raise ConfigError("--one-step-every must be >= 0 (0 = no one-step diagnostic)")
@@ -336,51 +336,73 @@ def run_real_bench(contenders: Sequence[Contender], items: Sequence[RealItem], *
 # --- worker processes (``--jobs``) ----------------------------------------------------------
 
 _WORKER_CONTENDERS: list[Contender] | None = None
+_WORKER_PROGRESS = None  # a multiprocessing queue of (sequence name, frames done)
+PROGRESS_EVERY = 5  # frames between a worker's progress messages
 
 
-def _worker_start(build, threads: int | None) -> None:
-    """Process initialiser: threads, then the contenders (once per worker)."""
-    global _WORKER_CONTENDERS
+def _worker_start(build, threads: int | None, progress) -> None:
+    """Process initialiser: threads, the progress queue, then the contenders (once per worker)."""
+    global _WORKER_CONTENDERS, _WORKER_PROGRESS
     if threads:
         import cv2
         import torch
 
         torch.set_num_threads(int(threads))
         cv2.setNumThreads(int(threads))
+    _WORKER_PROGRESS = progress
     _WORKER_CONTENDERS = list(build())
 
 
 def _worker_track(item: RealItem, one_step_every: int, cache_dir: str | None, threads: int | None) -> dict:
-    from core.progress import run_to_end
-
     cache = ResultCache(cache_dir) if cache_dir is not None else None
     assert _WORKER_CONTENDERS is not None, "worker not initialised"
-    return run_to_end(track_real_item(item, _WORKER_CONTENDERS, 0, item.num_frames,
-                                      one_step_every=one_step_every, cache=cache, threads=threads))
+    job = track_real_item(item, _WORKER_CONTENDERS, 0, item.num_frames, one_step_every=one_step_every,
+                          cache=cache, threads=threads)
+    while True:
+        try:
+            report = next(job)
+        except StopIteration as stop:
+            return stop.value
+        if _WORKER_PROGRESS is not None and (report.done % PROGRESS_EVERY == 0 or report.done >= item.num_frames):
+            _WORKER_PROGRESS.put((item.name, report.done))
 
 
 def _run_parallel(items: Sequence[RealItem], build, jobs: int, total: int, *, one_step_every: int,
                   cache: ResultCache | None, threads: int | None) -> Job[dict]:
     import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    import queue
+    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context = multiprocessing.get_context("spawn")  # no forked torch / OpenCV state
+    progress = context.Queue()
     cache_dir = str(cache.folder) if cache is not None else None
     results: dict[str, dict] = {}
-    done = 0
+    done: dict[str, int] = {}
     yield Progress(0, total, f"starting {jobs} worker processes")
     executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,
-                                   initargs=(build, threads))
+                                   initargs=(build, threads, progress))
     try:
         order = sorted(items, key=lambda i: -i.num_frames)  # longest first: balanced workers
-        futures = {executor.submit(_worker_track, item, one_step_every, cache_dir, threads): item for item in order}
-        for future in as_completed(futures):
-            item = futures[future]
-            results[item.name] = future.result()
-            done += item.num_frames
-            yield Progress(done, total, f"{item.name} done")
+        pending = {executor.submit(_worker_track, item, one_step_every, cache_dir, threads): item for item in order}
+        while pending:
+            finished, _ = wait(pending, timeout=1.0, return_when=FIRST_COMPLETED)
+            for future in finished:
+                item = pending.pop(future)
+                results[item.name] = future.result()
+                done[item.name] = item.num_frames
+            latest = ""
+            while True:
+                try:
+                    name, count = progress.get_nowait()
+                except queue.Empty:
+                    break
+                if name not in results:
+                    done[name] = max(done.get(name, 0), int(count))
+                    latest = f"{name} {count}"
+            yield Progress(sum(done.values()), total, latest or f"{len(results)}/{len(items)} sequences done")
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+        progress.close()
     return results
 
 
