@@ -10,6 +10,20 @@ previous box resized to X (``core.tracking.crop.sample_target``), normalisation,
 engine forward, Hann-windowed peak decoding (``core.models.head.decode_boxes``), back to
 image pixels through the crop's :class:`CropGeometry`, ``clip_box`` with a 10 px margin.
 
+Safeguards (``core.tracking.safeguards``, on by default; ``TrackerConfig.legacy()`` turns
+them off and gives the plain OSTrack loop; ablation in ``docs/tracking_heuristics.md``):
+- the score map is multiplied by SiamRPN's **scale/aspect-change penalty** before the
+  peak is chosen (``scale_penalty_k``); the **confidence** is the penalised score at the
+  peak (``raw_confidence`` keeps the network's own);
+- the box size is **damped**: it moves toward the network's size at the rate
+  ``size_lr * penalty`` (times the peak score when ``size_lr_by_score``), at most by
+  ``max_size_change`` per frame, and stays within ``max_size_ratio`` of the initial box
+  per side and within the frame, which also caps the search region (4x the box);
+- **loss handling**: when the confidence is below ``lost_threshold`` the target counts as
+  lost: the size is held, the search region widens by ``lost_search_growth`` x the search
+  factor per lost frame (up to ``max_search_factor``), and with ``hold_when_lost`` the
+  position is held too until a confident peak re-detects the target.
+
 MPLT's released test loop adds two heuristics, both switchable and off by default:
 - **template update**: when the windowed peak score exceeds ``template_update_threshold``
   (0.91) the template crops are re-cut around the new box;
@@ -23,16 +37,18 @@ Boxes are ``x, y, w, h`` float64 pixels of the visible frame (``core.geometry``)
 from __future__ import annotations
 
 import dataclasses
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from core.errors import ConfigError, RGBTError
 from core.geometry import as_box, clip_box, cxcywh_to_xywh, is_valid_box
-from core.models.head import decode_boxes, hann1d
+from core.models.head import hann1d
 from core.sequences.base import FramePair
 from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
 from core.tracking.kalman import KalmanConfig, predict_corner
+from core.tracking.safeguards import bound_size, damp_size, size_change_penalty
 
 BOX_MARGIN = 10.0
 
@@ -53,6 +69,23 @@ class TrackerConfig:
     kalman_history: int = 16
     kalman: KalmanConfig = field(default_factory=KalmanConfig)
     box_margin: float = BOX_MARGIN
+    scale_penalty_k: float = 0.04
+    size_lr: float = 0.5
+    size_lr_by_score: bool = False
+    max_size_change: float = 1.1
+    max_size_ratio: float = 4.0
+    lost_threshold: float = 0.0
+    lost_search_growth: float = 0.25
+    max_search_factor: float = 6.0
+    hold_when_lost: bool = False
+
+    @classmethod
+    def legacy(cls, **overrides) -> TrackerConfig:
+        """The plain OSTrack loop without any safeguard (the defaults before issue 10)."""
+        values = dict(scale_penalty_k=0.0, size_lr=1.0, size_lr_by_score=False, max_size_change=math.inf,
+                      max_size_ratio=math.inf, lost_threshold=0.0, hold_when_lost=False)
+        values.update(overrides)
+        return cls(**values)
 
     def __post_init__(self) -> None:
         for name in ("template_update_threshold", "kalman_score_threshold"):
@@ -63,6 +96,18 @@ class TrackerConfig:
             raise ConfigError(f"TrackerConfig.kalman_history must be >= 1, got {self.kalman_history}")
         if self.box_margin < 0:
             raise ConfigError(f"TrackerConfig.box_margin must be >= 0, got {self.box_margin}")
+        if self.scale_penalty_k < 0:
+            raise ConfigError(f"TrackerConfig.scale_penalty_k must be >= 0, got {self.scale_penalty_k}")
+        for name in ("size_lr", "lost_threshold"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(f"TrackerConfig.{name} must lie in [0, 1], got {getattr(self, name)}")
+        for name in ("max_size_change", "max_size_ratio"):
+            if not getattr(self, name) >= 1.0:
+                raise ConfigError(f"TrackerConfig.{name} must be >= 1, got {getattr(self, name)}")
+        if self.lost_search_growth < 0:
+            raise ConfigError(f"TrackerConfig.lost_search_growth must be >= 0, got {self.lost_search_growth}")
+        if self.max_search_factor <= 0:
+            raise ConfigError(f"TrackerConfig.max_search_factor must be > 0, got {self.max_search_factor}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -75,6 +120,7 @@ class TrackerState:
     frame_size: (width, height). score_history: the last ``kalman_history`` confidences.
     corner_history: ``(step, x, y)`` of confident top-left corners within the last
     ``kalman_history`` steps (the Kalman fallback's input). template_updates: count.
+    lost_frames: consecutive frames with confidence below ``lost_threshold``.
     """
 
     template_visible: np.ndarray
@@ -87,6 +133,7 @@ class TrackerState:
     score_history: tuple[float, ...] = ()
     corner_history: tuple[tuple[int, float, float], ...] = ()
     template_updates: int = 0
+    lost_frames: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,7 +141,8 @@ class TrackStep:
     """The result of one ``track`` call.
 
     box: (4,) float64 x, y, w, h image pixels (clipped); confidence: the unwindowed score
-    at the decoded peak, in (0, 1); state: the state for the next frame; crop_geometry:
+    at the decoded peak times the size-change penalty there, in (0, 1) (raw_confidence: the
+    network's score without the penalty); state: the state for the next frame; crop_geometry:
     where the search crop came from; score_map (F, F), size_map (2, F, F), offset_map
     (2, F, F), feature_map (C, F, F): float32 network outputs for this frame (kept for the
     distillation export). network_box: the decoded box before the Kalman fallback;
@@ -114,6 +162,8 @@ class TrackStep:
     network_box: np.ndarray | None = None
     fallback: bool = False
     template_updated: bool = False
+    raw_confidence: float = float("nan")
+    lost: bool = False
 
 
 def _hann_window(n: int) -> np.ndarray:
@@ -149,10 +199,20 @@ class Tracker:
         z_v, z_t, _ = self._crops(pair, box, cfg.template_factor, cfg.template_size)
         return z_v, z_t
 
-    def search_crops(self, pair: FramePair, box) -> tuple[np.ndarray, np.ndarray, CropGeometry]:
-        """(3, X, X) float32 visible and thermal search crops around ``box`` and their geometry."""
+    def search_crops(self, pair: FramePair, box, factor: float | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, CropGeometry]:
+        """(3, X, X) float32 visible and thermal search crops around ``box`` (side: ``factor``,
+        default the model's search factor, x sqrt(w h)) and their geometry."""
         cfg = self.model_config
-        return self._crops(pair, box, cfg.search_factor, cfg.search_size)
+        return self._crops(pair, box, cfg.search_factor if factor is None else factor, cfg.search_size)
+
+    def search_factor(self, state: TrackerState) -> float:
+        """The search factor for the frame after ``state``: the model's, widened while lost."""
+        base = float(self.model_config.search_factor)
+        if state.lost_frames <= 0 or self.config.lost_threshold <= 0:
+            return base
+        widened = base * (1.0 + self.config.lost_search_growth * state.lost_frames)
+        return float(min(widened, max(self.config.max_search_factor, base)))
 
     # -- the loop ------------------------------------------------------------------
     def init(self, pair: FramePair, box) -> TrackerState:
@@ -180,18 +240,31 @@ class Tracker:
     def track(self, pair: FramePair, state: TrackerState) -> TrackStep:
         """Locate the target on ``pair`` starting from ``state``; returns a TrackStep."""
         cfg = self.config
-        x_v, x_t, geometry = self.search_crops(pair, state.box)
+        x_v, x_t, geometry = self.search_crops(pair, state.box, self.search_factor(state))
         outputs = self.engine.run(state.template_visible[None], state.template_thermal[None], x_v[None], x_t[None])
         score, size, offset = (np.asarray(o, dtype=np.float32) for o in outputs[:3])
         feature = np.asarray(outputs[3], dtype=np.float32)[0] if len(outputs) > 3 else None
-        boxes, confidence = decode_boxes(score, size, offset, self.window)
-        confidence = float(confidence[0])
-        crop_box = cxcywh_to_xywh(np.asarray(boxes[0], dtype=np.float64) * geometry.output_size)
-        network_box = geometry.crop_to_image(crop_box)
+        score_map, size_map, offset_map = score[0, 0], size[0], offset[0]
+        crop_side = float(geometry.output_size)
+        previous_wh = state.box[2:] * geometry.scale / crop_side
+        if cfg.scale_penalty_k > 0:
+            penalty = size_change_penalty(size_map, previous_wh, cfg.scale_penalty_k)
+        else:
+            penalty = np.ones_like(score_map)
+        penalised = score_map * penalty
+        response = penalised * self.window if self.window is not None else penalised
+        iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
+        f = score_map.shape[-1]
+        crop_cxcywh = np.array([(ix + offset_map[0, iy, ix]) / f, (iy + offset_map[1, iy, ix]) / f,
+                                size_map[0, iy, ix], size_map[1, iy, ix]], dtype=np.float64)
+        raw_confidence = float(score_map[iy, ix])
+        confidence = float(penalised[iy, ix])
+        network_box = geometry.crop_to_image(cxcywh_to_xywh(crop_cxcywh * crop_side))
+        lost = cfg.lost_threshold > 0 and confidence < cfg.lost_threshold
+        box = self._safeguarded_box(network_box, state, pair.size, float(penalty[iy, ix]), raw_confidence, lost)
 
         step = state.step + 1
         width, height = pair.size
-        box = network_box
         fallback = False
         confident = confidence >= cfg.kalman_score_threshold
         corners = tuple(c for c in state.corner_history if c[0] > step - cfg.kalman_history)
@@ -220,6 +293,7 @@ class Tracker:
             score_history=(state.score_history + (confidence,))[-cfg.kalman_history:],
             corner_history=corners,
             template_updates=state.template_updates + int(template_updated),
+            lost_frames=state.lost_frames + 1 if lost else 0,
         )
         return TrackStep(
             frame_index=int(pair.index),
@@ -234,4 +308,23 @@ class Tracker:
             network_box=network_box,
             fallback=fallback,
             template_updated=bool(template_updated),
+            raw_confidence=raw_confidence,
+            lost=bool(lost),
         )
+
+    def _safeguarded_box(self, network_box: np.ndarray, state: TrackerState, frame_size, penalty: float,
+                         raw_confidence: float, lost: bool) -> np.ndarray:
+        """The network's box after size damping, bounds and loss handling (x, y, w, h pixels)."""
+        cfg = self.config
+        if lost and cfg.hold_when_lost:
+            return state.box.copy()
+        previous_wh = state.box[2:]
+        if lost:
+            wh = previous_wh.copy()
+        else:
+            rate = cfg.size_lr * penalty * (raw_confidence if cfg.size_lr_by_score else 1.0)
+            wh = damp_size(previous_wh, network_box[2:], rate, cfg.max_size_change)
+        wh = bound_size(wh, state.init_box[2:], frame_size, cfg.max_size_ratio) if math.isfinite(
+            cfg.max_size_ratio) else wh
+        center = network_box[:2] + network_box[2:] / 2.0
+        return np.array([center[0] - wh[0] / 2.0, center[1] - wh[1] / 2.0, wh[0], wh[1]], dtype=np.float64)

@@ -73,7 +73,7 @@ def test_decode_on_hand_made_maps_maps_back_to_image():
     size[:, 5, 9] = (0.25, 0.125)
     offset = np.zeros((2, f, f), np.float32)
     offset[:, 5, 9] = (0.5, 0.25)
-    config = dataclasses.replace(TrackerConfig(), use_hann_window=False)
+    config = TrackerConfig.legacy(use_hann_window=False)
 
     class Geometry:  # bundled geometry without a network
         template_size, search_size, feature_size, template_factor, search_factor = 64, 128, 16, 2.0, 4.0
@@ -101,10 +101,15 @@ def test_hann_window_prefers_the_centre():
         template_size, search_size, feature_size, template_factor, search_factor = 64, 128, 16, 2.0, 4.0
 
     init = np.array([80.0, 60.0, 20.0, 20.0])
-    windowed = Tracker(FixedMaps(score, size, offset), Geometry)
-    plain = Tracker(FixedMaps(score, size, offset), Geometry, TrackerConfig(use_hann_window=False))
+    windowed = Tracker(FixedMaps(score, size, offset), Geometry, TrackerConfig.legacy())
+    plain = Tracker(FixedMaps(score, size, offset), Geometry, TrackerConfig.legacy(use_hann_window=False))
     assert windowed.track(_pair(1), windowed.init(_pair(0), init)).confidence == pytest.approx(0.6)
     assert plain.track(_pair(1), plain.init(_pair(0), init)).confidence == pytest.approx(0.9)
+    # With the default safeguards the confidence is the penalised score (size 0.1 of the
+    # crop against the previous 0.25: a penalty below 1), still at the windowed centre peak.
+    default = Tracker(FixedMaps(score, size, offset), Geometry)
+    step = default.track(_pair(1), default.init(_pair(0), init))
+    assert step.raw_confidence == pytest.approx(0.6) and step.confidence < 0.6
     h = hann1d(16)
     assert h[0] > 0 and h[7] == pytest.approx(h[8]) and h.max() < 1.0
 

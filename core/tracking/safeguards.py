@@ -1,0 +1,85 @@
+"""Inference safeguards of the test loop: pure functions on one frame's maps and boxes.
+
+What production trackers do so that a box cannot run away in positive feedback (a box
+that grows makes the next search crop larger, the target smaller in it, and the network
+more willing to draw a large box), and so that the confidence means something:
+
+- :func:`size_change_penalty`: SiamRPN's penalty on scale and aspect change, per score-map
+  cell, ``exp(-(r * s - 1) * k)`` where ``s`` is the change of the padded size
+  ``sqrt((w + p)(h + p))``, ``p = (w + h) / 2``, and ``r`` the change of aspect ratio, each
+  as ``max(x, 1/x)``, between the previous box and the box the cell predicts. Multiplies
+  the score before the peak is chosen, so a cell that keeps the size wins over one that
+  balloons, and the penalised peak is the confidence.
+- :func:`damp_size`: the size moves toward the prediction at a learning rate that scales
+  with the penalised peak score (SiamRPN/DiMP-style ``lr * penalty * score``), and at most
+  by ``max_change`` per frame.
+- :func:`bound_size`: the size stays within ``max_ratio`` (per side) of the initial box
+  and within the frame; the search crop, 4x the box, is thereby capped too.
+
+Units: maps are the head's (``core.models.head``): ``size_map`` (2, F, F) w, h as
+fractions of the search crop side; boxes are ``(w, h)`` pairs in any one unit.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def padded_size(width, height):
+    """SiamFC/SiamRPN's context-padded size ``sqrt((w + p)(h + p))``, ``p = (w + h) / 2``
+    (element-wise on arrays)."""
+    pad = (width + height) * 0.5
+    return np.sqrt(np.maximum((width + pad) * (height + pad), 1e-12))
+
+
+def _change(ratio):
+    ratio = np.maximum(ratio, 1e-12)
+    return np.maximum(ratio, 1.0 / ratio)
+
+
+def size_change_penalty(size_map: np.ndarray, previous_wh, k: float) -> np.ndarray:
+    """(F, F) float32 in (0, 1]: the penalty of each cell's predicted size.
+
+    size_map: (2, F, F) predicted w, h (crop fractions); previous_wh: (2,) the previous
+    box's w, h in the same unit; k >= 0 (0 = no penalty).
+    """
+    w, h = np.maximum(size_map[0], 1e-6), np.maximum(size_map[1], 1e-6)
+    pw, ph = max(float(previous_wh[0]), 1e-6), max(float(previous_wh[1]), 1e-6)
+    scale_change = _change(padded_size(w, h) / padded_size(pw, ph))
+    ratio_change = _change((pw / ph) / (w / h))
+    return np.exp(-(ratio_change * scale_change - 1.0) * k).astype(np.float32)
+
+
+def damp_size(previous_wh, predicted_wh, rate: float, max_change: float) -> np.ndarray:
+    """(2,) float64: ``previous + rate * (predicted - previous)`` with each side's ratio
+    to the previous one clamped to ``[1/max_change, max_change]``.
+
+    rate in [0, 1] (0 = keep the size); max_change >= 1.
+    """
+    previous = np.asarray(previous_wh, dtype=np.float64)
+    predicted = np.asarray(predicted_wh, dtype=np.float64)
+    rate = float(np.clip(rate, 0.0, 1.0))
+    damped = previous + rate * (predicted - previous)
+    return np.clip(damped, previous / max_change, previous * max_change)
+
+
+def bound_size(wh, initial_wh, frame_wh, max_ratio: float, min_side: float = 2.0) -> np.ndarray:
+    """(2,) float64: ``wh`` with each side within ``[initial / max_ratio, initial * max_ratio]``,
+    at most the frame's side and at least ``min_side`` pixels."""
+    wh = np.asarray(wh, dtype=np.float64)
+    initial = np.asarray(initial_wh, dtype=np.float64)
+    frame = np.asarray(frame_wh, dtype=np.float64)
+    low = np.maximum(initial / max_ratio, min_side)
+    high = np.maximum(np.minimum(initial * max_ratio, frame), low)
+    return np.clip(wh, low, high)
+
+
+def peak_to_sidelobe(score_map: np.ndarray, iy: int, ix: int, exclude: int = 2) -> float:
+    """Peak-to-sidelobe ratio of ``score_map`` (F, F) at cell (iy, ix): ``(peak - mean) / std``
+    of the map outside a ``(2 * exclude + 1)``-cell square around the peak (0 when flat)."""
+    mask = np.ones(score_map.shape, dtype=bool)
+    mask[max(0, iy - exclude): iy + exclude + 1, max(0, ix - exclude): ix + exclude + 1] = False
+    side = score_map[mask].astype(np.float64)
+    if side.size == 0:
+        return 0.0
+    spread = float(side.std())
+    return float((score_map[iy, ix] - side.mean()) / spread) if spread > 1e-6 else 0.0

@@ -1,0 +1,150 @@
+"""Inference safeguards on constructed score maps: scale penalty, damping, bounds, loss handling."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from core.errors import ConfigError
+from core.sequences.base import FramePair
+from core.tracking.safeguards import bound_size, damp_size, peak_to_sidelobe, size_change_penalty
+from core.tracking.tracker import Tracker, TrackerConfig
+
+F = 16
+
+
+class Geometry:  # the bundled crop geometry, no network
+    template_size, search_size, feature_size, template_factor, search_factor = 64, 128, 16, 2.0, 4.0
+
+
+class ScriptedMaps:
+    """An engine whose maps come from ``make(call_index)``; records the search crops' sizes."""
+
+    name, device, provider = "scripted", "cpu", "none"
+
+    def __init__(self, make):
+        self.make, self.calls = make, 0
+
+    def run(self, z_v, z_t, x_v, x_t):
+        score, size, offset = self.make(self.calls)
+        self.calls += 1
+        return score[None, None], size[None], offset[None]
+
+
+def _maps(peak=(8, 8), peak_score=0.8, wh=(0.25, 0.25), background=0.01):
+    score = np.full((F, F), background, np.float32)
+    score[peak] = peak_score
+    size = np.zeros((2, F, F), np.float32)
+    size[0], size[1] = wh
+    return score, size, np.zeros((2, F, F), np.float32)
+
+
+def _pair(index=0, size=(640, 480)):
+    gray = np.zeros((size[1], size[0]), np.uint8)
+    return FramePair(index, np.repeat(gray[..., None], 3, axis=2), gray)
+
+
+def test_penalty_is_one_for_the_same_size_and_falls_with_change():
+    size = np.zeros((2, 2, 2), np.float32)
+    size[:, 0, 0] = (0.25, 0.25)   # same as before
+    size[:, 0, 1] = (0.5, 0.5)     # twice the size
+    size[:, 1, 0] = (0.5, 0.125)   # same area, aspect x4
+    size[:, 1, 1] = (1.0, 1.0)     # four times
+    penalty = size_change_penalty(size, (0.25, 0.25), k=0.04)
+    assert penalty[0, 0] == pytest.approx(1.0)
+    assert penalty[1, 1] < penalty[0, 1] < penalty[0, 0]
+    assert penalty[1, 0] < penalty[0, 0]
+    assert np.all(size_change_penalty(size, (0.25, 0.25), k=0.0) == 1.0)
+
+
+def test_penalty_picks_the_cell_that_keeps_the_size():
+    """Two equal peaks; the one predicting a 4x box loses to the one keeping the size."""
+    score, size, offset = _maps(peak=(8, 6), wh=(1.0, 1.0))
+    score[8, 10] = 0.8
+    size[:, 8, 10] = (0.25, 0.25)
+    config = TrackerConfig(use_hann_window=False, max_size_change=math.inf, size_lr=1.0)
+    tracker = Tracker(ScriptedMaps(lambda _: (score, size, offset)), Geometry, config)
+    box = np.array([300.0, 200.0, 20.0, 20.0])  # search side 80 px: 0.25 of it is 20 px
+    step = tracker.track(_pair(1), tracker.init(_pair(0), box))
+    center_x = step.box[0] + step.box[2] / 2
+    assert center_x > 310.0  # the right-hand peak (column 10)
+    assert step.box[2] == pytest.approx(20.0)
+    assert step.confidence == pytest.approx(0.8, rel=1e-5)
+
+
+def test_damping_and_bounds():
+    np.testing.assert_allclose(damp_size((10, 10), (30, 10), rate=0.5, max_change=math.inf), (20, 10))
+    np.testing.assert_allclose(damp_size((10, 10), (30, 10), rate=1.0, max_change=1.1), (11, 10))
+    np.testing.assert_allclose(damp_size((10, 10), (30, 30), rate=0.0, max_change=2.0), (10, 10))
+    np.testing.assert_allclose(bound_size((100, 5), (20, 20), (640, 480), max_ratio=4.0), (80, 5))
+    np.testing.assert_allclose(bound_size((900, 900), (400, 400), (640, 480), max_ratio=4.0), (640, 480))
+
+
+def test_a_network_that_always_draws_a_frame_sized_box_cannot_run_away():
+    """Legacy loop: the box fills the frame in a few frames; default loop: it grows at most
+    max_size_change per frame and stops at max_size_ratio of the initial box."""
+    grow = lambda _: _maps(wh=(0.9, 0.9), peak_score=0.9)  # noqa: E731 - 3.6x the box every frame
+    box = np.array([300.0, 200.0, 20.0, 20.0])
+    results = {}
+    for name, config in (("legacy", TrackerConfig.legacy()), ("default", TrackerConfig())):
+        tracker = Tracker(ScriptedMaps(grow), Geometry, config)
+        state = tracker.init(_pair(0), box)
+        widths = []
+        for i in range(1, 40):
+            step = tracker.track(_pair(i), state)
+            state = step.state
+            widths.append(step.box[2])
+        results[name] = widths
+    assert results["legacy"][5] > 400  # runaway
+    assert max(results["default"]) <= 4.0 * 20 + 1e-6
+    ratios = np.array(results["default"][1:]) / np.array(results["default"][:-1])
+    assert ratios.max() <= 1.1 + 1e-9
+
+
+def test_lost_target_holds_size_and_widens_the_search():
+    """Confidence below lost_threshold: size held, search factor grows per lost frame up
+    to max_search_factor; a confident frame brings the factor back."""
+    scripts = [_maps(peak_score=0.05, wh=(0.5, 0.5))] * 6 + [_maps(peak_score=0.9)]
+    engine = ScriptedMaps(lambda i: scripts[min(i, len(scripts) - 1)])
+    config = TrackerConfig(lost_threshold=0.3, lost_search_growth=0.25, max_search_factor=6.0)
+    tracker = Tracker(engine, Geometry, config)
+    box = np.array([300.0, 200.0, 20.0, 20.0])
+    state = tracker.init(_pair(0), box)
+    factors, sides = [], []
+    for i in range(1, 8):
+        factors.append(tracker.search_factor(state))
+        step = tracker.track(_pair(i), state)
+        sides.append(step.crop_geometry.output_size / step.crop_geometry.scale)
+        if i <= 6:
+            assert step.lost and step.box[2] == pytest.approx(20.0)
+        state = step.state
+    assert factors[:4] == pytest.approx([4.0, 5.0, 6.0, 6.0])
+    assert sides[1] == pytest.approx(100.0, abs=1.0)  # 5 x sqrt(20 * 20)
+    assert not step.lost and state.lost_frames == 0
+    assert tracker.search_factor(state) == 4.0
+
+
+def test_hold_when_lost_keeps_the_position():
+    engine = ScriptedMaps(lambda _: _maps(peak=(2, 2), peak_score=0.05))
+    tracker = Tracker(engine, Geometry, TrackerConfig(lost_threshold=0.3, hold_when_lost=True))
+    box = np.array([300.0, 200.0, 20.0, 20.0])
+    step = tracker.track(_pair(1), tracker.init(_pair(0), box))
+    np.testing.assert_allclose(step.box, box)
+
+
+def test_peak_to_sidelobe():
+    flat = np.full((F, F), 0.1, np.float32)
+    assert peak_to_sidelobe(flat, 8, 8) == 0.0
+    sharp = flat.copy()
+    sharp[8, 8] = 0.9
+    sharp += np.random.default_rng(0).normal(0, 0.01, sharp.shape).astype(np.float32)
+    assert peak_to_sidelobe(sharp, 8, 8) > 20
+
+
+@pytest.mark.parametrize("field, value", [("scale_penalty_k", -1.0), ("size_lr", 1.5), ("max_size_change", 0.5),
+                                          ("max_size_ratio", 0.9), ("lost_threshold", 2.0),
+                                          ("lost_search_growth", -0.1), ("max_search_factor", 0.0)])
+def test_bad_settings_are_named(field, value):
+    with pytest.raises(ConfigError, match=field):
+        TrackerConfig(**{field: value})
