@@ -14,6 +14,7 @@ BENCH_MODULES = (
     "core.bench.memory",
     "core.bench.loop",
     "core.bench.heuristics",
+    "core.bench.safeguards",
     "core.bench.annotate",
 )
 
