@@ -37,6 +37,9 @@ def _check_common(cfg) -> None:
         raise ConfigError(f"{type(cfg).__name__}.depth must be >= 1, got {cfg.depth}")
     if len(cfg.head_widths) < 1:
         raise ConfigError(f"{type(cfg).__name__}.head_widths must name at least one width")
+    if cfg.correlation_prior and cfg.stem != "efficientnet_lite0":
+        raise ConfigError(f"{type(cfg).__name__}.correlation_prior needs the efficientnet_lite0 stem "
+                          f"(it correlates the frozen ImageNet features), got stem {cfg.stem!r}")
 
 
 class _Geometry:
@@ -76,6 +79,15 @@ class _BackboneConfig(_Geometry):
     qkv_bias: bool = True
     drop_path: float = 0.1
     head_widths: tuple[int, ...] = (256, 128, 64, 32)
+    correlation_prior: bool = False
+
+    @property
+    def head_in_channels(self) -> int:
+        """Channels the head reads: the search feature map, plus the two correlation-prior
+        maps (``core.models.correlation_prior``) when ``correlation_prior`` is set."""
+        from core.models.correlation_prior import PRIOR_CHANNELS
+
+        return self.dim + (PRIOR_CHANNELS if self.correlation_prior else 0)
 
 
 @dataclass(frozen=True)

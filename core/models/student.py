@@ -6,7 +6,9 @@ Design (reasons in ``docs/models.md``): both modalities go through the *shared* 
 ``sum``), positional embeddings are added, and one ViT runs joint attention over the
 Nz + Nx = 64 + 256 tokens. The final-norm search tokens, as a (B,C,F,F) map, feed the
 head and are returned as ``search_feature``. No prompters, no second stream, no fusion
-conv. Parameter names follow OSTrack (``backbone.patch_embed.proj``,
+conv. With ``correlation_prior`` the head also reads the per-modality normalised
+cross-correlation of the frozen stem features (``core.models.correlation_prior``): a
+matching prior that needs no training. Parameter names follow OSTrack (``backbone.patch_embed.proj``,
 ``backbone.pos_embed_{z,x}``, ``backbone.blocks.N``, ``backbone.norm``, ``box_head``)
 so OSTrack ViT-B weights map onto the paper-scale student.
 """
@@ -16,6 +18,7 @@ import torch
 from torch import nn
 
 from core.models.config import StudentConfig
+from core.models.correlation_prior import CorrelationPrior
 from core.models.head import CenterHead
 from core.models.layers import (
     Block,
@@ -37,6 +40,7 @@ class OneStreamBackbone(nn.Module):
         self.nz = cfg.template_feature_size ** 2
         self.mode = cfg.fusion
         self.patch_embed = build_stem(cfg.stem, c, cfg.patch_size, False)
+        self.correlation_prior = (CorrelationPrior(cfg.template_feature_size) if cfg.correlation_prior else None)
         if cfg.fusion == "linear":
             self.fusion = nn.Linear(2 * c, c)
         self.pos_embed_z = nn.Parameter(torch.zeros(1, self.nz, c))
@@ -62,15 +66,26 @@ class OneStreamBackbone(nn.Module):
         return visible + thermal
 
     def forward(self, z_v, z_t, x_v, x_t) -> torch.Tensor:
+        return self.forward_with_prior(z_v, z_t, x_v, x_t)[0]
+
+    def forward_with_prior(self, z_v, z_t, x_v, x_t) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(tokens (B, Nz+Nx, C) after the final norm, prior (B, 2, F, F) or None)."""
         b = z_v.shape[0]
-        z = map_to_tokens(self.patch_embed(torch.cat([z_v, z_t], dim=0)))
-        x = map_to_tokens(self.patch_embed(torch.cat([x_v, x_t], dim=0)))
+        prior = None
+        if self.correlation_prior is not None:
+            zf = self.patch_embed.features(torch.cat([z_v, z_t], dim=0))
+            xf = self.patch_embed.features(torch.cat([x_v, x_t], dim=0))
+            prior = self.correlation_prior(zf, xf, b)
+            z, x = map_to_tokens(self.patch_embed.proj(zf)), map_to_tokens(self.patch_embed.proj(xf))
+        else:
+            z = map_to_tokens(self.patch_embed(torch.cat([z_v, z_t], dim=0)))
+            x = map_to_tokens(self.patch_embed(torch.cat([x_v, x_t], dim=0)))
         z = self._fuse(z[:b], z[b:]) + self.pos_embed_z
         x = self._fuse(x[:b], x[b:]) + self.pos_embed_x
         tokens = torch.cat([z, x], dim=1)
         for block in self.blocks:
             tokens = block(tokens)
-        return self.norm(tokens)
+        return self.norm(tokens), prior
 
 
 class OneStreamStudent(nn.Module):
@@ -83,11 +98,12 @@ class OneStreamStudent(nn.Module):
         self.config = config
         load_stem = config.pretrained_stem if pretrained_stem is None else pretrained_stem
         self.backbone = OneStreamBackbone(config, load_stem)
-        self.box_head = CenterHead(config.dim, config.head_widths)
+        self.box_head = CenterHead(config.head_in_channels, config.head_widths)
 
     def forward(self, template_visible: torch.Tensor, template_thermal: torch.Tensor,
                 search_visible: torch.Tensor, search_thermal: torch.Tensor):
-        tokens = self.backbone(template_visible, template_thermal, search_visible, search_thermal)
+        tokens, prior = self.backbone.forward_with_prior(template_visible, template_thermal, search_visible,
+                                                         search_thermal)
         feature = tokens_to_map(tokens[:, self.backbone.nz:], self.config.feature_size)
-        score, size, offset = self.box_head(feature)
+        score, size, offset = self.box_head(feature if prior is None else torch.cat([feature, prior], dim=1))
         return score, size, offset, feature

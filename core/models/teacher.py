@@ -15,6 +15,7 @@ import torch
 from torch import nn
 
 from core.models.config import TeacherConfig
+from core.models.correlation_prior import CorrelationPrior
 from core.models.head import CenterHead
 from core.models.layers import (
     Block,
@@ -51,6 +52,7 @@ class MPLTBackbone(nn.Module):
         if cfg.legacy_parameters:
             self.pos_embed_x_last = nn.Parameter(torch.zeros(1, nx, c))
         self.patch_embed = build_stem(cfg.stem, c, cfg.patch_size, False)
+        self.correlation_prior = (CorrelationPrior(cfg.template_feature_size) if cfg.correlation_prior else None)
         prompt = dict(reduction=cfg.prompt_reduction, kernel=cfg.prompt_kernel, temperature=cfg.fovea_temperature)
         # Index 0 of prompt_blocks(_rev) exists in the authors' model but is never called.
         self.prompt_blocks = nn.ModuleList(
@@ -75,10 +77,22 @@ class MPLTBackbone(nn.Module):
         return tokens_to_map(tokens[:, :self.nz], self.nz_side), tokens_to_map(tokens[:, self.nz:], self.nx_side)
 
     def forward(self, z_v: torch.Tensor, z_t: torch.Tensor, x_v: torch.Tensor, x_t: torch.Tensor):
+        v, t, _ = self.forward_with_prior(z_v, z_t, x_v, x_t)
+        return v, t
+
+    def forward_with_prior(self, z_v, z_t, x_v, x_t):
+        """(visible tokens, thermal tokens, prior (B, 2, F, F) or None)."""
         b = z_v.shape[0]
         # One stem call per crop size for both modalities (same weights).
-        z = map_to_tokens(self.patch_embed(torch.cat([z_v, z_t], dim=0)))
-        x = map_to_tokens(self.patch_embed(torch.cat([x_v, x_t], dim=0)))
+        prior = None
+        if self.correlation_prior is not None:
+            zf = self.patch_embed.features(torch.cat([z_v, z_t], dim=0))
+            xf = self.patch_embed.features(torch.cat([x_v, x_t], dim=0))
+            prior = self.correlation_prior(zf, xf, b)
+            z, x = map_to_tokens(self.patch_embed.proj(zf)), map_to_tokens(self.patch_embed.proj(xf))
+        else:
+            z = map_to_tokens(self.patch_embed(torch.cat([z_v, z_t], dim=0)))
+            x = map_to_tokens(self.patch_embed(torch.cat([x_v, x_t], dim=0)))
         zv, zt, xv, xt = z[:b], z[b:], x[:b], x[b:]
         # Input-level prompts; the authors normalise all four with prompt_norms[0].
         n0 = self.prompt_norms[0]
@@ -100,7 +114,7 @@ class MPLTBackbone(nn.Module):
             both = block(torch.cat([v, t], dim=0))
             v, t = both[:b], both[b:]
         both = self.norm(torch.cat([v, t], dim=0))
-        return both[:b], both[b:]
+        return both[:b], both[b:], prior
 
     def _layer_prompts(self, i: int, v, t, prompt_v, prompt_t):
         """New (visible, thermal) prompt tokens (B, Nz+Nx, C) before block ``i`` >= 1."""
@@ -130,13 +144,14 @@ class MPLTTeacher(nn.Module):
         self.backbone = MPLTBackbone(config, load_stem)
         self.mplt_fuse_search = nn.Sequential(
             nn.Conv2d(2 * c, c, 3, padding=1), nn.BatchNorm2d(c), nn.ReLU(inplace=True))
-        self.box_head = CenterHead(c, config.head_widths)
+        self.box_head = CenterHead(config.head_in_channels, config.head_widths)
 
     def forward(self, template_visible: torch.Tensor, template_thermal: torch.Tensor,
                 search_visible: torch.Tensor, search_thermal: torch.Tensor):
-        v, t = self.backbone(template_visible, template_thermal, search_visible, search_thermal)
+        v, t, prior = self.backbone.forward_with_prior(template_visible, template_thermal, search_visible,
+                                                       search_thermal)
         nz, side = self.backbone.nz, self.backbone.nx_side
         fused = torch.cat([tokens_to_map(v[:, nz:], side), tokens_to_map(t[:, nz:], side)], dim=1)
         feature = self.mplt_fuse_search(fused)
-        score, size, offset = self.box_head(feature)
+        score, size, offset = self.box_head(feature if prior is None else torch.cat([feature, prior], dim=1))
         return score, size, offset, feature
