@@ -71,9 +71,8 @@ def _finetune(args: argparse.Namespace) -> int:
     import dataclasses
 
     from core.distillation.finetune import FinetuneConfig, finetune_student
-    from core.progress import run_with_bar
-
     from core.fileio import check_output
+    from core.progress import run_with_bar
 
     init = args.init or DEFAULT_STUDENT
     out = args.out or init.with_name(init.stem + "_finetuned.pt")

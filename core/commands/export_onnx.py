@@ -63,10 +63,9 @@ def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool)
 
 
 def run(args) -> int:
-    from core.tracking.onnx_export import export_onnx
-
     from core.fileio import check_output
     from core.tracking.factory import default_weights
+    from core.tracking.onnx_export import export_onnx
 
     names = ("student", "teacher") if args.model == "both" else (args.model,)
     if args.weights is not None and len(names) > 1:
