@@ -9,6 +9,9 @@ display is set) and measures:
   (a QTimer heartbeat every 5 ms; a stall is the gap between two beats minus 5 ms),
   with the 99th percentile;
 - ``tracking_fps``: frames tracked per second of wall time, and the engine/device;
+- ``tracker_in``: "process" (the studio's default: the tracker in its own process,
+  ``app.track_process``) or "thread" (``--in-thread``: the tracker on a worker thread
+  of the GUI's interpreter, as before);
 - ``idle_max_stall_ms``: the same heartbeat for 3 s while the window idles (the
   machine's own scheduling noise: on a shared, overloaded machine the GUI thread is
   descheduled whatever the studio does), with the load average.
@@ -36,6 +39,8 @@ def register(subparsers) -> None:
     parser.add_argument("--json", type=Path, default=None, help="write the results as JSON here")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
     parser.add_argument("--engine", default="auto", choices=("auto", "torch", "onnx"))
+    parser.add_argument("--in-thread", action="store_true",
+                        help="track on a worker thread of the GUI's interpreter instead of the tracking process")
     parser.set_defaults(func=run)
 
 
@@ -116,6 +121,7 @@ def run(args) -> int:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "")
     import warnings
 
+    from app.jobs import TrackerPool
     from app.main_window import MainWindow
     from app.qt import ensure_app
     from app.settings import ModelSettings, StudioSettings
@@ -134,7 +140,7 @@ def run(args) -> int:
                                         "writing the synthetic pair")
         settings = StudioSettings.load()
         settings.models = ModelSettings(engine=args.engine, device=args.device, allow_random=True)
-        window = MainWindow(settings)
+        window = MainWindow(settings, pool=TrackerPool(process=not args.in_thread))
         window.resize(1280, 820)
         window.show()
         heartbeat = Heartbeat()
@@ -160,7 +166,12 @@ def run(args) -> int:
 
         window.views.box_drawn.emit("visible", sequence.boxes[0])
         # load the student once before timing, like a user's second run
-        window.pool.get("student", settings.models)
+        if window.pool.process is not None and window.document.recipe is not None:
+            window.pool.process.prepare(window.document.recipe, window.pool.choice("student", settings.models))
+            tracker_in = "process"
+        else:
+            window.pool.get("student", settings.models)
+            tracker_in = "thread"
         ended: list[str] = []
         window.tracking.ended.connect(ended.append)
         heartbeat.start()
@@ -187,6 +198,7 @@ def run(args) -> int:
         "frames": args.frames,
         "size": f"{width}x{height}",
         "engine": update.engine if update is not None else "",
+        "tracker_in": tracker_in,
         "worst_gc_pause_ms": round(gc_pauses.worst(), 2),
         "worst_stalls_ms": [round(v, 1) for v in sorted(heartbeat.stall_list(), reverse=True)[:5]],
         "heartbeat_ms": HEARTBEAT_MS,

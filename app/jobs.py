@@ -1,6 +1,9 @@
 """The studio's long jobs: tracking and teacher refinement, written into the store as they go.
 
 These are plain generators (no Qt) run by ``app.workers.JobRunner`` on a worker thread.
+A tracking run's tracker itself runs in the pool's tracking process when the pool has
+one and the project records its sources (``app.track_process``: the GUI's interpreter
+stays free); otherwise, and for refinement, in the worker thread.
 Each tracked frame is committed to the store from the worker thread (one SQLite
 transaction per frame, so a killed process keeps every frame it reported) and reported
 with a payload the GUI thread only has to display.
@@ -28,6 +31,7 @@ import numpy as np
 
 from app.qt import freeze_heap
 from app.settings import ModelSettings
+from app.track_process import Recipe, TrackerProcess, default_threads
 from core.annotations.history import SetRecords, is_protected, next_protected_frame
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
@@ -46,10 +50,21 @@ class TrackerPool:
     (``core.trackers``) are built by name and modality. Used from one worker thread at a time.
     """
 
-    def __init__(self, loader: Callable | None = None):
+    def __init__(self, loader: Callable | None = None, *, process: bool = False):
         self._loader = loader
         self._cache: dict[tuple, object] = {}
         self._lock = threading.Lock()
+        self.process = TrackerProcess() if process else None  # tracking runs there when a recipe exists
+
+    def choice(self, model: str, settings: ModelSettings) -> TrackerChoice:
+        """What the tracking process builds for ``model`` under ``settings``."""
+        return TrackerChoice(model, settings.weights(model) if not is_peer(model) else None, settings.engine,
+                             settings.device, default_threads(), settings.allow_random, settings.peer_modality)
+
+    def shutdown(self) -> None:
+        """End the tracking process (the window closes)."""
+        if self.process is not None:
+            self.process.shutdown()
 
     def get(self, model: str, settings: ModelSettings, info=None):
         """The tracker ``model`` (``core.trackers.tracker_names()``); ``info`` (the sequence's
@@ -73,7 +88,8 @@ class TrackerPool:
                     def loader(model, weights, engine, device, allow_random):
                         with warnings.catch_warnings():
                             warnings.simplefilter("ignore", RandomWeightsWarning)
-                            return load_tracker(model, weights, engine, device, allow_random=allow_random)
+                            return load_tracker(model, weights, engine, device, allow_random=allow_random,
+                                                threads=default_threads())  # a core stays free for the GUI
                 self._cache[key] = loader(model, settings.weights(model), settings.engine, settings.device,
                                           settings.allow_random)
                 freeze_heap()
@@ -140,7 +156,8 @@ def tracking_stop(records, start: int, num_frames: int) -> int:
 
 def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: AnnotationStore, start: int,
               stop: int | None = None, run_id: str | None = None, applied: list | None = None,
-              dropped: dict | None = None) -> Job[int]:
+              dropped: dict | None = None, recipe: Recipe | None = None,
+              live_interval: float = 1.0 / 15.0) -> Job[int]:
     """A run of the live tracker ``settings.tracker`` from ``start`` (whose record must hold
     a box) towards ``stop`` (exclusive; None = the next protected frame or the end).
     Returns frames written.
@@ -149,7 +166,10 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
     is committed, so the caller can undo exactly what was written even when the run is
     stopped between a commit and its progress report. ``dropped``: a dict the caller
     owns; each stale teacher proposal removed from a re-tracked frame is put there
-    (frame -> (box, confidence)) right after its removal."""
+    (frame -> (box, confidence)) right after its removal. ``recipe``: how the tracking
+    process opens the sequence (``app.track_process``); None tracks in this thread.
+    ``live_interval``: the process sends a decoded frame for the live view at most this
+    often (seconds); updates without one show only the box."""
     init = store.get(start)
     if init is None or init.box is None:
         raise ValueError(f"frame {start + 1} has no box to track from: draw one first")
@@ -159,41 +179,50 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
     name = settings.tracker
     label = tracker_label(name)
     yield Progress(0, total, f"loading the {label} tracker")
-    tracker = pool.get(name, settings, sequence.info)
-    engine = engine_text(tracker)
+    remote = pool.process if recipe is not None else None
+    source = _LastFrame(sequence)
+    if remote is None:
+        tracker = pool.get(name, settings, sequence.info)
+        engine = engine_text(tracker)
+        inner = ((t.payload.frame, t.payload.box, t.payload.confidence, None)
+                 for t in track_sequence(tracker, source, init.box, start, stop, 1))
+    else:  # the tracker runs in the tracking process, which also sends frames for the live view
+        inner = remote.track(recipe, pool.choice(name, settings), start, stop, init.box, live_interval)
+        engine = ""
     run_id = run_id or new_run_id(name)
     stale = store.proposals()
     thermal_shift = None if init.thermal_box is None else init.thermal_box[:2] - init.box[:2]
-    source = _LastFrame(sequence)
     rate = _Rate()
     written = 0
-    inner = track_sequence(tracker, source, init.box, start, stop, 1)
+    done = 0
     try:
-        for report in inner:
-            tracked = report.payload
+        for frame, box, confidence, sent_pair in inner:
+            done += 1
             fps = rate.tick()
-            if tracked.frame == start:
+            if frame == start:
                 continue
-            if is_protected(store.get(tracked.frame)):  # a human box appeared meanwhile
+            if remote is not None:
+                engine = remote.engine
+            if is_protected(store.get(frame)):  # a human box appeared meanwhile
                 break
             thermal = None
             if thermal_shift is not None:
-                thermal = np.concatenate([tracked.box[:2] + thermal_shift, tracked.box[2:]])
-            record = FrameAnnotation(tracked.frame, tracked.box, thermal_box=thermal, provenance=Provenance.STUDENT,
-                                     confidence=float(np.clip(tracked.confidence, 0.0, 1.0)))
+                thermal = np.concatenate([box[:2] + thermal_shift, box[2:]])
+            record = FrameAnnotation(frame, box, thermal_box=thermal, provenance=Provenance.STUDENT,
+                                     confidence=float(np.clip(confidence, 0.0, 1.0)))
             command = SetRecords([record], label="track")
             command.apply(store)
             if applied is not None:
                 applied.append(command)
-            store.put_tracker_outputs(name, run_id, [(tracked.frame, tracked.box, tracked.confidence)])
-            if tracked.frame in stale:  # a proposal against the box this run replaced
-                store.clear_proposals([tracked.frame])
+            store.put_tracker_outputs(name, run_id, [(frame, box, confidence)])
+            if frame in stale:  # a proposal against the box this run replaced
+                store.clear_proposals([frame])
                 if dropped is not None:
-                    dropped[tracked.frame] = stale[tracked.frame]
+                    dropped[frame] = stale[frame]
             written += 1
-            yield Progress(report.done, total, f"{label}: frame {tracked.frame + 1}",
-                           TrackUpdate(label, tracked.frame, tracked.box, tracked.confidence, command,
-                                       source.last, fps, engine))
+            pair = source.last if remote is None else sent_pair
+            yield Progress(done, total, f"{label}: frame {frame + 1}",
+                           TrackUpdate(label, frame, box, confidence, command, pair, fps, engine))
     finally:
         inner.close()
     return written

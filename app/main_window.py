@@ -27,6 +27,7 @@ from app.project import OpenRequest
 from app.qt import freeze_heap
 from app.settings import StudioSettings
 from app.status import JobStatus
+from app.track_process import recipe_for
 from app.views.paired_view import PairedViews, pane_names
 from app.views.timeline import TimelineWidget
 from app.views.transport import TransportBar
@@ -57,7 +58,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.document: Document | None = None
         self.frame = 0
         self.pair = None  # the FramePair on screen
-        self.pool = pool or TrackerPool()
+        self.pool = pool or TrackerPool(process=not synchronous)  # threaded windows track in a child process
         self.last_error: BaseException | None = None
         self.follow_live = True  # views follow a run until the user navigates
         self.pane_names = ("Visible", "Thermal", "")  # (left, right, what is missing) of the open sequence
@@ -172,6 +173,8 @@ class MainWindow(WindowDialogs, QMainWindow):
             self.finish_runs()
             self.document.close()
         document = Document(opened.sequence, opened.store, self)
+        if opened.request.kind in ("pair", "sequence", "project"):
+            document.recipe = recipe_for(opened.store)
         self.document = document
         document.changed.connect(self._document_changed)
         document.undo_stack.indexChanged.connect(self._update_undo_actions)
@@ -392,6 +395,7 @@ class MainWindow(WindowDialogs, QMainWindow):
             runner.cancel()
             runner.wait(10000)
         self.fetcher.shutdown()
+        self.pool.shutdown()
         if self.document is not None:
             self.document.close()
             self.document = None

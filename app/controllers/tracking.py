@@ -17,12 +17,12 @@ from app.workers import JobRunner
 from core.annotations.history import CommandGroup, merge_set_records
 from core.trackers import tracker_label
 
-LIVE_INTERVAL_S = 1.0 / 30.0  # at most this often the views follow the run
+LIVE_INTERVAL_S = 1.0 / 15.0  # at most this often the views follow the run (each shown frame costs a paint)
 
 
 class RunController(QObject):
     """One kind of run ("track" or "refine"). Signals: started(str text), live(TrackUpdate)
-    (throttled to ~30 Hz, always the newest), ended(str summary), failed(exception, trace)."""
+    (throttled to ``LIVE_INTERVAL_S``, only updates that carry their frame), ended(str summary), failed(exception, trace)."""
 
     started = Signal(str)
     live = Signal(object)
@@ -54,8 +54,10 @@ class RunController(QObject):
     def start_track(self, document, settings, start: int, stop: int | None = None) -> None:
         self._begin(document, f"{tracker_label(settings.tracker)} tracking from frame {start + 1}")
         applied, dropped = self.commands, self.dropped  # filled by the worker right after each commit
+        recipe = getattr(document, "recipe", None)
         self.runner.start(lambda: track_job(self.pool, settings, document.sequence, document.store, start, stop,
-                                            applied=applied, dropped=dropped))
+                                            applied=applied, dropped=dropped, recipe=recipe,
+                                            live_interval=LIVE_INTERVAL_S))
 
     def start_refine(self, document, settings, frames: list[int]) -> None:
         self._begin(document, f"teacher refining {len(frames)} frames")
@@ -83,7 +85,8 @@ class RunController(QObject):
             self.document.note_applied(update.command)
         self.last_update = update
         now = time.perf_counter()
-        if now - self._last_live >= LIVE_INTERVAL_S or self.runner.synchronous:
+        # only updates that carry their frame are shown live: the GUI's process never decodes during a run
+        if update.pair is not None and (now - self._last_live >= LIVE_INTERVAL_S or self.runner.synchronous):
             self._last_live = now
             self.live.emit(update)
 

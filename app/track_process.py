@@ -1,0 +1,281 @@
+"""Tracking in a child process, so the studio's interpreter (and its GIL) stays free for
+the GUI while a tracker runs.
+
+Measured with ``bench studio`` on 2 cores (docs/studio.md): with the tracker on a worker
+*thread*, the GUI thread waits for the interpreter lock while the tracker's Python code
+(crops, normalisation, decoding of the outputs) runs, and the worst event-loop stall
+grew with it; a tracker in another process costs the GUI thread only the OS scheduling.
+
+The child (``_child_main``, spawned, no Qt) opens its own copy of the sequence from a
+:class:`Recipe` (the sources recorded in the project), builds the tracker from a
+``core.trackers.TrackerChoice`` (both cached across runs) and streams
+``(frame, box, confidence, pair)`` back over a pipe (``pair``: the decoded
+``FramePair`` at most every ``live_interval`` seconds, for the live view, so the GUI's
+process never decodes frames while a run goes on; else None); the parent's worker
+thread writes the store as before. A sequence without a recipe (an in-memory one) is tracked in-thread.
+
+Messages parent -> child: ``("prepare", recipe, choice)``, ``("track", recipe, choice,
+start, stop, box, live_interval)``, ``("stop",)``, ``("quit",)``. Child -> parent: ``("ready",
+engine_text)``, ``("frame", frame, box, confidence, pair or None)``, ``("done", count)``,
+``("error", error_record, traceback_text)``. Boxes: (4,) float64 x, y, w, h.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import time
+import traceback
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.errors import RGBTError
+
+
+class TrackerProcessError(RGBTError):
+    """The tracking process ended unexpectedly (or reported an error of no known type)."""
+
+
+def error_record(error: BaseException) -> dict:
+    """A picklable description of ``error`` (the project's typed errors do not unpickle)."""
+    return {"module": type(error).__module__, "name": type(error).__name__, "message": str(error),
+            "path": None if getattr(error, "path", None) is None else str(error.path),
+            "problem": getattr(error, "problem", None), "line": getattr(error, "line", None)}
+
+
+def rebuild_error(record: dict) -> BaseException:
+    """The exception ``error_record`` described: the same typed error where it can be
+    rebuilt (``FileProblem`` kinds keep path and problem), else TrackerProcessError."""
+    import importlib
+
+    from core.errors import FileProblem
+
+    try:
+        cls = getattr(importlib.import_module(record["module"]), record["name"])
+        if isinstance(cls, type) and issubclass(cls, FileProblem) and record["problem"] is not None:
+            return cls(record["path"], record["problem"], line=record["line"])
+        if isinstance(cls, type) and issubclass(cls, (RGBTError, ValueError)):
+            return cls(record["message"])
+    except Exception:  # an error type that cannot be rebuilt: its text still says what happened
+        pass
+    return TrackerProcessError(f"{record['name']}: {record['message']}")
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """How to open a project's sequence again: ``kind`` "pair" (paths visible, thermal)
+    or "sequence" (a folder), and the pair's frame offset."""
+
+    kind: str
+    paths: tuple[str, ...]
+    frame_offset: int = 0
+
+    def open(self):
+        from core.sequences import open_pair, open_sequence
+
+        if self.kind == "pair":
+            return open_pair(self.paths[0], self.paths[1], frame_offset=self.frame_offset)
+        return open_sequence(self.paths[0])
+
+
+def recipe_for(store) -> Recipe | None:
+    """The recipe recorded in an annotation store's meta (``app.project``), or None."""
+    meta = store.meta()
+    kind, paths = meta.get("source_kind"), tuple(str(p) for p in meta.get("sources") or ())
+    if kind == "pair" and len(paths) == 2 or kind == "sequence" and len(paths) == 1:
+        return Recipe(kind, paths, int(meta.get("frame_offset", 0) or 0))
+    return None
+
+
+def default_threads() -> int:
+    """CPU threads for a tracker beside the GUI: all cores but one (at least 1)."""
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+def _send_error(conn, error: BaseException) -> None:
+    conn.send(("error", error_record(error), traceback.format_exc()))
+
+
+class _Remembering:
+    """A sequence view that keeps the last frame read (sent for the live view)."""
+
+    def __init__(self, sequence):
+        self.sequence, self.last = sequence, None
+
+    def __len__(self) -> int:
+        return len(self.sequence)
+
+    def __getitem__(self, index):
+        self.last = self.sequence[index]
+        return self.last
+
+
+def _child_main(conn) -> None:  # the child process: no Qt here
+    import warnings
+
+    from core.trackers import build_tracker, engine_text
+    from core.tracking.factory import RandomWeightsWarning
+    from core.tracking.run import track_sequence
+
+    warnings.simplefilter("ignore", RandomWeightsWarning)
+    sequences: dict = {}
+    trackers: dict = {}
+
+    def prepare(recipe, choice):
+        if recipe not in sequences:
+            for old in sequences.values():
+                old.close()
+            sequences.clear()
+            sequences[recipe] = recipe.open()
+        sequence = sequences[recipe]
+        key = (choice, bool(getattr(sequence.info, "thermal_only", False)))
+        if key not in trackers:
+            trackers[key] = build_tracker(choice, sequence.info)
+        return sequence, trackers[key]
+
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):  # the studio is gone
+            return
+        kind = message[0]
+        if kind == "quit":
+            return
+        if kind not in ("prepare", "track"):
+            continue
+        try:
+            sequence, tracker = prepare(message[1], message[2])
+            conn.send(("ready", engine_text(tracker)))
+            if kind == "prepare":
+                continue
+            _, _recipe, _choice, start, stop, box, live_interval = message
+            count = 0
+            source = _Remembering(sequence)
+            job = track_sequence(tracker, source, box, start, stop, 1)
+            last_pair = 0.0
+            try:
+                for report in job:
+                    if conn.poll() and conn.recv()[0] == "stop":
+                        break
+                    tracked = report.payload
+                    now = time.perf_counter()
+                    pair = None
+                    if now - last_pair >= live_interval:
+                        pair, last_pair = source.last, now
+                    conn.send(("frame", tracked.frame, np.asarray(tracked.box, dtype=np.float64),
+                               float(tracked.confidence), pair))
+                    count += 1
+            finally:
+                job.close()
+            conn.send(("done", count))
+        except (EOFError, OSError, BrokenPipeError):
+            return
+        except Exception as error:  # reported to the studio, which shows it
+            _send_error(conn, error)
+
+
+class TrackerProcess:
+    """The studio's tracking process: started on first use, reused across runs, one run
+    at a time. ``track`` is an iterator of ``(frame, box, confidence)``; closing it early
+    stops the child's run."""
+
+    START_TIMEOUT_S = 120.0
+
+    def __init__(self):
+        self._process = None
+        self._conn = None
+        self._lock = threading.Lock()
+        self.engine = ""
+
+    @property
+    def alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    def _ensure(self) -> None:
+        if self.alive:
+            return
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")  # never fork a process that runs Qt threads
+        parent, child = context.Pipe()
+        process = context.Process(target=_child_main, args=(child,), name="rgbt-tracker", daemon=True)
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+
+    def _receive(self, timeout: float | None = None):
+        conn = self._conn
+        if timeout is not None and not conn.poll(timeout):
+            raise TrackerProcessError(f"the tracking process did not answer within {timeout:.0f} s")
+        try:
+            return conn.recv()
+        except (EOFError, OSError) as error:
+            self._reset()
+            raise TrackerProcessError("the tracking process ended unexpectedly") from error
+
+    def _reset(self) -> None:
+        if self._process is not None and self._process.is_alive():
+            self._process.kill()
+        self._process, self._conn = None, None
+
+    def prepare(self, recipe: Recipe, choice) -> str:
+        """Open the sequence and load the tracker in the child now; its engine text."""
+        with self._lock:
+            self._ensure()
+            self._conn.send(("prepare", recipe, choice))
+            message = self._receive(self.START_TIMEOUT_S)
+            if message[0] == "error":
+                raise rebuild_error(message[1])
+            self.engine = message[1]
+            return self.engine
+
+    def track(self, recipe: Recipe, choice, start: int, stop: int, box, live_interval: float = 1.0 / 15.0
+              ) -> Iterator[tuple[int, np.ndarray, float, object]]:
+        """Frames ``start`` (the init box) .. ``stop - 1`` tracked in the child:
+        ``(frame, box, confidence, pair or None)``."""
+        with self._lock:
+            self._ensure()
+            self._conn.send(("track", recipe, choice, int(start), int(stop), np.asarray(box, dtype=np.float64),
+                             float(live_interval)))
+            finished = False
+            try:
+                message = self._receive(self.START_TIMEOUT_S)
+                if message[0] == "error":
+                    finished = True
+                    raise rebuild_error(message[1])
+                self.engine = message[1]
+                while True:
+                    message = self._receive()
+                    if message[0] == "frame":
+                        yield message[1], message[2], message[3], message[4]
+                    elif message[0] == "done":
+                        finished = True
+                        return
+                    elif message[0] == "error":
+                        finished = True
+                        raise rebuild_error(message[1])
+            finally:
+                if not finished and self._conn is not None:
+                    self._stop_run()
+
+    def _stop_run(self) -> None:
+        try:
+            self._conn.send(("stop",))
+            while True:
+                message = self._receive(30.0)
+                if message[0] in ("done", "error"):
+                    return
+        except (TrackerProcessError, OSError):
+            self._reset()
+
+    def shutdown(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                try:
+                    self._conn.send(("quit",))
+                except OSError:
+                    pass
+            if self._process is not None:
+                self._process.join(5)
+            self._reset()

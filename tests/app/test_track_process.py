@@ -1,0 +1,90 @@
+"""The tracking process (``app.track_process``): the studio's interpreter stays free while
+a tracker runs; frames stream back with the frame for the live view; stop and errors."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.track_process import Recipe, TrackerProcess, error_record, rebuild_error, recipe_for
+from core.errors import SequenceError
+from core.trackers import TrackerChoice
+from core.tracking.factory import CheckpointError
+
+
+@pytest.fixture(scope="module")
+def process():
+    p = TrackerProcess()
+    yield p
+    p.shutdown()
+    assert not p.alive
+
+
+def test_frames_stream_back_with_occasional_pairs_and_stop_ends_the_run(process, pair_files, synthetic):
+    recipe = Recipe("pair", tuple(str(p) for p in pair_files))
+    assert "OpenCV" in process.prepare(recipe, TrackerChoice("kcf"))
+    out = list(process.track(recipe, TrackerChoice("kcf"), 0, len(synthetic), synthetic.boxes[0], live_interval=0.0))
+    assert [f for f, *_ in out] == list(range(len(synthetic)))
+    assert all(pair is not None and pair.index == f for f, _b, _c, pair in out)  # interval 0: every frame
+    errors = [np.abs(b[:2] - synthetic.boxes[f][:2]).max() for f, b, _c, _p in out]
+    assert np.median(errors) < 10
+    rare = list(process.track(recipe, TrackerChoice("kcf"), 0, len(synthetic), synthetic.boxes[0], live_interval=60))
+    assert sum(p is not None for *_x, p in rare) == 1  # only the first frame carries its pair
+    # closing early stops the child's run; the next run starts cleanly
+    run = process.track(recipe, TrackerChoice("csrt"), 0, len(synthetic), synthetic.boxes[0])
+    assert next(run)[0] == 0 and next(run)[0] == 1
+    run.close()
+    again = list(process.track(recipe, TrackerChoice("kcf"), 5, 9, synthetic.boxes[5]))
+    assert [f for f, *_ in again] == [5, 6, 7, 8]
+
+
+def test_errors_come_back_typed_and_naming_the_file(process, pair_files, tmp_path):
+    recipe = Recipe("pair", tuple(str(p) for p in pair_files))
+    missing = TrackerChoice("student", weights=str(tmp_path / "nope.pt"))
+    with pytest.raises(CheckpointError, match="nope.pt"):
+        list(process.track(recipe, missing, 0, 3, [10, 10, 20, 20]))
+    with pytest.raises(SequenceError):
+        process.prepare(Recipe("sequence", (str(tmp_path / "no-such-folder"),)), TrackerChoice("kcf"))
+    assert process.alive  # errors do not end the process
+    assert str(rebuild_error(error_record(ZeroDivisionError("x")))) == "ZeroDivisionError: x"
+
+
+def test_recipe_from_the_project_meta(tmp_path):
+    from core.annotations.store import AnnotationStore
+
+    store = AnnotationStore.open(tmp_path / "p.rgbt.sqlite")
+    try:
+        assert recipe_for(store) is None
+        store.set_meta("source_kind", "pair")
+        store.set_meta("sources", ["/v.mp4", "/t.mp4"])
+        store.set_meta("frame_offset", 2)
+        assert recipe_for(store) == Recipe("pair", ("/v.mp4", "/t.mp4"), 2)
+    finally:
+        store.close()
+
+
+def test_a_threaded_window_tracks_in_the_process(qtbot, pair_files, synthetic, tmp_path):
+    from app.main_window import MainWindow
+    from app.qt import ensure_app
+    from app.settings import StudioSettings
+
+    ensure_app()
+    window = MainWindow(StudioSettings.load())
+    qtbot.addWidget(window)
+    try:
+        window.open_pair(*pair_files, store=str(tmp_path / "w.rgbt.sqlite"))
+        qtbot.waitUntil(lambda: window.document is not None, timeout=20000)
+        assert window.document.recipe is not None and window.pool.process is not None
+        window.set_tracker("kcf")
+        window.views.box_drawn.emit("visible", synthetic.boxes[0])
+        ended = []
+        window.tracking.ended.connect(ended.append)
+        window.actions["track"].trigger()
+        qtbot.waitUntil(lambda: bool(ended), timeout=60000)
+        assert window.pool.process.alive
+        records = window.document.store.records()
+        assert sorted(records) == list(range(len(synthetic)))
+        assert window.document.undo_stack.count() == 2  # the box, the run
+        assert "OpenCV" in window.job_status.engine_label.text()
+    finally:
+        window.close()
+    assert not window.pool.process.alive  # closing the window ends the process
