@@ -45,12 +45,14 @@ from core.tracking.tracker import Tracker, TrackerConfig
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
 
-#: key -> (table label, TrackerConfig); the thresholds are TrackerConfig's (MPLT's) defaults
+#: key -> (table label, TrackerConfig); the thresholds are TrackerConfig's (MPLT's) defaults.
+#: MPLT's heuristics are measured on the plain OSTrack loop (``TrackerConfig.legacy()``), as
+#: MPLT runs them; ``bench safeguards`` measures them on top of the safeguarded defaults.
 CONFIGS: dict[str, tuple[str, TrackerConfig]] = {
-    "plain": ("plain", TrackerConfig()),
-    "template": ("template update", TrackerConfig(template_update=True)),
-    "kalman": ("Kalman fallback", TrackerConfig(kalman_fallback=True)),
-    "both": ("both", TrackerConfig(template_update=True, kalman_fallback=True)),
+    "plain": ("plain", TrackerConfig.legacy()),
+    "template": ("template update", TrackerConfig.legacy(template_update=True)),
+    "kalman": ("Kalman fallback", TrackerConfig.legacy(kalman_fallback=True)),
+    "both": ("both", TrackerConfig.legacy(template_update=True, kalman_fallback=True)),
 }
 
 
