@@ -23,7 +23,7 @@ class RefineDialog(QDialog):
         self.setWindowTitle("Refine with the teacher")
         self.frame_choice = QRadioButton(f"Current frame ({frame + 1})")
         self.range_choice = QRadioButton("Frames")
-        self.below_choice = QRadioButton("All frames with student confidence below")
+        self.below_choice = QRadioButton("All frames with tracker confidence below")
         group = QButtonGroup(self)
         for button in (self.frame_choice, self.range_choice, self.below_choice):
             group.addButton(button)

@@ -21,7 +21,7 @@ KEY_Y, ABSENT_Y, LOW_Y = 1.1, -0.1, -0.2
 
 def legend_html() -> str:
     """One line above the plot naming each colour (a legend that never hides data)."""
-    entries = (("confidence", "&#9472;&#9472; student confidence"), ("iou", "&#9472;&#9472; teacher-student IoU"),
+    entries = (("confidence", "&#9472;&#9472; tracker confidence"), ("iou", "&#9472;&#9472; teacher-student IoU"),
                ("keyframe", "&#9650; keyframe"), ("absent", "&#9632; absent"), ("low", "&#9644; low confidence"))
     return "&nbsp;&nbsp;&nbsp;".join(f'<span style="color:{C[key]}">{text}</span>' for key, text in entries)
 
