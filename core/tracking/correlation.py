@@ -21,8 +21,8 @@ Crops: SiamFC context: the template covers ``s_z = sqrt((w + p)(h + p))``,
 ``p = context * (w + h)``, resized to ``template_size``; the search covers
 ``s_x = s_z * search_size / template_size`` at each scale, resized to ``search_size``.
 Modalities: ``both`` averages the visible and thermal responses (when a sequence has
-one modality, ``core.sequences`` gives the same image on both, and one pass is enough:
-identical streams are detected and computed once), ``visible`` / ``thermal`` use one.
+one modality, ``core.sequences`` gives the thermal frame replicated as visible, or the
+visible frame's luminance as thermal; that is detected and the one stream computed once), ``visible`` / ``thermal`` use one.
 
 Confidence: the normalised correlation at the chosen peak mapped to [0, 1]
 (``(ncc + 1) / 2`` would waste half the range on anti-correlation, so it is
@@ -250,11 +250,17 @@ class CorrelationTracker:
 
 
 def _same_image(pair: FramePair) -> bool:
-    """True when the visible frame is the thermal frame replicated (a one-modality sequence)."""
+    """True when the thermal frame carries nothing the visible one does not: the visible
+    frame is the thermal one replicated (a thermal-only sequence) or the thermal frame is
+    the visible one's luminance (a visible-only sequence), checked on every 16th row."""
     vis, thr = pair.visible, pair.thermal
     if vis.shape[:2] != thr.shape[:2]:
         return False
-    step = max(1, vis.shape[0] // 16)
-    rows = slice(None, None, step)
+    rows = slice(None, None, max(1, vis.shape[0] // 16))
     sample_v, sample_t = vis[rows], thr[rows]
-    return bool(np.array_equal(sample_v[..., 0], sample_t) and np.array_equal(sample_v[..., 1], sample_t))
+    if np.array_equal(sample_v[..., 0], sample_t) and np.array_equal(sample_v[..., 1], sample_t):
+        return True
+    import cv2
+
+    luminance = cv2.cvtColor(np.ascontiguousarray(sample_v), cv2.COLOR_RGB2GRAY)
+    return bool(np.abs(luminance.astype(np.int16) - sample_t).max() <= 1)
