@@ -1,9 +1,9 @@
 """The studio's long jobs: tracking and teacher refinement, written into the store as they go.
 
 These are plain generators (no Qt) run by ``app.workers.JobRunner`` on a worker thread.
-A tracking run's tracker itself runs in the pool's tracking process when the pool has
-one and the project records its sources (``app.track_process``: the GUI's interpreter
-stays free); otherwise, and for refinement, in the worker thread.
+The tracker itself (live tracker or refining teacher) runs in the pool's tracking
+process when the pool has one and the project records its sources
+(``app.track_process``: the GUI's interpreter stays free); otherwise in the worker thread.
 Each tracked frame is committed to the store from the worker thread (one SQLite
 transaction per frame, so a killed process keeps every frame it reported) and reported
 with a payload the GUI thread only has to display.
@@ -270,9 +270,11 @@ def refine_frames(records, start: int, stop: int, *, below: float | None = None)
 
 
 def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: AnnotationStore,
-               frames: Sequence[int], run_id: str | None = None) -> Job[int]:
+               frames: Sequence[int], run_id: str | None = None, recipe: Recipe | None = None,
+               live_interval: float = 1.0 / 15.0) -> Job[int]:
     """Teacher proposals for ``frames``: each contiguous run is tracked by the teacher from
     its anchor (``teacher_anchor``); proposals and raw outputs are committed per frame.
+    With a ``recipe`` the teacher runs in the pool's tracking process (as ``track_job``).
     Returns the number of proposals written."""
     records = store.records()
     plan = []
@@ -282,33 +284,37 @@ def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Anno
             plan.append((anchor, a, b))
     total = sum(b - anchor for anchor, _a, b in plan) or 1
     yield Progress(0, total, "loading the teacher tracker")
-    tracker = pool.get("teacher", settings)
-    engine = engine_text(tracker)
+    remote = pool.process if recipe is not None else None
+    tracker = pool.get("teacher", settings) if remote is None else None
+    engine = engine_text(tracker) if tracker is not None else ""
     run_id = run_id or new_run_id("teacher")
     source = _LastFrame(sequence)
     rate = _Rate()
     done = written = 0
     for anchor, a, b in plan:
-        inner = track_sequence(tracker, source, records[anchor].box, anchor, b, 1)
+        if remote is None:
+            inner = ((t.payload.frame, t.payload.box, t.payload.confidence, None)
+                     for t in track_sequence(tracker, source, records[anchor].box, anchor, b, 1))
+        else:
+            inner = remote.track(recipe, pool.choice("teacher", settings), anchor, b, records[anchor].box,
+                                 live_interval)
         try:
-            for report in inner:
-                tracked = report.payload
+            for frame, box, raw_confidence, sent_pair in inner:
                 done += 1
                 fps = rate.tick()
-                if tracked.frame < a:
-                    yield Progress(done, total, f"teacher: catching up at frame {tracked.frame + 1}")
+                if remote is not None:
+                    engine = remote.engine
+                if frame < a:
+                    yield Progress(done, total, f"teacher: catching up at frame {frame + 1}")
                     continue
-                if tracked.frame == anchor and anchor == a:
-                    confidence = float("nan")
-                else:
-                    confidence = float(tracked.confidence)
-                store.put_proposals(run_id, [(tracked.frame, tracked.box, None if np.isnan(confidence) else confidence)])
-                store.put_tracker_outputs("teacher", run_id, [(tracked.frame, tracked.box,
-                                                               None if np.isnan(confidence) else confidence)])
+                confidence = float("nan") if frame == anchor and anchor == a else float(raw_confidence)
+                stored = None if np.isnan(confidence) else confidence
+                store.put_proposals(run_id, [(frame, box, stored)])
+                store.put_tracker_outputs("teacher", run_id, [(frame, box, stored)])
                 written += 1
-                yield Progress(done, total, f"teacher: frame {tracked.frame + 1}",
-                               TrackUpdate("teacher", tracked.frame, tracked.box, confidence, None, source.last, fps,
-                                           engine))
+                pair = source.last if remote is None else sent_pair
+                yield Progress(done, total, f"teacher: frame {frame + 1}",
+                               TrackUpdate("teacher", frame, box, confidence, None, pair, fps, engine))
         finally:
             inner.close()
     return written

@@ -61,7 +61,9 @@ class RunController(QObject):
 
     def start_refine(self, document, settings, frames: list[int]) -> None:
         self._begin(document, f"teacher refining {len(frames)} frames")
-        self.runner.start(lambda: refine_job(self.pool, settings, document.sequence, document.store, frames))
+        recipe = getattr(document, "recipe", None)
+        self.runner.start(lambda: refine_job(self.pool, settings, document.sequence, document.store, frames,
+                                             recipe=recipe, live_interval=LIVE_INTERVAL_S))
 
     def stop(self) -> None:
         self.runner.cancel()

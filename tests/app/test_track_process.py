@@ -85,6 +85,13 @@ def test_a_threaded_window_tracks_in_the_process(qtbot, pair_files, synthetic, t
         assert sorted(records) == list(range(len(synthetic)))
         assert window.document.undo_stack.count() == 2  # the box, the run
         assert "OpenCV" in window.job_status.engine_label.text()
+        # the teacher refines in the process too: proposals with confidences
+        window.refining.ended.connect(ended.append)
+        window.edits.refine(3, 6)
+        qtbot.waitUntil(lambda: len(ended) == 2, timeout=120000)
+        proposals = window.document.store.proposals()
+        assert sorted(proposals) == [3, 4, 5] and all(c is not None for _b, c in proposals.values())
+        assert "teacher" in window.job_status.engine_label.text()
     finally:
         window.close()
     assert not window.pool.process.alive  # closing the window ends the process
