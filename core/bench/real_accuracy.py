@@ -28,7 +28,13 @@ from pathlib import Path
 
 from core.bench.contenders import REAL_KEYS, build_contenders
 from core.bench.peers import PEER_LABELS
-from core.bench.real_run import DEFAULT_MAX_FRAMES, real_items, run_real_bench, score_real
+from core.bench.real_run import (
+    DEFAULT_MAX_FRAMES,
+    code_hashes,
+    real_items,
+    run_real_bench,
+    score_real,
+)
 from core.bench.real_split import load_split
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache
@@ -92,6 +98,7 @@ def run_real_accuracy(args):
     if args.threads:
         torch.set_num_threads(args.threads)
         cv2.setNumThreads(args.threads)
+    code_hashes()  # before any tracker is imported: the cache keys name the code that runs
     split = load_split(args.split_file)
     max_frames = args.max_frames or None
     items, notes = real_items(split, args.split_part, args.data_root, max_frames)

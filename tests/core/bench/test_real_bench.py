@@ -387,3 +387,14 @@ def test_real_validation_split_with_a_small_frame_cap(shared_data, capsys):
     assert means[("CSRT", "visible")]["sr"] > 0.5 and means[("CSRT", "thermal")]["sr"] > 0.4
     assert means[("CSRT", "all")]["runaway_max"] == 0.0
     assert "[visible: 7 sequences" in text or f"[visible: {len(expected['visible'])} sequences" in text
+
+
+def test_cache_keys_follow_the_code_each_tracker_imports():
+    from core.bench.real_run import code_hashes, core_sources
+
+    models = {p.name for p in core_sources("core.tracking.factory")}
+    floor = {p.name for p in core_sources("core.tracking.correlation")}
+    assert {"tracker.py", "engines.py", "student.py", "teacher.py"} <= models
+    assert "correlation.py" in floor and "tracker.py" not in floor  # tuning the tracker keeps the floor's runs
+    hashes = code_hashes()
+    assert set(hashes) == {"models", "floor"} and hashes["models"] != hashes["floor"]
