@@ -131,8 +131,10 @@ class _Rate:
 
 @dataclass(frozen=True, eq=False)
 class TrackUpdate:
-    """One frame of a run, for the GUI. box (4,) x, y, w, h; ``command`` is the applied
-    store change (None when nothing was written); pair the FramePair just tracked."""
+    """A step of a run, for the GUI: ``frame`` and its box (4,) x, y, w, h and ``pair``
+    (the FramePair, or None: show only the box); ``command`` is the applied store change
+    (None when nothing was written; a tracking batch holds several frames, ``frame`` is
+    the one to show)."""
 
     model: str
     frame: int
@@ -184,10 +186,10 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
     if remote is None:
         tracker = pool.get(name, settings, sequence.info)
         engine = engine_text(tracker)
-        inner = ((t.payload.frame, t.payload.box, t.payload.confidence, None)
-                 for t in track_sequence(tracker, source, init.box, start, stop, 1))
+        batches = ([(t.payload.frame, t.payload.box, t.payload.confidence, source.last)]
+                   for t in track_sequence(tracker, source, init.box, start, stop, 1))
     else:  # the tracker runs in the tracking process, which also sends frames for the live view
-        inner = remote.track(recipe, pool.choice(name, settings), start, stop, init.box, live_interval)
+        batches = remote.track(recipe, pool.choice(name, settings), start, stop, init.box, live_interval, batch=True)
         engine = ""
     run_id = run_id or new_run_id(name)
     stale = store.proposals()
@@ -196,35 +198,47 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
     written = 0
     done = 0
     try:
-        for frame, box, confidence, sent_pair in inner:
-            done += 1
-            fps = rate.tick()
-            if frame == start:
-                continue
+        for batch in batches:  # one frame in this thread; what arrived meanwhile from the process
             if remote is not None:
                 engine = remote.engine
-            if is_protected(store.get(frame)):  # a human box appeared meanwhile
+            current = store.records(batch[0][0], batch[-1][0] + 1)
+            new, rows, shown, fps, protected = [], [], None, 0.0, False
+            for frame, box, confidence, pair in batch:
+                done += 1
+                fps = rate.tick()
+                if frame == start:
+                    continue
+                if is_protected(current.get(frame)):  # a human box appeared meanwhile
+                    protected = True
+                    break
+                thermal = None
+                if thermal_shift is not None:
+                    thermal = np.concatenate([box[:2] + thermal_shift, box[2:]])
+                new.append(FrameAnnotation(frame, box, thermal_box=thermal, provenance=Provenance.STUDENT,
+                                           confidence=float(np.clip(confidence, 0.0, 1.0))))
+                rows.append((frame, box, confidence))
+                if pair is not None:
+                    shown = (frame, box, confidence, pair)
+            if new:
+                command = SetRecords(new, label="track")
+                command.apply(store)  # one transaction for the batch
+                if applied is not None:
+                    applied.append(command)
+                store.put_tracker_outputs(name, run_id, rows)
+                replaced = [r.frame for r in new if r.frame in stale]
+                if replaced:  # proposals against the boxes this run replaced
+                    store.clear_proposals(replaced)
+                    if dropped is not None:
+                        dropped.update({f: stale[f] for f in replaced})
+                written += len(new)
+                last = new[-1]
+                frame, box, confidence, pair = shown or (last.frame, last.box, rows[-1][2], None)
+                yield Progress(done, total, f"{label}: frame {last.frame + 1}",
+                               TrackUpdate(label, frame, box, confidence, command, pair, fps, engine))
+            if protected:
                 break
-            thermal = None
-            if thermal_shift is not None:
-                thermal = np.concatenate([box[:2] + thermal_shift, box[2:]])
-            record = FrameAnnotation(frame, box, thermal_box=thermal, provenance=Provenance.STUDENT,
-                                     confidence=float(np.clip(confidence, 0.0, 1.0)))
-            command = SetRecords([record], label="track")
-            command.apply(store)
-            if applied is not None:
-                applied.append(command)
-            store.put_tracker_outputs(name, run_id, [(frame, box, confidence)])
-            if frame in stale:  # a proposal against the box this run replaced
-                store.clear_proposals([frame])
-                if dropped is not None:
-                    dropped[frame] = stale[frame]
-            written += 1
-            pair = source.last if remote is None else sent_pair
-            yield Progress(done, total, f"{label}: frame {frame + 1}",
-                           TrackUpdate(label, frame, box, confidence, command, pair, fps, engine))
     finally:
-        inner.close()
+        batches.close()
     return written
 
 

@@ -230,10 +230,13 @@ class TrackerProcess:
             self.engine = message[1]
             return self.engine
 
-    def track(self, recipe: Recipe, choice, start: int, stop: int, box, live_interval: float = 1.0 / 15.0
-              ) -> Iterator[tuple[int, np.ndarray, float, object]]:
+    MAX_BATCH = 64
+
+    def track(self, recipe: Recipe, choice, start: int, stop: int, box, live_interval: float = 1.0 / 15.0,
+              *, batch: bool = False) -> Iterator:
         """Frames ``start`` (the init box) .. ``stop - 1`` tracked in the child:
-        ``(frame, box, confidence, pair or None)``."""
+        ``(frame, box, confidence, pair or None)`` each, or with ``batch`` lists of them
+        (every frame already received, at most ``MAX_BATCH``: one store transaction each)."""
         with self._lock:
             self._ensure()
             self._conn.send(("track", recipe, choice, int(start), int(stop), np.asarray(box, dtype=np.float64),
@@ -248,7 +251,22 @@ class TrackerProcess:
                 while True:
                     message = self._receive()
                     if message[0] == "frame":
-                        yield message[1], message[2], message[3], message[4]
+                        if not batch:
+                            yield message[1], message[2], message[3], message[4]
+                            continue
+                        items, end = [tuple(message[1:5])], None
+                        while len(items) < self.MAX_BATCH and self._conn.poll():
+                            message = self._receive()
+                            if message[0] != "frame":
+                                end = message
+                                break
+                            items.append(tuple(message[1:5]))
+                        finished = end is not None  # the child's run is over: nothing to stop
+                        yield items
+                        if end is not None:
+                            if end[0] == "error":
+                                raise rebuild_error(end[1])
+                            return
                     elif message[0] == "done":
                         finished = True
                         return

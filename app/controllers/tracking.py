@@ -80,11 +80,15 @@ class RunController(QObject):
         self.progress.emit(report.done, report.total, report.message)
         if update is None:
             return
-        self.frames.append(update.frame)
         if update.command is not None:
-            self.document.proposals.pop(update.frame, None)  # the run removed it from the store too
-            self.document.tracked_by[update.frame] = update.model
+            frames = [r.frame for r in update.command.records]  # a batch of the tracking process
+            self.frames.extend(frames)
+            for frame in frames:
+                self.document.proposals.pop(frame, None)  # the run removed them from the store too
+                self.document.tracked_by[frame] = update.model
             self.document.note_applied(update.command)
+        else:
+            self.frames.append(update.frame)
         self.last_update = update
         now = time.perf_counter()
         # only updates that carry their frame are shown live: the GUI's process never decodes during a run

@@ -35,6 +35,19 @@ def test_frames_stream_back_with_occasional_pairs_and_stop_ends_the_run(process,
     run.close()
     again = list(process.track(recipe, TrackerChoice("kcf"), 5, 9, synthetic.boxes[5]))
     assert [f for f, *_ in again] == [5, 6, 7, 8]
+    # batches: every frame once, in order, in lists of what had arrived
+    import time
+
+    batches = []
+    for batch in process.track(recipe, TrackerChoice("kcf"), 0, len(synthetic), synthetic.boxes[0], batch=True):
+        batches.append(batch)
+        time.sleep(0.05)  # a slow consumer: frames pile up and come as one batch
+    assert [f for batch in batches for f, *_ in batch] == list(range(len(synthetic)))
+    assert len(batches) < len(synthetic)
+    run = process.track(recipe, TrackerChoice("kcf"), 0, len(synthetic), synthetic.boxes[0], batch=True)
+    next(run)
+    run.close()  # stopped mid-run; the process is ready for the next
+    assert [f for f, *_ in process.track(recipe, TrackerChoice("kcf"), 2, 4, synthetic.boxes[2])] == [2, 3]
 
 
 def test_errors_come_back_typed_and_naming_the_file(process, pair_files, tmp_path):
