@@ -33,7 +33,7 @@ from core.tracking.tracker import TrackerConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
-LOST_THRESHOLD = 0.15
+LOST_THRESHOLD = 0.25
 
 #: key -> (description, TrackerConfig). Each "+" row adds one safeguard to the row above it.
 VARIANTS: dict[str, tuple[str, TrackerConfig]] = {
@@ -41,14 +41,19 @@ VARIANTS: dict[str, tuple[str, TrackerConfig]] = {
     "penalty": ("+ scale/aspect-change penalty", TrackerConfig.legacy(scale_penalty_k=0.04)),
     "damping": ("+ size damping (lr 0.5, <= 1.1x/frame)",
                 TrackerConfig.legacy(scale_penalty_k=0.04, size_lr=0.5, max_size_change=1.1)),
-    "default": ("+ size bounds (4x the initial box) = defaults", TrackerConfig()),
+    "bounds4": ("+ size bounds 4x the initial box per side", TrackerConfig(max_size_ratio=4.0)),
+    "default": ("+ size bounds 2x per side = defaults", TrackerConfig()),
+    "score_lr": ("defaults, size rate x peak score (SiamRPN)", TrackerConfig(size_lr_by_score=True)),
     "lost": (f"defaults + loss handling (conf < {LOST_THRESHOLD}: hold size, widen search)",
              TrackerConfig(lost_threshold=LOST_THRESHOLD)),
     "hold": ("defaults + loss handling holding the position", TrackerConfig(lost_threshold=LOST_THRESHOLD,
                                                                             hold_when_lost=True)),
-    "score_lr": ("defaults, size rate x peak score (SiamRPN)", TrackerConfig(size_lr_by_score=True)),
     "template": ("defaults + template update (> 0.91)", TrackerConfig(template_update=True)),
     "kalman": ("defaults + Kalman fallback (< 0.25)", TrackerConfig(kalman_fallback=True)),
+    "kalman_score_lr": ("defaults + Kalman fallback + size rate x peak score",
+                        TrackerConfig(kalman_fallback=True, size_lr_by_score=True)),
+    "all": ("defaults + Kalman + size rate x score + loss handling",
+            TrackerConfig(kalman_fallback=True, size_lr_by_score=True, lost_threshold=LOST_THRESHOLD)),
 }
 
 

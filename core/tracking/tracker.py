@@ -73,7 +73,7 @@ class TrackerConfig:
     size_lr: float = 0.5
     size_lr_by_score: bool = False
     max_size_change: float = 1.1
-    max_size_ratio: float = 4.0
+    max_size_ratio: float = 2.0
     lost_threshold: float = 0.0
     lost_search_growth: float = 0.25
     max_search_factor: float = 6.0
