@@ -15,6 +15,8 @@ more willing to draw a large box), and so that the confidence means something:
   by ``max_change`` per frame.
 - :func:`bound_size`: the size stays within ``max_ratio`` (per side) of the initial box
   and within the frame; the search crop, 4x the box, is thereby capped too.
+- :func:`bound_aspect`: the aspect ratio stays within ``max_change`` of the initial box's
+  (a person drawn tall stays tall when the network prefers square blobs).
 
 Units: maps are the head's (``core.models.head``): ``size_map`` (2, F, F) w, h as
 fractions of the search crop side; boxes are ``(w, h)`` pairs in any one unit.
@@ -71,6 +73,20 @@ def bound_size(wh, initial_wh, frame_wh, max_ratio: float, min_side: float = 2.0
     low = np.maximum(initial / max_ratio, min_side)
     high = np.maximum(np.minimum(initial * max_ratio, frame), low)
     return np.clip(wh, low, high)
+
+
+def bound_aspect(wh, initial_wh, max_change: float) -> np.ndarray:
+    """(2,) float64: ``wh`` with its aspect ratio ``w / h`` kept within ``[1/max_change,
+    max_change]`` times the initial box's, at the same area (``max_change`` >= 1; inf =
+    no bound)."""
+    wh = np.asarray(wh, dtype=np.float64)
+    if not np.isfinite(max_change):
+        return wh
+    initial = np.asarray(initial_wh, dtype=np.float64)
+    base = initial[0] / max(initial[1], 1e-9)
+    aspect = float(np.clip(wh[0] / max(wh[1], 1e-9), base / max_change, base * max_change))
+    area = float(wh[0] * wh[1])
+    return np.array([np.sqrt(area * aspect), np.sqrt(area / aspect)])
 
 
 def peak_to_sidelobe(score_map: np.ndarray, iy: int, ix: int, exclude: int = 2) -> float:

@@ -18,7 +18,8 @@ them off and gives the plain OSTrack loop; ablation in ``docs/tracking_heuristic
 - the box size is **damped**: it moves toward the network's size at the rate
   ``size_lr * penalty`` (times the peak score when ``size_lr_by_score``), at most by
   ``max_size_change`` per frame, and stays within ``max_size_ratio`` of the initial box
-  per side and within the frame, which also caps the search region (4x the box);
+  per side and within the frame, which also caps the search region (4x the box), and
+  its aspect ratio within ``max_aspect_change`` of the initial box's;
 - **loss handling**: when the confidence is below ``lost_threshold`` the target counts as
   lost: the size is held, the search region widens by ``lost_search_growth`` x the search
   factor per lost frame (up to ``max_search_factor``), and with ``hold_when_lost`` the
@@ -48,7 +49,7 @@ from core.models.head import hann1d
 from core.sequences.base import FramePair
 from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
 from core.tracking.kalman import KalmanConfig, predict_corner
-from core.tracking.safeguards import bound_size, damp_size, size_change_penalty
+from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_change_penalty
 
 BOX_MARGIN = 10.0
 
@@ -71,9 +72,10 @@ class TrackerConfig:
     box_margin: float = BOX_MARGIN
     scale_penalty_k: float = 0.04
     size_lr: float = 0.5
-    size_lr_by_score: bool = False
+    size_lr_by_score: bool = True
     max_size_change: float = 1.1
-    max_size_ratio: float = 2.0
+    max_size_ratio: float = 1.5
+    max_aspect_change: float = 1.5
     lost_threshold: float = 0.0
     lost_search_growth: float = 0.25
     max_search_factor: float = 6.0
@@ -83,7 +85,7 @@ class TrackerConfig:
     def legacy(cls, **overrides) -> TrackerConfig:
         """The plain OSTrack loop without any safeguard (the defaults before issue 10)."""
         values = dict(scale_penalty_k=0.0, size_lr=1.0, size_lr_by_score=False, max_size_change=math.inf,
-                      max_size_ratio=math.inf, lost_threshold=0.0, hold_when_lost=False)
+                      max_size_ratio=math.inf, max_aspect_change=math.inf, lost_threshold=0.0, hold_when_lost=False)
         values.update(overrides)
         return cls(**values)
 
@@ -101,7 +103,7 @@ class TrackerConfig:
         for name in ("size_lr", "lost_threshold"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ConfigError(f"TrackerConfig.{name} must lie in [0, 1], got {getattr(self, name)}")
-        for name in ("max_size_change", "max_size_ratio"):
+        for name in ("max_size_change", "max_size_ratio", "max_aspect_change"):
             if not getattr(self, name) >= 1.0:
                 raise ConfigError(f"TrackerConfig.{name} must be >= 1, got {getattr(self, name)}")
         if self.lost_search_growth < 0:
@@ -324,6 +326,7 @@ class Tracker:
         else:
             rate = cfg.size_lr * penalty * (raw_confidence if cfg.size_lr_by_score else 1.0)
             wh = damp_size(previous_wh, network_box[2:], rate, cfg.max_size_change)
+        wh = bound_aspect(wh, state.init_box[2:], cfg.max_aspect_change)
         wh = bound_size(wh, state.init_box[2:], frame_size, cfg.max_size_ratio) if math.isfinite(
             cfg.max_size_ratio) else wh
         center = network_box[:2] + network_box[2:] / 2.0

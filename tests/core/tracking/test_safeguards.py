@@ -148,3 +148,13 @@ def test_peak_to_sidelobe():
 def test_bad_settings_are_named(field, value):
     with pytest.raises(ConfigError, match=field):
         TrackerConfig(**{field: value})
+
+
+def test_aspect_bound_keeps_the_area_and_the_initial_shape():
+    from core.tracking.safeguards import bound_aspect
+
+    wh = bound_aspect((40.0, 40.0), (20.0, 40.0), max_change=1.5)  # initial aspect 0.5, square asked
+    assert wh[0] / wh[1] == pytest.approx(0.75)
+    assert wh[0] * wh[1] == pytest.approx(1600.0)
+    np.testing.assert_allclose(bound_aspect((30.0, 40.0), (20.0, 40.0), 1.5), (30.0, 40.0))
+    np.testing.assert_allclose(bound_aspect((80.0, 10.0), (20.0, 40.0), math.inf), (80.0, 10.0))
