@@ -56,6 +56,9 @@ VARIANTS: dict[str, tuple[str, TrackerConfig]] = {
     "template": ("defaults + template update (> 0.91)", TrackerConfig(template_update=True)),
     "kalman": ("defaults + Kalman fallback (< 0.25)", TrackerConfig(kalman_fallback=True)),
     "slow": ("defaults, <= 1.05x/frame", TrackerConfig(max_size_change=1.05)),
+    "aspect125": ("defaults, aspect within 1.25x", TrackerConfig(max_aspect_change=1.25)),
+    "tight": ("defaults, aspect within 1.25x, size bound 1.25x", TrackerConfig(max_aspect_change=1.25,
+                                                                           max_size_ratio=1.25)),
 }
 
 
