@@ -52,6 +52,7 @@ class Document(QObject):
     """changed(object frames): a list of frames whose data changed, or None for all."""
 
     changed = Signal(object)
+    refused = Signal(str)  # an edit asked on a store opened read-only: the sentence to show
 
     def __init__(self, sequence, store: AnnotationStore, parent: QObject | None = None):
         super().__init__(parent)
@@ -84,14 +85,28 @@ class Document(QObject):
         return self.records.get(int(frame))
 
     # -- edits ----------------------------------------------------------------------------
+    @property
+    def read_only(self) -> bool:
+        return bool(getattr(self.store, "read_only", False))
+
+    def refuse_if_read_only(self, what: str = "edits") -> bool:
+        """True (and ``refused`` emitted) when the store was opened read-only."""
+        if not self.read_only:
+            return False
+        self.refused.emit(f"{what} refused: {self.path.name} is open read-only "
+                          "(another window or program is editing it)")
+        return True
+
     def execute(self, command: Command | None) -> None:
         """Apply ``command`` to the store now and make it one undo step."""
-        if command is None:
+        if command is None or self.refuse_if_read_only():
             return
         self.undo_stack.push(_UndoEntry(self, command))
 
     def push_applied(self, command: Command) -> None:
         """Record an already-applied command (a tracking run) as one undo step."""
+        if self.refuse_if_read_only():
+            return
         self.undo_stack.push(_UndoEntry(self, command, applied=True))
 
     def note_applied(self, command) -> None:

@@ -166,6 +166,14 @@ class MainWindow(WindowDialogs, QMainWindow):
             retry._retried = True
             self.opener.open(retry)
             return
+        if isinstance(error, StoreLockedError) and not getattr(request, "read_only", True):
+            choice = self.ask("Annotations in use",
+                              f"{error}\n\nOpen it read-only? You can look at the annotations and export "
+                              "them; edits are refused until the other program closes it.",
+                              ("Open read-only", "Cancel"))
+            if choice == "Open read-only":
+                self.opener.open(dataclasses.replace(request, read_only=True))
+            return
         self.error("Cannot open", error, trace)
 
     def _opened(self, opened) -> None:
@@ -177,6 +185,7 @@ class MainWindow(WindowDialogs, QMainWindow):
             document.recipe = recipe_for(opened.store)
         self.document = document
         document.changed.connect(self._document_changed)
+        document.refused.connect(lambda text: self.statusBar().showMessage(text, 10000))
         document.undo_stack.indexChanged.connect(self._update_undo_actions)
         self.fetcher.set_sequence(document.sequence)
         info = document.info
@@ -378,7 +387,8 @@ class MainWindow(WindowDialogs, QMainWindow):
         if self.document is None:
             self.setWindowTitle("RGB-T Studio")
         else:
-            self.setWindowTitle(f"{self.document.info.name} - RGB-T Studio  [{self.document.path}]")
+            read_only = "  (read-only)" if getattr(self.document.store, "read_only", False) else ""
+            self.setWindowTitle(f"{self.document.info.name} - RGB-T Studio  [{self.document.path}]{read_only}")
 
     def _update_undo_actions(self, *_args) -> None:
         stack = self.document.undo_stack if self.document is not None else None

@@ -25,12 +25,14 @@ DEMO_PAIR = (DEMO_DIR / "visible.mp4", DEMO_DIR / "thermal.mp4")
 class OpenRequest:
     """kind: "pair" (paths = visible, thermal), "sequence" (paths = folder), "project"
     (store = an existing ``.rgbt.sqlite``), "object" (``sequence`` given). ``store``
-    overrides where the annotations live."""
+    overrides where the annotations live. ``read_only``: open the store without the
+    writer lock and never write to it (another process holds it for editing)."""
 
     kind: str
     paths: tuple[str, ...] = ()
     frame_offset: int = 0
     store: str | None = None
+    read_only: bool = False
     sequence: object = field(default=None, repr=False)
 
     def recent(self) -> Recent | None:
@@ -100,13 +102,14 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
     yield Progress(0, 3, "opening the sequence")
     store = None
     if request.kind == "project":
-        store = AnnotationStore.open(request.store)
+        store = AnnotationStore.open(request.store, read_only=request.read_only)
         meta = store.meta()
         kind, paths = meta.get("source_kind"), tuple(meta.get("sources") or ())
         if kind not in ("pair", "sequence") or not paths:
             store.close()
             raise SequenceError(request.store, "the project does not name its sources (meta 'sources' missing)")
-        request = OpenRequest(kind, paths, int(meta.get("frame_offset", 0)), store=request.store)
+        request = OpenRequest(kind, paths, int(meta.get("frame_offset", 0)), store=request.store,
+                              read_only=request.read_only)
     if request.kind == "pair":
         sequence = open_pair(request.paths[0], request.paths[1], frame_offset=request.frame_offset)
     elif request.kind == "sequence":
@@ -122,13 +125,16 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         first = sequence[0]
         yield Progress(2, 3, "opening the annotations")
         if store is None:
-            store = AnnotationStore.open(request.store or store_path_for(sequence.info))
-        if request.kind in ("pair", "sequence"):
+            store = AnnotationStore.open(request.store or store_path_for(sequence.info), read_only=request.read_only)
+        if request.read_only:
+            pass  # nothing is written to a store opened read-only
+        elif request.kind in ("pair", "sequence"):
             store.set_meta("source_kind", request.kind)
             store.set_meta("sources", [str(Path(p).resolve()) for p in request.paths])
             store.set_meta("frame_offset", request.frame_offset)
-        store.set_meta("sequence_name", sequence.info.name)
-        store.set_meta("num_frames", len(sequence))
+        if not request.read_only:
+            store.set_meta("sequence_name", sequence.info.name)
+            store.set_meta("num_frames", len(sequence))
     except BaseException:
         if store is not None:
             store.close()

@@ -52,6 +52,8 @@ class RunController(QObject):
         return self.runner.busy
 
     def start_track(self, document, settings, start: int, stop: int | None = None) -> None:
+        if document.refuse_if_read_only("tracking"):
+            return
         self._begin(document, f"{tracker_label(settings.tracker)} tracking from frame {start + 1}")
         applied, dropped = self.commands, self.dropped  # filled by the worker right after each commit
         recipe = getattr(document, "recipe", None)
@@ -60,6 +62,8 @@ class RunController(QObject):
                                             live_interval=LIVE_INTERVAL_S))
 
     def start_refine(self, document, settings, frames: list[int]) -> None:
+        if document.refuse_if_read_only("teacher refinement"):
+            return
         self._begin(document, f"teacher refining {len(frames)} frames")
         recipe = getattr(document, "recipe", None)
         self.runner.start(lambda: refine_job(self.pool, settings, document.sequence, document.store, frames,
