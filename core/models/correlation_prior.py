@@ -25,7 +25,30 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from core.models.layers import map_to_tokens
+
 PRIOR_CHANNELS = 2
+
+
+def embed_both_modalities(patch_embed: nn.Module, prior: CorrelationPrior | None, z_v, z_t, x_v, x_t):
+    """One stem call per crop size for both modalities (same weights).
+
+    Returns ``(z (2B, Nz, C), x (2B, Nx, C), prior (B, 2, F, F) or None)``: template and
+    search tokens, visible batch first; with ``prior`` the stem's features are computed
+    once and serve both its projection and the correlation prior.
+    """
+    b = z_v.shape[0]
+    z_in, x_in = torch.cat([z_v, z_t], dim=0), torch.cat([x_v, x_t], dim=0)
+    if prior is None:
+        return map_to_tokens(patch_embed(z_in)), map_to_tokens(patch_embed(x_in)), None
+    zf, xf = patch_embed.features(z_in), patch_embed.features(x_in)
+    return map_to_tokens(patch_embed.proj(zf)), map_to_tokens(patch_embed.proj(xf)), prior(zf, xf, b)
+
+
+def head_input(feature: torch.Tensor, prior: torch.Tensor | None) -> torch.Tensor:
+    """The head's input: the search feature map (B, C, F, F), with the prior's two maps
+    appended on channels when there is one."""
+    return feature if prior is None else torch.cat([feature, prior], dim=1)
 
 
 class CorrelationPrior(nn.Module):

@@ -18,14 +18,13 @@ import torch
 from torch import nn
 
 from core.models.config import StudentConfig
-from core.models.correlation_prior import CorrelationPrior
+from core.models.correlation_prior import CorrelationPrior, embed_both_modalities, head_input
 from core.models.head import CenterHead
 from core.models.layers import (
     Block,
     drop_path_rates,
     init_vit_weights,
     layer_norm,
-    map_to_tokens,
     tokens_to_map,
 )
 from core.models.stem import build_stem
@@ -71,15 +70,7 @@ class OneStreamBackbone(nn.Module):
     def forward_with_prior(self, z_v, z_t, x_v, x_t) -> tuple[torch.Tensor, torch.Tensor | None]:
         """(tokens (B, Nz+Nx, C) after the final norm, prior (B, 2, F, F) or None)."""
         b = z_v.shape[0]
-        prior = None
-        if self.correlation_prior is not None:
-            zf = self.patch_embed.features(torch.cat([z_v, z_t], dim=0))
-            xf = self.patch_embed.features(torch.cat([x_v, x_t], dim=0))
-            prior = self.correlation_prior(zf, xf, b)
-            z, x = map_to_tokens(self.patch_embed.proj(zf)), map_to_tokens(self.patch_embed.proj(xf))
-        else:
-            z = map_to_tokens(self.patch_embed(torch.cat([z_v, z_t], dim=0)))
-            x = map_to_tokens(self.patch_embed(torch.cat([x_v, x_t], dim=0)))
+        z, x, prior = embed_both_modalities(self.patch_embed, self.correlation_prior, z_v, z_t, x_v, x_t)
         z = self._fuse(z[:b], z[b:]) + self.pos_embed_z
         x = self._fuse(x[:b], x[b:]) + self.pos_embed_x
         tokens = torch.cat([z, x], dim=1)
@@ -105,5 +96,5 @@ class OneStreamStudent(nn.Module):
         tokens, prior = self.backbone.forward_with_prior(template_visible, template_thermal, search_visible,
                                                          search_thermal)
         feature = tokens_to_map(tokens[:, self.backbone.nz:], self.config.feature_size)
-        score, size, offset = self.box_head(feature if prior is None else torch.cat([feature, prior], dim=1))
+        score, size, offset = self.box_head(head_input(feature, prior))
         return score, size, offset, feature

@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from core.models.config import TeacherConfig
-from core.models.correlation_prior import CorrelationPrior
+from core.models.correlation_prior import CorrelationPrior, embed_both_modalities, head_input
 from core.models.head import CenterHead
 from core.models.layers import (
     Block,
@@ -83,16 +83,7 @@ class MPLTBackbone(nn.Module):
     def forward_with_prior(self, z_v, z_t, x_v, x_t):
         """(visible tokens, thermal tokens, prior (B, 2, F, F) or None)."""
         b = z_v.shape[0]
-        # One stem call per crop size for both modalities (same weights).
-        prior = None
-        if self.correlation_prior is not None:
-            zf = self.patch_embed.features(torch.cat([z_v, z_t], dim=0))
-            xf = self.patch_embed.features(torch.cat([x_v, x_t], dim=0))
-            prior = self.correlation_prior(zf, xf, b)
-            z, x = map_to_tokens(self.patch_embed.proj(zf)), map_to_tokens(self.patch_embed.proj(xf))
-        else:
-            z = map_to_tokens(self.patch_embed(torch.cat([z_v, z_t], dim=0)))
-            x = map_to_tokens(self.patch_embed(torch.cat([x_v, x_t], dim=0)))
+        z, x, prior = embed_both_modalities(self.patch_embed, self.correlation_prior, z_v, z_t, x_v, x_t)
         zv, zt, xv, xt = z[:b], z[b:], x[:b], x[b:]
         # Input-level prompts; the authors normalise all four with prompt_norms[0].
         n0 = self.prompt_norms[0]
@@ -153,5 +144,5 @@ class MPLTTeacher(nn.Module):
         nz, side = self.backbone.nz, self.backbone.nx_side
         fused = torch.cat([tokens_to_map(v[:, nz:], side), tokens_to_map(t[:, nz:], side)], dim=1)
         feature = self.mplt_fuse_search(fused)
-        score, size, offset = self.box_head(feature if prior is None else torch.cat([feature, prior], dim=1))
+        score, size, offset = self.box_head(head_input(feature, prior))
         return score, size, offset, feature
