@@ -1,8 +1,6 @@
 """Tracker geometry, decoding, Kalman fallback and template update on synthetic input."""
 from __future__ import annotations
 
-import dataclasses
-
 import numpy as np
 import pytest
 
