@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "core.commands.eval",
     "core.commands.convert",
     "core.commands.synth",
+    "core.commands.compact_data",
     "core.commands.train",
     "core.commands.distill",
     "core.commands.export_onnx",

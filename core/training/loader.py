@@ -5,6 +5,9 @@ A batch is a pure function of (seed, rank, step): sample ``i`` of step ``s`` use
 exactly the batches an uninterrupted run would have seen. With ``workers > 0`` a torch
 ``DataLoader`` over :class:`StepBatches` computes them in worker processes (worker ``w``
 builds the steps ``s`` with ``s % workers == w``; the loader's round-robin keeps the order).
+Workers are *spawned*, not forked: a fork of a process that already runs CUDA or OpenCV's
+thread pool can deadlock in the child (seen on a GPU machine: no batch ever came), and
+each worker runs single-threaded (OpenCV and torch), N workers using N cores.
 
 Batch dict: ``z_v``, ``z_t`` (B,3,Z,Z), ``x_v``, ``x_t`` (B,3,X,X), ``heatmap`` (B,1,F,F),
 ``box`` (B,4) float32 normalised cx, cy, w, h in the search crop.
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import cv2
 import numpy as np
 import torch
 
@@ -67,6 +71,9 @@ class StepBatches(torch.utils.data.IterableDataset):
     def __iter__(self) -> Iterator[dict[str, torch.Tensor]]:
         info = torch.utils.data.get_worker_info()
         worker, workers = (info.id, info.num_workers) if info else (0, 1)
+        if info is not None:  # N workers use N cores: no thread pool inside each
+            cv2.setNumThreads(1)
+            torch.set_num_threads(1)
         maker = BatchMaker(*self.args)
         for step in range(self.start + worker, self.stop, workers):
             yield maker.make(step)
@@ -78,5 +85,6 @@ def batches(config: TrainConfig, spec: CropSpec, rank: int, start: int, stop: in
     if config.workers <= 0:
         return iter(dataset)
     loader = torch.utils.data.DataLoader(dataset, batch_size=None, num_workers=config.workers,
-                                         persistent_workers=False, prefetch_factor=2)
+                                         persistent_workers=False, prefetch_factor=2,
+                                         multiprocessing_context="spawn")
     return iter(loader)

@@ -1,0 +1,51 @@
+"""``python main.py compact-data OUT_DIR [--split configs/real_split.json] [--data-root ../shared/data]``.
+
+Writes a compact copy of the split's **train** part (target-centred crops of every n-th
+labelled frame, subsampled unlabelled pairs; ``core.training.compact_data``) for moving
+to a training machine that cannot hold the full footage. A training config reads it by
+setting ``data_root`` to OUT_DIR (and ``decode_cache: false`` for labelled sources).
+Validation sequences are never copied. OUT_DIR is replaced atomically; it may not lie
+inside the data root.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from core.fileio import check_output
+from core.progress import run_with_bar
+from core.training.compact_data import CompactConfig, compact_job
+from core.training.real_data import DEFAULT_DATA_ROOT, DEFAULT_SPLIT, resolve_path
+
+
+def register(subparsers) -> None:
+    defaults = CompactConfig()
+    parser = subparsers.add_parser(
+        "compact-data", help="compact copy of the real train footage (crops around the targets) for a training machine",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write (replaced if it exists)")
+    parser.add_argument("--split", default=DEFAULT_SPLIT, help=f"split file (default {DEFAULT_SPLIT})")
+    parser.add_argument("--data-root", default=DEFAULT_DATA_ROOT, help=f"data root (default {DEFAULT_DATA_ROOT})")
+    parser.add_argument("--every", type=int, default=defaults.every, help="keep every n-th labelled frame")
+    parser.add_argument("--context", type=float, default=defaults.context,
+                        help="crop side in target scales sqrt(w*h)")
+    parser.add_argument("--pixels-per-scale", type=float, default=defaults.pixels_per_scale,
+                        help="shrink crops so sqrt(w*h) is at most this many pixels")
+    parser.add_argument("--quality", type=int, default=defaults.quality, help="JPEG quality")
+    parser.add_argument("--pair-every", type=int, default=defaults.pair_every,
+                        help="keep every n-th frame pair of the unlabelled RGB-T videos")
+    parser.add_argument("--pair-max-side", type=int, default=defaults.pair_max_side,
+                        help="largest side of the unlabelled frame pairs")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    config = CompactConfig(every=args.every, context=args.context, pixels_per_scale=args.pixels_per_scale,
+                           quality=args.quality, pair_every=args.pair_every, pair_max_side=args.pair_max_side)
+    root = resolve_path(args.data_root)
+    check_output(args.out_dir, protected=[(root, "the data root")], folder=True, option="OUT_DIR")
+    summary = run_with_bar(compact_job(args.split, root, args.out_dir, config), "compact-data")
+    frames = sum(len(e["frames_kept"]) for e in summary["sequences"].values())
+    print(f"wrote {args.out_dir}: {len(summary['sequences'])} train sequences, {frames} frames, "
+          f"{summary['bytes'] / 1e6:.1f} MB")
+    return 0

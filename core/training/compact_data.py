@@ -1,0 +1,222 @@
+"""A compact copy of the split's **train** part, small enough to move to a training machine.
+
+The full train part of ``../shared/data`` is about 200 MB of frames; a GPU machine that
+takes a working tree of a few tens of MB cannot receive it. :func:`compact_job` writes a
+copy with the same layout (so a training config only changes its ``data_root``) that
+keeps what training reads and drops what it never looks at:
+
+- labelled sequences (``train.visible`` image folders, ``train.thermal`` videos or
+  folders): every ``every``-th frame whose box is usable, cut to a square of
+  ``context`` x sqrt(w*h) around the target (clipped to the image: outside the image is
+  zero in training crops anyway) and shrunk, never enlarged, so that sqrt(w*h) is at most
+  ``pixels_per_scale`` pixels (the bundled scale sees 32 px per sqrt(w*h) at template
+  factor 2 / search factor 4: 64 px / 128 px crops). Frames become JPEG files
+  (``00000001.jpg`` ...; thermal as single-channel JPEG) with a ``groundtruth.txt`` whose
+  ``x,y,w,h`` rows are **in each frame's own crop coordinates**. Training crops every
+  frame around its own box (``core.training.processing``), so nothing it computes
+  changes; motion between frames is lost, so a compact copy is never a tracking
+  benchmark.
+- unlabelled RGB-T pairs (``train.rgbt_unlabeled``: ``visible.mp4`` + ``infrared.mp4``
+  or folder pairs): every ``pair_every``-th frame pair, shrunk to at most
+  ``pair_max_side`` pixels, written as ``visible/`` + ``infrared/`` JPEG folders (their
+  self-supervised pairs take template and search from one frame pair).
+
+Validation sequences are never read or written. ``COMPACT.json`` at the root records the
+parameters and, per sequence, the frames kept. Sizes are variable, so a config reading
+the copy sets ``decode_cache: false`` for its labelled sources (decoding a 200 px JPEG per
+read is cheaper than stacking them). ``python main.py compact-data`` runs this with a
+progress bar.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from core.errors import ConfigError, SequenceError
+from core.fileio import atomic_directory, write_text_atomic
+from core.progress import Job, Progress
+from core.sequences.sources import list_images
+from core.training.real_data import PAIR_FOLDERS, RealSplit, read_groundtruth, read_image, resolve_path
+
+
+@dataclass(frozen=True)
+class CompactConfig:
+    """every: keep every n-th labelled frame; context: crop side in target scales
+    sqrt(w*h); pixels_per_scale: most pixels per target scale (shrink only); quality: JPEG
+    quality; pair_every / pair_max_side: subsampling and size of unlabelled pairs."""
+
+    every: int = 2
+    context: float = 8.0
+    pixels_per_scale: float = 40.0
+    quality: int = 85
+    pair_every: int = 8
+    pair_max_side: int = 480
+
+    def __post_init__(self) -> None:
+        if self.every < 1 or self.pair_every < 1:
+            raise ConfigError("compact data: every and pair_every must be >= 1")
+        if self.context < 4.0:
+            raise ConfigError("compact data: context must be >= 4 (the search crop is 4 target scales wide)")
+        if self.pixels_per_scale < 8 or not 10 <= self.quality <= 100 or self.pair_max_side < 64:
+            raise ConfigError("compact data: pixels_per_scale >= 8, quality 10..100, pair_max_side >= 64")
+
+
+def crop_around(image: np.ndarray, box: np.ndarray, config: CompactConfig) -> tuple[np.ndarray, np.ndarray]:
+    """image (H, W[, C]) uint8, box (4,) x, y, w, h -> (crop, box in crop coordinates).
+
+    The crop is the square of side ``context * sqrt(w*h)`` centred on the box, clipped to
+    the image, shrunk (never enlarged) so sqrt(w*h) <= ``pixels_per_scale`` pixels."""
+    x, y, w, h = (float(v) for v in box)
+    scale_px = math.sqrt(w * h)
+    half = 0.5 * config.context * scale_px
+    cx, cy = x + 0.5 * w, y + 0.5 * h
+    height, width = image.shape[:2]
+    x0, y0 = max(0, int(math.floor(cx - half))), max(0, int(math.floor(cy - half)))
+    x1, y1 = min(width, int(math.ceil(cx + half))), min(height, int(math.ceil(cy + half)))
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        raise ValueError("box outside the image")
+    crop = image[y0:y1, x0:x1]
+    shrink = min(1.0, config.pixels_per_scale / max(scale_px, 1e-6))
+    if shrink < 1.0:
+        size = (max(2, round((x1 - x0) * shrink)), max(2, round((y1 - y0) * shrink)))
+        shrink_x, shrink_y = size[0] / (x1 - x0), size[1] / (y1 - y0)
+        crop = cv2.resize(crop, size, interpolation=cv2.INTER_AREA)
+    else:
+        shrink_x = shrink_y = 1.0
+    new_box = np.array([(x - x0) * shrink_x, (y - y0) * shrink_y, w * shrink_x, h * shrink_y])
+    return np.ascontiguousarray(crop), new_box
+
+
+def _write_jpeg(path: Path, image: np.ndarray, quality: int) -> None:
+    """image RGB (H, W, 3) or grey (H, W) uint8 -> JPEG file."""
+    data = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR)
+    ok, encoded = cv2.imencode(".jpg", data, [cv2.IMWRITE_JPEG_QUALITY, int(quality)])
+    if not ok:
+        raise SequenceError(path, "JPEG encoding failed")
+    path.write_bytes(encoded.tobytes())
+
+
+def _video_frames(path: Path, *, grey: bool, keep=lambda i: True):
+    """(index, frame) of a video, RGB (H, W, 3) or grey (H, W) uint8, for kept indices."""
+    capture = cv2.VideoCapture(str(path))
+    if not capture.isOpened():
+        raise SequenceError(path, "cannot open the video")
+    try:
+        index = 0
+        while True:
+            if not keep(index):
+                if not capture.grab():
+                    break
+                index += 1
+                continue
+            ok, frame = capture.read()
+            if not ok:
+                break
+            yield index, (cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if grey else cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+            index += 1
+    finally:
+        capture.release()
+
+
+def _labelled_frames(folder: Path, group: str, keep):
+    """(index, frame) of a labelled train sequence: visible RGB or thermal grey."""
+    if group == "thermal" and (folder / "thermal.avi").is_file():
+        yield from _video_frames(folder / "thermal.avi", grey=True, keep=keep)
+        return
+    for index, file in enumerate(list_images(folder)):
+        if keep(index):
+            yield index, read_image(file, grey=(group == "thermal"))
+
+
+def _compact_labelled(folder: Path, out: Path, group: str, config: CompactConfig) -> dict:
+    boxes, usable = read_groundtruth(folder / "groundtruth.txt")
+    wanted = {int(i) for i in np.flatnonzero(usable)[::config.every]}
+    rows, kept = [], []
+    out.mkdir(parents=True)
+    for index, frame in _labelled_frames(folder, group, lambda i: i in wanted):
+        try:
+            crop, box = crop_around(frame, boxes[index], config)
+        except ValueError:
+            continue  # a box (almost) outside its frame: nothing to learn from
+        rows.append(",".join(f"{v:.2f}" for v in box))
+        kept.append(index)
+        _write_jpeg(out / f"{len(kept):08d}.jpg", crop, config.quality)
+    if not kept:
+        raise SequenceError(folder, "no usable frame with a box")
+    write_text_atomic(out / "groundtruth.txt", "\n".join(rows) + "\n")
+    return {"frames_kept": kept}
+
+
+def _shrink(image: np.ndarray, max_side: int) -> np.ndarray:
+    side = max(image.shape[:2])
+    if side <= max_side:
+        return image
+    f = max_side / side
+    return cv2.resize(image, (round(image.shape[1] * f), round(image.shape[0] * f)), interpolation=cv2.INTER_AREA)
+
+
+def _pair_frames(folder: Path, keep):
+    """(index, visible RGB, thermal grey) of an unlabelled registered pair."""
+    if (folder / "visible.mp4").is_file() and (folder / "infrared.mp4").is_file():
+        visible = _video_frames(folder / "visible.mp4", grey=False, keep=keep)
+        thermal = _video_frames(folder / "infrared.mp4", grey=True, keep=keep)
+        for (index, vis), (_, th) in zip(visible, thermal):
+            yield index, vis, th
+        return
+    for vis_name, th_name in PAIR_FOLDERS:
+        if (folder / vis_name).is_dir() and (folder / th_name).is_dir():
+            pairs = zip(list_images(folder / vis_name), list_images(folder / th_name))
+            for index, (vf, tf) in enumerate(pairs):
+                if keep(index):
+                    yield index, read_image(vf), read_image(tf, grey=True)
+            return
+    raise SequenceError(folder, "expected visible.mp4 + infrared.mp4, or visible/ + thermal/ image folders")
+
+
+def _compact_pair(folder: Path, out: Path, config: CompactConfig) -> dict:
+    (out / "visible").mkdir(parents=True)
+    (out / "infrared").mkdir()
+    kept = []
+    for index, vis, th in _pair_frames(folder, lambda i: i % config.pair_every == 0):
+        if vis.shape[:2] != th.shape[:2]:
+            raise SequenceError(folder, f"frame {index + 1}: visible and thermal sizes differ")
+        kept.append(index)
+        name = f"{len(kept):08d}.jpg"
+        _write_jpeg(out / "visible" / name, _shrink(vis, config.pair_max_side), config.quality)
+        _write_jpeg(out / "infrared" / name, _shrink(th, config.pair_max_side), config.quality)
+    if not kept:
+        raise SequenceError(folder, "no frame pair could be read")
+    return {"frames_kept": kept}
+
+
+def compact_job(split_path: str | Path, data_root: str | Path, out_dir: str | Path,
+                config: CompactConfig = CompactConfig()) -> Job[dict]:
+    """Write the compact copy of the split's train part under ``out_dir`` (replaced
+    atomically; see the module docstring). Yields one Progress per sequence; returns the
+    summary written to ``COMPACT.json`` (parameters, per-sequence frames kept, bytes)."""
+    split = RealSplit.load(split_path)
+    jobs = [(group, name, folder) for group in ("visible", "thermal", "rgbt_unlabeled")
+            for name, folder in split.train_folders(group, data_root)]
+    summary: dict = {"description": "compact copy of the train part (core.training.compact_data); boxes are in "
+                                    "each frame's crop coordinates: for training only, never for tracking",
+                     "split": str(resolve_path(split_path)), "config": asdict(config), "sequences": {}}
+    with atomic_directory(out_dir) as tmp:
+        for done, (group, name, folder) in enumerate(jobs):
+            yield Progress(done, len(jobs), name)
+            target = tmp / name
+            if group == "rgbt_unlabeled":
+                entry = _compact_pair(folder, target, config)
+            else:
+                entry = _compact_labelled(folder, target, group, config)
+            entry["group"] = group
+            entry["bytes"] = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
+            summary["sequences"][name] = entry
+        summary["bytes"] = sum(e["bytes"] for e in summary["sequences"].values())
+        write_text_atomic(tmp / "COMPACT.json", json.dumps(summary, indent=1))
+        yield Progress(len(jobs), len(jobs), "written")
+    return summary
