@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "core.commands.compact_data",
     "core.commands.train",
     "core.commands.distill",
+    "core.commands.average_weights",
     "core.commands.export_onnx",
     "core.commands.export_distill",
     "core.commands.import_weights",
