@@ -20,7 +20,15 @@ them off and gives the plain OSTrack loop; ablation in ``docs/tracking_heuristic
   ``max_size_change`` per frame, and stays within ``max_size_ratio`` of the initial box
   per side and within the frame, which also caps the search region (4x the box), and
   its aspect ratio within ``max_aspect_change`` of the initial box's;
-- **loss handling**: when the confidence is below ``lost_threshold`` the target counts as
+- the reported **confidence** is a track confidence: an exponential moving average of the
+  per-frame penalised peak score, ``c_t = s c_{t-1} + (1 - s) f_t`` with ``s =
+  confidence_smoothing`` (0.7; 0 = per frame). A single peak score is noisy; a lost track
+  keeps scoring low. On the real validation split this raised the confidence's ROC AUC
+  for IoU >= 0.5 from 0.782 to 0.817 for the KD student and from 0.783 to 0.820 for a
+  no-KD one (``docs/tracking_heuristics.md``). The per-frame value stays in
+  ``TrackStep.frame_confidence`` and drives the loss handling and the Kalman fallback,
+  so the boxes do not change;
+- **loss handling**: when the per-frame confidence is below ``lost_threshold`` the target counts as
   lost: the size is held, the search region widens by ``lost_search_growth`` x the search
   factor per lost frame (up to ``max_search_factor``), and with ``hold_when_lost`` the
   position is held too until a confident peak re-detects the target.
@@ -80,12 +88,14 @@ class TrackerConfig:
     lost_search_growth: float = 0.25
     max_search_factor: float = 6.0
     hold_when_lost: bool = False
+    confidence_smoothing: float = 0.7
 
     @classmethod
     def legacy(cls, **overrides) -> TrackerConfig:
         """The plain OSTrack loop without any safeguard (the defaults before issue 10)."""
         values = dict(scale_penalty_k=0.0, size_lr=1.0, size_lr_by_score=False, max_size_change=math.inf,
-                      max_size_ratio=math.inf, max_aspect_change=math.inf, lost_threshold=0.0, hold_when_lost=False)
+                      max_size_ratio=math.inf, max_aspect_change=math.inf, lost_threshold=0.0, hold_when_lost=False,
+                      confidence_smoothing=0.0)
         values.update(overrides)
         return cls(**values)
 
@@ -110,6 +120,8 @@ class TrackerConfig:
             raise ConfigError(f"TrackerConfig.lost_search_growth must be >= 0, got {self.lost_search_growth}")
         if self.max_search_factor <= 0:
             raise ConfigError(f"TrackerConfig.max_search_factor must be > 0, got {self.max_search_factor}")
+        if not 0.0 <= self.confidence_smoothing < 1.0:
+            raise ConfigError(f"TrackerConfig.confidence_smoothing must lie in [0, 1), got {self.confidence_smoothing}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -123,6 +135,8 @@ class TrackerState:
     corner_history: ``(step, x, y)`` of confident top-left corners within the last
     ``kalman_history`` steps (the Kalman fallback's input). template_updates: count.
     lost_frames: consecutive frames with confidence below ``lost_threshold``.
+    track_confidence: the smoothed confidence of the last tracked frame (NaN before the
+    first ``track``).
     """
 
     template_visible: np.ndarray
@@ -136,18 +150,20 @@ class TrackerState:
     corner_history: tuple[tuple[int, float, float], ...] = ()
     template_updates: int = 0
     lost_frames: int = 0
+    track_confidence: float = float("nan")
 
 
 @dataclass(frozen=True, eq=False)
 class TrackStep:
     """The result of one ``track`` call.
 
-    box: (4,) float64 x, y, w, h image pixels (clipped); confidence: the unwindowed score
-    at the decoded peak times the size-change penalty there, in (0, 1) (raw_confidence: the
-    network's score without the penalty); state: the state for the next frame; crop_geometry:
-    where the search crop came from; score_map (F, F), size_map (2, F, F), offset_map
-    (2, F, F), feature_map (C, F, F): float32 network outputs for this frame (kept for the
-    distillation export). network_box: the decoded box before the Kalman fallback;
+    box: (4,) float64 x, y, w, h image pixels (clipped); frame_confidence: the unwindowed
+    score at the decoded peak times the size-change penalty there, in (0, 1)
+    (raw_confidence: the network's score without the penalty); confidence: the track
+    confidence, ``frame_confidence`` smoothed over frames (``confidence_smoothing``);
+    state: the state for the next frame; crop_geometry: where the search crop came from;
+    score_map (F, F), size_map (2, F, F), offset_map (2, F, F), feature_map (C, F, F):
+    float32 network outputs for this frame (kept for the distillation export). network_box: the decoded box before the Kalman fallback;
     fallback: True when the Kalman prediction replaced it; template_updated: True when
     the templates were re-cut on this frame.
     """
@@ -166,6 +182,7 @@ class TrackStep:
     template_updated: bool = False
     raw_confidence: float = float("nan")
     lost: bool = False
+    frame_confidence: float = float("nan")
 
 
 def _hann_window(n: int) -> np.ndarray:
@@ -275,6 +292,9 @@ class Tracker:
             box = np.array([x, y, state.box[2], state.box[3]], dtype=np.float64)
             fallback = True
         box = clip_box(box, width, height, cfg.box_margin)
+        previous = state.track_confidence
+        smoothing = cfg.confidence_smoothing
+        track_confidence = confidence if math.isnan(previous) else smoothing * previous + (1.0 - smoothing) * confidence
         if confident:
             corners = corners + ((step, float(box[0]), float(box[1])),)
 
@@ -296,11 +316,12 @@ class Tracker:
             corner_history=corners,
             template_updates=state.template_updates + int(template_updated),
             lost_frames=state.lost_frames + 1 if lost else 0,
+            track_confidence=track_confidence,
         )
         return TrackStep(
             frame_index=int(pair.index),
             box=box,
-            confidence=confidence,
+            confidence=track_confidence,
             state=new_state,
             crop_geometry=geometry,
             score_map=score[0, 0],
@@ -312,6 +333,7 @@ class Tracker:
             template_updated=bool(template_updated),
             raw_confidence=raw_confidence,
             lost=bool(lost),
+            frame_confidence=confidence,
         )
 
     def _safeguarded_box(self, network_box: np.ndarray, state: TrackerState, frame_size, penalty: float,

@@ -163,7 +163,7 @@ def test_kalman_fallback_triggers_on_low_scores(oracle_net, moving_square):
         for step in steps:
             hidden_frame = step.frame_index in hidden
             if hidden_frame or on:
-                assert (step.confidence < 0.25) == hidden_frame
+                assert (step.frame_confidence < 0.25) == hidden_frame
             assert step.fallback == (on and hidden_frame)
     # without the fallback the box collapses during the occlusion and the square is lost
     assert iou(results[False][-1].box, seq.boxes[-1]) < 0.1
@@ -207,3 +207,42 @@ def test_template_update_switch(oracle_net, moving_square):
         if expect:
             # re-cut around the last box: equal to a fresh template crop there
             np.testing.assert_array_equal(state.template_thermal, tracker.template_crops(seq[4], state.box)[1])
+
+
+def test_track_confidence_is_the_smoothed_frame_confidence(oracle_net, moving_square):
+    hidden = range(6, 10)
+    seq = moving_square(num_frames=14, size=(220, 160), start=(30.0, 40.0), velocity=(4.0, 2.0), hidden=hidden)
+    net = oracle_net()
+    runs = {}
+    for smoothing in (0.0, 0.7):
+        tracker = Tracker(TorchEngine(net, "cpu"), net.config, TrackerConfig(confidence_smoothing=smoothing))
+        state = tracker.init(seq[0], seq.boxes[0])
+        assert np.isnan(state.track_confidence)
+        steps = []
+        for i in range(1, len(seq)):
+            step = tracker.track(seq[i], state)
+            state = step.state
+            steps.append(step)
+        runs[smoothing] = steps
+    plain, smooth = runs[0.0], runs[0.7]
+    for a, b in zip(plain, smooth, strict=True):  # the boxes and the per-frame score do not change
+        np.testing.assert_allclose(a.box, b.box)
+        assert a.frame_confidence == pytest.approx(b.frame_confidence)
+        assert a.confidence == pytest.approx(a.frame_confidence)
+    expected = smooth[0].frame_confidence
+    assert smooth[0].confidence == pytest.approx(expected)
+    for step in smooth[1:]:
+        expected = 0.7 * expected + 0.3 * step.frame_confidence
+        assert step.confidence == pytest.approx(expected)
+        assert step.state.track_confidence == pytest.approx(expected)
+    # the smoothed confidence falls while the target is hidden, but not at once
+    first_hidden = next(i for i, s in enumerate(smooth) if s.frame_index in hidden)
+    assert smooth[first_hidden].frame_confidence < 0.25 < smooth[first_hidden].confidence
+    assert smooth[first_hidden + 3].confidence < smooth[first_hidden - 1].confidence * 0.5
+
+
+def test_confidence_smoothing_is_validated_and_off_in_the_legacy_loop():
+    assert TrackerConfig.legacy().confidence_smoothing == 0.0
+    for bad in (-0.1, 1.0):
+        with pytest.raises(ConfigError, match="confidence_smoothing"):
+            TrackerConfig(confidence_smoothing=bad)
