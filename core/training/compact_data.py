@@ -165,12 +165,12 @@ def _pair_frames(folder: Path, keep):
     if (folder / "visible.mp4").is_file() and (folder / "infrared.mp4").is_file():
         visible = _video_frames(folder / "visible.mp4", grey=False, keep=keep)
         thermal = _video_frames(folder / "infrared.mp4", grey=True, keep=keep)
-        for (index, vis), (_, th) in zip(visible, thermal):
+        for (index, vis), (_, th) in zip(visible, thermal, strict=False):  # cut to the shorter stream
             yield index, vis, th
         return
     for vis_name, th_name in PAIR_FOLDERS:
         if (folder / vis_name).is_dir() and (folder / th_name).is_dir():
-            pairs = zip(list_images(folder / vis_name), list_images(folder / th_name))
+            pairs = zip(list_images(folder / vis_name), list_images(folder / th_name), strict=False)
             for index, (vf, tf) in enumerate(pairs):
                 if keep(index):
                     yield index, read_image(vf), read_image(tf, grey=True)
