@@ -204,9 +204,8 @@ def write_stem_weights(path: str | Path) -> Path:
 
     source = lite0_weights_path()
     state = torch.load(source, map_location="cpu", weights_only=True)
-    used = {f"blocks.{i}." for i in range(len(LITE0_ALL_BLOCKS))}
-    keep = {k: v for k, v in state.items()
-            if (m := wheel_key_to_stem_key(k)).startswith(("conv_stem.", "bn0.")) or m.startswith(tuple(used))}
+    prefixes = ("conv_stem.", "bn0.", *(f"blocks.{i}." for i in range(len(LITE0_ALL_BLOCKS))))
+    keep = {k: v for k, v in state.items() if wheel_key_to_stem_key(k).startswith(prefixes)}
     with atomic_path(path, suffix=".pth") as tmp:
         torch.save(keep, tmp)
     return Path(path)

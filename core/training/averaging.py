@@ -14,6 +14,7 @@ point tensors in float64 and keeps integer buffers (e.g. BatchNorm's
 """
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import torch
@@ -28,8 +29,8 @@ def average_checkpoints(paths: list[str | Path]) -> dict[str, torch.Tensor]:
         raise ConfigError("averaging needs at least two checkpoints")
     first = read_checkpoint(paths[0])
     sums: dict[str, torch.Tensor] = {}
-    for path in paths:
-        payload = first if path is paths[0] else read_checkpoint(path)
+    payloads = itertools.chain((first,), map(read_checkpoint, paths[1:]))  # one checkpoint in memory at a time
+    for path, payload in zip(paths, payloads, strict=True):
         if payload["factory"] != first["factory"] or payload["config"] != first["config"]:
             raise CheckpointError(Path(path), f"holds another model ({payload['factory']}, its config differs from "
                                               f"{Path(paths[0]).name}); only checkpoints of one model average")

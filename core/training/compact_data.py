@@ -41,8 +41,9 @@ import numpy as np
 
 from core.errors import ConfigError, SequenceError
 from core.fileio import atomic_directory, write_text_atomic
+from core.models.stem import write_stem_weights
 from core.progress import Job, Progress
-from core.sequences.sources import list_images
+from core.sequences.sources import VideoSource, list_images
 from core.training.real_data import PAIR_FOLDERS, RealSplit, read_groundtruth, read_image, resolve_path
 
 STEM_FILE = "efficientnet-lite0-stem.pth"
@@ -105,26 +106,17 @@ def _write_jpeg(path: Path, image: np.ndarray, quality: int) -> None:
     path.write_bytes(encoded.tobytes())
 
 
-def _video_frames(path: Path, *, grey: bool, keep=lambda i: True):
-    """(index, frame) of a video, RGB (H, W, 3) or grey (H, W) uint8, for kept indices."""
-    capture = cv2.VideoCapture(str(path))
-    if not capture.isOpened():
-        raise SequenceError(path, "cannot open the video")
+def _video_frames(path: Path, *, grey: bool, keep):
+    """(index, frame) of a video, RGB (H, W, 3) or grey (H, W) uint8, for kept indices
+    (``VideoSource``: the frames in between are grabbed, not decoded)."""
+    source = VideoSource(path)
+    code = cv2.COLOR_BGR2GRAY if grey else cv2.COLOR_BGR2RGB
     try:
-        index = 0
-        while True:
-            if not keep(index):
-                if not capture.grab():
-                    break
-                index += 1
-                continue
-            ok, frame = capture.read()
-            if not ok:
-                break
-            yield index, (cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY) if grey else cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
-            index += 1
+        for index in range(len(source)):
+            if keep(index):
+                yield index, cv2.cvtColor(source.read(index), code)
     finally:
-        capture.release()
+        source.close()
 
 
 def _labelled_frames(folder: Path, group: str, keep):
@@ -220,8 +212,6 @@ def compact_job(split_path: str | Path, data_root: str | Path, out_dir: str | Pa
             entry["group"] = group
             entry["bytes"] = sum(f.stat().st_size for f in target.rglob("*") if f.is_file())
             summary["sequences"][name] = entry
-        from core.models.stem import write_stem_weights
-
         stem = write_stem_weights(tmp / STEM_FILE)
         summary["stem_weights"] = STEM_FILE
         summary["bytes"] = sum(e["bytes"] for e in summary["sequences"].values()) + stem.stat().st_size

@@ -145,6 +145,15 @@ def test_kalman_predicts_constant_velocity():
         filter_corners([])
 
 
+def _track_all(tracker, seq, state) -> list:
+    """The TrackSteps of frames 1.. of ``seq`` from ``state`` (the init on frame 0)."""
+    steps = []
+    for i in range(1, len(seq)):
+        steps.append(tracker.track(seq[i], state))
+        state = steps[-1].state
+    return steps
+
+
 def test_kalman_fallback_triggers_on_low_scores(oracle_net, moving_square):
     hidden = range(8, 12)
     seq = moving_square(num_frames=14, size=(220, 160), start=(30.0, 40.0), velocity=(4.0, 2.0), hidden=hidden)
@@ -152,13 +161,7 @@ def test_kalman_fallback_triggers_on_low_scores(oracle_net, moving_square):
     results = {}
     for on in (False, True):
         tracker = Tracker(TorchEngine(net, "cpu"), net.config, TrackerConfig(kalman_fallback=on))
-        state = tracker.init(seq[0], seq.boxes[0])
-        steps = []
-        for i in range(1, len(seq)):
-            step = tracker.track(seq[i], state)
-            state = step.state
-            steps.append(step)
-        results[on] = steps
+        results[on] = _track_all(tracker, seq, tracker.init(seq[0], seq.boxes[0]))
     for on, steps in results.items():
         for step in steps:
             hidden_frame = step.frame_index in hidden
@@ -183,12 +186,7 @@ def test_kalman_history_window_limits_the_fallback(oracle_net, moving_square):
     seq = moving_square(num_frames=10, size=(220, 160), hidden=range(3, 10))
     net = oracle_net()
     tracker = Tracker(TorchEngine(net, "cpu"), net.config, TrackerConfig(kalman_fallback=True, kalman_history=3))
-    state = tracker.init(seq[0], seq.boxes[0])
-    fallbacks = []
-    for i in range(1, len(seq)):
-        step = tracker.track(seq[i], state)
-        state = step.state
-        fallbacks.append(step.fallback)
+    fallbacks = [step.fallback for step in _track_all(tracker, seq, tracker.init(seq[0], seq.boxes[0]))]
     # confident corners at steps 0..2; with a 3-step window they expire after step 4
     assert fallbacks == [False, False, True, True, False, False, False, False, False]
 
@@ -218,12 +216,7 @@ def test_track_confidence_is_the_smoothed_frame_confidence(oracle_net, moving_sq
         tracker = Tracker(TorchEngine(net, "cpu"), net.config, TrackerConfig(confidence_smoothing=smoothing))
         state = tracker.init(seq[0], seq.boxes[0])
         assert np.isnan(state.track_confidence)
-        steps = []
-        for i in range(1, len(seq)):
-            step = tracker.track(seq[i], state)
-            state = step.state
-            steps.append(step)
-        runs[smoothing] = steps
+        runs[smoothing] = _track_all(tracker, seq, state)
     plain, smooth = runs[0.0], runs[0.7]
     for a, b in zip(plain, smooth, strict=True):  # the boxes and the per-frame score do not change
         np.testing.assert_allclose(a.box, b.box)
