@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "core.commands.train",
     "core.commands.distill",
     "core.commands.average_weights",
+    "core.commands.pseudo_labels",
     "core.commands.export_onnx",
     "core.commands.export_distill",
     "core.commands.import_weights",

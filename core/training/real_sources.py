@@ -14,6 +14,9 @@ Registered in ``core.training.sources`` as:
   texture in both modalities (``core.training.self_supervised.textured_box``) on one frame
   pair, the search frame up to ``max_gap`` frames away (default 0: the same pair) with the
   same box; processing adds the usual shift/scale jitter.
+- ``rgbt_pseudo``: short tracklets on those same pairs, labelled by the teacher and kept
+  where its forward and backward tracks agree (``core.training.pseudo_labels``), so
+  template and search come from different frames of a real moving target.
 
 Common options: ``split`` (default ``configs/real_split.json``), ``data_root`` (default
 ``../shared/data``), ``include`` (optional names restricting to part of the train group;
@@ -167,3 +170,72 @@ class RGBTUnlabeledSource(TrainingSource):
         frames = (first, sequence[s])
         pair = _PairFrames(sequence.name, frames)
         return SequenceEntry(sequence.name, boxes, np.ones(2, bool), lambda: pair, {"frames": (t, s)})
+
+
+class _Window(RGBTSequence):
+    """Frames ``start .. start + count - 1`` of a sequence, re-indexed from 0."""
+
+    def __init__(self, sequence: RGBTSequence, start: int, count: int):
+        self._sequence, self._start, self._count = sequence, int(start), int(count)
+        info = sequence.info
+        self._info = SequenceInfo(name=f"{info.name}@{start}", layout=info.layout, num_frames=count,
+                                  width=info.width, height=info.height)
+
+    @property
+    def info(self) -> SequenceInfo:
+        return self._info
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: int) -> FramePair:
+        pair = self._sequence[self._start + check_index(index, self._count)]
+        return FramePair(index, pair.visible, pair.thermal, pair.thermal_raw)
+
+
+class RGBTPseudoSource(TrainingSource):
+    """``rgbt_pseudo``: tracklets of teacher pseudo-labels on the train part's unlabeled
+    RGB-T pairs (``core.training.pseudo_labels``; ``python main.py pseudo-labels``). Options
+    besides the common ones: ``labels`` (the labels file, required). Every tracklet is one
+    sequence whose unlabelled frames (failed forward-backward check) are not usable; a
+    tracklet on a sequence outside the train part's ``rgbt_unlabeled`` group is a
+    ConfigError (validation footage never trains)."""
+
+    def __init__(self, seed: int = 0, rank: int = 0, *, labels: str, split: str = DEFAULT_SPLIT,
+                 data_root: str = DEFAULT_DATA_ROOT, frame_cache_mb: float = 256.0,
+                 cache_dir: str = DEFAULT_CACHE_DIR):
+        from core.errors import ConfigError
+        from core.training.pseudo_labels import read_labels, tracklet_boxes
+        from core.training.real_data import _norm, resolve_path
+        from core.training.sources import usable_frames
+
+        path = resolve_path(labels)
+        content = read_labels(path)
+        self.split = RealSplit.load(split)
+        self.lru = FrameLRU(frame_cache_mb)
+        names = sorted({t["sequence"] for t in content["tracklets"]})
+        if not names:
+            raise ConfigError(f"{path}: the pseudo-label file holds no tracklets")
+        opened = {}
+        for name, folder in self.split.train_folders("rgbt_unlabeled", data_root, names):
+            sequence = rgbt_pair_sequence(name, folder, self.lru, cache_dir)
+            opened[name] = opened[name.rsplit("/", 1)[-1]] = sequence
+        self.entries: list[SequenceEntry] = []
+        for tracklet in content["tracklets"]:
+            sequence = opened[_norm(tracklet["sequence"])]
+            boxes = tracklet_boxes(tracklet)
+            start = int(tracklet["start"])
+            if start + len(boxes) > len(sequence):
+                raise ConfigError(f"{path}: tracklet at frame {start} of {tracklet['sequence']} runs past its "
+                                  f"{len(sequence)} frames")
+            window = _Window(sequence, start, len(boxes))
+            self.entries.append(SequenceEntry(window.info.name, boxes, usable_frames(boxes),
+                                              lambda w=window: w, {"frames": (start, start + len(boxes) - 1)}))
+        self.path = path
+
+    def describe(self) -> str:
+        frames = sum(int(e.usable.sum()) for e in self.entries)
+        return f"{len(self.entries)} pseudo-labelled RGB-T tracklets ({frames} labelled frames) from {self.path.name}"
+
+    def draw(self, rng: np.random.Generator, step: int) -> SequenceEntry:
+        return self.entries[int(rng.integers(len(self.entries)))]

@@ -20,8 +20,9 @@ Built-in kinds:
   (``core.sequences.open_sequence``; boxes from the sequence's ``ground_truth()``).
   ``roots``: folders that are either a sequence or hold sequence folders (one level);
   ``names_file``: optional text file listing the sequence names to keep (a train split).
-- ``real_visible``, ``real_thermal``, ``rgbt_unlabeled``: real footage from the train part
-  of ``configs/real_split.json`` (``core.training.real_sources``).
+- ``real_visible``, ``real_thermal``, ``rgbt_unlabeled``, ``rgbt_pseudo``: real footage from
+  the train part of ``configs/real_split.json`` (``core.training.real_sources``;
+  ``rgbt_pseudo`` reads teacher pseudo-labels, ``core.training.pseudo_labels``).
 """
 from __future__ import annotations
 
@@ -254,6 +255,7 @@ def _real(name: str) -> SourceBuilder:
 _SOURCES: dict[str, SourceBuilder] = {
     "synthetic": SyntheticSource, "dataset": DatasetSource, "real_visible": _real("RealVisibleSource"),
     "real_thermal": _real("RealThermalSource"), "rgbt_unlabeled": _real("RGBTUnlabeledSource"),
+    "rgbt_pseudo": _real("RGBTPseudoSource"),
 }
 
 

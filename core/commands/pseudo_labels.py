@@ -1,0 +1,74 @@
+"""``python main.py pseudo-labels OUT.json [--teacher PATH] [--tracklets N] [--length L] ...``.
+
+Labels short tracklets of the split's **train** ``rgbt_unlabeled`` pairs with a tracker
+(the bundled teacher by default) and keeps the frames where its forward and backward
+tracks agree (``core.training.pseudo_labels``). The file feeds the ``rgbt_pseudo``
+training source. OUT is written once, at the end (a cancelled run writes nothing), and
+never replaces an existing file without ``--force``.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from core.fileio import check_output
+from core.progress import run_with_bar
+from core.training.pseudo_labels import PseudoLabelConfig, pseudo_label_job
+from core.training.real_data import (
+    DEFAULT_CACHE_DIR,
+    DEFAULT_DATA_ROOT,
+    DEFAULT_SPLIT,
+    FrameLRU,
+    RealSplit,
+    rgbt_pair_sequence,
+)
+
+
+def register(subparsers) -> None:
+    defaults = PseudoLabelConfig()
+    parser = subparsers.add_parser(
+        "pseudo-labels", help="teacher pseudo-labels (forward-backward checked) on the unlabeled RGB-T train pairs",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out", type=Path, metavar="OUT", help="labels file to write (.json)")
+    parser.add_argument("--teacher", type=Path, default=None,
+                        help="tracker weights (.pt or .onnx; default: the bundled teacher)")
+    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads of the engine")
+    parser.add_argument("--split", default=DEFAULT_SPLIT, help=f"split file (default {DEFAULT_SPLIT})")
+    parser.add_argument("--data-root", default=DEFAULT_DATA_ROOT, help=f"data root (default {DEFAULT_DATA_ROOT})")
+    parser.add_argument("--include", nargs="+", default=None, metavar="NAME",
+                        help="only these sequences of the train part's rgbt_unlabeled group")
+    parser.add_argument("--tracklets", type=int, default=defaults.tracklets_per_sequence,
+                        help=f"start frames per sequence (default {defaults.tracklets_per_sequence})")
+    parser.add_argument("--length", type=int, default=defaults.length,
+                        help=f"frames tracked forward from each start (default {defaults.length})")
+    parser.add_argument("--min-iou", type=float, default=defaults.min_iou,
+                        help=f"forward/backward IoU a frame's label needs (default {defaults.min_iou})")
+    parser.add_argument("--min-frames", type=int, default=defaults.min_frames,
+                        help=f"labelled frames a kept tracklet needs (default {defaults.min_frames})")
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of the start boxes")
+    parser.add_argument("--cache-dir", default=DEFAULT_CACHE_DIR, help="decoded-frame cache (outside git)")
+    parser.add_argument("--force", action="store_true", help="replace OUT when it exists")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from core.tracking.factory import default_weights, load_tracker
+    from core.tracking.onnx_export import file_sha256
+
+    config = PseudoLabelConfig(tracklets_per_sequence=args.tracklets, length=args.length, min_iou=args.min_iou,
+                               min_frames=args.min_frames, seed=args.seed)
+    weights = args.teacher if args.teacher is not None else default_weights("teacher", "bundled")
+    check_output(args.out, protected=[(weights, "the tracker's weights")], force=args.force, option="OUT")
+    split = RealSplit.load(args.split)
+    lru = FrameLRU(256.0)
+    sequences = [(name, rgbt_pair_sequence(name, folder, lru, args.cache_dir))
+                 for name, folder in split.train_folders("rgbt_unlabeled", args.data_root, args.include)]
+    tracker = load_tracker("teacher", weights, engine=args.engine, device=args.device, threads=args.threads)
+    metadata = {"tracker_weights": str(weights), "tracker_sha256": file_sha256(weights), "split": str(split.path)}
+    content = run_with_bar(pseudo_label_job(tracker, sequences, args.out, config, metadata=metadata), "pseudo-labels")
+    print(f"wrote {args.out}: {content['tracklets_kept']} of {content['tracklets_tried']} tracklets kept, "
+          f"{content['labelled_frames']} labelled frames (start boxes: {content['kept_by_seed']['hot']} hot blobs, "
+          f"{content['kept_by_seed']['texture']} textured)")
+    return 0
