@@ -16,7 +16,9 @@ them off and gives the plain OSTrack loop; ablation in ``docs/tracking_heuristic
   peak is chosen (``scale_penalty_k``); the **confidence** is the penalised score at the
   peak (``raw_confidence`` keeps the network's own);
 - the box size is **damped**: it moves toward the network's size at the rate
-  ``size_lr * penalty`` (times the peak score when ``size_lr_by_score``), at most by
+  ``size_lr * penalty`` (times the peak score when ``size_lr_by_score``; ``size_lr``
+  0.1 since issue 11: the per-frame size is noisier than the target's real change, and
+  0.5 let the box swell onto look-alikes; study in ``docs/tracking_heuristics.md``), at most by
   ``max_size_change`` per frame, and stays within ``max_size_ratio`` of the initial box
   per side and within the frame, which also caps the search region (4x the box), and
   its aspect ratio within ``max_aspect_change`` of the initial box's;
@@ -79,7 +81,7 @@ class TrackerConfig:
     kalman: KalmanConfig = field(default_factory=KalmanConfig)
     box_margin: float = BOX_MARGIN
     scale_penalty_k: float = 0.04
-    size_lr: float = 0.5
+    size_lr: float = 0.1
     size_lr_by_score: bool = True
     max_size_change: float = 1.1
     max_size_ratio: float = 1.5

@@ -21,7 +21,9 @@ def test_bench_speed_json(tmp_path, capsys):
                                                                      ("student", "bundled", "onnx")]
     for row in rows:
         assert set(row) == KEYS and row["device"] == "cpu"
-        assert row["fps_end_to_end"] > 0 and row["fps_network"] >= row["fps_end_to_end"] * 0.5
+        # both timings are measured (no relation between them is asserted: two frames on a
+        # loaded machine are timing noise, and speed is for ``bench speed``, not tests)
+        assert row["fps_end_to_end"] > 0 and row["fps_network"] > 0
         assert row["params"] > 100_000 and row["gflops"] > 0.1
     assert "student  bundled  onnx" in capsys.readouterr().out
 
