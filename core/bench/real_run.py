@@ -75,10 +75,12 @@ _CACHE_ARRAYS = ("boxes", "confidences", "one_step", "seconds", "tracked")
 
 @dataclass(frozen=True)
 class RealItem:
-    """One real sequence: ``modality`` (``visible`` | ``thermal`` | ``rgbt``), ``folder``
-    relative to the data root, ``name`` (its last component, or the folder when names
-    clash), ``path``, ``length`` (frames in the sequence), ``num_frames`` (frames used),
-    ``layout`` as detected."""
+    """One run on a real sequence: ``modality`` (``visible`` | ``thermal`` | ``rgbt``),
+    ``folder`` relative to the data root, ``name`` (its last component, or the folder when
+    names clash; ``name@F`` for a run from frame F > 0), ``path``, ``length`` (frames in
+    the sequence), ``num_frames`` (frames used from ``first_frame``), ``layout`` as
+    detected, ``first_frame`` (the run starts at the first valid ground-truth box at or
+    after it)."""
 
     modality: str
     folder: str
@@ -87,6 +89,7 @@ class RealItem:
     length: int
     num_frames: int
     layout: str
+    first_frame: int = 0
 
     def open(self):
         from core.sequences import open_sequence
@@ -98,14 +101,27 @@ def _opened_modality(info) -> str:
     return "visible" if info.visible_only else "thermal" if info.thermal_only else "rgbt"
 
 
+def start_frames(length: int, starts: int) -> list[int]:
+    """``starts`` evenly spaced first frames of runs on a sequence of ``length`` frames
+    (``[0]`` for one; the OTB toolkit's temporal robustness evaluation, TRE, in spirit)."""
+    return sorted({int(round(k * length / starts)) for k in range(starts)})
+
+
 def real_items(split: RealSplit, part: str, data_root: str | Path,
-               max_frames: int | None = DEFAULT_MAX_FRAMES) -> tuple[list[RealItem], list[str]]:
-    """(items, notes) of ``part`` of ``split`` under ``data_root`` (see the module docstring)."""
+               max_frames: int | None = DEFAULT_MAX_FRAMES, starts: int = 1) -> tuple[list[RealItem], list[str]]:
+    """(items, notes) of ``part`` of ``split`` under ``data_root`` (see the module docstring).
+
+    ``starts`` > 1: that many runs per sequence, from evenly spaced first frames
+    (:func:`start_frames`), each over at most ``max_frames`` frames; a tracker that
+    loses the target early in one run still shows what it does on the rest, so the
+    mean depends less on one unlucky jump."""
     from core.sequences import open_sequence
 
     root = Path(data_root)
     if max_frames is not None and max_frames < 2:
         raise ConfigError("--max-frames must be >= 2 (the first frame initialises the trackers)")
+    if starts < 1:
+        raise ConfigError("--starts must be >= 1")
     listed = split.sequences(part)
     names = [folder.rstrip("/").rsplit("/", 1)[-1] for _, folder in listed]
     items, notes, cut = [], [], []
@@ -130,15 +146,21 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
         if opened != modality:
             raise ConfigError(f"{folder} is listed as {modality} in {split.path} but opens as {opened} "
                               f"(layout {info.layout})")
-        count = length if max_frames is None else min(length, int(max_frames))
-        if not records or not valid_rows(ground_truth_rows(records, count)).any():
-            notes.append(f"{folder} skipped: no ground-truth box in its first {count} frames")
-            continue
-        if count < length:
-            cut.append(f"{name} {length}")
-        items.append(RealItem(modality, folder, name, path, length, count, info.layout))
+        valid = valid_rows(ground_truth_rows(records, length)) if records else np.zeros(length, bool)
+        for first in start_frames(length, starts):
+            count = length - first if max_frames is None else min(length - first, int(max_frames))
+            label = name if first == 0 else f"{name}@{first}"
+            if count < 2 or not valid[first:first + count].any():
+                notes.append(f"{label} skipped: no ground-truth box in its {count} frames from frame {first}")
+                continue
+            if first == 0 and count < length:
+                cut.append(f"{name} {length}")
+            items.append(RealItem(modality, folder, label, path, length, count, info.layout, first))
     if cut:
         notes.append(f"first {max_frames} frames of each longer sequence (of {', '.join(cut)} frames)")
+    if starts > 1:
+        notes.append(f"{starts} runs per sequence from evenly spaced first frames (name@frame), "
+                     f"each over at most {max_frames or 'all'} frames; means are over runs")
     if part == "train" and split.parts[part].get("rgbt_unlabeled"):
         notes.append(f"{len(split.parts[part]['rgbt_unlabeled'])} unlabeled RGB-T sequences of the train part "
                      "skipped (no boxes)")
@@ -282,12 +304,13 @@ def track_real_item(item: RealItem, contenders: Sequence[Contender], done: int, 
     Yields one Progress per frame."""
     sequence = item.open()
     try:
-        n = min(len(sequence), item.num_frames)
-        gt = ground_truth_rows(sequence.ground_truth(), n)
+        first_frame = int(item.first_frame)
+        n = min(len(sequence), first_frame + item.num_frames)
+        gt = ground_truth_rows(sequence.ground_truth(), n)[first_frame:]
         valid = valid_rows(gt)
-        start = int(np.argmax(valid))
-        gt = gt[start:]
-        valid = valid[start:]
+        start = first_frame + int(np.argmax(valid))
+        gt = gt[start - first_frame:]
+        valid = valid[start - first_frame:]
         available = [c for c in contenders if c.available]
         keys = {c.label: run_key(real_fingerprint(c, one_step_every), item.modality, item.folder, gt, threads)
                 for c in available}
@@ -301,7 +324,7 @@ def track_real_item(item: RealItem, contenders: Sequence[Contender], done: int, 
                                             int(hit["tracked"]), start, cached=True)
         active = [c for c in available if c.label not in runs]
         if not active:
-            yield Progress(done + n, total, f"{item.name} (cached)")
+            yield Progress(done + item.num_frames, total, f"{item.name} (cached)")
             return {**runs, "__gt__": gt}
         m = len(gt)
         boxes = {c.label: np.full((m, 4), np.nan) for c in active}
@@ -313,7 +336,7 @@ def track_real_item(item: RealItem, contenders: Sequence[Contender], done: int, 
         for c in active:
             init_states[c.label] = states[c.label] = c.tracker.init(first, gt[0])
             boxes[c.label][0] = gt[0]
-        yield Progress(done + start + 1, total, f"{item.name} {start + 1}/{n}")
+        yield Progress(done + start - first_frame + 1, total, f"{item.name} {start + 1}/{n}")
         previous = first
         for index in range(start + 1, n):
             row = index - start
@@ -329,7 +352,7 @@ def track_real_item(item: RealItem, contenders: Sequence[Contender], done: int, 
                 for c in active:
                     one_step[c.label][row] = _one_step(c.tracker, init_states[c.label], previous, pair, gt[row - 1])
             previous = pair
-            yield Progress(done + index + 1, total, f"{item.name} {index + 1}/{n}")
+            yield Progress(done + index - first_frame + 1, total, f"{item.name} {index + 1}/{n}")
     finally:
         sequence.close()
     for c in active:

@@ -101,6 +101,8 @@ def register(subparsers) -> None:
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
     parser.add_argument("--max-frames", type=int, default=DEFAULT_MAX_FRAMES,
                         help=f"first frames of each sequence ({DEFAULT_MAX_FRAMES}; 0 = all)")
+    parser.add_argument("--starts", type=int, default=1,
+                        help="runs per sequence from evenly spaced first frames (default 1)")
     parser.add_argument("--engine", choices=("torch", "onnx", "auto"), default="torch")
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--jobs", type=int, default=2, help="worker processes (sequences shared out)")
@@ -164,7 +166,7 @@ def run_ablation(args) -> tuple[dict, str]:
     if args.max_frames < 0 or args.max_frames == 1:
         raise ConfigError("--max-frames must be 0 (all) or >= 2")
     split = load_split(args.split_file)
-    items, notes = real_items(split, "validation", args.data_root, args.max_frames or None)
+    items, notes = real_items(split, "validation", args.data_root, args.max_frames or None, args.starts)
     if not items:
         raise ConfigError(f"no validation sequence under {args.data_root}: " + "; ".join(notes))
     build = functools.partial(variant_contenders, args.model, args.weights, keys, args.engine, args.threads,
@@ -177,7 +179,7 @@ def run_ablation(args) -> tuple[dict, str]:
     load = os.getloadavg()
     notes = [f"{args.model} weights {contenders[0].weights}; {len(items)} validation sequences", *notes,
              f"wall time {time.perf_counter() - started:.0f} s; load average {load[0]:.1f} / {load[1]:.1f}"]
-    payload = {"model": args.model, "weights": contenders[0].weights, "max_frames": args.max_frames,
+    payload = {"model": args.model, "weights": contenders[0].weights, "max_frames": args.max_frames, "starts": args.starts,
                "variants": {k: repr(VARIANTS[k][1]) for k in keys}, "table": table, "rows": rows, "notes": notes}
     return payload, format_ablation(table, notes)
 

@@ -203,6 +203,34 @@ def test_real_items_check_modalities_and_cut_long_sequences(tmp_path):
         real_items(load_split(wrong), "validation", tmp_path)
 
 
+def test_several_starts_run_each_sequence_from_evenly_spaced_frames(tmp_path):
+    split = load_split(_fake_tree(tmp_path, frames=12))
+    items, notes = real_items(split, "validation", tmp_path, max_frames=5, starts=3)
+    assert [(i.name, i.first_frame, i.num_frames) for i in items] == [
+        ("cars", 0, 5), ("cars@4", 4, 5), ("cars@8", 8, 4), ("drone", 0, 5), ("drone@4", 4, 5), ("drone@8", 8, 4)]
+    assert any("3 runs per sequence" in n for n in notes)
+    recorded = []
+
+    class Recording(OracleTracker):
+        def init(self, pair, box):
+            recorded.append((pair.index, tuple(np.round(box, 1))))
+            return OracleTracker.init(self, pair, box)
+
+    from core.bench.eval_sets import ground_truth_rows
+
+    sequence = items[0].open()
+    truth = ground_truth_rows(sequence.ground_truth(), len(sequence))
+    sequence.close()
+    oracle = Contender("oracle", "oracle", "-", Recording(truth))
+    bench = run_to_end(run_real_bench([oracle], items[:3], one_step_every=0))
+    # cars@4 starts on frame 5: its frame 4 is absent in the ground truth
+    assert [index for index, _ in recorded] == [0, 5, 8]
+    assert bench.runs[("oracle", "cars@4")].start == 5 and len(bench.ground_truth["cars@4"]) == 4
+    np.testing.assert_allclose(bench.runs[("oracle", "cars@8")].boxes, truth[8:12])
+    with pytest.raises(ConfigError, match="--starts"):
+        real_items(split, "validation", tmp_path, starts=0)
+
+
 @dataclass(frozen=True)
 class _State:
     box: np.ndarray
