@@ -124,7 +124,7 @@ def _box_mean(integral: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> float
 def start_box(visible: np.ndarray, thermal: np.ndarray, rng: np.random.Generator,
               config: PseudoLabelConfig) -> tuple[np.ndarray, str]:
     """(box (4,) x, y, w, h, ``"hot"`` | ``"texture"``): a hot blob (see the module
-    docstring) with a 20 % margin around it, else a textured box."""
+    docstring) widened by 10 % of its size on each side, else a textured box."""
     blobs = hot_blobs(thermal, config.min_area, config.max_area)
     if blobs:
         strong = [box for score, box in blobs if score >= HOT_SHARE * blobs[0][0]]
