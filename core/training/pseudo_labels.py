@@ -43,7 +43,7 @@ from core.errors import ConfigError, SequenceError
 from core.fileio import write_text_atomic
 from core.geometry import iou
 from core.progress import Job, Progress
-from core.training.self_supervised import textured_box
+from core.training.self_supervised import box_means, textured_box
 
 LABELS_FORMAT = "rgbt-studio pseudo-labels"
 LABELS_VERSION = 1
@@ -55,9 +55,9 @@ class PseudoLabelConfig:
     """tracklets_per_sequence: start frames per sequence, spread evenly; length: frames
     tracked forward (shorter sequences: their length - 1); min_iou: forward/backward
     agreement a frame needs; min_confidence: the tracker's per-frame confidence a label
-    needs (forward track; the start frame always passes); min_frames: labelled frames (with the start) a kept tracklet
-    needs; min_area / max_area: a hot blob's box area as a fraction of the frame; seed:
-    the start boxes' RNG."""
+    needs (forward track; the start frame always passes); min_frames: labelled frames
+    (with the start) a kept tracklet needs; min_area / max_area: a hot blob's box area as
+    a fraction of the frame; seed: the start boxes' RNG."""
 
     tracklets_per_sequence: int = 8
     length: int = 30
@@ -94,31 +94,25 @@ def hot_blobs(thermal: np.ndarray, min_area: float, max_area: float) -> list[tup
     side = max(3, int(round(0.02 * min(h, w))) | 1)
     mask = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (side, side)))
     count, _, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    x, y, bw, bh = (stats[1:count, i].astype(np.int64) for i in range(4))
+    fraction = bw * bh / float(w * h)
+    aspect = bh / np.maximum(bw, 1)
+    keep = (fraction >= min_area) & (fraction <= max_area) & (aspect >= 0.2) & (aspect <= 5.0)
+    x, y, bw, bh, fraction = x[keep], y[keep], bw[keep], bh[keep], fraction[keep]
+    px, py = np.maximum(1, bw // 2), np.maximum(1, bh // 2)
+    inner = np.stack([x, y, x + bw, y + bh], axis=1)
+    outer = np.stack([np.maximum(0, x - px), np.maximum(0, y - py), np.minimum(w, x + bw + px),
+                      np.minimum(h, y + bh + py)], axis=1)
     integral = cv2.integral(grey.astype(np.float64))
-    out = []
-    for x, y, bw, bh, _area in stats[1:count]:
-        fraction = bw * bh / float(w * h)
-        if not min_area <= fraction <= max_area or not 0.2 <= bh / max(bw, 1) <= 5.0:
-            continue
-        inner = _box_mean(integral, x, y, x + bw, y + bh)
-        px, py = max(1, bw // 2), max(1, bh // 2)
-        ox0, oy0, ox1, oy1 = max(0, x - px), max(0, y - py), min(w, x + bw + px), min(h, y + bh + py)
-        outer_sum = _box_sum(integral, ox0, oy0, ox1, oy1) - _box_sum(integral, x, y, x + bw, y + bh)
-        outer_area = (ox1 - ox0) * (oy1 - oy0) - bw * bh
-        contrast = inner - outer_sum / outer_area if outer_area > 0 else 0.0
-        if contrast <= 0:
-            continue
-        out.append((contrast * math.sqrt(fraction), np.array([x, y, bw, bh], dtype=np.float64)))
-    out.sort(key=lambda item: -item[0])
-    return out
-
-
-def _box_sum(integral: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> float:
-    return float(integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0])
-
-
-def _box_mean(integral: np.ndarray, x0: int, y0: int, x1: int, y1: int) -> float:
-    return _box_sum(integral, x0, y0, x1, y1) / max((x1 - x0) * (y1 - y0), 1)
+    inner_area = bw * bh
+    outer_area = (outer[:, 2] - outer[:, 0]) * (outer[:, 3] - outer[:, 1])
+    inner_mean = box_means(integral, inner)
+    ring_area = outer_area - inner_area
+    ring_sum = box_means(integral, outer) * outer_area - inner_mean * inner_area
+    contrast = np.where(ring_area > 0, inner_mean - ring_sum / np.maximum(ring_area, 1), 0.0)
+    score = contrast * np.sqrt(fraction)
+    order = [i for i in np.argsort(-score, kind="stable") if contrast[i] > 0]
+    return [(float(score[i]), np.array([x[i], y[i], bw[i], bh[i]], dtype=np.float64)) for i in order]
 
 
 def start_box(visible: np.ndarray, thermal: np.ndarray, rng: np.random.Generator,

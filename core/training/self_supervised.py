@@ -33,7 +33,7 @@ def gradient_energy(image: np.ndarray, shrink: int = SHRINK) -> np.ndarray:
     return magnitude / max(float(magnitude.mean()), 1e-3)
 
 
-def _box_means(integral: np.ndarray, boxes: np.ndarray) -> np.ndarray:
+def box_means(integral: np.ndarray, boxes: np.ndarray) -> np.ndarray:
     """Mean of the map under each (x0, y0, x1, y1) int box (exclusive ends) via its integral image."""
     x0, y0, x1, y1 = boxes.T
     total = integral[y1, x1] - integral[y0, x1] - integral[y1, x0] + integral[y0, x0]
@@ -66,6 +66,6 @@ def textured_box(visible: np.ndarray, thermal: np.ndarray, rng: np.random.Genera
     cells[:, 3] = np.maximum(cells[:, 3], cells[:, 1] + 1)
     cells[:, [0, 2]] = np.clip(cells[:, [0, 2]], 0, sw)
     cells[:, [1, 3]] = np.clip(cells[:, [1, 3]], 0, sh)
-    score = np.minimum(_box_means(integrals[0], cells), _box_means(integrals[1], cells))
+    score = np.minimum(box_means(integrals[0], cells), box_means(integrals[1], cells))
     best = int(np.argmax(score))
     return np.array([x[best], y[best], bw[best], bh[best]], dtype=np.float64)
