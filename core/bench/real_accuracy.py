@@ -7,8 +7,9 @@ CSRT, KCF and MIL on the present stream. On what: the validation part of
 (``../shared/data``), each sequence cut to its first ``--max-frames`` frames (300 by
 default; 0 = all) so that the run fits in 15 minutes on 2 cores; the table prints which
 sequences were cut. ``--starts K`` runs each sequence K times from evenly spaced first
-frames (``name@frame``), so one early jump to a look-alike weighs less in the mean. How it is scored: :mod:`core.bench.real_run` (LasHeR PR/NPR/SR, FPS,
-runaway share, confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
+frames (``name@frame``), so one early jump to a look-alike weighs less in the mean. How
+it is scored: :mod:`core.bench.real_run` (LasHeR PR/NPR/SR, FPS, runaway share,
+confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
 
 Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time and the
 load average; ``--json PATH``: an object ``{"command", "split_file", "part",
@@ -141,7 +142,8 @@ def run_real_accuracy(args):
     text = format_real_table(rows, header, [c.label for c in contenders]) + "\n" + footer
     payload = {"command": "python main.py " + " ".join(sys.argv[1:]) if sys.argv else "",
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
-               "max_frames": max_frames, "starts": args.starts, "one_step_every": args.one_step_every, "threads": args.threads, "jobs": args.jobs,
+               "max_frames": max_frames, "starts": args.starts, "one_step_every": args.one_step_every,
+               "threads": args.threads, "jobs": args.jobs,
                "wall_seconds": round(wall, 1), "load_average": None if load is None else [round(v, 2) for v in load],
                "notes": header, "rows": rows}
     return payload, bench, reports, text

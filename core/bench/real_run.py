@@ -308,9 +308,9 @@ def track_real_item(item: RealItem, contenders: Sequence[Contender], done: int, 
         n = min(len(sequence), first_frame + item.num_frames)
         gt = ground_truth_rows(sequence.ground_truth(), n)[first_frame:]
         valid = valid_rows(gt)
-        start = first_frame + int(np.argmax(valid))
-        gt = gt[start - first_frame:]
-        valid = valid[start - first_frame:]
+        offset = int(np.argmax(valid))  # the first valid ground-truth box starts the run
+        start = first_frame + offset
+        gt, valid = gt[offset:], valid[offset:]
         available = [c for c in contenders if c.available]
         keys = {c.label: run_key(real_fingerprint(c, one_step_every), item.modality, item.folder, gt, threads)
                 for c in available}
