@@ -119,7 +119,9 @@ def response_distillation(student_maps, teacher_maps, d: DistillConfig) -> tuple
     stats: dict[str, float] = {}
     if d.score > 0:
         if d.score_mode == "bce":
-            l_score = F.binary_cross_entropy(s_score.clamp(1e-4, 1 - 1e-4), t_score.clamp(0, 1))
+            # written out: F.binary_cross_entropy refuses to run under CUDA autocast
+            p, t = s_score.clamp(1e-4, 1 - 1e-4), t_score.clamp(0, 1)
+            l_score = -(t * torch.log(p) + (1 - t) * torch.log1p(-p)).mean()
         else:
             b = s_score.shape[0]
             temp = d.temperature

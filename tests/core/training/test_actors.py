@@ -92,3 +92,23 @@ def test_bundled_pretrained_stem_is_frozen_at_scale_zero():
     frozen = [n for n, p in model.named_parameters() if not p.requires_grad]
     assert frozen and all(".patch_embed." in f".{n}" and ".patch_embed.proj." not in f".{n}" for n in frozen)
     assert any("patch_embed.proj" in n for n, p in model.named_parameters() if p.requires_grad)
+
+
+def test_bce_score_term_matches_torch_bce():
+    """The score term is written out (F.binary_cross_entropy refuses CUDA autocast); it
+    must still be the same per-pixel BCE, clamped as before."""
+    import torch.nn.functional as F
+
+    from core.training.actors import response_distillation
+
+    generator = torch.Generator().manual_seed(3)
+    student = [torch.rand(2, 1, 8, 8, generator=generator), torch.rand(2, 2, 8, 8, generator=generator),
+               torch.rand(2, 2, 8, 8, generator=generator)]
+    teacher = [torch.rand(2, 1, 8, 8, generator=generator), torch.rand(2, 2, 8, 8, generator=generator),
+               torch.rand(2, 2, 8, 8, generator=generator)]
+    student[0][0, 0, 0, 0] = 0.0  # clamped, not -inf
+    d = dataclasses.replace(ALL_OFF, score=1.0)
+    loss, stats = response_distillation(student, teacher, d)
+    expected = F.binary_cross_entropy(student[0].clamp(1e-4, 1 - 1e-4), teacher[0])
+    assert float(loss) == pytest.approx(float(expected), rel=1e-5)
+    assert stats["kd_score"] == pytest.approx(float(expected), rel=1e-5)
