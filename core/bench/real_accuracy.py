@@ -28,15 +28,12 @@ import sys
 import time
 from pathlib import Path
 
+from core.bench.code_hashes import code_hashes
 from core.bench.contenders import REAL_KEYS, build_contenders
 from core.bench.peers import PEER_LABELS
-from core.bench.real_run import (
-    DEFAULT_MAX_FRAMES,
-    code_hashes,
-    real_items,
-    run_real_bench,
-    score_real,
-)
+from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
+from core.bench.real_run import run_real_bench
+from core.bench.real_scores import score_real
 from core.bench.real_split import load_split
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from core.bench.contenders import Contender
+from core.bench.real_items import RealItem, real_items
 from core.bench.real_metrics import (
     confidence_auc,
     one_step_errors,
@@ -20,9 +21,11 @@ from core.bench.real_metrics import (
     runaway_frames,
     runaway_share,
 )
-from core.bench.real_run import RealItem, real_items, restart_state, run_real_bench, score_real
+from core.bench.real_run import run_real_bench
+from core.bench.real_scores import score_real
 from core.bench.real_split import DEFAULT_SPLIT_FILE, load_split
 from core.bench.real_table import format_real_table
+from core.bench.real_track import restart_state
 from core.cli import main
 from core.errors import ConfigError
 from core.progress import run_to_end
@@ -418,7 +421,7 @@ def test_real_validation_split_with_a_small_frame_cap(shared_data, capsys):
 
 
 def test_cache_keys_follow_the_code_each_tracker_imports():
-    from core.bench.real_run import code_hashes, core_sources
+    from core.bench.code_hashes import code_hashes, core_sources
 
     models = {p.name for p in core_sources("core.tracking.factory")}
     floor = {p.name for p in core_sources("core.tracking.correlation")}

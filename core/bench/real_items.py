@@ -1,0 +1,121 @@
+"""The runs of ``bench accuracy --real``: which sequences, from which frames.
+
+**Sequences** (:func:`real_items`): the folders of one part of the split file
+(``core.bench.real_split``; the validation part by default) under the data root,
+opened by ``core.sequences.open_sequence``. A folder listed as ``visible`` must open
+visible-only, ``thermal`` thermal-only, ``rgbt`` as a pair (else ``ConfigError``: a
+misdetected layout would silently change what is measured). Only the **first
+``max_frames`` frames** of a longer sequence are used (the run must fit in 15 minutes
+on 2 cores; the table says which sequences were cut). Absent folders are skipped with a
+note.
+
+With ``starts`` > 1 each sequence also gives runs from evenly spaced later first frames
+(``name@frame``; :func:`start_frames`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.bench.eval_sets import ground_truth_rows
+from core.bench.real_metrics import valid_rows
+from core.bench.real_split import RealSplit
+from core.errors import ConfigError, RGBTError
+
+DEFAULT_MAX_FRAMES = 300
+
+
+@dataclass(frozen=True)
+class RealItem:
+    """One run on a real sequence: ``modality`` (``visible`` | ``thermal`` | ``rgbt``),
+    ``folder`` relative to the data root, ``name`` (its last component, or the folder when
+    names clash; ``name@F`` for a run from frame F > 0), ``path``, ``length`` (frames in
+    the sequence), ``num_frames`` (frames used from ``first_frame``), ``layout`` as
+    detected, ``first_frame`` (the run starts at the first valid ground-truth box at or
+    after it)."""
+
+    modality: str
+    folder: str
+    name: str
+    path: Path
+    length: int
+    num_frames: int
+    layout: str
+    first_frame: int = 0
+
+    def open(self):
+        from core.sequences import open_sequence
+
+        return open_sequence(self.path, cache_frames=2)
+
+
+def _opened_modality(info) -> str:
+    return "visible" if info.visible_only else "thermal" if info.thermal_only else "rgbt"
+
+
+def start_frames(length: int, starts: int) -> list[int]:
+    """``starts`` evenly spaced first frames of runs on a sequence of ``length`` frames
+    (``[0]`` for one; the OTB toolkit's temporal robustness evaluation, TRE, in spirit)."""
+    return sorted({int(round(k * length / starts)) for k in range(starts)})
+
+
+def real_items(split: RealSplit, part: str, data_root: str | Path,
+               max_frames: int | None = DEFAULT_MAX_FRAMES, starts: int = 1) -> tuple[list[RealItem], list[str]]:
+    """(items, notes) of ``part`` of ``split`` under ``data_root`` (see the module docstring).
+
+    ``starts`` > 1: that many runs per sequence, from evenly spaced first frames
+    (:func:`start_frames`), each over at most ``max_frames`` frames; a tracker that
+    loses the target early in one run still shows what it does on the rest, so the
+    mean depends less on one unlucky jump."""
+    from core.sequences import open_sequence
+
+    root = Path(data_root)
+    if max_frames is not None and max_frames < 2:
+        raise ConfigError("--max-frames must be >= 2 (the first frame initialises the trackers)")
+    if starts < 1:
+        raise ConfigError("--starts must be >= 1")
+    listed = split.sequences(part)
+    names = [folder.rstrip("/").rsplit("/", 1)[-1] for _, folder in listed]
+    items, notes, cut = [], [], []
+    for (modality, folder), name in zip(listed, names, strict=True):
+        path = root / folder
+        if names.count(name) > 1:
+            name = folder
+        if not path.is_dir():
+            notes.append(f"{folder} skipped: no folder {path}")
+            continue
+        try:
+            sequence = open_sequence(path, cache_frames=1)
+        except RGBTError as error:
+            raise ConfigError(f"{folder} (in {split.path}) cannot be opened: {error}") from None
+        try:
+            info = sequence.info
+            opened = _opened_modality(info)
+            length = len(sequence)
+            records = sequence.ground_truth()
+        finally:
+            sequence.close()
+        if opened != modality:
+            raise ConfigError(f"{folder} is listed as {modality} in {split.path} but opens as {opened} "
+                              f"(layout {info.layout})")
+        valid = valid_rows(ground_truth_rows(records, length)) if records else np.zeros(length, bool)
+        for first in start_frames(length, starts):
+            count = length - first if max_frames is None else min(length - first, int(max_frames))
+            label = name if first == 0 else f"{name}@{first}"
+            if count < 2 or not valid[first:first + count].any():
+                notes.append(f"{label} skipped: no ground-truth box in its {count} frames from frame {first}")
+                continue
+            if first == 0 and count < length:
+                cut.append(f"{name} {length}")
+            items.append(RealItem(modality, folder, label, path, length, count, info.layout, first))
+    if cut:
+        notes.append(f"first {max_frames} frames of each longer sequence (of {', '.join(cut)} frames)")
+    if starts > 1:
+        notes.append(f"{starts} runs per sequence from evenly spaced first frames (name@frame), "
+                     f"each over at most {max_frames or 'all'} frames; means are over runs")
+    if part == "train" and split.parts[part].get("rgbt_unlabeled"):
+        notes.append(f"{len(split.parts[part]['rgbt_unlabeled'])} unlabeled RGB-T sequences of the train part "
+                     "skipped (no boxes)")
+    return items, notes
