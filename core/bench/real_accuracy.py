@@ -34,12 +34,12 @@ from core.bench.peers import PEER_LABELS
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
-from core.bench.real_split import load_split
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
+from core.real_split import load_split
 
 #: the parsed options the contenders are built from (sent to ``--jobs`` workers)
 _BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engine", "device", "threads")
@@ -47,7 +47,7 @@ _BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engin
 
 def add_arguments(parser) -> None:
     """The ``--real`` options of ``bench accuracy`` (the shared ones are in ``accuracy``)."""
-    from core.bench.real_split import DEFAULT_SPLIT_FILE, PARTS
+    from core.real_split import DEFAULT_SPLIT_FILE, PARTS
 
     group = parser.add_argument_group("real footage (--real)")
     group.add_argument("--real", action="store_true",

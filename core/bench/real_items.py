@@ -1,7 +1,7 @@
 """The runs of ``bench accuracy --real``: which sequences, from which frames.
 
 **Sequences** (:func:`real_items`): the folders of one part of the split file
-(``core.bench.real_split``; the validation part by default) under the data root,
+(``core.real_split``; the validation part by default) under the data root,
 opened by ``core.sequences.open_sequence``. A folder listed as ``visible`` must open
 visible-only, ``thermal`` thermal-only, ``rgbt`` as a pair (else ``ConfigError``: a
 misdetected layout would silently change what is measured). Only the **first
@@ -21,8 +21,8 @@ import numpy as np
 
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.real_metrics import valid_rows
-from core.bench.real_split import RealSplit
 from core.errors import ConfigError, RGBTError
+from core.real_split import RealSplit
 
 DEFAULT_MAX_FRAMES = 300
 

@@ -27,10 +27,10 @@ from core.bench.contenders import Contender
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
-from core.bench.real_split import DEFAULT_SPLIT_FILE, load_split
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
+from core.real_split import DEFAULT_SPLIT_FILE, load_split
 from core.tracking.tracker import TrackerConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -13,13 +13,13 @@ from pathlib import Path
 
 from core.fileio import check_output
 from core.progress import run_with_bar
+from core.real_split import load_split
 from core.training.pseudo_labels import PseudoLabelConfig, pseudo_label_job
 from core.training.real_data import (
     DEFAULT_CACHE_DIR,
     DEFAULT_DATA_ROOT,
     DEFAULT_SPLIT,
     FrameLRU,
-    RealSplit,
     rgbt_pair_sequence,
 )
 
@@ -61,7 +61,7 @@ def _run(args: argparse.Namespace) -> int:
                                min_frames=args.min_frames, seed=args.seed)
     weights = args.teacher if args.teacher is not None else default_weights("teacher", "bundled")
     check_output(args.out, protected=[(weights, "the tracker's weights")], force=args.force, option="OUT")
-    split = RealSplit.load(args.split)
+    split = load_split(args.split)
     lru = FrameLRU(256.0)
     sequences = [(name, rgbt_pair_sequence(name, folder, lru, args.cache_dir))
                  for name, folder in split.train_folders("rgbt_unlabeled", args.data_root, args.include)]

@@ -2,7 +2,7 @@
 
 :class:`RealBackgrounds` is a ``core.synthetic.textures.BackgroundProvider``: called with
 (rng, height, width) it cuts a canvas from a frame of the real **train** sequences of the
-split (``core.training.real_data.RealSplit``), so the synthetic target, distractors and
+split (``core.real_split``), so the synthetic target, distractors and
 occluders move over real scenes. Two kinds of frame, chosen with ``rgbt_share``:
 
 - a registered RGB-T pair frame (``train.rgbt_unlabeled``): visible *and* thermal canvases
@@ -23,13 +23,13 @@ import cv2
 import numpy as np
 
 from core.errors import ConfigError, SequenceError
+from core.real_split import load_split
 from core.sequences.sources import list_images
 from core.training.real_data import (
     DEFAULT_CACHE_DIR,
     DEFAULT_DATA_ROOT,
     DEFAULT_SPLIT,
     FrameLRU,
-    RealSplit,
     read_image,
     rgbt_pair_sequence,
 )
@@ -64,7 +64,7 @@ class RealBackgrounds:
         if not 0.0 <= rgbt_share <= 1.0 or frame_stride < 1:
             raise ConfigError(f"real backgrounds: rgbt_share must be in [0, 1] and frame_stride >= 1, "
                               f"got {rgbt_share}, {frame_stride}")
-        split_file = RealSplit.load(split)
+        split_file = load_split(split)
         self.visible_files: list[Path] = []
         for _, folder in split_file.train_folders("visible", data_root):
             self.visible_files.extend(list_images(folder)[::frame_stride])

@@ -43,8 +43,9 @@ from core.errors import ConfigError, SequenceError
 from core.fileio import atomic_directory, write_text_atomic
 from core.models.stem import write_stem_weights
 from core.progress import Job, Progress
+from core.real_split import load_split, resolve_path
 from core.sequences.sources import VideoSource, list_images
-from core.training.real_data import PAIR_FOLDERS, RealSplit, read_groundtruth, read_image, resolve_path
+from core.training.real_data import PAIR_FOLDERS, read_groundtruth, read_image
 
 STEM_FILE = "efficientnet-lite0-stem.pth"
 
@@ -195,7 +196,7 @@ def compact_job(split_path: str | Path, data_root: str | Path, out_dir: str | Pa
     """Write the compact copy of the split's train part under ``out_dir`` (replaced
     atomically; see the module docstring). Yields one Progress per sequence; returns the
     summary written to ``COMPACT.json`` (parameters, per-sequence frames kept, bytes)."""
-    split = RealSplit.load(split_path)
+    split = load_split(split_path)
     jobs = [(group, name, folder) for group in ("visible", "thermal", "rgbt_unlabeled")
             for name, folder in split.train_folders(group, data_root)]
     summary: dict = {"description": "compact copy of the train part (core.training.compact_data); boxes are in "

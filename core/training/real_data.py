@@ -11,10 +11,11 @@ Layouts read here (``../shared/data/real``, see its README):
 ``groundtruth.txt``: one ``x,y,w,h`` row per frame (top-left, pixels), ``NaN,NaN,NaN,NaN``
 where the target is absent (read with ``core.annotations.formats.text.read_boxes``).
 
-:class:`RealSplit` reads ``configs/real_split.json`` and hands out **only its ``train``
-part** (:meth:`RealSplit.train_folders`); a split whose train and validation parts share
-a sequence is rejected. Relative paths (split file, data root) resolve against the
-working directory when they exist there, else against the project root.
+:func:`core.real_split.load_split` reads ``configs/real_split.json`` (the one reader the
+benchmark uses too); training takes **only its ``train`` part**
+(:meth:`~core.real_split.RealSplit.train_folders`). Relative paths (split file, data root)
+resolve against the working directory when they exist there, else against the project
+root (:func:`core.real_split.resolve_path`).
 
 Frames: videos are decoded **once** into an uncompressed ``.npy`` file under
 ``<cache_dir>/training-frames/`` (default ``~/.cache/rgbt-studio``, outside git; keyed by
@@ -28,109 +29,25 @@ byte-bounded LRU (:class:`FrameLRU`), so a template and a search on the same fra
 from __future__ import annotations
 
 import hashlib
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from core.errors import AnnotationFormatError, ConfigError, SequenceError
+from core.errors import AnnotationFormatError, SequenceError
 from core.fileio import atomic_path
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import check_index
 from core.sequences.sources import list_images
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_SPLIT = "configs/real_split.json"
 DEFAULT_DATA_ROOT = "../shared/data"
 DEFAULT_CACHE_DIR = "~/.cache/rgbt-studio"
 CACHE_VERSION = "v1"
 TRAIN_GROUPS = ("visible", "thermal", "rgbt_unlabeled")
-
-
-def resolve_path(path: str | Path) -> Path:
-    """``~`` expanded; a relative path is taken from the working directory when it exists
-    there, else from the project root."""
-    path = Path(path).expanduser()
-    if path.is_absolute() or path.exists():
-        return path
-    return PROJECT_ROOT / path
-
-
-# -- the split -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class RealSplit:
-    """train / validation: group -> sequence paths relative to the data root."""
-
-    path: Path
-    train: dict
-    validation: dict
-
-    @classmethod
-    def load(cls, path: str | Path = DEFAULT_SPLIT) -> RealSplit:
-        """Read a split file; ConfigError naming the file for a missing file, bad JSON, a
-        malformed part, or a sequence in both train and validation."""
-        path = resolve_path(path)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(f"{path}: split file not found") from None
-        except (OSError, ValueError) as error:
-            raise ConfigError(f"{path}: unreadable split file ({error})") from None
-        parts = {}
-        for part in ("train", "validation"):
-            groups = data.get(part) if isinstance(data, dict) else None
-            if not isinstance(groups, dict) or not all(
-                    isinstance(v, list) and all(isinstance(n, str) for n in v) for v in groups.values()):
-                raise ConfigError(f"{path}: '{part}' must map group names to lists of sequence paths")
-            parts[part] = {k: tuple(v) for k, v in groups.items()}
-        split = cls(path, parts["train"], parts["validation"])
-        shared = sorted(split.names("train") & split.names("validation"))
-        if shared:
-            raise ConfigError(f"{path}: sequences in both train and validation: {shared}")
-        return split
-
-    def names(self, part: str) -> set[str]:
-        """Every sequence path of ``part`` (``train`` or ``validation``), all groups."""
-        groups = self.train if part == "train" else self.validation
-        return {_norm(n) for names in groups.values() for n in names}
-
-    def train_folders(self, group: str, data_root: str | Path, include: list[str] | None = None) -> list[tuple[str, Path]]:
-        """(name, folder) of the train part's ``group`` (never validation), in file order.
-
-        include: optional subset, by path or by folder name; a name outside this group's
-        train part raises ConfigError (so a validation sequence cannot be asked for).
-        SequenceError when the data root or a folder is missing.
-        """
-        names = [_norm(n) for n in self.train.get(group, ())]
-        if include:
-            chosen = []
-            for wanted in include:
-                hits = [n for n in names if _norm(wanted) in (n, n.rsplit("/", 1)[-1])]
-                if not hits:
-                    raise ConfigError(f"{self.path}: {wanted!r} is not in the train part's {group!r} group")
-                chosen.extend(h for h in hits if h not in chosen)
-            names = chosen
-        validation = self.names("validation")
-        root = resolve_path(data_root)
-        if not root.is_dir():
-            raise SequenceError(root, "real data root does not exist (set 'data_root' in the data source options)")
-        out = []
-        for name in names:
-            assert name not in validation  # load() rejects overlaps
-            folder = root / name
-            if not folder.is_dir():
-                raise SequenceError(folder, f"train sequence of {self.path.name} not found under the data root")
-            out.append((name, folder))
-        return out
-
-
-def _norm(name: str) -> str:
-    return str(name).strip().strip("/").replace("\\", "/")
 
 
 # -- ground truth --------------------------------------------------------------------------

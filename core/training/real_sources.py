@@ -33,6 +33,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.errors import SequenceError
+from core.real_split import load_split
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import check_index
 from core.training.pseudo_modality import SecondStream
@@ -42,7 +43,6 @@ from core.training.real_data import (
     DEFAULT_SPLIT,
     FrameLRU,
     FrameSequence,
-    RealSplit,
     read_groundtruth,
     rgbt_pair_sequence,
     thermal_sequence,
@@ -72,7 +72,7 @@ class _LabelledRealSource(TrainingSource):
     def __init__(self, seed: int = 0, rank: int = 0, *, split: str = DEFAULT_SPLIT, data_root: str = DEFAULT_DATA_ROOT,
                  include: list[str] | None = None, second_stream: str = "pseudo", pseudo_share: float = 1.0,
                  frame_cache_mb: float = 256.0, cache_dir: str = DEFAULT_CACHE_DIR, decode_cache: bool = True):
-        self.split = RealSplit.load(split)
+        self.split = load_split(split)
         self.decode_cache = bool(decode_cache)
         self.stream = SecondStream(self.missing, second_stream, float(pseudo_share))
         self.lru = FrameLRU(frame_cache_mb)
@@ -146,7 +146,7 @@ class RGBTUnlabeledSource(TrainingSource):
         if max_gap < 0 or candidates < 1 or not 0 < size_range[0] <= size_range[1] <= 1:
             raise ConfigError(f"rgbt_unlabeled: need max_gap >= 0, candidates >= 1, 0 < size_range[0] <= "
                               f"size_range[1] <= 1; got {max_gap}, {candidates}, {list(size_range)}")
-        self.split = RealSplit.load(split)
+        self.split = load_split(split)
         self.lru = FrameLRU(frame_cache_mb)
         self.max_gap, self.candidates = int(max_gap), int(candidates)
         self.size_range = (float(size_range[0]), float(size_range[1]))
@@ -205,13 +205,13 @@ class RGBTPseudoSource(TrainingSource):
                  data_root: str = DEFAULT_DATA_ROOT, frame_cache_mb: float = 256.0,
                  cache_dir: str = DEFAULT_CACHE_DIR):
         from core.errors import ConfigError
+        from core.real_split import normalise_folder, resolve_path
         from core.training.pseudo_labels import read_labels, tracklet_boxes
-        from core.training.real_data import _norm, resolve_path
         from core.training.sources import usable_frames
 
         path = resolve_path(labels)
         content = read_labels(path)
-        self.split = RealSplit.load(split)
+        self.split = load_split(split)
         self.lru = FrameLRU(frame_cache_mb)
         names = sorted({t["sequence"] for t in content["tracklets"]})
         if not names:
@@ -222,7 +222,7 @@ class RGBTPseudoSource(TrainingSource):
             opened[name] = opened[name.rsplit("/", 1)[-1]] = sequence
         self.entries: list[SequenceEntry] = []
         for tracklet in content["tracklets"]:
-            sequence = opened[_norm(tracklet["sequence"])]
+            sequence = opened[normalise_folder(tracklet["sequence"])]
             boxes = tracklet_boxes(tracklet)
             start = int(tracklet["start"])
             if start + len(boxes) > len(sequence):

@@ -23,12 +23,12 @@ from core.bench.real_metrics import (
 )
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
-from core.bench.real_split import DEFAULT_SPLIT_FILE, load_split
 from core.bench.real_table import format_real_table
 from core.bench.real_track import restart_state
 from core.cli import main
 from core.errors import ConfigError
 from core.progress import run_to_end
+from core.real_split import DEFAULT_SPLIT_FILE, load_split
 from tests.core.bench.conftest import OracleTracker
 
 # --- AUC ------------------------------------------------------------------------------

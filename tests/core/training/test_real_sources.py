@@ -7,9 +7,10 @@ import numpy as np
 import pytest
 
 from core.errors import AnnotationFormatError, ConfigError, SequenceError
+from core.real_split import load_split
 from core.training.config import ProcessingConfig, SamplerConfig, load_train_config
 from core.training.processing import CropSpec, Processing
-from core.training.real_data import FrameLRU, RealSplit, decoded_video, read_groundtruth
+from core.training.real_data import FrameLRU, decoded_video, read_groundtruth
 from core.training.sampler import PairSampler
 from core.training.self_supervised import textured_box
 from core.training.sources import build_source, source_kinds
@@ -186,15 +187,15 @@ def test_a_split_with_a_sequence_in_both_parts_is_rejected(tmp_path):
     split.write_text(json.dumps({"train": {"visible": ["real/rgb/a", "real/rgb/b"]},
                                  "validation": {"visible": ["real/rgb/b/"]}}), encoding="utf-8")
     with pytest.raises(ConfigError, match="both train and validation.*real/rgb/b"):
-        RealSplit.load(split)
+        load_split(split)
 
 
-@pytest.mark.parametrize("text, problem", [("{", "unreadable split file"), ('{"train": []}', "'train' must map")])
+@pytest.mark.parametrize("text, problem", [("{", "not a readable JSON split file"), ('{"train": [], "validation": {}}', "'train' must be an object")])
 def test_bad_split_files_are_config_errors(tmp_path, text, problem):
     split = tmp_path / "split.json"
     split.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=problem):
-        RealSplit.load(split)
+        load_split(split)
 
 
 def test_missing_data_root_is_one_clear_error(fixture_root, tmp_path):
@@ -227,8 +228,8 @@ def test_frame_lru_is_bounded_by_bytes():
 # -- the shared real data (skipped when absent) --------------------------------------------
 @pytest.mark.real_data
 def test_committed_split_sources_draw_train_sequences_only(shared_data, tmp_path):
-    split = RealSplit.load(PROJECT / "configs/real_split.json")
-    validation = split.names("validation")
+    split = load_split(PROJECT / "configs/real_split.json")
+    validation = split.all_folders("validation")
     common = {"split": str(PROJECT / "configs/real_split.json"), "data_root": str(shared_data),
               "cache_dir": str(tmp_path)}
     visible = build_source("real_visible", {**common, "include": ["otb-football1", "uav123-wakeboard7"]}, seed=0)
@@ -253,8 +254,8 @@ def test_committed_split_sources_draw_train_sequences_only(shared_data, tmp_path
 @pytest.mark.real_data
 def test_every_source_of_the_real_configs_stays_in_the_train_part(shared_data):
     """Whatever a source of the shipped real configs can draw is in the split's train part."""
-    split = RealSplit.load(PROJECT / "configs/real_split.json")
-    train, validation = split.names("train"), split.names("validation")
+    split = load_split(PROJECT / "configs/real_split.json")
+    train, validation = split.all_folders("train"), split.all_folders("validation")
     for name in ("student_real", "student_kd_real", "teacher_real"):
         config = load_train_config(PROJECT / "configs" / f"{name}.json")
         kinds = {s.kind for s in config.data.source_configs()}
@@ -268,10 +269,10 @@ def test_every_source_of_the_real_configs_stays_in_the_train_part(shared_data):
 
 
 def test_committed_split_loads_with_disjoint_parts():
-    split = RealSplit.load(PROJECT / "configs/real_split.json")
-    assert set(split.train) == {"visible", "thermal", "rgbt_unlabeled"}
-    assert split.names("train") and split.names("validation")
-    assert not split.names("train") & split.names("validation")
+    split = load_split(PROJECT / "configs/real_split.json")
+    assert set(split.parts["train"]) == {"visible", "thermal", "rgbt_unlabeled"}
+    assert split.all_folders("train") and split.all_folders("validation")
+    assert not split.all_folders("train") & split.all_folders("validation")
 
 
 def test_batches_and_a_training_step_on_real_sources(fixture_root, tiny_student_config, tmp_path):

@@ -78,7 +78,7 @@ def test_config_rejects_unknown_keys_and_bad_values(tmp_path):
         load_train_config(bad)
 
 
-NOT_TRAINING_CONFIGS = {"real_split.json"}  # the real-footage split (core.training.real_data.RealSplit)
+NOT_TRAINING_CONFIGS = {"real_split.json"}  # the real-footage split (core.real_split)
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in (ROOT / "configs").glob("*.json")

@@ -11,7 +11,14 @@ object mapping a modality to a list of sequence folders relative to the data roo
 
 The split is by sequence, never by frame: :func:`load_split` refuses a folder listed in
 both parts, a folder listed twice, unknown keys or modalities, and non-string entries,
-each with a ``ConfigError`` naming the file.
+each with a ``ConfigError`` naming the file. Folder names are normalised (surrounding
+spaces and slashes dropped, ``\\`` -> ``/``).
+
+One reader for both users: the benchmark reads the validation part
+(:meth:`RealSplit.sequences`), training reads **only the train part**
+(:meth:`RealSplit.train_folders`). Relative paths (split file, data root) resolve against
+the working directory when they exist there, else against the project root
+(:func:`resolve_path`).
 """
 from __future__ import annotations
 
@@ -19,14 +26,28 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.errors import ConfigError
+from core.errors import ConfigError, SequenceError
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SPLIT_FILE = PROJECT_ROOT / "configs" / "real_split.json"
 PARTS = ("validation", "train")
 #: modalities with ground truth, in table order
 LABELLED_MODALITIES = ("visible", "thermal", "rgbt")
 MODALITY_KEYS = LABELLED_MODALITIES + ("rgbt_unlabeled",)
+
+
+def resolve_path(path: str | Path) -> Path:
+    """``~`` expanded; a relative path is taken from the working directory when it exists
+    there, else from the project root."""
+    path = Path(path).expanduser()
+    if path.is_absolute() or path.exists():
+        return path
+    return PROJECT_ROOT / path
+
+
+def normalise_folder(name: str) -> str:
+    """A split entry as a relative folder: spaces and slashes around it dropped, ``/`` only."""
+    return str(name).strip().replace("\\", "/").strip("/")
 
 
 @dataclass(frozen=True)
@@ -46,10 +67,38 @@ class RealSplit:
     def all_folders(self, part: str) -> set[str]:
         return {folder for folders in self.parts[part].values() for folder in folders}
 
+    def train_folders(self, group: str, data_root: str | Path,
+                      include: list[str] | None = None) -> list[tuple[str, Path]]:
+        """(name, folder) of the **train** part's ``group`` (never validation), in file order.
+
+        include: optional subset, by path or by folder name; a name outside this group's
+        train part raises ConfigError (so a validation sequence cannot be asked for).
+        SequenceError when the data root or a folder is missing.
+        """
+        names = list(self.parts["train"].get(group, ()))
+        if include:
+            chosen = []
+            for wanted in include:
+                hits = [n for n in names if normalise_folder(wanted) in (n, n.rsplit("/", 1)[-1])]
+                if not hits:
+                    raise ConfigError(f"{self.path}: {wanted!r} is not in the train part's {group!r} group")
+                chosen.extend(h for h in hits if h not in chosen)
+            names = chosen
+        root = resolve_path(data_root)
+        if not root.is_dir():
+            raise SequenceError(root, "real data root does not exist (set 'data_root' in the data source options)")
+        out = []
+        for name in names:
+            folder = root / name
+            if not folder.is_dir():
+                raise SequenceError(folder, f"train sequence of {self.path.name} not found under the data root")
+            out.append((name, folder))
+        return out
+
 
 def load_split(path: str | Path = DEFAULT_SPLIT_FILE) -> RealSplit:
     """Read and check a split file (see the module docstring)."""
-    path = Path(path)
+    path = resolve_path(path)
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
@@ -71,11 +120,12 @@ def load_split(path: str | Path = DEFAULT_SPLIT_FILE) -> RealSplit:
             raise ConfigError(f"{path}: '{part}' has unknown modality key(s) {bad}; expected {list(MODALITY_KEYS)}")
         parts[part] = {}
         for modality, folders in section.items():
-            if not isinstance(folders, list) or not all(isinstance(f, str) and f.strip() for f in folders):
+            if not isinstance(folders, list) or not all(isinstance(f, str) and normalise_folder(f) for f in folders):
                 raise ConfigError(f"{path}: '{part}.{modality}' must be a list of folder names")
-            if len(set(folders)) != len(folders):
+            names = [normalise_folder(f) for f in folders]
+            if len(set(names)) != len(names):
                 raise ConfigError(f"{path}: '{part}.{modality}' lists a folder twice")
-            parts[part][modality] = tuple(f.strip().rstrip("/") for f in folders)
+            parts[part][modality] = tuple(names)
     if "rgbt_unlabeled" in parts["validation"] and parts["validation"]["rgbt_unlabeled"]:
         raise ConfigError(f"{path}: unlabeled sequences cannot be evaluated; list them under 'train' only")
     split = RealSplit(path, str(data.get("description", "")), parts)
