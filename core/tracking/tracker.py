@@ -22,6 +22,16 @@ them off and gives the plain OSTrack loop; ablation in ``docs/tracking_heuristic
   ``max_size_change`` per frame, and stays within ``max_size_ratio`` of the initial box
   per side and within the frame, which also caps the search region (4x the box), and
   its aspect ratio within ``max_aspect_change`` of the initial box's;
+- **size calibration** (``size_calibration``, 0.5; 0 = off): on the init frame, where the
+  truth is known, the network sizes the target from five search crops (centred, and
+  shifted by a quarter side each way; one batch); the mean log ratio of its sides to the
+  true ones, times ``size_calibration`` and clamped to 1.5x, is the state's
+  ``size_bias``, and every later size map is divided by it before the penalty, the peak
+  and the damping. The network's size error on a target is largely its own bias on that
+  target's look (wide on the validation split's pedestrians and drones), and the init
+  frame measures it. Half of it is removed: the init-frame bias predicts the later one
+  with correlation 0.5 (width) to 0.7 (height), so a full correction over-corrects on
+  some sequences (``docs/tracking_heuristics.md``);
 - the reported **confidence** is a track confidence: an exponential moving average of the
   per-frame penalised peak score, ``c_t = s c_{t-1} + (1 - s) f_t`` with ``s =
   confidence_smoothing`` (0.7; 0 = per frame). A single peak score is noisy; a lost track
@@ -62,6 +72,8 @@ from core.tracking.kalman import KalmanConfig, predict_corner
 from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_change_penalty
 
 BOX_MARGIN = 10.0
+#: the most a size calibration may scale a side (``TrackerConfig.size_calibration``)
+CALIBRATION_LIMIT = 1.5
 
 
 class InitBoxError(RGBTError, ValueError):
@@ -91,13 +103,14 @@ class TrackerConfig:
     max_search_factor: float = 6.0
     hold_when_lost: bool = False
     confidence_smoothing: float = 0.7
+    size_calibration: float = 0.5
 
     @classmethod
     def legacy(cls, **overrides) -> TrackerConfig:
         """The plain OSTrack loop without any safeguard (the defaults before issue 10)."""
         values = dict(scale_penalty_k=0.0, size_lr=1.0, size_lr_by_score=False, max_size_change=math.inf,
                       max_size_ratio=math.inf, max_aspect_change=math.inf, lost_threshold=0.0, hold_when_lost=False,
-                      confidence_smoothing=0.0)
+                      confidence_smoothing=0.0, size_calibration=0.0)
         values.update(overrides)
         return cls(**values)
 
@@ -122,6 +135,8 @@ class TrackerConfig:
             raise ConfigError(f"TrackerConfig.lost_search_growth must be >= 0, got {self.lost_search_growth}")
         if self.max_search_factor <= 0:
             raise ConfigError(f"TrackerConfig.max_search_factor must be > 0, got {self.max_search_factor}")
+        if not 0.0 <= self.size_calibration <= 1.0:
+            raise ConfigError(f"TrackerConfig.size_calibration must lie in [0, 1], got {self.size_calibration}")
         if not 0.0 <= self.confidence_smoothing < 1.0:
             raise ConfigError(f"TrackerConfig.confidence_smoothing must lie in [0, 1), got {self.confidence_smoothing}")
 
@@ -138,7 +153,8 @@ class TrackerState:
     ``kalman_history`` steps (the Kalman fallback's input). template_updates: count.
     lost_frames: consecutive frames with confidence below ``lost_threshold``.
     track_confidence: the smoothed confidence of the last tracked frame (NaN before the
-    first ``track``).
+    first ``track``). size_bias: (w, h) factors the network's sizes are divided by
+    (measured on the init frame when ``size_calibration`` > 0; else 1, 1).
     """
 
     template_visible: np.ndarray
@@ -153,6 +169,7 @@ class TrackerState:
     template_updates: int = 0
     lost_frames: int = 0
     track_confidence: float = float("nan")
+    size_bias: tuple[float, float] = (1.0, 1.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -248,6 +265,7 @@ class Tracker:
         if box[0] >= width or box[1] >= height or box[0] + box[2] <= 0 or box[1] + box[3] <= 0:
             raise InitBoxError(f"initial box {box.tolist()} lies outside the {width}x{height} frame")
         z_v, z_t = self.template_crops(pair, box)
+        bias = self.measure_size_bias(pair, box, z_v, z_t) if self.config.size_calibration > 0 else (1.0, 1.0)
         return TrackerState(
             template_visible=z_v,
             template_thermal=z_t,
@@ -256,7 +274,31 @@ class Tracker:
             frame_index=int(pair.index),
             frame_size=(int(width), int(height)),
             corner_history=((0, float(box[0]), float(box[1])),),
+            size_bias=bias,
         )
+
+    def measure_size_bias(self, pair: FramePair, box: np.ndarray, z_v: np.ndarray, z_t: np.ndarray
+                          ) -> tuple[float, float]:
+        """(w, h) factors by which the network over-sizes this target, measured where the
+        truth is known: the init frame, searched from the true box and from boxes shifted
+        by a quarter of its side (5 crops, one batch). Each factor is
+        ``exp(size_calibration * mean log(network side / true side))``, clamped to
+        ``[1/CALIBRATION_LIMIT, CALIBRATION_LIMIT]``."""
+        shifts = ((0.0, 0.0), (0.25, 0.0), (-0.25, 0.0), (0.0, 0.25), (0.0, -0.25))
+        crops = [self.search_crops(pair, box + np.array([dx * box[2], dy * box[3], 0.0, 0.0])) for dx, dy in shifts]
+        n = len(crops)
+        outputs = self.engine.run(np.repeat(z_v[None], n, 0), np.repeat(z_t[None], n, 0),
+                                  np.stack([c[0] for c in crops]), np.stack([c[1] for c in crops]))
+        score, size, offset = (np.asarray(o, dtype=np.float32) for o in outputs[:3])
+        logs = []
+        for k, (_, _, geometry) in enumerate(crops):
+            response = score[k, 0] * self.window if self.window is not None else score[k, 0]
+            iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
+            wh = size[k, :, iy, ix].astype(np.float64) * geometry.output_size / geometry.scale
+            logs.append(np.log(np.maximum(wh, 1e-6) / box[2:]))
+        limit = math.log(CALIBRATION_LIMIT)
+        bias = np.exp(np.clip(self.config.size_calibration * np.mean(logs, axis=0), -limit, limit))
+        return float(bias[0]), float(bias[1])
 
     def track(self, pair: FramePair, state: TrackerState) -> TrackStep:
         """Locate the target on ``pair`` starting from ``state``; returns a TrackStep."""
@@ -265,7 +307,8 @@ class Tracker:
         outputs = self.engine.run(state.template_visible[None], state.template_thermal[None], x_v[None], x_t[None])
         score, size, offset = (np.asarray(o, dtype=np.float32) for o in outputs[:3])
         feature = np.asarray(outputs[3], dtype=np.float32)[0] if len(outputs) > 3 else None
-        score_map, size_map, offset_map = score[0, 0], size[0], offset[0]
+        score_map, offset_map = score[0, 0], offset[0]
+        size_map = size[0] / np.asarray(state.size_bias, dtype=np.float32)[:, None, None]
         crop_side = float(geometry.output_size)
         previous_wh = state.box[2:] * geometry.scale / crop_side
         if cfg.scale_penalty_k > 0:

@@ -1,6 +1,7 @@
 """Inference safeguards on constructed score maps: scale penalty, damping, bounds, loss handling."""
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -29,7 +30,8 @@ class ScriptedMaps:
     def run(self, z_v, z_t, x_v, x_t):
         score, size, offset = self.make(self.calls)
         self.calls += 1
-        return score[None, None], size[None], offset[None]
+        n = x_v.shape[0]  # 5 for the init frame's size calibration
+        return np.repeat(score[None, None], n, 0), np.repeat(size[None], n, 0), np.repeat(offset[None], n, 0)
 
 
 def _maps(peak=(8, 8), peak_score=0.8, wh=(0.25, 0.25), background=0.01):
@@ -63,7 +65,7 @@ def test_penalty_picks_the_cell_that_keeps_the_size():
     score, size, offset = _maps(peak=(8, 6), wh=(1.0, 1.0))
     score[8, 10] = 0.8
     size[:, 8, 10] = (0.25, 0.25)
-    config = TrackerConfig(use_hann_window=False, max_size_change=math.inf, size_lr=1.0)
+    config = TrackerConfig(use_hann_window=False, max_size_change=math.inf, size_lr=1.0, size_calibration=0.0)
     tracker = Tracker(ScriptedMaps(lambda _: (score, size, offset)), Geometry, config)
     box = np.array([300.0, 200.0, 20.0, 20.0])  # search side 80 px: 0.25 of it is 20 px
     step = tracker.track(_pair(1), tracker.init(_pair(0), box))
@@ -107,7 +109,7 @@ def test_lost_target_holds_size_and_widens_the_search():
     to max_search_factor; a confident frame brings the factor back."""
     scripts = [_maps(peak_score=0.05, wh=(0.5, 0.5))] * 6 + [_maps(peak_score=0.9)]
     engine = ScriptedMaps(lambda i: scripts[min(i, len(scripts) - 1)])
-    config = TrackerConfig(lost_threshold=0.3, lost_search_growth=0.25, max_search_factor=6.0)
+    config = TrackerConfig(lost_threshold=0.3, lost_search_growth=0.25, max_search_factor=6.0, size_calibration=0.0)
     tracker = Tracker(engine, Geometry, config)
     box = np.array([300.0, 200.0, 20.0, 20.0])
     state = tracker.init(_pair(0), box)
@@ -158,3 +160,49 @@ def test_aspect_bound_keeps_the_area_and_the_initial_shape():
     assert wh[0] * wh[1] == pytest.approx(1600.0)
     np.testing.assert_allclose(bound_aspect((30.0, 40.0), (20.0, 40.0), 1.5), (30.0, 40.0))
     np.testing.assert_allclose(bound_aspect((80.0, 10.0), (20.0, 40.0), math.inf), (80.0, 10.0))
+
+
+class BatchedMaps:
+    """An engine giving every crop of a batch the same maps (peak at the centre cell)."""
+
+    name, device, provider = "batched", "cpu", "none"
+
+    def __init__(self, wh):
+        self.wh, self.batches = wh, []
+
+    def run(self, z_v, z_t, x_v, x_t):
+        n = x_v.shape[0]
+        self.batches.append(n)
+        score, size, offset = _maps(wh=self.wh)
+        return (np.repeat(score[None, None], n, 0), np.repeat(size[None], n, 0), np.repeat(offset[None], n, 0))
+
+
+def test_size_calibration_measures_the_networks_bias_on_the_init_frame_and_divides_it_out():
+    """The network sizes a 20 x 20 target 24 x 18 (search side 80 px: 0.3 x 0.225 of it).
+    Calibrated, the bias is (1.2, 0.9) and an undamped box keeps the true size."""
+    engine = BatchedMaps(wh=(0.3, 0.225))
+    config = TrackerConfig(use_hann_window=False, size_lr=1.0, size_lr_by_score=False, max_size_change=math.inf,
+                           size_calibration=1.0)
+    tracker = Tracker(engine, Geometry, config)
+    box = np.array([300.0, 200.0, 20.0, 20.0])
+    state = tracker.init(_pair(0), box)
+    assert engine.batches == [5]  # the centred crop and four shifted by a quarter side, one batch
+    np.testing.assert_allclose(state.size_bias, (1.2, 0.9), rtol=1e-5)
+    step = tracker.track(_pair(1), state)
+    np.testing.assert_allclose(step.box[2:], (20.0, 20.0), rtol=1e-4)
+    assert step.size_map[0, 8, 8] == pytest.approx(0.3)  # the network's own map is reported unchanged
+
+    uncalibrated = Tracker(BatchedMaps(wh=(0.3, 0.225)), Geometry, dataclasses.replace(config, size_calibration=0.0))
+    plain = uncalibrated.init(_pair(0), box)
+    assert plain.size_bias == (1.0, 1.0) and uncalibrated.engine.batches == []
+    np.testing.assert_allclose(uncalibrated.track(_pair(1), plain).box[2:], (24.0, 18.0), rtol=5e-3)
+
+
+def test_size_calibration_is_partial_and_bounded():
+    box = np.array([300.0, 200.0, 20.0, 20.0])
+    half = Tracker(BatchedMaps(wh=(0.3, 0.225)), Geometry, TrackerConfig(use_hann_window=False, size_calibration=0.5))
+    np.testing.assert_allclose(half.init(_pair(0), box).size_bias, (1.2 ** 0.5, 0.9 ** 0.5), rtol=1e-5)
+    wild = Tracker(BatchedMaps(wh=(1.0, 0.05)), Geometry, TrackerConfig(use_hann_window=False, size_calibration=1.0))
+    np.testing.assert_allclose(wild.init(_pair(0), box).size_bias, (1.5, 1 / 1.5), rtol=1e-5)
+    with pytest.raises(ConfigError, match="size_calibration"):
+        TrackerConfig(size_calibration=1.5)

@@ -26,9 +26,10 @@ class FixedMaps:
 
     def run(self, z_v, z_t, x_v, x_t):
         self.calls += 1
-        assert z_v.shape == (1, 3, 64, 64) and x_t.shape == (1, 3, 128, 128)
+        n = x_v.shape[0]  # 1 per tracked frame; 5 for the init frame's size calibration
+        assert z_v.shape == (n, 3, 64, 64) and x_t.shape == (n, 3, 128, 128)
         assert z_v.dtype == np.float32
-        return self.maps
+        return tuple(np.repeat(m, n, axis=0) for m in self.maps)
 
 
 def _pair(index=0, size=(200, 150)):
