@@ -47,12 +47,12 @@ import numpy as np
 from core.errors import ConfigError
 from core.geometry import iou
 from core.progress import Job, Progress
+from core.real_split import DEFAULT_SPLIT_FILE, load_split
 
 IOU_THRESHOLD = 0.5
 LOW_CONFIDENCE = 0.5
 TEACHER_ANCHOR_REACH = 50  # the studio's refinement anchor reach (app.jobs)
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SPLIT = PROJECT_ROOT / "configs" / "real_split.json"
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
 SETS = ("synthetic", "real")
 
@@ -271,40 +271,35 @@ def synthetic_set(frames: int, per_family: int) -> list[Item]:
     return [Item("synthetic", i.name, i.num_frames, i.open) for i in synthetic_items(frames, per_family)]
 
 
-def real_set(split: Path = DEFAULT_SPLIT, data_root: Path = DEFAULT_DATA_ROOT,
+def real_set(split: Path = DEFAULT_SPLIT_FILE, data_root: Path = DEFAULT_DATA_ROOT,
              frames: int | None = None) -> tuple[list[Item], list[str]]:
     """The validation sequences of ``split`` (JSON, paths relative to ``data_root``);
     (items, notes on what was skipped)."""
     from core.sequences import open_sequence
 
-    try:
-        config = json.loads(Path(split).read_text(encoding="utf-8"))
-        groups = config["validation"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise ConfigError(f"{split}: cannot read the validation split ({error})") from error
+    validation = load_split(split).sequences("validation")
     data_root = Path(data_root)
     if not data_root.is_dir():
         return [], [f"real sequences skipped: data folder {data_root} is absent"]
     items, notes = [], []
-    for group in sorted(groups):
-        for relative in groups[group]:
-            folder = data_root / relative
-            if not folder.is_dir():
-                notes.append(f"{relative} skipped: folder absent")
-                continue
-            count = None
+    for _, relative in validation:
+        folder = data_root / relative
+        if not folder.is_dir():
+            notes.append(f"{relative} skipped: folder absent")
+            continue
+        count = None
 
-            def build(folder=folder):
-                return open_sequence(folder)
+        def build(folder=folder):
+            return open_sequence(folder)
 
-            try:
-                sequence = build()
-                count = len(sequence) if frames is None else min(len(sequence), int(frames))
-                sequence.close()
-            except Exception as error:  # noqa: BLE001 - one bad folder is a note, not the end of the run
-                notes.append(f"{relative} skipped: {error}")
-                continue
-            items.append(Item("real", relative, count, build))
+        try:
+            sequence = build()
+            count = len(sequence) if frames is None else min(len(sequence), int(frames))
+            sequence.close()
+        except Exception as error:  # noqa: BLE001 - one bad folder is a note, not the end of the run
+            notes.append(f"{relative} skipped: {error}")
+            continue
+        items.append(Item("real", relative, count, build))
     return items, notes
 
 
@@ -429,7 +424,7 @@ def register(subparsers) -> None:
     parser.add_argument("--synthetic-frames", type=int, default=150, help="frames per synthetic sequence (150)")
     parser.add_argument("--per-family", type=int, default=1, help="synthetic sequences per challenge family (1)")
     parser.add_argument("--frames", type=int, default=None, help="use at most this many frames of a real sequence")
-    parser.add_argument("--split", type=Path, default=DEFAULT_SPLIT, help="the real split JSON")
+    parser.add_argument("--split", type=Path, default=DEFAULT_SPLIT_FILE, help="the real split JSON")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT, help="root of the split's paths")
     parser.add_argument("--threads", type=int, default=1, help="CPU threads of the models (default 1)")
     parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
