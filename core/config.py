@@ -3,6 +3,12 @@
 ``from_dict(ModelConfig, {"dim": 192})`` builds a config; nested dataclasses are built
 recursively; a key the dataclass does not declare raises :class:`ConfigError` naming it.
 Configs are plain frozen dataclasses: no global mutable config anywhere.
+
+A JSON config file may start from another: ``{"extends": "student_real.json", "steps":
+600, "optim": {"lr": 0.00025}}`` is the named file (path relative to this one; it may
+extend another in turn) with these values on top. Objects merge key by key at every
+depth; any other value, a list included, replaces the base's whole
+(:func:`read_config_json`).
 """
 from __future__ import annotations
 
@@ -55,13 +61,48 @@ def to_dict(config: Any) -> dict[str, Any]:
     return json.loads(json.dumps(dataclasses.asdict(config)))
 
 
-def load_json(cls: type[C], path: str | Path) -> C:
-    """Read a JSON config file into dataclass ``cls``."""
+EXTENDS_KEY = "extends"
+
+
+def merge_config_dicts(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``override`` on top: objects merge key by key at every depth, any other
+    value (lists too) replaces the base's. Neither argument is modified."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = merge_config_dicts(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def read_config_json(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """The JSON object of a config file with its ``extends`` chain resolved (see the module
+    docstring). ConfigError naming the file for a missing file, invalid JSON, a non-object,
+    a non-string ``extends`` or a chain that comes back to a file already in it."""
     path = Path(path)
+    resolved = path.resolve()
+    if resolved in _chain:
+        names = " -> ".join(p.name for p in (*_chain, resolved))
+        raise ConfigError(f"{path}: 'extends' comes back to a file already in the chain ({names})")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError as error:
-        raise ConfigError(f"{path}: config file not found") from error
-    except json.JSONDecodeError as error:
+        where = f" (extended by {_chain[-1]})" if _chain else ""
+        raise ConfigError(f"{path}: config file not found{where}") from error
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ConfigError(f"{path}: not valid JSON ({error})") from error
-    return from_dict(cls, data, where=str(path))
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: expected a JSON object")
+    base_name = data.pop(EXTENDS_KEY, None)
+    if base_name is None:
+        return data
+    if not isinstance(base_name, str) or not base_name.strip():
+        raise ConfigError(f"{path}: '{EXTENDS_KEY}' must name a config file (a path relative to this one)")
+    base = read_config_json(path.parent / base_name, (*_chain, resolved))
+    return merge_config_dicts(base, data)
+
+
+def load_json(cls: type[C], path: str | Path) -> C:
+    """Read a JSON config file (``extends`` resolved) into dataclass ``cls``."""
+    return from_dict(cls, read_config_json(path), where=str(path))
