@@ -17,6 +17,8 @@ more willing to draw a large box), and so that the confidence means something:
   and within the frame; the search crop, 4x the box, is thereby capped too.
 - :func:`bound_aspect`: the aspect ratio stays within ``max_change`` of the initial box's
   (a person drawn tall stays tall when the network prefers square blobs).
+- :func:`size_bias`: how much a network over- or under-sizes a target whose true size is
+  known (the init frame), as per-side factors the later size maps are divided by.
 
 Units: maps are the head's (``core.models.head``): ``size_map`` (2, F, F) w, h as
 fractions of the search crop side; boxes are ``(w, h)`` pairs in any one unit.
@@ -99,3 +101,19 @@ def peak_to_sidelobe(score_map: np.ndarray, iy: int, ix: int, exclude: int = 2) 
         return 0.0
     spread = float(side.std())
     return float((score_map[iy, ix] - side.mean()) / spread) if spread > 1e-6 else 0.0
+
+
+def size_bias(network_wh, true_wh, strength: float, limit: float) -> np.ndarray:
+    """(2,) float64 factors (w, h) by which a network over-sizes a target whose true size
+    is known: ``exp(strength * mean log(network side / true side))`` over the N
+    measurements, each clamped to ``[1/limit, limit]``.
+
+    network_wh: (N, 2) the network's sides (any unit, the same as ``true_wh``); true_wh:
+    (2,) the true sides; strength in [0, 1] (0 = no correction, 1 = all of the measured
+    bias); limit >= 1. Non-positive measurements count as 1e-6 (clamped by ``limit``).
+    """
+    network = np.maximum(np.asarray(network_wh, dtype=np.float64).reshape(-1, 2), 1e-6)
+    truth = np.asarray(true_wh, dtype=np.float64).reshape(2)
+    log_limit = float(np.log(limit))
+    mean_log = np.log(network / truth).mean(axis=0)
+    return np.exp(np.clip(strength * mean_log, -log_limit, log_limit))

@@ -69,7 +69,7 @@ from core.models.head import hann1d
 from core.sequences.base import FramePair
 from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
 from core.tracking.kalman import KalmanConfig, predict_corner
-from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_change_penalty
+from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_bias, size_change_penalty
 
 BOX_MARGIN = 10.0
 #: the most a size calibration may scale a side (``TrackerConfig.size_calibration``)
@@ -281,23 +281,20 @@ class Tracker:
                           ) -> tuple[float, float]:
         """(w, h) factors by which the network over-sizes this target, measured where the
         truth is known: the init frame, searched from the true box and from boxes shifted
-        by a quarter of its side (5 crops, one batch). Each factor is
-        ``exp(size_calibration * mean log(network side / true side))``, clamped to
-        ``[1/CALIBRATION_LIMIT, CALIBRATION_LIMIT]``."""
+        by a quarter of its side (5 crops, one batch), read at each crop's windowed peak,
+        turned into factors by :func:`core.tracking.safeguards.size_bias`."""
         shifts = ((0.0, 0.0), (0.25, 0.0), (-0.25, 0.0), (0.0, 0.25), (0.0, -0.25))
         crops = [self.search_crops(pair, box + np.array([dx * box[2], dy * box[3], 0.0, 0.0])) for dx, dy in shifts]
         n = len(crops)
         outputs = self.engine.run(np.repeat(z_v[None], n, 0), np.repeat(z_t[None], n, 0),
                                   np.stack([c[0] for c in crops]), np.stack([c[1] for c in crops]))
         score, size, offset = (np.asarray(o, dtype=np.float32) for o in outputs[:3])
-        logs = []
+        network_wh = []
         for k, (_, _, geometry) in enumerate(crops):
             response = score[k, 0] * self.window if self.window is not None else score[k, 0]
             iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
-            wh = size[k, :, iy, ix].astype(np.float64) * geometry.output_size / geometry.scale
-            logs.append(np.log(np.maximum(wh, 1e-6) / box[2:]))
-        limit = math.log(CALIBRATION_LIMIT)
-        bias = np.exp(np.clip(self.config.size_calibration * np.mean(logs, axis=0), -limit, limit))
+            network_wh.append(size[k, :, iy, ix].astype(np.float64) * geometry.output_size / geometry.scale)
+        bias = size_bias(np.array(network_wh), box[2:], self.config.size_calibration, CALIBRATION_LIMIT)
         return float(bias[0]), float(bias[1])
 
     def track(self, pair: FramePair, state: TrackerState) -> TrackStep:

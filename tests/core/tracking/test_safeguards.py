@@ -206,3 +206,14 @@ def test_size_calibration_is_partial_and_bounded():
     np.testing.assert_allclose(wild.init(_pair(0), box).size_bias, (1.5, 1 / 1.5), rtol=1e-5)
     with pytest.raises(ConfigError, match="size_calibration"):
         TrackerConfig(size_calibration=1.5)
+
+
+def test_size_bias_is_the_geometric_mean_ratio_scaled_and_clamped():
+    from core.tracking.safeguards import size_bias
+
+    measured = np.array([[24.0, 18.0], [26.0, 18.0], [22.0, 18.0]])
+    full = size_bias(measured, (20.0, 20.0), strength=1.0, limit=1.5)
+    expected_w = np.exp(np.mean(np.log([1.2, 1.3, 1.1])))
+    np.testing.assert_allclose(full, (expected_w, 0.9), rtol=1e-9)
+    np.testing.assert_allclose(size_bias(measured, (20.0, 20.0), strength=0.0, limit=1.5), (1.0, 1.0))
+    np.testing.assert_allclose(size_bias([[100.0, 0.0]], (20.0, 20.0), strength=1.0, limit=1.5), (1.5, 1 / 1.5))
