@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from core.errors import ConfigError
+from core.fileio import read_json_object
 
 C = TypeVar("C")
 
@@ -85,15 +86,7 @@ def read_config_json(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict[st
     if resolved in _chain:
         names = " -> ".join(p.name for p in (*_chain, resolved))
         raise ConfigError(f"{path}: 'extends' comes back to a file already in the chain ({names})")
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as error:
-        where = f" (extended by {_chain[-1]})" if _chain else ""
-        raise ConfigError(f"{path}: config file not found{where}") from error
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ConfigError(f"{path}: not valid JSON ({error})") from error
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a JSON object")
+    data = read_json_object(path, "config file", f" (extended by {_chain[-1]})" if _chain else "")
     base_name = data.pop(EXTENDS_KEY, None)
     if base_name is None:
         return data

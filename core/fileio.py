@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import json
 import os
 import re
 import shutil
@@ -24,7 +25,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from core.errors import OutputError
+from core.errors import ConfigError, OutputError
 
 # Old-style temporaries (no process id in the name) older than this are removed.
 LEGACY_TEMP_AGE_S = 3600.0
@@ -362,3 +363,20 @@ def inside(folder: Path, path: Path) -> bool:
     """True when ``path`` lies inside ``folder`` (after resolving links and ``..``)."""
     folder, path = Path(folder).resolve(), Path(path).resolve()
     return path == folder or folder in path.parents
+
+
+def read_json_object(path: str | Path, what: str, missing_hint: str = "") -> dict:
+    """The JSON object in the file at ``path``, or one ConfigError line naming the file:
+    ``<path>: <what> not found<missing_hint>``, ``<path>: not a readable JSON <what>
+    (<reason>)`` (unreadable, not UTF-8, invalid JSON) or ``<path>: <what> must be a JSON
+    object``. ``what`` names the kind of file for the user (``"split file"``)."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: {what} not found{missing_hint}") from None
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        raise ConfigError(f"{path}: not a readable JSON {what} ({error})") from None
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path}: {what} must be a JSON object")
+    return data

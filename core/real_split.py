@@ -22,11 +22,11 @@ the working directory when they exist there, else against the project root
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import ConfigError, SequenceError
+from core.fileio import read_json_object
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_SPLIT_FILE = PROJECT_ROOT / "configs" / "real_split.json"
@@ -99,14 +99,7 @@ class RealSplit:
 def load_split(path: str | Path = DEFAULT_SPLIT_FILE) -> RealSplit:
     """Read and check a split file (see the module docstring)."""
     path = resolve_path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: split file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ConfigError(f"{path}: not a readable JSON split file ({error})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: expected a JSON object with 'validation' and 'train'")
+    data = read_json_object(path, "split file")
     unknown = sorted(set(data) - {"description", *PARTS})
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {unknown}; expected description, validation, train")

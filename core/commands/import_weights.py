@@ -17,7 +17,6 @@ missing key (the loaded names with ``--verbose``).
 """
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from core.errors import CheckpointError, ConfigError
@@ -47,16 +46,10 @@ def register(subparsers) -> None:
 
 def read_config(path: Path, factory: str):
     """The factory's config: paper-scale defaults with the JSON object's fields."""
+    from core.fileio import read_json_object
     from core.models.registry import config_from_dict
 
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ConfigError(f"{path}: not a readable JSON config ({error})") from None
-    if not isinstance(data, dict):
-        raise ConfigError(f"{path}: a config must be a JSON object of {factory} config fields")
+    data = read_json_object(path, f"{factory} config file")
     return config_from_dict(factory, data, where=str(path))
 
 

@@ -40,7 +40,7 @@ import cv2
 import numpy as np
 
 from core.errors import ConfigError, SequenceError
-from core.fileio import write_text_atomic
+from core.fileio import read_json_object, write_text_atomic
 from core.geometry import iou
 from core.progress import Job, Progress
 from core.training.self_supervised import box_means, textured_box
@@ -225,13 +225,8 @@ def pseudo_label_job(tracker, sequences: list[tuple[str, object]], out_path: str
 def read_labels(path: str | Path) -> dict:
     """The labels file at ``path``; ConfigError naming it when missing or malformed."""
     path = Path(path)
-    try:
-        content = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: pseudo-label file not found (python main.py pseudo-labels writes one)") from None
-    except (OSError, ValueError) as error:
-        raise ConfigError(f"{path}: unreadable pseudo-label file ({error})") from None
-    if not isinstance(content, dict) or content.get("format") != LABELS_FORMAT:
+    content = read_json_object(path, "pseudo-label file", " (python main.py pseudo-labels writes one)")
+    if content.get("format") != LABELS_FORMAT:
         raise ConfigError(f"{path}: not a pseudo-label file (format is not {LABELS_FORMAT!r})")
     if content.get("version") != LABELS_VERSION:
         raise ConfigError(f"{path}: pseudo-label file version {content.get('version')!r}, expected {LABELS_VERSION}")

@@ -39,7 +39,7 @@ def test_a_chain_of_extends_resolves_relative_to_each_file(tmp_path):
      r"b.json -> c.json -> b.json"),
     (lambda d: _write(d / "d.json", {"extends": "missing.json"}), r"missing.json: config file not found \(extended by"),
     (lambda d: _write(d / "e.json", {"extends": 3}), "'extends' must name a config file"),
-    (lambda d: _write(d / "f.json", [1, 2]), "expected a JSON object"),
+    (lambda d: _write(d / "f.json", [1, 2]), "config file must be a JSON object"),
 ])
 def test_bad_chains_are_config_errors_naming_the_file(tmp_path, make, problem):
     with pytest.raises(ConfigError, match=problem):

@@ -159,7 +159,7 @@ def test_cancelled_job_writes_nothing(tmp_path):
 
 
 @pytest.mark.parametrize("text, problem", [
-    ("{not json", "unreadable"),
+    ("{not json", "not a readable JSON pseudo-label file"),
     (json.dumps({"format": "something else"}), "not a pseudo-label file"),
     (json.dumps({"format": "rgbt-studio pseudo-labels", "version": 1, "tracklets": [{"sequence": "a"}]}),
      "tracklet 0 is malformed"),
