@@ -143,6 +143,16 @@ def _evaluate(contender, split_items, family_items, cache) -> Job[dict[str, floa
     return _scores(_sequence_sr(rows), split_items, family_items)
 
 
+def _read_record(path: Path) -> dict | None:
+    """The reuse record at ``path``; None when absent or unreadable (it is a cache: a
+    damaged one is rebuilt, not an error)."""
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    return record if isinstance(record, dict) else None
+
+
 def _annotate_family(args, family, student, teacher, out: Path) -> Job[tuple[list[Path], list[AnnotationStats]]]:
     """Annotate and export ``args.annotate`` training-seed sequences of ``family`` (or
     reuse an earlier run's, recorded in ``annotations.json``, with ``--reuse``)."""
@@ -151,12 +161,16 @@ def _annotate_family(args, family, student, teacher, out: Path) -> Job[tuple[lis
     record_path = out / "annotations.json"
     key = {"family": family, "seed": args.seed, "count": args.annotate, "frames": args.frames,
            "accept_iou": args.accept_iou, "student": str(args.student), "teacher": str(args.teacher)}
-    if args.reuse and record_path.is_file():
-        record = json.loads(record_path.read_text())
-        files = [Path(f) for f in record.get("files", [])]
-        if record.get("key") == key and files and all(f.is_file() for f in files):
+    record = _read_record(record_path) if args.reuse else None
+    if record is not None and record.get("key") == key:
+        try:
+            files = [Path(f) for f in record["files"]]
+            reused = [AnnotationStats(**s) for s in record["stats"]]
+        except (KeyError, TypeError):  # a damaged record is rebuilt
+            files = []
+        if files and all(f.is_file() for f in files):
             yield Progress(0, None, f"reusing {len(files)} annotated sequences from {record_path}")
-            return files, [AnnotationStats(**s) for s in record["stats"]]
+            return files, reused
     rng = np.random.default_rng(args.seed)
     files, stats = [], []
     for k in range(args.annotate):

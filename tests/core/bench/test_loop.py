@@ -65,3 +65,15 @@ def test_loop_command_end_to_end_and_reuse(tmp_path, capsys):
     printed = capsys.readouterr().out
     assert "crossover: 2 unseen sequences" in printed and "targets: family gain" in printed
     assert "rehearsal rows only" in printed
+
+
+def test_a_damaged_reuse_record_is_rebuilt_not_an_error(tmp_path):
+    from core.bench.loop import _read_record
+
+    path = tmp_path / "annotations.json"
+    assert _read_record(path) is None  # absent
+    for damaged in (b"{half", b"\xff\xfe", b"[1, 2]"):
+        path.write_bytes(damaged)
+        assert _read_record(path) is None
+    path.write_text('{"key": {}, "files": []}', encoding="utf-8")
+    assert _read_record(path) == {"key": {}, "files": []}
