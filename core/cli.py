@@ -32,6 +32,7 @@ COMMAND_MODULES = (
     "core.commands.compact_data",
     "core.commands.train",
     "core.commands.distill",
+    "core.commands.train_family",
     "core.commands.average_weights",
     "core.commands.pseudo_labels",
     "core.commands.export_onnx",

@@ -1,0 +1,54 @@
+"""``python main.py train-family --budget-s 520 --out DIR [--teacher-config ...]``.
+
+Trains the teacher, the no-KD student and the KD student in a fixed time
+(``core.training.family``): a calibration of steps/s, then the teacher and the no-KD
+student side by side, then the KD student distilled from that teacher with the no-KD
+student's init, data and steps. Defaults: the GPU configs on the compact train copy
+(``python main.py compact-data runs/compact-train``), both students from the shipped
+no-KD student, the teacher from the shipped teacher. Prints where the checkpoints are.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from core.fileio import check_output
+from core.progress import run_with_bar
+from core.training.family import FamilyPlan, train_family
+
+MODELS = Path("assets/models")
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "train-family", help="teacher, no-KD and KD student in a fixed time (a GPU session)",
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, required=True, help="folder of the three run folders and family.json")
+    parser.add_argument("--budget-s", type=float, required=True, help="seconds for everything, calibration included")
+    parser.add_argument("--calibrate-s", type=float, default=60.0, help="seconds measuring steps/s (60)")
+    parser.add_argument("--teacher-config", type=Path, default=Path("configs/teacher_real_gpu.json"))
+    parser.add_argument("--student-config", type=Path, default=Path("configs/student_real_gpu.json"))
+    parser.add_argument("--kd-config", type=Path, default=Path("configs/student_kd_real_gpu.json"))
+    parser.add_argument("--teacher-init", type=Path, default=MODELS / "teacher_bundled.pt",
+                        help="checkpoint the teacher starts from ('none': from scratch)")
+    parser.add_argument("--student-init", type=Path, default=MODELS / "student_nokd_bundled.pt",
+                        help="checkpoint both students start from ('none': from scratch)")
+    parser.add_argument("--workers", type=int, default=7, help="data workers per run in phase 1 (twice that in phase 2)")
+    parser.add_argument("--log-every", type=int, default=10, help="steps between metrics rows (checkpoints: 5x)")
+    parser.set_defaults(func=_run)
+
+
+def _none(path: Path) -> Path | None:
+    return None if str(path).lower() == "none" else path
+
+
+def _run(args) -> int:
+    check_output(args.out / "family.json")
+    plan = FamilyPlan(args.teacher_config, args.student_config, args.kd_config, args.out, args.budget_s,
+                      args.calibrate_s, _none(args.teacher_init), _none(args.student_init), args.workers,
+                      args.log_every)
+    summary = run_with_bar(train_family(plan), "train-family")
+    print(json.dumps({k: summary.get(k) for k in ("steps", "checkpoints", "elapsed_s")}, indent=2), file=sys.stderr)
+    return 0

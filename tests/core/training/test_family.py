@@ -1,0 +1,57 @@
+"""train-family: the plan's arithmetic, the progress reader, and one tiny run end to end."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from core.errors import ConfigError
+from core.training.family import FamilyPlan, plan_steps, read_progress
+
+from .conftest import CONFIGS
+
+
+def test_plan_fills_phase_one_and_caps_the_student_by_what_kd_can_do():
+    # teacher: 100 done at 2 steps/s, 100 s left in phase 1 -> 300
+    # student: 500 done at 10 steps/s -> 1500 in phase 1, but KD at 7 steps/s x 150 s = 1050
+    assert plan_steps(100, 2.0, 500, 10.0, phase1_s=100, phase2_s=150, kd_slowdown=0.7) == (300, 1050)
+    # a phase too short to add anything still moves each run one step on
+    assert plan_steps(100, 2.0, 500, 10.0, phase1_s=0, phase2_s=0) == (101, 501)
+
+
+def test_progress_is_read_from_metrics_csv(tmp_path):
+    assert read_progress(tmp_path, 4) == (0, None)
+    (tmp_path / "metrics.csv").write_text("step,samples_per_s\n10,4.0\n20,40.0\n30,80.0\n", encoding="utf-8")
+    step, rate = read_progress(tmp_path, 4)
+    assert step == 30 and rate == pytest.approx(15.0)  # the first row (warm-up) is left out
+
+
+def test_a_plan_too_short_for_its_calibration_or_with_a_missing_file_is_refused(tmp_path):
+    config = CONFIGS / "tiny_student.json"
+    with pytest.raises(ConfigError, match="at least 4x"):
+        FamilyPlan(config, config, config, tmp_path, budget_s=100, calibrate_s=60)
+    with pytest.raises(ConfigError, match="missing.pt: file not found"):
+        FamilyPlan(config, config, config, tmp_path, budget_s=400, student_init=tmp_path / "missing.pt")
+
+
+def test_a_tiny_family_trains_end_to_end(tmp_path):
+    """Tiny configs, 40 s: calibration, phase 1, the KD student from the phase-1 teacher with
+    the no-KD student's steps; checkpoints, snapshots and family.json."""
+    from core.cli import main
+
+    out = tmp_path / "family"
+    code = main(["train-family", "--out", str(out), "--budget-s", "40", "--calibrate-s", "10",
+                 "--teacher-config", str(CONFIGS / "tiny_teacher.json"),
+                 "--student-config", str(CONFIGS / "tiny_student.json"),
+                 "--kd-config", str(CONFIGS / "tiny_student.json"),
+                 "--teacher-init", "none", "--student-init", "none", "--workers", "0", "--log-every", "1"])
+    assert code == 0
+    summary = json.loads((out / "family.json").read_text(encoding="utf-8"))
+    assert set(summary["checkpoints"]) == {"teacher", "student_nokd", "student_kd"}
+    assert summary["steps"]["student_kd"] == summary["steps"]["student_nokd"]
+    for run in summary["runs"].values():  # finished, or stopped at its phase's deadline (a loaded machine)
+        assert run["exit_code"] == 0 or run["stopped_at_deadline"], run
+        assert run["steps_done"] > 0
+    kd_config = json.loads((out / "student_kd.config.json").read_text(encoding="utf-8"))
+    assert kd_config["extends"].endswith("tiny_student.json")  # the given config is extended, never edited
+    assert summary["elapsed_s"] <= 40 + 20
