@@ -10,7 +10,9 @@ For every (model, scale, engine) the benchmark measures, at batch 1:
   numpy <-> tensor conversion included; for ONNX Runtime, its session run).
 
 FPS = 1 / median per-frame time (the median resists the other processes of a shared
-machine). Params and GFLOPs (multiply-add = 2 FLOPs) come from ``core.models.profile``.
+machine). The models of one scale and engine are timed **in turns** of 10 frames each
+(after a warm-up frame per turn), so a machine whose speed drifts during the run slows
+them alike and the student/teacher ratio stays fair. Params and GFLOPs (multiply-add = 2 FLOPs) come from ``core.models.profile``.
 The bundled models use their checkpoints when present, else random weights (speed does
 not depend on the weights); the paper-scale models are random ViT-B networks. Paper
 scale on a CPU takes about a second per frame, so it runs ``--paper-frames`` frames.
@@ -81,14 +83,33 @@ def build_network(model: str, scale: str):
     return random_model(model, scale), "random"
 
 
-def _median_seconds(fn, frames: int, warmup: int) -> float:
-    times = []
-    for i in range(warmup + frames):
-        start = time.perf_counter()
-        fn(i)
-        if i >= warmup:
-            times.append(time.perf_counter() - start)
-    return statistics.median(times)
+#: frames of one model before the other takes its turn (see _interleaved_medians)
+TURN_FRAMES = 10
+
+
+def _interleaved_medians(fns: dict[str, object], frames: int, warmup: int,
+                         turn: int = TURN_FRAMES) -> dict[str, float]:
+    """Median seconds per call of each function, the functions taking turns of ``turn``
+    calls (a x10, b x10, a x10, ...) until each has ``frames`` timed calls; the first
+    ``warmup`` calls of each turn are not timed. A shared machine whose speed drifts
+    slows every model alike, so their ratio stays fair. Turns rather than single frames:
+    ONNX Runtime's threads keep spinning for a while after a run, and on a small machine
+    two sessions alternating frame by frame slow each other down several times."""
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    calls = {name: 0 for name in fns}
+    while any(len(v) < frames for v in times.values()):
+        for name, fn in fns.items():
+            timed = 0
+            for k in range(warmup + turn):
+                if len(times[name]) >= frames or timed >= turn:
+                    break
+                start = time.perf_counter()
+                fn(calls[name])
+                calls[name] += 1
+                if k >= warmup:
+                    times[name].append(time.perf_counter() - start)
+                    timed += 1
+    return {name: statistics.median(values) for name, values in times.items()}
 
 
 def _sync(device: str):
@@ -99,9 +120,19 @@ def _sync(device: str):
     return lambda: None
 
 
-def measure(network, model: str, scale: str, engine_name: str, device: str, frames: int, threads: int | None,
-            workdir: Path, warmup: int = 2) -> SpeedRow:
-    """Time one configuration; ``network`` is a torch model with the forward contract."""
+@dataclass
+class _Prepared:
+    """One configuration ready to time: its engine, its two timed calls and its size."""
+
+    device: str
+    network_once: object
+    track_once: object
+    params: int
+    gflops: float
+
+
+def _prepare(network, model: str, scale: str, engine_name: str, device: str, threads: int | None,
+             workdir: Path) -> _Prepared:
     from core.models.profile import count_gflops, count_parameters
     from core.tracking.engines import OnnxEngine, TorchEngine
     from core.tracking.onnx_export import export_onnx
@@ -124,8 +155,6 @@ def measure(network, model: str, scale: str, engine_name: str, device: str, fram
         engine.run(*inputs)
         sync()
 
-    fps_network = 1.0 / _median_seconds(network_once, frames, warmup)
-
     tracker = Tracker(engine, cfg)
     pairs, init = synthetic_pairs()
     state = tracker.init(pairs[0], init)
@@ -136,14 +165,25 @@ def measure(network, model: str, scale: str, engine_name: str, device: str, fram
         tracker.track(pairs[1 + i % (len(pairs) - 1)], state)
         sync()
 
-    fps_e2e = 1.0 / _median_seconds(track_once, frames, warmup)
-    return SpeedRow(model, scale, engine_name, engine.device, round(fps_e2e, 2), round(fps_network, 2), int(params),
-                    round(float(gflops), 3))
+    return _Prepared(engine.device, network_once, track_once, int(params), round(float(gflops), 3))
+
+
+def measure_group(networks: dict[str, object], scale: str, engine_name: str, device: str, frames: int,
+                  threads: int | None, workdir: Path, warmup: int = 2) -> list[SpeedRow]:
+    """Time the models of ``networks`` (model name -> torch model with the forward contract)
+    at one scale on one engine, their frames interleaved (:func:`_interleaved_medians`)."""
+    prepared = {model: _prepare(network, model, scale, engine_name, device, threads, workdir)
+                for model, network in networks.items()}
+    network_s = _interleaved_medians({m: p.network_once for m, p in prepared.items()}, frames, warmup)
+    track_s = _interleaved_medians({m: p.track_once for m, p in prepared.items()}, frames, warmup)
+    return [SpeedRow(m, scale, engine_name, p.device, round(1.0 / track_s[m], 2), round(1.0 / network_s[m], 2),
+                     p.params, p.gflops) for m, p in prepared.items()]
 
 
 def speed_bench(models=MODELS, scales=SCALES, engines=ENGINES, device: str = "auto", frames: int = 50,
                 paper_frames: int = 5, threads: int | None = 2) -> Job[list[SpeedRow]]:
-    """Measure every combination; yields Progress (payload: the SpeedRow just measured)."""
+    """Measure every combination, the models of one scale and engine side by side; yields
+    Progress (payload: the SpeedRows just measured)."""
     import torch
 
     from core.tracking.engines import choose_device
@@ -151,20 +191,22 @@ def speed_bench(models=MODELS, scales=SCALES, engines=ENGINES, device: str = "au
     torch_device = choose_device(device)
     if threads:
         torch.set_num_threads(int(threads))
-    combos = [(s, m, e) for s in scales for m in models for e in engines]
+    groups = [(s, e) for s in scales for e in engines]
     rows: list[SpeedRow] = []
+    names = "+".join(models)
     with tempfile.TemporaryDirectory(prefix="rgbt-bench-speed-") as tmp:
-        for done, (scale, model, engine) in enumerate(combos, start=1):
-            yield Progress(done - 1, len(combos), f"measuring {model} {scale} {engine}")
-            network, _source = build_network(model, scale)
+        for done, (scale, engine) in enumerate(groups, start=1):
+            yield Progress(done - 1, len(groups), f"measuring {names} {scale} {engine}")
+            networks = {model: build_network(model, scale)[0] for model in models}
             n = frames if scale == "bundled" or torch_device == "cuda" else min(frames, paper_frames)
             engine_device = torch_device if engine == "torch" else device
-            row = measure(network, model, scale, engine, engine_device, n, threads, Path(tmp))
-            rows.append(row)
-            del network
-            yield Progress(done, len(combos), f"{model} {scale} {engine}: {row.fps_end_to_end:.1f} FPS end to end, "
-                                              f"{row.fps_network:.1f} network", row)
-    return rows
+            measured = measure_group(networks, scale, engine, engine_device, n, threads, Path(tmp))
+            rows += measured
+            del networks
+            yield Progress(done, len(groups), "; ".join(f"{r.model} {scale} {engine}: {r.fps_end_to_end:.1f} FPS end to "
+                                                        f"end, {r.fps_network:.1f} network" for r in measured), measured)
+    order = {(s, m, e): k for k, (s, m, e) in enumerate((s, m, e) for s in scales for m in models for e in engines)}
+    return sorted(rows, key=lambda r: order[(r.scale, r.model, r.engine)])
 
 
 def ratios(rows: list[SpeedRow]) -> list[tuple[str, str, float, float]]:

@@ -34,8 +34,8 @@ def test_bench_speed_says_what_it_measures_before_each_configuration(monkeypatch
     from core.bench.speed import SpeedRow
 
     monkeypatch.setattr(speed, "build_network", lambda model, scale: (object(), "random"))
-    monkeypatch.setattr(speed, "measure", lambda network, model, scale, engine, *a: SpeedRow(
-        model, scale, engine, "cpu", 10.0, 20.0, 1, 0.1))
+    monkeypatch.setattr(speed, "measure_group", lambda networks, scale, engine, *a: [SpeedRow(
+        model, scale, engine, "cpu", 10.0, 20.0, 1, 0.1) for model in networks])
     reports = []
     job = speed.speed_bench(("student",), ("bundled",), ("torch", "onnx"), "cpu", 1, 1, 1)
     while True:

@@ -35,3 +35,17 @@ def test_ratios_and_table():
     assert ratios(rows) == [("paper", "onnx", pytest.approx(3.5), pytest.approx(4.0))]
     table = format_table(rows, 2)
     assert "paper onnx: end to end 3.50x, network 4.00x" in table and "115.00M" in table
+
+
+def test_models_of_one_configuration_are_timed_in_turn():
+    """A frame of each model in turn: a machine that slows down during the run slows both."""
+    from core.bench.speed import _interleaved_medians
+
+    calls = []
+    medians = _interleaved_medians({"teacher": lambda i: calls.append(("teacher", i)),
+                                    "student": lambda i: calls.append(("student", i))}, frames=5, warmup=1, turn=2)
+    # turns of 1 warm-up + 2 timed calls each, until each model has 5 timed calls
+    assert [m for m, _ in calls] == ["teacher"] * 3 + ["student"] * 3 + ["teacher"] * 3 + ["student"] * 3 + \
+        ["teacher"] * 2 + ["student"] * 2
+    assert [i for m, i in calls if m == "teacher"] == list(range(8))
+    assert set(medians) == {"teacher", "student"} and all(v >= 0 for v in medians.values())
