@@ -99,16 +99,14 @@ def _interleaved_medians(fns: dict[str, object], frames: int, warmup: int,
     calls = {name: 0 for name in fns}
     while any(len(v) < frames for v in times.values()):
         for name, fn in fns.items():
-            timed = 0
             for k in range(warmup + turn):
-                if len(times[name]) >= frames or timed >= turn:
+                if len(times[name]) >= frames:
                     break
                 start = time.perf_counter()
                 fn(calls[name])
                 calls[name] += 1
                 if k >= warmup:
                     times[name].append(time.perf_counter() - start)
-                    timed += 1
     return {name: statistics.median(values) for name, values in times.items()}
 
 

@@ -288,7 +288,7 @@ class Tracker:
         n = len(crops)
         outputs = self.engine.run(np.repeat(z_v[None], n, 0), np.repeat(z_t[None], n, 0),
                                   np.stack([c[0] for c in crops]), np.stack([c[1] for c in crops]))
-        score, size, offset = (np.asarray(o, dtype=np.float32) for o in outputs[:3])
+        score, size = (np.asarray(o, dtype=np.float32) for o in outputs[:2])
         network_wh = []
         for k, (_, _, geometry) in enumerate(crops):
             response = score[k, 0] * self.window if self.window is not None else score[k, 0]
