@@ -29,7 +29,9 @@ from core.errors import ConfigError, SequenceError
 from core.fileio import read_json_object
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_SPLIT_FILE = PROJECT_ROOT / "configs" / "real_split.json"
+#: the split file, relative to the project root (as configs and command defaults name it)
+DEFAULT_SPLIT = "configs/real_split.json"
+DEFAULT_SPLIT_FILE = PROJECT_ROOT / DEFAULT_SPLIT
 PARTS = ("validation", "train")
 #: modalities with ground truth, in table order
 LABELLED_MODALITIES = ("visible", "thermal", "rgbt")

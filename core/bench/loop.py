@@ -41,7 +41,8 @@ from core.bench.contenders import Contender, model_fingerprint
 from core.bench.eval_sets import synthetic_items
 from core.distillation.export import TeacherRunner, export_distillation
 from core.distillation.finetune import FinetuneConfig, finetune_student
-from core.fileio import write_text_atomic
+from core.errors import ConfigError
+from core.fileio import read_json_object, write_text_atomic
 from core.geometry import iou
 from core.progress import Job, Progress, run_with_bar
 from core.tracking.run import track_sequence
@@ -147,10 +148,9 @@ def _read_record(path: Path) -> dict | None:
     """The reuse record at ``path``; None when absent or unreadable (it is a cache: a
     damaged one is rebuilt, not an error)."""
     try:
-        record = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+        return read_json_object(path, "reuse record")
+    except ConfigError:
         return None
-    return record if isinstance(record, dict) else None
 
 
 def _annotate_family(args, family, student, teacher, out: Path) -> Job[tuple[list[Path], list[AnnotationStats]]]:

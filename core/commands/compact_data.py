@@ -14,9 +14,9 @@ from pathlib import Path
 
 from core.fileio import check_output
 from core.progress import run_with_bar
-from core.real_split import resolve_path
+from core.real_split import DEFAULT_SPLIT, resolve_path
 from core.training.compact_data import CompactConfig, compact_job
-from core.training.real_data import DEFAULT_DATA_ROOT, DEFAULT_SPLIT
+from core.training.real_data import DEFAULT_DATA_ROOT
 
 
 def register(subparsers) -> None:

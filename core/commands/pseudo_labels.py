@@ -13,12 +13,11 @@ from pathlib import Path
 
 from core.fileio import check_output
 from core.progress import run_with_bar
-from core.real_split import load_split
+from core.real_split import DEFAULT_SPLIT, load_split
 from core.training.pseudo_labels import PseudoLabelConfig, pseudo_label_job
 from core.training.real_data import (
     DEFAULT_CACHE_DIR,
     DEFAULT_DATA_ROOT,
-    DEFAULT_SPLIT,
     FrameLRU,
     rgbt_pair_sequence,
 )

@@ -43,7 +43,6 @@ from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import check_index
 from core.sequences.sources import list_images
 
-DEFAULT_SPLIT = "configs/real_split.json"
 DEFAULT_DATA_ROOT = "../shared/data"
 DEFAULT_CACHE_DIR = "~/.cache/rgbt-studio"
 CACHE_VERSION = "v1"
