@@ -31,7 +31,7 @@ from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 from core.real_split import DEFAULT_SPLIT_FILE, load_split
-from core.tracking.tracker import TrackerConfig
+from core.tracking.tracker import DISTRACTOR_GATE, TrackerConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
@@ -61,6 +61,8 @@ VARIANTS: dict[str, tuple[str, TrackerConfig]] = {
              TrackerConfig(lost_threshold=LOST_THRESHOLD)),
     "hold": ("defaults + loss handling holding the position", TrackerConfig(lost_threshold=LOST_THRESHOLD,
                                                                             hold_when_lost=True)),
+    "distractors": ("defaults + distractor memory (gate 0.5)", TrackerConfig(distractor_gate=DISTRACTOR_GATE)),
+    "window075": ("defaults, window influence 0.75", TrackerConfig(window_influence=0.75)),
     "template": ("defaults + template update (> 0.91)", TrackerConfig(template_update=True)),
     "kalman": ("defaults + Kalman fallback (< 0.25)", TrackerConfig(kalman_fallback=True)),
     "slow": ("defaults, <= 1.05x/frame", TrackerConfig(max_size_change=1.05)),

@@ -61,6 +61,8 @@ def register(subparsers) -> None:
                         help="MPLT heuristic: re-cut the template when the windowed score > 0.91")
     parser.add_argument("--kalman-fallback", action="store_true",
                         help="MPLT heuristic: constant-velocity Kalman box when the score < 0.25")
+    parser.add_argument("--distractor-memory", action="store_true",
+                        help="pass over a peak where a look-alike was on the last frame (see docs/tracking_heuristics.md)")
     parser.add_argument("--random-weights", action="store_true",
                         help="use random weights when no checkpoint exists (tests and demos only)")
     parser.set_defaults(func=run)
@@ -155,20 +157,22 @@ def run(args) -> int:
     from core.trackers import TrackerChoice, build_tracker, engine_text, is_peer, tracker_label
     from core.tracking.factory import RandomWeightsWarning, print_random_warning
     from core.tracking.run import track_sequence
-    from core.tracking.tracker import TrackerConfig
+    from core.tracking.tracker import DISTRACTOR_GATE, TrackerConfig
 
     check_outputs(args)
     name = tracker_name(args)
-    if is_peer(name) and (args.weights is not None or args.template_update or args.kalman_fallback):
-        raise ConfigError(f"--weights, --template-update and --kalman-fallback apply to the student and teacher, "
-                          f"not to {tracker_label(name)}")
+    if is_peer(name) and (args.weights is not None or args.template_update or args.kalman_fallback
+                          or args.distractor_memory):
+        raise ConfigError(f"--weights, --template-update, --kalman-fallback and --distractor-memory apply to the "
+                          f"student and teacher, not to {tracker_label(name)}")
     choice = TrackerChoice(name, None if args.weights is None else str(args.weights), args.engine, args.device,
                            args.threads, args.random_weights, args.modality)
     tracker = None
     if not is_peer(name):  # a missing checkpoint is reported before the footage is opened
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RandomWeightsWarning)
-            config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback)
+            config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback,
+                                   distractor_gate=DISTRACTOR_GATE if args.distractor_memory else 0.0)
             tracker = _build_with_fallback(lambda c: build_tracker(c, config=config), choice)
         if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
             print_random_warning(name)

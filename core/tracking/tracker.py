@@ -45,6 +45,18 @@ them off and gives the plain OSTrack loop; ablation in ``docs/tracking_heuristic
   factor per lost frame (up to ``max_search_factor``), and with ``hold_when_lost`` the
   position is held too until a confident peak re-detects the target.
 
+Two more options, off by default because the validation split cannot tell whether they help:
+- **window influence** (``window_influence``, 1 = OSTrack's plain Hann window): the score
+  map is multiplied by ``(1 - w) + w * hann``; a softer window lets a fast target move
+  farther from the crop centre but also lets look-alikes in;
+- **distractor memory** (``distractor_gate``, 0 = off; ``DISTRACTOR_GATE`` 0.5 when on,
+  ``core.tracking.distractors``): the other strong peaks of a confident frame are
+  remembered, and on the next frame the strongest peak is passed over when it sits where
+  one of them was (within ``distractor_radius`` x the box's side) and another peak, less
+  than half as far from the target's last centre, scores at least ``distractor_gate`` of it.
+  It keeps the ball when a face beside it wins one frame, and loses a bird in a flock
+  when the box has already drifted between two birds (``docs/tracking_heuristics.md``).
+
 MPLT's released test loop adds two heuristics, both switchable and off by default:
 - **template update**: when the windowed peak score exceeds ``template_update_threshold``
   (0.91) the template crops are re-cut around the new box;
@@ -68,12 +80,17 @@ from core.geometry import as_box, clip_box, cxcywh_to_xywh, is_valid_box
 from core.models.head import hann1d
 from core.sequences.base import FramePair
 from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
+from core.tracking.distractors import choose_peak, local_peaks, remember_distractors
 from core.tracking.kalman import KalmanConfig, predict_corner
 from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_bias, size_change_penalty
 
 BOX_MARGIN = 10.0
 #: the most a size calibration may scale a side (``TrackerConfig.size_calibration``)
 CALIBRATION_LIMIT = 1.5
+
+
+DISTRACTOR_GATE = 0.5
+"""``TrackerConfig.distractor_gate`` when the distractor memory is switched on (``track --distractor-memory``)."""
 
 
 class InitBoxError(RGBTError, ValueError):
@@ -85,6 +102,7 @@ class TrackerConfig:
     """Test-loop options (defaults = plain OSTrack loop; MPLT's heuristics off)."""
 
     use_hann_window: bool = True
+    window_influence: float = 1.0
     template_update: bool = False
     template_update_threshold: float = 0.91
     kalman_fallback: bool = False
@@ -104,6 +122,10 @@ class TrackerConfig:
     hold_when_lost: bool = False
     confidence_smoothing: float = 0.7
     size_calibration: float = 0.5
+    distractor_gate: float = 0.0
+    distractor_min_ratio: float = 0.5
+    distractor_radius: float = 0.5
+    distractor_min_score: float = 0.25
 
     @classmethod
     def legacy(cls, **overrides) -> TrackerConfig:
@@ -135,6 +157,13 @@ class TrackerConfig:
             raise ConfigError(f"TrackerConfig.lost_search_growth must be >= 0, got {self.lost_search_growth}")
         if self.max_search_factor <= 0:
             raise ConfigError(f"TrackerConfig.max_search_factor must be > 0, got {self.max_search_factor}")
+        for name in ("distractor_gate", "distractor_min_ratio", "distractor_min_score"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(f"TrackerConfig.{name} must lie in [0, 1], got {getattr(self, name)}")
+        if self.distractor_radius <= 0:
+            raise ConfigError(f"TrackerConfig.distractor_radius must be > 0, got {self.distractor_radius}")
+        if not 0.0 <= self.window_influence <= 1.0:
+            raise ConfigError(f"TrackerConfig.window_influence must lie in [0, 1], got {self.window_influence}")
         if not 0.0 <= self.size_calibration <= 1.0:
             raise ConfigError(f"TrackerConfig.size_calibration must lie in [0, 1], got {self.size_calibration}")
         if not 0.0 <= self.confidence_smoothing < 1.0:
@@ -170,6 +199,7 @@ class TrackerState:
     lost_frames: int = 0
     track_confidence: float = float("nan")
     size_bias: tuple[float, float] = (1.0, 1.0)
+    distractors: tuple[tuple[float, float], ...] = ()
 
 
 @dataclass(frozen=True, eq=False)
@@ -223,7 +253,20 @@ class Tracker:
         self.weights_path = str(weights_path)
         self.model_config = model_config
         self.config = config or TrackerConfig()
-        self.window = _hann_window(int(model_config.feature_size)) if self.config.use_hann_window else None
+        self._window_cache: tuple[tuple[bool, float], np.ndarray | None] | None = None
+
+    @property
+    def window(self) -> np.ndarray | None:
+        """The (F, F) float32 motion prior the score map is multiplied by before the peak is
+        picked: ``(1 - w) + w * hann`` with ``w = config.window_influence`` (1 = OSTrack's plain
+        Hann window), or None without a window. Follows ``self.config``."""
+        key = (self.config.use_hann_window, float(self.config.window_influence))
+        if self._window_cache is None or self._window_cache[0] != key:
+            window = None
+            if key[0]:
+                window = ((1.0 - key[1]) + key[1] * _hann_window(int(self.model_config.feature_size))).astype(np.float32)
+            self._window_cache = (key, window)
+        return self._window_cache[1]
 
     # -- crops ---------------------------------------------------------------------
     def _crops(self, pair: FramePair, box, factor: float, size: int):
@@ -314,8 +357,8 @@ class Tracker:
             penalty = np.ones_like(score_map)
         penalised = score_map * penalty
         response = penalised * self.window if self.window is not None else penalised
-        iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
         f = score_map.shape[-1]
+        iy, ix, distractors = self._choose_cell(response, offset_map, geometry, state)
         crop_cxcywh = np.array([(ix + offset_map[0, iy, ix]) / f, (iy + offset_map[1, iy, ix]) / f,
                                 size_map[0, iy, ix], size_map[1, iy, ix]], dtype=np.float64)
         raw_confidence = float(score_map[iy, ix])
@@ -359,6 +402,7 @@ class Tracker:
             template_updates=state.template_updates + int(template_updated),
             lost_frames=state.lost_frames + 1 if lost else 0,
             track_confidence=track_confidence,
+            distractors=distractors,
         )
         return TrackStep(
             frame_index=int(pair.index),
@@ -377,6 +421,27 @@ class Tracker:
             lost=bool(lost),
             frame_confidence=confidence,
         )
+
+    def _choose_cell(self, response: np.ndarray, offset_map: np.ndarray, geometry, state: TrackerState):
+        """The score-map cell ``(row, col)`` to decode and the distractor points ``((x, y), ...)``
+        (image pixels) to remember for the next frame (``core.tracking.distractors``; with
+        ``distractor_gate`` 0 the plain argmax and no distractors)."""
+        cfg = self.config
+        if cfg.distractor_gate <= 0:
+            iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
+            return int(iy), int(ix), ()
+        f = response.shape[-1]
+        peaks = local_peaks(response, min(cfg.distractor_gate, cfg.distractor_min_ratio))
+        strengths = [float(response[p]) for p in peaks]
+        cells = np.array([[c + offset_map[0, r, c], r + offset_map[1, r, c]] for r, c in peaks], dtype=np.float64)
+        points = cells / f * geometry.output_size / geometry.scale + [geometry.origin_x, geometry.origin_y]
+        radius = cfg.distractor_radius * math.sqrt(max(float(state.box[2] * state.box[3]), 1.0))
+        previous = state.box[:2] + state.box[2:] / 2.0
+        chosen = choose_peak(strengths, points, state.distractors, previous, radius, cfg.distractor_gate)
+        distractors = ()
+        if strengths[chosen] >= cfg.distractor_min_score:  # a lost tracker's peaks are noise, not look-alikes
+            distractors = remember_distractors(strengths, points, chosen, cfg.distractor_min_ratio, radius)
+        return peaks[chosen][0], peaks[chosen][1], distractors
 
     def _safeguarded_box(self, network_box: np.ndarray, state: TrackerState, frame_size, penalty: float,
                          raw_confidence: float, lost: bool) -> np.ndarray:

@@ -217,3 +217,17 @@ def test_size_bias_is_the_geometric_mean_ratio_scaled_and_clamped():
     np.testing.assert_allclose(full, (expected_w, 0.9), rtol=1e-9)
     np.testing.assert_allclose(size_bias(measured, (20.0, 20.0), strength=0.0, limit=1.5), (1.0, 1.0))
     np.testing.assert_allclose(size_bias([[100.0, 0.0]], (20.0, 20.0), strength=1.0, limit=1.5), (1.5, 1 / 1.5))
+
+
+def test_window_influence_blends_the_hann_window_toward_flat_and_follows_the_config():
+    tracker = Tracker(ScriptedMaps(lambda k: _maps()), Geometry, TrackerConfig())
+    hann = tracker.window.copy()
+    assert hann.shape == (F, F) and hann.min() < 0.05 and hann.max() > 0.95
+    tracker.config = dataclasses.replace(tracker.config, window_influence=0.0)
+    assert np.allclose(tracker.window, 1.0)
+    tracker.config = dataclasses.replace(tracker.config, window_influence=0.75)
+    assert np.allclose(tracker.window, 0.25 + 0.75 * hann)
+    tracker.config = dataclasses.replace(tracker.config, use_hann_window=False)
+    assert tracker.window is None
+    with pytest.raises(ConfigError, match="window_influence"):
+        TrackerConfig(window_influence=1.5)

@@ -51,8 +51,19 @@ def test_track_sequence_folder_given_twice_and_teacher(tmp_path, moving_square):
     out = tmp_path / "boxes.txt"
     folder = str(tmp_path / "seq")
     assert main(["track", folder, folder, "--init", "40 40 16 16", "--out", str(out), "--model", "teacher",
-                 "--random-weights", "--threads", "1", "--template-update", "--kalman-fallback"]) == 0
+                 "--random-weights", "--threads", "1", "--template-update", "--kalman-fallback",
+                 "--distractor-memory"]) == 0
     _check_boxes(out, len(seq), [40, 40, 16, 16])
+
+
+def test_network_options_are_refused_for_a_classical_tracker(tmp_path, moving_square, capsys):
+    _write_pair(moving_square, tmp_path / "seq", frames=3)
+    folder = str(tmp_path / "seq")
+    out = tmp_path / "boxes.txt"
+    assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
+                 "--distractor-memory"]) != 0
+    assert "--distractor-memory apply to the student and teacher, not to" in capsys.readouterr().err
+    assert not out.exists()
 
 
 def test_track_video_pair(tmp_path, moving_square):
