@@ -15,20 +15,15 @@ Tables (schema version 1):
 - ``meta(key PRIMARY KEY, value JSON)``: source paths, frame offset, sequence name, ...
 
 One writer per store: opening for editing takes an exclusive lock on
-``.<store name>.lock`` beside it (``flock``; released by the system when the process
-dies, so a killed run never leaves a stale lock). A second opener, in this process or
+``.<store name>.lock`` beside it (``core.annotations.store_lock``; released by the system
+when the process dies, so a killed run never leaves a stale lock). A second opener, in this process or
 another, gets :class:`StoreLockedError` at once, naming the file and the holder (process
 id, program, user, host, since when); it can open the store with ``read_only=True``.
 """
 from __future__ import annotations
 
-import datetime as _dt
-import getpass
 import json
-import os
-import socket
 import sqlite3
-import sys
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -37,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from core.annotations.records import FrameAnnotation, Provenance
-from core.errors import FileProblem
+from core.annotations.store_lock import StoreError, StoreLockedError, WriterLock, lock_path
 
 SCHEMA_VERSION = 1
 STORE_SUFFIX = ".rgbt.sqlite"
@@ -77,136 +72,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 # Future migrations: {from_version: [sql, ...]} applied in order on open.
 _MIGRATIONS: dict[int, list[str]] = {}
 
-
-class StoreError(FileProblem):
-    """The annotation database cannot be opened or written."""
-
-
-class StoreLockedError(StoreError):
-    """Another writer holds the store. ``holder``: what the lock file says about it
-    (``pid``, ``program``, ``user``, ``host``, ``since``; empty when unknown)."""
-
-    def __init__(self, path, holder: dict[str, Any]):
-        self.holder = dict(holder)
-        super().__init__(path, f"is open for editing by {describe_holder(self.holder)}; close it there, "
-                               "or open it read-only")
-
-
-def describe_holder(holder: dict[str, Any]) -> str:
-    """``process 1234 (rgbt-studio studio, user ann on host lab-3, since 2025-01-01 10:00)``."""
-    if not holder.get("pid"):
-        return "another program"
-    details = [str(holder["program"])] if holder.get("program") else []
-    if holder.get("user") or holder.get("host"):
-        details.append(f"user {holder.get('user', '?')} on host {holder.get('host', '?')}")
-    if holder.get("since"):
-        details.append(f"since {holder['since']}")
-    return f"process {holder['pid']}" + (f" ({', '.join(details)})" if details else "")
-
-
-def lock_path(path: str | Path) -> Path:
-    """The lock file of the store at ``path``: ``.<name>.lock`` beside it."""
-    path = Path(path)
-    return path.with_name(f".{path.name}.lock")
-
-
-class _WriterLock:
-    """Exclusive, non-blocking lock of one store (see the module doc)."""
-
-    def __init__(self, store_path: Path):
-        self.path = lock_path(store_path)
-        self._fd: int | None = None
-
-    def acquire(self, store_path: Path) -> None:
-        for _ in range(5):  # the file may be removed by a closing holder between open and lock
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
-            if not _try_lock(fd):
-                holder = _read_holder(fd)
-                os.close(fd)
-                raise StoreLockedError(store_path, holder)
-            try:
-                same = os.fstat(fd).st_ino == os.stat(self.path).st_ino
-            except FileNotFoundError:
-                same = False
-            if same:
-                self._fd = fd
-                _write_holder(fd)
-                return
-            os.close(fd)
-        raise StoreError(store_path, f"cannot take the writer lock {self.path}")
-
-    def release(self) -> None:
-        if self._fd is None:
-            return
-        try:
-            self.path.unlink(missing_ok=True)  # while still locked: no other holder can be cut off
-        except OSError:
-            pass
-        _unlock(self._fd)
-        os.close(self._fd)
-        self._fd = None
-
-
-def _try_lock(fd: int) -> bool:
-    if sys.platform == "win32":  # pragma: no cover - exercised on Windows only
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    import fcntl
-
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-    except OSError as error:  # e.g. a file system without locks: single-writer cannot be checked
-        import errno
-
-        return error.errno in (errno.ENOLCK, errno.EOPNOTSUPP, errno.ENOSYS)
-
-
-def _unlock(fd: int) -> None:
-    if sys.platform == "win32":  # pragma: no cover
-        import msvcrt
-
-        try:
-            os.lseek(fd, 0, os.SEEK_SET)
-            msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
-        except OSError:
-            pass
-        return
-    import fcntl
-
-    fcntl.flock(fd, fcntl.LOCK_UN)
-
-
-def _write_holder(fd: int) -> None:
-    try:
-        user = getpass.getuser()
-    except Exception:  # noqa: BLE001 - no user name in this environment
-        user = "?"
-    program = " ".join(["rgbt-studio", *sys.argv[1:2]]) if sys.argv and sys.argv[0] else "rgbt-studio"
-    holder = {"pid": os.getpid(), "program": program, "user": user, "host": socket.gethostname(),
-              "since": _dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")}
-    data = json.dumps(holder).encode()
-    try:
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, data, 0) if hasattr(os, "pwrite") else (os.lseek(fd, 0, 0), os.write(fd, data))
-    except OSError:
-        pass  # the lock holds; only the description is missing
-
-
-def _read_holder(fd: int) -> dict[str, Any]:
-    try:
-        os.lseek(fd, 0, os.SEEK_SET)
-        data = json.loads(os.read(fd, 4096).decode("utf-8") or "{}")
-        return data if isinstance(data, dict) else {}
-    except (OSError, ValueError):
-        return {}
+__all__ = ["AnnotationStore", "StoreError", "StoreLockedError", "lock_path", "default_store_path", "SCHEMA_VERSION",
+           "STORE_SUFFIX"]
 
 
 # Sub-folders that hold one modality's frames inside a sequence folder (dataset layouts).
@@ -255,7 +122,7 @@ class AnnotationStore:
         self._lock = threading.RLock()
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
-        self._writer_lock: _WriterLock | None = None
+        self._writer_lock: WriterLock | None = None
 
     @classmethod
     def open(cls, path: str | Path, *, read_only: bool = False) -> AnnotationStore:
@@ -278,7 +145,7 @@ class AnnotationStore:
         try:
             if not read_only:
                 created = make_parents(store.path.parent)
-                store._writer_lock = _WriterLock(store.path)
+                store._writer_lock = WriterLock(store.path)
                 store._writer_lock.acquire(store.path)
             connection = store._connection(open_timeout=True)
             version = connection.execute("PRAGMA user_version").fetchone()[0]
