@@ -12,7 +12,6 @@ a family's scores are that protocol's aggregate over the family's sequences.
 """
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -21,6 +20,7 @@ import numpy as np
 from core.bench.contenders import Contender
 from core.bench.eval_sets import SYNTHETIC, EvalItem, ground_truth_rows
 from core.bench.result_cache import ResultCache, run_key
+from core.bench.side_by_side import SideBySide
 from core.errors import ConfigError
 from core.progress import Job, Progress
 
@@ -79,28 +79,20 @@ def track_item(item: EvalItem, contenders: Sequence[Contender], done: int, total
                     cached[c.label] = SequenceRun(hit[0], hit[1], hit[2], start, cached=True)
         active = [c for c in contenders if c.available and c.label not in cached]
         boxes = {c.label: np.full((len(gt), 4), np.nan) for c in active}
-        seconds = {c.label: 0.0 for c in active}
         if not active:
             yield Progress(done + n, total, f"{item.dataset}/{item.name} (cached)")
             return {**cached, "__gt__": gt}
-        first = sequence[start]
-        states = {}
+        loop = SideBySide(active, sequence[start], init_box)
         for c in active:
-            states[c.label] = c.tracker.init(first, init_box)
             boxes[c.label][0] = init_box
         yield Progress(done + start + 1, total, f"{item.dataset}/{item.name} {start + 1}/{n}")
         for index in range(start + 1, n):
-            pair = sequence[index]
-            for c in active:
-                begin = time.perf_counter()
-                step = c.tracker.track(pair, states[c.label])
-                seconds[c.label] += time.perf_counter() - begin
-                states[c.label] = step.state
-                boxes[c.label][index - start] = step.box
+            for label, step in loop.track(sequence[index]).items():
+                boxes[label][index - start] = step.box
             yield Progress(done + index + 1, total, f"{item.dataset}/{item.name} {index + 1}/{n}")
     finally:
         sequence.close()
-    out = {label: SequenceRun(boxes[label], seconds[label], len(gt) - 1, start) for label in boxes}
+    out = {label: SequenceRun(boxes[label], loop.seconds[label], len(gt) - 1, start) for label in boxes}
     if cache is not None:
         for label, run in out.items():
             cache.put(keys[label], run.boxes, run.seconds, run.tracked)

@@ -18,7 +18,6 @@ GT[t-1]. It separates "cannot locate or size the target at all" from "drifts".
 from __future__ import annotations
 
 import dataclasses
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -30,6 +29,7 @@ from core.bench.eval_sets import ground_truth_rows
 from core.bench.real_items import RealItem
 from core.bench.real_metrics import valid_rows
 from core.bench.result_cache import ResultCache, run_key
+from core.bench.side_by_side import SideBySide
 from core.geometry import as_box
 from core.progress import Job, Progress
 
@@ -113,33 +113,28 @@ def track_real_item(item: RealItem, contenders: Sequence[Contender], done: int, 
         boxes = {c.label: np.full((m, 4), np.nan) for c in active}
         confidences = {c.label: np.full(m, np.nan) for c in active}
         one_step = {c.label: np.full((m, 4), np.nan) for c in active}
-        seconds = {c.label: 0.0 for c in active}
         first = sequence[start]
-        init_states, states = {}, {}
+        loop = SideBySide(active, first, gt[0])
         for c in active:
-            init_states[c.label] = states[c.label] = c.tracker.init(first, gt[0])
             boxes[c.label][0] = gt[0]
         yield Progress(done + start - first_frame + 1, total, f"{item.name} {start + 1}/{n}")
         previous = first
         for index in range(start + 1, n):
             row = index - start
             pair = sequence[index]
-            for c in active:
-                begin = time.perf_counter()
-                step = c.tracker.track(pair, states[c.label])
-                seconds[c.label] += time.perf_counter() - begin
-                states[c.label] = step.state
-                boxes[c.label][row] = step.box
-                confidences[c.label][row] = float(step.confidence)
+            for label, step in loop.track(pair).items():
+                boxes[label][row] = step.box
+                confidences[label][row] = float(step.confidence)
             if one_step_every and row % one_step_every == 0 and valid[row] and valid[row - 1]:
                 for c in active:
-                    one_step[c.label][row] = _one_step(c.tracker, init_states[c.label], previous, pair, gt[row - 1])
+                    one_step[c.label][row] = _one_step(c.tracker, loop.init_states[c.label], previous, pair,
+                                                       gt[row - 1])
             previous = pair
             yield Progress(done + index - first_frame + 1, total, f"{item.name} {index + 1}/{n}")
     finally:
         sequence.close()
     for c in active:
-        run = RealRun(boxes[c.label], confidences[c.label], one_step[c.label], seconds[c.label], m - 1, start)
+        run = RealRun(boxes[c.label], confidences[c.label], one_step[c.label], loop.seconds[c.label], m - 1, start)
         runs[c.label] = run
         if cache is not None:
             cache.put_arrays(keys[c.label], boxes=run.boxes, confidences=run.confidences, one_step=run.one_step,
