@@ -19,6 +19,7 @@ import numpy as np
 
 from core.bench.contenders import Contender
 from core.bench.eval_sets import SYNTHETIC, EvalItem, ground_truth_rows
+from core.bench.real_metrics import valid_rows
 from core.bench.result_cache import ResultCache, run_key
 from core.bench.side_by_side import SideBySide
 from core.errors import ConfigError
@@ -64,7 +65,7 @@ def track_item(item: EvalItem, contenders: Sequence[Contender], done: int, total
     try:
         n = min(len(sequence), item.num_frames)
         gt = ground_truth_rows(sequence.ground_truth(), n)
-        valid = np.all(np.isfinite(gt), axis=1) & (gt[:, 2] > 0) & (gt[:, 3] > 0)
+        valid = valid_rows(gt)
         if not valid.any():
             raise ConfigError(f"{item.dataset}/{item.name}: no ground-truth box in its first {n} frames")
         start = int(np.argmax(valid))  # the first labelled, visible frame initialises
