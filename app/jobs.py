@@ -20,6 +20,7 @@ and its raw outputs; the user accepts them (``app.edits.AcceptProposals``).
 """
 from __future__ import annotations
 
+import dataclasses
 import threading
 import time
 import uuid
@@ -42,6 +43,21 @@ from core.tracking.run import track_sequence
 TEACHER_ANCHOR_REACH = 50  # frames back the teacher looks for a human box to start from
 
 
+def with_loop_settings(tracker, settings: ModelSettings):
+    """``tracker`` with the studio's test-loop settings applied: the distractor memory on
+    or off (``core.tracking.distractors``). Trackers without a ``TrackerConfig`` (the
+    OpenCV peers, test doubles) are returned as they are."""
+    config = getattr(tracker, "config", None)
+    if not hasattr(config, "distractor_gate"):
+        return tracker
+    from core.tracking.tracker import DISTRACTOR_GATE
+
+    gate = DISTRACTOR_GATE if settings.distractor_memory else 0.0
+    if config.distractor_gate != gate:
+        tracker.config = dataclasses.replace(config, distractor_gate=gate)
+    return tracker
+
+
 class TrackerPool:
     """Loaded trackers by (name, weights, engine, device), reused across runs.
 
@@ -59,7 +75,8 @@ class TrackerPool:
     def choice(self, model: str, settings: ModelSettings) -> TrackerChoice:
         """What the tracking process builds for ``model`` under ``settings``."""
         return TrackerChoice(model, settings.weights(model) if not is_peer(model) else None, settings.engine,
-                             settings.device, default_threads(), settings.allow_random, settings.peer_modality)
+                             settings.device, default_threads(), settings.allow_random, settings.peer_modality,
+                             settings.distractor_memory)
 
     def shutdown(self) -> None:
         """End the tracking process (the window closes)."""
@@ -93,7 +110,7 @@ class TrackerPool:
                 self._cache[key] = loader(model, settings.weights(model), settings.engine, settings.device,
                                           settings.allow_random)
                 freeze_heap()
-            return self._cache[key]
+            return with_loop_settings(self._cache[key], settings)
 
     def clear(self) -> None:
         with self._lock:

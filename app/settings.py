@@ -44,6 +44,7 @@ class ModelSettings:
     allow_random: bool = True  # run random weights (loudly) when no checkpoint exists
     tracker: str = "student"
     peer_modality: str = "auto"
+    distractor_memory: bool = False  # the student's / teacher's loop passes over look-alikes
 
     def weights(self, model: str) -> str | None:
         value = self.student_weights if model == "student" else self.teacher_weights
@@ -112,6 +113,7 @@ class StudioSettings:
             engine=_choice(q.value("models/engine"), ENGINES, "auto"),
             device=_choice(q.value("models/device"), DEVICES, "auto"),
             allow_random=_bool(q.value("models/allow_random"), True),
+            distractor_memory=_bool(q.value("models/distractor_memory"), False),
         )
         recent = [r for r in (Recent.decode(t) for t in _list(q.value("recent"))) if r is not None]
         return cls(
@@ -135,6 +137,7 @@ class StudioSettings:
         q.setValue("models/engine", self.models.engine)
         q.setValue("models/device", self.models.device)
         q.setValue("models/allow_random", self.models.allow_random)
+        q.setValue("models/distractor_memory", self.models.distractor_memory)
         q.setValue("view/colormap", self.colormap)
         q.setValue("view/blend", self.blend)
         q.setValue("view/blend_opacity", self.blend_opacity)

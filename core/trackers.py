@@ -63,8 +63,9 @@ def peer_modality(modality: str, info=None) -> str:
 @dataclass(frozen=True)
 class TrackerChoice:
     """What to build: ``name`` (``tracker_names()``); for student/teacher the weights file
-    (None = bundled), engine, device, CPU threads and whether random weights may stand in;
-    for OpenCV trackers the modality ("auto" | "visible" | "thermal")."""
+    (None = bundled), engine, device, CPU threads, whether random weights may stand in and
+    whether the test loop keeps a distractor memory (``core.tracking.distractors``); for
+    OpenCV trackers the modality ("auto" | "visible" | "thermal")."""
 
     name: str = "student"
     weights: str | None = None
@@ -73,6 +74,7 @@ class TrackerChoice:
     threads: int | None = None
     allow_random: bool = False
     modality: str = "auto"
+    distractor_memory: bool = False
 
     def __post_init__(self) -> None:
         if self.name not in tracker_names():
@@ -81,11 +83,17 @@ class TrackerChoice:
 
 def build_tracker(choice: TrackerChoice, info=None, *, config=None):
     """A ready tracker for ``choice``; ``info`` (``SequenceInfo``) resolves modality "auto".
+    ``config``: the student's / teacher's ``TrackerConfig`` (default: the defaults, with
+    the distractor memory on when ``choice.distractor_memory``).
 
     Raises ``ConfigError`` / ``CheckpointError`` (missing weights) / ``PeerUnavailable``.
     """
     if not is_peer(choice.name):
         from core.tracking.factory import load_tracker
+        from core.tracking.tracker import DISTRACTOR_GATE, TrackerConfig
+
+        if config is None and choice.distractor_memory:
+            config = TrackerConfig(distractor_gate=DISTRACTOR_GATE)
 
         return load_tracker(choice.name, choice.weights, choice.engine, choice.device, config,
                             threads=choice.threads, allow_random=choice.allow_random)

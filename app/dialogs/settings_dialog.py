@@ -65,6 +65,12 @@ class SettingsDialog(QDialog):
         self.device.setCurrentText(models.device)
         self.allow_random = QCheckBox("Run randomly initialised models when no checkpoint exists (demo only)")
         self.allow_random.setChecked(models.allow_random)
+        self.distractor_memory = QCheckBox("Keep off look-alikes (distractor memory)")
+        self.distractor_memory.setChecked(models.distractor_memory)
+        self.distractor_memory.setToolTip(
+            "Student and teacher: when the strongest match sits where another object like the target was on the "
+            "last frame, follow the nearer match instead. Helps when a similar object passes beside the target "
+            "(ball games); can hold on to the wrong one in a flock. Off by default (docs/tracking_heuristics.md).")
         form = QFormLayout(self)
         form.addRow("Tracker (T)", self.tracker)
         form.addRow("OpenCV trackers see", self.peer_modality)
@@ -72,6 +78,7 @@ class SettingsDialog(QDialog):
         form.addRow("Teacher weights", self.teacher)
         form.addRow("Engine", self.engine)
         form.addRow("Device", self.device)
+        form.addRow("", self.distractor_memory)
         form.addRow("", self.allow_random)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
@@ -88,4 +95,5 @@ class SettingsDialog(QDialog):
             allow_random=self.allow_random.isChecked(),
             tracker=str(self.tracker.currentData()),
             peer_modality=self.peer_modality.currentText(),
+            distractor_memory=self.distractor_memory.isChecked(),
         )

@@ -20,7 +20,7 @@ def test_settings_round_trip_in_studio_home(tmp_path):
     assert studio_home() == tmp_path / "studio-home"
     settings = StudioSettings.load()
     assert settings.models == ModelSettings() and settings.recent == [] and not settings.first_run_done
-    settings.models = ModelSettings("/w/s.pt", "/w/t.onnx", "onnx", "cpu", False)
+    settings.models = ModelSettings("/w/s.pt", "/w/t.onnx", "onnx", "cpu", False, distractor_memory=True)
     settings.colormap = "gray"
     for i in range(12):
         settings.add_recent(Recent("pair", (f"/v{i}.mp4", f"/t{i}.mp4")))

@@ -1,0 +1,48 @@
+"""The studio's test-loop setting: the distractor memory reaches the trackers T and R run."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+from app.settings import ModelSettings
+from core.tracking.tracker import DISTRACTOR_GATE, TrackerConfig
+
+
+def test_settings_dialog_carries_the_distractor_memory(qtbot):
+    from app.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(ModelSettings())
+    qtbot.addWidget(dialog)
+    assert not dialog.distractor_memory.isChecked() and not dialog.values().distractor_memory
+    dialog.distractor_memory.setChecked(True)
+    assert dialog.values().distractor_memory
+    again = SettingsDialog(dialog.values())
+    qtbot.addWidget(again)
+    assert again.distractor_memory.isChecked()
+
+
+def test_pool_applies_the_loop_setting_to_cached_trackers():
+    from app.jobs import TrackerPool
+
+    built = []
+
+    def loader(model, weights, engine, device, allow_random):
+        built.append(model)
+        return SimpleNamespace(config=TrackerConfig())
+
+    pool = TrackerPool(loader)
+    tracker = pool.get("student", ModelSettings(distractor_memory=True))
+    assert tracker.config.distractor_gate == DISTRACTOR_GATE
+    assert pool.get("student", ModelSettings()).config.distractor_gate == 0.0  # same tracker, switched off
+    assert built == ["student"]
+    choice = pool.choice("teacher", ModelSettings(distractor_memory=True))
+    assert choice.distractor_memory  # what the tracking process builds
+
+
+def test_a_choice_with_the_memory_builds_a_tracker_that_keeps_it():
+    from core.trackers import TrackerChoice, build_tracker
+
+    tracker = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch",
+                                          distractor_memory=True))
+    assert tracker.config.distractor_gate == DISTRACTOR_GATE
+    plain = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch"))
+    assert plain.config.distractor_gate == 0.0
