@@ -67,10 +67,12 @@ class Contender:
 
 
 def model_fingerprint(label: str, model: str, checkpoint: Path, tracker) -> str:
-    """The ``--cache`` key of a model contender: its label, the checkpoint's SHA-256 and
-    the engine and device that ran it (an ONNX file is used only when it is the export of
-    this very checkpoint, so the checkpoint's hash names the weights)."""
-    return f"{label}|{model}|{file_sha256(checkpoint)}|{tracker.engine.name}|{tracker.engine.device}"
+    """The ``--cache`` key of a model contender: its label, the checkpoint's SHA-256, the
+    engine and device that ran it (an ONNX file is used only when it is the export of this
+    very checkpoint, so the checkpoint's hash names the weights) and its test-loop settings
+    (``TrackerConfig``: a run with other settings is another run)."""
+    return (f"{label}|{model}|{file_sha256(checkpoint)}|{tracker.engine.name}|{tracker.engine.device}"
+            f"|{getattr(tracker, 'config', None)!r}")
 
 
 def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, device: str,

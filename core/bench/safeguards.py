@@ -91,7 +91,7 @@ def variant_contenders(model: str, weights: str | None, keys, engine: str = "tor
         tracker = Tracker(base.engine, base.model_config, config, weights_path=base.weights_path)
         name = f"{key}: {label}"
         out.append(Contender(key, name, str(path), tracker,
-                             fingerprint=model_fingerprint(name, model, path, tracker) + f"|{config!r}"))
+                             fingerprint=model_fingerprint(name, model, path, tracker)))
     return out
 
 

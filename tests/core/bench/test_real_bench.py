@@ -429,3 +429,21 @@ def test_cache_keys_follow_the_code_each_tracker_imports():
     assert "correlation.py" in floor and "tracker.py" not in floor  # tuning the tracker keeps the floor's runs
     hashes = code_hashes()
     assert set(hashes) == {"models", "floor"} and hashes["models"] != hashes["floor"]
+
+
+def test_a_model_contenders_cache_key_names_its_test_loop_settings(tmp_path):
+    import dataclasses
+    from types import SimpleNamespace
+
+    from core.bench.contenders import model_fingerprint
+    from core.tracking.tracker import TrackerConfig
+
+    checkpoint = tmp_path / "w.pt"
+    checkpoint.write_bytes(b"weights")
+    engine = SimpleNamespace(name="onnx", device="cpu")
+    default = SimpleNamespace(engine=engine, config=TrackerConfig())
+    other = SimpleNamespace(engine=engine, config=dataclasses.replace(TrackerConfig(), distractor_gate=0.5))
+    assert model_fingerprint("s", "student", checkpoint, default) == model_fingerprint(
+        "s", "student", checkpoint, SimpleNamespace(engine=engine, config=TrackerConfig()))
+    assert model_fingerprint("s", "student", checkpoint, default) != model_fingerprint("s", "student", checkpoint,
+                                                                                       other)
