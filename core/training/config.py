@@ -65,14 +65,20 @@ class DataConfig:
 @dataclass(frozen=True)
 class SamplerConfig:
     """max_gap: largest |search - template| frame distance; attempts: tries to find a
-    pair with both frames present before another sequence is drawn."""
+    pair with both frames present before another sequence is drawn. negative_share: the
+    share of *negative* pairs, whose search frame is centred on another sequence's target
+    of the same source (a different object: the network must answer "not here", score
+    map all background, no box loss; DaSiamRPN's negative pairs)."""
 
     max_gap: int = 100
     attempts: int = 20
+    negative_share: float = 0.0
 
     def __post_init__(self) -> None:
         if self.max_gap < 0:
             raise ConfigError(f"sampler.max_gap must be >= 0, got {self.max_gap}")
+        if not 0.0 <= self.negative_share < 1.0:
+            raise ConfigError(f"sampler.negative_share must lie in [0, 1), got {self.negative_share}")
 
 
 @dataclass(frozen=True)

@@ -72,8 +72,10 @@ def task_loss(outputs, batch: dict[str, torch.Tensor], config: LossConfig) -> tu
     """Ground-truth loss ``focal*focal + giou*GIoU + l1*L1`` and its parts.
 
     outputs: the forward contract's tuple (score, size, offset, feature); batch needs
-    ``heatmap`` (B,1,F,F) and ``box`` (B,4) cx,cy,w,h. The box is read at the predicted
-    peak (``box_at="peak"``, OSTrack) or at the ground-truth cell (``"gt"``).
+    ``heatmap`` (B,1,F,F) and ``box`` (B,4) cx,cy,w,h, and may hold ``positive`` (B,):
+    0 marks a negative pair, which counts in the focal loss (its heatmap is all zeros)
+    but not in the box losses. The box is read at the predicted peak (``box_at="peak"``,
+    OSTrack) or at the ground-truth cell (``"gt"``).
     """
     score, size, offset = (o.float() for o in outputs[:3])
     target = batch["box"].float()
@@ -83,8 +85,16 @@ def task_loss(outputs, batch: dict[str, torch.Tensor], config: LossConfig) -> tu
     target_xyxy = cxcywh_to_xyxy(target).clamp(0.0, 1.0)
     if not torch.isfinite(pred_xyxy).all():
         raise FloatingPointError("network produced non-finite boxes")
-    l_giou, iou = giou_loss(pred_xyxy, target_xyxy)
-    l_l1 = torch.nn.functional.l1_loss(pred_xyxy, target_xyxy)
+    positive = batch.get("positive")
+    if positive is not None and not bool((positive > 0.5).all()):
+        keep = positive > 0.5
+        pred_xyxy, target_xyxy = pred_xyxy[keep], target_xyxy[keep]
+    if len(pred_xyxy):
+        l_giou, iou = giou_loss(pred_xyxy, target_xyxy)
+        l_l1 = torch.nn.functional.l1_loss(pred_xyxy, target_xyxy)
+    else:  # a batch of negative pairs only
+        l_giou = l_l1 = score.sum() * 0.0
+        iou = torch.zeros(())
     l_focal = focal_loss(score, batch["heatmap"])
     total = config.focal * l_focal + config.giou * l_giou + config.l1 * l_l1
     stats = {"focal": float(l_focal.detach()), "giou": float(l_giou.detach()), "l1": float(l_l1.detach()),

@@ -11,7 +11,9 @@ crops, and normalisation.
 
 Output of :meth:`Processing.__call__` (numpy, float32): ``z_v``/``z_t`` (3, Z, Z),
 ``x_v``/``x_t`` (3, X, X), ``heatmap`` (1, F, F) Gaussian target, ``box`` (4,) the ground
-truth in the search crop as cx, cy, w, h normalised to [0, 1] by the crop side.
+truth in the search crop as cx, cy, w, h normalised to [0, 1] by the crop side,
+``positive`` () 1, or 0 for a negative pair (``PairSample.negative``: the heatmap is all
+zeros and ``box`` is the other target's, which the losses ignore).
 """
 from __future__ import annotations
 
@@ -149,8 +151,11 @@ class Processing:
         box = np.array([crop_box[0] + crop_box[2] / 2, crop_box[1] + crop_box[3] / 2, crop_box[2], crop_box[3]])
         box[:2] = np.clip(box[:2], 0.0, 1.0 - 1e-6)
         box[2:] = np.clip(box[2:], 1e-4, 1.0)
+        heatmap = gaussian_heatmap(box, spec.feature_size, cfg.min_overlap)
+        if sample.negative:
+            heatmap = np.zeros_like(heatmap)
         return {
             "z_v": normalize_visible(z_v), "z_t": normalize_thermal(z_t), "x_v": out_v, "x_t": out_t,
-            "heatmap": gaussian_heatmap(box, spec.feature_size, cfg.min_overlap),
-            "box": box.astype(np.float32),
+            "heatmap": heatmap, "box": box.astype(np.float32),
+            "positive": np.float32(0.0 if sample.negative else 1.0),
         }

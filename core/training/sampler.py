@@ -2,8 +2,10 @@
 
 :class:`PairSampler` draws a source (by weight), a sequence from it, a template frame
 and a search frame at most ``max_gap`` frames apart, both with the target present
-(``SequenceEntry.usable``). Randomness comes only from the generator passed in, so a
-sample is a pure function of that generator's seed and the step.
+(``SequenceEntry.usable``). With ``negative_share`` > 0 that share of the pairs is
+*negative*: the search frame and box come from another sequence of the same source
+(another object; ``PairSample.negative``). Randomness comes only from the generator
+passed in, so a sample is a pure function of that generator's seed and the step.
 """
 from __future__ import annotations
 
@@ -20,7 +22,9 @@ from core.training.sources import SequenceEntry, TrainingSource
 @dataclass
 class PairSample:
     """template/search: frame pairs; *_box: (4,) float64 x, y, w, h visible grid;
-    entry: the sequence they came from; template_index/search_index: 0-based frames."""
+    entry: the sequence they came from; template_index/search_index: 0-based frames.
+    negative: the search frame and box belong to another sequence's target (the
+    template's target is not in the search crop)."""
 
     template: FramePair
     template_box: np.ndarray
@@ -29,6 +33,7 @@ class PairSample:
     entry: SequenceEntry
     template_index: int
     search_index: int
+    negative: bool = False
 
 
 def choose_pair(usable: np.ndarray, max_gap: int, rng: np.random.Generator) -> tuple[int, int] | None:
@@ -64,5 +69,24 @@ class PairSampler:
             if pair is None:
                 continue
             t, s = pair
+            if self.config.negative_share > 0 and rng.random() < self.config.negative_share:
+                negative = self._negative_search(source, entry, rng, step)
+                if negative is not None:
+                    other, s = negative
+                    return PairSample(entry.frame(t), entry.boxes[t].copy(), other.frame(s), other.boxes[s].copy(),
+                                      entry, t, s, negative=True)
             return PairSample(entry.frame(t), entry.boxes[t].copy(), entry.frame(s), entry.boxes[s].copy(), entry, t, s)
         raise SequenceError(None, f"no sequence with a visible target after {self.config.attempts} draws")
+
+    def _negative_search(self, source: TrainingSource, entry: SequenceEntry, rng: np.random.Generator,
+                         step: int) -> tuple[SequenceEntry, int] | None:
+        """(another sequence of ``source``, a usable frame of it), or None when a few draws
+        give only ``entry`` itself (a source with one sequence)."""
+        for _ in range(4):
+            other = source.draw(rng, step)
+            if other is entry or other.name == entry.name:
+                continue
+            frames = np.flatnonzero(other.usable)
+            if frames.size:
+                return other, int(frames[rng.integers(frames.size)])
+        return None
