@@ -25,6 +25,8 @@ import contextlib
 import csv
 import json
 import os
+import signal
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -111,11 +113,31 @@ def _append_metrics(path: Path, row: dict) -> None:
         writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
 
 
+@contextlib.contextmanager
+def interrupt_deferred():
+    """A Ctrl-C (SIGINT) that arrives inside the block is raised as ``KeyboardInterrupt``
+    when the block ends, not in the middle of it. In the main thread only: signal handlers
+    can be set nowhere else, and other threads never receive ``KeyboardInterrupt``."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received:
+        raise KeyboardInterrupt
+
+
 def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfig, metrics: dict) -> Path:
+    """Write ``checkpoint.pt`` and ``training_state.pt`` of step ``step`` as a pair: a Ctrl-C
+    during the two writes stops the run after them (a run stopped between the two could not
+    be resumed: the state would name another step than the checkpoint)."""
     model = actor.trainable_module
     checkpoint = out_dir / "checkpoint.pt"
     safe_metrics = {k: float(v) for k, v in metrics.items() if isinstance(v, (int, float))}
-    save_checkpoint(checkpoint, model, {"step": int(step), "train_config": to_dict(config), "metrics": safe_metrics})
     extra_modules = {name: m.state_dict() for name, m in actor.named_children()
                      if m is not actor.trainable_module and name != "teacher"}
     state = {
@@ -123,8 +145,11 @@ def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfi
         "scaler": scaler.state_dict() if scaler is not None else None,
         "torch_rng": torch.get_rng_state(), "extra_modules": extra_modules,
     }
-    with atomic_path(out_dir / "training_state.pt", suffix=".pt") as tmp:
-        torch.save(state, tmp)
+    with interrupt_deferred():
+        save_checkpoint(checkpoint, model, {"step": int(step), "train_config": to_dict(config),
+                                            "metrics": safe_metrics})
+        with atomic_path(out_dir / "training_state.pt", suffix=".pt") as tmp:
+            torch.save(state, tmp)
     return checkpoint
 
 
