@@ -51,7 +51,12 @@ def score_logits(score: torch.Tensor) -> torch.Tensor:
 
 class DistillationActor(nn.Module):
     """teacher: frozen network; student: trained network (same crop geometry);
-    distill: term weights; loss: the task loss inside the ``task`` term."""
+    distill: term weights; loss: the task loss inside the ``task`` term.
+
+    Negative pairs (``batch["positive"]`` 0, ``sampler.negative_share``) take the task
+    loss and the feature term, but not the response terms: a teacher trained without
+    negative pairs answers them with a peak on the other object, which the student must
+    not copy."""
 
     def __init__(self, teacher: nn.Module, student: nn.Module, distill: DistillConfig, loss: LossConfig):
         super().__init__()
@@ -97,9 +102,16 @@ class DistillationActor(nn.Module):
             l_feat = F.mse_loss(feat, t_feat)
             total = total + d.feature * l_feat
             stats["kd_feature"] = float(l_feat.detach())
-        kd, kd_stats = response_distillation((s_score, s_size, s_offset), (t_score, t_size, t_offset), d)
-        total = total + kd
-        stats.update(kd_stats)
+        student_maps, teacher_maps = (s_score, s_size, s_offset), (t_score, t_size, t_offset)
+        positive = batch.get("positive")
+        if positive is not None and not bool((positive > 0.5).all()):
+            keep = positive > 0.5
+            student_maps = tuple(m[keep] for m in student_maps)
+            teacher_maps = tuple(m[keep] for m in teacher_maps)
+        if len(student_maps[0]):
+            kd, kd_stats = response_distillation(student_maps, teacher_maps, d)
+            total = total + kd
+            stats.update(kd_stats)
         stats["loss"] = float(total.detach())
         return total, stats
 

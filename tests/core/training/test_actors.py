@@ -112,3 +112,19 @@ def test_bce_score_term_matches_torch_bce():
     expected = F.binary_cross_entropy(student[0].clamp(1e-4, 1 - 1e-4), teacher[0])
     assert float(loss) == pytest.approx(float(expected), rel=1e-5)
     assert stats["kd_score"] == pytest.approx(float(expected), rel=1e-5)
+
+
+def test_response_distillation_skips_negative_pairs(tiny_teacher, tiny_student, tiny_batch):
+    assert "positive" in tiny_batch and bool((tiny_batch["positive"] == 1).all())
+    response = dataclasses.replace(ALL_OFF, score=1.0, box_l1=1.0, box_giou=1.0)
+    first_two = {k: v[:2] for k, v in tiny_batch.items()}
+    marked = dict(tiny_batch, positive=torch.tensor([1.0, 1.0, 0.0, 0.0]))
+    actor = DistillationActor(tiny_teacher, tiny_student, response, LossConfig()).eval()  # per-sample outputs
+    alone = float(actor(first_two)[0])
+    with_negatives = float(actor(marked)[0])
+    assert with_negatives == pytest.approx(alone, rel=1e-5)  # the two negatives add nothing
+    all_negative = dict(tiny_batch, positive=torch.zeros(4))
+    total, stats = _loss(tiny_teacher, tiny_student, all_negative, response)
+    assert total == 0.0 and "kd_score" not in stats
+    feature = dataclasses.replace(ALL_OFF, feature=1.0)
+    assert _loss(tiny_teacher, tiny_student, all_negative, feature)[0] > 0  # the feature term stays
