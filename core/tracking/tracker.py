@@ -433,8 +433,9 @@ class Tracker:
         f = response.shape[-1]
         peaks = local_peaks(response, min(cfg.distractor_gate, cfg.distractor_min_ratio))
         strengths = [float(response[p]) for p in peaks]
-        cells = np.array([[c + offset_map[0, r, c], r + offset_map[1, r, c]] for r, c in peaks], dtype=np.float64)
-        points = cells / f * geometry.output_size / geometry.scale + [geometry.origin_x, geometry.origin_y]
+        cells = np.array([[c + offset_map[0, r, c], r + offset_map[1, r, c], 0.0, 0.0] for r, c in peaks],
+                         dtype=np.float64)  # peak centres as empty boxes, crop cells
+        points = geometry.crop_to_image(cells / f * geometry.output_size)[:, :2]
         radius = cfg.distractor_radius * math.sqrt(max(float(state.box[2] * state.box[3]), 1.0))
         previous = state.box[:2] + state.box[2:] / 2.0
         chosen = choose_peak(strengths, points, state.distractors, previous, radius, cfg.distractor_gate)
