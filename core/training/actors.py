@@ -17,7 +17,7 @@ from torch import nn
 from core.errors import ConfigError
 from core.models.head import boxes_from_maps_at
 from core.training.config import DistillConfig, LossConfig
-from core.training.losses import cxcywh_to_xyxy, giou_loss, peak_index, task_loss
+from core.training.losses import cxcywh_to_xyxy, giou_loss, peak_index, positive_pairs, task_loss
 
 
 def _inputs(batch):
@@ -103,9 +103,8 @@ class DistillationActor(nn.Module):
             total = total + d.feature * l_feat
             stats["kd_feature"] = float(l_feat.detach())
         student_maps, teacher_maps = (s_score, s_size, s_offset), (t_score, t_size, t_offset)
-        positive = batch.get("positive")
-        if positive is not None and not bool((positive > 0.5).all()):
-            keep = positive > 0.5
+        keep = positive_pairs(batch)
+        if keep is not None:
             student_maps = tuple(m[keep] for m in student_maps)
             teacher_maps = tuple(m[keep] for m in teacher_maps)
         if len(student_maps[0]):

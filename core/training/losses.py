@@ -68,6 +68,16 @@ def gt_index(boxes_cxcywh: torch.Tensor, feature_size: int) -> torch.Tensor:
     return iy * f + ix
 
 
+def positive_pairs(batch: dict[str, torch.Tensor]) -> torch.Tensor | None:
+    """(B,) bool: the batch's positive pairs when it holds negative ones (``positive`` 0,
+    ``sampler.negative_share``); None when every pair is positive or the batch has no
+    ``positive`` entry."""
+    positive = batch.get("positive")
+    if positive is None or bool((positive > 0.5).all()):
+        return None
+    return positive > 0.5
+
+
 def task_loss(outputs, batch: dict[str, torch.Tensor], config: LossConfig) -> tuple[torch.Tensor, dict[str, float]]:
     """Ground-truth loss ``focal*focal + giou*GIoU + l1*L1`` and its parts.
 
@@ -85,9 +95,8 @@ def task_loss(outputs, batch: dict[str, torch.Tensor], config: LossConfig) -> tu
     target_xyxy = cxcywh_to_xyxy(target).clamp(0.0, 1.0)
     if not torch.isfinite(pred_xyxy).all():
         raise FloatingPointError("network produced non-finite boxes")
-    positive = batch.get("positive")
-    if positive is not None and not bool((positive > 0.5).all()):
-        keep = positive > 0.5
+    keep = positive_pairs(batch)
+    if keep is not None:
         pred_xyxy, target_xyxy = pred_xyxy[keep], target_xyxy[keep]
     if len(pred_xyxy):
         l_giou, iou = giou_loss(pred_xyxy, target_xyxy)
