@@ -50,7 +50,7 @@ def with_loop_settings(tracker, settings: ModelSettings):
     config = getattr(tracker, "config", None)
     if not hasattr(config, "distractor_gate"):
         return tracker
-    from core.tracking.tracker import DISTRACTOR_GATE
+    from core.tracking.tracker_config import DISTRACTOR_GATE
 
     gate = DISTRACTOR_GATE if settings.distractor_memory else 0.0
     if config.distractor_gate != gate:

@@ -90,7 +90,7 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
     """
     if not is_peer(choice.name):
         from core.tracking.factory import load_tracker
-        from core.tracking.tracker import DISTRACTOR_GATE, TrackerConfig
+        from core.tracking.tracker_config import DISTRACTOR_GATE, TrackerConfig
 
         if config is None and choice.distractor_memory:
             config = TrackerConfig(distractor_gate=DISTRACTOR_GATE)

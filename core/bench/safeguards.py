@@ -31,7 +31,7 @@ from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 from core.real_split import DEFAULT_SPLIT_FILE, load_split
-from core.tracking.tracker import DISTRACTOR_GATE, TrackerConfig
+from core.tracking.tracker_config import DISTRACTOR_GATE, TrackerConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"

@@ -157,7 +157,7 @@ def run(args) -> int:
     from core.trackers import TrackerChoice, build_tracker, engine_text, is_peer, tracker_label
     from core.tracking.factory import RandomWeightsWarning, print_random_warning
     from core.tracking.run import track_sequence
-    from core.tracking.tracker import DISTRACTOR_GATE, TrackerConfig
+    from core.tracking.tracker_config import DISTRACTOR_GATE, TrackerConfig
 
     check_outputs(args)
     name = tracker_name(args)

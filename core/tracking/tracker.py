@@ -10,60 +10,9 @@ previous box resized to X (``core.tracking.crop.sample_target``), normalisation,
 engine forward, Hann-windowed peak decoding (``core.models.head.decode_boxes``), back to
 image pixels through the crop's :class:`CropGeometry`, ``clip_box`` with a 10 px margin.
 
-Safeguards (``core.tracking.safeguards``, on by default; ``TrackerConfig.legacy()`` turns
-them off and gives the plain OSTrack loop; ablation in ``docs/tracking_heuristics.md``):
-- the score map is multiplied by SiamRPN's **scale/aspect-change penalty** before the
-  peak is chosen (``scale_penalty_k``); the **confidence** is the penalised score at the
-  peak (``raw_confidence`` keeps the network's own);
-- the box size is **damped**: it moves toward the network's size at the rate
-  ``size_lr * penalty`` (times the peak score when ``size_lr_by_score``; ``size_lr``
-  0.1 since issue 11: the per-frame size is noisier than the target's real change, and
-  0.5 let the box swell onto look-alikes; study in ``docs/tracking_heuristics.md``), at most by
-  ``max_size_change`` per frame, and stays within ``max_size_ratio`` of the initial box
-  per side and within the frame, which also caps the search region (4x the box), and
-  its aspect ratio within ``max_aspect_change`` of the initial box's;
-- **size calibration** (``size_calibration``, 0.5; 0 = off): on the init frame, where the
-  truth is known, the network sizes the target from five search crops (centred, and
-  shifted by a quarter side each way; one batch); the mean log ratio of its sides to the
-  true ones, times ``size_calibration`` and clamped to 1.5x, is the state's
-  ``size_bias``, and every later size map is divided by it before the penalty, the peak
-  and the damping. The network's size error on a target is largely its own bias on that
-  target's look (wide on the validation split's pedestrians and drones), and the init
-  frame measures it. Half of it is removed: the init-frame bias predicts the later one
-  with correlation 0.5 (width) to 0.7 (height), so a full correction over-corrects on
-  some sequences (``docs/tracking_heuristics.md``);
-- the reported **confidence** is a track confidence: an exponential moving average of the
-  per-frame penalised peak score, ``c_t = s c_{t-1} + (1 - s) f_t`` with ``s =
-  confidence_smoothing`` (0.7; 0 = per frame). A single peak score is noisy; a lost track
-  keeps scoring low. On the real validation split this raised the confidence's ROC AUC
-  for IoU >= 0.5 from 0.782 to 0.817 for the KD student and from 0.783 to 0.820 for a
-  no-KD one (``docs/tracking_heuristics.md``). The per-frame value stays in
-  ``TrackStep.frame_confidence`` and drives the loss handling and the Kalman fallback,
-  so the boxes do not change;
-- **loss handling**: when the per-frame confidence is below ``lost_threshold`` the target counts as
-  lost: the size is held, the search region widens by ``lost_search_growth`` x the search
-  factor per lost frame (up to ``max_search_factor``), and with ``hold_when_lost`` the
-  position is held too until a confident peak re-detects the target.
-
-Two more options, off by default because the validation split cannot tell whether they help:
-- **window influence** (``window_influence``, 1 = OSTrack's plain Hann window): the score
-  map is multiplied by ``(1 - w) + w * hann``; a softer window lets a fast target move
-  farther from the crop centre but also lets look-alikes in;
-- **distractor memory** (``distractor_gate``, 0 = off; ``DISTRACTOR_GATE`` 0.5 when on,
-  ``core.tracking.distractors``): the other strong peaks of a confident frame are
-  remembered, and on the next frame the strongest peak is passed over when it sits where
-  one of them was (within ``distractor_radius`` x the box's side) and another peak, less
-  than half as far from the target's last centre, scores at least ``distractor_gate`` of it.
-  It keeps the ball when a face beside it wins one frame, and loses a bird in a flock
-  when the box has already drifted between two birds (``docs/tracking_heuristics.md``).
-
-MPLT's released test loop adds two heuristics, both switchable and off by default:
-- **template update**: when the windowed peak score exceeds ``template_update_threshold``
-  (0.91) the template crops are re-cut around the new box;
-- **Kalman fallback**: when the confidence is below ``kalman_score_threshold`` (0.25),
-  the box's top-left corner is predicted by a constant-velocity Kalman filter over the
-  confident corners of the last ``kalman_history`` (16) tracked frames (size kept from
-  the previous box); with no confident corner in that window the network's box is kept.
+The options and safeguards of the loop are :class:`TrackerConfig`'s
+(``core.tracking.tracker_config``, which describes each one; ablation in
+``docs/tracking_heuristics.md``).
 
 Boxes are ``x, y, w, h`` float64 pixels of the visible frame (``core.geometry``).
 """
@@ -71,103 +20,25 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 
-from core.errors import ConfigError, RGBTError
+from core.errors import RGBTError
 from core.geometry import as_box, clip_box, cxcywh_to_xywh, is_valid_box
 from core.models.head import hann1d
 from core.sequences.base import FramePair
 from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
 from core.tracking.distractors import choose_peak, local_peaks, remember_distractors
-from core.tracking.kalman import KalmanConfig, predict_corner
+from core.tracking.kalman import predict_corner
 from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_bias, size_change_penalty
+from core.tracking.tracker_config import BOX_MARGIN, CALIBRATION_LIMIT, DISTRACTOR_GATE, TrackerConfig
 
-BOX_MARGIN = 10.0
-#: the most a size calibration may scale a side (``TrackerConfig.size_calibration``)
-CALIBRATION_LIMIT = 1.5
-
-
-DISTRACTOR_GATE = 0.5
-"""``TrackerConfig.distractor_gate`` when the distractor memory is switched on (``track --distractor-memory``)."""
+__all__ = ["BOX_MARGIN", "DISTRACTOR_GATE", "InitBoxError", "TrackStep", "Tracker", "TrackerConfig", "TrackerState"]
 
 
 class InitBoxError(RGBTError, ValueError):
     """The initial box is not usable (not finite, empty, or outside the frame)."""
-
-
-@dataclass(frozen=True)
-class TrackerConfig:
-    """Test-loop options (defaults = plain OSTrack loop; MPLT's heuristics off)."""
-
-    use_hann_window: bool = True
-    window_influence: float = 1.0
-    template_update: bool = False
-    template_update_threshold: float = 0.91
-    kalman_fallback: bool = False
-    kalman_score_threshold: float = 0.25
-    kalman_history: int = 16
-    kalman: KalmanConfig = field(default_factory=KalmanConfig)
-    box_margin: float = BOX_MARGIN
-    scale_penalty_k: float = 0.04
-    size_lr: float = 0.1
-    size_lr_by_score: bool = True
-    max_size_change: float = 1.1
-    max_size_ratio: float = 1.5
-    max_aspect_change: float = 1.5
-    lost_threshold: float = 0.0
-    lost_search_growth: float = 0.25
-    max_search_factor: float = 6.0
-    hold_when_lost: bool = False
-    confidence_smoothing: float = 0.7
-    size_calibration: float = 0.5
-    distractor_gate: float = 0.0
-    distractor_min_ratio: float = 0.5
-    distractor_radius: float = 0.5
-    distractor_min_score: float = 0.25
-
-    @classmethod
-    def legacy(cls, **overrides) -> TrackerConfig:
-        """The plain OSTrack loop without any safeguard (the defaults before issue 10)."""
-        values = dict(scale_penalty_k=0.0, size_lr=1.0, size_lr_by_score=False, max_size_change=math.inf,
-                      max_size_ratio=math.inf, max_aspect_change=math.inf, lost_threshold=0.0, hold_when_lost=False,
-                      confidence_smoothing=0.0, size_calibration=0.0)
-        values.update(overrides)
-        return cls(**values)
-
-    def __post_init__(self) -> None:
-        for name in ("template_update_threshold", "kalman_score_threshold"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ConfigError(f"TrackerConfig.{name} must lie in [0, 1], got {value}")
-        if self.kalman_history < 1:
-            raise ConfigError(f"TrackerConfig.kalman_history must be >= 1, got {self.kalman_history}")
-        if self.box_margin < 0:
-            raise ConfigError(f"TrackerConfig.box_margin must be >= 0, got {self.box_margin}")
-        if self.scale_penalty_k < 0:
-            raise ConfigError(f"TrackerConfig.scale_penalty_k must be >= 0, got {self.scale_penalty_k}")
-        for name in ("size_lr", "lost_threshold"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ConfigError(f"TrackerConfig.{name} must lie in [0, 1], got {getattr(self, name)}")
-        for name in ("max_size_change", "max_size_ratio", "max_aspect_change"):
-            if not getattr(self, name) >= 1.0:
-                raise ConfigError(f"TrackerConfig.{name} must be >= 1, got {getattr(self, name)}")
-        if self.lost_search_growth < 0:
-            raise ConfigError(f"TrackerConfig.lost_search_growth must be >= 0, got {self.lost_search_growth}")
-        if self.max_search_factor <= 0:
-            raise ConfigError(f"TrackerConfig.max_search_factor must be > 0, got {self.max_search_factor}")
-        for name in ("distractor_gate", "distractor_min_ratio", "distractor_min_score"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ConfigError(f"TrackerConfig.{name} must lie in [0, 1], got {getattr(self, name)}")
-        if self.distractor_radius <= 0:
-            raise ConfigError(f"TrackerConfig.distractor_radius must be > 0, got {self.distractor_radius}")
-        if not 0.0 <= self.window_influence <= 1.0:
-            raise ConfigError(f"TrackerConfig.window_influence must lie in [0, 1], got {self.window_influence}")
-        if not 0.0 <= self.size_calibration <= 1.0:
-            raise ConfigError(f"TrackerConfig.size_calibration must lie in [0, 1], got {self.size_calibration}")
-        if not 0.0 <= self.confidence_smoothing < 1.0:
-            raise ConfigError(f"TrackerConfig.confidence_smoothing must lie in [0, 1), got {self.confidence_smoothing}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -234,6 +105,12 @@ class TrackStep:
     frame_confidence: float = float("nan")
 
 
+def _peak_cell(response: np.ndarray) -> tuple[int, int]:
+    """(row, col) of the highest cell of a (F, F) map (the first one on ties)."""
+    iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
+    return int(iy), int(ix)
+
+
 def _hann_window(n: int) -> np.ndarray:
     h = hann1d(n).astype(np.float32)
     return np.outer(h, h)
@@ -254,6 +131,10 @@ class Tracker:
         self.model_config = model_config
         self.config = config or TrackerConfig()
         self._window_cache: tuple[tuple[bool, float], np.ndarray | None] | None = None
+
+    def windowed(self, score_map: np.ndarray) -> np.ndarray:
+        """``score_map`` (F, F) times the motion prior (:attr:`window`), or itself without one."""
+        return score_map * self.window if self.window is not None else score_map
 
     @property
     def window(self) -> np.ndarray | None:
@@ -334,8 +215,7 @@ class Tracker:
         score, size = (np.asarray(o, dtype=np.float32) for o in outputs[:2])
         network_wh = []
         for k, (_, _, geometry) in enumerate(crops):
-            response = score[k, 0] * self.window if self.window is not None else score[k, 0]
-            iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
+            iy, ix = _peak_cell(self.windowed(score[k, 0]))
             network_wh.append(size[k, :, iy, ix].astype(np.float64) * geometry.output_size / geometry.scale)
         bias = size_bias(np.array(network_wh), box[2:], self.config.size_calibration, CALIBRATION_LIMIT)
         return float(bias[0]), float(bias[1])
@@ -356,7 +236,7 @@ class Tracker:
         else:
             penalty = np.ones_like(score_map)
         penalised = score_map * penalty
-        response = penalised * self.window if self.window is not None else penalised
+        response = self.windowed(penalised)
         f = score_map.shape[-1]
         iy, ix, distractors = self._choose_cell(response, offset_map, geometry, state)
         crop_cxcywh = np.array([(ix + offset_map[0, iy, ix]) / f, (iy + offset_map[1, iy, ix]) / f,
@@ -383,7 +263,7 @@ class Tracker:
         if confident:
             corners = corners + ((step, float(box[0]), float(box[1])),)
 
-        windowed_peak = float((score[0, 0] * self.window).max() if self.window is not None else score[0, 0].max())
+        windowed_peak = float(self.windowed(score[0, 0]).max())
         template_updated = cfg.template_update and not fallback and windowed_peak > cfg.template_update_threshold
         z_v, z_t = state.template_visible, state.template_thermal
         if template_updated:
@@ -428,8 +308,7 @@ class Tracker:
         ``distractor_gate`` 0 the plain argmax and no distractors)."""
         cfg = self.config
         if cfg.distractor_gate <= 0:
-            iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
-            return int(iy), int(ix), ()
+            return (*_peak_cell(response), ())
         f = response.shape[-1]
         peaks = local_peaks(response, min(cfg.distractor_gate, cfg.distractor_min_ratio))
         strengths = [float(response[p]) for p in peaks]

@@ -4,7 +4,7 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from app.settings import ModelSettings
-from core.tracking.tracker import DISTRACTOR_GATE, TrackerConfig
+from core.tracking.tracker_config import DISTRACTOR_GATE, TrackerConfig
 
 
 def test_settings_dialog_carries_the_distractor_memory(qtbot):

@@ -436,7 +436,7 @@ def test_a_model_contenders_cache_key_names_its_test_loop_settings(tmp_path):
     from types import SimpleNamespace
 
     from core.bench.contenders import model_fingerprint
-    from core.tracking.tracker import TrackerConfig
+    from core.tracking.tracker_config import TrackerConfig
 
     checkpoint = tmp_path / "w.pt"
     checkpoint.write_bytes(b"weights")
