@@ -116,34 +116,18 @@ class TrackerConfig:
         return cls(**values)
 
     def __post_init__(self) -> None:
-        for name in ("template_update_threshold", "kalman_score_threshold"):
-            value = getattr(self, name)
-            if not 0.0 <= value <= 1.0:
-                raise ConfigError(f"TrackerConfig.{name} must lie in [0, 1], got {value}")
-        if self.kalman_history < 1:
-            raise ConfigError(f"TrackerConfig.kalman_history must be >= 1, got {self.kalman_history}")
-        if self.box_margin < 0:
-            raise ConfigError(f"TrackerConfig.box_margin must be >= 0, got {self.box_margin}")
-        if self.scale_penalty_k < 0:
-            raise ConfigError(f"TrackerConfig.scale_penalty_k must be >= 0, got {self.scale_penalty_k}")
-        for name in ("size_lr", "lost_threshold"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ConfigError(f"TrackerConfig.{name} must lie in [0, 1], got {getattr(self, name)}")
-        for name in ("max_size_change", "max_size_ratio", "max_aspect_change"):
-            if not getattr(self, name) >= 1.0:
-                raise ConfigError(f"TrackerConfig.{name} must be >= 1, got {getattr(self, name)}")
-        if self.lost_search_growth < 0:
-            raise ConfigError(f"TrackerConfig.lost_search_growth must be >= 0, got {self.lost_search_growth}")
-        if self.max_search_factor <= 0:
-            raise ConfigError(f"TrackerConfig.max_search_factor must be > 0, got {self.max_search_factor}")
-        for name in ("distractor_gate", "distractor_min_ratio", "distractor_min_score"):
-            if not 0.0 <= getattr(self, name) <= 1.0:
-                raise ConfigError(f"TrackerConfig.{name} must lie in [0, 1], got {getattr(self, name)}")
-        if self.distractor_radius <= 0:
-            raise ConfigError(f"TrackerConfig.distractor_radius must be > 0, got {self.distractor_radius}")
-        if not 0.0 <= self.window_influence <= 1.0:
-            raise ConfigError(f"TrackerConfig.window_influence must lie in [0, 1], got {self.window_influence}")
-        if not 0.0 <= self.size_calibration <= 1.0:
-            raise ConfigError(f"TrackerConfig.size_calibration must lie in [0, 1], got {self.size_calibration}")
-        if not 0.0 <= self.confidence_smoothing < 1.0:
-            raise ConfigError(f"TrackerConfig.confidence_smoothing must lie in [0, 1), got {self.confidence_smoothing}")
+        """ConfigError naming the first option outside its range."""
+        unit = (lambda v: 0.0 <= v <= 1.0, "lie in [0, 1]")
+        checks = {
+            ("template_update_threshold", "kalman_score_threshold", "size_lr", "lost_threshold", "distractor_gate",
+             "distractor_min_ratio", "distractor_min_score", "window_influence", "size_calibration"): unit,
+            ("confidence_smoothing",): (lambda v: 0.0 <= v < 1.0, "lie in [0, 1)"),
+            ("kalman_history", "max_size_change", "max_size_ratio", "max_aspect_change"): (lambda v: v >= 1, "be >= 1"),
+            ("box_margin", "scale_penalty_k", "lost_search_growth"): (lambda v: v >= 0, "be >= 0"),
+            ("max_search_factor", "distractor_radius"): (lambda v: v > 0, "be > 0"),
+        }
+        for names, (valid, rule) in checks.items():
+            for name in names:
+                value = getattr(self, name)
+                if not valid(value):
+                    raise ConfigError(f"TrackerConfig.{name} must {rule}, got {value}")

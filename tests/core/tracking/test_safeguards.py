@@ -146,7 +146,10 @@ def test_peak_to_sidelobe():
 
 @pytest.mark.parametrize("field, value", [("scale_penalty_k", -1.0), ("size_lr", 1.5), ("max_size_change", 0.5),
                                           ("max_size_ratio", 0.9), ("lost_threshold", 2.0),
-                                          ("lost_search_growth", -0.1), ("max_search_factor", 0.0)])
+                                          ("lost_search_growth", -0.1), ("max_search_factor", 0.0),
+                                          ("kalman_history", 0), ("box_margin", -1.0), ("confidence_smoothing", 1.0),
+                                          ("window_influence", 1.2), ("distractor_radius", 0.0),
+                                          ("scale_penalty_k", float("nan")), ("size_lr", float("nan"))])
 def test_bad_settings_are_named(field, value):
     with pytest.raises(ConfigError, match=field):
         TrackerConfig(**{field: value})
