@@ -167,9 +167,11 @@ def _write_modality_frames(sequence, tmp: Path, entries, image_folder: str, qual
         yield Progress(i + 1, n, f"frame {i + 1}")
 
 
-def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
-                  quality: int = 95) -> Job[ExportResult]:
-    """GOT-10k layout in ``out_dir`` (a dataset root with ``list.txt``), one folder per modality."""
+def _export_per_modality(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, image_folder: str,
+                         quality: int, write_labels) -> Job[ExportResult]:
+    """The frame of the one-folder-per-modality layouts (GOT-10k, LaSOT): checks, frames as
+    ``<folder>/<image_folder>/%08d.jpg``, then ``write_labels(tmp, entries, n)`` writes the
+    label files, all inside one atomic directory."""
     out_dir = Path(out_dir)
     n = len(sequence)
     warnings = _warnings(records, n)
@@ -179,7 +181,16 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
     with atomic_directory(out_dir) as tmp:
         _check_entries(tmp, entries)
         _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
-        yield from _write_modality_frames(sequence, tmp, entries, "", quality)
+        yield from _write_modality_frames(sequence, tmp, entries, image_folder, quality)
+        write_labels(tmp, entries, n)
+    return ExportResult(out_dir, n, warnings)
+
+
+def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
+                  quality: int = 95) -> Job[ExportResult]:
+    """GOT-10k layout in ``out_dir`` (a dataset root with ``list.txt``), one folder per modality."""
+
+    def write_labels(tmp: Path, entries, n: int) -> None:
         absence, cover = got10k_labels(records, n)
         w, h = sequence.info.width, sequence.info.height
         for folder, attr, thermal in entries:
@@ -197,28 +208,22 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
                 "motion_adverb: unknown\n",
             )
         _text(tmp / "list.txt", "".join(f"{folder}\n" for folder, _, _ in entries))
-    return ExportResult(out_dir, n, warnings)
+
+    return (yield from _export_per_modality(sequence, records, out_dir, "", quality, write_labels))
 
 
 def export_lasot(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
                  quality: int = 95) -> Job[ExportResult]:
     """LaSOT-style layout in ``out_dir``: one folder per modality with ``img/`` and label files."""
-    out_dir = Path(out_dir)
-    n = len(sequence)
-    warnings = _warnings(records, n)
-    entries = _modalities(sequence)
-    _check_target(sequence, out_dir)
-    yield Progress(0, n, "exporting frames")
-    with atomic_directory(out_dir) as tmp:
-        _check_entries(tmp, entries)
-        _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
-        yield from _write_modality_frames(sequence, tmp, entries, "img", quality)
+
+    def write_labels(tmp: Path, entries, n: int) -> None:
         occlusion, out_of_view = lasot_labels(records, n)
         for folder, _, thermal in entries:
             _text(tmp / folder / "groundtruth.txt", format_rows(rows_from_records(records, n, thermal=thermal)))
             _text(tmp / folder / "full_occlusion.txt", occlusion)
             _text(tmp / folder / "out_of_view.txt", out_of_view)
-    return ExportResult(out_dir, n, warnings)
+
+    return (yield from _export_per_modality(sequence, records, out_dir, "img", quality, write_labels))
 
 
 def exporter(name: str):
