@@ -126,14 +126,17 @@ def test_export_got10k_and_lasot(tmp_path):
     assert len(list((lasot / "img").iterdir())) == 6
 
 
-def test_cancelled_export_leaves_nothing_and_keeps_old(tmp_path):
+@pytest.mark.parametrize("export, label_file", [(export_rgbt_native, "visible.txt"),
+                                               (export_got10k, "tiny`seq/groundtruth.txt"),
+                                               (export_lasot, "tiny`seq/groundtruth.txt")])
+def test_cancelled_export_leaves_nothing_and_keeps_old(tmp_path, export, label_file):
     out = tmp_path / "out"
-    run_to_end(export_rgbt_native(TinySequence(), _records(), out))
-    before = (out / "visible.txt").read_bytes()
-    job = export_rgbt_native(TinySequence(), {0: FrameAnnotation(0, [9, 9, 9, 9])}, out)
+    run_to_end(export(TinySequence(), _records(), out))
+    before = (out / label_file).read_bytes()
+    job = export(TinySequence(), {0: FrameAnnotation(0, [9, 9, 9, 9])}, out)
     next(job), next(job), next(job)
     job.close()
-    assert (out / "visible.txt").read_bytes() == before
+    assert (out / label_file).read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
