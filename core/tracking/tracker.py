@@ -134,7 +134,8 @@ class Tracker:
 
     def windowed(self, score_map: np.ndarray) -> np.ndarray:
         """``score_map`` (F, F) times the motion prior (:attr:`window`), or itself without one."""
-        return score_map * self.window if self.window is not None else score_map
+        window = self.window
+        return score_map * window if window is not None else score_map
 
     @property
     def window(self) -> np.ndarray | None:
@@ -263,8 +264,8 @@ class Tracker:
         if confident:
             corners = corners + ((step, float(box[0]), float(box[1])),)
 
-        windowed_peak = float(self.windowed(score[0, 0]).max())
-        template_updated = cfg.template_update and not fallback and windowed_peak > cfg.template_update_threshold
+        template_updated = (cfg.template_update and not fallback
+                            and float(self.windowed(score[0, 0]).max()) > cfg.template_update_threshold)
         z_v, z_t = state.template_visible, state.template_thermal
         if template_updated:
             z_v, z_t = self.template_crops(pair, box)
