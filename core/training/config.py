@@ -153,15 +153,18 @@ class DistillConfig:
 @dataclass(frozen=True)
 class OptimConfig:
     """AdamW with parameter groups: lr x ``prompt_lr_scale`` for prompt parameters,
-    x ``stem_lr_scale`` for the ImageNet-pretrained stem (0 = frozen, its BatchNorm kept in
-    eval mode), x ``rest_lr_scale`` for everything else. Step schedule: lr x ``gamma`` at
-    each fraction of the run in ``decay_at``; linear warm-up over ``warmup_steps``."""
+    x ``stem_lr_scale`` for the ImageNet-pretrained stem (0 = frozen), x ``rest_lr_scale`` for
+    everything else. The pretrained stem's BatchNorm running statistics stay ImageNet's
+    (its layers in eval mode) unless ``train_stem_batchnorm``: batches of 8-32 crops of one
+    target would replace them with their own. Step schedule: lr x ``gamma`` at each
+    fraction of the run in ``decay_at``; linear warm-up over ``warmup_steps``."""
 
     lr: float = 4e-4
     weight_decay: float = 1e-4
     prompt_lr_scale: float = 1.0
     rest_lr_scale: float = 1.0
     stem_lr_scale: float = 0.1
+    train_stem_batchnorm: bool = False
     decay_at: tuple[float, ...] = (0.8,)
     gamma: float = 0.1
     warmup_steps: int = 0

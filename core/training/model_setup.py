@@ -124,8 +124,9 @@ def set_lr(optimizer: torch.optim.Optimizer, base_lr: float, factor: float) -> f
 
 
 def freeze_stem_batchnorm(model: nn.Module, optim: OptimConfig) -> None:
-    """Keep the pretrained stem's BatchNorm statistics when the stem is frozen."""
-    if optim.stem_lr_scale > 0:
+    """Keep the pretrained stem's BatchNorm running statistics (its BatchNorm layers in eval
+    mode) unless the stem trains and ``optim.train_stem_batchnorm`` is set."""
+    if optim.stem_lr_scale > 0 and optim.train_stem_batchnorm:
         return
     for name, module in model.named_modules():
         if isinstance(module, nn.modules.batchnorm._BatchNorm) and is_pretrained_stem_parameter(model, name + ".weight"):

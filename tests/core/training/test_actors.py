@@ -94,6 +94,25 @@ def test_bundled_pretrained_stem_is_frozen_at_scale_zero():
     assert any("patch_embed.proj" in n for n, p in model.named_parameters() if p.requires_grad)
 
 
+def test_pretrained_stem_batchnorm_keeps_imagenet_statistics_while_the_stem_trains():
+    from torch import nn
+
+    from core.models import build_model, student_config
+    from core.training.model_setup import freeze_stem_batchnorm
+
+    model = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
+    stem_norms = [m for n, m in model.named_modules() if isinstance(m, nn.BatchNorm2d) and ".patch_embed." in f".{n}"]
+    assert stem_norms
+    for optim, kept in ((OptimConfig(stem_lr_scale=0.0), True), (OptimConfig(stem_lr_scale=0.1), True),
+                        (OptimConfig(stem_lr_scale=0.1, train_stem_batchnorm=True), False)):
+        model.train()
+        freeze_stem_batchnorm(model, optim)
+        assert all(not m.training for m in stem_norms) == kept
+        assert model.training  # only the stem's BatchNorm layers leave training mode
+    groups = {g["name"]: g for g in parameter_groups(model, OptimConfig(stem_lr_scale=0.1))}
+    assert groups["stem"]["lr_scale"] == 0.1
+
+
 def test_bce_score_term_matches_torch_bce():
     """The score term is written out (F.binary_cross_entropy refuses CUDA autocast); it
     must still be the same per-pixel BCE, clamped as before."""
