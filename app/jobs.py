@@ -44,17 +44,19 @@ TEACHER_ANCHOR_REACH = 50  # frames back the teacher looks for a human box to st
 
 
 def with_loop_settings(tracker, settings: ModelSettings):
-    """``tracker`` with the studio's test-loop settings applied: the distractor memory on
-    or off (``core.tracking.distractors``). Trackers without a ``TrackerConfig`` (the
-    OpenCV peers, test doubles) are returned as they are."""
+    """``tracker`` with the studio's test-loop settings applied: the distractor memory
+    (``core.tracking.distractors``) and the online filter (``core.tracking.online_filter``)
+    on or off. Trackers without a ``TrackerConfig`` (the OpenCV peers, test doubles) are
+    returned as they are."""
     config = getattr(tracker, "config", None)
     if not hasattr(config, "distractor_gate"):
         return tracker
-    from core.tracking.tracker_config import DISTRACTOR_GATE
+    from core.tracking.tracker_config import DISTRACTOR_GATE, TrackerConfig
 
     gate = DISTRACTOR_GATE if settings.distractor_memory else 0.0
-    if config.distractor_gate != gate:
-        tracker.config = dataclasses.replace(config, distractor_gate=gate)
+    weight = TrackerConfig().online_filter_weight if settings.online_filter else 0.0
+    if config.distractor_gate != gate or getattr(config, "online_filter_weight", weight) != weight:
+        tracker.config = dataclasses.replace(config, distractor_gate=gate, online_filter_weight=weight)
     return tracker
 
 
@@ -76,7 +78,7 @@ class TrackerPool:
         """What the tracking process builds for ``model`` under ``settings``."""
         return TrackerChoice(model, settings.weights(model) if not is_peer(model) else None, settings.engine,
                              settings.device, default_threads(), settings.allow_random, settings.peer_modality,
-                             settings.distractor_memory)
+                             settings.distractor_memory, settings.online_filter)
 
     def shutdown(self) -> None:
         """End the tracking process (the window closes)."""

@@ -45,6 +45,7 @@ class ModelSettings:
     tracker: str = "student"
     peer_modality: str = "auto"
     distractor_memory: bool = False  # the student's / teacher's loop passes over look-alikes
+    online_filter: bool = True  # the student's / teacher's loop learns the target while tracking
 
     def weights(self, model: str) -> str | None:
         value = self.student_weights if model == "student" else self.teacher_weights
@@ -114,6 +115,7 @@ class StudioSettings:
             device=_choice(q.value("models/device"), DEVICES, "auto"),
             allow_random=_bool(q.value("models/allow_random"), True),
             distractor_memory=_bool(q.value("models/distractor_memory"), False),
+            online_filter=_bool(q.value("models/online_filter"), True),
         )
         recent = [r for r in (Recent.decode(t) for t in _list(q.value("recent"))) if r is not None]
         return cls(
@@ -138,6 +140,7 @@ class StudioSettings:
         q.setValue("models/device", self.models.device)
         q.setValue("models/allow_random", self.models.allow_random)
         q.setValue("models/distractor_memory", self.models.distractor_memory)
+        q.setValue("models/online_filter", self.models.online_filter)
         q.setValue("view/colormap", self.colormap)
         q.setValue("view/blend", self.blend)
         q.setValue("view/blend_opacity", self.blend_opacity)

@@ -64,7 +64,8 @@ def peer_modality(modality: str, info=None) -> str:
 class TrackerChoice:
     """What to build: ``name`` (``tracker_names()``); for student/teacher the weights file
     (None = bundled), engine, device, CPU threads, whether random weights may stand in and
-    whether the test loop keeps a distractor memory (``core.tracking.distractors``); for
+    whether the test loop keeps a distractor memory (``core.tracking.distractors``) and
+    re-ranks by the online correlation filter (``core.tracking.online_filter``); for
     OpenCV trackers the modality ("auto" | "visible" | "thermal")."""
 
     name: str = "student"
@@ -75,6 +76,7 @@ class TrackerChoice:
     allow_random: bool = False
     modality: str = "auto"
     distractor_memory: bool = False
+    online_filter: bool = True
 
     def __post_init__(self) -> None:
         if self.name not in tracker_names():
@@ -84,7 +86,8 @@ class TrackerChoice:
 def build_tracker(choice: TrackerChoice, info=None, *, config=None):
     """A ready tracker for ``choice``; ``info`` (``SequenceInfo``) resolves modality "auto".
     ``config``: the student's / teacher's ``TrackerConfig`` (default: the defaults, with
-    the distractor memory on when ``choice.distractor_memory``).
+    the distractor memory on when ``choice.distractor_memory``, the online filter off unless
+    ``choice.online_filter``).
 
     Raises ``ConfigError`` / ``CheckpointError`` (missing weights) / ``PeerUnavailable``.
     """
@@ -92,8 +95,9 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
         from core.tracking.factory import load_tracker
         from core.tracking.tracker_config import DISTRACTOR_GATE, TrackerConfig
 
-        if config is None and choice.distractor_memory:
-            config = TrackerConfig(distractor_gate=DISTRACTOR_GATE)
+        if config is None and (choice.distractor_memory or not choice.online_filter):
+            config = TrackerConfig(distractor_gate=DISTRACTOR_GATE if choice.distractor_memory else 0.0,
+                                   **({} if choice.online_filter else {"online_filter_weight": 0.0}))
 
         return load_tracker(choice.name, choice.weights, choice.engine, choice.device, config,
                             threads=choice.threads, allow_random=choice.allow_random)

@@ -71,6 +71,12 @@ class SettingsDialog(QDialog):
             "Student and teacher: when the strongest match sits where another object like the target was on the "
             "last frame, follow the nearer match instead. Helps when a similar object passes beside the target "
             "(ball games); can hold on to the wrong one in a flock. Off by default (docs/tracking_heuristics.md).")
+        self.online_filter = QCheckBox("Learn the target while tracking (online filter)")
+        self.online_filter.setChecked(models.online_filter)
+        self.online_filter.setToolTip(
+            "Student and teacher: learn what this target looks like against its surroundings from the first box "
+            "and the confident frames, and prefer the matches that look like it. Keeps the box off look-alikes "
+            "the network confuses with the target. On by default (docs/tracking_heuristics.md).")
         form = QFormLayout(self)
         form.addRow("Tracker (T)", self.tracker)
         form.addRow("OpenCV trackers see", self.peer_modality)
@@ -78,6 +84,7 @@ class SettingsDialog(QDialog):
         form.addRow("Teacher weights", self.teacher)
         form.addRow("Engine", self.engine)
         form.addRow("Device", self.device)
+        form.addRow("", self.online_filter)
         form.addRow("", self.distractor_memory)
         form.addRow("", self.allow_random)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
@@ -96,4 +103,5 @@ class SettingsDialog(QDialog):
             tracker=str(self.tracker.currentData()),
             peer_modality=self.peer_modality.currentText(),
             distractor_memory=self.distractor_memory.isChecked(),
+            online_filter=self.online_filter.isChecked(),
         )

@@ -63,6 +63,9 @@ def register(subparsers) -> None:
                         help="MPLT heuristic: constant-velocity Kalman box when the score < 0.25")
     parser.add_argument("--distractor-memory", action="store_true",
                         help="pass over a peak where a look-alike was on the last frame (see docs/tracking_heuristics.md)")
+    parser.add_argument("--no-online-filter", action="store_true",
+                        help="do not re-rank the score map by the target's online correlation filter "
+                             "(on by default; see docs/tracking_heuristics.md)")
     parser.add_argument("--random-weights", action="store_true",
                         help="use random weights when no checkpoint exists (tests and demos only)")
     parser.set_defaults(func=run)
@@ -162,9 +165,9 @@ def run(args) -> int:
     check_outputs(args)
     name = tracker_name(args)
     if is_peer(name) and (args.weights is not None or args.template_update or args.kalman_fallback
-                          or args.distractor_memory):
-        raise ConfigError(f"--weights, --template-update, --kalman-fallback and --distractor-memory apply to the "
-                          f"student and teacher, not to {tracker_label(name)}")
+                          or args.distractor_memory or args.no_online_filter):
+        raise ConfigError(f"--weights, --template-update, --kalman-fallback, --distractor-memory and "
+                          f"--no-online-filter apply to the student and teacher, not to {tracker_label(name)}")
     choice = TrackerChoice(name, None if args.weights is None else str(args.weights), args.engine, args.device,
                            args.threads, args.random_weights, args.modality)
     tracker = None
@@ -172,7 +175,8 @@ def run(args) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RandomWeightsWarning)
             config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback,
-                                   distractor_gate=DISTRACTOR_GATE if args.distractor_memory else 0.0)
+                                   distractor_gate=DISTRACTOR_GATE if args.distractor_memory else 0.0,
+                                   **({"online_filter_weight": 0.0} if args.no_online_filter else {}))
             tracker = _build_with_fallback(lambda c: build_tracker(c, config=config), choice)
         if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
             print_random_warning(name)

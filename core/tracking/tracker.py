@@ -9,6 +9,9 @@ Per frame (``tracker.md`` section 1): search crop of ``search_factor`` (4) aroun
 previous box resized to X (``core.tracking.crop.sample_target``), normalisation, one
 engine forward, Hann-windowed peak decoding (``core.models.head.decode_boxes``), back to
 image pixels through the crop's :class:`CropGeometry`, ``clip_box`` with a 10 px margin.
+Before the peak is chosen, the score map is re-ranked by an online correlation filter on
+the network's search features, learned on this sequence (``core.tracking.online_filter``;
+``TrackerConfig.online_filter_weight``).
 
 The options and safeguards of the loop are :class:`TrackerConfig`'s
 (``core.tracking.tracker_config``, which describes each one; ablation in
@@ -31,6 +34,7 @@ from core.sequences.base import FramePair
 from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
 from core.tracking.distractors import choose_peak, local_peaks, remember_distractors
 from core.tracking.kalman import predict_corner
+from core.tracking.online_filter import OnlineFilter, fuse, learn, respond, spectrum
 from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_bias, size_change_penalty
 from core.tracking.tracker_config import BOX_MARGIN, CALIBRATION_LIMIT, DISTRACTOR_GATE, TrackerConfig
 
@@ -54,7 +58,9 @@ class TrackerState:
     lost_frames: consecutive frames with confidence below ``lost_threshold``.
     track_confidence: the smoothed confidence of the last tracked frame (NaN before the
     first ``track``). size_bias: (w, h) factors the network's sizes are divided by
-    (measured on the init frame when ``size_calibration`` > 0; else 1, 1).
+    (measured on the init frame when ``size_calibration`` > 0; else 1, 1). online_filter:
+    the target's correlation filter on the search features (``core.tracking.online_filter``)
+    when ``online_filter_weight`` > 0 and the engine gives features, else None.
     """
 
     template_visible: np.ndarray
@@ -71,6 +77,7 @@ class TrackerState:
     track_confidence: float = float("nan")
     size_bias: tuple[float, float] = (1.0, 1.0)
     distractors: tuple[tuple[float, float], ...] = ()
+    online_filter: OnlineFilter | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,7 +92,8 @@ class TrackStep:
     score_map (F, F), size_map (2, F, F), offset_map (2, F, F), feature_map (C, F, F):
     float32 network outputs for this frame (kept for the distillation export). network_box: the decoded box before the Kalman fallback;
     fallback: True when the Kalman prediction replaced it; template_updated: True when
-    the templates were re-cut on this frame.
+    the templates were re-cut on this frame. filter_response: the online filter's normalised
+    response at the chosen cell (1 = as target-like as the target was; NaN without the filter).
     """
 
     frame_index: int
@@ -103,6 +111,7 @@ class TrackStep:
     raw_confidence: float = float("nan")
     lost: bool = False
     frame_confidence: float = float("nan")
+    filter_response: float = float("nan")
 
 
 def _peak_cell(response: np.ndarray) -> tuple[int, int]:
@@ -190,7 +199,16 @@ class Tracker:
         if box[0] >= width or box[1] >= height or box[0] + box[2] <= 0 or box[1] + box[3] <= 0:
             raise InitBoxError(f"initial box {box.tolist()} lies outside the {width}x{height} frame")
         z_v, z_t = self.template_crops(pair, box)
-        bias = self.measure_size_bias(pair, box, z_v, z_t) if self.config.size_calibration > 0 else (1.0, 1.0)
+        cfg = self.config
+        bias, online_filter = (1.0, 1.0), None
+        if cfg.size_calibration > 0 or cfg.online_filter_weight > 0:
+            crops, outputs = self._init_searches(pair, box, z_v, z_t, shifted=cfg.size_calibration > 0)
+            if cfg.size_calibration > 0:
+                bias = self._size_bias(crops, outputs, box)
+            if cfg.online_filter_weight > 0 and len(outputs) > 3:
+                f = int(self.model_config.feature_size)
+                centre = (f / 2.0 - 0.5, f / 2.0 - 0.5)  # crop 0 is centred on the true box
+                online_filter = learn(spectrum(outputs[3][0]), centre, cfg.online_filter_sigma)
         return TrackerState(
             template_visible=z_v,
             template_thermal=z_t,
@@ -200,6 +218,7 @@ class Tracker:
             frame_size=(int(width), int(height)),
             corner_history=((0, float(box[0]), float(box[1])),),
             size_bias=bias,
+            online_filter=online_filter,
         )
 
     def measure_size_bias(self, pair: FramePair, box: np.ndarray, z_v: np.ndarray, z_t: np.ndarray
@@ -208,11 +227,20 @@ class Tracker:
         truth is known: the init frame, searched from the true box and from boxes shifted
         by a quarter of its side (5 crops, one batch), read at each crop's windowed peak,
         turned into factors by :func:`core.tracking.safeguards.size_bias`."""
-        shifts = ((0.0, 0.0), (0.25, 0.0), (-0.25, 0.0), (0.0, 0.25), (0.0, -0.25))
+        crops, outputs = self._init_searches(pair, as_box(box), z_v, z_t, shifted=True)
+        return self._size_bias(crops, outputs, as_box(box))
+
+    def _init_searches(self, pair: FramePair, box: np.ndarray, z_v: np.ndarray, z_t: np.ndarray, *, shifted: bool):
+        """(crops, outputs) of one batch on the init frame: the search crop centred on ``box``
+        first, then (``shifted``) four crops shifted by a quarter of its side each way."""
+        shifts = ((0.0, 0.0), (0.25, 0.0), (-0.25, 0.0), (0.0, 0.25), (0.0, -0.25)) if shifted else ((0.0, 0.0),)
         crops = [self.search_crops(pair, box + np.array([dx * box[2], dy * box[3], 0.0, 0.0])) for dx, dy in shifts]
         n = len(crops)
         outputs = self.engine.run(np.repeat(z_v[None], n, 0), np.repeat(z_t[None], n, 0),
                                   np.stack([c[0] for c in crops]), np.stack([c[1] for c in crops]))
+        return crops, outputs
+
+    def _size_bias(self, crops, outputs, box: np.ndarray) -> tuple[float, float]:
         score, size = (np.asarray(o, dtype=np.float32) for o in outputs[:2])
         network_wh = []
         for k, (_, _, geometry) in enumerate(crops):
@@ -239,12 +267,22 @@ class Tracker:
         penalised = score_map * penalty
         response = self.windowed(penalised)
         f = score_map.shape[-1]
+        online_filter = state.online_filter
+        filter_map = features_spectrum = None
+        if online_filter is not None and feature is not None and cfg.online_filter_weight > 0:
+            features_spectrum = spectrum(feature)
+            filter_map = respond(online_filter, features_spectrum)
+            response = fuse(response, filter_map, cfg.online_filter_weight)
         iy, ix, distractors = self._choose_cell(response, offset_map, geometry, state)
         crop_cxcywh = np.array([(ix + offset_map[0, iy, ix]) / f, (iy + offset_map[1, iy, ix]) / f,
                                 size_map[0, iy, ix], size_map[1, iy, ix]], dtype=np.float64)
         raw_confidence = float(score_map[iy, ix])
         confidence = float(penalised[iy, ix])
         network_box = geometry.crop_to_image(cxcywh_to_xywh(crop_cxcywh * crop_side))
+        if features_spectrum is not None and confidence >= cfg.online_filter_min_score:
+            centre = (ix + offset_map[0, iy, ix] - 0.5, iy + offset_map[1, iy, ix] - 0.5)
+            online_filter = learn(features_spectrum, centre, cfg.online_filter_sigma, online_filter,
+                                  cfg.online_filter_rate)
         lost = cfg.lost_threshold > 0 and confidence < cfg.lost_threshold
         box = self._safeguarded_box(network_box, state, pair.size, float(penalty[iy, ix]), raw_confidence, lost)
 
@@ -284,6 +322,7 @@ class Tracker:
             lost_frames=state.lost_frames + 1 if lost else 0,
             track_confidence=track_confidence,
             distractors=distractors,
+            online_filter=online_filter,
         )
         return TrackStep(
             frame_index=int(pair.index),
@@ -301,6 +340,7 @@ class Tracker:
             raw_confidence=raw_confidence,
             lost=bool(lost),
             frame_confidence=confidence,
+            filter_response=float("nan") if filter_map is None else float(filter_map[iy, ix]),
         )
 
     def _choose_cell(self, response: np.ndarray, offset_map: np.ndarray, geometry, state: TrackerState):

@@ -1,4 +1,5 @@
-"""The studio's test-loop setting: the distractor memory reaches the trackers T and R run."""
+"""The studio's test-loop settings: the distractor memory and the online filter reach the
+trackers T and R run."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -46,3 +47,26 @@ def test_a_choice_with_the_memory_builds_a_tracker_that_keeps_it():
     assert tracker.config.distractor_gate == DISTRACTOR_GATE
     plain = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch"))
     assert plain.config.distractor_gate == 0.0
+
+
+def test_the_online_filter_setting_reaches_dialog_pool_and_tracking_process(qtbot):
+    from app.dialogs.settings_dialog import SettingsDialog
+    from app.jobs import TrackerPool
+    from core.trackers import TrackerChoice, build_tracker
+
+    dialog = SettingsDialog(ModelSettings())
+    qtbot.addWidget(dialog)
+    assert dialog.online_filter.isChecked() and dialog.values().online_filter  # on by default
+    dialog.online_filter.setChecked(False)
+    assert not dialog.values().online_filter
+
+    pool = TrackerPool(lambda *args: SimpleNamespace(config=TrackerConfig()))
+    assert pool.get("student", ModelSettings(online_filter=False)).config.online_filter_weight == 0.0
+    assert pool.get("student", ModelSettings()).config.online_filter_weight == TrackerConfig().online_filter_weight > 0
+    assert not pool.choice("student", ModelSettings(online_filter=False)).online_filter
+
+    off = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch", online_filter=False))
+    assert off.config.online_filter_weight == 0.0
+    both = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch",
+                                       distractor_memory=True, online_filter=False))
+    assert both.config.online_filter_weight == 0.0 and both.config.distractor_gate == DISTRACTOR_GATE

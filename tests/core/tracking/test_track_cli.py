@@ -54,6 +54,10 @@ def test_track_sequence_folder_given_twice_and_teacher(tmp_path, moving_square):
                  "--random-weights", "--threads", "1", "--template-update", "--kalman-fallback",
                  "--distractor-memory"]) == 0
     _check_boxes(out, len(seq), [40, 40, 16, 16])
+    plain = tmp_path / "plain.txt"
+    assert main(["track", folder, folder, "--init", "40 40 16 16", "--out", str(plain), "--model", "teacher",
+                 "--random-weights", "--threads", "1", "--no-online-filter"]) == 0
+    _check_boxes(plain, len(seq), [40, 40, 16, 16])
 
 
 def test_network_options_are_refused_for_a_classical_tracker(tmp_path, moving_square, capsys):
@@ -62,8 +66,11 @@ def test_network_options_are_refused_for_a_classical_tracker(tmp_path, moving_sq
     out = tmp_path / "boxes.txt"
     assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
                  "--distractor-memory"]) != 0
-    assert "--distractor-memory apply to the student and teacher, not to" in capsys.readouterr().err
+    assert "--no-online-filter apply to the student and teacher, not to" in capsys.readouterr().err
     assert not out.exists()
+    assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
+                 "--no-online-filter"]) != 0
+    assert "apply to the student and teacher, not to" in capsys.readouterr().err
 
 
 def test_track_video_pair(tmp_path, moving_square):
