@@ -89,7 +89,7 @@ def test_the_loop_keeps_the_target_when_a_look_alike_beside_it_wins_a_frame():
     # frame 1: the target at the crop centre (8, 8), a look-alike 5 cells above (1.25 box sides);
     # frame 2: the target blurs and moves 2 cells down, the look-alike stays and scores more.
     frames = [{(8, 8): 0.8, (3, 8): 0.6}, {(3, 8): 0.7, (10, 8): 0.4}]  # init runs no network here
-    base = dict(use_hann_window=False, size_calibration=0.0)
+    base = dict(use_hann_window=False, size_calibration=0.0, online_filter_weight=0.0)  # init runs no network
     plain = _track(TrackerConfig(**base), frames, 2)
     aware = _track(TrackerConfig(**base, distractor_gate=0.5, distractor_radius=0.5), frames, 2)
     centre = lambda step: step.box[:2] + step.box[2:] / 2  # noqa: E731
@@ -103,8 +103,8 @@ def test_the_loop_keeps_the_target_when_a_look_alike_beside_it_wins_a_frame():
 
 def test_a_lost_tracker_remembers_no_distractors():
     frames = [{(8, 8): 0.2, (3, 8): 0.15}]  # both peaks below distractor_min_score 0.25
-    steps = _track(TrackerConfig(use_hann_window=False, size_calibration=0.0, distractor_gate=0.5,
-                                 distractor_radius=0.5), frames, 1)
+    steps = _track(TrackerConfig(use_hann_window=False, size_calibration=0.0, online_filter_weight=0.0,
+                                 distractor_gate=0.5, distractor_radius=0.5), frames, 1)
     assert steps[0].state.distractors == ()
 
 

@@ -109,7 +109,8 @@ def test_lost_target_holds_size_and_widens_the_search():
     to max_search_factor; a confident frame brings the factor back."""
     scripts = [_maps(peak_score=0.05, wh=(0.5, 0.5))] * 6 + [_maps(peak_score=0.9)]
     engine = ScriptedMaps(lambda i: scripts[min(i, len(scripts) - 1)])
-    config = TrackerConfig(lost_threshold=0.3, lost_search_growth=0.25, max_search_factor=6.0, size_calibration=0.0)
+    config = TrackerConfig(lost_threshold=0.3, lost_search_growth=0.25, max_search_factor=6.0, size_calibration=0.0,
+                           online_filter_weight=0.0)  # init runs no network: the script starts at frame 1
     tracker = Tracker(engine, Geometry, config)
     box = np.array([300.0, 200.0, 20.0, 20.0])
     state = tracker.init(_pair(0), box)
@@ -195,9 +196,13 @@ def test_size_calibration_measures_the_networks_bias_on_the_init_frame_and_divid
     np.testing.assert_allclose(step.box[2:], (20.0, 20.0), rtol=1e-4)
     assert step.size_map[0, 8, 8] == pytest.approx(0.3)  # the network's own map is reported unchanged
 
-    uncalibrated = Tracker(BatchedMaps(wh=(0.3, 0.225)), Geometry, dataclasses.replace(config, size_calibration=0.0))
+    uncalibrated = Tracker(BatchedMaps(wh=(0.3, 0.225)), Geometry,
+                           dataclasses.replace(config, size_calibration=0.0, online_filter_weight=0.0))
     plain = uncalibrated.init(_pair(0), box)
     assert plain.size_bias == (1.0, 1.0) and uncalibrated.engine.batches == []
+    filter_only = Tracker(BatchedMaps(wh=(0.3, 0.225)), Geometry, dataclasses.replace(config, size_calibration=0.0))
+    assert filter_only.init(_pair(0), box).size_bias == (1.0, 1.0)
+    assert filter_only.engine.batches == [1]  # the online filter learns from the centred crop alone
     np.testing.assert_allclose(uncalibrated.track(_pair(1), plain).box[2:], (24.0, 18.0), rtol=5e-3)
 
 
