@@ -70,3 +70,13 @@ def test_the_online_filter_setting_reaches_dialog_pool_and_tracking_process(qtbo
     both = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch",
                                        distractor_memory=True, online_filter=False))
     assert both.config.online_filter_weight == 0.0 and both.config.distractor_gate == DISTRACTOR_GATE
+
+
+def test_the_online_filter_setting_is_remembered():
+    from app.settings import StudioSettings
+
+    assert StudioSettings.load().models.online_filter  # a new user gets it on
+    settings = StudioSettings.load()
+    settings.models = ModelSettings(online_filter=False)
+    settings.save()
+    assert not StudioSettings.load().models.online_filter
