@@ -51,12 +51,11 @@ def with_loop_settings(tracker, settings: ModelSettings):
     config = getattr(tracker, "config", None)
     if not hasattr(config, "distractor_gate"):
         return tracker
-    from core.tracking.tracker_config import DISTRACTOR_GATE, TrackerConfig
+    from core.tracking.tracker_config import switched_options
 
-    gate = DISTRACTOR_GATE if settings.distractor_memory else 0.0
-    weight = TrackerConfig().online_filter_weight if settings.online_filter else 0.0
-    if config.distractor_gate != gate or getattr(config, "online_filter_weight", weight) != weight:
-        tracker.config = dataclasses.replace(config, distractor_gate=gate, online_filter_weight=weight)
+    options = switched_options(distractor_memory=settings.distractor_memory, online_filter=settings.online_filter)
+    if any(getattr(config, name) != value for name, value in options.items()):
+        tracker.config = dataclasses.replace(config, **options)
     return tracker
 
 

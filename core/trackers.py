@@ -93,11 +93,11 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
     """
     if not is_peer(choice.name):
         from core.tracking.factory import load_tracker
-        from core.tracking.tracker_config import DISTRACTOR_GATE, TrackerConfig
+        from core.tracking.tracker_config import TrackerConfig, switched_options
 
-        if config is None and (choice.distractor_memory or not choice.online_filter):
-            config = TrackerConfig(distractor_gate=DISTRACTOR_GATE if choice.distractor_memory else 0.0,
-                                   **({} if choice.online_filter else {"online_filter_weight": 0.0}))
+        if config is None:
+            config = TrackerConfig(**switched_options(distractor_memory=choice.distractor_memory,
+                                                      online_filter=choice.online_filter))
 
         return load_tracker(choice.name, choice.weights, choice.engine, choice.device, config,
                             threads=choice.threads, allow_random=choice.allow_random)

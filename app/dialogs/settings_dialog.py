@@ -42,6 +42,14 @@ class _WeightsField(QWidget):
             self.edit.setText(path)
 
 
+def _check_box(text: str, checked: bool, tooltip: str = "") -> QCheckBox:
+    box = QCheckBox(text)
+    box.setChecked(checked)
+    if tooltip:
+        box.setToolTip(tooltip)
+    return box
+
+
 class SettingsDialog(QDialog):
     def __init__(self, models: ModelSettings, parent=None):
         super().__init__(parent)
@@ -63,17 +71,15 @@ class SettingsDialog(QDialog):
         self.device = QComboBox()
         self.device.addItems(DEVICES)
         self.device.setCurrentText(models.device)
-        self.allow_random = QCheckBox("Run randomly initialised models when no checkpoint exists (demo only)")
-        self.allow_random.setChecked(models.allow_random)
-        self.distractor_memory = QCheckBox("Keep off look-alikes (distractor memory)")
-        self.distractor_memory.setChecked(models.distractor_memory)
-        self.distractor_memory.setToolTip(
+        self.allow_random = _check_box("Run randomly initialised models when no checkpoint exists (demo only)",
+                                       models.allow_random)
+        self.distractor_memory = _check_box(
+            "Keep off look-alikes (distractor memory)", models.distractor_memory,
             "Student and teacher: when the strongest match sits where another object like the target was on the "
             "last frame, follow the nearer match instead. Helps when a similar object passes beside the target "
             "(ball games); can hold on to the wrong one in a flock. Off by default (docs/tracking_heuristics.md).")
-        self.online_filter = QCheckBox("Learn the target while tracking (online filter)")
-        self.online_filter.setChecked(models.online_filter)
-        self.online_filter.setToolTip(
+        self.online_filter = _check_box(
+            "Learn the target while tracking (online filter)", models.online_filter,
             "Student and teacher: learn what this target looks like against its surroundings from the first box "
             "and the confident frames, and prefer the matches that look like it. Keeps the box off look-alikes "
             "the network confuses with the target. On by default (docs/tracking_heuristics.md).")

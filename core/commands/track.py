@@ -160,7 +160,7 @@ def run(args) -> int:
     from core.trackers import TrackerChoice, build_tracker, engine_text, is_peer, tracker_label
     from core.tracking.factory import RandomWeightsWarning, print_random_warning
     from core.tracking.run import track_sequence
-    from core.tracking.tracker_config import DISTRACTOR_GATE, TrackerConfig
+    from core.tracking.tracker_config import TrackerConfig, switched_options
 
     check_outputs(args)
     name = tracker_name(args)
@@ -175,8 +175,8 @@ def run(args) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RandomWeightsWarning)
             config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback,
-                                   distractor_gate=DISTRACTOR_GATE if args.distractor_memory else 0.0,
-                                   **({"online_filter_weight": 0.0} if args.no_online_filter else {}))
+                                   **switched_options(distractor_memory=args.distractor_memory,
+                                                      online_filter=not args.no_online_filter))
             tracker = _build_with_fallback(lambda c: build_tracker(c, config=config), choice)
         if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
             print_random_warning(name)

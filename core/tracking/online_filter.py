@@ -29,6 +29,7 @@ the centre of cell ``i`` at ``i``; responses (F, F) float32. The filter is immut
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -48,9 +49,13 @@ class OnlineFilter:
     reference: float
 
 
+@lru_cache(maxsize=8)
 def _window(size: int) -> np.ndarray:
+    """(size, size) float32 Hann window, built once per size (read-only: shared between calls)."""
     h = np.hanning(size + 2)[1:-1]
-    return np.outer(h, h).astype(np.float32)
+    window = np.outer(h, h).astype(np.float32)
+    window.flags.writeable = False
+    return window
 
 
 def spectrum(features: np.ndarray) -> np.ndarray:

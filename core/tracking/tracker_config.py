@@ -85,6 +85,17 @@ CALIBRATION_LIMIT = 1.5
 DISTRACTOR_GATE = 0.5
 """``TrackerConfig.distractor_gate`` when the distractor memory is switched on (``track --distractor-memory``)."""
 
+ONLINE_FILTER_WEIGHT = 0.5
+"""``TrackerConfig.online_filter_weight`` when the online filter is on (the default)."""
+
+
+def switched_options(*, distractor_memory: bool, online_filter: bool) -> dict[str, float]:
+    """The ``TrackerConfig`` fields behind the two loop switches users see (the studio's
+    settings, ``track --distractor-memory`` / ``--no-online-filter``): ``distractor_gate``
+    and ``online_filter_weight``."""
+    return {"distractor_gate": DISTRACTOR_GATE if distractor_memory else 0.0,
+            "online_filter_weight": ONLINE_FILTER_WEIGHT if online_filter else 0.0}
+
 
 
 @dataclass(frozen=True)
@@ -116,7 +127,7 @@ class TrackerConfig:
     distractor_min_ratio: float = 0.5
     distractor_radius: float = 0.5
     distractor_min_score: float = 0.25
-    online_filter_weight: float = 0.5
+    online_filter_weight: float = ONLINE_FILTER_WEIGHT
     online_filter_rate: float = 0.02
     online_filter_min_score: float = 0.25
     online_filter_sigma: float = 0.5
