@@ -17,7 +17,10 @@ must be passed on once, in order; to restart from another box, ``init`` again.
 Box convention (``core.geometry``): x, y, w, h float64 pixels of the visible frame.
 OpenCV takes integer rectangles: the initial box is rounded (x, y to the nearest pixel,
 w, h at least 1). When OpenCV reports a failure the previous box is kept with
-confidence 0; otherwise the confidence is 1 (CSRT, KCF and MIL have no score; NanoTrack's
+confidence 0. When OpenCV refuses to start on the box at all (CSRT raises on a box of a
+pixel or two, as some UAV123 ground truth has when the target is far away), the state
+holds no OpenCV object and every frame keeps the initial box at confidence 0, counted
+as a failure: the run goes on and scores what the peer did, nothing. Otherwise the confidence is 1 (CSRT, KCF and MIL have no score; NanoTrack's
 ``getTrackingScore`` is used).
 """
 from __future__ import annotations
@@ -96,7 +99,8 @@ def _factory(kind: str, models_dir: str | Path | None):
 
 @dataclass(frozen=True, eq=False)
 class PeerState:
-    """The OpenCV object (mutable, inside) and the last box (4,) x, y, w, h float64."""
+    """The OpenCV object (mutable, inside; None when OpenCV refused the initial box) and
+    the last box (4,) x, y, w, h float64."""
 
     cv_tracker: Any
     box: np.ndarray
@@ -158,12 +162,20 @@ class PeerTracker:
         height, width = image.shape[:2]
         if not np.all(np.isfinite(box)) or box[2] <= 0 or box[3] <= 0:
             raise ConfigError(f"{self.name}: initial box {box.tolist()} is not a valid x, y, w, h box")
+        import cv2
+
         cv_tracker = self._create()
-        cv_tracker.init(image, _cv_rect(box, width, height))
+        try:
+            cv_tracker.init(image, _cv_rect(box, width, height))
+        except cv2.error:
+            cv_tracker = None
         return PeerState(cv_tracker, box.copy(), pair.index, (width, height))
 
     def track(self, pair: FramePair, state: PeerState) -> PeerStep:
         """Track on ``pair`` from ``state``; the returned state replaces ``state``."""
+        if state.cv_tracker is None:
+            new_state = PeerState(None, state.box, pair.index, state.frame_size, state.step + 1, state.failures + 1)
+            return PeerStep(pair.index, state.box.copy(), 0.0, new_state)
         image = self.image(pair)
         ok, rect = state.cv_tracker.update(image)
         confidence = 1.0

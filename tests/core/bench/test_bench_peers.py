@@ -72,6 +72,19 @@ def test_failure_keeps_the_previous_box_with_zero_confidence():
     assert step.state.failures == 1 and step.state.step == 1
 
 
+def test_a_box_opencv_refuses_holds_the_box_at_zero_confidence_instead_of_raising():
+    # CSRT raises cv2.error on a one-pixel-wide box (UAV123's far-away wakeboarder has them).
+    pairs, _ = _pairs(3)
+    tracker = PeerTracker("csrt", "thermal")
+    state = tracker.init(pairs[0], [50.0, 50.0, 1.0, 3.0])
+    assert state.cv_tracker is None
+    for pair in pairs[1:]:
+        step = tracker.track(pair, state)
+        assert step.confidence == 0.0 and np.allclose(step.box, [50.0, 50.0, 1.0, 3.0])
+        state = step.state
+    assert state.failures == 2 and state.step == 2
+
+
 def test_bad_modality_kind_and_box():
     with pytest.raises(ConfigError, match="modality"):
         PeerTracker("csrt", "depth")
