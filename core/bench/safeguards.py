@@ -31,7 +31,7 @@ from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 from core.real_split import DEFAULT_SPLIT_FILE, load_split
-from core.tracking.tracker_config import DISTRACTOR_GATE, TrackerConfig
+from core.tracking.tracker_config import DISTRACTOR_GATE, MAX_SIZE_RATIO, TrackerConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
@@ -49,11 +49,15 @@ VARIANTS: dict[str, tuple[str, TrackerConfig]] = {
                  TrackerConfig.legacy(scale_penalty_k=0.04, size_lr=0.5, max_size_change=1.1, max_size_ratio=2.0,
                                       size_lr_by_score=True)),
     "aspect": ("+ aspect within 1.5x of the initial box",
-               TrackerConfig(max_size_ratio=2.0, size_lr=0.5, size_calibration=0.0)),
-    "bound15": ("+ size bound 1.5x per side (the issue-10 defaults)", TrackerConfig(size_lr=0.5, size_calibration=0.0)),
-    "lr01": ("+ size rate 0.1 instead of 0.5", TrackerConfig(size_calibration=0.0)),
-    "calibration": ("+ half the init frame's size bias removed", TrackerConfig(online_filter_weight=0.0)),
-    "default": ("+ online correlation filter (weight 0.5) = defaults", TrackerConfig()),
+               TrackerConfig(max_size_ratio=2.0, size_lr=0.5, size_calibration=0.0, online_filter_weight=0.0)),
+    "bound15": ("+ size bound 1.5x per side (the issue-10 defaults)",
+                TrackerConfig(max_size_ratio=1.5, size_lr=0.5, size_calibration=0.0, online_filter_weight=0.0)),
+    "lr01": ("+ size rate 0.1 instead of 0.5",
+             TrackerConfig(max_size_ratio=1.5, size_calibration=0.0, online_filter_weight=0.0)),
+    "calibration": ("+ half the init frame's size bias removed",
+                    TrackerConfig(max_size_ratio=1.5, online_filter_weight=0.0)),
+    "filter": ("+ online correlation filter (weight 0.5)", TrackerConfig(max_size_ratio=1.5)),
+    "default": (f"+ size bound widened to {MAX_SIZE_RATIO:g}x per side = defaults", TrackerConfig()),
     "cal10": ("defaults, all of the init frame's size bias removed", TrackerConfig(size_calibration=1.0)),
     "lr025": ("defaults, size rate 0.25", TrackerConfig(size_lr=0.25)),
     "lr015": ("defaults, size rate 0.15", TrackerConfig(size_lr=0.15)),

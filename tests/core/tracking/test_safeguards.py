@@ -99,7 +99,9 @@ def test_a_network_that_always_draws_a_frame_sized_box_cannot_run_away():
             widths.append(step.box[2])
         results[name] = widths
     assert results["legacy"][5] > 400  # runaway
-    assert max(results["default"]) <= 4.0 * 20 + 1e-6
+    bound = TrackerConfig().max_size_ratio * 20
+    assert max(results["default"]) == pytest.approx(bound)  # reached the bound and stopped there
+    assert results["default"][-1] == pytest.approx(bound)
     ratios = np.array(results["default"][1:]) / np.array(results["default"][:-1])
     assert ratios.max() <= 1.1 + 1e-9
 
