@@ -15,6 +15,7 @@ BENCH_MODULES = (
     "core.bench.loop",
     "core.bench.heuristics",
     "core.bench.safeguards",
+    "core.bench.size_response",
     "core.bench.annotate",
 )
 

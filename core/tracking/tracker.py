@@ -240,13 +240,29 @@ class Tracker:
                                   np.stack([c[0] for c in crops]), np.stack([c[1] for c in crops]))
         return crops, outputs
 
-    def _size_bias(self, crops, outputs, box: np.ndarray) -> tuple[float, float]:
+    def network_sizes(self, pair: FramePair, boxes, z_v: np.ndarray, z_t: np.ndarray) -> np.ndarray:
+        """(N, 2) float64 image pixels: the (w, h) the network reads at the windowed peak of
+        the search crop around each of ``boxes`` ((N, 4) x, y, w, h) on ``pair``, one batch,
+        with the templates ``z_v`` / ``z_t`` ((3, Z, Z)). No calibration, no damping: what
+        the network alone says (``bench size-response`` scales the true box to see whether
+        the answer follows the target or the crop)."""
+        crops = [self.search_crops(pair, as_box(b)) for b in np.asarray(boxes, dtype=np.float64).reshape(-1, 4)]
+        n = len(crops)
+        outputs = self.engine.run(np.repeat(z_v[None], n, 0), np.repeat(z_t[None], n, 0),
+                                  np.stack([c[0] for c in crops]), np.stack([c[1] for c in crops]))
+        return self._peak_sizes(crops, outputs)
+
+    def _peak_sizes(self, crops, outputs) -> np.ndarray:
+        """(N, 2) float64 image pixels read at each crop's windowed peak."""
         score, size = (np.asarray(o, dtype=np.float32) for o in outputs[:2])
         network_wh = []
         for k, (_, _, geometry) in enumerate(crops):
             iy, ix = _peak_cell(self.windowed(score[k, 0]))
             network_wh.append(size[k, :, iy, ix].astype(np.float64) * geometry.output_size / geometry.scale)
-        bias = size_bias(np.array(network_wh), box[2:], self.config.size_calibration, CALIBRATION_LIMIT)
+        return np.array(network_wh)
+
+    def _size_bias(self, crops, outputs, box: np.ndarray) -> tuple[float, float]:
+        bias = size_bias(self._peak_sizes(crops, outputs), box[2:], self.config.size_calibration, CALIBRATION_LIMIT)
         return float(bias[0]), float(bias[1])
 
     def track(self, pair: FramePair, state: TrackerState) -> TrackStep:

@@ -20,6 +20,6 @@ def test_the_chain_ends_at_the_defaults_and_adds_the_filter_before_the_wide_boun
     assert _changed(VARIANTS["calibration"][1], VARIANTS["filter"][1]) == {"online_filter_weight"}
     assert _changed(VARIANTS["filter"][1], VARIANTS["default"][1]) == {"max_size_ratio"}
     assert VARIANTS["filter"][1].max_size_ratio == 1.5 < TrackerConfig().max_size_ratio
-    for previous, current in zip(chain, chain[1:]):
+    for previous, current in zip(chain[:-1], chain[1:], strict=True):
         assert _changed(VARIANTS[previous][1], VARIANTS[current][1]), f"{current} adds nothing to {previous}"
     assert all(description for description, _ in VARIANTS.values())
