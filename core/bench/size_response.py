@@ -127,6 +127,8 @@ def run(args) -> int:
                               max_frames=args.max_frames or None)
     for note in notes:
         print(note)
+    if not items:
+        raise ConfigError(f"no sequence of the {args.split_part} part of {args.split_file} was found under {args.data_root}")
     results = run_with_bar(measure_size_response(tracker, items, scale=args.scale, every=args.every),
                            "bench size-response")
     print(format_table(results, f"{args.model} ({describe(tracker)}), {args.split_part} part, crops at "
