@@ -85,9 +85,10 @@ def measure_size_response(tracker, items, *, scale: float = DEFAULT_SCALE, every
             end = min(len(sequence), item.first_frame + item.num_frames)
             truth = ground_truth_rows(sequence.ground_truth(), end)
             valid = valid_rows(truth)
-            first = item.first_frame + int(np.argmax(valid[item.first_frame:]))
-            z_v, z_t = tracker.template_crops(sequence[first], truth[first])
             kept, error = [], []
+            first = item.first_frame + int(np.argmax(valid[item.first_frame:])) if valid[item.first_frame:].any() else end
+            if first < end:
+                z_v, z_t = tracker.template_crops(sequence[first], truth[first])
             for index in range(first + every, end, every):
                 if valid[index]:
                     k, e = probe_frame(tracker, sequence[index], truth[index], z_v, z_t, scale)

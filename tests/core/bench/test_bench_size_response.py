@@ -57,8 +57,8 @@ def _pair(index=0):
 
 
 class _Sequence:
-    def __init__(self, n):
-        self.n = n
+    def __init__(self, n, labelled=True):
+        self.n, self.labelled = n, labelled
 
     def __len__(self):
         return self.n
@@ -67,7 +67,7 @@ class _Sequence:
         return _pair(index)
 
     def ground_truth(self):
-        return {i: FrameAnnotation(i, TARGET.copy()) for i in range(self.n)}
+        return {i: FrameAnnotation(i, TARGET.copy()) for i in range(self.n)} if self.labelled else {}
 
     def close(self):
         pass
@@ -76,11 +76,11 @@ class _Sequence:
 class _Item:
     modality, first_frame = "visible", 0
 
-    def __init__(self, name, n):
-        self.name, self.num_frames, self.n = name, n, n
+    def __init__(self, name, n, labelled=True):
+        self.name, self.num_frames, self.n, self.labelled = name, n, n, labelled
 
     def open(self):
-        return _Sequence(self.n)
+        return _Sequence(self.n, self.labelled)
 
 
 def _tracker(measures):
@@ -99,14 +99,15 @@ def test_kept_share_tells_a_measuring_network_from_one_that_reads_the_crop(measu
 
 
 def test_job_reports_each_sequence_and_all_samples_pooled():
-    job = measure_size_response(_tracker(False), [_Item("a", 31), _Item("b", 12)], scale=0.7, every=10)
+    items = [_Item("a", 31), _Item("unlabelled", 40, labelled=False), _Item("b", 12)]
+    job = measure_size_response(_tracker(False), items, scale=0.7, every=10)
     reports = []
     try:
         while True:
             reports.append(next(job))
     except StopIteration as stop:
         results = stop.value
-    assert [r.done for r in reports] == [1, 2]
+    assert [r.done for r in reports] == [1, 2, 3]
     assert [r.name for r in results] == ["a", "b", "all"]
     assert [r.samples for r in results] == [3, 1, 4]  # frames 10, 20, 30 / 10
     assert all(r.kept_share == pytest.approx(1.0, abs=0.02) for r in results)
