@@ -17,11 +17,12 @@ must be passed on once, in order; to restart from another box, ``init`` again.
 Box convention (``core.geometry``): x, y, w, h float64 pixels of the visible frame.
 OpenCV takes integer rectangles: the initial box is rounded (x, y to the nearest pixel,
 w, h at least 1). When OpenCV reports a failure the previous box is kept with
-confidence 0. When OpenCV refuses to start on the box at all (CSRT raises on a box of a
-pixel or two, as some UAV123 ground truth has when the target is far away), the state
+confidence 0. When OpenCV refuses to start on the box at all (CSRT raises on a box one
+pixel wide, as some UAV123 ground truth has when the target is far away), the state
 holds no OpenCV object and every frame keeps the initial box at confidence 0, counted
-as a failure: the run goes on and scores what the peer did, nothing. Otherwise the confidence is 1 (CSRT, KCF and MIL have no score; NanoTrack's
-``getTrackingScore`` is used).
+as a failure: the run goes on and scores what the peer did, nothing. Otherwise the
+confidence is 1 (CSRT, KCF and MIL have no score; NanoTrack's ``getTrackingScore`` is
+used).
 """
 from __future__ import annotations
 

@@ -234,7 +234,13 @@ class Tracker:
         """(crops, outputs) of one batch on the init frame: the search crop centred on ``box``
         first, then (``shifted``) four crops shifted by a quarter of its side each way."""
         shifts = ((0.0, 0.0), (0.25, 0.0), (-0.25, 0.0), (0.0, 0.25), (0.0, -0.25)) if shifted else ((0.0, 0.0),)
-        crops = [self.search_crops(pair, box + np.array([dx * box[2], dy * box[3], 0.0, 0.0])) for dx, dy in shifts]
+        return self._search_batch(pair, [box + np.array([dx * box[2], dy * box[3], 0.0, 0.0]) for dx, dy in shifts],
+                                  z_v, z_t)
+
+    def _search_batch(self, pair: FramePair, boxes, z_v: np.ndarray, z_t: np.ndarray):
+        """(crops, outputs): the search crop around each of ``boxes`` on ``pair``, run as one
+        batch with the templates ``z_v`` / ``z_t`` ((3, Z, Z))."""
+        crops = [self.search_crops(pair, box) for box in boxes]
         n = len(crops)
         outputs = self.engine.run(np.repeat(z_v[None], n, 0), np.repeat(z_t[None], n, 0),
                                   np.stack([c[0] for c in crops]), np.stack([c[1] for c in crops]))
@@ -246,11 +252,8 @@ class Tracker:
         with the templates ``z_v`` / ``z_t`` ((3, Z, Z)). No calibration, no damping: what
         the network alone says (``bench size-response`` scales the true box to see whether
         the answer follows the target or the crop)."""
-        crops = [self.search_crops(pair, as_box(b)) for b in np.asarray(boxes, dtype=np.float64).reshape(-1, 4)]
-        n = len(crops)
-        outputs = self.engine.run(np.repeat(z_v[None], n, 0), np.repeat(z_t[None], n, 0),
-                                  np.stack([c[0] for c in crops]), np.stack([c[1] for c in crops]))
-        return self._peak_sizes(crops, outputs)
+        boxes = [as_box(b) for b in np.asarray(boxes, dtype=np.float64).reshape(-1, 4)]
+        return self._peak_sizes(*self._search_batch(pair, boxes, z_v, z_t))
 
     def _peak_sizes(self, crops, outputs) -> np.ndarray:
         """(N, 2) float64 image pixels read at each crop's windowed peak."""
