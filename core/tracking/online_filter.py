@@ -33,6 +33,8 @@ from functools import lru_cache
 
 import numpy as np
 
+from core.models.head import hann1d
+
 #: the most a normalised filter response may weigh (a cell may look more target-like than the target did)
 RESPONSE_CLIP = 1.5
 #: Tikhonov regularisation, relative to the mean spectral energy of the features learned from
@@ -51,9 +53,10 @@ class OnlineFilter:
 
 @lru_cache(maxsize=8)
 def _window(size: int) -> np.ndarray:
-    """(size, size) float32 Hann window, built once per size (read-only: shared between calls)."""
-    h = np.hanning(size + 2)[1:-1]
-    window = np.outer(h, h).astype(np.float32)
+    """(size, size) float32 Hann window (the score map's, :func:`core.models.head.hann1d`),
+    built once per size (read-only: shared between calls)."""
+    h = hann1d(size)
+    window = np.outer(h, h)
     window.flags.writeable = False
     return window
 

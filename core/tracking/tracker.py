@@ -221,15 +221,6 @@ class Tracker:
             online_filter=online_filter,
         )
 
-    def measure_size_bias(self, pair: FramePair, box: np.ndarray, z_v: np.ndarray, z_t: np.ndarray
-                          ) -> tuple[float, float]:
-        """(w, h) factors by which the network over-sizes this target, measured where the
-        truth is known: the init frame, searched from the true box and from boxes shifted
-        by a quarter of its side (5 crops, one batch), read at each crop's windowed peak,
-        turned into factors by :func:`core.tracking.safeguards.size_bias`."""
-        crops, outputs = self._init_searches(pair, as_box(box), z_v, z_t, shifted=True)
-        return self._size_bias(crops, outputs, as_box(box))
-
     def _init_searches(self, pair: FramePair, box: np.ndarray, z_v: np.ndarray, z_t: np.ndarray, *, shifted: bool):
         """(crops, outputs) of one batch on the init frame: the search crop centred on ``box``
         first, then (``shifted``) four crops shifted by a quarter of its side each way."""
@@ -265,6 +256,9 @@ class Tracker:
         return np.array(network_wh)
 
     def _size_bias(self, crops, outputs, box: np.ndarray) -> tuple[float, float]:
+        """(w, h) factors by which the network over-sizes this target, measured where the
+        truth is known: the init frame's shifted searches (:meth:`_init_searches`), read at
+        each crop's windowed peak, turned into factors by :func:`core.tracking.safeguards.size_bias`."""
         bias = size_bias(self._peak_sizes(crops, outputs), box[2:], self.config.size_calibration, CALIBRATION_LIMIT)
         return float(bias[0]), float(bias[1])
 

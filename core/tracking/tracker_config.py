@@ -103,7 +103,6 @@ def switched_options(*, distractor_memory: bool, online_filter: bool) -> dict[st
             "online_filter_weight": ONLINE_FILTER_WEIGHT if online_filter else 0.0}
 
 
-
 @dataclass(frozen=True)
 class TrackerConfig:
     """Test-loop options (defaults = plain OSTrack loop; MPLT's heuristics off)."""
