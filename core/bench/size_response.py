@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 
 from core.bench.accuracy import DEFAULT_DATA_ROOT, PROJECT_ROOT
+from core.bench.contenders import MODEL_FILES
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_metrics import valid_rows
@@ -119,10 +120,8 @@ def format_table(results: list[SizeResponse], title: str) -> str:
 def run(args) -> int:
     from core.tracking.factory import describe, load_tracker
 
-    model = "teacher" if args.model == "teacher" else "student"
-    weights = args.weights
-    if weights is None and args.model == "student-nokd":
-        weights = PROJECT_ROOT / "assets" / "models" / "student_nokd_bundled.pt"
+    model, filename, _ = MODEL_FILES[args.model]
+    weights = args.weights if args.weights is not None else PROJECT_ROOT / "assets" / "models" / filename
     tracker = load_tracker(model, weights, engine=args.engine, threads=args.threads)
     items, notes = real_items(load_split(args.split_file), args.split_part, args.data_root,
                               max_frames=args.max_frames or None)
@@ -144,7 +143,7 @@ def run(args) -> int:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("size-response", help="does the network measure the target's size or read the crop's?",
                                    formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--model", default="student", choices=("student", "teacher", "student-nokd"))
+    parser.add_argument("--model", default="student", choices=tuple(MODEL_FILES))
     parser.add_argument("--weights", default=None, help="checkpoint or ONNX file (default: the bundled one)")
     parser.add_argument("--engine", default="auto", choices=("auto", "torch", "onnx"))
     parser.add_argument("--threads", type=int, default=None)
