@@ -106,6 +106,7 @@ class ProcessingConfig:
     thermal_flat: float = 0.0
     drop_modality: float = 0.0
     thermal_as_visible: float = 0.0
+    fog_visible: float = 0.0
     min_overlap: float = 0.7
 
 

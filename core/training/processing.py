@@ -76,6 +76,19 @@ def darken_visible(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(image.astype(np.float32) * gain + noise, 0, 255).astype(np.uint8)
 
 
+def fog_visible(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Smoke or fog over the visible crop (uint8 (S, S, 3) in and out): U(0.05, 0.35) of the
+    image kept under a grey veil of level U(120, 230) that varies by up to U(0, 60) over a
+    smooth 4 x 4 field. The thermal stream still sees the target (M3SVD ``0117_1605``;
+    ``docs/tracking_heuristics.md``, "each modality alone")."""
+    keep = rng.uniform(0.05, 0.35)
+    field = cv2.resize(rng.random((4, 4)).astype(np.float32), image.shape[1::-1], interpolation=cv2.INTER_CUBIC)
+    veil = rng.uniform(120.0, 230.0) + rng.uniform(0.0, 60.0) * (field - 0.5)
+    if image.ndim == 3:
+        veil = veil[..., None]
+    return np.clip(keep * image.astype(np.float32) + (1.0 - keep) * veil, 0, 255).astype(np.uint8)
+
+
 def flatten_thermal(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Thermal crossover: contrast towards a heavy blur kept at U(0, 0.2) plus noise."""
     blurred = cv2.blur(image, (max(3, image.shape[1] // 2) | 1,) * 2).astype(np.float32)
@@ -139,6 +152,10 @@ class Processing:
             z_v, z_t, x_v, x_t = (_brightness(a, cfg.brightness, rng) for a in (z_v, z_t, x_v, x_t))
             if rng.random() < cfg.dark_visible:
                 x_v = darken_visible(x_v, rng)
+            if rng.random() < cfg.fog_visible:
+                x_v = fog_visible(x_v, rng)
+                if rng.random() < 0.5:
+                    z_v = fog_visible(z_v, rng)
             if rng.random() < cfg.thermal_flat:
                 x_t = flatten_thermal(x_t, rng)
         out_v, out_t = normalize_visible(x_v), normalize_thermal(x_t)

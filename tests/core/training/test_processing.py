@@ -97,6 +97,34 @@ def test_rgbt_augmentations_change_only_the_search_streams():
     assert flat["x_t"].std() < 0.5 * plain["x_t"].std()
 
 
+def test_fog_hides_the_visible_stream_and_keeps_the_thermal_one():
+    """fog_visible veils the visible search crop (its contrast falls, its level moves toward a
+    grey), on some samples the template too, and never touches the thermal crops."""
+    base = ProcessingConfig(search_center_jitter=0, search_scale_jitter=0, flip=0, brightness=0)
+    sample = _sample((40, 30, 20, 20), (45, 35, 20, 20))
+    plain = Processing(base, SPEC)(sample, np.random.default_rng(2))
+    templates_fogged = 0
+    for seed in range(20):
+        fog = Processing(dataclasses.replace(base, fog_visible=1.0), SPEC)(sample, np.random.default_rng(seed))
+        assert fog["x_v"].std() < 0.6 * plain["x_v"].std()  # the veil adds its own smooth variation
+        np.testing.assert_array_equal(fog["x_t"], plain["x_t"])
+        np.testing.assert_array_equal(fog["z_t"], plain["z_t"])
+        templates_fogged += not np.array_equal(fog["z_v"], plain["z_v"])
+    assert 3 <= templates_fogged <= 17
+
+
+def test_fog_keeps_a_share_of_the_image_under_a_smooth_veil():
+    from core.training.processing import fog_visible
+
+    image = np.zeros((64, 64, 3), dtype=np.uint8)
+    image[:, 32:] = 255
+    for seed in range(10):
+        out = fog_visible(image, np.random.default_rng(seed)).astype(np.float32)
+        step = out[:, 32:].mean() - out[:, :32].mean()
+        assert 0.05 * 255 - 20 <= step <= 0.35 * 255 + 20  # the kept share of the edge, give or take the veil
+        assert out.min() >= 0.65 * 120 - 1  # the veil lifts the dark half
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_flip_cuts_exactly_the_crops_of_the_flipped_frames(seed):
     """The flip is done on the crops (no full-frame copy): the same pixels as cropping the
