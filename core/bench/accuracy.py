@@ -157,6 +157,8 @@ def run_accuracy(args) -> tuple[list[dict], BenchRuns, dict, list[str]]:
 def run(args) -> int:
     if getattr(args, "real", False):
         return real_accuracy.run_real(args)
+    if getattr(args, "veil_visible", None) is not None:
+        raise ConfigError("--veil-visible needs --real (the synthetic split has its own night family)")
     rows, bench, reports, notes = run_accuracy(args)
     print(format_table(rows, notes, [c.label for c in bench.contenders]))
     print("targets (issue 4):")

@@ -7,13 +7,15 @@ CSRT, KCF and MIL on the present stream. On what: the validation part of
 (``../shared/data``), each sequence cut to its first ``--max-frames`` frames (300 by
 default; 0 = all) so that the run fits in 15 minutes on 2 cores; the table prints which
 sequences were cut. ``--starts K`` runs each sequence K times from evenly spaced first
-frames (``name@frame``), so one early jump to a look-alike weighs less in the mean. How
+frames (``name@frame``), so one early jump to a look-alike weighs less in the mean.
+``--veil-visible KEEP`` puts every visible frame under smoke or fog (``core.bench.veil``),
+the thermal input clean: what the thermal stream carries when the visible one is blind. How
 it is scored: :mod:`core.bench.real_run` (LasHeR PR/NPR/SR, FPS, runaway share,
 confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
 
 Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time and the
 load average; ``--json PATH``: an object ``{"command", "split_file", "part",
-"max_frames", "starts", "one_step_every", "threads", "wall_seconds", "load_average", "notes",
+"max_frames", "starts", "veil_visible", "one_step_every", "threads", "wall_seconds", "load_average", "notes",
 "rows"}`` (rows: :func:`core.bench.real_run.score_real`); ``--plots DIR``:
 ``DIR/<visible|thermal|all>/lasher_{PR,NPR,SR}.png``; ``--cache DIR`` reuses runs whose
 tracker (weights, tracking code, config), sequence, frames and threads are unchanged.
@@ -36,6 +38,7 @@ from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache
+from core.bench.veil import VisibleVeil
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -60,6 +63,9 @@ def add_arguments(parser) -> None:
     group.add_argument("--starts", type=int, default=1,
                        help="runs per sequence from evenly spaced first frames, each over --max-frames frames "
                             "(default 1: from the first frame only)")
+    group.add_argument("--veil-visible", type=float, default=None, metavar="KEEP",
+                       help="every visible frame under smoke or fog that keeps KEEP of it (e.g. 0.12; the thermal "
+                            "input stays clean): how much the thermal stream carries (core/bench/veil.py)")
     group.add_argument("--one-step-every", type=int, default=10,
                        help="one-step diagnostic on every K-th frame (default 10; 0 = off)")
     group.add_argument("--jobs", type=int, default=1,
@@ -103,7 +109,8 @@ def run_real_accuracy(args):
     code_hashes()  # before any tracker is imported: the cache keys name the code that runs
     split = load_split(args.split_file)
     max_frames = args.max_frames or None
-    items, notes = real_items(split, args.split_part, args.data_root, max_frames, args.starts)
+    veil = None if args.veil_visible is None else VisibleVeil(args.veil_visible)
+    items, notes = real_items(split, args.split_part, args.data_root, max_frames, args.starts, veil)
     if not items:
         raise ConfigError(f"nothing to evaluate in the {args.split_part} part of {split.path} under "
                           f"{args.data_root}: " + "; ".join(notes or ["no sequence"]))
@@ -139,7 +146,8 @@ def run_real_accuracy(args):
     text = format_real_table(rows, header, [c.label for c in contenders]) + "\n" + footer
     payload = {"command": "python main.py " + " ".join(sys.argv[1:]) if sys.argv else "",
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
-               "max_frames": max_frames, "starts": args.starts, "one_step_every": args.one_step_every,
+               "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible,
+               "one_step_every": args.one_step_every,
                "threads": args.threads, "jobs": args.jobs,
                "wall_seconds": round(wall, 1), "load_average": None if load is None else [round(v, 2) for v in load],
                "notes": header, "rows": rows}

@@ -10,7 +10,8 @@ on 2 cores; the table says which sequences were cut). Absent folders are skipped
 note.
 
 With ``starts`` > 1 each sequence also gives runs from evenly spaced later first frames
-(``name@frame``; :func:`start_frames`).
+(``name@frame``; :func:`start_frames`). With a ``veil`` every run's visible frames come
+under smoke or fog (``core.bench.veil``).
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from core.bench.eval_sets import ground_truth_rows
+from core.bench.veil import VeiledSequence, VisibleVeil
 from core.bench.real_metrics import valid_rows
 from core.errors import ConfigError, RGBTError
 from core.real_split import RealSplit
@@ -34,7 +36,7 @@ class RealItem:
     names clash; ``name@F`` for a run from frame F > 0), ``path``, ``length`` (frames in
     the sequence), ``num_frames`` (frames used from ``first_frame``), ``layout`` as
     detected, ``first_frame`` (the run starts at the first valid ground-truth box at or
-    after it)."""
+    after it), ``veil``: the visible stream's veil (``core.bench.veil``) or None."""
 
     modality: str
     folder: str
@@ -44,11 +46,19 @@ class RealItem:
     num_frames: int
     layout: str
     first_frame: int = 0
+    veil: VisibleVeil | None = None
 
     def open(self):
         from core.sequences import open_sequence
 
-        return open_sequence(self.path, cache_frames=2)
+        sequence = open_sequence(self.path, cache_frames=2)
+        return sequence if self.veil is None else VeiledSequence(sequence, self.veil)
+
+    @property
+    def cache_dataset(self) -> str:
+        """What the result cache files this run under besides its folder: the modality, and
+        the veil when there is one (a veiled run is another run)."""
+        return self.modality if self.veil is None else f"{self.modality}|{self.veil.key}"
 
 
 def _opened_modality(info) -> str:
@@ -62,7 +72,8 @@ def start_frames(length: int, starts: int) -> list[int]:
 
 
 def real_items(split: RealSplit, part: str, data_root: str | Path,
-               max_frames: int | None = DEFAULT_MAX_FRAMES, starts: int = 1) -> tuple[list[RealItem], list[str]]:
+               max_frames: int | None = DEFAULT_MAX_FRAMES, starts: int = 1,
+               veil: VisibleVeil | None = None) -> tuple[list[RealItem], list[str]]:
     """(items, notes) of ``part`` of ``split`` under ``data_root`` (see the module docstring).
 
     ``starts`` > 1: that many runs per sequence, from evenly spaced first frames
@@ -109,12 +120,15 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
                 continue
             if first == 0 and count < length:
                 cut.append(f"{name} {length}")
-            items.append(RealItem(modality, folder, label, path, length, count, info.layout, first))
+            items.append(RealItem(modality, folder, label, path, length, count, info.layout, first, veil))
     if cut:
         notes.append(f"first {max_frames} frames of each longer sequence (of {', '.join(cut)} frames)")
     if starts > 1:
         notes.append(f"{starts} runs per sequence from evenly spaced first frames (name@frame), "
                      f"each over at most {max_frames or 'all'} frames; means are over runs")
+    if veil is not None:
+        notes.append(f"visible frames under smoke/fog: {veil.key} (the thermal input stays clean; peers see "
+                     "the veiled visible frames)")
     if part == "train" and split.parts[part].get("rgbt_unlabeled"):
         notes.append(f"{len(split.parts[part]['rgbt_unlabeled'])} unlabeled RGB-T sequences of the train part "
                      "skipped (no boxes)")
