@@ -15,6 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
+from core.sequences.base import STREAMS
 from core.trackers import PEER_MODALITIES, tracker_names
 
 ENGINES = ("auto", "torch", "onnx")
@@ -35,6 +36,8 @@ class ModelSettings:
     ``tracker``: the live tracker T runs (``core.trackers.tracker_names()``: student,
     teacher, csrt, kcf, ...); R always refines with the teacher. ``peer_modality``: the
     frame an OpenCV tracker sees ("auto": visible, thermal on thermal-only sequences).
+    ``streams``: what the student and the teacher are fed ("both", or "thermal" / "visible"
+    alone when the other stream is blind; ``TrackerConfig.streams``).
     """
 
     student_weights: str = ""  # "" = bundled assets/models/student_bundled.pt
@@ -46,6 +49,7 @@ class ModelSettings:
     peer_modality: str = "auto"
     distractor_memory: bool = False  # the student's / teacher's loop passes over look-alikes
     online_filter: bool = True  # the student's / teacher's loop learns the target while tracking
+    streams: str = "both"  # what the student / teacher is fed: both, thermal or visible alone
 
     def weights(self, model: str) -> str | None:
         value = self.student_weights if model == "student" else self.teacher_weights
@@ -116,6 +120,7 @@ class StudioSettings:
             allow_random=_bool(q.value("models/allow_random"), True),
             distractor_memory=_bool(q.value("models/distractor_memory"), False),
             online_filter=_bool(q.value("models/online_filter"), True),
+            streams=_choice(q.value("models/streams"), STREAMS, "both"),
         )
         recent = [r for r in (Recent.decode(t) for t in _list(q.value("recent"))) if r is not None]
         return cls(
@@ -141,6 +146,7 @@ class StudioSettings:
         q.setValue("models/allow_random", self.models.allow_random)
         q.setValue("models/distractor_memory", self.models.distractor_memory)
         q.setValue("models/online_filter", self.models.online_filter)
+        q.setValue("models/streams", self.models.streams)
         q.setValue("view/colormap", self.colormap)
         q.setValue("view/blend", self.blend)
         q.setValue("view/blend_opacity", self.blend_opacity)

@@ -65,8 +65,9 @@ class TrackerChoice:
     """What to build: ``name`` (``tracker_names()``); for student/teacher the weights file
     (None = bundled), engine, device, CPU threads, whether random weights may stand in and
     whether the test loop keeps a distractor memory (``core.tracking.distractors``) and
-    re-ranks by the online correlation filter (``core.tracking.online_filter``); for
-    OpenCV trackers the modality ("auto" | "visible" | "thermal")."""
+    re-ranks by the online correlation filter (``core.tracking.online_filter``), and which
+    streams it is fed (``streams``: "both" | "thermal" | "visible", ``TrackerConfig.streams``);
+    for OpenCV trackers the modality ("auto" | "visible" | "thermal")."""
 
     name: str = "student"
     weights: str | None = None
@@ -77,10 +78,15 @@ class TrackerChoice:
     modality: str = "auto"
     distractor_memory: bool = False
     online_filter: bool = True
+    streams: str = "both"
 
     def __post_init__(self) -> None:
+        from core.sequences.base import STREAMS
+
         if self.name not in tracker_names():
             raise ConfigError(f"unknown tracker {self.name!r}; choose one of {list(tracker_names())}")
+        if self.streams not in STREAMS:
+            raise ConfigError(f"unknown streams {self.streams!r}; choose one of {list(STREAMS)}")
 
 
 def build_tracker(choice: TrackerChoice, info=None, *, config=None):
@@ -96,7 +102,8 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
         from core.tracking.tracker_config import TrackerConfig, switched_options
 
         if config is None:
-            config = TrackerConfig(**switched_options(distractor_memory=choice.distractor_memory,
+            config = TrackerConfig(streams=choice.streams,
+                                   **switched_options(distractor_memory=choice.distractor_memory,
                                                       online_filter=choice.online_filter))
 
         return load_tracker(choice.name, choice.weights, choice.engine, choice.device, config,

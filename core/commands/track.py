@@ -48,6 +48,9 @@ def register(subparsers) -> None:
                         help="same as --tracker student|teacher (kept for older scripts)")
     parser.add_argument("--modality", choices=("auto", "visible", "thermal"), default="auto",
                         help="the frame an OpenCV tracker sees (auto: visible, thermal on thermal-only sequences)")
+    parser.add_argument("--streams", choices=("both", "thermal", "visible"), default="both",
+                        help="what the student / teacher is fed: both streams (default), or one alone when the "
+                             "other is blind, e.g. thermal in smoke or at night (see docs/tracking_heuristics.md)")
     parser.add_argument("--start-frame", type=int, default=1, metavar="N",
                         help="1-based frame the --init box is on; tracking runs from there to the end (default 1)")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
@@ -165,9 +168,10 @@ def run(args) -> int:
     check_outputs(args)
     name = tracker_name(args)
     if is_peer(name) and (args.weights is not None or args.template_update or args.kalman_fallback
-                          or args.distractor_memory or args.no_online_filter):
-        raise ConfigError(f"--weights, --template-update, --kalman-fallback, --distractor-memory and "
-                          f"--no-online-filter apply to the student and teacher, not to {tracker_label(name)}")
+                          or args.distractor_memory or args.no_online_filter or args.streams != "both"):
+        raise ConfigError(f"--weights, --template-update, --kalman-fallback, --distractor-memory, "
+                          f"--no-online-filter and --streams apply to the student and teacher, not to "
+                          f"{tracker_label(name)} (it sees one stream: --modality)")
     choice = TrackerChoice(name, None if args.weights is None else str(args.weights), args.engine, args.device,
                            args.threads, args.random_weights, args.modality)
     tracker = None
@@ -175,7 +179,7 @@ def run(args) -> int:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RandomWeightsWarning)
             config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback,
-                                   **switched_options(distractor_memory=args.distractor_memory,
+                                   streams=args.streams, **switched_options(distractor_memory=args.distractor_memory,
                                                       online_filter=not args.no_online_filter))
             tracker = _build_with_fallback(lambda c: build_tracker(c, config=config), choice)
         if any(issubclass(w.category, RandomWeightsWarning) for w in caught):

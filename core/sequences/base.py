@@ -43,6 +43,28 @@ class FramePair:
         return int(self.visible.shape[1]), int(self.visible.shape[0])
 
 
+STREAMS = ("both", "thermal", "visible")
+"""What a tracker may be fed: the pair, or one stream presented as one-stream footage is."""
+
+
+def as_streams(pair: FramePair, streams: str) -> FramePair:
+    """``pair`` as a tracker fed ``streams`` sees it: "both" as it is; "thermal" with the
+    thermal frame replicated as the visible one (as a thermal-only sequence opens); "visible"
+    with the visible frame's luminance as the thermal one (as a visible-only sequence opens).
+    Shapes: visible (H, W, 3) uint8 RGB, thermal (H, W) uint8; ``thermal_raw`` is kept."""
+    if streams == "both":
+        return pair
+    if streams == "thermal":
+        thermal = pair.thermal[..., 0] if pair.thermal.ndim == 3 else pair.thermal
+        return FramePair(pair.index, np.repeat(thermal[..., None], 3, axis=2), thermal, pair.thermal_raw)
+    if streams == "visible":
+        import cv2  # the sequences' base imports OpenCV only when a frame needs it
+
+        luminance = cv2.cvtColor(np.ascontiguousarray(pair.visible), cv2.COLOR_RGB2GRAY)
+        return FramePair(pair.index, pair.visible, luminance, pair.thermal_raw)
+    raise ValueError(f"streams must be one of {STREAMS}, got {streams!r}")
+
+
 @dataclass
 class SequenceInfo:
     """What a sequence is and what was adapted when it was opened.

@@ -30,7 +30,7 @@ import numpy as np
 from core.errors import RGBTError
 from core.geometry import as_box, clip_box, cxcywh_to_xywh, is_valid_box
 from core.models.head import hann1d
-from core.sequences.base import FramePair
+from core.sequences.base import FramePair, as_streams
 from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
 from core.tracking.distractors import choose_peak, local_peaks, remember_distractors
 from core.tracking.kalman import predict_corner
@@ -198,8 +198,9 @@ class Tracker:
             raise InitBoxError(f"initial box {box.tolist()} needs finite values with w > 0 and h > 0")
         if box[0] >= width or box[1] >= height or box[0] + box[2] <= 0 or box[1] + box[3] <= 0:
             raise InitBoxError(f"initial box {box.tolist()} lies outside the {width}x{height} frame")
-        z_v, z_t = self.template_crops(pair, box)
         cfg = self.config
+        pair = as_streams(pair, cfg.streams)
+        z_v, z_t = self.template_crops(pair, box)
         bias, online_filter = (1.0, 1.0), None
         if cfg.size_calibration > 0 or cfg.online_filter_weight > 0:
             crops, outputs = self._init_searches(pair, box, z_v, z_t, shifted=cfg.size_calibration > 0)
@@ -265,6 +266,7 @@ class Tracker:
     def track(self, pair: FramePair, state: TrackerState) -> TrackStep:
         """Locate the target on ``pair`` starting from ``state``; returns a TrackStep."""
         cfg = self.config
+        pair = as_streams(pair, cfg.streams)
         x_v, x_t, geometry = self.search_crops(pair, state.box, self.search_factor(state))
         outputs = self.engine.run(state.template_visible[None], state.template_thermal[None], x_v[None], x_t[None])
         score, size, offset = (np.asarray(o, dtype=np.float32) for o in outputs[:3])

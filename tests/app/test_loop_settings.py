@@ -1,5 +1,5 @@
-"""The studio's test-loop settings: the distractor memory and the online filter reach the
-trackers T and R run."""
+"""The studio's test-loop settings: the distractor memory, the online filter and the streams
+the networks are fed reach the trackers T and R run."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -80,3 +80,37 @@ def test_the_online_filter_setting_is_remembered():
     settings.models = ModelSettings(online_filter=False)
     settings.save()
     assert not StudioSettings.load().models.online_filter
+
+
+def test_the_streams_setting_reaches_dialog_pool_and_tracking_process(qtbot):
+    from app.dialogs.settings_dialog import SettingsDialog
+    from app.jobs import TrackerPool
+    from core.trackers import TrackerChoice, build_tracker
+
+    dialog = SettingsDialog(ModelSettings())
+    qtbot.addWidget(dialog)
+    assert dialog.values().streams == "both"  # both streams by default
+    dialog.streams.setCurrentIndex(dialog.streams.findData("thermal"))
+    assert dialog.values().streams == "thermal"
+    again = SettingsDialog(dialog.values())
+    qtbot.addWidget(again)
+    assert again.streams.currentData() == "thermal"
+
+    pool = TrackerPool(lambda *args: SimpleNamespace(config=TrackerConfig()))
+    assert pool.get("student", ModelSettings(streams="thermal")).config.streams == "thermal"
+    assert pool.get("student", ModelSettings()).config.streams == "both"  # same tracker, switched back
+    assert pool.choice("teacher", ModelSettings(streams="visible")).streams == "visible"
+    alone = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch", streams="thermal"))
+    assert alone.config.streams == "thermal"
+
+
+def test_the_streams_setting_is_remembered_and_a_bad_value_falls_back():
+    from app.settings import StudioSettings
+
+    assert StudioSettings.load().models.streams == "both"
+    settings = StudioSettings.load()
+    settings.models = ModelSettings(streams="thermal")
+    settings.save()
+    assert StudioSettings.load().models.streams == "thermal"
+    StudioSettings.qsettings().setValue("models/streams", "infrared")
+    assert StudioSettings.load().models.streams == "both"

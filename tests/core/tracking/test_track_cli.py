@@ -66,11 +66,38 @@ def test_network_options_are_refused_for_a_classical_tracker(tmp_path, moving_sq
     out = tmp_path / "boxes.txt"
     assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
                  "--distractor-memory"]) != 0
-    assert "--no-online-filter apply to the student and teacher, not to" in capsys.readouterr().err
+    assert "--no-online-filter and --streams apply to the student and teacher, not to" in capsys.readouterr().err
     assert not out.exists()
+    assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
+                 "--streams", "thermal"]) != 0
+    assert "(it sees one stream: --modality)" in capsys.readouterr().err
     assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
                  "--no-online-filter"]) != 0
     assert "apply to the student and teacher, not to" in capsys.readouterr().err
+
+
+def test_streams_reach_the_network_tracker(tmp_path, moving_square, monkeypatch):
+    """``--streams`` becomes the tracker's ``TrackerConfig.streams`` (what it feeds the network
+    is tested in ``test_tracker_config``); the run writes its boxes."""
+    import core.trackers
+
+    _write_pair(moving_square, tmp_path / "pair", frames=4)
+    built = []
+    original = core.trackers.build_tracker
+
+    def recording(choice, info=None, *, config=None):
+        tracker = original(choice, info, config=config)
+        built.append(tracker.config.streams)
+        return tracker
+
+    monkeypatch.setattr(core.trackers, "build_tracker", recording)
+    for streams in ("thermal", "visible", "both"):
+        out = tmp_path / f"{streams}.txt"
+        assert main(["track", str(tmp_path / "pair" / "visual"), str(tmp_path / "pair" / "thermal"), "--streams",
+                     streams, "--init", "40,40,16,16", "--out", str(out), "--random-weights", "--threads", "1",
+                     "--device", "cpu", "--weights", str(tmp_path / "no-such-student.pt")]) == 0
+        _check_boxes(out, 4, [40, 40, 16, 16])
+    assert built == ["thermal", "visible", "both"]
 
 
 def test_track_video_pair(tmp_path, moving_square):
