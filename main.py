@@ -15,7 +15,7 @@ APP_BENCH_MODULES = ("app.bench_studio",)
 
 #: import name -> the distribution ``pyproject.toml`` installs it from
 DISTRIBUTIONS = {"cv2": "opencv-contrib-python-headless", "PySide6": "PySide6-Essentials",
-                 "onnxruntime": "onnxruntime-gpu (or onnxruntime)", "yaml": "pyyaml"}
+                 "onnxruntime": "onnxruntime-gpu (or onnxruntime)"}
 
 
 def missing_dependency(error: ModuleNotFoundError) -> str | None:

@@ -46,8 +46,8 @@ TEACHER_ANCHOR_REACH = 50  # frames back the teacher looks for a human box to st
 def with_loop_settings(tracker, settings: ModelSettings):
     """``tracker`` with the studio's test-loop settings applied: the distractor memory
     (``core.tracking.distractors``) and the online filter (``core.tracking.online_filter``)
-    on or off, and the streams the network is fed (``TrackerConfig.streams``). Trackers without a ``TrackerConfig`` (the OpenCV peers, test doubles) are
-    returned as they are."""
+    on or off, and the streams the network is fed (``TrackerConfig.streams``). Trackers
+    without a ``TrackerConfig`` (the OpenCV peers, test doubles) are returned as they are."""
     config = getattr(tracker, "config", None)
     if not hasattr(config, "distractor_gate"):
         return tracker

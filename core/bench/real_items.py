@@ -21,8 +21,8 @@ from pathlib import Path
 import numpy as np
 
 from core.bench.eval_sets import ground_truth_rows
-from core.bench.veil import VeiledSequence, VisibleVeil
 from core.bench.real_metrics import valid_rows
+from core.bench.veil import VeiledSequence, VisibleVeil
 from core.errors import ConfigError, RGBTError
 from core.real_split import RealSplit
 

@@ -24,6 +24,7 @@ from pathlib import Path
 from core.fileio import write_text_atomic
 from core.geometry import parse_box_text
 from core.progress import run_with_bar
+from core.sequences.base import STREAMS
 
 
 def _box(text: str):
@@ -48,7 +49,7 @@ def register(subparsers) -> None:
                         help="same as --tracker student|teacher (kept for older scripts)")
     parser.add_argument("--modality", choices=("auto", "visible", "thermal"), default="auto",
                         help="the frame an OpenCV tracker sees (auto: visible, thermal on thermal-only sequences)")
-    parser.add_argument("--streams", choices=("both", "thermal", "visible"), default="both",
+    parser.add_argument("--streams", choices=STREAMS, default="both",
                         help="what the student / teacher is fed: both streams (default), or one alone when the "
                              "other is blind, e.g. thermal in smoke or at night (see docs/tracking_heuristics.md)")
     parser.add_argument("--start-frame", type=int, default=1, metavar="N",

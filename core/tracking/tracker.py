@@ -245,7 +245,7 @@ class Tracker:
         the network alone says (``bench size-response`` scales the true box to see whether
         the answer follows the target or the crop)."""
         boxes = [as_box(b) for b in np.asarray(boxes, dtype=np.float64).reshape(-1, 4)]
-        return self._peak_sizes(*self._search_batch(pair, boxes, z_v, z_t))
+        return self._peak_sizes(*self._search_batch(as_streams(pair, self.config.streams), boxes, z_v, z_t))
 
     def _peak_sizes(self, crops, outputs) -> np.ndarray:
         """(N, 2) float64 image pixels read at each crop's windowed peak."""
