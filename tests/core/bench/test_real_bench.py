@@ -7,7 +7,6 @@ import itertools
 import json
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 import pytest
 
@@ -30,6 +29,7 @@ from core.errors import ConfigError
 from core.progress import run_to_end
 from core.real_split import DEFAULT_SPLIT_FILE, load_split
 from tests.core.bench.conftest import OracleTracker
+from tests.core.bench.real_tree import fake_tree as _fake_tree
 
 # --- AUC ------------------------------------------------------------------------------
 
@@ -149,46 +149,7 @@ def test_split_file_not_json(tmp_path):
         load_split(tmp_path / "absent.json")
 
 
-# --- a fake data tree ------------------------------------------------------------------------
-
-
-def _colour_frame(i, size=(96, 72)):
-    w, h = size
-    frame = np.zeros((h, w, 3), np.uint8)
-    frame[:] = (40, 90, 20)
-    x = 20 + 2 * i
-    frame[20:40, x:x + 16] = (30, 200, 240)  # BGR: an orange block moving right
-    return frame
-
-
-def _thermal_frame(i, size=(96, 72)):
-    w, h = size
-    frame = np.full((h, w), 30, np.uint8)
-    frame[30:42, 30 + i:44 + i] = 220
-    return frame
-
-
-def _fake_tree(root, frames=10):
-    """``real/rgb/cars`` (colour JPEGs + GT with an absent row) and
-    ``real/thermal/drone`` (thermal.avi + GT), and the split file naming them."""
-    rgb = root / "real" / "rgb" / "cars"
-    rgb.mkdir(parents=True)
-    for i in range(frames):
-        cv2.imwrite(str(rgb / f"{i + 1:08d}.jpg"), _colour_frame(i))
-    rows = [f"{20 + 2 * i},20,16,20" for i in range(frames)]
-    rows[4] = "NaN,NaN,NaN,NaN"
-    (rgb / "groundtruth.txt").write_text("\n".join(rows) + "\n")
-    thermal = root / "real" / "thermal" / "drone"
-    thermal.mkdir(parents=True)
-    writer = cv2.VideoWriter(str(thermal / "thermal.avi"), cv2.VideoWriter_fourcc(*"FFV1"), 25, (96, 72))
-    for i in range(frames):
-        writer.write(cv2.cvtColor(_thermal_frame(i), cv2.COLOR_GRAY2BGR))
-    writer.release()
-    (thermal / "groundtruth.txt").write_text("\n".join(f"{30 + i},30,14,12" for i in range(frames)) + "\n")
-    split = root / "split.json"
-    split.write_text(json.dumps({"validation": {"visible": ["real/rgb/cars"], "thermal": ["real/thermal/drone"]},
-                                 "train": {"visible": ["real/rgb/other"]}}))
-    return split
+# --- the fake data tree (real_tree.py) -----------------------------------------------------
 
 
 def test_real_items_check_modalities_and_cut_long_sequences(tmp_path):
@@ -447,64 +408,3 @@ def test_a_model_contenders_cache_key_names_its_test_loop_settings(tmp_path):
         "s", "student", checkpoint, SimpleNamespace(engine=engine, config=TrackerConfig()))
     assert model_fingerprint("s", "student", checkpoint, default) != model_fingerprint("s", "student", checkpoint,
                                                                                        other)
-
-
-# --- the visible stream under a veil (--veil-visible) ---------------------------------------
-
-
-def test_the_veil_hides_the_visible_frame_and_leaves_the_thermal_one():
-    from core.bench.veil import VisibleVeil
-    from core.sequences.base import FramePair
-
-    visible = np.zeros((72, 96, 3), np.uint8)
-    visible[:, 48:] = 255
-    pair = FramePair(7, visible, _thermal_frame(3))
-    veil = VisibleVeil(0.1)
-    out = veil.apply(pair)
-    assert out.index == 7 and out.thermal is pair.thermal
-    edge = out.visible[:, 48:].astype(float).mean() - out.visible[:, :48].astype(float).mean()
-    assert 0.1 * 255 - 25 < edge < 0.1 * 255 + 25  # a tenth of the edge left, give or take the veil's swing
-    assert out.visible.min() >= 0.9 * 170 - 1  # the black half is under the grey veil
-    np.testing.assert_array_equal(veil.apply(pair).visible, out.visible)  # the same frame, the same veil
-    moved = veil.apply(FramePair(100, visible, pair.thermal)).visible
-    assert not np.array_equal(moved, out.visible)  # the smoke drifts between frames
-    for keep in (0.0, 1.0, -0.2, 1.5):
-        with pytest.raises(ConfigError, match="--veil-visible"):
-            VisibleVeil(keep)
-
-
-def test_veiled_runs_see_veiled_frames_and_are_cached_apart(tmp_path):
-    split_file = _fake_tree(tmp_path, frames=6)
-    from core.bench.real_accuracy import run_real_accuracy
-    from core.bench.veil import VisibleVeil
-    from core.cli import build_parser
-
-    items, notes = real_items(load_split(split_file), "validation", tmp_path, veil=VisibleVeil(0.1))
-    assert any("smoke/fog" in n for n in notes)
-    clean, _ = real_items(load_split(split_file), "validation", tmp_path)
-    for veiled, plain in zip(items, clean, strict=True):
-        a, b = veiled.open(), plain.open()
-        assert len(a) == len(b) and a.ground_truth() == b.ground_truth()
-        np.testing.assert_array_equal(a[2].visible, VisibleVeil(0.1).visible(b[2].visible, 2))
-        np.testing.assert_array_equal(a[2].thermal, b[2].thermal)
-        assert veiled.cache_dataset != plain.cache_dataset
-        a.close(), b.close()
-    base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
-            "--trackers", "csrt", "--threads", "1", "--cache", str(tmp_path / "c")]
-    run_real_accuracy(build_parser().parse_args(base))
-    payload, bench, _, text = run_real_accuracy(build_parser().parse_args(base + ["--veil-visible", "0.1"]))
-    assert not any(run.cached for run in bench.runs.values())  # the clean runs are not reused
-    assert payload["veil_visible"] == 0.1 and "smoke/fog" in text
-    _, again, _, _ = run_real_accuracy(build_parser().parse_args(base + ["--veil-visible", "0.1"]))
-    assert all(run.cached for run in again.runs.values())
-
-
-def test_a_bad_veil_is_one_line(tmp_path, capsys):
-    split_file = _fake_tree(tmp_path, frames=6)
-    base = ["bench", "accuracy", "--data-root", str(tmp_path), "--split-file", str(split_file), "--trackers", "kcf"]
-    assert main(base + ["--real", "--veil-visible", "1.5"]) != 0
-    err = capsys.readouterr().err
-    assert "--veil-visible must lie strictly between 0 and 1" in err and "Traceback" not in err
-    assert main(base + ["--veil-visible", "0.2"]) != 0
-    err = capsys.readouterr().err
-    assert "--veil-visible needs --real" in err and "Traceback" not in err

@@ -1,0 +1,70 @@
+"""``bench accuracy --real --veil-visible``: the visible stream under smoke or fog
+(``core.bench.veil``), the thermal input clean."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.bench.real_items import real_items
+from core.cli import main
+from core.errors import ConfigError
+from core.real_split import load_split
+from tests.core.bench.real_tree import fake_tree, thermal_frame
+
+
+def test_the_veil_hides_the_visible_frame_and_leaves_the_thermal_one():
+    from core.bench.veil import VisibleVeil
+    from core.sequences.base import FramePair
+
+    visible = np.zeros((72, 96, 3), np.uint8)
+    visible[:, 48:] = 255
+    pair = FramePair(7, visible, thermal_frame(3))
+    veil = VisibleVeil(0.1)
+    out = veil.apply(pair)
+    assert out.index == 7 and out.thermal is pair.thermal
+    edge = out.visible[:, 48:].astype(float).mean() - out.visible[:, :48].astype(float).mean()
+    assert 0.1 * 255 - 25 < edge < 0.1 * 255 + 25  # a tenth of the edge left, give or take the veil's swing
+    assert out.visible.min() >= 0.9 * 170 - 1  # the black half is under the grey veil
+    np.testing.assert_array_equal(veil.apply(pair).visible, out.visible)  # the same frame, the same veil
+    moved = veil.apply(FramePair(100, visible, pair.thermal)).visible
+    assert not np.array_equal(moved, out.visible)  # the smoke drifts between frames
+    for keep in (0.0, 1.0, -0.2, 1.5):
+        with pytest.raises(ConfigError, match="--veil-visible"):
+            VisibleVeil(keep)
+
+
+def test_veiled_runs_see_veiled_frames_and_are_cached_apart(tmp_path):
+    split_file = fake_tree(tmp_path, frames=6)
+    from core.bench.real_accuracy import run_real_accuracy
+    from core.bench.veil import VisibleVeil
+    from core.cli import build_parser
+
+    items, notes = real_items(load_split(split_file), "validation", tmp_path, veil=VisibleVeil(0.1))
+    assert any("smoke/fog" in n for n in notes)
+    clean, _ = real_items(load_split(split_file), "validation", tmp_path)
+    for veiled, plain in zip(items, clean, strict=True):
+        a, b = veiled.open(), plain.open()
+        assert len(a) == len(b) and a.ground_truth() == b.ground_truth()
+        np.testing.assert_array_equal(a[2].visible, VisibleVeil(0.1).visible(b[2].visible, 2))
+        np.testing.assert_array_equal(a[2].thermal, b[2].thermal)
+        assert veiled.cache_dataset != plain.cache_dataset
+        a.close(), b.close()
+    base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
+            "--trackers", "csrt", "--threads", "1", "--cache", str(tmp_path / "c")]
+    run_real_accuracy(build_parser().parse_args(base))
+    payload, bench, _, text = run_real_accuracy(build_parser().parse_args(base + ["--veil-visible", "0.1"]))
+    assert not any(run.cached for run in bench.runs.values())  # the clean runs are not reused
+    assert payload["veil_visible"] == 0.1 and "smoke/fog" in text
+    _, again, _, _ = run_real_accuracy(build_parser().parse_args(base + ["--veil-visible", "0.1"]))
+    assert all(run.cached for run in again.runs.values())
+
+
+def test_a_bad_veil_is_one_line(tmp_path, capsys):
+    split_file = fake_tree(tmp_path, frames=6)
+    base = ["bench", "accuracy", "--data-root", str(tmp_path), "--split-file", str(split_file), "--trackers", "kcf"]
+    assert main(base + ["--real", "--veil-visible", "1.5"]) != 0
+    err = capsys.readouterr().err
+    assert "--veil-visible must lie strictly between 0 and 1" in err and "Traceback" not in err
+    assert main(base + ["--veil-visible", "0.2"]) != 0
+    err = capsys.readouterr().err
+    assert "--veil-visible needs --real" in err and "Traceback" not in err
