@@ -15,7 +15,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from core.sequences.base import STREAMS
+from core.tracking.tracker_config import TRACKER_STREAMS
 from core.trackers import PEER_MODALITIES, tracker_names
 
 ENGINES = ("auto", "torch", "onnx")
@@ -37,7 +37,8 @@ class ModelSettings:
     teacher, csrt, kcf, ...); R always refines with the teacher. ``peer_modality``: the
     frame an OpenCV tracker sees ("auto": visible, thermal on thermal-only sequences).
     ``streams``: what the student and the teacher are fed ("both", or "thermal" / "visible"
-    alone when the other stream is blind; ``TrackerConfig.streams``).
+    alone when the other stream is blind, or "auto": thermal alone while the visible stream
+    is measured blind; ``TrackerConfig.streams``).
     """
 
     student_weights: str = ""  # "" = bundled assets/models/student_bundled.pt
@@ -49,7 +50,7 @@ class ModelSettings:
     peer_modality: str = "auto"
     distractor_memory: bool = False  # the student's / teacher's loop passes over look-alikes
     online_filter: bool = True  # the student's / teacher's loop learns the target while tracking
-    streams: str = "both"  # what the student / teacher is fed: both, thermal or visible alone
+    streams: str = "both"  # what the student / teacher is fed: both, thermal or visible alone, or auto
 
     def weights(self, model: str) -> str | None:
         value = self.student_weights if model == "student" else self.teacher_weights
@@ -120,7 +121,7 @@ class StudioSettings:
             allow_random=_bool(q.value("models/allow_random"), True),
             distractor_memory=_bool(q.value("models/distractor_memory"), False),
             online_filter=_bool(q.value("models/online_filter"), True),
-            streams=_choice(q.value("models/streams"), STREAMS, "both"),
+            streams=_choice(q.value("models/streams"), TRACKER_STREAMS, "both"),
         )
         recent = [r for r in (Recent.decode(t) for t in _list(q.value("recent"))) if r is not None]
         return cls(

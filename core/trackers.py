@@ -66,7 +66,7 @@ class TrackerChoice:
     (None = bundled), engine, device, CPU threads, whether random weights may stand in and
     whether the test loop keeps a distractor memory (``core.tracking.distractors``) and
     re-ranks by the online correlation filter (``core.tracking.online_filter``), and which
-    streams it is fed (``streams``: "both" | "thermal" | "visible", ``TrackerConfig.streams``);
+    streams it is fed (``streams``: "both" | "thermal" | "visible" | "auto", ``TrackerConfig.streams``);
     for OpenCV trackers the modality ("auto" | "visible" | "thermal")."""
 
     name: str = "student"
@@ -81,12 +81,12 @@ class TrackerChoice:
     streams: str = "both"
 
     def __post_init__(self) -> None:
-        from core.sequences.base import STREAMS
+        from core.tracking.tracker_config import TRACKER_STREAMS
 
         if self.name not in tracker_names():
             raise ConfigError(f"unknown tracker {self.name!r}; choose one of {list(tracker_names())}")
-        if self.streams not in STREAMS:
-            raise ConfigError(f"unknown streams {self.streams!r}; choose one of {list(STREAMS)}")
+        if self.streams not in TRACKER_STREAMS:
+            raise ConfigError(f"unknown streams {self.streams!r}; choose one of {list(TRACKER_STREAMS)}")
 
 
 def build_tracker(choice: TrackerChoice, info=None, *, config=None):

@@ -24,7 +24,7 @@ from pathlib import Path
 from core.fileio import write_text_atomic
 from core.geometry import parse_box_text
 from core.progress import run_with_bar
-from core.sequences.base import STREAMS
+from core.tracking.tracker_config import TRACKER_STREAMS
 
 
 def _box(text: str):
@@ -49,9 +49,10 @@ def register(subparsers) -> None:
                         help="same as --tracker student|teacher (kept for older scripts)")
     parser.add_argument("--modality", choices=("auto", "visible", "thermal"), default="auto",
                         help="the frame an OpenCV tracker sees (auto: visible, thermal on thermal-only sequences)")
-    parser.add_argument("--streams", choices=STREAMS, default="both",
+    parser.add_argument("--streams", choices=TRACKER_STREAMS, default="both",
                         help="what the student / teacher is fed: both streams (default), or one alone when the "
-                             "other is blind, e.g. thermal in smoke or at night (see docs/tracking_heuristics.md)")
+                             "other is blind, e.g. thermal in smoke or at night; auto: the thermal stream alone "
+                             "while the visible one is measured blind (see docs/tracking_heuristics.md)")
     parser.add_argument("--start-frame", type=int, default=1, metavar="N",
                         help="1-based frame the --init box is on; tracking runs from there to the end (default 1)")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
@@ -159,6 +160,30 @@ def _build_with_fallback(build, choice):
         return build(dataclasses.replace(choice, engine="torch"))
 
 
+def _noting_thermal_feed(job, frames: list[int]):
+    """``job`` (``track_sequence``) passed through, appending to ``frames`` the 0-based index of
+    every tracked frame the network was fed the thermal stream alone on (``streams`` "auto")."""
+    try:
+        while True:
+            report = next(job)
+            step = getattr(report.payload, "step", None)
+            if step is not None and step.feed == "thermal":
+                frames.append(int(report.payload.frame))
+            yield report
+    except StopIteration as stop:
+        return stop.value
+    finally:
+        job.close()
+
+
+def _auto_streams_note(thermal_frames: list[int], tracked: int) -> str:
+    """One line on what ``--streams auto`` did: how many frames went to the thermal stream alone."""
+    if not thermal_frames:
+        return f"streams auto: both streams on all {tracked} tracked frames (the visible stream was never blind)"
+    return (f"streams auto: the thermal stream alone on {len(thermal_frames)} of {tracked} tracked frames "
+            f"(visible measured blind; first at frame {thermal_frames[0] + 1}, last at {thermal_frames[-1] + 1})")
+
+
 def run(args) -> int:
     from core.errors import ConfigError
     from core.trackers import TrackerChoice, build_tracker, engine_text, is_peer, tracker_label
@@ -199,13 +224,17 @@ def run(args) -> int:
         for note in sequence.info.notes:
             print(f"note: {note}", file=sys.stderr)
         started = time.perf_counter()
-        results = run_with_bar(track_sequence(tracker, sequence, args.init, start), f"track {sequence.name}")
+        feeds: list[int] = []
+        job = _noting_thermal_feed(track_sequence(tracker, sequence, args.init, start), feeds)
+        results = run_with_bar(job, f"track {sequence.name}")
         elapsed = time.perf_counter() - started
     finally:
         sequence.close()
     write_text_atomic(args.out, format_boxes(results))
     if args.scores is not None:
         write_text_atomic(args.scores, format_scores(results))
+    if args.streams == "auto":
+        print(_auto_streams_note(feeds, len(results) - 1), file=sys.stderr)
     fps = (len(results) - 1) / elapsed if elapsed > 0 and len(results) > 1 else float("nan")
     span = f"frames {start + 1}..{start + len(results)}"
     print(f"wrote {len(results)} boxes ({span}) to {args.out} ({fps:.1f} frames/s incl. decoding)", file=sys.stderr)

@@ -17,6 +17,10 @@ The options and safeguards of the loop are :class:`TrackerConfig`'s
 (``core.tracking.tracker_config``, which describes each one; ablation in
 ``docs/tracking_heuristics.md``).
 
+With ``streams = "auto"`` the tracker keeps two looks at the target (both streams, and the
+thermal stream alone), each with its own template, size calibration and online filter, and
+feeds the thermal one while the visible stream is blind (``core.tracking.blind_stream``).
+
 Boxes are ``x, y, w, h`` float64 pixels of the visible frame (``core.geometry``).
 """
 from __future__ import annotations
@@ -31,6 +35,7 @@ from core.errors import RGBTError
 from core.geometry import as_box, clip_box, cxcywh_to_xywh, is_valid_box
 from core.models.head import hann1d
 from core.sequences.base import FramePair, as_streams
+from core.tracking.blind_stream import FEEDS, is_two_stream, measure, next_feed, smoothed, thermal_as_visible
 from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
 from core.tracking.distractors import choose_peak, local_peaks, remember_distractors
 from core.tracking.kalman import predict_corner
@@ -38,11 +43,25 @@ from core.tracking.online_filter import OnlineFilter, fuse, learn, respond, spec
 from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_bias, size_change_penalty
 from core.tracking.tracker_config import BOX_MARGIN, CALIBRATION_LIMIT, DISTRACTOR_GATE, TrackerConfig
 
-__all__ = ["BOX_MARGIN", "DISTRACTOR_GATE", "InitBoxError", "TrackStep", "Tracker", "TrackerConfig", "TrackerState"]
+__all__ = ["BOX_MARGIN", "DISTRACTOR_GATE", "InitBoxError", "Look", "TrackStep", "Tracker", "TrackerConfig",
+           "TrackerState"]
 
 
 class InitBoxError(RGBTError, ValueError):
     """The initial box is not usable (not finite, empty, or outside the frame)."""
+
+
+@dataclass(frozen=True, eq=False)
+class Look:
+    """What the tracker learned of the target through one feed ("both" or "thermal"), made on
+    the init frame: template crops (3, Z, Z) float32, size bias (w, h), online filter (or None).
+    With ``streams = "auto"`` the look not fed now rests in ``TrackerState.resting``."""
+
+    feed: str
+    template_visible: np.ndarray
+    template_thermal: np.ndarray
+    size_bias: tuple[float, float]
+    online_filter: OnlineFilter | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,7 +79,11 @@ class TrackerState:
     first ``track``). size_bias: (w, h) factors the network's sizes are divided by
     (measured on the init frame when ``size_calibration`` > 0; else 1, 1). online_filter:
     the target's correlation filter on the search features (``core.tracking.online_filter``)
-    when ``online_filter_weight`` > 0 and the engine gives features, else None.
+    when ``online_filter_weight`` > 0 and the engine gives features, else None. feed: what
+    the network is fed now ("both", "thermal" or "visible"; the templates, size bias and
+    filter above are this feed's). resting: with ``streams = "auto"`` on a two-stream pair,
+    the other feed's :class:`Look` (None otherwise: the feed never changes). blind_ratio: the
+    running visible-to-thermal fine-structure ratio ("auto" only; NaN before a measure).
     """
 
     template_visible: np.ndarray
@@ -78,6 +101,19 @@ class TrackerState:
     size_bias: tuple[float, float] = (1.0, 1.0)
     distractors: tuple[tuple[float, float], ...] = ()
     online_filter: OnlineFilter | None = None
+    feed: str = "both"
+    resting: Look | None = None
+    blind_ratio: float = float("nan")
+
+    def switched(self) -> TrackerState:
+        """This state fed through the resting look, the current one resting in its place."""
+        if self.resting is None:
+            raise ValueError("only a state with a resting look (streams 'auto') can switch its feed")
+        rest = self.resting
+        return dataclasses.replace(
+            self, feed=rest.feed, template_visible=rest.template_visible, template_thermal=rest.template_thermal,
+            size_bias=rest.size_bias, online_filter=rest.online_filter,
+            resting=Look(self.feed, self.template_visible, self.template_thermal, self.size_bias, self.online_filter))
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,6 +130,7 @@ class TrackStep:
     fallback: True when the Kalman prediction replaced it; template_updated: True when
     the templates were re-cut on this frame. filter_response: the online filter's normalised
     response at the chosen cell (1 = as target-like as the target was; NaN without the filter).
+    feed: what the network was fed on this frame ("both", "thermal" or "visible").
     """
 
     frame_index: int
@@ -112,6 +149,7 @@ class TrackStep:
     lost: bool = False
     frame_confidence: float = float("nan")
     filter_response: float = float("nan")
+    feed: str = "both"
 
 
 def _peak_cell(response: np.ndarray) -> tuple[int, int]:
@@ -199,7 +237,31 @@ class Tracker:
         if box[0] >= width or box[1] >= height or box[0] + box[2] <= 0 or box[1] + box[3] <= 0:
             raise InitBoxError(f"initial box {box.tolist()} lies outside the {width}x{height} frame")
         cfg = self.config
-        pair = as_streams(pair, cfg.streams)
+        origin = dict(box=box.copy(), init_box=box.copy(), frame_index=int(pair.index),
+                      frame_size=(int(width), int(height)), corner_history=((0, float(box[0]), float(box[1])),))
+        if cfg.streams == "auto" and is_two_stream(pair):
+            x_v, x_t, _ = self.search_crops(pair, box)
+            ratio = measure(x_v, x_t, cfg.blind_min_energy).ratio
+            feed = next_feed("both", ratio, cfg.blind_enter, cfg.blind_leave)
+            looks = {name: self._look(as_streams(pair, name), box, name) for name in FEEDS}
+            resting = looks["thermal" if feed == "both" else "both"]
+            return self._state_from(looks[feed], **origin, resting=resting, blind_ratio=ratio)
+        feed = self._fixed_streams
+        return self._state_from(self._look(as_streams(pair, feed), box, feed), **origin)
+
+    @property
+    def _fixed_streams(self) -> str:
+        """The feed of a tracker that never switches: the config's, "both" for "auto"."""
+        return "both" if self.config.streams == "auto" else self.config.streams
+
+    @staticmethod
+    def _state_from(look: Look, **fields) -> TrackerState:
+        return TrackerState(template_visible=look.template_visible, template_thermal=look.template_thermal,
+                            size_bias=look.size_bias, online_filter=look.online_filter, feed=look.feed, **fields)
+
+    def _look(self, pair: FramePair, box: np.ndarray, feed: str) -> Look:
+        """The templates, size bias and online filter of ``box`` on ``pair`` as fed through ``feed``."""
+        cfg = self.config
         z_v, z_t = self.template_crops(pair, box)
         bias, online_filter = (1.0, 1.0), None
         if cfg.size_calibration > 0 or cfg.online_filter_weight > 0:
@@ -210,17 +272,7 @@ class Tracker:
                 f = int(self.model_config.feature_size)
                 centre = (f / 2.0 - 0.5, f / 2.0 - 0.5)  # crop 0 is centred on the true box
                 online_filter = learn(spectrum(outputs[3][0]), centre, cfg.online_filter_sigma)
-        return TrackerState(
-            template_visible=z_v,
-            template_thermal=z_t,
-            box=box.copy(),
-            init_box=box.copy(),
-            frame_index=int(pair.index),
-            frame_size=(int(width), int(height)),
-            corner_history=((0, float(box[0]), float(box[1])),),
-            size_bias=bias,
-            online_filter=online_filter,
-        )
+        return Look(feed, z_v, z_t, bias, online_filter)
 
     def _init_searches(self, pair: FramePair, box: np.ndarray, z_v: np.ndarray, z_t: np.ndarray, *, shifted: bool):
         """(crops, outputs) of one batch on the init frame: the search crop centred on ``box``
@@ -245,7 +297,7 @@ class Tracker:
         the network alone says (``bench size-response`` scales the true box to see whether
         the answer follows the target or the crop)."""
         boxes = [as_box(b) for b in np.asarray(boxes, dtype=np.float64).reshape(-1, 4)]
-        return self._peak_sizes(*self._search_batch(as_streams(pair, self.config.streams), boxes, z_v, z_t))
+        return self._peak_sizes(*self._search_batch(as_streams(pair, self._fixed_streams), boxes, z_v, z_t))
 
     def _peak_sizes(self, crops, outputs) -> np.ndarray:
         """(N, 2) float64 image pixels read at each crop's windowed peak."""
@@ -266,8 +318,17 @@ class Tracker:
     def track(self, pair: FramePair, state: TrackerState) -> TrackStep:
         """Locate the target on ``pair`` starting from ``state``; returns a TrackStep."""
         cfg = self.config
-        pair = as_streams(pair, cfg.streams)
-        x_v, x_t, geometry = self.search_crops(pair, state.box, self.search_factor(state))
+        blind_ratio = state.blind_ratio
+        if state.resting is None:
+            pair = as_streams(pair, state.feed)
+            x_v, x_t, geometry = self.search_crops(pair, state.box, self.search_factor(state))
+        else:  # "auto": measure the real pair's crops, then feed the look the visible stream allows
+            x_v, x_t, geometry = self.search_crops(pair, state.box, self.search_factor(state))
+            blind_ratio = smoothed(blind_ratio, measure(x_v, x_t, cfg.blind_min_energy).ratio, cfg.blind_smoothing)
+            if next_feed(state.feed, blind_ratio, cfg.blind_enter, cfg.blind_leave) != state.feed:
+                state = state.switched()
+            if state.feed == "thermal":
+                x_v = thermal_as_visible(x_t)
         outputs = self.engine.run(state.template_visible[None], state.template_thermal[None], x_v[None], x_t[None])
         score, size, offset = (np.asarray(o, dtype=np.float32) for o in outputs[:3])
         feature = np.asarray(outputs[3], dtype=np.float32)[0] if len(outputs) > 3 else None
@@ -321,7 +382,7 @@ class Tracker:
                             and float(self.windowed(score[0, 0]).max()) > cfg.template_update_threshold)
         z_v, z_t = state.template_visible, state.template_thermal
         if template_updated:
-            z_v, z_t = self.template_crops(pair, box)
+            z_v, z_t = self.template_crops(as_streams(pair, state.feed), box)
 
         new_state = dataclasses.replace(
             state,
@@ -338,6 +399,7 @@ class Tracker:
             track_confidence=track_confidence,
             distractors=distractors,
             online_filter=online_filter,
+            blind_ratio=blind_ratio,
         )
         return TrackStep(
             frame_index=int(pair.index),
@@ -356,6 +418,7 @@ class Tracker:
             lost=bool(lost),
             frame_confidence=confidence,
             filter_response=float("nan") if filter_map is None else float(filter_map[iy, ix]),
+            feed=state.feed,
         )
 
     def _choose_cell(self, response: np.ndarray, offset_map: np.ndarray, geometry, state: TrackerState):

@@ -70,6 +70,12 @@ thermal frame alone (replicated as the visible input, as a thermal-only sequence
 footage whose visible stream is blind (smoke, night): on the validation split with every
 visible frame veiled (``bench accuracy --real --veil-visible 0.12``) the KD student scores
 0.634 fed the thermal stream alone against 0.595 fed both (``docs/tracking_heuristics.md``).
+"auto" decides per frame (``core.tracking.blind_stream``): on a true two-stream pair it feeds
+the thermal stream alone while the visible one is blind, that is while the running
+(``blind_smoothing``) ratio of the visible to the thermal fine structure in the search crop is
+below ``blind_enter``, and both again once it rises above ``blind_leave``. Each look keeps its
+own template, size calibration and online filter, all made on the init frame. On a
+single-modality sequence "auto" is "both".
 
 MPLT's released test loop adds two heuristics, both switchable and off by default:
 - **template update**: when the windowed peak score exceeds ``template_update_threshold``
@@ -89,6 +95,8 @@ from core.sequences.base import STREAMS
 from core.tracking.kalman import KalmanConfig
 
 BOX_MARGIN = 10.0
+#: what ``TrackerConfig.streams`` may name: a fixed feed (``core.sequences.base.STREAMS``) or "auto"
+TRACKER_STREAMS = (*STREAMS, "auto")
 #: the most a size calibration may scale a side (``TrackerConfig.size_calibration``)
 CALIBRATION_LIMIT = 1.5
 
@@ -145,6 +153,10 @@ class TrackerConfig:
     online_filter_min_score: float = 0.25
     online_filter_sigma: float = 0.5
     streams: str = "both"
+    blind_enter: float = 0.35
+    blind_leave: float = 0.5
+    blind_smoothing: float = 0.7
+    blind_min_energy: float = 0.3
 
     @classmethod
     def legacy(cls, **overrides) -> TrackerConfig:
@@ -162,13 +174,16 @@ class TrackerConfig:
             ("template_update_threshold", "kalman_score_threshold", "size_lr", "lost_threshold", "distractor_gate",
              "distractor_min_ratio", "distractor_min_score", "window_influence", "size_calibration",
              "online_filter_weight", "online_filter_rate", "online_filter_min_score"): unit,
-            ("confidence_smoothing",): (lambda v: 0.0 <= v < 1.0, "lie in [0, 1)"),
+            ("confidence_smoothing", "blind_smoothing"): (lambda v: 0.0 <= v < 1.0, "lie in [0, 1)"),
             ("kalman_history", "max_size_change", "max_size_ratio", "max_aspect_change"): (lambda v: v >= 1, "be >= 1"),
-            ("box_margin", "scale_penalty_k", "lost_search_growth"): (lambda v: v >= 0, "be >= 0"),
+            ("box_margin", "scale_penalty_k", "lost_search_growth", "blind_min_energy"): (lambda v: v >= 0, "be >= 0"),
             ("max_search_factor", "distractor_radius", "online_filter_sigma"): (lambda v: v > 0, "be > 0"),
         }
-        if self.streams not in STREAMS:
-            raise ConfigError(f"TrackerConfig.streams must be one of {STREAMS}, got {self.streams!r}")
+        if self.streams not in TRACKER_STREAMS:
+            raise ConfigError(f"TrackerConfig.streams must be one of {TRACKER_STREAMS}, got {self.streams!r}")
+        if not 0.0 < self.blind_enter < self.blind_leave:
+            raise ConfigError(f"TrackerConfig.blind_enter ({self.blind_enter}) must be > 0 and below blind_leave "
+                              f"({self.blind_leave})")
         for names, (valid, rule) in checks.items():
             for name in names:
                 value = getattr(self, name)

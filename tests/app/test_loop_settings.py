@@ -95,11 +95,16 @@ def test_the_streams_setting_reaches_dialog_pool_and_tracking_process(qtbot):
     again = SettingsDialog(dialog.values())
     qtbot.addWidget(again)
     assert again.streams.currentData() == "thermal"
+    assert [dialog.streams.itemData(i) for i in range(dialog.streams.count())] == ["both", "thermal", "visible",
+                                                                                  "auto"]
+    dialog.streams.setCurrentIndex(dialog.streams.findData("auto"))
+    assert dialog.values().streams == "auto"
 
     pool = TrackerPool(lambda *args: SimpleNamespace(config=TrackerConfig()))
     assert pool.get("student", ModelSettings(streams="thermal")).config.streams == "thermal"
     assert pool.get("student", ModelSettings()).config.streams == "both"  # same tracker, switched back
     assert pool.choice("teacher", ModelSettings(streams="visible")).streams == "visible"
+    assert pool.get("teacher", ModelSettings(streams="auto")).config.streams == "auto"
     alone = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch", streams="thermal"))
     assert alone.config.streams == "thermal"
 
@@ -112,5 +117,8 @@ def test_the_streams_setting_is_remembered_and_a_bad_value_falls_back():
     settings.models = ModelSettings(streams="thermal")
     settings.save()
     assert StudioSettings.load().models.streams == "thermal"
+    settings.models = ModelSettings(streams="auto")
+    settings.save()
+    assert StudioSettings.load().models.streams == "auto"
     StudioSettings.qsettings().setValue("models/streams", "infrared")
     assert StudioSettings.load().models.streams == "both"

@@ -76,9 +76,10 @@ def test_network_options_are_refused_for_a_classical_tracker(tmp_path, moving_sq
     assert "apply to the student and teacher, not to" in capsys.readouterr().err
 
 
-def test_streams_reach_the_network_tracker(tmp_path, moving_square, monkeypatch):
+def test_streams_reach_the_network_tracker(tmp_path, moving_square, monkeypatch, capsys):
     """``--streams`` becomes the tracker's ``TrackerConfig.streams`` (what it feeds the network
-    is tested in ``test_tracker_config``); the run writes its boxes."""
+    is tested in ``test_tracker_config`` and ``test_blind_stream``); the run writes its boxes, and
+    with "auto" says on how many frames it fed the thermal stream alone."""
     import core.trackers
 
     _write_pair(moving_square, tmp_path / "pair", frames=4)
@@ -91,13 +92,14 @@ def test_streams_reach_the_network_tracker(tmp_path, moving_square, monkeypatch)
         return tracker
 
     monkeypatch.setattr(core.trackers, "build_tracker", recording)
-    for streams in ("thermal", "visible", "both"):
+    for streams in ("thermal", "visible", "both", "auto"):
         out = tmp_path / f"{streams}.txt"
         assert main(["track", str(tmp_path / "pair" / "visual"), str(tmp_path / "pair" / "thermal"), "--streams",
                      streams, "--init", "40,40,16,16", "--out", str(out), "--random-weights", "--threads", "1",
                      "--device", "cpu", "--weights", str(tmp_path / "no-such-student.pt")]) == 0
         _check_boxes(out, 4, [40, 40, 16, 16])
-    assert built == ["thermal", "visible", "both"]
+        assert ("streams auto:" in capsys.readouterr().err) == (streams == "auto")
+    assert built == ["thermal", "visible", "both", "auto"]
 
 
 def test_track_video_pair(tmp_path, moving_square):
