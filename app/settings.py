@@ -15,8 +15,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QSettings
 
-from core.tracking.tracker_config import TRACKER_STREAMS
 from core.trackers import PEER_MODALITIES, tracker_names
+from core.tracking.tracker_config import TRACKER_STREAMS
 
 ENGINES = ("auto", "torch", "onnx")
 DEVICES = ("auto", "cpu", "cuda")

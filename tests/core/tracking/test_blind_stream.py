@@ -12,8 +12,14 @@ import pytest
 from core.bench.veil import VisibleVeil
 from core.errors import ConfigError
 from core.sequences.base import FramePair, as_streams
-from core.tracking.blind_stream import (fine_structure, is_two_stream, measure, next_feed, smoothed,
-                                        thermal_as_visible)
+from core.tracking.blind_stream import (
+    fine_structure,
+    is_two_stream,
+    measure,
+    next_feed,
+    smoothed,
+    thermal_as_visible,
+)
 from core.tracking.crop import normalize_thermal, normalize_visible, sample_target
 from core.tracking.tracker import Tracker
 from core.tracking.tracker_config import TrackerConfig
