@@ -43,6 +43,7 @@ from core.bench.result_cache import ResultCache
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
+from core.tracking.tracker_config import TRACKER_STREAMS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
@@ -100,6 +101,9 @@ def register(subparsers) -> None:
     parser.add_argument("--trackers", default=None,
                         help=f"comma-separated subset of {','.join(CONTENDER_KEYS)} (default: "
                              f"{','.join(DEFAULT_KEYS)}; with --real: {','.join(REAL_KEYS)})")
+    parser.add_argument("--streams", choices=TRACKER_STREAMS, default="both",
+                        help="what the student and the teacher are fed: both streams (default), one alone, or "
+                             "auto (the thermal stream alone while the visible one is measured blind)")
     parser.add_argument("--peer-modality", choices=("both",) + MODALITIES, default="both",
                         help="stream the OpenCV peers see (default both, one row each)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
@@ -131,7 +135,7 @@ def run_accuracy(args) -> tuple[list[dict], BenchRuns, dict, list[str]]:
     modalities = MODALITIES if args.peer_modality == "both" else (args.peer_modality,)
     contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
                                   modalities=modalities, random_weights=args.random_weights, engine=args.engine,
-                                  device=args.device, threads=args.threads)
+                                  device=args.device, threads=args.threads, streams=args.streams)
     families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
     items, notes = collect_items(args.split, args.frames, args.per_family, args.data_root, families)
     if not items:

@@ -76,8 +76,11 @@ def model_fingerprint(label: str, model: str, checkpoint: Path, tracker) -> str:
 
 
 def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, device: str,
-           threads: int | None) -> Contender:
+           threads: int | None, streams: str = "both") -> Contender:
     from core.tracking.factory import RandomWeightsWarning, load_tracker
+    from core.tracking.tracker_config import TrackerConfig
+
+    config = TrackerConfig(streams=streams)
 
     model, filename, label = MODEL_FILES[key]
     path = weights_dir / filename
@@ -86,10 +89,11 @@ def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, devic
             return Contender(key, label, str(path), None, f"weights file {path} not found")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RandomWeightsWarning)
-            tracker = load_tracker(model, path, engine="torch", device=device, threads=threads, allow_random=True)
+            tracker = load_tracker(model, path, engine="torch", device=device, config=config, threads=threads,
+                                   allow_random=True)
         label = f"{label} [RANDOM weights]"
         return Contender(key, label, "random", tracker, fingerprint=f"{label}|{model}|random|{tracker.engine.name}")
-    tracker = load_tracker(model, path, engine=engine, device=device, threads=threads)
+    tracker = load_tracker(model, path, engine=engine, device=device, config=config, threads=threads)
     used = Path(getattr(tracker, "weights_path", "") or path)
     return Contender(key, label, str(used), tracker, fingerprint=model_fingerprint(label, model, path, tracker))
 
@@ -114,8 +118,9 @@ def _floor(device: str, threads: int | None) -> Contender:
 
 def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: str | Path | None = None,
                      modalities=MODALITIES, random_weights: bool = False, engine: str = "auto",
-                     device: str = "cpu", threads: int | None = None) -> list[Contender]:
+                     device: str = "cpu", threads: int | None = None, streams: str = "both") -> list[Contender]:
     """Contenders for ``keys`` in the order given; peers once per modality in ``modalities``.
+    ``streams``: what the student and the teacher are fed (``TrackerConfig.streams``).
 
     weights_dir: folder of the bundled checkpoints; models_dir: where NanoTrack's ONNX
     files are looked for. Errors in a checkpoint that exists (corrupt, wrong model) are
@@ -131,7 +136,7 @@ def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: 
     out = []
     for key in keys:
         if key in MODEL_FILES:
-            out.append(_model(key, Path(weights_dir), random_weights, engine, device, threads))
+            out.append(_model(key, Path(weights_dir), random_weights, engine, device, threads, streams))
             continue
         if key == FLOOR_KEY:
             out.append(_floor(device, threads))

@@ -15,7 +15,7 @@ confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
 
 Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time and the
 load average; ``--json PATH``: an object ``{"command", "split_file", "part",
-"max_frames", "starts", "veil_visible", "one_step_every", "threads", "wall_seconds", "load_average", "notes",
+"max_frames", "starts", "veil_visible", "streams", "one_step_every", "threads", "wall_seconds", "load_average", "notes",
 "rows"}`` (rows: :func:`core.bench.real_run.score_real`); ``--plots DIR``:
 ``DIR/<visible|thermal|all>/lasher_{PR,NPR,SR}.png``; ``--cache DIR`` reuses runs whose
 tracker (weights, tracking code, config), sequence, frames and threads are unchanged.
@@ -45,7 +45,7 @@ from core.progress import run_with_bar
 from core.real_split import load_split
 
 #: the parsed options the contenders are built from (sent to ``--jobs`` workers)
-_BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engine", "device", "threads")
+_BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engine", "device", "threads", "streams")
 
 
 def add_arguments(parser) -> None:
@@ -84,7 +84,7 @@ def _contenders(args):
     keys = [k.strip() for k in (args.trackers or ",".join(REAL_KEYS)).split(",") if k.strip()]
     contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
                                   modalities=("visible",), random_weights=args.random_weights, engine=args.engine,
-                                  device=args.device, threads=args.threads)
+                                  device=args.device, threads=args.threads, streams=args.streams)
     # one peer contender on the present stream: on a thermal-only sequence the visible
     # stream is the thermal frame (core.sequences), so "visible" is the present stream
     return [dataclasses.replace(c, label=PEER_LABELS[c.key]) if c.key in PEER_LABELS and c.available else c
@@ -131,6 +131,8 @@ def run_real_accuracy(args):
     header += notes
     header.append("streams: our models and the floor get the present stream as both inputs (visible-only: RGB and "
                   "its luminance as thermal; thermal-only: thermal as both); CSRT/KCF/MIL see the present stream")
+    if args.streams != "both":
+        header.append(f"--streams {args.streams}: what the student and the teacher are fed (TrackerConfig.streams)")
     header.append(f"one-step diagnostic: every {args.one_step_every}th frame" if args.one_step_every
                   else "one-step diagnostic: off")
     engines = sorted({f"{c.label}: {c.tracker.engine.name}" for c in contenders
@@ -146,7 +148,7 @@ def run_real_accuracy(args):
     text = format_real_table(rows, header, [c.label for c in contenders]) + "\n" + footer
     payload = {"command": "python main.py " + " ".join(sys.argv[1:]) if sys.argv else "",
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
-               "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible,
+               "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible, "streams": args.streams,
                "one_step_every": args.one_step_every,
                "threads": args.threads, "jobs": args.jobs,
                "wall_seconds": round(wall, 1), "load_average": None if load is None else [round(v, 2) for v in load],

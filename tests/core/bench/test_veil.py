@@ -68,3 +68,21 @@ def test_a_bad_veil_is_one_line(tmp_path, capsys):
     assert main(base + ["--veil-visible", "0.2"]) != 0
     err = capsys.readouterr().err
     assert "--veil-visible needs --real" in err and "Traceback" not in err
+
+
+def test_the_bench_feeds_the_networks_the_streams_it_is_told(tmp_path):
+    """``bench accuracy --real --streams auto`` (as ``track --streams``): the student's and the
+    teacher's config say so, the table and the JSON name it, and the runs are cached apart."""
+    split_file = fake_tree(tmp_path, frames=6)
+    from core.bench.real_accuracy import build_real_contenders, run_real_accuracy
+    from core.cli import build_parser
+
+    base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
+            "--trackers", "student", "--random-weights", "--weights-dir", str(tmp_path / "none"), "--threads", "1",
+            "--cache", str(tmp_path / "c"), "--one-step-every", "0"]
+    args = build_parser().parse_args(base + ["--streams", "auto"])
+    assert [c.tracker.config.streams for c in build_real_contenders(args)] == ["auto"]
+    run_real_accuracy(build_parser().parse_args(base))
+    payload, bench, _, text = run_real_accuracy(args)
+    assert payload["streams"] == "auto" and "--streams auto" in text
+    assert not any(run.cached for run in bench.runs.values())  # not the "both" runs
