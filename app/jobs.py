@@ -32,7 +32,7 @@ import numpy as np
 
 from app.qt import freeze_heap
 from app.settings import ModelSettings
-from app.track_process import Recipe, TrackerProcess, default_threads
+from app.track_process import Recipe, TrackerProcess, default_threads, fed
 from core.annotations.history import SetRecords, is_protected, next_protected_frame
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
@@ -153,7 +153,8 @@ class TrackUpdate:
     """A step of a run, for the GUI: ``frame`` and its box (4,) x, y, w, h and ``pair``
     (the FramePair, or None: show only the box); ``command`` is the applied store change
     (None when nothing was written; a tracking batch holds several frames, ``frame`` is
-    the one to show)."""
+    the one to show). ``feed``: what the network was fed on ``frame`` ("both", "thermal",
+    "visible"; "" when unknown: the init frame, OpenCV trackers)."""
 
     model: str
     frame: int
@@ -163,6 +164,7 @@ class TrackUpdate:
     pair: object
     fps: float
     engine: str
+    feed: str = ""
 
 
 def new_run_id(model: str) -> str:
@@ -205,7 +207,7 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
     if remote is None:
         tracker = pool.get(name, settings, sequence.info)
         engine = engine_text(tracker)
-        batches = ([(t.payload.frame, t.payload.box, t.payload.confidence, source.last)]
+        batches = ([(t.payload.frame, t.payload.box, t.payload.confidence, source.last, fed(t.payload))]
                    for t in track_sequence(tracker, source, init.box, start, stop, 1))
     else:  # the tracker runs in the tracking process, which also sends frames for the live view
         batches = remote.track(recipe, pool.choice(name, settings), start, stop, init.box, live_interval, batch=True)
@@ -221,8 +223,8 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
             if remote is not None:
                 engine = remote.engine
             current = store.records(batch[0][0], batch[-1][0] + 1)
-            new, rows, shown, fps, protected = [], [], None, 0.0, False
-            for frame, box, confidence, pair in batch:
+            new, rows, shown, fps, protected, last_feed = [], [], None, 0.0, False, ""
+            for frame, box, confidence, pair, feed in batch:
                 done += 1
                 fps = rate.tick()
                 if frame == start:
@@ -236,6 +238,7 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
                 new.append(FrameAnnotation(frame, box, thermal_box=thermal, provenance=Provenance.STUDENT,
                                            confidence=float(np.clip(confidence, 0.0, 1.0))))
                 rows.append((frame, box, confidence))
+                last_feed = feed
                 if pair is not None:
                     shown = (frame, box, confidence, pair)
             if new:
@@ -253,7 +256,7 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
                 last = new[-1]
                 frame, box, confidence, pair = shown or (last.frame, last.box, rows[-1][2], None)
                 yield Progress(done, total, f"{label}: frame {last.frame + 1}",
-                               TrackUpdate(label, frame, box, confidence, command, pair, fps, engine))
+                               TrackUpdate(label, frame, box, confidence, command, pair, fps, engine, last_feed))
             if protected:
                 break
     finally:
@@ -326,13 +329,13 @@ def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Anno
     done = written = 0
     for anchor, a, b in plan:
         if remote is None:
-            inner = ((t.payload.frame, t.payload.box, t.payload.confidence, None)
+            inner = ((t.payload.frame, t.payload.box, t.payload.confidence, None, fed(t.payload))
                      for t in track_sequence(tracker, source, records[anchor].box, anchor, b, 1))
         else:
             inner = remote.track(recipe, pool.choice("teacher", settings), anchor, b, records[anchor].box,
                                  live_interval)
         try:
-            for frame, box, raw_confidence, sent_pair in inner:
+            for frame, box, raw_confidence, sent_pair, feed in inner:
                 done += 1
                 fps = rate.tick()
                 if remote is not None:
@@ -347,7 +350,7 @@ def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Anno
                 written += 1
                 pair = source.last if remote is None else sent_pair
                 yield Progress(done, total, f"teacher: frame {frame + 1}",
-                               TrackUpdate("teacher", frame, box, confidence, None, pair, fps, engine))
+                               TrackUpdate("teacher", frame, box, confidence, None, pair, fps, engine, feed))
         finally:
             inner.close()
     return written

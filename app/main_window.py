@@ -349,7 +349,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.statusBar().showMessage(text)
 
     def _run_live(self, update) -> None:
-        self.job_status.set_speed(update.fps, update.model, update.engine)
+        self.job_status.set_speed(update.fps, update.model, update.engine, update.feed)
         if not self.follow_live:
             return
         self.frame = update.frame

@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     def live(update):
         if update.frame >= 60 and not live_done:
             live_done.append(update.frame)
-            window.job_status.set_speed(update.fps, update.model, update.engine)
+            window.job_status.set_speed(update.fps, update.model, update.engine, update.feed)
             shot("03-tracking-live")
 
     window.tracking.live.connect(live)

@@ -46,11 +46,13 @@ class JobStatus(QWidget):
         if text:
             self.bar.setFormat(f"{text}  %p%")
 
-    def set_speed(self, fps: float, model: str, engine: str) -> None:
-        """engine: ``core.trackers.engine_text`` ("torch on cpu", "..., RANDOM weights")."""
+    def set_speed(self, fps: float, model: str, engine: str, feed: str = "") -> None:
+        """engine: ``core.trackers.engine_text`` ("torch on cpu", "..., RANDOM weights"); feed:
+        what the network is fed now (``TrackStep.feed``): one stream alone is said, both is not."""
         self.fps_label.setText(f"{fps:.1f} FPS" if fps > 0 else "")
         random = "RANDOM" in engine
-        self.engine_label.setText(f"{model}: {engine}")
+        alone = f", {feed} stream alone" if feed in ("thermal", "visible") else ""
+        self.engine_label.setText(f"{model}: {engine}{alone}")
         self.engine_label.setStyleSheet("color: #c0392b; font-weight: bold;" if random else "")
 
     def finish(self) -> None:

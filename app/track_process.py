@@ -9,14 +9,16 @@ grew with it; a tracker in another process costs the GUI thread only the OS sche
 The child (``_child_main``, spawned, no Qt) opens its own copy of the sequence from a
 :class:`Recipe` (the sources recorded in the project), builds the tracker from a
 ``core.trackers.TrackerChoice`` (both cached across runs) and streams
-``(frame, box, confidence, pair)`` back over a pipe (``pair``: the decoded
+``(frame, box, confidence, pair, feed)`` back over a pipe (``pair``: the decoded
 ``FramePair`` at most every ``live_interval`` seconds, for the live view, so the GUI's
 process never decodes frames while a run goes on; else None); the parent's worker
-thread writes the store as before. A sequence without a recipe (an in-memory one) is tracked in-thread.
+thread writes the store as before; ``feed``: what the network was fed on that frame
+("both", "thermal" or "visible", ``TrackStep.feed``; "" for the init frame and OpenCV
+trackers). A sequence without a recipe (an in-memory one) is tracked in-thread.
 
 Messages parent -> child: ``("prepare", recipe, choice)``, ``("track", recipe, choice,
 start, stop, box, live_interval)``, ``("stop",)``, ``("quit",)``. Child -> parent: ``("ready",
-engine_text)``, ``("frame", frame, box, confidence, pair or None)``, ``("done", count)``,
+engine_text)``, ``("frame", frame, box, confidence, pair or None, feed)``, ``("done", count)``,
 ``("error", error_record, traceback_text)``. Boxes: (4,) float64 x, y, w, h.
 """
 from __future__ import annotations
@@ -164,7 +166,7 @@ def _child_main(conn) -> None:  # the child process: no Qt here
                     if now - last_pair >= live_interval:
                         pair, last_pair = source.last, now
                     conn.send(("frame", tracked.frame, np.asarray(tracked.box, dtype=np.float64),
-                               float(tracked.confidence), pair))
+                               float(tracked.confidence), pair, fed(tracked)))
                     count += 1
             finally:
                 job.close()
@@ -173,6 +175,12 @@ def _child_main(conn) -> None:  # the child process: no Qt here
             return
         except Exception as error:  # reported to the studio, which shows it
             _send_error(conn, error)
+
+
+def fed(tracked) -> str:
+    """What the network was fed on a ``core.tracking.run.TrackedFrame``: its step's ``feed``, or
+    "" for the init frame and for trackers without one (OpenCV)."""
+    return str(getattr(tracked.step, "feed", "") or "")
 
 
 class TrackerProcess:
@@ -235,7 +243,7 @@ class TrackerProcess:
     def track(self, recipe: Recipe, choice, start: int, stop: int, box, live_interval: float = 1.0 / 15.0,
               *, batch: bool = False) -> Iterator:
         """Frames ``start`` (the init box) .. ``stop - 1`` tracked in the child:
-        ``(frame, box, confidence, pair or None)`` each, or with ``batch`` lists of them
+        ``(frame, box, confidence, pair or None, feed)`` each, or with ``batch`` lists of them
         (every frame already received, at most ``MAX_BATCH``: one store transaction each)."""
         with self._lock:
             self._ensure()
@@ -252,15 +260,15 @@ class TrackerProcess:
                     message = self._receive()
                     if message[0] == "frame":
                         if not batch:
-                            yield message[1], message[2], message[3], message[4]
+                            yield tuple(message[1:6])
                             continue
-                        items, end = [tuple(message[1:5])], None
+                        items, end = [tuple(message[1:6])], None
                         while len(items) < self.MAX_BATCH and self._conn.poll():
                             message = self._receive()
                             if message[0] != "frame":
                                 end = message
                                 break
-                            items.append(tuple(message[1:5]))
+                            items.append(tuple(message[1:6]))
                         finished = end is not None  # the child's run is over: nothing to stop
                         yield items
                         if end is not None:

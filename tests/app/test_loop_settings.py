@@ -122,3 +122,18 @@ def test_the_streams_setting_is_remembered_and_a_bad_value_falls_back():
     assert StudioSettings.load().models.streams == "auto"
     StudioSettings.qsettings().setValue("models/streams", "infrared")
     assert StudioSettings.load().models.streams == "both"
+
+
+def test_the_status_bar_says_when_the_network_is_fed_one_stream_alone(window, pair_files, synthetic, tmp_path):
+    import dataclasses
+
+    window.settings.models = dataclasses.replace(window.settings.models, tracker="student", streams="thermal",
+                                                 allow_random=True)
+    window.open_pair(*pair_files, store=str(tmp_path / "s.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    assert window.job_status.engine_label.text().endswith(", thermal stream alone")
+    window.settings.models = dataclasses.replace(window.settings.models, streams="both")
+    window.goto(0)
+    window.actions["track"].trigger()
+    assert "stream alone" not in window.job_status.engine_label.text()

@@ -24,11 +24,12 @@ def test_frames_stream_back_with_occasional_pairs_and_stop_ends_the_run(process,
     assert "OpenCV" in process.prepare(recipe, TrackerChoice("kcf"))
     out = list(process.track(recipe, TrackerChoice("kcf"), 0, len(synthetic), synthetic.boxes[0], live_interval=0.0))
     assert [f for f, *_ in out] == list(range(len(synthetic)))
-    assert all(pair is not None and pair.index == f for f, _b, _c, pair in out)  # interval 0: every frame
-    errors = [np.abs(b[:2] - synthetic.boxes[f][:2]).max() for f, b, _c, _p in out]
+    assert all(pair is not None and pair.index == f for f, _b, _c, pair, _feed in out)  # interval 0: every frame
+    assert {feed for *_x, feed in out} == {""}  # an OpenCV tracker feeds no network
+    errors = [np.abs(b[:2] - synthetic.boxes[f][:2]).max() for f, b, _c, _p, _feed in out]
     assert np.median(errors) < 10
     rare = list(process.track(recipe, TrackerChoice("kcf"), 0, len(synthetic), synthetic.boxes[0], live_interval=60))
-    assert sum(p is not None for *_x, p in rare) == 1  # only the first frame carries its pair
+    assert sum(p is not None for *_x, p, _feed in rare) == 1  # only the first frame carries its pair
     # closing early stops the child's run; the next run starts cleanly
     run = process.track(recipe, TrackerChoice("csrt"), 0, len(synthetic), synthetic.boxes[0])
     assert next(run)[0] == 0 and next(run)[0] == 1
@@ -48,6 +49,15 @@ def test_frames_stream_back_with_occasional_pairs_and_stop_ends_the_run(process,
     next(run)
     run.close()  # stopped mid-run; the process is ready for the next
     assert [f for f, *_ in process.track(recipe, TrackerChoice("kcf"), 2, 4, synthetic.boxes[2])] == [2, 3]
+
+
+def test_each_frame_says_what_the_network_was_fed(process, pair_files):
+    """The student fed the thermal stream alone says so on every tracked frame (the studio's
+    status bar shows it); the init frame was not tracked."""
+    recipe = Recipe("pair", tuple(str(p) for p in pair_files))
+    choice = TrackerChoice("student", allow_random=True, engine="torch", threads=1, streams="thermal")
+    out = list(process.track(recipe, choice, 0, 4, [20, 20, 24, 24]))
+    assert [feed for *_x, feed in out] == ["", "thermal", "thermal", "thermal"]
 
 
 def test_errors_come_back_typed_and_naming_the_file(process, pair_files, tmp_path):
