@@ -167,7 +167,7 @@ def _noting_thermal_feed(job, frames: list[int]):
         while True:
             report = next(job)
             step = getattr(report.payload, "step", None)
-            if step is not None and step.feed == "thermal":
+            if getattr(step, "feed", "") == "thermal":  # OpenCV trackers' steps have no feed
                 frames.append(int(report.payload.frame))
             yield report
     except StopIteration as stop:
