@@ -23,6 +23,7 @@ from core.tracking.blind_stream import (
 from core.tracking.crop import normalize_thermal, normalize_visible, sample_target
 from core.tracking.tracker import Tracker
 from core.tracking.tracker_config import TrackerConfig
+from tests.core.tracking.test_tracker_config import RecordingEngine
 
 MODEL = SimpleNamespace(template_size=64, search_size=128, feature_size=16, template_factor=2.0, search_factor=4.0)
 BOX = np.array([60.0, 40.0, 20.0, 24.0])
@@ -101,24 +102,15 @@ def test_the_feed_switches_with_hysteresis_and_the_ratio_is_smoothed():
         TrackerConfig(blind_enter=0.6, blind_leave=0.5)
 
 
-class FeatureEngine:
-    """A peak at the centre, a feature map that depends on the visible input (so a look's
-    online filter is its own), and a record of every batch it was fed."""
-
-    name, device, provider = "recording", "cpu", "none"
-
-    def __init__(self):
-        self.inputs = []
+class FeatureEngine(RecordingEngine):
+    """The recording engine's peak at the centre, plus a feature map that depends on the
+    visible input (so a look's online filter is its own)."""
 
     def run(self, z_v, z_t, x_v, x_t):
-        self.inputs.append((z_v.copy(), z_t.copy(), x_v.copy(), x_t.copy()))
-        n = x_v.shape[0]
-        score = np.zeros((n, 1, 16, 16), np.float32)
-        score[:, :, 8, 8] = 0.9
+        outputs = super().run(z_v, z_t, x_v, x_t)
         feature = np.stack([cv2.resize(x_v[k, 0], (16, 16), interpolation=cv2.INTER_AREA)[None].repeat(4, 0)
-                            for k in range(n)])
-        return (score, np.full((n, 2, 16, 16), 0.25, np.float32), np.full((n, 2, 16, 16), 0.5, np.float32),
-                feature.astype(np.float32))
+                            for k in range(x_v.shape[0])])
+        return (*outputs, feature.astype(np.float32))
 
 
 def _auto_tracker() -> tuple[Tracker, FeatureEngine]:
