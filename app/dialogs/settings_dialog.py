@@ -73,7 +73,7 @@ class SettingsDialog(QDialog):
             "in smoke, fog or at night. With the visible frames under a smoke veil the student scores 0.634 "
             "fed the thermal stream alone against 0.595 fed both (docs/tracking_heuristics.md). The last choice "
             "measures each frame and feeds the thermal stream alone while the visible one has lost its fine "
-            "structure (smoke that comes and goes); it scores 0.615 under the same veil.")
+            "structure (smoke that comes and goes); it scores 0.624 under the same veil.")
         self.student = _WeightsField(models.student_weights)
         self.teacher = _WeightsField(models.teacher_weights)
         self.engine = QComboBox()

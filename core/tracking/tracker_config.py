@@ -75,8 +75,8 @@ the thermal stream alone while the visible one is blind, that is while the runni
 (``blind_smoothing``) ratio of the visible to the thermal fine structure in the search crop is
 below ``blind_enter``, and both again once it rises above ``blind_leave``. Each look keeps its
 own template, size calibration and online filter, all made on the init frame. On a
-single-modality sequence "auto" is "both". Under the same veil: KD student 0.615, teacher
-0.619, no-KD student 0.631 (fed both: 0.595 / 0.603 / 0.609). Not the default: there is no
+single-modality sequence "auto" is "both". Under the same veil: KD student 0.624, teacher
+0.633, no-KD student 0.626 (fed both: 0.595 / 0.603 / 0.609). Not the default: there is no
 real RGB-T footage with boxes to show it helps there (``docs/tracking_heuristics.md``).
 
 MPLT's released test loop adds two heuristics, both switchable and off by default:
@@ -155,8 +155,8 @@ class TrackerConfig:
     online_filter_min_score: float = 0.25
     online_filter_sigma: float = 0.5
     streams: str = "both"
-    blind_enter: float = 0.35
-    blind_leave: float = 0.5
+    blind_enter: float = 0.45
+    blind_leave: float = 0.6
     blind_smoothing: float = 0.7
     blind_min_energy: float = 0.3
 

@@ -138,9 +138,9 @@ def test_auto_feeds_the_thermal_look_while_the_visible_stream_is_blind_and_both_
         else:
             assert not np.allclose(x_v[0], thermal_as_visible(x_t[0]), atol=1e-3)
     # the running ratio needs a few veiled frames to fall, and a few clean ones to rise again
-    # (smoothing 0.7: three veiled frames to fall below 0.35, three clean ones to rise above 0.5;
-    # frames 8-9 are clean but the ratio is between the two thresholds)
-    assert feeds == ["both"] * 2 + ["thermal"] * 7 + ["both"] * 6
+    # (smoothing 0.7: two veiled frames to fall below 0.45, four clean ones to rise above 0.6;
+    # frames 8-10 are clean but the ratio is between the two thresholds)
+    assert feeds == ["both"] + ["thermal"] * 9 + ["both"] * 5
     assert state.feed == "both" and state.template_visible is both_template  # the looks swapped back
 
 
