@@ -47,6 +47,25 @@ STREAMS = ("both", "thermal", "visible")
 """What a tracker may be fed: the pair, or one stream presented as one-stream footage is."""
 
 
+def has_one_stream(pair: FramePair) -> bool:
+    """True when the thermal frame carries nothing the visible one does not: the visible
+    frame is the thermal one replicated (a thermal-only sequence) or the thermal frame is
+    the visible one's luminance (a visible-only sequence), checked on every 16th row. Then a
+    tracker has no second look: the correlation floor computes the stream once, and
+    ``streams = "auto"`` runs as "both"."""
+    vis, thr = pair.visible, pair.thermal
+    if vis.shape[:2] != thr.shape[:2]:
+        return False
+    rows = slice(None, None, max(1, vis.shape[0] // 16))
+    sample_v, sample_t = vis[rows], thr[rows]
+    if np.array_equal(sample_v[..., 0], sample_t) and np.array_equal(sample_v[..., 1], sample_t):
+        return True
+    import cv2
+
+    luminance = cv2.cvtColor(np.ascontiguousarray(sample_v), cv2.COLOR_RGB2GRAY)
+    return bool(np.abs(luminance.astype(np.int16) - sample_t).max() <= 1)
+
+
 def as_streams(pair: FramePair, streams: str) -> FramePair:
     """``pair`` as a tracker fed ``streams`` sees it: "both" as it is; "thermal" with the
     thermal frame replicated as the visible one (as a thermal-only sequence opens); "visible"

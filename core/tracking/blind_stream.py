@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from core.sequences.base import FramePair
 from core.tracking.crop import THERMAL_MEAN, THERMAL_STD, VISIBLE_MEAN, VISIBLE_STD
 
 #: the band-pass of the fine-structure measure, in crop pixels
@@ -34,9 +33,6 @@ FINE_SIGMA = 0.7
 COARSE_SIGMA = 2.0
 #: ITU-R BT.601 luminance weights (what OpenCV's RGB2GRAY uses)
 LUMINANCE = np.array([0.299, 0.587, 0.114], dtype=np.float32)
-#: the two streams of a pair are "the same footage" when they differ by at most this many grey
-#: levels on average (a single-modality sequence's derived stream; JPEG or codec noise aside)
-SAME_STREAM_GREY = 1.0
 FEEDS = ("both", "thermal")
 
 
@@ -84,18 +80,6 @@ def measure(crop_visible: np.ndarray, crop_thermal: np.ndarray, min_energy: floa
     thermal = fine_structure(thermal_grey(crop_thermal))
     ratio = visible / thermal if thermal >= min_energy else math.nan
     return StreamMeasure(ratio=ratio, visible=visible, thermal=thermal)
-
-
-def is_two_stream(pair: FramePair) -> bool:
-    """False when one stream of ``pair`` is the other one (a single-modality sequence opens with
-    the thermal frame replicated as visible, or the visible luminance as thermal): then there
-    is no second look to switch to. Compared on every 4th pixel of each axis."""
-    visible = pair.visible[::4, ::4].astype(np.float32)
-    thermal = (pair.thermal[..., 0] if pair.thermal.ndim == 3 else pair.thermal)[::4, ::4].astype(np.float32)
-    if visible.shape[:2] != thermal.shape:
-        return True
-    luminance = visible @ LUMINANCE if visible.ndim == 3 else visible
-    return float(np.mean(np.abs(luminance - thermal))) > SAME_STREAM_GREY
 
 
 def smoothed(previous: float, ratio: float, smoothing: float) -> float:

@@ -42,7 +42,7 @@ import numpy as np
 
 from core.errors import ConfigError
 from core.geometry import as_box, clip_box, is_valid_box
-from core.sequences.base import FramePair
+from core.sequences.base import FramePair, has_one_stream
 from core.tracking.crop import crop_square, normalize_thermal, normalize_visible
 
 MODALITY_CHOICES = ("both", "visible", "thermal")
@@ -162,7 +162,7 @@ class CorrelationTracker:
             vis, _ = crop_square(pair.visible, center, side, size)
             crops.append(normalize_visible(vis))
         if mode in ("both", "thermal"):
-            if mode == "both" and _same_image(pair):
+            if mode == "both" and has_one_stream(pair):
                 return crops
             thr, _ = crop_square(pair.thermal, center, side, size)
             crops.append(normalize_thermal(thr))
@@ -247,20 +247,3 @@ class CorrelationTracker:
         new_state = dataclasses.replace(state, box=state_box, frame_index=int(pair.index),
                                         frame_size=(int(width), int(height)), step=state.step + 1)
         return CorrelationStep(int(pair.index), new_box.copy(), confidence, new_state, response.astype(np.float32))
-
-
-def _same_image(pair: FramePair) -> bool:
-    """True when the thermal frame carries nothing the visible one does not: the visible
-    frame is the thermal one replicated (a thermal-only sequence) or the thermal frame is
-    the visible one's luminance (a visible-only sequence), checked on every 16th row."""
-    vis, thr = pair.visible, pair.thermal
-    if vis.shape[:2] != thr.shape[:2]:
-        return False
-    rows = slice(None, None, max(1, vis.shape[0] // 16))
-    sample_v, sample_t = vis[rows], thr[rows]
-    if np.array_equal(sample_v[..., 0], sample_t) and np.array_equal(sample_v[..., 1], sample_t):
-        return True
-    import cv2
-
-    luminance = cv2.cvtColor(np.ascontiguousarray(sample_v), cv2.COLOR_RGB2GRAY)
-    return bool(np.abs(luminance.astype(np.int16) - sample_t).max() <= 1)

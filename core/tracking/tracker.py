@@ -34,8 +34,8 @@ import numpy as np
 from core.errors import RGBTError
 from core.geometry import as_box, clip_box, cxcywh_to_xywh, is_valid_box
 from core.models.head import hann1d
-from core.sequences.base import FramePair, as_streams
-from core.tracking.blind_stream import FEEDS, is_two_stream, measure, next_feed, smoothed, thermal_as_visible
+from core.sequences.base import FramePair, as_streams, has_one_stream
+from core.tracking.blind_stream import FEEDS, measure, next_feed, smoothed, thermal_as_visible
 from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
 from core.tracking.distractors import choose_peak, local_peaks, remember_distractors
 from core.tracking.kalman import predict_corner
@@ -239,7 +239,7 @@ class Tracker:
         cfg = self.config
         origin = dict(box=box.copy(), init_box=box.copy(), frame_index=int(pair.index),
                       frame_size=(int(width), int(height)), corner_history=((0, float(box[0]), float(box[1])),))
-        if cfg.streams == "auto" and is_two_stream(pair):
+        if cfg.streams == "auto" and not has_one_stream(pair):
             x_v, x_t, _ = self.search_crops(pair, box)
             ratio = measure(x_v, x_t, cfg.blind_min_energy).ratio
             feed = next_feed("both", ratio, cfg.blind_enter, cfg.blind_leave)

@@ -11,15 +11,8 @@ import pytest
 
 from core.bench.veil import VisibleVeil
 from core.errors import ConfigError
-from core.sequences.base import FramePair, as_streams
-from core.tracking.blind_stream import (
-    fine_structure,
-    is_two_stream,
-    measure,
-    next_feed,
-    smoothed,
-    thermal_as_visible,
-)
+from core.sequences.base import FramePair, as_streams, has_one_stream
+from core.tracking.blind_stream import fine_structure, measure, next_feed, smoothed, thermal_as_visible
 from core.tracking.crop import normalize_thermal, normalize_visible, sample_target
 from core.tracking.tracker import Tracker
 from core.tracking.tracker_config import TrackerConfig
@@ -84,9 +77,9 @@ def test_a_stream_derived_from_the_other_is_not_a_second_look():
     rng = np.random.default_rng(2)
     visible = rng.integers(0, 256, (40, 48, 3), dtype=np.uint8)
     luminance = cv2.cvtColor(visible, cv2.COLOR_RGB2GRAY)
-    assert not is_two_stream(FramePair(0, visible, luminance))  # a visible-only sequence
-    assert not is_two_stream(FramePair(0, np.repeat(luminance[..., None], 3, 2), luminance))  # thermal-only
-    assert is_two_stream(FramePair(0, visible, rng.integers(0, 256, (40, 48), dtype=np.uint8)))
+    assert has_one_stream(FramePair(0, visible, luminance))  # a visible-only sequence
+    assert has_one_stream(FramePair(0, np.repeat(luminance[..., None], 3, 2), luminance))  # thermal-only
+    assert not has_one_stream(FramePair(0, visible, rng.integers(0, 256, (40, 48), dtype=np.uint8)))
 
 
 def test_the_feed_switches_with_hysteresis_and_the_ratio_is_smoothed():

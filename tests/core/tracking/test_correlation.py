@@ -74,11 +74,11 @@ def test_bad_settings_are_named(field, value):
 
 
 def test_a_stream_derived_from_the_other_is_computed_once():
-    from core.tracking.correlation import _same_image
+    from core.sequences.base import has_one_stream
 
     pair = _scene(0, 0)  # thermal = the visible frame's luminance
-    assert _same_image(pair)
+    assert has_one_stream(pair)
     replicated = FramePair(0, np.repeat(pair.thermal[..., None], 3, axis=2), pair.thermal)
-    assert _same_image(replicated)
+    assert has_one_stream(replicated)
     other = FramePair(0, pair.visible, 255 - pair.thermal)
-    assert not _same_image(other)
+    assert not has_one_stream(other)
