@@ -32,7 +32,7 @@ import numpy as np
 
 from app.qt import freeze_heap
 from app.settings import ModelSettings
-from app.track_process import Recipe, TrackerProcess, default_threads, fed
+from app.track_process import Recipe, TrackerProcess, default_threads
 from core.annotations.history import SetRecords, is_protected, next_protected_frame
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
@@ -207,7 +207,7 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
     if remote is None:
         tracker = pool.get(name, settings, sequence.info)
         engine = engine_text(tracker)
-        batches = ([(t.payload.frame, t.payload.box, t.payload.confidence, source.last, fed(t.payload))]
+        batches = ([(t.payload.frame, t.payload.box, t.payload.confidence, source.last, t.payload.feed)]
                    for t in track_sequence(tracker, source, init.box, start, stop, 1))
     else:  # the tracker runs in the tracking process, which also sends frames for the live view
         batches = remote.track(recipe, pool.choice(name, settings), start, stop, init.box, live_interval, batch=True)
@@ -329,7 +329,7 @@ def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Anno
     done = written = 0
     for anchor, a, b in plan:
         if remote is None:
-            inner = ((t.payload.frame, t.payload.box, t.payload.confidence, None, fed(t.payload))
+            inner = ((t.payload.frame, t.payload.box, t.payload.confidence, None, t.payload.feed)
                      for t in track_sequence(tracker, source, records[anchor].box, anchor, b, 1))
         else:
             inner = remote.track(recipe, pool.choice("teacher", settings), anchor, b, records[anchor].box,

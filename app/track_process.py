@@ -13,8 +13,7 @@ The child (``_child_main``, spawned, no Qt) opens its own copy of the sequence f
 ``FramePair`` at most every ``live_interval`` seconds, for the live view, so the GUI's
 process never decodes frames while a run goes on; else None); the parent's worker
 thread writes the store as before; ``feed``: what the network was fed on that frame
-("both", "thermal" or "visible", ``TrackStep.feed``; "" for the init frame and OpenCV
-trackers). A sequence without a recipe (an in-memory one) is tracked in-thread.
+(``TrackedFrame.feed``). A sequence without a recipe (an in-memory one) is tracked in-thread.
 
 Messages parent -> child: ``("prepare", recipe, choice)``, ``("track", recipe, choice,
 start, stop, box, live_interval)``, ``("stop",)``, ``("quit",)``. Child -> parent: ``("ready",
@@ -166,7 +165,7 @@ def _child_main(conn) -> None:  # the child process: no Qt here
                     if now - last_pair >= live_interval:
                         pair, last_pair = source.last, now
                     conn.send(("frame", tracked.frame, np.asarray(tracked.box, dtype=np.float64),
-                               float(tracked.confidence), pair, fed(tracked)))
+                               float(tracked.confidence), pair, tracked.feed))
                     count += 1
             finally:
                 job.close()
@@ -175,12 +174,6 @@ def _child_main(conn) -> None:  # the child process: no Qt here
             return
         except Exception as error:  # reported to the studio, which shows it
             _send_error(conn, error)
-
-
-def fed(tracked) -> str:
-    """What the network was fed on a ``core.tracking.run.TrackedFrame``: its step's ``feed``, or
-    "" for the init frame and for trackers without one (OpenCV)."""
-    return str(getattr(tracked.step, "feed", "") or "")
 
 
 class TrackerProcess:

@@ -166,8 +166,7 @@ def _noting_thermal_feed(job, frames: list[int]):
     try:
         while True:
             report = next(job)
-            step = getattr(report.payload, "step", None)
-            if getattr(step, "feed", "") == "thermal":  # OpenCV trackers' steps have no feed
+            if report.payload.feed == "thermal":
                 frames.append(int(report.payload.frame))
             yield report
     except StopIteration as stop:

@@ -30,6 +30,12 @@ class TrackedFrame:
     confidence: float
     step: TrackStep | None = None
 
+    @property
+    def feed(self) -> str:
+        """What the network was fed on this frame (``TrackStep.feed``: "both", "thermal",
+        "visible"), or "" on the initial frame and for trackers without one (OpenCV)."""
+        return str(getattr(self.step, "feed", "") or "")
+
 
 def frame_range(num_frames: int, start: int = 0, stop: int | None = None, step: int = 1) -> range:
     """The frames a run visits: ``start`` then towards ``stop`` (exclusive; None = the
