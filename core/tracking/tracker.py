@@ -319,11 +319,10 @@ class Tracker:
         """Locate the target on ``pair`` starting from ``state``; returns a TrackStep."""
         cfg = self.config
         blind_ratio = state.blind_ratio
-        if state.resting is None:
+        if state.resting is None:  # a fixed feed
             pair = as_streams(pair, state.feed)
-            x_v, x_t, geometry = self.search_crops(pair, state.box, self.search_factor(state))
-        else:  # "auto": measure the real pair's crops, then feed the look the visible stream allows
-            x_v, x_t, geometry = self.search_crops(pair, state.box, self.search_factor(state))
+        x_v, x_t, geometry = self.search_crops(pair, state.box, self.search_factor(state))
+        if state.resting is not None:  # "auto": measure the real pair's crops, then feed the look it allows
             blind_ratio = smoothed(blind_ratio, measure(x_v, x_t, cfg.blind_min_energy).ratio, cfg.blind_smoothing)
             if next_feed(state.feed, blind_ratio, cfg.blind_enter, cfg.blind_leave) != state.feed:
                 state = state.switched()
