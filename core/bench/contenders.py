@@ -92,7 +92,8 @@ def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, devic
             tracker = load_tracker(model, path, engine="torch", device=device, config=config, threads=threads,
                                    allow_random=True)
         label = f"{label} [RANDOM weights]"
-        return Contender(key, label, "random", tracker, fingerprint=f"{label}|{model}|random|{tracker.engine.name}")
+        return Contender(key, label, "random", tracker,
+                         fingerprint=f"{label}|{model}|random|{tracker.engine.name}|{tracker.config!r}")
     tracker = load_tracker(model, path, engine=engine, device=device, config=config, threads=threads)
     used = Path(getattr(tracker, "weights_path", "") or path)
     return Contender(key, label, str(used), tracker, fingerprint=model_fingerprint(label, model, path, tracker))

@@ -82,6 +82,9 @@ def test_the_bench_feeds_the_networks_the_streams_it_is_told(tmp_path):
             "--cache", str(tmp_path / "c"), "--one-step-every", "0"]
     args = build_parser().parse_args(base + ["--streams", "auto"])
     assert [c.tracker.config.streams for c in build_real_contenders(args)] == ["auto"]
+    # the synthetic bench keys its cache by the fingerprint alone: random weights fed otherwise are another run
+    assert (build_real_contenders(args)[0].fingerprint
+            != build_real_contenders(build_parser().parse_args(base))[0].fingerprint)
     run_real_accuracy(build_parser().parse_args(base))
     payload, bench, _, text = run_real_accuracy(args)
     assert payload["streams"] == "auto" and "--streams auto" in text
