@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "core.commands.distill",
     "core.commands.train_family",
     "core.commands.average_weights",
+    "core.commands.resize_crops",
     "core.commands.pseudo_labels",
     "core.commands.export_onnx",
     "core.commands.export_distill",

@@ -1,0 +1,32 @@
+"""``python main.py resize-crops CKPT --template 96 --search 192 --out OUT.pt``: the same
+trained teacher or student at other crop sides, its position embeddings resized
+(``core.models.crop_resize``), as the start of a fine-tune at those sides. The input is
+never modified; OUT must not be it."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from core.fileio import check_output
+from core.models.crop_resize import write_resized
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("resize-crops", help="a checkpoint at other template/search crop sides",
+                                   description=__doc__)
+    parser.add_argument("checkpoint", type=Path, metavar="CKPT", help="project checkpoint (.pt)")
+    parser.add_argument("--template", type=int, required=True, help="template crop side in pixels (a multiple of the stride)")
+    parser.add_argument("--search", type=int, required=True, help="search crop side in pixels (a multiple of the stride)")
+    parser.add_argument("--out", type=Path, required=True, help="checkpoint to write")
+    parser.add_argument("--force", action="store_true", help="replace OUT when it exists (never the input)")
+    parser.set_defaults(func=_run)
+
+
+def _run(args: argparse.Namespace) -> int:
+    check_output(args.out, protected=[(args.checkpoint, "the input checkpoint")], force=args.force, option="--out")
+    model = write_resized(args.checkpoint, args.out, args.template, args.search)
+    cfg = model.config
+    print(f"wrote {args.out}: {args.checkpoint.name} at {cfg.template_size}/{cfg.search_size} crops "
+          f"({cfg.template_size // cfg.patch_size}x{cfg.template_size // cfg.patch_size} + "
+          f"{cfg.search_size // cfg.patch_size}x{cfg.search_size // cfg.patch_size} tokens)")
+    return 0
