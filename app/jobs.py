@@ -45,15 +45,16 @@ TEACHER_ANCHOR_REACH = 50  # frames back the teacher looks for a human box to st
 
 def with_loop_settings(tracker, settings: ModelSettings):
     """``tracker`` with the studio's test-loop settings applied: the distractor memory
-    (``core.tracking.distractors``) and the online filter (``core.tracking.online_filter``)
-    on or off, and the streams the network is fed (``TrackerConfig.streams``). Trackers
+    (``core.tracking.distractors``), the online filter (``core.tracking.online_filter``) and
+    holding the box while the target is lost on or off, and the streams the network is fed (``TrackerConfig.streams``). Trackers
     without a ``TrackerConfig`` (the OpenCV peers, test doubles) are returned as they are."""
     config = getattr(tracker, "config", None)
     if not hasattr(config, "distractor_gate"):
         return tracker
     from core.tracking.tracker_config import switched_options
 
-    options = switched_options(distractor_memory=settings.distractor_memory, online_filter=settings.online_filter)
+    options = switched_options(distractor_memory=settings.distractor_memory, online_filter=settings.online_filter,
+                               hold_when_lost=settings.hold_when_lost)
     options["streams"] = settings.streams
     if any(getattr(config, name) != value for name, value in options.items()):
         tracker.config = dataclasses.replace(config, **options)
@@ -78,7 +79,8 @@ class TrackerPool:
         """What the tracking process builds for ``model`` under ``settings``."""
         return TrackerChoice(model, settings.weights(model) if not is_peer(model) else None, settings.engine,
                              settings.device, default_threads(), settings.allow_random, settings.peer_modality,
-                             settings.distractor_memory, settings.online_filter, settings.streams)
+                             settings.distractor_memory, settings.online_filter, settings.streams,
+                             settings.hold_when_lost)
 
     def shutdown(self) -> None:
         """End the tracking process (the window closes)."""

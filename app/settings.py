@@ -38,7 +38,9 @@ class ModelSettings:
     frame an OpenCV tracker sees ("auto": visible, thermal on thermal-only sequences).
     ``streams``: what the student and the teacher are fed ("both", or "thermal" / "visible"
     alone when the other stream is blind, or "auto": thermal alone while the visible stream
-    is measured blind; ``TrackerConfig.streams``).
+    is measured blind; ``TrackerConfig.streams``). ``hold_when_lost``: the student's and the
+    teacher's box stays where the target was while their confidence says it is hidden
+    (``TrackerConfig.hold_when_lost`` at ``HOLD_THRESHOLD``).
     """
 
     student_weights: str = ""  # "" = bundled assets/models/student_bundled.pt
@@ -51,6 +53,7 @@ class ModelSettings:
     distractor_memory: bool = False  # the student's / teacher's loop passes over look-alikes
     online_filter: bool = True  # the student's / teacher's loop learns the target while tracking
     streams: str = "both"  # what the student / teacher is fed: both, thermal or visible alone, or auto
+    hold_when_lost: bool = False  # the student's / teacher's box stays put while the target is hidden
 
     def weights(self, model: str) -> str | None:
         value = self.student_weights if model == "student" else self.teacher_weights
@@ -122,6 +125,7 @@ class StudioSettings:
             distractor_memory=_bool(q.value("models/distractor_memory"), False),
             online_filter=_bool(q.value("models/online_filter"), True),
             streams=_choice(q.value("models/streams"), TRACKER_STREAMS, "both"),
+            hold_when_lost=_bool(q.value("models/hold_when_lost"), False),
         )
         recent = [r for r in (Recent.decode(t) for t in _list(q.value("recent"))) if r is not None]
         return cls(
@@ -148,6 +152,7 @@ class StudioSettings:
         q.setValue("models/distractor_memory", self.models.distractor_memory)
         q.setValue("models/online_filter", self.models.online_filter)
         q.setValue("models/streams", self.models.streams)
+        q.setValue("models/hold_when_lost", self.models.hold_when_lost)
         q.setValue("view/colormap", self.colormap)
         q.setValue("view/blend", self.blend)
         q.setValue("view/blend_opacity", self.blend_opacity)

@@ -66,7 +66,8 @@ class TrackerChoice:
     (None = bundled), engine, device, CPU threads, whether random weights may stand in and
     whether the test loop keeps a distractor memory (``core.tracking.distractors``) and
     re-ranks by the online correlation filter (``core.tracking.online_filter``), and which
-    streams it is fed (``streams``: "both" | "thermal" | "visible" | "auto", ``TrackerConfig.streams``);
+    streams it is fed (``streams``: "both" | "thermal" | "visible" | "auto", ``TrackerConfig.streams``),
+    and whether it holds the box while the target is lost (``hold_when_lost``);
     for OpenCV trackers the modality ("auto" | "visible" | "thermal")."""
 
     name: str = "student"
@@ -79,6 +80,7 @@ class TrackerChoice:
     distractor_memory: bool = False
     online_filter: bool = True
     streams: str = "both"
+    hold_when_lost: bool = False
 
     def __post_init__(self) -> None:
         from core.tracking.tracker_config import TRACKER_STREAMS
@@ -93,7 +95,7 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
     """A ready tracker for ``choice``; ``info`` (``SequenceInfo``) resolves modality "auto".
     ``config``: the student's / teacher's ``TrackerConfig`` (default: the defaults, with
     the distractor memory on when ``choice.distractor_memory``, the online filter off unless
-    ``choice.online_filter``).
+    ``choice.online_filter``, the box held while lost when ``choice.hold_when_lost``).
 
     Raises ``ConfigError`` / ``CheckpointError`` (missing weights) / ``PeerUnavailable``.
     """
@@ -104,7 +106,8 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
         if config is None:
             config = TrackerConfig(streams=choice.streams,
                                    **switched_options(distractor_memory=choice.distractor_memory,
-                                                      online_filter=choice.online_filter))
+                                                      online_filter=choice.online_filter,
+                                                      hold_when_lost=choice.hold_when_lost))
 
         return load_tracker(choice.name, choice.weights, choice.engine, choice.device, config,
                             threads=choice.threads, allow_random=choice.allow_random)

@@ -104,6 +104,9 @@ def register(subparsers) -> None:
     parser.add_argument("--streams", choices=TRACKER_STREAMS, default="both",
                         help="what the student and the teacher are fed: both streams (default), one alone, or "
                              "auto (the thermal stream alone while the visible one is measured blind)")
+    parser.add_argument("--hold-when-lost", action="store_true",
+                        help="the student's and the teacher's box is held while their confidence says the target "
+                             "is lost (TrackerConfig.hold_when_lost, see docs/tracking_heuristics.md)")
     parser.add_argument("--peer-modality", choices=("both",) + MODALITIES, default="both",
                         help="stream the OpenCV peers see (default both, one row each)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
@@ -135,7 +138,8 @@ def run_accuracy(args) -> tuple[list[dict], BenchRuns, dict, list[str]]:
     modalities = MODALITIES if args.peer_modality == "both" else (args.peer_modality,)
     contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
                                   modalities=modalities, random_weights=args.random_weights, engine=args.engine,
-                                  device=args.device, threads=args.threads, streams=args.streams)
+                                  device=args.device, threads=args.threads, streams=args.streams,
+                                  hold_when_lost=args.hold_when_lost)
     families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
     items, notes = collect_items(args.split, args.frames, args.per_family, args.data_root, families)
     if not items:

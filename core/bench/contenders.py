@@ -76,11 +76,12 @@ def model_fingerprint(label: str, model: str, checkpoint: Path, tracker) -> str:
 
 
 def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, device: str,
-           threads: int | None, streams: str = "both") -> Contender:
+           threads: int | None, streams: str = "both", hold_when_lost: bool = False) -> Contender:
     from core.tracking.factory import RandomWeightsWarning, load_tracker
-    from core.tracking.tracker_config import TrackerConfig
+    from core.tracking.tracker_config import HOLD_THRESHOLD, TrackerConfig
 
-    config = TrackerConfig(streams=streams)
+    config = TrackerConfig(streams=streams, **({"lost_threshold": HOLD_THRESHOLD, "hold_when_lost": True}
+                                               if hold_when_lost else {}))
 
     model, filename, label = MODEL_FILES[key]
     path = weights_dir / filename
@@ -119,9 +120,11 @@ def _floor(device: str, threads: int | None) -> Contender:
 
 def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: str | Path | None = None,
                      modalities=MODALITIES, random_weights: bool = False, engine: str = "auto",
-                     device: str = "cpu", threads: int | None = None, streams: str = "both") -> list[Contender]:
+                     device: str = "cpu", threads: int | None = None, streams: str = "both",
+                     hold_when_lost: bool = False) -> list[Contender]:
     """Contenders for ``keys`` in the order given; peers once per modality in ``modalities``.
-    ``streams``: what the student and the teacher are fed (``TrackerConfig.streams``).
+    ``streams``: what the student and the teacher are fed (``TrackerConfig.streams``);
+    ``hold_when_lost``: their box is held while the target is lost (``HOLD_THRESHOLD``).
 
     weights_dir: folder of the bundled checkpoints; models_dir: where NanoTrack's ONNX
     files are looked for. Errors in a checkpoint that exists (corrupt, wrong model) are
@@ -137,7 +140,8 @@ def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: 
     out = []
     for key in keys:
         if key in MODEL_FILES:
-            out.append(_model(key, Path(weights_dir), random_weights, engine, device, threads, streams))
+            out.append(_model(key, Path(weights_dir), random_weights, engine, device, threads, streams,
+                              hold_when_lost))
             continue
         if key == FLOOR_KEY:
             out.append(_floor(device, threads))

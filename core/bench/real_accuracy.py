@@ -15,7 +15,7 @@ confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
 
 Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time and the
 load average; ``--json PATH``: an object ``{"command", "split_file", "part",
-"max_frames", "starts", "veil_visible", "streams", "one_step_every", "threads", "wall_seconds", "load_average", "notes",
+"max_frames", "starts", "veil_visible", "streams", "hold_when_lost", "one_step_every", "threads", "wall_seconds", "load_average", "notes",
 "rows"}`` (rows: :func:`core.bench.real_run.score_real`); ``--plots DIR``:
 ``DIR/<visible|thermal|all>/lasher_{PR,NPR,SR}.png``; ``--cache DIR`` reuses runs whose
 tracker (weights, tracking code, config), sequence, frames and threads are unchanged.
@@ -45,7 +45,8 @@ from core.progress import run_with_bar
 from core.real_split import load_split
 
 #: the parsed options the contenders are built from (sent to ``--jobs`` workers)
-_BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engine", "device", "threads", "streams")
+_BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engine", "device", "threads", "streams",
+               "hold_when_lost")
 
 
 def add_arguments(parser) -> None:
@@ -84,7 +85,8 @@ def _contenders(args):
     keys = [k.strip() for k in (args.trackers or ",".join(REAL_KEYS)).split(",") if k.strip()]
     contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
                                   modalities=("visible",), random_weights=args.random_weights, engine=args.engine,
-                                  device=args.device, threads=args.threads, streams=args.streams)
+                                  device=args.device, threads=args.threads, streams=args.streams,
+                                  hold_when_lost=args.hold_when_lost)
     # one peer contender on the present stream: on a thermal-only sequence the visible
     # stream is the thermal frame (core.sequences), so "visible" is the present stream
     return [dataclasses.replace(c, label=PEER_LABELS[c.key]) if c.key in PEER_LABELS and c.available else c
@@ -133,6 +135,8 @@ def run_real_accuracy(args):
                   "its luminance as thermal; thermal-only: thermal as both); CSRT/KCF/MIL see the present stream")
     if args.streams != "both":
         header.append(f"--streams {args.streams}: what the student and the teacher are fed (TrackerConfig.streams)")
+    if args.hold_when_lost:
+        header.append("--hold-when-lost: the student's and the teacher's box is held while the target is lost")
     header.append(f"one-step diagnostic: every {args.one_step_every}th frame" if args.one_step_every
                   else "one-step diagnostic: off")
     engines = sorted({f"{c.label}: {c.tracker.engine.name}" for c in contenders
@@ -149,7 +153,7 @@ def run_real_accuracy(args):
     payload = {"command": "python main.py " + " ".join(sys.argv[1:]) if sys.argv else "",
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
                "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible, "streams": args.streams,
-               "one_step_every": args.one_step_every,
+               "hold_when_lost": bool(args.hold_when_lost), "one_step_every": args.one_step_every,
                "threads": args.threads, "jobs": args.jobs,
                "wall_seconds": round(wall, 1), "load_average": None if load is None else [round(v, 2) for v in load],
                "notes": header, "rows": rows}

@@ -31,7 +31,7 @@ from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 from core.real_split import DEFAULT_SPLIT_FILE, load_split
-from core.tracking.tracker_config import DISTRACTOR_GATE, MAX_SIZE_RATIO, TrackerConfig
+from core.tracking.tracker_config import DISTRACTOR_GATE, HOLD_THRESHOLD, MAX_SIZE_RATIO, TrackerConfig
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
@@ -66,6 +66,8 @@ VARIANTS: dict[str, tuple[str, TrackerConfig]] = {
              TrackerConfig(lost_threshold=LOST_THRESHOLD)),
     "hold": ("defaults + loss handling holding the position", TrackerConfig(lost_threshold=LOST_THRESHOLD,
                                                                             hold_when_lost=True)),
+    "hold_switch": (f"defaults + the users' hold switch (conf < {HOLD_THRESHOLD}: position and size held)",
+                    TrackerConfig(lost_threshold=HOLD_THRESHOLD, hold_when_lost=True)),
     "distractors": ("defaults + distractor memory (gate 0.5)", TrackerConfig(distractor_gate=DISTRACTOR_GATE)),
     "window075": ("defaults, window influence 0.75", TrackerConfig(window_influence=0.75)),
     "template": ("defaults + template update (> 0.91)", TrackerConfig(template_update=True)),
@@ -91,7 +93,7 @@ def variant_contenders(model: str, weights: str | None, keys, engine: str = "tor
     out = []
     for key in keys:
         label, config = VARIANTS[key]
-        if lost_threshold is not None and config.lost_threshold > 0:
+        if lost_threshold is not None and config.lost_threshold > 0 and key != "hold_switch":
             config = dataclasses.replace(config, lost_threshold=float(lost_threshold))
         tracker = Tracker(base.engine, base.model_config, config, weights_path=base.weights_path)
         name = f"{key}: {label}"
@@ -107,7 +109,8 @@ def register(subparsers) -> None:
     parser.add_argument("--weights", default=None, help="checkpoint .pt or .onnx (default: the bundled one)")
     parser.add_argument("--variants", default=",".join(VARIANTS), help=f"subset of {','.join(VARIANTS)}")
     parser.add_argument("--lost-threshold", type=float, default=None,
-                        help=f"confidence below which the target counts as lost (default {LOST_THRESHOLD})")
+                        help=f"confidence below which the target counts as lost in the lost and hold variants "
+                             f"(default {LOST_THRESHOLD}; hold_switch keeps {HOLD_THRESHOLD})")
     parser.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT_FILE)
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
     parser.add_argument("--max-frames", type=int, default=DEFAULT_MAX_FRAMES,

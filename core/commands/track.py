@@ -68,6 +68,10 @@ def register(subparsers) -> None:
                         help="MPLT heuristic: constant-velocity Kalman box when the score < 0.25")
     parser.add_argument("--distractor-memory", action="store_true",
                         help="pass over a peak where a look-alike was on the last frame (see docs/tracking_heuristics.md)")
+    parser.add_argument("--hold-when-lost", action="store_true",
+                        help="keep the box where it was while the confidence says the target is hidden "
+                             "(occlusion), instead of following the best match on the background "
+                             "(see docs/tracking_heuristics.md)")
     parser.add_argument("--no-online-filter", action="store_true",
                         help="do not re-rank the score map by the target's online correlation filter "
                              "(on by default; see docs/tracking_heuristics.md)")
@@ -193,9 +197,10 @@ def run(args) -> int:
     check_outputs(args)
     name = tracker_name(args)
     if is_peer(name) and (args.weights is not None or args.template_update or args.kalman_fallback
-                          or args.distractor_memory or args.no_online_filter or args.streams != "both"):
+                          or args.distractor_memory or args.no_online_filter or args.streams != "both"
+                          or args.hold_when_lost):
         raise ConfigError(f"--weights, --template-update, --kalman-fallback, --distractor-memory, "
-                          f"--no-online-filter and --streams apply to the student and teacher, not to "
+                          f"--hold-when-lost, --no-online-filter and --streams apply to the student and teacher, not to "
                           f"{tracker_label(name)} (it sees one stream: --modality)")
     choice = TrackerChoice(name, None if args.weights is None else str(args.weights), args.engine, args.device,
                            args.threads, args.random_weights, args.modality)
@@ -205,6 +210,7 @@ def run(args) -> int:
             warnings.simplefilter("always", RandomWeightsWarning)
             config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback,
                                    streams=args.streams, **switched_options(distractor_memory=args.distractor_memory,
+                                                      hold_when_lost=args.hold_when_lost,
                                                       online_filter=not args.no_online_filter))
             tracker = _build_with_fallback(lambda c: build_tracker(c, config=config), choice)
         if any(issubclass(w.category, RandomWeightsWarning) for w in caught):

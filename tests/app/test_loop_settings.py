@@ -124,6 +124,38 @@ def test_the_streams_setting_is_remembered_and_a_bad_value_falls_back():
     assert StudioSettings.load().models.streams == "both"
 
 
+def test_the_hold_setting_reaches_dialog_pool_and_tracking_process_and_is_remembered(qtbot):
+    from app.dialogs.settings_dialog import SettingsDialog
+    from app.jobs import TrackerPool
+    from app.settings import StudioSettings
+    from core.trackers import TrackerChoice, build_tracker
+    from core.tracking.tracker_config import HOLD_THRESHOLD
+
+    dialog = SettingsDialog(ModelSettings())
+    qtbot.addWidget(dialog)
+    assert not dialog.hold_when_lost.isChecked() and not dialog.values().hold_when_lost  # off by default
+    dialog.hold_when_lost.setChecked(True)
+    assert dialog.values().hold_when_lost
+    again = SettingsDialog(dialog.values())
+    qtbot.addWidget(again)
+    assert again.hold_when_lost.isChecked()
+
+    pool = TrackerPool(lambda *args: SimpleNamespace(config=TrackerConfig()))
+    held = pool.get("student", ModelSettings(hold_when_lost=True)).config
+    assert held.hold_when_lost and held.lost_threshold == HOLD_THRESHOLD
+    plain = pool.get("student", ModelSettings()).config  # same tracker, switched off
+    assert not plain.hold_when_lost and plain.lost_threshold == 0.0
+    assert pool.choice("teacher", ModelSettings(hold_when_lost=True)).hold_when_lost
+    built = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch", hold_when_lost=True))
+    assert built.config.hold_when_lost and built.config.lost_threshold == HOLD_THRESHOLD
+
+    assert not StudioSettings.load().models.hold_when_lost
+    settings = StudioSettings.load()
+    settings.models = ModelSettings(hold_when_lost=True)
+    settings.save()
+    assert StudioSettings.load().models.hold_when_lost
+
+
 def test_the_status_bar_says_when_the_network_is_fed_one_stream_alone(window, pair_files, synthetic, tmp_path):
     import dataclasses
 

@@ -89,3 +89,9 @@ def test_the_bench_feeds_the_networks_the_streams_it_is_told(tmp_path):
     payload, bench, _, text = run_real_accuracy(args)
     assert payload["streams"] == "auto" and "--streams auto" in text
     assert not any(run.cached for run in bench.runs.values())  # not the "both" runs
+    held = build_parser().parse_args(base + ["--hold-when-lost"])
+    config = build_real_contenders(held)[0].tracker.config
+    assert config.hold_when_lost and config.lost_threshold > 0 and config.streams == "both"
+    payload, bench, _, text = run_real_accuracy(held)
+    assert payload["hold_when_lost"] and "--hold-when-lost" in text
+    assert not any(run.cached for run in bench.runs.values())  # another loop: not the runs above

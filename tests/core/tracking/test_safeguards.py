@@ -138,6 +138,29 @@ def test_hold_when_lost_keeps_the_position():
     np.testing.assert_allclose(step.box, box)
 
 
+def test_the_hold_switch_holds_below_its_threshold_and_follows_a_confident_peak_again():
+    """``switched_options(hold_when_lost=True)`` (the studio's and ``track --hold-when-lost``'s
+    switch): a peak off the centre scoring under ``HOLD_THRESHOLD`` leaves the box where it was,
+    however long; the first one above it moves the box there again."""
+    from core.tracking.tracker_config import HOLD_THRESHOLD, switched_options
+
+    scores = [0.05, HOLD_THRESHOLD - 0.01, 0.02, HOLD_THRESHOLD + 0.2]
+    engine = ScriptedMaps(lambda i: _maps(peak=(8, 12), peak_score=scores[min(max(i - 1, 0), len(scores) - 1)]))
+    options = switched_options(distractor_memory=False, online_filter=False, hold_when_lost=True)
+    tracker = Tracker(engine, Geometry, TrackerConfig(**options))
+    box = np.array([300.0, 200.0, 20.0, 20.0])
+    state = tracker.init(_pair(0), box)
+    for i, score in enumerate(scores, 1):
+        step = tracker.track(_pair(i), state)
+        state = step.state
+        if score < HOLD_THRESHOLD:
+            assert step.lost and np.allclose(step.box, box), i
+    assert not step.lost and step.box[0] > box[0] + 5  # the peak sits right of the centre: followed
+    off = switched_options(distractor_memory=False, online_filter=False)
+    assert off["lost_threshold"] == 0.0 and off["hold_when_lost"] is False
+    assert TrackerConfig(**off) == TrackerConfig(online_filter_weight=0.0)
+
+
 def test_peak_to_sidelobe():
     flat = np.full((F, F), 0.1, np.float32)
     assert peak_to_sidelobe(flat, 8, 8) == 0.0

@@ -52,7 +52,7 @@ def test_track_sequence_folder_given_twice_and_teacher(tmp_path, moving_square):
     folder = str(tmp_path / "seq")
     assert main(["track", folder, folder, "--init", "40 40 16 16", "--out", str(out), "--model", "teacher",
                  "--random-weights", "--threads", "1", "--template-update", "--kalman-fallback",
-                 "--distractor-memory"]) == 0
+                 "--distractor-memory", "--hold-when-lost"]) == 0
     _check_boxes(out, len(seq), [40, 40, 16, 16])
     plain = tmp_path / "plain.txt"
     assert main(["track", folder, folder, "--init", "40 40 16 16", "--out", str(plain), "--model", "teacher",
@@ -68,6 +68,9 @@ def test_network_options_are_refused_for_a_classical_tracker(tmp_path, moving_sq
                  "--distractor-memory"]) != 0
     assert "--no-online-filter and --streams apply to the student and teacher, not to" in capsys.readouterr().err
     assert not out.exists()
+    assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
+                 "--hold-when-lost"]) != 0
+    assert "--hold-when-lost" in capsys.readouterr().err
     assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
                  "--streams", "thermal"]) != 0
     assert "(it sees one stream: --modality)" in capsys.readouterr().err
