@@ -164,14 +164,17 @@ def _build_with_fallback(build, choice):
         return build(dataclasses.replace(choice, engine="torch"))
 
 
-def _noting_thermal_feed(job, frames: list[int]):
-    """``job`` (``track_sequence``) passed through, appending to ``frames`` the 0-based index of
-    every tracked frame the network was fed the thermal stream alone on (``streams`` "auto")."""
+def _noting_frames(job, thermal: list[int], lost: list[int]):
+    """``job`` (``track_sequence``) passed through, appending the 0-based index of every tracked
+    frame the network was fed the thermal stream alone on (``streams`` "auto") to ``thermal``,
+    and of every frame the loop counted the target lost on (the box held) to ``lost``."""
     try:
         while True:
             report = next(job)
             if report.payload.feed == "thermal":
-                frames.append(int(report.payload.frame))
+                thermal.append(int(report.payload.frame))
+            if report.payload.lost:
+                lost.append(int(report.payload.frame))
             yield report
     except StopIteration as stop:
         return stop.value
@@ -185,6 +188,14 @@ def _auto_streams_note(thermal_frames: list[int], tracked: int) -> str:
         return f"streams auto: both streams on all {tracked} tracked frames (the visible stream was never blind)"
     return (f"streams auto: the thermal stream alone on {len(thermal_frames)} of {tracked} tracked frames "
             f"(visible measured blind; first at frame {thermal_frames[0] + 1}, last at {thermal_frames[-1] + 1})")
+
+
+def _held_note(held_frames: list[int], tracked: int) -> str:
+    """One line on what ``--hold-when-lost`` did: on how many frames the box was held."""
+    if not held_frames:
+        return f"hold when lost: the target was never measured lost on the {tracked} tracked frames"
+    return (f"hold when lost: the box held on {len(held_frames)} of {tracked} tracked frames (target measured lost; "
+            f"first at frame {held_frames[0] + 1}, last at {held_frames[-1] + 1})")
 
 
 def run(args) -> int:
@@ -230,7 +241,8 @@ def run(args) -> int:
             print(f"note: {note}", file=sys.stderr)
         started = time.perf_counter()
         feeds: list[int] = []
-        job = _noting_thermal_feed(track_sequence(tracker, sequence, args.init, start), feeds)
+        held: list[int] = []
+        job = _noting_frames(track_sequence(tracker, sequence, args.init, start), feeds, held)
         results = run_with_bar(job, f"track {sequence.name}")
         elapsed = time.perf_counter() - started
     finally:
@@ -240,6 +252,8 @@ def run(args) -> int:
         write_text_atomic(args.scores, format_scores(results))
     if args.streams == "auto":
         print(_auto_streams_note(feeds, len(results) - 1), file=sys.stderr)
+    if args.hold_when_lost:
+        print(_held_note(held, len(results) - 1), file=sys.stderr)
     fps = (len(results) - 1) / elapsed if elapsed > 0 and len(results) > 1 else float("nan")
     span = f"frames {start + 1}..{start + len(results)}"
     print(f"wrote {len(results)} boxes ({span}) to {args.out} ({fps:.1f} frames/s incl. decoding)", file=sys.stderr)

@@ -36,6 +36,12 @@ class TrackedFrame:
         "visible"), or "" on the initial frame and for trackers without one (OpenCV)."""
         return str(getattr(self.step, "feed", "") or "")
 
+    @property
+    def lost(self) -> bool:
+        """Whether the loop counted the target lost on this frame (``TrackStep.lost``; with
+        ``hold_when_lost`` the box was held); False on the initial frame and for OpenCV trackers."""
+        return bool(getattr(self.step, "lost", False))
+
 
 def frame_range(num_frames: int, start: int = 0, stop: int | None = None, step: int = 1) -> range:
     """The frames a run visits: ``start`` then towards ``stop`` (exclusive; None = the

@@ -46,7 +46,7 @@ def test_track_two_folders_and_scores(tmp_path, moving_square, capsys):
     assert "RANDOM weights" in capsys.readouterr().err  # said loudly, whatever assets/models holds
 
 
-def test_track_sequence_folder_given_twice_and_teacher(tmp_path, moving_square):
+def test_track_sequence_folder_given_twice_and_teacher(tmp_path, moving_square, capsys):
     seq = _write_pair(moving_square, tmp_path / "seq", frames=3)
     out = tmp_path / "boxes.txt"
     folder = str(tmp_path / "seq")
@@ -54,6 +54,7 @@ def test_track_sequence_folder_given_twice_and_teacher(tmp_path, moving_square):
                  "--random-weights", "--threads", "1", "--template-update", "--kalman-fallback",
                  "--distractor-memory", "--hold-when-lost"]) == 0
     _check_boxes(out, len(seq), [40, 40, 16, 16])
+    assert "hold when lost: " in capsys.readouterr().err  # says on how many frames the box was held
     plain = tmp_path / "plain.txt"
     assert main(["track", folder, folder, "--init", "40 40 16 16", "--out", str(plain), "--model", "teacher",
                  "--random-weights", "--threads", "1", "--no-online-filter"]) == 0
@@ -144,3 +145,11 @@ def test_track_on_tno(shared_data, tmp_path):
         frames = len(list((folder / "visual").iterdir()))
         values = _check_boxes(out, frames, [150, 100, 20, 40])
         assert (values[:, 0] <= 360).all() and (values[:, 1] <= 270).all()
+
+
+def test_the_hold_note_counts_the_held_frames():
+    from core.commands.track import _held_note
+
+    assert _held_note([204, 205, 209], 299) == ("hold when lost: the box held on 3 of 299 tracked frames (target "
+                                                "measured lost; first at frame 205, last at 210)")
+    assert "never measured lost on the 12 tracked frames" in _held_note([], 12)
