@@ -78,10 +78,9 @@ def model_fingerprint(label: str, model: str, checkpoint: Path, tracker) -> str:
 def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, device: str,
            threads: int | None, streams: str = "both", hold_when_lost: bool = False) -> Contender:
     from core.tracking.factory import RandomWeightsWarning, load_tracker
-    from core.tracking.tracker_config import HOLD_THRESHOLD, TrackerConfig
+    from core.tracking.tracker_config import TrackerConfig, hold_options
 
-    config = TrackerConfig(streams=streams, **({"lost_threshold": HOLD_THRESHOLD, "hold_when_lost": True}
-                                               if hold_when_lost else {}))
+    config = TrackerConfig(streams=streams, **hold_options(hold_when_lost))
 
     model, filename, label = MODEL_FILES[key]
     path = weights_dir / filename

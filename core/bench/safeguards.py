@@ -31,7 +31,13 @@ from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 from core.real_split import DEFAULT_SPLIT_FILE, load_split
-from core.tracking.tracker_config import DISTRACTOR_GATE, HOLD_THRESHOLD, MAX_SIZE_RATIO, TrackerConfig
+from core.tracking.tracker_config import (
+    DISTRACTOR_GATE,
+    HOLD_THRESHOLD,
+    MAX_SIZE_RATIO,
+    TrackerConfig,
+    hold_options,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
@@ -67,7 +73,7 @@ VARIANTS: dict[str, tuple[str, TrackerConfig]] = {
     "hold": ("defaults + loss handling holding the position", TrackerConfig(lost_threshold=LOST_THRESHOLD,
                                                                             hold_when_lost=True)),
     "hold_switch": (f"defaults + the users' hold switch (conf < {HOLD_THRESHOLD}: position and size held)",
-                    TrackerConfig(lost_threshold=HOLD_THRESHOLD, hold_when_lost=True)),
+                    TrackerConfig(**hold_options(True))),
     "distractors": ("defaults + distractor memory (gate 0.5)", TrackerConfig(distractor_gate=DISTRACTOR_GATE)),
     "window075": ("defaults, window influence 0.75", TrackerConfig(window_influence=0.75)),
     "template": ("defaults + template update (> 0.91)", TrackerConfig(template_update=True)),

@@ -122,6 +122,12 @@ HOLD_THRESHOLD = 0.1
 the teacher fall below while the target is hidden, and seldom while it is in view."""
 
 
+def hold_options(hold_when_lost: bool) -> dict[str, float | bool]:
+    """The ``TrackerConfig`` fields behind the users' hold switch: ``lost_threshold``
+    (``HOLD_THRESHOLD`` when on, 0 = no loss handling) and ``hold_when_lost``."""
+    return {"lost_threshold": HOLD_THRESHOLD if hold_when_lost else 0.0, "hold_when_lost": bool(hold_when_lost)}
+
+
 def switched_options(*, distractor_memory: bool, online_filter: bool,
                      hold_when_lost: bool = False) -> dict[str, float | bool]:
     """The ``TrackerConfig`` fields behind the loop switches users see (the studio's
@@ -130,8 +136,7 @@ def switched_options(*, distractor_memory: bool, online_filter: bool,
     ``hold_when_lost``."""
     return {"distractor_gate": DISTRACTOR_GATE if distractor_memory else 0.0,
             "online_filter_weight": ONLINE_FILTER_WEIGHT if online_filter else 0.0,
-            "lost_threshold": HOLD_THRESHOLD if hold_when_lost else 0.0,
-            "hold_when_lost": bool(hold_when_lost)}
+            **hold_options(hold_when_lost)}
 
 
 @dataclass(frozen=True)
