@@ -15,7 +15,8 @@ import numpy as np
 
 from core.geometry import as_box
 from core.progress import Job, Progress
-from core.tracking.tracker import Tracker, TrackStep
+from core.tracking.track_state import TrackStep
+from core.tracking.tracker import Tracker
 
 INIT_CONFIDENCE = 1.0
 

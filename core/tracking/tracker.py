@@ -21,17 +21,16 @@ With ``streams = "auto"`` the tracker keeps two looks at the target (both stream
 thermal stream alone), each with its own template, size calibration and online filter, and
 feeds the thermal one while the visible stream is blind (``core.tracking.blind_stream``).
 
+The state and step types live in ``core.tracking.track_state`` (re-exported here).
 Boxes are ``x, y, w, h`` float64 pixels of the visible frame (``core.geometry``).
 """
 from __future__ import annotations
 
 import dataclasses
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
-from core.errors import RGBTError
 from core.geometry import as_box, clip_box, cxcywh_to_xywh, is_valid_box
 from core.models.head import hann1d
 from core.sequences.base import FramePair, as_streams, has_one_stream
@@ -39,117 +38,13 @@ from core.tracking.blind_stream import FEEDS, measure, next_feed, smoothed, ther
 from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
 from core.tracking.distractors import choose_peak, local_peaks, remember_distractors
 from core.tracking.kalman import predict_corner
-from core.tracking.online_filter import OnlineFilter, fuse, learn, respond, spectrum
+from core.tracking.online_filter import fuse, learn, respond, spectrum
 from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_bias, size_change_penalty
+from core.tracking.track_state import InitBoxError, Look, TrackerState, TrackStep
 from core.tracking.tracker_config import BOX_MARGIN, CALIBRATION_LIMIT, DISTRACTOR_GATE, TrackerConfig
 
 __all__ = ["BOX_MARGIN", "DISTRACTOR_GATE", "InitBoxError", "Look", "TrackStep", "Tracker", "TrackerConfig",
            "TrackerState"]
-
-
-class InitBoxError(RGBTError, ValueError):
-    """The initial box is not usable (not finite, empty, or outside the frame)."""
-
-
-@dataclass(frozen=True, eq=False)
-class Look:
-    """What the tracker learned of the target through one feed ("both" or "thermal"), made on
-    the init frame: template crops (3, Z, Z) float32, size bias (w, h), online filter (or None).
-    With ``streams = "auto"`` the look not fed now rests in ``TrackerState.resting``."""
-
-    feed: str
-    template_visible: np.ndarray
-    template_thermal: np.ndarray
-    size_bias: tuple[float, float]
-    online_filter: OnlineFilter | None
-
-
-@dataclass(frozen=True, eq=False)
-class TrackerState:
-    """Everything the tracker knows about one target after a frame.
-
-    template_visible / template_thermal: (3, Z, Z) float32 normalised template crops.
-    box: (4,) float64 x, y, w, h of the last frame; init_box likewise for the first.
-    frame_index: index of the last frame seen; step: frames tracked since init (0 at init).
-    frame_size: (width, height). score_history: the last ``kalman_history`` confidences.
-    corner_history: ``(step, x, y)`` of confident top-left corners within the last
-    ``kalman_history`` steps (the Kalman fallback's input). template_updates: count.
-    lost_frames: consecutive frames with confidence below ``lost_threshold``.
-    track_confidence: the smoothed confidence of the last tracked frame (NaN before the
-    first ``track``). size_bias: (w, h) factors the network's sizes are divided by
-    (measured on the init frame when ``size_calibration`` > 0; else 1, 1). online_filter:
-    the target's correlation filter on the search features (``core.tracking.online_filter``)
-    when ``online_filter_weight`` > 0 and the engine gives features, else None. feed: what
-    the network is fed now ("both", "thermal" or "visible"; the templates, size bias and
-    filter above are this feed's). resting: with ``streams = "auto"`` on a two-stream pair,
-    the other feed's :class:`Look` (None otherwise: the feed never changes). blind_ratio: the
-    running visible-to-thermal fine-structure ratio ("auto" only; NaN before a measure).
-    """
-
-    template_visible: np.ndarray
-    template_thermal: np.ndarray
-    box: np.ndarray
-    init_box: np.ndarray
-    frame_index: int
-    frame_size: tuple[int, int]
-    step: int = 0
-    score_history: tuple[float, ...] = ()
-    corner_history: tuple[tuple[int, float, float], ...] = ()
-    template_updates: int = 0
-    lost_frames: int = 0
-    track_confidence: float = float("nan")
-    size_bias: tuple[float, float] = (1.0, 1.0)
-    distractors: tuple[tuple[float, float], ...] = ()
-    online_filter: OnlineFilter | None = None
-    feed: str = "both"
-    resting: Look | None = None
-    blind_ratio: float = float("nan")
-
-    def switched(self) -> TrackerState:
-        """This state fed through the resting look, the current one resting in its place."""
-        if self.resting is None:
-            raise ValueError("only a state with a resting look (streams 'auto') can switch its feed")
-        rest = self.resting
-        return dataclasses.replace(
-            self, feed=rest.feed, template_visible=rest.template_visible, template_thermal=rest.template_thermal,
-            size_bias=rest.size_bias, online_filter=rest.online_filter,
-            resting=Look(self.feed, self.template_visible, self.template_thermal, self.size_bias, self.online_filter))
-
-
-@dataclass(frozen=True, eq=False)
-class TrackStep:
-    """The result of one ``track`` call.
-
-    box: (4,) float64 x, y, w, h image pixels (clipped); frame_confidence: the unwindowed
-    score at the decoded peak times the size-change penalty there, in (0, 1)
-    (raw_confidence: the network's score without the penalty); confidence: the track
-    confidence, ``frame_confidence`` smoothed over frames (``confidence_smoothing``);
-    state: the state for the next frame; crop_geometry: where the search crop came from;
-    score_map (F, F), size_map (2, F, F), offset_map (2, F, F), feature_map (C, F, F):
-    float32 network outputs for this frame (kept for the distillation export). network_box: the decoded box before the Kalman fallback;
-    fallback: True when the Kalman prediction replaced it; template_updated: True when
-    the templates were re-cut on this frame. filter_response: the online filter's normalised
-    response at the chosen cell (1 = as target-like as the target was; NaN without the filter).
-    feed: what the network was fed on this frame ("both", "thermal" or "visible").
-    """
-
-    frame_index: int
-    box: np.ndarray
-    confidence: float
-    state: TrackerState
-    crop_geometry: CropGeometry
-    score_map: np.ndarray
-    size_map: np.ndarray
-    offset_map: np.ndarray
-    feature_map: np.ndarray | None = None
-    network_box: np.ndarray | None = None
-    fallback: bool = False
-    template_updated: bool = False
-    raw_confidence: float = float("nan")
-    lost: bool = False
-    frame_confidence: float = float("nan")
-    filter_response: float = float("nan")
-    feed: str = "both"
 
 
 def _peak_cell(response: np.ndarray) -> tuple[int, int]:
@@ -318,16 +213,7 @@ class Tracker:
     def track(self, pair: FramePair, state: TrackerState) -> TrackStep:
         """Locate the target on ``pair`` starting from ``state``; returns a TrackStep."""
         cfg = self.config
-        blind_ratio = state.blind_ratio
-        if state.resting is None:  # a fixed feed
-            pair = as_streams(pair, state.feed)
-        x_v, x_t, geometry = self.search_crops(pair, state.box, self.search_factor(state))
-        if state.resting is not None:  # "auto": measure the real pair's crops, then feed the look it allows
-            blind_ratio = smoothed(blind_ratio, measure(x_v, x_t, cfg.blind_min_energy).ratio, cfg.blind_smoothing)
-            if next_feed(state.feed, blind_ratio, cfg.blind_enter, cfg.blind_leave) != state.feed:
-                state = state.switched()
-            if state.feed == "thermal":
-                x_v = thermal_as_visible(x_t)
+        pair, state, (x_v, x_t, geometry), blind_ratio = self._fed_search(pair, state)
         outputs = self.engine.run(state.template_visible[None], state.template_thermal[None], x_v[None], x_t[None])
         score, size, offset = (np.asarray(o, dtype=np.float32) for o in outputs[:3])
         feature = np.asarray(outputs[3], dtype=np.float32)[0] if len(outputs) > 3 else None
@@ -419,6 +305,25 @@ class Tracker:
             filter_response=float("nan") if filter_map is None else float(filter_map[iy, ix]),
             feed=state.feed,
         )
+
+    def _fed_search(self, pair: FramePair, state: TrackerState):
+        """``(pair, state, (x_v, x_t, geometry), blind_ratio)`` for this frame: the search crops
+        ((3, X, X) float32 each) as the network is fed them. A fixed feed crops the pair as
+        that feed sees it. With ``streams = "auto"`` the real pair's crops are measured first,
+        the running blind ratio updated, and the state switched to the other look when
+        ``core.tracking.blind_stream.next_feed`` says so; a thermal feed then gets the thermal
+        crop as its visible input too."""
+        cfg = self.config
+        if state.resting is None:  # a fixed feed
+            pair = as_streams(pair, state.feed)
+            return pair, state, self.search_crops(pair, state.box, self.search_factor(state)), state.blind_ratio
+        x_v, x_t, geometry = self.search_crops(pair, state.box, self.search_factor(state))
+        ratio = smoothed(state.blind_ratio, measure(x_v, x_t, cfg.blind_min_energy).ratio, cfg.blind_smoothing)
+        if next_feed(state.feed, ratio, cfg.blind_enter, cfg.blind_leave) != state.feed:
+            state = state.switched()
+        if state.feed == "thermal":
+            x_v = thermal_as_visible(x_t)
+        return pair, state, (x_v, x_t, geometry), ratio
 
     def _choose_cell(self, response: np.ndarray, offset_map: np.ndarray, geometry, state: TrackerState):
         """The score-map cell ``(row, col)`` to decode and the distractor points ``((x, y), ...)``
