@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-LOW_CONFIDENCE = 0.5
+from core.tracking.tracker_config import LOW_CONFIDENCE
+
 LOW_AGREEMENT = 0.5
 
 

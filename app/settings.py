@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 
 from core.trackers import PEER_MODALITIES, tracker_names
-from core.tracking.tracker_config import TRACKER_STREAMS
+from core.tracking.tracker_config import LOW_CONFIDENCE, TRACKER_STREAMS
 
 ENGINES = ("auto", "torch", "onnx")
 DEVICES = ("auto", "cpu", "cuda")
@@ -97,7 +97,8 @@ class StudioSettings:
     colormap: str = "inferno"
     blend: bool = False
     blend_opacity: float = 0.5
-    low_confidence: float = 0.5
+    low_confidence: float = LOW_CONFIDENCE
+    low_confidence_chosen: bool = False  # the user set the threshold (Refine); else it follows the default
     recent: list[Recent] = field(default_factory=list)
     first_run_done: bool = False
     last_folder: str = ""  # where the last file picker ended ("" = none yet)
@@ -128,12 +129,16 @@ class StudioSettings:
             hold_when_lost=_bool(q.value("models/hold_when_lost"), False),
         )
         recent = [r for r in (Recent.decode(t) for t in _list(q.value("recent"))) if r is not None]
+        # A threshold the user never chose follows the default (0.5 before the twelfth session).
+        chosen = _bool(q.value("review/low_confidence_chosen"), False)
         return cls(
             models=m,
             colormap=str(q.value("view/colormap", default.colormap) or default.colormap),
             blend=_bool(q.value("view/blend"), False),
             blend_opacity=_float(q.value("view/blend_opacity"), 0.5, 0.0, 1.0),
-            low_confidence=_float(q.value("review/low_confidence"), 0.5, 0.0, 1.0),
+            low_confidence=(_float(q.value("review/low_confidence"), LOW_CONFIDENCE, 0.0, 1.0) if chosen
+                            else LOW_CONFIDENCE),
+            low_confidence_chosen=chosen,
             recent=recent[:MAX_RECENT],
             first_run_done=_bool(q.value("first_run_done"), False),
             last_folder=str(q.value("files/last_folder", "") or ""),
@@ -157,6 +162,7 @@ class StudioSettings:
         q.setValue("view/blend", self.blend)
         q.setValue("view/blend_opacity", self.blend_opacity)
         q.setValue("review/low_confidence", self.low_confidence)
+        q.setValue("review/low_confidence_chosen", self.low_confidence_chosen)
         q.setValue("recent", [r.encode() for r in self.recent[:MAX_RECENT]])
         q.setValue("first_run_done", self.first_run_done)
         q.setValue("files/last_folder", self.last_folder)

@@ -130,7 +130,8 @@ class EditGlue(QObject):
         elif dialog.mode() == "range":
             self.refine(*dialog.range_())
         else:
-            w.settings.low_confidence = dialog.threshold()
+            if dialog.threshold() != w.settings.low_confidence:
+                w.settings.low_confidence, w.settings.low_confidence_chosen = dialog.threshold(), True
             self.refine(0, self.doc.num_frames, below=dialog.threshold())
 
     def refine(self, start: int, stop: int, *, below: float | None = None) -> list[int]:

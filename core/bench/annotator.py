@@ -19,10 +19,11 @@ import numpy as np
 from core.bench.real_metrics import valid_rows
 from core.geometry import iou
 from core.progress import Job, Progress
+from core.tracking.tracker_config import LOW_CONFIDENCE
 
 IOU_THRESHOLD = 0.5
-LOW_CONFIDENCE = 0.5
 TEACHER_ANCHOR_REACH = 50  # the studio's refinement anchor reach (app.jobs)
+
 
 def final_iou(boxes: np.ndarray, gt: np.ndarray, valid: np.ndarray) -> np.ndarray:
     """IoU per scored frame (``valid``), 0 where the annotator has no box."""

@@ -116,6 +116,13 @@ MAX_SIZE_RATIO = 4.0
 ONLINE_FILTER_WEIGHT = 0.5
 """``TrackerConfig.online_filter_weight`` when the online filter is on (the default)."""
 
+LOW_CONFIDENCE = 0.4
+"""Track confidence (``TrackStep.confidence``) under which a frame is flagged for review: the
+studio's yellow low-confidence runs, N (next frame needing attention), Refine's "confidence
+below X" default, and ``bench annotate``'s teacher-refined mode. Chosen on the real
+validation split (``docs/tracking_heuristics.md``, "Which frames to flag for review"): on
+real footage a student on target scores 0.4-0.6, so the former 0.5 flagged half of all frames."""
+
 HOLD_THRESHOLD = 0.1
 """``TrackerConfig.lost_threshold`` when holding the box while the target is lost is switched on
 (``track --hold-when-lost``, the studio's settings): the per-frame confidence the student and

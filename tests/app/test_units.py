@@ -45,6 +45,20 @@ def test_bad_settings_values_fall_back(tmp_path):
     assert s.models.engine == "auto" and s.blend_opacity == 0.5 and s.recent == []
 
 
+def test_low_confidence_threshold_follows_the_default_until_the_user_chooses_one(tmp_path):
+    from core.tracking.tracker_config import LOW_CONFIDENCE
+
+    q = StudioSettings.qsettings()
+    q.setValue("review/low_confidence", 0.5)  # what every earlier studio saved: the old default
+    q.sync()
+    s = StudioSettings.load()
+    assert s.low_confidence == LOW_CONFIDENCE == 0.4 and not s.low_confidence_chosen
+    s.low_confidence, s.low_confidence_chosen = 0.55, True
+    s.save()
+    again = StudioSettings.load()
+    assert again.low_confidence == 0.55 and again.low_confidence_chosen
+
+
 def test_startup_opens_demo_first_then_last_project():
     from app.commands import initial_request
     from app.project import DEMO_PAIR
@@ -113,6 +127,12 @@ def test_low_confidence_runs_and_attention():
     assert np.flatnonzero(flags).tolist() == [2, 3, 4, 5, 6]  # 6: where tracking stopped
     assert next_attention(data, 0) == 2 and next_attention(data, 4) == 5 and next_attention(data, 6) == 2
     assert next_attention(TimelineData.empty(5), 0) is None
+    # a run on target at real footage's level (0.42-0.6) is not flagged by the default,
+    # a dip below 0.4 is
+    data = TimelineData.empty(6)
+    data.confidence[:] = [0.55, 0.47, 0.42, 0.38, 0.5, 0.6]
+    data.annotated[:] = True
+    assert np.flatnonzero(needs_attention(data)).tolist() == [3]
 
 
 def test_edit_commands(tmp_path):

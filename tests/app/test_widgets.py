@@ -230,3 +230,36 @@ def test_misaligned_pair_gets_a_thermal_box_that_tracking_carries(window, tmp_pa
     for frame in range(1, 8):
         r = window.document.store.get(frame)
         assert np.allclose(r.thermal_box[:2] - r.box[:2], shift) and np.allclose(r.thermal_box[2:], r.box[2:])
+
+
+def test_refine_below_a_new_threshold_keeps_it_as_the_users_choice(window, pair_files, tmp_path, monkeypatch):
+    import app.window_edits as window_edits
+
+    class Answer:
+        """The Refine dialog as a user fills it in: all frames with confidence below ``below``."""
+
+        below = 0.3
+
+        def __init__(self, frame, num_frames, selected, threshold, parent=None):
+            Answer.offered = threshold
+
+        def exec(self):
+            return True
+
+        def mode(self):
+            return "below"
+
+        def threshold(self):
+            return Answer.below
+
+    monkeypatch.setattr(window_edits, "RefineDialog", Answer)
+    sent = []
+    monkeypatch.setattr(window_edits.EditGlue, "refine", lambda self, start, stop, below=None: sent.append(below))
+    window.open_pair(*pair_files, store=str(tmp_path / "r.rgbt.sqlite"))
+    assert not window.settings.low_confidence_chosen
+    Answer.below = window.settings.low_confidence
+    window.actions["refine"].trigger()
+    assert Answer.offered == 0.4 and sent == [0.4] and not window.settings.low_confidence_chosen
+    Answer.below = 0.3
+    window.actions["refine"].trigger()
+    assert sent[-1] == 0.3 and window.settings.low_confidence == 0.3 and window.settings.low_confidence_chosen
