@@ -15,13 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.review import TimelineData
 from core.annotations.history import Command
-from core.annotations.records import FrameAnnotation
+from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
 from core.geometry import iou
 
@@ -46,6 +45,10 @@ class _UndoEntry(QUndoCommand):
     def undo(self) -> None:
         self.command.revert(self.document.store)
         self.document.reload()
+
+
+#: Boxes the teacher's agreement is shown for: a tracker's, and the teacher's once accepted.
+MACHINE_OR_ACCEPTED = (Provenance.STUDENT, Provenance.TEACHER)
 
 
 class Document(QObject):
@@ -152,27 +155,31 @@ class Document(QObject):
         self.changed.emit(None)
 
     def timeline(self) -> TimelineData:
-        """Per-frame arrays for the timeline (see ``app.review.TimelineData``)."""
+        """Per-frame arrays for the timeline (see ``app.review.TimelineData``), read from the
+        boxes as they stand now:
+
+        - confidence: the tracker's, only on frames whose current box a tracker made
+          (provenance student, whichever tracker ran). A run undone, a box deleted, redrawn,
+          interpolated or accepted from the teacher leaves no confidence behind, so the
+          low-confidence runs and N never point at a box that is no longer there;
+        - iou: the teacher's agreement (IoU) with the box shown, where the teacher ran and the
+          frame holds a tracked or accepted box.
+        """
         data = TimelineData.empty(self.num_frames)
         n = self.num_frames
-        for frame, (_box, confidence) in self.student.items():
-            if 0 <= frame < n and confidence is not None:
-                data.confidence[frame] = confidence
         for frame, record in self.records.items():
             if not 0 <= frame < n:
                 continue
             data.annotated[frame] = True
             data.keyframe[frame] = record.keyframe
             data.absent[frame] = record.absent
-            if record.is_human:
-                data.confidence[frame] = np.nan  # a person checked it
-            elif record.confidence is not None:  # a live run's box: its confidence before the run's outputs are re-read
+            if record.absent or record.box is None:
+                continue
+            if record.provenance == Provenance.STUDENT and record.confidence is not None:
                 data.confidence[frame] = record.confidence
-        both = [f for f in self.teacher if f in self.student and 0 <= f < n]
-        for frame in both:
-            a, b = self.teacher[frame][0], self.student[frame][0]
-            if a is not None and b is not None:
-                data.iou[frame] = float(iou(a, b))
+            teacher = self.teacher.get(frame)
+            if teacher is not None and teacher[0] is not None and record.provenance in MACHINE_OR_ACCEPTED:
+                data.iou[frame] = float(iou(teacher[0], record.box))
         return data
 
     def close(self) -> None:

@@ -165,3 +165,44 @@ def test_tracking_accuracy_is_not_asserted_but_boxes_are_finite(window, pair_fil
         assert np.all(np.isfinite(record.box))
         assert record.confidence is None or 0.0 <= record.confidence <= 1.0
     assert iou(window.document.store.get(0).box, synthetic.boxes[0]) > 0.99
+
+
+def test_undone_run_leaves_no_confidence_and_n_skips_its_frames(window, pair_files, synthetic, tmp_path):
+    from app.review import needs_attention, next_attention
+
+    window.open_pair(*pair_files, store=str(tmp_path / "u.rgbt.sqlite"))
+    doc = window.document
+    n = len(synthetic)
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    assert len(doc.store.tracker_outputs("student")) == n - 1  # the run's raw outputs stay in the store
+    tracked = doc.timeline()
+    assert np.all(np.isfinite(tracked.confidence[1:]))
+    window.actions["undo"].trigger()  # the run is gone from the boxes
+    assert sorted(doc.store.records()) == [0]
+    data = doc.timeline()
+    assert np.all(np.isnan(data.confidence[1:])) and np.all(np.isnan(data.iou))
+    # the only frame that needs a human is where the annotation stops, never a box that is gone
+    assert np.flatnonzero(needs_attention(data)).tolist() == [1]
+    assert next_attention(data, 0) == 1 and next_attention(data, 1) == 1
+
+
+def test_teacher_agreement_is_with_the_box_shown_whatever_tracker_made_it(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "a.rgbt.sqlite"))
+    doc = window.document
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.settings.models.tracker = "csrt"
+    window.actions["track"].trigger()
+    assert doc.store.tracker_outputs("student") == {} and len(doc.store.tracker_outputs("csrt")) > 0
+    frames = window.edits.refine(3, 8)
+    assert frames == list(range(3, 8))
+    data = doc.timeline()
+    teacher = doc.store.tracker_outputs("teacher")
+    for f in frames:
+        assert data.iou[f] == pytest.approx(iou(teacher[f][0], doc.store.get(f).box))
+    assert np.all(np.isnan(data.iou[:3])) and np.all(np.isnan(data.iou[8:]))
+    # a deleted box takes its confidence and its agreement with it
+    window.goto(5)
+    window.actions["delete_box"].trigger()
+    data = doc.timeline()
+    assert np.isnan(data.confidence[5]) and np.isnan(data.iou[5]) and np.isfinite(data.iou[4])
