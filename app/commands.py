@@ -16,7 +16,8 @@ def register(subparsers) -> None:
     parser.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
                         help="VISIBLE THERMAL (two videos or frame folders) or one sequence folder")
     parser.add_argument("--project", type=Path, default=None, help="annotation database (.rgbt.sqlite)")
-    parser.add_argument("--frame-offset", type=int, default=0, help="thermal frame = visible frame + offset")
+    parser.add_argument("--frame-offset", type=int, default=None,
+                        help="thermal frame = visible frame + offset (default: the project's, 0 for a new one)")
     parser.set_defaults(func=run)
 
 

@@ -144,7 +144,8 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.stop_all()
         self.opener.open(request)
 
-    def open_pair(self, visible, thermal, frame_offset: int = 0, store: str | None = None) -> None:
+    def open_pair(self, visible, thermal, frame_offset: int | None = None, store: str | None = None) -> None:
+        """frame_offset None: the project's own (0 for a new project)."""
         self.open_request(OpenRequest("pair", (str(visible), str(thermal)), frame_offset, store=store))
 
     def open_sequence(self, folder, store: str | None = None) -> None:

@@ -8,6 +8,7 @@ the sources in the store's meta, so ``--project PATH`` alone can reopen everythi
 """
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,24 +26,26 @@ DEMO_PAIR = (DEMO_DIR / "visible.mp4", DEMO_DIR / "thermal.mp4")
 class OpenRequest:
     """kind: "pair" (paths = visible, thermal), "sequence" (paths = folder), "project"
     (store = an existing ``.rgbt.sqlite``), "object" (``sequence`` given). ``store``
-    overrides where the annotations live. ``read_only``: open the store without the
+    overrides where the annotations live. ``frame_offset`` (pairs): thermal frame = visible
+    frame + offset; None = the offset the project already has (0 for a new one), so a
+    drop or a command line without ``--frame-offset`` never shifts a project's pairing. ``read_only``: open the store without the
     writer lock and never write to it (another process holds it for editing)."""
 
     kind: str
     paths: tuple[str, ...] = ()
-    frame_offset: int = 0
+    frame_offset: int | None = None
     store: str | None = None
     read_only: bool = False
     sequence: object = field(default=None, repr=False)
 
     def recent(self) -> Recent | None:
         if self.kind in ("pair", "sequence"):
-            return Recent(self.kind, tuple(str(p) for p in self.paths), self.frame_offset)
+            return Recent(self.kind, tuple(str(p) for p in self.paths), self.frame_offset or 0, self.store or "")
         return None
 
     @classmethod
     def from_recent(cls, recent: Recent) -> OpenRequest:
-        return cls(recent.kind, recent.paths, recent.frame_offset)
+        return cls(recent.kind, recent.paths, recent.frame_offset, store=recent.store or None)
 
 
 @dataclass
@@ -108,10 +111,10 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         if kind not in ("pair", "sequence") or not paths:
             store.close()
             raise SequenceError(request.store, "the project does not name its sources (meta 'sources' missing)")
-        request = OpenRequest(kind, paths, int(meta.get("frame_offset", 0)), store=request.store,
+        request = OpenRequest(kind, paths, int(meta.get("frame_offset", 0) or 0), store=request.store,
                               read_only=request.read_only)
     if request.kind == "pair":
-        sequence = open_pair(request.paths[0], request.paths[1], frame_offset=request.frame_offset)
+        sequence = open_pair(request.paths[0], request.paths[1], frame_offset=request.frame_offset or 0)
     elif request.kind == "sequence":
         sequence = open_sequence(request.paths[0])
     elif request.kind == "object":
@@ -126,12 +129,19 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         yield Progress(2, 3, "opening the annotations")
         if store is None:
             store = AnnotationStore.open(request.store or store_path_for(sequence.info), read_only=request.read_only)
+        if request.kind == "pair" and request.frame_offset is None:  # keep the project's pairing
+            kept = int(store.get_meta("frame_offset", 0) or 0)
+            if kept:
+                sequence.close()
+                sequence = open_pair(request.paths[0], request.paths[1], frame_offset=kept)
+                first = sequence[0]
+            request = dataclasses.replace(request, frame_offset=kept)
         if request.read_only:
             pass  # nothing is written to a store opened read-only
         elif request.kind in ("pair", "sequence"):
             store.set_meta("source_kind", request.kind)
             store.set_meta("sources", [str(Path(p).resolve()) for p in request.paths])
-            store.set_meta("frame_offset", request.frame_offset)
+            store.set_meta("frame_offset", request.frame_offset or 0)
         if not request.read_only:
             store.set_meta("sequence_name", sequence.info.name)
             store.set_meta("num_frames", len(sequence))
@@ -141,4 +151,4 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         sequence.close()
         raise
     yield Progress(3, 3, "opened")
-    return OpenedProject(sequence, store, first, request)
+    return OpenedProject(sequence, store, first, dataclasses.replace(request, store=str(store.path)))

@@ -60,13 +60,20 @@ class ModelSettings:
         return value or None
 
 
+#: Marks the annotation database's path in an encoded :class:`Recent` (after the sources).
+STORE_TAG = "store:"
+
+
 @dataclass
 class Recent:
-    """A recently opened project: ``kind`` "pair" (visible, thermal) or "sequence" (folder)."""
+    """A recently opened project: ``kind`` "pair" (visible, thermal) or "sequence" (folder);
+    ``store``: the annotation database it was opened with ("" = the default beside the
+    sources), so reopening never starts an empty project next to the sources."""
 
     kind: str
     paths: tuple[str, ...]
     frame_offset: int = 0
+    store: str = ""
 
     def label(self) -> str:
         if self.kind == "pair":
@@ -74,7 +81,7 @@ class Recent:
         return Path(self.paths[0]).name
 
     def encode(self) -> str:
-        return "|".join([self.kind, str(self.frame_offset), *self.paths])
+        return "|".join([self.kind, str(self.frame_offset), *self.paths] + ([STORE_TAG + self.store] if self.store else []))
 
     @classmethod
     def decode(cls, text: str) -> Recent | None:
@@ -85,10 +92,11 @@ class Recent:
             offset = int(parts[1])
         except ValueError:
             return None
+        store = parts.pop()[len(STORE_TAG):] if parts[-1].startswith(STORE_TAG) else ""
         paths = tuple(parts[2:])
         if (parts[0] == "pair") != (len(paths) == 2):
             return None
-        return cls(parts[0], paths, offset)
+        return cls(parts[0], paths, offset, store)
 
 
 @dataclass

@@ -239,3 +239,44 @@ def test_studio_command_opens_the_given_pair(pair_files, tmp_path, monkeypatch):
     assert main.main(["studio", str(pair_files[0]), str(pair_files[1]), "--project", str(project)]) == 0
     assert seen == {"frames": 24, "store": project}
     assert StudioSettings.load().recent[0].paths == (str(pair_files[0]), str(pair_files[1]))
+
+
+def test_recent_keeps_the_project_database_and_reads_the_old_format():
+    mine = Recent("pair", ("/v.mp4", "/t.mp4"), 2, "/elsewhere/mine.rgbt.sqlite")
+    assert Recent.decode(mine.encode()) == mine
+    assert Recent.decode("pair|3|/v.mp4|/t.mp4") == Recent("pair", ("/v.mp4", "/t.mp4"), 3, "")
+    assert Recent.decode("sequence|0|/data/seq|store:/x/s.rgbt.sqlite").store == "/x/s.rgbt.sqlite"
+    assert OpenRequest.from_recent(mine).store == "/elsewhere/mine.rgbt.sqlite"
+
+
+def test_reopening_keeps_a_custom_database_and_the_projects_frame_offset(pair_files, tmp_path):
+    from app.project import open_job
+    from core.progress import run_to_end
+
+    def opened(request):
+        project = run_to_end(open_job(request))
+        project.sequence.close()
+        project.store.close()
+        return project
+
+    custom = tmp_path / "elsewhere" / "mine.rgbt.sqlite"
+    custom.parent.mkdir()
+    first = opened(OpenRequest("pair", tuple(map(str, pair_files)), 2, store=str(custom)))
+    with AnnotationStore.open(custom) as store:
+        store.put([FrameAnnotation(0, np.array([1.0, 2.0, 3.0, 4.0]), provenance=Provenance.MANUAL, keyframe=True)])
+    recent = first.request.recent()
+    assert recent.store == str(custom) and recent.frame_offset == 2
+    # Open recent / the next start: the same database, not a new empty one beside the videos
+    again = opened(OpenRequest.from_recent(Recent.decode(recent.encode())))
+    assert again.request.store == str(custom) and again.request.frame_offset == 2
+    assert not any(p.name.endswith(".rgbt.sqlite") for p in Path(pair_files[0]).parent.iterdir())
+    with AnnotationStore.open(custom) as store:
+        assert sorted(store.records()) == [0]
+    # a drop or a command line without --frame-offset keeps the project's pairing ...
+    dropped = opened(OpenRequest("pair", tuple(map(str, pair_files)), store=str(custom)))
+    assert dropped.request.frame_offset == 2
+    assert len(dropped.sequence) == len(again.sequence)
+    with AnnotationStore.open(custom) as store:
+        assert store.get_meta("frame_offset") == 2
+    # ... and an offset the user gives explicitly wins
+    assert opened(OpenRequest("pair", tuple(map(str, pair_files)), 0, store=str(custom))).request.frame_offset == 0
