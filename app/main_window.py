@@ -104,7 +104,7 @@ class MainWindow(WindowDialogs, QMainWindow):
     def _connect(self) -> None:
         a = self.actions
         self.fetcher.ready.connect(self._frame_ready)
-        self.fetcher.failed.connect(lambda frame, error: self.error("Cannot show the frame", error))
+        self.fetcher.failed.connect(self._frame_failed)
         self.transport.frame_requested.connect(self.goto)
         self.timeline.frame_clicked.connect(self.goto)
         self.opener.opened.connect(self._opened)

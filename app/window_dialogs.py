@@ -103,10 +103,22 @@ class WindowDialogs:
         box.show()
 
     # -- dialogs and settings -------------------------------------------------------------
-    def error(self, title: str, error: BaseException, trace: str = "") -> None:
+    def error(self, title: str, error: BaseException, trace: str = "") -> QMessageBox:
         self.statusBar().showMessage(f"{title}: {error}", 15000)
         self.last_error = error
-        show_error(self, title, error, trace)
+        return show_error(self, title, error, trace)
+
+    def _frame_failed(self, frame: int, error: BaseException) -> None:
+        """A frame that cannot be decoded stops playback and opens one dialog: while that
+        dialog is open, further failures (the rest of a corrupt stretch) only update the
+        status bar, instead of stacking a dialog per frame."""
+        self.transport.stop()
+        box = getattr(self, "_frame_error_box", None)
+        if box is not None and box.isVisible():
+            self.last_error = error
+            self.statusBar().showMessage(f"Cannot show frame {frame + 1}: {error}", 15000)
+            return
+        self._frame_error_box = self.error(f"Cannot show frame {frame + 1}", error)
 
     def show_help(self) -> None:
         HelpDialog(self).exec()

@@ -263,3 +263,31 @@ def test_refine_below_a_new_threshold_keeps_it_as_the_users_choice(window, pair_
     Answer.below = 0.3
     window.actions["refine"].trigger()
     assert sent[-1] == 0.3 and window.settings.low_confidence == 0.3 and window.settings.low_confidence_chosen
+
+
+def test_a_corrupt_stretch_stops_playback_with_one_dialog(window, tmp_path, qtbot):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.project import OpenRequest
+    from core.errors import SequenceError
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    class CorruptFromFrame2(SyntheticSequence):
+        def __getitem__(self, index):
+            if index >= 2:
+                raise SequenceError("/data/thermal.mp4", f"cannot decode frame {index}")
+            return super().__getitem__(index)
+
+    sequence = CorruptFromFrame2(SyntheticConfig(width=128, height=96, num_frames=30), seed=3)
+    window.open_request(OpenRequest("object", store=str(tmp_path / "c.rgbt.sqlite"), sequence=sequence))
+    window.transport.toggle_play()
+    qtbot.waitUntil(lambda: not window.transport.playing, timeout=3000)
+    qtbot.wait(300)  # frames already asked for may still fail: they must not stack dialogs
+    window.goto(5)
+    window.goto(6)
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1 and "thermal.mp4" in boxes[0].informativeText() + boxes[0].text()
+    assert "Cannot show frame" in window.statusBar().currentMessage()
+    boxes[0].close()
+    window.goto(7)  # once the user closed it, the next failure is shown again
+    assert len([b for b in window.findChildren(QMessageBox) if b.isVisible()]) == 1
