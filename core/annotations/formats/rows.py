@@ -125,10 +125,12 @@ def write_rows(path: str | Path, rows: np.ndarray, separator: str = ",", *, newl
 
 
 def touching_origin(records: Mapping[int, FrameAnnotation]) -> list[int]:
-    """Frames whose box touches x <= 0 or y <= 0: the LasHeR scorer reads such rows as absent."""
-    return sorted(
-        f for f, r in records.items() if r.box is not None and (r.box[0] <= 0 or r.box[1] <= 0)
-    )
+    """Frames whose visible box, or the thermal box written to ``infrared.txt``, touches
+    x <= 0 or y <= 0: the LasHeR scorer reads such rows as absent."""
+    def touches(box) -> bool:
+        return box is not None and (box[0] <= 0 or box[1] <= 0)
+
+    return sorted(f for f, r in records.items() if not r.absent and (touches(r.box) or touches(r.effective_thermal_box)))
 
 
 def got10k_labels(records: Mapping[int, FrameAnnotation], num_frames: int) -> tuple[str, str]:

@@ -259,3 +259,17 @@ def test_vtuav_init_frame_file_cannot_run_code(tmp_path, capsys):
     with pytest.raises(AnnotationFormatError, match="init_frame.npy.*not allowed"):
         load_ground_truth(seq, "vtuav")
     assert "owned" not in capsys.readouterr().out
+
+
+def test_origin_warning_covers_the_thermal_rows():
+    from core.annotations.formats.rows import touching_origin
+    from core.annotations.records import Provenance, absent
+
+    records = {
+        0: FrameAnnotation(0, np.array([5.0, 5.0, 10, 10]), provenance=Provenance.MANUAL),
+        1: FrameAnnotation(1, np.array([5.0, 5.0, 10, 10]), thermal_box=np.array([0.0, 5.0, 10, 10]),
+                           provenance=Provenance.MANUAL),  # only infrared.txt touches x = 0
+        2: FrameAnnotation(2, np.array([3.0, 0.0, 10, 10]), provenance=Provenance.MANUAL),
+        3: absent(3),
+    }
+    assert touching_origin(records) == [1, 2]
