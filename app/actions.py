@@ -14,7 +14,8 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("play", "Play / pause", "Space", "play at the source frame rate"),
     ("keyframe", "Toggle keyframe", "K", "make the box a manual keyframe (or unmark it)"),
     ("absent", "Toggle absent", "O", "the target is outside / not visible in this frame"),
-    ("occluded", "Toggle occluded", "Q", "the target is partly hidden (box drawn dashed)"),
+    ("occluded", "Toggle occluded", "Q", "the target is partly hidden (box drawn dashed); on an absent frame: "
+                                         "fully occluded rather than out of view"),
     ("track", "Track from here", "T", "student tracks until the next manual keyframe, the end, or Stop"),
     ("refine", "Refine with teacher...", "R", "teacher proposals for this frame, a range, or low-confidence frames"),
     ("accept", "Accept teacher box", "A", "accept the teacher's proposal on this frame"),

@@ -49,10 +49,14 @@ def toggle_absent(record: FrameAnnotation | None, frame: int) -> Command:
 
 
 def toggle_occluded(record: FrameAnnotation | None) -> SetRecords | None:
-    """Flip the occluded flag of a present box (the box becomes human-checked)."""
-    if record is None or record.absent:
+    """Q: flip the occluded flag. On a present box: partly hidden (the box becomes
+    human-checked). On an absent frame: fully occluded (hidden behind something) rather
+    than out of view, the distinction LaSOT's ``full_occlusion.txt`` / ``out_of_view.txt``
+    export keeps. None on a frame without a record."""
+    if record is None:
         return None
-    return SetRecords([record.with_changes(occluded=not record.occluded)], label="occluded")
+    label = ("fully occluded" if not record.occluded else "out of view") if record.absent else "occluded"
+    return SetRecords([record.with_changes(occluded=not record.occluded)], label=label)
 
 
 def toggle_keyframe(record: FrameAnnotation | None) -> SetRecords | None:

@@ -309,7 +309,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         if record is None:
             text = "no box"
         elif record.absent:
-            text = "absent"
+            text = "absent: fully occluded (Q)" if record.occluded else "absent: out of view (Q: fully occluded)"
         elif record.provenance == Provenance.STUDENT:  # a machine box: say which tracker made it
             by = self.document.tracked_by.get(self.frame) if self.document is not None else None
             text = f"tracked ({by})" if by else "tracked"

@@ -280,3 +280,20 @@ def test_reopening_keeps_a_custom_database_and_the_projects_frame_offset(pair_fi
         assert store.get_meta("frame_offset") == 2
     # ... and an offset the user gives explicitly wins
     assert opened(OpenRequest("pair", tuple(map(str, pair_files)), 0, store=str(custom))).request.frame_offset == 0
+
+
+def test_q_on_an_absent_frame_marks_full_occlusion_for_the_lasot_export(tmp_path):
+    from core.annotations.formats.rows import lasot_labels
+
+    store = AnnotationStore.open(tmp_path / "q.rgbt.sqlite")
+    edits.toggle_absent(None, 0).apply(store)  # O: out of view
+    edits.toggle_absent(None, 1).apply(store)
+    command = edits.toggle_occluded(store.get(1))  # Q on the absent frame: fully occluded
+    assert command.label == "fully occluded"
+    command.apply(store)
+    assert store.get(1).absent and store.get(1).occluded
+    occlusion, out_of_view = lasot_labels(store.records(), 2)
+    assert occlusion.strip() == "0,1" and out_of_view.strip() == "1,0"
+    command.revert(store)
+    assert not store.get(1).occluded
+    store.close()
