@@ -1,4 +1,7 @@
-"""The window's actions and their shortcuts (CVAT convention), listed by the Help dialog."""
+"""The window's actions and their shortcuts (CVAT convention by default), listed by the Help
+dialog. The user may rebind any of them (Edit > Keyboard shortcuts...); the overrides live in
+``StudioSettings.shortcuts`` (name -> key text, "" = no key) and :func:`apply_shortcuts` puts
+them on the actions."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,10 +40,45 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
 )
 
 ICON_TEXT = {  # short toolbar labels
-    "open_pair": "Open", "track": "Track (T)", "stop": "Stop", "refine": "Refine (R)", "accept": "Accept (A)",
-    "keyframe": "Keyframe (K)", "absent": "Absent (O)", "interpolate": "Interpolate", "attention": "Next issue (N)",
+    "open_pair": "Open", "track": "Track", "stop": "Stop", "refine": "Refine", "accept": "Accept",
+    "keyframe": "Keyframe", "absent": "Absent", "interpolate": "Interpolate", "attention": "Next issue",
     "undo": "Undo", "redo": "Redo", "export": "Export",
 }
+#: Toolbar buttons whose label shows the key ("Track (T)"), kept true when the key is rebound.
+KEY_IN_LABEL = ("track", "refine", "accept", "keyframe", "absent", "attention")
+
+
+DEFAULT_KEYS: dict[str, str] = {name: key for name, _text, key, _tip in SHORTCUTS}
+TEXTS: dict[str, str] = {name: text for name, text, _key, _tip in SHORTCUTS}
+
+
+def effective_keys(overrides: dict[str, str] | None = None) -> dict[str, str]:
+    """name -> key text in Qt's portable form ("Ctrl+Shift+Z"; "" = none): the defaults
+    with ``overrides`` applied (unknown names are ignored)."""
+    keys = dict(DEFAULT_KEYS)
+    for name, key in (overrides or {}).items():
+        if name in keys:
+            keys[name] = QKeySequence(key).toString() if key else ""
+    return keys
+
+
+def key_conflicts(keys: dict[str, str]) -> list[tuple[str, list[str]]]:
+    """``(key, [menu texts])`` for every key bound to more than one action."""
+    by_key: dict[str, list[str]] = {}
+    for name, key in keys.items():
+        if key:
+            by_key.setdefault(key, []).append(TEXTS.get(name, name))
+    return [(key, names) for key, names in by_key.items() if len(names) > 1]
+
+
+def apply_shortcuts(actions: Actions, overrides: dict[str, str] | None = None) -> None:
+    """Put the effective keys on the actions (and their tool tips)."""
+    for name, key in effective_keys(overrides).items():
+        action = actions[name]
+        action.setShortcut(QKeySequence(key))
+        action.setToolTip(f"{TEXTS[name]} ({key})" if key else TEXTS[name])
+        label = ICON_TEXT.get(name, TEXTS[name])
+        action.setIconText(f"{label} ({key})" if key and name in KEY_IN_LABEL else label)
 
 
 @dataclass
@@ -55,18 +93,17 @@ class Actions:
 
 def build_actions(parent) -> Actions:
     actions = {}
-    for name, text, shortcut, tip in SHORTCUTS:
+    for name, text, _key, tip in SHORTCUTS:
         action = QAction(text, parent)
-        action.setShortcut(QKeySequence(shortcut))
         action.setStatusTip(tip)
-        action.setToolTip(f"{text} ({shortcut})")
-        action.setIconText(ICON_TEXT.get(name, text))
         parent.addAction(action)  # shortcuts work even when a menu does not show the action
         actions[name] = action
-    for name in ("settings", "quit", "blend", "thermal_twin", "separate_thermal", "import_gt"):
+    for name in ("settings", "shortcuts", "quit", "blend", "thermal_twin", "separate_thermal", "import_gt"):
         action = QAction(parent)
         actions[name] = action
     actions["settings"].setText("Settings...")
+    actions["shortcuts"].setText("Keyboard shortcuts...")
+    actions["shortcuts"].setStatusTip("choose the key of any action")
     actions["import_gt"].setText("Import the sequence's ground truth")
     actions["import_gt"].setStatusTip("the dataset's own boxes become imported (protected) records")
     actions["quit"].setText("Quit")
@@ -81,4 +118,6 @@ def build_actions(parent) -> Actions:
     actions["separate_thermal"].setStatusTip("edits on the thermal view move only the thermal box")
     actions["range"].setCheckable(True)
     actions["follow_target"].setCheckable(True)
-    return Actions(actions)
+    built = Actions(actions)
+    apply_shortcuts(built)  # the default keys; the window applies the user's on top
+    return built

@@ -15,7 +15,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from app.actions import build_actions
+from app.actions import apply_shortcuts, build_actions
 from app.controllers.exporting import ExportController
 from app.controllers.improving import install_improve
 from app.controllers.opening import OpenController
@@ -86,6 +86,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.refining = RunController("refine", self.pool, synchronous=synchronous, parent=self)
         self.exporter = ExportController(self, synchronous=synchronous)
         self.actions = build_actions(self)
+        apply_shortcuts(self.actions, self.settings.shortcuts)
         self.edits = EditGlue(self)
         build_menus(self)
         install_improve(self)  # Model menu: Improve the student..., Revert (app.controllers.improving)
@@ -130,6 +131,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         a["follow_target"].toggled.connect(self._follow_toggled)
         a["help"].triggered.connect(self.show_help)
         a["settings"].triggered.connect(self.show_settings)
+        a["shortcuts"].triggered.connect(self.show_shortcuts)
         a["quit"].triggered.connect(self.close)
         a["open_pair"].triggered.connect(self.ask_open_pair)
         a["open_sequence"].triggered.connect(self.ask_open_sequence)

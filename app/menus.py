@@ -34,6 +34,8 @@ def build_menus(window) -> None:
     edit_menu.addSeparator()
     for name in ("keyframe", "absent", "occluded", "delete_box", "interpolate", "separate_thermal"):
         edit_menu.addAction(a[name])
+    edit_menu.addSeparator()
+    edit_menu.addAction(a["shortcuts"])
 
     track_menu = bar.addMenu("&Track")
     for name in ("track", "stop", "refine", "accept", "accept_range", "range", "attention"):

@@ -111,6 +111,7 @@ class StudioSettings:
     first_run_done: bool = False
     last_folder: str = ""  # where the last file picker ended ("" = none yet)
     follow_target: bool = False  # View > Follow the target: keep the box centred while playing/tracking
+    shortcuts: dict[str, str] = field(default_factory=dict)  # action name -> key the user chose ("" = none)
 
     # -- persistence --------------------------------------------------------------------
     @staticmethod
@@ -151,6 +152,7 @@ class StudioSettings:
             first_run_done=_bool(q.value("first_run_done"), False),
             last_folder=str(q.value("files/last_folder", "") or ""),
             follow_target=_bool(q.value("view/follow_target"), False),
+            shortcuts=_shortcuts(q),
         )
 
     def save(self) -> None:
@@ -175,6 +177,9 @@ class StudioSettings:
         q.setValue("first_run_done", self.first_run_done)
         q.setValue("files/last_folder", self.last_folder)
         q.setValue("view/follow_target", self.follow_target)
+        q.remove("shortcuts")
+        for name, key in sorted(self.shortcuts.items()):
+            q.setValue(f"shortcuts/{name}", key)
         q.sync()
 
     def add_recent(self, recent: Recent) -> None:
@@ -229,3 +234,22 @@ def _list(value) -> list[str]:
     if isinstance(value, str):
         return [value]
     return [str(v) for v in value]
+
+
+def _shortcuts(q: QSettings) -> dict[str, str]:
+    """The user's key overrides (``shortcuts/<action>``), unknown actions and values that are
+    not key texts dropped."""
+    from PySide6.QtGui import QKeySequence
+
+    from app.actions import DEFAULT_KEYS
+
+    q.beginGroup("shortcuts")
+    try:
+        out = {}
+        for name in q.childKeys():
+            value = q.value(name)
+            if name in DEFAULT_KEYS and isinstance(value, str) and (value == "" or not QKeySequence(value).isEmpty()):
+                out[name] = value
+        return out
+    finally:
+        q.endGroup()

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from app.actions import apply_shortcuts
 from app.dialogs.errors import show_error
 from app.dialogs.help_dialog import HelpDialog
 from app.dialogs.open_pair import OpenPairDialog
 from app.dialogs.settings_dialog import SettingsDialog
+from app.dialogs.shortcuts_dialog import ShortcutsDialog
 from app.project import classify_drop
 from app.style import THERMAL_COLORMAPS
 
@@ -122,6 +124,14 @@ class WindowDialogs:
 
     def show_help(self) -> None:
         HelpDialog(self).exec()
+
+    def show_shortcuts(self) -> None:
+        """Edit > Keyboard shortcuts...: the chosen keys apply at once and are saved."""
+        dialog = ShortcutsDialog(self.settings.shortcuts, self)
+        if dialog.exec():
+            self.settings.shortcuts = dialog.values()
+            self.settings.save()
+            apply_shortcuts(self.actions, self.settings.shortcuts)
 
     def show_settings(self) -> None:
         dialog = SettingsDialog(self.settings.models, self)

@@ -1,4 +1,5 @@
-"""Help: the keyboard shortcuts (from ``app.actions.SHORTCUTS``) and the box colours."""
+"""Help: the keyboard shortcuts (``app.actions.SHORTCUTS``, with the keys the user bound in
+Edit > Keyboard shortcuts...) and the box colours."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout
@@ -21,7 +22,10 @@ class HelpDialog(QDialog):
         self.setWindowTitle("Keyboard shortcuts")
         table = QTableWidget(len(SHORTCUTS), 3)
         table.setHorizontalHeaderLabels(["Key", "Action", "What it does"])
-        for row, (_name, text, key, tip) in enumerate(SHORTCUTS):
+        actions = getattr(parent, "actions", None)  # the window's keys as the user bound them
+        for row, (name, text, key, tip) in enumerate(SHORTCUTS):
+            if actions is not None:
+                key = actions[name].shortcut().toString()
             for column, value in enumerate((key, text, tip)):
                 table.setItem(row, column, QTableWidgetItem(value))
         table.resizeColumnsToContents()

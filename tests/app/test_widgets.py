@@ -291,3 +291,51 @@ def test_a_corrupt_stretch_stops_playback_with_one_dialog(window, tmp_path, qtbo
     boxes[0].close()
     window.goto(7)  # once the user closed it, the next failure is shown again
     assert len([b for b in window.findChildren(QMessageBox) if b.isVisible()]) == 1
+
+
+def test_shortcuts_can_be_rebound_refuse_clashes_and_are_remembered(window, qtbot, monkeypatch):
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QMessageBox
+
+    import app.window_dialogs as window_dialogs
+    from app.dialogs.help_dialog import HelpDialog
+    from app.dialogs.shortcuts_dialog import ShortcutsDialog
+    from app.settings import StudioSettings
+
+    dialog = ShortcutsDialog({}, window)
+    assert dialog.values() == {} and dialog.editors["track"].keySequence().toString() == "T"
+    dialog.editors["track"].setKeySequence(QKeySequence("F"))  # F is "Next frame" already
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    dialog.accept()
+    assert dialog.result() == 0 and "F: " in warned[0] and "Track from here" in warned[0]
+    dialog.editors["track"].setKeySequence(QKeySequence("G"))
+    dialog.editors["delete_box"].clear()  # no key at all
+    assert dialog.values() == {"track": "G", "delete_box": ""}
+    dialog.restore_defaults()
+    assert dialog.values() == {}
+
+    class Rebind(ShortcutsDialog):
+        def exec(self):
+            self.editors["track"].setKeySequence(QKeySequence("G"))
+            self.accept()
+            return self.result()
+
+    monkeypatch.setattr(window_dialogs, "ShortcutsDialog", Rebind)
+    window.actions["shortcuts"].trigger()
+    assert window.actions["track"].shortcut().toString() == "G" and "(G)" in window.actions["track"].toolTip()
+    assert window.actions["track"].iconText() == "Track (G)"  # the toolbar button says the new key
+    assert StudioSettings.load().shortcuts == {"track": "G"}
+    help_keys = HelpDialog(window).table
+    rows = {help_keys.item(r, 1).text(): help_keys.item(r, 0).text() for r in range(help_keys.rowCount())}
+    assert rows["Track from here"] == "G"
+
+
+def test_bad_shortcut_settings_are_dropped(tmp_path):
+    from app.settings import StudioSettings
+
+    q = StudioSettings.qsettings()
+    q.setValue("shortcuts/track", "G")
+    q.setValue("shortcuts/no_such_action", "H")
+    q.sync()
+    assert StudioSettings.load().shortcuts == {"track": "G"}
