@@ -66,7 +66,9 @@ class TrackerPool:
 
     ``loader(model, weights, engine, device, allow_random) -> Tracker`` builds the student
     and the teacher; it defaults to ``core.tracking.factory.load_tracker``. OpenCV trackers
-    (``core.trackers``) are built by name and modality. Used from one worker thread at a time.
+    (``core.trackers``) are built by name and modality. The tracking run and the teacher's
+    refinement each have their own tracking process (``process``, ``refine_process``), so
+    both can run at once; the in-thread cache is shared under a lock.
     """
 
     def __init__(self, loader: Callable | None = None, *, process: bool = False):
@@ -74,6 +76,9 @@ class TrackerPool:
         self._cache: dict[tuple, object] = {}
         self._lock = threading.Lock()
         self.process = TrackerProcess() if process else None  # tracking runs there when a recipe exists
+        # the teacher's refinement has a process of its own (started on first use), so R
+        # runs while T does instead of waiting for the tracking process to be free
+        self.refine_process = TrackerProcess() if process else None
 
     def choice(self, model: str, settings: ModelSettings) -> TrackerChoice:
         """What the tracking process builds for ``model`` under ``settings``."""
@@ -84,8 +89,9 @@ class TrackerPool:
 
     def shutdown(self) -> None:
         """End the tracking process (the window closes)."""
-        if self.process is not None:
-            self.process.shutdown()
+        for process in (self.process, self.refine_process):
+            if process is not None:
+                process.shutdown()
 
     def get(self, model: str, settings: ModelSettings, info=None):
         """The tracker ``model`` (``core.trackers.tracker_names()``); ``info`` (the sequence's
@@ -312,7 +318,8 @@ def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Anno
                live_interval: float = 1.0 / 15.0) -> Job[int]:
     """Teacher proposals for ``frames``: each contiguous run is tracked by the teacher from
     its anchor (``teacher_anchor``); proposals and raw outputs are committed per frame.
-    With a ``recipe`` the teacher runs in the pool's tracking process (as ``track_job``).
+    With a ``recipe`` the teacher runs in the pool's refinement process (``refine_process``),
+    beside a tracking run in ``process``.
     Returns the number of proposals written."""
     records = store.records()
     plan = []
@@ -322,7 +329,7 @@ def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Anno
             plan.append((anchor, a, b))
     total = sum(b - anchor for anchor, _a, b in plan) or 1
     yield Progress(0, total, "loading the teacher tracker")
-    remote = pool.process if recipe is not None else None
+    remote = pool.refine_process if recipe is not None else None
     tracker = pool.get("teacher", settings) if remote is None else None
     engine = engine_text(tracker) if tracker is not None else ""
     run_id = run_id or new_run_id("teacher")

@@ -111,9 +111,9 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.opener.opened.connect(self._opened)
         self.opener.failed.connect(self._open_failed)
         for run in (self.tracking, self.refining):
-            run.started.connect(self._run_started)
-            run.live.connect(self._run_live)
-            run.progress.connect(lambda done, total, text: self.job_status.report(done, total, text))
+            run.started.connect(lambda text, r=run: self._run_started(text, r))
+            run.live.connect(lambda update, r=run: self._run_live(update, r))
+            run.progress.connect(lambda done, total, text, r=run: self._run_progress(r, done, total, text))
             run.ended.connect(self._run_ended)
             run.failed.connect(lambda error, trace: self.error("The run failed", error, trace))
         self.exporter.exported.connect(self._exported)
@@ -345,13 +345,28 @@ class MainWindow(WindowDialogs, QMainWindow):
             self.timeline.set_data(self.document.timeline(), low_threshold=self.settings.low_confidence)
 
     # -- runs -----------------------------------------------------------------------------
-    def _run_started(self, text: str) -> None:
-        self.follow_live = True
+    def _owns_display(self, run) -> bool:
+        """Whether ``run`` drives the live view and the progress bar: the tracking run while
+        it goes, the teacher's refinement only when it runs alone (R during T refines in
+        its own process; the view keeps following the tracker)."""
+        return run is self.tracking or not self.tracking.busy
+
+    def _run_started(self, text: str, run=None) -> None:
         self.transport.stop()
+        if run is not None and not self._owns_display(run):
+            self.statusBar().showMessage(f"{text} (beside the tracking run)")
+            return
+        self.follow_live = True
         self.job_status.begin(text)
         self.statusBar().showMessage(text)
 
-    def _run_live(self, update) -> None:
+    def _run_progress(self, run, done: int, total: int | None, text: str) -> None:
+        if self._owns_display(run):
+            self.job_status.report(done, total, text)
+
+    def _run_live(self, update, run=None) -> None:
+        if run is not None and not self._owns_display(run):
+            return
         self.job_status.set_speed(update.fps, update.model, update.engine, update.feed)
         if not self.follow_live:
             return
@@ -362,7 +377,8 @@ class MainWindow(WindowDialogs, QMainWindow):
             self.fetcher.request(update.frame)
 
     def _run_ended(self, summary: str) -> None:
-        self.job_status.finish()
+        if not (self.tracking.busy or self.refining.busy):  # the other run may still go
+            self.job_status.finish()
         self.statusBar().showMessage(summary, 10000)
         self.refresh_timeline()
         self.refresh_boxes()

@@ -118,3 +118,84 @@ def test_a_threaded_window_tracks_in_the_process(qtbot, pair_files, synthetic, t
     finally:
         window.close()
     assert not window.pool.process.alive  # closing the window ends the process
+
+
+def test_refinement_runs_in_its_own_process_beside_tracking(tmp_path):
+    """The teacher's refinement uses the pool's refine_process, never the tracking process,
+    so R does not wait for a tracking run to end."""
+    from app.jobs import TrackerPool, refine_job
+    from app.settings import ModelSettings
+    from core.annotations.records import FrameAnnotation, Provenance
+    from core.annotations.store import AnnotationStore
+    from core.progress import run_to_end
+
+    class Busy:
+        engine = ""
+
+        def track(self, *args, **kwargs):
+            raise AssertionError("the tracking process is busy with the tracking run")
+
+    class Teacher:
+        engine = "fake teacher"
+
+        def track(self, recipe, choice, start, stop, box, live_interval):
+            assert choice.name == "teacher"
+            for frame in range(start, stop):
+                yield frame, np.asarray(box, dtype=np.float64), 0.5, None, "both"
+
+    pool = TrackerPool()
+    pool.process, pool.refine_process = Busy(), Teacher()
+    store = AnnotationStore.open(tmp_path / "r.rgbt.sqlite")
+    box = np.array([10.0, 10.0, 20.0, 20.0])
+    store.put([FrameAnnotation(0, box, provenance=Provenance.MANUAL, keyframe=True)]
+              + [FrameAnnotation(f, box, provenance=Provenance.STUDENT, confidence=0.3) for f in range(1, 6)])
+    written = run_to_end(refine_job(pool, ModelSettings(), list(range(6)), store, [3, 4],
+                                    recipe=Recipe("pair", ("/v.mp4", "/t.mp4"))))
+    assert written == 2 and sorted(store.proposals()) == [3, 4]
+    store.close()
+    real = TrackerPool(process=True)
+    assert real.process is not real.refine_process and not real.refine_process.alive  # started on first use
+    real.shutdown()
+
+
+def test_refining_while_the_tracker_runs(qtbot, tmp_path):
+    """R during T: the teacher refines in its own process and ends while the tracking run
+    goes on; the live view and the progress bar stay with the tracking run."""
+    from app.main_window import MainWindow
+    from app.qt import ensure_app
+    from app.settings import StudioSettings
+    from core.progress import run_to_end
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+    from core.synthetic.writers import write_video_pair
+
+    synthetic = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=300), seed=7)
+    pair = run_to_end(write_video_pair(synthetic, tmp_path / "visible.mp4", tmp_path / "thermal.mp4"))
+    ensure_app()
+    window = MainWindow(StudioSettings.load())
+    qtbot.addWidget(window)
+    try:
+        window.open_pair(*pair, store=str(tmp_path / "c.rgbt.sqlite"))
+        qtbot.waitUntil(lambda: window.document is not None, timeout=20000)
+        window.views.box_drawn.emit("visible", synthetic.boxes[0])
+        ended = []
+        window.tracking.ended.connect(lambda text: ended.append("tracking"))
+        window.refining.ended.connect(lambda text: ended.append("refining"))
+        window.set_tracker("kcf")  # a first, quick run gives frames 1-9 boxes to refine
+        window.actions["track"].trigger()
+        qtbot.waitUntil(lambda: ended == ["tracking"], timeout=60000)
+        window.set_tracker("teacher")  # the slow tracker: a long run
+        window.goto(10)
+        window.views.box_drawn.emit("visible", synthetic.boxes[10])
+        window.actions["track"].trigger()
+        qtbot.waitUntil(lambda: len(window.document.store.tracker_outputs("teacher")) >= 5, timeout=120000)
+        assert window.tracking.busy
+        window.edits.refine(3, 7)
+        qtbot.waitUntil(lambda: "refining" in ended, timeout=120000)
+        assert ended == ["tracking", "refining"] and window.tracking.busy  # it did not wait for the run
+        assert sorted(window.document.store.proposals()) == [3, 4, 5, 6]
+        assert window.frame > 10 and not window.job_status.bar.isHidden()  # the view stayed with the tracker
+        qtbot.waitUntil(lambda: len(ended) == 3, timeout=180000)
+        assert window.job_status.bar.isHidden()
+    finally:
+        window.close()
+    assert not window.pool.process.alive and not window.pool.refine_process.alive
