@@ -7,7 +7,7 @@ from PySide6.QtCore import QObject
 
 from app import edits
 from app.dialogs.refine_dialog import RefineDialog
-from app.jobs import refine_frames
+from app.jobs import refine_frames, tracking_stop
 from app.review import next_attention
 
 
@@ -105,7 +105,9 @@ class EditGlue(QObject):
 
     # -- runs -----------------------------------------------------------------------------
     def track(self) -> None:
-        """T: the student tracks from this frame to the next manual keyframe or the end."""
+        """T: the chosen tracker runs from this frame to the next manual keyframe or the end,
+        or, when a range is shown on the timeline and this frame lies in it, to the range's
+        last frame (a tracker run up to a chosen frame)."""
         w = self.w
         if self.doc is None or w.tracking.busy:
             return
@@ -116,7 +118,11 @@ class EditGlue(QObject):
         if w.frame >= self.doc.num_frames - 1:
             w.statusBar().showMessage("this is the last frame", 5000)
             return
-        w.tracking.start_track(self.doc, w.settings.models, w.frame)
+        stop = None
+        selected = w.timeline.selected_range()
+        if selected is not None and selected[0] <= w.frame < selected[1] - 1:
+            stop = min(selected[1], tracking_stop(self.doc.records, w.frame, self.doc.num_frames))
+        w.tracking.start_track(self.doc, w.settings.models, w.frame, stop)
 
     def ask_refine(self) -> None:
         w = self.w

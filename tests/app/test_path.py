@@ -206,3 +206,17 @@ def test_teacher_agreement_is_with_the_box_shown_whatever_tracker_made_it(window
     window.actions["delete_box"].trigger()
     data = doc.timeline()
     assert np.isnan(data.confidence[5]) and np.isnan(data.iou[5]) and np.isfinite(data.iou[4])
+
+
+def test_t_runs_to_the_end_of_a_selected_range(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "r.rgbt.sqlite"))
+    doc = window.document
+    window.goto(2)
+    window.views.box_drawn.emit("visible", synthetic.boxes[2])
+    window.timeline.show_range(0, 10)  # frames 1-10 on the timeline: 0..9
+    window.actions["track"].trigger()
+    assert sorted(doc.store.records()) == list(range(2, 10))
+    window.timeline.hide_range()  # without a range: to the end
+    window.goto(9)
+    window.actions["track"].trigger()
+    assert sorted(doc.store.records()) == list(range(2, len(synthetic)))
