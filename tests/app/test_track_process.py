@@ -85,7 +85,8 @@ def test_recipe_from_the_project_meta(tmp_path):
         store.close()
 
 
-def test_a_threaded_window_tracks_in_the_process(qtbot, pair_files, synthetic, tmp_path):
+def threaded_window(qtbot):
+    """A studio window as users get it: runs on worker threads, trackers in child processes."""
     from app.main_window import MainWindow
     from app.qt import ensure_app
     from app.settings import StudioSettings
@@ -93,9 +94,18 @@ def test_a_threaded_window_tracks_in_the_process(qtbot, pair_files, synthetic, t
     ensure_app()
     window = MainWindow(StudioSettings.load())
     qtbot.addWidget(window)
+    return window
+
+
+def open_and_wait(qtbot, window, pair, store) -> None:
+    window.open_pair(*pair, store=str(store))
+    qtbot.waitUntil(lambda: window.document is not None, timeout=20000)
+
+
+def test_a_threaded_window_tracks_in_the_process(qtbot, pair_files, synthetic, tmp_path):
+    window = threaded_window(qtbot)
     try:
-        window.open_pair(*pair_files, store=str(tmp_path / "w.rgbt.sqlite"))
-        qtbot.waitUntil(lambda: window.document is not None, timeout=20000)
+        open_and_wait(qtbot, window, pair_files, tmp_path / "w.rgbt.sqlite")
         assert window.document.recipe is not None and window.pool.process is not None
         window.set_tracker("kcf")
         window.views.box_drawn.emit("visible", synthetic.boxes[0])
@@ -161,21 +171,15 @@ def test_refinement_runs_in_its_own_process_beside_tracking(tmp_path):
 def test_refining_while_the_tracker_runs(qtbot, tmp_path):
     """R during T: the teacher refines in its own process and ends while the tracking run
     goes on; the live view and the progress bar stay with the tracking run."""
-    from app.main_window import MainWindow
-    from app.qt import ensure_app
-    from app.settings import StudioSettings
     from core.progress import run_to_end
     from core.synthetic import SyntheticConfig, SyntheticSequence
     from core.synthetic.writers import write_video_pair
 
     synthetic = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=300), seed=7)
     pair = run_to_end(write_video_pair(synthetic, tmp_path / "visible.mp4", tmp_path / "thermal.mp4"))
-    ensure_app()
-    window = MainWindow(StudioSettings.load())
-    qtbot.addWidget(window)
+    window = threaded_window(qtbot)
     try:
-        window.open_pair(*pair, store=str(tmp_path / "c.rgbt.sqlite"))
-        qtbot.waitUntil(lambda: window.document is not None, timeout=20000)
+        open_and_wait(qtbot, window, pair, tmp_path / "c.rgbt.sqlite")
         window.views.box_drawn.emit("visible", synthetic.boxes[0])
         ended = []
         window.tracking.ended.connect(lambda text: ended.append("tracking"))
