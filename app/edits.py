@@ -16,6 +16,21 @@ from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
 
 
+def carried_thermal(box, reference: FrameAnnotation | None) -> np.ndarray | None:
+    """The thermal box that goes with a new visible ``box`` on a misaligned pair: the
+    ``reference`` record's thermal box relative to its visible one, carried over. The
+    centre keeps its offset and each side its ratio (a thermal box drawn larger or smaller
+    than the visible one stays so). None when the reference has no separate thermal box."""
+    if reference is None or reference.thermal_box is None or reference.box is None:
+        return None
+    box = np.asarray(box, dtype=np.float64)
+    ref_v, ref_t = reference.box, reference.thermal_box
+    offset = (ref_t[:2] + ref_t[2:] / 2.0) - (ref_v[:2] + ref_v[2:] / 2.0)
+    wh = box[2:] * (ref_t[2:] / np.maximum(ref_v[2:], 1e-9))
+    centre = box[:2] + box[2:] / 2.0 + offset
+    return np.concatenate([centre - wh / 2.0, wh])
+
+
 def set_box(record: FrameAnnotation | None, frame: int, box, *, modality: str = "visible",
             separate_thermal: bool = False) -> SetRecords:
     """Drawing or moving a box makes the frame a manual keyframe.
@@ -107,10 +122,7 @@ class AcceptProposals(Command):
             old = current.get(frame)
             if is_protected(old):
                 continue
-            thermal = None  # a misaligned pair keeps its thermal offset
-            if old is not None and old.thermal_box is not None and old.box is not None:
-                thermal = np.concatenate([np.asarray(box)[:2] + (old.thermal_box[:2] - old.box[:2]),
-                                          np.asarray(box)[2:]])
+            thermal = carried_thermal(box, old)  # a misaligned pair keeps its thermal box's offset and size
             records.append(FrameAnnotation(frame, box, thermal_box=thermal, occluded=bool(old and old.occluded),
                                            provenance=Provenance.TEACHER, confidence=confidence))
         store.put(records)

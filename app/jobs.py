@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from app.edits import carried_thermal
 from app.qt import freeze_heap
 from app.settings import ModelSettings
 from app.track_process import Recipe, TrackerProcess, default_threads
@@ -222,7 +223,6 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
         engine = ""
     run_id = run_id or new_run_id(name)
     stale = store.proposals()
-    thermal_shift = None if init.thermal_box is None else init.thermal_box[:2] - init.box[:2]
     rate = _Rate()
     written = 0
     done = 0
@@ -240,9 +240,7 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
                 if is_protected(current.get(frame)):  # a human box appeared meanwhile
                     protected = True
                     break
-                thermal = None
-                if thermal_shift is not None:
-                    thermal = np.concatenate([box[:2] + thermal_shift, box[2:]])
+                thermal = carried_thermal(box, init)  # a misaligned pair: the thermal box follows
                 new.append(FrameAnnotation(frame, box, thermal_box=thermal, provenance=Provenance.STUDENT,
                                            confidence=float(np.clip(confidence, 0.0, 1.0))))
                 rows.append((frame, box, confidence))

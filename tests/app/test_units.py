@@ -297,3 +297,16 @@ def test_q_on_an_absent_frame_marks_full_occlusion_for_the_lasot_export(tmp_path
     command.revert(store)
     assert not store.get(1).occluded
     store.close()
+
+
+def test_a_separate_thermal_box_keeps_its_offset_and_size_ratio(tmp_path):
+    reference = FrameAnnotation(0, np.array([10.0, 10.0, 20.0, 20.0]), thermal_box=np.array([15.0, 12.0, 30.0, 30.0]),
+                                provenance=Provenance.MANUAL, keyframe=True)
+    # the visible box moved and shrank by half: the thermal box (1.5x larger, centre +10,+7) follows
+    np.testing.assert_allclose(edits.carried_thermal([40.0, 40.0, 10.0, 10.0], reference), [47.5, 44.5, 15.0, 15.0])
+    assert edits.carried_thermal([1.0, 1.0, 5.0, 5.0], rec(3)) is None  # no separate thermal box
+    store = AnnotationStore.open(tmp_path / "t.rgbt.sqlite")
+    store.put([reference.with_changes(frame=1, provenance=Provenance.STUDENT, keyframe=False, confidence=0.3)])
+    edits.AcceptProposals({1: (np.array([40.0, 40.0, 10.0, 10.0]), 0.9)}).apply(store)
+    np.testing.assert_allclose(store.get(1).thermal_box, [47.5, 44.5, 15.0, 15.0])
+    store.close()
