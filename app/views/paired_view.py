@@ -15,6 +15,7 @@ import numpy as np
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
 
+from app.edits import carried_thermal
 from app.views.frame_view import FrameView
 
 
@@ -105,7 +106,11 @@ class PairedViews(QWidget):
             thermal_box = record.thermal_box if (thermal_separate and record.thermal_box is not None) else record.box
             self.thermal.show_box(thermal_box, provenance, record.occluded)
         self.visible.show_proposal(proposal)
-        self.thermal.show_proposal(proposal)
+        thermal_proposal = proposal
+        if proposal is not None and thermal_separate and record is not None:  # a misaligned pair
+            thermal_proposal = carried_thermal(proposal, record)
+            thermal_proposal = proposal if thermal_proposal is None else thermal_proposal
+        self.thermal.show_proposal(thermal_proposal)
 
     def set_colormap(self, name: str) -> None:
         """Thermal colormap ("gray", "inferno", ...), used by the thermal view and the blend."""

@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.actions import SHORTCUTS
-from core.annotations.records import Provenance
+from core.annotations.records import FrameAnnotation, Provenance
 
 
 def drag(widget, start: QPoint, end: QPoint, button=Qt.MouseButton.LeftButton) -> None:
@@ -339,3 +339,18 @@ def test_bad_shortcut_settings_are_dropped(tmp_path):
     q.setValue("shortcuts/no_such_action", "H")
     q.sync()
     assert StudioSettings.load().shortcuts == {"track": "G"}
+
+
+def test_a_proposal_is_drawn_where_the_thermal_box_would_go_on_a_misaligned_pair(window, tmp_path):
+    from app.project import OpenRequest
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    seq = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=4), seed=4)
+    window.open_request(OpenRequest("object", store=str(tmp_path / "p.rgbt.sqlite"), sequence=seq))
+    record = FrameAnnotation(0, np.array([10.0, 10.0, 20.0, 20.0]), thermal_box=np.array([15.0, 12.0, 30.0, 30.0]),
+                             provenance=Provenance.STUDENT, confidence=0.3)
+    window.views.show_annotation(record, np.array([40.0, 40.0, 10.0, 10.0]))
+    assert np.allclose(window.views.visible.proposal_item.box(), [40, 40, 10, 10])
+    assert np.allclose(window.views.thermal.proposal_item.box(), [47.5, 44.5, 15, 15])
+    window.views.show_annotation(record, np.array([40.0, 40.0, 10.0, 10.0]), thermal_separate=False)
+    assert np.allclose(window.views.thermal.proposal_item.box(), [40, 40, 10, 10])
