@@ -67,6 +67,7 @@ class Document(QObject):
         self.student: dict[int, tuple] = {}
         self.teacher: dict[int, tuple] = {}
         self.tracked_by: dict[int, str] = {}  # frame -> label of the tracker that made its box (this session)
+        self.before_absent: dict[int, FrameAnnotation] = {}  # frame -> its record when O marked it absent (this session)
         self.recipe = None  # how the tracking process reopens the sequence (app.track_process.Recipe)
         self.closed = False
         self.reload()

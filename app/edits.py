@@ -55,9 +55,13 @@ def set_box(record: FrameAnnotation | None, frame: int, box, *, modality: str = 
                                        provenance=Provenance.MANUAL, keyframe=True)], label="box")
 
 
-def toggle_absent(record: FrameAnnotation | None, frame: int) -> Command:
-    """O: mark the target absent (a manual keyframe); again: remove the absent record."""
+def toggle_absent(record: FrameAnnotation | None, frame: int, before: FrameAnnotation | None = None) -> Command:
+    """O: mark the target absent (a manual keyframe); again: bring back ``before`` (the box
+    the frame had when it was marked, which the window remembers for the session), or,
+    without one, remove the absent record."""
     if record is not None and record.absent:
+        if before is not None and before.frame == frame and not before.absent:
+            return SetRecords([before], label="present")
         return DeleteRecords([frame], label="present")
     return SetRecords([FrameAnnotation(frame, None, absent=True, provenance=Provenance.MANUAL, keyframe=True)],
                       label="absent")

@@ -54,8 +54,14 @@ class EditGlue(QObject):
             self._execute(edits.toggle_keyframe(self.doc.record(self.w.frame)))
 
     def toggle_absent(self) -> None:
-        if self.doc is not None:
-            self._execute(edits.toggle_absent(self.doc.record(self.w.frame), self.w.frame))
+        """O, and O again: the box the frame had comes back (remembered for this session)."""
+        if self.doc is None:
+            return
+        frame = self.w.frame
+        record = self.doc.record(frame)
+        if record is not None and not record.absent:
+            self.doc.before_absent[frame] = record
+        self._execute(edits.toggle_absent(record, frame, self.doc.before_absent.get(frame)))
 
     def toggle_occluded(self) -> None:
         if self.doc is not None:

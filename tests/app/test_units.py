@@ -261,6 +261,8 @@ def test_reopening_keeps_a_custom_database_and_the_projects_frame_offset(pair_fi
 
     custom = tmp_path / "elsewhere" / "mine.rgbt.sqlite"
     custom.parent.mkdir()
+    beside = Path(pair_files[0]).parent
+    stores_before = sorted(p.name for p in beside.iterdir() if p.name.endswith(".rgbt.sqlite"))
     first = opened(OpenRequest("pair", tuple(map(str, pair_files)), 2, store=str(custom)))
     with AnnotationStore.open(custom) as store:
         store.put([FrameAnnotation(0, np.array([1.0, 2.0, 3.0, 4.0]), provenance=Provenance.MANUAL, keyframe=True)])
@@ -269,7 +271,7 @@ def test_reopening_keeps_a_custom_database_and_the_projects_frame_offset(pair_fi
     # Open recent / the next start: the same database, not a new empty one beside the videos
     again = opened(OpenRequest.from_recent(Recent.decode(recent.encode())))
     assert again.request.store == str(custom) and again.request.frame_offset == 2
-    assert not any(p.name.endswith(".rgbt.sqlite") for p in Path(pair_files[0]).parent.iterdir())
+    assert sorted(p.name for p in beside.iterdir() if p.name.endswith(".rgbt.sqlite")) == stores_before
     with AnnotationStore.open(custom) as store:
         assert sorted(store.records()) == [0]
     # a drop or a command line without --frame-offset keeps the project's pairing ...

@@ -354,3 +354,21 @@ def test_a_proposal_is_drawn_where_the_thermal_box_would_go_on_a_misaligned_pair
     assert np.allclose(window.views.thermal.proposal_item.box(), [47.5, 44.5, 15, 15])
     window.views.show_annotation(record, np.array([40.0, 40.0, 10.0, 10.0]), thermal_separate=False)
     assert np.allclose(window.views.thermal.proposal_item.box(), [40, 40, 10, 10])
+
+
+def test_o_twice_brings_the_box_back(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "o.rgbt.sqlite"))
+    doc = window.document
+    window.goto(3)
+    window.views.box_drawn.emit("visible", synthetic.boxes[3])
+    drawn = doc.store.get(3)
+    window.actions["absent"].trigger()
+    assert doc.store.get(3).absent
+    window.actions["absent"].trigger()  # O again: the box it had, not an empty frame
+    assert doc.store.get(3) == drawn
+    window.goto(5)
+    window.actions["absent"].trigger()  # a frame that had no box: O, O leaves it empty as before
+    window.actions["absent"].trigger()
+    assert doc.store.get(5) is None
+    window.actions["undo"].trigger()
+    assert doc.store.get(5).absent
