@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -23,6 +24,7 @@ from core.annotations.history import Command
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
 from core.geometry import iou
+from core.trackers import tracker_label, tracker_names
 
 
 class _UndoEntry(QUndoCommand):
@@ -66,7 +68,7 @@ class Document(QObject):
         self.proposals: dict[int, tuple] = {}
         self.student: dict[int, tuple] = {}
         self.teacher: dict[int, tuple] = {}
-        self.tracked_by: dict[int, str] = {}  # frame -> label of the tracker that made its box (this session)
+        self.tracked_by: dict[int, str] = {}  # frame -> label of the tracker that made its box
         self.before_absent: dict[int, FrameAnnotation] = {}  # frame -> its record when O marked it absent (this session)
         self.recipe = None  # how the tracking process reopens the sequence (app.track_process.Recipe)
         self.closed = False
@@ -133,6 +135,7 @@ class Document(QObject):
             self.proposals = self.store.proposals()
             self.student = self.store.tracker_outputs("student")
             self.teacher = self.store.tracker_outputs("teacher")
+            self.tracked_by = self._tracked_by_from_store()
             self.changed.emit(None)
             return
         frames = sorted(set(int(f) for f in frames))
@@ -145,6 +148,19 @@ class Document(QObject):
             else:
                 self.records.pop(frame, None)
         self.changed.emit(frames)
+
+    def _tracked_by_from_store(self) -> dict[int, str]:
+        """frame -> label of the tracker ("OpenCV CSRT", "Teacher", ...) whose latest output
+        is the frame's current tracked box, read from the store's tracker outputs, so a
+        reopened project still says which tracker made each box."""
+        out: dict[int, str] = {}
+        for name in tracker_names():
+            for frame, (box, _confidence) in self.store.tracker_outputs(name).items():
+                record = self.records.get(frame)
+                if (record is not None and record.provenance == Provenance.STUDENT and record.box is not None
+                        and box is not None and np.allclose(record.box, box)):
+                    out[frame] = tracker_label(name)
+        return out
 
     def reload_outputs(self) -> None:
         """Re-read proposals and tracker outputs (after a refinement or tracking batch)."""

@@ -220,3 +220,23 @@ def test_t_runs_to_the_end_of_a_selected_range(window, pair_files, synthetic, tm
     window.goto(9)
     window.actions["track"].trigger()
     assert sorted(doc.store.records()) == list(range(2, len(synthetic)))
+
+
+def test_a_reopened_project_still_says_which_tracker_made_each_box(window, pair_files, synthetic, tmp_path):
+    project = tmp_path / "w.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(project))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.set_tracker("csrt")
+    window.timeline.show_range(0, 6)
+    window.actions["track"].trigger()
+    window.timeline.hide_range()
+    window.goto(5)
+    window.set_tracker("kcf")
+    window.actions["track"].trigger()  # frames 6.. by KCF
+    window.document.close()
+    window.open_pair(*pair_files, store=str(project))
+    by = window.document.tracked_by
+    assert {by[f] for f in range(1, 5)} == {"OpenCV CSRT"} and {by[f] for f in range(6, 10)} == {"OpenCV KCF"}
+    assert 0 not in by  # the drawn box
+    window.goto(2)
+    assert "frame 3: tracked (OpenCV CSRT)" in window.views.visible_panel.title.text()
