@@ -59,7 +59,9 @@ class EditGlue(QObject):
             return
         frame = self.w.frame
         record = self.doc.record(frame)
-        if record is not None and not record.absent:
+        if record is None:  # marked from an empty frame: nothing to bring back later
+            self.doc.before_absent.pop(frame, None)
+        elif not record.absent:
             self.doc.before_absent[frame] = record
         self._execute(edits.toggle_absent(record, frame, self.doc.before_absent.get(frame)))
 

@@ -372,3 +372,10 @@ def test_o_twice_brings_the_box_back(window, pair_files, synthetic, tmp_path):
     assert doc.store.get(5) is None
     window.actions["undo"].trigger()
     assert doc.store.get(5).absent
+    # a box marked absent, then deleted: O, O on the empty frame does not bring back the old box
+    window.goto(3)
+    window.actions["absent"].trigger()
+    window.actions["delete_box"].trigger()
+    window.actions["absent"].trigger()
+    window.actions["absent"].trigger()
+    assert doc.store.get(3) is None
