@@ -66,8 +66,7 @@ class Document(QObject):
         self.undo_stack = QUndoStack(self)
         self.records: dict[int, FrameAnnotation] = {}
         self.proposals: dict[int, tuple] = {}
-        self.student: dict[int, tuple] = {}
-        self.teacher: dict[int, tuple] = {}
+        self.teacher: dict[int, tuple] = {}  # frame -> (box, confidence): the teacher's latest outputs
         self.tracked_by: dict[int, str] = {}  # frame -> label of the tracker that made its box
         self.before_absent: dict[int, FrameAnnotation] = {}  # frame -> its record when O marked it absent (this session)
         self.recipe = None  # how the tracking process reopens the sequence (app.track_process.Recipe)
@@ -133,9 +132,9 @@ class Document(QObject):
         if frames is None:
             self.records = self.store.records()
             self.proposals = self.store.proposals()
-            self.student = self.store.tracker_outputs("student")
-            self.teacher = self.store.tracker_outputs("teacher")
-            self.tracked_by = self._tracked_by_from_store()
+            outputs = {name: self.store.tracker_outputs(name) for name in tracker_names()}
+            self.teacher = outputs["teacher"]
+            self.tracked_by = self._tracked_by(outputs)
             self.changed.emit(None)
             return
         frames = sorted(set(int(f) for f in frames))
@@ -149,13 +148,13 @@ class Document(QObject):
                 self.records.pop(frame, None)
         self.changed.emit(frames)
 
-    def _tracked_by_from_store(self) -> dict[int, str]:
+    def _tracked_by(self, outputs: dict[str, dict[int, tuple]]) -> dict[int, str]:
         """frame -> label of the tracker ("OpenCV CSRT", "Teacher", ...) whose latest output
-        is the frame's current tracked box, read from the store's tracker outputs, so a
-        reopened project still says which tracker made each box."""
+        (``outputs``: tracker name -> the store's ``tracker_outputs``) is the frame's current
+        tracked box, so a reopened project still says which tracker made each box."""
         out: dict[int, str] = {}
-        for name in tracker_names():
-            for frame, (box, _confidence) in self.store.tracker_outputs(name).items():
+        for name, rows in outputs.items():
+            for frame, (box, _confidence) in rows.items():
                 record = self.records.get(frame)
                 if (record is not None and record.provenance == Provenance.STUDENT and record.box is not None
                         and box is not None and np.allclose(record.box, box)):
@@ -167,7 +166,6 @@ class Document(QObject):
         if self.closed:
             return
         self.proposals = self.store.proposals()
-        self.student = self.store.tracker_outputs("student")
         self.teacher = self.store.tracker_outputs("teacher")
         self.changed.emit(None)
 
@@ -190,7 +188,7 @@ class Document(QObject):
             data.annotated[frame] = True
             data.keyframe[frame] = record.keyframe
             data.absent[frame] = record.absent
-            if record.absent or record.box is None:
+            if record.absent:  # an absent record has no box
                 continue
             if record.provenance == Provenance.STUDENT and record.confidence is not None:
                 data.confidence[frame] = record.confidence

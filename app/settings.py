@@ -239,6 +239,7 @@ def _list(value) -> list[str]:
 def _shortcuts(q: QSettings) -> dict[str, str]:
     """The user's key overrides (``shortcuts/<action>``), unknown actions and values that are
     not key texts dropped."""
+    # imported here: QtGui needs the display libraries this module (QtCore only) does not
     from PySide6.QtGui import QKeySequence
 
     from app.actions import DEFAULT_KEYS

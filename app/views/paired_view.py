@@ -106,11 +106,8 @@ class PairedViews(QWidget):
             thermal_box = record.thermal_box if (thermal_separate and record.thermal_box is not None) else record.box
             self.thermal.show_box(thermal_box, provenance, record.occluded)
         self.visible.show_proposal(proposal)
-        thermal_proposal = proposal
-        if proposal is not None and thermal_separate and record is not None:  # a misaligned pair
-            thermal_proposal = carried_thermal(proposal, record)
-            thermal_proposal = proposal if thermal_proposal is None else thermal_proposal
-        self.thermal.show_proposal(thermal_proposal)
+        carried = carried_thermal(proposal, record) if proposal is not None and thermal_separate else None
+        self.thermal.show_proposal(proposal if carried is None else carried)  # carried: a misaligned pair
 
     def set_colormap(self, name: str) -> None:
         """Thermal colormap ("gray", "inferno", ...), used by the thermal view and the blend."""

@@ -63,9 +63,7 @@ def test_whole_path(window, pair_files, synthetic, tmp_path):
     assert after[12] == before[12]
     assert all(after[f].provenance == Provenance.STUDENT for f in range(6, 12))
     assert all(after[f] == before[f] for f in range(13, n))  # beyond the keyframe: untouched
-    # the timeline's confidence fills while a run goes, from its records, before the
-    # run's outputs are re-read from the store
-    doc.student = {}
+    # the timeline's confidence fills while a run goes, from its records
     live = doc.timeline()
     assert np.all(np.isfinite(live.confidence[6:12])) and np.isnan(live.confidence[12])
     np.testing.assert_allclose(live.confidence[6:12], [after[f].confidence for f in range(6, 12)])

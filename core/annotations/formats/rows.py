@@ -130,7 +130,7 @@ def touching_origin(records: Mapping[int, FrameAnnotation]) -> list[int]:
     def touches(box) -> bool:
         return box is not None and (box[0] <= 0 or box[1] <= 0)
 
-    return sorted(f for f, r in records.items() if not r.absent and (touches(r.box) or touches(r.effective_thermal_box)))
+    return sorted(f for f, r in records.items() if not r.absent and (touches(r.box) or touches(r.thermal_box)))
 
 
 def got10k_labels(records: Mapping[int, FrameAnnotation], num_frames: int) -> tuple[str, str]:
