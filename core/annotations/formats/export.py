@@ -50,9 +50,12 @@ class ExportResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def _warnings(records: Mapping[int, FrameAnnotation], num_frames: int) -> list[str]:
+def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, lasher_rows: bool) -> list[str]:
+    """What the user should know about an export of ``records`` over ``num_frames`` frames:
+    unlabelled frames written as absent, and with ``lasher_rows`` (files the LasHeR scorer
+    reads) boxes touching x = 0 or y = 0, which that scorer takes for absent rows."""
     out = []
-    touching = touching_origin(records)
+    touching = touching_origin(records) if lasher_rows else []
     if touching:
         shown = ", ".join(str(f + 1) for f in touching[:10]) + (" ..." if len(touching) > 10 else "")
         out.append(
@@ -64,7 +67,7 @@ def _warnings(records: Mapping[int, FrameAnnotation], num_frames: int) -> list[s
     return out
 
 
-def _check_target(sequence, out_dir: Path) -> None:
+def check_export_target(sequence, out_dir: Path) -> None:
     """Refuse targets whose replacement would destroy data that is not an earlier export.
 
     The export replaces ``out_dir`` as a whole, so it must not be (or contain) the
@@ -116,8 +119,8 @@ def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir
         raise ValueError(f"naming must be 'lasher' or 'rgbt234', got {naming!r}")
     out_dir = Path(out_dir)
     n = len(sequence)
-    warnings = _warnings(records, n)
-    _check_target(sequence, out_dir)
+    warnings = export_warnings(records, n, lasher_rows=True)
+    check_export_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
         _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
@@ -174,9 +177,9 @@ def _export_per_modality(sequence, records: Mapping[int, FrameAnnotation], out_d
     label files, all inside one atomic directory."""
     out_dir = Path(out_dir)
     n = len(sequence)
-    warnings = _warnings(records, n)
+    warnings = export_warnings(records, n, lasher_rows=False)
     entries = _modalities(sequence)
-    _check_target(sequence, out_dir)
+    check_export_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
         _check_entries(tmp, entries)
