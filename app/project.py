@@ -131,9 +131,8 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
             store = AnnotationStore.open(request.store or store_path_for(sequence.info), read_only=request.read_only)
         if request.kind == "pair" and request.frame_offset is None:  # keep the project's pairing
             kept = int(store.get_meta("frame_offset", 0) or 0)
-            if kept:
-                sequence.close()
-                sequence = open_pair(request.paths[0], request.paths[1], frame_offset=kept)
+            if kept:  # re-paired in place: the streams are opened once
+                sequence.frame_offset = kept
                 first = sequence[0]
             request = dataclasses.replace(request, frame_offset=kept)
         if request.read_only:

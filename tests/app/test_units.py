@@ -249,9 +249,14 @@ def test_recent_keeps_the_project_database_and_reads_the_old_format():
     assert OpenRequest.from_recent(mine).store == "/elsewhere/mine.rgbt.sqlite"
 
 
-def test_reopening_keeps_a_custom_database_and_the_projects_frame_offset(pair_files, tmp_path):
+def test_reopening_keeps_a_custom_database_and_the_projects_frame_offset(pair_files, tmp_path, monkeypatch):
+    import core.sequences
     from app.project import open_job
     from core.progress import run_to_end
+
+    opens = []
+    real_open_pair = core.sequences.open_pair
+    monkeypatch.setattr(core.sequences, "open_pair", lambda *a, **k: opens.append(a) or real_open_pair(*a, **k))
 
     def opened(request):
         project = run_to_end(open_job(request))
@@ -275,8 +280,10 @@ def test_reopening_keeps_a_custom_database_and_the_projects_frame_offset(pair_fi
     with AnnotationStore.open(custom) as store:
         assert sorted(store.records()) == [0]
     # a drop or a command line without --frame-offset keeps the project's pairing ...
+    opens.clear()
     dropped = opened(OpenRequest("pair", tuple(map(str, pair_files)), store=str(custom)))
-    assert dropped.request.frame_offset == 2
+    assert dropped.request.frame_offset == 2 and dropped.sequence.frame_offset == 2
+    assert len(opens) == 1  # re-paired in place, the videos are not opened twice
     assert len(dropped.sequence) == len(again.sequence)
     with AnnotationStore.open(custom) as store:
         assert store.get_meta("frame_offset") == 2
