@@ -23,3 +23,16 @@ def test_the_chain_ends_at_the_defaults_and_adds_the_filter_before_the_wide_boun
     for previous, current in zip(chain[:-1], chain[1:], strict=True):
         assert _changed(VARIANTS[previous][1], VARIANTS[current][1]), f"{current} adds nothing to {previous}"
     assert all(description for description, _ in VARIANTS.values())
+
+
+def test_lost_threshold_replaces_only_the_threshold_variants():
+    from core.bench.safeguards import THRESHOLD_VARIANTS, variant_contenders
+
+    keys = ["default", "lost", "hold", "hold_switch"]
+    changed = {c.key: c.tracker.config for c in variant_contenders("student", None, keys, lost_threshold=0.33)}
+    assert changed["lost"].lost_threshold == changed["hold"].lost_threshold == 0.33
+    assert changed["hold_switch"] == VARIANTS["hold_switch"][1]  # the users' switch as shipped
+    assert changed["default"] == VARIANTS["default"][1]
+    unchanged = {c.key: c.tracker.config for c in variant_contenders("student", None, keys)}
+    assert all(unchanged[k] == VARIANTS[k][1] for k in keys)
+    assert THRESHOLD_VARIANTS <= set(VARIANTS)
