@@ -121,8 +121,9 @@ def register(subparsers) -> None:
     parser.add_argument("--weights", default=None, help="checkpoint .pt or .onnx (default: the bundled one)")
     parser.add_argument("--variants", default=",".join(VARIANTS), help=f"subset of {','.join(VARIANTS)}")
     parser.add_argument("--lost-threshold", type=float, default=None,
-                        help=f"confidence below which the target counts as lost in the lost and hold variants "
-                             f"(default {LOST_THRESHOLD}; only the variants {', '.join(sorted(THRESHOLD_VARIANTS))}; hold_switch keeps {HOLD_THRESHOLD})")
+                        help=f"confidence below which the target counts as lost in the variants "
+                             f"{', '.join(sorted(THRESHOLD_VARIANTS))} (default {LOST_THRESHOLD}; "
+                             f"hold_switch keeps {HOLD_THRESHOLD})")
     parser.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT_FILE)
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
     parser.add_argument("--max-frames", type=int, default=DEFAULT_MAX_FRAMES,
