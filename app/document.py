@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -23,6 +22,7 @@ from app.review import TimelineData
 from core.annotations.history import Command
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
+from core.annotations.tracked_by import tracked_by
 from core.geometry import iou
 from core.trackers import tracker_label, tracker_names
 
@@ -151,15 +151,9 @@ class Document(QObject):
     def _tracked_by(self, outputs: dict[str, dict[int, tuple]]) -> dict[int, str]:
         """frame -> label of the tracker ("OpenCV CSRT", "Teacher", ...) whose latest output
         (``outputs``: tracker name -> the store's ``tracker_outputs``) is the frame's current
-        tracked box, so a reopened project still says which tracker made each box."""
-        out: dict[int, str] = {}
-        for name, rows in outputs.items():
-            for frame, (box, _confidence) in rows.items():
-                record = self.records.get(frame)
-                if (record is not None and record.provenance == Provenance.STUDENT and record.box is not None
-                        and box is not None and np.allclose(record.box, box)):
-                    out[frame] = tracker_label(name)
-        return out
+        tracked box, so a reopened project still says which tracker made each box
+        (the rule: ``core.annotations.tracked_by.tracked_by``)."""
+        return {frame: tracker_label(name) for frame, name in tracked_by(self.records, outputs).items()}
 
     def reload_outputs(self) -> None:
         """Re-read proposals and tracker outputs (after a refinement or tracking batch)."""

@@ -52,6 +52,7 @@ def _distillation(sequence, records, out_path, store, models, frames_mode: str =
     ``frames_mode`` "embedded" (self-contained, crops in the file) or "referenced"."""
     from core.distillation.export import TeacherRunner, export_distillation
     from core.progress import Progress
+    from core.trackers import tracker_names
     from core.tracking.factory import default_weights, load_tracker
 
     yield Progress(0, None, "loading the teacher")
@@ -60,9 +61,10 @@ def _distillation(sequence, records, out_path, store, models, frames_mode: str =
     teacher = TeacherRunner(engine=tracker.engine, model_config=tracker.model_config, model_name="teacher",
                             weights_path=None if tracker.weights_path in ("", "random") else tracker.weights_path)
     student = models.weights("student") or str(default_weights("student"))
+    outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
     return (yield from export_distillation(
-        sequence, records, out_path, teacher, frames_mode=frames_mode, student_outputs=store.tracker_outputs("student"),
-        teacher_outputs=store.tracker_outputs("teacher"), student_model="student",
+        sequence, records, out_path, teacher, frames_mode=frames_mode, student_outputs=outputs["student"],
+        teacher_outputs=outputs["teacher"], tracker_outputs=outputs, student_model="student",
         student_weights=student if Path(student).is_file() else None,
         frame_offset=int(store.get_meta("frame_offset", 0) or 0)))
 

@@ -33,6 +33,7 @@ def run(args) -> int:
     from core.distillation.export import TeacherRunner, export_distillation
     from core.fileio import check_output
     from core.sequences import open_pair, open_sequence
+    from core.trackers import tracker_names
     from core.tracking.factory import load_tracker
 
     if len(args.source) not in (1, 2):
@@ -58,8 +59,7 @@ def run(args) -> int:
         raise
     try:
         records = store.records()
-        student_outputs = store.tracker_outputs("student")
-        teacher_outputs = store.tracker_outputs("teacher")
+        tracker_outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
         tracker = load_tracker(model="teacher", weights=args.teacher, engine="torch", device=args.device,
                                allow_random=args.random_weights)
         teacher = TeacherRunner(
@@ -74,8 +74,9 @@ def run(args) -> int:
             args.out,
             teacher,
             frames_mode="embedded" if args.embed_crops else "referenced",
-            student_outputs=student_outputs,
-            teacher_outputs=teacher_outputs,
+            student_outputs=tracker_outputs["student"],
+            teacher_outputs=tracker_outputs["teacher"],
+            tracker_outputs=tracker_outputs,
             student_model="student",
         )
         path = run_with_bar(job, "export-distill")

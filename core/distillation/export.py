@@ -5,8 +5,8 @@ interpolated between human keyframes, imported ground truth), and for every fram
 human flagged absent (a *negative*: nothing to find), one *sample* is written: the search crop that a tracker would see at that frame
 (centred on the previous frame's label, factor ``search_factor``) and the teacher's
 score / size / offset maps on it, with the template cut from the nearest earlier human
-keyframe. The per-frame labels, the student's and the teacher's raw outputs and the
-provenance go in ``labels/`` (schema in ``core.distillation.schema``).
+keyframe. The per-frame labels, the student's and the teacher's raw outputs, the
+provenance and which tracker made each machine-tracked box go in ``labels/`` (schema in ``core.distillation.schema``).
 
 The studio's export dialog and ``python main.py export-distill`` both call
 :func:`export_distillation`, so they write the same file.
@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.records import FrameAnnotation, Provenance
+from core.annotations.tracked_by import tracked_by
 from core.distillation import schema
 from core.distillation.writer import DistillationWriter, FileHeader, Sample, SequenceAttrs, file_sha256
 from core.geometry import is_valid_box
@@ -45,10 +46,18 @@ def labels_from_records(
     num_frames: int,
     student_outputs: Mapping[int, tuple] | None = None,
     teacher_outputs: Mapping[int, tuple] | None = None,
+    tracker_outputs: Mapping[str, Mapping[int, tuple]] | None = None,
 ) -> dict[str, np.ndarray]:
-    """Per-frame label arrays (schema.LABEL_DATASETS) from annotation records and raw outputs.
+    """Per-frame label arrays (schema.LABEL_DATASETS and ``tracker``) from annotation
+    records and raw outputs; every array has N = ``num_frames`` rows.
 
-    ``*_outputs`` map frame -> (box (4,), confidence).
+    ``student_outputs`` / ``teacher_outputs`` map frame -> (box (4,) x, y, w, h, confidence).
+    ``tracker_outputs``: tracker name (``core.trackers.tracker_names()``) -> such a map,
+    every tracker's latest outputs as the store keeps them; it decides ``tracker`` (N,)
+    uint8 (schema.TRACKER_CODES) for machine-tracked frames (provenance "student") by the
+    rule of ``core.annotations.tracked_by``. None (not known): every machine-tracked frame
+    is TRACKER_UNKNOWN; so is one whose box matches no tracker's output. Other frames are
+    TRACKER_NONE. Raises ValueError for a tracker name without a code.
     """
     n = num_frames
     nan4 = np.full((n, 4), np.nan, dtype=np.float32)
@@ -63,6 +72,7 @@ def labels_from_records(
         "student_confidence": np.full(n, np.nan, dtype=np.float32),
         "teacher_box": nan4.copy(),
         "teacher_confidence": np.full(n, np.nan, dtype=np.float32),
+        "tracker": np.zeros(n, dtype=np.uint8),
     }
     for frame, record in records.items():
         if not 0 <= frame < n:
@@ -75,6 +85,13 @@ def labels_from_records(
         labels["occluded"][frame] = record.occluded
         labels["provenance"][frame] = schema.PROVENANCE_CODES[Provenance(record.provenance).value]
         labels["keyframe"][frame] = record.keyframe
+        if record.provenance == Provenance.STUDENT:
+            labels["tracker"][frame] = schema.TRACKER_UNKNOWN
+    for frame, name in tracked_by(records, tracker_outputs or {}).items():
+        if name not in schema.TRACKER_CODES:
+            raise ValueError(f"tracker {name!r} has no code in core.distillation.schema.TRACKER_CODES")
+        if 0 <= frame < n:
+            labels["tracker"][frame] = schema.TRACKER_CODES[name]
     for key, outputs in (("student", student_outputs), ("teacher", teacher_outputs)):
         for frame, (box, confidence) in (outputs or {}).items():
             if 0 <= frame < n and box is not None:
@@ -142,6 +159,7 @@ def export_distillation(
     frames_mode: str = "referenced",
     student_outputs: Mapping[int, tuple] | None = None,
     teacher_outputs: Mapping[int, tuple] | None = None,
+    tracker_outputs: Mapping[str, Mapping[int, tuple]] | None = None,
     student_model: str = "",
     student_weights: str | None = None,
     frame_offset: int = 0,
@@ -151,7 +169,9 @@ def export_distillation(
     Closing the generator midway deletes the partial file and keeps any earlier one.
     ``out_path`` is checked before any work (``core.fileio.check_output``): never the
     sequence's frames, its ground truth or an annotation store (OutputError); an earlier
-    file at ``out_path`` is replaced.
+    file at ``out_path`` is replaced. ``tracker_outputs`` (tracker name -> the store's
+    ``tracker_outputs(name)``) records which tracker made each machine-tracked box
+    (``labels/tracker``; see :func:`labels_from_records`); None = not known.
     """
     from core.annotations.formats.groundtruth import protected_inputs
     from core.fileio import check_output
@@ -181,7 +201,7 @@ def export_distillation(
         frame_offset=int(frame_offset),
         layout=info.layout,
     )
-    labels = labels_from_records(records, len(sequence), student_outputs, teacher_outputs)
+    labels = labels_from_records(records, len(sequence), student_outputs, teacher_outputs, tracker_outputs)
     plan = plan_samples(records)
     out_path = Path(out_path)
     yield Progress(0, len(plan), f"distillation export of {info.name}")

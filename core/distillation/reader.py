@@ -70,6 +70,9 @@ class DistillationFile:
                     self._fail(f"{where}: missing labels/{label}")
                 if group["labels"][label].shape != (n,) + row_shape:
                     self._fail(f"{where}: labels/{label} has shape {group['labels'][label].shape}, expected {(n,) + row_shape}")
+            for label, row_shape in schema.OPTIONAL_LABEL_DATASETS.items():
+                if label in group["labels"] and group["labels"][label].shape != (n,) + row_shape:
+                    self._fail(f"{where}: labels/{label} has shape {group['labels'][label].shape}, expected {(n,) + row_shape}")
             samples = group["samples"]
             expected = {
                 "frame": (),
@@ -123,9 +126,20 @@ class DistillationFile:
         )
 
     def labels(self, name: str) -> dict[str, np.ndarray]:
-        """Per-frame label arrays of a sequence (see schema.LABEL_DATASETS)."""
+        """Per-frame label arrays of a sequence: schema.LABEL_DATASETS and
+        schema.OPTIONAL_LABEL_DATASETS, the latter filled in where the file predates them.
+
+        ``tracker`` (N,) uint8 (schema.TRACKER_CODES): in a file without it, every
+        machine-tracked frame (provenance "student") is TRACKER_UNKNOWN, the rest TRACKER_NONE.
+        """
         group = self._file["sequences"][name]["labels"]
-        return {key: group[key][...] for key in schema.LABEL_DATASETS}
+        labels = {key: group[key][...] for key in schema.LABEL_DATASETS}
+        if "tracker" in group:
+            labels["tracker"] = group["tracker"][...].astype(np.uint8)
+        else:
+            machine = labels["provenance"] == schema.PROVENANCE_CODES["student"]
+            labels["tracker"] = np.where(machine, schema.TRACKER_UNKNOWN, schema.TRACKER_NONE).astype(np.uint8)
+        return labels
 
     def num_samples(self, name: str) -> int:
         return int(self._file["sequences"][name]["samples"]["frame"].shape[0])

@@ -17,6 +17,11 @@ of the names. Layout::
             absent         (N,)  bool
             occluded       (N,)  bool
             provenance     (N,)  u1     PROVENANCE_CODES (0 = unlabelled)
+            tracker        (N,)  u1     TRACKER_CODES: which tracker made a machine-tracked
+                                        (provenance "student") box; 0 = not machine-tracked,
+                                        255 = machine-tracked by an unknown tracker.
+                                        attrs: codes (JSON object name -> code). Optional:
+                                        added within version 1, absent from older files
             keyframe       (N,)  bool
             student_box    (N,4) f32    the student's raw output; NaN where it did not run
             student_confidence (N,) f32 NaN where it did not run
@@ -34,6 +39,9 @@ of the names. Layout::
             template_thermal (M,Z,Z)   u1
             search_visible   (M,X,X,3) u1
             search_thermal   (M,X,X)   u1
+
+Provenance "student" means *machine-tracked*: the studio stores every live tracker's box
+(student, teacher, OpenCV CSRT / KCF / MIL) with it; ``labels/tracker`` says which one.
 
 In "referenced" mode the crops are recut from the source frames with the stored
 geometry (``core.tracking.crop.crop_square``), which keeps files small.
@@ -54,6 +62,22 @@ PROVENANCE_CODES: dict[str | None, int] = {
     "imported": 5,
 }
 PROVENANCE_NAMES = {code: name for name, code in PROVENANCE_CODES.items()}
+
+#: Tracker names (``core.trackers.tracker_names()``) -> codes of ``labels/tracker``. Codes
+#: are part of the file format: append new trackers, never renumber.
+TRACKER_CODES: dict[str, int] = {
+    "none": 0,  # not machine-tracked (manual, interpolated, accepted teacher, imported, unlabelled)
+    "student": 1,
+    "teacher": 2,
+    "csrt": 3,
+    "kcf": 4,
+    "mil": 5,
+    "nanotrack": 6,
+    "unknown": 255,  # machine-tracked, but which tracker is not known
+}
+TRACKER_NONE = TRACKER_CODES["none"]
+TRACKER_UNKNOWN = TRACKER_CODES["unknown"]
+TRACKER_NAMES = {code: name for name, code in TRACKER_CODES.items()}
 
 #: Provenances whose boxes serve as hard labels when fine-tuning (human-checked).
 LABEL_PROVENANCES = ("manual", "teacher", "interpolated", "imported")
@@ -86,6 +110,15 @@ LABEL_DATASETS = {
     "student_confidence": (),
     "teacher_box": (4,),
     "teacher_confidence": (),
+}
+#: Label datasets added within version 1 (older files lack them; readers fill them in):
+#: name -> row shape. Writers and readers of older releases ignore them.
+OPTIONAL_LABEL_DATASETS = {
+    "tracker": (),
+}
+#: Code tables stored as the JSON attribute ``codes`` on their label dataset.
+LABEL_CODE_TABLES = {
+    "tracker": TRACKER_CODES,
 }
 SAMPLE_DATASETS = ("frame", "template_frame", "template_box", "search_geometry", "score_map", "size_map", "offset_map")
 EMBEDDED_DATASETS = ("template_visible", "template_thermal", "search_visible", "search_thermal")

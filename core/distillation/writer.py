@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import io
+import json
 import os
 import tempfile
 from dataclasses import asdict, dataclass
@@ -295,7 +296,8 @@ class DistillationWriter:
         return self
 
     def begin_sequence(self, attrs: SequenceAttrs, labels: dict[str, np.ndarray]) -> SequenceWriter:
-        """Start a sequence group with its per-frame label arrays (see schema.LABEL_DATASETS)."""
+        """Start a sequence group with its per-frame label arrays: every one of
+        schema.LABEL_DATASETS, and those of schema.OPTIONAL_LABEL_DATASETS that ``labels`` has."""
         assert self._file is not None, "use DistillationWriter as a context manager"
         if self._open_sequence is not None:
             self._open_sequence.finish()
@@ -314,6 +316,15 @@ class DistillationWriter:
             if array.shape != (n,) + row_shape:
                 raise ValueError(f"labels[{name!r}] has shape {array.shape}, expected {(n,) + row_shape}")
             label_group.create_dataset(name, data=array, compression="gzip", compression_opts=4)
+        for name, row_shape in schema.OPTIONAL_LABEL_DATASETS.items():
+            if name not in labels:
+                continue
+            array = np.asarray(labels[name])
+            if array.shape != (n,) + row_shape:
+                raise ValueError(f"labels[{name!r}] has shape {array.shape}, expected {(n,) + row_shape}")
+            dataset = label_group.create_dataset(name, data=array, compression="gzip", compression_opts=4)
+            if name in schema.LABEL_CODE_TABLES:
+                dataset.attrs["codes"] = json.dumps(schema.LABEL_CODE_TABLES[name])
         label_group.attrs["provenance_codes"] = str({k or "": v for k, v in schema.PROVENANCE_CODES.items()})
         self._open_sequence = SequenceWriter(group, self.header, self.check_write_errors)
         self.check_write_errors()

@@ -85,6 +85,61 @@ def test_labels_from_records():
     assert np.isnan(labels["teacher_box"]).all()
 
 
+def test_every_choosable_tracker_has_a_code():
+    from core.trackers import tracker_names
+
+    assert set(tracker_names()) <= set(schema.TRACKER_CODES)
+    assert len(set(schema.TRACKER_CODES.values())) == len(schema.TRACKER_CODES)
+    assert schema.TRACKER_NONE == 0
+
+
+def test_labels_without_tracker_outputs_mark_machine_boxes_unknown():
+    labels = labels_from_records(_records(), 12)
+    assert labels["tracker"].dtype == np.uint8 and labels["tracker"].shape == (12,)
+    assert labels["tracker"][1] == labels["tracker"][10] == schema.TRACKER_UNKNOWN  # machine-tracked
+    assert labels["tracker"][0] == labels["tracker"][3] == labels["tracker"][4] == schema.TRACKER_NONE
+
+
+def test_labels_refuse_a_tracker_without_a_code():
+    with pytest.raises(ValueError, match="no code"):
+        labels_from_records(_records(), 12, tracker_outputs={"mystery": {1: (np.array([7.0, 10, 10, 10]), 0.5)}})
+
+
+def test_export_records_which_tracker_made_each_box(tmp_path):
+    """CSRT- and teacher-tracked boxes (stored with provenance "student") keep their own
+    tracker's code; the student's get the student's; a manual box gets 0."""
+    import h5py
+
+    from core.trackers import tracker_names
+
+    records = _records()  # frames 1, 2, 5, 9, 11: machine-tracked boxes at x = 5 + 2 i
+    with AnnotationStore.open(tmp_path / "s.rgbt.sqlite") as store:
+        store.put(records.values())
+        store.put_tracker_outputs("csrt", "r1", [(1, [7, 10, 10, 10], None), (2, [9, 10, 10, 10], None)])
+        store.put_tracker_outputs("teacher", "r2", [(5, [15, 10, 10, 10], 0.7), (8, [21, 10, 10, 10], 0.6)])
+        store.put_tracker_outputs("student", "r3", [(9, [23, 10, 10, 10], 0.4), (11, [0, 0, 5, 5], 0.1)])
+        outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
+        path = run_to_end(
+            export_distillation(Moving(), store.records(), tmp_path / "d.h5", TeacherRunner(RecordingEngine(), Geometry()),
+                                student_outputs=outputs["student"], teacher_outputs=outputs["teacher"],
+                                tracker_outputs=outputs)
+        )
+    codes = schema.TRACKER_CODES
+    with DistillationFile(path) as data:
+        labels = data.labels("moving")
+    assert labels["provenance"][1] == labels["provenance"][5] == schema.PROVENANCE_CODES["student"]
+    assert labels["tracker"][1] == labels["tracker"][2] == codes["csrt"]
+    assert labels["tracker"][5] == codes["teacher"]
+    assert labels["tracker"][9] == codes["student"]
+    assert labels["tracker"][11] == codes["unknown"]  # edited since: matches no output
+    assert labels["tracker"][8] == labels["tracker"][0] == codes["none"]  # manual boxes, even where an output equals them
+    assert labels["tracker"][3] == labels["tracker"][4] == codes["none"]  # interpolated, accepted teacher
+    with h5py.File(path, "r") as raw:  # the code table travels with the file
+        import json
+
+        assert json.loads(raw["sequences/moving/labels/tracker"].attrs["codes"]) == codes
+
+
 @pytest.mark.parametrize("mode", ["referenced", "embedded"])
 def test_export_writes_teacher_maps_on_the_search_crop(tmp_path, mode):
     engine = RecordingEngine()
@@ -131,7 +186,9 @@ def test_export_distill_command_on_the_demo_pair(tmp_path):
     store_path = tmp_path / "demo.rgbt.sqlite"
     with AnnotationStore.open(store_path) as store:
         store.put([FrameAnnotation(0, [100, 100, 30, 30], keyframe=True), FrameAnnotation(1, [101, 100, 30, 30]),
-                   FrameAnnotation(2, [102, 100, 30, 30])])
+                   FrameAnnotation(2, [102, 100, 30, 30]),
+                   FrameAnnotation(3, [103, 100, 30, 30], provenance="student", confidence=0.5)])
+        store.put_tracker_outputs("kcf", "r1", [(3, [103, 100, 30, 30], None)])
     sequence.close()
     out = tmp_path / "demo.h5"
     code = main(["export-distill", str(demo / "visible.mp4"), str(demo / "thermal.mp4"), "--store", str(store_path),
@@ -142,3 +199,4 @@ def test_export_distill_command_on_the_demo_pair(tmp_path):
         assert data.num_samples(name) == 2
         assert data.header["teacher_model"] == "teacher"
         assert data.sequence_attrs(name).visible_source.endswith("visible.mp4")
+        assert data.labels(name)["tracker"][3] == schema.TRACKER_CODES["kcf"]  # the command reads every tracker's outputs

@@ -151,3 +151,39 @@ def test_label_shape_checked_on_write(tmp_path):
     with pytest.raises(ValueError, match="box"):
         with DistillationWriter(tmp_path / "d.h5", FileHeader("referenced", Z, X, F)) as writer:
             writer.begin_sequence(SequenceAttrs("s", "", "", 64, 48, 40), labels)
+
+
+def test_a_file_without_labels_tracker_still_reads(tmp_path):
+    """Files written before ``labels/tracker`` existed: the tracker is unknown on
+    machine-tracked frames and 0 elsewhere."""
+    labels = _labels(40)
+    labels["provenance"][5:8] = schema.PROVENANCE_CODES["student"]
+    path = tmp_path / "old.h5"
+    with DistillationWriter(path, FileHeader("referenced", Z, X, F)) as writer:
+        writer.begin_sequence(SequenceAttrs("s", "", "", 64, 48, 40), labels).add_sample(_sample(1, False))
+    with h5py.File(path, "r") as raw:
+        assert "tracker" not in raw["sequences/s/labels"]
+    with DistillationFile(path) as data:
+        tracker = data.labels("s")["tracker"]
+    assert tracker.dtype == np.uint8 and tracker.shape == (40,)
+    assert (tracker[5:8] == schema.TRACKER_UNKNOWN).all()
+    assert (np.delete(tracker, [5, 6, 7]) == schema.TRACKER_NONE).all()
+
+
+def test_labels_tracker_round_trips_and_its_shape_is_checked(tmp_path):
+    labels = _labels(40)
+    labels["tracker"] = np.full(40, schema.TRACKER_CODES["csrt"], np.uint8)
+    path = tmp_path / "d.h5"
+    with DistillationWriter(path, FileHeader("referenced", Z, X, F)) as writer:
+        writer.begin_sequence(SequenceAttrs("s", "", "", 64, 48, 40), labels).add_sample(_sample(1, False))
+    with DistillationFile(path) as data:
+        np.testing.assert_array_equal(data.labels("s")["tracker"], labels["tracker"])
+    with h5py.File(path, "a") as handle:
+        del handle["sequences/s/labels/tracker"]
+        handle["sequences/s/labels"].create_dataset("tracker", data=np.zeros(7, np.uint8))
+    with pytest.raises(DistillationDataError, match="labels/tracker"):
+        DistillationFile(path)
+    labels["tracker"] = labels["tracker"][:10]
+    with pytest.raises(ValueError, match="tracker"):
+        with DistillationWriter(tmp_path / "e.h5", FileHeader("referenced", Z, X, F)) as writer:
+            writer.begin_sequence(SequenceAttrs("s", "", "", 64, 48, 40), labels)
