@@ -36,6 +36,7 @@ class ExportEntry:
     # with ``listed=False`` are reachable only as such a variant
     variants: tuple[tuple[str, str], ...] = ()
     listed: bool = True
+    variant_label: str = "Crops"  # the dialog's label of the variants row
 
 
 def _core_exporter(name: str):
@@ -44,6 +45,25 @@ def _core_exporter(name: str):
 
         return exporter(name)(sequence, records, out_path)
     return factory
+
+
+def _annotation_files(target: str):
+    """The annotation files of ``target`` without frames
+    (``core.annotations.formats.annotation_export``)."""
+    def factory(sequence, records, out_path, store, models):
+        from core.annotations.formats.annotation_export import export_annotation_files
+
+        return export_annotation_files(sequence, records, out_path, target=target)
+    return factory
+
+
+#: (variant label, format) of "Annotation files only"
+ANNOTATION_VARIANTS = (
+    ("LasHeR / RGBT234 (visible.txt, infrared.txt, init.txt)", "lasher"),
+    ("GTOT (groundTruth_v.txt, groundTruth_i.txt: x1 y1 x2 y2)", "gtot"),
+    ("VOT (groundtruth.txt: 8-value polygons, visible)", "vot"),
+    ("plain x,y,w,h (<name>.txt, <name>-thermal.txt)", "xywh"),
+)
 
 
 def _distillation(sequence, records, out_path, store, models, frames_mode: str = "referenced"):
@@ -78,6 +98,12 @@ EXPORT_ENTRIES: list[ExportEntry] = [
                 "-got10k"),
     ExportEntry("lasot", "LaSOT style (img/, groundtruth, occlusion / out-of-view)", _core_exporter("lasot"),
                 "-lasot"),
+    ExportEntry("annotations", "Annotation files only (no frames: LasHeR, GTOT, VOT or plain text)",
+                _annotation_files("lasher"), "-annotations",
+                variants=tuple((label, f"annotations-{target}") for label, target in ANNOTATION_VARIANTS),
+                variant_label="Files"),
+    *(ExportEntry(f"annotations-{target}", f"Annotation files only: {label}", _annotation_files(target),
+                  "-annotations", listed=False) for label, target in ANNOTATION_VARIANTS),
     ExportEntry("distillation", "Distillation data (HDF5: crops + teacher maps, fine-tunes the student)",
                 _distillation, "-distill.h5", is_file=True,
                 variants=(("small (frames referenced)", "distillation"),
@@ -122,6 +148,7 @@ class ExportDialog(QDialog):
         form = QFormLayout(self)
         form.addRow("Format", self.format)
         form.addRow("Crops", self.variant)
+        self.variant_row_label = form.labelForField(self.variant)
         form.addRow("Target", row)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
@@ -136,9 +163,11 @@ class ExportDialog(QDialog):
 
     def _fill_variants(self) -> None:
         self.variant.clear()
-        for label, key in entry(self.format.currentData()).variants:
+        chosen = entry(self.format.currentData())
+        for label, key in chosen.variants:
             self.variant.addItem(label, key)
         self.variant.setEnabled(self.variant.count() > 0)
+        self.variant_row_label.setText(chosen.variant_label)
 
     def _default_target(self) -> None:
         e = entry(self.format.currentData())

@@ -67,6 +67,22 @@ def test_export_dialog_offers_both_crop_modes(window):
     assert dialog.values()[0] == "distillation-embedded"
 
 
+def test_export_dialog_offers_annotation_files_only(window):
+    from app.dialogs.export_dialog import ExportDialog
+
+    dialog = ExportDialog("seq", Path("/tmp"))
+    keys = [dialog.format.itemData(i) for i in range(dialog.format.count())]
+    dialog.format.setCurrentIndex(keys.index("annotations"))
+    assert dialog.variant_row_label.text() == "Files" and dialog.variant.isEnabled()
+    variants = [dialog.variant.itemData(i) for i in range(dialog.variant.count())]
+    assert variants == ["annotations-lasher", "annotations-gtot", "annotations-vot", "annotations-xywh"]
+    assert dialog.target.text().endswith("seq-annotations") and dialog.values()[0] == "annotations-lasher"
+    dialog.variant.setCurrentIndex(1)
+    assert dialog.values()[0] == "annotations-gtot"
+    dialog.format.setCurrentIndex(keys.index("distillation"))
+    assert dialog.variant_row_label.text() == "Crops"
+
+
 def test_export_distillation_from_the_controller(project, synthetic, tmp_path):
     annotate(project, synthetic)
     results = []
