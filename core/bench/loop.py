@@ -187,6 +187,7 @@ def _annotate_family(args, family, student, teacher, out: Path) -> Job[tuple[lis
                 TeacherRunner(teacher.engine, teacher.model_config, "teacher", teacher.weights_path or None),
                 frames_mode="embedded", student_outputs=store.tracker_outputs("student"),
                 teacher_outputs=store.tracker_outputs("teacher"), student_model="student",
+                tracker_outputs={name: store.tracker_outputs(name) for name in ("student", "teacher")},
             )
         files.append(path)
     write_text_atomic(record_path, json.dumps({"key": key, "files": [str(f) for f in files],
