@@ -13,16 +13,7 @@ from core.annotations.formats.text import read_boxes
 from core.annotations.records import FrameAnnotation
 from core.errors import ExportError
 from core.progress import run_to_end
-from tests.core.annotations.test_formats import TinySequence
-
-
-def _records():
-    return {
-        0: FrameAnnotation(0, [4, 5, 10, 10], keyframe=True),
-        1: FrameAnnotation(1, [6, 5, 10, 10], thermal_box=[8, 6, 10, 10], provenance="student", confidence=0.8),
-        2: FrameAnnotation(2, None, absent=True, occluded=True),
-        4: FrameAnnotation(4, [7, 5, 10, 12.5], provenance="interpolated"),
-    }
+from tests.core.annotations.test_formats import TinySequence, _records
 
 
 class SourcedSequence(TinySequence):
@@ -47,8 +38,8 @@ def test_rgbt_formats_read_back_both_modalities(tmp_path, target):
     assert not any(p.suffix == ".jpg" for p in out.rglob("*"))  # files only, no frames
     records, count = read_source(out)
     assert count == 6
-    np.testing.assert_allclose(records[4].box, [7, 5, 10, 12.5])
-    np.testing.assert_allclose(records[1].thermal_box, [8, 6, 10, 10])
+    np.testing.assert_allclose(records[4].box, [6, 5, 10, 12.5])
+    np.testing.assert_allclose(records[1].thermal_box, [3, 5, 10, 10])
     assert records[2].absent and records[3].absent  # unlabelled frames are written absent
     assert any("no annotation" in w for w in result.warnings)
 
@@ -65,12 +56,12 @@ def test_lasher_rows_end_with_crlf_and_warn_about_the_origin(tmp_path):
 def test_vot_polygons_and_plain_text(tmp_path):
     run_to_end(export_annotation_files(TinySequence(), _records(), tmp_path / "v", target="vot"))
     polygons = read_boxes(tmp_path / "v" / "groundtruth.txt")
-    np.testing.assert_allclose(polygons[0], [4, 5, 10, 10])  # 8-value rows read back as their bounding box
+    np.testing.assert_allclose(polygons[4], [6, 5, 10, 12.5])  # 8-value rows read back as their bounding box
     run_to_end(export_annotation_files(TinySequence(), _records(), tmp_path / "p", target="xywh"))
     names = sorted(p.name for p in (tmp_path / "p").iterdir() if p.name != EXPORT_MARKER)
     assert names == ["tiny`seq-thermal.txt", "tiny`seq.txt"]
-    np.testing.assert_allclose(read_boxes(tmp_path / "p" / "tiny`seq.txt")[1], [6, 5, 10, 10])
-    np.testing.assert_allclose(read_boxes(tmp_path / "p" / "tiny`seq-thermal.txt")[1], [8, 6, 10, 10])
+    np.testing.assert_allclose(read_boxes(tmp_path / "p" / "tiny`seq.txt")[1], [2, 5, 10, 10])
+    np.testing.assert_allclose(read_boxes(tmp_path / "p" / "tiny`seq-thermal.txt")[1], [3, 5, 10, 10])
 
 
 def test_never_writes_over_the_sequence_or_a_foreign_folder(tmp_path):
