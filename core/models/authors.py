@@ -16,7 +16,9 @@ source you trust (e.g. the authors' release you downloaded yourself).
 """
 from __future__ import annotations
 
+import pickle
 import re
+import types
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -81,13 +83,42 @@ def read_authors_state_dict(path: str | Path, *, trust_pickle: bool = False) -> 
             raise CheckpointError(path, f"corrupt or truncated checkpoint ({text})") from error
         if not trust_pickle:
             raise CheckpointError(path, "this file pickles objects that weights_only loading refuses "
-                                        f"({text}); if you trust its source, load it with "
-                                        "trust_pickle=True once and convert it with convert_authors_checkpoint") from error
+                                        f"({text}); if you trust its source, convert it once with "
+                                        "`python main.py import-weights --trust-pickle` (Python: trust_pickle=True "
+                                        "with convert_authors_checkpoint)") from error
         try:
-            payload = torch.load(path, map_location="cpu", weights_only=False)
+            payload = torch.load(path, map_location="cpu", weights_only=False, pickle_module=_TOLERANT_PICKLE)
         except Exception as inner:  # noqa: BLE001
             raise CheckpointError(path, f"cannot be read even with trust_pickle=True ({inner})") from inner
     return extract_net(payload, path)
+
+
+class _AbsentClass:
+    """Stands in for a class of the authors' training code (``lib.train.admin.stats.
+    AverageMeter``, ``lib.train.admin.settings.Settings``, ...) that is not installed here:
+    it takes any constructor arguments and any pickled state, and is never used."""
+
+    def __init__(self, *args, **kwargs):
+        self.args, self.kwargs = args, kwargs
+
+    def __setstate__(self, state):
+        self.state = state
+
+
+class _TolerantUnpickler(pickle.Unpickler):
+    """Full unpickling (``trust_pickle=True`` only) that replaces a class whose module is
+    not importable by an :class:`_AbsentClass` subclass of the same name, so the authors'
+    checkpoints load without their training code: only the tensors under ``net`` are used."""
+
+    def find_class(self, module: str, name: str):
+        try:
+            return super().find_class(module, name)
+        except (ImportError, AttributeError):
+            return type(name, (_AbsentClass,), {"__module__": module, "__qualname__": name})
+
+
+#: what ``torch.load(pickle_module=...)`` needs: the tolerant Unpickler and the module's ``load``
+_TOLERANT_PICKLE = types.SimpleNamespace(Unpickler=_TolerantUnpickler, load=pickle.load, __name__="pickle")
 
 
 def extract_net(payload: Any, path: str | Path | None = None) -> StateDict:

@@ -9,7 +9,12 @@ import torch.nn.functional as F
 
 from core.errors import CheckpointError
 from core.models import build_model, load_checkpoint, student_config, teacher_config
-from core.models.authors import convert_authors_checkpoint, load_mplt_weights, load_ostrack_weights
+from core.models.authors import (
+    convert_authors_checkpoint,
+    load_mplt_weights,
+    load_ostrack_weights,
+    read_authors_state_dict,
+)
 from core.models.config import TeacherConfig
 from tests.core.models.conftest import model_inputs, read_layout
 
@@ -121,6 +126,36 @@ def test_ostrack_into_bundled_student_skips_what_does_not_fit():
 
 
 # ---------------------------------------------------------------- files and pickle trust
+
+def test_trusted_checkpoint_loads_without_the_authors_training_code(tmp_path, monkeypatch):
+    """The released checkpoints pickle classes of the authors' ``lib.train`` package, which
+    is not installed here: with trust the tensors load, the absent classes are stood in for."""
+    import sys
+    import types
+
+    package = {name: types.ModuleType(name) for name in ("lib", "lib.train", "lib.train.admin", "lib.train.admin.stats")}
+
+    class AverageMeter:
+        def __init__(self):
+            self.avg, self.count = 0.5, 3
+
+    AverageMeter.__module__ = "lib.train.admin.stats"
+    AverageMeter.__qualname__ = "AverageMeter"
+    package["lib.train.admin.stats"].AverageMeter = AverageMeter
+    for name, module in package.items():
+        monkeypatch.setitem(sys.modules, name, module)
+    state = {"backbone.norm.weight": torch.ones(4), "module.box_head.bias": torch.zeros(2)}
+    raw = tmp_path / "OSTrack_ep0300.pth.tar"
+    torch.save({"epoch": 300, "net": state, "stats": {"train": AverageMeter()}}, raw)
+    for name in package:
+        monkeypatch.delitem(sys.modules, name)  # as on a user's machine: no authors' code
+    with pytest.raises(CheckpointError, match="OSTrack_ep0300.pth.tar.*import-weights --trust-pickle"):
+        read_authors_state_dict(raw)
+    loaded = read_authors_state_dict(raw, trust_pickle=True)
+    assert sorted(loaded) == ["backbone.norm.weight", "box_head.bias"]
+    assert torch.equal(loaded["backbone.norm.weight"], torch.ones(4))
+    assert "lib" not in sys.modules  # nothing of the absent package was created
+
 
 def test_pickled_checkpoint_needs_explicit_trust_and_converts(tmp_path):
     model = build_model("teacher", TINY)
