@@ -50,7 +50,8 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray)
 
     Order: subsample (VTUAV), cut to the GT length (shorter results are padded with NaN
     rows, which fail every threshold, and noted), replace NaN / w<=0 / h<=0 rows by the
-    previous one, frame 1 = GT, round x, y, w, h (GTOT).
+    previous one (protocols with ``replace_bad_predictions``, where the padding therefore
+    carries the last result row; the note says so), frame 1 = GT, round x, y, w, h (GTOT).
     """
     notes: list[str] = []
     pred = np.array(results, dtype=np.float64).reshape(-1, 4)
@@ -60,16 +61,20 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray)
     if pred.shape[0] > n:
         notes.append(f"{pred.shape[0] - n} result row(s) beyond the {n} ground-truth frames ignored")
         pred = pred[:n]
-    elif pred.shape[0] < n:
-        notes.append(f"{n - pred.shape[0]} frame(s) without a result counted as failures")
-        pred = np.vstack([pred, np.full((n - pred.shape[0], 4), np.nan)])
+    present = min(pred.shape[0], n)
+    if pred.shape[0] < n:
+        missing = n - pred.shape[0]
+        notes.append(f"{missing} frame(s) without a result: the last result row is carried to the end "
+                     "(this protocol replaces invalid rows by the previous one)" if protocol.replace_bad_predictions
+                     else f"{missing} frame(s) without a result counted as failures")
+        pred = np.vstack([pred, np.full((missing, 4), np.nan)])
     if protocol.replace_bad_predictions:
         bad = np.isnan(pred).any(axis=1) | (pred[:, 2] <= 0) | (pred[:, 3] <= 0)
         replaced = 0
         for i in range(1, n):
             if bad[i]:
                 pred[i] = pred[i - 1]
-                replaced += 1
+                replaced += i < present
         if replaced:
             notes.append(f"{replaced} invalid prediction(s) replaced by the previous frame's")
     if protocol.first_frame_gt and n:

@@ -159,9 +159,11 @@ def test_vtuav_subsamples_every_tenth_result():
 def test_short_results_are_failures_and_noted():
     r = _eval("lasher", [B], [B, B, B, B])
     # frame 1 = GT (hit); the 3 missing frames are NaN, replaced by the previous row (frame 1)
-    assert r.scores["PR"] == 1.0 and any("without a result" in n for n in r.notes)
+    assert r.scores["PR"] == 1.0 and any("3 frame(s) without a result: the last result row is carried" in n
+                                         for n in r.notes)
+    assert not any("invalid prediction" in n for n in r.notes)  # padding is not the tracker's invalid rows
     r = _eval("rgbt234", [B], [B, B, B, B])
-    assert r.scores["MPR"] == pytest.approx(1 / 4)
+    assert r.scores["MPR"] == pytest.approx(1 / 4) and any("counted as failures" in n for n in r.notes)
 
 
 def test_frame_errors_marks_invalid_gt():
