@@ -14,11 +14,11 @@ from pathlib import Path
 
 from app.settings import Recent, studio_home
 from core.annotations.store import STORE_SUFFIX, AnnotationStore, default_store_path
+from core.assets import assets_dir, demo_dir
 from core.errors import SequenceError
 from core.progress import Job, Progress
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEMO_DIR = PROJECT_ROOT / "assets" / "demo"
+DEMO_DIR = demo_dir()
 DEMO_PAIR = (DEMO_DIR / "visible.mp4", DEMO_DIR / "thermal.mp4")
 
 
@@ -68,7 +68,7 @@ def store_path_for(info) -> Path:
     assets (read-only for the user), whose projects go to the studio home."""
     path = default_store_path(info)
     try:
-        path.resolve().relative_to((PROJECT_ROOT / "assets").resolve())
+        path.resolve().relative_to(assets_dir().resolve())
     except ValueError:
         return path
     return studio_home() / "projects" / path.name

@@ -13,12 +13,12 @@ import sys
 import warnings
 from pathlib import Path
 
+from core.assets import models_dir
 from core.errors import CheckpointError, ConfigError
 from core.tracking.engines import OnnxEngine, TorchEngine, choose_device
 from core.tracking.tracker import Tracker, TrackerConfig
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-MODELS_DIR = PROJECT_ROOT / "assets" / "models"
+MODELS_DIR = models_dir()
 MODELS = ("student", "teacher")
 ENGINES = ("auto", "torch", "onnx")
 RANDOM_SEED = 0
