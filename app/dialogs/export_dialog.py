@@ -69,8 +69,12 @@ ANNOTATION_VARIANTS = (
 def _distillation(sequence, records, out_path, store, models, frames_mode: str = "referenced"):
     """The distillation HDF5 (``core.distillation.export.export_distillation``, the same
     function as ``python main.py export-distill``) with the teacher of the settings;
-    ``frames_mode`` "embedded" (self-contained, crops in the file) or "referenced"."""
-    from core.distillation.export import TeacherRunner, export_distillation
+    ``frames_mode`` "embedded" (self-contained, crops in the file) or "referenced". The
+    frame offset recorded is the sequence's own (the project's pairing, as the crops are
+    cut). Returns the path, or an ExportResult whose warning names the records left out
+    (frames the sequence does not have)."""
+    from core.annotations.formats.export import ExportResult
+    from core.distillation.export import TeacherRunner, export_distillation, outside_frames_note
     from core.progress import Progress
     from core.trackers import tracker_names
     from core.tracking.factory import default_weights, load_tracker
@@ -82,11 +86,12 @@ def _distillation(sequence, records, out_path, store, models, frames_mode: str =
                             weights_path=None if tracker.weights_path in ("", "random") else tracker.weights_path)
     student = models.weights("student") or str(default_weights("student"))
     outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
-    return (yield from export_distillation(
+    note = outside_frames_note(records, len(sequence))
+    path = yield from export_distillation(
         sequence, records, out_path, teacher, frames_mode=frames_mode, student_outputs=outputs["student"],
         teacher_outputs=outputs["teacher"], tracker_outputs=outputs, student_model="student",
-        student_weights=student if Path(student).is_file() else None,
-        frame_offset=int(store.get_meta("frame_offset", 0) or 0)))
+        student_weights=student if Path(student).is_file() else None)
+    return ExportResult(path, len(sequence), [note]) if note else path
 
 
 EXPORT_ENTRIES: list[ExportEntry] = [

@@ -1,9 +1,13 @@
 """``python main.py export-distill``: write a distillation HDF5 file from an annotated sequence.
 
 Same function as the studio's export dialog (``core.distillation.export.export_distillation``).
+The pair is opened with the store's frame offset (the studio's pairing) unless
+``--frame-offset`` gives one; records at frames the sequence does not have are left out
+with a note.
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from core.errors import ExportError
@@ -18,6 +22,8 @@ def register(subparsers) -> None:
     parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
     parser.add_argument("--store", type=Path, help="annotation store (.rgbt.sqlite); default: the one beside the sequence")
     parser.add_argument("--out", type=Path, required=True, help="output .h5 file")
+    parser.add_argument("--frame-offset", type=int, default=None,
+                        help="thermal frame = visible frame + offset (default: the store's, 0 when it has none)")
     parser.add_argument("--force", action="store_true", help="replace --out when it exists (never an input or the store)")
     parser.add_argument("--teacher", type=Path, default=None, help="teacher weights (default: bundled)")
     parser.add_argument("--embed-crops", action="store_true", help="store crops in the file (self-contained, larger)")
@@ -30,7 +36,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from core.annotations.formats.groundtruth import protected_inputs
     from core.annotations.store import AnnotationStore, default_store_path
-    from core.distillation.export import TeacherRunner, export_distillation
+    from core.distillation.export import TeacherRunner, export_distillation, outside_frames_note
     from core.fileio import check_output
     from core.sequences import open_pair, open_sequence
     from core.trackers import tracker_names
@@ -58,7 +64,19 @@ def run(args) -> int:
         sequence.close()
         raise
     try:
+        offset = args.frame_offset
+        if offset is None:
+            offset = int(store.get_meta("frame_offset", 0) or 0)
+        if offset:
+            try:
+                sequence.frame_offset = offset
+            except ValueError as error:  # a single-stream sequence has nothing to offset
+                if args.frame_offset is None:
+                    raise ExportError(store_path, f"the store's frame offset {offset} does not apply: {error}; "
+                                                  "pass --frame-offset 0 to export without it") from error
+                raise ExportError(args.source[0], f"--frame-offset {offset}: {error}") from error
         records = store.records()
+        note = outside_frames_note(records, len(sequence))
         tracker_outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
         tracker = load_tracker(model="teacher", weights=args.teacher, engine="torch", device=args.device,
                                allow_random=args.random_weights)
@@ -78,10 +96,13 @@ def run(args) -> int:
             teacher_outputs=tracker_outputs["teacher"],
             tracker_outputs=tracker_outputs,
             student_model="student",
+            frame_offset=offset,
         )
         path = run_with_bar(job, "export-distill")
     finally:
         store.close()
         sequence.close()
+    if note:
+        print(f"note: {store_path}: {note}", file=sys.stderr)
     print(f"wrote {path}")
     return 0

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.distillation.reader import DistillationFile
+from core.distillation.reader import DistillationFile, resolve_source
 from core.errors import DistillationDataError, RGBTError
 from core.geometry import is_valid_box, xywh_to_cxcywh
 from core.tracking.crop import CropGeometry, crop_square, normalize_thermal, normalize_visible, sample_target
@@ -46,15 +46,18 @@ class Item:
 
 
 def _open_sources(path: Path, attrs):
-    """Open the sequence a referenced file points at (video pair, folder pair or dataset folder)."""
+    """Open the sequence a referenced file points at (video pair, folder pair or dataset
+    folder), relative sources resolved by ``core.distillation.reader.resolve_source``."""
     from core.sequences import open_pair, open_sequence
 
-    visible, thermal = Path(attrs.visible_source), Path(attrs.thermal_source)
-    if not attrs.visible_source or not visible.exists() or not thermal.exists():
+    visible = resolve_source(attrs.visible_source, path)
+    thermal = resolve_source(attrs.thermal_source, path)
+    if visible is None or thermal is None:
         raise DistillationDataError(
             path,
             f"sequence {attrs.name!r} references frames at {attrs.visible_source!r} / {attrs.thermal_source!r} "
-            "that are not found; re-export with embedded crops (--embed-crops)",
+            "that are not found (relative paths are looked up beside the file and in the current folder); "
+            "re-export with embedded crops (--embed-crops)",
         )
     try:
         if visible.is_dir() and visible.parent == thermal.parent:

@@ -8,6 +8,11 @@ score / size / offset maps on it, with the template cut from the nearest earlier
 keyframe. The per-frame labels, the student's and the teacher's raw outputs, the
 provenance and which tracker made each machine-tracked box go in ``labels/`` (schema in ``core.distillation.schema``).
 
+Records at frames the sequence does not have (a video that got shorter, a store made for
+a longer cut or another frame offset) are left out of everything and reported
+(:func:`outside_frames_note`); the sources are recorded as absolute paths, so a
+"referenced" file works from any folder.
+
 The studio's export dialog and ``python main.py export-distill`` both call
 :func:`export_distillation`, so they write the same file.
 """
@@ -123,18 +128,37 @@ def _is_human_keyframe(record: FrameAnnotation) -> bool:
     return _is_label(record) and (record.keyframe or provenance in (Provenance.MANUAL, Provenance.IMPORTED))
 
 
-def plan_samples(records: Mapping[int, FrameAnnotation]) -> list[tuple[int, int, int]]:
+def outside_frames(records: Mapping[int, FrameAnnotation], num_frames: int) -> list[int]:
+    """The frames of ``records`` outside 0..``num_frames`` - 1, sorted (0-based)."""
+    return sorted(frame for frame in records if not 0 <= frame < num_frames)
+
+
+def outside_frames_note(records: Mapping[int, FrameAnnotation], num_frames: int) -> str | None:
+    """One line telling the user which records an export of ``num_frames`` frames leaves
+    out (frames 1-based, as the studio shows them); None when every record fits."""
+    outside = outside_frames(records, num_frames)
+    if not outside:
+        return None
+    shown = ", ".join(str(f + 1) for f in outside[:10]) + (" ..." if len(outside) > 10 else "")
+    return (f"{len(outside)} annotated frame(s) outside the sequence's {num_frames} frames left out "
+            f"(frames {shown})")
+
+
+def plan_samples(records: Mapping[int, FrameAnnotation], num_frames: int | None = None) -> list[tuple[int, int, int]]:
     """(frame, template_frame, previous_label_frame) for every sample to write.
 
     The first human keyframe serves as the template until the next one; the search crop
     of ``frame`` is centred on the label of the nearest earlier labelled frame. Frames
     flagged absent by a person are planned too (negatives) but never serve as
-    ``previous``: the crop stays where the target was last seen.
+    ``previous``: the crop stays where the target was last seen. With ``num_frames``,
+    records outside 0..num_frames - 1 are left out (never a sample, template or previous).
     """
     plan = []
     template_frame = None
     previous = None
     for frame in sorted(records):
+        if num_frames is not None and not 0 <= frame < num_frames:
+            continue
         record = records[frame]
         if _is_flagged_absent(record):
             if template_frame is not None and previous is not None:
@@ -162,7 +186,7 @@ def export_distillation(
     tracker_outputs: Mapping[str, Mapping[int, tuple]] | None = None,
     student_model: str = "",
     student_weights: str | None = None,
-    frame_offset: int = 0,
+    frame_offset: int | None = None,
 ) -> Job[Path]:
     """Write one sequence's distillation file; yields Progress, returns the path.
 
@@ -172,12 +196,29 @@ def export_distillation(
     file at ``out_path`` is replaced. ``tracker_outputs`` (tracker name -> the store's
     ``tracker_outputs(name)``) records which tracker made each machine-tracked box
     (``labels/tracker``; see :func:`labels_from_records`); None = not known.
+
+    ``frame_offset`` (thermal index = visible index + offset) is recorded in the file;
+    None: the sequence's own (``sequence.frame_offset``, 0 for a sequence without one).
+    The crops are cut from ``sequence`` as it is, so a given offset must equal the
+    sequence's own (ValueError otherwise): open the pair with the offset first.
+
+    Records at frames outside 0..len(sequence) - 1 are left out of the labels and the
+    samples; the first Progress message says how many (:func:`outside_frames_note`).
     """
     from core.annotations.formats.groundtruth import protected_inputs
     from core.fileio import check_output
 
     info = sequence.info
     check_output(out_path, protected=protected_inputs(info), force=True, option="the distillation file")
+    own_offset = int(getattr(sequence, "frame_offset", 0) or 0)
+    if frame_offset is None:
+        frame_offset = own_offset
+    elif int(frame_offset) != own_offset:
+        raise ValueError(f"frame_offset {frame_offset} differs from the sequence's own ({own_offset}); "
+                         "the crops are cut from the sequence as opened")
+    num_frames = len(sequence)
+    note = outside_frames_note(records, num_frames)
+    records = {frame: record for frame, record in records.items() if 0 <= frame < num_frames}
     cfg = teacher.model_config
     header = FileHeader(
         frames_mode=frames_mode,
@@ -193,18 +234,18 @@ def export_distillation(
     )
     attrs = SequenceAttrs(
         name=info.name,
-        visible_source=str(info.visible_source or ""),
-        thermal_source=str(info.thermal_source or ""),
+        visible_source=_absolute(info.visible_source),
+        thermal_source=_absolute(info.thermal_source),
         width=int(info.width),
         height=int(info.height),
-        num_frames=len(sequence),
+        num_frames=num_frames,
         frame_offset=int(frame_offset),
         layout=info.layout,
     )
-    labels = labels_from_records(records, len(sequence), student_outputs, teacher_outputs, tracker_outputs)
-    plan = plan_samples(records)
+    labels = labels_from_records(records, num_frames, student_outputs, teacher_outputs, tracker_outputs)
+    plan = plan_samples(records, num_frames)
     out_path = Path(out_path)
-    yield Progress(0, len(plan), f"distillation export of {info.name}")
+    yield Progress(0, len(plan), f"distillation export of {info.name}" + (f"; {note}" if note else ""))
     template_cache: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]] = {}
     with DistillationWriter(out_path, header) as writer:
         seq_writer = writer.begin_sequence(attrs, labels)
@@ -240,4 +281,11 @@ def export_distillation(
     return out_path
 
 
-__all__ = ["TeacherRunner", "export_distillation", "labels_from_records", "plan_samples"]
+def _absolute(source) -> str:
+    """A source path as stored: absolute and resolved ("" for none), so the file can be
+    read from any folder."""
+    return str(Path(source).resolve()) if source else ""
+
+
+__all__ = ["TeacherRunner", "export_distillation", "labels_from_records", "outside_frames", "outside_frames_note",
+           "plan_samples"]

@@ -17,6 +17,22 @@ from core.distillation.writer import Sample, SequenceAttrs
 from core.errors import DistillationDataError
 
 
+def resolve_source(source: str, data_path: str | Path) -> Path | None:
+    """Where a sequence's ``visible_source`` / ``thermal_source`` is: an absolute path as
+    stored; a relative one (files written before sources were stored absolute) against
+    the folder of the distillation file ``data_path`` first, then the current folder.
+    None when ``source`` is empty or found in neither place."""
+    if not source:
+        return None
+    path = Path(source)
+    if path.is_absolute():
+        return path if path.exists() else None
+    for base in (Path(data_path).absolute().parent, Path.cwd()):
+        if (base / path).exists():
+            return base / path
+    return None
+
+
 class DistillationFile:
     """An open, validated distillation file. Use as a context manager or call ``close()``."""
 
