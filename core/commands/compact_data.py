@@ -4,8 +4,10 @@ Writes a compact copy of the split's **train** part (target-centred crops of eve
 labelled frame, subsampled unlabelled pairs; ``core.training.compact_data``) for moving
 to a training machine that cannot hold the full footage. A training config reads it by
 setting ``data_root`` to OUT_DIR (and ``decode_cache: false`` for labelled sources).
-Validation sequences are never copied. OUT_DIR is replaced atomically; it may not lie
-inside the data root.
+Validation sequences are never copied. OUT_DIR is replaced atomically when it is missing,
+empty or an earlier compact-data copy (its ``COMPACT.json``); any other existing folder is
+refused before any work unless ``--force`` is given. It may not lie inside the data root
+(not even with ``--force``).
 """
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from pathlib import Path
 from core.fileio import check_output
 from core.progress import run_with_bar
 from core.real_split import DEFAULT_SPLIT, resolve_path
-from core.training.compact_data import CompactConfig, compact_job
+from core.training.compact_data import CompactConfig, check_compact_target, compact_job
 from core.training.real_data import DEFAULT_DATA_ROOT
 
 
@@ -24,7 +26,7 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "compact-data", help="compact copy of the real train footage (crops around the targets) for a training machine",
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write (replaced if it exists)")
+    parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write (an earlier compact-data copy is replaced)")
     parser.add_argument("--split", default=DEFAULT_SPLIT, help=f"split file (default {DEFAULT_SPLIT})")
     parser.add_argument("--data-root", default=DEFAULT_DATA_ROOT, help=f"data root (default {DEFAULT_DATA_ROOT})")
     parser.add_argument("--every", type=int, default=defaults.every, help="keep every n-th labelled frame")
@@ -37,6 +39,8 @@ def register(subparsers) -> None:
                         help="keep every n-th frame pair of the unlabelled RGB-T videos")
     parser.add_argument("--pair-max-side", type=int, default=defaults.pair_max_side,
                         help="largest side of the unlabelled frame pairs")
+    parser.add_argument("--force", action="store_true",
+                        help="replace OUT_DIR even when it is not an earlier compact-data copy (everything in it is lost)")
     parser.set_defaults(func=_run)
 
 
@@ -45,7 +49,8 @@ def _run(args: argparse.Namespace) -> int:
                            quality=args.quality, pair_every=args.pair_every, pair_max_side=args.pair_max_side)
     root = resolve_path(args.data_root)
     check_output(args.out_dir, protected=[(root, "the data root")], folder=True, option="OUT_DIR")
-    summary = run_with_bar(compact_job(args.split, root, args.out_dir, config), "compact-data")
+    check_compact_target(args.out_dir, force=args.force)
+    summary = run_with_bar(compact_job(args.split, root, args.out_dir, config, force=args.force), "compact-data")
     frames = sum(len(e["frames_kept"]) for e in summary["sequences"].values())
     print(f"wrote {args.out_dir}: {len(summary['sequences'])} train sequences, {frames} frames, "
           f"{summary['bytes'] / 1e6:.1f} MB")

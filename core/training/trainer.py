@@ -15,6 +15,10 @@ Files in ``out_dir`` (rank 0 writes):
 
 Resume (``resume=True``) reloads both files (they must name the same step) and continues
 with identical batches (they depend only on seed, rank and step) and restored RNG states.
+``init`` / ``teacher`` weights that are one of these files are always refused
+(:func:`check_weights_not_outputs`). A new run over a folder that holds an earlier run is
+the caller's choice: the ``train`` / ``distill`` commands refuse it before any work unless
+``--force`` (:func:`prepare_run_folder`).
 Distributed: under ``torchrun`` (``WORLD_SIZE`` > 1) the actor is wrapped in
 ``DistributedDataParallel`` (``nccl`` on CUDA, ``gloo`` on CPU); each process builds
 ``batch_size`` samples per step from its own rank's stream.
@@ -36,7 +40,7 @@ import torch.distributed as dist
 from torch import nn
 
 from core.config import to_dict
-from core.errors import CheckpointError
+from core.errors import CheckpointError, OutputError
 from core.fileio import atomic_path, write_text_atomic
 from core.models import load_checkpoint, save_checkpoint
 from core.progress import Job, Progress
@@ -57,6 +61,64 @@ from core.training.validation import evaluate, validation_batch
 METRIC_COLUMNS = ("step", "elapsed_s", "lr", "samples_per_s", "loss", "focal", "giou", "l1", "iou", "task",
                   "kd_feature", "kd_score", "kd_box_l1", "kd_box_giou", "val_iou", "val_sr50", "track_iou",
                   "track_sr50")
+
+
+#: the files a run writes in its folder
+RUN_FILES = ("checkpoint.pt", "training_state.pt", "metrics.csv", "config.json")
+#: the files that make a folder an earlier run (a metrics.csv alone is a run stopped before
+#: its first checkpoint: nothing to lose, nothing to resume; train-family restarts those)
+RUN_RESULTS = ("checkpoint.pt", "training_state.pt")
+
+
+def _same_path(a: Path, b: Path) -> bool:
+    if a.resolve() == b.resolve():
+        return True
+    try:
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_weights_not_outputs(out_dir: str | Path, *, init: str | Path | None = None,
+                              teacher: str | Path | None = None) -> None:
+    """OutputError when ``init`` or ``teacher`` (checkpoint paths) is one of the files a
+    run in ``out_dir`` writes (:data:`RUN_FILES`; the same file after resolving links),
+    resumed or not: the run would write over its own input."""
+    out_dir = Path(out_dir)
+    for option, weights in (("--init", init), ("--teacher", teacher)):
+        if weights is None:
+            continue
+        for name in RUN_FILES:
+            if _same_path(Path(weights), out_dir / name):
+                hint = "give --resume instead of --init to continue that run, or " if option == "--init" else ""
+                raise OutputError(weights, f"{option} is the {name} this run writes in {out_dir}; {hint}"
+                                           "choose another --out (or copy the file elsewhere first)")
+
+
+def prepare_run_folder(out_dir: str | Path, *, resume: bool = False, force: bool = False,
+                       init: str | Path | None = None, teacher: str | Path | None = None) -> None:
+    """The ``train`` / ``distill`` commands' checks before any work (one typed error naming
+    the path): ``init`` / ``teacher`` exist (CheckpointError) and are not the run's own
+    files (OutputError, :func:`check_weights_not_outputs`); unless ``resume``, ``out_dir``
+    holds no earlier run (``checkpoint.pt`` or ``training_state.pt``; OutputError) unless
+    ``force``. With ``force`` (and not ``resume``) the earlier run's ``training_state.pt``
+    and ``metrics.csv`` are removed (by rank 0), so the new run's rows are not appended to
+    the old ones; its ``checkpoint.pt`` stays until the new run writes its first
+    checkpoint (atomically)."""
+    out_dir = Path(out_dir)
+    for weights in (init, teacher):  # a missing input is the first thing to tell
+        if weights is not None and not Path(weights).is_file():
+            raise CheckpointError(weights, "checkpoint file not found")
+    check_weights_not_outputs(out_dir, init=init, teacher=teacher)
+    if resume:
+        return
+    earlier = [name for name in RUN_RESULTS if (out_dir / name).exists()]
+    if earlier and not force:
+        raise OutputError(out_dir, f"holds an earlier run ({', '.join(earlier)}); choose another --out, "
+                                   "give --resume to continue it, or --force to replace it")
+    if earlier and DistributedContext.from_env().main:
+        for name in ("training_state.pt", "metrics.csv"):
+            (out_dir / name).unlink(missing_ok=True)
 
 
 @dataclass
@@ -178,9 +240,12 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
               init: str | Path | None = None, device: str = "auto") -> Job[TrainResult]:
     """Train ``config.model`` (task loss) or, with ``teacher`` (a checkpoint path), distil
     it into ``config.model`` with ``config.distill``. ``init``: checkpoint initialising the
-    trained network. See the module docstring for files and resume."""
+    trained network. See the module docstring for files and resume. ``init`` or
+    ``teacher`` naming a file the run writes is refused (OutputError) before any work; an
+    earlier run in ``out_dir`` is not checked here (:func:`prepare_run_folder`)."""
     started = time.perf_counter()
     out_dir = Path(out_dir)
+    check_weights_not_outputs(out_dir, init=init, teacher=teacher)
     context = DistributedContext.from_env()
     dev = pick_device(device, context)
     if config.threads > 0 and dev.type == "cpu":
