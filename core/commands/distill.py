@@ -18,12 +18,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from core.assets import models_dir
 from core.commands.train import default_run_folder
 from core.errors import ConfigError
 from core.training.run import add_common_arguments, run
 from core.training.trainer import prepare_run_folder
 
-DEFAULT_STUDENT = Path(__file__).resolve().parents[2] / "assets" / "models" / "student_bundled.pt"
+DEFAULT_STUDENT = models_dir() / "student_bundled.pt"
 
 
 def register(subparsers) -> None:
