@@ -96,7 +96,7 @@ def improve_job(sequence, records, store, models, data_path: Path, out_path: Pat
     from core.distillation.export import plan_samples
     from core.distillation.finetune import finetune_student
 
-    if not plan_samples(records):
+    if not plan_samples(records, len(sequence)):
         raise NotEnoughLabels(getattr(store, "path", None), "too few human-checked labels: draw or accept boxes "
                                                              "on at least two frames (a keyframe and a later one)")
     init = student_checkpoint(models)

@@ -163,6 +163,27 @@ def test_improve_with_too_few_labels_says_so(project, synthetic):
     assert new_files() == []
 
 
+def test_improve_counts_only_labels_inside_the_sequence(project, synthetic, monkeypatch):
+    """A project whose video got shorter: a keyframe past the last frame is no label to learn
+    from, so Improve says so at once instead of loading the teacher and exporting first."""
+    import numpy as np
+
+    import core.distillation.export
+    from core.annotations.records import FrameAnnotation, Provenance
+
+    exports = []
+    monkeypatch.setattr(core.distillation.export, "export_distillation", lambda *a, **k: exports.append(a))
+    annotate(project, synthetic, frames=(0,))
+    past_the_end = project.document.num_frames + 5
+    project.document.store.put([FrameAnnotation(past_the_end, np.array([10.0, 10, 20, 20]),
+                                                provenance=Provenance.MANUAL, keyframe=True)])
+    project.document.reload()
+    project.actions["improve"].trigger()
+    box = project.improver.dialog
+    assert box is not None and box.objectName() == "notEnoughLabelsDialog"
+    assert exports == [] and new_files() == []
+
+
 def test_improve_in_a_worker_thread_with_progress_dialog_cancel(project, synthetic, qtbot):
     from app.controllers.improving import ImproveController
 
