@@ -118,6 +118,9 @@ def wait_for(app, predicate, timeout_s: float) -> bool:
 
 
 def run(args) -> int:
+    from core.bench.outputs import bundled_models, check_bench_outputs
+
+    check_bench_outputs(args, bundled_models())  # before the window and the synthetic pair
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "")
     import warnings
 

@@ -291,10 +291,20 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def check_outputs(args) -> None:
+    """OutputError before any work when ``--json`` would replace an input: the split file,
+    the bundled models, a dataset folder of the data root (:mod:`core.bench.outputs`)."""
+    from core.bench.outputs import bundled_models, check_bench_outputs
+
+    inputs = [(args.split, "the split file (--split)")] + bundled_models()
+    check_bench_outputs(args, inputs, data_roots=[(args.data_root, "--data-root")])
+
+
 def run(args) -> int:
     from core.fileio import write_text_atomic
     from core.progress import run_with_bar
 
+    check_outputs(args)
     chosen = [m.strip() for m in args.modes.split(",") if m.strip()]
     unknown = [m for m in chosen if m not in modes()]
     if unknown or not chosen:

@@ -326,7 +326,17 @@ def run_heuristics(args) -> tuple[list[dict], list[str]]:
     return rows, notes
 
 
+def check_outputs(args) -> None:
+    """OutputError before any work when ``--json`` would replace an input: the checkpoint,
+    the bundled models, a dataset folder of the data root (:mod:`core.bench.outputs`)."""
+    from core.bench.outputs import bundled_models, check_bench_outputs, weights_inputs
+
+    inputs = weights_inputs(args.weights, "the checkpoint (--weights)") + bundled_models()
+    check_bench_outputs(args, inputs, data_roots=[(args.data_root, "--data-root")])
+
+
 def run(args) -> int:
+    check_outputs(args)
     rows, notes = run_heuristics(args)
     print(format_heuristics_table(rows, notes))
     if args.json is not None:

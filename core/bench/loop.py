@@ -292,7 +292,20 @@ def format_result(result: dict) -> str:
     return "\n".join(lines)
 
 
+def check_outputs(args) -> None:
+    """OutputError before any work when ``--json`` would replace an input (the student's or
+    the teacher's checkpoint, the bundled models) or ``--out`` would get a checkpoint
+    written over the student or the teacher (:mod:`core.bench.outputs`)."""
+    from core.bench.outputs import bundled_models, check_bench_outputs, weights_inputs
+
+    inputs = weights_inputs(args.student, "the student's checkpoint (--student)")
+    inputs += weights_inputs(args.teacher, "the teacher's checkpoint (--teacher)") + bundled_models()
+    written = ("student_loop.pt", "student_control.pt", "student_random.pt")
+    check_bench_outputs(args, inputs, [("--out", args.out, written)])
+
+
 def run(args) -> int:
+    check_outputs(args)
     result = run_with_bar(loop_job(args), "bench loop")
     print(format_result(result))
     if args.json:

@@ -87,7 +87,18 @@ def measure(visible: Path, thermal: Path, *, model: str = "student", engine: str
     )
 
 
+def check_outputs(args) -> None:
+    """OutputError before any work when ``--json`` would replace an input: the videos
+    given, the ground truth beside them, the bundled models (:mod:`core.bench.outputs`)."""
+    from core.annotations.formats.groundtruth import protected_sources
+    from core.bench.outputs import bundled_models, check_bench_outputs
+
+    inputs = [(args.visible, "the visible video"), (args.thermal, "the thermal video")]
+    check_bench_outputs(args, inputs + protected_sources(args.visible, args.thermal) + bundled_models())
+
+
 def run(args) -> int:
+    check_outputs(args)
     with tempfile.TemporaryDirectory(prefix="rgbt-bench-memory-") as tmp:
         if args.visible and args.thermal:
             visible, thermal = Path(args.visible), Path(args.thermal)

@@ -149,10 +149,21 @@ def format_table(result: OpenSpeedResult) -> str:
     return "\n".join(f"{name:<{width}}  {value}" for name, value in rows)
 
 
+def check_outputs(args) -> None:
+    """OutputError before any work when ``--json`` would replace an input (the videos or
+    folders given, the ground truth beside them) or is refused by :mod:`core.bench.outputs`."""
+    from core.annotations.formats.groundtruth import protected_sources
+    from core.bench.outputs import check_bench_outputs
+
+    inputs = [(args.visible, "the visible input (--visible)"), (args.thermal, "the thermal input (--thermal)")]
+    check_bench_outputs(args, inputs + protected_sources(args.visible, args.thermal))
+
+
 def run(args) -> int:
     if (args.visible is None) != (args.thermal is None):
         print("bench open: give both --visible and --thermal, or neither", file=sys.stderr)
         return 2
+    check_outputs(args)
     width, height = (int(v) for v in args.size.lower().split("x"))
     with tempfile.TemporaryDirectory(prefix="rgbt-bench-open-") as tmp:
         if args.visible is None:

@@ -211,7 +211,18 @@ def run_ablation(args) -> tuple[dict, str]:
     return payload, format_ablation(table, notes)
 
 
+def check_outputs(args: argparse.Namespace) -> None:
+    """OutputError before any work when ``--json`` would replace an input: the checkpoint,
+    the bundled models, the split file, a dataset folder of the data root (:mod:`core.bench.outputs`)."""
+    from core.bench.outputs import bundled_models, check_bench_outputs, weights_inputs
+
+    inputs = weights_inputs(args.weights, "the checkpoint (--weights)") + bundled_models()
+    inputs.append((args.split_file, "the split file (--split-file)"))
+    check_bench_outputs(args, inputs, data_roots=[(args.data_root, "--data-root")])
+
+
 def run(args: argparse.Namespace) -> int:
+    check_outputs(args)
     payload, text = run_ablation(args)
     print(text)
     if args.json is not None:

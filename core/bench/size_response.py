@@ -117,9 +117,20 @@ def format_table(results: list[SizeResponse], title: str) -> str:
     return "\n".join(lines)
 
 
+def check_outputs(args) -> None:
+    """OutputError before any work when ``--json`` would replace an input: the checkpoint,
+    the bundled models, the split file, a dataset folder of the data root (:mod:`core.bench.outputs`)."""
+    from core.bench.outputs import bundled_models, check_bench_outputs, weights_inputs
+
+    inputs = weights_inputs(args.weights, "the checkpoint (--weights)") + bundled_models()
+    inputs.append((args.split_file, "the split file (--split-file)"))
+    check_bench_outputs(args, inputs, data_roots=[(args.data_root, "--data-root")])
+
+
 def run(args) -> int:
     from core.tracking.factory import describe, load_tracker
 
+    check_outputs(args)
     model, filename, _ = MODEL_FILES[args.model]
     weights = args.weights if args.weights is not None else PROJECT_ROOT / "assets" / "models" / filename
     tracker = load_tracker(model, weights, engine=args.engine, threads=args.threads)

@@ -259,7 +259,16 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def check_outputs(args) -> None:
+    """OutputError before any work when ``--json`` would replace an input (the bundled
+    checkpoints) or is refused by :mod:`core.bench.outputs`."""
+    from core.bench.outputs import bundled_models, check_bench_outputs
+
+    check_bench_outputs(args, bundled_models())
+
+
 def run(args) -> int:
+    check_outputs(args)
     models = MODELS if args.model == "both" else (args.model,)
     scales = SCALES if args.scale == "both" else (args.scale,)
     engines = ENGINES if args.engine == "both" else (args.engine,)

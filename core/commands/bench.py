@@ -2,6 +2,9 @@
 
 Each benchmark lives in ``core/bench/<name>.py`` (the studio's benchmark is in ``app/`` and
 is passed in by ``main.py``) and exposes ``register(subparsers)`` like a top-level command.
+Every bench with a ``--json`` option gets ``--force`` here and the rule for replacing an
+existing file in its help (:mod:`core.bench.outputs`); its ``run`` checks its outputs
+with ``core.bench.outputs.check_bench_outputs`` before any work.
 """
 from __future__ import annotations
 
@@ -21,6 +24,8 @@ BENCH_MODULES = (
 
 
 def register(subparsers, extra_bench_modules: tuple[str, ...] = ()) -> None:
+    from core.bench.outputs import add_output_options
+
     parser = subparsers.add_parser("bench", help="measure speed, accuracy, memory and studio responsiveness")
     inner = parser.add_subparsers(dest="bench", metavar="WHAT")
     for module_name in BENCH_MODULES + tuple(extra_bench_modules):
@@ -31,4 +36,6 @@ def register(subparsers, extra_bench_modules: tuple[str, ...] = ()) -> None:
                 continue
             raise
         module.register(inner)
+    for bench_parser in inner.choices.values():
+        add_output_options(bench_parser)
     parser.set_defaults(func=lambda args: parser.print_help() or 0)
