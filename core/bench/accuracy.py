@@ -33,6 +33,7 @@ import json
 import sys
 from pathlib import Path
 
+from core.assets import models_dir
 from core.bench import real_accuracy
 from core.bench.accuracy_run import BenchRuns, run_bench, score
 from core.bench.accuracy_table import format_table, targets
@@ -92,7 +93,7 @@ def register(subparsers) -> None:
     parser.add_argument("--per-family", type=int, default=3, help="synthetic sequences per challenge family (3)")
     parser.add_argument("--families", default=None,
                         help="comma-separated challenge families of the synthetic split (default: all)")
-    parser.add_argument("--weights-dir", type=Path, default=PROJECT_ROOT / "assets" / "models",
+    parser.add_argument("--weights-dir", type=Path, default=models_dir(),
                         help="folder of teacher_bundled.pt, student_bundled.pt, student_nokd_bundled.pt")
     parser.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS_DIR,
                         help="folder with NanoTrack v2's ONNX files (default ../shared/models)")

@@ -36,6 +36,7 @@ import numpy as np
 from core.annotations.history import History, SetRecords, merge_tracker_results
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
+from core.assets import models_dir
 from core.bench.accuracy_run import run_bench, score
 from core.bench.contenders import Contender, model_fingerprint
 from core.bench.eval_sets import synthetic_items
@@ -46,8 +47,6 @@ from core.fileio import read_json_object, write_text_atomic
 from core.geometry import iou
 from core.progress import Job, Progress, run_with_bar
 from core.tracking.run import track_sequence
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -315,7 +314,7 @@ def run(args) -> int:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("loop", help="annotate a weak family, fine-tune the student, measure before/after")
-    models = PROJECT_ROOT / "assets" / "models"
+    models = models_dir()
     parser.add_argument("--student", type=Path, default=models / "student_bundled.pt")
     parser.add_argument("--teacher", type=Path, default=models / "teacher_bundled.pt")
     parser.add_argument("--family", default="auto", help="challenge family to annotate (default: the student's worst)")

@@ -31,11 +31,11 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
+from core.assets import models_dir
 from core.errors import OutputError
 from core.fileio import check_output
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-MODELS_DIR = PROJECT_ROOT / "assets" / "models"
+MODELS_DIR = models_dir()
 MAX_REPORT_BYTES = 256 * 2**20  # a larger existing file is not read to see whether it is a report
 
 #: ``(path or None, what)``: what a bench reads; ``None`` paths (options not given) are skipped

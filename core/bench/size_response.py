@@ -30,7 +30,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core.bench.accuracy import DEFAULT_DATA_ROOT, PROJECT_ROOT
+from core.assets import models_dir
+from core.bench.accuracy import DEFAULT_DATA_ROOT
 from core.bench.contenders import MODEL_FILES
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
@@ -132,7 +133,7 @@ def run(args) -> int:
 
     check_outputs(args)
     model, filename, _ = MODEL_FILES[args.model]
-    weights = args.weights if args.weights is not None else PROJECT_ROOT / "assets" / "models" / filename
+    weights = args.weights if args.weights is not None else models_dir() / filename
     tracker = load_tracker(model, weights, engine=args.engine, threads=args.threads)
     items, notes = real_items(load_split(args.split_file), args.split_part, args.data_root,
                               max_frames=args.max_frames or None)
