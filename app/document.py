@@ -19,6 +19,11 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.review import TimelineData
+from core.annotations.absent_memory import (
+    boxes_behind_absent,
+    forget_box_behind_absent,
+    remember_box_behind_absent,
+)
 from core.annotations.history import Command
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
@@ -68,7 +73,8 @@ class Document(QObject):
         self.proposals: dict[int, tuple] = {}
         self.teacher: dict[int, tuple] = {}  # frame -> (box, confidence): the teacher's latest outputs
         self.tracked_by: dict[int, str] = {}  # frame -> label of the tracker that made its box
-        self.before_absent: dict[int, FrameAnnotation] = {}  # frame -> its record when O marked it absent (this session)
+        # frame -> its record when O marked it absent, kept in the store (core.annotations.absent_memory)
+        self.before_absent: dict[int, FrameAnnotation] = boxes_behind_absent(store)
         self.recipe = None  # how the tracking process reopens the sequence (app.track_process.Recipe)
         self.closed = False
         self.reload()
@@ -88,6 +94,19 @@ class Document(QObject):
 
     def record(self, frame: int) -> FrameAnnotation | None:
         return self.records.get(int(frame))
+
+    # -- the box behind an absent mark ---------------------------------------------------------
+    def remember_before_absent(self, record: FrameAnnotation) -> None:
+        """Keep ``record``'s box to bring back when its frame's absent mark is lifted (O twice),
+        in this session and in the project (not on a store opened read-only)."""
+        self.before_absent[record.frame] = record
+        if not self.read_only:
+            remember_box_behind_absent(self.store, record)
+
+    def forget_before_absent(self, frame: int) -> None:
+        """Nothing to bring back for ``frame`` any more."""
+        if self.before_absent.pop(int(frame), None) is not None and not self.read_only:
+            forget_box_behind_absent(self.store, frame)
 
     # -- edits ----------------------------------------------------------------------------
     @property

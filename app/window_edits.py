@@ -54,15 +54,15 @@ class EditGlue(QObject):
             self._execute(edits.toggle_keyframe(self.doc.record(self.w.frame)))
 
     def toggle_absent(self) -> None:
-        """O, and O again: the box the frame had comes back (remembered for this session)."""
-        if self.doc is None:
+        """O, and O again: the box the frame had comes back (remembered in the project)."""
+        if self.doc is None or self.doc.refuse_if_read_only():
             return
         frame = self.w.frame
         record = self.doc.record(frame)
         if record is None:  # marked from an empty frame: nothing to bring back later
-            self.doc.before_absent.pop(frame, None)
+            self.doc.forget_before_absent(frame)
         elif not record.absent:
-            self.doc.before_absent[frame] = record
+            self.doc.remember_before_absent(record)
         self._execute(edits.toggle_absent(record, frame, self.doc.before_absent.get(frame)))
 
     def toggle_occluded(self) -> None:

@@ -379,3 +379,18 @@ def test_o_twice_brings_the_box_back(window, pair_files, synthetic, tmp_path):
     window.actions["absent"].trigger()
     window.actions["absent"].trigger()
     assert doc.store.get(3) is None
+
+
+
+def test_o_twice_brings_the_box_back_after_a_reopen(window, pair_files, synthetic, tmp_path):
+    store = str(tmp_path / "o.rgbt.sqlite")
+    window.open_pair(*pair_files, store=store)
+    window.goto(3)
+    window.views.box_drawn.emit("visible", synthetic.boxes[3])
+    drawn = window.document.store.get(3)
+    window.actions["absent"].trigger()
+    window.open_pair(*pair_files, store=store)  # closed and opened again: the memory is in the project
+    assert window.document.store.get(3).absent
+    window.goto(3)
+    window.actions["absent"].trigger()
+    assert window.document.store.get(3) == drawn
