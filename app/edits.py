@@ -75,7 +75,11 @@ def toggle_occluded(record: FrameAnnotation | None) -> SetRecords | None:
     if record is None:
         return None
     label = ("fully occluded" if not record.occluded else "out of view") if record.absent else "occluded"
-    return SetRecords([record.with_changes(occluded=not record.occluded)], label=label)
+    changed = record.with_changes(occluded=not record.occluded)
+    if not record.absent and record.provenance in (Provenance.STUDENT, Provenance.INTERPOLATED):
+        # a person looked at the machine's box: it becomes a manual keyframe, which no re-track replaces
+        changed = changed.with_changes(provenance=Provenance.MANUAL, keyframe=True, confidence=None)
+    return SetRecords([changed], label=label)
 
 
 def toggle_keyframe(record: FrameAnnotation | None) -> SetRecords | None:

@@ -165,6 +165,19 @@ def test_edit_commands(tmp_path):
     store.close()
 
 
+def test_q_on_a_tracked_box_makes_it_a_checked_keyframe_that_a_re_track_keeps():
+    from core.annotations.history import merge_tracker_results
+
+    tracked = FrameAnnotation(61, np.array([10.0, 10, 20, 20]), provenance=Provenance.STUDENT, confidence=0.7)
+    (checked,) = edits.toggle_occluded(tracked).records
+    assert checked.occluded and checked.provenance == Provenance.MANUAL and checked.keyframe
+    assert checked.confidence is None and np.allclose(checked.box, tracked.box)
+    re_track = FrameAnnotation(61, np.array([30.0, 10, 20, 20]), provenance=Provenance.STUDENT, confidence=0.5)
+    assert merge_tracker_results({61: checked}, [re_track]) == []  # the flag (and the box) survive T
+    (unflagged,) = edits.toggle_occluded(checked).records  # Q again: still the person's box
+    assert not unflagged.occluded and unflagged.provenance == Provenance.MANUAL and unflagged.keyframe
+
+
 def test_accept_proposals_skips_human_boxes_and_reverts(tmp_path):
     store = AnnotationStore.open(tmp_path / "s.rgbt.sqlite")
     store.put([rec(1), rec(2, provenance=Provenance.MANUAL, keyframe=True)])
