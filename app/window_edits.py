@@ -9,6 +9,7 @@ from app import edits
 from app.dialogs.refine_dialog import RefineDialog
 from app.jobs import refine_frames, tracking_stop
 from app.review import next_attention
+from core.annotations.records import Provenance
 
 
 class EditGlue(QObject):
@@ -125,6 +126,12 @@ class EditGlue(QObject):
             return
         if w.frame >= self.doc.num_frames - 1:
             w.statusBar().showMessage("this is the last frame", 5000)
+            return
+        if tracking_stop(self.doc.records, w.frame, self.doc.num_frames) <= w.frame + 1:
+            following = self.doc.record(w.frame + 1)
+            what = "an imported box" if following.provenance == Provenance.IMPORTED else "a keyframe"
+            w.statusBar().showMessage(f"nothing to track: the next frame ({w.frame + 2}) holds {what}, which T never "
+                                      "replaces (T runs up to the next keyframe or imported box)", 10000)
             return
         stop = None
         selected = w.timeline.selected_range()

@@ -394,3 +394,15 @@ def test_o_twice_brings_the_box_back_after_a_reopen(window, pair_files, syntheti
     window.goto(3)
     window.actions["absent"].trigger()
     assert window.document.store.get(3) == drawn
+
+
+def test_t_before_a_keyframe_says_why_nothing_is_tracked(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "t.rgbt.sqlite"))
+    for frame in (3, 4):
+        window.goto(frame)
+        window.views.box_drawn.emit("visible", synthetic.boxes[frame])
+    window.goto(3)
+    window.actions["track"].trigger()
+    assert not window.tracking.busy
+    message = window.statusBar().currentMessage()
+    assert "nothing to track" in message and "(5) holds a keyframe" in message
