@@ -2,7 +2,8 @@
 open pair / sequence, export, settings, help, errors, colormap and blend, drops.
 
 Questions go through ``ask`` (tests answer them with ``ask_hook``); the result of every
-export is a dialog naming the file; a target that exists is replaced only after asking.
+export is a dialog naming the file; a target is checked before anything is asked (a
+refusal is one message) and an earlier export is replaced only after asking.
 File pickers open where the last one ended (else the home folder, never the
 application's folder)."""
 from __future__ import annotations
@@ -19,6 +20,7 @@ from app.dialogs.settings_dialog import SettingsDialog
 from app.dialogs.shortcuts_dialog import ShortcutsDialog
 from app.project import classify_drop
 from app.style import THERMAL_COLORMAPS
+from core.errors import OutputError, RGBTError
 
 
 class WindowDialogs:
@@ -70,10 +72,19 @@ class WindowDialogs:
             self.export_checked(key, target)
 
     def export_checked(self, key: str, target) -> bool:
-        """Export after asking before replacing an existing ``target``; False when the
-        user kept the earlier export."""
+        """Export ``key`` to ``target`` after the checks the export job runs: a refused
+        target (the sequence's own frames, a folder or file that is not an earlier export,
+        a place that cannot be written) shows one message and asks nothing; an earlier
+        export is replaced only after asking. False when no export was started."""
+        if self.document is None:
+            return False
         target = Path(target)
-        if target.exists():
+        try:
+            earlier = self._earlier_export(key, target)
+        except RGBTError as error:
+            self.error("Cannot export", error)
+            return False
+        if earlier:
             kind = "folder" if target.is_dir() else "file"
             answer = self.ask("Replace the earlier export?",
                               f"{target} already exists.\n\nReplace this {kind} with the new export? "
@@ -82,6 +93,32 @@ class WindowDialogs:
                 self.statusBar().showMessage(f"export cancelled: {target} kept", 8000)
                 return False
         self.export(key, target)
+        return True
+
+    def _earlier_export(self, key: str, target: Path) -> bool:
+        """Run the target checks of the export job ``key`` now (raise their error); True
+        when ``target`` holds an earlier export the new one would replace: a folder with
+        ``EXPORT_MARKER``, or an HDF5 file for a file export. Any other existing file is
+        refused, never overwritten."""
+        from app.dialogs.export_dialog import entry
+        from core.annotations.formats.export import EXPORT_MARKER, check_export_target
+
+        if not entry(key).is_file:
+            check_export_target(self.document.sequence, target)
+            return target.is_dir() and (target / EXPORT_MARKER).is_file()
+        # the check of core.distillation.export.export_distillation (the only file export),
+        # plus the store this window has open
+        from core.annotations.formats.groundtruth import protected_inputs
+        from core.fileio import HDF5_MAGIC, check_output, file_magic
+
+        protected = protected_inputs(self.document.sequence.info)
+        protected.append((Path(self.document.store.path), "the annotation store"))
+        check_output(target, protected=protected, force=True, option="the distillation file")
+        if not target.exists():
+            return False
+        if file_magic(target, len(HDF5_MAGIC)) != HDF5_MAGIC:
+            raise OutputError(target, "already exists and is not an earlier export (an HDF5 file); "
+                                      "it is never overwritten: choose another name")
         return True
 
     def export(self, key: str, target) -> None:

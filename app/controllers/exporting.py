@@ -46,11 +46,18 @@ class ExportController(QObject):
         self.runner.start(lambda: export_entry.factory(sequence, records, target, store, models))
 
     def _progress(self, _g: int, report) -> None:
-        if self.dialog is not None:
-            if report.total:
-                self.dialog.setMaximum(report.total)
-            self.dialog.setValue(min(report.done, self.dialog.maximum()))
-            self.dialog.setLabelText(report.message or "exporting")
+        # setValue on a modal dialog processes events: the job's end (``_finished``) may
+        # run inside it and close the dialog, so the value comes last and every call
+        # first checks that the dialog is still the open one
+        dialog = self.dialog
+        if dialog is None:
+            return
+        if report.total:
+            dialog.setMaximum(report.total)
+        if self.dialog is dialog:
+            dialog.setLabelText(report.message or "exporting")
+        if self.dialog is dialog:
+            dialog.setValue(min(report.done, dialog.maximum()))
 
     def _close(self) -> None:
         if self.dialog is not None:

@@ -225,10 +225,16 @@ class ImproveController(QObject):
 
     # -- worker reports ------------------------------------------------------------------
     def _progress(self, _g: int, report) -> None:
-        if self.progress_dialog is not None:
-            self.progress_dialog.setMaximum(report.total or 0)
-            self.progress_dialog.setValue(min(report.done, report.total or 0))
-            self.progress_dialog.setLabelText(report.message or "improving the student")
+        # setValue on a modal dialog processes events (the job's end may run inside it and
+        # close the dialog): the value comes last, each call checks the dialog is still open
+        dialog = self.progress_dialog
+        if dialog is None:
+            return
+        dialog.setMaximum(report.total or 0)
+        if self.progress_dialog is dialog:
+            dialog.setLabelText(report.message or "improving the student")
+        if self.progress_dialog is dialog:
+            dialog.setValue(min(report.done, report.total or 0))
 
     def _close(self) -> None:
         if self.progress_dialog is not None:
