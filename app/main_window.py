@@ -40,6 +40,12 @@ from core.trackers import is_peer, peer_modality, tracker_label
 TIMELINE_REFRESH_MS = 200
 
 
+#: actions that act on an open project: disabled while none is open
+DOCUMENT_ACTIONS = ("prev_frame", "next_frame", "back_10", "forward_10", "play", "keyframe", "absent", "occluded",
+                    "track", "refine", "accept", "accept_range", "interpolate", "attention", "delete_box", "export",
+                    "zoom_target", "follow_target", "range", "import_gt", "improve")
+
+
 class MainWindow(WindowDialogs, QMainWindow):
     """``synchronous=True`` runs every worker on the GUI thread (tests, screenshots).
 
@@ -99,6 +105,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.setAcceptDrops(True)
         self.views.clear()
         self.update_tracker_status()
+        self._update_document_actions()
         self.statusBar().showMessage("Open a visible/thermal pair (File > Open pair) or drop files here")
 
     # -- wiring ---------------------------------------------------------------------------
@@ -165,6 +172,7 @@ class MainWindow(WindowDialogs, QMainWindow):
             self.finish_runs()
             document.close()
             self.document = None
+            self._update_document_actions()
             retry = dataclasses.replace(request)
             retry._retried = True
             self.opener.open(retry)
@@ -206,8 +214,10 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.settings.save()
         self.rebuild_recent_menu()
         self._update_title()
-        self._update_undo_actions()
-        notes = "; ".join(([self.pane_names[2]] if self.pane_names[2] else []) + list(info.notes))
+        self._update_document_actions()
+        missing = self.pane_names[2]  # "thermal-only sequence: ...": the sequence's own note says the same
+        notes = "; ".join(([missing] if missing else [])
+                          + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))])
         self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps"
                                      + (f" ({notes})" if notes else ""), 10000)
         freeze_heap()
@@ -408,6 +418,13 @@ class MainWindow(WindowDialogs, QMainWindow):
         else:
             read_only = "  (read-only)" if getattr(self.document.store, "read_only", False) else ""
             self.setWindowTitle(f"{self.document.info.name} - RGB-T Studio  [{self.document.path}]{read_only}")
+
+    def _update_document_actions(self) -> None:
+        """Enable what acts on a project only while one is open (DOCUMENT_ACTIONS), and undo/redo."""
+        for name in DOCUMENT_ACTIONS:
+            if name in self.actions.by_name:
+                self.actions[name].setEnabled(self.document is not None)
+        self._update_undo_actions()
 
     def _update_undo_actions(self, *_args) -> None:
         stack = self.document.undo_stack if self.document is not None else None

@@ -122,7 +122,9 @@ def test_a_visible_only_sequence_keeps_colour_and_says_what_is_missing(window, t
     assert pair.visible.ndim == 3 and not np.array_equal(pair.visible[..., 0], pair.visible[..., 1])  # colour kept
     assert window.views.visible_panel.title.text().startswith("Visible")
     assert window.views.thermal_panel.title.text().startswith("No thermal stream")
-    assert "visible-only sequence: no thermal stream" in window.statusBar().currentMessage()
+    message = window.statusBar().currentMessage()
+    assert "visible-only sequence: no thermal stream" in message
+    assert message.count("visible-only sequence") == 1  # said once, not again by the sequence's own note
     window.set_tracker("csrt")
     assert window.tracker_text() == "Tracker: OpenCV CSRT (visible)"
 

@@ -406,3 +406,13 @@ def test_t_before_a_keyframe_says_why_nothing_is_tracked(window, pair_files, syn
     assert not window.tracking.busy
     message = window.statusBar().currentMessage()
     assert "nothing to track" in message and "(5) holds a keyframe" in message
+
+
+def test_project_actions_wait_for_a_project(window, pair_files, tmp_path):
+    from app.main_window import DOCUMENT_ACTIONS
+
+    assert window.document is None  # a fresh window, nothing opened yet
+    assert not any(window.actions[name].isEnabled() for name in DOCUMENT_ACTIONS if name in window.actions.by_name)
+    assert not window.actions["undo"].isEnabled() and window.actions["open_pair"].isEnabled()
+    window.open_pair(*pair_files, store=str(tmp_path / "a.rgbt.sqlite"))
+    assert all(window.actions[name].isEnabled() for name in ("track", "export", "absent", "improve"))
