@@ -61,8 +61,16 @@ class _PathField(QWidget):
             self.edit.setText(path)
 
 
+MAX_OFFSET = 10000
+KEEP_OFFSET = -MAX_OFFSET - 1  # the spin box's special value: keep the project's offset
+
+
 class OpenPairDialog(QDialog):
-    def __init__(self, parent=None, visible: str = "", thermal: str = "", offset: int = 0, *,
+    """Two sources and the frame offset. The offset's lowest setting reads "the project's":
+    an existing project keeps its own pairing (0 for a new one), as the command line does
+    without ``--frame-offset``; any number sets it."""
+
+    def __init__(self, parent=None, visible: str = "", thermal: str = "", offset: int | None = None, *,
                  start_folder: str = ""):
         super().__init__(parent)
         self.setWindowTitle("Open visible / thermal pair")
@@ -74,9 +82,11 @@ class OpenPairDialog(QDialog):
         self.visible.edit.setText(visible)
         self.thermal.edit.setText(thermal)
         self.offset = QSpinBox()
-        self.offset.setRange(-10000, 10000)
-        self.offset.setValue(offset)
-        self.offset.setToolTip("thermal frame = visible frame + offset")
+        self.offset.setRange(KEEP_OFFSET, MAX_OFFSET)
+        self.offset.setSpecialValueText("the project's (0 for a new project)")
+        self.offset.setValue(KEEP_OFFSET if offset is None else offset)
+        self.offset.setToolTip("thermal frame = visible frame + offset; lowest setting: keep the pairing the "
+                               "project already has")
         form = QFormLayout(self)
         form.addRow("Visible", self.visible)
         form.addRow("Thermal", self.thermal)
@@ -87,5 +97,7 @@ class OpenPairDialog(QDialog):
         form.addRow(buttons)
         self.resize(640, 150)
 
-    def values(self) -> tuple[str, str, int]:
-        return self.visible.edit.text().strip(), self.thermal.edit.text().strip(), int(self.offset.value())
+    def values(self) -> tuple[str, str, int | None]:
+        """(visible, thermal, offset); offset None = the project's own (0 for a new project)."""
+        value = int(self.offset.value())
+        return self.visible.edit.text().strip(), self.thermal.edit.text().strip(), None if value == KEEP_OFFSET else value

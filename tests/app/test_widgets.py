@@ -416,3 +416,24 @@ def test_project_actions_wait_for_a_project(window, pair_files, tmp_path):
     assert not window.actions["undo"].isEnabled() and window.actions["open_pair"].isEnabled()
     window.open_pair(*pair_files, store=str(tmp_path / "a.rgbt.sqlite"))
     assert all(window.actions[name].isEnabled() for name in ("track", "export", "absent", "improve"))
+
+
+def test_open_pair_dialog_keeps_the_projects_offset_unless_one_is_set(window, pair_files, tmp_path, monkeypatch):
+    import app.window_dialogs
+    from app.dialogs.open_pair import OpenPairDialog
+
+    store = str(tmp_path / "offset.rgbt.sqlite")
+    window.open_pair(*pair_files, frame_offset=2, store=store)
+    full = len(window.document.sequence)
+    dialog = OpenPairDialog(window, str(pair_files[0]), str(pair_files[1]))
+    assert dialog.values()[2] is None and dialog.offset.text() == "the project's (0 for a new project)"
+    dialog.offset.setValue(0)
+    assert dialog.values()[2] == 0  # an explicit 0 is a choice, not "keep"
+    opened = []
+    monkeypatch.setattr(app.window_dialogs, "OpenPairDialog", lambda *a, **k: type(
+        "Accepted", (), {"exec": lambda self: True, "values": lambda self: (*map(str, pair_files), None)})())
+    monkeypatch.setattr(window, "open_pair", lambda *a, **k: opened.append(a) or type(window).open_pair(
+        window, *a, store=store, **k))
+    window.ask_open_pair()  # File > Open pair on the same two files, the offset left at its default
+    assert opened and opened[-1][2] is None
+    assert window.document.sequence.frame_offset == 2 and len(window.document.sequence) == full
