@@ -110,7 +110,12 @@ class EditGlue(QObject):
         if command is None:
             self.w.statusBar().showMessage("this sequence ships no ground truth to import" if not ground_truth
                                            else "no frame to import: every frame holds a box a person made", 8000)
+            return
         self._execute(command)
+        if not self.doc.read_only:
+            absent = sum(1 for r in command.records if r.absent)
+            self.w.statusBar().showMessage(f"imported {len(command.records)} ground-truth frames ({absent} absent); "
+                                           "T does not replace imported boxes", 10000)
 
     # -- runs -----------------------------------------------------------------------------
     def track(self) -> None:

@@ -113,6 +113,7 @@ def test_import_ground_truth_without_accepted_boxes_does_not_ask(window, pair_fi
     window.ask_hook = Answers()
     window.actions["import_gt"].trigger()
     assert window.ask_hook.asked == [] and len(doc.store.records()) == len(synthetic)
+    assert window.statusBar().currentMessage().startswith(f"imported {len(synthetic)} ground-truth frames")
 
 
 def test_shift_a_without_a_range_accepts_nothing(window, pair_files, synthetic, tmp_path):
