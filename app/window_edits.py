@@ -79,11 +79,14 @@ class EditGlue(QObject):
             return
         selected = self.w.timeline.selected_range()
         start, stop = (selected[0], selected[1] - 1) if selected else (None, None)
-        command = edits.interpolate(self.doc.records, start, stop)
-        if command is None:
-            self.w.statusBar().showMessage("nothing to interpolate: needs two keyframes with machine or empty "
-                                           "frames between them", 8000)
-        self._execute(command)
+        # without a range tracker boxes are kept; with one (the user's choice) they are replaced
+        from core.annotations.interpolation import plan_interpolation
+
+        plan = plan_interpolation(self.doc.records, start, stop, replace_tracked=selected is not None)
+        new = [r for r in plan.records if not edits.is_protected(self.doc.records.get(r.frame))]
+        self.w.statusBar().showMessage(plan.message(), 8000)
+        if new:  # one undo step
+            self._execute(edits.SetRecords(new, label=f"interpolate {len(new)} frames"))
 
     def import_ground_truth(self) -> None:
         if self.doc is None:

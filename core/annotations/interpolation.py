@@ -1,7 +1,20 @@
-"""Linear interpolation of boxes between keyframes: pure functions, inputs never mutated."""
+"""Linear interpolation of boxes between keyframes: pure functions, inputs never mutated.
+
+What I fills (``plan_interpolation``):
+
+- between two present keyframes: a linear box on every frame that holds no record or an
+  earlier interpolated record; tracker boxes (provenance ``student``) only when the run
+  is bounded by a range the user selected; human boxes (manual, accepted teacher,
+  imported, keyframes) never;
+- between a present and an absent keyframe: nothing (where the target left the view is
+  unknown), the frames stay as they are;
+- between two absent keyframes: frames with no record are marked absent (out of view on
+  both sides); a frame that holds a box keeps it.
+"""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -12,20 +25,24 @@ def interpolate_between(a: FrameAnnotation, b: FrameAnnotation) -> list[FrameAnn
     """Records for the frames strictly between ``a.frame`` and ``b.frame``.
 
     Boxes (and thermal boxes) are interpolated linearly in x, y, w, h; provenance is
-    ``interpolated``, confidence None. If either end is absent the target is taken as
-    absent in between (no guessing where it was). Empty when the frames are adjacent.
+    ``interpolated``, confidence None. Both ends absent: absent records in between (out
+    of view on both sides). One end absent, the other a box: empty (no guessing when the
+    target left the view). Empty when the frames are adjacent.
     """
     if b.frame < a.frame:
         a, b = b, a
     gap = b.frame - a.frame
     if gap <= 1:
         return []
+    a_gone, b_gone = a.absent or a.box is None, b.absent or b.box is None
+    if a_gone and b_gone:
+        return [FrameAnnotation(f, None, absent=True, provenance=Provenance.INTERPOLATED)
+                for f in range(a.frame + 1, b.frame)]
+    if a_gone or b_gone:
+        return []
     out = []
     for frame in range(a.frame + 1, b.frame):
         t = (frame - a.frame) / gap
-        if a.absent or b.absent or a.box is None or b.box is None:
-            out.append(FrameAnnotation(frame, None, absent=True, provenance=Provenance.INTERPOLATED))
-            continue
         box = (1.0 - t) * a.box + t * b.box
         thermal = None
         if a.thermal_box is not None or b.thermal_box is not None:
@@ -42,26 +59,92 @@ def interpolate_between(a: FrameAnnotation, b: FrameAnnotation) -> list[FrameAnn
     return out
 
 
-def interpolate_keyframes(records: Mapping[int, FrameAnnotation], start: int | None = None,
-                          stop: int | None = None) -> list[FrameAnnotation]:
-    """Interpolated records for every gap between consecutive keyframes in ``[start, stop]``.
+@dataclass(frozen=True)
+class InterpolationPlan:
+    """What I does: ``records`` to write (one undo step) and what it left alone, counted.
 
-    Keyframes are records with ``keyframe=True`` or manual provenance. Frames that hold
-    a non-interpolated record already are left out (the caller merges with
-    ``history.merge_tracker_results`` rules in mind).
+    ``kept_tracked``: frames between two box keyframes whose tracker box was kept (no
+    range selected). ``beside_absent``: frames between a box keyframe and an absent one,
+    left as they are. ``boxes`` / ``absent``: how many of ``records`` are boxes / absent.
     """
-    keys = sorted(
+
+    records: list[FrameAnnotation] = field(default_factory=list)
+    kept_tracked: int = 0
+    beside_absent: int = 0
+    keyframes: int = 0
+
+    @property
+    def boxes(self) -> int:
+        return sum(1 for r in self.records if not r.absent)
+
+    @property
+    def absent(self) -> int:
+        return sum(1 for r in self.records if r.absent)
+
+    def message(self) -> str:
+        """One status-bar line: what was interpolated, or why nothing was."""
+        notes = []
+        if self.kept_tracked:
+            notes.append(f"kept {self.kept_tracked} tracked boxes; select a range to replace them")
+        if self.beside_absent:
+            notes.append(f"left {self.beside_absent} frames between a box and an absent keyframe as they are")
+        if self.records:
+            done = f"interpolated {self.boxes} frames" if self.boxes else ""
+            if self.absent:
+                done += (", " if done else "") + f"marked {self.absent} frames absent between absent keyframes"
+            return done + (f" ({'; '.join(notes)})" if notes else "")
+        if self.keyframes < 2:
+            return "nothing to interpolate: needs two keyframes"
+        if notes:
+            return "nothing to interpolate: " + "; ".join(notes)
+        return "nothing to interpolate: no empty, interpolated or tracked frames between the keyframes"
+
+
+def _keyframes(records: Mapping[int, FrameAnnotation], start: int | None, stop: int | None) -> list[int]:
+    return sorted(
         f for f, r in records.items()
         if (r.keyframe or r.provenance == Provenance.MANUAL)
         and (start is None or f >= start) and (stop is None or f <= stop)
     )
+
+
+def plan_interpolation(records: Mapping[int, FrameAnnotation], start: int | None = None,
+                       stop: int | None = None, *, replace_tracked: bool | None = None) -> InterpolationPlan:
+    """Interpolated records for every gap between consecutive keyframes in ``[start, stop]``.
+
+    Keyframes are records with ``keyframe=True`` or manual provenance. Overwritten: frames
+    with no record and interpolated records; ``student`` (tracker) records only when
+    ``replace_tracked`` (None: when ``start`` or ``stop`` bounds the run, i.e. the user
+    selected a range). Never manual, teacher, imported or keyframe records; never an
+    existing box turned absent.
+    """
+    if replace_tracked is None:
+        replace_tracked = start is not None or stop is not None
+    keys = _keyframes(records, start, stop)
+    replaceable = {Provenance.INTERPOLATED, Provenance.STUDENT} if replace_tracked else {Provenance.INTERPOLATED}
     out: list[FrameAnnotation] = []
+    kept = beside = 0
     for left, right in zip(keys, keys[1:], strict=False):
-        for record in interpolate_between(records[left], records[right]):
+        a, b = records[left], records[right]
+        filled = interpolate_between(a, b)
+        if not filled and right - left > 1:  # one end absent, the other a box
+            beside += right - left - 1
+        for record in filled:
             current = records.get(record.frame)
-            if current is None or current.provenance in (Provenance.INTERPOLATED, Provenance.STUDENT):
+            if record.absent:  # between two absent keyframes: empty frames only
+                if current is None:
+                    out.append(record)
+            elif current is None or current.provenance in replaceable and not current.keyframe:
                 out.append(record)
-    return out
+            elif current.provenance == Provenance.STUDENT and not current.keyframe:
+                kept += 1
+    return InterpolationPlan(out, kept_tracked=kept, beside_absent=beside, keyframes=len(keys))
+
+
+def interpolate_keyframes(records: Mapping[int, FrameAnnotation], start: int | None = None,
+                          stop: int | None = None, *, replace_tracked: bool | None = None) -> list[FrameAnnotation]:
+    """The records of ``plan_interpolation`` (same rules)."""
+    return plan_interpolation(records, start, stop, replace_tracked=replace_tracked).records
 
 
 def boxes_close(a: FrameAnnotation, b: FrameAnnotation, tol: float = 1e-6) -> bool:

@@ -20,10 +20,10 @@ def test_interpolation_is_linear_and_pure():
     assert a.box[0] == 0.0 and b.box[0] == 40.0
     assert interpolate_between(b, a) == mid  # order does not matter
     assert interpolate_between(a, rec(1)) == []
-    gone = interpolate_between(a, absent(3, keyframe=True))
-    assert all(r.absent for r in gone)
+    assert interpolate_between(a, absent(3, keyframe=True)) == []  # box to absent: nothing to guess
     records = {0: a, 2: rec(2, provenance=Provenance.STUDENT), 4: b, 6: rec(6, x=60.0, keyframe=True)}
-    filled = interpolate_keyframes(records)
+    assert [r.frame for r in interpolate_keyframes(records)] == [1, 3, 5]  # no range: tracker box kept
+    filled = interpolate_keyframes(records, replace_tracked=True)
     assert [r.frame for r in filled] == [1, 2, 3, 5]
 
 
@@ -47,4 +47,4 @@ def test_keyframes_with_range_leave_human_boxes():
     filled = interpolate_keyframes(records, start=0, stop=6)
     assert [r.frame for r in filled] == [1, 2, 4, 5]  # an accepted teacher box is kept, not overwritten
     assert [r.box[0] for r in filled] == [10, 20, 40, 50]
-    assert all(r.absent for r in interpolate_keyframes(records, start=6))
+    assert interpolate_keyframes(records, start=6) == []  # box keyframe to absent keyframe: left alone
