@@ -10,18 +10,9 @@ import pytest
 from PySide6.QtWidgets import QProgressDialog
 
 from app.settings import ModelSettings
+from tests.app.test_new_user_defects import Answers
 
 pytestmark = pytest.mark.filterwarnings("ignore::core.tracking.factory.RandomWeightsWarning")
-
-
-class Answers:
-    def __init__(self, *answers):
-        self.answers = list(answers)
-        self.asked: list[tuple[str, str, tuple]] = []
-
-    def __call__(self, title, text, choices):
-        self.asked.append((title, text, choices))
-        return self.answers.pop(0)
 
 
 @pytest.fixture
