@@ -102,6 +102,20 @@ def read_progress(run_dir: Path, batch_size: int) -> tuple[int, float | None]:
     return int(rows[-1]["step"]), (sum(rates) / len(rates) / batch_size if rates else None)
 
 
+def run_command(config: Path, run_folder: Path, steps: int, *, resume: bool, init: Path | None = None,
+                teacher: Path | None = None) -> list[str]:
+    """The ``main.py`` arguments of one run: ``train`` (or ``distill`` from ``teacher``) of
+    ``config`` into ``run_folder`` for ``steps``, resumed or started afresh. The family owns
+    its run folders, so a fresh start replaces what is there (``--force``): a calibration
+    run stopped between writing its checkpoint and its training state cannot be resumed."""
+    command = ["distill", "--teacher", str(teacher)] if teacher is not None else ["train"]
+    command += ["--config", str(config), "--out", str(run_folder), "--steps", str(steps)]
+    if init is not None:
+        command += ["--init", str(init)]
+    command.append("--resume" if resume else "--force")
+    return command
+
+
 class _Run:
     """One ``main.py train|distill`` subprocess in its own process group."""
 
@@ -168,12 +182,7 @@ def train_family(plan: FamilyPlan) -> Job[dict]:
         return time.monotonic() - start
 
     def launch(name: str, steps: int, resume: bool, teacher: Path | None = None) -> None:
-        command = ["distill", "--teacher", str(teacher)] if teacher is not None else ["train"]
-        command += ["--config", str(configs[name]), "--out", str(out / name), "--steps", str(steps)]
-        if inits[name] is not None:
-            command += ["--init", str(inits[name])]
-        if resume:
-            command.append("--resume")
+        command = run_command(configs[name], out / name, steps, resume=resume, init=inits[name], teacher=teacher)
         live[name] = _Run(name, command, out)
 
     def snapshot(name: str, total: int) -> None:

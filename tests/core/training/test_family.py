@@ -55,3 +55,21 @@ def test_a_tiny_family_trains_end_to_end(tmp_path):
     kd_config = json.loads((out / "student_kd.config.json").read_text(encoding="utf-8"))
     assert kd_config["extends"].endswith("tiny_student.json")  # the given config is extended, never edited
     assert summary["elapsed_s"] <= 40 + 20
+
+
+def test_a_calibration_run_stopped_between_its_files_starts_afresh(tmp_path):
+    """Stopped after writing checkpoint.pt but before training_state.pt, a calibration run
+    cannot be resumed; phase 1 starts it afresh in the folder the family owns instead of
+    being refused as an earlier run (the train command's guard for users' folders)."""
+    from core.training.family import run_command
+    from core.training.trainer import prepare_run_folder
+
+    folder = tmp_path / "teacher"
+    folder.mkdir()
+    (folder / "checkpoint.pt").write_bytes(b"calibration")
+    command = run_command(CONFIGS / "tiny_teacher.json", folder, 10, resume=False)
+    assert command[0] == "train" and command[-1] == "--force" and "--resume" not in command
+    prepare_run_folder(folder, force="--force" in command)  # what the train command checks: no refusal
+    assert run_command(CONFIGS / "tiny_student.json", folder, 10, resume=True)[-1] == "--resume"
+    kd = run_command(CONFIGS / "tiny_student.json", tmp_path / "kd", 10, resume=False, teacher=folder / "checkpoint.pt")
+    assert kd[:3] == ["distill", "--teacher", str(folder / "checkpoint.pt")]
