@@ -27,7 +27,7 @@ import numpy as np
 from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
-from core.sequences.sources import FrameSource, open_source
+from core.sequences.sources import FrameSource, VideoSource, open_source
 from core.sequences.thermal import ThermalMapping, to_single_channel
 
 
@@ -101,6 +101,9 @@ class PairSequence(RGBTSequence):
             if len(visible) != len(thermal):
                 self._base_notes.append(f"frame counts differ: visible {len(visible)}, thermal {len(thermal)}; "
                                         "using the common length")
+            rates_differ = frame_rates_differ(visible, thermal)
+            if rates_differ:
+                self._base_notes.append(rates_differ)
         self._info = SequenceInfo(
             name=name, layout=layout, num_frames=0, width=int(width), height=int(height),
             fps=(visible or thermal).fps,
@@ -282,6 +285,18 @@ def refuse_non_video(path: Path) -> None:
         except UnicodeDecodeError:
             return
         raise SequenceError(path, "is a text file, not a video (give a video file or a folder of frames)")
+
+
+def frame_rates_differ(visible, thermal, tolerance: float = 0.01) -> str | None:
+    """A note when two videos play at different frame rates (relative difference above
+    ``tolerance``): frames are paired by index, so the streams drift apart in time. None
+    for image folders (their rate is not recorded) or matching rates."""
+    if not (isinstance(visible, VideoSource) and isinstance(thermal, VideoSource)):
+        return None
+    if abs(visible.fps - thermal.fps) <= tolerance * max(visible.fps, thermal.fps):
+        return None
+    return (f"frame rates differ: visible {visible.fps:g} fps, thermal {thermal.fps:g} fps; frames are paired by "
+            "index, so the streams drift apart in time (re-encode one video at the other's rate)")
 
 
 def open_pair(visible: str | Path, thermal: str | Path, *, frame_offset: int = 0,

@@ -143,3 +143,14 @@ def test_mkv_pair_counts_and_seeks(tmp_path, kit):
     assert len(seq) == 15 and seq.info.notes == []
     for i in (14, 0, 7, 8, 13):
         assert _ids(seq[i]) == (i, i)
+
+
+def test_videos_at_different_frame_rates_are_noted(tmp_path, kit):
+    vis = kit.write_video(tmp_path / "visible.avi", [kit.visible_frame(i) for i in range(6)], fps=30.0)
+    th = kit.write_video(tmp_path / "thermal.avi", [kit.thermal_frame(i) for i in range(6)], fps=22.0)
+    notes = open_pair(vis, th).info.notes
+    assert any(n.startswith("frame rates differ: visible 30 fps, thermal 22 fps") for n in notes), notes
+    same = kit.write_video(tmp_path / "thermal30.avi", [kit.thermal_frame(i) for i in range(6)], fps=30.0)
+    assert not any("frame rates" in n for n in open_pair(vis, same).info.notes)
+    folders = _folder_pair(tmp_path, kit)  # image folders record no rate: nothing to compare
+    assert not any("frame rates" in n for n in open_pair(*folders).info.notes)
