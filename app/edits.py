@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 
 from core.annotations.history import Command, CommandGroup, DeleteRecords, SetRecords, is_protected
-from core.annotations.interpolation import interpolate_keyframes
+from core.annotations.interpolation import InterpolationPlan
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
 
@@ -96,10 +96,10 @@ def toggle_keyframe(record: FrameAnnotation | None) -> SetRecords | None:
                       label="keyframe")
 
 
-def interpolate(records: Mapping[int, FrameAnnotation], start: int | None = None,
-                stop: int | None = None) -> SetRecords | None:
-    """Linear boxes between consecutive keyframes in ``[start, stop]`` (never over human boxes)."""
-    new = [r for r in interpolate_keyframes(records, start, stop) if not is_protected(records.get(r.frame))]
+def interpolate(records: Mapping[int, FrameAnnotation], plan: InterpolationPlan) -> SetRecords | None:
+    """I as one undo step: the records of ``plan`` (``core.annotations.interpolation.
+    plan_interpolation`` over ``records``), never over a human box."""
+    new = [r for r in plan.records if not is_protected(records.get(r.frame))]
     return SetRecords(new, label=f"interpolate {len(new)} frames") if new else None
 
 

@@ -9,6 +9,7 @@ from app import edits
 from app.dialogs.refine_dialog import RefineDialog
 from app.jobs import refine_frames, tracking_stop
 from app.review import next_attention
+from core.annotations.interpolation import plan_interpolation
 from core.annotations.records import Provenance
 
 
@@ -80,13 +81,9 @@ class EditGlue(QObject):
         selected = self.w.timeline.selected_range()
         start, stop = (selected[0], selected[1] - 1) if selected else (None, None)
         # without a range tracker boxes are kept; with one (the user's choice) they are replaced
-        from core.annotations.interpolation import plan_interpolation
-
         plan = plan_interpolation(self.doc.records, start, stop, replace_tracked=selected is not None)
-        new = [r for r in plan.records if not edits.is_protected(self.doc.records.get(r.frame))]
         self.w.statusBar().showMessage(plan.message(), 8000)
-        if new:  # one undo step
-            self._execute(edits.SetRecords(new, label=f"interpolate {len(new)} frames"))
+        self._execute(edits.interpolate(self.doc.records, plan))
 
     def import_ground_truth(self) -> None:
         if self.doc is None:
