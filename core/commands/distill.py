@@ -19,10 +19,8 @@ import argparse
 from pathlib import Path
 
 from core.assets import models_dir
-from core.commands.train import default_run_folder
 from core.errors import ConfigError
 from core.training.run import add_common_arguments, run
-from core.training.trainer import prepare_run_folder
 
 DEFAULT_STUDENT = models_dir() / "student_bundled.pt"
 
@@ -71,8 +69,6 @@ def _run(args: argparse.Namespace) -> int:
 
         protected = [(p, "an input of this command") for p in (args.teacher, args.config, args.init) if p]
         check_output(args.out, protected=protected, folder=True, option="--out")
-    args.out = default_run_folder(args)
-    prepare_run_folder(args.out, resume=args.resume, force=args.force, init=args.init, teacher=args.teacher)
     return run(args, teacher=args.teacher, label="distill")
 
 

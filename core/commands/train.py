@@ -11,11 +11,7 @@ writes (its own ``checkpoint.pt``). Both are checked before any work
 """
 from __future__ import annotations
 
-import argparse
-from pathlib import Path
-
 from core.training.run import add_common_arguments, run
-from core.training.trainer import prepare_run_folder
 
 
 def register(subparsers) -> None:
@@ -24,15 +20,4 @@ def register(subparsers) -> None:
     add_common_arguments(parser)
     parser.add_argument("--force", action="store_true",
                         help="replace an earlier run in the run folder (without --resume)")
-    parser.set_defaults(func=_run)
-
-
-def default_run_folder(args: argparse.Namespace) -> Path:
-    """``--out``, or ``runs/<config name>`` (the folder ``core.training.run.run`` uses)."""
-    return args.out if args.out is not None else Path("runs") / args.config.stem
-
-
-def _run(args: argparse.Namespace) -> int:
-    args.out = default_run_folder(args)
-    prepare_run_folder(args.out, resume=args.resume, force=args.force, init=args.init)
-    return run(args, teacher=None, label="train")
+    parser.set_defaults(func=lambda args: run(args, teacher=None, label="train"))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.progress import run_with_bar
 from core.training.config import TrainConfig, load_train_config, with_overrides
-from core.training.trainer import TrainResult, train_job
+from core.training.trainer import TrainResult, prepare_run_folder, train_job
 
 
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
@@ -27,9 +27,19 @@ def config_from_args(args: argparse.Namespace) -> TrainConfig:
     return with_overrides(config, steps=args.steps, batch_size=args.batch_size, seed=args.seed, threads=args.threads)
 
 
+def run_folder(args: argparse.Namespace) -> Path:
+    """``--out``, or ``runs/<config name>``."""
+    return args.out if args.out is not None else Path("runs") / args.config.stem
+
+
 def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
+    """Train (or distil from ``teacher``) into the run folder, after its checks
+    (:func:`core.training.trainer.prepare_run_folder`: an earlier run there needs
+    ``--resume`` or ``args.force``; the weights read are never the run's own files)."""
+    out = run_folder(args)
+    prepare_run_folder(out, resume=args.resume, force=bool(getattr(args, "force", False)), init=args.init,
+                       teacher=teacher)
     config = config_from_args(args)
-    out = args.out or Path("runs") / args.config.stem
     job = train_job(config, out, resume=args.resume, teacher=teacher, init=args.init, device=args.device)
     result: TrainResult = run_with_bar(job, label)
     metrics = ", ".join(f"{k} {v:.4g}" for k, v in result.metrics.items() if isinstance(v, float) and k != "elapsed_s")
