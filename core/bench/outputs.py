@@ -35,7 +35,6 @@ from core.assets import models_dir
 from core.errors import OutputError
 from core.fileio import check_output
 
-MODELS_DIR = models_dir()
 MAX_REPORT_BYTES = 256 * 2**20  # a larger existing file is not read to see whether it is a report
 
 #: ``(path or None, what)``: what a bench reads; ``None`` paths (options not given) are skipped
@@ -89,7 +88,7 @@ def weights_inputs(path: str | Path | None, what: str = "the checkpoint") -> lis
 
 def bundled_models() -> list[tuple[Path, str]]:
     """The bundled models folder: the default weights of every bench that loads a model."""
-    return [(MODELS_DIR, "the bundled models")]
+    return [(models_dir(), "the bundled models")]
 
 
 def _inputs(inputs: Inputs) -> list[tuple[Path, str]]:
