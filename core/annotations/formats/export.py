@@ -11,8 +11,10 @@ sequence's own sources, or an existing non-empty folder that is not an earlier e
 - RGB-T native (LasHeR or RGBT234 naming): ``visible/``, ``infrared/``, ``visible.txt``,
   ``infrared.txt``, ``init.txt``; ``0,0,0,0`` for absent or unlabelled frames.
 - GOT-10k: ``list.txt`` and one folder per modality (``<name>`` visible,
-  ``<name>-thermal``) with ``00000001.jpg``, ``groundtruth.txt``, ``absence.label``,
-  ``cover.label`` (8 visible, 4 occluded, 0 absent) and ``meta_info.ini``.
+  ``<name>-thermal``) with ``00000001.jpg``, ``groundtruth.txt``, ``absence.label``
+  (1 absent, 0 for a full occlusion), ``cover.label`` (8 visible, 4 occluded, 0 absent),
+  ``cut_by_image.label`` (1 where the box reaches outside the image; the got10k toolkit
+  reads it with the other labels) and ``meta_info.ini``.
 - LaSOT style: per modality ``img/00000001.jpg``, ``groundtruth.txt``,
   ``full_occlusion.txt``, ``out_of_view.txt``.
 """
@@ -26,6 +28,7 @@ import numpy as np
 
 from core.annotations.formats.rows import (
     format_rows,
+    got10k_cut_by_image,
     got10k_labels,
     lasot_labels,
     rows_from_records,
@@ -200,6 +203,7 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
             _text(tmp / folder / "groundtruth.txt", format_rows(rows_from_records(records, n, thermal=thermal)))
             _text(tmp / folder / "absence.label", absence)
             _text(tmp / folder / "cover.label", cover)
+            _text(tmp / folder / "cut_by_image.label", got10k_cut_by_image(records, n, w, h, thermal=thermal))
             _text(
                 tmp / folder / "meta_info.ini",
                 "[METAINFO]\n"

@@ -8,7 +8,7 @@
 | lasher | ``visible.txt`` (= ``infrared.txt``), else ``init.txt`` | ``0,0,0,0`` = absent |
 | vtuav | ``rgb.txt``, ``ir.txt`` | one row per 10 frames from ``init_frame.npy``'s offset; 8-value rows = visible + thermal box; w or h <= 0 = absent |
 | vot-rgbt, vot-tir, folder-pair | ``groundtruth.txt`` | 4 values or an 8-value polygon |
-| got10k | ``groundtruth.txt``, ``absence.label``, ``cover.label`` | cover 0..8 (visible fraction); occluded when cover < 5 |
+| got10k | ``groundtruth.txt``, ``absence.label``, ``cover.label`` | cover 0..8 (visible fraction); occluded when cover < 5; cover 0 and not absent = full occlusion (absent, occluded) |
 | lasot | ``groundtruth.txt``, ``full_occlusion.txt``, ``out_of_view.txt`` | |
 
 All boxes come back on the visible grid as ``x, y, w, h`` with provenance ``imported``.
@@ -93,6 +93,21 @@ def read_flags(path: Path, count: int | None = None) -> np.ndarray:
     return values
 
 
+def got10k_flags(absence: np.ndarray | None, cover: np.ndarray | None) -> dict[str, np.ndarray | None]:
+    """``absent_frames`` / ``occluded_frames`` for :func:`records_from_rows` from GOT-10k's
+    ``absence.label`` (1 = absent) and ``cover.label`` (visible fraction 0..8; 0 = 0 %).
+
+    Cover 0 on a frame not marked absent is a full occlusion (absent and occluded, as
+    LaSOT's ``full_occlusion.txt``); cover 1..4 (at most 60 % visible) is occluded; an
+    absent frame (out of view) is not occluded. pytracking counts a frame as visible only
+    when ``absence == 0 and cover > 0``.
+    """
+    if cover is None:
+        return {"absent_frames": None if absence is None else absence > 0, "occluded_frames": None}
+    gone = np.zeros(len(cover), bool) if absence is None else absence > 0
+    return {"absent_frames": gone | (cover <= 0), "occluded_frames": ~gone & (cover < 5)}
+
+
 def _first_existing(folder: Path, names: tuple[str, ...]) -> Path | None:
     for name in names:
         if (folder / name).is_file():
@@ -141,9 +156,7 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
         rows = read_boxes(gt)
         absence = read_flags(folder / "absence.label", len(rows)) if (folder / "absence.label").is_file() else None
         cover = read_flags(folder / "cover.label", len(rows)) if (folder / "cover.label").is_file() else None
-        return records_from_rows(
-            rows, absent_frames=absence, occluded_frames=None if cover is None else (cover < 5) & (cover > 0)
-        )
+        return records_from_rows(rows, **got10k_flags(absence, cover))
     if (folder / "full_occlusion.txt").is_file() and (folder / "groundtruth.txt").is_file():
         return load_lasot(folder)
     gt = _first_existing(folder, ("groundtruth.txt", "groundtruth_rect.txt", "init.txt"))
@@ -168,6 +181,7 @@ def load_lasot(folder: str | Path) -> dict[int, FrameAnnotation]:
 GT_FILE_NAMES = (
     "groundTruth_v.txt", "groundTruth_i.txt", "visible.txt", "infrared.txt", "init.txt", "rgb.txt", "ir.txt",
     "groundtruth.txt", "groundtruth_rect.txt", "groundtruth_thermal.txt", "absence.label", "cover.label",
+    "cut_by_image.label",
     "full_occlusion.txt", "out_of_view.txt", "meta_info.ini", "synthetic.json", "SOURCE.txt", VTUAV_INIT_FILE,
 )
 

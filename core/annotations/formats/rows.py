@@ -134,14 +134,31 @@ def touching_origin(records: Mapping[int, FrameAnnotation]) -> list[int]:
 
 
 def got10k_labels(records: Mapping[int, FrameAnnotation], num_frames: int) -> tuple[str, str]:
-    """GOT-10k ``absence.label`` and ``cover.label`` texts (cover: 8 visible, 4 occluded, 0 absent)."""
+    """GOT-10k ``absence.label`` and ``cover.label`` texts.
+
+    cover (visible fraction 0..8): 8 visible, 4 occluded, 0 absent. absence: 1 for an
+    absent or unlabelled frame, except a full occlusion (an absent record with the
+    occluded flag), which GOT-10k writes as present with cover 0 (``absence 0, cover 0``).
+    """
     absence, cover = [], []
     for i in range(num_frames):
         record = records.get(i)
         gone = record is None or record.absent
-        absence.append("1" if gone else "0")
+        hidden = gone and record is not None and record.occluded
+        absence.append("1" if gone and not hidden else "0")
         cover.append("0" if gone else ("4" if record.occluded else "8"))
     return "\n".join(absence) + "\n", "\n".join(cover) + "\n"
+
+
+def got10k_cut_by_image(records: Mapping[int, FrameAnnotation], num_frames: int, width: int, height: int, *,
+                        thermal: bool = False) -> str:
+    """GOT-10k ``cut_by_image.label`` text: 1 where the box (the thermal box with
+    ``thermal``) reaches outside the ``width`` x ``height`` image, else 0 (absent: 0)."""
+    rows = rows_from_records(records, num_frames, thermal=thermal)
+    present = (rows[:, 2] > 0) & (rows[:, 3] > 0)
+    cut = present & ((rows[:, 0] < 0) | (rows[:, 1] < 0) | (rows[:, 0] + rows[:, 2] > width)
+                     | (rows[:, 1] + rows[:, 3] > height))
+    return "".join("1\n" if flag else "0\n" for flag in cut.tolist())
 
 
 def lasot_labels(records: Mapping[int, FrameAnnotation], num_frames: int) -> tuple[str, str]:

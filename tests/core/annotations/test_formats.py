@@ -113,7 +113,9 @@ def test_export_got10k_and_lasot(tmp_path):
     run_to_end(export_got10k(TinySequence(), _records(), tmp_path / "got"))
     got = tmp_path / "got"
     assert (got / "list.txt").read_text().split() == ["tiny`seq", "tiny`seq-thermal"]
-    assert (got / "tiny`seq" / "absence.label").read_text().split() == ["0", "0", "1", "1", "0", "1"]
+    # frame 2 is a full occlusion (absent + occluded): GOT-10k writes it present with cover 0
+    assert (got / "tiny`seq" / "absence.label").read_text().split() == ["0", "0", "0", "1", "0", "1"]
+    assert (got / "tiny`seq" / "cover.label").read_text().split() == ["8", "8", "0", "0", "8", "0"]
     assert (got / "tiny`seq" / "00000006.jpg").is_file()
     assert "resolution: (40, 30)" in (got / "tiny`seq" / "meta_info.ini").read_text()
     records = load_ground_truth(got / "tiny`seq", "got10k")

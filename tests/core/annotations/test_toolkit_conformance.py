@@ -1,0 +1,103 @@
+"""Our annotation files as the public toolkits read them, and theirs as we read them.
+
+Each ``_official_*`` helper restates one toolkit's reading rule (not its code):
+
+- got10k toolkit (``got10k/datasets/got10k.py``): ``list.txt`` split on newlines, the
+  sequence's ``*.jpg`` sorted, ``groundtruth.txt`` with ``np.loadtxt(delimiter=',')``
+  (as many rows as images), and with ``return_meta`` the ``meta_info.ini`` lines after the
+  first split on ``': '`` plus ``cover``, ``absence`` and ``cut_by_image`` ``.label`` files
+  read with ``np.loadtxt``.
+- pytracking (``ltr/dataset/got10k.py``): a frame is visible when ``absence == 0`` and
+  ``cover > 0``; the object class is line 6 of ``meta_info.ini``.
+"""
+from __future__ import annotations
+
+import glob
+import os
+
+import numpy as np
+
+from core.annotations.formats import export_got10k, load_ground_truth
+from core.annotations.formats.convert import write_target
+from core.annotations.records import FrameAnnotation
+from core.progress import run_to_end
+from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
+
+
+class _Pair(RGBTSequence):
+    """``n`` gray 40x30 frames."""
+
+    def __init__(self, n: int = 5):
+        self._n = n
+
+    @property
+    def info(self):
+        return SequenceInfo("seq", "test", self._n, 40, 30, fps=29.97)
+
+    def __len__(self):
+        return self._n
+
+    def __getitem__(self, i):
+        if not 0 <= i < self._n:
+            raise IndexError(i)
+        return FramePair(i, np.full((30, 40, 3), 50, np.uint8), np.full((30, 40), 90, np.uint8))
+
+
+def _official_got10k(root: str, name: str):
+    """The got10k toolkit's GOT10k(root, subset='val', return_meta=True)[name]."""
+    with open(os.path.join(root, "list.txt")) as handle:
+        assert name in handle.read().strip().split("\n")
+    seq_dir = os.path.join(root, name)
+    img_files = sorted(glob.glob(os.path.join(seq_dir, "*.jpg")))
+    anno = np.loadtxt(os.path.join(seq_dir, "groundtruth.txt"), delimiter=",")
+    assert len(img_files) == len(anno)
+    with open(os.path.join(seq_dir, "meta_info.ini")) as handle:
+        lines = handle.read().strip().split("\n")[1:]
+    meta = {key: value for key, value in (line.split(": ") for line in lines)}
+    for attribute in ("cover", "absence", "cut_by_image"):
+        meta[attribute] = np.loadtxt(os.path.join(seq_dir, attribute + ".label"))
+    return img_files, anno, meta
+
+
+def _pytracking_visible(folder) -> np.ndarray:
+    absence = np.loadtxt(folder / "absence.label", dtype=int)
+    cover = np.loadtxt(folder / "cover.label", dtype=int)
+    return (absence == 0) & (cover > 0)
+
+
+def test_got10k_cover_zero_is_a_full_occlusion_and_round_trips(tmp_path):
+    folder = tmp_path / "o"
+    (folder / "visible").mkdir(parents=True)
+    (folder / "infrared").mkdir()
+    (folder / "groundtruth.txt").write_text("1,2,3,4\n" * 4)
+    (folder / "absence.label").write_text("0\n0\n1\n0\n")
+    (folder / "cover.label").write_text("8\n0\n0\n3\n")
+    records = load_ground_truth(folder, "got10k")
+    assert [(r.absent, r.occluded) for r in records.values()] == [
+        (False, False), (True, True), (True, False), (False, True)]
+    assert [not r.absent for r in records.values()] == _pytracking_visible(folder).tolist()
+
+    source = {0: FrameAnnotation(0, [1, 2, 3, 4]), 1: FrameAnnotation(1, None, absent=True, occluded=True),
+              2: FrameAnnotation(2, None, absent=True), 3: FrameAnnotation(3, [1, 2, 3, 4], occluded=True)}
+    write_target(source, 5, tmp_path / "dst", "got10k")  # frame 4 unlabelled: written as absent
+    assert (tmp_path / "dst" / "absence.label").read_text().split() == ["0", "0", "1", "0", "1"]
+    assert (tmp_path / "dst" / "cover.label").read_text().split() == ["8", "0", "0", "4", "0"]
+    (tmp_path / "dst" / "visible").mkdir()
+    (tmp_path / "dst" / "infrared").mkdir()
+    back = load_ground_truth(tmp_path / "dst", "got10k")
+    assert [(r.absent, r.occluded) for r in back.values()] == [
+        (False, False), (True, True), (True, False), (False, True), (True, False)]
+
+
+def test_got10k_export_reads_in_the_got10k_toolkit_with_its_labels(tmp_path):
+    records = {0: FrameAnnotation(0, [5, 5, 10, 10]), 1: FrameAnnotation(1, [-3, 4, 10, 10]),
+               2: FrameAnnotation(2, None, absent=True), 3: FrameAnnotation(3, [30.5, 20, 10, 10], thermal_box=[1, 1, 5, 5]),
+               4: FrameAnnotation(4, [0, 0, 40, 30])}
+    run_to_end(export_got10k(_Pair(), records, tmp_path / "got"))
+    img_files, anno, meta = _official_got10k(str(tmp_path / "got"), "seq")
+    assert len(img_files) == 5 and anno.shape == (5, 4)
+    assert meta["cut_by_image"].tolist() == [0, 1, 0, 1, 0]
+    assert meta["absence"].tolist() == [0, 0, 1, 0, 0]
+    assert meta["cover"].tolist() == [8, 8, 0, 8, 8]
+    *_, thermal = _official_got10k(str(tmp_path / "got"), "seq-thermal")
+    assert thermal["cut_by_image"].tolist() == [0, 1, 0, 0, 0]
