@@ -106,6 +106,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.views.clear()
         self.update_tracker_status()
         self._update_document_actions()
+        self._update_stop_action()
         self.statusBar().showMessage("Open a visible/thermal pair (File > Open pair) or drop files here")
 
     # -- wiring ---------------------------------------------------------------------------
@@ -122,11 +123,13 @@ class MainWindow(WindowDialogs, QMainWindow):
             run.live.connect(lambda update, r=run: self._run_live(update, r))
             run.progress.connect(lambda done, total, text, r=run: self._run_progress(r, done, total, text))
             run.ended.connect(self._run_ended)
+            run.runner.ended.connect(self._update_stop_action)  # after any run's end, its busy flag cleared
             run.failed.connect(lambda error, trace: self.error("The run failed", error, trace))
         self.exporter.exported.connect(self._exported)
         self.exporter.failed.connect(lambda error, trace: self.error("Export failed", error, trace))
         self.exporter.cancelled.connect(lambda: self.statusBar().showMessage("export cancelled", 5000))
         self.job_status.cancel_requested.connect(self.stop_all)
+        self.transport.playing_changed.connect(self._update_stop_action)
         a["prev_frame"].triggered.connect(lambda: self.step(-1))
         a["next_frame"].triggered.connect(lambda: self.step(1))
         a["back_10"].triggered.connect(lambda: self.step(-10))
@@ -363,6 +366,7 @@ class MainWindow(WindowDialogs, QMainWindow):
 
     def _run_started(self, text: str, run=None) -> None:
         self.transport.stop()
+        self._update_stop_action(starting=True)
         if run is not None and not self._owns_display(run):
             self.statusBar().showMessage(f"{text} (beside the tracking run)")
             return
@@ -392,6 +396,13 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.statusBar().showMessage(summary, 10000)
         self.refresh_timeline()
         self.refresh_boxes()
+
+    def _update_stop_action(self, *_args, starting: bool = False) -> None:
+        """Stop (Esc, the toolbar) is enabled only while there is something to stop: a run or
+        playback. A run says ``started`` before its runner is busy (``starting``); its
+        runner's ``ended`` comes once the flag is cleared, so either run's end re-reads both."""
+        running = starting or self.tracking.busy or self.refining.busy or self.transport.playing
+        self.actions["stop"].setEnabled(running)
 
     def stop_all(self) -> None:
         self.transport.stop()

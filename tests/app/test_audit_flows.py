@@ -1,0 +1,56 @@
+"""Flows of the annotator's audit (stop, re-track and undo, refine, review, settings): each
+test failed on the code before its fix."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def test_stop_is_enabled_only_while_a_run_or_playback_goes(window, pair_files, synthetic, tmp_path):
+    stop = window.actions["stop"]
+    assert not stop.isEnabled()  # nothing open, nothing running
+    window.open_pair(*pair_files, store=str(tmp_path / "s.rgbt.sqlite"))
+    assert not stop.isEnabled()
+    window.set_tracker("kcf")
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    during = []
+    window.tracking.progress.connect(lambda *_a: during.append(stop.isEnabled()))
+    window.actions["track"].trigger()
+    assert during and all(during)
+    assert not stop.isEnabled()  # the run ended
+    window.transport.toggle_play()
+    assert stop.isEnabled()
+    window.transport.toggle_play()
+    assert not stop.isEnabled()
+    during.clear()
+    window.refining.progress.connect(lambda *_a: during.append(stop.isEnabled()))
+    window.edits.refine(2, 4)
+    assert during and all(during) and not stop.isEnabled()
+
+
+def test_stop_follows_a_threaded_run(qtbot, pair_files, synthetic, tmp_path):
+    """On worker threads the run says ``started`` before its runner is busy: Stop must be
+    enabled from the start and disabled once the run ended."""
+    from app.jobs import TrackerPool
+    from app.main_window import MainWindow
+    from app.qt import ensure_app
+    from app.settings import StudioSettings
+
+    ensure_app()
+    window = MainWindow(StudioSettings.load(), pool=TrackerPool())  # threaded, the tracker in the worker
+    qtbot.addWidget(window)
+    try:
+        window.open_pair(*pair_files, store=str(tmp_path / "t.rgbt.sqlite"))
+        qtbot.waitUntil(lambda: window.document is not None, timeout=20000)
+        window.set_tracker("kcf")
+        window.views.box_drawn.emit("visible", synthetic.boxes[0])
+        stop = window.actions["stop"]
+        seen, ended = [], []
+        window.tracking.started.connect(lambda _t: seen.append(stop.isEnabled()))
+        window.tracking.progress.connect(lambda *_a: seen.append(stop.isEnabled()))
+        window.tracking.runner.ended.connect(ended.append)
+        window.actions["track"].trigger()
+        qtbot.waitUntil(lambda: bool(ended), timeout=60000)
+        assert seen and all(seen)
+        assert not stop.isEnabled()
+    finally:
+        window.close()
