@@ -159,6 +159,28 @@ class DropProposals(Command):
         store.put_proposals("restored", [(f, box, c) for f, (box, c) in self.proposals.items() if box is not None])
 
 
+class ReplaceTrackerOutputs(Command):
+    """A tracking run's raw outputs stored over ``model``'s earlier ones on the same frames
+    (the store keeps one output per tracker and frame): revert puts the earlier outputs
+    back, so the boxes an undo brings back are still known as that tracker's
+    (``core.annotations.tracked_by``: titles, distillation export); apply (redo) puts the
+    run's again. ``outputs``: frame -> (earlier (box (4,) or None, confidence) or None,
+    the run's (box, confidence)); frames without an earlier output keep the run's, which
+    matches no box once the run is undone."""
+
+    def __init__(self, model: str, outputs: Mapping[int, tuple], label: str = "tracker outputs"):
+        self.model = model
+        self.outputs = {int(f): v for f, v in outputs.items()}
+        self.label = label
+
+    def apply(self, store: AnnotationStore) -> None:
+        store.put_tracker_outputs(self.model, "redone", [(f, *new) for f, (_o, new) in self.outputs.items()])
+
+    def revert(self, store: AnnotationStore) -> None:
+        store.put_tracker_outputs(self.model, "restored",
+                                  [(f, *old) for f, (old, _new) in self.outputs.items() if old is not None])
+
+
 def accepted_frames(existing: Mapping[int, FrameAnnotation], ground_truth: Mapping[int, FrameAnnotation] | None
                     ) -> list[int]:
     """Frames where importing ``ground_truth`` would replace a box a person accepted (an

@@ -189,7 +189,7 @@ def tracking_stop(records, start: int, num_frames: int) -> int:
 def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: AnnotationStore, start: int,
               stop: int | None = None, run_id: str | None = None, applied: list | None = None,
               dropped: dict | None = None, recipe: Recipe | None = None,
-              live_interval: float = 1.0 / 15.0) -> Job[int]:
+              live_interval: float = 1.0 / 15.0, outputs: dict | None = None) -> Job[int]:
     """A run of the live tracker ``settings.tracker`` from ``start`` (whose record must hold
     a box) towards ``stop`` (exclusive; None = the next protected frame or the end).
     Returns frames written.
@@ -198,7 +198,10 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
     is committed, so the caller can undo exactly what was written even when the run is
     stopped between a commit and its progress report. ``dropped``: a dict the caller
     owns; each stale teacher proposal removed from a re-tracked frame is put there
-    (frame -> (box, confidence)) right after its removal. ``recipe``: how the tracking
+    (frame -> (box, confidence)) right after its removal. ``outputs``: a dict the caller
+    owns; for each frame whose raw output the run stored, frame -> (the tracker's earlier
+    output there or None, the run's), each a (box, confidence), right after the write (an
+    undo puts the earlier ones back). ``recipe``: how the tracking
     process opens the sequence (``app.track_process``); None tracks in this thread.
     ``live_interval``: the process sends a decoded frame for the live view at most this
     often (seconds); updates without one show only the box."""
@@ -223,6 +226,7 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
         engine = ""
     run_id = run_id or new_run_id(name)
     stale = store.proposals()
+    earlier = store.tracker_outputs(name) if outputs is not None else {}
     rate = _Rate()
     written = 0
     done = 0
@@ -253,6 +257,8 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
                 if applied is not None:
                     applied.append(command)
                 store.put_tracker_outputs(name, run_id, rows)
+                if outputs is not None:
+                    outputs.update({f: (earlier.get(f), (b, c)) for f, b, c in rows})
                 replaced = [r.frame for r in new if r.frame in stale]
                 if replaced:  # proposals against the boxes this run replaced
                     store.clear_proposals(replaced)

@@ -3,7 +3,8 @@
 Both run ``app.jobs`` generators on a ``JobRunner``. A tracking run's per-frame commands
 are collected and pushed to the undo stack as ONE step when the run ends (finished,
 stopped or failed): what was committed stays committed and is undone together, with
-the stale teacher proposals the run removed from the frames it re-tracked.
+the stale teacher proposals the run removed from the frames it re-tracked and the
+tracker's earlier raw outputs it wrote over (so undone boxes still name their tracker).
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 
 from PySide6.QtCore import QObject, Signal
 
-from app.edits import DropProposals
+from app.edits import DropProposals, ReplaceTrackerOutputs
 from app.jobs import TrackerPool, refine_job, track_job
 from app.workers import JobRunner
 from core.annotations.history import CommandGroup, merge_set_records
@@ -42,6 +43,8 @@ class RunController(QObject):
         self.document = None
         self.commands: list = []
         self.dropped: dict = {}  # frame -> stale teacher proposal removed by the run
+        self.outputs: dict = {}  # frame -> (earlier raw output, the run's) of the tracker that runs
+        self.model = ""  # the tracker's name (core.trackers.tracker_names()) of the tracking run
         self.frames: list[int] = []
         self.last_update = None
         self._last_live = 0.0
@@ -55,11 +58,13 @@ class RunController(QObject):
         if document.refuse_if_read_only("tracking"):
             return
         self._begin(document, f"{tracker_label(settings.tracker)} tracking from frame {start + 1}")
-        applied, dropped = self.commands, self.dropped  # filled by the worker right after each commit
+        # filled by the worker right after each commit
+        applied, dropped, outputs = self.commands, self.dropped, self.outputs
+        self.model = settings.tracker
         recipe = getattr(document, "recipe", None)
         self.runner.start(lambda: track_job(self.pool, settings, document.sequence, document.store, start, stop,
                                             applied=applied, dropped=dropped, recipe=recipe,
-                                            live_interval=LIVE_INTERVAL_S))
+                                            live_interval=LIVE_INTERVAL_S, outputs=outputs))
 
     def start_refine(self, document, settings, frames: list[int]) -> None:
         if document.refuse_if_read_only("teacher refinement"):
@@ -74,7 +79,7 @@ class RunController(QObject):
 
     def _begin(self, document, text: str) -> None:
         self.document = document
-        self.commands, self.frames, self.dropped = [], [], {}
+        self.commands, self.frames, self.dropped, self.outputs = [], [], {}, {}
         self.last_update = None
         self._result = None
         self.started.emit(text)
@@ -118,11 +123,16 @@ class RunController(QObject):
             n = len(self.commands)
             # one SetRecords for the run: undo/redo of 1000 frames is one transaction
             merged = merge_set_records(list(self.commands), label=f"track {n} frames")
+            extra = []
             if self.dropped:
-                merged = CommandGroup([merged, DropProposals(dict(self.dropped))], label=merged.label)
+                extra.append(DropProposals(dict(self.dropped)))
+            if any(old is not None for old, _new in self.outputs.values()):  # a re-track by the same tracker
+                extra.append(ReplaceTrackerOutputs(self.model, dict(self.outputs)))
+            if extra:
+                merged = CommandGroup([merged, *extra], label=merged.label)
             document.push_applied(merged)
         document.reload()
         count = len(self.frames)
         noun = "tracked" if self.kind == "track" else "refined"
         self.ended.emit(f"{count} frames {noun} ({how})")
-        self.commands, self.dropped = [], {}
+        self.commands, self.dropped, self.outputs = [], {}, {}

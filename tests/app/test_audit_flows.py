@@ -54,3 +54,33 @@ def test_stop_follows_a_threaded_run(qtbot, pair_files, synthetic, tmp_path):
         assert not stop.isEnabled()
     finally:
         window.close()
+
+
+def test_undoing_a_retrack_keeps_the_tracker_name(window, pair_files, synthetic, tmp_path):
+    """A re-track by the same tracker writes its raw outputs over the earlier run's; undo
+    must bring those back too, or the restored boxes lose their tracker's name (titles,
+    also after a reopen)."""
+    path = tmp_path / "r.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(path))
+    doc = window.document
+    window.set_tracker("kcf")
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    window.goto(8)
+    window.views.box_drawn.emit("visible", synthetic.boxes[8] + np.array([6.0, 4.0, 0.0, 0.0]))  # a correction
+    window.actions["track"].trigger()  # re-track 9.. with the same tracker
+    window.goto(15)
+    assert "tracked (OpenCV KCF)" in window.views.visible_panel.title.text()
+    window.actions["undo"].trigger()  # the re-track
+    window.actions["undo"].trigger()  # the correction
+    window.goto(15)
+    assert "tracked (OpenCV KCF)" in window.views.visible_panel.title.text()
+    assert doc.tracked_by[15] == "OpenCV KCF"
+    window.actions["redo"].trigger()
+    window.actions["redo"].trigger()
+    window.goto(15)
+    assert "tracked (OpenCV KCF)" in window.views.visible_panel.title.text()
+    window.actions["undo"].trigger()
+    window.actions["undo"].trigger()
+    window.open_pair(*pair_files, store=str(path))  # reopened: the name comes from the store
+    assert all(window.document.tracked_by.get(f) == "OpenCV KCF" for f in range(1, len(synthetic)))
