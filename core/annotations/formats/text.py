@@ -7,7 +7,9 @@ bounding box). GTOT's corner files ``x1 y1 x2 y2`` are read with :func:`read_cor
 
 Rejected with :class:`core.errors.AnnotationFormatError` naming the file and the
 1-based line: a row of another length, a token that is not a number, a blank line
-between box rows.
+between box rows, an empty value between two separators (``1,,2,3,4``: MATLAB's
+``dlmread`` reads it as a 0, ``np.loadtxt`` refuses it; reading past it would shift the
+row). A separator at the end of a row is allowed.
 
 The result is always ``(N, 4)`` float64 ``x, y, w, h`` (top-left, float pixels); absent
 rows (``0,0,0,0``, NaN, w or h <= 0) are returned as they are in the file: giving them
@@ -24,6 +26,9 @@ from core.errors import AnnotationFormatError
 from core.geometry import polygon_to_xywh
 
 _SEPARATORS = re.compile(r"[,;]")
+# A separator at the start of a line or right after another one: an empty field, which
+# would shift every later value of the row one place left (1,,2,3,4 is not 1,2,3,4).
+_EMPTY_FIELD = re.compile(r"^[ \t]*[,;]|[,;][ \t]*[,;]", re.MULTILINE)
 
 
 def read_text(path: str | Path) -> str:
@@ -39,8 +44,16 @@ def read_text(path: str | Path) -> str:
         raise AnnotationFormatError(path, f"cannot read as text ({error})") from None
 
 
-def _tokens(text: str) -> tuple[list[str], list[list[str]]]:
-    """Lines (trailing blank ones dropped) and their value tokens."""
+def _tokens(text: str, path) -> tuple[list[str], list[list[str]]]:
+    """Lines (trailing blank ones dropped) and their value tokens; an empty field
+    (``1,,2,3``) raises AnnotationFormatError naming its line."""
+    empty = _EMPTY_FIELD.search(text)
+    if empty is not None:
+        start = text.rfind("\n", 0, empty.start()) + 1
+        end = text.find("\n", empty.start())
+        line = text[start:] if end < 0 else text[start:end]
+        raise AnnotationFormatError(Path(path), f"empty value between separators in {line.strip()!r}",
+                                    line=text.count("\n", 0, start) + 1)
     lines = _SEPARATORS.sub(" ", text).splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
@@ -79,7 +92,7 @@ def parse_boxes(text: str, path: str | Path = "<text>") -> np.ndarray:
 
     ``path`` only names the source in errors.
     """
-    lines, tokens = _tokens(text)
+    lines, tokens = _tokens(text, path)
     for width in (4, 8):
         values = _uniform(tokens, width)
         if values is not None:
@@ -96,7 +109,7 @@ def read_box_pairs(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
     width (a mix raises AnnotationFormatError at the first odd line).
     """
     text = read_text(path)
-    lines, tokens = _tokens(text)
+    lines, tokens = _tokens(text, path)
     width = len(tokens[0]) if tokens else 4
     values = _uniform(tokens, width) if width in (4, 8) else None
     if values is None:

@@ -58,7 +58,7 @@ def test_nan_and_zero_rows_are_kept_then_absent(tmp_path):
         ("1,2,3\n", "4 values", 1),
         ("1,2,3,4\n1,2,3,4,5\n", "got 5", 2),
         ("1,2,x,4\n", "not a number", 1),
-        ("1,2,3,4\n1,2,3,4\n1,2,,3\n", "got 3", 3),
+        ("1,2,3,4\n1,2,3,4\n1,2,,3\n", "empty value", 3),
         ("1,2,3,4\n\n1,2,3,4\n", "blank line", 2),
         ("1,2,3,4\r\n \r\n5,6,7,8\r\n", "blank line", 2),
         ("1 2 3 4 5 6 7 8\n1 2 3 4\n1 2 3 4 5 6\n", "got 6", 3),

@@ -16,10 +16,12 @@ import glob
 import os
 
 import numpy as np
+import pytest
 
-from core.annotations.formats import export_got10k, load_ground_truth
+from core.annotations.formats import export_got10k, load_ground_truth, read_boxes
 from core.annotations.formats.convert import write_target
 from core.annotations.records import FrameAnnotation
+from core.errors import AnnotationFormatError
 from core.progress import run_to_end
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 
@@ -101,3 +103,26 @@ def test_got10k_export_reads_in_the_got10k_toolkit_with_its_labels(tmp_path):
     assert meta["cover"].tolist() == [8, 8, 0, 8, 8]
     *_, thermal = _official_got10k(str(tmp_path / "got"), "seq-thermal")
     assert thermal["cut_by_image"].tolist() == [0, 1, 0, 0, 0]
+
+
+@pytest.mark.parametrize("text, line", [
+    ("1,2,3,4\n5,,6,7,8\n", 2),          # dlmread: 5,0,6,7,8 - we read 5,6,7,8 before
+    ("1,2,3,4\r\n,5,6,7,8\r\n", 2),      # a leading separator, CRLF
+    ("1;2;;3;4\n", 1),
+    ("1, ,2,3,4\n", 1),
+])
+def test_an_empty_value_between_separators_is_refused_not_shifted(tmp_path, text, line):
+    path = tmp_path / "visible.txt"
+    path.write_bytes(text.encode())
+    with pytest.raises(AnnotationFormatError, match="empty value") as caught:
+        read_boxes(path)
+    assert caught.value.path == path and caught.value.line == line
+    if "," in text and ";" not in text:
+        with pytest.raises(ValueError):  # the got10k toolkit's and pytracking's reader refuse it too
+            np.loadtxt(path, delimiter=",")
+
+
+def test_a_separator_at_the_end_of_a_row_is_still_read(tmp_path):
+    path = tmp_path / "visible.txt"
+    path.write_text("1,2,3,4,\n5,6,7,8,\n")
+    assert read_boxes(path).tolist() == [[1, 2, 3, 4], [5, 6, 7, 8]]
