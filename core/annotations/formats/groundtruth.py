@@ -15,6 +15,7 @@ All boxes come back on the visible grid as ``x, y, w, h`` with provenance ``impo
 """
 from __future__ import annotations
 
+import math
 import pickle
 from pathlib import Path
 
@@ -81,13 +82,28 @@ def vtuav_first_frame(folder: Path) -> int:
 
 
 def read_flags(path: Path, count: int | None = None) -> np.ndarray:
-    """A label file of integers (one per line, or comma separated on one line) -> (N,) int."""
+    """A label file of integers (one per line, or comma separated on one line) -> (N,) int.
+
+    A value that is not a whole number (``x``, ``1.5``, ``inf``, ``nan``) or an empty
+    value between commas raises AnnotationFormatError naming the file and the line.
+    """
     text = read_text(path)
-    tokens = [t for t in text.replace(",", " ").split() if t]
-    try:
-        values = np.array([int(float(t)) for t in tokens], dtype=np.int64)
-    except ValueError:
-        raise AnnotationFormatError(path, "expected integers only") from None
+    values = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split(",")
+        for position, field in enumerate(fields):
+            tokens = field.split()
+            if not tokens and position < len(fields) - 1:
+                raise AnnotationFormatError(path, f"empty value between commas in {line.strip()!r}", line=number)
+            for token in tokens:
+                try:
+                    value = float(token)
+                except ValueError:
+                    value = math.nan
+                if not (math.isfinite(value) and value.is_integer()):
+                    raise AnnotationFormatError(path, f"expected whole numbers, found {token!r}", line=number)
+                values.append(int(value))
+    values = np.array(values, dtype=np.int64)
     if count is not None and len(values) != count:
         raise AnnotationFormatError(path, f"has {len(values)} values but the ground truth has {count} rows")
     return values

@@ -126,3 +126,21 @@ def test_a_separator_at_the_end_of_a_row_is_still_read(tmp_path):
     path = tmp_path / "visible.txt"
     path.write_text("1,2,3,4,\n5,6,7,8,\n")
     assert read_boxes(path).tolist() == [[1, 2, 3, 4], [5, 6, 7, 8]]
+
+
+@pytest.mark.parametrize("file, text, line, problem", [
+    ("full_occlusion.txt", "0,inf,0\n", 1, "whole numbers"),  # was an OverflowError traceback
+    ("full_occlusion.txt", "0,,0,0\n", 1, "empty value"),     # was read as 0,0,0 (pytracking: int('') fails)
+    ("out_of_view.txt", "0,1,x\n", 1, "whole numbers"),
+    ("full_occlusion.txt", "0\n1.5\n0\n", 2, "whole numbers"),  # was silently 1
+])
+def test_lasot_flag_files_give_one_error_with_file_and_line(tmp_path, file, text, line, problem):
+    folder = tmp_path / "l"
+    (folder / "img").mkdir(parents=True)
+    (folder / "groundtruth.txt").write_text("1,2,3,4\n" * 3)
+    (folder / "full_occlusion.txt").write_text("0,0,0\n")
+    (folder / "out_of_view.txt").write_text("0,0,0\n")
+    (folder / file).write_text(text)
+    with pytest.raises(AnnotationFormatError, match=problem) as caught:
+        load_ground_truth(folder, "vot-tir")
+    assert caught.value.path == folder / file and caught.value.line == line
