@@ -33,6 +33,16 @@ def resolve_source(source: str, data_path: str | Path) -> Path | None:
     return None
 
 
+def _text(value) -> str:
+    """A string attribute as text: h5py returns fixed-length strings (as MATLAB's
+    ``h5writeatt`` and many other writers store them) as bytes."""
+    if isinstance(value, np.ndarray) and value.shape == ():
+        value = value[()]
+    if isinstance(value, bytes | np.bytes_):
+        return value.decode("utf-8", errors="replace")
+    return "" if value is None else str(value)
+
+
 class DistillationFile:
     """An open, validated distillation file. Use as a context manager or call ``close()``."""
 
@@ -54,31 +64,44 @@ class DistillationFile:
     def _fail(self, problem: str) -> None:
         raise DistillationDataError(self.path, problem)
 
+    def _whole(self, value, what: str) -> int:
+        """``value`` of the attribute ``what`` as an int; DistillationDataError when it is not one."""
+        try:
+            number = float(_text(value))
+        except (TypeError, ValueError):
+            number = float("nan")
+        if not number.is_integer():
+            self._fail(f"{what} is {value!r}, expected a whole number")
+        return int(number)
+
     def _validate(self) -> None:
         attrs = self._file.attrs
-        if attrs.get("format") != schema.FORMAT_NAME:
+        if _text(attrs.get("format")) != schema.FORMAT_NAME:
             self._fail(f"not a distillation file (format attribute is {attrs.get('format')!r}, expected {schema.FORMAT_NAME!r})")
         version = attrs.get("schema_version")
         if version is None:
             self._fail("missing the schema_version attribute")
-        if int(version) > schema.SCHEMA_VERSION:
-            self._fail(f"schema version {int(version)} is newer than this program reads ({schema.SCHEMA_VERSION}); update rgbt-studio")
-        if int(version) < 1:
+        version = self._whole(version, "the schema_version attribute")
+        if version > schema.SCHEMA_VERSION:
+            self._fail(f"schema version {version} is newer than this program reads ({schema.SCHEMA_VERSION}); update rgbt-studio")
+        if version < 1:
             self._fail(f"invalid schema version {version!r}")
         missing = [key for key in schema.ROOT_ATTRS if key not in attrs]
         if missing:
             self._fail(f"missing root attributes {missing}")
-        if attrs["frames_mode"] not in schema.FRAMES_MODES:
+        if self.frames_mode not in schema.FRAMES_MODES:
             self._fail(f"frames_mode {attrs['frames_mode']!r} is not one of {schema.FRAMES_MODES}")
-        if "sequences" not in self._file:
+        if not isinstance(self._file.get("sequences"), h5py.Group):
             self._fail("missing the /sequences group")
-        z, x, f = int(attrs["template_size"]), int(attrs["search_size"]), int(attrs["feature_size"])
+        z, x, f = (self._whole(attrs[key], f"the {key} attribute") for key in ("template_size", "search_size", "feature_size"))
         for name, group in self._file["sequences"].items():
             where = f"sequence {name!r}"
+            if not isinstance(group, h5py.Group):
+                self._fail(f"{where}: is not a group")
             missing = [key for key in schema.SEQUENCE_ATTRS if key not in group.attrs]
             if missing:
                 self._fail(f"{where}: missing attributes {missing}")
-            n = int(group.attrs["num_frames"])
+            n = self._whole(group.attrs["num_frames"], f"{where}: num_frames")
             if "labels" not in group or "samples" not in group:
                 self._fail(f"{where}: needs 'labels' and 'samples' groups")
             for label, row_shape in schema.LABEL_DATASETS.items():
@@ -112,9 +135,12 @@ class DistillationFile:
                 counts.add(samples[dataset].shape[0])
             if len(counts) > 1:
                 self._fail(f"{where}: sample datasets have different lengths {sorted(counts)}")
-            frames = samples["frame"][...]
-            if frames.size and (frames.min() < 0 or frames.max() >= n):
-                self._fail(f"{where}: sample frame indices outside 0..{n - 1}")
+            for dataset in ("frame", "template_frame"):
+                frames = samples[dataset][...]
+                if frames.dtype.kind not in "iu":
+                    self._fail(f"{where}: samples/{dataset} holds {frames.dtype}, expected integers")
+                if frames.size and (frames.min() < 0 or frames.max() >= n):
+                    self._fail(f"{where}: samples/{dataset} has frame indices outside 0..{n - 1}")
 
     # -- access -------------------------------------------------------------------------
     @property
@@ -123,7 +149,7 @@ class DistillationFile:
 
     @property
     def frames_mode(self) -> str:
-        return str(self._file.attrs["frames_mode"])
+        return _text(self._file.attrs["frames_mode"])
 
     def sequence_names(self) -> list[str]:
         return list(self._file["sequences"].keys())
@@ -131,14 +157,14 @@ class DistillationFile:
     def sequence_attrs(self, name: str) -> SequenceAttrs:
         a = self._file["sequences"][name].attrs
         return SequenceAttrs(
-            name=str(a["name"]),
-            visible_source=str(a["visible_source"]),
-            thermal_source=str(a["thermal_source"]),
+            name=_text(a["name"]),
+            visible_source=_text(a["visible_source"]),
+            thermal_source=_text(a["thermal_source"]),
             width=int(a["width"]),
             height=int(a["height"]),
             num_frames=int(a["num_frames"]),
             frame_offset=int(a["frame_offset"]),
-            layout=str(a["layout"]),
+            layout=_text(a["layout"]),
         )
 
     def labels(self, name: str) -> dict[str, np.ndarray]:

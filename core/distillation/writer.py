@@ -92,6 +92,14 @@ class Sample:
     search_thermal: np.ndarray | None = None
 
 
+def group_name(name: str) -> str:
+    """The HDF5 group name of a sequence called ``name`` under ``/sequences``: ``/``
+    separates groups and ``.`` is the group itself, so a ``/`` becomes ``_`` and an empty
+    name or ``.`` gets a ``sequence`` prefix. The ``name`` attribute keeps ``name`` as it is."""
+    key = name.replace("/", "_")
+    return key if key not in ("", ".") else f"sequence{key}"
+
+
 def file_sha256(path: str | Path | None) -> str:
     """SHA-256 hex digest of a file (model weights), or "" when there is no file."""
     if not path or not Path(path).is_file():
@@ -302,9 +310,10 @@ class DistillationWriter:
         if self._open_sequence is not None:
             self._open_sequence.finish()
         sequences = self._file["sequences"]
-        if attrs.name in sequences:
+        key = group_name(attrs.name)
+        if key in sequences:
             raise ValueError(f"sequence {attrs.name!r} is already in {self.path}")
-        group = sequences.create_group(attrs.name)
+        group = sequences.create_group(key)
         for key, value in asdict(attrs).items():
             group.attrs[key] = value
         label_group = group.create_group("labels")

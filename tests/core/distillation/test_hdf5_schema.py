@@ -187,3 +187,59 @@ def test_labels_tracker_round_trips_and_its_shape_is_checked(tmp_path):
     with pytest.raises(ValueError, match="tracker"):
         with DistillationWriter(tmp_path / "e.h5", FileHeader("referenced", Z, X, F)) as writer:
             writer.begin_sequence(SequenceAttrs("s", "", "", 64, 48, 40), labels)
+
+
+def _small_file(path) -> None:
+    with DistillationWriter(path, FileHeader("referenced", Z, X, F)) as writer:
+        seq = writer.begin_sequence(SequenceAttrs("s", "", "", 64, 48, 10), _labels(10))
+        for frame in range(1, 6):
+            seq.add_sample(_sample(frame, False))
+
+
+@pytest.mark.parametrize(
+    "damage, message",
+    [  # each was a ValueError traceback, or passed validation and failed later
+        (lambda f: f.attrs.__setitem__("schema_version", "one"), "schema_version attribute is 'one'"),
+        (lambda f: f.attrs.__setitem__("search_size", "big"), "search_size attribute"),
+        (lambda f: f["sequences/s"].attrs.__setitem__("num_frames", "ten"), "num_frames is 'ten'"),
+        (lambda f: f["sequences/s/samples/template_frame"].__setitem__(0, 10), "samples/template_frame has frame indices"),
+        (lambda f: f["sequences/s/samples/template_frame"].__setitem__(0, -1), "samples/template_frame has frame indices"),
+        (lambda f: (f["sequences/s/samples"].__delitem__("frame"),
+                    f["sequences/s/samples"].create_dataset("frame", data=np.full(5, 1.5))), "expected integers"),
+        (lambda f: f["sequences"].create_dataset("x", data=[1]), "sequence 'x': is not a group"),
+    ],
+)
+def test_malformed_values_give_one_error_naming_the_file(tmp_path, damage, message):
+    path = tmp_path / "d.h5"
+    _small_file(path)
+    with h5py.File(path, "a") as handle:
+        damage(handle)
+    with pytest.raises(DistillationDataError, match=message) as info:
+        DistillationFile(path)
+    assert info.value.path == path
+
+
+def test_fixed_length_string_attributes_are_read_as_text(tmp_path):
+    """Other writers (MATLAB's h5writeatt, h5py with np.bytes_) store strings as bytes."""
+    path = tmp_path / "d.h5"
+    _small_file(path)
+    with h5py.File(path, "a") as handle:
+        handle.attrs["format"] = np.bytes_(schema.FORMAT_NAME.encode())
+        handle.attrs["frames_mode"] = np.bytes_(b"referenced")
+        handle["sequences/s"].attrs["name"] = np.bytes_("s`é".encode())
+    with DistillationFile(path) as data:
+        assert data.frames_mode == "referenced"
+        assert data.sequence_attrs("s").name == "s`é"
+
+
+@pytest.mark.parametrize("name, group", [("", "sequence"), (".", "sequence."), ("a/b", "a_b"), ("..", "..")])
+def test_any_sequence_name_is_written_and_read_back(tmp_path, name, group):
+    """open_sequence('.') names a sequence ''; h5py refused it (ValueError), and 'a/b'
+    made nested groups the reader rejected."""
+    path = tmp_path / "d.h5"
+    with DistillationWriter(path, FileHeader("referenced", Z, X, F)) as writer:
+        writer.begin_sequence(SequenceAttrs(name, "", "", 64, 48, 10), _labels(10)).add_sample(_sample(1, False))
+    with DistillationFile(path) as data:
+        assert data.sequence_names() == [group]
+        assert data.sequence_attrs(group).name == name
+        assert data.num_samples(group) == 1
