@@ -124,6 +124,16 @@ def got10k_flags(absence: np.ndarray | None, cover: np.ndarray | None) -> dict[s
     return {"absent_frames": gone | (cover <= 0), "occluded_frames": ~gone & (cover < 5)}
 
 
+def _paired_rows(path: Path, rows: np.ndarray, visible_path: Path, visible: np.ndarray) -> np.ndarray:
+    """``rows`` of the thermal GT file ``path``, after checking they pair one to one with
+    the visible rows (the RGBT234 and GTOT toolkits compare the two files frame by frame);
+    AnnotationFormatError naming ``path`` otherwise."""
+    if len(rows) != len(visible):
+        raise AnnotationFormatError(path, f"has {len(rows)} rows but {visible_path.name} has {len(visible)}; "
+                                          "the two files need one row per frame each")
+    return rows
+
+
 def _first_existing(folder: Path, names: tuple[str, ...]) -> Path | None:
     for name in names:
         if (folder / name).is_file():
@@ -148,14 +158,16 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
             init = folder / "init.txt"
             return records_from_rows(read_boxes(init)) if init.is_file() else None
         ir = folder / "groundTruth_i.txt"
-        return records_from_rows(read_corners(vis), read_corners(ir) if ir.is_file() else None)
+        visible = read_corners(vis)
+        return records_from_rows(visible, _paired_rows(ir, read_corners(ir), vis, visible) if ir.is_file() else None)
     if layout in ("rgbt234", "lasher", "rgbt210"):
         vis = _first_existing(folder, ("visible.txt", "init.txt", "groundtruth.txt"))
         if vis is None:
             return None
         ir = folder / "infrared.txt"
-        thermal = read_boxes(ir) if ir.is_file() and vis.name == "visible.txt" else None
-        return records_from_rows(read_boxes(vis), thermal)
+        visible = read_boxes(vis)
+        thermal = _paired_rows(ir, read_boxes(ir), vis, visible) if ir.is_file() and vis.name == "visible.txt" else None
+        return records_from_rows(visible, thermal)
     if layout == "vtuav":
         vis = _first_existing(folder, ("rgb.txt", "groundtruth.txt"))
         if vis is None:

@@ -144,3 +144,19 @@ def test_lasot_flag_files_give_one_error_with_file_and_line(tmp_path, file, text
     with pytest.raises(AnnotationFormatError, match=problem) as caught:
         load_ground_truth(folder, "vot-tir")
     assert caught.value.path == folder / file and caught.value.line == line
+
+
+@pytest.mark.parametrize("layout, visible, thermal, rows", [
+    ("rgbt234", "visible.txt", "infrared.txt", ("1,2,3,4\n" * 2, "1,2,3,4\n5,6,7,8\n9,9,9,9\n")),  # a thermal row was dropped
+    ("lasher", "visible.txt", "infrared.txt", ("1,2,3,4\n" * 2, "5,6,7,8\n")),  # frame 1 silently took the visible box
+    ("gtot", "groundTruth_v.txt", "groundTruth_i.txt", ("1 2 5 6\n" * 3, "1 2 5 6\n" * 2)),
+])
+def test_visible_and_thermal_gt_of_different_lengths_is_one_error(tmp_path, layout, visible, thermal, rows):
+    folder = tmp_path / "s"
+    for sub in ("v", "i") if layout == "gtot" else ("visible", "infrared"):
+        (folder / sub).mkdir(parents=True)
+    (folder / visible).write_text(rows[0])
+    (folder / thermal).write_text(rows[1])
+    with pytest.raises(AnnotationFormatError, match=f"rows but {visible} has") as caught:
+        load_ground_truth(folder, layout)
+    assert caught.value.path == folder / thermal
