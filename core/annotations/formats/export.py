@@ -20,6 +20,7 @@ sequence's own sources, or an existing non-empty folder that is not an earlier e
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -192,6 +193,12 @@ def _export_per_modality(sequence, records: Mapping[int, FrameAnnotation], out_d
     return ExportResult(out_dir, n, warnings)
 
 
+def _whole_hz(fps: float) -> int:
+    """``fps`` as GOT-10k's ``meta_info.ini`` writes it: a whole number (``10Hz``); the
+    VOT toolkit reads the value with ``int()`` and fails on ``29.97Hz``. 0 when unknown."""
+    return round(fps) if math.isfinite(fps) and fps > 0 else 0
+
+
 def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
                   quality: int = 95) -> Job[ExportResult]:
     """GOT-10k layout in ``out_dir`` (a dataset root with ``list.txt``), one folder per modality."""
@@ -210,7 +217,7 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
                 f"url: rgbt-studio export of {sequence.info.name}\n"
                 f"modality: {attr}\n"
                 f"resolution: ({w}, {h})\n"
-                f"anno_fps: {sequence.info.fps:g}Hz\n"
+                f"anno_fps: {_whole_hz(sequence.info.fps)}Hz\n"
                 "object_class: object\nmotion_class: unknown\nmajor_class: unknown\nroot_class: object\n"
                 "motion_adverb: unknown\n",
             )

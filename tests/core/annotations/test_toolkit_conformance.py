@@ -160,3 +160,18 @@ def test_visible_and_thermal_gt_of_different_lengths_is_one_error(tmp_path, layo
     with pytest.raises(AnnotationFormatError, match=f"rows but {visible} has") as caught:
         load_ground_truth(folder, layout)
     assert caught.value.path == folder / thermal
+
+
+def test_got10k_meta_info_reads_in_the_vot_toolkit(tmp_path):
+    """vot-toolkit ``vot/dataset/got10k.py``: configparser, then ``int(anno_fps[:-3])``
+    (written for GOT-10k's whole ``10Hz``); ``29.97Hz`` raised ValueError there."""
+    import configparser
+
+    run_to_end(export_got10k(_Pair(), {0: FrameAnnotation(0, [5, 5, 10, 10])}, tmp_path / "got"))
+    config = configparser.ConfigParser()
+    config.read(tmp_path / "got" / "seq" / "meta_info.ini")
+    metadata = dict(config["METAINFO"])
+    assert metadata["anno_fps"] == "30Hz"
+    int(metadata["anno_fps"][:-3])
+    lines = (tmp_path / "got" / "seq" / "meta_info.ini").read_text().splitlines()
+    assert lines[5] == "object_class: object"  # pytracking reads the class from line 6
