@@ -17,6 +17,10 @@ from core.geometry import polygon_to_xywh
 from core.metrics.toolkit_geometry import corners_to_gtot_xywh
 
 _SPLIT = re.compile(r"[,\s;]+")
+# A separator at the start of a row or right after another one: an empty field. Skipping
+# it would shift every later value of the row (1,,2,3,4 is not 1,2,3,4; np.loadtxt
+# refuses such a row, MATLAB's dlmread reads a 0 there).
+_EMPTY_FIELD = re.compile(r"^[ \t]*[,;]|[,;][ \t]*[,;]")
 
 
 def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "polygon") -> np.ndarray:
@@ -26,8 +30,9 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
     ``"thermal"`` (VTUAV: a visible box then a thermal box; the chosen half).
 
     Commas, spaces, tabs (any mix), CRLF, blank lines (skipped only at the end or as
-    trailing lines) are tolerated; ``NaN`` tokens are kept when ``allow_nan``. A row of
-    another length or a non-number raises AnnotationFormatError with the 1-based line.
+    trailing lines) and a separator at the end of a row are tolerated; ``NaN`` tokens are
+    kept when ``allow_nan``. A row of another length, a non-number or an empty value
+    between separators raises AnnotationFormatError with the 1-based line.
     """
     path = Path(path)
     try:
@@ -41,6 +46,8 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
         lines.pop()
     rows = []
     for number, line in enumerate(lines, start=1):
+        if _EMPTY_FIELD.search(line):
+            raise AnnotationFormatError(path, f"empty value between separators in {line.strip()!r}", line=number)
         tokens = [t for t in _SPLIT.split(line.strip()) if t]
         if not tokens:
             raise AnnotationFormatError(path, "blank line inside the box rows", line=number)

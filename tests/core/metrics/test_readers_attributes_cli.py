@@ -31,13 +31,22 @@ def test_read_box_rows_tolerates_separators_crlf_blank_tail_and_polygons(tmp_pat
 
 
 @pytest.mark.parametrize("text,problem", [("1,2,3\n", "expected 4 or 8"), ("1,2,x,4\n", "not a number"),
-                                          ("1,2,3,4\n\n1,2,3,4\n", "blank line")])
+                                          ("1,2,3,4\n\n1,2,3,4\n", "blank line"),
+                                          ("1,2,3,4\n1,,2,3,4\n", "empty value"),
+                                          ("1,2,3,4\n,1,2,3,4\n", "empty value"),
+                                          ("1;2; ;3;4\n", "empty value")])
 def test_read_box_rows_errors_name_file_and_line(tmp_path, text, problem):
     p = tmp_path / "bad.txt"
     p.write_text(text)
     with pytest.raises(AnnotationFormatError, match=problem) as info:
         read_box_rows(p)
     assert info.value.path == p and info.value.line is not None
+
+
+def test_read_box_rows_keeps_a_separator_at_the_end_of_a_row(tmp_path):
+    p = tmp_path / "gt.txt"
+    p.write_text("1,2,3,4,\n5,6,7,8;\n")
+    assert read_box_rows(p).tolist() == [[1, 2, 3, 4], [5, 6, 7, 8]]
 
 
 def test_missing_file_is_a_typed_error(tmp_path):
