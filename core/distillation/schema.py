@@ -16,7 +16,9 @@ of the names. Layout::
             thermal_box    (N,4) f32    per-modality thermal box; NaN where none
             absent         (N,)  bool
             occluded       (N,)  bool
-            provenance     (N,)  u1     PROVENANCE_CODES (0 = unlabelled)
+            provenance     (N,)  u1     PROVENANCE_CODES (0 = unlabelled); attrs: codes
+                                        (JSON object name -> code, also the group's
+                                        provenance_codes attribute)
             tracker        (N,)  u1     TRACKER_CODES: which tracker made a machine-tracked
                                         (provenance "student") box; 0 = not machine-tracked,
                                         255 = machine-tracked by an unknown tracker.
@@ -118,6 +120,7 @@ OPTIONAL_LABEL_DATASETS = {
 }
 #: Code tables stored as the JSON attribute ``codes`` on their label dataset.
 LABEL_CODE_TABLES = {
+    "provenance": {(name or "unlabelled"): code for name, code in PROVENANCE_CODES.items()},
     "tracker": TRACKER_CODES,
 }
 SAMPLE_DATASETS = ("frame", "template_frame", "template_box", "search_geometry", "score_map", "size_map", "offset_map")

@@ -324,7 +324,9 @@ class DistillationWriter:
             array = np.asarray(labels[name])
             if array.shape != (n,) + row_shape:
                 raise ValueError(f"labels[{name!r}] has shape {array.shape}, expected {(n,) + row_shape}")
-            label_group.create_dataset(name, data=array, compression="gzip", compression_opts=4)
+            dataset = label_group.create_dataset(name, data=array, compression="gzip", compression_opts=4)
+            if name in schema.LABEL_CODE_TABLES:
+                dataset.attrs["codes"] = json.dumps(schema.LABEL_CODE_TABLES[name])
         for name, row_shape in schema.OPTIONAL_LABEL_DATASETS.items():
             if name not in labels:
                 continue
@@ -334,7 +336,7 @@ class DistillationWriter:
             dataset = label_group.create_dataset(name, data=array, compression="gzip", compression_opts=4)
             if name in schema.LABEL_CODE_TABLES:
                 dataset.attrs["codes"] = json.dumps(schema.LABEL_CODE_TABLES[name])
-        label_group.attrs["provenance_codes"] = str({k or "": v for k, v in schema.PROVENANCE_CODES.items()})
+        label_group.attrs["provenance_codes"] = json.dumps(schema.LABEL_CODE_TABLES["provenance"])
         self._open_sequence = SequenceWriter(group, self.header, self.check_write_errors)
         self.check_write_errors()
         return self._open_sequence

@@ -138,6 +138,9 @@ def test_export_records_which_tracker_made_each_box(tmp_path):
         import json
 
         assert json.loads(raw["sequences/moving/labels/tracker"].attrs["codes"]) == codes
+        provenance = {"unlabelled": 0, "manual": 1, "interpolated": 2, "student": 3, "teacher": 4, "imported": 5}
+        assert json.loads(raw["sequences/moving/labels/provenance"].attrs["codes"]) == provenance
+        assert json.loads(raw["sequences/moving/labels"].attrs["provenance_codes"]) == provenance
 
 
 @pytest.mark.parametrize("mode", ["referenced", "embedded"])
