@@ -206,12 +206,20 @@ class EditGlue(QObject):
 
     # -- undo -----------------------------------------------------------------------------
     def undo(self) -> None:
-        """Undo stops a run first, so the run (one step) is what gets undone."""
+        """Undo stops a run first, so the run (one step) is what gets undone; the status bar
+        says what was undone ("undone: OpenCV CSRT: track 20 frames")."""
         if self.doc is not None:
             self.w.finish_runs()
-            self.doc.undo_stack.undo()
+            self._step("undone", self.doc.undo_stack.undoText(), self.doc.undo_stack.undo)
 
     def redo(self) -> None:
         if self.doc is not None:
             self.w.finish_runs()
-            self.doc.undo_stack.redo()
+            self._step("redone", self.doc.undo_stack.redoText(), self.doc.undo_stack.redo)
+
+    def _step(self, what: str, text: str, step) -> None:
+        stack = self.doc.undo_stack
+        index = stack.index()
+        step()
+        if stack.index() != index:
+            self.w.statusBar().showMessage(f"{what}: {text}", 8000)

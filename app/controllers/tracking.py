@@ -120,9 +120,11 @@ class RunController(QObject):
         if self.last_update is not None:
             self.live.emit(self.last_update)
         if self.commands:
-            n = len(self.commands)
-            # one SetRecords for the run: undo/redo of 1000 frames is one transaction
-            merged = merge_set_records(list(self.commands), label=f"track {n} frames")
+            # one SetRecords for the run: undo/redo of 1000 frames is one transaction; a command
+            # holds one batch of the tracking process (several frames), so the label counts records
+            n = len({r.frame for command in self.commands for r in command.records})
+            label = f"{tracker_label(self.model)}: track {n} frames"  # "Undo OpenCV CSRT: track 20 frames"
+            merged = merge_set_records(list(self.commands), label=label)
             extra = []
             if self.dropped:
                 extra.append(DropProposals(dict(self.dropped)))

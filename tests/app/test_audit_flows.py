@@ -84,3 +84,43 @@ def test_undoing_a_retrack_keeps_the_tracker_name(window, pair_files, synthetic,
     window.actions["undo"].trigger()
     window.open_pair(*pair_files, store=str(path))  # reopened: the name comes from the store
     assert all(window.document.tracked_by.get(f) == "OpenCV KCF" for f in range(1, len(synthetic)))
+
+
+def test_undo_names_the_tracker_and_says_what_it_undid(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "n.rgbt.sqlite"))
+    window.set_tracker("kcf")
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    n = len(synthetic) - 1
+    assert window.document.undo_stack.undoText() == f"OpenCV KCF: track {n} frames"
+    assert window.actions["undo"].text() == f"Undo OpenCV KCF: track {n} frames"
+    window.actions["undo"].trigger()
+    assert window.statusBar().currentMessage() == f"undone: OpenCV KCF: track {n} frames"
+    window.actions["redo"].trigger()
+    assert window.statusBar().currentMessage() == f"redone: OpenCV KCF: track {n} frames"
+
+
+def test_a_runs_undo_step_counts_frames_not_batches(window, pair_files, synthetic, tmp_path, monkeypatch):
+    """The tracking process sends several frames per batch (one command each): the undo
+    step's label counts the frames."""
+    import app.controllers.tracking as tracking
+    from app.jobs import TrackUpdate
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation, Provenance
+    from core.progress import Progress
+
+    def batched_job(_pool, _settings, _sequence, store, start, _stop, applied, **_kw):
+        for frames in ((1, 2, 3, 4, 5), (6, 7, 8)):
+            command = SetRecords([FrameAnnotation(f, synthetic.boxes[f], provenance=Provenance.STUDENT,
+                                                  confidence=0.9) for f in frames], label="track")
+            command.apply(store)
+            applied.append(command)
+            yield Progress(frames[-1], 8, "batch", TrackUpdate("Student", frames[-1], synthetic.boxes[frames[-1]],
+                                                               0.9, command, None, 30.0, "test"))
+        return 8
+
+    monkeypatch.setattr(tracking, "track_job", batched_job)
+    window.open_pair(*pair_files, store=str(tmp_path / "b.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    assert window.document.undo_stack.undoText() == "Student: track 8 frames"
