@@ -156,16 +156,21 @@ class EditGlue(QObject):
         elif dialog.mode() == "range":
             self.refine(*dialog.range_())
         else:
-            if dialog.threshold() != w.settings.low_confidence:
-                w.settings.low_confidence, w.settings.low_confidence_chosen = dialog.threshold(), True
-            self.refine(0, self.doc.num_frames, below=dialog.threshold())
+            threshold = dialog.threshold()
+            if threshold != w.settings.low_confidence:  # the user's: saved, the yellow runs follow it
+                w.settings.low_confidence, w.settings.low_confidence_chosen = threshold, True
+                w.settings.save()
+                w.refresh_timeline()
+            self.refine(0, self.doc.num_frames, below=threshold)
 
     def refine(self, start: int, stop: int, *, below: float | None = None) -> list[int]:
         """Teacher proposals for the machine boxes in ``[start, stop)`` (optionally only those
         with confidence < ``below``). Returns the frames sent to the teacher."""
         frames = refine_frames(self.doc.records, start, stop, below=below)
         if not frames:
-            self.w.statusBar().showMessage("no machine boxes to refine there (manual boxes are never refined)", 8000)
+            self.w.statusBar().showMessage(
+                "no machine boxes to refine there (manual boxes are never refined)" if below is None
+                else f"no tracked frame has a confidence below {below:.2f}: nothing to refine", 8000)
             return []
         self.w.refining.start_refine(self.doc, self.w.settings.models, frames)
         return frames

@@ -124,3 +124,41 @@ def test_a_runs_undo_step_counts_frames_not_batches(window, pair_files, syntheti
     window.views.box_drawn.emit("visible", synthetic.boxes[0])
     window.actions["track"].trigger()
     assert window.document.undo_stack.undoText() == "Student: track 8 frames"
+
+
+def test_a_new_refine_threshold_moves_the_yellow_runs_at_once_and_is_saved(window, pair_files, synthetic,
+                                                                          tmp_path, monkeypatch):
+    """Refine > all frames below X with an X that flags nothing: the timeline showed the old
+    threshold's runs (N used the new one), the choice was saved only on quit, and the status
+    bar spoke of manual boxes."""
+    import app.window_edits as window_edits
+    from app.review import low_confidence_runs
+    from app.settings import StudioSettings
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation, Provenance
+
+    class Answer:
+        def __init__(self, *_args, **_kwargs):
+            pass
+
+        def exec(self):
+            return True
+
+        def mode(self):
+            return "below"
+
+        def threshold(self):
+            return 0.2
+
+    monkeypatch.setattr(window_edits, "RefineDialog", Answer)
+    window.open_pair(*pair_files, store=str(tmp_path / "y.rgbt.sqlite"))
+    doc = window.document
+    doc.execute(SetRecords([FrameAnnotation(f, synthetic.boxes[f], provenance=Provenance.STUDENT, confidence=0.3)
+                            for f in range(5, 10)]))
+    window.refresh_timeline()
+    assert low_confidence_runs(doc.timeline().confidence, 0.4) == [(5, 10)]
+    assert list(window.timeline.low_runs.opts["x0"]) == [4.5]
+    window.actions["refine"].trigger()
+    assert list(window.timeline.low_runs.opts["x0"]) == []  # nothing below 0.2
+    assert StudioSettings.load().low_confidence == 0.2
+    assert "below 0.20" in window.statusBar().currentMessage()
