@@ -47,6 +47,9 @@ class EditGlue(QObject):
         """A box drawn or moved on ``modality``'s view: the frame becomes a manual keyframe."""
         if self.doc is None:
             return
+        if self.doc.refuse_if_read_only():
+            self.w.refresh_boxes()  # the view put the box where the user left it: show the stored one again
+            return
         separate = self.w.actions["separate_thermal"].isChecked()
         self._execute(edits.set_box(self.doc.record(self.w.frame), self.w.frame, box, modality=modality,
                                     separate_thermal=separate))

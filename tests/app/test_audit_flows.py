@@ -162,3 +162,29 @@ def test_a_new_refine_threshold_moves_the_yellow_runs_at_once_and_is_saved(windo
     assert list(window.timeline.low_runs.opts["x0"]) == []  # nothing below 0.2
     assert StudioSettings.load().low_confidence == 0.2
     assert "below 0.20" in window.statusBar().currentMessage()
+
+
+def test_a_box_dragged_on_a_read_only_store_snaps_back(window, tmp_path):
+    """The drag is refused (nothing written), and the view shows the stored box again
+    instead of the moved one."""
+    from app.project import OpenRequest
+    from core.annotations.records import FrameAnnotation, Provenance
+    from core.annotations.store import AnnotationStore
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    sequence = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=6), seed=3)
+    path = tmp_path / "held.rgbt.sqlite"
+    other = AnnotationStore.open(path)  # another program holds it for editing
+    try:
+        stored = np.array([20.0, 20.0, 30.0, 30.0])
+        other.put([FrameAnnotation(0, stored, provenance=Provenance.MANUAL, keyframe=True)])
+        window.ask_hook = lambda title, text, choices: "Open read-only"
+        window.open_request(OpenRequest("object", store=str(path), sequence=sequence))
+        item = window.views.visible.box_item
+        assert np.allclose(item.box(), stored)
+        item.setPos((40.0, 30.0), finish=True)  # a drag ends: sigRegionChangeFinished
+        assert "open read-only" in window.statusBar().currentMessage()
+        assert np.allclose(item.box(), stored)
+        assert np.allclose(other.get(0).box, stored)
+    finally:
+        other.close()
