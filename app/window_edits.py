@@ -149,8 +149,8 @@ class EditGlue(QObject):
 
     def ask_refine(self) -> None:
         w = self.w
-        if self.doc is None or w.refining.busy:
-            return
+        if self.doc is None or w.refining.busy or self.doc.refuse_if_read_only("teacher refinement"):
+            return  # read-only: said before the dialog is filled in, not after
         dialog = RefineDialog(w.frame, self.doc.num_frames, w.timeline.selected_range(), w.settings.low_confidence, w)
         if not dialog.exec():
             return

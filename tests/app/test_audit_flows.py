@@ -188,3 +188,22 @@ def test_a_box_dragged_on_a_read_only_store_snaps_back(window, tmp_path):
         assert np.allclose(other.get(0).box, stored)
     finally:
         other.close()
+
+
+def test_refine_on_a_read_only_store_is_refused_before_the_dialog(window, pair_files, tmp_path, monkeypatch):
+    import app.window_edits as window_edits
+    from core.annotations.store import AnnotationStore
+
+    shown = []
+    monkeypatch.setattr(window_edits, "RefineDialog", lambda *a, **k: shown.append(a))
+    path = tmp_path / "held.rgbt.sqlite"
+    other = AnnotationStore.open(path)
+    try:
+        window.ask_hook = lambda title, text, choices: "Open read-only"
+        window.open_pair(*pair_files, store=str(path))
+        assert window.document.read_only
+        window.actions["refine"].trigger()
+        assert not shown
+        assert "teacher refinement refused" in window.statusBar().currentMessage()
+    finally:
+        other.close()
