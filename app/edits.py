@@ -31,6 +31,18 @@ def carried_thermal(box, reference: FrameAnnotation | None) -> np.ndarray | None
     return np.concatenate([centre - wh / 2.0, wh])
 
 
+def clip_to_frame(box, width: float, height: float) -> np.ndarray | None:
+    """``box`` ((4,) x, y, w, h) cut to the frame ``[0, width] x [0, height]`` (a box dragged
+    or drawn past the frame's edge); None when less than a pixel of it is inside. Returns a
+    new array, the input is not modified."""
+    box = np.asarray(box, dtype=np.float64)
+    x0, y0 = max(box[0], 0.0), max(box[1], 0.0)
+    x1, y1 = min(box[0] + box[2], float(width)), min(box[1] + box[3], float(height))
+    if x1 - x0 < 1.0 or y1 - y0 < 1.0:
+        return None
+    return np.array([x0, y0, x1 - x0, y1 - y0], dtype=np.float64)
+
+
 def set_box(record: FrameAnnotation | None, frame: int, box, *, modality: str = "visible",
             separate_thermal: bool = False) -> SetRecords:
     """Drawing or moving a box makes the frame a manual keyframe.

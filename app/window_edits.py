@@ -51,6 +51,13 @@ class EditGlue(QObject):
             self.w.refresh_boxes()  # the view put the box where the user left it: show the stored one again
             return
         separate = self.w.actions["separate_thermal"].isChecked()
+        if not (modality == "thermal" and separate):  # the shared box, which trackers start from: on the frame
+            info = self.doc.info
+            box = edits.clip_to_frame(box, info.width, info.height)
+            if box is None:
+                self.w.refresh_boxes()
+                self.w.statusBar().showMessage("the box is outside the frame: nothing changed", 5000)
+                return
         self._execute(edits.set_box(self.doc.record(self.w.frame), self.w.frame, box, modality=modality,
                                     separate_thermal=separate))
 

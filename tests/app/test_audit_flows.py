@@ -207,3 +207,26 @@ def test_refine_on_a_read_only_store_is_refused_before_the_dialog(window, pair_f
         assert "teacher refinement refused" in window.statusBar().currentMessage()
     finally:
         other.close()
+
+
+def test_a_box_dragged_past_the_frame_edge_is_cut_to_the_frame(window, pair_files, synthetic, tmp_path):
+    """Seen on a real pair: a keyframe dragged 120 px below a 480-row frame was stored as it
+    was, and the teacher (live or refining) started from it and lost the person."""
+    from app.edits import clip_to_frame
+
+    window.open_pair(*pair_files, store=str(tmp_path / "c.rgbt.sqlite"))
+    doc = window.document
+    width, height = doc.info.width, doc.info.height
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    item = window.views.visible.box_item
+    item.setPos((width - 10.0, height - 12.0), finish=True)  # the drag leaves most of the box off the frame
+    stored = doc.store.get(0).box
+    assert np.allclose(stored[:2], [width - 10.0, height - 12.0]) and np.allclose(stored[2:], [10.0, 12.0])
+    assert np.allclose(item.box(), stored)  # the view shows what is stored
+    window.views.box_drawn.emit("visible", np.array([-20.0, -10.0, 40.0, 30.0]))  # drawn across a corner
+    assert np.allclose(doc.store.get(0).box, [0.0, 0.0, 20.0, 20.0])
+    steps = doc.undo_stack.count()
+    window.views.box_drawn.emit("visible", np.array([width + 5.0, 10.0, 20.0, 20.0]))  # wholly outside
+    assert doc.undo_stack.count() == steps and "outside the frame" in window.statusBar().currentMessage()
+    box = np.array([5.0, 6.0, 7.0, 8.0])
+    assert np.array_equal(clip_to_frame(box, width, height), box) and box.tolist() == [5.0, 6.0, 7.0, 8.0]
