@@ -4,7 +4,8 @@
 ``confidence`` (the student's score on frames the tracker produced), ``iou`` (teacher vs
 student agreement where the teacher ran), and boolean masks ``keyframe``, ``absent``,
 ``annotated``. ``needs_attention`` marks frames a human should look at;
-``next_attention(data, frame)`` finds the next one after ``frame`` (wrapping around).
+``next_attention(data, frame)`` finds the start of the next stretch of them after ``frame``
+(wrapping around).
 """
 from __future__ import annotations
 
@@ -60,10 +61,14 @@ def needs_attention(data: TimelineData, *, confidence: float = LOW_CONFIDENCE,
 
 
 def next_attention(data: TimelineData, frame: int, **thresholds) -> int | None:
-    """The next frame after ``frame`` that needs attention (wraps around), or None."""
+    """The first frame of the next stretch of frames that need attention after ``frame``
+    (wrapping around), or None when no frame does.
+
+    A stretch is a run of consecutive flagged frames. From inside one, N goes past the rest
+    of it: a 60-frame low-confidence run is one issue, not 60 (F steps through it)."""
     flags = needs_attention(data, **thresholds)
     if not flags.any():
         return None
-    order = np.concatenate([np.arange(frame + 1, data.num_frames), np.arange(0, frame + 1)])
-    hits = order[flags[order]]
-    return int(hits[0]) if hits.size else None
+    starts = np.flatnonzero(flags & ~np.concatenate([[False], flags[:-1]]))
+    later = starts[starts > frame]
+    return int(later[0]) if later.size else int(starts[0])

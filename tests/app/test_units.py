@@ -125,7 +125,11 @@ def test_low_confidence_runs_and_attention():
     data.iou[4] = 0.2  # teacher disagrees although the student is confident
     flags = needs_attention(data)
     assert np.flatnonzero(flags).tolist() == [2, 3, 4, 5, 6]  # 6: where tracking stopped
-    assert next_attention(data, 0) == 2 and next_attention(data, 4) == 5 and next_attention(data, 6) == 2
+    # 2-6 is one stretch: N goes to its start, and from inside it past its end (wrapping)
+    assert next_attention(data, 0) == 2 and next_attention(data, 4) == 2 and next_attention(data, 6) == 2
+    data.confidence[4] = 0.9
+    data.iou[4] = np.nan  # now two stretches, 2-3 and 5-6
+    assert next_attention(data, 2) == 5 and next_attention(data, 3) == 5 and next_attention(data, 5) == 2
     assert next_attention(TimelineData.empty(5), 0) is None
     # a run on target at real footage's level (0.42-0.6) is not flagged by the default,
     # a dip below 0.4 is
