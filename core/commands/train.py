@@ -7,11 +7,16 @@ The run folder (``--out``, default ``runs/<config name>``) must not hold an earl
 (``checkpoint.pt`` / ``training_state.pt``): ``--resume`` continues it, ``--force``
 replaces it; otherwise choose another ``--out``. ``--init`` may never be a file the run
 writes (its own ``checkpoint.pt``). Both are checked before any work
-(``core.training.trainer.prepare_run_folder``).
+(``core.training.trainer.prepare_run_folder``). ``--config`` may not be the run folder's
+``config.json`` either (the run rewrites it with the resolved config), except with
+``--resume``, where it is that run's own record (:func:`check_config_not_output`).
 """
 from __future__ import annotations
 
-from core.training.run import add_common_arguments, run
+import os
+from pathlib import Path
+
+from core.training.run import add_common_arguments, run, run_folder
 
 
 def register(subparsers) -> None:
@@ -20,4 +25,28 @@ def register(subparsers) -> None:
     add_common_arguments(parser)
     parser.add_argument("--force", action="store_true",
                         help="replace an earlier run in the run folder (without --resume)")
-    parser.set_defaults(func=lambda args: run(args, teacher=None, label="train"))
+    parser.set_defaults(func=_run)
+
+
+def check_config_not_output(args) -> None:
+    """OutputError before any work when ``--config`` is the ``config.json`` the run writes in
+    its folder (``--out`` or the default): the user's file (its ``extends`` chain, its own
+    values) would be replaced by the resolved config. With ``--resume`` it is the run's own
+    record and may be given."""
+    from core.errors import OutputError
+
+    if args.resume or args.config is None:
+        return
+    written = run_folder(args) / "config.json"
+    config = Path(args.config)
+    same = config.resolve() == written.resolve()
+    if not same and config.exists() and written.exists():
+        same = os.path.samefile(config, written)
+    if same:
+        raise OutputError(config, f"--config is the config.json this run writes in {written.parent}; copy it "
+                                  "elsewhere first, choose another --out, or give --resume to continue that run")
+
+
+def _run(args) -> int:
+    check_config_not_output(args)
+    return run(args, teacher=None, label="train")

@@ -5,6 +5,7 @@ unless --force; --resume still continues a run."""
 from __future__ import annotations
 
 import csv
+import json
 import shutil
 
 import pytest
@@ -157,3 +158,25 @@ def test_train_job_refuses_init_weights_it_would_write(tmp_path, tiny_student_co
     with pytest.raises(OutputError, match="--teacher is the training_state.pt"):
         run_to_end(train_job(config, tmp_path / "run" / "." / "", teacher=tmp_path / "run" / "training_state.pt"))
     assert (tmp_path / "run" / "checkpoint.pt").read_bytes() == before
+
+
+def test_train_and_distill_refuse_a_config_that_is_the_run_folders_config_json(tmp_path, capsys):
+    """``train --config DIR/config.json --out DIR`` rewrote the user's config (its
+    ``extends``, its values) with the resolved one; now refused before any work, the file
+    unchanged; with --resume it is the run's own record and allowed past this check."""
+    run = tmp_path / "run"
+    run.mkdir()
+    config = run / "config.json"
+    config.write_text(json.dumps({"extends": str(CONFIGS / "tiny_student.json"), "steps": 1}), encoding="utf-8")
+    before = config.read_bytes()
+    assert cli_main(["train", "--config", str(config), "--out", str(run), "--steps", "1"]) == 2
+    err = _error(capsys)
+    assert f"{config}: --config is the config.json this run writes" in err
+    teacher = tmp_path / "teacher.pt"
+    teacher.write_bytes(b"")
+    assert cli_main(["distill", "--teacher", str(teacher), "--config", str(config), "--out", str(run),
+                     "--steps", "1"]) == 2
+    _error(capsys)
+    assert config.read_bytes() == before and sorted(p.name for p in run.iterdir()) == ["config.json"]
+    assert cli_main(["train", "--config", str(config), "--out", str(run), "--resume"]) == 2
+    assert "cannot resume" in _error(capsys)  # past the check: the run folder's own refusal
