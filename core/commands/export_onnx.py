@@ -4,7 +4,8 @@ Exports project checkpoints to ONNX (``core.tracking.onnx_export``) as
 ``DIR/<checkpoint stem>.onnx`` (default checkpoints: ``assets/models/{model}_{scale}.pt``),
 then checks the export against PyTorch on random inputs (max abs error on the score
 map, must be <= 1e-4). ``--random-weights`` exports deterministic random weights when
-no checkpoint exists (tests and demos).
+no checkpoint exists (tests and demos). ``--opset`` is checked before any work against
+:func:`opset_range` (outside it the exporter fails after dumping its whole graph).
 """
 from __future__ import annotations
 
@@ -13,9 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
-from core.errors import CheckpointError, ExportError
+from core.errors import CheckpointError, ConfigError, ExportError
 
 PARITY_TOLERANCE = 1e-4
+#: the lowest opset both networks export at (checked: 11 works, 9 lacks an operator they use)
+MIN_OPSET = 11
 
 
 def register(subparsers) -> None:
@@ -31,6 +34,16 @@ def register(subparsers) -> None:
     parser.add_argument("--random-weights", action="store_true",
                         help="export random weights when a checkpoint is missing (tests and demos only)")
     parser.set_defaults(func=run)
+
+
+def opset_range() -> tuple[int, int]:
+    """(lowest, highest) ``--opset``: :data:`MIN_OPSET` up to the newest opset the installed
+    torch exporter writes."""
+    try:
+        from torch.onnx._constants import ONNX_MAX_OPSET as highest
+    except ImportError:  # the constant moved: the default stays accepted
+        from core.tracking.onnx_export import DEFAULT_OPSET as highest
+    return MIN_OPSET, int(highest)
 
 
 def parity_error(model, path: Path, seed: int = 0) -> float:
@@ -68,6 +81,10 @@ def run(args) -> int:
     from core.tracking.onnx_export import export_onnx
 
     names = ("student", "teacher") if args.model == "both" else (args.model,)
+    lowest, highest = opset_range()
+    if not lowest <= args.opset <= highest:
+        raise ConfigError(f"--opset {args.opset} is outside {lowest}..{highest} (the opsets both networks export at "
+                          "with the installed torch; default 17)")
     if args.weights is not None and len(names) > 1:
         raise ExportError(args.weights, "--weights needs a single --model (student or teacher)")
     check_output(args.out, folder=True, option="--out")

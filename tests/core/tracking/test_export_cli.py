@@ -30,3 +30,15 @@ def test_export_errors(tmp_path, capsys):
     assert main(["export-onnx", "--model", "student", "--weights", str(ckpt), "--out", str(tmp_path)]) == 2
     assert "not a student" in capsys.readouterr().err
     assert not list(tmp_path.glob("*.onnx"))
+
+
+def test_an_opset_outside_the_exporters_range_is_one_line_before_any_work(tmp_path, capfd):
+    """``--opset 3`` (or 30) ran the export, which dumped ~650 lines of Torch IR graph
+    (straight to the stderr descriptor) before the error; now one line, nothing written."""
+    ckpt = save_checkpoint(tmp_path / "s.pt", random_model("student"))
+    for opset in ("3", "9", "99"):
+        assert main(["export-onnx", "--model", "student", "--weights", str(ckpt), "--out", str(tmp_path / "o"),
+                     "--opset", opset]) == 2
+        err = capfd.readouterr().err
+        assert err.splitlines() == [err.strip()] and f"--opset {opset} is outside 11.." in err, err
+    assert not (tmp_path / "o").exists()
