@@ -12,7 +12,7 @@ import dataclasses
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from app.actions import apply_shortcuts, build_actions
@@ -60,6 +60,8 @@ class MainWindow(WindowDialogs, QMainWindow):
         self.setWindowTitle("RGB-T Studio")
         self.resize(1280, 820)
         self.settings = settings or StudioSettings.load()
+        if self.settings.window_geometry:  # where and how large the window was at the last close
+            self.restoreGeometry(QByteArray(self.settings.window_geometry))
         self.synchronous = synchronous
         self.document: Document | None = None
         self.frame = 0
@@ -456,5 +458,6 @@ class MainWindow(WindowDialogs, QMainWindow):
         if self.document is not None:
             self.document.close()
             self.document = None
+        self.settings.window_geometry = bytes(self.saveGeometry().data())
         self.settings.save()
         super().closeEvent(event)

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QByteArray, QSettings
 
 from core.trackers import PEER_MODALITIES, tracker_names
 from core.tracking.tracker_config import LOW_CONFIDENCE, TRACKER_STREAMS
@@ -112,6 +112,7 @@ class StudioSettings:
     last_folder: str = ""  # where the last file picker ended ("" = none yet)
     follow_target: bool = False  # View > Follow the target: keep the box centred while playing/tracking
     shortcuts: dict[str, str] = field(default_factory=dict)  # action name -> key the user chose ("" = none)
+    window_geometry: bytes = b""  # QMainWindow.saveGeometry() at the last close (b"" = none yet)
 
     # -- persistence --------------------------------------------------------------------
     @staticmethod
@@ -153,6 +154,7 @@ class StudioSettings:
             last_folder=str(q.value("files/last_folder", "") or ""),
             follow_target=_bool(q.value("view/follow_target"), False),
             shortcuts=_shortcuts(q),
+            window_geometry=_bytes(q.value("view/window_geometry")),
         )
 
     def save(self) -> None:
@@ -177,6 +179,8 @@ class StudioSettings:
         q.setValue("first_run_done", self.first_run_done)
         q.setValue("files/last_folder", self.last_folder)
         q.setValue("view/follow_target", self.follow_target)
+        if self.window_geometry:
+            q.setValue("view/window_geometry", QByteArray(self.window_geometry))
         q.remove("shortcuts")
         for name, key in sorted(self.shortcuts.items()):
             q.setValue(f"shortcuts/{name}", key)
@@ -226,6 +230,13 @@ def _float(value, default: float, low: float, high: float) -> float:
     except (TypeError, ValueError):
         return default
     return number if low <= number <= high else default
+
+
+def _bytes(value) -> bytes:
+    """A stored QByteArray (or bytes) as bytes; anything else (a hand-edited INI) as b""."""
+    if isinstance(value, QByteArray):
+        return bytes(value.data())
+    return bytes(value) if isinstance(value, (bytes, bytearray)) else b""
 
 
 def _list(value) -> list[str]:

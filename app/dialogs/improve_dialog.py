@@ -45,7 +45,9 @@ class ImproveResultDialog(QDialog):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         layout.addWidget(self.table)
-        note = (f"{result.train_items} training samples, {result.steps} steps, {result.seconds:.0f} s.\n"
+        samples = "1 training sample" if result.train_items == 1 else f"{result.train_items} training samples"
+        steps = "1 step" if result.steps == 1 else f"{result.steps} steps"
+        note = (f"{samples}, {steps}, {result.seconds:.0f} s.\n"
                 f"New weights: {result.checkpoint}\nThe current weights stay where they are.")
         if result.before.items == 0:
             note += "\nNo frames were held out (too few labels): the numbers cannot say whether it helped."

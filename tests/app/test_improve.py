@@ -114,6 +114,8 @@ def test_improve_use_and_revert(project, synthetic, student_pt):
     assert not math.isnan(result.before.mean_iou) and not math.isnan(result.after.success)
     shown = [[dialog.table.item(r, c).text() for c in range(3)] for r in range(dialog.table.rowCount())]
     assert shown[1] == ["mean IoU", f"{result.before.mean_iou:.3f}", f"{result.after.mean_iou:.3f}"]
+    assert dialog.note.text().startswith(f"{result.train_items} training sample")
+    assert ", 2 steps, " in dialog.note.text()
     new = result.checkpoint
     assert new.is_file() and new.parent == studio_home() / "students" and student_pt.is_file()
     assert not project.actions["revert_student"].isEnabled()

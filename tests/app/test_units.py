@@ -336,3 +336,29 @@ def test_a_separate_thermal_box_keeps_its_offset_and_size_ratio(tmp_path):
     edits.AcceptProposals({1: (np.array([40.0, 40.0, 10.0, 10.0]), 0.9)}).apply(store)
     np.testing.assert_allclose(store.get(1).thermal_box, [47.5, 44.5, 15.0, 15.0])
     store.close()
+
+
+def test_the_window_opens_where_and_as_large_as_it_was_closed(qtbot):
+    from app.main_window import MainWindow
+    from app.qt import ensure_app
+
+    ensure_app()
+    first = MainWindow(StudioSettings.load(), synchronous=True)
+    qtbot.addWidget(first)
+    first.show()
+    first.resize(700, 500)  # the offscreen screen is 800 x 600
+    qtbot.waitUntil(lambda: first.size().width() == 700)
+    first.close()
+    assert StudioSettings.load().window_geometry  # saved at close
+    second = MainWindow(StudioSettings.load(), synchronous=True)
+    qtbot.addWidget(second)
+    second.show()
+    assert (second.size().width(), second.size().height()) == (700, 500)
+    second.close()
+
+
+def test_a_damaged_window_geometry_in_the_settings_is_ignored():
+    q = StudioSettings.qsettings()
+    q.setValue("view/window_geometry", "not a geometry")
+    q.sync()
+    assert StudioSettings.load().window_geometry == b""
