@@ -16,7 +16,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from core.bench.open_speed import generate_pair, rss_mib
+from core.bench.open_speed import generate_pair, generation_size, rss_mib
 from core.fileio import write_text_atomic
 from core.progress import Progress, run_with_bar
 
@@ -98,13 +98,13 @@ def check_outputs(args) -> None:
 
 
 def run(args) -> int:
+    width, height = generation_size(args, "memory")
     check_outputs(args)
     with tempfile.TemporaryDirectory(prefix="rgbt-bench-memory-") as tmp:
-        if args.visible and args.thermal:
+        if args.visible is not None:
             visible, thermal = Path(args.visible), Path(args.thermal)
         else:
-            print(f"writing a {args.frames}-frame {args.size} video pair ...")
-            width, height = (int(v) for v in args.size.lower().split("x"))
+            print(f"writing a {args.frames}-frame {width}x{height} video pair ...")
             visible, thermal = generate_pair(Path(tmp), args.frames, width, height)
         result = run_with_bar(
             measure(visible, thermal, model=args.model, engine=args.engine, warmup=args.warmup, every=args.every,

@@ -24,6 +24,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.sequences import open_pair
 
@@ -66,6 +67,10 @@ def peak_rss_mib() -> float:
     return peak / 2**20 if sys.platform == "darwin" else peak / 2**10
 
 
+#: the codecs ``--codec`` generates with (the ones this benchmark was measured with)
+CODECS = ("mp4v", "MJPG", "FFV1", "XVID")
+
+
 def generate_pair(folder: Path, frames: int, width: int, height: int, codec: str = "mp4v",
                   seed: int = 0) -> tuple[Path, Path]:
     """Write ``visible.<ext>`` (textured colour, panning, a moving square) and ``thermal.<ext>``
@@ -78,7 +83,11 @@ def generate_pair(folder: Path, frames: int, width: int, height: int, codec: str
     fourcc = cv2.VideoWriter_fourcc(*codec)
     writers = [cv2.VideoWriter(str(p), fourcc, 30.0, (width, height)) for p in paths]
     if not all(w.isOpened() for w in writers):
-        raise RuntimeError(f"OpenCV cannot write {codec} video here")
+        for writer in writers:
+            writer.release()
+        for path in paths:
+            path.unlink(missing_ok=True)
+        raise ConfigError(f"OpenCV cannot write {codec} video of {width}x{height} here (--codec, --size)")
     try:
         for i in range(frames):
             dx, dy = int(100 + 90 * np.sin(i / 60)), int(100 + 90 * np.cos(i / 75))
@@ -93,6 +102,27 @@ def generate_pair(folder: Path, frames: int, width: int, height: int, codec: str
         for writer in writers:
             writer.release()
     return paths
+
+
+def generation_size(args, what: str) -> tuple[int, int]:
+    """(width, height) of the pair ``bench <what>`` generates from ``--size WxH`` and
+    ``--frames``; ConfigError before any work for one video of the pair without the other,
+    a size that is not two positive integers, fewer than 2 frames, or a ``--codec`` (where
+    the command has one) not in :data:`CODECS`."""
+    if (args.visible is None) != (args.thermal is None):
+        raise ConfigError(f"bench {what}: give both videos of the pair (visible and thermal), or neither")
+    try:
+        width, height = (int(v) for v in str(args.size).lower().split("x"))
+    except ValueError:
+        raise ConfigError(f"--size must look like 640x512, got {args.size!r}") from None
+    if width < 1 or height < 1:
+        raise ConfigError(f"--size {args.size}: width and height must be >= 1")
+    if args.visible is None and args.frames < 2:
+        raise ConfigError(f"--frames must be >= 2, got {args.frames}")
+    codec = getattr(args, "codec", CODECS[0])
+    if args.visible is None and codec not in CODECS:
+        raise ConfigError(f"--codec {codec} is not one of {', '.join(CODECS)}")
+    return width, height
 
 
 def measure(visible: Path, thermal: Path, *, codec: str = "", random_samples: int = 50, repeats: int = 3,
@@ -160,11 +190,8 @@ def check_outputs(args) -> None:
 
 
 def run(args) -> int:
-    if (args.visible is None) != (args.thermal is None):
-        print("bench open: give both --visible and --thermal, or neither", file=sys.stderr)
-        return 2
+    width, height = generation_size(args, "open")
     check_outputs(args)
-    width, height = (int(v) for v in args.size.lower().split("x"))
     with tempfile.TemporaryDirectory(prefix="rgbt-bench-open-") as tmp:
         if args.visible is None:
             print(f"generating a {args.frames}-frame {width}x{height} {args.codec} pair in {tmp} ...", flush=True)
@@ -188,7 +215,7 @@ def register(subparsers) -> None:
     parser.add_argument("--thermal", type=Path, help="thermal video or folder (default: generate a pair)")
     parser.add_argument("--frames", type=int, default=1000, help="frames to generate (default 1000)")
     parser.add_argument("--size", default="640x512", help="WxH to generate (default 640x512)")
-    parser.add_argument("--codec", default="mp4v", help="fourcc to generate with: mp4v, MJPG, FFV1, XVID")
+    parser.add_argument("--codec", default="mp4v", help=f"fourcc to generate with: {', '.join(CODECS)}")
     parser.add_argument("--random-samples", type=int, default=50, help="random seeks to time (default 50)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the numbers to this JSON file")
