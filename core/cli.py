@@ -9,12 +9,15 @@ the composition root ``main.py``, which passes ``app`` modules in ``extra_module
 Typed errors (``RGBTError``) and the operating system's errors (``OSError``: disk full,
 permission denied, ...; ``MemoryError``; SQLite errors) are printed as one clear line
 naming the path and the problem, and exit with status 2. Option values that start with
-a minus sign (``--init -10,-10,20,20``) are read as values, not as options.
+a minus sign (``--init -10,-10,20,20``) are read as values, not as options. FFmpeg's own
+log lines (``moov atom not found``, ``ac-tex damaged``) are silenced (:func:`quiet_video_logs`):
+the SequenceError that names the file and the frame is the one line the user reads.
 """
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import re
 import sqlite3
 import sys
@@ -69,6 +72,7 @@ def main(
     extra_bench_modules: tuple[str, ...] = (),
 ) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    quiet_video_logs()
     parser = build_parser(extra_modules, extra_bench_modules)
     if not argv:
         argv = ["studio"] if "studio" in _command_names(parser) else ["--help"]
@@ -95,6 +99,12 @@ def main(
         except KeyboardInterrupt:
             print("cancelled", file=sys.stderr)
             return 130
+
+
+def quiet_video_logs() -> None:
+    """Silence FFmpeg's log lines in OpenCV (read when OpenCV first opens a video in this
+    process), unless the user chose a level in ``OPENCV_FFMPEG_LOGLEVEL``."""
+    os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")  # AV_LOG_QUIET
 
 
 def describe_error(error: OSError) -> str:

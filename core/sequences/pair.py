@@ -195,7 +195,7 @@ class PairSequence(RGBTSequence):
         try:
             return to_single_channel(raw)
         except ValueError as error:
-            raise SequenceError(self._thermal_name(thermal_index), f"frame {thermal_index}: {error}") from error
+            raise SequenceError(self._thermal_name(thermal_index), f"frame {thermal_index + 1}: {error}") from error
 
     def _thermal_name(self, index: int) -> Path:
         files = getattr(self._thermal, "files", None)
@@ -212,7 +212,7 @@ class PairSequence(RGBTSequence):
             raw = cv2.resize(raw, (width, height), interpolation=cv2.INTER_LINEAR)
         if raw.dtype != self._thermal_dtype:
             raise SequenceError(self._thermal_name(thermal_index),
-                                f"thermal frame {thermal_index} is {raw.dtype}, the first thermal frame is "
+                                f"thermal frame {thermal_index + 1} is {raw.dtype}, the first thermal frame is "
                                 f"{self._thermal_dtype}: mixed bit depths in one stream")
         if self._mapping is not None:
             thermal = self._mapping.apply(raw)
@@ -224,7 +224,7 @@ class PairSequence(RGBTSequence):
         else:
             visible = visible_to_rgb(self._visible.read(visible_index))
             if visible.shape[:2] != (height, width):
-                raise SequenceError(self._visible.path, f"visible frame {visible_index} is "
+                raise SequenceError(self._visible.path, f"visible frame {visible_index + 1} is "
                                     f"{visible.shape[1]}x{visible.shape[0]}, the first is {width}x{height}")
         for array in (visible, thermal, thermal_raw):
             if array is not None:
@@ -235,7 +235,7 @@ class PairSequence(RGBTSequence):
         width, height = self._info.width, self._info.height
         visible = visible_to_rgb(self._visible.read(index))
         if visible.shape[:2] != (height, width):
-            raise SequenceError(self._visible.path, f"visible frame {index} is "
+            raise SequenceError(self._visible.path, f"visible frame {index + 1} is "
                                 f"{visible.shape[1]}x{visible.shape[0]}, the first is {width}x{height}")
         thermal = cv2.cvtColor(visible, cv2.COLOR_RGB2GRAY)
         visible.setflags(write=False)

@@ -1,7 +1,8 @@
 """One stream of frames (a video file or an image folder), decoded one frame at a time.
 
 A :class:`FrameSource` returns frames exactly as stored (OpenCV order: BGR/BGRA colour,
-any dtype, ``IMREAD_UNCHANGED`` for images), 0-based. It is not thread-safe by itself;
+any dtype, ``IMREAD_UNCHANGED`` for images), 0-based (its error messages count frames
+from 1, as the user sees them). It is not thread-safe by itself;
 ``core.sequences.pair.PairSequence`` serialises access with its lock.
 """
 from __future__ import annotations
@@ -88,10 +89,10 @@ class FolderSource(FrameSource):
         try:
             data = np.fromfile(file, dtype=np.uint8)
         except OSError as error:
-            raise SequenceError(file, f"cannot read image (frame {index}): {error}") from error
+            raise SequenceError(file, f"cannot read image (frame {index + 1}): {error}") from error
         image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
         if image is None:
-            raise SequenceError(file, f"cannot decode image (frame {index}): empty, corrupt or not an image")
+            raise SequenceError(file, f"cannot decode image (frame {index + 1}): empty, corrupt or not an image")
         return image
 
 
@@ -181,7 +182,7 @@ class VideoSource(FrameSource):
         ok, frame = capture.read()
         if not ok or frame is None:
             self.close()  # position unknown now; reopen next time
-            raise SequenceError(self.path, f"cannot decode frame {index} of {self._count} (truncated or corrupt video)")
+            raise SequenceError(self.path, f"cannot decode frame {index + 1} of {self._count} (truncated or corrupt video)")
         self._next = index + 1
         self._last = (index, frame)
         return frame.copy()

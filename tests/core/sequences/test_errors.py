@@ -39,14 +39,14 @@ def test_corrupt_image_names_file_and_frame(tmp_path, kit):
     seq[0]
     with pytest.raises(SequenceError) as info:
         seq[2]
-    assert info.value.path == bad and "frame 2" in str(info.value) and str(bad) in str(info.value)
+    assert info.value.path == bad and "(frame 3)" in str(info.value) and str(bad) in str(info.value)
 
 
 def test_corrupt_first_image_fails_at_open(tmp_path, kit):
     vis = kit.write_folder(tmp_path / "vis", [kit.visible_frame(i) for i in range(2)])
     (vis / "00001.png").write_bytes(b"")
     th = kit.write_folder(tmp_path / "th", [kit.thermal_frame(i) for i in range(2)])
-    with pytest.raises(SequenceError, match="frame 0") as info:
+    with pytest.raises(SequenceError, match=r"\(frame 1\)") as info:
         open_pair(vis, th)
     assert info.value.path == vis / "00001.png"
 
@@ -139,3 +139,45 @@ def test_overestimated_frame_count_is_shortened(tmp_path, kit):
     source._count = 13  # what a container that estimates duration x fps may claim
     source._check_tail()
     assert len(source) == 10 and "reports 13 frames, 10 can be decoded" in source.note
+
+
+def test_decode_errors_count_frames_from_one_as_the_user_does(tmp_path, kit):
+    """The messages said the 0-based index ("cannot decode image (frame 4)" for the 5th
+    file, "frame 217 of 501" for the 218th), while the command line and the studio count
+    from 1; now the frame the user would look for (images: the two tests above)."""
+    full = kit.write_video(tmp_path / "full.avi", [kit.visible_frame(i) for i in range(40)])
+    cut = tmp_path / "cut.avi"
+    cut.write_bytes(full.read_bytes()[: int(full.stat().st_size * 0.5)])
+    video = open_pair(cut, kit.write_video(tmp_path / "t.avi", [kit.thermal_frame(i) for i in range(40)]))
+    index = 0
+    with pytest.raises(SequenceError) as info:
+        for index in range(len(video)):
+            video[index]
+    assert f"cannot decode frame {index + 1} of 40" in str(info.value)
+
+
+def test_ffmpeg_log_lines_are_quiet_beside_the_one_line_error(tmp_path, monkeypatch):
+    """A truncated .mp4 printed FFmpeg's "[mov,mp4,...] moov atom not found" above the
+    command's error line; the command line now silences FFmpeg's log (a level the user set
+    in OPENCV_FFMPEG_LOGLEVEL is kept)."""
+    import os
+    import subprocess
+    import sys
+
+    from core.cli import main
+
+    full = tmp_path / "full.mp4"
+    writer = cv2.VideoWriter(str(full), cv2.VideoWriter_fourcc(*"mp4v"), 25, (32, 24))
+    for i in range(10):
+        writer.write(np.full((24, 32, 3), 20 * i, np.uint8))
+    writer.release()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(full.read_bytes()[: full.stat().st_size // 2])  # the index (moov) is at the end
+    monkeypatch.delenv("OPENCV_FFMPEG_LOGLEVEL", raising=False)
+    assert main(["convert", str(tmp_path / "nope.txt"), str(tmp_path / "out.txt"), "--to", "xywh"]) == 2
+    assert os.environ["OPENCV_FFMPEG_LOGLEVEL"] == "-8"
+    code = ("import sys; from core.errors import SequenceError; from core.sequences.sources import VideoSource\n"
+            "try: VideoSource(sys.argv[1])\nexcept SequenceError as e: print(e, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code, str(cut)], capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ), cwd=str(__import__("pathlib").Path(__file__).resolve().parents[3]))
+    assert done.stderr.splitlines() == [f"{cut}: cannot open as a video (unknown container/codec or corrupt file)"]
