@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.errors import ExportError
+from core.errors import ConfigError, ExportError
 from core.progress import run_with_bar
 
 
@@ -43,7 +43,7 @@ def run(args) -> int:
     from core.tracking.factory import load_tracker
 
     if len(args.source) not in (1, 2):
-        raise ExportError(None, "give one sequence folder or two paths (visible, thermal)")
+        raise ConfigError(f"export-distill takes one sequence folder or two paths (visible, thermal), got {len(args.source)}")
     from core.annotations.formats.groundtruth import protected_sources
 
     inputs = protected_sources(*args.source)

@@ -165,7 +165,7 @@ def detect_layout(folder: str | Path) -> str:
     if not folder.exists():
         raise SequenceError(folder, "sequence folder does not exist")
     if not folder.is_dir():
-        raise SequenceError(folder, "is not a folder (open a video pair with open_pair)")
+        raise SequenceError(folder, "is a file, not a sequence folder: give a sequence folder, or a visible and a thermal video")
     pair = _find_pair(folder)
     if pair is not None:
         if any((folder / m).is_file() for m in GOT10K_MARKERS):

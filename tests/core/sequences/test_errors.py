@@ -181,3 +181,19 @@ def test_ffmpeg_log_lines_are_quiet_beside_the_one_line_error(tmp_path, monkeypa
     done = subprocess.run([sys.executable, "-c", code, str(cut)], capture_output=True, text=True, timeout=60,
                           env=dict(os.environ), cwd=str(__import__("pathlib").Path(__file__).resolve().parents[3]))
     assert done.stderr.splitlines() == [f"{cut}: cannot open as a video (unknown container/codec or corrupt file)"]
+
+
+def test_one_video_or_three_paths_are_said_in_the_users_words(tmp_path, kit, capsys):
+    """``track VIDEO`` (one video, no thermal) said "is not a folder (open a video pair with
+    open_pair)", naming a function; ``export-distill A B C`` said "<no file>: ..."."""
+    from core.cli import main
+
+    video = kit.write_video(tmp_path / "v.avi", [kit.visible_frame(i) for i in range(3)])
+    assert main(["track", str(video), "--init", "1,1,4,4", "--tracker", "kcf", "--out", str(tmp_path / "o.txt")]) == 2
+    err = capsys.readouterr().err
+    assert err == f"error: {video}: is a file, not a sequence folder: give a sequence folder, or a visible and a " \
+                  "thermal video\n"
+    assert main(["export-distill", "a", "b", "c", "--out", str(tmp_path / "d.h5")]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: export-distill takes one sequence folder or two paths (visible, thermal), got 3\n"
+    assert not (tmp_path / "o.txt").exists() and not (tmp_path / "d.h5").exists()
