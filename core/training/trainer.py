@@ -101,9 +101,11 @@ def prepare_run_folder(out_dir: str | Path, *, resume: bool = False, force: bool
     the path): ``init`` / ``teacher`` exist (CheckpointError) and are not the run's own
     files (OutputError, :func:`check_weights_not_outputs`); unless ``resume``, ``out_dir``
     holds no earlier run (``checkpoint.pt`` or ``training_state.pt``; OutputError) unless
-    ``force``. With ``force`` (and not ``resume``) the earlier run's ``training_state.pt``
-    and ``metrics.csv`` are removed (by rank 0), so the new run's rows are not appended to
-    the old ones; its ``checkpoint.pt`` stays until the new run writes its first
+    ``force``, and no ``metrics.csv`` or ``config.json`` that a run did not write (a user's
+    own file of that name; OutputError unless ``force``). Without ``resume`` an earlier
+    ``training_state.pt`` and ``metrics.csv`` are removed (by rank 0), so the new run's rows
+    are not appended to old ones (a run stopped before its first checkpoint leaves only
+    those); an earlier ``checkpoint.pt`` stays until the new run writes its first
     checkpoint (atomically)."""
     out_dir = Path(out_dir)
     for weights in (init, teacher):  # a missing input is the first thing to tell
@@ -116,9 +118,32 @@ def prepare_run_folder(out_dir: str | Path, *, resume: bool = False, force: bool
     if earlier and not force:
         raise OutputError(out_dir, f"holds an earlier run ({', '.join(earlier)}); choose another --out, "
                                    "give --resume to continue it, or --force to replace it")
-    if earlier and DistributedContext.from_env().main:
+    foreign = [name for name in ("metrics.csv", "config.json") if not _written_by_a_run(out_dir / name)]
+    if foreign and not force:
+        raise OutputError(out_dir / foreign[0], "is not a file a training run wrote, and this run would "
+                                                "replace it; choose another --out, or --force to replace it")
+    if DistributedContext.from_env().main:
+        # a replaced run's state, or the rows of a run stopped before its first checkpoint:
+        # the new run's rows are never appended to them
         for name in ("training_state.pt", "metrics.csv"):
             (out_dir / name).unlink(missing_ok=True)
+
+
+def _written_by_a_run(path: Path) -> bool:
+    """True when ``path`` is absent or looks like the file of that name a run writes: a
+    ``metrics.csv`` whose header starts with ``step``, a ``config.json`` holding a JSON
+    object with a ``model`` section (a user's own file of that name is never replaced
+    without ``--force``)."""
+    if not path.exists():
+        return True
+    try:
+        with open(path, encoding="utf-8") as handle:
+            if path.name == "metrics.csv":
+                return handle.readline().strip().split(",")[0] == "step"
+            data = json.load(handle)
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    return isinstance(data, dict) and isinstance(data.get("model"), dict)
 
 
 @dataclass

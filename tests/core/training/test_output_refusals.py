@@ -180,3 +180,26 @@ def test_train_and_distill_refuse_a_config_that_is_the_run_folders_config_json(t
     assert config.read_bytes() == before and sorted(p.name for p in run.iterdir()) == ["config.json"]
     assert cli_main(["train", "--config", str(config), "--out", str(run), "--resume"]) == 2
     assert "cannot resume" in _error(capsys)  # past the check: the run folder's own refusal
+
+
+def test_train_never_replaces_a_users_own_metrics_or_config_file(tmp_path, capsys):
+    cases = (("metrics.csv", "a,b\n1,2\n"), ("config.json", "not json\n"), ("config.json", '{"a": 1}\n'))
+    for number, (name, text) in enumerate(cases):
+        run = tmp_path / f"run{number}"
+        run.mkdir()
+        (run / name).write_text(text)
+        assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "1"]) == 2
+        err = _error(capsys)
+        assert name in err and "not a file a training run wrote" in err and "--force" in err
+        assert (run / name).read_text() == text and not (run / "checkpoint.pt").exists()
+        assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "1", "--force"]) == 0
+        assert (run / "checkpoint.pt").is_file()
+
+
+def test_a_run_stopped_before_its_first_checkpoint_is_restarted_without_its_old_rows(tmp_path):
+    run = tmp_path / "run1"
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "2"]) == 0
+    (run / "checkpoint.pt").unlink()
+    (run / "training_state.pt").unlink()  # what a run stopped before its first checkpoint leaves
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "1"]) == 0
+    assert _steps(run) == ["1"]  # the new run's rows only, not appended to the old ones
