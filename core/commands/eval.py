@@ -13,6 +13,7 @@ import argparse
 import json
 from pathlib import Path
 
+from core.errors import AnnotationFormatError
 from core.fileio import write_text_atomic
 from core.metrics.api import evaluate_folder
 from core.metrics.plots import save_plots
@@ -56,7 +57,19 @@ def check_outputs(args) -> None:
                      option="--plots")
 
 
+def check_gt_root(args) -> None:
+    """--dataset-root / --gt must be an existing folder; the error names the option."""
+    root = args.dataset_root or args.gt
+    option = "--dataset-root" if args.dataset_root else "--gt"
+    if root.is_file():
+        raise AnnotationFormatError(root, f"{option} is a file, not a folder (give the folder that holds the "
+                                          "sequence folders or the <sequence>.txt ground-truth files)")
+    if not root.is_dir():
+        raise AnnotationFormatError(root, f"{option}: folder not found")
+
+
 def run(args) -> int:
+    check_gt_root(args)
     check_outputs(args)
     root = args.dataset_root or args.gt
     reports = [

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.errors import ConfigError
+from core.errors import AnnotationFormatError, ConfigError
 from core.metrics.attributes import find_attributes
 from core.metrics.evaluate import evaluate_arrays
 from core.metrics.protocols import get_protocol
@@ -30,8 +30,11 @@ def evaluate_folder(
     """
     proto = get_protocol(protocol)
     gt_root = Path(gt_root)
+    if gt_root.is_file():
+        raise AnnotationFormatError(gt_root, "is a file, not a ground-truth folder (give the dataset root or the "
+                                             "folder of <sequence>.txt ground-truth files)")
     if not gt_root.is_dir():
-        raise ConfigError(f"ground-truth folder {gt_root} not found")
+        raise AnnotationFormatError(gt_root, "ground-truth folder not found")
     results = read_results_dir(results_dir)
     if sequences is not None:
         unknown = [s for s in sequences if s not in results]

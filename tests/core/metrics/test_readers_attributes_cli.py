@@ -197,3 +197,18 @@ def test_vtuav_eight_value_rows_are_two_boxes_not_a_polygon(tmp_path):
     # elsewhere an 8-value row is still a VOT polygon
     (folder / "groundtruth.txt").write_text("0 0 10 0 10 5 0 5\n")
     assert read_box_rows(folder / "groundtruth.txt").tolist() == [[0, 0, 10, 5]]
+
+
+@pytest.mark.parametrize("option", ["--dataset-root", "--gt"])
+def test_eval_command_says_a_file_given_as_the_gt_folder_is_a_file(tmp_path, capsys, option):
+    _synthetic_dataset(tmp_path / "data")
+    res = tmp_path / "r"
+    res.mkdir()
+    (res / "syn-0.txt").write_text("10,10,10,10\n")
+    gt_file = tmp_path / "data" / "syn-0" / "visible.txt"
+    assert cli_main(["eval", str(res), option, str(gt_file), "--protocol", "lasher"]) == 2
+    err = capsys.readouterr().err
+    assert f"{gt_file}: {option} is a file, not a folder" in err and "not found" not in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    with pytest.raises(AnnotationFormatError, match="is a file, not a ground-truth folder"):
+        evaluate_folder(res, gt_file, "lasher")
