@@ -59,4 +59,5 @@ def evaluate_folder(
         frame_tags=tags.frame_tags if tags else None,
         attribute_source=tags.source if tags else None,
         notes=notes,
+        result_files={name: Path(results_dir) / f"{name}.txt" for name in results},
     )

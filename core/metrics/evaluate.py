@@ -5,6 +5,7 @@ Public: :func:`sequence_curves`, :func:`aggregate`, :func:`evaluate_arrays`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -95,12 +96,14 @@ def evaluate_arrays(
     frame_tags: Mapping[str, Mapping[str, np.ndarray]] | None = None,
     attribute_source: str | None = None,
     notes: Sequence[str] = (),
+    result_files: Mapping[str, str | Path] | None = None,
 ) -> EvalReport:
     """Evaluate ``results`` (name -> ``(M,4)`` xywh) against ``ground_truth``
     (name -> (visible ``(N,4)``, infrared ``(N,4)`` or None)) over the sequences of ``results``.
 
     sequence_tags: attribute -> sequence names; frame_tags: attribute -> {sequence: ``(N,)``
-    bool mask}. Sequences without GT raise ConfigError.
+    bool mask}. result_files: name -> the file the results were read from, which then
+    names the sequence in its notes. Sequences without GT raise ConfigError.
     """
     missing = [n for n in results if n not in ground_truth]
     if missing:
@@ -108,7 +111,8 @@ def evaluate_arrays(
     errors = [frame_errors(protocol, n, results[n], *ground_truth[n]) for n in sorted(results)]
     scores, curves = aggregate(protocol, errors)
     by_name = {fe.name: fe for fe in errors}
-    all_notes = list(notes) + [f"{fe.name}: {n}" for fe in errors for n in fe.notes]
+    label = dict(result_files or {})
+    all_notes = list(notes) + [f"{label.get(fe.name, fe.name)}: {n}" for fe in errors for n in fe.notes]
     attributes: list[AttributeScores] = []
     for attr, names in (sequence_tags or {}).items():
         subset = [by_name[n] for n in names if n in by_name]

@@ -51,7 +51,8 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray)
     Order: subsample (VTUAV), cut to the GT length (shorter results are padded with NaN
     rows, which fail every threshold, and noted), replace NaN / w<=0 / h<=0 rows by the
     previous one (protocols with ``replace_bad_predictions``, where the padding therefore
-    carries the last result row; the note says so), frame 1 = GT, round x, y, w, h (GTOT).
+    carries the last result row; the note says so; no result row at all: every row NaN,
+    noted as such), frame 1 = GT, round x, y, w, h (GTOT).
     """
     notes: list[str] = []
     pred = np.array(results, dtype=np.float64).reshape(-1, 4)
@@ -62,7 +63,14 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray)
         notes.append(f"{pred.shape[0] - n} result row(s) beyond the {n} ground-truth frames ignored")
         pred = pred[:n]
     present = min(pred.shape[0], n)
-    if pred.shape[0] < n:
+    if pred.shape[0] == 0:
+        # a run that output nothing: every row NaN, which each protocol's rules score as a
+        # tracker with no box (only what the protocol scores without the tracker can hit)
+        notes.append("no result rows: every frame counted as a failure"
+                     + (", except frame 1, which this protocol takes from the ground truth for every tracker"
+                        if protocol.first_frame_gt and n else ""))
+        pred = np.full((n, 4), np.nan)
+    elif pred.shape[0] < n:
         missing = n - pred.shape[0]
         notes.append(f"{missing} frame(s) without a result: the last result row is carried to the end "
                      "(this protocol replaces invalid rows by the previous one)" if protocol.replace_bad_predictions

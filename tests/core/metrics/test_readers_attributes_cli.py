@@ -212,3 +212,30 @@ def test_eval_command_says_a_file_given_as_the_gt_folder_is_a_file(tmp_path, cap
     assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
     with pytest.raises(AnnotationFormatError, match="is a file, not a ground-truth folder"):
         evaluate_folder(res, gt_file, "lasher")
+
+
+def test_eval_command_reports_an_empty_result_file_and_scores_it_as_no_box(tmp_path, capsys):
+    """An empty <seq>.txt is a run that output nothing: named in one note, every frame a
+    failure except what the protocol scores without the tracker (lasher: frame 1 = GT)."""
+    data = tmp_path / "data"
+    for name in ("s1", "s2"):
+        (data / name).mkdir(parents=True)
+        (data / name / "init.txt").write_text("10,10,10,10\n" * 20)
+    res = tmp_path / "r"
+    res.mkdir()
+    (res / "s1.txt").write_text("")
+    (res / "s2.txt").write_text("10,10,10,10\n" * 20)
+    assert cli_main(["eval", str(res), "--dataset-root", str(data), "--protocol", "lasher", "--per-sequence",
+                     "--json", str(tmp_path / "r.json")]) == 0
+    out = capsys.readouterr().out
+    assert "carried" not in out
+    empty_notes = [line for line in out.splitlines() if "no result rows" in line]
+    assert len(empty_notes) == 1 and str(res / "s1.txt") in empty_notes[0] and "frame 1" in empty_notes[0]
+    rep = json.loads((tmp_path / "r.json").read_text())["reports"][0]
+    s1 = next(s for s in rep["sequences"] if s["name"] == "s1")
+    assert s1["scores"]["PR"] == pytest.approx(1 / 20)  # frame 1 = GT, as the toolkit does for every tracker
+    # rgbt234 does not replace frame 1: nothing is a hit, as for a missing row
+    report = evaluate_folder(res, data, "rgbt234", attributes=False)
+    assert report.sequences[0].scores["MPR"] == 0.0
+    assert [n for n in report.notes if "no result rows" in n] == [
+        f"{res / 's1.txt'}: no result rows: every frame counted as a failure"]
