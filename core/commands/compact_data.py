@@ -14,10 +14,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from core.errors import ConfigError
 from core.fileio import check_output
 from core.progress import run_with_bar
 from core.real_split import DEFAULT_SPLIT, resolve_path
-from core.training.compact_data import CompactConfig, check_compact_target, compact_job
+from core.training.compact_data import LIMITS, CompactConfig, check_compact_target, compact_job, limit_problem
 from core.training.real_data import DEFAULT_DATA_ROOT
 
 
@@ -45,6 +46,10 @@ def register(subparsers) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    for name in LIMITS:
+        problem = limit_problem(name, getattr(args, name))
+        if problem:
+            raise ConfigError(f"--{name.replace('_', '-')} {problem}")
     config = CompactConfig(every=args.every, context=args.context, pixels_per_scale=args.pixels_per_scale,
                            quality=args.quality, pair_every=args.pair_every, pair_max_side=args.pair_max_side)
     root = resolve_path(args.data_root)

@@ -58,6 +58,28 @@ MARKER_FILE = "COMPACT.json"
 _SEQUENCE_FILE = re.compile(r"(?:(?:visible|infrared)/)?\d{8}\.jpg|groundtruth\.txt")
 
 
+# field -> (lowest, highest or None, what it is): the limits CompactConfig checks, shared
+# with the compact-data command so that its error names the option
+LIMITS: dict[str, tuple[float, float | None, str]] = {
+    "every": (1, None, "keep every n-th labelled frame"),
+    "context": (4, None, "the search crop is 4 target scales wide"),
+    "pixels_per_scale": (8, None, "most pixels per target scale"),
+    "quality": (10, 100, "JPEG quality"),
+    "pair_every": (1, None, "keep every n-th frame pair"),
+    "pair_max_side": (64, None, "largest side of the frame pairs, in pixels"),
+}
+
+
+def limit_problem(field: str, value: float) -> str | None:
+    """``None`` when ``value`` is within the limit of ``field`` (a :data:`LIMITS` key), else
+    ``"<value>: must be ..."`` (NaN is never within)."""
+    low, high, what = LIMITS[field]
+    if low <= value and (high is None or value <= high):
+        return None
+    allowed = f">= {low:g}" if high is None else f"{low:g}..{high:g}"
+    return f"{value:g}: must be {allowed} ({what})"
+
+
 @dataclass(frozen=True)
 class CompactConfig:
     """every: keep every n-th labelled frame; context: crop side in target scales
@@ -72,12 +94,10 @@ class CompactConfig:
     pair_max_side: int = 480
 
     def __post_init__(self) -> None:
-        if self.every < 1 or self.pair_every < 1:
-            raise ConfigError("compact data: every and pair_every must be >= 1")
-        if self.context < 4.0:
-            raise ConfigError("compact data: context must be >= 4 (the search crop is 4 target scales wide)")
-        if self.pixels_per_scale < 8 or not 10 <= self.quality <= 100 or self.pair_max_side < 64:
-            raise ConfigError("compact data: pixels_per_scale >= 8, quality 10..100, pair_max_side >= 64")
+        for name in LIMITS:
+            problem = limit_problem(name, getattr(self, name))
+            if problem:
+                raise ConfigError(f"compact data: {name} {problem}")
 
 
 def crop_around(image: np.ndarray, box: np.ndarray, config: CompactConfig) -> tuple[np.ndarray, np.ndarray]:

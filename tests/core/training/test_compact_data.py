@@ -97,6 +97,21 @@ def test_bad_parameters_are_config_errors():
         CompactConfig(every=0)
 
 
+@pytest.mark.parametrize("option, value, limit", [
+    ("--quality", "200", "10..100"), ("--quality", "5", "10..100"), ("--pair-max-side", "0", ">= 64"),
+    ("--pixels-per-scale", "4", ">= 8"), ("--every", "0", ">= 1"), ("--pair-every", "0", ">= 1"),
+    ("--context", "2", ">= 4"), ("--context", "nan", ">= 4")])
+def test_command_names_the_option_and_value_out_of_range(tmp_path, capsys, option, value, limit):
+    status = cli_main(["compact-data", str(tmp_path / "out"), "--data-root", str(tmp_path / "data"), option, value])
+    err = capsys.readouterr().err
+    assert status == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert f"{option} {value}" in err and limit in err
+    assert not (tmp_path / "out").exists()
+    with pytest.raises(ConfigError, match=f"{option[2:].replace('-', '_')} {value}"):
+        CompactConfig(**{option[2:].replace("-", "_"): float(value) if option in ("--context", "--pixels-per-scale")
+                         else int(value)})
+
+
 def test_command_refuses_an_output_inside_the_data_root(tmp_path, capsys):
     data, split = make_data_root(tmp_path)
     status = cli_main(["compact-data", str(data / "copy"), "--split", str(split), "--data-root", str(data)])
