@@ -21,6 +21,18 @@ def _no_long_work(monkeypatch):
     def refuse(*args, **kwargs):
         raise AssertionError("the benchmark started its work")
 
+    # Import every module that binds ``run_with_bar`` by name first: one imported for the
+    # first time while core.progress's is patched would keep ``refuse`` after the test,
+    # and a later test in this worker (``track``, ``synth``) would fail with it.
+    import pkgutil
+
+    import core.bench
+    import core.commands
+    import core.training.run  # noqa: F401
+
+    for package in (core.commands, core.bench):
+        for info in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+            importlib.import_module(info.name)
     for name in ("core.progress", *BENCH_MODULES, "core.bench.real_accuracy"):
         module = importlib.import_module(name)
         if hasattr(module, "run_with_bar"):
