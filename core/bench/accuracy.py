@@ -41,6 +41,7 @@ from core.bench.contenders import CONTENDER_KEYS, DEFAULT_KEYS, REAL_KEYS, build
 from core.bench.eval_sets import real_items, synthetic_items
 from core.bench.peers import MODALITIES
 from core.bench.result_cache import ResultCache
+from core.commands.arguments import positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -116,7 +117,7 @@ def register(subparsers) -> None:
                         help="run models whose weights are missing with random weights (labelled)")
     parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    parser.add_argument("--threads", type=int, default=2, help="CPU threads for PyTorch, ONNX Runtime, OpenCV (2)")
+    parser.add_argument("--threads", type=positive_int, default=2, help="CPU threads for PyTorch, ONNX Runtime, OpenCV (2)")
     real_accuracy.add_arguments(parser)
     parser.set_defaults(func=run)
 

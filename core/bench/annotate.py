@@ -57,6 +57,7 @@ from core.bench.annotator import (
     tracker_segment,
 )
 from core.bench.real_metrics import valid_rows
+from core.commands.arguments import positive_int
 from core.errors import ConfigError
 from core.progress import Job, Progress
 from core.real_split import DEFAULT_SPLIT_FILE, load_split
@@ -283,7 +284,7 @@ def register(subparsers) -> None:
     parser.add_argument("--frames", type=int, default=None, help="use at most this many frames of a real sequence")
     parser.add_argument("--split", type=Path, default=DEFAULT_SPLIT_FILE, help="the real split JSON")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT, help="root of the split's paths")
-    parser.add_argument("--threads", type=int, default=1, help="CPU threads of the models (default 1)")
+    parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads of the models (default 1)")
     parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     parser.add_argument("--random-weights", action="store_true", help="random models when no weights exist (tests)")

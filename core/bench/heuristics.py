@@ -37,6 +37,7 @@ from pathlib import Path
 from core.bench.accuracy_run import BenchRuns, run_bench, score
 from core.bench.contenders import Contender
 from core.bench.eval_sets import SYNTHETIC, EvalItem, real_items, synthetic_items
+from core.commands.arguments import positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import Job, run_with_bar
@@ -265,7 +266,7 @@ def register(subparsers) -> None:
                         help="real sequences as <dataset>/<sequence>/ (default ../shared/data)")
     parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="torch")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu")
-    parser.add_argument("--threads", type=int, default=1, help="CPU threads (1)")
+    parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads (1)")
     parser.add_argument("--configs", default=",".join(CONFIGS),
                         help=f"comma-separated subset of {','.join(CONFIGS)} (default: all four)")
     parser.add_argument("--template-threshold", type=float, default=None,

@@ -40,6 +40,7 @@ from core.assets import models_dir
 from core.bench.accuracy_run import run_bench, score
 from core.bench.contenders import Contender, model_fingerprint
 from core.bench.eval_sets import synthetic_items
+from core.commands.arguments import positive_int
 from core.distillation.export import TeacherRunner, export_distillation
 from core.distillation.finetune import FinetuneConfig, finetune_student
 from core.errors import ConfigError
@@ -338,7 +339,7 @@ def register(subparsers) -> None:
     parser.add_argument("--batch-size", type=int, default=16)
     parser.add_argument("--lr", type=float, default=5e-5)
     parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--threads", type=positive_int, default=None)
     parser.add_argument("--out", type=Path, default=Path("runs") / "loop")
     parser.add_argument("--random-weights", action="store_true", help="dry run with random weights")
     parser.add_argument("--json", type=Path)

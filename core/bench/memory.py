@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.bench.open_speed import generate_pair, generation_size, rss_mib
+from core.commands.arguments import positive_int
 from core.fileio import write_text_atomic
 from core.progress import Progress, run_with_bar
 
@@ -129,7 +130,7 @@ def register(subparsers) -> None:
     parser.add_argument("--size", default="640x512")
     parser.add_argument("--model", default="student", choices=("student", "teacher"))
     parser.add_argument("--engine", default="auto", choices=("auto", "torch", "onnx"))
-    parser.add_argument("--threads", type=int, default=None)
+    parser.add_argument("--threads", type=positive_int, default=None)
     parser.add_argument("--warmup", type=int, default=200)
     parser.add_argument("--every", type=int, default=250)
     parser.add_argument("--random-weights", action="store_true", help="use random weights when none are bundled")

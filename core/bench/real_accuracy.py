@@ -39,6 +39,7 @@ from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache
 from core.bench.veil import VisibleVeil
+from core.commands.arguments import positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -69,7 +70,7 @@ def add_arguments(parser) -> None:
                             "input stays clean): how much the thermal stream carries (core/bench/veil.py)")
     group.add_argument("--one-step-every", type=int, default=10,
                        help="one-step diagnostic on every K-th frame (default 10; 0 = off)")
-    group.add_argument("--jobs", type=int, default=1,
+    group.add_argument("--jobs", type=positive_int, default=1,
                        help="worker processes, each running every tracker on a share of the sequences with "
                             "--threads threads (default 1; on 2 cores: --jobs 2 --threads 1)")
 

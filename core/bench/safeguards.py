@@ -27,6 +27,7 @@ from core.bench.contenders import Contender
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
+from core.commands.arguments import positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -131,8 +132,8 @@ def register(subparsers) -> None:
     parser.add_argument("--starts", type=int, default=1,
                         help="runs per sequence from evenly spaced first frames (default 1)")
     parser.add_argument("--engine", choices=("torch", "onnx", "auto"), default="torch")
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--jobs", type=int, default=2, help="worker processes (sequences shared out)")
+    parser.add_argument("--threads", type=positive_int, default=1)
+    parser.add_argument("--jobs", type=positive_int, default=2, help="worker processes (sequences shared out)")
     parser.add_argument("--json", type=Path, default=None)
     parser.set_defaults(func=run)
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.commands.arguments import positive_int
 from core.fileio import write_text_atomic
 from core.progress import Job, Progress, run_with_bar
 
@@ -248,7 +249,7 @@ def format_table(rows: list[SpeedRow], threads: int | None, loads: tuple[float |
 def register(subparsers) -> None:
     parser = subparsers.add_parser("speed", help="teacher vs student FPS, params and GFLOPs at both scales")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
-    parser.add_argument("--threads", type=int, default=2, help="CPU threads for PyTorch and ONNX Runtime (default 2)")
+    parser.add_argument("--threads", type=positive_int, default=2, help="CPU threads for PyTorch and ONNX Runtime (default 2)")
     parser.add_argument("--frames", type=int, default=50, help="timed frames per configuration (default 50)")
     parser.add_argument("--paper-frames", type=int, default=5,
                         help="timed frames for paper scale on a CPU (about 1 s each; default 5)")

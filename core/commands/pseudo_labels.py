@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from core.commands.arguments import positive_int
 from core.fileio import check_output
 from core.progress import run_with_bar
 from core.real_split import DEFAULT_SPLIT, load_split
@@ -33,7 +34,7 @@ def register(subparsers) -> None:
                         help="tracker weights (.pt or .onnx; default: the bundled teacher)")
     parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    parser.add_argument("--threads", type=int, default=None, help="CPU threads of the engine")
+    parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine")
     parser.add_argument("--split", default=DEFAULT_SPLIT, help=f"split file (default {DEFAULT_SPLIT})")
     parser.add_argument("--data-root", default=DEFAULT_DATA_ROOT, help=f"data root (default {DEFAULT_DATA_ROOT})")
     parser.add_argument("--include", nargs="+", default=None, metavar="NAME",

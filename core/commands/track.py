@@ -21,6 +21,7 @@ import time
 import warnings
 from pathlib import Path
 
+from core.commands.arguments import positive_int
 from core.fileio import write_text_atomic
 from core.geometry import parse_box_text
 from core.progress import run_with_bar
@@ -58,7 +59,7 @@ def register(subparsers) -> None:
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
     parser.add_argument("--engine", choices=("auto", "onnx", "torch"), default="auto")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    parser.add_argument("--threads", type=int, default=None, help="CPU threads of the engine")
+    parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine")
     parser.add_argument("--out", type=Path, required=True, help="output boxes, one x,y,w,h line per frame")
     parser.add_argument("--scores", type=Path, default=None, help="also write one confidence per line")
     parser.add_argument("--force", action="store_true", help="replace --out / --scores when they exist")

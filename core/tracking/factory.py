@@ -106,6 +106,8 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
         return Tracker(onnx_engine, model_config, config, weights_path=str(path))
 
     onnx_path = path.with_suffix(".onnx")
+    if path.is_dir():
+        raise CheckpointError(path, f"is a folder; give the {model} checkpoint file (.pt or .onnx) in it")
     if not path.is_file():
         if not allow_random:
             raise CheckpointError(path, f"{model} checkpoint not found (train it with `python main.py train`, "

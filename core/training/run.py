@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from core.commands.arguments import positive_int
 from core.progress import run_with_bar
 from core.training.config import TrainConfig, load_train_config, with_overrides
 from core.training.trainer import TrainResult, prepare_run_folder, train_job
@@ -17,7 +18,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--steps", type=int, default=None, help="override the config's number of steps")
     parser.add_argument("--batch-size", type=int, default=None, help="override the config's batch size")
     parser.add_argument("--seed", type=int, default=None, help="override the config's seed")
-    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (override)")
+    parser.add_argument("--threads", type=positive_int, default=None, help="torch CPU threads (override)")
     parser.add_argument("--init", type=Path, default=None, help="checkpoint initialising the trained network")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
 

@@ -153,3 +153,29 @@ def test_the_hold_note_counts_the_held_frames():
     assert _held_note([204, 205, 209], 299) == ("hold when lost: the box held on 3 of 299 tracked frames (target "
                                                 "measured lost; first at frame 205, last at 210)")
     assert "never measured lost on the 12 tracked frames" in _held_note([], 12)
+
+
+def test_a_bad_count_or_a_weights_folder_is_one_line_before_any_work(tmp_path, moving_square, capsys):
+    _write_pair(moving_square, tmp_path / "pair", frames=3)
+    out = tmp_path / "boxes.txt"
+    pair = [str(tmp_path / "pair" / "visual"), str(tmp_path / "pair" / "thermal"), "--init", "40,40,16,16",
+            "--out", str(out)]
+    for threads in ("-3", "0", "two"):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["track", *pair, "--threads", threads])
+        err = capsys.readouterr().err
+        assert exit_info.value.code == 2 and "--threads" in err and threads in err and "Traceback" not in err
+    weights = tmp_path / "models"
+    weights.mkdir()  # a folder where a checkpoint file belongs: said as such, not "not found"
+    assert main(["track", *pair, "--weights", str(weights), "--random-weights"]) == 2
+    err = capsys.readouterr().err
+    assert "is a folder" in err and str(weights) in err and err.count("\n") == 1
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("option,value,problem", [("--jobs", "0", "at least 1"), ("--threads", "-1", "at least 1")])
+def test_bench_accuracy_refuses_bad_counts_before_any_work(option, value, problem, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["bench", "accuracy", "--real", "--trackers", "csrt", option, value])
+    err = capsys.readouterr().err
+    assert exit_info.value.code == 2 and option in err and problem in err and "Traceback" not in err
