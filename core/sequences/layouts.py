@@ -217,5 +217,7 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
         thermal_folder = _thermal_only_folder(folder)
         assert thermal_folder is not None  # detect_layout succeeded
         visible, thermal = None, FolderSource(thermal_folder)
-    return PairSequence(visible, thermal, name=folder.name, layout=layout, frame_offset=frame_offset,
+    # '.' or 'data/..' name no folder: the resolved path does ("" only for the root)
+    name = folder.name if folder.name not in ("", ".", "..") else (folder.resolve().name or "sequence")
+    return PairSequence(visible, thermal, name=name, layout=layout, frame_offset=frame_offset,
                         cache_frames=cache_frames, ground_truth_loader=load_gt)

@@ -251,6 +251,8 @@ MODALITY_WORDS = frozenset({"v", "i", "visible", "visual", "rgb", "color", "colo
 def sequence_name(visible: Path, thermal: Path) -> str:
     """``scene/visible.mp4`` + ``scene/thermal.mp4`` -> ``scene``; ``walk_rgb.mp4`` -> ``walk_rgb``."""
     stem = visible.stem if visible.is_file() else visible.name
+    if stem in ("", ".", ".."):  # a folder given as '.' or '..'
+        stem = visible.resolve().name or "sequence"
     if stem.lower() in MODALITY_WORDS and visible.parent == thermal.parent:
         return visible.resolve().parent.name or stem
     return stem

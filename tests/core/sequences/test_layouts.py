@@ -224,3 +224,14 @@ def test_real_unlabeled_video_pair(shared_data):
     assert seq.info.layout == "video-pair" and not (seq.info.visible_only or seq.info.thermal_only)
     assert seq.info.name == "0111_1716" and (seq.info.width, seq.info.height) == (640, 480)
     assert seq.ground_truth() is None and seq[5].thermal.shape == (480, 640)
+
+
+def test_a_folder_given_as_dot_or_dotdot_is_named_after_the_folder(tmp_path, kit, monkeypatch):
+    from core.sequences import open_pair
+
+    root = _make(tmp_path / "walk", kit, "visual", "thermal", vis_pattern="{:04d}v.png", th_pattern="{:04d}i.png")
+    monkeypatch.chdir(root)
+    assert open_sequence(".").info.name == "walk"
+    monkeypatch.chdir(root / "visual")
+    assert open_sequence("..").info.name == "walk"
+    assert open_pair(".", "../thermal").info.name == "visual"  # a folder pair: named after its visible folder
