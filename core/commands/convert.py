@@ -1,6 +1,7 @@
 """``python main.py convert SRC DST [--from FORMAT] --to FORMAT``: convert annotation files between formats."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 
@@ -36,18 +37,38 @@ def run(args) -> int:
     src = Path(args.src)
     protected = [(src, "the source of this conversion")]
     protected += [(p, "the source's ground truth") for p in ground_truth_files(src if src.is_dir() else src.parent)]
-    name = src.stem if src.is_file() else src.name
+    name = src.stem if src.is_file() else (src.resolve().name or "sequence")
     if src.is_dir() and Path(args.dst).resolve() == src.resolve():
         raise ConfigError(f"DST {args.dst} is the source folder; converted files would sit beside (or replace) "
                           "its ground truth: choose another folder")
-    for path in target_paths(args.dst, args.target, target_files({}, 0, args.target, name)):  # before reading
-        check_output(path, protected=protected, force=args.force,
+    image_size = _image_size(src) if args.target == "got10k" else None
+    for path in target_paths(args.dst, args.target, target_files({}, 0, args.target, name, image_size)):
+        check_output(path, protected=protected, force=args.force,  # before reading
                      option="DST" if args.target == "xywh" else "the output")
     records, count = read_source(src, args.source_format)
     count = args.frames or count
-    written = write_target(records, count, args.dst, args.target, name=name, protected=protected, force=args.force)
+    written = write_target(records, count, args.dst, args.target, name=name, protected=protected, force=args.force,
+                           image_size=image_size)
+    if args.target == "got10k" and image_size is None:
+        print(f"note: no cut_by_image.label: the frames' size is unknown (SRC {args.src} is not a sequence folder "
+              "with frames); the got10k toolkit needs it for its metadata", file=sys.stderr)
     absent = sum(1 for r in records.values() if r.absent)
     print(f"{len(records)} frames read ({absent} absent) from {args.src}")
     for path in written:
         print(f"wrote {path}")
     return 0
+
+
+def _image_size(src: Path) -> tuple[int, int] | None:
+    """(width, height) of the frames of the sequence folder ``src``; None for a box file or
+    a folder whose frames cannot be opened (annotations only)."""
+    if not src.is_dir():
+        return None
+    from core.errors import FileProblem
+    from core.sequences import open_sequence
+
+    try:
+        info = open_sequence(src).info
+    except (FileProblem, OSError):
+        return None
+    return (info.width, info.height) if info.width > 0 and info.height > 0 else None

@@ -23,6 +23,7 @@ from core.annotations.formats.groundtruth import VTUAV_EVERY, load_ground_truth
 from core.annotations.formats.rows import (
     format_number,
     format_rows,
+    got10k_cut_by_image,
     got10k_labels,
     lasot_labels,
     records_from_rows,
@@ -115,8 +116,11 @@ def _polygon_text(rows: np.ndarray) -> str:
 
 
 def target_files(records: Mapping[int, FrameAnnotation], count: int, target: str,
-                 name: str = "sequence") -> dict[str, tuple[str, str]]:
-    """The files of ``target`` format: relative name -> (text, line end)."""
+                 name: str = "sequence", image_size: tuple[int, int] | None = None) -> dict[str, tuple[str, str]]:
+    """The files of ``target`` format: relative name -> (text, line end).
+
+    ``image_size`` (width, height) of the frames, when known, adds GOT-10k's
+    ``cut_by_image.label`` (the got10k toolkit reads it with its other labels)."""
     visible = rows_from_records(records, count)
     thermal = rows_from_records(records, count, thermal=True)
     if target in ("lasher", "rgbt234"):
@@ -128,8 +132,11 @@ def target_files(records: Mapping[int, FrameAnnotation], count: int, target: str
                 "init.txt": (format_rows(visible, "\t"), "\r\n")}
     if target == "got10k":
         absence, cover = got10k_labels(records, count)
-        return {"groundtruth.txt": (format_rows(visible), "\n"), "absence.label": (absence, "\n"),
-                "cover.label": (cover, "\n")}
+        files = {"groundtruth.txt": (format_rows(visible), "\n"), "absence.label": (absence, "\n"),
+                 "cover.label": (cover, "\n")}
+        if image_size is not None:
+            files["cut_by_image.label"] = (got10k_cut_by_image(records, count, *image_size), "\n")
+        return files
     if target == "lasot":
         occlusion, out_of_view = lasot_labels(records, count)
         return {"groundtruth.txt": (format_rows(visible), "\n"), "full_occlusion.txt": (occlusion, "\n"),
@@ -149,7 +156,8 @@ def target_paths(dst: str | Path, target: str, files) -> list[Path]:
 
 
 def write_target(records: Mapping[int, FrameAnnotation], count: int, dst: str | Path, target: str,
-                 name: str = "sequence", *, protected=(), force: bool = True) -> list[Path]:
+                 name: str = "sequence", *, protected=(), force: bool = True,
+                 image_size: tuple[int, int] | None = None) -> list[Path]:
     """Write ``records`` in ``target`` format under ``dst`` (a folder; a file for ``xywh``).
 
     Every output is checked before the first is written (``core.fileio.check_output``:
@@ -158,7 +166,7 @@ def write_target(records: Mapping[int, FrameAnnotation], count: int, dst: str | 
     """
     from core.fileio import check_output
 
-    files = target_files(records, count, target, name)
+    files = target_files(records, count, target, name, image_size)
     paths = target_paths(dst, target, files)
     if target != "xywh":
         check_output(dst, protected=protected, folder=True, option="DST")

@@ -176,6 +176,27 @@ def test_convert_cli(tmp_path, capsys):
     assert "missing.txt" in capsys.readouterr().err
 
 
+def test_convert_to_got10k_writes_cut_by_image_when_the_frames_are_there(tmp_path, capsys):
+    import cv2
+    import numpy as np
+
+    from main import main
+
+    seq = tmp_path / "walk"
+    for folder in ("visual", "thermal"):
+        (seq / folder).mkdir(parents=True)
+        for i in range(3):
+            cv2.imwrite(str(seq / folder / f"{i:04d}{folder[0]}.png"), np.zeros((30, 40), np.uint8))
+    (seq / "groundtruth.txt").write_text("1,1,10,10\n35,5,10,10\n-2,3,10,10\n")  # inside, past the right edge, left
+    assert main(["convert", str(seq), str(tmp_path / "out"), "--to", "got10k"]) == 0
+    assert (tmp_path / "out" / "cut_by_image.label").read_text() == "0\n1\n1\n"
+    capsys.readouterr()
+    # a box file alone: the frames' size is unknown, so no label, and the note says why
+    assert main(["convert", str(seq / "groundtruth.txt"), str(tmp_path / "out2"), "--to", "got10k"]) == 0
+    assert not (tmp_path / "out2" / "cut_by_image.label").exists()
+    assert "no cut_by_image.label" in capsys.readouterr().err
+
+
 def test_export_refuses_to_replace_foreign_folders(tmp_path):
     precious = tmp_path / "documents"
     precious.mkdir()
