@@ -86,7 +86,7 @@ def _distillation(sequence, records, out_path, store, models, frames_mode: str =
                             weights_path=None if tracker.weights_path in ("", "random") else tracker.weights_path)
     student = models.weights("student") or str(default_weights("student"))
     outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
-    note = outside_frames_note(records, len(sequence))
+    note = outside_frames_note(records, len(sequence), (sequence.info.width, sequence.info.height))
     path = yield from export_distillation(
         sequence, records, out_path, teacher, frames_mode=frames_mode, student_outputs=outputs["student"],
         teacher_outputs=outputs["teacher"], tracker_outputs=outputs, student_model="student",

@@ -76,7 +76,7 @@ def run(args) -> int:
                                                   "pass --frame-offset 0 to export without it") from error
                 raise ExportError(args.source[0], f"--frame-offset {offset}: {error}") from error
         records = store.records()
-        note = outside_frames_note(records, len(sequence))
+        note = outside_frames_note(records, len(sequence), (sequence.info.width, sequence.info.height))
         tracker_outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
         tracker = load_tracker(model="teacher", weights=args.teacher, engine="torch", device=args.device,
                                allow_random=args.random_weights)

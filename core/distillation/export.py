@@ -133,15 +133,42 @@ def outside_frames(records: Mapping[int, FrameAnnotation], num_frames: int) -> l
     return sorted(frame for frame in records if not 0 <= frame < num_frames)
 
 
-def outside_frames_note(records: Mapping[int, FrameAnnotation], num_frames: int) -> str | None:
+def off_image_frames(records: Mapping[int, FrameAnnotation], width: int, height: int) -> list[int]:
+    """The frames of ``records`` whose box lies wholly outside the ``width`` x ``height``
+    image (no pixel of the target to learn from), sorted (0-based); absent records and
+    records without a box are never among them."""
+    off = []
+    for frame, record in records.items():
+        if record.absent or record.box is None:
+            continue
+        x, y, w, h = (float(v) for v in record.box)
+        if x + w <= 0 or y + h <= 0 or x >= width or y >= height:
+            off.append(frame)
+    return sorted(off)
+
+
+def _frames_text(frames: list[int]) -> str:
+    return ", ".join(str(f + 1) for f in frames[:10]) + (" ..." if len(frames) > 10 else "")
+
+
+def outside_frames_note(records: Mapping[int, FrameAnnotation], num_frames: int,
+                        frame_size: tuple[int, int] | None = None) -> str | None:
     """One line telling the user which records an export of ``num_frames`` frames leaves
-    out (frames 1-based, as the studio shows them); None when every record fits."""
+    out (frames 1-based, as the studio shows them): frames the sequence does not have and,
+    with ``frame_size`` (width, height), boxes wholly outside the image; None when every
+    record fits."""
+    parts = []
     outside = outside_frames(records, num_frames)
-    if not outside:
-        return None
-    shown = ", ".join(str(f + 1) for f in outside[:10]) + (" ..." if len(outside) > 10 else "")
-    return (f"{len(outside)} annotated frame(s) outside the sequence's {num_frames} frames left out "
-            f"(frames {shown})")
+    if outside:
+        parts.append(f"{len(outside)} annotated frame(s) outside the sequence's {num_frames} frames left out "
+                     f"(frames {_frames_text(outside)})")
+    if frame_size is not None:
+        inside = {frame: record for frame, record in records.items() if 0 <= frame < num_frames}
+        off = off_image_frames(inside, *frame_size)
+        if off:
+            parts.append(f"{len(off)} box(es) wholly outside the {frame_size[0]}x{frame_size[1]} image left out "
+                         f"(frames {_frames_text(off)})")
+    return "; ".join(parts) or None
 
 
 def plan_samples(records: Mapping[int, FrameAnnotation], num_frames: int | None = None) -> list[tuple[int, int, int]]:
@@ -203,7 +230,8 @@ def export_distillation(
     sequence's own (ValueError otherwise): open the pair with the offset first.
 
     Records at frames outside 0..len(sequence) - 1 are left out of the labels and the
-    samples; the first Progress message says how many (:func:`outside_frames_note`).
+    samples, and so are boxes wholly outside the image (:func:`off_image_frames`); the first
+    Progress message says how many (:func:`outside_frames_note`).
     """
     from core.annotations.formats.groundtruth import protected_inputs
     from core.fileio import check_output
@@ -217,8 +245,10 @@ def export_distillation(
         raise ValueError(f"frame_offset {frame_offset} differs from the sequence's own ({own_offset}); "
                          "the crops are cut from the sequence as opened")
     num_frames = len(sequence)
-    note = outside_frames_note(records, num_frames)
+    note = outside_frames_note(records, num_frames, (int(info.width), int(info.height)))
     records = {frame: record for frame, record in records.items() if 0 <= frame < num_frames}
+    for frame in off_image_frames(records, int(info.width), int(info.height)):
+        del records[frame]  # a box with no pixel of the image is no label (a crop of padding)
     cfg = teacher.model_config
     header = FileHeader(
         frames_mode=frames_mode,
@@ -287,5 +317,6 @@ def _absolute(source) -> str:
     return str(Path(source).resolve()) if source else ""
 
 
-__all__ = ["TeacherRunner", "export_distillation", "labels_from_records", "outside_frames", "outside_frames_note",
+__all__ = ["TeacherRunner", "export_distillation", "labels_from_records", "off_image_frames", "outside_frames",
+           "outside_frames_note",
            "plan_samples"]

@@ -236,6 +236,22 @@ def test_command_notes_records_past_the_end(tmp_path, monkeypatch, capsys):
         assert data.num_samples(data.sequence_names()[0]) == 4
 
 
+def test_boxes_wholly_outside_the_image_are_left_out_and_said(tmp_path):
+    recs = {r.frame: r for r in records(range(5))}
+    recs[2] = FrameAnnotation(2, [5000.0, 5000.0, 10.0, 10.0])  # an old store's box far off the 64 x 48 frame
+    recs[3] = FrameAnnotation(3, [60.0, 40.0, 10.0, 10.0])  # partly inside: a label
+    note = outside_frames_note(recs, 6, (64, 48))
+    assert note == "1 box(es) wholly outside the 64x48 image left out (frames 3)"
+    assert outside_frames_note(recs, 6) is None  # without the frame's size only frames are checked
+    job = export_distillation(Short(), recs, tmp_path / "d.h5", TeacherRunner(Engine(), GEOMETRY),
+                              frames_mode="embedded")
+    assert "1 box(es) wholly outside the 64x48 image" in next(job).message
+    path = run_to_end(job)
+    with DistillationFile(path) as data:
+        assert [s.frame for s in data.iter_samples("short")] == [1, 3, 4]
+        assert np.isnan(data.labels("short")["box"][2]).all()
+
+
 def test_an_explicit_offset_must_match_the_sequence(tmp_path):
     with pytest.raises(ValueError, match="differs"):
         run_to_end(export_distillation(Short(), _past_end(), tmp_path / "d.h5", TeacherRunner(Engine(), GEOMETRY),
