@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
@@ -77,6 +78,8 @@ class Document(QObject):
         self.before_absent: dict[int, FrameAnnotation] = boxes_behind_absent(store)
         self.recipe = None  # how the tracking process reopens the sequence (app.track_process.Recipe)
         self.closed = False
+        # the timeline's arrays, kept up to date frame by frame (None: rebuilt on the next timeline())
+        self._timeline: TimelineData | None = None
         self.reload()
 
     # -- properties ---------------------------------------------------------------------
@@ -141,6 +144,7 @@ class Document(QObject):
             self.records[record.frame] = record
             frames.append(record.frame)
         if frames:
+            self._update_timeline(frames)
             self.changed.emit(frames)
 
     # -- cache ----------------------------------------------------------------------------
@@ -154,6 +158,7 @@ class Document(QObject):
             outputs = {name: self.store.tracker_outputs(name) for name in tracker_names()}
             self.teacher = outputs["teacher"]
             self.tracked_by = self._tracked_by(outputs)
+            self._timeline = None
             self.changed.emit(None)
             return
         frames = sorted(set(int(f) for f in frames))
@@ -165,6 +170,7 @@ class Document(QObject):
                 self.records[frame] = fresh[frame]
             else:
                 self.records.pop(frame, None)
+        self._update_timeline(frames)
         self.changed.emit(frames)
 
     def _tracked_by(self, outputs: dict[str, dict[int, tuple]]) -> dict[int, str]:
@@ -180,6 +186,7 @@ class Document(QObject):
             return
         self.proposals = self.store.proposals()
         self.teacher = self.store.tracker_outputs("teacher")
+        self._timeline = None
         self.changed.emit(None)
 
     def timeline(self) -> TimelineData:
@@ -192,11 +199,38 @@ class Document(QObject):
           low-confidence runs and N never point at a box that is no longer there;
         - iou: the teacher's agreement (IoU) with the box shown, where the teacher ran and the
           frame holds a tracked or accepted box.
+
+        The arrays are built once after a full reload and then updated only at the frames
+        each edit or tracking batch changed (a batch of a run over a long sequence costs its
+        own frames, not the sequence's length). Returns a copy: callers may keep or change it.
         """
-        data = TimelineData.empty(self.num_frames)
-        n = self.num_frames
-        for frame, record in self.records.items():
-            if not 0 <= frame < n:
+        if self._timeline is None:
+            self._timeline = TimelineData.empty(self.num_frames)
+            self._fill_timeline(self._timeline, self.records.keys())
+        data = self._timeline
+        return TimelineData(data.confidence.copy(), data.iou.copy(), data.keyframe.copy(), data.absent.copy(),
+                            data.annotated.copy())
+
+    def _update_timeline(self, frames: Iterable[int]) -> None:
+        """Bring the cached timeline up to date at ``frames`` (their records already in the cache)."""
+        if self._timeline is None:
+            return  # built from scratch on the next timeline()
+        data = self._timeline
+        inside = [f for f in frames if 0 <= f < data.num_frames]
+        data.confidence[inside] = np.nan
+        data.iou[inside] = np.nan
+        data.keyframe[inside] = False
+        data.absent[inside] = False
+        data.annotated[inside] = False
+        self._fill_timeline(data, inside)
+
+    def _fill_timeline(self, data: TimelineData, frames: Iterable[int]) -> None:
+        """Write the values of ``frames`` that hold a record into ``data`` (reset beforehand)."""
+        n = data.num_frames
+        boxes, teacher_boxes, box_frames = [], [], []
+        for frame in frames:
+            record = self.records.get(frame)
+            if record is None or not 0 <= frame < n:
                 continue
             data.annotated[frame] = True
             data.keyframe[frame] = record.keyframe
@@ -207,8 +241,11 @@ class Document(QObject):
                 data.confidence[frame] = record.confidence
             teacher = self.teacher.get(frame)
             if teacher is not None and teacher[0] is not None and record.provenance in MACHINE_OR_ACCEPTED:
-                data.iou[frame] = float(iou(teacher[0], record.box))
-        return data
+                boxes.append(record.box)
+                teacher_boxes.append(teacher[0])
+                box_frames.append(frame)
+        if box_frames:  # one vectorised IoU for all the frames the teacher ran on
+            data.iou[box_frames] = iou(np.asarray(teacher_boxes), np.asarray(boxes))
 
     def close(self) -> None:
         self.closed = True

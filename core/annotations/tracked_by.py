@@ -31,10 +31,20 @@ def tracked_by(
     """
     out: dict[int, str] = {}
     for name, rows in outputs.items():
+        frames, boxes, outputs_boxes = [], [], []
         for frame, (box, _confidence) in rows.items():
             record = records.get(frame)
             if (record is not None and record.provenance == Provenance.STUDENT and record.box is not None
-                    and box is not None and np.allclose(record.box, box)):
+                    and box is not None):
+                frames.append(frame)
+                boxes.append(record.box)
+                outputs_boxes.append(box)
+        if not frames:
+            continue
+        # np.allclose per frame, for all frames at once (one call per frame cost ~30 us: 0.8 s on 25,000 frames)
+        same = np.isclose(np.asarray(boxes, dtype=np.float64), np.asarray(outputs_boxes, dtype=np.float64)).all(axis=1)
+        for frame, match in zip(frames, same.tolist(), strict=True):
+            if match:
                 out[frame] = name
     return out
 

@@ -1,0 +1,149 @@
+"""A long sequence: the studio's per-edit work follows the frames an edit changed, not the
+sequence's length (audit of a 25,000-frame pair: the timeline's refresh walked every record,
+120-310 ms, every 200 ms of a tracking run; the worst stall of a 500-frame run was 1.8 s).
+Work is counted, never timed (speed: ``python main.py bench studio``)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.annotations.records import FrameAnnotation, Provenance
+
+N = 2000
+
+
+class _FakeSequence:
+    """What ``Document`` needs of a sequence: a length, an info, close()."""
+
+    def __init__(self, n: int):
+        self.n = n
+        self.info = type("Info", (), {"name": "long"})()
+
+    def __len__(self) -> int:
+        return self.n
+
+    def close(self) -> None:
+        pass
+
+
+class _CountingRecords(dict):
+    """The document's record cache, counting whole-cache reads (items, values, keys, iteration)."""
+
+    full_reads = 0
+
+    def _count(self):
+        type(self).full_reads += 1
+
+    def items(self):
+        self._count()
+        return super().items()
+
+    def values(self):
+        self._count()
+        return super().values()
+
+    def keys(self):
+        self._count()
+        return super().keys()
+
+    def __iter__(self):
+        self._count()
+        return super().__iter__()
+
+
+def _box(frame: int) -> np.ndarray:
+    return np.array([10.0 + frame % 30, 20.0, 30.0, 25.0])
+
+
+def _long_records(n: int) -> list[FrameAnnotation]:
+    records = []
+    for f in range(n):
+        if f % 500 == 0:
+            records.append(FrameAnnotation(f, _box(f), provenance=Provenance.MANUAL, keyframe=True))
+        elif 700 <= f < 720:
+            records.append(FrameAnnotation(f, None, absent=True))
+        else:
+            records.append(FrameAnnotation(f, _box(f), provenance=Provenance.STUDENT,
+                                           confidence=0.3 if f % 300 < 10 else 0.8))
+    return records
+
+
+@pytest.fixture
+def long_document(tmp_path, qapp):
+    from app.document import Document
+    from core.annotations.store import AnnotationStore
+
+    store = AnnotationStore.open(tmp_path / "long.rgbt.sqlite")
+    store.put(_long_records(N))
+    store.put_tracker_outputs("teacher", "t", [(f, _box(f) + 3.0, 0.9) for f in range(1000, 1100)])
+    document = Document(_FakeSequence(N), store)
+    yield document
+    document.close()
+
+
+def _fresh_timeline(document):
+    """The timeline a newly opened document builds from the store as it stands."""
+    from app.document import Document
+
+    other = Document.__new__(Document)
+    other.sequence, other.records, other.teacher, other._timeline = document.sequence, document.store.records(), \
+        document.store.tracker_outputs("teacher"), None
+    return Document.timeline(other)
+
+
+def _assert_same(a, b) -> None:
+    for name in ("confidence", "iou", "keyframe", "absent", "annotated"):
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name), err_msg=name)
+
+
+def test_a_tracking_batch_updates_the_timeline_at_its_frames_only(long_document):
+    """Each batch of a run (note_applied) then a timeline refresh: no walk over all records."""
+    from core.annotations.history import SetRecords
+
+    document = long_document
+    document.timeline()  # built once after opening
+    document.records = _CountingRecords(document.records)
+    _CountingRecords.full_reads = 0
+    for start in range(1001, 1401, 4):  # 100 batches of 4 frames, a timeline refresh after each
+        batch = [FrameAnnotation(f, _box(f) + 1.0, provenance=Provenance.STUDENT, confidence=0.35)
+                 for f in range(start, start + 4)]
+        command = SetRecords(batch)
+        command.apply(document.store)
+        document.note_applied(command)
+        data = document.timeline()
+    assert _CountingRecords.full_reads == 0
+    assert np.all(data.confidence[1001:1401] == 0.35)
+    _assert_same(data, _fresh_timeline(document))
+
+
+def test_the_kept_timeline_matches_a_fresh_one_after_each_kind_of_change(long_document):
+    from app import edits
+
+    document = long_document
+    document.timeline()
+    # deleted boxes (one, then three), a teacher box written and re-read, new teacher outputs, undo
+    changes = [
+        edits.delete_frames(document.records, [1001]),
+        edits.delete_frames(document.records, [1050, 1051, 1052]),
+    ]
+    for command in changes:
+        document.execute(command)
+        _assert_same(document.timeline(), _fresh_timeline(document))
+    record = FrameAnnotation(1060, _box(1060) + 5.0, provenance=Provenance.TEACHER)
+    document.store.put([record])
+    document.reload([1060])  # one frame re-read
+    _assert_same(document.timeline(), _fresh_timeline(document))
+    document.store.put_tracker_outputs("teacher", "t2", [(f, _box(f), 0.9) for f in range(1200, 1210)])
+    document.reload_outputs()
+    _assert_same(document.timeline(), _fresh_timeline(document))
+    while document.undo_stack.canUndo():
+        document.undo_stack.undo()
+        _assert_same(document.timeline(), _fresh_timeline(document))
+
+
+def test_timeline_returns_a_copy(long_document):
+    data = long_document.timeline()
+    data.confidence[:] = 0.0
+    data.keyframe[:] = True
+    again = long_document.timeline()
+    assert np.isnan(again.confidence[0]) and not again.keyframe[1]
