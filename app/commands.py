@@ -67,5 +67,35 @@ def run(args) -> int:
     window.show()
     request = initial_request(args, settings)
     if request is not None:
+        show_first_run_hint(window, request, settings)
         window.open_request(request)
     return int(app.exec())
+
+
+FIRST_RUN_HINT = ("Demo: drag a box around the target (the one that is warm in the thermal view; its look-alike "
+                  "is not), then press T to track. N jumps to where the tracker needs a look (an occluder "
+                  "hides the target near frame 199): drag the box there and press T again. F1 lists every key.")
+
+
+def first_run_hint(request, settings) -> str | None:
+    """The sentence the status bar shows when the bundled demo opens on the first run, else None."""
+    from app.project import demo_request
+
+    demo = demo_request()
+    if settings.first_run_done or demo is None or request.kind != demo.kind or request.paths != demo.paths:
+        return None
+    return FIRST_RUN_HINT
+
+
+def show_first_run_hint(window, request, settings) -> None:
+    """On the first run, once the demo is open, say in the status bar what to do first (kept until the
+    next status message)."""
+    hint = first_run_hint(request, settings)
+    if hint is None:
+        return
+
+    def opened(_document) -> None:
+        window.project_opened.disconnect(opened)
+        window.statusBar().showMessage(hint)
+
+    window.project_opened.connect(opened)
