@@ -37,7 +37,8 @@ def register(subparsers) -> None:
                         help="distillation HDF5 files from the studio or export-distill (closed-loop fine-tuning)")
     parser.add_argument("--lr", type=float, default=None, help="fine-tuning learning rate (with --data)")
     parser.add_argument("--holdout", type=float, default=None,
-                        help="fraction of each sequence's last frames held out for before/after scores (with --data)")
+                        help="fraction of each sequence's last human-checked frames held out for before/after scores "
+                             "(with --data; default 0.25; 0 = none)")
     parser.add_argument("--replay", type=float, default=None,
                         help="share of each fine-tuning batch rehearsed from the synthetic training stream, "
                              "with the initial student as soft target (with --data; 0 = off)")
@@ -79,6 +80,7 @@ def _finetune(args: argparse.Namespace) -> int:
     import dataclasses
 
     from core.distillation.finetune import FinetuneConfig, finetune_student
+    from core.errors import DistillationDataError
     from core.fileio import check_output
     from core.progress import run_with_bar
 
@@ -98,7 +100,28 @@ def _finetune(args: argparse.Namespace) -> int:
                                    "device": getattr(args, "device", None)}.items()
                  if v is not None}
     config = dataclasses.replace(FinetuneConfig(), **overrides)
-    result = run_with_bar(finetune_student(init, list(args.data), out, config), "fine-tune")
+    try:
+        result = run_with_bar(finetune_student(init, list(args.data), out, config), "fine-tune")
+    except DistillationDataError as error:
+        if not error.problem.startswith("no labelled training samples"):
+            raise
+        raise DistillationDataError(error.path, _no_training_samples(args.data, config.holdout_fraction)) from error
     print(result.summary())
     print(f"wrote {result.checkpoint} (the initial weights {init} are unchanged)")
     return 0
+
+
+def _no_training_samples(data, holdout_fraction: float) -> str:
+    """Why ``distill --data`` has nothing to train on, and what to do: the files hold no
+    human-checked sample, or every one of them is held out for the before/after scores."""
+    from core.distillation.dataset import load_items
+
+    count = len(load_items(data, holdout_fraction=0.0))
+    if count == 0:
+        return ("no labelled training samples: the file holds no human-checked frame (a drawn or corrected "
+                "box, an accepted teacher box, an interpolated or imported one, a frame marked absent); "
+                "machine-tracked boxes are not training labels. Check frames in the studio and export again")
+    return (f"no labelled training samples: all {count} human-checked sample(s) are held out for the "
+            f"before/after scores (--holdout {holdout_fraction:g}, the last part of each sequence); label "
+            "more frames in the studio and export again, or give --holdout 0 to train on all of them "
+            "(no before/after score)")

@@ -241,3 +241,26 @@ def test_control_trains_on_rehearsal_rows_only(distillation_file, monkeypatch):
     assert len(drawn) == 4  # 2 annotated rows per step otherwise
     with pytest.raises(ConfigError, match="needs rehearsal rows"):
         FinetuneConfig(use_annotations=False, replay=0.0)
+
+
+def test_distill_data_with_every_sample_held_out_says_why(tmp_path, distillation_file, capsys):
+    """A studio export with one checked frame besides the first: the hold-out took it, and the
+    message says so and how to go on (it said only 'no labelled training samples in the data')."""
+    from main import main
+
+    _, init, _ = distillation_file
+    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
+    sequence = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=12), seed=5)
+    records = {i: FrameAnnotation(i, sequence.boxes[i], keyframe=True) for i in (0, 8)}
+    path = run_to_end(export_distillation(sequence, records, tmp_path / "few.h5",
+                                          TeacherRunner(TorchEngine(teacher, "cpu"), teacher.config),
+                                          frames_mode="embedded"))
+    count = len(load_items([path], holdout_fraction=0.0))
+    assert count >= 1 and not [i for i in load_items([path]) if not i.held_out]
+    out = tmp_path / "ft.pt"
+    assert main(["distill", "--data", str(path), "--init", str(init), "--out", str(out), "--steps", "1"]) == 2
+    err = capsys.readouterr().err
+    assert f"all {count} human-checked sample(s) are held out" in err and "--holdout 0.25" in err
+    assert "--holdout 0" in err and not out.exists()
+    assert main(["distill", "--data", str(path), "--init", str(init), "--out", str(out), "--steps", "1",
+                 "--batch-size", "2", "--threads", "1", "--holdout", "0"]) == 0
