@@ -72,9 +72,9 @@ def run(args) -> int:
     return int(app.exec())
 
 
-FIRST_RUN_HINT = ("Demo: drag a box around the target (the one that is warm in the thermal view; its look-alike "
-                  "is not), then press T to track. N jumps to where the tracker needs a look (an occluder "
-                  "hides the target near frame 199): drag the box there and press T again. F1 lists every key.")
+FIRST_RUN_HINT = ("Demo: drag a box around the target (the one warm in the thermal view), press T to track; "
+                  "N jumps to where it needs a look; F1 lists the keys")
+# one line that fits the status bar of the default window (about 150 characters)
 
 
 def first_run_hint(request, settings) -> str | None:

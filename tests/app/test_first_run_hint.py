@@ -19,7 +19,8 @@ def test_first_run_on_the_demo_shows_the_hint(window):
     window.open_request(request)
     message = window.statusBar().currentMessage()
     assert message == FIRST_RUN_HINT
-    assert "drag a box" in message and "T" in message and "F1" in message
+    assert "drag a box" in message and "press T" in message and "F1" in message
+    assert len(message) <= 150  # one line in the status bar of the default window
 
 
 def test_no_hint_after_the_first_run_or_on_other_sources(window, pair_files):
