@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QGraphicsItem
 
 from app.review import TimelineData, low_confidence_runs
 from app.style import TIMELINE_COLOURS as C
@@ -52,8 +53,20 @@ class TimelineWidget(pg.PlotWidget):
         self.getViewBox().setMouseEnabled(x=True, y=False)
         self.getViewBox().setLimits(yMin=-0.3, yMax=1.2)
         item.setTitle(legend_html(), size="8pt")
-        self.confidence_curve = item.plot([], [], pen=pg.mkPen(C["confidence"], width=1.5), connect="finite")
-        self.iou_curve = item.plot([], [], pen=pg.mkPen(C["iou"], width=1.5), connect="finite")
+        # autoDownsampleFactor: frames per pixel before the curves draw min/max pairs (below)
+        self.confidence_curve = item.plot([], [], pen=pg.mkPen(C["confidence"], width=1.5), connect="finite",
+                                          autoDownsampleFactor=1.0)
+        self.iou_curve = item.plot([], [], pen=pg.mkPen(C["iou"], width=1.5), connect="finite",
+                                   autoDownsampleFactor=1.0)
+        for curve in (self.confidence_curve, self.iou_curve):
+            # a long sequence (25,000 frames) drew a 25,000-point path on every paint (20 ms), and
+            # the cursor repaints the plot on every step and on every live frame of a run: the
+            # curves draw at most two points (min and max, so a one-frame dip stays visible) per
+            # pixel of what is in view, and keep their drawing in a pixmap until their data or
+            # the view's range change (a cursor move then costs a copy of it, ~1 ms)
+            curve.setDownsampling(auto=True, method="peak")
+            curve.setClipToView(True)
+            curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.keyframes = pg.ScatterPlotItem(symbol="t1", size=9, brush=pg.mkBrush(C["keyframe"]), pen=None)
         self.absent = pg.ScatterPlotItem(symbol="s", size=6, brush=pg.mkBrush(C["absent"]), pen=None)
         self.low_runs = pg.BarGraphItem(x0=[], x1=[], y0=LOW_Y - 0.04, y1=LOW_Y + 0.04, brush=C["low"], pen=None)

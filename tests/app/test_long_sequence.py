@@ -147,3 +147,70 @@ def test_timeline_returns_a_copy(long_document):
     data.keyframe[:] = True
     again = long_document.timeline()
     assert np.isnan(again.confidence[0]) and not again.keyframe[1]
+
+
+def _long_timeline_data(n: int):
+    from app.review import TimelineData
+
+    data = TimelineData.empty(n)
+    data.confidence[:] = 0.8
+    data.confidence[n // 2] = 0.1  # a one-frame dip
+    data.keyframe[::500] = True
+    data.absent[3000:3040] = True
+    data.annotated[:] = True
+    return data
+
+
+@pytest.fixture
+def painted(monkeypatch):
+    """The curve items painted since the list was last cleared (patched before any widget is
+    made: the binding looks a Python override up once per object)."""
+    from pyqtgraph import PlotCurveItem
+
+    items = []
+    original = PlotCurveItem.paint
+
+    def counting(self, *args):
+        items.append(self)
+        return original(self, *args)
+
+    monkeypatch.setattr(PlotCurveItem, "paint", counting)
+    return items
+
+
+@pytest.fixture
+def long_timeline(qtbot, painted):
+    from app.views.timeline import TimelineWidget
+
+    widget = TimelineWidget()
+    qtbot.addWidget(widget)
+    widget.resize(1200, 150)
+    widget.show()
+    widget.set_data(_long_timeline_data(25000))
+    qtbot.wait(20)
+    return widget
+
+
+def test_the_timeline_curve_draws_per_pixel_not_per_frame(long_timeline):
+    """25,000 frames in 1,200 pixels: the path holds a few points per pixel, and the
+    one-frame dip is still drawn."""
+    curve = long_timeline.confidence_curve.curve
+    x, y = curve.getData()
+    assert x.size <= 4 * 1200
+    assert np.nanmin(y) == pytest.approx(0.1)
+
+
+def test_moving_the_cursor_does_not_redraw_the_curves(long_timeline, painted):
+    """Each step (D/F) and each live frame of a run moves the cursor: the curves' drawing is
+    reused; new data draws them again."""
+    long_timeline.viewport().repaint()  # (re)draws the cache once
+    painted.clear()
+    for frame in range(1000, 1020):
+        long_timeline.set_frame(frame)
+        long_timeline.viewport().repaint()
+    assert long_timeline.confidence_curve.curve not in painted
+    data = _long_timeline_data(25000)
+    data.confidence[100:200] = 0.2
+    long_timeline.set_data(data)
+    long_timeline.viewport().repaint()
+    assert long_timeline.confidence_curve.curve in painted
