@@ -26,7 +26,9 @@ BENCH_MODULES = (
 def register(subparsers, extra_bench_modules: tuple[str, ...] = ()) -> None:
     from core.bench.outputs import add_output_options
 
-    parser = subparsers.add_parser("bench", help="measure speed, accuracy, memory and studio responsiveness")
+    parser = subparsers.add_parser("bench", help="measure speed, accuracy, memory and studio responsiveness",
+                                   description="Run one of the project's measurements (WHAT, below) and print its table; "
+                                   "`bench WHAT --help` lists WHAT's options.")
     inner = parser.add_subparsers(dest="bench", metavar="WHAT")
     for module_name in BENCH_MODULES + tuple(extra_bench_modules):
         try:

@@ -18,6 +18,12 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "export-distill",
         help="export an annotated sequence as distillation data (HDF5) for fine-tuning the student",
+        description="Write the human-checked frames of an annotated sequence (drawn, corrected, accepted, "
+        "interpolated or imported boxes, and frames marked absent), with the teacher's outputs on them, to an "
+        "HDF5 file that `distill --data FILE.h5` fine-tunes the student on (docs/distillation_hdf5.md). "
+        "Only those frames become training samples, not machine-tracked ones. The studio's File > Export writes the same file. "
+        "Projects of the bundled demo live in $RGBT_STUDIO_HOME/projects/ (default ~/.rgbt-studio): "
+        "pass that .rgbt.sqlite with --store.",
     )
     parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
     parser.add_argument("--store", type=Path, help="annotation store (.rgbt.sqlite); default: the one beside the sequence")
@@ -27,7 +33,8 @@ def register(subparsers) -> None:
     parser.add_argument("--force", action="store_true", help="replace --out when it exists (never an input or the store)")
     parser.add_argument("--teacher", type=Path, default=None, help="teacher weights (default: bundled)")
     parser.add_argument("--embed-crops", action="store_true", help="store crops in the file (self-contained, larger)")
-    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"))
+    parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
+                        help="the teacher's device; auto (default): the GPU when PyTorch sees one, else the CPU")
     parser.add_argument("--random-weights", action="store_true",
                         help="use a randomly initialised teacher when no weights exist (tests and demos only)")
     parser.set_defaults(func=run)

@@ -24,12 +24,13 @@ MIN_OPSET = 11
 def register(subparsers) -> None:
     parser = subparsers.add_parser("export-onnx", help="export student/teacher checkpoints to ONNX",
                                    description="Export tracking networks to ONNX (named inputs, dynamic batch).")
-    parser.add_argument("--model", choices=("student", "teacher", "both"), default="both")
+    parser.add_argument("--model", choices=("student", "teacher", "both"), default="both",
+                        help="which network to export (default both)")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt (only with one --model)")
     parser.add_argument("--scale", choices=("bundled", "paper"), default="bundled",
                         help="scale of the default checkpoints / random weights")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
-    parser.add_argument("--opset", type=int, default=17)
+    parser.add_argument("--opset", type=int, default=17, help="ONNX opset version (default 17)")
     parser.add_argument("--force", action="store_true", help="replace .onnx files that exist in DIR")
     parser.add_argument("--random-weights", action="store_true",
                         help="export random weights when a checkpoint is missing (tests and demos only)")

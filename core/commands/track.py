@@ -37,7 +37,7 @@ def _box(text: str):
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "track", help="track one object through an RGB-T pair with the student or teacher",
+        "track", help="track one object through an RGB-T pair with the student, the teacher or OpenCV CSRT / KCF",
         description="Track one object from an initial box; writes one x,y,w,h line per frame.",
     )
     parser.add_argument("visible", type=Path, metavar="VISIBLE", help="visible video or image folder, or a sequence folder")
@@ -57,9 +57,11 @@ def register(subparsers) -> None:
     parser.add_argument("--start-frame", type=int, default=1, metavar="N",
                         help="1-based frame the --init box is on; tracking runs from there to the end (default 1)")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
-    parser.add_argument("--engine", choices=("auto", "onnx", "torch"), default="auto")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine")
+    parser.add_argument("--engine", choices=("auto", "onnx", "torch"), default="auto",
+                        help="auto (default): ONNX Runtime when the .onnx file beside the weights exists, else PyTorch")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                        help="auto (default): the GPU when PyTorch sees one, else the CPU")
+    parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine (default: the engine's own choice)")
     parser.add_argument("--out", type=Path, required=True, help="output boxes, one x,y,w,h line per frame")
     parser.add_argument("--scores", type=Path, default=None, help="also write one confidence per line")
     parser.add_argument("--force", action="store_true", help="replace --out / --scores when they exist")
