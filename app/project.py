@@ -12,9 +12,10 @@ import dataclasses
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.settings import Recent, studio_home
-from core.annotations.store import STORE_SUFFIX, AnnotationStore, default_store_path
-from core.assets import assets_dir, demo_dir
+from app.settings import Recent
+from core.annotations.project_paths import project_store_path
+from core.annotations.store import STORE_SUFFIX, AnnotationStore
+from core.assets import demo_dir
 from core.errors import SequenceError
 from core.progress import Job, Progress
 
@@ -65,13 +66,10 @@ def demo_request() -> OpenRequest | None:
 
 def store_path_for(info) -> Path:
     """Where a sequence's annotations live: beside the sources, except for the bundled
-    assets (read-only for the user), whose projects go to the studio home."""
-    path = default_store_path(info)
-    try:
-        path.resolve().relative_to(assets_dir().resolve())
-    except ValueError:
-        return path
-    return studio_home() / "projects" / path.name
+    assets (read-only for the user), whose projects go to the studio home
+    (:func:`core.annotations.project_paths.project_store_path`, which the command line
+    uses too)."""
+    return project_store_path(info)
 
 
 def classify_drop(paths: list[Path]) -> OpenRequest | None:

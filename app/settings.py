@@ -9,12 +9,12 @@ and falls back to its default.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
+from core.annotations.project_paths import studio_home
 from core.trackers import PEER_MODALITIES, tracker_names
 from core.tracking.tracker_config import LOW_CONFIDENCE, TRACKER_STREAMS
 
@@ -23,10 +23,6 @@ DEVICES = ("auto", "cpu", "cuda")
 MAX_RECENT = 10
 
 
-def studio_home() -> Path:
-    """The settings folder: ``$RGBT_STUDIO_HOME`` or ``~/.rgbt-studio``."""
-    env = os.environ.get("RGBT_STUDIO_HOME")
-    return Path(env) if env else Path.home() / ".rgbt-studio"
 
 
 @dataclass

@@ -22,11 +22,12 @@ def register(subparsers) -> None:
         "interpolated or imported boxes, and frames marked absent), with the teacher's outputs on them, to an "
         "HDF5 file that `distill --data FILE.h5` fine-tunes the student on (docs/distillation_hdf5.md). "
         "Only those frames become training samples, not machine-tracked ones. The studio's File > Export writes the same file. "
-        "Projects of the bundled demo live in $RGBT_STUDIO_HOME/projects/ (default ~/.rgbt-studio): "
-        "pass that .rgbt.sqlite with --store.",
+        "The store is the studio's: the one beside the sequence, or for the bundled demo the one in "
+        "$RGBT_STUDIO_HOME/projects/ (default ~/.rgbt-studio); --store names another.",
     )
     parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
-    parser.add_argument("--store", type=Path, help="annotation store (.rgbt.sqlite); default: the one beside the sequence")
+    parser.add_argument("--store", type=Path, help="annotation store (.rgbt.sqlite); default: the studio's project of the sequence "
+                        "(beside it; the bundled demo's in $RGBT_STUDIO_HOME/projects/)")
     parser.add_argument("--out", type=Path, required=True, help="output .h5 file")
     parser.add_argument("--frame-offset", type=int, default=None,
                         help="thermal frame = visible frame + offset (default: the store's, 0 when it has none)")
@@ -42,7 +43,8 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from core.annotations.formats.groundtruth import protected_inputs
-    from core.annotations.store import AnnotationStore, default_store_path
+    from core.annotations.project_paths import project_store_path
+    from core.annotations.store import AnnotationStore
     from core.distillation.export import TeacherRunner, export_distillation, outside_frames_note
     from core.fileio import check_output
     from core.sequences import open_pair, open_sequence
@@ -61,7 +63,7 @@ def run(args) -> int:
     else:
         sequence = open_pair(args.source[0], args.source[1])
     try:
-        store_path = args.store or default_store_path(sequence.info)
+        store_path = args.store or project_store_path(sequence.info)
         check_output(args.out, protected=inputs + protected_inputs(sequence.info, store_path), force=args.force,
                      option="--out")
         if not Path(store_path).is_file():

@@ -256,3 +256,25 @@ def test_an_explicit_offset_must_match_the_sequence(tmp_path):
     with pytest.raises(ValueError, match="differs"):
         run_to_end(export_distillation(Short(), _past_end(), tmp_path / "d.h5", TeacherRunner(Engine(), GEOMETRY),
                                        frame_offset=3))
+
+
+def test_command_finds_the_bundled_demos_project_where_the_studio_keeps_it(tmp_path, monkeypatch):
+    import os
+
+    import core.annotations.project_paths as project_paths
+    from core.annotations.project_paths import project_store_path
+    from core.sequences import open_pair
+
+    assets = tmp_path / "assets"
+    monkeypatch.setattr(project_paths, "assets_dir", lambda: assets)
+    visible, thermal = make_pair(assets / "demo")
+    store_path = project_store_path(open_pair(visible, thermal).info)
+    assert store_path.parent == Path(os.environ["RGBT_STUDIO_HOME"]) / "projects"  # not beside the assets
+    store_path.parent.mkdir(parents=True)
+    with AnnotationStore.open(store_path) as store:
+        store.put(records())
+    fake_teacher(monkeypatch)
+    out = tmp_path / "d.h5"
+    assert run_cli(visible, thermal, "--out", out) == 0  # no --store: the studio's project is found
+    with DistillationFile(out) as data:
+        assert data.num_samples(data.sequence_names()[0]) == 4
