@@ -23,8 +23,6 @@ DEVICES = ("auto", "cpu", "cuda")
 MAX_RECENT = 10
 
 
-
-
 @dataclass
 class ModelSettings:
     """What the tracking and refinement workers load (``core.trackers.build_tracker``).
