@@ -6,13 +6,15 @@ it reopens the sources recorded in it; with sources it is where their annotation
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("studio", help="open the annotation studio (the default command)",
-                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                   description="Open the annotation studio. Without arguments it opens the bundled "
+                                   "demo pair on the first run and the last project afterwards. --project names the "
+                                   "annotation database (.rgbt.sqlite): alone it reopens the sources recorded in it; "
+                                   "with sources it is where their annotations go.")
     parser.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
                         help="VISIBLE THERMAL (two videos or frame folders) or one sequence folder")
     parser.add_argument("--project", type=Path, default=None, help="annotation database (.rgbt.sqlite)")

@@ -83,7 +83,13 @@ def save_accuracy_plots(reports: dict, out_dir: str | Path) -> list[Path]:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("accuracy", help="teacher vs KD student vs no-KD student vs OpenCV peers: PR/SR/FPS")
+    parser = subparsers.add_parser(
+        "accuracy", help="teacher vs KD student vs no-KD student vs OpenCV peers: PR/SR/FPS",
+        description="One table of PR, SR and FPS (LasHeR conventions) for the bundled teacher, KD student and "
+                    "no-KD student and the OpenCV peers (CSRT and KCF on each stream, NanoTrack v2 when its files "
+                    "are in --models-dir), on the fixed synthetic evaluation split (per challenge family) and the "
+                    "real sequences under --data-root; --real uses the real split file instead. A missing model "
+                    "or peer is a row saying why.")
     parser.add_argument("--json", type=Path, default=None, help="write the rows as JSON")
     parser.add_argument("--plots", type=Path, default=None, help="folder for precision/success plots")
     parser.add_argument("--split", choices=SPLITS, default="all",
@@ -95,7 +101,8 @@ def register(subparsers) -> None:
     parser.add_argument("--families", default=None,
                         help="comma-separated challenge families of the synthetic split (default: all)")
     parser.add_argument("--weights-dir", type=Path, default=models_dir(),
-                        help="folder of teacher_bundled.pt, student_bundled.pt, student_nokd_bundled.pt")
+                        help="folder of teacher_bundled.pt, student_bundled.pt, student_nokd_bundled.pt "
+                             "(default: assets/models)")
     parser.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS_DIR,
                         help="folder with NanoTrack v2's ONNX files (default ../shared/models)")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
@@ -115,8 +122,11 @@ def register(subparsers) -> None:
                         help="reuse/store per-sequence runs (keyed by weights SHA-256, sequence, threads)")
     parser.add_argument("--random-weights", action="store_true",
                         help="run models whose weights are missing with random weights (labelled)")
-    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto",
+                        help="engine of the teacher and students; auto (default): ONNX Runtime when the .onnx file beside the "
+                             "weights is their export, else PyTorch")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                        help="auto (default): the GPU when there is one, else the CPU")
     parser.add_argument("--threads", type=positive_int, default=2, help="CPU threads for PyTorch, ONNX Runtime, OpenCV (2)")
     real_accuracy.add_arguments(parser)
     parser.set_defaults(func=run)

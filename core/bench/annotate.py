@@ -275,18 +275,26 @@ def format_table(rows: list[ModeRow], load: tuple[float, float]) -> str:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("annotate", help="annotation cost with each tracker (simulated annotator)",
-                                   description=__doc__.split("\n\n")[0])
+                                   description="What annotating a sequence with the studio costs: a simulated "
+                                   "annotator draws the first box, runs the chosen tracker to the end, corrects the "
+                                   "first frame whose box falls below IoU 0.5 with the ground truth (a keyframe) and "
+                                   "re-tracks from there, until the end (--modes: each tracker, the teacher refining the student, or "
+                                   "interpolation between keyframes alone). Reported per mode and set: corrections per "
+                                   "100 frames and the final mean IoU of the annotated boxes.")
     parser.add_argument("--modes", default=",".join(DEFAULT_MODES),
                         help=f"comma-separated, from {', '.join(modes())} (default: {','.join(DEFAULT_MODES)})")
     parser.add_argument("--sets", default="synthetic,real", help="synthetic, real or both (default both)")
     parser.add_argument("--synthetic-frames", type=int, default=150, help="frames per synthetic sequence (150)")
     parser.add_argument("--per-family", type=int, default=1, help="synthetic sequences per challenge family (1)")
     parser.add_argument("--frames", type=int, default=None, help="use at most this many frames of a real sequence")
-    parser.add_argument("--split", type=Path, default=DEFAULT_SPLIT_FILE, help="the real split JSON")
-    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT, help="root of the split's paths")
+    parser.add_argument("--split", type=Path, default=DEFAULT_SPLIT_FILE, help="the real split JSON (default configs/real_split.json)")
+    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT, help="folder the split's sequence paths are relative to (default ../shared/data)")
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads of the models (default 1)")
-    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto",
+                        help="engine of the student and the teacher; auto (default): ONNX Runtime when the .onnx file beside "
+                             "the weights is their export, else PyTorch")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                        help="auto (default): the GPU when there is one, else the CPU")
     parser.add_argument("--random-weights", action="store_true", help="random models when no weights exist (tests)")
     parser.add_argument("--json", type=Path, default=None, help="write the rows and per-sequence results here")
     parser.set_defaults(func=run)

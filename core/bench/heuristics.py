@@ -251,8 +251,15 @@ def format_heuristics_table(rows: list[dict], notes: Sequence[str] = ()) -> str:
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("heuristics",
-                                   help="MPLT's template update and Kalman fallback: plain vs each vs both, PR/SR")
-    parser.add_argument("--model", choices=("student", "teacher"), default="student")
+                                   help="MPLT's template update and Kalman fallback: plain vs each vs both, PR/SR",
+                                   description="MPLT's two test-loop heuristics, measured: one checkpoint tracks the "
+                                   "same frames four ways (plain, template update, Kalman fallback, both) and each "
+                                   "is scored like bench accuracy (PR at 20 px, SR), with counts of fallback frames, "
+                                   "low-confidence frames and template updates. Template update: the templates are "
+                                   "re-cut when the windowed peak score exceeds 0.91. Kalman fallback: a "
+                                   "constant-velocity prediction of the box while the confidence is below 0.25.")
+    parser.add_argument("--model", choices=("student", "teacher"), default="student",
+                        help="which network tracks (default student)")
     parser.add_argument("--weights", type=Path, default=None,
                         help="checkpoint .pt (default assets/models/<model>_bundled.pt)")
     parser.add_argument("--random-weights", action="store_true",
@@ -261,11 +268,16 @@ def register(subparsers) -> None:
     parser.add_argument("--families", default=None, help="comma-separated challenge families (default: all)")
     parser.add_argument("--frames", type=int, default=None,
                         help="frames per sequence (synthetic: 150 by default; real: all by default)")
-    parser.add_argument("--split", choices=("all", "synthetic", "real"), default="all")
+    parser.add_argument("--split", choices=("all", "synthetic", "real"), default="all",
+                        help="the fixed synthetic evaluation split, the real sequences under --data-root, or both "
+                             "(all, the default)")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
                         help="real sequences as <dataset>/<sequence>/ (default ../shared/data)")
-    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="torch")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu")
+    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="torch",
+                        help="torch (default): PyTorch; onnx: ONNX Runtime on the .onnx file beside the weights; "
+                             "auto: ONNX Runtime when that file is their export, else PyTorch")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu",
+                        help="cpu (default); auto: the GPU when there is one, else the CPU")
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads (1)")
     parser.add_argument("--configs", default=",".join(CONFIGS),
                         help=f"comma-separated subset of {','.join(CONFIGS)} (default: all four)")

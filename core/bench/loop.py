@@ -314,33 +314,55 @@ def run(args) -> int:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("loop", help="annotate a weak family, fine-tune the student, measure before/after")
+    parser = subparsers.add_parser(
+        "loop", help="annotate a weak family, fine-tune the student, measure before/after",
+        description="Does annotating make the student better? Scores the student on the synthetic evaluation "
+                    "split, picks the challenge family it handles worst (or --family), annotates fresh training "
+                    "sequences of that family the way the studio does (a simulated user accepts the teacher's "
+                    "box or draws the true one), exports them as distillation data, fine-tunes the student on "
+                    "them and scores it before and after on unseen sequences of the family and on the whole "
+                    "split (LasHeR SR). Targets: family +0.05, split >= -0.01.")
     models = models_dir()
-    parser.add_argument("--student", type=Path, default=models / "student_bundled.pt")
-    parser.add_argument("--teacher", type=Path, default=models / "teacher_bundled.pt")
+    parser.add_argument("--student", type=Path, default=models / "student_bundled.pt",
+                        help="student checkpoint to fine-tune (default: the bundled student; never modified)")
+    parser.add_argument("--teacher", type=Path, default=models / "teacher_bundled.pt",
+                        help="teacher checkpoint whose boxes the simulated user accepts (default: the bundled teacher)")
     parser.add_argument("--family", default="auto", help="challenge family to annotate (default: the student's worst)")
-    parser.add_argument("--annotate", type=int, default=4, help="sequences to annotate")
-    parser.add_argument("--frames", type=int, default=150, help="frames per annotated sequence")
-    parser.add_argument("--eval-frames", type=int, default=150)
-    parser.add_argument("--per-family", type=int, default=3, help="split sequences per family")
+    parser.add_argument("--annotate", type=int, default=4, help="sequences to annotate (default 4)")
+    parser.add_argument("--frames", type=int, default=150, help="frames per annotated sequence (default 150)")
+    parser.add_argument("--eval-frames", type=int, default=150,
+                        help="frames per evaluation sequence, split and family (default 150)")
+    parser.add_argument("--per-family", type=int, default=3, help="split sequences per family (default 3)")
     parser.add_argument("--family-eval", type=int, default=10,
-                        help="unseen evaluation sequences of the annotated family scored before/after")
+                        help="unseen evaluation sequences of the annotated family scored before/after (default 10)")
     parser.add_argument("--control", action="store_true",
                         help="also fine-tune without the annotated rows (rehearsal only) and score it: "
                              "how much of the gain the annotations made")
     parser.add_argument("--reuse", action="store_true", help="reuse the annotated sequences of an earlier run in --out")
-    parser.add_argument("--replay", type=float, default=FinetuneConfig.replay)
-    parser.add_argument("--shift-cells", type=int, default=FinetuneConfig.shift_cells)
-    parser.add_argument("--kd-agreement-iou", type=float, default=FinetuneConfig.kd_agreement_iou)
+    parser.add_argument("--replay", type=float, default=FinetuneConfig.replay,
+                        help="share of each fine-tuning batch rehearsed from the synthetic training stream, with "
+                             f"the initial student as soft target (default {FinetuneConfig.replay:g}; 0 = off)")
+    parser.add_argument("--shift-cells", type=int, default=FinetuneConfig.shift_cells,
+                        help="random shift of the stored crops, in feature cells "
+                             f"(default {FinetuneConfig.shift_cells}; 0 = off)")
+    parser.add_argument("--kd-agreement-iou", type=float, default=FinetuneConfig.kd_agreement_iou,
+                        help="distil from the stored teacher maps only where the teacher's box overlaps the label "
+                             f"this much (IoU; default {FinetuneConfig.kd_agreement_iou:g}; 0 = everywhere)")
     parser.add_argument("--negative-share", type=float, default=FinetuneConfig.negative_share,
-                        help="least share of annotated rows drawn from frames flagged absent")
-    parser.add_argument("--accept-iou", type=float, default=0.6)
-    parser.add_argument("--steps", type=int, default=300)
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--lr", type=float, default=5e-5)
-    parser.add_argument("--seed", type=int, default=2024)
-    parser.add_argument("--threads", type=positive_int, default=None)
-    parser.add_argument("--out", type=Path, default=Path("runs") / "loop")
+                        help="least share of annotated rows drawn from frames flagged absent "
+                             f"(default {FinetuneConfig.negative_share:g})")
+    parser.add_argument("--accept-iou", type=float, default=0.6,
+                        help="the simulated user accepts the teacher's box when its IoU with the true box is at "
+                             "least this, else draws the true box (default 0.6)")
+    parser.add_argument("--steps", type=int, default=300, help="fine-tuning steps (default 300)")
+    parser.add_argument("--batch-size", type=int, default=16, help="fine-tuning batch size (default 16)")
+    parser.add_argument("--lr", type=float, default=5e-5, help="fine-tuning learning rate (default 5e-5)")
+    parser.add_argument("--seed", type=int, default=2024, help="seed of the annotated training sequences (default 2024)")
+    parser.add_argument("--threads", type=positive_int, default=None,
+                        help="CPU threads for tracking and fine-tuning (default: PyTorch's own choice)")
+    parser.add_argument("--out", type=Path, default=Path("runs") / "loop",
+                        help="folder for the annotated sequences, their exports, the result cache and the "
+                             "fine-tuned student (default runs/loop)")
     parser.add_argument("--random-weights", action="store_true", help="dry run with random weights")
     parser.add_argument("--json", type=Path)
     parser.set_defaults(func=run)

@@ -123,16 +123,30 @@ def run(args) -> int:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("memory", help="process memory growth while tracking a long pair (target < 100 MB)")
+    parser = subparsers.add_parser(
+        "memory", help="process memory growth while tracking a long pair (target < 100 MB)",
+        description="Track a long visible/thermal pair from end to end with the bundled model (frames decoded "
+                    "one at a time, nothing kept) and sample the process's resident memory (RSS). Reported "
+                    "growth: the largest RSS after the warm-up minus the RSS at the end of the warm-up. "
+                    "Target: < 100 MB on a 10,000-frame pair. Without VISIBLE THERMAL a synthetic pair is "
+                    "written to a temporary folder first.")
     parser.add_argument("visible", nargs="?", help="visible video (default: a generated pair)")
-    parser.add_argument("thermal", nargs="?", help="thermal video")
-    parser.add_argument("--frames", type=int, default=10000)
-    parser.add_argument("--size", default="640x512")
-    parser.add_argument("--model", default="student", choices=("student", "teacher"))
-    parser.add_argument("--engine", default="auto", choices=("auto", "torch", "onnx"))
-    parser.add_argument("--threads", type=positive_int, default=None)
-    parser.add_argument("--warmup", type=int, default=200)
-    parser.add_argument("--every", type=int, default=250)
+    parser.add_argument("thermal", nargs="?", help="thermal video (needed with VISIBLE)")
+    parser.add_argument("--frames", type=int, default=10000,
+                        help="frames of the generated pair (default 10000; ignored with VISIBLE THERMAL)")
+    parser.add_argument("--size", default="640x512",
+                        help="frame size WxH of the generated pair (default 640x512)")
+    parser.add_argument("--model", default="student", choices=("student", "teacher"),
+                        help="bundled model that tracks (default student)")
+    parser.add_argument("--engine", default="auto", choices=("auto", "torch", "onnx"),
+                        help="auto (default): ONNX Runtime when the .onnx file beside the weights is their export, "
+                             "else PyTorch")
+    parser.add_argument("--threads", type=positive_int, default=None,
+                        help="CPU threads of the engine (default: the engine's own choice)")
+    parser.add_argument("--warmup", type=int, default=200,
+                        help="frames before the baseline RSS is taken (model, codec and cache buffers "
+                             "allocated; default 200)")
+    parser.add_argument("--every", type=int, default=250, help="sample the RSS every N frames (default 250)")
     parser.add_argument("--random-weights", action="store_true", help="use random weights when none are bundled")
     parser.add_argument("--json", type=Path)
     parser.set_defaults(func=run)

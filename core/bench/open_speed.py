@@ -210,13 +210,19 @@ def run(args) -> int:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("open", help="time to open a video pair, seek, decode; memory while playing")
+    parser = subparsers.add_parser(
+        "open", help="time to open a video pair, seek, decode; memory while playing",
+        description="Time how fast a visible/thermal video pair opens (open + first frame, ms), seeks to random "
+                    "frames with the frame cache off (ms: median, 95th percentile, max) and decodes in order "
+                    "(frames per second), and how much resident memory grows while every frame is read once "
+                    "(MiB). Without --visible/--thermal it writes a synthetic pair to a temporary folder first.")
     parser.add_argument("--visible", type=Path, help="visible video or folder (default: generate a pair)")
     parser.add_argument("--thermal", type=Path, help="thermal video or folder (default: generate a pair)")
     parser.add_argument("--frames", type=int, default=1000, help="frames to generate (default 1000)")
     parser.add_argument("--size", default="640x512", help="WxH to generate (default 640x512)")
     parser.add_argument("--codec", default="mp4v", help=f"fourcc to generate with: {', '.join(CODECS)}")
     parser.add_argument("--random-samples", type=int, default=50, help="random seeks to time (default 50)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=int, default=0,
+                        help="seed of the generated pair's content and of the random seek positions (default 0)")
     parser.add_argument("--json", type=Path, help="also write the numbers to this JSON file")
     parser.set_defaults(func=run)

@@ -57,7 +57,7 @@ def add_arguments(parser) -> None:
     group = parser.add_argument_group("real footage (--real)")
     group.add_argument("--real", action="store_true",
                        help="benchmark on the real split (configs/real_split.json) instead of the synthetic one")
-    group.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT_FILE, help="the split file")
+    group.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT_FILE, help="the split file (default configs/real_split.json)")
     group.add_argument("--split-part", choices=PARTS, default="validation",
                        help="validation (default) or train (for diagnosis only)")
     group.add_argument("--max-frames", type=int, default=DEFAULT_MAX_FRAMES,

@@ -117,24 +117,37 @@ def variant_contenders(model: str, weights: str | None, keys, engine: str = "tor
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("safeguards", help="ablation of the tracker's inference safeguards on the real "
-                                                      "validation split (SR, runaway, confidence AUC)")
-    parser.add_argument("--model", choices=("student", "teacher"), default="student")
+                                                      "validation split (SR, runaway, confidence AUC)",
+                                   description="The tracker's inference safeguards, ablated on real footage: one "
+                                   "model runs under several test-loop variants, from the plain OSTrack loop "
+                                   "(legacy), adding one safeguard at a time up to the defaults, then the optional "
+                                   "heuristics on top, on the validation part of the real split. Per variant: mean "
+                                   "SR per modality, the runaway share (frames whose box is over 4x the true box's "
+                                   "area; mean and worst sequence), the confidence AUC, and the SR change against legacy per sequence. "
+                                   "Tune only on the validation split (docs/tracking_heuristics.md holds the table).")
+    parser.add_argument("--model", choices=("student", "teacher"), default="student",
+                        help="which network runs (default student)")
     parser.add_argument("--weights", default=None, help="checkpoint .pt or .onnx (default: the bundled one)")
     parser.add_argument("--variants", default=",".join(VARIANTS), help=f"subset of {','.join(VARIANTS)}")
     parser.add_argument("--lost-threshold", type=float, default=None,
                         help=f"confidence below which the target counts as lost in the variants "
                              f"{', '.join(sorted(THRESHOLD_VARIANTS))} (default {LOST_THRESHOLD}; "
                              f"hold_switch keeps {HOLD_THRESHOLD})")
-    parser.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT_FILE)
-    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
+    parser.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT_FILE,
+                        help="split file whose validation part is run (default configs/real_split.json)")
+    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
+                        help="folder the split's sequence paths are relative to (default ../shared/data)")
     parser.add_argument("--max-frames", type=int, default=DEFAULT_MAX_FRAMES,
                         help=f"first frames of each sequence ({DEFAULT_MAX_FRAMES}; 0 = all)")
     parser.add_argument("--starts", type=int, default=1,
                         help="runs per sequence from evenly spaced first frames (default 1)")
-    parser.add_argument("--engine", choices=("torch", "onnx", "auto"), default="torch")
-    parser.add_argument("--threads", type=positive_int, default=1)
-    parser.add_argument("--jobs", type=positive_int, default=2, help="worker processes (sequences shared out)")
-    parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--engine", choices=("torch", "onnx", "auto"), default="torch",
+                        help="torch (default): PyTorch; onnx: ONNX Runtime on the .onnx file beside the weights; "
+                             "auto: ONNX Runtime when that file is their export, else PyTorch (always on the CPU)")
+    parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads of each worker (default 1)")
+    parser.add_argument("--jobs", type=positive_int, default=2,
+                        help="worker processes, the sequences shared out among them (default 2)")
+    parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
     parser.set_defaults(func=run)
 
 

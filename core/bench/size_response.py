@@ -22,7 +22,6 @@ Reported: the median of each per sequence, and over all samples pooled.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import math
 from dataclasses import asdict, dataclass
@@ -153,17 +152,35 @@ def run(args) -> int:
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("size-response", help="does the network measure the target's size or read the crop's?",
-                                   formatter_class=argparse.ArgumentDefaultsHelpFormatter)
-    parser.add_argument("--model", default="student", choices=tuple(MODEL_FILES))
-    parser.add_argument("--weights", default=None, help="checkpoint or ONNX file (default: the bundled one)")
-    parser.add_argument("--engine", default="auto", choices=("auto", "torch", "onnx"))
-    parser.add_argument("--threads", type=int, default=None)
-    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT)
-    parser.add_argument("--split-file", default=str(DEFAULT_SPLIT_FILE))
-    parser.add_argument("--split-part", default="validation", choices=("validation", "train"))
-    parser.add_argument("--max-frames", type=int, default=DEFAULT_MAX_FRAMES, help="first N frames (0 = all)")
-    parser.add_argument("--every", type=int, default=DEFAULT_EVERY, help="probe every K-th frame")
-    parser.add_argument("--scale", type=float, default=DEFAULT_SCALE, help="crops at this and its inverse x the true box")
-    parser.add_argument("--json", type=Path)
+    parser = subparsers.add_parser(
+        "size-response", help="does the network measure the target's size or read the crop's?",
+        description="Does the network measure the target's size, or read it off the crop? On probed frames of the "
+                    "real split's sequences, the true box is scaled by --scale, 1 and 1/--scale about its centre "
+                    "and each box's search crop goes through the network. Reported per sequence and pooled "
+                    "(medians): the kept share, the part of a crop-scale error that the network passes on to its "
+                    "size (0 = it measures the target, 1 = it reads the crop), and the size error with a crop "
+                    "of the right scale (|log(predicted / true size)|).")
+    parser.add_argument("--model", default="student", choices=tuple(MODEL_FILES),
+                        help="teacher, student (the KD student) or student-nokd (the no-KD ablation); "
+                             "default student")
+    parser.add_argument("--weights", default=None,
+                        help="checkpoint .pt or .onnx file of that model (default: the bundled one)")
+    parser.add_argument("--engine", default="auto", choices=("auto", "torch", "onnx"),
+                        help="auto (default): ONNX Runtime when the .onnx file beside the weights is their export, "
+                             "else PyTorch")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="CPU threads of the engine (default: the engine's own choice)")
+    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
+                        help="folder the split's sequence paths are relative to (default ../shared/data)")
+    parser.add_argument("--split-file", default=str(DEFAULT_SPLIT_FILE),
+                        help="the real split file (default configs/real_split.json)")
+    parser.add_argument("--split-part", default="validation", choices=("validation", "train"),
+                        help="part of the split to probe (default validation)")
+    parser.add_argument("--max-frames", type=int, default=DEFAULT_MAX_FRAMES,
+                        help=f"first N frames of each sequence (default {DEFAULT_MAX_FRAMES}; 0 = all)")
+    parser.add_argument("--every", type=int, default=DEFAULT_EVERY,
+                        help=f"probe every K-th frame; frames without a valid true box are skipped (default {DEFAULT_EVERY})")
+    parser.add_argument("--scale", type=float, default=DEFAULT_SCALE,
+                        help=f"crops at this and its inverse times the true box (default {DEFAULT_SCALE:g})")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.set_defaults(func=run)

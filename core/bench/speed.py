@@ -247,16 +247,29 @@ def format_table(rows: list[SpeedRow], threads: int | None, loads: tuple[float |
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("speed", help="teacher vs student FPS, params and GFLOPs at both scales")
+    parser = subparsers.add_parser(
+        "speed", help="teacher vs student FPS, params and GFLOPs at both scales",
+        description="Teacher vs student speed at batch 1, for each scale (bundled: the shipped models; paper: "
+                    "the paper's ViT-B size, random weights) and engine (PyTorch, ONNX Runtime): FPS end to end "
+                    "(the tracker's whole per-frame step on a synthetic 640x480 pair in memory, decoding "
+                    "excluded) and of the network alone, from the median frame time; parameters and GFLOPs. "
+                    "The bundled models use their checkpoints when present, else random weights (speed does "
+                    "not depend on them).")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
     parser.add_argument("--threads", type=positive_int, default=2, help="CPU threads for PyTorch and ONNX Runtime (default 2)")
     parser.add_argument("--frames", type=int, default=50, help="timed frames per configuration (default 50)")
     parser.add_argument("--paper-frames", type=int, default=5,
                         help="timed frames for paper scale on a CPU (about 1 s each; default 5)")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
-    parser.add_argument("--model", choices=("both",) + MODELS, default="both")
-    parser.add_argument("--scale", choices=("both",) + SCALES, default="both")
-    parser.add_argument("--engine", choices=("both",) + ENGINES, default="both")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                        help="auto (default): the GPU when there is one, else the CPU")
+    parser.add_argument("--model", choices=("both",) + MODELS, default="both",
+                        help="time the teacher, the student or both side by side (default both)")
+    parser.add_argument("--scale", choices=("both",) + SCALES, default="both",
+                        help="bundled: the shipped model sizes; paper: the paper's ViT-B size with random weights "
+                             "(default both)")
+    parser.add_argument("--engine", choices=("both",) + ENGINES, default="both",
+                        help="torch: PyTorch; onnx: ONNX Runtime on an ONNX export made for the run "
+                             "(default both)")
     parser.set_defaults(func=run)
 
 

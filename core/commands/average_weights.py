@@ -12,7 +12,9 @@ from core.training.averaging import write_average
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("average-weights", help="average the weights of checkpoints of one model",
-                                   description=__doc__)
+                                   description="Write the mean of the weights of several checkpoints of one model "
+                                   "(one training lineage) to --out. The inputs "
+                                   "are never modified; --out may not be one of them.")
     parser.add_argument("checkpoints", type=Path, nargs="+", metavar="CKPT", help="project checkpoints (.pt)")
     parser.add_argument("--out", type=Path, required=True, help="checkpoint to write")
     parser.add_argument("--force", action="store_true", help="replace OUT when it exists (never an input)")

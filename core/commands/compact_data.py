@@ -26,20 +26,25 @@ def register(subparsers) -> None:
     defaults = CompactConfig()
     parser = subparsers.add_parser(
         "compact-data", help="compact copy of the real train footage (crops around the targets) for a training machine",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        description="Write a compact copy of the real split's train part (target-centred JPEG crops of every "
+                    "n-th labelled frame, subsampled unlabelled frame pairs) for a training machine that cannot "
+                    "hold the full footage; a training config reads it with data_root set to OUT_DIR (and "
+                    "decode_cache: false for labelled sources). Validation sequences are never copied. OUT_DIR "
+                    "is replaced when it is missing, empty or an earlier compact-data copy; any other folder is "
+                    "refused unless --force. It may not lie inside the data root.")
     parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write (an earlier compact-data copy is replaced)")
     parser.add_argument("--split", default=DEFAULT_SPLIT, help=f"split file (default {DEFAULT_SPLIT})")
     parser.add_argument("--data-root", default=DEFAULT_DATA_ROOT, help=f"data root (default {DEFAULT_DATA_ROOT})")
-    parser.add_argument("--every", type=int, default=defaults.every, help="keep every n-th labelled frame")
+    parser.add_argument("--every", type=int, default=defaults.every, help=f"keep every n-th labelled frame (default {defaults.every})")
     parser.add_argument("--context", type=float, default=defaults.context,
-                        help="crop side in target scales sqrt(w*h)")
+                        help=f"crop side in target scales sqrt(w*h), at least 4 (default {defaults.context:g})")
     parser.add_argument("--pixels-per-scale", type=float, default=defaults.pixels_per_scale,
-                        help="shrink crops so sqrt(w*h) is at most this many pixels")
-    parser.add_argument("--quality", type=int, default=defaults.quality, help="JPEG quality")
+                        help=f"shrink crops so sqrt(w*h) is at most this many pixels (default {defaults.pixels_per_scale:g})")
+    parser.add_argument("--quality", type=int, default=defaults.quality, help=f"JPEG quality, 10-100 (default {defaults.quality})")
     parser.add_argument("--pair-every", type=int, default=defaults.pair_every,
-                        help="keep every n-th frame pair of the unlabelled RGB-T videos")
+                        help=f"keep every n-th frame pair of the unlabelled RGB-T videos (default {defaults.pair_every})")
     parser.add_argument("--pair-max-side", type=int, default=defaults.pair_max_side,
-                        help="largest side of the unlabelled frame pairs")
+                        help=f"largest side of the unlabelled frame pairs, in pixels (default {defaults.pair_max_side})")
     parser.add_argument("--force", action="store_true",
                         help="replace OUT_DIR even when it is not an earlier compact-data copy (everything in it is lost)")
     parser.set_defaults(func=_run)

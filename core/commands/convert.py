@@ -14,12 +14,15 @@ def register(subparsers) -> None:
         description="SRC is a sequence folder of any supported layout (its ground truth is read) or one "
         "box file; DST is a folder (a file for --to xywh).",
     )
-    parser.add_argument("src", type=Path)
-    parser.add_argument("dst", type=Path)
+    parser.add_argument("src", type=Path, help="sequence folder (its ground truth is read) or one box file")
+    parser.add_argument("dst", type=Path, help="output folder (with --to xywh: the output .txt file)")
     parser.add_argument("--from", dest="source_format", default="auto", choices=SOURCE_FORMATS,
                         help="SRC format: for a file xywh | corners (GTOT x1 y1 x2 y2) | polygon | vtuav "
                         "(one row per 10 frames) or a layout name; for a folder auto (detected) or a layout name")
-    parser.add_argument("--to", dest="target", required=True, choices=TARGET_FORMATS)
+    parser.add_argument("--to", dest="target", required=True, choices=TARGET_FORMATS,
+                        help="format to write: lasher / rgbt234 (visible.txt, infrared.txt, init.txt), gtot "
+                        "(groundTruth_v.txt, groundTruth_i.txt as corners), got10k, lasot (groundtruth.txt and "
+                        "their absence files), vot (polygons) or xywh (one x,y,w,h file)")
     parser.add_argument("--frames", type=int, default=None, help="frame count (default: up to the last annotated frame)")
     parser.add_argument("--force", action="store_true",
                         help="replace existing files in DST (never the source's own ground truth)")

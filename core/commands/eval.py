@@ -9,7 +9,6 @@ tabs). Every printed table, JSON file and plot names the protocol.
 """
 from __future__ import annotations
 
-import argparse
 import json
 from pathlib import Path
 
@@ -23,7 +22,11 @@ from core.metrics.protocols import PROTOCOLS
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "eval", help="score tracking results (PR/NPR/SR, MPR/MSR) with a toolkit's conventions",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Score tracking results against ground truth with the conventions of one toolkit (--protocol) "
+                    "and print a table: precision (PR), normalised precision (NPR) and success (SR), or MPR/MSR "
+                    "for the dual-modality protocols. Each RESULTS_DIR holds one <sequence>.txt per sequence (one "
+                    "x,y,w,h box per line; commas, spaces or tabs) and is one tracker. Every table, JSON file and "
+                    "plot names the protocol.",
     )
     parser.add_argument("results", nargs="+", type=Path, metavar="RESULTS_DIR",
                         help="folder of <sequence>.txt results (several folders = several trackers)")

@@ -28,12 +28,18 @@ def register(subparsers) -> None:
     defaults = PseudoLabelConfig()
     parser = subparsers.add_parser(
         "pseudo-labels", help="teacher pseudo-labels (forward-backward checked) on the unlabeled RGB-T train pairs",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        description="Label short tracklets of the real split's unlabelled RGB-T train pairs with a tracker (the "
+                    "bundled teacher by default) and keep the frames where its forward and backward tracks agree. "
+                    "The file feeds the rgbt_pseudo training source. OUT is written once, at the end (a cancelled "
+                    "run writes nothing), and never replaces an existing file without --force.")
     parser.add_argument("out", type=Path, metavar="OUT", help="labels file to write (.json)")
     parser.add_argument("--teacher", type=Path, default=None,
                         help="tracker weights (.pt or .onnx; default: the bundled teacher)")
-    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto",
+                        help="auto (default): ONNX Runtime when the .onnx file beside the weights is their export, "
+                             "else PyTorch")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                        help="auto (default): the GPU when there is one, else the CPU")
     parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine")
     parser.add_argument("--split", default=DEFAULT_SPLIT, help=f"split file (default {DEFAULT_SPLIT})")
     parser.add_argument("--data-root", default=DEFAULT_DATA_ROOT, help=f"data root (default {DEFAULT_DATA_ROOT})")
@@ -47,8 +53,8 @@ def register(subparsers) -> None:
                         help=f"forward/backward IoU a frame's label needs (default {defaults.min_iou})")
     parser.add_argument("--min-frames", type=int, default=defaults.min_frames,
                         help=f"labelled frames a kept tracklet needs (default {defaults.min_frames})")
-    parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of the start boxes")
-    parser.add_argument("--cache-dir", default=DEFAULT_CACHE_DIR, help="decoded-frame cache (outside git)")
+    parser.add_argument("--seed", type=int, default=defaults.seed, help=f"seed of the start boxes (default {defaults.seed})")
+    parser.add_argument("--cache-dir", default=DEFAULT_CACHE_DIR, help=f"folder of the decoded-frame cache, outside git (default {DEFAULT_CACHE_DIR})")
     parser.add_argument("--force", action="store_true", help="replace OUT when it exists")
     parser.set_defaults(func=_run)
 

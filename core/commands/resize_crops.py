@@ -13,7 +13,9 @@ from core.models.crop_resize import write_resized
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("resize-crops", help="a checkpoint at other template/search crop sides",
-                                   description=__doc__)
+                                   description="Write the same trained teacher or student at other template/search "
+                                   "crop sides (its position embeddings resized), as the start of a fine-tune at "
+                                   "those sides. The input is never modified; --out may not be it.")
     parser.add_argument("checkpoint", type=Path, metavar="CKPT", help="project checkpoint (.pt)")
     parser.add_argument("--template", type=int, required=True, help="template crop side in pixels (a multiple of the stride)")
     parser.add_argument("--search", type=int, required=True, help="search crop side in pixels (a multiple of the stride)")

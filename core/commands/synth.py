@@ -46,8 +46,12 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "synth",
         help="write synthetic RGB-T sequences with exact ground truth",
-        description=__doc__,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Write synthetic RGB-T sequences with exact ground truth. Each goes to OUT_DIR/<name>/, "
+                    "<name> being --name (one sequence) or synthetic-<seed> (seeds --seed, --seed + 1, ... for "
+                    "--count). --layout lasher writes a LasHeR folder (visible/ and infrared/ frames, "
+                    "visible.txt, infrared.txt, init.txt, synthetic.json); --layout video writes visible.mp4 and "
+                    "thermal.mp4 (--format avi: MJPG .avi), groundtruth.txt (visible boxes), "
+                    "groundtruth_thermal.txt and synthetic.json.",
     )
     parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder that receives one sub-folder per sequence")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first sequence (default 0)")
@@ -56,11 +60,13 @@ def register(subparsers) -> None:
     parser.add_argument("--challenges", type=_challenges, default=None,
                         help=f"comma-separated tags from: {', '.join(CHALLENGES)}")
     parser.add_argument("--family", choices=sorted(challenge_families()), default=None,
-                        help="use the challenges of a named family (see core.synthetic.challenge_families)")
-    parser.add_argument("--count", type=int, default=1, help="number of sequences (consecutive seeds)")
-    parser.add_argument("--layout", choices=("lasher", "video"), default="lasher")
-    parser.add_argument("--format", choices=("mp4", "avi"), default="mp4", help="video container for --layout video")
-    parser.add_argument("--fps", type=float, default=30.0)
+                        help="use the challenges of a named family (core.synthetic.challenge_families)")
+    parser.add_argument("--count", type=int, default=1, help="number of sequences (consecutive seeds; default 1)")
+    parser.add_argument("--layout", choices=("lasher", "video"), default="lasher",
+                        help="lasher (default): a LasHeR folder of frame images; video: a visible/thermal video pair")
+    parser.add_argument("--format", choices=("mp4", "avi"), default="mp4", help="video container for --layout video: mp4 (mp4v, default) or avi (MJPG)")
+    parser.add_argument("--fps", type=float, default=30.0,
+                        help="nominal frame rate written to the videos and synthetic.json (default 30)")
     parser.add_argument("--name", default=None, help="sub-folder name (only with --count 1)")
     parser.add_argument("--config", type=Path, default=None,
                         help="JSON file of SyntheticConfig fields (command-line options above override it)")

@@ -9,7 +9,6 @@ no-KD student, the teacher from the shipped teacher. Prints where the checkpoint
 """
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from pathlib import Path
@@ -24,19 +23,29 @@ MODELS = Path("assets/models")
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "train-family", help="teacher, no-KD and KD student in a fixed time (a GPU session)",
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+        description="Train the teacher, the no-KD student and the KD student within a fixed time (--budget-s): "
+                    "first a calibration of steps per second, then the teacher and the no-KD student side by "
+                    "side, then the KD student distilled from that teacher with the no-KD student's start, data "
+                    "and steps. Defaults: the GPU configs on the compact train copy (python main.py compact-data "
+                    "runs/compact-train), both students from the shipped no-KD student, the teacher from the "
+                    "shipped teacher. Prints where the checkpoints are. (core.training.family)")
     parser.add_argument("--out", type=Path, required=True, help="folder of the three run folders and family.json")
     parser.add_argument("--budget-s", type=float, required=True, help="seconds for everything, calibration included")
     parser.add_argument("--calibrate-s", type=float, default=60.0, help="seconds measuring steps/s (60)")
-    parser.add_argument("--teacher-config", type=Path, default=Path("configs/teacher_real_gpu.json"))
-    parser.add_argument("--student-config", type=Path, default=Path("configs/student_real_gpu.json"))
-    parser.add_argument("--kd-config", type=Path, default=Path("configs/student_kd_real_gpu.json"))
+    parser.add_argument("--teacher-config", type=Path, default=Path("configs/teacher_real_gpu.json"),
+                        help="training config of the teacher (default configs/teacher_real_gpu.json)")
+    parser.add_argument("--student-config", type=Path, default=Path("configs/student_real_gpu.json"),
+                        help="training config of the no-KD student (default configs/student_real_gpu.json)")
+    parser.add_argument("--kd-config", type=Path, default=Path("configs/student_kd_real_gpu.json"),
+                        help="distillation config of the KD student (default configs/student_kd_real_gpu.json)")
     parser.add_argument("--teacher-init", type=Path, default=MODELS / "teacher_bundled.pt",
-                        help="checkpoint the teacher starts from ('none': from scratch)")
+                        help="checkpoint the teacher starts from ('none': from scratch; default "
+                             "assets/models/teacher_bundled.pt)")
     parser.add_argument("--student-init", type=Path, default=MODELS / "student_nokd_bundled.pt",
-                        help="checkpoint both students start from ('none': from scratch)")
-    parser.add_argument("--workers", type=int, default=7, help="data workers per run in phase 1 (twice that in phase 2)")
-    parser.add_argument("--log-every", type=int, default=10, help="steps between metrics rows (checkpoints: 5x)")
+                        help="checkpoint both students start from ('none': from scratch; default "
+                             "assets/models/student_nokd_bundled.pt)")
+    parser.add_argument("--workers", type=int, default=7, help="data workers per run in phase 1 (twice that in phase 2; default 7)")
+    parser.add_argument("--log-every", type=int, default=10, help="steps between metrics rows (checkpoints: 5x; default 10)")
     parser.set_defaults(func=_run)
 
 

@@ -20,7 +20,9 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, help="override the config's seed")
     parser.add_argument("--threads", type=positive_int, default=None, help="torch CPU threads (override)")
     parser.add_argument("--init", type=Path, default=None, help="checkpoint initialising the trained network")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
+                        help="auto (default): the GPU when PyTorch sees one, else the CPU (under torchrun each "
+                             "process uses its own GPU)")
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:

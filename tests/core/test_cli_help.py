@@ -38,3 +38,49 @@ def test_track_help_names_every_tracker_and_the_auto_choices():
     text = " ".join(COMMANDS["track"].format_help().split())
     assert "auto (default): ONNX Runtime when the .onnx file beside the weights exists, else PyTorch" in text
     assert "auto (default): the GPU when PyTorch sees one, else the CPU" in text
+
+
+def _all_parsers() -> dict[str, argparse.ArgumentParser]:
+    """Every parser `python main.py` builds (the studio's commands from main.py included),
+    by its command line: "track", "bench speed", ..."""
+    from main import APP_BENCH_MODULES, APP_COMMAND_MODULES
+
+    found: dict[str, argparse.ArgumentParser] = {}
+
+    def walk(parser: argparse.ArgumentParser, name: str) -> None:
+        found[name] = parser
+        for child_name, child in _subparsers(parser).items():
+            walk(child, f"{name} {child_name}".strip())
+
+    walk(build_parser(APP_COMMAND_MODULES, APP_BENCH_MODULES), "")
+    return found
+
+
+ALL_PARSERS = _all_parsers()
+
+
+def test_the_walk_reaches_the_studio_and_every_bench():
+    assert {"studio", "track", "bench", "bench speed", "bench size-response", "bench studio"} <= set(ALL_PARSERS)
+
+
+@pytest.mark.parametrize("name", sorted(n for n in ALL_PARSERS if n))
+def test_every_option_of_every_command_and_bench_has_plain_help(name):
+    parser = ALL_PARSERS[name]
+    assert parser.description, f"`{name} --help` has no description"
+    problems = []
+    if "``" in parser.description:
+        problems.append("the description shows reStructuredText ``...``")
+    for action in parser._actions:
+        if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
+            continue
+        label = action.option_strings[0] if action.option_strings else action.metavar or action.dest
+        if not action.help:
+            problems.append(f"{label}: no help text")
+        elif "``" in action.help:
+            problems.append(f"{label}: help shows ``...``")
+    text = parser.format_help()
+    if "``" in text:
+        problems.append("--help shows ``...``")
+    if text.count("(default: None)") or "(default: the bundled one) (default" in text:
+        problems.append("--help shows a meaningless or doubled default")
+    assert not problems, f"`{name} --help`: " + "; ".join(problems)
