@@ -19,13 +19,14 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
+from app.edits import AcceptProposals, DropProposals, ReplaceTrackerOutputs
 from app.review import TimelineData
 from core.annotations.absent_memory import (
     boxes_behind_absent,
     forget_box_behind_absent,
     remember_box_behind_absent,
 )
-from core.annotations.history import Command
+from core.annotations.history import Command, CommandGroup, DeleteRecords, SetRecords
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
 from core.annotations.tracked_by import tracked_by
@@ -44,15 +45,38 @@ class _UndoEntry(QUndoCommand):
         self._skip_redo = applied
 
     def redo(self) -> None:
-        if self._skip_redo:
+        if self._skip_redo:  # applied, and the document's cache follows it already (the caller's job)
             self._skip_redo = False
-        else:
-            self.command.apply(self.document.store)
-        self.document.reload()
+            return
+        self.command.apply(self.document.store)
+        self.document.reload(touched_frames(self.command))
 
     def undo(self) -> None:
         self.command.revert(self.document.store)
-        self.document.reload()
+        self.document.reload(touched_frames(self.command))
+
+
+def touched_frames(command: Command) -> list[int] | None:
+    """The frames whose records, proposals or tracker outputs ``command`` changes, or None
+    when that is not known (the whole store is re-read then). Undoing a 10,000-frame run
+    re-reads those frames, not the whole project."""
+    if isinstance(command, CommandGroup):
+        frames: list[int] = []
+        for part in command.commands:
+            part_frames = touched_frames(part)
+            if part_frames is None:
+                return None
+            frames.extend(part_frames)
+        return frames
+    if isinstance(command, SetRecords):
+        return command.frames
+    if isinstance(command, DeleteRecords):
+        return list(command.frames)
+    if isinstance(command, (AcceptProposals, DropProposals)):
+        return list(command.proposals)
+    if isinstance(command, ReplaceTrackerOutputs):
+        return list(command.outputs)
+    return None
 
 
 #: Boxes the teacher's agreement is shown for: a tracker's, and the teacher's once accepted.
@@ -131,7 +155,8 @@ class Document(QObject):
         self.undo_stack.push(_UndoEntry(self, command))
 
     def push_applied(self, command: Command) -> None:
-        """Record an already-applied command (a tracking run) as one undo step."""
+        """Record an already-applied command (a tracking run) as one undo step. The cache is
+        not re-read: the caller brings it up to date (``note_applied``, ``reload(frames)``)."""
         if self.refuse_if_read_only():
             return
         self.undo_stack.push(_UndoEntry(self, command, applied=True))
@@ -149,7 +174,8 @@ class Document(QObject):
 
     # -- cache ----------------------------------------------------------------------------
     def reload(self, frames: Iterable[int] | None = None) -> None:
-        """Re-read the store (all of it, or only ``frames``) and emit ``changed``."""
+        """Re-read the store (all of it, or only ``frames``: their records, proposals and
+        tracker outputs, and which tracker made their boxes) and emit ``changed``."""
         if self.closed:
             return
         if frames is None:
@@ -164,21 +190,32 @@ class Document(QObject):
         frames = sorted(set(int(f) for f in frames))
         if not frames:
             return
-        fresh = self.store.records(frames[0], frames[-1] + 1)
+        span = (frames[0], frames[-1] + 1)
+        fresh = self.store.records(*span)
+        proposals = self.store.proposals(*span)
+        outputs = {name: self.store.tracker_outputs(name, *span) for name in tracker_names()}
         for frame in frames:
-            if frame in fresh:
-                self.records[frame] = fresh[frame]
+            for cache, new in ((self.records, fresh), (self.proposals, proposals), (self.teacher, outputs["teacher"])):
+                if frame in new:
+                    cache[frame] = new[frame]
+                else:
+                    cache.pop(frame, None)
+        tracked = self._tracked_by(outputs, {f: self.records[f] for f in frames if f in self.records})
+        for frame in frames:
+            if frame in tracked:
+                self.tracked_by[frame] = tracked[frame]
             else:
-                self.records.pop(frame, None)
+                self.tracked_by.pop(frame, None)
         self._update_timeline(frames)
         self.changed.emit(frames)
 
-    def _tracked_by(self, outputs: dict[str, dict[int, tuple]]) -> dict[int, str]:
+    def _tracked_by(self, outputs: dict[str, dict[int, tuple]], records=None) -> dict[int, str]:
         """frame -> label of the tracker ("OpenCV CSRT", "Teacher", ...) whose latest output
         (``outputs``: tracker name -> the store's ``tracker_outputs``) is the frame's current
         tracked box, so a reopened project still says which tracker made each box
         (the rule: ``core.annotations.tracked_by.tracked_by``)."""
-        return {frame: tracker_label(name) for frame, name in tracked_by(self.records, outputs).items()}
+        records = self.records if records is None else records
+        return {frame: tracker_label(name) for frame, name in tracked_by(records, outputs).items()}
 
     def reload_outputs(self) -> None:
         """Re-read proposals and tracker outputs (after a refinement or tracking batch)."""

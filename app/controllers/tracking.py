@@ -119,6 +119,7 @@ class RunController(QObject):
             return
         if self.last_update is not None:
             self.live.emit(self.last_update)
+        written = sorted({r.frame for command in self.commands for r in command.records})
         if self.commands:
             # one SetRecords for the run: undo/redo of 1000 frames is one transaction; a command
             # holds one batch of the tracking process (several frames), so the label counts records
@@ -133,7 +134,12 @@ class RunController(QObject):
             if extra:
                 merged = CommandGroup([merged, *extra], label=merged.label)
             document.push_applied(merged)
-        document.reload()
+        if self.kind == "track":
+            # the frames the run wrote (also those whose batch was committed but never reported,
+            # when it was stopped): re-reading the whole project took 0.5 s on 25,000 frames
+            document.reload(written)
+        else:
+            document.reload()
         count = len(self.frames)
         noun = "tracked" if self.kind == "track" else "refined"
         self.ended.emit(f"{count} frames {noun} ({how})")

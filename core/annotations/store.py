@@ -108,6 +108,11 @@ def _box_columns(box) -> tuple:
     return (None,) * 4 if box is None else tuple(float(v) for v in box)
 
 
+def _span(start: int | None, stop: int | None) -> tuple[int, int]:
+    """``[start, stop)`` as the bounds of a frame query (None: unbounded)."""
+    return (-2**62 if start is None else int(start)), (2**62 if stop is None else int(stop))
+
+
 def _box_from(row: tuple) -> np.ndarray | None:
     return None if row[0] is None else np.array(row, dtype=np.float64)
 
@@ -287,7 +292,7 @@ class AnnotationStore:
         args: tuple = ()
         if start is not None or stop is not None:
             sql += " WHERE frame >= ? AND frame < ?"
-            args = (start if start is not None else 0, stop if stop is not None else 2**62)
+            args = _span(start, stop)
         rows = self._connection().execute(sql + " ORDER BY frame", args).fetchall()
         return {row[0]: self._checked_record(row) for row in rows}
 
@@ -324,10 +329,14 @@ class AnnotationStore:
                   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", data)]
             )
 
-    def tracker_outputs(self, model: str) -> dict[int, tuple[np.ndarray | None, float | None]]:
-        """frame -> (box (4,) or None, confidence) of ``model``'s latest outputs."""
+    def tracker_outputs(self, model: str, start: int | None = None,
+                        stop: int | None = None) -> dict[int, tuple[np.ndarray | None, float | None]]:
+        """frame -> (box (4,) or None, confidence) of ``model``'s latest outputs (all, or the
+        frames in ``[start, stop)``)."""
+        lo, hi = _span(start, stop)
         rows = self._connection().execute(
-            "SELECT frame, x, y, w, h, confidence FROM tracker_outputs WHERE model = ? ORDER BY frame", (model,)
+            "SELECT frame, x, y, w, h, confidence FROM tracker_outputs WHERE model = ? AND frame >= ? AND frame < ? "
+            "ORDER BY frame", (model, lo, hi)
         ).fetchall()
         return self._checked_outputs(rows)
 
@@ -340,9 +349,14 @@ class AnnotationStore:
                   "VALUES (?, ?, ?, ?, ?, ?, ?)", data)]
             )
 
-    def proposals(self) -> dict[int, tuple[np.ndarray | None, float | None]]:
+    def proposals(self, start: int | None = None,
+                  stop: int | None = None) -> dict[int, tuple[np.ndarray | None, float | None]]:
+        """frame -> (box (4,) or None, confidence) of the waiting teacher proposals (all, or
+        the frames in ``[start, stop)``)."""
+        lo, hi = _span(start, stop)
         rows = self._connection().execute(
-            "SELECT frame, x, y, w, h, confidence FROM proposals ORDER BY frame"
+            "SELECT frame, x, y, w, h, confidence FROM proposals WHERE frame >= ? AND frame < ? ORDER BY frame",
+            (lo, hi)
         ).fetchall()
         return self._checked_outputs(rows)
 

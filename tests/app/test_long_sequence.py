@@ -214,3 +214,98 @@ def test_moving_the_cursor_does_not_redraw_the_curves(long_timeline, painted):
     long_timeline.set_data(data)
     long_timeline.viewport().repaint()
     assert long_timeline.confidence_curve.curve in painted
+
+
+class _ReadLog:
+    """Wraps the store's readers; logs (reader, start, stop) of each call."""
+
+    def __init__(self, store, monkeypatch):
+        self.calls: list[tuple] = []
+        for name in ("records", "proposals"):
+            self._wrap(store, name, monkeypatch, first=0)
+        self._wrap(store, "tracker_outputs", monkeypatch, first=1)
+
+    def _wrap(self, store, name, monkeypatch, first):
+        method = getattr(store, name)
+
+        def logged(*args, **kwargs):
+            start = args[first] if len(args) > first else kwargs.get("start")
+            stop = args[first + 1] if len(args) > first + 1 else kwargs.get("stop")
+            self.calls.append((name, start, stop))
+            return method(*args, **kwargs)
+
+        monkeypatch.setattr(store, name, logged)
+
+    def whole(self) -> list[tuple]:
+        return [call for call in self.calls if call[1] is None and call[2] is None]
+
+
+def _fresh_cache(document):
+    from app.document import Document
+
+    other = Document.__new__(Document)
+    other.sequence, other.store, other._timeline, other.closed = document.sequence, document.store, None, False
+    other.changed = type("Sink", (), {"emit": staticmethod(lambda *_a: None)})()
+    Document.reload(other)
+    return other
+
+
+def _assert_cache_fresh(document) -> None:
+    fresh = _fresh_cache(document)
+    assert list(document.records) == list(fresh.records) or sorted(document.records) == sorted(fresh.records)
+    assert all(document.records[f] == fresh.records[f] for f in fresh.records)
+    for name in ("proposals", "teacher"):
+        mine, theirs = getattr(document, name), getattr(fresh, name)
+        assert sorted(mine) == sorted(theirs), name
+        assert all(np.array_equal(mine[f][0], theirs[f][0]) and mine[f][1] == theirs[f][1] for f in theirs), name
+    assert document.tracked_by == fresh.tracked_by
+    _assert_same(document.timeline(), fresh.timeline())
+
+
+def _run(document, frames, *, proposals=None, earlier=None):
+    """What a tracking run leaves (``app.controllers.tracking``): its boxes, committed batch by
+    batch and noted, the stale proposals it dropped, its outputs over earlier ones; one undo step."""
+    from app.edits import DropProposals, ReplaceTrackerOutputs
+    from core.annotations.history import CommandGroup, SetRecords, merge_set_records
+
+    store, commands = document.store, []
+    for start in range(0, len(frames), 8):
+        batch = [FrameAnnotation(f, _box(f) + 7.0, provenance=Provenance.STUDENT, confidence=0.66)
+                 for f in frames[start:start + 8]]
+        command = SetRecords(batch, label="track")
+        command.apply(store)
+        store.put_tracker_outputs("student", "run", [(r.frame, r.box, 0.66) for r in batch])
+        commands.append(command)
+        document.note_applied(command)
+    store.clear_proposals(list(proposals or {}))
+    merged = CommandGroup([merge_set_records(commands, "track"), DropProposals(proposals or {}),
+                           ReplaceTrackerOutputs("student", {f: ((earlier or {}).get(f), (_box(f) + 7.0, 0.66))
+                                                             for f in frames})], label="track")
+    document.push_applied(merged)
+    document.reload(frames)
+
+
+def test_undo_and_redo_of_a_long_run_reread_its_frames_only(long_document, monkeypatch):
+    """Undo / redo of a 1,000-frame run on a 2,000-frame project: the run's frames are read
+    again (records, proposals, outputs), never the whole store; the cache ends as a full
+    re-read would leave it (boxes, which tracker made them, proposals, timeline)."""
+    document = long_document
+    store = document.store
+    frames = list(range(501, 1000)) + list(range(1001, 1500))
+    earlier = {f: (_box(f), 0.5) for f in frames[:100]}
+    store.put_tracker_outputs("student", "before", [(f, b, c) for f, (b, c) in earlier.items()])
+    proposals = {f: (_box(f) + 1.0, 0.7) for f in range(1010, 1020)}
+    store.put_proposals("p", [(f, b, c) for f, (b, c) in proposals.items()])
+    document.reload()
+    log = _ReadLog(store, monkeypatch)
+    _run(document, frames, proposals=proposals, earlier=earlier)
+    document.undo_stack.undo()
+    document.undo_stack.redo()
+    document.undo_stack.undo()
+    assert log.calls and log.whole() == []
+    assert all(lo >= 501 and hi <= 1500 for _name, lo, hi in log.calls)
+    monkeypatch.undo()
+    _assert_cache_fresh(document)
+    assert document.tracked_by.get(600) == "Student" and document.proposals.keys() >= proposals.keys()
+    document.undo_stack.redo()
+    _assert_cache_fresh(document)
