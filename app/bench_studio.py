@@ -249,6 +249,7 @@ def run(args) -> int:
         if not wait_for(app, lambda: bool(shown), 60):
             raise RuntimeError("the first frame never showed")
         open_s = shown[0] - t0
+        wait_for(app, lambda: False, 0.2)  # the beat after the open: its stall counts too
         heartbeat.stop()
         open_stall, _ = heartbeat.stalls()
 

@@ -309,3 +309,23 @@ def test_undo_and_redo_of_a_long_run_reread_its_frames_only(long_document, monke
     assert document.tracked_by.get(600) == "Student" and document.proposals.keys() >= proposals.keys()
     document.undo_stack.redo()
     _assert_cache_fresh(document)
+
+
+def test_bench_studio_annotates_a_long_sequence(tmp_path):
+    """``bench studio --annotated``: what a long sequence annotated earlier holds after the
+    frames the run tracks (keyframes every 500 frames, absent stretches, tracked boxes with
+    their outputs)."""
+    from app.bench_studio import fill_annotated
+    from core.annotations.store import AnnotationStore
+
+    boxes = np.tile([10.0, 20.0, 30.0, 40.0], (7600, 1))
+    boxes[7300] = np.nan  # the target out of view: an absent record
+    assert fill_annotated(tmp_path / "b.rgbt.sqlite", boxes, 101) == 7600 - 101
+    with AnnotationStore.open(tmp_path / "b.rgbt.sqlite", read_only=True) as store:
+        records = store.records()
+        outputs = store.tracker_outputs("student")
+    assert min(records) == 101 and max(records) == 7599
+    assert [f for f, r in records.items() if r.keyframe] == list(range(101, 7600, 500))
+    assert {f for f, r in records.items() if r.absent} == set(range(7000, 7040)) | {7300}
+    tracked = {f for f, r in records.items() if r.provenance == Provenance.STUDENT}
+    assert tracked == set(outputs) and min(records[f].confidence for f in tracked) == 0.3
