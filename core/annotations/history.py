@@ -28,6 +28,16 @@ class Command(abc.ABC):
     def revert(self, store: AnnotationStore) -> None: ...
 
 
+def _records_of(store: AnnotationStore, frames: list[int]) -> dict[int, FrameAnnotation | None]:
+    """frame -> its stored record (None where there is none), for ``frames``: one query per
+    frame for a few frames, one range query over their span for many (an interpolation over
+    a 20,000-frame range read its previous records one query at a time)."""
+    if len(frames) < 32:
+        return {f: store.get(f) for f in frames}
+    stored = store.records(min(frames), max(frames) + 1)
+    return {f: stored.get(f) for f in frames}
+
+
 def _restore(store: AnnotationStore, previous: Mapping[int, FrameAnnotation | None]) -> None:
     store.put([r for r in previous.values() if r is not None])
     store.delete([f for f, r in previous.items() if r is None])
@@ -46,7 +56,7 @@ class SetRecords(Command):
 
     def apply(self, store: AnnotationStore) -> None:
         if not self._previous:
-            self._previous = {r.frame: store.get(r.frame) for r in self.records}
+            self._previous = _records_of(store, [r.frame for r in self.records])
         store.put(self.records)
 
     def revert(self, store: AnnotationStore) -> None:
@@ -85,7 +95,7 @@ class DeleteRecords(Command):
 
     def apply(self, store: AnnotationStore) -> None:
         if not self._previous:
-            self._previous = {f: store.get(f) for f in self.frames}
+            self._previous = _records_of(store, self.frames)
         store.delete(self.frames)
 
     def revert(self, store: AnnotationStore) -> None:

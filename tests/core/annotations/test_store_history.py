@@ -295,3 +295,20 @@ def test_a_tracking_run_is_undone_in_one_write(store, monkeypatch):
     assert list(store.records()) == [2] and store.get(2).box[0] == 5
     history.redo()
     assert store.get(3).box[0] == 999 and store.get(0).box[0] == 100
+
+
+def test_a_large_edit_reads_its_previous_records_in_one_query_and_undoes_exactly(store, monkeypatch):
+    store.put([rec(f, x=float(f)) for f in range(0, 400, 3)])  # every third frame holds a box
+    before = store.records()
+    gets = []
+    original_get = store.get
+    monkeypatch.setattr(store, "get", lambda frame: gets.append(frame) or original_get(frame))
+    history = History(store)
+    history.execute(SetRecords([rec(f, x=1.0, provenance=Provenance.INTERPOLATED) for f in range(50, 350)]))
+    history.execute(DeleteRecords(list(range(0, 100))))
+    assert gets == []  # one range query each, not 300 and 100 single-frame queries
+    history.undo()
+    history.undo()
+    assert store.records() == before
+    history.redo()
+    assert store.records()[51].box[0] == 1.0 and 1 not in store.records()  # the edit again, its delete not yet
