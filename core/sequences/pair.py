@@ -315,4 +315,26 @@ def open_pair(visible: str | Path, thermal: str | Path, *, frame_offset: int = 0
     t_source = open_source(thermal)
     kind = "folder-pair" if visible.is_dir() and thermal.is_dir() else "video-pair"
     return PairSequence(v_source, t_source, name=sequence_name(visible, thermal), layout=kind,
-                        frame_offset=frame_offset, cache_frames=cache_frames)
+                        frame_offset=frame_offset, cache_frames=cache_frames,
+                        ground_truth_loader=_beside_videos_ground_truth(visible, thermal))
+
+
+def _beside_videos_ground_truth(visible: Path, thermal: Path):
+    """The ground-truth loader of a video pair that is its folder's own pair (the folder
+    opens as the ``video-pair`` layout with exactly these two videos, e.g. ``synth --layout
+    video`` or the demo): its ``groundtruth.txt`` then belongs to them, as when the folder
+    itself is opened. None for any other pair (whose boxes nothing says are theirs)."""
+    if not (visible.is_file() and thermal.is_file()):
+        return None
+    from core.sequences.layouts import _videos  # layouts imports this module
+
+    folder = visible.resolve().parent
+    if _videos(folder) != (visible.resolve(), thermal.resolve()):
+        return None
+
+    def load():
+        from core.annotations.formats import load_ground_truth
+
+        return load_ground_truth(folder, "video-pair")
+
+    return load

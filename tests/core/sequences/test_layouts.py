@@ -235,3 +235,18 @@ def test_a_folder_given_as_dot_or_dotdot_is_named_after_the_folder(tmp_path, kit
     monkeypatch.chdir(root / "visual")
     assert open_sequence("..").info.name == "walk"
     assert open_pair(".", "../thermal").info.name == "visual"  # a folder pair: named after its visible folder
+
+
+def test_a_folders_own_video_pair_opened_as_two_files_has_the_folders_ground_truth(tmp_path, kit):
+    from core.sequences import open_pair
+
+    scene = tmp_path / "scene"
+    scene.mkdir()
+    visible = kit.write_video(scene / "visible.avi", [kit.visible_frame(i) for i in range(3)])
+    thermal = kit.write_video(scene / "thermal.avi", [kit.thermal_frame(i) for i in range(3)])
+    (scene / "groundtruth.txt").write_text("1,2,10,10\n2,2,10,10\n3,2,10,10\n")
+    records = open_pair(visible, thermal).ground_truth()  # as open_sequence(scene) reads it
+    assert records is not None and [records[f].box[0] for f in range(3)] == [1, 2, 3]
+    other = tmp_path / "elsewhere.avi"  # a thermal video from another folder: the boxes are not said to be theirs
+    kit.write_video(other, [kit.thermal_frame(i) for i in range(3)])
+    assert open_pair(visible, other).ground_truth() is None
