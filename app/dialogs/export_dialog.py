@@ -88,8 +88,8 @@ def _distillation(sequence, records, out_path, store, models, frames_mode: str =
     outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
     note = outside_frames_note(records, len(sequence), (sequence.info.width, sequence.info.height))
     path = yield from export_distillation(
-        sequence, records, out_path, teacher, frames_mode=frames_mode, student_outputs=outputs["student"],
-        teacher_outputs=outputs["teacher"], tracker_outputs=outputs, student_model="student",
+        sequence, records, out_path, teacher, frames_mode=frames_mode, tracker_outputs=outputs,
+        student_model="student",
         student_weights=student if Path(student).is_file() else None)
     return ExportResult(path, len(sequence), [note]) if note else path
 

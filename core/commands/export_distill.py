@@ -101,8 +101,6 @@ def run(args) -> int:
             args.out,
             teacher,
             frames_mode="embedded" if args.embed_crops else "referenced",
-            student_outputs=tracker_outputs["student"],
-            teacher_outputs=tracker_outputs["teacher"],
             tracker_outputs=tracker_outputs,
             student_model="student",
             frame_offset=offset,

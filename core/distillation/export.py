@@ -222,7 +222,9 @@ def export_distillation(
     sequence's frames, its ground truth or an annotation store (OutputError); an earlier
     file at ``out_path`` is replaced. ``tracker_outputs`` (tracker name -> the store's
     ``tracker_outputs(name)``) records which tracker made each machine-tracked box
-    (``labels/tracker``; see :func:`labels_from_records`); None = not known.
+    (``labels/tracker``; see :func:`labels_from_records`); None = not known. Its
+    ``student`` and ``teacher`` entries are also the raw outputs the file stores, unless
+    ``student_outputs`` / ``teacher_outputs`` are given.
 
     ``frame_offset`` (thermal index = visible index + offset) is recorded in the file;
     None: the sequence's own (``sequence.frame_offset``, 0 for a sequence without one).
@@ -272,6 +274,9 @@ def export_distillation(
         frame_offset=int(frame_offset),
         layout=info.layout,
     )
+    if tracker_outputs:
+        student_outputs = student_outputs if student_outputs is not None else tracker_outputs.get("student")
+        teacher_outputs = teacher_outputs if teacher_outputs is not None else tracker_outputs.get("teacher")
     labels = labels_from_records(records, num_frames, student_outputs, teacher_outputs, tracker_outputs)
     plan = plan_samples(records, num_frames)
     out_path = Path(out_path)

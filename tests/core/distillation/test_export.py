@@ -121,7 +121,6 @@ def test_export_records_which_tracker_made_each_box(tmp_path):
         outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
         path = run_to_end(
             export_distillation(Moving(), store.records(), tmp_path / "d.h5", TeacherRunner(RecordingEngine(), Geometry()),
-                                student_outputs=outputs["student"], teacher_outputs=outputs["teacher"],
                                 tracker_outputs=outputs)
         )
     codes = schema.TRACKER_CODES
@@ -134,6 +133,10 @@ def test_export_records_which_tracker_made_each_box(tmp_path):
     assert labels["tracker"][11] == codes["unknown"]  # edited since: matches no output
     assert labels["tracker"][8] == labels["tracker"][0] == codes["none"]  # manual boxes, even where an output equals them
     assert labels["tracker"][3] == labels["tracker"][4] == codes["none"]  # interpolated, accepted teacher
+    # the raw outputs come from tracker_outputs too: no separate student/teacher arguments needed
+    np.testing.assert_allclose(labels["student_box"][9], [23, 10, 10, 10])
+    np.testing.assert_allclose(labels["teacher_box"][5], [15, 10, 10, 10])
+    assert labels["student_confidence"][9] == pytest.approx(0.4) and np.isnan(labels["student_box"][1]).all()
     with h5py.File(path, "r") as raw:  # the code table travels with the file
         import json
 
