@@ -2,8 +2,9 @@
 
 Exports project checkpoints to ONNX (``core.tracking.onnx_export``) as
 ``DIR/<checkpoint stem>.onnx`` (default checkpoints: ``assets/models/{model}_{scale}.pt``),
-then checks the export against PyTorch on random inputs (max abs error on the score
-map, must be <= 1e-4). ``--random-weights`` exports deterministic random weights when
+then checks the export against PyTorch on random inputs (max abs error on the score,
+size and offset maps, which make the box, must be <= 1e-4) before it replaces anything:
+an export that fails the check leaves ``DIR`` as it was. ``--random-weights`` exports deterministic random weights when
 no checkpoint exists (tests and demos). ``--opset`` is checked before any work against
 :func:`opset_range` (outside it the exporter fails after dumping its whole graph).
 """
@@ -47,8 +48,13 @@ def opset_range() -> tuple[int, int]:
     return MIN_OPSET, int(highest)
 
 
+#: the outputs the box is decoded from (score, size, offset); the feature map is not used for it
+BOX_MAPS = 3
+
+
 def parity_error(model, path: Path, seed: int = 0) -> float:
-    """Max abs difference of the score map between PyTorch and ONNX Runtime (CPU, batch 1)."""
+    """Max abs difference of the score, size and offset maps between PyTorch and ONNX
+    Runtime (CPU, batch 1)."""
     from core.tracking.engines import OnnxEngine, TorchEngine
 
     cfg = model.config
@@ -57,7 +63,7 @@ def parity_error(model, path: Path, seed: int = 0) -> float:
     inputs = [rng.standard_normal((1, 3, s, s)).astype(np.float32) for s in (z, z, x, x)]
     got = OnnxEngine(path, "cpu").run(*inputs)
     want = TorchEngine(model, "cpu").run(*inputs)
-    return float(np.abs(got[0] - want[0]).max())
+    return max(float(np.abs(g - w).max()) for g, w in zip(got[:BOX_MAPS], want[:BOX_MAPS], strict=True))
 
 
 def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool):
@@ -77,7 +83,7 @@ def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool)
 
 
 def run(args) -> int:
-    from core.fileio import check_output
+    from core.fileio import atomic_path, check_output
     from core.tracking.factory import default_weights
     from core.tracking.onnx_export import export_onnx
 
@@ -97,12 +103,13 @@ def run(args) -> int:
     for name in names:
         network, stem, source = _load(name, args.weights, args.scale, args.random_weights)
         target = args.out / f"{stem}.onnx"
-        export_onnx(network, target, opset=args.opset, source_checkpoint=source)
-        error = parity_error(network, target)
-        if error > PARITY_TOLERANCE:
-            target.unlink(missing_ok=True)
-            raise ExportError(target, f"ONNX output differs from PyTorch (max |score| error {error:.2e} > "
-                                      f"{PARITY_TOLERANCE:g}); file removed")
+        with atomic_path(target, suffix=".onnx") as tmp:  # checked before it replaces the target
+            export_onnx(network, tmp, opset=args.opset, source_checkpoint=source)
+            error = parity_error(network, tmp)
+            if error > PARITY_TOLERANCE:
+                raise ExportError(target, f"ONNX output differs from PyTorch (max |score, size, offset| error "
+                                          f"{error:.2e} > {PARITY_TOLERANCE:g}); nothing written")
         size_mb = target.stat().st_size / 1e6
-        print(f"{name}: wrote {target} ({size_mb:.1f} MB), max |score| error vs PyTorch {error:.1e}", file=sys.stderr)
+        print(f"{name}: wrote {target} ({size_mb:.1f} MB), max |score, size, offset| error vs PyTorch {error:.1e}",
+              file=sys.stderr)
     return 0

@@ -58,7 +58,8 @@ def register(subparsers) -> None:
                         help="1-based frame the --init box is on; tracking runs from there to the end (default 1)")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
     parser.add_argument("--engine", choices=("auto", "onnx", "torch"), default="auto",
-                        help="auto (default): ONNX Runtime when the .onnx file beside the weights exists, else PyTorch")
+                        help="auto (default): ONNX Runtime when the .onnx file beside the weights is their export "
+                             "(on a GPU: when ONNX Runtime can use it), else PyTorch")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                         help="auto (default): the GPU when PyTorch sees one, else the CPU")
     parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine (default: the engine's own choice)")

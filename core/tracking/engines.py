@@ -193,7 +193,10 @@ class OnnxEngine:
         except Exception as error:  # noqa: BLE001 - ORT raises its own untyped errors
             if not cuda_ok:
                 raise CheckpointError(self.path, f"ONNX Runtime cannot load it: {error}") from error
-            self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+            try:  # the CUDA session failed: the CPU one tells a broken file from a CUDA problem
+                self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+            except Exception as cpu_error:  # noqa: BLE001
+                raise CheckpointError(self.path, f"ONNX Runtime cannot load it: {cpu_error}") from cpu_error
         self.provider = self.session.get_providers()[0]
         self.device = "cuda" if self.provider == "CUDAExecutionProvider" else "cpu"
         if device == "cuda" and self.device != "cuda":

@@ -4,7 +4,9 @@
 checkpoints ``assets/models/{student,teacher}_bundled.pt`` with their ONNX exports
 ``*.onnx`` beside them. Engine "auto" runs ONNX Runtime when the ``.onnx`` next to the
 ``.pt`` is its export (the SHA-256 of the ``.pt`` recorded at export matches; for
-exports without it, the ``.onnx`` is at least as new), else PyTorch. A ``.onnx`` path can be given directly
+exports without it, the ``.onnx`` is at least as new), else PyTorch; on a machine where
+PyTorch sees a GPU that ONNX Runtime cannot use, "auto" (with device "auto" or "cuda")
+runs PyTorch on the GPU. A ``.onnx`` path can be given directly
 (its factory and config are read from the ONNX metadata).
 """
 from __future__ import annotations
@@ -15,6 +17,7 @@ from pathlib import Path
 
 from core.assets import models_dir
 from core.errors import CheckpointError, ConfigError
+from core.tracking import engines
 from core.tracking.engines import OnnxEngine, TorchEngine, choose_device
 from core.tracking.tracker import Tracker, TrackerConfig
 
@@ -76,6 +79,13 @@ def _exported_from(engine: OnnxEngine, checkpoint: Path) -> bool:
     return engine.path.stat().st_mtime >= checkpoint.stat().st_mtime
 
 
+def _gpu_only_in_torch(device: str) -> bool:
+    """True when ``device`` ("auto" | "cuda") can be a GPU for PyTorch but not for ONNX
+    Runtime (e.g. the CPU build of onnxruntime on a CUDA workstation): engine "auto" then
+    runs the checkpoint with PyTorch on the GPU rather than ONNX Runtime on the CPU."""
+    return device in ("auto", "cuda") and engines.torch_cuda_available() and not engines.ort_cuda_usable()
+
+
 def load_tracker(model: str = "student", weights: str | Path | None = None, engine: str = "auto",
                  device: str = "auto", config: TrackerConfig | None = None, *, threads: int | None = None,
                  allow_random: bool = False, scale: str = "bundled") -> Tracker:
@@ -121,7 +131,7 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
 
     if engine == "onnx" and not onnx_path.is_file():
         raise CheckpointError(onnx_path, f"ONNX export of {path.name} not found (run `python main.py export-onnx`)")
-    if engine in ("onnx", "auto") and onnx_path.is_file():
+    if engine == "onnx" or (engine == "auto" and onnx_path.is_file() and not _gpu_only_in_torch(device)):
         onnx_engine = OnnxEngine(onnx_path, device, threads=threads)
         if engine == "onnx" or _exported_from(onnx_engine, path):
             factory, model_config = _onnx_config(onnx_engine)

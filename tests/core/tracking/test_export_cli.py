@@ -15,7 +15,7 @@ def test_export_checkpoint_then_track_with_it(tmp_path, capsys):
     assert main(["export-onnx", "--model", "student", "--weights", str(ckpt), "--out", str(out)]) == 0
     target = out / "my_student.onnx"
     onnx.checker.check_model(onnx.load(str(target)))
-    assert "max |score| error vs PyTorch" in capsys.readouterr().err
+    assert "max |score, size, offset| error vs PyTorch" in capsys.readouterr().err
     assert OnnxEngine(target, "cpu").metadata["factory"] == "student"
     tracker = load_tracker("student", target, threads=1)
     assert tracker.engine.name == "onnx" and tracker.model_config == random_model("student").config
