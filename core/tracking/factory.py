@@ -133,7 +133,11 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
         raise CheckpointError(onnx_path, f"ONNX export of {path.name} not found (run `python main.py export-onnx`)")
     if engine == "onnx" or (engine == "auto" and onnx_path.is_file() and not _gpu_only_in_torch(device)):
         onnx_engine = OnnxEngine(onnx_path, device, threads=threads)
-        if engine == "onnx" or _exported_from(onnx_engine, path):
+        exported = _exported_from(onnx_engine, path)
+        if engine == "onnx" and not exported:
+            raise CheckpointError(onnx_path, f"is not the export of {path.name} (other weights); run "
+                                             "`python main.py export-onnx` again, or give the .onnx itself as the weights")
+        if exported:
             factory, model_config = _onnx_config(onnx_engine)
             if factory != model:
                 raise CheckpointError(onnx_path, f"holds a {factory} model, not a {model}")

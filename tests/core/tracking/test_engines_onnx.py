@@ -119,7 +119,9 @@ def test_load_tracker_engines(exported, tmp_path, moving_square):
     save_checkpoint(stale / "student.pt", other)
     (stale / "student.onnx").write_bytes(onnx_path.read_bytes())
     assert load_tracker("student", stale / "student.pt").engine.name == "torch"
-    assert load_tracker("student", stale / "student.pt", engine="onnx").engine.name == "onnx"
+    with pytest.raises(CheckpointError, match="not the export of student.pt"):  # never other weights
+        load_tracker("student", stale / "student.pt", engine="onnx")
+    assert load_tracker("student", stale / "student.onnx", engine="onnx").engine.name == "onnx"  # asked for
     with pytest.raises(CheckpointError, match="teacher"):
         load_tracker("student", exported["teacher"][1], engine="torch")
     with pytest.raises(CheckpointError, match="teacher"):
