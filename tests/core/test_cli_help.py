@@ -36,7 +36,7 @@ def test_track_help_names_every_tracker_and_the_auto_choices():
     top = build_parser().format_help()
     assert "OpenCV CSRT / KCF" in top
     text = " ".join(COMMANDS["track"].format_help().split())
-    assert "auto (default): ONNX Runtime when the .onnx file beside the weights exists, else PyTorch" in text
+    assert "auto (default): ONNX Runtime when the .onnx file beside the weights is their export" in text
     assert "auto (default): the GPU when PyTorch sees one, else the CPU" in text
 
 
