@@ -117,11 +117,14 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
 
 
 def engine_text(tracker) -> str:
-    """"onnx on cpu" for our models (plus ", RANDOM weights"), "OpenCV on cpu (visible)" for peers."""
+    """"onnx on cpu" for our models (plus why, when CUDA failed, and ", RANDOM weights"),
+    "OpenCV on cpu (visible)" for peers."""
     engine = getattr(tracker, "engine", None)
     if engine is None:
         return f"OpenCV on cpu ({getattr(tracker, 'modality', '?')})"
     text = f"{engine.name} on {engine.device}"
+    if getattr(engine, "fallback", ""):
+        text += f" ({engine.fallback})"
     if getattr(tracker, "weights_path", "") == "random":
         text += ", RANDOM weights"
     return text

@@ -164,7 +164,8 @@ class OnnxEngine:
     device: "auto" (CUDA when usable, else CPU, silently), "cpu" or "cuda" (ConfigError
     when CUDA is not usable). threads: ``intra_op_num_threads`` (None = ORT's default).
     ``provider`` is the provider actually chosen; ``metadata`` the model's factory and
-    config stored at export (or {}).
+    config stored at export (or {}); ``fallback`` why it runs on the CPU although CUDA was
+    usable (its first run failed on CUDA), else "".
     """
 
     name = "onnx"
@@ -210,6 +211,27 @@ class OnnxEngine:
             self.metadata = json.loads(raw) if raw else {}
         except json.JSONDecodeError:
             self.metadata = {}
+        #: why the engine runs on the CPU although CUDA was usable ("" when it did not fall back)
+        self.fallback = ""
+        if self.device == "cuda":
+            self._check_cuda_run(ort, options, device)
+
+    def _check_cuda_run(self, ort, options, device: str) -> None:
+        """Run the CUDA session once on zeros: parts of CUDA (cuDNN) load only at the first
+        convolution, so a broken install fails there, not when the session is made. On
+        failure: ConfigError for ``device="cuda"``; for "auto" a CPU session, with the reason
+        in :attr:`fallback`."""
+        feed = {i.name: np.zeros([d if isinstance(d, int) and d > 0 else 1 for d in i.shape], np.float32)
+                for i in self.session.get_inputs()}
+        try:
+            self.session.run(self.output_names, feed)
+        except Exception as error:  # noqa: BLE001 - ORT raises its own untyped errors
+            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            if device == "cuda":
+                raise ConfigError(f"device 'cuda' requested but ONNX Runtime's CUDA run failed: {reason}") from error
+            self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+            self.provider, self.device = "CPUExecutionProvider", "cpu"
+            self.fallback = f"ONNX Runtime's CUDA run failed ({reason}); running on the CPU"
 
     def run(self, z_v, z_t, x_v, x_t) -> tuple[np.ndarray, ...]:
         """numpy float32 (B,3,S,S) x 4 -> tuple of float32 numpy maps (see module doc)."""

@@ -155,7 +155,8 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
 def describe(tracker: Tracker) -> str:
     """One line for logs and the UI: engine, device, provider."""
     engine = tracker.engine
-    return f"{engine.name} on {engine.device} ({getattr(engine, 'provider', '?')})"
+    fallback = getattr(engine, "fallback", "")
+    return f"{engine.name} on {engine.device} ({getattr(engine, 'provider', '?')})" + (f"; {fallback}" if fallback else "")
 
 
 def print_random_warning(model: str, stream=None) -> None:

@@ -132,3 +132,49 @@ def test_a_failed_parity_check_keeps_the_previous_export(student, tmp_path, monk
     assert code == 2 and "differs from PyTorch" in err and err.count("\n") == 1, err
     assert previous.read_bytes() == onnx_path.read_bytes()
     assert sorted(p.name for p in out.iterdir()) == ["student.onnx"]
+
+
+class _CudaFailsAtFirstRun:
+    """ONNX Runtime as on a workstation whose cuDNN is broken: a session with the CUDA
+    provider is made, and its first run fails (cuDNN loads at the first convolution)."""
+
+    def __init__(self, real):
+        self.real = real
+        self.GraphOptimizationLevel = real.GraphOptimizationLevel
+        self.SessionOptions = real.SessionOptions
+
+    def InferenceSession(self, path, options, providers):  # noqa: N802 - ORT's name
+        session = self.real.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+        if "CUDAExecutionProvider" not in providers:
+            return session
+
+        class Broken:
+            def __getattr__(self, name):
+                return getattr(session, name)
+
+            def get_providers(self):
+                return ["CUDAExecutionProvider", "CPUExecutionProvider"]
+
+            def run(self, *args, **kwargs):
+                raise RuntimeError("CUDNN_STATUS_NOT_INITIALIZED\nmore lines of ORT's own text")
+
+        return Broken()
+
+
+@pytest.mark.parametrize("device", ["auto", "cuda"])
+def test_a_cuda_run_that_fails_at_once_falls_back_to_the_cpu_or_is_one_error(student, monkeypatch, device):
+    _, _, onnx_path = student
+    monkeypatch.setattr(engines, "ort_cuda_usable", lambda: True)
+    import onnxruntime
+
+    monkeypatch.setattr(engines, "_ort", lambda: _CudaFailsAtFirstRun(onnxruntime))
+    if device == "cuda":
+        with pytest.raises(ConfigError, match="CUDA run failed: CUDNN_STATUS_NOT_INITIALIZED$"):
+            engines.OnnxEngine(onnx_path, device)
+        return
+    engine = engines.OnnxEngine(onnx_path, device)
+    assert engine.device == "cpu" and engine.provider == "CPUExecutionProvider"
+    assert engine.fallback == "ONNX Runtime's CUDA run failed (CUDNN_STATUS_NOT_INITIALIZED); running on the CPU"
+    z = np.zeros((1, 3, 64, 64), np.float32)
+    x = np.zeros((1, 3, 128, 128), np.float32)
+    assert engine.run(z, z, x, x)[0].shape[-1] == 16  # the CPU session tracks
