@@ -41,7 +41,7 @@ from core.bench.contenders import CONTENDER_KEYS, DEFAULT_KEYS, REAL_KEYS, build
 from core.bench.eval_sets import real_items, synthetic_items
 from core.bench.peers import MODALITIES
 from core.bench.result_cache import ResultCache
-from core.commands.arguments import positive_int
+from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -122,11 +122,7 @@ def register(subparsers) -> None:
                         help="reuse/store per-sequence runs (keyed by weights SHA-256, sequence, threads)")
     parser.add_argument("--random-weights", action="store_true",
                         help="run models whose weights are missing with random weights (labelled)")
-    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto",
-                        help="engine of the teacher and students; auto (default): ONNX Runtime when the .onnx file beside the "
-                             "weights is their export, else PyTorch")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
-                        help="auto (default): the GPU when there is one, else the CPU")
+    add_engine_options(parser, subject="the teacher and the students")
     parser.add_argument("--threads", type=positive_int, default=2, help="CPU threads for PyTorch, ONNX Runtime, OpenCV (2)")
     real_accuracy.add_arguments(parser)
     parser.set_defaults(func=run)

@@ -57,7 +57,7 @@ from core.bench.annotator import (
     tracker_segment,
 )
 from core.bench.real_metrics import valid_rows
-from core.commands.arguments import positive_int
+from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
 from core.progress import Job, Progress
 from core.real_split import DEFAULT_SPLIT_FILE, load_split
@@ -290,11 +290,7 @@ def register(subparsers) -> None:
     parser.add_argument("--split", type=Path, default=DEFAULT_SPLIT_FILE, help="the real split JSON (default configs/real_split.json)")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT, help="folder the split's sequence paths are relative to (default ../shared/data)")
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads of the models (default 1)")
-    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto",
-                        help="engine of the student and the teacher; auto (default): ONNX Runtime when the .onnx file beside "
-                             "the weights is their export, else PyTorch")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
-                        help="auto (default): the GPU when there is one, else the CPU")
+    add_engine_options(parser, subject="the student and the teacher")
     parser.add_argument("--random-weights", action="store_true", help="random models when no weights exist (tests)")
     parser.add_argument("--json", type=Path, default=None, help="write the rows and per-sequence results here")
     parser.set_defaults(func=run)

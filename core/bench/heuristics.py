@@ -37,7 +37,7 @@ from pathlib import Path
 from core.bench.accuracy_run import BenchRuns, run_bench, score
 from core.bench.contenders import Contender
 from core.bench.eval_sets import SYNTHETIC, EvalItem, real_items, synthetic_items
-from core.commands.arguments import positive_int
+from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import Job, run_with_bar
@@ -273,11 +273,7 @@ def register(subparsers) -> None:
                              "(all, the default)")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
                         help="real sequences as <dataset>/<sequence>/ (default ../shared/data)")
-    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="torch",
-                        help="torch (default): PyTorch; onnx: ONNX Runtime on the .onnx file beside the weights; "
-                             "auto: ONNX Runtime when that file is their export, else PyTorch")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="cpu",
-                        help="cpu (default); auto: the GPU when there is one, else the CPU")
+    add_engine_options(parser, engine="torch", device="cpu")
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads (1)")
     parser.add_argument("--configs", default=",".join(CONFIGS),
                         help=f"comma-separated subset of {','.join(CONFIGS)} (default: all four)")

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.bench.open_speed import generate_pair, generation_size, rss_mib
-from core.commands.arguments import positive_int
+from core.commands.arguments import add_engine_options, positive_int
 from core.fileio import write_text_atomic
 from core.progress import Progress, run_with_bar
 
@@ -138,9 +138,7 @@ def register(subparsers) -> None:
                         help="frame size WxH of the generated pair (default 640x512)")
     parser.add_argument("--model", default="student", choices=("student", "teacher"),
                         help="bundled model that tracks (default student)")
-    parser.add_argument("--engine", default="auto", choices=("auto", "torch", "onnx"),
-                        help="auto (default): ONNX Runtime when the .onnx file beside the weights is their export, "
-                             "else PyTorch")
+    add_engine_options(parser, device=None)
     parser.add_argument("--threads", type=positive_int, default=None,
                         help="CPU threads of the engine (default: the engine's own choice)")
     parser.add_argument("--warmup", type=int, default=200,

@@ -27,7 +27,7 @@ from core.bench.contenders import Contender
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
-from core.commands.arguments import positive_int
+from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -141,9 +141,7 @@ def register(subparsers) -> None:
                         help=f"first frames of each sequence ({DEFAULT_MAX_FRAMES}; 0 = all)")
     parser.add_argument("--starts", type=int, default=1,
                         help="runs per sequence from evenly spaced first frames (default 1)")
-    parser.add_argument("--engine", choices=("torch", "onnx", "auto"), default="torch",
-                        help="torch (default): PyTorch; onnx: ONNX Runtime on the .onnx file beside the weights; "
-                             "auto: ONNX Runtime when that file is their export, else PyTorch (always on the CPU)")
+    add_engine_options(parser, engine="torch", device=None, subject="the models (always on the CPU)")
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads of each worker (default 1)")
     parser.add_argument("--jobs", type=positive_int, default=2,
                         help="worker processes, the sequences shared out among them (default 2)")

@@ -35,6 +35,7 @@ from core.bench.contenders import MODEL_FILES
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_metrics import valid_rows
+from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import Job, Progress, run_with_bar
@@ -165,10 +166,8 @@ def register(subparsers) -> None:
                              "default student")
     parser.add_argument("--weights", default=None,
                         help="checkpoint .pt or .onnx file of that model (default: the bundled one)")
-    parser.add_argument("--engine", default="auto", choices=("auto", "torch", "onnx"),
-                        help="auto (default): ONNX Runtime when the .onnx file beside the weights is their export, "
-                             "else PyTorch")
-    parser.add_argument("--threads", type=int, default=None,
+    add_engine_options(parser, device=None)
+    parser.add_argument("--threads", type=positive_int, default=None,
                         help="CPU threads of the engine (default: the engine's own choice)")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
                         help="folder the split's sequence paths are relative to (default ../shared/data)")

@@ -15,3 +15,30 @@ def positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
     return value
 
+
+
+ENGINES = ("auto", "torch", "onnx")
+DEVICES = ("auto", "cpu", "cuda")
+_AUTO_ENGINE = ("ONNX Runtime when the .onnx file beside the weights is their export (on a GPU: when ONNX "
+                "Runtime can use it), else PyTorch")
+_AUTO_DEVICE = "the GPU when PyTorch sees one, else the CPU"
+
+
+def add_engine_options(parser, *, engine: str = "auto", device: str | None = "auto", subject: str = "") -> None:
+    """``--engine`` (auto / torch / onnx) and, unless ``device`` is None, ``--device`` (auto /
+    cpu / cuda), with their defaults and one wording of what each choice does
+    (``core.tracking.factory.load_tracker`` decides). ``subject`` names what runs on the
+    engine ("the teacher and the students"), when the command has several models."""
+    lead = f"engine of {subject}; " if subject else ""
+    if engine == "auto":
+        engine_help = f"{lead}auto (default): {_AUTO_ENGINE}"
+    else:
+        others = "; ".join(f"{name}: {text}" for name, text in (
+            ("torch", "PyTorch"), ("onnx", "ONNX Runtime on the .onnx file beside the weights"),
+            ("auto", _AUTO_ENGINE)) if name != engine)
+        engine_help = f"{lead}{engine} (default): {'PyTorch' if engine == 'torch' else 'ONNX Runtime'}; {others}"
+    parser.add_argument("--engine", choices=ENGINES, default=engine, help=engine_help)
+    if device is not None:
+        device_help = (f"auto (default): {_AUTO_DEVICE}" if device == "auto"
+                       else f"{device} (default); auto: {_AUTO_DEVICE}")
+        parser.add_argument("--device", choices=DEVICES, default=device, help=device_help)

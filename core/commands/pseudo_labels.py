@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.commands.arguments import positive_int
+from core.commands.arguments import add_engine_options, positive_int
 from core.fileio import check_output
 from core.progress import run_with_bar
 from core.real_split import DEFAULT_SPLIT, load_split
@@ -35,11 +35,7 @@ def register(subparsers) -> None:
     parser.add_argument("out", type=Path, metavar="OUT", help="labels file to write (.json)")
     parser.add_argument("--teacher", type=Path, default=None,
                         help="tracker weights (.pt or .onnx; default: the bundled teacher)")
-    parser.add_argument("--engine", choices=("auto", "torch", "onnx"), default="auto",
-                        help="auto (default): ONNX Runtime when the .onnx file beside the weights is their export, "
-                             "else PyTorch")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
-                        help="auto (default): the GPU when there is one, else the CPU")
+    add_engine_options(parser)
     parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine")
     parser.add_argument("--split", default=DEFAULT_SPLIT, help=f"split file (default {DEFAULT_SPLIT})")
     parser.add_argument("--data-root", default=DEFAULT_DATA_ROOT, help=f"data root (default {DEFAULT_DATA_ROOT})")

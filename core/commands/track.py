@@ -21,7 +21,7 @@ import time
 import warnings
 from pathlib import Path
 
-from core.commands.arguments import positive_int
+from core.commands.arguments import add_engine_options, positive_int
 from core.fileio import write_text_atomic
 from core.geometry import parse_box_text
 from core.progress import run_with_bar
@@ -57,11 +57,7 @@ def register(subparsers) -> None:
     parser.add_argument("--start-frame", type=int, default=1, metavar="N",
                         help="1-based frame the --init box is on; tracking runs from there to the end (default 1)")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
-    parser.add_argument("--engine", choices=("auto", "onnx", "torch"), default="auto",
-                        help="auto (default): ONNX Runtime when the .onnx file beside the weights is their export "
-                             "(on a GPU: when ONNX Runtime can use it), else PyTorch")
-    parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
-                        help="auto (default): the GPU when PyTorch sees one, else the CPU")
+    add_engine_options(parser)
     parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine (default: the engine's own choice)")
     parser.add_argument("--out", type=Path, required=True, help="output boxes, one x,y,w,h line per frame")
     parser.add_argument("--scores", type=Path, default=None, help="also write one confidence per line")
