@@ -28,7 +28,7 @@ from core.annotations.absent_memory import (
 )
 from core.annotations.history import Command, CommandGroup, DeleteRecords, SetRecords
 from core.annotations.records import FrameAnnotation, Provenance
-from core.annotations.store import AnnotationStore
+from core.annotations.store import AnnotationStore, StoreContents
 from core.annotations.tracked_by import tracked_by
 from core.geometry import iou
 from core.trackers import tracker_label, tracker_names
@@ -89,7 +89,8 @@ class Document(QObject):
     changed = Signal(object)
     refused = Signal(str)  # an edit asked on a store opened read-only: the sentence to show
 
-    def __init__(self, sequence, store: AnnotationStore, parent: QObject | None = None):
+    def __init__(self, sequence, store: AnnotationStore, parent: QObject | None = None, *,
+                 contents: StoreContents | None = None):
         super().__init__(parent)
         self.sequence = sequence
         self.store = store
@@ -104,7 +105,7 @@ class Document(QObject):
         self.closed = False
         # the timeline's arrays, kept up to date frame by frame (None: rebuilt on the next timeline())
         self._timeline: TimelineData | None = None
-        self.reload()
+        self._load(contents if contents is not None else store.contents(tracker_names()))
 
     # -- properties ---------------------------------------------------------------------
     @property
@@ -179,13 +180,7 @@ class Document(QObject):
         if self.closed:
             return
         if frames is None:
-            self.records = self.store.records()
-            self.proposals = self.store.proposals()
-            outputs = {name: self.store.tracker_outputs(name) for name in tracker_names()}
-            self.teacher = outputs["teacher"]
-            self.tracked_by = self._tracked_by(outputs)
-            self._timeline = None
-            self.changed.emit(None)
+            self._load(self.store.contents(tracker_names()))
             return
         frames = sorted(set(int(f) for f in frames))
         if not frames:
@@ -216,6 +211,16 @@ class Document(QObject):
         (the rule: ``core.annotations.tracked_by.tracked_by``)."""
         records = self.records if records is None else records
         return {frame: tracker_label(name) for frame, name in tracked_by(records, outputs).items()}
+
+    def _load(self, contents: StoreContents) -> None:
+        """Take the whole of ``contents`` as the cache and emit ``changed(None)``."""
+        self.records = dict(contents.records)
+        self.proposals = dict(contents.proposals)
+        outputs = contents.tracker_outputs
+        self.teacher = dict(outputs.get("teacher", {}))
+        self.tracked_by = self._tracked_by(outputs)
+        self._timeline = None
+        self.changed.emit(None)
 
     def reload_outputs(self) -> None:
         """Re-read proposals and tracker outputs (after a refinement or tracking batch)."""

@@ -196,7 +196,7 @@ class MainWindow(WindowDialogs, QMainWindow):
         if self.document is not None:
             self.finish_runs()
             self.document.close()
-        document = Document(opened.sequence, opened.store, self)
+        document = Document(opened.sequence, opened.store, self, contents=opened.contents)
         if opened.request.kind in ("pair", "sequence", "project"):
             document.recipe = recipe_for(opened.store)
         self.document = document

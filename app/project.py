@@ -14,10 +14,11 @@ from pathlib import Path
 
 from app.settings import Recent
 from core.annotations.project_paths import project_store_path
-from core.annotations.store import STORE_SUFFIX, AnnotationStore
+from core.annotations.store import STORE_SUFFIX, AnnotationStore, StoreContents
 from core.assets import demo_dir
 from core.errors import SequenceError
 from core.progress import Job, Progress
+from core.trackers import tracker_names
 
 DEMO_DIR = demo_dir()
 DEMO_PAIR = (DEMO_DIR / "visible.mp4", DEMO_DIR / "thermal.mp4")
@@ -55,6 +56,7 @@ class OpenedProject:
     store: AnnotationStore
     first: object  # FramePair of frame 0
     request: OpenRequest
+    contents: StoreContents | None = None  # the store's contents, read by the job (not on the GUI thread)
 
 
 def demo_request() -> OpenRequest | None:
@@ -142,10 +144,12 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         if not request.read_only:
             store.set_meta("sequence_name", sequence.info.name)
             store.set_meta("num_frames", len(sequence))
+        # read here, on the job's thread: on a 25,000-frame project the window froze 0.4 s for it
+        contents = store.contents(tracker_names())
     except BaseException:
         if store is not None:
             store.close()
         sequence.close()
         raise
     yield Progress(3, 3, "opened")
-    return OpenedProject(sequence, store, first, dataclasses.replace(request, store=str(store.path)))
+    return OpenedProject(sequence, store, first, dataclasses.replace(request, store=str(store.path)), contents)

@@ -26,6 +26,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,17 @@ def _span(start: int | None, stop: int | None) -> tuple[int, int]:
 
 def _box_from(row: tuple) -> np.ndarray | None:
     return None if row[0] is None else np.array(row, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class StoreContents:
+    """A store's contents at one moment (:meth:`AnnotationStore.contents`): ``records``
+    (frame -> FrameAnnotation), ``proposals`` and ``tracker_outputs`` (model -> frame ->
+    (box (4,) or None, confidence))."""
+
+    records: dict[int, FrameAnnotation]
+    proposals: dict[int, tuple]
+    tracker_outputs: dict[str, dict[int, tuple]]
 
 
 class AnnotationStore:
@@ -359,6 +371,12 @@ class AnnotationStore:
             (lo, hi)
         ).fetchall()
         return self._checked_outputs(rows)
+
+    def contents(self, models: Iterable[str]) -> StoreContents:
+        """Everything a view of the project shows: all records, proposals and the tracker
+        outputs of ``models``. Read in one call, so an opening job can read it on its worker
+        thread (each thread has its own connection) before the window takes over the store."""
+        return StoreContents(self.records(), self.proposals(), {model: self.tracker_outputs(model) for model in models})
 
     def clear_proposals(self, frames: Iterable[int] | None = None) -> None:
         if frames is None:

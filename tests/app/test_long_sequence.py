@@ -349,3 +349,30 @@ def test_the_end_of_a_run_rereads_its_frames_only(window, pair_files, synthetic,
     monkeypatch.undo()
     assert sorted(document.proposals) == list(range(10, 16))
     _assert_cache_fresh(document)
+
+
+def test_opening_reads_the_project_on_the_jobs_thread_not_the_windows(window, pair_files, tmp_path, monkeypatch):
+    """The open job reads the store's contents (0.4 s of a frozen window on a 25,000-frame
+    project when the window's Document read them); the Document then reads nothing."""
+    import threading
+
+    from core.annotations.store import AnnotationStore
+
+    store_path = tmp_path / "open.rgbt.sqlite"
+    with AnnotationStore.open(store_path) as store:
+        store.put(_long_records(50))
+    readers = []
+    original = AnnotationStore.contents
+    monkeypatch.setattr(AnnotationStore, "contents",
+                        lambda self, models: (readers.append(threading.current_thread().name), original(self, models))[1])
+    from app.project import OpenRequest, open_job
+    from core.progress import run_to_end
+
+    opened = run_to_end(open_job(OpenRequest("pair", tuple(map(str, pair_files)), 0, store=str(store_path))))
+    assert readers == [threading.current_thread().name] and sorted(opened.contents.records) == list(range(50))
+    opened.sequence.close()
+    opened.store.close()
+    readers.clear()
+    window.open_pair(*pair_files, store=str(store_path))  # the job, then the Document from its contents
+    assert len(readers) == 1 and sorted(window.document.records) == list(range(50))
+    _assert_cache_fresh(window.document)
