@@ -37,14 +37,18 @@ class TimelineData:
         return int(self.confidence.shape[0])
 
 
-def low_confidence_runs(confidence: np.ndarray, threshold: float = LOW_CONFIDENCE) -> list[tuple[int, int]]:
-    """Maximal runs ``(start, stop)`` (stop exclusive) of frames with confidence < threshold."""
-    low = np.nan_to_num(confidence, nan=np.inf) < threshold
-    if not low.any():
+def mask_runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """Maximal runs ``(start, stop)`` (stop exclusive) of True in the (N,) bool ``mask``."""
+    if not mask.any():
         return []
-    edges = np.diff(np.concatenate([[0], low.astype(np.int8), [0]]))
+    edges = np.diff(np.concatenate([[0], mask.astype(np.int8), [0]]))
     starts, stops = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
     return [(int(a), int(b)) for a, b in zip(starts, stops, strict=True)]
+
+
+def low_confidence_runs(confidence: np.ndarray, threshold: float = LOW_CONFIDENCE) -> list[tuple[int, int]]:
+    """Maximal runs ``(start, stop)`` (stop exclusive) of frames with confidence < threshold."""
+    return mask_runs(np.nan_to_num(confidence, nan=np.inf) < threshold)
 
 
 def needs_attention(data: TimelineData, *, confidence: float = LOW_CONFIDENCE,
@@ -66,9 +70,7 @@ def next_attention(data: TimelineData, frame: int, **thresholds) -> int | None:
 
     A stretch is a run of consecutive flagged frames. From inside one, N goes past the rest
     of it: a 60-frame low-confidence run is one issue, not 60 (F steps through it)."""
-    flags = needs_attention(data, **thresholds)
-    if not flags.any():
+    starts = [start for start, _stop in mask_runs(needs_attention(data, **thresholds))]
+    if not starts:
         return None
-    starts = np.flatnonzero(flags & ~np.concatenate([[False], flags[:-1]]))
-    later = starts[starts > frame]
-    return int(later[0]) if later.size else int(starts[0])
+    return next((start for start in starts if start > frame), starts[0])
