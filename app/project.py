@@ -66,14 +66,6 @@ def demo_request() -> OpenRequest | None:
     return None
 
 
-def store_path_for(info) -> Path:
-    """Where a sequence's annotations live: beside the sources, except for the bundled
-    assets (read-only for the user), whose projects go to the studio home
-    (:func:`core.annotations.project_paths.project_store_path`, which the command line
-    uses too)."""
-    return project_store_path(info)
-
-
 def classify_drop(paths: list[Path]) -> OpenRequest | None:
     """What a drag-and-drop of ``paths`` opens: a project database, one folder (a dataset
     sequence), or two files/folders (a pair; the one whose name says thermal/infrared/ir
@@ -128,7 +120,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         first = sequence[0]
         yield Progress(2, 3, "opening the annotations")
         if store is None:
-            store = AnnotationStore.open(request.store or store_path_for(sequence.info), read_only=request.read_only)
+            store = AnnotationStore.open(request.store or project_store_path(sequence.info), read_only=request.read_only)
         if request.kind == "pair" and request.frame_offset is None:  # keep the project's pairing
             kept = int(store.get_meta("frame_offset", 0) or 0)
             if kept:  # re-paired in place: the streams are opened once

@@ -9,9 +9,10 @@ import pytest
 
 from app import edits
 from app.jobs import contiguous_runs, refine_frames, teacher_anchor, tracking_stop
-from app.project import OpenRequest, classify_drop, store_path_for
+from app.project import OpenRequest, classify_drop
 from app.review import TimelineData, low_confidence_runs, needs_attention, next_attention
 from app.settings import ModelSettings, Recent, StudioSettings, studio_home
+from core.annotations.project_paths import project_store_path
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
 
@@ -82,9 +83,9 @@ def test_demo_project_goes_to_the_studio_home_not_the_assets(tmp_path):
     from core.sequences import SequenceInfo
 
     info = SequenceInfo("demo", "video-pair", 10, 32, 32, visible_source=DEMO_DIR / "visible.mp4")
-    assert store_path_for(info) == tmp_path / "studio-home" / "projects" / "demo.rgbt.sqlite"
+    assert project_store_path(info) == tmp_path / "studio-home" / "projects" / "demo.rgbt.sqlite"
     other = SequenceInfo("x", "video-pair", 10, 32, 32, visible_source=tmp_path / "x" / "visible.mp4")
-    assert store_path_for(other).parent == tmp_path / "x"
+    assert project_store_path(other).parent == tmp_path / "x"
 
 
 @pytest.mark.parametrize("names, kind, first", [
