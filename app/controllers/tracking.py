@@ -125,8 +125,7 @@ class RunController(QObject):
         if self.commands:
             # one SetRecords for the run: undo/redo of 1000 frames is one transaction; a command
             # holds one batch of the tracking process (several frames), so the label counts records
-            n = len({r.frame for command in self.commands for r in command.records})
-            label = f"{tracker_label(self.model)}: track {n} frames"  # "Undo OpenCV CSRT: track 20 frames"
+            label = f"{tracker_label(self.model)}: track {len(written)} frames"  # "Undo OpenCV CSRT: track 20 frames"
             merged = merge_set_records(list(self.commands), label=label)
             extra = []
             if self.dropped:
