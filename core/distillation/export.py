@@ -151,24 +151,34 @@ def _frames_text(frames: list[int]) -> str:
     return ", ".join(str(f + 1) for f in frames[:10]) + (" ..." if len(frames) > 10 else "")
 
 
-def outside_frames_note(records: Mapping[int, FrameAnnotation], num_frames: int,
-                        frame_size: tuple[int, int] | None = None) -> str | None:
-    """One line telling the user which records an export of ``num_frames`` frames leaves
-    out (frames 1-based, as the studio shows them): frames the sequence does not have and,
-    with ``frame_size`` (width, height), boxes wholly outside the image; None when every
-    record fits."""
+def left_out_records(records: Mapping[int, FrameAnnotation], num_frames: int,
+                     frame_size: tuple[int, int] | None = None
+                     ) -> tuple[dict[int, FrameAnnotation], str | None]:
+    """(the records an export of ``num_frames`` frames keeps, one line telling the user
+    which it leaves out, or None when every record fits). Left out: frames the sequence does
+    not have and, with ``frame_size`` (width, height), boxes wholly outside the image (a box
+    with no pixel of the image is no label: a crop of padding). Frames 1-based in the line,
+    as the studio shows them."""
     parts = []
     outside = outside_frames(records, num_frames)
     if outside:
         parts.append(f"{len(outside)} annotated frame(s) outside the sequence's {num_frames} frames left out "
                      f"(frames {_frames_text(outside)})")
+    kept = {frame: record for frame, record in records.items() if 0 <= frame < num_frames}
     if frame_size is not None:
-        inside = {frame: record for frame, record in records.items() if 0 <= frame < num_frames}
-        off = off_image_frames(inside, *frame_size)
+        off = off_image_frames(kept, *frame_size)
         if off:
             parts.append(f"{len(off)} box(es) wholly outside the {frame_size[0]}x{frame_size[1]} image left out "
                          f"(frames {_frames_text(off)})")
-    return "; ".join(parts) or None
+        for frame in off:
+            del kept[frame]
+    return kept, "; ".join(parts) or None
+
+
+def outside_frames_note(records: Mapping[int, FrameAnnotation], num_frames: int,
+                        frame_size: tuple[int, int] | None = None) -> str | None:
+    """The line of :func:`left_out_records` alone (None when every record fits)."""
+    return left_out_records(records, num_frames, frame_size)[1]
 
 
 def plan_samples(records: Mapping[int, FrameAnnotation], num_frames: int | None = None) -> list[tuple[int, int, int]]:
@@ -247,10 +257,7 @@ def export_distillation(
         raise ValueError(f"frame_offset {frame_offset} differs from the sequence's own ({own_offset}); "
                          "the crops are cut from the sequence as opened")
     num_frames = len(sequence)
-    note = outside_frames_note(records, num_frames, (int(info.width), int(info.height)))
-    records = {frame: record for frame, record in records.items() if 0 <= frame < num_frames}
-    for frame in off_image_frames(records, int(info.width), int(info.height)):
-        del records[frame]  # a box with no pixel of the image is no label (a crop of padding)
+    records, note = left_out_records(records, num_frames, (int(info.width), int(info.height)))
     cfg = teacher.model_config
     header = FileHeader(
         frames_mode=frames_mode,
@@ -322,6 +329,5 @@ def _absolute(source) -> str:
     return str(Path(source).resolve()) if source else ""
 
 
-__all__ = ["TeacherRunner", "export_distillation", "labels_from_records", "off_image_frames", "outside_frames",
-           "outside_frames_note",
-           "plan_samples"]
+__all__ = ["TeacherRunner", "export_distillation", "labels_from_records", "left_out_records", "off_image_frames",
+           "outside_frames", "outside_frames_note", "plan_samples"]
