@@ -71,7 +71,9 @@ def _image_size(src: Path) -> tuple[int, int] | None:
     from core.sequences import open_sequence
 
     try:
-        info = open_sequence(src).info
+        sequence = open_sequence(src)
     except (FileProblem, OSError):
         return None
+    info = sequence.info
+    sequence.close()
     return (info.width, info.height) if info.width > 0 and info.height > 0 else None
