@@ -34,13 +34,14 @@ def run(args) -> int:
     from core.annotations.formats.groundtruth import ground_truth_files
     from core.errors import ConfigError
     from core.fileio import check_output
+    from core.sequences.sources import folder_name
 
     if args.frames is not None and args.frames < 1:
         raise ConfigError(f"--frames must be >= 1, got {args.frames}")
     src = Path(args.src)
     protected = [(src, "the source of this conversion")]
     protected += [(p, "the source's ground truth") for p in ground_truth_files(src if src.is_dir() else src.parent)]
-    name = src.stem if src.is_file() else (src.resolve().name or "sequence")
+    name = src.stem if src.is_file() else folder_name(src)
     if src.is_dir() and Path(args.dst).resolve() == src.resolve():
         raise ConfigError(f"DST {args.dst} is the source folder; converted files would sit beside (or replace) "
                           "its ground truth: choose another folder")

@@ -39,7 +39,7 @@ import numpy as np
 
 from core.errors import SequenceError
 from core.sequences.pair import PairSequence
-from core.sequences.sources import VIDEO_EXTENSIONS, FolderSource, VideoSource, list_images
+from core.sequences.sources import VIDEO_EXTENSIONS, FolderSource, VideoSource, folder_name, list_images
 
 GOT10K_MARKERS = ("meta_info.ini", "absence.label", "cover.label")
 
@@ -217,7 +217,5 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
         thermal_folder = _thermal_only_folder(folder)
         assert thermal_folder is not None  # detect_layout succeeded
         visible, thermal = None, FolderSource(thermal_folder)
-    # '.' or 'data/..' name no folder: the resolved path does ("" only for the root)
-    name = folder.name if folder.name not in ("", ".", "..") else (folder.resolve().name or "sequence")
-    return PairSequence(visible, thermal, name=name, layout=layout, frame_offset=frame_offset,
+    return PairSequence(visible, thermal, name=folder_name(folder), layout=layout, frame_offset=frame_offset,
                         cache_frames=cache_frames, ground_truth_loader=load_gt)

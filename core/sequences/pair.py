@@ -27,7 +27,7 @@ import numpy as np
 from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
-from core.sequences.sources import FrameSource, VideoSource, open_source
+from core.sequences.sources import FrameSource, VideoSource, folder_name, open_source
 from core.sequences.thermal import ThermalMapping, to_single_channel
 
 
@@ -250,9 +250,7 @@ MODALITY_WORDS = frozenset({"v", "i", "visible", "visual", "rgb", "color", "colo
 
 def sequence_name(visible: Path, thermal: Path) -> str:
     """``scene/visible.mp4`` + ``scene/thermal.mp4`` -> ``scene``; ``walk_rgb.mp4`` -> ``walk_rgb``."""
-    stem = visible.stem if visible.is_file() else visible.name
-    if stem in ("", ".", ".."):  # a folder given as '.' or '..'
-        stem = visible.resolve().name or "sequence"
+    stem = visible.stem if visible.is_file() else folder_name(visible)
     if stem.lower() in MODALITY_WORDS and visible.parent == thermal.parent:
         return visible.resolve().parent.name or stem
     return stem

@@ -32,6 +32,13 @@ TAIL_CHECK_FRAMES = 4
 _DIGITS = re.compile(r"(\d+)")
 
 
+def folder_name(folder: Path) -> str:
+    """The name of the folder ``folder`` as the user knows it: its last part, or for ``.``
+    / ``..`` (which name no folder) the resolved folder's; "sequence" for the root."""
+    folder = Path(folder)
+    return folder.name if folder.name not in ("", ".", "..") else (folder.resolve().name or "sequence")
+
+
 def natural_key(name: str) -> tuple:
     """Sort key treating digit runs as numbers: ``v9.jpg < v10.jpg < v011.jpg``.
 
