@@ -131,24 +131,24 @@ def synthetic_set(frames: int, per_family: int) -> list[Item]:
 
 def real_set(split: Path = DEFAULT_SPLIT_FILE, data_root: Path = DEFAULT_DATA_ROOT,
              frames: int | None = None) -> tuple[list[Item], list[str]]:
-    """The validation sequences of ``split`` (JSON, paths relative to ``data_root``);
-    (items, notes on what was skipped)."""
-    from core.sequences import open_sequence
-
-    validation = load_split(split).sequences("validation")
+    """The validation sequences of ``split`` (JSON, paths relative to ``data_root``; a
+    labelled view as its window with the project's boxes, named by its label
+    ``folder[first:last]``); (items, notes on what was skipped)."""
+    validation = load_split(split).entries("validation")
     data_root = Path(data_root)
     if not data_root.is_dir():
         return [], [f"real sequences skipped: data folder {data_root} is absent"]
     items, notes = [], []
-    for _, relative in validation:
-        folder = data_root / relative
+    for _, entry in validation:
+        relative = entry.label
+        folder = data_root / entry.folder
         if not folder.is_dir():
             notes.append(f"{relative} skipped: folder absent")
             continue
         count = None
 
-        def build(folder=folder):
-            return open_sequence(folder)
+        def build(folder=folder, entry=entry):
+            return entry.open(folder)
 
         try:
             sequence = build()

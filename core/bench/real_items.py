@@ -1,13 +1,17 @@
 """The runs of ``bench accuracy --real``: which sequences, from which frames.
 
-**Sequences** (:func:`real_items`): the folders of one part of the split file
-(``core.real_split``; the validation part by default) under the data root,
-opened by ``core.sequences.open_sequence``. A folder listed as ``visible`` must open
-visible-only, ``thermal`` thermal-only, ``rgbt`` as a pair (else ``ConfigError``: a
-misdetected layout would silently change what is measured). Only the **first
-``max_frames`` frames** of a longer sequence are used (the run must fit in 15 minutes
-on 2 cores; the table says which sequences were cut). Absent folders are skipped with a
-note.
+**Sequences** (:func:`real_items`): the entries of one part of the split file
+(``core.real_split``; the validation part by default) under the data root, opened by
+``SplitEntry.open``: a folder by ``core.sequences.open_sequence``, a **labelled view**
+(the project's boxes for a window of a folder's frames) as that window
+(``core.sequences.window``), which then is the sequence: its length, frames, ground
+truth, starts and ``max_frames`` are the window's, its name the entry's, and the result
+cache keys it by ``folder[first:last]`` (:attr:`RealItem.cache_sequence`). An entry
+listed as ``visible`` must open visible-only, ``thermal`` thermal-only, ``rgbt`` as a
+pair (else ``ConfigError``: a misdetected layout would silently change what is
+measured). Only the **first ``max_frames`` frames** of a longer sequence are used (the
+run must fit in 15 minutes on 2 cores; the table says which sequences were cut). Absent
+folders are skipped with a note.
 
 With ``starts`` > 1 each sequence also gives runs from evenly spaced later first frames
 (``name@frame``; :func:`start_frames`). With a ``veil`` every run's visible frames come
@@ -24,7 +28,7 @@ from core.bench.eval_sets import ground_truth_rows
 from core.bench.real_metrics import valid_rows
 from core.bench.veil import VeiledSequence, VisibleVeil
 from core.errors import ConfigError, RGBTError
-from core.real_split import RealSplit
+from core.real_split import RealSplit, SplitEntry
 
 DEFAULT_MAX_FRAMES = 300
 
@@ -32,11 +36,14 @@ DEFAULT_MAX_FRAMES = 300
 @dataclass(frozen=True)
 class RealItem:
     """One run on a real sequence: ``modality`` (``visible`` | ``thermal`` | ``rgbt``),
-    ``folder`` relative to the data root, ``name`` (its last component, or the folder when
-    names clash; ``name@F`` for a run from frame F > 0), ``path``, ``length`` (frames in
-    the sequence), ``num_frames`` (frames used from ``first_frame``), ``layout`` as
-    detected, ``first_frame`` (the run starts at the first valid ground-truth box at or
-    after it), ``veil``: the visible stream's veil (``core.bench.veil``) or None."""
+    ``folder`` relative to the data root, ``name`` (the entry's name: its folder's last
+    component unless a labelled view names itself; the entry's label when names clash;
+    ``name@F`` for a run from frame F > 0), ``path`` (the folder under the data root),
+    ``length`` (frames in the sequence: a labelled view's window), ``num_frames`` (frames
+    used from ``first_frame``), ``layout`` as detected, ``first_frame`` (the run starts at
+    the first valid ground-truth box at or after it; 0-based in the window), ``veil``: the
+    visible stream's veil (``core.bench.veil``) or None, ``entry``: the split entry
+    (``core.real_split.SplitEntry``; None = the folder itself)."""
 
     modality: str
     folder: str
@@ -47,12 +54,19 @@ class RealItem:
     layout: str
     first_frame: int = 0
     veil: VisibleVeil | None = None
+    entry: SplitEntry | None = None
 
     def open(self):
-        from core.sequences import open_sequence
-
-        sequence = open_sequence(self.path, cache_frames=2)
+        """The sequence (a labelled view's window), under the veil when there is one."""
+        sequence = (self.entry or SplitEntry(self.folder)).open(self.path, cache_frames=2)
         return sequence if self.veil is None else VeiledSequence(sequence, self.veil)
+
+    @property
+    def cache_sequence(self) -> str:
+        """The sequence in the result cache's key: the folder, or a labelled view's
+        ``folder[first:last]`` (1-based, inclusive), so another window is another run (the
+        boxes are in the key as the ground-truth rows)."""
+        return self.entry.label if self.entry is not None else self.folder
 
     @property
     def cache_dataset(self) -> str:
@@ -80,27 +94,26 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
     (:func:`start_frames`), each over at most ``max_frames`` frames; a tracker that
     loses the target early in one run still shows what it does on the rest, so the
     mean depends less on one unlucky jump."""
-    from core.sequences import open_sequence
-
     root = Path(data_root)
     if max_frames is not None and max_frames < 2:
         raise ConfigError("--max-frames must be >= 2 (the first frame initialises the trackers)")
     if starts < 1:
         raise ConfigError("--starts must be >= 1")
-    listed = split.sequences(part)
-    names = [folder.rstrip("/").rsplit("/", 1)[-1] for _, folder in listed]
+    listed = split.entries(part)
+    names = [entry.name for _, entry in listed]
     items, notes, cut = [], [], []
-    for (modality, folder), name in zip(listed, names, strict=True):
+    for (modality, entry), name in zip(listed, names, strict=True):
+        folder = entry.folder
         path = root / folder
         if names.count(name) > 1:
-            name = folder
+            name = entry.label
         if not path.is_dir():
-            notes.append(f"{folder} skipped: no folder {path}")
+            notes.append(f"{entry.label} skipped: no folder {path}")
             continue
         try:
-            sequence = open_sequence(path, cache_frames=1)
+            sequence = entry.open(path, cache_frames=1)
         except RGBTError as error:
-            raise ConfigError(f"{folder} (in {split.path}) cannot be opened: {error}") from None
+            raise ConfigError(f"{entry.label} (in {split.path}) cannot be opened: {error}") from None
         try:
             info = sequence.info
             opened = _opened_modality(info)
@@ -109,7 +122,7 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
         finally:
             sequence.close()
         if opened != modality:
-            raise ConfigError(f"{folder} is listed as {modality} in {split.path} but opens as {opened} "
+            raise ConfigError(f"{entry.label} is listed as {modality} in {split.path} but opens as {opened} "
                               f"(layout {info.layout})")
         valid = valid_rows(ground_truth_rows(records, length)) if records else np.zeros(length, bool)
         for first in start_frames(length, starts):
@@ -120,7 +133,8 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
                 continue
             if first == 0 and count < length:
                 cut.append(f"{name} {length}")
-            items.append(RealItem(modality, folder, label, path, length, count, info.layout, first, veil))
+            items.append(RealItem(modality, folder, label, path, length, count, info.layout, first, veil,
+                                  entry if entry.is_view else None))
     if cut:
         notes.append(f"first {max_frames} frames of each longer sequence (of {', '.join(cut)} frames)")
     if starts > 1:

@@ -95,7 +95,8 @@ def track_real_item(item: RealItem, contenders: Sequence[Contender], done: int, 
         start = first_frame + offset
         gt, valid = gt[offset:], valid[offset:]
         available = [c for c in contenders if c.available]
-        keys = {c.label: run_key(real_fingerprint(c, one_step_every), item.cache_dataset, item.folder, gt, threads)
+        keys = {c.label: run_key(real_fingerprint(c, one_step_every), item.cache_dataset, item.cache_sequence,
+                                 gt, threads)
                 for c in available}
         runs: dict[str, RealRun] = {}
         if cache is not None:

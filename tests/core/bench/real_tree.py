@@ -45,3 +45,17 @@ def fake_tree(root, frames=10):
     split.write_text(json.dumps({"validation": {"visible": ["real/rgb/cars"], "thermal": ["real/thermal/drone"]},
                                  "train": {"visible": ["real/rgb/other"]}}))
     return split
+
+
+def fake_pair(root, frames=12, folder="real/rgbt-unlabeled/pair"):
+    """An RGB-T video pair without boxes (``visible.avi`` + ``infrared.avi``, lossless):
+    visible frame i is ``colour_frame(i)``, thermal frame i ``thermal_frame(i)``."""
+    pair = root / folder
+    pair.mkdir(parents=True)
+    for name, frame in (("visible.avi", lambda i: colour_frame(i)),
+                        ("infrared.avi", lambda i: cv2.cvtColor(thermal_frame(i), cv2.COLOR_GRAY2BGR))):
+        writer = cv2.VideoWriter(str(pair / name), cv2.VideoWriter_fourcc(*"FFV1"), 25, (96, 72))
+        for i in range(frames):
+            writer.write(frame(i))
+        writer.release()
+    return pair
