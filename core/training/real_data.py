@@ -13,7 +13,9 @@ where the target is absent (read with ``core.annotations.formats.text.read_boxes
 
 :func:`core.real_split.load_split` reads ``configs/real_split.json`` (the one reader the
 benchmark uses too); training takes **only its ``train`` part**
-(:meth:`~core.real_split.RealSplit.train_folders`). Relative paths (split file, data root)
+(:meth:`~core.real_split.RealSplit.train_folders`, which refuses a labelled view, the
+project's boxes for a window of a folder, with a ConfigError: training reads a folder's
+own ``groundtruth.txt`` over all its frames). Relative paths (split file, data root)
 resolve against the working directory when they exist there, else against the project
 root (:func:`core.real_split.resolve_path`).
 
