@@ -88,3 +88,23 @@ def test_training_refuses_a_labelled_view(tmp_path):
     # a subset without the view is what it was
     assert split.train_folders("visible", tmp_path / "data", include=["cars"]) == [
         ("real/rgb/cars", tmp_path / "data" / "real" / "rgb" / "cars")]
+
+
+def test_the_shipped_splits_views_have_boxes_for_every_window_frame():
+    """The project's own boxes (configs/real_boxes) fit their windows: read without shared data."""
+    import numpy as np
+
+    from core.real_split import DEFAULT_SPLIT_FILE, load_split
+    from core.sequences.window import read_window_boxes
+
+    split = load_split(DEFAULT_SPLIT_FILE)
+    views = [entry for part in ("validation", "train") for _, entry in split.entries(part) if entry.groundtruth]
+    assert views, "the shipped split lists the RGB-T windows with project boxes"
+    for entry in views:
+        first, last = entry.frames
+        records = read_window_boxes(entry.groundtruth, last - first + 1, f"frames {first}-{last}")
+        assert sorted(records) == list(range(last - first + 1))
+        sizes = np.array([[r.box[2], r.box[3]] for r in records.values() if r.box is not None])
+        assert len(sizes) and (sizes > 4).all(), entry.name
+        assert entry.folder.startswith("real/rgbt-unlabeled/")
+        assert entry.folder not in split.parts["train"].get("rgbt_unlabeled", ())

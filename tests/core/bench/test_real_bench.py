@@ -371,9 +371,15 @@ def test_real_validation_split_with_a_small_frame_cap(shared_data, capsys):
     split = load_split(DEFAULT_SPLIT_FILE)
     expected = split.parts["validation"]
     items = bench.items
-    assert [i.folder for i in items] == list(expected["visible"]) + list(expected["thermal"])
-    assert {i.modality for i in items} == {"visible", "thermal"}
+    listed = list(expected["visible"]) + list(expected["thermal"]) + list(expected.get("rgbt", ()))
+    assert [i.folder for i in items] == listed
+    assert {i.modality for i in items} == {"visible", "thermal"} | ({"rgbt"} if expected.get("rgbt") else set())
     assert all(isinstance(i, RealItem) and i.num_frames == 6 for i in items)
+    # the RGB-T windows carry the project's boxes (configs/real_boxes), cut to their frames
+    views = {i.name: i for i in items if i.modality == "rgbt"}
+    for modality, entry in split.entries("validation"):
+        if modality == "rgbt":
+            assert views[entry.name].folder == entry.folder
     means = {(r["tracker"], r["modality"]): r for r in payload["rows"] if r["kind"] == "mean"}
     # six frames from the true box: CSRT holds the target on real footage
     assert means[("CSRT", "visible")]["sr"] > 0.5 and means[("CSRT", "thermal")]["sr"] > 0.4
