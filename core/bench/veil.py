@@ -1,9 +1,9 @@
 """The visible stream under smoke or fog, for ``bench accuracy --real --veil-visible KEEP``.
 
 An RGB-T tracker earns its thermal stream when the visible one goes blind: smoke, fog,
-darkness. The real split has boxes only on single-modality footage, and the one real
-smoke video here (M3SVD ``0117_1605``) has none. This veil makes the case measurable
-with real boxes: every visible frame of a run, the init frame included, keeps ``keep`` of
+darkness. The real split's boxes are mostly on single-modality footage; its one real smoke
+window (M3SVD ``0117_1605``, frames 81-200, boxes in ``configs/real_boxes``) is 120 frames of
+one target. This veil makes the case measurable on every sequence with real boxes: every visible frame of a run, the init frame included, keeps ``keep`` of
 itself under a grey veil of ``level`` that varies by ``variation`` over a smooth random
 field (new every 5 frames, the same for every tracker and every run of a frame). The
 thermal input stays as the sequence gives it: the real thermal frame, or on a
