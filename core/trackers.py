@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import ConfigError
+from core.tracking.tracker_config import PAIR_CORRELATION
 
 MODELS = ("student", "teacher")
 PEER_MODALITIES = ("auto", "visible", "thermal")
@@ -67,7 +68,9 @@ class TrackerChoice:
     whether the test loop keeps a distractor memory (``core.tracking.distractors``) and
     re-ranks by the online correlation filter (``core.tracking.online_filter``), and which
     streams it is fed (``streams``: "both" | "thermal" | "visible" | "auto", ``TrackerConfig.streams``),
-    and whether it holds the box while the target is lost (``hold_when_lost``);
+    and whether it holds the box while the target is lost (``hold_when_lost``) and blends it with
+    the frozen-feature correlation of both streams on a real two-stream pair (``pair_correlation``,
+    ``core.tracking.pair_correlation``; default: ``TrackerConfig``'s);
     for OpenCV trackers the modality ("auto" | "visible" | "thermal")."""
 
     name: str = "student"
@@ -81,6 +84,7 @@ class TrackerChoice:
     online_filter: bool = True
     streams: str = "both"
     hold_when_lost: bool = False
+    pair_correlation: bool = PAIR_CORRELATION > 0
 
     def __post_init__(self) -> None:
         from core.tracking.tracker_config import TRACKER_STREAMS
@@ -95,7 +99,8 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
     """A ready tracker for ``choice``; ``info`` (``SequenceInfo``) resolves modality "auto".
     ``config``: the student's / teacher's ``TrackerConfig`` (default: the defaults, with
     the distractor memory on when ``choice.distractor_memory``, the online filter off unless
-    ``choice.online_filter``, the box held while lost when ``choice.hold_when_lost``).
+    ``choice.online_filter``, the box held while lost when ``choice.hold_when_lost``, the
+    correlation on two-stream pairs on when ``choice.pair_correlation``).
 
     Raises ``ConfigError`` / ``CheckpointError`` (missing weights) / ``PeerUnavailable``.
     """
@@ -107,7 +112,8 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
             config = TrackerConfig(streams=choice.streams,
                                    **switched_options(distractor_memory=choice.distractor_memory,
                                                       online_filter=choice.online_filter,
-                                                      hold_when_lost=choice.hold_when_lost))
+                                                      hold_when_lost=choice.hold_when_lost,
+                                                      pair_correlation=choice.pair_correlation))
 
         return load_tracker(choice.name, choice.weights, choice.engine, choice.device, config,
                             threads=choice.threads, allow_random=choice.allow_random)

@@ -16,6 +16,14 @@ def positive_int(text: str) -> int:
     return value
 
 
+ON_OFF = ("on", "off")
+
+
+def on_off(value: str | None) -> bool | None:
+    """An ``--x {on,off}`` option's value (``choices=ON_OFF, default=None``): True, False, or
+    None when it was not given (the command's default applies)."""
+    return None if value is None else value == "on"
+
 
 ENGINES = ("auto", "torch", "onnx")
 DEVICES = ("auto", "cpu", "cuda")

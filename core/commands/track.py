@@ -21,11 +21,11 @@ import time
 import warnings
 from pathlib import Path
 
-from core.commands.arguments import add_engine_options, positive_int
+from core.commands.arguments import ON_OFF, add_engine_options, on_off, positive_int
 from core.fileio import write_text_atomic
 from core.geometry import parse_box_text
 from core.progress import run_with_bar
-from core.tracking.tracker_config import TRACKER_STREAMS
+from core.tracking.tracker_config import PAIR_CORRELATION, TRACKER_STREAMS
 
 
 def _box(text: str):
@@ -72,6 +72,11 @@ def register(subparsers) -> None:
                         help="keep the box where it was while the confidence says the target is hidden "
                              "(occlusion), instead of following the best match on the background "
                              "(see docs/tracking_heuristics.md)")
+    parser.add_argument("--pair-correlation", choices=ON_OFF, default=None,
+                        help="on a real visible+thermal pair, blend the box with frozen-feature correlation of "
+                             "both streams (size and half the centre); single-modality footage is never touched; "
+                             f"default {'on' if PAIR_CORRELATION > 0 else 'off'}; see docs/tracking_heuristics.md "
+                             "'Correlation on two-stream pairs'")
     parser.add_argument("--no-online-filter", action="store_true",
                         help="do not re-rank the score map by the target's online correlation filter "
                              "(on by default; see docs/tracking_heuristics.md)")
@@ -209,20 +214,21 @@ def run(args) -> int:
     name = tracker_name(args)
     if is_peer(name) and (args.weights is not None or args.template_update or args.kalman_fallback
                           or args.distractor_memory or args.no_online_filter or args.streams != "both"
-                          or args.hold_when_lost):
+                          or args.hold_when_lost or args.pair_correlation is not None):
         raise ConfigError(f"--weights, --template-update, --kalman-fallback, --distractor-memory, "
-                          f"--hold-when-lost, --no-online-filter and --streams apply to the student and teacher, not to "
-                          f"{tracker_label(name)} (it sees one stream: --modality)")
+                          f"--hold-when-lost, --pair-correlation, --no-online-filter and --streams apply to the student "
+                          f"and teacher, not to {tracker_label(name)} (it sees one stream: --modality)")
     choice = TrackerChoice(name, None if args.weights is None else str(args.weights), args.engine, args.device,
                            args.threads, args.random_weights, args.modality)
     tracker = None
     if not is_peer(name):  # a missing checkpoint is reported before the footage is opened
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RandomWeightsWarning)
+            pair = {} if args.pair_correlation is None else {"pair_correlation": on_off(args.pair_correlation)}
             config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback,
                                    streams=args.streams, **switched_options(distractor_memory=args.distractor_memory,
                                                       hold_when_lost=args.hold_when_lost,
-                                                      online_filter=not args.no_online_filter))
+                                                      online_filter=not args.no_online_filter, **pair))
             tracker = _build_with_fallback(lambda c: build_tracker(c, config=config), choice)
         if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
             print_random_warning(name)

@@ -95,3 +95,18 @@ def test_track_cli_says_when_the_streams_differ_in_length(tmp_path, moving_squar
     assert len(_boxes(out)) == 19
     err = capsys.readouterr().err
     assert "note: frame counts differ: visible 23, thermal 19" in err
+
+
+def test_a_choice_carries_the_pair_correlation_switch_into_the_config():
+    """``TrackerChoice.pair_correlation`` (the studio's tracking process builds from it): its
+    default is the ``TrackerConfig`` default, and each way reaches the built tracker's config."""
+    from core.tracking.tracker_config import PAIR_CORRELATION_WEIGHT, TrackerConfig
+
+    assert TrackerChoice().pair_correlation == (TrackerConfig().pair_correlation > 0)
+    plain = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch"))
+    assert plain.config == TrackerConfig()
+    for on in (not TrackerChoice().pair_correlation, TrackerChoice().pair_correlation):
+        tracker = build_tracker(TrackerChoice("teacher", allow_random=True, threads=1, engine="torch",
+                                              pair_correlation=on))
+        assert tracker.config.pair_correlation == (PAIR_CORRELATION_WEIGHT if on else 0.0)
+        assert tracker.config == TrackerConfig(pair_correlation=tracker.config.pair_correlation)

@@ -78,6 +78,50 @@ def test_network_options_are_refused_for_a_classical_tracker(tmp_path, moving_sq
     assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
                  "--no-online-filter"]) != 0
     assert "apply to the student and teacher, not to" in capsys.readouterr().err
+    for value in ("on", "off"):  # refused whichever way it is said; left out, CSRT runs (below)
+        assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
+                     "--pair-correlation", value]) != 0
+        assert "--pair-correlation" in capsys.readouterr().err
+    assert not out.exists()
+    assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt"]) == 0
+    assert out.exists()
+
+
+def test_pair_correlation_option_is_parsed_and_reaches_the_network_tracker(tmp_path, moving_square, monkeypatch,
+                                                                          capsys):
+    """``--pair-correlation on|off`` sets ``TrackerConfig.pair_correlation`` (``PAIR_CORRELATION_WEIGHT`` /
+    0); left out, the config's default; another word is an argparse error."""
+    import core.trackers
+    from core.cli import build_parser
+    from core.errors import ConfigError
+    from core.tracking.tracker_config import PAIR_CORRELATION_WEIGHT, TrackerConfig
+
+    _write_pair(moving_square, tmp_path / "pair", frames=3)
+    args = [str(tmp_path / "pair" / "visual"), str(tmp_path / "pair" / "thermal"), "--init", "40,40,16,16",
+            "--out", str(tmp_path / "boxes.txt"), "--random-weights", "--threads", "1", "--device", "cpu",
+            "--weights", str(tmp_path / "no-such-student.pt")]
+    assert build_parser().parse_args(["track", *args]).pair_correlation is None  # "not given"
+    assert build_parser().parse_args(["track", *args, "--pair-correlation", "off"]).pair_correlation == "off"
+    with pytest.raises(SystemExit) as exit_info:
+        main(["track", *args, "--pair-correlation", "yes"])
+    assert exit_info.value.code == 2 and "--pair-correlation" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["track", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--pair-correlation {on,off}" in help_text and "single-modality footage is never touched" in help_text
+    assert f"default {'on' if TrackerConfig().pair_correlation > 0 else 'off'}" in help_text
+
+    built = []
+
+    def recording(choice, info=None, *, config=None):
+        built.append(config.pair_correlation)
+        raise ConfigError("recorded")  # what the tracker then does is the tracker's tests' business
+
+    monkeypatch.setattr(core.trackers, "build_tracker", recording)
+    for option in (["--pair-correlation", "on"], ["--pair-correlation", "off"], []):
+        assert main(["track", *args, *option]) == 2
+        assert "recorded" in capsys.readouterr().err
+    assert built == [PAIR_CORRELATION_WEIGHT, 0.0, TrackerConfig().pair_correlation]
 
 
 def test_streams_reach_the_network_tracker(tmp_path, moving_square, monkeypatch, capsys):

@@ -84,3 +84,19 @@ def test_the_tracker_feeds_the_network_the_chosen_streams(streams):
         template, _ = sample_target(pair.thermal, box, 2.0, 64)
         np.testing.assert_allclose(state.template_visible, normalize_visible(np.repeat(template[..., None], 3, axis=2)),
                                    atol=1e-5)
+
+
+def test_the_pair_correlation_switch_sets_a_useful_weight_or_zero():
+    """``switched_options(pair_correlation=...)`` (the studio's setting, ``track --pair-correlation``):
+    on is ``PAIR_CORRELATION_WEIGHT`` (> 0 even when the default is off), off is 0; left out, the
+    switch gives the ``TrackerConfig`` default; the other switches are not touched."""
+    from core.tracking.tracker_config import PAIR_CORRELATION_WEIGHT, switched_options
+
+    base = dict(distractor_memory=False, online_filter=True)
+    on = switched_options(**base, pair_correlation=True)
+    off = switched_options(**base, pair_correlation=False)
+    assert on["pair_correlation"] == PAIR_CORRELATION_WEIGHT > 0 and off["pair_correlation"] == 0.0
+    assert {k: v for k, v in on.items() if k != "pair_correlation"} == {
+        k: v for k, v in off.items() if k != "pair_correlation"}
+    assert TrackerConfig(**off).pair_correlation == 0.0 and TrackerConfig(**on).pair_correlation == PAIR_CORRELATION_WEIGHT
+    assert TrackerConfig(**switched_options(**base)) == TrackerConfig()  # the switches' defaults are the config's
