@@ -16,7 +16,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from core.annotations.project_paths import studio_home
 from core.trackers import PEER_MODALITIES, tracker_names
-from core.tracking.tracker_config import LOW_CONFIDENCE, TRACKER_STREAMS
+from core.tracking.tracker_config import LOW_CONFIDENCE, PAIR_CORRELATION, TRACKER_STREAMS
 
 ENGINES = ("auto", "torch", "onnx")
 DEVICES = ("auto", "cpu", "cuda")
@@ -34,7 +34,9 @@ class ModelSettings:
     alone when the other stream is blind, or "auto": thermal alone while the visible stream
     is measured blind; ``TrackerConfig.streams``). ``hold_when_lost``: the student's and the
     teacher's box stays where the target was while their confidence says it is hidden
-    (``TrackerConfig.hold_when_lost`` at ``HOLD_THRESHOLD``).
+    (``TrackerConfig.hold_when_lost`` at ``HOLD_THRESHOLD``). ``pair_correlation``: on a real
+    visible + thermal pair their box takes its size and half its centre from the frozen-feature
+    correlation of both streams (``TrackerConfig.pair_correlation``; default: the config's).
     """
 
     student_weights: str = ""  # "" = bundled assets/models/student_bundled.pt
@@ -48,6 +50,7 @@ class ModelSettings:
     online_filter: bool = True  # the student's / teacher's loop learns the target while tracking
     streams: str = "both"  # what the student / teacher is fed: both, thermal or visible alone, or auto
     hold_when_lost: bool = False  # the student's / teacher's box stays put while the target is hidden
+    pair_correlation: bool = PAIR_CORRELATION > 0  # on real RGB-T pairs: size (and half the centre) by correlation
 
     def weights(self, model: str) -> str | None:
         value = self.student_weights if model == "student" else self.teacher_weights
@@ -131,6 +134,7 @@ class StudioSettings:
             online_filter=_bool(q.value("models/online_filter"), True),
             streams=_choice(q.value("models/streams"), TRACKER_STREAMS, "both"),
             hold_when_lost=_bool(q.value("models/hold_when_lost"), False),
+            pair_correlation=_bool(q.value("models/pair_correlation"), PAIR_CORRELATION > 0),
         )
         recent = [r for r in (Recent.decode(t) for t in _list(q.value("recent"))) if r is not None]
         # A threshold the user never chose follows the default (0.5 before the twelfth session).
@@ -164,6 +168,7 @@ class StudioSettings:
         q.setValue("models/online_filter", self.models.online_filter)
         q.setValue("models/streams", self.models.streams)
         q.setValue("models/hold_when_lost", self.models.hold_when_lost)
+        q.setValue("models/pair_correlation", self.models.pair_correlation)
         q.setValue("view/colormap", self.colormap)
         q.setValue("view/blend", self.blend)
         q.setValue("view/blend_opacity", self.blend_opacity)

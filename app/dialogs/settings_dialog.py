@@ -94,6 +94,13 @@ class SettingsDialog(QDialog):
             "Student and teacher: learn what this target looks like against its surroundings from the first box "
             "and the confident frames, and prefer the matches that look like it. Keeps the box off look-alikes "
             "the network confuses with the target. On by default (docs/tracking_heuristics.md).")
+        self.pair_correlation = _check_box(
+            "Measure size by correlation on RGB-T pairs", models.pair_correlation,
+            "Student and teacher, on a real visible + thermal pair only: correlate both streams' frozen ImageNet "
+            "features with the first box's target and take the box's size and half its centre from that. The "
+            "networks, trained on single-stream footage, keep such a target at its first size and lose it in "
+            "smoke. Visible-only and thermal-only footage is never touched. Costs speed on pairs "
+            "(docs/tracking_heuristics.md, 'Correlation on two-stream pairs').")
         self.hold_when_lost = _check_box(
             "Hold the box while the target is hidden (occlusion)", models.hold_when_lost,
             "Student and teacher: while the confidence says the target is not in view, keep the box where the "
@@ -109,6 +116,7 @@ class SettingsDialog(QDialog):
         form.addRow("Engine", self.engine)
         form.addRow("Device", self.device)
         form.addRow("", self.online_filter)
+        form.addRow("", self.pair_correlation)
         form.addRow("", self.distractor_memory)
         form.addRow("", self.hold_when_lost)
         form.addRow("", self.allow_random)
@@ -131,4 +139,5 @@ class SettingsDialog(QDialog):
             online_filter=self.online_filter.isChecked(),
             streams=str(self.streams.currentData()),
             hold_when_lost=self.hold_when_lost.isChecked(),
+            pair_correlation=self.pair_correlation.isChecked(),
         )

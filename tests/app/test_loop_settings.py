@@ -1,5 +1,6 @@
-"""The studio's test-loop settings: the distractor memory, the online filter and the streams
-the networks are fed reach the trackers T and R run."""
+"""The studio's test-loop settings: the distractor memory, the online filter, holding the box,
+the correlation on two-stream pairs and the streams the networks are fed reach the trackers T
+and R run."""
 from __future__ import annotations
 
 from types import SimpleNamespace
@@ -169,3 +170,44 @@ def test_the_status_bar_says_when_the_network_is_fed_one_stream_alone(window, pa
     window.goto(0)
     window.actions["track"].trigger()
     assert "stream alone" not in window.job_status.engine_label.text()
+
+
+def test_the_pair_correlation_setting_reaches_dialog_pool_and_tracking_process_and_is_remembered(qtbot):
+    """The studio's "Measure size by correlation on RGB-T pairs" switch (as ``track
+    --pair-correlation``): its default is the ``TrackerConfig`` default, the other choice reaches the
+    cached trackers, the tracking process's choice and the settings file."""
+    from app.dialogs.settings_dialog import SettingsDialog
+    from app.jobs import TrackerPool
+    from app.settings import StudioSettings
+    from core.trackers import TrackerChoice, build_tracker
+    from core.tracking.tracker_config import PAIR_CORRELATION, PAIR_CORRELATION_WEIGHT
+
+    default = PAIR_CORRELATION > 0
+    dialog = SettingsDialog(ModelSettings())
+    qtbot.addWidget(dialog)
+    assert dialog.pair_correlation.isChecked() == default == dialog.values().pair_correlation
+    tip = dialog.pair_correlation.toolTip()
+    assert "visible + thermal pair only" in tip and "speed" in tip
+    dialog.pair_correlation.setChecked(not default)
+    assert dialog.values().pair_correlation == (not default)
+    again = SettingsDialog(dialog.values())
+    qtbot.addWidget(again)
+    assert again.pair_correlation.isChecked() == (not default)
+
+    pool = TrackerPool(lambda *args: SimpleNamespace(config=TrackerConfig()))
+    assert pool.get("student", ModelSettings(pair_correlation=False)).config.pair_correlation == 0.0
+    assert pool.get("student", ModelSettings(pair_correlation=True)).config.pair_correlation == PAIR_CORRELATION_WEIGHT
+    assert pool.get("student", ModelSettings()).config.pair_correlation == TrackerConfig().pair_correlation
+    assert pool.choice("teacher", ModelSettings(pair_correlation=not default)).pair_correlation == (not default)
+    for on in (True, False):
+        built = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch",
+                                            pair_correlation=on))
+        assert built.config.pair_correlation == (PAIR_CORRELATION_WEIGHT if on else 0.0)
+
+    assert StudioSettings.load().models.pair_correlation == default  # a new user gets the config's default
+    settings = StudioSettings.load()
+    settings.models = ModelSettings(pair_correlation=not default)
+    settings.save()
+    assert StudioSettings.load().models.pair_correlation == (not default)
+    StudioSettings.qsettings().setValue("models/pair_correlation", "maybe")
+    assert StudioSettings.load().models.pair_correlation == default
