@@ -15,7 +15,7 @@ confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
 
 Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time and the
 load average; ``--json PATH``: an object ``{"command", "split_file", "part",
-"max_frames", "starts", "veil_visible", "streams", "hold_when_lost", "one_step_every", "threads", "wall_seconds", "load_average", "notes",
+"max_frames", "starts", "veil_visible", "streams", "hold_when_lost", "pair_correlation", "one_step_every", "threads", "wall_seconds", "load_average", "notes",
 "rows"}`` (rows: :func:`core.bench.real_run.score_real`); ``--plots DIR``:
 ``DIR/<visible|thermal|all>/lasher_{PR,NPR,SR}.png``; ``--cache DIR`` reuses runs whose
 tracker (weights, tracking code, config), sequence, frames and threads are unchanged.
@@ -39,15 +39,16 @@ from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache
 from core.bench.veil import VisibleVeil
-from core.commands.arguments import positive_int
+from core.commands.arguments import on_off, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 from core.real_split import load_split
+from core.tracking.tracker_config import PAIR_CORRELATION
 
 #: the parsed options the contenders are built from (sent to ``--jobs`` workers)
 _BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engine", "device", "threads", "streams",
-               "hold_when_lost")
+               "hold_when_lost", "pair_correlation")
 
 
 def add_arguments(parser) -> None:
@@ -87,11 +88,18 @@ def _contenders(args):
     contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
                                   modalities=("visible",), random_weights=args.random_weights, engine=args.engine,
                                   device=args.device, threads=args.threads, streams=args.streams,
-                                  hold_when_lost=args.hold_when_lost)
+                                  hold_when_lost=args.hold_when_lost, pair_correlation=on_off(args.pair_correlation))
     # one peer contender on the present stream: on a thermal-only sequence the visible
     # stream is the thermal frame (core.sequences), so "visible" is the present stream
     return [dataclasses.replace(c, label=PEER_LABELS[c.key]) if c.key in PEER_LABELS and c.available else c
             for c in contenders]
+
+
+def _pair_correlation(args) -> bool:
+    """Whether the student's and the teacher's loop correlates two-stream pairs
+    (``--pair-correlation``, else the ``TrackerConfig`` default)."""
+    chosen = on_off(args.pair_correlation)
+    return PAIR_CORRELATION > 0 if chosen is None else chosen
 
 
 def run_real_accuracy(args):
@@ -138,6 +146,12 @@ def run_real_accuracy(args):
         header.append(f"--streams {args.streams}: what the student and the teacher are fed (TrackerConfig.streams)")
     if args.hold_when_lost:
         header.append("--hold-when-lost: the student's and the teacher's box is held while the target is lost")
+    pair_correlation = _pair_correlation(args)
+    if pair_correlation != (PAIR_CORRELATION > 0):
+        header.append(f"--pair-correlation {args.pair_correlation}: the student's and the teacher's box "
+                      + ("is blended with the frozen-feature correlation of both streams on real two-stream pairs"
+                         if pair_correlation else "is not blended with the correlation on two-stream pairs")
+                      + " (not the default; TrackerConfig.pair_correlation)")
     header.append(f"one-step diagnostic: every {args.one_step_every}th frame" if args.one_step_every
                   else "one-step diagnostic: off")
     engines = sorted({f"{c.label}: {c.tracker.engine.name}" for c in contenders
@@ -154,7 +168,8 @@ def run_real_accuracy(args):
     payload = {"command": "python main.py " + " ".join(sys.argv[1:]) if sys.argv else "",
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
                "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible, "streams": args.streams,
-               "hold_when_lost": bool(args.hold_when_lost), "one_step_every": args.one_step_every,
+               "hold_when_lost": bool(args.hold_when_lost), "pair_correlation": pair_correlation,
+               "one_step_every": args.one_step_every,
                "threads": args.threads, "jobs": args.jobs,
                "wall_seconds": round(wall, 1), "load_average": None if load is None else [round(v, 2) for v in load],
                "notes": header, "rows": rows}

@@ -95,3 +95,32 @@ def test_the_bench_feeds_the_networks_the_streams_it_is_told(tmp_path):
     payload, bench, _, text = run_real_accuracy(held)
     assert payload["hold_when_lost"] and "--hold-when-lost" in text
     assert not any(run.cached for run in bench.runs.values())  # another loop: not the runs above
+
+
+def test_the_bench_switches_the_correlation_on_two_stream_pairs_as_it_is_told(tmp_path):
+    """``bench accuracy --real --pair-correlation on|off`` (as ``track --pair-correlation``): the
+    student's and the teacher's config say so, the cache key (the config's repr) tells the runs
+    apart, and the table's notes and the JSON name it when it is not the default."""
+    split_file = fake_tree(tmp_path, frames=6)
+    from core.bench.real_accuracy import build_real_contenders, run_real_accuracy
+    from core.cli import build_parser
+    from core.tracking.tracker_config import PAIR_CORRELATION_WEIGHT, TrackerConfig
+
+    base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
+            "--trackers", "student,teacher", "--random-weights", "--weights-dir", str(tmp_path / "none"),
+            "--threads", "1", "--cache", str(tmp_path / "c"), "--one-step-every", "0"]
+    default = TrackerConfig().pair_correlation > 0
+    other = "off" if default else "on"
+    configs = {value: [c.tracker.config for c in build_real_contenders(build_parser().parse_args(
+        base + ([] if value is None else ["--pair-correlation", value])))] for value in (None, "on", "off")}
+    assert [c.pair_correlation for c in configs["on"]] == [PAIR_CORRELATION_WEIGHT] * 2
+    assert [c.pair_correlation for c in configs["off"]] == [0.0, 0.0]
+    assert configs[None] == [TrackerConfig()] * 2
+    fingerprints = {value: build_real_contenders(build_parser().parse_args(base + ["--pair-correlation", value]))[0]
+                    .fingerprint for value in ("on", "off")}
+    assert fingerprints["on"] != fingerprints["off"]
+    payload, _, _, text = run_real_accuracy(build_parser().parse_args(base))
+    assert payload["pair_correlation"] == default and "--pair-correlation" not in text
+    payload, bench, _, text = run_real_accuracy(build_parser().parse_args(base + ["--pair-correlation", other]))
+    assert payload["pair_correlation"] == (not default) and f"--pair-correlation {other}" in text
+    assert not any(run.cached for run in bench.runs.values())  # another loop: not the default's runs
