@@ -234,10 +234,10 @@ def test_committed_split_sources_draw_train_sequences_only(shared_data, tmp_path
               "cache_dir": str(tmp_path)}
     visible = build_source("real_visible", {**common, "include": ["otb-football1", "uav123-wakeboard7"]}, seed=0)
     thermal = build_source("real_thermal", {**common, "include": ["antiuav-18"]}, seed=0)
-    unlabeled = build_source("rgbt_unlabeled", {**common, "include": ["0111_1716", "tno/tree"]}, seed=0)
+    unlabeled = build_source("rgbt_unlabeled", {**common, "include": ["1230_1202", "tno/tree"]}, seed=0)
     names = {e.name for e in visible.entries + thermal.entries} | {s.name for s in unlabeled.sequences}
     assert names == {"real/rgb/otb-football1", "real/rgb/uav123-wakeboard7", "real/thermal/antiuav-18",
-                     "real/rgbt-unlabeled/0111_1716", "tno/tree"}
+                     "real/rgbt-unlabeled/1230_1202", "tno/tree"}
     assert not names & validation
     spec = CropSpec(template_size=64, search_size=128, template_factor=2.0, search_factor=4.0, feature_size=16)
     processing = Processing(ProcessingConfig(), spec)
