@@ -35,8 +35,8 @@ class ModelSettings:
     is measured blind; ``TrackerConfig.streams``). ``hold_when_lost``: the student's and the
     teacher's box stays where the target was while their confidence says it is hidden
     (``TrackerConfig.hold_when_lost`` at ``HOLD_THRESHOLD``). ``pair_correlation``: on a real
-    visible + thermal pair their box takes its size and half its centre from the frozen-feature
-    correlation of both streams (``TrackerConfig.pair_correlation``; default: the config's).
+    visible + thermal pair their box follows the change of size that a frozen-feature
+    correlation of both streams measures (``TrackerConfig.pair_correlation``; default: the config's).
     """
 
     student_weights: str = ""  # "" = bundled assets/models/student_bundled.pt
@@ -50,7 +50,7 @@ class ModelSettings:
     online_filter: bool = True  # the student's / teacher's loop learns the target while tracking
     streams: str = "both"  # what the student / teacher is fed: both, thermal or visible alone, or auto
     hold_when_lost: bool = False  # the student's / teacher's box stays put while the target is hidden
-    pair_correlation: bool = PAIR_CORRELATION > 0  # on real RGB-T pairs: size (and half the centre) by correlation
+    pair_correlation: bool = PAIR_CORRELATION > 0  # on real RGB-T pairs: the change of size by correlation
 
     def weights(self, model: str) -> str | None:
         value = self.student_weights if model == "student" else self.teacher_weights

@@ -97,9 +97,9 @@ class SettingsDialog(QDialog):
         self.pair_correlation = _check_box(
             "Measure size by correlation on RGB-T pairs", models.pair_correlation,
             "Student and teacher, on a real visible + thermal pair only: correlate both streams' frozen ImageNet "
-            "features with the first box's target and take the box's size and half its centre from that. The "
-            "networks, trained on single-stream footage, keep such a target at its first size and lose it in "
-            "smoke. Visible-only and thermal-only footage is never touched. Costs speed on pairs "
+            "features with the first box's target at three scales, and let the box follow the change of size "
+            "that measures. The networks, trained on single-stream footage, keep a receding target at its "
+            "first size. Visible-only and thermal-only footage is never touched. Costs speed on pairs "
             "(docs/tracking_heuristics.md, 'Correlation on two-stream pairs').")
         self.hold_when_lost = _check_box(
             "Hold the box while the target is hidden (occlusion)", models.hold_when_lost,

@@ -74,7 +74,7 @@ def register(subparsers) -> None:
                              "(see docs/tracking_heuristics.md)")
     parser.add_argument("--pair-correlation", choices=ON_OFF, default=None,
                         help="on a real visible+thermal pair, blend the box with frozen-feature correlation of "
-                             "both streams (size and half the centre); single-modality footage is never touched; "
+                             "both streams (the target's change of size); single-modality footage is never touched; "
                              f"default {'on' if PAIR_CORRELATION > 0 else 'off'}; see docs/tracking_heuristics.md "
                              "'Correlation on two-stream pairs'")
     parser.add_argument("--no-online-filter", action="store_true",

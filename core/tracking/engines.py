@@ -173,6 +173,7 @@ class OnnxEngine:
     def __init__(self, path: str | Path, device: str = "auto", *, threads: int | None = None):
         ort = _ort()
         self.path = Path(path)
+        self.threads = threads
         if not self.path.is_file():
             raise CheckpointError(self.path, "ONNX model file not found")
         if device not in DEVICES:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.errors import RGBTError
+from core.tracking.correlation import CorrelationState
 from core.tracking.crop import CropGeometry
 from core.tracking.online_filter import OnlineFilter
 
@@ -54,6 +55,9 @@ class TrackerState:
     filter above are this feed's). resting: with ``streams = "auto"`` on a two-stream pair,
     the other feed's :class:`Look` (None otherwise: the feed never changes). blind_ratio: the
     running visible-to-thermal fine-structure ratio ("auto" only; NaN before a measure).
+    correlation: the frozen-feature correlation's template on a two-stream pair
+    (``core.tracking.pair_correlation``; None when ``pair_correlation`` is 0 or the pair has one
+    stream). Made on the init frame and never updated.
     """
 
     template_visible: np.ndarray
@@ -74,6 +78,7 @@ class TrackerState:
     feed: str = "both"
     resting: Look | None = None
     blind_ratio: float = float("nan")
+    correlation: CorrelationState | None = None
 
     def switched(self) -> TrackerState:
         """This state fed through the resting look, the current one resting in its place."""
@@ -101,6 +106,8 @@ class TrackStep:
     the templates were re-cut on this frame. filter_response: the online filter's normalised
     response at the chosen cell (1 = as target-like as the target was; NaN without the filter).
     feed: what the network was fed on this frame ("both", "thermal" or "visible").
+    pair_correlation: the frozen-feature correlation at its peak (0..1) when the box was blended
+    with it on a two-stream pair (``core.tracking.pair_correlation``), else NaN.
     """
 
     frame_index: int
@@ -120,3 +127,4 @@ class TrackStep:
     frame_confidence: float = float("nan")
     filter_response: float = float("nan")
     feed: str = "both"
+    pair_correlation: float = float("nan")

@@ -39,6 +39,7 @@ from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visibl
 from core.tracking.distractors import choose_peak, local_peaks, remember_distractors
 from core.tracking.kalman import predict_corner
 from core.tracking.online_filter import fuse, learn, respond, spectrum
+from core.tracking.pair_correlation import PairCorrelation
 from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_bias, size_change_penalty
 from core.tracking.track_state import InitBoxError, Look, TrackerState, TrackStep
 from core.tracking.tracker_config import BOX_MARGIN, CALIBRATION_LIMIT, DISTRACTOR_GATE, TrackerConfig
@@ -73,6 +74,21 @@ class Tracker:
         self.model_config = model_config
         self.config = config or TrackerConfig()
         self._window_cache: tuple[tuple[bool, float], np.ndarray | None] | None = None
+        self._pair_correlation: PairCorrelation | None = None
+
+    @property
+    def pair_correlation(self) -> PairCorrelation:
+        """The frozen-feature correlation of two-stream pairs (built on first use)."""
+        if self._pair_correlation is None:
+            self._pair_correlation = PairCorrelation(self.config.pair_correlation_template, self.config.streams,
+                                                     threads=getattr(self.engine, "threads", None))
+        return self._pair_correlation
+
+    def _with_correlation(self, state: TrackerState, pair: FramePair, box: np.ndarray) -> TrackerState:
+        """``state`` with the correlation's template when the blend is on and the pair has two streams."""
+        if self.config.pair_correlation <= 0 or has_one_stream(pair):
+            return state
+        return dataclasses.replace(state, correlation=self.pair_correlation.start(pair, box))
 
     def windowed(self, score_map: np.ndarray) -> np.ndarray:
         """``score_map`` (F, F) times the motion prior (:attr:`window`), or itself without one."""
@@ -140,9 +156,11 @@ class Tracker:
             feed = next_feed("both", ratio, cfg.blind_enter, cfg.blind_leave)
             looks = {name: self._look(as_streams(pair, name), box, name) for name in FEEDS}
             resting = looks["thermal" if feed == "both" else "both"]
-            return self._state_from(looks[feed], **origin, resting=resting, blind_ratio=ratio)
+            state = self._state_from(looks[feed], **origin, resting=resting, blind_ratio=ratio)
+            return self._with_correlation(state, pair, box)
         feed = self._fixed_streams
-        return self._state_from(self._look(as_streams(pair, feed), box, feed), **origin)
+        return self._with_correlation(self._state_from(self._look(as_streams(pair, feed), box, feed), **origin),
+                                      pair, box)
 
     @property
     def _fixed_streams(self) -> str:
@@ -213,6 +231,7 @@ class Tracker:
     def track(self, pair: FramePair, state: TrackerState) -> TrackStep:
         """Locate the target on ``pair`` starting from ``state``; returns a TrackStep."""
         cfg = self.config
+        both_streams = pair
         pair, state, (x_v, x_t, geometry), blind_ratio = self._fed_search(pair, state)
         outputs = self.engine.run(state.template_visible[None], state.template_thermal[None], x_v[None], x_t[None])
         score, size, offset = (np.asarray(o, dtype=np.float32) for o in outputs[:3])
@@ -246,6 +265,11 @@ class Tracker:
                                   cfg.online_filter_rate)
         lost = cfg.lost_threshold > 0 and confidence < cfg.lost_threshold
         box = self._safeguarded_box(network_box, state, pair.size, float(penalty[iy, ix]), raw_confidence, lost)
+        correlation = float("nan")
+        if state.correlation is not None and not (lost and cfg.hold_when_lost):
+            box, correlation = self.pair_correlation.blend(both_streams, state.correlation, state.box, box,
+                                                           cfg.pair_correlation, cfg.pair_correlation_centre)
+            box = self._bounded(box, state, pair.size)
 
         step = state.step + 1
         width, height = pair.size
@@ -304,6 +328,7 @@ class Tracker:
             frame_confidence=confidence,
             filter_response=float("nan") if filter_map is None else float(filter_map[iy, ix]),
             feed=state.feed,
+            pair_correlation=correlation,
         )
 
     def _fed_search(self, pair: FramePair, state: TrackerState):
@@ -345,6 +370,15 @@ class Tracker:
         if strengths[chosen] >= cfg.distractor_min_score:  # a lost tracker's peaks are noise, not look-alikes
             distractors = remember_distractors(strengths, points, chosen, cfg.distractor_min_ratio, radius)
         return peaks[chosen][0], peaks[chosen][1], distractors
+
+    def _bounded(self, box: np.ndarray, state: TrackerState, frame_size) -> np.ndarray:
+        """``box`` with its size within the loop's aspect and size bounds, the centre kept."""
+        cfg = self.config
+        wh = bound_aspect(box[2:], state.init_box[2:], cfg.max_aspect_change)
+        if math.isfinite(cfg.max_size_ratio):
+            wh = bound_size(wh, state.init_box[2:], frame_size, cfg.max_size_ratio)
+        center = box[:2] + box[2:] / 2.0
+        return np.array([center[0] - wh[0] / 2.0, center[1] - wh[1] / 2.0, wh[0], wh[1]], dtype=np.float64)
 
     def _safeguarded_box(self, network_box: np.ndarray, state: TrackerState, frame_size, penalty: float,
                          raw_confidence: float, lost: bool) -> np.ndarray:

@@ -1,0 +1,186 @@
+"""Scale and position from frozen-feature correlation on a two-stream pair.
+
+``TrackerConfig.pair_correlation`` (1 by default; 0 = off) turns this on. It only acts on pairs whose two
+streams are both real (``core.sequences.base.has_one_stream`` is False). A single-modality
+sequence runs exactly as without it.
+
+**Why.** The networks were trained on 19 single-modality real sequences. Two registered
+RGB-T windows with boxes (``configs/real_boxes``) showed what they do on real pairs:
+- their size head reads the crop, not the target, so the box of a man climbing away from the
+  camera stays 115 px wide while he shrinks to 55 px;
+- fed a visible frame full of smoke, their fused score stops finding the person.
+
+Plain correlation of the frozen ImageNet stem features does better on both. It runs one search
+per stream, averages the two responses, and tries three scales (SiamFC, the training-free floor
+``core.tracking.correlation``). On those windows it scored SR 0.72 where the KD student scored
+0.52 and CSRT 0.49. On the single-modality validation sequences its box, mixed with the
+network's, loses to the network's alone (0.656 against 0.678), which is why it is gated on two
+real streams
+(``docs/tracking_heuristics.md``, "Correlation on two-stream pairs").
+
+**What it does each frame**, after the network's box is safeguarded (damped size, bounds):
+1. The floor's tracker searches around the previous box, at three scales, both streams averaged.
+   It measures a scale change of 0.979, 1 or 1.022: SiamFC's scale step 1.0375 at learning rate
+   0.59, with a penalty on the two outer scales.
+2. The box's size is the network's damped size times that change, raised to ``pair_correlation``
+   (1 by default). When the correlation sees no change, the network's size stands. When it sees
+   the target shrink or grow, the box follows, even though the network reads the crop.
+3. The centre moves ``pair_correlation_centre`` of the way from the network's centre to the
+   correlation's peak. This is 0 by default: at 0.5 the real RGB-T windows gain more (0.659
+   against 0.598), but the synthetic split loses 0.04-0.07.
+4. The size then gets the loop's bounds again: within ``max_size_ratio`` of the initial box,
+   and the aspect within ``max_aspect_change``.
+
+The confidence stays the network's. A frame the loop holds (``hold_when_lost``) is not moved.
+
+**State.** ``TrackerState.correlation`` holds the :class:`~core.tracking.correlation.CorrelationState`:
+the template's kernel features per stream, made on the init frame and never updated, and the last
+box. It is None when the blend is off or the pair has one stream.
+
+Crops: the correlation's template side is ``pair_correlation_template`` pixels (64 by default,
+the networks' own template side) and its search side is twice that.
+
+**Speed.** Six stem passes a frame (three scales, two streams). PyTorch takes about 29 ms for them
+on one CPU thread; ONNX Runtime takes about 6 ms. So when ``onnxruntime`` is installed, the stem
+is exported once per process from the installed ImageNet weights into memory (about 1 s; no
+file is written) and run by ONNX Runtime on the CPU. Otherwise PyTorch runs it.
+"""
+from __future__ import annotations
+
+import dataclasses
+import io
+import warnings
+
+import numpy as np
+
+from core.sequences.base import FramePair, has_one_stream
+from core.tracking.correlation import CorrelationConfig, CorrelationState, CorrelationTracker
+
+
+def correlation_config(template_size: int, streams: str = "both") -> CorrelationConfig:
+    """The floor's settings at ``template_size`` / 2x search crops. ``streams`` is the tracker's
+    (``TrackerConfig.streams``): "both" and "auto" average both streams' responses; "thermal" or
+    "visible" correlates that stream alone, as the user chose it."""
+    modalities = streams if streams in ("thermal", "visible") else "both"
+    return CorrelationConfig(template_size=int(template_size), search_size=2 * int(template_size),
+                             modalities=modalities)
+
+
+_STEM_SESSIONS: dict[tuple[int, int | None], object] = {}
+
+
+def stem_session(net, stride: int, threads: int | None):
+    """An ONNX Runtime CPU session of the frozen stem ``net`` (a ``Lite0Features``), exported
+    into memory once per process for each (stride, threads); None when ONNX Runtime or the
+    export is not available (the caller then runs PyTorch)."""
+    key = (int(stride), threads)
+    if key not in _STEM_SESSIONS:
+        try:
+            import onnxruntime as ort
+            import torch
+
+            buffer = io.BytesIO()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                torch.onnx.export(net, (torch.zeros(1, 3, 64, 64),), buffer, input_names=["crops"],
+                                  output_names=["features"], opset_version=17, dynamo=False,
+                                  dynamic_axes={"crops": {0: "batch", 2: "height", 3: "width"}})
+            options = ort.SessionOptions()
+            options.log_severity_level = 3
+            if threads:
+                options.intra_op_num_threads = int(threads)
+                options.inter_op_num_threads = 1
+            _STEM_SESSIONS[key] = ort.InferenceSession(buffer.getvalue(), options, providers=["CPUExecutionProvider"])
+        except Exception:  # noqa: BLE001 - any failure means: run the stem in PyTorch
+            _STEM_SESSIONS[key] = None
+    return _STEM_SESSIONS[key]
+
+
+class _FastCorrelation(CorrelationTracker):
+    """The floor's tracker with two speed-ups (see the module doc): the stem run by ONNX Runtime
+    when ``session`` is given, and the frames halved (area filter) as often as needed before
+    the crops are cut, so that every crop is a bilinear resize by a factor of at least 0.5."""
+
+    def __init__(self, config: CorrelationConfig, session=None):
+        super().__init__(config, device="cpu")
+        self._session = session
+        self._halved: tuple[FramePair | None, dict[tuple[str, int], np.ndarray]] = (None, {})
+
+    def _features(self, batch: np.ndarray):
+        if self._session is None:
+            return super()._features(batch)
+        import torch
+
+        crops = np.ascontiguousarray(batch, dtype=np.float32)
+        return torch.from_numpy(self._session.run(None, {"crops": crops})[0])
+
+    def _inputs(self, pair: FramePair, center, side: float, size: int) -> list[np.ndarray]:
+        halvings = int(np.floor(np.log2(max(side / size, 1.0))))
+        if halvings == 0:
+            return super()._inputs(pair, center, side, size)
+        factor = 0.5 ** halvings
+        smaller = FramePair(index=pair.index, visible=self._half(pair, "visible", halvings),
+                            thermal=self._half(pair, "thermal", halvings))
+        return super()._inputs(smaller, (center[0] * factor, center[1] * factor), side * factor, size)
+
+    def _half(self, pair: FramePair, stream: str, halvings: int) -> np.ndarray:
+        """``pair``'s ``stream`` halved ``halvings`` times (cached for the current pair)."""
+        import cv2
+
+        if self._halved[0] is not pair:  # the pair itself is kept: an id could be reused by the next frame's
+            self._halved = (pair, {})
+        cache = self._halved[1]
+        if (stream, halvings) not in cache:
+            image = getattr(pair, stream)
+            height, width = image.shape[:2]
+            size = (max(1, round(width * 0.5 ** halvings)), max(1, round(height * 0.5 ** halvings)))
+            cache[(stream, halvings)] = cv2.resize(image, size, interpolation=cv2.INTER_AREA)
+        return cache[(stream, halvings)]
+
+
+class PairCorrelation:
+    """The correlation half of the blend, built once per tracker; the ImageNet stem is loaded on
+    first use, so a tracker that never sees a two-stream pair never loads it."""
+
+    def __init__(self, template_size: int, streams: str = "both", *, threads: int | None = None,
+                 onnx: bool = True):
+        self.config = correlation_config(template_size, streams)
+        self.threads = threads
+        self.onnx = onnx
+        self._tracker: CorrelationTracker | None = None
+
+    @property
+    def tracker(self) -> CorrelationTracker:
+        if self._tracker is None:
+            session = None
+            if self.onnx:
+                stem = CorrelationTracker(self.config, device="cpu").net
+                session = stem_session(stem, self.config.stride, self.threads)
+            self._tracker = _FastCorrelation(self.config, session)
+        return self._tracker
+
+    def start(self, pair: FramePair, box: np.ndarray) -> CorrelationState | None:
+        """The correlation's state for ``box`` on the init frame, or None on a one-stream pair."""
+        if has_one_stream(pair):
+            return None
+        return self.tracker.init(pair, box)
+
+    def blend(self, pair: FramePair, state: CorrelationState, previous_box: np.ndarray,
+              network_box: np.ndarray, scale_share: float, centre_share: float = 0.0) -> tuple[np.ndarray, float]:
+        """``(box, correlation)``: this frame's box (x, y, w, h, before the loop's bounds) and the
+        normalised correlation at the correlation's peak (0..1).
+
+        The search starts from ``previous_box``, the box the tracker reported on the frame before.
+        The size is ``network_box``'s times the correlation's scale change raised to ``scale_share``.
+        The centre moves ``centre_share`` of the way from ``network_box``'s centre to the
+        correlation's peak."""
+        previous_box = np.asarray(previous_box, dtype=np.float64)
+        step = self.tracker.track(pair, dataclasses.replace(state, box=previous_box))
+        found = step.state.box
+        scale = found[2:] / np.maximum(previous_box[2:], 1e-6)
+        wh = network_box[2:] * scale ** float(scale_share)
+        network_centre = network_box[:2] + network_box[2:] / 2.0
+        found_centre = found[:2] + found[2:] / 2.0
+        centre = (1.0 - centre_share) * network_centre + centre_share * found_centre
+        box = np.array([centre[0] - wh[0] / 2.0, centre[1] - wh[1] / 2.0, wh[0], wh[1]], dtype=np.float64)
+        return box, float(step.confidence)
