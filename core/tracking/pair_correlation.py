@@ -43,7 +43,10 @@ the networks' own template side) and its search side is twice that.
 **Speed.** Six stem passes a frame (three scales, two streams). PyTorch takes about 29 ms for them
 on one CPU thread; ONNX Runtime takes about 6 ms. So when ``onnxruntime`` is installed, the stem
 is exported once per process from the installed ImageNet weights into memory (about 1 s; no
-file is written) and run by ONNX Runtime on the CPU. Otherwise PyTorch runs it.
+file is written) and run by ONNX Runtime on the CPU, without busy-waiting between runs.
+Otherwise PyTorch runs it. The correlation's few small tensor operations run on one PyTorch
+thread: on a 2-core machine, more threads waited on the network's and cost 35 ms a frame
+instead of 10.
 """
 from __future__ import annotations
 
@@ -90,6 +93,8 @@ def stem_session(net, stride: int, threads: int | None):
             if threads:
                 options.intra_op_num_threads = int(threads)
                 options.inter_op_num_threads = 1
+            # no busy-waiting between runs: the network's session and PyTorch run beside it
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             _STEM_SESSIONS[key] = ort.InferenceSession(buffer.getvalue(), options, providers=["CPUExecutionProvider"])
         except Exception:  # noqa: BLE001 - any failure means: run the stem in PyTorch
             _STEM_SESSIONS[key] = None
@@ -98,12 +103,12 @@ def stem_session(net, stride: int, threads: int | None):
 
 class _FastCorrelation(CorrelationTracker):
     """The floor's tracker with two speed-ups (see the module doc): the stem run by ONNX Runtime
-    when ``session`` is given, and the frames halved (area filter) as often as needed before
+    (``onnx``, when it can be; ``threads`` for its session), and the frames halved (area filter) as often as needed before
     the crops are cut, so that every crop is a bilinear resize by a factor of at least 0.5."""
 
-    def __init__(self, config: CorrelationConfig, session=None):
+    def __init__(self, config: CorrelationConfig, threads: int | None = None, onnx: bool = True):
         super().__init__(config, device="cpu")
-        self._session = session
+        self._session = stem_session(self.net, config.stride, threads) if onnx else None
         self._halved: tuple[FramePair | None, dict[tuple[str, int], np.ndarray]] = (None, {})
 
     def _features(self, batch: np.ndarray):
@@ -138,6 +143,22 @@ class _FastCorrelation(CorrelationTracker):
         return cache[(stream, halvings)]
 
 
+def _single_threaded(function, *args):
+    """``function(*args)`` with PyTorch on one thread: the correlation's tensor work is a few tiny
+    convolutions and an upsampling, which more threads only slow down (they wait on the network's
+    threads on a small CPU). The caller's thread count is restored."""
+    import torch
+
+    threads = torch.get_num_threads()
+    if threads == 1:
+        return function(*args)
+    torch.set_num_threads(1)
+    try:
+        return function(*args)
+    finally:
+        torch.set_num_threads(threads)
+
+
 class PairCorrelation:
     """The correlation half of the blend, built once per tracker; the ImageNet stem is loaded on
     first use, so a tracker that never sees a two-stream pair never loads it."""
@@ -152,11 +173,7 @@ class PairCorrelation:
     @property
     def tracker(self) -> CorrelationTracker:
         if self._tracker is None:
-            session = None
-            if self.onnx:
-                stem = CorrelationTracker(self.config, device="cpu").net
-                session = stem_session(stem, self.config.stride, self.threads)
-            self._tracker = _FastCorrelation(self.config, session)
+            self._tracker = _FastCorrelation(self.config, self.threads, self.onnx)
         return self._tracker
 
     def start(self, pair: FramePair, box: np.ndarray) -> CorrelationState | None:
@@ -175,7 +192,7 @@ class PairCorrelation:
         The centre moves ``centre_share`` of the way from ``network_box``'s centre to the
         correlation's peak."""
         previous_box = np.asarray(previous_box, dtype=np.float64)
-        step = self.tracker.track(pair, dataclasses.replace(state, box=previous_box))
+        step = _single_threaded(self.tracker.track, pair, dataclasses.replace(state, box=previous_box))
         found = step.state.box
         scale = found[2:] / np.maximum(previous_box[2:], 1e-6)
         wh = network_box[2:] * scale ** float(scale_share)
