@@ -28,9 +28,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import warnings
 
 import numpy as np
 
+from core.errors import RGBTError
 from core.geometry import as_box, clip_box, cxcywh_to_xywh, is_valid_box
 from core.models.head import hann1d
 from core.sequences.base import FramePair, as_streams, has_one_stream
@@ -44,7 +46,13 @@ from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_b
 from core.tracking.track_state import InitBoxError, Look, TrackerState, TrackStep
 from core.tracking.tracker_config import BOX_MARGIN, CALIBRATION_LIMIT, DISTRACTOR_GATE, TrackerConfig
 
-__all__ = ["BOX_MARGIN", "DISTRACTOR_GATE", "InitBoxError", "Look", "TrackStep", "Tracker", "TrackerConfig",
+
+class PairCorrelationUnavailable(UserWarning):
+    """The correlation on two-stream pairs (``TrackerConfig.pair_correlation``) could not be built;
+    the tracker runs without it."""
+
+
+__all__ = ["BOX_MARGIN", "PairCorrelationUnavailable", "DISTRACTOR_GATE", "InitBoxError", "Look", "TrackStep", "Tracker", "TrackerConfig",
            "TrackerState"]
 
 
@@ -75,6 +83,7 @@ class Tracker:
         self.config = config or TrackerConfig()
         self._window_cache: tuple[tuple[bool, float], np.ndarray | None] | None = None
         self._pair_correlation: PairCorrelation | None = None
+        self._correlation_failed = False
 
     @property
     def pair_correlation(self) -> PairCorrelation:
@@ -85,10 +94,21 @@ class Tracker:
         return self._pair_correlation
 
     def _with_correlation(self, state: TrackerState, pair: FramePair, box: np.ndarray) -> TrackerState:
-        """``state`` with the correlation's template when the blend is on and the pair has two streams."""
-        if self.config.pair_correlation <= 0 or has_one_stream(pair):
+        """``state`` with the correlation's template when the blend is on and the pair has two streams.
+
+        When the correlation cannot be built (the ImageNet stem weights missing or unreadable), the
+        tracker says so once (``PairCorrelationUnavailable``) and tracks without it: the network's
+        boxes, as with ``pair_correlation`` 0."""
+        if self.config.pair_correlation <= 0 or has_one_stream(pair) or self._correlation_failed:
             return state
-        return dataclasses.replace(state, correlation=self.pair_correlation.start(pair, box))
+        try:
+            correlation = self.pair_correlation.start(pair, box)
+        except (RGBTError, ImportError, OSError, RuntimeError) as error:
+            self._correlation_failed = True
+            warnings.warn(f"tracking without the correlation on two-stream pairs: {error}",
+                          PairCorrelationUnavailable, stacklevel=3)
+            return state
+        return dataclasses.replace(state, correlation=correlation)
 
     def windowed(self, score_map: np.ndarray) -> np.ndarray:
         """``score_map`` (F, F) times the motion prior (:attr:`window`), or itself without one."""

