@@ -44,7 +44,7 @@ the networks' own template side) and its search side is twice that.
 on one CPU thread; ONNX Runtime takes about 6 ms. So when ``onnxruntime`` is installed, the stem
 is exported once per process from the installed ImageNet weights into memory (about 1 s; no
 file is written) and run by ONNX Runtime on the CPU, without busy-waiting between runs.
-Otherwise PyTorch runs it. The correlation's few small tensor operations run on one PyTorch
+Otherwise PyTorch runs it. It runs on the CPU whatever device the network uses. The correlation's few small tensor operations run on one PyTorch
 thread: on a 2-core machine, more threads waited on the network's and cost 35 ms a frame
 instead of 10.
 """
