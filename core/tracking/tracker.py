@@ -17,6 +17,10 @@ The options and safeguards of the loop are :class:`TrackerConfig`'s
 (``core.tracking.tracker_config``, which describes each one; ablation in
 ``docs/tracking_heuristics.md``).
 
+On a pair whose two streams are both real, the box then follows the change of size that a
+frozen-feature correlation of both streams measures (``core.tracking.pair_correlation``;
+``TrackerConfig.pair_correlation``); single-modality footage never runs it.
+
 With ``streams = "auto"`` the tracker keeps two looks at the target (both streams, and the
 thermal stream alone), each with its own template, size calibration and online filter, and
 feeds the thermal one while the visible stream is blind (``core.tracking.blind_stream``).
@@ -52,8 +56,8 @@ class PairCorrelationUnavailable(UserWarning):
     the tracker runs without it."""
 
 
-__all__ = ["BOX_MARGIN", "PairCorrelationUnavailable", "DISTRACTOR_GATE", "InitBoxError", "Look", "TrackStep", "Tracker", "TrackerConfig",
-           "TrackerState"]
+__all__ = ["BOX_MARGIN", "DISTRACTOR_GATE", "InitBoxError", "Look", "PairCorrelationUnavailable", "TrackStep",
+           "Tracker", "TrackerConfig", "TrackerState"]
 
 
 def _peak_cell(response: np.ndarray) -> tuple[int, int]:
