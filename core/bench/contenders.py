@@ -51,7 +51,10 @@ class Contender:
     (``random`` or ``-`` for peers); tracker: an object with ``init(pair, box)`` and
     ``track(pair, state)`` (``Tracker`` or ``PeerTracker``), None when unavailable, with
     ``reason`` saying why; fingerprint: what makes its boxes reproducible (label, weights
-    SHA-256 and engine, or the OpenCV version), the ``--cache`` key.
+    SHA-256 and engine, or the OpenCV version), the ``--cache`` key; pairs_only: it runs on
+    two-stream (``rgbt``) sequences only, e.g. a peer on the thermal stream in
+    ``bench accuracy --real``, where on a single-modality sequence it would repeat the
+    present-stream row.
     """
 
     key: str
@@ -60,10 +63,15 @@ class Contender:
     tracker: object | None
     reason: str = ""
     fingerprint: str = ""
+    pairs_only: bool = False
 
     @property
     def available(self) -> bool:
         return self.tracker is not None
+
+    def applies_to(self, modality: str) -> bool:
+        """Whether it runs on a sequence of ``modality`` (``visible``, ``thermal``, ``rgbt``)."""
+        return not self.pairs_only or modality == "rgbt"
 
 
 def model_fingerprint(label: str, model: str, checkpoint: Path, tracker) -> str:

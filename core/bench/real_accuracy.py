@@ -2,8 +2,10 @@
 
 What runs (:mod:`core.bench.contenders`, ``REAL_KEYS``): the bundled student (KD), teacher
 and no-KD student, the training-free floor (``core.tracking.correlation``), and OpenCV
-CSRT, KCF and MIL on the present stream. On what: the validation part of
-``configs/real_split.json`` (``--split-part train`` for diagnosis) under ``--data-root``
+CSRT, KCF and MIL on the present stream, and on RGB-T pairs also on the thermal stream
+(rows ``CSRT (thermal)`` etc.: run on the pairs only, left out of the ``all`` means). On
+what: the validation part of ``configs/real_split.json`` (``--split-part train`` for
+diagnosis) under ``--data-root``
 (``../shared/data``), each sequence cut to its first ``--max-frames`` frames (300 by
 default; 0 = all) so that the run fits in 15 minutes on 2 cores; the table prints which
 sequences were cut. ``--starts K`` runs each sequence K times from evenly spaced first
@@ -86,13 +88,21 @@ def _contenders(args):
 
     keys = [k.strip() for k in (args.trackers or ",".join(REAL_KEYS)).split(",") if k.strip()]
     contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
-                                  modalities=("visible",), random_weights=args.random_weights, engine=args.engine,
-                                  device=args.device, threads=args.threads, streams=args.streams,
+                                  modalities=("visible", "thermal"), random_weights=args.random_weights,
+                                  engine=args.engine, device=args.device, threads=args.threads, streams=args.streams,
                                   hold_when_lost=args.hold_when_lost, pair_correlation=on_off(args.pair_correlation))
-    # one peer contender on the present stream: on a thermal-only sequence the visible
-    # stream is the thermal frame (core.sequences), so "visible" is the present stream
-    return [dataclasses.replace(c, label=PEER_LABELS[c.key]) if c.key in PEER_LABELS and c.available else c
-            for c in contenders]
+    # each peer on the present stream ("CSRT"): on a thermal-only sequence the visible stream
+    # is the thermal frame (core.sequences), so "visible" is the present stream; and on the
+    # thermal stream of RGB-T pairs only ("CSRT (thermal)"), where it is another stream
+    out = []
+    for c in contenders:
+        modality = getattr(c.tracker, "modality", None)
+        if c.key in PEER_LABELS and c.available and modality == "visible":
+            c = dataclasses.replace(c, label=PEER_LABELS[c.key])
+        elif c.key in PEER_LABELS and c.available and modality == "thermal":
+            c = dataclasses.replace(c, label=f"{PEER_LABELS[c.key]} (thermal)", pairs_only=True)
+        out.append(c)
+    return out
 
 
 def _pair_correlation(args) -> bool:
@@ -142,6 +152,9 @@ def run_real_accuracy(args):
     header += notes
     header.append("streams: our models and the floor get the present stream as both inputs (visible-only: RGB and "
                   "its luminance as thermal; thermal-only: thermal as both); CSRT/KCF/MIL see the present stream")
+    if counts["rgbt"] and any(c.pairs_only and c.available for c in contenders):
+        header.append("on RGB-T pairs the OpenCV peers run twice: on the visible stream (their plain row) and on the "
+                      "thermal stream ('(thermal)' rows: RGB-T pairs only, so they are left out of the 'all' means)")
     if args.streams != "both":
         header.append(f"--streams {args.streams}: what the student and the teacher are fed (TrackerConfig.streams)")
     if args.hold_when_lost:

@@ -11,7 +11,8 @@ cached run depends on).
 models and the floor get the present stream as both inputs (visible-only: the colour
 frame and its luminance as thermal; thermal-only: the thermal frame as both); the
 OpenCV peers see the present stream (the colour frame, or the thermal frame in 3
-channels). On an RGB-T sequence the peers see the visible stream.
+channels). On an RGB-T sequence the peers see the visible stream, and each also runs on the
+thermal stream as its own contender (pairs only, ``Contender.pairs_only``).
 """
 from __future__ import annotations
 

@@ -6,7 +6,9 @@ NPR at 0.2, SR = mean success over 21 IoU thresholds; frame 1 = GT; absent-targe
 share, confidence ROC AUC for IoU >= 0.5 and the one-step medians
 (``core.bench.real_metrics``; absent frames left out). Means per modality are the mean
 over sequences (PR/NPR/SR, runaway share, with its maximum over sequences too); FPS,
-AUC and the one-step medians pool the frames of the modality's sequences.
+AUC and the one-step medians pool the frames of the modality's sequences. A contender
+that runs on RGB-T pairs only (``Contender.pairs_only``) is scored where it ran: its
+``rgbt`` rows, and no ``all`` mean (it would be its ``rgbt`` mean under another name).
 """
 from __future__ import annotations
 
@@ -39,6 +41,8 @@ def stream_text(contender: Contender, modality: str) -> str:
         if contender.key == FLOOR_KEY and mode == "thermal":
             return {"visible": "gray of RGB", "thermal": "T", "rgbt": "T only"}.get(modality, "-")
         return {"visible": "RGB + its gray as T", "thermal": "T as both", "rgbt": "RGB + T"}.get(modality, "-")
+    if getattr(contender.tracker, "modality", "visible") == "thermal":
+        return {"visible": "gray of RGB", "thermal": "T (3 channels)", "rgbt": "T only"}.get(modality, "-")
     return {"visible": "RGB", "thermal": "T (3 channels)", "rgbt": "RGB only"}.get(modality, "-")
 
 
@@ -107,7 +111,10 @@ def score_real(bench: RealBench) -> tuple[list[dict], dict[str, list]]:
     rows: list[dict] = []
     reports: dict[str, list] = {}
     for c in (c for c in bench.contenders if c.available):
-        for modality, items in groups.items():
+        for modality, group in groups.items():
+            items = [i for i in group if c.applies_to(i.modality)]
+            if not items or (len(items) < len(group) and modality == ALL):
+                continue  # a pairs-only contender: no rows where it did not run, no partial "all" mean
             runs = {i.name: bench.runs[(c.label, i.name)] for i in items}
             gts = {i.name: bench.ground_truth[i.name] for i in items}
             report = evaluate_arrays(protocol, {n: r.boxes for n, r in runs.items()},

@@ -83,8 +83,9 @@ def _one_step(tracker, init_state, previous, pair, box) -> np.ndarray:
 def track_real_item(item: RealItem, contenders: Sequence[Contender], done: int, total: int, *,
                     one_step_every: int = DEFAULT_ONE_STEP_EVERY, cache: ResultCache | None = None,
                     threads: int | None = None) -> Job[dict]:
-    """Run every available contender on ``item``; returns ``{label: RealRun, "__gt__": (M, 4)}``.
-    Yields one Progress per frame."""
+    """Run every available contender that applies to ``item`` (``Contender.applies_to`` its
+    modality: a pairs-only one runs on ``rgbt`` items only); returns
+    ``{label: RealRun, "__gt__": (M, 4)}``. Yields one Progress per frame."""
     sequence = item.open()
     try:
         first_frame = int(item.first_frame)
@@ -94,7 +95,7 @@ def track_real_item(item: RealItem, contenders: Sequence[Contender], done: int, 
         offset = int(np.argmax(valid))  # the first valid ground-truth box starts the run
         start = first_frame + offset
         gt, valid = gt[offset:], valid[offset:]
-        available = [c for c in contenders if c.available]
+        available = [c for c in contenders if c.available and c.applies_to(item.modality)]
         keys = {c.label: run_key(real_fingerprint(c, one_step_every), item.cache_dataset, item.cache_sequence,
                                  gt, threads)
                 for c in available}

@@ -150,3 +150,78 @@ def test_bench_annotate_opens_a_view_as_its_window(tmp_path):
         assert len(sequence) == 8 and sequence.ground_truth()[0].box.tolist() == [24, 20, 16, 20]
     finally:
         sequence.close()
+
+
+def test_a_pairs_only_contender_runs_on_rgbt_items_only(tmp_path):
+    from core.bench.real_scores import score_real
+
+    split_file, _ = _tree(tmp_path)
+    items, _ = real_items(load_split(split_file), "validation", tmp_path, max_frames=None)
+    ran = []
+
+    class Recording(OracleTracker):
+        def init(self, pair, box):
+            ran.append(pair.visible.shape)
+            return OracleTracker.init(self, pair, box)
+
+    still = np.tile([[20.0, 20, 16, 20]], (20, 1))
+    plain = Contender("oracle", "oracle", "-", OracleTracker(still))
+    paired = Contender("oracle", "oracle (pairs)", "-", Recording(still), pairs_only=True)
+    assert plain.applies_to("visible") and not paired.applies_to("visible")
+    assert not paired.applies_to("thermal") and paired.applies_to("rgbt")
+    bench = run_to_end(run_real_bench([plain, paired], items, one_step_every=0))
+    assert set(bench.runs) == {("oracle", "cars"), ("oracle", "pair-view"), ("oracle (pairs)", "pair-view")}
+    assert len(ran) == 1  # initialised on the pair only
+    rows, reports = score_real(bench)
+    where = {(r["tracker"], r["kind"], r["modality"], r["sequence"]) for r in rows}
+    assert {w for w in where if w[0] == "oracle (pairs)"} == {("oracle (pairs)", "sequence", "rgbt", "pair-view"),
+                                                            ("oracle (pairs)", "mean", "rgbt", "mean")}
+    assert ("oracle", "mean", "all", "mean") in where  # the plain one keeps its "all" mean
+    assert [r.tracker for r in reports["all"]] == ["oracle"]
+    assert [r.tracker for r in reports["rgbt"]] == ["oracle", "oracle (pairs)"]
+
+
+def test_the_peers_also_run_on_the_thermal_stream_of_pairs(tmp_path):
+    from core.bench.code_hashes import real_fingerprint
+    from core.bench.real_accuracy import _contenders, run_real_accuracy
+    from core.cli import build_parser
+
+    split_file, _ = _tree(tmp_path)
+    base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
+            "--trackers", "csrt,kcf", "--threads", "1", "--one-step-every", "3"]
+    serial, bench, _, text = run_real_accuracy(build_parser().parse_args(base))
+    assert [c.label for c in bench.contenders] == ["CSRT", "CSRT (thermal)", "KCF", "KCF (thermal)"]
+    assert [c.pairs_only for c in bench.contenders] == [False, True, False, True]
+    means = {(r["tracker"], r["modality"]): r for r in serial["rows"] if r["kind"] == "mean"}
+    assert set(means) == {(t, m) for t in ("CSRT", "KCF") for m in ("visible", "rgbt", "all")} | {
+        ("CSRT (thermal)", "rgbt"), ("KCF (thermal)", "rgbt")}
+    assert means[("CSRT", "rgbt")]["stream"] == "RGB only" and means[("CSRT (thermal)", "rgbt")]["stream"] == "T only"
+    assert means[("CSRT", "visible")]["stream"] == "RGB" and means[("CSRT", "all")]["sequences"] == 2
+    sequences = {(r["tracker"], r["sequence"]) for r in serial["rows"] if r["kind"] == "sequence"}
+    assert ("CSRT (thermal)", "pair-view") in sequences and ("CSRT (thermal)", "cars") not in sequences
+    assert "left out of the 'all' means" in text
+    rgbt_block = text.split("[rgbt:")[1].split("\n\n")[0]
+    all_block = text.split("[all:")[1].split("\n\n")[0]
+    assert "CSRT (thermal)" in rgbt_block and "T only" in rgbt_block and "CSRT (thermal)" not in all_block
+    # the cache keys differ: the fingerprint names the stream
+    peers = _contenders(build_parser().parse_args(base))
+    assert len({real_fingerprint(c, 3) for c in peers}) == 4
+    assert "thermal" in real_fingerprint(peers[1], 3) and "visible" in real_fingerprint(peers[0], 3)
+    parallel, bench, _, text = run_real_accuracy(build_parser().parse_args(base + ["--jobs", "2"]))
+    assert "in each of 2 worker processes" in text
+    strip = ("fps",)
+    assert ([{k: v for k, v in r.items() if k not in strip} for r in serial["rows"]]
+            == [{k: v for k, v in r.items() if k not in strip} for r in parallel["rows"]])
+
+
+def test_no_thermal_peer_row_without_pairs(tmp_path):
+    from core.bench.real_accuracy import run_real_accuracy
+    from core.cli import build_parser
+
+    split_file = fake_tree(tmp_path, frames=6)
+    payload, bench, _, text = run_real_accuracy(build_parser().parse_args([
+        "bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
+        "--trackers", "csrt", "--threads", "1"]))
+    assert {r["tracker"] for r in payload["rows"]} == {"CSRT"}
+    assert not any(label == "CSRT (thermal)" for label, _ in bench.runs)
+    assert "(thermal)" not in text and "left out of the 'all' means" not in text
