@@ -103,8 +103,9 @@ def stem_session(net, stride: int, threads: int | None):
 
 class _FastCorrelation(CorrelationTracker):
     """The floor's tracker with two speed-ups (see the module doc): the stem run by ONNX Runtime
-    (``onnx``, when it can be; ``threads`` for its session), and the frames halved (area filter) as often as needed before
-    the crops are cut, so that every crop is a bilinear resize by a factor of at least 0.5."""
+    (``onnx``, when it can be; ``threads`` for its session), and the frames halved (area filter)
+    as often as needed before the crops are cut, so that every crop is a bilinear resize by a
+    factor of at least 0.5."""
 
     def __init__(self, config: CorrelationConfig, threads: int | None = None, onnx: bool = True):
         super().__init__(config, device="cpu")

@@ -98,12 +98,13 @@ class Tracker:
         return self._pair_correlation
 
     def _with_correlation(self, state: TrackerState, pair: FramePair, box: np.ndarray) -> TrackerState:
-        """``state`` with the correlation's template when the blend is on and the pair has two streams.
+        """``state`` with the correlation's template when the blend is on (``PairCorrelation.start``
+        gives None on a one-stream pair, before it loads anything).
 
         When the correlation cannot be built (the ImageNet stem weights missing or unreadable), the
         tracker says so once (``PairCorrelationUnavailable``) and tracks without it: the network's
         boxes, as with ``pair_correlation`` 0."""
-        if self.config.pair_correlation <= 0 or has_one_stream(pair) or self._correlation_failed:
+        if self.config.pair_correlation <= 0 or self._correlation_failed:
             return state
         try:
             correlation = self.pair_correlation.start(pair, box)
@@ -293,7 +294,7 @@ class Tracker:
         if state.correlation is not None and not (lost and cfg.hold_when_lost):
             box, correlation = self.pair_correlation.blend(both_streams, state.correlation, state.box, box,
                                                            cfg.pair_correlation, cfg.pair_correlation_centre)
-            box = self._bounded(box, state, pair.size)
+            box = self._bounded(box[:2] + box[2:] / 2.0, box[2:], state, pair.size)
 
         step = state.step + 1
         width, height = pair.size
@@ -395,13 +396,13 @@ class Tracker:
             distractors = remember_distractors(strengths, points, chosen, cfg.distractor_min_ratio, radius)
         return peaks[chosen][0], peaks[chosen][1], distractors
 
-    def _bounded(self, box: np.ndarray, state: TrackerState, frame_size) -> np.ndarray:
-        """``box`` with its size within the loop's aspect and size bounds, the centre kept."""
+    def _bounded(self, center: np.ndarray, wh: np.ndarray, state: TrackerState, frame_size) -> np.ndarray:
+        """The box (x, y, w, h) at ``center`` whose size is ``wh`` within the loop's aspect and
+        size bounds (both relative to the initial box)."""
         cfg = self.config
-        wh = bound_aspect(box[2:], state.init_box[2:], cfg.max_aspect_change)
+        wh = bound_aspect(wh, state.init_box[2:], cfg.max_aspect_change)
         if math.isfinite(cfg.max_size_ratio):
             wh = bound_size(wh, state.init_box[2:], frame_size, cfg.max_size_ratio)
-        center = box[:2] + box[2:] / 2.0
         return np.array([center[0] - wh[0] / 2.0, center[1] - wh[1] / 2.0, wh[0], wh[1]], dtype=np.float64)
 
     def _safeguarded_box(self, network_box: np.ndarray, state: TrackerState, frame_size, penalty: float,
@@ -416,8 +417,4 @@ class Tracker:
         else:
             rate = cfg.size_lr * penalty * (raw_confidence if cfg.size_lr_by_score else 1.0)
             wh = damp_size(previous_wh, network_box[2:], rate, cfg.max_size_change)
-        wh = bound_aspect(wh, state.init_box[2:], cfg.max_aspect_change)
-        wh = bound_size(wh, state.init_box[2:], frame_size, cfg.max_size_ratio) if math.isfinite(
-            cfg.max_size_ratio) else wh
-        center = network_box[:2] + network_box[2:] / 2.0
-        return np.array([center[0] - wh[0] / 2.0, center[1] - wh[1] / 2.0, wh[0], wh[1]], dtype=np.float64)
+        return self._bounded(network_box[:2] + network_box[2:] / 2.0, wh, state, frame_size)
