@@ -41,11 +41,11 @@ from core.bench.contenders import CONTENDER_KEYS, DEFAULT_KEYS, REAL_KEYS, build
 from core.bench.eval_sets import real_items, synthetic_items
 from core.bench.peers import MODALITIES
 from core.bench.result_cache import ResultCache
-from core.commands.arguments import ON_OFF, add_engine_options, on_off, positive_int
+from core.commands.arguments import add_engine_options, add_pair_correlation_option, on_off, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
-from core.tracking.tracker_config import PAIR_CORRELATION, TRACKER_STREAMS
+from core.tracking.tracker_config import TRACKER_STREAMS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
@@ -116,10 +116,7 @@ def register(subparsers) -> None:
     parser.add_argument("--hold-when-lost", action="store_true",
                         help="the student's and the teacher's box is held while their confidence says the target "
                              "is lost (TrackerConfig.hold_when_lost, see docs/tracking_heuristics.md)")
-    parser.add_argument("--pair-correlation", choices=ON_OFF, default=None,
-                        help="the student's and the teacher's box blended with frozen-feature correlation of both "
-                             "streams on a real visible+thermal pair (TrackerConfig.pair_correlation; default "
-                             f"{'on' if PAIR_CORRELATION > 0 else 'off'}; see docs/tracking_heuristics.md)")
+    add_pair_correlation_option(parser)
     parser.add_argument("--peer-modality", choices=("both",) + MODALITIES, default="both",
                         help="stream the OpenCV peers see (default both, one row each)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",

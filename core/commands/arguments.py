@@ -25,6 +25,19 @@ def on_off(value: str | None) -> bool | None:
     return None if value is None else value == "on"
 
 
+def add_pair_correlation_option(parser) -> None:
+    """``--pair-correlation {on,off}`` (default None: ``TrackerConfig``'s default applies; read it
+    with :func:`on_off`), with one wording for every command that takes it."""
+    from core.tracking.tracker_config import PAIR_CORRELATION
+
+    parser.add_argument("--pair-correlation", choices=ON_OFF, default=None,
+                        help="on a real visible+thermal pair, the student's and the teacher's box follows the change "
+                             "of size that a frozen-feature correlation of both streams measures "
+                             "(TrackerConfig.pair_correlation); single-modality footage is never touched; "
+                             f"default {'on' if PAIR_CORRELATION > 0 else 'off'}; see docs/tracking_heuristics.md "
+                             "'Correlation on two-stream pairs'")
+
+
 ENGINES = ("auto", "torch", "onnx")
 DEVICES = ("auto", "cpu", "cuda")
 _AUTO_ENGINE = ("ONNX Runtime when the .onnx file beside the weights is their export (on a GPU: when ONNX "

@@ -21,11 +21,11 @@ import time
 import warnings
 from pathlib import Path
 
-from core.commands.arguments import ON_OFF, add_engine_options, on_off, positive_int
+from core.commands.arguments import add_engine_options, add_pair_correlation_option, on_off, positive_int
 from core.fileio import write_text_atomic
 from core.geometry import parse_box_text
 from core.progress import run_with_bar
-from core.tracking.tracker_config import PAIR_CORRELATION, TRACKER_STREAMS
+from core.tracking.tracker_config import TRACKER_STREAMS
 
 
 def _box(text: str):
@@ -72,11 +72,7 @@ def register(subparsers) -> None:
                         help="keep the box where it was while the confidence says the target is hidden "
                              "(occlusion), instead of following the best match on the background "
                              "(see docs/tracking_heuristics.md)")
-    parser.add_argument("--pair-correlation", choices=ON_OFF, default=None,
-                        help="on a real visible+thermal pair, blend the box with frozen-feature correlation of "
-                             "both streams (the target's change of size); single-modality footage is never touched; "
-                             f"default {'on' if PAIR_CORRELATION > 0 else 'off'}; see docs/tracking_heuristics.md "
-                             "'Correlation on two-stream pairs'")
+    add_pair_correlation_option(parser)
     parser.add_argument("--no-online-filter", action="store_true",
                         help="do not re-rank the score map by the target's online correlation filter "
                              "(on by default; see docs/tracking_heuristics.md)")
