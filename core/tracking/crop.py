@@ -110,8 +110,22 @@ def sample_target(image: np.ndarray, box_xywh, factor: float, output_size: int) 
     return crop_square(image, center, side, output_size)
 
 
+#: (3, 256) float32: channel c's normalised value of each uint8 level, computed with the same
+#: float32 operations as the direct formula, so a lookup gives the same bits
+_VISIBLE_LEVELS = np.ascontiguousarray(
+    ((np.arange(256, dtype=np.float32)[:, None] * np.float32(1.0 / 255.0) - VISIBLE_MEAN) / VISIBLE_STD).T)
+
+
 def normalize_visible(crop_rgb: np.ndarray) -> np.ndarray:
-    """(S, S, 3) uint8 RGB -> (3, S, S) float32, ImageNet-normalised."""
+    """(S, S, 3) uint8 RGB -> (3, S, S) float32, ImageNet-normalised:
+    ``(value / 255 - mean) / std`` per channel. A uint8 crop is looked up per channel
+    (:data:`_VISIBLE_LEVELS`; about 7x faster at 128 px than the arithmetic, same values);
+    any other dtype is computed."""
+    if crop_rgb.dtype == np.uint8 and crop_rgb.ndim == 3 and crop_rgb.shape[2] == 3:
+        out = np.empty((3,) + crop_rgb.shape[:2], dtype=np.float32)
+        for channel in range(3):
+            np.take(_VISIBLE_LEVELS[channel], crop_rgb[..., channel], out=out[channel])
+        return out
     x = crop_rgb.astype(np.float32) * (1.0 / 255.0)
     x = (x - VISIBLE_MEAN) / VISIBLE_STD
     return np.ascontiguousarray(x.transpose(2, 0, 1))
