@@ -177,14 +177,14 @@ def check_outputs(args) -> None:
     or into an input: the weights, NanoTrack's folder, the data root, with ``--real`` the
     split file (:mod:`core.bench.outputs`)."""
     from core.bench.contenders import MODEL_FILES
-    from core.bench.outputs import bundled_models, check_bench_outputs, weights_inputs
+    from core.bench.outputs import bundled_models, check_bench_outputs, split_inputs, weights_inputs
 
     inputs = [(args.models_dir, "NanoTrack's folder (--models-dir)")]
     for _, filename, _ in MODEL_FILES.values():
         inputs += weights_inputs(Path(args.weights_dir) / filename, "a bundled checkpoint (--weights-dir)")
     inputs += bundled_models()
     if getattr(args, "real", False):
-        inputs.append((args.split_file, "the split file (--split-file)"))
+        inputs += split_inputs(args.split_file)
     check_bench_outputs(args, inputs, [("--plots", args.plots, ()), ("--cache", args.cache, ())],
                         data_roots=[(args.data_root, "--data-root")])
 

@@ -86,6 +86,26 @@ def weights_inputs(path: str | Path | None, what: str = "the checkpoint") -> lis
     return pairs
 
 
+def split_inputs(split_file: str | Path | None) -> list[tuple[Path, str]]:
+    """The split file and the project's boxes files its labelled views read (each view's
+    ``groundtruth`` and the ``.keyframes.json`` beside it). A split file that cannot be read
+    gives only itself: the bench reports that file's problem when it loads it."""
+    if split_file is None:
+        return []
+    inputs = [(Path(split_file), "the split file (--split-file)")]
+    try:
+        from core.real_split import load_split
+
+        views = load_split(split_file).views.values()
+    except Exception:  # noqa: BLE001 - the bench itself says what is wrong with the file
+        return inputs
+    for view in views:
+        boxes = Path(view.groundtruth)
+        inputs.append((boxes, f"the boxes of the labelled view {view.name}"))
+        inputs.append((boxes.with_name(boxes.stem + ".keyframes.json"), f"the keyframes of the labelled view {view.name}"))
+    return inputs
+
+
 def bundled_models() -> list[tuple[Path, str]]:
     """The bundled models folder: the default weights of every bench that loads a model."""
     return [(models_dir(), "the bundled models")]

@@ -121,10 +121,10 @@ def format_table(results: list[SizeResponse], title: str) -> str:
 def check_outputs(args) -> None:
     """OutputError before any work when ``--json`` would replace an input: the checkpoint,
     the bundled models, the split file, a dataset folder of the data root (:mod:`core.bench.outputs`)."""
-    from core.bench.outputs import bundled_models, check_bench_outputs, weights_inputs
+    from core.bench.outputs import bundled_models, check_bench_outputs, split_inputs, weights_inputs
 
     inputs = weights_inputs(args.weights, "the checkpoint (--weights)") + bundled_models()
-    inputs.append((args.split_file, "the split file (--split-file)"))
+    inputs += split_inputs(args.split_file)
     check_bench_outputs(args, inputs, data_roots=[(args.data_root, "--data-root")])
 
 

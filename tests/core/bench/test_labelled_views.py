@@ -225,3 +225,19 @@ def test_no_thermal_peer_row_without_pairs(tmp_path):
     assert {r["tracker"] for r in payload["rows"]} == {"CSRT"}
     assert not any(label == "CSRT (thermal)" for label, _ in bench.runs)
     assert "(thermal)" not in text and "left out of the 'all' means" not in text
+
+
+@pytest.mark.parametrize("bench", [["accuracy", "--real"], ["safeguards"], ["size-response"]])
+@pytest.mark.parametrize("target", ["boxes", "keyframes"])
+def test_a_views_boxes_are_inputs_no_report_goes_over_them(tmp_path, capsys, bench, target):
+    split_file, boxes = _tree(tmp_path)
+    keyframes = boxes.with_name(boxes.stem + ".keyframes.json")
+    keyframes.write_text('{"3": [20, 20, 16, 20]}')
+    path = boxes if target == "boxes" else keyframes
+    before = path.read_bytes()
+    code = main(["bench", *bench, "--split-file", str(split_file), "--data-root", str(tmp_path),
+                 "--json", str(path), "--force"])
+    assert code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "labelled view pair-view" in err[0] and str(path) in err[0]
+    assert path.read_bytes() == before
