@@ -28,8 +28,13 @@ the project made for a window of its frames (the data folder is read-only)::
 Each entry is a :class:`SplitEntry` (a plain folder: ``SplitEntry(folder)``, the folder's
 own ground truth over every frame); :meth:`SplitEntry.open` opens either kind.
 
+A folder may carry **several labelled views** (other windows, other targets of the same
+footage), each with its own ``name`` and its own window; they are its folder for every rule
+below.
+
 The split is by sequence, never by frame: :func:`load_split` refuses a folder listed in
-both parts, a folder listed twice, a folder under two modalities (a labelled view counts
+both parts, a plain folder listed twice or beside a view of itself, two views with the same
+name or the same folder and window, a folder under two modalities (a labelled view counts
 as its folder), unknown keys or modalities, entries that are neither a folder name nor a
 labelled view, unknown keys or wrong types in a labelled view, and a labelled view under
 ``rgbt_unlabeled``, each with a ``ConfigError`` naming the file (and the entry). Folder
@@ -129,25 +134,32 @@ class SplitEntry:
 
 @dataclass(frozen=True)
 class RealSplit:
-    """``parts[part][modality]`` -> tuple of folders relative to the data root (labelled
-    views by their folder); ``views``: folder -> :class:`SplitEntry` of each labelled view
-    (a folder is listed once in the whole split, so the folder names it)."""
+    """``parts[part][modality]`` -> tuple of folders relative to the data root, each once (a
+    folder with labelled views appears once, however many views it has); ``listed`` ->
+    the same lists as :class:`SplitEntry` objects, one per entry of the file; ``views``:
+    name -> :class:`SplitEntry` of each labelled view."""
 
     path: Path
     description: str
     parts: dict[str, dict[str, tuple[str, ...]]]
     views: dict[str, SplitEntry] = field(default_factory=dict)
+    listed: dict[str, dict[str, tuple[SplitEntry, ...]]] = field(default_factory=dict)
 
     def sequences(self, part: str, modalities=LABELLED_MODALITIES) -> list[tuple[str, str]]:
-        """``(modality, relative folder)`` of ``part`` for ``modalities``, in file order
-        (a labelled view by its folder: use :meth:`entries` to open what is listed)."""
+        """``(modality, relative folder)`` of ``part`` for ``modalities``, in file order, each
+        folder once (use :meth:`entries` to open what is listed, labelled views included)."""
         if part not in PARTS:
             raise ConfigError(f"unknown split part {part!r}; choose one of {list(PARTS)}")
         return [(m, folder) for m in modalities for folder in self.parts[part].get(m, ())]
 
     def entries(self, part: str, modalities=LABELLED_MODALITIES) -> list[tuple[str, SplitEntry]]:
-        """``(modality, SplitEntry)`` of ``part`` for ``modalities``, in file order."""
-        return [(m, self.views.get(folder) or SplitEntry(folder)) for m, folder in self.sequences(part, modalities)]
+        """``(modality, SplitEntry)`` of every entry of ``part`` for ``modalities``, in file order."""
+        if part not in PARTS:
+            raise ConfigError(f"unknown split part {part!r}; choose one of {list(PARTS)}")
+        listed = self.listed.get(part)
+        if listed is None:  # built without entries: the folders' own ground truth
+            return [(m, SplitEntry(folder)) for m, folder in self.sequences(part, modalities)]
+        return [(m, entry) for m in modalities for entry in listed.get(m, ())]
 
     def all_folders(self, part: str) -> set[str]:
         return {folder for folders in self.parts[part].values() for folder in folders}
@@ -171,7 +183,7 @@ class RealSplit:
                     raise ConfigError(f"{self.path}: {wanted!r} is not in the train part's {group!r} group")
                 chosen.extend(h for h in hits if h not in chosen)
             names = chosen
-        views = [self.views[n] for n in names if n in self.views]
+        views = [v for v in self.views.values() if v.folder in names]
         if views:
             raise ConfigError(f"{self.path}: train.{group} lists {views[0].label} as a labelled view (boxes in "
                               f"{views[0].groundtruth}); training cannot use the project's boxes files: list "
@@ -233,6 +245,26 @@ def _entries(path: Path, part: str, modality: str, values) -> list[SplitEntry]:
     return out
 
 
+def _check_repeats(path: Path, where: str, entries: list[SplitEntry], views: dict[str, SplitEntry]) -> None:
+    """ConfigError when ``entries`` (one modality's list) repeat a folder other than as
+    labelled views with distinct windows, or a view's name is taken (``views``: the views
+    of this part read so far, by name)."""
+    plain = [e.folder for e in entries if not e.is_view]
+    viewed = {e.folder for e in entries if e.is_view}
+    twice = sorted({n for n in plain if plain.count(n) > 1 or n in viewed})
+    if twice:
+        raise ConfigError(f"{path}: {where} lists a folder twice: {twice} (a folder may carry several "
+                          "labelled views, each with its own name and window, but no plain entry beside them)")
+    labels, names = [e.label for e in entries if e.is_view], dict(views)
+    same = sorted({label for label in labels if labels.count(label) > 1})
+    if same:
+        raise ConfigError(f"{path}: {where} lists the same window of a folder twice: {same}")
+    for entry in (e for e in entries if e.is_view):
+        if entry.name in names:
+            raise ConfigError(f"{path}: {where}: two labelled views are named {entry.name!r}; give each its own 'name'")
+        names[entry.name] = entry
+
+
 def load_split(path: str | Path = DEFAULT_SPLIT_FILE) -> RealSplit:
     """Read and check a split file (see the module docstring)."""
     path = resolve_path(path)
@@ -241,6 +273,7 @@ def load_split(path: str | Path = DEFAULT_SPLIT_FILE) -> RealSplit:
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {unknown}; expected description, validation, train")
     parts: dict[str, dict[str, tuple[str, ...]]] = {}
+    listed: dict[str, dict[str, tuple[SplitEntry, ...]]] = {}
     views: dict[str, SplitEntry] = {}
     for part in PARTS:
         section = data.get(part)
@@ -249,18 +282,18 @@ def load_split(path: str | Path = DEFAULT_SPLIT_FILE) -> RealSplit:
         bad = sorted(set(section) - set(MODALITY_KEYS))
         if bad:
             raise ConfigError(f"{path}: '{part}' has unknown modality key(s) {bad}; expected {list(MODALITY_KEYS)}")
-        parts[part] = {}
+        parts[part], listed[part] = {}, {}
+        part_views: dict[str, SplitEntry] = {}
         for modality, values in section.items():
             entries = _entries(path, part, modality, values)
-            names = [e.folder for e in entries]
-            twice = sorted({n for n in names if names.count(n) > 1})
-            if twice:
-                raise ConfigError(f"{path}: '{part}.{modality}' lists a folder twice: {twice}")
-            parts[part][modality] = tuple(names)
-            views.update((e.folder, e) for e in entries if e.is_view)
+            _check_repeats(path, f"'{part}.{modality}'", entries, part_views)
+            part_views.update((e.name, e) for e in entries if e.is_view)
+            parts[part][modality] = tuple(dict.fromkeys(e.folder for e in entries))
+            listed[part][modality] = tuple(entries)
+            views.update((e.name, e) for e in entries if e.is_view)
     if "rgbt_unlabeled" in parts["validation"] and parts["validation"]["rgbt_unlabeled"]:
         raise ConfigError(f"{path}: unlabeled sequences cannot be evaluated; list them under 'train' only")
-    split = RealSplit(path, str(data.get("description", "")), parts, views)
+    split = RealSplit(path, str(data.get("description", "")), parts, views, listed)
     both = sorted(split.all_folders("validation") & split.all_folders("train"))
     if both:
         raise ConfigError(f"{path}: folder(s) in both train and validation (split by sequence): {both}")

@@ -25,11 +25,11 @@ def test_a_labelled_view_is_read_beside_plain_folders(tmp_path):
     split = load_split(_split(tmp_path, {
         "visible": ["real/rgb/cars"],
         "rgbt": [VIEW, {"folder": " real/rgbt-unlabeled/other/ ", "groundtruth": str(boxes)}]}))
-    view = split.views["real/rgbt-unlabeled/0117_1605"]
+    view = split.views["m3svd-0117_1605"]
     assert view == SplitEntry("real/rgbt-unlabeled/0117_1605", PROJECT_ROOT / "configs/real_boxes/0117_1605.txt",
                               (81, 200), "m3svd-0117_1605")
     assert view.is_view and view.label == "real/rgbt-unlabeled/0117_1605[81:200]"
-    other = split.views["real/rgbt-unlabeled/other"]
+    other = split.views["other"]
     assert (other.groundtruth, other.frames, other.name, other.label) == (
         boxes, None, "other", "real/rgbt-unlabeled/other")
     # the folders as before, for every caller of sequences() / parts / all_folders
@@ -67,7 +67,9 @@ def _view(**changes):
     ({"rgbt": [3]}, {}, r"'validation.rgbt' must be a list of folder names or labelled views .* entry 1 is 3"),
     ({}, {"rgbt_unlabeled": [VIEW]}, r"'train.rgbt_unlabeled' entry 1 is a labelled view"),
     ({"rgbt": [VIEW, VIEW["folder"]]}, {}, r"lists a folder twice: \['real/rgbt-unlabeled/0117_1605'\]"),
-    ({"rgbt": [VIEW, _view(frames=[300, 400])]}, {}, r"lists a folder twice"),
+    ({"rgbt": [VIEW, _view(frames=[300, 400])]}, {}, r"two labelled views are named 'm3svd-0117_1605'"),
+    ({"rgbt": [VIEW, _view(name="other target")]}, {}, r"the same window of a folder twice: \['real/rgbt-unlabeled/0117_1605\[81:200\]'\]"),
+    ({"rgbt": [VIEW], "visible": [_view(frames=[300, 400], name="b")]}, {}, r"listed as rgbt and visible"),
     ({"rgbt": [VIEW]}, {"rgbt_unlabeled": [VIEW["folder"]]}, r"both train and validation"),
     ({"rgbt": [VIEW]}, {"rgbt": [VIEW]}, r"both train and validation"),
     ({"rgbt": [VIEW], "visible": [VIEW["folder"] + "/"]}, {}, r"listed as rgbt and visible"),
@@ -108,3 +110,16 @@ def test_the_shipped_splits_views_have_boxes_for_every_window_frame():
         assert len(sizes) and (sizes > 4).all(), entry.name
         assert entry.folder.startswith("real/rgbt-unlabeled/")
         assert entry.folder not in split.parts["train"].get("rgbt_unlabeled", ())
+
+
+def test_one_folder_may_carry_several_views(tmp_path):
+    second = _view(frames=[201, 330], name="m3svd-0117_1605-crossing", groundtruth="configs/real_boxes/other.txt")
+    split = load_split(_split(tmp_path, {"visible": ["real/rgb/cars"], "rgbt": [VIEW, second]}))
+    assert [(m, e.name, e.frames) for m, e in split.entries("validation")] == [
+        ("visible", "cars", None), ("rgbt", "m3svd-0117_1605", (81, 200)),
+        ("rgbt", "m3svd-0117_1605-crossing", (201, 330))]
+    assert split.parts["validation"]["rgbt"] == (VIEW["folder"],)  # the folder once
+    assert sorted(split.views) == ["m3svd-0117_1605", "m3svd-0117_1605-crossing"]
+    # still split by sequence: the folder cannot also be in train
+    with pytest.raises(ConfigError, match="in both train and validation"):
+        load_split(_split(tmp_path, {"rgbt": [VIEW, second]}, {"rgbt_unlabeled": [VIEW["folder"]]}))
