@@ -4,7 +4,9 @@
 Block 1, per modality (visible, thermal, rgbt, then all): one line per tracker with the
 mean SR / PR / NPR over sequences, FPS, the runaway share (mean over sequences and the
 worst sequence), the confidence AUC and the one-step medians, and the stream it saw.
-Block 2: SR and runaway share per sequence. Missing trackers get a line with the reason.
+Block 2, one line per sequence (its runs from several first frames, ``name@frame``, taken
+together): the mean SR of its runs and the worst run's runaway share, one column per
+tracker. Missing trackers get a line with the reason.
 """
 from __future__ import annotations
 
@@ -49,24 +51,48 @@ def format_real_table(rows: list[dict], header_notes=(), order=()) -> str:
                          f"{_f(r['fps'], 7, 1)} | {_pct(r['runaway'])} {_pct(r['runaway_max'])} | "
                          f"{_f(r['auc'], 5, 2)} | {_f(step['centre_px'], 11, 1)} {_f(step['centre_norm'], 6, 2)} "
                          f"{_f(step['width_ratio'], 5, 2)} {_f(step['height_ratio'], 5, 2)}")
-    sequences = list(dict.fromkeys((r["modality"], r["sequence"]) for r in rows if r["kind"] == "sequence"))
-    if sequences:
-        per = {(r["tracker"], r["sequence"]): r for r in rows if r["kind"] == "sequence"}
-        lines += ["", "per sequence: SR / runaway share (modality: v visible, t thermal, rgbt)"]
-        head = f"{'tracker':<{width}} | " + " | ".join(
-            f"{(('v ' if m == 'visible' else 't ' if m == 'thermal' else 'rgbt ') + s)[:12]:<12}"
-            for m, s in sequences)
-        lines += [head, "-" * len(head)]
-        for tracker in trackers:
-            if not any((tracker, s) in per for _, s in sequences):
-                continue
-            cells = []
-            for _, s in sequences:
-                r = per.get((tracker, s))
-                cells.append(f"{'-':<12}" if r is None else f"{_f(r['sr'], 5)} {_pct(r['runaway'], 5)} ".ljust(12))
-            lines.append(f"{tracker:<{width}} | " + " | ".join(cells))
+    lines += _per_sequence_block(rows, trackers)
     missing = [r for r in rows if r["kind"] == "missing"]
     if missing:
         lines.append("")
         lines += [f"{r['tracker']:<{width}} | not run: {r['reason']}" for r in missing]
     return "\n".join(lines)
+
+
+def _sequence_of(run: str) -> str:
+    """The sequence a run belongs to: ``name@frame`` -> ``name``."""
+    name, at, frame = run.rpartition("@")
+    return name if at and frame.isdigit() else run
+
+
+def _per_sequence_block(rows: list[dict], trackers: list[str]) -> list[str]:
+    """Block 2 (see the module docstring); no lines without per-run rows."""
+    runs = [r for r in rows if r["kind"] == "sequence"]
+    if not runs:
+        return []
+    order = list(dict.fromkeys((r["modality"], _sequence_of(r["sequence"])) for r in runs))
+    grouped: dict[tuple[str, str], list[dict]] = {}
+    for r in runs:
+        grouped.setdefault((r["tracker"], _sequence_of(r["sequence"])), []).append(r)
+    shown = [t for t in trackers if any((t, s) in grouped for _, s in order)]
+    name_width = max(len(s) for _, s in order)
+    widths = [max(len(t), 11) for t in shown]
+    head = (f"{'':<4} {'sequence':<{name_width}} | {'runs':>4} | "
+            + " | ".join(f"{t:<{w}}" for t, w in zip(shown, widths)))
+    lines = ["", "per sequence: mean SR of its runs / worst run's runaway share "
+                 "(v visible, t thermal, rgbt: a registered pair)", head, "-" * len(head)]
+    short = {"visible": "v", "thermal": "t"}
+    for modality, sequence in order:
+        cells, count = [], 0
+        for tracker, w in zip(shown, widths):
+            group = grouped.get((tracker, sequence))
+            if not group:
+                cells.append(f"{'-':<{w}}")
+                continue
+            count = max(count, len(group))
+            srs = [g["sr"] for g in group if g["sr"] is not None]
+            sr = sum(srs) / len(srs) if srs else None
+            worst = max((g["runaway"] for g in group if g["runaway"] is not None), default=None)
+            cells.append(f"{_f(sr, 5)} {_pct(worst, 5)}".ljust(w))
+        lines.append(f"{short.get(modality, modality):<4} {sequence:<{name_width}} | {count:>4} | " + " | ".join(cells))
+    return lines

@@ -414,3 +414,24 @@ def test_a_model_contenders_cache_key_names_its_test_loop_settings(tmp_path):
         "s", "student", checkpoint, SimpleNamespace(engine=engine, config=TrackerConfig()))
     assert model_fingerprint("s", "student", checkpoint, default) != model_fingerprint("s", "student", checkpoint,
                                                                                        other)
+
+
+def test_per_sequence_block_takes_each_sequences_runs_together_under_its_full_name():
+    def run(tracker, modality, sequence, sr, runaway=0.0):
+        return {"kind": "sequence", "tracker": tracker, "modality": modality, "sequence": sequence,
+                "sr": sr, "runaway": runaway}
+
+    rows = [run("student (KD)", "rgbt", "m3svd-0113_1714-blackcoat", 0.6),
+            run("student (KD)", "rgbt", "m3svd-0113_1714-blackcoat@67", 0.8, 0.25),
+            run("student (KD)", "rgbt", "m3svd-0113_1714-redcoat", 0.5),
+            run("CSRT", "rgbt", "m3svd-0113_1714-blackcoat", 0.3),
+            run("CSRT", "visible", "cars@12", 0.9)]
+    text = format_real_table(rows, order=["student (KD)", "CSRT"])
+    block = text[text.index("per sequence"):].splitlines()
+    lines = {line.split("|")[0].split()[1]: line for line in block[3:]}
+    assert set(lines) == {"m3svd-0113_1714-blackcoat", "m3svd-0113_1714-redcoat", "cars"}
+    black = [c.strip() for c in lines["m3svd-0113_1714-blackcoat"].split("|")]
+    assert black[1] == "2" and black[2].split() == ["0.700", "25%"] and black[3].split() == ["0.300", "0%"]
+    red = [c.strip() for c in lines["m3svd-0113_1714-redcoat"].split("|")]
+    assert red[2].split() == ["0.500", "0%"] and red[3] == "-"
+    assert lines["cars"].startswith("v ")
