@@ -95,12 +95,13 @@ class SettingsDialog(QDialog):
             "and the confident frames, and prefer the matches that look like it. Keeps the box off look-alikes "
             "the network confuses with the target. On by default (docs/tracking_heuristics.md).")
         self.pair_correlation = _check_box(
-            "Measure size by correlation on RGB-T pairs", models.pair_correlation,
+            "Check size and position by correlation on RGB-T pairs", models.pair_correlation,
             "Student and teacher, on a real visible + thermal pair only: correlate both streams' frozen ImageNet "
-            "features with the first box's target at three scales, and let the box follow the change of size "
-            "that measures. The networks, trained on single-stream footage, keep a receding target at its "
-            "first size. Visible-only and thermal-only footage is never touched. Costs speed on pairs "
-            "(docs/tracking_heuristics.md, 'Correlation on two-stream pairs').")
+            "features with the first box's target at three scales. The box follows the change of size that "
+            "measures, and where the correlation's peak and the network's centre disagree, the box moves halfway "
+            "to the peak. The networks, trained on single-stream footage, keep a receding target at its first "
+            "size and lose it in smoke more easily. Visible-only and thermal-only footage is never touched. "
+            "Costs speed on pairs (docs/tracking_heuristics.md, 'Correlation on two-stream pairs').")
         self.hold_when_lost = _check_box(
             "Hold the box while the target is hidden (occlusion)", models.hold_when_lost,
             "Student and teacher: while the confidence says the target is not in view, keep the box where the "

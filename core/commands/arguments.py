@@ -32,8 +32,9 @@ def add_pair_correlation_option(parser) -> None:
 
     parser.add_argument("--pair-correlation", choices=ON_OFF, default=None,
                         help="on a real visible+thermal pair, the student's and the teacher's box follows the change "
-                             "of size that a frozen-feature correlation of both streams measures "
-                             "(TrackerConfig.pair_correlation); single-modality footage is never touched; "
+                             "of size that a frozen-feature correlation of both streams measures, and moves toward "
+                             "the correlation's peak where it and the network disagree (TrackerConfig.pair_correlation, "
+                             "pair_correlation_centre, pair_correlation_gap); single-modality footage is never touched; "
                              f"default {'on' if PAIR_CORRELATION > 0 else 'off'}; see docs/tracking_heuristics.md "
                              "'Correlation on two-stream pairs'")
 

@@ -293,7 +293,8 @@ class Tracker:
         correlation = float("nan")
         if state.correlation is not None and not (lost and cfg.hold_when_lost):
             box, correlation = self.pair_correlation.blend(both_streams, state.correlation, state.box, box,
-                                                           cfg.pair_correlation, cfg.pair_correlation_centre)
+                                                           cfg.pair_correlation, cfg.pair_correlation_centre,
+                                                           cfg.pair_correlation_gap)
             box = self._bounded(box[:2] + box[2:] / 2.0, box[2:], state, pair.size)
 
         step = state.step + 1

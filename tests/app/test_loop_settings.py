@@ -173,7 +173,7 @@ def test_the_status_bar_says_when_the_network_is_fed_one_stream_alone(window, pa
 
 
 def test_the_pair_correlation_setting_reaches_dialog_pool_and_tracking_process_and_is_remembered(qtbot):
-    """The studio's "Measure size by correlation on RGB-T pairs" switch (as ``track
+    """The studio's "Check size and position by correlation on RGB-T pairs" switch (as ``track
     --pair-correlation``): its default is the ``TrackerConfig`` default, the other choice reaches the
     cached trackers, the tracking process's choice and the settings file."""
     from app.dialogs.settings_dialog import SettingsDialog

@@ -11,7 +11,7 @@ import pytest
 
 from core.errors import ConfigError
 from core.sequences.base import FramePair
-from core.tracking.pair_correlation import PairCorrelation, correlation_config
+from core.tracking.pair_correlation import PairCorrelation, correlation_config, disagreement
 from core.tracking.tracker import Tracker
 from core.tracking.tracker_config import PAIR_CORRELATION, TrackerConfig
 from tests.core.tracking.test_tracker_config import RecordingEngine
@@ -76,7 +76,10 @@ def test_the_default_is_on_and_the_option_is_checked():
         TrackerConfig(pair_correlation=1.5)
     with pytest.raises(ConfigError, match="pair_correlation_centre"):
         TrackerConfig(pair_correlation_centre=-0.1)
-    assert TrackerConfig().pair_correlation_centre == 0.0
+    assert TrackerConfig().pair_correlation_centre == 0.5 and TrackerConfig().pair_correlation_gap == (0.1, 0.3)
+    for gap in ((0.3, 0.1), (-0.1, 0.3), (0.1,)):
+        with pytest.raises(ConfigError, match="pair_correlation_gap"):
+            TrackerConfig(pair_correlation_gap=gap)
     with pytest.raises(ConfigError, match="pair_correlation_template"):
         TrackerConfig(pair_correlation_template=50)
     assert correlation_config(64).search_size == 128 and correlation_config(64).modalities == "both"
@@ -168,3 +171,29 @@ def test_without_the_stem_weights_the_tracker_says_so_once_and_tracks_without_th
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # said once: the second run of this tracker is silent
         assert tracker.init(*_scene(0, 64.0)).correlation is None
+
+
+def test_disagreement_ramps_from_the_low_to_the_high_gap_in_target_sizes():
+    size = np.array([25.0, 100.0])  # target size 50 px (square root of the area)
+    gap = (0.1, 0.3)
+    assert disagreement(np.array([3.0, 4.0]), size, gap) == 0.0  # 5 px = 0.1 of the size: still agreement
+    assert disagreement(np.array([0.0, 10.0]), size, gap) == pytest.approx(0.5)  # 0.2: halfway up the ramp
+    assert disagreement(np.array([-30.0, 0.0]), size, gap) == 1.0  # 0.6: full share
+    assert disagreement(np.array([0.0, 0.0]), size, (0.0, 0.0)) == 1.0  # no gap: always the full share
+
+
+def test_the_centre_moves_only_where_the_network_and_the_correlation_disagree():
+    pair, box = _scene(0, 64.0)
+    blend = PairCorrelation(64)
+    state = blend.start(pair, box)
+    moved, _ = _scene(1, 64.0, centre=(190.0, 120.0))  # the target jumped 30 px right
+    centre = lambda b: b[:2] + b[2:] / 2  # noqa: E731
+    found, _ = blend.blend(moved, state, box, box, 1.0, centre_share=1.0)
+    assert centre(found)[0] == pytest.approx(190.0, abs=3.0)
+    # the network followed it within 2 px: within the low gap, its centre stands
+    close = box + np.array([28.0, 0.0, 0.0, 0.0])
+    agreed, _ = blend.blend(moved, state, box, close, 1.0, centre_share=0.5, gap=(0.1, 0.3))
+    np.testing.assert_allclose(centre(agreed), centre(close), atol=1e-9)
+    # the network stayed behind (30 px = 0.47 of the target's size): the full share of 0.5
+    stayed, _ = blend.blend(moved, state, box, box, 1.0, centre_share=0.5, gap=(0.1, 0.3))
+    np.testing.assert_allclose(centre(stayed), (centre(box) + centre(found)) / 2, atol=1e-6)
