@@ -94,10 +94,10 @@ The centre moves toward the correlation's peak only where the two disagree: by
 ``pair_correlation_centre`` (0.5) of the way once the peak is more than
 ``pair_correlation_gap[1]`` (0.3) of the target's size (the square root of the network box's
 area) from the network's centre, by nothing within ``pair_correlation_gap[0]`` (0.1), linearly
-between. Where both agree the network's finer centre stands; where the network has jumped
-to a look-alike or lost the target in smoke, the correlation pulls it back. On the six real
-RGB-T windows: KD student SR 0.582 without the centre move, 0.621 with it (0.634 with a
-constant 0.5, which costs the synthetic split 0.04-0.07 against this rule's 0.003 / 0.012;
+between. Where both agree the network's centre stands; where the network has jumped to a
+look-alike or lost the target in smoke, the correlation pulls it back. On the six real RGB-T
+windows: KD student SR 0.582 without the centre move, 0.621 with it (0.634 with a constant
+0.5, which costs the synthetic split 0.04-0.05 against this rule's 0.003, teacher 0.012;
 ``docs/tracking_heuristics.md``, "Correlation on two-stream pairs"). Single-modality sequences
 are not touched.
 
