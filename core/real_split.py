@@ -275,6 +275,7 @@ def load_split(path: str | Path = DEFAULT_SPLIT_FILE) -> RealSplit:
     parts: dict[str, dict[str, tuple[str, ...]]] = {}
     listed: dict[str, dict[str, tuple[SplitEntry, ...]]] = {}
     views: dict[str, SplitEntry] = {}
+    clashes: list[str] = []
     for part in PARTS:
         section = data.get(part)
         if not isinstance(section, dict):
@@ -290,7 +291,10 @@ def load_split(path: str | Path = DEFAULT_SPLIT_FILE) -> RealSplit:
             part_views.update((e.name, e) for e in entries if e.is_view)
             parts[part][modality] = tuple(dict.fromkeys(e.folder for e in entries))
             listed[part][modality] = tuple(entries)
-            views.update((e.name, e) for e in entries if e.is_view)
+        for name, view in part_views.items():
+            if name in views:  # checked after the by-sequence rule, which names a shared folder better
+                clashes.append(name)
+            views[name] = view
     if "rgbt_unlabeled" in parts["validation"] and parts["validation"]["rgbt_unlabeled"]:
         raise ConfigError(f"{path}: unlabeled sequences cannot be evaluated; list them under 'train' only")
     split = RealSplit(path, str(data.get("description", "")), parts, views, listed)
@@ -304,4 +308,6 @@ def load_split(path: str | Path = DEFAULT_SPLIT_FILE) -> RealSplit:
                 if folder in seen and seen[folder] != modality:
                     raise ConfigError(f"{path}: {folder} listed as {seen[folder]} and {modality}")
                 seen[folder] = modality
+    if clashes:
+        raise ConfigError(f"{path}: labelled views in both parts are named {clashes[0]!r}; give each its own 'name'")
     return split

@@ -72,6 +72,7 @@ def _view(**changes):
     ({"rgbt": [VIEW], "visible": [_view(frames=[300, 400], name="b")]}, {}, r"listed as rgbt and visible"),
     ({"rgbt": [VIEW]}, {"rgbt_unlabeled": [VIEW["folder"]]}, r"both train and validation"),
     ({"rgbt": [VIEW]}, {"rgbt": [VIEW]}, r"both train and validation"),
+    ({"rgbt": [VIEW]}, {"rgbt": [_view(folder="real/rgbt-unlabeled/other")]}, r"views in both parts are named"),
     ({"rgbt": [VIEW], "visible": [VIEW["folder"] + "/"]}, {}, r"listed as rgbt and visible"),
 ])
 def test_bad_labelled_views_are_refused(tmp_path, validation, train, message):
