@@ -36,6 +36,7 @@ from app.window_edits import EditGlue
 from app.workers import FrameFetcher
 from core.annotations.records import Provenance
 from core.trackers import is_peer, peer_modality, tracker_label
+from core.tracking.tracker_config import low_confidence_for
 
 TIMELINE_REFRESH_MS = 200
 
@@ -357,7 +358,16 @@ class MainWindow(WindowDialogs, QMainWindow):
 
     def refresh_timeline(self) -> None:
         if self.document is not None:
-            self.timeline.set_data(self.document.timeline(), low_threshold=self.settings.low_confidence)
+            self.timeline.set_data(self.document.timeline(), low_threshold=self.review_threshold())
+
+    def review_threshold(self) -> float:
+        """The track confidence under which a frame is flagged for review (the yellow runs, N,
+        Refine's default): the user's when chosen in Refine, else the default for the open
+        sequence (``core.tracking.tracker_config.low_confidence_for``: 0.3 on a two-stream pair,
+        0.4 on visible-only or thermal-only footage)."""
+        if self.settings.low_confidence_chosen:
+            return self.settings.low_confidence
+        return low_confidence_for(self.document.info if self.document is not None else None)
 
     # -- runs -----------------------------------------------------------------------------
     def _owns_display(self, run) -> bool:

@@ -158,7 +158,8 @@ class EditGlue(QObject):
         w = self.w
         if self.doc is None or w.refining.busy or self.doc.refuse_if_read_only("teacher refinement"):
             return  # read-only: said before the dialog is filled in, not after
-        dialog = RefineDialog(w.frame, self.doc.num_frames, w.timeline.selected_range(), w.settings.low_confidence, w)
+        current = w.review_threshold()
+        dialog = RefineDialog(w.frame, self.doc.num_frames, w.timeline.selected_range(), current, w)
         if not dialog.exec():
             return
         if dialog.mode() == "frame":
@@ -167,7 +168,7 @@ class EditGlue(QObject):
             self.refine(*dialog.range_())
         else:
             threshold = dialog.threshold()
-            if threshold != w.settings.low_confidence:  # the user's: saved, the yellow runs follow it
+            if threshold != current:  # the user's: saved, the yellow runs follow it
                 w.settings.low_confidence, w.settings.low_confidence_chosen = threshold, True
                 w.settings.save()
                 w.refresh_timeline()
@@ -213,7 +214,7 @@ class EditGlue(QObject):
     def next_attention(self) -> None:
         if self.doc is None:
             return
-        frame = next_attention(self.doc.timeline(), self.w.frame, confidence=self.w.settings.low_confidence)
+        frame = next_attention(self.doc.timeline(), self.w.frame, confidence=self.w.review_threshold())
         if frame is None:
             self.w.statusBar().showMessage("no frame needs attention", 5000)
         else:

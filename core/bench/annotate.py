@@ -16,7 +16,8 @@ Modes (``MODES``):
 - ``student``, ``teacher``, ``csrt``, ``kcf`` (and ``mil`` when ``core.bench.peers``
   offers it): that tracker alone (``core.trackers``);
 - ``teacher-refined``: the student tracks; on every run of frames whose student
-  confidence is below ``LOW_CONFIDENCE`` the teacher refines (it tracks from the latest
+  confidence is below the studio's default review threshold (``low_confidence_for``:
+  ``LOW_CONFIDENCE`` on one stream, ``LOW_CONFIDENCE_PAIRS`` on a two-stream pair) the teacher refines (it tracks from the latest
   keyframe when that is at most ``TEACHER_ANCHOR_REACH`` frames back, else from the
   student's box on the frame before the run) and its boxes are accepted, as the studio's
   "Refine low-confidence frames" + "Accept" does;
@@ -61,6 +62,7 @@ from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
 from core.progress import Job, Progress
 from core.real_split import DEFAULT_SPLIT_FILE, load_split
+from core.tracking.tracker_config import LOW_CONFIDENCE_PAIRS, low_confidence_for
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
@@ -213,7 +215,7 @@ def run_mode(mode: str, item: Item, *, threads: int | None = 1, engine: str = "a
         else:
             tracker, teacher = build_trackers(mode, sequence.info, threads, engine, device, allow_random)
             segment = (tracker_segment(tracker, limited) if teacher is None
-                       else refined_segment(tracker, teacher, limited))
+                       else refined_segment(tracker, teacher, limited, low=low_confidence_for(sequence.info)))
             boxes, keys, tracked = yield from annotate_with(segment, gt)
     finally:
         sequence.close()
@@ -334,7 +336,7 @@ def run(args) -> int:
     print(format_table(rows, (load_before, os.getloadavg()[0])))
     if args.json is not None:
         payload = {"rows": [asdict(r) for r in rows], "sequences": [asdict(r) for r in results], "notes": notes,
-                   "iou_threshold": IOU_THRESHOLD, "low_confidence": LOW_CONFIDENCE,
+                   "iou_threshold": IOU_THRESHOLD, "low_confidence": {"single stream": LOW_CONFIDENCE, "two-stream pairs": LOW_CONFIDENCE_PAIRS},
                    "load_average": [round(v, 2) for v in os.getloadavg()], "cpu_count": os.cpu_count()}
         write_text_atomic(args.json, json.dumps(payload, indent=2) + "\n")
         print(f"wrote {args.json}", file=sys.stderr)

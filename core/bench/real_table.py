@@ -78,13 +78,13 @@ def _per_sequence_block(rows: list[dict], trackers: list[str]) -> list[str]:
     name_width = max(len(s) for _, s in order)
     widths = [max(len(t), 11) for t in shown]
     head = (f"{'':<4} {'sequence':<{name_width}} | {'runs':>4} | "
-            + " | ".join(f"{t:<{w}}" for t, w in zip(shown, widths)))
+            + " | ".join(f"{t:<{w}}" for t, w in zip(shown, widths, strict=True)))
     lines = ["", "per sequence: mean SR of its runs / worst run's runaway share "
                  "(v visible, t thermal, rgbt: a registered pair)", head, "-" * len(head)]
     short = {"visible": "v", "thermal": "t"}
     for modality, sequence in order:
         cells, count = [], 0
-        for tracker, w in zip(shown, widths):
+        for tracker, w in zip(shown, widths, strict=True):
             group = grouped.get((tracker, sequence))
             if not group:
                 cells.append(f"{'-':<{w}}")

@@ -153,10 +153,10 @@ def test_a_new_refine_threshold_moves_the_yellow_runs_at_once_and_is_saved(windo
     monkeypatch.setattr(window_edits, "RefineDialog", Answer)
     window.open_pair(*pair_files, store=str(tmp_path / "y.rgbt.sqlite"))
     doc = window.document
-    doc.execute(SetRecords([FrameAnnotation(f, synthetic.boxes[f], provenance=Provenance.STUDENT, confidence=0.3)
+    doc.execute(SetRecords([FrameAnnotation(f, synthetic.boxes[f], provenance=Provenance.STUDENT, confidence=0.25)
                             for f in range(5, 10)]))
     window.refresh_timeline()
-    assert low_confidence_runs(doc.timeline().confidence, 0.4) == [(5, 10)]
+    assert low_confidence_runs(doc.timeline().confidence, 0.3) == [(5, 10)]  # a pair: flagged below 0.3
     assert list(window.timeline.low_runs.opts["x0"]) == [4.5]
     window.actions["refine"].trigger()
     assert list(window.timeline.low_runs.opts["x0"]) == []  # nothing below 0.2

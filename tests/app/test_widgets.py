@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.actions import SHORTCUTS
 from core.annotations.records import FrameAnnotation, Provenance
+from core.tracking.tracker_config import LOW_CONFIDENCE_PAIRS
 
 
 def drag(widget, start: QPoint, end: QPoint, button=Qt.MouseButton.LeftButton) -> None:
@@ -257,12 +258,15 @@ def test_refine_below_a_new_threshold_keeps_it_as_the_users_choice(window, pair_
     monkeypatch.setattr(window_edits.EditGlue, "refine", lambda self, start, stop, below=None: sent.append(below))
     window.open_pair(*pair_files, store=str(tmp_path / "r.rgbt.sqlite"))
     assert not window.settings.low_confidence_chosen
-    Answer.below = window.settings.low_confidence
+    # a two-stream pair: the pairs' default is offered, and taking it is not a choice
+    Answer.below = LOW_CONFIDENCE_PAIRS
     window.actions["refine"].trigger()
-    assert Answer.offered == 0.4 and sent == [0.4] and not window.settings.low_confidence_chosen
-    Answer.below = 0.3
+    assert Answer.offered == 0.3 and sent == [0.3] and not window.settings.low_confidence_chosen
+    Answer.below = 0.35
     window.actions["refine"].trigger()
-    assert sent[-1] == 0.3 and window.settings.low_confidence == 0.3 and window.settings.low_confidence_chosen
+    assert sent[-1] == 0.35 and window.settings.low_confidence == 0.35 and window.settings.low_confidence_chosen
+    window.actions["refine"].trigger()
+    assert Answer.offered == 0.35  # the user's threshold from now on, on any footage
 
 
 def test_a_corrupt_stretch_stops_playback_with_one_dialog(window, tmp_path, qtbot):

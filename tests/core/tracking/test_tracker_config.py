@@ -100,3 +100,14 @@ def test_the_pair_correlation_switch_sets_a_useful_weight_or_zero():
         k: v for k, v in off.items() if k != "pair_correlation"}
     assert TrackerConfig(**off).pair_correlation == 0.0 and TrackerConfig(**on).pair_correlation == PAIR_CORRELATION_WEIGHT
     assert TrackerConfig(**switched_options(**base)) == TrackerConfig()  # the switches' defaults are the config's
+
+
+def test_the_review_threshold_depends_on_whether_the_footage_has_two_streams():
+    from core.sequences.base import SequenceInfo
+    from core.tracking.tracker_config import LOW_CONFIDENCE, LOW_CONFIDENCE_PAIRS, low_confidence_for
+
+    pair = SequenceInfo("p", "video-pair", 10, 64, 48)
+    assert low_confidence_for(pair) == LOW_CONFIDENCE_PAIRS == 0.3
+    assert low_confidence_for(SequenceInfo("t", "vot-tir", 10, 64, 48, thermal_only=True)) == LOW_CONFIDENCE == 0.4
+    assert low_confidence_for(SequenceInfo("v", "otb", 10, 64, 48, visible_only=True)) == LOW_CONFIDENCE
+    assert low_confidence_for(None) == LOW_CONFIDENCE
