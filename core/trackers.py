@@ -7,8 +7,9 @@ when that module offers it). Every one has the same interface
 (``init(pair, box) -> state``, ``track(pair, state) -> step`` with ``box``,
 ``confidence``, ``state``), so ``core.tracking.run.track_sequence`` runs each of them.
 
-The OpenCV trackers see ONE modality: ``modality="auto"`` picks the visible (colour)
-frame, or the thermal frame on a thermal-only sequence (``peer_modality``). Their states
+The OpenCV trackers see ONE modality: ``modality="auto"`` picks the thermal frame on a
+two-stream pair and on thermal-only footage, the visible (colour) frame on visible-only
+footage (``peer_modality``). Their states
 are not branchable: start a fresh run (``init``) for every run.
 
 Box convention (``core.geometry``): x, y, w, h float64 pixels of the visible frame.
@@ -51,14 +52,21 @@ def is_peer(name: str) -> bool:
 
 
 def peer_modality(modality: str, info=None) -> str:
-    """The one modality an OpenCV tracker sees: ``modality`` when explicit; for "auto"
-    the visible frame, or the thermal frame when ``info`` (a ``SequenceInfo``) says the
-    sequence is thermal-only (its visible stream is a copy of the thermal one)."""
+    """The one modality an OpenCV tracker sees: ``modality`` when explicit; for "auto" the
+    thermal frame when ``info`` (a ``SequenceInfo``) is a two-stream pair or thermal-only
+    footage, the visible frame on visible-only footage or without ``info``.
+
+    Why thermal on a pair: on the six real RGB-T windows of the validation split
+    (``configs/real_boxes``) CSRT scores SR 0.703 on the thermal frame against 0.636 on the
+    visible one, better on four windows (by 0.41 in smoke), worse on two (0.03 and 0.12)
+    (``docs/real_benchmark.md``). Before 2026-12-06 "auto" meant the visible frame on a pair."""
     if modality not in PEER_MODALITIES:
         raise ConfigError(f"unknown modality {modality!r}; choose one of {list(PEER_MODALITIES)}")
     if modality != "auto":
         return modality
-    return "thermal" if info is not None and bool(getattr(info, "thermal_only", False)) else "visible"
+    if info is None or bool(getattr(info, "visible_only", False)):
+        return "visible"
+    return "thermal"
 
 
 @dataclass(frozen=True)

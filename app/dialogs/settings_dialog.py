@@ -61,8 +61,9 @@ class SettingsDialog(QDialog):
         self.peer_modality = QComboBox()
         self.peer_modality.addItems(PEER_MODALITIES)
         self.peer_modality.setCurrentText(models.peer_modality)
-        self.peer_modality.setToolTip("the frame an OpenCV tracker sees (auto: visible; thermal on thermal-only "
-                                      "sequences)")
+        self.peer_modality.setToolTip("the frame an OpenCV tracker sees (auto: thermal on a visible + thermal "
+                                      "pair and on thermal-only footage, visible on visible-only footage; on "
+                                      "real pairs CSRT follows the target better on the thermal frame)")
         self.streams = QComboBox()
         for value, label in (("both", "visible and thermal"), ("thermal", "thermal alone"),
                              ("visible", "visible alone"), ("auto", "thermal alone while visible is blind")):

@@ -49,7 +49,8 @@ def register(subparsers) -> None:
     parser.add_argument("--model", choices=("student", "teacher"), default=None,
                         help="same as --tracker student|teacher (kept for older scripts)")
     parser.add_argument("--modality", choices=("auto", "visible", "thermal"), default="auto",
-                        help="the frame an OpenCV tracker sees (auto: visible, thermal on thermal-only sequences)")
+                        help="the frame an OpenCV tracker sees (auto: thermal on a visible+thermal pair and on "
+                             "thermal-only footage, visible on visible-only footage)")
     parser.add_argument("--streams", choices=TRACKER_STREAMS, default="both",
                         help="what the student / teacher is fed: both streams (default), or one alone when the "
                              "other is blind, e.g. thermal in smoke or at night; auto: the thermal stream alone "

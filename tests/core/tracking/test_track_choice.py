@@ -37,13 +37,16 @@ def test_tracker_names_and_labels():
 
 
 def test_peer_modality_follows_the_sequence():
-    colour = SequenceInfo("a", "video-pair", 3, 8, 8)
+    pair = SequenceInfo("a", "video-pair", 3, 8, 8)
     thermal_only = SequenceInfo("b", "vot-tir", 3, 8, 8, thermal_only=True)
-    assert peer_modality("auto", colour) == "visible"
+    colour_only = SequenceInfo("c", "otb", 3, 8, 8, visible_only=True)
+    assert peer_modality("auto", pair) == "thermal"  # on real pairs CSRT does better on the thermal frame
     assert peer_modality("auto", thermal_only) == "thermal"
-    assert peer_modality("visible", thermal_only) == "visible"
+    assert peer_modality("auto", colour_only) == "visible"
+    assert peer_modality("auto", None) == "visible"
+    assert peer_modality("visible", thermal_only) == "visible" and peer_modality("visible", pair) == "visible"
     with pytest.raises(ConfigError):
-        peer_modality("depth", colour)
+        peer_modality("depth", pair)
 
 
 @pytest.mark.parametrize("name", ["csrt", "kcf"])
