@@ -11,6 +11,8 @@ row is *valid* when it is finite with ``w > 0`` and ``h > 0``; invalid rows (``N
 - :func:`roc_auc`: the rank-based (Mann-Whitney) ROC AUC of a score for a binary label,
   ties counted one half; ``NaN`` when either class is empty. The bench asks whether a
   tracker's per-frame confidence predicts ``IoU >= CONFIDENT_IOU`` (0.5).
+- :func:`review_flags`: how well the studio's review flags (confidence below the footage's
+  threshold) find the frames below ``CONFIDENT_IOU``: share flagged, precision, recall, F1.
 - :func:`one_step_summary`: medians of the one-step diagnostic (the tracker restarted
   from the ground-truth box of frame ``t - 1`` and asked for frame ``t``): centre error
   in pixels and normalised by the ground truth's diagonal, predicted / true width and
@@ -95,6 +97,26 @@ def confidence_auc(confidences, predicted, ground_truth, min_iou: float = CONFID
     overlap = frame_iou(predicted, ground_truth)
     keep = np.isfinite(overlap)
     return roc_auc(np.asarray(confidences, dtype=np.float64).reshape(-1)[keep], overlap[keep] >= min_iou)
+
+
+def review_flags(confidences, thresholds, predicted, ground_truth, min_iou: float = CONFIDENT_IOU) -> dict:
+    """How well flagging the frames whose ``confidences`` fall below ``thresholds`` (per frame,
+    ``(N,)``; the studio's review threshold of each frame's footage) finds the failed frames
+    (``IoU < min_iou``), over valid ground-truth frames. Returns ``flagged`` (share of frames),
+    ``precision``, ``recall`` and ``f1`` of the flags against the failures (NaN where undefined)
+    and ``frames``."""
+    overlap = frame_iou(predicted, ground_truth)
+    keep = np.isfinite(overlap)
+    conf = np.asarray(confidences, dtype=np.float64).reshape(-1)[keep]
+    flagged = conf < np.asarray(thresholds, dtype=np.float64).reshape(-1)[keep]
+    failed = overlap[keep] < min_iou
+    hits = int((flagged & failed).sum())
+    precision = hits / int(flagged.sum()) if flagged.any() else float("nan")
+    recall = hits / int(failed.sum()) if failed.any() else float("nan")
+    f1 = (2 * precision * recall / (precision + recall)
+          if np.isfinite(precision) and np.isfinite(recall) and precision + recall > 0 else float("nan"))
+    return {"flagged": float(flagged.mean()) if flagged.size else float("nan"), "precision": precision,
+            "recall": recall, "f1": f1, "frames": int(keep.sum())}
 
 
 def one_step_errors(predicted, ground_truth) -> dict[str, np.ndarray]:

@@ -22,11 +22,13 @@ from core.bench.real_metrics import (
     confidence_auc,
     one_step_errors,
     one_step_summary,
+    review_flags,
     runaway_share,
     valid_rows,
 )
 from core.bench.real_run import RealBench
 from core.bench.real_track import RealRun
+from core.tracking.tracker_config import LOW_CONFIDENCE, LOW_CONFIDENCE_PAIRS
 
 PROTOCOL = "lasher"
 ALL = "all"
@@ -68,12 +70,23 @@ def _pooled(runs: Sequence[RealRun], gts: Sequence[np.ndarray]):
     return boxes, conf, probe, gt
 
 
-def _extras(runs: Sequence[RealRun], gts: Sequence[np.ndarray], per_sequence: bool) -> dict:
+def review_threshold(modality: str) -> float:
+    """The studio's default review threshold for footage of ``modality``
+    (``core.tracking.tracker_config.low_confidence_for``): pairs 0.3, one stream 0.4."""
+    return LOW_CONFIDENCE_PAIRS if modality == "rgbt" else LOW_CONFIDENCE
+
+
+def _extras(runs: Sequence[RealRun], gts: Sequence[np.ndarray], per_sequence: bool,
+            modalities: Sequence[str]) -> dict:
     boxes, conf, probe, gt = _pooled(runs, gts)
     probed = np.isfinite(probe).all(axis=1)
     steps = one_step_summary(one_step_errors(probe[probed], gt[probed]))
+    thresholds = np.concatenate([np.full(len(g) - 1, review_threshold(m)) for g, m in zip(gts, modalities, strict=True)]
+                                ) if gts else np.zeros(0)
+    flags = review_flags(conf, thresholds, boxes, gt)
     out = {"auc": _num(confidence_auc(conf, boxes, gt)),
            "auc_frames": int(valid_rows(gt).sum()),
+           "flags": {k: (v if k == "frames" else _num(v)) for k, v in flags.items()},
            "one_step": {k: (v if k == "frames" else _num(v)) for k, v in steps.items()},
            "fps": _fps(runs)}
     shares = [runaway_share(r.boxes[1:], g[1:]) for r, g in zip(runs, gts, strict=True)]
@@ -95,7 +108,9 @@ def score_real(bench: RealBench) -> tuple[list[dict], dict[str, list]]:
     sequence, ``start_frame``), ``mean`` (``sequence`` = ``"mean"``, ``modality`` one of
     the modalities or ``"all"``, ``sequences``) or ``missing`` (``reason``). Every scored
     row has ``tracker``, ``key``, ``stream``, ``pr``, ``npr``, ``sr``, ``fps``, ``runaway``,
-    ``runaway_frames``, ``valid_frames``, ``auc``, ``auc_frames``, ``one_step`` (``frames``,
+    ``runaway_frames``, ``valid_frames``, ``auc``, ``auc_frames``, ``flags`` (the studio's review
+    flags at each footage's default threshold, :func:`review_threshold`: ``flagged``,
+    ``precision``, ``recall``, ``f1``, ``frames``), ``one_step`` (``frames``,
     ``centre_px``, ``centre_norm``, ``width_ratio``, ``height_ratio``: medians) and
     ``weights``; mean rows add ``runaway_max`` (the worst sequence).
     Reports: ``{modality or "all": [EvalReport per available contender]}``.
@@ -130,12 +145,14 @@ def score_real(bench: RealBench) -> tuple[list[dict], dict[str, list]]:
                                  "frames": int(s.frames), "length": i.length, "start_frame": runs[i.name].start,
                                  "cached": runs[i.name].cached,
                                  **{k.lower(): _num(s.scores.get(k)) for k in ("PR", "NPR", "SR")},
-                                 **_extras([runs[i.name]], [gts[i.name]], per_sequence=True)})
+                                 **_extras([runs[i.name]], [gts[i.name]], per_sequence=True,
+                                           modalities=[i.modality])})
             stream = stream_text(c, modality) if modality != ALL else "-"
             rows.append({**base, "kind": "mean", "modality": modality, "sequence": "mean", "stream": stream,
                          "sequences": len(items), "frames": int(sum(len(g) for g in gts.values())),
                          **{k.lower(): _num(report.scores.get(k)) for k in ("PR", "NPR", "SR")},
-                         **_extras([runs[n] for n in gts], list(gts.values()), per_sequence=False)})
+                         **_extras([runs[n] for n in gts], list(gts.values()), per_sequence=False,
+                                   modalities=[i.modality for i in items])})
     for c in bench.contenders:
         if not c.available:
             rows.append({"tracker": c.label, "key": c.key, "kind": "missing", "modality": "-", "sequence": "-",

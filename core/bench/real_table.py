@@ -4,7 +4,10 @@
 Block 1, per modality (visible, thermal, rgbt, then all): one line per tracker with the
 mean SR / PR / NPR over sequences, FPS, the runaway share (mean over sequences and the
 worst sequence), the confidence AUC and the one-step medians, and the stream it saw.
-Block 2, one line per sequence (its runs from several first frames, ``name@frame``, taken
+Block 2, the studio's review flags (confidence below its default threshold: 0.3 on a pair,
+0.4 on one stream): per tracker and modality the share of frames flagged, and the precision,
+recall and F1 of the flags against the frames below IoU 0.5.
+Block 3, one line per sequence (its runs from several first frames, ``name@frame``, taken
 together): the mean SR of its runs and the worst run's runaway share, one column per
 tracker. Missing trackers get a line with the reason.
 """
@@ -51,6 +54,7 @@ def format_real_table(rows: list[dict], header_notes=(), order=()) -> str:
                          f"{_f(r['fps'], 7, 1)} | {_pct(r['runaway'])} {_pct(r['runaway_max'])} | "
                          f"{_f(r['auc'], 5, 2)} | {_f(step['centre_px'], 11, 1)} {_f(step['centre_norm'], 6, 2)} "
                          f"{_f(step['width_ratio'], 5, 2)} {_f(step['height_ratio'], 5, 2)}")
+    lines += _flags_block(means, trackers, modalities)
     lines += _per_sequence_block(rows, trackers)
     missing = [r for r in rows if r["kind"] == "missing"]
     if missing:
@@ -95,4 +99,28 @@ def _per_sequence_block(rows: list[dict], trackers: list[str]) -> list[str]:
             worst = max((g["runaway"] for g in group if g["runaway"] is not None), default=None)
             cells.append(f"{_f(sr, 5)} {_pct(worst, 5)}".ljust(w))
         lines.append(f"{short.get(modality, modality):<4} {sequence:<{name_width}} | {count:>4} | " + " | ".join(cells))
+    return lines
+
+
+def _flags_block(means: dict, trackers: list[str], modalities: list[str]) -> list[str]:
+    """Block 2 (see the module docstring); no lines when no mean row carries ``flags``."""
+    if not any(r.get("flags") for r in means.values()):
+        return []
+    width = max([len(t) for t in trackers] + [20])
+    cell = 22
+    head = f"{'tracker':<{width}} | " + " | ".join(f"{m:<{cell}}" for m in modalities)
+    sub = f"{'':<{width}} | " + " | ".join(f"{'flagged':>7} {'P':>4} {'R':>4} {'F1':>4}" for _ in modalities)
+    lines = ["", "review flags: confidence below the studio's default (0.3 on a pair, 0.4 on one stream); "
+                 "P / R / F1 of the flags against the frames below IoU 0.5", head, sub, "-" * len(head)]
+    for tracker in trackers:
+        cells = []
+        for modality in modalities:
+            flags = (means.get((tracker, modality)) or {}).get("flags")
+            if not flags:
+                cells.append(f"{'-':<{cell}}")
+                continue
+            cells.append(f"{_pct(flags['flagged'], 7)} {_f(flags['precision'], 4, 2)} {_f(flags['recall'], 4, 2)} "
+                         f"{_f(flags['f1'], 4, 2)}".ljust(cell))
+        if any(c.strip() != "-" for c in cells):
+            lines.append(f"{tracker:<{width}} | " + " | ".join(cells))
     return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -279,6 +280,11 @@ def test_oracle_and_runaway_trackers_side_by_side(tmp_path):
     assert "a note" in text and "[visible: 1 sequences" in text and "[thermal: 1 sequences" in text
     assert "floor (correlation)" in text and "not run: not written yet" in text
     assert "78%" in text  # the growing tracker's runaway share on the drone
+    # review flags at one stream's threshold (0.4): every row carries them, the table shows them
+    grow = by[("growing", "thermal", "drone")]["flags"]
+    assert grow["frames"] == 9 and 0.0 <= grow["flagged"] <= 1.0
+    assert exact["flags"]["recall"] is None  # the oracle never fails: nothing to find
+    assert "review flags" in text
 
 
 def test_command_end_to_end_on_a_fake_tree(tmp_path, capsys):
@@ -435,3 +441,22 @@ def test_per_sequence_block_takes_each_sequences_runs_together_under_its_full_na
     red = [c.strip() for c in lines["m3svd-0113_1714-redcoat"].split("|")]
     assert red[2].split() == ["0.500", "0%"] and red[3] == "-"
     assert lines["cars"].startswith("v ")
+
+
+def test_review_flags_against_failed_frames():
+    from core.bench.real_metrics import review_flags
+
+    gt = np.array([[10, 10, 20, 20]] * 6 + [[0, 0, 0, 0]], dtype=float)  # the last row: absent
+    on, off = [10, 10, 20, 20], [60, 60, 20, 20]
+    predicted = np.array([on, on, on, off, off, on, off], dtype=float)
+    confidence = np.array([0.9, 0.35, 0.5, 0.2, 0.5, 0.1, 0.0])
+    flags = review_flags(confidence, np.full(7, 0.4), predicted, gt)
+    # valid frames 0-5; failed 3, 4; flagged (< 0.4) 1, 3, 5
+    assert flags["frames"] == 6 and flags["flagged"] == pytest.approx(0.5)
+    assert flags["precision"] == pytest.approx(1 / 3) and flags["recall"] == pytest.approx(0.5)
+    assert flags["f1"] == pytest.approx(0.4)
+    # per-frame thresholds: a pair's 0.3 does not flag frame 1
+    pair = review_flags(confidence, np.full(7, 0.3), predicted, gt)
+    assert pair["flagged"] == pytest.approx(2 / 6) and pair["precision"] == pytest.approx(0.5)
+    none = review_flags(np.ones(7), np.full(7, 0.3), predicted, gt)
+    assert none["flagged"] == 0.0 and math.isnan(none["precision"]) and math.isnan(none["f1"])
