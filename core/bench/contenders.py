@@ -87,11 +87,10 @@ def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, devic
            threads: int | None, streams: str = "both", hold_when_lost: bool = False,
            pair_correlation: bool | None = None) -> Contender:
     from core.tracking.factory import RandomWeightsWarning, load_tracker
-    from core.tracking.tracker_config import PAIR_CORRELATION_WEIGHT, TrackerConfig, hold_options
+    from core.tracking.tracker_config import TrackerConfig, hold_options, pair_correlation_weight
 
-    switched = {} if pair_correlation is None else {"pair_correlation": PAIR_CORRELATION_WEIGHT if pair_correlation
-                                                    else 0.0}
-    config = TrackerConfig(streams=streams, **hold_options(hold_when_lost), **switched)
+    config = TrackerConfig(streams=streams, **hold_options(hold_when_lost),
+                           pair_correlation=pair_correlation_weight(pair_correlation))
 
     model, filename, label = MODEL_FILES[key]
     path = weights_dir / filename

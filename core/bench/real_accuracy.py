@@ -46,7 +46,7 @@ from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 from core.real_split import load_split
-from core.tracking.tracker_config import PAIR_CORRELATION
+from core.tracking.tracker_config import PAIR_CORRELATION, pair_correlation_weight
 
 #: the parsed options the contenders are built from (sent to ``--jobs`` workers)
 _BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engine", "device", "threads", "streams",
@@ -108,8 +108,7 @@ def _contenders(args):
 def _pair_correlation(args) -> bool:
     """Whether the student's and the teacher's loop correlates two-stream pairs
     (``--pair-correlation``, else the ``TrackerConfig`` default)."""
-    chosen = on_off(args.pair_correlation)
-    return PAIR_CORRELATION > 0 if chosen is None else chosen
+    return pair_correlation_weight(on_off(args.pair_correlation)) > 0
 
 
 def run_real_accuracy(args):

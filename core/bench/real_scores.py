@@ -28,7 +28,7 @@ from core.bench.real_metrics import (
 )
 from core.bench.real_run import RealBench
 from core.bench.real_track import RealRun
-from core.tracking.tracker_config import LOW_CONFIDENCE, LOW_CONFIDENCE_PAIRS
+from core.tracking.tracker_config import review_threshold
 
 PROTOCOL = "lasher"
 ALL = "all"
@@ -70,18 +70,12 @@ def _pooled(runs: Sequence[RealRun], gts: Sequence[np.ndarray]):
     return boxes, conf, probe, gt
 
 
-def review_threshold(modality: str) -> float:
-    """The studio's default review threshold for footage of ``modality``
-    (``core.tracking.tracker_config.low_confidence_for``): pairs 0.3, one stream 0.4."""
-    return LOW_CONFIDENCE_PAIRS if modality == "rgbt" else LOW_CONFIDENCE
-
-
 def _extras(runs: Sequence[RealRun], gts: Sequence[np.ndarray], per_sequence: bool,
             modalities: Sequence[str]) -> dict:
     boxes, conf, probe, gt = _pooled(runs, gts)
     probed = np.isfinite(probe).all(axis=1)
     steps = one_step_summary(one_step_errors(probe[probed], gt[probed]))
-    thresholds = np.concatenate([np.full(len(g) - 1, review_threshold(m)) for g, m in zip(gts, modalities, strict=True)]
+    thresholds = np.concatenate([np.full(len(g) - 1, review_threshold(m == "rgbt")) for g, m in zip(gts, modalities, strict=True)]
                                 ) if gts else np.zeros(0)
     flags = review_flags(conf, thresholds, boxes, gt)
     out = {"auc": _num(confidence_auc(conf, boxes, gt)),
@@ -109,7 +103,7 @@ def score_real(bench: RealBench) -> tuple[list[dict], dict[str, list]]:
     the modalities or ``"all"``, ``sequences``) or ``missing`` (``reason``). Every scored
     row has ``tracker``, ``key``, ``stream``, ``pr``, ``npr``, ``sr``, ``fps``, ``runaway``,
     ``runaway_frames``, ``valid_frames``, ``auc``, ``auc_frames``, ``flags`` (the studio's review
-    flags at each footage's default threshold, :func:`review_threshold`: ``flagged``,
+    flags at each footage's default threshold, ``tracker_config.review_threshold``: ``flagged``,
     ``precision``, ``recall``, ``f1``, ``frames``), ``one_step`` (``frames``,
     ``centre_px``, ``centre_norm``, ``width_ratio``, ``height_ratio``: medians) and
     ``weights``; mean rows add ``runaway_max`` (the worst sequence).

@@ -54,7 +54,7 @@ def format_real_table(rows: list[dict], header_notes=(), order=()) -> str:
                          f"{_f(r['fps'], 7, 1)} | {_pct(r['runaway'])} {_pct(r['runaway_max'])} | "
                          f"{_f(r['auc'], 5, 2)} | {_f(step['centre_px'], 11, 1)} {_f(step['centre_norm'], 6, 2)} "
                          f"{_f(step['width_ratio'], 5, 2)} {_f(step['height_ratio'], 5, 2)}")
-    lines += _flags_block(means, trackers, modalities)
+    lines += _flags_block(means, trackers, modalities, width)
     lines += _per_sequence_block(rows, trackers)
     missing = [r for r in rows if r["kind"] == "missing"]
     if missing:
@@ -102,11 +102,11 @@ def _per_sequence_block(rows: list[dict], trackers: list[str]) -> list[str]:
     return lines
 
 
-def _flags_block(means: dict, trackers: list[str], modalities: list[str]) -> list[str]:
-    """Block 2 (see the module docstring); no lines when no mean row carries ``flags``."""
+def _flags_block(means: dict, trackers: list[str], modalities: list[str], width: int) -> list[str]:
+    """Block 2 (see the module docstring), the tracker column ``width`` wide; no lines when no
+    mean row carries ``flags``."""
     if not any(r.get("flags") for r in means.values()):
         return []
-    width = max([len(t) for t in trackers] + [20])
     cell = 22
     head = f"{'tracker':<{width}} | " + " | ".join(f"{m:<{cell}}" for m in modalities)
     sub = f"{'':<{width}} | " + " | ".join(f"{'flagged':>7} {'P':>4} {'R':>4} {'F1':>4}" for _ in modalities)

@@ -221,11 +221,11 @@ def run(args) -> int:
     if not is_peer(name):  # a missing checkpoint is reported before the footage is opened
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", RandomWeightsWarning)
-            pair = {} if args.pair_correlation is None else {"pair_correlation": on_off(args.pair_correlation)}
             config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback,
                                    streams=args.streams, **switched_options(distractor_memory=args.distractor_memory,
                                                       hold_when_lost=args.hold_when_lost,
-                                                      online_filter=not args.no_online_filter, **pair))
+                                                      online_filter=not args.no_online_filter,
+                                                      pair_correlation=on_off(args.pair_correlation)))
             tracker = _build_with_fallback(lambda c: build_tracker(c, config=config), choice)
         if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
             print_random_warning(name)

@@ -159,13 +159,19 @@ at 0.3, 5 % (F1 0.70; the teacher 0.72 -> 0.84), with 94 % of the failed frames 
 (``docs/tracking_heuristics.md``, "Flags on two-stream pairs")."""
 
 
+def review_threshold(two_streams: bool) -> float:
+    """The default review threshold of footage with two real streams (:data:`LOW_CONFIDENCE_PAIRS`)
+    or one (:data:`LOW_CONFIDENCE`)."""
+    return LOW_CONFIDENCE_PAIRS if two_streams else LOW_CONFIDENCE
+
+
 def low_confidence_for(info) -> float:
-    """The default review threshold for a sequence whose ``SequenceInfo`` is ``info``:
-    :data:`LOW_CONFIDENCE` for thermal-only or visible-only footage, :data:`LOW_CONFIDENCE_PAIRS`
-    for a two-stream pair; :data:`LOW_CONFIDENCE` when ``info`` is None (nothing open)."""
-    if info is None or getattr(info, "thermal_only", False) or getattr(info, "visible_only", False):
-        return LOW_CONFIDENCE
-    return LOW_CONFIDENCE_PAIRS
+    """The default review threshold for a sequence whose ``SequenceInfo`` is ``info``
+    (:func:`review_threshold`): a two-stream pair's, or one stream's for thermal-only or
+    visible-only footage and when ``info`` is None (nothing open)."""
+    one_stream = info is None or getattr(info, "thermal_only", False) or getattr(info, "visible_only", False)
+    return review_threshold(not one_stream)
+
 
 HOLD_THRESHOLD = 0.1
 """``TrackerConfig.lost_threshold`` when holding the box while the target is lost is switched on
@@ -179,17 +185,25 @@ def hold_options(hold_when_lost: bool) -> dict[str, float | bool]:
     return {"lost_threshold": HOLD_THRESHOLD if hold_when_lost else 0.0, "hold_when_lost": bool(hold_when_lost)}
 
 
+def pair_correlation_weight(on: bool | None) -> float:
+    """``TrackerConfig.pair_correlation`` for the users' switch: ``PAIR_CORRELATION_WEIGHT`` when
+    on, 0 when off, the default (``PAIR_CORRELATION``) when None (not given)."""
+    if on is None:
+        return PAIR_CORRELATION
+    return PAIR_CORRELATION_WEIGHT if on else 0.0
+
+
 def switched_options(*, distractor_memory: bool, online_filter: bool, hold_when_lost: bool = False,
-                     pair_correlation: bool = PAIR_CORRELATION > 0) -> dict[str, float | bool]:
+                     pair_correlation: bool | None = None) -> dict[str, float | bool]:
     """The ``TrackerConfig`` fields behind the loop switches users see (the studio's
     settings, ``track --distractor-memory`` / ``--no-online-filter`` / ``--hold-when-lost`` /
     ``--pair-correlation``): ``distractor_gate``, ``online_filter_weight``, ``lost_threshold``
-    with ``hold_when_lost``, and ``pair_correlation`` (``PAIR_CORRELATION_WEIGHT`` when on,
-    0 = off; on by default when ``PAIR_CORRELATION`` is)."""
+    with ``hold_when_lost``, and ``pair_correlation`` (:func:`pair_correlation_weight`; None =
+    the default)."""
     return {"distractor_gate": DISTRACTOR_GATE if distractor_memory else 0.0,
             "online_filter_weight": ONLINE_FILTER_WEIGHT if online_filter else 0.0,
             **hold_options(hold_when_lost),
-            "pair_correlation": PAIR_CORRELATION_WEIGHT if pair_correlation else 0.0}
+            "pair_correlation": pair_correlation_weight(pair_correlation)}
 
 
 @dataclass(frozen=True)
