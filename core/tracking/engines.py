@@ -189,6 +189,13 @@ class OnnxEngine:
         if threads is not None and threads > 0:
             options.intra_op_num_threads = int(threads)
             options.inter_op_num_threads = 1
+        # No busy-waiting between runs: ORT's worker threads otherwise spin for a while after
+        # each run and take the cores the rest of the frame needs (the correlation stem's
+        # session on a pair, the crops, the studio's GUI and decoder threads). On the 2-core
+        # VM a pair's frame took 17-27 ms with spinning and 16-21 ms without; one stream
+        # 9-15 ms against a steady 11.4-11.6 ms (``docs/tracking_heuristics.md``, "ONNX Runtime without
+        # busy-waiting").
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         providers = (["CUDAExecutionProvider"] if cuda_ok else []) + ["CPUExecutionProvider"]
         try:
             self.session = ort.InferenceSession(str(self.path), options, providers=providers)

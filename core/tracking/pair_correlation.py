@@ -33,7 +33,7 @@ real streams
    RGB-T windows (student 0.634 against 0.621) but costs the synthetic split 0.04-0.05; the ramp
    costs it 0.003 (teacher 0.012).
 4. The size then gets the loop's bounds again: within ``max_size_ratio`` of the initial box,
-   and the aspect within ``max_aspect_change``.
+   and the aspect within ``pair_max_aspect_change`` (1.0 by default: the drawn box's shape).
 
 The confidence stays the network's. A frame the loop holds (``hold_when_lost``) is not moved.
 

@@ -57,7 +57,9 @@ class TrackerState:
     running visible-to-thermal fine-structure ratio ("auto" only; NaN before a measure).
     correlation: the frozen-feature correlation's template on a two-stream pair
     (``core.tracking.pair_correlation``; None when ``pair_correlation`` is 0 or the pair has one
-    stream). Made on the init frame and never updated.
+    stream). Made on the init frame and never updated. two_streams: the init frame's pair has two
+    real streams (``core.sequences.base.has_one_stream`` False): the box's aspect is then bounded by
+    ``TrackerConfig.pair_max_aspect_change`` instead of ``max_aspect_change``.
     """
 
     template_visible: np.ndarray
@@ -79,6 +81,7 @@ class TrackerState:
     resting: Look | None = None
     blind_ratio: float = float("nan")
     correlation: CorrelationState | None = None
+    two_streams: bool = False
 
     def switched(self) -> TrackerState:
         """This state fed through the resting look, the current one resting in its place."""

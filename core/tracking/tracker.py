@@ -173,9 +173,11 @@ class Tracker:
         if box[0] >= width or box[1] >= height or box[0] + box[2] <= 0 or box[1] + box[3] <= 0:
             raise InitBoxError(f"initial box {box.tolist()} lies outside the {width}x{height} frame")
         cfg = self.config
+        two_streams = not has_one_stream(pair)
         origin = dict(box=box.copy(), init_box=box.copy(), frame_index=int(pair.index),
-                      frame_size=(int(width), int(height)), corner_history=((0, float(box[0]), float(box[1])),))
-        if cfg.streams == "auto" and not has_one_stream(pair):
+                      frame_size=(int(width), int(height)), corner_history=((0, float(box[0]), float(box[1])),),
+                      two_streams=two_streams)
+        if cfg.streams == "auto" and two_streams:
             x_v, x_t, _ = self.search_crops(pair, box)
             ratio = measure(x_v, x_t, cfg.blind_min_energy).ratio
             feed = next_feed("both", ratio, cfg.blind_enter, cfg.blind_leave)
@@ -399,9 +401,11 @@ class Tracker:
 
     def _bounded(self, center: np.ndarray, wh: np.ndarray, state: TrackerState, frame_size) -> np.ndarray:
         """The box (x, y, w, h) at ``center`` whose size is ``wh`` within the loop's aspect and
-        size bounds (both relative to the initial box)."""
+        size bounds (both relative to the initial box; the aspect's is ``pair_max_aspect_change``
+        on a two-stream pair)."""
         cfg = self.config
-        wh = bound_aspect(wh, state.init_box[2:], cfg.max_aspect_change)
+        wh = bound_aspect(wh, state.init_box[2:],
+                          cfg.pair_max_aspect_change if state.two_streams else cfg.max_aspect_change)
         if math.isfinite(cfg.max_size_ratio):
             wh = bound_size(wh, state.init_box[2:], frame_size, cfg.max_size_ratio)
         return np.array([center[0] - wh[0] / 2.0, center[1] - wh[1] / 2.0, wh[0], wh[1]], dtype=np.float64)

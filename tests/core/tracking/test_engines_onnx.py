@@ -58,6 +58,14 @@ def test_onnx_matches_torch(exported, name):
             assert np.abs(g - w).max() <= 1e-3
 
 
+def test_the_session_does_not_busy_wait(exported):
+    """Its threads sleep between runs: spinning ones take the cores the correlation's stem, the
+    crops and the studio's threads need (``docs/tracking_heuristics.md``)."""
+    for threads in (None, 2):
+        options = OnnxEngine(exported["student"][2], "cpu", threads=threads).session.get_session_options()
+        assert options.get_session_config_entry("session.intra_op.allow_spinning") == "0"
+
+
 def test_onnx_provider_choice_is_silent(exported, capfd):
     engine = OnnxEngine(exported["student"][2], "auto", threads=1)
     err = capfd.readouterr().err
