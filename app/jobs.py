@@ -47,8 +47,9 @@ TEACHER_ANCHOR_REACH = 50  # frames back the teacher looks for a human box to st
 def with_loop_settings(tracker, settings: ModelSettings):
     """``tracker`` with the studio's test-loop settings applied: the distractor memory
     (``core.tracking.distractors``), the online filter (``core.tracking.online_filter``),
-    holding the box while the target is lost and the correlation on two-stream pairs
-    (``core.tracking.pair_correlation``) on or off, and the streams the network is fed
+    holding the box while the target is lost, the correlation on two-stream pairs
+    (``core.tracking.pair_correlation``) and the drawn shape kept on them on or off, and the
+    streams the network is fed
     (``TrackerConfig.streams``). Trackers without a ``TrackerConfig`` (the OpenCV peers, test
     doubles) are returned as they are."""
     config = getattr(tracker, "config", None)
@@ -57,7 +58,8 @@ def with_loop_settings(tracker, settings: ModelSettings):
     from core.tracking.tracker_config import switched_options
 
     options = switched_options(distractor_memory=settings.distractor_memory, online_filter=settings.online_filter,
-                               hold_when_lost=settings.hold_when_lost, pair_correlation=settings.pair_correlation)
+                               hold_when_lost=settings.hold_when_lost, pair_correlation=settings.pair_correlation,
+                               pair_shape=settings.pair_shape)
     options["streams"] = settings.streams
     if any(getattr(config, name) != value for name, value in options.items()):
         tracker.config = dataclasses.replace(config, **options)
@@ -88,7 +90,7 @@ class TrackerPool:
         return TrackerChoice(model, settings.weights(model) if not is_peer(model) else None, settings.engine,
                              settings.device, default_threads(), settings.allow_random, settings.peer_modality,
                              settings.distractor_memory, settings.online_filter, settings.streams,
-                             settings.hold_when_lost, settings.pair_correlation)
+                             settings.hold_when_lost, settings.pair_correlation, settings.pair_shape)
 
     def shutdown(self) -> None:
         """End the tracking process (the window closes)."""

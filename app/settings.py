@@ -37,6 +37,8 @@ class ModelSettings:
     (``TrackerConfig.hold_when_lost`` at ``HOLD_THRESHOLD``). ``pair_correlation``: on a real
     visible + thermal pair their box follows the change of size that a frozen-feature
     correlation of both streams measures (``TrackerConfig.pair_correlation``; default: the config's).
+    ``pair_shape``: on such a pair their box keeps the drawn box's shape
+    (``TrackerConfig.pair_max_aspect_change``; off: the looser bound of single-stream footage).
     """
 
     student_weights: str = ""  # "" = bundled assets/models/student_bundled.pt
@@ -51,6 +53,7 @@ class ModelSettings:
     streams: str = "both"  # what the student / teacher is fed: both, thermal or visible alone, or auto
     hold_when_lost: bool = False  # the student's / teacher's box stays put while the target is hidden
     pair_correlation: bool = PAIR_CORRELATION > 0  # on real RGB-T pairs: the change of size by correlation
+    pair_shape: bool = True  # on real RGB-T pairs: the box keeps the drawn box's shape
 
     def weights(self, model: str) -> str | None:
         value = self.student_weights if model == "student" else self.teacher_weights
@@ -135,6 +138,7 @@ class StudioSettings:
             streams=_choice(q.value("models/streams"), TRACKER_STREAMS, "both"),
             hold_when_lost=_bool(q.value("models/hold_when_lost"), False),
             pair_correlation=_bool(q.value("models/pair_correlation"), PAIR_CORRELATION > 0),
+            pair_shape=_bool(q.value("models/pair_shape"), True),
         )
         recent = [r for r in (Recent.decode(t) for t in _list(q.value("recent"))) if r is not None]
         # A threshold the user never chose follows the default (0.5 before the twelfth session).
@@ -169,6 +173,7 @@ class StudioSettings:
         q.setValue("models/streams", self.models.streams)
         q.setValue("models/hold_when_lost", self.models.hold_when_lost)
         q.setValue("models/pair_correlation", self.models.pair_correlation)
+        q.setValue("models/pair_shape", self.models.pair_shape)
         q.setValue("view/colormap", self.colormap)
         q.setValue("view/blend", self.blend)
         q.setValue("view/blend_opacity", self.blend_opacity)

@@ -78,7 +78,8 @@ class TrackerChoice:
     streams it is fed (``streams``: "both" | "thermal" | "visible" | "auto", ``TrackerConfig.streams``),
     and whether it holds the box while the target is lost (``hold_when_lost``) and blends it with
     the frozen-feature correlation of both streams on a real two-stream pair (``pair_correlation``,
-    ``core.tracking.pair_correlation``; default: ``TrackerConfig``'s);
+    ``core.tracking.pair_correlation``; default: ``TrackerConfig``'s) and keeps the drawn box's
+    shape there (``pair_shape``, ``TrackerConfig.pair_max_aspect_change``; default: on);
     for OpenCV trackers the modality ("auto" | "visible" | "thermal")."""
 
     name: str = "student"
@@ -93,6 +94,7 @@ class TrackerChoice:
     streams: str = "both"
     hold_when_lost: bool = False
     pair_correlation: bool = PAIR_CORRELATION > 0
+    pair_shape: bool = True
 
     def __post_init__(self) -> None:
         from core.tracking.tracker_config import TRACKER_STREAMS
@@ -108,7 +110,8 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
     ``config``: the student's / teacher's ``TrackerConfig`` (default: the defaults, with
     the distractor memory on when ``choice.distractor_memory``, the online filter off unless
     ``choice.online_filter``, the box held while lost when ``choice.hold_when_lost``, the
-    correlation on two-stream pairs on when ``choice.pair_correlation``).
+    correlation on two-stream pairs on when ``choice.pair_correlation``, the drawn shape kept on
+    them when ``choice.pair_shape``).
 
     Raises ``ConfigError`` / ``CheckpointError`` (missing weights) / ``PeerUnavailable``.
     """
@@ -121,7 +124,8 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
                                    **switched_options(distractor_memory=choice.distractor_memory,
                                                       online_filter=choice.online_filter,
                                                       hold_when_lost=choice.hold_when_lost,
-                                                      pair_correlation=choice.pair_correlation))
+                                                      pair_correlation=choice.pair_correlation,
+                                                      pair_shape=choice.pair_shape))
 
         return load_tracker(choice.name, choice.weights, choice.engine, choice.device, config,
                             threads=choice.threads, allow_random=choice.allow_random)

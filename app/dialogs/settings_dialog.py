@@ -103,6 +103,13 @@ class SettingsDialog(QDialog):
             "to the peak. The networks, trained on single-stream footage, keep a receding target at its first "
             "size and lose it in smoke more easily. Visible-only and thermal-only footage is never touched. "
             "Costs speed on pairs (docs/tracking_heuristics.md, 'Correlation on two-stream pairs').")
+        self.pair_shape = _check_box(
+            "Keep the drawn box's shape on RGB-T pairs", models.pair_shape,
+            "Student and teacher, on a real visible + thermal pair only: the box keeps the width-to-height ratio "
+            "of the box you drew, and only its size changes. On real pairs the networks draw standing people "
+            "18-40 % too wide. Turn it off for a target whose shape changes (a car turning, a person bending); "
+            "a box you correct starts a new run with the corrected shape. Visible-only and thermal-only footage "
+            "is never touched (docs/tracking_heuristics.md, 'The drawn shape on two-stream pairs').")
         self.hold_when_lost = _check_box(
             "Hold the box while the target is hidden (occlusion)", models.hold_when_lost,
             "Student and teacher: while the confidence says the target is not in view, keep the box where the "
@@ -119,6 +126,7 @@ class SettingsDialog(QDialog):
         form.addRow("Device", self.device)
         form.addRow("", self.online_filter)
         form.addRow("", self.pair_correlation)
+        form.addRow("", self.pair_shape)
         form.addRow("", self.distractor_memory)
         form.addRow("", self.hold_when_lost)
         form.addRow("", self.allow_random)
@@ -142,4 +150,5 @@ class SettingsDialog(QDialog):
             streams=str(self.streams.currentData()),
             hold_when_lost=self.hold_when_lost.isChecked(),
             pair_correlation=self.pair_correlation.isChecked(),
+            pair_shape=self.pair_shape.isChecked(),
         )

@@ -17,7 +17,7 @@ confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
 
 Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time and the
 load average; ``--json PATH``: an object ``{"command", "split_file", "part",
-"max_frames", "starts", "veil_visible", "streams", "hold_when_lost", "pair_correlation", "one_step_every", "threads", "wall_seconds", "load_average", "notes",
+"max_frames", "starts", "veil_visible", "streams", "hold_when_lost", "pair_correlation", "pair_shape", "one_step_every", "threads", "wall_seconds", "load_average", "notes",
 "rows"}`` (rows: :func:`core.bench.real_run.score_real`); ``--plots DIR``:
 ``DIR/<visible|thermal|all>/lasher_{PR,NPR,SR}.png``; ``--cache DIR`` reuses runs whose
 tracker (weights, tracking code, config), sequence, frames and threads are unchanged.
@@ -41,7 +41,7 @@ from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache
 from core.bench.veil import VisibleVeil
-from core.commands.arguments import on_off, positive_int
+from core.commands.arguments import on_off, pair_shape_kept, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -50,7 +50,7 @@ from core.tracking.tracker_config import PAIR_CORRELATION, pair_correlation_weig
 
 #: the parsed options the contenders are built from (sent to ``--jobs`` workers)
 _BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engine", "device", "threads", "streams",
-               "hold_when_lost", "pair_correlation")
+               "hold_when_lost", "pair_correlation", "pair_shape")
 
 
 def add_arguments(parser) -> None:
@@ -90,7 +90,8 @@ def _contenders(args):
     contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
                                   modalities=("visible", "thermal"), random_weights=args.random_weights,
                                   engine=args.engine, device=args.device, threads=args.threads, streams=args.streams,
-                                  hold_when_lost=args.hold_when_lost, pair_correlation=on_off(args.pair_correlation))
+                                  hold_when_lost=args.hold_when_lost, pair_correlation=on_off(args.pair_correlation),
+                                  pair_shape=pair_shape_kept(args.pair_shape))
     # each peer on the present stream ("CSRT"): on a thermal-only sequence the visible stream
     # is the thermal frame (core.sequences), so "visible" is the present stream; and on the
     # thermal stream of RGB-T pairs only ("CSRT (thermal)"), where it is another stream
@@ -164,6 +165,9 @@ def run_real_accuracy(args):
                       + ("is blended with the frozen-feature correlation of both streams on real two-stream pairs"
                          if pair_correlation else "is not blended with the correlation on two-stream pairs")
                       + " (not the default; TrackerConfig.pair_correlation)")
+    if pair_shape_kept(args.pair_shape) is False:
+        header.append("--pair-shape free: on real two-stream pairs the student's and the teacher's box may change its "
+                      "aspect as on single-modality footage (not the default; TrackerConfig.pair_max_aspect_change)")
     header.append(f"one-step diagnostic: every {args.one_step_every}th frame" if args.one_step_every
                   else "one-step diagnostic: off")
     engines = sorted({f"{c.label}: {c.tracker.engine.name}" for c in contenders
@@ -181,6 +185,7 @@ def run_real_accuracy(args):
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
                "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible, "streams": args.streams,
                "hold_when_lost": bool(args.hold_when_lost), "pair_correlation": pair_correlation,
+               "pair_shape": "free" if pair_shape_kept(args.pair_shape) is False else "drawn",
                "one_step_every": args.one_step_every,
                "threads": args.threads, "jobs": args.jobs,
                "wall_seconds": round(wall, 1), "load_average": None if load is None else [round(v, 2) for v in load],

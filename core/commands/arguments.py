@@ -39,6 +39,25 @@ def add_pair_correlation_option(parser) -> None:
                              "'Correlation on two-stream pairs'")
 
 
+PAIR_SHAPES = ("drawn", "free")
+
+
+def add_pair_shape_option(parser) -> None:
+    """``--pair-shape {drawn,free}`` (default None: ``TrackerConfig``'s default, drawn; read it with
+    :func:`pair_shape_kept`), with one wording for every command that takes it."""
+    parser.add_argument("--pair-shape", choices=PAIR_SHAPES, default=None,
+                        help="on a real visible+thermal pair, 'drawn' (the default) keeps the student's and the "
+                             "teacher's box at the drawn box's aspect ratio and only its size changes; 'free' lets "
+                             "the aspect change as on single-modality footage, within 1.5x "
+                             "(TrackerConfig.pair_max_aspect_change); see docs/tracking_heuristics.md "
+                             "'The drawn shape on two-stream pairs'")
+
+
+def pair_shape_kept(value: str | None) -> bool | None:
+    """``--pair-shape``'s value: True for "drawn", False for "free", None when not given."""
+    return None if value is None else value == "drawn"
+
+
 ENGINES = ("auto", "torch", "onnx")
 DEVICES = ("auto", "cpu", "cuda")
 _AUTO_ENGINE = ("ONNX Runtime when the .onnx file beside the weights is their export (on a GPU: when ONNX "

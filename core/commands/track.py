@@ -21,7 +21,14 @@ import time
 import warnings
 from pathlib import Path
 
-from core.commands.arguments import add_engine_options, add_pair_correlation_option, on_off, positive_int
+from core.commands.arguments import (
+    add_engine_options,
+    add_pair_correlation_option,
+    add_pair_shape_option,
+    on_off,
+    pair_shape_kept,
+    positive_int,
+)
 from core.fileio import write_text_atomic
 from core.geometry import parse_box_text
 from core.progress import run_with_bar
@@ -74,6 +81,7 @@ def register(subparsers) -> None:
                              "(occlusion), instead of following the best match on the background "
                              "(see docs/tracking_heuristics.md)")
     add_pair_correlation_option(parser)
+    add_pair_shape_option(parser)
     parser.add_argument("--no-online-filter", action="store_true",
                         help="do not re-rank the score map by the target's online correlation filter "
                              "(on by default; see docs/tracking_heuristics.md)")
@@ -211,10 +219,11 @@ def run(args) -> int:
     name = tracker_name(args)
     if is_peer(name) and (args.weights is not None or args.template_update or args.kalman_fallback
                           or args.distractor_memory or args.no_online_filter or args.streams != "both"
-                          or args.hold_when_lost or args.pair_correlation is not None):
+                          or args.hold_when_lost or args.pair_correlation is not None
+                          or args.pair_shape is not None):
         raise ConfigError(f"--weights, --template-update, --kalman-fallback, --distractor-memory, "
-                          f"--hold-when-lost, --pair-correlation, --no-online-filter and --streams apply to the student "
-                          f"and teacher, not to {tracker_label(name)} (it sees one stream: --modality)")
+                          f"--hold-when-lost, --pair-correlation, --pair-shape, --no-online-filter and --streams apply "
+                          f"to the student and teacher, not to {tracker_label(name)} (it sees one stream: --modality)")
     choice = TrackerChoice(name, None if args.weights is None else str(args.weights), args.engine, args.device,
                            args.threads, args.random_weights, args.modality)
     tracker = None
@@ -225,7 +234,8 @@ def run(args) -> int:
                                    streams=args.streams, **switched_options(distractor_memory=args.distractor_memory,
                                                       hold_when_lost=args.hold_when_lost,
                                                       online_filter=not args.no_online_filter,
-                                                      pair_correlation=on_off(args.pair_correlation)))
+                                                      pair_correlation=on_off(args.pair_correlation),
+                                                      pair_shape=pair_shape_kept(args.pair_shape)))
             tracker = _build_with_fallback(lambda c: build_tracker(c, config=config), choice)
         if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
             print_random_warning(name)

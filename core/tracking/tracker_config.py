@@ -111,7 +111,9 @@ aspect within a few per cent. A bound of 1.2 only moves the box to that bound. W
 kept, over the seven windows (21 runs): KD student 0.628 -> 0.648, teacher 0.592 -> 0.631,
 no-KD student 0.633 -> 0.658; the synthetic split does not fall (``docs/tracking_heuristics.md``,
 "The drawn shape on two-stream pairs"). A target that turns from the camera narrows, and the
-box does not; a box the user corrects in the studio starts a new run with the corrected shape.
+box does not; a box the user corrects in the studio starts a new run with the corrected shape,
+and the users' switch (the studio's settings, ``--pair-shape free``; :func:`pair_aspect_bound`)
+gives the single-modality bound.
 
 MPLT's released test loop adds two heuristics, both switchable and off by default:
 - **template update**: when the windowed peak score exceeds ``template_update_threshold``
@@ -135,6 +137,8 @@ BOX_MARGIN = 10.0
 TRACKER_STREAMS = (*STREAMS, "auto")
 #: the most a size calibration may scale a side (``TrackerConfig.size_calibration``)
 CALIBRATION_LIMIT = 1.5
+#: ``TrackerConfig.max_aspect_change``: the box's aspect ratio stays within 1.5x of the initial box's
+MAX_ASPECT_CHANGE = 1.5
 #: ``TrackerConfig.pair_max_aspect_change``: on a two-stream pair the box keeps the drawn box's
 #: aspect ratio (see the module doc, "Aspect on two-stream pairs")
 PAIR_MAX_ASPECT_CHANGE = 1.0
@@ -208,17 +212,25 @@ def pair_correlation_weight(on: bool | None) -> float:
     return PAIR_CORRELATION_WEIGHT if on else 0.0
 
 
+def pair_aspect_bound(keep_shape: bool | None) -> float:
+    """``TrackerConfig.pair_max_aspect_change`` for the users' switch: the drawn box's shape
+    (``PAIR_MAX_ASPECT_CHANGE``) when True or None (the default), the bound of single-modality
+    footage (``MAX_ASPECT_CHANGE``) when False."""
+    return MAX_ASPECT_CHANGE if keep_shape is False else PAIR_MAX_ASPECT_CHANGE
+
+
 def switched_options(*, distractor_memory: bool, online_filter: bool, hold_when_lost: bool = False,
-                     pair_correlation: bool | None = None) -> dict[str, float | bool]:
+                     pair_correlation: bool | None = None, pair_shape: bool | None = None) -> dict[str, float | bool]:
     """The ``TrackerConfig`` fields behind the loop switches users see (the studio's
     settings, ``track --distractor-memory`` / ``--no-online-filter`` / ``--hold-when-lost`` /
-    ``--pair-correlation``): ``distractor_gate``, ``online_filter_weight``, ``lost_threshold``
-    with ``hold_when_lost``, and ``pair_correlation`` (:func:`pair_correlation_weight`; None =
-    the default)."""
+    ``--pair-correlation`` / ``--pair-shape``): ``distractor_gate``, ``online_filter_weight``,
+    ``lost_threshold`` with ``hold_when_lost``, ``pair_correlation`` (:func:`pair_correlation_weight`)
+    and ``pair_max_aspect_change`` (:func:`pair_aspect_bound`); None = the default for the last two."""
     return {"distractor_gate": DISTRACTOR_GATE if distractor_memory else 0.0,
             "online_filter_weight": ONLINE_FILTER_WEIGHT if online_filter else 0.0,
             **hold_options(hold_when_lost),
-            "pair_correlation": pair_correlation_weight(pair_correlation)}
+            "pair_correlation": pair_correlation_weight(pair_correlation),
+            "pair_max_aspect_change": pair_aspect_bound(pair_shape)}
 
 
 @dataclass(frozen=True)
@@ -239,7 +251,7 @@ class TrackerConfig:
     size_lr_by_score: bool = True
     max_size_change: float = 1.1
     max_size_ratio: float = MAX_SIZE_RATIO
-    max_aspect_change: float = 1.5
+    max_aspect_change: float = MAX_ASPECT_CHANGE
     pair_max_aspect_change: float = PAIR_MAX_ASPECT_CHANGE
     lost_threshold: float = 0.0
     lost_search_growth: float = 0.25

@@ -211,3 +211,40 @@ def test_the_pair_correlation_setting_reaches_dialog_pool_and_tracking_process_a
     assert StudioSettings.load().models.pair_correlation == (not default)
     StudioSettings.qsettings().setValue("models/pair_correlation", "maybe")
     assert StudioSettings.load().models.pair_correlation == default
+
+
+def test_the_pair_shape_setting_reaches_dialog_pool_and_tracking_process_and_is_remembered(qtbot):
+    """The studio's "Keep the drawn box's shape on RGB-T pairs" switch (as ``track --pair-shape``):
+    on by default; off reaches the cached trackers, the tracking process's choice and the settings
+    file as the single-modality bound."""
+    from app.dialogs.settings_dialog import SettingsDialog
+    from app.jobs import TrackerPool
+    from app.settings import StudioSettings
+    from core.trackers import TrackerChoice, build_tracker
+    from core.tracking.tracker_config import MAX_ASPECT_CHANGE, PAIR_MAX_ASPECT_CHANGE
+
+    dialog = SettingsDialog(ModelSettings())
+    qtbot.addWidget(dialog)
+    assert dialog.pair_shape.isChecked() and dialog.values().pair_shape
+    assert "visible + thermal pair only" in dialog.pair_shape.toolTip()
+    dialog.pair_shape.setChecked(False)
+    assert dialog.values().pair_shape is False
+    again = SettingsDialog(dialog.values())
+    qtbot.addWidget(again)
+    assert not again.pair_shape.isChecked()
+
+    pool = TrackerPool(lambda *args: SimpleNamespace(config=TrackerConfig()))
+    assert pool.get("student", ModelSettings(pair_shape=False)).config.pair_max_aspect_change == MAX_ASPECT_CHANGE
+    assert pool.get("student", ModelSettings()).config.pair_max_aspect_change == PAIR_MAX_ASPECT_CHANGE
+    assert pool.choice("teacher", ModelSettings(pair_shape=False)).pair_shape is False
+    for keep in (True, False):
+        built = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch", pair_shape=keep))
+        assert built.config.pair_max_aspect_change == (PAIR_MAX_ASPECT_CHANGE if keep else MAX_ASPECT_CHANGE)
+
+    assert StudioSettings.load().models.pair_shape is True
+    settings = StudioSettings.load()
+    settings.models = ModelSettings(pair_shape=False)
+    settings.save()
+    assert StudioSettings.load().models.pair_shape is False
+    StudioSettings.qsettings().setValue("models/pair_shape", "maybe")
+    assert StudioSettings.load().models.pair_shape is True

@@ -124,3 +124,27 @@ def test_the_bench_switches_the_correlation_on_two_stream_pairs_as_it_is_told(tm
     payload, bench, _, text = run_real_accuracy(build_parser().parse_args(base + ["--pair-correlation", other]))
     assert payload["pair_correlation"] == (not default) and f"--pair-correlation {other}" in text
     assert not any(run.cached for run in bench.runs.values())  # another loop: not the default's runs
+
+
+def test_the_bench_frees_the_shape_on_two_stream_pairs_when_told(tmp_path):
+    """``bench accuracy --real --pair-shape free`` (as ``track --pair-shape``): the models' config
+    takes the single-modality bound, the cache key tells the runs apart, the notes and the JSON
+    name it."""
+    split_file = fake_tree(tmp_path, frames=6)
+    from core.bench.real_accuracy import build_real_contenders, run_real_accuracy
+    from core.cli import build_parser
+    from core.tracking.tracker_config import MAX_ASPECT_CHANGE, TrackerConfig
+
+    base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
+            "--trackers", "student", "--random-weights", "--weights-dir", str(tmp_path / "none"),
+            "--threads", "1", "--cache", str(tmp_path / "c"), "--one-step-every", "0"]
+    contenders = {value: build_real_contenders(build_parser().parse_args(
+        base + ([] if value is None else ["--pair-shape", value])))[0] for value in (None, "drawn", "free")}
+    assert contenders[None].tracker.config == contenders["drawn"].tracker.config == TrackerConfig()
+    assert contenders["free"].tracker.config.pair_max_aspect_change == MAX_ASPECT_CHANGE
+    assert contenders["free"].fingerprint != contenders["drawn"].fingerprint
+    payload, _, _, text = run_real_accuracy(build_parser().parse_args(base))
+    assert payload["pair_shape"] == "drawn" and "--pair-shape" not in text
+    payload, bench, _, text = run_real_accuracy(build_parser().parse_args(base + ["--pair-shape", "free"]))
+    assert payload["pair_shape"] == "free" and "--pair-shape free" in text
+    assert not any(run.cached for run in bench.runs.values())

@@ -80,3 +80,13 @@ def test_the_pair_bound_is_the_users_to_loosen():
     assert _aspect(box) == pytest.approx(_aspect(TALL) * 1.2, rel=1e-3)
     loose = _last_box(one_stream=False, pair_max_aspect_change=math.inf, max_aspect_change=math.inf)
     assert _aspect(loose) == pytest.approx(1.0, abs=0.02)  # nothing bounds the pull toward square
+
+
+def test_the_users_switch_maps_to_the_bound():
+    from core.tracking.tracker_config import MAX_ASPECT_CHANGE, pair_aspect_bound, switched_options
+
+    assert pair_aspect_bound(None) == pair_aspect_bound(True) == PAIR_MAX_ASPECT_CHANGE
+    assert pair_aspect_bound(False) == MAX_ASPECT_CHANGE == TrackerConfig().max_aspect_change
+    options = switched_options(distractor_memory=False, online_filter=True, pair_shape=False)
+    assert TrackerConfig(**options).pair_max_aspect_change == MAX_ASPECT_CHANGE
+    assert TrackerConfig(**switched_options(distractor_memory=False, online_filter=True)) == TrackerConfig()

@@ -82,6 +82,10 @@ def test_network_options_are_refused_for_a_classical_tracker(tmp_path, moving_sq
         assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
                      "--pair-correlation", value]) != 0
         assert "--pair-correlation" in capsys.readouterr().err
+    for value in ("drawn", "free"):
+        assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
+                     "--pair-shape", value]) != 0
+        assert "--pair-shape" in capsys.readouterr().err
     assert not out.exists()
     assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt"]) == 0
     assert out.exists()
@@ -223,3 +227,38 @@ def test_bench_accuracy_refuses_bad_counts_before_any_work(option, value, proble
         main(["bench", "accuracy", "--real", "--trackers", "csrt", option, value])
     err = capsys.readouterr().err
     assert exit_info.value.code == 2 and option in err and problem in err and "Traceback" not in err
+
+
+def test_pair_shape_option_is_parsed_and_reaches_the_network_tracker(tmp_path, moving_square, monkeypatch, capsys):
+    """``--pair-shape drawn|free`` sets ``TrackerConfig.pair_max_aspect_change`` (the drawn shape /
+    the single-modality bound); left out, the config's default; another word is an argparse error."""
+    import core.trackers
+    from core.cli import build_parser
+    from core.errors import ConfigError
+    from core.tracking.tracker_config import MAX_ASPECT_CHANGE, PAIR_MAX_ASPECT_CHANGE, TrackerConfig
+
+    _write_pair(moving_square, tmp_path / "pair", frames=3)
+    args = [str(tmp_path / "pair" / "visual"), str(tmp_path / "pair" / "thermal"), "--init", "40,40,16,16",
+            "--out", str(tmp_path / "boxes.txt"), "--random-weights", "--threads", "1", "--device", "cpu",
+            "--weights", str(tmp_path / "no-such-student.pt")]
+    assert build_parser().parse_args(["track", *args]).pair_shape is None
+    with pytest.raises(SystemExit) as exit_info:
+        main(["track", *args, "--pair-shape", "square"])
+    assert exit_info.value.code == 2 and "--pair-shape" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["track", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--pair-shape {drawn,free}" in help_text and "'drawn' (the default)" in help_text
+
+    built = []
+
+    def recording(choice, info=None, *, config=None):
+        built.append(config.pair_max_aspect_change)
+        raise ConfigError("recorded")
+
+    monkeypatch.setattr(core.trackers, "build_tracker", recording)
+    for option in (["--pair-shape", "drawn"], ["--pair-shape", "free"], []):
+        assert main(["track", *args, *option]) == 2
+        assert "recorded" in capsys.readouterr().err
+    assert built == [PAIR_MAX_ASPECT_CHANGE, MAX_ASPECT_CHANGE, TrackerConfig().pair_max_aspect_change]
+    assert MAX_ASPECT_CHANGE > PAIR_MAX_ASPECT_CHANGE == TrackerConfig().pair_max_aspect_change
