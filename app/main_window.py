@@ -3,8 +3,9 @@
 Layout: paired frame views (top), timeline, transport bar; status bar with the job
 status (tracker FPS, engine, device, progress, Stop). The window owns at most one open
 ``Document``; edits go through ``app.edits`` commands on the document's undo stack.
-Behaviour lives in the controllers (``app.controllers``) and the edit glue
-(``app.window_edits``); this class wires them.
+Behaviour lives in the controllers (``app.controllers``), the edit glue
+(``app.window_edits``), the dialogs (``app.window_dialogs``) and the runs' display
+(``app.window_runs``); this class wires them.
 """
 from __future__ import annotations
 
@@ -33,6 +34,7 @@ from app.views.timeline import TimelineWidget
 from app.views.transport import TransportBar
 from app.window_dialogs import WindowDialogs
 from app.window_edits import EditGlue
+from app.window_runs import WindowRuns
 from app.workers import FrameFetcher
 from core.annotations.records import Provenance
 from core.trackers import is_peer, peer_modality, tracker_label
@@ -47,7 +49,7 @@ DOCUMENT_ACTIONS = ("prev_frame", "next_frame", "back_10", "forward_10", "play",
                     "zoom_target", "follow_target", "range", "import_gt", "improve")
 
 
-class MainWindow(WindowDialogs, QMainWindow):
+class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
     """``synchronous=True`` runs every worker on the GUI thread (tests, screenshots).
 
     Signals: project_opened(Document), frame_shown(int).
@@ -368,72 +370,6 @@ class MainWindow(WindowDialogs, QMainWindow):
         if self.settings.low_confidence_chosen:
             return self.settings.low_confidence
         return low_confidence_for(self.document.info if self.document is not None else None)
-
-    # -- runs -----------------------------------------------------------------------------
-    def _owns_display(self, run) -> bool:
-        """Whether ``run`` drives the live view and the progress bar: the tracking run while
-        it goes, the teacher's refinement only when it runs alone (R during T refines in
-        its own process; the view keeps following the tracker)."""
-        return run is self.tracking or not self.tracking.busy
-
-    def _run_started(self, text: str, run=None) -> None:
-        self.transport.stop()
-        self._update_stop_action(starting=True)
-        if run is not None and not self._owns_display(run):
-            self.statusBar().showMessage(f"{text} (beside the tracking run)")
-            return
-        self.follow_live = True
-        self.job_status.begin(text)
-        self.statusBar().showMessage(text)
-
-    def _run_progress(self, run, done: int, total: int | None, text: str) -> None:
-        if self._owns_display(run):
-            self.job_status.report(done, total, text)
-
-    def _run_live(self, update, run=None) -> None:
-        if run is not None and not self._owns_display(run):
-            return
-        self.job_status.set_speed(update.fps, update.model, update.engine, update.feed)
-        if not self.follow_live:
-            return
-        self.frame = update.frame
-        if update.pair is not None:
-            self._show_pair(update.pair)
-        else:
-            self.fetcher.request(update.frame)
-
-    def _run_ended(self, summary: str) -> None:
-        if not (self.tracking.busy or self.refining.busy):  # the other run may still go
-            self.job_status.finish()
-        self.statusBar().showMessage(summary, 10000)
-        self.refresh_timeline()
-        self.refresh_boxes()
-
-    def _update_stop_action(self, *_args, starting: bool = False) -> None:
-        """Stop (Esc, the toolbar) is enabled only while there is something to stop: a run or
-        playback. A run says ``started`` before its runner is busy (``starting``); its
-        runner's ``ended`` comes once the flag is cleared, so either run's end re-reads both."""
-        running = starting or self.tracking.busy or self.refining.busy or self.transport.playing
-        self.actions["stop"].setEnabled(running)
-
-    def stop_all(self) -> None:
-        self.transport.stop()
-        for run in (self.tracking, self.refining):
-            if run.busy:
-                run.stop()
-
-    def finish_runs(self) -> None:
-        """Stop the runs and wait until each has handed its commands to the undo stack."""
-        from PySide6.QtCore import QCoreApplication
-
-        self.stop_all()
-        for run in (self.tracking, self.refining):
-            if run.busy:
-                run.runner.wait(30000)
-                QCoreApplication.processEvents()
-
-    def busy(self) -> bool:
-        return self.tracking.busy or self.refining.busy or self.exporter.busy or self.opener.busy
 
     def _update_title(self) -> None:
         if self.document is None:

@@ -1,0 +1,79 @@
+"""The main window's side of the long runs (a mixin of ``MainWindow``): which run drives the live
+view and the progress bar, what the status bar says when a run starts, reports and ends, the
+Stop action, and stopping or waiting for the runs.
+
+The tracking run (T) and the teacher's refinement (R) may go at once, each in its own
+process; the view follows the tracking run while it goes, and the refinement only when it
+runs alone."""
+from __future__ import annotations
+
+
+class WindowRuns:
+    """Needs the ``MainWindow`` attributes: tracking, refining, exporter, opener, transport,
+    job_status, fetcher, actions, follow_live, frame, statusBar, _show_pair, refresh_timeline,
+    refresh_boxes."""
+
+    def _owns_display(self, run) -> bool:
+        """Whether ``run`` drives the live view and the progress bar: the tracking run while
+        it goes, the teacher's refinement only when it runs alone (R during T refines in
+        its own process; the view keeps following the tracker)."""
+        return run is self.tracking or not self.tracking.busy
+
+    def _run_started(self, text: str, run=None) -> None:
+        self.transport.stop()
+        self._update_stop_action(starting=True)
+        if run is not None and not self._owns_display(run):
+            self.statusBar().showMessage(f"{text} (beside the tracking run)")
+            return
+        self.follow_live = True
+        self.job_status.begin(text)
+        self.statusBar().showMessage(text)
+
+    def _run_progress(self, run, done: int, total: int | None, text: str) -> None:
+        if self._owns_display(run):
+            self.job_status.report(done, total, text)
+
+    def _run_live(self, update, run=None) -> None:
+        if run is not None and not self._owns_display(run):
+            return
+        self.job_status.set_speed(update.fps, update.model, update.engine, update.feed)
+        if not self.follow_live:
+            return
+        self.frame = update.frame
+        if update.pair is not None:
+            self._show_pair(update.pair)
+        else:
+            self.fetcher.request(update.frame)
+
+    def _run_ended(self, summary: str) -> None:
+        if not (self.tracking.busy or self.refining.busy):  # the other run may still go
+            self.job_status.finish()
+        self.statusBar().showMessage(summary, 10000)
+        self.refresh_timeline()
+        self.refresh_boxes()
+
+    def _update_stop_action(self, *_args, starting: bool = False) -> None:
+        """Stop (Esc, the toolbar) is enabled only while there is something to stop: a run or
+        playback. A run says ``started`` before its runner is busy (``starting``); its
+        runner's ``ended`` comes once the flag is cleared, so either run's end re-reads both."""
+        running = starting or self.tracking.busy or self.refining.busy or self.transport.playing
+        self.actions["stop"].setEnabled(running)
+
+    def stop_all(self) -> None:
+        self.transport.stop()
+        for run in (self.tracking, self.refining):
+            if run.busy:
+                run.stop()
+
+    def finish_runs(self) -> None:
+        """Stop the runs and wait until each has handed its commands to the undo stack."""
+        from PySide6.QtCore import QCoreApplication
+
+        self.stop_all()
+        for run in (self.tracking, self.refining):
+            if run.busy:
+                run.runner.wait(30000)
+                QCoreApplication.processEvents()
+
+    def busy(self) -> bool:
+        return self.tracking.busy or self.refining.busy or self.exporter.busy or self.opener.busy
