@@ -25,7 +25,7 @@ from core.training.processing import CropSpec, Processing
 from core.training.sampler import PairSampler
 from core.training.sources import build_source
 
-BATCH_KEYS = ("z_v", "z_t", "x_v", "x_t", "heatmap", "box", "positive")
+BATCH_KEYS = ("z_v", "z_t", "x_v", "x_t", "heatmap", "box", "positive", "shaped")
 
 
 def build_sampler(config: TrainConfig, rank: int = 0) -> PairSampler:

@@ -84,13 +84,23 @@ def task_loss(outputs, batch: dict[str, torch.Tensor], config: LossConfig) -> tu
     outputs: the forward contract's tuple (score, size, offset, feature); batch needs
     ``heatmap`` (B,1,F,F) and ``box`` (B,4) cx,cy,w,h, and may hold ``positive`` (B,):
     0 marks a negative pair, which counts in the focal loss (its heatmap is all zeros)
-    but not in the box losses. The box is read at the predicted peak (``box_at="peak"``,
+    but not in the box losses; and ``shaped`` (B,): 0 marks a box whose width and height are
+    not an object's (self-supervised): its box losses compare the centres at the prediction's own
+    size, with no gradient into the size map, so they teach the centre only. The box is read at the predicted peak (``box_at="peak"``,
     OSTrack) or at the ground-truth cell (``"gt"``).
     """
     score, size, offset = (o.float() for o in outputs[:3])
     target = batch["box"].float()
     index = peak_index(score) if config.box_at == "peak" else gt_index(target, score.shape[-1])
     pred, _ = boxes_from_maps_at(score, size, offset, index)
+    shaped = batch.get("shaped")
+    if shaped is not None and bool((shaped < 0.5).any()):
+        # a box whose shape is not an object's: compared at the prediction's own size, with no
+        # gradient into it, so that only the centre is learned
+        unshaped = (shaped < 0.5).to(target.device)[:, None]
+        own = torch.cat([pred[:, :2], pred[:, 2:].detach()], dim=1)
+        pred = torch.where(unshaped, own, pred)
+        target = torch.where(unshaped, torch.cat([target[:, :2], pred[:, 2:].detach()], dim=1), target)
     pred_xyxy = cxcywh_to_xyxy(pred)
     target_xyxy = cxcywh_to_xyxy(target).clamp(0.0, 1.0)
     if not torch.isfinite(pred_xyxy).all():

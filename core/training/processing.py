@@ -13,7 +13,9 @@ Output of :meth:`Processing.__call__` (numpy, float32): ``z_v``/``z_t`` (3, Z, Z
 ``x_v``/``x_t`` (3, X, X), ``heatmap`` (1, F, F) Gaussian target, ``box`` (4,) the ground
 truth in the search crop as cx, cy, w, h normalised to [0, 1] by the crop side,
 ``positive`` () 1, or 0 for a negative pair (``PairSample.negative``: the heatmap is all
-zeros and ``box`` is the other target's, which the losses ignore).
+zeros and ``box`` is the other target's, which the losses ignore), ``shaped`` () 1, or 0 when
+the box's width and height are not an object's (``SequenceEntry.extras["learn_shape"]`` false:
+self-supervised boxes), which the box losses then do not learn.
 """
 from __future__ import annotations
 
@@ -175,4 +177,5 @@ class Processing:
             "z_v": normalize_visible(z_v), "z_t": normalize_thermal(z_t), "x_v": out_v, "x_t": out_t,
             "heatmap": heatmap, "box": box.astype(np.float32),
             "positive": np.float32(0.0 if sample.negative else 1.0),
+            "shaped": np.float32(1.0 if sample.entry is None or sample.entry.extras.get("learn_shape", True) else 0.0),
         }

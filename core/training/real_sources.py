@@ -135,11 +135,14 @@ class RGBTUnlabeledSource(TrainingSource):
     """``rgbt_unlabeled`` (see the module docstring). Options besides the common ones:
     ``max_gap`` (frames between the two pairs, default 0), ``size_range`` (box side as a
     fraction of the shorter image side, default [0.08, 0.3]), ``candidates`` (boxes scored
-    per draw, default 24)."""
+    per draw, default 24), ``learn_shape`` (default true; false: the pairs teach where the box
+    is but not its width and height, whose shape is not an object's: ``Processing`` marks them
+    ``shaped`` 0 and the box losses take the network's own size for them)."""
 
     def __init__(self, seed: int = 0, rank: int = 0, *, split: str = DEFAULT_SPLIT, data_root: str = DEFAULT_DATA_ROOT,
                  include: list[str] | None = None, max_gap: int = 0, size_range: tuple[float, float] = (0.08, 0.3),
-                 candidates: int = 24, frame_cache_mb: float = 256.0, cache_dir: str = DEFAULT_CACHE_DIR):
+                 candidates: int = 24, frame_cache_mb: float = 256.0, cache_dir: str = DEFAULT_CACHE_DIR,
+                 learn_shape: bool = True):
         from core.errors import ConfigError
 
         if max_gap < 0 or candidates < 1 or not 0 < size_range[0] <= size_range[1] <= 1:
@@ -148,6 +151,7 @@ class RGBTUnlabeledSource(TrainingSource):
         self.split = load_split(split)
         self.lru = FrameLRU(frame_cache_mb)
         self.max_gap, self.candidates = int(max_gap), int(candidates)
+        self.learn_shape = bool(learn_shape)
         self.size_range = (float(size_range[0]), float(size_range[1]))
         self.sequences = [rgbt_pair_sequence(name, folder, self.lru, cache_dir)
                           for name, folder in self.split.train_folders("rgbt_unlabeled", data_root, include)]
@@ -168,7 +172,8 @@ class RGBTUnlabeledSource(TrainingSource):
         boxes = np.stack([box, box])
         frames = (first, sequence[s])
         pair = _PairFrames(sequence.name, frames)
-        return SequenceEntry(sequence.name, boxes, np.ones(2, bool), lambda: pair, {"frames": (t, s)})
+        return SequenceEntry(sequence.name, boxes, np.ones(2, bool), lambda: pair,
+                             {"frames": (t, s), "learn_shape": self.learn_shape})
 
 
 class _Window(RGBTSequence):
