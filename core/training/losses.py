@@ -85,9 +85,10 @@ def task_loss(outputs, batch: dict[str, torch.Tensor], config: LossConfig) -> tu
     ``heatmap`` (B,1,F,F) and ``box`` (B,4) cx,cy,w,h, and may hold ``positive`` (B,):
     0 marks a negative pair, which counts in the focal loss (its heatmap is all zeros)
     but not in the box losses; and ``shaped`` (B,): 0 marks a box whose width and height are
-    not an object's (self-supervised): its box losses compare the centres at the prediction's own
-    size, with no gradient into the size map, so they teach the centre only. The box is read at the predicted peak (``box_at="peak"``,
-    OSTrack) or at the ground-truth cell (``"gt"``).
+    not an object's (self-supervised): its box losses compare the centres at the prediction's
+    own size, with no gradient into the size map, so they teach the centre only. The box is
+    read at the predicted peak (``box_at="peak"``, OSTrack) or at the ground-truth cell
+    (``"gt"``).
     """
     score, size, offset = (o.float() for o in outputs[:3])
     target = batch["box"].float()
