@@ -41,7 +41,7 @@ from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache
 from core.bench.veil import VisibleVeil
-from core.commands.arguments import on_off, pair_shape_kept, positive_int
+from core.commands.arguments import pair_switches, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -90,8 +90,7 @@ def _contenders(args):
     contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
                                   modalities=("visible", "thermal"), random_weights=args.random_weights,
                                   engine=args.engine, device=args.device, threads=args.threads, streams=args.streams,
-                                  hold_when_lost=args.hold_when_lost, pair_correlation=on_off(args.pair_correlation),
-                                  pair_shape=pair_shape_kept(args.pair_shape))
+                                  hold_when_lost=args.hold_when_lost, **pair_switches(args))
     # each peer on the present stream ("CSRT"): on a thermal-only sequence the visible stream
     # is the thermal frame (core.sequences), so "visible" is the present stream; and on the
     # thermal stream of RGB-T pairs only ("CSRT (thermal)"), where it is another stream
@@ -109,7 +108,7 @@ def _contenders(args):
 def _pair_correlation(args) -> bool:
     """Whether the student's and the teacher's loop correlates two-stream pairs
     (``--pair-correlation``, else the ``TrackerConfig`` default)."""
-    return pair_correlation_weight(on_off(args.pair_correlation)) > 0
+    return pair_correlation_weight(pair_switches(args)["pair_correlation"]) > 0
 
 
 def run_real_accuracy(args):
@@ -165,7 +164,8 @@ def run_real_accuracy(args):
                       + ("is blended with the frozen-feature correlation of both streams on real two-stream pairs"
                          if pair_correlation else "is not blended with the correlation on two-stream pairs")
                       + " (not the default; TrackerConfig.pair_correlation)")
-    if pair_shape_kept(args.pair_shape) is False:
+    shape_free = pair_switches(args)["pair_shape"] is False
+    if shape_free:
         header.append("--pair-shape free: on real two-stream pairs the student's and the teacher's box may change its "
                       "aspect as on single-modality footage (not the default; TrackerConfig.pair_max_aspect_change)")
     header.append(f"one-step diagnostic: every {args.one_step_every}th frame" if args.one_step_every
@@ -185,7 +185,7 @@ def run_real_accuracy(args):
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
                "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible, "streams": args.streams,
                "hold_when_lost": bool(args.hold_when_lost), "pair_correlation": pair_correlation,
-               "pair_shape": "free" if pair_shape_kept(args.pair_shape) is False else "drawn",
+               "pair_shape": "free" if shape_free else "drawn",
                "one_step_every": args.one_step_every,
                "threads": args.threads, "jobs": args.jobs,
                "wall_seconds": round(wall, 1), "load_average": None if load is None else [round(v, 2) for v in load],

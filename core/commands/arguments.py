@@ -58,6 +58,20 @@ def pair_shape_kept(value: str | None) -> bool | None:
     return None if value is None else value == "drawn"
 
 
+def add_pair_options(parser) -> None:
+    """The two switches of the student's and the teacher's loop on real two-stream pairs,
+    ``--pair-correlation`` and ``--pair-shape`` (read them with :func:`pair_switches`)."""
+    add_pair_correlation_option(parser)
+    add_pair_shape_option(parser)
+
+
+def pair_switches(args) -> dict[str, bool | None]:
+    """``{"pair_correlation", "pair_shape"}`` from :func:`add_pair_options`' parsed values (None =
+    not given: the ``TrackerConfig`` default), as ``switched_options`` and ``build_contenders``
+    take them."""
+    return {"pair_correlation": on_off(args.pair_correlation), "pair_shape": pair_shape_kept(args.pair_shape)}
+
+
 ENGINES = ("auto", "torch", "onnx")
 DEVICES = ("auto", "cpu", "cuda")
 _AUTO_ENGINE = ("ONNX Runtime when the .onnx file beside the weights is their export (on a GPU: when ONNX "

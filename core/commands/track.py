@@ -21,14 +21,7 @@ import time
 import warnings
 from pathlib import Path
 
-from core.commands.arguments import (
-    add_engine_options,
-    add_pair_correlation_option,
-    add_pair_shape_option,
-    on_off,
-    pair_shape_kept,
-    positive_int,
-)
+from core.commands.arguments import add_engine_options, add_pair_options, pair_switches, positive_int
 from core.fileio import write_text_atomic
 from core.geometry import parse_box_text
 from core.progress import run_with_bar
@@ -80,8 +73,7 @@ def register(subparsers) -> None:
                         help="keep the box where it was while the confidence says the target is hidden "
                              "(occlusion), instead of following the best match on the background "
                              "(see docs/tracking_heuristics.md)")
-    add_pair_correlation_option(parser)
-    add_pair_shape_option(parser)
+    add_pair_options(parser)
     parser.add_argument("--no-online-filter", action="store_true",
                         help="do not re-rank the score map by the target's online correlation filter "
                              "(on by default; see docs/tracking_heuristics.md)")
@@ -234,8 +226,7 @@ def run(args) -> int:
                                    streams=args.streams, **switched_options(distractor_memory=args.distractor_memory,
                                                       hold_when_lost=args.hold_when_lost,
                                                       online_filter=not args.no_online_filter,
-                                                      pair_correlation=on_off(args.pair_correlation),
-                                                      pair_shape=pair_shape_kept(args.pair_shape)))
+                                                      **pair_switches(args)))
             tracker = _build_with_fallback(lambda c: build_tracker(c, config=config), choice)
         if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
             print_random_warning(name)

@@ -98,13 +98,13 @@ class Tracker:
         return self._pair_correlation
 
     def _with_correlation(self, state: TrackerState, pair: FramePair, box: np.ndarray) -> TrackerState:
-        """``state`` with the correlation's template when the blend is on (``PairCorrelation.start``
-        gives None on a one-stream pair, before it loads anything).
+        """``state`` with the correlation's template when the blend is on and the init frame's pair
+        has two real streams (``state.two_streams``; a one-stream pair never loads the stem).
 
         When the correlation cannot be built (the ImageNet stem weights missing or unreadable), the
         tracker says so once (``PairCorrelationUnavailable``) and tracks without it: the network's
         boxes, as with ``pair_correlation`` 0."""
-        if self.config.pair_correlation <= 0 or self._correlation_failed:
+        if self.config.pair_correlation <= 0 or self._correlation_failed or not state.two_streams:
             return state
         try:
             correlation = self.pair_correlation.start(pair, box)

@@ -91,19 +91,42 @@ def test_network_options_are_refused_for_a_classical_tracker(tmp_path, moving_sq
     assert out.exists()
 
 
+def _random_student_args(tmp_path, moving_square) -> list[str]:
+    """``track`` arguments for a 3-frame pair written to ``tmp_path``, a student whose weights are
+    missing (random weights allowed), one thread, the CPU."""
+    _write_pair(moving_square, tmp_path / "pair", frames=3)
+    return [str(tmp_path / "pair" / "visual"), str(tmp_path / "pair" / "thermal"), "--init", "40,40,16,16",
+            "--out", str(tmp_path / "boxes.txt"), "--random-weights", "--threads", "1", "--device", "cpu",
+            "--weights", str(tmp_path / "no-such-student.pt")]
+
+
+def _configs_built(monkeypatch, capsys, args, field: str, options) -> list:
+    """``TrackerConfig.<field>`` of the tracker ``track`` builds with each of ``options`` added to
+    ``args``; building stops there (what the tracker then does is the tracker's tests' business)."""
+    import core.trackers
+    from core.errors import ConfigError
+
+    built = []
+
+    def recording(choice, info=None, *, config=None):
+        built.append(getattr(config, field))
+        raise ConfigError("recorded")
+
+    monkeypatch.setattr(core.trackers, "build_tracker", recording)
+    for option in options:
+        assert main(["track", *args, *option]) == 2
+        assert "recorded" in capsys.readouterr().err
+    return built
+
+
 def test_pair_correlation_option_is_parsed_and_reaches_the_network_tracker(tmp_path, moving_square, monkeypatch,
                                                                           capsys):
     """``--pair-correlation on|off`` sets ``TrackerConfig.pair_correlation`` (``PAIR_CORRELATION_WEIGHT`` /
     0); left out, the config's default; another word is an argparse error."""
-    import core.trackers
     from core.cli import build_parser
-    from core.errors import ConfigError
     from core.tracking.tracker_config import PAIR_CORRELATION_WEIGHT, TrackerConfig
 
-    _write_pair(moving_square, tmp_path / "pair", frames=3)
-    args = [str(tmp_path / "pair" / "visual"), str(tmp_path / "pair" / "thermal"), "--init", "40,40,16,16",
-            "--out", str(tmp_path / "boxes.txt"), "--random-weights", "--threads", "1", "--device", "cpu",
-            "--weights", str(tmp_path / "no-such-student.pt")]
+    args = _random_student_args(tmp_path, moving_square)
     assert build_parser().parse_args(["track", *args]).pair_correlation is None  # "not given"
     assert build_parser().parse_args(["track", *args, "--pair-correlation", "off"]).pair_correlation == "off"
     with pytest.raises(SystemExit) as exit_info:
@@ -115,16 +138,8 @@ def test_pair_correlation_option_is_parsed_and_reaches_the_network_tracker(tmp_p
     assert "--pair-correlation {on,off}" in help_text and "single-modality footage is never touched" in help_text
     assert f"default {'on' if TrackerConfig().pair_correlation > 0 else 'off'}" in help_text
 
-    built = []
-
-    def recording(choice, info=None, *, config=None):
-        built.append(config.pair_correlation)
-        raise ConfigError("recorded")  # what the tracker then does is the tracker's tests' business
-
-    monkeypatch.setattr(core.trackers, "build_tracker", recording)
-    for option in (["--pair-correlation", "on"], ["--pair-correlation", "off"], []):
-        assert main(["track", *args, *option]) == 2
-        assert "recorded" in capsys.readouterr().err
+    built = _configs_built(monkeypatch, capsys, args, "pair_correlation",
+                           (["--pair-correlation", "on"], ["--pair-correlation", "off"], []))
     assert built == [PAIR_CORRELATION_WEIGHT, 0.0, TrackerConfig().pair_correlation]
 
 
@@ -232,15 +247,10 @@ def test_bench_accuracy_refuses_bad_counts_before_any_work(option, value, proble
 def test_pair_shape_option_is_parsed_and_reaches_the_network_tracker(tmp_path, moving_square, monkeypatch, capsys):
     """``--pair-shape drawn|free`` sets ``TrackerConfig.pair_max_aspect_change`` (the drawn shape /
     the single-modality bound); left out, the config's default; another word is an argparse error."""
-    import core.trackers
     from core.cli import build_parser
-    from core.errors import ConfigError
     from core.tracking.tracker_config import MAX_ASPECT_CHANGE, PAIR_MAX_ASPECT_CHANGE, TrackerConfig
 
-    _write_pair(moving_square, tmp_path / "pair", frames=3)
-    args = [str(tmp_path / "pair" / "visual"), str(tmp_path / "pair" / "thermal"), "--init", "40,40,16,16",
-            "--out", str(tmp_path / "boxes.txt"), "--random-weights", "--threads", "1", "--device", "cpu",
-            "--weights", str(tmp_path / "no-such-student.pt")]
+    args = _random_student_args(tmp_path, moving_square)
     assert build_parser().parse_args(["track", *args]).pair_shape is None
     with pytest.raises(SystemExit) as exit_info:
         main(["track", *args, "--pair-shape", "square"])
@@ -250,15 +260,7 @@ def test_pair_shape_option_is_parsed_and_reaches_the_network_tracker(tmp_path, m
     help_text = " ".join(capsys.readouterr().out.split())
     assert "--pair-shape {drawn,free}" in help_text and "'drawn' (the default)" in help_text
 
-    built = []
-
-    def recording(choice, info=None, *, config=None):
-        built.append(config.pair_max_aspect_change)
-        raise ConfigError("recorded")
-
-    monkeypatch.setattr(core.trackers, "build_tracker", recording)
-    for option in (["--pair-shape", "drawn"], ["--pair-shape", "free"], []):
-        assert main(["track", *args, *option]) == 2
-        assert "recorded" in capsys.readouterr().err
+    built = _configs_built(monkeypatch, capsys, args, "pair_max_aspect_change",
+                           (["--pair-shape", "drawn"], ["--pair-shape", "free"], []))
     assert built == [PAIR_MAX_ASPECT_CHANGE, MAX_ASPECT_CHANGE, TrackerConfig().pair_max_aspect_change]
     assert MAX_ASPECT_CHANGE > PAIR_MAX_ASPECT_CHANGE == TrackerConfig().pair_max_aspect_change
