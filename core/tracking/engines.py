@@ -241,6 +241,15 @@ class OnnxEngine:
             self.provider, self.device = "CPUExecutionProvider", "cpu"
             self.fallback = f"ONNX Runtime's CUDA run failed ({reason}); running on the CPU"
 
+    def with_threads(self, threads: int) -> OnnxEngine:
+        """The same model in a CPU session of ``threads`` intra-op threads: this engine when it
+        already has that many, else a new engine (the caller keeps it). The tracker runs the
+        network in one while the correlation of a two-stream pair runs beside it
+        (``core.tracking.tracker.Tracker.thread_split``). CheckpointError when the file is gone."""
+        if self.device == "cpu" and self.threads == threads:
+            return self
+        return OnnxEngine(self.path, "cpu", threads=threads)
+
     def run(self, z_v, z_t, x_v, x_t) -> tuple[np.ndarray, ...]:
         """numpy float32 (B,3,S,S) x 4 -> tuple of float32 numpy maps (see module doc)."""
         feed = {

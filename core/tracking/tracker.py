@@ -19,7 +19,9 @@ The options and safeguards of the loop are :class:`TrackerConfig`'s
 
 On a pair whose two streams are both real, the box then follows the change of size that a
 frozen-feature correlation of both streams measures (``core.tracking.pair_correlation``;
-``TrackerConfig.pair_correlation``); single-modality footage never runs it.
+``TrackerConfig.pair_correlation``); single-modality footage never runs it. The correlation's
+search runs in the tracker's worker thread while the network runs (:attr:`Tracker.overlaps_correlation`),
+the two sharing the engine's CPU threads (:attr:`Tracker.thread_split`).
 
 With ``streams = "auto"`` the tracker keeps two looks at the target (both streams, and the
 thermal stream alone), each with its own template, size calibration and online filter, and
@@ -33,6 +35,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -88,14 +91,48 @@ class Tracker:
         self._window_cache: tuple[tuple[bool, float], np.ndarray | None] | None = None
         self._pair_correlation: PairCorrelation | None = None
         self._correlation_failed = False
+        self._correlation_worker: ThreadPoolExecutor | None = None
+        self._pair_engine = None
 
     @property
     def pair_correlation(self) -> PairCorrelation:
         """The frozen-feature correlation of two-stream pairs (built on first use)."""
         if self._pair_correlation is None:
             self._pair_correlation = PairCorrelation(self.config.pair_correlation_template, self.config.streams,
-                                                     threads=getattr(self.engine, "threads", None))
+                                                     threads=self.thread_split[1])
         return self._pair_correlation
+
+    @property
+    def thread_split(self) -> tuple[int | None, int | None]:
+        """(network, correlation) CPU threads on a two-stream pair. The engine's ``threads``
+        (None = the libraries' defaults) are the tracker's budget. When the correlation overlaps
+        a CPU network (:attr:`overlaps_correlation`) that can be given fewer threads (an
+        ``OnnxEngine``), the two share the budget, ``threads - threads // 2`` and ``threads // 2``
+        (one each for 1 or 2; for 1 the correlation's thread is one more than the budget). Else
+        each gets the whole budget: a network on CUDA leaves the CPU to the correlation.
+
+        On the 2-core VM a pair's frame took 14.6 ms with the two after each other on two
+        threads each, 12.3-12.9 ms overlapped on two threads each, and 10.9-11.1 ms overlapped
+        on one thread each (``docs/tracking_heuristics.md``, "The correlation beside the network")."""
+        threads = getattr(self.engine, "threads", None)
+        if (not threads or not self.overlaps_correlation or getattr(self.engine, "device", "cpu") != "cpu"
+                or not hasattr(self.engine, "with_threads")):
+            return threads, threads
+        return max(1, threads - threads // 2), max(1, threads // 2)
+
+    def _pair_network(self):
+        """The engine that runs the network on a two-stream pair with the correlation on: the
+        engine itself, or its copy with the network's share of the threads (:attr:`thread_split`;
+        made once). When that copy cannot be made the engine itself runs."""
+        if self._pair_engine is None:
+            threads = self.thread_split[0]
+            self._pair_engine = self.engine
+            if threads != getattr(self.engine, "threads", None):
+                try:
+                    self._pair_engine = self.engine.with_threads(threads)
+                except RGBTError:  # the model file is gone: the engine's own session runs
+                    pass
+        return self._pair_engine
 
     def _with_correlation(self, state: TrackerState, pair: FramePair, box: np.ndarray) -> TrackerState:
         """``state`` with the correlation's template when the blend is on and the init frame's pair
@@ -260,7 +297,12 @@ class Tracker:
         cfg = self.config
         both_streams = pair
         pair, state, (x_v, x_t, geometry), blind_ratio = self._fed_search(pair, state)
-        outputs = self.engine.run(state.template_visible[None], state.template_thermal[None], x_v[None], x_t[None])
+        searching = self._start_correlation(both_streams, state)
+        try:
+            network = self.engine if searching is None else self._pair_network()
+            outputs = network.run(state.template_visible[None], state.template_thermal[None], x_v[None], x_t[None])
+        finally:
+            searched = searching.result() if searching is not None else None
         score, size, offset = (np.asarray(o, dtype=np.float32) for o in outputs[:3])
         feature = np.asarray(outputs[3], dtype=np.float32)[0] if len(outputs) > 3 else None
         score_map, offset_map = score[0, 0], offset[0]
@@ -296,7 +338,7 @@ class Tracker:
         if state.correlation is not None and not (lost and cfg.hold_when_lost):
             box, correlation = self.pair_correlation.blend(both_streams, state.correlation, state.box, box,
                                                            cfg.pair_correlation, cfg.pair_correlation_centre,
-                                                           cfg.pair_correlation_gap)
+                                                           cfg.pair_correlation_gap, searched=searched)
             box = self._bounded(box[:2] + box[2:] / 2.0, box[2:], state, pair.size)
 
         step = state.step + 1
@@ -358,6 +400,26 @@ class Tracker:
             feed=state.feed,
             pair_correlation=correlation,
         )
+
+    @property
+    def overlaps_correlation(self) -> bool:
+        """Whether the correlation's search on a two-stream pair runs in a second thread while the
+        network runs: always, except beside a PyTorch network on the CPU, whose thread count the
+        correlation's few tensor operations set to one while they run (``pair_correlation``)."""
+        engine = self.engine
+        return not (getattr(engine, "name", "") == "torch" and getattr(engine, "device", "cpu") == "cpu")
+
+    def _start_correlation(self, pair: FramePair, state: TrackerState) -> Future | None:
+        """The correlation's search of this frame (``PairCorrelation.search`` around the previous
+        box), started in the tracker's worker thread so that it runs while the network does; None
+        when there is none to run or it cannot overlap (:attr:`overlaps_correlation`; the search then
+        runs after the network, inside the blend). The search reads the frame and the state only,
+        so its result is the same in either thread."""
+        if state.correlation is None or not self.overlaps_correlation:
+            return None
+        if self._correlation_worker is None:
+            self._correlation_worker = ThreadPoolExecutor(1, thread_name_prefix="pair-correlation")
+        return self._correlation_worker.submit(self.pair_correlation.search, pair, state.correlation, state.box)
 
     def _fed_search(self, pair: FramePair, state: TrackerState):
         """``(pair, state, (x_v, x_t, geometry), blind_ratio)`` for this frame: the search crops
