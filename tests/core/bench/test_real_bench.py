@@ -1,11 +1,9 @@
-"""bench accuracy --real: AUC, runaway and one-step measures on constructed cases, the split
-loader, the side-by-side job with oracle trackers, and the command end to end on a tiny
-fake data tree (and on the real split when ../shared/data is there)."""
+"""bench accuracy --real's runs: the side-by-side job with oracle and runaway trackers, restarts,
+the result cache and its keys, parallel workers, the tables, and the command end to end on a
+tiny fake data tree (and on the real split when ../shared/data is there)."""
 from __future__ import annotations
 
-import itertools
 import json
-import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,187 +11,16 @@ import pytest
 
 from core.bench.contenders import Contender
 from core.bench.real_items import RealItem, real_items
-from core.bench.real_metrics import (
-    confidence_auc,
-    one_step_errors,
-    one_step_summary,
-    roc_auc,
-    runaway_frames,
-    runaway_share,
-)
+from core.bench.real_metrics import roc_auc
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
 from core.bench.real_track import restart_state
 from core.cli import main
-from core.errors import ConfigError
 from core.progress import run_to_end
 from core.real_split import DEFAULT_SPLIT_FILE, load_split
 from tests.core.bench.conftest import OracleTracker
 from tests.core.bench.real_tree import fake_tree as _fake_tree
-
-# --- AUC ------------------------------------------------------------------------------
-
-
-def _pairwise_auc(scores, labels):
-    pos = [s for s, y in zip(scores, labels, strict=True) if y]
-    neg = [s for s, y in zip(scores, labels, strict=True) if not y]
-    wins = sum(1.0 if p > n else 0.5 if p == n else 0.0 for p, n in itertools.product(pos, neg))
-    return wins / (len(pos) * len(neg))
-
-
-def test_auc_constructed_cases():
-    assert roc_auc([0.9, 0.8, 0.2, 0.1], [1, 1, 0, 0]) == 1.0
-    assert roc_auc([0.9, 0.8, 0.2, 0.1], [0, 0, 1, 1]) == 0.0
-    assert roc_auc([0.5, 0.5, 0.5, 0.5], [1, 0, 1, 0]) == 0.5  # constant confidence says nothing
-    assert roc_auc([0.1, 0.4, 0.35, 0.8], [0, 0, 1, 1]) == 0.75  # the classic 4-point example
-    assert np.isnan(roc_auc([0.1, 0.2], [1, 1])) and np.isnan(roc_auc([0.1, 0.2], [0, 0]))
-    assert np.isnan(roc_auc([], []))
-    # non-finite scores are dropped with their labels
-    assert roc_auc([0.9, np.nan, 0.1], [1, 0, 0]) == 1.0
-    with pytest.raises(ValueError):
-        roc_auc([0.1, 0.2], [1])
-
-
-def test_auc_matches_pairwise_counting_with_many_ties():
-    rng = np.random.default_rng(3)
-    for _ in range(20):
-        scores = rng.integers(0, 5, size=40) / 4.0  # heavy ties
-        labels = rng.random(40) < 0.4
-        if labels.all() or not labels.any():
-            continue
-        assert roc_auc(scores, labels) == pytest.approx(_pairwise_auc(scores.tolist(), labels.tolist()), abs=1e-12)
-
-
-def test_confidence_auc_uses_iou_half_and_skips_absent_frames():
-    gt = np.array([[10, 10, 20, 20]] * 4 + [[np.nan] * 4], dtype=float)
-    predicted = np.array([[10, 10, 20, 20], [12, 10, 20, 20], [60, 60, 20, 20], [70, 10, 20, 20], [0, 0, 5, 5]], float)
-    confidence = np.array([0.9, 0.8, 0.3, 0.2, 0.99])  # the absent frame's high score must not count
-    assert confidence_auc(confidence, predicted, gt) == 1.0
-    assert confidence_auc(np.array([0.2, 0.3, 0.8, 0.9, 0.0]), predicted, gt) == 0.0
-
-
-# --- runaway and one step ----------------------------------------------------------------
-
-
-def test_runaway_share_constructed():
-    gt = np.array([[0, 0, 10, 10]] * 5 + [[np.nan] * 4, [0, 0, 0, 0]], dtype=float)
-    predicted = np.array([[0, 0, 10, 10],     # same
-                          [0, 0, 20, 20],     # exactly 4x: not a runaway
-                          [0, 0, 20.1, 20],   # just over 4x
-                          [0, 0, 100, 100],   # frame-sized
-                          [np.nan] * 4,       # no box: no area
-                          [0, 0, 500, 500],   # absent target: not counted
-                          [0, 0, 500, 500]], dtype=float)
-    flags = runaway_frames(predicted, gt)
-    assert flags.tolist() == [False, False, True, True, False, False, False]
-    share, count, valid = runaway_share(predicted, gt)
-    assert (count, valid) == (2, 5) and share == pytest.approx(0.4)
-    share, count, valid = runaway_share(predicted[5:], gt[5:])
-    assert np.isnan(share) and (count, valid) == (0, 0)
-    with pytest.raises(ValueError):
-        runaway_frames(predicted[:3], gt)
-
-
-def test_one_step_errors_and_medians():
-    gt = np.array([[0, 0, 30, 40], [10, 10, 30, 40], [0, 0, 10, 10]], dtype=float)
-    predicted = np.array([[3, 4, 30, 40],    # centre off by 5 px, diagonal 50
-                          [10, 10, 60, 20],  # width 2x, height 0.5x, centre (+15, -10)
-                          [np.nan] * 4], dtype=float)
-    errors = one_step_errors(predicted, gt)
-    assert errors["centre_px"].tolist() == pytest.approx([5.0, np.hypot(15, 10)])
-    assert errors["centre_norm"][0] == pytest.approx(0.1)
-    assert errors["width_ratio"].tolist() == [1.0, 2.0] and errors["height_ratio"].tolist() == [1.0, 0.5]
-    summary = one_step_summary(errors)
-    assert summary["frames"] == 2 and summary["width_ratio"] == 1.5
-    empty = one_step_summary(one_step_errors(np.zeros((0, 4)), np.zeros((0, 4))))
-    assert empty["frames"] == 0 and np.isnan(empty["centre_px"])
-
-
-# --- the split -------------------------------------------------------------------------------
-
-
-def test_committed_split_is_disjoint_and_validation_has_both_modalities():
-    split = load_split(DEFAULT_SPLIT_FILE)
-    validation, train = split.all_folders("validation"), split.all_folders("train")
-    assert validation and train and not validation & train
-    assert split.parts["validation"]["visible"] and split.parts["validation"]["thermal"]
-    assert not split.parts["validation"].get("rgbt_unlabeled")
-    # by sequence: no folder is listed under two names or twice
-    everything = [f for part in ("validation", "train") for fs in split.parts[part].values() for f in fs]
-    assert len(everything) == len(set(everything))
-
-
-@pytest.mark.parametrize("data,message", [
-    ({"validation": {"visible": ["a"]}, "train": {"visible": ["a"]}}, "both train and validation"),
-    ({"validation": {"visible": ["a", "a"]}, "train": {}}, "twice"),
-    ({"validation": {"visible": ["a"]}, "train": {}, "extra": 1}, "unknown key"),
-    ({"validation": {"radar": ["a"]}, "train": {}}, "unknown modality"),
-    ({"validation": {"visible": "a"}, "train": {}}, "list of folder names"),
-    ({"validation": {"rgbt_unlabeled": ["u"]}, "train": {}}, "cannot be evaluated"),
-    ({"validation": {"visible": ["a"], "thermal": ["a"]}, "train": {}}, "listed as"),
-    ([], "JSON object"),
-])
-def test_bad_split_files_are_refused(tmp_path, data, message):
-    path = tmp_path / "split.json"
-    path.write_text(json.dumps(data))
-    with pytest.raises(ConfigError, match=message):
-        load_split(path)
-
-
-def test_split_file_not_json(tmp_path):
-    path = tmp_path / "split.json"
-    path.write_text("{not json")
-    with pytest.raises(ConfigError, match="split.json"):
-        load_split(path)
-    with pytest.raises(ConfigError, match="not found"):
-        load_split(tmp_path / "absent.json")
-
-
-# --- the fake data tree (real_tree.py) -----------------------------------------------------
-
-
-def test_real_items_check_modalities_and_cut_long_sequences(tmp_path):
-    split_file = _fake_tree(tmp_path)
-    split = load_split(split_file)
-    items, notes = real_items(split, "validation", tmp_path, max_frames=6)
-    assert [(i.modality, i.name, i.num_frames, i.length, i.layout) for i in items] == [
-        ("visible", "cars", 6, 10, "visible-only"), ("thermal", "drone", 6, 10, "thermal-video")]
-    assert any("first 6 frames" in n and "cars 10" in n for n in notes)
-    items, notes = real_items(split, "train", tmp_path, max_frames=None)
-    assert items == [] and any("real/rgb/other skipped" in n for n in notes)
-    wrong = tmp_path / "wrong.json"
-    wrong.write_text(json.dumps({"validation": {"thermal": ["real/rgb/cars"]}, "train": {}}))
-    with pytest.raises(ConfigError, match="listed as thermal .* opens as visible"):
-        real_items(load_split(wrong), "validation", tmp_path)
-
-
-def test_several_starts_run_each_sequence_from_evenly_spaced_frames(tmp_path):
-    split = load_split(_fake_tree(tmp_path, frames=12))
-    items, notes = real_items(split, "validation", tmp_path, max_frames=5, starts=3)
-    assert [(i.name, i.first_frame, i.num_frames) for i in items] == [
-        ("cars", 0, 5), ("cars@4", 4, 5), ("cars@8", 8, 4), ("drone", 0, 5), ("drone@4", 4, 5), ("drone@8", 8, 4)]
-    assert any("3 runs per sequence" in n for n in notes)
-    recorded = []
-
-    class Recording(OracleTracker):
-        def init(self, pair, box):
-            recorded.append((pair.index, tuple(np.round(box, 1))))
-            return OracleTracker.init(self, pair, box)
-
-    from core.bench.eval_sets import ground_truth_rows
-
-    sequence = items[0].open()
-    truth = ground_truth_rows(sequence.ground_truth(), len(sequence))
-    sequence.close()
-    oracle = Contender("oracle", "oracle", "-", Recording(truth))
-    bench = run_to_end(run_real_bench([oracle], items[:3], one_step_every=0))
-    # cars@4 starts on frame 5: its frame 4 is absent in the ground truth
-    assert [index for index, _ in recorded] == [0, 5, 8]
-    assert bench.runs[("oracle", "cars@4")].start == 5 and len(bench.ground_truth["cars@4"]) == 4
-    np.testing.assert_allclose(bench.runs[("oracle", "cars@8")].boxes, truth[8:12])
-    with pytest.raises(ConfigError, match="--starts"):
-        real_items(split, "validation", tmp_path, starts=0)
 
 
 @dataclass(frozen=True)
@@ -362,9 +189,6 @@ def test_parallel_workers_give_the_same_scores(tmp_path):
             == [{k: v for k, v in r.items() if k not in strip} for r in parallel["rows"]])
 
 
-# --- the real split --------------------------------------------------------------------------
-
-
 @pytest.mark.real_data
 def test_real_validation_split_with_a_small_frame_cap(shared_data, capsys):
     from core.bench.real_accuracy import run_real_accuracy
@@ -442,21 +266,3 @@ def test_per_sequence_block_takes_each_sequences_runs_together_under_its_full_na
     assert red[2].split() == ["0.500", "0%"] and red[3] == "-"
     assert lines["cars"].startswith("v ")
 
-
-def test_review_flags_against_failed_frames():
-    from core.bench.real_metrics import review_flags
-
-    gt = np.array([[10, 10, 20, 20]] * 6 + [[0, 0, 0, 0]], dtype=float)  # the last row: absent
-    on, off = [10, 10, 20, 20], [60, 60, 20, 20]
-    predicted = np.array([on, on, on, off, off, on, off], dtype=float)
-    confidence = np.array([0.9, 0.35, 0.5, 0.2, 0.5, 0.1, 0.0])
-    flags = review_flags(confidence, np.full(7, 0.4), predicted, gt)
-    # valid frames 0-5; failed 3, 4; flagged (< 0.4) 1, 3, 5
-    assert flags["frames"] == 6 and flags["flagged"] == pytest.approx(0.5)
-    assert flags["precision"] == pytest.approx(1 / 3) and flags["recall"] == pytest.approx(0.5)
-    assert flags["f1"] == pytest.approx(0.4)
-    # per-frame thresholds: a pair's 0.3 does not flag frame 1
-    pair = review_flags(confidence, np.full(7, 0.3), predicted, gt)
-    assert pair["flagged"] == pytest.approx(2 / 6) and pair["precision"] == pytest.approx(0.5)
-    none = review_flags(np.ones(7), np.full(7, 0.3), predicted, gt)
-    assert none["flagged"] == 0.0 and math.isnan(none["precision"]) and math.isnan(none["f1"])
