@@ -365,8 +365,8 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
     def review_threshold(self) -> float:
         """The track confidence under which a frame is flagged for review (the yellow runs, N,
         Refine's default): the user's when chosen in Refine, else the default for the open
-        sequence (``core.tracking.tracker_config.low_confidence_for``: 0.3 on a two-stream pair,
-        0.4 on visible-only or thermal-only footage)."""
+        sequence (``core.tracking.tracker_config.low_confidence_for``: 0.4 on a two-stream pair
+        and on visible-only or thermal-only footage)."""
         if self.settings.low_confidence_chosen:
             return self.settings.low_confidence
         return low_confidence_for(self.document.info if self.document is not None else None)

@@ -101,7 +101,9 @@ class TrackStep:
     box: (4,) float64 x, y, w, h image pixels (clipped); frame_confidence: the unwindowed
     score at the decoded peak times the size-change penalty there, in (0, 1)
     (raw_confidence: the network's score without the penalty); confidence: the track
-    confidence, ``frame_confidence`` smoothed over frames (``confidence_smoothing``);
+    confidence, ``frame_confidence`` smoothed over frames (``confidence_smoothing``; on a
+    two-stream pair with the correlation, its geometric mean with ``pair_correlation``,
+    ``core.tracking.tracker.pair_evidence``);
     state: the state for the next frame; crop_geometry: where the search crop came from;
     score_map (F, F), size_map (2, F, F), offset_map (2, F, F), feature_map (C, F, F):
     float32 network outputs for this frame (kept for the distillation export). network_box: the decoded box before the Kalman fallback;

@@ -69,6 +69,17 @@ def _peak_cell(response: np.ndarray) -> tuple[int, int]:
     return int(iy), int(ix)
 
 
+def pair_evidence(network_score: float, correlation: float) -> float:
+    """The frame's confidence before smoothing: the network's penalised peak score, or on a
+    two-stream pair whose correlation ran this frame (``correlation``, its normalised peak in
+    0..1; NaN when it did not run) the geometric mean of the two, ``sqrt(score * ncc)``. Two cues
+    of a different kind: the network's score and the frozen features' resemblance to the drawn
+    target (``TrackerConfig.pair_confidence``)."""
+    if not math.isfinite(correlation):
+        return network_score
+    return math.sqrt(max(network_score, 0.0) * min(max(correlation, 0.0), 1.0))
+
+
 def _hann_window(n: int) -> np.ndarray:
     h = hann1d(n).astype(np.float32)
     return np.outer(h, h)
@@ -353,7 +364,8 @@ class Tracker:
         box = clip_box(box, width, height, cfg.box_margin)
         previous = state.track_confidence
         smoothing = cfg.confidence_smoothing
-        track_confidence = confidence if math.isnan(previous) else smoothing * previous + (1.0 - smoothing) * confidence
+        evidence = pair_evidence(confidence, correlation) if cfg.pair_confidence else confidence
+        track_confidence = evidence if math.isnan(previous) else smoothing * previous + (1.0 - smoothing) * evidence
         if confident:
             corners = corners + ((step, float(box[0]), float(box[1])),)
 

@@ -261,7 +261,7 @@ def test_refine_below_a_new_threshold_keeps_it_as_the_users_choice(window, pair_
     # a two-stream pair: the pairs' default is offered, and taking it is not a choice
     Answer.below = LOW_CONFIDENCE_PAIRS
     window.actions["refine"].trigger()
-    assert Answer.offered == 0.3 and sent == [0.3] and not window.settings.low_confidence_chosen
+    assert Answer.offered == LOW_CONFIDENCE_PAIRS and sent == [LOW_CONFIDENCE_PAIRS] and not window.settings.low_confidence_chosen
     Answer.below = 0.35
     window.actions["refine"].trigger()
     assert sent[-1] == 0.35 and window.settings.low_confidence == 0.35 and window.settings.low_confidence_chosen

@@ -107,7 +107,7 @@ def test_the_review_threshold_depends_on_whether_the_footage_has_two_streams():
     from core.tracking.tracker_config import LOW_CONFIDENCE, LOW_CONFIDENCE_PAIRS, low_confidence_for
 
     pair = SequenceInfo("p", "video-pair", 10, 64, 48)
-    assert low_confidence_for(pair) == LOW_CONFIDENCE_PAIRS == 0.3
+    assert low_confidence_for(pair) == LOW_CONFIDENCE_PAIRS == 0.4  # the same as one stream's since the eighteenth session
     assert low_confidence_for(SequenceInfo("t", "vot-tir", 10, 64, 48, thermal_only=True)) == LOW_CONFIDENCE == 0.4
     assert low_confidence_for(SequenceInfo("v", "otb", 10, 64, 48, visible_only=True)) == LOW_CONFIDENCE
     assert low_confidence_for(None) == LOW_CONFIDENCE
