@@ -16,7 +16,7 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from core.annotations.project_paths import studio_home
 from core.trackers import PEER_MODALITIES, tracker_names
-from core.tracking.tracker_config import LOW_CONFIDENCE, PAIR_CORRELATION, TRACKER_STREAMS
+from core.tracking.tracker_config import DEFAULT_STREAMS, LOW_CONFIDENCE, PAIR_CORRELATION, TRACKER_STREAMS
 
 ENGINES = ("auto", "torch", "onnx")
 DEVICES = ("auto", "cpu", "cuda")
@@ -50,7 +50,7 @@ class ModelSettings:
     peer_modality: str = "auto"
     distractor_memory: bool = False  # the student's / teacher's loop passes over look-alikes
     online_filter: bool = True  # the student's / teacher's loop learns the target while tracking
-    streams: str = "both"  # what the student / teacher is fed: both, thermal or visible alone, or auto
+    streams: str = DEFAULT_STREAMS  # what the student / teacher is fed: auto, both, thermal or visible alone
     hold_when_lost: bool = False  # the student's / teacher's box stays put while the target is hidden
     pair_correlation: bool = PAIR_CORRELATION > 0  # on real RGB-T pairs: the change of size by correlation
     pair_shape: bool = True  # on real RGB-T pairs: the box keeps the drawn box's shape
@@ -135,7 +135,7 @@ class StudioSettings:
             allow_random=_bool(q.value("models/allow_random"), True),
             distractor_memory=_bool(q.value("models/distractor_memory"), False),
             online_filter=_bool(q.value("models/online_filter"), True),
-            streams=_choice(q.value("models/streams"), TRACKER_STREAMS, "both"),
+            streams=_choice(q.value("models/streams"), TRACKER_STREAMS, DEFAULT_STREAMS),
             hold_when_lost=_bool(q.value("models/hold_when_lost"), False),
             pair_correlation=_bool(q.value("models/pair_correlation"), PAIR_CORRELATION > 0),
             pair_shape=_bool(q.value("models/pair_shape"), True),

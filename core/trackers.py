@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import ConfigError
-from core.tracking.tracker_config import PAIR_CORRELATION
+from core.tracking.tracker_config import DEFAULT_STREAMS, PAIR_CORRELATION
 
 MODELS = ("student", "teacher")
 PEER_MODALITIES = ("auto", "visible", "thermal")
@@ -91,7 +91,7 @@ class TrackerChoice:
     modality: str = "auto"
     distractor_memory: bool = False
     online_filter: bool = True
-    streams: str = "both"
+    streams: str = DEFAULT_STREAMS
     hold_when_lost: bool = False
     pair_correlation: bool = PAIR_CORRELATION > 0
     pair_shape: bool = True

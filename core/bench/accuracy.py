@@ -45,7 +45,7 @@ from core.commands.arguments import add_engine_options, add_pair_options, pair_s
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
-from core.tracking.tracker_config import TRACKER_STREAMS
+from core.tracking.tracker_config import DEFAULT_STREAMS, TRACKER_STREAMS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
@@ -110,9 +110,9 @@ def register(subparsers) -> None:
     parser.add_argument("--trackers", default=None,
                         help=f"comma-separated subset of {','.join(CONTENDER_KEYS)} (default: "
                              f"{','.join(DEFAULT_KEYS)}; with --real: {','.join(REAL_KEYS)})")
-    parser.add_argument("--streams", choices=TRACKER_STREAMS, default="both",
-                        help="what the student and the teacher are fed: both streams (default), one alone, or "
-                             "auto (the thermal stream alone while the visible one is measured blind)")
+    parser.add_argument("--streams", choices=TRACKER_STREAMS, default=DEFAULT_STREAMS,
+                        help="what the student and the teacher are fed: auto (default: both streams, the thermal "
+                             "stream alone while the visible one is measured blind), both, or one alone")
     parser.add_argument("--hold-when-lost", action="store_true",
                         help="the student's and the teacher's box is held while their confidence says the target "
                              "is lost (TrackerConfig.hold_when_lost, see docs/tracking_heuristics.md)")

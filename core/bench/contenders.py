@@ -29,6 +29,7 @@ from pathlib import Path
 from core.bench.peers import MODALITIES, PEER_LABELS, PeerTracker, PeerUnavailable
 from core.bench.result_cache import file_sha256
 from core.errors import ConfigError
+from core.tracking.tracker_config import DEFAULT_STREAMS
 
 MODEL_FILES = {
     "teacher": ("teacher", "teacher_bundled.pt", "teacher"),
@@ -84,7 +85,7 @@ def model_fingerprint(label: str, model: str, checkpoint: Path, tracker) -> str:
 
 
 def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, device: str,
-           threads: int | None, streams: str = "both", hold_when_lost: bool = False,
+           threads: int | None, streams: str = DEFAULT_STREAMS, hold_when_lost: bool = False,
            pair_correlation: bool | None = None, pair_shape: bool | None = None) -> Contender:
     from core.tracking.factory import RandomWeightsWarning, load_tracker
     from core.tracking.tracker_config import (
@@ -135,7 +136,7 @@ def _floor(device: str, threads: int | None) -> Contender:
 
 def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: str | Path | None = None,
                      modalities=MODALITIES, random_weights: bool = False, engine: str = "auto",
-                     device: str = "cpu", threads: int | None = None, streams: str = "both",
+                     device: str = "cpu", threads: int | None = None, streams: str = DEFAULT_STREAMS,
                      hold_when_lost: bool = False, pair_correlation: bool | None = None,
                      pair_shape: bool | None = None) -> list[Contender]:
     """Contenders for ``keys`` in the order given; peers once per modality in ``modalities``.

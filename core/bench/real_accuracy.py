@@ -46,7 +46,7 @@ from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 from core.real_split import load_split
-from core.tracking.tracker_config import PAIR_CORRELATION, pair_correlation_weight
+from core.tracking.tracker_config import DEFAULT_STREAMS, PAIR_CORRELATION, pair_correlation_weight
 
 #: the parsed options the contenders are built from (sent to ``--jobs`` workers)
 _BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engine", "device", "threads", "streams",
@@ -154,7 +154,7 @@ def run_real_accuracy(args):
     if counts["rgbt"] and any(c.pairs_only and c.available for c in contenders):
         header.append("on RGB-T pairs the OpenCV peers run twice: on the visible stream (their plain row) and on the "
                       "thermal stream ('(thermal)' rows: RGB-T pairs only, so they are left out of the 'all' means)")
-    if args.streams != "both":
+    if args.streams != DEFAULT_STREAMS:
         header.append(f"--streams {args.streams}: what the student and the teacher are fed (TrackerConfig.streams)")
     if args.hold_when_lost:
         header.append("--hold-when-lost: the student's and the teacher's box is held while the target is lost")

@@ -25,7 +25,7 @@ from core.commands.arguments import add_engine_options, add_pair_options, pair_s
 from core.fileio import write_text_atomic
 from core.geometry import parse_box_text
 from core.progress import run_with_bar
-from core.tracking.tracker_config import TRACKER_STREAMS
+from core.tracking.tracker_config import DEFAULT_STREAMS, TRACKER_STREAMS
 
 
 def _box(text: str):
@@ -51,10 +51,10 @@ def register(subparsers) -> None:
     parser.add_argument("--modality", choices=("auto", "visible", "thermal"), default="auto",
                         help="the frame an OpenCV tracker sees (auto: thermal on a visible+thermal pair and on "
                              "thermal-only footage, visible on visible-only footage)")
-    parser.add_argument("--streams", choices=TRACKER_STREAMS, default="both",
-                        help="what the student / teacher is fed: both streams (default), or one alone when the "
-                             "other is blind, e.g. thermal in smoke or at night; auto: the thermal stream alone "
-                             "while the visible one is measured blind (see docs/tracking_heuristics.md)")
+    parser.add_argument("--streams", choices=TRACKER_STREAMS, default=DEFAULT_STREAMS,
+                        help="what the student / teacher is fed: auto (default): both streams, and the thermal "
+                             "stream alone while the visible one is measured blind (smoke, fog; see "
+                             "docs/tracking_heuristics.md); both: always both; thermal / visible: that one alone")
     parser.add_argument("--start-frame", type=int, default=1, metavar="N",
                         help="1-based frame the --init box is on; tracking runs from there to the end (default 1)")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
@@ -210,7 +210,7 @@ def run(args) -> int:
     check_outputs(args)
     name = tracker_name(args)
     if is_peer(name) and (args.weights is not None or args.template_update or args.kalman_fallback
-                          or args.distractor_memory or args.no_online_filter or args.streams != "both"
+                          or args.distractor_memory or args.no_online_filter or args.streams != DEFAULT_STREAMS
                           or args.hold_when_lost or args.pair_correlation is not None
                           or args.pair_shape is not None):
         raise ConfigError(f"--weights, --template-update, --kalman-fallback, --distractor-memory, "

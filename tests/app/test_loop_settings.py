@@ -90,22 +90,22 @@ def test_the_streams_setting_reaches_dialog_pool_and_tracking_process(qtbot):
 
     dialog = SettingsDialog(ModelSettings())
     qtbot.addWidget(dialog)
-    assert dialog.values().streams == "both"  # both streams by default
+    assert dialog.values().streams == "auto"  # both, thermal alone while visible is blind, by default
     dialog.streams.setCurrentIndex(dialog.streams.findData("thermal"))
     assert dialog.values().streams == "thermal"
     again = SettingsDialog(dialog.values())
     qtbot.addWidget(again)
     assert again.streams.currentData() == "thermal"
-    assert [dialog.streams.itemData(i) for i in range(dialog.streams.count())] == ["both", "thermal", "visible",
-                                                                                  "auto"]
-    dialog.streams.setCurrentIndex(dialog.streams.findData("auto"))
-    assert dialog.values().streams == "auto"
+    assert [dialog.streams.itemData(i) for i in range(dialog.streams.count())] == ["auto", "both", "thermal",
+                                                                                  "visible"]
+    dialog.streams.setCurrentIndex(dialog.streams.findData("both"))
+    assert dialog.values().streams == "both"
 
     pool = TrackerPool(lambda *args: SimpleNamespace(config=TrackerConfig()))
     assert pool.get("student", ModelSettings(streams="thermal")).config.streams == "thermal"
-    assert pool.get("student", ModelSettings()).config.streams == "both"  # same tracker, switched back
+    assert pool.get("student", ModelSettings()).config.streams == "auto"  # same tracker, switched back
     assert pool.choice("teacher", ModelSettings(streams="visible")).streams == "visible"
-    assert pool.get("teacher", ModelSettings(streams="auto")).config.streams == "auto"
+    assert pool.get("teacher", ModelSettings(streams="both")).config.streams == "both"
     alone = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch", streams="thermal"))
     assert alone.config.streams == "thermal"
 
@@ -113,16 +113,16 @@ def test_the_streams_setting_reaches_dialog_pool_and_tracking_process(qtbot):
 def test_the_streams_setting_is_remembered_and_a_bad_value_falls_back():
     from app.settings import StudioSettings
 
-    assert StudioSettings.load().models.streams == "both"
+    assert StudioSettings.load().models.streams == "auto"
     settings = StudioSettings.load()
     settings.models = ModelSettings(streams="thermal")
     settings.save()
     assert StudioSettings.load().models.streams == "thermal"
-    settings.models = ModelSettings(streams="auto")
+    settings.models = ModelSettings(streams="both")
     settings.save()
-    assert StudioSettings.load().models.streams == "auto"
-    StudioSettings.qsettings().setValue("models/streams", "infrared")
     assert StudioSettings.load().models.streams == "both"
+    StudioSettings.qsettings().setValue("models/streams", "infrared")
+    assert StudioSettings.load().models.streams == "auto"
 
 
 def test_the_hold_setting_reaches_dialog_pool_and_tracking_process_and_is_remembered(qtbot):

@@ -71,8 +71,9 @@ def test_a_bad_veil_is_one_line(tmp_path, capsys):
 
 
 def test_the_bench_feeds_the_networks_the_streams_it_is_told(tmp_path):
-    """``bench accuracy --real --streams auto`` (as ``track --streams``): the student's and the
-    teacher's config say so, the table and the JSON name it, and the runs are cached apart."""
+    """``bench accuracy --real --streams both`` (as ``track --streams``; auto is the default): the
+    student's and the teacher's config say so, the table and the JSON name it, and the runs are
+    cached apart."""
     split_file = fake_tree(tmp_path, frames=6)
     from core.bench.real_accuracy import build_real_contenders, run_real_accuracy
     from core.cli import build_parser
@@ -80,18 +81,18 @@ def test_the_bench_feeds_the_networks_the_streams_it_is_told(tmp_path):
     base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
             "--trackers", "student", "--random-weights", "--weights-dir", str(tmp_path / "none"), "--threads", "1",
             "--cache", str(tmp_path / "c"), "--one-step-every", "0"]
-    args = build_parser().parse_args(base + ["--streams", "auto"])
-    assert [c.tracker.config.streams for c in build_real_contenders(args)] == ["auto"]
+    args = build_parser().parse_args(base + ["--streams", "both"])
+    assert [c.tracker.config.streams for c in build_real_contenders(args)] == ["both"]
     # the synthetic bench keys its cache by the fingerprint alone: random weights fed otherwise are another run
     assert (build_real_contenders(args)[0].fingerprint
             != build_real_contenders(build_parser().parse_args(base))[0].fingerprint)
     run_real_accuracy(build_parser().parse_args(base))
     payload, bench, _, text = run_real_accuracy(args)
-    assert payload["streams"] == "auto" and "--streams auto" in text
-    assert not any(run.cached for run in bench.runs.values())  # not the "both" runs
+    assert payload["streams"] == "both" and "--streams both" in text
+    assert not any(run.cached for run in bench.runs.values())  # not the default's runs
     held = build_parser().parse_args(base + ["--hold-when-lost"])
     config = build_real_contenders(held)[0].tracker.config
-    assert config.hold_when_lost and config.lost_threshold > 0 and config.streams == "both"
+    assert config.hold_when_lost and config.lost_threshold > 0 and config.streams == "auto"
     payload, bench, _, text = run_real_accuracy(held)
     assert payload["hold_when_lost"] and "--hold-when-lost" in text
     assert not any(run.cached for run in bench.runs.values())  # another loop: not the runs above

@@ -175,3 +175,20 @@ def test_the_track_command_says_how_many_frames_went_to_the_thermal_stream():
                                          "(the visible stream was never blind)")
     assert _auto_streams_note([3, 4, 7], 9) == ("streams auto: the thermal stream alone on 3 of 9 tracked frames "
                                                 "(visible measured blind; first at frame 4, last at 8)")
+
+
+def test_auto_is_the_default_everywhere_the_streams_are_chosen():
+    """The tracker, the ``track`` and ``bench accuracy`` options and the bench's contenders default
+    to "auto", as the studio's settings do (``tests/app/test_loop_settings.py``). Since the
+    eighteenth session: on the real RGB-T smoke window it lifted every network, and it left the
+    six clear windows and the synthetic split as they were."""
+    from core.cli import build_parser
+    from core.trackers import TrackerChoice
+    from core.tracking.tracker_config import DEFAULT_STREAMS, TrackerConfig
+
+    assert DEFAULT_STREAMS == "auto" and TrackerConfig().streams == "auto"
+    assert TrackerConfig.legacy().streams == "auto"  # auto is "both" on one-stream footage
+    parser = build_parser()
+    assert parser.parse_args(["track", "v.mp4", "t.mp4", "--init", "1,1,5,5", "--out", "b.txt"]).streams == "auto"
+    assert parser.parse_args(["bench", "accuracy", "--real"]).streams == "auto"
+    assert TrackerChoice("student").streams == "auto"
