@@ -59,6 +59,7 @@ fell from 14.4-15.4 ms to 10.5-10.9 ms, with the same boxes.
 """
 from __future__ import annotations
 
+import copy
 import dataclasses
 import io
 import warnings
@@ -190,6 +191,7 @@ class PairCorrelation:
         self.threads = threads
         self.onnx = onnx
         self._tracker: CorrelationTracker | None = None
+        self._thermal: CorrelationTracker | None = None
 
     @property
     def tracker(self) -> CorrelationTracker:
@@ -197,33 +199,48 @@ class PairCorrelation:
             self._tracker = _FastCorrelation(self.config, self.threads, self.onnx)
         return self._tracker
 
+    @property
+    def thermal_tracker(self) -> CorrelationTracker:
+        """The same tracker (stem, session, windows shared) correlating the thermal stream alone."""
+        if self._thermal is None:
+            self._thermal = copy.copy(self.tracker)
+            self._thermal.config = dataclasses.replace(self.config, modalities="thermal")
+        return self._thermal
+
     def start(self, pair: FramePair, box: np.ndarray) -> CorrelationState | None:
         """The correlation's state for ``box`` on the init frame, or None on a one-stream pair."""
         if has_one_stream(pair):
             return None
         return self.tracker.init(pair, box)
 
-    def search(self, pair: FramePair, state: CorrelationState, previous_box: np.ndarray):
+    def search(self, pair: FramePair, state: CorrelationState, previous_box: np.ndarray, thermal_only: bool = False):
         """The correlation's own step on ``pair`` (a ``CorrelationStep``), searched around
-        ``previous_box``, the box the tracker reported on the frame before. It does not depend on
+        ``previous_box``, the box the tracker reported on the frame before; with ``thermal_only``
+        from the thermal stream's response alone (while the visible stream is measured blind). It does not depend on
         this frame's network output, so the tracker may run it while the network runs."""
         previous_box = np.asarray(previous_box, dtype=np.float64)
-        return _single_threaded(self.tracker.track, pair, dataclasses.replace(state, box=previous_box))
+        tracker = self.tracker
+        if thermal_only and self.config.modalities == "both" and len(state.template) == 2:
+            tracker = self.thermal_tracker
+            state = dataclasses.replace(state, template=state.template[1:])  # (visible, thermal) -> thermal
+        return _single_threaded(tracker.track, pair, dataclasses.replace(state, box=previous_box))
 
     def blend(self, pair: FramePair, state: CorrelationState, previous_box: np.ndarray,
               network_box: np.ndarray, scale_share: float, centre_share: float = 0.0,
-              gap: tuple[float, float] = (0.0, 0.0), searched=None) -> tuple[np.ndarray, float]:
+              gap: tuple[float, float] = (0.0, 0.0), searched=None,
+              thermal_only: bool = False) -> tuple[np.ndarray, float]:
         """``(box, correlation)``: this frame's box (x, y, w, h, before the loop's bounds) and the
         normalised correlation at the correlation's peak (0..1).
 
         The search starts from ``previous_box``, the box the tracker reported on the frame before
-        (``searched``: that search's step when it was already run, :meth:`search`).
+        (``searched``: that search's step when it was already run, :meth:`search`; ``thermal_only``:
+        the search's response from the thermal stream alone).
         The size is ``network_box``'s times the correlation's scale change raised to ``scale_share``.
         The centre moves from ``network_box``'s centre toward the correlation's peak by
         ``centre_share`` times :func:`disagreement` of the two centres over ``gap`` (low, high);
         ``gap`` (0, 0) moves it by ``centre_share`` always."""
         previous_box = np.asarray(previous_box, dtype=np.float64)
-        step = searched if searched is not None else self.search(pair, state, previous_box)
+        step = searched if searched is not None else self.search(pair, state, previous_box, thermal_only)
         found = step.state.box
         scale = found[2:] / np.maximum(previous_box[2:], 1e-6)
         wh = network_box[2:] * scale ** float(scale_share)

@@ -69,6 +69,14 @@ def _peak_cell(response: np.ndarray) -> tuple[int, int]:
     return int(iy), int(ix)
 
 
+def _thermal_only(state: TrackerState) -> bool:
+    """Whether this frame's correlation leaves the visible stream out: with ``streams = "auto"``
+    while the visible stream is measured blind and the network is fed the thermal one alone
+    (``core.tracking.blind_stream``), its smoke or darkness would pull the two streams' mean
+    response down too."""
+    return state.resting is not None and state.feed == "thermal"
+
+
 def pair_evidence(network_score: float, correlation: float) -> float:
     """The frame's confidence before smoothing: the network's penalised peak score, or on a
     two-stream pair whose correlation ran this frame (``correlation``, its normalised peak in
@@ -349,7 +357,8 @@ class Tracker:
         if state.correlation is not None and not (lost and cfg.hold_when_lost):
             box, correlation = self.pair_correlation.blend(both_streams, state.correlation, state.box, box,
                                                            cfg.pair_correlation, cfg.pair_correlation_centre,
-                                                           cfg.pair_correlation_gap, searched=searched)
+                                                           cfg.pair_correlation_gap, searched=searched,
+                                                           thermal_only=_thermal_only(state))
             box = self._bounded(box[:2] + box[2:] / 2.0, box[2:], state, pair.size)
 
         step = state.step + 1
@@ -431,7 +440,8 @@ class Tracker:
             return None
         if self._correlation_worker is None:
             self._correlation_worker = ThreadPoolExecutor(1, thread_name_prefix="pair-correlation")
-        return self._correlation_worker.submit(self.pair_correlation.search, pair, state.correlation, state.box)
+        return self._correlation_worker.submit(self.pair_correlation.search, pair, state.correlation, state.box,
+                                               _thermal_only(state))
 
     def _fed_search(self, pair: FramePair, state: TrackerState):
         """``(pair, state, (x_v, x_t, geometry), blind_ratio)`` for this frame: the search crops

@@ -149,6 +149,41 @@ def test_auto_starts_on_the_thermal_look_when_the_init_frame_is_already_blind():
     assert not np.allclose(state.online_filter.numerator, state.resting.online_filter.numerator)
 
 
+def test_while_the_visible_stream_is_blind_the_correlation_searches_the_thermal_stream_alone(monkeypatch):
+    """With the correlation on (the default), a frame fed the thermal look searches the thermal
+    stream's response alone; a frame fed both searches both (``Tracker`` / ``PairCorrelation.search``)."""
+    from core.tracking.correlation import CorrelationTracker
+    from core.tracking.pair_correlation import PairCorrelation
+
+    calls = []
+    search = PairCorrelation.search
+
+    def recording(self, pair, state, previous_box, thermal_only=False):
+        calls.append(thermal_only)
+        step = search(self, pair, state, previous_box, thermal_only)
+        if thermal_only:  # the thermal stream's own correlation, the same template cells
+            alone = CorrelationTracker(self.thermal_tracker.config)
+            own = alone.track(pair, type(state)(state.template[1:], np.asarray(previous_box, dtype=np.float64),
+                                                state.frame_index, state.frame_size))
+            np.testing.assert_allclose(step.state.box, own.state.box, atol=1e-4)
+            assert step.confidence == pytest.approx(own.confidence, abs=1e-4)
+        return step
+
+    monkeypatch.setattr(PairCorrelation, "search", recording)
+    tracker = Tracker(FeatureEngine(), MODEL, TrackerConfig(streams="auto"))
+    state = tracker.init(_pair(0), BOX)
+    feeds = []
+    for index in range(1, 12):
+        step = tracker.track(_pair(index, visible_keep=0.12 if index < 8 else None), state)
+        state = step.state
+        feeds.append(step.feed)
+    assert "thermal" in feeds and "both" in feeds
+    # each frame's search follows the feed that frame was measured for
+    assert calls == [feed == "thermal" for feed in feeds]
+    assert tracker.pair_correlation.thermal_tracker.config.modalities == "thermal"
+    assert tracker.pair_correlation.tracker.config.modalities == "both"
+
+
 def test_auto_on_single_modality_footage_is_exactly_both():
     visible = _pair(0).visible
     one_stream = [FramePair(i, visible, cv2.cvtColor(visible, cv2.COLOR_RGB2GRAY)) for i in range(4)]
