@@ -245,7 +245,7 @@ class OnnxEngine:
         """The same model in a CPU session of ``threads`` intra-op threads: this engine when it
         already has that many, else a new engine (the caller keeps it). The tracker runs the
         network in one while the correlation of a two-stream pair runs beside it
-        (``core.tracking.tracker.Tracker.thread_split``). CheckpointError when the file is gone."""
+        (``core.tracking.pair_overlap``). CheckpointError when the file is gone."""
         if self.device == "cpu" and self.threads == threads:
             return self
         return OnnxEngine(self.path, "cpu", threads=threads)

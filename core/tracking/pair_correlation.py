@@ -54,7 +54,7 @@ instead of 10.
 
 The search (:meth:`PairCorrelation.search`) starts from the previous frame's box and does not read
 the network's output, so the tracker runs it in a worker thread while the network runs, and the
-two share the tracker's CPU threads (``Tracker.thread_split``): on the 2-core VM a pair's frame
+two share the tracker's CPU threads (``core.tracking.pair_overlap``): on the 2-core VM a pair's frame
 fell from 14.4-15.4 ms to 10.5-10.9 ms, with the same boxes.
 """
 from __future__ import annotations
@@ -62,6 +62,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import io
+import math
 import warnings
 
 import numpy as np
@@ -179,6 +180,17 @@ def disagreement(offset: np.ndarray, size: np.ndarray, gap: tuple[float, float])
         return 1.0
     distance = float(np.hypot(offset[0], offset[1])) / max(float(np.sqrt(size[0] * size[1])), 1e-6)
     return float(np.clip((distance - low) / max(high - low, 1e-12), 0.0, 1.0))
+
+
+def pair_evidence(network_score: float, correlation: float) -> float:
+    """The frame's confidence before smoothing: the network's penalised peak score, or on a
+    two-stream pair whose correlation ran this frame (``correlation``, its normalised peak in
+    0..1; NaN when it did not run) the geometric mean of the two, ``sqrt(score * ncc)``. Two cues
+    of a different kind: the network's score and the frozen features' resemblance to the drawn
+    target (``TrackerConfig.pair_confidence``)."""
+    if not math.isfinite(correlation):
+        return network_score
+    return math.sqrt(max(network_score, 0.0) * min(max(correlation, 0.0), 1.0))
 
 
 class PairCorrelation:

@@ -103,7 +103,7 @@ class TrackStep:
     (raw_confidence: the network's score without the penalty); confidence: the track
     confidence, ``frame_confidence`` smoothed over frames (``confidence_smoothing``; on a
     two-stream pair with the correlation, its geometric mean with ``pair_correlation``,
-    ``core.tracking.tracker.pair_evidence``);
+    ``core.tracking.pair_correlation.pair_evidence``);
     state: the state for the next frame; crop_geometry: where the search crop came from;
     score_map (F, F), size_map (2, F, F), offset_map (2, F, F), feature_map (C, F, F):
     float32 network outputs for this frame (kept for the distillation export). network_box: the decoded box before the Kalman fallback;

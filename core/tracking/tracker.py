@@ -20,8 +20,8 @@ The options and safeguards of the loop are :class:`TrackerConfig`'s
 On a pair whose two streams are both real, the box then follows the change of size that a
 frozen-feature correlation of both streams measures (``core.tracking.pair_correlation``;
 ``TrackerConfig.pair_correlation``); single-modality footage never runs it. The correlation's
-search runs in the tracker's worker thread while the network runs (:attr:`Tracker.overlaps_correlation`),
-the two sharing the engine's CPU threads (:attr:`Tracker.thread_split`).
+search runs in a worker thread while the network runs, the two sharing the engine's CPU
+threads (``core.tracking.pair_overlap``).
 
 With ``streams = "auto"`` the tracker keeps two looks at the target (both streams, and the
 thermal stream alone), each with its own template, size calibration and online filter, and
@@ -35,7 +35,6 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from concurrent.futures import Future, ThreadPoolExecutor
 
 import numpy as np
 
@@ -48,7 +47,8 @@ from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visibl
 from core.tracking.distractors import choose_peak, local_peaks, remember_distractors
 from core.tracking.kalman import predict_corner
 from core.tracking.online_filter import fuse, learn, respond, spectrum
-from core.tracking.pair_correlation import PairCorrelation
+from core.tracking.pair_correlation import PairCorrelation, pair_evidence
+from core.tracking.pair_overlap import PairOverlap, thermal_only
 from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_bias, size_change_penalty
 from core.tracking.track_state import InitBoxError, Look, TrackerState, TrackStep
 from core.tracking.tracker_config import BOX_MARGIN, CALIBRATION_LIMIT, DISTRACTOR_GATE, TrackerConfig
@@ -67,25 +67,6 @@ def _peak_cell(response: np.ndarray) -> tuple[int, int]:
     """(row, col) of the highest cell of a (F, F) map (the first one on ties)."""
     iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
     return int(iy), int(ix)
-
-
-def _thermal_only(state: TrackerState) -> bool:
-    """Whether this frame's correlation leaves the visible stream out: with ``streams = "auto"``
-    while the visible stream is measured blind and the network is fed the thermal one alone
-    (``core.tracking.blind_stream``), its smoke or darkness would pull the two streams' mean
-    response down too."""
-    return state.resting is not None and state.feed == "thermal"
-
-
-def pair_evidence(network_score: float, correlation: float) -> float:
-    """The frame's confidence before smoothing: the network's penalised peak score, or on a
-    two-stream pair whose correlation ran this frame (``correlation``, its normalised peak in
-    0..1; NaN when it did not run) the geometric mean of the two, ``sqrt(score * ncc)``. Two cues
-    of a different kind: the network's score and the frozen features' resemblance to the drawn
-    target (``TrackerConfig.pair_confidence``)."""
-    if not math.isfinite(correlation):
-        return network_score
-    return math.sqrt(max(network_score, 0.0) * min(max(correlation, 0.0), 1.0))
 
 
 def _hann_window(n: int) -> np.ndarray:
@@ -108,50 +89,14 @@ class Tracker:
         self.model_config = model_config
         self.config = config or TrackerConfig()
         self._window_cache: tuple[tuple[bool, float], np.ndarray | None] | None = None
-        self._pair_correlation: PairCorrelation | None = None
         self._correlation_failed = False
-        self._correlation_worker: ThreadPoolExecutor | None = None
-        self._pair_engine = None
+        #: the correlation of two-stream pairs, its search run beside the network
+        self.pair_overlap = PairOverlap(engine, self.config.pair_correlation_template, self.config.streams)
 
     @property
     def pair_correlation(self) -> PairCorrelation:
         """The frozen-feature correlation of two-stream pairs (built on first use)."""
-        if self._pair_correlation is None:
-            self._pair_correlation = PairCorrelation(self.config.pair_correlation_template, self.config.streams,
-                                                     threads=self.thread_split[1])
-        return self._pair_correlation
-
-    @property
-    def thread_split(self) -> tuple[int | None, int | None]:
-        """(network, correlation) CPU threads on a two-stream pair. The engine's ``threads``
-        (None = the libraries' defaults) are the tracker's budget. When the correlation overlaps
-        a CPU network (:attr:`overlaps_correlation`) that can be given fewer threads (an
-        ``OnnxEngine``), the two share the budget, ``threads - threads // 2`` and ``threads // 2``
-        (one each for 1 or 2; for 1 the correlation's thread is one more than the budget). Else
-        each gets the whole budget: a network on CUDA leaves the CPU to the correlation.
-
-        On the 2-core VM a pair's frame took 14.6 ms with the two after each other on two
-        threads each, 12.3-12.9 ms overlapped on two threads each, and 10.9-11.1 ms overlapped
-        on one thread each (``docs/tracking_heuristics.md``, "The correlation beside the network")."""
-        threads = getattr(self.engine, "threads", None)
-        if (not threads or not self.overlaps_correlation or getattr(self.engine, "device", "cpu") != "cpu"
-                or not hasattr(self.engine, "with_threads")):
-            return threads, threads
-        return max(1, threads - threads // 2), max(1, threads // 2)
-
-    def _pair_network(self):
-        """The engine that runs the network on a two-stream pair with the correlation on: the
-        engine itself, or its copy with the network's share of the threads (:attr:`thread_split`;
-        made once). When that copy cannot be made the engine itself runs."""
-        if self._pair_engine is None:
-            threads = self.thread_split[0]
-            self._pair_engine = self.engine
-            if threads != getattr(self.engine, "threads", None):
-                try:
-                    self._pair_engine = self.engine.with_threads(threads)
-                except RGBTError:  # the model file is gone: the engine's own session runs
-                    pass
-        return self._pair_engine
+        return self.pair_overlap.correlation
 
     def _with_correlation(self, state: TrackerState, pair: FramePair, box: np.ndarray) -> TrackerState:
         """``state`` with the correlation's template when the blend is on and the init frame's pair
@@ -316,9 +261,9 @@ class Tracker:
         cfg = self.config
         both_streams = pair
         pair, state, (x_v, x_t, geometry), blind_ratio = self._fed_search(pair, state)
-        searching = self._start_correlation(both_streams, state)
+        searching = self.pair_overlap.start(both_streams, state)
         try:
-            network = self.engine if searching is None else self._pair_network()
+            network = self.engine if searching is None else self.pair_overlap.network()
             outputs = network.run(state.template_visible[None], state.template_thermal[None], x_v[None], x_t[None])
         finally:
             searched = searching.result() if searching is not None else None
@@ -358,7 +303,7 @@ class Tracker:
             box, correlation = self.pair_correlation.blend(both_streams, state.correlation, state.box, box,
                                                            cfg.pair_correlation, cfg.pair_correlation_centre,
                                                            cfg.pair_correlation_gap, searched=searched,
-                                                           thermal_only=_thermal_only(state))
+                                                           thermal_only=thermal_only(state))
             box = self._bounded(box[:2] + box[2:] / 2.0, box[2:], state, pair.size)
 
         step = state.step + 1
@@ -421,27 +366,6 @@ class Tracker:
             feed=state.feed,
             pair_correlation=correlation,
         )
-
-    @property
-    def overlaps_correlation(self) -> bool:
-        """Whether the correlation's search on a two-stream pair runs in a second thread while the
-        network runs: always, except beside a PyTorch network on the CPU, whose thread count the
-        correlation's few tensor operations set to one while they run (``pair_correlation``)."""
-        engine = self.engine
-        return not (getattr(engine, "name", "") == "torch" and getattr(engine, "device", "cpu") == "cpu")
-
-    def _start_correlation(self, pair: FramePair, state: TrackerState) -> Future | None:
-        """The correlation's search of this frame (``PairCorrelation.search`` around the previous
-        box), started in the tracker's worker thread so that it runs while the network does; None
-        when there is none to run or it cannot overlap (:attr:`overlaps_correlation`; the search then
-        runs after the network, inside the blend). The search reads the frame and the state only,
-        so its result is the same in either thread."""
-        if state.correlation is None or not self.overlaps_correlation:
-            return None
-        if self._correlation_worker is None:
-            self._correlation_worker = ThreadPoolExecutor(1, thread_name_prefix="pair-correlation")
-        return self._correlation_worker.submit(self.pair_correlation.search, pair, state.correlation, state.box,
-                                               _thermal_only(state))
 
     def _fed_search(self, pair: FramePair, state: TrackerState):
         """``(pair, state, (x_v, x_t, geometry), blind_ratio)`` for this frame: the search crops

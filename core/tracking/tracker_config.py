@@ -38,7 +38,7 @@ them off and gives the plain OSTrack loop; ablation in ``docs/tracking_heuristic
   so the boxes do not change. On a two-stream pair whose correlation ran
   (``pair_correlation``), the value smoothed is the geometric mean of that score and the
   correlation's normalised peak, its resemblance to the drawn target
-  (``pair_confidence``, True; ``core.tracking.tracker.pair_evidence``): on the seven real RGB-T
+  (``pair_confidence``, True; ``core.tracking.pair_correlation.pair_evidence``): on the seven real RGB-T
   windows the KD student's AUC rose from 0.90 to 0.92 and the teacher's from 0.96 to 0.97, and
   the review flags on pairs moved to one stream's threshold (``LOW_CONFIDENCE_PAIRS``);
 - **loss handling**: when the per-frame confidence is below ``lost_threshold`` the target counts as

@@ -1,5 +1,5 @@
-"""The correlation of a two-stream pair runs beside the network (``Tracker.overlaps_correlation``,
-``Tracker.thread_split``, ``OnnxEngine.with_threads``): same boxes, the search in the worker
+"""The correlation of a two-stream pair runs beside the network (``core.tracking.pair_overlap``,
+``OnnxEngine.with_threads``): same boxes, the search in the worker
 thread, the thread budget shared, and nothing left running when the network fails."""
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ LOOP = TrackerConfig(size_calibration=0.0, online_filter_weight=0.0)
 class _Sequential(Tracker):
     """The tracker with the search run after the network, inside the blend."""
 
-    overlaps_correlation = False
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.pair_overlap.start = lambda pair, state: None
 
 
 def _boxes(tracker: Tracker, frames: int = 6) -> list[np.ndarray]:
@@ -49,7 +51,7 @@ def test_overlapped_and_sequential_searches_give_the_same_boxes(monkeypatch):
 
     monkeypatch.setattr(PairCorrelation, "search", recording_search)
     overlapped = Tracker(CentredEngine(), MODEL, LOOP)
-    assert overlapped.overlaps_correlation
+    assert overlapped.pair_overlap.overlaps
     together = _boxes(overlapped)
     assert threads_seen and all(name.startswith("pair-correlation") for name in threads_seen)
     threads_seen.clear()
@@ -75,12 +77,18 @@ def test_a_one_stream_pair_starts_no_search(monkeypatch):
     one_stream = type(pair)(0, np.repeat(pair.thermal[..., None], 3, axis=2), pair.thermal)
     state = tracker.init(one_stream, box)
     tracker.track(type(pair)(1, one_stream.visible, one_stream.thermal), state)
-    assert tracker._correlation_worker is None
+    assert tracker.pair_overlap._worker is None
 
 
 class _FailingEngine(CentredEngine):
+    """Answers the init frame's runs, then breaks."""
+
+    broken = False
+
     def run(self, *inputs):
-        raise RuntimeError("the network broke")
+        if self.broken:
+            raise RuntimeError("the network broke")
+        return super().run(*inputs)
 
 
 def test_a_failing_network_raises_and_leaves_no_search_running(monkeypatch):
@@ -93,10 +101,11 @@ def test_a_failing_network_raises_and_leaves_no_search_running(monkeypatch):
         return result
 
     monkeypatch.setattr(PairCorrelation, "search", slow_search)
-    tracker = Tracker(CentredEngine(), MODEL, LOOP)
+    engine = _FailingEngine()
+    tracker = Tracker(engine, MODEL, LOOP)
     pair, box = _scene(0, 64.0)
     state = tracker.init(pair, box)
-    tracker.engine = _FailingEngine()
+    engine.broken = True
     with pytest.raises(RuntimeError, match="the network broke"):
         tracker.track(_scene(1, 64.0)[0], state)
     assert finished.is_set()
@@ -119,8 +128,8 @@ def _engine(name="onnx", device="cpu", threads=2):
 ])
 def test_the_thread_budget_is_shared_only_where_the_network_can_be_narrowed(engine, overlaps, split):
     tracker = Tracker(engine, MODEL, LOOP)
-    assert tracker.overlaps_correlation is overlaps
-    assert tracker.thread_split == split
+    assert tracker.pair_overlap.overlaps is overlaps
+    assert tracker.pair_overlap.thread_split == split
     assert tracker.pair_correlation.threads == split[1]
 
 
@@ -145,9 +154,9 @@ def test_the_pair_network_is_the_narrowed_engine_made_once_or_the_engine_when_it
         student_onnx, tmp_path):
     engine = OnnxEngine(student_onnx, "cpu", threads=2)
     tracker = Tracker(engine, MODEL, LOOP)
-    network = tracker._pair_network()
+    network = tracker.pair_overlap.network()
     assert network is not engine and network.threads == 1
-    assert tracker._pair_network() is network
+    assert tracker.pair_overlap.network() is network
 
     moved = tmp_path / "moved.onnx"
     moved.write_bytes(student_onnx.read_bytes())
@@ -155,4 +164,4 @@ def test_the_pair_network_is_the_narrowed_engine_made_once_or_the_engine_when_it
     moved.unlink()
     with pytest.raises(CheckpointError):
         gone.with_threads(1)
-    assert Tracker(gone, MODEL, LOOP)._pair_network() is gone
+    assert Tracker(gone, MODEL, LOOP).pair_overlap.network() is gone

@@ -1,5 +1,5 @@
 """The correlation's resemblance joins the track confidence on two-stream pairs
-(``TrackerConfig.pair_confidence``, ``core.tracking.tracker.pair_evidence``): the reported
+(``TrackerConfig.pair_confidence``, ``core.tracking.pair_correlation.pair_evidence``): the reported
 confidence changes there and nowhere else, and the boxes never do."""
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from core.sequences.base import FramePair
-from core.tracking.tracker import Tracker, pair_evidence
+from core.tracking.pair_correlation import pair_evidence
+from core.tracking.tracker import Tracker
 from core.tracking.tracker_config import TrackerConfig
 from tests.core.tracking.test_pair_correlation import MODEL, CentredEngine, _scene
 
