@@ -54,8 +54,10 @@ instead of 10.
 
 The search (:meth:`PairCorrelation.search`) starts from the previous frame's box and does not read
 the network's output, so the tracker runs it in a worker thread while the network runs, and the
-two share the tracker's CPU threads (``core.tracking.pair_overlap``): on the 2-core VM a pair's frame
-fell from 14.4-15.4 ms to 10.5-10.9 ms, with the same boxes.
+two share the tracker's CPU threads (``core.tracking.pair_overlap``): on the 2-core VM a pair's
+frame fell from 14.4-15.4 ms to 10.5-10.9 ms, with the same boxes. While ``streams = "auto"``
+feeds the network the thermal stream alone, the search uses the thermal stream's response alone
+(:attr:`PairCorrelation.thermal_tracker`; three stem crops instead of six).
 """
 from __future__ import annotations
 
@@ -228,8 +230,9 @@ class PairCorrelation:
     def search(self, pair: FramePair, state: CorrelationState, previous_box: np.ndarray, thermal_only: bool = False):
         """The correlation's own step on ``pair`` (a ``CorrelationStep``), searched around
         ``previous_box``, the box the tracker reported on the frame before; with ``thermal_only``
-        from the thermal stream's response alone (while the visible stream is measured blind). It does not depend on
-        this frame's network output, so the tracker may run it while the network runs."""
+        from the thermal stream's response alone (while the visible stream is measured blind).
+        It does not depend on this frame's network output, so the tracker may run it while the
+        network runs."""
         previous_box = np.asarray(previous_box, dtype=np.float64)
         tracker = self.tracker
         if thermal_only and self.config.modalities == "both" and len(state.template) == 2:
