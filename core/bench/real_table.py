@@ -5,8 +5,9 @@ Block 1, per modality (visible, thermal, rgbt, then all): one line per tracker w
 mean SR / PR / NPR over sequences, FPS, the runaway share (mean over sequences and the
 worst sequence), the confidence AUC and the one-step medians, and the stream it saw.
 Block 2, the studio's review flags (confidence below its default threshold,
-``core.tracking.tracker_config.review_threshold``: 0.4 on a pair and on one stream): per tracker and modality the share of frames flagged, and the precision,
-recall and F1 of the flags against the frames below IoU 0.5.
+``core.tracking.tracker_config.review_threshold``: 0.4 on a pair and on one stream): per
+tracker and modality the share of frames flagged, and the precision, recall and F1 of the flags
+against the frames below IoU 0.5.
 Block 3, one line per sequence (its runs from several first frames, ``name@frame``, taken
 together): the mean SR of its runs and the worst run's runaway share, one column per
 tracker. Missing trackers get a line with the reason.
@@ -112,9 +113,9 @@ def _flags_block(means: dict, trackers: list[str], modalities: list[str], width:
     cell = 22
     head = f"{'tracker':<{width}} | " + " | ".join(f"{m:<{cell}}" for m in modalities)
     sub = f"{'':<{width}} | " + " | ".join(f"{'flagged':>7} {'P':>4} {'R':>4} {'F1':>4}" for _ in modalities)
-    lines = ["", f"review flags: confidence below the studio's default ({review_threshold(True):g} on a pair, "
-                 f"{review_threshold(False):g} on one stream); P / R / F1 of the flags against the frames below IoU 0.5",
-             head, sub, "-" * len(head)]
+    title = (f"review flags: confidence below the studio's default ({review_threshold(True):g} on a pair, "
+             f"{review_threshold(False):g} on one stream); P / R / F1 of the flags against the frames below IoU 0.5")
+    lines = ["", title, head, sub, "-" * len(head)]
     for tracker in trackers:
         cells = []
         for modality in modalities:
