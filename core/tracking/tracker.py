@@ -90,8 +90,19 @@ class Tracker:
         self.config = config or TrackerConfig()
         self._window_cache: tuple[tuple[bool, float], np.ndarray | None] | None = None
         self._correlation_failed = False
-        #: the correlation of two-stream pairs, its search run beside the network
-        self.pair_overlap = PairOverlap(engine, self.config.pair_correlation_template, self.config.streams)
+        self._pair_overlap: PairOverlap | None = None
+
+    @property
+    def pair_overlap(self) -> PairOverlap:
+        """The correlation of two-stream pairs, its search run beside the network, for the current
+        engine and config (``pair_correlation_template``, ``streams``): made again when either
+        changed, as the studio replaces a pooled tracker's config between runs
+        (``app.jobs.with_loop_settings``). Its correlation is built on first use."""
+        overlap = self._pair_overlap
+        settings = (self.config.pair_correlation_template, self.config.streams)
+        if overlap is None or overlap.engine is not self.engine or (overlap.template_size, overlap.streams) != settings:
+            self._pair_overlap = PairOverlap(self.engine, *settings)
+        return self._pair_overlap
 
     @property
     def pair_correlation(self) -> PairCorrelation:

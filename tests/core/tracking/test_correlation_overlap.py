@@ -111,6 +111,23 @@ def test_a_failing_network_raises_and_leaves_no_search_running(monkeypatch):
     assert finished.is_set()
 
 
+def test_a_replaced_config_or_engine_gets_its_own_correlation():
+    """The studio replaces a pooled tracker's config between runs: the correlation follows its
+    streams (a fixed thermal feed correlates the thermal stream) instead of the first run's."""
+    import dataclasses
+
+    tracker = Tracker(CentredEngine(), MODEL, LOOP)
+    first = tracker.pair_overlap
+    assert tracker.pair_overlap is first and tracker.pair_correlation.config.modalities == "both"
+    tracker.config = dataclasses.replace(LOOP, streams="thermal")
+    assert tracker.pair_overlap is not first and tracker.pair_correlation.config.modalities == "thermal"
+    again = tracker.pair_overlap
+    tracker.config = dataclasses.replace(tracker.config, online_filter_weight=0.5)  # not the correlation's
+    assert tracker.pair_overlap is again
+    tracker.engine = CentredEngine()
+    assert tracker.pair_overlap is not again and tracker.pair_overlap.engine is tracker.engine
+
+
 def _engine(name="onnx", device="cpu", threads=2):
     return SimpleNamespace(name=name, device=device, threads=threads, with_threads=lambda n: None)
 
