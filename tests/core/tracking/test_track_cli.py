@@ -119,6 +119,17 @@ def _configs_built(monkeypatch, capsys, args, field: str, options) -> list:
     return built
 
 
+def _refused_word_then_help(capsys, args, option: str, word: str) -> str:
+    """``track ARGS OPTION WORD`` must be an argparse error (exit 2) naming ``OPTION``; returns the
+    text of ``track --help`` with its whitespace collapsed."""
+    with pytest.raises(SystemExit) as exit_info:
+        main(["track", *args, option, word])
+    assert exit_info.value.code == 2 and option in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["track", "--help"])
+    return " ".join(capsys.readouterr().out.split())
+
+
 def test_pair_correlation_option_is_parsed_and_reaches_the_network_tracker(tmp_path, moving_square, monkeypatch,
                                                                           capsys):
     """``--pair-correlation on|off`` sets ``TrackerConfig.pair_correlation`` (``PAIR_CORRELATION_WEIGHT`` /
@@ -129,12 +140,7 @@ def test_pair_correlation_option_is_parsed_and_reaches_the_network_tracker(tmp_p
     args = _random_student_args(tmp_path, moving_square)
     assert build_parser().parse_args(["track", *args]).pair_correlation is None  # "not given"
     assert build_parser().parse_args(["track", *args, "--pair-correlation", "off"]).pair_correlation == "off"
-    with pytest.raises(SystemExit) as exit_info:
-        main(["track", *args, "--pair-correlation", "yes"])
-    assert exit_info.value.code == 2 and "--pair-correlation" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["track", "--help"])
-    help_text = " ".join(capsys.readouterr().out.split())
+    help_text = _refused_word_then_help(capsys, args, "--pair-correlation", "yes")
     assert "--pair-correlation {on,off}" in help_text and "single-modality footage is never touched" in help_text
     assert f"default {'on' if TrackerConfig().pair_correlation > 0 else 'off'}" in help_text
 
@@ -252,12 +258,7 @@ def test_pair_shape_option_is_parsed_and_reaches_the_network_tracker(tmp_path, m
 
     args = _random_student_args(tmp_path, moving_square)
     assert build_parser().parse_args(["track", *args]).pair_shape is None
-    with pytest.raises(SystemExit) as exit_info:
-        main(["track", *args, "--pair-shape", "square"])
-    assert exit_info.value.code == 2 and "--pair-shape" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main(["track", "--help"])
-    help_text = " ".join(capsys.readouterr().out.split())
+    help_text = _refused_word_then_help(capsys, args, "--pair-shape", "square")
     assert "--pair-shape {drawn,free}" in help_text and "'drawn' (the default)" in help_text
 
     built = _configs_built(monkeypatch, capsys, args, "pair_max_aspect_change",
