@@ -87,6 +87,13 @@ class PairOverlap:
                     pass
         return self._network
 
+    def close(self) -> None:
+        """Let the worker thread end once any search it runs has finished (the tracker replaced
+        this overlap); a later :meth:`start` makes a new one."""
+        if self._worker is not None:
+            self._worker.shutdown(wait=False)
+            self._worker = None
+
     def start(self, pair: FramePair, state: TrackerState) -> Future | None:
         """This frame's search (``PairCorrelation.search`` around ``state.box``, the thermal
         stream alone when :func:`thermal_only`), started in the worker; None when ``state`` has no

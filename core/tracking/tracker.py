@@ -97,10 +97,13 @@ class Tracker:
         """The correlation of two-stream pairs, its search run beside the network, for the current
         engine and config (``pair_correlation_template``, ``streams``): made again when either
         changed, as the studio replaces a pooled tracker's config between runs
-        (``app.jobs.with_loop_settings``). Its correlation is built on first use."""
+        (``app.jobs.with_loop_settings``); the replaced one's worker thread is let go. Its
+        correlation is built on first use."""
         overlap = self._pair_overlap
         settings = (self.config.pair_correlation_template, self.config.streams)
         if overlap is None or overlap.engine is not self.engine or (overlap.template_size, overlap.streams) != settings:
+            if overlap is not None:
+                overlap.close()
             self._pair_overlap = PairOverlap(self.engine, *settings)
         return self._pair_overlap
 

@@ -128,6 +128,22 @@ def test_a_replaced_config_or_engine_gets_its_own_correlation():
     assert tracker.pair_overlap is not again and tracker.pair_overlap.engine is tracker.engine
 
 
+def test_a_replaced_overlap_lets_its_worker_thread_go():
+    """Each switch of the studio's streams setting would otherwise leave one idle thread behind."""
+    import dataclasses
+
+    tracker = Tracker(CentredEngine(), MODEL, LOOP)
+    pair, box = _scene(0, 64.0)
+    state = tracker.init(pair, box)
+    tracker.track(_scene(1, 64.0)[0], state)
+    first = tracker.pair_overlap
+    worker = first._worker
+    assert worker is not None and not worker._shutdown
+    tracker.config = dataclasses.replace(LOOP, streams="thermal")
+    assert tracker.pair_overlap is not first
+    assert worker._shutdown and first._worker is None
+
+
 def _engine(name="onnx", device="cpu", threads=2):
     return SimpleNamespace(name=name, device=device, threads=threads, with_threads=lambda n: None)
 
