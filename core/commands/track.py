@@ -1,4 +1,4 @@
-"""``python main.py track VISIBLE THERMAL --init x,y,w,h --out boxes.txt``.
+"""``python main.py track VISIBLE THERMAL [--init x,y,w,h] --out boxes.txt``.
 
 VISIBLE and THERMAL are two videos, two image folders, or one dataset sequence folder
 given twice (or once). Writes one ``x,y,w,h`` line per frame from the start frame on
@@ -10,7 +10,10 @@ frame counts that differ between the two streams) is printed before the run.
 
 ``--out`` and ``--scores`` are checked before any work: never an input, the sequence's
 ground truth or its annotation store; an existing file only with ``--force``. The
-``--init`` box must overlap the start frame and fit in it. A broken ``.onnx`` beside the
+``--init`` box must overlap the start frame and fit in it. Without ``--init`` the run
+starts from the sequence's own ground-truth box on the start frame (a dataset folder: its
+``groundtruth.txt``, ``visible.txt``, ...), and says so; a sequence with no box there is
+one line asking for ``--init``. A broken ``.onnx`` beside the
 ``--weights`` checkpoint is skipped (PyTorch runs the checkpoint) with a note.
 """
 from __future__ import annotations
@@ -43,7 +46,8 @@ def register(subparsers) -> None:
     parser.add_argument("visible", type=Path, metavar="VISIBLE", help="visible video or image folder, or a sequence folder")
     parser.add_argument("thermal", type=Path, metavar="THERMAL", nargs="?", default=None,
                         help="thermal video or image folder (or the same sequence folder again; may be omitted)")
-    parser.add_argument("--init", type=_box, required=True, metavar="x,y,w,h", help="box on the first frame (pixels)")
+    parser.add_argument("--init", type=_box, default=None, metavar="x,y,w,h",
+                        help="box on the start frame (pixels); default: the sequence's ground-truth box there")
     parser.add_argument("--tracker", default=None, metavar="NAME",
                         help="student (default), teacher, or an OpenCV tracker: csrt, kcf (`core.trackers`)")
     parser.add_argument("--model", choices=("student", "teacher"), default=None,
@@ -136,16 +140,36 @@ def check_outputs(args, info=None) -> None:
         check_output(path, protected=protected, force=args.force, option=option)
 
 
-def check_init_box(box, width: int, height: int) -> None:
-    """ConfigError unless the x,y,w,h ``box`` overlaps a ``width`` x ``height`` frame and fits in it."""
+def check_init_box(box, width: int, height: int, label: str = "--init") -> None:
+    """ConfigError unless the x,y,w,h ``box`` overlaps a ``width`` x ``height`` frame and fits in
+    it; ``label`` names where the box came from in the message."""
     from core.errors import ConfigError
 
     x, y, w, h = (float(v) for v in box)
-    text = f"{x:g},{y:g},{w:g},{h:g}"
+    text = f"{label} {x:g},{y:g},{w:g},{h:g}"
     if w > width or h > height:
-        raise ConfigError(f"--init {text} is larger than the frame ({width}x{height})")
+        raise ConfigError(f"{text} is larger than the frame ({width}x{height})")
     if x + w <= 0 or y + h <= 0 or x >= width or y >= height:
-        raise ConfigError(f"--init {text} lies outside the frame ({width}x{height})")
+        raise ConfigError(f"{text} lies outside the frame ({width}x{height})")
+
+
+def ground_truth_init(sequence, start: int):
+    """The sequence's own ground-truth box (x, y, w, h on the visible grid) on 0-based frame
+    ``start``, for a run without ``--init``; ConfigError naming the sequence when it has no
+    ground truth or no box on that frame (absent, unlabelled, or not a finite w, h > 0 row)."""
+    import numpy as np
+
+    from core.errors import ConfigError
+
+    records = sequence.ground_truth()
+    if not records:
+        raise ConfigError(f"{sequence.name} has no ground truth to start from; give the box with --init x,y,w,h")
+    record = records.get(start)
+    box = None if record is None or record.absent or record.box is None else np.asarray(record.box, dtype=np.float64)
+    if box is None or not (np.isfinite(box).all() and box[2] > 0 and box[3] > 0):
+        raise ConfigError(f"the ground truth of {sequence.name} has no box on frame {start + 1} (absent or "
+                          f"unlabelled there); give the box with --init x,y,w,h or choose another --start-frame")
+    return box
 
 
 def _build_with_fallback(build, choice):
@@ -236,7 +260,11 @@ def run(args) -> int:
         if not 0 <= start < len(sequence):
             raise ConfigError(f"--start-frame {args.start_frame} is outside {sequence.name} (1..{len(sequence)})")
         check_outputs(args, sequence.info)
-        check_init_box(args.init, sequence.info.width, sequence.info.height)
+        init, label = args.init, "--init"
+        if init is None:
+            init, label = ground_truth_init(sequence, start), f"the ground-truth box on frame {start + 1}"
+            print(f"starting from {label}: {init[0]:g},{init[1]:g},{init[2]:g},{init[3]:g}", file=sys.stderr)
+        check_init_box(init, sequence.info.width, sequence.info.height, label)
         if tracker is None:  # an OpenCV tracker: its modality may depend on the sequence
             tracker = build_tracker(choice, sequence.info)
         print(f"{sequence.name}: {len(sequence)} frames, {tracker_label(name)} tracker, {engine_text(tracker)}",
@@ -246,7 +274,7 @@ def run(args) -> int:
         started = time.perf_counter()
         feeds: list[int] = []
         held: list[int] = []
-        job = _noting_frames(track_sequence(tracker, sequence, args.init, start), feeds, held)
+        job = _noting_frames(track_sequence(tracker, sequence, init, start), feeds, held)
         results = run_with_bar(job, f"track {sequence.name}")
         elapsed = time.perf_counter() - started
     finally:

@@ -265,3 +265,41 @@ def test_pair_shape_option_is_parsed_and_reaches_the_network_tracker(tmp_path, m
                            (["--pair-shape", "drawn"], ["--pair-shape", "free"], []))
     assert built == [PAIR_MAX_ASPECT_CHANGE, MAX_ASPECT_CHANGE, TrackerConfig().pair_max_aspect_change]
     assert MAX_ASPECT_CHANGE > PAIR_MAX_ASPECT_CHANGE == TrackerConfig().pair_max_aspect_change
+
+
+def _lasher(tmp_path, absent_from: int | None = None):
+    from core.progress import run_to_end
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+    from core.synthetic.writers import write_lasher
+
+    seq = SyntheticSequence(SyntheticConfig(width=96, height=80, num_frames=5), 3)
+    folder = run_to_end(write_lasher(seq, tmp_path / "lasher"))
+    if absent_from is not None:  # the target leaves the view from this 1-based frame on
+        for name in ("visible.txt", "infrared.txt", "init.txt"):
+            lines = (folder / name).read_text().splitlines()
+            (folder / name).write_text("\n".join(lines[:absent_from - 1] + ["0,0,0,0"] * (len(lines) - absent_from + 1))
+                                       + "\n")
+    return seq, folder
+
+
+def test_without_init_the_run_starts_from_the_ground_truth_box(tmp_path, capsys):
+    seq, folder = _lasher(tmp_path)
+    out = tmp_path / "boxes.txt"
+    assert main(["track", str(folder), "--out", str(out), "--tracker", "csrt", "--start-frame", "2"]) == 0
+    truth = np.array([[float(v) for v in line.split(",")] for line in _lines(folder / "visible.txt")])
+    _check_boxes(out, len(seq) - 1, np.round(truth[1], 2))
+    assert "starting from the ground-truth box on frame 2: " in capsys.readouterr().err
+
+
+def test_without_init_a_sequence_without_a_box_there_asks_for_one(tmp_path, moving_square, capsys):
+    _, folder = _lasher(tmp_path, absent_from=3)
+    out = tmp_path / "boxes.txt"
+    assert main(["track", str(folder), "--out", str(out), "--tracker", "csrt", "--start-frame", "4"]) == 2
+    err = capsys.readouterr().err
+    assert "has no box on frame 4" in err and "--init x,y,w,h" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1 and not out.exists()
+    _write_pair(moving_square, tmp_path / "plain", frames=3)  # image folders: no ground truth at all
+    assert main(["track", str(tmp_path / "plain" / "visual"), str(tmp_path / "plain" / "thermal"),
+                 "--out", str(out), "--tracker", "csrt"]) == 2
+    err = capsys.readouterr().err
+    assert "has no ground truth to start from; give the box with --init x,y,w,h" in err and not out.exists()
