@@ -263,7 +263,6 @@ def run(args) -> int:
         init, label = args.init, "--init"
         if init is None:
             init, label = ground_truth_init(sequence, start), f"the ground-truth box on frame {start + 1}"
-            print(f"starting from {label}: {init[0]:g},{init[1]:g},{init[2]:g},{init[3]:g}", file=sys.stderr)
         check_init_box(init, sequence.info.width, sequence.info.height, label)
         if tracker is None:  # an OpenCV tracker: its modality may depend on the sequence
             tracker = build_tracker(choice, sequence.info)
@@ -271,6 +270,8 @@ def run(args) -> int:
               file=sys.stderr)
         for note in sequence.info.notes:
             print(f"note: {note}", file=sys.stderr)
+        if args.init is None:
+            print(f"starting from {label}: {init[0]:g},{init[1]:g},{init[2]:g},{init[3]:g}", file=sys.stderr)
         started = time.perf_counter()
         feeds: list[int] = []
         held: list[int] = []
