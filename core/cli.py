@@ -29,6 +29,7 @@ _NEGATIVE_VALUE = re.compile(r"^-[0-9.]")
 
 COMMAND_MODULES = (
     "core.commands.track",
+    "core.commands.track_dataset",
     "core.commands.eval",
     "core.commands.convert",
     "core.commands.synth",

@@ -172,7 +172,7 @@ def ground_truth_init(sequence, start: int):
     return box
 
 
-def _build_with_fallback(build, choice):
+def build_with_onnx_fallback(build, choice):
     """``build(choice)``; when the checkpoint's ``.onnx`` sibling is broken (engine auto),
     note it and run the checkpoint with PyTorch instead."""
     import dataclasses
@@ -251,7 +251,7 @@ def run(args) -> int:
                                                       hold_when_lost=args.hold_when_lost,
                                                       online_filter=not args.no_online_filter,
                                                       **pair_switches(args)))
-            tracker = _build_with_fallback(lambda c: build_tracker(c, config=config), choice)
+            tracker = build_with_onnx_fallback(lambda c: build_tracker(c, config=config), choice)
         if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
             print_random_warning(name)
     sequence = open_input(args.visible, args.thermal)

@@ -13,6 +13,12 @@ from core.metrics.report import EvalReport
 _GT_NAMES = ("visible.txt", "init.txt", "rgb.txt", "groundTruth_v.txt", "groundtruth.txt")
 
 
+def ground_truth_folders(root: str | Path) -> list[Path]:
+    """The sequence folders of a dataset ``root`` that hold a ground-truth file (the ones a
+    results folder is scored against), sorted by name."""
+    return sorted(p for p in Path(root).iterdir() if p.is_dir() and any((p / f).is_file() for f in _GT_NAMES))
+
+
 def evaluate_folder(
     results_dir: str | Path,
     gt_root: str | Path,
@@ -46,8 +52,7 @@ def evaluate_folder(
         seq = sequence_gt(gt_root, name, proto.name)
         gt[name] = (seq.visible, seq.infrared)
     notes = []
-    without = sorted(p.name for p in gt_root.iterdir() if p.is_dir() and any((p / f).is_file() for f in _GT_NAMES))
-    without = [n for n in without if n not in results]
+    without = [p.name for p in ground_truth_folders(gt_root) if p.name not in results]
     if without and sequences is None:
         notes.append(f"{len(without)} sequence(s) of {gt_root} have no result and are not evaluated "
                      f"(e.g. {', '.join(without[:3])})")

@@ -1,0 +1,195 @@
+"""``python main.py track-dataset ROOT --results DIR``: one tracker over every sequence of a dataset.
+
+ROOT holds one folder per sequence in any layout ``core.sequences`` opens (LasHeR, RGBT234,
+GTOT, VOT-RGBT, OTB-style ``groundtruth.txt`` folders, ...). Every folder with a ground-truth
+file (the files ``eval --dataset-root`` reads) is tracked from its ground-truth box on frame 1
+to its last frame, and gives ``DIR/<sequence>.txt``: one ``x,y,w,h`` line per frame, the
+results folder ``python main.py eval DIR --dataset-root ROOT --protocol ...`` scores, and the
+layout the official toolkits read.
+
+- **Resumable.** A result that exists is kept (``--force`` replaces it); each file is written
+  atomically when its sequence ends, so Ctrl+C or a crash loses only the sequence in
+  progress, and the same command continues.
+- **One bad sequence does not stop the run.** A folder that cannot be opened, or has no box on
+  frame 1, is one line naming it and the problem; the others are tracked, and the exit
+  status is 1 when any was skipped.
+- **Never inside the dataset.** DIR may not be ROOT or lie inside it (a results folder there
+  would read as a sequence).
+"""
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.commands.arguments import add_engine_options, positive_int
+from core.tracking.tracker_config import DEFAULT_STREAMS, TRACKER_STREAMS
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "track-dataset", help="track every sequence of a dataset folder from its first ground-truth box "
+                              "into a results folder for eval",
+        description="Track every sequence folder of ROOT that has ground truth, from its box on frame 1, and write "
+                    "one <sequence>.txt of x,y,w,h lines per sequence into --results (the layout eval and the "
+                    "official toolkits read). Existing results are kept, so a stopped run continues.",
+    )
+    parser.add_argument("root", type=Path, metavar="ROOT", help="dataset folder with one folder per sequence")
+    parser.add_argument("--results", type=Path, required=True, metavar="DIR",
+                        help="results folder (made if missing; outside ROOT)")
+    parser.add_argument("--tracker", default="student", metavar="NAME",
+                        help="student (default), teacher, or an OpenCV tracker: csrt, kcf")
+    parser.add_argument("--sequences", default=None, metavar="A,B",
+                        help="only these sequence folders (comma-separated names)")
+    parser.add_argument("--streams", choices=TRACKER_STREAMS, default=DEFAULT_STREAMS,
+                        help="what the student / teacher is fed (as in track; default auto)")
+    parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
+    add_engine_options(parser)
+    parser.add_argument("--threads", type=positive_int, default=None,
+                        help="CPU threads of the engine (default: the engine's own choice)")
+    parser.add_argument("--force", action="store_true", help="track again and replace results that exist")
+    parser.add_argument("--random-weights", action="store_true",
+                        help="use random weights when no checkpoint exists (tests and demos only)")
+    parser.set_defaults(func=run)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one sequence folder: ``written``, ``kept`` (a result existed) or
+    ``skipped`` (``problem`` says why)."""
+
+    name: str
+    status: str
+    problem: str = ""
+    frames: int = 0
+    seconds: float = 0.0
+
+
+def sequence_folders(root: Path, names: list[str] | None = None) -> list[Path]:
+    """The sequence folders of ``root`` that hold a ground-truth file, sorted by name; with
+    ``names`` only those (ConfigError naming any that is not such a folder)."""
+    from core.errors import ConfigError
+    from core.metrics.api import ground_truth_folders
+
+    folders = ground_truth_folders(root)
+    if names is None:
+        return folders
+    by_name = {p.name: p for p in folders}
+    unknown = [n for n in names if n not in by_name]
+    if unknown:
+        raise ConfigError(f"no sequence folder with ground truth named {', '.join(unknown[:5])} in {root}")
+    return [by_name[n] for n in names]
+
+
+def check_results_folder(root: Path, results: Path) -> None:
+    """OutputError unless ``results`` can be a results folder for ``root``: not ROOT, not
+    inside it, not a file."""
+    from core.errors import OutputError
+
+    if results.exists() and not results.is_dir():
+        raise OutputError(results, "--results is a file; give a folder")
+    root_abs, results_abs = root.resolve(), results.resolve()
+    if results_abs == root_abs or root_abs in results_abs.parents:
+        raise OutputError(results, f"--results lies inside the dataset {root}; choose a folder outside it")
+
+
+def track_one(tracker_for, folder: Path, out: Path) -> Outcome:
+    """Track the sequence in ``folder`` from its ground-truth box on frame 1 and write ``out``
+    atomically; ``tracker_for(info)`` gives the tracker for the opened sequence."""
+    from core.commands.track import check_init_box, format_boxes, ground_truth_init
+    from core.errors import RGBTError
+    from core.fileio import write_text_atomic
+    from core.progress import run_with_bar
+    from core.sequences.layouts import open_sequence
+    from core.tracking.run import track_sequence
+
+    started = time.perf_counter()
+    try:
+        sequence = open_sequence(folder)
+    except RGBTError as error:
+        return Outcome(folder.name, "skipped", str(error))
+    try:
+        init = ground_truth_init(sequence, 0)
+        check_init_box(init, sequence.info.width, sequence.info.height, "the ground-truth box on frame 1")
+        tracker = tracker_for(sequence.info)
+        results = run_with_bar(track_sequence(tracker, sequence, init, 0), f"track {folder.name}")
+    except RGBTError as error:
+        return Outcome(folder.name, "skipped", str(error))
+    finally:
+        sequence.close()
+    write_text_atomic(out, format_boxes(results))
+    return Outcome(folder.name, "written", frames=len(results), seconds=time.perf_counter() - started)
+
+
+def _tracker_factory(args):
+    """``tracker_for(info)``: the network tracker is built once (a missing checkpoint is an error
+    before any sequence); an OpenCV tracker is built per sequence (its stream depends on it)."""
+    from core.commands.track import build_with_onnx_fallback
+    from core.errors import ConfigError
+    from core.trackers import TrackerChoice, build_tracker, is_peer, tracker_names
+    from core.tracking.factory import RandomWeightsWarning, print_random_warning
+    from core.tracking.tracker_config import TrackerConfig, switched_options
+
+    if args.tracker not in tracker_names():
+        raise ConfigError(f"unknown tracker {args.tracker!r}; choose one of {', '.join(tracker_names())}")
+    choice = TrackerChoice(args.tracker, None if args.weights is None else str(args.weights), args.engine,
+                           args.device, args.threads, args.random_weights, "auto")
+    if is_peer(args.tracker):
+        if args.weights is not None or args.streams != DEFAULT_STREAMS:
+            raise ConfigError(f"--weights and --streams apply to the student and teacher, not to {args.tracker}")
+        return lambda info: build_tracker(choice, info)
+    config = TrackerConfig(streams=args.streams, **switched_options(distractor_memory=False, online_filter=True))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RandomWeightsWarning)
+        tracker = build_with_onnx_fallback(lambda c: build_tracker(c, config=config), choice)
+    if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
+        print_random_warning(args.tracker)
+    return lambda info: tracker
+
+
+def run(args) -> int:
+    from core.errors import ConfigError
+    from core.trackers import engine_text, is_peer
+
+    root = Path(args.root)
+    if not root.is_dir():
+        raise ConfigError(f"{root}: dataset folder not found")
+    check_results_folder(root, Path(args.results))
+    names = [n.strip() for n in args.sequences.split(",") if n.strip()] if args.sequences else None
+    folders = sequence_folders(root, names)
+    if not folders:
+        raise ConfigError(f"{root} has no sequence folder with a ground-truth file to start from")
+    tracker_for = _tracker_factory(args)
+    results = Path(args.results)
+    results.mkdir(parents=True, exist_ok=True)
+    engine = "" if is_peer(args.tracker) else f", {engine_text(tracker_for(None))}"
+    print(f"{root}: {len(folders)} sequences, {args.tracker} tracker{engine} -> {results}", file=sys.stderr)
+    outcomes: list[Outcome] = []
+    for k, folder in enumerate(folders, start=1):
+        out = results / f"{folder.name}.txt"
+        if out.exists() and not args.force:
+            outcomes.append(Outcome(folder.name, "kept"))
+            continue
+        outcome = track_one(tracker_for, folder, out)
+        outcomes.append(outcome)
+        if outcome.status == "skipped":
+            print(f"[{k}/{len(folders)}] skipped {folder.name}: {outcome.problem}", file=sys.stderr)
+        else:
+            fps = (outcome.frames - 1) / outcome.seconds if outcome.seconds > 0 else float("nan")
+            print(f"[{k}/{len(folders)}] {folder.name}: {outcome.frames} boxes ({fps:.1f} frames/s incl. decoding)",
+                  file=sys.stderr)
+    print(summary(outcomes, results), file=sys.stderr)
+    return 1 if any(o.status == "skipped" for o in outcomes) else 0
+
+
+def summary(outcomes: list[Outcome], results: Path) -> str:
+    """One line: how many results were written, kept and skipped."""
+    count = {s: sum(o.status == s for o in outcomes) for s in ("written", "kept", "skipped")}
+    line = f"wrote {count['written']} results to {results}"
+    if count["kept"]:
+        line += f"; kept {count['kept']} that existed (--force tracks them again)"
+    if count["skipped"]:
+        line += f"; skipped {count['skipped']} (above)"
+    return line

@@ -1,0 +1,85 @@
+"""``python main.py track-dataset ROOT --results DIR`` end to end on synthetic LasHeR folders."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.cli import main
+from core.progress import run_to_end
+from core.synthetic import SyntheticConfig, SyntheticSequence
+from core.synthetic.writers import write_lasher
+
+CONFIG = SyntheticConfig(width=96, height=80, num_frames=5)
+
+
+def _rows(path):
+    return np.array([[float(v) for v in line.split(",")] for line in path.read_text().splitlines()])
+
+
+@pytest.fixture
+def dataset(tmp_path):
+    root = tmp_path / "dataset"
+    for name, seed in (("alpha", 1), ("beta", 2), ("gamma", 3)):
+        run_to_end(write_lasher(SyntheticSequence(CONFIG, seed), root / name))
+    lines = (root / "gamma" / "visible.txt").read_text().splitlines()  # gamma: absent on frame 1
+    (root / "gamma" / "visible.txt").write_text("\n".join(["0,0,0,0"] + lines[1:]) + "\n")
+    (root / "notes").mkdir()  # no ground truth: not a sequence to track
+    (root / "notes" / "readme.md").write_text("about this dataset\n")
+    return root
+
+
+def test_every_sequence_is_tracked_into_a_results_folder_eval_reads(dataset, tmp_path, capsys):
+    results = tmp_path / "results"
+    assert main(["track-dataset", str(dataset), "--results", str(results), "--tracker", "csrt"]) == 1
+    err = capsys.readouterr().err
+    assert sorted(p.name for p in results.iterdir()) == ["alpha.txt", "beta.txt"]
+    for name in ("alpha", "beta"):
+        boxes, truth = _rows(results / f"{name}.txt"), _rows(dataset / name / "visible.txt")
+        assert boxes.shape == (5, 4) and np.isfinite(boxes).all()
+        np.testing.assert_allclose(boxes[0], truth[0], atol=0.006)
+    skipped = [line for line in err.splitlines() if "skipped gamma" in line]
+    assert len(skipped) == 1 and "has no box on frame 1" in skipped[0] and "Traceback" not in err
+    assert "wrote 2 results" in err and "skipped 1 (above)" in err
+    assert main(["eval", str(results), "--dataset-root", str(dataset), "--protocol", "lasher"]) == 0
+    assert "overall" in capsys.readouterr().out
+
+
+def test_a_second_run_keeps_what_exists_and_force_tracks_again(dataset, tmp_path, capsys):
+    results = tmp_path / "results"
+    args = ["track-dataset", str(dataset), "--results", str(results), "--tracker", "csrt", "--sequences", "alpha,beta"]
+    assert main(args) == 0
+    (results / "alpha.txt").write_text("kept\n")
+    capsys.readouterr()
+    assert main(args) == 0
+    assert (results / "alpha.txt").read_text() == "kept\n"
+    assert "kept 2 that existed (--force tracks them again)" in capsys.readouterr().err
+    assert main(args + ["--force"]) == 0
+    assert _rows(results / "alpha.txt").shape == (5, 4)
+
+
+def test_the_student_runs_over_the_dataset(dataset, tmp_path):
+    results = tmp_path / "results"
+    assert main(["track-dataset", str(dataset), "--results", str(results), "--sequences", "beta",
+                 "--random-weights", "--threads", "1", "--weights", str(tmp_path / "none.pt")]) == 0
+    boxes = _rows(results / "beta.txt")
+    assert boxes.shape == (5, 4) and (boxes[:, 2:] > 0).all()
+
+
+@pytest.mark.parametrize("where", ["root", "inside"])
+def test_a_results_folder_in_the_dataset_is_refused_before_any_work(dataset, where, capsys):
+    results = dataset if where == "root" else dataset / "alpha" / "results"
+    before = sorted(p.name for p in dataset.rglob("*"))
+    assert main(["track-dataset", str(dataset), "--results", str(results), "--tracker", "csrt"]) == 2
+    err = capsys.readouterr().err
+    assert "lies inside the dataset" in err and len(err.strip().splitlines()) == 1
+    assert sorted(p.name for p in dataset.rglob("*")) == before
+
+
+def test_unknown_names_and_a_missing_root_are_one_line(dataset, tmp_path, capsys):
+    results = tmp_path / "results"
+    assert main(["track-dataset", str(dataset), "--results", str(results), "--sequences", "alpha,nope",
+                 "--tracker", "csrt"]) == 2
+    assert "no sequence folder with ground truth named nope" in capsys.readouterr().err
+    assert main(["track-dataset", str(tmp_path / "missing"), "--results", str(results)]) == 2
+    assert "dataset folder not found" in capsys.readouterr().err
+    assert not results.exists()
