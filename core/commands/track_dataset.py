@@ -15,6 +15,9 @@ layout the official toolkits read.
   status is 1 when any was skipped.
 - **Never inside the dataset.** DIR may not be ROOT or lie inside it (a results folder there
   would read as a sequence).
+- **``--jobs N``** tracks N sequences at once in spawned worker processes, each with its own
+  tracker (one CPU thread each unless ``--threads`` says otherwise); lines come in the order
+  the sequences finish.
 """
 from __future__ import annotations
 
@@ -49,6 +52,8 @@ def register(subparsers) -> None:
     add_engine_options(parser)
     parser.add_argument("--threads", type=positive_int, default=None,
                         help="CPU threads of the engine (default: the engine's own choice)")
+    parser.add_argument("--jobs", type=positive_int, default=1,
+                        help="sequences tracked at once, each in its own worker process (default 1)")
     parser.add_argument("--force", action="store_true", help="track again and replace results that exist")
     parser.add_argument("--random-weights", action="store_true",
                         help="use random weights when no checkpoint exists (tests and demos only)")
@@ -56,9 +61,22 @@ def register(subparsers) -> None:
 
 
 @dataclass(frozen=True)
+class TrackerRecipe:
+    """What a process needs to build the command's tracker (picklable, for ``--jobs``)."""
+
+    tracker: str
+    weights: str | None
+    engine: str
+    device: str
+    threads: int | None
+    random_weights: bool
+    streams: str
+
+
+@dataclass(frozen=True)
 class Outcome:
-    """What happened to one sequence folder: ``written``, ``kept`` (a result existed) or
-    ``skipped`` (``problem`` says why)."""
+    """What happened to one sequence folder: ``written``, ``kept`` (a result existed),
+    ``skipped`` (``problem`` says why) or ``stopped`` (Ctrl+C in a worker process)."""
 
     name: str
     status: str
@@ -95,11 +113,33 @@ def check_results_folder(root: Path, results: Path) -> None:
         raise OutputError(results, f"--results lies inside the dataset {root}; choose a folder outside it")
 
 
-def track_one(tracker_for, folder: Path, out: Path) -> Outcome:
+def _until(job, should_stop):
+    """``job`` passed through, closed with ``Cancelled`` before the next frame once
+    ``should_stop()`` is true."""
+    from core.errors import Cancelled
+
+    try:
+        while True:
+            if should_stop():
+                raise Cancelled("stopped before the sequence's end")
+            try:
+                report = next(job)
+            except StopIteration as stop:
+                return stop.value
+            yield report
+    finally:
+        job.close()
+
+
+def track_one(tracker_for, folder: Path, out: Path, *, show_progress: bool = True,
+              should_stop=lambda: False) -> Outcome:
     """Track the sequence in ``folder`` from its ground-truth box on frame 1 and write ``out``
-    atomically; ``tracker_for(info)`` gives the tracker for the opened sequence."""
+    atomically; ``tracker_for(info)`` gives the tracker for the opened sequence;
+    ``show_progress``: a bar (or plain lines) on stderr while it runs; ``should_stop()`` is
+    asked before every frame, and when true the sequence ends as ``stopped`` with nothing
+    written."""
     from core.commands.track import check_init_box, format_boxes, ground_truth_init
-    from core.errors import RGBTError
+    from core.errors import Cancelled, RGBTError
     from core.fileio import write_text_atomic
     from core.progress import run_with_bar
     from core.sequences.layouts import open_sequence
@@ -114,7 +154,10 @@ def track_one(tracker_for, folder: Path, out: Path) -> Outcome:
         init = ground_truth_init(sequence, 0)
         check_init_box(init, sequence.info.width, sequence.info.height, "the ground-truth box on frame 1")
         tracker = tracker_for(sequence.info)
-        results = run_with_bar(track_sequence(tracker, sequence, init, 0), f"track {folder.name}")
+        results = run_with_bar(_until(track_sequence(tracker, sequence, init, 0), should_stop),
+                               f"track {folder.name}", disable=None if show_progress else True)
+    except Cancelled:
+        return Outcome(folder.name, "stopped")
     except RGBTError as error:
         return Outcome(folder.name, "skipped", str(error))
     finally:
@@ -123,30 +166,87 @@ def track_one(tracker_for, folder: Path, out: Path) -> Outcome:
     return Outcome(folder.name, "written", frames=len(results), seconds=time.perf_counter() - started)
 
 
-def _tracker_factory(args):
-    """``tracker_for(info)``: the network tracker is built once (a missing checkpoint is an error
-    before any sequence); an OpenCV tracker is built per sequence (its stream depends on it)."""
-    from core.commands.track import build_with_onnx_fallback
+def tracker_recipe(args) -> TrackerRecipe:
+    """The command's tracker as a :class:`TrackerRecipe`; ConfigError for an unknown tracker or
+    a network option given to an OpenCV tracker. With ``--jobs`` > 1 and no ``--threads``
+    each worker runs on one thread."""
     from core.errors import ConfigError
-    from core.trackers import TrackerChoice, build_tracker, is_peer, tracker_names
-    from core.tracking.factory import RandomWeightsWarning, print_random_warning
-    from core.tracking.tracker_config import TrackerConfig, switched_options
+    from core.trackers import is_peer, tracker_names
 
     if args.tracker not in tracker_names():
         raise ConfigError(f"unknown tracker {args.tracker!r}; choose one of {', '.join(tracker_names())}")
-    choice = TrackerChoice(args.tracker, None if args.weights is None else str(args.weights), args.engine,
-                           args.device, args.threads, args.random_weights, "auto")
-    if is_peer(args.tracker):
-        if args.weights is not None or args.streams != DEFAULT_STREAMS:
-            raise ConfigError(f"--weights and --streams apply to the student and teacher, not to {args.tracker}")
+    if is_peer(args.tracker) and (args.weights is not None or args.streams != DEFAULT_STREAMS):
+        raise ConfigError(f"--weights and --streams apply to the student and teacher, not to {args.tracker}")
+    threads = args.threads if args.threads is not None or args.jobs <= 1 else 1
+    return TrackerRecipe(args.tracker, None if args.weights is None else str(args.weights), args.engine,
+                         args.device, threads, bool(args.random_weights), args.streams)
+
+
+def tracker_factory(recipe: TrackerRecipe, *, warn: bool = True):
+    """``tracker_for(info)``: the network tracker is built once (a missing checkpoint is an error
+    here, before any sequence); an OpenCV tracker is built per sequence (its stream depends on
+    it). ``warn``: say loudly when the network runs on random weights."""
+    from core.commands.track import build_with_onnx_fallback
+    from core.trackers import TrackerChoice, build_tracker, is_peer
+    from core.tracking.factory import RandomWeightsWarning, print_random_warning
+    from core.tracking.tracker_config import TrackerConfig, switched_options
+
+    choice = TrackerChoice(recipe.tracker, recipe.weights, recipe.engine, recipe.device, recipe.threads,
+                           recipe.random_weights, "auto")
+    if is_peer(recipe.tracker):
         return lambda info: build_tracker(choice, info)
-    config = TrackerConfig(streams=args.streams, **switched_options(distractor_memory=False, online_filter=True))
+    config = TrackerConfig(streams=recipe.streams, **switched_options(distractor_memory=False, online_filter=True))
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RandomWeightsWarning)
         tracker = build_with_onnx_fallback(lambda c: build_tracker(c, config=config), choice)
-    if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
-        print_random_warning(args.tracker)
+    if warn and any(issubclass(w.category, RandomWeightsWarning) for w in caught):
+        print_random_warning(recipe.tracker)
     return lambda info: tracker
+
+
+_WORKER_TRACKER_FOR = None  # a worker process's tracker_for, built once by _worker_start
+_WORKER_STOP = None  # the parent's stop event (multiprocessing.Event)
+
+
+def _worker_start(recipe: TrackerRecipe, stop) -> None:
+    """Worker initialiser: Ctrl+C is the parent's to handle (it sets ``stop``, which the worker
+    reads before every frame), then the tracker."""
+    import signal
+
+    global _WORKER_TRACKER_FOR, _WORKER_STOP
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_STOP = stop
+    _WORKER_TRACKER_FOR = tracker_factory(recipe, warn=False)
+
+
+def _worker_track(folder: Path, out: Path) -> Outcome:
+    assert _WORKER_TRACKER_FOR is not None and _WORKER_STOP is not None, "worker not initialised"
+    if _WORKER_STOP.is_set():
+        return Outcome(folder.name, "stopped")
+    return track_one(_WORKER_TRACKER_FOR, folder, out, show_progress=False, should_stop=_WORKER_STOP.is_set)
+
+
+def track_in_workers(recipe: TrackerRecipe, todo: list[tuple[Path, Path]], jobs: int):
+    """Yield the :class:`Outcome` of every ``(folder, out)`` of ``todo`` as it finishes, tracked
+    in ``jobs`` spawned worker processes, started in ``todo``'s order. On Ctrl+C the workers
+    stop before their next frame and what has not started is cancelled; a result is only ever
+    written whole."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    context = multiprocessing.get_context("spawn")  # no forked torch / OpenCV / ONNX Runtime state
+    stop = context.Event()
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,
+                                   initargs=(recipe, stop))
+    try:
+        futures = [executor.submit(_worker_track, folder, out) for folder, out in todo]
+        for future in as_completed(futures):
+            yield future.result()
+    except KeyboardInterrupt:
+        stop.set()  # the workers drop their sequence before its next frame; nothing half-written
+        raise
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def run(args) -> int:
@@ -161,27 +261,42 @@ def run(args) -> int:
     folders = sequence_folders(root, names)
     if not folders:
         raise ConfigError(f"{root} has no sequence folder with a ground-truth file to start from")
-    tracker_for = _tracker_factory(args)
+    recipe = tracker_recipe(args)
+    tracker_for = tracker_factory(recipe)  # a missing checkpoint stops the run here, before any sequence
     results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
-    engine = "" if is_peer(args.tracker) else f", {engine_text(tracker_for(None))}"
-    print(f"{root}: {len(folders)} sequences, {args.tracker} tracker{engine} -> {results}", file=sys.stderr)
-    outcomes: list[Outcome] = []
-    for k, folder in enumerate(folders, start=1):
-        out = results / f"{folder.name}.txt"
-        if out.exists() and not args.force:
-            outcomes.append(Outcome(folder.name, "kept"))
-            continue
-        outcome = track_one(tracker_for, folder, out)
-        outcomes.append(outcome)
-        if outcome.status == "skipped":
-            print(f"[{k}/{len(folders)}] skipped {folder.name}: {outcome.problem}", file=sys.stderr)
-        else:
-            fps = (outcome.frames - 1) / outcome.seconds if outcome.seconds > 0 else float("nan")
-            print(f"[{k}/{len(folders)}] {folder.name}: {outcome.frames} boxes ({fps:.1f} frames/s incl. decoding)",
-                  file=sys.stderr)
+    engine = "" if is_peer(recipe.tracker) else f", {engine_text(tracker_for(None))}"
+    workers = f", {args.jobs} worker processes" if args.jobs > 1 else ""
+    print(f"{root}: {len(folders)} sequences, {recipe.tracker} tracker{engine}{workers} -> {results}",
+          file=sys.stderr)
+    outcomes = [Outcome(f.name, "kept") for f in folders if (results / f"{f.name}.txt").exists() and not args.force]
+    kept = {o.name for o in outcomes}
+    todo = [(f, results / f"{f.name}.txt") for f in folders if f.name not in kept]
+    if args.jobs > 1 and len(todo) > 1:
+        finished = track_in_workers(recipe, todo, min(args.jobs, len(todo)))
+    else:
+        finished = (track_one(tracker_for, folder, out) for folder, out in todo)
+    try:
+        for k, outcome in enumerate(finished, start=len(outcomes) + 1):
+            outcomes.append(outcome)
+            print(f"[{k}/{len(folders)}] {outcome_line(outcome)}", file=sys.stderr)
+    except KeyboardInterrupt:
+        present = sum((results / f"{f.name}.txt").exists() for f in folders)
+        print(f"stopped: {present} of {len(folders)} results are in {results}; the same command continues "
+              f"with the rest", file=sys.stderr)
+        raise
     print(summary(outcomes, results), file=sys.stderr)
     return 1 if any(o.status == "skipped" for o in outcomes) else 0
+
+
+def outcome_line(outcome: Outcome) -> str:
+    """``NAME: N boxes (F frames/s incl. decoding)``, ``skipped NAME: problem`` or ``stopped NAME ...``."""
+    if outcome.status == "skipped":
+        return f"skipped {outcome.name}: {outcome.problem}"
+    if outcome.status == "stopped":
+        return f"stopped {outcome.name} before its end (nothing written)"
+    fps = (outcome.frames - 1) / outcome.seconds if outcome.seconds > 0 else float("nan")
+    return f"{outcome.name}: {outcome.frames} boxes ({fps:.1f} frames/s incl. decoding)"
 
 
 def summary(outcomes: list[Outcome], results: Path) -> str:

@@ -83,3 +83,29 @@ def test_unknown_names_and_a_missing_root_are_one_line(dataset, tmp_path, capsys
     assert main(["track-dataset", str(tmp_path / "missing"), "--results", str(results)]) == 2
     assert "dataset folder not found" in capsys.readouterr().err
     assert not results.exists()
+
+
+def test_worker_processes_give_the_same_results_as_one_process(dataset, tmp_path, capsys):
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    common = ["--tracker", "csrt", "--sequences", "alpha,beta,gamma"]
+    assert main(["track-dataset", str(dataset), "--results", str(serial)] + common) == 1
+    capsys.readouterr()
+    assert main(["track-dataset", str(dataset), "--results", str(parallel), "--jobs", "2"] + common) == 1
+    err = capsys.readouterr().err
+    assert "2 worker processes" in err and "skipped gamma" in err and "wrote 2 results" in err
+    for name in ("alpha.txt", "beta.txt"):
+        assert (parallel / name).read_text() == (serial / name).read_text()
+    assert not (parallel / "gamma.txt").exists()
+
+
+def test_a_stopped_sequence_writes_nothing(dataset, tmp_path):
+    from core.commands.track_dataset import TrackerRecipe, outcome_line, track_one, tracker_factory
+
+    tracker_for = tracker_factory(TrackerRecipe("csrt", None, "auto", "auto", 1, False, "auto"))
+    calls = []
+    out = tmp_path / "alpha.txt"
+    outcome = track_one(tracker_for, dataset / "alpha", out, show_progress=False,
+                        should_stop=lambda: calls.append(1) or len(calls) > 2)  # stop before the third frame
+    assert outcome.status == "stopped" and not out.exists()
+    assert outcome_line(outcome) == "stopped alpha before its end (nothing written)"
+    assert track_one(tracker_for, dataset / "alpha", out, show_progress=False).status == "written" and out.exists()
