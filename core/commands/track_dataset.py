@@ -22,12 +22,16 @@ layout the official toolkits read.
 from __future__ import annotations
 
 import sys
-import time
-import warnings
-from dataclasses import dataclass
 from pathlib import Path
 
 from core.commands.arguments import add_engine_options, positive_int
+from core.commands.dataset_tracking import (
+    Outcome,
+    TrackerRecipe,
+    track_in_workers,
+    track_one,
+    tracker_factory,
+)
 from core.tracking.tracker_config import DEFAULT_STREAMS, TRACKER_STREAMS
 
 
@@ -60,31 +64,6 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
-@dataclass(frozen=True)
-class TrackerRecipe:
-    """What a process needs to build the command's tracker (picklable, for ``--jobs``)."""
-
-    tracker: str
-    weights: str | None
-    engine: str
-    device: str
-    threads: int | None
-    random_weights: bool
-    streams: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What happened to one sequence folder: ``written``, ``kept`` (a result existed),
-    ``skipped`` (``problem`` says why) or ``stopped`` (Ctrl+C in a worker process)."""
-
-    name: str
-    status: str
-    problem: str = ""
-    frames: int = 0
-    seconds: float = 0.0
-
-
 def sequence_folders(root: Path, names: list[str] | None = None) -> list[Path]:
     """The sequence folders of ``root`` that hold a ground-truth file, sorted by name; with
     ``names`` only those (ConfigError naming any that is not such a folder)."""
@@ -113,59 +92,6 @@ def check_results_folder(root: Path, results: Path) -> None:
         raise OutputError(results, f"--results lies inside the dataset {root}; choose a folder outside it")
 
 
-def _until(job, should_stop):
-    """``job`` passed through, closed with ``Cancelled`` before the next frame once
-    ``should_stop()`` is true."""
-    from core.errors import Cancelled
-
-    try:
-        while True:
-            if should_stop():
-                raise Cancelled("stopped before the sequence's end")
-            try:
-                report = next(job)
-            except StopIteration as stop:
-                return stop.value
-            yield report
-    finally:
-        job.close()
-
-
-def track_one(tracker_for, folder: Path, out: Path, *, show_progress: bool = True,
-              should_stop=lambda: False) -> Outcome:
-    """Track the sequence in ``folder`` from its ground-truth box on frame 1 and write ``out``
-    atomically; ``tracker_for(info)`` gives the tracker for the opened sequence;
-    ``show_progress``: a bar (or plain lines) on stderr while it runs; ``should_stop()`` is
-    asked before every frame, and when true the sequence ends as ``stopped`` with nothing
-    written."""
-    from core.commands.track import check_init_box, format_boxes, ground_truth_init
-    from core.errors import Cancelled, RGBTError
-    from core.fileio import write_text_atomic
-    from core.progress import run_with_bar
-    from core.sequences.layouts import open_sequence
-    from core.tracking.run import track_sequence
-
-    started = time.perf_counter()
-    try:
-        sequence = open_sequence(folder)
-    except RGBTError as error:
-        return Outcome(folder.name, "skipped", str(error))
-    try:
-        init = ground_truth_init(sequence, 0)
-        check_init_box(init, sequence.info.width, sequence.info.height, "the ground-truth box on frame 1")
-        tracker = tracker_for(sequence.info)
-        results = run_with_bar(_until(track_sequence(tracker, sequence, init, 0), should_stop),
-                               f"track {folder.name}", disable=None if show_progress else True)
-    except Cancelled:
-        return Outcome(folder.name, "stopped")
-    except RGBTError as error:
-        return Outcome(folder.name, "skipped", str(error))
-    finally:
-        sequence.close()
-    write_text_atomic(out, format_boxes(results))
-    return Outcome(folder.name, "written", frames=len(results), seconds=time.perf_counter() - started)
-
-
 def tracker_recipe(args) -> TrackerRecipe:
     """The command's tracker as a :class:`TrackerRecipe`; ConfigError for an unknown tracker or
     a network option given to an OpenCV tracker. With ``--jobs`` > 1 and no ``--threads``
@@ -180,73 +106,6 @@ def tracker_recipe(args) -> TrackerRecipe:
     threads = args.threads if args.threads is not None or args.jobs <= 1 else 1
     return TrackerRecipe(args.tracker, None if args.weights is None else str(args.weights), args.engine,
                          args.device, threads, bool(args.random_weights), args.streams)
-
-
-def tracker_factory(recipe: TrackerRecipe, *, warn: bool = True):
-    """``tracker_for(info)``: the network tracker is built once (a missing checkpoint is an error
-    here, before any sequence); an OpenCV tracker is built per sequence (its stream depends on
-    it). ``warn``: say loudly when the network runs on random weights."""
-    from core.commands.track import build_with_onnx_fallback
-    from core.trackers import TrackerChoice, build_tracker, is_peer
-    from core.tracking.factory import RandomWeightsWarning, print_random_warning
-    from core.tracking.tracker_config import TrackerConfig, switched_options
-
-    choice = TrackerChoice(recipe.tracker, recipe.weights, recipe.engine, recipe.device, recipe.threads,
-                           recipe.random_weights, "auto")
-    if is_peer(recipe.tracker):
-        return lambda info: build_tracker(choice, info)
-    config = TrackerConfig(streams=recipe.streams, **switched_options(distractor_memory=False, online_filter=True))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RandomWeightsWarning)
-        tracker = build_with_onnx_fallback(lambda c: build_tracker(c, config=config), choice)
-    if warn and any(issubclass(w.category, RandomWeightsWarning) for w in caught):
-        print_random_warning(recipe.tracker)
-    return lambda info: tracker
-
-
-_WORKER_TRACKER_FOR = None  # a worker process's tracker_for, built once by _worker_start
-_WORKER_STOP = None  # the parent's stop event (multiprocessing.Event)
-
-
-def _worker_start(recipe: TrackerRecipe, stop) -> None:
-    """Worker initialiser: Ctrl+C is the parent's to handle (it sets ``stop``, which the worker
-    reads before every frame), then the tracker."""
-    import signal
-
-    global _WORKER_TRACKER_FOR, _WORKER_STOP
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    _WORKER_STOP = stop
-    _WORKER_TRACKER_FOR = tracker_factory(recipe, warn=False)
-
-
-def _worker_track(folder: Path, out: Path) -> Outcome:
-    assert _WORKER_TRACKER_FOR is not None and _WORKER_STOP is not None, "worker not initialised"
-    if _WORKER_STOP.is_set():
-        return Outcome(folder.name, "stopped")
-    return track_one(_WORKER_TRACKER_FOR, folder, out, show_progress=False, should_stop=_WORKER_STOP.is_set)
-
-
-def track_in_workers(recipe: TrackerRecipe, todo: list[tuple[Path, Path]], jobs: int):
-    """Yield the :class:`Outcome` of every ``(folder, out)`` of ``todo`` as it finishes, tracked
-    in ``jobs`` spawned worker processes, started in ``todo``'s order. On Ctrl+C the workers
-    stop before their next frame and what has not started is cancelled; a result is only ever
-    written whole."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-
-    context = multiprocessing.get_context("spawn")  # no forked torch / OpenCV / ONNX Runtime state
-    stop = context.Event()
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,
-                                   initargs=(recipe, stop))
-    try:
-        futures = [executor.submit(_worker_track, folder, out) for folder, out in todo]
-        for future in as_completed(futures):
-            yield future.result()
-    except KeyboardInterrupt:
-        stop.set()  # the workers drop their sequence before its next frame; nothing half-written
-        raise
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
 
 
 def run(args) -> int:

@@ -99,7 +99,8 @@ def test_worker_processes_give_the_same_results_as_one_process(dataset, tmp_path
 
 
 def test_a_stopped_sequence_writes_nothing(dataset, tmp_path):
-    from core.commands.track_dataset import TrackerRecipe, outcome_line, track_one, tracker_factory
+    from core.commands.dataset_tracking import TrackerRecipe, track_one, tracker_factory
+    from core.commands.track_dataset import outcome_line
 
     tracker_for = tracker_factory(TrackerRecipe("csrt", None, "auto", "auto", 1, False, "auto"))
     calls = []

@@ -1,0 +1,159 @@
+"""Tracking the sequences of a dataset for ``track-dataset``: one sequence from its first
+ground-truth box into a result file (:func:`track_one`), and many at once in spawned worker
+processes (:func:`track_in_workers`), each building its tracker from a picklable
+:class:`TrackerRecipe`.
+
+A result file holds one ``x,y,w,h`` line per frame and is written atomically when its
+sequence ends, so a stop (Ctrl+C, a crash) never leaves half a file.
+"""
+from __future__ import annotations
+
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class TrackerRecipe:
+    """What a process needs to build the command's tracker (picklable, for ``--jobs``)."""
+
+    tracker: str
+    weights: str | None
+    engine: str
+    device: str
+    threads: int | None
+    random_weights: bool
+    streams: str
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one sequence folder: ``written``, ``kept`` (a result existed),
+    ``skipped`` (``problem`` says why) or ``stopped`` (Ctrl+C in a worker process)."""
+
+    name: str
+    status: str
+    problem: str = ""
+    frames: int = 0
+    seconds: float = 0.0
+
+
+def _until(job, should_stop):
+    """``job`` passed through, closed with ``Cancelled`` before the next frame once
+    ``should_stop()`` is true."""
+    from core.errors import Cancelled
+
+    try:
+        while True:
+            if should_stop():
+                raise Cancelled("stopped before the sequence's end")
+            try:
+                report = next(job)
+            except StopIteration as stop:
+                return stop.value
+            yield report
+    finally:
+        job.close()
+
+
+def track_one(tracker_for, folder: Path, out: Path, *, show_progress: bool = True,
+              should_stop=lambda: False) -> Outcome:
+    """Track the sequence in ``folder`` from its ground-truth box on frame 1 and write ``out``
+    atomically; ``tracker_for(info)`` gives the tracker for the opened sequence;
+    ``show_progress``: a bar (or plain lines) on stderr while it runs; ``should_stop()`` is
+    asked before every frame, and when true the sequence ends as ``stopped`` with nothing
+    written."""
+    from core.commands.track import check_init_box, format_boxes, ground_truth_init
+    from core.errors import Cancelled, RGBTError
+    from core.fileio import write_text_atomic
+    from core.progress import run_with_bar
+    from core.sequences.layouts import open_sequence
+    from core.tracking.run import track_sequence
+
+    started = time.perf_counter()
+    try:
+        sequence = open_sequence(folder)
+    except RGBTError as error:
+        return Outcome(folder.name, "skipped", str(error))
+    try:
+        init = ground_truth_init(sequence, 0)
+        check_init_box(init, sequence.info.width, sequence.info.height, "the ground-truth box on frame 1")
+        tracker = tracker_for(sequence.info)
+        results = run_with_bar(_until(track_sequence(tracker, sequence, init, 0), should_stop),
+                               f"track {folder.name}", disable=None if show_progress else True)
+    except Cancelled:
+        return Outcome(folder.name, "stopped")
+    except RGBTError as error:
+        return Outcome(folder.name, "skipped", str(error))
+    finally:
+        sequence.close()
+    write_text_atomic(out, format_boxes(results))
+    return Outcome(folder.name, "written", frames=len(results), seconds=time.perf_counter() - started)
+
+
+def tracker_factory(recipe: TrackerRecipe, *, warn: bool = True):
+    """``tracker_for(info)``: the network tracker is built once (a missing checkpoint is an error
+    here, before any sequence); an OpenCV tracker is built per sequence (its stream depends on
+    it). ``warn``: say loudly when the network runs on random weights."""
+    from core.commands.track import build_with_onnx_fallback
+    from core.trackers import TrackerChoice, build_tracker, is_peer
+    from core.tracking.factory import RandomWeightsWarning, print_random_warning
+    from core.tracking.tracker_config import TrackerConfig, switched_options
+
+    choice = TrackerChoice(recipe.tracker, recipe.weights, recipe.engine, recipe.device, recipe.threads,
+                           recipe.random_weights, "auto")
+    if is_peer(recipe.tracker):
+        return lambda info: build_tracker(choice, info)
+    config = TrackerConfig(streams=recipe.streams, **switched_options(distractor_memory=False, online_filter=True))
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RandomWeightsWarning)
+        tracker = build_with_onnx_fallback(lambda c: build_tracker(c, config=config), choice)
+    if warn and any(issubclass(w.category, RandomWeightsWarning) for w in caught):
+        print_random_warning(recipe.tracker)
+    return lambda info: tracker
+
+
+_WORKER_TRACKER_FOR = None  # a worker process's tracker_for, built once by _worker_start
+_WORKER_STOP = None  # the parent's stop event (multiprocessing.Event)
+
+
+def _worker_start(recipe: TrackerRecipe, stop) -> None:
+    """Worker initialiser: Ctrl+C is the parent's to handle (it sets ``stop``, which the worker
+    reads before every frame), then the tracker."""
+    import signal
+
+    global _WORKER_TRACKER_FOR, _WORKER_STOP
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _WORKER_STOP = stop
+    _WORKER_TRACKER_FOR = tracker_factory(recipe, warn=False)
+
+
+def _worker_track(folder: Path, out: Path) -> Outcome:
+    assert _WORKER_TRACKER_FOR is not None and _WORKER_STOP is not None, "worker not initialised"
+    if _WORKER_STOP.is_set():
+        return Outcome(folder.name, "stopped")
+    return track_one(_WORKER_TRACKER_FOR, folder, out, show_progress=False, should_stop=_WORKER_STOP.is_set)
+
+
+def track_in_workers(recipe: TrackerRecipe, todo: list[tuple[Path, Path]], jobs: int):
+    """Yield the :class:`Outcome` of every ``(folder, out)`` of ``todo`` as it finishes, tracked
+    in ``jobs`` spawned worker processes, started in ``todo``'s order. On Ctrl+C the workers
+    stop before their next frame and what has not started is cancelled; a result is only ever
+    written whole."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
+    context = multiprocessing.get_context("spawn")  # no forked torch / OpenCV / ONNX Runtime state
+    stop = context.Event()
+    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,
+                                   initargs=(recipe, stop))
+    try:
+        futures = [executor.submit(_worker_track, folder, out) for folder, out in todo]
+        for future in as_completed(futures):
+            yield future.result()
+    except KeyboardInterrupt:
+        stop.set()  # the workers drop their sequence before its next frame; nothing half-written
+        raise
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
