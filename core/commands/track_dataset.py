@@ -82,14 +82,17 @@ def sequence_folders(root: Path, names: list[str] | None = None) -> list[Path]:
 
 def check_results_folder(root: Path, results: Path) -> None:
     """OutputError unless ``results`` can be a results folder for ``root``: not ROOT, not
-    inside it, not a file."""
+    inside it, not a file, and a place where a file can be written (a read-only folder or a
+    full disk is found before any tracking)."""
     from core.errors import OutputError
+    from core.fileio import check_output
 
     if results.exists() and not results.is_dir():
         raise OutputError(results, "--results is a file; give a folder")
     root_abs, results_abs = root.resolve(), results.resolve()
     if results_abs == root_abs or root_abs in results_abs.parents:
         raise OutputError(results, f"--results lies inside the dataset {root}; choose a folder outside it")
+    check_output(results, folder=True, option="--results")
 
 
 def tracker_recipe(args) -> TrackerRecipe:
