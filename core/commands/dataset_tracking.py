@@ -9,7 +9,6 @@ sequence ends, so a stop (Ctrl+C, a crash) never leaves half a file.
 from __future__ import annotations
 
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,9 +95,8 @@ def tracker_factory(recipe: TrackerRecipe, *, warn: bool = True):
     """``tracker_for(info)``: the network tracker is built once (a missing checkpoint is an error
     here, before any sequence); an OpenCV tracker is built per sequence (its stream depends on
     it). ``warn``: say loudly when the network runs on random weights."""
-    from core.commands.track import build_with_onnx_fallback
+    from core.commands.track import build_network_tracker
     from core.trackers import TrackerChoice, build_tracker, is_peer
-    from core.tracking.factory import RandomWeightsWarning, print_random_warning
     from core.tracking.tracker_config import TrackerConfig, switched_options
 
     choice = TrackerChoice(recipe.tracker, recipe.weights, recipe.engine, recipe.device, recipe.threads,
@@ -106,11 +104,7 @@ def tracker_factory(recipe: TrackerRecipe, *, warn: bool = True):
     if is_peer(recipe.tracker):
         return lambda info: build_tracker(choice, info)
     config = TrackerConfig(streams=recipe.streams, **switched_options(distractor_memory=False, online_filter=True))
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always", RandomWeightsWarning)
-        tracker = build_with_onnx_fallback(lambda c: build_tracker(c, config=config), choice)
-    if warn and any(issubclass(w.category, RandomWeightsWarning) for w in caught):
-        print_random_warning(recipe.tracker)
+    tracker = build_network_tracker(choice, config, warn=warn)
     return lambda info: tracker
 
 

@@ -106,13 +106,15 @@ def format_scores(results) -> str:
 
 
 def tracker_name(args) -> str:
-    """The tracker the arguments choose (``--tracker``, else ``--model``, else student)."""
+    """The tracker the arguments choose (``--tracker``, else ``--model`` where the command has
+    it, else student); ConfigError for an unknown name."""
     from core.errors import ConfigError
     from core.trackers import tracker_names
 
-    if args.tracker is not None and args.model is not None and args.tracker != args.model:
-        raise ConfigError(f"--tracker {args.tracker} and --model {args.model} disagree; give one")
-    name = args.tracker or args.model or "student"
+    model = getattr(args, "model", None)
+    if args.tracker is not None and model is not None and args.tracker != model:
+        raise ConfigError(f"--tracker {args.tracker} and --model {model} disagree; give one")
+    name = args.tracker or model or "student"
     if name not in tracker_names():
         raise ConfigError(f"unknown tracker {name!r}; choose one of {', '.join(tracker_names())}")
     return name
@@ -160,16 +162,32 @@ def ground_truth_init(sequence, start: int):
     import numpy as np
 
     from core.errors import ConfigError
+    from core.geometry import is_valid_box
 
     records = sequence.ground_truth()
     if not records:
         raise ConfigError(f"{sequence.name} has no ground truth to start from; give the box with --init x,y,w,h")
     record = records.get(start)
     box = None if record is None or record.absent or record.box is None else np.asarray(record.box, dtype=np.float64)
-    if box is None or not (np.isfinite(box).all() and box[2] > 0 and box[3] > 0):
+    if not is_valid_box(box):
         raise ConfigError(f"the ground truth of {sequence.name} has no box on frame {start + 1} (absent or "
                           f"unlabelled there); give the box with --init x,y,w,h or choose another --start-frame")
     return box
+
+
+def build_network_tracker(choice, config, *, warn: bool = True):
+    """The student / teacher of ``choice`` with the loop ``config`` (a broken ``.onnx`` sibling
+    falls back to PyTorch, :func:`build_with_onnx_fallback`); ``warn``: say loudly on stderr
+    when it runs on random weights."""
+    from core.trackers import build_tracker
+    from core.tracking.factory import RandomWeightsWarning, print_random_warning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", RandomWeightsWarning)
+        tracker = build_with_onnx_fallback(lambda c: build_tracker(c, config=config), choice)
+    if warn and any(issubclass(w.category, RandomWeightsWarning) for w in caught):
+        print_random_warning(choice.name)
+    return tracker
 
 
 def build_with_onnx_fallback(build, choice):
@@ -227,7 +245,6 @@ def _held_note(held_frames: list[int], tracked: int) -> str:
 def run(args) -> int:
     from core.errors import ConfigError
     from core.trackers import TrackerChoice, build_tracker, engine_text, is_peer, tracker_label
-    from core.tracking.factory import RandomWeightsWarning, print_random_warning
     from core.tracking.run import track_sequence
     from core.tracking.tracker_config import TrackerConfig, switched_options
 
@@ -244,16 +261,12 @@ def run(args) -> int:
                            args.threads, args.random_weights, args.modality)
     tracker = None
     if not is_peer(name):  # a missing checkpoint is reported before the footage is opened
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always", RandomWeightsWarning)
-            config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback,
-                                   streams=args.streams, **switched_options(distractor_memory=args.distractor_memory,
-                                                      hold_when_lost=args.hold_when_lost,
-                                                      online_filter=not args.no_online_filter,
-                                                      **pair_switches(args)))
-            tracker = build_with_onnx_fallback(lambda c: build_tracker(c, config=config), choice)
-        if any(issubclass(w.category, RandomWeightsWarning) for w in caught):
-            print_random_warning(name)
+        config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback,
+                               streams=args.streams, **switched_options(distractor_memory=args.distractor_memory,
+                                                                        hold_when_lost=args.hold_when_lost,
+                                                                        online_filter=not args.no_online_filter,
+                                                                        **pair_switches(args)))
+        tracker = build_network_tracker(choice, config)
     sequence = open_input(args.visible, args.thermal)
     try:
         start = int(args.start_frame) - 1

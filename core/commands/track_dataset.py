@@ -87,8 +87,6 @@ def check_results_folder(root: Path, results: Path) -> None:
     from core.errors import OutputError
     from core.fileio import check_output
 
-    if results.exists() and not results.is_dir():
-        raise OutputError(results, "--results is a file; give a folder")
     root_abs, results_abs = root.resolve(), results.resolve()
     if results_abs == root_abs or root_abs in results_abs.parents:
         raise OutputError(results, f"--results lies inside the dataset {root}; choose a folder outside it")
@@ -99,11 +97,11 @@ def tracker_recipe(args) -> TrackerRecipe:
     """The command's tracker as a :class:`TrackerRecipe`; ConfigError for an unknown tracker or
     a network option given to an OpenCV tracker. With ``--jobs`` > 1 and no ``--threads``
     each worker runs on one thread."""
+    from core.commands.track import tracker_name
     from core.errors import ConfigError
-    from core.trackers import is_peer, tracker_names
+    from core.trackers import is_peer
 
-    if args.tracker not in tracker_names():
-        raise ConfigError(f"unknown tracker {args.tracker!r}; choose one of {', '.join(tracker_names())}")
+    tracker_name(args)  # an unknown name is one line
     if is_peer(args.tracker) and (args.weights is not None or args.streams != DEFAULT_STREAMS):
         raise ConfigError(f"--weights and --streams apply to the student and teacher, not to {args.tracker}")
     threads = args.threads if args.threads is not None or args.jobs <= 1 else 1
@@ -115,17 +113,16 @@ def run(args) -> int:
     from core.errors import ConfigError
     from core.trackers import engine_text, is_peer
 
-    root = Path(args.root)
+    root, results = Path(args.root), Path(args.results)
     if not root.is_dir():
         raise ConfigError(f"{root}: dataset folder not found")
-    check_results_folder(root, Path(args.results))
+    check_results_folder(root, results)
     names = [n.strip() for n in args.sequences.split(",") if n.strip()] if args.sequences else None
     folders = sequence_folders(root, names)
     if not folders:
         raise ConfigError(f"{root} has no sequence folder with a ground-truth file to start from")
     recipe = tracker_recipe(args)
     tracker_for = tracker_factory(recipe)  # a missing checkpoint stops the run here, before any sequence
-    results = Path(args.results)
     results.mkdir(parents=True, exist_ok=True)
     engine = "" if is_peer(recipe.tracker) else f", {engine_text(tracker_for(None))}"
     workers = f", {args.jobs} worker processes" if args.jobs > 1 else ""
