@@ -48,7 +48,8 @@ def with_loop_settings(tracker, settings: ModelSettings):
     """``tracker`` with the studio's test-loop settings applied: the distractor memory
     (``core.tracking.distractors``), the online filter (``core.tracking.online_filter``),
     holding the box while the target is lost, the correlation on two-stream pairs
-    (``core.tracking.pair_correlation``) and the drawn shape kept on them on or off, and the
+    (``core.tracking.pair_correlation``) and the drawn shape kept on them on or off, the reported
+    centre matched on the drawn target's pixels (``core.tracking.pixel_match``) on or off, and the
     streams the network is fed
     (``TrackerConfig.streams``). Trackers without a ``TrackerConfig`` (the OpenCV peers, test
     doubles) are returned as they are."""
@@ -59,7 +60,7 @@ def with_loop_settings(tracker, settings: ModelSettings):
 
     options = switched_options(distractor_memory=settings.distractor_memory, online_filter=settings.online_filter,
                                hold_when_lost=settings.hold_when_lost, pair_correlation=settings.pair_correlation,
-                               pair_shape=settings.pair_shape)
+                               pair_shape=settings.pair_shape, pixel_match=settings.pixel_match)
     options["streams"] = settings.streams
     if any(getattr(config, name) != value for name, value in options.items()):
         tracker.config = dataclasses.replace(config, **options)
@@ -90,7 +91,8 @@ class TrackerPool:
         return TrackerChoice(model, settings.weights(model) if not is_peer(model) else None, settings.engine,
                              settings.device, default_threads(), settings.allow_random, settings.peer_modality,
                              settings.distractor_memory, settings.online_filter, settings.streams,
-                             settings.hold_when_lost, settings.pair_correlation, settings.pair_shape)
+                             settings.hold_when_lost, settings.pair_correlation, settings.pair_shape,
+                             settings.pixel_match)
 
     def shutdown(self) -> None:
         """End the tracking process (the window closes)."""

@@ -16,7 +16,13 @@ from PySide6.QtCore import QByteArray, QSettings
 
 from core.annotations.project_paths import studio_home
 from core.trackers import PEER_MODALITIES, tracker_names
-from core.tracking.tracker_config import DEFAULT_STREAMS, LOW_CONFIDENCE, PAIR_CORRELATION, TRACKER_STREAMS
+from core.tracking.tracker_config import (
+    DEFAULT_STREAMS,
+    LOW_CONFIDENCE,
+    PAIR_CORRELATION,
+    PIXEL_MATCH,
+    TRACKER_STREAMS,
+)
 
 ENGINES = ("auto", "torch", "onnx")
 DEVICES = ("auto", "cpu", "cuda")
@@ -39,6 +45,8 @@ class ModelSettings:
     correlation of both streams measures (``TrackerConfig.pair_correlation``; default: the config's).
     ``pair_shape``: on such a pair their box keeps the drawn box's shape
     (``TrackerConfig.pair_max_aspect_change``; off: the looser bound of single-stream footage).
+    ``pixel_match``: their reported centre moves to where the drawn target's own pixels fit best
+    (``TrackerConfig.pixel_match``; default: the config's).
     """
 
     student_weights: str = ""  # "" = bundled assets/models/student_bundled.pt
@@ -54,6 +62,7 @@ class ModelSettings:
     hold_when_lost: bool = False  # the student's / teacher's box stays put while the target is hidden
     pair_correlation: bool = PAIR_CORRELATION > 0  # on real RGB-T pairs: the change of size by correlation
     pair_shape: bool = True  # on real RGB-T pairs: the box keeps the drawn box's shape
+    pixel_match: bool = PIXEL_MATCH > 0  # the reported centre matched on the drawn target's pixels
 
     def weights(self, model: str) -> str | None:
         value = self.student_weights if model == "student" else self.teacher_weights
@@ -139,6 +148,7 @@ class StudioSettings:
             hold_when_lost=_bool(q.value("models/hold_when_lost"), False),
             pair_correlation=_bool(q.value("models/pair_correlation"), PAIR_CORRELATION > 0),
             pair_shape=_bool(q.value("models/pair_shape"), True),
+            pixel_match=_bool(q.value("models/pixel_match"), PIXEL_MATCH > 0),
         )
         recent = [r for r in (Recent.decode(t) for t in _list(q.value("recent"))) if r is not None]
         # A threshold the user never chose follows the default (0.5 before the twelfth session).
@@ -174,6 +184,7 @@ class StudioSettings:
         q.setValue("models/hold_when_lost", self.models.hold_when_lost)
         q.setValue("models/pair_correlation", self.models.pair_correlation)
         q.setValue("models/pair_shape", self.models.pair_shape)
+        q.setValue("models/pixel_match", self.models.pixel_match)
         q.setValue("view/colormap", self.colormap)
         q.setValue("view/blend", self.blend)
         q.setValue("view/blend_opacity", self.blend_opacity)

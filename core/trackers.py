@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.errors import ConfigError
-from core.tracking.tracker_config import DEFAULT_STREAMS, PAIR_CORRELATION
+from core.tracking.tracker_config import DEFAULT_STREAMS, PAIR_CORRELATION, PIXEL_MATCH
 
 MODELS = ("student", "teacher")
 PEER_MODALITIES = ("auto", "visible", "thermal")
@@ -79,7 +79,9 @@ class TrackerChoice:
     and whether it holds the box while the target is lost (``hold_when_lost``) and blends it with
     the frozen-feature correlation of both streams on a real two-stream pair (``pair_correlation``,
     ``core.tracking.pair_correlation``; default: ``TrackerConfig``'s) and keeps the drawn box's
-    shape there (``pair_shape``, ``TrackerConfig.pair_max_aspect_change``; default: on);
+    shape there (``pair_shape``, ``TrackerConfig.pair_max_aspect_change``; default: on), and whether
+    their reported centre is matched on the drawn target's pixels (``pixel_match``,
+    ``core.tracking.pixel_match``; default: ``TrackerConfig``'s);
     for OpenCV trackers the modality ("auto" | "visible" | "thermal")."""
 
     name: str = "student"
@@ -95,6 +97,7 @@ class TrackerChoice:
     hold_when_lost: bool = False
     pair_correlation: bool = PAIR_CORRELATION > 0
     pair_shape: bool = True
+    pixel_match: bool = PIXEL_MATCH > 0
 
     def __post_init__(self) -> None:
         from core.tracking.tracker_config import TRACKER_STREAMS
@@ -111,7 +114,8 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
     the distractor memory on when ``choice.distractor_memory``, the online filter off unless
     ``choice.online_filter``, the box held while lost when ``choice.hold_when_lost``, the
     correlation on two-stream pairs on when ``choice.pair_correlation``, the drawn shape kept on
-    them when ``choice.pair_shape``).
+    them when ``choice.pair_shape``, the centre matched on the drawn target's pixels when
+    ``choice.pixel_match``).
 
     Raises ``ConfigError`` / ``CheckpointError`` (missing weights) / ``PeerUnavailable``.
     """
@@ -125,7 +129,8 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
                                                       online_filter=choice.online_filter,
                                                       hold_when_lost=choice.hold_when_lost,
                                                       pair_correlation=choice.pair_correlation,
-                                                      pair_shape=choice.pair_shape))
+                                                      pair_shape=choice.pair_shape,
+                                                      pixel_match=choice.pixel_match))
 
         return load_tracker(choice.name, choice.weights, choice.engine, choice.device, config,
                             threads=choice.threads, allow_random=choice.allow_random)

@@ -111,6 +111,14 @@ class SettingsDialog(QDialog):
             "18-40 % too wide. Turn it off for a target whose shape changes (a car turning, a person bending); "
             "a box you correct starts a new run with the corrected shape. Visible-only and thermal-only footage "
             "is never touched (docs/tracking_heuristics.md, 'The drawn shape on two-stream pairs').")
+        self.pixel_match = _check_box(
+            "Place the box on the drawn target's pixels", models.pixel_match,
+            "Student and teacher: each frame, look for the pixels of the box you drew near the tracker's box "
+            "and, where they fit well, centre the box on them. The networks place the centre a few pixels off "
+            "(about a twentieth of the target's side), which costs most on thin targets such as people; where "
+            "the target has changed its look too much to fit, the network's centre stands. The size and the next "
+            "frame's search stay the network's (docs/tracking_heuristics.md, 'The centre matched on the drawn "
+            "target's pixels').")
         self.hold_when_lost = _check_box(
             "Hold the box while the target is hidden (occlusion)", models.hold_when_lost,
             "Student and teacher: while the confidence says the target is not in view, keep the box where the "
@@ -128,6 +136,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.online_filter)
         form.addRow("", self.pair_correlation)
         form.addRow("", self.pair_shape)
+        form.addRow("", self.pixel_match)
         form.addRow("", self.distractor_memory)
         form.addRow("", self.hold_when_lost)
         form.addRow("", self.allow_random)
@@ -152,4 +161,5 @@ class SettingsDialog(QDialog):
             hold_when_lost=self.hold_when_lost.isChecked(),
             pair_correlation=self.pair_correlation.isChecked(),
             pair_shape=self.pair_shape.isChecked(),
+            pixel_match=self.pixel_match.isChecked(),
         )

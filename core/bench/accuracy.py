@@ -41,7 +41,13 @@ from core.bench.contenders import CONTENDER_KEYS, DEFAULT_KEYS, REAL_KEYS, build
 from core.bench.eval_sets import real_items, synthetic_items
 from core.bench.peers import MODALITIES
 from core.bench.result_cache import ResultCache
-from core.commands.arguments import add_engine_options, add_pair_options, pair_switches, positive_int
+from core.commands.arguments import (
+    add_engine_options,
+    add_pair_options,
+    add_pixel_match_option,
+    loop_switches,
+    positive_int,
+)
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -117,6 +123,7 @@ def register(subparsers) -> None:
                         help="the student's and the teacher's box is held while their confidence says the target "
                              "is lost (TrackerConfig.hold_when_lost, see docs/tracking_heuristics.md)")
     add_pair_options(parser)
+    add_pixel_match_option(parser)
     parser.add_argument("--peer-modality", choices=("both",) + MODALITIES, default="both",
                         help="stream the OpenCV peers see (default both, one row each)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
@@ -148,7 +155,7 @@ def run_accuracy(args) -> tuple[list[dict], BenchRuns, dict, list[str]]:
     contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
                                   modalities=modalities, random_weights=args.random_weights, engine=args.engine,
                                   device=args.device, threads=args.threads, streams=args.streams,
-                                  hold_when_lost=args.hold_when_lost, **pair_switches(args))
+                                  hold_when_lost=args.hold_when_lost, **loop_switches(args))
     families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
     items, notes = collect_items(args.split, args.frames, args.per_family, args.data_root, families)
     if not items:

@@ -86,18 +86,21 @@ def model_fingerprint(label: str, model: str, checkpoint: Path, tracker) -> str:
 
 def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, device: str,
            threads: int | None, streams: str = DEFAULT_STREAMS, hold_when_lost: bool = False,
-           pair_correlation: bool | None = None, pair_shape: bool | None = None) -> Contender:
+           pair_correlation: bool | None = None, pair_shape: bool | None = None,
+           pixel_match: bool | None = None) -> Contender:
     from core.tracking.factory import RandomWeightsWarning, load_tracker
     from core.tracking.tracker_config import (
         TrackerConfig,
         hold_options,
         pair_aspect_bound,
         pair_correlation_weight,
+        pixel_match_weight,
     )
 
     config = TrackerConfig(streams=streams, **hold_options(hold_when_lost),
                            pair_correlation=pair_correlation_weight(pair_correlation),
-                           pair_max_aspect_change=pair_aspect_bound(pair_shape))
+                           pair_max_aspect_change=pair_aspect_bound(pair_shape),
+                           pixel_match=pixel_match_weight(pixel_match))
 
     model, filename, label = MODEL_FILES[key]
     path = weights_dir / filename
@@ -138,15 +141,16 @@ def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: 
                      modalities=MODALITIES, random_weights: bool = False, engine: str = "auto",
                      device: str = "cpu", threads: int | None = None, streams: str = DEFAULT_STREAMS,
                      hold_when_lost: bool = False, pair_correlation: bool | None = None,
-                     pair_shape: bool | None = None) -> list[Contender]:
+                     pair_shape: bool | None = None, pixel_match: bool | None = None) -> list[Contender]:
     """Contenders for ``keys`` in the order given; peers once per modality in ``modalities``.
     ``streams``: what the student and the teacher are fed (``TrackerConfig.streams``);
     ``hold_when_lost``: their box is held while the target is lost (``HOLD_THRESHOLD``);
     ``pair_correlation``: their box is blended with the frozen-feature correlation of both
     streams on a real two-stream pair (``PAIR_CORRELATION_WEIGHT``; False = off, None = the
     ``TrackerConfig`` default); ``pair_shape``: their box keeps the drawn shape on such a pair
-    (``pair_aspect_bound``; None = the default). All are in the models' fingerprints (the
-    config's repr).
+    (``pair_aspect_bound``; None = the default); ``pixel_match``: their reported centre is matched on
+    the drawn target's pixels (``pixel_match_weight``; None = the default). All are in the models'
+    fingerprints (the config's repr).
 
     weights_dir: folder of the bundled checkpoints; models_dir: where NanoTrack's ONNX
     files are looked for. Errors in a checkpoint that exists (corrupt, wrong model) are
@@ -163,7 +167,7 @@ def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: 
     for key in keys:
         if key in MODEL_FILES:
             out.append(_model(key, Path(weights_dir), random_weights, engine, device, threads, streams,
-                              hold_when_lost, pair_correlation, pair_shape))
+                              hold_when_lost, pair_correlation, pair_shape, pixel_match))
             continue
         if key == FLOOR_KEY:
             out.append(_floor(device, threads))

@@ -17,7 +17,8 @@ confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
 
 Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time and the
 load average; ``--json PATH``: an object ``{"command", "split_file", "part",
-"max_frames", "starts", "veil_visible", "streams", "hold_when_lost", "pair_correlation", "pair_shape", "one_step_every", "threads", "wall_seconds", "load_average", "notes",
+"max_frames", "starts", "veil_visible", "streams", "hold_when_lost", "pair_correlation", "pair_shape", "pixel_match",
+"one_step_every", "threads", "wall_seconds", "load_average", "notes",
 "rows"}`` (rows: :func:`core.bench.real_run.score_real`); ``--plots DIR``:
 ``DIR/<visible|thermal|all>/lasher_{PR,NPR,SR}.png``; ``--cache DIR`` reuses runs whose
 tracker (weights, tracking code, config), sequence, frames and threads are unchanged.
@@ -41,16 +42,22 @@ from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache
 from core.bench.veil import VisibleVeil
-from core.commands.arguments import pair_switches, positive_int
+from core.commands.arguments import loop_switches, pair_switches, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 from core.real_split import load_split
-from core.tracking.tracker_config import DEFAULT_STREAMS, PAIR_CORRELATION, pair_correlation_weight
+from core.tracking.tracker_config import (
+    DEFAULT_STREAMS,
+    PAIR_CORRELATION,
+    PIXEL_MATCH,
+    pair_correlation_weight,
+    pixel_match_weight,
+)
 
 #: the parsed options the contenders are built from (sent to ``--jobs`` workers)
 _BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engine", "device", "threads", "streams",
-               "hold_when_lost", "pair_correlation", "pair_shape")
+               "hold_when_lost", "pair_correlation", "pair_shape", "pixel_match")
 
 
 def add_arguments(parser) -> None:
@@ -90,7 +97,7 @@ def _contenders(args):
     contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
                                   modalities=("visible", "thermal"), random_weights=args.random_weights,
                                   engine=args.engine, device=args.device, threads=args.threads, streams=args.streams,
-                                  hold_when_lost=args.hold_when_lost, **pair_switches(args))
+                                  hold_when_lost=args.hold_when_lost, **loop_switches(args))
     # each peer on the present stream ("CSRT"): on a thermal-only sequence the visible stream
     # is the thermal frame (core.sequences), so "visible" is the present stream; and on the
     # thermal stream of RGB-T pairs only ("CSRT (thermal)"), where it is another stream
@@ -168,6 +175,11 @@ def run_real_accuracy(args):
     if shape_free:
         header.append("--pair-shape free: on real two-stream pairs the student's and the teacher's box may change its "
                       "aspect as on single-modality footage (not the default; TrackerConfig.pair_max_aspect_change)")
+    pixel_match = pixel_match_weight(loop_switches(args)["pixel_match"]) > 0
+    if pixel_match != (PIXEL_MATCH > 0):
+        header.append(f"--pixel-match {args.pixel_match}: the student's and the teacher's reported centre "
+                      + ("is matched on the drawn target's pixels" if pixel_match else "is the network's")
+                      + " (not the default; TrackerConfig.pixel_match)")
     header.append(f"one-step diagnostic: every {args.one_step_every}th frame" if args.one_step_every
                   else "one-step diagnostic: off")
     engines = sorted({f"{c.label}: {c.tracker.engine.name}" for c in contenders
@@ -185,7 +197,7 @@ def run_real_accuracy(args):
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
                "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible, "streams": args.streams,
                "hold_when_lost": bool(args.hold_when_lost), "pair_correlation": pair_correlation,
-               "pair_shape": "free" if shape_free else "drawn",
+               "pair_shape": "free" if shape_free else "drawn", "pixel_match": pixel_match,
                "one_step_every": args.one_step_every,
                "threads": args.threads, "jobs": args.jobs,
                "wall_seconds": round(wall, 1), "load_average": None if load is None else [round(v, 2) for v in load],

@@ -72,6 +72,25 @@ def pair_switches(args) -> dict[str, bool | None]:
     return {"pair_correlation": on_off(args.pair_correlation), "pair_shape": pair_shape_kept(args.pair_shape)}
 
 
+def add_pixel_match_option(parser) -> None:
+    """``--pixel-match {on,off}`` (default None: ``TrackerConfig``'s default applies; read it with
+    :func:`loop_switches`), with one wording for every command that takes it."""
+    from core.tracking.tracker_config import PIXEL_MATCH
+
+    parser.add_argument("--pixel-match", choices=ON_OFF, default=None,
+                        help="the student's and the teacher's reported box moves its centre to where the drawn "
+                             "target's own pixels fit best around it, when they fit well; its size and the next "
+                             "frame's search are the network's (TrackerConfig.pixel_match, pixel_match_gate); "
+                             f"default {'on' if PIXEL_MATCH > 0 else 'off'}; see docs/tracking_heuristics.md "
+                             "'The centre matched on the drawn target's pixels'")
+
+
+def loop_switches(args) -> dict[str, bool | None]:
+    """:func:`pair_switches` and ``"pixel_match"`` (:func:`add_pixel_match_option`; None = not
+    given), as ``switched_options`` and ``build_contenders`` take them."""
+    return {**pair_switches(args), "pixel_match": on_off(args.pixel_match)}
+
+
 ENGINES = ("auto", "torch", "onnx")
 DEVICES = ("auto", "cpu", "cuda")
 _AUTO_ENGINE = ("ONNX Runtime when the .onnx file beside the weights is their export (on a GPU: when ONNX "

@@ -24,7 +24,13 @@ import time
 import warnings
 from pathlib import Path
 
-from core.commands.arguments import add_engine_options, add_pair_options, pair_switches, positive_int
+from core.commands.arguments import (
+    add_engine_options,
+    add_pair_options,
+    add_pixel_match_option,
+    loop_switches,
+    positive_int,
+)
 from core.fileio import write_text_atomic
 from core.geometry import parse_box_text
 from core.progress import run_with_bar
@@ -78,6 +84,7 @@ def register(subparsers) -> None:
                              "(occlusion), instead of following the best match on the background "
                              "(see docs/tracking_heuristics.md)")
     add_pair_options(parser)
+    add_pixel_match_option(parser)
     parser.add_argument("--no-online-filter", action="store_true",
                         help="do not re-rank the score map by the target's online correlation filter "
                              "(on by default; see docs/tracking_heuristics.md)")
@@ -253,9 +260,10 @@ def run(args) -> int:
     if is_peer(name) and (args.weights is not None or args.template_update or args.kalman_fallback
                           or args.distractor_memory or args.no_online_filter or args.streams != DEFAULT_STREAMS
                           or args.hold_when_lost or args.pair_correlation is not None
-                          or args.pair_shape is not None):
+                          or args.pair_shape is not None or args.pixel_match is not None):
         raise ConfigError(f"--weights, --template-update, --kalman-fallback, --distractor-memory, "
-                          f"--hold-when-lost, --pair-correlation, --pair-shape, --no-online-filter and --streams apply "
+                          f"--hold-when-lost, --pair-correlation, --pair-shape, --pixel-match, --no-online-filter and "
+                          f"--streams apply "
                           f"to the student and teacher, not to {tracker_label(name)} (it sees one stream: --modality)")
     choice = TrackerChoice(name, None if args.weights is None else str(args.weights), args.engine, args.device,
                            args.threads, args.random_weights, args.modality)
@@ -265,7 +273,7 @@ def run(args) -> int:
                                streams=args.streams, **switched_options(distractor_memory=args.distractor_memory,
                                                                         hold_when_lost=args.hold_when_lost,
                                                                         online_filter=not args.no_online_filter,
-                                                                        **pair_switches(args)))
+                                                                        **loop_switches(args)))
         tracker = build_network_tracker(choice, config)
     sequence = open_input(args.visible, args.thermal)
     try:

@@ -16,6 +16,7 @@ from core.errors import RGBTError
 from core.tracking.correlation import CorrelationState
 from core.tracking.crop import CropGeometry
 from core.tracking.online_filter import OnlineFilter
+from core.tracking.pixel_match import PixelTemplate
 
 
 class InitBoxError(RGBTError, ValueError):
@@ -59,7 +60,11 @@ class TrackerState:
     (``core.tracking.pair_correlation``; None when ``pair_correlation`` is 0 or the pair has one
     stream). Made on the init frame and never updated. two_streams: the init frame's pair has two
     real streams (``core.sequences.base.has_one_stream`` False): the box's aspect is then bounded by
-    ``TrackerConfig.pair_max_aspect_change`` instead of ``max_aspect_change``.
+    ``TrackerConfig.pair_max_aspect_change`` instead of ``max_aspect_change``. pixel_template:
+    the drawn target's pixels (``core.tracking.pixel_match``) when ``TrackerConfig.pixel_match`` >
+    0, else None; made on the init frame and never updated. ``box`` is the loop's own box, which
+    the next search is centred on; the reported box (``TrackStep.box``) may differ from it by the
+    pixel match's move of the centre.
     """
 
     template_visible: np.ndarray
@@ -82,6 +87,7 @@ class TrackerState:
     blind_ratio: float = float("nan")
     correlation: CorrelationState | None = None
     two_streams: bool = False
+    pixel_template: PixelTemplate | None = None
 
     def switched(self) -> TrackerState:
         """This state fed through the resting look, the current one resting in its place."""
@@ -98,7 +104,8 @@ class TrackerState:
 class TrackStep:
     """The result of one ``track`` call.
 
-    box: (4,) float64 x, y, w, h image pixels (clipped); frame_confidence: the unwindowed
+    box: (4,) float64 x, y, w, h image pixels (clipped): the reported box, ``state.box`` with its
+    centre moved by the pixel match (``pixel_match``); frame_confidence: the unwindowed
     score at the decoded peak times the size-change penalty there, in (0, 1)
     (raw_confidence: the network's score without the penalty); confidence: the track
     confidence, ``frame_confidence`` smoothed over frames (``confidence_smoothing``; on a
@@ -113,6 +120,9 @@ class TrackStep:
     feed: what the network was fed on this frame ("both", "thermal" or "visible").
     pair_correlation: the frozen-feature correlation at its peak (0..1) when the box was blended
     with it on a two-stream pair (``core.tracking.pair_correlation``), else NaN.
+    pixel_match: the normalised cross-correlation (-1..1) of the drawn target's pixels at their
+    best fit around the loop's box (``core.tracking.pixel_match``), which decides how far the
+    reported centre moved; NaN when the match is off or did not run on this frame.
     """
 
     frame_index: int
@@ -133,3 +143,4 @@ class TrackStep:
     filter_response: float = float("nan")
     feed: str = "both"
     pair_correlation: float = float("nan")
+    pixel_match: float = float("nan")

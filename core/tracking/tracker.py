@@ -42,6 +42,7 @@ from core.errors import RGBTError
 from core.geometry import as_box, clip_box, cxcywh_to_xywh, is_valid_box
 from core.models.head import hann1d
 from core.sequences.base import FramePair, as_streams, has_one_stream
+from core.tracking import pixel_match
 from core.tracking.blind_stream import FEEDS, measure, next_feed, smoothed, thermal_as_visible
 from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
 from core.tracking.distractors import choose_peak, local_peaks, remember_distractors
@@ -191,7 +192,8 @@ class Tracker:
         two_streams = not has_one_stream(pair)
         origin = dict(box=box.copy(), init_box=box.copy(), frame_index=int(pair.index),
                       frame_size=(int(width), int(height)), corner_history=((0, float(box[0]), float(box[1])),),
-                      two_streams=two_streams)
+                      two_streams=two_streams,
+                      pixel_template=pixel_match.start(pair, box, two_streams) if cfg.pixel_match > 0 else None)
         if cfg.streams == "auto" and two_streams:
             x_v, x_t, _ = self.search_crops(pair, box)
             ratio = measure(x_v, x_t, cfg.blind_min_energy).ratio
@@ -330,6 +332,12 @@ class Tracker:
             box = np.array([x, y, state.box[2], state.box[3]], dtype=np.float64)
             fallback = True
         box = clip_box(box, width, height, cfg.box_margin)
+        reported, matched = box, float("nan")
+        if state.pixel_template is not None and not fallback and not (lost and cfg.hold_when_lost):
+            found = pixel_match.match(state.pixel_template, both_streams, box, cfg.pixel_match_reach, state.feed)
+            reported = clip_box(pixel_match.refined(box, found, cfg.pixel_match, cfg.pixel_match_gate),
+                                width, height, cfg.box_margin)
+            matched = found.score
         previous = state.track_confidence
         smoothing = cfg.confidence_smoothing
         evidence = pair_evidence(confidence, correlation) if cfg.pair_confidence else confidence
@@ -362,7 +370,7 @@ class Tracker:
         )
         return TrackStep(
             frame_index=int(pair.index),
-            box=box,
+            box=reported,
             confidence=track_confidence,
             state=new_state,
             crop_geometry=geometry,
@@ -379,6 +387,7 @@ class Tracker:
             filter_response=float("nan") if filter_map is None else float(filter_map[iy, ix]),
             feed=state.feed,
             pair_correlation=correlation,
+            pixel_match=matched,
         )
 
     def _fed_search(self, pair: FramePair, state: TrackerState):

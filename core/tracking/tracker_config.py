@@ -124,6 +124,18 @@ box does not; a box the user corrects in the studio starts a new run with the co
 and the users' switch (the studio's settings, ``--pair-shape free``; :func:`pair_aspect_bound`)
 gives the single-modality bound.
 
+**The centre matched on the drawn target's pixels** (``pixel_match``, 1; 0 = off;
+``core.tracking.pixel_match``): the reported box's centre moves to where the init frame's pixels
+inside the drawn box (the visible luminance and, on a two-stream pair, the thermal frame; the
+thermal one alone while the visible stream is blind) fit best by normalised cross-correlation
+within ``pixel_match_reach`` (0.3) of the box's side, by ``pixel_match`` times a share that ramps
+from 0 at a correlation of ``pixel_match_gate[0]`` (0.6) to 1 at ``pixel_match_gate[1]`` (0.9).
+The size, the confidence and the box the next search is centred on (``TrackStep.state.box``)
+stay the loop's, so the match cannot lead the tracker astray; only ``TrackStep.box`` moves. The
+networks' centres are off by about 0.05 of the target's side on real footage, which on thin
+targets costs 0.1 SR (``docs/tracking_heuristics.md``, "The centre matched on the drawn target's
+pixels").
+
 MPLT's released test loop adds two heuristics, both switchable and off by default:
 - **template update**: when the windowed peak score exceeds ``template_update_threshold``
   (0.91) the template crops are re-cut around the new box;
@@ -163,6 +175,13 @@ whole scale change the correlation measures."""
 
 PAIR_CORRELATION = PAIR_CORRELATION_WEIGHT
 """``TrackerConfig.pair_correlation`` by default: on (``core.tracking.pair_correlation``)."""
+
+PIXEL_MATCH_WEIGHT = 1.0
+"""``TrackerConfig.pixel_match`` when the reported centre is matched on the drawn target's pixels
+(``--pixel-match on``, the studio's settings; :func:`pixel_match_weight`)."""
+
+PIXEL_MATCH = PIXEL_MATCH_WEIGHT
+"""``TrackerConfig.pixel_match`` by default: on (``core.tracking.pixel_match``)."""
 
 DISTRACTOR_GATE = 0.5
 """``TrackerConfig.distractor_gate`` when the distractor memory is switched on (``track --distractor-memory``)."""
@@ -228,6 +247,14 @@ def pair_correlation_weight(on: bool | None) -> float:
     return PAIR_CORRELATION_WEIGHT if on else 0.0
 
 
+def pixel_match_weight(on: bool | None) -> float:
+    """``TrackerConfig.pixel_match`` for the users' switch: ``PIXEL_MATCH_WEIGHT`` when on, 0 when
+    off, the default (``PIXEL_MATCH``) when None (not given)."""
+    if on is None:
+        return PIXEL_MATCH
+    return PIXEL_MATCH_WEIGHT if on else 0.0
+
+
 def pair_aspect_bound(keep_shape: bool | None) -> float:
     """``TrackerConfig.pair_max_aspect_change`` for the users' switch: the drawn box's shape
     (``PAIR_MAX_ASPECT_CHANGE``) when True or None (the default), the bound of single-modality
@@ -236,17 +263,20 @@ def pair_aspect_bound(keep_shape: bool | None) -> float:
 
 
 def switched_options(*, distractor_memory: bool, online_filter: bool, hold_when_lost: bool = False,
-                     pair_correlation: bool | None = None, pair_shape: bool | None = None) -> dict[str, float | bool]:
+                     pair_correlation: bool | None = None, pair_shape: bool | None = None,
+                     pixel_match: bool | None = None) -> dict[str, float | bool]:
     """The ``TrackerConfig`` fields behind the loop switches users see (the studio's
     settings, ``track --distractor-memory`` / ``--no-online-filter`` / ``--hold-when-lost`` /
-    ``--pair-correlation`` / ``--pair-shape``): ``distractor_gate``, ``online_filter_weight``,
-    ``lost_threshold`` with ``hold_when_lost``, ``pair_correlation`` (:func:`pair_correlation_weight`)
-    and ``pair_max_aspect_change`` (:func:`pair_aspect_bound`); None = the default for the last two."""
+    ``--pair-correlation`` / ``--pair-shape`` / ``--pixel-match``): ``distractor_gate``,
+    ``online_filter_weight``, ``lost_threshold`` with ``hold_when_lost``, ``pair_correlation``
+    (:func:`pair_correlation_weight`), ``pair_max_aspect_change`` (:func:`pair_aspect_bound`) and
+    ``pixel_match`` (:func:`pixel_match_weight`); None = the default for the last three."""
     return {"distractor_gate": DISTRACTOR_GATE if distractor_memory else 0.0,
             "online_filter_weight": ONLINE_FILTER_WEIGHT if online_filter else 0.0,
             **hold_options(hold_when_lost),
             "pair_correlation": pair_correlation_weight(pair_correlation),
-            "pair_max_aspect_change": pair_aspect_bound(pair_shape)}
+            "pair_max_aspect_change": pair_aspect_bound(pair_shape),
+            "pixel_match": pixel_match_weight(pixel_match)}
 
 
 @dataclass(frozen=True)
@@ -293,6 +323,9 @@ class TrackerConfig:
     pair_correlation_gap: tuple[float, float] = (0.1, 0.3)
     pair_correlation_template: int = 64
     pair_confidence: bool = True
+    pixel_match: float = PIXEL_MATCH
+    pixel_match_gate: tuple[float, float] = (0.6, 0.9)
+    pixel_match_reach: float = 0.3
 
     @classmethod
     def legacy(cls, **overrides) -> TrackerConfig:
@@ -301,7 +334,7 @@ class TrackerConfig:
                       max_size_ratio=math.inf, max_aspect_change=math.inf,
                       pair_max_aspect_change=math.inf, lost_threshold=0.0, hold_when_lost=False,
                       confidence_smoothing=0.0, size_calibration=0.0, online_filter_weight=0.0,
-                      pair_correlation=0.0, pair_confidence=False)
+                      pair_correlation=0.0, pair_confidence=False, pixel_match=0.0)
         values.update(overrides)
         return cls(**values)
 
@@ -312,18 +345,23 @@ class TrackerConfig:
             ("template_update_threshold", "kalman_score_threshold", "size_lr", "lost_threshold", "distractor_gate",
              "distractor_min_ratio", "distractor_min_score", "window_influence", "size_calibration",
              "online_filter_weight", "online_filter_rate", "online_filter_min_score", "pair_correlation",
-             "pair_correlation_centre"): unit,
+             "pair_correlation_centre", "pixel_match"): unit,
             ("confidence_smoothing", "blind_smoothing"): (lambda v: 0.0 <= v < 1.0, "lie in [0, 1)"),
             ("kalman_history", "max_size_change", "max_size_ratio", "max_aspect_change",
              "pair_max_aspect_change"): (lambda v: v >= 1, "be >= 1"),
             ("box_margin", "scale_penalty_k", "lost_search_growth", "blind_min_energy"): (lambda v: v >= 0, "be >= 0"),
-            ("max_search_factor", "distractor_radius", "online_filter_sigma"): (lambda v: v > 0, "be > 0"),
+            ("max_search_factor", "distractor_radius", "online_filter_sigma", "pixel_match_reach"):
+                (lambda v: v > 0, "be > 0"),
         }
         if self.streams not in TRACKER_STREAMS:
             raise ConfigError(f"TrackerConfig.streams must be one of {TRACKER_STREAMS}, got {self.streams!r}")
         gap = tuple(self.pair_correlation_gap)
         if len(gap) != 2 or not 0.0 <= gap[0] < gap[1]:
             raise ConfigError(f"TrackerConfig.pair_correlation_gap must be (low, high) with 0 <= low < high, got {gap}")
+        match_gate = tuple(self.pixel_match_gate)
+        if len(match_gate) != 2 or not -1.0 <= match_gate[0] < match_gate[1] <= 1.0:
+            raise ConfigError("TrackerConfig.pixel_match_gate must be (low, high) with -1 <= low < high <= 1, "
+                              f"got {match_gate}")
         if self.pair_correlation_template not in (32, 64, 96, 128):
             raise ConfigError("TrackerConfig.pair_correlation_template must be 32, 64, 96 or 128, got "
                               f"{self.pair_correlation_template}")

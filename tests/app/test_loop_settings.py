@@ -248,3 +248,40 @@ def test_the_pair_shape_setting_reaches_dialog_pool_and_tracking_process_and_is_
     assert StudioSettings.load().models.pair_shape is False
     StudioSettings.qsettings().setValue("models/pair_shape", "maybe")
     assert StudioSettings.load().models.pair_shape is True
+
+
+def test_the_pixel_match_setting_reaches_dialog_pool_and_tracking_process_and_is_remembered(qtbot):
+    """The studio's "Place the box on the drawn target's pixels" switch (as ``track --pixel-match``):
+    on by default; off reaches the cached trackers, the tracking process's choice and the settings
+    file."""
+    from app.dialogs.settings_dialog import SettingsDialog
+    from app.jobs import TrackerPool
+    from app.settings import StudioSettings
+    from core.trackers import TrackerChoice, build_tracker
+    from core.tracking.tracker_config import PIXEL_MATCH_WEIGHT
+
+    dialog = SettingsDialog(ModelSettings())
+    qtbot.addWidget(dialog)
+    assert dialog.pixel_match.isChecked() and dialog.values().pixel_match
+    assert "pixels of the box you drew" in dialog.pixel_match.toolTip()
+    dialog.pixel_match.setChecked(False)
+    assert dialog.values().pixel_match is False
+    again = SettingsDialog(dialog.values())
+    qtbot.addWidget(again)
+    assert not again.pixel_match.isChecked()
+
+    pool = TrackerPool(lambda *args: SimpleNamespace(config=TrackerConfig()))
+    assert pool.get("student", ModelSettings(pixel_match=False)).config.pixel_match == 0.0
+    assert pool.get("student", ModelSettings()).config.pixel_match == PIXEL_MATCH_WEIGHT
+    assert pool.choice("teacher", ModelSettings(pixel_match=False)).pixel_match is False
+    for on in (True, False):
+        built = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch", pixel_match=on))
+        assert built.config.pixel_match == (PIXEL_MATCH_WEIGHT if on else 0.0)
+
+    assert StudioSettings.load().models.pixel_match is True
+    settings = StudioSettings.load()
+    settings.models = ModelSettings(pixel_match=False)
+    settings.save()
+    assert StudioSettings.load().models.pixel_match is False
+    StudioSettings.qsettings().setValue("models/pixel_match", "maybe")
+    assert StudioSettings.load().models.pixel_match is True

@@ -149,3 +149,26 @@ def test_the_bench_frees_the_shape_on_two_stream_pairs_when_told(tmp_path):
     payload, bench, _, text = run_real_accuracy(build_parser().parse_args(base + ["--pair-shape", "free"]))
     assert payload["pair_shape"] == "free" and "--pair-shape free" in text
     assert not any(run.cached for run in bench.runs.values())
+
+
+def test_the_bench_switches_the_pixel_match_off_when_told(tmp_path):
+    """``bench accuracy --real --pixel-match off`` (as ``track --pixel-match``): the models' config
+    has no pixel match, the cache key tells the runs apart, the notes and the JSON name it."""
+    split_file = fake_tree(tmp_path, frames=6)
+    from core.bench.real_accuracy import build_real_contenders, run_real_accuracy
+    from core.cli import build_parser
+    from core.tracking.tracker_config import TrackerConfig
+
+    base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
+            "--trackers", "student", "--random-weights", "--weights-dir", str(tmp_path / "none"),
+            "--threads", "1", "--cache", str(tmp_path / "c"), "--one-step-every", "0"]
+    contenders = {value: build_real_contenders(build_parser().parse_args(
+        base + ([] if value is None else ["--pixel-match", value])))[0] for value in (None, "on", "off")}
+    assert contenders[None].tracker.config == contenders["on"].tracker.config == TrackerConfig()
+    assert contenders["off"].tracker.config.pixel_match == 0.0
+    assert contenders["off"].fingerprint != contenders["on"].fingerprint
+    payload, _, _, text = run_real_accuracy(build_parser().parse_args(base))
+    assert payload["pixel_match"] is True and "--pixel-match" not in text
+    payload, bench, _, text = run_real_accuracy(build_parser().parse_args(base + ["--pixel-match", "off"]))
+    assert payload["pixel_match"] is False and "--pixel-match off" in text
+    assert not any(run.cached for run in bench.runs.values())

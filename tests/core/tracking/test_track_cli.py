@@ -86,6 +86,10 @@ def test_network_options_are_refused_for_a_classical_tracker(tmp_path, moving_sq
         assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
                      "--pair-shape", value]) != 0
         assert "--pair-shape" in capsys.readouterr().err
+    for value in ("on", "off"):
+        assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt",
+                     "--pixel-match", value]) != 0
+        assert "--pixel-match" in capsys.readouterr().err
     assert not out.exists()
     assert main(["track", folder, "--init", "40 40 16 16", "--out", str(out), "--tracker", "csrt"]) == 0
     assert out.exists()
@@ -265,6 +269,23 @@ def test_pair_shape_option_is_parsed_and_reaches_the_network_tracker(tmp_path, m
                            (["--pair-shape", "drawn"], ["--pair-shape", "free"], []))
     assert built == [PAIR_MAX_ASPECT_CHANGE, MAX_ASPECT_CHANGE, TrackerConfig().pair_max_aspect_change]
     assert MAX_ASPECT_CHANGE > PAIR_MAX_ASPECT_CHANGE == TrackerConfig().pair_max_aspect_change
+
+
+def test_pixel_match_option_is_parsed_and_reaches_the_network_tracker(tmp_path, moving_square, monkeypatch, capsys):
+    """``--pixel-match on|off`` sets ``TrackerConfig.pixel_match`` (``PIXEL_MATCH_WEIGHT`` / 0); left
+    out, the config's default (on); another word is an argparse error."""
+    from core.cli import build_parser
+    from core.tracking.tracker_config import PIXEL_MATCH_WEIGHT, TrackerConfig
+
+    args = _random_student_args(tmp_path, moving_square)
+    assert build_parser().parse_args(["track", *args]).pixel_match is None
+    help_text = _refused_word_then_help(capsys, args, "--pixel-match", "maybe")
+    assert "--pixel-match {on,off}" in help_text and "default on" in help_text
+
+    built = _configs_built(monkeypatch, capsys, args, "pixel_match",
+                           (["--pixel-match", "on"], ["--pixel-match", "off"], []))
+    assert built == [PIXEL_MATCH_WEIGHT, 0.0, TrackerConfig().pixel_match]
+    assert TrackerConfig().pixel_match == PIXEL_MATCH_WEIGHT > 0
 
 
 def _lasher(tmp_path, absent_from: int | None = None):
