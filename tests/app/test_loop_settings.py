@@ -1,12 +1,20 @@
 """The studio's test-loop settings: the distractor memory, the online filter, holding the box,
-the correlation on two-stream pairs and the streams the networks are fed reach the trackers T
-and R run."""
+the correlation on two-stream pairs, the drawn shape, the pixel match and the streams the
+networks are fed reach the trackers T and R run."""
 from __future__ import annotations
 
 from types import SimpleNamespace
 
+import pytest
+
 from app.settings import ModelSettings
-from core.tracking.tracker_config import DISTRACTOR_GATE, TrackerConfig
+from core.tracking.tracker_config import (
+    DISTRACTOR_GATE,
+    MAX_ASPECT_CHANGE,
+    PAIR_MAX_ASPECT_CHANGE,
+    PIXEL_MATCH_WEIGHT,
+    TrackerConfig,
+)
 
 
 def test_settings_dialog_carries_the_distractor_memory(qtbot):
@@ -213,75 +221,45 @@ def test_the_pair_correlation_setting_reaches_dialog_pool_and_tracking_process_a
     assert StudioSettings.load().models.pair_correlation == default
 
 
-def test_the_pair_shape_setting_reaches_dialog_pool_and_tracking_process_and_is_remembered(qtbot):
-    """The studio's "Keep the drawn box's shape on RGB-T pairs" switch (as ``track --pair-shape``):
-    on by default; off reaches the cached trackers, the tracking process's choice and the settings
-    file as the single-modality bound."""
+@pytest.mark.parametrize("setting,field,on_value,off_value,tip", [
+    # "Keep the drawn box's shape on RGB-T pairs" (as ``track --pair-shape``): off is the single-modality bound
+    ("pair_shape", "pair_max_aspect_change", PAIR_MAX_ASPECT_CHANGE, MAX_ASPECT_CHANGE, "visible + thermal pair only"),
+    # "Place the box on the drawn target's pixels" (as ``track --pixel-match``): off reports the network's centre
+    ("pixel_match", "pixel_match", PIXEL_MATCH_WEIGHT, 0.0, "pixels of the box you drew"),
+])
+def test_an_on_by_default_switch_reaches_dialog_pool_and_tracking_process_and_is_remembered(
+        qtbot, setting, field, on_value, off_value, tip):
+    """The studio's loop switches that are on by default: off reaches the cached trackers' config
+    (``field``), the tracking process's choice and the settings file; an unreadable stored value
+    falls back to on."""
     from app.dialogs.settings_dialog import SettingsDialog
     from app.jobs import TrackerPool
     from app.settings import StudioSettings
     from core.trackers import TrackerChoice, build_tracker
-    from core.tracking.tracker_config import MAX_ASPECT_CHANGE, PAIR_MAX_ASPECT_CHANGE
 
     dialog = SettingsDialog(ModelSettings())
     qtbot.addWidget(dialog)
-    assert dialog.pair_shape.isChecked() and dialog.values().pair_shape
-    assert "visible + thermal pair only" in dialog.pair_shape.toolTip()
-    dialog.pair_shape.setChecked(False)
-    assert dialog.values().pair_shape is False
+    box = getattr(dialog, setting)
+    assert box.isChecked() and getattr(dialog.values(), setting)
+    assert tip in box.toolTip()
+    box.setChecked(False)
+    assert getattr(dialog.values(), setting) is False
     again = SettingsDialog(dialog.values())
     qtbot.addWidget(again)
-    assert not again.pair_shape.isChecked()
+    assert not getattr(again, setting).isChecked()
 
     pool = TrackerPool(lambda *args: SimpleNamespace(config=TrackerConfig()))
-    assert pool.get("student", ModelSettings(pair_shape=False)).config.pair_max_aspect_change == MAX_ASPECT_CHANGE
-    assert pool.get("student", ModelSettings()).config.pair_max_aspect_change == PAIR_MAX_ASPECT_CHANGE
-    assert pool.choice("teacher", ModelSettings(pair_shape=False)).pair_shape is False
-    for keep in (True, False):
-        built = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch", pair_shape=keep))
-        assert built.config.pair_max_aspect_change == (PAIR_MAX_ASPECT_CHANGE if keep else MAX_ASPECT_CHANGE)
-
-    assert StudioSettings.load().models.pair_shape is True
-    settings = StudioSettings.load()
-    settings.models = ModelSettings(pair_shape=False)
-    settings.save()
-    assert StudioSettings.load().models.pair_shape is False
-    StudioSettings.qsettings().setValue("models/pair_shape", "maybe")
-    assert StudioSettings.load().models.pair_shape is True
-
-
-def test_the_pixel_match_setting_reaches_dialog_pool_and_tracking_process_and_is_remembered(qtbot):
-    """The studio's "Place the box on the drawn target's pixels" switch (as ``track --pixel-match``):
-    on by default; off reaches the cached trackers, the tracking process's choice and the settings
-    file."""
-    from app.dialogs.settings_dialog import SettingsDialog
-    from app.jobs import TrackerPool
-    from app.settings import StudioSettings
-    from core.trackers import TrackerChoice, build_tracker
-    from core.tracking.tracker_config import PIXEL_MATCH_WEIGHT
-
-    dialog = SettingsDialog(ModelSettings())
-    qtbot.addWidget(dialog)
-    assert dialog.pixel_match.isChecked() and dialog.values().pixel_match
-    assert "pixels of the box you drew" in dialog.pixel_match.toolTip()
-    dialog.pixel_match.setChecked(False)
-    assert dialog.values().pixel_match is False
-    again = SettingsDialog(dialog.values())
-    qtbot.addWidget(again)
-    assert not again.pixel_match.isChecked()
-
-    pool = TrackerPool(lambda *args: SimpleNamespace(config=TrackerConfig()))
-    assert pool.get("student", ModelSettings(pixel_match=False)).config.pixel_match == 0.0
-    assert pool.get("student", ModelSettings()).config.pixel_match == PIXEL_MATCH_WEIGHT
-    assert pool.choice("teacher", ModelSettings(pixel_match=False)).pixel_match is False
+    assert getattr(pool.get("student", ModelSettings(**{setting: False})).config, field) == off_value
+    assert getattr(pool.get("student", ModelSettings()).config, field) == on_value
+    assert getattr(pool.choice("teacher", ModelSettings(**{setting: False})), setting) is False
     for on in (True, False):
-        built = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch", pixel_match=on))
-        assert built.config.pixel_match == (PIXEL_MATCH_WEIGHT if on else 0.0)
+        built = build_tracker(TrackerChoice("student", allow_random=True, threads=1, engine="torch", **{setting: on}))
+        assert getattr(built.config, field) == (on_value if on else off_value)
 
-    assert StudioSettings.load().models.pixel_match is True
+    assert getattr(StudioSettings.load().models, setting) is True
     settings = StudioSettings.load()
-    settings.models = ModelSettings(pixel_match=False)
+    settings.models = ModelSettings(**{setting: False})
     settings.save()
-    assert StudioSettings.load().models.pixel_match is False
-    StudioSettings.qsettings().setValue("models/pixel_match", "maybe")
-    assert StudioSettings.load().models.pixel_match is True
+    assert getattr(StudioSettings.load().models, setting) is False
+    StudioSettings.qsettings().setValue(f"models/{setting}", "maybe")
+    assert getattr(StudioSettings.load().models, setting) is True
