@@ -17,6 +17,20 @@ from pathlib import Path
 import numpy as np
 
 
+def _occluded_frames(path: Path, count: int) -> np.ndarray:
+    """(count,) bool: the demo's frames whose target the generator hid behind an occluder
+    (``synthetic.json``'s ``occluded``; all False when the file or the key is missing)."""
+    import json
+
+    try:
+        flags = np.asarray(json.loads(path.read_text()).get("occluded", []), dtype=bool)
+    except (OSError, ValueError):
+        flags = np.zeros(0, dtype=bool)
+    out = np.zeros(count, dtype=bool)
+    out[:min(count, len(flags))] = flags[:count]
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     out = Path(argv[0]) if argv else Path(__file__).resolve().parents[1] / "docs" / "screenshots"
@@ -47,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
         print("assets/demo is missing", file=sys.stderr)
         return 2
     gt = np.loadtxt(DEMO_DIR / "groundtruth.txt", delimiter=",")
+    occluded = _occluded_frames(DEMO_DIR / "synthetic.json", len(gt))
     window = MainWindow(StudioSettings.load(), synchronous=True)
     window.resize(1400, 860)
     window.show()
@@ -98,8 +113,11 @@ def main(argv: list[str] | None = None) -> int:
         window.actions["absent"].trigger()
     window.actions["attention"].trigger()  # 7. next frame that needs attention
     shot("08-attention")
-    drifted = window.frame  # 6. correct it and re-track from there
+    drifted = window.frame  # 6. correct it where the target is clear of the occluder, re-track from there
+    while drifted not in (None, 0) and drifted + 1 < len(gt) and occluded[drifted]:
+        drifted += 1  # a box drawn on a hidden target would teach the tracker the occluder
     if drifted not in (None, 0) and np.all(gt[drifted, 2:] > 0):
+        window.goto(drifted)
         window.views.box_edited.emit("visible", gt[drifted])
         window.actions["track"].trigger()
         window.goto(min(drifted + 40, window.document.num_frames - 1))
