@@ -215,10 +215,12 @@ def build_with_onnx_fallback(build, choice):
         return build(dataclasses.replace(choice, engine="torch"))
 
 
-def _noting_frames(job, thermal: list[int], lost: list[int]):
+def _noting_frames(job, thermal: list[int], lost: list[int], matched: list[float] | None = None):
     """``job`` (``track_sequence``) passed through, appending the 0-based index of every tracked
     frame the network was fed the thermal stream alone on (``streams`` "auto") to ``thermal``,
-    and of every frame the loop counted the target lost on (the box held) to ``lost``."""
+    of every frame the loop counted the target lost on (the box held) to ``lost``, and each
+    tracked frame's pixel-match correlation (``TrackStep.pixel_match``, NaN where it did not run)
+    to ``matched``."""
     try:
         while True:
             report = next(job)
@@ -226,6 +228,8 @@ def _noting_frames(job, thermal: list[int], lost: list[int]):
                 thermal.append(int(report.payload.frame))
             if report.payload.lost:
                 lost.append(int(report.payload.frame))
+            if matched is not None and report.payload.step is not None:
+                matched.append(float(getattr(report.payload.step, "pixel_match", float("nan"))))
             yield report
     except StopIteration as stop:
         return stop.value
@@ -239,6 +243,15 @@ def _auto_streams_note(thermal_frames: list[int], tracked: int) -> str:
         return f"streams auto: both streams on all {tracked} tracked frames (the visible stream was never blind)"
     return (f"streams auto: the thermal stream alone on {len(thermal_frames)} of {tracked} tracked frames "
             f"(visible measured blind; first at frame {thermal_frames[0] + 1}, last at {thermal_frames[-1] + 1})")
+
+
+def _pixel_match_note(scores: list[float], gate: tuple[float, float]) -> str:
+    """One line on what the pixel match did: on how many tracked frames the reported centre moved
+    (a correlation above ``gate[0]``), and on how many by the whole shift (from ``gate[1]``)."""
+    moved = sum(1 for s in scores if s > gate[0])
+    whole = sum(1 for s in scores if s >= gate[1])
+    return (f"pixel match: the reported centre moved onto the drawn target's pixels on {moved} of {len(scores)} "
+            f"tracked frames ({whole} by the whole shift); elsewhere they fit too poorly and the network's centre stands")
 
 
 def _held_note(held_frames: list[int], tracked: int) -> str:
@@ -296,7 +309,8 @@ def run(args) -> int:
         started = time.perf_counter()
         feeds: list[int] = []
         held: list[int] = []
-        job = _noting_frames(track_sequence(tracker, sequence, init, start), feeds, held)
+        matched: list[float] = []
+        job = _noting_frames(track_sequence(tracker, sequence, init, start), feeds, held, matched)
         results = run_with_bar(job, f"track {sequence.name}")
         elapsed = time.perf_counter() - started
     finally:
@@ -308,6 +322,9 @@ def run(args) -> int:
         print(_auto_streams_note(feeds, len(results) - 1), file=sys.stderr)
     if args.hold_when_lost:
         print(_held_note(held, len(results) - 1), file=sys.stderr)
+    config = getattr(tracker, "config", None)
+    if getattr(config, "pixel_match", 0) > 0:
+        print(_pixel_match_note(matched, config.pixel_match_gate), file=sys.stderr)
     fps = (len(results) - 1) / elapsed if elapsed > 0 and len(results) > 1 else float("nan")
     span = f"frames {start + 1}..{start + len(results)}"
     print(f"wrote {len(results)} boxes ({span}) to {args.out} ({fps:.1f} frames/s incl. decoding)", file=sys.stderr)

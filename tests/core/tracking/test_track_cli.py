@@ -228,6 +228,22 @@ def test_the_hold_note_counts_the_held_frames():
     assert "never measured lost on the 12 tracked frames" in _held_note([], 12)
 
 
+def test_the_pixel_match_note_counts_the_moved_frames():
+    from core.commands.track import _pixel_match_note
+
+    note = _pixel_match_note([0.95, 0.7, 0.5, float("nan"), 0.9], (0.6, 0.9))
+    assert note.startswith("pixel match: the reported centre moved onto the drawn target's pixels on 3 of 5 tracked "
+                           "frames (2 by the whole shift)")
+
+
+def test_track_says_what_the_pixel_match_did_unless_it_is_off(tmp_path, moving_square, capsys):
+    args = _random_student_args(tmp_path, moving_square)
+    assert main(["track", *args]) == 0
+    assert "pixel match: the reported centre moved onto the drawn target's pixels on " in capsys.readouterr().err
+    assert main(["track", *args, "--pixel-match", "off", "--force"]) == 0
+    assert "pixel match:" not in capsys.readouterr().err
+
+
 def test_a_bad_count_or_a_weights_folder_is_one_line_before_any_work(tmp_path, moving_square, capsys):
     _write_pair(moving_square, tmp_path / "pair", frames=3)
     out = tmp_path / "boxes.txt"
