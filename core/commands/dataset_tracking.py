@@ -24,6 +24,10 @@ class TrackerRecipe:
     threads: int | None
     random_weights: bool
     streams: str
+    hold_when_lost: bool = False
+    pair_correlation: bool | None = None  # None: the TrackerConfig default
+    pair_shape: bool | None = None
+    pixel_match: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -103,7 +107,9 @@ def tracker_factory(recipe: TrackerRecipe, *, warn: bool = True):
                            recipe.random_weights, "auto")
     if is_peer(recipe.tracker):
         return lambda info: build_tracker(choice, info)
-    config = TrackerConfig(streams=recipe.streams, **switched_options(distractor_memory=False, online_filter=True))
+    config = TrackerConfig(streams=recipe.streams, **switched_options(
+        distractor_memory=False, online_filter=True, hold_when_lost=recipe.hold_when_lost,
+        pair_correlation=recipe.pair_correlation, pair_shape=recipe.pair_shape, pixel_match=recipe.pixel_match))
     tracker = build_network_tracker(choice, config, warn=warn)
     return lambda info: tracker
 

@@ -18,13 +18,22 @@ layout the official toolkits read.
 - **``--jobs N``** tracks N sequences at once in spawned worker processes, each with its own
   tracker (one CPU thread each unless ``--threads`` says otherwise); lines come in the order
   the sequences finish.
+- **The loop of ``track``.** The student and the teacher run ``track``'s default loop, and take
+  its switches: ``--streams``, ``--hold-when-lost``, ``--pair-correlation``, ``--pair-shape`` and
+  ``--pixel-match`` (an OpenCV tracker refuses them).
 """
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
-from core.commands.arguments import add_engine_options, positive_int
+from core.commands.arguments import (
+    add_engine_options,
+    add_pair_options,
+    add_pixel_match_option,
+    loop_switches,
+    positive_int,
+)
 from core.commands.dataset_tracking import (
     Outcome,
     TrackerRecipe,
@@ -61,6 +70,11 @@ def register(subparsers) -> None:
     parser.add_argument("--force", action="store_true", help="track again and replace results that exist")
     parser.add_argument("--random-weights", action="store_true",
                         help="use random weights when no checkpoint exists (tests and demos only)")
+    parser.add_argument("--hold-when-lost", action="store_true",
+                        help="the student's and the teacher's box stays where the target was while their "
+                             "confidence says it is hidden (as track --hold-when-lost)")
+    add_pair_options(parser)
+    add_pixel_match_option(parser)
     parser.set_defaults(func=run)
 
 
@@ -102,11 +116,15 @@ def tracker_recipe(args) -> TrackerRecipe:
     from core.trackers import is_peer
 
     tracker_name(args)  # an unknown name is one line
-    if is_peer(args.tracker) and (args.weights is not None or args.streams != DEFAULT_STREAMS):
-        raise ConfigError(f"--weights and --streams apply to the student and teacher, not to {args.tracker}")
+    switches = loop_switches(args)
+    if is_peer(args.tracker) and (args.weights is not None or args.streams != DEFAULT_STREAMS or args.hold_when_lost
+                                  or any(value is not None for value in switches.values())):
+        raise ConfigError("--weights, --streams, --hold-when-lost, --pair-correlation, --pair-shape and --pixel-match "
+                          f"apply to the student and teacher, not to {args.tracker}")
     threads = args.threads if args.threads is not None or args.jobs <= 1 else 1
     return TrackerRecipe(args.tracker, None if args.weights is None else str(args.weights), args.engine,
-                         args.device, threads, bool(args.random_weights), args.streams)
+                         args.device, threads, bool(args.random_weights), args.streams,
+                         bool(args.hold_when_lost), **switches)
 
 
 def run(args) -> int:

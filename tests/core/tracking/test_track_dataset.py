@@ -65,6 +65,36 @@ def test_the_student_runs_over_the_dataset(dataset, tmp_path):
     assert boxes.shape == (5, 4) and (boxes[:, 2:] > 0).all()
 
 
+def test_the_loop_switches_reach_the_tracker_and_are_refused_for_opencv(dataset, tmp_path, capsys):
+    """``--pixel-match``, ``--pair-correlation``, ``--pair-shape`` and ``--hold-when-lost`` (as
+    ``track``'s) set the student's ``TrackerConfig`` in every process; an OpenCV tracker refuses them
+    in one line before any work."""
+    from core.cli import build_parser
+    from core.commands.dataset_tracking import tracker_factory
+    from core.commands.track_dataset import tracker_recipe
+    from core.tracking.tracker_config import HOLD_THRESHOLD, MAX_ASPECT_CHANGE, TrackerConfig
+
+    base = ["track-dataset", str(dataset), "--results", str(tmp_path / "r"), "--random-weights", "--threads", "1",
+            "--weights", str(tmp_path / "none.pt")]
+    default = tracker_factory(tracker_recipe(build_parser().parse_args(base)), warn=False)(None).config
+    assert default == TrackerConfig()
+    switched = tracker_recipe(build_parser().parse_args(
+        base + ["--pixel-match", "off", "--pair-correlation", "off", "--pair-shape", "free", "--hold-when-lost",
+                "--jobs", "2"]))
+    config = tracker_factory(switched, warn=False)(None).config
+    assert (config.pixel_match, config.pair_correlation, config.pair_max_aspect_change) == (0.0, 0.0, MAX_ASPECT_CHANGE)
+    assert config.hold_when_lost and config.lost_threshold == HOLD_THRESHOLD
+    import pickle
+
+    assert pickle.loads(pickle.dumps(switched)) == switched  # the recipe travels to --jobs workers
+    for option in (["--pixel-match", "off"], ["--pair-shape", "free"], ["--hold-when-lost"]):
+        assert main(["track-dataset", str(dataset), "--results", str(tmp_path / "c"), "--tracker", "csrt",
+                     *option]) == 2
+        err = capsys.readouterr().err
+        assert "apply to the student and teacher, not to csrt" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "c").exists()
+
+
 @pytest.mark.parametrize("where", ["root", "inside"])
 def test_a_results_folder_in_the_dataset_is_refused_before_any_work(dataset, where, capsys):
     results = dataset if where == "root" else dataset / "alpha" / "results"
