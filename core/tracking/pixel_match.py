@@ -42,9 +42,10 @@ MIN_CONTRAST = 2.0
 
 @dataclass(frozen=True, eq=False)
 class PixelTemplate:
-    """The drawn target's pixels: ``planes`` is one (h, w) float32 array per stream, the
-    visible frame's luminance first and the thermal frame second on a two-stream pair, the
-    one frame's luminance otherwise (``two_streams`` False)."""
+    """The drawn target's pixels: ``planes`` is one (h, w) float32 array per stream, grey levels
+    0-255: the visible frame's luminance first and the thermal frame second on a two-stream pair;
+    on one-stream footage (``two_streams`` False) the one stream (the luminance of a visible-only
+    sequence, the thermal frame of a thermal-only one)."""
 
     planes: tuple[np.ndarray, ...]
     two_streams: bool
