@@ -43,8 +43,7 @@ from core.bench.peers import MODALITIES
 from core.bench.result_cache import ResultCache
 from core.commands.arguments import (
     add_engine_options,
-    add_pair_options,
-    add_pixel_match_option,
+    add_loop_switches,
     loop_switches,
     positive_int,
 )
@@ -119,11 +118,7 @@ def register(subparsers) -> None:
     parser.add_argument("--streams", choices=TRACKER_STREAMS, default=DEFAULT_STREAMS,
                         help="what the student and the teacher are fed: auto (default: both streams, the thermal "
                              "stream alone while the visible one is measured blind), both, or one alone")
-    parser.add_argument("--hold-when-lost", action="store_true",
-                        help="the student's and the teacher's box is held while their confidence says the target "
-                             "is lost (TrackerConfig.hold_when_lost, see docs/tracking_heuristics.md)")
-    add_pair_options(parser)
-    add_pixel_match_option(parser)
+    add_loop_switches(parser)
     parser.add_argument("--peer-modality", choices=("both",) + MODALITIES, default="both",
                         help="stream the OpenCV peers see (default both, one row each)")
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",

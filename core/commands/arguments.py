@@ -85,6 +85,18 @@ def add_pixel_match_option(parser) -> None:
                              "'The centre matched on the drawn target's pixels'")
 
 
+def add_loop_switches(parser) -> None:
+    """The switches of the student's and the teacher's test loop that ``track``, ``track-dataset``
+    and ``bench accuracy`` share, with one wording: ``--hold-when-lost``, :func:`add_pair_options`
+    and :func:`add_pixel_match_option` (read the last three with :func:`loop_switches`)."""
+    parser.add_argument("--hold-when-lost", action="store_true",
+                        help="the student's and the teacher's box stays where the target was while their confidence "
+                             "says it is hidden (occlusion), instead of following the best match on the background "
+                             "(TrackerConfig.hold_when_lost, see docs/tracking_heuristics.md)")
+    add_pair_options(parser)
+    add_pixel_match_option(parser)
+
+
 def loop_switches(args) -> dict[str, bool | None]:
     """:func:`pair_switches` and ``"pixel_match"`` (:func:`add_pixel_match_option`; None = not
     given), as ``switched_options`` and ``build_contenders`` take them."""

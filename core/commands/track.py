@@ -26,8 +26,7 @@ from pathlib import Path
 
 from core.commands.arguments import (
     add_engine_options,
-    add_pair_options,
-    add_pixel_match_option,
+    add_loop_switches,
     loop_switches,
     positive_int,
 )
@@ -79,12 +78,7 @@ def register(subparsers) -> None:
                         help="MPLT heuristic: constant-velocity Kalman box when the score < 0.25")
     parser.add_argument("--distractor-memory", action="store_true",
                         help="pass over a peak where a look-alike was on the last frame (see docs/tracking_heuristics.md)")
-    parser.add_argument("--hold-when-lost", action="store_true",
-                        help="keep the box where it was while the confidence says the target is hidden "
-                             "(occlusion), instead of following the best match on the background "
-                             "(see docs/tracking_heuristics.md)")
-    add_pair_options(parser)
-    add_pixel_match_option(parser)
+    add_loop_switches(parser)
     parser.add_argument("--no-online-filter", action="store_true",
                         help="do not re-rank the score map by the target's online correlation filter "
                              "(on by default; see docs/tracking_heuristics.md)")
@@ -147,6 +141,19 @@ def check_outputs(args, info=None) -> None:
         raise OutputError(args.scores, "--scores and --out are the same file")
     for option, path in outputs:
         check_output(path, protected=protected, force=args.force, option=option)
+
+
+#: the options only the student and the teacher take, by ``args`` attribute, with their value
+#: when not given (a command that lacks one is not asked about it)
+NETWORK_ONLY_UNSET = {"weights": None, "template_update": False, "kalman_fallback": False, "distractor_memory": False,
+                      "no_online_filter": False, "streams": DEFAULT_STREAMS, "hold_when_lost": False,
+                      "pair_correlation": None, "pair_shape": None, "pixel_match": None}
+
+
+def network_options_given(args) -> bool:
+    """Whether ``args`` sets any option only the student and the teacher take
+    (:data:`NETWORK_ONLY_UNSET`): an OpenCV tracker refuses them."""
+    return any(getattr(args, name, unset) != unset for name, unset in NETWORK_ONLY_UNSET.items())
 
 
 def check_init_box(box, width: int, height: int, label: str = "--init") -> None:
@@ -270,13 +277,9 @@ def run(args) -> int:
 
     check_outputs(args)
     name = tracker_name(args)
-    if is_peer(name) and (args.weights is not None or args.template_update or args.kalman_fallback
-                          or args.distractor_memory or args.no_online_filter or args.streams != DEFAULT_STREAMS
-                          or args.hold_when_lost or args.pair_correlation is not None
-                          or args.pair_shape is not None or args.pixel_match is not None):
-        raise ConfigError(f"--weights, --template-update, --kalman-fallback, --distractor-memory, "
-                          f"--hold-when-lost, --pair-correlation, --pair-shape, --pixel-match, --no-online-filter and "
-                          f"--streams apply "
+    if is_peer(name) and network_options_given(args):
+        raise ConfigError("--weights, --template-update, --kalman-fallback, --distractor-memory, --hold-when-lost, "
+                          "--pair-correlation, --pair-shape, --pixel-match, --no-online-filter and --streams apply "
                           f"to the student and teacher, not to {tracker_label(name)} (it sees one stream: --modality)")
     choice = TrackerChoice(name, None if args.weights is None else str(args.weights), args.engine, args.device,
                            args.threads, args.random_weights, args.modality)

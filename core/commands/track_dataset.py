@@ -29,8 +29,7 @@ from pathlib import Path
 
 from core.commands.arguments import (
     add_engine_options,
-    add_pair_options,
-    add_pixel_match_option,
+    add_loop_switches,
     loop_switches,
     positive_int,
 )
@@ -70,11 +69,7 @@ def register(subparsers) -> None:
     parser.add_argument("--force", action="store_true", help="track again and replace results that exist")
     parser.add_argument("--random-weights", action="store_true",
                         help="use random weights when no checkpoint exists (tests and demos only)")
-    parser.add_argument("--hold-when-lost", action="store_true",
-                        help="the student's and the teacher's box stays where the target was while their "
-                             "confidence says it is hidden (as track --hold-when-lost)")
-    add_pair_options(parser)
-    add_pixel_match_option(parser)
+    add_loop_switches(parser)
     parser.set_defaults(func=run)
 
 
@@ -111,20 +106,18 @@ def tracker_recipe(args) -> TrackerRecipe:
     """The command's tracker as a :class:`TrackerRecipe`; ConfigError for an unknown tracker or
     a network option given to an OpenCV tracker. With ``--jobs`` > 1 and no ``--threads``
     each worker runs on one thread."""
-    from core.commands.track import tracker_name
+    from core.commands.track import network_options_given, tracker_name
     from core.errors import ConfigError
     from core.trackers import is_peer
 
     tracker_name(args)  # an unknown name is one line
-    switches = loop_switches(args)
-    if is_peer(args.tracker) and (args.weights is not None or args.streams != DEFAULT_STREAMS or args.hold_when_lost
-                                  or any(value is not None for value in switches.values())):
+    if is_peer(args.tracker) and network_options_given(args):
         raise ConfigError("--weights, --streams, --hold-when-lost, --pair-correlation, --pair-shape and --pixel-match "
                           f"apply to the student and teacher, not to {args.tracker}")
     threads = args.threads if args.threads is not None or args.jobs <= 1 else 1
     return TrackerRecipe(args.tracker, None if args.weights is None else str(args.weights), args.engine,
                          args.device, threads, bool(args.random_weights), args.streams,
-                         bool(args.hold_when_lost), **switches)
+                         bool(args.hold_when_lost), **loop_switches(args))
 
 
 def run(args) -> int:
