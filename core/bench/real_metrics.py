@@ -13,6 +13,12 @@ row is *valid* when it is finite with ``w > 0`` and ``h > 0``; invalid rows (``N
   tracker's per-frame confidence predicts ``IoU >= CONFIDENT_IOU`` (0.5).
 - :func:`review_flags`: how well the studio's review flags (confidence below the footage's
   threshold) find the frames below ``CONFIDENT_IOU``: share flagged, precision, recall, F1.
+- :func:`box_jitter`: how much the box shakes while it is on the target: the mean
+  frame-to-frame change of the centre error (predicted minus true centre), in units of the
+  target's side ``sqrt(w h)``, over consecutive frames both at ``IoU >= CONFIDENT_IOU``.
+  A box that keeps a steady offset from a moving target scores 0; one that jumps to either
+  side of it on alternate frames scores the size of the jumps. Label noise of the truth
+  adds to every tracker alike.
 - :func:`one_step_summary`: medians of the one-step diagnostic (the tracker restarted
   from the ground-truth box of frame ``t - 1`` and asked for frame ``t``): centre error
   in pixels and normalised by the ground truth's diagonal, predicted / true width and
@@ -117,6 +123,28 @@ def review_flags(confidences, thresholds, predicted, ground_truth, min_iou: floa
           if np.isfinite(precision) and np.isfinite(recall) and precision + recall > 0 else float("nan"))
     return {"flagged": float(flagged.mean()) if flagged.size else float("nan"), "precision": precision,
             "recall": recall, "f1": f1, "frames": int(keep.sum())}
+
+
+def box_jitter(predicted, ground_truth, min_iou: float = CONFIDENT_IOU) -> tuple[float, int]:
+    """``(jitter, steps)``: the mean over frame pairs ``(t-1, t)`` that both have valid truth and
+    ``IoU >= min_iou`` of ``|e_t - e_(t-1)| / sqrt(w_t h_t)``, where ``e`` is the predicted
+    minus the true box centre (pixels) and ``w_t, h_t`` the truth's size; ``steps`` is the
+    number of such pairs (``jitter`` NaN when there is none). Rows are consecutive frames of
+    one run; pooled runs must be measured run by run and combined with the steps as weights."""
+    p = np.asarray(predicted, dtype=np.float64).reshape(-1, 4)
+    g = np.asarray(ground_truth, dtype=np.float64).reshape(-1, 4)
+    if len(p) != len(g):
+        raise ValueError(f"jitter: {len(p)} predicted rows for {len(g)} ground-truth rows")
+    overlap = frame_iou(p, g)
+    with np.errstate(invalid="ignore"):
+        on_target = np.isfinite(overlap) & (overlap >= min_iou)
+    pairs = on_target[1:] & on_target[:-1]
+    if not pairs.any():
+        return float("nan"), 0
+    error = box_center(p) - box_center(g)
+    step = np.linalg.norm(error[1:] - error[:-1], axis=-1)[pairs]
+    side = np.sqrt(g[1:, 2] * g[1:, 3])[pairs]
+    return float(np.mean(step / side)), int(pairs.sum())
 
 
 def one_step_errors(predicted, ground_truth) -> dict[str, np.ndarray]:

@@ -3,10 +3,10 @@
 **Scores** (:func:`score_real`): protocol ``lasher`` of ``core.metrics`` (PR at 20 px,
 NPR at 0.2, SR = mean success over 21 IoU thresholds; frame 1 = GT; absent-target rows
 (NaN in ``groundtruth.txt`` -> ``0,0,0,0``) are counted the toolkit's way), the runaway
-share, confidence ROC AUC for IoU >= 0.5 and the one-step medians
+share, the box jitter, confidence ROC AUC for IoU >= 0.5 and the one-step medians
 (``core.bench.real_metrics``; absent frames left out). Means per modality are the mean
 over sequences (PR/NPR/SR, runaway share, with its maximum over sequences too); FPS,
-AUC and the one-step medians pool the frames of the modality's sequences. A contender
+AUC, the jitter and the one-step medians pool the frames of the modality's sequences. A contender
 that runs on RGB-T pairs only (``Contender.pairs_only``) is scored where it ran: its
 ``rgbt`` rows, and no ``all`` mean (it would be its ``rgbt`` mean under another name).
 """
@@ -19,6 +19,7 @@ import numpy as np
 from core.bench.contenders import FLOOR_KEY, MODEL_FILES, Contender
 from core.bench.real_items import RealItem
 from core.bench.real_metrics import (
+    box_jitter,
     confidence_auc,
     one_step_errors,
     one_step_summary,
@@ -83,6 +84,9 @@ def _extras(runs: Sequence[RealRun], gts: Sequence[np.ndarray], per_sequence: bo
            "flags": {k: (v if k == "frames" else _num(v)) for k, v in flags.items()},
            "one_step": {k: (v if k == "frames" else _num(v)) for k, v in steps.items()},
            "fps": _fps(runs)}
+    jitters = [box_jitter(r.boxes, g) for r, g in zip(runs, gts, strict=True)]
+    steps_on_target = sum(n for _, n in jitters)
+    out["jitter"] = _num(sum(j * n for j, n in jitters if n) / steps_on_target) if steps_on_target else None
     shares = [runaway_share(r.boxes[1:], g[1:]) for r, g in zip(runs, gts, strict=True)]
     finite = [s[0] for s in shares if np.isfinite(s[0])]
     if per_sequence:
@@ -105,8 +109,9 @@ def score_real(bench: RealBench) -> tuple[list[dict], dict[str, list]]:
     ``runaway_frames``, ``valid_frames``, ``auc``, ``auc_frames``, ``flags`` (the studio's review
     flags at each footage's default threshold, ``tracker_config.review_threshold``: ``flagged``,
     ``precision``, ``recall``, ``f1``, ``frames``), ``one_step`` (``frames``,
-    ``centre_px``, ``centre_norm``, ``width_ratio``, ``height_ratio``: medians) and
-    ``weights``; mean rows add ``runaway_max`` (the worst sequence).
+    ``centre_px``, ``centre_norm``, ``width_ratio``, ``height_ratio``: medians), ``jitter``
+    (``core.bench.real_metrics.box_jitter``, pooled over runs weighted by their on-target steps)
+    and ``weights``; mean rows add ``runaway_max`` (the worst sequence).
     Reports: ``{modality or "all": [EvalReport per available contender]}``.
     """
     from core.metrics import evaluate_arrays, get_protocol

@@ -3,7 +3,7 @@
 
 Block 1, per modality (visible, thermal, rgbt, then all): one line per tracker with the
 mean SR / PR / NPR over sequences, FPS, the runaway share (mean over sequences and the
-worst sequence), the confidence AUC and the one-step medians, and the stream it saw.
+worst sequence), the confidence AUC, the box jitter and the one-step medians, and the stream it saw.
 Block 2, the studio's review flags (confidence below its default threshold,
 ``core.tracking.tracker_config.review_threshold``: 0.4 on a pair and on one stream): per
 tracker and modality the share of frames flagged, and the precision, recall and F1 of the flags
@@ -21,7 +21,8 @@ MODALITY_ORDER = ("visible", "thermal", "rgbt", "all")
 LEGEND = ("SR/PR/NPR: LasHeR toolkit (SR = mean success over IoU 0:0.05:1, PR at 20 px, NPR at 0.2), mean over "
           "sequences; FPS: tracked frames / seconds in track(); runaway: share of frames with box area > 4x the "
           "ground truth's (mean over sequences / worst sequence); AUC: ROC AUC of the per-frame confidence for "
-          "IoU >= 0.5 (pooled frames; - when one class is empty); one step: restarted from GT[t-1], asked for "
+          "IoU >= 0.5 (pooled frames; - when one class is empty); jitter: mean frame-to-frame change of the centre "
+          "error while on target (IoU >= 0.5), in target sides (sqrt(w h)); one step: restarted from GT[t-1], asked for "
           "frame t: median centre error (px, / GT diagonal), median predicted/true width and height")
 
 
@@ -43,7 +44,7 @@ def format_real_table(rows: list[dict], header_notes=(), order=()) -> str:
     lines += list(header_notes)
     modalities = [m for m in MODALITY_ORDER if any(k[1] == m for k in means)]
     head = (f"{'tracker':<{width}} | {'stream':<19} | {'SR':>6} {'PR':>6} {'NPR':>6} {'FPS':>7} | "
-            f"{'runaway':>5} {'worst':>5} | {'AUC':>5} | {'1-step cerr':>11} {'/diag':>6} {'w x':>5} {'h x':>5}")
+            f"{'runaway':>5} {'worst':>5} | {'AUC':>5} {'jitter':>6} | {'1-step cerr':>11} {'/diag':>6} {'w x':>5} {'h x':>5}")
     for modality in modalities:
         sample = next(r for (t, m), r in means.items() if m == modality)
         lines += ["", f"[{modality}: {sample['sequences']} sequences, {sample['frames']} frames]", head,
@@ -55,7 +56,7 @@ def format_real_table(rows: list[dict], header_notes=(), order=()) -> str:
             step = r["one_step"]
             lines.append(f"{tracker:<{width}} | {r['stream'][:19]:<19} | {_f(r['sr'])} {_f(r['pr'])} {_f(r['npr'])} "
                          f"{_f(r['fps'], 7, 1)} | {_pct(r['runaway'])} {_pct(r['runaway_max'])} | "
-                         f"{_f(r['auc'], 5, 2)} | {_f(step['centre_px'], 11, 1)} {_f(step['centre_norm'], 6, 2)} "
+                         f"{_f(r['auc'], 5, 2)} {_f(r.get('jitter'), 6, 3)} | {_f(step['centre_px'], 11, 1)} {_f(step['centre_norm'], 6, 2)} "
                          f"{_f(step['width_ratio'], 5, 2)} {_f(step['height_ratio'], 5, 2)}")
     lines += _flags_block(means, trackers, modalities, width)
     lines += _per_sequence_block(rows, trackers)

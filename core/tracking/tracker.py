@@ -44,7 +44,7 @@ from core.models.head import hann1d
 from core.sequences.base import FramePair, as_streams, has_one_stream
 from core.tracking import pixel_match
 from core.tracking.blind_stream import FEEDS, measure, next_feed, smoothed, thermal_as_visible
-from core.tracking.crop import CropGeometry, normalize_thermal, normalize_visible, sample_target
+from core.tracking.crop import CropGeometry, crop_side, normalize_thermal, normalize_visible, sample_target
 from core.tracking.distractors import choose_peak, local_peaks, remember_distractors
 from core.tracking.kalman import predict_corner
 from core.tracking.online_filter import fuse, learn, respond, spectrum
@@ -164,9 +164,16 @@ class Tracker:
     def search_crops(self, pair: FramePair, box, factor: float | None = None
                      ) -> tuple[np.ndarray, np.ndarray, CropGeometry]:
         """(3, X, X) float32 visible and thermal search crops around ``box`` (side: ``factor``,
-        default the model's search factor, x sqrt(w h)) and their geometry."""
+        default the model's search factor, x sqrt(w h)) and their geometry. The crop's centre
+        is ``config.search_shift`` score cells (side / F) right of and below the box's, so the
+        box's centre sits on a cell's centre (``core.tracking.tracker_config``)."""
         cfg = self.model_config
-        return self._crops(pair, box, cfg.search_factor if factor is None else factor, cfg.search_size)
+        factor = cfg.search_factor if factor is None else factor
+        shift = self.config.search_shift
+        if shift > 0:
+            cell = crop_side(box, factor) / float(cfg.feature_size)
+            box = np.asarray(box, dtype=np.float64) + np.array([shift * cell, shift * cell, 0.0, 0.0])
+        return self._crops(pair, box, factor, cfg.search_size)
 
     def search_factor(self, state: TrackerState) -> float:
         """The search factor for the frame after ``state``: the model's, widened while lost."""
@@ -227,7 +234,8 @@ class Tracker:
                 bias = self._size_bias(crops, outputs, box)
             if cfg.online_filter_weight > 0 and len(outputs) > 3:
                 f = int(self.model_config.feature_size)
-                centre = (f / 2.0 - 0.5, f / 2.0 - 0.5)  # crop 0 is centred on the true box
+                c = f / 2.0 - 0.5 - cfg.search_shift  # where crop 0 puts the true box (cell units)
+                centre = (c, c)
                 online_filter = learn(spectrum(outputs[3][0]), centre, cfg.online_filter_sigma)
         return Look(feed, z_v, z_t, bias, online_filter)
 

@@ -1,5 +1,5 @@
 """bench accuracy --real's per-frame measures on constructed cases: the confidence ROC AUC, the
-runaway share, the one-step diagnostic and the review flags (``core.bench.real_metrics``)."""
+runaway share, the box jitter, the one-step diagnostic and the review flags (``core.bench.real_metrics``)."""
 from __future__ import annotations
 
 import itertools
@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from core.bench.real_metrics import (
+    box_jitter,
     confidence_auc,
     one_step_errors,
     one_step_summary,
@@ -89,6 +90,34 @@ def test_one_step_errors_and_medians():
     assert summary["frames"] == 2 and summary["width_ratio"] == 1.5
     empty = one_step_summary(one_step_errors(np.zeros((0, 4)), np.zeros((0, 4))))
     assert empty["frames"] == 0 and np.isnan(empty["centre_px"])
+
+
+def _walk(frames: int, side: float = 40.0) -> np.ndarray:
+    """(frames, 4) a square target walking 3 px right per frame."""
+    return np.array([[100.0 + 3 * t, 50.0, side, side] for t in range(frames)])
+
+
+def test_jitter_is_zero_for_a_steady_offset_and_the_jump_for_a_sawtooth():
+    gt = _walk(8)
+    steady = gt + np.array([4.0, -2.0, 0.0, 0.0])  # the same offset on every frame
+    assert box_jitter(steady, gt) == (pytest.approx(0.0), 7)
+    sawtooth = gt.copy()
+    sawtooth[::2, 0] += 4.0  # 4 px right of the target on even frames, on it on odd ones
+    jitter, steps = box_jitter(sawtooth, gt)
+    assert steps == 7 and jitter == pytest.approx(4.0 / 40.0)
+
+
+def test_jitter_leaves_out_steps_off_the_target_and_absent_frames():
+    gt = _walk(6)
+    predicted = gt.copy()
+    predicted[1, 1] += 2.0                       # a 2 px step in and out: steps 0-1 and 1-2
+    predicted[3] = [400.0, 400.0, 40.0, 40.0]    # lost on frame 3: steps 2-3 and 3-4 left out
+    gt[5] = np.nan                               # absent on frame 5: step 4-5 left out
+    jitter, steps = box_jitter(predicted, gt)
+    assert steps == 2 and jitter == pytest.approx(2.0 / 40.0)
+    assert box_jitter(np.full((3, 4), np.nan), _walk(3)) == (pytest.approx(float("nan"), nan_ok=True), 0)
+    with pytest.raises(ValueError, match="jitter"):
+        box_jitter(predicted[:4], gt)
 
 
 def test_review_flags_against_failed_frames():

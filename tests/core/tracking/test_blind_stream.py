@@ -110,7 +110,7 @@ def _auto_tracker() -> tuple[Tracker, FeatureEngine]:
     engine = FeatureEngine()
     # the feed switching alone: the correlation blend (on by default on two-stream pairs) would move
     # the box the fake engine gives, and with it the crops the blindness is measured on
-    return Tracker(engine, MODEL, TrackerConfig(streams="auto", pair_correlation=0.0)), engine
+    return Tracker(engine, MODEL, TrackerConfig(streams="auto", pair_correlation=0.0, search_shift=0.0)), engine
 
 
 def test_auto_feeds_the_thermal_look_while_the_visible_stream_is_blind_and_both_again_after():

@@ -89,7 +89,8 @@ def test_the_loop_keeps_the_target_when_a_look_alike_beside_it_wins_a_frame():
     # frame 1: the target at the crop centre (8, 8), a look-alike 5 cells above (1.25 box sides);
     # frame 2: the target blurs and moves 2 cells down, the look-alike stays and scores more.
     frames = [{(8, 8): 0.8, (3, 8): 0.6}, {(3, 8): 0.7, (10, 8): 0.4}]  # init runs no network here
-    base = dict(use_hann_window=False, size_calibration=0.0, online_filter_weight=0.0)  # init runs no network
+    # init runs no network; the fake maps are drawn in a crop centred on the box (no half-cell shift)
+    base = dict(use_hann_window=False, size_calibration=0.0, online_filter_weight=0.0, search_shift=0.0)
     plain = _track(TrackerConfig(**base), frames, 2)
     aware = _track(TrackerConfig(**base, distractor_gate=0.5, distractor_radius=0.5), frames, 2)
     centre = lambda step: step.box[:2] + step.box[2:] / 2  # noqa: E731

@@ -41,7 +41,7 @@ def _last_box(one_stream: bool, frames: int = 40, **overrides) -> np.ndarray:
     the crop's implied area (size 0.25 x 0.25 of a crop 4x the box's side): the pull toward
     square that the trained networks show on real pairs."""
     config = dict(size_calibration=0.0, online_filter_weight=0.0, pair_correlation=0.0, size_lr=1.0,
-                  size_lr_by_score=False)
+                  size_lr_by_score=False, search_shift=0.0)
     config.update(overrides)
     tracker = Tracker(SquareEngine(), MODEL, TrackerConfig(**config))
     state = tracker.init(_pair(0, one_stream), TALL)

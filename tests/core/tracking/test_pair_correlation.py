@@ -52,7 +52,8 @@ class CentredEngine(RecordingEngine):
 
 
 def _tracker(**overrides) -> Tracker:
-    config = dict(size_calibration=0.0, online_filter_weight=0.0)
+    # the fake network answers the crop's centre: the crop is centred on the box (no half-cell shift)
+    config = dict(size_calibration=0.0, online_filter_weight=0.0, search_shift=0.0)
     config.update(overrides)
     return Tracker(CentredEngine(), MODEL, TrackerConfig(**config))
 

@@ -128,7 +128,7 @@ def _track(config: TrackerConfig, drift: float, frames: int = 8):
 
 
 def test_the_tracker_reports_the_matched_centre_and_keeps_its_own_box_for_the_search():
-    base = dict(size_calibration=0.0, online_filter_weight=0.0, pair_correlation=0.0)
+    base = dict(size_calibration=0.0, online_filter_weight=0.0, pair_correlation=0.0, search_shift=0.0)
     matched, truths = _track(TrackerConfig(**base), drift=0.0, frames=4)
     for step, truth in zip(matched, truths, strict=True):
         assert step.pixel_match > 0.8

@@ -88,6 +88,38 @@ def test_decode_on_hand_made_maps_maps_back_to_image():
     assert step.confidence == pytest.approx(0.8)
 
 
+@pytest.mark.parametrize("shift", [0.0, 0.5])
+def test_the_search_crop_puts_the_box_on_a_cells_centre(shift):
+    """With ``search_shift`` 0.5 the crop is centred half a score cell right of and below the
+    box, so the box's centre falls on the centre of cell (7, 7) instead of the corner four cells
+    share; a network that answers that cell's centre leaves the box where it was. Centred
+    crops (0) put the box on the corner, and the same answer moves it by half a cell."""
+    f = 16
+    score = np.full((f, f), 0.01, np.float32)
+    score[7, 7] = 0.8
+    size = np.full((2, f, f), 0.25, np.float32)
+    offset = np.full((2, f, f), 0.5, np.float32)
+
+    class Geometry:
+        template_size, search_size, feature_size, template_factor, search_factor = 64, 128, 16, 2.0, 4.0
+
+    tracker = Tracker(FixedMaps(score, size, offset), Geometry, TrackerConfig.legacy(use_hann_window=False,
+                                                                                     search_shift=shift))
+    init = np.array([80.0, 60.0, 40.0, 40.0])  # search side 160 px, 10 px a cell, centred at (100, 80)
+    step = tracker.track(_pair(1), tracker.init(_pair(0), init))
+    g = step.crop_geometry
+    assert (g.origin_x, g.origin_y) == (20.0 + 10.0 * shift, 0.0 + 10.0 * shift)
+    expected = init + np.array([10.0 * (shift - 0.5), 10.0 * (shift - 0.5), 0.0, 0.0])  # half a cell behind at 0
+    np.testing.assert_allclose(step.box, expected, atol=1e-6)
+
+
+def test_the_search_shift_is_on_by_default_off_in_legacy_and_checked():
+    assert TrackerConfig().search_shift == 0.5 and TrackerConfig.legacy().search_shift == 0.0
+    for bad in (-0.1, 1.5):
+        with pytest.raises(ConfigError, match="search_shift"):
+            TrackerConfig(search_shift=bad)
+
+
 def test_hann_window_prefers_the_centre():
     f = 16
     score = np.full((f, f), 0.01, np.float32)

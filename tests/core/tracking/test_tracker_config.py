@@ -66,7 +66,8 @@ def test_the_tracker_feeds_the_network_the_chosen_streams(streams):
     pair = FramePair(0, rng.integers(0, 256, (120, 160, 3), dtype=np.uint8), rng.integers(0, 256, (120, 160), dtype=np.uint8))
     model = SimpleNamespace(template_size=64, search_size=128, feature_size=16, template_factor=2.0, search_factor=4.0)
     engine = RecordingEngine()
-    tracker = Tracker(engine, model, TrackerConfig(streams=streams, size_calibration=0.0, online_filter_weight=0.0))
+    tracker = Tracker(engine, model, TrackerConfig(streams=streams, size_calibration=0.0, online_filter_weight=0.0,
+                                                  search_shift=0.0))
     box = np.array([60.0, 40.0, 20.0, 24.0])
     state = tracker.init(pair, box)
     tracker.track(FramePair(1, pair.visible, pair.thermal), state)
