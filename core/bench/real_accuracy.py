@@ -19,7 +19,8 @@ Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time a
 load average; ``--json PATH``: an object ``{"command", "split_file", "part",
 "max_frames", "starts", "veil_visible", "streams", "hold_when_lost", "pair_correlation", "pair_shape", "pixel_match",
 "one_step_every", "threads", "wall_seconds", "load_average", "notes",
-"rows"}`` (rows: :func:`core.bench.real_run.score_real`); ``--plots DIR``:
+"rows", "paired"}`` (rows: :func:`core.bench.real_run.score_real`; paired: the SR differences
+against the first tracker, :mod:`core.bench.paired`); ``--plots DIR``:
 ``DIR/<visible|thermal|all>/lasher_{PR,NPR,SR}.png``; ``--cache DIR`` reuses runs whose
 tracker (weights, tracking code, config), sequence, frames and threads are unchanged.
 """
@@ -35,6 +36,7 @@ from pathlib import Path
 
 from core.bench.code_hashes import code_hashes
 from core.bench.contenders import REAL_KEYS, build_contenders
+from core.bench.paired import paired_differences
 from core.bench.peers import PEER_LABELS
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_run import run_real_bench
@@ -192,7 +194,10 @@ def run_real_accuracy(args):
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     footer = f"wall time {wall:.0f} s; " + ("load average unknown" if load is None else
                                             f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min)")
-    text = format_real_table(rows, header, [c.label for c in contenders]) + "\n" + footer
+    order = [c.label for c in contenders]
+    reference = next((label for label in order if any(r["tracker"] == label for r in rows)), None)
+    paired = paired_differences(rows, reference) if reference is not None else []
+    text = format_real_table(rows, header, order, paired) + "\n" + footer
     payload = {"command": "python main.py " + " ".join(sys.argv[1:]) if sys.argv else "",
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
                "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible, "streams": args.streams,
@@ -201,7 +206,7 @@ def run_real_accuracy(args):
                "one_step_every": args.one_step_every,
                "threads": args.threads, "jobs": args.jobs,
                "wall_seconds": round(wall, 1), "load_average": None if load is None else [round(v, 2) for v in load],
-               "notes": header, "rows": rows}
+               "notes": header, "rows": rows, "paired": [d.as_dict() for d in paired]}
     return payload, bench, reports, text
 
 

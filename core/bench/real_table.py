@@ -8,12 +8,16 @@ Block 2, the studio's review flags (confidence below its default threshold,
 ``core.tracking.tracker_config.review_threshold``: 0.4 on a pair and on one stream): per
 tracker and modality the share of frames flagged, and the precision, recall and F1 of the flags
 against the frames below IoU 0.5.
-Block 3, one line per sequence (its runs from several first frames, ``name@frame``, taken
+Block 3, the paired SR differences against the first tracker (``core.bench.paired``): per
+tracker and modality the mean of its SR minus the first tracker's over the runs both tracked, and
+a 95 % interval from resampling the sequences.
+Block 4, one line per sequence (its runs from several first frames, ``name@frame``, taken
 together): the mean SR of its runs and the worst run's runaway share, one column per
 tracker. Missing trackers get a line with the reason.
 """
 from __future__ import annotations
 
+from core.bench.paired import PairedDifference, sequence_of
 from core.tracking.tracker_config import review_threshold
 
 MODALITY_ORDER = ("visible", "thermal", "rgbt", "all")
@@ -34,8 +38,9 @@ def _pct(value, width: int = 5) -> str:
     return f"{'-':>{width}}" if value is None else f"{100 * value:>{width - 1}.0f}%"
 
 
-def format_real_table(rows: list[dict], header_notes=(), order=()) -> str:
-    """The report (see the module docstring); trackers in ``order`` first."""
+def format_real_table(rows: list[dict], header_notes=(), order=(), paired: list[PairedDifference] = ()) -> str:
+    """The report (see the module docstring); trackers in ``order`` first; ``paired``: the SR
+    differences against one tracker (``core.bench.paired``), a block of their own."""
     trackers = list(dict.fromkeys([t for t in order if any(r["tracker"] == t for r in rows)]
                                   + [r["tracker"] for r in rows]))
     width = max([len(t) for t in trackers] + [20])
@@ -59,6 +64,7 @@ def format_real_table(rows: list[dict], header_notes=(), order=()) -> str:
                          f"{_f(r['auc'], 5, 2)} {_f(r.get('jitter'), 6, 3)} | {_f(step['centre_px'], 11, 1)} {_f(step['centre_norm'], 6, 2)} "
                          f"{_f(step['width_ratio'], 5, 2)} {_f(step['height_ratio'], 5, 2)}")
     lines += _flags_block(means, trackers, modalities, width)
+    lines += _paired_block(paired, trackers, modalities, width)
     lines += _per_sequence_block(rows, trackers)
     missing = [r for r in rows if r["kind"] == "missing"]
     if missing:
@@ -67,21 +73,15 @@ def format_real_table(rows: list[dict], header_notes=(), order=()) -> str:
     return "\n".join(lines)
 
 
-def _sequence_of(run: str) -> str:
-    """The sequence a run belongs to: ``name@frame`` -> ``name``."""
-    name, at, frame = run.rpartition("@")
-    return name if at and frame.isdigit() else run
-
-
 def _per_sequence_block(rows: list[dict], trackers: list[str]) -> list[str]:
-    """Block 2 (see the module docstring); no lines without per-run rows."""
+    """Block 4 (see the module docstring); no lines without per-run rows."""
     runs = [r for r in rows if r["kind"] == "sequence"]
     if not runs:
         return []
-    order = list(dict.fromkeys((r["modality"], _sequence_of(r["sequence"])) for r in runs))
+    order = list(dict.fromkeys((r["modality"], sequence_of(r["sequence"])) for r in runs))
     grouped: dict[tuple[str, str], list[dict]] = {}
     for r in runs:
-        grouped.setdefault((r["tracker"], _sequence_of(r["sequence"])), []).append(r)
+        grouped.setdefault((r["tracker"], sequence_of(r["sequence"])), []).append(r)
     shown = [t for t in trackers if any((t, s) in grouped for _, s in order)]
     name_width = max(len(s) for _, s in order)
     widths = [max(len(t), 11) for t in shown]
@@ -103,6 +103,31 @@ def _per_sequence_block(rows: list[dict], trackers: list[str]) -> list[str]:
             worst = max((g["runaway"] for g in group if g["runaway"] is not None), default=None)
             cells.append(f"{_f(sr, 5)} {_pct(worst, 5)}".ljust(w))
         lines.append(f"{short.get(modality, modality):<4} {sequence:<{name_width}} | {count:>4} | " + " | ".join(cells))
+    return lines
+
+
+def _paired_block(paired, trackers: list[str], modalities: list[str], width: int) -> list[str]:
+    """Block 3 (see the module docstring); no lines without differences."""
+    if not paired:
+        return []
+    cell = 24
+    cells = {(d.tracker, d.modality): d for d in paired}
+    head = f"{'tracker':<{width}} | " + " | ".join(f"{m:<{cell}}" for m in modalities)
+    title = (f"SR minus {paired[0].reference}'s, run by run over the runs both tracked: mean [95 % interval, "
+             "sequences resampled]; an interval across 0 cannot tell the two apart")
+    lines = ["", title, head, "-" * len(head)]
+    for tracker in trackers:
+        shown = []
+        for modality in modalities:
+            d = cells.get((tracker, modality))
+            if d is None:
+                shown.append(f"{'-':<{cell}}")
+            elif d.low is None:
+                shown.append(f"{d.mean:+.3f} (one sequence)".ljust(cell))
+            else:
+                shown.append(f"{d.mean:+.3f} [{d.low:+.3f}, {d.high:+.3f}]".ljust(cell))
+        if any(c.strip() != "-" for c in shown):
+            lines.append(f"{tracker:<{width}} | " + " | ".join(shown))
     return lines
 
 
