@@ -17,6 +17,8 @@ tracker. Missing trackers get a line with the reason.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from core.bench.paired import PairedDifference, sequence_of
 from core.tracking.tracker_config import review_threshold
 
@@ -38,7 +40,7 @@ def _pct(value, width: int = 5) -> str:
     return f"{'-':>{width}}" if value is None else f"{100 * value:>{width - 1}.0f}%"
 
 
-def format_real_table(rows: list[dict], header_notes=(), order=(), paired: list[PairedDifference] = ()) -> str:
+def format_real_table(rows: list[dict], header_notes=(), order=(), paired: Sequence[PairedDifference] = ()) -> str:
     """The report (see the module docstring); trackers in ``order`` first; ``paired``: the SR
     differences against one tracker (``core.bench.paired``), a block of their own."""
     trackers = list(dict.fromkeys([t for t in order if any(r["tracker"] == t for r in rows)]
