@@ -108,29 +108,42 @@ def _per_sequence_block(rows: list[dict], trackers: list[str]) -> list[str]:
     return lines
 
 
+def _grid_head(modalities: list[str], width: int, cell: int) -> str:
+    """The header of a tracker-by-modality block: the tracker column ``width`` wide, then one
+    ``cell``-wide column per modality."""
+    return f"{'tracker':<{width}} | " + " | ".join(f"{m:<{cell}}" for m in modalities)
+
+
+def _grid_rows(trackers: list[str], modalities: list[str], width: int, cell: int, text_of) -> list[str]:
+    """One line per tracker of a tracker-by-modality block: ``text_of(tracker, modality)`` in each
+    ``cell``-wide column ("-" where it gives None); no line for a tracker with nothing to show."""
+    lines = []
+    for tracker in trackers:
+        texts = [text_of(tracker, modality) for modality in modalities]
+        if any(t is not None for t in texts):
+            lines.append(f"{tracker:<{width}} | " + " | ".join(("-" if t is None else t).ljust(cell) for t in texts))
+    return lines
+
+
 def _paired_block(paired, trackers: list[str], modalities: list[str], width: int) -> list[str]:
     """Block 3 (see the module docstring); no lines without differences."""
     if not paired:
         return []
     cell = 24
     cells = {(d.tracker, d.modality): d for d in paired}
-    head = f"{'tracker':<{width}} | " + " | ".join(f"{m:<{cell}}" for m in modalities)
+
+    def text_of(tracker: str, modality: str) -> str | None:
+        d = cells.get((tracker, modality))
+        if d is None:
+            return None
+        if d.low is None:
+            return f"{d.mean:+.3f} (one sequence)"
+        return f"{d.mean:+.3f} [{d.low:+.3f}, {d.high:+.3f}]"
+
+    head = _grid_head(modalities, width, cell)
     title = (f"SR minus {paired[0].reference}'s, run by run over the runs both tracked: mean [95 % interval, "
              "sequences resampled]; an interval across 0 cannot tell the two apart")
-    lines = ["", title, head, "-" * len(head)]
-    for tracker in trackers:
-        shown = []
-        for modality in modalities:
-            d = cells.get((tracker, modality))
-            if d is None:
-                shown.append(f"{'-':<{cell}}")
-            elif d.low is None:
-                shown.append(f"{d.mean:+.3f} (one sequence)".ljust(cell))
-            else:
-                shown.append(f"{d.mean:+.3f} [{d.low:+.3f}, {d.high:+.3f}]".ljust(cell))
-        if any(c.strip() != "-" for c in shown):
-            lines.append(f"{tracker:<{width}} | " + " | ".join(shown))
-    return lines
+    return ["", title, head, "-" * len(head)] + _grid_rows(trackers, modalities, width, cell, text_of)
 
 
 def _flags_block(means: dict, trackers: list[str], modalities: list[str], width: int) -> list[str]:
@@ -139,20 +152,16 @@ def _flags_block(means: dict, trackers: list[str], modalities: list[str], width:
     if not any(r.get("flags") for r in means.values()):
         return []
     cell = 22
-    head = f"{'tracker':<{width}} | " + " | ".join(f"{m:<{cell}}" for m in modalities)
+
+    def text_of(tracker: str, modality: str) -> str | None:
+        flags = (means.get((tracker, modality)) or {}).get("flags")
+        if not flags:
+            return None
+        return (f"{_pct(flags['flagged'], 7)} {_f(flags['precision'], 4, 2)} {_f(flags['recall'], 4, 2)} "
+                f"{_f(flags['f1'], 4, 2)}")
+
+    head = _grid_head(modalities, width, cell)
     sub = f"{'':<{width}} | " + " | ".join(f"{'flagged':>7} {'P':>4} {'R':>4} {'F1':>4}" for _ in modalities)
     title = (f"review flags: confidence below the studio's default ({review_threshold(True):g} on a pair, "
              f"{review_threshold(False):g} on one stream); P / R / F1 of the flags against the frames below IoU 0.5")
-    lines = ["", title, head, sub, "-" * len(head)]
-    for tracker in trackers:
-        cells = []
-        for modality in modalities:
-            flags = (means.get((tracker, modality)) or {}).get("flags")
-            if not flags:
-                cells.append(f"{'-':<{cell}}")
-                continue
-            cells.append(f"{_pct(flags['flagged'], 7)} {_f(flags['precision'], 4, 2)} {_f(flags['recall'], 4, 2)} "
-                         f"{_f(flags['f1'], 4, 2)}".ljust(cell))
-        if any(c.strip() != "-" for c in cells):
-            lines.append(f"{tracker:<{width}} | " + " | ".join(cells))
-    return lines
+    return ["", title, head, sub, "-" * len(head)] + _grid_rows(trackers, modalities, width, cell, text_of)
