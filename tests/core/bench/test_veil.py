@@ -12,6 +12,24 @@ from core.real_split import load_split
 from tests.core.bench.real_tree import fake_tree, thermal_frame
 
 
+def _random_models_bench(tmp_path, trackers: str = "student") -> list[str]:
+    """``bench accuracy --real`` argv over a fake tree (``fake_tree``, 6 frames) with randomly
+    initialised ``trackers``, one thread, a cache under ``tmp_path`` and no one-step probes."""
+    split_file = fake_tree(tmp_path, frames=6)
+    return ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
+            "--trackers", trackers, "--random-weights", "--weights-dir", str(tmp_path / "none"), "--threads", "1",
+            "--cache", str(tmp_path / "c"), "--one-step-every", "0"]
+
+
+def _contenders_by_value(base: list[str], option: str, values) -> dict:
+    """``{value: the contenders built from base + [option, value]}`` (None: the option left out)."""
+    from core.bench.real_accuracy import build_real_contenders
+    from core.cli import build_parser
+
+    return {value: build_real_contenders(build_parser().parse_args(base + ([] if value is None else [option, value])))
+            for value in values}
+
+
 def test_the_veil_hides_the_visible_frame_and_leaves_the_thermal_one():
     from core.bench.veil import VisibleVeil
     from core.sequences.base import FramePair
@@ -74,13 +92,10 @@ def test_the_bench_feeds_the_networks_the_streams_it_is_told(tmp_path):
     """``bench accuracy --real --streams both`` (as ``track --streams``; auto is the default): the
     student's and the teacher's config say so, the table and the JSON name it, and the runs are
     cached apart."""
-    split_file = fake_tree(tmp_path, frames=6)
     from core.bench.real_accuracy import build_real_contenders, run_real_accuracy
     from core.cli import build_parser
 
-    base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
-            "--trackers", "student", "--random-weights", "--weights-dir", str(tmp_path / "none"), "--threads", "1",
-            "--cache", str(tmp_path / "c"), "--one-step-every", "0"]
+    base = _random_models_bench(tmp_path)
     args = build_parser().parse_args(base + ["--streams", "both"])
     assert [c.tracker.config.streams for c in build_real_contenders(args)] == ["both"]
     # the synthetic bench keys its cache by the fingerprint alone: random weights fed otherwise are another run
@@ -102,24 +117,19 @@ def test_the_bench_switches_the_correlation_on_two_stream_pairs_as_it_is_told(tm
     """``bench accuracy --real --pair-correlation on|off`` (as ``track --pair-correlation``): the
     student's and the teacher's config say so, the cache key (the config's repr) tells the runs
     apart, and the table's notes and the JSON name it when it is not the default."""
-    split_file = fake_tree(tmp_path, frames=6)
-    from core.bench.real_accuracy import build_real_contenders, run_real_accuracy
+    from core.bench.real_accuracy import run_real_accuracy
     from core.cli import build_parser
     from core.tracking.tracker_config import PAIR_CORRELATION_WEIGHT, TrackerConfig
 
-    base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
-            "--trackers", "student,teacher", "--random-weights", "--weights-dir", str(tmp_path / "none"),
-            "--threads", "1", "--cache", str(tmp_path / "c"), "--one-step-every", "0"]
+    base = _random_models_bench(tmp_path, "student,teacher")
     default = TrackerConfig().pair_correlation > 0
     other = "off" if default else "on"
-    configs = {value: [c.tracker.config for c in build_real_contenders(build_parser().parse_args(
-        base + ([] if value is None else ["--pair-correlation", value])))] for value in (None, "on", "off")}
+    built = _contenders_by_value(base, "--pair-correlation", (None, "on", "off"))
+    configs = {value: [c.tracker.config for c in contenders] for value, contenders in built.items()}
     assert [c.pair_correlation for c in configs["on"]] == [PAIR_CORRELATION_WEIGHT] * 2
     assert [c.pair_correlation for c in configs["off"]] == [0.0, 0.0]
     assert configs[None] == [TrackerConfig()] * 2
-    fingerprints = {value: build_real_contenders(build_parser().parse_args(base + ["--pair-correlation", value]))[0]
-                    .fingerprint for value in ("on", "off")}
-    assert fingerprints["on"] != fingerprints["off"]
+    assert built["on"][0].fingerprint != built["off"][0].fingerprint
     payload, _, _, text = run_real_accuracy(build_parser().parse_args(base))
     assert payload["pair_correlation"] == default and "--pair-correlation" not in text
     payload, bench, _, text = run_real_accuracy(build_parser().parse_args(base + ["--pair-correlation", other]))
@@ -131,16 +141,13 @@ def test_the_bench_frees_the_shape_on_two_stream_pairs_when_told(tmp_path):
     """``bench accuracy --real --pair-shape free`` (as ``track --pair-shape``): the models' config
     takes the single-modality bound, the cache key tells the runs apart, the notes and the JSON
     name it."""
-    split_file = fake_tree(tmp_path, frames=6)
-    from core.bench.real_accuracy import build_real_contenders, run_real_accuracy
+    from core.bench.real_accuracy import run_real_accuracy
     from core.cli import build_parser
     from core.tracking.tracker_config import MAX_ASPECT_CHANGE, TrackerConfig
 
-    base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
-            "--trackers", "student", "--random-weights", "--weights-dir", str(tmp_path / "none"),
-            "--threads", "1", "--cache", str(tmp_path / "c"), "--one-step-every", "0"]
-    contenders = {value: build_real_contenders(build_parser().parse_args(
-        base + ([] if value is None else ["--pair-shape", value])))[0] for value in (None, "drawn", "free")}
+    base = _random_models_bench(tmp_path)
+    contenders = {value: built[0] for value, built in
+                  _contenders_by_value(base, "--pair-shape", (None, "drawn", "free")).items()}
     assert contenders[None].tracker.config == contenders["drawn"].tracker.config == TrackerConfig()
     assert contenders["free"].tracker.config.pair_max_aspect_change == MAX_ASPECT_CHANGE
     assert contenders["free"].fingerprint != contenders["drawn"].fingerprint
@@ -154,16 +161,13 @@ def test_the_bench_frees_the_shape_on_two_stream_pairs_when_told(tmp_path):
 def test_the_bench_switches_the_pixel_match_off_when_told(tmp_path):
     """``bench accuracy --real --pixel-match off`` (as ``track --pixel-match``): the models' config
     has no pixel match, the cache key tells the runs apart, the notes and the JSON name it."""
-    split_file = fake_tree(tmp_path, frames=6)
-    from core.bench.real_accuracy import build_real_contenders, run_real_accuracy
+    from core.bench.real_accuracy import run_real_accuracy
     from core.cli import build_parser
     from core.tracking.tracker_config import TrackerConfig
 
-    base = ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
-            "--trackers", "student", "--random-weights", "--weights-dir", str(tmp_path / "none"),
-            "--threads", "1", "--cache", str(tmp_path / "c"), "--one-step-every", "0"]
-    contenders = {value: build_real_contenders(build_parser().parse_args(
-        base + ([] if value is None else ["--pixel-match", value])))[0] for value in (None, "on", "off")}
+    base = _random_models_bench(tmp_path)
+    contenders = {value: built[0] for value, built in
+                  _contenders_by_value(base, "--pixel-match", (None, "on", "off")).items()}
     assert contenders[None].tracker.config == contenders["on"].tracker.config == TrackerConfig()
     assert contenders["off"].tracker.config.pixel_match == 0.0
     assert contenders["off"].fingerprint != contenders["on"].fingerprint
