@@ -16,13 +16,22 @@ functions on one frame's response map:
   look-alikes from taking the true target for the distractor and jumping the other way.)
 - :func:`remember_distractors`: the peaks, other than the chosen one, that score at least
   ``min_ratio`` of it and lie away from the target: the distractors of the next frame.
+- :func:`choose_cell`: the three above as the loop runs them on one frame, with a
+  :class:`~core.tracking.tracker_config.TrackerConfig`'s settings.
 
 Units: ``response`` is (F, F) float32 (score x penalty x window); peaks are ``(row, col)``
 cells; points are image pixels ``(x, y)``; distances are image pixels.
 """
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from core.tracking.crop import CropGeometry
+    from core.tracking.tracker_config import TrackerConfig
 
 
 def local_peaks(response: np.ndarray, min_ratio: float, max_peaks: int = 8) -> list[tuple[int, int]]:
@@ -96,3 +105,32 @@ def remember_distractors(strengths, points, chosen: int, min_ratio: float, min_d
         if np.hypot(*(points[k] - points[chosen])) > min_distance:
             kept.append((float(points[k, 0]), float(points[k, 1])))
     return tuple(kept)
+
+
+def choose_cell(response: np.ndarray, offset_map: np.ndarray, geometry: CropGeometry, previous_box,
+                distractors, config: TrackerConfig) -> tuple[int, int, tuple[tuple[float, float], ...]]:
+    """``(row, col, distractors)``: the score-map cell to decode and the distractor points
+    (image pixels ``(x, y)``) to remember for the next frame.
+
+    response: (F, F) the windowed, penalised (and filtered) score; offset_map: (2, F, F) the
+    head's centre offsets within each cell; geometry: the search crop's; previous_box: the
+    target's box ``x, y, w, h`` on the previous frame; distractors: the previous frame's
+    points. With ``config.distractor_gate`` 0: the plain argmax and no distractors.
+    """
+    if config.distractor_gate <= 0:
+        iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
+        return int(iy), int(ix), ()
+    f = response.shape[-1]
+    peaks = local_peaks(response, min(config.distractor_gate, config.distractor_min_ratio))
+    strengths = [float(response[p]) for p in peaks]
+    cells = np.array([[c + offset_map[0, r, c], r + offset_map[1, r, c], 0.0, 0.0] for r, c in peaks],
+                     dtype=np.float64)  # peak centres as empty boxes, crop cells
+    points = geometry.crop_to_image(cells / f * geometry.output_size)[:, :2]
+    previous_box = np.asarray(previous_box, dtype=np.float64)
+    radius = config.distractor_radius * math.sqrt(max(float(previous_box[2] * previous_box[3]), 1.0))
+    previous = previous_box[:2] + previous_box[2:] / 2.0
+    chosen = choose_peak(strengths, points, distractors, previous, radius, config.distractor_gate)
+    remembered = ()
+    if strengths[chosen] >= config.distractor_min_score:  # a lost tracker's peaks are noise, not look-alikes
+        remembered = remember_distractors(strengths, points, chosen, config.distractor_min_ratio, radius)
+    return peaks[chosen][0], peaks[chosen][1], remembered

@@ -19,13 +19,21 @@ more willing to draw a large box), and so that the confidence means something:
   (a person drawn tall stays tall when the network prefers square blobs).
 - :func:`size_bias`: how much a network over- or under-sizes a target whose true size is
   known (the init frame), as per-side factors the later size maps are divided by.
+- :func:`bounded_box` and :func:`safeguarded_box`: the loop's use of the above on one frame's
+  box, with a :class:`~core.tracking.tracker_config.TrackerConfig`'s settings.
 
 Units: maps are the head's (``core.models.head``): ``size_map`` (2, F, F) w, h as
 fractions of the search crop side; boxes are ``(w, h)`` pairs in any one unit.
 """
 from __future__ import annotations
 
+import math
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from core.tracking.tracker_config import TrackerConfig
 
 
 def padded_size(width, height):
@@ -117,3 +125,41 @@ def size_bias(network_wh, true_wh, strength: float, limit: float) -> np.ndarray:
     log_limit = float(np.log(limit))
     mean_log = np.log(network / truth).mean(axis=0)
     return np.exp(np.clip(strength * mean_log, -log_limit, log_limit))
+
+
+def bounded_box(center, wh, init_wh, frame_size, config: TrackerConfig, *, two_streams: bool) -> np.ndarray:
+    """(4,) float64 box ``x, y, w, h`` at ``center`` (x, y) whose size is ``wh`` within the
+    loop's aspect and size bounds, both relative to the initial box's ``init_wh``: the aspect's
+    is ``config.pair_max_aspect_change`` on a two-stream pair, ``config.max_aspect_change``
+    otherwise; the size's ``config.max_size_ratio`` and the frame (``frame_size``, (W, H))."""
+    wh = bound_aspect(wh, init_wh, config.pair_max_aspect_change if two_streams else config.max_aspect_change)
+    if math.isfinite(config.max_size_ratio):
+        wh = bound_size(wh, init_wh, frame_size, config.max_size_ratio)
+    return np.array([center[0] - wh[0] / 2.0, center[1] - wh[1] / 2.0, wh[0], wh[1]], dtype=np.float64)
+
+
+def safeguarded_box(network_box, previous_box, init_wh, frame_size, config: TrackerConfig, *, penalty: float,
+                    raw_confidence: float, lost: bool, two_streams: bool) -> np.ndarray:
+    """(4,) float64 box ``x, y, w, h``: the network's box (``network_box``) after size damping,
+    bounds and loss handling.
+
+    - lost with ``config.hold_when_lost``: the previous box, unchanged;
+    - lost: the network's centre with the previous size;
+    - otherwise the size moves toward the network's at ``size_lr * penalty`` (times
+      ``raw_confidence`` with ``size_lr_by_score``), by at most ``max_size_change``
+      (:func:`damp_size`);
+
+    then :func:`bounded_box`. ``penalty`` is the chosen cell's :func:`size_change_penalty`.
+    """
+    previous_box = np.asarray(previous_box, dtype=np.float64)
+    network_box = np.asarray(network_box, dtype=np.float64)
+    if lost and config.hold_when_lost:
+        return previous_box.copy()
+    previous_wh = previous_box[2:]
+    if lost:
+        wh = previous_wh.copy()
+    else:
+        rate = config.size_lr * penalty * (raw_confidence if config.size_lr_by_score else 1.0)
+        wh = damp_size(previous_wh, network_box[2:], rate, config.max_size_change)
+    return bounded_box(network_box[:2] + network_box[2:] / 2.0, wh, init_wh, frame_size, config,
+                       two_streams=two_streams)

@@ -7,8 +7,9 @@ side by side on the same frames, and a run can be resumed or branched from any s
 
 Per frame (``tracker.md`` section 1): search crop of ``search_factor`` (4) around the
 previous box resized to X (``core.tracking.crop.sample_target``), normalisation, one
-engine forward, Hann-windowed peak decoding (``core.models.head.decode_boxes``), back to
-image pixels through the crop's :class:`CropGeometry`, ``clip_box`` with a 10 px margin.
+engine forward, Hann-windowed peak decoding back to image pixels through the crop's
+:class:`CropGeometry` (``core.tracking.read_maps``), the size damping and bounds
+(``core.tracking.safeguards.safeguarded_box``), ``clip_box`` with a 10 px margin.
 Before the peak is chosen, the score map is re-ranked by an online correlation filter on
 the network's search features, learned on this sequence (``core.tracking.online_filter``;
 ``TrackerConfig.online_filter_weight``).
@@ -39,18 +40,18 @@ import warnings
 import numpy as np
 
 from core.errors import RGBTError
-from core.geometry import as_box, clip_box, cxcywh_to_xywh, is_valid_box
+from core.geometry import as_box, clip_box, is_valid_box
 from core.models.head import hann1d
 from core.sequences.base import FramePair, as_streams, has_one_stream
 from core.tracking import pixel_match
 from core.tracking.blind_stream import FEEDS, measure, next_feed, smoothed, thermal_as_visible
 from core.tracking.crop import CropGeometry, crop_side, normalize_thermal, normalize_visible, sample_target
-from core.tracking.distractors import choose_peak, local_peaks, remember_distractors
 from core.tracking.kalman import predict_corner
-from core.tracking.online_filter import fuse, learn, respond, spectrum
+from core.tracking.online_filter import learn, spectrum
 from core.tracking.pair_correlation import PairCorrelation, pair_evidence
 from core.tracking.pair_overlap import PairOverlap, thermal_only
-from core.tracking.safeguards import bound_aspect, bound_size, damp_size, size_bias, size_change_penalty
+from core.tracking.read_maps import read_maps
+from core.tracking.safeguards import bounded_box, safeguarded_box, size_bias
 from core.tracking.track_state import InitBoxError, Look, TrackerState, TrackStep
 from core.tracking.tracker_config import BOX_MARGIN, CALIBRATION_LIMIT, DISTRACTOR_GATE, TrackerConfig
 
@@ -293,42 +294,19 @@ class Tracker:
             searched = searching.result() if searching is not None else None
         score, size, offset = (np.asarray(o, dtype=np.float32) for o in outputs[:3])
         feature = np.asarray(outputs[3], dtype=np.float32)[0] if len(outputs) > 3 else None
-        score_map, offset_map = score[0, 0], offset[0]
-        size_map = size[0] / np.asarray(state.size_bias, dtype=np.float32)[:, None, None]
-        crop_side = float(geometry.output_size)
-        previous_wh = state.box[2:] * geometry.scale / crop_side
-        if cfg.scale_penalty_k > 0:
-            penalty = size_change_penalty(size_map, previous_wh, cfg.scale_penalty_k)
-        else:
-            penalty = np.ones_like(score_map)
-        penalised = score_map * penalty
-        response = self.windowed(penalised)
-        f = score_map.shape[-1]
-        online_filter = state.online_filter
-        filter_map = features_spectrum = None
-        if online_filter is not None and feature is not None and cfg.online_filter_weight > 0:
-            features_spectrum = spectrum(feature)
-            filter_map = respond(online_filter, features_spectrum)
-            response = fuse(response, filter_map, cfg.online_filter_weight)
-        iy, ix, distractors = self._choose_cell(response, offset_map, geometry, state)
-        crop_cxcywh = np.array([(ix + offset_map[0, iy, ix]) / f, (iy + offset_map[1, iy, ix]) / f,
-                                size_map[0, iy, ix], size_map[1, iy, ix]], dtype=np.float64)
-        raw_confidence = float(score_map[iy, ix])
-        confidence = float(penalised[iy, ix])
-        network_box = geometry.crop_to_image(cxcywh_to_xywh(crop_cxcywh * crop_side))
-        if features_spectrum is not None and confidence >= cfg.online_filter_min_score:
-            centre = (ix + offset_map[0, iy, ix] - 0.5, iy + offset_map[1, iy, ix] - 0.5)
-            online_filter = learn(features_spectrum, centre, cfg.online_filter_sigma, online_filter,
-                                  cfg.online_filter_rate)
+        reading = read_maps(score[0, 0], size[0], offset[0], feature, geometry, state, self.window, cfg)
+        network_box, confidence, raw_confidence = reading.network_box, reading.confidence, reading.raw_confidence
         lost = cfg.lost_threshold > 0 and confidence < cfg.lost_threshold
-        box = self._safeguarded_box(network_box, state, pair.size, float(penalty[iy, ix]), raw_confidence, lost)
+        box = safeguarded_box(network_box, state.box, state.init_box[2:], pair.size, cfg, penalty=reading.penalty,
+                              raw_confidence=raw_confidence, lost=lost, two_streams=state.two_streams)
         correlation = float("nan")
         if state.correlation is not None and not (lost and cfg.hold_when_lost):
             box, correlation = self.pair_correlation.blend(both_streams, state.correlation, state.box, box,
                                                            cfg.pair_correlation, cfg.pair_correlation_centre,
                                                            cfg.pair_correlation_gap, searched=searched,
                                                            thermal_only=thermal_only(state))
-            box = self._bounded(box[:2] + box[2:] / 2.0, box[2:], state, pair.size)
+            box = bounded_box(box[:2] + box[2:] / 2.0, box[2:], state.init_box[2:], pair.size, cfg,
+                              two_streams=state.two_streams)
 
         step = state.step + 1
         width, height = pair.size
@@ -372,8 +350,8 @@ class Tracker:
             template_updates=state.template_updates + int(template_updated),
             lost_frames=state.lost_frames + 1 if lost else 0,
             track_confidence=track_confidence,
-            distractors=distractors,
-            online_filter=online_filter,
+            distractors=reading.distractors,
+            online_filter=reading.online_filter,
             blind_ratio=blind_ratio,
         )
         return TrackStep(
@@ -392,7 +370,7 @@ class Tracker:
             raw_confidence=raw_confidence,
             lost=bool(lost),
             frame_confidence=confidence,
-            filter_response=float("nan") if filter_map is None else float(filter_map[iy, ix]),
+            filter_response=reading.filter_response,
             feed=state.feed,
             pair_correlation=correlation,
             pixel_match=matched,
@@ -416,49 +394,3 @@ class Tracker:
         if state.feed == "thermal":
             x_v = thermal_as_visible(x_t)
         return pair, state, (x_v, x_t, geometry), ratio
-
-    def _choose_cell(self, response: np.ndarray, offset_map: np.ndarray, geometry, state: TrackerState):
-        """The score-map cell ``(row, col)`` to decode and the distractor points ``((x, y), ...)``
-        (image pixels) to remember for the next frame (``core.tracking.distractors``; with
-        ``distractor_gate`` 0 the plain argmax and no distractors)."""
-        cfg = self.config
-        if cfg.distractor_gate <= 0:
-            return (*_peak_cell(response), ())
-        f = response.shape[-1]
-        peaks = local_peaks(response, min(cfg.distractor_gate, cfg.distractor_min_ratio))
-        strengths = [float(response[p]) for p in peaks]
-        cells = np.array([[c + offset_map[0, r, c], r + offset_map[1, r, c], 0.0, 0.0] for r, c in peaks],
-                         dtype=np.float64)  # peak centres as empty boxes, crop cells
-        points = geometry.crop_to_image(cells / f * geometry.output_size)[:, :2]
-        radius = cfg.distractor_radius * math.sqrt(max(float(state.box[2] * state.box[3]), 1.0))
-        previous = state.box[:2] + state.box[2:] / 2.0
-        chosen = choose_peak(strengths, points, state.distractors, previous, radius, cfg.distractor_gate)
-        distractors = ()
-        if strengths[chosen] >= cfg.distractor_min_score:  # a lost tracker's peaks are noise, not look-alikes
-            distractors = remember_distractors(strengths, points, chosen, cfg.distractor_min_ratio, radius)
-        return peaks[chosen][0], peaks[chosen][1], distractors
-
-    def _bounded(self, center: np.ndarray, wh: np.ndarray, state: TrackerState, frame_size) -> np.ndarray:
-        """The box (x, y, w, h) at ``center`` whose size is ``wh`` within the loop's aspect and
-        size bounds (both relative to the initial box; the aspect's is ``pair_max_aspect_change``
-        on a two-stream pair)."""
-        cfg = self.config
-        wh = bound_aspect(wh, state.init_box[2:],
-                          cfg.pair_max_aspect_change if state.two_streams else cfg.max_aspect_change)
-        if math.isfinite(cfg.max_size_ratio):
-            wh = bound_size(wh, state.init_box[2:], frame_size, cfg.max_size_ratio)
-        return np.array([center[0] - wh[0] / 2.0, center[1] - wh[1] / 2.0, wh[0], wh[1]], dtype=np.float64)
-
-    def _safeguarded_box(self, network_box: np.ndarray, state: TrackerState, frame_size, penalty: float,
-                         raw_confidence: float, lost: bool) -> np.ndarray:
-        """The network's box after size damping, bounds and loss handling (x, y, w, h pixels)."""
-        cfg = self.config
-        if lost and cfg.hold_when_lost:
-            return state.box.copy()
-        previous_wh = state.box[2:]
-        if lost:
-            wh = previous_wh.copy()
-        else:
-            rate = cfg.size_lr * penalty * (raw_confidence if cfg.size_lr_by_score else 1.0)
-            wh = damp_size(previous_wh, network_box[2:], rate, cfg.max_size_change)
-        return self._bounded(network_box[:2] + network_box[2:] / 2.0, wh, state, frame_size)
