@@ -29,7 +29,12 @@ Reported per mode and set (``synthetic``: the fixed synthetic evaluation split;
 ``real``: the validation part of ``configs/real_split.json``, paths relative to the data
 root ``../shared/data``): **corrections per 100 frames** (keyframes after the first
 drawn box, per 100 scored frames) and the **final mean IoU** of the boxes the annotator
-ends with (corrected frames count as 1.0), over all scored frames. ``--json`` writes
+ends with (corrected frames count as 1.0), over all scored frames. With ``--restarts-every K``
+each tracker mode is also started from the ground-truth box on every K-th frame, and the
+**frames to failure** (until its first box below the threshold, at most ``--restart-cap``) are
+averaged: the same cost from regular starts, which one chain of corrections measures with a
+large spread on small targets with noisy truth boxes (``core.bench.annotator.frames_to_failure``).
+``--json`` writes
 every row and the per-sequence results. Boxes: x, y, w, h float64 pixels of the visible
 frame (``core.geometry``).
 """
@@ -53,6 +58,7 @@ from core.bench.annotator import (
     annotate_by_interpolation,
     annotate_with,
     final_iou,
+    frames_to_failure,
     interpolate_keyframes,
     refined_segment,
     tracker_segment,
@@ -70,7 +76,7 @@ SETS = ("synthetic", "real")
 
 # the simulated annotator's pieces, importable from here as before the split
 __all__ = ["IOU_THRESHOLD", "LOW_CONFIDENCE", "TEACHER_ANCHOR_REACH", "Segment", "annotate_by_interpolation",
-           "annotate_with", "final_iou", "interpolate_keyframes", "refined_segment", "tracker_segment",
+           "annotate_with", "final_iou", "frames_to_failure", "interpolate_keyframes", "refined_segment", "tracker_segment",
            "valid_rows", "Item", "SequenceResult", "ModeRow", "summarise", "annotate_bench", "register", "run"]
 
 
@@ -88,7 +94,9 @@ DEFAULT_MODES = ("student", "teacher-refined", "csrt", "kcf", "interpolation")
 class SequenceResult:
     """One mode on one sequence: ``frames`` scored, ``corrections`` (keyframes after the
     first box), ``mean_iou`` of the final boxes over the scored frames, ``tracked`` frames
-    the tracker(s) ran, ``seconds`` of wall time."""
+    the tracker(s) ran, ``seconds`` of wall time; with restarts (``--restarts-every``) their
+    number, the mean ``frames_to_failure`` and the share of them that ``held`` to the cap
+    (NaN without restarts)."""
 
     mode: str
     set: str
@@ -98,11 +106,15 @@ class SequenceResult:
     mean_iou: float
     tracked: int
     seconds: float
+    restarts: int = 0
+    frames_to_failure: float = float("nan")
+    held: float = float("nan")
 
 
 @dataclass(frozen=True)
 class ModeRow:
-    """A mode over a set: totals and the two figures (frame-weighted)."""
+    """A mode over a set: totals and the two figures (frame-weighted); with restarts their
+    number, the mean frames to failure and the share that held to the cap (over all restarts)."""
 
     mode: str
     set: str
@@ -112,6 +124,9 @@ class ModeRow:
     corrections_per_100: float
     mean_iou: float
     seconds: float
+    restarts: int = 0
+    frames_to_failure: float = float("nan")
+    held: float = float("nan")
 
 
 # -- the benchmark ----------------------------------------------------------------------
@@ -200,8 +215,11 @@ def build_trackers(mode: str, info, threads: int | None, engine: str, device: st
 
 
 def run_mode(mode: str, item: Item, *, threads: int | None = 1, engine: str = "auto", device: str = "auto",
-             allow_random: bool = False) -> Job[SequenceResult]:
-    """One mode on one item; yields per-frame Progress, returns its SequenceResult."""
+             allow_random: bool = False, restart_every: int = 0, restart_cap: int = 50) -> Job[SequenceResult]:
+    """One mode on one item; yields per-frame Progress, returns its SequenceResult. With
+    ``restart_every`` > 0 a tracker mode is also restarted from the ground truth on every
+    ``restart_every``-th frame (``frames_to_failure``, at most ``restart_cap`` frames each)."""
+    lengths = np.zeros(0, dtype=np.int64)
     started = time.perf_counter()
     sequence = item.open()
     try:
@@ -217,6 +235,15 @@ def run_mode(mode: str, item: Item, *, threads: int | None = 1, engine: str = "a
             segment = (tracker_segment(tracker, limited) if teacher is None
                        else refined_segment(tracker, teacher, limited, low=low_confidence_for(sequence.info)))
             boxes, keys, tracked = yield from annotate_with(segment, gt)
+            if restart_every > 0:
+                restarts = frames_to_failure(segment, gt, restart_every, restart_cap)
+                while True:
+                    try:
+                        report = next(restarts)
+                    except StopIteration as stop:
+                        lengths = stop.value
+                        break
+                    yield Progress(frames, frames, report.message)
     finally:
         sequence.close()
     valid = valid_rows(gt)
@@ -225,7 +252,9 @@ def run_mode(mode: str, item: Item, *, threads: int | None = 1, engine: str = "a
     scores = final_iou(boxes, gt, valid)
     return SequenceResult(mode, item.set, item.name, int(valid.sum()), max(len(keys) - 1, 0),
                           float(scores.mean()) if scores.size else float("nan"), tracked,
-                          round(time.perf_counter() - started, 2))
+                          round(time.perf_counter() - started, 2), len(lengths),
+                          round(float(lengths.mean()), 2) if len(lengths) else float("nan"),
+                          round(float(np.mean(lengths >= restart_cap)), 3) if len(lengths) else float("nan"))
 
 
 def summarise(results: list[SequenceResult]) -> list[ModeRow]:
@@ -237,9 +266,15 @@ def summarise(results: list[SequenceResult]) -> list[ModeRow]:
         frames = sum(r.frames for r in chosen)
         corrections = sum(r.corrections for r in chosen)
         mean = sum(r.mean_iou * r.frames for r in chosen) / frames if frames else float("nan")
+        restarted = [r for r in chosen if r.restarts > 0]
+        restarts = sum(r.restarts for r in restarted)
+        to_failure = held = float("nan")
+        if restarts:
+            to_failure = round(sum(r.frames_to_failure * r.restarts for r in restarted) / restarts, 2)
+            held = round(sum(r.held * r.restarts for r in restarted) / restarts, 3)
         rows.append(ModeRow(mode, set_name, len(chosen), frames, corrections,
                             round(100.0 * corrections / frames, 2) if frames else float("nan"), round(mean, 4),
-                            round(sum(r.seconds for r in chosen), 1)))
+                            round(sum(r.seconds for r in chosen), 1), restarts, to_failure, held))
     return rows
 
 
@@ -264,14 +299,27 @@ def annotate_bench(items: list[Item], chosen_modes, **options) -> Job[list[Seque
     return results
 
 
-def format_table(rows: list[ModeRow], load: tuple[float, float]) -> str:
-    lines = [f"{'mode':<16} {'set':<10} {'seqs':>4} {'frames':>7} {'corr.':>6} {'corr/100':>9} {'mean IoU':>9} "
-             f"{'seconds':>8}"]
+def format_table(rows: list[ModeRow], load: tuple[float, float], restart_cap: int | None = None) -> str:
+    """The report; with ``restart_cap`` (restarts were run) three more columns: the restarts, their
+    mean frames to failure and the share that held to the cap ("-" for interpolation)."""
+    head = (f"{'mode':<16} {'set':<10} {'seqs':>4} {'frames':>7} {'corr.':>6} {'corr/100':>9} {'mean IoU':>9} "
+            f"{'seconds':>8}")
+    if restart_cap is not None:
+        head += f" {'restarts':>8} {'to fail':>8} {'held':>6}"
+    lines = [head]
     for r in rows:
-        lines.append(f"{r.mode:<16} {r.set:<10} {r.sequences:>4} {r.frames:>7} {r.corrections:>6} "
-                     f"{r.corrections_per_100:>9.2f} {r.mean_iou:>9.3f} {r.seconds:>8.1f}")
+        line = (f"{r.mode:<16} {r.set:<10} {r.sequences:>4} {r.frames:>7} {r.corrections:>6} "
+                f"{r.corrections_per_100:>9.2f} {r.mean_iou:>9.3f} {r.seconds:>8.1f}")
+        if restart_cap is not None:
+            line += (f" {r.restarts:>8} {r.frames_to_failure:>8.1f} {r.held:>6.2f}" if r.restarts
+                     else f" {'-':>8} {'-':>8} {'-':>6}")
+        lines.append(line)
     lines.append(f"IoU threshold {IOU_THRESHOLD}; load average {load[0]:.2f} before, {load[1]:.2f} after; "
                  f"{os.cpu_count()} CPUs")
+    if restart_cap is not None:
+        lines.append(f"restarts: from the ground truth on every --restarts-every-th frame; 'to fail' = mean frames "
+                     f"until the first box below IoU {IOU_THRESHOLD} (at most {restart_cap}), 'held' = share that "
+                     f"reached {restart_cap}")
     return "\n".join(lines)
 
 
@@ -294,6 +342,12 @@ def register(subparsers) -> None:
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads of the models (default 1)")
     add_engine_options(parser, subject="the student and the teacher")
     parser.add_argument("--random-weights", action="store_true", help="random models when no weights exist (tests)")
+    parser.add_argument("--restarts-every", type=int, default=0, metavar="K",
+                        help="also start each tracker from the ground truth on every K-th frame and report the mean "
+                             "frames until its first box below IoU 0.5 (0 = off, the default)")
+    parser.add_argument("--restart-cap", type=positive_int, default=50, metavar="N",
+                        help="count at most N frames per restart; only frames with N frames after them are "
+                             "started from (default 50)")
     parser.add_argument("--json", type=Path, default=None, help="write the rows and per-sequence results here")
     parser.set_defaults(func=run)
 
@@ -329,14 +383,19 @@ def run(args) -> int:
         print(f"note: {note}", file=sys.stderr)
     if not items:
         raise ConfigError("no sequence to annotate (see the notes above)")
+    if args.restarts_every < 0:
+        raise ConfigError(f"--restarts-every takes 0 (off) or a positive frame step, got {args.restarts_every}")
     load_before = os.getloadavg()[0]
     results = run_with_bar(annotate_bench(items, chosen, threads=args.threads, engine=args.engine,
-                                          device=args.device, allow_random=args.random_weights), "bench annotate")
+                                          device=args.device, allow_random=args.random_weights,
+                                          restart_every=args.restarts_every, restart_cap=args.restart_cap),
+                           "bench annotate")
     rows = summarise(results)
-    print(format_table(rows, (load_before, os.getloadavg()[0])))
+    print(format_table(rows, (load_before, os.getloadavg()[0]), args.restart_cap if args.restarts_every else None))
     if args.json is not None:
         payload = {"rows": [asdict(r) for r in rows], "sequences": [asdict(r) for r in results], "notes": notes,
                    "iou_threshold": IOU_THRESHOLD, "low_confidence": {"single stream": LOW_CONFIDENCE, "two-stream pairs": LOW_CONFIDENCE_PAIRS},
+                   "restarts_every": args.restarts_every, "restart_cap": args.restart_cap,
                    "load_average": [round(v, 2) for v in os.getloadavg()], "cpu_count": os.cpu_count()}
         write_text_atomic(args.json, json.dumps(payload, indent=2) + "\n")
         print(f"wrote {args.json}", file=sys.stderr)

@@ -3,6 +3,12 @@ draw the first box, track, correct the first frame below ``IOU_THRESHOLD`` with 
 truth and re-track from it, until the end; or, with no tracker, interpolate between
 keyframes and add one where the interpolation falls below the threshold.
 
+:func:`frames_to_failure` is the same annotator's cost measured from regular starts instead of
+one chain of corrections: the chain restarts on exactly the frames where the tracker failed,
+which on small targets with noisy truth boxes are often the frames whose truth box is an
+outlier, so one chain's count varies a lot with which frames it happens to pick
+(``docs/studio.md``).
+
 A *segment* is a tracker run from a keyframe: ``segment(start, box)`` yields ``(frame,
 box, confidence)`` for the frames after ``start`` (:func:`tracker_segment`; the student
 with the teacher on low-confidence runs, as the studio refines: :func:`refined_segment`).
@@ -173,3 +179,41 @@ def refined_segment(student, teacher, sequence, low: float = LOW_CONFIDENCE,
             teacher_job.close()
 
     return segment
+
+
+def restart_frames(gt: np.ndarray, every: int, cap: int) -> list[int]:
+    """The frames :func:`frames_to_failure` starts from: every ``every``-th frame (counted from
+    the first scored one) that is scored and has at least ``cap`` frames after it."""
+    valid = valid_rows(np.asarray(gt, dtype=np.float64))
+    if not valid.any() or every < 1 or cap < 1:
+        return []
+    first = int(np.flatnonzero(valid)[0])
+    return [f for f in range(first, len(gt) - cap, every) if valid[f]]
+
+
+def frames_to_failure(segment: Segment, gt: np.ndarray, every: int, cap: int) -> Job[np.ndarray]:
+    """(S,) int: for each start of :func:`restart_frames`, the frames the tracker ran from the
+    ground-truth box there until its first box below ``IOU_THRESHOLD`` on a scored frame, that
+    frame included; ``cap`` when it stayed above the threshold for ``cap`` frames. Yields one
+    Progress per start."""
+    gt = np.asarray(gt, dtype=np.float64)
+    valid = valid_rows(gt)
+    starts = restart_frames(gt, every, cap)
+    lengths = np.zeros(len(starts), dtype=np.int64)
+    for k, start in enumerate(starts):
+        ran = cap
+        steps = segment(start, gt[start].copy())
+        try:
+            for frame, box, _confidence in steps:
+                if valid[frame] and float(iou(box, gt[frame])) < IOU_THRESHOLD:
+                    ran = frame - start
+                    break
+                if frame - start >= cap:
+                    break
+        finally:
+            close = getattr(steps, "close", None)
+            if close is not None:
+                close()
+        lengths[k] = ran
+        yield Progress(k + 1, len(starts), f"restart {k + 1}/{len(starts)} at frame {start + 1}: {ran} frames")
+    return lengths

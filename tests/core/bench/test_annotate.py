@@ -14,10 +14,12 @@ from core.bench.annotate import (
     annotate_by_interpolation,
     annotate_with,
     final_iou,
+    frames_to_failure,
     refined_segment,
     summarise,
     valid_rows,
 )
+from core.bench.annotator import restart_frames
 from core.progress import run_to_end
 
 
@@ -123,6 +125,39 @@ def test_summary_is_frame_weighted():
     assert row.mean_iou == pytest.approx((80 + 180) / 400)
 
 
+def test_restarts_start_on_scored_frames_with_room_for_the_cap():
+    gt = _gt(30)
+    gt[4] = 0  # absent: never a start
+    assert restart_frames(gt, every=2, cap=10) == [0, 2, 6, 8, 10, 12, 14, 16, 18]
+    gt[:3] = 0  # counted from the first scored frame
+    assert restart_frames(gt, every=5, cap=10) == [3, 8, 13, 18]
+    assert restart_frames(gt, every=5, cap=40) == []
+
+
+def test_frames_to_failure_counts_to_the_first_box_below_half_overlap_or_the_cap():
+    gt = _gt(30)  # moves 2 px a frame, 10 px wide
+    frozen = run_to_end(frames_to_failure(_segment_from(lambda s, f, b: b), gt, every=5, cap=10))
+    assert frozen.tolist() == [2, 2, 2, 2]  # IoU 0.67 after one frame, 0.43 after two
+    perfect = run_to_end(frames_to_failure(_segment_from(lambda s, f, b: gt[f]), gt, every=5, cap=10))
+    assert perfect.tolist() == [10, 10, 10, 10]
+    # off the target on frames 12-19: the start at 0 holds its 10 frames, the later ones fail at 12 or 16
+    drifting = _segment_from(lambda s, f, b: gt[f] + (np.array([50.0, 0, 0, 0]) if 12 <= f < 20 else 0))
+    assert run_to_end(frames_to_failure(drifting, gt, every=5, cap=10)).tolist() == [10, 7, 2, 1]
+
+
+def test_summary_weighs_the_restarts_by_their_number():
+    results = [SequenceResult("kcf", "real", "a", 100, 5, 0.8, 99, 1.0, 10, 20.0, 0.1),
+               SequenceResult("kcf", "real", "b", 300, 3, 0.6, 299, 2.0, 30, 40.0, 0.5),
+               SequenceResult("kcf", "real", "c", 50, 0, 0.9, 49, 0.5)]  # too short to restart in
+    (row,) = summarise(results)
+    assert row.restarts == 40
+    assert row.frames_to_failure == pytest.approx((200 + 1200) / 40)
+    assert row.held == pytest.approx((1 + 15) / 40)
+    table = annotate.format_table([row], (0.0, 0.0), restart_cap=50)
+    assert "to fail" in table and "35.0" in table
+    assert "to fail" not in annotate.format_table([row], (0.0, 0.0))
+
+
 def test_the_command_on_synthetic_sequences(tmp_path, capsys, monkeypatch):
     from core.cli import main
     from core.synthetic import SyntheticConfig, SyntheticSequence
@@ -143,6 +178,29 @@ def test_the_command_on_synthetic_sequences(tmp_path, capsys, monkeypatch):
     for row in data["rows"]:
         assert row["frames"] == 40 and 0.0 <= row["mean_iou"] <= 1.0 and row["corrections"] >= 0
     assert len(data["sequences"]) == 8
+    assert all(r["restarts"] == 0 for r in data["rows"])
+
+
+def test_the_command_restarts_each_tracker_mode(tmp_path, capsys, monkeypatch):
+    from core.cli import main
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    def tiny(frames, per_family):
+        config = SyntheticConfig(width=128, height=96, num_frames=frames)
+        return [Item("synthetic", "s0", frames, lambda: SyntheticSequence(config, seed=0))]
+
+    monkeypatch.setattr(annotate, "synthetic_set", tiny)
+    out = tmp_path / "annotate.json"
+    code = main(["bench", "annotate", "--sets", "synthetic", "--synthetic-frames", "30", "--modes",
+                 "kcf,interpolation", "--restarts-every", "5", "--restart-cap", "10", "--json", str(out)])
+    assert code == 0
+    assert "to fail" in capsys.readouterr().out
+    data = json.loads(out.read_text())
+    kcf, interpolation = data["rows"]
+    assert kcf["restarts"] == 4 and 1 <= kcf["frames_to_failure"] <= 10 and 0 <= kcf["held"] <= 1
+    assert interpolation["restarts"] == 0
+    assert data["restarts_every"] == 5 and data["restart_cap"] == 10
+    assert main(["bench", "annotate", "--restarts-every", "-1"]) == 2
 
 
 def test_unknown_modes_and_sets_are_one_line_errors(capsys):
