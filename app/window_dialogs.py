@@ -132,6 +132,12 @@ class WindowDialogs:
         text = f"exported to {path}"
         self.statusBar().showMessage(text, 10000)
         details = [text]
+        summary = getattr(result, "summary", "")
+        if summary:
+            details.append(summary)
+            pending = self._pending_proposals()
+            if pending:
+                details.append(f"{pending} teacher proposal(s) not accepted are not in it (A or Shift+A accepts them)")
         if path.is_file():
             details.append(f"{path.stat().st_size / 1e6:.1f} MB")
         box = QMessageBox(QMessageBox.Icon.Information, "Exported", "\n".join(details + warnings), parent=self)
@@ -140,6 +146,18 @@ class WindowDialogs:
             self.result_box.close()
         self.result_box = box
         box.show()
+
+    def _pending_proposals(self) -> int:
+        """How many frames hold a teacher proposal whose box was not accepted (their record's
+        provenance is not the teacher's), in the open document."""
+        from core.annotations.records import Provenance
+
+        document = self.document
+        if document is None:
+            return 0
+        records = document.records
+        return sum(1 for frame in document.proposals
+                   if records.get(frame) is None or records[frame].provenance != Provenance.TEACHER)
 
     # -- dialogs and settings -------------------------------------------------------------
     def error(self, title: str, error: BaseException, trace: str = "") -> QMessageBox:

@@ -13,6 +13,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog
 
 from app.settings import ModelSettings, StudioSettings
+from core.annotations.formats.export import ExportResult
 from core.annotations.records import FrameAnnotation, Provenance
 
 pytestmark = pytest.mark.filterwarnings("ignore::core.tracking.factory.RandomWeightsWarning")
@@ -75,6 +76,14 @@ def test_folder_exports_ask_too(window, pair_files, synthetic, tmp_path):
     window.ask_hook = Answers()
     assert window.export_checked("lasher", target) and target.is_dir()
     assert "exported to" in window.result_box.text()
+    n = len(window.document.sequence)  # one drawn box; the other frames are written as absent rows
+    assert f"{n} frames: 1 box (1 drawn), {n - 1} not annotated" in window.result_box.text()
+    assert "proposal" not in window.result_box.text()
+    # a teacher proposal left unaccepted is named: the export holds the student's box there
+    window.document.proposals[3] = (np.array([1.0, 1, 5, 5]), 0.9)
+    window._exported(ExportResult(target, n, [], "summary"))
+    assert "1 teacher proposal(s) not accepted are not in it" in window.result_box.text()
+    window.document.proposals.pop(3)
     window.ask_hook = Answers(None)  # the question closed: nothing replaced
     assert not window.export_checked("lasher", target)
 

@@ -24,7 +24,13 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from core.annotations.formats.convert import target_files
-from core.annotations.formats.export import EXPORT_MARKER, ExportResult, check_export_target, export_warnings
+from core.annotations.formats.export import (
+    EXPORT_MARKER,
+    ExportResult,
+    check_export_target,
+    export_summary,
+    export_warnings,
+)
 from core.annotations.formats.rows import format_rows, rows_from_records
 from core.annotations.records import FrameAnnotation
 from core.fileio import atomic_directory, safe_component
@@ -62,4 +68,4 @@ def export_annotation_files(sequence, records: Mapping[int, FrameAnnotation], ou
         for done, (relative, (text, newline)) in enumerate(files.items(), start=1):
             (tmp / relative).write_text(text, encoding="utf-8", newline=newline)
             yield Progress(done, len(files), relative)
-    return ExportResult(out_dir, n, warnings)
+    return ExportResult(out_dir, n, warnings, export_summary(records, n))

@@ -35,7 +35,7 @@ from core.annotations.formats.rows import (
     rows_from_records,
     touching_origin,
 )
-from core.annotations.records import FrameAnnotation
+from core.annotations.records import FrameAnnotation, Provenance
 from core.errors import ExportError
 from core.fileio import atomic_directory, inside, safe_component
 from core.progress import Job, Progress
@@ -47,11 +47,44 @@ EXPORT_MARKER = ".rgbt-studio-export"
 
 @dataclass
 class ExportResult:
-    """Where the export went and what the user should know about it."""
+    """Where the export went and what the user should know about it: ``summary`` is one line
+    saying what the written rows hold (:func:`export_summary`), ``warnings`` what may surprise."""
 
     path: Path
     frames: int
     warnings: list[str] = field(default_factory=list)
+    summary: str = ""
+
+
+#: how the export summary names each provenance
+PROVENANCE_WORDS = {Provenance.MANUAL: "drawn", Provenance.INTERPOLATED: "interpolated",
+                    Provenance.STUDENT: "tracked", Provenance.TEACHER: "accepted from the teacher",
+                    Provenance.IMPORTED: "imported"}
+
+
+def export_summary(records: Mapping[int, FrameAnnotation], num_frames: int) -> str:
+    """One line on what an export of ``records`` over ``num_frames`` frames writes, e.g.
+    ``560 frames: 557 boxes (1 drawn, 556 tracked), 2 absent, 1 not annotated``: the boxes by
+    provenance (``PROVENANCE_WORDS``, in that order), the frames marked absent, and the frames
+    without any record (written as absent rows too)."""
+    by_provenance = dict.fromkeys(PROVENANCE_WORDS, 0)
+    absent = 0
+    for frame, record in records.items():
+        if not 0 <= frame < num_frames:
+            continue
+        if record.absent or record.box is None:
+            absent += 1
+        else:
+            by_provenance[record.provenance] += 1
+    boxes = sum(by_provenance.values())
+    kinds = ", ".join(f"{count} {PROVENANCE_WORDS[p]}" for p, count in by_provenance.items() if count)
+    parts = [f"{boxes} box{'es' if boxes != 1 else ''}" + (f" ({kinds})" if kinds else "")]
+    if absent:
+        parts.append(f"{absent} absent")
+    missing = num_frames - boxes - absent
+    if missing:
+        parts.append(f"{missing} not annotated")
+    return f"{num_frames} frame{'s' if num_frames != 1 else ''}: " + ", ".join(parts)
 
 
 def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, lasher_rows: bool) -> list[str]:
@@ -144,7 +177,7 @@ def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir
         _text(tmp / "visible.txt", visible)
         _text(tmp / "infrared.txt", infrared)
         _text(tmp / "init.txt", visible)
-    return ExportResult(out_dir, n, warnings)
+    return ExportResult(out_dir, n, warnings, export_summary(records, n))
 
 
 def _modalities(sequence) -> list[tuple[str, str, bool]]:
@@ -190,7 +223,7 @@ def _export_per_modality(sequence, records: Mapping[int, FrameAnnotation], out_d
         _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
         yield from _write_modality_frames(sequence, tmp, entries, image_folder, quality)
         write_labels(tmp, entries, n)
-    return ExportResult(out_dir, n, warnings)
+    return ExportResult(out_dir, n, warnings, export_summary(records, n))
 
 
 def _whole_hz(fps: float) -> int:

@@ -103,10 +103,22 @@ def test_export_rgbt_native(tmp_path):
     assert (out / "infrared.txt").read_bytes().split(b"\r\n")[1] == b"3,5,10,10"
     assert any("x = 0" in w for w in result.warnings)
     assert any("no annotation" in w for w in result.warnings)
+    assert result.summary == "6 frames: 3 boxes (1 drawn, 1 interpolated, 1 tracked), 1 absent, 2 not annotated"
     back = load_ground_truth(out, "lasher")
     np.testing.assert_array_equal(back[4].box, [6, 5, 10, 12.5])
     frame = cv2.imread(str(out / "visible" / "v000004.jpg"))
     assert abs(int(frame.mean()) - 60) <= 2
+
+
+def test_export_summary_counts_boxes_by_provenance_and_ignores_records_past_the_end():
+    from core.annotations.formats.export import export_summary
+
+    records = {0: FrameAnnotation(0, [1, 1, 5, 5], provenance="teacher"),
+               1: FrameAnnotation(1, [1, 1, 5, 5], provenance="imported"),
+               9: FrameAnnotation(9, [1, 1, 5, 5])}  # past a 2-frame sequence: not written
+    assert export_summary(records, 2) == "2 frames: 2 boxes (1 accepted from the teacher, 1 imported)"
+    assert export_summary({}, 1) == "1 frame: 0 boxes, 1 not annotated"
+    assert export_summary({0: FrameAnnotation(0, [1, 1, 5, 5])}, 1) == "1 frame: 1 box (1 drawn)"
 
 
 def test_export_got10k_and_lasot(tmp_path):
