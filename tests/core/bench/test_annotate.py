@@ -199,6 +199,7 @@ def test_the_command_restarts_each_tracker_mode(tmp_path, capsys, monkeypatch):
     kcf, interpolation = data["rows"]
     assert kcf["restarts"] == 4 and 1 <= kcf["frames_to_failure"] <= 10 and 0 <= kcf["held"] <= 1
     assert interpolation["restarts"] == 0
+    assert interpolation["frames_to_failure"] is None and interpolation["held"] is None  # strict JSON, no NaN
     assert data["restarts_every"] == 5 and data["restart_cap"] == 10
     assert main(["bench", "annotate", "--restarts-every", "-1"]) == 2
 
