@@ -117,3 +117,25 @@ def test_safeguarded_box_damps_the_size_keeps_it_when_lost_and_holds_the_box_whe
     held = safeguarded_box(network, previous, previous[2:], (640, 480), TrackerConfig(hold_when_lost=True),
                            lost=True, **common)
     np.testing.assert_allclose(held, previous)
+
+
+def test_the_online_filter_re_ranks_and_learns_only_on_a_confident_frame():
+    from core.tracking.online_filter import learn, spectrum
+
+    rng = np.random.default_rng(0)
+    features = rng.standard_normal((8, F, F)).astype(np.float32)
+    learned = learn(spectrum(features), (10.0, 3.0), 1.0)  # this pattern's target at cell (row 3, col 10)
+    state = _state(online_filter=learned)
+    config = TrackerConfig(scale_penalty_k=0.0, distractor_gate=0.0, online_filter_weight=1.0,
+                           online_filter_min_score=0.5)
+    # two equal peaks; the argmax alone takes the first, (1, 2); the filter knows the one at (3, 10)
+    score, size, offset = _maps({(1, 2): 0.8, (3, 10): 0.8}, offset=(0.5, 0.5))
+    confident = read_maps(score, size, offset, features, GEOMETRY, state, None, config)
+    assert (confident.row, confident.col) == (3, 10)
+    assert np.isfinite(confident.filter_response) and confident.filter_response > 0.5
+    assert confident.online_filter is not learned  # learned again at the chosen cell
+    unsure = read_maps(score * 0.5, size, offset, features, GEOMETRY, state, None, config)
+    assert (unsure.row, unsure.col) == (3, 10) and unsure.online_filter is learned  # below the floor: unchanged
+    without = read_maps(score, size, offset, features, GEOMETRY, state, None, PLAIN)  # weight 0: no filter
+    assert (without.row, without.col) == (1, 2)
+    assert math.isnan(without.filter_response) and without.online_filter is learned
