@@ -9,7 +9,7 @@ the CLI runs them with :func:`run_with_bar`.
 from __future__ import annotations
 
 import sys
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -47,6 +47,20 @@ def run_to_end(job: Job[T]) -> T:
             next(job)
         except StopIteration as stop:
             return stop.value
+
+
+def relay(job: Job[T], report_of: Callable[[Progress], Progress]) -> Job[T]:
+    """``job`` run inside a larger job: each of its reports passed on through ``report_of`` (onto
+    the larger job's scale or wording), its result returned; closing the relay closes ``job``."""
+    try:
+        while True:
+            try:
+                report = next(job)
+            except StopIteration as stop:
+                return stop.value
+            yield report_of(report)
+    finally:
+        job.close()
 
 
 PLAIN_INTERVAL_S = 10.0  # without a terminal: one progress line at most this often ...

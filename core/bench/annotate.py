@@ -66,7 +66,7 @@ from core.bench.annotator import (
 from core.bench.real_metrics import valid_rows
 from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
-from core.progress import Job, Progress
+from core.progress import Job, Progress, relay
 from core.real_split import DEFAULT_SPLIT_FILE, load_split
 from core.tracking.tracker_config import LOW_CONFIDENCE_PAIRS, low_confidence_for
 
@@ -236,14 +236,8 @@ def run_mode(mode: str, item: Item, *, threads: int | None = 1, engine: str = "a
                        else refined_segment(tracker, teacher, limited, low=low_confidence_for(sequence.info)))
             boxes, keys, tracked = yield from annotate_with(segment, gt)
             if restart_every > 0:
-                restarts = frames_to_failure(segment, gt, restart_every, restart_cap)
-                while True:
-                    try:
-                        report = next(restarts)
-                    except StopIteration as stop:
-                        lengths = stop.value
-                        break
-                    yield Progress(frames, frames, report.message)
+                lengths = yield from relay(frames_to_failure(segment, gt, restart_every, restart_cap),
+                                           lambda report: Progress(frames, frames, report.message))
     finally:
         sequence.close()
     valid = valid_rows(gt)
@@ -284,18 +278,13 @@ def annotate_bench(items: list[Item], chosen_modes, **options) -> Job[list[Seque
     base, results = 0, []
     for mode in chosen_modes:
         for item in items:
-            job = run_mode(mode, item, **options)
-            while True:
-                try:
-                    report = next(job)
-                except StopIteration as stop:
-                    results.append(stop.value)
-                    break
-                yield Progress(base + report.done, total, f"{mode} on {item.name}: {report.message}")
+            label = f"{mode} on {item.name}"
+            r = yield from relay(run_mode(mode, item, **options),
+                                 lambda report, start=base, label=label: Progress(
+                                     start + report.done, total, f"{label}: {report.message}"))
+            results.append(r)
             base += item.num_frames
-            r = results[-1]
-            yield Progress(base, total, f"{mode} on {item.name}: {r.corrections} corrections, "
-                                        f"mean IoU {r.mean_iou:.3f}")
+            yield Progress(base, total, f"{label}: {r.corrections} corrections, mean IoU {r.mean_iou:.3f}")
     return results
 
 

@@ -45,6 +45,13 @@ def final_iou(boxes: np.ndarray, gt: np.ndarray, valid: np.ndarray) -> np.ndarra
 Segment = Callable[[int, np.ndarray], Iterator[tuple[int, np.ndarray, float]]]
 
 
+def _close(steps) -> None:
+    """Stop a segment's run early (its tracking, the teacher's run) when it can be closed."""
+    close = getattr(steps, "close", None)
+    if close is not None:
+        close()
+
+
 def annotate_with(segment: Segment, gt: np.ndarray) -> Job[tuple[np.ndarray, list[int], int]]:
     """The annotator with a tracker: draw, track, correct at the first frame below the
     threshold, re-track from it. ``gt`` (N, 4) with non-box rows where absent. Returns
@@ -72,9 +79,7 @@ def annotate_with(segment: Segment, gt: np.ndarray) -> Job[tuple[np.ndarray, lis
                     break
                 yield Progress(frame + 1, n, f"frame {frame + 1}")
         finally:
-            close = getattr(steps, "close", None)
-            if close is not None:
-                close()
+            _close(steps)
         if corrected is None:
             break
         boxes[corrected] = gt[corrected]
@@ -211,9 +216,7 @@ def frames_to_failure(segment: Segment, gt: np.ndarray, every: int, cap: int) ->
                 if frame - start >= cap:
                     break
         finally:
-            close = getattr(steps, "close", None)
-            if close is not None:
-                close()
+            _close(steps)
         lengths[k] = ran
         yield Progress(k + 1, len(starts), f"restart {k + 1}/{len(starts)} at frame {start + 1}: {ran} frames")
     return lengths

@@ -34,6 +34,12 @@ if TYPE_CHECKING:
     from core.tracking.tracker_config import TrackerConfig
 
 
+def peak_cell(response: np.ndarray) -> tuple[int, int]:
+    """(row, col) of the highest cell of a (F, F) map (the first one on ties)."""
+    iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
+    return int(iy), int(ix)
+
+
 def local_peaks(response: np.ndarray, min_ratio: float, max_peaks: int = 8) -> list[tuple[int, int]]:
     """Cells ``(row, col)`` that are maxima of their 3x3 neighbourhood and score at least
     ``min_ratio`` times the map's maximum, strongest first, at most ``max_peaks``.
@@ -118,8 +124,7 @@ def choose_cell(response: np.ndarray, offset_map: np.ndarray, geometry: CropGeom
     points. With ``config.distractor_gate`` 0: the plain argmax and no distractors.
     """
     if config.distractor_gate <= 0:
-        iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
-        return int(iy), int(ix), ()
+        return (*peak_cell(response), ())
     f = response.shape[-1]
     peaks = local_peaks(response, min(config.distractor_gate, config.distractor_min_ratio))
     strengths = [float(response[p]) for p in peaks]

@@ -46,6 +46,7 @@ from core.sequences.base import FramePair, as_streams, has_one_stream
 from core.tracking import pixel_match
 from core.tracking.blind_stream import FEEDS, measure, next_feed, smoothed, thermal_as_visible
 from core.tracking.crop import CropGeometry, crop_side, normalize_thermal, normalize_visible, sample_target
+from core.tracking.distractors import peak_cell
 from core.tracking.kalman import predict_corner
 from core.tracking.online_filter import learn, spectrum
 from core.tracking.pair_correlation import PairCorrelation, pair_evidence
@@ -63,12 +64,6 @@ class PairCorrelationUnavailable(UserWarning):
 
 __all__ = ["BOX_MARGIN", "DISTRACTOR_GATE", "InitBoxError", "Look", "PairCorrelationUnavailable", "TrackStep",
            "Tracker", "TrackerConfig", "TrackerState"]
-
-
-def _peak_cell(response: np.ndarray) -> tuple[int, int]:
-    """(row, col) of the highest cell of a (F, F) map (the first one on ties)."""
-    iy, ix = np.unravel_index(int(np.argmax(response)), response.shape)
-    return int(iy), int(ix)
 
 
 def _hann_window(n: int) -> np.ndarray:
@@ -270,7 +265,7 @@ class Tracker:
         score, size = (np.asarray(o, dtype=np.float32) for o in outputs[:2])
         network_wh = []
         for k, (_, _, geometry) in enumerate(crops):
-            iy, ix = _peak_cell(self.windowed(score[k, 0]))
+            iy, ix = peak_cell(self.windowed(score[k, 0]))
             network_wh.append(size[k, :, iy, ix].astype(np.float64) * geometry.output_size / geometry.scale)
         return np.array(network_wh)
 

@@ -1,4 +1,4 @@
-"""Without a terminal, long jobs print plain progress lines (never silent): ``run_with_bar``."""
+"""Without a terminal, long jobs print plain progress lines (never silent): ``run_with_bar``; a job run inside another: ``relay``."""
 from __future__ import annotations
 
 import core.progress as progress
@@ -48,3 +48,34 @@ def test_bench_speed_says_what_it_measures_before_each_configuration(monkeypatch
         "measuring student bundled torch", "student bundled torch: 10.0 FPS end to end, 20.0 network",
         "measuring student bundled onnx", "student bundled onnx: 10.0 FPS end to end, 20.0 network"]
     assert [r.done for r in reports] == [0, 1, 1, 2] and len(rows) == 2
+
+
+def test_relay_passes_reports_on_returns_the_result_and_closes_the_inner_job():
+    from core.progress import Progress, relay, run_to_end
+
+    closed = []
+
+    def inner():
+        try:
+            for k in range(3):
+                yield Progress(k + 1, 3, f"step {k + 1}")
+            return "done"
+        finally:
+            closed.append(True)
+
+    seen = []
+
+    def outer():
+        result = yield from relay(inner(), lambda r: Progress(10 + r.done, 13, "outer " + r.message))
+        seen.append(result)
+        return result
+
+    job = outer()
+    assert [(r.done, r.total, r.message) for r in job] == [(11, 13, "outer step 1"), (12, 13, "outer step 2"),
+                                                           (13, 13, "outer step 3")]
+    assert seen == ["done"] and closed == [True]
+    assert run_to_end(outer()) == "done"
+    stopped = outer()
+    next(stopped)
+    stopped.close()  # cancelling the larger job stops the inner one at once
+    assert closed == [True, True, True]
