@@ -225,7 +225,8 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         self._update_document_actions()
         missing = self.pane_names[2]  # "thermal-only sequence: ...": the sequence's own note says the same
         notes = "; ".join(([missing] if missing else [])
-                          + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))])
+                          + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))]
+                          + ([opened.store_note] if getattr(opened, "store_note", "") else []))
         self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps"
                                      + (f" ({notes})" if notes else ""), 10000)
         freeze_heap()

@@ -5,15 +5,19 @@ existing project database, or an already-built sequence object (synthetic sequen
 benchmarks). ``open_job(request)`` is the job the open worker runs: it opens the
 sequence, decodes the first frame, opens (or creates) the annotation store and records
 the sources in the store's meta, so ``--project PATH`` alone can reopen everything.
+A sequence in a folder the user cannot write to (a read-only dataset share) keeps its
+project in the studio's home instead (:func:`default_project_path`).
 """
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.settings import Recent
-from core.annotations.project_paths import project_store_path
+from core.annotations.project_paths import project_store_path, studio_home
 from core.annotations.store import STORE_SUFFIX, AnnotationStore, StoreContents
 from core.assets import demo_dir
 from core.errors import SequenceError
@@ -57,6 +61,33 @@ class OpenedProject:
     first: object  # FramePair of frame 0
     request: OpenRequest
     contents: StoreContents | None = None  # the store's contents, read by the job (not on the GUI thread)
+    store_note: str = ""  # why the store is not beside the sources ("" when it is, or was given)
+
+
+def writable_folder(folder: str | Path) -> bool:
+    """True when files can be created in ``folder`` (or, while it does not exist, in its
+    nearest existing parent): permissions and read-only file systems both count."""
+    folder = Path(folder)
+    while not folder.exists():
+        if folder.parent == folder:
+            return False
+        folder = folder.parent
+    return os.access(folder, os.W_OK | os.X_OK)
+
+
+def default_project_path(info) -> tuple[Path, str]:
+    """(store path, note) of a sequence (``info``: its ``SequenceInfo``) opened without a
+    project: beside its sources (``core.annotations.project_paths.project_store_path``),
+    or, when that folder cannot be written and holds no project yet, in
+    ``<studio home>/projects/<name>-<8 hex digits of the folder>.rgbt.sqlite``, so the same
+    sequence always finds the same project; the note then says where it is and why."""
+    path = project_store_path(info)
+    if path.exists() or writable_folder(path.parent):
+        return path, ""
+    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
+    stem = path.name[: -len(STORE_SUFFIX)] if path.name.endswith(STORE_SUFFIX) else path.name
+    fallback = studio_home() / "projects" / f"{stem}-{digest}{STORE_SUFFIX}"
+    return fallback, f"{path.parent} is read-only: the annotations are kept in {fallback}"
 
 
 def demo_request() -> OpenRequest | None:
@@ -119,8 +150,12 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         yield Progress(1, 3, "decoding the first frame")
         first = sequence[0]
         yield Progress(2, 3, "opening the annotations")
+        store_note = ""
         if store is None:
-            store = AnnotationStore.open(request.store or project_store_path(sequence.info), read_only=request.read_only)
+            path = request.store
+            if not path:
+                path, store_note = default_project_path(sequence.info)
+            store = AnnotationStore.open(path, read_only=request.read_only)
         if request.kind == "pair" and request.frame_offset is None:  # keep the project's pairing
             kept = int(store.get_meta("frame_offset", 0) or 0)
             if kept:  # re-paired in place: the streams are opened once
@@ -144,4 +179,5 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         sequence.close()
         raise
     yield Progress(3, 3, "opened")
-    return OpenedProject(sequence, store, first, dataclasses.replace(request, store=str(store.path)), contents)
+    return OpenedProject(sequence, store, first, dataclasses.replace(request, store=str(store.path)), contents,
+                         store_note)
