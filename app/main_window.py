@@ -69,6 +69,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         self.document: Document | None = None
         self.frame = 0
         self.pair = None  # the FramePair on screen
+        self.unreadable_frame: int | None = None  # the frame shown blank: its picture cannot be decoded
         self.pool = pool or TrackerPool(process=not synchronous)  # threaded windows track in a child process
         self.last_error: BaseException | None = None
         self.follow_live = True  # views follow a run until the user navigates
@@ -260,6 +261,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
 
     def _show_pair(self, pair) -> None:
         self.pair = pair
+        self.unreadable_frame = None
         self.views.set_pair(pair)
         self.transport.set_frame(pair.index)
         self.timeline.set_frame(pair.index)
@@ -345,6 +347,8 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         if proposal is not None and proposal[0] is not None:
             c = proposal[1]
             text += f" | teacher proposal{'' if c is None else f' {c:.2f}'} (A to accept)"
+        if self.unreadable_frame == self.frame:
+            text += " | the picture cannot be decoded"
         self.views.set_titles(f"{self.pane_names[0]}  frame {self.frame + 1}: {text}", self._thermal_title())
 
     def _thermal_title(self) -> str:

@@ -168,8 +168,15 @@ class WindowDialogs:
     def _frame_failed(self, frame: int, error: BaseException) -> None:
         """A frame that cannot be decoded stops playback and opens one dialog: while that
         dialog is open, further failures (the rest of a corrupt stretch) only update the
-        status bar, instead of stacking a dialog per frame."""
+        status bar, instead of stacking a dialog per frame. The views go black (the frame
+        before stayed on screen under this frame's box and title, inviting a correction
+        drawn on the wrong picture) and the title says the picture cannot be decoded."""
         self.transport.stop()
+        if self.document is not None and frame == self.frame:
+            self.pair = None
+            self.unreadable_frame = frame
+            self.views.blank()
+            self.refresh_boxes()
         box = getattr(self, "_frame_error_box", None)
         if box is not None and box.isVisible():
             self.last_error = error

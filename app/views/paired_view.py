@@ -94,6 +94,15 @@ class PairedViews(QWidget):
         self.thermal.set_frame(blank)
         self.show_annotation(None)
 
+    def blank(self) -> None:
+        """Black frames of the sizes on screen, the zoom kept: shown for a frame that cannot
+        be decoded, so no other frame's picture stays under its box."""
+        self._pair = None
+        for view, channels in ((self.visible, (3,)), (self.thermal, ())):
+            if view._image_shape is not None:
+                view.set_frame(np.zeros((*view._image_shape, *channels), np.uint8))
+        self._update_overlay()
+
     def show_annotation(self, record, proposal=None, *, thermal_separate: bool = True) -> None:
         """Draw ``record`` (a ``FrameAnnotation`` or None) and a teacher ``proposal`` box
         ((4,) or None) on both views."""

@@ -441,3 +441,31 @@ def test_open_pair_dialog_keeps_the_projects_offset_unless_one_is_set(window, pa
     window.ask_open_pair()  # File > Open pair on the same two files, the offset left at its default
     assert opened and opened[-1][2] is None
     assert window.document.sequence.frame_offset == 2 and len(window.document.sequence) == full
+
+
+def test_a_frame_that_cannot_be_decoded_is_shown_black_not_as_the_frame_before(window, tmp_path):
+    import numpy as np
+
+    from app.project import OpenRequest
+    from core.errors import SequenceError
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    class CorruptFrame3(SyntheticSequence):
+        def __getitem__(self, index):
+            if index == 3:
+                raise SequenceError("/data/thermal.mp4", f"cannot decode frame {index + 1}")
+            return super().__getitem__(index)
+
+    sequence = CorruptFrame3(SyntheticConfig(width=128, height=96, num_frames=8), seed=3)
+    window.open_request(OpenRequest("object", store=str(tmp_path / "c.rgbt.sqlite"), sequence=sequence))
+    window.views.box_drawn.emit("visible", (10.0, 10.0, 30.0, 30.0))
+    window.goto(2)
+    assert window.views.visible.image.image.any()
+    window.goto(3)
+    for view in (window.views.visible, window.views.thermal):
+        assert view.image.image.shape[:2] == (96, 128) and not np.any(view.image.image)  # size (zoom) kept
+    assert window.pair is None
+    assert "frame 4" in window.views.visible_panel.title.text()
+    assert "cannot be decoded" in window.views.visible_panel.title.text()
+    window.goto(4)
+    assert window.views.visible.image.image.any() and "cannot be decoded" not in window.views.visible_panel.title.text()
