@@ -5,7 +5,8 @@ or ``synthetic-<seed>`` (seeds ``--seed``, ``--seed + 1``, ... for ``--count``):
 - ``--layout lasher``: LasHeR folder (``visible/``, ``infrared/``, ``visible.txt``,
   ``infrared.txt``, ``init.txt``, ``synthetic.json``), replaced atomically;
 - ``--layout video``: ``visible.mp4``, ``thermal.mp4`` (mp4v; ``--format avi`` for MJPG),
-  ``groundtruth.txt`` (visible boxes), ``groundtruth_thermal.txt``, ``synthetic.json``.
+  ``groundtruth.txt`` (visible boxes), ``groundtruth_thermal.txt``, ``synthetic.json``, also
+  replaced atomically (``--force`` over an earlier sequence of either layout leaves none of it).
 """
 from __future__ import annotations
 
@@ -108,15 +109,28 @@ def run(args: argparse.Namespace) -> int:
         if args.layout == "lasher":
             out = run_with_bar(write_lasher(sequence, target), f"{name} (lasher)")
         else:
-            suffix = "." + args.format
-            job = write_video_pair(sequence, target / f"visible{suffix}", target / f"thermal{suffix}", args.fps,
-                                   ground_truth_path=target / "groundtruth.txt")
-            run_with_bar(job, f"{name} (video)")
-            write_ground_truth(sequence, target / "groundtruth_thermal.txt", thermal=True)
-            write_text_file(target / "synthetic.json", sidecar_json(sequence))
-            out = target
+            out = write_video_folder(sequence, target, args.format, args.fps)
         print(f"{out}  seed={seed} frames={len(sequence)} challenges={','.join(config.challenges) or 'none'}")
     return 0
+
+
+def write_video_folder(sequence: SyntheticSequence, target: Path, container: str, fps: float) -> Path:
+    """``target`` as a video-layout sequence folder (``visible.<container>``,
+    ``thermal.<container>``, ``groundtruth.txt``, ``groundtruth_thermal.txt``,
+    ``synthetic.json``), replaced as a whole and atomically like the LasHeR layout: an
+    earlier sequence of either layout leaves nothing behind (its frames would otherwise be
+    what the folder opens as), and a stopped run leaves the earlier folder as it was."""
+    from core.fileio import atomic_directory
+
+    suffix = "." + container
+    with atomic_directory(target) as tmp:
+        tmp.chmod(0o755)  # mkdtemp makes it private; a dataset folder should be readable
+        job = write_video_pair(sequence, tmp / f"visible{suffix}", tmp / f"thermal{suffix}", fps,
+                               ground_truth_path=tmp / "groundtruth.txt")
+        run_with_bar(job, f"{target.name} (video)")
+        write_ground_truth(sequence, tmp / "groundtruth_thermal.txt", thermal=True)
+        write_text_file(tmp / "synthetic.json", sidecar_json(sequence))
+    return target
 
 
 # Everything synth writes into a sequence folder (both layouts).

@@ -77,3 +77,24 @@ def test_synth_command(tmp_path, capsys):
     assert (tmp_path / "demo" / "visible.mp4").stat().st_size > 0
     assert (tmp_path / "demo" / "groundtruth.txt").exists()
     assert main(["synth", str(tmp_path), "--count", "0"]) == 2
+
+
+@pytest.mark.parametrize("first, second", [("lasher", "video"), ("video", "lasher"), ("video", "video")])
+def test_synth_force_replaces_the_earlier_sequence_whole(tmp_path, first, second):
+    """--force over an earlier synthetic sequence leaves nothing of it: a LasHeR folder's frames
+    left beside the new videos would be what the folder opens as (the old sequence)."""
+    from core.sequences.layouts import open_sequence
+
+    args = ["synth", str(tmp_path), "--size", "64x48", "--name", "s"]
+    assert main(args + ["--frames", "5", "--layout", first]) == 0
+    assert main(args + ["--frames", "3", "--layout", second, "--force"]) == 0
+    folder = tmp_path / "s"
+    written = {"lasher": {"visible", "infrared", "visible.txt", "infrared.txt", "init.txt", "synthetic.json"},
+               "video": {"visible.mp4", "thermal.mp4", "groundtruth.txt", "groundtruth_thermal.txt",
+                         "synthetic.json"}}[second]
+    assert {p.name for p in folder.iterdir()} == written
+    sequence = open_sequence(folder)
+    try:
+        assert len(sequence) == 3
+    finally:
+        sequence.close()
