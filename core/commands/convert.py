@@ -1,4 +1,9 @@
-"""``python main.py convert SRC DST [--from FORMAT] --to FORMAT``: convert annotation files between formats."""
+"""``python main.py convert SRC DST [--from FORMAT] --to FORMAT``: convert annotation files between formats.
+
+Besides the files written, it says (``note:`` lines, as the studio's export does) what the
+target reads differently from the source: frames with no annotation written as absent rows
+(a sparse VTUAV file, ``--frames`` past the last row), and for ``lasher`` / ``rgbt234`` boxes
+touching x = 0 or y = 0, which the LasHeR scorer takes for absent rows."""
 from __future__ import annotations
 
 import sys
@@ -31,6 +36,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     from core.annotations.formats.convert import read_source, target_files, target_paths, write_target
+    from core.annotations.formats.export import export_warnings
     from core.annotations.formats.groundtruth import ground_truth_files
     from core.errors import ConfigError
     from core.fileio import check_output
@@ -53,6 +59,9 @@ def run(args) -> int:
     count = args.frames or count
     written = write_target(records, count, args.dst, args.target, name=name, protected=protected, force=args.force,
                            image_size=image_size)
+    kept = {frame: record for frame, record in records.items() if frame < count}
+    for note in export_warnings(kept, count, lasher_rows=args.target in ("lasher", "rgbt234")):
+        print(f"note: {note}", file=sys.stderr)
     if args.target == "got10k" and image_size is None:
         print(f"note: no cut_by_image.label: the frames' size is unknown (SRC {args.src} is not a sequence folder "
               "with frames); the got10k toolkit needs it for its metadata", file=sys.stderr)

@@ -188,6 +188,27 @@ def test_convert_cli(tmp_path, capsys):
     assert "missing.txt" in capsys.readouterr().err
 
 
+def test_convert_says_what_the_target_reads_differently(tmp_path, capsys):
+    """As the studio's export does: a box touching x = 0 or y = 0 in a LasHeR / RGBT234 file
+    (the LasHeR scorer reads it as absent), and frames without a row written as absent
+    (VTUAV's one row per 10 frames, --frames past the last row), are one note each."""
+    from main import main
+
+    src = tmp_path / "gt.txt"
+    src.write_text("0,20,40,60\n10,20,40,60\n")
+    for target in ("lasher", "rgbt234"):
+        assert main(["convert", str(src), str(tmp_path / target), "--to", target]) == 0
+        assert "note: 1 box(es) touch x = 0 or y = 0 (frames 1)" in capsys.readouterr().err
+    assert main(["convert", str(src), str(tmp_path / "lasot"), "--to", "lasot"]) == 0  # no such scorer rule
+    assert "touch" not in capsys.readouterr().err
+    assert main(["convert", str(src), str(tmp_path / "one"), "--to", "lasher", "--frames", "1"]) == 0
+    assert "frame(s) have no annotation" not in capsys.readouterr().err
+    assert main(["convert", str(src), str(tmp_path / "vtuav"), "--from", "vtuav", "--to", "got10k"]) == 0
+    assert "note: 9 frame(s) have no annotation and are written as absent" in capsys.readouterr().err
+    assert main(["convert", str(src), str(tmp_path / "long"), "--to", "lasot", "--frames", "5"]) == 0
+    assert "note: 3 frame(s) have no annotation and are written as absent" in capsys.readouterr().err
+
+
 def test_convert_to_got10k_writes_cut_by_image_when_the_frames_are_there(tmp_path, capsys):
     import cv2
     import numpy as np
