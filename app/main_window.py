@@ -230,6 +230,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
                           + ([opened.store_note] if getattr(opened, "store_note", "") else []))
         self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps"
                                      + (f" ({notes})" if notes else ""), 10000)
+        self._warn_unmatched_streams(info)
         freeze_heap()
         self.project_opened.emit(document)
 

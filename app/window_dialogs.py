@@ -22,6 +22,9 @@ from app.project import classify_drop
 from app.style import THERMAL_COLORMAPS
 from core.errors import OutputError, RGBTError
 
+# Notes of ``core.sequences.pair`` on streams that do not match: frames left out or drifting apart.
+UNMATCHED_STREAMS = ("frame counts differ", "frame rates differ")
+
 
 class WindowDialogs:
     """Needs the ``MainWindow`` attributes: settings, document, views, actions, pool,
@@ -164,6 +167,21 @@ class WindowDialogs:
         self.statusBar().showMessage(f"{title}: {error}", 15000)
         self.last_error = error
         return show_error(self, title, error, trace)
+
+    def _warn_unmatched_streams(self, info) -> None:
+        """Streams of a pair that do not match (frame counts or rates differ): frames are
+        left out or drift apart, so one box names both files and the problem (the status bar
+        alone cut the line at the window's edge and cleared it after 10 s)."""
+        problems = [n for n in info.notes if n.startswith(UNMATCHED_STREAMS)]
+        if not problems:
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "The two streams do not match",
+                          f"visible: {info.visible_source}\nthermal: {info.thermal_source}",
+                          QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText("\n".join(f"\N{BULLET} {problem}" for problem in problems)
+                               + f"\n\nThe studio shows and annotates {len(self.document.sequence)} frame pairs.")
+        box.setObjectName("unmatchedStreams")
+        box.open()
 
     def _frame_failed(self, frame: int, error: BaseException) -> None:
         """A frame that cannot be decoded stops playback and opens one dialog: while that
