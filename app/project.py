@@ -18,7 +18,7 @@ from pathlib import Path
 
 from app.settings import Recent
 from core.annotations.project_paths import project_store_path, studio_home
-from core.annotations.store import STORE_SUFFIX, AnnotationStore, StoreContents
+from core.annotations.store import STORE_SUFFIX, AnnotationStore, StoreContents, StoreError
 from core.assets import demo_dir
 from core.errors import SequenceError
 from core.progress import Job, Progress
@@ -128,12 +128,15 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
     yield Progress(0, 3, "opening the sequence")
     store = None
     if request.kind == "project":
+        if not Path(request.store).exists():  # a mistyped --project or a deleted project: no empty file left behind
+            raise StoreError(request.store, "no such project (the file does not exist)")
         store = AnnotationStore.open(request.store, read_only=request.read_only)
         meta = store.meta()
         kind, paths = meta.get("source_kind"), tuple(meta.get("sources") or ())
         if kind not in ("pair", "sequence") or not paths:
             store.close()
-            raise SequenceError(request.store, "the project does not name its sources (meta 'sources' missing)")
+            raise SequenceError(request.store, "the project names no video pair or sequence folder to open "
+                                               "(open the footage itself, with this file as its project)")
         request = OpenRequest(kind, paths, int(meta.get("frame_offset", 0) or 0), store=request.store,
                               read_only=request.read_only)
     if request.kind == "pair":

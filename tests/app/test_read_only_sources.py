@@ -71,3 +71,29 @@ def test_a_writable_folder_keeps_the_project_beside_the_sources(tmp_path):
     info = SimpleNamespace(name="seq", visible_source=str(tmp_path / "visible.mp4"), thermal_source=None)
     assert default_project_path(info) == (tmp_path / "seq.rgbt.sqlite", "")
     assert writable_folder(tmp_path / "not" / "yet" / "there")
+
+
+def test_a_project_that_does_not_exist_is_one_message_and_no_empty_file(window, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.project import OpenRequest
+
+    missing = tmp_path / "typo.rgbt.sqlite"
+    window.open_request(OpenRequest("project", store=str(missing)))
+    assert window.document is None and not missing.exists()
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1
+    assert str(missing) in boxes[0].text() and "does not exist" in boxes[0].informativeText()
+
+
+def test_a_project_without_sources_says_so_in_words(window, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.project import OpenRequest
+    from core.annotations.store import AnnotationStore
+
+    empty = tmp_path / "empty.rgbt.sqlite"
+    AnnotationStore.open(empty).close()
+    window.open_request(OpenRequest("project", store=str(empty)))
+    (box,) = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert "names no video pair or sequence folder" in box.informativeText() and "meta" not in box.informativeText()
