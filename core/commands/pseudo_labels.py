@@ -4,7 +4,8 @@ Labels short tracklets of the split's **train** ``rgbt_unlabeled`` pairs with a 
 (the bundled teacher by default) and keeps the frames where its forward and backward
 tracks agree (``core.training.pseudo_labels``). The file feeds the ``rgbt_pseudo``
 training source. OUT is written once, at the end (a cancelled run writes nothing), and
-never replaces an existing file without ``--force``.
+never replaces an existing file without ``--force``; it is never (not even with ``--force``)
+the split file, the tracker's weights, or a path inside the data root.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 from core.commands.arguments import add_engine_options, positive_int
 from core.fileio import check_output
 from core.progress import run_with_bar
-from core.real_split import DEFAULT_SPLIT, load_split
+from core.real_split import DEFAULT_SPLIT, load_split, resolve_path
 from core.training.pseudo_labels import PseudoLabelConfig, pseudo_label_job
 from core.training.real_data import (
     DEFAULT_CACHE_DIR,
@@ -62,7 +63,9 @@ def _run(args: argparse.Namespace) -> int:
     config = PseudoLabelConfig(tracklets_per_sequence=args.tracklets, length=args.length, min_iou=args.min_iou,
                                min_frames=args.min_frames, seed=args.seed)
     weights = args.teacher if args.teacher is not None else default_weights("teacher", "bundled")
-    check_output(args.out, protected=[(weights, "the tracker's weights")], force=args.force, option="OUT")
+    protected = [(weights, "the tracker's weights"), (Path(weights).with_suffix(".onnx"), "the tracker's weights"),
+                 (resolve_path(args.split), "the split file"), (resolve_path(args.data_root), "the data root")]
+    check_output(args.out, protected=protected, force=args.force, option="OUT")
     split = load_split(args.split)
     lru = FrameLRU(256.0)
     sequences = [(name, rgbt_pair_sequence(name, folder, lru, args.cache_dir))
