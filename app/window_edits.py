@@ -217,8 +217,11 @@ class EditGlue(QObject):
         frame = next_attention(self.doc.timeline(), self.w.frame, confidence=self.w.review_threshold())
         if frame is None:
             self.w.statusBar().showMessage("no frame needs attention", 5000)
-        else:
-            self.w.goto(frame)
+            return
+        if frame <= self.w.frame:  # wrapped around: say so, or the first stretch looks like a new one
+            self.w.statusBar().showMessage(f"no frame after {self.w.frame + 1} needs attention: "
+                                           f"back to the first that does, frame {frame + 1}", 8000)
+        self.w.goto(frame)
 
     # -- undo -----------------------------------------------------------------------------
     def undo(self) -> None:
