@@ -80,7 +80,8 @@ def track_one(tracker_for, folder: Path, out: Path, *, show_progress: bool = Tru
     except RGBTError as error:
         return Outcome(folder.name, "skipped", str(error))
     try:
-        init = ground_truth_init(sequence, 0)
+        init = ground_truth_init(sequence, 0, hint="track-dataset starts every sequence from its ground-truth box on "
+                                                   "frame 1 (track it alone with track --init x,y,w,h)")
         check_init_box(init, sequence.info.width, sequence.info.height, "the ground-truth box on frame 1")
         tracker = tracker_for(sequence.info)
         results = run_with_bar(_until(track_sequence(tracker, sequence, init, 0), should_stop),

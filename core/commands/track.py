@@ -169,10 +169,12 @@ def check_init_box(box, width: int, height: int, label: str = "--init") -> None:
         raise ConfigError(f"{text} lies outside the frame ({width}x{height})")
 
 
-def ground_truth_init(sequence, start: int):
+def ground_truth_init(sequence, start: int, *, hint: str | None = None):
     """The sequence's own ground-truth box (x, y, w, h on the visible grid) on 0-based frame
     ``start``, for a run without ``--init``; ConfigError naming the sequence when it has no
-    ground truth or no box on that frame (absent, unlabelled, or not a finite w, h > 0 row)."""
+    ground truth or no box on that frame (absent, unlabelled, or not a finite w, h > 0 row).
+    ``hint`` ends the message: what the user can do (None: ``track``'s ``--init`` and
+    ``--start-frame``)."""
     import numpy as np
 
     from core.errors import ConfigError
@@ -180,12 +182,13 @@ def ground_truth_init(sequence, start: int):
 
     records = sequence.ground_truth()
     if not records:
-        raise ConfigError(f"{sequence.name} has no ground truth to start from; give the box with --init x,y,w,h")
+        raise ConfigError(f"{sequence.name} has no ground truth to start from; "
+                          f"{hint or 'give the box with --init x,y,w,h'}")
     record = records.get(start)
     box = None if record is None or record.absent or record.box is None else np.asarray(record.box, dtype=np.float64)
     if not is_valid_box(box):
         raise ConfigError(f"the ground truth of {sequence.name} has no box on frame {start + 1} (absent or "
-                          f"unlabelled there); give the box with --init x,y,w,h or choose another --start-frame")
+                          f"unlabelled there); {hint or 'give the box with --init x,y,w,h or choose another --start-frame'}")
     return box
 
 
@@ -321,7 +324,7 @@ def run(args) -> int:
     write_text_atomic(args.out, format_boxes(results))
     if args.scores is not None:
         write_text_atomic(args.scores, format_scores(results))
-    if args.streams == "auto":
+    if args.streams == "auto" and not is_peer(name):  # an OpenCV tracker sees one stream (--modality)
         print(_auto_streams_note(feeds, len(results) - 1), file=sys.stderr)
     if args.hold_when_lost:
         print(_held_note(held, len(results) - 1), file=sys.stderr)

@@ -20,3 +20,25 @@ def test_pseudo_labels_never_writes_over_the_split_or_into_the_data_root(tmp_pat
     assert len(err.strip().splitlines()) == 1 and err.startswith(f"error: {out}: OUT ")
     assert split.read_bytes() == before
     assert not (data / "labels.json").exists()
+
+
+def test_an_opencv_tracker_run_says_nothing_about_streams_it_never_used(seq, tmp_path, capsys):
+    """--streams is the networks' option: a CSRT / KCF run saying 'streams auto: both streams on
+    all N tracked frames' described a feed that never happened (it sees one stream)."""
+    assert main(["track", str(seq), "--tracker", "kcf", "--out", str(tmp_path / "b.txt")]) == 0
+    err = capsys.readouterr().err
+    assert "wrote 8 boxes" in err and "streams auto" not in err
+
+
+def test_track_dataset_skip_line_offers_what_track_dataset_can_do(seq, tmp_path, capsys):
+    """A sequence without a box on frame 1 is skipped with a hint that fits track-dataset (it has
+    no --init or --start-frame)."""
+    for name in ("visible.txt", "infrared.txt", "init.txt"):
+        rows = (seq / name).read_text().splitlines()
+        (seq / name).write_text("\n".join(["0,0,0,0"] + rows[1:]) + "\n")
+    code = main(["track-dataset", str(seq.parent), "--results", str(tmp_path / "res"), "--tracker", "kcf"])
+    err = capsys.readouterr().err
+    skipped = [line for line in err.splitlines() if line.startswith("[1/1] skipped seq:")]
+    assert code == 1 and len(skipped) == 1, err
+    assert "has no box on frame 1" in skipped[0] and "--start-frame" not in skipped[0]
+    assert "track --init x,y,w,h" in skipped[0]
