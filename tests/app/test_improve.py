@@ -90,7 +90,9 @@ def test_export_distillation_from_the_controller(project, synthetic, tmp_path):
     for key, mode in (("distillation", "referenced"), ("distillation-embedded", "embedded")):
         out = tmp_path / f"{key}.h5"
         project.exporter.export(project.document, key, out, project.settings.models)
-        assert results[-1] == out
+        assert results[-1].path == out
+        # the dialog says how many samples the file holds (only checked labels make samples)
+        assert results[-1].summary.startswith(f"{len(KEYFRAMES) - 1} training samples: ")
         with DistillationFile(out) as data:
             assert data.frames_mode == mode
             (name,) = data.sequence_names()
