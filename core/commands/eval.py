@@ -38,13 +38,17 @@ def register(subparsers) -> None:
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the full report(s) as JSON")
     parser.add_argument("--per-sequence", action="store_true", help="also print per-sequence scores")
     parser.add_argument("--no-attributes", action="store_true", help="skip the per-attribute breakdown")
-    parser.add_argument("--force", action="store_true", help="replace --json when it exists")
+    parser.add_argument("--force", action="store_true",
+                        help="replace --json, and the protocol's plots in --plots, when they exist")
     parser.set_defaults(func=run)
 
 
 def check_outputs(args) -> None:
     """--json / --plots checked before any work: never a results or ground-truth file,
-    --json an existing file only with --force, both writable."""
+    --plots never inside the ground-truth folder (a folder of PNGs there reads as a
+    sequence), --json and the protocol's earlier plots (``<protocol>_*.png``) replaced only
+    with --force, both writable."""
+    from core.errors import OutputError
     from core.fileio import check_output
 
     root = args.dataset_root or args.gt
@@ -56,8 +60,15 @@ def check_outputs(args) -> None:
     if args.json:
         check_output(args.json, protected=protected, force=args.force, option="--json")
     if args.plots:
-        check_output(args.plots, protected=[p for p in protected if p[1] != "the ground-truth folder"], folder=True,
+        plots, root_abs = Path(args.plots), Path(root).resolve()
+        if plots.resolve() == root_abs or root_abs in plots.resolve().parents:
+            raise OutputError(plots, f"--plots lies inside the ground-truth folder {root}; choose a folder outside it")
+        check_output(plots, protected=[p for p in protected if p[1] != "the ground-truth folder"], folder=True,
                      option="--plots")
+        earlier = sorted(plots.glob(f"{args.protocol}_*.png")) if plots.is_dir() else []
+        if earlier and not args.force:
+            raise OutputError(earlier[0], f"--plots already holds {args.protocol} plots (give --force to replace "
+                                          "them)")
 
 
 def check_gt_root(args) -> None:

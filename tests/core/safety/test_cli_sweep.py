@@ -42,3 +42,40 @@ def test_track_dataset_skip_line_offers_what_track_dataset_can_do(seq, tmp_path,
     assert code == 1 and len(skipped) == 1, err
     assert "has no box on frame 1" in skipped[0] and "--start-frame" not in skipped[0]
     assert "track --init x,y,w,h" in skipped[0]
+
+
+def _eval_inputs(tmp_path):
+    """A --gt folder of one <sequence>.txt and a results folder scoring it."""
+    gt, results = tmp_path / "gt", tmp_path / "results"
+    gt.mkdir()
+    results.mkdir()
+    rows = "".join(f"{10 + k},20,30,40\n" for k in range(6))
+    (gt / "seq.txt").write_text(rows)
+    (results / "seq.txt").write_text(rows)
+    return gt, results
+
+
+@pytest.mark.parametrize("inside", [".", "plots"])
+def test_eval_plots_never_go_into_the_ground_truth_folder(tmp_path, capsys, inside):
+    gt, results = _eval_inputs(tmp_path)
+    plots = gt / inside
+    code = main(["eval", str(results), "--gt", str(gt), "--protocol", "lasher", "--plots", str(plots)])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(f"error: {plots}: --plots lies inside the ground-truth folder")
+    assert sorted(p.name for p in gt.iterdir()) == ["seq.txt"]
+
+
+def test_eval_plots_replace_earlier_plots_only_with_force(tmp_path, capsys):
+    gt, results = _eval_inputs(tmp_path)
+    plots = tmp_path / "plots"
+    args = ["eval", str(results), "--gt", str(gt), "--protocol", "lasher", "--plots", str(plots)]
+    assert main(args) == 0
+    (plots / "lasher_PR.png").write_bytes(b"an earlier plot")
+    capsys.readouterr()
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert "--plots already holds lasher plots (give --force to replace them)" in err
+    assert (plots / "lasher_PR.png").read_bytes() == b"an earlier plot"
+    assert main(args + ["--protocol", "rgbt234"]) == 0  # another protocol's plots have other names
+    assert main(args + ["--force"]) == 0
+    assert (plots / "lasher_PR.png").read_bytes()[:4] == b"\x89PNG"
