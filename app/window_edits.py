@@ -61,8 +61,23 @@ class EditGlue(QObject):
         self._execute(edits.set_box(self.doc.record(self.w.frame), self.w.frame, box, modality=modality,
                                     separate_thermal=separate))
 
+    def _no_record(self, action: str) -> bool:
+        """True (and the status bar says so) when this frame holds no box nor absent mark:
+        K, Q and Del (``action``: their action's name) then have nothing to act on, and did
+        nothing without a word."""
+        if self.doc is None:
+            return True
+        if self.doc.record(self.w.frame) is not None:
+            return False
+        absent_key = self.w.actions["absent"].shortcut().toString()
+        self.w.statusBar().showMessage(
+            f"{self.w.actions[action].text().replace('&', '')}: frame {self.w.frame + 1} has no box "
+            f"(drag on either view to draw one{f'; {absent_key} marks the target absent' if absent_key else ''})",
+            8000)
+        return True
+
     def toggle_keyframe(self) -> None:
-        if self.doc is not None:
+        if not self._no_record("keyframe"):
             self._execute(edits.toggle_keyframe(self.doc.record(self.w.frame)))
 
     def toggle_absent(self) -> None:
@@ -78,11 +93,11 @@ class EditGlue(QObject):
         self._execute(edits.toggle_absent(record, frame, self.doc.before_absent.get(frame)))
 
     def toggle_occluded(self) -> None:
-        if self.doc is not None:
+        if not self._no_record("occluded"):
             self._execute(edits.toggle_occluded(self.doc.record(self.w.frame)))
 
     def delete_box(self) -> None:
-        if self.doc is not None:
+        if not self._no_record("delete_box"):
             self._execute(edits.delete_frames(self.doc.records, [self.w.frame]))
 
     def interpolate(self) -> None:
