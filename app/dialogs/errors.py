@@ -1,7 +1,9 @@
 """Errors as dialogs that name the file and the problem.
 
 ``core`` raises typed errors (``core.errors.FileProblem`` keeps ``path`` and
-``problem``); the dialog shows both separately, and the technical trace under Details.
+``problem``); the dialog shows both separately. The technical trace goes under Details
+only for unexpected errors: a FileProblem (a corrupt video, a full disk, a malformed
+line) is the user's file and its problem, which the message already says in full.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ def show_error(parent: QWidget | None, title: str, error: BaseException, trace: 
     headline, text = describe_error(error)
     box = QMessageBox(QMessageBox.Icon.Critical, title, headline, QMessageBox.StandardButton.Ok, parent)
     box.setInformativeText(text)
-    if trace:
+    if trace and not isinstance(error, FileProblem):
         box.setDetailedText(trace)
     box.setObjectName("errorDialog")
     box.open()

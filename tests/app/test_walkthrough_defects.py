@@ -24,3 +24,17 @@ def test_k_q_and_del_on_a_frame_without_a_box_say_why_nothing_happened(window, p
         message = window.statusBar().currentMessage()
         assert message.startswith(f"{text}: frame 4 has no box") and "O marks the target absent" in message
         assert window.document.record(3) is None and not window.document.undo_stack.canUndo()
+
+
+def test_a_file_problem_shows_its_message_without_a_python_traceback(qtbot):
+    from app.dialogs.errors import show_error
+    from core.errors import SequenceError
+
+    trace = 'Traceback (most recent call last):\n  File "app/workers/job_worker.py", line 121, in _drive\n'
+    box = show_error(None, "Cannot open", SequenceError("/data/visible.mp4", "cannot open as a video"), trace)
+    qtbot.addWidget(box)
+    assert box.text() == "Problem with /data/visible.mp4" and box.informativeText() == "cannot open as a video"
+    assert box.detailedText() == ""  # no "Show Details..." with a traceback for a bad file
+    bug = show_error(None, "The run failed", ValueError("unexpected"), trace)
+    qtbot.addWidget(bug)
+    assert bug.detailedText() == trace  # an unexpected error keeps its trace for the bug report
