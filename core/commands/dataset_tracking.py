@@ -33,13 +33,16 @@ class TrackerRecipe:
 @dataclass(frozen=True)
 class Outcome:
     """What happened to one sequence folder: ``written``, ``kept`` (a result existed),
-    ``skipped`` (``problem`` says why) or ``stopped`` (Ctrl+C in a worker process)."""
+    ``skipped`` (``problem`` says why) or ``stopped`` (Ctrl+C in a worker process);
+    ``note``: what the user should know about a written result (its ground truth runs past
+    the footage: a frame may be missing, and the scores of the result with it)."""
 
     name: str
     status: str
     problem: str = ""
     frames: int = 0
     seconds: float = 0.0
+    note: str = ""
 
 
 def _until(job, should_stop):
@@ -93,7 +96,8 @@ def track_one(tracker_for, folder: Path, out: Path, *, show_progress: bool = Tru
     finally:
         sequence.close()
     write_text_atomic(out, format_boxes(results))
-    return Outcome(folder.name, "written", frames=len(results), seconds=time.perf_counter() - started)
+    return Outcome(folder.name, "written", frames=len(results), seconds=time.perf_counter() - started,
+                   note=getattr(sequence, "ground_truth_note", None) or "")
 
 
 def tracker_factory(recipe: TrackerRecipe, *, warn: bool = True):

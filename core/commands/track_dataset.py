@@ -160,13 +160,15 @@ def run(args) -> int:
 
 
 def outcome_line(outcome: Outcome) -> str:
-    """``NAME: N boxes (F frames/s incl. decoding)``, ``skipped NAME: problem`` or ``stopped NAME ...``."""
+    """``NAME: N boxes (F frames/s incl. decoding)`` (``; note: ...`` when the outcome has one),
+    ``skipped NAME: problem`` or ``stopped NAME ...``."""
     if outcome.status == "skipped":
         return f"skipped {outcome.name}: {outcome.problem}"
     if outcome.status == "stopped":
         return f"stopped {outcome.name} before its end (nothing written)"
     fps = (outcome.frames - 1) / outcome.seconds if outcome.seconds > 0 else float("nan")
-    return f"{outcome.name}: {outcome.frames} boxes ({fps:.1f} frames/s incl. decoding)"
+    line = f"{outcome.name}: {outcome.frames} boxes ({fps:.1f} frames/s incl. decoding)"
+    return f"{line}; note: {outcome.note}" if outcome.note else line
 
 
 def summary(outcomes: list[Outcome], results: Path) -> str:

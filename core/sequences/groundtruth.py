@@ -43,3 +43,18 @@ def align_ground_truth(records: Mapping[int, FrameAnnotation], *, visible_start:
             thermal_box = np.asarray(thermal_box, dtype=np.float64) * scale
         aligned[i] = replace(record, frame=i, thermal_box=thermal_box)
     return aligned
+
+
+def rows_past_the_end(records: Mapping[int, FrameAnnotation], frames: int) -> str | None:
+    """A note when the ground truth (``records`` keyed by file frame) has rows past the last of
+    the ``frames`` frames of its stream, else None. Those rows are never used; more often
+    than not they mean a frame is missing from the folder (or a file from another
+    sequence), and then every box after the gap belongs to the frame after its own."""
+    if not records:
+        return None
+    extent = max(records) + 1
+    if extent <= frames:
+        return None
+    return (f"the ground truth has rows for {extent} frames, the footage {frames}: the last "
+            f"{extent - frames} are not used (a frame missing from the footage would shift every later box)")
+

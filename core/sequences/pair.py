@@ -70,6 +70,9 @@ class PairSequence(RGBTSequence):
         self._gt_loader = ground_truth_loader
         self._gt_records: Mapping[int, Any] | None = None
         self._gt_loaded = False
+        #: what the ground truth did not fit (``core.sequences.groundtruth.rows_past_the_end``),
+        #: known once ``ground_truth()`` has read it, and then also in ``info.notes``
+        self.ground_truth_note: str | None = None
 
         for source in (visible, thermal):
             note = getattr(source, "note", None)
@@ -168,6 +171,7 @@ class PairSequence(RGBTSequence):
             if not self._gt_loaded:
                 self._gt_records = self._gt_loader()
                 self._gt_loaded = True
+                self._note_ground_truth_fit(self._gt_records)
             records = self._gt_records
         if records is None:
             return None
@@ -177,6 +181,18 @@ class PairSequence(RGBTSequence):
         t_width, t_height = self._thermal_size
         return align_ground_truth(records, visible_start=max(0, -self._offset), offset=self._offset,
                                   length=len(self), thermal_scale=(width / t_width, height / t_height))
+
+    def _note_ground_truth_fit(self, records: Mapping[int, Any] | None) -> None:
+        """Set :attr:`ground_truth_note` (and add it to the notes) when the GT, keyed by file
+        frame of the visible stream (the thermal one on thermal-only footage), runs past it."""
+        from core.sequences.groundtruth import rows_past_the_end
+
+        stream = self._visible if self._visible is not None else self._thermal
+        note = rows_past_the_end(records or {}, len(stream))
+        if note is not None:
+            self.ground_truth_note = note
+            self._base_notes.append(note)
+            self._info.notes = [*self._info.notes, note]
 
     def cached_indices(self) -> list[int]:
         """Frame indices now in the cache, least recently used first."""

@@ -79,3 +79,38 @@ def test_eval_plots_replace_earlier_plots_only_with_force(tmp_path, capsys):
     assert main(args + ["--protocol", "rgbt234"]) == 0  # another protocol's plots have other names
     assert main(args + ["--force"]) == 0
     assert (plots / "lasher_PR.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def _drop_frame(seq, index: int = 4) -> None:
+    """Remove frame ``index`` (1-based) from both streams of a LasHeR-layout sequence: its
+    ground truth keeps a row for every original frame."""
+    for folder in ("visible", "infrared"):
+        (sorted((seq / folder).iterdir())[index - 1]).unlink()
+
+
+def test_track_says_when_the_ground_truth_runs_past_the_footage(seq, tmp_path, capsys):
+    _drop_frame(seq)
+    assert main(["track", str(seq), "--tracker", "kcf", "--out", str(tmp_path / "b.txt")]) == 0
+    err = capsys.readouterr().err
+    assert "note: the ground truth has rows for 8 frames, the footage 7: the last 1 are not used" in err
+
+
+def test_track_dataset_says_when_the_ground_truth_runs_past_the_footage(seq, tmp_path, capsys):
+    _drop_frame(seq)
+    assert main(["track-dataset", str(seq.parent), "--results", str(tmp_path / "res"), "--tracker", "kcf"]) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("[1/1] seq:")]
+    assert len(lines) == 1 and "7 boxes" in lines[0]
+    assert "; note: the ground truth has rows for 8 frames, the footage 7" in lines[0]
+
+
+def test_a_ground_truth_that_fits_its_footage_gets_no_note(seq, tmp_path, capsys):
+    from core.sequences.groundtruth import rows_past_the_end
+    from core.sequences.layouts import open_sequence
+
+    sequence = open_sequence(seq)
+    try:
+        assert len(sequence.ground_truth()) == 8 and sequence.ground_truth_note is None
+    finally:
+        sequence.close()
+    assert rows_past_the_end({}, 5) is None and rows_past_the_end({0: None, 40: None}, 41) is None  # sparse rows
+    assert rows_past_the_end({0: None, 41: None}, 41).startswith("the ground truth has rows for 42 frames")
