@@ -89,6 +89,7 @@ def build_menus(window) -> None:
 def fill_recent_menu(window) -> None:
     menu = window.recent_menu
     menu.clear()
+    menu.setToolTipsVisible(True)  # the full paths, for two sequences of one name
     for recent in window.settings.recent:
         action = menu.addAction(recent.label())
         action.setToolTip(" | ".join(recent.paths))

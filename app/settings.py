@@ -85,8 +85,14 @@ class Recent:
     store: str = ""
 
     def label(self) -> str:
+        """The menu's text: a sequence's folder name; a pair's two names with the folder
+        they share ("0113_1714 (visible.mp4 + infrared.mp4)"), or with each one's folder,
+        since datasets name every pair's files alike."""
         if self.kind == "pair":
-            return f"{Path(self.paths[0]).name} + {Path(self.paths[1]).name}"
+            visible, thermal = Path(self.paths[0]), Path(self.paths[1])
+            if visible.parent == thermal.parent:
+                return f"{visible.parent.name} ({visible.name} + {thermal.name})"
+            return f"{visible.parent.name}/{visible.name} + {thermal.parent.name}/{thermal.name}"
         return Path(self.paths[0]).name
 
     def encode(self) -> str:

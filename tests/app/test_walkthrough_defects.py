@@ -38,3 +38,20 @@ def test_a_file_problem_shows_its_message_without_a_python_traceback(qtbot):
     bug = show_error(None, "The run failed", ValueError("unexpected"), trace)
     qtbot.addWidget(bug)
     assert bug.detailedText() == trace  # an unexpected error keeps its trace for the bug report
+
+
+def test_recent_pairs_of_one_dataset_are_told_apart_by_their_folder(window):
+    from app.menus import fill_recent_menu
+    from app.settings import Recent
+
+    pairs = [Recent("pair", (f"/data/{name}/visible.mp4", f"/data/{name}/infrared.mp4"))
+             for name in ("0113_1714", "1230_1202")]
+    assert [r.label() for r in pairs] == ["0113_1714 (visible.mp4 + infrared.mp4)",
+                                          "1230_1202 (visible.mp4 + infrared.mp4)"]
+    apart = Recent("pair", ("/data/rgb/seq/visible", "/data/ir/seq/thermal"))
+    assert apart.label() == "seq/visible + seq/thermal"
+    assert Recent("sequence", ("/data/otb-crossing",)).label() == "otb-crossing"
+    window.settings.recent = pairs
+    fill_recent_menu(window)
+    assert [a.text() for a in window.recent_menu.actions()] == [r.label() for r in pairs]
+    assert window.recent_menu.toolTipsVisible()
