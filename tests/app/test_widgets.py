@@ -207,7 +207,7 @@ def test_drop_two_videos_opens_the_pair_and_recent_reopens_it(window, pair_files
     assert window.document is not None
     assert window.document.store.get_meta("sources") == [str(visible.resolve()), str(thermal.resolve())]
     actions = window.recent_menu.actions()
-    assert actions and actions[0].text() == "visible.mp4 + thermal.mp4"
+    assert actions and actions[0].text() == f"{visible.parent.name} (visible.mp4 + thermal.mp4)"
     first = window.document
     actions[0].trigger()
     assert window.document is not first and window.document.num_frames == 24
