@@ -2,7 +2,9 @@
 frame offset (thermal frame = visible frame + offset, for de-synchronised pairs).
 
 The pickers open at the field's own path, else beside the other field's path, else at
-``start_folder`` (the window passes the last folder used, or the home folder)."""
+``start_folder`` (the window passes the last folder used, or the home folder).
+Open with a field left empty, or the same source on both sides, keeps the dialog open
+and says what is missing (it closed and opened nothing)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
@@ -91,11 +94,34 @@ class OpenPairDialog(QDialog):
         form.addRow("Visible", self.visible)
         form.addRow("Thermal", self.thermal)
         form.addRow("Frame offset", self.offset)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #c03030;")
+        self.message.hide()
+        form.addRow(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.resize(640, 150)
+
+    def problem(self) -> str:
+        """Why the fields cannot be opened as a pair ("" when they can)."""
+        visible, thermal, _offset = self.values()
+        if not visible or not thermal:
+            return ("Choose a visible and a thermal source. Footage with one stream opens with "
+                    "File > Open sequence folder...")
+        if Path(visible).expanduser().resolve() == Path(thermal).expanduser().resolve():
+            return "The visible and the thermal source are the same: choose the thermal video or frame folder."
+        return ""
+
+    def accept(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.message.setText(problem)
+            self.message.show()
+            return
+        super().accept()
 
     def values(self) -> tuple[str, str, int | None]:
         """(visible, thermal, offset); offset None = the project's own (0 for a new project)."""

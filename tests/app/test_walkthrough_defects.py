@@ -55,3 +55,24 @@ def test_recent_pairs_of_one_dataset_are_told_apart_by_their_folder(window):
     fill_recent_menu(window)
     assert [a.text() for a in window.recent_menu.actions()] == [r.label() for r in pairs]
     assert window.recent_menu.toolTipsVisible()
+
+
+def test_open_pair_with_a_missing_or_repeated_source_says_so_and_stays_open(qtbot, pair_files):
+    from PySide6.QtWidgets import QDialog
+
+    from app.dialogs.open_pair import OpenPairDialog
+
+    visible, thermal = (str(p) for p in pair_files)
+    for v, t, expected in ((visible, "", "Choose a visible and a thermal source"),
+                           (visible, visible, "are the same")):
+        dialog = OpenPairDialog(visible=v, thermal=t)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.accept()
+        assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+        assert expected in dialog.message.text() and dialog.message.isVisible()
+    dialog = OpenPairDialog(visible=visible, thermal=thermal)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.message.isVisible()
