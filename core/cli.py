@@ -72,6 +72,17 @@ def main(
     extra_modules: tuple[str, ...] = (),
     extra_bench_modules: tuple[str, ...] = (),
 ) -> int:
+    """Run the command of ``argv`` (default ``sys.argv[1:]``); the exit status. Ctrl+C is one
+    ``cancelled`` line (status 130) at any moment, also while the command line is being
+    built (importing every command takes seconds), not only while the command runs."""
+    try:
+        return _main(argv, extra_modules, extra_bench_modules)
+    except KeyboardInterrupt:
+        print("cancelled", file=sys.stderr)
+        return 130
+
+
+def _main(argv: list[str] | None, extra_modules: tuple[str, ...], extra_bench_modules: tuple[str, ...]) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     quiet_video_logs()
     parser = build_parser(extra_modules, extra_bench_modules)
@@ -97,9 +108,6 @@ def main(
         except sqlite3.Error as error:
             print(f"error: annotation database: {error}", file=sys.stderr)
             return 2
-        except KeyboardInterrupt:
-            print("cancelled", file=sys.stderr)
-            return 130
 
 
 def quiet_video_logs() -> None:

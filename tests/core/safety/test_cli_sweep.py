@@ -114,3 +114,15 @@ def test_a_ground_truth_that_fits_its_footage_gets_no_note(seq, tmp_path, capsys
         sequence.close()
     assert rows_past_the_end({}, 5) is None and rows_past_the_end({0: None, 40: None}, 41) is None  # sparse rows
     assert rows_past_the_end({0: None, 41: None}, 41).startswith("the ground truth has rows for 42 frames")
+
+
+def test_ctrl_c_while_the_command_line_is_built_is_one_line(monkeypatch, capsys):
+    """Building the parser imports every command (seconds): a Ctrl+C then was a traceback."""
+    import core.cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(core.cli, "build_parser", interrupted)
+    assert core.cli.main(["eval", "--help"]) == 130
+    assert capsys.readouterr().err == "cancelled\n"
