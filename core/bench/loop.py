@@ -109,7 +109,9 @@ def annotate_scripted(sequence, student, teacher, store: AnnotationStore, accept
     )
 
 
-def _student_contender(label: str, path: Path, threads: int | None):
+def student_contender(label: str, path: Path, threads: int | None):
+    """The student checkpoint ``path`` as a benchmark contender named ``label`` (PyTorch engine,
+    the default loop; the checkpoint's hash in its cache key)."""
     from core.tracking.factory import load_tracker
 
     tracker = load_tracker("student", path, engine="torch", threads=threads)
@@ -221,7 +223,7 @@ def loop_job(args) -> Job[dict]:
         student_path = save_checkpoint(out / "student_random.pt", student.engine.model)
         student = load_tracker("student", student_path, engine="torch", threads=args.threads)
     split_items = synthetic_items(frames=args.eval_frames, per_family=args.per_family)
-    before_c = _student_contender("student before", student_path, args.threads)
+    before_c = student_contender("student before", student_path, args.threads)
     family = args.family
     if family == "auto":
         yield Progress(0, None, "scoring the student on the evaluation split")
@@ -233,14 +235,14 @@ def loop_job(args) -> Job[dict]:
     files, stats = yield from _annotate_family(args, family, student, teacher, out)
     config = finetune_config(args)
     result = yield from finetune_student(student_path, files, out / "student_loop.pt", config)
-    after_c = _student_contender("student after", result.checkpoint, args.threads)
+    after_c = student_contender("student after", result.checkpoint, args.threads)
     yield Progress(0, None, "scoring the fine-tuned student")
     after = yield from _evaluate(after_c, split_items, family_items, cache)
     control = None
     if args.control:  # the same fine-tuning without the annotated rows: what rehearsal alone does
         control_config = replace(config, use_annotations=False)
         control_result = yield from finetune_student(student_path, files, out / "student_control.pt", control_config)
-        control_c = _student_contender("student control", control_result.checkpoint, args.threads)
+        control_c = student_contender("student control", control_result.checkpoint, args.threads)
         yield Progress(0, None, "scoring the control student (rehearsal only)")
         control = yield from _evaluate(control_c, split_items, family_items, cache)
     return {

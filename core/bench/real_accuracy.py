@@ -93,16 +93,21 @@ def build_real_contenders(args):
 
 
 def _contenders(args):
-    import dataclasses
-
     keys = [k.strip() for k in (args.trackers or ",".join(REAL_KEYS)).split(",") if k.strip()]
     contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
                                   modalities=("visible", "thermal"), random_weights=args.random_weights,
                                   engine=args.engine, device=args.device, threads=args.threads, streams=args.streams,
                                   hold_when_lost=args.hold_when_lost, **loop_switches(args))
-    # each peer on the present stream ("CSRT"): on a thermal-only sequence the visible stream
-    # is the thermal frame (core.sequences), so "visible" is the present stream; and on the
-    # thermal stream of RGB-T pairs only ("CSRT (thermal)"), where it is another stream
+    return labelled_peers(contenders)
+
+
+def labelled_peers(contenders):
+    """``contenders`` with each OpenCV peer labelled for the stream it sees: on the present
+    stream ("CSRT"; on a thermal-only sequence the visible stream is the thermal frame,
+    ``core.sequences``, so "visible" is the present stream), and on the thermal stream of
+    RGB-T pairs only ("CSRT (thermal)", ``pairs_only``), where it is another stream."""
+    import dataclasses
+
     out = []
     for c in contenders:
         modality = getattr(c.tracker, "modality", None)
