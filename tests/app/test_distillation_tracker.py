@@ -30,7 +30,7 @@ def test_csrt_and_kcf_boxes_export_with_their_own_tracker_code(window, pair_file
     results = []
     window.exporter.exported.connect(results.append)
     window.exporter.export(window.document, "distillation", out, window.settings.models)
-    assert results[-1] == out
+    assert results[-1].path == out
     with DistillationFile(out) as data:
         (name,) = data.sequence_names()
         labels = data.labels(name)
