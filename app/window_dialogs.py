@@ -79,7 +79,7 @@ class WindowDialogs:
         target (the sequence's own frames, a folder or file that is not an earlier export,
         a place that cannot be written) shows one message and asks nothing; an earlier
         export is replaced only after asking. False when no export was started."""
-        if self.document is None:
+        if self.document is None or not self._runs_finished_for_export():
             return False
         target = Path(target)
         try:
@@ -96,6 +96,23 @@ class WindowDialogs:
                 self.statusBar().showMessage(f"export cancelled: {target} kept", 8000)
                 return False
         self.export(key, target)
+        return True
+
+    def _runs_finished_for_export(self) -> bool:
+        """A tracking run or refinement still going: the export would hold only the frames
+        done so far (and the run went on writing after it, unsaid). Ask to stop it first;
+        False when the user keeps it running (nothing is exported)."""
+        running = [name for name, run in (("tracking", self.tracking), ("refinement", self.refining)) if run.busy]
+        if not running:
+            return True
+        what = " and ".join(running)
+        answer = self.ask(f"The {what} is still running",
+                          f"The {what} is still running: an export now would hold only the frames done so far.\n\n"
+                          f"Stop the {what} and export what is done?", ("Stop and export", "Cancel"))
+        if answer != "Stop and export":
+            self.statusBar().showMessage(f"export cancelled: the {what} goes on", 8000)
+            return False
+        self.finish_runs()
         return True
 
     def _earlier_export(self, key: str, target: Path) -> bool:

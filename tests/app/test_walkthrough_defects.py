@@ -76,3 +76,23 @@ def test_open_pair_with_a_missing_or_repeated_source_says_so_and_stays_open(qtbo
     dialog.show()
     dialog.accept()
     assert dialog.result() == QDialog.DialogCode.Accepted and not dialog.message.isVisible()
+
+
+def test_export_while_tracking_runs_asks_to_stop_the_run_first(window, pair_files, synthetic, tmp_path, monkeypatch):
+    from app.controllers.tracking import RunController
+
+    window.open_pair(*pair_files, store=str(tmp_path / "e.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    running = {"on": True}
+    monkeypatch.setattr(RunController, "busy", property(lambda run: running["on"] and run is window.tracking))
+    finished = []
+    monkeypatch.setattr(window, "finish_runs", lambda: finished.append(True) or running.update(on=False))
+    asked = []
+    window.ask_hook = lambda title, text, choices: asked.append((title, text)) or "Cancel"
+    assert not window.export_checked("lasher", tmp_path / "out")
+    assert asked and "tracking is still running" in asked[0][1] and "frames done so far" in asked[0][1]
+    assert not finished and not (tmp_path / "out").exists()
+    assert "export cancelled" in window.statusBar().currentMessage()
+    window.ask_hook = lambda title, text, choices: "Stop and export"
+    assert window.export_checked("lasher", tmp_path / "out")
+    assert finished == [True] and (tmp_path / "out" / "visible.txt").is_file()
