@@ -131,6 +131,11 @@ def run(args) -> int:
     names = [n.strip() for n in args.sequences.split(",") if n.strip()] if args.sequences else None
     folders = sequence_folders(root, names)
     if not folders:
+        from core.annotations.formats.groundtruth import ground_truth_files
+
+        if ground_truth_files(root):
+            raise ConfigError(f"{root} is itself a sequence folder (it has ground truth); give the dataset folder that "
+                              f"holds it ({root.resolve().parent}), or track it alone with track")
         raise ConfigError(f"{root} has no sequence folder with a ground-truth file to start from")
     recipe = tracker_recipe(args)
     tracker_for = tracker_factory(recipe)  # a missing checkpoint stops the run here, before any sequence

@@ -126,3 +126,12 @@ def test_ctrl_c_while_the_command_line_is_built_is_one_line(monkeypatch, capsys)
     monkeypatch.setattr(core.cli, "build_parser", interrupted)
     assert core.cli.main(["eval", "--help"]) == 130
     assert capsys.readouterr().err == "cancelled\n"
+
+
+def test_track_dataset_on_one_sequence_folder_says_so(seq, tmp_path, capsys):
+    """ROOT given as a sequence folder (a common slip) said it has no sequence folder."""
+    assert main(["track-dataset", str(seq), "--results", str(tmp_path / "res"), "--tracker", "kcf"]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"error: {seq} is itself a sequence folder (it has ground truth); give the dataset folder that "
+                   f"holds it ({seq.resolve().parent}), or track it alone with track\n")
+    assert not (tmp_path / "res").exists()
