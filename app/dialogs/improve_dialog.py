@@ -26,6 +26,15 @@ def score_rows(result) -> list[tuple[str, str, str]]:
     ]
 
 
+def improved(result) -> bool:
+    """True when the held-out frames score the new weights higher (mean IoU), so taking them
+    is the safe default; False with nothing held out."""
+    before, after = result.before, result.after
+    if not before.items or before.mean_iou is None or after.mean_iou is None:
+        return False
+    return float(after.mean_iou) > float(before.mean_iou)
+
+
 class ImproveResultDialog(QDialog):
     use_requested = Signal(object)  # the FinetuneResult
 
@@ -59,6 +68,13 @@ class ImproveResultDialog(QDialog):
         self.keep_button = buttons.addButton("Keep the current weights", QDialogButtonBox.ButtonRole.RejectRole)
         self.use_button.clicked.connect(self._use)
         self.keep_button.clicked.connect(self.reject)
+        # Enter takes the new weights only when the held-out frames say they are better;
+        # otherwise (nothing held out, or no better) it keeps the current ones
+        default = self.use_button if improved(result) else self.keep_button
+        for button in (self.use_button, self.keep_button):
+            button.setAutoDefault(button is default)
+        default.setDefault(True)
+        default.setFocus()
         layout.addWidget(buttons)
         self.resize(520, 260)
 

@@ -96,3 +96,24 @@ def test_export_while_tracking_runs_asks_to_stop_the_run_first(window, pair_file
     window.ask_hook = lambda title, text, choices: "Stop and export"
     assert window.export_checked("lasher", tmp_path / "out")
     assert finished == [True] and (tmp_path / "out" / "visible.txt").is_file()
+
+
+def test_improve_result_keeps_the_current_weights_on_enter_unless_held_out_frames_say_better(qtbot, tmp_path):
+    from pathlib import Path
+
+    from app.dialogs.improve_dialog import ImproveResultDialog
+    from core.distillation.finetune import FinetuneResult, HeldOutScore
+
+    def dialog(before: HeldOutScore, after: HeldOutScore) -> ImproveResultDialog:
+        result = FinetuneResult(Path(tmp_path / "s.pt"), before, after, train_items=2, steps=20, seconds=18.0)
+        box = ImproveResultDialog(result)
+        qtbot.addWidget(box)
+        box.show()
+        return box
+
+    nothing_held_out = dialog(HeldOutScore(0, float("nan"), float("nan")), HeldOutScore(0, float("nan"), float("nan")))
+    assert nothing_held_out.keep_button.isDefault() and not nothing_held_out.use_button.isDefault()
+    worse = dialog(HeldOutScore(5, 0.7, 0.8), HeldOutScore(5, 0.6, 0.7))
+    assert worse.keep_button.isDefault()
+    better = dialog(HeldOutScore(5, 0.6, 0.7), HeldOutScore(5, 0.7, 0.8))
+    assert better.use_button.isDefault() and not better.keep_button.isDefault()
