@@ -28,7 +28,12 @@ def legend_html() -> str:
 
 
 class FrameAxis(pg.AxisItem):
-    """The bottom axis: frame numbers from 1 at the 0-based positions."""
+    """The bottom axis: frame numbers from 1 at the 0-based positions; ticks only at whole
+    frames (an empty window, or a short sequence zoomed in, read "0.6 0.7 ... 1.4")."""
+
+    def tickSpacing(self, minVal, maxVal, size):
+        levels = [(spacing, offset) for spacing, offset in super().tickSpacing(minVal, maxVal, size) if spacing >= 1]
+        return levels or [(1.0, 0.0)]
 
     def tickStrings(self, values, scale, spacing):
         return [f"{v * scale + 1:g}" for v in values]

@@ -117,3 +117,17 @@ def test_improve_result_keeps_the_current_weights_on_enter_unless_held_out_frame
     assert worse.keep_button.isDefault()
     better = dialog(HeldOutScore(5, 0.6, 0.7), HeldOutScore(5, 0.7, 0.8))
     assert better.use_button.isDefault() and not better.keep_button.isDefault()
+
+
+def test_the_timeline_numbers_only_whole_frames(qtbot):
+    from app.views.timeline import TimelineWidget
+
+    timeline = TimelineWidget()
+    qtbot.addWidget(timeline)
+    timeline.resize(800, 120)
+    timeline.show()
+    axis = timeline.getPlotItem().getAxis("bottom")
+    for low, high in ((0.5, 1.5), (0.0, 23.0), (10.2, 12.7)):  # the empty window; a sequence; zoomed in
+        timeline.getPlotItem().setXRange(low, high, padding=0)
+        for _spacing, values in axis.tickValues(low, high, 800):
+            assert all(float(v).is_integer() for v in values), (low, high, values)
