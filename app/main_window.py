@@ -91,6 +91,9 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         self.setCentralWidget(central)
         self.job_status = JobStatus()
         self.statusBar().addPermanentWidget(self.job_status)
+        # a long message (the notes of an open: 16-bit mapping, resampling, where the project
+        # lives) is cut at the window's edge: its whole text shows when the pointer rests on it
+        self.statusBar().messageChanged.connect(self.statusBar().setToolTip)
         # workers and controllers
         self.fetcher = FrameFetcher(synchronous=synchronous, parent=self)
         self.opener = OpenController(self, synchronous=synchronous)

@@ -131,3 +131,11 @@ def test_the_timeline_numbers_only_whole_frames(qtbot):
         timeline.getPlotItem().setXRange(low, high, padding=0)
         for _spacing, values in axis.tickValues(low, high, 800):
             assert all(float(v).is_integer() for v in values), (low, high, values)
+
+
+def test_a_status_message_cut_at_the_window_edge_reads_whole_as_a_tool_tip(window):
+    text = "opened pair16: 60 frames at 30 fps (16-bit/float thermal mapped to 8-bit: " + "raw [22280, 25200] " * 8
+    window.statusBar().showMessage(text, 10000)
+    assert window.statusBar().toolTip() == text
+    window.statusBar().clearMessage()
+    assert window.statusBar().toolTip() == ""
