@@ -2,14 +2,15 @@
 
 ``core`` raises typed errors (``core.errors.FileProblem`` keeps ``path`` and
 ``problem``); the dialog shows both separately. The technical trace goes under Details
-only for unexpected errors: a FileProblem (a corrupt video, a full disk, a malformed
-line) is the user's file and its problem, which the message already says in full.
+only for unexpected errors: an error raised on purpose (``core.errors.RGBTError``: a
+corrupt video, a full disk, a malformed line, a setting this machine cannot use) already
+says in full what is wrong.
 """
 from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from core.errors import FileProblem, RGBTError
+from core.errors import ConfigError, FileProblem, RGBTError
 
 
 def describe_error(error: BaseException) -> tuple[str, str]:
@@ -19,6 +20,8 @@ def describe_error(error: BaseException) -> tuple[str, str]:
         if error.line is not None:
             where += f", line {error.line}"
         return f"Problem with {where}", error.problem
+    if isinstance(error, ConfigError):  # in the studio: a choice of File > Settings (device, engine, weights)
+        return "A setting cannot be used here (File > Settings...)", str(error)
     if isinstance(error, RGBTError):
         return "Error", str(error)
     if isinstance(error, (OSError,)) and getattr(error, "filename", None):
@@ -32,7 +35,7 @@ def show_error(parent: QWidget | None, title: str, error: BaseException, trace: 
     headline, text = describe_error(error)
     box = QMessageBox(QMessageBox.Icon.Critical, title, headline, QMessageBox.StandardButton.Ok, parent)
     box.setInformativeText(text)
-    if trace and not isinstance(error, FileProblem):
+    if trace and not isinstance(error, RGBTError):
         box.setDetailedText(trace)
     box.setObjectName("errorDialog")
     box.open()

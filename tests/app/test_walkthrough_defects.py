@@ -35,6 +35,12 @@ def test_a_file_problem_shows_its_message_without_a_python_traceback(qtbot):
     qtbot.addWidget(box)
     assert box.text() == "Problem with /data/visible.mp4" and box.informativeText() == "cannot open as a video"
     assert box.detailedText() == ""  # no "Show Details..." with a traceback for a bad file
+    from core.errors import ConfigError
+
+    setting = show_error(None, "The run failed", ConfigError("device 'cuda' requested but ONNX Runtime cannot use "
+                                                             "CUDA here"), trace)
+    qtbot.addWidget(setting)
+    assert setting.detailedText() == "" and "File > Settings" in setting.text()
     bug = show_error(None, "The run failed", ValueError("unexpected"), trace)
     qtbot.addWidget(bug)
     assert bug.detailedText() == trace  # an unexpected error keeps its trace for the bug report
