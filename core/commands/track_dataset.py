@@ -17,7 +17,8 @@ layout the official toolkits read.
   would read as a sequence).
 - **``--jobs N``** tracks N sequences at once in spawned worker processes, each with its own
   tracker (one CPU thread each unless ``--threads`` says otherwise); lines come in the order
-  the sequences finish.
+  the sequences finish, and in between a ``tracking: A 1200/5000, B 300/800`` line at most
+  every 10 s says how far the running sequences are.
 - **The loop of ``track``.** The student and the teacher run ``track``'s default loop, and take
   its switches: ``--streams``, ``--hold-when-lost``, ``--pair-correlation``, ``--pair-shape`` and
   ``--pixel-match`` (an OpenCV tracker refuses them).
@@ -148,7 +149,7 @@ def run(args) -> int:
     kept = {o.name for o in outcomes}
     todo = [(f, results / f"{f.name}.txt") for f in folders if f.name not in kept]
     if args.jobs > 1 and len(todo) > 1:
-        finished = track_in_workers(recipe, todo, min(args.jobs, len(todo)))
+        finished = track_in_workers(recipe, todo, min(args.jobs, len(todo)), progress_printer())
     else:
         finished = (track_one(tracker_for, folder, out) for folder, out in todo)
     try:
@@ -162,6 +163,29 @@ def run(args) -> int:
         raise
     print(summary(outcomes, results), file=sys.stderr)
     return 1 if any(o.status == "skipped" for o in outcomes) else 0
+
+
+def progress_printer(every_s: float | None = None):
+    """``on_progress`` for :func:`track_in_workers`: the sequences the worker processes are on
+    and how far (``tracking: A 1200/5000, B 300/800``), one line on stderr at most every
+    ``every_s`` seconds (default: ``core.progress.PLAIN_INTERVAL_S``), so that a run of long
+    sequences is never silent between their result lines."""
+    import time
+
+    from core.progress import PLAIN_INTERVAL_S
+
+    every_s = PLAIN_INTERVAL_S if every_s is None else every_s
+    last = [time.monotonic()]
+
+    def show(running: dict[str, tuple[int, int | None]]) -> None:
+        now = time.monotonic()
+        if now - last[0] < every_s:
+            return
+        last[0] = now
+        parts = [f"{name} {done}/{total if total is not None else '?'}" for name, (done, total) in sorted(running.items())]
+        print(f"tracking: {', '.join(parts)}", file=sys.stderr, flush=True)
+
+    return show
 
 
 def outcome_line(outcome: Outcome) -> str:

@@ -135,3 +135,26 @@ def test_track_dataset_on_one_sequence_folder_says_so(seq, tmp_path, capsys):
     assert err == (f"error: {seq} is itself a sequence folder (it has ground truth); give the dataset folder that "
                    f"holds it ({seq.resolve().parent}), or track it alone with track\n")
     assert not (tmp_path / "res").exists()
+
+
+def test_track_dataset_with_jobs_says_how_far_the_running_sequences_are(tmp_path, capsys):
+    """With --jobs the worker processes showed nothing between result lines: a run of long
+    sequences was silent for minutes. Now the parent hears each worker's frame count."""
+    from core.commands.dataset_tracking import TrackerRecipe, track_in_workers
+    from core.commands.track_dataset import progress_printer
+    from tests.core.safety.conftest import make_sequence
+
+    folders = [make_sequence(tmp_path / "data" / name, frames=40, seed=k) for k, name in enumerate(("a", "b"))]
+    seen: list[dict] = []
+    recipe = TrackerRecipe("kcf", None, "auto", "cpu", 1, False, "auto")
+    todo = [(folder, tmp_path / f"{folder.name}.txt") for folder in folders]
+    outcomes = list(track_in_workers(recipe, todo, 2, seen.append, poll_s=0.02))
+    assert sorted((o.name, o.status, o.frames) for o in outcomes) == [("a", "written", 40), ("b", "written", 40)]
+    assert seen, "no progress heard from the workers"
+    for running in seen:
+        assert set(running) <= {"a", "b"}
+        assert all(0 < done <= 40 and total == 40 for done, total in running.values())
+
+    show = progress_printer(every_s=0)
+    show({"b": (30, 40), "a": (12, None)})
+    assert capsys.readouterr().err == "tracking: a 12/?, b 30/40\n"
