@@ -7,7 +7,7 @@ setting ``data_root`` to OUT_DIR (and ``decode_cache: false`` for labelled sourc
 Validation sequences are never copied. OUT_DIR is replaced atomically when it is missing,
 empty or an earlier compact-data copy (its ``COMPACT.json``); any other existing folder is
 refused before any work unless ``--force`` is given. It may not lie inside the data root
-(not even with ``--force``).
+nor hold it or the split file (not even with ``--force``).
 """
 from __future__ import annotations
 
@@ -58,7 +58,8 @@ def _run(args: argparse.Namespace) -> int:
     config = CompactConfig(every=args.every, context=args.context, pixels_per_scale=args.pixels_per_scale,
                            quality=args.quality, pair_every=args.pair_every, pair_max_side=args.pair_max_side)
     root = resolve_path(args.data_root)
-    check_output(args.out_dir, protected=[(root, "the data root")], folder=True, option="OUT_DIR")
+    check_output(args.out_dir, protected=[(root, "the data root"), (resolve_path(args.split), "the split file")],
+                 folder=True, option="OUT_DIR")
     check_compact_target(args.out_dir, force=args.force)
     summary = run_with_bar(compact_job(args.split, root, args.out_dir, config, force=args.force), "compact-data")
     frames = sum(len(e["frames_kept"]) for e in summary["sequences"].values())

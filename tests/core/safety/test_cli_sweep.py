@@ -158,3 +158,16 @@ def test_track_dataset_with_jobs_says_how_far_the_running_sequences_are(tmp_path
     show = progress_printer(every_s=0)
     show({"b": (30, 40), "a": (12, None)})
     assert capsys.readouterr().err == "tracking: a 12/?, b 30/40\n"
+
+
+def test_compact_data_force_never_replaces_the_folder_of_its_split_file(tmp_path, capsys):
+    """--force replaces any OUT_DIR, but one that holds the split file would lose an input."""
+    data, split = make_data_root(tmp_path)
+    out = tmp_path / "configs"
+    out.mkdir()
+    own = out / "split.json"
+    own.write_bytes(split.read_bytes())
+    code = main(["compact-data", str(out), "--split", str(own), "--data-root", str(data), "--force"])
+    err = capsys.readouterr().err
+    assert code == 2 and err == f"error: {out}: OUT_DIR folder holds the split file ({own}); choose another folder\n"
+    assert own.read_bytes() == split.read_bytes()
