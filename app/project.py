@@ -121,6 +121,26 @@ def classify_drop(paths: list[Path]) -> OpenRequest | None:
     return None
 
 
+def check_offset_change(store: AnnotationStore, offset: int) -> None:
+    """Refuse (StoreError naming the project) a frame offset that would move the project's
+    annotations: frames are numbered from the first visible frame that has a thermal
+    partner, ``max(0, -offset)``, and the store keys every record by that number, so a
+    project annotated at offset -3 and opened at 0 showed each box 3 frames early, and
+    kept it so. An offset that keeps the first visible frame (any two offsets >= 0) only
+    re-pairs the thermal stream and is allowed; so is any offset on a project without
+    annotations."""
+    kept = int(store.get_meta("frame_offset", 0) or 0)
+    shift = max(0, -kept) - max(0, -offset)
+    if shift == 0 or store.count() == 0:
+        return
+    direction = "earlier" if shift > 0 else "later"
+    raise StoreError(store.path, f"its {store.count()} annotated frames were made with frame offset {kept:+d}; "
+                                 f"offset {offset:+d} would show each box {abs(shift)} frame(s) {direction} in the "
+                                 "visible video. Open it with the project's own offset (Open pair: leave Frame "
+                                 "offset at its lowest setting; command line: no --frame-offset), or give the pair "
+                                 "another project to annotate it at the new offset")
+
+
 def open_job(request: OpenRequest) -> Job[OpenedProject]:
     """Open the request's sequence and store (see module doc)."""
     from core.sequences import open_pair, open_sequence
@@ -159,6 +179,8 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
             if not path:
                 path, store_note = default_project_path(sequence.info)
             store = AnnotationStore.open(path, read_only=request.read_only)
+        if request.kind == "pair" and request.frame_offset is not None:
+            check_offset_change(store, int(request.frame_offset))
         if request.kind == "pair" and request.frame_offset is None:  # keep the project's pairing
             kept = int(store.get_meta("frame_offset", 0) or 0)
             if kept:  # re-paired in place: the streams are opened once

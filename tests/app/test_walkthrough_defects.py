@@ -145,3 +145,35 @@ def test_a_status_message_cut_at_the_window_edge_reads_whole_as_a_tool_tip(windo
     assert window.statusBar().toolTip() == text
     window.statusBar().clearMessage()
     assert window.statusBar().toolTip() == ""
+
+
+def test_a_frame_offset_that_would_move_the_annotations_is_refused(window, pair_files, synthetic, tmp_path):
+    from PySide6.QtWidgets import QMessageBox
+
+    from core.annotations.store import AnnotationStore
+
+    store = tmp_path / "o.rgbt.sqlite"
+    window.open_pair(*pair_files, frame_offset=-2, store=str(store))
+    window.views.box_drawn.emit("visible", synthetic.boxes[2])  # frame 1 = visible frame 3
+    window.open_pair(*pair_files, frame_offset=0, store=str(store))  # would put the box on visible frame 1
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1 and str(store) in boxes[0].text()
+    assert "frame offset -2" in boxes[0].informativeText() and "2 frame(s) earlier" in boxes[0].informativeText()
+    boxes[0].close()
+    reader = AnnotationStore.open(store, read_only=True)
+    try:
+        assert reader.get_meta("frame_offset") == -2 and sorted(reader.records()) == [0]  # nothing moved
+    finally:
+        reader.close()
+    window.open_pair(*pair_files, store=str(store))  # the project's own offset: opens
+    assert window.document is not None and window.document.sequence.frame_offset == -2
+    assert window.document.record(0) is not None
+
+
+def test_a_frame_offset_that_keeps_the_first_visible_frame_is_allowed(window, pair_files, synthetic, tmp_path):
+    store = tmp_path / "p.rgbt.sqlite"
+    window.open_pair(*pair_files, frame_offset=1, store=str(store))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.open_pair(*pair_files, frame_offset=3, store=str(store))  # re-pairs the thermal stream only
+    assert window.document is not None and window.document.sequence.frame_offset == 3
+    assert window.document.record(0) is not None
