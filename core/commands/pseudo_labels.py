@@ -5,7 +5,8 @@ Labels short tracklets of the split's **train** ``rgbt_unlabeled`` pairs with a 
 tracks agree (``core.training.pseudo_labels``). The file feeds the ``rgbt_pseudo``
 training source. OUT is written once, at the end (a cancelled run writes nothing), and
 never replaces an existing file without ``--force``; it is never (not even with ``--force``)
-the split file, the tracker's weights, or a path inside the data root.
+the split file, the tracker's weights, or a path inside the data root; nor is ``--cache-dir``
+(the decoded frames) inside the data root.
 """
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ import argparse
 from pathlib import Path
 
 from core.commands.arguments import add_engine_options, positive_int
-from core.fileio import check_output
+from core.errors import OutputError
+from core.fileio import check_output, inside
 from core.progress import run_with_bar
 from core.real_split import DEFAULT_SPLIT, load_split, resolve_path
 from core.training.pseudo_labels import PseudoLabelConfig, pseudo_label_job
@@ -66,6 +68,10 @@ def _run(args: argparse.Namespace) -> int:
     protected = [(weights, "the tracker's weights"), (Path(weights).with_suffix(".onnx"), "the tracker's weights"),
                  (resolve_path(args.split), "the split file"), (resolve_path(args.data_root), "the data root")]
     check_output(args.out, protected=protected, force=args.force, option="OUT")
+    root, cache = resolve_path(args.data_root), Path(args.cache_dir).expanduser()
+    if inside(root, cache):
+        raise OutputError(cache, f"--cache-dir lies inside the data root {root} (the decoded frames would be written "
+                                 "there); choose a folder outside it")
     split = load_split(args.split)
     lru = FrameLRU(256.0)
     sequences = [(name, rgbt_pair_sequence(name, folder, lru, args.cache_dir))

@@ -171,3 +171,14 @@ def test_compact_data_force_never_replaces_the_folder_of_its_split_file(tmp_path
     err = capsys.readouterr().err
     assert code == 2 and err == f"error: {out}: OUT_DIR folder holds the split file ({own}); choose another folder\n"
     assert own.read_bytes() == split.read_bytes()
+
+
+def test_pseudo_labels_never_caches_decoded_frames_inside_the_data_root(tmp_path, capsys):
+    data, split = make_data_root(tmp_path)
+    before = sorted(p.relative_to(data) for p in data.rglob("*"))
+    code = main(["pseudo-labels", str(tmp_path / "labels.json"), "--split", str(split), "--data-root", str(data),
+                 "--cache-dir", str(data), "--tracklets", "1", "--length", "3", "--min-frames", "2"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.startswith(f"error: {data}: --cache-dir lies inside the data root")
+    assert sorted(p.relative_to(data) for p in data.rglob("*")) == before
+    assert not (tmp_path / "labels.json").exists()
