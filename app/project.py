@@ -134,8 +134,12 @@ def check_offset_change(store: AnnotationStore, offset: int) -> None:
     if shift == 0 or store.count() == 0:
         return
     direction = "earlier" if shift > 0 else "later"
-    raise StoreError(store.path, f"its {store.count()} annotated frames were made with frame offset {kept:+d}; "
-                                 f"offset {offset:+d} would show each box {abs(shift)} frame(s) {direction} in the "
+
+    def signed(value: int) -> str:
+        return f"{value:+d}" if value else "0"
+
+    raise StoreError(store.path, f"its {store.count()} annotated frames were made with frame offset {signed(kept)}; "
+                                 f"offset {signed(offset)} would show each box {abs(shift)} frame(s) {direction} in the "
                                  "visible video. Open it with the project's own offset (Open pair: leave Frame "
                                  "offset at its lowest setting; command line: no --frame-offset), or give the pair "
                                  "another project to annotate it at the new offset")
