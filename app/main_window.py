@@ -93,7 +93,8 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         self.statusBar().addPermanentWidget(self.job_status)
         # a long message (the notes of an open: 16-bit mapping, resampling, where the project
         # lives) is cut at the window's edge: its whole text shows when the pointer rests on it
-        self.statusBar().messageChanged.connect(self.statusBar().setToolTip)
+        status_bar = self.statusBar()
+        status_bar.messageChanged.connect(lambda text: status_bar.setToolTip(text))
         # workers and controllers
         self.fetcher = FrameFetcher(synchronous=synchronous, parent=self)
         self.opener = OpenController(self, synchronous=synchronous)
