@@ -3,7 +3,8 @@
 Besides the files written, it says (``note:`` lines, as the studio's export does) what the
 target reads differently from the source: frames with no annotation written as absent rows
 (a sparse VTUAV file, ``--frames`` past the last row), and for ``lasher`` / ``rgbt234`` boxes
-touching x = 0 or y = 0, which the LasHeR scorer takes for absent rows."""
+touching x = 0 or y = 0, which the LasHeR scorer takes for absent rows; and, for a sequence
+folder whose frames open, boxes wholly outside the frames."""
 from __future__ import annotations
 
 import sys
@@ -38,6 +39,7 @@ def run(args) -> int:
     from core.annotations.formats.convert import read_source, target_files, target_paths, write_target
     from core.annotations.formats.export import export_warnings
     from core.annotations.formats.groundtruth import ground_truth_files
+    from core.annotations.formats.rows import outside_image
     from core.errors import ConfigError
     from core.fileio import check_output
     from core.sequences.sources import folder_name
@@ -51,16 +53,22 @@ def run(args) -> int:
     if src.is_dir() and Path(args.dst).resolve() == src.resolve():
         raise ConfigError(f"DST {args.dst} is the source folder; converted files would sit beside (or replace) "
                           "its ground truth: choose another folder")
-    image_size = _image_size(src) if args.target == "got10k" else None
+    image_size = _image_size(src)
     for path in target_paths(args.dst, args.target, target_files({}, 0, args.target, name, image_size)):
         check_output(path, protected=protected, force=args.force,  # before reading
                      option="DST" if args.target == "xywh" else "the output")
     records, count = read_source(src, args.source_format)
     count = args.frames or count
     written = write_target(records, count, args.dst, args.target, name=name, protected=protected, force=args.force,
-                           image_size=image_size)
+                           image_size=image_size if args.target == "got10k" else None)
     kept = {frame: record for frame, record in records.items() if frame < count}
-    for note in export_warnings(kept, count, lasher_rows=args.target in ("lasher", "rgbt234")):
+    notes = export_warnings(kept, count, lasher_rows=args.target in ("lasher", "rgbt234"))
+    outside = outside_image(kept, *image_size) if image_size is not None else []
+    if outside:
+        shown = ", ".join(str(f + 1) for f in outside[:10]) + (" ..." if len(outside) > 10 else "")
+        notes.append(f"{len(outside)} box(es) lie wholly outside the {image_size[0]}x{image_size[1]} frames of "
+                     f"{args.src} (frames {shown}); written as they are")
+    for note in notes:
         print(f"note: {note}", file=sys.stderr)
     if args.target == "got10k" and image_size is None:
         print(f"note: no cut_by_image.label: the frames' size is unknown (SRC {args.src} is not a sequence folder "

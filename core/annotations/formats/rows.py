@@ -161,6 +161,17 @@ def got10k_cut_by_image(records: Mapping[int, FrameAnnotation], num_frames: int,
     return "".join("1\n" if flag else "0\n" for flag in cut.tolist())
 
 
+def outside_image(records: Mapping[int, FrameAnnotation], width: int, height: int) -> list[int]:
+    """Frames (sorted) whose visible box has no pixel in the ``width`` x ``height`` visible
+    image: an annotation error more often than not (a box cut by the image edge is not
+    counted; a separate thermal box is left alone, it may be on the thermal stream's grid)."""
+    def outside(box) -> bool:
+        x, y, w, h = (float(v) for v in box)
+        return x + w <= 0 or y + h <= 0 or x >= width or y >= height
+
+    return sorted(f for f, r in records.items() if not r.absent and r.box is not None and outside(r.box))
+
+
 def lasot_labels(records: Mapping[int, FrameAnnotation], num_frames: int) -> tuple[str, str]:
     """LaSOT ``full_occlusion.txt`` and ``out_of_view.txt`` texts (one comma-separated line each).
 

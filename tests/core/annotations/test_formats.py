@@ -209,6 +209,28 @@ def test_convert_says_what_the_target_reads_differently(tmp_path, capsys):
     assert "note: 3 frame(s) have no annotation and are written as absent" in capsys.readouterr().err
 
 
+def test_convert_names_boxes_wholly_outside_the_frames(tmp_path, capsys):
+    """A sequence folder's frames give the image size: a box with no pixel in it is one note
+    (a box cut by the edge is not); a box file alone has no size to check against."""
+    import cv2
+    import numpy as np
+
+    from main import main
+
+    seq = tmp_path / "walk"
+    for folder in ("visual", "thermal"):
+        (seq / folder).mkdir(parents=True)
+        for i in range(3):
+            cv2.imwrite(str(seq / folder / f"{i:04d}{folder[0]}.png"), np.zeros((30, 40), np.uint8))
+    (seq / "groundtruth.txt").write_text("1,1,10,10\n35,5,10,10\n500,3,10,10\n")  # inside, cut, outside
+    assert main(["convert", str(seq), str(tmp_path / "out"), "--to", "lasot"]) == 0
+    err = capsys.readouterr().err
+    assert f"note: 1 box(es) lie wholly outside the 40x30 frames of {seq} (frames 3); written as they are" in err
+    assert (tmp_path / "out" / "groundtruth.txt").read_text().splitlines()[2] == "500,3,10,10"
+    assert main(["convert", str(seq / "groundtruth.txt"), str(tmp_path / "out2"), "--to", "lasot"]) == 0
+    assert "outside" not in capsys.readouterr().err
+
+
 def test_convert_to_got10k_writes_cut_by_image_when_the_frames_are_there(tmp_path, capsys):
     import cv2
     import numpy as np
