@@ -16,7 +16,8 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("forward_10", "Forward 10 frames", "V", "go 10 frames forward"),
     ("play", "Play / pause", "Space", "play at the source frame rate"),
     ("keyframe", "Toggle keyframe", "K", "make the box a manual keyframe (or unmark it)"),
-    ("absent", "Toggle absent", "O", "the target is outside / not visible in this frame"),
+    ("absent", "Toggle absent", "O", "the target is outside / not visible in this frame; with a range shown: in "
+                                     "every frame of the range (boxes a person made are kept)"),
     ("occluded", "Toggle occluded", "Q", "the target is partly hidden (box drawn dashed); on an absent frame: "
                                          "fully occluded rather than out of view"),
     ("track", "Track from here", "T", "track until the next manual keyframe, the end of a selected range, the end, or Stop"),

@@ -79,6 +79,24 @@ def toggle_absent(record: FrameAnnotation | None, frame: int, before: FrameAnnot
                       label="absent")
 
 
+def mark_absent_range(records: Mapping[int, FrameAnnotation], start: int, stop: int) -> tuple[SetRecords | None, int]:
+    """O with a range shown: every frame in ``[start, stop)`` absent (manual keyframes, one
+    undo step), for a target that left the view while the tracker held on to the background.
+    Only empty frames and machine boxes (tracked, interpolated) change; a box a person drew,
+    accepted or imported is kept. Returns (the command or None, how many frames were kept)."""
+    out, kept = [], 0
+    for frame in range(int(start), int(stop)):
+        record = records.get(frame)
+        if record is not None and record.absent:
+            continue
+        if record is not None and (record.keyframe or record.provenance not in (Provenance.STUDENT,
+                                                                                Provenance.INTERPOLATED)):
+            kept += 1
+            continue
+        out.append(FrameAnnotation(frame, None, absent=True, provenance=Provenance.MANUAL, keyframe=True))
+    return (SetRecords(out, label=f"absent: frames {start + 1}-{stop}") if out else None), kept
+
+
 def toggle_occluded(record: FrameAnnotation | None) -> SetRecords | None:
     """Q: flip the occluded flag. On a present box: partly hidden (the box becomes
     human-checked). On an absent frame: fully occluded (hidden behind something) rather

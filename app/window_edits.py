@@ -85,12 +85,29 @@ class EditGlue(QObject):
         if self.doc is None or self.doc.refuse_if_read_only():
             return
         frame = self.w.frame
+        selected = self.w.timeline.selected_range()
+        if selected is not None and selected[0] <= frame < selected[1] and selected[1] - selected[0] > 1:
+            self._absent_range(*selected)
+            return
         record = self.doc.record(frame)
         if record is None:  # marked from an empty frame: nothing to bring back later
             self.doc.forget_before_absent(frame)
         elif not record.absent:
             self.doc.remember_before_absent(record)
         self._execute(edits.toggle_absent(record, frame, self.doc.before_absent.get(frame)))
+
+    def _absent_range(self, start: int, stop: int) -> None:
+        """O inside a shown range: the whole range absent, one undo step; the status bar says
+        how many frames changed and which boxes were kept."""
+        command, kept = edits.mark_absent_range(self.doc.records, start, stop)
+        kept_text = f"; kept {kept} box{'es' if kept != 1 else ''} a person drew, accepted or imported" if kept else ""
+        if command is None:
+            self.w.statusBar().showMessage(f"frames {start + 1}-{stop}: nothing to mark absent{kept_text}", 8000)
+            return
+        self._execute(command)
+        undo_key = self.w.actions["undo"].shortcut().toString() or "Edit > Undo"
+        self.w.statusBar().showMessage(f"marked {len(command.records)} frames absent ({start + 1}-{stop}){kept_text}; "
+                                       f"{undo_key} undoes it", 10000)
 
     def toggle_occluded(self) -> None:
         if not self._no_record("occluded"):

@@ -177,3 +177,25 @@ def test_a_frame_offset_that_keeps_the_first_visible_frame_is_allowed(window, pa
     window.open_pair(*pair_files, frame_offset=3, store=str(store))  # re-pairs the thermal stream only
     assert window.document is not None and window.document.sequence.frame_offset == 3
     assert window.document.record(0) is not None
+
+
+def test_o_with_a_range_marks_the_whole_range_absent_in_one_undo_step(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "a.rgbt.sqlite"))
+    doc = window.document
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()  # machine boxes on frames 2-24
+    window.goto(12)
+    window.views.box_drawn.emit("visible", synthetic.boxes[12])  # a drawn box inside the range: kept
+    window.timeline.show_range(10, 20)
+    window.goto(15)
+    window.actions["absent"].trigger()
+    absent = [f for f in range(24) if doc.record(f) is not None and doc.record(f).absent]
+    assert absent == [f for f in range(10, 20) if f != 12]
+    assert doc.record(12).box is not None and not doc.record(12).absent
+    message = window.statusBar().currentMessage()
+    assert "marked 9 frames absent (11-20)" in message and "kept 1 box a person drew" in message
+    window.actions["undo"].trigger()  # one step
+    assert not any(doc.record(f).absent for f in range(24) if doc.record(f) is not None)
+    window.timeline.hide_range()
+    window.actions["absent"].trigger()  # without a range: this frame only
+    assert [f for f in range(24) if doc.record(f) is not None and doc.record(f).absent] == [15]
