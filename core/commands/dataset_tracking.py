@@ -34,8 +34,9 @@ class TrackerRecipe:
 class Outcome:
     """What happened to one sequence folder: ``written``, ``kept`` (a result existed),
     ``skipped`` (``problem`` says why) or ``stopped`` (Ctrl+C in a worker process);
-    ``note``: what the user should know about a written result (its ground truth runs past
-    the footage: a frame may be missing, and the scores of the result with it)."""
+    ``note``: what the user should know about a written result: its inputs do not match
+    (the streams' frame counts or rates differ, the ground truth runs past the footage: a
+    frame may be missing, and the scores of the result with it)."""
 
     name: str
     status: str
@@ -100,7 +101,7 @@ def track_one(tracker_for, folder: Path, out: Path, *, show_progress: bool = Tru
         sequence.close()
     write_text_atomic(out, format_boxes(results))
     return Outcome(folder.name, "written", frames=len(results), seconds=time.perf_counter() - started,
-                   note=getattr(sequence, "ground_truth_note", None) or "")
+                   note="; ".join(getattr(sequence, "mismatch_notes", ())))
 
 
 def tracker_factory(recipe: TrackerRecipe, *, warn: bool = True):

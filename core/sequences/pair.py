@@ -73,6 +73,10 @@ class PairSequence(RGBTSequence):
         #: what the ground truth did not fit (``core.sequences.groundtruth.rows_past_the_end``),
         #: known once ``ground_truth()`` has read it, and then also in ``info.notes``
         self.ground_truth_note: str | None = None
+        #: the notes (also in ``info.notes``) on inputs that do not match: the two streams'
+        #: frame counts or rates, and :attr:`ground_truth_note` once known; a batch run reports
+        #: these per sequence, not the notes on what was adapted as a matter of course
+        self.mismatch_notes: list[str] = []
 
         for source in (visible, thermal):
             note = getattr(source, "note", None)
@@ -101,12 +105,12 @@ class PairSequence(RGBTSequence):
             if (t_width, t_height) != (width, height):
                 self._base_notes.append(f"thermal {t_width}x{t_height} resampled onto the visible grid "
                                         f"{width}x{height} (bilinear)")
-            if len(visible) != len(thermal):
-                self._base_notes.append(f"frame counts differ: visible {len(visible)}, thermal {len(thermal)}; "
-                                        "using the common length")
-            rates_differ = frame_rates_differ(visible, thermal)
-            if rates_differ:
-                self._base_notes.append(rates_differ)
+            counts_differ = (f"frame counts differ: visible {len(visible)}, thermal {len(thermal)}; using the "
+                             "common length") if len(visible) != len(thermal) else None
+            for note in (counts_differ, frame_rates_differ(visible, thermal)):
+                if note:
+                    self.mismatch_notes.append(note)
+                    self._base_notes.append(note)
         self._info = SequenceInfo(
             name=name, layout=layout, num_frames=0, width=int(width), height=int(height),
             fps=(visible or thermal).fps,
@@ -191,6 +195,7 @@ class PairSequence(RGBTSequence):
         note = rows_past_the_end(records or {}, len(stream))
         if note is not None:
             self.ground_truth_note = note
+            self.mismatch_notes.append(note)
             self._base_notes.append(note)
             self._info.notes = [*self._info.notes, note]
 

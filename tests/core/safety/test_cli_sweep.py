@@ -182,3 +182,13 @@ def test_pseudo_labels_never_caches_decoded_frames_inside_the_data_root(tmp_path
     assert code == 2 and err.startswith(f"error: {data}: --cache-dir lies inside the data root")
     assert sorted(p.relative_to(data) for p in data.rglob("*")) == before
     assert not (tmp_path / "labels.json").exists()
+
+
+def test_track_dataset_says_when_the_two_streams_differ_in_length(seq, tmp_path, capsys):
+    """The common length is tracked (as in track, which says so among its notes); a batch run
+    said nothing, and eval later counted the missing frames against the tracker."""
+    sorted((seq / "infrared").iterdir())[-1].unlink()
+    assert main(["track-dataset", str(seq.parent), "--results", str(tmp_path / "res"), "--tracker", "kcf"]) == 0
+    lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("[1/1] seq:")]
+    assert len(lines) == 1 and "7 boxes" in lines[0]
+    assert lines[0].endswith("; note: frame counts differ: visible 8, thermal 7; using the common length")
