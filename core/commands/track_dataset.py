@@ -9,7 +9,10 @@ layout the official toolkits read.
 
 - **Resumable.** A result that exists is kept (``--force`` replaces it); each file is written
   atomically when its sequence ends, so Ctrl+C or a crash loses only the sequence in
-  progress, and the same command continues.
+  progress, and the same command continues. The settings each result was tracked with
+  (tracker, weights, switches) are kept beside them in ``.track-dataset.json``; a run with
+  other settings is refused before any work instead of keeping the earlier run's results
+  (``--force`` tracks them again).
 - **One bad sequence does not stop the run.** A folder that cannot be opened, or has no box on
   frame 1, is one line naming it and the problem; the others are tracked, and the exit
   status is 1 when any was skipped.
@@ -139,6 +142,9 @@ def run(args) -> int:
                               f"holds it ({root.resolve().parent}), or track it alone with track")
         raise ConfigError(f"{root} has no sequence folder with a ground-truth file to start from")
     recipe = tracker_recipe(args)
+    records = RunRecords(results, run_settings(recipe))
+    if not args.force:
+        records.check_kept([f.name for f in folders if (results / f"{f.name}.txt").exists()])
     tracker_for = tracker_factory(recipe)  # a missing checkpoint stops the run here, before any sequence
     results.mkdir(parents=True, exist_ok=True)
     engine = "" if is_peer(recipe.tracker) else f", {engine_text(tracker_for(None))}"
@@ -155,6 +161,8 @@ def run(args) -> int:
     try:
         for k, outcome in enumerate(finished, start=len(outcomes) + 1):
             outcomes.append(outcome)
+            if outcome.status == "written":
+                records.written(outcome.name)
             print(f"[{k}/{len(folders)}] {outcome_line(outcome)}", file=sys.stderr)
     except KeyboardInterrupt:
         present = sum((results / f"{f.name}.txt").exists() for f in folders)
@@ -163,6 +171,66 @@ def run(args) -> int:
         raise
     print(summary(outcomes, results), file=sys.stderr)
     return 1 if any(o.status == "skipped" for o in outcomes) else 0
+
+
+#: beside the results: the settings each result was tracked with, so that a continued run never
+#: keeps results of another tracker or other switches (``eval`` reads ``*.txt`` only)
+RUN_RECORDS = ".track-dataset.json"
+
+
+def run_settings(recipe: TrackerRecipe) -> dict:
+    """What decides a result's boxes: the tracker, its weights and the loop's switches (not the
+    engine, device or threads)."""
+    weights = str(Path(recipe.weights).resolve()) if recipe.weights else None
+    return {"tracker": recipe.tracker, "weights": weights, "random_weights": recipe.random_weights,
+            "streams": recipe.streams, "hold_when_lost": recipe.hold_when_lost,
+            "pair_correlation": recipe.pair_correlation, "pair_shape": recipe.pair_shape,
+            "pixel_match": recipe.pixel_match}
+
+
+class RunRecords:
+    """The settings of every result in a results folder (``RUN_RECORDS``, JSON
+    ``{"sequences": {name: settings}}``), written atomically after each result."""
+
+    def __init__(self, results: Path, settings: dict):
+        self.path = Path(results) / RUN_RECORDS
+        self.settings = settings
+        self.sequences: dict[str, dict] = {}
+        if self.path.is_file():
+            import json
+
+            from core.errors import OutputError
+
+            try:
+                data = json.loads(self.path.read_text(encoding="utf-8"))
+                self.sequences = dict(data["sequences"])
+            except (OSError, ValueError, KeyError, TypeError) as error:
+                raise OutputError(self.path, f"cannot read the record of the earlier runs ({error}); remove it, or "
+                                             "give --force to track every sequence again") from None
+
+    def check_kept(self, names: list[str]) -> None:
+        """OutputError before any work when a result this run would keep was tracked with other
+        settings (a result without a record, from before records were kept, is kept)."""
+        from core.errors import OutputError
+
+        other = [n for n in names if n in self.sequences and self.sequences[n] != self.settings]
+        if not other:
+            return
+        earlier = self.sequences[other[0]]
+        changed = ", ".join(f"{key} {earlier.get(key)!r} (now {value!r})" for key, value in self.settings.items()
+                            if earlier.get(key) != value)
+        shown = ", ".join(other[:5]) + (" ..." if len(other) > 5 else "")
+        raise OutputError(self.path.parent, f"holds {len(other)} result(s) tracked with other settings ({shown}: "
+                                            f"{changed}); choose another --results, or give --force to track them "
+                                            "again")
+
+    def written(self, name: str) -> None:
+        import json
+
+        from core.fileio import write_text_atomic
+
+        self.sequences[name] = self.settings
+        write_text_atomic(self.path, json.dumps({"sequences": self.sequences}, indent=1, sort_keys=True))
 
 
 def progress_printer(every_s: float | None = None):

@@ -192,3 +192,23 @@ def test_track_dataset_says_when_the_two_streams_differ_in_length(seq, tmp_path,
     lines = [line for line in capsys.readouterr().err.splitlines() if line.startswith("[1/1] seq:")]
     assert len(lines) == 1 and "7 boxes" in lines[0]
     assert lines[0].endswith("; note: frame counts differ: visible 8, thermal 7; using the common length")
+
+
+def test_track_dataset_never_keeps_results_of_other_settings(seq, tmp_path, capsys):
+    """A continued run kept every existing result, whatever tracker or switches made it: a
+    results folder could end up mixing two trackers, scored by eval as one."""
+    results = tmp_path / "res"
+    base = ["track-dataset", str(seq.parent), "--results", str(results)]
+    assert main(base + ["--tracker", "kcf"]) == 0
+    first = (results / "seq.txt").read_bytes()
+    capsys.readouterr()
+    assert main(base + ["--tracker", "csrt"]) == 2
+    err = capsys.readouterr().err
+    assert err == (f"error: {results}: holds 1 result(s) tracked with other settings (seq: tracker 'kcf' (now "
+                   "'csrt')); choose another --results, or give --force to track them again\n")
+    assert (results / "seq.txt").read_bytes() == first
+    assert main(base + ["--tracker", "kcf"]) == 0  # the same settings continue
+    assert "kept 1 that existed" in capsys.readouterr().err
+    assert main(base + ["--tracker", "csrt", "--force"]) == 0
+    assert main(base + ["--tracker", "csrt"]) == 0
+    assert sorted(p.name for p in results.iterdir()) == [".track-dataset.json", "seq.txt"]

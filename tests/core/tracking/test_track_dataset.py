@@ -32,7 +32,7 @@ def test_every_sequence_is_tracked_into_a_results_folder_eval_reads(dataset, tmp
     results = tmp_path / "results"
     assert main(["track-dataset", str(dataset), "--results", str(results), "--tracker", "csrt"]) == 1
     err = capsys.readouterr().err
-    assert sorted(p.name for p in results.iterdir()) == ["alpha.txt", "beta.txt"]
+    assert sorted(p.name for p in results.iterdir()) == [".track-dataset.json", "alpha.txt", "beta.txt"]
     for name in ("alpha", "beta"):
         boxes, truth = _rows(results / f"{name}.txt"), _rows(dataset / name / "visible.txt")
         assert boxes.shape == (5, 4) and np.isfinite(boxes).all()
