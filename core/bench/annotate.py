@@ -63,6 +63,7 @@ from core.bench.annotator import (
     refined_segment,
     tracker_segment,
 )
+from core.bench.outputs import without_nan
 from core.bench.real_metrics import valid_rows
 from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
@@ -312,18 +313,6 @@ def format_table(rows: list[ModeRow], load: tuple[float, float], restart_cap: in
     return "\n".join(lines)
 
 
-def _without_nan(value):
-    """``value`` (nested dicts, lists and scalars) with every NaN float as None: strict JSON, as
-    ``bench accuracy --real`` writes (a figure that does not exist, e.g. interpolation's restarts)."""
-    if isinstance(value, dict):
-        return {key: _without_nan(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_without_nan(item) for item in value]
-    if isinstance(value, float) and value != value:
-        return None
-    return value
-
-
 def register(subparsers) -> None:
     parser = subparsers.add_parser("annotate", help="annotation cost with each tracker (simulated annotator)",
                                    description="What annotating a sequence with the studio costs: a simulated "
@@ -398,6 +387,6 @@ def run(args) -> int:
                    "iou_threshold": IOU_THRESHOLD, "low_confidence": {"single stream": LOW_CONFIDENCE, "two-stream pairs": LOW_CONFIDENCE_PAIRS},
                    "restarts_every": args.restarts_every, "restart_cap": args.restart_cap,
                    "load_average": [round(v, 2) for v in os.getloadavg()], "cpu_count": os.cpu_count()}
-        write_text_atomic(args.json, json.dumps(_without_nan(payload), indent=2, allow_nan=False) + "\n")
+        write_text_atomic(args.json, json.dumps(without_nan(payload), indent=2, allow_nan=False) + "\n")
         print(f"wrote {args.json}", file=sys.stderr)
     return 0

@@ -205,3 +205,15 @@ def check_bench_outputs(args, inputs: Inputs = (),
         check_json_output(json_path, inputs, force=bool(getattr(args, "force", False)))
     for option, path, writes in folders:
         check_folder_output(path, inputs, option=option, writes=writes)
+
+
+def without_nan(value):
+    """``value`` (nested dicts, lists and scalars) with every NaN float as None: strict JSON, as
+    ``bench accuracy --real`` writes (a figure that does not exist, e.g. interpolation's restarts)."""
+    if isinstance(value, dict):
+        return {key: without_nan(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [without_nan(item) for item in value]
+    if isinstance(value, float) and value != value:
+        return None
+    return value

@@ -14,18 +14,19 @@ tracked better. On every validation view of the real split (``--split-file``, un
    ``--out/<view>.h5``; ``--reuse`` keeps the files of an earlier run with the same key.
 3. **Fine-tuning.** The student is fine-tuned on all of them (``finetune_student``, the job
    behind the studio's "Improve the student" and ``distill --data``), ``--out/student_loop_real.pt``;
-   ``--control`` also fine-tunes it with the rehearsal rows alone (no label), which says how
-   much of a change the labels made.
+   with ``--per-view`` one student per view instead, on that view's labels alone, as the studio
+   improves the student from one project (``--out/per_view/``). ``--control`` also fine-tunes
+   with the rehearsal rows alone (no label), which says how much of a change the labels made.
 4. **The rest.** Each view is tracked from its truth box at ``--starts`` evenly spaced first
    frames of the unlabelled part (:func:`rest_items`), by the student before and after (both on
-   PyTorch, the default loop) and by OpenCV CSRT, through the real benchmark
+   PyTorch, the default loop; with ``--per-view`` each view by its own student) and by OpenCV CSRT, through the real benchmark
    (``core.bench.real_run``): the table of ``bench accuracy --real`` and the paired SR
    differences against the student before.
 
 The labelled and the tracked frames never overlap, so the change is on frames the fine-tuning
 never saw, of footage it did. Output: the table on stdout; ``--json``: an object
-``{"command", "split_file", "data_root", "label_share", "starts", "labelled", "finetune",
-"control", "wall_seconds", "load_average", "notes", "rows", "paired"}``.
+``{"command", "split_file", "data_root", "label_share", "starts", "labelled", "per_view",
+"finetune" (per student label, a list: one entry per view with ``--per-view``), "control", "wall_seconds", "load_average", "notes", "rows", "paired"}``.
 """
 from __future__ import annotations
 
@@ -44,6 +45,7 @@ from core.annotations.records import FrameAnnotation
 from core.assets import models_dir
 from core.bench.contenders import build_contenders
 from core.bench.eval_sets import ground_truth_rows
+from core.bench.outputs import without_nan
 from core.bench.paired import paired_differences
 from core.bench.real_items import RealItem, real_items
 from core.bench.real_metrics import valid_rows
@@ -193,26 +195,41 @@ def loop_real_job(args) -> Job[dict]:
                                           allow_random=True)
         student_path = save_checkpoint(out / "student_random.pt", random_student.engine.model)
     files, stats = yield from _export_views(args, views, Path(args.teacher), out)
-    results = {}
-    runs = [(AFTER, CHECKPOINT, False)] + ([(CONTROL, CONTROL_CHECKPOINT, True)] if args.control else [])
-    for label, name, control in runs:
-        yield Progress(0, args.steps, f"fine-tuning the {label}")
-        results[label] = yield from finetune_student(student_path, files, out / name, _finetune_config(args, control))
-    contenders = [student_contender(BEFORE, student_path, args.threads)]
-    contenders += [student_contender(label, results[label].checkpoint, args.threads) for label in results]
-    contenders += _csrt(args.threads)
     ends = {s.view: s.labelled for s in stats}
+    cache = ResultCache(out / "cache")
+    before = [student_contender(BEFORE, student_path, args.threads)] + _csrt(args.threads)
     items = [run for view in views for run in rest_items(view, ends[view.name], args.starts)]
-    bench = yield from run_real_bench(contenders, items, cache=ResultCache(out / "cache"), threads=args.threads)
+    bench = yield from run_real_bench(before, items, cache=cache, threads=args.threads)
+    groups = ([([view], [path], _file_name(view)[:-3] + "_") for view, path in zip(views, files, strict=True)]
+              if args.per_view else [(views, files, "")])
+    runs = [(AFTER, CHECKPOINT, False)] + ([(CONTROL, CONTROL_CHECKPOINT, True)] if args.control else [])
+    results: dict[str, list] = {}
+    for label, name, control in runs:
+        for k, (group, group_files, prefix) in enumerate(groups):
+            yield Progress(k, len(groups), f"fine-tuning the {label}" + (f" on {group[0].name}" if prefix else ""))
+            checkpoint = out / ("per_view" if prefix else "") / (prefix + name)
+            checkpoint.parent.mkdir(parents=True, exist_ok=True)
+            result = yield from finetune_student(student_path, group_files, checkpoint, _finetune_config(args, control))
+            results.setdefault(label, []).append(result)
+            contender = student_contender(label, result.checkpoint, args.threads)
+            rest = [run for view in group for run in rest_items(view, ends[view.name], args.starts)]
+            tracked = yield from run_real_bench([contender], rest, cache=cache, threads=args.threads)
+            bench.runs.update(tracked.runs)
+            if k == 0:
+                bench.contenders.insert(len(results), contender)
     rows, _ = score_real(bench)
     paired = paired_differences(rows, BEFORE)
     labelled = sum(s.labelled for s in stats)
     header = [f"labelled: the first {args.label_share:g} of each of the {len(stats)} validation views of "
               f"{split.path} ({labelled} frames: the truth boxes as manual keyframes, "
               f"{sum(s.absent for s in stats)} absent), exported with the teacher's maps to {out}"]
-    for label, result in results.items():
-        header.append(f"{label}: {result.steps} steps, {result.train_items} items, {result.seconds:.0f} s; held-out "
-                      f"crops' mean IoU {result.before.mean_iou:.3f} -> {result.after.mean_iou:.3f}"
+    for label, done in results.items():
+        before_iou = float(np.mean([r.before.mean_iou for r in done]))
+        after_iou = float(np.mean([r.after.mean_iou for r in done]))
+        header.append(f"{label}: " + (f"one student per view, {done[0].steps} steps each"
+                                      if args.per_view else f"one student for all views, {done[0].steps} steps")
+                      + f", {sum(r.train_items for r in done)} items, {sum(r.seconds for r in done):.0f} s; held-out "
+                      f"crops' mean IoU {before_iou:.3f} -> {after_iou:.3f}"
                       + ("; rehearsal rows only (no label)" if label == CONTROL else ""))
     header.append(f"tracked: the unlabelled rest of each view from {args.starts} evenly spaced first frames "
                   "(view@frame), to the view's end; the students on PyTorch with the default loop")
@@ -221,13 +238,14 @@ def loop_real_job(args) -> Job[dict]:
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     footer = f"wall time {wall:.0f} s; " + ("load average unknown" if load is None else
                                             f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min)")
-    text = format_real_table(rows, header, [c.label for c in contenders], paired) + "\n" + footer
+    text = format_real_table(rows, header, [c.label for c in bench.contenders], paired) + "\n" + footer
     return {"command": "python main.py " + " ".join(sys.argv[1:]), "split_file": str(split.path),
             "data_root": str(args.data_root), "label_share": args.label_share, "starts": args.starts,
             "labelled": [asdict(s) for s in stats],
-            "finetune": {label: {"checkpoint": str(r.checkpoint), "steps": r.steps, "train_items": r.train_items,
-                                 "seconds": round(r.seconds, 1), "held_out_before": asdict(r.before),
-                                 "held_out_after": asdict(r.after)} for label, r in results.items()},
+            "per_view": bool(args.per_view),
+            "finetune": {label: [{"checkpoint": str(r.checkpoint), "steps": r.steps, "train_items": r.train_items,
+                                  "seconds": round(r.seconds, 1), "held_out_before": asdict(r.before),
+                                  "held_out_after": asdict(r.after)} for r in done] for label, done in results.items()},
             "control": bool(args.control), "wall_seconds": round(wall, 1),
             "load_average": None if load is None else [round(v, 2) for v in load],
             "notes": header, "rows": rows, "paired": [d.as_dict() for d in paired], "text": text}
@@ -254,7 +272,7 @@ def run(args) -> int:
     text = payload.pop("text")
     print(text)
     if args.json:
-        write_text_atomic(args.json, json.dumps(payload, indent=2, allow_nan=False) + "\n")
+        write_text_atomic(args.json, json.dumps(without_nan(payload), indent=2, allow_nan=False) + "\n")
         print(f"wrote {args.json}", file=sys.stderr)
     return 0
 
@@ -292,6 +310,10 @@ def register(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0, help="fine-tuning seed (default 0)")
     parser.add_argument("--control", action="store_true",
                         help="also fine-tune with the rehearsal rows only (no label) and track with it")
+    parser.add_argument("--per-view", action="store_true",
+                        help="fine-tune one student per view on that view's labels alone and track its rest with "
+                             "it, as the studio improves the student from one project (default: one student for "
+                             "all views)")
     parser.add_argument("--reuse", action="store_true",
                         help="reuse the exported views of an earlier run in --out (same views, share and teacher)")
     parser.add_argument("--threads", type=positive_int, default=None,

@@ -68,11 +68,38 @@ def test_loop_real_end_to_end_and_reuse(tmp_path, capsys):
     assert not any(t == "student (control)" for t, _, _ in runs)
     assert {d["tracker"] for d in first["paired"]} >= {"student (fine-tuned)", "CSRT"}
     assert all(d["reference"] == "student (before)" for d in first["paired"])
-    assert set(first["finetune"]) == {"student (fine-tuned)"} and first["finetune"]["student (fine-tuned)"]["steps"] == 2
+    assert set(first["finetune"]) == {"student (fine-tuned)"} and not first["per_view"]
+    assert [f["steps"] for f in first["finetune"]["student (fine-tuned)"]] == [2]  # one student for both views
     assert set(second["finetune"]) == {"student (fine-tuned)", "student (control)"}
     assert any(r["tracker"] == "student (control)" for r in second["rows"])
     printed = capsys.readouterr().out
     assert "student (fine-tuned)" in printed and "held-out crops' mean IoU" in printed
+    assert "one student for all views, 2 steps" in printed
+
+
+def test_loop_real_per_view_fine_tunes_one_student_per_view(tmp_path, capsys):
+    """--per-view: each view's rest is tracked by a student fine-tuned on that view's labels alone."""
+    from main import main
+
+    split = fake_tree(tmp_path / "data")
+    out = tmp_path / "out"
+    argv = ["bench", "loop-real", "--random-weights", "--student", str(tmp_path / "none.pt"), "--teacher",
+            str(tmp_path / "none.pt"), "--split-file", str(split), "--data-root", str(tmp_path / "data"),
+            "--steps", "1", "--batch-size", "4", "--threads", "1", "--starts", "1", "--per-view", "--out", str(out),
+            "--json", str(tmp_path / "r.json")]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main(argv) == 0
+    result = json.loads((tmp_path / "r.json").read_text())
+    students = result["finetune"]["student (fine-tuned)"]
+    assert result["per_view"] and len(students) == 2
+    assert sorted(Path(f["checkpoint"]).name for f in students) == [
+        "real_rgb_cars_student_loop_real.pt", "real_thermal_drone_student_loop_real.pt"]
+    assert all(Path(f["checkpoint"]).parent == out / "per_view" for f in students)
+    runs = {(r["tracker"], r["sequence"]) for r in result["rows"] if r["kind"] == "sequence"}
+    assert {("student (fine-tuned)", "cars@5"), ("student (fine-tuned)", "drone@5"),
+            ("student (before)", "cars@5"), ("student (before)", "drone@5")} <= runs
+    assert "one student per view, 1 steps each" in capsys.readouterr().out
 
 
 @pytest.mark.parametrize("option, value, message", [("--label-share", "1", "--label-share must be between 0 and 1"),
