@@ -43,6 +43,7 @@ import numpy as np
 
 from core.annotations.records import FrameAnnotation
 from core.assets import models_dir
+from core.bench.code_hashes import code_hashes
 from core.bench.contenders import build_contenders
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.outputs import without_nan
@@ -175,6 +176,7 @@ def loop_real_job(args) -> Job[dict]:
     from core.real_split import load_split
 
     started = time.perf_counter()
+    code_hashes()  # before any tracker is imported: the cache keys name the code that runs
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     split = load_split(args.split_file)
