@@ -189,7 +189,10 @@ class WindowDialogs:
         """Streams of a pair that do not match (frame counts or rates differ): frames are
         left out or drift apart, so one box names both files and the problem (the status bar
         alone cut the line at the window's edge and cleared it after 10 s)."""
-        problems = [n for n in info.notes if n.startswith(UNMATCHED_STREAMS)]
+        sequence = self.document.sequence
+        notes = getattr(sequence, "mismatch_notes", None)  # PairSequence keeps them apart (and its GT's fit)
+        problems = ([n for n in notes if n != getattr(sequence, "ground_truth_note", None)] if notes is not None
+                    else [n for n in info.notes if n.startswith(UNMATCHED_STREAMS)])
         if not problems:
             return
         box = QMessageBox(QMessageBox.Icon.Warning, "The two streams do not match",
