@@ -32,6 +32,9 @@ def initial_request(args, settings):
     store = str(args.project) if args.project else None
     if len(sources) == 2:
         return OpenRequest("pair", tuple(sources), args.frame_offset, store=store)
+    if getattr(args, "frame_offset", None) and len(sources) <= 2:  # it was ignored without a word
+        raise SystemExit("studio: --frame-offset applies to a VISIBLE THERMAL pair given as two paths; a sequence "
+                         "folder or --project alone opens with the offset its project already has")
     if len(sources) == 1:
         return OpenRequest("sequence", tuple(sources), store=store)
     if len(sources) > 2:

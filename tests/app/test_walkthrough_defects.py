@@ -199,3 +199,20 @@ def test_o_with_a_range_marks_the_whole_range_absent_in_one_undo_step(window, pa
     window.timeline.hide_range()
     window.actions["absent"].trigger()  # without a range: this frame only
     assert [f for f in range(24) if doc.record(f) is not None and doc.record(f).absent] == [15]
+
+
+def test_frame_offset_without_a_pair_is_refused_not_ignored():
+    import argparse
+    from pathlib import Path
+
+    import pytest
+
+    from app.commands import initial_request
+    from app.settings import StudioSettings
+
+    for sources, project in (([Path("/data/0113_1714")], None), ([], Path("/p.rgbt.sqlite"))):
+        args = argparse.Namespace(sources=sources, project=project, frame_offset=5)
+        with pytest.raises(SystemExit, match="--frame-offset applies to a VISIBLE THERMAL pair"):
+            initial_request(args, StudioSettings())
+    args = argparse.Namespace(sources=[Path("/data/0113_1714")], project=None, frame_offset=None)
+    assert initial_request(args, StudioSettings()).kind == "sequence"
