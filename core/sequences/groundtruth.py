@@ -57,4 +57,3 @@ def rows_past_the_end(records: Mapping[int, FrameAnnotation], frames: int) -> st
         return None
     return (f"the ground truth has rows for {extent} frames, the footage {frames}: the last "
             f"{extent - frames} are not used (a frame missing from the footage would shift every later box)")
-
