@@ -140,7 +140,7 @@ def test_every_bench_registered_is_covered():
 
 
 #: bench -> extra arguments that make its inputs explicit
-BENCH_CASES = {"open": [], "speed": [], "accuracy": [], "memory": [], "loop": [], "heuristics": [],
+BENCH_CASES = {"open": [], "speed": [], "accuracy": [], "memory": [], "loop": [], "loop-real": [], "heuristics": [],
                "safeguards": [], "size-response": [], "annotate": []}
 
 
@@ -148,7 +148,7 @@ BENCH_CASES = {"open": [], "speed": [], "accuracy": [], "memory": [], "loop": []
 def test_every_bench_refuses_an_unrelated_file_before_any_work(name, tmp_path, capsys):
     notes = tmp_path / "notes.txt"
     notes.write_text("keep me\n")
-    args = ["bench", name, "--json", str(notes)] + (["--out", str(tmp_path / "loop")] if name == "loop" else [])
+    args = ["bench", name, "--json", str(notes)] + (["--out", str(tmp_path / "loop")] if name.startswith("loop") else [])
     assert cli_main(args) == 2
     line = error_line(capsys)
     assert "not an earlier bench report" in line and str(notes) in line
@@ -172,6 +172,9 @@ def test_every_bench_has_force_and_states_the_rule(name, capsys):
     (["bench", "annotate", "--data-root", "{root}", "--json", "{root}/seq/r.json"], "--data-root"),
     (["bench", "loop", "--student", "{w}", "--json", "{w}"], "the student's checkpoint"),
     (["bench", "loop", "--student", "{loop}/student_loop.pt", "--out", "{loop}"], "written over the student"),
+    (["bench", "loop-real", "--teacher", "{w}", "--json", "{onnx}"], "the teacher's checkpoint (--teacher) (.onnx beside it)"),
+    (["bench", "loop-real", "--student", "{loop}/student_loop_real.pt", "--out", "{loop}"], "written over the student"),
+    (["bench", "loop-real", "--data-root", "{root}", "--out", "{root}/seq/loop"], "--data-root"),
     (["bench", "accuracy", "--data-root", "{root}", "--plots", "{root}/seq/plots"], "--plots lies inside"),
     (["bench", "accuracy", "--json", "{same}", "--plots", "{same}"], "the same path"),
 ])
@@ -186,6 +189,7 @@ def test_inputs_of_each_bench_are_refused(args, needle, tmp_path, capsys):
     loop = tmp_path / "loop"
     loop.mkdir()
     (loop / "student_loop.pt").write_bytes(b"earlier student")
+    (loop / "student_loop_real.pt").write_bytes(b"earlier student")
     names = {"w": weights, "onnx": tmp_path / "w.onnx", "split": split, "root": root, "loop": loop,
              "same": tmp_path / "same"}
     before = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
