@@ -182,7 +182,10 @@ class AnnotationStore:
             store.close()
             if not existed:
                 for leftover in (store.path, Path(f"{store.path}-wal"), Path(f"{store.path}-shm")):
-                    leftover.unlink(missing_ok=True)
+                    try:
+                        leftover.unlink(missing_ok=True)
+                    except OSError:  # a read-only file system: nothing was left there to remove
+                        pass
                 remove_empty(created)
             if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
                 raise StoreLockedError(store.path, {}) from error

@@ -312,3 +312,19 @@ def test_a_large_edit_reads_its_previous_records_in_one_query_and_undoes_exactly
     assert store.records() == before
     history.redo()
     assert store.records()[51].box[0] == 1.0 and 1 not in store.records()  # the edit again, its delete not yet
+
+
+def test_a_store_that_cannot_be_created_on_a_read_only_file_system_is_a_store_error(tmp_path, monkeypatch):
+    """On a read-only file system both the database and the clean-up of its leftovers fail with
+    EROFS; the caller gets the one StoreError naming the file, not the clean-up's OSError."""
+    import errno
+    from pathlib import Path
+
+    def read_only(*_args, **_kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(AnnotationStore, "_connection", read_only)
+    monkeypatch.setattr(Path, "unlink", read_only)
+    with pytest.raises(StoreError, match=r"x\.rgbt\.sqlite.*Read-only file system|read-only") as caught:
+        AnnotationStore.open(tmp_path / "x.rgbt.sqlite")
+    assert "x.rgbt.sqlite" in str(caught.value)
