@@ -222,3 +222,12 @@ def test_read_only_data_is_refused_without_a_write(capsys):
     assert cli_main(["bench", "accuracy", "--json", str(target)]) == 2
     assert "a read-only folder" in error_line(capsys)
     assert sorted(p.name for p in DEFAULT_DATA_ROOT.iterdir()) == before
+
+
+@pytest.mark.parametrize("extra", [[], ["--real"]])
+def test_a_data_root_given_that_does_not_exist_is_one_line_before_any_work(extra, tmp_path, capsys):
+    """It ran the whole synthetic split (minutes) without a word about the folder."""
+    missing = tmp_path / "no-such-data"
+    assert cli_main(["bench", "accuracy", "--data-root", str(missing)] + extra) == 2
+    line = error_line(capsys)
+    assert str(missing) in line and "no such folder" in line
