@@ -25,7 +25,7 @@ import warnings
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from core.errors import ConfigError, OutputError
+from core.errors import ConfigError, FileProblem, OutputError
 
 # Old-style temporaries (no process id in the name) older than this are removed.
 LEGACY_TEMP_AGE_S = 3600.0
@@ -315,8 +315,9 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
 
     An existing ``target`` is moved aside (``.<name>.old``) and deleted only after the
     new one is in place (a run killed in between is repaired by :func:`sweep_stale`).
-    OSError becomes OutputError naming ``target``; created parent folders are removed
-    again on failure.
+    OSError becomes OutputError naming ``target``, and a FileProblem about a file in the
+    temporary directory names that file's place in ``target`` (the user never sees the hidden
+    folder); created parent folders are removed again on failure.
     """
     target = Path(target)
     created: list[Path] = []
@@ -340,6 +341,11 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
             shutil.rmtree(old, ignore_errors=True)
     except OSError as error:
         raise OutputError(target, f"cannot write ({describe_os_error(error)}); nothing was changed") from error
+    except FileProblem as error:  # about a file in the hidden folder: name its place in target instead
+        if tmp is None or error.path is None or not inside(tmp, error.path):
+            raise
+        raise type(error)(target / error.path.resolve().relative_to(tmp.resolve()),
+                          f"{error.problem}; nothing was changed", line=error.line) from error
     finally:
         if tmp is not None and tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)

@@ -100,3 +100,25 @@ def test_every_format_is_listed_and_an_unknown_one_is_refused(tmp_path):
     assert set(ANNOTATION_FORMATS) == {"lasher", "gtot", "vot", "xywh"}
     with pytest.raises(ValueError, match="unknown annotation format"):
         run_to_end(export_annotation_files(TinySequence(), {}, tmp_path / "x", target="got10k"))
+
+
+def test_a_frame_that_cannot_be_written_is_named_in_the_export_folder_not_the_hidden_one(tmp_path, monkeypatch):
+    """A full disk mid-export named '<parent>/.out.<pid>.<random>/infrared/i000002.jpg', a folder
+    the user never sees; the message names the file's place in the export, and nothing changed."""
+    import cv2
+
+    from core.annotations.formats.export import export_rgbt_native
+
+    calls = []
+
+    def full_after_three(path, image, params=None):
+        calls.append(path)
+        return len(calls) <= 3
+
+    monkeypatch.setattr(cv2, "imwrite", full_after_three)
+    out = tmp_path / "out"
+    with pytest.raises(ExportError) as caught:
+        run_to_end(export_rgbt_native(TinySequence(), _records(), out))
+    assert caught.value.path == out / "infrared" / "i000002.jpg"
+    assert "could not write the image" in str(caught.value) and "nothing was changed" in str(caught.value)
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no hidden folder, no export
