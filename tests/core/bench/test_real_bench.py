@@ -152,7 +152,11 @@ def test_command_refuses_bad_options(tmp_path, capsys):
         assert main(base + extra) != 0
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err
-    assert main(base[:4] + [str(tmp_path / "elsewhere")] + base[5:]) != 0
+    elsewhere = base[:4] + [str(tmp_path / "elsewhere")] + base[5:]
+    assert main(elsewhere) != 0
+    assert "elsewhere: no such folder (--data-root)" in capsys.readouterr().err
+    (tmp_path / "elsewhere").mkdir()
+    assert main(elsewhere) != 0
     assert "nothing to evaluate" in capsys.readouterr().err
 
 
