@@ -342,7 +342,8 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     except OSError as error:
         raise OutputError(target, f"cannot write ({describe_os_error(error)}); nothing was changed") from error
     except FileProblem as error:  # about a file in the hidden folder: name its place in target instead
-        if tmp is None or error.path is None or not inside(tmp, error.path):
+        if (tmp is None or error.path is None or not inside(tmp, error.path)
+                or type(error).__init__ is not FileProblem.__init__):  # a subclass with its own fields keeps them
             raise
         raise type(error)(target / error.path.resolve().relative_to(tmp.resolve()),
                           f"{error.problem}; nothing was changed", line=error.line) from error
