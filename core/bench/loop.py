@@ -155,6 +155,27 @@ def _read_record(path: Path) -> dict | None:
         return None
 
 
+def reused_exports(path: Path, key: dict, stats_type) -> tuple[list[Path], list] | None:
+    """``(files, stats)`` an earlier run recorded at ``path`` (:func:`record_exports`) when its key
+    is ``key`` and every file is still there (``stats`` rebuilt as ``stats_type``); None otherwise:
+    the record is a cache, so an absent, damaged or other run's record means "export again"."""
+    record = _read_record(path)
+    if record is None or record.get("key") != key:
+        return None
+    try:
+        files = [Path(f) for f in record["files"]]
+        stats = [stats_type(**s) for s in record["stats"]]
+    except (KeyError, TypeError):  # a damaged record is rebuilt
+        return None
+    return (files, stats) if files and all(f.is_file() for f in files) else None
+
+
+def record_exports(path: Path, key: dict, files: list[Path], stats: list) -> None:
+    """Record a run's exported ``files`` and their ``stats`` (dataclasses) under ``key`` at ``path``."""
+    write_text_atomic(path, json.dumps({"key": key, "files": [str(f) for f in files],
+                                        "stats": [asdict(s) for s in stats]}, indent=2))
+
+
 def _annotate_family(args, family, student, teacher, out: Path) -> Job[tuple[list[Path], list[AnnotationStats]]]:
     """Annotate and export ``args.annotate`` training-seed sequences of ``family`` (or
     reuse an earlier run's, recorded in ``annotations.json``, with ``--reuse``)."""
@@ -163,16 +184,10 @@ def _annotate_family(args, family, student, teacher, out: Path) -> Job[tuple[lis
     record_path = out / "annotations.json"
     key = {"family": family, "seed": args.seed, "count": args.annotate, "frames": args.frames,
            "accept_iou": args.accept_iou, "student": str(args.student), "teacher": str(args.teacher)}
-    record = _read_record(record_path) if args.reuse else None
-    if record is not None and record.get("key") == key:
-        try:
-            files = [Path(f) for f in record["files"]]
-            reused = [AnnotationStats(**s) for s in record["stats"]]
-        except (KeyError, TypeError):  # a damaged record is rebuilt
-            files = []
-        if files and all(f.is_file() for f in files):
-            yield Progress(0, None, f"reusing {len(files)} annotated sequences from {record_path}")
-            return files, reused
+    reused = reused_exports(record_path, key, AnnotationStats) if args.reuse else None
+    if reused is not None:
+        yield Progress(0, None, f"reusing {len(reused[0])} annotated sequences from {record_path}")
+        return reused
     rng = np.random.default_rng(args.seed)
     files, stats = [], []
     for k in range(args.annotate):
@@ -192,8 +207,7 @@ def _annotate_family(args, family, student, teacher, out: Path) -> Job[tuple[lis
                 tracker_outputs={name: store.tracker_outputs(name) for name in ("student", "teacher")},
             )
         files.append(path)
-    write_text_atomic(record_path, json.dumps({"key": key, "files": [str(f) for f in files],
-                                               "stats": [asdict(s) for s in stats]}, indent=2))
+    record_exports(record_path, key, files, stats)
     return files, stats
 
 

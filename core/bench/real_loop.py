@@ -56,7 +56,7 @@ from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache, file_sha256
 from core.commands.arguments import positive_int
 from core.errors import ConfigError
-from core.fileio import read_json_object, write_text_atomic
+from core.fileio import write_text_atomic
 from core.progress import Job, Progress, run_with_bar
 
 BEFORE = "student (before)"
@@ -107,26 +107,17 @@ def _file_name(item: RealItem) -> str:
 
 def _export_views(args, views: list[RealItem], teacher_path: Path, out: Path) -> Job[tuple[list[Path], list[LabelledView]]]:
     """Label and export every view (or reuse an earlier run's files with ``--reuse``)."""
+    from core.bench.loop import record_exports, reused_exports
     from core.distillation.export import TeacherRunner, export_distillation
     from core.tracking.factory import load_tracker
 
     record_path = out / "labels.json"
     key = {"views": [v.cache_sequence for v in views], "label_share": args.label_share,
            "teacher": file_sha256(teacher_path) if teacher_path.is_file() else "random"}
-    if args.reuse:
-        try:
-            record = read_json_object(record_path, "reuse record")
-        except ConfigError:  # absent or damaged: a cache, rebuilt
-            record = None
-        if record is not None and record.get("key") == key:
-            try:
-                files = [Path(f) for f in record["files"]]
-                stats = [LabelledView(**s) for s in record["stats"]]
-            except (KeyError, TypeError):
-                files, stats = [], []
-            if files and all(f.is_file() for f in files):
-                yield Progress(0, None, f"reusing the {len(files)} labelled views of {record_path}")
-                return files, stats
+    reused = reused_exports(record_path, key, LabelledView) if args.reuse else None
+    if reused is not None:
+        yield Progress(0, None, f"reusing the {len(reused[0])} labelled views of {record_path}")
+        return reused
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         teacher = load_tracker("teacher", teacher_path, engine="torch", threads=args.threads,
@@ -148,8 +139,7 @@ def _export_views(args, views: list[RealItem], teacher_path: Path, out: Path) ->
         boxes = sum(r.box is not None for r in records.values())
         files.append(Path(path))
         stats.append(LabelledView(view.name, len(truth), end, boxes, end - boxes))
-    write_text_atomic(record_path, json.dumps({"key": key, "files": [str(f) for f in files],
-                                               "stats": [asdict(s) for s in stats]}, indent=2))
+    record_exports(record_path, key, files, stats)
     return files, stats
 
 
