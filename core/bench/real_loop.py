@@ -56,7 +56,7 @@ from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache, file_sha256
 from core.commands.arguments import positive_int
 from core.errors import ConfigError
-from core.fileio import write_text_atomic
+from core.fileio import safe_component, write_text_atomic
 from core.progress import Job, Progress, run_with_bar
 
 BEFORE = "student (before)"
@@ -101,8 +101,9 @@ def rest_items(item: RealItem, end: int, starts: int) -> list[RealItem]:
             for first in firsts if item.length - first >= 2]
 
 
-def _file_name(item: RealItem) -> str:
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in item.cache_sequence) + ".h5"
+def _stem(item: RealItem) -> str:
+    """The file-name stem of ``item``'s view in ``--out`` (its folder or window label as one path component)."""
+    return safe_component(item.cache_sequence)
 
 
 def _export_views(args, views: list[RealItem], teacher_path: Path, out: Path) -> Job[tuple[list[Path], list[LabelledView]]]:
@@ -132,7 +133,7 @@ def _export_views(args, views: list[RealItem], teacher_path: Path, out: Path) ->
             end = label_end(len(sequence), args.label_share)
             records = labelled_records(truth, end)
             yield Progress(k, len(views), f"exporting the first {end} frames of {view.name}")
-            path = yield from export_distillation(sequence, records, out / _file_name(view), runner,
+            path = yield from export_distillation(sequence, records, out / f"{_stem(view)}.h5", runner,
                                                   frames_mode="embedded")
         finally:
             sequence.close()
@@ -189,26 +190,29 @@ def loop_real_job(args) -> Job[dict]:
     files, stats = yield from _export_views(args, views, Path(args.teacher), out)
     ends = {s.view: s.labelled for s in stats}
     cache = ResultCache(out / "cache")
-    before = [student_contender(BEFORE, student_path, args.threads)] + _csrt(args.threads)
+    before = student_contender(BEFORE, student_path, args.threads)
+    peers = _csrt(args.threads)
     items = [run for view in views for run in rest_items(view, ends[view.name], args.starts)]
-    bench = yield from run_real_bench(before, items, cache=cache, threads=args.threads)
-    groups = ([([view], [path], _file_name(view)[:-3] + "_") for view, path in zip(views, files, strict=True)]
-              if args.per_view else [(views, files, "")])
+    bench = yield from run_real_bench([before, *peers], items, cache=cache, threads=args.threads)
+    # (views, their files, where their student goes): every view at once, or each on its own
+    groups = ([([view], [path], (out / "per_view", f"{_stem(view)}_")) for view, path in zip(views, files, strict=True)]
+              if args.per_view else [(views, files, (out, ""))])
     runs = [(AFTER, CHECKPOINT, False)] + ([(CONTROL, CONTROL_CHECKPOINT, True)] if args.control else [])
     results: dict[str, list] = {}
+    tuned = []  # one contender per label, for the table (its runs come from every group)
     for label, name, control in runs:
-        for k, (group, group_files, prefix) in enumerate(groups):
-            yield Progress(k, len(groups), f"fine-tuning the {label}" + (f" on {group[0].name}" if prefix else ""))
-            checkpoint = out / ("per_view" if prefix else "") / (prefix + name)
-            checkpoint.parent.mkdir(parents=True, exist_ok=True)
+        for k, (group, group_files, (folder, prefix)) in enumerate(groups):
+            yield Progress(k, len(groups), f"fine-tuning the {label}" + (f" on {group[0].name}" if args.per_view else ""))
+            folder.mkdir(parents=True, exist_ok=True)
+            checkpoint = folder / f"{prefix}{name}"
             result = yield from finetune_student(student_path, group_files, checkpoint, _finetune_config(args, control))
             results.setdefault(label, []).append(result)
             contender = student_contender(label, result.checkpoint, args.threads)
             rest = [run for view in group for run in rest_items(view, ends[view.name], args.starts)]
             tracked = yield from run_real_bench([contender], rest, cache=cache, threads=args.threads)
             bench.runs.update(tracked.runs)
-            if k == 0:
-                bench.contenders.insert(len(results), contender)
+        tuned.append(contender)
+    bench.contenders = [before, *tuned, *peers]
     rows, _ = score_real(bench)
     paired = paired_differences(rows, BEFORE)
     labelled = sum(s.labelled for s in stats)
