@@ -13,7 +13,7 @@ import dataclasses
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
 from app.actions import apply_shortcuts, build_actions
@@ -26,6 +26,7 @@ from app.jobs import TrackerPool
 from app.menus import build_menus
 from app.project import OpenRequest
 from app.qt import freeze_heap
+from app.session_state import SessionState, read_session, write_session
 from app.settings import StudioSettings
 from app.status import JobStatus
 from app.track_process import recipe_for
@@ -183,6 +184,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
                 and Path(str(error.path)).resolve() == Path(document.path).resolve()
                 and not getattr(request, "_retried", False)):
             self.finish_runs()
+            self.save_session()
             document.close()
             self.document = None
             self._update_document_actions()
@@ -203,6 +205,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
     def _opened(self, opened) -> None:
         if self.document is not None:
             self.finish_runs()
+            self.save_session()
             self.document.close()
         document = Document(opened.sequence, opened.store, self, contents=opened.contents)
         if opened.request.kind in ("pair", "sequence", "project"):
@@ -219,6 +222,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         self.update_tracker_status()
         self.frame = 0
         self._show_pair(opened.first)
+        self._restore_session(document)
         self.refresh_timeline()
         recent = opened.request.recent()
         if recent is not None:
@@ -237,6 +241,34 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         self._warn_unmatched_streams(info)
         freeze_heap()
         self.project_opened.emit(document)
+
+    def _restore_session(self, document: Document) -> None:
+        """Show the frame and the zoom the user left this project at (``app.session_state``),
+        the frame clamped to the footage's length; the whole frame when none was kept."""
+        info = document.info
+        state = read_session(document.store, document.num_frames, info.width, info.height)
+        if state.view is None:
+            self.views.visible.fit()  # not the zoom of the project open before
+        else:
+            x0, y0, x1, y1 = state.view
+            self.views.visible.viewbox.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.0)
+        if state.frame:
+            self.goto(state.frame)
+
+    def save_session(self) -> None:
+        """Keep the frame on screen and the visible view's zoom in the open project, so that
+        reopening it shows them again (nothing on a read-only store; a store that cannot be
+        written is not a reason to keep the project open)."""
+        from core.errors import FileProblem
+
+        document = self.document
+        if document is None or document.closed or document.read_only:
+            return
+        (x0, x1), (y0, y1) = self.views.visible.viewbox.viewRange()
+        try:
+            write_session(document.store, SessionState(self.frame, (x0, y0, x1, y1)))
+        except FileProblem:
+            pass
 
     def rebuild_recent_menu(self) -> None:
         from app.menus import fill_recent_menu
@@ -412,6 +444,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         self.fetcher.shutdown()
         self.pool.shutdown()
         if self.document is not None:
+            self.save_session()
             self.document.close()
             self.document = None
         self.settings.window_geometry = bytes(self.saveGeometry().data())

@@ -1,0 +1,66 @@
+"""Where the user was in a project: the frame on screen and the zoomed view, kept in the project.
+
+The studio writes it into the store's meta table under ``META_KEY`` when the project is
+closed (the window closes, or another project opens) and reads it back when the project
+opens again, so a reopened project shows the frame the user left, zoomed as it was. A JSON
+object ``{"frame": int, "view": [x0, y0, x1, y1] | null}``: ``frame`` from 0 (the frame
+counter shows it + 1), ``view`` the visible view's range in visible-grid pixels. An entry
+that does not read back is ignored, never an error: the records are the data, this is a
+convenience. Qt-free.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+META_KEY = "studio_session"
+
+
+@dataclass(frozen=True)
+class SessionState:
+    """``frame``: 0-based frame; ``view``: (x0, y0, x1, y1) of the visible view, or None."""
+
+    frame: int = 0
+    view: tuple[float, float, float, float] | None = None
+
+
+def _view(raw: Any, width: int, height: int) -> tuple[float, float, float, float] | None:
+    """The view rectangle when it is four finite numbers with a positive size that overlaps
+    the ``width`` x ``height`` frame, else None (a different footage, a hand-edited entry)."""
+    if not isinstance(raw, (list, tuple)) or len(raw) != 4:
+        return None
+    try:
+        x0, y0, x1, y1 = (float(v) for v in raw)
+    except (TypeError, ValueError):
+        return None
+    if not all(math.isfinite(v) for v in (x0, y0, x1, y1)) or x1 <= x0 or y1 <= y0:
+        return None
+    if x1 <= 0 or y1 <= 0 or x0 >= width or y0 >= height:
+        return None
+    return x0, y0, x1, y1
+
+
+def read_session(store, num_frames: int, width: int, height: int) -> SessionState:
+    """The state kept in ``store`` (an ``AnnotationStore``), its frame clamped to
+    ``0 .. num_frames - 1`` (the footage may have changed length since) and its view dropped
+    when it does not fit a ``width`` x ``height`` frame. Nothing kept: frame 0, no view."""
+    try:
+        raw = store.get_meta(META_KEY, None)
+    except Exception:  # an unreadable entry (StoreError): start at the beginning
+        return SessionState()
+    if not isinstance(raw, dict):
+        return SessionState()
+    frame = raw.get("frame", 0)
+    if isinstance(frame, bool) or not isinstance(frame, (int, float)) or not math.isfinite(frame):
+        frame = 0
+    frame = max(0, min(int(frame), max(int(num_frames) - 1, 0)))
+    return SessionState(frame, _view(raw.get("view"), width, height))
+
+
+def write_session(store, state: SessionState) -> None:
+    """Keep ``state`` in ``store`` (nothing on a store opened read-only)."""
+    if getattr(store, "read_only", False):
+        return
+    view = None if state.view is None else [round(float(v), 2) for v in state.view]
+    store.set_meta(META_KEY, {"frame": int(state.frame), "view": view})

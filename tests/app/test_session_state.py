@@ -1,0 +1,103 @@
+"""A reopened project shows the frame and the zoom the user left it at (app.session_state)."""
+from __future__ import annotations
+
+import pytest
+
+from tests.app.conftest import NUM_FRAMES, SIZE
+
+
+def _window(qtbot):
+    from app.main_window import MainWindow
+    from app.qt import ensure_app
+    from app.settings import StudioSettings
+
+    ensure_app()
+    win = MainWindow(StudioSettings.load(), synchronous=True)
+    qtbot.addWidget(win)
+    win.show()
+    return win
+
+
+def _zoom(win, x0, y0, side):
+    from PySide6.QtCore import QRectF
+
+    win.views.visible.viewbox.setRange(QRectF(x0, y0, side, side), padding=0.0)
+
+
+def _centre(win):
+    (x0, x1), (y0, y1) = win.views.visible.viewbox.viewRange()
+    return (x0 + x1) / 2, (y0 + y1) / 2, x1 - x0
+
+
+def test_closing_and_reopening_a_project_shows_the_frame_and_zoom_left(qtbot, pair_files, tmp_path):
+    store = str(tmp_path / "s.rgbt.sqlite")
+    first = _window(qtbot)
+    first.open_pair(*pair_files, store=store)
+    first.goto(15)
+    _zoom(first, 40, 30, 32)
+    left = _centre(first)
+    first.close()
+
+    second = _window(qtbot)
+    second.open_pair(*pair_files, store=store)
+    assert second.frame == 15
+    assert second.transport.slider.value() == 15 and second.transport.label.text().startswith("frame 16/")
+    assert second.pair.index == 15  # the picture shown is that frame's, not frame 1's
+    cx, cy, width = _centre(second)
+    assert abs(cx - left[0]) < 1 and abs(cy - left[1]) < 1
+    assert width < SIZE[0] / 2  # still zoomed in, not the whole frame
+    second.close()
+
+
+def test_opening_another_project_keeps_where_the_first_was_left(window, pair_files, tmp_path):
+    a, b = str(tmp_path / "a.rgbt.sqlite"), str(tmp_path / "b.rgbt.sqlite")
+    window.open_pair(*pair_files, store=a)
+    window.goto(10)
+    _zoom(window, 20, 20, 24)
+    window.open_pair(*pair_files, store=b)  # a new project: frame 1, the whole frame
+    assert window.frame == 0
+    assert _centre(window)[2] >= SIZE[0]
+    window.open_pair(*pair_files, store=a)
+    assert window.frame == 10 and window.pair.index == 10
+
+
+def test_a_frame_past_the_end_of_shorter_footage_opens_at_the_last_frame(window, pair_files, tmp_path):
+    from app.session_state import SessionState, write_session
+    from core.annotations.store import AnnotationStore
+
+    path = tmp_path / "long.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(path))
+    window.open_pair(*pair_files, store=str(tmp_path / "other.rgbt.sqlite"))  # closes the first, its state kept
+    with AnnotationStore.open(path) as store:  # then an entry of longer, larger footage
+        write_session(store, SessionState(NUM_FRAMES + 500, (1e6, 1e6, 2e6, 2e6)))
+    window.open_pair(*pair_files, store=str(path))
+    assert window.frame == NUM_FRAMES - 1 and window.pair.index == NUM_FRAMES - 1
+    assert _centre(window)[2] >= SIZE[0]  # a view off the frame is dropped: the whole frame
+
+
+class _Meta:
+    def __init__(self, value):
+        self.value = value
+
+    def get_meta(self, key, default=None):
+        return self.value
+
+
+@pytest.mark.parametrize("raw, frame, view", [
+    (None, 0, None),
+    ("garbage", 0, None),
+    ({"frame": 7, "view": [1, 2, 30, 40]}, 7, (1.0, 2.0, 30.0, 40.0)),
+    ({"frame": 99}, 23, None),  # clamped to the last of 24 frames
+    ({"frame": -4}, 0, None),
+    ({"frame": True}, 0, None),
+    ({"frame": "12"}, 0, None),
+    ({"frame": 3, "view": [5, 5, 1, 1]}, 3, None),  # no size
+    ({"frame": 3, "view": [float("nan"), 0, 1, 1]}, 3, None),
+    ({"frame": 3, "view": [200, 0, 300, 50]}, 3, None),  # right of a 128-pixel-wide frame
+    ({"frame": 3, "view": [1, 2, 3]}, 3, None),
+])
+def test_read_session_clamps_and_drops_what_does_not_fit(raw, frame, view):
+    from app.session_state import read_session
+
+    state = read_session(_Meta(raw), NUM_FRAMES, SIZE[0], SIZE[1])
+    assert state.frame == frame and state.view == view
