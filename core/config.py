@@ -29,32 +29,107 @@ def _is_dataclass_type(tp: Any) -> bool:
     return isinstance(tp, type) and dataclasses.is_dataclass(tp)
 
 
-def from_dict(cls: type[C], data: dict[str, Any] | None, *, where: str = "") -> C:
-    """Build dataclass ``cls`` from ``data``; unknown keys raise ConfigError."""
+#: what a JSON value must be for a field of each plain type (named in the ConfigError)
+_KINDS = {int: "a whole number", float: "a number", bool: "true or false", str: "a string",
+          dict: "an object", tuple: "a list"}
+
+
+def _shown(value: Any) -> str:
+    """``value`` as the JSON file spells it (``true``, ``"abc"``), Python's repr otherwise."""
+    try:
+        return json.dumps(value)
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def _checked(tp: Any, value: Any, key: str, where: str) -> Any:
+    """``value`` for a field of plain type ``tp`` (JSON's ``1000.0`` for an int field becomes
+    1000; an int fits a float field; true / false fit only a bool field; a list for a
+    ``tuple[X, ...]`` field becomes a tuple of checked items); ConfigError naming ``key``
+    and the expected kind otherwise. Types this does not know pass unchanged."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(tp)
+        if value is None and type(None) in args:
+            return None
+        plain = [a for a in args if a is not type(None)]
+        if len(plain) == 1:
+            return _checked(plain[0], value, key, where)
+        return value
+    if origin is tuple:
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(f"{where}: {key} must be {_KINDS[tuple]}, got {_shown(value)}")
+        args = typing.get_args(tp)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_checked(args[0], item, f"{key}[{i}]", where) for i, item in enumerate(value))
+        return tuple(value)
+    if tp not in _KINDS:
+        return value
+    fits = {
+        bool: isinstance(value, bool),
+        int: isinstance(value, int) and not isinstance(value, bool)
+        or isinstance(value, float) and value.is_integer(),
+        float: isinstance(value, (int, float)) and not isinstance(value, bool),
+        str: isinstance(value, str),
+        dict: isinstance(value, dict),
+        tuple: isinstance(value, (list, tuple)),
+    }[tp]
+    if not fits:
+        raise ConfigError(f"{where}: {key} must be {_KINDS[tp]}, got {_shown(value)}")
+    if tp is int:
+        return int(value)
+    if tp is tuple:
+        return tuple(value)
+    return value
+
+
+def checked_arguments(func: Any, options: dict[str, Any], *, where: str, keys: str = "") -> dict[str, Any]:
+    """``options`` (keyword arguments for ``func``, a function or a class, from a JSON file)
+    with each value checked against ``func``'s annotation as :func:`from_dict` checks a field;
+    names ``func`` does not annotate pass unchanged (the call itself refuses unknown ones)."""
+    target = func.__init__ if isinstance(func, type) else func
+    try:
+        hints = typing.get_type_hints(target)
+    except (NameError, TypeError):
+        return dict(options)
+    return {name: _checked(hints[name], value, f"{keys}{name}", where) if name in hints else value
+            for name, value in options.items()}
+
+
+def from_dict(cls: type[C], data: dict[str, Any] | None, *, where: str = "", _keys: str = "") -> C:
+    """Build dataclass ``cls`` from ``data``. ConfigError naming ``where`` (the file) and the
+    key for an unknown key, or for a value of the wrong kind for a plain ``int`` /
+    ``float`` / ``bool`` / ``str`` / ``dict`` / ``tuple[X, ...]`` field (``1000.0`` fits an
+    int field, ``1000.5`` and ``true`` do not). Nested dataclasses are built recursively."""
     data = dict(data or {})
+    where = where or cls.__name__
     hints = typing.get_type_hints(cls)
     fields = {f.name: f for f in dataclasses.fields(cls) if f.init}
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        raise ConfigError(f"{where or cls.__name__}: unknown key(s) {unknown}; known: {sorted(fields)}")
+        section = f"{_keys[:-1]}: " if _keys else ""
+        raise ConfigError(f"{where}: {section}unknown key(s) {unknown}; known: {sorted(fields)}")
     kwargs = {}
     for name, value in data.items():
         tp = hints.get(name)
         origin = typing.get_origin(tp)
-        if _is_dataclass_type(tp) and isinstance(value, dict):
-            value = from_dict(tp, value, where=f"{where or cls.__name__}.{name}")
-        elif origin in (typing.Union, types.UnionType):
+        if _is_dataclass_type(tp):
+            if not isinstance(value, dict):
+                raise ConfigError(f"{where}: {_keys}{name} must be an object, got {_shown(value)}")
+            value = from_dict(tp, value, where=where, _keys=f"{_keys}{name}.")
+        elif origin in (typing.Union, types.UnionType) and any(
+                _is_dataclass_type(arg) for arg in typing.get_args(tp)):
             for arg in typing.get_args(tp):
                 if _is_dataclass_type(arg) and isinstance(value, dict):
-                    value = from_dict(arg, value, where=f"{where or cls.__name__}.{name}")
+                    value = from_dict(arg, value, where=where, _keys=f"{_keys}{name}.")
                     break
-        elif origin is tuple and isinstance(value, list):
-            value = tuple(value)
+        else:
+            value = _checked(tp, value, f"{_keys}{name}", where)
         kwargs[name] = value
     try:
         return cls(**kwargs)
     except TypeError as error:
-        raise ConfigError(f"{where or cls.__name__}: {error}") from error
+        raise ConfigError(f"{where}: {_keys}{error}") from error
 
 
 def to_dict(config: Any) -> dict[str, Any]:
@@ -98,4 +173,15 @@ def read_config_json(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict[st
 
 def load_json(cls: type[C], path: str | Path) -> C:
     """Read a JSON config file (``extends`` resolved) into dataclass ``cls``."""
-    return from_dict(cls, read_config_json(path), where=str(path))
+    return with_file(path, lambda: from_dict(cls, read_config_json(path), where=str(path)))
+
+
+def with_file(path: str | Path, build: typing.Callable[[], C]) -> C:
+    """``build()``, with a ConfigError that does not name ``path`` yet (a dataclass's own check
+    such as ``steps must be >= 1``) raised again as ``<path>: <message>``."""
+    try:
+        return build()
+    except ConfigError as error:
+        if str(error).startswith(str(path)):
+            raise
+        raise ConfigError(f"{path}: {error}") from error

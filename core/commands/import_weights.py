@@ -46,11 +46,12 @@ def register(subparsers) -> None:
 
 def read_config(path: Path, factory: str):
     """The factory's config: paper-scale defaults with the JSON object's fields."""
+    from core.config import with_file
     from core.fileio import read_json_object
     from core.models.registry import config_from_dict
 
     data = read_json_object(path, f"{factory} config file")
-    return config_from_dict(factory, data, where=str(path))
+    return with_file(path, lambda: config_from_dict(factory, data, where=str(path)))
 
 
 def format_report(report, verbose: bool = False) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.config import from_dict, load_json
+from core.config import from_dict, load_json, with_file
 from core.errors import ConfigError
 
 
@@ -56,7 +56,10 @@ class DataConfig:
                 raise ConfigError(f"data.sources[{i}]: expected an object, got {type(item).__name__}")
         if not out:
             raise ConfigError("data.sources: at least one source is needed")
+        from core.training.sources import checked_options
+
         for i, source in enumerate(out):
+            checked_options(source.kind, source.options, where=f"data.sources[{i}].options")
             if not source.weight > 0:
                 raise ConfigError(f"data.sources[{i}].weight must be > 0, got {source.weight}")
         return out
@@ -229,8 +232,15 @@ class TrainConfig:
 def load_train_config(path) -> TrainConfig:
     """Read a training config JSON (ConfigError naming the file and the bad key)."""
     config = load_json(TrainConfig, path)
-    config.data.source_configs()  # validate the sources early
+    with_file(path, config.data.source_configs)  # validate the sources early
+    with_file(path, lambda: _model_config(config.model))  # and the model's overrides
     return config
+
+
+def _model_config(spec: ModelSpec):
+    from core.training.model_setup import model_config
+
+    return model_config(spec)
 
 
 def with_overrides(config: TrainConfig, **changes: Any) -> TrainConfig:

@@ -245,10 +245,14 @@ SourceBuilder = Callable[..., TrainingSource]
 def _real(name: str) -> SourceBuilder:
     """Builder importing ``core.training.real_sources`` on first use (it imports this module)."""
     def build(**options):
+        return build.target()(**options)
+
+    def target():
         from core.training import real_sources
 
-        return getattr(real_sources, name)(**options)
+        return getattr(real_sources, name)
     build.__name__ = name
+    build.target = target
     return build
 
 
@@ -268,11 +272,23 @@ def source_kinds() -> list[str]:
     return sorted(_SOURCES)
 
 
-def build_source(kind: str, options: dict[str, Any], *, seed: int, rank: int = 0) -> TrainingSource:
-    """Build a registered source; ConfigError for an unknown kind or option."""
+def checked_options(kind: str, options: dict[str, Any], *, where: str = "") -> dict[str, Any]:
+    """``options`` of a ``kind`` source with each value checked against the source's keyword
+    annotations (``"pool": "x"`` is a ConfigError naming ``where`` and the option, not a
+    comparison error from inside the source); ConfigError for an unknown kind."""
+    from core.config import checked_arguments
+
     if kind not in _SOURCES:
         raise ConfigError(f"unknown data source kind {kind!r}; known: {source_kinds()}")
+    builder = _SOURCES[kind]
+    target = builder.target() if hasattr(builder, "target") else builder
+    return checked_arguments(target, dict(options), where=where or f"data source {kind!r}")
+
+
+def build_source(kind: str, options: dict[str, Any], *, seed: int, rank: int = 0) -> TrainingSource:
+    """Build a registered source; ConfigError for an unknown kind or option."""
+    options = checked_options(kind, options)
     try:
-        return _SOURCES[kind](seed=seed, rank=rank, **dict(options))
+        return _SOURCES[kind](seed=seed, rank=rank, **options)
     except TypeError as error:
         raise ConfigError(f"data source {kind!r}: {error}") from error
