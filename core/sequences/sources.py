@@ -135,13 +135,43 @@ class VideoSource(FrameSource):
         self.note: str | None = None
         if self.path.suffix.lower() not in EXACT_COUNT_CONTAINERS:
             self._check_tail()
+        elif container_cut_short(self.path):
+            self._find_readable_end()
+
+    def _find_readable_end(self) -> None:
+        """A file cut short (a copy or download that stopped) keeps its header's frame count
+        while its later frames are gone: find the last frame that decodes by bisection (a
+        handful of seeks, one frame in memory at a time) and shorten the stream to it
+        (``self.note`` says so); SequenceError when not even the first frame decodes."""
+        claimed = self._count
+        try:
+            self.read(claimed - 1)
+            return
+        except SequenceError:
+            pass
+        try:
+            self.read(0)
+        except SequenceError:
+            raise SequenceError(self.path, f"the file is cut short: none of its {claimed} frames can be "
+                                           "decoded (truncated copy?)") from None
+        good, bad = 0, claimed - 1
+        while bad - good > 1:
+            middle = (good + bad) // 2
+            try:
+                self.read(middle)
+                good = middle
+            except SequenceError:
+                bad = middle
+        self._count = good + 1
+        self.note = (f"{self.path.name}: the file is cut short; the container reports {claimed} frames, "
+                     f"the first {good + 1} can be decoded")
 
     def _check_tail(self) -> None:
         """Containers that only estimate their frame count (duration x fps; e.g. mkv, webm,
         mpeg-ts, i.e. not in ``EXACT_COUNT_CONTAINERS``, whose indexes count frames) can claim a
         few frames too many: find the last decodable frame among the final few and shorten
-        the stream to it (``self.note`` says so). A file that is cut off earlier keeps its
-        claimed count, and reading past the cut raises SequenceError naming the frame."""
+        the stream to it (``self.note`` says so). When none of those decode, the file is cut
+        off earlier: :meth:`_find_readable_end` looks for its last decodable frame."""
         claimed = self._count
         for last in range(claimed - 1, max(-1, claimed - 1 - TAIL_CHECK_FRAMES), -1):
             try:
@@ -153,6 +183,7 @@ class VideoSource(FrameSource):
                 self.note = (f"{self.path.name}: the container reports {claimed} frames, "
                              f"{last + 1} can be decoded")
             return
+        self._find_readable_end()
 
     def _open(self) -> cv2.VideoCapture:
         if self._capture is None:
@@ -200,6 +231,37 @@ class VideoSource(FrameSource):
             self._capture = None
         self._next = 0
         self._last = None
+
+
+def container_cut_short(path: Path) -> bool:
+    """Whether an AVI (RIFF chunks) or MP4 / MOV (top-level boxes) file ends before its own
+    chunk sizes say it does: a truncated copy whose header still counts every frame. Reads
+    a few bytes per chunk, no frame; False for any other file or a layout it cannot walk."""
+    suffix = path.suffix.lower()
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as handle:
+            position = 0
+            while position + 8 <= size:
+                handle.seek(position)
+                head = handle.read(16)
+                if suffix == ".avi":
+                    if head[:4] != b"RIFF":
+                        return False
+                    length = 8 + int.from_bytes(head[4:8], "little")
+                    length += length % 2
+                else:
+                    length = int.from_bytes(head[:4], "big")
+                    if length == 1 and len(head) >= 16:
+                        length = int.from_bytes(head[8:16], "big")
+                    if length < 8:  # 0: the box runs to the end of the file
+                        return False
+                if position + length > size:
+                    return True
+                position += length
+    except OSError:
+        return False
+    return False
 
 
 def open_source(path: str | Path) -> FrameSource:

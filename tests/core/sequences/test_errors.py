@@ -69,18 +69,63 @@ def test_zero_byte_video(tmp_path, kit):
     assert info.value.path == empty
 
 
-def test_truncated_video_names_file_and_frame(tmp_path, kit):
+def test_a_truncated_avi_opens_with_the_frames_that_decode(tmp_path, kit):
+    """A copy cut short keeps its header's frame count (40): it opened with 40 frames and a
+    track stopped at the cut with an error, writing nothing. Now the stream ends at the last
+    frame that decodes, with a note, and every frame of it reads."""
     full = kit.write_video(tmp_path / "full.avi", [kit.visible_frame(i) for i in range(40)])
     data = full.read_bytes()
     cut = tmp_path / "cut.avi"
-    cut.write_bytes(data[: int(len(data) * 0.8)])  # header says 40 frames, the tail is gone
+    cut.write_bytes(data[: int(len(data) * 0.9)])  # header says 40 frames, the tail is gone
     th = kit.write_video(tmp_path / "t.avi", [kit.thermal_frame(i) for i in range(40)])
     seq = open_pair(cut, th)
-    assert len(seq) == 40
-    with pytest.raises(SequenceError) as info:
-        for i in range(len(seq)):
-            seq[i]
-    assert info.value.path == cut and "cannot decode frame" in str(info.value)
+    assert 20 < len(seq) < 40
+    for i in range(len(seq)):
+        assert seq[i].visible[0, 0, 2] == kit.visible_frame(i)[0, 0, 0]  # RGB: blue last
+    assert any("cut.avi: the file is cut short; the container reports 40 frames, "
+               f"the first {len(seq)} can be decoded" in note for note in seq.info.notes)
+
+
+def test_a_truncated_avi_whose_first_frame_is_gone_is_one_error(tmp_path, kit):
+    full = kit.write_video(tmp_path / "full.avi", [kit.visible_frame(i) for i in range(40)])
+    cut = tmp_path / "cut.avi"
+    header = full.read_bytes().index(b"movi") + 8  # the first frame's chunk header, no data
+    cut.write_bytes(full.read_bytes()[:header + 8])
+    from core.sequences.sources import VideoSource
+
+    with pytest.raises(SequenceError, match="cut short: none of its 40 frames can be decoded") as info:
+        VideoSource(cut)
+    assert info.value.path == cut
+
+
+def test_an_mkv_cut_well_before_its_estimated_end_is_shortened_too(tmp_path, kit):
+    from core.sequences.sources import VideoSource
+
+    frames = [kit.visible_frame(i) for i in range(40)]
+    full = tmp_path / "full.mkv"
+    writer = cv2.VideoWriter(str(full), cv2.VideoWriter_fourcc(*"FFV1"), 25, (32, 24))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    cut = tmp_path / "cut.mkv"
+    cut.write_bytes(full.read_bytes()[: int(full.stat().st_size * 0.6)])  # more than 4 frames gone
+    source = VideoSource(cut)
+    assert 5 < len(source) < 36 and "cut short" in source.note
+    assert (source.read(len(source) - 1) == frames[len(source) - 1]).all()
+
+
+def test_only_a_file_shorter_than_its_chunks_counts_as_cut(tmp_path, kit):
+    from core.sequences.sources import container_cut_short
+
+    full = kit.write_video(tmp_path / "full.avi", [kit.visible_frame(i) for i in range(5)])
+    (tmp_path / "cut.avi").write_bytes(full.read_bytes()[:-10])
+    boxes = [(16).to_bytes(4, "big") + b"ftypisom" + bytes(4), (100).to_bytes(4, "big") + b"mdat"]
+    (tmp_path / "whole.mp4").write_bytes(boxes[0] + boxes[1] + bytes(92))
+    (tmp_path / "cut.mp4").write_bytes(boxes[0] + boxes[1] + bytes(50))
+    (tmp_path / "to_end.mp4").write_bytes(boxes[0] + bytes(4) + b"mdat" + bytes(50))
+    assert not container_cut_short(full) and container_cut_short(tmp_path / "cut.avi")
+    assert not container_cut_short(tmp_path / "whole.mp4") and container_cut_short(tmp_path / "cut.mp4")
+    assert not container_cut_short(tmp_path / "to_end.mp4")
 
 
 def test_video_with_zero_frames(tmp_path, kit):
@@ -141,10 +186,11 @@ def test_overestimated_frame_count_is_shortened(tmp_path, kit):
     assert len(source) == 10 and "reports 13 frames, 10 can be decoded" in source.note
 
 
-def test_decode_errors_count_frames_from_one_as_the_user_does(tmp_path, kit):
+def test_decode_errors_count_frames_from_one_as_the_user_does(tmp_path, kit, monkeypatch):
     """The messages said the 0-based index ("cannot decode image (frame 4)" for the 5th
     file, "frame 217 of 501" for the 218th), while the command line and the studio count
     from 1; now the frame the user would look for (images: the two tests above)."""
+    monkeypatch.setattr("core.sequences.sources.container_cut_short", lambda path: False)  # a cut unseen
     full = kit.write_video(tmp_path / "full.avi", [kit.visible_frame(i) for i in range(40)])
     cut = tmp_path / "cut.avi"
     cut.write_bytes(full.read_bytes()[: int(full.stat().st_size * 0.5)])
