@@ -10,9 +10,9 @@ with a payload the GUI thread only has to display.
 
 Rules (design notes, cvat #211): the chosen live tracker (``ModelSettings.tracker``:
 the student, the teacher, or an OpenCV tracker, ``core.trackers``) tracks from the
-current frame until the next protected frame (manual box, keyframe, accepted import),
-the end, or Stop; it never overwrites a protected record, even one the user adds while
-the run goes on (the run stops there). Its boxes are machine boxes (provenance
+current frame until the next frame it must keep (``keeps_tracking_out``: a manual box, a
+keyframe, an accepted import, a teacher box the user accepted), the end, or Stop; it never
+overwrites such a record, even one the user adds while the run goes on (the run stops there). Its boxes are machine boxes (provenance
 ``student``, the one machine-tracked kind) and its raw outputs are stored under the
 tracker's name. A teacher proposal on a frame the run re-tracks is stale and is removed
 (undone with the run). Refinement never writes records: the teacher writes *proposals*
@@ -34,7 +34,7 @@ from app.edits import carried_thermal
 from app.qt import freeze_heap
 from app.settings import ModelSettings
 from app.track_process import Recipe, TrackerProcess, default_threads
-from core.annotations.history import SetRecords, is_protected, next_protected_frame
+from core.annotations.history import SetRecords, is_protected
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
 from core.progress import Job, Progress
@@ -186,10 +186,19 @@ def new_run_id(model: str) -> str:
     return f"{model}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
 
 
+def keeps_tracking_out(record: FrameAnnotation | None) -> bool:
+    """Whether a tracking run must leave ``record`` as it is (and stop before it): a
+    protected record (``is_protected``: manual box, keyframe, accepted import) or a teacher
+    box the user accepted (A / Shift+A), which I and O keep as well; only a tracker's own
+    boxes, interpolated ones and empty frames are written over."""
+    return is_protected(record) or (record is not None and record.provenance == Provenance.TEACHER)
+
+
 def tracking_stop(records, start: int, num_frames: int) -> int:
-    """Where a run from ``start`` ends (exclusive): the next protected frame or the end."""
-    protected = next_protected_frame(records, start, 1)
-    return num_frames if protected is None else protected
+    """Where a run from ``start`` ends (exclusive): the next frame it must keep
+    (``keeps_tracking_out``) or the end."""
+    kept = [frame for frame, record in records.items() if frame > start and keeps_tracking_out(record)]
+    return min(kept) if kept else num_frames
 
 
 def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: AnnotationStore, start: int,
@@ -247,7 +256,7 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
                 fps = rate.tick()
                 if frame == start:
                     continue
-                if is_protected(current.get(frame)):  # a human box appeared meanwhile
+                if keeps_tracking_out(current.get(frame)):  # a human or accepted box appeared meanwhile
                     protected = True
                     break
                 thermal = carried_thermal(box, init)  # a misaligned pair: the thermal box follows

@@ -176,9 +176,10 @@ class EditGlue(QObject):
             return
         if tracking_stop(self.doc.records, w.frame, self.doc.num_frames) <= w.frame + 1:
             following = self.doc.record(w.frame + 1)
-            what = "an imported box" if following.provenance == Provenance.IMPORTED else "a keyframe"
+            what = {Provenance.IMPORTED: "an imported box",
+                    Provenance.TEACHER: "a teacher box you accepted"}.get(following.provenance, "a keyframe")
             w.statusBar().showMessage(f"nothing to track: the next frame ({w.frame + 2}) holds {what}, which T never "
-                                      "replaces (T runs up to the next keyframe or imported box)", 10000)
+                                      "replaces (T runs up to the next keyframe, imported or accepted box)", 10000)
             return
         stop = None
         selected = w.timeline.selected_range()

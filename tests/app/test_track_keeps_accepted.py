@@ -1,0 +1,60 @@
+"""T keeps the teacher boxes the user accepted (found by the real-footage walkthrough): a
+re-track from an earlier correction wrote tracker boxes over them without a word, while I, O
+and the ground-truth import keep them or ask."""
+from __future__ import annotations
+
+import numpy as np
+
+from core.annotations.records import Provenance
+
+
+def _accept_at(window, frame, box):
+    doc = window.document
+    doc.store.put_proposals("teacher-run", [(frame, np.asarray(box, float), 0.7)])
+    doc.reload_outputs()
+    window.goto(frame)
+    window.actions["accept"].trigger()
+    assert doc.store.get(frame).provenance == Provenance.TEACHER
+
+
+def test_t_from_an_earlier_frame_stops_before_an_accepted_teacher_box(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "t.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    doc = window.document
+    accepted = synthetic.boxes[12] + np.array([3.0, 2.0, 0.0, 0.0])  # not where the tracker put it
+    _accept_at(window, 12, accepted)
+    window.goto(5)
+    window.views.box_drawn.emit("visible", synthetic.boxes[5])  # a correction, then T again
+    window.actions["track"].trigger()
+    kept = doc.store.get(12)
+    assert kept.provenance == Provenance.TEACHER and np.allclose(kept.box, accepted)
+    assert all(doc.store.get(f).provenance == Provenance.STUDENT for f in range(6, 12))  # re-tracked up to it
+    assert window.statusBar().currentMessage() == "6 frames tracked (done)"
+
+
+def test_t_just_before_an_accepted_box_says_why_nothing_is_tracked(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "n.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    _accept_at(window, 4, synthetic.boxes[4])
+    window.goto(3)
+    window.actions["track"].trigger()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("nothing to track: the next frame (5) holds a teacher box you accepted")
+
+
+def test_a_run_stops_at_a_box_accepted_while_it_goes():
+    from app.jobs import keeps_tracking_out, tracking_stop
+    from core.annotations.records import FrameAnnotation
+
+    box = [1.0, 2.0, 10.0, 10.0]
+    records = {0: FrameAnnotation(0, box, provenance="manual", keyframe=True),
+               3: FrameAnnotation(3, box, provenance="student", confidence=0.5),
+               7: FrameAnnotation(7, box, provenance="teacher", confidence=0.8),
+               9: FrameAnnotation(9, box, provenance="manual", keyframe=True)}
+    assert [keeps_tracking_out(records.get(f)) for f in (0, 1, 3, 7)] == [True, False, False, True]
+    assert tracking_stop(records, 0, 20) == 7
+    assert tracking_stop(records, 7, 20) == 9
+    assert tracking_stop(records, 9, 20) == 20
+
