@@ -139,7 +139,9 @@ class RunController(QObject):
         # stopped) or the refinement was asked for: re-reading the whole project took 0.5 s on
         # 25,000 frames
         document.reload(written if self.kind == "track" else self.planned)
-        count = len(self.frames)
+        # a tracking run counts what it wrote: the report of a batch committed just before Stop
+        # is dropped (stale), and "432 frames tracked" was said of 433 written and undone together
+        count = len(written) if self.kind == "track" else len(self.frames)
         noun = "tracked" if self.kind == "track" else "refined"
         self.ended.emit(f"{count} frames {noun} ({how})")
         self.commands, self.dropped, self.outputs = [], {}, {}

@@ -1,0 +1,38 @@
+"""The status bar's count of a stopped tracking run (found by the real-footage walkthrough)."""
+from __future__ import annotations
+
+
+def test_a_stopped_run_counts_the_frames_it_wrote_also_the_batch_whose_report_came_after_stop(
+        window, pair_files, synthetic, tmp_path, monkeypatch):
+    """Stop while the worker commits a batch: that batch's report is dropped as stale, yet
+    its frames are written and undone with the run; the status bar counted only the reported
+    ones ("432 frames tracked (stopped)" of 433 written, walkthrough on real footage)."""
+    import app.controllers.tracking as tracking
+    from app.jobs import TrackUpdate
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+    from core.progress import Progress
+
+    window.open_pair(*pair_files, store=str(tmp_path / "c.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    runner = window.tracking.runner
+
+    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
+        for batch in ((1, 2), (3,)):
+            command = SetRecords([FrameAnnotation(f, synthetic.boxes[f], provenance="student", confidence=0.5)
+                                  for f in batch], label="track")
+            command.apply(store)
+            applied.append(command)
+            if batch == (3,):
+                runner.cancel()  # Stop pressed while the worker committed this batch
+            yield Progress(batch[-1], 10, f"frame {batch[-1] + 1}",
+                           TrackUpdate("Student", batch[-1], synthetic.boxes[batch[-1]], 0.5, command, None, 30.0,
+                                       "", ""))
+        return 3
+
+    monkeypatch.setattr(tracking, "track_job", job)
+    window.actions["track"].trigger()
+    assert sorted(window.document.store.records()) == [0, 1, 2, 3]
+    assert window.statusBar().currentMessage() == "3 frames tracked (stopped)"
+    window.actions["undo"].trigger()  # the run is one step: all three go
+    assert sorted(window.document.store.records()) == [0]
