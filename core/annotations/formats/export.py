@@ -10,6 +10,12 @@ sequence's own sources, or an existing non-empty folder that is not an earlier e
 
 - RGB-T native (LasHeR or RGBT234 naming): ``visible/``, ``infrared/``, ``visible.txt``,
   ``infrared.txt``, ``init.txt``; ``0,0,0,0`` for absent or unlabelled frames.
+
+Every layout holds both modalities. A single-modality sequence is written with the stand-in
+the studio shows (a visible-only sequence's thermal frames are the visible luminance, a
+thermal-only one's visible frames the thermal frames), so that RGB-T loaders still read
+it; the export says so first among its warnings and in ``EXPORT_MARKER``
+(:func:`stand_in_note`).
 - GOT-10k: ``list.txt`` and one folder per modality (``<name>`` visible,
   ``<name>-thermal``) with ``00000001.jpg``, ``groundtruth.txt``, ``absence.label``
   (1 absent, 0 for a full occlusion), ``cover.label`` (8 visible, 4 occluded, 0 absent),
@@ -104,6 +110,26 @@ def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, 
     return out
 
 
+def stand_in_note(sequence, visible_folder: str, thermal_folder: str) -> str | None:
+    """The line an export says when one modality's frames are a stand-in for a stream the
+    sequence lacks (an RGB-T layout needs both folders): a visible-only sequence's
+    ``thermal_folder`` holds the visible frames' luminance, a thermal-only sequence's
+    ``visible_folder`` the thermal frames. None for a sequence with both streams."""
+    info = sequence.info
+    if getattr(info, "visible_only", False):
+        return (f"visible-only sequence: {thermal_folder} holds the visible frames' luminance, not thermal "
+                "images (the layout needs both streams; do not score or train on it as thermal)")
+    if getattr(info, "thermal_only", False):
+        return (f"thermal-only sequence: {visible_folder} holds the thermal frames, not visible images "
+                "(the layout needs both streams; do not score or train on it as visible)")
+    return None
+
+
+def _marker_text(sequence, note: str | None) -> str:
+    """The EXPORT_MARKER file: the sequence name, then the stand-in note when there is one."""
+    return f"{sequence.info.name}\n" + (f"{note}\n" if note else "")
+
+
 def check_export_target(sequence, out_dir: Path) -> None:
     """Refuse targets whose replacement would destroy data that is not an earlier export.
 
@@ -157,10 +183,12 @@ def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir
     out_dir = Path(out_dir)
     n = len(sequence)
     warnings = export_warnings(records, n, lasher_rows=True)
+    note = stand_in_note(sequence, "visible/", "infrared/")
+    warnings = [note, *warnings] if note else warnings
     check_export_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
-        _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
+        _text(tmp / EXPORT_MARKER, _marker_text(sequence, note))
         (tmp / "visible").mkdir()
         (tmp / "infrared").mkdir()
         for i in range(n):
@@ -216,11 +244,14 @@ def _export_per_modality(sequence, records: Mapping[int, FrameAnnotation], out_d
     n = len(sequence)
     warnings = export_warnings(records, n, lasher_rows=False)
     entries = _modalities(sequence)
+    (visible_folder, _, _), (thermal_folder, _, _) = entries
+    note = stand_in_note(sequence, f"{visible_folder}/", f"{thermal_folder}/")
+    warnings = [note, *warnings] if note else warnings
     check_export_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
         _check_entries(tmp, entries)
-        _text(tmp / EXPORT_MARKER, f"{sequence.info.name}\n")
+        _text(tmp / EXPORT_MARKER, _marker_text(sequence, note))
         yield from _write_modality_frames(sequence, tmp, entries, image_folder, quality)
         write_labels(tmp, entries, n)
     return ExportResult(out_dir, n, warnings, export_summary(records, n))

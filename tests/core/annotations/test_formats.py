@@ -351,3 +351,37 @@ def test_origin_warning_covers_the_thermal_rows():
         3: absent(3),
     }
     assert touching_origin(records) == [1, 2]
+
+
+def _single_stream(tmp_path, which: str):
+    from core.sequences.pair import PairSequence
+    from core.sequences.sources import FolderSource
+
+    folder = tmp_path / which
+    folder.mkdir()
+    for i in range(3):
+        cv2.imwrite(str(folder / f"{i + 1:05d}.png"), np.full((30, 40, 3), 40 * i, np.uint8))
+    source = FolderSource(folder)
+    streams = (source, None) if which == "visible" else (None, source)
+    return PairSequence(*streams, name="one", layout="folder")
+
+
+@pytest.mark.parametrize("which, export, stand_in", [
+    ("visible", export_rgbt_native, "infrared/ holds the visible frames' luminance"),
+    ("thermal", export_rgbt_native, "visible/ holds the thermal frames"),
+    ("visible", export_got10k, "one-thermal/ holds the visible frames' luminance"),
+    ("visible", export_lasot, "one-thermal/ holds the visible frames' luminance"),
+])
+def test_a_single_stream_export_says_which_folder_is_a_stand_in(tmp_path, which, export, stand_in):
+    """A visible-only sequence exported to LasHeR wrote the visible luminance as infrared/
+    without a word; the layout needs both folders, so it is still written, and said."""
+    result = run_to_end(export(_single_stream(tmp_path, which), {0: FrameAnnotation(0, [5, 5, 10, 10])},
+                               tmp_path / "out"))
+    assert stand_in in result.warnings[0]
+    assert stand_in in (tmp_path / "out" / ".rgbt-studio-export").read_text(encoding="utf-8")
+
+
+def test_an_rgbt_export_has_no_stand_in_note(tmp_path):
+    result = run_to_end(export_rgbt_native(TinySequence(), _records(), tmp_path / "out"))
+    assert not any("stand" in w or "holds the" in w for w in result.warnings)
+    assert (tmp_path / "out" / ".rgbt-studio-export").read_text(encoding="utf-8") == "tiny`seq\n"
