@@ -31,10 +31,16 @@ def missing_dependency(error: ModuleNotFoundError) -> str | None:
 
 
 def main(argv=None) -> int:
+    """The exit status. Ctrl+C is one ``cancelled`` line and status 130 from here on, also
+    while ``core.cli`` is imported (``core.cli.main`` covers the rest); only an interrupt
+    inside Python's own start-up, before this file runs, is beyond its reach."""
     try:
         from core.cli import main as core_main
 
         return core_main(argv, extra_modules=APP_COMMAND_MODULES, extra_bench_modules=APP_BENCH_MODULES)
+    except KeyboardInterrupt:
+        print("cancelled", file=sys.stderr)
+        return 130
     except ModuleNotFoundError as error:
         message = missing_dependency(error)
         if message is None:
