@@ -6,7 +6,9 @@ opens again, so a reopened project shows the frame the user left, zoomed as it w
 object ``{"frame": int, "view": [x0, y0, x1, y1] | null}``: ``frame`` from 0 (the frame
 counter shows it + 1), ``view`` the visible view's range in visible-grid pixels. An entry
 that does not read back is ignored, never an error: the records are the data, this is a
-convenience. Qt-free.
+convenience. The last export's choice is kept beside it under ``EXPORT_KEY``
+(``{"format": entry key, "target": path}``) when an export is asked for, so that the export
+dialog offers it again instead of the default layout beside the project. Qt-free.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 META_KEY = "studio_session"
+EXPORT_KEY = "studio_last_export"
 
 
 @dataclass(frozen=True)
@@ -64,3 +67,24 @@ def write_session(store, state: SessionState) -> None:
         return
     view = None if state.view is None else [round(float(v), 2) for v in state.view]
     store.set_meta(META_KEY, {"frame": int(state.frame), "view": view})
+
+
+def read_last_export(store) -> tuple[str, str] | None:
+    """(export entry key, target path) of the last export asked for in this project, or None."""
+    try:
+        raw = store.get_meta(EXPORT_KEY, None)
+    except Exception:  # an unreadable entry (StoreError): the dialog's defaults
+        return None
+    if not isinstance(raw, dict):
+        return None
+    key, target = raw.get("format"), raw.get("target")
+    if not isinstance(key, str) or not isinstance(target, str) or not key or not target.strip():
+        return None
+    return key, target
+
+
+def write_last_export(store, key: str, target) -> None:
+    """Keep the export asked for (nothing on a store opened read-only)."""
+    if getattr(store, "read_only", False):
+        return
+    store.set_meta(EXPORT_KEY, {"format": str(key), "target": str(target)})

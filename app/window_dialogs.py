@@ -66,12 +66,18 @@ class WindowDialogs:
         if self.document is None:
             return
         from app.dialogs.export_dialog import ExportDialog
+        from app.session_state import read_last_export, write_last_export
 
+        store = self.document.store
         dialog = ExportDialog(self.document.info.name, self.document.path.parent, self,
-                              start_folder=self.settings.start_folder())
+                              start_folder=self.settings.start_folder(), last=read_last_export(store))
         if dialog.exec():
             key, target = dialog.values()
             self.settings.remember_folder(target.parent)
+            try:  # offered again by the next export of this project
+                write_last_export(store, key, target)
+            except RGBTError:  # a store that cannot be written: the export may still go
+                pass
             self.export_checked(key, target)
 
     def export_checked(self, key: str, target) -> bool:

@@ -144,7 +144,10 @@ def entry(key: str) -> ExportEntry:
 
 
 class ExportDialog(QDialog):
-    def __init__(self, sequence_name: str, default_parent: Path, parent=None, *, start_folder: str = ""):
+    def __init__(self, sequence_name: str, default_parent: Path, parent=None, *, start_folder: str = "",
+                 last: tuple[str, str] | None = None):
+        """``last``: (entry key, target) of the project's last export: chosen again, and the
+        other formats' targets suggested in its folder."""
         super().__init__(parent)
         self.start_folder = start_folder  # where Browse opens when the target's folder does not exist
         self.setWindowTitle("Export annotations")
@@ -177,7 +180,23 @@ class ExportDialog(QDialog):
         self.format.currentIndexChanged.connect(self._default_target)
         self._fill_variants()
         self._default_target()
+        if last is not None:
+            self._choose(*last)
         self.resize(640, 140)
+
+    def _choose(self, key: str, target: str) -> None:
+        """Select the format (and variant) ``key`` with ``target``; nothing for a key no
+        listed format offers (an entry registered by a package no longer loaded)."""
+        for index in range(self.format.count()):
+            offered = entry(self.format.itemData(index))
+            if key == offered.key or key in [variant for _label, variant in offered.variants]:
+                self.default_parent = Path(target).parent
+                self.format.setCurrentIndex(index)
+                variant = self.variant.findData(key)
+                if variant >= 0:
+                    self.variant.setCurrentIndex(variant)
+                self.target.setText(target)
+                return
 
     def _fill_variants(self) -> None:
         self.variant.clear()

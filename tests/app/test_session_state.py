@@ -101,3 +101,49 @@ def test_read_session_clamps_and_drops_what_does_not_fit(raw, frame, view):
 
     state = read_session(_Meta(raw), NUM_FRAMES, SIZE[0], SIZE[1])
     assert state.frame == frame and state.view == view
+
+
+def test_the_export_dialog_offers_the_project_s_last_export_again(window, pair_files, tmp_path, monkeypatch):
+    """Found by the real-footage walkthrough: a second Ctrl+E offered the LasHeR layout beside
+    the project again, not the folder and format just exported to."""
+    from app.dialogs import export_dialog
+
+    window.open_pair(*pair_files, store=str(tmp_path / "x.rgbt.sqlite"))
+    shown = []
+    target = tmp_path / "out" / "mine"
+
+    def first(dialog):
+        shown.append((dialog.format.currentData(), dialog.target.text()))
+        dialog.format.setCurrentIndex(dialog.format.findData("annotations"))
+        dialog.variant.setCurrentIndex(dialog.variant.findData("annotations-vot"))
+        dialog.target.setText(str(target))
+        return True
+
+    def again(dialog):
+        shown.append((dialog.format.currentData(), dialog.variant.currentData(), dialog.target.text()))
+        dialog.format.setCurrentIndex(dialog.format.findData("got10k"))  # another format: the same folder
+        shown.append(dialog.target.text())
+        return False
+
+    monkeypatch.setattr(export_dialog.ExportDialog, "exec", first)
+    window.ask_export()
+    assert shown[0][0] == "lasher"  # nothing exported yet: the default layout
+    assert target.exists()  # the export ran
+    window.open_pair(*pair_files, store=str(tmp_path / "y.rgbt.sqlite"))  # another project: its own defaults
+    window.open_pair(*pair_files, store=str(tmp_path / "x.rgbt.sqlite"))
+    monkeypatch.setattr(export_dialog.ExportDialog, "exec", again)
+    window.ask_export()
+    assert shown[1] == ("annotations", "annotations-vot", str(target))
+    assert shown[2].startswith(str(target.parent) + "/") and shown[2].endswith("-got10k")
+
+
+def test_a_last_export_that_does_not_read_back_leaves_the_defaults(qtbot, tmp_path):
+    from app.dialogs.export_dialog import ExportDialog
+    from app.session_state import read_last_export
+
+    assert read_last_export(_Meta({"format": 3, "target": "/x"})) is None
+    assert read_last_export(_Meta({"format": "lasher", "target": "  "})) is None
+    assert read_last_export(_Meta(["lasher", "/x"])) is None
+    dialog = ExportDialog("seq", tmp_path, last=("gone-plugin", "/elsewhere/seq"))
+    qtbot.addWidget(dialog)
+    assert dialog.format.currentData() == "lasher" and dialog.target.text() == str(tmp_path / "seq-lasher")
