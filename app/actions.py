@@ -20,7 +20,7 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
                                      "every frame of the range (boxes a person made are kept)"),
     ("occluded", "Toggle occluded", "Q", "the target is partly hidden (box drawn dashed); on an absent frame: "
                                          "fully occluded rather than out of view"),
-    ("track", "Track from here", "T", "track until the next manual keyframe, the end of a selected range, the end, or Stop"),
+    ("track", "Track from here", "T", "track until the next manual keyframe or accepted box, the end of a selected range, the end, or Stop"),
     ("refine", "Refine with teacher...", "R", "teacher proposals for this frame, a range, or low-confidence frames"),
     ("accept", "Accept teacher box", "A", "accept the teacher's proposal on this frame"),
     ("accept_range", "Accept teacher boxes in range", "Shift+A", "accept every proposal in the selected range"),

@@ -161,8 +161,8 @@ class EditGlue(QObject):
 
     # -- runs -----------------------------------------------------------------------------
     def track(self) -> None:
-        """T: the chosen tracker runs from this frame to the next manual keyframe or the end,
-        or, when a range is shown on the timeline and this frame lies in it, to the range's
+        """T: the chosen tracker runs from this frame to the next manual keyframe, imported or
+        accepted box, or the end, or, when a range is shown on the timeline and this frame lies in it, to the range's
         last frame (a tracker run up to a chosen frame)."""
         w = self.w
         if self.doc is None or w.tracking.busy:
