@@ -5,6 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+BAR_MIN_WIDTH = 160  # pixels: the progress bar is never squeezed below this by the labels beside it
+BAR_MAX_WIDTH = 360
+
 
 class JobStatus(QWidget):
     """cancel_requested() when the user presses Stop/Cancel."""
@@ -19,7 +22,8 @@ class JobStatus(QWidget):
         self.fps_label = QLabel("")
         self.fps_label.setMinimumWidth(80)
         self.bar = QProgressBar()
-        self.bar.setMaximumWidth(220)
+        self.bar.setMaximumWidth(BAR_MAX_WIDTH)
+        self.bar.setMinimumWidth(BAR_MIN_WIDTH)
         self.bar.setTextVisible(True)
         self.cancel_button = QPushButton("Stop")
         self.cancel_button.clicked.connect(self.cancel_requested)
@@ -35,7 +39,7 @@ class JobStatus(QWidget):
 
     def begin(self, text: str) -> None:
         self.bar.setRange(0, 0)
-        self.bar.setFormat(text)
+        self._set_format(text)
         self.bar.show()
         self.cancel_button.show()
 
@@ -44,7 +48,15 @@ class JobStatus(QWidget):
             self.bar.setRange(0, int(total))
             self.bar.setValue(int(done))
         if text:
-            self.bar.setFormat(f"{text}  %p%")
+            self._set_format(f"{text}  %p%")
+
+    def _set_format(self, text: str) -> None:
+        """The bar's text, with room for it: a long engine text beside the bar ("Student: onnx
+        on cpu, thermal stream alone") squeezed it to a sliver whose text wrapped."""
+        self.bar.setFormat(text)
+        shown = text.replace("%p", "100")
+        wide = self.bar.fontMetrics().horizontalAdvance(shown) + 24
+        self.bar.setMinimumWidth(max(BAR_MIN_WIDTH, min(wide, BAR_MAX_WIDTH)))
 
     def set_speed(self, fps: float, model: str, engine: str, feed: str = "") -> None:
         """engine: ``core.trackers.engine_text`` ("torch on cpu", "..., RANDOM weights"); feed:
