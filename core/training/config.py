@@ -11,6 +11,7 @@ Unknown keys are rejected everywhere, with the path of the offending key.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from core.config import from_dict, load_json, with_file
@@ -229,11 +230,61 @@ class TrainConfig:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
 
 
+#: source kinds that read the real split under ``options.data_root`` and decode frames
+#: into ``options.cache_dir`` (``core.training.real_sources``)
+REAL_KINDS = ("real_visible", "real_thermal", "rgbt_unlabeled", "rgbt_pseudo")
+
+
+def data_places(config: TrainConfig) -> tuple[list[tuple[Path, str]], list[tuple[Path, str]]]:
+    """``(data roots, written folders)`` of the config's sources, each with the key that names
+    it: the real sources' ``data_root`` (default ``../shared/data``) and ``cache_dir``
+    (default ``~/.cache/rgbt-studio``), the same two under a synthetic source's
+    ``backgrounds`` (with ``real_backgrounds`` > 0), a dataset source's ``roots``."""
+    from core.real_split import resolve_path
+    from core.training.real_data import DEFAULT_CACHE_DIR, DEFAULT_DATA_ROOT
+
+    roots: list[tuple[Path, str]] = []
+    written: list[tuple[Path, str]] = []
+
+    def real(options: dict, key: str) -> None:
+        roots.append((resolve_path(options.get("data_root", DEFAULT_DATA_ROOT)), f"{key}.data_root"))
+        written.append((Path(options.get("cache_dir", DEFAULT_CACHE_DIR)).expanduser(), f"{key}.cache_dir"))
+
+    for i, source in enumerate(config.data.source_configs()):
+        key, options = f"data.sources[{i}].options", dict(source.options)
+        if source.kind in REAL_KINDS:
+            real(options, key)
+        elif source.kind == "synthetic" and float(options.get("real_backgrounds") or 0) > 0:
+            real(dict(options.get("backgrounds") or {}), f"{key}.backgrounds")
+        elif source.kind == "dataset":
+            roots += [(resolve_path(root), f"{key}.roots[{k}]") for k, root in enumerate(options.get("roots") or ())]
+    return roots, written
+
+
+def check_data_not_written(config: TrainConfig, out_dir: str | Path | None = None) -> None:
+    """Training never writes into its data: ConfigError when a source's ``cache_dir`` (the
+    decoded-frame cache) lies inside a data root of the config, OutputError when the run
+    folder ``out_dir`` does."""
+    from core.errors import OutputError
+    from core.fileio import inside
+
+    roots, written = data_places(config)
+    for root, root_key in roots:
+        for place, key in written:
+            if inside(root, place):
+                raise ConfigError(f"{key} {place} lies inside the data root {root.resolve()} ({root_key}): the decoded "
+                                  "frames would be written into the data folder; choose a cache folder outside it")
+        if out_dir is not None and inside(root, Path(out_dir)):
+            raise OutputError(out_dir, f"the run folder lies inside the data root {root.resolve()} ({root_key}); training "
+                                       "never writes into its data, choose another --out")
+
+
 def load_train_config(path) -> TrainConfig:
     """Read a training config JSON (ConfigError naming the file and the bad key)."""
     config = load_json(TrainConfig, path)
     with_file(path, config.data.source_configs)  # validate the sources early
     with_file(path, lambda: _model_config(config.model))  # and the model's overrides
+    with_file(path, lambda: check_data_not_written(config))  # no cache inside the data
     return config
 
 

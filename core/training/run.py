@@ -7,7 +7,7 @@ from pathlib import Path
 
 from core.commands.arguments import positive_int
 from core.progress import run_with_bar
-from core.training.config import TrainConfig, load_train_config, with_overrides
+from core.training.config import TrainConfig, check_data_not_written, load_train_config, with_overrides
 from core.training.trainer import TrainResult, prepare_run_folder, train_job
 
 
@@ -40,9 +40,10 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     (:func:`core.training.trainer.prepare_run_folder`: an earlier run there needs
     ``--resume`` or ``args.force``; the weights read are never the run's own files)."""
     out = run_folder(args)
+    config = config_from_args(args)  # a bad config is said before the run folder is touched
+    check_data_not_written(config, out)
     prepare_run_folder(out, resume=args.resume, force=bool(getattr(args, "force", False)), init=args.init,
                        teacher=teacher)
-    config = config_from_args(args)
     job = train_job(config, out, resume=args.resume, teacher=teacher, init=args.init, device=args.device)
     result: TrainResult = run_with_bar(job, label)
     metrics = ", ".join(f"{k} {v:.4g}" for k, v in result.metrics.items() if isinstance(v, float) and k != "elapsed_s")

@@ -45,7 +45,7 @@ from core.fileio import atomic_path, write_text_atomic
 from core.models import load_checkpoint, save_checkpoint
 from core.progress import Job, Progress
 from core.training.actors import DistillationActor, TaskActor
-from core.training.config import TrainConfig
+from core.training.config import TrainConfig, check_data_not_written
 from core.training.loader import batches
 from core.training.model_setup import (
     build_training_model,
@@ -271,6 +271,7 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
     started = time.perf_counter()
     out_dir = Path(out_dir)
     check_weights_not_outputs(out_dir, init=init, teacher=teacher)
+    check_data_not_written(config, out_dir)
     context = DistributedContext.from_env()
     dev = pick_device(device, context)
     if config.threads > 0 and dev.type == "cpu":

@@ -203,3 +203,33 @@ def test_a_run_stopped_before_its_first_checkpoint_is_restarted_without_its_old_
     (run / "training_state.pt").unlink()  # what a run stopped before its first checkpoint leaves
     assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "1"]) == 0
     assert _steps(run) == ["1"]  # the new run's rows only, not appended to the old ones
+
+
+# ---- training never writes into its data -------------------------------------------------
+
+def _real_config(tmp_path, data, split, **options):
+    config = {"data": {"sources": [{"kind": "real_visible",
+                                    "options": {"split": str(split), "data_root": str(data), **options}}]}}
+    path = tmp_path / "c.json"
+    path.write_text(json.dumps(config), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("cache", ["cache", "real/rgb"])
+def test_train_refuses_a_frame_cache_inside_the_data_root(tmp_path, capsys, cache):
+    data, split = make_data_root(tmp_path)
+    before = sorted(p.relative_to(data) for p in data.rglob("*"))
+    config = _real_config(tmp_path, data, split, cache_dir=str(data / cache))
+    assert cli_main(["train", "--config", str(config), "--out", str(tmp_path / "run"), "--steps", "1"]) == 2
+    err = _error(capsys)
+    assert "c.json: data.sources[0].options.cache_dir" in err and "lies inside the data root" in err
+    assert sorted(p.relative_to(data) for p in data.rglob("*")) == before
+    assert not (tmp_path / "run").exists()
+
+
+def test_train_refuses_a_run_folder_inside_the_data_root(tmp_path, capsys):
+    data, split = make_data_root(tmp_path)
+    config = _real_config(tmp_path, data, split, cache_dir=str(tmp_path / "cache"))
+    assert cli_main(["train", "--config", str(config), "--out", str(data / "run"), "--steps", "1"]) == 2
+    assert "the run folder lies inside the data root" in _error(capsys)
+    assert not (data / "run").exists() and not (tmp_path / "cache").exists()
