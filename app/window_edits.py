@@ -9,6 +9,7 @@ from app import edits
 from app.dialogs.refine_dialog import RefineDialog
 from app.jobs import refine_frames, tracking_stop
 from app.review import next_attention
+from core.annotations.history import is_protected
 from core.annotations.interpolation import plan_interpolation
 from core.annotations.records import Provenance
 
@@ -238,9 +239,16 @@ class EditGlue(QObject):
             self.w.statusBar().showMessage("select a range first (Ctrl+R, then drag its edges on the timeline); "
                                            "A accepts this frame's proposal", 8000)
             return
-        chosen = {f: p for f, p in self.doc.proposals.items() if selected[0] <= f < selected[1]}
+        chosen = {f: p for f, p in self.doc.proposals.items() if selected[0] <= f < selected[1] and p[0] is not None}
         if chosen:
+            kept = sum(1 for f in chosen if is_protected(self.doc.record(f)))
             self._execute(edits.AcceptProposals(chosen))
+            accepted = len(chosen) - kept
+            kept_text = (f"; kept {kept} manual box{'es' if kept != 1 else ''} or keyframe{'s' if kept != 1 else ''}"
+                         " there (the proposal dropped)" if kept else "")
+            self.w.statusBar().showMessage(
+                f"accepted {accepted} teacher box{'es' if accepted != 1 else ''} in frames {selected[0] + 1}-"
+                f"{selected[1]}{kept_text}; Ctrl+Z undoes it", 8000)
         else:
             self.w.statusBar().showMessage(f"no teacher proposals in frames {selected[0] + 1}-{selected[1]}", 5000)
 

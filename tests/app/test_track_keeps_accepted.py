@@ -58,3 +58,24 @@ def test_a_run_stops_at_a_box_accepted_while_it_goes():
     assert tracking_stop(records, 7, 20) == 9
     assert tracking_stop(records, 9, 20) == 20
 
+
+
+def test_shift_a_says_how_many_boxes_it_accepted_and_which_it_kept(window, pair_files, synthetic, tmp_path):
+    """Found on real footage: Shift+A over a range accepted the boxes with no word, and the
+    status bar still read "select a range first" from the try before."""
+    window.open_pair(*pair_files, store=str(tmp_path / "a.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    doc = window.document
+    window.goto(5)
+    window.views.box_drawn.emit("visible", synthetic.boxes[5])  # a manual keyframe among the proposals
+    doc.store.put_proposals("teacher-run", [(f, np.asarray(synthetic.boxes[f], float), 0.6) for f in range(3, 8)])
+    doc.reload_outputs()
+    window.actions["accept_range"].trigger()  # no range yet
+    assert window.statusBar().currentMessage().startswith("select a range first")
+    window.timeline.show_range(2, 10)
+    window.actions["accept_range"].trigger()
+    assert [doc.store.get(f).provenance for f in range(3, 8)] == [Provenance.TEACHER] * 2 + [Provenance.MANUAL] + [
+        Provenance.TEACHER] * 2
+    assert window.statusBar().currentMessage() == ("accepted 4 teacher boxes in frames 3-10; kept 1 manual box or "
+                                                   "keyframe there (the proposal dropped); Ctrl+Z undoes it")
