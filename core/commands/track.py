@@ -225,6 +225,40 @@ def build_with_onnx_fallback(build, choice):
         return build(dataclasses.replace(choice, engine="torch"))
 
 
+def _collecting(job, done: list):
+    """``job`` (``track_sequence``) passed through, appending each tracked frame's
+    ``(frame, box, confidence)`` to ``done`` (what a run stopped by a bad frame keeps)."""
+    try:
+        while True:
+            report = next(job)
+            payload = report.payload
+            done.append((int(payload.frame), payload.box, float(payload.confidence)))
+            yield report
+    except StopIteration as stop:
+        return stop.value
+    finally:
+        job.close()
+
+
+def _kept_after_error(args, error, done: list) -> None:
+    """A frame that cannot be decoded stopped the run after ``done``: write those boxes to
+    ``--out`` (and ``--scores``) when no file is there yet, and raise the error again saying
+    where they went (an existing file, given with --force, is kept as it was)."""
+    from core.errors import FileProblem
+
+    if not done or not isinstance(error, FileProblem):
+        raise error
+    span = f"frames {done[0][0] + 1}..{done[-1][0] + 1}"
+    if Path(args.out).exists() or (args.scores is not None and Path(args.scores).exists()):
+        kept = f"{args.out} was left as it was; the {len(done)} boxes tracked before it ({span}) are not written"
+    else:
+        write_text_atomic(args.out, format_boxes(done))
+        if args.scores is not None:
+            write_text_atomic(args.scores, format_scores(done))
+        kept = f"the {len(done)} boxes tracked before it ({span}) were written to {args.out}"
+    raise type(error)(error.path, f"{error.problem}; {kept}", line=error.line) from error
+
+
 def _noting_frames(job, thermal: list[int], lost: list[int], matched: list[float] | None = None):
     """``job`` (``track_sequence``) passed through, appending the 0-based index of every tracked
     frame the network was fed the thermal stream alone on (``streams`` "auto") to ``thermal``,
@@ -273,7 +307,7 @@ def _held_note(held_frames: list[int], tracked: int) -> str:
 
 
 def run(args) -> int:
-    from core.errors import ConfigError
+    from core.errors import ConfigError, SequenceError
     from core.trackers import TrackerChoice, build_tracker, engine_text, is_peer, tracker_label
     from core.tracking.run import track_sequence
     from core.tracking.tracker_config import TrackerConfig, switched_options
@@ -316,8 +350,12 @@ def run(args) -> int:
         feeds: list[int] = []
         held: list[int] = []
         matched: list[float] = []
-        job = _noting_frames(track_sequence(tracker, sequence, init, start), feeds, held, matched)
-        results = run_with_bar(job, f"track {sequence.name}")
+        done: list = []
+        job = _noting_frames(_collecting(track_sequence(tracker, sequence, init, start), done), feeds, held, matched)
+        try:
+            results = run_with_bar(job, f"track {sequence.name}")
+        except SequenceError as error:  # a frame that does not decode, part-way through
+            _kept_after_error(args, error, done)
         elapsed = time.perf_counter() - started
     finally:
         sequence.close()

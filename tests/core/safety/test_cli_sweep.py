@@ -212,3 +212,24 @@ def test_track_dataset_never_keeps_results_of_other_settings(seq, tmp_path, caps
     assert main(base + ["--tracker", "csrt", "--force"]) == 0
     assert main(base + ["--tracker", "csrt"]) == 0
     assert sorted(p.name for p in results.iterdir()) == [".track-dataset.json", "seq.txt"]
+
+
+def test_a_frame_that_does_not_decode_part_way_keeps_the_boxes_tracked_before_it(seq, tmp_path, capsys):
+    """A corrupt frame 5 stopped `track` with one line and nothing written: the boxes of frames
+    1..4 were lost. Now they are written to --out (a new file), and the line says so; an
+    existing file given with --force is left as it was."""
+    bad = sorted((seq / "visible").iterdir())[4]
+    bad.write_bytes(b"not a jpeg")
+    out, scores = tmp_path / "b.txt", tmp_path / "s.txt"
+    assert main(["track", str(seq), "--tracker", "kcf", "--out", str(out), "--scores", str(scores)]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.count("error:") == 1
+    assert f"{bad.name}: cannot decode image (frame 5)" in err
+    assert f"the 4 boxes tracked before it (frames 1..4) were written to {out}" in err
+    assert len(out.read_text().splitlines()) == 4 and len(scores.read_text().splitlines()) == 4
+
+    out.write_text("mine\n")
+    scores.unlink()
+    assert main(["track", str(seq), "--tracker", "kcf", "--out", str(out), "--force"]) == 2
+    assert f"{out} was left as it was" in capsys.readouterr().err
+    assert out.read_text() == "mine\n"
