@@ -89,20 +89,23 @@ def center_error(a, b) -> np.ndarray:
     return np.linalg.norm(box_center(a) - box_center(b), axis=-1)
 
 
-def clip_box(box, image_width: int, image_height: int, margin: float = 0.0) -> np.ndarray:
+def clip_box(box, image_width: int, image_height: int, margin=0.0) -> np.ndarray:
     """Clip an x, y, w, h box so that at least ``margin`` pixels of it stay inside the image.
 
     With ``margin=10`` this is OSTrack's ``clip_box``: the box may hang out of the image
-    but keeps a ``margin``-pixel overlap, and w, h stay >= ``margin``.
+    but keeps a ``margin``-pixel overlap, and w, h stay >= ``margin``. ``margin`` may also be
+    ``(margin_x, margin_y)``, one per axis (the tracker's floor for a target drawn smaller
+    than 10 px, ``TrackerConfig.box_floor``).
     """
     x1, y1, w, h = as_box(box)
+    margin_x, margin_y = (float(margin), float(margin)) if np.ndim(margin) == 0 else (float(m) for m in margin)
     x2, y2 = x1 + w, y1 + h
-    x1 = min(max(0.0, x1), image_width - margin)
-    x2 = max(min(float(image_width), x2), margin)
-    y1 = min(max(0.0, y1), image_height - margin)
-    y2 = max(min(float(image_height), y2), margin)
-    w = max(margin, x2 - x1)
-    h = max(margin, y2 - y1)
+    x1 = min(max(0.0, x1), image_width - margin_x)
+    x2 = max(min(float(image_width), x2), margin_x)
+    y1 = min(max(0.0, y1), image_height - margin_y)
+    y2 = max(min(float(image_height), y2), margin_y)
+    w = max(margin_x, x2 - x1)
+    h = max(margin_y, y2 - y1)
     return np.array([x1, y1, w, h], dtype=np.float64)
 
 

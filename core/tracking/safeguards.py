@@ -19,6 +19,8 @@ more willing to draw a large box), and so that the confidence means something:
   (a person drawn tall stays tall when the network prefers square blobs).
 - :func:`size_bias`: how much a network over- or under-sizes a target whose true size is
   known (the init frame), as per-side factors the later size maps are divided by.
+- :func:`box_margins`: the smallest side and image overlap a box is clipped to: OSTrack's 10 px,
+  but never more than the drawn box's own side (``TrackerConfig.box_floor``).
 - :func:`bounded_box` and :func:`safeguarded_box`: the loop's use of the above on one frame's
   box, with a :class:`~core.tracking.tracker_config.TrackerConfig`'s settings.
 
@@ -163,3 +165,18 @@ def safeguarded_box(network_box, previous_box, init_wh, frame_size, config: Trac
         wh = damp_size(previous_wh, network_box[2:], rate, config.max_size_change)
     return bounded_box(network_box[:2] + network_box[2:] / 2.0, wh, init_wh, frame_size, config,
                        two_streams=two_streams)
+
+
+def box_margins(config: TrackerConfig, init_box) -> tuple[float, float]:
+    """(margin_x, margin_y) pixels for ``core.geometry.clip_box``: the smallest side a box may
+    take and how much of it stays inside the image.
+
+    ``config.box_floor`` "margin" is OSTrack's ``config.box_margin`` (10 px) on both axes.
+    "drawn" (the default) caps each axis at the initial box's (``init_box``, x, y, w, h) side:
+    a drone drawn 7 x 3 px keeps a 7 x 3 px box instead of being raised to 10 x 10 px, which
+    made the next search crop, and the network's reading of the target, larger frame after
+    frame (``docs/tracking_heuristics.md``, "Targets smaller than 10 px")."""
+    margin = float(config.box_margin)
+    if config.box_floor == "margin":
+        return margin, margin
+    return min(margin, float(init_box[2])), min(margin, float(init_box[3]))

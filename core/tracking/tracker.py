@@ -9,7 +9,8 @@ Per frame (``tracker.md`` section 1): search crop of ``search_factor`` (4) aroun
 previous box resized to X (``core.tracking.crop.sample_target``), normalisation, one
 engine forward, Hann-windowed peak decoding back to image pixels through the crop's
 :class:`CropGeometry` (``core.tracking.read_maps``), the size damping and bounds
-(``core.tracking.safeguards.safeguarded_box``), ``clip_box`` with a 10 px margin.
+(``core.tracking.safeguards.safeguarded_box``), ``clip_box`` with a 10 px margin (at most the
+drawn box's side, ``core.tracking.safeguards.box_margins``).
 Before the peak is chosen, the score map is re-ranked by an online correlation filter on
 the network's search features, learned on this sequence (``core.tracking.online_filter``;
 ``TrackerConfig.online_filter_weight``).
@@ -52,7 +53,7 @@ from core.tracking.online_filter import learn, spectrum
 from core.tracking.pair_correlation import PairCorrelation, pair_evidence
 from core.tracking.pair_overlap import PairOverlap, thermal_only
 from core.tracking.read_maps import read_maps
-from core.tracking.safeguards import bounded_box, safeguarded_box, size_bias
+from core.tracking.safeguards import bounded_box, box_margins, safeguarded_box, size_bias
 from core.tracking.track_state import InitBoxError, Look, TrackerState, TrackStep
 from core.tracking.tracker_config import BOX_MARGIN, CALIBRATION_LIMIT, DISTRACTOR_GATE, TrackerConfig
 
@@ -312,12 +313,13 @@ class Tracker:
             x, y = predict_corner(corners, step, cfg.kalman)
             box = np.array([x, y, state.box[2], state.box[3]], dtype=np.float64)
             fallback = True
-        box = clip_box(box, width, height, cfg.box_margin)
+        margins = box_margins(cfg, state.init_box)
+        box = clip_box(box, width, height, margins)
         reported, matched = box, float("nan")
         if state.pixel_template is not None and not fallback and not (lost and cfg.hold_when_lost):
             found = pixel_match.match(state.pixel_template, both_streams, box, cfg.pixel_match_reach, state.feed)
             reported = clip_box(pixel_match.refined(box, found, cfg.pixel_match, cfg.pixel_match_gate),
-                                width, height, cfg.box_margin)
+                                width, height, margins)
             matched = found.score
         previous = state.track_confidence
         smoothing = cfg.confidence_smoothing

@@ -148,6 +148,15 @@ and 0.13 / 0.18 on a cell's centre; in the loop, the frame-to-frame change of th
 (``bench accuracy``'s jitter) halves. The crops are mapped back exactly, so nothing else moves
 (``docs/tracking_heuristics.md``, "The search crop half a cell off the box").
 
+**Targets smaller than 10 px** (``box_floor``, "drawn"; "margin" = OSTrack's): OSTrack clips every
+box with a 10 px margin (``box_margin``), which also makes 10 px the smallest side a box can take.
+A drone drawn 7 x 3 px was raised to 10 x 10 px on the first frame; the search crop (4x the box)
+grew with it, the network read the target larger in the larger crop, and the box settled at twice
+the target's size. With "drawn" each axis's margin is at most the drawn box's side
+(``core.tracking.safeguards.box_margins``): the clip raises no side above the drawn box's (or
+10 px, whichever is smaller), and the damped, bounded network size decides the rest. Measured by shrinking the validation footage to half its size
+(``docs/tracking_heuristics.md``, "Targets smaller than 10 px").
+
 MPLT's released test loop adds two heuristics, both switchable and off by default:
 - **template update**: when the windowed peak score exceeds ``template_update_threshold``
   (0.91) the template crops are re-cut around the new box;
@@ -166,6 +175,8 @@ from core.sequences.base import STREAMS
 from core.tracking.kalman import KalmanConfig
 
 BOX_MARGIN = 10.0
+#: what ``TrackerConfig.box_floor`` may name (the module doc, "Tiny targets")
+BOX_FLOORS = ("drawn", "margin")
 #: what ``TrackerConfig.streams`` may name: a fixed feed (``core.sequences.base.STREAMS``) or "auto"
 TRACKER_STREAMS = (*STREAMS, "auto")
 #: ``TrackerConfig.streams`` by default (the module doc, "Streams"): both streams, the thermal one
@@ -304,6 +315,7 @@ class TrackerConfig:
     kalman_history: int = 16
     kalman: KalmanConfig = field(default_factory=KalmanConfig)
     box_margin: float = BOX_MARGIN
+    box_floor: str = "drawn"
     scale_penalty_k: float = 0.04
     size_lr: float = 0.1
     size_lr_by_score: bool = True
@@ -347,7 +359,8 @@ class TrackerConfig:
                       max_size_ratio=math.inf, max_aspect_change=math.inf,
                       pair_max_aspect_change=math.inf, lost_threshold=0.0, hold_when_lost=False,
                       confidence_smoothing=0.0, size_calibration=0.0, online_filter_weight=0.0,
-                      pair_correlation=0.0, pair_confidence=False, pixel_match=0.0, search_shift=0.0)
+                      pair_correlation=0.0, pair_confidence=False, pixel_match=0.0, search_shift=0.0,
+                      box_floor="margin")
         values.update(overrides)
         return cls(**values)
 
@@ -366,6 +379,8 @@ class TrackerConfig:
             ("max_search_factor", "distractor_radius", "online_filter_sigma", "pixel_match_reach"):
                 (lambda v: v > 0, "be > 0"),
         }
+        if self.box_floor not in BOX_FLOORS:
+            raise ConfigError(f"TrackerConfig.box_floor must be one of {BOX_FLOORS}, got {self.box_floor!r}")
         if self.streams not in TRACKER_STREAMS:
             raise ConfigError(f"TrackerConfig.streams must be one of {TRACKER_STREAMS}, got {self.streams!r}")
         gap = tuple(self.pair_correlation_gap)

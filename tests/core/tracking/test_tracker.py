@@ -9,7 +9,7 @@ from core.errors import ConfigError
 from core.geometry import iou
 from core.models.head import hann1d
 from core.sequences.base import FramePair
-from core.tracking.crop import sample_target
+from core.tracking.crop import crop_side, sample_target
 from core.tracking.engines import TorchEngine
 from core.tracking.kalman import filter_corners, predict_corner
 from core.tracking.tracker import InitBoxError, Tracker, TrackerConfig
@@ -118,6 +118,39 @@ def test_the_search_shift_is_on_by_default_off_in_legacy_and_checked():
     for bad in (-0.1, 1.5):
         with pytest.raises(ConfigError, match="search_shift"):
             TrackerConfig(search_shift=bad)
+
+
+@pytest.mark.parametrize("floor", ["drawn", "margin"])
+def test_a_target_drawn_smaller_than_10_px_keeps_its_size(floor):
+    """A drone drawn 6 x 4 px, and a network that reads it 6 x 4 px at the crop's centre: the
+    default floor (the drawn box's sides, at most 10 px) leaves the box as drawn; OSTrack's 10 px
+    floor ("margin", as in ``legacy``) raised it to 10 x 10 px, so the next crop was larger too."""
+    f = 16
+    init = np.array([100.0, 80.0, 6.0, 4.0])
+    side = crop_side(init, 4.0)  # the search crop's side: 20 px
+    score = np.full((f, f), 0.01, np.float32)
+    score[7, 7] = 0.9
+    size = np.zeros((2, f, f), np.float32)
+    size[:, 7, 7] = (6.0 / side, 4.0 / side)
+    offset = np.full((2, f, f), 0.5, np.float32)
+
+    class Geometry:
+        template_size, search_size, feature_size, template_factor, search_factor = 64, 128, 16, 2.0, 4.0
+
+    config = TrackerConfig(box_floor=floor, size_calibration=0.0, online_filter_weight=0.0, pixel_match=0.0,
+                           use_hann_window=False)
+    tracker = Tracker(FixedMaps(score, size, offset), Geometry, config)
+    state = tracker.init(_pair(0), init)
+    for index in (1, 2, 3):
+        step = tracker.track(_pair(index), state)
+        state = step.state
+    if floor == "drawn":
+        np.testing.assert_allclose(step.box[2:], (6.0, 4.0), atol=0.05)
+    else:  # raised to 10 px, and the larger crop then reads the target larger still
+        assert step.box[2] >= 10.0 and step.box[3] >= 10.0
+    assert TrackerConfig().box_floor == "drawn" and TrackerConfig.legacy().box_floor == "margin"
+    with pytest.raises(ConfigError, match="box_floor"):
+        TrackerConfig(box_floor="none")
 
 
 def test_hann_window_prefers_the_centre():
