@@ -205,6 +205,8 @@ def run(args) -> int:
         return real_accuracy.run_real(args)
     if getattr(args, "veil_visible", None) is not None:
         raise ConfigError("--veil-visible needs --real (the synthetic split has its own night family)")
+    if getattr(args, "resize", None) is not None:
+        raise ConfigError("--resize needs --real")
     rows, bench, reports, notes = run_accuracy(args)
     print(format_table(rows, notes, [c.label for c in bench.contenders]))
     print("targets (issue 4):")

@@ -11,13 +11,15 @@ default; 0 = all) so that the run fits in 15 minutes on 2 cores; the table print
 sequences were cut. ``--starts K`` runs each sequence K times from evenly spaced first
 frames (``name@frame``), so one early jump to a look-alike weighs less in the mean.
 ``--veil-visible KEEP`` puts every visible frame under smoke or fog (``core.bench.veil``),
-the thermal input clean: what the thermal stream carries when the visible one is blind. How
+the thermal input clean: what the thermal stream carries when the visible one is blind.
+``--resize FACTOR`` scales every frame and box (``core.bench.resize``): the same footage at another
+resolution, e.g. 0.5 for targets half the size. How
 it is scored: :mod:`core.bench.real_run` (LasHeR PR/NPR/SR, FPS, runaway share,
 confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
 
 Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time and the
 load average; ``--json PATH``: an object ``{"command", "split_file", "part",
-"max_frames", "starts", "veil_visible", "streams", "hold_when_lost", "pair_correlation", "pair_shape", "pixel_match",
+"max_frames", "starts", "veil_visible", "resize", "streams", "hold_when_lost", "pair_correlation", "pair_shape", "pixel_match",
 "one_step_every", "threads", "wall_seconds", "load_average", "notes",
 "rows", "paired"}`` (rows: :func:`core.bench.real_run.score_real`; paired: the SR differences
 against the first tracker, :mod:`core.bench.paired`); ``--plots DIR``:
@@ -42,6 +44,7 @@ from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
+from core.bench.resize import FootageResize
 from core.bench.result_cache import ResultCache
 from core.bench.veil import VisibleVeil
 from core.commands.arguments import loop_switches, pair_switches, positive_int
@@ -80,6 +83,9 @@ def add_arguments(parser) -> None:
     group.add_argument("--veil-visible", type=float, default=None, metavar="KEEP",
                        help="every visible frame under smoke or fog that keeps KEEP of it (e.g. 0.12; the thermal "
                             "input stays clean): how much the thermal stream carries (core/bench/veil.py)")
+    group.add_argument("--resize", type=float, default=None, metavar="FACTOR",
+                       help="scale every frame (both streams) and every box by FACTOR, e.g. 0.5: the same footage at "
+                            "half the resolution, its targets half the size (core/bench/resize.py)")
     group.add_argument("--one-step-every", type=int, default=10,
                        help="one-step diagnostic on every K-th frame (default 10; 0 = off)")
     group.add_argument("--jobs", type=positive_int, default=1,
@@ -144,7 +150,8 @@ def run_real_accuracy(args):
     split = load_split(args.split_file)
     max_frames = args.max_frames or None
     veil = None if args.veil_visible is None else VisibleVeil(args.veil_visible)
-    items, notes = real_items(split, args.split_part, args.data_root, max_frames, args.starts, veil)
+    resize = None if args.resize is None else FootageResize(args.resize)
+    items, notes = real_items(split, args.split_part, args.data_root, max_frames, args.starts, veil, resize)
     if not items:
         raise ConfigError(f"nothing to evaluate in the {args.split_part} part of {split.path} under "
                           f"{args.data_root}: " + "; ".join(notes or ["no sequence"]))
@@ -205,7 +212,8 @@ def run_real_accuracy(args):
     text = format_real_table(rows, header, order, paired) + "\n" + footer
     payload = {"command": "python main.py " + " ".join(sys.argv[1:]) if sys.argv else "",
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
-               "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible, "streams": args.streams,
+               "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible, "resize": args.resize,
+               "streams": args.streams,
                "hold_when_lost": bool(args.hold_when_lost), "pair_correlation": pair_correlation,
                "pair_shape": "free" if shape_free else "drawn", "pixel_match": pixel_match,
                "one_step_every": args.one_step_every,

@@ -15,7 +15,8 @@ folders are skipped with a note.
 
 With ``starts`` > 1 each sequence also gives runs from evenly spaced later first frames
 (``name@frame``; :func:`start_frames`). With a ``veil`` every run's visible frames come
-under smoke or fog (``core.bench.veil``).
+under smoke or fog (``core.bench.veil``); with a ``resize`` every frame and box is scaled
+(``core.bench.resize``), the veil laid on the resized frame.
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.real_metrics import valid_rows
+from core.bench.resize import FootageResize, ResizedSequence
 from core.bench.veil import VeiledSequence, VisibleVeil
 from core.errors import ConfigError, RGBTError
 from core.real_split import RealSplit, SplitEntry
@@ -43,7 +45,8 @@ class RealItem:
     used from ``first_frame``), ``layout`` as detected, ``first_frame`` (the run starts at
     the first valid ground-truth box at or after it; 0-based in the window), ``veil``: the
     visible stream's veil (``core.bench.veil``) or None, ``entry``: the split entry
-    (``core.real_split.SplitEntry``; None = the folder itself)."""
+    (``core.real_split.SplitEntry``; None = the folder itself), ``resize``: the scale of every
+    frame and box (``core.bench.resize``) or None."""
 
     modality: str
     folder: str
@@ -55,10 +58,13 @@ class RealItem:
     first_frame: int = 0
     veil: VisibleVeil | None = None
     entry: SplitEntry | None = None
+    resize: FootageResize | None = None
 
     def open(self):
-        """The sequence (a labelled view's window), under the veil when there is one."""
+        """The sequence (a labelled view's window), resized and then under the veil when there are."""
         sequence = (self.entry or SplitEntry(self.folder)).open(self.path, cache_frames=2)
+        if self.resize is not None:
+            sequence = ResizedSequence(sequence, self.resize)
         return sequence if self.veil is None else VeiledSequence(sequence, self.veil)
 
     @property
@@ -71,8 +77,8 @@ class RealItem:
     @property
     def cache_dataset(self) -> str:
         """What the result cache files this run under besides its folder: the modality, and
-        the veil when there is one (a veiled run is another run)."""
-        return self.modality if self.veil is None else f"{self.modality}|{self.veil.key}"
+        the veil and the resize when there are (a veiled or resized run is another run)."""
+        return "|".join([self.modality] + [t.key for t in (self.veil, self.resize) if t is not None])
 
 
 def _opened_modality(info) -> str:
@@ -87,7 +93,8 @@ def start_frames(length: int, starts: int) -> list[int]:
 
 def real_items(split: RealSplit, part: str, data_root: str | Path,
                max_frames: int | None = DEFAULT_MAX_FRAMES, starts: int = 1,
-               veil: VisibleVeil | None = None) -> tuple[list[RealItem], list[str]]:
+               veil: VisibleVeil | None = None,
+               resize: FootageResize | None = None) -> tuple[list[RealItem], list[str]]:
     """(items, notes) of ``part`` of ``split`` under ``data_root`` (see the module docstring).
 
     ``starts`` > 1: that many runs per sequence, from evenly spaced first frames
@@ -134,7 +141,7 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
             if first == 0 and count < length:
                 cut.append(f"{name} {length}")
             items.append(RealItem(modality, folder, label, path, length, count, info.layout, first, veil,
-                                  entry if entry.is_view else None))
+                                  entry if entry.is_view else None, resize))
     if cut:
         notes.append(f"first {max_frames} frames of each longer sequence (of {', '.join(cut)} frames)")
     if starts > 1:
@@ -143,6 +150,9 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
     if veil is not None:
         notes.append(f"visible frames under smoke/fog: {veil.key} (the thermal input stays clean; peers see "
                      "the veiled visible frames)")
+    if resize is not None:
+        notes.append(f"every frame and box {resize.key} (both streams; PR's 20 px threshold is in the resized "
+                     "frame; SR and NPR do not depend on the resolution)")
     if part == "train" and split.parts[part].get("rgbt_unlabeled"):
         notes.append(f"{len(split.parts[part]['rgbt_unlabeled'])} unlabeled RGB-T sequences of the train part "
                      "skipped (no boxes)")

@@ -5,7 +5,8 @@ configurations (:data:`VARIANTS`, :class:`core.tracking.tracker.TrackerConfig`) 
 side on the **validation** part of ``configs/real_split.json`` (the machinery of
 ``bench accuracy --real``: :mod:`core.bench.real_run`), from the plain OSTrack loop
 (``legacy``) adding one safeguard at a time up to the defaults, then the optional
-heuristics on top of the defaults. The report gives, per variant, the mean SR per
+heuristics on top of the defaults (``--resize FACTOR``: every frame and box scaled,
+``core.bench.resize``). The report gives, per variant, the mean SR per
 modality, the runaway share (mean and worst sequence), the confidence AUC, and the SR
 change against ``legacy`` per sequence (the worst sequence's change is what "the new
 defaults lose SR on no validation sequence" is judged by).
@@ -27,6 +28,7 @@ from core.bench.contenders import Contender
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
+from core.bench.resize import FootageResize
 from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
@@ -65,6 +67,7 @@ VARIANTS: dict[str, tuple[str, TrackerConfig]] = {
                     TrackerConfig(max_size_ratio=1.5, online_filter_weight=0.0)),
     "filter": ("+ online correlation filter (weight 0.5)", TrackerConfig(max_size_ratio=1.5)),
     "default": (f"+ size bound widened to {MAX_SIZE_RATIO:g}x per side = defaults", TrackerConfig()),
+    "floor10": ("defaults, every box at least 10 px (OSTrack's clip)", TrackerConfig(box_floor="margin")),
     "cal10": ("defaults, all of the init frame's size bias removed", TrackerConfig(size_calibration=1.0)),
     "lr025": ("defaults, size rate 0.25", TrackerConfig(size_lr=0.25)),
     "lr015": ("defaults, size rate 0.15", TrackerConfig(size_lr=0.15)),
@@ -141,6 +144,9 @@ def register(subparsers) -> None:
                         help=f"first frames of each sequence ({DEFAULT_MAX_FRAMES}; 0 = all)")
     parser.add_argument("--starts", type=int, default=1,
                         help="runs per sequence from evenly spaced first frames (default 1)")
+    parser.add_argument("--resize", type=float, default=None, metavar="FACTOR",
+                        help="scale every frame and box by FACTOR, e.g. 0.5: the same footage at half the "
+                             "resolution, its targets half the size (core/bench/resize.py)")
     add_engine_options(parser, engine="torch", device=None, subject="the models (always on the CPU)")
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads of each worker (default 1)")
     parser.add_argument("--jobs", type=positive_int, default=2,
@@ -205,7 +211,8 @@ def run_ablation(args) -> tuple[dict, str]:
     if args.max_frames < 0 or args.max_frames == 1:
         raise ConfigError("--max-frames must be 0 (all) or >= 2")
     split = load_split(args.split_file)
-    items, notes = real_items(split, "validation", args.data_root, args.max_frames or None, args.starts)
+    resize = None if args.resize is None else FootageResize(args.resize)
+    items, notes = real_items(split, "validation", args.data_root, args.max_frames or None, args.starts, resize=resize)
     if not items:
         raise ConfigError(f"no validation sequence under {args.data_root}: " + "; ".join(notes))
     build = functools.partial(variant_contenders, args.model, args.weights, keys, args.engine, args.threads,
@@ -219,6 +226,7 @@ def run_ablation(args) -> tuple[dict, str]:
     notes = [f"{args.model} weights {contenders[0].weights}; {len(items)} validation sequences", *notes,
              f"wall time {time.perf_counter() - started:.0f} s; load average {load[0]:.1f} / {load[1]:.1f}"]
     payload = {"model": args.model, "weights": contenders[0].weights, "max_frames": args.max_frames, "starts": args.starts,
+               "resize": args.resize,
                "variants": {k: repr(VARIANTS[k][1]) for k in keys}, "table": table, "rows": rows, "notes": notes}
     return payload, format_ablation(table, notes)
 
