@@ -112,6 +112,9 @@ def prepare_run_folder(out_dir: str | Path, *, resume: bool = False, force: bool
         if weights is not None and not Path(weights).is_file():
             raise CheckpointError(weights, "checkpoint file not found")
     check_weights_not_outputs(out_dir, init=init, teacher=teacher)
+    from core.fileio import check_output
+
+    check_output(out_dir, folder=True, option="--out")  # a file, or a place that cannot be written
     if resume:
         return
     earlier = [name for name in RUN_RESULTS if (out_dir / name).exists()]

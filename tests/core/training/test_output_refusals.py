@@ -233,3 +233,15 @@ def test_train_refuses_a_run_folder_inside_the_data_root(tmp_path, capsys):
     assert cli_main(["train", "--config", str(config), "--out", str(data / "run"), "--steps", "1"]) == 2
     assert "the run folder lies inside the data root" in _error(capsys)
     assert not (data / "run").exists() and not (tmp_path / "cache").exists()
+
+
+@pytest.mark.parametrize("resume", [False, True])
+def test_train_refuses_a_run_folder_that_is_a_file(tmp_path, capsys, resume):
+    """--out naming a file was 'notes.txt/training_state.pt: a part of the path is not a folder'
+    (without --resume) or 'cannot resume: checkpoint.pt and training_state.pt are both needed'."""
+    out = tmp_path / "notes.txt"
+    out.write_text("mine\n", encoding="utf-8")
+    command = ["train", "--config", STUDENT, "--out", str(out), "--steps", "1"] + (["--resume"] if resume else [])
+    assert cli_main(command) == 2
+    assert f"{out}: --out is a file; a folder is needed here" in _error(capsys)
+    assert out.read_text(encoding="utf-8") == "mine\n"
