@@ -222,7 +222,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         self.update_tracker_status()
         self.frame = 0
         self._show_pair(opened.first)
-        self._restore_session(document)
+        resumed = self._restore_session(document)
         self.refresh_timeline()
         recent = opened.request.recent()
         if recent is not None:
@@ -236,15 +236,17 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         notes = "; ".join(([missing] if missing else [])
                           + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))]
                           + ([opened.store_note] if getattr(opened, "store_note", "") else []))
-        self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps"
+        back = f", back at frame {resumed + 1} where it was left" if resumed else ""
+        self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps{back}"
                                      + (f" ({notes})" if notes else ""), 10000)
         self._warn_unmatched_streams(info)
         freeze_heap()
         self.project_opened.emit(document)
 
-    def _restore_session(self, document: Document) -> None:
+    def _restore_session(self, document: Document) -> int:
         """Show the frame and the zoom the user left this project at (``app.session_state``),
-        the frame clamped to the footage's length; the whole frame when none was kept."""
+        the frame clamped to the footage's length; the whole frame when none was kept.
+        Returns the frame shown."""
         info = document.info
         state = read_session(document.store, document.num_frames, info.width, info.height)
         if state.view is None:
@@ -254,6 +256,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
             self.views.visible.viewbox.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.0)
         if state.frame:
             self.goto(state.frame)
+        return state.frame
 
     def save_session(self) -> None:
         """Keep the frame on screen and the visible view's zoom in the open project, so that

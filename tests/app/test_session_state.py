@@ -43,6 +43,7 @@ def test_closing_and_reopening_a_project_shows_the_frame_and_zoom_left(qtbot, pa
     assert second.frame == 15
     assert second.transport.slider.value() == 15 and second.transport.label.text().startswith("frame 16/")
     assert second.pair.index == 15  # the picture shown is that frame's, not frame 1's
+    assert ", back at frame 16 where it was left" in second.statusBar().currentMessage()
     cx, cy, width = _centre(second)
     assert abs(cx - left[0]) < 1 and abs(cy - left[1]) < 1
     assert width < SIZE[0] / 2  # still zoomed in, not the whole frame
@@ -55,7 +56,7 @@ def test_opening_another_project_keeps_where_the_first_was_left(window, pair_fil
     window.goto(10)
     _zoom(window, 20, 20, 24)
     window.open_pair(*pair_files, store=b)  # a new project: frame 1, the whole frame
-    assert window.frame == 0
+    assert window.frame == 0 and "back at frame" not in window.statusBar().currentMessage()
     assert _centre(window)[2] >= SIZE[0]
     window.open_pair(*pair_files, store=a)
     assert window.frame == 10 and window.pair.index == 10
