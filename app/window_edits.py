@@ -242,8 +242,8 @@ class EditGlue(QObject):
         chosen = {f: p for f, p in self.doc.proposals.items() if selected[0] <= f < selected[1] and p[0] is not None}
         if chosen:
             kept = sum(1 for f in chosen if is_protected(self.doc.record(f)))
-            self._execute(edits.AcceptProposals(chosen))
             accepted = len(chosen) - kept
+            self._execute(edits.AcceptProposals(chosen, label=f"accept {accepted} teacher box{'es' if accepted != 1 else ''}"))
             kept_text = (f"; kept {kept} manual box{'es' if kept != 1 else ''} or keyframe{'s' if kept != 1 else ''}"
                          " there (the proposal dropped)" if kept else "")
             self.w.statusBar().showMessage(
