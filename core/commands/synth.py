@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from core.commands.arguments import positive_int
 from core.config import from_dict
 from core.errors import ConfigError
 from core.progress import run_with_bar
@@ -56,8 +57,10 @@ def register(subparsers) -> None:
     )
     parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder that receives one sub-folder per sequence")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first sequence (default 0)")
-    parser.add_argument("--frames", type=int, default=150, help="frames per sequence (default 150)")
-    parser.add_argument("--size", type=_size, default=(320, 256), metavar="WxH", help="frame size (default 320x256)")
+    parser.add_argument("--frames", type=positive_int, default=None,
+                        help="frames per sequence (default: the --config's, else 150)")
+    parser.add_argument("--size", type=_size, default=None, metavar="WxH",
+                        help="frame size (default: the --config's, else 320x256)")
     parser.add_argument("--challenges", type=_challenges, default=None,
                         help=f"comma-separated tags from: {', '.join(CHALLENGES)}")
     parser.add_argument("--family", choices=sorted(challenge_families()), default=None,
@@ -66,8 +69,9 @@ def register(subparsers) -> None:
     parser.add_argument("--layout", choices=("lasher", "video"), default="lasher",
                         help="lasher (default): a LasHeR folder of frame images; video: a visible/thermal video pair")
     parser.add_argument("--format", choices=("mp4", "avi"), default="mp4", help="video container for --layout video: mp4 (mp4v, default) or avi (MJPG)")
-    parser.add_argument("--fps", type=float, default=30.0,
-                        help="nominal frame rate written to the videos and synthetic.json (default 30)")
+    parser.add_argument("--fps", type=float, default=None,
+                        help="nominal frame rate written to the videos and synthetic.json (default: the --config's, "
+                             "else 30)")
     parser.add_argument("--name", default=None, help="sub-folder name (only with --count 1)")
     parser.add_argument("--config", type=Path, default=None,
                         help="JSON file of SyntheticConfig fields (command-line options above override it)")
@@ -96,7 +100,10 @@ def run(args: argparse.Namespace) -> int:
     challenges = args.challenges
     if args.family is not None:
         challenges = tuple(dict.fromkeys((challenges or ()) + challenge_families()[args.family]))
-    overrides = {"width": args.size[0], "height": args.size[1], "num_frames": args.frames, "fps": args.fps}
+    given = {"num_frames": args.frames, "fps": args.fps}  # options left out keep the --config's values
+    if args.size is not None:
+        given.update(width=args.size[0], height=args.size[1])
+    overrides = {key: value for key, value in given.items() if value is not None}
     if challenges is not None:
         overrides["challenges"] = challenges
     config = from_dict(SyntheticConfig, {**_fields(base), **overrides})
@@ -109,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         if args.layout == "lasher":
             out = run_with_bar(write_lasher(sequence, target), f"{name} (lasher)")
         else:
-            out = write_video_folder(sequence, target, args.format, args.fps)
+            out = write_video_folder(sequence, target, args.format, config.fps)
         print(f"{out}  seed={seed} frames={len(sequence)} challenges={','.join(config.challenges) or 'none'}")
     return 0
 

@@ -1,6 +1,8 @@
 """Writers round-trip; the synth command runs."""
 from __future__ import annotations
 
+import json
+
 import cv2
 import numpy as np
 import pytest
@@ -77,6 +79,21 @@ def test_synth_command(tmp_path, capsys):
     assert (tmp_path / "demo" / "visible.mp4").stat().st_size > 0
     assert (tmp_path / "demo" / "groundtruth.txt").exists()
     assert main(["synth", str(tmp_path), "--count", "0"]) == 2
+
+
+def test_synth_config_size_frames_and_fps_hold_unless_an_option_is_given(tmp_path):
+    """--frames, --size and --fps had defaults that always replaced the --config's values: a
+    config of 4 frames at 64x48 wrote 150 frames at 320x256 without a word."""
+    config = tmp_path / "c.json"
+    config.write_text(json.dumps({"num_frames": 4, "width": 64, "height": 48, "fps": 12.0}), encoding="utf-8")
+    assert main(["synth", str(tmp_path / "out"), "--config", str(config), "--name", "a"]) == 0
+    frames = sorted((tmp_path / "out" / "a" / "visible").iterdir())
+    assert len(frames) == 4 and cv2.imread(str(frames[0])).shape[:2] == (48, 64)
+    assert json.loads((tmp_path / "out" / "a" / "synthetic.json").read_text())["config"]["fps"] == 12.0
+    assert main(["synth", str(tmp_path / "out"), "--config", str(config), "--name", "b", "--frames", "3",
+                 "--size", "40x32"]) == 0
+    frames = sorted((tmp_path / "out" / "b" / "visible").iterdir())
+    assert len(frames) == 3 and cv2.imread(str(frames[0])).shape[:2] == (32, 40)
 
 
 @pytest.mark.parametrize("first, second", [("lasher", "video"), ("video", "lasher"), ("video", "video")])
