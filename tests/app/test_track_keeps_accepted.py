@@ -80,3 +80,15 @@ def test_shift_a_says_how_many_boxes_it_accepted_and_which_it_kept(window, pair_
     assert window.statusBar().currentMessage() == ("accepted 4 teacher boxes in frames 3-10; kept 1 manual box or "
                                                    "keyframe there (the proposal dropped); Ctrl+Z undoes it")
     assert window.actions["undo"].text() == "Undo accept 4 teacher boxes"  # not the 5 proposals
+
+
+def test_t_just_before_an_absent_mark_names_it(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "o.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    window.goto(6)
+    window.actions["absent"].trigger()  # O: the target leaves the view on frame 7
+    window.goto(5)
+    window.actions["track"].trigger()
+    assert window.statusBar().currentMessage().startswith(
+        "nothing to track: the next frame (7) holds an absent mark (O: out of view), which T never replaces")
