@@ -74,3 +74,24 @@ def next_attention(data: TimelineData, frame: int, **thresholds) -> int | None:
     if not starts:
         return None
     return next((start for start in starts if start > frame), starts[0])
+
+
+def attention_stretch(data: TimelineData, frame: int, *, confidence: float = LOW_CONFIDENCE,
+                      agreement: float = LOW_AGREEMENT) -> tuple[tuple[int, int], list[str]] | None:
+    """The stretch of frames needing attention that holds ``frame``: ``((start, stop), reasons)``
+    (stop exclusive; reasons in words: "tracker confidence below 0.40", "the teacher disagrees
+    (IoU below 0.50)", "tracking stopped (no box after it)"), or None when ``frame`` needs none."""
+    flags = needs_attention(data, confidence=confidence, agreement=agreement)
+    run = next(((a, b) for a, b in mask_runs(flags) if a <= frame < b), None)
+    if run is None:
+        return None
+    a, b = run
+    with np.errstate(invalid="ignore"):
+        reasons = []
+        if (data.confidence[a:b] < confidence).any():
+            reasons.append(f"tracker confidence below {confidence:.2f}")
+        if (data.iou[a:b] < agreement).any():
+            reasons.append(f"the teacher disagrees (IoU below {agreement:.2f})")
+    if not data.annotated[a:b].all() or not reasons:
+        reasons.append("tracking stopped here (no box from this frame)")
+    return run, reasons

@@ -8,7 +8,7 @@ from PySide6.QtCore import QObject
 from app import edits
 from app.dialogs.refine_dialog import RefineDialog
 from app.jobs import refine_frames, tracking_stop
-from app.review import next_attention
+from app.review import attention_stretch, next_attention
 from core.annotations.history import is_protected
 from core.annotations.interpolation import plan_interpolation
 from core.annotations.records import Provenance
@@ -261,9 +261,19 @@ class EditGlue(QObject):
         if frame is None:
             self.w.statusBar().showMessage("no frame needs attention", 5000)
             return
+        thresholds = dict(confidence=self.w.review_threshold())
+        stretch = attention_stretch(self.doc.timeline(), frame, **thresholds)
+        why = ""
+        if stretch is not None:  # what is flagged there, or N looks like a jump to an arbitrary frame
+            (start, stop), reasons = stretch
+            where = f"frame {start + 1}" if stop - start == 1 else f"frames {start + 1}-{stop}"
+            why = f"{where}: {', '.join(reasons)}"
         if frame <= self.w.frame:  # wrapped around: say so, or the first stretch looks like a new one
             self.w.statusBar().showMessage(f"no frame after {self.w.frame + 1} needs attention: "
-                                           f"back to the first that does, frame {frame + 1}", 8000)
+                                           f"back to the first that does, frame {frame + 1}"
+                                           + (f" ({why})" if why else ""), 8000)
+        elif why:
+            self.w.statusBar().showMessage(why, 8000)
         self.w.goto(frame)
 
     # -- undo -----------------------------------------------------------------------------
