@@ -27,7 +27,7 @@ import numpy as np
 from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
-from core.sequences.sources import FrameSource, VideoSource, folder_name, open_source
+from core.sequences.sources import IMAGE_EXTENSIONS, FrameSource, VideoSource, folder_name, open_source
 from core.sequences.thermal import ThermalMapping, to_single_channel
 
 
@@ -286,8 +286,9 @@ _NOT_VIDEO = (
 
 
 def refuse_non_video(path: Path) -> None:
-    """SequenceError when the file ``path`` is plainly not a video: empty, text, or a
-    known non-video format (folders and missing paths are left to ``open_source``)."""
+    """SequenceError when the file ``path`` is plainly not a video: empty, text, one image
+    (``IMAGE_EXTENSIONS``), or a known non-video format (folders and missing paths are left
+    to ``open_source``)."""
     if not path.is_file():
         return
     try:
@@ -300,6 +301,9 @@ def refuse_non_video(path: Path) -> None:
     for magic, what in _NOT_VIDEO:
         if head.startswith(magic):
             raise SequenceError(path, f"is {what}, not a video")
+    if path.suffix.lower() in IMAGE_EXTENSIONS:  # OpenCV opens it as a video of one frame
+        raise SequenceError(path, f"is one image, not a stream of frames; give its folder ({path.parent}) "
+                                  "or a video")
     if b"\x00" not in head:
         try:
             head.decode("utf-8")

@@ -243,3 +243,13 @@ def test_one_video_or_three_paths_are_said_in_the_users_words(tmp_path, kit, cap
     err = capsys.readouterr().err
     assert err == "error: export-distill takes one sequence folder or two paths (visible, thermal), got 3\n"
     assert not (tmp_path / "o.txt").exists() and not (tmp_path / "d.h5").exists()
+
+
+def test_one_image_given_as_a_stream_is_refused_naming_its_folder(tmp_path, kit):
+    """A thermal frame's file given where the stream goes opened as a video of one frame: the
+    pair tracked one frame ('frame counts differ: visible 5, thermal 1')."""
+    vis = kit.write_folder(tmp_path / "vis", [kit.visible_frame(i) for i in range(5)])
+    th = kit.write_folder(tmp_path / "th", [kit.thermal_frame(i) for i in range(5)])
+    with pytest.raises(SequenceError, match=r"is one image, not a stream of frames; give its folder") as info:
+        open_pair(vis, th / "00001.png")
+    assert info.value.path == th / "00001.png" and str(th) in str(info.value)
