@@ -61,6 +61,19 @@ class NotEnoughLabels(DistillationDataError):
     """The project has too few human-checked labels to make distillation samples."""
 
 
+def holdout_problem(document, config: FinetuneConfig) -> str | None:
+    """One line when fine-tuning on ``document``'s labels with ``config`` could not judge
+    itself (``core.distillation.export.holdout_check``, the rule the fine-tune holds frames
+    out by); None when it can, when nothing is held out on purpose and when there is no
+    sample at all (``improve_job`` says "too few labels" then, before any work)."""
+    from core.distillation.export import holdout_check
+
+    info = document.info
+    check = holdout_check(dict(document.records), document.num_frames, config.holdout_fraction,
+                          (int(info.width), int(info.height)))
+    return check.problem()
+
+
 def improve_paths(home: Path, name: str, now: datetime | None = None) -> tuple[Path, Path]:
     """(distillation data file, new student checkpoint) under ``home``, unused names."""
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d-%H%M%S")
@@ -172,6 +185,39 @@ class ImproveController(QObject):
         dialog.open()
 
     def start(self, config: FinetuneConfig | None = None) -> None:
+        """Fine-tune with ``config`` (None: the controller's). When the project's labels cannot
+        give the before/after check (``holdout_check``: no held-out frame with a box, or
+        nothing left to train on), asks first, before the long job: Cancel (the default) or
+        fine-tune without a held-out check (``holdout_fraction`` 0: every sample trains)."""
+        document = self.window.document
+        if document is None or self.busy:
+            return
+        config = self.config if config is None else config
+        problem = holdout_problem(document, config)
+        if problem is None:
+            self._run(config)
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Improve the student",
+                          "These labels cannot tell whether the student gets better", QMessageBox.StandardButton.NoButton,
+                          self.window)
+        box.setObjectName("noHeldOutCheckDialog")
+        box.setInformativeText(problem[0].upper() + problem[1:] + ".")
+        anyway = box.addButton("Fine-tune without a check", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        self.dialog = box
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is anyway:
+                self._run(replace(config, holdout_fraction=0.0))
+            else:
+                self.window.statusBar().showMessage("improving not started: " + problem.split(";")[0], 10000)
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _run(self, config: FinetuneConfig) -> None:
         window = self.window
         document = window.document
         if document is None or self.busy:
@@ -186,7 +232,6 @@ class ImproveController(QObject):
         dialog.setMinimumDuration(200)
         dialog.canceled.connect(self.runner.cancel)
         self.progress_dialog = dialog
-        config = self.config if config is None else config
         self.runner.start(lambda: improve_job(sequence, records, store, models, data_path, out_path, config))
 
     def cancel(self) -> None:

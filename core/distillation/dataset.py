@@ -8,9 +8,13 @@ flagged absent become *negatives* (``absent=True``: an all-zero heatmap, no box)
 Items of the last
 ``holdout_fraction`` of each sequence's frames are held out for before/after
 evaluation (a temporal split: no held-out frame sits between two training frames).
+The rule is :func:`holdout_cut`; :func:`check_holdout` says from the labels alone whether a
+run can judge itself (some held-out sample has a box to score, some sample is left to train
+on) and, when not, why and how many more labelled frames it needs.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,6 +47,98 @@ class Item:
     sequence: str
     frame: int
     absent: bool = False
+
+
+def holdout_cut(frames: Sequence[int], holdout_fraction: float) -> int | None:
+    """The first held-out frame of a sequence whose samples are at ``frames``: the samples
+    at this frame and later (the last ``holdout_fraction`` of them) are held out. None when
+    nothing is held out (``holdout_fraction`` 0 or no sample)."""
+    frames = sorted(set(int(f) for f in frames))
+    if holdout_fraction <= 0 or not frames:
+        return None
+    return frames[int(np.floor(len(frames) * (1.0 - holdout_fraction)))]
+
+
+def _split_counts(absent: Sequence[bool], holdout_fraction: float) -> tuple[int, int]:
+    """(training samples, held-out samples with a box) of samples in frame order whose
+    absent flags are ``absent`` (the rule of :func:`holdout_cut`)."""
+    n = len(absent)
+    if n == 0:
+        return 0, 0
+    first = int(np.floor(n * (1.0 - holdout_fraction))) if holdout_fraction > 0 else n
+    return first, sum(1 for flag in absent[first:] if not flag)
+
+
+@dataclass(frozen=True)
+class HoldOutCheck:
+    """Whether a fine-tuning run can say if the student got better, from its samples alone.
+
+    samples: the sequence's samples (checked frames after the first human keyframe, boxes
+    and frames marked absent); train / held_out: how the rule of :func:`holdout_cut` splits
+    them; scored: held-out samples with a box (the before/after scores are computed on
+    these; an absent frame has no box to score); first_held_out: the 0-based frame where the
+    held-out part begins (None: nothing held out); last_frame: the last sample's frame;
+    more_needed: how many more frames with a box after ``last_frame`` make ``can_judge``
+    true (0 when it already is)."""
+
+    samples: int
+    train: int
+    held_out: int
+    scored: int
+    first_held_out: int | None
+    last_frame: int | None
+    more_needed: int
+    holdout_fraction: float
+
+    @property
+    def can_judge(self) -> bool:
+        return self.train > 0 and self.scored > 0
+
+    def problem(self, otherwise: str = "fine-tune without a held-out check") -> str | None:
+        """One line: what is missing for the before/after check and what to do (label more
+        frames, or ``otherwise``); None when
+        the run can judge itself, when nothing is held out on purpose (``holdout_fraction``
+        0) and when there is no sample at all (too few labels to fine-tune, said elsewhere).
+        Frames 1-based, as the studio shows them."""
+        if self.can_judge or self.holdout_fraction <= 0 or self.samples == 0:
+            return None
+        more = (f"draw or accept the target's box on at least {self.more_needed} more "
+                f"frame{'s' if self.more_needed != 1 else ''} after frame {self.last_frame + 1}")
+        checked = f"{self.samples} checked frame{'s' if self.samples != 1 else ''} after the first keyframe"
+        share = f"{self.holdout_fraction:.0%}"
+        if self.train == 0:
+            taken = "it" if self.samples == 1 else "all of them"
+            why = f"only {checked}: the held-out share ({share}) takes {taken} and leaves nothing to train on"
+        else:
+            why = (f"no held-out frame has a box to score: the last {share} of the {checked} ({self.held_out} "
+                   f"frame{'s' if self.held_out != 1 else ''}, from frame {self.first_held_out + 1} on) "
+                   "are all marked absent")
+        return f"{why}; {more} (more makes a surer check), or {otherwise}"
+
+
+def check_holdout(samples: Sequence[tuple[int, bool]], holdout_fraction: float) -> HoldOutCheck:
+    """The before/after check a fine-tuning run on one sequence would have: ``samples`` are
+    its samples as (frame, absent) pairs (``core.distillation.export.holdout_check`` gives
+    them for annotation records; the items ``load_items`` returns for a file). Pure: the
+    same rule as :func:`load_items`."""
+    ordered = sorted({int(f): bool(a) for f, a in samples}.items())
+    absent = [a for _f, a in ordered]
+    train, scored = _split_counts(absent, holdout_fraction)
+    n = len(ordered)
+    more = 0
+    if not (train > 0 and scored > 0) and holdout_fraction > 0:
+        more = next((k for k in range(1, 2 * n + 1000)
+                     if all(v > 0 for v in _split_counts(absent + [False] * k, holdout_fraction))), 2 * n + 1000)
+    return HoldOutCheck(
+        samples=n,
+        train=train,
+        held_out=n - train,
+        scored=scored,
+        first_held_out=holdout_cut([f for f, _a in ordered], holdout_fraction),
+        last_frame=ordered[-1][0] if ordered else None,
+        more_needed=more,
+        holdout_fraction=float(holdout_fraction),
+    )
 
 
 def _open_sources(path: Path, attrs):
@@ -85,7 +181,7 @@ def load_items(paths, holdout_fraction: float = 0.25) -> list[Item]:
                 if not samples:
                     continue
                 frames = sorted({s.frame for s in samples})
-                cut = frames[int(np.floor(len(frames) * (1.0 - holdout_fraction)))] if holdout_fraction > 0 else None
+                cut = holdout_cut(frames, holdout_fraction)
                 sequence = None if data.frames_mode == "embedded" else _open_sources(path, attrs)
                 try:
                     template_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}

@@ -211,6 +211,21 @@ def plan_samples(records: Mapping[int, FrameAnnotation], num_frames: int | None 
     return plan
 
 
+def holdout_check(records: Mapping[int, FrameAnnotation], num_frames: int, holdout_fraction: float,
+                  frame_size: tuple[int, int] | None = None):
+    """Whether fine-tuning on an export of ``records`` could judge itself (a
+    ``core.distillation.dataset.HoldOutCheck``: a held-out frame with a box to score, a
+    sample left to train on; its ``problem()`` line says what is missing), from the records
+    alone, before any export: the samples :func:`export_distillation` would write (records
+    it leaves out, with ``frame_size`` (width, height) also boxes wholly outside the image,
+    left out) split by the rule of ``core.distillation.dataset.load_items``."""
+    from core.distillation.dataset import check_holdout
+
+    kept, _note = left_out_records(records, num_frames, frame_size)
+    plan = plan_samples(kept, num_frames)
+    return check_holdout([(frame, bool(kept[frame].absent)) for frame, _t, _p in plan], holdout_fraction)
+
+
 def export_distillation(
     sequence: RGBTSequence,
     records: Mapping[int, FrameAnnotation],
@@ -329,5 +344,5 @@ def _absolute(source) -> str:
     return str(Path(source).resolve()) if source else ""
 
 
-__all__ = ["TeacherRunner", "export_distillation", "labels_from_records", "left_out_records", "off_image_frames",
+__all__ = ["TeacherRunner", "export_distillation", "holdout_check", "labels_from_records", "left_out_records", "off_image_frames",
            "outside_frames", "outside_frames_note", "plan_samples"]

@@ -20,7 +20,7 @@ import numpy as np
 import torch
 
 from core.distillation.augment import random_augment
-from core.distillation.dataset import Item, load_items
+from core.distillation.dataset import Item, check_holdout, load_items
 from core.distillation.replay import ReplayStream
 from core.errors import ConfigError, DistillationDataError
 from core.models.checkpoint import load_checkpoint, save_checkpoint
@@ -263,6 +263,24 @@ def _trainable(model: torch.nn.Module, freeze_stem: bool) -> list[torch.nn.Param
     return params
 
 
+def no_held_out_box(items: list[Item], holdout_fraction: float) -> str:
+    """Why a run on ``items`` cannot judge itself (no held-out item has a box), and what to
+    do: the line of ``core.distillation.dataset.HoldOutCheck.problem`` for one sequence,
+    the least frames to add over several; refused before any training step (the scores
+    would be empty after minutes of work)."""
+    by_sequence: dict[str, list[tuple[int, bool]]] = {}
+    for item in items:
+        by_sequence.setdefault(item.sequence, []).append((item.frame, item.absent))
+    checks = [check_holdout(samples, holdout_fraction) for samples in by_sequence.values()]
+    how = "hold nothing out to fine-tune without a before/after check (distill --data ... --holdout 0)"
+    if len(checks) == 1 and checks[0].problem():
+        return checks[0].problem(otherwise=how)
+    need = min((c.more_needed for c in checks if c.samples), default=1)
+    return (f"no held-out sample has a box to score (the last {holdout_fraction:.0%} of each sequence's checked "
+            f"frames are all marked absent); draw or accept the target's box on at least {need} more frame(s) "
+            f"at the end of a sequence and export again, or {how}")
+
+
 def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
                      config: FinetuneConfig = FinetuneConfig()) -> Job[FinetuneResult]:
     """Fine-tune the student checkpoint ``init`` on distillation files ``data``; write ``out``.
@@ -278,6 +296,8 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
     held_out = [item for item in items if item.held_out]
     if not train:
         raise DistillationDataError(Path(data[0]) if data else None, "no labelled training samples in the data")
+    if config.holdout_fraction > 0 and not any(not item.absent for item in held_out):
+        raise DistillationDataError(Path(data[0]) if data else None, no_held_out_box(items, config.holdout_fraction))
     model, extra = load_checkpoint(init)
     if getattr(model, "FACTORY", "student") != "student":
         raise DistillationDataError(Path(init), f"holds a {model.FACTORY} model; fine-tuning needs the student")

@@ -235,3 +235,53 @@ def test_improve_asks_for_options_and_remembers_them(project, synthetic):
     project.actions["improve"].trigger()
     assert project.improver.dialog.steps.value() == 3  # offered again next time
     project.improver.dialog.reject()
+
+
+def _one_box_then_absent(window, synthetic, absent=(1, 2, 3, 4)) -> None:
+    annotate(window, synthetic, frames=(0,))
+    for frame in absent:
+        window.goto(frame)
+        window.actions["absent"].trigger()
+    assert all(window.document.store.get(f).absent for f in absent)
+
+
+def test_improve_asks_first_when_no_held_out_frame_has_a_box(project, synthetic, monkeypatch):
+    """Found on a project of one drawn box and 136 absent frames: Improve exported and trained
+    for about 5 minutes, then said no frame could be held out. Now it asks before any work,
+    naming what is missing; Cancel starts nothing."""
+    import core.distillation.export
+
+    exports = []
+    monkeypatch.setattr(core.distillation.export, "export_distillation", lambda *a, **k: exports.append(a))
+    _one_box_then_absent(project, synthetic)
+    results = []
+    project.improver.improved.connect(results.append)
+    project.actions["improve"].trigger()
+    box = project.improver.dialog
+    assert box is not None and box.objectName() == "noHeldOutCheckDialog" and box.isVisible()
+    assert box.informativeText().startswith("No held-out frame has a box to score: the last 25% of the 4 checked "
+                                            "frames after the first keyframe (1 frame, from frame 5 on) are all "
+                                            "marked absent; draw or accept the target's box on at least 1 more "
+                                            "frame after frame 5")
+    assert not project.improver.busy and exports == [] and new_files() == []
+    box.button(box.StandardButton.Cancel).click()
+    assert not results and exports == [] and new_files() == []
+    assert project.statusBar().currentMessage().startswith("improving not started: no held-out frame has a box")
+
+
+def test_improve_without_a_check_when_the_user_asks(project, synthetic):
+    """A user who wants to fine-tune anyway can: nothing held out, every sample trains."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.dialogs.improve_dialog import ImproveResultDialog
+
+    _one_box_then_absent(project, synthetic)
+    project.actions["improve"].trigger()
+    box = project.improver.dialog
+    (anyway,) = [b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole]
+    assert anyway.text() == "Fine-tune without a check"
+    anyway.click()
+    result = project.improver.dialog
+    assert isinstance(result, ImproveResultDialog) and result.result.before.items == 0
+    assert result.result.train_items == 4 and "No frames were held out" in result.note.text()
+

@@ -264,3 +264,85 @@ def test_distill_data_with_every_sample_held_out_says_why(tmp_path, distillation
     assert "--holdout 0" in err and not out.exists()
     assert main(["distill", "--data", str(path), "--init", str(init), "--out", str(out), "--steps", "1",
                  "--batch-size", "2", "--threads", "1", "--holdout", "0"]) == 0
+
+
+def _records(boxes=(0,), absent=()):
+    from core.annotations.records import Provenance
+
+    box = np.array([10.0, 10.0, 20.0, 20.0])
+    records = {f: FrameAnnotation(f, box, provenance=Provenance.MANUAL, keyframe=True) for f in boxes}
+    records.update({f: FrameAnnotation(f, None, absent=True, provenance=Provenance.MANUAL, keyframe=True)
+                    for f in absent})
+    return records
+
+
+@pytest.mark.parametrize("boxes, absent, fraction, can, scored, train, more", [
+    ((0,), range(1, 137), 0.25, False, 0, 102, 1),  # found in the studio: one box and 136 absent frames
+    ((0, 5), (), 0.25, False, 1, 0, 1),  # one sample: held out, nothing to train on
+    ((0,), (1, 2, 3, 4, 5, 6, 7), 0.5, False, 0, 3, 1),
+    ((0, 1, 2, 3), (), 0.25, True, 1, 2, 0),  # 3 samples: floor(2.25) = 2 train, 1 held out
+    ((0,), (1,), 0.25, False, 0, 0, 1),  # one absent sample: nothing to train on, nothing to score
+    ((0, 1, 2, 3, 4), (), 0.25, True, 1, 3, 0),
+    ((0, 10), range(1, 10), 0.25, True, 1, 7, 0),  # the last sample has a box
+    ((0,) + tuple(range(1, 4)), range(4, 8), 0.0, False, 0, 7, 0),  # nothing held out on purpose: no problem
+])
+def test_holdout_check_says_from_the_labels_whether_the_run_can_judge_itself(boxes, absent, fraction, can,
+                                                                              scored, train, more):
+    from core.distillation.export import holdout_check
+
+    check = holdout_check(_records(boxes, absent), 200, fraction)
+    assert (check.can_judge, check.scored, check.train, check.more_needed) == (can, scored, train, more)
+    assert (check.problem() is None) == (can or fraction == 0)
+
+
+def test_holdout_check_agrees_with_the_items_load_holds_out(tmp_path, distillation_file):
+    """The pure check and the fine-tune's split are one rule: an export of one box and absent
+    frames after it holds out only absent frames, and the check says so before any export."""
+    from core.distillation.dataset import check_holdout
+    from core.distillation.export import holdout_check
+
+    _, init, _ = distillation_file
+    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
+    sequence = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=12), seed=5)
+    records = _records((0,), range(1, 5))
+    records[0] = FrameAnnotation(0, sequence.boxes[0], provenance="manual", keyframe=True)
+    check = holdout_check(records, len(sequence), 0.25)
+    assert not check.can_judge and check.problem().startswith("no held-out frame has a box to score: the last 25% "
+                                                              "of the 4 checked frames after the first keyframe "
+                                                              "(1 frame, from frame 5 on) are all marked absent")
+    assert "at least 1 more frame after frame 5" in check.problem()
+    path = run_to_end(export_distillation(sequence, records, tmp_path / "absent.h5",
+                                          TeacherRunner(TorchEngine(teacher, "cpu"), teacher.config),
+                                          frames_mode="embedded"))
+    items = load_items([path], 0.25)
+    assert [i.frame for i in items if i.held_out] == [4] and all(i.absent for i in items)
+    assert check_holdout([(i.frame, i.absent) for i in items], 0.25) == check
+
+
+def test_finetune_refuses_before_training_when_no_held_out_frame_has_a_box(tmp_path, distillation_file, capsys):
+    """Found in the studio: one drawn box and 136 absent frames trained for minutes, then said
+    no frame could be held out. The job now stops before the first step and says what to do;
+    with nothing held out (--holdout 0) it trains."""
+    from core.errors import DistillationDataError
+    from main import main
+
+    _, init, _ = distillation_file
+    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
+    sequence = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=12), seed=5)
+    records = _records((0,), range(1, 5))
+    records[0] = FrameAnnotation(0, sequence.boxes[0], provenance="manual", keyframe=True)
+    path = run_to_end(export_distillation(sequence, records, tmp_path / "absent.h5",
+                                          TeacherRunner(TorchEngine(teacher, "cpu"), teacher.config),
+                                          frames_mode="embedded"))
+    job = finetune_student(init, [path], tmp_path / "ft.pt", FinetuneConfig(steps=50, batch_size=2, threads=1))
+    reports = []
+    with pytest.raises(DistillationDataError, match="no held-out frame has a box to score"):
+        for report in job:
+            reports.append(report)
+    assert all(r.done == 0 for r in reports) and not (tmp_path / "ft.pt").exists()  # no training step
+    out = tmp_path / "cli.pt"
+    assert main(["distill", "--data", str(path), "--init", str(init), "--out", str(out), "--steps", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "no held-out frame has a box to score" in err and "--holdout 0" in err and not out.exists()
+    assert main(["distill", "--data", str(path), "--init", str(init), "--out", str(out), "--steps", "1",
+                 "--batch-size", "2", "--threads", "1", "--holdout", "0"]) == 0
