@@ -225,11 +225,25 @@ class EditGlue(QObject):
     def accept_frame(self) -> None:
         if self.doc is None:
             return
-        proposal = self.doc.proposals.get(self.w.frame)
+        frame = self.w.frame
+        proposal = self.doc.proposals.get(frame)
         if proposal is None:
             self.w.statusBar().showMessage("no teacher proposal on this frame", 5000)
             return
-        self._execute(edits.AcceptProposals({self.w.frame: proposal}, label="accept teacher box"))
+        if proposal[0] is None:
+            self.w.statusBar().showMessage(f"the teacher found no target on frame {frame + 1}: no box to accept", 8000)
+            return
+        record = self.doc.record(frame)
+        if is_protected(record):
+            # a box a person drew, marked or imported is never replaced by a machine's; the
+            # proposal stays on the view (A used to drop it without a word), to compare or take
+            delete_key = self.w.actions["delete_box"].shortcut().toString() or "Delete"
+            self.w.statusBar().showMessage(
+                f"nothing accepted: frame {frame + 1} holds {protected_text(record)}, which A never replaces; "
+                f"the teacher's proposal stays (dotted): to take it, delete the box ({delete_key}), then A", 10000)
+            return
+        self._execute(edits.AcceptProposals({frame: proposal}, label="accept teacher box"))
+        self.w.statusBar().showMessage(f"accepted the teacher's box on frame {frame + 1}; Ctrl+Z undoes it", 5000)
 
     def accept_range(self) -> None:
         """Shift+A: accept the proposals in the selected range; without a range, nothing
@@ -295,3 +309,14 @@ class EditGlue(QObject):
         step()
         if stack.index() != index:
             self.w.statusBar().showMessage(f"{what}: {text}", 8000)
+
+
+def protected_text(record) -> str:
+    """What a protected record (``is_protected``) holds, in the status bar's words."""
+    if record.absent:
+        return f"an absent mark ({'Q: fully occluded' if record.occluded else 'O: out of view'})"
+    if record.provenance == Provenance.MANUAL:
+        return "a box you drew or corrected"
+    if record.provenance == Provenance.IMPORTED:
+        return "an imported box"
+    return "a keyframe (K)"
