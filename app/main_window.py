@@ -133,7 +133,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
             run.started.connect(lambda text, r=run: self._run_started(text, r))
             run.live.connect(lambda update, r=run: self._run_live(update, r))
             run.progress.connect(lambda done, total, text, r=run: self._run_progress(r, done, total, text))
-            run.ended.connect(self._run_ended)
+            run.ended.connect(lambda summary, r=run: self._run_ended(summary, r))
             run.runner.ended.connect(self._update_stop_action)  # after any run's end, its busy flag cleared
             run.failed.connect(lambda error, trace: self.error("The run failed", error, trace))
         self.exporter.exported.connect(self._exported)

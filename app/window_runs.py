@@ -26,6 +26,10 @@ class WindowRuns:
             self.statusBar().showMessage(f"{text} (beside the tracking run)")
             return
         self.follow_live = True
+        # a refinement's live view jumps over the frames it refines (all frames below 0.40: across
+        # the sequence); at its end the view goes back to where the user was. A tracking run
+        # taking the view over ends that: it leaves the view where it stopped, as it always has
+        self._refine_from = self.frame if run is self.refining else None
         self.job_status.begin(text)
         self.statusBar().showMessage(text)
 
@@ -45,12 +49,26 @@ class WindowRuns:
         else:
             self.fetcher.request(update.frame)
 
-    def _run_ended(self, summary: str) -> None:
+    def _run_ended(self, summary: str, run=None) -> None:
+        if run is self.refining:
+            summary += self._back_from_refinement()
         if not (self.tracking.busy or self.refining.busy):  # the other run may still go
             self.job_status.finish()
         self.statusBar().showMessage(summary, 10000)
         self.refresh_timeline()
         self.refresh_boxes()
+
+    def _back_from_refinement(self) -> str:
+        """At a refinement's end: back to the frame the user was on when it started, unless the
+        user went elsewhere meanwhile (the view stopped following) or a tracking run took the
+        view; returns the words the status bar adds ("; back at frame 57, where you were")."""
+        frame, self._refine_from = getattr(self, "_refine_from", None), None
+        if frame is None or not self.follow_live or self.tracking.busy or self.document is None:
+            return ""
+        frame = min(frame, self.document.num_frames - 1)
+        moved = frame != self.frame
+        self.goto(frame)
+        return f"; back at frame {frame + 1}, where you were" if moved else ""
 
     def _update_stop_action(self, *_args, starting: bool = False) -> None:
         """Stop (Esc, the toolbar) is enabled only while there is something to stop: a run or

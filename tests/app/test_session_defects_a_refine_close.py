@@ -43,3 +43,35 @@ def test_a_on_a_frame_a_person_annotated_keeps_the_proposal_and_says_why(window,
     taken = doc.store.get(5)
     assert taken.provenance == Provenance.TEACHER and np.allclose(taken.box, proposed)
     assert window.statusBar().currentMessage().startswith("accepted the teacher's box on frame 6")
+
+
+def _low_confidence_run(window, synthetic, frames=range(1, 20), confidence=0.2):
+    from core.annotations.records import FrameAnnotation
+
+    doc = window.document
+    doc.store.put([FrameAnnotation(f, synthetic.boxes[f], provenance=Provenance.STUDENT, confidence=confidence)
+                   for f in frames])
+    doc.reload()
+    window.refresh_timeline()
+
+
+def test_refining_all_low_frames_returns_to_the_frame_the_user_was_on(window, pair_files, synthetic, tmp_path):
+    """After "refine all frames below 0.40" the view was left on the last refined frame."""
+    window.open_pair(*pair_files, store=str(tmp_path / "r.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    _low_confidence_run(window, synthetic)
+    window.goto(7)
+    frames = window.edits.refine(0, window.document.num_frames, below=0.4)
+    assert frames == list(range(1, 20)) and set(frames) <= set(window.document.proposals)
+    assert window.frame == 7 and window.transport.slider.value() == 7 and window.timeline.cursor.value() == 7
+    assert window.statusBar().currentMessage() == "19 frames refined (done); back at frame 8, where you were"
+
+
+def test_a_refinement_the_user_navigated_away_from_leaves_the_view_there(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "s.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    _low_confidence_run(window, synthetic)
+    window.goto(7)
+    window.refining.live.connect(lambda update: window.goto(3) if update.frame == 10 else None)
+    window.edits.refine(0, window.document.num_frames, below=0.4)
+    assert window.frame == 3 and "back at" not in window.statusBar().currentMessage()
