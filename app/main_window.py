@@ -237,6 +237,10 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
                           + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))]
                           + ([opened.store_note] if getattr(opened, "store_note", "") else []))
         back = f", back at frame {resumed + 1} where it was left" if resumed else ""
+        stopped = getattr(self, "_stopped_by_close", None)
+        if stopped is not None:  # said once: the next save writes no "stopped"
+            back += (f"; tracking was stopped at frame {stopped + 1} when the window closed"
+                     f"{' (T from there continues it)' if stopped == resumed else ''}")
         self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps{back}"
                                      + (f" ({notes})" if notes else ""), 10000)
         self._warn_unmatched_streams(info)
@@ -256,12 +260,14 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
             self.views.visible.viewbox.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.0)
         if state.frame:
             self.goto(state.frame)
+        self._stopped_by_close = state.stopped
         return state.frame
 
-    def save_session(self) -> None:
+    def save_session(self, stopped: int | None = None) -> None:
         """Keep the frame on screen and the visible view's zoom in the open project, so that
         reopening it shows them again (nothing on a read-only store; a store that cannot be
-        written is not a reason to keep the project open)."""
+        written is not a reason to keep the project open); ``stopped``: the last frame of a
+        tracking run the close stopped, said when the project opens again."""
         from core.errors import FileProblem
 
         document = self.document
@@ -269,7 +275,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
             return
         (x0, x1), (y0, y1) = self.views.visible.viewbox.viewRange()
         try:
-            write_session(document.store, SessionState(self.frame, (x0, y0, x1, y1)))
+            write_session(document.store, SessionState(self.frame, (x0, y0, x1, y1), stopped))
         except FileProblem:
             pass
 
@@ -440,14 +446,21 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
                 self.actions[name].setIconText(name.capitalize())
 
     def closeEvent(self, event) -> None:
+        # closing stops a tracking run without asking, as it cancels an export or Improve
+        # (which lose their work; a run loses nothing: each batch is committed as it comes);
+        # the run ends as Stop ends it, and the project keeps where it stopped, said on reopening
+        tracking = self.tracking.busy
         self.finish_runs()
+        stopped = self.tracking.written[-1] if tracking and self.tracking.written else None
+        if stopped is not None and self.follow_live:
+            self.frame = stopped  # the view followed the run: reopen at its last box, T continues from it
         for runner in (self.tracking.runner, self.refining.runner, self.exporter.runner, self.opener.runner):
             runner.cancel()
             runner.wait(10000)
         self.fetcher.shutdown()
         self.pool.shutdown()
         if self.document is not None:
-            self.save_session()
+            self.save_session(stopped)
             self.document.close()
             self.document = None
         self.settings.window_geometry = bytes(self.saveGeometry().data())

@@ -3,8 +3,10 @@
 The studio writes it into the store's meta table under ``META_KEY`` when the project is
 closed (the window closes, or another project opens) and reads it back when the project
 opens again, so a reopened project shows the frame the user left, zoomed as it was. A JSON
-object ``{"frame": int, "view": [x0, y0, x1, y1] | null}``: ``frame`` from 0 (the frame
-counter shows it + 1), ``view`` the visible view's range in visible-grid pixels. An entry
+object ``{"frame": int, "view": [x0, y0, x1, y1] | null, "stopped": int | null}``: ``frame``
+from 0 (the frame counter shows it + 1), ``view`` the visible view's range in visible-grid
+pixels, ``stopped`` the last frame a tracking run wrote when closing the window stopped it
+(said once when the project opens again; absent in entries of earlier versions). An entry
 that does not read back is ignored, never an error: the records are the data, this is a
 convenience. The last export's choice is kept beside it under ``EXPORT_KEY``
 (``{"format": entry key, "target": path}``) when an export is asked for, so that the export
@@ -22,10 +24,12 @@ EXPORT_KEY = "studio_last_export"
 
 @dataclass(frozen=True)
 class SessionState:
-    """``frame``: 0-based frame; ``view``: (x0, y0, x1, y1) of the visible view, or None."""
+    """``frame``: 0-based frame; ``view``: (x0, y0, x1, y1) of the visible view, or None;
+    ``stopped``: the last frame (0-based) of a tracking run the window's close stopped, or None."""
 
     frame: int = 0
     view: tuple[float, float, float, float] | None = None
+    stopped: int | None = None
 
 
 def _view(raw: Any, width: int, height: int) -> tuple[float, float, float, float] | None:
@@ -58,7 +62,10 @@ def read_session(store, num_frames: int, width: int, height: int) -> SessionStat
     if isinstance(frame, bool) or not isinstance(frame, (int, float)) or not math.isfinite(frame):
         frame = 0
     frame = max(0, min(int(frame), max(int(num_frames) - 1, 0)))
-    return SessionState(frame, _view(raw.get("view"), width, height))
+    stopped = raw.get("stopped")
+    if isinstance(stopped, bool) or not isinstance(stopped, int) or not 0 <= stopped < int(num_frames):
+        stopped = None
+    return SessionState(frame, _view(raw.get("view"), width, height), stopped)
 
 
 def write_session(store, state: SessionState) -> None:
@@ -66,7 +73,10 @@ def write_session(store, state: SessionState) -> None:
     if getattr(store, "read_only", False):
         return
     view = None if state.view is None else [round(float(v), 2) for v in state.view]
-    store.set_meta(META_KEY, {"frame": int(state.frame), "view": view})
+    entry = {"frame": int(state.frame), "view": view}
+    if state.stopped is not None:
+        entry["stopped"] = int(state.stopped)
+    store.set_meta(META_KEY, entry)
 
 
 def read_last_export(store) -> tuple[str, str] | None:

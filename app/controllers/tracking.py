@@ -48,6 +48,7 @@ class RunController(QObject):
         self.frames: list[int] = []
         self.planned: list[int] = []  # a refinement's frames
         self.last_update = None
+        self.written: list[int] = []  # the frames the last run wrote, sorted (set when it ends)
         self._last_live = 0.0
         self._result = None
 
@@ -82,6 +83,7 @@ class RunController(QObject):
     def _begin(self, document, text: str) -> None:
         self.document = document
         self.commands, self.frames, self.dropped, self.outputs, self.planned = [], [], {}, {}, []
+        self.written = []
         self.last_update = None
         self._result = None
         self.started.emit(text)
@@ -122,6 +124,7 @@ class RunController(QObject):
         if self.last_update is not None:
             self.live.emit(self.last_update)
         written = sorted({r.frame for command in self.commands for r in command.records})
+        self.written = written
         if self.commands:
             # one SetRecords for the run: undo/redo of 1000 frames is one transaction; a command
             # holds one batch of the tracking process (several frames), so the label counts records

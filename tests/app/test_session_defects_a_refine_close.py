@@ -75,3 +75,85 @@ def test_a_refinement_the_user_navigated_away_from_leaves_the_view_there(window,
     window.refining.live.connect(lambda update: window.goto(3) if update.frame == 10 else None)
     window.edits.refine(0, window.document.num_frames, below=0.4)
     assert window.frame == 3 and "back at" not in window.statusBar().currentMessage()
+
+
+def test_closing_the_window_during_a_tracking_run_stops_it_keeps_every_batch_and_says_where(
+        qtbot, pair_files, synthetic, tmp_path, monkeypatch):
+    """Closing while T runs quits without asking (as closing during an export or Improve
+    cancels them): the run stops as Stop stops it, every batch it committed stays, also one
+    whose report came after the close, and the reopened project is at the run's last box and
+    says the run was stopped there (it said nothing: the end looked like a tracker failure)."""
+    import threading
+    import time
+
+    import app.controllers.tracking as tracking
+    from app.jobs import TrackUpdate
+    from app.main_window import MainWindow
+    from app.qt import ensure_app
+    from app.settings import StudioSettings
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+    from core.progress import Progress
+
+    closing = threading.Event()
+
+    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
+        for first in range(1, 23, 2):
+            batch = (first, first + 1)
+            command = SetRecords([FrameAnnotation(f, synthetic.boxes[f], provenance="student", confidence=0.5)
+                                  for f in batch], label="track")
+            command.apply(store)  # the worker commits, then reports
+            applied.append(command)
+            if closing.is_set():  # the batch committed while the window closes: its report is dropped
+                time.sleep(0.05)
+            yield Progress(batch[-1], 23, f"frame {batch[-1] + 1}",
+                           TrackUpdate("Student", batch[-1], synthetic.boxes[batch[-1]], 0.5, command, None, 30.0,
+                                       "", ""))
+            time.sleep(0.05)
+        return 22
+
+    monkeypatch.setattr(tracking, "track_job", job)
+    ensure_app()
+    store = str(tmp_path / "close.rgbt.sqlite")
+    first = MainWindow(StudioSettings.load(), synchronous=False)
+    qtbot.addWidget(first)
+    first.show()
+    first.opener.synchronous = True
+    first.opener.runner.synchronous = True
+    first.open_pair(*pair_files, store=store)
+    first.views.box_drawn.emit("visible", synthetic.boxes[0])
+    first.actions["track"].trigger()
+    qtbot.waitUntil(lambda: len(first.tracking.frames) >= 4, timeout=10000)
+    closing.set()
+    first.close()
+    assert not first.tracking.busy
+    written = first.tracking.written
+    assert written and written == list(range(1, written[-1] + 1)) and written[-1] < 22  # stopped, not finished
+
+    from tests.app.test_session_state import _window
+
+    second = _window(qtbot)
+    second.open_pair(*pair_files, store=store)
+    records = second.document.store.records()
+    assert sorted(records) == [0, *written]  # every committed batch kept
+    assert second.frame == written[-1]
+    assert second.statusBar().currentMessage().endswith(
+        f", back at frame {written[-1] + 1} where it was left; tracking was stopped at frame {written[-1] + 1} "
+        "when the window closed (T from there continues it)")
+    second.close()
+    third = _window(qtbot)
+    third.open_pair(*pair_files, store=store)
+    assert "tracking was stopped" not in third.statusBar().currentMessage()  # said once
+    third.close()
+
+
+@pytest.mark.parametrize("stopped, read", [(5, 5), (None, None), (True, None), (-1, None), (24, None), ("5", None)])
+def test_the_stopped_frame_reads_back_only_when_it_fits(stopped, read):
+    from app.session_state import read_session
+    from tests.app.conftest import NUM_FRAMES, SIZE
+
+    class Meta:
+        def get_meta(self, key, default=None):
+            return {"frame": 3, "view": None, "stopped": stopped}
+
+    assert read_session(Meta(), NUM_FRAMES, *SIZE).stopped == read
