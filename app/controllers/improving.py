@@ -71,7 +71,11 @@ def holdout_problem(document, config: FinetuneConfig) -> str | None:
     info = document.info
     check = holdout_check(dict(document.records), document.num_frames, config.holdout_fraction,
                           (int(info.width), int(info.height)))
-    return check.problem()
+    problem = check.problem()
+    if problem is not None and check.boxes == 0:
+        problem += (" (without it, it would learn only from frames marked absent: no box after the "
+                    "first keyframe)")
+    return problem
 
 
 def improve_paths(home: Path, name: str, now: datetime | None = None) -> tuple[Path, Path]:

@@ -79,7 +79,8 @@ class HoldOutCheck:
     these; an absent frame has no box to score); first_held_out: the 0-based frame where the
     held-out part begins (None: nothing held out); last_frame: the last sample's frame;
     more_needed: how many more frames with a box after ``last_frame`` make ``can_judge``
-    true (0 when it already is)."""
+    true (0 when it already is); boxes: samples with a box (0: only frames marked absent,
+    from which a run, held-out check or not, learns only that the target is not there)."""
 
     samples: int
     train: int
@@ -89,6 +90,7 @@ class HoldOutCheck:
     last_frame: int | None
     more_needed: int
     holdout_fraction: float
+    boxes: int = 0
 
     @property
     def can_judge(self) -> bool:
@@ -138,6 +140,7 @@ def check_holdout(samples: Sequence[tuple[int, bool]], holdout_fraction: float) 
         last_frame=ordered[-1][0] if ordered else None,
         more_needed=more,
         holdout_fraction=float(holdout_fraction),
+        boxes=n - sum(absent),
     )
 
 

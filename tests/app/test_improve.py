@@ -263,6 +263,8 @@ def test_improve_asks_first_when_no_held_out_frame_has_a_box(project, synthetic,
                                             "frames after the first keyframe (1 frame, from frame 5 on) are all "
                                             "marked absent; draw or accept the target's box on at least 1 more "
                                             "frame after frame 5")
+    assert box.informativeText().endswith("or fine-tune without a held-out check (without it, it would learn only "
+                                          "from frames marked absent: no box after the first keyframe).")
     assert not project.improver.busy and exports == [] and new_files() == []
     box.button(box.StandardButton.Cancel).click()
     assert not results and exports == [] and new_files() == []

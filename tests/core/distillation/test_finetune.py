@@ -293,6 +293,7 @@ def test_holdout_check_says_from_the_labels_whether_the_run_can_judge_itself(box
     check = holdout_check(_records(boxes, absent), 200, fraction)
     assert (check.can_judge, check.scored, check.train, check.more_needed) == (can, scored, train, more)
     assert (check.problem() is None) == (can or fraction == 0)
+    assert check.boxes == len([f for f in boxes if f > 0])  # the first box is the template, no sample
 
 
 def test_holdout_check_agrees_with_the_items_load_holds_out(tmp_path, distillation_file):
