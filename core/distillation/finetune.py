@@ -13,6 +13,7 @@ run the same job.
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from core.distillation.augment import random_augment
 from core.distillation.dataset import Item, check_holdout, load_items
 from core.distillation.replay import ReplayStream
 from core.errors import ConfigError, DistillationDataError
+from core.fileio import CleanupNote
 from core.models.checkpoint import load_checkpoint, save_checkpoint
 from core.models.head import decode_boxes, hann2d
 from core.progress import Job, Progress
@@ -263,11 +265,16 @@ def _trainable(model: torch.nn.Module, freeze_stem: bool) -> list[torch.nn.Param
     return params
 
 
+class NoHeldOutCheck(CleanupNote):
+    """Warned before the first step when no held-out item has a box: the run cannot say whether
+    the student got better (a ``core.fileio.CleanupNote``: the command line shows it as a note)."""
+
+
 def no_held_out_box(items: list[Item], holdout_fraction: float) -> str:
     """Why a run on ``items`` cannot judge itself (no held-out item has a box), and what to
     do: the line of ``core.distillation.dataset.HoldOutCheck.problem`` for one sequence,
-    the least frames to add over several; refused before any training step (the scores
-    would be empty after minutes of work)."""
+    the least frames to add over several (said before any training step: the scores would
+    be empty after minutes of work)."""
     by_sequence: dict[str, list[tuple[int, bool]]] = {}
     for item in items:
         by_sequence.setdefault(item.sequence, []).append((item.frame, item.absent))
@@ -297,7 +304,10 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
     if not train:
         raise DistillationDataError(Path(data[0]) if data else None, "no labelled training samples in the data")
     if config.holdout_fraction > 0 and not any(not item.absent for item in held_out):
-        raise DistillationDataError(Path(data[0]) if data else None, no_held_out_box(items, config.holdout_fraction))
+        # said before the first step (the CLI prints it as a "note:" line); the run goes on, as a
+        # benchmark or a user who chose it wants; the studio asks before it exports (holdout_check)
+        warnings.warn(NoHeldOutCheck(f"{no_held_out_box(items, config.holdout_fraction)} (fine-tuning goes on; "
+                                     "its before/after scores will be empty)"), stacklevel=2)
     model, extra = load_checkpoint(init)
     if getattr(model, "FACTORY", "student") != "student":
         raise DistillationDataError(Path(init), f"holds a {model.FACTORY} model; fine-tuning needs the student")
