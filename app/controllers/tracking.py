@@ -128,7 +128,8 @@ class RunController(QObject):
         if self.commands:
             # one SetRecords for the run: undo/redo of 1000 frames is one transaction; a command
             # holds one batch of the tracking process (several frames), so the label counts records
-            label = f"{tracker_label(self.model)}: track {len(written)} frames"  # "Undo OpenCV CSRT: track 20 frames"
+            # "Undo OpenCV CSRT: track 20 frames"
+            label = f"{tracker_label(self.model)}: track {len(written)} frame{'' if len(written) == 1 else 's'}"
             merged = merge_set_records(list(self.commands), label=label)
             extra = []
             if self.dropped:
@@ -146,5 +147,5 @@ class RunController(QObject):
         # is dropped (stale), and "432 frames tracked" was said of 433 written and undone together
         count = len(written) if self.kind == "track" else len(self.frames)
         noun = "tracked" if self.kind == "track" else "refined"
-        self.ended.emit(f"{count} frames {noun} ({how})")
+        self.ended.emit(f"{count} frame{'' if count == 1 else 's'} {noun} ({how})")
         self.commands, self.dropped, self.outputs = [], {}, {}

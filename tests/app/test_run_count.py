@@ -36,3 +36,29 @@ def test_a_stopped_run_counts_the_frames_it_wrote_also_the_batch_whose_report_ca
     assert window.statusBar().currentMessage() == "3 frames tracked (stopped)"
     window.actions["undo"].trigger()  # the run is one step: all three go
     assert sorted(window.document.store.records()) == [0]
+
+
+def test_a_run_that_wrote_one_frame_says_frame(window, pair_files, synthetic, tmp_path, monkeypatch):
+    """"1 frame tracked", and its undo step "track 1 frame" (it said "1 frames")."""
+    import app.controllers.tracking as tracking
+    from app.jobs import TrackUpdate
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+    from core.progress import Progress
+
+    window.open_pair(*pair_files, store=str(tmp_path / "c.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+
+    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
+        command = SetRecords([FrameAnnotation(1, synthetic.boxes[1], provenance="student", confidence=0.5)],
+                             label="track")
+        command.apply(store)
+        applied.append(command)
+        yield Progress(1, 10, "frame 2", TrackUpdate("Student", 1, synthetic.boxes[1], 0.5, command, None, 30.0,
+                                                     "", ""))
+        return 1
+
+    monkeypatch.setattr(tracking, "track_job", job)
+    window.actions["track"].trigger()
+    assert window.statusBar().currentMessage() == "1 frame tracked (done)"
+    assert window.actions["undo"].text() == "Undo Student: track 1 frame"
