@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from core.bench.mapped_sequence import MappedSequence
 from core.errors import ConfigError
 from core.sequences.base import FramePair
 
@@ -63,19 +64,13 @@ class FootageResize:
         return None if box is None else np.asarray(box, dtype=np.float64) * self.factor
 
 
-class ResizedSequence:
+class ResizedSequence(MappedSequence):
     """A sequence whose frames come through ``resize.apply`` and whose ground-truth boxes (visible
     and thermal) are scaled alike; length, info and close are the wrapped sequence's."""
 
     def __init__(self, sequence, resize: FootageResize):
-        self._sequence = sequence
+        super().__init__(sequence, resize.apply)
         self.resize = resize
-
-    def __len__(self) -> int:
-        return len(self._sequence)
-
-    def __getitem__(self, index: int) -> FramePair:
-        return self.resize.apply(self._sequence[index])
 
     def ground_truth(self):
         """The wrapped sequence's ``{frame: FrameAnnotation}`` with every box scaled; None stays None."""
@@ -85,6 +80,3 @@ class ResizedSequence:
         return {frame: dataclasses.replace(record, box=self.resize.box(record.box),
                                            thermal_box=self.resize.box(record.thermal_box))
                 for frame, record in records.items()}
-
-    def __getattr__(self, name):
-        return getattr(self._sequence, name)

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from core.bench.mapped_sequence import MappedSequence
 from core.errors import ConfigError
 from core.sequences.base import FramePair
 
@@ -65,19 +66,10 @@ class VisibleVeil:
         return FramePair(pair.index, self.visible(pair.visible, pair.index), pair.thermal, pair.thermal_raw)
 
 
-class VeiledSequence:
+class VeiledSequence(MappedSequence):
     """A sequence whose frames come through ``veil.apply``; everything else (length, ground
     truth, info, close) is the wrapped sequence's."""
 
     def __init__(self, sequence, veil: VisibleVeil):
-        self._sequence = sequence
+        super().__init__(sequence, veil.apply)
         self.veil = veil
-
-    def __len__(self) -> int:
-        return len(self._sequence)
-
-    def __getitem__(self, index: int) -> FramePair:
-        return self.veil.apply(self._sequence[index])
-
-    def __getattr__(self, name):
-        return getattr(self._sequence, name)
