@@ -45,7 +45,13 @@ def run(args) -> int:
     from core.annotations.formats.groundtruth import protected_inputs
     from core.annotations.project_paths import project_store_path
     from core.annotations.store import AnnotationStore
-    from core.distillation.export import TeacherRunner, export_distillation, outside_frames_note
+    from core.distillation.export import (
+        TeacherRunner,
+        export_distillation,
+        holdout_check,
+        outside_frames_note,
+    )
+    from core.distillation.finetune import FinetuneConfig
     from core.fileio import check_output
     from core.sequences import open_pair, open_sequence
     from core.trackers import tracker_names
@@ -85,7 +91,13 @@ def run(args) -> int:
                                                   "pass --frame-offset 0 to export without it") from error
                 raise ExportError(args.source[0], f"--frame-offset {offset}: {error}") from error
         records = store.records()
-        note = outside_frames_note(records, len(sequence), (sequence.info.width, sequence.info.height))
+        frame_size = (sequence.info.width, sequence.info.height)
+        note = outside_frames_note(records, len(sequence), frame_size)
+        check = holdout_check(records, len(sequence), FinetuneConfig().holdout_fraction, frame_size)
+        problem = check.problem(otherwise="fine-tune with distill --data ... --holdout 0")
+        if problem:  # said before the teacher runs: the file is still written (other exports may join it)
+            print(f"note: {store_path}: fine-tuning on this file alone cannot say whether the student got "
+                  f"better: {problem}", file=sys.stderr)
         tracker_outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
         tracker = load_tracker(model="teacher", weights=args.teacher, engine="torch", device=args.device,
                                allow_random=args.random_weights)

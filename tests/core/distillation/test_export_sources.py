@@ -278,3 +278,24 @@ def test_command_finds_the_bundled_demos_project_where_the_studio_keeps_it(tmp_p
     assert run_cli(visible, thermal, "--out", out) == 0  # no --store: the studio's project is found
     with DistillationFile(out) as data:
         assert data.num_samples(data.sequence_names()[0]) == 4
+
+
+def test_command_says_when_its_file_alone_cannot_judge_a_fine_tune(tmp_path, monkeypatch, capsys):
+    """One drawn box and then frames marked absent: the held-out part has no box to score, so a
+    fine-tune on this file alone could not say whether the student got better. The export says
+    so before the teacher runs (and still writes the file); labels with boxes to the end say nothing."""
+    visible, thermal = make_pair(tmp_path / "pair")
+    store_path = tmp_path / "s.rgbt.sqlite"
+    with AnnotationStore.open(store_path) as store:
+        store.put([FrameAnnotation(0, [27.0, 19.0, 10.0, 10.0], keyframe=True)]
+                  + [FrameAnnotation(i, None, absent=True, keyframe=True) for i in range(1, N)])
+    fake_teacher(monkeypatch)
+    assert run_cli(visible, thermal, "--store", store_path, "--out", tmp_path / "d.h5") == 0
+    err = capsys.readouterr().err
+    assert f"note: {store_path}: fine-tuning on this file alone cannot say whether the student got better" in err
+    assert "--holdout 0" in err and "Traceback" not in err
+    assert (tmp_path / "d.h5").is_file()
+    with AnnotationStore.open(tmp_path / "t.rgbt.sqlite") as store:
+        store.put(records(range(N)))
+    assert run_cli(visible, thermal, "--store", tmp_path / "t.rgbt.sqlite", "--out", tmp_path / "e.h5") == 0
+    assert "cannot say" not in capsys.readouterr().err
