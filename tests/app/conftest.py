@@ -41,9 +41,9 @@ def pair_files(tmp_path_factory, synthetic):
     return run_to_end(write_video_pair(synthetic, folder / "visible.mp4", folder / "thermal.mp4"))
 
 
-@pytest.fixture
-def window(qtbot):
-    """A studio window whose workers run synchronously on the GUI thread."""
+def new_window(qtbot):
+    """A shown studio window whose workers run synchronously on the GUI thread (the
+    ``window`` fixture's; tests that close and open several windows call it directly)."""
     from app.main_window import MainWindow
     from app.qt import ensure_app
     from app.settings import StudioSettings
@@ -52,5 +52,12 @@ def window(qtbot):
     win = MainWindow(StudioSettings.load(), synchronous=True)
     qtbot.addWidget(win)
     win.show()
+    return win
+
+
+@pytest.fixture
+def window(qtbot):
+    """A studio window whose workers run synchronously on the GUI thread."""
+    win = new_window(qtbot)
     yield win
     win.close()

@@ -130,9 +130,9 @@ def test_closing_the_window_during_a_tracking_run_stops_it_keeps_every_batch_and
     written = first.tracking.written
     assert written and written == list(range(1, written[-1] + 1)) and written[-1] < 22  # stopped, not finished
 
-    from tests.app.test_session_state import _window
+    from tests.app.conftest import new_window
 
-    second = _window(qtbot)
+    second = new_window(qtbot)
     second.open_pair(*pair_files, store=store)
     records = second.document.store.records()
     assert sorted(records) == [0, *written]  # every committed batch kept
@@ -141,7 +141,7 @@ def test_closing_the_window_during_a_tracking_run_stops_it_keeps_every_batch_and
         f", back at frame {written[-1] + 1} where it was left; tracking was stopped at frame {written[-1] + 1} "
         "when the window closed (T from there continues it)")
     second.close()
-    third = _window(qtbot)
+    third = new_window(qtbot)
     third.open_pair(*pair_files, store=store)
     assert "tracking was stopped" not in third.statusBar().currentMessage()  # said once
     third.close()

@@ -3,19 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.app.conftest import NUM_FRAMES, SIZE
-
-
-def _window(qtbot):
-    from app.main_window import MainWindow
-    from app.qt import ensure_app
-    from app.settings import StudioSettings
-
-    ensure_app()
-    win = MainWindow(StudioSettings.load(), synchronous=True)
-    qtbot.addWidget(win)
-    win.show()
-    return win
+from tests.app.conftest import NUM_FRAMES, SIZE, new_window
 
 
 def _zoom(win, x0, y0, side):
@@ -31,14 +19,14 @@ def _centre(win):
 
 def test_closing_and_reopening_a_project_shows_the_frame_and_zoom_left(qtbot, pair_files, tmp_path):
     store = str(tmp_path / "s.rgbt.sqlite")
-    first = _window(qtbot)
+    first = new_window(qtbot)
     first.open_pair(*pair_files, store=store)
     first.goto(15)
     _zoom(first, 40, 30, 32)
     left = _centre(first)
     first.close()
 
-    second = _window(qtbot)
+    second = new_window(qtbot)
     second.open_pair(*pair_files, store=store)
     assert second.frame == 15
     assert second.transport.slider.value() == 15 and second.transport.label.text().startswith("frame 16/")
