@@ -49,23 +49,25 @@ class Item:
     absent: bool = False
 
 
+def _first_held_out(count: int, holdout_fraction: float) -> int:
+    """The index, among ``count`` samples in frame order, of the first held-out one (the last
+    ``holdout_fraction`` of them are held out); ``count`` when nothing is held out."""
+    return int(np.floor(count * (1.0 - holdout_fraction))) if holdout_fraction > 0 else count
+
+
 def holdout_cut(frames: Sequence[int], holdout_fraction: float) -> int | None:
     """The first held-out frame of a sequence whose samples are at ``frames``: the samples
     at this frame and later (the last ``holdout_fraction`` of them) are held out. None when
     nothing is held out (``holdout_fraction`` 0 or no sample)."""
     frames = sorted(set(int(f) for f in frames))
-    if holdout_fraction <= 0 or not frames:
-        return None
-    return frames[int(np.floor(len(frames) * (1.0 - holdout_fraction)))]
+    first = _first_held_out(len(frames), holdout_fraction)
+    return frames[first] if first < len(frames) else None
 
 
 def _split_counts(absent: Sequence[bool], holdout_fraction: float) -> tuple[int, int]:
     """(training samples, held-out samples with a box) of samples in frame order whose
     absent flags are ``absent`` (the rule of :func:`holdout_cut`)."""
-    n = len(absent)
-    if n == 0:
-        return 0, 0
-    first = int(np.floor(n * (1.0 - holdout_fraction))) if holdout_fraction > 0 else n
+    first = _first_held_out(len(absent), holdout_fraction)
     return first, sum(1 for flag in absent[first:] if not flag)
 
 
