@@ -180,7 +180,7 @@ class EditGlue(QObject):
             what = {Provenance.IMPORTED: "an imported box",
                     Provenance.TEACHER: "a teacher box you accepted"}.get(following.provenance, "a keyframe")
             if following.absent:  # O's mark: "holds a keyframe" named nothing the user had set
-                what = f"an absent mark ({'Q: fully occluded' if following.occluded else 'O: out of view'})"
+                what = protected_text(following)
             w.statusBar().showMessage(f"nothing to track: the next frame ({w.frame + 2}) holds {what}, which T never "
                                       "replaces (T runs up to the next keyframe, imported or accepted box)", 10000)
             return
