@@ -31,6 +31,25 @@ def carried_thermal(box, reference: FrameAnnotation | None) -> np.ndarray | None
     return np.concatenate([centre - wh / 2.0, wh])
 
 
+def visible_for_thermal_edit(box, record: FrameAnnotation | None) -> np.ndarray:
+    """The shared (visible) box that goes with ``box`` drawn or dragged on the thermal view
+    when edits there move the shared box (Separate thermal box off): on a record with a
+    separate thermal box the thermal view shows that box, so the edit is its change and the
+    visible box changes by the same shift (as a visible edit moves the thermal box), each side
+    by the thermal side's ratio where a shift would leave it empty. Without a separate thermal
+    box the thermal view shows the shared box: ``box`` itself. Returns a new array."""
+    box = np.asarray(box, dtype=np.float64)
+    if record is None or record.thermal_box is None or record.box is None:
+        return box.copy()
+    old_v, old_t = np.asarray(record.box, np.float64), np.asarray(record.thermal_box, np.float64)
+    visible = old_v + (box - old_t)
+    if visible[2] <= 0 or visible[3] <= 0:  # shrunk past the visible box's size: scale it instead
+        wh = old_v[2:] * box[2:] / np.maximum(old_t[2:], 1e-9)
+        centre = old_v[:2] + old_v[2:] / 2.0 + (box[:2] + box[2:] / 2.0) - (old_t[:2] + old_t[2:] / 2.0)
+        visible = np.concatenate([centre - wh / 2.0, wh])
+    return visible
+
+
 def clip_to_frame(box, width: float, height: float) -> np.ndarray | None:
     """``box`` ((4,) x, y, w, h) cut to the frame ``[0, width] x [0, height]`` (a box dragged
     or drawn past the frame's edge); None when less than a pixel of it is inside. Returns a

@@ -52,6 +52,12 @@ class EditGlue(QObject):
             self.w.refresh_boxes()  # the view put the box where the user left it: show the stored one again
             return
         separate = self.w.actions["separate_thermal"].isChecked()
+        record = self.doc.record(self.w.frame)
+        if modality == "thermal" and not separate:
+            # the thermal view shows a misaligned pair's own thermal box: its change moves the
+            # shared box by as much (it set the visible box to the thermal box's place, and the
+            # thermal box moved twice as far)
+            box, modality = edits.visible_for_thermal_edit(box, record), "visible"
         if not (modality == "thermal" and separate):  # the shared box, which trackers start from: on the frame
             info = self.doc.info
             box = edits.clip_to_frame(box, info.width, info.height)
@@ -59,8 +65,7 @@ class EditGlue(QObject):
                 self.w.refresh_boxes()
                 self.w.statusBar().showMessage("the box is outside the frame: nothing changed", 5000)
                 return
-        self._execute(edits.set_box(self.doc.record(self.w.frame), self.w.frame, box, modality=modality,
-                                    separate_thermal=separate))
+        self._execute(edits.set_box(record, self.w.frame, box, modality=modality, separate_thermal=separate))
 
     def _no_record(self, action: str) -> bool:
         """True (and the status bar says so) when this frame holds no box nor absent mark:

@@ -1,0 +1,31 @@
+"""Defects a demanding annotator met on real footage (the session of 2026-12-07)."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _misaligned(window, tmp_path, name="m.rgbt.sqlite"):
+    from app.project import OpenRequest
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    seq = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=8, challenges=("misalignment",)), seed=4)
+    window.open_request(OpenRequest("object", store=str(tmp_path / name), sequence=seq))
+    return seq
+
+
+def test_nudging_the_thermal_box_with_separate_off_moves_both_boxes_by_the_nudge(window, tmp_path):
+    """A misaligned pair's thermal box drawn with Separate thermal box on; the toggle off (as
+    after a reopen), the user nudges the thermal box 2 px right on the thermal view: both boxes
+    move 2 px (before: the visible box jumped onto the thermal box's place and the thermal box
+    moved on by the whole offset again)."""
+    _misaligned(window, tmp_path)
+    window.views.box_drawn.emit("visible", np.array([30.0, 20.0, 20.0, 30.0]))
+    window.actions["separate_thermal"].setChecked(True)
+    window.views.box_edited.emit("thermal", np.array([40.0, 22.0, 20.0, 30.0]))
+    window.actions["separate_thermal"].setChecked(False)
+    assert np.allclose(window.views.thermal.box_item.box(), [40.0, 22.0, 20.0, 30.0])  # what the user drags
+    window.views.box_edited.emit("thermal", np.array([42.0, 22.0, 20.0, 30.0]))
+    record = window.document.store.get(0)
+    assert np.allclose(record.box, [32.0, 20.0, 20.0, 30.0])
+    assert np.allclose(record.thermal_box, [42.0, 22.0, 20.0, 30.0])
+    assert np.allclose(window.views.thermal.box_item.box(), [42.0, 22.0, 20.0, 30.0])
