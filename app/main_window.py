@@ -249,6 +249,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
 
     def _restore_session(self, document: Document) -> int:
         """Show the frame and the zoom the user left this project at (``app.session_state``),
+        with Edit > Separate thermal box as it was left,
         the frame clamped to the footage's length; the whole frame when none was kept.
         Returns the frame shown."""
         info = document.info
@@ -258,6 +259,8 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         else:
             x0, y0, x1, y1 = state.view
             self.views.visible.viewbox.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.0)
+        # as the project was left (a misaligned pair's thermal edits), not as the last project had it
+        self.actions["separate_thermal"].setChecked(state.separate_thermal)
         if state.frame:
             self.goto(state.frame)
         self._stopped_by_close = state.stopped
@@ -275,7 +278,8 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
             return
         (x0, x1), (y0, y1) = self.views.visible.viewbox.viewRange()
         try:
-            write_session(document.store, SessionState(self.frame, (x0, y0, x1, y1), stopped))
+            write_session(document.store, SessionState(self.frame, (x0, y0, x1, y1), stopped,
+                                                       self.actions["separate_thermal"].isChecked()))
         except FileProblem:
             pass
 

@@ -3,10 +3,13 @@
 The studio writes it into the store's meta table under ``META_KEY`` when the project is
 closed (the window closes, or another project opens) and reads it back when the project
 opens again, so a reopened project shows the frame the user left, zoomed as it was. A JSON
-object ``{"frame": int, "view": [x0, y0, x1, y1] | null, "stopped": int | null}``: ``frame``
+object ``{"frame": int, "view": [x0, y0, x1, y1] | null, "stopped": int | null,
+"separate_thermal": bool}``: ``frame``
 from 0 (the frame counter shows it + 1), ``view`` the visible view's range in visible-grid
 pixels, ``stopped`` the last frame a tracking run wrote when closing the window stopped it
-(said once when the project opens again; absent in entries of earlier versions). An entry
+(said once when the project opens again; absent in entries of earlier versions),
+``separate_thermal`` whether Edit > Separate thermal box was on (a misaligned pair's
+project reopens with it as it was left; absent: off). An entry
 that does not read back is ignored, never an error: the records are the data, this is a
 convenience. The last export's choice is kept beside it under ``EXPORT_KEY``
 (``{"format": entry key, "target": path}``) when an export is asked for, so that the export
@@ -25,11 +28,13 @@ EXPORT_KEY = "studio_last_export"
 @dataclass(frozen=True)
 class SessionState:
     """``frame``: 0-based frame; ``view``: (x0, y0, x1, y1) of the visible view, or None;
-    ``stopped``: the last frame (0-based) of a tracking run the window's close stopped, or None."""
+    ``stopped``: the last frame (0-based) of a tracking run the window's close stopped, or None;
+    ``separate_thermal``: Edit > Separate thermal box was on."""
 
     frame: int = 0
     view: tuple[float, float, float, float] | None = None
     stopped: int | None = None
+    separate_thermal: bool = False
 
 
 def _view(raw: Any, width: int, height: int) -> tuple[float, float, float, float] | None:
@@ -65,7 +70,8 @@ def read_session(store, num_frames: int, width: int, height: int) -> SessionStat
     stopped = raw.get("stopped")
     if isinstance(stopped, bool) or not isinstance(stopped, int) or not 0 <= stopped < int(num_frames):
         stopped = None
-    return SessionState(frame, _view(raw.get("view"), width, height), stopped)
+    return SessionState(frame, _view(raw.get("view"), width, height), stopped,
+                        raw.get("separate_thermal") is True)
 
 
 def write_session(store, state: SessionState) -> None:
@@ -76,6 +82,8 @@ def write_session(store, state: SessionState) -> None:
     entry = {"frame": int(state.frame), "view": view}
     if state.stopped is not None:
         entry["stopped"] = int(state.stopped)
+    if state.separate_thermal:
+        entry["separate_thermal"] = True
     store.set_meta(META_KEY, entry)
 
 

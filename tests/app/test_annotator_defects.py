@@ -29,3 +29,23 @@ def test_nudging_the_thermal_box_with_separate_off_moves_both_boxes_by_the_nudge
     assert np.allclose(record.box, [32.0, 20.0, 20.0, 30.0])
     assert np.allclose(record.thermal_box, [42.0, 22.0, 20.0, 30.0])
     assert np.allclose(window.views.thermal.box_item.box(), [42.0, 22.0, 20.0, 30.0])
+
+
+def test_separate_thermal_box_reopens_as_the_project_left_it(qtbot, tmp_path):
+    """Edit > Separate thermal box on for a misaligned pair: closing and reopening the project
+    keeps it on (it came back off, so the next thermal edit moved the shared box); another
+    project opened afterwards starts with it off."""
+    from tests.app.conftest import new_window
+
+    first = new_window(qtbot)
+    _misaligned(first, tmp_path)
+    first.views.box_drawn.emit("visible", np.array([30.0, 20.0, 20.0, 30.0]))
+    first.actions["separate_thermal"].setChecked(True)
+    first.close()
+    second = new_window(qtbot)
+    _misaligned(second, tmp_path)
+    assert second.actions["separate_thermal"].isChecked()
+    assert "separate thermal box" in second.views.thermal_panel.title.text()
+    _misaligned(second, tmp_path, "other.rgbt.sqlite")
+    assert not second.actions["separate_thermal"].isChecked()
+    second.close()
