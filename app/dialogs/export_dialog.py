@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QWidget,
@@ -171,6 +172,11 @@ class ExportDialog(QDialog):
         form.addRow("Crops", self.variant)
         self.variant_row_label = form.labelForField(self.variant)
         form.addRow("Target", row)
+        self.message = QLabel()  # why Export did nothing (an empty target)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #c03030;")
+        self.message.hide()
+        form.addRow(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")
         buttons.accepted.connect(self.accept)
@@ -212,7 +218,7 @@ class ExportDialog(QDialog):
 
     def browse_folder(self) -> str:
         """Where Browse opens: the target's folder when it exists, else the start folder."""
-        parent = Path(self.target.text().strip()).parent
+        parent = self.target_path().parent if self.target.text().strip() else Path("")
         if parent.is_dir() and str(parent) not in ("", "."):
             return str(parent)
         return self.start_folder or str(Path.home())
@@ -230,7 +236,26 @@ class ExportDialog(QDialog):
         if path:
             self.target.setText(path)
 
+    def accept(self) -> None:
+        """Export with an empty target keeps the dialog open and says so (it exported into the
+        studio's working folder, named ".")."""
+        if not self.target.text().strip():
+            self.message.setText("Choose where to export: type a path under Target or use Browse...")
+            self.message.show()
+            return
+        super().accept()
+
+    def target_path(self) -> Path:
+        """The typed target as a full path: "~" is the home folder and a bare name or relative
+        path lies in the folder the dialog suggests (the project's, or the last export's), not
+        in whatever folder the studio was started from (a folder named "~" there held
+        "~/exports/seq-lasher", and the result dialog named a path that was not where it said)."""
+        path = Path(self.target.text().strip()).expanduser()
+        if not path.is_absolute():
+            path = self.default_parent.expanduser().absolute() / path
+        return path
+
     def values(self) -> tuple[str, Path]:
         """(entry key, target); the key of the chosen variant when the format has variants."""
         key = self.variant.currentData() if self.variant.count() else self.format.currentData()
-        return str(key), Path(self.target.text().strip())
+        return str(key), self.target_path()

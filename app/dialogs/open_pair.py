@@ -26,11 +26,17 @@ from PySide6.QtWidgets import (
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mkv *.mov *.m4v);;All files (*)"
 
 
+def _expand(text: str) -> str:
+    """A typed path with "~" expanded ("" stays "")."""
+    text = text.strip()
+    return str(Path(text).expanduser()) if text else ""
+
+
 def _folder_of(text: str) -> str:
     """The folder a picker should open for a typed path ("" when there is none)."""
     if not text:
         return ""
-    path = Path(text)
+    path = Path(text).expanduser()
     return str(path if path.is_dir() else path.parent) if path.parent.is_dir() else ""
 
 
@@ -51,7 +57,7 @@ class _PathField(QWidget):
         layout.addWidget(folder_button)
 
     def start_folder(self) -> str:
-        return self.edit.text().strip() or self.start()
+        return _expand(self.edit.text()) or self.start()
 
     def _pick_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, self.caption, self.start_folder(), VIDEO_FILTER)
@@ -111,7 +117,7 @@ class OpenPairDialog(QDialog):
         if not visible or not thermal:
             return ("Choose a visible and a thermal source. Footage with one stream opens with "
                     "File > Open sequence folder...")
-        if Path(visible).expanduser().resolve() == Path(thermal).expanduser().resolve():
+        if Path(visible).resolve() == Path(thermal).resolve():
             return "The visible and the thermal source are the same: choose the thermal video or frame folder."
         return ""
 
@@ -124,6 +130,9 @@ class OpenPairDialog(QDialog):
         super().accept()
 
     def values(self) -> tuple[str, str, int | None]:
-        """(visible, thermal, offset); offset None = the project's own (0 for a new project)."""
+        """(visible, thermal, offset); offset None = the project's own (0 for a new project).
+        A path typed with "~" names the home folder (it was opened as a folder named "~", and
+        the error said a file that exists did not)."""
         value = int(self.offset.value())
-        return self.visible.edit.text().strip(), self.thermal.edit.text().strip(), None if value == KEEP_OFFSET else value
+        visible, thermal = (_expand(field.edit.text()) for field in (self.visible, self.thermal))
+        return visible, thermal, None if value == KEEP_OFFSET else value

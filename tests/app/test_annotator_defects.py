@@ -49,3 +49,43 @@ def test_separate_thermal_box_reopens_as_the_project_left_it(qtbot, tmp_path):
     _misaligned(second, tmp_path, "other.rgbt.sqlite")
     assert not second.actions["separate_thermal"].isChecked()
     second.close()
+
+
+def test_export_target_with_a_tilde_or_a_bare_name_lands_where_the_user_means(window, pair_files, tmp_path,
+                                                                            monkeypatch):
+    """The export dialog's target "~/exports/seq-lasher" is in the home folder and a bare name
+    in the folder the dialog suggests (before: a folder literally named "~", and the bare name,
+    under whatever folder the studio was started from, while the result named "~/..."); an
+    empty target keeps the dialog open and says why."""
+    from app.dialogs.export_dialog import ExportDialog
+
+    home, started_in = tmp_path / "home", tmp_path / "started-in"
+    home.mkdir()
+    started_in.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(started_in)
+    window.open_pair(*pair_files, store=str(tmp_path / "proj" / "t.rgbt.sqlite"))
+    dialog = ExportDialog("seq", tmp_path / "proj", window)
+    dialog.format.setCurrentIndex(dialog.format.findData("annotations"))
+    dialog.target.setText("~/exports/seq-annotations")
+    key, target = dialog.values()
+    assert target == home / "exports" / "seq-annotations"
+    assert window.export_checked(key, target)
+    assert (home / "exports" / "seq-annotations").is_dir() and not any(started_in.iterdir())
+    dialog.target.setText("seq-named")
+    assert dialog.values()[1] == tmp_path / "proj" / "seq-named"
+    dialog.target.setText("  ")
+    dialog.show()
+    dialog.accept()
+    assert dialog.isVisible() and "Choose where to export" in dialog.message.text()
+    dialog.close()
+
+
+def test_open_pair_paths_typed_with_a_tilde_name_the_home_folder(qtbot, tmp_path, monkeypatch):
+    from app.dialogs.open_pair import OpenPairDialog
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    dialog = OpenPairDialog(None, "~/v.mp4", " ~/t.mp4 ")
+    qtbot.addWidget(dialog)
+    assert dialog.values()[:2] == (str(tmp_path / "v.mp4"), str(tmp_path / "t.mp4"))
+    assert dialog.visible.start_folder() == str(tmp_path / "v.mp4")
