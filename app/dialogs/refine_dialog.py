@@ -1,4 +1,5 @@
-"""Refine with the teacher: the current frame, a range, or all frames below confidence X."""
+"""Refine with the teacher: the current frame, a range, or all frames below confidence X.
+Changing the frames or the threshold chooses its line."""
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
@@ -50,6 +51,11 @@ class RefineDialog(QDialog):
         row2.addWidget(self.below_choice)
         row2.addWidget(self.threshold_spin)
         (self.range_choice if selected else self.frame_choice).setChecked(True)
+        # typing frames or a threshold chooses that line (OK refined the current frame alone
+        # while the frames typed beside "Frames" were ignored)
+        for spin in (self.first, self.last):
+            spin.valueChanged.connect(lambda _value: self.range_choice.setChecked(True))
+        self.threshold_spin.valueChanged.connect(lambda _value: self.below_choice.setChecked(True))
         form = QFormLayout(self)
         form.addRow(self.frame_choice)
         form.addRow(range_row)

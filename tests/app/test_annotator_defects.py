@@ -89,3 +89,23 @@ def test_open_pair_paths_typed_with_a_tilde_name_the_home_folder(qtbot, tmp_path
     qtbot.addWidget(dialog)
     assert dialog.values()[:2] == (str(tmp_path / "v.mp4"), str(tmp_path / "t.mp4"))
     assert dialog.visible.start_folder() == str(tmp_path / "v.mp4")
+
+
+def test_typing_frames_or_a_threshold_in_refine_chooses_that_line(qtbot):
+    """R without a range shown opens on "Current frame": typing frames 50-80 (or a threshold)
+    and OK refined the current frame alone."""
+    from app.dialogs.refine_dialog import RefineDialog
+
+    dialog = RefineDialog(9, 151, None, 0.4)
+    qtbot.addWidget(dialog)
+    assert dialog.mode() == "frame"
+    dialog.first.setValue(50)
+    dialog.last.setValue(80)
+    assert dialog.mode() == "range" and dialog.range_() == (49, 80)
+    dialog.threshold_spin.setValue(0.3)
+    assert dialog.mode() == "below" and dialog.threshold() == 0.3
+    dialog.last.setValue(90)
+    assert dialog.mode() == "range"
+    shown = RefineDialog(9, 151, (20, 40), 0.4)  # a range shown on the timeline: chosen as before
+    qtbot.addWidget(shown)
+    assert shown.mode() == "range" and shown.range_() == (20, 40)
