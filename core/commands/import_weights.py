@@ -77,6 +77,8 @@ def run(args) -> int:
     src, dst = Path(args.src), Path(args.dst)
     if src.resolve() == dst.resolve():
         raise ConfigError(f"{dst}: the destination must differ from the source checkpoint")
+    if src.is_dir():
+        raise CheckpointError(src, "is a folder; give the authors' checkpoint file in it (e.g. MPLTTrack_ep0015.pth.tar)")
     if not src.is_file():  # before the paper-scale model is built
         raise CheckpointError(src, "checkpoint file not found")
     from core.fileio import check_output
@@ -88,8 +90,13 @@ def run(args) -> int:
     if problem is not None:
         raise CheckpointError(src, problem)
     config = read_config(args.config, factory) if args.config is not None else None
-    report = convert_authors_checkpoint(src, dst, kind=args.kind, factory=factory, trust_pickle=args.trust_pickle,
-                                        config=config)
+    try:
+        report = convert_authors_checkpoint(src, dst, kind=args.kind, factory=factory,
+                                            trust_pickle=args.trust_pickle, config=config)
+    except CheckpointError as error:
+        if error.path is not None:
+            raise
+        raise CheckpointError(src, error.problem) from error  # the problem is SRC's: name it
     print(format_report(report, args.verbose))
     print(f"wrote {dst} ({factory}, {args.kind} weights)")
     return 0
