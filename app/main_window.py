@@ -221,6 +221,9 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         self.views.set_titles(f"{self.pane_names[0]}  {info.width}x{info.height}", self._thermal_title())
         self.update_tracker_status()
         self.frame = 0
+        # the last project's range is not this one's: left shown, it stayed in force off screen,
+        # cut to the last frame (I said "needs two keyframes" with two, O marked frames absent)
+        self.actions["range"].setChecked(False)
         self._show_pair(opened.first)
         resumed = self._restore_session(document)
         self.refresh_timeline()

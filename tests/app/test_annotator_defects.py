@@ -109,3 +109,26 @@ def test_typing_frames_or_a_threshold_in_refine_chooses_that_line(qtbot):
     shown = RefineDialog(9, 151, (20, 40), 0.4)  # a range shown on the timeline: chosen as before
     qtbot.addWidget(shown)
     assert shown.mode() == "range" and shown.range_() == (20, 40)
+
+
+def test_a_range_shown_on_one_project_is_not_in_force_on_the_next(window, pair_files, tmp_path):
+    """Ctrl+R at frame 20 of a project, then another, shorter one opened: the range stayed in
+    force there, off screen and cut to its last frame, so I over the whole sequence said
+    "needs two keyframes" with keyframes on frames 1 and 8."""
+    from app.project import OpenRequest
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    window.open_pair(*pair_files, store=str(tmp_path / "long.rgbt.sqlite"))
+    window.goto(20)
+    window.actions["range"].setChecked(True)
+    assert window.timeline.selected_range() == (20, 24)
+    short = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=8), seed=3)
+    window.open_request(OpenRequest("object", store=str(tmp_path / "short.rgbt.sqlite"), sequence=short))
+    assert window.timeline.selected_range() is None and not window.actions["range"].isChecked()
+    window.views.box_drawn.emit("visible", short.boxes[0])
+    window.goto(7)
+    window.views.box_drawn.emit("visible", short.boxes[7])
+    window.goto(3)
+    window.actions["interpolate"].trigger()
+    assert window.document.record(3).provenance == "interpolated"
+    assert all(window.document.record(f) is not None for f in range(8))
