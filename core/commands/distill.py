@@ -84,6 +84,12 @@ def _finetune(args: argparse.Namespace) -> int:
     from core.fileio import check_output
     from core.progress import run_with_bar
 
+    args.data = _distinct_files(args.data)
+    for path in args.data:  # before any work (the reader says the same, after the progress line)
+        if path.is_dir():
+            raise DistillationDataError(path, "is a folder; give the distillation .h5 file(s) in it")
+        if not path.is_file():
+            raise DistillationDataError(path, "file not found")
     init = args.init or DEFAULT_STUDENT
     out = args.out or init.with_name(init.stem + "_finetuned.pt")
     if out.resolve() == Path(init).resolve():
@@ -109,6 +115,24 @@ def _finetune(args: argparse.Namespace) -> int:
     print(result.summary())
     print(f"wrote {result.checkpoint} (the initial weights {init} are unchanged)")
     return 0
+
+
+def _distinct_files(paths: list[Path]) -> list[Path]:
+    """``paths`` in order, each file once: a file named twice (``a.h5 a.h5``, ``./a.h5 a.h5``,
+    a shell glob overlapping a name) would be read twice and count its samples twice, in
+    training and in the held-out scores; a ``note:`` line says which were dropped."""
+    import sys
+
+    seen: set[Path] = set()
+    kept: list[Path] = []
+    for path in paths:
+        key = Path(path).resolve()
+        if key in seen:
+            print(f"note: --data names {path} more than once; it is read once", file=sys.stderr)
+            continue
+        seen.add(key)
+        kept.append(Path(path))
+    return kept
 
 
 def _no_training_samples(data, holdout_fraction: float) -> str:

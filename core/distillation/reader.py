@@ -48,6 +48,8 @@ class DistillationFile:
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        if self.path.is_dir():
+            raise DistillationDataError(self.path, "is a folder; give the distillation .h5 file(s) in it")
         if not self.path.is_file():
             raise DistillationDataError(self.path, "file not found")
         try:

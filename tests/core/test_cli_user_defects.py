@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from core.cli import main
 
 TINY_TEACHER = {"template_size": 32, "search_size": 64, "patch_size": 16, "dim": 32, "depth": 2, "num_heads": 2,
@@ -40,3 +42,69 @@ def test_import_weights_source_folder_is_called_a_folder(tmp_path, capsys):
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and line.startswith(f"error: {tmp_path}: is a folder"), line
     assert "not found" not in line
+
+
+@pytest.fixture(scope="module")
+def distillation_data(tmp_path_factory):
+    """An embedded distillation file of a 16-frame synthetic sequence (a small stand-in teacher)
+    and a small student checkpoint to fine-tune."""
+    import torch
+
+    from core.annotations.records import FrameAnnotation
+    from core.distillation.export import TeacherRunner, export_distillation
+    from core.models.checkpoint import save_checkpoint
+    from core.models.config import student_config
+    from core.models.registry import build_model
+    from core.progress import run_to_end
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+    from core.tracking.engines import TorchEngine
+
+    torch.manual_seed(0)
+    tmp = tmp_path_factory.mktemp("distill-data")
+    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
+    sequence = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=16), seed=5)
+    records = {i: FrameAnnotation(i, sequence.boxes[i], keyframe=i == 0) for i in range(16) if not sequence.absent[i]}
+    runner = TeacherRunner(TorchEngine(teacher, "cpu"), teacher.config)
+    data = run_to_end(export_distillation(sequence, records, tmp / "d.h5", runner, frames_mode="embedded"))
+    init = save_checkpoint(tmp / "student.pt", build_model("student", student_config("bundled", pretrained_stem=False,
+                                                                                     depth=1)))
+    return data, init
+
+
+def _finetune_summary(out: str) -> str:
+    return next(line for line in out.splitlines() if line.startswith("held-out items"))
+
+
+def test_distill_data_named_twice_is_read_once(distillation_data, tmp_path, capsys):
+    """``distill --data a.h5 a.h5`` (or ``./a.h5 a.h5``) read the file twice: every sample counted
+    twice in training and in the held-out scores, without a word."""
+    data, init = distillation_data
+    base = ["distill", "--init", str(init), "--steps", "1", "--batch-size", "2", "--replay", "0", "--threads", "1"]
+    assert main(base + ["--data", str(data), "--out", str(tmp_path / "once.pt")]) == 0
+    once = _finetune_summary(capsys.readouterr().out)
+    twice_names = [str(data), str(data.parent / "." / data.name)]
+    assert main(base + ["--data", *twice_names, "--out", str(tmp_path / "twice.pt")]) == 0
+    captured = capsys.readouterr()
+    twice = _finetune_summary(captured.out)
+    assert twice.split(":")[0] == once.split(":")[0]  # 'held-out items N'
+    assert once.split("(")[1].split(",")[0] == twice.split("(")[1].split(",")[0]  # 'N training items'
+    assert f"note: --data names {twice_names[1]} more than once; it is read once" in captured.err
+
+
+def test_distill_data_folder_is_called_a_folder(tmp_path, capsys):
+    """``distill --data exports/`` (the folder instead of the files in it) said 'file not found'."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    code = main(["distill", "--data", str(folder), "--out", str(tmp_path / "ft.pt"), "--steps", "1"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line.startswith(f"error: {folder}: is a folder"), line
+    assert not (tmp_path / "ft.pt").exists()
+
+
+def test_distillation_reader_calls_a_folder_a_folder(tmp_path):
+    """The reader (also the studio's) said 'file not found' for a folder."""
+    from core.distillation.reader import DistillationFile
+    from core.errors import DistillationDataError
+
+    with pytest.raises(DistillationDataError, match="is a folder"):
+        DistillationFile(tmp_path)
