@@ -65,8 +65,9 @@ def _run(args: argparse.Namespace) -> int:
         return _finetune(args)
     if args.teacher is None or args.config is None:
         raise ConfigError("distill needs --teacher and --config, or --data FILES for fine-tuning from studio exports")
-    from core.commands.train import check_config_not_output
+    from core.commands.train import check_config_not_output, check_seed
 
+    check_seed(args)
     check_config_not_output(args)
     if args.out is not None:
         from core.fileio import check_output

@@ -47,6 +47,16 @@ def check_config_not_output(args) -> None:
                                   "elsewhere first, choose another --out, or give --resume to continue that run")
 
 
+def check_seed(args) -> None:
+    """ConfigError before any work for a negative ``--seed`` (numpy's generator refuses one with a
+    traceback once the data is being prepared, after the run folder got its config.json)."""
+    from core.errors import ConfigError
+
+    if args.seed is not None and args.seed < 0:
+        raise ConfigError(f"--seed must be >= 0, got {args.seed}")
+
+
 def _run(args) -> int:
+    check_seed(args)
     check_config_not_output(args)
     return run(args, teacher=None, label="train")

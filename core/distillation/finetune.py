@@ -96,6 +96,8 @@ class FinetuneConfig:
             problems.append("the control (use_annotations=False) needs rehearsal rows: replay > 0")
         if self.shift_cells < 0:
             problems.append(f"shift_cells must be >= 0 (got {self.shift_cells})")
+        if self.seed < 0:  # numpy's generator refuses a negative seed, after the data is loaded
+            problems.append(f"seed must be >= 0 (got {self.seed})")
         if problems:
             raise ConfigError("fine-tuning settings: " + "; ".join(problems))
 

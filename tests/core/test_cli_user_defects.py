@@ -4,11 +4,13 @@ what was asked."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
 from core.cli import main
 
+PROJECT = Path(__file__).resolve().parents[2]
 TINY_TEACHER = {"template_size": 32, "search_size": 64, "patch_size": 16, "dim": 32, "depth": 2, "num_heads": 2,
                 "head_widths": [16, 8, 8, 4], "drop_path": 0.0}
 
@@ -108,3 +110,21 @@ def test_distillation_reader_calls_a_folder_a_folder(tmp_path):
 
     with pytest.raises(DistillationDataError, match="is a folder"):
         DistillationFile(tmp_path)
+
+
+@pytest.mark.parametrize("command", ["train", "distill-teacher", "distill-data"])
+def test_a_negative_seed_is_one_line_before_any_work(command, distillation_data, tmp_path, capsys):
+    """``--seed -1`` ran into numpy's 'ValueError: expected non-negative integer' traceback once the
+    data was being prepared, after train had written the run folder's config.json."""
+    from core.assets import models_dir
+
+    data, init = distillation_data
+    out = tmp_path / "run"
+    argv = {"train": ["train", "--config", str(PROJECT / "configs" / "student_nokd_bundled.json")],
+            "distill-teacher": ["distill", "--teacher", str(models_dir() / "teacher_bundled.pt"), "--config",
+                                str(PROJECT / "configs" / "student_kd_bundled.json")],
+            "distill-data": ["distill", "--data", str(data), "--init", str(init)]}[command]
+    code = main(argv + ["--out", str(out), "--seed", "-1", "--steps", "1"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and "seed must be >= 0" in line, line
+    assert not out.exists()
