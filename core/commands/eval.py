@@ -82,13 +82,38 @@ def check_gt_root(args) -> None:
         raise AnnotationFormatError(root, f"{option}: folder not found")
 
 
+def tracker_names(folders) -> list[str]:
+    """The name each results folder goes by in the tables, the plots' legends and the JSON: its
+    own name (``runs/a/results`` -> ``results``), or where two folders share one, as many of
+    the last parts of their paths as tell them apart (``a/results``, ``b/results``).
+    ConfigError for a folder given twice (it would be scored and plotted twice)."""
+    from core.errors import ConfigError
+
+    resolved = [Path(folder).resolve() for folder in folders]
+    for k, path in enumerate(resolved):
+        if path in resolved[:k]:
+            raise ConfigError(f"RESULTS_DIR {folders[k]} is given twice (it is {folders[resolved.index(path)]}); "
+                              "give each results folder once")
+    own = [path.name for path in resolved]
+    names = [name or str(path) for name, path in zip(own, resolved, strict=True)]
+    for k, path in enumerate(resolved):
+        if own.count(path.name) > 1:
+            others = [p for p in resolved if p.name == path.name and p != path]
+            depth = 1
+            while depth < len(path.parts) and any(p.parts[-depth:] == path.parts[-depth:] for p in others):
+                depth += 1
+            names[k] = "/".join(path.parts[-depth:]).replace("//", "/")
+    return names
+
+
 def run(args) -> int:
     check_gt_root(args)
     check_outputs(args)
     root = args.dataset_root or args.gt
+    names = tracker_names(args.results)
     reports = [
-        evaluate_folder(folder, root, args.protocol, attributes=not args.no_attributes)
-        for folder in args.results
+        evaluate_folder(folder, root, args.protocol, tracker=name, attributes=not args.no_attributes)
+        for folder, name in zip(args.results, names, strict=True)
     ]
     for report in reports:
         print(report.table(per_sequence=args.per_sequence))

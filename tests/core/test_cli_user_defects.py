@@ -128,3 +128,41 @@ def test_a_negative_seed_is_one_line_before_any_work(command, distillation_data,
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and "seed must be >= 0" in line, line
     assert not out.exists()
+
+
+def _gt_and_results(tmp_path, *runs: str):
+    """A --gt folder of one <sequence>.txt and a folder ``<run>/results`` per run, each scoring it
+    (the first exactly, the others with a box off target)."""
+    gt = tmp_path / "gt"
+    gt.mkdir()
+    rows = [f"{10 + k},20,30,40" for k in range(6)]
+    (gt / "seq.txt").write_text("\n".join(rows) + "\n")
+    folders = []
+    for k, run in enumerate(runs):
+        folder = tmp_path / run / "results"
+        folder.mkdir(parents=True)
+        mine = rows[:3] + (["200,200,5,5"] if k else rows[3:4]) + rows[4:]
+        (folder / "seq.txt").write_text("\n".join(mine) + "\n")
+        folders.append(folder)
+    return gt, folders
+
+
+def test_eval_tells_apart_results_folders_of_the_same_name(tmp_path, capsys):
+    """``eval runs/a/results runs/b/results`` printed two tables both headed 'tracker: results',
+    and the JSON and the plots' legends named both 'results': which score was which run?"""
+    gt, folders = _gt_and_results(tmp_path, "a", "b")
+    report = tmp_path / "report.json"
+    code = main(["eval", *map(str, folders), "--gt", str(gt), "--protocol", "lasher", "--json", str(report)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "tracker: a/results " in out and "tracker: b/results " in out, out
+    names = [r["tracker"] for r in json.loads(report.read_text())["reports"]]
+    assert names == ["a/results", "b/results"]
+
+
+def test_eval_refuses_a_results_folder_given_twice(tmp_path, capsys):
+    gt, (folder,) = _gt_and_results(tmp_path, "a")
+    again = folder.parent / "." / "results"
+    code = main(["eval", str(folder), str(again), "--gt", str(gt), "--protocol", "lasher"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and "is given twice" in line, line
