@@ -166,3 +166,39 @@ def test_eval_refuses_a_results_folder_given_twice(tmp_path, capsys):
     code = main(["eval", str(folder), str(again), "--gt", str(gt), "--protocol", "lasher"])
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and "is given twice" in line, line
+
+
+def _tiny_student(path: Path, seed: int) -> Path:
+    import torch
+
+    from core.models.checkpoint import save_checkpoint
+    from core.models.config import student_config
+    from core.models.registry import build_model
+
+    torch.manual_seed(seed)
+    return save_checkpoint(path, build_model("student", student_config("bundled", pretrained_stem=False, depth=1)))
+
+
+def test_average_weights_calls_a_folder_input_a_folder(tmp_path, capsys):
+    """A folder among the checkpoints was refused as '--out lies inside the folder of an input
+    checkpoint': the wrong problem, and about the wrong path."""
+    a = _tiny_student(tmp_path / "ckpts" / "a.pt", 0)
+    code = main(["average-weights", str(a), str(tmp_path / "ckpts"), "--out", str(tmp_path / "avg.pt")])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line.startswith(f"error: {tmp_path / 'ckpts'}: is a folder"), line
+    assert not (tmp_path / "avg.pt").exists()
+
+
+def test_average_weights_of_one_checkpoint_named_twice_is_refused(tmp_path, capsys):
+    """``average-weights a.pt a.pt`` wrote a copy of a.pt and said 'mean of 2 checkpoints'."""
+    a = _tiny_student(tmp_path / "a.pt", 0)
+    code = main(["average-weights", str(a), str(tmp_path / "." / "a.pt"), "--out", str(tmp_path / "avg.pt")])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and "averaging needs at least two different checkpoints" in line, line
+    assert not (tmp_path / "avg.pt").exists()
+
+
+def test_average_weights_says_a_repeated_checkpoint_weighs_more(tmp_path, capsys):
+    a, b = _tiny_student(tmp_path / "a.pt", 0), _tiny_student(tmp_path / "b.pt", 1)
+    assert main(["average-weights", str(a), str(b), str(a), "--out", str(tmp_path / "avg.pt")]) == 0
+    assert f"note: {a} is given 2 times; it counts 2 times in the mean (weight 2 of 3)" in capsys.readouterr().err
