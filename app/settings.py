@@ -68,6 +68,23 @@ class ModelSettings:
         value = self.student_weights if model == "student" else self.teacher_weights
         return value or None
 
+    def missing_weights(self, model: str):
+        """A ``CheckpointError`` naming the weights file chosen for ``model`` ("student" or
+        "teacher") when it is not there (moved, deleted, mistyped), else None; None for the
+        bundled weights (an empty field) and for the OpenCV trackers. With "random weights
+        allowed" (the default, for a demo without bundled weights) the loader ran RANDOM
+        weights in place of a chosen file that is missing: a run of boxes off the target."""
+        from core.errors import CheckpointError
+
+        if model not in ("student", "teacher"):
+            return None
+        chosen = self.weights(model)
+        if not chosen or Path(chosen).is_file():
+            return None
+        return CheckpointError(chosen, f"the {model} weights chosen in File > Settings are not there (moved, "
+                                       "deleted or mistyped): choose them again there, or clear the field for "
+                                       "the bundled ones")
+
 
 #: Marks the annotation database's path in an encoded :class:`Recent` (after the sources).
 STORE_TAG = "store:"

@@ -87,6 +87,8 @@ class WindowDialogs:
         export is replaced only after asking. False when no export was started."""
         if self.document is None or not self._runs_finished_for_export():
             return False
+        if key.startswith("distillation") and self.weights_missing("teacher", what="export"):
+            return False
         target = Path(target)
         try:
             earlier = self._earlier_export(key, target)
@@ -186,6 +188,18 @@ class WindowDialogs:
                    if records.get(frame) is None or records[frame].provenance != Provenance.TEACHER)
 
     # -- dialogs and settings -------------------------------------------------------------
+    def weights_missing(self, *models: str, what: str) -> bool:
+        """True, with one dialog naming the file, when the weights File > Settings chose for
+        one of ``models`` are not there: the run would have used RANDOM weights in their place
+        (random weights are allowed by default, for a demo without bundled weights) and written
+        boxes off the target over the sequence, or teacher maps of noise into a data file."""
+        for model in models:
+            problem = self.settings.models.missing_weights(model)
+            if problem is not None:
+                self.error(f"Cannot {what}", problem)
+                return True
+        return False
+
     def error(self, title: str, error: BaseException, trace: str = "") -> QMessageBox:
         self.statusBar().showMessage(f"{title}: {error}", 15000)
         self.last_error = error

@@ -189,6 +189,8 @@ class EditGlue(QObject):
             w.statusBar().showMessage(f"nothing to track: the next frame ({w.frame + 2}) holds {what}, which T never "
                                       "replaces (T runs up to the next keyframe, imported or accepted box)", 10000)
             return
+        if w.weights_missing(w.settings.models.tracker, what="track"):
+            return
         stop = None
         selected = w.timeline.selected_range()
         if selected is not None and selected[0] <= w.frame < selected[1] - 1:
@@ -199,6 +201,8 @@ class EditGlue(QObject):
         w = self.w
         if self.doc is None or w.refining.busy or self.doc.refuse_if_read_only("teacher refinement"):
             return  # read-only: said before the dialog is filled in, not after
+        if w.weights_missing("teacher", what="refine"):
+            return
         current = w.review_threshold()
         dialog = RefineDialog(w.frame, self.doc.num_frames, w.timeline.selected_range(), current, w)
         if not dialog.exec():

@@ -175,7 +175,8 @@ class ImproveController(QObject):
         """The menu action: show the options (last choices remembered), then ``start``."""
         from app.dialogs.improve_dialog import ImproveOptionsDialog
 
-        if self.window.document is None or self.busy:
+        if self.window.document is None or self.busy or self.window.weights_missing("student", "teacher",
+                                                                                   what="improve the student"):
             return
         dialog = ImproveOptionsDialog(load_options(self.config), self.window)
 
@@ -194,7 +195,8 @@ class ImproveController(QObject):
         nothing left to train on), asks first, before the long job: Cancel (the default) or
         fine-tune without a held-out check (``holdout_fraction`` 0: every sample trains)."""
         document = self.window.document
-        if document is None or self.busy:
+        if document is None or self.busy or self.window.weights_missing("student", "teacher",
+                                                                        what="improve the student"):
             return
         config = self.config if config is None else config
         problem = holdout_problem(document, config)

@@ -2,6 +2,8 @@
 trackers' modality (persisted by ``app.settings``)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -10,6 +12,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
     QPushButton,
     QWidget,
@@ -33,10 +36,15 @@ class _WeightsField(QWidget):
         layout.addWidget(self.edit, 1)
         layout.addWidget(button)
 
+    def path(self) -> str:
+        """The typed path, "~" expanded ("" = the bundled weights)."""
+        text = self.edit.text().strip()
+        return str(Path(text).expanduser()) if text else ""
+
     def _browse(self) -> None:
         from core.tracking.factory import MODELS_DIR
 
-        start = self.edit.text().strip() or str(MODELS_DIR)  # the bundled weights' folder, not the app's
+        start = self.path() or str(MODELS_DIR)  # the bundled weights' folder, not the app's
         path, _ = QFileDialog.getOpenFileName(self, "Model weights", start, WEIGHTS_FILTER)
         if path:
             self.edit.setText(path)
@@ -140,16 +148,39 @@ class SettingsDialog(QDialog):
         form.addRow("", self.distractor_memory)
         form.addRow("", self.hold_when_lost)
         form.addRow("", self.allow_random)
+        self.message = QLabel()  # why OK did nothing (a weights file that is not there)
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #c03030;")
+        self.message.hide()
+        form.addRow(self.message)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.resize(620, 220)
 
+    def problem(self) -> str:
+        """Why OK cannot keep these settings ("" when it can): a weights file that is not
+        there would run RANDOM weights in its place (random weights are allowed by default)."""
+        for name, field_ in (("Student", self.student), ("Teacher", self.teacher)):
+            path = field_.path()
+            if path and not Path(path).is_file():
+                return (f"{name} weights: {path} is not a file. Choose a .pt or .onnx file, or clear the field "
+                        "for the bundled weights.")
+        return ""
+
+    def accept(self) -> None:
+        problem = self.problem()
+        if problem:
+            self.message.setText(problem)
+            self.message.show()
+            return
+        super().accept()
+
     def values(self) -> ModelSettings:
         return ModelSettings(
-            student_weights=self.student.edit.text().strip(),
-            teacher_weights=self.teacher.edit.text().strip(),
+            student_weights=self.student.path(),
+            teacher_weights=self.teacher.path(),
             engine=self.engine.currentText(),
             device=self.device.currentText(),
             allow_random=self.allow_random.isChecked(),
