@@ -340,8 +340,8 @@ def run(args) -> int:
         check_init_box(init, sequence.info.width, sequence.info.height, label)
         if tracker is None:  # an OpenCV tracker: its modality may depend on the sequence
             tracker = build_tracker(choice, sequence.info)
-        print(f"{sequence.name}: {len(sequence)} frames, {tracker_label(name)} tracker, {engine_text(tracker)}",
-              file=sys.stderr)
+        print(f"{sequence.name}: {plural(len(sequence), 'frame')}, {tracker_label(name)} tracker, "
+              f"{engine_text(tracker)}", file=sys.stderr)
         for note in sequence.info.notes:
             print(f"note: {note}", file=sys.stderr)
         if args.init is None:
@@ -362,14 +362,29 @@ def run(args) -> int:
     write_text_atomic(args.out, format_boxes(results))
     if args.scores is not None:
         write_text_atomic(args.scores, format_scores(results))
-    if args.streams == "auto" and not is_peer(name):  # an OpenCV tracker sees one stream (--modality)
-        print(_auto_streams_note(feeds, len(results) - 1), file=sys.stderr)
-    if args.hold_when_lost:
-        print(_held_note(held, len(results) - 1), file=sys.stderr)
+    tracked = len(results) - 1  # the start frame holds the given box
+    if tracked and args.streams == "auto" and not is_peer(name):  # an OpenCV tracker sees one stream (--modality)
+        print(_auto_streams_note(feeds, tracked), file=sys.stderr)
+    if tracked and args.hold_when_lost:
+        print(_held_note(held, tracked), file=sys.stderr)
     config = getattr(tracker, "config", None)
-    if getattr(config, "pixel_match", 0) > 0:
+    if tracked and getattr(config, "pixel_match", 0) > 0:
         print(_pixel_match_note(matched, config.pixel_match_gate), file=sys.stderr)
-    fps = (len(results) - 1) / elapsed if elapsed > 0 and len(results) > 1 else float("nan")
-    span = f"frames {start + 1}..{start + len(results)}"
-    print(f"wrote {len(results)} boxes ({span}) to {args.out} ({fps:.1f} frames/s incl. decoding)", file=sys.stderr)
+    print(written_line(len(results), start, args.out, elapsed), file=sys.stderr)
     return 0
+
+
+def plural(count: int, word: str) -> str:
+    """``1 frame``, ``2 frames``."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def written_line(count: int, start: int, out, elapsed: float) -> str:
+    """The run's last line: how many boxes went to ``out`` for which frames (``start``: the
+    0-based start frame) and how fast; a run whose start frame is the last one (a one-frame
+    sequence) wrote the start box alone and tracked nothing, and says so instead of
+    'wrote 1 boxes (frames 19..19) ... (nan frames/s ...)'."""
+    if count == 1:
+        return (f"wrote 1 box (frame {start + 1}: the start box; no frame after it to track) to {out}")
+    fps = (count - 1) / elapsed if elapsed > 0 else float("nan")
+    return f"wrote {count} boxes (frames {start + 1}..{start + count}) to {out} ({fps:.1f} frames/s incl. decoding)"

@@ -44,6 +44,7 @@ from core.commands.dataset_tracking import (
     track_one,
     tracker_factory,
 )
+from core.commands.track import plural
 from core.tracking.tracker_config import DEFAULT_STREAMS, TRACKER_STREAMS
 
 
@@ -149,7 +150,7 @@ def run(args) -> int:
     results.mkdir(parents=True, exist_ok=True)
     engine = "" if is_peer(recipe.tracker) else f", {engine_text(tracker_for(None))}"
     workers = f", {args.jobs} worker processes" if args.jobs > 1 else ""
-    print(f"{root}: {len(folders)} sequences, {recipe.tracker} tracker{engine}{workers} -> {results}",
+    print(f"{root}: {plural(len(folders), 'sequence')}, {recipe.tracker} tracker{engine}{workers} -> {results}",
           file=sys.stderr)
     outcomes = [Outcome(f.name, "kept") for f in folders if (results / f"{f.name}.txt").exists() and not args.force]
     kept = {o.name for o in outcomes}
@@ -263,15 +264,18 @@ def outcome_line(outcome: Outcome) -> str:
         return f"skipped {outcome.name}: {outcome.problem}"
     if outcome.status == "stopped":
         return f"stopped {outcome.name} before its end (nothing written)"
-    fps = (outcome.frames - 1) / outcome.seconds if outcome.seconds > 0 else float("nan")
-    line = f"{outcome.name}: {outcome.frames} boxes ({fps:.1f} frames/s incl. decoding)"
+    if outcome.frames == 1:  # a one-frame sequence: its ground-truth box, nothing tracked
+        line = f"{outcome.name}: 1 box (its one frame holds the ground-truth box; nothing to track)"
+    else:
+        fps = (outcome.frames - 1) / outcome.seconds if outcome.seconds > 0 else float("nan")
+        line = f"{outcome.name}: {outcome.frames} boxes ({fps:.1f} frames/s incl. decoding)"
     return f"{line}; note: {outcome.note}" if outcome.note else line
 
 
 def summary(outcomes: list[Outcome], results: Path) -> str:
     """One line: how many results were written, kept and skipped."""
     count = {s: sum(o.status == s for o in outcomes) for s in ("written", "kept", "skipped")}
-    line = f"wrote {count['written']} results to {results}"
+    line = f"wrote {plural(count['written'], 'result')} to {results}"
     if count["kept"]:
         line += f"; kept {count['kept']} that existed (--force tracks them again)"
     if count["skipped"]:

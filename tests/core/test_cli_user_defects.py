@@ -202,3 +202,38 @@ def test_average_weights_says_a_repeated_checkpoint_weighs_more(tmp_path, capsys
     a, b = _tiny_student(tmp_path / "a.pt", 0), _tiny_student(tmp_path / "b.pt", 1)
     assert main(["average-weights", str(a), str(b), str(a), "--out", str(tmp_path / "avg.pt")]) == 0
     assert f"note: {a} is given 2 times; it counts 2 times in the mean (weight 2 of 3)" in capsys.readouterr().err
+
+
+def _one_frame_sequence(folder: Path) -> Path:
+    """A LasHeR-layout sequence of one frame (96x80) with its ground-truth box."""
+    from core.progress import run_to_end
+    from core.synthetic.config import SyntheticConfig
+    from core.synthetic.sequence import SyntheticSequence
+    from core.synthetic.writers import write_lasher
+
+    config = SyntheticConfig(width=96, height=80, num_frames=1)
+    run_to_end(write_lasher(SyntheticSequence(config, 3, name=folder.name, cache_frames=0), folder))
+    return folder
+
+
+def test_track_on_one_frame_says_it_tracked_nothing(tmp_path, capsys):
+    """A sequence of one frame (or --start-frame on the last frame) ended with 'wrote 1 boxes
+    (frames 1..1) to OUT (nan frames/s incl. decoding)' after '1 frames'."""
+    seq = _one_frame_sequence(tmp_path / "data" / "one")
+    out = tmp_path / "boxes.txt"
+    assert main(["track", str(seq), "--tracker", "kcf", "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "one: 1 frame, " in err and "1 frames" not in err, err
+    assert err.strip().splitlines()[-1] == f"wrote 1 box (frame 1: the start box; no frame after it to track) to {out}"
+    assert "nan" not in err and len(out.read_text().splitlines()) == 1
+
+
+def test_track_dataset_on_a_one_frame_sequence_says_it_tracked_nothing(tmp_path, capsys):
+    """track-dataset said '1 sequences', 's: 1 boxes (0.0 frames/s incl. decoding)', 'wrote 1 results'."""
+    seq = _one_frame_sequence(tmp_path / "data" / "one")
+    results = tmp_path / "results"
+    assert main(["track-dataset", str(seq.parent), "--results", str(results), "--tracker", "kcf"]) == 0
+    err = capsys.readouterr().err
+    assert "1 sequence, kcf tracker" in err and "[1/1] one: 1 box (its one frame holds the ground-truth box" in err
+    assert "0.0 frames/s" not in err and f"wrote 1 result to {results}" in err, err
+    assert len((results / "one.txt").read_text().splitlines()) == 1
