@@ -54,6 +54,23 @@ DEFAULT_KEYS: dict[str, str] = {name: key for name, _text, key, _tip in SHORTCUT
 TEXTS: dict[str, str] = {name: text for name, text, _key, _tip in SHORTCUTS}
 
 
+#: The menu each action of SHORTCUTS is in (``app.menus``), for messages about an action left without a key.
+MENU_OF: dict[str, str] = {
+    **{name: "Edit" for name in ("undo", "redo", "keyframe", "absent", "occluded", "delete_box", "interpolate")},
+    **{name: "Track" for name in ("track", "stop", "refine", "accept", "accept_range", "range", "attention")},
+    **{name: "File" for name in ("open_pair", "open_sequence", "export")},
+    "help": "Help",
+}
+
+
+def key_text(actions: Actions, name: str) -> str:
+    """The key bound to action ``name`` now, as the status bar and dialogs name it ("Ctrl+Z");
+    an action left without a key is named by its menu entry ("Edit > Undo"). Messages that
+    wrote the default keys named keys that did nothing once the user had rebound them."""
+    key = actions[name].shortcut().toString()
+    return key or f"{MENU_OF.get(name, 'View')} > {TEXTS[name]}"
+
+
 def effective_keys(overrides: dict[str, str] | None = None) -> dict[str, str]:
     """name -> key text in Qt's portable form ("Ctrl+Shift+Z"; "" = none): the defaults
     with ``overrides`` applied (unknown names are ignored)."""

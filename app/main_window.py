@@ -16,7 +16,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from app.actions import apply_shortcuts, build_actions
+from app.actions import apply_shortcuts, build_actions, key_text
 from app.controllers.exporting import ExportController
 from app.controllers.improving import install_improve
 from app.controllers.opening import OpenController
@@ -242,8 +242,8 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         back = f", back at frame {resumed + 1} where it was left" if resumed else ""
         stopped = getattr(self, "_stopped_by_close", None)
         if stopped is not None:  # said once: the next save writes no "stopped"
-            back += (f"; tracking was stopped at frame {stopped + 1} when the window closed"
-                     f"{' (T from there continues it)' if stopped == resumed else ''}")
+            continues = f" ({key_text(self.actions, 'track')} from there continues it)" if stopped == resumed else ""
+            back += f"; tracking was stopped at frame {stopped + 1} when the window closed{continues}"
         self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps{back}"
                                      + (f" ({notes})" if notes else ""), 10000)
         self._warn_unmatched_streams(info)
@@ -385,7 +385,8 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         if record is None:
             text = "no box"
         elif record.absent:
-            text = "absent: fully occluded (Q)" if record.occluded else "absent: out of view (Q: fully occluded)"
+            q = key_text(self.actions, "occluded")
+            text = f"absent: fully occluded ({q})" if record.occluded else f"absent: out of view ({q}: fully occluded)"
         elif record.provenance == Provenance.STUDENT:  # a machine box: say which tracker made it
             by = self.document.tracked_by.get(self.frame) if self.document is not None else None
             text = f"tracked ({by})" if by else "tracked"
@@ -399,7 +400,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
                 text += ", occluded"
         if proposal is not None and proposal[0] is not None:
             c = proposal[1]
-            text += f" | teacher proposal{'' if c is None else f' {c:.2f}'} (A to accept)"
+            text += f" | teacher proposal{'' if c is None else f' {c:.2f}'} ({key_text(self.actions, 'accept')} to accept)"
         if self.unreadable_frame == self.frame:
             text += " | the picture cannot be decoded"
         self.views.set_titles(f"{self.pane_names[0]}  frame {self.frame + 1}: {text}", self._thermal_title())

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from app.actions import apply_shortcuts
+from app.actions import apply_shortcuts, key_text
 from app.dialogs.errors import show_error
 from app.dialogs.help_dialog import HelpDialog
 from app.dialogs.open_pair import OpenPairDialog
@@ -165,7 +165,8 @@ class WindowDialogs:
             details.append(summary)
             pending = self._pending_proposals()
             if pending:
-                details.append(f"{pending} teacher proposal(s) not accepted are not in it (A or Shift+A accepts them)")
+                accept = f"{key_text(self.actions, 'accept')} or {key_text(self.actions, 'accept_range')}"
+                details.append(f"{pending} teacher proposal(s) not accepted are not in it ({accept} accepts them)")
         if path.is_file():
             details.append(f"{path.stat().st_size / 1e6:.1f} MB")
         box = QMessageBox(QMessageBox.Icon.Information, "Exported", "\n".join(details + warnings), parent=self)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 
 from app import edits
+from app.actions import DEFAULT_KEYS, key_text
 from app.dialogs.refine_dialog import RefineDialog
 from app.jobs import refine_frames, tracking_stop
 from app.review import attention_stretch, next_attention
@@ -38,6 +39,10 @@ class EditGlue(QObject):
     @property
     def doc(self):
         return self.w.document
+
+    def _key(self, name: str) -> str:
+        """The key of action ``name`` as bound now (``app.actions.key_text``)."""
+        return key_text(self.w.actions, name)
 
     def _execute(self, command) -> None:
         if self.doc is not None and command is not None:
@@ -111,7 +116,7 @@ class EditGlue(QObject):
             self.w.statusBar().showMessage(f"frames {start + 1}-{stop}: nothing to mark absent{kept_text}", 8000)
             return
         self._execute(command)
-        undo_key = self.w.actions["undo"].shortcut().toString() or "Edit > Undo"
+        undo_key = self._key("undo")
         self.w.statusBar().showMessage(f"marked {len(command.records)} frames absent ({start + 1}-{stop}){kept_text}; "
                                        f"{undo_key} undoes it", 10000)
 
@@ -185,9 +190,10 @@ class EditGlue(QObject):
             what = {Provenance.IMPORTED: "an imported box",
                     Provenance.TEACHER: "a teacher box you accepted"}.get(following.provenance, "a keyframe")
             if following.absent:  # O's mark: "holds a keyframe" named nothing the user had set
-                what = protected_text(following)
-            w.statusBar().showMessage(f"nothing to track: the next frame ({w.frame + 2}) holds {what}, which T never "
-                                      "replaces (T runs up to the next keyframe, imported or accepted box)", 10000)
+                what = protected_text(following, self._key)
+            t = self._key("track")
+            w.statusBar().showMessage(f"nothing to track: the next frame ({w.frame + 2}) holds {what}, which {t} never "
+                                      f"replaces ({t} runs up to the next keyframe, imported or accepted box)", 10000)
             return
         if w.weights_missing(w.settings.models.tracker, what="track"):
             return
@@ -246,13 +252,15 @@ class EditGlue(QObject):
         if is_protected(record):
             # a box a person drew, marked or imported is never replaced by a machine's; the
             # proposal stays on the view (A used to drop it without a word), to compare or take
-            delete_key = self.w.actions["delete_box"].shortcut().toString() or "Delete"
+            a = self._key("accept")
             self.w.statusBar().showMessage(
-                f"nothing accepted: frame {frame + 1} holds {protected_text(record)}, which A never replaces; "
-                f"the teacher's proposal stays (dotted): to take it, delete the box ({delete_key}), then A", 10000)
+                f"nothing accepted: frame {frame + 1} holds {protected_text(record, self._key)}, which {a} never "
+                f"replaces; the teacher's proposal stays (dotted): to take it, delete the box "
+                f"({self._key('delete_box')}), then {a}", 10000)
             return
         self._execute(edits.AcceptProposals({frame: proposal}, label="accept teacher box"))
-        self.w.statusBar().showMessage(f"accepted the teacher's box on frame {frame + 1}; Ctrl+Z undoes it", 5000)
+        self.w.statusBar().showMessage(f"accepted the teacher's box on frame {frame + 1}; {self._key('undo')} undoes it",
+                                       5000)
 
     def accept_range(self) -> None:
         """Shift+A: accept the proposals in the selected range; without a range, nothing
@@ -261,8 +269,8 @@ class EditGlue(QObject):
             return
         selected = self.w.timeline.selected_range()
         if selected is None:
-            self.w.statusBar().showMessage("select a range first (Ctrl+R, then drag its edges on the timeline); "
-                                           "A accepts this frame's proposal", 8000)
+            self.w.statusBar().showMessage(f"select a range first ({self._key('range')}, then drag its edges on the "
+                                           f"timeline); {self._key('accept')} accepts this frame's proposal", 8000)
             return
         chosen = {f: p for f, p in self.doc.proposals.items() if selected[0] <= f < selected[1] and p[0] is not None}
         if chosen:
@@ -273,7 +281,7 @@ class EditGlue(QObject):
                          " there (the proposal dropped)" if kept else "")
             self.w.statusBar().showMessage(
                 f"accepted {accepted} teacher box{'es' if accepted != 1 else ''} in frames {selected[0] + 1}-"
-                f"{selected[1]}{kept_text}; Ctrl+Z undoes it", 8000)
+                f"{selected[1]}{kept_text}; {self._key('undo')} undoes it", 8000)
         else:
             self.w.statusBar().showMessage(f"no teacher proposals in frames {selected[0] + 1}-{selected[1]}", 5000)
 
@@ -320,12 +328,13 @@ class EditGlue(QObject):
             self.w.statusBar().showMessage(f"{what}: {text}", 8000)
 
 
-def protected_text(record) -> str:
-    """What a protected record (``is_protected``) holds, in the status bar's words."""
+def protected_text(record, key=DEFAULT_KEYS.get) -> str:
+    """What a protected record (``is_protected``) holds, in the status bar's words; ``key``:
+    action name -> the key that action has now (``app.actions.key_text``; the defaults)."""
     if record.absent:
-        return f"an absent mark ({'Q: fully occluded' if record.occluded else 'O: out of view'})"
+        return f"an absent mark ({key('occluded') + ': fully occluded' if record.occluded else key('absent') + ': out of view'})"
     if record.provenance == Provenance.MANUAL:
         return "a box you drew or corrected"
     if record.provenance == Provenance.IMPORTED:
         return "an imported box"
-    return "a keyframe (K)"
+    return f"a keyframe ({key('keyframe')})"

@@ -173,3 +173,32 @@ def test_a_missing_weights_file_is_refused_instead_of_running_random_weights(win
     window.settings.models = dialog.values()
     window.actions["track"].trigger()  # the bundled weights: tracks
     assert window.document.record(1) is not None
+
+
+def test_messages_name_the_keys_as_the_user_rebound_them(window, pair_files, synthetic, tmp_path):
+    """Undo rebound to Ctrl+U, Accept to G, Occluded to W and Select range left without a key
+    (Edit > Keyboard shortcuts...): the status bar and the frame title still said "Ctrl+Z
+    undoes it", "(A to accept)", "(Q: fully occluded)" and "Ctrl+R", keys that then did
+    nothing or something else."""
+    from app.actions import apply_shortcuts
+
+    window.open_pair(*pair_files, store=str(tmp_path / "keys.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    window.settings.shortcuts = {"undo": "Ctrl+U", "accept": "G", "occluded": "W", "range": ""}
+    apply_shortcuts(window.actions, window.settings.shortcuts)
+    window.document.store.put_proposals("test", [(5, synthetic.boxes[5], 0.9)])
+    window.document.reload([5])
+    window.goto(5)
+    assert "(G to accept)" in window.views.visible_panel.title.text()
+    window.actions["accept"].trigger()
+    assert window.statusBar().currentMessage().endswith("; Ctrl+U undoes it")
+    window.actions["accept_range"].trigger()
+    message = window.statusBar().currentMessage()
+    assert "(Track > Select range, then drag" in message and "G accepts this frame's proposal" in message
+    window.goto(8)
+    window.actions["absent"].trigger()
+    assert "absent: out of view (W: fully occluded)" in window.views.visible_panel.title.text()
+    window.goto(7)
+    window.actions["track"].trigger()
+    assert "an absent mark (O: out of view)" in window.statusBar().currentMessage()
