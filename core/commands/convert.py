@@ -3,8 +3,10 @@
 Besides the files written, it says (``note:`` lines, as the studio's export does) what the
 target reads differently from the source: frames with no annotation written as absent rows
 (a sparse VTUAV file, ``--frames`` past the last row), and for ``lasher`` / ``rgbt234`` boxes
-touching x = 0 or y = 0, which the LasHeR scorer takes for absent rows; and, for a sequence
-folder whose frames open, boxes wholly outside the frames."""
+touching x = 0 or y = 0, which the LasHeR scorer takes for absent rows; for a sequence
+folder whose frames open, boxes wholly outside the frames; and for a target of one box per
+frame (got10k, lasot, vot, xywh), thermal boxes that differ from the visible ones and are
+not written."""
 from __future__ import annotations
 
 import sys
@@ -68,6 +70,9 @@ def run(args) -> int:
         shown = ", ".join(str(f + 1) for f in outside[:10]) + (" ..." if len(outside) > 10 else "")
         notes.append(f"{len(outside)} box(es) lie wholly outside the {image_size[0]}x{image_size[1]} frames of "
                      f"{args.src} (frames {shown}); written as they are")
+    dropped = thermal_dropped(kept, args.target)
+    if dropped:
+        notes.append(dropped)
     for note in notes:
         print(f"note: {note}", file=sys.stderr)
     if args.target == "got10k" and image_size is None:
@@ -78,6 +83,26 @@ def run(args) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
+
+
+#: targets that hold a thermal box beside the visible one on each frame
+TWO_BOX_TARGETS = ("lasher", "rgbt234", "gtot")
+
+
+def thermal_dropped(records, target: str) -> str | None:
+    """The note for a target that holds one box per frame (got10k, lasot, vot, xywh) when the
+    source's thermal boxes differ from its visible ones (RGBT234's ``infrared.txt``, GTOT's
+    ``groundTruth_i.txt``, VTUAV's ``ir.txt``): only the visible boxes are written, and the
+    thermal ones were left out without a word. None when nothing is left out."""
+    if target in TWO_BOX_TARGETS:
+        return None
+    frames = sorted(f for f, r in records.items() if not r.absent and r.thermal_box is not None)
+    if not frames:
+        return None
+    shown = ", ".join(str(f + 1) for f in frames[:10]) + (" ..." if len(frames) > 10 else "")
+    return (f"the thermal ground truth differs from the visible one on {len(frames)} frame(s) ({shown}); {target} "
+            "holds one box per frame: only the visible boxes are written (convert the thermal file alone, e.g. "
+            "infrared.txt, for the thermal boxes; --to lasher, rgbt234 or gtot keep both)")
 
 
 def _image_size(src: Path) -> tuple[int, int] | None:

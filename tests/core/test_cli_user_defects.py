@@ -237,3 +237,29 @@ def test_track_dataset_on_a_one_frame_sequence_says_it_tracked_nothing(tmp_path,
     assert "1 sequence, kcf tracker" in err and "[1/1] one: 1 box (its one frame holds the ground-truth box" in err
     assert "0.0 frames/s" not in err and f"wrote 1 result to {results}" in err, err
     assert len((results / "one.txt").read_text().splitlines()) == 1
+
+
+@pytest.mark.parametrize("target", ["got10k", "lasot", "vot", "xywh"])
+def test_convert_to_one_box_per_frame_says_the_thermal_boxes_are_not_written(tmp_path, capsys, target):
+    """Converting an RGBT234 folder (visible.txt and infrared.txt differ) to got10k, lasot, vot or
+    xywh wrote the visible boxes alone and left the thermal ground truth out without a word."""
+    src = tmp_path / "seq"
+    src.mkdir()
+    (src / "visible.txt").write_bytes(b"10,10,20,20\r\n11,10,20,20\r\n12,10,20,20\r\n")
+    (src / "infrared.txt").write_bytes(b"10,10,20,20\r\n15,12,20,20\r\n16,12,20,20\r\n")
+    (src / "init.txt").write_bytes((src / "visible.txt").read_bytes())
+    dst = tmp_path / ("out.txt" if target == "xywh" else "out")
+    assert main(["convert", str(src), str(dst), "--to", target]) == 0
+    err = capsys.readouterr().err
+    assert (f"note: the thermal ground truth differs from the visible one on 2 frame(s) (2, 3); {target} holds one "
+            "box per frame: only the visible boxes are written") in err, err
+
+
+def test_convert_to_a_two_box_target_says_nothing_of_thermal_boxes(tmp_path, capsys):
+    src = tmp_path / "seq"
+    src.mkdir()
+    (src / "visible.txt").write_text("10,10,20,20\n11,10,20,20\n")
+    (src / "infrared.txt").write_text("14,10,20,20\n15,12,20,20\n")
+    assert main(["convert", str(src), str(tmp_path / "out"), "--to", "gtot"]) == 0
+    assert "thermal ground truth" not in capsys.readouterr().err
+    assert (tmp_path / "out" / "groundTruth_i.txt").read_text().splitlines()[0] == "14 10 34 30"
