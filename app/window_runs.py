@@ -52,6 +52,12 @@ class WindowRuns:
     def _run_ended(self, summary: str, run=None) -> None:
         if run is self.refining:
             summary += self._back_from_refinement()
+        elif run is self.tracking and self.follow_live and run.written and self.document is not None:
+            # Stop: the batch committed as Esc came is kept but its report dropped, so the view
+            # stayed a frame or two short of the run's last box (T from there re-tracked them)
+            last = min(run.written[-1], self.document.num_frames - 1)
+            if last != self.frame:
+                self.goto(last)
         if not (self.tracking.busy or self.refining.busy):  # the other run may still go
             self.job_status.finish()
         self.statusBar().showMessage(summary, 10000)

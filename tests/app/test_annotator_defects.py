@@ -202,3 +202,36 @@ def test_messages_name_the_keys_as_the_user_rebound_them(window, pair_files, syn
     window.goto(7)
     window.actions["track"].trigger()
     assert "an absent mark (O: out of view)" in window.statusBar().currentMessage()
+
+
+def test_stop_leaves_the_view_on_the_runs_last_box(window, pair_files, synthetic, tmp_path, monkeypatch):
+    """Esc during T: the batch committed as Stop came is kept but its report is dropped, so the
+    view stayed on frame 65 of a run that wrote up to 66, and "65 frames tracked (stopped)"
+    read as a run that ended where the view was."""
+    import app.controllers.tracking as tracking
+    from app.jobs import TrackUpdate
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+    from core.progress import Progress
+
+    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
+        for batch in ((1, 2), (3, 4), (5, 6)):
+            command = SetRecords([FrameAnnotation(f, synthetic.boxes[f], provenance="student", confidence=0.5)
+                                  for f in batch], label="track")
+            command.apply(store)  # the worker commits, then reports
+            applied.append(command)
+            if batch[0] == 3:
+                window.tracking.stop()  # Esc while this batch was being committed
+            yield Progress(batch[-1], 23, f"frame {batch[-1] + 1}",
+                           TrackUpdate("Student", batch[-1], synthetic.boxes[batch[-1]], 0.5, command,
+                                       window.document.sequence[batch[-1]], 30.0, "", ""))
+        return 6
+
+    monkeypatch.setattr(tracking, "track_job", job)
+    window.open_pair(*pair_files, store=str(tmp_path / "stop.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    assert window.tracking.written == [1, 2, 3, 4]
+    assert window.frame == 4 and window.transport.frame == 4
+    assert window.statusBar().currentMessage() == "4 frames tracked (stopped)"
+    assert "frame 5: tracked" in window.views.visible_panel.title.text()
