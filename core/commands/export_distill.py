@@ -41,6 +41,31 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def check_store_fits(store, store_path, sequence) -> None:
+    """ExportError when the store is the studio's project of another sequence: the name and the
+    frame count it recorded when the studio opened it (``sequence_name``, ``num_frames``) both
+    differ from this sequence's (``--store`` of another sequence exported its boxes on these
+    frames as training labels, without a word). One of the two differing (a renamed folder, a
+    re-paired or re-cut stream) is a note; a store without them (not written by the studio)
+    is taken as it is."""
+    name, count = store.get_meta("sequence_name"), store.get_meta("num_frames")
+    if name is None or count is None:
+        return
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        return
+    here = (sequence.info.name, len(sequence))
+    if (str(name), count) == here:
+        return
+    if str(name) != here[0] and count != here[1]:
+        raise ExportError(store_path, f"is the project of {name} ({count} frames), not of {here[0]} ({here[1]} "
+                                      "frames): its boxes would become training labels on other footage; give "
+                                      "this sequence's own store with --store")
+    print(f"note: {store_path} was made for {name} ({count} frames); exporting it on {here[0]} ({here[1]} frames)",
+          file=sys.stderr)
+
+
 def run(args) -> int:
     from core.annotations.formats.groundtruth import protected_inputs
     from core.annotations.project_paths import project_store_path
@@ -90,6 +115,7 @@ def run(args) -> int:
                     raise ExportError(store_path, f"the store's frame offset {offset} does not apply: {error}; "
                                                   "pass --frame-offset 0 to export without it") from error
                 raise ExportError(args.source[0], f"--frame-offset {offset}: {error}") from error
+        check_store_fits(store, store_path, sequence)
         records = store.records()
         frame_size = (sequence.info.width, sequence.info.height)
         note = outside_frames_note(records, len(sequence), frame_size)

@@ -263,3 +263,43 @@ def test_convert_to_a_two_box_target_says_nothing_of_thermal_boxes(tmp_path, cap
     assert main(["convert", str(src), str(tmp_path / "out"), "--to", "gtot"]) == 0
     assert "thermal ground truth" not in capsys.readouterr().err
     assert (tmp_path / "out" / "groundTruth_i.txt").read_text().splitlines()[0] == "14 10 34 30"
+
+
+def _studio_store_of(folder: Path, frames: int) -> Path:
+    """The annotated sequence of ``tests/core/safety`` with the meta the studio writes on opening."""
+    from core.annotations.store import AnnotationStore
+    from tests.core.safety.conftest import make_sequence
+
+    make_sequence(folder, frames=frames)
+    store = folder / f"{folder.name}.rgbt.sqlite"
+    with AnnotationStore.open(store) as opened:
+        opened.set_meta("sequence_name", folder.name)
+        opened.set_meta("num_frames", frames)
+    return store
+
+
+def test_export_distill_refuses_the_store_of_another_sequence(tmp_path, capsys):
+    """``export-distill B --store A/A.rgbt.sqlite`` wrote A's boxes as training labels on B's frames
+    without a word."""
+    store = _studio_store_of(tmp_path / "a", 8)
+    other = tmp_path / "b"
+    from tests.core.safety.conftest import make_sequence
+
+    make_sequence(other, frames=6)
+    out = tmp_path / "d.h5"
+    code = main(["export-distill", str(other), "--store", str(store), "--out", str(out), "--random-weights"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line.startswith(f"error: {store}: is the project of a (8 frames), not of b (6 frames)"), line
+    assert not out.exists()
+
+
+def test_export_distill_notes_a_store_recorded_under_another_name(tmp_path, capsys):
+    store = _studio_store_of(tmp_path / "a", 6)
+    renamed = tmp_path / "renamed"
+    store.rename(tmp_path / "a" / "renamed.rgbt.sqlite")
+    (tmp_path / "a").rename(renamed)
+    out = tmp_path / "d.h5"
+    assert main(["export-distill", str(renamed), "--out", str(out), "--random-weights"]) == 0
+    err = capsys.readouterr().err
+    assert f"note: {renamed / 'renamed.rgbt.sqlite'} was made for a (6 frames); exporting it on renamed (6 frames)" in err
+    assert out.is_file()
