@@ -2,7 +2,7 @@
 
 x is the 0-based frame index inside; the axis is labelled with frame NUMBERS counted
 from 1, like the frame counter of the transport bar and the view titles. Curves: student confidence (orange), teacher-student IoU
-(magenta, where refined). Markers: manual keyframes (green triangles on top), absent
+(magenta, where refined); a value without a neighbour is a dot. Markers: manual keyframes (green triangles on top), absent
 frames (red ticks at the bottom), low-confidence runs (yellow bars). A white cursor marks
 the current frame; click anywhere (or drag the cursor) to jump. A range region (shown on
 demand) selects frames for teacher refinement and interpolation.
@@ -25,6 +25,15 @@ def legend_html() -> str:
     entries = (("confidence", "&#9472;&#9472; tracker confidence"), ("iou", "&#9472;&#9472; teacher-student IoU"),
                ("keyframe", "&#9650; keyframe"), ("absent", "&#9632; absent"), ("low", "&#9644; low confidence"))
     return "&nbsp;&nbsp;&nbsp;".join(f'<span style="color:{C[key]}">{text}</span>' for key, text in entries)
+
+
+def isolated(values: np.ndarray) -> np.ndarray:
+    """Indices of the finite entries of the (N,) ``values`` whose neighbours are both NaN (or
+    missing): the points a curve drawn with ``connect="finite"`` leaves out."""
+    finite = np.isfinite(values)
+    before = np.concatenate([[False], finite[:-1]])
+    after = np.concatenate([finite[1:], [False]])
+    return np.flatnonzero(finite & ~before & ~after)
 
 
 class FrameAxis(pg.AxisItem):
@@ -72,6 +81,12 @@ class TimelineWidget(pg.PlotWidget):
             curve.setDownsampling(auto=True, method="peak")
             curve.setClipToView(True)
             curve.curve.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        # a value with no neighbour (one refined frame, the default of R; a one-frame run) is no
+        # line at all for connect="finite": such frames get a dot of the curve's colour
+        self.confidence_dots = pg.ScatterPlotItem(symbol="o", size=5, brush=pg.mkBrush(C["confidence"]), pen=None)
+        self.iou_dots = pg.ScatterPlotItem(symbol="o", size=5, brush=pg.mkBrush(C["iou"]), pen=None)
+        for dots in (self.confidence_dots, self.iou_dots):
+            item.addItem(dots)
         self.keyframes = pg.ScatterPlotItem(symbol="t1", size=9, brush=pg.mkBrush(C["keyframe"]), pen=None)
         self.absent = pg.ScatterPlotItem(symbol="s", size=6, brush=pg.mkBrush(C["absent"]), pen=None)
         self.low_runs = pg.BarGraphItem(x0=[], x1=[], y0=LOW_Y - 0.04, y1=LOW_Y + 0.04, brush=C["low"], pen=None)
@@ -99,6 +114,9 @@ class TimelineWidget(pg.PlotWidget):
         x = np.arange(n, dtype=np.float64)
         self.confidence_curve.setData(x, data.confidence)
         self.iou_curve.setData(x, data.iou)
+        for dots, values in ((self.confidence_dots, data.confidence), (self.iou_dots, data.iou)):
+            alone = isolated(values)
+            dots.setData(alone.astype(float), values[alone])
         keys = np.flatnonzero(data.keyframe)
         self.keyframes.setData(keys.astype(float), np.full(keys.size, KEY_Y))
         absent = np.flatnonzero(data.absent)

@@ -235,3 +235,46 @@ def test_stop_leaves_the_view_on_the_runs_last_box(window, pair_files, synthetic
     assert window.frame == 4 and window.transport.frame == 4
     assert window.statusBar().currentMessage() == "4 frames tracked (stopped)"
     assert "frame 5: tracked" in window.views.visible_panel.title.text()
+
+
+def _pixels_of(widget, colour: str) -> int:
+    """How many pixels of the timeline's plot area (not its legend) are near ``colour``."""
+    from PySide6.QtGui import QColor
+
+    widget.repaint()
+    image = widget.grab().toImage()
+    vb = widget.getViewBox()
+    area = widget.mapFromScene(vb.sceneBoundingRect()).boundingRect()
+    want = QColor(colour)
+    count = 0
+    for y in range(max(area.top(), 0), min(area.bottom(), image.height())):
+        for x in range(max(area.left(), 0), min(area.right(), image.width())):
+            pixel = image.pixelColor(x, y)
+            if abs(pixel.red() - want.red()) + abs(pixel.green() - want.green()) + abs(pixel.blue() - want.blue()) < 60:
+                count += 1
+    return count
+
+
+def test_one_refined_frame_shows_its_teacher_agreement_on_the_timeline(qtbot):
+    """R on the current frame (its default) gives the teacher-student IoU of one frame: the
+    curve, drawn only between neighbouring values, showed nothing for it (and nothing for a
+    confidence with no neighbour)."""
+    import numpy as np
+
+    from app.review import TimelineData
+    from app.style import TIMELINE_COLOURS
+    from app.views.timeline import TimelineWidget
+
+    timeline = TimelineWidget()
+    qtbot.addWidget(timeline)
+    timeline.resize(600, 150)
+    timeline.show()
+    data = TimelineData.empty(60)
+    data.iou[28] = 0.63
+    data.confidence[40] = 0.8
+    timeline.set_data(data)
+    assert _pixels_of(timeline, TIMELINE_COLOURS["iou"]) > 4
+    assert _pixels_of(timeline, TIMELINE_COLOURS["confidence"]) > 4
+    data.iou[29] = 0.7  # two neighbours: the line, no dots
+    timeline.set_data(data)
+    assert len(timeline.iou_dots.data) == 0 and np.isfinite(data.iou).sum() == 2
