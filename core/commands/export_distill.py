@@ -45,9 +45,9 @@ def check_store_fits(store, store_path, sequence) -> None:
     """ExportError when the store is the studio's project of another sequence: the name and the
     frame count it recorded when the studio opened it (``sequence_name``, ``num_frames``) both
     differ from this sequence's (``--store`` of another sequence exported its boxes on these
-    frames as training labels, without a word). One of the two differing (a renamed folder, a
-    re-paired or re-cut stream) is a note; a store without them (not written by the studio)
-    is taken as it is."""
+    frames as training labels, without a word). The name alone differing (a renamed folder) is
+    a note, the count alone (another ``--frame-offset`` than the store's pairs other frames)
+    nothing; a store without them (not written by the studio) is taken as it is."""
     name, count = store.get_meta("sequence_name"), store.get_meta("num_frames")
     if name is None or count is None:
         return
@@ -56,9 +56,10 @@ def check_store_fits(store, store_path, sequence) -> None:
     except (TypeError, ValueError):
         return
     here = (sequence.info.name, len(sequence))
-    if (str(name), count) == here:
+    if str(name) == here[0]:  # its own (a count that differs: another --frame-offset pairs other frames)
         return
-    if str(name) != here[0] and count != here[1]:
+    same_pairing = int(store.get_meta("frame_offset", 0) or 0) == int(getattr(sequence, "frame_offset", 0) or 0)
+    if count != here[1] and same_pairing:
         raise ExportError(store_path, f"is the project of {name} ({count} frames), not of {here[0]} ({here[1]} "
                                       "frames): its boxes would become training labels on other footage; give "
                                       "this sequence's own store with --store")
@@ -115,7 +116,7 @@ def run(args) -> int:
                     raise ExportError(store_path, f"the store's frame offset {offset} does not apply: {error}; "
                                                   "pass --frame-offset 0 to export without it") from error
                 raise ExportError(args.source[0], f"--frame-offset {offset}: {error}") from error
-        check_store_fits(store, store_path, sequence)
+        check_store_fits(store, store_path, sequence)  # once paired as asked
         records = store.records()
         frame_size = (sequence.info.width, sequence.info.height)
         note = outside_frames_note(records, len(sequence), frame_size)

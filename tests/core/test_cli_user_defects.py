@@ -303,3 +303,12 @@ def test_export_distill_notes_a_store_recorded_under_another_name(tmp_path, caps
     err = capsys.readouterr().err
     assert f"note: {renamed / 'renamed.rgbt.sqlite'} was made for a (6 frames); exporting it on renamed (6 frames)" in err
     assert out.is_file()
+
+
+def test_export_distill_with_another_frame_offset_says_nothing_of_the_store(tmp_path, capsys):
+    """Its own store, paired with another --frame-offset (fewer common frames), is no other sequence's."""
+    store = _studio_store_of(tmp_path / "a", 8)
+    out = tmp_path / "d.h5"
+    assert main(["export-distill", str(store.parent), "--out", str(out), "--random-weights", "--frame-offset", "1"]) == 0
+    assert "was made for" not in capsys.readouterr().err
+    assert out.is_file()
