@@ -79,7 +79,6 @@ def run(args) -> int:
     )
     from core.distillation.finetune import FinetuneConfig
     from core.fileio import check_output
-    from core.sequences import open_pair, open_sequence
     from core.trackers import tracker_names
     from core.tracking.factory import load_tracker
 
@@ -90,10 +89,10 @@ def run(args) -> int:
     inputs = protected_sources(*args.source)
     check_output(args.out, protected=inputs + ([(args.store, "the annotation store")] if args.store else []),
                  force=args.force, option="--out")
-    if len(args.source) == 1:
-        sequence = open_sequence(args.source[0])
-    else:
-        sequence = open_pair(args.source[0], args.source[1])
+    from core.commands.track import open_input
+
+    # one sequence folder, or given twice (as track takes it), or a visible and a thermal stream
+    sequence = open_input(Path(args.source[0]), Path(args.source[-1]) if len(args.source) == 2 else None)
     try:
         store_path = args.store or project_store_path(sequence.info)
         check_output(args.out, protected=inputs + protected_inputs(sequence.info, store_path), force=args.force,

@@ -312,3 +312,15 @@ def test_export_distill_with_another_frame_offset_says_nothing_of_the_store(tmp_
     assert main(["export-distill", str(store.parent), "--out", str(out), "--random-weights", "--frame-offset", "1"]) == 0
     assert "was made for" not in capsys.readouterr().err
     assert out.is_file()
+
+
+def test_export_distill_takes_a_sequence_folder_given_twice(tmp_path, capsys):
+    """``export-distill SEQ SEQ`` (as track takes it: 'or the same sequence folder again') was read as
+    a visible and a thermal image folder: 'SEQ: folder holds no images'."""
+    from tests.core.safety.conftest import make_sequence
+
+    seq = make_sequence(tmp_path / "seq", frames=6)
+    out = tmp_path / "d.h5"
+    assert main(["export-distill", str(seq), str(seq), "--out", str(out), "--random-weights"]) == 0, \
+        capsys.readouterr().err
+    assert out.is_file()
