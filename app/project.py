@@ -66,12 +66,17 @@ class OpenedProject:
 
 def writable_folder(folder: str | Path) -> bool:
     """True when files can be created in ``folder`` (or, while it does not exist, in its
-    nearest existing parent): permissions and read-only file systems both count."""
+    nearest existing parent): permissions and read-only file systems both count. A folder
+    whose mode lets no one write (``r-xr-xr-x``: a dataset kept read-only) counts as read-only
+    also for root, whom ``os.access`` lets write anywhere: the studio run as root (a
+    container) put its project, lock and journal files into such a dataset folder."""
     folder = Path(folder)
     while not folder.exists():
         if folder.parent == folder:
             return False
         folder = folder.parent
+    if not folder.stat().st_mode & 0o222:
+        return False
     return os.access(folder, os.W_OK | os.X_OK)
 
 

@@ -278,3 +278,33 @@ def test_one_refined_frame_shows_its_teacher_agreement_on_the_timeline(qtbot):
     data.iou[29] = 0.7  # two neighbours: the line, no dots
     timeline.set_data(data)
     assert len(timeline.iou_dots.data) == 0 and np.isfinite(data.iou).sum() == 2
+
+
+def test_a_dataset_folder_no_one_may_write_keeps_its_project_out_also_for_root(window, pair_files, tmp_path,
+                                                                                monkeypatch):
+    """A dataset folder of mode r-xr-xr-x opened by the studio run as root (a container): root
+    may write anywhere (``os.access`` says so), and the project, its lock and journal files
+    went into the dataset; they go to the studio's home, as for any read-only folder."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from core.annotations.project_paths import studio_home
+
+    dataset = tmp_path / "dataset"
+    dataset.mkdir()
+    visible, thermal = (Path(shutil.copy(p, dataset / Path(p).name)) for p in pair_files)
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode, *a, **k: True if mode & os.W_OK else real_access(path, mode))
+    dataset.chmod(0o555)
+    try:
+        window.open_pair(visible, thermal)
+        assert window.document is not None, window.statusBar().currentMessage()
+        assert Path(window.document.store.path).parent == studio_home() / "projects"
+        assert sorted(p.name for p in dataset.iterdir()) == sorted([visible.name, thermal.name])
+        assert "read-only" in window.statusBar().currentMessage()
+    finally:
+        if window.document is not None:
+            window.document.close()
+            window.document = None
+        dataset.chmod(0o755)
