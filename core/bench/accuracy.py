@@ -207,6 +207,8 @@ def run(args) -> int:
         raise ConfigError("--veil-visible needs --real (the synthetic split has its own night family)")
     if getattr(args, "resize", None) is not None:
         raise ConfigError("--resize needs --real")
+    if getattr(args, "frame_step", None) is not None:
+        raise ConfigError("--frame-step needs --real")
     rows, bench, reports, notes = run_accuracy(args)
     print(format_table(rows, notes, [c.label for c in bench.contenders]))
     print("targets (issue 4):")

@@ -16,7 +16,9 @@ folders are skipped with a note.
 With ``starts`` > 1 each sequence also gives runs from evenly spaced later first frames
 (``name@frame``; :func:`start_frames`). With a ``veil`` every run's visible frames come
 under smoke or fog (``core.bench.veil``); with a ``resize`` every frame and box is scaled
-(``core.bench.resize``), the veil laid on the resized frame.
+(``core.bench.resize``), the veil laid on the resized frame; with a ``frame_step`` K the runs see
+every K-th frame (``core.bench.frame_step``), renumbered, and ``max_frames`` counts original frames
+(a run sees ``max_frames / K`` frames of the same stretch of footage).
 """
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from core.bench.eval_sets import ground_truth_rows
+from core.bench.frame_step import FrameStep, SteppedSequence
 from core.bench.real_metrics import valid_rows
 from core.bench.resize import FootageResize, ResizedSequence
 from core.bench.veil import VeiledSequence, VisibleVeil
@@ -46,7 +49,9 @@ class RealItem:
     the first valid ground-truth box at or after it; 0-based in the window), ``veil``: the
     visible stream's veil (``core.bench.veil``) or None, ``entry``: the split entry
     (``core.real_split.SplitEntry``; None = the folder itself), ``resize``: the scale of every
-    frame and box (``core.bench.resize``) or None."""
+    frame and box (``core.bench.resize``) or None, ``frame_step``: every how many frames the run
+    sees one (``core.bench.frame_step``; ``length``, ``num_frames`` and ``first_frame`` then count
+    stepped frames) or None."""
 
     modality: str
     folder: str
@@ -59,10 +64,13 @@ class RealItem:
     veil: VisibleVeil | None = None
     entry: SplitEntry | None = None
     resize: FootageResize | None = None
+    frame_step: FrameStep | None = None
 
     def open(self):
-        """The sequence (a labelled view's window), resized and then under the veil when there are."""
+        """The sequence (a labelled view's window), stepped, resized and then under the veil when there are."""
         sequence = (self.entry or SplitEntry(self.folder)).open(self.path, cache_frames=2)
+        if self.frame_step is not None:
+            sequence = SteppedSequence(sequence, self.frame_step)
         if self.resize is not None:
             sequence = ResizedSequence(sequence, self.resize)
         return sequence if self.veil is None else VeiledSequence(sequence, self.veil)
@@ -77,8 +85,10 @@ class RealItem:
     @property
     def cache_dataset(self) -> str:
         """What the result cache files this run under besides its folder: the modality, and
-        the veil and the resize when there are (a veiled or resized run is another run)."""
-        return "|".join([self.modality] + [t.key for t in (self.veil, self.resize) if t is not None])
+        the veil, the resize and the frame step when there are (a veiled, resized or stepped run is
+        another run)."""
+        changes = (self.veil, self.resize, self.frame_step)
+        return "|".join([self.modality] + [change.key for change in changes if change is not None])
 
 
 def _opened_modality(info) -> str:
@@ -94,7 +104,8 @@ def start_frames(length: int, starts: int) -> list[int]:
 def real_items(split: RealSplit, part: str, data_root: str | Path,
                max_frames: int | None = DEFAULT_MAX_FRAMES, starts: int = 1,
                veil: VisibleVeil | None = None,
-               resize: FootageResize | None = None) -> tuple[list[RealItem], list[str]]:
+               resize: FootageResize | None = None,
+               frame_step: FrameStep | None = None) -> tuple[list[RealItem], list[str]]:
     """(items, notes) of ``part`` of ``split`` under ``data_root`` (see the module docstring).
 
     ``starts`` > 1: that many runs per sequence, from evenly spaced first frames
@@ -106,6 +117,9 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
         raise ConfigError("--max-frames must be >= 2 (the first frame initialises the trackers)")
     if starts < 1:
         raise ConfigError("--starts must be >= 1")
+    run_frames = max_frames
+    if frame_step is not None and max_frames is not None:
+        run_frames = max(2, frame_step.length(int(max_frames)))
     listed = split.entries(part)
     names = [entry.name for _, entry in listed]
     items, notes, cut = [], [], []
@@ -121,6 +135,9 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
             sequence = entry.open(path, cache_frames=1)
         except RGBTError as error:
             raise ConfigError(f"{entry.label} (in {split.path}) cannot be opened: {error}") from None
+        footage_length = len(sequence)
+        if frame_step is not None:
+            sequence = SteppedSequence(sequence, frame_step)
         try:
             info = sequence.info
             opened = _opened_modality(info)
@@ -133,15 +150,15 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
                               f"(layout {info.layout})")
         valid = valid_rows(ground_truth_rows(records, length)) if records else np.zeros(length, bool)
         for first in start_frames(length, starts):
-            count = length - first if max_frames is None else min(length - first, int(max_frames))
+            count = length - first if run_frames is None else min(length - first, int(run_frames))
             label = name if first == 0 else f"{name}@{first}"
             if count < 2 or not valid[first:first + count].any():
                 notes.append(f"{label} skipped: no ground-truth box in its {count} frames from frame {first}")
                 continue
             if first == 0 and count < length:
-                cut.append(f"{name} {length}")
+                cut.append(f"{name} {footage_length}")
             items.append(RealItem(modality, folder, label, path, length, count, info.layout, first, veil,
-                                  entry if entry.is_view else None, resize))
+                                  entry if entry.is_view else None, resize, frame_step))
     if cut:
         notes.append(f"first {max_frames} frames of each longer sequence (of {', '.join(cut)} frames)")
     if starts > 1:
@@ -153,6 +170,10 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
     if resize is not None:
         notes.append(f"every frame and box {resize.key} (both streams; PR's 20 px threshold is in the resized "
                      "frame; SR and NPR do not depend on the resolution)")
+    if frame_step is not None:
+        notes.append(f"{frame_step.key} of the footage (1/{frame_step.step} of its frame rate; a run covers the "
+                     f"same frames of the footage as at full rate, {run_frames or 'all'} of them seen; frame "
+                     "numbers and starts are in stepped frames)")
     if part == "train" and split.parts[part].get("rgbt_unlabeled"):
         notes.append(f"{len(split.parts[part]['rgbt_unlabeled'])} unlabeled RGB-T sequences of the train part "
                      "skipped (no boxes)")
