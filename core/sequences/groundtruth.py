@@ -8,8 +8,10 @@ frame; :func:`align_ground_truth` applies the same changes to the records:
 - sequence frame ``i`` shows visible frame ``v = i + visible_start``: the record of
   visible frame ``v`` becomes the record of frame ``i``; records outside
   ``[visible_start, visible_start + length)`` are dropped;
-- a separate thermal box belongs to thermal frame ``v + offset``: it is taken from that
-  frame's record (no separate box there -> None, i.e. "same as ``box``");
+- the thermal box belongs to thermal frame ``v + offset``: it is taken from that frame's
+  record, its separate thermal box or, where the thermal row equals that frame's visible
+  row (LasHeR: always), that frame's box (an absent or missing record there -> None, i.e.
+  "same as ``box``"; a result equal to ``box`` is None too);
 - thermal boxes are scaled by ``(W / thermal_width, H / thermal_height)`` when the
   thermal stream was resampled onto the visible grid ``W x H``.
 """
@@ -33,14 +35,19 @@ def align_ground_truth(records: Mapping[int, FrameAnnotation], *, visible_start:
         record = records.get(i + visible_start)
         if record is None:
             continue
-        thermal_box = record.thermal_box
+        thermal_box, own_row = record.thermal_box, record.thermal_box is not None
         if offset:
             partner = records.get(i + visible_start + offset)
-            thermal_box = partner.thermal_box if partner is not None else None
+            if partner is None or partner.absent:
+                thermal_box, own_row = None, False
+            else:  # that frame's thermal row: its own box, or the visible row it equals
+                thermal_box, own_row = partner.effective_thermal_box, partner.thermal_box is not None
         if record.absent:
             thermal_box = None
-        elif thermal_box is not None and (sx, sy) != (1.0, 1.0):
+        elif thermal_box is not None and own_row and (sx, sy) != (1.0, 1.0):
             thermal_box = np.asarray(thermal_box, dtype=np.float64) * scale
+        if thermal_box is not None and np.array_equal(thermal_box, record.box):
+            thermal_box = None  # the same box: "same as box"
         aligned[i] = replace(record, frame=i, thermal_box=thermal_box)
     return aligned
 

@@ -62,3 +62,29 @@ def test_real_vot_tir_ground_truth(shared_data):
 @pytest.mark.real_data
 def test_real_tno_has_no_ground_truth(shared_data):
     assert open_sequence(shared_data / "tno" / "tree").ground_truth() is None
+
+
+def test_offset_takes_the_thermal_row_of_the_thermal_frame_even_where_it_equals_the_visible_row(tmp_path, kit):
+    """With a frame offset, frame i's thermal box is the thermal GT row of thermal frame v + offset.
+    Where that row equals its visible row (LasHeR: every row) the thermal box fell back to
+    frame i's own visible row (v), a row of another frame: the thermal box jumped between the
+    two streams' timings, frame by frame."""
+    root = _rgbt234(tmp_path / "car", kit, th_size=(32, 24))  # the visible frames' size: no resampling
+    rows = [f"{i + 1},2,10,8" for i in range(6)]
+    infrared = [f"{i + 1},4,6,4" for i in range(6)]
+    infrared[2] = rows[2]  # thermal frame 3's row equals its visible row
+    (root / "visible.txt").write_text("\r\n".join(rows) + "\r\n")
+    (root / "infrared.txt").write_text("\r\n".join(infrared) + "\r\n")
+    seq = open_sequence(root, frame_offset=1)
+    gt = seq.ground_truth()
+    assert gt[0].effective_thermal_box.tolist() == [2, 4, 6, 4]  # thermal frame 2: its own row
+    assert gt[1].box.tolist() == [2, 2, 10, 8]
+    assert gt[1].effective_thermal_box.tolist() == [3, 2, 10, 8]  # thermal frame 3's row, not visible frame 2's
+    lasher = tmp_path / "lasher"
+    kit.write_folder(lasher / "visible", [kit.visible_frame(i) for i in range(6)], "v{:06d}.png")
+    kit.write_folder(lasher / "infrared", [kit.thermal_frame(i) for i in range(6)], "i{:06d}.png")
+    (lasher / "visible.txt").write_text("\r\n".join(rows) + "\r\n")
+    (lasher / "infrared.txt").write_text("\r\n".join(rows) + "\r\n")
+    gt = open_sequence(lasher, frame_offset=2).ground_truth()
+    assert [gt[i].effective_thermal_box.tolist()[0] for i in range(4)] == [3, 4, 5, 6]
+    assert [gt[i].box.tolist()[0] for i in range(4)] == [1, 2, 3, 4]
