@@ -135,7 +135,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
             run.progress.connect(lambda done, total, text, r=run: self._run_progress(r, done, total, text))
             run.ended.connect(lambda summary, r=run: self._run_ended(summary, r))
             run.runner.ended.connect(self._update_stop_action)  # after any run's end, its busy flag cleared
-            run.failed.connect(lambda error, trace: self.error("The run failed", error, trace))
+            run.failed.connect(lambda error, trace, r=run: self._run_failed(r, error, trace))
         self.exporter.exported.connect(self._exported)
         self.exporter.failed.connect(lambda error, trace: self.error("Export failed", error, trace))
         self.exporter.cancelled.connect(lambda: self.statusBar().showMessage("export cancelled", 5000))
@@ -161,6 +161,28 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         a["thermal_twin"].toggled.connect(self.views.set_thermal_shown)
         a["separate_thermal"].toggled.connect(lambda _on: self.refresh_boxes())
         a["range"].toggled.connect(self._range_toggled)
+
+    def _run_failed(self, run, error: BaseException, trace: str) -> None:
+        """A run that failed (the tracking process ended, a frame that cannot be decoded): the
+        dialog says what it did before it and that this is kept (it said "Error" and the cause
+        alone, and the status bar's "195 frames tracked (failed)" was replaced at once, so a
+        user could not tell whether the run's frames were lost)."""
+        from app.dialogs.errors import describe_error
+
+        box = self.error("The run failed", error, trace)
+        count = run.done_count
+        frames = f"{count} frame{'' if count == 1 else 's'}"
+        if run.kind == "track":
+            done = (f"Tracking failed after {frames}; they are kept ({key_text(self.actions, 'undo')} undoes them), "
+                    f"and {key_text(self.actions, 'track')} from the last one continues" if count else
+                    "Tracking failed before it wrote any frame")
+        else:
+            done = (f"The teacher's refinement failed after {frames}; their proposals are kept" if count else
+                    "The teacher's refinement failed before it refined any frame")
+        headline, text = describe_error(error)
+        box.setText(done + ".")
+        box.setInformativeText(text if headline == "Error" else f"{headline}: {text}")
+        self.statusBar().showMessage(f"{done}: {error}", 15000)
 
     # -- opening --------------------------------------------------------------------------
     def open_request(self, request: OpenRequest) -> None:

@@ -49,6 +49,7 @@ class RunController(QObject):
         self.planned: list[int] = []  # a refinement's frames
         self.last_update = None
         self.written: list[int] = []  # the frames the last run wrote, sorted (set when it ends)
+        self.done_count = 0  # frames the last run tracked (written) or refined, set when it ends
         self._last_live = 0.0
         self._result = None
 
@@ -147,5 +148,6 @@ class RunController(QObject):
         # is dropped (stale), and "432 frames tracked" was said of 433 written and undone together
         count = len(written) if self.kind == "track" else len(self.frames)
         noun = "tracked" if self.kind == "track" else "refined"
+        self.done_count = count
         self.ended.emit(f"{count} frame{'' if count == 1 else 's'} {noun} ({how})")
         self.commands, self.dropped, self.outputs = [], {}, {}

@@ -308,3 +308,38 @@ def test_a_dataset_folder_no_one_may_write_keeps_its_project_out_also_for_root(w
             window.document.close()
             window.document = None
         dataset.chmod(0o755)
+
+
+def test_a_failed_run_says_what_it_kept(window, pair_files, synthetic, tmp_path, monkeypatch):
+    """The tracking process ended mid-run: the dialog read "Error / the tracking process ended
+    unexpectedly" and the status bar's "4 frames tracked (failed)" was replaced at once, so the
+    user could not tell whether the run's frames survived (they do, as one undo step)."""
+    import app.controllers.tracking as tracking
+    from app.jobs import TrackUpdate
+    from app.track_process import TrackerProcessError
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+    from core.progress import Progress
+
+    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
+        for batch in ((1, 2), (3, 4)):
+            command = SetRecords([FrameAnnotation(f, synthetic.boxes[f], provenance="student", confidence=0.5)
+                                  for f in batch], label="track")
+            command.apply(store)
+            applied.append(command)
+            yield Progress(batch[-1], 23, f"frame {batch[-1] + 1}",
+                           TrackUpdate("Student", batch[-1], synthetic.boxes[batch[-1]], 0.5, command, None, 30.0,
+                                       "", ""))
+        raise TrackerProcessError("the tracking process ended unexpectedly")
+
+    monkeypatch.setattr(tracking, "track_job", job)
+    window.open_pair(*pair_files, store=str(tmp_path / "fail.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    from PySide6.QtWidgets import QMessageBox
+
+    box = window.findChild(QMessageBox, "errorDialog")
+    assert box.text() == "Tracking failed after 4 frames; they are kept (Ctrl+Z undoes them), and T from the last one continues."
+    assert box.informativeText() == "the tracking process ended unexpectedly"
+    assert window.statusBar().currentMessage().startswith("Tracking failed after 4 frames; they are kept")
+    assert all(window.document.record(f) is not None for f in range(1, 5))
