@@ -7,7 +7,7 @@
 | rgbt210 | ``init.txt`` | one file for both; ``0,0,0,0`` = absent |
 | lasher | ``visible.txt`` (= ``infrared.txt``), else ``init.txt`` | ``0,0,0,0`` = absent |
 | vtuav | ``rgb.txt``, ``ir.txt`` | one row per 10 frames from ``init_frame.npy``'s offset; 8-value rows = visible + thermal box; w or h <= 0 = absent |
-| vot-rgbt, vot-tir, folder-pair | ``groundtruth.txt`` | 4 values or an 8-value polygon |
+| vot-rgbt, vot-tir, folder-pair, video-pair | ``groundtruth.txt`` (``groundtruth_thermal.txt``: thermal boxes, as ``synth --layout video`` writes them) | 4 values or an 8-value polygon |
 | got10k | ``groundtruth.txt``, ``absence.label``, ``cover.label`` | cover 0..8 (visible fraction); occluded when cover < 5; cover 0 and not absent = full occlusion (absent, occluded) |
 | lasot | ``groundtruth.txt``, ``full_occlusion.txt``, ``out_of_view.txt`` | |
 
@@ -193,7 +193,12 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
             gt = _first_existing(folder / sub, ("groundtruth.txt",))
             if gt is not None:
                 break
-    return None if gt is None else records_from_rows(read_boxes(gt))
+    if gt is None:
+        return None
+    visible = read_boxes(gt)
+    ir = gt.parent / "groundtruth_thermal.txt"  # synth --layout video: the thermal boxes beside the visible ones
+    thermal = _paired_rows(ir, read_boxes(ir), gt, visible) if gt.name == "groundtruth.txt" and ir.is_file() else None
+    return records_from_rows(visible, thermal)
 
 
 def load_lasot(folder: str | Path) -> dict[int, FrameAnnotation]:

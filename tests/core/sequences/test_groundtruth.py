@@ -88,3 +88,26 @@ def test_offset_takes_the_thermal_row_of_the_thermal_frame_even_where_it_equals_
     gt = open_sequence(lasher, frame_offset=2).ground_truth()
     assert [gt[i].effective_thermal_box.tolist()[0] for i in range(4)] == [3, 4, 5, 6]
     assert [gt[i].box.tolist()[0] for i in range(4)] == [1, 2, 3, 4]
+
+
+def test_a_video_pair_folder_reads_its_thermal_ground_truth(tmp_path):
+    """``synth --layout video`` writes the thermal boxes to groundtruth_thermal.txt beside
+    groundtruth.txt; opening the folder read groundtruth.txt alone, so track, convert and the
+    studio saw the visible boxes on both streams (a misaligned pair's thermal boxes were lost)."""
+    from core.cli import main
+
+    out = tmp_path / "synth"
+    assert main(["synth", str(out), "--frames", "4", "--size", "96x80", "--layout", "video", "--challenges",
+                 "misalignment"]) == 0
+    folder = out / "synthetic-0"
+    thermal_rows = [[float(v) for v in line.split(",")]
+                    for line in (folder / "groundtruth_thermal.txt").read_text().splitlines()]
+    visible_rows = [[float(v) for v in line.split(",")] for line in (folder / "groundtruth.txt").read_text().splitlines()]
+    assert thermal_rows != visible_rows  # the challenge shifts the thermal stream
+    sequence = open_sequence(folder)
+    try:
+        gt = sequence.ground_truth()
+    finally:
+        sequence.close()
+    assert [gt[i].box.tolist() for i in range(4)] == visible_rows
+    assert [gt[i].effective_thermal_box.tolist() for i in range(4)] == thermal_rows
