@@ -88,8 +88,17 @@ class EditGlue(QObject):
         return True
 
     def toggle_keyframe(self) -> None:
-        if not self._no_record("keyframe"):
-            self._execute(edits.toggle_keyframe(self.doc.record(self.w.frame)))
+        if self._no_record("keyframe"):
+            return
+        record = self.doc.record(self.w.frame)
+        command = edits.toggle_keyframe(record)
+        if command is None and record.absent:  # an absent mark is always a keyframe: K did nothing, unsaid
+            self.w.statusBar().showMessage(
+                f"{self.w.actions['keyframe'].text().replace('&', '')}: frame {self.w.frame + 1} holds "
+                f"{protected_text(record, self._key)}, which is always a keyframe; {self._key('absent')} lifts it",
+                8000)
+            return
+        self._execute(command)
 
     def toggle_absent(self) -> None:
         """O, and O again: the box the frame had comes back (remembered in the project)."""

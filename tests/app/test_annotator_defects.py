@@ -343,3 +343,14 @@ def test_a_failed_run_says_what_it_kept(window, pair_files, synthetic, tmp_path,
     assert box.informativeText() == "the tracking process ended unexpectedly"
     assert window.statusBar().currentMessage().startswith("Tracking failed after 4 frames; they are kept")
     assert all(window.document.record(f) is not None for f in range(1, 5))
+
+
+def test_k_on_an_absent_frame_says_why_nothing_changed(window, pair_files, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "ka.rgbt.sqlite"))
+    window.goto(4)
+    window.actions["absent"].trigger()
+    window.statusBar().clearMessage()
+    window.actions["keyframe"].trigger()
+    assert window.statusBar().currentMessage() == (
+        "Toggle keyframe: frame 5 holds an absent mark (O: out of view), which is always a keyframe; O lifts it")
+    assert window.document.record(4).absent and window.document.undo_stack.count() == 1
