@@ -324,3 +324,25 @@ def test_export_distill_takes_a_sequence_folder_given_twice(tmp_path, capsys):
     assert main(["export-distill", str(seq), str(seq), "--out", str(out), "--random-weights"]) == 0, \
         capsys.readouterr().err
     assert out.is_file()
+
+
+@pytest.mark.parametrize("source_format", ["corners", "gtot"])
+def test_convert_from_corners_refuses_polygon_rows(tmp_path, capsys, source_format):
+    """A VOT polygon file given as corners (``--from corners`` / ``gtot``) was read as the polygon's
+    bounding box, then as corners x1 y1 x2 y2: a 20x30 box came out as 10x20, without a word."""
+    src = tmp_path / "boxes.txt"
+    src.write_text("10,10,30,10,30,40,10,40\n11,10,31,10,31,40,11,40\n")
+    out = tmp_path / "out.txt"
+    code = main(["convert", str(src), str(out), "--from", source_format, "--to", "xywh"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line == f"error: {src}, line 1: expected 4 values (x1 y1 x2 y2) per row, got 8", line
+    assert not out.exists()
+
+
+def test_a_gtot_folder_with_polygon_rows_is_refused(tmp_path):
+    from core.annotations.formats.groundtruth import load_ground_truth
+    from core.errors import AnnotationFormatError
+
+    (tmp_path / "groundTruth_v.txt").write_text("10 10 30 10 30 40 10 40\n")
+    with pytest.raises(AnnotationFormatError, match="line 1: expected 4 values"):
+        load_ground_truth(tmp_path, "gtot")

@@ -141,6 +141,15 @@ def xywh_to_corners(boxes: np.ndarray) -> np.ndarray:
 
 
 def read_corners(path: str | Path) -> np.ndarray:
-    """GTOT ``groundTruth_v.txt`` / ``groundTruth_i.txt`` -> ``(N, 4)`` x, y, w, h."""
-    rows = read_boxes(path)
-    return corners_to_xywh(rows)
+    """GTOT ``groundTruth_v.txt`` / ``groundTruth_i.txt`` -> ``(N, 4)`` x, y, w, h.
+
+    Only 4-value rows ``x1 y1 x2 y2``: an 8-value polygon row (a VOT file given as corners)
+    raises AnnotationFormatError naming its line; read as a polygon's bounding box, then
+    as corners, it became a box of the wrong size without a word."""
+    text = read_text(path)
+    lines, tokens = _tokens(text, path)
+    values = _uniform(tokens, 4)
+    if values is None:
+        values = np.asarray(_checked_rows(path, lines, tokens, (4,), "4 values (x1 y1 x2 y2)"),
+                            dtype=np.float64).reshape(-1, 4)
+    return corners_to_xywh(values)
