@@ -148,8 +148,8 @@ class EditGlue(QObject):
         self._execute(edits.interpolate(self.doc.records, plan))
 
     def import_ground_truth(self) -> None:
-        if self.doc is None:
-            return
+        if self.doc is None or self.doc.refuse_if_read_only("importing the ground truth"):
+            return  # read-only: refused before it asks about replacing accepted boxes
         try:
             ground_truth = self.doc.sequence.ground_truth()
         except Exception as error:  # a malformed GT file: a dialog naming file and line
@@ -247,8 +247,8 @@ class EditGlue(QObject):
         return frames
 
     def accept_frame(self) -> None:
-        if self.doc is None:
-            return
+        if self.doc is None or self.doc.refuse_if_read_only("accepting"):
+            return  # read-only: "accepted the teacher's box" was said over the refusal
         frame = self.w.frame
         proposal = self.doc.proposals.get(frame)
         if proposal is None:
@@ -274,7 +274,7 @@ class EditGlue(QObject):
     def accept_range(self) -> None:
         """Shift+A: accept the proposals in the selected range; without a range, nothing
         (accepting every proposal of the sequence needs a range over all of it)."""
-        if self.doc is None:
+        if self.doc is None or self.doc.refuse_if_read_only("accepting"):
             return
         selected = self.w.timeline.selected_range()
         if selected is None:

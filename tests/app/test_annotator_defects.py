@@ -354,3 +354,34 @@ def test_k_on_an_absent_frame_says_why_nothing_changed(window, pair_files, tmp_p
     assert window.statusBar().currentMessage() == (
         "Toggle keyframe: frame 5 holds an absent mark (O: out of view), which is always a keyframe; O lifts it")
     assert window.document.record(4).absent and window.document.undo_stack.count() == 1
+
+
+def test_accept_on_a_read_only_project_says_it_was_refused_not_accepted(window, tmp_path):
+    """A project another window holds, opened read-only: A said "accepted the teacher's box on
+    frame 3; Ctrl+Z undoes it" (and Shift+A "accepted 1 teacher box") right over the refusal,
+    though nothing was written."""
+    from app.project import OpenRequest
+    from core.annotations.records import FrameAnnotation
+    from core.annotations.store import AnnotationStore
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    seq = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=6), seed=3)
+    path = tmp_path / "held.rgbt.sqlite"
+    other = AnnotationStore.open(path)  # the other window: holds the writer lock
+    try:
+        other.put([FrameAnnotation(f, seq.boxes[f], provenance="student", confidence=0.3) for f in range(6)])
+        other.put_proposals("t", [(2, seq.boxes[2] + 1.0, 0.8)])
+        window.ask_hook = lambda title, text, choices: "Open read-only"
+        window.open_request(OpenRequest("object", store=str(path), sequence=seq))
+        assert window.document.read_only
+        window.goto(2)
+        window.actions["accept"].trigger()
+        assert "refused" in window.statusBar().currentMessage()
+        assert "accepted" not in window.statusBar().currentMessage()
+        window.actions["range"].setChecked(True)
+        window.actions["accept_range"].trigger()
+        assert "refused" in window.statusBar().currentMessage()
+        assert "accepted" not in window.statusBar().currentMessage()
+        assert other.get(2).provenance == "student" and 2 in other.proposals()
+    finally:
+        other.close()
