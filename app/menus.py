@@ -41,7 +41,8 @@ def build_menus(window) -> None:
     for name in ("track", "stop", "refine", "accept", "accept_range", "range", "attention"):
         track_menu.addAction(a[name])
     track_menu.addSeparator()
-    trackers = track_menu.addMenu("Tracker (T runs it)")
+    trackers = track_menu.addMenu(tracker_menu_title(window))
+    window.tracker_menu = trackers
     tracker_group = QActionGroup(window)
     window.tracker_actions = {}
     for name in tracker_names():
@@ -84,6 +85,13 @@ def build_menus(window) -> None:
             toolbar.addAction(a[name])
     window.addToolBar(toolbar)
     fill_recent_menu(window)
+
+
+def tracker_menu_title(window) -> str:
+    """"Tracker (T runs it)", with the key Track from here has now (it said T after a rebind)."""
+    from app.actions import key_text
+
+    return f"Tracker ({key_text(window.actions, 'track')} runs it)"
 
 
 def fill_recent_menu(window) -> None:

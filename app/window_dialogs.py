@@ -253,6 +253,10 @@ class WindowDialogs:
             self.settings.shortcuts = dialog.values()
             self.settings.save()
             apply_shortcuts(self.actions, self.settings.shortcuts)
+            from app.menus import tracker_menu_title
+
+            self.tracker_menu.setTitle(tracker_menu_title(self))
+            self.refresh_boxes()  # the frame title's hints ("A to accept") name the keys
 
     def show_settings(self) -> None:
         dialog = SettingsDialog(self.settings.models, self)

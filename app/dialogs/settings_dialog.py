@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.actions import key_text
 from app.settings import DEVICES, ENGINES, ModelSettings
 from core.trackers import PEER_MODALITIES, tracker_label, tracker_names
 
@@ -134,7 +135,9 @@ class SettingsDialog(QDialog):
             "the box back after a full occlusion (synthetic occlusions: SR 0.64 -> 0.80); can lose a target that "
             "jumps away while blurred. Off by default (docs/tracking_heuristics.md).")
         form = QFormLayout(self)
-        form.addRow("Tracker (T)", self.tracker)
+        actions = getattr(parent, "actions", None)  # the window's keys as the user bound them
+        track_key = key_text(actions, "track") if actions is not None else "T"
+        form.addRow(f"Tracker ({track_key})", self.tracker)
         form.addRow("OpenCV trackers see", self.peer_modality)
         form.addRow("Student and teacher see", self.streams)
         form.addRow("Student weights", self.student)

@@ -385,3 +385,36 @@ def test_accept_on_a_read_only_project_says_it_was_refused_not_accepted(window, 
         assert other.get(2).provenance == "student" and 2 in other.proposals()
     finally:
         other.close()
+
+
+def test_the_tracker_menu_and_settings_name_the_rebound_track_key(window, pair_files, synthetic, tmp_path,
+                                                                  monkeypatch):
+    """Track from here rebound to G in Edit > Keyboard shortcuts...: the toolbar said "Track (G)"
+    but Track > "Tracker (T runs it)" and Settings' "Tracker (T)" still named T, and the frame
+    title kept "(A to accept)" after Accept was rebound, until the next frame was shown."""
+    import app.window_dialogs as window_dialogs
+    from app.dialogs.settings_dialog import SettingsDialog
+
+    class Keys:
+        def __init__(self, *_args):
+            pass
+
+        def exec(self):
+            return True
+
+        def values(self):
+            return {"track": "G", "accept": "Y"}
+
+    window.open_pair(*pair_files, store=str(tmp_path / "menu.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.document.store.put_proposals("test", [(0, synthetic.boxes[0] + 2.0, 0.9)])
+    window.document.reload([0])
+    assert window.tracker_menu.title() == "Tracker (T runs it)"
+    monkeypatch.setattr(window_dialogs, "ShortcutsDialog", Keys)
+    window.show_shortcuts()
+    assert window.tracker_menu.title() == "Tracker (G runs it)"
+    assert "(Y to accept)" in window.views.visible_panel.title.text()
+    dialog = SettingsDialog(window.settings.models, window)
+    label = dialog.layout().labelForField(dialog.tracker)
+    assert label.text() == "Tracker (G)"
+    dialog.close()
