@@ -161,14 +161,35 @@ def _open_sources(path: Path, attrs):
             "re-export with embedded crops (--embed-crops)",
         )
     try:
+        sequence = None
         if visible.is_dir() and visible.parent == thermal.parent:
             try:
-                return open_sequence(visible.parent, frame_offset=attrs.frame_offset)
+                sequence = open_sequence(visible.parent, frame_offset=attrs.frame_offset)
             except RGBTError:
                 pass
-        return open_pair(visible, thermal, frame_offset=attrs.frame_offset)
+        if sequence is None:
+            sequence = open_pair(visible, thermal, frame_offset=attrs.frame_offset)
     except RGBTError as error:
         raise DistillationDataError(path, f"cannot open the referenced frames of {attrs.name!r}: {error}") from error
+    _check_unchanged(path, attrs, sequence)
+    return sequence
+
+
+def _check_unchanged(path: Path, attrs, sequence) -> None:
+    """DistillationDataError (``sequence`` closed) when the referenced frames are no longer
+    those of the export: another frame count or frame size than the file recorded. A frame
+    added to or removed from the folder shifted every later frame, and the crops were cut
+    around each label on the wrong frame without a word."""
+    info = sequence.info
+    now = (len(sequence), int(info.width), int(info.height))
+    then = (int(attrs.num_frames), int(attrs.width), int(attrs.height))
+    if now == then or then[0] <= 0:
+        return
+    sequence.close()
+    raise DistillationDataError(path, f"the referenced frames of {attrs.name!r} changed since the export: "
+                                      f"{now[0]} frames of {now[1]}x{now[2]} now, {then[0]} of {then[1]}x{then[2]} "
+                                      "in the file (the labels would fall on other frames); export the sequence "
+                                      "again, or with embedded crops (--embed-crops) to keep a copy")
 
 
 def load_items(paths, holdout_fraction: float = 0.25) -> list[Item]:

@@ -299,3 +299,34 @@ def test_command_says_when_its_file_alone_cannot_judge_a_fine_tune(tmp_path, mon
         store.put(records(range(N)))
     assert run_cli(visible, thermal, "--store", tmp_path / "t.rgbt.sqlite", "--out", tmp_path / "e.h5") == 0
     assert "cannot say" not in capsys.readouterr().err
+
+
+def test_referenced_frames_that_changed_since_the_export_are_refused(tmp_path):
+    """A frame removed from (or added to) the sequence folder after a referenced export shifted
+    every later frame: the crops were recut around each label on the wrong frame and the
+    student fine-tuned on them without a word."""
+    import torch
+
+    from core.errors import DistillationDataError
+    from core.models.config import student_config
+    from core.models.registry import build_model
+    from core.sequences import open_sequence
+    from core.tracking.engines import TorchEngine
+    from tests.core.safety.conftest import make_sequence
+
+    torch.manual_seed(0)
+    folder = make_sequence(tmp_path / "seq", frames=8)
+    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
+    sequence = open_sequence(folder)
+    try:
+        records = {f: FrameAnnotation(f, r.box, keyframe=f == 0) for f, r in sequence.ground_truth().items()
+                   if not r.absent}
+        path = run_to_end(export_distillation(sequence, records, tmp_path / "r.h5",
+                                              TeacherRunner(TorchEngine(teacher, "cpu"), teacher.config)))
+    finally:
+        sequence.close()
+    assert load_items([path])  # as exported: read
+    for modality in ("visible", "infrared"):
+        sorted((folder / modality).iterdir())[0].unlink()  # the first frame pair removed
+    with pytest.raises(DistillationDataError, match=r"changed since the export: 7 frames of 96x80 now, 8 of 96x80"):
+        load_items([path])
