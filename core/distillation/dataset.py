@@ -153,6 +153,9 @@ def _open_sources(path: Path, attrs):
 
     visible = resolve_source(attrs.visible_source, path)
     thermal = resolve_source(attrs.thermal_source, path)
+    one_stream = (not attrs.visible_source) != (not attrs.thermal_source)  # a thermal- or visible-only sequence
+    if one_stream and (visible or thermal) is not None:
+        return _open_one_stream(path, attrs, visible, thermal)
     if visible is None or thermal is None:
         raise DistillationDataError(
             path,
@@ -169,6 +172,24 @@ def _open_sources(path: Path, attrs):
                 pass
         if sequence is None:
             sequence = open_pair(visible, thermal, frame_offset=attrs.frame_offset)
+    except RGBTError as error:
+        raise DistillationDataError(path, f"cannot open the referenced frames of {attrs.name!r}: {error}") from error
+    _check_unchanged(path, attrs, sequence)
+    return sequence
+
+
+def _open_one_stream(path: Path, attrs, visible: Path | None, thermal: Path | None):
+    """The thermal-only (no visible source recorded) or visible-only (no thermal source) sequence
+    of a referenced file, opened as the export saw it: the one stream, with the other made from
+    it (``core.sequences.pair.PairSequence``). Such a file was refused as 'references frames at
+    '' / ... that are not found'."""
+    from core.sequences.pair import PairSequence
+    from core.sequences.sources import open_source
+
+    try:
+        source = open_source(visible if visible is not None else thermal)
+        sequence = PairSequence(source if visible is not None else None, source if thermal is not None else None,
+                                name=attrs.name, layout=attrs.layout or "referenced")
     except RGBTError as error:
         raise DistillationDataError(path, f"cannot open the referenced frames of {attrs.name!r}: {error}") from error
     _check_unchanged(path, attrs, sequence)
