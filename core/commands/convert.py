@@ -38,7 +38,13 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from core.annotations.formats.convert import read_source, target_files, target_paths, write_target
+    from core.annotations.formats.convert import (
+        read_source,
+        target_files,
+        target_paths,
+        thermal_dropped,
+        write_target,
+    )
     from core.annotations.formats.export import export_warnings
     from core.annotations.formats.groundtruth import ground_truth_files
     from core.annotations.formats.rows import outside_image
@@ -70,7 +76,7 @@ def run(args) -> int:
         shown = ", ".join(str(f + 1) for f in outside[:10]) + (" ..." if len(outside) > 10 else "")
         notes.append(f"{len(outside)} box(es) lie wholly outside the {image_size[0]}x{image_size[1]} frames of "
                      f"{args.src} (frames {shown}); written as they are")
-    dropped = thermal_dropped(kept, args.target)
+    dropped = thermal_dropped(kept, args.target)  # a one-box target: the thermal boxes are not written
     if dropped:
         notes.append(dropped)
     for note in notes:
@@ -83,26 +89,6 @@ def run(args) -> int:
     for path in written:
         print(f"wrote {path}")
     return 0
-
-
-#: targets that hold a thermal box beside the visible one on each frame
-TWO_BOX_TARGETS = ("lasher", "rgbt234", "gtot")
-
-
-def thermal_dropped(records, target: str) -> str | None:
-    """The note for a target that holds one box per frame (got10k, lasot, vot, xywh) when the
-    source's thermal boxes differ from its visible ones (RGBT234's ``infrared.txt``, GTOT's
-    ``groundTruth_i.txt``, VTUAV's ``ir.txt``): only the visible boxes are written, and the
-    thermal ones were left out without a word. None when nothing is left out."""
-    if target in TWO_BOX_TARGETS:
-        return None
-    frames = sorted(f for f, r in records.items() if not r.absent and r.thermal_box is not None)
-    if not frames:
-        return None
-    shown = ", ".join(str(f + 1) for f in frames[:10]) + (" ..." if len(frames) > 10 else "")
-    return (f"the thermal ground truth differs from the visible one on {len(frames)} frame(s) ({shown}); {target} "
-            "holds one box per frame: only the visible boxes are written (convert the thermal file alone, e.g. "
-            "infrared.txt, for the thermal boxes; --to lasher, rgbt234 or gtot keep both)")
 
 
 def _image_size(src: Path) -> tuple[int, int] | None:

@@ -15,7 +15,8 @@ absent or the frame is unlabelled:
 
 - ``lasher``: ``visible.txt``, ``infrared.txt``, ``init.txt`` (comma x,y,w,h, CRLF);
 - ``gtot``: ``groundTruth_v.txt``, ``groundTruth_i.txt`` (space x1 y1 x2 y2), ``init.txt``;
-- ``vot``: ``groundtruth.txt`` (visible boxes as 8-value polygons);
+- ``vot``: ``groundtruth.txt`` (visible boxes as 8-value polygons; a warning says on how many
+  frames the thermal box differs and is not written);
 - ``xywh``: ``<name>.txt`` (visible) and ``<name>-thermal.txt`` (comma x,y,w,h).
 """
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from core.annotations.formats.convert import target_files
+from core.annotations.formats.convert import target_files, thermal_dropped
 from core.annotations.formats.export import (
     EXPORT_MARKER,
     ExportResult,
@@ -61,6 +62,11 @@ def export_annotation_files(sequence, records: Mapping[int, FrameAnnotation], ou
     n = len(sequence)
     files = annotation_files(records, n, target, safe_component(sequence.info.name))
     warnings = export_warnings(records, n, lasher_rows=target == "lasher")
+    dropped = thermal_dropped({f: r for f, r in records.items() if 0 <= f < n}, target,
+                              keeps_thermal=("lasher", "gtot", "xywh"), subject="thermal box",
+                              advice="the LasHeR, GTOT or plain-text files keep both")
+    if dropped:
+        warnings.append(dropped)
     check_export_target(sequence, out_dir)
     yield Progress(0, len(files), "writing annotation files")
     with atomic_directory(out_dir) as tmp:

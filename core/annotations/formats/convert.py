@@ -107,6 +107,34 @@ def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int,
     return records, count
 
 
+#: targets that hold a thermal box beside the visible one on each frame
+TWO_BOX_TARGETS = ("lasher", "rgbt234", "gtot")
+
+
+#: what ``convert`` says a user can do about it
+CONVERT_ADVICE = ("convert the thermal file alone, e.g. infrared.txt, for the thermal boxes; --to lasher, rgbt234 or "
+                  "gtot keep both")
+
+
+def thermal_dropped(records: Mapping[int, FrameAnnotation], target: str, *,
+                    keeps_thermal: tuple[str, ...] = TWO_BOX_TARGETS, subject: str = "thermal ground truth",
+                    advice: str = CONVERT_ADVICE) -> str | None:
+    """The note for a target that holds one box per frame (got10k, lasot, vot, xywh) when the
+    source's thermal boxes differ from its visible ones (RGBT234's ``infrared.txt``, GTOT's
+    ``groundTruth_i.txt``, VTUAV's ``ir.txt``): only the visible boxes are written, and the
+    thermal ones were left out without a word. None when nothing is left out.
+    ``keeps_thermal``: the targets that write the thermal boxes too; ``subject`` names the
+    boxes and ``advice`` (in parentheses at the end) what to do instead."""
+    if target in keeps_thermal:
+        return None
+    frames = sorted(f for f, r in records.items() if not r.absent and r.thermal_box is not None)
+    if not frames:
+        return None
+    shown = ", ".join(str(f + 1) for f in frames[:10]) + (" ..." if len(frames) > 10 else "")
+    return (f"the {subject} differs from the visible one on {len(frames)} frame(s) ({shown}); {target} holds one "
+            f"box per frame: only the visible boxes are written ({advice})")
+
+
 def _polygon_text(rows: np.ndarray) -> str:
     lines = []
     for x, y, w, h in rows:

@@ -122,3 +122,15 @@ def test_a_frame_that_cannot_be_written_is_named_in_the_export_folder_not_the_hi
     assert caught.value.path == out / "infrared" / "i000002.jpg"
     assert "could not write the image" in str(caught.value) and "nothing was changed" in str(caught.value)
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no hidden folder, no export
+
+
+def test_vot_files_say_the_thermal_boxes_are_not_written(tmp_path):
+    """The VOT annotation files hold one box per frame: a sequence whose thermal boxes differ from
+    the visible ones lost them without a warning (the plain-text variant writes <name>-thermal.txt)."""
+    result = run_to_end(export_annotation_files(TinySequence(), _records(), tmp_path / "v", target="vot"))
+    dropped = [w for w in result.warnings if "thermal box differs" in w]
+    assert dropped == ["the thermal box differs from the visible one on 1 frame(s) (2); vot holds one box per frame: "
+                       "only the visible boxes are written (the LasHeR, GTOT or plain-text files keep both)"]
+    for target in ("lasher", "gtot", "xywh"):
+        kept = run_to_end(export_annotation_files(TinySequence(), _records(), tmp_path / target, target=target))
+        assert not any("thermal box differs" in w for w in kept.warnings)
