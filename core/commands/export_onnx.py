@@ -94,6 +94,8 @@ def run(args) -> int:
                           "with the installed torch; default 17)")
     if args.weights is not None and len(names) > 1:
         raise ExportError(args.weights, "--weights needs a single --model (student or teacher)")
+    if args.weights is not None and args.weights.is_dir():  # before --out is judged against it
+        raise CheckpointError(args.weights, "is a folder; give the checkpoint file (.pt) to export")
     check_output(args.out, folder=True, option="--out")
     for name in names:  # every target checked before the first export
         weights = args.weights if args.weights is not None else default_weights(name, args.scale)

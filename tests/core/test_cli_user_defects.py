@@ -346,3 +346,13 @@ def test_a_gtot_folder_with_polygon_rows_is_refused(tmp_path):
     (tmp_path / "groundTruth_v.txt").write_text("10 10 30 10 30 40 10 40\n")
     with pytest.raises(AnnotationFormatError, match="line 1: expected 4 values"):
         load_ground_truth(tmp_path, "gtot")
+
+
+def test_export_onnx_weights_folder_is_called_a_folder(tmp_path, capsys):
+    """``export-onnx --weights runs/`` (the folder instead of the checkpoint in it) was refused as
+    'the ONNX file lies inside the folder of the checkpoint to export'."""
+    weights = tmp_path / "runs"
+    weights.mkdir()
+    code = main(["export-onnx", "--model", "student", "--weights", str(weights), "--out", str(tmp_path / "onnx")])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line.startswith(f"error: {weights}: is a folder"), line
