@@ -128,3 +128,16 @@ def add_engine_options(parser, *, engine: str = "auto", device: str | None = "au
         device_help = (f"auto (default): {_AUTO_DEVICE}" if device == "auto"
                        else f"{device} (default); auto: {_AUTO_DEVICE}")
         parser.add_argument("--device", choices=DEVICES, default=device, help=device_help)
+
+
+def refuse_checkpoint_folders(*options: tuple[str, object]) -> None:
+    """CheckpointError for the first ``(option, path)`` whose path is a folder (the run folder
+    given instead of the checkpoint in it), before any work; it was 'checkpoint file not
+    found', though the folder is right there. None paths are skipped."""
+    from pathlib import Path
+
+    from core.errors import CheckpointError
+
+    for option, path in options:
+        if path is not None and Path(path).is_dir():
+            raise CheckpointError(path, f"{option} is a folder; give the checkpoint file (.pt) in it")

@@ -61,6 +61,9 @@ def register(subparsers) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from core.commands.arguments import refuse_checkpoint_folders
+
+    refuse_checkpoint_folders(("--init", args.init), ("--teacher", args.teacher))
     if args.data:
         return _finetune(args)
     if args.teacher is None or args.config is None:

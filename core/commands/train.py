@@ -57,6 +57,9 @@ def check_seed(args) -> None:
 
 
 def _run(args) -> int:
+    from core.commands.arguments import refuse_checkpoint_folders
+
+    refuse_checkpoint_folders(("--init", args.init))
     check_seed(args)
     check_config_not_output(args)
     return run(args, teacher=None, label="train")

@@ -356,3 +356,24 @@ def test_export_onnx_weights_folder_is_called_a_folder(tmp_path, capsys):
     code = main(["export-onnx", "--model", "student", "--weights", str(weights), "--out", str(tmp_path / "onnx")])
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and line.startswith(f"error: {weights}: is a folder"), line
+
+
+@pytest.mark.parametrize("command", ["resize-crops", "distill-data-init", "train-init", "distill-teacher"])
+def test_a_checkpoint_option_given_a_folder_says_so(command, tmp_path, capsys):
+    """A run folder given where a checkpoint goes (``--init runs/x``) said 'checkpoint file not found'."""
+    folder = tmp_path / "runs"
+    folder.mkdir()
+    data = tmp_path / "d.h5"
+    data.write_bytes(b"")
+    argv = {"resize-crops": ["resize-crops", str(folder), "--template", "64", "--search", "128", "--out",
+                             str(tmp_path / "r.pt")],
+            "distill-data-init": ["distill", "--data", str(data), "--init", str(folder), "--out",
+                                  str(tmp_path / "f.pt")],
+            "train-init": ["train", "--config", str(PROJECT / "configs" / "student_nokd_bundled.json"), "--init",
+                           str(folder), "--out", str(tmp_path / "run")],
+            "distill-teacher": ["distill", "--teacher", str(folder), "--config",
+                                str(PROJECT / "configs" / "student_kd_bundled.json"), "--out", str(tmp_path / "run")]}
+    code = main(argv[command])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line.startswith(f"error: {folder}: ") and "is a folder" in line, line
+    assert not (tmp_path / "run").exists()
