@@ -133,7 +133,8 @@ def run(args) -> int:
     if not root.is_dir():
         raise ConfigError(f"{root}: dataset folder not found")
     check_results_folder(root, results)
-    names = [n.strip() for n in args.sequences.split(",") if n.strip()] if args.sequences else None
+    # each name once: a name given twice was tracked twice (two workers on one results file with --jobs)
+    names = list(dict.fromkeys(n.strip() for n in args.sequences.split(",") if n.strip())) if args.sequences else None
     folders = sequence_folders(root, names)
     if not folders:
         from core.annotations.formats.groundtruth import ground_truth_files

@@ -377,3 +377,14 @@ def test_a_checkpoint_option_given_a_folder_says_so(command, tmp_path, capsys):
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and line.startswith(f"error: {folder}: ") and "is a folder" in line, line
     assert not (tmp_path / "run").exists()
+
+
+def test_track_dataset_tracks_a_sequence_named_twice_once(tmp_path, capsys):
+    """``--sequences a,a`` tracked 'a' twice ('2 sequences', '[1/2] a', '[2/2] a', 'wrote 2 results'),
+    with --jobs in two worker processes writing one results file."""
+    seq = _one_frame_sequence(tmp_path / "data" / "one")
+    results = tmp_path / "results"
+    assert main(["track-dataset", str(seq.parent), "--results", str(results), "--tracker", "kcf",
+                 "--sequences", "one,one"]) == 0
+    err = capsys.readouterr().err
+    assert "1 sequence, kcf tracker" in err and "[2/" not in err and f"wrote 1 result to {results}" in err, err
