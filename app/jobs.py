@@ -182,6 +182,11 @@ class TrackUpdate:
     feed: str = ""
 
 
+def _watching(cancelled: Callable[[], bool] | None) -> dict:
+    """``TrackerProcess.track``'s keyword for the Stop flag, when there is one."""
+    return {} if cancelled is None else {"cancelled": cancelled}
+
+
 def new_run_id(model: str) -> str:
     return f"{model}-{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:6]}"
 
@@ -204,7 +209,8 @@ def tracking_stop(records, start: int, num_frames: int) -> int:
 def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: AnnotationStore, start: int,
               stop: int | None = None, run_id: str | None = None, applied: list | None = None,
               dropped: dict | None = None, recipe: Recipe | None = None,
-              live_interval: float = 1.0 / 15.0, outputs: dict | None = None) -> Job[int]:
+              live_interval: float = 1.0 / 15.0, outputs: dict | None = None,
+              cancelled: Callable[[], bool] | None = None) -> Job[int]:
     """A run of the live tracker ``settings.tracker`` from ``start`` (whose record must hold
     a box) towards ``stop`` (exclusive; None = the next protected frame or the end).
     Returns frames written.
@@ -219,7 +225,9 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
     undo puts the earlier ones back). ``recipe``: how the tracking
     process opens the sequence (``app.track_process``); None tracks in this thread.
     ``live_interval``: the process sends a decoded frame for the live view at most this
-    often (seconds); updates without one show only the box."""
+    often (seconds); updates without one show only the box. ``cancelled``: Stop was asked
+    (the runner's cancel flag): the tracking process looks at it while the tracker loads,
+    and no batch that arrives after it is written."""
     init = store.get(start)
     if init is None or init.box is None:
         raise ValueError(f"frame {start + 1} has no box to track from: draw one first")
@@ -237,7 +245,8 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
         batches = ([(t.payload.frame, t.payload.box, t.payload.confidence, source.last, t.payload.feed)]
                    for t in track_sequence(tracker, source, init.box, start, stop, 1))
     else:  # the tracker runs in the tracking process, which also sends frames for the live view
-        batches = remote.track(recipe, pool.choice(name, settings), start, stop, init.box, live_interval, batch=True)
+        batches = remote.track(recipe, pool.choice(name, settings), start, stop, init.box, live_interval, batch=True,
+                               **_watching(cancelled))
         engine = ""
     run_id = run_id or new_run_id(name)
     stale = store.proposals()
@@ -247,6 +256,8 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
     done = 0
     try:
         for batch in batches:  # one frame in this thread; what arrived meanwhile from the process
+            if cancelled is not None and cancelled():
+                break  # Stop came while this batch was on its way: nothing after it is written
             if remote is not None:
                 engine = remote.engine
             current = store.records(batch[0][0], batch[-1][0] + 1)
@@ -334,7 +345,7 @@ def refine_frames(records, start: int, stop: int, *, below: float | None = None)
 
 def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: AnnotationStore,
                frames: Sequence[int], run_id: str | None = None, recipe: Recipe | None = None,
-               live_interval: float = 1.0 / 15.0) -> Job[int]:
+               live_interval: float = 1.0 / 15.0, cancelled: Callable[[], bool] | None = None) -> Job[int]:
     """Teacher proposals for ``frames``: each contiguous run is tracked by the teacher from
     its anchor (``teacher_anchor``); proposals and raw outputs are committed per frame.
     With a ``recipe`` the teacher runs in the pool's refinement process (``refine_process``),
@@ -361,7 +372,7 @@ def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Anno
                      for t in track_sequence(tracker, source, records[anchor].box, anchor, b, 1))
         else:
             inner = remote.track(recipe, pool.choice("teacher", settings), anchor, b, records[anchor].box,
-                                 live_interval)
+                                 live_interval, **_watching(cancelled))
         try:
             for frame, box, raw_confidence, sent_pair, feed in inner:
                 done += 1

@@ -26,12 +26,12 @@ import os
 import threading
 import time
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
 
-from core.errors import RGBTError
+from core.errors import Cancelled, RGBTError
 
 
 class TrackerProcessError(RGBTError):
@@ -215,9 +215,26 @@ class TrackerProcess:
             self._reset()
             raise TrackerProcessError("the tracking process ended unexpectedly") from error
 
+    def _receive_start(self, cancelled: Callable[[], bool] | None):
+        """The child's first answer to a run (its engine, once the tracker has loaded: seconds
+        for the teacher). ``cancelled`` is looked at while waiting: Stop then ends the child,
+        which reads a "stop" only once it has loaded, and raises ``Cancelled`` (Stop waited
+        for the whole load, and the run then wrote a frame)."""
+        if cancelled is None:
+            return self._receive(self.START_TIMEOUT_S)
+        deadline = time.monotonic() + self.START_TIMEOUT_S
+        while not self._conn.poll(0.05):
+            if cancelled():
+                self._reset()
+                raise Cancelled("stopped while the tracker was loading")
+            if time.monotonic() > deadline:
+                raise TrackerProcessError(f"the tracking process did not answer within {self.START_TIMEOUT_S:.0f} s")
+        return self._receive()
+
     def _reset(self) -> None:
         if self._process is not None and self._process.is_alive():
             self._process.kill()
+            self._process.join(5)  # reaped: no defunct child left behind
         self._process, self._conn = None, None
 
     def prepare(self, recipe: Recipe, choice) -> str:
@@ -234,17 +251,18 @@ class TrackerProcess:
     MAX_BATCH = 64
 
     def track(self, recipe: Recipe, choice, start: int, stop: int, box, live_interval: float = 1.0 / 15.0,
-              *, batch: bool = False) -> Iterator:
+              *, batch: bool = False, cancelled: Callable[[], bool] | None = None) -> Iterator:
         """Frames ``start`` (the init box) .. ``stop - 1`` tracked in the child:
         ``(frame, box, confidence, pair or None, feed)`` each, or with ``batch`` lists of them
-        (every frame already received, at most ``MAX_BATCH``: one store transaction each)."""
+        (every frame already received, at most ``MAX_BATCH``: one store transaction each).
+        ``cancelled``: looked at while the child loads the tracker (``_receive_start``)."""
         with self._lock:
             self._ensure()
             self._conn.send(("track", recipe, choice, int(start), int(stop), np.asarray(box, dtype=np.float64),
                              float(live_interval)))
             finished = False
             try:
-                message = self._receive(self.START_TIMEOUT_S)
+                message = self._receive_start(cancelled)
                 if message[0] == "error":
                     finished = True
                     raise rebuild_error(message[1])

@@ -67,7 +67,8 @@ class RunController(QObject):
         recipe = getattr(document, "recipe", None)
         self.runner.start(lambda: track_job(self.pool, settings, document.sequence, document.store, start, stop,
                                             applied=applied, dropped=dropped, recipe=recipe,
-                                            live_interval=LIVE_INTERVAL_S, outputs=outputs))
+                                            live_interval=LIVE_INTERVAL_S, outputs=outputs,
+                                            cancelled=self._cancel_flag()))
 
     def start_refine(self, document, settings, frames: list[int]) -> None:
         if document.refuse_if_read_only("teacher refinement"):
@@ -76,10 +77,17 @@ class RunController(QObject):
         self.planned = sorted(int(f) for f in frames)  # the only frames a refinement writes
         recipe = getattr(document, "recipe", None)
         self.runner.start(lambda: refine_job(self.pool, settings, document.sequence, document.store, frames,
-                                             recipe=recipe, live_interval=LIVE_INTERVAL_S))
+                                             recipe=recipe, live_interval=LIVE_INTERVAL_S,
+                                             cancelled=self._cancel_flag()))
 
     def stop(self) -> None:
         self.runner.cancel()
+
+    def _cancel_flag(self):
+        """The running job's "Stop was asked" test (called on the worker thread as the job
+        starts, when the runner holds this run's flag)."""
+        event = self.runner.cancel_event
+        return event.is_set if event is not None else None
 
     def _begin(self, document, text: str) -> None:
         self.document = document

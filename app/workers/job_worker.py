@@ -69,6 +69,12 @@ class JobRunner(QObject):
     def busy(self) -> bool:
         return self._busy
 
+    @property
+    def cancel_event(self) -> threading.Event | None:
+        """The current run's cancel flag (set by ``cancel``), for a job that waits in one call
+        (a tracker loading in the tracking process) and must look at it while it waits."""
+        return self._cancel
+
     def start(self, factory: Callable[[], Job]) -> int:
         """Start ``factory()`` (a callable returning a job generator; it is called on the
         worker thread). Cancels a run in progress first. Returns the new generation."""

@@ -418,3 +418,86 @@ def test_the_tracker_menu_and_settings_name_the_rebound_track_key(window, pair_f
     label = dialog.layout().labelForField(dialog.tracker)
     assert label.text() == "Tracker (G)"
     dialog.close()
+
+
+class _Loading:
+    """The tracking process's end of the pipe while its child loads a tracker: no answer yet."""
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, message):
+        self.sent.append(message[0])
+
+    def poll(self, timeout=0.0):
+        import time
+
+        time.sleep(min(timeout, 0.01))
+        return False
+
+
+class _Child:
+    def __init__(self):
+        self.killed = False
+
+    def is_alive(self):
+        return not self.killed
+
+    def kill(self):
+        self.killed = True
+
+    def join(self, timeout=None):
+        pass
+
+
+def test_stop_while_the_tracker_loads_ends_the_wait_at_once():
+    """Esc while "loading the Teacher tracker": Stop waited for the whole load (8 s for the
+    teacher here; up to the 120 s start timeout) and the run then wrote a frame. The wait now
+    looks at Stop: the child, which would read a stop only after loading, is ended."""
+    import time
+
+    import pytest
+
+    from app.track_process import TrackerProcess
+    from core.errors import Cancelled
+
+    process = TrackerProcess()
+    child, conn = _Child(), _Loading()
+    process._process, process._conn = child, conn
+    asked = time.monotonic() + 0.2
+    began = time.monotonic()
+    run = process.track(None, None, 0, 10, [1.0, 1.0, 4.0, 4.0], batch=True, cancelled=lambda: time.monotonic() > asked)
+    with pytest.raises(Cancelled):
+        next(run)
+    assert time.monotonic() - began < 2.0
+    assert child.killed and process._conn is None and conn.sent == ["track"]
+
+
+def test_stop_during_the_load_writes_no_frame(window, pair_files, synthetic, tmp_path):
+    """The studio's side: Stop during the load reaches the tracking process's wait, and the run
+    ends with nothing written ("0 frames tracked (stopped)")."""
+    from core.errors import Cancelled
+
+    class Process:
+        engine = ""
+
+        def track(self, recipe, choice, start, stop, box, live_interval, *, batch=False, cancelled=None):
+            for step in range(200):  # "loading"
+                if step == 5:
+                    window.actions["stop"].trigger()  # the user's Esc
+                if cancelled is not None and cancelled():
+                    raise Cancelled("stopped while the tracker was loading")
+                yield from ()
+            yield [(start + 1, box, 0.9, None, "")]
+
+        def shutdown(self):
+            pass
+
+    window.open_pair(*pair_files, store=str(tmp_path / "load.rgbt.sqlite"))
+    assert window.document.recipe is not None
+    window.pool.process = Process()
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    assert window.document.record(1) is None
+    assert window.statusBar().currentMessage() == "0 frames tracked (stopped)"
+    assert not window.tracking.busy
