@@ -158,7 +158,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         a["open_sequence"].triggered.connect(self.ask_open_sequence)
         a["export"].triggered.connect(self.ask_export)
         a["blend"].toggled.connect(self._blend_toggled)
-        a["thermal_twin"].toggled.connect(self.views.set_thermal_shown)
+        a["thermal_twin"].toggled.connect(self._thermal_shown_toggled)
         a["separate_thermal"].toggled.connect(lambda _on: self.refresh_boxes())
         a["range"].toggled.connect(self._range_toggled)
 

@@ -143,6 +143,7 @@ class StudioSettings:
     first_run_done: bool = False
     last_folder: str = ""  # where the last file picker ended ("" = none yet)
     follow_target: bool = False  # View > Follow the target: keep the box centred while playing/tracking
+    thermal_shown: bool = True  # View > Show thermal view (the twin beside the visible view)
     shortcuts: dict[str, str] = field(default_factory=dict)  # action name -> key the user chose ("" = none)
     window_geometry: bytes = b""  # QMainWindow.saveGeometry() at the last close (b"" = none yet)
 
@@ -188,6 +189,7 @@ class StudioSettings:
             first_run_done=_bool(q.value("first_run_done"), False),
             last_folder=str(q.value("files/last_folder", "") or ""),
             follow_target=_bool(q.value("view/follow_target"), False),
+            thermal_shown=_bool(q.value("view/thermal_shown"), True),
             shortcuts=_shortcuts(q),
             window_geometry=_bytes(q.value("view/window_geometry")),
         )
@@ -217,6 +219,7 @@ class StudioSettings:
         q.setValue("first_run_done", self.first_run_done)
         q.setValue("files/last_folder", self.last_folder)
         q.setValue("view/follow_target", self.follow_target)
+        q.setValue("view/thermal_shown", self.thermal_shown)
         if self.window_geometry:
             q.setValue("view/window_geometry", QByteArray(self.window_geometry))
         q.remove("shortcuts")

@@ -272,11 +272,18 @@ class WindowDialogs:
         self.actions["blend"].setChecked(self.settings.blend)
         self.views.set_blend(self.settings.blend, self.settings.blend_opacity)
         self.actions["follow_target"].setChecked(self.settings.follow_target)
+        self.actions["thermal_twin"].setChecked(self.settings.thermal_shown)  # as blend: kept across sessions
+        self.views.set_thermal_shown(self.settings.thermal_shown)
 
     def set_colormap(self, name: str) -> None:
         self.settings.colormap = name
         self.views.set_colormap(name)
         self.refresh_boxes()
+        self.settings.save()
+
+    def _thermal_shown_toggled(self, on: bool) -> None:
+        self.settings.thermal_shown = bool(on)
+        self.views.set_thermal_shown(on)
         self.settings.save()
 
     def _blend_toggled(self, on: bool) -> None:

@@ -501,3 +501,19 @@ def test_stop_during_the_load_writes_no_frame(window, pair_files, synthetic, tmp
     assert window.document.record(1) is None
     assert window.statusBar().currentMessage() == "0 frames tracked (stopped)"
     assert not window.tracking.busy
+
+
+def test_show_thermal_view_is_kept_like_blend(qtbot):
+    """View > Show thermal view turned off came back on at the next start, while Blend, the
+    colormap and Follow the target are kept."""
+    from tests.app.conftest import new_window
+
+    first = new_window(qtbot)
+    first.actions["thermal_twin"].setChecked(False)
+    assert first.views.thermal_panel.isHidden()
+    first.close()
+    second = new_window(qtbot)
+    assert not second.actions["thermal_twin"].isChecked() and second.views.thermal_panel.isHidden()
+    second.actions["thermal_twin"].setChecked(True)
+    assert not second.views.thermal_panel.isHidden()
+    second.close()
