@@ -141,3 +141,21 @@ def refuse_checkpoint_folders(*options: tuple[str, object]) -> None:
     for option, path in options:
         if path is not None and Path(path).is_dir():
             raise CheckpointError(path, f"{option} is a folder; give the checkpoint file (.pt) in it")
+
+
+def output_file(text: str):
+    """An output FILE path (``--out boxes.txt``): refused when it names a folder by its form, a
+    trailing slash (``--out results/`` wrote a file named ``results``) or nothing at all (``''``
+    was taken for the current folder), or is ``-`` (no command writes to standard output: a file
+    named ``-`` appeared)."""
+    import os
+    from pathlib import Path
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; give a file name")
+    if text == "-":
+        raise argparse.ArgumentTypeError("'-' (standard output) is not supported; give a file name")
+    if text.endswith(("/", os.sep)):
+        raise argparse.ArgumentTypeError(f"{text!r} ends with a slash: a folder; give a file name in it "
+                                         f"(e.g. {text.rstrip('/' + os.sep) or text}/...)")
+    return Path(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from core.commands.arguments import output_file
 from core.errors import ConfigError, ExportError
 from core.progress import run_with_bar
 
@@ -28,7 +29,7 @@ def register(subparsers) -> None:
     parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
     parser.add_argument("--store", type=Path, help="annotation store (.rgbt.sqlite); default: the studio's project of the sequence "
                         "(beside it; the bundled demo's in $RGBT_STUDIO_HOME/projects/)")
-    parser.add_argument("--out", type=Path, required=True, help="output .h5 file")
+    parser.add_argument("--out", type=output_file, required=True, help="output .h5 file")
     parser.add_argument("--frame-offset", type=int, default=None,
                         help="thermal frame = visible frame + offset (default: the store's, 0 when it has none)")
     parser.add_argument("--force", action="store_true", help="replace --out when it exists (never an input or the store)")

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.commands.arguments import output_file
 from core.errors import CheckpointError, ConfigError
 
 KINDS = ("mplt", "ostrack")
@@ -31,7 +32,7 @@ def register(subparsers) -> None:
         description="Convert an authors' checkpoint (weights under 'net') into the project's safe format "
                     "and print what was loaded, skipped and left missing.")
     parser.add_argument("src", type=Path, metavar="SRC", help="authors' checkpoint (.pth.tar)")
-    parser.add_argument("dst", type=Path, metavar="DST", help="project checkpoint to write (.pt)")
+    parser.add_argument("dst", type=output_file, metavar="DST", help="project checkpoint to write (.pt)")
     parser.add_argument("--kind", choices=KINDS, required=True, help="mplt (strict, teacher) or ostrack (key map)")
     parser.add_argument("--factory", choices=FACTORIES, default="teacher",
                         help="model the OSTrack weights go into (default teacher; mplt is always the teacher)")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.commands.arguments import add_engine_options, positive_int
+from core.commands.arguments import add_engine_options, output_file, positive_int
 from core.errors import OutputError
 from core.fileio import check_output, inside
 from core.progress import run_with_bar
@@ -35,7 +35,7 @@ def register(subparsers) -> None:
                     "bundled teacher by default) and keep the frames where its forward and backward tracks agree. "
                     "The file feeds the rgbt_pseudo training source. OUT is written once, at the end (a cancelled "
                     "run writes nothing), and never replaces an existing file without --force.")
-    parser.add_argument("out", type=Path, metavar="OUT", help="labels file to write (.json)")
+    parser.add_argument("out", type=output_file, metavar="OUT", help="labels file to write (.json)")
     parser.add_argument("--teacher", type=Path, default=None,
                         help="tracker weights (.pt or .onnx; default: the bundled teacher)")
     add_engine_options(parser)

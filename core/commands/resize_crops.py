@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.commands.arguments import refuse_checkpoint_folders
+from core.commands.arguments import output_file, refuse_checkpoint_folders
 from core.fileio import check_output
 from core.models.crop_resize import write_resized
 
@@ -20,7 +20,7 @@ def register(subparsers) -> None:
     parser.add_argument("checkpoint", type=Path, metavar="CKPT", help="project checkpoint (.pt)")
     parser.add_argument("--template", type=int, required=True, help="template crop side in pixels (a multiple of the stride)")
     parser.add_argument("--search", type=int, required=True, help="search crop side in pixels (a multiple of the stride)")
-    parser.add_argument("--out", type=Path, required=True, help="checkpoint to write")
+    parser.add_argument("--out", type=output_file, required=True, help="checkpoint to write")
     parser.add_argument("--force", action="store_true", help="replace OUT when it exists (never the input)")
     parser.set_defaults(func=_run)
 

@@ -28,6 +28,7 @@ from core.commands.arguments import (
     add_engine_options,
     add_loop_switches,
     loop_switches,
+    output_file,
     positive_int,
 )
 from core.fileio import write_text_atomic
@@ -69,8 +70,8 @@ def register(subparsers) -> None:
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
     add_engine_options(parser)
     parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine (default: the engine's own choice)")
-    parser.add_argument("--out", type=Path, required=True, help="output boxes, one x,y,w,h line per frame")
-    parser.add_argument("--scores", type=Path, default=None, help="also write one confidence per line")
+    parser.add_argument("--out", type=output_file, required=True, help="output boxes, one x,y,w,h line per frame")
+    parser.add_argument("--scores", type=output_file, default=None, help="also write one confidence per line")
     parser.add_argument("--force", action="store_true", help="replace --out / --scores when they exist")
     parser.add_argument("--template-update", action="store_true",
                         help="MPLT heuristic: re-cut the template when the windowed score > 0.91")
