@@ -144,7 +144,14 @@ class EditGlue(QObject):
         start, stop = (selected[0], selected[1] - 1) if selected else (None, None)
         # without a range tracker boxes are kept; with one (the user's choice) they are replaced
         plan = plan_interpolation(self.doc.records, start, stop, replace_tracked=selected is not None)
-        self.w.statusBar().showMessage(plan.message(), 8000)
+        message = plan.message()
+        if selected is not None and not plan.records and plan.keyframes < 2:
+            # only the range's own keyframes count: "needs two keyframes" read as if the sequence had
+            # fewer than two, when the range lay between two of them
+            count = f"{plan.keyframes} keyframe{'' if plan.keyframes == 1 else 's'}"
+            message = (f"nothing to interpolate: frames {selected[0] + 1}-{selected[1]} hold {count}; I interpolates "
+                       "between keyframes inside the range: drag its edges onto a keyframe on each side")
+        self.w.statusBar().showMessage(message, 8000)
         self._execute(edits.interpolate(self.doc.records, plan))
 
     def import_ground_truth(self) -> None:

@@ -517,3 +517,23 @@ def test_show_thermal_view_is_kept_like_blend(qtbot):
     second.actions["thermal_twin"].setChecked(True)
     assert not second.views.thermal_panel.isHidden()
     second.close()
+
+
+def test_i_with_a_range_between_two_keyframes_says_the_range_must_reach_them(window, pair_files, synthetic,
+                                                                             tmp_path):
+    """Keyframes on frames 3 and 20, a range shown over frames 8-17 (the bad stretch) and I:
+    "nothing to interpolate: needs two keyframes" read as if the sequence had fewer than two."""
+    window.open_pair(*pair_files, store=str(tmp_path / "ir.rgbt.sqlite"))
+    for frame in (2, 19):
+        window.goto(frame)
+        window.views.box_drawn.emit("visible", synthetic.boxes[frame])
+    window.goto(7)
+    window.actions["range"].setChecked(True)
+    window.timeline.show_range(7, 17)
+    window.actions["interpolate"].trigger()
+    assert window.statusBar().currentMessage() == (
+        "nothing to interpolate: frames 8-17 hold 0 keyframes; I interpolates between keyframes inside the range: "
+        "drag its edges onto a keyframe on each side")
+    window.timeline.show_range(2, 20)  # reaching both: interpolated
+    window.actions["interpolate"].trigger()
+    assert window.statusBar().currentMessage().startswith("interpolated 16 frames")
