@@ -290,6 +290,46 @@ def no_held_out_box(items: list[Item], holdout_fraction: float) -> str:
             f"at the end of a sequence and export again, or {how}")
 
 
+def crop_sides(data: list[str | Path]) -> tuple[Path, tuple[int, int, int]] | None:
+    """``(first file, (template, search, feature) sides)`` the distillation files ``data`` share
+    (their headers), or None for no file. DistillationDataError naming two files whose crops
+    differ: their items cannot be stacked into one batch (numpy's 'all input arrays must have
+    the same shape' traceback)."""
+    from core.distillation.reader import DistillationFile
+
+    first = None
+    for path in map(Path, data):
+        with DistillationFile(path) as opened:
+            header = opened.header
+        sides = (int(header["template_size"]), int(header["search_size"]), int(header["feature_size"]))
+        if first is None:
+            first = (path, sides)
+        elif sides != first[1]:
+            raise DistillationDataError(path, f"holds {_sides_text(sides)} crops, {first[0]} {_sides_text(first[1])}: "
+                                              "files exported with teachers of other crop sides cannot be mixed; "
+                                              "fine-tune on one kind at a time")
+    return first
+
+
+def _sides_text(sides: tuple[int, int, int]) -> str:
+    return f"{sides[0]}/{sides[1]} px (template/search; {sides[2]}x{sides[2]} maps)"
+
+
+def check_model_sides(model, init: str | Path, sides: tuple[Path, tuple[int, int, int]] | None) -> None:
+    """DistillationDataError when the student ``model`` (from ``init``) takes other crop sides
+    than the files (``crop_sides``): its position embeddings do not fit them (a torch traceback
+    at the first step, e.g. files of a paper-scale teacher and the bundled student)."""
+    if sides is None:
+        return
+    cfg = model.config
+    own = (int(cfg.template_size), int(cfg.search_size), int(cfg.feature_size))
+    if own != sides[1]:
+        raise DistillationDataError(sides[0], f"holds {_sides_text(sides[1])} crops; the student {Path(init).name} "
+                                              f"takes {_sides_text(own)}: export with a teacher of the student's "
+                                              "crop sides, or start from a student at the files' sides "
+                                              "(resize-crops)")
+
+
 def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
                      config: FinetuneConfig = FinetuneConfig()) -> Job[FinetuneResult]:
     """Fine-tune the student checkpoint ``init`` on distillation files ``data``; write ``out``.
@@ -300,6 +340,7 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
     if config.threads:
         torch.set_num_threads(config.threads)
     yield Progress(0, config.steps, "loading distillation data")
+    sides = crop_sides(data)  # before any crop is read: files of other crop sides cannot share a batch
     items = load_items(data, config.holdout_fraction)
     train = [item for item in items if not item.held_out]
     held_out = [item for item in items if item.held_out]
@@ -313,6 +354,7 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
     model, extra = load_checkpoint(init)
     if getattr(model, "FACTORY", "student") != "student":
         raise DistillationDataError(Path(init), f"holds a {model.FACTORY} model; fine-tuning needs the student")
+    check_model_sides(model, init, sides)
     device = _device(config.device)
     model = model.to(device)
     yield Progress(0, config.steps, f"scoring {len(held_out)} held-out items before ({device.type})")

@@ -415,3 +415,52 @@ def test_every_output_file_option_refuses_a_trailing_slash(argv, tmp_path, capsy
     with pytest.raises(SystemExit) as stop:
         main([a.replace("{seq}", str(tmp_path)) for a in argv])
     assert stop.value.code == 2 and "ends with a slash" in capsys.readouterr().err
+
+
+@pytest.fixture(scope="module")
+def larger_crops_data(tmp_path_factory):
+    """An embedded distillation file exported by a teacher of 96/192 px crops (as one at other
+    crop sides than the bundled student's 64/128)."""
+    import torch
+
+    from core.annotations.records import FrameAnnotation
+    from core.distillation.export import TeacherRunner, export_distillation
+    from core.models.config import student_config
+    from core.models.registry import build_model
+    from core.progress import run_to_end
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+    from core.tracking.engines import TorchEngine
+
+    torch.manual_seed(0)
+    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1, template_size=96,
+                                                    search_size=192))
+    sequence = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=12), seed=5)
+    records = {i: FrameAnnotation(i, sequence.boxes[i], keyframe=i == 0) for i in range(12) if not sequence.absent[i]}
+    runner = TeacherRunner(TorchEngine(teacher, "cpu"), teacher.config)
+    return run_to_end(export_distillation(sequence, records, tmp_path_factory.mktemp("big") / "big.h5", runner,
+                                          frames_mode="embedded"))
+
+
+def test_distill_data_of_other_crop_sides_than_the_student_is_one_line(distillation_data, larger_crops_data,
+                                                                       tmp_path, capsys):
+    """Files exported with a teacher of other crop sides (a paper-scale teacher: 128/256) and the
+    bundled student ended in torch's 'The size of tensor a (144) must match the size of tensor b
+    (64)' traceback at the first step."""
+    _, init = distillation_data
+    out = tmp_path / "ft.pt"
+    code = main(["distill", "--data", str(larger_crops_data), "--init", str(init), "--out", str(out), "--steps", "1"])
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 2 and line.startswith(f"error: {larger_crops_data}: holds 96/192 px (template/search"), line
+    assert "the student student.pt takes 64/128 px" in line and not out.exists()
+
+
+def test_distill_data_mixing_crop_sides_is_one_line(distillation_data, larger_crops_data, tmp_path, capsys):
+    """Two files of different crop sides ended in numpy's 'all input arrays must have the same
+    shape' traceback."""
+    data, init = distillation_data
+    out = tmp_path / "ft.pt"
+    code = main(["distill", "--data", str(data), str(larger_crops_data), "--init", str(init), "--out", str(out),
+                 "--steps", "1"])
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 2 and line.startswith(f"error: {larger_crops_data}: holds 96/192 px"), line
+    assert f"{data} 64/128 px" in line and "cannot be mixed" in line and not out.exists()
