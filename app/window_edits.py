@@ -122,7 +122,14 @@ class EditGlue(QObject):
         command, kept = edits.mark_absent_range(self.doc.records, start, stop)
         kept_text = f"; kept {kept} box{'es' if kept != 1 else ''} a person drew, accepted or imported" if kept else ""
         if command is None:
-            self.w.statusBar().showMessage(f"frames {start + 1}-{stop}: nothing to mark absent{kept_text}", 8000)
+            absent = sum(1 for f in range(start, stop) if (r := self.doc.records.get(f)) is not None and r.absent)
+            lift = ""
+            if absent:  # O toggles on one frame: with a range it only marks, which read as O doing nothing
+                lift = (f"; {absent} frame{'s are' if absent != 1 else ' is'} absent already: {self._key('undo')} "
+                        f"undoes a range's marking, {self._key('absent')} without a range lifts one frame's mark "
+                        f"(hide the range: {self._key('range')})")
+            self.w.statusBar().showMessage(f"frames {start + 1}-{stop}: nothing to mark absent{kept_text}{lift}",
+                                           10000)
             return
         self._execute(command)
         undo_key = self._key("undo")

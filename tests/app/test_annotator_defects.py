@@ -537,3 +537,18 @@ def test_i_with_a_range_between_two_keyframes_says_the_range_must_reach_them(win
     window.timeline.show_range(2, 20)  # reaching both: interpolated
     window.actions["interpolate"].trigger()
     assert window.statusBar().currentMessage().startswith("interpolated 16 frames")
+
+
+def test_o_again_on_a_range_marked_absent_says_how_to_lift_the_marks(window, pair_files, tmp_path):
+    """O (Toggle absent) with a range marks the range absent; O again there said only "nothing
+    to mark absent", as if O did nothing, with no word on how the marks come off."""
+    window.open_pair(*pair_files, store=str(tmp_path / "oo.rgbt.sqlite"))
+    window.goto(4)
+    window.actions["range"].setChecked(True)
+    window.timeline.show_range(4, 9)
+    window.actions["absent"].trigger()
+    assert all(window.document.record(f).absent for f in range(4, 9))
+    window.actions["absent"].trigger()
+    assert window.statusBar().currentMessage() == (
+        "frames 5-9: nothing to mark absent; 5 frames are absent already: Ctrl+Z undoes a range's marking, "
+        "O without a range lifts one frame's mark (hide the range: Ctrl+R)")
