@@ -53,11 +53,28 @@ def _none(path: Path) -> Path | None:
     return None if str(path).lower() == "none" else path
 
 
+def _project_path(path: Path | None) -> Path | None:
+    """A config or checkpoint path as the other commands take their defaults
+    (``core.real_split.resolve_path``): from the working directory when it is there, else
+    from the project root; ``assets/models/...`` also from the installed assets. Run from
+    another folder, every default (``configs/teacher_real_gpu.json``) was 'file not found'."""
+    from core.assets import models_dir
+    from core.real_split import resolve_path
+
+    if path is None:
+        return None
+    resolved = resolve_path(path)
+    if not resolved.exists() and Path(path).parts[:2] == MODELS.parts:
+        installed = models_dir().joinpath(*Path(path).parts[2:])
+        return installed if installed.exists() else resolved
+    return resolved
+
+
 def _run(args) -> int:
     check_output(args.out / "family.json")
-    plan = FamilyPlan(args.teacher_config, args.student_config, args.kd_config, args.out, args.budget_s,
-                      args.calibrate_s, _none(args.teacher_init), _none(args.student_init), args.workers,
-                      args.log_every)
+    plan = FamilyPlan(*(_project_path(p) for p in (args.teacher_config, args.student_config, args.kd_config)),
+                      args.out, args.budget_s, args.calibrate_s, _project_path(_none(args.teacher_init)),
+                      _project_path(_none(args.student_init)), args.workers, args.log_every)
     summary = run_with_bar(train_family(plan), "train-family")
     print(json.dumps({k: summary.get(k) for k in ("steps", "checkpoints", "elapsed_s")}, indent=2), file=sys.stderr)
     return 0

@@ -464,3 +464,15 @@ def test_distill_data_mixing_crop_sides_is_one_line(distillation_data, larger_cr
     line = capsys.readouterr().err.strip().splitlines()[-1]
     assert code == 2 and line.startswith(f"error: {larger_crops_data}: holds 96/192 px"), line
     assert f"{data} 64/128 px" in line and "cannot be mixed" in line and not out.exists()
+
+
+def test_train_family_finds_its_default_configs_from_another_folder(tmp_path, capsys, monkeypatch):
+    """Run from any folder but the project's, train-family's defaults ('configs/teacher_real_gpu.json',
+    'assets/models/...') were 'file not found'; they now resolve as compact-data's and
+    pseudo-labels' do (the working directory, else the project root)."""
+    monkeypatch.chdir(tmp_path)
+    bad = tmp_path / "kd.json"
+    bad.write_text("{")  # the first file read after the two defaults: where the run stops
+    code = main(["train-family", "--out", str(tmp_path / "family"), "--budget-s", "5", "--calibrate-s", "1", "--kd-config", str(bad)])
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 2 and line.startswith(f"error: {bad}: "), line
