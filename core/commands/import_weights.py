@@ -7,7 +7,7 @@ ViT-B ``OSTrack_ep0300.pth.tar``) into a project checkpoint with
 counts of loaded, skipped and missing keys, every skipped key with its reason and every
 missing key (the loaded names with ``--verbose``).
 
-- ``--kind mplt``: strict, into the paper-scale teacher (``--factory`` is ignored).
+- ``--kind mplt``: strict, into the paper-scale teacher (``--factory student`` is refused).
 - ``--kind ostrack``: through the explicit key map into the paper-scale ``--factory``.
 - ``--trust-pickle``: the authors' training checkpoints pickle custom objects; reading
   them runs the full unpickler, which can execute arbitrary code. Give it only for a file
@@ -35,7 +35,8 @@ def register(subparsers) -> None:
     parser.add_argument("dst", type=output_file, metavar="DST", help="project checkpoint to write (.pt)")
     parser.add_argument("--kind", choices=KINDS, required=True, help="mplt (strict, teacher) or ostrack (key map)")
     parser.add_argument("--factory", choices=FACTORIES, default="teacher",
-                        help="model the OSTrack weights go into (default teacher; mplt is always the teacher)")
+                        help="model the OSTrack weights go into (default teacher; mplt is always the teacher, "
+                             "--factory student is refused there)")
     parser.add_argument("--trust-pickle", action="store_true",
                         help="allow full unpickling (can run arbitrary code: only for files you trust)")
     parser.add_argument("--config", type=Path, default=None, metavar="JSON",
@@ -74,6 +75,9 @@ def format_report(report, verbose: bool = False) -> str:
 def run(args) -> int:
     from core.models.authors import convert_authors_checkpoint
 
+    if args.kind == "mplt" and args.factory != "teacher":  # it was ignored: a teacher was written
+        raise ConfigError(f"--factory {args.factory} does not apply to --kind mplt: the MPLT weights are the "
+                          "two-stream teacher's; --factory chooses the model of --kind ostrack weights")
     factory = "teacher" if args.kind == "mplt" else args.factory
     src, dst = Path(args.src), Path(args.dst)
     if src.resolve() == dst.resolve():

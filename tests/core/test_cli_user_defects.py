@@ -476,3 +476,16 @@ def test_train_family_finds_its_default_configs_from_another_folder(tmp_path, ca
     code = main(["train-family", "--out", str(tmp_path / "family"), "--budget-s", "5", "--calibrate-s", "1", "--kd-config", str(bad)])
     line = capsys.readouterr().err.strip().splitlines()[-1]
     assert code == 2 and line.startswith(f"error: {bad}: "), line
+
+
+def test_import_weights_mplt_into_the_student_is_refused(tmp_path, capsys):
+    """``--kind mplt --factory student`` ignored --factory and wrote a teacher checkpoint where the
+    user asked for a student."""
+    import torch
+
+    src = tmp_path / "MPLTTrack_ep0015.pth.tar"
+    torch.save({"net": {"foo": torch.zeros(3)}}, src)
+    code = main(["import-weights", str(src), str(tmp_path / "x.pt"), "--kind", "mplt", "--factory", "student"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and "--factory student does not apply to --kind mplt" in line, line
+    assert not (tmp_path / "x.pt").exists()
