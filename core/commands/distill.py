@@ -65,6 +65,12 @@ def _run(args: argparse.Namespace) -> int:
 
     refuse_checkpoint_folders(("--init", args.init), ("--teacher", args.teacher))
     if args.data:
+        given = [option for option, value in (("--teacher", args.teacher), ("--config", args.config),
+                                              ("--resume", args.resume)) if value]
+        if given:  # they were ignored: the fine-tune ran on its own settings
+            raise ConfigError(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to distillation from a "
+                              "teacher (distill --teacher T.pt --config C.json), not to fine-tuning from --data "
+                              "(its settings: --steps, --lr, --holdout, --replay, ...)")
         return _finetune(args)
     if args.teacher is None or args.config is None:
         raise ConfigError("distill needs --teacher and --config, or --data FILES for fine-tuning from studio exports")

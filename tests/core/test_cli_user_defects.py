@@ -489,3 +489,23 @@ def test_import_weights_mplt_into_the_student_is_refused(tmp_path, capsys):
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and "--factory student does not apply to --kind mplt" in line, line
     assert not (tmp_path / "x.pt").exists()
+
+
+@pytest.mark.parametrize("extra,named", [(["--config", "{config}"], "--config applies"),
+                                         (["--teacher", "{teacher}"], "--teacher applies"),
+                                         (["--resume"], "--resume applies")])
+def test_distill_data_refuses_the_options_of_teacher_distillation(extra, named, distillation_data, tmp_path,
+                                                                  capsys):
+    """``distill --data x.h5 --config c.json`` (or --teacher, --resume) ran the fine-tune on its own
+    settings and ignored the option without a word."""
+    from core.assets import models_dir
+
+    data, init = distillation_data
+    fill = {"{config}": str(PROJECT / "configs" / "student_kd_bundled.json"),
+            "{teacher}": str(models_dir() / "teacher_bundled.pt")}
+    out = tmp_path / "ft.pt"
+    code = main(["distill", "--data", str(data), "--init", str(init), "--out", str(out), "--steps", "1",
+                 *[fill.get(a, a) for a in extra]])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and named in line and "not to fine-tuning from --data" in line, line
+    assert not out.exists()
