@@ -48,12 +48,10 @@ class _UndoEntry(QUndoCommand):
         if self._skip_redo:  # applied, and the document's cache follows it already (the caller's job)
             self._skip_redo = False
             return
-        self.command.apply(self.document.store)
-        self.document.reload(touched_frames(self.command))
+        self.document.write(self.command.apply, self.command)
 
     def undo(self) -> None:
-        self.command.revert(self.document.store)
-        self.document.reload(touched_frames(self.command))
+        self.document.write(self.command.revert, self.command)
 
 
 def touched_frames(command: Command) -> list[int] | None:
@@ -88,6 +86,7 @@ class Document(QObject):
 
     changed = Signal(object)
     refused = Signal(str)  # an edit asked on a store opened read-only: the sentence to show
+    write_failed = Signal(object)  # an edit the store could not write (disk full, ...): the RGBTError
 
     def __init__(self, sequence, store: AnnotationStore, parent: QObject | None = None, *,
                  contents: StoreContents | None = None):
@@ -127,14 +126,24 @@ class Document(QObject):
     def remember_before_absent(self, record: FrameAnnotation) -> None:
         """Keep ``record``'s box to bring back when its frame's absent mark is lifted (O twice),
         in this session and in the project (not on a store opened read-only)."""
+        from core.errors import RGBTError
+
         self.before_absent[record.frame] = record
         if not self.read_only:
-            remember_box_behind_absent(self.store, record)
+            try:
+                remember_box_behind_absent(self.store, record)
+            except RGBTError:  # a store that cannot write: the absent mark's own write says so
+                pass
 
     def forget_before_absent(self, frame: int) -> None:
         """Nothing to bring back for ``frame`` any more."""
+        from core.errors import RGBTError
+
         if self.before_absent.pop(int(frame), None) is not None and not self.read_only:
-            forget_box_behind_absent(self.store, frame)
+            try:
+                forget_box_behind_absent(self.store, frame)
+            except RGBTError:  # as above
+                pass
 
     # -- edits ----------------------------------------------------------------------------
     @property
@@ -150,10 +159,28 @@ class Document(QObject):
         return True
 
     def execute(self, command: Command | None) -> None:
-        """Apply ``command`` to the store now and make it one undo step."""
+        """Apply ``command`` to the store now and make it one undo step; a write the store
+        refuses (disk full, a file system gone read-only) emits ``write_failed`` and leaves no
+        undo step (the edit vanished without a word, and its undo step undid nothing)."""
         if command is None or self.refuse_if_read_only():
             return
-        self.undo_stack.push(_UndoEntry(self, command))
+        if self.write(command.apply, command):
+            self.undo_stack.push(_UndoEntry(self, command, applied=True))
+
+    def write(self, step, command: Command) -> bool:
+        """Run ``step(store)`` (a command's apply or revert) and re-read the frames it touches;
+        False, with ``write_failed`` emitted, when the store could not write it (the store
+        rolled back: the views show what it holds)."""
+        from core.errors import RGBTError
+
+        try:
+            step(self.store)
+        except RGBTError as error:
+            self.reload(touched_frames(command))
+            self.write_failed.emit(error)
+            return False
+        self.reload(touched_frames(command))
+        return True
 
     def push_applied(self, command: Command) -> None:
         """Record an already-applied command (a tracking run) as one undo step. The cache is

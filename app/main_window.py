@@ -235,6 +235,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         self.document = document
         document.changed.connect(self._document_changed)
         document.refused.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        document.write_failed.connect(lambda error: self.error("The edit was not saved", error))
         document.undo_stack.indexChanged.connect(self._update_undo_actions)
         self.fetcher.set_sequence(document.sequence)
         info = document.info

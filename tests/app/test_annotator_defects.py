@@ -552,3 +552,36 @@ def test_o_again_on_a_range_marked_absent_says_how_to_lift_the_marks(window, pai
     assert window.statusBar().currentMessage() == (
         "frames 5-9: nothing to mark absent; 5 frames are absent already: Ctrl+Z undoes a range's marking, "
         "O without a range lifts one frame's mark (hide the range: Ctrl+R)")
+
+
+def test_an_edit_the_store_cannot_write_says_so_and_leaves_no_undo_step(window, pair_files, synthetic, tmp_path,
+                                                                        monkeypatch):
+    """Disk full (or the file system gone read-only) under a long session: a drawn box vanished
+    without a word (a traceback on the terminal only) and left an undo step "box" that undid
+    nothing. Now one dialog says the edit was not saved, and no undo step is left."""
+    from core.annotations.store import StoreError
+
+    shown = []
+    window.error = lambda title, error, trace="": shown.append((title, str(error)))
+    window.open_pair(*pair_files, store=str(tmp_path / "full.rgbt.sqlite"))
+    store = window.document.store
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    assert window.document.undo_stack.count() == 1
+    written = store._write
+
+    def full(*_args, **_kwargs):
+        raise StoreError(store.path, "write failed (database or disk is full)")
+
+    monkeypatch.setattr(store, "_write", full)
+    window.goto(3)
+    window.views.box_drawn.emit("visible", synthetic.boxes[3])
+    assert shown == [("The edit was not saved", f"{store.path}: write failed (database or disk is full)")]
+    assert window.document.record(3) is None and not window.views.visible.box_item.isVisible()
+    assert window.document.undo_stack.count() == 1
+    window.actions["absent"].trigger()  # O: its memory of the box and its mark, one dialog
+    assert len(shown) == 2 and window.document.record(3) is None
+    window.actions["undo"].trigger()  # undoing the first box cannot be written either: said, box kept
+    assert len(shown) == 3 and window.document.record(0) is not None
+    monkeypatch.setattr(store, "_write", written)
+    window.views.box_drawn.emit("visible", synthetic.boxes[3])
+    assert window.document.record(3) is not None
