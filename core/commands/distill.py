@@ -60,6 +60,11 @@ def register(subparsers) -> None:
     parser.set_defaults(func=_run)
 
 
+#: the options only the fine-tune from ``--data`` reads, by ``args`` attribute (None: not given)
+FINETUNE_ONLY = {"--lr": "lr", "--holdout": "holdout", "--replay": "replay", "--shift-cells": "shift_cells",
+                 "--kd-agreement-iou": "kd_agreement_iou", "--negative-share": "negative_share"}
+
+
 def _run(args: argparse.Namespace) -> int:
     from core.commands.arguments import refuse_checkpoint_folders
 
@@ -74,6 +79,10 @@ def _run(args: argparse.Namespace) -> int:
         return _finetune(args)
     if args.teacher is None or args.config is None:
         raise ConfigError("distill needs --teacher and --config, or --data FILES for fine-tuning from studio exports")
+    given = [option for option, name in FINETUNE_ONLY.items() if getattr(args, name) is not None]
+    if given:  # they were ignored: the distillation ran on the config's settings
+        raise ConfigError(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to fine-tuning from --data, "
+                          "not to distillation from a teacher (its settings are the --config file's)")
     from core.commands.train import check_config_not_output, check_seed
 
     check_seed(args)

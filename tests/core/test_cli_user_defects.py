@@ -509,3 +509,17 @@ def test_distill_data_refuses_the_options_of_teacher_distillation(extra, named, 
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and named in line and "not to fine-tuning from --data" in line, line
     assert not out.exists()
+
+
+def test_distill_from_a_teacher_refuses_the_options_of_the_fine_tune(tmp_path, capsys):
+    """``distill --teacher T --config C --lr 1e-4`` (or --holdout, --replay, ...) ignored the option
+    and trained with the config's settings."""
+    from core.assets import models_dir
+
+    out = tmp_path / "run"
+    code = main(["distill", "--teacher", str(models_dir() / "teacher_bundled.pt"), "--config",
+                 str(PROJECT / "configs" / "student_kd_bundled.json"), "--out", str(out), "--steps", "1", "--lr", "1e-4",
+                 "--holdout", "0"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and "--lr, --holdout apply to fine-tuning from --data" in line, line
+    assert not out.exists()
