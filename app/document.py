@@ -158,14 +158,17 @@ class Document(QObject):
                           "(another window or program is editing it)")
         return True
 
-    def execute(self, command: Command | None) -> None:
+    def execute(self, command: Command | None) -> bool:
         """Apply ``command`` to the store now and make it one undo step; a write the store
         refuses (disk full, a file system gone read-only) emits ``write_failed`` and leaves no
-        undo step (the edit vanished without a word, and its undo step undid nothing)."""
+        undo step (the edit vanished without a word, and its undo step undid nothing). True when
+        it was written."""
         if command is None or self.refuse_if_read_only():
-            return
-        if self.write(command.apply, command):
-            self.undo_stack.push(_UndoEntry(self, command, applied=True))
+            return False
+        if not self.write(command.apply, command):
+            return False
+        self.undo_stack.push(_UndoEntry(self, command, applied=True))
+        return True
 
     def write(self, step, command: Command) -> bool:
         """Run ``step(store)`` (a command's apply or revert) and re-read the frames it touches;

@@ -44,9 +44,10 @@ class EditGlue(QObject):
         """The key of action ``name`` as bound now (``app.actions.key_text``)."""
         return key_text(self.w.actions, name)
 
-    def _execute(self, command) -> None:
-        if self.doc is not None and command is not None:
-            self.doc.execute(command)
+    def _execute(self, command) -> bool:
+        """Apply ``command`` as one undo step; False when nothing was written (read-only, or
+        the store could not write it: the document said so), so no "done" message follows."""
+        return self.doc is not None and command is not None and self.doc.execute(command)
 
     # -- box edits ------------------------------------------------------------------------
     def box_changed(self, modality: str, box) -> None:
@@ -131,7 +132,8 @@ class EditGlue(QObject):
             self.w.statusBar().showMessage(f"frames {start + 1}-{stop}: nothing to mark absent{kept_text}{lift}",
                                            10000)
             return
-        self._execute(command)
+        if not self._execute(command):
+            return
         undo_key = self._key("undo")
         self.w.statusBar().showMessage(f"marked {len(command.records)} frames absent ({start + 1}-{stop}){kept_text}; "
                                        f"{undo_key} undoes it", 10000)
@@ -187,8 +189,7 @@ class EditGlue(QObject):
             self.w.statusBar().showMessage("this sequence ships no ground truth to import" if not ground_truth
                                            else "no frame to import: every frame holds a box a person made", 8000)
             return
-        self._execute(command)
-        if not self.doc.read_only:
+        if self._execute(command):
             absent = sum(1 for r in command.records if r.absent)
             self.w.statusBar().showMessage(f"imported {len(command.records)} ground-truth frames ({absent} absent); "
                                            "T does not replace imported boxes", 10000)
@@ -281,7 +282,8 @@ class EditGlue(QObject):
                 f"replaces; the teacher's proposal stays (dotted): to take it, delete the box "
                 f"({self._key('delete_box')}), then {a}", 10000)
             return
-        self._execute(edits.AcceptProposals({frame: proposal}, label="accept teacher box"))
+        if not self._execute(edits.AcceptProposals({frame: proposal}, label="accept teacher box")):
+            return
         self.w.statusBar().showMessage(f"accepted the teacher's box on frame {frame + 1}; {self._key('undo')} undoes it",
                                        5000)
 
@@ -299,7 +301,9 @@ class EditGlue(QObject):
         if chosen:
             kept = sum(1 for f in chosen if is_protected(self.doc.record(f)))
             accepted = len(chosen) - kept
-            self._execute(edits.AcceptProposals(chosen, label=f"accept {accepted} teacher box{'es' if accepted != 1 else ''}"))
+            if not self._execute(edits.AcceptProposals(chosen, label=f"accept {accepted} teacher "
+                                                                    f"box{'es' if accepted != 1 else ''}")):
+                return
             kept_text = (f"; kept {kept} manual box{'es' if kept != 1 else ''} or keyframe{'s' if kept != 1 else ''}"
                          " there (the proposal dropped)" if kept else "")
             self.w.statusBar().showMessage(

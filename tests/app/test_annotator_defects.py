@@ -580,8 +580,13 @@ def test_an_edit_the_store_cannot_write_says_so_and_leaves_no_undo_step(window, 
     assert window.document.undo_stack.count() == 1
     window.actions["absent"].trigger()  # O: its memory of the box and its mark, one dialog
     assert len(shown) == 2 and window.document.record(3) is None
+    # a proposal the user sees (in the cache only: the store is "full")
+    window.document.proposals[3] = (synthetic.boxes[3] + 1.0, 0.8)
+    window.statusBar().clearMessage()
+    window.actions["accept"].trigger()  # A: the dialog, and no "accepted the teacher's box" after it
+    assert len(shown) == 3 and "accepted" not in window.statusBar().currentMessage()
     window.actions["undo"].trigger()  # undoing the first box cannot be written either: said, box kept
-    assert len(shown) == 3 and window.document.record(0) is not None
+    assert len(shown) == 4 and window.document.record(0) is not None
     monkeypatch.setattr(store, "_write", written)
     window.views.box_drawn.emit("visible", synthetic.boxes[3])
     assert window.document.record(3) is not None
