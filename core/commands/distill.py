@@ -161,8 +161,9 @@ def _no_training_samples(data, holdout_fraction: float) -> str:
 
     count = len(load_items(data, holdout_fraction=0.0))
     if count == 0:
-        return ("no labelled training samples: the file holds no human-checked frame (a drawn or corrected "
-                "box, an accepted teacher box, an interpolated or imported one, a frame marked absent); "
+        return ("no labelled training samples: the file holds no human-checked frame after the first keyframe "
+                "(the first keyframe is the template, not a sample; a sample is a drawn or corrected box, an "
+                "accepted teacher box, an interpolated or imported one, a frame marked absent); "
                 "machine-tracked boxes are not training labels. Check frames in the studio and export again")
     return (f"no labelled training samples: all {count} human-checked sample(s) are held out for the "
             f"before/after scores (--holdout {holdout_fraction:g}, the last part of each sequence); label "

@@ -42,6 +42,12 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+#: the note of an export without a training sample (a sample is a checked frame after the first keyframe)
+NO_SAMPLES = ("no training sample: samples are the frames after the first keyframe (the template) whose box was "
+              "drawn, corrected, interpolated, accepted from the teacher or imported, or that were marked absent; "
+              "machine-tracked boxes are not samples. Check more frames in the studio and export again")
+
+
 def check_store_fits(store, store_path, sequence) -> None:
     """ExportError when the store is the studio's project of another sequence: the name and the
     frame count it recorded when the studio opened it (``sequence_name``, ``num_frames``) both
@@ -125,6 +131,8 @@ def run(args) -> int:
         if problem:  # said before the teacher runs: the file is still written (other exports may join it)
             print(f"note: {store_path}: fine-tuning on this file alone cannot say whether the student got "
                   f"better: {problem}", file=sys.stderr)
+        if check.samples == 0:  # the file is still written, but distill --data has nothing in it to train on
+            print(f"note: {store_path}: {NO_SAMPLES}", file=sys.stderr)
         tracker_outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
         tracker = load_tracker(model="teacher", weights=args.teacher, engine="torch", device=args.device,
                                allow_random=args.random_weights)
@@ -150,5 +158,5 @@ def run(args) -> int:
         sequence.close()
     if note:
         print(f"note: {store_path}: {note}", file=sys.stderr)
-    print(f"wrote {path}")
+    print(f"wrote {path} ({check.samples} training sample{'s' if check.samples != 1 else ''})")
     return 0

@@ -523,3 +523,24 @@ def test_distill_from_a_teacher_refuses_the_options_of_the_fine_tune(tmp_path, c
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and "--lr, --holdout apply to fine-tuning from --data" in line, line
     assert not out.exists()
+
+
+def test_export_distill_says_when_the_file_holds_no_training_sample(tmp_path, capsys):
+    """A store whose only checked frame is the first keyframe (the template) gave 'wrote FILE' and
+    nothing more; distill --data then said the file 'holds no human-checked frame', though one was
+    drawn."""
+    from core.annotations.store import AnnotationStore
+    from tests.core.safety.conftest import make_sequence
+
+    seq = make_sequence(tmp_path / "seq", frames=4)
+    store = seq / "seq.rgbt.sqlite"
+    with AnnotationStore.open(store) as opened:
+        opened.delete([1, 2, 3])  # the first keyframe alone
+    out = tmp_path / "d.h5"
+    assert main(["export-distill", str(seq), "--out", str(out), "--random-weights"]) == 0
+    captured = capsys.readouterr()
+    assert f"note: {store}: no training sample: samples are the frames after the first keyframe" in captured.err
+    assert f"wrote {out} (0 training samples)" in captured.out
+    code = main(["distill", "--data", str(out), "--out", str(tmp_path / "ft.pt"), "--steps", "1"])
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 2 and "holds no human-checked frame after the first keyframe" in line, line
