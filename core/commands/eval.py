@@ -81,6 +81,21 @@ def check_gt_root(args) -> None:
                                           "sequence folders or the <sequence>.txt ground-truth files)")
     if not root.is_dir():
         raise AnnotationFormatError(root, f"{option}: folder not found")
+    from core.annotations.formats.groundtruth import ground_truth_files
+    from core.metrics.api import ground_truth_folders
+
+    if args.dataset_root and ground_truth_files(root) and not ground_truth_folders(root):
+        raise AnnotationFormatError(root, f"{option} is itself a sequence folder (it has ground truth); give the "
+                                          f"dataset folder that holds it ({root.resolve().parent})")
+
+
+def check_results_folders(folders) -> None:
+    """Each RESULTS_DIR a folder: a results file given in its place was 'results folder not
+    found', though it is right there."""
+    for folder in folders:
+        if Path(folder).is_file():
+            raise AnnotationFormatError(folder, "RESULTS_DIR is a file; give the folder that holds the "
+                                                "<sequence>.txt results (one folder per tracker)")
 
 
 def tracker_names(folders) -> list[str]:
@@ -108,6 +123,7 @@ def tracker_names(folders) -> list[str]:
 
 
 def run(args) -> int:
+    check_results_folders(args.results)
     check_gt_root(args)
     check_outputs(args)
     root = args.dataset_root or args.gt

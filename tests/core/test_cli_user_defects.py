@@ -544,3 +544,26 @@ def test_export_distill_says_when_the_file_holds_no_training_sample(tmp_path, ca
     code = main(["distill", "--data", str(out), "--out", str(tmp_path / "ft.pt"), "--steps", "1"])
     line = capsys.readouterr().err.strip().splitlines()[-1]
     assert code == 2 and "holds no human-checked frame after the first keyframe" in line, line
+
+
+def test_eval_on_a_results_file_says_it_is_a_file(tmp_path, capsys):
+    """``eval results/seq.txt ...`` (one results file instead of its folder) said 'results folder not
+    found'."""
+    gt, (folder,) = _gt_and_results(tmp_path, "a")
+    code = main(["eval", str(folder / "seq.txt"), "--gt", str(gt), "--protocol", "lasher"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line.startswith(f"error: {folder / 'seq.txt'}: RESULTS_DIR is a file"), line
+
+
+def test_eval_dataset_root_that_is_a_sequence_folder_says_so(tmp_path, capsys):
+    """``--dataset-root data/seq`` (the sequence, not the dataset holding it) said "no ground truth for
+    sequence 'seq' (neither seq/ nor seq.txt)", though its ground truth is right there."""
+    from tests.core.safety.conftest import make_sequence
+
+    seq = make_sequence(tmp_path / "data" / "seq", frames=3)
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "seq.txt").write_text("1,1,5,5\n1,1,5,5\n1,1,5,5\n")
+    code = main(["eval", str(results), "--dataset-root", str(seq), "--protocol", "lasher"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and "--dataset-root is itself a sequence folder" in line and str(seq.parent) in line, line
