@@ -76,6 +76,9 @@ def run(args) -> int:
         shown = ", ".join(str(f + 1) for f in outside[:10]) + (" ..." if len(outside) > 10 else "")
         notes.append(f"{len(outside)} box(es) lie wholly outside the {image_size[0]}x{image_size[1]} frames of "
                      f"{args.src} (frames {shown}); written as they are")
+    cut = len(records) - len(kept)
+    if cut:
+        notes.append(f"--frames {count} leaves out the {cut} annotated frame(s) after frame {count} (not written)")
     dropped = thermal_dropped(kept, args.target)  # a one-box target: the thermal boxes are not written
     if dropped:
         notes.append(dropped)

@@ -567,3 +567,14 @@ def test_eval_dataset_root_that_is_a_sequence_folder_says_so(tmp_path, capsys):
     code = main(["eval", str(results), "--dataset-root", str(seq), "--protocol", "lasher"])
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and "--dataset-root is itself a sequence folder" in line and str(seq.parent) in line, line
+
+
+def test_convert_says_what_frames_cuts_off(tmp_path, capsys):
+    """``convert ... --frames 5`` of a 12-row file wrote 5 rows after '12 frames read', without a word
+    about the 7 left out."""
+    src = tmp_path / "boxes.txt"
+    src.write_text("".join(f"{10 + k},10,20,20\n" for k in range(12)))
+    out = tmp_path / "out.txt"
+    assert main(["convert", str(src), str(out), "--to", "xywh", "--frames", "5"]) == 0
+    assert "note: --frames 5 leaves out the 7 annotated frame(s) after frame 5 (not written)" in capsys.readouterr().err
+    assert len(out.read_text().splitlines()) == 5
