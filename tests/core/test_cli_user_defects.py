@@ -578,3 +578,16 @@ def test_convert_says_what_frames_cuts_off(tmp_path, capsys):
     assert main(["convert", str(src), str(out), "--to", "xywh", "--frames", "5"]) == 0
     assert "note: --frames 5 leaves out the 7 annotated frame(s) after frame 5 (not written)" in capsys.readouterr().err
     assert len(out.read_text().splitlines()) == 5
+
+
+def test_a_bad_ground_truth_line_is_quoted_as_written(tmp_path):
+    """'line 3: not a number in '1 2 x 4'' quoted a line the file does not hold (its commas turned to
+    spaces): the user searching the file for it found nothing."""
+    from core.annotations.formats.text import read_boxes
+    from core.errors import AnnotationFormatError
+
+    path = tmp_path / "groundtruth.txt"
+    path.write_text("1,2,3,4\n1;2;3;4\n1,2,x,4\n")
+    with pytest.raises(AnnotationFormatError) as caught:
+        read_boxes(path)
+    assert str(caught.value) == f"{path}, line 3: not a number in '1,2,x,4'"

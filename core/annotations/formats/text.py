@@ -45,7 +45,7 @@ def read_text(path: str | Path) -> str:
 
 
 def _tokens(text: str, path) -> tuple[list[str], list[list[str]]]:
-    """Lines (trailing blank ones dropped) and their value tokens; an empty field
+    """Lines as written (trailing blank ones dropped) and their value tokens; an empty field
     (``1,,2,3``) raises AnnotationFormatError naming its line."""
     empty = _EMPTY_FIELD.search(text)
     if empty is not None:
@@ -54,10 +54,11 @@ def _tokens(text: str, path) -> tuple[list[str], list[list[str]]]:
         line = text[start:] if end < 0 else text[start:end]
         raise AnnotationFormatError(Path(path), f"empty value between separators in {line.strip()!r}",
                                     line=text.count("\n", 0, start) + 1)
-    lines = _SEPARATORS.sub(" ", text).splitlines()
+    lines = text.splitlines()  # as written, for the messages that quote a line
     while lines and not lines[-1].strip():
         lines.pop()
-    return lines, [line.split() for line in lines]
+    values = _SEPARATORS.sub(" ", text).splitlines()[:len(lines)]  # the same lines: separators are no line ends
+    return lines, [line.split() for line in values]
 
 
 def _checked_rows(path, lines: list[str], tokens: list[list[str]], widths: tuple[int, ...],
