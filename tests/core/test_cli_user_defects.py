@@ -591,3 +591,15 @@ def test_a_bad_ground_truth_line_is_quoted_as_written(tmp_path):
     with pytest.raises(AnnotationFormatError) as caught:
         read_boxes(path)
     assert str(caught.value) == f"{path}, line 3: not a number in '1,2,x,4'"
+
+
+def test_a_vtuav_ir_file_of_other_rows_is_refused(tmp_path):
+    """A VTUAV ir.txt with fewer rows than rgb.txt gave the later frames the visible box as their
+    thermal box without a word (RGBT234's and GTOT's files are checked row for row)."""
+    from core.annotations.formats.groundtruth import load_ground_truth
+    from core.errors import AnnotationFormatError
+
+    (tmp_path / "rgb.txt").write_text("10 10 20 20\n12 10 20 20\n14 10 20 20\n")
+    (tmp_path / "ir.txt").write_text("11 11 20 20\n")
+    with pytest.raises(AnnotationFormatError, match="has 1 rows but rgb.txt has 3"):
+        load_ground_truth(tmp_path, "vtuav")

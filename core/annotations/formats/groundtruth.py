@@ -174,8 +174,8 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
             return None
         visible, thermal = read_box_pairs(vis)  # some rgb.txt hold both boxes on each row
         ir = folder / "ir.txt"
-        if ir.is_file():
-            thermal = read_boxes(ir)
+        if ir.is_file():  # row for row with rgb.txt: fewer rows left the rest "same as visible" without a word
+            thermal = _paired_rows(ir, read_boxes(ir), vis, visible)
         return records_from_rows(visible, thermal, every=VTUAV_EVERY, first_frame=vtuav_first_frame(folder))
     if layout in ("got10k", "got10k-tir"):
         gt = folder / "groundtruth.txt"
