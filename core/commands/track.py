@@ -319,6 +319,9 @@ def run(args) -> int:
         raise ConfigError("--weights, --template-update, --kalman-fallback, --distractor-memory, --hold-when-lost, "
                           "--pair-correlation, --pair-shape, --pixel-match, --no-online-filter and --streams apply "
                           f"to the student and teacher, not to {tracker_label(name)} (it sees one stream: --modality)")
+    if not is_peer(name) and args.modality != "auto":  # it was ignored: the network was fed both streams
+        raise ConfigError(f"--modality applies to the OpenCV trackers (csrt, kcf), not to the {name}: give it "
+                          f"--streams {args.modality} to feed it the {args.modality} stream alone")
     choice = TrackerChoice(name, None if args.weights is None else str(args.weights), args.engine, args.device,
                            args.threads, args.random_weights, args.modality)
     tracker = None

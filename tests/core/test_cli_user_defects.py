@@ -603,3 +603,16 @@ def test_a_vtuav_ir_file_of_other_rows_is_refused(tmp_path):
     (tmp_path / "ir.txt").write_text("11 11 20 20\n")
     with pytest.raises(AnnotationFormatError, match="has 1 rows but rgb.txt has 3"):
         load_ground_truth(tmp_path, "vtuav")
+
+
+def test_track_modality_with_the_student_is_refused(tmp_path, capsys):
+    """``track --modality thermal`` with the student (the default tracker) was ignored: the network
+    was fed both streams, not the thermal one asked for."""
+    from tests.core.safety.conftest import make_sequence
+
+    seq = make_sequence(tmp_path / "seq", frames=3)
+    out = tmp_path / "b.txt"
+    code = main(["track", str(seq), "--modality", "thermal", "--out", str(out)])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and "--modality applies to the OpenCV trackers" in line and "--streams thermal" in line, line
+    assert not out.exists()
