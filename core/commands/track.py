@@ -146,7 +146,8 @@ def check_outputs(args, info=None) -> None:
 
 #: the options only the student and the teacher take, by ``args`` attribute, with their value
 #: when not given (a command that lacks one is not asked about it)
-NETWORK_ONLY_UNSET = {"weights": None, "template_update": False, "kalman_fallback": False, "distractor_memory": False,
+NETWORK_ONLY_UNSET = {"weights": None, "engine": "auto", "device": "auto", "random_weights": False,
+                      "template_update": False, "kalman_fallback": False, "distractor_memory": False,
                       "no_online_filter": False, "streams": DEFAULT_STREAMS, "hold_when_lost": False,
                       "pair_correlation": None, "pair_shape": None, "pixel_match": None}
 
@@ -316,9 +317,10 @@ def run(args) -> int:
     check_outputs(args)
     name = tracker_name(args)
     if is_peer(name) and network_options_given(args):
-        raise ConfigError("--weights, --template-update, --kalman-fallback, --distractor-memory, --hold-when-lost, "
-                          "--pair-correlation, --pair-shape, --pixel-match, --no-online-filter and --streams apply "
-                          f"to the student and teacher, not to {tracker_label(name)} (it sees one stream: --modality)")
+        raise ConfigError("--weights, --engine, --device, --random-weights, --template-update, --kalman-fallback, "
+                          "--distractor-memory, --hold-when-lost, --pair-correlation, --pair-shape, --pixel-match, "
+                          "--no-online-filter and --streams apply to the student and teacher, not to "
+                          f"{tracker_label(name)} (it sees one stream: --modality; OpenCV runs it on the CPU)")
     if not is_peer(name) and args.modality != "auto":  # it was ignored: the network was fed both streams
         raise ConfigError(f"--modality applies to the OpenCV trackers (csrt, kcf), not to the {name}: give it "
                           f"--streams {args.modality} to feed it the {args.modality} stream alone")

@@ -117,8 +117,9 @@ def tracker_recipe(args) -> TrackerRecipe:
 
     tracker_name(args)  # an unknown name is one line
     if is_peer(args.tracker) and network_options_given(args):
-        raise ConfigError("--weights, --streams, --hold-when-lost, --pair-correlation, --pair-shape and --pixel-match "
-                          f"apply to the student and teacher, not to {args.tracker}")
+        raise ConfigError("--weights, --engine, --device, --random-weights, --streams, --hold-when-lost, "
+                          "--pair-correlation, --pair-shape and --pixel-match apply to the student and teacher, not "
+                          f"to {args.tracker} (it runs on the CPU with OpenCV)")
     threads = args.threads if args.threads is not None or args.jobs <= 1 else 1
     return TrackerRecipe(args.tracker, None if args.weights is None else str(args.weights), args.engine,
                          args.device, threads, bool(args.random_weights), args.streams,

@@ -616,3 +616,20 @@ def test_track_modality_with_the_student_is_refused(tmp_path, capsys):
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and "--modality applies to the OpenCV trackers" in line and "--streams thermal" in line, line
     assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["track", "track-dataset"])
+@pytest.mark.parametrize("option", [["--engine", "onnx"], ["--device", "cuda"], ["--random-weights"]])
+def test_engine_options_with_an_opencv_tracker_are_refused(command, option, tmp_path, capsys):
+    """``--tracker kcf --device cuda`` (or --engine onnx, --random-weights) was ignored: KCF ran on the
+    CPU with OpenCV whatever was asked."""
+    from tests.core.safety.conftest import make_sequence
+
+    seq = make_sequence(tmp_path / "data" / "seq", frames=3)
+    out = tmp_path / "out"
+    argv = (["track", str(seq), "--out", str(out)] if command == "track"
+            else ["track-dataset", str(seq.parent), "--results", str(out)])
+    code = main(argv + ["--tracker", "kcf", *option])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and option[0] in line and "apply to the student and teacher, not to" in line, line
+    assert not out.exists()
