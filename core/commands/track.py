@@ -320,7 +320,7 @@ def run(args) -> int:
         raise ConfigError("--weights, --engine, --device, --random-weights, --template-update, --kalman-fallback, "
                           "--distractor-memory, --hold-when-lost, --pair-correlation, --pair-shape, --pixel-match, "
                           "--no-online-filter and --streams apply to the student and teacher, not to "
-                          f"{tracker_label(name)} (it sees one stream: --modality; OpenCV runs it on the CPU)")
+                          f"{tracker_label(name)}, which OpenCV runs on the CPU (it sees one stream: --modality)")
     if not is_peer(name) and args.modality != "auto":  # it was ignored: the network was fed both streams
         raise ConfigError(f"--modality applies to the OpenCV trackers (csrt, kcf), not to the {name}: give it "
                           f"--streams {args.modality} to feed it the {args.modality} stream alone")
