@@ -411,7 +411,8 @@ def test_an_output_file_named_like_a_folder_or_stdout_is_refused(value, problem,
                                   "--out", "x/"], ["import-weights", "a.pth.tar", "x/", "--kind", "mplt"],
                                   ["eval", "{seq}", "--gt", "{seq}", "--protocol", "lasher", "--json", "x/"],
                                   ["pseudo-labels", "x/"], ["track", "{seq}", "--out", "b.txt", "--scores", "x/"]])
-def test_every_output_file_option_refuses_a_trailing_slash(argv, tmp_path, capsys):
+def test_every_output_file_option_refuses_a_trailing_slash(argv, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # what a command would write as 'x' goes there
     with pytest.raises(SystemExit) as stop:
         main([a.replace("{seq}", str(tmp_path)) for a in argv])
     assert stop.value.code == 2 and "ends with a slash" in capsys.readouterr().err
