@@ -3,8 +3,9 @@ frame offset (thermal frame = visible frame + offset, for de-synchronised pairs)
 
 The pickers open at the field's own path, else beside the other field's path, else at
 ``start_folder`` (the window passes the last folder used, or the home folder).
-Open with a field left empty, or the same source on both sides, keeps the dialog open
-and says what is missing (it closed and opened nothing)."""
+Open with a field left empty, the same source on both sides, or a path that does not
+exist keeps the dialog open and says what is wrong (it closed and opened nothing; a typo
+in a path closed it behind an error, and both paths had to be typed again)."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -119,6 +120,9 @@ class OpenPairDialog(QDialog):
                     "File > Open sequence folder...")
         if Path(visible).resolve() == Path(thermal).resolve():
             return "The visible and the thermal source are the same: choose the thermal video or frame folder."
+        for name, path in (("visible", visible), ("thermal", thermal)):
+            if not Path(path).exists():  # a typo: said here, with both fields kept to correct it
+                return f"The {name} source {path} does not exist: correct the path or choose it with File... / Folder..."
         return ""
 
     def accept(self) -> None:

@@ -590,3 +590,25 @@ def test_an_edit_the_store_cannot_write_says_so_and_leaves_no_undo_step(window, 
     monkeypatch.setattr(store, "_write", written)
     window.views.box_drawn.emit("visible", synthetic.boxes[3])
     assert window.document.record(3) is not None
+
+
+def test_open_pair_with_a_mistyped_path_stays_open_with_both_paths(qtbot, pair_files, tmp_path):
+    """A typo in one of the two paths: Open closed the dialog, an error dialog followed, and both
+    paths had to be typed or picked again. The dialog now says which path does not exist and
+    stays open with both fields as typed."""
+    from PySide6.QtWidgets import QDialog
+
+    from app.dialogs.open_pair import OpenPairDialog
+
+    visible, thermal = (str(p) for p in pair_files)
+    typo = thermal.replace("thermal", "thermla")
+    dialog = OpenPairDialog(visible=visible, thermal=typo)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.accept()
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.message.text().startswith(f"The thermal source {typo} does not exist")
+    assert dialog.values()[:2] == (visible, typo)
+    dialog.thermal.edit.setText(thermal)
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
