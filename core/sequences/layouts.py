@@ -10,8 +10,9 @@
 | ``vot-rgbt`` | ``color/`` | ``ir/`` | folder names |
 | ``got10k`` | any pair above | | ``meta_info.ini`` / ``absence.label`` / ``cover.label`` |
 | ``folder-pair`` | ``visual/`` or ``visible/`` | ``thermal/`` | folder names (e.g. TNO) |
-| ``vot-tir`` | - | images in the folder, or only ``color/`` or only ``ir/`` | thermal-only |
-| ``visible-only`` | images in the folder | - | colour frames (or ``SOURCE.txt`` says ``modality: visible``) |
+| ``vot-tir`` | - | images in the folder, or only ``color/``, ``ir/`` or ``img/`` (LaSOT) | thermal-only |
+| ``visible-only`` | images in the folder (or only ``color/``, ``img/``) | - | colour frames (or ``SOURCE.txt`` / ``meta_info.ini`` says ``modality: visible``) |
+| ``got10k-tir`` / ``got10k-visible`` | images in the folder with ``absence.label`` ... | | gray / colour frames (GOT-10k itself is colour) |
 | ``video-pair`` | ``visible.mp4`` (any video extension) | ``infrared.mp4`` | file names (``VISIBLE_STEMS`` / ``THERMAL_STEMS``) |
 | ``thermal-video`` | - | ``thermal.avi`` (any video extension) | one thermal video only |
 | ``visible-video`` | ``visible.mp4`` | - | one visible video only |
@@ -64,7 +65,7 @@ _MODALITY_WORDS = {**{w: "visible" for w in VISIBLE_STEMS + ("optical",)}, **{w:
 
 EXPECTED = ("v/ + i/ (GTOT); visible/ + infrared/ (LasHeR, RGBT234, RGBT210); rgb/ + ir/ (VTUAV); "
             "color/ + ir/ (VOT-RGBT); visual/ or visible/ + thermal/ (folder pair); "
-            "images directly in the folder, or only color/ or only ir/ (thermal-only, VOT-TIR; colour images: "
+            "images directly in the folder, or only color/, ir/ or img/ (LaSOT) (thermal-only, VOT-TIR; colour images: "
             "visible-only); visible.mp4 and/or infrared.mp4 or thermal.avi (videos)")
 
 
@@ -101,7 +102,7 @@ def _rgbt_flavour(folder: Path) -> str:
 def _thermal_only_folder(folder: Path) -> Path | None:
     if _has_images(folder):
         return folder
-    candidates = [folder / name for name in ("ir", "color", "infrared", "thermal") if _has_images(folder / name)]
+    candidates = [folder / name for name in ("ir", "color", "infrared", "thermal", "img") if _has_images(folder / name)]
     return candidates[0] if len(candidates) == 1 else None
 
 
@@ -120,18 +121,21 @@ def _videos(folder: Path) -> tuple[Path | None, Path | None]:
 
 
 def declared_modality(folder: Path) -> str | None:
-    """``visible`` / ``thermal`` from the ``modality:`` line of ``folder/SOURCE.txt``, else None."""
-    source = folder / SOURCE_FILE
-    if not source.is_file():
-        return None
-    try:
-        lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        key, _, value = line.partition(":")
-        if key.strip().lower() == "modality" and value.split():
-            return _MODALITY_WORDS.get(value.split()[0].strip(" ,;()").lower())
+    """``visible`` / ``thermal`` from the ``modality:`` line of ``folder/SOURCE.txt``, else of
+    ``folder/meta_info.ini`` (the GOT-10k export writes ``modality: visible`` / ``thermal``
+    there), else None."""
+    for name in (SOURCE_FILE, "meta_info.ini"):
+        source = folder / name
+        if not source.is_file():
+            continue
+        try:
+            lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            continue
+        for line in lines:
+            key, _, value = line.partition(":")
+            if key.strip().lower() == "modality" and value.split():
+                return _MODALITY_WORDS.get(value.split()[0].strip(" ,;()").lower())
     return None
 
 
@@ -144,11 +148,15 @@ def is_colour(image) -> bool:
     return float((channels.max(axis=2) - channels.min(axis=2)).mean()) > COLOUR_SPREAD
 
 
-def _images_are_visible(folder: Path) -> bool:
-    declared = declared_modality(folder)
-    if declared is not None:
-        return declared == "visible"
-    source = FolderSource(folder)
+def _images_are_visible(folder: Path, images: Path | None = None) -> bool:
+    """Whether the frames in ``images`` (default ``folder``; an ``img/`` or ``color/`` in it) are
+    visible: declared so in ``folder`` or ``images`` (``declared_modality``), else colour."""
+    images = folder if images is None else images
+    for place in dict.fromkeys((folder, images)):
+        declared = declared_modality(place)
+        if declared is not None:
+            return declared == "visible"
+    source = FolderSource(images)
     try:
         first = source.read(0)
     except SequenceError:
@@ -176,12 +184,12 @@ def detect_layout(folder: str | Path) -> str:
         if visible_video is not None and thermal_video is not None:
             return "video-pair"
         return "thermal-video" if thermal_video is not None else "visible-video"
-    if _thermal_only_folder(folder) is not None:
-        if any((folder / m).is_file() for m in GOT10K_MARKERS):
-            return "got10k-tir"
-        if _has_images(folder) and _images_are_visible(folder):
-            return "visible-only"
-        return "vot-tir"
+    images = _thermal_only_folder(folder)
+    if images is not None:
+        visible = _images_are_visible(folder, images)
+        if any((folder / m).is_file() for m in GOT10K_MARKERS):  # GOT-10k itself is colour footage
+            return "got10k-visible" if visible else "got10k-tir"
+        return "visible-only" if visible else "vot-tir"
     present = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())[:12]
     raise SequenceError(folder, "unknown sequence layout; expected " + EXPECTED
                         + ". Found: " + (", ".join(present) if present else "an empty folder"))
@@ -211,11 +219,12 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
         visible_video, thermal_video = _videos(folder)
         visible = VideoSource(visible_video) if visible_video is not None else None
         thermal = VideoSource(thermal_video) if thermal_video is not None else None
-    elif layout == "visible-only":
-        visible, thermal = FolderSource(folder), None
     else:
-        thermal_folder = _thermal_only_folder(folder)
-        assert thermal_folder is not None  # detect_layout succeeded
-        visible, thermal = None, FolderSource(thermal_folder)
+        images = _thermal_only_folder(folder)
+        assert images is not None  # detect_layout succeeded
+        if layout in ("visible-only", "got10k-visible"):
+            visible, thermal = FolderSource(images), None
+        else:
+            visible, thermal = None, FolderSource(images)
     return PairSequence(visible, thermal, name=folder_name(folder), layout=layout, frame_offset=frame_offset,
                         cache_frames=cache_frames, ground_truth_loader=load_gt)

@@ -177,7 +177,7 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
         if ir.is_file():  # row for row with rgb.txt: fewer rows left the rest "same as visible" without a word
             thermal = _paired_rows(ir, read_boxes(ir), vis, visible)
         return records_from_rows(visible, thermal, every=VTUAV_EVERY, first_frame=vtuav_first_frame(folder))
-    if layout in ("got10k", "got10k-tir"):
+    if layout in ("got10k", "got10k-tir", "got10k-visible"):
         gt = folder / "groundtruth.txt"
         if not gt.is_file():
             return None

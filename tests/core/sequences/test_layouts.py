@@ -250,3 +250,57 @@ def test_a_folders_own_video_pair_opened_as_two_files_has_the_folders_ground_tru
     other = tmp_path / "elsewhere.avi"  # a thermal video from another folder: the boxes are not said to be theirs
     kit.write_video(other, [kit.thermal_frame(i) for i in range(3)])
     assert open_pair(visible, other).ground_truth() is None
+
+
+def _colour_frames(kit, folder, n=4):
+    """Colour frames (the channels differ) in ``folder``."""
+    return kit.write_folder(folder, [kit.visible_frame(i, (48, 40)) for i in range(n)], "{:08d}.jpg")
+
+
+def test_a_colour_got10k_sequence_opens_as_visible(tmp_path, kit):
+    """GOT-10k is colour footage: a GOT-10k sequence folder (frames, groundtruth.txt, absence.label,
+    cover.label) opened as 'got10k-tir', thermal-only: its frames became gray, the colour lost."""
+    root = tmp_path / "GOT-10k_Train_000001"
+    _colour_frames(kit, root)
+    (root / "groundtruth.txt").write_text("1,2,10,8\n2,2,10,8\n3,2,10,8\n4,2,10,8\n")
+    (root / "absence.label").write_text("0\n1\n0\n0\n")
+    (root / "cover.label").write_text("8\n0\n8\n8\n")
+    assert detect_layout(root) == "got10k-visible"
+    sequence = open_sequence(root)
+    try:
+        assert sequence.info.visible_only and not sequence.info.thermal_only
+        pair = sequence[0]
+        assert not np.array_equal(pair.visible[..., 0], pair.visible[..., 2])  # still colour
+        gt = sequence.ground_truth()
+        assert gt[1].absent and gt[0].box.tolist() == [1, 2, 10, 8]  # the GOT-10k labels are read
+    finally:
+        sequence.close()
+    gray = tmp_path / "tir"
+    kit.write_folder(gray, [kit.thermal_frame(i) for i in range(4)], "{:08d}.png")
+    (gray / "absence.label").write_text("0\n0\n0\n0\n")
+    assert detect_layout(gray) == "got10k-tir"
+
+
+def test_the_got10k_and_lasot_exports_open_again_as_they_were_written(tmp_path):
+    """The project's own GOT-10k export opened its visible folder as thermal-only (gray), and its
+    LaSOT-style export (img/ + groundtruth.txt + full_occlusion.txt) did not open at all:
+    'unknown sequence layout'."""
+    from core.annotations.formats.export import export_got10k, export_lasot
+    from core.progress import run_to_end
+    from tests.core.safety.conftest import make_sequence
+
+    source = open_sequence(make_sequence(tmp_path / "seq", frames=4))
+    try:
+        records = source.ground_truth()
+        run_to_end(export_got10k(source, records, tmp_path / "got"))
+        run_to_end(export_lasot(source, records, tmp_path / "lasot"))
+    finally:
+        source.close()
+    for root in (tmp_path / "got", tmp_path / "lasot"):
+        for folder, visible in (("seq", True), ("seq-thermal", False)):
+            sequence = open_sequence(root / folder)
+            try:
+                assert sequence.info.visible_only == visible and sequence.info.thermal_only == (not visible), root
+                assert len(sequence) == 4 and sorted(sequence.ground_truth()) == [0, 1, 2, 3]
+            finally:
+                sequence.close()
