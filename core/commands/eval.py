@@ -60,6 +60,13 @@ def check_outputs(args) -> None:
             protected += [(p, "a results file") for p in folder.glob("*.txt")]
     if args.json:
         check_output(args.json, protected=protected, force=args.force, option="--json")
+        json_path = Path(args.json)
+        for folder in args.results:  # a .txt there reads as one more sequence's result next time
+            if json_path.suffix.lower() == ".txt" and Path(folder).is_dir() and json_path.resolve().parent == \
+                    Path(folder).resolve():
+                raise OutputError(json_path, f"--json would be a .txt file in the results folder {folder}: the next "
+                                             f"eval reads it as the result of a sequence '{json_path.stem}' and "
+                                             "stops on it; name it .json or write it elsewhere")
     if args.plots:
         plots, root_abs = Path(args.plots), Path(root).resolve()
         if plots.resolve() == root_abs or root_abs in plots.resolve().parents:

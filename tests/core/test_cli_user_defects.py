@@ -634,3 +634,16 @@ def test_engine_options_with_an_opencv_tracker_are_refused(command, option, tmp_
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and option[0] in line and "apply to the student and teacher, not to" in line, line
     assert not out.exists()
+
+
+def test_eval_json_never_becomes_a_result_of_the_results_folder(tmp_path, capsys):
+    """``--json results/report.txt`` wrote the JSON report as one more <sequence>.txt in the results
+    folder; the next eval of that folder stopped on it ("report.txt, line 1: not a number in '{'")."""
+    gt, (folder,) = _gt_and_results(tmp_path, "a")
+    report = folder / "report.txt"
+    code = main(["eval", str(folder), "--gt", str(gt), "--protocol", "lasher", "--json", str(report)])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and "--json would be a .txt file in the results folder" in line, line
+    assert not report.exists()
+    assert main(["eval", str(folder), "--gt", str(gt), "--protocol", "lasher", "--json",
+                 str(folder / "report.json")]) == 0  # beside the results, under another suffix: never read as one
