@@ -97,17 +97,27 @@ def _main(argv: list[str] | None, extra_modules: tuple[str, ...], extra_bench_mo
         try:
             return int(args.func(args) or 0)
         except RGBTError as error:
-            print(f"error: {error}", file=sys.stderr)
+            say_error(f"error: {error}")
             return 2
         except OSError as error:
-            print(f"error: {describe_error(error)}", file=sys.stderr)
+            say_error(f"error: {describe_error(error)}")
             return 2
         except MemoryError:
-            print("error: out of memory (is a box, a frame size or a batch far too large?)", file=sys.stderr)
+            say_error("error: out of memory (is a box, a frame size or a batch far too large?)")
             return 2
         except sqlite3.Error as error:
-            print(f"error: annotation database: {error}", file=sys.stderr)
+            say_error(f"error: annotation database: {error}")
             return 2
+
+
+def say_error(line: str) -> None:
+    """``line`` on stderr; a path that is not valid UTF-8 (a folder named with a Latin-1 byte
+    holds a surrogate such as ``\\udcff``) is written with the byte escaped, instead of a
+    UnicodeEncodeError traceback in place of the message on a stream that takes UTF-8 only."""
+    try:
+        print(line, file=sys.stderr)
+    except UnicodeEncodeError:
+        print(line.encode("utf-8", "backslashreplace").decode("utf-8"), file=sys.stderr)
 
 
 def quiet_video_logs() -> None:

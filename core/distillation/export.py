@@ -265,6 +265,7 @@ def export_distillation(
 
     info = sequence.info
     check_output(out_path, protected=protected_inputs(info), force=True, option="the distillation file")
+    _check_utf8(info)
     own_offset = int(getattr(sequence, "frame_offset", 0) or 0)
     if frame_offset is None:
         frame_offset = own_offset
@@ -336,6 +337,23 @@ def export_distillation(
             seq_writer.add_sample(sample)
             yield Progress(done, len(plan), f"frame {frame + 1}")
     return out_path
+
+
+def _check_utf8(info) -> None:
+    """ExportError naming the sequence's source when its name or a source path is not valid
+    UTF-8 (a folder named with a Latin-1 byte on Linux): the file stores them as UTF-8 text,
+    and h5py stopped with a UnicodeEncodeError traceback after the teacher was loaded."""
+    from core.errors import ExportError
+
+    sources = [Path(s) for s in (info.visible_source, info.thermal_source) if s]
+    for text in [str(info.name), *map(_absolute, sources)]:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            where = sources[0] if sources else Path(str(info.name))
+            raise ExportError(where, "the sequence's name or path is not valid UTF-8 text (a byte such as \\xff "
+                                     "in a folder name); the distillation file stores names and paths as UTF-8: "
+                                     "rename the folder") from None
 
 
 def _absolute(source) -> str:

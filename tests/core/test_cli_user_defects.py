@@ -647,3 +647,24 @@ def test_eval_json_never_becomes_a_result_of_the_results_folder(tmp_path, capsys
     assert not report.exists()
     assert main(["eval", str(folder), "--gt", str(gt), "--protocol", "lasher", "--json",
                  str(folder / "report.json")]) == 0  # beside the results, under another suffix: never read as one
+
+
+def test_export_distill_of_a_folder_named_with_a_non_utf8_byte_is_one_line(tmp_path, capsys):
+    """A sequence folder named with a Latin-1 byte (b'caf\\xe9' on Linux) ended export-distill in h5py's
+    'UnicodeEncodeError: surrogates not allowed' traceback."""
+    import os
+    import sys
+
+    from tests.core.safety.conftest import make_sequence
+
+    if sys.platform == "darwin" or os.name == "nt":
+        pytest.skip("the file system takes only valid Unicode names")
+    seq = make_sequence(tmp_path / "seq", frames=4)
+    odd = Path(os.fsdecode(os.fsencode(str(tmp_path)) + b"/caf\xe9"))
+    seq.rename(odd)
+    out = tmp_path / "d.h5"
+    code = main(["export-distill", str(odd), "--store", str(odd / "seq.rgbt.sqlite"), "--out", str(out),
+                 "--random-weights"])
+    line = capsys.readouterr().err.strip().splitlines()[-1]
+    assert code == 2 and "is not valid UTF-8 text" in line and "rename the folder" in line, line
+    assert not out.exists()
