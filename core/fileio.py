@@ -357,11 +357,27 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
 _UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\<>:"|?*]')
 
 
+def not_utf8(path: str | Path) -> bool:
+    """Whether ``path`` is not valid UTF-8 text: a name with a byte such as ``\\xff`` (Latin-1 on
+    Linux) holds a surrogate (``\\udcff``), which OpenCV cannot take: ``cv2.VideoCapture`` and
+    ``cv2.imwrite`` end the process with a segmentation fault on such a path."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+#: a byte that is not valid UTF-8 in a file name, as Python holds it (surrogateescape)
+_SURROGATES = re.compile("[\udc80-\udcff]")
+
+
 def safe_component(name: str, default: str = "sequence") -> str:
-    """``name`` as ONE safe path component: path separators, control characters and
-    characters Windows forbids become ``_``; no leading dot (so never ``.`` / ``..`` or a
-    hidden file), no trailing dot or space, at most 100 characters."""
-    text = _UNSAFE.sub("_", str(name)).strip()
+    """``name`` as ONE safe path component: path separators, control characters,
+    characters Windows forbids and bytes that are not valid UTF-8 become ``_``; no leading
+    dot (so never ``.`` / ``..`` or a hidden file), no trailing dot or space, at most 100
+    characters."""
+    text = _SURROGATES.sub("_", _UNSAFE.sub("_", str(name))).strip()
     text = text.lstrip(".").strip().rstrip(". ") or default
     return text[:100]
 

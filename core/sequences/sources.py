@@ -187,6 +187,11 @@ class VideoSource(FrameSource):
 
     def _open(self) -> cv2.VideoCapture:
         if self._capture is None:
+            from core.fileio import not_utf8
+
+            if not_utf8(self.path):  # cv2.VideoCapture ends the process (segmentation fault) on it
+                raise SequenceError(self.path, "the path is not valid UTF-8 text (a byte such as \\xff in a folder "
+                                               "or file name), which OpenCV cannot open; rename it")
             capture = cv2.VideoCapture(str(self.path))
             if not capture.isOpened():
                 capture.release()

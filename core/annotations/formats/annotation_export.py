@@ -70,7 +70,7 @@ def export_annotation_files(sequence, records: Mapping[int, FrameAnnotation], ou
     check_export_target(sequence, out_dir)
     yield Progress(0, len(files), "writing annotation files")
     with atomic_directory(out_dir) as tmp:
-        (tmp / EXPORT_MARKER).write_text(f"{sequence.info.name}\n", encoding="utf-8")
+        (tmp / EXPORT_MARKER).write_text(f"{sequence.info.name}\n", encoding="utf-8", errors="backslashreplace")
         for done, (relative, (text, newline)) in enumerate(files.items(), start=1):
             (tmp / relative).write_text(text, encoding="utf-8", newline=newline)
             yield Progress(done, len(files), relative)

@@ -154,15 +154,28 @@ def check_export_target(sequence, out_dir: Path) -> None:
 
 
 def _write_image(path: Path, image: np.ndarray, quality: int) -> None:
+    """Encode with OpenCV, write with Python: ``cv2.imwrite`` ended the process with a
+    segmentation fault on a path that is not valid UTF-8 (a target folder named with a
+    Latin-1 byte)."""
     import cv2  # here, so that reading annotations (and the CLI's help) never needs OpenCV
 
+    from core.fileio import describe_os_error
+
     bgr = cv2.cvtColor(image, cv2.COLOR_RGB2BGR) if image.ndim == 3 else image
-    if not cv2.imwrite(str(path), bgr, [cv2.IMWRITE_JPEG_QUALITY, quality]):
-        raise ExportError(path, "could not write the image (disk full or no permission?)")
+    ok, data = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise ExportError(path, "could not encode the image as JPEG")
+    try:
+        path.write_bytes(data.tobytes())
+    except OSError as error:
+        raise ExportError(path, f"could not write the image ({describe_os_error(error)})") from None
 
 
 def _text(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8", newline="")
+    """``text`` as UTF-8; a sequence name that is not valid UTF-8 (a folder named with a Latin-1
+    byte holds a surrogate such as ``\\udcff``) is written with the byte escaped (``\\xff``)
+    instead of stopping the export with a UnicodeEncodeError."""
+    path.write_text(text, encoding="utf-8", errors="backslashreplace", newline="")
 
 
 def _check_entries(tmp: Path, entries) -> None:

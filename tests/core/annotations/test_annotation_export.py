@@ -105,17 +105,22 @@ def test_every_format_is_listed_and_an_unknown_one_is_refused(tmp_path):
 def test_a_frame_that_cannot_be_written_is_named_in_the_export_folder_not_the_hidden_one(tmp_path, monkeypatch):
     """A full disk mid-export named '<parent>/.out.<pid>.<random>/infrared/i000002.jpg', a folder
     the user never sees; the message names the file's place in the export, and nothing changed."""
-    import cv2
+    import errno
+    import os
+    import pathlib
 
     from core.annotations.formats.export import export_rgbt_native
 
     calls = []
+    write_bytes = pathlib.Path.write_bytes
 
-    def full_after_three(path, image, params=None):
+    def full_after_three(path, data):  # the frames are encoded by OpenCV and written by Python
         calls.append(path)
-        return len(calls) <= 3
+        if len(calls) > 3:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(path))
+        return write_bytes(path, data)
 
-    monkeypatch.setattr(cv2, "imwrite", full_after_three)
+    monkeypatch.setattr(pathlib.Path, "write_bytes", full_after_three)
     out = tmp_path / "out"
     with pytest.raises(ExportError) as caught:
         run_to_end(export_rgbt_native(TinySequence(), _records(), out))
