@@ -92,6 +92,12 @@ def run(args: argparse.Namespace) -> int:
                               f"e.g. {safe_component(args.name)!r}")
     if args.seed < 0:
         raise ConfigError(f"--seed must be >= 0, got {args.seed}")
+    from core.errors import OutputError
+    from core.fileio import not_utf8
+
+    if not_utf8(Path(args.out_dir).absolute()):  # OpenCV's writers end the process (segmentation fault) on it
+        raise OutputError(args.out_dir, "the path is not valid UTF-8 text (a byte such as \\xff in a folder name), "
+                                        "which OpenCV cannot write to; choose another folder")
     base = SyntheticConfig()
     if args.config is not None:
         from core.config import load_json

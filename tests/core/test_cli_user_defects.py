@@ -737,3 +737,14 @@ def test_safe_component_turns_a_non_utf8_byte_into_an_underscore():
     from core.fileio import safe_component
 
     assert safe_component(os.fsdecode(b"caf\xe9")) == "caf_"
+
+
+def test_synth_into_a_non_utf8_folder_is_one_line_not_a_crash(tmp_path):
+    """``synth OUT_DIR`` with a Latin-1 byte in OUT_DIR ended the process with a segmentation fault in
+    OpenCV's writers (exit status -11, no message)."""
+    from tests.core.safety.conftest import run_cli_process
+
+    out = _latin1_named(tmp_path, b"synth")
+    done = run_cli_process(["synth", out, "--frames", "2", "--size", "64x48"], timeout=120)
+    assert done.returncode == 2, (done.returncode, done.stderr)
+    assert "is not valid UTF-8 text" in done.stderr and "Traceback" not in done.stderr
