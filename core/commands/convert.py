@@ -66,6 +66,10 @@ def run(args) -> int:
         check_output(path, protected=protected, force=args.force,  # before reading
                      option="DST" if args.target == "xywh" else "the output")
     records, count = read_source(src, args.source_format)
+    if not records:  # an empty (or blank) file: the outputs were written empty, status 0
+        from core.errors import AnnotationFormatError
+
+        raise AnnotationFormatError(src, "holds no box rows (the file is empty or blank): nothing to convert")
     count = args.frames or count
     written = write_target(records, count, args.dst, args.target, name=name, protected=protected, force=args.force,
                            image_size=image_size if args.target == "got10k" else None)

@@ -748,3 +748,15 @@ def test_synth_into_a_non_utf8_folder_is_one_line_not_a_crash(tmp_path):
     done = run_cli_process(["synth", out, "--frames", "2", "--size", "64x48"], timeout=120)
     assert done.returncode == 2, (done.returncode, done.stderr)
     assert "is not valid UTF-8 text" in done.stderr and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n"], ids=["empty", "blank"])
+def test_convert_of_an_empty_file_is_one_line(content, tmp_path, capsys):
+    """An empty (or blank) box file converted into empty output files with status 0 and '0 frames read'."""
+    src = tmp_path / "boxes.txt"
+    src.write_bytes(content)
+    out = tmp_path / "out"
+    code = main(["convert", str(src), str(out), "--to", "lasher"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line == f"error: {src}: holds no box rows (the file is empty or blank): nothing to convert"
+    assert not out.exists()
