@@ -7,7 +7,6 @@ import pytest
 
 from core.bench.frame_step import FrameStep, SteppedSequence
 from core.bench.real_items import real_items
-from core.cli import main
 from core.errors import ConfigError
 from core.real_split import load_split
 from tests.core.bench.real_tree import fake_tree
@@ -60,19 +59,3 @@ def test_stepped_runs_cover_the_same_footage_and_are_cached_apart(tmp_path):
         np.testing.assert_array_equal(rows, plain_bench.ground_truth[name][::2])
     _, again, _, _ = run_real_accuracy(build_parser().parse_args(base + ["--frame-step", "2"]))
     assert all(run.cached for run in again.runs.values())
-
-
-def test_a_bad_frame_step_is_one_line(tmp_path, capsys):
-    split_file = fake_tree(tmp_path, frames=6)
-    base = ["bench", "accuracy", "--data-root", str(tmp_path), "--split-file", str(split_file), "--trackers", "kcf"]
-    assert main(base + ["--real", "--frame-step", "1"]) != 0
-    err = capsys.readouterr().err
-    assert "--frame-step must be a whole number" in err and "Traceback" not in err
-    assert main(base + ["--frame-step", "2"]) != 0
-    err = capsys.readouterr().err
-    assert "--frame-step needs --real" in err and "Traceback" not in err
-    safeguards = ["bench", "safeguards", "--data-root", str(tmp_path), "--split-file", str(split_file),
-                  "--variants", "default,floor10", "--frame-step", "20"]
-    assert main(safeguards) != 0
-    err = capsys.readouterr().err
-    assert "--frame-step must be a whole number" in err and "Traceback" not in err

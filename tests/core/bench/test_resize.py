@@ -6,7 +6,6 @@ import numpy as np
 import pytest
 
 from core.bench.real_items import real_items
-from core.cli import main
 from core.errors import ConfigError
 from core.real_split import load_split
 from tests.core.bench.real_tree import colour_frame, fake_tree, thermal_frame
@@ -60,19 +59,3 @@ def test_resized_runs_see_resized_frames_and_boxes_and_are_cached_apart(tmp_path
         np.testing.assert_allclose(rows, plain_bench.ground_truth[name] * 0.5)
     _, again, _, _ = run_real_accuracy(build_parser().parse_args(base + ["--resize", "0.5"]))
     assert all(run.cached for run in again.runs.values())
-
-
-def test_a_bad_resize_is_one_line(tmp_path, capsys):
-    split_file = fake_tree(tmp_path, frames=6)
-    base = ["bench", "accuracy", "--data-root", str(tmp_path), "--split-file", str(split_file), "--trackers", "kcf"]
-    assert main(base + ["--real", "--resize", "1"]) != 0
-    err = capsys.readouterr().err
-    assert "--resize must lie in" in err and "Traceback" not in err
-    assert main(base + ["--resize", "0.5"]) != 0
-    err = capsys.readouterr().err
-    assert "--resize needs --real" in err and "Traceback" not in err
-    safeguards = ["bench", "safeguards", "--data-root", str(tmp_path), "--split-file", str(split_file),
-                  "--variants", "default,floor10", "--resize", "7"]
-    assert main(safeguards) != 0
-    err = capsys.readouterr().err
-    assert "--resize must lie in" in err and "Traceback" not in err
