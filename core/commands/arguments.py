@@ -159,3 +159,16 @@ def output_file(text: str):
         raise argparse.ArgumentTypeError(f"{text!r} ends with a slash: a folder; give a file name in it "
                                          f"(e.g. {text.rstrip('/' + os.sep) or text}/...)")
     return Path(text)
+
+
+def refuse_onnx_name(path, option: str) -> None:
+    """ConfigError when a checkpoint output (``--out``, DST) is named ``*.onnx``: a PyTorch
+    checkpoint was written under that name, and ``track --weights`` then took it for an ONNX
+    model ('ONNX Runtime cannot load it: ... Protobuf parsing failed')."""
+    from pathlib import Path
+
+    from core.errors import ConfigError
+
+    if path is not None and Path(path).suffix.lower() == ".onnx":
+        raise ConfigError(f"{option} {path} ends in .onnx, but it receives a PyTorch checkpoint: name it .pt (ONNX "
+                          "files are written by export-onnx from the checkpoint)")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.commands.arguments import output_file
+from core.commands.arguments import output_file, refuse_onnx_name
 from core.fileio import check_output
 from core.training.averaging import write_average
 
@@ -50,6 +50,7 @@ def check_inputs(checkpoints: list[Path]) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     check_inputs(list(args.checkpoints))
+    refuse_onnx_name(args.out, "--out")
     protected = [(p, "an input checkpoint") for p in args.checkpoints]
     check_output(args.out, protected=protected, force=args.force, option="--out")
     write_average(list(args.checkpoints), args.out)

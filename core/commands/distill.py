@@ -111,6 +111,9 @@ def _finetune(args: argparse.Namespace) -> int:
             raise DistillationDataError(path, "file not found")
     init = args.init or DEFAULT_STUDENT
     out = args.out or init.with_name(init.stem + "_finetuned.pt")
+    from core.commands.arguments import refuse_onnx_name
+
+    refuse_onnx_name(out, "--out")
     if out.resolve() == Path(init).resolve():
         raise ConfigError(f"--out {out} would overwrite the initial weights; choose another file")
     protected = [(Path(p), "a distillation data file (--data)") for p in args.data]

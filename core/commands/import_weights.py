@@ -86,9 +86,11 @@ def run(args) -> int:
         raise CheckpointError(src, "is a folder; give the authors' checkpoint file in it (e.g. MPLTTrack_ep0015.pth.tar)")
     if not src.is_file():  # before the paper-scale model is built
         raise CheckpointError(src, "checkpoint file not found")
+    from core.commands.arguments import refuse_onnx_name
     from core.fileio import check_output
     from core.models.checkpoint import file_kind_problem
 
+    refuse_onnx_name(dst, "DST")
     protected = [(src, "the source checkpoint")] + ([(args.config, "the --config file")] if args.config else [])
     check_output(dst, protected=protected, force=args.force, option="DST")
     problem = file_kind_problem(src)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.commands.arguments import output_file, refuse_checkpoint_folders
+from core.commands.arguments import output_file, refuse_checkpoint_folders, refuse_onnx_name
 from core.fileio import check_output
 from core.models.crop_resize import write_resized
 
@@ -27,6 +27,7 @@ def register(subparsers) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     refuse_checkpoint_folders(("CKPT", args.checkpoint))
+    refuse_onnx_name(args.out, "--out")
     check_output(args.out, protected=[(args.checkpoint, "the input checkpoint")], force=args.force, option="--out")
     model = write_resized(args.checkpoint, args.out, args.template, args.search)
     cfg = model.config

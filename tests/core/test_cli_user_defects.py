@@ -760,3 +760,28 @@ def test_convert_of_an_empty_file_is_one_line(content, tmp_path, capsys):
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and line == f"error: {src}: holds no box rows (the file is empty or blank): nothing to convert"
     assert not out.exists()
+
+
+@pytest.mark.parametrize("argv", [
+    ["import-weights", "{src}", "{tmp}/x.onnx", "--kind", "mplt"],
+    ["average-weights", "{a}", "{b}", "--out", "{tmp}/x.onnx"],
+    ["resize-crops", "{a}", "--template", "64", "--search", "128", "--out", "{tmp}/x.onnx"],
+    ["distill", "--data", "{data}", "--init", "{a}", "--out", "{tmp}/x.onnx", "--steps", "1"],
+], ids=["import-weights", "average-weights", "resize-crops", "distill-data"])
+def test_a_checkpoint_output_named_onnx_is_refused(argv, tmp_path, capsys):
+    """``import-weights SRC x.onnx`` (or average-weights / resize-crops / distill --data --out x.onnx)
+    wrote a PyTorch checkpoint under an .onnx name; track --weights x.onnx then failed with
+    'ONNX Runtime cannot load it: ... Protobuf parsing failed'."""
+    import torch
+
+    src = tmp_path / "src.pth.tar"
+    torch.save({"net": {"foo": torch.zeros(3)}}, src)
+    a, b = _tiny_student(tmp_path / "a.pt", 0), _tiny_student(tmp_path / "b.pt", 1)
+    data = tmp_path / "d.h5"
+    data.write_bytes(b"")
+    fill = {"{src}": str(src), "{a}": str(a), "{b}": str(b), "{data}": str(data)}
+    args = [fill.get(x, x.replace("{tmp}", str(tmp_path))) for x in argv]
+    code = main(args)
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and "ends in .onnx, but it receives a PyTorch checkpoint" in line, line
+    assert not (tmp_path / "x.onnx").exists()
