@@ -209,6 +209,8 @@ def run(args) -> int:
         raise ConfigError("--resize needs --real")
     if getattr(args, "frame_step", None) is not None:
         raise ConfigError("--frame-step needs --real")
+    if getattr(args, "jpeg", None) is not None:
+        raise ConfigError("--jpeg needs --real")
     rows, bench, reports, notes = run_accuracy(args)
     print(format_table(rows, notes, [c.label for c in bench.contenders]))
     print("targets (issue 4):")

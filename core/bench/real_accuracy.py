@@ -15,13 +15,14 @@ the thermal input clean: what the thermal stream carries when the visible one is
 ``--resize FACTOR`` scales every frame and box (``core.bench.resize``): the same footage at another
 resolution, e.g. 0.5 for targets half the size. ``--frame-step K`` shows the runs every K-th frame
 (``core.bench.frame_step``): the same footage at 1/K of its frame rate, its targets moving K times
-as far between frames. How
+as far between frames. ``--jpeg QUALITY`` sends every frame through a JPEG round trip
+(``core.bench.compression``): the same footage from a strongly compressed video. How
 it is scored: :mod:`core.bench.real_run` (LasHeR PR/NPR/SR, FPS, runaway share,
 confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
 
 Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time and the
 load average; ``--json PATH``: an object ``{"command", "split_file", "part",
-"max_frames", "starts", "veil_visible", "resize", "frame_step", "streams", "hold_when_lost", "pair_correlation", "pair_shape", "pixel_match",
+"max_frames", "starts", "veil_visible", "resize", "frame_step", "jpeg", "streams", "hold_when_lost", "pair_correlation", "pair_shape", "pixel_match",
 "one_step_every", "threads", "wall_seconds", "load_average", "notes",
 "rows", "paired"}`` (rows: :func:`core.bench.real_run.score_real`; paired: the SR differences
 against the first tracker, :mod:`core.bench.paired`); ``--plots DIR``:
@@ -39,6 +40,7 @@ import time
 from pathlib import Path
 
 from core.bench.code_hashes import code_hashes
+from core.bench.compression import FootageCompression
 from core.bench.contenders import REAL_KEYS, build_contenders
 from core.bench.frame_step import FrameStep
 from core.bench.paired import paired_differences
@@ -93,6 +95,9 @@ def add_arguments(parser) -> None:
                        help="show the trackers every K-th frame (2-10), e.g. 2: the same footage at half its frame "
                             "rate, the target moving twice as far between frames; --max-frames still counts "
                             "frames of the footage (core/bench/frame_step.py)")
+    group.add_argument("--jpeg", type=int, default=None, metavar="QUALITY",
+                       help="send every frame (both streams) through a JPEG round trip at QUALITY (1-95, e.g. 40): "
+                            "the same footage from a strongly compressed video (core/bench/compression.py)")
     group.add_argument("--one-step-every", type=int, default=10,
                        help="one-step diagnostic on every K-th frame (default 10; 0 = off)")
     group.add_argument("--jobs", type=positive_int, default=1,
@@ -159,8 +164,9 @@ def run_real_accuracy(args):
     veil = None if args.veil_visible is None else VisibleVeil(args.veil_visible)
     resize = None if args.resize is None else FootageResize(args.resize)
     frame_step = None if args.frame_step is None else FrameStep(args.frame_step)
+    compression = None if args.jpeg is None else FootageCompression(args.jpeg)
     items, notes = real_items(split, args.split_part, args.data_root, max_frames, args.starts, veil, resize,
-                              frame_step)
+                              frame_step, compression)
     if not items:
         raise ConfigError(f"nothing to evaluate in the {args.split_part} part of {split.path} under "
                           f"{args.data_root}: " + "; ".join(notes or ["no sequence"]))
@@ -222,7 +228,7 @@ def run_real_accuracy(args):
     payload = {"command": "python main.py " + " ".join(sys.argv[1:]) if sys.argv else "",
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
                "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible, "resize": args.resize,
-               "frame_step": args.frame_step,
+               "frame_step": args.frame_step, "jpeg": args.jpeg,
                "streams": args.streams,
                "hold_when_lost": bool(args.hold_when_lost), "pair_correlation": pair_correlation,
                "pair_shape": "free" if shape_free else "drawn", "pixel_match": pixel_match,

@@ -18,7 +18,8 @@ With ``starts`` > 1 each sequence also gives runs from evenly spaced later first
 under smoke or fog (``core.bench.veil``); with a ``resize`` every frame and box is scaled
 (``core.bench.resize``), the veil laid on the resized frame; with a ``frame_step`` K the runs see
 every K-th frame (``core.bench.frame_step``), renumbered, and ``max_frames`` counts original frames
-(a run sees ``max_frames / K`` frames of the same stretch of footage).
+(a run sees ``max_frames / K`` frames of the same stretch of footage); with a ``compression`` every
+frame goes through a JPEG round trip (``core.bench.compression``) before the veil.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.bench.compression import CompressedSequence, FootageCompression
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.frame_step import FrameStep, SteppedSequence
 from core.bench.real_metrics import valid_rows
@@ -51,7 +53,8 @@ class RealItem:
     (``core.real_split.SplitEntry``; None = the folder itself), ``resize``: the scale of every
     frame and box (``core.bench.resize``) or None, ``frame_step``: every how many frames the run
     sees one (``core.bench.frame_step``; ``length``, ``num_frames`` and ``first_frame`` then count
-    stepped frames) or None."""
+    stepped frames) or None, ``compression``: the JPEG round trip of every frame
+    (``core.bench.compression``) or None."""
 
     modality: str
     folder: str
@@ -65,15 +68,18 @@ class RealItem:
     entry: SplitEntry | None = None
     resize: FootageResize | None = None
     frame_step: FrameStep | None = None
+    compression: FootageCompression | None = None
 
     def open(self):
-        """The sequence (a labelled view's window), stepped, resized and then under the veil when there are."""
+        """The sequence (a labelled view's window), stepped, resized, compressed and then under the
+        veil, each when there is one."""
         sequence = (self.entry or SplitEntry(self.folder)).open(self.path, cache_frames=2)
-        if self.frame_step is not None:
-            sequence = SteppedSequence(sequence, self.frame_step)
-        if self.resize is not None:
-            sequence = ResizedSequence(sequence, self.resize)
-        return sequence if self.veil is None else VeiledSequence(sequence, self.veil)
+        wrappers = ((self.frame_step, SteppedSequence), (self.resize, ResizedSequence),
+                    (self.compression, CompressedSequence), (self.veil, VeiledSequence))
+        for change, wrapper in wrappers:
+            if change is not None:
+                sequence = wrapper(sequence, change)
+        return sequence
 
     @property
     def cache_sequence(self) -> str:
@@ -85,9 +91,9 @@ class RealItem:
     @property
     def cache_dataset(self) -> str:
         """What the result cache files this run under besides its folder: the modality, and
-        the veil, the resize and the frame step when there are (a veiled, resized or stepped run is
+        the veil, the resize, the frame step and the compression when there are (a changed run is
         another run)."""
-        changes = (self.veil, self.resize, self.frame_step)
+        changes = (self.veil, self.resize, self.frame_step, self.compression)
         return "|".join([self.modality] + [change.key for change in changes if change is not None])
 
 
@@ -105,7 +111,8 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
                max_frames: int | None = DEFAULT_MAX_FRAMES, starts: int = 1,
                veil: VisibleVeil | None = None,
                resize: FootageResize | None = None,
-               frame_step: FrameStep | None = None) -> tuple[list[RealItem], list[str]]:
+               frame_step: FrameStep | None = None,
+               compression: FootageCompression | None = None) -> tuple[list[RealItem], list[str]]:
     """(items, notes) of ``part`` of ``split`` under ``data_root`` (see the module docstring).
 
     ``starts`` > 1: that many runs per sequence, from evenly spaced first frames
@@ -158,7 +165,7 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
             if first == 0 and count < length:
                 cut.append(f"{name} {footage_length}")
             items.append(RealItem(modality, folder, label, path, length, count, info.layout, first, veil,
-                                  entry if entry.is_view else None, resize, frame_step))
+                                  entry if entry.is_view else None, resize, frame_step, compression))
     if cut:
         notes.append(f"first {max_frames} frames of each longer sequence (of {', '.join(cut)} frames)")
     if starts > 1:
@@ -174,6 +181,9 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
         notes.append(f"{frame_step.key} of the footage (1/{frame_step.step} of its frame rate; a run covers the "
                      f"same frames of the footage as at full rate, {run_frames or 'all'} of them seen; frame "
                      "numbers and starts are in stepped frames)")
+    if compression is not None:
+        notes.append(f"every frame (both streams) through a JPEG round trip at {compression.key}; the boxes are "
+                     "unchanged")
     if part == "train" and split.parts[part].get("rgbt_unlabeled"):
         notes.append(f"{len(split.parts[part]['rgbt_unlabeled'])} unlabeled RGB-T sequences of the train part "
                      "skipped (no boxes)")

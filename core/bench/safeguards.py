@@ -6,7 +6,8 @@ side on the **validation** part of ``configs/real_split.json`` (the machinery of
 ``bench accuracy --real``: :mod:`core.bench.real_run`), from the plain OSTrack loop
 (``legacy``) adding one safeguard at a time up to the defaults, then the optional
 heuristics on top of the defaults (``--resize FACTOR``: every frame and box scaled,
-``core.bench.resize``; ``--frame-step K``: every K-th frame, ``core.bench.frame_step``). The report gives, per variant, the mean SR per
+``core.bench.resize``; ``--frame-step K``: every K-th frame, ``core.bench.frame_step``; ``--jpeg
+QUALITY``: every frame through a JPEG round trip, ``core.bench.compression``). The report gives, per variant, the mean SR per
 modality, the runaway share (mean and worst sequence), the confidence AUC, and the SR
 change against ``legacy`` per sequence (the worst sequence's change is what "the new
 defaults lose SR on no validation sequence" is judged by).
@@ -24,6 +25,7 @@ import sys
 import time
 from pathlib import Path
 
+from core.bench.compression import FootageCompression
 from core.bench.contenders import Contender
 from core.bench.frame_step import FrameStep
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
@@ -151,6 +153,9 @@ def register(subparsers) -> None:
     parser.add_argument("--frame-step", type=int, default=None, metavar="K",
                         help="show the tracker every K-th frame (2-10): the same footage at 1/K of its frame rate; "
                              "--max-frames still counts frames of the footage (core/bench/frame_step.py)")
+    parser.add_argument("--jpeg", type=int, default=None, metavar="QUALITY",
+                        help="every frame through a JPEG round trip at QUALITY (1-95): the same footage from a "
+                             "strongly compressed video (core/bench/compression.py)")
     add_engine_options(parser, engine="torch", device=None, subject="the models (always on the CPU)")
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads of each worker (default 1)")
     parser.add_argument("--jobs", type=positive_int, default=2,
@@ -217,8 +222,9 @@ def run_ablation(args) -> tuple[dict, str]:
     split = load_split(args.split_file)
     resize = None if args.resize is None else FootageResize(args.resize)
     frame_step = None if args.frame_step is None else FrameStep(args.frame_step)
+    compression = None if args.jpeg is None else FootageCompression(args.jpeg)
     items, notes = real_items(split, "validation", args.data_root, args.max_frames or None, args.starts,
-                              resize=resize, frame_step=frame_step)
+                              resize=resize, frame_step=frame_step, compression=compression)
     if not items:
         raise ConfigError(f"no validation sequence under {args.data_root}: " + "; ".join(notes))
     build = functools.partial(variant_contenders, args.model, args.weights, keys, args.engine, args.threads,
@@ -232,7 +238,7 @@ def run_ablation(args) -> tuple[dict, str]:
     notes = [f"{args.model} weights {contenders[0].weights}; {len(items)} validation sequences", *notes,
              f"wall time {time.perf_counter() - started:.0f} s; load average {load[0]:.1f} / {load[1]:.1f}"]
     payload = {"model": args.model, "weights": contenders[0].weights, "max_frames": args.max_frames, "starts": args.starts,
-               "resize": args.resize, "frame_step": args.frame_step,
+               "resize": args.resize, "frame_step": args.frame_step, "jpeg": args.jpeg,
                "variants": {k: repr(VARIANTS[k][1]) for k in keys}, "table": table, "rows": rows, "notes": notes}
     return payload, format_ablation(table, notes)
 

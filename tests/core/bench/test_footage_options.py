@@ -1,5 +1,5 @@
 """The footage options of ``bench accuracy --real`` and ``bench safeguards`` (``--veil-visible``,
-``--resize``, ``--frame-step``): a value out of range, or the option without ``--real``, is one line
+``--resize``, ``--frame-step``, ``--jpeg``): a value out of range, or the option without ``--real``, is one line
 naming the option, with no traceback."""
 from __future__ import annotations
 
@@ -21,6 +21,9 @@ SAFEGUARDS = ["bench", "safeguards", "--variants", "default,floor10"]
     (ACCURACY, ["--real", "--frame-step", "1"], "--frame-step must be a whole number from 2 to 10"),
     (ACCURACY, ["--frame-step", "2"], "--frame-step needs --real"),
     (SAFEGUARDS, ["--frame-step", "20"], "--frame-step must be a whole number from 2 to 10"),
+    (ACCURACY, ["--real", "--jpeg", "0"], "--jpeg must be a whole number from 1 to 95"),
+    (ACCURACY, ["--jpeg", "40"], "--jpeg needs --real"),
+    (SAFEGUARDS, ["--jpeg", "100"], "--jpeg must be a whole number from 1 to 95"),
 ])
 def test_a_bad_footage_option_is_one_line(tmp_path, capsys, command, options, message):
     split_file = fake_tree(tmp_path, frames=6)
