@@ -312,6 +312,24 @@ def refuse_non_video(path: Path) -> None:
         raise SequenceError(path, "is a text file, not a video (give a video file or a folder of frames)")
 
 
+def refuse_sequence_folder(path: Path) -> None:
+    """SequenceError when the folder ``path``, given as one stream of a pair, holds no images
+    itself but is a whole sequence folder (``visible/`` + ``infrared/``, a video pair, ...):
+    it was 'folder holds no images', which sent the user looking for missing frames."""
+    from core.sequences.sources import list_images
+
+    if not path.is_dir() or list_images(path):
+        return
+    from core.sequences.layouts import detect_layout  # layouts imports this module
+
+    try:
+        layout = detect_layout(path)
+    except SequenceError:
+        return  # not a sequence folder either: open_source says what is missing
+    raise SequenceError(path, f"is a whole sequence folder ({layout} layout), not one stream of frames: give it "
+                              "alone (once), or its visible and its thermal frame folder or video")
+
+
 def frame_rates_differ(visible, thermal, tolerance: float = 0.01) -> str | None:
     """A note when two videos play at different frame rates (relative difference above
     ``tolerance``): frames are paired by index, so the streams drift apart in time. None
@@ -334,6 +352,7 @@ def open_pair(visible: str | Path, thermal: str | Path, *, frame_offset: int = 0
     visible, thermal = Path(visible), Path(thermal)
     for path in (visible, thermal):
         refuse_non_video(path)
+        refuse_sequence_folder(path)
     v_source = open_source(visible)
     t_source = open_source(thermal)
     kind = "folder-pair" if visible.is_dir() and thermal.is_dir() else "video-pair"

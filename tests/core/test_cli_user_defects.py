@@ -785,3 +785,16 @@ def test_a_checkpoint_output_named_onnx_is_refused(argv, tmp_path, capsys):
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and "ends in .onnx, but it receives a PyTorch checkpoint" in line, line
     assert not (tmp_path / "x.onnx").exists()
+
+
+def test_a_sequence_folder_given_as_one_stream_of_a_pair_says_so(tmp_path, capsys):
+    """``track SEQ_A SEQ_B`` (two sequence folders, or a sequence folder and a frame folder) said
+    'SEQ_A: folder holds no images', though SEQ_A holds a whole sequence."""
+    from tests.core.safety.conftest import make_sequence
+
+    a = make_sequence(tmp_path / "a", frames=3)
+    b = make_sequence(tmp_path / "b", frames=3)
+    code = main(["track", str(a), str(b / "infrared"), "--tracker", "kcf", "--init", "10,10,8,8", "--out",
+                 str(tmp_path / "o.txt")])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line.startswith(f"error: {a}: is a whole sequence folder (lasher layout)"), line
