@@ -81,13 +81,43 @@ def effective_keys(overrides: dict[str, str] | None = None) -> dict[str, str]:
     return keys
 
 
-def key_conflicts(keys: dict[str, str]) -> list[tuple[str, list[str]]]:
-    """``(key, [menu texts])`` for every key bound to more than one action."""
+def key_conflicts(keys: dict[str, str], reserved: dict[str, str] | None = None) -> list[tuple[str, list[str]]]:
+    """``(key, [menu texts])`` for every key bound to more than one action; ``reserved``: key
+    text -> what holds it and cannot be rebound (``reserved_keys``: File > Quit's Ctrl+Q, the
+    menus' Alt+letter), which clashes with any action bound to that key."""
     by_key: dict[str, list[str]] = {}
     for name, key in keys.items():
         if key:
             by_key.setdefault(key, []).append(TEXTS.get(name, name))
+    for key, owner in (reserved or {}).items():
+        if key in by_key:
+            by_key[key].append(owner)
     return [(key, names) for key, names in by_key.items() if len(names) > 1]
+
+
+def reserved_keys(window) -> dict[str, str]:
+    """key text -> what holds it, for every key of ``window`` that Edit > Keyboard shortcuts...
+    cannot rebind: the shortcuts of its other actions (File > Quit's Ctrl+Q) and its menus'
+    Alt+letter. An action rebound to one of them took the key from Quit (or the menu) without
+    a word: Qt then runs neither on that key."""
+    from PySide6.QtWidgets import QMenuBar
+
+    rebindable = [window.actions[name] for name in DEFAULT_KEYS]
+    reserved: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        if any(action is other for other in rebindable):
+            continue
+        for key in action.shortcuts():
+            text = key.toString()
+            if text:
+                reserved.setdefault(text, action.text().replace("&", "") or "another command")
+    bar = window.findChild(QMenuBar)
+    for action in (bar.actions() if bar is not None else []):
+        text = action.text()
+        at = text.find("&")
+        if 0 <= at < len(text) - 1 and text[at + 1] != "&":
+            reserved.setdefault(f"Alt+{text[at + 1].upper()}", f"the {text.replace('&', '')} menu")
+    return reserved
 
 
 def apply_shortcuts(actions: Actions, overrides: dict[str, str] | None = None) -> None:
@@ -126,7 +156,8 @@ def build_actions(parent) -> Actions:
     actions["import_gt"].setText("Import the sequence's ground truth")
     actions["import_gt"].setStatusTip("the dataset's own boxes become imported (protected) records")
     actions["quit"].setText("Quit")
-    actions["quit"].setShortcut(QKeySequence.StandardKey.Quit)
+    # the platform's quit key (Ctrl+Q on Linux desktops), Ctrl+Q where the platform names none
+    actions["quit"].setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Quit) or [QKeySequence("Ctrl+Q")])
     actions["blend"].setText("Blend thermal over visible")
     actions["blend"].setCheckable(True)
     actions["thermal_twin"].setText("Show thermal view")

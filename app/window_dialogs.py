@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
-from app.actions import apply_shortcuts, key_text
+from app.actions import apply_shortcuts, key_text, reserved_keys
 from app.dialogs.errors import show_error
 from app.dialogs.help_dialog import HelpDialog
 from app.dialogs.open_pair import OpenPairDialog
@@ -248,7 +248,7 @@ class WindowDialogs:
 
     def show_shortcuts(self) -> None:
         """Edit > Keyboard shortcuts...: the chosen keys apply at once and are saved."""
-        dialog = ShortcutsDialog(self.settings.shortcuts, self)
+        dialog = ShortcutsDialog(self.settings.shortcuts, self, reserved_keys(self))
         if dialog.exec():
             self.settings.shortcuts = dialog.values()
             self.settings.save()

@@ -1,8 +1,9 @@
 """Edit > Keyboard shortcuts...: rebind the window's keys (``app.actions.SHORTCUTS``).
 
 One row per action: its menu text, an editor that records the next key combination (the
-clear button removes the key), and the default key. OK refuses a key bound to two actions
-and names them; "Restore defaults" puts every default back. ``values()`` returns only the
+clear button removes the key), and the default key. OK refuses a key bound to two actions,
+or to one and a key the window keeps for itself (``reserved``: File > Quit's Ctrl+Q, the
+menus' Alt+letter; ``app.actions.reserved_keys``), and names them; "Restore defaults" puts every default back. ``values()`` returns only the
 keys that differ from the defaults (name -> key text, "" = none), which is what the
 settings store.
 """
@@ -25,8 +26,9 @@ from app.actions import DEFAULT_KEYS, SHORTCUTS, effective_keys, key_conflicts
 
 
 class ShortcutsDialog(QDialog):
-    def __init__(self, overrides: dict[str, str], parent=None):
+    def __init__(self, overrides: dict[str, str], parent=None, reserved: dict[str, str] | None = None):
         super().__init__(parent)
+        self.reserved = dict(reserved or {})  # key text -> what holds it (not rebindable here)
         self.setWindowTitle("Keyboard shortcuts")
         keys = effective_keys(overrides)
         table = QTableWidget(len(SHORTCUTS), 3)
@@ -73,7 +75,7 @@ class ShortcutsDialog(QDialog):
 
     def conflicts_text(self) -> str:
         """One line per key bound to several actions ("" when none)."""
-        return "\n".join(f"{key}: {', '.join(names)}" for key, names in key_conflicts(self.keys()))
+        return "\n".join(f"{key}: {', '.join(names)}" for key, names in key_conflicts(self.keys(), self.reserved))
 
     def accept(self) -> None:
         clash = self.conflicts_text()

@@ -1,0 +1,35 @@
+"""Defects a demanding annotator met in the studio (the second pass of 2026-12-07)."""
+from __future__ import annotations
+
+
+def test_a_key_the_window_keeps_for_itself_is_refused_when_rebinding(window, monkeypatch):
+    """Edit > Keyboard shortcuts...: Export bound to Ctrl+Q was accepted, and took the key from
+    File > Quit without a word (the clash check looked only at the rebindable actions); the
+    dialog now refuses it and names Quit, and the menus' Alt+letter likewise."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QKeySequence
+
+    import app.dialogs.shortcuts_dialog as shortcuts_dialog
+    from app.dialogs.shortcuts_dialog import ShortcutsDialog
+
+    warned = []
+    monkeypatch.setattr(shortcuts_dialog.QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
+    assert window.actions["quit"].shortcut().toString() == "Ctrl+Q"
+
+    def rebind(key):
+        dialog = next(d for d in window.findChildren(ShortcutsDialog) if d.isVisible())
+        dialog.editors["export"].setKeySequence(QKeySequence(key))
+        dialog.accept()
+        if dialog.isVisible():  # refused: the user gives up
+            dialog.reject()
+
+    for key, owner in (("Ctrl+Q", "Quit"), ("Alt+F", "the File menu")):
+        QTimer.singleShot(0, lambda k=key: rebind(k))
+        window.show_shortcuts()
+        assert warned and key in warned[-1] and owner in warned[-1] and "Export..." in warned[-1]
+        assert window.actions["export"].shortcut().toString() == "Ctrl+E"
+        assert window.settings.shortcuts == {}
+    QTimer.singleShot(0, lambda: rebind("Ctrl+Shift+E"))  # a free key is taken
+    window.show_shortcuts()
+    assert window.actions["export"].shortcut().toString() == "Ctrl+Shift+E"
+    assert window.actions["quit"].shortcut().toString() == "Ctrl+Q"
