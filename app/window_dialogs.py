@@ -177,16 +177,21 @@ class WindowDialogs:
         box.show()
 
     def _pending_proposals(self) -> int:
-        """How many frames hold a teacher proposal whose box was not accepted (their record's
-        provenance is not the teacher's), in the open document."""
+        """How many frames hold a teacher proposal that A would accept and was not accepted
+        (their record's provenance is not the teacher's), in the open document. Proposals on
+        frames holding a box a person drew, an absent mark, an imported box or a keyframe are
+        not counted: A refuses them there (the export result counted them under "A or Shift+A
+        accepts them"), nor those where the teacher found no target."""
+        from core.annotations.history import is_protected
         from core.annotations.records import Provenance
 
         document = self.document
         if document is None:
             return 0
         records = document.records
-        return sum(1 for frame in document.proposals
-                   if records.get(frame) is None or records[frame].provenance != Provenance.TEACHER)
+        return sum(1 for frame, proposal in document.proposals.items()
+                   if proposal[0] is not None and not is_protected(records.get(frame))
+                   and (records.get(frame) is None or records[frame].provenance != Provenance.TEACHER))
 
     # -- dialogs and settings -------------------------------------------------------------
     def weights_missing(self, *models: str, what: str) -> bool:

@@ -33,3 +33,19 @@ def test_a_key_the_window_keeps_for_itself_is_refused_when_rebinding(window, mon
     window.show_shortcuts()
     assert window.actions["export"].shortcut().toString() == "Ctrl+Shift+E"
     assert window.actions["quit"].shortcut().toString() == "Ctrl+Q"
+
+
+def test_the_export_result_counts_only_proposals_a_would_accept(window, pair_files, synthetic, tmp_path):
+    """Proposals on frames 3, 6 and 9; frame 3 then drawn by hand, frame 6 marked absent: the
+    export result said "3 teacher proposal(s) not accepted are not in it (A or Shift+A accepts
+    them)", though A refuses on frames 3 and 6: only frame 9's is one to accept."""
+    window.open_pair(*pair_files, store=str(tmp_path / "ex.rgbt.sqlite"))
+    window.document.store.put_proposals("test", [(f, synthetic.boxes[f] + 1.0, 0.9) for f in (2, 5, 8)])
+    window.document.reload([2, 5, 8])
+    window.goto(2)
+    window.views.box_drawn.emit("visible", synthetic.boxes[2])
+    window.goto(5)
+    window.actions["absent"].trigger()
+    assert window.export_checked("annotations", tmp_path / "out")
+    text = window.result_box.text()
+    assert "1 teacher proposal(s) not accepted are not in it" in text, text
