@@ -43,15 +43,21 @@ class _UndoEntry(QUndoCommand):
         self.document = document
         self.command = command
         self._skip_redo = applied
+        self._skip_undo = False
 
     def redo(self) -> None:
         if self._skip_redo:  # applied, and the document's cache follows it already (the caller's job)
             self._skip_redo = False
             return
-        self.document.write(self.command.apply, self.command)
+        if not self.document.write(self.command.apply, self.command):
+            self.document._failed_step = self
 
     def undo(self) -> None:
-        self.document.write(self.command.revert, self.command)
+        if self._skip_undo:  # its redo could not be written: nothing to revert (``Document.redo``)
+            self._skip_undo = False
+            return
+        if not self.document.write(self.command.revert, self.command):
+            self.document._failed_step = self
 
 
 def touched_frames(command: Command) -> list[int] | None:
@@ -100,6 +106,7 @@ class Document(QObject):
         self.tracked_by: dict[int, str] = {}  # frame -> label of the tracker that made its box
         # frame -> its record when O marked it absent, kept in the store (core.annotations.absent_memory)
         self.before_absent: dict[int, FrameAnnotation] = boxes_behind_absent(store)
+        self._failed_step: _UndoEntry | None = None  # the undo step whose write failed (``undo``, ``redo``)
         self.recipe = None  # how the tracking process reopens the sequence (app.track_process.Recipe)
         self.closed = False
         # the timeline's arrays, kept up to date frame by frame (None: rebuilt on the next timeline())
@@ -184,6 +191,26 @@ class Document(QObject):
             return False
         self.reload(touched_frames(command))
         return True
+
+    def undo(self) -> bool:
+        """Undo one step; a revert the store cannot write (disk full, ...) leaves the step where
+        it was (``write_failed`` says so): the stack counted it undone while its box stayed, so
+        the next undo skipped it and redo re-applied what was never reverted. True when undone."""
+        return self._step(self.undo_stack.undo, self.undo_stack.redo, "_skip_redo")
+
+    def redo(self) -> bool:
+        """Redo one step; as ``undo``, a write that fails leaves it to redo."""
+        return self._step(self.undo_stack.redo, self.undo_stack.undo, "_skip_undo")
+
+    def _step(self, step, back, skip: str) -> bool:
+        self._failed_step = None
+        step()
+        failed, self._failed_step = self._failed_step, None
+        if failed is None:
+            return True
+        setattr(failed, skip, True)  # the way back writes nothing: the store holds what it held
+        back()
+        return False
 
     def push_applied(self, command: Command) -> None:
         """Record an already-applied command (a tracking run) as one undo step. The cache is

@@ -340,12 +340,12 @@ class EditGlue(QObject):
         says what was undone ("undone: OpenCV CSRT: track 20 frames")."""
         if self.doc is not None:
             self.w.finish_runs()
-            self._step("undone", self.doc.undo_stack.undoText(), self.doc.undo_stack.undo)
+            self._step("undone", self.doc.undo_stack.undoText(), self.doc.undo)
 
     def redo(self) -> None:
         if self.doc is not None:
             self.w.finish_runs()
-            self._step("redone", self.doc.undo_stack.redoText(), self.doc.undo_stack.redo)
+            self._step("redone", self.doc.undo_stack.redoText(), self.doc.redo)
 
     def _step(self, what: str, text: str, step) -> None:
         stack = self.doc.undo_stack

@@ -49,3 +49,38 @@ def test_the_export_result_counts_only_proposals_a_would_accept(window, pair_fil
     assert window.export_checked("annotations", tmp_path / "out")
     text = window.result_box.text()
     assert "1 teacher proposal(s) not accepted are not in it" in text, text
+
+
+def test_an_undo_the_store_cannot_write_stays_to_undo(window, pair_files, synthetic, tmp_path, monkeypatch):
+    """Disk full: Ctrl+Z on a drawn box said "The edit was not saved" and the box stayed, but the
+    undo stack counted the step undone: once there was room again, Ctrl+Z did nothing (Edit >
+    Undo greyed out) and the box could only be deleted by hand. A redo that cannot be written
+    likewise stays to redo."""
+    from core.annotations.store import StoreError
+
+    shown = []
+    window.error = lambda title, error, trace="": shown.append(title)
+    window.open_pair(*pair_files, store=str(tmp_path / "undo.rgbt.sqlite"))
+    store = window.document.store
+    stack = window.document.undo_stack
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    written = store._write
+
+    def full(*_args, **_kwargs):
+        raise StoreError(store.path, "write failed (database or disk is full)")
+
+    monkeypatch.setattr(store, "_write", full)
+    window.actions["undo"].trigger()
+    assert shown == ["The edit was not saved"] and window.document.record(0) is not None
+    assert stack.index() == 1 and window.actions["undo"].isEnabled() and not window.actions["redo"].isEnabled()
+    assert not window.statusBar().currentMessage().startswith("undone")
+    monkeypatch.setattr(store, "_write", written)  # room again: Ctrl+Z undoes the box
+    window.actions["undo"].trigger()
+    assert window.document.record(0) is None and store.get(0) is None and stack.index() == 0
+    monkeypatch.setattr(store, "_write", full)
+    window.actions["redo"].trigger()
+    assert len(shown) == 2 and window.document.record(0) is None and stack.index() == 0
+    assert window.actions["redo"].isEnabled()
+    monkeypatch.setattr(store, "_write", written)
+    window.actions["redo"].trigger()
+    assert window.document.record(0) is not None and store.get(0) is not None and stack.index() == 1
