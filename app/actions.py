@@ -28,7 +28,8 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("attention", "Next stretch needing attention", "N",
      "the start of the next stretch of low confidence, teacher disagreement, or where tracking stopped"),
     ("stop", "Stop", "Esc", "stop tracking, refinement or playback"),
-    ("delete_box", "Delete box", "Del", "remove this frame's annotation"),
+    ("delete_box", "Delete box", "Del", "remove this frame's annotation; with a range shown also the range's "
+                                        "tracked and interpolated boxes (boxes and marks a person made are kept)"),
     ("undo", "Undo", "Ctrl+Z", "undo the last edit (a whole tracking run is one step)"),
     ("redo", "Redo", "Ctrl+Shift+Z", "redo"),
     ("open_pair", "Open pair...", "Ctrl+O", "open a visible and a thermal video (or image folders)"),

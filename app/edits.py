@@ -152,6 +152,26 @@ def interpolate(records: Mapping[int, FrameAnnotation], plan: InterpolationPlan)
     return SetRecords(new, label=f"interpolate {len(new)} frames") if new else None
 
 
+def delete_machine_range(records: Mapping[int, FrameAnnotation], start: int, stop: int, current: int | None = None
+                         ) -> tuple[DeleteRecords | None, int]:
+    """Del with a range shown: the tracked and interpolated boxes of ``[start, stop)`` removed
+    (one undo step), as O marks a range absent: a box a person drew, accepted or imported, a
+    keyframe and an absent mark are kept, except on ``current`` (the frame on screen, whose
+    record Del removes whatever it is, as without a range). Returns (the command or None, how
+    many were kept)."""
+    out, kept = [], 0
+    for frame in range(int(start), int(stop)):
+        record = records.get(frame)
+        if record is None:
+            continue
+        if frame != current and (record.absent or record.keyframe
+                                 or record.provenance not in (Provenance.STUDENT, Provenance.INTERPOLATED)):
+            kept += 1
+            continue
+        out.append(frame)
+    return (DeleteRecords(out, label=f"delete {len(out)} boxes: frames {start + 1}-{stop}") if out else None), kept
+
+
 def delete_frames(records: Mapping[int, FrameAnnotation], frames: Iterable[int]) -> DeleteRecords | None:
     frames = [f for f in frames if f in records]
     return DeleteRecords(frames, label=f"delete {len(frames)} boxes") if frames else None

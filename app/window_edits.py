@@ -143,8 +143,34 @@ class EditGlue(QObject):
             self._execute(edits.toggle_occluded(self.doc.record(self.w.frame)))
 
     def delete_box(self) -> None:
+        """Del: this frame's box or mark; with a range shown (and this frame in it) also, as O
+        there, the range's tracked and interpolated boxes, one undo step (Del deleted this frame
+        alone while O marked the whole range, and said nothing of the range)."""
+        if self.doc is None:
+            return
+        selected = self.w.timeline.selected_range()
+        if selected is not None and selected[0] <= self.w.frame < selected[1] and selected[1] - selected[0] > 1:
+            if not self.doc.refuse_if_read_only():
+                self._delete_range(*selected)
+            return
         if not self._no_record("delete_box"):
             self._execute(edits.delete_frames(self.doc.records, [self.w.frame]))
+
+    def _delete_range(self, start: int, stop: int) -> None:
+        command, kept = edits.delete_machine_range(self.doc.records, start, stop, self.w.frame)
+        kept_text = (f"; kept {kept} frame{'s' if kept != 1 else ''} holding a box a person drew, accepted or "
+                     "imported, a keyframe or an absent mark" if kept else "")
+        one = f"{self._key('delete_box')} without a range deletes one frame's box (hide the range: {self._key('range')})"
+        if command is None:
+            self.w.statusBar().showMessage(f"frames {start + 1}-{stop}: nothing to delete (no box on this frame, no "
+                                           f"tracked or interpolated box in the range){kept_text}", 10000)
+            return
+        if not self._execute(command):
+            return
+        count = len(command.frames)
+        self.w.statusBar().showMessage(
+            f"deleted {count} box{'es' if count != 1 else ''} in frames {start + 1}-{stop} (this frame's and the "
+            f"range's tracked or interpolated ones){kept_text}; {self._key('undo')} undoes it; {one}", 10000)
 
     def interpolate(self) -> None:
         if self.doc is None:

@@ -84,3 +84,41 @@ def test_an_undo_the_store_cannot_write_stays_to_undo(window, pair_files, synthe
     monkeypatch.setattr(store, "_write", written)
     window.actions["redo"].trigger()
     assert window.document.record(0) is not None and store.get(0) is not None and stack.index() == 1
+
+
+def test_del_with_a_range_shown_deletes_the_ranges_tracked_boxes_as_o_marks_it(window, pair_files, synthetic,
+                                                                             tmp_path):
+    """A range shown over a stretch where the tracker drifted: O marked the whole range absent,
+    but Del deleted only the current frame's box, without a word about the range. Del now acts
+    on the range as O does (tracked and interpolated boxes; a drawn box and an absent mark
+    kept), says so, and is one undo step."""
+    from core.annotations.records import FrameAnnotation
+
+    window.open_pair(*pair_files, store=str(tmp_path / "del.rgbt.sqlite"))
+    store = window.document.store
+    store.put([FrameAnnotation(f, synthetic.boxes[f], provenance="student", confidence=0.5) for f in range(1, 12)])
+    window.document.reload()
+    window.goto(5)
+    window.views.box_drawn.emit("visible", synthetic.boxes[5])
+    window.goto(7)
+    window.actions["absent"].trigger()
+    window.goto(4)
+    window.actions["range"].setChecked(True)
+    window.timeline.show_range(3, 9)
+    window.actions["delete_box"].trigger()
+    assert [f for f in range(1, 12) if window.document.record(f) is None] == [3, 4, 6, 8]
+    assert window.document.record(5).provenance == "manual" and window.document.record(7).absent
+    assert window.statusBar().currentMessage() == (
+        "deleted 4 boxes in frames 4-9 (this frame's and the range's tracked or interpolated ones); kept 2 frames "
+        "holding a box a person drew, accepted or imported, a keyframe or an absent mark; Ctrl+Z undoes it; Del "
+        "without a range deletes one frame's box (hide the range: Ctrl+R)")
+    window.actions["undo"].trigger()
+    assert all(window.document.record(f) is not None for f in range(1, 12))
+    window.goto(5)  # the box on screen goes, whatever it is (A's "delete the box (Del), then A")
+    window.actions["delete_box"].trigger()
+    assert [f for f in range(1, 12) if window.document.record(f) is None] == [3, 4, 5, 6, 8]
+    window.actions["undo"].trigger()
+    window.actions["range"].setChecked(False)  # without a range: this frame alone, as before
+    window.goto(4)
+    window.actions["delete_box"].trigger()
+    assert window.document.record(4) is None and window.document.record(3) is not None
