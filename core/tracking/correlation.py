@@ -154,15 +154,20 @@ class CorrelationTracker:
         return self._windows[key]
 
     # -- features -------------------------------------------------------------------
-    def _inputs(self, pair: FramePair, center, side: float, size: int) -> list[np.ndarray]:
-        """(3, size, size) normalised crops of the modalities used (one when identical)."""
+    def _inputs(self, pair: FramePair, center, side: float, size: int,
+                one_stream: bool | None = None) -> list[np.ndarray]:
+        """(3, size, size) normalised crops of the modalities used (one when identical).
+        ``one_stream``: whether "both" crops the visible stream alone; None = when ``pair`` has one
+        stream (``has_one_stream``). A track passes what its init frame had, so that a frame
+        whose streams look alike (a black frame of a real pair) or no longer alike (a visible-only
+        sequence's frames recompressed) gives as many crops as there are templates."""
         mode = self.config.modalities
         crops = []
         if mode in ("both", "visible"):
             vis, _ = crop_square(pair.visible, center, side, size)
             crops.append(normalize_visible(vis))
         if mode in ("both", "thermal"):
-            if mode == "both" and has_one_stream(pair):
+            if mode == "both" and (has_one_stream(pair) if one_stream is None else one_stream):
                 return crops
             thr, _ = crop_square(pair.thermal, center, side, size)
             crops.append(normalize_thermal(thr))
@@ -204,9 +209,10 @@ class CorrelationTracker:
         center = np.array([box[0] + box[2] / 2.0, box[1] + box[3] / 2.0])
         side_z = _context_side(box, cfg.context)
         side_x = side_z * cfg.search_size / cfg.template_size
+        one_stream = state.template.shape[0] == 1
         crops = []
         for scale in self.scales:
-            crops.extend(self._inputs(pair, center, side_x * scale, cfg.search_size))
+            crops.extend(self._inputs(pair, center, side_x * scale, cfg.search_size, one_stream))
         modalities = len(crops) // len(self.scales)
         feats = self._features(np.stack(crops)).float()  # (S*M, C, H, W)
         template = torch.from_numpy(state.template).to(feats.device)[:modalities]

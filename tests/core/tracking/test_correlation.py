@@ -82,3 +82,21 @@ def test_a_stream_derived_from_the_other_is_computed_once():
     assert has_one_stream(replicated)
     other = FramePair(0, pair.visible, 255 - pair.thermal)
     assert not has_one_stream(other)
+
+
+def test_a_frame_whose_streams_part_or_meet_keeps_the_init_frames_templates(tracker):
+    """The floor computes one template on a one-stream init frame and two on a real pair; a later
+    frame that looks otherwise (a visible-only sequence's streams recompressed apart, a black
+    frame of a real pair) is cropped as the init frame was, not with a template too few."""
+    one = _scene(0, 0)  # thermal = the visible frame's luminance: one template
+    state = tracker.init(one, [100, 90, 40, 30])
+    assert state.template.shape[0] == 1
+    moved = _scene(3, 1)
+    parted = FramePair(1, moved.visible, np.clip(moved.thermal.astype(int) + 9, 0, 255).astype(np.uint8))
+    step = tracker.track(parted, state)  # raised 'weight of size [0, ...]' before
+    assert abs(step.box[0] - 103) < 4 and abs(step.box[1] - 91) < 4
+    two = FramePair(0, one.visible, 255 - one.thermal)
+    state = tracker.init(two, [100, 90, 40, 30])
+    assert state.template.shape[0] == 2
+    black = FramePair(1, np.zeros_like(one.visible), np.zeros_like(one.thermal))
+    assert np.isfinite(tracker.track(black, state).box).all()
