@@ -7,6 +7,8 @@ matching leans on fine texture tracks such footage worse. This module makes that
 split's own boxes: every frame of a run (both streams, the init frame included) is encoded as a JPEG
 of ``quality`` (1-95, OpenCV's scale; 75 is its default, 30 is heavy blocking) and decoded again.
 The boxes are unchanged; the raw 16-bit thermal frame, when a sequence keeps one, is left as it is.
+Single-modality footage stays single-modality: its one stream is compressed and the other made from
+it again, as the sequence would open the compressed video.
 
 Frames: :class:`core.sequences.base.FramePair`, visible (H, W, 3) uint8 RGB, thermal (H, W) uint8.
 """
@@ -19,7 +21,7 @@ import numpy as np
 
 from core.bench.mapped_sequence import MappedSequence
 from core.errors import ConfigError
-from core.sequences.base import FramePair
+from core.sequences.base import FramePair, as_streams, has_one_stream
 
 #: the lowest and highest quality
 QUALITY_RANGE = (1, 95)
@@ -56,7 +58,17 @@ class FootageCompression:
         return cv2.cvtColor(decoded, cv2.COLOR_BGR2RGB) if colour else decoded
 
     def apply(self, pair: FramePair) -> FramePair:
-        """``pair`` with both streams through the codec (the raw thermal frame, when kept, as it was)."""
+        """``pair`` with both streams through the codec (the raw thermal frame, when kept, as it was).
+        One-stream footage stays one stream: the present stream goes through the codec and the other
+        is made from it again as the sequence made it (``core.sequences.base.as_streams``), as if the
+        compressed video had been opened."""
+        if has_one_stream(pair):
+            thermal_only = pair.visible.ndim == 3 and np.array_equal(pair.visible[..., 0], pair.thermal)
+            if thermal_only:
+                return as_streams(FramePair(pair.index, pair.visible, self.frame(pair.thermal), pair.thermal_raw),
+                                  "thermal")
+            return as_streams(FramePair(pair.index, self.frame(pair.visible), pair.thermal, pair.thermal_raw),
+                              "visible")
         return FramePair(pair.index, self.frame(pair.visible), self.frame(pair.thermal), pair.thermal_raw)
 
 

@@ -29,6 +29,13 @@ def test_a_round_trip_keeps_the_colours_and_blurs_more_at_lower_quality():
         assert red > blue + 60, (red, blue)
     assert errors[0] < errors[1] < errors[2]
     assert FootageCompression(40).key == "JPEG quality 40"
+    # one-stream footage stays one stream: the other stream is made again from the compressed one
+    from core.sequences.base import as_streams, has_one_stream
+
+    for streams in ("visible", "thermal"):
+        single = as_streams(pair, streams)
+        out = FootageCompression(30).apply(single)
+        assert has_one_stream(out) and not np.array_equal(out.visible, single.visible)
     for quality in (0, 96, 40.5, True):
         with pytest.raises(ConfigError, match="--jpeg must be a whole number from 1 to 95"):
             FootageCompression(quality)
