@@ -199,6 +199,8 @@ class ValidationConfig:
         if self.track_sequences < 0 or self.track_frames < 2:
             raise ConfigError(f"validation.track_sequences must be >= 0 and track_frames >= 2, "
                               f"got {self.track_sequences}, {self.track_frames}")
+        if self.seed < 0:  # numpy's generator refuses a negative seed, after the data is loaded
+            raise ConfigError(f"validation.seed must be >= 0, got {self.seed}")
 
 
 @dataclass(frozen=True)
@@ -228,6 +230,9 @@ class TrainConfig:
         for name in ("steps", "batch_size", "checkpoint_every", "log_every"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be >= 1, got {getattr(self, name)}")
+        for name in ("seed", "threads", "workers"):  # a negative seed fails in numpy once the data is loaded
+            if getattr(self, name) < 0:
+                raise ConfigError(f"{name} must be >= 0, got {getattr(self, name)}")
 
 
 #: source kinds that read the real split under ``options.data_root`` and decode frames

@@ -34,6 +34,9 @@ def _write(path, data):
     ({"model": {"overrides": []}}, r"c.json: model.overrides must be an object"),
     ({"description": None}, r"c.json: description must be a string, got null$"),
     ({"steps": 0}, r"c.json: steps must be >= 1, got 0$"),  # the dataclass's own check names the file too
+    ({"seed": -1}, r"c.json: seed must be >= 0, got -1$"),  # numpy refused it once the data was loaded
+    ({"validation": {"seed": -2}}, r"c.json: validation.seed must be >= 0, got -2$"),
+    ({"workers": -1}, r"c.json: workers must be >= 0, got -1$"),
 ])
 def test_a_value_of_the_wrong_kind_names_the_file_and_the_key(tmp_path, data, message):
     with pytest.raises(ConfigError, match=message):
