@@ -164,11 +164,11 @@ def train_family(plan: FamilyPlan) -> Job[dict]:
 
     start = time.monotonic()
     out = Path(plan.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "snapshots").mkdir(exist_ok=True)
-    batch = {name: load_train_config(path).batch_size for name, path in
+    batch = {name: load_train_config(path).batch_size for name, path in  # a bad config leaves no folder
              (("teacher", plan.teacher_config), ("student_nokd", plan.student_config),
               ("student_kd", plan.kd_config))}
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "snapshots").mkdir(exist_ok=True)
     configs = {"teacher": _derived_config(plan, "teacher", plan.teacher_config, plan.workers),
                "student_nokd": _derived_config(plan, "student_nokd", plan.student_config, plan.workers),
                "student_kd": _derived_config(plan, "student_kd", plan.kd_config, 2 * plan.workers)}

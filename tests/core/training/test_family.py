@@ -34,6 +34,18 @@ def test_a_plan_too_short_for_its_calibration_or_with_a_missing_file_is_refused(
         FamilyPlan(config, config, config, tmp_path, budget_s=400, student_init=tmp_path / "missing.pt")
 
 
+def test_a_config_that_does_not_load_leaves_no_run_folder(tmp_path):
+    from core.training.family import train_family
+
+    good = CONFIGS / "tiny_student.json"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps({"extends": str(good), "seed": -1}), encoding="utf-8")
+    out = tmp_path / "family"
+    with pytest.raises(ConfigError, match="seed must be >= 0"):
+        next(train_family(FamilyPlan(good, good, bad, out, budget_s=400)))
+    assert not out.exists()  # it made the folder (and snapshots/) before reading the configs
+
+
 def test_a_tiny_family_trains_end_to_end(tmp_path):
     """Tiny configs, 40 s: calibration, phase 1, the KD student from the phase-1 teacher with
     the no-KD student's steps; checkpoints, snapshots and family.json."""
