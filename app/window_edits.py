@@ -325,13 +325,14 @@ class EditGlue(QObject):
             return
         chosen = {f: p for f, p in self.doc.proposals.items() if selected[0] <= f < selected[1] and p[0] is not None}
         if chosen:
-            kept = sum(1 for f in chosen if is_protected(self.doc.record(f)))
-            accepted = len(chosen) - kept
+            kept = [self.doc.record(f) for f in chosen if is_protected(self.doc.record(f))]
+            accepted = len(chosen) - len(kept)
             if not self._execute(edits.AcceptProposals(chosen, label=f"accept {accepted} teacher "
                                                                     f"box{'es' if accepted != 1 else ''}")):
                 return
-            kept_text = (f"; kept {kept} manual box{'es' if kept != 1 else ''} or keyframe{'s' if kept != 1 else ''}"
-                         " there (the proposal dropped)" if kept else "")
+            # what was kept, by kind: "manual boxes or keyframes" counted absent marks and imported boxes
+            kept_text = (f"; kept {kept_kinds(kept)} there (the proposal{'s' if len(kept) != 1 else ''} dropped)"
+                         if kept else "")
             self.w.statusBar().showMessage(
                 f"accepted {accepted} teacher box{'es' if accepted != 1 else ''} in frames {selected[0] + 1}-"
                 f"{selected[1]}{kept_text}; {self._key('undo')} undoes it", 8000)
@@ -379,6 +380,25 @@ class EditGlue(QObject):
         step()
         if stack.index() != index:
             self.w.statusBar().showMessage(f"{what}: {text}", 8000)
+
+
+def kept_kinds(records) -> str:
+    """Protected ``records`` (``is_protected``) counted by what they hold, in the status bar's
+    words: "2 boxes you drew or corrected, 1 absent mark and 1 imported box"."""
+    kinds = (("box you drew or corrected", "boxes you drew or corrected"), ("absent mark", "absent marks"),
+             ("imported box", "imported boxes"), ("keyframe", "keyframes"))
+    counts = dict.fromkeys(kinds, 0)
+    for record in records:
+        if record.absent:
+            counts[kinds[1]] += 1
+        elif record.provenance == Provenance.MANUAL:
+            counts[kinds[0]] += 1
+        elif record.provenance == Provenance.IMPORTED:
+            counts[kinds[2]] += 1
+        else:
+            counts[kinds[3]] += 1
+    parts = [f"{n} {one if n == 1 else many}" for (one, many), n in counts.items() if n]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def protected_text(record, key=DEFAULT_KEYS.get) -> str:

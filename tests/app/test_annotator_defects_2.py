@@ -122,3 +122,26 @@ def test_del_with_a_range_shown_deletes_the_ranges_tracked_boxes_as_o_marks_it(w
     window.goto(4)
     window.actions["delete_box"].trigger()
     assert window.document.record(4) is None and window.document.record(3) is not None
+
+
+def test_shift_a_says_what_it_kept_by_kind(window, pair_files, synthetic, tmp_path):
+    """Shift+A over a range holding a drawn box, an absent mark and an imported box among the
+    proposals said "kept 3 manual boxes or keyframes", though only one was a box a person drew."""
+    from core.annotations.records import FrameAnnotation
+
+    window.open_pair(*pair_files, store=str(tmp_path / "sa.rgbt.sqlite"))
+    store = window.document.store
+    store.put([FrameAnnotation(f, synthetic.boxes[f], provenance="student", confidence=0.5) for f in range(1, 10)]
+              + [FrameAnnotation(6, synthetic.boxes[6], provenance="imported")])
+    store.put_proposals("test", [(f, synthetic.boxes[f] + 1.0, 0.9) for f in range(2, 8)])
+    window.document.reload()
+    window.goto(3)
+    window.views.box_drawn.emit("visible", synthetic.boxes[3])
+    window.goto(5)
+    window.actions["absent"].trigger()
+    window.actions["range"].setChecked(True)
+    window.timeline.show_range(2, 8)
+    window.actions["accept_range"].trigger()
+    assert window.statusBar().currentMessage() == (
+        "accepted 3 teacher boxes in frames 3-8; kept 1 box you drew or corrected, 1 absent mark and 1 imported box "
+        "there (the proposals dropped); Ctrl+Z undoes it")

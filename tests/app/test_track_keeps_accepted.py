@@ -77,8 +77,8 @@ def test_shift_a_says_how_many_boxes_it_accepted_and_which_it_kept(window, pair_
     window.actions["accept_range"].trigger()
     assert [doc.store.get(f).provenance for f in range(3, 8)] == [Provenance.TEACHER] * 2 + [Provenance.MANUAL] + [
         Provenance.TEACHER] * 2
-    assert window.statusBar().currentMessage() == ("accepted 4 teacher boxes in frames 3-10; kept 1 manual box or "
-                                                   "keyframe there (the proposal dropped); Ctrl+Z undoes it")
+    assert window.statusBar().currentMessage() == ("accepted 4 teacher boxes in frames 3-10; kept 1 box you drew or "
+                                                   "corrected there (the proposal dropped); Ctrl+Z undoes it")
     assert window.actions["undo"].text() == "Undo accept 4 teacher boxes"  # not the 5 proposals
 
 
