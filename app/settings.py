@@ -146,6 +146,9 @@ class StudioSettings:
     thermal_shown: bool = True  # View > Show thermal view (the twin beside the visible view)
     shortcuts: dict[str, str] = field(default_factory=dict)  # action name -> key the user chose ("" = none)
     window_geometry: bytes = b""  # QMainWindow.saveGeometry() at the last close (b"" = none yet)
+    # the values as read from or last written to studio.ini (``save`` writes only what differs);
+    # None: never loaded, ``save`` writes every value
+    _stored: dict | None = field(default=None, repr=False, compare=False)
 
     # -- persistence --------------------------------------------------------------------
     @staticmethod
@@ -156,7 +159,12 @@ class StudioSettings:
 
     @classmethod
     def load(cls) -> StudioSettings:
-        q = cls.qsettings()
+        settings = cls._read(cls.qsettings())
+        settings._stored = settings._values()
+        return settings
+
+    @classmethod
+    def _read(cls, q: QSettings) -> StudioSettings:
         default = cls()
         m = ModelSettings(
             tracker=_choice(q.value("models/tracker"), tracker_names(), "student"),
@@ -194,38 +202,47 @@ class StudioSettings:
             window_geometry=_bytes(q.value("view/window_geometry")),
         )
 
-    def save(self) -> None:
-        q = self.qsettings()
-        q.setValue("models/tracker", self.models.tracker)
-        q.setValue("models/peer_modality", self.models.peer_modality)
-        q.setValue("models/student_weights", self.models.student_weights)
-        q.setValue("models/teacher_weights", self.models.teacher_weights)
-        q.setValue("models/engine", self.models.engine)
-        q.setValue("models/device", self.models.device)
-        q.setValue("models/allow_random", self.models.allow_random)
-        q.setValue("models/distractor_memory", self.models.distractor_memory)
-        q.setValue("models/online_filter", self.models.online_filter)
-        q.setValue("models/streams", self.models.streams)
-        q.setValue("models/hold_when_lost", self.models.hold_when_lost)
-        q.setValue("models/pair_correlation", self.models.pair_correlation)
-        q.setValue("models/pair_shape", self.models.pair_shape)
-        q.setValue("models/pixel_match", self.models.pixel_match)
-        q.setValue("view/colormap", self.colormap)
-        q.setValue("view/blend", self.blend)
-        q.setValue("view/blend_opacity", self.blend_opacity)
-        q.setValue("review/low_confidence", self.low_confidence)
-        q.setValue("review/low_confidence_chosen", self.low_confidence_chosen)
-        q.setValue("recent", [r.encode() for r in self.recent[:MAX_RECENT]])
-        q.setValue("first_run_done", self.first_run_done)
-        q.setValue("files/last_folder", self.last_folder)
-        q.setValue("view/follow_target", self.follow_target)
-        q.setValue("view/thermal_shown", self.thermal_shown)
+    def _values(self) -> dict[str, object]:
+        """Every value ``save`` keeps, by its key in studio.ini."""
+        m = self.models
+        values: dict[str, object] = {
+            "models/tracker": m.tracker, "models/peer_modality": m.peer_modality,
+            "models/student_weights": m.student_weights, "models/teacher_weights": m.teacher_weights,
+            "models/engine": m.engine, "models/device": m.device, "models/allow_random": m.allow_random,
+            "models/distractor_memory": m.distractor_memory, "models/online_filter": m.online_filter,
+            "models/streams": m.streams, "models/hold_when_lost": m.hold_when_lost,
+            "models/pair_correlation": m.pair_correlation, "models/pair_shape": m.pair_shape,
+            "models/pixel_match": m.pixel_match,
+            "view/colormap": self.colormap, "view/blend": self.blend, "view/blend_opacity": self.blend_opacity,
+            "review/low_confidence": self.low_confidence, "review/low_confidence_chosen": self.low_confidence_chosen,
+            "recent": [r.encode() for r in self.recent[:MAX_RECENT]], "first_run_done": self.first_run_done,
+            "files/last_folder": self.last_folder, "view/follow_target": self.follow_target,
+            "view/thermal_shown": self.thermal_shown,
+        }
         if self.window_geometry:
-            q.setValue("view/window_geometry", QByteArray(self.window_geometry))
-        q.remove("shortcuts")
+            values["view/window_geometry"] = bytes(self.window_geometry)
         for name, key in sorted(self.shortcuts.items()):
-            q.setValue(f"shortcuts/{name}", key)
+            values[f"shortcuts/{name}"] = key
+        return values
+
+    def save(self) -> None:
+        """Write the values changed since they were loaded (or last saved). Two studios sharing
+        one studio.ini (two windows on two projects) each keep what the other changed: the one
+        closed last wrote all its values, the other's rebound keys and settings included."""
+        q = self.qsettings()
+        values = self._values()
+        stored = self._stored
+        if stored is None:  # never loaded: the file's own keys are not known, write them all
+            q.remove("shortcuts")
+            stored = {}
+        for key, value in values.items():
+            if key not in stored or stored[key] != value:
+                q.setValue(key, QByteArray(value) if isinstance(value, bytes) else value)
+        for key in stored:
+            if key.startswith("shortcuts/") and key not in values:  # a key restored to its default
+                q.remove(key)
         q.sync()
+        self._stored = values
 
     def add_recent(self, recent: Recent) -> None:
         """Put ``recent`` first (deduplicated) and keep at most ``MAX_RECENT``."""

@@ -145,3 +145,26 @@ def test_shift_a_says_what_it_kept_by_kind(window, pair_files, synthetic, tmp_pa
     assert window.statusBar().currentMessage() == (
         "accepted 3 teacher boxes in frames 3-8; kept 1 box you drew or corrected, 1 absent mark and 1 imported box "
         "there (the proposals dropped); Ctrl+Z undoes it")
+
+
+def test_two_studios_sharing_studio_ini_keep_each_others_changes(qtbot):
+    """Two studio windows open at once (two projects), one studio.ini: Track rebound to G and
+    the colormap set in the first, then the second closed last: its close wrote all of its
+    settings, and the next start had T and inferno again. Each now writes only what it changed."""
+    from app.settings import StudioSettings
+    from tests.app.conftest import new_window
+
+    first, second = new_window(qtbot), new_window(qtbot)
+    first.settings.shortcuts = {"track": "G"}
+    first.settings.save()
+    first.set_colormap("gray")
+    first.close()
+    second.actions["blend"].setChecked(True)  # the second's own change is kept too
+    second.close()
+    kept = StudioSettings.load()
+    assert kept.shortcuts == {"track": "G"} and kept.colormap == "gray" and kept.blend
+    third = new_window(qtbot)  # a key put back to its default in one studio is removed from the file
+    third.settings.shortcuts = {}
+    third.settings.save()
+    third.close()
+    assert StudioSettings.load().shortcuts == {}
