@@ -104,6 +104,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         self.exporter = ExportController(self, synchronous=synchronous)
         self.actions = build_actions(self)
         apply_shortcuts(self.actions, self.settings.shortcuts)
+        self.transport.set_play_key(self.actions["play"].shortcut().toString())
         self.edits = EditGlue(self)
         build_menus(self)
         install_improve(self)  # Model menu: Improve the student..., Revert (app.controllers.improving)

@@ -261,6 +261,7 @@ class WindowDialogs:
             from app.menus import tracker_menu_title
 
             self.tracker_menu.setTitle(tracker_menu_title(self))
+            self.transport.set_play_key(self.actions["play"].shortcut().toString())
             self.refresh_boxes()  # the frame title's hints ("A to accept") name the keys
 
     def show_settings(self) -> None:

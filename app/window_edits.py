@@ -218,7 +218,7 @@ class EditGlue(QObject):
         if self._execute(command):
             absent = sum(1 for r in command.records if r.absent)
             self.w.statusBar().showMessage(f"imported {len(command.records)} ground-truth frames ({absent} absent); "
-                                           "T does not replace imported boxes", 10000)
+                                           f"{self._key('track')} does not replace imported boxes", 10000)
 
     # -- runs -----------------------------------------------------------------------------
     def track(self) -> None:

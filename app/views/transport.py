@@ -23,7 +23,7 @@ class TransportBar(QWidget):
         super().__init__(parent)
         self.play_button = QToolButton()
         self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
-        self.play_button.setToolTip("Play / pause (Space)")
+        self.set_play_key("Space")
         self.play_button.clicked.connect(self.toggle_play)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
@@ -42,6 +42,11 @@ class TransportBar(QWidget):
         self.fps = 30.0
         self.frame = 0
         self._updating = False
+
+    def set_play_key(self, key: str) -> None:
+        """The play button's tool tip names Play / pause's key as bound now ("" = none): it said
+        Space after Space was rebound."""
+        self.play_button.setToolTip(f"Play / pause ({key})" if key else "Play / pause (View > Play / pause)")
 
     def configure(self, num_frames: int, fps: float) -> None:
         self.stop()
