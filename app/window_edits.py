@@ -245,10 +245,17 @@ class EditGlue(QObject):
             w.statusBar().showMessage(f"nothing to track: the next frame ({w.frame + 2}) holds {what}, which {t} never "
                                       f"replaces ({t} runs up to the next keyframe, imported or accepted box)", 10000)
             return
+        selected = w.timeline.selected_range()
+        if selected is not None and selected[1] - selected[0] > 1 and w.frame == selected[1] - 1:
+            # the range's last frame: T ran past the range, up to the next keyframe or the end
+            w.statusBar().showMessage(
+                f"nothing to track: frame {w.frame + 1} is the last of the range shown (frames {selected[0] + 1}-"
+                f"{selected[1]}), where {self._key('track')} stops; hide the range ({self._key('range')}) to track on",
+                10000)
+            return
         if w.weights_missing(w.settings.models.tracker, what="track"):
             return
         stop = None
-        selected = w.timeline.selected_range()
         if selected is not None and selected[0] <= w.frame < selected[1] - 1:
             stop = min(selected[1], tracking_stop(self.doc.records, w.frame, self.doc.num_frames))
         w.tracking.start_track(self.doc, w.settings.models, w.frame, stop)

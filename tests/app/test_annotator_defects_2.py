@@ -202,3 +202,18 @@ def test_the_play_button_and_the_import_message_name_the_rebound_keys(window, qt
     again = new_window(qtbot)  # the next start
     assert again.transport.play_button.toolTip() == "Play / pause (P)"
     again.close()
+
+
+def test_t_on_the_last_frame_of_a_range_does_not_run_past_it(window, pair_files, synthetic, tmp_path):
+    """A range shown over frames 6-10 and a box drawn on frame 10, its last frame: T ran past the
+    range, to the next keyframe or the end, re-tracking frames the range was shown to keep out."""
+    window.open_pair(*pair_files, store=str(tmp_path / "rl.rgbt.sqlite"))
+    window.goto(9)
+    window.views.box_drawn.emit("visible", synthetic.boxes[9])
+    window.actions["range"].setChecked(True)
+    window.timeline.show_range(5, 10)
+    window.actions["track"].trigger()
+    assert window.document.record(10) is None and window.document.undo_stack.count() == 1
+    assert window.statusBar().currentMessage() == (
+        "nothing to track: frame 10 is the last of the range shown (frames 6-10), where T stops; hide the range "
+        "(Ctrl+R) to track on")
