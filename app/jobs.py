@@ -331,13 +331,16 @@ def teacher_anchor(records, frame: int) -> int | None:
 
 def refine_frames(records, start: int, stop: int, *, below: float | None = None) -> list[int]:
     """Frames in ``[start, stop)`` the teacher should refine: machine boxes (not protected),
-    and with ``below`` only those whose confidence is under it."""
+    and with ``below`` only tracked boxes whose tracker confidence is under it, the frames the
+    timeline flags (a teacher box the user accepted carries the teacher's confidence: "below
+    0.40" refined accepted boxes again and put proposals back over them)."""
     out = []
     for frame in range(start, stop):
         record = records.get(frame)
         if record is None or record.box is None or is_protected(record):
             continue
-        if below is not None and not (record.confidence is not None and record.confidence < below):
+        if below is not None and not (record.provenance == Provenance.STUDENT and record.confidence is not None
+                                      and record.confidence < below):
             continue
         out.append(frame)
     return out

@@ -217,3 +217,21 @@ def test_t_on_the_last_frame_of_a_range_does_not_run_past_it(window, pair_files,
     assert window.statusBar().currentMessage() == (
         "nothing to track: frame 10 is the last of the range shown (frames 6-10), where T stops; hide the range "
         "(Ctrl+R) to track on")
+
+
+def test_refine_below_a_threshold_leaves_the_teacher_boxes_you_accepted(window, pair_files, synthetic, tmp_path,
+                                                                       monkeypatch):
+    """R, "All frames with tracker confidence below 0.40", after teacher boxes were accepted on
+    frames 7-9 (the teacher's confidence 0.2 there): the teacher refined those accepted boxes
+    again and put its proposals back over them, though the timeline flags only tracked boxes."""
+    from core.annotations.records import FrameAnnotation
+
+    window.open_pair(*pair_files, store=str(tmp_path / "rb.rgbt.sqlite"))
+    window.document.store.put(
+        [FrameAnnotation(f, synthetic.boxes[f], provenance="student", confidence=0.2) for f in range(1, 6)]
+        + [FrameAnnotation(f, synthetic.boxes[f], provenance="teacher", confidence=0.2) for f in range(6, 9)])
+    window.document.reload()
+    sent = []
+    monkeypatch.setattr(window.refining, "start_refine", lambda _doc, _models, frames: sent.append(frames))
+    assert window.edits.refine(0, 24, below=0.4) == [1, 2, 3, 4, 5]
+    assert sent == [[1, 2, 3, 4, 5]]
