@@ -213,8 +213,19 @@ class ExportDialog(QDialog):
         self.variant_row_label.setText(chosen.variant_label)
 
     def _default_target(self) -> None:
+        """The target for the format chosen now: in the folder of the target typed or browsed to
+        so far (another format chosen put it back in the project's folder, and a name typed as
+        "walk-3-lasher" became "<sequence>-got10k"), with the name's format suffix swapped."""
         e = entry(self.format.currentData())
-        self.target.setText(str(self.default_parent / f"{self.sequence_name}{e.suffix}"))
+        before = getattr(self, "_suffix", None)
+        self._suffix = e.suffix
+        typed = self.target.text().strip()
+        if before is None or not typed:
+            self.target.setText(str(self.default_parent / f"{self.sequence_name}{e.suffix}"))
+            return
+        path = self.target_path()
+        name = path.name[:-len(before)] if before and path.name.endswith(before) else self.sequence_name
+        self.target.setText(str(path.parent / f"{name}{e.suffix}"))
 
     def browse_folder(self) -> str:
         """Where Browse opens: the target's folder when it exists, else the start folder."""

@@ -235,3 +235,22 @@ def test_refine_below_a_threshold_leaves_the_teacher_boxes_you_accepted(window, 
     monkeypatch.setattr(window.refining, "start_refine", lambda _doc, _models, frames: sent.append(frames))
     assert window.edits.refine(0, 24, below=0.4) == [1, 2, 3, 4, 5]
     assert sent == [[1, 2, 3, 4, 5]]
+
+
+def test_choosing_another_export_format_keeps_the_folder_and_name_typed(qtbot, tmp_path):
+    """Export: the target typed (or browsed to) as /exports/walk-3-lasher, then GOT-10k chosen as
+    the format: the target went back to the project's folder as "<sequence>-got10k", and the
+    folder had to be found again."""
+    from app.dialogs.export_dialog import ExportDialog
+
+    dialog = ExportDialog("seq", tmp_path / "proj")
+    qtbot.addWidget(dialog)
+    assert dialog.target.text() == str(tmp_path / "proj" / "seq-lasher")
+    dialog.target.setText(str(tmp_path / "exports" / "walk-3-lasher"))
+    dialog.format.setCurrentIndex(dialog.format.findData("got10k"))
+    assert dialog.values() == ("got10k", tmp_path / "exports" / "walk-3-got10k")
+    dialog.format.setCurrentIndex(dialog.format.findData("distillation"))
+    assert dialog.values() == ("distillation", tmp_path / "exports" / "walk-3-distill.h5")
+    dialog.target.setText(str(tmp_path / "exports" / "mine"))  # a name without the format's ending
+    dialog.format.setCurrentIndex(dialog.format.findData("lasot"))
+    assert dialog.values() == ("lasot", tmp_path / "exports" / "seq-lasot")
