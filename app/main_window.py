@@ -84,6 +84,8 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         splitter.addWidget(self.timeline)
         splitter.setStretchFactor(0, 5)
         splitter.setStretchFactor(1, 1)
+        self.splitter = splitter  # its state (the timeline's height) is restored once shown: ``showEvent``
+        self._splitter_restored = False
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(2, 2, 2, 2)
@@ -477,6 +479,15 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
                 self.actions[name].setText(f"{name.capitalize()} {text}".strip())
                 self.actions[name].setIconText(name.capitalize())
 
+    def showEvent(self, event) -> None:
+        """The first show puts the views / timeline split back as the user left it (restored
+        before the window had its size, the split was stretched away from it)."""
+        super().showEvent(event)
+        if not self._splitter_restored:
+            self._splitter_restored = True
+            if self.settings.splitter_state:
+                self.splitter.restoreState(QByteArray(self.settings.splitter_state))
+
     def closeEvent(self, event) -> None:
         # closing stops a tracking run without asking, as it cancels an export or Improve
         # (which lose their work; a run loses nothing: each batch is committed as it comes);
@@ -496,5 +507,6 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
             self.document.close()
             self.document = None
         self.settings.window_geometry = bytes(self.saveGeometry().data())
+        self.settings.splitter_state = bytes(self.splitter.saveState().data())
         self.settings.save()
         super().closeEvent(event)

@@ -146,6 +146,7 @@ class StudioSettings:
     thermal_shown: bool = True  # View > Show thermal view (the twin beside the visible view)
     shortcuts: dict[str, str] = field(default_factory=dict)  # action name -> key the user chose ("" = none)
     window_geometry: bytes = b""  # QMainWindow.saveGeometry() at the last close (b"" = none yet)
+    splitter_state: bytes = b""  # the views / timeline split (QSplitter.saveState()) at the last close
     # the values as read from or last written to studio.ini (``save`` writes only what differs);
     # None: never loaded, ``save`` writes every value
     _stored: dict | None = field(default=None, repr=False, compare=False)
@@ -200,6 +201,7 @@ class StudioSettings:
             thermal_shown=_bool(q.value("view/thermal_shown"), True),
             shortcuts=_shortcuts(q),
             window_geometry=_bytes(q.value("view/window_geometry")),
+            splitter_state=_bytes(q.value("view/splitter_state")),
         )
 
     def _values(self) -> dict[str, object]:
@@ -221,6 +223,8 @@ class StudioSettings:
         }
         if self.window_geometry:
             values["view/window_geometry"] = bytes(self.window_geometry)
+        if self.splitter_state:
+            values["view/splitter_state"] = bytes(self.splitter_state)
         for name, key in sorted(self.shortcuts.items()):
             values[f"shortcuts/{name}"] = key
         return values

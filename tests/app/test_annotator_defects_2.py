@@ -254,3 +254,22 @@ def test_choosing_another_export_format_keeps_the_folder_and_name_typed(qtbot, t
     dialog.target.setText(str(tmp_path / "exports" / "mine"))  # a name without the format's ending
     dialog.format.setCurrentIndex(dialog.format.findData("lasot"))
     assert dialog.values() == ("lasot", tmp_path / "exports" / "seq-lasot")
+
+
+def test_the_timelines_height_is_kept_across_sessions(qtbot):
+    """The timeline dragged taller (the splitter between the views and the timeline) came back
+    at its default height at every start, while the window's size and place are kept."""
+    from PySide6.QtWidgets import QSplitter
+
+    from tests.app.conftest import new_window
+
+    first = new_window(qtbot)
+    splitter = first.findChild(QSplitter)
+    total = sum(splitter.sizes())
+    splitter.setSizes([total // 2, total - total // 2])
+    timeline = splitter.sizes()[1]
+    assert timeline > 150  # taller than the default
+    first.close()
+    second = new_window(qtbot)
+    assert second.findChild(QSplitter).sizes()[1] == timeline
+    second.close()
