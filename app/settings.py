@@ -239,6 +239,13 @@ class StudioSettings:
         if stored is None:  # never loaded: the file's own keys are not known, write them all
             q.remove("shortcuts")
             stored = {}
+        if stored and stored.get("recent") != values["recent"]:
+            # another studio's projects opened meanwhile stay in the list, after this one's
+            mine = {(r.kind, r.paths) for r in self.recent}
+            others = [r for r in (Recent.decode(t) for t in _list(q.value("recent"))) if r is not None
+                      and (r.kind, r.paths) not in mine]
+            self.recent = (self.recent + others)[:MAX_RECENT]
+            values["recent"] = [r.encode() for r in self.recent]
         for key, value in values.items():
             if key not in stored or stored[key] != value:
                 q.setValue(key, QByteArray(value) if isinstance(value, bytes) else value)

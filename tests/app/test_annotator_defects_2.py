@@ -273,3 +273,20 @@ def test_the_timelines_height_is_kept_across_sessions(qtbot):
     second = new_window(qtbot)
     assert second.findChild(QSplitter).sizes()[1] == timeline
     second.close()
+
+
+def test_two_studios_keep_both_projects_in_open_recent(qtbot):
+    """Two studios open at once, each opening another project: the one saved last wrote its own
+    File > Open recent list over the other's, and the other's project was gone from the menu."""
+    from app.settings import Recent, StudioSettings
+    from tests.app.conftest import new_window
+
+    first, second = new_window(qtbot), new_window(qtbot)
+    first.settings.add_recent(Recent("sequence", ("/data/walk-a",)))
+    first.settings.save()
+    second.settings.add_recent(Recent("sequence", ("/data/walk-b",)))
+    second.settings.save()
+    assert [r.paths for r in StudioSettings.load().recent] == [("/data/walk-b",), ("/data/walk-a",)]
+    first.close()
+    second.close()
+    assert [r.paths for r in StudioSettings.load().recent] == [("/data/walk-b",), ("/data/walk-a",)]
