@@ -133,14 +133,15 @@ class _FastCorrelation(CorrelationTracker):
         crops = np.ascontiguousarray(batch, dtype=np.float32)
         return torch.from_numpy(self._session.run(None, {"crops": crops})[0])
 
-    def _inputs(self, pair: FramePair, center, side: float, size: int) -> list[np.ndarray]:
+    def _inputs(self, pair: FramePair, center, side: float, size: int,
+                one_stream: bool | None = None) -> list[np.ndarray]:
         halvings = int(np.floor(np.log2(max(side / size, 1.0))))
         if halvings == 0:
-            return super()._inputs(pair, center, side, size)
+            return super()._inputs(pair, center, side, size, one_stream)
         factor = 0.5 ** halvings
         smaller = FramePair(index=pair.index, visible=self._half(pair, "visible", halvings),
                             thermal=self._half(pair, "thermal", halvings))
-        return super()._inputs(smaller, (center[0] * factor, center[1] * factor), side * factor, size)
+        return super()._inputs(smaller, (center[0] * factor, center[1] * factor), side * factor, size, one_stream)
 
     def _half(self, pair: FramePair, stream: str, halvings: int) -> np.ndarray:
         """``pair``'s ``stream`` halved ``halvings`` times (cached for the current pair)."""
