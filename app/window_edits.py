@@ -373,13 +373,27 @@ class EditGlue(QObject):
         """Undo stops a run first, so the run (one step) is what gets undone; the status bar
         says what was undone ("undone: OpenCV CSRT: track 20 frames")."""
         if self.doc is not None:
-            self.w.finish_runs()
+            self._finish_tracking()
             self._step("undone", self.doc.undo_stack.undoText(), self.doc.undo)
 
     def redo(self) -> None:
         if self.doc is not None:
-            self.w.finish_runs()
+            self._finish_tracking()
             self._step("redone", self.doc.undo_stack.redoText(), self.doc.redo)
+
+    def _finish_tracking(self) -> None:
+        """Undo and redo stop a tracking run first and wait for it (the run is one undo step,
+        pushed when it ends). A teacher refinement goes on: it writes proposals, no undo step,
+        and Ctrl+Z on a box drawn meanwhile stopped it, so its remaining frames (minutes of the
+        teacher on a long range) had to be refined again."""
+        from PySide6.QtCore import QCoreApplication
+
+        w = self.w
+        w.transport.stop()
+        if w.tracking.busy:
+            w.tracking.stop()
+            w.tracking.runner.wait(30000)
+            QCoreApplication.processEvents()
 
     def _step(self, what: str, text: str, step) -> None:
         stack = self.doc.undo_stack

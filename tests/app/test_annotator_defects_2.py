@@ -290,3 +290,28 @@ def test_two_studios_keep_both_projects_in_open_recent(qtbot):
     first.close()
     second.close()
     assert [r.paths for r in StudioSettings.load().recent] == [("/data/walk-b",), ("/data/walk-a",)]
+
+
+def test_undo_while_the_teacher_refines_leaves_the_refinement_running(window, pair_files, synthetic, tmp_path,
+                                                                      monkeypatch):
+    """R over a long range, and meanwhile a box drawn and undone with Ctrl+Z: the undo stopped
+    the teacher's refinement ("120 frames refined (stopped)"), though a refinement leaves no undo
+    step to wait for; its remaining frames had to be refined again. A tracking run is still
+    stopped first (it is one undo step)."""
+    window.open_pair(*pair_files, store=str(tmp_path / "ur.rgbt.sqlite"))
+    stopped = []
+    monkeypatch.setattr(window.refining, "stop", lambda: stopped.append("refine"))
+    monkeypatch.setattr(window.tracking, "stop", lambda: stopped.append("track"))
+    window.refining.runner._busy = True  # the teacher refining in its worker
+    try:
+        window.goto(3)
+        window.views.box_drawn.emit("visible", synthetic.boxes[3])
+        window.actions["undo"].trigger()
+        assert window.document.record(3) is None and stopped == []
+        window.actions["redo"].trigger()
+        assert window.document.record(3) is not None and stopped == []
+        window.tracking.runner._busy = True  # a tracking run: stopped first, as before
+        window.actions["undo"].trigger()
+        assert stopped == ["track"]
+    finally:
+        window.refining.runner._busy = window.tracking.runner._busy = False
