@@ -48,7 +48,7 @@ ICON_TEXT = {  # short toolbar labels
     "undo": "Undo", "redo": "Redo", "export": "Export",
 }
 #: Toolbar buttons whose label shows the key ("Track (T)"), kept true when the key is rebound.
-KEY_IN_LABEL = ("track", "refine", "accept", "keyframe", "absent", "attention")
+KEY_IN_LABEL = ("track", "refine", "accept", "keyframe", "absent", "interpolate", "attention")
 
 
 DEFAULT_KEYS: dict[str, str] = {name: key for name, _text, key, _tip in SHORTCUTS}

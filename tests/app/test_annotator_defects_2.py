@@ -315,3 +315,12 @@ def test_undo_while_the_teacher_refines_leaves_the_refinement_running(window, pa
         assert stopped == ["track"]
     finally:
         window.refining.runner._busy = window.tracking.runner._busy = False
+
+
+def test_the_interpolate_button_shows_its_key_like_its_neighbours(window):
+    """The toolbar read "Keyframe (K)  Absent (O)  Interpolate  Next issue (N)": Interpolate alone
+    among the editing buttons did not say its key (I)."""
+    from PySide6.QtWidgets import QToolBar
+
+    labels = [action.iconText() for action in window.findChild(QToolBar).actions() if action.iconText()]
+    assert "Interpolate (I)" in labels and "Keyframe (K)" in labels
