@@ -12,17 +12,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSpinBox,
     QWidget,
 )
+
+from app.dialogs.checked import CheckedDialog
 
 VIDEO_FILTER = "Videos (*.mp4 *.avi *.mkv *.mov *.m4v);;All files (*)"
 
@@ -75,7 +75,7 @@ MAX_OFFSET = 10000
 KEEP_OFFSET = -MAX_OFFSET - 1  # the spin box's special value: keep the project's offset
 
 
-class OpenPairDialog(QDialog):
+class OpenPairDialog(CheckedDialog):
     """Two sources and the frame offset. The offset's lowest setting reads "the project's":
     an existing project keeps its own pairing (0 for a new one), as the command line does
     without ``--frame-offset``; any number sets it."""
@@ -101,11 +101,7 @@ class OpenPairDialog(QDialog):
         form.addRow("Visible", self.visible)
         form.addRow("Thermal", self.thermal)
         form.addRow("Frame offset", self.offset)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c03030;")
-        self.message.hide()
-        form.addRow(self.message)
+        form.addRow(self.problem_label())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Open | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -124,14 +120,6 @@ class OpenPairDialog(QDialog):
             if not Path(path).exists():  # a typo: said here, with both fields kept to correct it
                 return f"The {name} source {path} does not exist: correct the path or choose it with File... / Folder..."
         return ""
-
-    def accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.message.setText(problem)
-            self.message.show()
-            return
-        super().accept()
 
     def values(self) -> tuple[str, str, int | None]:
         """(visible, thermal, offset); offset None = the project's own (0 for a new project).

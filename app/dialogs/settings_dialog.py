@@ -7,18 +7,17 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPushButton,
     QWidget,
 )
 
 from app.actions import key_text
+from app.dialogs.checked import CheckedDialog
 from app.settings import DEVICES, ENGINES, ModelSettings
 from core.trackers import PEER_MODALITIES, tracker_label, tracker_names
 
@@ -59,7 +58,7 @@ def _check_box(text: str, checked: bool, tooltip: str = "") -> QCheckBox:
     return box
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(CheckedDialog):
     def __init__(self, models: ModelSettings, parent=None):
         super().__init__(parent)
         self.setWindowTitle("Settings")
@@ -151,11 +150,7 @@ class SettingsDialog(QDialog):
         form.addRow("", self.distractor_memory)
         form.addRow("", self.hold_when_lost)
         form.addRow("", self.allow_random)
-        self.message = QLabel()  # why OK did nothing (a weights file that is not there)
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #c03030;")
-        self.message.hide()
-        form.addRow(self.message)
+        form.addRow(self.problem_label())
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -171,14 +166,6 @@ class SettingsDialog(QDialog):
                 return (f"{name} weights: {path} is not a file. Choose a .pt or .onnx file, or clear the field "
                         "for the bundled weights.")
         return ""
-
-    def accept(self) -> None:
-        problem = self.problem()
-        if problem:
-            self.message.setText(problem)
-            self.message.show()
-            return
-        super().accept()
 
     def values(self) -> ModelSettings:
         return ModelSettings(

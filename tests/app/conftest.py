@@ -61,3 +61,22 @@ def window(qtbot):
     win = new_window(qtbot)
     yield win
     win.close()
+
+
+def rebind_keys(monkeypatch, window, bindings: dict[str, str]) -> None:
+    """Rebind keys as the user would through Settings > Keys (``bindings``: action -> key text,
+    e.g. ``{"track": "G"}``): the shortcuts dialog is replaced by one that answers OK with them."""
+    import app.window_dialogs as window_dialogs
+
+    class Keys:
+        def __init__(self, *_args):
+            pass
+
+        def exec(self):
+            return True
+
+        def values(self):
+            return dict(bindings)
+
+    monkeypatch.setattr(window_dialogs, "ShortcutsDialog", Keys)
+    window.show_shortcuts()

@@ -392,26 +392,15 @@ def test_the_tracker_menu_and_settings_name_the_rebound_track_key(window, pair_f
     """Track from here rebound to G in Edit > Keyboard shortcuts...: the toolbar said "Track (G)"
     but Track > "Tracker (T runs it)" and Settings' "Tracker (T)" still named T, and the frame
     title kept "(A to accept)" after Accept was rebound, until the next frame was shown."""
-    import app.window_dialogs as window_dialogs
     from app.dialogs.settings_dialog import SettingsDialog
-
-    class Keys:
-        def __init__(self, *_args):
-            pass
-
-        def exec(self):
-            return True
-
-        def values(self):
-            return {"track": "G", "accept": "Y"}
+    from tests.app.conftest import rebind_keys
 
     window.open_pair(*pair_files, store=str(tmp_path / "menu.rgbt.sqlite"))
     window.views.box_drawn.emit("visible", synthetic.boxes[0])
     window.document.store.put_proposals("test", [(0, synthetic.boxes[0] + 2.0, 0.9)])
     window.document.reload([0])
     assert window.tracker_menu.title() == "Tracker (T runs it)"
-    monkeypatch.setattr(window_dialogs, "ShortcutsDialog", Keys)
-    window.show_shortcuts()
+    rebind_keys(monkeypatch, window, {"track": "G", "accept": "Y"})
     assert window.tracker_menu.title() == "Tracker (G runs it)"
     assert "(Y to accept)" in window.views.visible_panel.title.text()
     dialog = SettingsDialog(window.settings.models, window)

@@ -174,24 +174,12 @@ def test_the_play_button_and_the_import_message_name_the_rebound_keys(window, qt
     """Play / pause rebound to P and Track from here to G (Edit > Keyboard shortcuts...): the
     play button's tool tip still said "Play / pause (Space)", also after a restart, and File >
     Import the sequence's ground truth said "T does not replace imported boxes"."""
-    import app.window_dialogs as window_dialogs
     from app.project import OpenRequest
     from core.synthetic import SyntheticConfig, SyntheticSequence
-    from tests.app.conftest import new_window
-
-    class Keys:
-        def __init__(self, *_args):
-            pass
-
-        def exec(self):
-            return True
-
-        def values(self):
-            return {"play": "P", "track": "G"}
+    from tests.app.conftest import new_window, rebind_keys
 
     assert window.transport.play_button.toolTip() == "Play / pause (Space)"
-    monkeypatch.setattr(window_dialogs, "ShortcutsDialog", Keys)
-    window.show_shortcuts()
+    rebind_keys(monkeypatch, window, {"play": "P", "track": "G"})
     assert window.transport.play_button.toolTip() == "Play / pause (P)"
     seq = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=6), seed=3)
     window.open_request(OpenRequest("object", store=str(tmp_path / "gt.rgbt.sqlite"), sequence=seq))
