@@ -39,6 +39,7 @@ from core.bench.accuracy_run import BenchRuns, run_bench, score
 from core.bench.accuracy_table import format_table, targets
 from core.bench.contenders import CONTENDER_KEYS, DEFAULT_KEYS, REAL_KEYS, build_contenders
 from core.bench.eval_sets import real_items, synthetic_items
+from core.bench.footage_options import FOOTAGE_OPTIONS
 from core.bench.peers import MODALITIES
 from core.bench.result_cache import ResultCache
 from core.commands.arguments import (
@@ -205,12 +206,9 @@ def run(args) -> int:
         return real_accuracy.run_real(args)
     if getattr(args, "veil_visible", None) is not None:
         raise ConfigError("--veil-visible needs --real (the synthetic split has its own night family)")
-    if getattr(args, "resize", None) is not None:
-        raise ConfigError("--resize needs --real")
-    if getattr(args, "frame_step", None) is not None:
-        raise ConfigError("--frame-step needs --real")
-    if getattr(args, "jpeg", None) is not None:
-        raise ConfigError("--jpeg needs --real")
+    for dest, option in FOOTAGE_OPTIONS:
+        if getattr(args, dest, None) is not None:
+            raise ConfigError(f"{option} needs --real")
     rows, bench, reports, notes = run_accuracy(args)
     print(format_table(rows, notes, [c.label for c in bench.contenders]))
     print("targets (issue 4):")

@@ -40,16 +40,14 @@ import time
 from pathlib import Path
 
 from core.bench.code_hashes import code_hashes
-from core.bench.compression import FootageCompression
 from core.bench.contenders import REAL_KEYS, build_contenders
-from core.bench.frame_step import FrameStep
+from core.bench.footage_options import add_footage_options, footage_changes
 from core.bench.paired import paired_differences
 from core.bench.peers import PEER_LABELS
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
-from core.bench.resize import FootageResize
 from core.bench.result_cache import ResultCache
 from core.bench.veil import VisibleVeil
 from core.commands.arguments import loop_switches, pair_switches, positive_int
@@ -88,16 +86,7 @@ def add_arguments(parser) -> None:
     group.add_argument("--veil-visible", type=float, default=None, metavar="KEEP",
                        help="every visible frame under smoke or fog that keeps KEEP of it (e.g. 0.12; the thermal "
                             "input stays clean): how much the thermal stream carries (core/bench/veil.py)")
-    group.add_argument("--resize", type=float, default=None, metavar="FACTOR",
-                       help="scale every frame (both streams) and every box by FACTOR, e.g. 0.5: the same footage at "
-                            "half the resolution, its targets half the size (core/bench/resize.py)")
-    group.add_argument("--frame-step", type=int, default=None, metavar="K",
-                       help="show the trackers every K-th frame (2-10), e.g. 2: the same footage at half its frame "
-                            "rate, the target moving twice as far between frames; --max-frames still counts "
-                            "frames of the footage (core/bench/frame_step.py)")
-    group.add_argument("--jpeg", type=int, default=None, metavar="QUALITY",
-                       help="send every frame (both streams) through a JPEG round trip at QUALITY (1-95, e.g. 40): "
-                            "the same footage from a strongly compressed video (core/bench/compression.py)")
+    add_footage_options(group)
     group.add_argument("--one-step-every", type=int, default=10,
                        help="one-step diagnostic on every K-th frame (default 10; 0 = off)")
     group.add_argument("--jobs", type=positive_int, default=1,
@@ -162,11 +151,8 @@ def run_real_accuracy(args):
     split = load_split(args.split_file)
     max_frames = args.max_frames or None
     veil = None if args.veil_visible is None else VisibleVeil(args.veil_visible)
-    resize = None if args.resize is None else FootageResize(args.resize)
-    frame_step = None if args.frame_step is None else FrameStep(args.frame_step)
-    compression = None if args.jpeg is None else FootageCompression(args.jpeg)
-    items, notes = real_items(split, args.split_part, args.data_root, max_frames, args.starts, veil, resize,
-                              frame_step, compression)
+    items, notes = real_items(split, args.split_part, args.data_root, max_frames, args.starts, veil,
+                              **footage_changes(args))
     if not items:
         raise ConfigError(f"nothing to evaluate in the {args.split_part} part of {split.path} under "
                           f"{args.data_root}: " + "; ".join(notes or ["no sequence"]))

@@ -25,13 +25,11 @@ import sys
 import time
 from pathlib import Path
 
-from core.bench.compression import FootageCompression
 from core.bench.contenders import Contender
-from core.bench.frame_step import FrameStep
+from core.bench.footage_options import add_footage_options, footage_changes
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
-from core.bench.resize import FootageResize
 from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
@@ -147,15 +145,7 @@ def register(subparsers) -> None:
                         help=f"first frames of each sequence ({DEFAULT_MAX_FRAMES}; 0 = all)")
     parser.add_argument("--starts", type=int, default=1,
                         help="runs per sequence from evenly spaced first frames (default 1)")
-    parser.add_argument("--resize", type=float, default=None, metavar="FACTOR",
-                        help="scale every frame and box by FACTOR, e.g. 0.5: the same footage at half the "
-                             "resolution, its targets half the size (core/bench/resize.py)")
-    parser.add_argument("--frame-step", type=int, default=None, metavar="K",
-                        help="show the tracker every K-th frame (2-10): the same footage at 1/K of its frame rate; "
-                             "--max-frames still counts frames of the footage (core/bench/frame_step.py)")
-    parser.add_argument("--jpeg", type=int, default=None, metavar="QUALITY",
-                        help="every frame through a JPEG round trip at QUALITY (1-95): the same footage from a "
-                             "strongly compressed video (core/bench/compression.py)")
+    add_footage_options(parser)
     add_engine_options(parser, engine="torch", device=None, subject="the models (always on the CPU)")
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads of each worker (default 1)")
     parser.add_argument("--jobs", type=positive_int, default=2,
@@ -220,11 +210,8 @@ def run_ablation(args) -> tuple[dict, str]:
     if args.max_frames < 0 or args.max_frames == 1:
         raise ConfigError("--max-frames must be 0 (all) or >= 2")
     split = load_split(args.split_file)
-    resize = None if args.resize is None else FootageResize(args.resize)
-    frame_step = None if args.frame_step is None else FrameStep(args.frame_step)
-    compression = None if args.jpeg is None else FootageCompression(args.jpeg)
     items, notes = real_items(split, "validation", args.data_root, args.max_frames or None, args.starts,
-                              resize=resize, frame_step=frame_step, compression=compression)
+                              **footage_changes(args))
     if not items:
         raise ConfigError(f"no validation sequence under {args.data_root}: " + "; ".join(notes))
     build = functools.partial(variant_contenders, args.model, args.weights, keys, args.engine, args.threads,

@@ -1,0 +1,36 @@
+"""The footage options shared by ``bench accuracy --real`` and ``bench safeguards``: the same
+validation footage at another resolution (``--resize``, ``core.bench.resize``), at a lower frame
+rate (``--frame-step``, ``core.bench.frame_step``) or through a lossy codec (``--jpeg``,
+``core.bench.compression``). One definition of each option, and one reading of them into the
+changes :func:`core.bench.real_items.real_items` takes."""
+from __future__ import annotations
+
+from core.bench.compression import FootageCompression
+from core.bench.frame_step import FrameStep
+from core.bench.resize import FootageResize
+
+#: the ``--...`` options without ``--real`` in ``bench accuracy``: (argparse dest, option)
+FOOTAGE_OPTIONS = (("resize", "--resize"), ("frame_step", "--frame-step"), ("jpeg", "--jpeg"))
+
+
+def add_footage_options(parser) -> None:
+    """Add ``--resize FACTOR``, ``--frame-step K`` and ``--jpeg QUALITY`` to ``parser`` (a parser
+    or an argument group); each defaults to None (the footage as recorded)."""
+    parser.add_argument("--resize", type=float, default=None, metavar="FACTOR",
+                        help="scale every frame (both streams) and every box by FACTOR, e.g. 0.5: the same footage "
+                             "at half the resolution, its targets half the size (core/bench/resize.py)")
+    parser.add_argument("--frame-step", type=int, default=None, metavar="K",
+                        help="show the trackers every K-th frame (2-10), e.g. 2: the same footage at half its frame "
+                             "rate, the target moving twice as far between frames; --max-frames still counts "
+                             "frames of the footage (core/bench/frame_step.py)")
+    parser.add_argument("--jpeg", type=int, default=None, metavar="QUALITY",
+                        help="send every frame (both streams) through a JPEG round trip at QUALITY (1-95, e.g. 40): "
+                             "the same footage from a strongly compressed video (core/bench/compression.py)")
+
+
+def footage_changes(args) -> dict:
+    """``{"resize", "frame_step", "compression"}``: the changes ``args`` asks for (None where it asks
+    none), as keyword arguments of ``real_items``; ConfigError for a value out of range."""
+    return {"resize": None if args.resize is None else FootageResize(args.resize),
+            "frame_step": None if args.frame_step is None else FrameStep(args.frame_step),
+            "compression": None if args.jpeg is None else FootageCompression(args.jpeg)}
