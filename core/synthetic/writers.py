@@ -84,10 +84,8 @@ def write_lasher(sequence: SyntheticSequence, out_dir: str | Path, *, quality: i
         (tmp / "infrared").mkdir()
         for i in range(n):
             pair = sequence[i]
-            ok_v = cv2.imwrite(str(tmp / "visible" / f"v{i + 1:06d}.jpg"), cv2.cvtColor(pair.visible, cv2.COLOR_RGB2BGR), params)
-            ok_t = cv2.imwrite(str(tmp / "infrared" / f"i{i + 1:06d}.jpg"), pair.thermal, params)
-            if not (ok_v and ok_t):
-                raise ExportError(out_dir, f"could not write frame {i + 1} as JPEG")
+            _write_jpeg(tmp / "visible" / f"v{i + 1:06d}.jpg", cv2.cvtColor(pair.visible, cv2.COLOR_RGB2BGR), params)
+            _write_jpeg(tmp / "infrared" / f"i{i + 1:06d}.jpg", pair.thermal, params)
             yield Progress(i + 1, n, f"frame {i + 1}/{n}")
         visible = ground_truth_text(sequence.boxes, sequence.absent)
         (tmp / "visible.txt").write_text(visible, encoding="utf-8")
@@ -97,10 +95,30 @@ def write_lasher(sequence: SyntheticSequence, out_dir: str | Path, *, quality: i
     return out_dir
 
 
+def _write_jpeg(path: Path, image: np.ndarray, params: list[int]) -> None:
+    """Encode with OpenCV, write with Python: ``cv2.imwrite`` ends the process with a
+    segmentation fault on a path that is not valid UTF-8 (a folder named with a Latin-1
+    byte). ExportError naming the file when it cannot be encoded or written."""
+    from core.fileio import describe_os_error
+
+    ok, data = cv2.imencode(".jpg", image, params)
+    if not ok:
+        raise ExportError(path, "could not encode the frame as JPEG")
+    try:
+        path.write_bytes(data.tobytes())
+    except OSError as error:
+        raise ExportError(path, f"could not write the frame ({describe_os_error(error)})") from None
+
+
 def _open_writer(path: Path, fps: float, size: tuple[int, int]) -> cv2.VideoWriter:
+    from core.fileio import not_utf8
+
     codec = VIDEO_CODECS.get(path.suffix.lower())
     if codec is None:
         raise ExportError(path, f"unsupported video suffix {path.suffix!r}; use one of {sorted(VIDEO_CODECS)}")
+    if not_utf8(path.absolute()):  # cv2.VideoWriter ends the process (segmentation fault) on it
+        raise ExportError(path, "the path is not valid UTF-8 text (a byte such as \\xff in a folder name), which "
+                                "OpenCV cannot write a video to; choose another folder")
     writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*codec), float(fps), size)
     if not writer.isOpened():
         raise ExportError(path, f"OpenCV cannot open a {codec} video writer here")

@@ -31,6 +31,7 @@ byte-bounded LRU (:class:`FrameLRU`), so a template and a search on the same fra
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -40,7 +41,7 @@ import cv2
 import numpy as np
 
 from core.errors import AnnotationFormatError, SequenceError
-from core.fileio import atomic_path
+from core.fileio import atomic_path, not_utf8
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import check_index
 from core.sequences.sources import list_images
@@ -120,7 +121,9 @@ def _cache_file(files: list[Path], cache_dir: Path, kind: str, label: str) -> Pa
     digest = hashlib.sha1(f"{kind}|{CACHE_VERSION}".encode())
     for file in files:
         stat = file.stat()
-        digest.update(f"|{file.resolve()}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+        # the path as the file system's bytes: a name with a byte that is not valid UTF-8 (a
+        # Latin-1 folder name) holds a surrogate, which str.encode refuses
+        digest.update(b"|" + os.fsencode(file.resolve()) + f"|{stat.st_size}|{stat.st_mtime_ns}".encode())
     return cache_dir / "training-frames" / f"{label}-{kind}-{digest.hexdigest()[:16]}.npy"
 
 
@@ -175,6 +178,9 @@ def decoded_video(video: str | Path, cache_dir: str | Path = DEFAULT_CACHE_DIR, 
     cached = _load_cached(target)
     if cached is not None:
         return cached
+    if not_utf8(video.absolute()):  # cv2.VideoCapture ends the process (segmentation fault) on it
+        raise SequenceError(video, "the path is not valid UTF-8 text (a byte such as \\xff in a folder or file "
+                                   "name), which OpenCV cannot open; rename it")
     capture = cv2.VideoCapture(str(video))
     try:
         if not capture.isOpened():
