@@ -143,6 +143,24 @@ def refuse_checkpoint_folders(*options: tuple[str, object]) -> None:
             raise CheckpointError(path, f"{option} is a folder; give the checkpoint file (.pt) in it")
 
 
+def refuse_missing_named_weights(random_weights: bool, *options: tuple[str, object]) -> None:
+    """With ``--random-weights``, CheckpointError for the first ``(option, path)`` whose path
+    is given but does not exist: random weights stand in only for a bundled checkpoint that
+    is missing, never for a file the user named (a typo in ``--weights`` ran random weights
+    with a warning and status 0). None paths are skipped; without ``random_weights`` the
+    loader already says 'checkpoint not found'."""
+    from pathlib import Path
+
+    from core.errors import CheckpointError
+
+    if not random_weights:
+        return
+    for option, path in options:
+        if path is not None and not Path(path).exists():
+            raise CheckpointError(path, f"{option} names a checkpoint that does not exist; --random-weights stands in "
+                                        f"only for a missing bundled checkpoint (fix the path, or leave {option} out)")
+
+
 def output_file(text: str):
     """An output FILE path (``--out boxes.txt``): refused when it names a folder by its form, a
     trailing slash (``--out results/`` wrote a file named ``results``) or nothing at all (``''``

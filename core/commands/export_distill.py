@@ -92,7 +92,9 @@ def run(args) -> int:
     if len(args.source) not in (1, 2):
         raise ConfigError(f"export-distill takes one sequence folder or two paths (visible, thermal), got {len(args.source)}")
     from core.annotations.formats.groundtruth import protected_sources
+    from core.commands.arguments import refuse_missing_named_weights
 
+    refuse_missing_named_weights(args.random_weights, ("--teacher", args.teacher))
     inputs = protected_sources(*args.source)
     check_output(args.out, protected=inputs + ([(args.store, "the annotation store")] if args.store else []),
                  force=args.force, option="--out")

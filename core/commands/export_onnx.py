@@ -83,6 +83,7 @@ def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool)
 
 
 def run(args) -> int:
+    from core.commands.arguments import refuse_missing_named_weights
     from core.fileio import atomic_path, check_output
     from core.tracking.factory import default_weights
     from core.tracking.onnx_export import export_onnx
@@ -96,6 +97,7 @@ def run(args) -> int:
         raise ExportError(args.weights, "--weights needs a single --model (student or teacher)")
     if args.weights is not None and args.weights.is_dir():  # before --out is judged against it
         raise CheckpointError(args.weights, "is a folder; give the checkpoint file (.pt) to export")
+    refuse_missing_named_weights(args.random_weights, ("--weights", args.weights))
     check_output(args.out, folder=True, option="--out")
     for name in names:  # every target checked before the first export
         weights = args.weights if args.weights is not None else default_weights(name, args.scale)
