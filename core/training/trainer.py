@@ -95,6 +95,19 @@ def check_weights_not_outputs(out_dir: str | Path, *, init: str | Path | None = 
                                            "choose another --out (or copy the file elsewhere first)")
 
 
+def check_teacher_checkpoint(teacher: str | Path) -> None:
+    """CheckpointError naming ``teacher`` when it does not hold a teacher model: a student
+    checkpoint given as the teacher (``distill --teacher student_bundled.pt``) distilled the
+    student into a student, with status 0 and no word."""
+    from core.models.checkpoint import read_checkpoint
+
+    factory = read_checkpoint(teacher).get("factory")
+    if factory != "teacher":
+        raise CheckpointError(teacher, f"holds a {factory} model, not a teacher: --teacher takes the teacher "
+                                       "checkpoint to distil from (e.g. assets/models/teacher_bundled.pt); a "
+                                       "student to start from is --init")
+
+
 def prepare_run_folder(out_dir: str | Path, *, resume: bool = False, force: bool = False,
                        init: str | Path | None = None, teacher: str | Path | None = None) -> None:
     """The ``train`` / ``distill`` commands' checks before any work (one typed error naming
@@ -111,6 +124,8 @@ def prepare_run_folder(out_dir: str | Path, *, resume: bool = False, force: bool
     for weights in (init, teacher):  # a missing input is the first thing to tell
         if weights is not None and not Path(weights).is_file():
             raise CheckpointError(weights, "checkpoint file not found")
+    if teacher is not None:
+        check_teacher_checkpoint(teacher)
     check_weights_not_outputs(out_dir, init=init, teacher=teacher)
     from core.fileio import check_output
 
