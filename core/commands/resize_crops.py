@@ -8,6 +8,7 @@ import argparse
 from pathlib import Path
 
 from core.commands.arguments import output_file, refuse_checkpoint_folders, refuse_onnx_name
+from core.errors import ConfigError
 from core.fileio import check_output
 from core.models.crop_resize import write_resized
 
@@ -19,7 +20,7 @@ def register(subparsers) -> None:
                                    "those sides. The input is never modified; --out may not be it.")
     parser.add_argument("checkpoint", type=Path, metavar="CKPT", help="project checkpoint (.pt)")
     parser.add_argument("--template", type=int, required=True, help="template crop side in pixels (a multiple of the stride)")
-    parser.add_argument("--search", type=int, required=True, help="search crop side in pixels (a multiple of the stride)")
+    parser.add_argument("--search", type=int, required=True, help="search crop side in pixels (a multiple of the stride, at least --template)")
     parser.add_argument("--out", type=output_file, required=True, help="checkpoint to write")
     parser.add_argument("--force", action="store_true", help="replace OUT when it exists (never the input)")
     parser.set_defaults(func=_run)
@@ -27,6 +28,10 @@ def register(subparsers) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     refuse_checkpoint_folders(("CKPT", args.checkpoint))
+    if args.search < args.template:  # the resize ran and wrote a model whose search crop cannot hold the target
+        raise ConfigError(f"--search {args.search} is smaller than --template {args.template}: the search crop is "
+                          "the template's region and the area around it, where the target is looked for; give a "
+                          f"--search of at least {args.template} (the bundled models use twice the template)")
     refuse_onnx_name(args.out, "--out")
     check_output(args.out, protected=[(args.checkpoint, "the input checkpoint")], force=args.force, option="--out")
     model = write_resized(args.checkpoint, args.out, args.template, args.search)
