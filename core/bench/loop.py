@@ -263,6 +263,8 @@ def loop_job(args) -> Job[dict]:
         "family": family,
         "family_chosen": args.family if args.family == "auto" else "given",
         "family_eval_sequences": [item.name for item in family_items],
+        "split_sequences": len(split_items),
+        "split_per_family": args.per_family,
         "annotated": [asdict(s) for s in stats],
         "finetune": {"held_out_before": asdict(result.before), "held_out_after": asdict(result.after),
                      "train_items": result.train_items, "steps": result.steps, "seconds": round(result.seconds, 1),
@@ -294,9 +296,10 @@ def format_result(result: dict) -> str:
     for group in order:
         b, a = result["sr_before"][group], result["sr_after"].get(group, float("nan"))
         name = f"{family}: {count} unseen sequences" if group == "family_eval" else group
-        mark = "  <- target" if group == "family_eval" else ("  (split's 3)" if group == family else "")
+        per_family = result.get("split_per_family", 3)
+        mark = "  <- target" if group == "family_eval" else (f"  (split's {per_family})" if group == family else "")
         if group == "overall":
-            name = "overall (split, 24 sequences)"
+            name = f"overall (split, {result.get('split_sequences', 24)} sequences)"
         extra = f" {control[group]:8.3f}" if control else ""
         lines.append(f"{name:40s} {b:8.3f} {a:8.3f} {a - b:+8.3f}{extra}{mark}")
     lines.append(f"targets: family gain {result['family_gain']:+.3f} (>= +0.05), "

@@ -60,11 +60,34 @@ def test_loop_command_end_to_end_and_reuse(tmp_path, capsys):
         assert set(second["sr_control"]) == set(second["sr_after"]) and (out / "student_control.pt").is_file()
         assert second["family_gain_over_control"] == round(
             second["sr_after"]["family_eval"] - second["sr_control"]["family_eval"], 4)
-        assert main(argv) == 0
-        assert data.stat().st_mtime_ns != stamp  # without --reuse: a fresh session
     printed = capsys.readouterr().out
     assert "crossover: 2 unseen sequences" in printed and "targets: family gain" in printed
     assert "rehearsal rows only" in printed
+    # the split's size as run (--per-family 1: one sequence of each of the 8 families), not the default's
+    assert "overall (split, 8 sequences)" in printed and "(split's 1)" in printed
+    assert second["split_sequences"] == 8 and second["split_per_family"] == 1
+
+
+def test_annotating_again_without_reuse_is_a_fresh_session(tmp_path):
+    """Without --reuse the family is annotated again (a new file), even when an earlier
+    run's record matches; with --reuse the recorded files come back untouched."""
+    from argparse import Namespace
+
+    from core.bench.loop import _annotate_family
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        student = load_tracker("student", tmp_path / "none.pt", engine="torch", allow_random=True, threads=1)
+        teacher = load_tracker("teacher", tmp_path / "none.pt", engine="torch", allow_random=True, threads=1)
+    args = Namespace(seed=0, annotate=1, frames=6, accept_iou=0.5, student=tmp_path / "none.pt",
+                     teacher=tmp_path / "none.pt", reuse=False)
+    files, _ = run_to_end(_annotate_family(args, "crossover", student, teacher, tmp_path))
+    stamp = files[0].stat().st_mtime_ns
+    reused, _ = run_to_end(_annotate_family(Namespace(**{**vars(args), "reuse": True}), "crossover", student,
+                                            teacher, tmp_path))
+    assert reused == files and files[0].stat().st_mtime_ns == stamp
+    fresh, _ = run_to_end(_annotate_family(args, "crossover", student, teacher, tmp_path))
+    assert fresh == files and files[0].stat().st_mtime_ns != stamp
 
 
 def test_a_damaged_reuse_record_is_rebuilt_not_an_error(tmp_path):
