@@ -129,6 +129,24 @@ def tracker_names(folders) -> list[str]:
     return names
 
 
+def _evaluate(folder, root, protocol: str, name: str, attributes: bool):
+    """``evaluate_folder``; a ground-truth (or results) file that is empty or blank is said to
+    be empty (it read 'ground-truth file has no box row', which sends the user looking for a
+    format problem)."""
+    try:
+        return evaluate_folder(folder, root, protocol, tracker=name, attributes=attributes)
+    except AnnotationFormatError as error:
+        path = error.path
+        try:
+            blank = path is not None and error.line is None and path.is_file() and not path.read_bytes().strip()
+        except OSError:
+            blank = False
+        if not blank or path.resolve().parent == Path(folder).resolve():  # an empty result is scored (a note)
+            raise
+        raise AnnotationFormatError(path, "the ground-truth file is empty (no box rows): nothing to score "
+                                          "against") from error
+
+
 def run(args) -> int:
     check_results_folders(args.results)
     check_gt_root(args)
@@ -136,7 +154,7 @@ def run(args) -> int:
     root = args.dataset_root or args.gt
     names = tracker_names(args.results)
     reports = [
-        evaluate_folder(folder, root, args.protocol, tracker=name, attributes=not args.no_attributes)
+        _evaluate(folder, root, args.protocol, name, not args.no_attributes)
         for folder, name in zip(args.results, names, strict=True)
     ]
     for report in reports:

@@ -174,7 +174,8 @@ def check_init_box(box, width: int, height: int, label: str = "--init") -> None:
 def ground_truth_init(sequence, start: int, *, hint: str | None = None):
     """The sequence's own ground-truth box (x, y, w, h on the visible grid) on 0-based frame
     ``start``, for a run without ``--init``; ConfigError naming the sequence when it has no
-    ground truth or no box on that frame (absent, unlabelled, or not a finite w, h > 0 row).
+    ground truth (AnnotationFormatError naming the file when its ground-truth file is empty)
+    or no box on that frame (absent, unlabelled, or not a finite w, h > 0 row).
     ``hint`` ends the message: what the user can do (None: ``track``'s ``--init`` and
     ``--start-frame``)."""
     import numpy as np
@@ -184,6 +185,13 @@ def ground_truth_init(sequence, start: int, *, hint: str | None = None):
 
     records = sequence.ground_truth()
     if not records:
+        from core.annotations.formats.groundtruth import blank_box_files
+        from core.errors import AnnotationFormatError
+
+        blank = blank_box_files(sequence.info)
+        if blank:  # 'has no ground truth' sent the user looking for a missing file that is there
+            raise AnnotationFormatError(blank[0], "the ground-truth file is empty (no box rows); "
+                                                  f"{hint or 'give the box with --init x,y,w,h'}")
         raise ConfigError(f"{sequence.name} has no ground truth to start from; "
                           f"{hint or 'give the box with --init x,y,w,h'}")
     record = records.get(start)

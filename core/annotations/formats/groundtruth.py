@@ -127,7 +127,11 @@ def got10k_flags(absence: np.ndarray | None, cover: np.ndarray | None) -> dict[s
 def _paired_rows(path: Path, rows: np.ndarray, visible_path: Path, visible: np.ndarray) -> np.ndarray:
     """``rows`` of the thermal GT file ``path``, after checking they pair one to one with
     the visible rows (the RGBT234 and GTOT toolkits compare the two files frame by frame);
-    AnnotationFormatError naming ``path`` otherwise."""
+    AnnotationFormatError naming ``path`` otherwise (naming ``visible_path`` when that one
+    is the empty file)."""
+    if len(visible) == 0 and len(rows):  # 'infrared.txt: has 4 rows but visible.txt has 0' blamed the full file
+        raise AnnotationFormatError(visible_path, f"the ground-truth file is empty (no box rows), but {path.name} "
+                                                  f"beside it has {len(rows)}")
     if len(rows) != len(visible):
         raise AnnotationFormatError(path, f"has {len(rows)} rows but {visible_path.name} has {len(visible)}; "
                                           "the two files need one row per frame each")
@@ -250,6 +254,36 @@ def protected_inputs(info, store: str | Path | None = None) -> list[tuple[Path, 
         out += [(path, "the sequence's ground truth") for path in ground_truth_files(folder)]
     out.append((Path(store) if store is not None else default_store_path(info), "the annotation store"))
     return out
+
+
+#: the files of :data:`GT_FILE_NAMES` that hold box rows
+BOX_FILE_NAMES = ("groundTruth_v.txt", "groundTruth_i.txt", "visible.txt", "infrared.txt", "init.txt", "rgb.txt",
+                  "ir.txt", "groundtruth.txt", "groundtruth_rect.txt", "groundtruth_thermal.txt")
+
+
+def blank_box_files(info) -> list[Path]:
+    """The ground-truth box files (:data:`BOX_FILE_NAMES`) beside a sequence's frames (``info``:
+    its ``SequenceInfo``) that are empty or hold only blank lines: what to name when the
+    sequence's ground truth has no box at all."""
+    folders = []
+    for source in (info.visible_source, info.thermal_source):
+        if source is None:
+            continue
+        source = Path(source)
+        folders.append(source if source.is_dir() else source.parent)
+        if source.is_dir():
+            folders.append(source.parent)
+    blank = []
+    for folder in dict.fromkeys(folders):
+        for path in ground_truth_files(folder):
+            if path.name not in BOX_FILE_NAMES or path in blank:
+                continue
+            try:
+                if not path.read_bytes().strip():
+                    blank.append(path)
+            except OSError:
+                continue
+    return blank
 
 
 def protected_sources(*paths: str | Path | None) -> list[tuple[Path, str]]:
