@@ -66,7 +66,10 @@ def register(subparsers) -> None:
                              "stream alone while the visible one is measured blind (smoke, fog; see "
                              "docs/tracking_heuristics.md); both: always both; thermal / visible: that one alone")
     parser.add_argument("--start-frame", type=int, default=1, metavar="N",
-                        help="1-based frame the --init box is on; tracking runs from there to the end (default 1)")
+                        help="frame the --init box is on, counted from 1 (the first frame is 1, as in eval, the "
+                             "progress lines and the studio); tracking runs from there to the end, and line 1 of "
+                             "--out is this frame (default 1). eval reads line k as frame k, so it scores only runs "
+                             "from frame 1")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
     add_engine_options(parser)
     parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine (default: the engine's own choice)")
@@ -385,6 +388,9 @@ def run(args) -> int:
     if tracked and getattr(config, "pixel_match", 0) > 0:
         print(_pixel_match_note(matched, config.pixel_match_gate), file=sys.stderr)
     print(written_line(len(results), start, args.out, elapsed), file=sys.stderr)
+    if start:
+        print(f"note: line 1 of {args.out} is frame {start + 1}; eval reads line k as frame k, so it would score "
+              "these boxes against the wrong frames (track from --start-frame 1 for eval)", file=sys.stderr)
     return 0
 
 
