@@ -19,7 +19,9 @@ under smoke or fog (``core.bench.veil``); with a ``resize`` every frame and box 
 (``core.bench.resize``), the veil laid on the resized frame; with a ``frame_step`` K the runs see
 every K-th frame (``core.bench.frame_step``), renumbered, and ``max_frames`` counts original frames
 (a run sees ``max_frames / K`` frames of the same stretch of footage); with a ``compression`` every
-frame goes through a JPEG round trip (``core.bench.compression``) before the veil.
+frame goes through a JPEG round trip (``core.bench.compression``) before the veil; with an
+``init_error`` plan every run starts from its first ground-truth box drawn a little off
+(``core.bench.init_error``; the k-th run of the list takes the plan's k-th error).
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ import numpy as np
 from core.bench.compression import CompressedSequence, FootageCompression
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.frame_step import FrameStep, SteppedSequence
+from core.bench.init_error import InitBoxError, InitErrorPlan
 from core.bench.real_metrics import valid_rows
 from core.bench.resize import FootageResize, ResizedSequence
 from core.bench.veil import VeiledSequence, VisibleVeil
@@ -54,7 +57,8 @@ class RealItem:
     frame and box (``core.bench.resize``) or None, ``frame_step``: every how many frames the run
     sees one (``core.bench.frame_step``; ``length``, ``num_frames`` and ``first_frame`` then count
     stepped frames) or None, ``compression``: the JPEG round trip of every frame
-    (``core.bench.compression``) or None."""
+    (``core.bench.compression``) or None, ``init_error``: how the run's first box is drawn off the
+    ground truth (``core.bench.init_error``) or None."""
 
     modality: str
     folder: str
@@ -69,6 +73,7 @@ class RealItem:
     resize: FootageResize | None = None
     frame_step: FrameStep | None = None
     compression: FootageCompression | None = None
+    init_error: InitBoxError | None = None
 
     def open(self):
         """The sequence (a labelled view's window), stepped, resized, compressed and then under the
@@ -91,9 +96,9 @@ class RealItem:
     @property
     def cache_dataset(self) -> str:
         """What the result cache files this run under besides its folder: the modality, and
-        the veil, the resize, the frame step and the compression when there are (a changed run is
-        another run)."""
-        changes = (self.veil, self.resize, self.frame_step, self.compression)
+        the veil, the resize, the frame step, the compression and the first box's error when there are
+        (a changed run is another run)."""
+        changes = (self.veil, self.resize, self.frame_step, self.compression, self.init_error)
         return "|".join([self.modality] + [change.key for change in changes if change is not None])
 
 
@@ -112,7 +117,8 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
                veil: VisibleVeil | None = None,
                resize: FootageResize | None = None,
                frame_step: FrameStep | None = None,
-               compression: FootageCompression | None = None) -> tuple[list[RealItem], list[str]]:
+               compression: FootageCompression | None = None,
+               init_error: InitErrorPlan | None = None) -> tuple[list[RealItem], list[str]]:
     """(items, notes) of ``part`` of ``split`` under ``data_root`` (see the module docstring).
 
     ``starts`` > 1: that many runs per sequence, from evenly spaced first frames
@@ -164,8 +170,9 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
                 continue
             if first == 0 and count < length:
                 cut.append(f"{name} {footage_length}")
+            erred = None if init_error is None else init_error.for_run(len(items))
             items.append(RealItem(modality, folder, label, path, length, count, info.layout, first, veil,
-                                  entry if entry.is_view else None, resize, frame_step, compression))
+                                  entry if entry.is_view else None, resize, frame_step, compression, erred))
     if cut:
         notes.append(f"first {max_frames} frames of each longer sequence (of {', '.join(cut)} frames)")
     if starts > 1:
@@ -184,6 +191,11 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
     if compression is not None:
         notes.append(f"every frame (both streams) through a JPEG round trip at {compression.key}; the boxes are "
                      "unchanged")
+    if init_error is not None:
+        how = ("OTB's twelve SRE errors in turn" if init_error.for_run(0) != init_error.for_run(1)
+               else init_error.for_run(0).name)
+        notes.append(f"every run starts from its first ground-truth box drawn off ({how}; shifts by 10% of the box, "
+                     "scales about its centre); the ground truth is unchanged and the init frame is not scored")
     if part == "train" and split.parts[part].get("rgbt_unlabeled"):
         notes.append(f"{len(split.parts[part]['rgbt_unlabeled'])} unlabeled RGB-T sequences of the train part "
                      "skipped (no boxes)")

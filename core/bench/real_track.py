@@ -1,7 +1,8 @@
 """One real sequence, every contender side by side (:func:`track_real_item`).
 
 **Run.** Each sequence is opened once; all contenders start from the first valid
-ground-truth box and then track frame by frame side by side. Only ``track`` calls are
+ground-truth box (drawn off by the item's ``init_error`` when it has one) and then track frame
+by frame side by side. Only ``track`` calls are
 timed: FPS = tracked frames / seconds in ``track`` (decoding and the one-step probes
 excluded). Per frame the confidence (``step.confidence``) is kept.
 
@@ -116,9 +117,12 @@ def track_real_item(item: RealItem, contenders: Sequence[Contender], done: int, 
         confidences = {c.label: np.full(m, np.nan) for c in active}
         one_step = {c.label: np.full((m, 4), np.nan) for c in active}
         first = sequence[start]
-        loop = SideBySide(active, first, gt[0])
+        init_box = gt[0]
+        if item.init_error is not None:  # drawn a little off, as a user would (core.bench.init_error)
+            init_box = item.init_error.apply(gt[0], *first.size)
+        loop = SideBySide(active, first, init_box)
         for c in active:
-            boxes[c.label][0] = gt[0]
+            boxes[c.label][0] = init_box
         yield Progress(done + start - first_frame + 1, total, f"{item.name} {start + 1}/{n}")
         previous = first
         for index in range(start + 1, n):

@@ -1,5 +1,5 @@
 """The footage options of ``bench accuracy --real`` and ``bench safeguards`` (``--veil-visible``,
-``--resize``, ``--frame-step``, ``--jpeg``): a value out of range, or the option without ``--real``, is one line
+``--resize``, ``--frame-step``, ``--jpeg``, ``--init-error``): a value out of range, or the option without ``--real``, is one line
 naming the option, with no traceback."""
 from __future__ import annotations
 
@@ -24,6 +24,9 @@ SAFEGUARDS = ["bench", "safeguards", "--variants", "default,floor10"]
     (ACCURACY, ["--real", "--jpeg", "0"], "--jpeg must be a whole number from 1 to 95"),
     (ACCURACY, ["--jpeg", "40"], "--jpeg needs --real"),
     (SAFEGUARDS, ["--jpeg", "100"], "--jpeg must be a whole number from 1 to 95"),
+    (ACCURACY, ["--real", "--init-error", "sideways"], "--init-error must be sre or one of left, right"),
+    (ACCURACY, ["--init-error", "sre"], "--init-error needs --real"),
+    (SAFEGUARDS, ["--init-error", "scale2"], "--init-error must be sre or one of left, right"),
 ])
 def test_a_bad_footage_option_is_one_line(tmp_path, capsys, command, options, message):
     split_file = fake_tree(tmp_path, frames=6)
