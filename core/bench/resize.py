@@ -66,11 +66,20 @@ class FootageResize:
 
 class ResizedSequence(MappedSequence):
     """A sequence whose frames come through ``resize.apply`` and whose ground-truth boxes (visible
-    and thermal) are scaled alike; length, info and close are the wrapped sequence's."""
+    and thermal) are scaled alike; ``info.width`` / ``info.height`` are the resized frame's; length,
+    the rest of info and close are the wrapped sequence's."""
 
     def __init__(self, sequence, resize: FootageResize):
         super().__init__(sequence, resize.apply)
         self.resize = resize
+
+    @property
+    def info(self):
+        """The wrapped sequence's info with the size of the resized frames (as :meth:`FootageResize.frame`
+        rounds it)."""
+        info = self._sequence.info
+        return dataclasses.replace(info, width=max(1, round(info.width * self.resize.factor)),
+                                   height=max(1, round(info.height * self.resize.factor)))
 
     def ground_truth(self):
         """The wrapped sequence's ``{frame: FrameAnnotation}`` with every box scaled; None stays None."""

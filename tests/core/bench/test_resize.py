@@ -42,6 +42,8 @@ def test_resized_runs_see_resized_frames_and_boxes_and_are_cached_apart(tmp_path
         a, b = resized.open(), plain.open()
         assert len(a) == len(b) and resized.cache_dataset != plain.cache_dataset
         assert a[2].visible.shape[:2] == (36, 48) and b[2].visible.shape[:2] == (72, 96)
+        assert (a.info.width, a.info.height) == (48, 36) and (b.info.width, b.info.height) == (96, 72)
+        assert a.info.num_frames == b.info.num_frames and a.info.layout == b.info.layout
         for frame, record in b.ground_truth().items():
             scaled = a.ground_truth()[frame]
             if record.box is None:
