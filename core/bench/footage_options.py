@@ -1,23 +1,25 @@
 """The footage options shared by ``bench accuracy --real`` and ``bench safeguards``: the same
 validation footage at another resolution (``--resize``, ``core.bench.resize``), at a lower frame
 rate (``--frame-step``, ``core.bench.frame_step``) or through a lossy codec (``--jpeg``,
-``core.bench.compression``), and runs started from a first box drawn a little off (``--init-error``,
+``core.bench.compression``) from a monochrome camera (``--grey-visible``, ``core.bench.grey``),
+and runs started from a first box drawn a little off (``--init-error``,
 ``core.bench.init_error``). One definition of each option, and one reading of them into the
 changes :func:`core.bench.real_items.real_items` takes."""
 from __future__ import annotations
 
 from core.bench.compression import FootageCompression
 from core.bench.frame_step import FrameStep
+from core.bench.grey import GreyVisible
 from core.bench.init_error import CYCLE, SRE_ERRORS, InitErrorPlan
 from core.bench.resize import FootageResize
 
 #: the ``--...`` options without ``--real`` in ``bench accuracy``: (argparse dest, option)
 FOOTAGE_OPTIONS = (("resize", "--resize"), ("frame_step", "--frame-step"), ("jpeg", "--jpeg"),
-                   ("init_error", "--init-error"))
+                   ("grey_visible", "--grey-visible"), ("init_error", "--init-error"))
 
 
 def add_footage_options(parser) -> None:
-    """Add ``--resize FACTOR``, ``--frame-step K``, ``--jpeg QUALITY`` and ``--init-error SPEC`` to
+    """Add ``--resize FACTOR``, ``--frame-step K``, ``--jpeg QUALITY``, ``--grey-visible`` and ``--init-error SPEC`` to
     ``parser`` (a parser or an argument group); each defaults to None (the footage as recorded, runs
     from the ground-truth box)."""
     parser.add_argument("--resize", type=float, default=None, metavar="FACTOR",
@@ -30,6 +32,10 @@ def add_footage_options(parser) -> None:
     parser.add_argument("--jpeg", type=int, default=None, metavar="QUALITY",
                         help="send every frame (both streams) through a JPEG round trip at QUALITY (1-95, e.g. 40): "
                              "the same footage from a strongly compressed video (core/bench/compression.py)")
+    parser.add_argument("--grey-visible", action="store_const", const=True, default=None,
+                        help="turn every visible frame into its luminance (three equal channels), as a monochrome "
+                             "camera or one in night mode records it; the thermal stream is unchanged "
+                             "(core/bench/grey.py)")
     parser.add_argument("--init-error", default=None, metavar="SPEC",
                         help=f"start every run from its first ground-truth box drawn a little off, as OTB's spatial "
                              f"robustness evaluation does: {CYCLE} (the runs take OTB's twelve errors in turn) or "
@@ -38,9 +44,10 @@ def add_footage_options(parser) -> None:
 
 
 def footage_changes(args) -> dict:
-    """``{"resize", "frame_step", "compression", "init_error"}``: the changes ``args`` asks for (None
+    """``{"resize", "frame_step", "compression", "grey", "init_error"}``: the changes ``args`` asks for (None
     where it asks none), as keyword arguments of ``real_items``; ConfigError for a value out of range."""
     return {"resize": None if args.resize is None else FootageResize(args.resize),
             "frame_step": None if args.frame_step is None else FrameStep(args.frame_step),
             "compression": None if args.jpeg is None else FootageCompression(args.jpeg),
+            "grey": GreyVisible() if args.grey_visible else None,
             "init_error": None if args.init_error is None else InitErrorPlan(args.init_error)}

@@ -16,7 +16,8 @@ the thermal input clean: what the thermal stream carries when the visible one is
 resolution, e.g. 0.5 for targets half the size. ``--frame-step K`` shows the runs every K-th frame
 (``core.bench.frame_step``): the same footage at 1/K of its frame rate, its targets moving K times
 as far between frames. ``--jpeg QUALITY`` sends every frame through a JPEG round trip
-(``core.bench.compression``): the same footage from a strongly compressed video. ``--init-error
+(``core.bench.compression``): the same footage from a strongly compressed video. ``--grey-visible``
+makes every visible frame grey (``core.bench.grey``), as a monochrome camera records it. ``--init-error
 SPEC`` starts every run from its first box drawn a little off (``core.bench.init_error``, OTB's
 SRE). How
 it is scored: :mod:`core.bench.real_run` (LasHeR PR/NPR/SR, FPS, runaway share,
@@ -24,7 +25,7 @@ confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
 
 Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time and the
 load average; ``--json PATH``: an object ``{"command", "split_file", "part",
-"max_frames", "starts", "veil_visible", "resize", "frame_step", "jpeg", "init_error", "streams", "hold_when_lost", "pair_correlation", "pair_shape", "pixel_match",
+"max_frames", "starts", "veil_visible", "resize", "frame_step", "jpeg", "grey_visible", "init_error", "streams", "hold_when_lost", "pair_correlation", "pair_shape", "pixel_match",
 "one_step_every", "threads", "wall_seconds", "load_average", "notes",
 "rows", "paired"}`` (rows: :func:`core.bench.real_run.score_real`; paired: the SR differences
 against the first tracker, :mod:`core.bench.paired`); ``--plots DIR``:
@@ -216,7 +217,8 @@ def run_real_accuracy(args):
     payload = {"command": "python main.py " + " ".join(sys.argv[1:]) if sys.argv else "",
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
                "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible, "resize": args.resize,
-               "frame_step": args.frame_step, "jpeg": args.jpeg, "init_error": args.init_error,
+               "frame_step": args.frame_step, "jpeg": args.jpeg,
+               "grey_visible": bool(args.grey_visible), "init_error": args.init_error,
                "streams": args.streams,
                "hold_when_lost": bool(args.hold_when_lost), "pair_correlation": pair_correlation,
                "pair_shape": "free" if shape_free else "drawn", "pixel_match": pixel_match,

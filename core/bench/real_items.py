@@ -19,7 +19,8 @@ under smoke or fog (``core.bench.veil``); with a ``resize`` every frame and box 
 (``core.bench.resize``), the veil laid on the resized frame; with a ``frame_step`` K the runs see
 every K-th frame (``core.bench.frame_step``), renumbered, and ``max_frames`` counts original frames
 (a run sees ``max_frames / K`` frames of the same stretch of footage); with a ``compression`` every
-frame goes through a JPEG round trip (``core.bench.compression``) before the veil; with an
+frame goes through a JPEG round trip (``core.bench.compression``) before the veil; with ``grey``
+every visible frame becomes its luminance (``core.bench.grey``) before the compression; with an
 ``init_error`` plan every run starts from its first ground-truth box drawn a little off
 (``core.bench.init_error``; the k-th run of the list takes the plan's k-th error).
 """
@@ -33,6 +34,7 @@ import numpy as np
 from core.bench.compression import CompressedSequence, FootageCompression
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.frame_step import FrameStep, SteppedSequence
+from core.bench.grey import GreyVisible, GreyVisibleSequence
 from core.bench.init_error import InitBoxError, InitErrorPlan
 from core.bench.real_metrics import valid_rows
 from core.bench.resize import FootageResize, ResizedSequence
@@ -57,7 +59,8 @@ class RealItem:
     frame and box (``core.bench.resize``) or None, ``frame_step``: every how many frames the run
     sees one (``core.bench.frame_step``; ``length``, ``num_frames`` and ``first_frame`` then count
     stepped frames) or None, ``compression``: the JPEG round trip of every frame
-    (``core.bench.compression``) or None, ``init_error``: how the run's first box is drawn off the
+    (``core.bench.compression``) or None, ``grey``: the visible stream made grey (``core.bench.grey``)
+    or None, ``init_error``: how the run's first box is drawn off the
     ground truth (``core.bench.init_error``) or None."""
 
     modality: str
@@ -74,13 +77,15 @@ class RealItem:
     frame_step: FrameStep | None = None
     compression: FootageCompression | None = None
     init_error: InitBoxError | None = None
+    grey: GreyVisible | None = None
 
     def open(self):
-        """The sequence (a labelled view's window), stepped, resized, compressed and then under the
-        veil, each when there is one."""
+        """The sequence (a labelled view's window), stepped, resized, made grey, compressed and then
+        under the veil, each when there is one."""
         sequence = (self.entry or SplitEntry(self.folder)).open(self.path, cache_frames=2)
         wrappers = ((self.frame_step, SteppedSequence), (self.resize, ResizedSequence),
-                    (self.compression, CompressedSequence), (self.veil, VeiledSequence))
+                    (self.grey, GreyVisibleSequence), (self.compression, CompressedSequence),
+                    (self.veil, VeiledSequence))
         for change, wrapper in wrappers:
             if change is not None:
                 sequence = wrapper(sequence, change)
@@ -96,9 +101,9 @@ class RealItem:
     @property
     def cache_dataset(self) -> str:
         """What the result cache files this run under besides its folder: the modality, and
-        the veil, the resize, the frame step, the compression and the first box's error when there are
-        (a changed run is another run)."""
-        changes = (self.veil, self.resize, self.frame_step, self.compression, self.init_error)
+        the veil, the resize, the frame step, the compression, the grey visible stream and the first box's
+        error when there are (a changed run is another run)."""
+        changes = (self.veil, self.resize, self.frame_step, self.compression, self.grey, self.init_error)
         return "|".join([self.modality] + [change.key for change in changes if change is not None])
 
 
@@ -118,6 +123,7 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
                resize: FootageResize | None = None,
                frame_step: FrameStep | None = None,
                compression: FootageCompression | None = None,
+               grey: GreyVisible | None = None,
                init_error: InitErrorPlan | None = None) -> tuple[list[RealItem], list[str]]:
     """(items, notes) of ``part`` of ``split`` under ``data_root`` (see the module docstring).
 
@@ -172,7 +178,8 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
                 cut.append(f"{name} {footage_length}")
             erred = None if init_error is None else init_error.for_run(len(items))
             items.append(RealItem(modality, folder, label, path, length, count, info.layout, first, veil,
-                                  entry if entry.is_view else None, resize, frame_step, compression, erred))
+                                  entry if entry.is_view else None, resize, frame_step, compression, erred,
+                                  grey))
     if cut:
         notes.append(f"first {max_frames} frames of each longer sequence (of {', '.join(cut)} frames)")
     if starts > 1:
@@ -191,6 +198,9 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
     if compression is not None:
         notes.append(f"every frame (both streams) through a JPEG round trip at {compression.key}; the boxes are "
                      "unchanged")
+    if grey is not None:
+        notes.append("every visible frame grey (its luminance in three channels, as a monochrome camera records "
+                     "it); the thermal stream is unchanged, thermal-only sequences are as they were")
     if init_error is not None:
         how = ("OTB's twelve SRE errors in turn" if init_error.for_run(0) != init_error.for_run(1)
                else init_error.for_run(0).name)

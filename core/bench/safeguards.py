@@ -226,7 +226,7 @@ def run_ablation(args) -> tuple[dict, str]:
              f"wall time {time.perf_counter() - started:.0f} s; load average {load[0]:.1f} / {load[1]:.1f}"]
     payload = {"model": args.model, "weights": contenders[0].weights, "max_frames": args.max_frames, "starts": args.starts,
                "resize": args.resize, "frame_step": args.frame_step, "jpeg": args.jpeg,
-               "init_error": args.init_error,
+               "grey_visible": bool(args.grey_visible), "init_error": args.init_error,
                "variants": {k: repr(VARIANTS[k][1]) for k in keys}, "table": table, "rows": rows, "notes": notes}
     return payload, format_ablation(table, notes)
 

@@ -1,5 +1,5 @@
 """The footage options of ``bench accuracy --real`` and ``bench safeguards`` (``--veil-visible``,
-``--resize``, ``--frame-step``, ``--jpeg``, ``--init-error``): a value out of range, or the option without ``--real``, is one line
+``--resize``, ``--frame-step``, ``--jpeg``, ``--grey-visible``, ``--init-error``): a value out of range, or the option without ``--real``, is one line
 naming the option, with no traceback."""
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ SAFEGUARDS = ["bench", "safeguards", "--variants", "default,floor10"]
     (SAFEGUARDS, ["--jpeg", "100"], "--jpeg must be a whole number from 1 to 95"),
     (ACCURACY, ["--real", "--init-error", "sideways"], "--init-error must be sre or one of left, right"),
     (ACCURACY, ["--init-error", "sre"], "--init-error needs --real"),
+    (ACCURACY, ["--grey-visible"], "--grey-visible needs --real"),
     (SAFEGUARDS, ["--init-error", "scale2"], "--init-error must be sre or one of left, right"),
 ])
 def test_a_bad_footage_option_is_one_line(tmp_path, capsys, command, options, message):
