@@ -58,10 +58,31 @@ def register(subparsers) -> None:
     parser.set_defaults(func=_run)
 
 
+def check_options(args: argparse.Namespace) -> None:
+    """ConfigError naming the option, before any work: a count below its least value (it
+    was one line in the config's field names, 'need tracklets_per_sequence >= 1, ...'),
+    a negative --seed (numpy's 'expected non-negative integer' traceback once the first
+    sequence was read), and a --min-frames no tracklet of --length can reach (the run
+    tracked every tracklet and wrote a file of none, with status 0)."""
+    from core.errors import ConfigError
+
+    for option, value, least in (("--tracklets", args.tracklets, 1), ("--length", args.length, 1),
+                                 ("--min-frames", args.min_frames, 2), ("--seed", args.seed, 0)):
+        if value < least:
+            raise ConfigError(f"{option} must be at least {least}, got {value}")
+    if not 0.0 < args.min_iou <= 1.0:
+        raise ConfigError(f"--min-iou must lie in (0, 1], got {args.min_iou:g}")
+    if args.min_frames > args.length + 1:
+        raise ConfigError(f"--min-frames {args.min_frames} is more than the {args.length + 1} frames a tracklet of "
+                          f"--length {args.length} labels (its start frame and {args.length} tracked): no tracklet "
+                          f"could be kept; give --length {args.min_frames - 1} or more, or a smaller --min-frames")
+
+
 def _run(args: argparse.Namespace) -> int:
     from core.tracking.factory import default_weights, load_tracker
     from core.tracking.onnx_export import file_sha256
 
+    check_options(args)
     config = PseudoLabelConfig(tracklets_per_sequence=args.tracklets, length=args.length, min_iou=args.min_iou,
                                min_frames=args.min_frames, seed=args.seed)
     weights = args.teacher if args.teacher is not None else default_weights("teacher", "bundled")
