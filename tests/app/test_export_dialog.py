@@ -1,0 +1,67 @@
+"""The export dialog: where a typed target lands, the format's suggested name, the result's counts."""
+from __future__ import annotations
+
+
+def test_export_target_with_a_tilde_or_a_bare_name_lands_where_the_user_means(window, pair_files, tmp_path,
+                                                                            monkeypatch):
+    """The export dialog's target "~/exports/seq-lasher" is in the home folder and a bare name
+    in the folder the dialog suggests (before: a folder literally named "~", and the bare name,
+    under whatever folder the studio was started from, while the result named "~/..."); an
+    empty target keeps the dialog open and says why."""
+    from app.dialogs.export_dialog import ExportDialog
+
+    home, started_in = tmp_path / "home", tmp_path / "started-in"
+    home.mkdir()
+    started_in.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(started_in)
+    window.open_pair(*pair_files, store=str(tmp_path / "proj" / "t.rgbt.sqlite"))
+    dialog = ExportDialog("seq", tmp_path / "proj", window)
+    dialog.format.setCurrentIndex(dialog.format.findData("annotations"))
+    dialog.target.setText("~/exports/seq-annotations")
+    key, target = dialog.values()
+    assert target == home / "exports" / "seq-annotations"
+    assert window.export_checked(key, target)
+    assert (home / "exports" / "seq-annotations").is_dir() and not any(started_in.iterdir())
+    dialog.target.setText("seq-named")
+    assert dialog.values()[1] == tmp_path / "proj" / "seq-named"
+    dialog.target.setText("  ")
+    dialog.show()
+    dialog.accept()
+    assert dialog.isVisible() and "Choose where to export" in dialog.message.text()
+    dialog.close()
+
+
+def test_the_export_result_counts_only_proposals_a_would_accept(window, pair_files, synthetic, tmp_path):
+    """Proposals on frames 3, 6 and 9; frame 3 then drawn by hand, frame 6 marked absent: the
+    export result said "3 teacher proposal(s) not accepted are not in it (A or Shift+A accepts
+    them)", though A refuses on frames 3 and 6: only frame 9's is one to accept."""
+    window.open_pair(*pair_files, store=str(tmp_path / "ex.rgbt.sqlite"))
+    window.document.store.put_proposals("test", [(f, synthetic.boxes[f] + 1.0, 0.9) for f in (2, 5, 8)])
+    window.document.reload([2, 5, 8])
+    window.goto(2)
+    window.views.box_drawn.emit("visible", synthetic.boxes[2])
+    window.goto(5)
+    window.actions["absent"].trigger()
+    assert window.export_checked("annotations", tmp_path / "out")
+    text = window.result_box.text()
+    assert "1 teacher proposal(s) not accepted are not in it" in text, text
+
+
+def test_choosing_another_export_format_keeps_the_folder_and_name_typed(qtbot, tmp_path):
+    """Export: the target typed (or browsed to) as /exports/walk-3-lasher, then GOT-10k chosen as
+    the format: the target went back to the project's folder as "<sequence>-got10k", and the
+    folder had to be found again."""
+    from app.dialogs.export_dialog import ExportDialog
+
+    dialog = ExportDialog("seq", tmp_path / "proj")
+    qtbot.addWidget(dialog)
+    assert dialog.target.text() == str(tmp_path / "proj" / "seq-lasher")
+    dialog.target.setText(str(tmp_path / "exports" / "walk-3-lasher"))
+    dialog.format.setCurrentIndex(dialog.format.findData("got10k"))
+    assert dialog.values() == ("got10k", tmp_path / "exports" / "walk-3-got10k")
+    dialog.format.setCurrentIndex(dialog.format.findData("distillation"))
+    assert dialog.values() == ("distillation", tmp_path / "exports" / "walk-3-distill.h5")
+    dialog.target.setText(str(tmp_path / "exports" / "mine"))  # a name without the format's ending
+    dialog.format.setCurrentIndex(dialog.format.findData("lasot"))
+    assert dialog.values() == ("lasot", tmp_path / "exports" / "seq-lasot")

@@ -1,0 +1,55 @@
+"""The Open pair dialog: paths typed with ~, mistyped paths, the frame offset."""
+from __future__ import annotations
+
+
+def test_open_pair_paths_typed_with_a_tilde_name_the_home_folder(qtbot, tmp_path, monkeypatch):
+    from app.dialogs.open_pair import OpenPairDialog
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    dialog = OpenPairDialog(None, "~/v.mp4", " ~/t.mp4 ")
+    qtbot.addWidget(dialog)
+    assert dialog.values()[:2] == (str(tmp_path / "v.mp4"), str(tmp_path / "t.mp4"))
+    assert dialog.visible.start_folder() == str(tmp_path / "v.mp4")
+
+
+def test_open_pair_with_a_mistyped_path_stays_open_with_both_paths(qtbot, pair_files, tmp_path):
+    """A typo in one of the two paths: Open closed the dialog, an error dialog followed, and both
+    paths had to be typed or picked again. The dialog now says which path does not exist and
+    stays open with both fields as typed."""
+    from PySide6.QtWidgets import QDialog
+
+    from app.dialogs.open_pair import OpenPairDialog
+
+    visible, thermal = (str(p) for p in pair_files)
+    typo = thermal.replace("thermal", "thermla")
+    dialog = OpenPairDialog(visible=visible, thermal=typo)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.accept()
+    assert dialog.isVisible() and dialog.result() != QDialog.DialogCode.Accepted
+    assert dialog.message.text().startswith(f"The thermal source {typo} does not exist")
+    assert dialog.values()[:2] == (visible, typo)
+    dialog.thermal.edit.setText(thermal)
+    dialog.accept()
+    assert dialog.result() == QDialog.DialogCode.Accepted
+
+
+def test_open_pair_dialog_keeps_the_projects_offset_unless_one_is_set(window, pair_files, tmp_path, monkeypatch):
+    import app.window_dialogs
+    from app.dialogs.open_pair import OpenPairDialog
+
+    store = str(tmp_path / "offset.rgbt.sqlite")
+    window.open_pair(*pair_files, frame_offset=2, store=store)
+    full = len(window.document.sequence)
+    dialog = OpenPairDialog(window, str(pair_files[0]), str(pair_files[1]))
+    assert dialog.values()[2] is None and dialog.offset.text() == "the project's (0 for a new project)"
+    dialog.offset.setValue(0)
+    assert dialog.values()[2] == 0  # an explicit 0 is a choice, not "keep"
+    opened = []
+    monkeypatch.setattr(app.window_dialogs, "OpenPairDialog", lambda *a, **k: type(
+        "Accepted", (), {"exec": lambda self: True, "values": lambda self: (*map(str, pair_files), None)})())
+    monkeypatch.setattr(window, "open_pair", lambda *a, **k: opened.append(a) or type(window).open_pair(
+        window, *a, store=store, **k))
+    window.ask_open_pair()  # File > Open pair on the same two files, the offset left at its default
+    assert opened and opened[-1][2] is None
+    assert window.document.sequence.frame_offset == 2 and len(window.document.sequence) == full

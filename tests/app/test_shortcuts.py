@@ -1,0 +1,199 @@
+"""Keyboard shortcuts: the default keys, rebinding them, and every message naming the keys as bound."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.actions import SHORTCUTS
+
+
+def test_shortcuts_navigation_and_playback(window, pair_files, tmp_path, qtbot):
+    window.open_pair(*pair_files, store=str(tmp_path / "k.rgbt.sqlite"))
+    window.activateWindow()
+    window.setFocus()
+    for key, frame in ((Qt.Key.Key_F, 1), (Qt.Key.Key_V, 11), (Qt.Key.Key_D, 10), (Qt.Key.Key_C, 0)):
+        qtbot.keyClick(window, key)
+        assert window.frame == frame
+    qtbot.keyClick(window, Qt.Key.Key_O)  # absent
+    assert window.document.store.get(0).absent
+    window.transport.toggle_play()
+    assert window.transport.playing
+    assert window.transport.timer.interval() == round(1000 / window.document.info.fps)  # source frame rate
+    qtbot.waitUntil(lambda: window.frame >= 3, timeout=3000)
+    window.transport.toggle_play()
+    assert not window.transport.playing
+    assert "frame" in window.transport.label.text()
+
+
+def test_help_lists_every_shortcut(window):
+    from app.dialogs.help_dialog import HelpDialog
+
+    dialog = HelpDialog(window)
+    keys = {dialog.table.item(row, 0).text() for row in range(dialog.table.rowCount())}
+    for required in ("D", "F", "C", "V", "Space", "K", "O", "T", "R", "Ctrl+Z", "Ctrl+Shift+Z"):
+        assert required in keys
+    assert len(keys) == len(SHORTCUTS)
+    for name, _text, shortcut, _tip in SHORTCUTS:
+        assert window.actions[name].shortcut().toString() == shortcut
+
+
+def test_shortcuts_can_be_rebound_refuse_clashes_and_are_remembered(window, qtbot, monkeypatch):
+    from PySide6.QtGui import QKeySequence
+    from PySide6.QtWidgets import QMessageBox
+
+    import app.window_dialogs as window_dialogs
+    from app.dialogs.help_dialog import HelpDialog
+    from app.dialogs.shortcuts_dialog import ShortcutsDialog
+    from app.settings import StudioSettings
+
+    dialog = ShortcutsDialog({}, window)
+    assert dialog.values() == {} and dialog.editors["track"].keySequence().toString() == "T"
+    dialog.editors["track"].setKeySequence(QKeySequence("F"))  # F is "Next frame" already
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    dialog.accept()
+    assert dialog.result() == 0 and "F: " in warned[0] and "Track from here" in warned[0]
+    dialog.editors["track"].setKeySequence(QKeySequence("G"))
+    dialog.editors["delete_box"].clear()  # no key at all
+    assert dialog.values() == {"track": "G", "delete_box": ""}
+    dialog.restore_defaults()
+    assert dialog.values() == {}
+
+    class Rebind(ShortcutsDialog):
+        def exec(self):
+            self.editors["track"].setKeySequence(QKeySequence("G"))
+            self.accept()
+            return self.result()
+
+    monkeypatch.setattr(window_dialogs, "ShortcutsDialog", Rebind)
+    window.actions["shortcuts"].trigger()
+    assert window.actions["track"].shortcut().toString() == "G" and "(G)" in window.actions["track"].toolTip()
+    assert window.actions["track"].iconText() == "Track (G)"  # the toolbar button says the new key
+    assert StudioSettings.load().shortcuts == {"track": "G"}
+    help_keys = HelpDialog(window).table
+    rows = {help_keys.item(r, 1).text(): help_keys.item(r, 0).text() for r in range(help_keys.rowCount())}
+    assert rows["Track from here"] == "G"
+
+
+def test_bad_shortcut_settings_are_dropped(tmp_path):
+    from app.settings import StudioSettings
+
+    q = StudioSettings.qsettings()
+    q.setValue("shortcuts/track", "G")
+    q.setValue("shortcuts/no_such_action", "H")
+    q.sync()
+    assert StudioSettings.load().shortcuts == {"track": "G"}
+
+
+def test_a_key_the_window_keeps_for_itself_is_refused_when_rebinding(window, monkeypatch):
+    """Edit > Keyboard shortcuts...: Export bound to Ctrl+Q was accepted, and took the key from
+    File > Quit without a word (the clash check looked only at the rebindable actions); the
+    dialog now refuses it and names Quit, and the menus' Alt+letter likewise."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtGui import QKeySequence
+
+    import app.dialogs.shortcuts_dialog as shortcuts_dialog
+    from app.dialogs.shortcuts_dialog import ShortcutsDialog
+
+    warned = []
+    monkeypatch.setattr(shortcuts_dialog.QMessageBox, "warning", lambda _parent, _title, text: warned.append(text))
+    assert window.actions["quit"].shortcut().toString() == "Ctrl+Q"
+
+    def rebind(key):
+        dialog = next(d for d in window.findChildren(ShortcutsDialog) if d.isVisible())
+        dialog.editors["export"].setKeySequence(QKeySequence(key))
+        dialog.accept()
+        if dialog.isVisible():  # refused: the user gives up
+            dialog.reject()
+
+    for key, owner in (("Ctrl+Q", "Quit"), ("Alt+F", "the File menu")):
+        QTimer.singleShot(0, lambda k=key: rebind(k))
+        window.show_shortcuts()
+        assert warned and key in warned[-1] and owner in warned[-1] and "Export..." in warned[-1]
+        assert window.actions["export"].shortcut().toString() == "Ctrl+E"
+        assert window.settings.shortcuts == {}
+    QTimer.singleShot(0, lambda: rebind("Ctrl+Shift+E"))  # a free key is taken
+    window.show_shortcuts()
+    assert window.actions["export"].shortcut().toString() == "Ctrl+Shift+E"
+    assert window.actions["quit"].shortcut().toString() == "Ctrl+Q"
+
+
+def test_messages_name_the_keys_as_the_user_rebound_them(window, pair_files, synthetic, tmp_path):
+    """Undo rebound to Ctrl+U, Accept to G, Occluded to W and Select range left without a key
+    (Edit > Keyboard shortcuts...): the status bar and the frame title still said "Ctrl+Z
+    undoes it", "(A to accept)", "(Q: fully occluded)" and "Ctrl+R", keys that then did
+    nothing or something else."""
+    from app.actions import apply_shortcuts
+
+    window.open_pair(*pair_files, store=str(tmp_path / "keys.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    window.settings.shortcuts = {"undo": "Ctrl+U", "accept": "G", "occluded": "W", "range": ""}
+    apply_shortcuts(window.actions, window.settings.shortcuts)
+    window.document.store.put_proposals("test", [(5, synthetic.boxes[5], 0.9)])
+    window.document.reload([5])
+    window.goto(5)
+    assert "(G to accept)" in window.views.visible_panel.title.text()
+    window.actions["accept"].trigger()
+    assert window.statusBar().currentMessage().endswith("; Ctrl+U undoes it")
+    window.actions["accept_range"].trigger()
+    message = window.statusBar().currentMessage()
+    assert "(Track > Select range, then drag" in message and "G accepts this frame's proposal" in message
+    window.goto(8)
+    window.actions["absent"].trigger()
+    assert "absent: out of view (W: fully occluded)" in window.views.visible_panel.title.text()
+    window.goto(7)
+    window.actions["track"].trigger()
+    assert "an absent mark (O: out of view)" in window.statusBar().currentMessage()
+
+
+def test_the_tracker_menu_and_settings_name_the_rebound_track_key(window, pair_files, synthetic, tmp_path,
+                                                                  monkeypatch):
+    """Track from here rebound to G in Edit > Keyboard shortcuts...: the toolbar said "Track (G)"
+    but Track > "Tracker (T runs it)" and Settings' "Tracker (T)" still named T, and the frame
+    title kept "(A to accept)" after Accept was rebound, until the next frame was shown."""
+    from app.dialogs.settings_dialog import SettingsDialog
+    from tests.app.conftest import rebind_keys
+
+    window.open_pair(*pair_files, store=str(tmp_path / "menu.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.document.store.put_proposals("test", [(0, synthetic.boxes[0] + 2.0, 0.9)])
+    window.document.reload([0])
+    assert window.tracker_menu.title() == "Tracker (T runs it)"
+    rebind_keys(monkeypatch, window, {"track": "G", "accept": "Y"})
+    assert window.tracker_menu.title() == "Tracker (G runs it)"
+    assert "(Y to accept)" in window.views.visible_panel.title.text()
+    dialog = SettingsDialog(window.settings.models, window)
+    label = dialog.layout().labelForField(dialog.tracker)
+    assert label.text() == "Tracker (G)"
+    dialog.close()
+
+
+def test_the_play_button_and_the_import_message_name_the_rebound_keys(window, qtbot, tmp_path, monkeypatch):
+    """Play / pause rebound to P and Track from here to G (Edit > Keyboard shortcuts...): the
+    play button's tool tip still said "Play / pause (Space)", also after a restart, and File >
+    Import the sequence's ground truth said "T does not replace imported boxes"."""
+    from app.project import OpenRequest
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+    from tests.app.conftest import new_window, rebind_keys
+
+    assert window.transport.play_button.toolTip() == "Play / pause (Space)"
+    rebind_keys(monkeypatch, window, {"play": "P", "track": "G"})
+    assert window.transport.play_button.toolTip() == "Play / pause (P)"
+    seq = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=6), seed=3)
+    window.open_request(OpenRequest("object", store=str(tmp_path / "gt.rgbt.sqlite"), sequence=seq))
+    window.actions["import_gt"].trigger()
+    message = window.statusBar().currentMessage()
+    assert message.startswith("imported 6 ground-truth frames") and message.endswith("G does not replace imported boxes")
+    window.close()
+    again = new_window(qtbot)  # the next start
+    assert again.transport.play_button.toolTip() == "Play / pause (P)"
+    again.close()
+
+
+def test_the_interpolate_button_shows_its_key_like_its_neighbours(window):
+    """The toolbar read "Keyframe (K)  Absent (O)  Interpolate  Next issue (N)": Interpolate alone
+    among the editing buttons did not say its key (I)."""
+    from PySide6.QtWidgets import QToolBar
+
+    labels = [action.iconText() for action in window.findChild(QToolBar).actions() if action.iconText()]
+    assert "Interpolate (I)" in labels and "Keyframe (K)" in labels

@@ -1,0 +1,165 @@
+"""A tracking run (T): Stop, Stop while the tracker loads, a failed run, T with nothing to track."""
+from __future__ import annotations
+
+
+def test_stop_leaves_the_view_on_the_runs_last_box(window, pair_files, synthetic, tmp_path, monkeypatch):
+    """Esc during T: the batch committed as Stop came is kept but its report is dropped, so the
+    view stayed on frame 65 of a run that wrote up to 66, and "65 frames tracked (stopped)"
+    read as a run that ended where the view was."""
+    import app.controllers.tracking as tracking
+    from app.jobs import TrackUpdate
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+    from core.progress import Progress
+
+    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
+        for batch in ((1, 2), (3, 4), (5, 6)):
+            command = SetRecords([FrameAnnotation(f, synthetic.boxes[f], provenance="student", confidence=0.5)
+                                  for f in batch], label="track")
+            command.apply(store)  # the worker commits, then reports
+            applied.append(command)
+            if batch[0] == 3:
+                window.tracking.stop()  # Esc while this batch was being committed
+            yield Progress(batch[-1], 23, f"frame {batch[-1] + 1}",
+                           TrackUpdate("Student", batch[-1], synthetic.boxes[batch[-1]], 0.5, command,
+                                       window.document.sequence[batch[-1]], 30.0, "", ""))
+        return 6
+
+    monkeypatch.setattr(tracking, "track_job", job)
+    window.open_pair(*pair_files, store=str(tmp_path / "stop.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    assert window.tracking.written == [1, 2, 3, 4]
+    assert window.frame == 4 and window.transport.frame == 4
+    assert window.statusBar().currentMessage() == "4 frames tracked (stopped)"
+    assert "frame 5: tracked" in window.views.visible_panel.title.text()
+
+
+def test_a_failed_run_says_what_it_kept(window, pair_files, synthetic, tmp_path, monkeypatch):
+    """The tracking process ended mid-run: the dialog read "Error / the tracking process ended
+    unexpectedly" and the status bar's "4 frames tracked (failed)" was replaced at once, so the
+    user could not tell whether the run's frames survived (they do, as one undo step)."""
+    import app.controllers.tracking as tracking
+    from app.jobs import TrackUpdate
+    from app.track_process import TrackerProcessError
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+    from core.progress import Progress
+
+    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
+        for batch in ((1, 2), (3, 4)):
+            command = SetRecords([FrameAnnotation(f, synthetic.boxes[f], provenance="student", confidence=0.5)
+                                  for f in batch], label="track")
+            command.apply(store)
+            applied.append(command)
+            yield Progress(batch[-1], 23, f"frame {batch[-1] + 1}",
+                           TrackUpdate("Student", batch[-1], synthetic.boxes[batch[-1]], 0.5, command, None, 30.0,
+                                       "", ""))
+        raise TrackerProcessError("the tracking process ended unexpectedly")
+
+    monkeypatch.setattr(tracking, "track_job", job)
+    window.open_pair(*pair_files, store=str(tmp_path / "fail.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    from PySide6.QtWidgets import QMessageBox
+
+    box = window.findChild(QMessageBox, "errorDialog")
+    assert box.text() == "Tracking failed after 4 frames; they are kept (Ctrl+Z undoes them), and T from the last one continues."
+    assert box.informativeText() == "the tracking process ended unexpectedly"
+    assert window.statusBar().currentMessage().startswith("Tracking failed after 4 frames; they are kept")
+    assert all(window.document.record(f) is not None for f in range(1, 5))
+
+
+class _Loading:
+    """The tracking process's end of the pipe while its child loads a tracker: no answer yet."""
+
+    def __init__(self):
+        self.sent = []
+
+    def send(self, message):
+        self.sent.append(message[0])
+
+    def poll(self, timeout=0.0):
+        import time
+
+        time.sleep(min(timeout, 0.01))
+        return False
+
+
+class _Child:
+    def __init__(self):
+        self.killed = False
+
+    def is_alive(self):
+        return not self.killed
+
+    def kill(self):
+        self.killed = True
+
+    def join(self, timeout=None):
+        pass
+
+
+def test_stop_while_the_tracker_loads_ends_the_wait_at_once():
+    """Esc while "loading the Teacher tracker": Stop waited for the whole load (8 s for the
+    teacher here; up to the 120 s start timeout) and the run then wrote a frame. The wait now
+    looks at Stop: the child, which would read a stop only after loading, is ended."""
+    import time
+
+    import pytest
+
+    from app.track_process import TrackerProcess
+    from core.errors import Cancelled
+
+    process = TrackerProcess()
+    child, conn = _Child(), _Loading()
+    process._process, process._conn = child, conn
+    asked = time.monotonic() + 0.2
+    began = time.monotonic()
+    run = process.track(None, None, 0, 10, [1.0, 1.0, 4.0, 4.0], batch=True, cancelled=lambda: time.monotonic() > asked)
+    with pytest.raises(Cancelled):
+        next(run)
+    assert time.monotonic() - began < 2.0
+    assert child.killed and process._conn is None and conn.sent == ["track"]
+
+
+def test_stop_during_the_load_writes_no_frame(window, pair_files, synthetic, tmp_path):
+    """The studio's side: Stop during the load reaches the tracking process's wait, and the run
+    ends with nothing written ("0 frames tracked (stopped)")."""
+    from core.errors import Cancelled
+
+    class Process:
+        engine = ""
+
+        def track(self, recipe, choice, start, stop, box, live_interval, *, batch=False, cancelled=None):
+            for step in range(200):  # "loading"
+                if step == 5:
+                    window.actions["stop"].trigger()  # the user's Esc
+                if cancelled is not None and cancelled():
+                    raise Cancelled("stopped while the tracker was loading")
+                yield from ()
+            yield [(start + 1, box, 0.9, None, "")]
+
+        def shutdown(self):
+            pass
+
+    window.open_pair(*pair_files, store=str(tmp_path / "load.rgbt.sqlite"))
+    assert window.document.recipe is not None
+    window.pool.process = Process()
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    assert window.document.record(1) is None
+    assert window.statusBar().currentMessage() == "0 frames tracked (stopped)"
+    assert not window.tracking.busy
+
+
+def test_t_before_a_keyframe_says_why_nothing_is_tracked(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "t.rgbt.sqlite"))
+    for frame in (3, 4):
+        window.goto(frame)
+        window.views.box_drawn.emit("visible", synthetic.boxes[frame])
+    window.goto(3)
+    window.actions["track"].trigger()
+    assert not window.tracking.busy
+    message = window.statusBar().currentMessage()
+    assert "nothing to track" in message and "(5) holds a keyframe" in message

@@ -1,0 +1,60 @@
+"""Weights files chosen in Settings that are missing: refused or one dialog naming the file."""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+
+def test_a_missing_weights_file_is_refused_instead_of_running_random_weights(window, pair_files, synthetic,
+                                                                           tmp_path, qtbot):
+    """Student weights chosen in Settings and then moved (or mistyped): T ran RANDOM weights in
+    their place (random weights are allowed by default) and wrote a run of boxes off the
+    target; R, Improve and the distillation export did the same with the teacher. Each now
+    stops with one dialog naming the file, and Settings refuses such a path on OK."""
+    import dataclasses
+
+    from app.dialogs.settings_dialog import SettingsDialog
+
+    shown = []
+    window.error = lambda title, error, trace="": shown.append((title, str(error)))
+    window.open_pair(*pair_files, store=str(tmp_path / "w.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    gone = tmp_path / "models" / "student-moved.pt"
+    window.settings.models = dataclasses.replace(window.settings.models, student_weights=str(gone),
+                                                 teacher_weights=str(gone))
+    assert window.settings.models.allow_random  # the default that ran random weights
+    window.actions["track"].trigger()
+    assert window.document.record(1) is None and window.document.undo_stack.count() == 1
+    assert shown[-1][0] == "Cannot track" and str(gone) in shown[-1][1] and "File > Settings" in shown[-1][1]
+    window.edits.ask_refine()
+    assert shown[-1][0] == "Cannot refine" and not window.refining.busy
+    assert not window.export_checked("distillation", tmp_path / "d.h5") and shown[-1][0] == "Cannot export"
+    assert not (tmp_path / "d.h5").exists()
+    window.improver.start()
+    assert shown[-1][0] == "Cannot improve the student" and not window.improver.busy
+    dialog = SettingsDialog(window.settings.models)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.accept()
+    assert dialog.isVisible() and str(gone) in dialog.message.text()
+    dialog.student.edit.setText("")
+    dialog.teacher.edit.setText("")
+    dialog.accept()
+    assert not dialog.isVisible()
+    window.settings.models = dialog.values()
+    window.actions["track"].trigger()  # the bundled weights: tracks
+    assert window.document.record(1) is not None
+
+
+def test_missing_weights_is_a_dialog_naming_the_file(window, pair_files, tmp_path):
+    from app.settings import ModelSettings
+
+    window.settings.models = ModelSettings(student_weights=str(tmp_path / "nope.pt"), allow_random=False)
+    window.open_pair(*pair_files, store=str(tmp_path / "w.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", np.array([10.0, 10.0, 20.0, 20.0]))
+    window.actions["track"].trigger()
+    assert window.last_error is not None and "nope.pt" in str(window.last_error)
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    assert any("nope.pt" in b.text() for b in boxes)
+    assert sorted(window.document.store.records()) == [0]  # nothing written
+    assert not window.tracking.busy
