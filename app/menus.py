@@ -21,6 +21,10 @@ def build_menus(window) -> None:
     for name in ("open_pair", "open_sequence"):
         file_menu.addAction(a[name])
     window.recent_menu = file_menu.addMenu("Open recent")
+    # listed afresh each time File opens: a project whose sources were deleted or moved since
+    # the list was last built stays out of it (it kept being listed, and choosing it said only
+    # that the folder does not exist)
+    file_menu.aboutToShow.connect(lambda: fill_recent_menu(window))
     file_menu.addSeparator()
     file_menu.addAction(a["import_gt"])
     file_menu.addAction(a["export"])
@@ -95,11 +99,14 @@ def tracker_menu_title(window) -> str:
 
 
 def fill_recent_menu(window) -> None:
+    """File > Open recent: the recent projects whose sources are still there. The list in the
+    settings keeps the others (a disk not mounted now may come back), the menu leaves them out."""
     menu = window.recent_menu
     menu.clear()
     menu.setToolTipsVisible(True)  # the full paths, for two sequences of one name
-    for recent in window.settings.recent:
+    present = [recent for recent in window.settings.recent if recent.present()]
+    for recent in present:
         action = menu.addAction(recent.label())
         action.setToolTip(" | ".join(recent.paths))
         action.triggered.connect(lambda _checked=False, r=recent: window.open_request(OpenRequest.from_recent(r)))
-    menu.setEnabled(bool(window.settings.recent))
+    menu.setEnabled(bool(present))

@@ -112,6 +112,10 @@ class Recent:
             return f"{visible.parent.name}/{visible.name} + {thermal.parent.name}/{thermal.name}"
         return Path(self.paths[0]).name
 
+    def present(self) -> bool:
+        """Whether its sources (the pair's two, the sequence's folder) are all still there."""
+        return all(Path(path).exists() for path in self.paths)
+
     def encode(self) -> str:
         return "|".join([self.kind, str(self.frame_offset), *self.paths] + ([STORE_TAG + self.store] if self.store else []))
 

@@ -82,3 +82,32 @@ def test_a_dataset_folder_no_one_may_write_keeps_its_project_out_also_for_root(w
             window.document.close()
             window.document = None
         dataset.chmod(0o755)
+
+
+def test_open_recent_leaves_out_projects_whose_sources_are_gone(window, pair_files, tmp_path):
+    """A sequence folder opened once and then deleted (or moved) stayed in File > Open recent, at
+    every start; choosing it said only "sequence folder does not exist". The menu is built as File
+    opens and lists only projects whose sources are there; the settings keep the entry (a disk
+    that is not mounted now comes back)."""
+    import shutil
+
+    from app.menus import fill_recent_menu
+    from app.settings import Recent
+
+    gone = tmp_path / "walk-3"
+    gone.mkdir()
+    window.settings.add_recent(Recent("sequence", (str(gone),)))
+    window.settings.add_recent(Recent("pair", tuple(str(p) for p in pair_files)))
+    file_menu = window.menuBar().actions()[0].menu()  # File
+    fill_recent_menu(window)  # as after opening a project
+    assert [a.text() for a in window.recent_menu.actions()] == [f"{pair_files[0].parent.name} "
+                                                                "(visible.mp4 + thermal.mp4)", "walk-3"]
+    shutil.rmtree(gone)
+    file_menu.aboutToShow.emit()  # File opened again, after the folder was deleted
+    assert [a.text() for a in window.recent_menu.actions()] == [f"{pair_files[0].parent.name} "
+                                                                "(visible.mp4 + thermal.mp4)"]
+    assert window.recent_menu.isEnabled()
+    assert [r.paths for r in window.settings.recent][1] == (str(gone),)
+    window.settings.recent = [Recent("sequence", (str(gone),))]
+    file_menu.aboutToShow.emit()
+    assert window.recent_menu.actions() == [] and not window.recent_menu.isEnabled()

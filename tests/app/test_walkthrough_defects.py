@@ -46,12 +46,18 @@ def test_a_file_problem_shows_its_message_without_a_python_traceback(qtbot):
     assert bug.detailedText() == trace  # an unexpected error keeps its trace for the bug report
 
 
-def test_recent_pairs_of_one_dataset_are_told_apart_by_their_folder(window):
+def test_recent_pairs_of_one_dataset_are_told_apart_by_their_folder(window, tmp_path):
+    from pathlib import Path
+
     from app.menus import fill_recent_menu
     from app.settings import Recent
 
-    pairs = [Recent("pair", (f"/data/{name}/visible.mp4", f"/data/{name}/infrared.mp4"))
+    pairs = [Recent("pair", (f"{tmp_path}/{name}/visible.mp4", f"{tmp_path}/{name}/infrared.mp4"))
              for name in ("0113_1714", "1230_1202")]
+    for pair in pairs:  # the menu lists only projects whose sources are there
+        for path in map(Path, pair.paths):
+            path.parent.mkdir(exist_ok=True)
+            path.touch()
     assert [r.label() for r in pairs] == ["0113_1714 (visible.mp4 + infrared.mp4)",
                                           "1230_1202 (visible.mp4 + infrared.mp4)"]
     apart = Recent("pair", ("/data/rgb/seq/visible", "/data/ir/seq/thermal"))
