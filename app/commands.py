@@ -77,13 +77,20 @@ def run(args) -> int:
     return int(app.exec())
 
 
-FIRST_RUN_HINT = ("Demo: drag a box around the target (the one warm in the thermal view), press T to track; "
-                  "N jumps to where it needs a look; F1 lists the keys")
+def hint_text(track: str = "T", attention: str = "N", help_key: str = "F1") -> str:
+    """The first run's hint with the keys of Track from here, Next stretch needing attention and
+    Keyboard shortcuts as bound (a key left unbound is named by its menu entry)."""
+    return (f"Demo: drag a box around the target (the one warm in the thermal view), press {track} to track; "
+            f"{attention} jumps to where it needs a look; {help_key} lists the keys")
+
+
+FIRST_RUN_HINT = hint_text()  # with the default keys
 # one line that fits the status bar of the default window (about 150 characters)
 
 
 def first_run_hint(request, settings) -> str | None:
-    """The sentence the status bar shows when the bundled demo opens on the first run, else None."""
+    """The sentence the status bar shows when the bundled demo opens on the first run (with the
+    default keys; ``window_hint`` names them as bound), else None."""
     from app.project import demo_request
 
     demo = demo_request()
@@ -92,15 +99,31 @@ def first_run_hint(request, settings) -> str | None:
     return FIRST_RUN_HINT
 
 
+def window_hint(window) -> str:
+    """The first run's hint naming ``window``'s keys as bound now (it said T, N and F1 also when
+    studio.ini already held other keys, and after they were rebound while it showed)."""
+    from app.actions import key_text
+
+    return hint_text(*(key_text(window.actions, name) for name in ("track", "attention", "help")))
+
+
 def show_first_run_hint(window, request, settings) -> None:
     """On the first run, once the demo is open, say in the status bar what to do first (kept until the
-    next status message)."""
-    hint = first_run_hint(request, settings)
-    if hint is None:
+    next status message; keys rebound while it shows are named anew, ``refresh_first_run_hint``)."""
+    if first_run_hint(request, settings) is None:
         return
 
     def opened(_document) -> None:
         window.project_opened.disconnect(opened)
-        window.statusBar().showMessage(hint)
+        window.first_run_hint = window_hint(window)
+        window.statusBar().showMessage(window.first_run_hint)
 
     window.project_opened.connect(opened)
+
+
+def refresh_first_run_hint(window) -> None:
+    """Keys rebound while the first run's hint is in the status bar: the hint names the new ones."""
+    shown = getattr(window, "first_run_hint", None)
+    if shown and window.statusBar().currentMessage() == shown:
+        window.first_run_hint = window_hint(window)
+        window.statusBar().showMessage(window.first_run_hint)

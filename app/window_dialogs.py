@@ -263,6 +263,9 @@ class WindowDialogs:
             self.tracker_menu.setTitle(tracker_menu_title(self))
             self.transport.set_play_key(self.actions["play"].shortcut().toString())
             self.refresh_boxes()  # the frame title's hints ("A to accept") name the keys
+            from app.commands import refresh_first_run_hint
+
+            refresh_first_run_hint(self)  # "press T to track" said T after Track was rebound
 
     def show_settings(self) -> None:
         dialog = SettingsDialog(self.settings.models, self)

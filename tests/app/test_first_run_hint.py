@@ -31,3 +31,24 @@ def test_no_hint_after_the_first_run_or_on_other_sources(window, pair_files):
     show_first_run_hint(window, other, StudioSettings())
     window.open_request(other)
     assert window.statusBar().currentMessage().startswith("opened ")
+
+
+def test_the_hint_names_the_keys_as_bound(window, monkeypatch):
+    """Track rebound to G, Next issue to J and the shortcut list to F2 (Edit > Keyboard shortcuts...,
+    or a studio.ini that already held them): the first run's hint still said "press T to track; N
+    jumps ...; F1 lists the keys", keys that did nothing then. It names the keys as bound when the
+    demo opens, and again when they are rebound while it shows."""
+    from app.actions import apply_shortcuts
+    from tests.app.conftest import rebind_keys
+
+    settings = StudioSettings()
+    request = initial_request(argparse.Namespace(sources=[], project=None, frame_offset=None), settings)
+    apply_shortcuts(window.actions, {"track": "G"})
+    show_first_run_hint(window, request, settings)
+    window.open_request(request)
+    message = window.statusBar().currentMessage()
+    assert "press G to track; N jumps" in message and "press T" not in message
+    rebind_keys(monkeypatch, window, {"track": "G", "attention": "J", "help": "F2"})
+    message = window.statusBar().currentMessage()
+    assert message.startswith("Demo: drag a box") and "press G to track; J jumps" in message
+    assert message.endswith("F2 lists the keys")
