@@ -99,6 +99,7 @@ def _finetune(args: argparse.Namespace) -> int:
     import dataclasses
 
     from core.distillation.finetune import FinetuneConfig, finetune_student
+    from core.distillation.reader import other_file_kind
     from core.errors import DistillationDataError
     from core.fileio import check_output
     from core.progress import run_with_bar
@@ -120,6 +121,10 @@ def _finetune(args: argparse.Namespace) -> int:
     protected += [(Path(init), "the initial weights"), (Path(init).with_suffix(".onnx"), "the initial weights' export")]
     size = Path(init).stat().st_size if Path(init).is_file() else 0  # the result is as large as the initial weights
     check_output(out, protected=protected, force=args.force, option="--out", free_bytes=size)
+    for path in args.data:  # a checkpoint or a store given as data: said before the progress line
+        problem = other_file_kind(path)
+        if problem is not None:
+            raise DistillationDataError(path, problem)
     overrides = {k: v for k, v in {"steps": args.steps, "batch_size": args.batch_size, "seed": args.seed,
                                    "threads": args.threads, "lr": args.lr, "holdout_fraction": args.holdout,
                                    "replay": args.replay, "shift_cells": args.shift_cells,

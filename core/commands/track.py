@@ -222,8 +222,11 @@ def build_network_tracker(choice, config, *, warn: bool = True):
 
 def build_with_onnx_fallback(build, choice):
     """``build(choice)``; when the checkpoint's ``.onnx`` sibling is broken (engine auto),
-    note it and run the checkpoint with PyTorch instead."""
+    note it and run the checkpoint with PyTorch instead. Weights of the other network (a
+    teacher checkpoint given to the student) are one CheckpointError naming the weights and
+    the --tracker that runs them."""
     import dataclasses
+    import re
 
     from core.errors import CheckpointError
 
@@ -231,6 +234,10 @@ def build_with_onnx_fallback(build, choice):
         return build(choice)
     except CheckpointError as error:
         weights = Path(choice.weights) if choice.weights else None
+        other = re.fullmatch(r"holds an? (\w+) model, not an? \w+", error.problem or "")
+        if other:  # the checkpoint itself is the other network: no fallback helps ('skipped X.onnx', then the error)
+            where = weights if weights is not None else error.path
+            raise CheckpointError(where, f"{error.problem} (run it with --tracker {other.group(1)})") from error
         if (choice.engine != "auto" or weights is None or weights.suffix == ".onnx" or error.path is None
                 or error.path.suffix != ".onnx"):
             raise

@@ -43,6 +43,26 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+def other_file_kind(path: str | Path) -> str | None:
+    """What ``path`` is when its first bytes say it is another of the project's files (a
+    checkpoint, an annotation store) or empty, not distillation data; None otherwise (h5py
+    then judges it). ``distill --data student.pt`` said 'not a readable HDF5 file (Unable to
+    synchronously open file (file signature not found))'."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return None  # h5py says why
+    fix = "give the .h5 file that export-distill or the studio's File > Export wrote"
+    if not head:
+        return f"is empty (0 bytes), not distillation data; {fix}"
+    if head.startswith(b"PK\x03\x04") or head[:1] == b"\x80":
+        return f"is a PyTorch checkpoint, not distillation data; {fix}"
+    if head.startswith(b"SQLite format 3\x00"):
+        return f"is an annotation store, not distillation data; {fix} from it"
+    return None
+
+
 class DistillationFile:
     """An open, validated distillation file. Use as a context manager or call ``close()``."""
 
@@ -52,6 +72,9 @@ class DistillationFile:
             raise DistillationDataError(self.path, "is a folder; give the distillation .h5 file(s) in it")
         if not self.path.is_file():
             raise DistillationDataError(self.path, "file not found")
+        problem = other_file_kind(self.path)
+        if problem is not None:
+            raise DistillationDataError(self.path, problem)
         try:
             self._file = h5py.File(self.path, "r")
         except OSError as error:
