@@ -1,0 +1,113 @@
+"""convert and the ground-truth readers: thermal boxes a target format cannot hold, polygon rows in a
+corners file, frames cut off, a bad line quoted as written, a VTUAV ir.txt of other rows, an empty
+file."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.cli import main
+from tests.core.cli_lines import one_error_line as _one_error_line
+
+
+@pytest.mark.parametrize("target", ["got10k", "lasot", "vot", "xywh"])
+def test_convert_to_one_box_per_frame_says_the_thermal_boxes_are_not_written(tmp_path, capsys, target):
+    """Converting an RGBT234 folder (visible.txt and infrared.txt differ) to got10k, lasot, vot or
+    xywh wrote the visible boxes alone and left the thermal ground truth out without a word."""
+    src = tmp_path / "seq"
+    src.mkdir()
+    (src / "visible.txt").write_bytes(b"10,10,20,20\r\n11,10,20,20\r\n12,10,20,20\r\n")
+    (src / "infrared.txt").write_bytes(b"10,10,20,20\r\n15,12,20,20\r\n16,12,20,20\r\n")
+    (src / "init.txt").write_bytes((src / "visible.txt").read_bytes())
+    dst = tmp_path / ("out.txt" if target == "xywh" else "out")
+    assert main(["convert", str(src), str(dst), "--to", target]) == 0
+    err = capsys.readouterr().err
+    assert (f"note: the thermal ground truth differs from the visible one on 2 frame(s) (2, 3); {target} holds one "
+            "box per frame: only the visible boxes are written") in err, err
+
+
+
+def test_convert_to_a_two_box_target_says_nothing_of_thermal_boxes(tmp_path, capsys):
+    src = tmp_path / "seq"
+    src.mkdir()
+    (src / "visible.txt").write_text("10,10,20,20\n11,10,20,20\n")
+    (src / "infrared.txt").write_text("14,10,20,20\n15,12,20,20\n")
+    assert main(["convert", str(src), str(tmp_path / "out"), "--to", "gtot"]) == 0
+    assert "thermal ground truth" not in capsys.readouterr().err
+    assert (tmp_path / "out" / "groundTruth_i.txt").read_text().splitlines()[0] == "14 10 34 30"
+
+
+
+@pytest.mark.parametrize("source_format", ["corners", "gtot"])
+def test_convert_from_corners_refuses_polygon_rows(tmp_path, capsys, source_format):
+    """A VOT polygon file given as corners (``--from corners`` / ``gtot``) was read as the polygon's
+    bounding box, then as corners x1 y1 x2 y2: a 20x30 box came out as 10x20, without a word."""
+    src = tmp_path / "boxes.txt"
+    src.write_text("10,10,30,10,30,40,10,40\n11,10,31,10,31,40,11,40\n")
+    out = tmp_path / "out.txt"
+    code = main(["convert", str(src), str(out), "--from", source_format, "--to", "xywh"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line == f"error: {src}, line 1: expected 4 values (x1 y1 x2 y2) per row, got 8", line
+    assert not out.exists()
+
+
+
+def test_a_gtot_folder_with_polygon_rows_is_refused(tmp_path):
+    from core.annotations.formats.groundtruth import load_ground_truth
+    from core.errors import AnnotationFormatError
+
+    (tmp_path / "groundTruth_v.txt").write_text("10 10 30 10 30 40 10 40\n")
+    with pytest.raises(AnnotationFormatError, match="line 1: expected 4 values"):
+        load_ground_truth(tmp_path, "gtot")
+
+
+
+def test_convert_says_what_frames_cuts_off(tmp_path, capsys):
+    """``convert ... --frames 5`` of a 12-row file wrote 5 rows after '12 frames read', without a word
+    about the 7 left out."""
+    src = tmp_path / "boxes.txt"
+    src.write_text("".join(f"{10 + k},10,20,20\n" for k in range(12)))
+    out = tmp_path / "out.txt"
+    assert main(["convert", str(src), str(out), "--to", "xywh", "--frames", "5"]) == 0
+    assert "note: --frames 5 leaves out the 7 annotated frame(s) after frame 5 (not written)" in capsys.readouterr().err
+    assert len(out.read_text().splitlines()) == 5
+
+
+
+def test_a_bad_ground_truth_line_is_quoted_as_written(tmp_path):
+    """'line 3: not a number in '1 2 x 4'' quoted a line the file does not hold (its commas turned to
+    spaces): the user searching the file for it found nothing."""
+    from core.annotations.formats.text import read_boxes
+    from core.errors import AnnotationFormatError
+
+    path = tmp_path / "groundtruth.txt"
+    path.write_text("1,2,3,4\n1;2;3;4\n1,2,x,4\n")
+    with pytest.raises(AnnotationFormatError) as caught:
+        read_boxes(path)
+    assert str(caught.value) == f"{path}, line 3: not a number in '1,2,x,4'"
+
+
+
+def test_a_vtuav_ir_file_of_other_rows_is_refused(tmp_path):
+    """A VTUAV ir.txt with fewer rows than rgb.txt gave the later frames the visible box as their
+    thermal box without a word (RGBT234's and GTOT's files are checked row for row)."""
+    from core.annotations.formats.groundtruth import load_ground_truth
+    from core.errors import AnnotationFormatError
+
+    (tmp_path / "rgb.txt").write_text("10 10 20 20\n12 10 20 20\n14 10 20 20\n")
+    (tmp_path / "ir.txt").write_text("11 11 20 20\n")
+    with pytest.raises(AnnotationFormatError, match="has 1 rows but rgb.txt has 3"):
+        load_ground_truth(tmp_path, "vtuav")
+
+
+
+@pytest.mark.parametrize("content", [b"", b"\n\n"], ids=["empty", "blank"])
+def test_convert_of_an_empty_file_is_one_line(content, tmp_path, capsys):
+    """An empty (or blank) box file converted into empty output files with status 0 and '0 frames read'."""
+    src = tmp_path / "boxes.txt"
+    src.write_bytes(content)
+    out = tmp_path / "out"
+    code = main(["convert", str(src), str(out), "--to", "lasher"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line == f"error: {src}: holds no box rows (the file is empty or blank): nothing to convert"
+    assert not out.exists()

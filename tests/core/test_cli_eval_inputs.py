@@ -1,0 +1,88 @@
+"""eval: results folders of the same name or given twice, a results file or a sequence folder where a
+folder of results or a dataset goes, and a --json report that would become a result."""
+
+from __future__ import annotations
+
+import json
+
+from core.cli import main
+from tests.core.cli_lines import one_error_line as _one_error_line
+
+
+def _gt_and_results(tmp_path, *runs: str):
+    """A --gt folder of one <sequence>.txt and a folder ``<run>/results`` per run, each scoring it
+    (the first exactly, the others with a box off target)."""
+    gt = tmp_path / "gt"
+    gt.mkdir()
+    rows = [f"{10 + k},20,30,40" for k in range(6)]
+    (gt / "seq.txt").write_text("\n".join(rows) + "\n")
+    folders = []
+    for k, run in enumerate(runs):
+        folder = tmp_path / run / "results"
+        folder.mkdir(parents=True)
+        mine = rows[:3] + (["200,200,5,5"] if k else rows[3:4]) + rows[4:]
+        (folder / "seq.txt").write_text("\n".join(mine) + "\n")
+        folders.append(folder)
+    return gt, folders
+
+
+
+def test_eval_tells_apart_results_folders_of_the_same_name(tmp_path, capsys):
+    """``eval runs/a/results runs/b/results`` printed two tables both headed 'tracker: results',
+    and the JSON and the plots' legends named both 'results': which score was which run?"""
+    gt, folders = _gt_and_results(tmp_path, "a", "b")
+    report = tmp_path / "report.json"
+    code = main(["eval", *map(str, folders), "--gt", str(gt), "--protocol", "lasher", "--json", str(report)])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "tracker: a/results " in out and "tracker: b/results " in out, out
+    names = [r["tracker"] for r in json.loads(report.read_text())["reports"]]
+    assert names == ["a/results", "b/results"]
+
+
+
+def test_eval_refuses_a_results_folder_given_twice(tmp_path, capsys):
+    gt, (folder,) = _gt_and_results(tmp_path, "a")
+    again = folder.parent / "." / "results"
+    code = main(["eval", str(folder), str(again), "--gt", str(gt), "--protocol", "lasher"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and "is given twice" in line, line
+
+
+
+def test_eval_on_a_results_file_says_it_is_a_file(tmp_path, capsys):
+    """``eval results/seq.txt ...`` (one results file instead of its folder) said 'results folder not
+    found'."""
+    gt, (folder,) = _gt_and_results(tmp_path, "a")
+    code = main(["eval", str(folder / "seq.txt"), "--gt", str(gt), "--protocol", "lasher"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line.startswith(f"error: {folder / 'seq.txt'}: RESULTS_DIR is a file"), line
+
+
+
+def test_eval_dataset_root_that_is_a_sequence_folder_says_so(tmp_path, capsys):
+    """``--dataset-root data/seq`` (the sequence, not the dataset holding it) said "no ground truth for
+    sequence 'seq' (neither seq/ nor seq.txt)", though its ground truth is right there."""
+    from tests.core.safety.conftest import make_sequence
+
+    seq = make_sequence(tmp_path / "data" / "seq", frames=3)
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "seq.txt").write_text("1,1,5,5\n1,1,5,5\n1,1,5,5\n")
+    code = main(["eval", str(results), "--dataset-root", str(seq), "--protocol", "lasher"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and "--dataset-root is itself a sequence folder" in line and str(seq.parent) in line, line
+
+
+
+def test_eval_json_never_becomes_a_result_of_the_results_folder(tmp_path, capsys):
+    """``--json results/report.txt`` wrote the JSON report as one more <sequence>.txt in the results
+    folder; the next eval of that folder stopped on it ("report.txt, line 1: not a number in '{'")."""
+    gt, (folder,) = _gt_and_results(tmp_path, "a")
+    report = folder / "report.txt"
+    code = main(["eval", str(folder), "--gt", str(gt), "--protocol", "lasher", "--json", str(report)])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and "--json would be a .txt file in the results folder" in line, line
+    assert not report.exists()
+    assert main(["eval", str(folder), "--gt", str(gt), "--protocol", "lasher", "--json",
+                 str(folder / "report.json")]) == 0  # beside the results, under another suffix: never read as one
