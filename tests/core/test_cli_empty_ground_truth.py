@@ -6,12 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.cli import main
-
-
-def _one_error_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return lines[0]
+from tests.core.cli_lines import one_error_line as _one_error_line
 
 
 @pytest.fixture(params=[b"", b"\r\n\n  \n"], ids=["empty", "blank"])

@@ -6,12 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.cli import main
-
-
-def _one_error_line(err: str) -> str:
-    lines = err.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in err, err
-    return lines[0]
+from tests.core.cli_lines import one_error_line as _one_error_line
 
 
 def test_export_onnx_of_a_named_checkpoint_that_does_not_exist_is_refused(tmp_path, capsys):
