@@ -162,12 +162,16 @@ def network_options_given(args) -> bool:
 
 
 def check_init_box(box, width: int, height: int, label: str = "--init") -> None:
-    """ConfigError unless the x,y,w,h ``box`` overlaps a ``width`` x ``height`` frame and fits in
-    it; ``label`` names where the box came from in the message."""
+    """ConfigError unless the x,y,w,h ``box`` overlaps a ``width`` x ``height`` frame, fits in
+    it and is at least one pixel wide and high; ``label`` names where the box came from in the
+    message."""
     from core.errors import ConfigError
 
     x, y, w, h = (float(v) for v in box)
     text = f"{label} {x:g},{y:g},{w:g},{h:g}"
+    if w < 1 or h < 1:  # the tracker silently made it a 2x2 box; fractions of the frame (0.4,0.3,0.1,0.2) ran so
+        raise ConfigError(f"{text} is smaller than one pixel: boxes are in pixels of the {width}x{height} frame "
+                          "(top-left x, y, width, height), not fractions of it")
     if w > width or h > height:
         raise ConfigError(f"{text} is larger than the frame ({width}x{height})")
     if x + w <= 0 or y + h <= 0 or x >= width or y >= height:

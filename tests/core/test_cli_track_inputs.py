@@ -104,3 +104,20 @@ def test_a_sequence_folder_given_as_one_stream_of_a_pair_says_so(tmp_path, capsy
                  str(tmp_path / "o.txt")])
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and line.startswith(f"error: {a}: is a whole sequence folder (lasher layout)"), line
+
+
+@pytest.mark.parametrize("tracker", ["kcf", "student"])
+def test_an_init_box_smaller_than_a_pixel_is_refused(tracker, tmp_path, capsys):
+    """``--init 0.45,0.3,0.1,0.2`` (fractions of the frame, as some detectors write boxes) ran: the tracker
+    made it a 2x2 box in the top-left corner and wrote 8 boxes of nothing, with status 0."""
+    from tests.core.safety.conftest import make_sequence
+
+    seq = make_sequence(tmp_path / "seq", frames=8)
+    out = tmp_path / "o.txt"
+    code = main(["track", str(seq), "--tracker", tracker, "--init", "0.45,0.3,0.1,0.2", "--out", str(out),
+                 "--threads", "1"] if tracker == "student" else
+                ["track", str(seq), "--tracker", tracker, "--init", "0.45,0.3,0.1,0.2", "--out", str(out)])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line == ("error: --init 0.45,0.3,0.1,0.2 is smaller than one pixel: boxes are in pixels of "
+                                  "the 96x80 frame (top-left x, y, width, height), not fractions of it"), line
+    assert not out.exists()
