@@ -73,6 +73,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         self.unreadable_frame: int | None = None  # the frame shown blank: its picture cannot be decoded
         self.pool = pool or TrackerPool(process=not synchronous)  # threaded windows track in a child process
         self.last_error: BaseException | None = None
+        self.closing = False  # set as the window closes
         self.follow_live = True  # views follow a run until the user navigates
         self.pane_names = ("Visible", "Thermal", "")  # (left, right, what is missing) of the open sequence
         # widgets
@@ -172,6 +173,8 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         user could not tell whether the run's frames were lost)."""
         from app.dialogs.errors import describe_error
 
+        if self.closing:  # the close ended a run that did not stop: its frames are kept, said on reopening
+            return
         box = self.error("The run failed", error, trace)
         count = run.done_count
         frames = f"{count} frame{'' if count == 1 else 's'}"
@@ -493,7 +496,8 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         # (which lose their work; a run loses nothing: each batch is committed as it comes);
         # the run ends as Stop ends it, and the project keeps where it stopped, said on reopening
         tracking = self.tracking.busy
-        self.finish_runs()
+        self.closing = True  # a run ended by the close fails: no dialog about it
+        self.finish_runs(closing=True)
         stopped = self.tracking.written[-1] if tracking and self.tracking.written else None
         if stopped is not None and self.follow_live:
             self.frame = stopped  # the view followed the run: reopen at its last box, T continues from it

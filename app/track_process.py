@@ -231,6 +231,15 @@ class TrackerProcess:
                 raise TrackerProcessError(f"the tracking process did not answer within {self.START_TIMEOUT_S:.0f} s")
         return self._receive()
 
+    def kill(self) -> None:
+        """End the child now, whatever it is doing: the window closes and a run did not stop (its
+        child is busy in one long call, or hangs, and never reads the "stop"). The worker waiting
+        on the pipe then reads its end, and its run ends as failed, keeping what it committed.
+        Not under the lock, which that worker holds for the whole run."""
+        process = self._process
+        if process is not None and process.is_alive():
+            process.kill()
+
     def _reset(self) -> None:
         if self._process is not None and self._process.is_alive():
             self._process.kill()

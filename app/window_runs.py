@@ -7,6 +7,9 @@ process; the view follows the tracking run while it goes, and the refinement onl
 runs alone."""
 from __future__ import annotations
 
+#: How long closing the window waits for a run to stop before it ends the run's tracking process.
+CLOSE_GRACE_MS = 3000
+
 
 class WindowRuns:
     """Needs the ``MainWindow`` attributes: tracking, refining, exporter, opener, transport,
@@ -89,13 +92,19 @@ class WindowRuns:
             if run.busy:
                 run.stop()
 
-    def finish_runs(self) -> None:
-        """Stop the runs and wait until each has handed its commands to the undo stack."""
+    def finish_runs(self, *, closing: bool = False) -> None:
+        """Stop the runs and wait until each has handed its commands to the undo stack. ``closing``
+        (the window closes): a run still going after ``CLOSE_GRACE_MS`` has its tracking process
+        ended, so its worker's wait on it ends. A child busy in one long call (or hanging) never
+        read the stop: the window stayed on screen, frozen, until the child answered (for good
+        when it never did: the close then waited on the lock that run held)."""
         from PySide6.QtCore import QCoreApplication
 
         self.stop_all()
         for run in (self.tracking, self.refining):
             if run.busy:
+                if closing and not run.runner.wait(CLOSE_GRACE_MS):
+                    run.end_process()
                 run.runner.wait(30000)
                 QCoreApplication.processEvents()
 

@@ -83,6 +83,13 @@ class RunController(QObject):
     def stop(self) -> None:
         self.runner.cancel()
 
+    def end_process(self) -> None:
+        """End the tracking process this kind of run uses (``TrackerProcess.kill``): a run that
+        did not stop when asked, as the window closes."""
+        process = self.pool.process if self.kind == "track" else self.pool.refine_process
+        if process is not None:
+            process.kill()
+
     def _cancel_flag(self):
         """The running job's "Stop was asked" test (called on the worker thread as the job
         starts, when the runner holds this run's flag)."""

@@ -163,3 +163,83 @@ def test_t_before_a_keyframe_says_why_nothing_is_tracked(window, pair_files, syn
     assert not window.tracking.busy
     message = window.statusBar().currentMessage()
     assert "nothing to track" in message and "(5) holds a keyframe" in message
+
+
+def _child_that_stops_answering(conn) -> None:
+    """A tracking process whose tracker loads and tracks two frames, and which then never returns
+    from the third (a call that hangs, or one far longer than a frame)."""
+    import time
+
+    import numpy as np
+
+    message = conn.recv()  # ("track", recipe, choice, start, stop, box, live interval)
+    conn.send(("ready", "an engine that stops answering"))
+    start, box = message[3], np.asarray(message[5], dtype=np.float64)
+    for frame in (start + 1, start + 2):
+        conn.send(("frame", frame, box, 0.5, None, ""))
+    time.sleep(600)
+
+
+def test_closing_the_window_ends_a_run_whose_tracking_process_stopped_answering(qtbot, pair_files, synthetic,
+                                                                                tmp_path, monkeypatch):
+    """T, and the tracking process busy in one call that does not end: closing the window left it on
+    screen, frozen, for as long as the process stayed busy (30 s for the run, 10 s more, then for
+    good on the lock the run held). The close now waits a moment, ends the process (SIGKILL), keeps
+    the frames the run wrote, shows no failure dialog, and the project reopens saying where the run
+    was stopped."""
+    import multiprocessing
+    import signal
+    import threading
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from app.main_window import MainWindow
+    from app.qt import ensure_app
+    from app.settings import StudioSettings
+    from app.track_process import TrackerProcess
+    from tests.app.conftest import new_window
+
+    started = []
+
+    def ensure(self):
+        if self.alive:
+            return
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(target=_child_that_stops_answering, args=(child,), daemon=True)
+        process.start()
+        child.close()
+        self._process, self._conn = process, parent
+        started.append(process)
+
+    monkeypatch.setattr(TrackerProcess, "_ensure", ensure)
+    # a safety net, not the check: before the fix the close waited until this ended the child (SIGTERM)
+    watchdog = threading.Timer(60, lambda: [p.terminate() for p in started])
+    watchdog.start()
+    try:
+        ensure_app()
+        store = str(tmp_path / "stuck.rgbt.sqlite")
+        window = MainWindow(StudioSettings.load(), synchronous=False)
+        qtbot.addWidget(window)
+        window.show()
+        window.opener.synchronous = True
+        window.opener.runner.synchronous = True
+        window.open_pair(*pair_files, store=store)
+        window.views.box_drawn.emit("visible", synthetic.boxes[0])
+        window.actions["track"].trigger()
+        qtbot.waitUntil(lambda: len(window.tracking.frames) >= 2, timeout=60000)
+        window.close()
+        assert started[0].exitcode == -signal.SIGKILL  # ended by the studio, not by the watchdog
+        assert not window.tracking.busy and window.tracking.written == [1, 2]
+        assert not [box for box in window.findChildren(QMessageBox) if box.isVisible()]
+    finally:
+        watchdog.cancel()
+        for process in started:
+            process.kill()
+            process.join(5)
+    again = new_window(qtbot)
+    again.open_pair(*pair_files, store=store)
+    assert sorted(again.document.store.records()) == [0, 1, 2]
+    assert again.statusBar().currentMessage().endswith(
+        "tracking was stopped at frame 3 when the window closed (T from there continues it)")
+    again.close()
