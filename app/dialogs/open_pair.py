@@ -47,15 +47,15 @@ class _PathField(QWidget):
         self.caption = caption
         self.start = start  # where a picker opens when the field is empty
         self.edit = QLineEdit()
-        file_button = QPushButton("File...")
-        folder_button = QPushButton("Folder...")
-        file_button.clicked.connect(self._pick_file)
-        folder_button.clicked.connect(self._pick_folder)
+        self.file_button = QPushButton("File...")
+        self.folder_button = QPushButton("Folder...")
+        self.file_button.clicked.connect(self._pick_file)
+        self.folder_button.clicked.connect(self._pick_folder)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
-        layout.addWidget(file_button)
-        layout.addWidget(folder_button)
+        layout.addWidget(self.file_button)
+        layout.addWidget(self.folder_button)
 
     def start_folder(self) -> str:
         return _expand(self.edit.text()) or self.start()
@@ -106,6 +106,12 @@ class OpenPairDialog(CheckedDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        # Tab goes from path to path to the offset, then Open and Cancel, the pickers' buttons last: it went
+        # from the visible path to its File... button, so a thermal path typed after Tab went nowhere
+        order = [self.visible.edit, self.thermal.edit, self.offset, *buttons.buttons(), self.visible.file_button,
+                 self.visible.folder_button, self.thermal.file_button, self.thermal.folder_button]
+        for first, second in zip(order, order[1:], strict=False):
+            QWidget.setTabOrder(first, second)
         self.resize(640, 150)
 
     def problem(self) -> str:

@@ -53,3 +53,30 @@ def test_open_pair_dialog_keeps_the_projects_offset_unless_one_is_set(window, pa
     window.ask_open_pair()  # File > Open pair on the same two files, the offset left at its default
     assert opened and opened[-1][2] is None
     assert window.document.sequence.frame_offset == 2 and len(window.document.sequence) == full
+
+
+def test_tab_goes_from_the_visible_path_to_the_thermal_path(qtbot, pair_files):
+    """Keyboard only: Ctrl+O, the visible path typed, Tab, the thermal path typed: Tab had gone to
+    the visible row's File... button, so the thermal path went nowhere and Enter pressed File...
+    Tab now goes path, path, offset, Open; the pickers' buttons come last."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QDialogButtonBox
+
+    from app.dialogs.open_pair import OpenPairDialog
+
+    dialog = OpenPairDialog()
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(lambda: dialog.isActiveWindow())
+    dialog.visible.edit.setFocus()
+    visible, thermal = (str(p) for p in pair_files)
+    qtbot.keyClicks(dialog.visible.edit, visible)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.thermal.edit
+    qtbot.keyClicks(QApplication.focusWidget(), thermal)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.offset
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Open)
+    assert dialog.values()[:2] == (visible, thermal)
