@@ -161,12 +161,17 @@ def train_family(plan: FamilyPlan) -> Job[dict]:
     """Run the plan (module docstring); yields Progress in seconds of the budget; returns the
     summary written to ``out/family.json``. Closing the job stops every run."""
     from core.training.config import load_train_config
+    from core.training.model_setup import check_init_fits
 
     start = time.monotonic()
     out = Path(plan.out)
-    batch = {name: load_train_config(path).batch_size for name, path in  # a bad config leaves no folder
-             (("teacher", plan.teacher_config), ("student_nokd", plan.student_config),
-              ("student_kd", plan.kd_config))}
+    loaded = {name: load_train_config(path) for name, path in  # a bad config leaves no folder
+              (("teacher", plan.teacher_config), ("student_nokd", plan.student_config),
+               ("student_kd", plan.kd_config))}
+    batch = {name: config.batch_size for name, config in loaded.items()}
+    for name, init in (("teacher", plan.teacher_init), ("student_nokd", plan.student_init),
+                       ("student_kd", plan.student_init)):  # nor does an init of the wrong model (a calibration later)
+        check_init_fits(loaded[name].model, init)
     out.mkdir(parents=True, exist_ok=True)
     (out / "snapshots").mkdir(exist_ok=True)
     configs = {"teacher": _derived_config(plan, "teacher", plan.teacher_config, plan.workers),

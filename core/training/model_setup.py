@@ -29,6 +29,31 @@ def model_config(spec: ModelSpec):
     return config_from_dict(spec.factory, merged, where=f"model.overrides ({spec.factory})")
 
 
+def check_init_fits(spec: ModelSpec, init: str | Path | None = None) -> None:
+    """CheckpointError naming ``init`` (or ``spec.init``) when it does not hold the network
+    ``spec`` trains (another model, or another config of it), read from the checkpoint
+    before any work: :func:`build_training_model` finds the same only once the run has
+    started, after its run folder was prepared (an earlier run's metrics removed with
+    --force) and, under train-family, after a whole calibration that then said 'no step
+    logged'."""
+    from core.models.checkpoint import read_checkpoint
+
+    init = init or spec.init
+    if not init:
+        return
+    payload = read_checkpoint(init)
+    try:
+        loaded = config_from_dict(payload["factory"], payload["config"], where=str(init))
+    except ConfigError as error:
+        raise CheckpointError(init, str(error)) from error
+    config = model_config(spec)
+    if payload["factory"] != spec.factory or type(loaded) is not type(config):
+        raise CheckpointError(init, f"holds a {payload['factory']} model, the run trains a {spec.factory}; give a "
+                                    f"{spec.factory} checkpoint to start from")
+    if dataclasses.replace(loaded, pretrained_stem=config.pretrained_stem) != config:
+        raise CheckpointError(init, "its model config differs from the run's model config")
+
+
 def build_training_model(spec: ModelSpec, init: str | Path | None = None) -> nn.Module:
     """The network to train; ``init`` (or ``spec.init``) loads a project checkpoint's weights
     (its config must equal the spec's, else CheckpointError)."""

@@ -124,9 +124,9 @@ def prepare_run_folder(out_dir: str | Path, *, resume: bool = False, force: bool
     for weights in (init, teacher):  # a missing input is the first thing to tell
         if weights is not None and not Path(weights).is_file():
             raise CheckpointError(weights, "checkpoint file not found")
+    check_weights_not_outputs(out_dir, init=init, teacher=teacher)
     if teacher is not None:
         check_teacher_checkpoint(teacher)
-    check_weights_not_outputs(out_dir, init=init, teacher=teacher)
     from core.fileio import check_output
 
     check_output(out_dir, folder=True, option="--out")  # a file, or a place that cannot be written

@@ -136,7 +136,8 @@ def test_the_default_run_folder_is_not_replaced_by_a_second_run(tmp_path, monkey
 
 def test_distill_refuses_an_earlier_run_unless_forced(tmp_path, capsys):
     teacher = tmp_path / "teacher"
-    assert cli_main(["train", "--config", STUDENT, "--out", str(teacher), "--steps", "1"]) == 0
+    assert cli_main(["train", "--config", str(CONFIGS / "tiny_teacher.json"), "--out", str(teacher), "--steps",
+                     "1"]) == 0
     shutil.copytree(teacher, tmp_path / "student")  # an earlier run in the distillation's folder
     capsys.readouterr()
     command = ["distill", "--teacher", str(teacher / "checkpoint.pt"), "--config", STUDENT,
