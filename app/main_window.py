@@ -496,8 +496,8 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         # (which lose their work; a run loses nothing: each batch is committed as it comes);
         # the run ends as Stop ends it, and the project keeps where it stopped, said on reopening
         tracking = self.tracking.busy
-        self.closing = True  # a run ended by the close fails: no dialog about it
-        self.finish_runs(closing=True)
+        self.closing = True  # a run that does not stop has its process ended, and fails: no dialog about it
+        self.finish_runs()
         stopped = self.tracking.written[-1] if tracking and self.tracking.written else None
         if stopped is not None and self.follow_live:
             self.frame = stopped  # the view followed the run: reopen at its last box, T continues from it

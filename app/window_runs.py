@@ -92,9 +92,9 @@ class WindowRuns:
             if run.busy:
                 run.stop()
 
-    def finish_runs(self, *, closing: bool = False) -> None:
-        """Stop the runs and wait until each has handed its commands to the undo stack. ``closing``
-        (the window closes): a run still going after ``CLOSE_GRACE_MS`` has its tracking process
+    def finish_runs(self) -> None:
+        """Stop the runs and wait until each has handed its commands to the undo stack. As the window
+        closes (``closing``), a run still going after ``CLOSE_GRACE_MS`` has its tracking process
         ended, so its worker's wait on it ends. A child busy in one long call (or hanging) never
         read the stop: the window stayed on screen, frozen, until the child answered (for good
         when it never did: the close then waited on the lock that run held)."""
@@ -103,7 +103,7 @@ class WindowRuns:
         self.stop_all()
         for run in (self.tracking, self.refining):
             if run.busy:
-                if closing and not run.runner.wait(CLOSE_GRACE_MS):
+                if self.closing and not run.runner.wait(CLOSE_GRACE_MS):
                     run.end_process()
                 run.runner.wait(30000)
                 QCoreApplication.processEvents()
