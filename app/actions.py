@@ -39,6 +39,8 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("zoom_target", "Zoom to the target", "Z", "zoom both views onto this frame's box"),
     ("follow_target", "Follow the target", "Shift+Z", "keep the box in the middle while playing, stepping or tracking"),
     ("range", "Select range", "Ctrl+R", "show a range on the timeline for refine / interpolate / accept"),
+    ("range_start", "Range starts here", "[", "the range on the timeline starts at this frame (shows one)"),
+    ("range_end", "Range ends here", "]", "the range on the timeline ends at this frame (shows one)"),
     ("help", "Keyboard shortcuts", "F1", "this list"),
 )
 
@@ -58,7 +60,8 @@ TEXTS: dict[str, str] = {name: text for name, text, _key, _tip in SHORTCUTS}
 #: The menu each action of SHORTCUTS is in (``app.menus``), for messages about an action left without a key.
 MENU_OF: dict[str, str] = {
     **{name: "Edit" for name in ("undo", "redo", "keyframe", "absent", "occluded", "delete_box", "interpolate")},
-    **{name: "Track" for name in ("track", "stop", "refine", "accept", "accept_range", "range", "attention")},
+    **{name: "Track" for name in ("track", "stop", "refine", "accept", "accept_range", "range", "range_start",
+                                  "range_end", "attention")},
     **{name: "File" for name in ("open_pair", "open_sequence", "export")},
     "help": "Help",
 }

@@ -47,7 +47,7 @@ TIMELINE_REFRESH_MS = 200
 #: actions that act on an open project: disabled while none is open
 DOCUMENT_ACTIONS = ("prev_frame", "next_frame", "back_10", "forward_10", "play", "keyframe", "absent", "occluded",
                     "track", "refine", "accept", "accept_range", "interpolate", "attention", "delete_box", "export",
-                    "zoom_target", "follow_target", "range", "import_gt", "improve")
+                    "zoom_target", "follow_target", "range", "range_start", "range_end", "import_gt", "improve")
 
 
 class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
@@ -165,6 +165,9 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
         a["thermal_twin"].toggled.connect(self._thermal_shown_toggled)
         a["separate_thermal"].toggled.connect(lambda _on: self.refresh_boxes())
         a["range"].toggled.connect(self._range_toggled)
+        a["range_start"].triggered.connect(lambda: self.set_range_end("start"))
+        a["range_end"].triggered.connect(lambda: self.set_range_end("last"))
+        self.timeline.range_changed.connect(lambda _start, _stop: self.say_range())  # its edges dragged
 
     def _run_failed(self, run, error: BaseException, trace: str) -> None:
         """A run that failed (the tracking process ended, a frame that cannot be decoded): the

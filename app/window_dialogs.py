@@ -303,8 +303,43 @@ class WindowDialogs:
     def _range_toggled(self, on: bool) -> None:
         if on and self.document is not None:
             self.timeline.show_range(self.frame, min(self.frame + 30, self.document.num_frames))
+            self.say_range()
         else:
             self.timeline.hide_range()
+
+    def set_range_end(self, end: str) -> None:
+        """[ (``end`` "start") or ] ("last"): the range on the timeline starts (ends) at the frame shown;
+        its other end stays where it was when it still fits, else the range is 30 frames from here (ends
+        here). Ctrl+R alone showed 30 frames from the frame shown and only the mouse could move its
+        edges, without a word on which frames it held."""
+        if self.document is None:
+            return
+        shown = self.timeline.selected_range()
+        if end == "start":
+            start = self.frame
+            stop = shown[1] if shown and shown[1] > start else min(start + 30, self.document.num_frames)
+        else:
+            stop = self.frame + 1
+            start = shown[0] if shown and shown[0] < stop else self.frame
+        action = self.actions["range"]
+        action.blockSignals(True)  # checked without its toggle's own 30 frames
+        action.setChecked(True)
+        action.blockSignals(False)
+        self.timeline.show_range(start, stop)
+        self.say_range()
+
+    def say_range(self) -> None:
+        """The status bar names the range shown and the keys that change it."""
+        selected = self.timeline.selected_range()
+        if selected is None:
+            return
+        start, stop = selected
+        count = stop - start
+        keys = {name: key_text(self.actions, name) for name in ("range_start", "range_end", "range")}
+        self.statusBar().showMessage(
+            f"range: frame{'s' if count > 1 else ''} {start + 1}{f'-{stop}' if count > 1 else ''} "
+            f"({count} frame{'s' if count > 1 else ''}); {keys['range_start']} / {keys['range_end']} start / end "
+            f"it at the frame shown, or drag its edges; {keys['range']} hides it")
 
     # -- drag and drop --------------------------------------------------------------------
     def dragEnterEvent(self, event) -> None:

@@ -134,3 +134,39 @@ def test_t_on_the_last_frame_of_a_range_does_not_run_past_it(window, pair_files,
     assert window.statusBar().currentMessage() == (
         "nothing to track: frame 10 is the last of the range shown (frames 6-10), where T stops; hide the range "
         "(Ctrl+R) to track on")
+
+
+def test_a_range_is_set_from_the_keyboard_and_named_in_the_status_bar(window, pair_files, tmp_path):
+    """Keyboard only: Ctrl+R showed frames 6-35 (30 from the frame shown, cut to the end) and only a
+    mouse drag on the timeline moved its edges; the status bar did not say which frames it held, so
+    I, O, Del and Shift+A acted on frames the user could not name. [ and ] now start and end the
+    range at the frame shown, and the status bar names it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    window.open_pair(*pair_files, store=str(tmp_path / "keys.rgbt.sqlite"))
+    window.activateWindow()
+    window.setFocus()
+    window.goto(5)
+    steps = [(Qt.Key.Key_BracketLeft, 5), (Qt.Key.Key_F, 6), (Qt.Key.Key_F, 7), (Qt.Key.Key_F, 8),
+             (Qt.Key.Key_F, 9), (Qt.Key.Key_BracketRight, 9)]
+    for key, frame in steps:
+        QTest.keyClick(window, key)
+        assert window.frame == frame
+    assert window.timeline.selected_range() == (5, 10) and window.actions["range"].isChecked()
+    assert window.statusBar().currentMessage() == ("range: frames 6-10 (5 frames); [ / ] start / end it at the "
+                                                   "frame shown, or drag its edges; Ctrl+R hides it")
+    window.actions["absent"].trigger()  # O over the range set by keys
+    assert sorted(f for f, r in window.document.store.records().items() if r.absent) == [5, 6, 7, 8, 9]
+    window.goto(7)
+    QTest.keyClick(window, Qt.Key.Key_BracketLeft)  # a later start keeps the end
+    assert window.timeline.selected_range() == (7, 10)
+    window.goto(2)
+    QTest.keyClick(window, Qt.Key.Key_BracketRight)  # an end before the start: the range is that frame
+    assert window.timeline.selected_range() == (2, 3)
+    assert window.statusBar().currentMessage().startswith("range: frame 3 (1 frame); ")
+    window.actions["range"].setChecked(False)
+    assert window.timeline.selected_range() is None
+    window.goto(20)
+    QTest.keyClick(window, Qt.Key.Key_BracketLeft)  # no range shown: 30 frames from here, cut to the end
+    assert window.timeline.selected_range() == (20, 24)
