@@ -139,6 +139,7 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
             run.progress.connect(lambda done, total, text, r=run: self._run_progress(r, done, total, text))
             run.ended.connect(lambda summary, r=run: self._run_ended(summary, r))
             run.runner.ended.connect(self._update_stop_action)  # after any run's end, its busy flag cleared
+            run.runner.ended.connect(lambda _generation: self._update_undo_actions())
             run.failed.connect(lambda error, trace, r=run: self._run_failed(r, error, trace))
         self.exporter.exported.connect(self._exported)
         self.exporter.failed.connect(lambda error, trace: self.error("Export failed", error, trace))
@@ -476,12 +477,19 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
                 self.actions[name].setEnabled(self.document is not None)
         self._update_undo_actions()
 
-    def _update_undo_actions(self, *_args) -> None:
+    def _update_undo_actions(self, *_args, running: bool | None = None) -> None:
+        """Undo and redo enabled as the stack allows; Undo also while a tracking run goes on
+        (``running``; None: ``tracking.busy``): it stops the run and undoes it, the run being one
+        step pushed when it ends. Undo was disabled during a run that had nothing on the stack
+        before it (the first edit since the project opened), so Ctrl+Z did nothing and the run
+        went on writing over the frames the user wanted back."""
         stack = self.document.undo_stack if self.document is not None else None
-        self.actions["undo"].setEnabled(bool(stack and stack.canUndo()))
+        running = stack is not None and (self.tracking.busy if running is None else running)
+        self.actions["undo"].setEnabled(bool(stack and (stack.canUndo() or running)))
         self.actions["redo"].setEnabled(bool(stack and stack.canRedo()))
         if stack is not None:
-            for name, text in (("undo", stack.undoText()), ("redo", stack.redoText())):
+            undo_text = "the tracking run (stops it)" if running else stack.undoText()
+            for name, text in (("undo", undo_text), ("redo", stack.redoText())):
                 self.actions[name].setText(f"{name.capitalize()} {text}".strip())
                 self.actions[name].setIconText(name.capitalize())
 

@@ -13,7 +13,7 @@ CLOSE_GRACE_MS = 3000
 
 class WindowRuns:
     """Needs the ``MainWindow`` attributes: tracking, refining, exporter, opener, transport,
-    job_status, fetcher, actions, follow_live, frame, statusBar, _show_pair, refresh_timeline,
+    job_status, fetcher, actions, follow_live, frame, statusBar, _show_pair, _update_undo_actions, refresh_timeline,
     refresh_boxes."""
 
     def _owns_display(self, run) -> bool:
@@ -25,6 +25,8 @@ class WindowRuns:
     def _run_started(self, text: str, run=None) -> None:
         self.transport.stop()
         self._update_stop_action(starting=True)
+        if run is self.tracking:
+            self._update_undo_actions(running=True)  # its runner is busy only once this returns
         if run is not None and not self._owns_display(run):
             self.statusBar().showMessage(f"{text} (beside the tracking run)")
             return

@@ -60,3 +60,61 @@ def test_undo_while_the_teacher_refines_leaves_the_refinement_running(window, pa
         assert stopped == ["track"]
     finally:
         window.refining.runner._busy = window.tracking.runner._busy = False
+
+
+def test_ctrl_z_during_the_first_run_since_opening_stops_and_undoes_it(qtbot, pair_files, synthetic, tmp_path,
+                                                                      monkeypatch):
+    """A project reopened, T at once (interpolated boxes ahead), Ctrl+Z while it runs: Undo was
+    disabled (the run is pushed as one step only when it ends, and the stack held nothing before
+    it), so Ctrl+Z did nothing and the run went on writing over the interpolated boxes. Undo is
+    enabled while a run goes on and stops and undoes it, as it does when earlier steps exist."""
+    import time
+
+    import app.controllers.tracking as tracking
+    from app.jobs import TrackUpdate
+    from app.main_window import MainWindow
+    from app.qt import ensure_app
+    from app.settings import StudioSettings
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+    from core.annotations.store import AnnotationStore
+    from core.progress import Progress
+
+    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
+        for frame in (1, 2, 3, 4):
+            command = SetRecords([FrameAnnotation(frame, synthetic.boxes[frame], provenance="student",
+                                                  confidence=0.5)], label="track")
+            command.apply(store)
+            applied.append(command)
+            yield Progress(frame, 23, f"frame {frame + 1}",
+                           TrackUpdate("Student", frame, synthetic.boxes[frame], 0.5, command, None, 30.0, "", ""))
+        for _ in range(6000):  # the next frame is slow: Stop is looked at between these reports
+            time.sleep(0.01)
+            yield Progress(4, 23, "frame 5")
+        return 4
+
+    store = str(tmp_path / "first-run.rgbt.sqlite")
+    with AnnotationStore.open(store) as earlier:  # boxes the session before left
+        earlier.put([FrameAnnotation(0, synthetic.boxes[0], provenance="manual", keyframe=True)]
+                    + [FrameAnnotation(f, synthetic.boxes[f], provenance="interpolated") for f in range(1, 10)]
+                    + [FrameAnnotation(10, synthetic.boxes[10], provenance="manual", keyframe=True)])
+    monkeypatch.setattr(tracking, "track_job", job)
+    ensure_app()
+    window = MainWindow(StudioSettings.load(), synchronous=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.opener.synchronous = True
+    window.opener.runner.synchronous = True
+    window.open_pair(*pair_files, store=store)
+    assert not window.document.undo_stack.canUndo()  # nothing done since the project opened
+    window.actions["track"].trigger()
+    qtbot.waitUntil(lambda: len(window.tracking.frames) >= 4, timeout=20000)
+    assert window.tracking.busy and window.actions["undo"].isEnabled()
+    assert window.actions["undo"].text() == "Undo the tracking run (stops it)"
+    window.actions["undo"].trigger()
+    assert not window.tracking.busy
+    records = window.document.store.records()
+    assert [records[f].provenance for f in range(1, 10)] == ["interpolated"] * 9  # the run undone
+    assert window.statusBar().currentMessage() == "undone: Student: track 4 frames"
+    assert window.actions["redo"].isEnabled() and not window.actions["undo"].isEnabled()
+    window.close()
