@@ -404,6 +404,9 @@ class MainWindow(WindowDialogs, WindowRuns, QMainWindow):
 
     def update_tracker_status(self) -> None:
         self.job_status.set_tracker(self.tracker_text())
+        # named with the key as bound (it said T after Track from here was rebound)
+        self.job_status.tracker_label.setToolTip(f"the tracker {key_text(self.actions, 'track')} runs "
+                                                 "(Track > Tracker)")
 
     def refresh_boxes(self) -> None:
         document = self.document

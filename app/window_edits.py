@@ -184,8 +184,11 @@ class EditGlue(QObject):
             # only the range's own keyframes count: "needs two keyframes" read as if the sequence had
             # fewer than two, when the range lay between two of them
             count = f"{plan.keyframes} keyframe{'' if plan.keyframes == 1 else 's'}"
-            message = (f"nothing to interpolate: frames {selected[0] + 1}-{selected[1]} hold {count}; I interpolates "
-                       "between keyframes inside the range: drag its edges onto a keyframe on each side")
+            # the keys as bound (it said I after Interpolate was rebound)
+            message = (f"nothing to interpolate: frames {selected[0] + 1}-{selected[1]} hold {count}; "
+                       f"{self._key('interpolate')} interpolates between keyframes inside the range: move its edges "
+                       f"onto a keyframe on each side ({self._key('range_start')} / {self._key('range_end')} "
+                       "there, or drag them)")
         self.w.statusBar().showMessage(message, 8000)
         self._execute(edits.interpolate(self.doc.records, plan))
 

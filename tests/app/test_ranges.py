@@ -39,7 +39,7 @@ def test_i_with_a_range_between_two_keyframes_says_the_range_must_reach_them(win
     window.actions["interpolate"].trigger()
     assert window.statusBar().currentMessage() == (
         "nothing to interpolate: frames 8-17 hold 0 keyframes; I interpolates between keyframes inside the range: "
-        "drag its edges onto a keyframe on each side")
+        "move its edges onto a keyframe on each side ([ / ] there, or drag them)")
     window.timeline.show_range(2, 20)  # reaching both: interpolated
     window.actions["interpolate"].trigger()
     assert window.statusBar().currentMessage().startswith("interpolated 16 frames")

@@ -197,3 +197,25 @@ def test_the_interpolate_button_shows_its_key_like_its_neighbours(window):
 
     labels = [action.iconText() for action in window.findChild(QToolBar).actions() if action.iconText()]
     assert "Interpolate (I)" in labels and "Keyframe (K)" in labels
+
+
+def test_the_interpolate_message_and_the_tracker_tip_name_the_rebound_keys(window, pair_files, synthetic, tmp_path,
+                                                                            monkeypatch):
+    """Interpolate rebound to J and Track to G: I over a range without keyframes said "I interpolates
+    between keyframes inside the range" (I did nothing then), and the status bar's tracker name said
+    "the tracker T runs" in its tool tip."""
+    from tests.app.conftest import rebind_keys
+
+    window.open_pair(*pair_files, store=str(tmp_path / "ij.rgbt.sqlite"))
+    for frame in (2, 19):
+        window.goto(frame)
+        window.views.box_drawn.emit("visible", synthetic.boxes[frame])
+    rebind_keys(monkeypatch, window, {"interpolate": "J", "track": "G", "range_start": ",", "range_end": "."})
+    assert window.job_status.tracker_label.toolTip() == "the tracker G runs (Track > Tracker)"
+    window.goto(7)
+    window.actions["range"].setChecked(True)
+    window.timeline.show_range(7, 17)
+    window.actions["interpolate"].trigger()
+    message = window.statusBar().currentMessage()
+    assert "; J interpolates between keyframes inside the range" in message and "I interpolates" not in message
+    assert message.endswith("onto a keyframe on each side (, / . there, or drag them)")
