@@ -1,0 +1,154 @@
+"""Opening projects in the main window (a mixin of ``MainWindow``): the open requests, a failed
+open (the project this window holds, one another program holds), the opened project put on
+screen, and the frame and zoom kept in the project between sessions (``app.session_state``)."""
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QRectF
+
+from app.actions import key_text
+from app.document import Document
+from app.project import OpenRequest
+from app.qt import freeze_heap
+from app.session_state import SessionState, read_session, write_session
+from app.track_process import recipe_for
+from app.views.paired_view import pane_names
+
+
+class WindowOpening:
+    """Needs the ``MainWindow`` attributes: opener, document, settings, actions, views, transport,
+    fetcher, frame, statusBar, project_opened, stop_all, finish_runs, ask, error, goto, _show_pair,
+    refresh_timeline, update_tracker_status, _update_title, _update_document_actions,
+    _update_undo_actions, _document_changed, _thermal_title, _warn_unmatched_streams."""
+
+    def open_request(self, request: OpenRequest) -> None:
+        self.stop_all()
+        self.opener.open(request)
+
+    def open_pair(self, visible, thermal, frame_offset: int | None = None, store: str | None = None) -> None:
+        """frame_offset None: the project's own (0 for a new project)."""
+        self.open_request(OpenRequest("pair", (str(visible), str(thermal)), frame_offset, store=store))
+
+    def open_sequence(self, folder, store: str | None = None) -> None:
+        self.open_request(OpenRequest("sequence", (str(folder),), store=store))
+
+    def _open_failed(self, request, error, trace: str) -> None:
+        """Reopening the project this window holds (Open recent, a drop): the store is
+        locked by this very window, so close the document and open again."""
+        from core.annotations.store import StoreLockedError
+
+        document = self.document
+        if (isinstance(error, StoreLockedError) and document is not None and error.holder.get("pid") == os.getpid()
+                and Path(str(error.path)).resolve() == Path(document.path).resolve()
+                and not getattr(request, "_retried", False)):
+            self.finish_runs()
+            self.save_session()
+            document.close()
+            self.document = None
+            self._update_document_actions()
+            retry = dataclasses.replace(request)
+            retry._retried = True
+            self.opener.open(retry)
+            return
+        if isinstance(error, StoreLockedError) and not getattr(request, "read_only", True):
+            choice = self.ask("Annotations in use",
+                              f"{error}\n\nOpen it read-only? You can look at the annotations and export "
+                              "them; edits are refused until the other program closes it.",
+                              ("Open read-only", "Cancel"))
+            if choice == "Open read-only":
+                self.opener.open(dataclasses.replace(request, read_only=True))
+            return
+        self.error("Cannot open", error, trace)
+
+    def _opened(self, opened) -> None:
+        if self.document is not None:
+            self.finish_runs()
+            self.save_session()
+            self.document.close()
+        document = Document(opened.sequence, opened.store, self, contents=opened.contents)
+        if opened.request.kind in ("pair", "sequence", "project"):
+            document.recipe = recipe_for(opened.store)
+        self.document = document
+        document.changed.connect(self._document_changed)
+        document.refused.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        document.write_failed.connect(lambda error: self.error("The edit was not saved", error))
+        document.undo_stack.indexChanged.connect(self._update_undo_actions)
+        self.fetcher.set_sequence(document.sequence)
+        info = document.info
+        self.transport.configure(len(document.sequence), info.fps)
+        self.pane_names = pane_names(info)
+        self.views.set_titles(f"{self.pane_names[0]}  {info.width}x{info.height}", self._thermal_title())
+        self.update_tracker_status()
+        self.frame = 0
+        # the last project's range is not this one's: left shown, it stayed in force off screen,
+        # cut to the last frame (I said "needs two keyframes" with two, O marked frames absent)
+        self.actions["range"].setChecked(False)
+        self._show_pair(opened.first)
+        resumed = self._restore_session(document)
+        self.refresh_timeline()
+        recent = opened.request.recent()
+        if recent is not None:
+            self.settings.add_recent(recent)
+        self.settings.first_run_done = True
+        self.settings.save()
+        self.rebuild_recent_menu()
+        self._update_title()
+        self._update_document_actions()
+        missing = self.pane_names[2]  # "thermal-only sequence: ...": the sequence's own note says the same
+        notes = "; ".join(([missing] if missing else [])
+                          + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))]
+                          + ([opened.store_note] if getattr(opened, "store_note", "") else []))
+        back = f", back at frame {resumed + 1} where it was left" if resumed else ""
+        stopped = getattr(self, "_stopped_by_close", None)
+        if stopped is not None:  # said once: the next save writes no "stopped"
+            continues = f" ({key_text(self.actions, 'track')} from there continues it)" if stopped == resumed else ""
+            back += f"; tracking was stopped at frame {stopped + 1} when the window closed{continues}"
+        self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps{back}"
+                                     + (f" ({notes})" if notes else ""), 10000)
+        self._warn_unmatched_streams(info)
+        freeze_heap()
+        self.project_opened.emit(document)
+
+    def _restore_session(self, document: Document) -> int:
+        """Show the frame and the zoom the user left this project at (``app.session_state``),
+        with Edit > Separate thermal box as it was left,
+        the frame clamped to the footage's length; the whole frame when none was kept.
+        Returns the frame shown."""
+        info = document.info
+        state = read_session(document.store, document.num_frames, info.width, info.height)
+        if state.view is None:
+            self.views.visible.fit()  # not the zoom of the project open before
+        else:
+            x0, y0, x1, y1 = state.view
+            self.views.visible.viewbox.setRange(QRectF(x0, y0, x1 - x0, y1 - y0), padding=0.0)
+        # as the project was left (a misaligned pair's thermal edits), not as the last project had it
+        self.actions["separate_thermal"].setChecked(state.separate_thermal)
+        if state.frame:
+            self.goto(state.frame)
+        self._stopped_by_close = state.stopped
+        return state.frame
+
+    def save_session(self, stopped: int | None = None) -> None:
+        """Keep the frame on screen and the visible view's zoom in the open project, so that
+        reopening it shows them again (nothing on a read-only store; a store that cannot be
+        written is not a reason to keep the project open); ``stopped``: the last frame of a
+        tracking run the close stopped, said when the project opens again."""
+        from core.errors import FileProblem
+
+        document = self.document
+        if document is None or document.closed or document.read_only:
+            return
+        (x0, x1), (y0, y1) = self.views.visible.viewbox.viewRange()
+        try:
+            write_session(document.store, SessionState(self.frame, (x0, y0, x1, y1), stopped,
+                                                       self.actions["separate_thermal"].isChecked()))
+        except FileProblem:
+            pass
+
+    def rebuild_recent_menu(self) -> None:
+        from app.menus import fill_recent_menu
+
+        fill_recent_menu(self)
