@@ -113,8 +113,10 @@ class Recent:
         return Path(self.paths[0]).name
 
     def present(self) -> bool:
-        """Whether its sources (the pair's two, the sequence's folder) are all still there."""
-        return all(Path(path).exists() for path in self.paths)
+        """Whether its sources (the pair's two, the sequence's folder) are all still there, and its
+        annotation database when one was named (opening the sources without it would start an
+        empty project in its place, the boxes nowhere in sight)."""
+        return all(Path(path).exists() for path in self.paths) and (not self.store or Path(self.store).exists())
 
     def encode(self) -> str:
         return "|".join([self.kind, str(self.frame_offset), *self.paths] + ([STORE_TAG + self.store] if self.store else []))

@@ -111,3 +111,12 @@ def test_open_recent_leaves_out_projects_whose_sources_are_gone(window, pair_fil
     window.settings.recent = [Recent("sequence", (str(gone),))]
     file_menu.aboutToShow.emit()
     assert window.recent_menu.actions() == [] and not window.recent_menu.isEnabled()
+    # the project database named with --project moved or deleted: choosing the entry would have
+    # started an empty project in its place
+    kept = tmp_path / "kept.rgbt.sqlite"
+    kept.write_bytes(b"")
+    window.settings.recent = [Recent("pair", tuple(str(p) for p in pair_files), store=str(tmp_path / "moved.rgbt.sqlite")),
+                              Recent("pair", tuple(str(p) for p in pair_files), store=str(kept))]
+    file_menu.aboutToShow.emit()
+    assert [a.toolTip() for a in window.recent_menu.actions()] == [" | ".join(str(p) for p in pair_files)]
+    assert len(window.recent_menu.actions()) == 1
