@@ -9,8 +9,10 @@ settings store.
 """
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QKeySequenceEdit,
@@ -20,6 +22,7 @@ from PySide6.QtWidgets import (
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
+    QWidget,
 )
 
 from app.actions import DEFAULT_KEYS, SHORTCUTS, effective_keys, key_conflicts
@@ -48,6 +51,17 @@ class ShortcutsDialog(QDialog):
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         table.verticalHeader().hide()
+        # the action and default columns are read-only, and Tab goes from key to key: Tab out of a
+        # key field went into the table, where the next key typed overwrote the "Default" cell
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setTabKeyNavigation(False)
+        table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        editors = list(self.editors.values())
+        for first, second in zip(editors, editors[1:], strict=False):
+            QWidget.setTabOrder(first, second)
+        focus = QApplication.instance().focusChanged
+        focus.connect(self._show_focused_row)
+        self.finished.connect(lambda _result: focus.disconnect(self._show_focused_row))
         self.table = table
         restore = QPushButton("Restore defaults")
         restore.clicked.connect(self.restore_defaults)
@@ -60,6 +74,13 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(table)
         layout.addWidget(buttons)
         self.resize(640, 720)
+
+    def _show_focused_row(self, _old, new) -> None:
+        """Scroll the table to the key field Tab moved into (below the fold it was out of sight)."""
+        for row, editor in enumerate(self.editors.values()):
+            if new is not None and (new is editor or editor.isAncestorOf(new)):
+                self.table.scrollToItem(self.table.item(row, 0))
+                return
 
     def keys(self) -> dict[str, str]:
         """name -> key text as edited ("" = none)."""

@@ -219,3 +219,38 @@ def test_the_interpolate_message_and_the_tracker_tip_name_the_rebound_keys(windo
     message = window.statusBar().currentMessage()
     assert "; J interpolates between keyframes inside the range" in message and "I interpolates" not in message
     assert message.endswith("onto a keyframe on each side (, / . there, or drag them)")
+
+
+def test_the_shortcuts_dialog_goes_from_key_to_key_by_tab_and_keeps_its_defaults_column(qtbot):
+    """Edit > Keyboard shortcuts... by keyboard: Tab out of the first key field went into the table,
+    where the next key pressed overwrote the "Default" cell ("D" became "d"; the action names could be
+    typed over too). The action and default columns are read-only and Tab goes from key field to key
+    field, the table scrolled to it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication, QKeySequenceEdit
+
+    from app.dialogs.shortcuts_dialog import ShortcutsDialog
+
+    dialog = ShortcutsDialog({})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    editors = list(dialog.editors.values())
+    editors[0].setFocus()
+    for index in (1, 2):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+        focused = QApplication.focusWidget()
+        assert focused is editors[index] or editors[index].isAncestorOf(focused)
+    table = dialog.table
+    table.setCurrentCell(0, 2)
+    qtbot.keyClick(table, Qt.Key.Key_D)  # a key typed where the table has the focus
+    table.setCurrentCell(0, 0)
+    table.editItem(table.item(0, 0))  # a double click's edit
+    qtbot.keyClicks(table.viewport(), "xyz")
+    assert table.item(0, 2).text() == "D" and table.item(0, 0).text() == "Previous frame"
+    last = editors[-1]
+    last.setFocus()  # a key field below the fold: scrolled into sight
+    row = len(editors) - 1
+    assert table.visualItemRect(table.item(row, 0)).bottom() <= table.viewport().height()
+    assert isinstance(last, QKeySequenceEdit)
