@@ -74,12 +74,33 @@ def main(
 ) -> int:
     """Run the command of ``argv`` (default ``sys.argv[1:]``); the exit status. Ctrl+C is one
     ``cancelled`` line (status 130) at any moment, also while the command line is being
-    built (importing every command takes seconds), not only while the command runs."""
+    built (importing every command takes seconds), not only while the command runs, and
+    also when a library turned it into an error of its own (:func:`interrupted`)."""
     try:
         return _main(argv, extra_modules, extra_bench_modules)
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)
         return 130
+    except Exception as error:
+        if not interrupted(error):
+            raise
+        print("cancelled", file=sys.stderr)  # not the library's traceback of the error it made of Ctrl+C
+        return 130
+
+
+def interrupted(error: BaseException) -> bool:
+    """Whether ``error`` was raised while a Ctrl+C (KeyboardInterrupt) was being handled, or
+    from one: a native library turns an interrupt during its import into its own error
+    (onnxruntime: 'ImportError: initialization failed', with the KeyboardInterrupt in its
+    context), which reached the user as a traceback instead of ``cancelled``."""
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def _main(argv: list[str] | None, extra_modules: tuple[str, ...], extra_bench_modules: tuple[str, ...]) -> int:

@@ -8,6 +8,7 @@ sequence ends, so a stop (Ctrl+C, a crash) never leaves half a file.
 """
 from __future__ import annotations
 
+import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -166,6 +167,28 @@ def _worker_track(folder: Path, out: Path) -> Outcome:
                      on_report=on_report)
 
 
+@contextlib.contextmanager
+def children_ignore_ctrl_c():
+    """Ctrl+C ignored in this process while the block starts child processes, so that they
+    start with it ignored (an ignored signal stays ignored across exec): a Ctrl+C while a
+    spawned worker was still starting Python reached it before its initialiser could ignore
+    it, and each worker printed a traceback of multiprocessing's start-up above 'cancelled'.
+    The parent handles Ctrl+C again after the block (one pressed during it, while the
+    processes are launched, is dropped). Nothing is changed outside the main thread, where
+    signal handlers cannot be set."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def track_in_workers(recipe: TrackerRecipe, todo: list[tuple[Path, Path]], jobs: int, on_progress=None,
                      *, poll_s: float = 1.0):
     """Yield the :class:`Outcome` of every ``(folder, out)`` of ``todo`` as it finishes, tracked
@@ -179,14 +202,19 @@ def track_in_workers(recipe: TrackerRecipe, todo: list[tuple[Path, Path]], jobs:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context = multiprocessing.get_context("spawn")  # no forked torch / OpenCV / ONNX Runtime state
-    stop = context.Event()
-    progress = context.Queue() if on_progress is not None else None
-    executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,
-                                   initargs=(recipe, stop, progress))
+    with children_ignore_ctrl_c():  # the workers (and the semaphores' tracker) start with Ctrl+C ignored
+        stop = context.Event()
+        progress = context.Queue() if on_progress is not None else None
+        executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,
+                                       initargs=(recipe, stop, progress))
+        try:
+            pending = {executor.submit(_worker_track, folder, out) for folder, out in todo}  # starts the workers
+        except BaseException:
+            executor.shutdown(wait=True, cancel_futures=True)
+            raise
     running: dict[str, tuple[int, int | None]] = {}
     ended: set[str] = set()  # a report may arrive after its sequence's outcome
     try:
-        pending = {executor.submit(_worker_track, folder, out) for folder, out in todo}
         while pending:
             finished, pending = wait(pending, timeout=poll_s, return_when=FIRST_COMPLETED)
             while progress is not None:
