@@ -28,6 +28,8 @@ class HelpDialog(QDialog):
                 key = actions[name].shortcut().toString()
             for column, value in enumerate((key, text, tip)):
                 table.setItem(row, column, QTableWidgetItem(value))
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)  # a list to read: a double click or a
+        # key typed there overwrote a key or an action's name, and the list named keys that were never bound
         table.resizeColumnsToContents()
         table.horizontalHeader().setStretchLastSection(True)
         table.verticalHeader().setDefaultSectionSize(22)

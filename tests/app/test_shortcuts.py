@@ -243,14 +243,37 @@ def test_the_shortcuts_dialog_goes_from_key_to_key_by_tab_and_keeps_its_defaults
         focused = QApplication.focusWidget()
         assert focused is editors[index] or editors[index].isAncestorOf(focused)
     table = dialog.table
-    table.setCurrentCell(0, 2)
-    qtbot.keyClick(table, Qt.Key.Key_D)  # a key typed where the table has the focus
-    table.setCurrentCell(0, 0)
-    table.editItem(table.item(0, 0))  # a double click's edit
-    qtbot.keyClicks(table.viewport(), "xyz")
+    for column in (2, 0):  # the default key, the action's name
+        table.setCurrentCell(0, column)
+        qtbot.keyClick(table, Qt.Key.Key_D)  # a key typed where the table has the focus
+        qtbot.keyClicks(QApplication.focusWidget(), "d")
+        table.setCurrentCell(1, 1)  # moving on keeps what was typed
     assert table.item(0, 2).text() == "D" and table.item(0, 0).text() == "Previous frame"
     last = editors[-1]
     last.setFocus()  # a key field below the fold: scrolled into sight
     row = len(editors) - 1
     assert table.visualItemRect(table.item(row, 0)).bottom() <= table.viewport().height()
     assert isinstance(last, QKeySequenceEdit)
+
+
+def test_the_f1_list_cannot_be_typed_over(window, qtbot):
+    """F1's list of keys: a double click on "T" and a key typed there changed the list to name a key
+    that was never bound (every cell was editable)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from app.dialogs.help_dialog import HelpDialog
+
+    dialog = HelpDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    table = dialog.table
+    row = [table.item(r, 1).text() for r in range(table.rowCount())].index("Track from here")
+    table.setFocus()
+    table.setCurrentCell(row, 0)
+    qtbot.keyClick(table, Qt.Key.Key_G)  # a key typed on the list (it opened an editor there)
+    qtbot.keyClicks(QApplication.focusWidget(), "G")
+    table.setCurrentCell(row + 1, 0)  # moving on keeps what was typed
+    assert table.item(row, 0).text() == "T"
