@@ -78,8 +78,28 @@ def check_options(args: argparse.Namespace) -> None:
                           f"could be kept; give --length {args.min_frames - 1} or more, or a smaller --min-frames")
 
 
+def _load_teacher(weights: Path, args: argparse.Namespace):
+    """The tracker of ``weights`` (``--teacher``, else the bundled teacher); CheckpointError
+    naming ``--teacher`` when it is missing (the loader's advice named --weights and
+    --random-weights, which this command does not have) or holds the student (the loader named
+    the .onnx beside it)."""
+    from core.errors import CheckpointError
+    from core.tracking.factory import load_tracker
+
+    given = "--teacher" if args.teacher is not None else "the bundled teacher"
+    if not Path(weights).exists():
+        raise CheckpointError(weights, f"{given}: checkpoint not found" + (
+            "" if args.teacher is not None else "; give --teacher with a teacher checkpoint (.pt or .onnx)"))
+    try:
+        return load_tracker("teacher", weights, engine=args.engine, device=args.device, threads=args.threads)
+    except CheckpointError as error:
+        if not (error.problem or "").startswith("holds a ") or Path(weights).is_dir():
+            raise
+        raise CheckpointError(weights, f"{given} {error.problem}") from error
+
+
 def _run(args: argparse.Namespace) -> int:
-    from core.tracking.factory import default_weights, load_tracker
+    from core.tracking.factory import default_weights
     from core.tracking.onnx_export import file_sha256
 
     check_options(args)
@@ -93,11 +113,11 @@ def _run(args: argparse.Namespace) -> int:
     if inside(root, cache):
         raise OutputError(cache, f"--cache-dir lies inside the data root {root} (the decoded frames would be written "
                                  "there); choose a folder outside it")
+    tracker = _load_teacher(weights, args)  # before the pairs are read (their frames are decoded once, at length)
     split = load_split(args.split)
     lru = FrameLRU(256.0)
     sequences = [(name, rgbt_pair_sequence(name, folder, lru, args.cache_dir))
                  for name, folder in split.train_folders("rgbt_unlabeled", args.data_root, args.include)]
-    tracker = load_tracker("teacher", weights, engine=args.engine, device=args.device, threads=args.threads)
     metadata = {"tracker_weights": str(weights), "tracker_sha256": file_sha256(weights), "split": str(split.path)}
     content = run_with_bar(pseudo_label_job(tracker, sequences, args.out, config, metadata=metadata), "pseudo-labels")
     print(f"wrote {args.out}: {content['tracklets_kept']} of {content['tracklets_tried']} tracklets kept, "

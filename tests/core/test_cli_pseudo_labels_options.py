@@ -24,3 +24,25 @@ def test_an_option_value_that_cannot_work_is_one_line(options, line, tmp_path, c
     err = capsys.readouterr().err
     assert code == 2 and err.strip().splitlines() == [line], err
     assert not out.exists() and not (tmp_path / "cache").exists()
+
+
+def test_a_teacher_that_is_missing_or_a_student_is_said_before_the_data_is_read(tmp_path, capsys):
+    """``--teacher typo.pt`` said '(train it ..., give --weights, or use --random-weights for a demo)', options
+    this command does not have, and only after the pairs were read; a student checkpoint was named by the
+    .onnx beside it."""
+    import torch
+
+    from core.models.checkpoint import save_checkpoint
+    from core.tracking.factory import random_model
+
+    base = ["pseudo-labels", str(tmp_path / "labels.json"), "--data-root", str(tmp_path / "data"), "--cache-dir",
+            str(tmp_path / "cache")]
+    missing = tmp_path / "typo.pt"
+    assert main(base + ["--teacher", str(missing)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [f"error: {missing}: --teacher: checkpoint not found"]
+    torch.manual_seed(0)
+    student = save_checkpoint(tmp_path / "student.pt", random_model("student"))
+    assert main(base + ["--teacher", str(student)]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        f"error: {student}: --teacher holds a student model, not a teacher"]
+    assert not (tmp_path / "labels.json").exists() and not (tmp_path / "cache").exists()
