@@ -95,6 +95,10 @@ def run(args) -> int:
     from core.commands.arguments import refuse_missing_named_weights
 
     refuse_missing_named_weights(args.random_weights, ("--teacher", args.teacher))
+    if args.teacher is not None and not Path(args.teacher).exists():  # the loader's advice named --weights
+        from core.errors import CheckpointError
+
+        raise CheckpointError(args.teacher, "--teacher: checkpoint not found")
     inputs = protected_sources(*args.source)
     check_output(args.out, protected=inputs + ([(args.store, "the annotation store")] if args.store else []),
                  force=args.force, option="--out")

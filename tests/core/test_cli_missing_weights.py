@@ -43,3 +43,16 @@ def test_a_named_checkpoint_that_exists_is_not_refused(random_weights, tmp_path)
     present.write_bytes(b"x")
     refuse_missing_named_weights(random_weights, ("--weights", present), ("--teacher", None))
     refuse_missing_named_weights(False, ("--weights", tmp_path / "absent.pt"))  # the loader says 'not found'
+
+
+def test_export_distill_with_a_named_teacher_that_does_not_exist_names_its_option(tmp_path, capsys):
+    """Without --random-weights, ``export-distill SEQ --teacher typo.pt`` advised 'give --weights', an
+    option this command does not have."""
+    from tests.core.safety.conftest import make_sequence
+
+    seq = make_sequence(tmp_path / "seq", frames=4)
+    missing = tmp_path / "typo.pt"
+    code = main(["export-distill", str(seq), "--teacher", str(missing), "--out", str(tmp_path / "d.h5")])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line == f"error: {missing}: --teacher: checkpoint not found", line
+    assert not (tmp_path / "d.h5").exists()
