@@ -70,6 +70,7 @@ VARIANTS: dict[str, tuple[str, TrackerConfig]] = {
     "default": (f"+ size bound widened to {MAX_SIZE_RATIO:g}x per side = defaults", TrackerConfig()),
     "floor10": ("defaults, every box at least 10 px (OSTrack's clip)", TrackerConfig(box_floor="margin")),
     "cal10": ("defaults, all of the init frame's size bias removed", TrackerConfig(size_calibration=1.0)),
+    "cal0": ("defaults, no size calibration (the network's size as read)", TrackerConfig(size_calibration=0.0)),
     "lr025": ("defaults, size rate 0.25", TrackerConfig(size_lr=0.25)),
     "lr015": ("defaults, size rate 0.15", TrackerConfig(size_lr=0.15)),
     "lr005": ("defaults, size rate 0.05", TrackerConfig(size_lr=0.05)),
