@@ -10,15 +10,44 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from app.edits import DropProposals, ReplaceTrackerOutputs
 from app.jobs import TrackerPool, refine_job, track_job
 from app.workers import JobRunner
-from core.annotations.history import CommandGroup, merge_set_records
+from core.annotations.history import CommandGroup, SetRecords, merge_set_records
+from core.annotations.records import FrameAnnotation
 from core.trackers import tracker_label
 
 LIVE_INTERVAL_S = 1.0 / 15.0  # at most this often the views follow the run (each shown frame costs a paint)
+
+
+def _same(written: FrameAnnotation, now: FrameAnnotation | None) -> bool:
+    """Whether the store still holds the record a run wrote (a later edit changed what it holds)."""
+    if now is None:
+        return False
+    boxes = ((written.box, now.box), (written.thermal_box, now.thermal_box))
+    return (now.provenance == written.provenance and now.absent == written.absent and now.keyframe == written.keyframe
+            and now.occluded == written.occluded
+            and all((a is None) == (b is None) and (a is None or np.allclose(a, b)) for a, b in boxes))
+
+
+def without_frames_edited_since(command: SetRecords, store) -> SetRecords:
+    """``command`` (a run's merged, applied records) without the frames whose record was changed
+    after the run wrote it: a box the user corrected, deleted or marked while the run went on.
+    The run's step is pushed when it ends, above the user's edit, so undoing it put back what the
+    frame held before the run over the correction. The edit's own step keeps its undo."""
+    if not command.records:
+        return command
+    frames = [r.frame for r in command.records]
+    now = store.records(min(frames), max(frames) + 1)
+    kept = [r for r in command.records if _same(r, now.get(r.frame))]
+    if len(kept) == len(command.records):
+        return command
+    trimmed = SetRecords(kept, label=command.label)
+    trimmed._previous = {r.frame: command._previous.get(r.frame) for r in kept}
+    return trimmed
 
 
 class RunController(QObject):
@@ -146,7 +175,7 @@ class RunController(QObject):
             # holds one batch of the tracking process (several frames), so the label counts records
             # "Undo OpenCV CSRT: track 20 frames"
             label = f"{tracker_label(self.model)}: track {len(written)} frame{'' if len(written) == 1 else 's'}"
-            merged = merge_set_records(list(self.commands), label=label)
+            merged = without_frames_edited_since(merge_set_records(list(self.commands), label=label), document.store)
             extra = []
             if self.dropped:
                 extra.append(DropProposals(dict(self.dropped)))
@@ -154,7 +183,8 @@ class RunController(QObject):
                 extra.append(ReplaceTrackerOutputs(self.model, dict(self.outputs)))
             if extra:
                 merged = CommandGroup([merged, *extra], label=merged.label)
-            document.push_applied(merged)
+            if extra or merged.records:  # every box of the run edited meanwhile: no empty step
+                document.push_applied(merged)
         # only the frames the run wrote (also a batch committed but never reported, when it was
         # stopped) or the refinement was asked for: re-reading the whole project took 0.5 s on
         # 25,000 frames

@@ -118,3 +118,62 @@ def test_ctrl_z_during_the_first_run_since_opening_stops_and_undoes_it(qtbot, pa
     assert window.statusBar().currentMessage() == "undone: Student: track 4 frames"
     assert window.actions["redo"].isEnabled() and not window.actions["undo"].isEnabled()
     window.close()
+
+
+def test_undoing_a_run_keeps_a_box_corrected_while_it_ran(qtbot, pair_files, synthetic, tmp_path, monkeypatch):
+    """T, and while it runs the user corrects frame 3, which the run had already tracked; then
+    Ctrl+Z: the run's undo step, pushed when the run ended, put back what frame 3 held before the
+    run (nothing) over the correction, and the correction's own undo then brought back the
+    tracker's box. The run's step now leaves out the frames the user edited while it ran: its undo
+    takes back the run's other boxes and keeps the correction, whose own undo is the next Ctrl+Z."""
+    import time
+
+    import numpy as np
+
+    import app.controllers.tracking as tracking
+    from app.jobs import TrackUpdate
+    from app.main_window import MainWindow
+    from app.qt import ensure_app
+    from app.settings import StudioSettings
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+    from core.progress import Progress
+
+    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
+        for frame in (1, 2, 3, 4):
+            command = SetRecords([FrameAnnotation(frame, synthetic.boxes[frame], provenance="student",
+                                                  confidence=0.5)], label="track")
+            command.apply(store)
+            applied.append(command)
+            yield Progress(frame, 23, f"frame {frame + 1}",
+                           TrackUpdate("Student", frame, synthetic.boxes[frame], 0.5, command, None, 30.0, "", ""))
+        for _ in range(6000):  # the next frame is slow
+            time.sleep(0.01)
+            yield Progress(4, 23, "frame 5")
+        return 4
+
+    monkeypatch.setattr(tracking, "track_job", job)
+    ensure_app()
+    window = MainWindow(StudioSettings.load(), synchronous=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.opener.synchronous = True
+    window.opener.runner.synchronous = True
+    window.open_pair(*pair_files, store=str(tmp_path / "corrected.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    qtbot.waitUntil(lambda: len(window.tracking.frames) >= 4, timeout=20000)
+    window.goto(2)
+    corrected = synthetic.boxes[2] + np.array([3.0, 2.0, 0.0, 0.0])
+    window.views.box_drawn.emit("visible", corrected)  # the correction, while the run goes on
+    window.actions["undo"].trigger()  # stops the run and undoes it
+    store = window.document.store
+    kept = store.get(2)
+    assert kept is not None and kept.provenance == "manual" and np.allclose(kept.box, corrected)
+    assert store.get(1) is None and store.get(3) is None and store.get(4) is None  # the run's other boxes undone
+    window.actions["undo"].trigger()  # the correction's own step
+    assert store.get(2) is not None and store.get(2).provenance == "student"
+    window.actions["redo"].trigger()
+    window.actions["redo"].trigger()
+    assert store.get(2).provenance == "manual" and [store.get(f).provenance for f in (1, 3, 4)] == ["student"] * 3
+    window.close()
