@@ -220,8 +220,13 @@ class EditGlue(QObject):
             return
         if self._execute(command):
             absent = sum(1 for r in command.records if r.absent)
-            self.w.statusBar().showMessage(f"imported {len(command.records)} ground-truth frames ({absent} absent); "
-                                           f"{self._key('track')} does not replace imported boxes", 10000)
+            # a ground truth shorter than the footage (a cut or truncated file): the frames after its
+            # end showed "no box" without a word on why
+            last, total = max(ground_truth) + 1, self.doc.num_frames
+            short = (f"; the ground truth ends at frame {last} of {total}: frames {last + 1}-{total} have none"
+                     if last < total else "")
+            self.w.statusBar().showMessage(f"imported {len(command.records)} ground-truth frames ({absent} absent)"
+                                           f"{short}; {self._key('track')} does not replace imported boxes", 10000)
 
     # -- runs -----------------------------------------------------------------------------
     def track(self) -> None:
