@@ -335,8 +335,10 @@ class EditGlue(QObject):
             return
         selected = self.w.timeline.selected_range()
         if selected is None:
-            self.w.statusBar().showMessage(f"select a range first ({self._key('range')}, then drag its edges on the "
-                                           f"timeline); {self._key('accept')} accepts this frame's proposal", 8000)
+            self.w.statusBar().showMessage(f"select a range first ({self._key('range_start')} / "
+                                           f"{self._key('range_end')} at its first / last frame, or "
+                                           f"{self._key('range')} and drag its edges on the timeline); "
+                                           f"{self._key('accept')} accepts this frame's proposal", 8000)
             return
         chosen = {f: p for f, p in self.doc.proposals.items() if selected[0] <= f < selected[1] and p[0] is not None}
         if chosen:

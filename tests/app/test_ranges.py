@@ -167,6 +167,9 @@ def test_a_range_is_set_from_the_keyboard_and_named_in_the_status_bar(window, pa
     assert window.statusBar().currentMessage().startswith("range: frame 3 (1 frame); ")
     window.actions["range"].setChecked(False)
     assert window.timeline.selected_range() is None
+    window.actions["accept_range"].trigger()  # Shift+A without a range names the keys that set one
+    assert window.statusBar().currentMessage().startswith("select a range first ([ / ] at its first / last frame, "
+                                                          "or Ctrl+R and drag its edges on the timeline)")
     window.goto(20)
     QTest.keyClick(window, Qt.Key.Key_BracketLeft)  # no range shown: 30 frames from here, cut to the end
     assert window.timeline.selected_range() == (20, 24)
