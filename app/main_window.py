@@ -244,6 +244,11 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
             box = self._target_box()
             if box is not None:
                 self.views.visible.zoom_to(box)
+        # said: a key pressed by mistake changed the view from then on (also after a restart) without a word
+        key = key_text(self.actions, "follow_target")
+        self.statusBar().showMessage(
+            f"Follow the target on: the views keep the box centred while playing, stepping or tracking ({key} "
+            "turns it off)" if on else f"Follow the target off ({key} turns it on)", 8000)
 
     # -- tracker choice -------------------------------------------------------------------
     def set_tracker(self, name: str) -> None:
