@@ -31,10 +31,17 @@ def register(subparsers) -> None:
                         help="format to write: lasher / rgbt234 (visible.txt, infrared.txt, init.txt), gtot "
                         "(groundTruth_v.txt, groundTruth_i.txt as corners), got10k, lasot (groundtruth.txt and "
                         "their absence files), vot (polygons) or xywh (one x,y,w,h file)")
-    parser.add_argument("--frames", type=int, default=None, help="frame count (default: up to the last annotated frame)")
+    parser.add_argument("--frames", type=int, default=None,
+                        help="frame count (default: up to the last annotated frame); at most the footage's frames for "
+                             f"a sequence folder, at most {MAX_FRAMES:,} for a box file")
     parser.add_argument("--force", action="store_true",
                         help="replace existing files in DST (never the source's own ground truth)")
     parser.set_defaults(func=run)
+
+
+#: the most frames ``--frames`` may ask of a box file (about 9 hours at 30 frames/s): a typo with
+#: extra zeros (100000000) ran for minutes without a word, writing 900 MB of absent rows per file
+MAX_FRAMES = 1_000_000
 
 
 def run(args) -> int:
@@ -61,7 +68,11 @@ def run(args) -> int:
     if src.is_dir() and Path(args.dst).resolve() == src.resolve():
         raise ConfigError(f"DST {args.dst} is the source folder; converted files would sit beside (or replace) "
                           "its ground truth: choose another folder")
-    image_size = _image_size(src)
+    footage = _footage(src)
+    image_size = footage[:2] if footage is not None else None
+    if args.frames is not None and args.frames > MAX_FRAMES:
+        raise ConfigError(f"--frames {args.frames} is more than {MAX_FRAMES:,} frames (about 9 hours at 30 frames/s); "
+                          "give the footage's frame count")
     for path in target_paths(args.dst, args.target, target_files({}, 0, args.target, name, image_size)):
         check_output(path, protected=protected, force=args.force,  # before reading
                      option="DST" if args.target == "xywh" else "the output")
@@ -70,6 +81,11 @@ def run(args) -> int:
         from core.errors import AnnotationFormatError
 
         raise AnnotationFormatError(src, "holds no box rows (the file is empty or blank): nothing to convert")
+    if args.frames is not None and footage is not None and args.frames > max(footage[2], count):
+        known = (f"the {footage[2]} frames of {args.src}" if footage[2] >= count else
+                 f"the {count} annotated frames of {args.src} (its footage has {footage[2]})")
+        raise ConfigError(f"--frames {args.frames} is more than {known}: the rows past them would be absent rows "
+                          "of frames that do not exist")
     count = args.frames or count
     written = write_target(records, count, args.dst, args.target, name=name, protected=protected, force=args.force,
                            image_size=image_size if args.target == "got10k" else None)
@@ -98,9 +114,9 @@ def run(args) -> int:
     return 0
 
 
-def _image_size(src: Path) -> tuple[int, int] | None:
-    """(width, height) of the frames of the sequence folder ``src``; None for a box file or
-    a folder whose frames cannot be opened (annotations only)."""
+def _footage(src: Path) -> tuple[int, int, int] | None:
+    """(width, height, frame count) of the sequence folder ``src``; None for a box file or a
+    folder whose frames cannot be opened (annotations only)."""
     if not src.is_dir():
         return None
     from core.errors import FileProblem
@@ -112,4 +128,4 @@ def _image_size(src: Path) -> tuple[int, int] | None:
         return None
     info = sequence.info
     sequence.close()
-    return (info.width, info.height) if info.width > 0 and info.height > 0 else None
+    return (info.width, info.height, info.num_frames) if info.width > 0 and info.height > 0 else None

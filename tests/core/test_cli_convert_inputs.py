@@ -111,3 +111,26 @@ def test_convert_of_an_empty_file_is_one_line(content, tmp_path, capsys):
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and line == f"error: {src}: holds no box rows (the file is empty or blank): nothing to convert"
     assert not out.exists()
+
+
+def test_convert_frames_past_the_footage_is_refused(tmp_path, capsys):
+    """``convert SEQ DST --frames 100000000`` (a typo) ran for minutes without a word, writing hundreds of MB
+    of absent rows per file; past a sequence folder's frames (and its annotated rows) it is one line, and a
+    box file takes at most MAX_FRAMES."""
+    from core.commands.convert import MAX_FRAMES
+    from tests.core.safety.conftest import make_sequence
+
+    seq = make_sequence(tmp_path / "seq", frames=6)
+    out = tmp_path / "out"
+    assert main(["convert", str(seq), str(out), "--to", "lasher", "--frames", "7"]) == 2
+    assert _one_error_line(capsys.readouterr().err) == (
+        f"error: --frames 7 is more than the 6 frames of {seq}: the rows past them would be absent rows of frames "
+        "that do not exist")
+    src = tmp_path / "boxes.txt"
+    src.write_text("10,10,20,20\n" * 3)
+    assert main(["convert", str(src), str(out), "--to", "lasher", "--frames", str(MAX_FRAMES + 1)]) == 2
+    assert _one_error_line(capsys.readouterr().err) == (
+        f"error: --frames {MAX_FRAMES + 1} is more than 1,000,000 frames (about 9 hours at 30 frames/s); give the "
+        "footage's frame count")
+    assert not out.exists()
+    assert main(["convert", str(seq), str(out), "--to", "lasher", "--frames", "6"]) == 0
