@@ -212,7 +212,7 @@ def ground_truth_init(sequence, start: int, *, hint: str | None = None):
 def build_network_tracker(choice, config, *, warn: bool = True):
     """The student / teacher of ``choice`` with the loop ``config`` (a broken ``.onnx`` sibling
     falls back to PyTorch, :func:`build_with_onnx_fallback`); ``warn``: say loudly on stderr
-    when it runs on random weights."""
+    when it runs on random weights, and that the ``--weights`` file it names does not exist."""
     from core.trackers import build_tracker
     from core.tracking.factory import RandomWeightsWarning, print_random_warning
 
@@ -220,6 +220,9 @@ def build_network_tracker(choice, config, *, warn: bool = True):
         warnings.simplefilter("always", RandomWeightsWarning)
         tracker = build_with_onnx_fallback(lambda c: build_tracker(c, config=config), choice)
     if warn and any(issubclass(w.category, RandomWeightsWarning) for w in caught):
+        if choice.weights:  # the file named is missing (a typo?): random weights ran in its place without a word of it
+            print(f"WARNING: --weights {choice.weights} does not exist; --random-weights runs random weights in its "
+                  "place (leave --weights out to run the bundled checkpoint)", file=sys.stderr)
         print_random_warning(choice.name)
     return tracker
 

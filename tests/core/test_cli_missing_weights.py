@@ -56,3 +56,16 @@ def test_export_distill_with_a_named_teacher_that_does_not_exist_names_its_optio
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and line == f"error: {missing}: --teacher: checkpoint not found", line
     assert not (tmp_path / "d.h5").exists()
+
+
+def test_track_with_a_named_checkpoint_that_does_not_exist_says_so_in_its_warning(tmp_path, capsys):
+    """``track --weights typo.pt --random-weights`` warned only 'uses RANDOM weights', never that the file
+    named is missing (tests force random weights this way, so track still runs; the warning names it)."""
+    from tests.core.safety.conftest import make_sequence
+
+    seq = make_sequence(tmp_path / "seq", frames=3)
+    missing = tmp_path / "typo.pt"
+    assert main(["track", str(seq), "--weights", str(missing), "--random-weights", "--threads", "1", "--out",
+                 str(tmp_path / "o.txt")]) == 0
+    assert (f"WARNING: --weights {missing} does not exist; --random-weights runs random weights in its place (leave "
+            "--weights out to run the bundled checkpoint)") in capsys.readouterr().err.splitlines()
