@@ -160,11 +160,18 @@ class SettingsDialog(CheckedDialog):
     def problem(self) -> str:
         """Why OK cannot keep these settings ("" when it can): a weights file that is not
         there would run RANDOM weights in its place (random weights are allowed by default)."""
+        from core.models.checkpoint import file_kind_problem
+
         for name, field_ in (("Student", self.student), ("Teacher", self.teacher)):
             path = field_.path()
             if path and not Path(path).is_file():
                 return (f"{name} weights: {path} is not a file. Choose a .pt or .onnx file, or clear the field "
                         "for the bundled weights.")
+            # a file that cannot be weights at all (the project's .rgbt.sqlite, an export's text file):
+            # accepted here, it failed only at the next T, R or Improve
+            kind = file_kind_problem(path) if path and Path(path).suffix.lower() != ".onnx" else None
+            if kind is not None:
+                return f"{name} weights: {path} {kind}. Choose a .pt or .onnx file, or clear the field for the bundled weights."
         return ""
 
     def values(self) -> ModelSettings:

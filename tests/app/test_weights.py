@@ -58,3 +58,29 @@ def test_missing_weights_is_a_dialog_naming_the_file(window, pair_files, tmp_pat
     assert any("nope.pt" in b.text() for b in boxes)
     assert sorted(window.document.store.records()) == [0]  # nothing written
     assert not window.tracking.busy
+
+
+def test_settings_refuse_a_file_that_cannot_be_weights(qtbot, tmp_path):
+    """The project's own .rgbt.sqlite (or a text file) chosen as the student weights: OK kept it,
+    and only the next T failed ("is an SQLite database ..., not a PyTorch checkpoint"). OK now
+    refuses it and says what the file is; a checkpoint-like file passes."""
+    from app.dialogs.settings_dialog import SettingsDialog
+    from app.settings import ModelSettings
+    from core.annotations.store import AnnotationStore
+
+    project = tmp_path / "walk.rgbt.sqlite"
+    AnnotationStore.open(project).close()
+    notes = tmp_path / "notes.pt"
+    notes.write_text("student weights from friday\n")
+    looks_right = tmp_path / "student.pt"
+    looks_right.write_bytes(b"PK\x03\x04" + bytes(60))  # a zip archive, as torch.save writes
+    dialog = SettingsDialog(ModelSettings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    for path, said in ((project, "is an SQLite database"), (notes, "is a text file")):
+        dialog.student.edit.setText(str(path))
+        dialog.accept()
+        assert dialog.isVisible() and dialog.message.text().startswith(f"Student weights: {path} {said}")
+    dialog.student.edit.setText(str(looks_right))
+    dialog.accept()
+    assert not dialog.isVisible() and dialog.values().student_weights == str(looks_right)
