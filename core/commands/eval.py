@@ -10,6 +10,7 @@ tabs). Every printed table, JSON file and plot names the protocol.
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from core.commands.arguments import output_file
@@ -153,6 +154,10 @@ def run(args) -> int:
     check_outputs(args)
     root = args.dataset_root or args.gt
     names = tracker_names(args.results)
+    for folder in args.results:  # a sanity check, or the ground truth given twice by mistake: said, not refused
+        if Path(folder).resolve() == Path(root).resolve():
+            print(f"note: RESULTS_DIR {folder} is the ground-truth folder: its ground truth is scored against itself "
+                  "(not a tracker's results)", file=sys.stderr)
     reports = [
         _evaluate(folder, root, args.protocol, name, not args.no_attributes)
         for folder, name in zip(args.results, names, strict=True)

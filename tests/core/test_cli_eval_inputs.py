@@ -86,3 +86,14 @@ def test_eval_json_never_becomes_a_result_of_the_results_folder(tmp_path, capsys
     assert not report.exists()
     assert main(["eval", str(folder), "--gt", str(gt), "--protocol", "lasher", "--json",
                  str(folder / "report.json")]) == 0  # beside the results, under another suffix: never read as one
+
+
+def test_eval_of_the_ground_truth_folder_itself_says_so(tmp_path, capsys):
+    """``eval gt --gt gt`` (the ground-truth folder given as the results) printed a perfect score without
+    a word: a sanity check, or the results folder forgotten."""
+    gt, _ = _gt_and_results(tmp_path)
+    assert main(["eval", str(gt), "--gt", str(gt), "--protocol", "lasher"]) == 0
+    captured = capsys.readouterr()
+    assert (f"note: RESULTS_DIR {gt} is the ground-truth folder: its ground truth is scored against itself (not a "
+            "tracker's results)") in captured.err.splitlines(), captured.err
+    assert "1.0000" in captured.out
