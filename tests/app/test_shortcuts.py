@@ -137,7 +137,7 @@ def test_messages_name_the_keys_as_the_user_rebound_them(window, pair_files, syn
     assert window.statusBar().currentMessage().endswith("; Ctrl+U undoes it")
     window.actions["accept_range"].trigger()
     message = window.statusBar().currentMessage()
-    assert "(Track > Select range, then drag" in message and "G accepts this frame's proposal" in message
+    assert "or Track > Select range and drag" in message and "G accepts this frame's proposal" in message
     window.goto(8)
     window.actions["absent"].trigger()
     assert "absent: out of view (W: fully occluded)" in window.views.visible_panel.title.text()
