@@ -132,7 +132,10 @@ def _finetune(args: argparse.Namespace) -> int:
                                    "negative_share": args.negative_share,
                                    "device": getattr(args, "device", None)}.items()
                  if v is not None}
-    config = dataclasses.replace(FinetuneConfig(), **overrides)
+    try:
+        config = dataclasses.replace(FinetuneConfig(), **overrides)
+    except ConfigError as error:  # it named the settings' fields (holdout_fraction), not the options given
+        raise ConfigError(_as_options(str(error))) from error
     try:
         result = run_with_bar(finetune_student(init, list(args.data), out, config), "fine-tune")
     except DistillationDataError as error:
@@ -142,6 +145,23 @@ def _finetune(args: argparse.Namespace) -> int:
     print(result.summary())
     print(f"wrote {result.checkpoint} (the initial weights {init} are unchanged)")
     return 0
+
+
+#: FinetuneConfig field -> the option of ``distill --data`` that sets it
+FINETUNE_OPTIONS = {"holdout_fraction": "--holdout", "lr": "--lr", "replay": "--replay", "shift_cells": "--shift-cells",
+                    "kd_agreement_iou": "--kd-agreement-iou", "negative_share": "--negative-share",
+                    "steps": "--steps", "batch_size": "--batch-size", "seed": "--seed", "threads": "--threads",
+                    "device": "--device"}
+
+
+def _as_options(text: str) -> str:
+    """A FinetuneConfig error in the words of the command line: ``fine-tuning settings:
+    holdout_fraction must be in [0, 1) (got 1.5)`` -> ``distill --data: --holdout must be in
+    [0, 1) (got 1.5)``."""
+    import re
+
+    text = text.replace("fine-tuning settings:", "distill --data:", 1)
+    return re.sub(r"\b(" + "|".join(FINETUNE_OPTIONS) + r")\b", lambda m: FINETUNE_OPTIONS[m.group(1)], text)
 
 
 def _distinct_files(paths: list[Path]) -> list[Path]:

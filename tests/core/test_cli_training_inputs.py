@@ -199,3 +199,19 @@ def test_distill_from_a_teacher_refuses_the_options_of_the_fine_tune(tmp_path, c
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and "--lr, --holdout apply to fine-tuning from --data" in line, line
     assert not out.exists()
+
+
+@pytest.mark.parametrize("option, value, said", [
+    ("--holdout", "1.5", "--holdout must be in [0, 1) (got 1.5)"),
+    ("--kd-agreement-iou", "3", "--kd-agreement-iou must be in [0, 1] (got 3.0)"),
+    ("--batch-size", "0", "--steps and --batch-size must be >= 1 (got 1, 0)"),
+])
+def test_distill_data_names_the_option_of_a_bad_value(option, value, said, distillation_data, tmp_path, capsys):
+    """``distill --data d.h5 --holdout 1.5`` said 'fine-tuning settings: holdout_fraction must be in [0, 1)':
+    a name the command line does not have."""
+    data, init = distillation_data
+    out = tmp_path / "ft.pt"
+    code = main(["distill", "--data", str(data), "--init", str(init), "--out", str(out), "--steps", "1", option, value])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line == f"error: distill --data: {said}", line
+    assert not out.exists()
