@@ -63,11 +63,33 @@ class WindowRuns:
             last = min(run.written[-1], self.document.num_frames - 1)
             if last != self.frame:
                 self.goto(last)
+        if run is self.tracking and summary.endswith("(done)") and run.written:
+            summary += self._why_tracking_stopped(run.written[-1] + 1)
         if not (self.tracking.busy or self.refining.busy):  # the other run may still go
             self.job_status.finish()
         self.statusBar().showMessage(summary, 10000)
         self.refresh_timeline()
         self.refresh_boxes()
+
+    def _why_tracking_stopped(self, frame: int) -> str:
+        """The words a finished run's summary adds when it ended before ``frame`` because that frame
+        holds what T never replaces ("7 frames tracked (done)" alone left the user to find out why
+        the run ended there); "" at the end of the footage or of a range."""
+        from app.actions import key_text
+        from app.jobs import keeps_tracking_out
+        from app.window_edits import protected_text
+        from core.annotations.records import Provenance
+
+        document = self.document
+        record = document.record(frame) if document is not None and frame < document.num_frames else None
+        if not keeps_tracking_out(record):
+            return ""
+        def key(name: str) -> str:
+            return key_text(self.actions, name)
+
+        what = ("a teacher box you accepted" if record.provenance == Provenance.TEACHER and not record.absent
+                else protected_text(record, key))
+        return f"; it stopped before frame {frame + 1}, which holds {what} ({key('track')} never replaces it)"
 
     def _back_from_refinement(self) -> str:
         """At a refinement's end: back to the frame the user was on when it started, unless the

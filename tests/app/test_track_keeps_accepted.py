@@ -30,7 +30,8 @@ def test_t_from_an_earlier_frame_stops_before_an_accepted_teacher_box(window, pa
     kept = doc.store.get(12)
     assert kept.provenance == Provenance.TEACHER and np.allclose(kept.box, accepted)
     assert all(doc.store.get(f).provenance == Provenance.STUDENT for f in range(6, 12))  # re-tracked up to it
-    assert window.statusBar().currentMessage() == "6 frames tracked (done)"
+    assert window.statusBar().currentMessage() == ("6 frames tracked (done); it stopped before frame 13, which "
+                                                   "holds a teacher box you accepted (T never replaces it)")
 
 
 def test_t_just_before_an_accepted_box_says_why_nothing_is_tracked(window, pair_files, synthetic, tmp_path):

@@ -243,3 +243,21 @@ def test_closing_the_window_ends_a_run_whose_tracking_process_stopped_answering(
     assert again.statusBar().currentMessage().endswith(
         "tracking was stopped at frame 3 when the window closed (T from there continues it)")
     again.close()
+
+
+def test_a_finished_run_says_why_it_ended_where_it_did(window, pair_files, synthetic, tmp_path):
+    """A box drawn on frame 1 and a correction on frame 16, T from frame 1: "14 frames tracked
+    (done)" and the view on frame 15, without a word on why the run ended there. It now names the
+    frame it stopped before and what it holds; a run to the end of the footage adds nothing."""
+    window.open_pair(*pair_files, store=str(tmp_path / "why.rgbt.sqlite"))
+    window.goto(15)
+    window.views.box_drawn.emit("visible", synthetic.boxes[15])
+    window.goto(0)
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    assert window.statusBar().currentMessage() == (
+        "14 frames tracked (done); it stopped before frame 16, which holds a box you drew or corrected "
+        "(T never replaces it)")
+    window.goto(15)
+    window.actions["track"].trigger()
+    assert window.statusBar().currentMessage() == "8 frames tracked (done)"
