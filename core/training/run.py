@@ -27,8 +27,20 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def config_from_args(args: argparse.Namespace) -> TrainConfig:
+    """The ``--config`` file with the command line's overrides; a bad override is one line
+    naming its option (``--steps must be >= 1, got 0``; it said ``steps ...``, a name the
+    command line does not have, without the file a config key is named with)."""
+    import re
+
+    from core.errors import ConfigError
+
     config = load_train_config(args.config)
-    return with_overrides(config, steps=args.steps, batch_size=args.batch_size, seed=args.seed, threads=args.threads)
+    try:
+        return with_overrides(config, steps=args.steps, batch_size=args.batch_size, seed=args.seed,
+                              threads=args.threads)
+    except ConfigError as error:
+        raise ConfigError(re.sub(r"^(steps|batch_size|seed|threads)\b", lambda m: "--" + m.group(1).replace("_", "-"),
+                                 str(error))) from error
 
 
 def run_folder(args: argparse.Namespace) -> Path:

@@ -215,3 +215,14 @@ def test_distill_data_names_the_option_of_a_bad_value(option, value, said, disti
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and line == f"error: distill --data: {said}", line
     assert not out.exists()
+
+
+@pytest.mark.parametrize("option, value", [("--steps", "0"), ("--batch-size", "-3")])
+def test_train_names_the_option_of_a_bad_override(option, value, tmp_path, capsys):
+    """``train --steps 0`` said 'steps must be >= 1, got 0' (a config key's name, and no file named)."""
+    out = tmp_path / "run"
+    code = main(["train", "--config", str(PROJECT / "configs" / "student_nokd_bundled.json"), "--out", str(out),
+                 option, value])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line == f"error: {option} must be >= 1, got {value}", line
+    assert not out.exists()
