@@ -80,7 +80,8 @@ def run(args) -> int:
 def hint_text(track: str = "T", attention: str = "N", help_key: str = "F1") -> str:
     """The first run's hint with the keys of Track from here, Next stretch needing attention and
     Keyboard shortcuts as bound (a key left unbound is named by its menu entry)."""
-    return (f"Demo: drag a box around the target (the one warm in the thermal view), press {track} to track; "
+    press = f"choose {track}" if " > " in track else f"press {track}"  # an action left without a key: its menu entry
+    return (f"Demo: drag a box around the target (the one warm in the thermal view), {press} to track; "
             f"{attention} jumps to where it needs a look; {help_key} lists the keys")
 
 

@@ -52,3 +52,5 @@ def test_the_hint_names_the_keys_as_bound(window, monkeypatch):
     message = window.statusBar().currentMessage()
     assert message.startswith("Demo: drag a box") and "press G to track; J jumps" in message
     assert message.endswith("F2 lists the keys")
+    rebind_keys(monkeypatch, window, {"track": ""})  # Track left without a key: its menu entry
+    assert "choose Track > Track from here to track; N jumps" in window.statusBar().currentMessage()
