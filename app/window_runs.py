@@ -7,14 +7,16 @@ process; the view follows the tracking run while it goes, and the refinement onl
 runs alone."""
 from __future__ import annotations
 
+from functools import partial
+
 #: How long closing the window waits for a run to stop before it ends the run's tracking process.
 CLOSE_GRACE_MS = 3000
 
 
 class WindowRuns:
     """Needs the ``MainWindow`` attributes: tracking, refining, exporter, opener, transport,
-    job_status, fetcher, actions, follow_live, frame, statusBar, _show_pair, _update_undo_actions, refresh_timeline,
-    refresh_boxes."""
+    job_status, fetcher, actions, follow_live, frame, closing, document, statusBar, _show_pair,
+    _update_undo_actions, refresh_timeline, refresh_boxes."""
 
     def _owns_display(self, run) -> bool:
         """Whether ``run`` drives the live view and the progress bar: the tracking run while
@@ -84,9 +86,7 @@ class WindowRuns:
         record = document.record(frame) if document is not None and frame < document.num_frames else None
         if not keeps_tracking_out(record):
             return ""
-        def key(name: str) -> str:
-            return key_text(self.actions, name)
-
+        key = partial(key_text, self.actions)
         what = ("a teacher box you accepted" if record.provenance == Provenance.TEACHER and not record.absent
                 else protected_text(record, key))
         return f"; it stopped before frame {frame + 1}, which holds {what} ({key('track')} never replaces it)"
