@@ -98,6 +98,10 @@ def run(args: argparse.Namespace) -> int:
     if not_utf8(Path(args.out_dir).absolute()):  # OpenCV's writers end the process (segmentation fault) on it
         raise OutputError(args.out_dir, "the path is not valid UTF-8 text (a byte such as \\xff in a folder name), "
                                         "which OpenCV cannot write to; choose another folder")
+    if args.size is not None and not all(32 <= side <= 4096 for side in args.size):  # it said 'SyntheticConfig: ...'
+        raise ConfigError(f"--size {args.size[0]}x{args.size[1]}: each side must be 32..4096 pixels")
+    if args.fps is not None and not 0 < args.fps < float("inf"):
+        raise ConfigError(f"--fps must be a positive number, got {args.fps:g}")
     base = SyntheticConfig()
     if args.config is not None:
         from core.config import load_json
