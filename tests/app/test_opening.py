@@ -120,3 +120,68 @@ def test_open_recent_leaves_out_projects_whose_sources_are_gone(window, pair_fil
     file_menu.aboutToShow.emit()
     assert [a.toolTip() for a in window.recent_menu.actions()] == [" | ".join(str(p) for p in pair_files)]
     assert len(window.recent_menu.actions()) == 1
+
+
+def test_footage_opened_with_another_footages_project_is_refused(window, pair_files, synthetic, tmp_path):
+    """``studio walk-4/... --project walk-3.rgbt.sqlite`` (a name mistyped): walk-3's boxes were shown
+    over walk-4's frames, and the project was rebound to walk-4 without a word (reopened, it opened
+    walk-4, its own footage forgotten). Refused with one message naming the project's footage, while
+    that footage is there; the project is left as it was."""
+    from core.annotations.store import AnnotationStore
+    from core.progress import run_to_end
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+    from core.synthetic.writers import write_video_pair
+
+    store = tmp_path / "walk-3.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(store))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.goto(5)
+    window.views.box_drawn.emit("visible", synthetic.boxes[5])
+    other = SyntheticSequence(SyntheticConfig(width=96, height=80, num_frames=12), seed=9)
+    folder = tmp_path / "walk-4"
+    folder.mkdir()
+    visible, thermal = run_to_end(write_video_pair(other, folder / "visible.mp4", folder / "thermal.mp4"))
+    window.open_pair(visible, thermal, store=str(store))
+    error = str(window.last_error)
+    assert error.startswith(str(store)) and f"is the project of {pair_files[0].resolve()}" in error
+    assert "its 2 annotated frames were made on that footage" in error
+    assert window.document is None or window.document.num_frames == 24  # walk-4 is not shown with them
+    window.close()
+    with AnnotationStore.open(store) as kept:
+        assert kept.get_meta("sources") == [str(p.resolve()) for p in pair_files] and kept.count() == 2
+
+
+def test_a_project_follows_its_footage_when_the_footage_moved(qtbot, tmp_path):
+    """The footage's folder renamed: opening the renamed footage with its project re-links the project
+    and says so (its boxes are that footage's); footage of another length is refused."""
+    from core.annotations.store import AnnotationStore
+    from core.progress import run_to_end
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+    from core.synthetic.writers import write_video_pair
+    from tests.app.conftest import new_window
+
+    sequence = SyntheticSequence(SyntheticConfig(width=96, height=80, num_frames=12), seed=4)
+    old = tmp_path / "day1"
+    old.mkdir()
+    run_to_end(write_video_pair(sequence, old / "visible.mp4", old / "thermal.mp4"))
+    store = tmp_path / "day1.rgbt.sqlite"
+    first = new_window(qtbot)
+    first.open_pair(old / "visible.mp4", old / "thermal.mp4", store=str(store))
+    first.views.box_drawn.emit("visible", sequence.boxes[0])
+    first.close()
+    moved = old.rename(tmp_path / "day1-archived")
+    shorter = SyntheticSequence(SyntheticConfig(width=96, height=80, num_frames=8), seed=4)
+    elsewhere = tmp_path / "day2"
+    elsewhere.mkdir()
+    run_to_end(write_video_pair(shorter, elsewhere / "visible.mp4", elsewhere / "thermal.mp4"))
+    second = new_window(qtbot)
+    second.open_pair(elsewhere / "visible.mp4", elsewhere / "thermal.mp4", store=str(store))
+    assert second.document is None and "(12 frames), which is no longer there" in str(second.last_error)
+    second.open_pair(moved / "visible.mp4", moved / "thermal.mp4", store=str(store))
+    assert second.document is not None and sorted(second.document.records) == [0]
+    message = second.statusBar().currentMessage()
+    assert f"the project's footage moved: it named {(old / 'visible.mp4').resolve()}" in message
+    assert f"now names {(moved / 'visible.mp4').resolve()}" in message
+    second.close()
+    with AnnotationStore.open(store) as kept:
+        assert kept.get_meta("sources") == [str((moved / n).resolve()) for n in ("visible.mp4", "thermal.mp4")]
