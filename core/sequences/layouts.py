@@ -80,6 +80,16 @@ def _find_pair(folder: Path) -> tuple[str, str, str] | None:
     return None
 
 
+def _half_pair(folder: Path) -> tuple[str, list[str]] | None:
+    """(present, the partners it lacks) when ``folder`` holds one image folder of a pair of
+    :data:`_PAIR_FOLDERS` (``visible/`` with frames) and none of its partners; None otherwise."""
+    for visible, _, _ in _PAIR_FOLDERS:
+        partners = list(dict.fromkeys(t for v, t, _ in _PAIR_FOLDERS if v == visible))
+        if _has_images(folder / visible) and not any((folder / t).exists() for t in partners):
+            return visible, partners
+    return None
+
+
 def _rgbt_flavour(folder: Path) -> str:
     """Tell LasHeR, RGBT234 and RGBT210 apart (all use visible/ + infrared/).
 
@@ -190,6 +200,11 @@ def detect_layout(folder: str | Path) -> str:
         if any((folder / m).is_file() for m in GOT10K_MARKERS):  # GOT-10k itself is colour footage
             return "got10k-visible" if visible else "got10k-tir"
         return "visible-only" if visible else "vot-tir"
+    half = _half_pair(folder)
+    if half is not None:  # it was the whole 'unknown sequence layout; expected ...' list
+        missing = " or ".join(f"{name}/" for name in half[1])
+        raise SequenceError(folder, f"has {half[0]}/ but no {missing} beside it: a visible + thermal pair needs "
+                                    f"both (add it, or open {folder / half[0]} alone as one stream)")
     present = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())[:12]
     raise SequenceError(folder, "unknown sequence layout; expected " + EXPECTED
                         + ". Found: " + (", ".join(present) if present else "an empty folder"))

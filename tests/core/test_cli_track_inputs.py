@@ -121,3 +121,18 @@ def test_an_init_box_smaller_than_a_pixel_is_refused(tracker, tmp_path, capsys):
     assert code == 2 and line == ("error: --init 0.45,0.3,0.1,0.2 is smaller than one pixel: boxes are in pixels of "
                                   "the 96x80 frame (top-left x, y, width, height), not fractions of it"), line
     assert not out.exists()
+
+
+def test_a_pair_folder_missing_its_thermal_half_says_which(tmp_path, capsys):
+    """A LasHeR folder whose infrared/ is missing said 'unknown sequence layout; expected v/ + i/ (GTOT);
+    visible/ + infrared/ ...' (every layout, in one long line), not what is missing."""
+    import shutil
+
+    from tests.core.safety.conftest import make_sequence
+
+    seq = make_sequence(tmp_path / "seq", frames=3)
+    shutil.rmtree(seq / "infrared")
+    code = main(["track", str(seq), "--tracker", "kcf", "--out", str(tmp_path / "o.txt")])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line == (f"error: {seq}: has visible/ but no infrared/ or thermal/ beside it: a visible + "
+                                  f"thermal pair needs both (add it, or open {seq / 'visible'} alone as one stream)"), line
