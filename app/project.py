@@ -150,29 +150,31 @@ def check_offset_change(store: AnnotationStore, offset: int) -> None:
                                  "another project to annotate it at the new offset")
 
 
-def check_sources_change(store: AnnotationStore, paths, length: int) -> str:
+def check_sources_change(store: AnnotationStore, paths, length: int, *, beside: bool) -> str:
     """Footage opened with a project (``--project``) that holds annotations of other footage: the
     boxes were shown over frames they were never drawn on and the project was rebound to the new
     footage without a word (``studio walk-4/ --project walk-3.rgbt.sqlite``, a name mistyped).
     Refused, with one message naming both, while the project's own footage is still there; when it
-    is gone (moved or renamed), the project follows the footage, if the frame counts match, and the
-    returned note says so ("" when nothing changed)."""
+    is gone (moved or renamed), the project follows the footage, if the frame counts match. A project
+    where this footage keeps its own (``beside``: its folder, or the studio's projects folder for a
+    read-only one: a folder copied or moved with its project) always follows it. Returns the note the
+    status bar shows when the project now names other footage ("" when nothing changed)."""
     stored = [str(p) for p in (store.get_meta("sources", None) or [])]
-    new = [str(Path(p).resolve()) for p in paths]
-    if not stored or stored == new or store.count() == 0:
+    new = " + ".join(str(Path(p).resolve()) for p in paths)
+    if not stored or stored == [str(Path(p).resolve()) for p in paths] or store.count() == 0:
         return ""
-    count = store.count()
-    own = " + ".join(stored)
-    if all(Path(p).exists() for p in stored):
+    count, own = store.count(), " + ".join(stored)
+    gone = not all(Path(p).exists() for p in stored)
+    if not beside and not gone:
         raise StoreError(store.path, f"is the project of {own}: its {count} annotated frames were made on that "
-                                     f"footage, not on {' + '.join(new)}; open {own} with it, or give the new "
-                                     "footage a project of its own")
+                                     f"footage, not on {new}; open {own} with it, or give the new footage a "
+                                     "project of its own")
     frames = store.get_meta("num_frames", None)
-    if isinstance(frames, int) and frames != length:
+    if not beside and isinstance(frames, int) and frames != length:
         raise StoreError(store.path, f"is the project of {own} ({frames} frames), which is no longer there; "
-                                     f"{' + '.join(new)} has {length} frames, so its {count} annotated frames "
-                                     "would not fit: open the moved footage itself with it")
-    return f"the project's footage moved: it named {own}, which is gone, and now names {' + '.join(new)}"
+                                     f"{new} has {length} frames, so its {count} annotated frames would not fit: "
+                                     "open the moved footage itself with it")
+    return f"the project named {own}{' (no longer there)' if gone else ''} and now names {new}"
 
 
 def open_job(request: OpenRequest) -> Job[OpenedProject]:
@@ -214,7 +216,8 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
                 path, store_note = default_project_path(sequence.info)
             store = AnnotationStore.open(path, read_only=request.read_only)
         if request.kind in ("pair", "sequence"):
-            relinked = check_sources_change(store, request.paths, len(sequence))
+            beside = Path(store.path).resolve() == Path(default_project_path(sequence.info)[0]).resolve()
+            relinked = check_sources_change(store, request.paths, len(sequence), beside=beside)
             store_note = store_note or relinked
         if request.kind == "pair" and request.frame_offset is not None:
             check_offset_change(store, int(request.frame_offset))

@@ -1,6 +1,8 @@
 """Opening projects: threaded open, drops and Open recent, actions waiting for a project, read-only folders."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
 
@@ -180,8 +182,35 @@ def test_a_project_follows_its_footage_when_the_footage_moved(qtbot, tmp_path):
     second.open_pair(moved / "visible.mp4", moved / "thermal.mp4", store=str(store))
     assert second.document is not None and sorted(second.document.records) == [0]
     message = second.statusBar().currentMessage()
-    assert f"the project's footage moved: it named {(old / 'visible.mp4').resolve()}" in message
-    assert f"now names {(moved / 'visible.mp4').resolve()}" in message
+    assert f"the project named {(old / 'visible.mp4').resolve()}" in message and "(no longer there)" in message
+    assert f"and now names {(moved / 'visible.mp4').resolve()}" in message
     second.close()
     with AnnotationStore.open(store) as kept:
         assert kept.get_meta("sources") == [str((moved / n).resolve()) for n in ("visible.mp4", "thermal.mp4")]
+
+
+def test_a_folder_copied_with_its_project_opens_with_it(qtbot, tmp_path):
+    """A sequence folder copied with the project beside it (a backup, a variant to try things on),
+    both copies on disk: the copy opens with the project beside it, which now names the copy."""
+    import shutil
+
+    from core.progress import run_to_end
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+    from core.synthetic.writers import write_video_pair
+    from tests.app.conftest import new_window
+
+    sequence = SyntheticSequence(SyntheticConfig(width=96, height=80, num_frames=12), seed=6)
+    original = tmp_path / "walk"
+    original.mkdir()
+    run_to_end(write_video_pair(sequence, original / "visible.mp4", original / "thermal.mp4"))
+    first = new_window(qtbot)
+    first.open_pair(original / "visible.mp4", original / "thermal.mp4")  # its project beside it
+    first.views.box_drawn.emit("visible", sequence.boxes[0])
+    first.close()
+    copy = Path(shutil.copytree(original, tmp_path / "backup" / "walk"))  # same name: its project comes along
+    second = new_window(qtbot)
+    second.open_pair(copy / "visible.mp4", copy / "thermal.mp4")
+    assert second.last_error is None and sorted(second.document.records) == [0]
+    assert Path(second.document.path).parent == copy
+    assert f"and now names {(copy / 'visible.mp4').resolve()}" in second.statusBar().currentMessage()
+    second.close()
