@@ -174,7 +174,7 @@ def check_sources_change(store: AnnotationStore, paths, length: int, *, beside: 
         raise StoreError(store.path, f"is the project of {own} ({frames} frames), which is no longer there; "
                                      f"{new} has {length} frames, so its {count} annotated frames would not fit: "
                                      "open the moved footage itself with it")
-    return f"the project named {own}{' (no longer there)' if gone else ''} and now names {new}"
+    return f"project re-linked to this footage from {own}{' (gone)' if gone else ''}"
 
 
 def open_job(request: OpenRequest) -> Job[OpenedProject]:

@@ -182,8 +182,8 @@ def test_a_project_follows_its_footage_when_the_footage_moved(qtbot, tmp_path):
     second.open_pair(moved / "visible.mp4", moved / "thermal.mp4", store=str(store))
     assert second.document is not None and sorted(second.document.records) == [0]
     message = second.statusBar().currentMessage()
-    assert f"the project named {(old / 'visible.mp4').resolve()}" in message and "(no longer there)" in message
-    assert f"and now names {(moved / 'visible.mp4').resolve()}" in message
+    assert f"project re-linked to this footage from {(old / 'visible.mp4').resolve()} + " in message
+    assert message.endswith(f"{(old / 'thermal.mp4').resolve()} (gone))")
     second.close()
     with AnnotationStore.open(store) as kept:
         assert kept.get_meta("sources") == [str((moved / n).resolve()) for n in ("visible.mp4", "thermal.mp4")]
@@ -212,5 +212,6 @@ def test_a_folder_copied_with_its_project_opens_with_it(qtbot, tmp_path):
     second.open_pair(copy / "visible.mp4", copy / "thermal.mp4")
     assert second.last_error is None and sorted(second.document.records) == [0]
     assert Path(second.document.path).parent == copy
-    assert f"and now names {(copy / 'visible.mp4').resolve()}" in second.statusBar().currentMessage()
+    assert f"project re-linked to this footage from {(original / 'visible.mp4').resolve()}" in (
+        second.statusBar().currentMessage())
     second.close()
