@@ -79,9 +79,16 @@ def effective_keys(overrides: dict[str, str] | None = None) -> dict[str, str]:
     """name -> key text in Qt's portable form ("Ctrl+Shift+Z"; "" = none): the defaults
     with ``overrides`` applied (unknown names are ignored)."""
     keys = dict(DEFAULT_KEYS)
+    chosen = {}
     for name, key in (overrides or {}).items():
         if name in keys:
-            keys[name] = QKeySequence(key).toString() if key else ""
+            keys[name] = chosen[name] = QKeySequence(key).toString() if key else ""
+    # a default key the user gave another action stays with that action (a key new to the defaults, such
+    # as [ for Range starts here, would otherwise make both ambiguous: Qt then runs neither)
+    taken = {key for key in chosen.values() if key}
+    for name in keys:
+        if name not in chosen and keys[name] in taken:
+            keys[name] = ""
     return keys
 
 

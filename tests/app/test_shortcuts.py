@@ -277,3 +277,14 @@ def test_the_f1_list_cannot_be_typed_over(window, qtbot):
     qtbot.keyClicks(QApplication.focusWidget(), "G")
     table.setCurrentCell(row + 1, 0)  # moving on keeps what was typed
     assert table.item(row, 0).text() == "T"
+
+
+def test_a_key_the_user_chose_stays_theirs_when_a_new_default_takes_it():
+    """Next frame rebound to ] before ] became Range ends here's default: both actions had ], and Qt
+    ran neither on it (an ambiguous shortcut). The user's choice keeps the key; the new action is
+    left without one (Edit > Keyboard shortcuts... gives it another)."""
+    from app.actions import effective_keys, key_conflicts
+
+    keys = effective_keys({"next_frame": "]"})
+    assert keys["next_frame"] == "]" and keys["range_end"] == "" and keys["range_start"] == "["
+    assert key_conflicts(keys) == []
