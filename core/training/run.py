@@ -54,6 +54,11 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     ``--resume`` or ``args.force``; the weights read are never the run's own files)."""
     out = run_folder(args)
     config = config_from_args(args)  # a bad config is said before the run folder is touched
+    if teacher is not None and config.model.factory != "student":  # it distilled the teacher into a teacher
+        from core.errors import ConfigError
+
+        raise ConfigError(f"{args.config}: trains a {config.model.factory} (model.factory); distill trains the "
+                          "student from the teacher: give a student's config (e.g. configs/student_kd_bundled.json)")
     check_data_not_written(config, out)
     if args.init is None or Path(args.init).is_file():  # a missing one is said by prepare_run_folder
         check_init_fits(config.model, args.init)

@@ -32,3 +32,21 @@ def test_a_student_checkpoint_as_the_teacher_is_one_line_before_any_work(tmp_pat
                                "checkpoint"), lines[0]
     assert sorted(p.name for p in out.iterdir()) == ["metrics.csv"]
     assert (out / "metrics.csv").read_text() == "step,loss\n1,2.0\n"
+
+
+def test_a_teacher_config_for_distillation_is_one_line_before_any_work(tmp_path, capsys):
+    """``distill --teacher teacher.pt --config configs/teacher_bundled.json`` distilled the teacher into a
+    second teacher (status 0), where the student's config was meant."""
+    from core.models.checkpoint import save_checkpoint
+    from core.training.config import load_train_config
+    from core.training.model_setup import build_training_model
+
+    config = CONFIGS / "tiny_teacher.json"
+    teacher = save_checkpoint(tmp_path / "teacher.pt", build_training_model(load_train_config(config).model))
+    out = tmp_path / "run"
+    code = main(["distill", "--teacher", str(teacher), "--config", str(config), "--out", str(out), "--steps", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.strip().splitlines() == [
+        f"error: {config}: trains a teacher (model.factory); distill trains the student from the teacher: give a "
+        "student's config (e.g. configs/student_kd_bundled.json)"], err
+    assert not out.exists()
