@@ -48,12 +48,28 @@ def run_folder(args: argparse.Namespace) -> Path:
     return args.out if args.out is not None else Path("runs") / args.config.stem
 
 
+def _top_level_keys(path: Path) -> set[str]:
+    """The keys of the config file itself (not of the files it extends); empty when it cannot
+    be read (loading the config says why)."""
+    from core.errors import ConfigError
+    from core.fileio import read_json_object
+
+    try:
+        return set(read_json_object(path, "training config"))
+    except ConfigError:
+        return set()
+
+
 def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     """Train (or distil from ``teacher``) into the run folder, after its checks
     (:func:`core.training.trainer.prepare_run_folder`: an earlier run there needs
     ``--resume`` or ``args.force``; the weights read are never the run's own files)."""
     out = run_folder(args)
     config = config_from_args(args)  # a bad config is said before the run folder is touched
+    if teacher is None and "distill" in _top_level_keys(args.config):  # trained without a word of the section
+        print(f"note: {args.config} has a 'distill' section, which train does not use (there is no teacher): the "
+              f"network trains on the task loss alone; distil with `distill --teacher T.pt --config {args.config}`",
+              file=sys.stderr)
     if teacher is not None and config.model.factory != "student":  # it distilled the teacher into a teacher
         from core.errors import ConfigError
 

@@ -4,6 +4,8 @@ distillation, default configs found from another folder."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from core.cli import main
@@ -226,3 +228,15 @@ def test_train_names_the_option_of_a_bad_override(option, value, tmp_path, capsy
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and line == f"error: {option} must be >= 1, got {value}", line
     assert not out.exists()
+
+
+def test_train_with_a_distillation_config_says_the_distill_section_is_not_used(tmp_path, capsys):
+    """``train --config student_kd_bundled.json`` (distill meant) trained on the task loss alone, the config's
+    distill section unused, without a word."""
+    config = tmp_path / "kd.json"
+    config.write_text(json.dumps({"extends": str(PROJECT / "tests" / "core" / "training" / "configs" /
+                                                 "tiny_student.json"), "distill": {"feature": 2.0}}))
+    assert main(["train", "--config", str(config), "--out", str(tmp_path / "run"), "--steps", "1"]) == 0
+    assert (f"note: {config} has a 'distill' section, which train does not use (there is no teacher): the network "
+            f"trains on the task loss alone; distil with `distill --teacher T.pt --config {config}`"
+            ) in capsys.readouterr().err.splitlines()
