@@ -124,6 +124,15 @@ def test_open_recent_leaves_out_projects_whose_sources_are_gone(window, pair_fil
     assert len(window.recent_menu.actions()) == 1
 
 
+def _close_error_boxes() -> None:
+    """Close the error dialogs a refused open left on screen (later tests look for theirs)."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    for box in QApplication.topLevelWidgets():
+        if isinstance(box, QMessageBox) and box.isVisible():
+            box.close()
+
+
 def test_footage_opened_with_another_footages_project_is_refused(window, pair_files, synthetic, tmp_path):
     """``studio walk-4/... --project walk-3.rgbt.sqlite`` (a name mistyped): walk-3's boxes were shown
     over walk-4's frames, and the project was rebound to walk-4 without a word (reopened, it opened
@@ -148,6 +157,7 @@ def test_footage_opened_with_another_footages_project_is_refused(window, pair_fi
     assert error.startswith(str(store)) and f"is the project of {pair_files[0].resolve()}" in error
     assert "its 2 annotated frames were made on that footage" in error
     assert window.document is None or window.document.num_frames == 24  # walk-4 is not shown with them
+    _close_error_boxes()
     window.close()
     with AnnotationStore.open(store) as kept:
         assert kept.get_meta("sources") == [str(p.resolve()) for p in pair_files] and kept.count() == 2
@@ -179,6 +189,7 @@ def test_a_project_follows_its_footage_when_the_footage_moved(qtbot, tmp_path):
     second = new_window(qtbot)
     second.open_pair(elsewhere / "visible.mp4", elsewhere / "thermal.mp4", store=str(store))
     assert second.document is None and "(12 frames), which is no longer there" in str(second.last_error)
+    _close_error_boxes()
     second.open_pair(moved / "visible.mp4", moved / "thermal.mp4", store=str(store))
     assert second.document is not None and sorted(second.document.records) == [0]
     message = second.statusBar().currentMessage()
