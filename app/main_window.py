@@ -144,7 +144,7 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         a["back_10"].triggered.connect(lambda: self.step(-10))
         a["forward_10"].triggered.connect(lambda: self.step(10))
         a["play"].triggered.connect(self.transport.toggle_play)
-        a["stop"].triggered.connect(self.stop_all)
+        a["stop"].triggered.connect(self.stop_key)
         a["fit"].triggered.connect(self.views.visible.fit)
         a["zoom_target"].triggered.connect(self.zoom_to_target)
         a["follow_target"].toggled.connect(self._follow_toggled)

@@ -110,6 +110,20 @@ class WindowRuns:
         running = starting or self.tracking.busy or self.refining.busy or self.transport.playing
         self.actions["stop"].setEnabled(running)
 
+    def stop_key(self) -> None:
+        """Stop (Esc): playback started while a run goes on (to look around meanwhile) stops alone, and
+        the status bar says the next Esc stops the run; it stopped the run with it, which then had to be
+        started again from its last box. Otherwise everything stops (``stop_all``)."""
+        runs = [name for name, run in (("tracking run", self.tracking), ("refinement", self.refining)) if run.busy]
+        if self.transport.playing and runs:
+            self.transport.stop()
+            from app.actions import key_text
+
+            self.statusBar().showMessage(f"playback stopped; {key_text(self.actions, 'stop')} again stops the "
+                                         f"{' and the '.join(runs)}", 8000)
+            return
+        self.stop_all()
+
     def stop_all(self) -> None:
         self.transport.stop()
         for run in (self.tracking, self.refining):
