@@ -30,6 +30,7 @@ from core.commands.arguments import (
     loop_switches,
     output_file,
     positive_int,
+    refuse_missing_named_weights,
 )
 from core.fileio import write_text_atomic
 from core.geometry import parse_box_text
@@ -212,7 +213,8 @@ def ground_truth_init(sequence, start: int, *, hint: str | None = None):
 def build_network_tracker(choice, config, *, warn: bool = True):
     """The student / teacher of ``choice`` with the loop ``config`` (a broken ``.onnx`` sibling
     falls back to PyTorch, :func:`build_with_onnx_fallback`); ``warn``: say loudly on stderr
-    when it runs on random weights, and that the ``--weights`` file it names does not exist."""
+    when it runs on random weights (a ``--weights`` file that does not exist was refused before,
+    :func:`core.commands.arguments.refuse_missing_named_weights`)."""
     from core.trackers import build_tracker
     from core.tracking.factory import RandomWeightsWarning, print_random_warning
 
@@ -220,9 +222,6 @@ def build_network_tracker(choice, config, *, warn: bool = True):
         warnings.simplefilter("always", RandomWeightsWarning)
         tracker = build_with_onnx_fallback(lambda c: build_tracker(c, config=config), choice)
     if warn and any(issubclass(w.category, RandomWeightsWarning) for w in caught):
-        if choice.weights:  # the file named is missing (a typo?): random weights ran in its place without a word of it
-            print(f"WARNING: --weights {choice.weights} does not exist; --random-weights runs random weights in its "
-                  "place (leave --weights out to run the bundled checkpoint)", file=sys.stderr)
         print_random_warning(choice.name)
     return tracker
 
@@ -349,6 +348,9 @@ def run(args) -> int:
     if not is_peer(name) and args.modality != "auto":  # it was ignored: the network was fed both streams
         raise ConfigError(f"--modality applies to the OpenCV trackers (csrt, kcf), not to the {name}: give it "
                           f"--streams {args.modality} to feed it the {args.modality} stream alone")
+    # a --weights file that does not exist is a typo, never a cue for random weights (they stand in for a
+    # missing bundled checkpoint only)
+    refuse_missing_named_weights(args.random_weights, ("--weights", args.weights))
     choice = TrackerChoice(name, None if args.weights is None else str(args.weights), args.engine, args.device,
                            args.threads, args.random_weights, args.modality)
     tracker = None

@@ -36,6 +36,7 @@ from core.commands.arguments import (
     add_loop_switches,
     loop_switches,
     positive_int,
+    refuse_missing_named_weights,
 )
 from core.commands.dataset_tracking import (
     Outcome,
@@ -145,6 +146,8 @@ def run(args) -> int:
                               f"holds it ({root.resolve().parent}), or track it alone with track")
         raise ConfigError(f"{root} has no sequence folder with a ground-truth file to start from")
     recipe = tracker_recipe(args)
+    # a --weights file that does not exist is a typo, never a cue for random weights
+    refuse_missing_named_weights(args.random_weights, ("--weights", args.weights))
     records = RunRecords(results, run_settings(recipe))
     if not args.force:
         records.check_kept([f.name for f in folders if (results / f"{f.name}.txt").exists()])

@@ -58,14 +58,33 @@ def test_export_distill_with_a_named_teacher_that_does_not_exist_names_its_optio
     assert not (tmp_path / "d.h5").exists()
 
 
-def test_track_with_a_named_checkpoint_that_does_not_exist_says_so_in_its_warning(tmp_path, capsys):
-    """``track --weights typo.pt --random-weights`` warned only 'uses RANDOM weights', never that the file
-    named is missing (tests force random weights this way, so track still runs; the warning names it)."""
+@pytest.mark.parametrize("command", ["track", "track-dataset"])
+def test_track_with_a_named_checkpoint_that_does_not_exist_is_refused(command, tmp_path, capsys):
+    """``track SEQ --weights typo.pt --random-weights`` (and ``track-dataset``) warned that the file was
+    missing, then tracked with random weights and status 0 (boxes of no use, written where the
+    user expected the checkpoint's); it is now one line naming the file, and nothing is written."""
     from tests.core.safety.conftest import make_sequence
 
-    seq = make_sequence(tmp_path / "seq", frames=3)
+    seq = make_sequence(tmp_path / "data" / "seq", frames=3)
     missing = tmp_path / "typo.pt"
-    assert main(["track", str(seq), "--weights", str(missing), "--random-weights", "--threads", "1", "--out",
-                 str(tmp_path / "o.txt")]) == 0
-    assert (f"WARNING: --weights {missing} does not exist; --random-weights runs random weights in its place (leave "
-            "--weights out to run the bundled checkpoint)") in capsys.readouterr().err.splitlines()
+    out = tmp_path / ("o.txt" if command == "track" else "results")
+    where = [str(seq), "--out", str(out)] if command == "track" else [str(seq.parent), "--results", str(out)]
+    code = main([command, *where, "--weights", str(missing), "--random-weights", "--threads", "1"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line == (f"error: {missing}: --weights names a checkpoint that does not exist; "
+                                  "--random-weights stands in only for a missing bundled checkpoint (fix the path, "
+                                  "or leave --weights out)"), line
+    assert not out.exists()
+
+
+def test_track_with_random_weights_runs_them_for_a_missing_bundled_checkpoint(tmp_path, monkeypatch, capsys):
+    """Without --weights, --random-weights still stands in for the bundled checkpoint when it is missing."""
+    import core.tracking.factory
+    from tests.core.safety.conftest import make_sequence
+
+    monkeypatch.setattr(core.tracking.factory, "MODELS_DIR", tmp_path / "no-models")
+    seq = make_sequence(tmp_path / "seq", frames=3)
+    out = tmp_path / "o.txt"
+    assert main(["track", str(seq), "--random-weights", "--threads", "1", "--device", "cpu", "--out", str(out)]) == 0
+    assert len(out.read_text().splitlines()) == 3
+    assert "WARNING: student tracker uses RANDOM weights" in capsys.readouterr().err

@@ -8,6 +8,16 @@ import pytest
 from core.cli import main
 
 
+@pytest.fixture
+def no_bundled_weights(tmp_path, monkeypatch):
+    """No bundled checkpoint (``assets/models`` points at an empty place): ``--random-weights``
+    without ``--weights`` then runs random weights, whatever assets/models holds (a checkpoint
+    named with ``--weights`` that does not exist is refused, test_cli_missing_weights)."""
+    import core.tracking.factory
+
+    monkeypatch.setattr(core.tracking.factory, "MODELS_DIR", tmp_path / "no-bundled-models")
+
+
 def _write_pair(moving_square, folder, frames=6):
     seq = moving_square(num_frames=frames)
     (folder / "visual").mkdir(parents=True)
@@ -32,12 +42,12 @@ def _check_boxes(path, frames, init):
     return values
 
 
-def test_track_two_folders_and_scores(tmp_path, moving_square, capsys):
+def test_track_two_folders_and_scores(tmp_path, moving_square, capsys, no_bundled_weights):
     seq = _write_pair(moving_square, tmp_path / "pair")
     out, scores = tmp_path / "out" / "boxes.txt", tmp_path / "out" / "scores.txt"
     code = main(["track", str(tmp_path / "pair" / "visual"), str(tmp_path / "pair" / "thermal"), "--init",
                  "40,40,16,16", "--out", str(out), "--scores", str(scores), "--random-weights", "--threads", "1",
-                 "--device", "cpu", "--weights", str(tmp_path / "no-such-student.pt")])
+                 "--device", "cpu"])
     assert code == 0
     _check_boxes(out, len(seq), [40, 40, 16, 16])
     confidences = [float(v) for v in _lines(scores)]
@@ -95,13 +105,15 @@ def test_network_options_are_refused_for_a_classical_tracker(tmp_path, moving_sq
     assert out.exists()
 
 
-def _random_student_args(tmp_path, moving_square) -> list[str]:
-    """``track`` arguments for a 3-frame pair written to ``tmp_path``, a student whose weights are
-    missing (random weights allowed), one thread, the CPU."""
+def _random_student_args(tmp_path, moving_square, monkeypatch) -> list[str]:
+    """``track`` arguments for a 3-frame pair written to ``tmp_path``, a student whose bundled weights
+    are missing (random weights allowed), one thread, the CPU."""
+    import core.tracking.factory
+
+    monkeypatch.setattr(core.tracking.factory, "MODELS_DIR", tmp_path / "no-bundled-models")
     _write_pair(moving_square, tmp_path / "pair", frames=3)
     return [str(tmp_path / "pair" / "visual"), str(tmp_path / "pair" / "thermal"), "--init", "40,40,16,16",
-            "--out", str(tmp_path / "boxes.txt"), "--random-weights", "--threads", "1", "--device", "cpu",
-            "--weights", str(tmp_path / "no-such-student.pt")]
+            "--out", str(tmp_path / "boxes.txt"), "--random-weights", "--threads", "1", "--device", "cpu"]
 
 
 def _configs_built(monkeypatch, capsys, args, field: str, options) -> list:
@@ -141,7 +153,7 @@ def test_pair_correlation_option_is_parsed_and_reaches_the_network_tracker(tmp_p
     from core.cli import build_parser
     from core.tracking.tracker_config import PAIR_CORRELATION_WEIGHT, TrackerConfig
 
-    args = _random_student_args(tmp_path, moving_square)
+    args = _random_student_args(tmp_path, moving_square, monkeypatch)
     assert build_parser().parse_args(["track", *args]).pair_correlation is None  # "not given"
     assert build_parser().parse_args(["track", *args, "--pair-correlation", "off"]).pair_correlation == "off"
     help_text = _refused_word_then_help(capsys, args, "--pair-correlation", "yes")
@@ -153,7 +165,7 @@ def test_pair_correlation_option_is_parsed_and_reaches_the_network_tracker(tmp_p
     assert built == [PAIR_CORRELATION_WEIGHT, 0.0, TrackerConfig().pair_correlation]
 
 
-def test_streams_reach_the_network_tracker(tmp_path, moving_square, monkeypatch, capsys):
+def test_streams_reach_the_network_tracker(tmp_path, moving_square, monkeypatch, capsys, no_bundled_weights):
     """``--streams`` becomes the tracker's ``TrackerConfig.streams`` (what it feeds the network
     is tested in ``test_tracker_config`` and ``test_blind_stream``); the run writes its boxes, and
     with "auto" says on how many frames it fed the thermal stream alone."""
@@ -173,7 +185,7 @@ def test_streams_reach_the_network_tracker(tmp_path, moving_square, monkeypatch,
         out = tmp_path / f"{streams}.txt"
         assert main(["track", str(tmp_path / "pair" / "visual"), str(tmp_path / "pair" / "thermal"), "--streams",
                      streams, "--init", "40,40,16,16", "--out", str(out), "--random-weights", "--threads", "1",
-                     "--device", "cpu", "--weights", str(tmp_path / "no-such-student.pt")]) == 0
+                     "--device", "cpu"]) == 0
         _check_boxes(out, 4, [40, 40, 16, 16])
         assert ("streams auto:" in capsys.readouterr().err) == (streams == "auto")
     assert built == ["thermal", "visible", "both", "auto"]
@@ -236,8 +248,8 @@ def test_the_pixel_match_note_counts_the_moved_frames():
                            "frames (2 by the whole shift)")
 
 
-def test_track_says_what_the_pixel_match_did_unless_it_is_off(tmp_path, moving_square, capsys):
-    args = _random_student_args(tmp_path, moving_square)
+def test_track_says_what_the_pixel_match_did_unless_it_is_off(tmp_path, moving_square, monkeypatch, capsys):
+    args = _random_student_args(tmp_path, moving_square, monkeypatch)
     assert main(["track", *args]) == 0
     assert "pixel match: the reported centre moved onto the drawn target's pixels on " in capsys.readouterr().err
     assert main(["track", *args, "--pixel-match", "off", "--force"]) == 0
@@ -276,7 +288,7 @@ def test_pair_shape_option_is_parsed_and_reaches_the_network_tracker(tmp_path, m
     from core.cli import build_parser
     from core.tracking.tracker_config import MAX_ASPECT_CHANGE, PAIR_MAX_ASPECT_CHANGE, TrackerConfig
 
-    args = _random_student_args(tmp_path, moving_square)
+    args = _random_student_args(tmp_path, moving_square, monkeypatch)
     assert build_parser().parse_args(["track", *args]).pair_shape is None
     help_text = _refused_word_then_help(capsys, args, "--pair-shape", "square")
     assert "--pair-shape {drawn,free}" in help_text and "'drawn' (the default)" in help_text
@@ -293,7 +305,7 @@ def test_pixel_match_option_is_parsed_and_reaches_the_network_tracker(tmp_path, 
     from core.cli import build_parser
     from core.tracking.tracker_config import PIXEL_MATCH_WEIGHT, TrackerConfig
 
-    args = _random_student_args(tmp_path, moving_square)
+    args = _random_student_args(tmp_path, moving_square, monkeypatch)
     assert build_parser().parse_args(["track", *args]).pixel_match is None
     help_text = _refused_word_then_help(capsys, args, "--pixel-match", "maybe")
     assert "--pixel-match {on,off}" in help_text and "default on" in help_text

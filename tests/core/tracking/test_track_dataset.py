@@ -57,15 +57,26 @@ def test_a_second_run_keeps_what_exists_and_force_tracks_again(dataset, tmp_path
     assert _rows(results / "alpha.txt").shape == (5, 4)
 
 
-def test_the_student_runs_over_the_dataset(dataset, tmp_path):
+@pytest.fixture
+def no_bundled_weights(tmp_path, monkeypatch):
+    """No bundled checkpoint (``assets/models`` points at an empty place): ``--random-weights``
+    without ``--weights`` then runs random weights, whatever assets/models holds (a checkpoint
+    named with ``--weights`` that does not exist is refused, test_cli_missing_weights)."""
+    import core.tracking.factory
+
+    monkeypatch.setattr(core.tracking.factory, "MODELS_DIR", tmp_path / "no-bundled-models")
+
+
+def test_the_student_runs_over_the_dataset(dataset, tmp_path, no_bundled_weights):
     results = tmp_path / "results"
     assert main(["track-dataset", str(dataset), "--results", str(results), "--sequences", "beta",
-                 "--random-weights", "--threads", "1", "--weights", str(tmp_path / "none.pt")]) == 0
+                 "--random-weights", "--threads", "1"]) == 0
     boxes = _rows(results / "beta.txt")
     assert boxes.shape == (5, 4) and (boxes[:, 2:] > 0).all()
 
 
-def test_the_loop_switches_reach_the_tracker_and_are_refused_for_opencv(dataset, tmp_path, capsys):
+def test_the_loop_switches_reach_the_tracker_and_are_refused_for_opencv(dataset, tmp_path, capsys,
+                                                                        no_bundled_weights):
     """``--pixel-match``, ``--pair-correlation``, ``--pair-shape`` and ``--hold-when-lost`` (as
     ``track``'s) set the student's ``TrackerConfig`` in every process; an OpenCV tracker refuses them
     in one line before any work."""
@@ -74,8 +85,7 @@ def test_the_loop_switches_reach_the_tracker_and_are_refused_for_opencv(dataset,
     from core.commands.track_dataset import tracker_recipe
     from core.tracking.tracker_config import HOLD_THRESHOLD, MAX_ASPECT_CHANGE, TrackerConfig
 
-    base = ["track-dataset", str(dataset), "--results", str(tmp_path / "r"), "--random-weights", "--threads", "1",
-            "--weights", str(tmp_path / "none.pt")]
+    base = ["track-dataset", str(dataset), "--results", str(tmp_path / "r"), "--random-weights", "--threads", "1"]
     default = tracker_factory(tracker_recipe(build_parser().parse_args(base)), warn=False)(None).config
     assert default == TrackerConfig()
     switched = tracker_recipe(build_parser().parse_args(
