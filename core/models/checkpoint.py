@@ -76,16 +76,30 @@ def file_kind_problem(path: str | Path) -> str | None:
 
 def describe_load_failure(error: BaseException) -> tuple[str, bool]:
     """(text, needs_pickle) for a failed ``torch.load(weights_only=True)``: needs_pickle
-    is True only when the file is a pickle that holds objects beyond plain tensors."""
+    is True only when the file is a pickle that holds objects beyond plain tensors. The text
+    is short and in the file's terms: torch's advice after the first sentence ('This is an
+    internal miniz error. If you are seeing this error, ...', 'In PyTorch 2.6, we changed
+    ...') is left out."""
     import re
 
-    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error)).strip()
     found = re.search(r"Unsupported global: GLOBAL ([\w.]+)", text)
     if found:
         return f"it pickles {found.group(1)}", True
-    needs_pickle = "Unsupported global" in text or "Unsupported operand" in text
-    first = text.strip().splitlines()[0] if text.strip() else type(error).__name__
-    return f"{type(error).__name__}: {first[:160]}", needs_pickle
+    operand = re.search(r"Unsupported operand[^\n]*", text)
+    if operand:
+        return operand.group(0).strip(), True
+    if "Unsupported global" in text:
+        return "it pickles objects beyond tensors", True
+    if not text:  # EOFError() of a pickle cut short
+        return ("the file ends early" if isinstance(error, EOFError) else type(error).__name__), False
+    first = text.splitlines()[0]
+    if first.startswith("PytorchStreamReader "):  # the zip reader: 'failed reading zip archive: failed finding ...'
+        first = first[len("PytorchStreamReader "):]
+    first = re.split(r"(?<=[^.])\. (?=[A-Z])", first, maxsplit=1)[0].rstrip(".")
+    if first.startswith(("failed reading zip", "unexpected EOF", "invalid header", "invalid load key")):
+        return first[:160], False
+    return f"{type(error).__name__}: {first[:160]}", False
 
 
 _SAFE_SCALARS = (type(None), bool, int, float, str)  # exact types: numpy.float64 subclasses float
@@ -117,8 +131,11 @@ def read_checkpoint(path: str | Path, map_location: Any = "cpu") -> dict:
     try:
         payload = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:  # noqa: BLE001 - any unpickling failure is reported
-        raise CheckpointError(path, f"not a safe project checkpoint ({type(error).__name__}: "
-                                    f"{str(error).splitlines()[0] if str(error) else ''})") from error
+        text, _needs_pickle = describe_load_failure(error)
+        if text.startswith("it pickles"):  # a whole pickled module or object: intact, but not ours to unpickle
+            raise CheckpointError(path, f"not a safe project checkpoint ({text})") from error
+        # a zip archive without its end (a copy or download cut short), a pickle that ends early, damaged bytes
+        raise CheckpointError(path, f"corrupt or truncated checkpoint ({text})") from error
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(path, "not an RGB-T Studio model checkpoint (no 'format' marker); "
                                     "authors' checkpoints load through core.models.authors")
