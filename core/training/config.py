@@ -97,7 +97,10 @@ class ProcessingConfig:
     replaced by zeros (its mean after normalisation)). thermal_as_visible: probability
     that the whole sample is thermal-only, as ``core.sequences`` opens a thermal-only
     sequence (VOT-TIR, LSOTB-TIR): the visible template and search crops replaced by the
-    thermal crops replicated to 3 channels. min_overlap: CornerNet radius.
+    thermal crops replicated to 3 channels. grey_visible: probability that the visible
+    template and search crops are both replaced by their luminance in 3 channels, as a
+    monochrome (or night-mode) camera records them (pytracking's ToGrayscale; ``bench accuracy
+    --real --grey-visible`` measures the need). min_overlap: CornerNet radius.
     """
 
     template_center_jitter: float = 0.0
@@ -111,6 +114,7 @@ class ProcessingConfig:
     drop_modality: float = 0.0
     thermal_as_visible: float = 0.0
     fog_visible: float = 0.0
+    grey_visible: float = 0.0
     min_overlap: float = 0.7
 
 

@@ -6,8 +6,8 @@ OSTrack's processing: a joint horizontal flip, the template cropped at factor
 ``core.tracking.crop`` (the tracker's own crop code). A single-modality source's missing
 modality is then derived on the crops (``SequenceEntry.extras["second_stream"]``, a
 ``core.training.pseudo_modality.SecondStream``; absent for RGB-T sources, whose samples
-are unchanged). Then per-image brightness jitter, the RGB-T augmentations on the search
-crops, and normalisation.
+are unchanged). Then the whole sample thermal-only or its visible crops grey (when drawn), per-image
+brightness jitter, the RGB-T augmentations on the search crops, and normalisation.
 
 Output of :meth:`Processing.__call__` (numpy, float32): ``z_v``/``z_t`` (3, Z, Z),
 ``x_v``/``x_t`` (3, X, X), ``heatmap`` (1, F, F) Gaussian target, ``box`` (4,) the ground
@@ -91,6 +91,12 @@ def fog_visible(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(keep * image.astype(np.float32) + (1.0 - keep) * veil, 0, 255).astype(np.uint8)
 
 
+def grey_visible(image: np.ndarray) -> np.ndarray:
+    """(H, W, 3) uint8 RGB -> its luminance (OpenCV's weights) in all three channels, (H, W, 3) uint8."""
+    grey = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
+    return np.repeat(grey[..., None], 3, axis=2)
+
+
 def flatten_thermal(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Thermal crossover: contrast towards a heavy blur kept at U(0, 0.2) plus noise."""
     blurred = cv2.blur(image, (max(3, image.shape[1] // 2) | 1,) * 2).astype(np.float32)
@@ -150,6 +156,8 @@ class Processing:
                                               search_px=spec.search_size / spec.search_factor)
         if self.augment and rng.random() < cfg.thermal_as_visible:
             z_v, x_v = (np.repeat(t[..., None], 3, axis=2) for t in (z_t, x_t))  # thermal-only sequence
+        elif self.augment and cfg.grey_visible > 0 and rng.random() < cfg.grey_visible:
+            z_v, x_v = grey_visible(z_v), grey_visible(x_v)  # a monochrome camera (no draw when off)
         if self.augment:
             z_v, z_t, x_v, x_t = (_brightness(a, cfg.brightness, rng) for a in (z_v, z_t, x_v, x_t))
             if rng.random() < cfg.dark_visible:

@@ -142,3 +142,35 @@ def test_flip_cuts_exactly_the_crops_of_the_flipped_frames(seed):
     b = Processing(ProcessingConfig(flip=0.0), SPEC)(flipped, np.random.default_rng(seed))
     for key in a:
         np.testing.assert_array_equal(a[key], b[key])
+
+
+def _channels_equal(normalised) -> bool:
+    """Whether an ImageNet-normalised (3, S, S) crop was grey: its three channels, un-normalised, agree."""
+    mean, std = np.array([0.485, 0.456, 0.406]), np.array([0.229, 0.224, 0.225])
+    values = normalised * std[:, None, None] + mean[:, None, None]
+    return bool(np.abs(values - values[:1]).max() < 1e-3)
+
+
+def test_grey_visible_turns_both_visible_crops_grey_and_keeps_the_thermal_ones():
+    """grey_visible replaces the visible template and search crops by their luminance (three equal
+    channels) on the drawn share of samples; the thermal crops and the boxes stay; at 0 it draws no
+    random number, so earlier configs give the same samples as before."""
+    base = ProcessingConfig(search_center_jitter=0, search_scale_jitter=0, flip=0, brightness=0)
+    visible = np.zeros((120, 160, 3), np.uint8)
+    visible[..., 0], visible[30:50, 40:60] = 180, (30, 200, 90)  # a red scene, a green target
+    scene = FramePair(0, visible, np.full((120, 160), 90, np.uint8), None)
+    sample = PairSample(scene, np.array((40, 30, 20, 20), float), scene, np.array((45, 35, 20, 20), float), None, 0, 1)
+    plain = Processing(base, SPEC)(sample, np.random.default_rng(2))
+    greyed = 0
+    for seed in range(20):
+        out = Processing(dataclasses.replace(base, grey_visible=0.5), SPEC)(sample, np.random.default_rng(seed))
+        np.testing.assert_array_equal(out["x_t"], plain["x_t"])
+        np.testing.assert_array_equal(out["box"], plain["box"])
+        grey = [_channels_equal(out[k]) for k in ("z_v", "x_v")]
+        assert grey[0] == grey[1]  # the template and the search crop together
+        greyed += grey[0]
+    assert 4 <= greyed <= 16
+    rng_a, rng_b = np.random.default_rng(5), np.random.default_rng(5)
+    Processing(base, SPEC)(sample, rng_a)
+    Processing(dataclasses.replace(base, grey_visible=0.0), SPEC)(sample, rng_b)
+    assert rng_a.random() == rng_b.random()
