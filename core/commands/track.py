@@ -205,8 +205,19 @@ def ground_truth_init(sequence, start: int, *, hint: str | None = None):
     record = records.get(start)
     box = None if record is None or record.absent or record.box is None else np.asarray(record.box, dtype=np.float64)
     if not is_valid_box(box):
-        raise ConfigError(f"the ground truth of {sequence.name} has no box on frame {start + 1} (absent or "
-                          f"unlabelled there); {hint or 'give the box with --init x,y,w,h or choose another --start-frame'}")
+        hint = hint or "give the box with --init x,y,w,h or choose another --start-frame"
+        reason = getattr(sequence, "missing_box_reason", lambda frame: None)(start)
+        if reason is None:
+            raise ConfigError(f"the ground truth of {sequence.name} has no box on frame {start + 1} (absent or "
+                              f"unlabelled there); {hint}")
+        path, line, what, malformed = reason
+        if malformed:  # a negative width, a zero height: the file and line to mend
+            from core.errors import AnnotationFormatError
+
+            raise AnnotationFormatError(path, f"{what}, so frame {start + 1} has no box to start from; {hint}",
+                                        line=line)
+        where = f"{path}, line {line}: {what}" if line is not None else what
+        raise ConfigError(f"the ground truth of {sequence.name} has no box on frame {start + 1} ({where}); {hint}")
     return box
 
 

@@ -224,6 +224,11 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
 
         return load_ground_truth(folder, layout)
 
+    def missing_box(frame: int):
+        from core.annotations.formats.groundtruth import missing_box_reason
+
+        return missing_box_reason(folder, layout, frame)
+
     pair = _find_pair(folder)
     visible: FolderSource | VideoSource | None
     thermal: FolderSource | VideoSource | None
@@ -242,4 +247,4 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
         else:
             visible, thermal = None, FolderSource(images)
     return PairSequence(visible, thermal, name=folder_name(folder), layout=layout, frame_offset=frame_offset,
-                        cache_frames=cache_frames, ground_truth_loader=load_gt)
+                        cache_frames=cache_frames, ground_truth_loader=load_gt, missing_box_reason=missing_box)

@@ -55,7 +55,8 @@ class PairSequence(RGBTSequence):
 
     def __init__(self, visible: FrameSource | None, thermal: FrameSource | None, *, name: str, layout: str,
                  frame_offset: int = 0, cache_frames: int = 16, notes: list[str] | None = None,
-                 ground_truth_loader: Callable[[], Mapping[int, Any] | None] | None = None):
+                 ground_truth_loader: Callable[[], Mapping[int, Any] | None] | None = None,
+                 missing_box_reason: Callable[[int], tuple | None] | None = None):
         if cache_frames < 0:
             raise ValueError("cache_frames must be >= 0")
         if visible is None and thermal is None:
@@ -68,6 +69,7 @@ class PairSequence(RGBTSequence):
         self._offset = 0
         self._mapping: ThermalMapping | None = None
         self._gt_loader = ground_truth_loader
+        self._missing_box_reason = missing_box_reason
         self._gt_records: Mapping[int, Any] | None = None
         self._gt_loaded = False
         #: what the ground truth did not fit (``core.sequences.groundtruth.rows_past_the_end``),
@@ -185,6 +187,15 @@ class PairSequence(RGBTSequence):
         t_width, t_height = self._thermal_size
         return align_ground_truth(records, visible_start=max(0, -self._offset), offset=self._offset,
                                   length=len(self), thermal_scale=(width / t_width, height / t_height))
+
+    def missing_box_reason(self, frame: int) -> tuple | None:
+        """Why sequence frame ``frame`` (0-based) has no box in :meth:`ground_truth`: the
+        ground-truth file, its line (or None), what the row holds and whether the row is
+        malformed (``core.annotations.formats.groundtruth.missing_box_reason``); None when
+        not known (no ground-truth file, footage opened from two paths)."""
+        if self._missing_box_reason is None:
+            return None
+        return self._missing_box_reason(frame + max(0, -self._offset))  # the visible stream's file frame
 
     def _note_ground_truth_fit(self, records: Mapping[int, Any] | None) -> None:
         """Set :attr:`ground_truth_note` (and add it to the notes) when the GT, keyed by file

@@ -205,6 +205,68 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
     return records_from_rows(visible, thermal)
 
 
+def box_file(folder: str | Path, layout: str) -> Path | None:
+    """The file :func:`load_ground_truth` reads the (visible) box rows of ``folder`` from for
+    ``layout``, or None when there is none."""
+    folder = Path(folder)
+    if layout == "gtot":
+        return _first_existing(folder, ("groundTruth_v.txt", "init.txt"))
+    if layout in ("rgbt234", "lasher", "rgbt210"):
+        return _first_existing(folder, ("visible.txt", "init.txt", "groundtruth.txt"))
+    if layout == "vtuav":
+        return _first_existing(folder, ("rgb.txt", "groundtruth.txt"))
+    if layout in ("got10k", "got10k-tir", "got10k-visible"):
+        return _first_existing(folder, ("groundtruth.txt",))
+    gt = _first_existing(folder, ("groundtruth.txt", "groundtruth_rect.txt", "init.txt"))
+    for sub in ("color", "ir", "visible"):
+        if gt is None:
+            gt = _first_existing(folder / sub, ("groundtruth.txt",))
+    return gt
+
+
+def missing_box_reason(folder: str | Path, layout: str, frame: int) -> tuple[Path, int | None, str, bool] | None:
+    """Why file frame ``frame`` (0-based) of the sequence folder ``folder`` has no box in its
+    ground truth: ``(file, line or None, what, malformed)``, None when there is no box file.
+
+    ``what`` quotes the row: ``'0,0,0,0' marks the target absent`` (NaN too, and w or h <= 0
+    on VTUAV, whose format says so: ``malformed`` False), ``the row '10,20,-5,30' has a
+    negative width (-5)`` (a row the format has no absence for: ``malformed`` True), or, with
+    no line, that the file has no row for the frame. Call it once the file has loaded (the
+    rows are then one per line)."""
+    import re
+
+    folder = Path(folder)
+    path = box_file(folder, layout)
+    if path is None:
+        return None
+    lines = read_text(path).splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    every, first = (VTUAV_EVERY, vtuav_first_frame(folder)) if layout == "vtuav" else (1, 0)
+    index = (frame - first) // every
+    if frame < first or (frame - first) % every or index >= len(lines):
+        return path, None, f"{path} has {len(lines)} rows: the frame is unlabelled", False
+    text = lines[index].strip()
+    try:
+        values = [float(v) for v in re.split(r"[,;\s]+", text.rstrip(",;")) if v][:8]
+    except ValueError:
+        values = []
+    if len(values) == 8 and layout != "vtuav":  # a polygon: no width to blame (its box is its bounding box)
+        values = []
+    if path.name in ("groundTruth_v.txt", "groundTruth_i.txt") and len(values) == 4:
+        values = values[:2] + [values[2] - values[0], values[3] - values[1]]  # x1 y1 x2 y2 -> x y w h
+    absent = f"{text!r} marks the target absent"
+    if len(values) < 4 or not all(math.isfinite(v) for v in values[:4]) or not any(values[:4]):
+        return path, index + 1, absent, False
+    w, h = values[2], values[3]
+    if layout == "vtuav" and (w <= 0 or h <= 0):
+        return path, index + 1, absent, False
+    problems = [f"a negative width ({w:g})" if w < 0 else "width 0" if w == 0 else "",
+                f"a negative height ({h:g})" if h < 0 else "height 0" if h == 0 else ""]
+    problem = " and ".join(p for p in problems if p) or "no box"
+    return path, index + 1, f"the row {text!r} has {problem}", True
+
+
 def load_lasot(folder: str | Path) -> dict[int, FrameAnnotation]:
     """LaSOT-style folder: ``groundtruth.txt`` + ``full_occlusion.txt`` + ``out_of_view.txt``."""
     folder = Path(folder)

@@ -153,4 +153,22 @@ def read_corners(path: str | Path) -> np.ndarray:
     if values is None:
         values = np.asarray(_checked_rows(path, lines, tokens, (4,), "4 values (x1 y1 x2 y2)"),
                             dtype=np.float64).reshape(-1, 4)
+    _refuse_swapped_corners(path, lines, values)
     return corners_to_xywh(values)
+
+
+def _refuse_swapped_corners(path, lines: list[str], corners: np.ndarray) -> None:
+    """AnnotationFormatError naming the first line whose bottom-right corner lies left of or
+    above its top-left one (x2 < x1 or y2 < y1): GTOT encodes no absent target, so such a
+    row is a typo or swapped corners, not an absence (read as x, y, w, h it became a box of
+    negative width, taken for 'absent' without a word). ``0 0 0 0`` (what the project writes
+    for an absent frame) and NaN rows pass."""
+    with np.errstate(invalid="ignore"):
+        swapped = (corners[:, 2] < corners[:, 0]) | (corners[:, 3] < corners[:, 1])
+    if not swapped.any():
+        return
+    k = int(np.flatnonzero(swapped)[0])
+    x1, y1, x2, y2 = corners[k].tolist()
+    what = f"x2 ({x2:g}) < x1 ({x1:g})" if x2 < x1 else f"y2 ({y2:g}) < y1 ({y1:g})"
+    raise AnnotationFormatError(Path(path), f"{what} in {lines[k].strip()!r}: GTOT rows are x1 y1 x2 y2, the top-left "
+                                            "corner then the bottom-right one", line=k + 1)
