@@ -80,3 +80,51 @@ def rebind_keys(monkeypatch, window, bindings: dict[str, str]) -> None:
 
     monkeypatch.setattr(window_dialogs, "ShortcutsDialog", Keys)
     window.show_shortcuts()
+
+
+def slow_track_job(synthetic, frames):
+    """A stand-in for ``app.controllers.tracking.track_job``: it writes the true boxes of ``frames``
+    (provenance student, confidence 0.5) as a tracking run would, then spends up to 60 s on the next
+    frame, reporting every 10 ms so that Stop and Undo are looked at while the run is busy."""
+    import time
+
+    from app.jobs import TrackUpdate
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+    from core.progress import Progress
+
+    last = frames[-1]
+
+    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
+        for frame in frames:
+            command = SetRecords([FrameAnnotation(frame, synthetic.boxes[frame], provenance="student",
+                                                  confidence=0.5)], label="track")
+            command.apply(store)
+            applied.append(command)
+            yield Progress(frame, 23, f"frame {frame + 1}",
+                           TrackUpdate("Student", frame, synthetic.boxes[frame], 0.5, command, None, 30.0, "", ""))
+        for _ in range(6000):  # the next frame is slow
+            time.sleep(0.01)
+            yield Progress(last, 23, f"frame {last + 1}")
+        return last
+
+    return job
+
+
+def window_running(qtbot, monkeypatch, job, pair_files, store: str):
+    """A shown studio window whose tracking runs ``job`` in a worker thread (opening stays
+    synchronous), with the pair ``pair_files`` opened under the project ``store``."""
+    import app.controllers.tracking as tracking
+    from app.main_window import MainWindow
+    from app.qt import ensure_app
+    from app.settings import StudioSettings
+
+    monkeypatch.setattr(tracking, "track_job", job)
+    ensure_app()
+    window = MainWindow(StudioSettings.load(), synchronous=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.opener.synchronous = True
+    window.opener.runner.synchronous = True
+    window.open_pair(*pair_files, store=store)
+    return window

@@ -268,38 +268,10 @@ def test_esc_while_playing_during_a_run_stops_the_playback_first(qtbot, pair_fil
     """T on a long run, Space to look around while it goes, then Esc to stop the playback: the run
     stopped too, and had to be started again from its last box. Esc now stops the playback alone and
     says the next Esc stops the run."""
-    import time
+    from tests.app.conftest import slow_track_job, window_running
 
-    import app.controllers.tracking as tracking
-    from app.jobs import TrackUpdate
-    from app.main_window import MainWindow
-    from app.qt import ensure_app
-    from app.settings import StudioSettings
-    from core.annotations.history import SetRecords
-    from core.annotations.records import FrameAnnotation
-    from core.progress import Progress
-
-    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
-        for frame in (1, 2, 3):
-            command = SetRecords([FrameAnnotation(frame, synthetic.boxes[frame], provenance="student",
-                                                  confidence=0.5)], label="track")
-            command.apply(store)
-            applied.append(command)
-            yield Progress(frame, 23, f"frame {frame + 1}",
-                           TrackUpdate("Student", frame, synthetic.boxes[frame], 0.5, command, None, 30.0, "", ""))
-        for _ in range(6000):  # a slow tracker
-            time.sleep(0.01)
-            yield Progress(3, 23, "frame 4")
-        return 3
-
-    monkeypatch.setattr(tracking, "track_job", job)
-    ensure_app()
-    window = MainWindow(StudioSettings.load(), synchronous=False)
-    qtbot.addWidget(window)
-    window.show()
-    window.opener.synchronous = True
-    window.opener.runner.synchronous = True
-    window.open_pair(*pair_files, store=str(tmp_path / "esc.rgbt.sqlite"))
+    window = window_running(qtbot, monkeypatch, slow_track_job(synthetic, (1, 2, 3)), pair_files,
+                            str(tmp_path / "esc.rgbt.sqlite"))
     window.views.box_drawn.emit("visible", synthetic.boxes[0])
     window.actions["track"].trigger()
     qtbot.waitUntil(lambda: len(window.tracking.frames) >= 3, timeout=20000)

@@ -68,44 +68,16 @@ def test_ctrl_z_during_the_first_run_since_opening_stops_and_undoes_it(qtbot, pa
     disabled (the run is pushed as one step only when it ends, and the stack held nothing before
     it), so Ctrl+Z did nothing and the run went on writing over the interpolated boxes. Undo is
     enabled while a run goes on and stops and undoes it, as it does when earlier steps exist."""
-    import time
-
-    import app.controllers.tracking as tracking
-    from app.jobs import TrackUpdate
-    from app.main_window import MainWindow
-    from app.qt import ensure_app
-    from app.settings import StudioSettings
-    from core.annotations.history import SetRecords
     from core.annotations.records import FrameAnnotation
     from core.annotations.store import AnnotationStore
-    from core.progress import Progress
-
-    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
-        for frame in (1, 2, 3, 4):
-            command = SetRecords([FrameAnnotation(frame, synthetic.boxes[frame], provenance="student",
-                                                  confidence=0.5)], label="track")
-            command.apply(store)
-            applied.append(command)
-            yield Progress(frame, 23, f"frame {frame + 1}",
-                           TrackUpdate("Student", frame, synthetic.boxes[frame], 0.5, command, None, 30.0, "", ""))
-        for _ in range(6000):  # the next frame is slow: Stop is looked at between these reports
-            time.sleep(0.01)
-            yield Progress(4, 23, "frame 5")
-        return 4
+    from tests.app.conftest import slow_track_job, window_running
 
     store = str(tmp_path / "first-run.rgbt.sqlite")
     with AnnotationStore.open(store) as earlier:  # boxes the session before left
         earlier.put([FrameAnnotation(0, synthetic.boxes[0], provenance="manual", keyframe=True)]
                     + [FrameAnnotation(f, synthetic.boxes[f], provenance="interpolated") for f in range(1, 10)]
                     + [FrameAnnotation(10, synthetic.boxes[10], provenance="manual", keyframe=True)])
-    monkeypatch.setattr(tracking, "track_job", job)
-    ensure_app()
-    window = MainWindow(StudioSettings.load(), synchronous=False)
-    qtbot.addWidget(window)
-    window.show()
-    window.opener.synchronous = True
-    window.opener.runner.synchronous = True
-    window.open_pair(*pair_files, store=store)
+    window = window_running(qtbot, monkeypatch, slow_track_job(synthetic, (1, 2, 3, 4)), pair_files, store)
     assert not window.document.undo_stack.canUndo()  # nothing done since the project opened
     window.actions["track"].trigger()
     qtbot.waitUntil(lambda: len(window.tracking.frames) >= 4, timeout=20000)
@@ -126,40 +98,12 @@ def test_undoing_a_run_keeps_a_box_corrected_while_it_ran(qtbot, pair_files, syn
     run (nothing) over the correction, and the correction's own undo then brought back the
     tracker's box. The run's step now leaves out the frames the user edited while it ran: its undo
     takes back the run's other boxes and keeps the correction, whose own undo is the next Ctrl+Z."""
-    import time
-
     import numpy as np
 
-    import app.controllers.tracking as tracking
-    from app.jobs import TrackUpdate
-    from app.main_window import MainWindow
-    from app.qt import ensure_app
-    from app.settings import StudioSettings
-    from core.annotations.history import SetRecords
-    from core.annotations.records import FrameAnnotation
-    from core.progress import Progress
+    from tests.app.conftest import slow_track_job, window_running
 
-    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
-        for frame in (1, 2, 3, 4):
-            command = SetRecords([FrameAnnotation(frame, synthetic.boxes[frame], provenance="student",
-                                                  confidence=0.5)], label="track")
-            command.apply(store)
-            applied.append(command)
-            yield Progress(frame, 23, f"frame {frame + 1}",
-                           TrackUpdate("Student", frame, synthetic.boxes[frame], 0.5, command, None, 30.0, "", ""))
-        for _ in range(6000):  # the next frame is slow
-            time.sleep(0.01)
-            yield Progress(4, 23, "frame 5")
-        return 4
-
-    monkeypatch.setattr(tracking, "track_job", job)
-    ensure_app()
-    window = MainWindow(StudioSettings.load(), synchronous=False)
-    qtbot.addWidget(window)
-    window.show()
-    window.opener.synchronous = True
-    window.opener.runner.synchronous = True
-    window.open_pair(*pair_files, store=str(tmp_path / "corrected.rgbt.sqlite"))
+    window = window_running(qtbot, monkeypatch, slow_track_job(synthetic, (1, 2, 3, 4)), pair_files,
+                            str(tmp_path / "corrected.rgbt.sqlite"))
     window.views.box_drawn.emit("visible", synthetic.boxes[0])
     window.actions["track"].trigger()
     qtbot.waitUntil(lambda: len(window.tracking.frames) >= 4, timeout=20000)
