@@ -69,8 +69,23 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
 
 
 def read_gtot_corners(path: str | Path) -> np.ndarray:
-    """GTOT ``groundTruth_v.txt`` / ``_i.txt`` (``x1 y1 x2 y2``) -> xywh with ``w = x2 - x1``."""
-    return corners_to_gtot_xywh(read_box_rows(path))
+    """GTOT ``groundTruth_v.txt`` / ``_i.txt`` (``x1 y1 x2 y2``) -> xywh with ``w = x2 - x1``.
+
+    A row whose bottom-right corner lies left of or above its top-left one (x2 < x1 or
+    y2 < y1) raises AnnotationFormatError with its line: GTOT marks no absent target, so it is
+    a typo or swapped corners, which scored as a box of negative width without a word (the
+    annotation reader, ``core.annotations.formats.text.read_corners``, refuses it the same way).
+    """
+    corners = read_box_rows(path)
+    with np.errstate(invalid="ignore"):
+        swapped = (corners[:, 2] < corners[:, 0]) | (corners[:, 3] < corners[:, 1])
+    if swapped.any():
+        k = int(np.flatnonzero(swapped)[0])
+        x1, y1, x2, y2 = corners[k].tolist()
+        what = f"x2 ({x2:g}) < x1 ({x1:g})" if x2 < x1 else f"y2 ({y2:g}) < y1 ({y1:g})"
+        raise AnnotationFormatError(Path(path), f"{what}: GTOT rows are x1 y1 x2 y2, the top-left corner then "
+                                                "the bottom-right one", line=k + 1)
+    return corners_to_gtot_xywh(corners)
 
 
 @dataclass(frozen=True)

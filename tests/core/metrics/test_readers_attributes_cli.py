@@ -133,6 +133,25 @@ def test_eval_command_prints_table_writes_plots_and_json(tmp_path, capsys):
     assert attrs["night"]["scores"]["PR"] == 1.0 and attrs["occlusion (frames)"]["frames"] == 1
 
 
+def test_swapped_gtot_corners_are_refused_with_their_line(tmp_path, capsys):
+    """eval scored a GTOT row with x2 < x1 as a box of negative width without a word; it is one
+    line naming the file and line now, and 0 0 0 0 / NaN rows still read."""
+    gt = tmp_path / "data" / "car"
+    gt.mkdir(parents=True)
+    (gt / "groundTruth_v.txt").write_text("10 10 30 30\n0 0 0 0\nNaN NaN NaN NaN\n50 12 40 30\n")
+    (gt / "groundTruth_i.txt").write_text("10 10 30 30\n0 0 0 0\nNaN NaN NaN NaN\n12 12 32 30\n")
+    with pytest.raises(AnnotationFormatError, match=r"line 4: x2 \(40\) < x1 \(50\): GTOT rows are x1 y1 x2 y2"):
+        read_gtot_corners(gt / "groundTruth_v.txt")
+    assert read_gtot_corners(gt / "groundTruth_i.txt").shape == (4, 4)
+    res = tmp_path / "r"
+    res.mkdir()
+    (res / "car.txt").write_text("10 10 20 20\n" * 4)
+    assert cli_main(["eval", str(res), "--dataset-root", str(tmp_path / "data"), "--protocol", "gtot"]) == 2
+    err = capsys.readouterr().err
+    assert str(gt / "groundTruth_v.txt") in err and "line 4" in err and "x2 (40) < x1 (50)" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
 def test_eval_command_reports_missing_gt_as_error(tmp_path, capsys):
     res = tmp_path / "r"
     res.mkdir()
