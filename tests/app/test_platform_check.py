@@ -81,5 +81,5 @@ def test_readme_lists_the_system_packages_and_separates_the_environments():
     studio, tests = commands
     assert studio.startswith("python3 -m venv .venv &&") and tests.startswith("python3 -m venv .venv-test &&")
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    for step in ("pip install torch==2.13.0", 'pip install -e ".[test]"', "QT_QPA_PLATFORM=offscreen python -m pytest -q"):
+    for step in ("pip install torch==2.13.0", 'pip install -e ".[test]"', "QT_QPA_PLATFORM=offscreen python -m pytest -q -n 2"):
         assert step in tests and step in ci  # the README's test command is what CI runs
