@@ -5,7 +5,7 @@ surveillance camera in night mode (its infrared-cut filter out) records grey fra
 machine-vision and drone cameras, and some benchmark sequences are grey to begin with. A tracker
 whose matching leans on colour (its network's visible branch, the loop's match on the drawn
 target's pixels) then has less to go on. This module makes that measurable on the split's own boxes:
-every visible frame becomes its luminance (OpenCV's RGB -> grey weights) in all three channels.
+every visible frame becomes its luminance in all three channels (``core.sequences.base.grey_rgb``).
 The thermal stream is unchanged; on a thermal-only sequence (its visible frame is the thermal one
 replicated) nothing changes, and on a visible-only one the thermal frame already is that luminance.
 
@@ -15,11 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import cv2
-import numpy as np
-
 from core.bench.mapped_sequence import MappedSequence
-from core.sequences.base import FramePair
+from core.sequences.base import FramePair, grey_rgb
 
 
 @dataclass(frozen=True)
@@ -34,8 +31,7 @@ class GreyVisible:
     def apply(self, pair: FramePair) -> FramePair:
         """``pair`` with its visible frame replaced by its luminance in three channels; the thermal
         frame (and the raw one, when kept) as it was."""
-        grey = cv2.cvtColor(np.ascontiguousarray(pair.visible), cv2.COLOR_RGB2GRAY)
-        return FramePair(pair.index, np.repeat(grey[..., None], 3, axis=2), pair.thermal, pair.thermal_raw)
+        return FramePair(pair.index, grey_rgb(pair.visible), pair.thermal, pair.thermal_raw)
 
 
 class GreyVisibleSequence(MappedSequence):

@@ -37,7 +37,7 @@ CYCLE = "sre"
 
 
 @dataclass(frozen=True)
-class InitBoxError:
+class InitBoxPerturbation:
     """One error of the first box: ``name``, a key of :data:`SRE_ERRORS`."""
 
     name: str
@@ -69,16 +69,17 @@ class InitErrorPlan:
     spec: str
 
     def __post_init__(self) -> None:
-        if self.spec != CYCLE:
-            InitBoxError(self.spec)  # ConfigError naming the option for an unknown name
+        if not self.cycles:
+            InitBoxPerturbation(self.spec)  # ConfigError naming the option for an unknown name
 
     @property
-    def key(self) -> str:
-        return f"init-{self.spec}"
+    def cycles(self) -> bool:
+        """Whether the runs take the twelve errors in turn (``sre``) rather than one for all."""
+        return self.spec == CYCLE
 
-    def for_run(self, index: int) -> InitBoxError:
+    def for_run(self, index: int) -> InitBoxPerturbation:
         """The error of the ``index``-th run (0-based, in the bench's order of runs)."""
-        if self.spec != CYCLE:
-            return InitBoxError(self.spec)
+        if not self.cycles:
+            return InitBoxPerturbation(self.spec)
         names = list(SRE_ERRORS)
-        return InitBoxError(names[index % len(names)])
+        return InitBoxPerturbation(names[index % len(names)])

@@ -35,7 +35,7 @@ from core.bench.compression import CompressedSequence, FootageCompression
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.frame_step import FrameStep, SteppedSequence
 from core.bench.grey import GreyVisible, GreyVisibleSequence
-from core.bench.init_error import InitBoxError, InitErrorPlan
+from core.bench.init_error import InitBoxPerturbation, InitErrorPlan
 from core.bench.real_metrics import valid_rows
 from core.bench.resize import FootageResize, ResizedSequence
 from core.bench.veil import VeiledSequence, VisibleVeil
@@ -76,7 +76,7 @@ class RealItem:
     resize: FootageResize | None = None
     frame_step: FrameStep | None = None
     compression: FootageCompression | None = None
-    init_error: InitBoxError | None = None
+    init_error: InitBoxPerturbation | None = None
     grey: GreyVisible | None = None
 
     def open(self):
@@ -202,8 +202,7 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
         notes.append("every visible frame grey (its luminance in three channels, as a monochrome camera records "
                      "it); the thermal stream is unchanged, thermal-only sequences are as they were")
     if init_error is not None:
-        how = ("OTB's twelve SRE errors in turn" if init_error.for_run(0) != init_error.for_run(1)
-               else init_error.for_run(0).name)
+        how = "OTB's twelve SRE errors in turn" if init_error.cycles else init_error.spec
         notes.append(f"every run starts from its first ground-truth box drawn off ({how}; shifts by 10% of the box, "
                      "scales about its centre); the ground truth is unchanged and the init frame is not scored")
     if part == "train" and split.parts[part].get("rgbt_unlabeled"):

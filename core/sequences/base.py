@@ -47,6 +47,20 @@ STREAMS = ("both", "thermal", "visible")
 """What a tracker may be fed: the pair, or one stream presented as one-stream footage is."""
 
 
+def luminance(visible: np.ndarray) -> np.ndarray:
+    """(H, W, 3) uint8 RGB -> (H, W) uint8: its luminance by OpenCV's RGB -> grey weights, the thermal
+    frame a visible-only sequence opens with (:func:`as_streams`)."""
+    import cv2  # the sequences' base imports OpenCV only when a frame needs it
+
+    return cv2.cvtColor(np.ascontiguousarray(visible), cv2.COLOR_RGB2GRAY)
+
+
+def grey_rgb(visible: np.ndarray) -> np.ndarray:
+    """(H, W, 3) uint8 RGB -> (H, W, 3) uint8: its :func:`luminance` in all three channels, the
+    frame a monochrome camera records."""
+    return np.repeat(luminance(visible)[..., None], 3, axis=2)
+
+
 def has_one_stream(pair: FramePair) -> bool:
     """True when the thermal frame carries nothing the visible one does not: the visible
     frame is the thermal one replicated (a thermal-only sequence) or the thermal frame is
@@ -60,10 +74,7 @@ def has_one_stream(pair: FramePair) -> bool:
     sample_v, sample_t = vis[rows], thr[rows]
     if np.array_equal(sample_v[..., 0], sample_t) and np.array_equal(sample_v[..., 1], sample_t):
         return True
-    import cv2
-
-    luminance = cv2.cvtColor(np.ascontiguousarray(sample_v), cv2.COLOR_RGB2GRAY)
-    return bool(np.abs(luminance.astype(np.int16) - sample_t).max() <= 1)
+    return bool(np.abs(luminance(sample_v).astype(np.int16) - sample_t).max() <= 1)
 
 
 def as_streams(pair: FramePair, streams: str) -> FramePair:
@@ -77,10 +88,7 @@ def as_streams(pair: FramePair, streams: str) -> FramePair:
         thermal = pair.thermal[..., 0] if pair.thermal.ndim == 3 else pair.thermal
         return FramePair(pair.index, np.repeat(thermal[..., None], 3, axis=2), thermal, pair.thermal_raw)
     if streams == "visible":
-        import cv2  # the sequences' base imports OpenCV only when a frame needs it
-
-        luminance = cv2.cvtColor(np.ascontiguousarray(pair.visible), cv2.COLOR_RGB2GRAY)
-        return FramePair(pair.index, pair.visible, luminance, pair.thermal_raw)
+        return FramePair(pair.index, pair.visible, luminance(pair.visible), pair.thermal_raw)
     raise ValueError(f"streams must be one of {STREAMS}, got {streams!r}")
 
 

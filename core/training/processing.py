@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from core.sequences.base import grey_rgb
 from core.tracking.crop import CropGeometry, crop_side, crop_square, normalize_thermal, normalize_visible
 from core.training.config import ProcessingConfig
 from core.training.sampler import PairSample
@@ -91,12 +92,6 @@ def fog_visible(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.clip(keep * image.astype(np.float32) + (1.0 - keep) * veil, 0, 255).astype(np.uint8)
 
 
-def grey_visible(image: np.ndarray) -> np.ndarray:
-    """(H, W, 3) uint8 RGB -> its luminance (OpenCV's weights) in all three channels, (H, W, 3) uint8."""
-    grey = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2GRAY)
-    return np.repeat(grey[..., None], 3, axis=2)
-
-
 def flatten_thermal(image: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Thermal crossover: contrast towards a heavy blur kept at U(0, 0.2) plus noise."""
     blurred = cv2.blur(image, (max(3, image.shape[1] // 2) | 1,) * 2).astype(np.float32)
@@ -157,7 +152,7 @@ class Processing:
         if self.augment and rng.random() < cfg.thermal_as_visible:
             z_v, x_v = (np.repeat(t[..., None], 3, axis=2) for t in (z_t, x_t))  # thermal-only sequence
         elif self.augment and cfg.grey_visible > 0 and rng.random() < cfg.grey_visible:
-            z_v, x_v = grey_visible(z_v), grey_visible(x_v)  # a monochrome camera (no draw when off)
+            z_v, x_v = grey_rgb(z_v), grey_rgb(x_v)  # a monochrome camera (no draw when off)
         if self.augment:
             z_v, z_t, x_v, x_t = (_brightness(a, cfg.brightness, rng) for a in (z_v, z_t, x_v, x_t))
             if rng.random() < cfg.dark_visible:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.bench.init_error import SRE_ERRORS, InitBoxError, InitErrorPlan
+from core.bench.init_error import SRE_ERRORS, InitBoxPerturbation, InitErrorPlan
 from core.bench.real_items import real_items
 from core.errors import ConfigError
 from core.real_split import load_split
@@ -17,11 +17,11 @@ from tests.core.bench.real_tree import fake_tree
     ("scale1.2", (35.0, 38.0, 60.0, 24.0)), ("scale0.8", (45.0, 42.0, 40.0, 16.0)),
 ])
 def test_each_error_moves_the_centre_by_a_tenth_of_the_box_or_scales_about_it(name, expected):
-    np.testing.assert_allclose(InitBoxError(name).apply((40, 40, 50, 20), 320, 240), expected)
+    np.testing.assert_allclose(InitBoxPerturbation(name).apply((40, 40, 50, 20), 320, 240), expected)
 
 
 def test_an_erred_box_stays_in_the_frame():
-    box = InitBoxError("scale1.2").apply((0, 0, 50, 20), 320, 240)
+    box = InitBoxPerturbation("scale1.2").apply((0, 0, 50, 20), 320, 240)
     assert box[0] == 0 and box[1] == 0 and box[2] == pytest.approx(55.0) and box[3] == pytest.approx(22.0)
 
 
