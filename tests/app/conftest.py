@@ -112,14 +112,15 @@ def slow_track_job(synthetic, frames):
 
 
 def window_running(qtbot, monkeypatch, job, pair_files, store: str):
-    """A shown studio window whose tracking runs ``job`` in a worker thread (opening stays
-    synchronous), with the pair ``pair_files`` opened under the project ``store``."""
+    """A shown studio window whose tracking runs ``job`` (None: the real tracking job) in a worker
+    thread (opening stays synchronous), with the pair ``pair_files`` opened under the project ``store``."""
     import app.controllers.tracking as tracking
     from app.main_window import MainWindow
     from app.qt import ensure_app
     from app.settings import StudioSettings
 
-    monkeypatch.setattr(tracking, "track_job", job)
+    if job is not None:
+        monkeypatch.setattr(tracking, "track_job", job)
     ensure_app()
     window = MainWindow(StudioSettings.load(), synchronous=False)
     qtbot.addWidget(window)

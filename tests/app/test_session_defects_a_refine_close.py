@@ -86,14 +86,11 @@ def test_closing_the_window_during_a_tracking_run_stops_it_keeps_every_batch_and
     import threading
     import time
 
-    import app.controllers.tracking as tracking
     from app.jobs import TrackUpdate
-    from app.main_window import MainWindow
-    from app.qt import ensure_app
-    from app.settings import StudioSettings
     from core.annotations.history import SetRecords
     from core.annotations.records import FrameAnnotation
     from core.progress import Progress
+    from tests.app.conftest import window_running
 
     closing = threading.Event()
 
@@ -112,15 +109,8 @@ def test_closing_the_window_during_a_tracking_run_stops_it_keeps_every_batch_and
             time.sleep(0.05)
         return 22
 
-    monkeypatch.setattr(tracking, "track_job", job)
-    ensure_app()
     store = str(tmp_path / "close.rgbt.sqlite")
-    first = MainWindow(StudioSettings.load(), synchronous=False)
-    qtbot.addWidget(first)
-    first.show()
-    first.opener.synchronous = True
-    first.opener.runner.synchronous = True
-    first.open_pair(*pair_files, store=store)
+    first = window_running(qtbot, monkeypatch, job, pair_files, store)
     first.views.box_drawn.emit("visible", synthetic.boxes[0])
     first.actions["track"].trigger()
     qtbot.waitUntil(lambda: len(first.tracking.frames) >= 4, timeout=10000)

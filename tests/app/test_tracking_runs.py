@@ -193,11 +193,8 @@ def test_closing_the_window_ends_a_run_whose_tracking_process_stopped_answering(
 
     from PySide6.QtWidgets import QMessageBox
 
-    from app.main_window import MainWindow
-    from app.qt import ensure_app
-    from app.settings import StudioSettings
     from app.track_process import TrackerProcess
-    from tests.app.conftest import new_window
+    from tests.app.conftest import new_window, window_running
 
     started = []
 
@@ -217,14 +214,8 @@ def test_closing_the_window_ends_a_run_whose_tracking_process_stopped_answering(
     watchdog = threading.Timer(60, lambda: [p.terminate() for p in started])
     watchdog.start()
     try:
-        ensure_app()
         store = str(tmp_path / "stuck.rgbt.sqlite")
-        window = MainWindow(StudioSettings.load(), synchronous=False)
-        qtbot.addWidget(window)
-        window.show()
-        window.opener.synchronous = True
-        window.opener.runner.synchronous = True
-        window.open_pair(*pair_files, store=store)
+        window = window_running(qtbot, monkeypatch, None, pair_files, store)
         window.views.box_drawn.emit("visible", synthetic.boxes[0])
         window.actions["track"].trigger()
         qtbot.waitUntil(lambda: len(window.tracking.frames) >= 2, timeout=60000)
