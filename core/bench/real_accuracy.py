@@ -17,7 +17,9 @@ resolution, e.g. 0.5 for targets half the size. ``--frame-step K`` shows the run
 (``core.bench.frame_step``): the same footage at 1/K of its frame rate, its targets moving K times
 as far between frames. ``--jpeg QUALITY`` sends every frame through a JPEG round trip
 (``core.bench.compression``): the same footage from a strongly compressed video. ``--grey-visible``
-makes every visible frame grey (``core.bench.grey``), as a monochrome camera records it. ``--init-error
+makes every visible frame grey (``core.bench.grey``), as a monochrome camera records it.
+``--thermal-offset DX,DY`` moves every thermal frame of a pair by (DX, DY) pixels
+(``core.bench.misregistration``), as two cameras registered a few pixels off record it. ``--init-error
 SPEC`` starts every run from its first box drawn a little off (``core.bench.init_error``, OTB's
 SRE). How
 it is scored: :mod:`core.bench.real_run` (LasHeR PR/NPR/SR, FPS, runaway share,
@@ -25,7 +27,7 @@ confidence AUC, one-step diagnostic every ``--one-step-every`` frames).
 
 Output: the table (:mod:`core.bench.real_table`) on stdout, with the wall time and the
 load average; ``--json PATH``: an object ``{"command", "split_file", "part",
-"max_frames", "starts", "veil_visible", "resize", "frame_step", "jpeg", "grey_visible", "init_error", "streams", "hold_when_lost", "pair_correlation", "pair_shape", "pixel_match",
+"max_frames", "starts", "veil_visible", "resize", "frame_step", "jpeg", "grey_visible", "thermal_offset", "init_error", "streams", "hold_when_lost", "pair_correlation", "pair_shape", "pixel_match",
 "one_step_every", "threads", "wall_seconds", "load_average", "notes",
 "rows", "paired"}`` (rows: :func:`core.bench.real_run.score_real`; paired: the SR differences
 against the first tracker, :mod:`core.bench.paired`); ``--plots DIR``:
@@ -44,7 +46,7 @@ from pathlib import Path
 
 from core.bench.code_hashes import code_hashes
 from core.bench.contenders import REAL_KEYS, build_contenders
-from core.bench.footage_options import add_footage_options, footage_changes
+from core.bench.footage_options import add_footage_options, footage_changes, footage_payload
 from core.bench.paired import paired_differences
 from core.bench.peers import PEER_LABELS
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
@@ -216,10 +218,8 @@ def run_real_accuracy(args):
     text = format_real_table(rows, header, order, paired) + "\n" + footer
     payload = {"command": "python main.py " + " ".join(sys.argv[1:]) if sys.argv else "",
                "split_file": str(split.path), "part": args.split_part, "data_root": str(args.data_root),
-               "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible, "resize": args.resize,
-               "frame_step": args.frame_step, "jpeg": args.jpeg,
-               "grey_visible": bool(args.grey_visible), "init_error": args.init_error,
-               "streams": args.streams,
+               "max_frames": max_frames, "starts": args.starts, "veil_visible": args.veil_visible,
+               **footage_payload(args), "streams": args.streams,
                "hold_when_lost": bool(args.hold_when_lost), "pair_correlation": pair_correlation,
                "pair_shape": "free" if shape_free else "drawn", "pixel_match": pixel_match,
                "one_step_every": args.one_step_every,

@@ -20,7 +20,9 @@ under smoke or fog (``core.bench.veil``); with a ``resize`` every frame and box 
 every K-th frame (``core.bench.frame_step``), renumbered, and ``max_frames`` counts original frames
 (a run sees ``max_frames / K`` frames of the same stretch of footage); with a ``compression`` every
 frame goes through a JPEG round trip (``core.bench.compression``) before the veil; with ``grey``
-every visible frame becomes its luminance (``core.bench.grey``) before the compression; with an
+every visible frame becomes its luminance (``core.bench.grey``) before the compression; with a
+``thermal_offset`` every thermal frame of a pair is moved by a few pixels (``core.bench.misregistration``)
+before the compression; with an
 ``init_error`` plan every run starts from its first ground-truth box drawn a little off
 (``core.bench.init_error``; the k-th run of the list takes the plan's k-th error).
 """
@@ -36,6 +38,7 @@ from core.bench.eval_sets import ground_truth_rows
 from core.bench.frame_step import FrameStep, SteppedSequence
 from core.bench.grey import GreyVisible, GreyVisibleSequence
 from core.bench.init_error import InitBoxPerturbation, InitErrorPlan
+from core.bench.misregistration import MisregisteredSequence, ThermalOffset
 from core.bench.real_metrics import valid_rows
 from core.bench.resize import FootageResize, ResizedSequence
 from core.bench.veil import VeiledSequence, VisibleVeil
@@ -60,7 +63,8 @@ class RealItem:
     sees one (``core.bench.frame_step``; ``length``, ``num_frames`` and ``first_frame`` then count
     stepped frames) or None, ``compression``: the JPEG round trip of every frame
     (``core.bench.compression``) or None, ``grey``: the visible stream made grey (``core.bench.grey``)
-    or None, ``init_error``: how the run's first box is drawn off the
+    or None, ``thermal_offset``: how far a pair's thermal frames are moved
+    (``core.bench.misregistration``) or None, ``init_error``: how the run's first box is drawn off the
     ground truth (``core.bench.init_error``) or None."""
 
     modality: str
@@ -78,13 +82,15 @@ class RealItem:
     compression: FootageCompression | None = None
     init_error: InitBoxPerturbation | None = None
     grey: GreyVisible | None = None
+    thermal_offset: ThermalOffset | None = None
 
     def open(self):
-        """The sequence (a labelled view's window), stepped, resized, made grey, compressed and then
-        under the veil, each when there is one."""
+        """The sequence (a labelled view's window), stepped, resized, made grey, its thermal stream
+        moved, compressed and then under the veil, each when there is one."""
         sequence = (self.entry or SplitEntry(self.folder)).open(self.path, cache_frames=2)
         wrappers = ((self.frame_step, SteppedSequence), (self.resize, ResizedSequence),
-                    (self.grey, GreyVisibleSequence), (self.compression, CompressedSequence),
+                    (self.grey, GreyVisibleSequence), (self.thermal_offset, MisregisteredSequence),
+                    (self.compression, CompressedSequence),
                     (self.veil, VeiledSequence))
         for change, wrapper in wrappers:
             if change is not None:
@@ -101,9 +107,10 @@ class RealItem:
     @property
     def cache_dataset(self) -> str:
         """What the result cache files this run under besides its folder: the modality, and
-        the veil, the resize, the frame step, the compression, the grey visible stream and the first box's
-        error when there are (a changed run is another run)."""
-        changes = (self.veil, self.resize, self.frame_step, self.compression, self.grey, self.init_error)
+        the veil, the resize, the frame step, the compression, the grey visible stream, the thermal
+        stream's offset and the first box's error when there are (a changed run is another run)."""
+        changes = (self.veil, self.resize, self.frame_step, self.compression, self.grey, self.thermal_offset,
+                   self.init_error)
         return "|".join([self.modality] + [change.key for change in changes if change is not None])
 
 
@@ -124,6 +131,7 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
                frame_step: FrameStep | None = None,
                compression: FootageCompression | None = None,
                grey: GreyVisible | None = None,
+               thermal_offset: ThermalOffset | None = None,
                init_error: InitErrorPlan | None = None) -> tuple[list[RealItem], list[str]]:
     """(items, notes) of ``part`` of ``split`` under ``data_root`` (see the module docstring).
 
@@ -179,7 +187,7 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
             erred = None if init_error is None else init_error.for_run(len(items))
             items.append(RealItem(modality, folder, label, path, length, count, info.layout, first, veil,
                                   entry if entry.is_view else None, resize, frame_step, compression, erred,
-                                  grey))
+                                  grey, thermal_offset))
     if cut:
         notes.append(f"first {max_frames} frames of each longer sequence (of {', '.join(cut)} frames)")
     if starts > 1:
@@ -201,6 +209,10 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
     if grey is not None:
         notes.append("every visible frame grey (its luminance in three channels, as a monochrome camera records "
                      "it); the thermal stream is unchanged, thermal-only sequences are as they were")
+    if thermal_offset is not None:
+        notes.append(f"every thermal frame of a pair moved by ({thermal_offset.dx:g}, {thermal_offset.dy:g}) px, as "
+                     "two cameras registered that far off record it; the visible frames, the boxes and "
+                     "single-modality sequences are unchanged")
     if init_error is not None:
         how = "OTB's twelve SRE errors in turn" if init_error.cycles else init_error.spec
         notes.append(f"every run starts from its first ground-truth box drawn off ({how}; shifts by 10% of the box, "

@@ -26,7 +26,7 @@ import time
 from pathlib import Path
 
 from core.bench.contenders import Contender
-from core.bench.footage_options import add_footage_options, footage_changes
+from core.bench.footage_options import add_footage_options, footage_changes, footage_payload
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
@@ -226,8 +226,7 @@ def run_ablation(args) -> tuple[dict, str]:
     notes = [f"{args.model} weights {contenders[0].weights}; {len(items)} validation sequences", *notes,
              f"wall time {time.perf_counter() - started:.0f} s; load average {load[0]:.1f} / {load[1]:.1f}"]
     payload = {"model": args.model, "weights": contenders[0].weights, "max_frames": args.max_frames, "starts": args.starts,
-               "resize": args.resize, "frame_step": args.frame_step, "jpeg": args.jpeg,
-               "grey_visible": bool(args.grey_visible), "init_error": args.init_error,
+               **footage_payload(args),
                "variants": {k: repr(VARIANTS[k][1]) for k in keys}, "table": table, "rows": rows, "notes": notes}
     return payload, format_ablation(table, notes)
 
