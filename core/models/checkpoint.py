@@ -120,22 +120,32 @@ def _check_extra(path: Path, value: Any, where: str) -> None:
                                     "checkpoint metadata must be numbers, strings, lists, dicts or tensors")
 
 
+def load_torch_file(path: str | Path, what: str = "checkpoint", map_location: Any = "cpu") -> Any:
+    """``torch.load(path, weights_only=True)``; CheckpointError naming ``path`` in one short
+    line when it is not a torch file at all (:func:`file_kind_problem`), is cut short or
+    damaged, or pickles more than tensors (:func:`describe_load_failure`); ``what`` names the
+    file in the message ("checkpoint", "training state"). Torch's own multi-sentence advice
+    never reaches the user."""
+    path = Path(path)
+    problem = file_kind_problem(path)
+    if problem is not None:
+        raise CheckpointError(path, problem)
+    try:
+        return torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as error:  # noqa: BLE001 - any unpickling failure is reported
+        text, _needs_pickle = describe_load_failure(error)
+        if text.startswith("it pickles"):  # a whole pickled module or object: intact, but not ours to unpickle
+            raise CheckpointError(path, f"not a safe project {what} ({text})") from error
+        # a zip archive without its end (a copy or download cut short), a pickle that ends early, damaged bytes
+        raise CheckpointError(path, f"corrupt or truncated {what} ({text})") from error
+
+
 def read_checkpoint(path: str | Path, map_location: Any = "cpu") -> dict:
     """The raw checkpoint dict (validated keys), loaded with ``weights_only=True``."""
     path = Path(path)
     if not path.is_file():
         raise CheckpointError(path, "checkpoint file not found")
-    problem = file_kind_problem(path)
-    if problem is not None:
-        raise CheckpointError(path, problem)
-    try:
-        payload = torch.load(path, map_location=map_location, weights_only=True)
-    except Exception as error:  # noqa: BLE001 - any unpickling failure is reported
-        text, _needs_pickle = describe_load_failure(error)
-        if text.startswith("it pickles"):  # a whole pickled module or object: intact, but not ours to unpickle
-            raise CheckpointError(path, f"not a safe project checkpoint ({text})") from error
-        # a zip archive without its end (a copy or download cut short), a pickle that ends early, damaged bytes
-        raise CheckpointError(path, f"corrupt or truncated checkpoint ({text})") from error
+    payload = load_torch_file(path, "checkpoint", map_location)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise CheckpointError(path, "not an RGB-T Studio model checkpoint (no 'format' marker); "
                                     "authors' checkpoints load through core.models.authors")

@@ -43,6 +43,7 @@ from core.config import to_dict
 from core.errors import CheckpointError, OutputError
 from core.fileio import atomic_path, write_text_atomic
 from core.models import load_checkpoint, save_checkpoint
+from core.models.checkpoint import load_torch_file
 from core.progress import Job, Progress
 from core.training.actors import DistillationActor, TaskActor
 from core.training.config import TrainConfig, check_data_not_written
@@ -263,10 +264,11 @@ def _restore(out_dir: Path, actor, optimizer, scaler, device) -> int:
     if not checkpoint.is_file() or not state_path.is_file():
         raise CheckpointError(out_dir, "cannot resume: checkpoint.pt and training_state.pt are both needed")
     model, extra = load_checkpoint(checkpoint)
-    try:
-        state = torch.load(state_path, map_location="cpu", weights_only=True)
-    except Exception as error:  # noqa: BLE001 - reported with the file
-        raise CheckpointError(state_path, f"unreadable training state ({error})") from error
+    state = load_torch_file(state_path, "training state")  # cut short / damaged: one line, not torch's advice
+    missing = [k for k in ("step", "optimizer", "torch_rng") if k not in state] if isinstance(state, dict) else None
+    if missing is None or missing:
+        lacks = "is not a dict" if missing is None else f"lacks {', '.join(repr(k) for k in missing)}"
+        raise CheckpointError(state_path, f"not a training state written by `train` ({lacks})")
     if int(extra.get("step", -1)) != int(state.get("step", -2)):
         raise CheckpointError(state_path, f"names step {state.get('step')} but checkpoint.pt is at step {extra.get('step')}")
     actor.trainable_module.load_state_dict(model.state_dict())

@@ -145,3 +145,29 @@ def test_a_ctrl_c_between_the_checkpoint_and_the_state_still_leaves_a_resumable_
     monkeypatch.setattr(trainer, "save_checkpoint", real_save)
     result = run_to_end(train_job(config, tmp_path / "run", resume=True))
     assert result.step == 4
+
+
+@pytest.mark.parametrize("damage,said", [
+    (lambda p: p.write_bytes(p.read_bytes()[: p.stat().st_size // 2]),
+     "corrupt or truncated training state (failed reading zip archive"),
+    (lambda p: p.write_bytes(b""), "is empty (0 bytes)"),
+    (lambda p: torch.save([1, 2], p), "not a training state written by `train` (is not a dict)"),
+    (lambda p: torch.save({"step": 1}, p), "not a training state written by `train` (lacks 'optimizer', 'torch_rng')"),
+])
+def test_resume_from_a_damaged_training_state_is_one_line_naming_it(damage, said, tmp_path, capsys):
+    """``train --resume`` read training_state.pt with its own torch.load: a file cut short gave torch's
+    advice ('This is an internal miniz error. If you are seeing this error, ...'), one of another shape a
+    traceback. Now one line naming the file; the run's files are left as they were."""
+    out = tmp_path / "run"
+    config = str(CONFIGS / "tiny_teacher.json")
+    assert cli_main(["train", "--config", config, "--out", str(out), "--steps", "1"]) == 0
+    state = out / "training_state.pt"
+    damage(state)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    capsys.readouterr()
+    assert cli_main(["train", "--config", config, "--out", str(out), "--steps", "2", "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [line for line in err.splitlines() if line.startswith("error: ")] and \
+        len(err.splitlines()) == 1, err
+    assert err.startswith(f"error: {state}: ") and said in err and "If you are seeing" not in err, err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
