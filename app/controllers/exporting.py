@@ -2,10 +2,10 @@
 cancelled export leaves nothing behind and keeps an earlier one intact)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QProgressDialog
+from PySide6.QtCore import QObject, Signal
 
 from app.dialogs.export_dialog import entry
+from app.dialogs.progress import JobProgressDialog
 from app.workers import JobRunner
 
 
@@ -24,7 +24,7 @@ class ExportController(QObject):
         self.runner.finished.connect(self._finished)
         self.runner.cancelled.connect(self._cancelled)
         self.runner.failed.connect(self._failed)
-        self.dialog: QProgressDialog | None = None
+        self.dialog: JobProgressDialog | None = None
 
     @property
     def busy(self) -> bool:
@@ -36,11 +36,8 @@ class ExportController(QObject):
         export_entry = entry(key)
         records = dict(document.records)
         sequence, store = document.sequence, document.store
-        dialog = QProgressDialog(f"Exporting {export_entry.key}...", "Cancel", 0, max(document.num_frames, 1),
-                                 self.parent_widget)
-        dialog.setWindowTitle("Export")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(200)
+        dialog = JobProgressDialog(f"Exporting {export_entry.key}...", "Export", max(document.num_frames, 1),
+                                   self.parent_widget)
         dialog.canceled.connect(self.runner.cancel)
         self.dialog = dialog
         self.runner.start(lambda: export_entry.factory(sequence, records, target, store, models))
@@ -62,9 +59,7 @@ class ExportController(QObject):
     def _close(self) -> None:
         if self.dialog is not None:
             dialog, self.dialog = self.dialog, None
-            dialog.canceled.disconnect()
-            dialog.reset()
-            dialog.deleteLater()
+            dialog.finish()
 
     def _finished(self, _g: int, result) -> None:
         self._close()

@@ -18,10 +18,11 @@ from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QMessageBox
 
+from app.dialogs.progress import JobProgressDialog
 from app.settings import StudioSettings, studio_home
 from app.workers import JobRunner
 from core.distillation.finetune import FinetuneConfig, FinetuneResult
@@ -161,7 +162,7 @@ class ImproveController(QObject):
         self.runner.finished.connect(self._finished)
         self.runner.cancelled.connect(self._cancelled)
         self.runner.failed.connect(self._failed)
-        self.progress_dialog: QProgressDialog | None = None
+        self.progress_dialog: JobProgressDialog | None = None
         self.dialog = None  # the last result dialog (ImproveResultDialog) or message box
         self.paths: tuple[Path, Path] | None = None
         self.ask_first = True  # the menu action shows the options dialog before starting
@@ -232,10 +233,7 @@ class ImproveController(QObject):
         data_path, out_path = self.paths
         records, sequence, store = dict(document.records), document.sequence, document.store
         models = replace(window.settings.models)
-        dialog = QProgressDialog("Improving the student...", "Cancel", 0, 0, window)
-        dialog.setWindowTitle("Improve the student")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(200)
+        dialog = JobProgressDialog("Improving the student...", "Improve the student", 0, window)
         dialog.canceled.connect(self.runner.cancel)
         self.progress_dialog = dialog
         self.runner.start(lambda: improve_job(sequence, records, store, models, data_path, out_path, config))
@@ -290,9 +288,7 @@ class ImproveController(QObject):
     def _close(self) -> None:
         if self.progress_dialog is not None:
             dialog, self.progress_dialog = self.progress_dialog, None
-            dialog.canceled.disconnect()
-            dialog.reset()
-            dialog.deleteLater()
+            dialog.finish()
 
     def _finished(self, _g: int, result) -> None:
         from app.dialogs.improve_dialog import ImproveResultDialog

@@ -1,9 +1,9 @@
 """Open a project in a worker with a progress dialog; errors become dialogs."""
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QProgressDialog
+from PySide6.QtCore import QObject, Signal
 
+from app.dialogs.progress import JobProgressDialog
 from app.project import OpenRequest, open_job
 from app.workers import JobRunner
 
@@ -22,7 +22,7 @@ class OpenController(QObject):
         self.runner.finished.connect(self._finished)
         self.runner.failed.connect(self._failed)
         self.runner.cancelled.connect(self._close_dialog)
-        self.dialog: QProgressDialog | None = None
+        self.dialog: JobProgressDialog | None = None
         self.request: OpenRequest | None = None
 
     @property
@@ -32,10 +32,8 @@ class OpenController(QObject):
     def open(self, request: OpenRequest) -> None:
         self.request = request
         self._close_dialog()
-        dialog = QProgressDialog("Opening...", "Cancel", 0, 3, self.parent_widget)
-        dialog.setWindowTitle("Opening")
-        dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.setMinimumDuration(300)  # short opens never flash a dialog
+        dialog = JobProgressDialog("Opening...", "Opening", 3, self.parent_widget,
+                                   minimum_duration=300)  # short opens never flash a dialog
         dialog.canceled.connect(self.runner.cancel)
         self.dialog = dialog
         self.runner.start(lambda: open_job(request))
@@ -56,6 +54,4 @@ class OpenController(QObject):
     def _close_dialog(self, *_args) -> None:
         if self.dialog is not None:
             dialog, self.dialog = self.dialog, None
-            dialog.canceled.disconnect()
-            dialog.reset()
-            dialog.deleteLater()
+            dialog.finish()

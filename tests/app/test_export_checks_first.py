@@ -7,8 +7,8 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtWidgets import QProgressDialog
 
+from app.dialogs.progress import JobProgressDialog
 from app.settings import ModelSettings
 from tests.app.test_new_user_defects import Answers
 
@@ -88,12 +88,12 @@ def test_distillation_refuses_the_open_store_without_asking(opened, tmp_path):
     assert window.ask_hook.asked == [] and len(errors) == 1 and store.stat().st_size == size
 
 
-class _FinishingDialog(QProgressDialog):
+class _FinishingDialog(JobProgressDialog):
     """A progress dialog whose setValue runs ``on_value`` (as a modal one processing
     events may run the job's end)."""
 
-    def __init__(self, on_value):
-        super().__init__("start", "Cancel", 0, 10)
+    def __init__(self, on_value, window):
+        super().__init__("start", "Export", 10, window)
         self.canceled.connect(lambda: None)
         self.on_value = on_value
 
@@ -106,7 +106,7 @@ def test_export_progress_survives_the_end_inside_set_value(window):
     controller = window.exporter
     results = []
     controller.exported.connect(results.append)
-    dialog = _FinishingDialog(lambda: controller._finished(0, "done"))
+    dialog = _FinishingDialog(lambda: controller._finished(0, "done"), window)
     controller.dialog = dialog
     controller._progress(0, SimpleNamespace(total=10, done=3, message="writing frames"))
     assert controller.dialog is None and results == ["done"]
@@ -117,7 +117,7 @@ def test_improve_progress_survives_the_end_inside_set_value(window):
     controller = window.improver
     cancelled = []
     controller.cancelled.connect(lambda: cancelled.append(True))
-    dialog = _FinishingDialog(lambda: controller._cancelled(0))
+    dialog = _FinishingDialog(lambda: controller._cancelled(0), window)
     controller.progress_dialog = dialog
     controller._progress(0, SimpleNamespace(total=10, done=3, message="training"))
     assert controller.progress_dialog is None and cancelled == [True]
