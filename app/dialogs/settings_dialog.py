@@ -29,12 +29,12 @@ class _WeightsField(QWidget):
         super().__init__()
         self.edit = QLineEdit(value)
         self.edit.setPlaceholderText("bundled (assets/models)")
-        button = QPushButton("Browse...")
-        button.clicked.connect(self._browse)
+        self.button = QPushButton("Browse...")
+        self.button.clicked.connect(self._browse)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
-        layout.addWidget(button)
+        layout.addWidget(self.button)
 
     def path(self) -> str:
         """The typed path, "~" expanded ("" = the bundled weights)."""

@@ -11,8 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.app import test_improve
 from tests.app.conftest import new_window
-from tests.app.test_improve import TINY, annotate, new_files, student_pt  # noqa: F401 (a fixture)
+from tests.app.test_improve import TINY, annotate, new_files
+
+student_pt = test_improve.student_pt  # the fixture: a student checkpoint with random weights
 
 
 def press_close_button(window) -> None:
