@@ -307,7 +307,14 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
             text += f" | teacher proposal{'' if c is None else f' {c:.2f}'} ({key_text(self.actions, 'accept')} to accept)"
         if self.unreadable_frame == self.frame:
             text += " | the picture cannot be decoded"
-        self.views.set_titles(f"{self.pane_names[0]}  frame {self.frame + 1}: {text}", self._thermal_title())
+        self.views.set_titles(f"{self._visible_title()}  frame {self.frame + 1}: {text}", self._thermal_title())
+
+    def _visible_title(self) -> str:
+        """The left pane's name, and with View > Blend thermal over visible on, that the thermal
+        frame is blended into it (the title said "Visible" over a picture half thermal)."""
+        if not self.views.blend:
+            return self.pane_names[0]
+        return f"{self.pane_names[0]} + thermal blended ({self.settings.colormap}, {self.views.blend_opacity:.0%})"
 
     def _thermal_title(self) -> str:
         separate = ", separate thermal box" if self.actions["separate_thermal"].isChecked() else ""

@@ -299,6 +299,7 @@ class WindowDialogs:
     def _blend_toggled(self, on: bool) -> None:
         self.settings.blend = bool(on)
         self.views.set_blend(on)
+        self.refresh_boxes()  # the left pane's title says whether thermal is blended in
         self.settings.save()
 
     def _range_toggled(self, on: bool) -> None:

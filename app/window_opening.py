@@ -80,7 +80,7 @@ class WindowOpening:
         info = document.info
         self.transport.configure(len(document.sequence), info.fps)
         self.pane_names = pane_names(info)
-        self.views.set_titles(f"{self.pane_names[0]}  {info.width}x{info.height}", self._thermal_title())
+        self.views.set_titles(f"{self._visible_title()}  {info.width}x{info.height}", self._thermal_title())
         self.update_tracker_status()
         self.frame = 0
         # the last project's range is not this one's: left shown, it stayed in force off screen,

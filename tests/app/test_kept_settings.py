@@ -91,3 +91,22 @@ def test_two_studios_keep_both_projects_in_open_recent(qtbot):
     first.close()
     second.close()
     assert [r.paths for r in StudioSettings.load().recent] == [("/data/walk-b",), ("/data/walk-a",)]
+
+
+def test_the_left_pane_title_says_thermal_is_blended_in(window, pair_files, tmp_path):
+    """With View > Blend thermal over visible on, the left pane's title said "Visible" over a
+    picture half thermal; it says the thermal frame is blended in, with which colormap, and
+    stops saying it when the blend goes off (also across a reopen with the blend kept on)."""
+    window.open_pair(*pair_files, store=str(tmp_path / "b.rgbt.sqlite"))
+    title = window.views.visible_panel.title
+    assert "blended" not in title.text()
+    window.actions["blend"].setChecked(True)
+    assert title.text().startswith("Visible + thermal blended (inferno, 50%)  frame 1:")
+    window.set_colormap("gray")
+    assert "thermal blended (gray, 50%)" in title.text()
+    window.goto(3)
+    assert "thermal blended" in title.text() and "frame 4:" in title.text()
+    window.open_pair(*pair_files, store=str(tmp_path / "b.rgbt.sqlite"))
+    assert "thermal blended (gray" in title.text()
+    window.actions["blend"].setChecked(False)
+    assert "blended" not in title.text() and title.text().startswith("Visible  frame")
