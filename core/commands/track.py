@@ -1,9 +1,11 @@
 """``python main.py track VISIBLE THERMAL [--init x,y,w,h] --out boxes.txt``.
 
 VISIBLE and THERMAL are two videos, two image folders, or one dataset sequence folder
-given twice (or once). Writes one ``x,y,w,h`` line per frame from the start frame on
-(line 1 = the init box on ``--start-frame``, default frame 1; image pixels of the visible
-frame) and optionally one confidence per line to ``--scores``; both files are written
+given twice (or once). Writes one ``x,y,w,h`` line per frame, line k = frame k (image
+pixels of the visible frame): the init box on ``--start-frame`` N (default 1), the tracked
+boxes after it, and ``0,0,0,0`` (no box) on the frames before N, which ``eval`` recognises
+as a run started on frame N and leaves out of the scores; optionally one confidence per
+line to ``--scores`` (``nan`` before N); both files are written
 atomically when the run ends. ``--tracker`` chooses the student, the teacher or a
 classical OpenCV tracker (``core.trackers``); what the sequence adapted on opening (e.g.
 frame counts that differ between the two streams) is printed before the run.
@@ -68,9 +70,9 @@ def register(subparsers) -> None:
                              "docs/tracking_heuristics.md); both: always both; thermal / visible: that one alone")
     parser.add_argument("--start-frame", type=int, default=1, metavar="N",
                         help="frame the --init box is on, counted from 1 (the first frame is 1, as in eval, the "
-                             "progress lines and the studio); tracking runs from there to the end, and line 1 of "
-                             "--out is this frame (default 1). eval reads line k as frame k, so it scores only runs "
-                             "from frame 1")
+                             "progress lines and the studio); tracking runs from there to the end (default 1). "
+                             "Line k of --out is frame k: the frames before N are 0,0,0,0 lines (no box), which "
+                             "eval leaves out of the scores")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
     add_engine_options(parser)
     parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine (default: the engine's own choice)")
@@ -102,13 +104,25 @@ def open_input(visible: Path, thermal: Path | None):
     return open_pair(visible, thermal)
 
 
+#: the line of a frame before the start frame, which was not tracked: the benchmark layouts' row
+#: for no box (formats.md), which eval recognises at the head of a file as a later start
+UNTRACKED_BOX_LINE = "0,0,0,0\n"
+
+
 def format_boxes(results) -> str:
-    """Lines ``x,y,w,h`` (2 decimals) for ``(frame, box, confidence)`` results."""
-    return "".join(f"{b[0]:.2f},{b[1]:.2f},{b[2]:.2f},{b[3]:.2f}\n" for _, b, _ in results)
+    """Lines ``x,y,w,h`` (2 decimals) for ``(frame, box, confidence)`` results (0-based frames,
+    consecutive), line k = frame k: the frames before the first result are
+    :data:`UNTRACKED_BOX_LINE`."""
+    first = int(results[0][0]) if results else 0
+    return UNTRACKED_BOX_LINE * first + "".join(f"{b[0]:.2f},{b[1]:.2f},{b[2]:.2f},{b[3]:.2f}\n"
+                                                for _, b, _ in results)
 
 
 def format_scores(results) -> str:
-    return "".join(f"{c:.4f}\n" for _, _, c in results)
+    """One confidence per line for ``(frame, box, confidence)`` results, line k = frame k like
+    :func:`format_boxes` (``nan`` for the frames before the first result)."""
+    first = int(results[0][0]) if results else 0
+    return "nan\n" * first + "".join(f"{c:.4f}\n" for _, _, c in results)
 
 
 def tracker_name(args) -> str:
@@ -416,8 +430,8 @@ def run(args) -> int:
         print(_pixel_match_note(matched, config.pixel_match_gate), file=sys.stderr)
     print(written_line(len(results), start, args.out, elapsed), file=sys.stderr)
     if start:
-        print(f"note: line 1 of {args.out} is frame {start + 1}; eval reads line k as frame k, so it would score "
-              "these boxes against the wrong frames (track from --start-frame 1 for eval)", file=sys.stderr)
+        print(f"note: line k of {args.out} is frame k: {'line 1 is' if start == 1 else f'lines 1..{start} are'} "
+              f"0,0,0,0 (before the start frame, not tracked), which eval leaves out of the scores", file=sys.stderr)
     return 0
 
 

@@ -45,14 +45,31 @@ class FrameErrors:
         return FrameErrors(self.name, self.centre_error[m], self.overlap[m], nce, self.counted[m], self.notes)
 
 
-def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray) -> tuple[np.ndarray, list[str]]:
+def run_start(protocol: Protocol, results) -> int:
+    """The 0-based ground-truth row a run starts on: the number of ``0,0,0,0`` rows before the
+    first other row of ``results`` ``(M, 4)`` (after the protocol's subsampling). A run from a
+    later frame (``track --start-frame N``) writes its frames before N as ``0,0,0,0``, the
+    benchmark layouts' row for no box, so that line k stays frame k; a tracker's own run starts
+    with its init box, never with such a row. 0 when the first row is a box or no row is one."""
+    pred = np.asarray(results, dtype=np.float64).reshape(-1, 4)
+    if protocol.subsample > 1:
+        pred = pred[:: protocol.subsample]
+    boxes = np.flatnonzero(~(pred == 0).all(axis=1))
+    return int(boxes[0]) if boxes.size else 0
+
+
+def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray,
+                        start: int = 0) -> tuple[np.ndarray, list[str]]:
     """Apply the protocol's result rules; returns ``(N, 4)`` predictions and notes.
 
     Order: subsample (VTUAV), cut to the GT length (shorter results are padded with NaN
     rows, which fail every threshold, and noted), replace NaN / w<=0 / h<=0 rows by the
     previous one (protocols with ``replace_bad_predictions``, where the padding therefore
     carries the last result row; the note says so; no result row at all: every row NaN,
-    noted as such), frame 1 = GT, round x, y, w, h (GTOT).
+    noted as such), frame 1 = GT, round x, y, w, h (GTOT). ``start`` (:func:`run_start`): the
+    row the run starts on, which then plays frame 1's part (the replacements begin after it,
+    and it is the row taken from the GT); the rows before it are left as they are (the caller
+    leaves them out of the scores).
     """
     notes: list[str] = []
     pred = np.array(results, dtype=np.float64).reshape(-1, 4)
@@ -79,14 +96,14 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray)
     if protocol.replace_bad_predictions:
         bad = np.isnan(pred).any(axis=1) | (pred[:, 2] <= 0) | (pred[:, 3] <= 0)
         replaced = 0
-        for i in range(1, n):
+        for i in range(start + 1, n):
             if bad[i]:
                 pred[i] = pred[i - 1]
                 replaced += i < present
         if replaced:
             notes.append(f"{replaced} invalid prediction(s) replaced by the previous frame's")
-    if protocol.first_frame_gt and n:
-        pred[0] = gt[0]
+    if protocol.first_frame_gt and start < n:
+        pred[start] = gt[start]
     if protocol.round_results:
         pred = round_results(pred)
     return pred, notes
@@ -103,7 +120,10 @@ def frame_errors(protocol: Protocol, name: str, results, gt_visible, gt_infrared
     if gt_i.shape[0] != gt_v.shape[0]:
         n = min(gt_i.shape[0], gt_v.shape[0])
         gt_v, gt_i = gt_v[:n], gt_i[:n]
-    pred, notes = prepare_predictions(protocol, results, gt_v)
+    start = run_start(protocol, results)
+    if start >= gt_v.shape[0]:  # no box within the ground truth's frames: scored as the rows stand
+        start = 0
+    pred, notes = prepare_predictions(protocol, results, gt_v, start)
     ce = centre_error(pred, gt_v)
     ov = inclusive_iou(pred, gt_v)
     if protocol.dual_modality:
@@ -124,4 +144,13 @@ def frame_errors(protocol: Protocol, name: str, results, gt_visible, gt_infrared
         if nce is not None:
             nce[invalid] = -1.0
         counted = ~invalid
+    if start:  # frames before the run's start (0,0,0,0 rows): not tracked, so neither hits nor misses
+        ce[:start] = np.nan
+        ov[:start] = np.nan
+        if nce is not None:
+            nce[:start] = np.nan
+        counted[:start] = False
+        rows = "row 1" if start == 1 else f"rows 1..{start}"
+        notes.insert(0, f"{rows} 0,0,0,0 before the first box: a run started on ground-truth row {start + 1} (as "
+                        f"`track --start-frame {start + 1}` writes it), scored from there")
     return FrameErrors(name, ce, ov, nce, counted, tuple(notes))

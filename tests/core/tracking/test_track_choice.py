@@ -69,7 +69,9 @@ def test_track_cli_with_an_opencv_tracker_and_a_start_frame(tmp_path, moving_squ
                  "--out", str(out), "--tracker", name, "--start-frame", "5"])
     assert code == 0
     boxes = _boxes(out)
-    assert boxes.shape == (len(seq) - 4, 4)  # frames 5..12
+    assert boxes.shape == (len(seq), 4)  # line k = frame k: frames 1..4 not tracked (0,0,0,0), 5..12 tracked
+    assert (boxes[:4] == 0).all()
+    boxes = boxes[4:]
     np.testing.assert_allclose(boxes[0], seq.boxes[4])
     assert np.abs(boxes[-1, :2] - seq.boxes[-1, :2]).max() < 4.0
     err = capsys.readouterr().err

@@ -336,6 +336,9 @@ def test_without_init_the_run_starts_from_the_ground_truth_box(tmp_path, capsys)
     out = tmp_path / "boxes.txt"
     assert main(["track", str(folder), "--out", str(out), "--tracker", "csrt", "--start-frame", "2"]) == 0
     truth = np.array([[float(v) for v in line.split(",")] for line in _lines(folder / "visible.txt")])
+    lines = _lines(out)
+    assert lines[0] == "0,0,0,0"  # line k = frame k: frame 1 was not tracked
+    out.write_text("\n".join(lines[1:]) + "\n")
     _check_boxes(out, len(seq) - 1, np.round(truth[1], 2))
     assert "starting from the ground-truth box on frame 2: " in capsys.readouterr().err
 
