@@ -261,9 +261,10 @@ def register(subparsers) -> None:
     parser.add_argument("--model", choices=("student", "teacher"), default="student",
                         help="which network tracks (default student)")
     parser.add_argument("--weights", type=Path, default=None,
-                        help="checkpoint .pt (default assets/models/<model>_bundled.pt)")
+                        help="checkpoint .pt (default assets/models/<model>_bundled.pt, or random weights with "
+                             "--random-weights)")
     parser.add_argument("--random-weights", action="store_true",
-                        help="run with random weights when the checkpoint is missing (tests and demos only)")
+                        help="run with random weights instead of the bundled checkpoint (tests and demos only)")
     parser.add_argument("--per-family", type=int, default=3, help="synthetic sequences per challenge family (3)")
     parser.add_argument("--families", default=None, help="comma-separated challenge families (default: all)")
     parser.add_argument("--frames", type=int, default=None,
@@ -291,17 +292,19 @@ def run_heuristics(args) -> tuple[list[dict], list[str]]:
 
     import torch
 
-    from core.tracking.factory import RandomWeightsWarning, load_tracker
+    from core.bench.weights import bench_tracker, checkpoint_or_random
+    from core.tracking.factory import RandomWeightsWarning
 
     if args.frames is not None and args.frames < 2:
         raise ConfigError("--frames must be >= 2 (frame 1 initialises the trackers)")
     if args.per_family < 1 or (args.threads is not None and args.threads < 1):
         raise ConfigError("--per-family and --threads must be >= 1")
     torch.set_num_threads(args.threads)
+    weights = checkpoint_or_random(args.weights, "--weights", args.random_weights)  # a typo is never random weights
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", RandomWeightsWarning)
-        base = load_tracker(args.model, args.weights, engine=args.engine, device=args.device,
-                            threads=args.threads, allow_random=args.random_weights)
+        base = bench_tracker(args.model, weights, args.random_weights, engine=args.engine, device=args.device,
+                             threads=args.threads)
     random = any(issubclass(w.category, RandomWeightsWarning) for w in caught)
     families = [f.strip() for f in args.families.split(",") if f.strip()] if args.families else None
     items, notes = [], []

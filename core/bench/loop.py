@@ -36,10 +36,10 @@ import numpy as np
 from core.annotations.history import History, SetRecords, merge_tracker_results
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
-from core.assets import models_dir
 from core.bench.accuracy_run import run_bench, score
 from core.bench.contenders import Contender, model_fingerprint
 from core.bench.eval_sets import synthetic_items
+from core.bench.weights import bench_tracker, checkpoint_or_random
 from core.commands.arguments import positive_int
 from core.distillation.export import TeacherRunner, export_distillation
 from core.distillation.finetune import FinetuneConfig, finetune_student
@@ -176,6 +176,12 @@ def record_exports(path: Path, key: dict, files: list[Path], stats: list) -> Non
                                         "stats": [asdict(s) for s in stats]}, indent=2))
 
 
+def _weights_key(named, random_weights: bool) -> str:
+    """What a checkpoint option stands for in a record's key: the named file, ``random`` or
+    ``bundled``."""
+    return str(named) if named is not None else ("random" if random_weights else "bundled")
+
+
 def _annotate_family(args, family, student, teacher, out: Path) -> Job[tuple[list[Path], list[AnnotationStats]]]:
     """Annotate and export ``args.annotate`` training-seed sequences of ``family`` (or
     reuse an earlier run's, recorded in ``annotations.json``, with ``--reuse``)."""
@@ -183,7 +189,8 @@ def _annotate_family(args, family, student, teacher, out: Path) -> Job[tuple[lis
 
     record_path = out / "annotations.json"
     key = {"family": family, "seed": args.seed, "count": args.annotate, "frames": args.frames,
-           "accept_iou": args.accept_iou, "student": str(args.student), "teacher": str(args.teacher)}
+           "accept_iou": args.accept_iou, "student": _weights_key(args.student, args.random_weights),
+           "teacher": _weights_key(args.teacher, args.random_weights)}
     reused = reused_exports(record_path, key, AnnotationStats) if args.reuse else None
     if reused is not None:
         yield Progress(0, None, f"reusing {len(reused[0])} annotated sequences from {record_path}")
@@ -221,21 +228,22 @@ def loop_job(args) -> Job[dict]:
     from core.bench.result_cache import ResultCache
     from core.tracking.factory import load_tracker
 
+    student_path = checkpoint_or_random(args.student, "--student", args.random_weights)
+    teacher_path = checkpoint_or_random(args.teacher, "--teacher", args.random_weights)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     cache = ResultCache(out / "cache")
-    student_path = Path(args.student)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        student = load_tracker("student", student_path, engine="torch", threads=args.threads,
-                               allow_random=args.random_weights)
-        teacher = load_tracker("teacher", args.teacher, engine="torch", threads=args.threads,
-                               allow_random=args.random_weights)
-    if not student_path.is_file():  # random weights for a dry run: save them so fine-tuning starts from them
+        student = bench_tracker("student", student_path, args.random_weights, threads=args.threads)
+        teacher = bench_tracker("teacher", teacher_path, args.random_weights, threads=args.threads)
+    if student_path is None and args.random_weights:  # a dry run: save them so fine-tuning starts from them
         from core.models.checkpoint import save_checkpoint
 
         student_path = save_checkpoint(out / "student_random.pt", student.engine.model)
         student = load_tracker("student", student_path, engine="torch", threads=args.threads)
+    elif student_path is None:
+        student_path = Path(student.weights_path)
     split_items = synthetic_items(frames=args.eval_frames, per_family=args.per_family)
     before_c = student_contender("student before", student_path, args.threads)
     family = args.family
@@ -341,11 +349,12 @@ def register(subparsers) -> None:
                     "box or draws the true one), exports them as distillation data, fine-tunes the student on "
                     "them and scores it before and after on unseen sequences of the family and on the whole "
                     "split (LasHeR SR). Targets: family +0.05, split >= -0.01.")
-    models = models_dir()
-    parser.add_argument("--student", type=Path, default=models / "student_bundled.pt",
-                        help="student checkpoint to fine-tune (default: the bundled student; never modified)")
-    parser.add_argument("--teacher", type=Path, default=models / "teacher_bundled.pt",
-                        help="teacher checkpoint whose boxes the simulated user accepts (default: the bundled teacher)")
+    parser.add_argument("--student", type=Path, default=None,
+                        help="student checkpoint to fine-tune (default: the bundled student, or random weights with "
+                             "--random-weights; never modified)")
+    parser.add_argument("--teacher", type=Path, default=None,
+                        help="teacher checkpoint whose boxes the simulated user accepts (default: the bundled teacher, "
+                             "or random weights with --random-weights)")
     parser.add_argument("--family", default="auto", help="challenge family to annotate (default: the student's worst)")
     parser.add_argument("--annotate", type=int, default=4, help="sequences to annotate (default 4)")
     parser.add_argument("--frames", type=int, default=150, help="frames per annotated sequence (default 150)")
@@ -382,6 +391,8 @@ def register(subparsers) -> None:
     parser.add_argument("--out", type=Path, default=Path("runs") / "loop",
                         help="folder for the annotated sequences, their exports, the result cache and the "
                              "fine-tuned student (default runs/loop)")
-    parser.add_argument("--random-weights", action="store_true", help="dry run with random weights")
+    parser.add_argument("--random-weights", action="store_true",
+                        help="dry run with random weights for the student and the teacher (those not named with "
+                             "--student / --teacher)")
     parser.add_argument("--json", type=Path)
     parser.set_defaults(func=run)

@@ -54,8 +54,9 @@ from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache, file_sha256
+from core.bench.weights import bench_tracker, checkpoint_or_random
 from core.commands.arguments import positive_int
-from core.errors import ConfigError
+from core.errors import CheckpointError, ConfigError
 from core.fileio import safe_component, write_text_atomic
 from core.progress import Job, Progress, run_with_bar
 
@@ -106,25 +107,29 @@ def _stem(item: RealItem) -> str:
     return safe_component(item.cache_sequence)
 
 
-def _export_views(args, views: list[RealItem], teacher_path: Path, out: Path) -> Job[tuple[list[Path], list[LabelledView]]]:
-    """Label and export every view (or reuse an earlier run's files with ``--reuse``)."""
+def _export_views(args, views: list[RealItem], teacher_path: Path | None,
+                  out: Path) -> Job[tuple[list[Path], list[LabelledView]]]:
+    """Label and export every view (or reuse an earlier run's files with ``--reuse``); the
+    teacher's maps come from ``teacher_path`` (None: the bundled teacher, or random weights
+    with ``--random-weights``, :func:`core.bench.weights.bench_tracker`)."""
     from core.bench.loop import record_exports, reused_exports
     from core.distillation.export import TeacherRunner, export_distillation
-    from core.tracking.factory import load_tracker
+    from core.tracking.factory import default_weights
 
     record_path = out / "labels.json"
+    random = teacher_path is None and args.random_weights
+    if teacher_path is None and not random:
+        teacher_path = default_weights("teacher")
     key = {"views": [v.cache_sequence for v in views], "label_share": args.label_share,
-           "teacher": file_sha256(teacher_path) if teacher_path.is_file() else "random"}
+           "teacher": "random" if random or not teacher_path.is_file() else file_sha256(teacher_path)}
     reused = reused_exports(record_path, key, LabelledView) if args.reuse else None
     if reused is not None:
         yield Progress(0, None, f"reusing the {len(reused[0])} labelled views of {record_path}")
         return reused
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        teacher = load_tracker("teacher", teacher_path, engine="torch", threads=args.threads,
-                               allow_random=args.random_weights)
-    runner = TeacherRunner(teacher.engine, teacher.model_config, "teacher",
-                           str(teacher_path) if teacher_path.is_file() else None)
+        teacher = bench_tracker("teacher", teacher_path, random, threads=args.threads)
+    runner = TeacherRunner(teacher.engine, teacher.model_config, "teacher", None if random else str(teacher_path))
     files, stats = [], []
     for k, view in enumerate(views):
         sequence = view.open()
@@ -167,6 +172,8 @@ def loop_real_job(args) -> Job[dict]:
     from core.real_split import load_split
 
     started = time.perf_counter()
+    student_path = checkpoint_or_random(args.student, "--student", args.random_weights)
+    teacher_path = checkpoint_or_random(args.teacher, "--teacher", args.random_weights)
     code_hashes()  # before any tracker is imported: the cache keys name the code that runs
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -175,19 +182,21 @@ def loop_real_job(args) -> Job[dict]:
     if not views:
         raise ConfigError(f"nothing to label in the validation part of {split.path} under {args.data_root}: "
                           + "; ".join(notes or ["no sequence"]))
-    student_path = Path(args.student)
-    if not student_path.is_file():
-        if not args.random_weights:
-            raise ConfigError(f"{student_path}: no student checkpoint there (--student)")
+    if student_path is None and args.random_weights:  # a dry run: saved, so fine-tuning starts from them
         from core.models.checkpoint import save_checkpoint
-        from core.tracking.factory import load_tracker
 
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            random_student = load_tracker("student", student_path, engine="torch", threads=args.threads,
-                                          allow_random=True)
+            random_student = bench_tracker("student", None, True, threads=args.threads)
         student_path = save_checkpoint(out / "student_random.pt", random_student.engine.model)
-    files, stats = yield from _export_views(args, views, Path(args.teacher), out)
+    elif student_path is None:
+        from core.tracking.factory import default_weights
+
+        student_path = default_weights("student")
+        if not student_path.is_file():
+            raise CheckpointError(student_path, "the bundled student checkpoint is missing (give --student, or "
+                                                "--random-weights for a dry run)")
+    files, stats = yield from _export_views(args, views, teacher_path, out)
     ends = {s.view: s.labelled for s in stats}
     cache = ResultCache(out / "cache")
     before = student_contender(BEFORE, student_path, args.threads)
@@ -284,11 +293,12 @@ def register(subparsers) -> None:
                     "data (teacher maps, frames embedded), fine-tunes the student on them, and tracks the "
                     "unlabelled rest of every view with the student before and after and with OpenCV CSRT "
                     "(LasHeR SR, paired differences against the student before).")
-    models = models_dir()
-    parser.add_argument("--student", type=Path, default=models / "student_bundled.pt",
-                        help="student checkpoint to fine-tune (default: the bundled student; never modified)")
-    parser.add_argument("--teacher", type=Path, default=models / "teacher_bundled.pt",
-                        help="teacher checkpoint whose maps the exported files carry (default: the bundled teacher)")
+    parser.add_argument("--student", type=Path, default=None,
+                        help="student checkpoint to fine-tune (default: the bundled student, or random weights with "
+                             "--random-weights; never modified)")
+    parser.add_argument("--teacher", type=Path, default=None,
+                        help="teacher checkpoint whose maps the exported files carry (default: the bundled teacher, "
+                             "or random weights with --random-weights)")
     parser.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT_FILE,
                         help="the split file (default configs/real_split.json); its validation part is used")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
@@ -317,6 +327,8 @@ def register(subparsers) -> None:
     parser.add_argument("--out", type=Path, default=Path("runs") / "loop_real",
                         help="folder for the exported views, the fine-tuned students and the result cache "
                              "(default runs/loop_real)")
-    parser.add_argument("--random-weights", action="store_true", help="dry run with random weights")
+    parser.add_argument("--random-weights", action="store_true",
+                        help="dry run with random weights for the student and the teacher (those not named with "
+                             "--student / --teacher)")
     parser.add_argument("--json", type=Path)
     parser.set_defaults(func=run)

@@ -100,7 +100,7 @@ def test_high_scores_make_the_template_configs_update(clean_items):
 
 def test_command_gives_four_configs_rows_with_random_weights(tmp_path, capsys):
     out = tmp_path / "rows.json"
-    code = main(["bench", "heuristics", "--weights", str(tmp_path / "none.pt"), "--random-weights",
+    code = main(["bench", "heuristics", "--random-weights",
                  "--split", "synthetic", "--families", "clean", "--per-family", "1", "--frames", "6",
                  "--threads", "1", "--json", str(out)])
     assert code == 0

@@ -39,8 +39,7 @@ def test_loop_command_end_to_end_and_reuse(tmp_path, capsys):
     from main import main
 
     out = tmp_path / "loop"
-    argv = ["bench", "loop", "--random-weights", "--student", str(tmp_path / "none.pt"), "--teacher",
-            str(tmp_path / "none.pt"), "--family", "crossover", "--annotate", "1", "--frames", "12",
+    argv = ["bench", "loop", "--random-weights", "--family", "crossover", "--annotate", "1", "--frames", "12",
             "--eval-frames", "6", "--per-family", "1", "--family-eval", "2", "--steps", "2", "--batch-size", "4",
             "--threads", "1", "--out", str(out), "--json", str(tmp_path / "r.json")]
     with warnings.catch_warnings():
@@ -79,8 +78,8 @@ def test_annotating_again_without_reuse_is_a_fresh_session(tmp_path):
         warnings.simplefilter("ignore")
         student = load_tracker("student", tmp_path / "none.pt", engine="torch", allow_random=True, threads=1)
         teacher = load_tracker("teacher", tmp_path / "none.pt", engine="torch", allow_random=True, threads=1)
-    args = Namespace(seed=0, annotate=1, frames=6, accept_iou=0.5, student=tmp_path / "none.pt",
-                     teacher=tmp_path / "none.pt", reuse=False)
+    args = Namespace(seed=0, annotate=1, frames=6, accept_iou=0.5, student=None, teacher=None, random_weights=True,
+                     reuse=False)
     files, _ = run_to_end(_annotate_family(args, "crossover", student, teacher, tmp_path))
     stamp = files[0].stat().st_mtime_ns
     reused, _ = run_to_end(_annotate_family(Namespace(**{**vars(args), "reuse": True}), "crossover", student,

@@ -48,8 +48,7 @@ def test_loop_real_end_to_end_and_reuse(tmp_path, capsys):
 
     split = fake_tree(tmp_path / "data")
     out = tmp_path / "out"
-    argv = ["bench", "loop-real", "--random-weights", "--student", str(tmp_path / "none.pt"), "--teacher",
-            str(tmp_path / "none.pt"), "--split-file", str(split), "--data-root", str(tmp_path / "data"),
+    argv = ["bench", "loop-real", "--random-weights", "--split-file", str(split), "--data-root", str(tmp_path / "data"),
             "--steps", "2", "--batch-size", "4", "--threads", "1", "--out", str(out), "--json", str(tmp_path / "r.json")]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -83,8 +82,7 @@ def test_loop_real_per_view_fine_tunes_one_student_per_view(tmp_path, capsys):
 
     split = fake_tree(tmp_path / "data")
     out = tmp_path / "out"
-    argv = ["bench", "loop-real", "--random-weights", "--student", str(tmp_path / "none.pt"), "--teacher",
-            str(tmp_path / "none.pt"), "--split-file", str(split), "--data-root", str(tmp_path / "data"),
+    argv = ["bench", "loop-real", "--random-weights", "--split-file", str(split), "--data-root", str(tmp_path / "data"),
             "--steps", "1", "--batch-size", "4", "--threads", "1", "--starts", "1", "--per-view", "--out", str(out),
             "--json", str(tmp_path / "r.json")]
     with warnings.catch_warnings():
