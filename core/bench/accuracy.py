@@ -125,7 +125,8 @@ def register(subparsers) -> None:
     parser.add_argument("--cache", type=Path, default=None, metavar="DIR",
                         help="reuse/store per-sequence runs (keyed by weights SHA-256, sequence, threads)")
     parser.add_argument("--random-weights", action="store_true",
-                        help="run models whose weights are missing with random weights (labelled)")
+                        help="run models whose file is missing from --weights-dir (an existing folder) with random "
+                             "weights (labelled)")
     add_engine_options(parser, subject="the teacher and the students")
     parser.add_argument("--threads", type=positive_int, default=2, help="CPU threads for PyTorch, ONNX Runtime, OpenCV (2)")
     real_accuracy.add_arguments(parser)

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from core.bench.peers import MODALITIES, PEER_LABELS, PeerTracker, PeerUnavailable
 from core.bench.result_cache import file_sha256
-from core.errors import ConfigError
+from core.errors import CheckpointError, ConfigError
 from core.tracking.tracker_config import DEFAULT_STREAMS
 
 MODEL_FILES = {
@@ -152,8 +152,9 @@ def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: 
     the drawn target's pixels (``pixel_match_weight``; None = the default). All are in the models'
     fingerprints (the config's repr).
 
-    weights_dir: folder of the bundled checkpoints; models_dir: where NanoTrack's ONNX
-    files are looked for. Errors in a checkpoint that exists (corrupt, wrong model) are
+    weights_dir: folder of the bundled checkpoints (CheckpointError when a model is asked for and
+    it is not a folder: random weights, with ``random_weights``, stand in for a file missing from
+    it, never for a mistyped folder); models_dir: where NanoTrack's ONNX files are looked for. Errors in a checkpoint that exists (corrupt, wrong model) are
     raised, not reported as missing.
     """
     unknown = [k for k in keys if k not in CONTENDER_KEYS]
@@ -161,6 +162,11 @@ def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: 
     if unknown or bad_modalities or not modalities:
         raise ConfigError(f"unknown tracker(s) {unknown} or modalities {list(modalities)}; trackers: "
                           f"{list(CONTENDER_KEYS)}, modalities: {list(MODALITIES)}")
+    if any(k in MODEL_FILES for k in keys) and not Path(weights_dir).is_dir():
+        # a typo: every model a 'not found' row (or, with --random-weights, random weights) and peers alone measured
+        files = ", ".join(MODEL_FILES[k][1] for k in keys if k in MODEL_FILES)
+        raise CheckpointError(weights_dir, f"the weights folder (--weights-dir) does not exist; give the folder that "
+                                           f"holds {files}")
     import cv2
 
     out = []

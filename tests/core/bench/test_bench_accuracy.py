@@ -136,6 +136,7 @@ def test_targets_verdicts():
 
 def test_command_on_a_tiny_split(tmp_path, capsys):
     out = tmp_path / "rows.json"
+    (tmp_path / "empty").mkdir()  # a weights folder without the checkpoints
     code = main(["bench", "accuracy", "--split", "synthetic", "--families", "clean,night", "--per-family", "1",
                  "--frames", "10", "--trackers", "student,student-nokd,kcf,nanotrack", "--peer-modality",
                  "thermal", "--weights-dir", str(tmp_path / "empty"), "--models-dir", str(tmp_path / "none"),

@@ -33,3 +33,25 @@ def test_a_missing_checkpoint_is_one_line_never_random_weights(argv, option, ran
     if random_weights:
         assert f"{option} names a checkpoint that does not exist" in lines[0], lines[0]
     assert "RANDOM" not in captured.out + captured.err and not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("random_weights", [True, False], ids=["random-weights", "plain"])
+@pytest.mark.parametrize("real", [False, True], ids=["synthetic", "real"])
+def test_a_missing_weights_folder_is_one_line(real, random_weights, tmp_path, capsys):
+    """``bench accuracy --weights-dir TYPO`` measured every model as 'not found' (or, with --random-weights, as
+    random weights) and the peers alone, status 0."""
+    from tests.core.bench.real_tree import fake_tree
+
+    missing = tmp_path / "typo"
+    argv = ["bench", "accuracy", "--weights-dir", str(missing), "--trackers", "student,kcf", "--threads", "1",
+            "--json", str(tmp_path / "out" / "rows.json")]
+    if real:
+        argv += ["--real", "--data-root", str(tmp_path), "--split-file", str(fake_tree(tmp_path, frames=6))]
+    else:
+        argv += ["--split", "synthetic", "--families", "clean", "--per-family", "1", "--frames", "3"]
+    assert main(argv + (["--random-weights"] if random_weights else [])) == 2
+    captured = capsys.readouterr()
+    lines = captured.err.strip().splitlines()
+    assert lines == [f"error: {missing}: the weights folder (--weights-dir) does not exist; give the folder that "
+                     "holds student_bundled.pt"], captured.err
+    assert not (tmp_path / "out").exists()

@@ -117,6 +117,7 @@ def test_oracle_and_runaway_trackers_side_by_side(tmp_path):
 def test_command_end_to_end_on_a_fake_tree(tmp_path, capsys):
     split_file = _fake_tree(tmp_path, frames=10)
     out, plots = tmp_path / "real.json", tmp_path / "plots"
+    (tmp_path / "no-weights").mkdir()  # a weights folder without the checkpoints
     code = main(["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
                  "--weights-dir", str(tmp_path / "no-weights"), "--random-weights", "--engine", "torch",
                  "--device", "cpu", "--trackers", "student,csrt,kcf,mil", "--max-frames", "8",

@@ -15,6 +15,7 @@ def _random_models_bench(tmp_path, trackers: str = "student") -> list[str]:
     """``bench accuracy --real`` argv over a fake tree (``fake_tree``, 6 frames) with randomly
     initialised ``trackers``, one thread, a cache under ``tmp_path`` and no one-step probes."""
     split_file = fake_tree(tmp_path, frames=6)
+    (tmp_path / "none").mkdir(exist_ok=True)  # a weights folder without the checkpoints
     return ["bench", "accuracy", "--real", "--data-root", str(tmp_path), "--split-file", str(split_file),
             "--trackers", trackers, "--random-weights", "--weights-dir", str(tmp_path / "none"), "--threads", "1",
             "--cache", str(tmp_path / "c"), "--one-step-every", "0"]
