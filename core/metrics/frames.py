@@ -151,6 +151,7 @@ def frame_errors(protocol: Protocol, name: str, results, gt_visible, gt_infrared
             nce[:start] = np.nan
         counted[:start] = False
         rows = "row 1" if start == 1 else f"rows 1..{start}"
-        notes.insert(0, f"{rows} 0,0,0,0 before the first box: a run started on ground-truth row {start + 1} (as "
-                        f"`track --start-frame {start + 1}` writes it), scored from there")
+        how = f" (as `track --start-frame {start + 1}` writes it)" if protocol.subsample == 1 else ""
+        notes.insert(0, f"{rows} 0,0,0,0 before the first box: a run started on ground-truth row {start + 1}{how}, "
+                        "scored from there")
     return FrameErrors(name, ce, ov, nce, counted, tuple(notes))

@@ -58,3 +58,15 @@ def test_a_run_from_a_later_frame_is_scored_against_its_own_frames(protocol, tmp
 
     assert main(["track", str(seq), "--tracker", "kcf", "--out", str(out), "--force"]) == 0
     assert "0,0,0,0" not in capsys.readouterr().err and "0,0,0,0" not in out.read_text()
+
+
+def test_under_vtuav_the_note_names_ground_truth_rows_not_a_track_command():
+    """VTUAV keeps every 10th result row: 10 leading 0,0,0,0 rows are one ground-truth row, and the note said
+    'as `track --start-frame 2` writes it', which would write one such row, not ten."""
+    from core.metrics import frame_errors, get_protocol
+
+    box = [10.0, 10.0, 20.0, 20.0]
+    results = np.array([[0.0] * 4] * 10 + [box] * 20)
+    fe = frame_errors(get_protocol("vtuav"), "s", results, np.array([box] * 3))
+    assert fe.notes[0] == "row 1 0,0,0,0 before the first box: a run started on ground-truth row 2, scored from there"
+    assert not fe.counted[0] and fe.counted[1:].all() and (fe.overlap[1:] == 1).all()
