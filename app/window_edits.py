@@ -296,8 +296,8 @@ class EditGlue(QObject):
         frames = refine_frames(self.doc.records, start, stop, below=below)
         if not frames:
             self.w.statusBar().showMessage(
-                "no machine boxes to refine there (manual boxes are never refined)" if below is None
-                else f"no tracked frame has a confidence below {below:.2f}: nothing to refine", 8000)
+                nothing_to_refine(self.doc.records, start, stop) if below is None
+                else f"no tracked frame has a confidence below {below:.2f}: nothing to refine", 10000)
             return []
         self.w.refining.start_refine(self.doc, self.w.settings.models, frames)
         return frames
@@ -430,6 +430,18 @@ def kept_kinds(records) -> str:
             counts[kinds[3]] += 1
     parts = [f"{n} {one if n == 1 else many}" for (one, many), n in counts.items() if n]
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def nothing_to_refine(records, start: int, stop: int) -> str:
+    """Why ``[start, stop)`` gives the teacher nothing (``refine_frames`` found no frame), by what its
+    frames hold: it said "manual boxes are never refined" also over frames marked absent or empty."""
+    held = [records[f] for f in range(start, stop) if is_protected(records.get(f))]
+    empty = stop - start - len(held)
+    parts = ([kept_kinds(held)] if held else []) + \
+        ([f"{empty} frame{'' if empty == 1 else 's'} with no box"] if empty else [])
+    where = f"frame {start + 1}" if stop - start == 1 else f"frames {start + 1}-{stop}"
+    return (f"nothing to refine in {where}: {'; '.join(parts)} (the teacher refines tracked and "
+            "interpolated boxes, never what a person drew, marked or imported)")
 
 
 def protected_text(record, key=DEFAULT_KEYS.get) -> str:

@@ -76,3 +76,23 @@ def test_refine_below_a_new_threshold_keeps_it_as_the_users_choice(window, pair_
     assert sent[-1] == 0.35 and window.settings.low_confidence == 0.35 and window.settings.low_confidence_chosen
     window.actions["refine"].trigger()
     assert Answer.offered == 0.35  # the user's threshold from now on, on any footage
+
+
+def test_refine_with_nothing_to_refine_says_what_the_frames_hold(window, pair_files, synthetic, tmp_path):
+    """R over a range of frames marked absent said "no machine boxes to refine there (manual boxes
+    are never refined)": there was no manual box; it names what the frames hold."""
+    from core.annotations.records import FrameAnnotation
+
+    window.open_pair(*pair_files, store=str(tmp_path / "rn.rgbt.sqlite"))
+    window.document.store.put(
+        [FrameAnnotation(f, None, provenance="manual", absent=True, keyframe=True) for f in range(10, 20)]
+        + [FrameAnnotation(20, synthetic.boxes[20], provenance="manual", keyframe=True)])
+    window.document.reload()
+    assert window.edits.refine(10, 20) == []
+    said = window.statusBar().currentMessage()
+    assert said.startswith("nothing to refine in frames 11-20: 10 absent marks (") and "manual boxes" not in said
+    assert window.edits.refine(18, 23) == []
+    assert window.statusBar().currentMessage().startswith(
+        "nothing to refine in frames 19-23: 1 box you drew or corrected and 2 absent marks; 2 frames with no box")
+    window.edits.refine(2, 3)
+    assert window.statusBar().currentMessage().startswith("nothing to refine in frame 3: 1 frame with no box")
