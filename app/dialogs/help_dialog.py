@@ -2,7 +2,16 @@
 Edit > Keyboard shortcuts...) and the box colours."""
 from __future__ import annotations
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
 
 from app.actions import SHORTCUTS
 from app.style import PROVENANCE_COLOURS, PROVENANCE_LABELS
@@ -30,9 +39,14 @@ class HelpDialog(QDialog):
                 table.setItem(row, column, QTableWidgetItem(value))
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)  # a list to read: a double click or a
         # key typed there overwrote a key or an action's name, and the list named keys that were never bound
+        # the descriptions wrap in the dialog's width: the longest (O, Q, Del) ran off its edge, to be
+        # read by scrolling sideways row by row
+        header = table.horizontalHeader()
         table.resizeColumnsToContents()
-        table.horizontalHeader().setStretchLastSection(True)
-        table.verticalHeader().setDefaultSectionSize(22)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        table.setWordWrap(True)
+        table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         table.verticalHeader().hide()
         self.table = table
         layout = QVBoxLayout(self)

@@ -288,3 +288,25 @@ def test_a_key_the_user_chose_stays_theirs_when_a_new_default_takes_it():
     keys = effective_keys({"next_frame": "]"})
     assert keys["next_frame"] == "]" and keys["range_end"] == "" and keys["range_start"] == "["
     assert key_conflicts(keys) == []
+
+
+def test_help_shows_every_description_whole(window, qtbot):
+    """F1: the longest descriptions (O, Q, Del with a range) ran off the dialog's right edge, cut
+    mid-sentence, to be read by scrolling sideways; they wrap in the dialog's width."""
+    from app.dialogs.help_dialog import HelpDialog
+
+    dialog = HelpDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    table = dialog.table
+    assert table.horizontalScrollBar().maximum() == 0  # nothing to the right of the view
+    width = table.columnWidth(2)
+    metrics = table.fontMetrics()
+    rows = {table.item(row, 1).text(): row for row in range(table.rowCount())}
+    for row in range(table.rowCount()):
+        assert table.columnViewportPosition(2) + width <= table.viewport().width()
+        text = table.item(row, 2).text()
+        needed = metrics.boundingRect(0, 0, width - 8, 10000, int(Qt.TextFlag.TextWordWrap), text).height()
+        assert table.rowHeight(row) >= needed, text
+    assert table.rowHeight(rows["Toggle absent"]) > table.rowHeight(rows["Next frame"])  # wrapped on two lines
