@@ -165,6 +165,7 @@ class ImproveController(QObject):
         self.progress_dialog: JobProgressDialog | None = None
         self.dialog = None  # the last result dialog (ImproveResultDialog) or message box
         self.paths: tuple[Path, Path] | None = None
+        self.held_out_share: float | None = None  # the running (last) fine-tune's
         self.ask_first = True  # the menu action shows the options dialog before starting
         window.installEventFilter(self)  # cancel and wait on close
 
@@ -236,6 +237,7 @@ class ImproveController(QObject):
         dialog = JobProgressDialog("Improving the student...", "Improve the student", 0, window)
         dialog.canceled.connect(self.runner.cancel)
         self.progress_dialog = dialog
+        self.held_out_share = config.holdout_fraction  # the result dialog says why nothing was held out
         self.runner.start(lambda: improve_job(sequence, records, store, models, data_path, out_path, config))
 
     def cancel(self) -> None:
@@ -294,7 +296,7 @@ class ImproveController(QObject):
         from app.dialogs.improve_dialog import ImproveResultDialog
 
         self._close()
-        self.dialog = ImproveResultDialog(result, self.window)
+        self.dialog = ImproveResultDialog(result, self.window, held_out_share=self.held_out_share)
         self.dialog.use_requested.connect(lambda r: self.use_weights(r.checkpoint))
         self.dialog.open()
         self.improved.emit(result)

@@ -38,7 +38,9 @@ def improved(result) -> bool:
 class ImproveResultDialog(QDialog):
     use_requested = Signal(object)  # the FinetuneResult
 
-    def __init__(self, result, parent=None):
+    def __init__(self, result, parent=None, *, held_out_share: float | None = None):
+        """``held_out_share``: the share of frames the run was asked to hold out (0: the user
+        chose to fine-tune without a check; None: not known)."""
         super().__init__(parent)
         self.setObjectName("improveResultDialog")
         self.setWindowTitle("Improve the student: result")
@@ -59,7 +61,9 @@ class ImproveResultDialog(QDialog):
         note = (f"{samples}, {steps}, {result.seconds:.0f} s.\n"
                 f"New weights: {result.checkpoint}\nThe current weights stay where they are.")
         if result.before.items == 0:
-            note += "\nNo frames were held out (too few labels): the numbers cannot say whether it helped."
+            # "too few labels" also after the user chose "Fine-tune without a check" on 143 samples
+            why = "you chose to fine-tune without a check" if held_out_share == 0 else "too few labels"
+            note += f"\nNo frames were held out ({why}): the numbers cannot say whether it helped."
         self.note = QLabel(note)
         self.note.setWordWrap(True)
         layout.addWidget(self.note)

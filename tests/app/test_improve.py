@@ -285,5 +285,7 @@ def test_improve_without_a_check_when_the_user_asks(project, synthetic):
     anyway.click()
     result = project.improver.dialog
     assert isinstance(result, ImproveResultDialog) and result.result.before.items == 0
-    assert result.result.train_items == 4 and "No frames were held out" in result.note.text()
+    assert result.result.train_items == 4
+    # why: the user's choice ("too few labels" was said over it, also on a project of 143 samples)
+    assert "No frames were held out (you chose to fine-tune without a check)" in result.note.text()
 
