@@ -192,17 +192,8 @@ def check_outputs(args) -> None:
                         data_roots=[(args.data_root, "--data-root")])
 
 
-def check_data_root(data_root) -> None:
-    """ConfigError when ``--data-root`` was given and is not a folder. The default folder may be
-    absent (a machine without the shared footage runs the synthetic split, with a note)."""
-    root = Path(data_root)
-    if root != DEFAULT_DATA_ROOT and not root.is_dir():
-        raise ConfigError(f"{root}: no such folder (--data-root)")
-
-
 def run(args) -> int:
-    check_data_root(args.data_root)
-    check_outputs(args)
+    check_outputs(args)  # a --data-root given that is not a folder is one line (core.bench.outputs.check_data_root)
     if getattr(args, "real", False):
         return real_accuracy.run_real(args)
     if getattr(args, "veil_visible", None) is not None:

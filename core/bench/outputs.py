@@ -173,6 +173,22 @@ def _root_folders(root: Path, option: str, own: set[Path]) -> list[tuple[Path, s
     return [(child, f"the sequences under {option}") for child in children if child.resolve() not in own]
 
 
+#: the shared footage the benches read by default (``../shared/data`` beside the project); it may be
+#: absent (a user's checkout): the benches then run their synthetic parts, with a note
+DEFAULT_DATA_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+
+
+def check_data_root(data_root, option: str = "--data-root") -> None:
+    """ConfigError when ``data_root`` was given (it is not :data:`DEFAULT_DATA_ROOT`) and is not a
+    folder: a typo, which gave one 'skipped: no folder' line per sequence of the split (or a
+    run of the synthetic part alone) instead of one line naming it."""
+    from core.errors import ConfigError
+
+    root = Path(data_root)
+    if root.resolve() != DEFAULT_DATA_ROOT.resolve() and not root.is_dir():
+        raise ConfigError(f"{root}: no such folder ({option})")
+
+
 def check_bench_outputs(args, inputs: Inputs = (),
                         folders: Iterable[tuple[str, str | Path | None, tuple[str, ...]]] = (),
                         data_roots: Iterable[tuple[str | Path | None, str]] = ()) -> None:
@@ -180,9 +196,13 @@ def check_bench_outputs(args, inputs: Inputs = (),
     ``inputs`` with ``args.force`` (False when the parser has none), then each
     ``(option, path, writes)`` of ``folders`` whose path is given; outputs must differ.
 
-    ``data_roots``: ``(root, option)`` of the folders of sequences the bench reads: no
+    ``data_roots``: ``(root, option)`` of the folders of sequences the bench reads (one
+    given that is not a folder is refused, :func:`check_data_root`): no
     output may lie inside a folder under a root (a dataset or a sequence), nor be the
     root; a file or an output folder directly in the root is allowed."""
+    for root, root_option in data_roots:
+        if root is not None:
+            check_data_root(root, root_option)
     inputs = _inputs(inputs)
     folders = [(option, Path(path), writes) for option, path, writes in folders if path is not None]
     own = {path.resolve() for _, path, _ in folders}
