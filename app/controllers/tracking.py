@@ -102,7 +102,7 @@ class RunController(QObject):
     def start_refine(self, document, settings, frames: list[int]) -> None:
         if document.refuse_if_read_only("teacher refinement"):
             return
-        self._begin(document, f"teacher refining {len(frames)} frames")
+        self._begin(document, f"teacher refining {len(frames)} frame{'' if len(frames) == 1 else 's'}")
         self.planned = sorted(int(f) for f in frames)  # the only frames a refinement writes
         recipe = getattr(document, "recipe", None)
         self.runner.start(lambda: refine_job(self.pool, settings, document.sequence, document.store, frames,

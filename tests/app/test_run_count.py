@@ -62,3 +62,19 @@ def test_a_run_that_wrote_one_frame_says_frame(window, pair_files, synthetic, tm
     window.actions["track"].trigger()
     assert window.statusBar().currentMessage() == "1 frame tracked (done)"
     assert window.actions["undo"].text() == "Undo Student: track 1 frame"
+
+
+def test_one_box_deleted_or_interpolated_is_one_in_the_undo_step(window, pair_files, synthetic, tmp_path):
+    """Del on one frame read "Undo delete 1 boxes" in the Edit menu and "undone: delete 1 boxes" after
+    Ctrl+Z; I filling one frame "interpolate 1 frames"."""
+    window.open_pair(*pair_files, store=str(tmp_path / "d.rgbt.sqlite"))
+    for frame in (0, 2):
+        window.goto(frame)
+        window.views.box_drawn.emit("visible", synthetic.boxes[frame])
+    window.actions["interpolate"].trigger()
+    assert window.actions["undo"].text() == "Undo interpolate 1 frame"
+    window.goto(2)
+    window.actions["delete_box"].trigger()
+    assert window.actions["undo"].text() == "Undo delete 1 box"
+    window.actions["undo"].trigger()
+    assert window.statusBar().currentMessage() == "undone: delete 1 box"
