@@ -160,12 +160,19 @@ def is_colour(image) -> bool:
 
 def _images_are_visible(folder: Path, images: Path | None = None) -> bool:
     """Whether the frames in ``images`` (default ``folder``; an ``img/`` or ``color/`` in it) are
-    visible: declared so in ``folder`` or ``images`` (``declared_modality``), else colour."""
+    visible: declared so in ``folder`` or ``images`` (``declared_modality``), else, for images
+    directly in ``folder``, named so (``folder`` is called ``visual``, ``visible``, ``rgb``, ... or
+    ``thermal``, ``infrared``, ``ir``, ...: TNO's gray ``visual/`` given alone opened as
+    thermal-only; a ``color/`` inside is not a name: the VOT toolkit keeps thermal-only
+    sequences there), else colour."""
     images = folder if images is None else images
     for place in dict.fromkeys((folder, images)):
         declared = declared_modality(place)
         if declared is not None:
             return declared == "visible"
+    named = _MODALITY_WORDS.get(folder.name.lower()) if images == folder else None
+    if named is not None:
+        return named == "visible"
     source = FolderSource(images)
     try:
         first = source.read(0)

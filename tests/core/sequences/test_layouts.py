@@ -152,6 +152,21 @@ def test_colour_folder_declared_thermal_is_thermal_only(tmp_path, kit):
     assert open_sequence(root).info.thermal_only
 
 
+@pytest.mark.parametrize("name,gray,layout", [("visual", True, "visible-only"), ("Visible", True, "visible-only"),
+                                               ("thermal", False, "vot-tir"), ("ir", False, "vot-tir"),
+                                               ("gray", True, "vot-tir"), ("colours", False, "visible-only")])
+def test_a_folder_of_frames_given_alone_is_the_modality_its_name_says(tmp_path, kit, name, gray, layout):
+    """``track tno/tree/visual`` (TNO's gray visual frames, the folder given alone) opened as thermal-only
+    ('the visible stream is the thermal frame replicated', OpenCV trackers on '(thermal)'): a folder named for
+    a modality is that modality; an unnamed one is still told by its colour."""
+    root = tmp_path / name
+    frames = [cv2_gray_bgr(kit.thermal_frame(i)) if gray else kit.visible_frame(i) for i in range(3)]
+    kit.write_folder(root, frames, "{:04d}.png")
+    assert detect_layout(root) == layout
+    info = open_sequence(root).info
+    assert (info.visible_only, info.thermal_only) == ((True, False) if layout == "visible-only" else (False, True))
+
+
 def cv2_gray_bgr(gray):
     return np.repeat(gray[:, :, None], 3, axis=2)
 
