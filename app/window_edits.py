@@ -234,7 +234,11 @@ class EditGlue(QObject):
         accepted box, or the end, or, when a range is shown on the timeline and this frame lies in it, to the range's
         last frame (a tracker run up to a chosen frame)."""
         w = self.w
-        if self.doc is None or w.tracking.busy:
+        if self.doc is None:
+            return
+        if w.tracking.busy:  # T again during a run did nothing, unsaid
+            w.statusBar().showMessage(f"a tracking run is going on: {self._key('stop')} stops it, then "
+                                      f"{self._key('track')} tracks from the frame shown", 8000)
             return
         record = self.doc.record(w.frame)
         if record is None or record.box is None:

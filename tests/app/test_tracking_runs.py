@@ -276,3 +276,22 @@ def test_esc_while_playing_during_a_run_stops_the_playback_first(qtbot, pair_fil
     qtbot.waitUntil(lambda: not window.tracking.busy, timeout=20000)
     assert window.statusBar().currentMessage().startswith("3 frames tracked (stopped)")
     window.close()
+
+
+def test_t_during_a_run_says_a_run_is_going_on(qtbot, pair_files, synthetic, tmp_path, monkeypatch):
+    """T pressed again while a run goes on did nothing without a word; it says a run is going on and
+    how to stop it, and the run goes on."""
+    from tests.app.conftest import slow_track_job, window_running
+
+    window = window_running(qtbot, monkeypatch, slow_track_job(synthetic, (1, 2)), pair_files,
+                            str(tmp_path / "tt.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    qtbot.waitUntil(lambda: len(window.tracking.frames) >= 2, timeout=20000)
+    window.actions["track"].trigger()  # T again
+    assert window.statusBar().currentMessage() == ("a tracking run is going on: Esc stops it, then T tracks from "
+                                                   "the frame shown")
+    assert window.tracking.busy and not window.tracking.runner.cancel_event.is_set()
+    window.actions["stop"].trigger()
+    qtbot.waitUntil(lambda: not window.tracking.busy, timeout=20000)
+    window.close()
