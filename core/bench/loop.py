@@ -230,13 +230,13 @@ def loop_job(args) -> Job[dict]:
 
     student_path = checkpoint_or_random(args.student, "--student", args.random_weights)
     teacher_path = checkpoint_or_random(args.teacher, "--teacher", args.random_weights)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    cache = ResultCache(out / "cache")
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # before --out is made: a checkpoint of the other network is one line
         warnings.simplefilter("ignore")
         student = bench_tracker("student", student_path, args.random_weights, threads=args.threads)
         teacher = bench_tracker("teacher", teacher_path, args.random_weights, threads=args.threads)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    cache = ResultCache(out / "cache")
     if student_path is None and args.random_weights:  # a dry run: save them so fine-tuning starts from them
         from core.models.checkpoint import save_checkpoint
 

@@ -175,6 +175,18 @@ def loop_real_job(args) -> Job[dict]:
     student_path = checkpoint_or_random(args.student, "--student", args.random_weights)
     teacher_path = checkpoint_or_random(args.teacher, "--teacher", args.random_weights)
     code_hashes()  # before any tracker is imported: the cache keys name the code that runs
+    if student_path is None and not args.random_weights:
+        from core.tracking.factory import default_weights
+
+        student_path = default_weights("student")
+        if not student_path.is_file():
+            raise CheckpointError(student_path, "the bundled student checkpoint is missing (give --student, or "
+                                                "--random-weights for a dry run)")
+    with warnings.catch_warnings():  # a checkpoint of the other network or a damaged one: one line before any work
+        warnings.simplefilter("ignore")
+        for model, path in (("student", student_path), ("teacher", teacher_path)):
+            if path is not None:
+                bench_tracker(model, path, False, engine="torch", threads=args.threads)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     split = load_split(args.split_file)
@@ -189,13 +201,6 @@ def loop_real_job(args) -> Job[dict]:
             warnings.simplefilter("ignore")
             random_student = bench_tracker("student", None, True, threads=args.threads)
         student_path = save_checkpoint(out / "student_random.pt", random_student.engine.model)
-    elif student_path is None:
-        from core.tracking.factory import default_weights
-
-        student_path = default_weights("student")
-        if not student_path.is_file():
-            raise CheckpointError(student_path, "the bundled student checkpoint is missing (give --student, or "
-                                                "--random-weights for a dry run)")
     files, stats = yield from _export_views(args, views, teacher_path, out)
     ends = {s.view: s.labelled for s in stats}
     cache = ResultCache(out / "cache")

@@ -55,3 +55,20 @@ def test_a_missing_weights_folder_is_one_line(real, random_weights, tmp_path, ca
     assert lines == [f"error: {missing}: the weights folder (--weights-dir) does not exist; give the folder that "
                      "holds student_bundled.pt"], captured.err
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("bench,option", [("loop", "--student"), ("loop", "--teacher"), ("loop-real", "--student"),
+                                          ("loop-real", "--teacher")])
+def test_a_checkpoint_of_the_other_network_is_one_line_before_any_work(bench, option, tmp_path, capsys):
+    """``bench loop-real --student TEACHER.pt`` labelled and exported every view with the teacher (minutes)
+    before it read the student; ``bench loop`` made --out first. Both checkpoints are read before any work."""
+    from core.tracking.factory import default_weights
+
+    other = default_weights("teacher" if option == "--student" else "student")
+    if not other.is_file():
+        pytest.skip(f"no bundled checkpoint {other}")
+    assert main(["bench", bench, option, str(other), "--out", str(tmp_path / "out")]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    wanted = "student" if option == "--student" else "teacher"
+    assert len(lines) == 1 and lines[0].endswith(f"not a {wanted}") and str(other) in lines[0], lines
+    assert not (tmp_path / "out").exists()
