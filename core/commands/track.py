@@ -235,6 +235,25 @@ def ground_truth_init(sequence, start: int, *, hint: str | None = None):
     return box
 
 
+def refuse_pair_without_ground_truth(args, sequence) -> None:
+    """ConfigError, for a run without ``--init`` on two streams given separately (VISIBLE and
+    THERMAL two folders or videos), when the pair has no ground truth but one of the folders
+    holds a ground-truth file: it said '<visible folder> has no ground truth', though the file
+    is there (read only when the folder is given alone). The message names the file."""
+    from core.annotations.formats.groundtruth import ground_truth_files
+    from core.errors import ConfigError
+
+    if args.thermal is None or Path(args.thermal).resolve() == Path(args.visible).resolve():
+        return
+    if sequence.ground_truth():
+        return
+    found = [f for path in (args.visible, args.thermal) if Path(path).is_dir() for f in ground_truth_files(path)]
+    if found:  # else ground_truth_init's 'has no ground truth' is right
+        raise ConfigError(f"VISIBLE and THERMAL given as two streams have no ground truth to start from ({found[0]} "
+                          "belongs to its folder, read when that folder is given alone as VISIBLE); give the box with "
+                          "--init x,y,w,h")
+
+
 def build_network_tracker(choice, config, *, warn: bool = True):
     """The student / teacher of ``choice`` with the loop ``config`` (a broken ``.onnx`` sibling
     falls back to PyTorch, :func:`build_with_onnx_fallback`); ``warn``: say loudly on stderr
@@ -394,6 +413,7 @@ def run(args) -> int:
         check_outputs(args, sequence.info)
         init, label = args.init, "--init"
         if init is None:
+            refuse_pair_without_ground_truth(args, sequence)
             init, label = ground_truth_init(sequence, start), f"the ground-truth box on frame {start + 1}"
         check_init_box(init, sequence.info.width, sequence.info.height, label)
         if tracker is None:  # an OpenCV tracker: its modality may depend on the sequence

@@ -136,3 +136,31 @@ def test_a_pair_folder_missing_its_thermal_half_says_which(tmp_path, capsys):
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and line == (f"error: {seq}: has visible/ but no infrared/ or thermal/ beside it: a visible + "
                                   f"thermal pair needs both (add it, or open {seq / 'visible'} alone as one stream)"), line
+
+
+def test_two_sequence_folders_as_a_pair_name_the_ground_truth_they_do_not_read(tmp_path, capsys):
+    """``track seqA seqB`` (two sequence folders with their frames and a groundtruth.txt) without --init said
+    'seqA has no ground truth to start from', though seqA/groundtruth.txt is there: a pair of two streams reads
+    none. The line names the file and how it would be read."""
+    import cv2
+    import numpy as np
+
+    from core.cli import main
+
+    folders = []
+    for name in ("seq_a", "seq_b"):
+        folder = tmp_path / name
+        folder.mkdir()
+        for i in range(3):
+            frame = np.full((40, 48, 3), 30, np.uint8)
+            frame[10:20, 10 + i:20 + i] = (0, 120, 250)
+            cv2.imwrite(str(folder / f"{i + 1:08d}.png"), frame)
+        (folder / "groundtruth.txt").write_text("10,10,10,10\n" * 3)
+        folders.append(folder)
+    out = tmp_path / "boxes.txt"
+    assert main(["track", str(folders[0]), str(folders[1]), "--tracker", "kcf", "--out", str(out)]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [f"error: VISIBLE and THERMAL given as two streams have no ground truth to start from "
+                     f"({folders[0] / 'groundtruth.txt'} belongs to its folder, read when that folder is given alone "
+                     "as VISIBLE); give the box with --init x,y,w,h"], lines
+    assert not out.exists()
