@@ -22,7 +22,7 @@ from app.jobs import TrackerPool
 from app.menus import build_menus
 from app.settings import StudioSettings
 from app.status import JobStatus
-from app.views.paired_view import PairedViews
+from app.views.paired_view import PairedViews, missing_modality
 from app.views.timeline import TimelineWidget
 from app.views.transport import TransportBar
 from app.window_dialogs import WindowDialogs
@@ -314,7 +314,9 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         frame is blended into it (the title said "Visible" over a picture half thermal)."""
         if not self.views.blend:
             return self.pane_names[0]
-        return f"{self.pane_names[0]} + thermal blended ({self.settings.colormap}, {self.views.blend_opacity:.0%})"
+        info = self.document.info if self.document is not None else None
+        layer = "visible luminance" if missing_modality(info) == "thermal" else "thermal"  # what the right pane shows
+        return f"{self.pane_names[0]} + {layer} blended ({self.settings.colormap}, {self.views.blend_opacity:.0%})"
 
     def _thermal_title(self) -> str:
         separate = ", separate thermal box" if self.actions["separate_thermal"].isChecked() else ""

@@ -110,3 +110,16 @@ def test_the_left_pane_title_says_thermal_is_blended_in(window, pair_files, tmp_
     assert "thermal blended (gray" in title.text()
     window.actions["blend"].setChecked(False)
     assert "blended" not in title.text() and title.text().startswith("Visible  frame")
+
+
+def test_the_blend_title_on_visible_only_footage_names_the_luminance(window, tmp_path):
+    """On a visible-only sequence the right pane (and so the blended layer) is the visible luminance:
+    the blend's title said "thermal blended" beside "No thermal stream (visible luminance)"."""
+    from tests.app.test_trackers_and_views import _folder
+
+    folder = tmp_path / "colour-seq"
+    _folder(folder, 4, colour=True)
+    window.open_sequence(folder, store=str(tmp_path / "v.rgbt.sqlite"))
+    window.actions["blend"].setChecked(True)
+    title = window.views.visible_panel.title.text()
+    assert title.startswith("Visible + visible luminance blended (inferno, 50%)") and "thermal" not in title
