@@ -40,7 +40,7 @@ from core.bench.accuracy_run import run_bench, score
 from core.bench.contenders import Contender, model_fingerprint
 from core.bench.eval_sets import synthetic_items
 from core.bench.weights import bench_tracker, checkpoint_or_random
-from core.commands.arguments import positive_int
+from core.commands.arguments import int_at_least, positive_int
 from core.distillation.export import TeacherRunner, export_distillation
 from core.distillation.finetune import FinetuneConfig, finetune_student
 from core.errors import ConfigError
@@ -356,12 +356,12 @@ def register(subparsers) -> None:
                         help="teacher checkpoint whose boxes the simulated user accepts (default: the bundled teacher, "
                              "or random weights with --random-weights)")
     parser.add_argument("--family", default="auto", help="challenge family to annotate (default: the student's worst)")
-    parser.add_argument("--annotate", type=int, default=4, help="sequences to annotate (default 4)")
-    parser.add_argument("--frames", type=int, default=150, help="frames per annotated sequence (default 150)")
-    parser.add_argument("--eval-frames", type=int, default=150,
+    parser.add_argument("--annotate", type=positive_int, default=4, help="sequences to annotate (default 4)")
+    parser.add_argument("--frames", type=int_at_least(2), default=150, help="frames per annotated sequence (default 150)")
+    parser.add_argument("--eval-frames", type=int_at_least(2), default=150,
                         help="frames per evaluation sequence, split and family (default 150)")
-    parser.add_argument("--per-family", type=int, default=3, help="split sequences per family (default 3)")
-    parser.add_argument("--family-eval", type=int, default=10,
+    parser.add_argument("--per-family", type=positive_int, default=3, help="split sequences per family (default 3)")
+    parser.add_argument("--family-eval", type=positive_int, default=10,
                         help="unseen evaluation sequences of the annotated family scored before/after (default 10)")
     parser.add_argument("--control", action="store_true",
                         help="also fine-tune without the annotated rows (rehearsal only) and score it: "
@@ -382,8 +382,8 @@ def register(subparsers) -> None:
     parser.add_argument("--accept-iou", type=float, default=0.6,
                         help="the simulated user accepts the teacher's box when its IoU with the true box is at "
                              "least this, else draws the true box (default 0.6)")
-    parser.add_argument("--steps", type=int, default=300, help="fine-tuning steps (default 300)")
-    parser.add_argument("--batch-size", type=int, default=16, help="fine-tuning batch size (default 16)")
+    parser.add_argument("--steps", type=positive_int, default=300, help="fine-tuning steps (default 300)")
+    parser.add_argument("--batch-size", type=positive_int, default=16, help="fine-tuning batch size (default 16)")
     parser.add_argument("--lr", type=float, default=5e-5, help="fine-tuning learning rate (default 5e-5)")
     parser.add_argument("--seed", type=int, default=2024, help="seed of the annotated training sequences (default 2024)")
     parser.add_argument("--threads", type=positive_int, default=None,

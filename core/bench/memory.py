@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from core.bench.open_speed import generate_pair, generation_size, rss_mib
-from core.commands.arguments import add_engine_options, positive_int
+from core.commands.arguments import add_engine_options, int_at_least, positive_int
 from core.fileio import write_text_atomic
 from core.progress import Progress, run_with_bar
 
@@ -141,10 +141,10 @@ def register(subparsers) -> None:
     add_engine_options(parser, device=None)
     parser.add_argument("--threads", type=positive_int, default=None,
                         help="CPU threads of the engine (default: the engine's own choice)")
-    parser.add_argument("--warmup", type=int, default=200,
+    parser.add_argument("--warmup", type=int_at_least(0), default=200,
                         help="frames before the baseline RSS is taken (model, codec and cache buffers "
                              "allocated; default 200)")
-    parser.add_argument("--every", type=int, default=250, help="sample the RSS every N frames (default 250)")
+    parser.add_argument("--every", type=positive_int, default=250, help="sample the RSS every N frames (default 250)")
     parser.add_argument("--random-weights", action="store_true", help="use random weights when none are bundled")
     parser.add_argument("--json", type=Path)
     parser.set_defaults(func=run)

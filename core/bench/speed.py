@@ -257,8 +257,8 @@ def register(subparsers) -> None:
                     "not depend on them).")
     parser.add_argument("--json", type=Path, default=None, help="also write the rows as JSON")
     parser.add_argument("--threads", type=positive_int, default=2, help="CPU threads for PyTorch and ONNX Runtime (default 2)")
-    parser.add_argument("--frames", type=int, default=50, help="timed frames per configuration (default 50)")
-    parser.add_argument("--paper-frames", type=int, default=5,
+    parser.add_argument("--frames", type=positive_int, default=50, help="timed frames per configuration (default 50)")
+    parser.add_argument("--paper-frames", type=positive_int, default=5,
                         help="timed frames for paper scale on a CPU (about 1 s each; default 5)")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                         help="auto (default): the GPU when there is one, else the CPU")
@@ -286,8 +286,6 @@ def run(args) -> int:
     models = MODELS if args.model == "both" else (args.model,)
     scales = SCALES if args.scale == "both" else (args.scale,)
     engines = ENGINES if args.engine == "both" else (args.engine,)
-    if args.frames < 1 or args.paper_frames < 1:
-        raise SystemExit("--frames and --paper-frames must be >= 1")
     load_before = load_average()
     rows = run_with_bar(speed_bench(models, scales, engines, args.device, args.frames, args.paper_frames,
                                     args.threads), "bench speed")

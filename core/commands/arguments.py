@@ -16,6 +16,22 @@ def positive_int(text: str) -> int:
     return value
 
 
+def int_at_least(minimum: int):
+    """An argparse type: a whole number >= ``minimum`` (``int_at_least(0)`` for a count that may be
+    zero, ``int_at_least(2)`` for frames where the first one initialises the tracker)."""
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number of at least {minimum}, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+
+    parse.__name__ = f"int_at_least_{minimum}"
+    return parse
+
+
 ON_OFF = ("on", "off")
 
 
