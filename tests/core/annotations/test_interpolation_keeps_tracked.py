@@ -87,3 +87,15 @@ def test_an_earlier_absent_interpolation_gets_boxes_between_two_box_keyframes():
                1: absent(1, provenance=Provenance.INTERPOLATED)}
     (filled,) = plan_interpolation(records).records
     assert filled.frame == 1 and not filled.absent and filled.box[0] == 10.0
+
+
+def test_one_frame_and_one_box_are_counted_in_the_singular():
+    """The status bar read 'interpolated 1 frames' and 'kept 1 tracked boxes; ... replace them'."""
+    records = {0: box(0, x=0.0, provenance=Provenance.MANUAL, keyframe=True),
+               3: box(3, x=30.0, provenance=Provenance.MANUAL, keyframe=True),
+               1: box(1, x=99.0)}  # a tracker box
+    assert plan_interpolation(records).message() == ("interpolated 1 frame (kept 1 tracked box; select a range to "
+                                                     "replace it)")
+    gap = {0: FrameAnnotation(0, None, absent=True, provenance=Provenance.MANUAL, keyframe=True),
+           2: FrameAnnotation(2, None, absent=True, provenance=Provenance.MANUAL, keyframe=True)}
+    assert plan_interpolation(gap).message() == "marked 1 frame absent between absent keyframes"
