@@ -82,7 +82,9 @@ class HoldOutCheck:
     held-out part begins (None: nothing held out); last_frame: the last sample's frame;
     more_needed: how many more frames with a box after ``last_frame`` make ``can_judge``
     true (0 when it already is); boxes: samples with a box (0: only frames marked absent,
-    from which a run, held-out check or not, learns only that the target is not there)."""
+    from which a run, held-out check or not, learns only that the target is not there);
+    num_frames: the footage's length when known (then ``problem`` does not ask for frames
+    past its end)."""
 
     samples: int
     train: int
@@ -93,6 +95,7 @@ class HoldOutCheck:
     more_needed: int
     holdout_fraction: float
     boxes: int = 0
+    num_frames: int | None = None
 
     @property
     def can_judge(self) -> bool:
@@ -106,8 +109,13 @@ class HoldOutCheck:
         Frames 1-based, as the studio shows them."""
         if self.can_judge or self.holdout_fraction <= 0 or self.samples == 0:
             return None
-        more = (f"draw or accept the target's box on at least {self.more_needed} more "
-                f"frame{'s' if self.more_needed != 1 else ''} after frame {self.last_frame + 1}")
+        following = None if self.num_frames is None else self.num_frames - self.last_frame - 1
+        if following is not None and following < self.more_needed:
+            more = (f"frame {self.last_frame + 1} is the footage's last, so draw or accept the target's box on more "
+                    f"frames before it (the check holds out the last {self.holdout_fraction:.0%} of the checked frames)")
+        else:
+            more = (f"draw or accept the target's box on at least {self.more_needed} more "
+                    f"frame{'s' if self.more_needed != 1 else ''} after frame {self.last_frame + 1}")
         checked = f"{self.samples} checked frame{'s' if self.samples != 1 else ''} after the first keyframe"
         share = f"{self.holdout_fraction:.0%}"
         if self.train == 0:
@@ -120,11 +128,12 @@ class HoldOutCheck:
         return f"{why}; {more} (more makes a surer check), or {otherwise}"
 
 
-def check_holdout(samples: Sequence[tuple[int, bool]], holdout_fraction: float) -> HoldOutCheck:
+def check_holdout(samples: Sequence[tuple[int, bool]], holdout_fraction: float,
+                  num_frames: int | None = None) -> HoldOutCheck:
     """The before/after check a fine-tuning run on one sequence would have: ``samples`` are
-    its samples as (frame, absent) pairs (``core.distillation.export.holdout_check`` gives
-    them for annotation records; the items ``load_items`` returns for a file). Pure: the
-    same rule as :func:`load_items`."""
+    its samples as (frame, absent) pairs, 0-based frames (``core.distillation.export.holdout_check``
+    gives them for annotation records; the items ``load_items`` returns for a file);
+    ``num_frames``: the footage's length when known. Pure: the same rule as :func:`load_items`."""
     ordered = sorted({int(f): bool(a) for f, a in samples}.items())
     absent = [a for _f, a in ordered]
     train, scored = _split_counts(absent, holdout_fraction)
@@ -143,6 +152,7 @@ def check_holdout(samples: Sequence[tuple[int, bool]], holdout_fraction: float) 
         more_needed=more,
         holdout_fraction=float(holdout_fraction),
         boxes=n - sum(absent),
+        num_frames=None if num_frames is None else int(num_frames),
     )
 
 

@@ -223,7 +223,8 @@ def holdout_check(records: Mapping[int, FrameAnnotation], num_frames: int, holdo
 
     kept, _note = left_out_records(records, num_frames, frame_size)
     plan = plan_samples(kept, num_frames)
-    return check_holdout([(frame, bool(kept[frame].absent)) for frame, _t, _p in plan], holdout_fraction)
+    return check_holdout([(frame, bool(kept[frame].absent)) for frame, _t, _p in plan], holdout_fraction,
+                         num_frames)
 
 
 def export_distillation(

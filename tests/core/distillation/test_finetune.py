@@ -317,7 +317,7 @@ def test_holdout_check_agrees_with_the_items_load_holds_out(tmp_path, distillati
                                           frames_mode="embedded"))
     items = load_items([path], 0.25)
     assert [i.frame for i in items if i.held_out] == [4] and all(i.absent for i in items)
-    assert check_holdout([(i.frame, i.absent) for i in items], 0.25) == check
+    assert check_holdout([(i.frame, i.absent) for i in items], 0.25, len(sequence)) == check
 
 
 def test_finetune_says_before_training_when_no_held_out_frame_has_a_box(tmp_path, distillation_file, capsys):
@@ -352,3 +352,23 @@ def test_finetune_says_before_training_when_no_held_out_frame_has_a_box(tmp_path
         assert main(["distill", "--data", str(path), "--init", str(init), "--out", str(out), "--steps", "1",
                      "--batch-size", "2", "--threads", "1", "--holdout", "0", "--force"]) == 0
     assert "no held-out frame" not in capsys.readouterr().err
+
+
+def test_the_hold_out_advice_never_asks_for_frames_past_the_footage():
+    """A 205-frame sequence whose last labelled frames, up to its end, are marked absent: the
+    Improve question asked for boxes 'after frame 205', which does not exist."""
+    from core.distillation.dataset import check_holdout
+
+    samples = [(f, False) for f in range(0, 150)] + [(f, True) for f in range(150, 205)]
+    at_end = check_holdout(samples, 0.2, num_frames=205)
+    assert not at_end.can_judge and at_end.more_needed > 0
+    problem = at_end.problem()
+    assert "after frame 205" not in problem
+    assert "frame 205 is the footage's last, so draw or accept the target's box on more frames before it" in problem
+    assert "at least 1 more frame after frame 205" in check_holdout(samples, 0.2, num_frames=206).problem()
+    only = check_holdout([(7, False)], 0.5, num_frames=8)  # one sample, on the last frame: nothing to train on
+    assert only.problem().startswith("only 1 checked frame after the first keyframe")
+    assert "frame 8 is the footage's last" in only.problem() and "after frame 8" not in only.problem()
+    roomy = check_holdout(samples, 0.2, num_frames=1000).problem()
+    assert "at least 1 more frame after frame 205" in roomy
+    assert check_holdout(samples, 0.2).problem() == roomy  # length unknown: as before
