@@ -12,6 +12,9 @@ to refresh (None = all).
 """
 from __future__ import annotations
 
+import os
+import sqlite3
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -93,6 +96,7 @@ class Document(QObject):
     changed = Signal(object)
     refused = Signal(str)  # an edit asked on a store opened read-only: the sentence to show
     write_failed = Signal(object)  # an edit the store could not write (disk full, ...): the RGBTError
+    file_restored = Signal(str)  # the project file was deleted or replaced while open: where the work went
 
     def __init__(self, sequence, store: AnnotationStore, parent: QObject | None = None, *,
                  contents: StoreContents | None = None):
@@ -111,6 +115,7 @@ class Document(QObject):
         self.closed = False
         # the timeline's arrays, kept up to date frame by frame (None: rebuilt on the next timeline())
         self._timeline: TimelineData | None = None
+        self._file_id = _file_id(store.path)  # which file the store opened (``keep_file``)
         self._load(contents if contents is not None else store.contents(tracker_names()))
 
     # -- properties ---------------------------------------------------------------------
@@ -183,6 +188,7 @@ class Document(QObject):
         rolled back: the views show what it holds)."""
         from core.errors import RGBTError
 
+        self.keep_file()
         try:
             step(self.store)
         except RGBTError as error:
@@ -217,6 +223,7 @@ class Document(QObject):
         not re-read: the caller brings it up to date (``note_applied``, ``reload(frames)``)."""
         if self.refuse_if_read_only():
             return
+        self.keep_file()  # a run written into a deleted project: written again with the run
         self.undo_stack.push(_UndoEntry(self, command, applied=True))
 
     def note_applied(self, command) -> None:
@@ -346,7 +353,67 @@ class Document(QObject):
         if box_frames:  # one vectorised IoU for all the frames the teacher ran on
             data.iou[box_frames] = iou(np.asarray(teacher_boxes), np.asarray(boxes))
 
+    def keep_file(self) -> str | None:
+        """Put the project back on disk when another program deleted or replaced its file while
+        it was open. SQLite goes on writing into the file it opened: after a delete every later
+        edit went into a file no folder lists, and closing the window lost all of it without a
+        word; after a replace (a backup restored, a sync tool) into the file replaced. What the
+        open store holds is copied (SQLite's backup) to the project's path when the file is gone,
+        or beside it (``<name>-recovered-<time>.rgbt.sqlite``) when another file is there now,
+        which is left alone; the document goes on in that copy. Returns the sentence saying so
+        (also emitted as ``file_restored``), or None when the file is the one opened."""
+        from core.annotations.store import StoreError
+        from core.errors import RGBTError
+
+        if self.closed or self.read_only or self._file_id is None:
+            return None
+        path = Path(self.store.path)
+        current = _file_id(path)
+        if current == self._file_id:
+            return None
+        if current is None and path.parent.is_dir():
+            target, what = path, "was deleted while open"
+        else:
+            stem = path.name[: -len(".rgbt.sqlite")] if path.name.endswith(".rgbt.sqlite") else path.stem
+            folder = path.parent if path.parent.is_dir() else Path(os.environ.get("RGBT_STUDIO_HOME")
+                                                                      or Path.home() / ".rgbt-studio") / "projects"
+            target = folder / f"{stem}-recovered-{time.strftime('%Y%m%d-%H%M%S')}.rgbt.sqlite"
+            what = "was replaced by another file while open" if current is not None else "was deleted with its folder"
+        part = target.with_name(target.name + ".part")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            copy = sqlite3.connect(part)
+            connection = self.store._connection()  # no public copy in core.annotations.store
+            try:
+                connection.backup(copy)
+            finally:
+                copy.close()
+            # its write-ahead log is found by name (<path>-wal): left behind, SQLite laid it over
+            # the file now at that path (the replacing file, the copy written again)
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            self.store.close()
+            os.replace(part, target)
+            self.store = AnnotationStore.open(target)
+        except (OSError, sqlite3.Error, RGBTError) as error:
+            try:
+                part.unlink(missing_ok=True)
+            except OSError:
+                pass
+            self._file_id = None  # said once
+            self.write_failed.emit(StoreError(path, f"{what}; writing what this window holds to {target} failed "
+                                                    f"({error}): keep the window open and export the annotations"))
+            return None
+        self._file_id = _file_id(target)
+        if target == path:
+            text = f"{path} {what}: it was written again from this window, nothing is lost"
+        else:
+            text = (f"{path} {what}: the other file is left as it is; this window's work is kept in "
+                    f"{target} and goes on there")
+        self.file_restored.emit(text)
+        return text
+
     def close(self) -> None:
+        self.keep_file()
         self.closed = True
         self.undo_stack.clear()
         self.store.close()
@@ -354,3 +421,12 @@ class Document(QObject):
             self.sequence.close()
         except Exception:  # closing a broken file must not block closing the project
             pass
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of ``path``, None when there is no such file."""
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_dev, status.st_ino

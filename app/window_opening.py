@@ -75,6 +75,7 @@ class WindowOpening:
         document.changed.connect(self._document_changed)
         document.refused.connect(lambda text: self.statusBar().showMessage(text, 10000))
         document.write_failed.connect(lambda error: self.error("The edit was not saved", error))
+        document.file_restored.connect(self._project_file_restored)
         document.undo_stack.indexChanged.connect(self._update_undo_actions)
         self.fetcher.set_sequence(document.sequence)
         info = document.info
@@ -111,6 +112,11 @@ class WindowOpening:
         self._warn_unmatched_streams(info)
         freeze_heap()
         self.project_opened.emit(document)
+
+    def _project_file_restored(self, text: str) -> None:
+        """The project's file was deleted or replaced while open (``Document.keep_file``)."""
+        self.statusBar().showMessage(text, 30000)
+        self._update_title()
 
     def _restore_session(self, document: Document) -> int:
         """Show the frame and the zoom the user left this project at (``app.session_state``),

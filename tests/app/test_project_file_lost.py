@@ -1,0 +1,63 @@
+"""The project database deleted or replaced by another program while the studio has it open.
+
+SQLite keeps writing into the file it opened: after a delete every later edit went into a file
+no folder lists any more, and closing the window lost the whole day's work without a word;
+after a replace (a sync tool, a backup restored over it) the edits went into the old file."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+
+def _boxes(path):
+    from core.annotations.store import AnnotationStore
+
+    store = AnnotationStore.open(path, read_only=True)
+    try:
+        return store.records()
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("deleted", [("",), ("", "-wal", "-shm")], ids=["the file", "with its journal"])
+def test_a_deleted_project_is_written_again_with_everything_on_the_next_edit(window, pair_files, synthetic,
+                                                                          tmp_path, deleted):
+    path = tmp_path / "day.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(path))
+    for frame in (0, 1):
+        window.goto(frame)
+        window.views.box_drawn.emit("visible", synthetic.boxes[frame])
+    for suffix in deleted:
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+    window.goto(2)
+    window.views.box_drawn.emit("visible", synthetic.boxes[2])
+    assert path.exists()
+    assert "was deleted" in window.statusBar().currentMessage()
+    window.goto(3)
+    window.views.box_drawn.emit("visible", synthetic.boxes[3])
+    window.close()
+    assert sorted(_boxes(path)) == [0, 1, 2, 3]
+
+
+def test_a_replaced_project_is_left_alone_and_the_work_goes_beside_it(window, pair_files, synthetic, tmp_path):
+    from core.annotations.records import FrameAnnotation
+    from core.annotations.store import AnnotationStore
+
+    path = tmp_path / "day.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(path))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    other_path = tmp_path / "other.rgbt.sqlite"
+    other = AnnotationStore.open(other_path)
+    other.put([FrameAnnotation(9, synthetic.boxes[9], provenance="manual", keyframe=True)])
+    other.close()
+    os.replace(other_path, path)  # a backup restored over the open project
+    window.goto(1)
+    window.views.box_drawn.emit("visible", synthetic.boxes[1])
+    message = window.statusBar().currentMessage()
+    assert "replaced" in message
+    window.close()
+    assert sorted(_boxes(path)) == [9]  # the other file is not written over
+    recovered = [p for p in tmp_path.glob("day*.rgbt.sqlite") if p != path]
+    assert len(recovered) == 1 and recovered[0].name in message
+    assert sorted(_boxes(recovered[0])) == [0, 1]
