@@ -77,10 +77,13 @@ class Contender:
 
 def model_fingerprint(label: str, model: str, checkpoint: Path, tracker) -> str:
     """The ``--cache`` key of a model contender: its label, the checkpoint's SHA-256, the
-    engine and device that ran it (an ONNX file is used only when it is the export of this
-    very checkpoint, so the checkpoint's hash names the weights) and its test-loop settings
-    (``TrackerConfig``: a run with other settings is another run)."""
-    return (f"{label}|{model}|{file_sha256(checkpoint)}|{tracker.engine.name}|{tracker.engine.device}"
+    engine and device that ran it, the SHA-256 of the ONNX file an ONNX Runtime engine ran
+    (one checkpoint has more than one export: a re-export with another opset, a quantised
+    one, each with other boxes) and its test-loop settings (``TrackerConfig``: a run with
+    other settings is another run)."""
+    onnx_file = getattr(tracker.engine, "path", None)
+    exported = f"|{file_sha256(onnx_file)}" if onnx_file is not None and Path(onnx_file) != Path(checkpoint) else ""
+    return (f"{label}|{model}|{file_sha256(checkpoint)}|{tracker.engine.name}{exported}|{tracker.engine.device}"
             f"|{getattr(tracker, 'config', None)!r}")
 
 

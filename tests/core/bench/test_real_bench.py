@@ -249,6 +249,13 @@ def test_a_model_contenders_cache_key_names_its_test_loop_settings(tmp_path):
         "s", "student", checkpoint, SimpleNamespace(engine=engine, config=TrackerConfig()))
     assert model_fingerprint("s", "student", checkpoint, default) != model_fingerprint("s", "student", checkpoint,
                                                                                        other)
+    # two ONNX files of one checkpoint (an export and its int8 quantisation) are two runs
+    exports = [tmp_path / "w.onnx", tmp_path / "w_int8.onnx"]
+    exports[0].write_bytes(b"fp32 graph")
+    exports[1].write_bytes(b"int8 graph")
+    keys = {model_fingerprint("s", "student", checkpoint, SimpleNamespace(
+        engine=SimpleNamespace(name="onnx", device="cpu", path=path), config=TrackerConfig())) for path in exports}
+    assert len(keys) == 2
 
 
 def test_per_sequence_block_takes_each_sequences_runs_together_under_its_full_name():
