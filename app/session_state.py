@@ -23,6 +23,10 @@ from typing import Any
 
 META_KEY = "studio_session"
 EXPORT_KEY = "studio_last_export"
+#: A tracking run going on: ``{"start": int, "tracker": name, "last": int}`` (0-based frames), written
+#: when T starts, brought up to date about once a second and removed when the run ends; found when
+#: the project opens, the studio ended during a run (killed, crashed, the machine went down).
+RUN_KEY = "studio_run"
 
 
 @dataclass(frozen=True)
@@ -106,3 +110,33 @@ def write_last_export(store, key: str, target) -> None:
     if getattr(store, "read_only", False):
         return
     store.set_meta(EXPORT_KEY, {"format": str(key), "target": str(target)})
+
+
+def write_run(store, start: int, tracker: str, last: int) -> None:
+    """Keep "a tracking run from ``start`` with ``tracker`` goes on, written up to ``last``"."""
+    if getattr(store, "read_only", False):
+        return
+    store.set_meta(RUN_KEY, {"start": int(start), "tracker": str(tracker), "last": int(last)})
+
+
+def clear_run(store) -> None:
+    """The run ended (nothing on a store opened read-only, or with no run kept)."""
+    if getattr(store, "read_only", False) or store.get_meta(RUN_KEY, None) is None:
+        return
+    store.set_meta(RUN_KEY, None)
+
+
+def read_run(store, num_frames: int) -> tuple[int, str, int] | None:
+    """(start, tracker, last) of a run that never ended, frames clamped to the footage, or None."""
+    try:
+        raw = store.get_meta(RUN_KEY, None)
+    except Exception:  # an unreadable entry: nothing to say
+        return None
+    if not isinstance(raw, dict):
+        return None
+    start, last, tracker = raw.get("start"), raw.get("last"), raw.get("tracker")
+    if not all(isinstance(v, int) and not isinstance(v, bool) for v in (start, last)) or num_frames < 1:
+        return None
+    top = int(num_frames) - 1
+    start = max(0, min(start, top))
+    return start, str(tracker or ""), max(start, min(last, top))

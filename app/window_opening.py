@@ -13,7 +13,7 @@ from app.actions import key_text
 from app.document import Document
 from app.project import OpenRequest
 from app.qt import freeze_heap
-from app.session_state import SessionState, read_session, write_session
+from app.session_state import SessionState, clear_run, read_run, read_session, write_session
 from app.track_process import recipe_for
 from app.views.paired_view import pane_names
 
@@ -107,11 +107,39 @@ class WindowOpening:
         if stopped is not None:  # said once: the next save writes no "stopped"
             continues = f" ({key_text(self.actions, 'track')} from there continues it)" if stopped == resumed else ""
             back += f"; tracking was stopped at frame {stopped + 1} when the window closed{continues}"
+        back += self._run_cut_short(document)
         self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps{back}"
                                      + (f" ({notes})" if notes else ""), 10000)
         self._warn_unmatched_streams(info)
         freeze_heap()
         self.project_opened.emit(document)
+
+    def _run_cut_short(self, document: Document) -> str:
+        """A tracking run the studio never ended (killed, crashed, the machine went down;
+        ``app.session_state.RUN_KEY``): show its last box and say what was kept, once. The project
+        reopened without a word, at the frame it was last closed on, with the run's boxes there."""
+        from core.annotations.records import Provenance
+        from core.errors import RGBTError
+        from core.trackers import tracker_label
+
+        run = read_run(document.store, document.num_frames)
+        if run is None:
+            return ""
+        start, tracker, last = run
+        label = tracker_label(tracker) if tracker else ""
+        # batches committed after the last note: the run's boxes go on frame by frame
+        while (last + 1 < document.num_frames and (record := document.record(last + 1)) is not None
+               and record.provenance == Provenance.STUDENT and (not label or document.tracked_by.get(last + 1) == label)):
+            last += 1
+        if not document.read_only:
+            try:
+                clear_run(document.store)
+            except RGBTError:
+                pass
+        self.goto(last)
+        continues = f"; {key_text(self.actions, 'track')} from there continues it" if last + 1 < document.num_frames else ""
+        return (f"; the studio ended during a tracking run from frame {start + 1} (killed or crashed): the frames it "
+                f"wrote, up to frame {last + 1}, are kept (no undo step for them){continues}")
 
     def _project_file_restored(self, text: str) -> None:
         """The project's file was deleted or replaced while open (``Document.keep_file``)."""

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.edits import DropProposals, ReplaceTrackerOutputs
 from app.jobs import TrackerPool, refine_job, track_job
+from app.session_state import clear_run, write_run
 from app.workers import JobRunner
 from core.annotations.history import CommandGroup, SetRecords, merge_set_records
 from core.annotations.records import FrameAnnotation
@@ -80,6 +81,7 @@ class RunController(QObject):
         self.written: list[int] = []  # the frames the last run wrote, sorted (set when it ends)
         self.done_count = 0  # frames the last run tracked (written) or refined, set when it ends
         self._last_live = 0.0
+        self._run_start, self._run_marked = 0, 0.0  # ``_mark_run``
         self._result = None
 
     @property
@@ -93,6 +95,7 @@ class RunController(QObject):
         # filled by the worker right after each commit
         applied, dropped, outputs = self.commands, self.dropped, self.outputs
         self.model = settings.tracker
+        self._mark_run(start, start)
         recipe = getattr(document, "recipe", None)
         self.runner.start(lambda: track_job(self.pool, settings, document.sequence, document.store, start, stop,
                                             applied=applied, dropped=dropped, recipe=recipe,
@@ -118,6 +121,21 @@ class RunController(QObject):
         process = self.pool.process if self.kind == "track" else self.pool.refine_process
         if process is not None:
             process.kill()
+
+    def _mark_run(self, start: int | None, last: int) -> None:
+        """Keep in the project that this tracking run goes on and how far it wrote
+        (``app.session_state.RUN_KEY``): a studio killed mid-run reopened without a word, at the
+        frame it was last closed on, the run's boxes there and no undo step for them. About once a
+        second; a store that cannot write it only loses the note."""
+        from core.errors import RGBTError
+
+        if start is not None:
+            self._run_start = start
+        self._run_marked = time.perf_counter()
+        try:
+            write_run(self.document.store, self._run_start, self.model, last)
+        except RGBTError:
+            pass
 
     def _cancel_flag(self):
         """The running job's "Stop was asked" test (called on the worker thread as the job
@@ -145,6 +163,8 @@ class RunController(QObject):
                 self.document.proposals.pop(frame, None)  # the run removed them from the store too
                 self.document.tracked_by[frame] = update.model
             self.document.note_applied(update.command)
+            if self.kind == "track" and frames and time.perf_counter() - self._run_marked >= 1.0:
+                self._mark_run(None, max(frames))
         else:
             self.frames.append(update.frame)
         self.last_update = update
@@ -166,6 +186,13 @@ class RunController(QObject):
         document = self.document
         if document is None or document.closed:
             return
+        if self.kind == "track":
+            from core.errors import RGBTError
+
+            try:
+                clear_run(document.store)
+            except RGBTError:
+                pass
         if self.last_update is not None:
             self.live.emit(self.last_update)
         written = sorted({r.frame for command in self.commands for r in command.records})

@@ -17,9 +17,8 @@ from core.annotations.store import AnnotationStore
 CHILD = Path(__file__).with_name("studio_child.py")
 
 
-@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_sigkill_mid_tracking_loses_nothing(tmp_path):
-    store_path = tmp_path / "killed.rgbt.sqlite"
+def _kill_mid_tracking(store_path):
+    """Run the studio child on ``store_path``, SIGKILL it after 5 committed frames; returns them."""
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", OMP_NUM_THREADS="1")
     child = subprocess.Popen([sys.executable, str(CHILD), str(store_path)], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True, env=env)
@@ -42,6 +41,13 @@ def test_sigkill_mid_tracking_loses_nothing(tmp_path):
         child.wait(10)
     assert child.returncode == -signal.SIGKILL, child.stderr.read()[-2000:]
     assert manual_seen and len(committed) >= 5, child.stderr.read()[-2000:]
+    return committed
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_sigkill_mid_tracking_loses_nothing(tmp_path):
+    store_path = tmp_path / "killed.rgbt.sqlite"
+    committed = _kill_mid_tracking(store_path)
 
     with AnnotationStore.open(store_path) as store:
         records = store.records()
@@ -51,3 +57,26 @@ def test_sigkill_mid_tracking_loses_nothing(tmp_path):
         assert records[frame].provenance == Provenance.STUDENT, frame
     # the run was killed before its end: it cannot have reached the keyframe at 300
     assert max(records) == 300 and all(f < 300 for f in committed)
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_reopened_after_sigkill_mid_tracking_says_so_and_shows_the_last_box(window, tmp_path):
+    """The project reopened without a word at the frame it was last closed on (frame 1), the killed
+    run's boxes somewhere after it and no undo step for them: the user could not tell that a run had
+    been cut short, nor where. It now shows the run's last box and says what was kept, once."""
+    from app.project import OpenRequest
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    store_path = tmp_path / "killed.rgbt.sqlite"
+    committed = _kill_mid_tracking(store_path)
+    with AnnotationStore.open(store_path, read_only=True) as store:
+        last = max(f for f, r in store.records().items() if r.provenance == Provenance.STUDENT)
+    assert last >= max(committed)
+    sequence = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=400), seed=7)
+    window.open_request(OpenRequest("object", store=str(store_path), sequence=sequence))
+    message = window.statusBar().currentMessage()
+    assert "the studio ended during a tracking run from frame 1" in message, message
+    assert f"up to frame {last + 1}, are kept" in message, message
+    assert window.frame == last
+    window.open_request(OpenRequest("object", store=str(store_path), sequence=sequence))
+    assert "tracking run" not in window.statusBar().currentMessage()  # said once
