@@ -280,5 +280,14 @@ def import_ground_truth(existing: Mapping[int, FrameAnnotation],
     return SetRecords(new, label=f"import {counted(len(new), 'ground-truth box', 'ground-truth boxes')}") if new else None
 
 
+def outside_frame(box, width: int, height: int) -> bool:
+    """Whether ``box`` (x, y, w, h) has no pixel inside a ``width`` x ``height`` frame: a dataset's
+    row that would be drawn nowhere on screen."""
+    if box is None:
+        return False
+    x, y, w, h = (float(v) for v in box)
+    return x + w <= 0 or y + h <= 0 or x >= width or y >= height
+
+
 def group(commands: Iterable[Command | None], label: str) -> CommandGroup:
     return CommandGroup([c for c in commands if c is not None], label=label)

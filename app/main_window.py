@@ -18,6 +18,7 @@ from app.controllers.improving import install_improve
 from app.controllers.opening import OpenController
 from app.controllers.tracking import RunController
 from app.document import Document
+from app.edits import outside_frame
 from app.jobs import TrackerPool
 from app.menus import build_menus
 from app.settings import StudioSettings
@@ -302,6 +303,10 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
                 text += f", confidence {record.confidence:.2f}"
             if record.occluded:
                 text += ", occluded"
+            info = self.document.info if self.document is not None else None
+            if info is not None and outside_frame(record.box, info.width, info.height):
+                x, y, w, h = (f"{float(v):g}" for v in record.box)
+                text += f" | the box ({x}, {y}, {w}, {h}) lies outside the frame"
         if proposal is not None and proposal[0] is not None:
             c = proposal[1]
             text += f" | teacher proposal{'' if c is None else f' {c:.2f}'} ({key_text(self.actions, 'accept')} to accept)"

@@ -225,8 +225,17 @@ class EditGlue(QObject):
             last, total = max(ground_truth) + 1, self.doc.num_frames
             short = (f"; the ground truth ends at frame {last} of {total}: frames {last + 1}-{total} have none"
                      if last < total else "")
+            info = self.doc.info
+            outside = [r.frame for r in command.records
+                       if not r.absent and edits.outside_frame(r.box, info.width, info.height)]
+            listed = ", ".join(str(f + 1) for f in outside[:5]) + (", ..." if len(outside) > 5 else "")
+            # kept as the dataset has them (an export writes them back unchanged), drawn nowhere on screen
+            beyond = (f"; {edits.counted(len(outside), 'box lies', 'boxes lie')} wholly outside the {info.width}x{info.height} "
+                      f"frame (frame{'s' if len(outside) > 1 else ''} {listed}), kept as the file has "
+                      f"{'them' if len(outside) > 1 else 'it'}" if outside else "")
             self.w.statusBar().showMessage(f"imported {len(command.records)} ground-truth frames ({absent} absent)"
-                                           f"{short}; {self._key('track')} does not replace imported boxes", 10000)
+                                           f"{short}{beyond}; {self._key('track')} does not replace imported boxes",
+                                           15000)
 
     # -- runs -----------------------------------------------------------------------------
     def track(self) -> None:

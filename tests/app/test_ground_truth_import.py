@@ -21,3 +21,29 @@ def test_a_ground_truth_shorter_than_the_footage_says_where_it_ends(window, pair
     window.actions["import_gt"].trigger()
     assert window.statusBar().currentMessage() == (
         "imported 14 ground-truth frames (0 absent); T does not replace imported boxes")
+
+
+def test_a_ground_truth_box_outside_the_frame_is_said_on_import_and_on_its_frame(window, pair_files, synthetic,
+                                                                                 tmp_path, monkeypatch):
+    """A dataset row that lies wholly outside the frame (500,400,40,60 on a 128x96 pair): the import said
+    "imported 24 ground-truth frames" and frame 1 read "imported" with no box anywhere on screen. The
+    row is kept as the dataset has it (the export writes it back unchanged), and both now say where it is."""
+    import numpy as np
+
+    from core.annotations.records import FrameAnnotation
+
+    window.open_pair(*pair_files, store=str(tmp_path / "gt.rgbt.sqlite"))
+    sequence = window.document.sequence
+    lines = {f: FrameAnnotation(f, synthetic.boxes[f], provenance="imported") for f in range(24)}
+    lines[0] = FrameAnnotation(0, np.array([500.0, 400.0, 40.0, 60.0]), provenance="imported")
+    lines[5] = FrameAnnotation(5, np.array([-60.0, 10.0, 40.0, 30.0]), provenance="imported")
+    lines[6] = FrameAnnotation(6, np.array([-20.0, 10.0, 40.0, 30.0]), provenance="imported")  # partly inside
+    monkeypatch.setattr(sequence, "ground_truth", lambda: dict(lines), raising=False)
+    window.actions["import_gt"].trigger()
+    message = window.statusBar().currentMessage()
+    assert "2 boxes lie wholly outside the 128x96 frame (frames 1, 6)" in message, message
+    assert np.allclose(window.document.record(0).box, [500, 400, 40, 60])
+    window.goto(0)
+    assert "outside the frame" in window.views.visible_panel.title.text()
+    window.goto(6)
+    assert "outside the frame" not in window.views.visible_panel.title.text()
