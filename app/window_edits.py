@@ -214,9 +214,17 @@ class EditGlue(QObject):
                 self.w.statusBar().showMessage("ground truth not imported", 5000)
                 return
         command = edits.import_ground_truth(self.doc.records, ground_truth, keep=keep)
+        # the frames the ground truth has a row for that keep what they hold: said by kind (the
+        # import said only how many it imported, and a second import "every frame holds a box a
+        # person made" over frames holding the first import's boxes)
+        kept = [self.doc.records[f] for f in sorted(ground_truth or ())
+                if is_protected(self.doc.records.get(f)) or f in keep]
+        kept_text = (f"; kept {kept_kinds(kept)} on the frame{'s' if len(kept) > 1 else ''} the ground truth also "
+                     f"has ({', '.join(str(r.frame + 1) for r in kept[:5])}{', ...' if len(kept) > 5 else ''})"
+                     if kept else "")
         if command is None:
             self.w.statusBar().showMessage("this sequence ships no ground truth to import" if not ground_truth
-                                           else "no frame to import: every frame holds a box a person made", 8000)
+                                           else f"no frame to import{kept_text}", 8000)
             return
         if self._execute(command):
             absent = sum(1 for r in command.records if r.absent)
@@ -234,7 +242,8 @@ class EditGlue(QObject):
                       f"frame (frame{'s' if len(outside) > 1 else ''} {listed}), kept as the file has "
                       f"{'them' if len(outside) > 1 else 'it'}" if outside else "")
             self.w.statusBar().showMessage(f"imported {len(command.records)} ground-truth frames ({absent} absent)"
-                                           f"{short}{beyond}; {self._key('track')} does not replace imported boxes",
+                                           f"{short}{beyond}{kept_text}; {self._key('track')} does not replace "
+                                           "imported boxes",
                                            15000)
 
     # -- runs -----------------------------------------------------------------------------
@@ -430,7 +439,8 @@ def kept_kinds(records) -> str:
     """Protected ``records`` (``is_protected``) counted by what they hold, in the status bar's
     words: "2 boxes you drew or corrected, 1 absent mark and 1 imported box"."""
     kinds = (("box you drew or corrected", "boxes you drew or corrected"), ("absent mark", "absent marks"),
-             ("imported box", "imported boxes"), ("keyframe", "keyframes"))
+             ("imported box", "imported boxes"), ("keyframe", "keyframes"),
+             ("teacher box you accepted", "teacher boxes you accepted"))
     counts = dict.fromkeys(kinds, 0)
     for record in records:
         if record.absent:
@@ -439,6 +449,8 @@ def kept_kinds(records) -> str:
             counts[kinds[0]] += 1
         elif record.provenance == Provenance.IMPORTED:
             counts[kinds[2]] += 1
+        elif record.provenance == Provenance.TEACHER and not record.keyframe:  # kept by the user's choice
+            counts[kinds[4]] += 1
         else:
             counts[kinds[3]] += 1
     parts = [f"{n} {one if n == 1 else many}" for (one, many), n in counts.items() if n]

@@ -20,7 +20,8 @@ def test_a_ground_truth_shorter_than_the_footage_says_where_it_ends(window, pair
     lines.update({f: FrameAnnotation(f, synthetic.boxes[f], provenance="imported") for f in range(10, 24)})
     window.actions["import_gt"].trigger()
     assert window.statusBar().currentMessage() == (
-        "imported 14 ground-truth frames (0 absent); T does not replace imported boxes")
+        "imported 14 ground-truth frames (0 absent); kept 10 imported boxes on the frames the ground truth also has "
+        "(1, 2, 3, 4, 5, ...); T does not replace imported boxes")
 
 
 def test_a_ground_truth_box_outside_the_frame_is_said_on_import_and_on_its_frame(window, pair_files, synthetic,
@@ -47,3 +48,32 @@ def test_a_ground_truth_box_outside_the_frame_is_said_on_import_and_on_its_frame
     assert "outside the frame" in window.views.visible_panel.title.text()
     window.goto(6)
     assert "outside the frame" not in window.views.visible_panel.title.text()
+
+
+def test_import_says_which_of_the_users_frames_it_kept(window, pair_files, synthetic, tmp_path, monkeypatch):
+    """Import over a day's work (a drawn box, an absent mark, an accepted teacher box kept): it said only
+    "imported 21 ground-truth frames", leaving the user to find out whether their frames had been written
+    over; a second import said "every frame holds a box a person made" over the first import's boxes."""
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+
+    window.open_pair(*pair_files, store=str(tmp_path / "gt.rgbt.sqlite"))
+    document = window.document
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.goto(3)
+    window.actions["absent"].trigger()
+    document.execute(SetRecords([FrameAnnotation(5, synthetic.boxes[5] + 2.0, provenance="teacher")]))  # accepted
+    lines = {f: FrameAnnotation(f, synthetic.boxes[f] + 1.0, provenance="imported") for f in range(24)}
+    monkeypatch.setattr(document.sequence, "ground_truth", lambda: dict(lines), raising=False)
+    window.ask_hook = lambda title, text, choices: "Keep them"
+    window.actions["import_gt"].trigger()
+    assert window.statusBar().currentMessage() == (
+        "imported 21 ground-truth frames (0 absent); kept 1 box you drew or corrected, 1 absent mark and 1 teacher "
+        "box you accepted on the frames the ground truth also has (1, 4, 6); T does not replace imported boxes")
+    assert document.record(0).provenance == "manual" and document.record(3).absent
+    assert document.record(5).provenance == "teacher"
+    window.actions["import_gt"].trigger()
+    assert window.statusBar().currentMessage().startswith(
+        "no frame to import; kept 1 box you drew or corrected, 1 absent mark, 21 imported boxes and 1 teacher box")
+    window.actions["undo"].trigger()  # the import, one step: the user's frames stay as they were
+    assert document.record(1) is None and document.record(0).provenance == "manual" and document.record(3).absent
