@@ -166,8 +166,13 @@ class Document(QObject):
         """True (and ``refused`` emitted) when the store was opened read-only."""
         if not self.read_only:
             return False
-        self.refused.emit(f"{what} refused: {self.path.name} is open read-only "
-                          "(another window or program is editing it)")
+        if _writer_lock_free(self.path):  # it said "another window ... is editing it" after that one closed
+            self.refused.emit(f"{what} refused: {self.path.name} is open read-only, and the window or program that "
+                              "was editing it has closed it since: open it again (File > Open recent) to edit it, "
+                              "with what that one saved")
+        else:
+            self.refused.emit(f"{what} refused: {self.path.name} is open read-only "
+                              "(another window or program is editing it)")
         return True
 
     def execute(self, command: Command | None) -> bool:
@@ -430,3 +435,18 @@ def _file_id(path: Path) -> tuple[int, int] | None:
     except OSError:
         return None
     return status.st_dev, status.st_ino
+
+
+def _writer_lock_free(path: Path) -> bool:
+    """Whether no one holds the store's writer lock now (taken and given back at once); False
+    when that cannot be told (a folder no lock file can be made in)."""
+    from core.annotations.store_lock import WriterLock
+    from core.errors import RGBTError
+
+    lock = WriterLock(path)
+    try:
+        lock.acquire(path)
+    except (RGBTError, OSError):
+        return False
+    lock.release()
+    return True

@@ -104,3 +104,30 @@ def test_an_undo_the_store_cannot_write_stays_to_undo(window, pair_files, synthe
     monkeypatch.setattr(store, "_write", written)
     window.actions["redo"].trigger()
     assert window.document.record(0) is not None and store.get(0) is not None and stack.index() == 1
+
+
+def test_a_read_only_project_says_so_once_the_editing_window_has_closed(window, tmp_path):
+    """Opened read-only beside a window editing it; once that window closed, every edit still said
+    "refused: ... (another window or program is editing it)", which no one was: the user waited for a
+    window that was gone. It now says the other one closed it and how to edit it; reopened, it edits."""
+    from app.project import OpenRequest
+    from core.annotations.records import FrameAnnotation
+    from core.annotations.store import AnnotationStore
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    seq = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=6), seed=3)
+    path = tmp_path / "held.rgbt.sqlite"
+    other = AnnotationStore.open(path)
+    window.ask_hook = lambda title, text, choices: "Open read-only"
+    window.open_request(OpenRequest("object", store=str(path), sequence=seq))
+    window.actions["absent"].trigger()
+    assert "another window or program is editing it" in window.statusBar().currentMessage()
+    other.put([FrameAnnotation(2, seq.boxes[2], provenance="manual", keyframe=True)])
+    other.close()
+    window.actions["absent"].trigger()
+    message = window.statusBar().currentMessage()
+    assert "is editing it" not in message and "has closed it since" in message, message
+    window.open_request(OpenRequest("object", store=str(path), sequence=seq))
+    assert not window.document.read_only and window.document.record(2) is not None
+    window.actions["absent"].trigger()
+    assert window.document.record(0).absent
