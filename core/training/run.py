@@ -60,6 +60,24 @@ def _top_level_keys(path: Path) -> set[str]:
         return set()
 
 
+def check_resume_fits(spec, out: Path) -> None:
+    """CheckpointError naming the run's ``checkpoint.pt`` when ``--resume`` is given a config
+    whose network is not the one the run trained (another model, or another config of it):
+    it ended in a traceback listing torch's size mismatches. Nothing is checked when the
+    checkpoint is not there (the run folder's checks say what is missing)."""
+    from core.errors import CheckpointError
+
+    checkpoint = Path(out) / "checkpoint.pt"
+    if not checkpoint.is_file():
+        return
+    try:
+        check_init_fits(spec, checkpoint)
+    except CheckpointError as error:
+        what = (error.problem or str(error)).split(";")[0]
+        raise CheckpointError(checkpoint, f"{what}: --resume continues the network this run trained; give the "
+                                          f"config it was trained with ({Path(out) / 'config.json'})") from error
+
+
 def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     """Train (or distil from ``teacher``) into the run folder, after its checks
     (:func:`core.training.trainer.prepare_run_folder`: an earlier run there needs
@@ -78,6 +96,8 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     check_data_not_written(config, out)
     if args.init is None or Path(args.init).is_file():  # a missing one is said by prepare_run_folder
         check_init_fits(config.model, args.init)
+    if args.resume:
+        check_resume_fits(config.model, out)
     prepare_run_folder(out, resume=args.resume, force=bool(getattr(args, "force", False)), init=args.init,
                        teacher=teacher)
     job = train_job(config, out, resume=args.resume, teacher=teacher, init=args.init, device=args.device)

@@ -271,13 +271,19 @@ def _restore(out_dir: Path, actor, optimizer, scaler, device) -> int:
         raise CheckpointError(state_path, f"not a training state written by `train` ({lacks})")
     if int(extra.get("step", -1)) != int(state.get("step", -2)):
         raise CheckpointError(state_path, f"names step {state.get('step')} but checkpoint.pt is at step {extra.get('step')}")
-    actor.trainable_module.load_state_dict(model.state_dict())
-    for name, sd in state.get("extra_modules", {}).items():
-        getattr(actor, name).load_state_dict(sd)
-    optimizer.load_state_dict(state["optimizer"])
-    if scaler is not None and state.get("scaler"):
-        scaler.load_state_dict(state["scaler"])
-    torch.set_rng_state(state["torch_rng"])
+    try:  # another config's network or optimiser: one line, not torch's list of size mismatches
+        actor.trainable_module.load_state_dict(model.state_dict())
+        for name, sd in state.get("extra_modules", {}).items():
+            getattr(actor, name).load_state_dict(sd)
+        optimizer.load_state_dict(state["optimizer"])
+        if scaler is not None and state.get("scaler"):
+            scaler.load_state_dict(state["scaler"])
+        torch.set_rng_state(state["torch_rng"])
+    except (RuntimeError, ValueError, KeyError, TypeError, AttributeError) as error:
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+        raise CheckpointError(state_path, f"does not fit the network and optimiser this config trains ({first}); "
+                                          f"resume with the config the run was trained with ({out_dir / 'config.json'})"
+                              ) from error
     return int(state["step"])
 
 

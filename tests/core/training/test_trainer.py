@@ -171,3 +171,31 @@ def test_resume_from_a_damaged_training_state_is_one_line_naming_it(damage, said
         len(err.splitlines()) == 1, err
     assert err.startswith(f"error: {state}: ") and said in err and "If you are seeing" not in err, err
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_resume_with_another_network_s_config_is_one_line(tmp_path, capsys):
+    """``train --resume`` with the config of another network than the run trained (a student's config in a
+    teacher's run folder, or the same model at another width) ended in a traceback listing torch's size
+    mismatches; an optimiser state of another shape in another. One line each, naming the file."""
+    out = tmp_path / "run"
+    teacher = CONFIGS / "tiny_teacher.json"
+    assert cli_main(["train", "--config", str(teacher), "--out", str(out), "--steps", "1"]) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    wider = json.loads(teacher.read_text())
+    wider["model"]["overrides"]["dim"] = 48
+    (tmp_path / "wider.json").write_text(json.dumps(wider))
+    for config, said in ((CONFIGS / "tiny_student.json", "holds a teacher model, the run trains a student"),
+                         (tmp_path / "wider.json", "its model config differs from the run's model config")):
+        capsys.readouterr()
+        assert cli_main(["train", "--config", str(config), "--out", str(out), "--steps", "2", "--resume"]) == 2
+        lines = capsys.readouterr().err.strip().splitlines()
+        assert lines == [f"error: {out / 'checkpoint.pt'}: {said}: --resume continues the network this run trained; "
+                         f"give the config it was trained with ({out / 'config.json'})"], lines
+        assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    state = torch.load(out / "training_state.pt", weights_only=True)
+    torch.save({**state, "optimizer": {"state": {}, "param_groups": []}}, out / "training_state.pt")
+    capsys.readouterr()
+    assert cli_main(["train", "--config", str(teacher), "--out", str(out), "--steps", "2", "--resume"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {out / 'training_state.pt'}: does not fit the network "
+                                                   "and optimiser this config trains ("), lines
