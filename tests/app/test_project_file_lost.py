@@ -36,6 +36,10 @@ def test_a_deleted_project_is_written_again_with_everything_on_the_next_edit(win
     assert "was deleted" in window.statusBar().currentMessage()
     window.goto(3)
     window.views.box_drawn.emit("visible", synthetic.boxes[3])
+    window.goto(4)
+    window.views.box_drawn.emit("visible", synthetic.boxes[4])
+    window.actions["undo"].trigger()  # the undo stack goes on in the file written again
+    assert window.document.undo_stack.count() == 5
     window.close()
     assert sorted(_boxes(path)) == [0, 1, 2, 3]
 
