@@ -151,6 +151,10 @@ class WindowDialogs:
 
     def export(self, key: str, target) -> None:
         if self.document is not None:
+            if self.document.read_only:
+                # another window edits the project: its work since this one opened is in the store,
+                # not in this window's copy (the export wrote the boxes of the time it opened)
+                self.document.reload()
             self.exporter.export(self.document, key, target, self.settings.models)
 
     def _exported(self, result) -> None:

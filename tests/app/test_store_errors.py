@@ -131,3 +131,31 @@ def test_a_read_only_project_says_so_once_the_editing_window_has_closed(window, 
     assert not window.document.read_only and window.document.record(2) is not None
     window.actions["absent"].trigger()
     assert window.document.record(0).absent
+
+
+def test_an_export_from_a_read_only_window_holds_what_the_editing_window_saved(window, pair_files, synthetic,
+                                                                             tmp_path):
+    """A second window opened read-only beside the one labelling: its export wrote the boxes the project
+    held when that window opened, without the other window's work since (and, replacing the earlier export
+    the labelling window had made, wrote over newer boxes with older ones). It now re-reads the project first."""
+    from core.annotations.records import FrameAnnotation
+    from core.annotations.store import AnnotationStore
+
+    path = tmp_path / "shared.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(path))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.document.close()
+    window.document = None
+    other = AnnotationStore.open(path)  # the labelling window
+    try:
+        window.ask_hook = lambda title, text, choices: "Open read-only"
+        window.open_pair(*pair_files, store=str(path))
+        assert window.document.read_only
+        other.put([FrameAnnotation(f, synthetic.boxes[f], provenance="manual", keyframe=True) for f in (1, 2)])
+        target = tmp_path / "out-lasher"
+        window.export("lasher", target)
+        rows = (target / "visible.txt").read_text().split()
+        assert rows[1] != "0,0,0,0" and rows[2] != "0,0,0,0", rows[:4]
+        assert window.document.record(2) is not None  # and the views show them
+    finally:
+        other.close()
