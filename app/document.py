@@ -367,6 +367,7 @@ class Document(QObject):
         or beside it (``<name>-recovered-<time>.rgbt.sqlite``) when another file is there now,
         which is left alone; the document goes on in that copy. Returns the sentence saying so
         (also emitted as ``file_restored``), or None when the file is the one opened."""
+        from core.annotations.project_paths import studio_home
         from core.annotations.store import StoreError
         from core.errors import RGBTError
 
@@ -380,8 +381,7 @@ class Document(QObject):
             target, what = path, "was deleted while open"
         else:
             stem = path.name[: -len(".rgbt.sqlite")] if path.name.endswith(".rgbt.sqlite") else path.stem
-            folder = path.parent if path.parent.is_dir() else Path(os.environ.get("RGBT_STUDIO_HOME")
-                                                                      or Path.home() / ".rgbt-studio") / "projects"
+            folder = path.parent if path.parent.is_dir() else studio_home() / "projects"
             target = folder / f"{stem}-recovered-{time.strftime('%Y%m%d-%H%M%S')}.rgbt.sqlite"
             what = "was replaced by another file while open" if current is not None else "was deleted with its folder"
         part = target.with_name(target.name + ".part")

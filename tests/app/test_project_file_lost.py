@@ -65,3 +65,24 @@ def test_a_replaced_project_is_left_alone_and_the_work_goes_beside_it(window, pa
     recovered = [p for p in tmp_path.glob("day*.rgbt.sqlite") if p != path]
     assert len(recovered) == 1 and recovered[0].name in message
     assert sorted(_boxes(recovered[0])) == [0, 1]
+
+
+def test_a_project_deleted_with_its_folder_goes_to_the_studio_home(window, pair_files, synthetic, tmp_path,
+                                                                   monkeypatch):
+    import shutil
+
+    monkeypatch.setenv("RGBT_STUDIO_HOME", str(tmp_path / "home"))
+    folder = tmp_path / "work"
+    folder.mkdir()
+    path = folder / "day.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(path))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    shutil.rmtree(folder)
+    window.goto(1)
+    window.views.box_drawn.emit("visible", synthetic.boxes[1])
+    message = window.statusBar().currentMessage()
+    assert "deleted with its folder" in message, message
+    recovered = list((tmp_path / "home" / "projects").glob("day-recovered-*.rgbt.sqlite"))
+    assert len(recovered) == 1 and str(recovered[0]) in message
+    window.close()
+    assert sorted(_boxes(recovered[0])) == [0, 1]
