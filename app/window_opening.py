@@ -91,6 +91,7 @@ class WindowOpening:
         resumed = self._restore_session(document)
         self.refresh_timeline()
         recent = opened.request.recent()
+        self._opened_recent = recent  # File > Open recent's entry, moved with a recovered project
         if recent is not None:
             self.settings.add_recent(recent)
         self.settings.first_run_done = True
@@ -142,9 +143,15 @@ class WindowOpening:
                 f"wrote, up to frame {last + 1}, are kept (no undo step for them){continues}")
 
     def _project_file_restored(self, text: str) -> None:
-        """The project's file was deleted or replaced while open (``Document.keep_file``)."""
+        """The project's file was deleted or replaced while open (``Document.keep_file``); File > Open
+        recent (and the next start) opens the project where its work now is, not the replacing file."""
         self.statusBar().showMessage(text, 30000)
         self._update_title()
+        recent = getattr(self, "_opened_recent", None)
+        if recent is not None and self.document is not None:
+            self.settings.add_recent(dataclasses.replace(recent, store=str(self.document.path)))
+            self.settings.save()
+            self.rebuild_recent_menu()
 
     def _restore_session(self, document: Document) -> int:
         """Show the frame and the zoom the user left this project at (``app.session_state``),

@@ -60,6 +60,7 @@ def test_a_replaced_project_is_left_alone_and_the_work_goes_beside_it(window, pa
     window.views.box_drawn.emit("visible", synthetic.boxes[1])
     message = window.statusBar().currentMessage()
     assert "replaced" in message
+    assert window.settings.recent[0].store.endswith(".rgbt.sqlite") and "-recovered-" in window.settings.recent[0].store
     window.close()
     assert sorted(_boxes(path)) == [9]  # the other file is not written over
     recovered = [p for p in tmp_path.glob("day*.rgbt.sqlite") if p != path]
