@@ -32,6 +32,19 @@ def int_at_least(minimum: int):
     return parse
 
 
+def refuse_missing_data_root(root) -> None:
+    """SequenceError naming ``root`` (the command's ``--data-root``, resolved) when it is not a
+    folder: the training readers said 'set data_root in the data source options', the key of a
+    config file, though the command line gave it as --data-root."""
+    from pathlib import Path
+
+    from core.errors import SequenceError
+
+    if not Path(root).is_dir():
+        raise SequenceError(root, "real data root does not exist (--data-root: the folder the split's paths are "
+                                  "relative to)")
+
+
 ON_OFF = ("on", "off")
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from core.commands.arguments import refuse_missing_data_root
 from core.errors import ConfigError
 from core.fileio import check_output
 from core.progress import run_with_bar
@@ -58,6 +59,7 @@ def _run(args: argparse.Namespace) -> int:
     config = CompactConfig(every=args.every, context=args.context, pixels_per_scale=args.pixels_per_scale,
                            quality=args.quality, pair_every=args.pair_every, pair_max_side=args.pair_max_side)
     root = resolve_path(args.data_root)
+    refuse_missing_data_root(root)
     check_output(args.out_dir, protected=[(root, "the data root"), (resolve_path(args.split), "the split file")],
                  folder=True, option="OUT_DIR")
     check_compact_target(args.out_dir, force=args.force)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.commands.arguments import add_engine_options, output_file, positive_int
+from core.commands.arguments import add_engine_options, output_file, positive_int, refuse_missing_data_root
 from core.errors import OutputError
 from core.fileio import check_output, inside
 from core.progress import run_with_bar
@@ -114,6 +114,7 @@ def _run(args: argparse.Namespace) -> int:
         raise OutputError(cache, f"--cache-dir lies inside the data root {root} (the decoded frames would be written "
                                  "there); choose a folder outside it")
     tracker = _load_teacher(weights, args)  # before the pairs are read (their frames are decoded once, at length)
+    refuse_missing_data_root(root)
     split = load_split(args.split)
     lru = FrameLRU(256.0)
     sequences = [(name, rgbt_pair_sequence(name, folder, lru, args.cache_dir))

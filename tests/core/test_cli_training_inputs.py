@@ -240,3 +240,16 @@ def test_train_with_a_distillation_config_says_the_distill_section_is_not_used(t
     assert (f"note: {config} has a 'distill' section, which train does not use (there is no teacher): the network "
             f"trains on the task loss alone; distil with `distill --teacher T.pt --config {config}`"
             ) in capsys.readouterr().err.splitlines()
+
+
+@pytest.mark.parametrize("command", [["compact-data", "{tmp}/out"], ["pseudo-labels", "{tmp}/labels.json"]])
+def test_a_missing_data_root_names_the_option_given(command, tmp_path, capsys):
+    """``compact-data OUT --data-root TYPO`` said 'set data_root in the data source options', the key of a
+    training config, though the folder came from --data-root."""
+    missing = tmp_path / "no-such-data"
+    argv = [a.format(tmp=tmp_path) for a in command] + ["--data-root", str(missing)]
+    assert main(argv) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [f"error: {missing}: real data root does not exist (--data-root: the folder the split's paths "
+                     "are relative to)"], lines
+    assert not (tmp_path / "out").exists() and not (tmp_path / "labels.json").exists()
