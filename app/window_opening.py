@@ -138,9 +138,10 @@ class WindowOpening:
             except RGBTError:
                 pass
         self.goto(last)
-        continues = f"; {key_text(self.actions, 'track')} from there continues it" if last + 1 < document.num_frames else ""
-        return (f"; the studio ended during a tracking run from frame {start + 1} (killed or crashed): the frames it "
-                f"wrote, up to frame {last + 1}, are kept (no undo step for them){continues}")
+        continues = f"; {key_text(self.actions, 'track')} continues it" if last + 1 < document.num_frames else ""
+        # short: the status bar's right side (the tracker's name) cut the first wording mid-sentence
+        return (f"; tracking from frame {start + 1} was cut short (studio killed or crashed): its boxes up to "
+                f"frame {last + 1} are kept{continues}")
 
     def _project_file_restored(self, text: str) -> None:
         """The project's file was deleted or replaced while open (``Document.keep_file``); File > Open

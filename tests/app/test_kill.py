@@ -75,8 +75,8 @@ def test_reopened_after_sigkill_mid_tracking_says_so_and_shows_the_last_box(wind
     sequence = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=400), seed=7)
     window.open_request(OpenRequest("object", store=str(store_path), sequence=sequence))
     message = window.statusBar().currentMessage()
-    assert "the studio ended during a tracking run from frame 1" in message, message
-    assert f"up to frame {last + 1}, are kept" in message, message
+    assert "tracking from frame 1 was cut short (studio killed or crashed)" in message, message
+    assert f"its boxes up to frame {last + 1} are kept; T continues it" in message, message
     assert window.frame == last
     window.open_request(OpenRequest("object", store=str(store_path), sequence=sequence))
-    assert "tracking run" not in window.statusBar().currentMessage()  # said once
+    assert "cut short" not in window.statusBar().currentMessage()  # said once
