@@ -166,7 +166,11 @@ class Document(QObject):
         """True (and ``refused`` emitted) when the store was opened read-only."""
         if not self.read_only:
             return False
-        if _writer_lock_free(self.path):  # it said "another window ... is editing it" after that one closed
+        from app.project import read_only_file
+
+        if read_only_file(self.path):
+            self.refused.emit(f"{what} refused: {self.path.name} is open read-only (its file is read-only)")
+        elif _writer_lock_free(self.path):  # it said "another window ... is editing it" after that one closed
             self.refused.emit(f"{what} refused: {self.path.name} is open read-only, and the window or program that "
                               "was editing it has closed it since: open it again (File > Open recent) to edit it, "
                               "with what that one saved")

@@ -80,6 +80,30 @@ def writable_folder(folder: str | Path) -> bool:
     return os.access(folder, os.W_OK | os.X_OK)
 
 
+class ProjectReadOnly(StoreError):
+    """The project's file cannot be written (its mode, the file system): the window asks to open it
+    read-only. AnnotationStore.open took it for editing, and the first write of the open failed
+    ("Cannot open ... write failed (attempt to write a readonly database)"): a project kept read-only
+    (delivered, archived) could not even be looked at."""
+
+
+def read_only_file(path: str | Path) -> bool:
+    """True when the existing file ``path`` cannot be written: a mode that lets no one write
+    (``r--r--r--``, also for root, as ``writable_folder``), or no write access."""
+    path = Path(path)
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not mode & 0o222 or not os.access(path, os.W_OK)
+
+
+def _check_writable(path: str | Path, request: OpenRequest) -> None:
+    if not request.read_only and read_only_file(path):
+        raise ProjectReadOnly(path, "its file is read-only (it cannot be written); open it read-only to look at "
+                                    "and export the annotations, or make the file writable to edit them")
+
+
 def default_project_path(info) -> tuple[Path, str]:
     """(store path, note) of a sequence (``info``: its ``SequenceInfo``) opened without a
     project: beside its sources (``core.annotations.project_paths.project_store_path``),
@@ -186,6 +210,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
     if request.kind == "project":
         if not Path(request.store).exists():  # a mistyped --project or a deleted project: no empty file left behind
             raise StoreError(request.store, "no such project (the file does not exist)")
+        _check_writable(request.store, request)
         store = AnnotationStore.open(request.store, read_only=request.read_only)
         meta = store.meta()
         kind, paths = meta.get("source_kind"), tuple(meta.get("sources") or ())
@@ -214,6 +239,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
             path = request.store
             if not path:
                 path, store_note = default_project_path(sequence.info)
+            _check_writable(path, request)
             store = AnnotationStore.open(path, read_only=request.read_only)
         if request.kind in ("pair", "sequence"):
             beside = Path(store.path).resolve() == Path(default_project_path(sequence.info)[0]).resolve()

@@ -53,6 +53,13 @@ class WindowOpening:
             retry._retried = True
             self.opener.open(retry)
             return
+        from app.project import ProjectReadOnly
+
+        if isinstance(error, ProjectReadOnly) and not getattr(request, "read_only", True):
+            choice = self.ask("Project file read-only", f"{error}\n\nOpen it read-only?", ("Open read-only", "Cancel"))
+            if choice == "Open read-only":
+                self.opener.open(dataclasses.replace(request, read_only=True))
+            return
         if isinstance(error, StoreLockedError) and not getattr(request, "read_only", True):
             choice = self.ask("Annotations in use",
                               f"{error}\n\nOpen it read-only? You can look at the annotations and export "
