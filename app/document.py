@@ -116,6 +116,8 @@ class Document(QObject):
         # the timeline's arrays, kept up to date frame by frame (None: rebuilt on the next timeline())
         self._timeline: TimelineData | None = None
         self._file_id = _file_id(store.path)  # which file the store opened (``keep_file``)
+        # whether a job (a tracking run, an export, ...) holds the store now: the window's to say
+        self.store_in_use = lambda: False
         self._load(contents if contents is not None else store.contents(tracker_names()))
 
     # -- properties ---------------------------------------------------------------------
@@ -362,7 +364,7 @@ class Document(QObject):
         if box_frames:  # one vectorised IoU for all the frames the teacher ran on
             data.iou[box_frames] = iou(np.asarray(teacher_boxes), np.asarray(boxes))
 
-    def keep_file(self) -> str | None:
+    def keep_file(self, *, closing: bool = False) -> str | None:
         """Put the project back on disk when another program deleted or replaced its file while
         it was open. SQLite goes on writing into the file it opened: after a delete every later
         edit went into a file no folder lists, and closing the window lost all of it without a
@@ -380,6 +382,10 @@ class Document(QObject):
         path = Path(self.store.path)
         current = _file_id(path)
         if current == self._file_id:
+            return None
+        if not closing and self.store_in_use():
+            # a job writes through the store it was given: closing it under the job failed the job
+            # (its boxes kept in the copy only up to then); the run's end, the next edit or the close does it
             return None
         if current is None and path.parent.is_dir():
             target, what = path, "was deleted while open"
@@ -422,7 +428,7 @@ class Document(QObject):
         return text
 
     def close(self) -> None:
-        self.keep_file()
+        self.keep_file(closing=True)  # the window's jobs are stopped by now
         self.closed = True
         self.undo_stack.clear()
         self.store.close()

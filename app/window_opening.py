@@ -83,6 +83,7 @@ class WindowOpening:
         document.refused.connect(lambda text: self.statusBar().showMessage(text, 10000))
         document.write_failed.connect(lambda error: self.error("The edit was not saved", error))
         document.file_restored.connect(self._project_file_restored)
+        document.store_in_use = lambda: self.busy() or getattr(getattr(self, "improver", None), "busy", False)
         document.undo_stack.indexChanged.connect(self._update_undo_actions)
         self.fetcher.set_sequence(document.sequence)
         info = document.info

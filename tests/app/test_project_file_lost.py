@@ -87,3 +87,20 @@ def test_a_project_deleted_with_its_folder_goes_to_the_studio_home(window, pair_
     assert len(recovered) == 1 and str(recovered[0]) in message
     window.close()
     assert sorted(_boxes(recovered[0])) == [0, 1]
+
+
+def test_a_deleted_project_is_written_again_only_once_no_job_holds_the_store(window, pair_files, synthetic,
+                                                                           tmp_path):
+    """While a tracking run (or an export) writes through the store it was given, closing that store
+    under it failed the run: the copy waits for the run's end, the next edit, or the close."""
+    path = tmp_path / "day.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(path))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    path.unlink()
+    store = window.document.store
+    window.document.store_in_use = lambda: True
+    window.goto(1)
+    window.views.box_drawn.emit("visible", synthetic.boxes[1])
+    assert window.document.store is store and not path.exists()
+    window.close()  # the jobs are stopped by then
+    assert sorted(_boxes(path)) == [0, 1]
