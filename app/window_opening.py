@@ -154,7 +154,14 @@ class WindowOpening:
     def _project_file_restored(self, text: str) -> None:
         """The project's file was deleted or replaced while open (``Document.keep_file``); File > Open
         recent (and the next start) opens the project where its work now is, not the replacing file."""
+        from PySide6.QtWidgets import QMessageBox
+
         self.statusBar().showMessage(text, 30000)
+        # also a dialog: a run's end put its summary over the status bar's line at once
+        box = QMessageBox(QMessageBox.Icon.Warning, "The project file was deleted or replaced", text, parent=self)
+        box.setModal(False)
+        box.show()
+        self.file_box = box
         self._update_title()
         recent = getattr(self, "_opened_recent", None)
         if recent is not None and self.document is not None:

@@ -104,3 +104,35 @@ def test_a_deleted_project_is_written_again_only_once_no_job_holds_the_store(win
     assert window.document.store is store and not path.exists()
     window.close()  # the jobs are stopped by then
     assert sorted(_boxes(path)) == [0, 1]
+
+
+def test_a_project_deleted_during_a_run_is_written_again_at_its_end_in_a_dialog(window, pair_files, synthetic,
+                                                                             tmp_path, monkeypatch):
+    """Deleted while T ran: the run's end wrote it again, but its summary ("10 frames tracked (done)")
+    replaced the status bar's line at once, so the user never read that the file had been deleted."""
+    import app.controllers.tracking as tracking
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+    from core.progress import Progress
+
+    path = tmp_path / "day.rgbt.sqlite"
+
+    def job(pool, settings, sequence, store, start, stop, *, applied, **_kw):
+        for frame in (1, 2, 3):
+            if frame == 2:
+                path.unlink()  # another program deletes the project while the run goes on
+            command = SetRecords([FrameAnnotation(frame, synthetic.boxes[frame], provenance="student",
+                                                  confidence=0.5)], label="track")
+            command.apply(store)
+            applied.append(command)
+            yield Progress(frame, 23, f"frame {frame + 1}")
+        return 3
+
+    monkeypatch.setattr(tracking, "track_job", job)
+    window.open_pair(*pair_files, store=str(path))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    assert "tracked" in window.statusBar().currentMessage()
+    assert window.file_box.isVisible() and "was deleted while open" in window.file_box.text()
+    window.close()
+    assert sorted(_boxes(path)) == [0, 1, 2, 3]
