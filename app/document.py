@@ -406,17 +406,24 @@ class Document(QObject):
             # its write-ahead log is found by name (<path>-wal): left behind, SQLite laid it over
             # the file now at that path (the replacing file, the copy written again)
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            self.store.close()
-            os.replace(part, target)
-            self.store = AnnotationStore.open(target)
+            os.link(part, target)  # never over a file that appeared there meanwhile
+            part.unlink()
         except (OSError, sqlite3.Error, RGBTError) as error:
-            try:
+            try:  # the open store still holds everything
                 part.unlink(missing_ok=True)
             except OSError:
                 pass
             self._file_id = None  # said once
             self.write_failed.emit(StoreError(path, f"{what}; writing what this window holds to {target} failed "
                                                     f"({error}): keep the window open and export the annotations"))
+            return None
+        self.store.close()
+        try:
+            self.store = AnnotationStore.open(target)
+        except RGBTError as error:  # the work is in target; this window can write no more
+            self._file_id = None
+            self.write_failed.emit(StoreError(path, f"{what}; this window's work is in {target}, which cannot be "
+                                                    f"opened for editing ({error}): open it again"))
             return None
         self._file_id = _file_id(target)
         if target == path:

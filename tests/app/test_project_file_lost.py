@@ -136,3 +136,34 @@ def test_a_project_deleted_during_a_run_is_written_again_at_its_end_in_a_dialog(
     assert window.file_box.isVisible() and "was deleted while open" in window.file_box.text()
     window.close()
     assert sorted(_boxes(path)) == [0, 1, 2, 3]
+
+
+def test_a_copy_that_cannot_be_written_says_so_and_keeps_the_window_working(window, pair_files, synthetic,
+                                                                           tmp_path, monkeypatch):
+    """Disk full as the deleted project is written again: one dialog says so and to export; the
+    window's store stays open (the work is still in it, for the export), never closed with its copy gone."""
+    import errno
+
+    import app.document
+
+    shown = []
+    window.error = lambda title, error, trace="": shown.append((title, str(error)))
+    path = tmp_path / "day.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(path))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    path.unlink()
+
+    def full(*_args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(app.document.os, "link", full)
+    window.goto(1)
+    window.views.box_drawn.emit("visible", synthetic.boxes[1])
+    assert len(shown) == 1 and "export the annotations" in shown[0][1] and "No space left" in shown[0][1]
+    assert not list(tmp_path.glob("*.part"))
+    window.goto(2)
+    window.views.box_drawn.emit("visible", synthetic.boxes[2])  # still written, to the open store
+    assert len(shown) == 1 and sorted(window.document.store.records()) == [0, 1, 2]
+    target = tmp_path / "saved-lasher"
+    window.export("lasher", target)
+    assert (target / "visible.txt").read_text().split()[2] != "0,0,0,0"
