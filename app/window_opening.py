@@ -116,14 +116,14 @@ class WindowOpening:
         if stopped is not None:  # said once: the next save writes no "stopped"
             continues = f" ({key_text(self.actions, 'track')} from there continues it)" if stopped == resumed else ""
             back += f"; tracking was stopped at frame {stopped + 1} when the window closed{continues}"
-        back += self._run_cut_short(document)
+        back += self._run_cut_short(document, said=stopped is not None)
         self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps{back}"
                                      + (f" ({notes})" if notes else ""), 10000)
         self._warn_unmatched_streams(info)
         freeze_heap()
         self.project_opened.emit(document)
 
-    def _run_cut_short(self, document: Document) -> str:
+    def _run_cut_short(self, document: Document, *, said: bool = False) -> str:
         """A tracking run the studio never ended (killed, crashed, the machine went down;
         ``app.session_state.RUN_KEY``): show its last box and say what was kept, once. The project
         reopened without a word, at the frame it was last closed on, with the run's boxes there."""
@@ -145,6 +145,8 @@ class WindowOpening:
                 clear_run(document.store)
             except RGBTError:
                 pass
+        if said:  # the window's close stopped it, and the status bar says so already
+            return ""
         self.goto(last)
         continues = f"; {key_text(self.actions, 'track')} continues it" if last + 1 < document.num_frames else ""
         # short: the status bar's right side (the tracker's name) cut the first wording mid-sentence

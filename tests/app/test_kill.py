@@ -80,3 +80,24 @@ def test_reopened_after_sigkill_mid_tracking_says_so_and_shows_the_last_box(wind
     assert window.frame == last
     window.open_request(OpenRequest("object", store=str(store_path), sequence=sequence))
     assert "cut short" not in window.statusBar().currentMessage()  # said once
+
+
+def test_a_run_the_windows_close_stopped_is_not_said_to_be_cut_short(window, tmp_path):
+    """A run left marked as going on (its end came after the project had closed) beside the close's own
+    note: only "tracking was stopped ... when the window closed" is said, not also "killed or crashed"."""
+    from app.project import OpenRequest
+    from app.session_state import SessionState, write_run, write_session
+    from core.annotations.records import FrameAnnotation
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    sequence = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=20), seed=7)
+    path = tmp_path / "closed.rgbt.sqlite"
+    with AnnotationStore.open(path) as store:
+        store.put([FrameAnnotation(f, sequence.boxes[f], provenance="student", confidence=0.5) for f in range(1, 6)])
+        write_run(store, 0, "student", 5)
+        write_session(store, SessionState(5, None, 5))
+    window.open_request(OpenRequest("object", store=str(path), sequence=sequence))
+    message = window.statusBar().currentMessage()
+    assert "when the window closed" in message and "cut short" not in message, message
+    with AnnotationStore.open(path, read_only=True) as store:
+        assert store.get_meta("studio_run") is None
