@@ -49,6 +49,25 @@ def score_logits(score: torch.Tensor) -> torch.Tensor:
     return torch.log(score) - torch.log1p(-score)
 
 
+def geometry_mismatch(teacher_config, student_config, distill: DistillConfig) -> str | None:
+    """Why a teacher of ``teacher_config`` cannot be distilled into a student of
+    ``student_config`` (None when it can): the crops must be the same (both networks read
+    one batch), and the score maps of the same side F when a response term (``score``,
+    ``box_l1``, ``box_giou``) compares them cell by cell (the feature term resizes)."""
+    tc, sc = teacher_config, student_config
+    for name in ("template_size", "search_size", "template_factor", "search_factor"):
+        if getattr(tc, name) != getattr(sc, name):
+            return (f"distillation needs the same crop geometry: teacher {name}={getattr(tc, name)}, "
+                    f"student {name}={getattr(sc, name)}")
+    responses = [name for name in ("score", "box_l1", "box_giou") if getattr(distill, name) > 0]
+    if responses and tc.feature_size != sc.feature_size:
+        return (f"distillation compares the score maps cell by cell, and they differ: the teacher's is "
+                f"{tc.feature_size}x{tc.feature_size} (search {tc.search_size} / stride {tc.patch_size}), the "
+                f"student's {sc.feature_size}x{sc.feature_size} (stride {sc.patch_size}); give both the same "
+                f"stride, or set distill {', '.join(responses)} to 0 (the feature term alone resizes)")
+    return None
+
+
 class DistillationActor(nn.Module):
     """teacher: frozen network; student: trained network (same crop geometry);
     distill: term weights; loss: the task loss inside the ``task`` term.
@@ -61,10 +80,9 @@ class DistillationActor(nn.Module):
     def __init__(self, teacher: nn.Module, student: nn.Module, distill: DistillConfig, loss: LossConfig):
         super().__init__()
         tc, sc = teacher.config, student.config
-        for name in ("template_size", "search_size", "template_factor", "search_factor"):
-            if getattr(tc, name) != getattr(sc, name):
-                raise ConfigError(f"distillation needs the same crop geometry: teacher {name}={getattr(tc, name)}, "
-                                  f"student {name}={getattr(sc, name)}")
+        problem = geometry_mismatch(tc, sc, distill)
+        if problem is not None:
+            raise ConfigError(problem)
         self.teacher = teacher.eval()
         for p in self.teacher.parameters():
             p.requires_grad_(False)

@@ -54,6 +54,29 @@ def check_init_fits(spec: ModelSpec, init: str | Path | None = None) -> None:
         raise CheckpointError(init, "its model config differs from the run's model config")
 
 
+def check_teacher_fits(spec: ModelSpec, distill, teacher: str | Path) -> None:
+    """CheckpointError naming ``teacher`` when its network cannot be distilled into the
+    student ``spec`` trains with the ``distill`` weights (other crops, or score maps of
+    another side: :func:`core.training.actors.geometry_mismatch`), read from the checkpoint
+    before any work. The actor found it only once the run had started: after an earlier
+    run's training state and metrics were removed (``--force``), or, for the map side, as a
+    traceback at the first step. A checkpoint that is not a teacher is left to
+    :func:`core.training.trainer.check_teacher_checkpoint`."""
+    from core.models.checkpoint import read_checkpoint
+    from core.training.actors import geometry_mismatch
+
+    payload = read_checkpoint(teacher)
+    if payload["factory"] != "teacher":
+        return
+    try:
+        loaded = config_from_dict(payload["factory"], payload["config"], where=str(teacher))
+    except ConfigError as error:
+        raise CheckpointError(teacher, str(error)) from error
+    problem = geometry_mismatch(loaded, model_config(spec), distill)
+    if problem is not None:
+        raise CheckpointError(teacher, problem)
+
+
 def build_training_model(spec: ModelSpec, init: str | Path | None = None) -> nn.Module:
     """The network to train; ``init`` (or ``spec.init``) loads a project checkpoint's weights
     (its config must equal the spec's, else CheckpointError)."""

@@ -8,7 +8,7 @@ from pathlib import Path
 from core.commands.arguments import positive_int
 from core.progress import run_with_bar
 from core.training.config import TrainConfig, check_data_not_written, load_train_config, with_overrides
-from core.training.model_setup import check_init_fits
+from core.training.model_setup import check_init_fits, check_teacher_fits
 from core.training.trainer import TrainResult, prepare_run_folder, train_job
 
 
@@ -96,6 +96,8 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     check_data_not_written(config, out)
     if args.init is None or Path(args.init).is_file():  # a missing one is said by prepare_run_folder
         check_init_fits(config.model, args.init)
+    if teacher is not None and Path(teacher).is_file():  # a missing one is said by prepare_run_folder
+        check_teacher_fits(config.model, config.distill, teacher)
     if args.resume:
         check_resume_fits(config.model, out)
     prepare_run_folder(out, resume=args.resume, force=bool(getattr(args, "force", False)), init=args.init,

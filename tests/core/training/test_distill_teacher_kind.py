@@ -50,3 +50,52 @@ def test_a_teacher_config_for_distillation_is_one_line_before_any_work(tmp_path,
         f"error: {config}: trains a teacher (model.factory); distill trains the student from the teacher: give a "
         "student's config (e.g. configs/student_kd_bundled.json)"], err
     assert not out.exists()
+
+
+def _earlier_run(out: Path) -> dict[str, bytes]:
+    out.mkdir()
+    files = {"checkpoint.pt": b"c", "training_state.pt": b"s", "metrics.csv": b"step,loss\n1,2.0\n"}
+    for name, data in files.items():
+        (out / name).write_bytes(data)
+    return files
+
+
+def test_a_teacher_of_other_crops_is_one_line_and_an_earlier_run_is_kept_with_force(tmp_path, capsys):
+    """A teacher whose crops differ from the student's was refused by the actor only after
+    ``--force`` had removed the earlier run's training state and metrics."""
+    from core.models.checkpoint import save_checkpoint
+    from core.models.config import teacher_config
+    from core.models.registry import build_model
+
+    teacher = save_checkpoint(tmp_path / "teacher.pt", build_model("teacher", teacher_config(
+        "bundled", stem="patch", pretrained_stem=False, template_size=48, search_size=96, dim=32, depth=1,
+        num_heads=2, head_widths=(16, 8))))
+    out = tmp_path / "run"
+    files = _earlier_run(out)
+    code = main(["distill", "--teacher", str(teacher), "--config", str(CONFIGS / "tiny_student.json"), "--out",
+                 str(out), "--steps", "1", "--force"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.strip().splitlines() == [
+        f"error: {teacher}: distillation needs the same crop geometry: teacher template_size=48, student "
+        "template_size=32"], err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == files
+
+
+def test_a_teacher_of_another_stride_is_one_line_not_a_traceback_at_the_first_step(tmp_path, capsys):
+    """Same crops, score maps of another side (an imported MPLT at stride 16 for a stride-8 student):
+    a traceback ('The size of tensor a (4) must match ...') after the run folder got its config.json."""
+    from core.models.checkpoint import save_checkpoint
+    from core.models.config import teacher_config
+    from core.models.registry import build_model
+
+    teacher = save_checkpoint(tmp_path / "teacher.pt", build_model("teacher", teacher_config(
+        "bundled", stem="patch", pretrained_stem=False, template_size=32, search_size=64, patch_size=16, dim=32,
+        depth=1, num_heads=2, head_widths=(16, 8))))
+    out = tmp_path / "run"
+    code = main(["distill", "--teacher", str(teacher), "--config", str(CONFIGS / "tiny_student.json"), "--out",
+                 str(out), "--steps", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert err.startswith(f"error: {teacher}: distillation compares the score maps cell by cell, and they differ: "
+                          "the teacher's is 4x4 (search 64 / stride 16), the student's 8x8 (stride 8)"), err
+    assert not out.exists()
