@@ -81,7 +81,8 @@ class TrackerChoice:
     ``core.tracking.pair_correlation``; default: ``TrackerConfig``'s) and keeps the drawn box's
     shape there (``pair_shape``, ``TrackerConfig.pair_max_aspect_change``; default: on), and whether
     their reported centre is matched on the drawn target's pixels (``pixel_match``,
-    ``core.tracking.pixel_match``; default: ``TrackerConfig``'s);
+    ``core.tracking.pixel_match``; default: ``TrackerConfig``'s), and which ONNX file of a
+    checkpoint runs (``precision``: "auto" | "fp32" | "int8", ``core.tracking.factory``);
     for OpenCV trackers the modality ("auto" | "visible" | "thermal")."""
 
     name: str = "student"
@@ -98,6 +99,7 @@ class TrackerChoice:
     pair_correlation: bool = PAIR_CORRELATION > 0
     pair_shape: bool = True
     pixel_match: bool = PIXEL_MATCH > 0
+    precision: str = "auto"
 
     def __post_init__(self) -> None:
         from core.tracking.tracker_config import TRACKER_STREAMS
@@ -133,7 +135,7 @@ def build_tracker(choice: TrackerChoice, info=None, *, config=None):
                                                       pixel_match=choice.pixel_match))
 
         return load_tracker(choice.name, choice.weights, choice.engine, choice.device, config,
-                            threads=choice.threads, allow_random=choice.allow_random)
+                            threads=choice.threads, allow_random=choice.allow_random, precision=choice.precision)
     from core.bench.peers import PeerTracker
 
     return PeerTracker(choice.name, peer_modality(choice.modality, info))
@@ -145,7 +147,8 @@ def engine_text(tracker) -> str:
     engine = getattr(tracker, "engine", None)
     if engine is None:
         return f"OpenCV on cpu ({getattr(tracker, 'modality', '?')})"
-    text = f"{engine.name} on {engine.device}"
+    int8 = getattr(engine, "metadata", {}).get("precision") == "int8"
+    text = f"{engine.name}{' int8' if int8 else ''} on {engine.device}"
     if getattr(engine, "fallback", ""):
         text += f" ({engine.fallback})"
     if getattr(tracker, "weights_path", "") == "random":

@@ -9,6 +9,10 @@ For every (model, scale, engine) the benchmark measures, at batch 1:
 - **network alone**: ``engine.run`` on fixed normalised inputs (for the torch engine,
   numpy <-> tensor conversion included; for ONNX Runtime, its session run).
 
+Engines: ``torch`` (PyTorch), ``onnx`` (ONNX Runtime on a float32 export made for the run) and
+``int8`` (ONNX Runtime on the CPU, on that export's int8 copy, ``core.tracking.quantize``: what the
+tracker runs on a CPU when the int8 copy ships beside the weights).
+
 FPS = 1 / median per-frame time (the median resists the other processes of a shared
 machine). The models of one scale and engine are timed **in turns** of 10 frames each
 (after a warm-up frame per turn), so a machine whose speed drifts during the run slows
@@ -36,7 +40,7 @@ from core.progress import Job, Progress, run_with_bar
 
 MODELS = ("teacher", "student")
 SCALES = ("bundled", "paper")
-ENGINES = ("torch", "onnx")
+ENGINES = ("torch", "onnx", "int8")
 FRAME_SIZE = (640, 480)
 
 
@@ -140,8 +144,12 @@ def _prepare(network, model: str, scale: str, engine_name: str, device: str, thr
     cfg = network.config
     params = count_parameters(network)
     gflops = count_gflops(network.to("cpu"))
-    if engine_name == "onnx":
+    if engine_name in ("onnx", "int8"):
         path = export_onnx(network, workdir / f"{model}_{scale}.onnx")
+        if engine_name == "int8":  # CUDA has no int8 kernels for it: the CPU, as the tracker runs it
+            from core.tracking.quantize import int8_path, quantize_onnx
+
+            path, device = quantize_onnx(path, int8_path(path)), "cpu"
         engine = OnnxEngine(path, device, threads=threads)
     else:
         engine = TorchEngine(network, device, threads=threads)
@@ -267,9 +275,10 @@ def register(subparsers) -> None:
     parser.add_argument("--scale", choices=("both",) + SCALES, default="both",
                         help="bundled: the shipped model sizes; paper: the paper's ViT-B size with random weights "
                              "(default both)")
-    parser.add_argument("--engine", choices=("both",) + ENGINES, default="both",
-                        help="torch: PyTorch; onnx: ONNX Runtime on an ONNX export made for the run "
-                             "(default both)")
+    parser.add_argument("--engine", choices=("all", "both") + ENGINES, default="all",
+                        help="torch: PyTorch; onnx: ONNX Runtime on an ONNX export made for the run; int8: ONNX "
+                             "Runtime on the CPU on that export's int8 copy; both: torch and onnx; all (default): "
+                             "the three")
     parser.set_defaults(func=run)
 
 
@@ -285,7 +294,7 @@ def run(args) -> int:
     check_outputs(args)
     models = MODELS if args.model == "both" else (args.model,)
     scales = SCALES if args.scale == "both" else (args.scale,)
-    engines = ENGINES if args.engine == "both" else (args.engine,)
+    engines = {"all": ENGINES, "both": ("torch", "onnx")}.get(args.engine, (args.engine,))
     load_before = load_average()
     rows = run_with_bar(speed_bench(models, scales, engines, args.device, args.frames, args.paper_frames,
                                     args.threads), "bench speed")

@@ -4,7 +4,9 @@ Exports project checkpoints to ONNX (``core.tracking.onnx_export``) as
 ``DIR/<checkpoint stem>.onnx`` (default checkpoints: ``assets/models/{model}_{scale}.pt``),
 then checks the export against PyTorch on random inputs (max abs error on the score,
 size and offset maps, which make the box, must be <= 1e-4) before it replaces anything:
-an export that fails the check leaves ``DIR`` as it was. ``--random-weights`` exports deterministic random weights when
+an export that fails the check leaves ``DIR`` as it was. ``--int8`` also writes the int8
+copy ``DIR/<checkpoint stem>.int8.onnx`` (``core.tracking.quantize``; ONNX Runtime on the
+CPU takes it), checked the same way against :data:`INT8_TOLERANCE`. ``--random-weights`` exports deterministic random weights when
 no checkpoint exists (tests and demos). ``--opset`` is checked before any work against
 :func:`opset_range` (outside it the exporter fails after dumping its whole graph).
 """
@@ -18,6 +20,9 @@ import numpy as np
 from core.errors import CheckpointError, ConfigError, ExportError
 
 PARITY_TOLERANCE = 1e-4
+#: the int8 copy's bound on the same check: its weights are rounded to 1/127 of each tensor's
+#: range (the bundled student: 2e-4 on the score map, 7e-3 on the offsets, on random inputs)
+INT8_TOLERANCE = 0.05
 #: the lowest opset both networks export at (checked: 11 works, 9 lacks an operator they use)
 MIN_OPSET = 11
 
@@ -32,6 +37,10 @@ def register(subparsers) -> None:
                         help="scale of the default checkpoints / random weights")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     parser.add_argument("--opset", type=int, default=17, help="ONNX opset version (default 17)")
+    parser.add_argument("--int8", action="store_true",
+                        help="also write DIR/<name>.int8.onnx, the export with int8 weights for ONNX Runtime on the "
+                             "CPU (about 1.5x faster network, the same boxes to within rounding; the tracker takes it "
+                             "on the CPU when it is beside the .onnx)")
     parser.add_argument("--force", action="store_true", help="replace .onnx files that exist in DIR")
     parser.add_argument("--random-weights", action="store_true",
                         help="export random weights when a checkpoint is missing (tests and demos only)")
@@ -87,6 +96,7 @@ def run(args) -> int:
     from core.fileio import atomic_path, check_output
     from core.tracking.factory import default_weights
     from core.tracking.onnx_export import export_onnx
+    from core.tracking.quantize import int8_path, quantize_onnx
 
     names = ("student", "teacher") if args.model == "both" else (args.model,)
     lowest, highest = opset_range()
@@ -102,8 +112,10 @@ def run(args) -> int:
     for name in names:  # every target checked before the first export
         weights = args.weights if args.weights is not None else default_weights(name, args.scale)
         stem = weights.stem if weights.is_file() or not args.random_weights else f"{name}_{args.scale}"
-        check_output(args.out / f"{stem}.onnx", protected=[(weights, "the checkpoint to export")], force=args.force,
-                     option="the ONNX file")
+        targets = [args.out / f"{stem}.onnx"] + ([int8_path(args.out / f"{stem}.onnx")] if args.int8 else [])
+        for target in targets:
+            check_output(target, protected=[(weights, "the checkpoint to export")], force=args.force,
+                         option="the ONNX file")
     for name in names:
         network, stem, source = _load(name, args.weights, args.scale, args.random_weights)
         target = args.out / f"{stem}.onnx"
@@ -116,4 +128,15 @@ def run(args) -> int:
         size_mb = target.stat().st_size / 1e6
         print(f"{name}: wrote {target} ({size_mb:.1f} MB), max |score, size, offset| error vs PyTorch {error:.1e}",
               file=sys.stderr)
+        if args.int8:
+            int8_target = int8_path(target)
+            with atomic_path(int8_target, suffix=".onnx") as tmp:
+                quantize_onnx(target, tmp)
+                error = parity_error(network, tmp)
+                if error > INT8_TOLERANCE:
+                    raise ExportError(int8_target, f"int8 output differs from PyTorch (max |score, size, offset| "
+                                                   f"error {error:.2e} > {INT8_TOLERANCE:g}); nothing written")
+            size_mb = int8_target.stat().st_size / 1e6
+            print(f"{name}: wrote {int8_target} ({size_mb:.1f} MB, int8 weights), max |score, size, offset| error vs "
+                  f"PyTorch {error:.1e}", file=sys.stderr)
     return 0

@@ -75,6 +75,10 @@ def register(subparsers) -> None:
                              "eval leaves out of the scores")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
     add_engine_options(parser)
+    parser.add_argument("--precision", choices=("auto", "fp32", "int8"), default="auto",
+                        help="which ONNX file of the checkpoint ONNX Runtime runs: auto (default): on the CPU its "
+                             "int8 copy (<name>.int8.onnx, made by export-onnx --int8) when it is there, else the "
+                             "float32 export; fp32: never the int8 copy; int8: only the int8 copy")
     parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine (default: the engine's own choice)")
     parser.add_argument("--out", type=output_file, required=True, help="output boxes, one x,y,w,h line per frame")
     parser.add_argument("--scores", type=output_file, default=None, help="also write one confidence per line")
@@ -164,7 +168,7 @@ def check_outputs(args, info=None) -> None:
 
 #: the options only the student and the teacher take, by ``args`` attribute, with their value
 #: when not given (a command that lacks one is not asked about it)
-NETWORK_ONLY_UNSET = {"weights": None, "engine": "auto", "device": "auto", "random_weights": False,
+NETWORK_ONLY_UNSET = {"weights": None, "engine": "auto", "device": "auto", "precision": "auto", "random_weights": False,
                       "template_update": False, "kalman_fallback": False, "distractor_memory": False,
                       "no_online_filter": False, "streams": DEFAULT_STREAMS, "hold_when_lost": False,
                       "pair_correlation": None, "pair_shape": None, "pixel_match": None}
@@ -385,7 +389,7 @@ def run(args) -> int:
     check_outputs(args)
     name = tracker_name(args)
     if is_peer(name) and network_options_given(args):
-        raise ConfigError("--weights, --engine, --device, --random-weights, --template-update, --kalman-fallback, "
+        raise ConfigError("--weights, --engine, --device, --precision, --random-weights, --template-update, --kalman-fallback, "
                           "--distractor-memory, --hold-when-lost, --pair-correlation, --pair-shape, --pixel-match, "
                           "--no-online-filter and --streams apply to the student and teacher, not to "
                           f"{tracker_label(name)}, which OpenCV runs on the CPU (it sees one stream: --modality)")
@@ -396,7 +400,7 @@ def run(args) -> int:
     # missing bundled checkpoint only)
     refuse_missing_named_weights(args.random_weights, ("--weights", args.weights))
     choice = TrackerChoice(name, None if args.weights is None else str(args.weights), args.engine, args.device,
-                           args.threads, args.random_weights, args.modality)
+                           args.threads, args.random_weights, args.modality, precision=args.precision)
     tracker = None
     if not is_peer(name):  # a missing checkpoint is reported before the footage is opened
         config = TrackerConfig(template_update=args.template_update, kalman_fallback=args.kalman_fallback,

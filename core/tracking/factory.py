@@ -8,6 +8,11 @@ exports without it, the ``.onnx`` is at least as new), else PyTorch; on a machin
 PyTorch sees a GPU that ONNX Runtime cannot use, "auto" (with device "auto" or "cuda")
 runs PyTorch on the GPU. A ``.onnx`` path can be given directly
 (its factory and config are read from the ONNX metadata).
+
+Precision (``precision``): where ONNX Runtime runs on the CPU, "auto" takes the int8 copy of the
+export (``<stem>.int8.onnx``, ``core.tracking.quantize``) when it is there and is this
+checkpoint's, else the float32 export; on a GPU "auto" is float32 (CUDA has no int8 kernels
+for it). "fp32" never takes the int8 copy; "int8" takes nothing else.
 """
 from __future__ import annotations
 
@@ -19,11 +24,13 @@ from core.assets import models_dir
 from core.errors import CheckpointError, ConfigError
 from core.tracking import engines
 from core.tracking.engines import OnnxEngine, TorchEngine, choose_device
+from core.tracking.quantize import int8_path
 from core.tracking.tracker import Tracker, TrackerConfig
 
 MODELS_DIR = models_dir()
 MODELS = ("student", "teacher")
 ENGINES = ("auto", "torch", "onnx")
+PRECISIONS = ("auto", "fp32", "int8")
 RANDOM_SEED = 0
 
 
@@ -86,9 +93,19 @@ def _gpu_only_in_torch(device: str) -> bool:
     return device in ("auto", "cuda") and engines.torch_cuda_available() and not engines.ort_cuda_usable()
 
 
+def _onnx_files(onnx_path: Path, precision: str, device: str) -> list[Path]:
+    """The ONNX files of a checkpoint whose float32 export is ``onnx_path`` that ``precision``
+    allows, in the order to try, those present only: its int8 copy first where ONNX Runtime
+    runs on the CPU ("auto") or when asked for ("int8"), then the float32 export (not for "int8")."""
+    on_cpu = device == "cpu" or not engines.ort_cuda_usable()
+    files = ([int8_path(onnx_path)] if precision == "int8" or (precision == "auto" and on_cpu) else []) \
+        + ([onnx_path] if precision != "int8" else [])
+    return [file for file in files if file.is_file()]
+
+
 def load_tracker(model: str = "student", weights: str | Path | None = None, engine: str = "auto",
                  device: str = "auto", config: TrackerConfig | None = None, *, threads: int | None = None,
-                 allow_random: bool = False, scale: str = "bundled") -> Tracker:
+                 allow_random: bool = False, scale: str = "bundled", precision: str = "auto") -> Tracker:
     """A Tracker for ``model`` ("student" | "teacher").
 
     weights: a project checkpoint ``.pt`` or an exported ``.onnx``; None = the bundled
@@ -96,8 +113,13 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
     threads: CPU threads of the engine (None = library default). allow_random: when the
     weights file is missing, build deterministic random weights (with a loud
     RandomWeightsWarning) instead of raising CheckpointError. scale: model scale used for
-    the default path and random weights.
+    the default path and random weights. precision: "auto" | "fp32" | "int8", which ONNX file of
+    a checkpoint runs (module docstring); a ``.onnx`` given as the weights runs as it is.
     """
+    if precision not in PRECISIONS:
+        raise ConfigError(f"unknown precision {precision!r}; choose one of {list(PRECISIONS)}")
+    if precision == "int8" and engine == "torch":
+        raise ConfigError("int8 weights run only with ONNX Runtime (engine onnx or auto), not with torch")
     if model not in MODELS:
         raise ConfigError(f"unknown model {model!r}; choose one of {list(MODELS)}")
     if engine not in ENGINES:
@@ -129,19 +151,22 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
         return Tracker(TorchEngine(network, choose_device(device), threads=threads), network.config, config,
                        weights_path="random")
 
-    if engine == "onnx" and not onnx_path.is_file():
-        raise CheckpointError(onnx_path, f"ONNX export of {path.name} not found (run `python main.py export-onnx`)")
-    if engine == "onnx" or (engine == "auto" and onnx_path.is_file() and not _gpu_only_in_torch(device)):
-        onnx_engine = OnnxEngine(onnx_path, device, threads=threads)
-        exported = _exported_from(onnx_engine, path)
-        if engine == "onnx" and not exported:
-            raise CheckpointError(onnx_path, f"is not the export of {path.name} (other weights); run "
+    wanted = onnx_path if precision != "int8" else int8_path(onnx_path)
+    files = _onnx_files(onnx_path, precision, device) if engine != "torch" else []
+    if engine == "onnx" and not files:
+        how = "export-onnx --int8" if precision == "int8" else "export-onnx"
+        raise CheckpointError(wanted, f"ONNX export of {path.name} not found (run `python main.py {how}`)")
+    if engine == "onnx" or (engine == "auto" and files and not _gpu_only_in_torch(device)):
+        for file in files:
+            onnx_engine = OnnxEngine(file, device, threads=threads)
+            if _exported_from(onnx_engine, path):
+                factory, model_config = _onnx_config(onnx_engine)
+                if factory != model:
+                    raise CheckpointError(file, f"holds a {factory} model, not a {model}")
+                return Tracker(onnx_engine, model_config, config, weights_path=str(onnx_engine.path))
+        if engine == "onnx":
+            raise CheckpointError(files[-1], f"is not the export of {path.name} (other weights); run "
                                              "`python main.py export-onnx` again, or give the .onnx itself as the weights")
-        if exported:
-            factory, model_config = _onnx_config(onnx_engine)
-            if factory != model:
-                raise CheckpointError(onnx_path, f"holds a {factory} model, not a {model}")
-            return Tracker(onnx_engine, model_config, config, weights_path=str(onnx_engine.path))
 
     from core.models.checkpoint import load_checkpoint
 
@@ -153,10 +178,11 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
 
 
 def describe(tracker: Tracker) -> str:
-    """One line for logs and the UI: engine, device, provider."""
+    """One line for logs and the UI: engine (and "int8" for an int8 ONNX file), device, provider."""
     engine = tracker.engine
     fallback = getattr(engine, "fallback", "")
-    return f"{engine.name} on {engine.device} ({getattr(engine, 'provider', '?')})" + (f"; {fallback}" if fallback else "")
+    name = engine.name + (" int8" if getattr(engine, "metadata", {}).get("precision") == "int8" else "")
+    return f"{name} on {engine.device} ({getattr(engine, 'provider', '?')})" + (f"; {fallback}" if fallback else "")
 
 
 def print_random_warning(model: str, stream=None) -> None:

@@ -18,7 +18,8 @@ def test_bench_speed_json(tmp_path, capsys):
     assert code == 0
     rows = json.loads(out.read_text())
     assert [(r["model"], r["scale"], r["engine"]) for r in rows] == [("student", "bundled", "torch"),
-                                                                     ("student", "bundled", "onnx")]
+                                                                     ("student", "bundled", "onnx"),
+                                                                     ("student", "bundled", "int8")]
     for row in rows:
         assert set(row) == KEYS and row["device"] == "cpu"
         # both timings are measured (no relation between them is asserted: two frames on a
@@ -26,6 +27,9 @@ def test_bench_speed_json(tmp_path, capsys):
         assert row["fps_end_to_end"] > 0 and row["fps_network"] > 0
         assert row["params"] > 100_000 and row["gflops"] > 0.1
     assert "student  bundled  onnx" in capsys.readouterr().out
+    assert main(["bench", "speed", "--model", "student", "--scale", "bundled", "--frames", "2", "--threads", "1",
+                 "--device", "cpu", "--engine", "both", "--json", str(out)]) == 0
+    assert [r["engine"] for r in json.loads(out.read_text())] == ["torch", "onnx"]
 
 
 def test_ratios_and_table():
