@@ -78,6 +78,45 @@ def check_resume_fits(spec, out: Path) -> None:
                                           f"config it was trained with ({Path(out) / 'config.json'})") from error
 
 
+def resume_note(out: Path, config: TrainConfig, label: str) -> str | None:
+    """For ``--resume`` of the run in ``out`` with steps left to train: a note to print once it
+    has trained, when its step count differs from the run's own (None otherwise, and when its
+    checkpoint cannot be read: the run folder's checks say why).
+
+    A run already at ``steps`` is said in one line (:class:`NothingToTrain`); one past them is a
+    ConfigError: both ran with status 0 and nothing trained, and rewrote the run's
+    ``config.json`` with the smaller count ('train: 8 steps' over a record saying 4). A count that
+    differs from the run's own is noted: the learning-rate schedule (``decay_at``) is a fraction
+    of it, so from the resumed step on the run follows the new count's schedule."""
+    from core.errors import CheckpointError, ConfigError
+    from core.models.checkpoint import read_checkpoint
+
+    steps = config.steps
+    try:
+        extra = read_checkpoint(Path(out) / "checkpoint.pt").get("extra") or {}
+    except CheckpointError:
+        return None
+    done = extra.get("step")
+    if not isinstance(done, int):
+        return None
+    if done == steps:  # said in one line, status 0
+        raise NothingToTrain(f"{label}: the run in {out} is already at step {done} of {steps}; nothing to train "
+                             f"(--steps above {done} trains it further)")
+    if done > steps:
+        raise ConfigError(f"{steps} steps asked (--steps or the config's steps), but the run in {out} is already at "
+                          f"step {done}; give --steps above {done} to continue it (nothing was changed)")
+    planned = (extra.get("train_config") or {}).get("steps")
+    if isinstance(planned, int) and planned != steps and config.optim.decay_at:
+        return (f"note: {out} was planned for {planned} steps and ran on to {steps}: from step {done} on its learning "
+                f"rate decayed at the fractions (optim.decay_at) of {steps} steps, so the weights are not those of one "
+                "uninterrupted run of either length")
+    return None
+
+
+class NothingToTrain(Exception):
+    """``--resume`` of a run that has already trained its steps (the message says so)."""
+
+
 def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     """Train (or distil from ``teacher``) into the run folder, after its checks
     (:func:`core.training.trainer.prepare_run_folder`: an earlier run there needs
@@ -98,8 +137,14 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
         check_init_fits(config.model, args.init)
     if teacher is not None and Path(teacher).is_file():  # a missing one is said by prepare_run_folder
         check_teacher_fits(config.model, config.distill, teacher)
+    note = None
     if args.resume:
         check_resume_fits(config.model, out)
+        try:
+            note = resume_note(out, config, label)
+        except NothingToTrain as done:
+            print(done, file=sys.stderr)
+            return 0
     prepare_run_folder(out, resume=args.resume, force=bool(getattr(args, "force", False)), init=args.init,
                        teacher=teacher)
     job = train_job(config, out, resume=args.resume, teacher=teacher, init=args.init, device=args.device)
@@ -108,4 +153,6 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     print(f"{label}: {result.step} steps in {result.seconds:.0f} s -> {result.checkpoint}", file=sys.stderr)
     if metrics:
         print(f"last: {metrics}", file=sys.stderr)
+    if note:
+        print(note, file=sys.stderr)
     return 0

@@ -1,0 +1,45 @@
+"""``train --resume`` of a run that has already trained its steps: '--steps 4' on a run at step 8
+ended with status 0, 'train: 8 steps in 1 s', and the run's config.json rewritten to say 4 steps;
+a run at its end 'trained' again with no word. Both are one line and the folder is left as it was;
+a changed step count whose lr decays at fractions of the run is noted."""
+from __future__ import annotations
+
+from core.cli import main as cli_main
+
+from .conftest import CONFIGS
+
+STUDENT = str(CONFIGS / "tiny_student.json")
+
+
+def _files(run) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(run.iterdir())}
+
+
+def test_resume_past_or_at_the_runs_steps_changes_nothing(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "2"]) == 0
+    before = _files(run)
+    capsys.readouterr()
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "1", "--resume"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [f"error: 1 steps asked (--steps or the config's steps), but the run in "
+                                        f"{run} is already at step 2; give --steps above 2 to continue it (nothing "
+                                        "was changed)"], err
+    assert _files(run) == before
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "2", "--resume"]) == 0
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [f"train: the run in {run} is already at step 2 of 2; nothing to train "
+                                        "(--steps above 2 trains it further)"], err
+    assert _files(run) == before
+
+
+def test_resume_to_more_steps_notes_the_schedule_and_continues(tmp_path, capsys):
+    run = tmp_path / "run"
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "1"]) == 0
+    capsys.readouterr()
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "2", "--resume"]) == 0
+    err = capsys.readouterr().err
+    assert "train: 2 steps in" in err
+    assert err.strip().splitlines()[-1].startswith(
+        f"note: {run} was planned for 1 steps and ran on to 2: from step 1 on its learning rate decayed at the "
+        "fractions (optim.decay_at) of 2 steps"), err
