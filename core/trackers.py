@@ -147,8 +147,9 @@ def engine_text(tracker) -> str:
     engine = getattr(tracker, "engine", None)
     if engine is None:
         return f"OpenCV on cpu ({getattr(tracker, 'modality', '?')})"
-    int8 = getattr(engine, "metadata", {}).get("precision") == "int8"
-    text = f"{engine.name}{' int8' if int8 else ''} on {engine.device}"
+    from core.tracking.engines import engine_label
+
+    text = f"{engine_label(engine)} on {engine.device}"
     if getattr(engine, "fallback", ""):
         text += f" ({engine.fallback})"
     if getattr(tracker, "weights_path", "") == "random":

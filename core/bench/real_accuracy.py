@@ -60,6 +60,7 @@ from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 from core.real_split import load_split
+from core.tracking.engines import engine_label
 from core.tracking.tracker_config import (
     DEFAULT_STREAMS,
     PAIR_CORRELATION,
@@ -202,7 +203,7 @@ def run_real_accuracy(args):
                       + " (not the default; TrackerConfig.pixel_match)")
     header.append(f"one-step diagnostic: every {args.one_step_every}th frame" if args.one_step_every
                   else "one-step diagnostic: off")
-    engines = sorted({f"{c.label}: {c.tracker.engine.name}" for c in contenders
+    engines = sorted({f"{c.label}: {engine_label(c.tracker.engine)}" for c in contenders
                       if c.available and getattr(c.tracker, "engine", None) is not None})
     header.append(f"{args.threads} CPU threads" + (f" in each of {args.jobs} worker processes" if args.jobs > 1 else "")
                   + "; " + ("; ".join(engines) or "-"))

@@ -157,6 +157,13 @@ def _quiet_preload(ort) -> None:
         pass
 
 
+def engine_label(engine) -> str:
+    """The engine's name, with "int8" for ONNX Runtime on an int8 copy (``core.tracking.quantize``):
+    "torch", "onnx", "onnx int8"."""
+    int8 = getattr(engine, "metadata", {}).get("precision") == "int8"
+    return f"{engine.name}{' int8' if int8 else ''}"
+
+
 class OnnxEngine:
     """An exported model run by ONNX Runtime.
 

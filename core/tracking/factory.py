@@ -181,8 +181,7 @@ def describe(tracker: Tracker) -> str:
     """One line for logs and the UI: engine (and "int8" for an int8 ONNX file), device, provider."""
     engine = tracker.engine
     fallback = getattr(engine, "fallback", "")
-    name = engine.name + (" int8" if getattr(engine, "metadata", {}).get("precision") == "int8" else "")
-    return f"{name} on {engine.device} ({getattr(engine, 'provider', '?')})" + (f"; {fallback}" if fallback else "")
+    return f"{engines.engine_label(engine)} on {engine.device} ({getattr(engine, 'provider', '?')})" + (f"; {fallback}" if fallback else "")
 
 
 def print_random_warning(model: str, stream=None) -> None:
