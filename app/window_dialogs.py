@@ -97,14 +97,31 @@ class WindowDialogs:
             return False
         if earlier:
             kind = "folder" if target.is_dir() else "file"
+            other = self._exported_sequence(target)
+            name = self.document.info.name
+            # the earlier export of another sequence (a folder picked from the last export's): asked as
+            # if it were this one's, and the other sequence's export was gone once replaced
+            whose = (f"{target} holds the export of another sequence, '{other}' (this one is '{name}').\n\n"
+                     f"Replace that export with this sequence's? " if other is not None and other != name
+                     else f"{target} already exists.\n\nReplace this {kind} with the new export? ")
             answer = self.ask("Replace the earlier export?",
-                              f"{target} already exists.\n\nReplace this {kind} with the new export? "
-                              "(It is replaced only when the new export is complete.)", ("Replace", "Cancel"))
+                              whose + "(It is replaced only when the new export is complete.)", ("Replace", "Cancel"))
             if answer != "Replace":
                 self.statusBar().showMessage(f"export cancelled: {target} kept", 8000)
                 return False
         self.export(key, target)
         return True
+
+    @staticmethod
+    def _exported_sequence(target: Path) -> str | None:
+        """The sequence an earlier export folder was made from (the first line of its marker), or None."""
+        from core.annotations.formats.export import EXPORT_MARKER
+
+        try:
+            lines = (target / EXPORT_MARKER).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            return None
+        return lines[0].strip() if lines and lines[0].strip() else None
 
     def _runs_finished_for_export(self) -> bool:
         """A tracking run or refinement still going: the export would hold only the frames

@@ -67,6 +67,30 @@ def test_earlier_folder_export_is_asked_about(opened, tmp_path):
     assert len(window.ask_hook.asked) == 1 and errors == []
 
 
+def test_an_earlier_export_of_another_sequence_is_named_when_asked(opened, tmp_path):
+    """A folder holding the export of another sequence (walk-2's, picked from the last export's folder)
+    was asked about as "already exists. Replace this folder with the new export?", as if it were this
+    sequence's own: Replace lost walk-2's export. The question names the other sequence."""
+    from core.annotations.formats.export import EXPORT_MARKER
+
+    window, errors = opened
+    target = tmp_path / "walk-2-lasher"
+    window.ask_hook = Answers()
+    assert window.export_checked("lasher", target)
+    (target / EXPORT_MARKER).write_text("walk-2\n")
+    window.ask_hook = Answers("Cancel")
+    assert not window.export_checked("lasher", target)
+    (title, text, _choices), = window.ask_hook.asked
+    name = window.document.info.name
+    assert f"the export of another sequence, 'walk-2' (this one is '{name}')" in text, text
+    assert (target / EXPORT_MARKER).read_text() == "walk-2\n"  # kept
+    window.ask_hook = Answers("Replace")
+    assert window.export_checked("lasher", target)  # its own export: asked as before
+    window.ask_hook = Answers("Replace")
+    assert window.export_checked("lasher", target)
+    assert "already exists" in window.ask_hook.asked[0][1]
+
+
 def test_distillation_never_overwrites_a_file_that_is_not_hdf5(opened, tmp_path):
     window, errors = opened
     notes = tmp_path / "other" / "notes.txt"
