@@ -44,6 +44,10 @@ DOCUMENT_ACTIONS = ("prev_frame", "next_frame", "back_10", "forward_10", "play",
                     "zoom_target", "follow_target", "range", "range_start", "range_end", "import_gt", "improve")
 
 
+#: How often the project's file is checked for having been deleted or replaced (``Document.keep_file``).
+FILE_CHECK_MS = 2000
+
+
 class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
     """``synchronous=True`` runs every worker on the GUI thread (tests, screenshots).
 
@@ -109,6 +113,12 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         self._timeline_timer.setSingleShot(True)
         self._timeline_timer.setInterval(TIMELINE_REFRESH_MS)
         self._timeline_timer.timeout.connect(self.refresh_timeline)
+        # the project's file deleted or replaced by another program: written again within seconds,
+        # not only at the next edit or the close (a crash before either lost the whole project)
+        self._file_timer = QTimer(self)
+        self._file_timer.setInterval(FILE_CHECK_MS)
+        self._file_timer.timeout.connect(self._check_project_file)
+        self._file_timer.start()
         self._connect()
         self.apply_view_settings()
         self.setAcceptDrops(True)
@@ -313,6 +323,11 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         if self.unreadable_frame == self.frame:
             text += " | the picture cannot be decoded"
         self.views.set_titles(f"{self._visible_title()}  frame {self.frame + 1}: {text}", self._thermal_title())
+
+    def _check_project_file(self) -> None:
+        document = self.document
+        if document is not None and not document.closed:
+            document.keep_file()
 
     def _visible_title(self) -> str:
         """The left pane's name, and with View > Blend thermal over visible on, that the thermal

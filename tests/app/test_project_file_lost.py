@@ -167,3 +167,16 @@ def test_a_copy_that_cannot_be_written_says_so_and_keeps_the_window_working(wind
     target = tmp_path / "saved-lasher"
     window.export("lasher", target)
     assert (target / "visible.txt").read_text().split()[2] != "0,0,0,0"
+
+
+def test_a_deleted_project_is_written_again_within_seconds_without_an_edit(window, pair_files, synthetic, tmp_path,
+                                                                          qtbot):
+    """Deleted while the user only looked (no edit, no close): a crash, a kill or a power cut before the
+    next edit lost the whole project, which SQLite held only in the deleted file."""
+    path = tmp_path / "day.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(path))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    path.unlink()
+    qtbot.waitUntil(path.exists, timeout=6000)
+    assert sorted(_boxes(path)) == [0]
+    assert window.file_box.isVisible()
