@@ -201,6 +201,8 @@ class ImproveController(QObject):
                                                                         what="improve the student"):
             return
         config = self.config if config is None else config
+        if document.read_only:  # another window edits it: its labels since this one opened are in the store
+            document.reload()
         problem = holdout_problem(document, config)
         if problem is None:
             self._run(config)

@@ -289,3 +289,37 @@ def test_improve_without_a_check_when_the_user_asks(project, synthetic):
     # why: the user's choice ("too few labels" was said over it, also on a project of 143 samples)
     assert "No frames were held out (you chose to fine-tune without a check)" in result.note.text()
 
+
+
+def test_improve_from_a_read_only_window_learns_the_labels_saved_since(window, pair_files, synthetic, student_pt,
+                                                                       tmp_path, monkeypatch):
+    """A window opened read-only beside the one labelling: Improve trained on the labels of the time it
+    opened (here: none), without the other window's keyframes since; it now re-reads the project first."""
+    import app.controllers.improving as improving
+    from core.annotations.records import FrameAnnotation
+    from core.annotations.store import AnnotationStore
+
+    taken = []
+
+    def job(sequence, records, store, models, data_path, out_path, config):
+        from core.errors import Cancelled
+
+        taken.append(sorted(records))
+        raise Cancelled()  # only what it was given matters here
+        yield
+
+    monkeypatch.setattr(improving, "improve_job", job)
+    window.settings.models = ModelSettings(student_weights=str(student_pt), engine="torch", device="cpu")
+    window.improver.config = TINY
+    window.improver.ask_first = False
+    path = tmp_path / "shared.rgbt.sqlite"
+    other = AnnotationStore.open(path)  # the labelling window
+    try:
+        window.ask_hook = lambda title, text, choices: "Open read-only"
+        window.open_pair(*pair_files, store=str(path))
+        assert window.document.read_only
+        other.put([FrameAnnotation(f, synthetic.boxes[f], provenance="manual", keyframe=True) for f in KEYFRAMES])
+        window.actions["improve"].trigger()
+        assert taken == [list(KEYFRAMES)]
+    finally:
+        other.close()
