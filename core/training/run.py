@@ -117,6 +117,17 @@ class NothingToTrain(Exception):
     """``--resume`` of a run that has already trained its steps (the message says so)."""
 
 
+def check_data_sources(config: TrainConfig) -> None:
+    """Build the config's data sources once before the run folder is touched, so that a data
+    folder that does not exist, a split without the sequences, or a pseudo-label file without
+    tracklets is one line while an earlier run is still whole: the job found them only after
+    ``--force`` had removed the earlier run's training state and metrics and rewritten its
+    config.json. The sources are rebuilt by the job (cheap: decoded frames are cached)."""
+    from core.training.loader import build_sampler
+
+    build_sampler(config, rank=0)
+
+
 def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     """Train (or distil from ``teacher``) into the run folder, after its checks
     (:func:`core.training.trainer.prepare_run_folder`: an earlier run there needs
@@ -133,6 +144,7 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
         raise ConfigError(f"{args.config}: trains a {config.model.factory} (model.factory); distill trains the "
                           "student from the teacher: give a student's config (e.g. configs/student_kd_bundled.json)")
     check_data_not_written(config, out)
+    check_data_sources(config)
     if args.init is None or Path(args.init).is_file():  # a missing one is said by prepare_run_folder
         check_init_fits(config.model, args.init)
     if teacher is not None and Path(teacher).is_file():  # a missing one is said by prepare_run_folder
