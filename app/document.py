@@ -406,8 +406,7 @@ class Document(QObject):
             # its write-ahead log is found by name (<path>-wal): left behind, SQLite laid it over
             # the file now at that path (the replacing file, the copy written again)
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            os.link(part, target)  # never over a file that appeared there meanwhile
-            part.unlink()
+            _place(part, target)
         except (OSError, sqlite3.Error, RGBTError) as error:
             try:  # the open store still holds everything
                 part.unlink(missing_ok=True)
@@ -467,3 +466,21 @@ def _writer_lock_free(path: Path) -> bool:
         return False
     lock.release()
     return True
+
+
+def _place(part: Path, target: Path) -> None:
+    """Move ``part`` to ``target``, never over a file that appeared there meanwhile: a hard link,
+    or, where the file system has none (FAT, some network shares), a rename after a last look."""
+    import errno
+
+    try:
+        os.link(part, target)
+    except FileExistsError:
+        raise
+    except OSError as error:
+        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK) \
+                or target.exists():
+            raise
+        os.replace(part, target)
+        return
+    part.unlink()

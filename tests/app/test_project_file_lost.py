@@ -180,3 +180,25 @@ def test_a_deleted_project_is_written_again_within_seconds_without_an_edit(windo
     qtbot.waitUntil(path.exists, timeout=6000)
     assert sorted(_boxes(path)) == [0]
     assert window.file_box.isVisible()
+
+
+def test_a_deleted_project_on_a_file_system_without_hard_links_is_written_again(window, pair_files, synthetic,
+                                                                               tmp_path, monkeypatch):
+    """A USB stick (FAT) has no hard links: the copy goes in place by a rename."""
+    import errno
+
+    import app.document
+
+    def no_links(*_args):
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(app.document.os, "link", no_links)
+    path = tmp_path / "day.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(path))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    path.unlink()
+    window.goto(1)
+    window.views.box_drawn.emit("visible", synthetic.boxes[1])
+    assert "was deleted" in window.statusBar().currentMessage() and not list(tmp_path.glob("*.part"))
+    window.close()
+    assert sorted(_boxes(path)) == [0, 1]
