@@ -131,6 +131,8 @@ class WindowOpening:
         from core.errors import RGBTError
         from core.trackers import tracker_label
 
+        if document.read_only:  # the window editing it may be running that very tracking run now
+            return ""
         run = read_run(document.store, document.num_frames)
         if run is None:
             return ""
@@ -140,11 +142,10 @@ class WindowOpening:
         while (last + 1 < document.num_frames and (record := document.record(last + 1)) is not None
                and record.provenance == Provenance.STUDENT and (not label or document.tracked_by.get(last + 1) == label)):
             last += 1
-        if not document.read_only:
-            try:
-                clear_run(document.store)
-            except RGBTError:
-                pass
+        try:
+            clear_run(document.store)
+        except RGBTError:
+            pass
         if said:  # the window's close stopped it, and the status bar says so already
             return ""
         self.goto(last)

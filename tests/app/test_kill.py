@@ -101,3 +101,24 @@ def test_a_run_the_windows_close_stopped_is_not_said_to_be_cut_short(window, tmp
     assert "when the window closed" in message and "cut short" not in message, message
     with AnnotationStore.open(path, read_only=True) as store:
         assert store.get_meta("studio_run") is None
+
+
+def test_a_run_going_on_in_the_editing_window_is_not_said_to_be_cut_short(window, tmp_path):
+    """Opened read-only beside the window that is tracking: its run's note is in the project, and the
+    read-only window said the run had been cut short by a killed studio while it went on."""
+    from app.project import OpenRequest
+    from app.session_state import write_run
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+
+    sequence = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=20), seed=7)
+    path = tmp_path / "busy.rgbt.sqlite"
+    other = AnnotationStore.open(path)  # the window that tracks
+    try:
+        write_run(other, 0, "student", 5)
+        window.ask_hook = lambda title, text, choices: "Open read-only"
+        window.open_request(OpenRequest("object", store=str(path), sequence=sequence))
+        assert window.document.read_only
+        assert "cut short" not in window.statusBar().currentMessage()
+        assert other.get_meta("studio_run") is not None
+    finally:
+        other.close()
