@@ -157,6 +157,27 @@ def _derived_config(plan: FamilyPlan, name: str, base: Path, workers: int) -> Pa
     return path
 
 
+def check_family_configs(plan: FamilyPlan, loaded: dict) -> None:
+    """ConfigError before any folder or run when the three configs cannot make the family: a
+    teacher config that trains a student (or a student config a teacher), or a teacher whose
+    crops or score maps the KD student cannot be distilled from
+    (:func:`core.training.actors.geometry_mismatch`). The KD run refused it in phase 2, after
+    the calibration and phase 1 had spent half the budget."""
+    from core.training.actors import geometry_mismatch
+    from core.training.model_setup import model_config
+
+    paths = {"teacher": plan.teacher_config, "student_nokd": plan.student_config, "student_kd": plan.kd_config}
+    options = {"teacher": "--teacher-config", "student_nokd": "--student-config", "student_kd": "--kd-config"}
+    for name, factory in (("teacher", "teacher"), ("student_nokd", "student"), ("student_kd", "student")):
+        if loaded[name].model.factory != factory:
+            raise ConfigError(f"{paths[name]}: trains a {loaded[name].model.factory} (model.factory); "
+                              f"{options[name]} takes a {factory}'s config")
+    problem = geometry_mismatch(model_config(loaded["teacher"].model), model_config(loaded["student_kd"].model),
+                                loaded["student_kd"].distill)
+    if problem is not None:
+        raise ConfigError(f"{paths['teacher']} and {paths['student_kd']}: {problem}")
+
+
 def train_family(plan: FamilyPlan) -> Job[dict]:
     """Run the plan (module docstring); yields Progress in seconds of the budget; returns the
     summary written to ``out/family.json``. Closing the job stops every run."""
@@ -172,6 +193,7 @@ def train_family(plan: FamilyPlan) -> Job[dict]:
     for name, init in (("teacher", plan.teacher_init), ("student_nokd", plan.student_init),
                        ("student_kd", plan.student_init)):  # nor does an init of the wrong model (a calibration later)
         check_init_fits(loaded[name].model, init)
+    check_family_configs(plan, loaded)
     out.mkdir(parents=True, exist_ok=True)
     (out / "snapshots").mkdir(exist_ok=True)
     configs = {"teacher": _derived_config(plan, "teacher", plan.teacher_config, plan.workers),

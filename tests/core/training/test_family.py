@@ -85,3 +85,26 @@ def test_a_calibration_run_stopped_between_its_files_starts_afresh(tmp_path):
     assert run_command(CONFIGS / "tiny_student.json", folder, 10, resume=True)[-1] == "--resume"
     kd = run_command(CONFIGS / "tiny_student.json", tmp_path / "kd", 10, resume=False, teacher=folder / "checkpoint.pt")
     assert kd[:3] == ["distill", "--teacher", str(folder / "checkpoint.pt")]
+
+
+@pytest.mark.parametrize("case", ["student_as_teacher", "other_crops"])
+def test_configs_that_cannot_make_the_family_are_refused_before_any_run(tmp_path, case):
+    """A teacher config that trains a student, or a teacher of other crops than the KD student's:
+    the KD run refused it only in phase 2, after the calibration and phase 1 had spent half
+    the budget."""
+    from core.training.family import train_family
+
+    student = CONFIGS / "tiny_student.json"
+    if case == "student_as_teacher":
+        teacher, said = student, f"{student}: trains a student (model.factory); --teacher-config takes a teacher's"
+    else:
+        teacher = tmp_path / "teacher.json"
+        teacher.write_text(json.dumps({"extends": str(CONFIGS / "tiny_teacher.json"), "model": {"overrides": {
+            "template_size": 48, "search_size": 96}}}), encoding="utf-8")
+        said = (f"{teacher} and {student}: distillation needs the same crop geometry: teacher template_size=48, "
+                "student template_size=32")
+    out = tmp_path / "family"
+    with pytest.raises(ConfigError) as error:
+        next(train_family(FamilyPlan(teacher, student, student, out, budget_s=400)))
+    assert str(error.value).startswith(said), error.value
+    assert not out.exists()
