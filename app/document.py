@@ -387,6 +387,28 @@ class Document(QObject):
             # a job writes through the store it was given: closing it under the job failed the job
             # (its boxes kept in the copy only up to then); the run's end, the next edit or the close does it
             return None
+        moved = _moved_to(self._file_id) if current is None else None
+        if moved is not None:
+            # renamed, or moved with its folder (a dataset reorganised): the same file, elsewhere. Copied,
+            # the work split in two (a recovered copy went on, the moved project stopped); followed, it stays one
+            try:
+                # SQLite does not write its log into a moved file when closing it: left in <old name>-wal,
+                # every commit since the last checkpoint was missing from the moved project
+                self.store._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                self.store.close()
+                for leftover in ("-wal", "-shm"):  # the emptied log and its index, under a name no file has
+                    if not path.exists():
+                        Path(f"{path}{leftover}").unlink(missing_ok=True)
+                self.store = AnnotationStore.open(moved)
+            except (OSError, sqlite3.Error, RGBTError) as error:
+                self._file_id = None
+                self.write_failed.emit(StoreError(path, f"was moved to {moved} while open, which cannot be opened "
+                                                        f"for editing there ({error}): open it again"))
+                return None
+            self._file_id = _file_id(moved)
+            text = f"{path} was moved or renamed while open, to {moved}: the studio follows it there, nothing is lost"
+            self.file_restored.emit(text)
+            return text
         if current is None and path.parent.is_dir():
             target, what = path, "was deleted while open"
         else:
@@ -484,3 +506,27 @@ def _place(part: Path, target: Path) -> None:
         os.replace(part, target)
         return
     part.unlink()
+
+
+def _moved_to(file_id: tuple[int, int] | None) -> Path | None:
+    """Where the file this process has open with ``file_id`` (device, inode) is now, when it is still
+    linked in some folder (renamed or moved, not deleted); None when it was deleted or that cannot be
+    told (no ``/proc``)."""
+    fds = Path("/proc/self/fd")
+    if file_id is None or not fds.is_dir():
+        return None
+    try:
+        entries = list(fds.iterdir())
+    except OSError:
+        return None
+    for entry in entries:
+        try:
+            status = os.stat(entry)
+            if (status.st_dev, status.st_ino) != file_id or status.st_nlink < 1:
+                continue
+            place = Path(os.readlink(entry))
+        except OSError:
+            continue
+        if place.is_absolute() and _file_id(place) == file_id:
+            return place
+    return None

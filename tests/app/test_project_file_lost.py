@@ -6,6 +6,7 @@ after a replace (a sync tool, a backup restored over it) the edits went into the
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
 
@@ -202,3 +203,32 @@ def test_a_deleted_project_on_a_file_system_without_hard_links_is_written_again(
     assert "was deleted" in window.statusBar().currentMessage() and not list(tmp_path.glob("*.part"))
     window.close()
     assert sorted(_boxes(path)) == [0, 1]
+
+
+@pytest.mark.skipif(not __import__("pathlib").Path("/proc/self/fd").is_dir(), reason="needs /proc")
+@pytest.mark.parametrize("how", ["renamed", "folder moved"])
+def test_a_project_moved_while_open_is_followed_not_copied(window, pair_files, synthetic, tmp_path, how):
+    """Renamed, or moved with its folder (a dataset reorganised while the studio was open): the same file,
+    elsewhere. Left alone, closing the studio left every commit since SQLite's last checkpoint in
+    <old name>-wal, missing from the moved project; taken for deleted, it was copied (two diverging
+    projects). It is followed there."""
+    folder = tmp_path / "work"
+    folder.mkdir()
+    path = folder / "day.rgbt.sqlite"
+    window.open_pair(*pair_files, store=str(path))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    if how == "renamed":
+        moved = folder / "day-old.rgbt.sqlite"
+        path.rename(moved)
+    else:
+        folder.rename(tmp_path / "moved")
+        moved = tmp_path / "moved" / "day.rgbt.sqlite"
+    window.goto(1)
+    window.views.box_drawn.emit("visible", synthetic.boxes[1])
+    message = window.statusBar().currentMessage()
+    assert "was moved or renamed while open" in message and str(moved) in message, message
+    assert Path(window.document.path) == moved
+    assert not path.exists() and not list(tmp_path.rglob("*recovered*"))
+    window.close()
+    assert sorted(_boxes(moved)) == [0, 1]  # SQLite left the commits since its last checkpoint in <old name>-wal
+    assert not Path(f"{path}-wal").exists() and not Path(f"{path}-shm").exists()
