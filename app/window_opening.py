@@ -161,7 +161,7 @@ class WindowOpening:
 
         self.statusBar().showMessage(text, 30000)
         # also a dialog: a run's end put its summary over the status bar's line at once
-        box = QMessageBox(QMessageBox.Icon.Warning, "The project file was deleted or replaced", text, parent=self)
+        box = QMessageBox(QMessageBox.Icon.Warning, "The project file was moved, deleted or replaced", text, parent=self)
         box.setModal(False)
         box.show()
         self.file_box = box
