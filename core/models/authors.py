@@ -126,7 +126,19 @@ def extract_net(payload: Any, path: str | Path | None = None) -> StateDict:
     any ``module.`` prefix removed; CheckpointError when there are no tensors."""
     net = payload.get("net", payload) if isinstance(payload, dict) else None
     if not isinstance(net, dict) or not net or not all(isinstance(v, torch.Tensor) for v in net.values()):
-        raise CheckpointError(path, "no state dict under 'net' (expected the authors' training checkpoint)")
+        from core.models.checkpoint import FORMAT
+
+        if isinstance(payload, dict) and payload.get("format") == FORMAT:  # this project's own file
+            raise CheckpointError(path, f"is already a project checkpoint ({payload.get('factory')}): it loads as it "
+                                        "is (track --weights, --init, --teacher); import-weights converts the "
+                                        "authors' checkpoints, whose weights are under 'net'")
+        if isinstance(net, dict) and net and (net is not payload or any(isinstance(v, torch.Tensor) for v in net.values())):
+            other = next(k for k, v in net.items() if not isinstance(v, torch.Tensor))
+            raise CheckpointError(path, f"its state dict holds more than tensors ({other!r} is a "
+                                        f"{type(net[other]).__name__}); expected the authors' weights, all tensors")
+        keys = f" (its top-level keys: {', '.join(map(str, list(payload)[:6]))})" if isinstance(payload, dict) else ""
+        raise CheckpointError(path, f"no state dict under 'net'{keys}; expected the authors' training checkpoint, "
+                                    "whose weights are under 'net', or a bare state dict")
     return {k[len("module."):] if k.startswith("module.") else k: v for k, v in net.items()}
 
 
@@ -148,6 +160,11 @@ def load_mplt_weights(model: nn.Module, source: str | Path | StateDict, *, trust
     shapes = [k for k in own if k in state and tuple(state[k].shape) != tuple(own[k].shape)]
     if extra or absent or shapes:
         where = None if name.startswith("<") else name
+        if (absent and any(key.startswith("backbone.blocks.") for key in state)
+                and not any(".prompt_blocks." in key for key in state)):  # OSTrack's names, no prompts
+            raise CheckpointError(where, f"holds no MPLT prompt blocks ({len(absent)} teacher keys missing, e.g. "
+                                         f"{absent[:2]}): an OSTrack (one-stream ViT) checkpoint? import it with "
+                                         "--kind ostrack (kind='ostrack'), which maps its keys and reports the rest")
         raise CheckpointError(where, f"does not match the teacher layout (is the model at paper scale?): "
                                      f"{len(extra)} unexpected keys {extra[:3]}, {len(absent)} missing {absent[:3]}, "
                                      f"{len(shapes)} shape mismatches {shapes[:3]}")
@@ -216,10 +233,10 @@ def convert_authors_checkpoint(src: str | Path, dst: str | Path, *, kind: str = 
         raise CheckpointError(src, f"unknown authors' checkpoint kind {kind!r} (mplt or ostrack)")
     if kind == "mplt":
         factory = "teacher"
+    state = read_authors_state_dict(src, trust_pickle=trust_pickle)  # a wrong file is said before the model's build
     if config is None:
         config = teacher_config("paper") if factory == "teacher" else student_config("paper")
     model = build_model(factory, config)
-    state = read_authors_state_dict(src, trust_pickle=trust_pickle)
     if kind == "mplt":
         report = load_mplt_weights(model, state)
     else:

@@ -1,0 +1,61 @@
+"""``import-weights`` given a file that is not what ``--kind`` reads says what it is: an OSTrack
+checkpoint under ``--kind mplt`` was 'does not match the teacher layout (is the model at paper
+scale?)' with 94 missing keys; a project checkpoint (already converted) and a file whose weights
+sit under another key were both 'no state dict under 'net''. One line each, nothing written."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from core.cli import main
+from core.models import build_model, save_checkpoint
+from core.models.config import TeacherConfig
+
+TINY = {"template_size": 32, "search_size": 64, "patch_size": 16, "dim": 32, "depth": 1, "num_heads": 2,
+        "prompt_reduction": 8, "head_widths": [16, 8], "drop_path": 0.0}
+
+
+@pytest.fixture
+def tiny(tmp_path):
+    config = tmp_path / "tiny.json"
+    config.write_text(json.dumps(TINY))
+    torch.manual_seed(0)
+    model = build_model("teacher", TeacherConfig(**{**TINY, "head_widths": tuple(TINY["head_widths"])}))
+    return config, model
+
+
+def _import(tmp_path, src, config, capsys) -> str:
+    dst = tmp_path / "out.pt"
+    code = main(["import-weights", str(src), str(dst), "--kind", "mplt", "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "Traceback" not in err, err
+    assert not dst.exists()
+    return err.strip()
+
+
+def test_an_ostrack_checkpoint_under_kind_mplt_is_named_as_one(tmp_path, tiny, capsys):
+    config, model = tiny
+    ostrack = {k: v for k, v in model.state_dict().items()
+               if ".prompt_" not in k and "mplt_fuse" not in k and "pos_embed_x_last" not in k}
+    src = tmp_path / "OSTrack_ep0300.pth.tar"
+    torch.save({"net": ostrack}, src)
+    err = _import(tmp_path, src, config, capsys)
+    assert err.startswith(f"error: {src}: holds no MPLT prompt blocks (") and "import it with --kind ostrack" in err, err
+    assert "paper scale" not in err
+
+
+def test_a_project_checkpoint_is_said_to_load_as_it_is(tmp_path, tiny, capsys):
+    config, model = tiny
+    src = save_checkpoint(tmp_path / "teacher.pt", model)
+    err = _import(tmp_path, src, config, capsys)
+    assert err.startswith(f"error: {src}: is already a project checkpoint (teacher): it loads as it is"), err
+
+
+def test_weights_under_another_key_name_the_keys_found(tmp_path, tiny, capsys):
+    config, model = tiny
+    src = tmp_path / "weights.pth"
+    torch.save({"state_dict": model.state_dict(), "epoch": 3}, src)
+    err = _import(tmp_path, src, config, capsys)
+    assert err.startswith(f"error: {src}: no state dict under 'net' (its top-level keys: state_dict, epoch)"), err
