@@ -40,7 +40,7 @@ import torch.distributed as dist
 from torch import nn
 
 from core.config import to_dict
-from core.errors import CheckpointError, OutputError
+from core.errors import CheckpointError, ConfigError, OutputError
 from core.fileio import atomic_path, write_text_atomic
 from core.models import load_checkpoint, save_checkpoint
 from core.models.checkpoint import load_torch_file
@@ -237,6 +237,15 @@ def interrupt_deferred():
         raise KeyboardInterrupt
 
 
+def _diverged(out_dir: Path, step: int, total: int, reason: str, saved: int) -> ConfigError:
+    """The one line of a run whose network diverged at ``step``; ``saved``: the step of this
+    run's last checkpoint (0: none)."""
+    kept = (f"{out_dir / 'checkpoint.pt'} keeps step {saved} (--resume continues from it)" if saved
+            else "no checkpoint of this run was written")
+    return ConfigError(f"{out_dir}: the network diverged at step {step} of {total} ({reason}); lower optim.lr or "
+                       f"keep optim.grad_clip above 0; {kept}")
+
+
 def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfig, metrics: dict) -> Path:
     """Write ``checkpoint.pt`` and ``training_state.pt`` of step ``step`` as a pair: a Ctrl-C
     during the two writes stops the run after them (a run stopped between the two could not
@@ -333,6 +342,7 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
     validation: dict = {}
     yield Progress(start, total, "preparing data")
     step = start
+    saved = start  # the step of the run's checkpoint (0: none of this run yet)
     stream = batches(config, spec, context.rank, start, total)
     try:
         for step in range(start, total):
@@ -341,8 +351,13 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
             freeze_stem_batchnorm(model, config.optim)
             lr = set_lr(optimizer, config.optim.lr, lr_factor(step, total, config.optim))
             autocast = torch.autocast("cuda", dtype=torch.float16) if use_amp else contextlib.nullcontext()
-            with autocast:
-                loss, stats = trained(batch)
+            try:
+                with autocast:
+                    loss, stats = trained(batch)
+                if not torch.isfinite(loss):
+                    raise FloatingPointError("the loss is not finite")
+            except FloatingPointError as error:  # a traceback, 'network produced non-finite boxes'
+                raise _diverged(out_dir, step + 1, total, str(error), saved) from error
             optimizer.zero_grad(set_to_none=True)
             if scaler is not None:
                 scaler.scale(loss).backward()
@@ -378,7 +393,10 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
                     _append_metrics(out_dir / "metrics.csv", row)
                 window, window_start, window_steps = {}, time.perf_counter(), 0
             if context.main and (done % config.checkpoint_every == 0 or done == total):
+                if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):  # never over a good one
+                    raise _diverged(out_dir, done, total, "its weights are not finite", saved)
                 _save(out_dir, actor, optimizer, scaler, done, config, row)
+                saved = done
             message = f"loss {stats['loss']:.3f}" + (f" iou {stats['iou']:.2f}" if "iou" in stats else "")
             yield Progress(done, total, message, payload=dict(row))
     finally:
