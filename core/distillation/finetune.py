@@ -330,6 +330,11 @@ def check_model_sides(model, init: str | Path, sides: tuple[Path, tuple[int, int
                                               "(resize-crops)")
 
 
+def _diverged(step: int, steps: int, reason: str) -> ConfigError:
+    return ConfigError(f"the student diverged at fine-tuning step {step} of {steps} ({reason}); lower --lr (the "
+                       "initial weights are unchanged and no checkpoint was written)")
+
+
 def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
                      config: FinetuneConfig = FinetuneConfig()) -> Job[FinetuneResult]:
     """Fine-tune the student checkpoint ``init`` on distillation files ``data``; write ``out``.
@@ -388,14 +393,21 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
             rehearsed = torch.ones(replay_rows, dtype=torch.bool)
             kd_rows = torch.cat([kd_rows, rehearsed]) if own_rows else rehearsed
         kd_rows = kd_rows.to(device)
-        outputs = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
-        loss, stats = stored_teacher_loss(outputs, batch, config, loss_config, kd_rows)
+        try:  # a diverging student was a traceback, 'network produced non-finite boxes'
+            outputs = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
+            loss, stats = stored_teacher_loss(outputs, batch, config, loss_config, kd_rows)
+            if not torch.isfinite(loss):
+                raise FloatingPointError("the loss is not finite")
+        except FloatingPointError as error:
+            raise _diverged(step, config.steps, str(error)) from error
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
         optimizer.step()
         losses.append(stats["loss"])
         yield Progress(step, config.steps, f"loss {np.mean(losses[-20:]):.3f}")
+    if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):
+        raise _diverged(config.steps, config.steps, "its weights are not finite")
     model.eval()
     after = score_held_out(model, held_out)
     model = model.cpu()  # checkpoints hold CPU tensors

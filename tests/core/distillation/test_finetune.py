@@ -372,3 +372,20 @@ def test_the_hold_out_advice_never_asks_for_frames_past_the_footage():
     roomy = check_holdout(samples, 0.2, num_frames=1000).problem()
     assert "at least 1 more frame after frame 205" in roomy
     assert check_holdout(samples, 0.2).problem() == roomy  # length unknown: as before
+
+
+def test_a_diverging_fine_tune_is_one_line_and_writes_nothing(distillation_file, capsys):
+    """``distill --data ... --lr 1e6`` ended in a traceback, 'FloatingPointError: network produced
+    non-finite boxes'."""
+    from main import main
+
+    path, init, tmp = distillation_file
+    out = tmp / "diverged.pt"
+    before = init.read_bytes()
+    code = main(["distill", "--data", str(path), "--init", str(init), "--out", str(out), "--steps", "4",
+                 "--batch-size", "4", "--threads", "1", "--lr", "1e6"])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err, err
+    assert [line for line in err.splitlines() if line.startswith("error:")] == [
+        line for line in err.splitlines() if "diverged at fine-tuning step" in line and "lower --lr" in line], err
+    assert "error:" in err and not out.exists() and init.read_bytes() == before
