@@ -159,6 +159,14 @@ class WindowOpening:
         recent (and the next start) opens the project where its work now is, not the replacing file."""
         from PySide6.QtWidgets import QMessageBox
 
+        if getattr(self, "closing", False):
+            # found as the window closes: a dialog left open with it, or the status bar, went with the
+            # window, and the user never learnt where the work had gone
+            self.ask("The project file was moved, deleted or replaced", text, ("OK",))
+            recent = getattr(self, "_opened_recent", None)
+            if recent is not None and self.document is not None:
+                self.settings.add_recent(dataclasses.replace(recent, store=str(self.document.path)))
+            return
         self.statusBar().showMessage(text, 30000)
         # also a dialog: a run's end put its summary over the status bar's line at once
         box = QMessageBox(QMessageBox.Icon.Warning, "The project file was moved, deleted or replaced", text, parent=self)

@@ -103,8 +103,11 @@ def test_a_deleted_project_is_written_again_only_once_no_job_holds_the_store(win
     window.goto(1)
     window.views.box_drawn.emit("visible", synthetic.boxes[1])
     assert window.document.store is store and not path.exists()
-    window.close()  # the jobs are stopped by then
+    asked = []
+    window.ask_hook = lambda title, text, choices: asked.append(text) or "OK"
+    window.close()  # the jobs are stopped by then; as the window goes, a question, not a dialog left with it
     assert sorted(_boxes(path)) == [0, 1]
+    assert len(asked) == 1 and "was deleted while open" in asked[0]
 
 
 def test_a_project_deleted_during_a_run_is_written_again_at_its_end_in_a_dialog(window, pair_files, synthetic,
