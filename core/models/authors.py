@@ -27,7 +27,12 @@ import torch
 from torch import nn
 
 from core.errors import CheckpointError
-from core.models.checkpoint import describe_load_failure, file_kind_problem, save_checkpoint
+from core.models.checkpoint import (
+    describe_load_failure,
+    file_kind_problem,
+    non_finite_problem,
+    save_checkpoint,
+)
 from core.models.config import student_config, teacher_config
 from core.models.registry import build_model, factory_of
 
@@ -234,6 +239,9 @@ def convert_authors_checkpoint(src: str | Path, dst: str | Path, *, kind: str = 
     if kind == "mplt":
         factory = "teacher"
     state = read_authors_state_dict(src, trust_pickle=trust_pickle)  # a wrong file is said before the model's build
+    problem = non_finite_problem(state)
+    if problem is not None:
+        raise CheckpointError(src, f"{problem}; nothing was written")
     if config is None:
         config = teacher_config("paper") if factory == "teacher" else student_config("paper")
     model = build_model(factory, config)

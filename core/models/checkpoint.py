@@ -102,6 +102,22 @@ def describe_load_failure(error: BaseException) -> tuple[str, bool]:
     return f"{type(error).__name__}: {first[:160]}", False
 
 
+def non_finite_keys(state: dict) -> list[str]:
+    """The names of the floating-point tensors of ``state`` that hold NaN or infinity (the
+    weights of a diverged run, or damaged bytes): such weights track nothing, without a word."""
+    return [key for key, value in state.items()
+            if isinstance(value, torch.Tensor) and value.is_floating_point() and not bool(torch.isfinite(value).all())]
+
+
+def non_finite_problem(state: dict) -> str | None:
+    """One clause for :func:`non_finite_keys` (None when every tensor is finite)."""
+    bad = non_finite_keys(state)
+    if not bad:
+        return None
+    return (f"holds NaN or infinite values in {len(bad)} of its {len(state)} tensors (e.g. {bad[0]}): the "
+            "weights of a diverged run or a damaged file")
+
+
 _SAFE_SCALARS = (type(None), bool, int, float, str)  # exact types: numpy.float64 subclasses float
 
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import torch
 
 from core.errors import CheckpointError, ConfigError
-from core.models.checkpoint import load_checkpoint, read_checkpoint, save_checkpoint
+from core.models.checkpoint import load_checkpoint, non_finite_problem, read_checkpoint, save_checkpoint
 
 
 def average_checkpoints(paths: list[str | Path]) -> dict[str, torch.Tensor]:
@@ -35,6 +35,9 @@ def average_checkpoints(paths: list[str | Path]) -> dict[str, torch.Tensor]:
             raise CheckpointError(Path(path), f"holds another model ({payload['factory']}, its config differs from "
                                               f"{Path(paths[0]).name}); only checkpoints of one model average")
         state = payload["state_dict"]
+        problem = non_finite_problem(state)
+        if problem is not None:  # it made the whole mean NaN, written with status 0
+            raise CheckpointError(Path(path), f"{problem}; it cannot be averaged")
         if set(state) != set(first["state_dict"]):
             raise CheckpointError(Path(path), "its tensor names differ from the first checkpoint's")
         for name, tensor in state.items():

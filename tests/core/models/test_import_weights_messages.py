@@ -59,3 +59,24 @@ def test_weights_under_another_key_name_the_keys_found(tmp_path, tiny, capsys):
     torch.save({"state_dict": model.state_dict(), "epoch": 3}, src)
     err = _import(tmp_path, src, config, capsys)
     assert err.startswith(f"error: {src}: no state dict under 'net' (its top-level keys: state_dict, epoch)"), err
+
+
+def test_non_finite_weights_are_refused_by_import_and_average(tmp_path, tiny, capsys):
+    """A checkpoint holding NaN (a diverged run, damaged bytes) was imported with status 0, and
+    averaged into an all-NaN mean: both wrote weights that track nothing, without a word."""
+    config, model = tiny
+    state = {k: v.clone() for k, v in model.state_dict().items()}
+    state["backbone.norm.weight"][0] = float("nan")
+    src = tmp_path / "MPLTTrack_ep0015.pth.tar"
+    torch.save({"net": state}, src)
+    err = _import(tmp_path, src, config, capsys)
+    assert err.startswith(f"error: {src}: holds NaN or infinite values in 1 of its {len(state)} tensors (e.g. "
+                          "backbone.norm.weight)"), err
+    good = save_checkpoint(tmp_path / "good.pt", model)
+    model.load_state_dict(state)
+    bad = save_checkpoint(tmp_path / "bad.pt", model)
+    out = tmp_path / "mean.pt"
+    assert main(["average-weights", str(good), str(bad), "--out", str(out)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"error: {bad}: holds NaN or infinite values") and err.endswith("it cannot be averaged"), err
+    assert not out.exists()
