@@ -27,8 +27,10 @@ from core.errors import CheckpointError, ConfigError
 from core.models.checkpoint import load_checkpoint, save_checkpoint
 from core.models.registry import build_model, factory_of
 
-#: State-dict names of the token-grid embeddings that depend on the crop sides.
-GRID_EMBEDDINGS = ("backbone.pos_embed_z", "backbone.pos_embed_x")
+#: State-dict names of the token-grid embeddings that depend on the crop sides (the unused
+#: ``pos_embed_x_last`` of a teacher with the authors' layout, e.g. an imported MPLT, is a
+#: search grid too: a resize refused such a teacher)
+GRID_EMBEDDINGS = ("backbone.pos_embed_z", "backbone.pos_embed_x", "backbone.pos_embed_x_last")
 
 
 def resize_grid_embedding(embedding: torch.Tensor, tokens: int) -> torch.Tensor:
@@ -46,7 +48,8 @@ def resize_grid_embedding(embedding: torch.Tensor, tokens: int) -> torch.Tensor:
 
 
 def resized_for_crops(model: nn.Module, template_size: int, search_size: int) -> nn.Module:
-    """A copy of ``model`` (a bundled-style teacher or student) at the given crop sides.
+    """A copy of ``model`` (a teacher or student, bundled-style or with the authors' layout) at the
+    given crop sides.
 
     The config's other fields, and every weight but the grid embeddings, are kept. The
     sides must be multiples of the model's stride (ConfigError from the config otherwise).

@@ -37,3 +37,27 @@ def test_a_search_crop_as_large_as_the_template_is_written(tmp_path):
     out = tmp_path / "r.pt"
     assert main(["resize-crops", str(ckpt), "--template", "64", "--search", "64", "--out", str(out)]) == 0
     assert out.is_file()
+
+
+def test_a_teacher_with_the_authors_layout_is_resized(tmp_path, capsys):
+    """An imported MPLT (the authors' layout keeps the unused search-grid ``pos_embed_x_last``) was
+    refused: 'backbone.pos_embed_x_last changes shape with the crop sides ...; only the position
+    embeddings may'. It is a position embedding of the search grid and is resized like
+    ``pos_embed_x``; the written teacher loads at the new sides."""
+    import torch
+
+    from core.models.checkpoint import load_checkpoint, save_checkpoint
+    from core.models.config import TeacherConfig
+    from core.models.registry import build_model
+
+    torch.manual_seed(0)
+    config = TeacherConfig(template_size=32, search_size=64, patch_size=16, dim=32, depth=1, num_heads=2,
+                           prompt_reduction=8, head_widths=(16, 8), drop_path=0.0)
+    assert config.legacy_parameters
+    ckpt = save_checkpoint(tmp_path / "mplt.pt", build_model("teacher", config))
+    out = tmp_path / "r.pt"
+    assert main(["resize-crops", str(ckpt), "--template", "48", "--search", "96", "--out", str(out)]) == 0, \
+        capsys.readouterr().err
+    model, _ = load_checkpoint(out)
+    assert (model.config.template_size, model.config.search_size) == (48, 96)
+    assert tuple(model.state_dict()["backbone.pos_embed_x_last"].shape) == (1, 36, 32)
