@@ -219,6 +219,24 @@ def _append_metrics(path: Path, row: dict) -> None:
         writer.writerow({k: (f"{v:.6g}" if isinstance(v, float) else v) for k, v in row.items()})
 
 
+def _trim_metrics(path: Path, step: int) -> None:
+    """Drop the rows of ``metrics.csv`` after ``step`` (atomically; nothing when there are none):
+    a run stopped (Ctrl+C, a crash) past its last checkpoint logged steps that its resume trains
+    again, and the resumed rows were appended after them, each such step twice."""
+    if not path.is_file():
+        return
+    with open(path, newline="", encoding="utf-8") as handle:
+        lines = handle.read().splitlines(keepends=True)
+    kept = lines[:1]
+    for line in lines[1:]:
+        first = line.split(",", 1)[0].strip()
+        if first.isdigit() and int(first) > step:
+            continue
+        kept.append(line)
+    if len(kept) != len(lines):
+        write_text_atomic(path, "".join(kept), newline="")
+
+
 @contextlib.contextmanager
 def interrupt_deferred():
     """A Ctrl-C (SIGINT) that arrives inside the block is raised as ``KeyboardInterrupt``
@@ -327,6 +345,8 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
     use_amp = config.optim.amp and dev.type == "cuda"
     scaler = torch.amp.GradScaler("cuda") if use_amp else None
     start = _restore(out_dir, actor, optimizer, scaler, dev) if resume else 0
+    if resume and context.main:
+        _trim_metrics(out_dir / "metrics.csv", start)
     trained = wrap_distributed(actor, dev, context)
     spec = CropSpec.of(model.config)
     if context.main:

@@ -43,3 +43,23 @@ def test_resume_to_more_steps_notes_the_schedule_and_continues(tmp_path, capsys)
     assert err.strip().splitlines()[-1].startswith(
         f"note: {run} was planned for 1 steps and ran on to 2: from step 1 on its learning rate decayed at the "
         "fractions (optim.decay_at) of 2 steps"), err
+
+
+def test_resume_after_a_stop_past_the_checkpoint_logs_each_step_once(tmp_path, capsys):
+    """A run stopped (Ctrl+C, a crash) after logging steps past its last checkpoint: its resume
+    trained those steps again and appended their rows after the old ones, so metrics.csv held
+    'step 134' twice with different losses."""
+    import csv
+
+    run = tmp_path / "run"
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "2"]) == 0
+    metrics = run / "metrics.csv"
+    with open(metrics, newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    with open(metrics, "a", newline="", encoding="utf-8") as handle:  # steps 3 and 4 of the stopped run
+        csv.writer(handle).writerows([["3", *rows[-1][1:]], ["4", *rows[-1][1:]]])
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "4", "--resume"]) == 0
+    with open(metrics, newline="", encoding="utf-8") as handle:
+        written = list(csv.reader(handle))
+    assert written[0] == rows[0] and written[1:3] == rows[1:3]
+    assert [row[0] for row in written[1:]] == ["1", "2", "3", "4"]
