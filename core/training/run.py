@@ -105,12 +105,27 @@ def resume_note(out: Path, config: TrainConfig, label: str) -> str | None:
     if done > steps:
         raise ConfigError(f"{steps} steps asked (--steps or the config's steps), but the run in {out} is already at "
                           f"step {done}; give --steps above {done} to continue it (nothing was changed)")
-    planned = (extra.get("train_config") or {}).get("steps")
+    trained = extra.get("train_config") or {}
+    planned = trained.get("steps")
+    notes = []
     if isinstance(planned, int) and planned != steps and config.optim.decay_at:
-        return (f"note: {out} was planned for {planned} steps and ran on to {steps}: from step {done} on its learning "
-                f"rate decayed at the fractions (optim.decay_at) of {steps} steps, so the weights are not those of one "
-                "uninterrupted run of either length")
-    return None
+        notes.append(f"note: {out} was planned for {planned} steps and ran on to {steps}: from step {done} on its "
+                     f"learning rate decayed at the fractions (optim.decay_at) of {steps} steps, so the weights are not "
+                     "those of one uninterrupted run of either length")
+    from core.config import to_dict
+
+    now = to_dict(config)
+    changed = [key for key in WEIGHT_SETTINGS if key in trained and key in now and trained[key] != now[key]]
+    if changed:
+        notes.append(f"note: {out} continued from step {done} with other {', '.join(changed)} than it was trained "
+                     "with (the run's config.json now holds the new ones): the weights are not those of one "
+                     "uninterrupted run of either config")
+    return "\n".join(notes) or None
+
+
+#: the run config's sections that change the weights a resumed run reaches (not its logging,
+#: checkpoint stride, threads or workers)
+WEIGHT_SETTINGS = ("seed", "batch_size", "data", "sampler", "processing", "loss", "distill", "optim")
 
 
 class NothingToTrain(Exception):

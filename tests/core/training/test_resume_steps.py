@@ -63,3 +63,19 @@ def test_resume_after_a_stop_past_the_checkpoint_logs_each_step_once(tmp_path, c
         written = list(csv.reader(handle))
     assert written[0] == rows[0] and written[1:3] == rows[1:3]
     assert [row[0] for row in written[1:]] == ["1", "2", "3", "4"]
+
+
+def test_resume_with_another_seed_or_batch_is_noted(tmp_path, capsys):
+    """``--resume --seed 9`` continued a seed-0 run on other batches with no word, though a resume
+    is said to give the weights of an uninterrupted run."""
+    run = tmp_path / "run"
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "1"]) == 0
+    capsys.readouterr()
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "2", "--resume", "--seed", "9",
+                     "--batch-size", "3"]) == 0
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last.startswith(f"note: {run} continued from step 1 with other seed, batch_size than it was trained "
+                           "with"), last
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "3", "--resume", "--seed", "9",
+                     "--batch-size", "3"]) == 0
+    assert "with other" not in capsys.readouterr().err  # the same settings as the last segment: no note
