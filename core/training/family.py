@@ -162,7 +162,8 @@ def check_family_configs(plan: FamilyPlan, loaded: dict) -> None:
     teacher config that trains a student (or a student config a teacher), or a teacher whose
     crops or score maps the KD student cannot be distilled from
     (:func:`core.training.actors.geometry_mismatch`). The KD run refused it in phase 2, after
-    the calibration and phase 1 had spent half the budget."""
+    the calibration and phase 1 had spent half the budget. A config whose data cannot be read
+    (:func:`core.training.run.check_data_sources`) was 'no step logged in 60 s of calibration'."""
     from core.training.actors import geometry_mismatch
     from core.training.model_setup import model_config
 
@@ -176,6 +177,10 @@ def check_family_configs(plan: FamilyPlan, loaded: dict) -> None:
                                 loaded["student_kd"].distill)
     if problem is not None:
         raise ConfigError(f"{paths['teacher']} and {paths['student_kd']}: {problem}")
+    from core.training.run import check_data_sources
+
+    for name in RUNS:  # data that cannot be read: its runs failed at once, said after the whole calibration
+        check_data_sources(loaded[name])
 
 
 def train_family(plan: FamilyPlan) -> Job[dict]:

@@ -108,3 +108,20 @@ def test_configs_that_cannot_make_the_family_are_refused_before_any_run(tmp_path
         next(train_family(FamilyPlan(teacher, student, student, out, budget_s=400)))
     assert str(error.value).startswith(said), error.value
     assert not out.exists()
+
+
+def test_data_that_cannot_be_read_is_refused_before_the_calibration(tmp_path):
+    """A config whose data folder does not exist: both calibration runs failed at once, and the
+    family said after the whole calibration 'no step logged in 60 s of calibration'."""
+    from core.errors import SequenceError
+    from core.training.family import train_family
+
+    missing = tmp_path / "no_such_lasher"
+    teacher = tmp_path / "teacher.json"
+    teacher.write_text(json.dumps({"extends": str(CONFIGS / "tiny_teacher.json"), "data": {"sources": [
+        {"kind": "dataset", "options": {"roots": [str(missing)]}}]}}), encoding="utf-8")
+    student = CONFIGS / "tiny_student.json"
+    out = tmp_path / "family"
+    with pytest.raises(SequenceError, match="training data folder does not exist"):
+        next(train_family(FamilyPlan(teacher, student, student, out, budget_s=400)))
+    assert not out.exists()
