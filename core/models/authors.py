@@ -71,8 +71,8 @@ def read_authors_state_dict(path: str | Path, *, trust_pickle: bool = False) -> 
     """The ``net`` state dict of an authors' checkpoint (or a bare state dict file).
 
     Loads with ``weights_only=True``; a file that needs full unpickling raises
-    CheckpointError unless ``trust_pickle=True`` (see module docstring). A ``module.``
-    prefix (DataParallel) is removed.
+    CheckpointError unless ``trust_pickle=True`` (see module docstring). The ``module.``
+    (DataParallel) and ``_orig_mod.`` (``torch.compile``) prefixes are removed.
     """
     path = Path(path)
     if not path.is_file():
@@ -128,7 +128,8 @@ _TOLERANT_PICKLE = types.SimpleNamespace(Unpickler=_TolerantUnpickler, load=pick
 
 def extract_net(payload: Any, path: str | Path | None = None) -> StateDict:
     """``payload["net"]`` (or ``payload`` itself when it already is a state dict), with
-    any ``module.`` prefix removed; CheckpointError when there are no tensors."""
+    the wrappers' prefixes removed (``module.`` of DataParallel / DDP, ``_orig_mod.`` of
+    ``torch.compile``); CheckpointError when there are no tensors."""
     net = payload.get("net", payload) if isinstance(payload, dict) else None
     if not isinstance(net, dict) or not net or not all(isinstance(v, torch.Tensor) for v in net.values()):
         from core.models.checkpoint import FORMAT
@@ -144,7 +145,19 @@ def extract_net(payload: Any, path: str | Path | None = None) -> StateDict:
         keys = f" (its top-level keys: {', '.join(map(str, list(payload)[:6]))})" if isinstance(payload, dict) else ""
         raise CheckpointError(path, f"no state dict under 'net'{keys}; expected the authors' training checkpoint, "
                                     "whose weights are under 'net', or a bare state dict")
-    return {k[len("module."):] if k.startswith("module.") else k: v for k, v in net.items()}
+    return {_unwrapped(k): v for k, v in net.items()}
+
+
+#: prefixes that wrappers put before the network's own names: DataParallel / DDP (``module.``)
+#: and ``torch.compile`` (``_orig_mod.``), in any order and nesting
+WRAPPER_PREFIXES = ("module.", "_orig_mod.")
+
+
+def _unwrapped(key: str) -> str:
+    """``key`` without the wrappers' prefixes (``module._orig_mod.backbone.x`` -> ``backbone.x``)."""
+    while key.startswith(WRAPPER_PREFIXES):
+        key = key.split(".", 1)[1]
+    return key
 
 
 def _source(source: str | Path | StateDict, trust_pickle: bool) -> tuple[StateDict, str]:

@@ -80,3 +80,21 @@ def test_non_finite_weights_are_refused_by_import_and_average(tmp_path, tiny, ca
     err = capsys.readouterr().err.strip()
     assert err.startswith(f"error: {bad}: holds NaN or infinite values") and err.endswith("it cannot be averaged"), err
     assert not out.exists()
+
+
+def test_weights_of_a_compiled_and_wrapped_network_import(tmp_path, tiny, capsys):
+    """A fine-tune of MPLT saved from ``torch.compile`` under DDP names its weights
+    ``module._orig_mod.backbone...``: only ``module.`` was removed, and the file was 'does not match
+    the teacher layout' with every key unexpected and every key missing."""
+    from core.models import load_checkpoint
+
+    config, model = tiny
+    state = model.state_dict()
+    src = tmp_path / "MPLTTrack_ep0015.pth.tar"
+    torch.save({"net": {f"module._orig_mod.{k}": v for k, v in state.items()}}, src)
+    dst = tmp_path / "out.pt"
+    assert main(["import-weights", str(src), str(dst), "--kind", "mplt", "--config", str(config)]) == 0, \
+        capsys.readouterr().err
+    assert f"loaded {len(state)}, skipped 0, missing 0" in capsys.readouterr().out
+    loaded, _ = load_checkpoint(dst)
+    assert all(torch.equal(loaded.state_dict()[k], v) for k, v in state.items())
