@@ -163,8 +163,13 @@ def read_checkpoint(path: str | Path, map_location: Any = "cpu") -> dict:
         raise CheckpointError(path, "checkpoint file not found")
     payload = load_torch_file(path, "checkpoint", map_location)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
+        if isinstance(payload, dict) and isinstance(payload.get("net"), dict):  # MPLT / OSTrack training files
+            raise CheckpointError(path, "is an authors' training checkpoint (weights under 'net'), not a project "
+                                        f"checkpoint: convert it once with `python main.py import-weights {path} "
+                                        f"{path.with_name(path.name.split('.')[0] + '_imported.pt')} --kind mplt` "
+                                        "(--kind ostrack for OSTrack's) and give the file it writes")
         raise CheckpointError(path, "not an RGB-T Studio model checkpoint (no 'format' marker); "
-                                    "authors' checkpoints load through core.models.authors")
+                                    "authors' checkpoints convert with `python main.py import-weights`")
     if payload.get("version") != VERSION:
         raise CheckpointError(path, f"unsupported checkpoint version {payload.get('version')!r}")
     for key in ("factory", "config", "state_dict"):

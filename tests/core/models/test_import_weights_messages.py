@@ -98,3 +98,27 @@ def test_weights_of_a_compiled_and_wrapped_network_import(tmp_path, tiny, capsys
     assert f"loaded {len(state)}, skipped 0, missing 0" in capsys.readouterr().out
     loaded, _ = load_checkpoint(dst)
     assert all(torch.equal(loaded.state_dict()[k], v) for k, v in state.items())
+
+
+@pytest.mark.parametrize("command", ["train", "distill", "average"])
+def test_an_authors_checkpoint_where_a_project_one_is_needed_names_import_weights(tmp_path, tiny, capsys, command):
+    """``--init`` / ``--teacher`` / average-weights (and track --weights) given the authors'
+    MPLTTrack_ep0015.pth.tar said '... authors' checkpoints load through core.models.authors', a
+    Python module, not the command that converts it."""
+    from pathlib import Path
+
+    config, model = tiny
+    src = tmp_path / "MPLTTrack_ep0015.pth.tar"
+    torch.save({"epoch": 15, "net": model.state_dict()}, src)
+    other = save_checkpoint(tmp_path / "other.pt", model)
+    student = str(Path(__file__).resolve().parents[1] / "training" / "configs" / "tiny_student.json")
+    run = str(tmp_path / "run")
+    argv = {"train": ["train", "--config", student, "--out", run, "--init", str(src)],
+            "distill": ["distill", "--config", student, "--out", run, "--teacher", str(src)],
+            "average": ["average-weights", str(other), str(src), "--out", str(tmp_path / "m.pt")]}[command]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.strip().splitlines() == [
+        f"error: {src}: is an authors' training checkpoint (weights under 'net'), not a project checkpoint: convert "
+        f"it once with `python main.py import-weights {src} {tmp_path / 'MPLTTrack_ep0015_imported.pt'} --kind "
+        "mplt` (--kind ostrack for OSTrack's) and give the file it writes"], err
