@@ -163,7 +163,7 @@ def read_checkpoint(path: str | Path, map_location: Any = "cpu") -> dict:
         raise CheckpointError(path, "checkpoint file not found")
     payload = load_torch_file(path, "checkpoint", map_location)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        if isinstance(payload, dict) and isinstance(payload.get("net"), dict):  # MPLT / OSTrack training files
+        if isinstance(payload, dict) and isinstance(payload.get("net"), dict) and payload["net"]:  # MPLT, OSTrack
             raise CheckpointError(path, "is an authors' training checkpoint (weights under 'net'), not a project "
                                         f"checkpoint: convert it once with `python main.py import-weights {path} "
                                         f"{path.with_name(path.name.split('.')[0] + '_imported.pt')} --kind mplt` "
