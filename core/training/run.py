@@ -78,7 +78,7 @@ def check_resume_fits(spec, out: Path) -> None:
                                           f"config it was trained with ({Path(out) / 'config.json'})") from error
 
 
-def resume_note(out: Path, config: TrainConfig, label: str) -> str | None:
+def resume_note(out: Path, config: TrainConfig, label: str, teacher: Path | None = None) -> str | None:
     """For ``--resume`` of the run in ``out`` with steps left to train: a note to print once it
     has trained, when its step count differs from the run's own (None otherwise, and when its
     checkpoint cannot be read: the run folder's checks say why).
@@ -120,6 +120,10 @@ def resume_note(out: Path, config: TrainConfig, label: str) -> str | None:
         notes.append(f"note: {out} continued from step {done} with other {', '.join(changed)} than it was trained "
                      "with (the run's config.json now holds the new ones): the weights are not those of one "
                      "uninterrupted run of either config")
+    before = extra.get("teacher")
+    if teacher is not None and isinstance(before, str) and Path(before) != Path(teacher).resolve():
+        notes.append(f"note: {out} was distilled from {before} up to step {done} and from {teacher} after it: the "
+                     "student learned from two teachers")
     return "\n".join(notes) or None
 
 
@@ -168,7 +172,7 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     if args.resume:
         check_resume_fits(config.model, out)
         try:
-            note = resume_note(out, config, label)
+            note = resume_note(out, config, label, teacher)
         except NothingToTrain as done:
             print(done, file=sys.stderr)
             return 0

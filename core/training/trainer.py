@@ -264,7 +264,8 @@ def _diverged(out_dir: Path, step: int, total: int, reason: str, saved: int) -> 
                        f"keep optim.grad_clip above 0; {kept}")
 
 
-def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfig, metrics: dict) -> Path:
+def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfig, metrics: dict,
+          teacher: str | Path | None = None) -> Path:
     """Write ``checkpoint.pt`` and ``training_state.pt`` of step ``step`` as a pair: a Ctrl-C
     during the two writes stops the run after them (a run stopped between the two could not
     be resumed: the state would name another step than the checkpoint)."""
@@ -280,7 +281,8 @@ def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfi
     }
     with interrupt_deferred():
         save_checkpoint(checkpoint, model, {"step": int(step), "train_config": to_dict(config),
-                                            "metrics": safe_metrics})
+                                            "metrics": safe_metrics,
+                                            **({"teacher": str(Path(teacher).resolve())} if teacher else {})})
         with atomic_path(out_dir / "training_state.pt", suffix=".pt") as tmp:
             torch.save(state, tmp)
     return checkpoint
@@ -415,7 +417,7 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
             if context.main and (done % config.checkpoint_every == 0 or done == total):
                 if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):  # never over a good one
                     raise _diverged(out_dir, done, total, "its weights are not finite", saved)
-                _save(out_dir, actor, optimizer, scaler, done, config, row)
+                _save(out_dir, actor, optimizer, scaler, done, config, row, teacher)
                 saved = done
             message = f"loss {stats['loss']:.3f}" + (f" iou {stats['iou']:.2f}" if "iou" in stats else "")
             yield Progress(done, total, message, payload=dict(row))

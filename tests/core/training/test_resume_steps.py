@@ -79,3 +79,29 @@ def test_resume_with_another_seed_or_batch_is_noted(tmp_path, capsys):
     assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "3", "--resume", "--seed", "9",
                      "--batch-size", "3"]) == 0
     assert "with other" not in capsys.readouterr().err  # the same settings as the last segment: no note
+
+
+def test_distill_resume_from_another_teacher_is_noted(tmp_path, capsys):
+    """``distill --resume --teacher OTHER.pt`` went on from another teacher with no word: the student
+    learned from two teachers."""
+    import torch
+
+    from core.models.checkpoint import save_checkpoint
+    from core.training.config import load_train_config
+    from core.training.model_setup import build_training_model
+
+    torch.manual_seed(0)
+    spec = load_train_config(CONFIGS / "tiny_teacher.json").model
+    first = save_checkpoint(tmp_path / "t1.pt", build_training_model(spec))
+    second = save_checkpoint(tmp_path / "t2.pt", build_training_model(spec))
+    run = tmp_path / "run"
+    assert cli_main(["distill", "--teacher", str(first), "--config", STUDENT, "--out", str(run), "--steps", "1"]) == 0
+    capsys.readouterr()
+    assert cli_main(["distill", "--teacher", str(second), "--config", STUDENT, "--out", str(run), "--steps", "2",
+                     "--resume"]) == 0
+    last = capsys.readouterr().err.strip().splitlines()[-1]
+    assert last == (f"note: {run} was distilled from {first.resolve()} up to step 1 and from {second} after it: the "
+                    "student learned from two teachers"), last
+    assert cli_main(["distill", "--teacher", str(second), "--config", STUDENT, "--out", str(run), "--steps", "3",
+                     "--resume"]) == 0
+    assert "two teachers" not in capsys.readouterr().err
