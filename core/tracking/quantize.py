@@ -3,11 +3,12 @@
 ONNX Runtime's dynamic quantisation stores the weights of every ``MatMul`` (the transformer's
 projections and MLPs: most of the student's arithmetic) as int8 with one scale per tensor, and
 quantises the activations on the fly per run; convolutions (the pretrained stem) and everything
-else stay float32. On the 2-core VM the bundled student's network ran 12.6 -> 8.3 ms a frame, and
-its boxes on the real validation split scored the same SR to the third decimal
-(``docs/models.md``, "Int8 on the CPU"). CUDA has no kernels for the quantised ``MatMulInteger``,
-so the int8 file is for ONNX Runtime on the CPU only (``core.tracking.factory.load_tracker``
-takes it there, beside the float32 export, when the checkpoint's own export is present).
+else stay float32. The bundled student's boxes on the real validation split score the same SR to
+within 0.002, but on the 2-core VM (AVX-512 VNNI) a frame is only 4-7 % faster,
+so no int8 copy ships (``docs/models.md``, "Int8 on the CPU"). CUDA has no kernels for the quantised
+``MatMulInteger``, so the int8 file is for ONNX Runtime on the CPU only
+(``core.tracking.factory.load_tracker`` takes it there, beside the float32 export, when it is the
+checkpoint's own).
 
 File layout: ``<stem>.int8.onnx`` beside ``<stem>.onnx`` (:func:`int8_path`); its metadata is the
 float32 export's (factory, config, the checkpoint's SHA-256, so ``load_tracker`` can tell it is
