@@ -12,9 +12,6 @@ to refresh (None = all).
 """
 from __future__ import annotations
 
-import os
-import sqlite3
-import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -23,6 +20,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.edits import AcceptProposals, DropProposals, ReplaceTrackerOutputs
+from app.project_file import file_id, writer_lock_free
 from app.review import TimelineData
 from core.annotations.absent_memory import (
     boxes_behind_absent,
@@ -115,7 +113,7 @@ class Document(QObject):
         self.closed = False
         # the timeline's arrays, kept up to date frame by frame (None: rebuilt on the next timeline())
         self._timeline: TimelineData | None = None
-        self._file_id = _file_id(store.path)  # which file the store opened (``keep_file``)
+        self.opened_file = file_id(store.path)  # (device, inode) of the file the store opened (``keep_file``)
         # whether a job (a tracking run, an export, ...) holds the store now: the window's to say
         self.store_in_use = lambda: False
         self._load(contents if contents is not None else store.contents(tracker_names()))
@@ -172,7 +170,7 @@ class Document(QObject):
 
         if read_only_file(self.path):
             self.refused.emit(f"{what} refused: {self.path.name} is open read-only (its file is read-only)")
-        elif _writer_lock_free(self.path):  # it said "another window ... is editing it" after that one closed
+        elif writer_lock_free(self.path):  # it said "another window ... is editing it" after that one closed
             self.refused.emit(f"{what} refused: {self.path.name} is open read-only, and the window or program that "
                               "was editing it has closed it since: open it again (File > Open recent) to edit it, "
                               "with what that one saved")
@@ -365,95 +363,12 @@ class Document(QObject):
             data.iou[box_frames] = iou(np.asarray(teacher_boxes), np.asarray(boxes))
 
     def keep_file(self, *, closing: bool = False) -> str | None:
-        """Put the project back on disk when another program deleted or replaced its file while
-        it was open. SQLite goes on writing into the file it opened: after a delete every later
-        edit went into a file no folder lists, and closing the window lost all of it without a
-        word; after a replace (a backup restored, a sync tool) into the file replaced. What the
-        open store holds is copied (SQLite's backup) to the project's path when the file is gone,
-        or beside it (``<name>-recovered-<time>.rgbt.sqlite``) when another file is there now,
-        which is left alone; the document goes on in that copy. Returns the sentence saying so
-        (also emitted as ``file_restored``), or None when the file is the one opened."""
-        from core.annotations.project_paths import studio_home
-        from core.annotations.store import StoreError
-        from core.errors import RGBTError
+        """Put the project back on disk when another program deleted, replaced or moved its file
+        while it was open (``app.project_file.keep_file``): the sentence saying where the work
+        went (also emitted as ``file_restored``), or None when the file is the one opened."""
+        from app.project_file import keep_file
 
-        if self.closed or self.read_only or self._file_id is None:
-            return None
-        path = Path(self.store.path)
-        current = _file_id(path)
-        if current == self._file_id:
-            return None
-        if not closing and self.store_in_use():
-            # a job writes through the store it was given: closing it under the job failed the job
-            # (its boxes kept in the copy only up to then); the run's end, the next edit or the close does it
-            return None
-        moved = _moved_to(self._file_id) if current is None else None
-        if moved is not None:
-            # renamed, or moved with its folder (a dataset reorganised): the same file, elsewhere. Copied,
-            # the work split in two (a recovered copy went on, the moved project stopped); followed, it stays one
-            try:
-                # SQLite does not write its log into a moved file when closing it: left in <old name>-wal,
-                # every commit since the last checkpoint was missing from the moved project
-                self.store._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                self.store.close()
-                for leftover in ("-wal", "-shm"):  # the emptied log and its index, under a name no file has
-                    if not path.exists():
-                        Path(f"{path}{leftover}").unlink(missing_ok=True)
-                self.store = AnnotationStore.open(moved)
-            except (OSError, sqlite3.Error, RGBTError) as error:
-                self._file_id = None
-                self.write_failed.emit(StoreError(path, f"was moved to {moved} while open, which cannot be opened "
-                                                        f"for editing there ({error}): open it again"))
-                return None
-            self._file_id = _file_id(moved)
-            text = f"{path} was moved or renamed while open, to {moved}: the studio follows it there, nothing is lost"
-            self.file_restored.emit(text)
-            return text
-        if current is None and path.parent.is_dir():
-            target, what = path, "was deleted while open"
-        else:
-            stem = path.name[: -len(".rgbt.sqlite")] if path.name.endswith(".rgbt.sqlite") else path.stem
-            folder = path.parent if path.parent.is_dir() else studio_home() / "projects"
-            target = folder / f"{stem}-recovered-{time.strftime('%Y%m%d-%H%M%S')}.rgbt.sqlite"
-            what = "was replaced by another file while open" if current is not None else "was deleted with its folder"
-        part = target.with_name(target.name + ".part")
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            copy = sqlite3.connect(part)
-            connection = self.store._connection()  # no public copy in core.annotations.store
-            try:
-                connection.backup(copy)
-            finally:
-                copy.close()
-            # its write-ahead log is found by name (<path>-wal): left behind, SQLite laid it over
-            # the file now at that path (the replacing file, the copy written again)
-            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            _place(part, target)
-        except (OSError, sqlite3.Error, RGBTError) as error:
-            try:  # the open store still holds everything
-                part.unlink(missing_ok=True)
-            except OSError:
-                pass
-            self._file_id = None  # said once
-            self.write_failed.emit(StoreError(path, f"{what}; writing what this window holds to {target} failed "
-                                                    f"({error}): keep the window open and export the annotations"))
-            return None
-        self.store.close()
-        try:
-            self.store = AnnotationStore.open(target)
-        except RGBTError as error:  # the work is in target; this window can write no more
-            self._file_id = None
-            self.write_failed.emit(StoreError(path, f"{what}; this window's work is in {target}, which cannot be "
-                                                    f"opened for editing ({error}): open it again"))
-            return None
-        self._file_id = _file_id(target)
-        if target == path:
-            text = f"{path} {what}: it was written again from this window, nothing is lost"
-        else:
-            text = (f"{path} {what}: the other file is left as it is; this window's work is kept in "
-                    f"{target} and goes on there")
-        self.file_restored.emit(text)
-        return text
+        return keep_file(self, closing=closing)
 
     def close(self) -> None:
         self.keep_file(closing=True)  # the window's jobs are stopped by now
@@ -464,69 +379,3 @@ class Document(QObject):
             self.sequence.close()
         except Exception:  # closing a broken file must not block closing the project
             pass
-
-
-def _file_id(path: Path) -> tuple[int, int] | None:
-    """(device, inode) of ``path``, None when there is no such file."""
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_dev, status.st_ino
-
-
-def _writer_lock_free(path: Path) -> bool:
-    """Whether no one holds the store's writer lock now (taken and given back at once); False
-    when that cannot be told (a folder no lock file can be made in)."""
-    from core.annotations.store_lock import WriterLock
-    from core.errors import RGBTError
-
-    lock = WriterLock(path)
-    try:
-        lock.acquire(path)
-    except (RGBTError, OSError):
-        return False
-    lock.release()
-    return True
-
-
-def _place(part: Path, target: Path) -> None:
-    """Move ``part`` to ``target``, never over a file that appeared there meanwhile: a hard link,
-    or, where the file system has none (FAT, some network shares), a rename after a last look."""
-    import errno
-
-    try:
-        os.link(part, target)
-    except FileExistsError:
-        raise
-    except OSError as error:
-        if error.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EXDEV, errno.EMLINK) \
-                or target.exists():
-            raise
-        os.replace(part, target)
-        return
-    part.unlink()
-
-
-def _moved_to(file_id: tuple[int, int] | None) -> Path | None:
-    """Where the file this process has open with ``file_id`` (device, inode) is now, when it is still
-    linked in some folder (renamed or moved, not deleted); None when it was deleted or that cannot be
-    told (no ``/proc``)."""
-    fds = Path("/proc/self/fd")
-    if file_id is None or not fds.is_dir():
-        return None
-    try:
-        entries = list(fds.iterdir())
-    except OSError:
-        return None
-    for entry in entries:
-        try:
-            status = os.stat(entry)
-            if (status.st_dev, status.st_ino) != file_id or status.st_nlink < 1:
-                continue
-            place = Path(os.readlink(entry))
-        except OSError:
-            continue
-        if place.is_absolute() and _file_id(place) == file_id:
-            return place
-    return None

@@ -148,7 +148,7 @@ def test_a_copy_that_cannot_be_written_says_so_and_keeps_the_window_working(wind
     window's store stays open (the work is still in it, for the export), never closed with its copy gone."""
     import errno
 
-    import app.document
+    import app.project_file
 
     shown = []
     window.error = lambda title, error, trace="": shown.append((title, str(error)))
@@ -160,7 +160,7 @@ def test_a_copy_that_cannot_be_written_says_so_and_keeps_the_window_working(wind
     def full(*_args):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(app.document.os, "link", full)
+    monkeypatch.setattr(app.project_file.os, "link", full)
     window.goto(1)
     window.views.box_drawn.emit("visible", synthetic.boxes[1])
     assert len(shown) == 1 and "export the annotations" in shown[0][1] and "No space left" in shown[0][1]
@@ -191,12 +191,12 @@ def test_a_deleted_project_on_a_file_system_without_hard_links_is_written_again(
     """A USB stick (FAT) has no hard links: the copy goes in place by a rename."""
     import errno
 
-    import app.document
+    import app.project_file
 
     def no_links(*_args):
         raise OSError(errno.EPERM, "Operation not permitted")
 
-    monkeypatch.setattr(app.document.os, "link", no_links)
+    monkeypatch.setattr(app.project_file.os, "link", no_links)
     path = tmp_path / "day.rgbt.sqlite"
     window.open_pair(*pair_files, store=str(path))
     window.views.box_drawn.emit("visible", synthetic.boxes[0])
