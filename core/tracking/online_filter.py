@@ -39,6 +39,8 @@ from core.models.head import hann1d
 RESPONSE_CLIP = 1.5
 #: Tikhonov regularisation, relative to the mean spectral energy of the features learned from
 REGULARISATION = 1e-3
+#: the least regularisation of the filter's denominator (features with no energy at all)
+ENERGY_FLOOR = 1e-12
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,7 +89,9 @@ def learn(features_spectrum: np.ndarray, centre_cell, sigma: float, previous: On
     label = np.fft.rfft2(_gaussian(features_spectrum.shape[-2], centre_cell, sigma))
     numerator = (np.conj(features_spectrum) * label[None]).astype(np.complex64)
     energy = (np.abs(features_spectrum) ** 2).sum(0)
-    denominator = energy + REGULARISATION * float(energy.mean())
+    # the floor keeps features with no energy at all (a blank crop, random weights) from 0 / 0; real
+    # features' energies are many orders above it, so their filter is unchanged
+    denominator = energy + max(REGULARISATION * float(energy.mean()), ENERGY_FLOOR)
     if previous is not None:
         numerator = ((1.0 - rate) * previous.numerator + rate * numerator).astype(np.complex64)
         denominator = (1.0 - rate) * previous.denominator + rate * denominator

@@ -141,3 +141,16 @@ def test_online_filter_settings_are_checked():
                          ("online_filter_weight", float("nan"))):
         with pytest.raises(ConfigError, match=field):
             TrackerConfig(**{field: value})
+
+
+def test_features_with_no_energy_give_a_silent_flat_response():
+    """A blank crop (or random weights) gave numpy's 'invalid value encountered in divide' during
+    `track` and a NaN filter; it is now a flat zero response, without a warning."""
+    import warnings
+
+    blank = spectrum(np.zeros((8, 16, 16), np.float32))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        online_filter = learn(blank, (7.5, 7.5), 0.5)
+        response = respond(online_filter, blank)
+    assert np.isfinite(online_filter.denominator).all() and (response == 0).all()
