@@ -13,6 +13,7 @@ no checkpoint exists (tests and demos). ``--opset`` is checked before any work a
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
 
 import numpy as np
@@ -92,9 +93,27 @@ def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool)
     return random_model(model_name, scale), f"{model_name}_{scale}", None
 
 
+def _write_checked(name: str, network, target: Path, write, tolerance: float, kind: str, note: str = "") -> None:
+    """``write(tmp)`` the ONNX file of ``network`` to a temporary path beside ``target``, compare its
+    score, size and offset maps with PyTorch's (:func:`parity_error`) and only within ``tolerance``
+    let it replace ``target`` (else ExportError, nothing written); then one stderr line with its size
+    (``note`` after it) and the error. ``kind`` names the file in the refusal ("ONNX", "int8")."""
+    from core.fileio import atomic_path
+
+    with atomic_path(target, suffix=".onnx") as tmp:  # checked before it replaces the target
+        write(tmp)
+        error = parity_error(network, tmp)
+        if error > tolerance:
+            raise ExportError(target, f"{kind} output differs from PyTorch (max |score, size, offset| error "
+                                      f"{error:.2e} > {tolerance:g}); nothing written")
+    size_mb = target.stat().st_size / 1e6
+    print(f"{name}: wrote {target} ({size_mb:.1f} MB{note}), max |score, size, offset| error vs PyTorch {error:.1e}",
+          file=sys.stderr)
+
+
 def run(args) -> int:
     from core.commands.arguments import refuse_missing_named_weights
-    from core.fileio import atomic_path, check_output
+    from core.fileio import check_output
     from core.tracking.factory import default_weights
     from core.tracking.onnx_export import export_onnx
     from core.tracking.quantize import int8_path, quantize_onnx
@@ -120,24 +139,9 @@ def run(args) -> int:
     for name in names:
         network, stem, source = _load(name, args.weights, args.scale, args.random_weights)
         target = args.out / f"{stem}.onnx"
-        with atomic_path(target, suffix=".onnx") as tmp:  # checked before it replaces the target
-            export_onnx(network, tmp, opset=args.opset, source_checkpoint=source)
-            error = parity_error(network, tmp)
-            if error > PARITY_TOLERANCE:
-                raise ExportError(target, f"ONNX output differs from PyTorch (max |score, size, offset| error "
-                                          f"{error:.2e} > {PARITY_TOLERANCE:g}); nothing written")
-        size_mb = target.stat().st_size / 1e6
-        print(f"{name}: wrote {target} ({size_mb:.1f} MB), max |score, size, offset| error vs PyTorch {error:.1e}",
-              file=sys.stderr)
+        _write_checked(name, network, target, partial(export_onnx, network, opset=args.opset, source_checkpoint=source),
+                       PARITY_TOLERANCE, "ONNX")
         if args.int8:
-            int8_target = int8_path(target)
-            with atomic_path(int8_target, suffix=".onnx") as tmp:
-                quantize_onnx(target, tmp)
-                error = parity_error(network, tmp)
-                if error > INT8_TOLERANCE:
-                    raise ExportError(int8_target, f"int8 output differs from PyTorch (max |score, size, offset| "
-                                                   f"error {error:.2e} > {INT8_TOLERANCE:g}); nothing written")
-            size_mb = int8_target.stat().st_size / 1e6
-            print(f"{name}: wrote {int8_target} ({size_mb:.1f} MB, int8 weights), max |score, size, offset| error vs "
-                  f"PyTorch {error:.1e}", file=sys.stderr)
+            _write_checked(name, network, int8_path(target), partial(quantize_onnx, target), INT8_TOLERANCE, "int8",
+                           ", int8 weights")
     return 0

@@ -38,11 +38,6 @@ def int8_path(onnx_path: str | Path) -> Path:
     return path.with_name(stem + INT8_SUFFIX)
 
 
-def is_int8_path(path: str | Path) -> bool:
-    """Whether ``path`` is named as an int8 copy (``*.int8.onnx``)."""
-    return Path(path).name.endswith(INT8_SUFFIX)
-
-
 def quantize_onnx(source: str | Path, target: str | Path) -> Path:
     """Write the int8 copy of the float32 ONNX export ``source`` to ``target`` atomically and
     return ``target``. ExportError naming ``target`` when ``source`` carries no model metadata
