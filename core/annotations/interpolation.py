@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.annotations.records import FrameAnnotation, Provenance
+from core.wording import plural
 
 
 def interpolate_between(a: FrameAnnotation, b: FrameAnnotation) -> list[FrameAnnotation]:
@@ -85,25 +86,21 @@ class InterpolationPlan:
         """One status-bar line: what was interpolated, or why nothing was."""
         notes = []
         if self.kept_tracked:
-            boxes = "box" if self.kept_tracked == 1 else "boxes"
-            notes.append(f"kept {self.kept_tracked} tracked {boxes}; select a range to replace {'it' if self.kept_tracked == 1 else 'them'}")
+            them = "it" if self.kept_tracked == 1 else "them"
+            notes.append(f"kept {plural(self.kept_tracked, 'tracked box', 'tracked boxes')}; select a range to replace "
+                         f"{them}")
         if self.beside_absent:
-            notes.append(f"left {_frames(self.beside_absent)} between a box and an absent keyframe as they are")
+            notes.append(f"left {plural(self.beside_absent, 'frame')} between a box and an absent keyframe as they are")
         if self.records:
-            done = f"interpolated {_frames(self.boxes)}" if self.boxes else ""
+            done = f"interpolated {plural(self.boxes, 'frame')}" if self.boxes else ""
             if self.absent:
-                done += (", " if done else "") + f"marked {_frames(self.absent)} absent between absent keyframes"
+                done += (", " if done else "") + f"marked {plural(self.absent, 'frame')} absent between absent keyframes"
             return done + (f" ({'; '.join(notes)})" if notes else "")
         if self.keyframes < 2:
             return "nothing to interpolate: needs two keyframes"
         if notes:
             return "nothing to interpolate: " + "; ".join(notes)
         return "nothing to interpolate: no empty, interpolated or tracked frames between the keyframes"
-
-
-def _frames(count: int) -> str:
-    """``count`` frames, in words: "1 frame", "3 frames"."""
-    return f"{count} frame{'' if count == 1 else 's'}"
 
 
 def _keyframes(records: Mapping[int, FrameAnnotation], start: int | None, stop: int | None) -> list[int]:

@@ -38,6 +38,7 @@ from core.fileio import write_text_atomic
 from core.geometry import parse_box_text
 from core.progress import run_with_bar
 from core.tracking.tracker_config import DEFAULT_STREAMS, TRACKER_STREAMS
+from core.wording import plural
 
 
 def _box(text: str):
@@ -457,11 +458,6 @@ def run(args) -> int:
         print(f"note: line k of {args.out} is frame k: {'line 1 is' if start == 1 else f'lines 1..{start} are'} "
               f"0,0,0,0 (before the start frame, not tracked), which eval leaves out of the scores", file=sys.stderr)
     return 0
-
-
-def plural(count: int, word: str) -> str:
-    """``1 frame``, ``2 frames``."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def written_line(count: int, start: int, out, elapsed: float) -> str:

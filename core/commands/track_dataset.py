@@ -45,8 +45,8 @@ from core.commands.dataset_tracking import (
     track_one,
     tracker_factory,
 )
-from core.commands.track import plural
 from core.tracking.tracker_config import DEFAULT_STREAMS, TRACKER_STREAMS
+from core.wording import plural
 
 
 def register(subparsers) -> None:
