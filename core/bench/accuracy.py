@@ -193,7 +193,7 @@ def check_outputs(args) -> None:
 
 
 def run(args) -> int:
-    check_outputs(args)  # a --data-root given that is not a folder is one line (core.bench.outputs.check_data_root)
+    check_outputs(args)  # a --data-root given that is not a folder is one line (core.commands.arguments.refuse_missing_data_root)
     if getattr(args, "real", False):
         return real_accuracy.run_real(args)
     if getattr(args, "veil_visible", None) is not None:

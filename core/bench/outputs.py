@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from core.assets import models_dir
+from core.commands.arguments import refuse_missing_data_root
 from core.errors import OutputError
 from core.fileio import check_output
 
@@ -178,17 +179,6 @@ def _root_folders(root: Path, option: str, own: set[Path]) -> list[tuple[Path, s
 DEFAULT_DATA_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "data"
 
 
-def check_data_root(data_root, option: str = "--data-root") -> None:
-    """ConfigError when ``data_root`` was given (it is not :data:`DEFAULT_DATA_ROOT`) and is not a
-    folder: a typo, which gave one 'skipped: no folder' line per sequence of the split (or a
-    run of the synthetic part alone) instead of one line naming it."""
-    from core.errors import ConfigError
-
-    root = Path(data_root)
-    if root.resolve() != DEFAULT_DATA_ROOT.resolve() and not root.is_dir():
-        raise ConfigError(f"{root}: no such folder ({option})")
-
-
 def check_bench_outputs(args, inputs: Inputs = (),
                         folders: Iterable[tuple[str, str | Path | None, tuple[str, ...]]] = (),
                         data_roots: Iterable[tuple[str | Path | None, str]] = ()) -> None:
@@ -197,12 +187,13 @@ def check_bench_outputs(args, inputs: Inputs = (),
     ``(option, path, writes)`` of ``folders`` whose path is given; outputs must differ.
 
     ``data_roots``: ``(root, option)`` of the folders of sequences the bench reads (one
-    given that is not a folder is refused, :func:`check_data_root`): no
+    given that is not a folder is refused,
+    :func:`core.commands.arguments.refuse_missing_data_root`; the default may be absent): no
     output may lie inside a folder under a root (a dataset or a sequence), nor be the
     root; a file or an output folder directly in the root is allowed."""
     for root, root_option in data_roots:
         if root is not None:
-            check_data_root(root, root_option)
+            refuse_missing_data_root(root, root_option, default=DEFAULT_DATA_ROOT)
     inputs = _inputs(inputs)
     folders = [(option, Path(path), writes) for option, path, writes in folders if path is not None]
     own = {path.resolve() for _, path, _ in folders}

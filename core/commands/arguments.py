@@ -32,16 +32,26 @@ def int_at_least(minimum: int):
     return parse
 
 
-def refuse_missing_data_root(root) -> None:
-    """SequenceError naming ``root`` (the command's ``--data-root``, resolved) when it is not a
-    folder: the training readers said 'set data_root in the data source options', the key of a
-    config file, though the command line gave it as --data-root."""
+def refuse_missing_data_root(root, option: str = "--data-root", *, default=None) -> None:
+    """SequenceError naming ``root`` (the command's ``option``, a data root: the folder a
+    split's paths are relative to) when it is not a folder, before any work; the one check of
+    a missing data root for every command and bench.
+
+    ``default``: the option's default folder, which may be absent (a user's checkout without
+    the shared footage: a bench then runs its synthetic parts, with a note); ``root`` equal to
+    it is not checked. None (compact-data, pseudo-labels: nothing to do without the footage):
+    every root is checked. Before this check the training readers said 'set data_root in the
+    data source options' (a config key the user never wrote) and the benches printed one
+    'skipped: no folder' line per sequence of the split."""
     from pathlib import Path
 
     from core.errors import SequenceError
 
-    if not Path(root).is_dir():
-        raise SequenceError(root, "real data root does not exist (--data-root: the folder the split's paths are "
+    root = Path(root)
+    if default is not None and root.resolve() == Path(default).resolve():
+        return
+    if not root.is_dir():
+        raise SequenceError(root, f"real data root does not exist ({option}: the folder the split's paths are "
                                   "relative to)")
 
 

@@ -230,4 +230,4 @@ def test_a_data_root_given_that_does_not_exist_is_one_line_before_any_work(extra
     missing = tmp_path / "no-such-data"
     assert cli_main(["bench", "accuracy", "--data-root", str(missing)] + extra) == 2
     line = error_line(capsys)
-    assert str(missing) in line and "no such folder" in line
+    assert str(missing) in line and "real data root does not exist (--data-root" in line

@@ -155,7 +155,7 @@ def test_command_refuses_bad_options(tmp_path, capsys):
         assert message in err and "Traceback" not in err
     elsewhere = base[:4] + [str(tmp_path / "elsewhere")] + base[5:]
     assert main(elsewhere) != 0
-    assert "elsewhere: no such folder (--data-root)" in capsys.readouterr().err
+    assert "elsewhere: real data root does not exist (--data-root" in capsys.readouterr().err
     (tmp_path / "elsewhere").mkdir()
     assert main(elsewhere) != 0
     assert "nothing to evaluate" in capsys.readouterr().err
