@@ -48,7 +48,7 @@ from core.real_split import RealSplit, SplitEntry
 DEFAULT_MAX_FRAMES = 300
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RealItem:
     """One run on a real sequence: ``modality`` (``visible`` | ``thermal`` | ``rgbt``),
     ``folder`` relative to the data root, ``name`` (the entry's name: its folder's last
@@ -65,7 +65,8 @@ class RealItem:
     (``core.bench.compression``) or None, ``grey``: the visible stream made grey (``core.bench.grey``)
     or None, ``thermal_offset``: how far a pair's thermal frames are moved
     (``core.bench.misregistration``) or None, ``init_error``: how the run's first box is drawn off the
-    ground truth (``core.bench.init_error``) or None."""
+    ground truth (``core.bench.init_error``) or None. Fields are keyword-only: sixteen of
+    them, several of the same type, are too many to pass by position."""
 
     modality: str
     folder: str
@@ -185,9 +186,11 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
             if first == 0 and count < length:
                 cut.append(f"{name} {footage_length}")
             erred = None if init_error is None else init_error.for_run(len(items))
-            items.append(RealItem(modality, folder, label, path, length, count, info.layout, first, veil,
-                                  entry if entry.is_view else None, resize, frame_step, compression, erred,
-                                  grey, thermal_offset))
+            items.append(RealItem(modality=modality, folder=folder, name=label, path=path, length=length,
+                                  num_frames=count, layout=info.layout, first_frame=first, veil=veil,
+                                  entry=entry if entry.is_view else None, resize=resize, frame_step=frame_step,
+                                  compression=compression, init_error=erred, grey=grey,
+                                  thermal_offset=thermal_offset))
     if cut:
         notes.append(f"first {max_frames} frames of each longer sequence (of {', '.join(cut)} frames)")
     if starts > 1:

@@ -33,7 +33,8 @@ def test_labelled_records_are_manual_keyframes_or_absent():
 
 
 def test_rest_items_start_in_the_unlabelled_part_and_run_to_the_end():
-    view = RealItem("visible", "real/rgb/a", "a", Path("/x/a"), 100, 100, "image-folder")
+    view = RealItem(modality="visible", folder="real/rgb/a", name="a", path=Path("/x/a"), length=100, num_frames=100,
+                    layout="image-folder")
     runs = rest_items(view, 50, 2)
     assert [(r.name, r.first_frame, r.num_frames) for r in runs] == [("a@50", 50, 50), ("a@75", 75, 25)]
     assert [r.first_frame for r in rest_items(view, 98, 3)] == [98]  # one run: the rest is two frames
