@@ -4,8 +4,8 @@ Layout: paired frame views (top), timeline, transport bar; status bar with the j
 status (tracker FPS, engine, device, progress, Stop). The window owns at most one open
 ``Document``; edits go through ``app.edits`` commands on the document's undo stack.
 Behaviour lives in the controllers (``app.controllers``), the edit glue
-(``app.window_edits``), the dialogs (``app.window_dialogs``), the runs' display
-(``app.window_runs``) and opening projects (``app.window_opening``); this class wires them.
+(``app.window_edits``), the tracker and teacher gestures (``app.window_review``), the dialogs
+(``app.window_dialogs``), the runs' display (``app.window_runs``) and opening projects (``app.window_opening``); this class wires them.
 """
 from __future__ import annotations
 
@@ -29,6 +29,7 @@ from app.views.transport import TransportBar
 from app.window_dialogs import WindowDialogs
 from app.window_edits import EditGlue
 from app.window_opening import WindowOpening
+from app.window_review import ReviewGlue
 from app.window_runs import WindowRuns
 from app.workers import FrameFetcher
 from core.annotations.records import Provenance
@@ -107,6 +108,7 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         apply_shortcuts(self.actions, self.settings.shortcuts)
         self.transport.set_play_key(self.actions["play"].shortcut().toString())
         self.edits = EditGlue(self)
+        self.review = ReviewGlue(self)  # T, R, A, Shift+A, N
         build_menus(self)
         install_improve(self)  # Model menu: Improve the student..., Revert (app.controllers.improving)
         self._timeline_timer = QTimer(self)

@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     shot("05-corrected-keyframe")
     window.actions["range"].setChecked(True)  # 5. teacher refines a range
     window.timeline.show_range(160, 190)
-    window.edits.refine(160, 190)
+    window.review.refine(160, 190)
     window.goto(175)
     shot("06-teacher-proposals")
     window.actions["accept_range"].trigger()

@@ -23,7 +23,7 @@ def test_stop_is_enabled_only_while_a_run_or_playback_goes(window, pair_files, s
     assert not stop.isEnabled()
     during.clear()
     window.refining.progress.connect(lambda *_a: during.append(stop.isEnabled()))
-    window.edits.refine(2, 4)
+    window.review.refine(2, 4)
     assert during and all(during) and not stop.isEnabled()
 
 
@@ -131,7 +131,7 @@ def test_a_new_refine_threshold_moves_the_yellow_runs_at_once_and_is_saved(windo
     """Refine > all frames below X with an X that flags nothing: the timeline showed the old
     threshold's runs (N used the new one), the choice was saved only on quit, and the status
     bar spoke of manual boxes."""
-    import app.window_edits as window_edits
+    import app.window_review as window_review
     from app.review import low_confidence_runs
     from app.settings import StudioSettings
     from core.annotations.history import SetRecords
@@ -150,7 +150,7 @@ def test_a_new_refine_threshold_moves_the_yellow_runs_at_once_and_is_saved(windo
         def threshold(self):
             return 0.2
 
-    monkeypatch.setattr(window_edits, "RefineDialog", Answer)
+    monkeypatch.setattr(window_review, "RefineDialog", Answer)
     window.open_pair(*pair_files, store=str(tmp_path / "y.rgbt.sqlite"))
     doc = window.document
     doc.execute(SetRecords([FrameAnnotation(f, synthetic.boxes[f], provenance=Provenance.STUDENT, confidence=0.25)
@@ -191,11 +191,11 @@ def test_a_box_dragged_on_a_read_only_store_snaps_back(window, tmp_path):
 
 
 def test_refine_on_a_read_only_store_is_refused_before_the_dialog(window, pair_files, tmp_path, monkeypatch):
-    import app.window_edits as window_edits
+    import app.window_review as window_review
     from core.annotations.store import AnnotationStore
 
     shown = []
-    monkeypatch.setattr(window_edits, "RefineDialog", lambda *a, **k: shown.append(a))
+    monkeypatch.setattr(window_review, "RefineDialog", lambda *a, **k: shown.append(a))
     path = tmp_path / "held.rgbt.sqlite"
     other = AnnotationStore.open(path)
     try:

@@ -343,7 +343,7 @@ def test_the_end_of_a_run_rereads_its_frames_only(window, pair_files, synthetic,
     original = document.reload
     monkeypatch.setattr(document, "reload", lambda frames=None: (reloads.append(frames), original(frames))[1])
     window.actions["track"].trigger()
-    window.edits.refine(10, 16)
+    window.review.refine(10, 16)
     assert len(reloads) == 2 and None not in reloads
     assert sorted(reloads[0]) == list(range(1, len(synthetic))) and sorted(reloads[1]) == list(range(10, 16))
     monkeypatch.undo()

@@ -71,7 +71,7 @@ def test_whole_path(window, pair_files, synthetic, tmp_path):
 
     # 5. refine a range with the teacher: proposals only, then accept the range
     window.timeline.show_range(14, 20)
-    frames = window.edits.refine(14, 20)
+    frames = window.review.refine(14, 20)
     assert frames == list(range(14, 20))
     proposals = doc.store.proposals()
     assert sorted(proposals) == frames
@@ -199,7 +199,7 @@ def test_teacher_agreement_is_with_the_box_shown_whatever_tracker_made_it(window
     window.settings.models.tracker = "csrt"
     window.actions["track"].trigger()
     assert doc.store.tracker_outputs("student") == {} and len(doc.store.tracker_outputs("csrt")) > 0
-    frames = window.edits.refine(3, 8)
+    frames = window.review.refine(3, 8)
     assert frames == list(range(3, 8))
     data = doc.timeline()
     teacher = doc.store.tracker_outputs("teacher")

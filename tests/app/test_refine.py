@@ -38,12 +38,12 @@ def test_refine_below_a_threshold_leaves_the_teacher_boxes_you_accepted(window, 
     window.document.reload()
     sent = []
     monkeypatch.setattr(window.refining, "start_refine", lambda _doc, _models, frames: sent.append(frames))
-    assert window.edits.refine(0, 24, below=0.4) == [1, 2, 3, 4, 5]
+    assert window.review.refine(0, 24, below=0.4) == [1, 2, 3, 4, 5]
     assert sent == [[1, 2, 3, 4, 5]]
 
 
 def test_refine_below_a_new_threshold_keeps_it_as_the_users_choice(window, pair_files, tmp_path, monkeypatch):
-    import app.window_edits as window_edits
+    import app.window_review as window_review
 
     class Answer:
         """The Refine dialog as a user fills it in: all frames with confidence below ``below``."""
@@ -62,9 +62,9 @@ def test_refine_below_a_new_threshold_keeps_it_as_the_users_choice(window, pair_
         def threshold(self):
             return Answer.below
 
-    monkeypatch.setattr(window_edits, "RefineDialog", Answer)
+    monkeypatch.setattr(window_review, "RefineDialog", Answer)
     sent = []
-    monkeypatch.setattr(window_edits.EditGlue, "refine", lambda self, start, stop, below=None: sent.append(below))
+    monkeypatch.setattr(window_review.ReviewGlue, "refine", lambda self, start, stop, below=None: sent.append(below))
     window.open_pair(*pair_files, store=str(tmp_path / "r.rgbt.sqlite"))
     assert not window.settings.low_confidence_chosen
     # a two-stream pair: the pairs' default is offered, and taking it is not a choice
@@ -88,11 +88,11 @@ def test_refine_with_nothing_to_refine_says_what_the_frames_hold(window, pair_fi
         [FrameAnnotation(f, None, provenance="manual", absent=True, keyframe=True) for f in range(10, 20)]
         + [FrameAnnotation(20, synthetic.boxes[20], provenance="manual", keyframe=True)])
     window.document.reload()
-    assert window.edits.refine(10, 20) == []
+    assert window.review.refine(10, 20) == []
     said = window.statusBar().currentMessage()
     assert said.startswith("nothing to refine in frames 11-20: 10 absent marks (") and "manual boxes" not in said
-    assert window.edits.refine(18, 23) == []
+    assert window.review.refine(18, 23) == []
     assert window.statusBar().currentMessage().startswith(
         "nothing to refine in frames 19-23: 1 box you drew or corrected and 2 absent marks; 2 frames with no box")
-    window.edits.refine(2, 3)
+    window.review.refine(2, 3)
     assert window.statusBar().currentMessage().startswith("nothing to refine in frame 3: 1 frame with no box")

@@ -61,7 +61,7 @@ def test_refining_all_low_frames_returns_to_the_frame_the_user_was_on(window, pa
     window.views.box_drawn.emit("visible", synthetic.boxes[0])
     _low_confidence_run(window, synthetic)
     window.goto(7)
-    frames = window.edits.refine(0, window.document.num_frames, below=0.4)
+    frames = window.review.refine(0, window.document.num_frames, below=0.4)
     assert frames == list(range(1, 20)) and set(frames) <= set(window.document.proposals)
     assert window.frame == 7 and window.transport.slider.value() == 7 and window.timeline.cursor.value() == 7
     assert window.statusBar().currentMessage() == "19 frames refined (done); back at frame 8, where you were"
@@ -73,7 +73,7 @@ def test_a_refinement_the_user_navigated_away_from_leaves_the_view_there(window,
     _low_confidence_run(window, synthetic)
     window.goto(7)
     window.refining.live.connect(lambda update: window.goto(3) if update.frame == 10 else None)
-    window.edits.refine(0, window.document.num_frames, below=0.4)
+    window.review.refine(0, window.document.num_frames, below=0.4)
     assert window.frame == 3 and "back at" not in window.statusBar().currentMessage()
 
 

@@ -120,7 +120,7 @@ def test_a_threaded_window_tracks_in_the_process(qtbot, pair_files, synthetic, t
         assert "OpenCV" in window.job_status.engine_label.text()
         # the teacher refines in the process too: proposals with confidences
         window.refining.ended.connect(ended.append)
-        window.edits.refine(3, 6)
+        window.review.refine(3, 6)
         qtbot.waitUntil(lambda: len(ended) == 2, timeout=120000)
         proposals = window.document.store.proposals()
         assert sorted(proposals) == [3, 4, 5] and all(c is not None for _b, c in proposals.values())
@@ -193,7 +193,7 @@ def test_refining_while_the_tracker_runs(qtbot, tmp_path):
         window.actions["track"].trigger()
         qtbot.waitUntil(lambda: len(window.document.store.tracker_outputs("teacher")) >= 5, timeout=120000)
         assert window.tracking.busy
-        window.edits.refine(3, 7)
+        window.review.refine(3, 7)
         qtbot.waitUntil(lambda: "refining" in ended, timeout=120000)
         assert ended == ["tracking", "refining"] and window.tracking.busy  # it did not wait for the run
         assert sorted(window.document.store.proposals()) == [3, 4, 5, 6]

@@ -35,7 +35,7 @@ def test_each_tracker_runs_with_the_same_workflow(window, pair_files, synthetic,
         errors = [np.abs(stored[f].box[:2] - synthetic.boxes[f][:2]).max() for f in range(n)]
         assert np.median(errors) < 10
     # refine with the teacher works the same after any tracker
-    frames = window.edits.refine(1, 4)
+    frames = window.review.refine(1, 4)
     assert frames == [1, 2, 3] and sorted(doc.proposals) == [1, 2, 3]
     window.actions["undo"].trigger()
     window.actions["undo"].trigger()
@@ -60,7 +60,7 @@ def test_retracking_removes_stale_teacher_proposals_and_undo_restores_them(windo
     doc = window.document
     window.views.box_drawn.emit("visible", synthetic.boxes[0])
     window.actions["track"].trigger()
-    window.edits.refine(3, 6)
+    window.review.refine(3, 6)
     assert sorted(doc.proposals) == [3, 4, 5]
     window.goto(4)
     assert "A to accept" in window.views.visible_panel.title.text()

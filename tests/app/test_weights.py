@@ -26,7 +26,7 @@ def test_a_missing_weights_file_is_refused_instead_of_running_random_weights(win
     window.actions["track"].trigger()
     assert window.document.record(1) is None and window.document.undo_stack.count() == 1
     assert shown[-1][0] == "Cannot track" and str(gone) in shown[-1][1] and "File > Settings" in shown[-1][1]
-    window.edits.ask_refine()
+    window.review.ask_refine()
     assert shown[-1][0] == "Cannot refine" and not window.refining.busy
     assert not window.export_checked("distillation", tmp_path / "d.h5") and shown[-1][0] == "Cannot export"
     assert not (tmp_path / "d.h5").exists()
