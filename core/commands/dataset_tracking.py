@@ -75,7 +75,7 @@ def track_one(tracker_for, folder: Path, out: Path, *, show_progress: bool = Tru
     asked before every frame, and when true the sequence ends as ``stopped`` with nothing
     written; ``on_report(report)`` (optional) sees every frame's ``Progress`` (frames done
     and in all)."""
-    from core.commands.track import check_init_box, format_boxes, ground_truth_init
+    from core.commands.track_setup import check_init_box, format_boxes, ground_truth_init
     from core.errors import Cancelled, RGBTError
     from core.fileio import write_text_atomic
     from core.progress import run_with_bar
@@ -109,7 +109,7 @@ def tracker_factory(recipe: TrackerRecipe, *, warn: bool = True):
     """``tracker_for(info)``: the network tracker is built once (a missing checkpoint is an error
     here, before any sequence); an OpenCV tracker is built per sequence (its stream depends on
     it). ``warn``: say loudly when the network runs on random weights."""
-    from core.commands.track import build_network_tracker
+    from core.commands.track_setup import build_network_tracker
     from core.trackers import TrackerChoice, build_tracker, is_peer
     from core.tracking.tracker_config import TrackerConfig, switched_options
 

@@ -102,7 +102,7 @@ def run(args) -> int:
     inputs = protected_sources(*args.source)
     check_output(args.out, protected=inputs + ([(args.store, "the annotation store")] if args.store else []),
                  force=args.force, option="--out")
-    from core.commands.track import open_input
+    from core.commands.track_setup import open_input
 
     # one sequence folder, or given twice (as track takes it), or a visible and a thermal stream
     sequence = open_input(Path(args.source[0]), Path(args.source[-1]) if len(args.source) == 2 else None)

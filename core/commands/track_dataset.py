@@ -112,7 +112,7 @@ def tracker_recipe(args) -> TrackerRecipe:
     """The command's tracker as a :class:`TrackerRecipe`; ConfigError for an unknown tracker or
     a network option given to an OpenCV tracker. With ``--jobs`` > 1 and no ``--threads``
     each worker runs on one thread."""
-    from core.commands.track import network_options_given, tracker_name
+    from core.commands.track_setup import network_options_given, tracker_name
     from core.errors import ConfigError
     from core.trackers import is_peer
 
