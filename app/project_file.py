@@ -76,15 +76,10 @@ def keep_file(document: Document, *, closing: bool = False) -> str | None:
     part = target.with_name(target.name + ".part")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        copy = sqlite3.connect(part)
-        connection = document.store._connection()  # no public copy in core.annotations.store
-        try:
-            connection.backup(copy)
-        finally:
-            copy.close()
+        document.store.backup_to(part)
         # its write-ahead log is found by name (<path>-wal): left behind, SQLite laid it over
         # the file now at that path (the replacing file, the copy written again)
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        document.store._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
         place(part, target)
     except (OSError, sqlite3.Error, RGBTError) as error:
         try:  # the open store still holds everything

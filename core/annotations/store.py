@@ -19,6 +19,9 @@ One writer per store: opening for editing takes an exclusive lock on
 when the process dies, so a killed run never leaves a stale lock). A second opener, in this process or
 another, gets :class:`StoreLockedError` at once, naming the file and the holder (process
 id, program, user, host, since when); it can open the store with ``read_only=True``.
+
+A copy of an open store (the studio's project put back when its file was deleted or
+replaced): :meth:`AnnotationStore.backup_to`, SQLite's backup written atomically.
 """
 from __future__ import annotations
 
@@ -237,6 +240,39 @@ class AnnotationStore:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise StoreError(self.path, f"write failed ({error})") from error
+
+    def backup_to(self, path: str | Path) -> Path:
+        """Copy the whole database into a new SQLite file at ``path`` and return ``path``.
+
+        The copy holds every committed write as this thread's connection sees it (also those
+        still in the write-ahead log, not yet in the store's main file): SQLite's online
+        backup, page by page, while the store stays open. Works on a read-only store too.
+        Atomic (``core.fileio.atomic_path``): written to a temporary file beside ``path``
+        (``.<name>.<pid>.<random>.tmp``, swept by the next writer when a killed run left
+        one), then ``os.replace``; an existing file at ``path`` is replaced, and on any
+        failure it keeps what it held and no temporary is left. Missing parent folders are
+        created.
+
+        Raises StoreError naming this store when it is closed, when ``path`` is its own file,
+        or when SQLite cannot copy it; OutputError naming ``path`` when it cannot be written
+        (disk full, no permission).
+        """
+        from core.fileio import atomic_path
+
+        path = Path(path)
+        if path.resolve() == self.path.resolve():
+            raise StoreError(self.path, f"cannot be backed up to {path}: that is the store's own file")
+        source = self._connection()  # StoreError when closed, before anything is written
+        with atomic_path(path) as tmp:
+            try:
+                copy = sqlite3.connect(tmp)
+                try:
+                    source.backup(copy)
+                finally:
+                    copy.close()
+            except sqlite3.Error as error:
+                raise StoreError(self.path, f"cannot be backed up to {path} ({error})") from error
+        return path
 
     def close(self) -> None:
         with self._lock:
