@@ -39,7 +39,7 @@ from core.annotations.store import AnnotationStore
 from core.bench.accuracy_run import run_bench, score
 from core.bench.contenders import Contender, model_fingerprint
 from core.bench.eval_sets import synthetic_items
-from core.bench.weights import bench_tracker, checkpoint_or_random
+from core.bench.weights import add_checkpoint_options, bench_tracker, checkpoint_or_random
 from core.commands.arguments import int_at_least, positive_int
 from core.distillation.export import TeacherRunner, export_distillation
 from core.distillation.finetune import FinetuneConfig, finetune_student
@@ -349,12 +349,7 @@ def register(subparsers) -> None:
                     "box or draws the true one), exports them as distillation data, fine-tunes the student on "
                     "them and scores it before and after on unseen sequences of the family and on the whole "
                     "split (LasHeR SR). Targets: family +0.05, split >= -0.01.")
-    parser.add_argument("--student", type=Path, default=None,
-                        help="student checkpoint to fine-tune (default: the bundled student, or random weights with "
-                             "--random-weights; never modified)")
-    parser.add_argument("--teacher", type=Path, default=None,
-                        help="teacher checkpoint whose boxes the simulated user accepts (default: the bundled teacher, "
-                             "or random weights with --random-weights)")
+    add_checkpoint_options(parser, teacher_role="whose boxes the simulated user accepts")
     parser.add_argument("--family", default="auto", help="challenge family to annotate (default: the student's worst)")
     parser.add_argument("--annotate", type=positive_int, default=4, help="sequences to annotate (default 4)")
     parser.add_argument("--frames", type=int_at_least(2), default=150, help="frames per annotated sequence (default 150)")

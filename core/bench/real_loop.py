@@ -54,7 +54,7 @@ from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache, file_sha256
-from core.bench.weights import bench_tracker, checkpoint_or_random
+from core.bench.weights import add_checkpoint_options, bench_tracker, checkpoint_or_random
 from core.commands.arguments import positive_int
 from core.errors import CheckpointError, ConfigError
 from core.fileio import safe_component, write_text_atomic
@@ -298,12 +298,7 @@ def register(subparsers) -> None:
                     "data (teacher maps, frames embedded), fine-tunes the student on them, and tracks the "
                     "unlabelled rest of every view with the student before and after and with OpenCV CSRT "
                     "(LasHeR SR, paired differences against the student before).")
-    parser.add_argument("--student", type=Path, default=None,
-                        help="student checkpoint to fine-tune (default: the bundled student, or random weights with "
-                             "--random-weights; never modified)")
-    parser.add_argument("--teacher", type=Path, default=None,
-                        help="teacher checkpoint whose maps the exported files carry (default: the bundled teacher, "
-                             "or random weights with --random-weights)")
+    add_checkpoint_options(parser, teacher_role="whose maps the exported files carry")
     parser.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT_FILE,
                         help="the split file (default configs/real_split.json); its validation part is used")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,

@@ -14,6 +14,20 @@ from pathlib import Path
 from core.errors import CheckpointError, ConfigError
 
 
+def add_checkpoint_options(parser, *, teacher_role: str) -> None:
+    """``--student`` (the checkpoint the bench fine-tunes, never modified) and ``--teacher``
+    (``teacher_role``: what the bench does with its boxes or maps, ending the phrase "teacher
+    checkpoint ..."), each a Path, default None: the bundled checkpoint, or random weights with
+    ``--random-weights``; read them with :func:`checkpoint_or_random`. One wording for
+    ``bench loop`` and ``bench loop-real``."""
+    parser.add_argument("--student", type=Path, default=None,
+                        help="student checkpoint to fine-tune (default: the bundled student, or random weights with "
+                             "--random-weights; never modified)")
+    parser.add_argument("--teacher", type=Path, default=None,
+                        help=f"teacher checkpoint {teacher_role} (default: the bundled teacher, or random weights "
+                             "with --random-weights)")
+
+
 def checkpoint_or_random(named: str | Path | None, option: str, random_weights: bool) -> Path | None:
     """The checkpoint a bench loads for one network: ``named`` (the option's value, which
     must exist), else None when ``random_weights`` (random weights, :func:`bench_tracker`),
