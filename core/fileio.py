@@ -8,7 +8,8 @@
   created for the target are removed again.
 - Temporary names carry the writer's process id (``.<name>.<pid>.<random><suffix>``),
   so :func:`sweep_stale` (called by every writer) can remove what a killed run left
-  behind and report it with a :class:`CleanupNote` warning.
+  behind and report it with a :class:`CleanupNote` warning; :func:`sweep_stale_kind` does it
+  for every file of one kind in a folder (a writer that names each run's file anew).
 - :func:`safe_component`: a sequence name made safe to use as one path component.
 """
 from __future__ import annotations
@@ -145,6 +146,39 @@ def sweep_stale(target: str | Path) -> list[str]:
         else:
             _remove(old)
             notes.append(f"removed {old}, left by an earlier export that was stopped")
+    for note in notes:
+        warnings.warn(note, CleanupNote, stacklevel=2)
+    return notes
+
+
+def sweep_stale_kind(folder: str | Path, target_suffix: str, *, before: float) -> list[str]:
+    """Remove the temporary files that killed writers left in ``folder`` for any target named
+    ``*<target_suffix>`` (``.h5``): ``.<name><target_suffix>.<pid>.<random>.tmp`` (as
+    :func:`atomic_path` and the distillation writer name them, :func:`temp_name`), whose writer
+    process is gone and which were last changed before ``before`` (a ``time.time()``: when the
+    current run started). :func:`sweep_stale` finds only the temporaries of one target's name; a
+    writer that names each run's file anew (the studio's Improve) needs this. Nothing else is
+    touched: other names, folders, a live writer's temporary. Each removal is also a
+    :class:`CleanupNote` warning; returns the notes."""
+    folder = Path(folder)
+    pattern = re.compile(r"\.(?P<name>.+" + re.escape(target_suffix) + r")\.(?P<pid>\d+)\.[a-z0-9_]{8}\.tmp")
+    notes: list[str] = []
+    try:
+        entries = list(folder.iterdir())
+    except OSError:
+        return notes
+    for entry in entries:
+        match = pattern.fullmatch(entry.name)
+        if match is None or _pid_alive(int(match.group("pid"))):
+            continue
+        try:
+            if not entry.is_file() or entry.is_symlink() or entry.lstat().st_mtime >= before:
+                continue
+            entry.unlink()
+        except OSError:
+            continue
+        notes.append(f"removed {entry}, left by an earlier run that was stopped while writing {match.group('name')} "
+                     f"(process {match.group('pid')})")
     for note in notes:
         warnings.warn(note, CleanupNote, stacklevel=2)
     return notes

@@ -10,6 +10,9 @@ Usage::
 The file is written under a temporary name beside ``path`` and renamed into place only
 when the ``with`` block ends without an exception; on error or cancel (a ``GeneratorExit``
 raised through the block) the partial file is deleted and any previous ``path`` is kept.
+A killed process leaves only its temporary (``.<name>.<pid>.<random>.tmp``), never a
+``path``; the next writer into the folder removes the temporaries of killed writers of any
+file with ``path``'s suffix (``core.fileio.sweep_stale_kind``), each with a note.
 
 HDF5 writes through :class:`_GuardedFile`, a Python file object that records the first
 write error (disk full, quota, I/O error) instead of handing it to the HDF5 library: a
@@ -25,6 +28,7 @@ import io
 import json
 import os
 import tempfile
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -33,7 +37,14 @@ import numpy as np
 
 from core.distillation import schema
 from core.errors import ExportError
-from core.fileio import describe_os_error, make_parents, remove_empty, sweep_stale, temp_name
+from core.fileio import (
+    describe_os_error,
+    make_parents,
+    remove_empty,
+    sweep_stale,
+    sweep_stale_kind,
+    temp_name,
+)
 
 _CHUNK_ROWS = 16
 
@@ -277,8 +288,11 @@ class DistillationWriter:
 
     def __enter__(self) -> DistillationWriter:
         try:
+            started = time.time()
             self._created = make_parents(self.path.parent)
             sweep_stale(self.path)
+            if self.path.suffix:  # the studio's Improve names each run's file anew: its killed runs' too
+                sweep_stale_kind(self.path.parent, self.path.suffix, before=started)
             fd, tmp = tempfile.mkstemp(prefix=temp_name(self.path), suffix=".tmp", dir=self.path.parent)
             os.close(fd)
             mask = os.umask(0)
