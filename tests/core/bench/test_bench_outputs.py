@@ -212,16 +212,21 @@ def test_a_data_root_takes_reports_beside_its_datasets_never_inside(tmp_path, ca
     assert "--cache lies inside the folder of the sequences" in error_line(capsys)
 
 
-def test_read_only_data_is_refused_without_a_write(capsys):
-    from core.bench.accuracy import DEFAULT_DATA_ROOT
+def test_a_read_only_folder_is_refused_without_a_write(tmp_path, capsys):
+    """A report aimed into a read-only folder (a shared dataset mount) is one line before any work.
 
-    if not DEFAULT_DATA_ROOT.is_dir() or DEFAULT_DATA_ROOT.stat().st_mode & 0o222:
-        pytest.skip("no read-only shared data here")
-    before = sorted(p.name for p in DEFAULT_DATA_ROOT.iterdir())
-    target = DEFAULT_DATA_ROOT / "bench-report.json"
-    assert cli_main(["bench", "accuracy", "--json", str(target)]) == 2
-    assert "a read-only folder" in error_line(capsys)
-    assert sorted(p.name for p in DEFAULT_DATA_ROOT.iterdir()) == before
+    The folder is made here: a test must never aim a write at the real shared data, whose mode
+    does not stop a root process."""
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o555)
+    try:
+        target = shared / "bench-report.json"
+        assert cli_main(["bench", "accuracy", "--json", str(target)]) == 2
+        assert "a read-only folder" in error_line(capsys)
+        assert list(shared.iterdir()) == []
+    finally:
+        shared.chmod(0o755)
 
 
 @pytest.mark.parametrize("extra", [[], ["--real"]])
