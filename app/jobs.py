@@ -37,6 +37,7 @@ from app.track_process import Recipe, TrackerProcess, default_threads
 from core.annotations.history import SetRecords, is_protected
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
+from core.errors import Cancelled
 from core.progress import Job, Progress
 from core.trackers import TrackerChoice, build_tracker, engine_text, is_peer, peer_modality, tracker_label
 from core.tracking.run import track_sequence
@@ -257,7 +258,9 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
     try:
         for batch in batches:  # one frame in this thread; what arrived meanwhile from the process
             if cancelled is not None and cancelled():
-                break  # Stop came while this batch was on its way: nothing after it is written
+                # Stop came while this batch was on its way: nothing after it is written, and the run
+                # ends as stopped (returning, it read "106 frames tracked (done)" of a run stopped midway)
+                raise Cancelled("stopped")
             if remote is not None:
                 engine = remote.engine
             current = store.records(batch[0][0], batch[-1][0] + 1)

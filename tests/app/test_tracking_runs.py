@@ -295,3 +295,27 @@ def test_t_during_a_run_says_a_run_is_going_on(qtbot, pair_files, synthetic, tmp
     window.actions["stop"].trigger()
     qtbot.waitUntil(lambda: not window.tracking.busy, timeout=20000)
     window.close()
+
+
+def test_stop_seen_by_the_tracking_job_itself_says_stopped(window, pair_files, synthetic, tmp_path, monkeypatch):
+    """Esc while the tracker works on a frame: the real job sees Stop itself before the next batch
+    and ended as a finished run, so the status bar said "106 frames tracked (done)" of a run stopped
+    at frame 107 of 560 (walkthrough on real footage); it says "(stopped)"."""
+    import app.jobs as jobs
+
+    real = jobs.track_sequence
+
+    def stopped_on_the_way(*args, **kwargs):
+        for step, item in enumerate(real(*args, **kwargs)):
+            if step == 3:
+                window.tracking.stop()  # Esc while the tracker worked on this frame
+            yield item
+
+    monkeypatch.setattr(jobs, "track_sequence", stopped_on_the_way)
+    window.settings.models.tracker = "csrt"
+    window.open_pair(*pair_files, store=str(tmp_path / "seen.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    assert not window.tracking.busy
+    assert window.tracking.written == [1, 2]
+    assert window.statusBar().currentMessage() == "2 frames tracked (stopped)"
