@@ -4,9 +4,11 @@ The job (``improve_job``, no Qt) chains the two core jobs the CLI runs: the dist
 export of the project (``core.distillation.export.export_distillation`` through the
 export dialog's entry, crops embedded, the settings' teacher) to ``<home>/distill/`` and
 ``core.distillation.finetune.finetune_student`` from the current student ``.pt`` to a new
-``<home>/students/student-<UTC time>.pt``. Cancel closes the job: the partial data file is
-removed and no weights file is written (the checkpoint is written once, atomically, at
-the end). ``ImproveController`` runs it in a worker with a progress dialog, shows the
+``<home>/students/student-<UTC time>.pt``. The data file has its name only once the
+fine-tune is done: until then it is an unfinished file beside it (``unfinished_path``). Cancel
+closes the job: the data file is removed and no weights file is written (the checkpoint is
+written once, atomically, at the end); a killed run leaves only the unfinished file, which
+the next Improve removes (``core.fileio.sweep_stale_kind``, each with a CleanupNote). ``ImproveController`` runs it in a worker with a progress dialog, shows the
 before/after dialog, and swaps the weights: ``settings.models.student_weights`` changes
 (the ``TrackerPool`` is keyed by weights, so the next run loads them); the previous value
 is recorded under ``models/previous_student_weights`` of the studio's INI file, and
@@ -14,6 +16,9 @@ is recorded under ``models/previous_student_weights`` of the studio's INI file, 
 """
 from __future__ import annotations
 
+import os
+import secrets
+import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,7 +31,8 @@ from app.dialogs.progress import JobProgressDialog
 from app.settings import StudioSettings, studio_home
 from app.workers import JobRunner
 from core.distillation.finetune import FinetuneConfig, FinetuneResult
-from core.errors import DistillationDataError
+from core.errors import DistillationDataError, ExportError, FileProblem
+from core.fileio import describe_os_error, sweep_stale_kind, temp_name
 from core.progress import Job
 
 PREVIOUS_KEY = "models/previous_student_weights"
@@ -105,28 +111,49 @@ def student_checkpoint(models) -> Path:
     return path
 
 
+def unfinished_path(data_path: Path) -> Path:
+    """Where ``improve_job`` writes ``data_path`` until the fine-tune is done with it: a hidden
+    ``.<name>.h5.<pid>.<random>.tmp`` beside it, the name ``core.fileio`` gives a writer's
+    temporary (``temp_name``), so a killed run leaves no complete-looking ``.h5`` and the next
+    Improve removes what it left (``sweep_stale_kind``: its process is gone)."""
+    return data_path.with_name(f"{temp_name(data_path)}{secrets.token_hex(4)}.tmp")
+
+
+def _naming(error: FileProblem, unfinished: Path, data_path: Path) -> FileProblem:
+    """``error`` naming ``data_path`` where it names the unfinished file the user never sees."""
+    if error.path != unfinished or type(error).__init__ is not FileProblem.__init__:
+        return error
+    return type(error)(data_path, error.problem, line=error.line)
+
+
 def improve_job(sequence, records, store, models, data_path: Path, out_path: Path,
                 config: FinetuneConfig = DEFAULT_CONFIG) -> Job[FinetuneResult]:
     """Export ``records`` of ``sequence`` to ``data_path`` and fine-tune the current student
     into ``out_path``; yields Progress ("1/2 ..." export, "2/2 ..." fine-tune), returns the
-    FinetuneResult. Raises NotEnoughLabels when there is nothing to learn from."""
+    FinetuneResult. Raises NotEnoughLabels when there is nothing to learn from. The data is
+    written under ``unfinished_path(data_path)`` and renamed to ``data_path`` after the
+    fine-tune; first, the unfinished files of earlier runs in that folder whose process is
+    gone are removed."""
     from app.dialogs.export_dialog import entry
     from core.distillation.export import plan_samples
     from core.distillation.finetune import finetune_student
 
+    started = time.time()
     if not plan_samples(records, len(sequence)):
         raise NotEnoughLabels(getattr(store, "path", None), "too few human-checked labels: draw or accept boxes "
                                                              "on at least two frames (a keyframe and a later one)")
     init = student_checkpoint(models)
     data_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale_kind(data_path.parent, data_path.suffix, before=started)
+    unfinished = unfinished_path(data_path)
     finished = False
     try:
-        export = entry("distillation-embedded").factory(sequence, records, data_path, store, models)
+        export = entry("distillation-embedded").factory(sequence, records, unfinished, store, models)
         for report in export:
             yield replace(report, message=f"1/2 export: {report.message}")
         try:
-            for_finetune = finetune_student(init, [data_path], out_path, config)
+            for_finetune = finetune_student(init, [unfinished], out_path, config, recorded_data=[data_path])
             while True:
                 report = next(for_finetune)
                 yield replace(report, message=f"2/2 fine-tune: {report.message}")
@@ -137,11 +164,20 @@ def improve_job(sequence, records, store, models, data_path: Path, out_path: Pat
                 raise NotEnoughLabels(data_path, "too few human-checked labels to train on (all samples were "
                                                  "held out); label more frames") from error
             raise
+        try:
+            os.replace(unfinished, data_path)
+        except OSError as error:
+            raise ExportError(data_path, f"cannot put the data in place ({describe_os_error(error)})") from error
         finished = True
         return result
+    except FileProblem as error:  # about the unfinished file: name the one the user knows
+        named = _naming(error, unfinished, data_path)
+        if named is error:
+            raise
+        raise named from error
     finally:
         if not finished:
-            data_path.unlink(missing_ok=True)
+            unfinished.unlink(missing_ok=True)
 
 
 class ImproveController(QObject):

@@ -336,10 +336,14 @@ def _diverged(step: int, steps: int, reason: str) -> ConfigError:
 
 
 def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
-                     config: FinetuneConfig = FinetuneConfig()) -> Job[FinetuneResult]:
+                     config: FinetuneConfig = FinetuneConfig(), *,
+                     recorded_data: list[str | Path] | None = None) -> Job[FinetuneResult]:
     """Fine-tune the student checkpoint ``init`` on distillation files ``data``; write ``out``.
 
     The previous weights are never touched (``out`` is a new file, written atomically).
+    ``recorded_data``: the paths the checkpoint names as its data (default ``data``), for a
+    caller that moves the files into place after (the studio's Improve reads its file under
+    an unfinished name until the fine-tune is done).
     """
     started = time.perf_counter()
     if config.threads:
@@ -417,7 +421,7 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
         model,
         {
             "finetuned_from": str(init),
-            "data": [str(p) for p in data],
+            "data": [str(p) for p in (data if recorded_data is None else recorded_data)],
             "held_out_before": asdict(before),
             "held_out_after": asdict(after),
             "steps": config.steps,

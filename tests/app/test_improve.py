@@ -4,13 +4,22 @@ hot swap of the weights, revert, cancel, too few labels)."""
 from __future__ import annotations
 
 import math
+import os
+import signal
+import subprocess
+import sys
 from pathlib import Path
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
 from app.settings import ModelSettings, StudioSettings, studio_home
+from core.annotations.records import FrameAnnotation
 from core.distillation.finetune import FinetuneConfig
 from core.distillation.reader import DistillationFile
+from core.models.checkpoint import load_checkpoint
+from core.progress import Progress, run_to_end
 
 pytestmark = pytest.mark.filterwarnings("ignore::core.tracking.factory.RandomWeightsWarning")
 
@@ -120,6 +129,8 @@ def test_improve_use_and_revert(project, synthetic, student_pt):
     assert ", 2 steps, " in dialog.note.text()
     new = result.checkpoint
     assert new.is_file() and new.parent == studio_home() / "students" and student_pt.is_file()
+    (data,) = (studio_home() / "distill").iterdir()  # named only now, after the fine-tune
+    assert load_checkpoint(new)[1]["data"] == [str(data)] and data.suffix == ".h5"
     assert not project.actions["revert_student"].isEnabled()
 
     dialog.use_button.click()  # hot swap: the next run loads the new weights, no restart
@@ -323,3 +334,58 @@ def test_improve_from_a_read_only_window_learns_the_labels_saved_since(window, p
         assert taken == [list(KEYFRAMES)]
     finally:
         other.close()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_improve_killed_while_fine_tuning_leaves_no_data_file_and_the_next_removes_its_leftover(
+        student_pt, monkeypatch):
+    """Improve killed (SIGKILL) while fine-tuning left a complete distillation .h5 in
+    <home>/distill: its ``finally`` never ran. The data now has its name only after the fine-tune;
+    the killed run leaves an unfinished file, which the next Improve removes with a note."""
+    import warnings
+
+    import app.controllers.improving as improving
+    import app.dialogs.export_dialog
+    import core.distillation.finetune
+    from core.fileio import CleanupNote
+
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", OMP_NUM_THREADS="1")
+    child = subprocess.Popen([sys.executable, str(Path(__file__).with_name("improve_child.py")), str(student_pt)],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        line = child.stdout.readline()  # blocks until the fine-tune steps (or the child ends)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(30)
+    assert line == "fine-tuning\n", child.stderr.read()[-2000:]
+    distill = studio_home() / "distill"
+    (leftover,) = distill.iterdir()
+    name, pid, _random, tmp = leftover.name[1:].rsplit(".", 3)
+    assert name.startswith("seq-") and name.endswith(".h5") and pid == str(child.pid) and tmp == "tmp"
+    assert not list(studio_home().glob("students/*"))
+
+    given = []
+
+    def export(sequence, records, path, store, models):
+        path.write_bytes(b"data")
+        yield Progress(1, 1, "written")
+
+    def finetune(init, data, out, config, *, recorded_data):
+        given.append((data, recorded_data))
+        return "result"
+        yield
+
+    monkeypatch.setattr(app.dialogs.export_dialog, "entry", lambda key: SimpleNamespace(factory=export))
+    monkeypatch.setattr(core.distillation.finetune, "finetune_student", finetune)
+    data_path, out_path = improving.improve_paths(studio_home(), "seq")
+    models = ModelSettings(student_weights=str(student_pt))
+    records = {f: FrameAnnotation(f, np.array([10.0, 10, 20, 20]), provenance="manual", keyframe=True)
+               for f in KEYFRAMES}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert run_to_end(improving.improve_job(range(24), records, None, models, data_path, out_path)) == "result"
+    assert [str(w.message) for w in caught if w.category is CleanupNote] == [
+        f"removed {leftover}, left by an earlier run that was stopped while writing {name} (process {pid})"]
+    (([read], [recorded]),) = given
+    assert read.parent == distill and read.name.startswith(f".{data_path.name}.") and recorded == data_path
+    assert sorted(distill.iterdir()) == [data_path] and data_path.read_bytes() == b"data"
