@@ -51,7 +51,7 @@ def keep_file(document: Document, *, closing: bool = False) -> str | None:
         try:
             # SQLite does not write its log into a moved file when closing it: left in <old name>-wal,
             # every commit since the last checkpoint was missing from the moved project
-            document.store._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            document.store.checkpoint()
             document.store.close()
             for leftover in ("-wal", "-shm"):  # the emptied log and its index, under a name no file has
                 if not path.exists():
@@ -79,7 +79,7 @@ def keep_file(document: Document, *, closing: bool = False) -> str | None:
         document.store.backup_to(part)
         # its write-ahead log is found by name (<path>-wal): left behind, SQLite laid it over
         # the file now at that path (the replacing file, the copy written again)
-        document.store._connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        document.store.checkpoint()
         place(part, target)
     except (OSError, sqlite3.Error, RGBTError) as error:
         try:  # the open store still holds everything

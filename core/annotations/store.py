@@ -21,7 +21,9 @@ another, gets :class:`StoreLockedError` at once, naming the file and the holder 
 id, program, user, host, since when); it can open the store with ``read_only=True``.
 
 A copy of an open store (the studio's project put back when its file was deleted or
-replaced): :meth:`AnnotationStore.backup_to`, SQLite's backup written atomically.
+replaced): :meth:`AnnotationStore.backup_to`, SQLite's backup written atomically. The
+write-ahead log emptied into the main file (before the file is moved or its name taken):
+:meth:`AnnotationStore.checkpoint`.
 """
 from __future__ import annotations
 
@@ -273,6 +275,27 @@ class AnnotationStore:
             except sqlite3.Error as error:
                 raise StoreError(self.path, f"cannot be backed up to {path} ({error})") from error
         return path
+
+    def checkpoint(self) -> bool:
+        """Copy every commit from the write-ahead log (``<path>-wal``) into the store's main
+        file and empty the log (SQLite's ``wal_checkpoint(TRUNCATE)``), so the main file alone
+        holds the database: before the file is moved (SQLite leaves the log under the old name)
+        or another file takes its name (the log would be laid over that file). The store stays
+        open. Returns True when the log was emptied, False when a reader in another connection
+        kept SQLite from copying all of it within the busy timeout (the rest stays in the log,
+        nothing is lost).
+
+        Raises StoreError naming this store when it is closed, opened read-only, or when
+        SQLite fails.
+        """
+        if self.read_only:
+            raise StoreError(self.path, "opened read-only (another window or program is editing it)")
+        connection = self._connection()
+        try:
+            busy, _log_pages, _copied = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        except sqlite3.Error as error:
+            raise StoreError(self.path, f"cannot checkpoint its write-ahead log ({error})") from error
+        return not busy
 
     def close(self) -> None:
         with self._lock:
