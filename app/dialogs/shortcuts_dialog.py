@@ -73,6 +73,8 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(QLabel("Keys apply at once and are remembered. A key can serve one action only."))
         layout.addWidget(table)
         layout.addWidget(buttons)
+        # the first key field had the focus on opening and took Esc, pressed to leave, as its new key
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setFocus()
         self.resize(640, 720)
 
     def _show_focused_row(self, _old, new) -> None:

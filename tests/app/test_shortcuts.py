@@ -310,3 +310,22 @@ def test_help_shows_every_description_whole(window, qtbot):
         needed = metrics.boundingRect(0, 0, width - 8, 10000, int(Qt.TextFlag.TextWordWrap), text).height()
         assert table.rowHeight(row) >= needed, text
     assert table.rowHeight(rows["Toggle absent"]) > table.rowHeight(rows["Next frame"])  # wrapped on two lines
+
+
+def test_esc_on_the_opened_shortcuts_dialog_closes_it(qtbot):
+    """Edit > Keyboard shortcuts..., then Esc to leave: the first key field had the focus on opening and
+    took Esc as Previous frame's new key, the dialog staying open (OK then refused Esc as Stop's key). A
+    key field records keys once clicked or tabbed into; on opening, Esc closes the dialog."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    from app.dialogs.shortcuts_dialog import ShortcutsDialog
+
+    dialog = ShortcutsDialog({})
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    qtbot.keyClick(QApplication.focusWidget() or dialog, Qt.Key.Key_Escape)
+    assert dialog.editors["prev_frame"].keySequence().toString() == "D"
+    assert not dialog.isVisible() and dialog.result() == 0
