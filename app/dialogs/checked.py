@@ -27,5 +27,18 @@ class CheckedDialog(QDialog):
         if problem:
             self.problem_label().setText(problem)
             self.problem_label().show()
+            self._fit_height()
             return
         super().accept()
+
+    def _fit_height(self) -> None:
+        """Grow to the height the layout needs at this width: a window keeps its height when a wrapped
+        label appears, so a reason of two lines was cut at its top and bottom."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        needed = (layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else layout.totalMinimumSize().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)

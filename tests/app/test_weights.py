@@ -84,3 +84,24 @@ def test_settings_refuse_a_file_that_cannot_be_weights(qtbot, tmp_path):
     dialog.student.edit.setText(str(looks_right))
     dialog.accept()
     assert not dialog.isVisible() and dialog.values().student_weights == str(looks_right)
+
+
+def test_the_reason_ok_is_refused_is_shown_whole(qtbot, tmp_path):
+    """File > Settings with a student weights path that is not a file, OK: the red reason wraps to two
+    lines, but the dialog kept its height, so both lines were cut (their tops and bottoms hidden under
+    the check box above and the buttons below). The dialog grows to show it whole."""
+    from PySide6.QtWidgets import QApplication
+
+    from app.dialogs.settings_dialog import SettingsDialog
+    from app.settings import ModelSettings
+
+    dialog = SettingsDialog(ModelSettings())
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.student.edit.setText(str(tmp_path / "nothing.onnx"))
+    dialog.accept()
+    QApplication.processEvents()
+    label = dialog.message
+    assert dialog.isVisible() and label.isVisible()
+    assert label.height() >= label.heightForWidth(label.width()) > label.fontMetrics().height()
