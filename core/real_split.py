@@ -52,6 +52,7 @@ they exist there, else against the project root (:func:`resolve_path`).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,6 +60,13 @@ from core.errors import ConfigError, SequenceError
 from core.fileio import read_json_object
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+#: the data root (the folder the split's sequence paths are relative to) as configs and options
+#: give it by default, read through :func:`resolve_path`: from the working directory when it is
+#: there, else from the project root
+DEFAULT_DATA_ROOT = "../shared/data"
+#: the same folder taken from the project root alone, whatever the working directory (the
+#: benches' default; it may be absent: a user's checkout without the shared footage)
+DEFAULT_DATA_FOLDER = Path(os.path.normpath(PROJECT_ROOT / DEFAULT_DATA_ROOT))
 #: the split file, relative to the project root (as configs and command defaults name it)
 DEFAULT_SPLIT = "configs/real_split.json"
 DEFAULT_SPLIT_FILE = PROJECT_ROOT / DEFAULT_SPLIT

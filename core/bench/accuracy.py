@@ -51,10 +51,10 @@ from core.commands.arguments import (
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
+from core.real_split import DEFAULT_DATA_FOLDER
 from core.tracking.tracker_config import DEFAULT_STREAMS, TRACKER_STREAMS
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
 DEFAULT_MODELS_DIR = PROJECT_ROOT.parent / "shared" / "models"
 SPLITS = ("all", "synthetic", "real")
 
@@ -111,7 +111,7 @@ def register(subparsers) -> None:
                              "(default: assets/models)")
     parser.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS_DIR,
                         help="folder with NanoTrack v2's ONNX files (default ../shared/models)")
-    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
+    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_FOLDER,
                         help="real sequences as <dataset>/<sequence>/ (default ../shared/data)")
     parser.add_argument("--trackers", default=None,
                         help=f"comma-separated subset of {','.join(CONTENDER_KEYS)} (default: "

@@ -68,11 +68,9 @@ from core.bench.real_metrics import valid_rows
 from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
 from core.progress import Job, Progress, relay
-from core.real_split import DEFAULT_SPLIT_FILE, load_split
+from core.real_split import DEFAULT_DATA_FOLDER, DEFAULT_SPLIT_FILE, load_split
 from core.tracking.tracker_config import LOW_CONFIDENCE_PAIRS, low_confidence_for
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
 SETS = ("synthetic", "real")
 
 # the simulated annotator's pieces, importable from here as before the split
@@ -147,7 +145,7 @@ def synthetic_set(frames: int, per_family: int) -> list[Item]:
     return [Item("synthetic", i.name, i.num_frames, i.open) for i in synthetic_items(frames, per_family)]
 
 
-def real_set(split: Path = DEFAULT_SPLIT_FILE, data_root: Path = DEFAULT_DATA_ROOT,
+def real_set(split: Path = DEFAULT_SPLIT_FILE, data_root: Path = DEFAULT_DATA_FOLDER,
              frames: int | None = None) -> tuple[list[Item], list[str]]:
     """The validation sequences of ``split`` (JSON, paths relative to ``data_root``; a
     labelled view as its window with the project's boxes, named by its label
@@ -328,7 +326,7 @@ def register(subparsers) -> None:
     parser.add_argument("--per-family", type=int, default=1, help="synthetic sequences per challenge family (1)")
     parser.add_argument("--frames", type=int, default=None, help="use at most this many frames of a real sequence")
     parser.add_argument("--split", type=Path, default=DEFAULT_SPLIT_FILE, help="the real split JSON (default configs/real_split.json)")
-    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT, help="folder the split's sequence paths are relative to (default ../shared/data)")
+    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_FOLDER, help="folder the split's sequence paths are relative to (default ../shared/data)")
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads of the models (default 1)")
     add_engine_options(parser, subject="the student and the teacher")
     parser.add_argument("--random-weights", action="store_true", help="random models when no weights exist (tests)")

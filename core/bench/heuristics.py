@@ -41,10 +41,8 @@ from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import Job, run_with_bar
+from core.real_split import DEFAULT_DATA_FOLDER
 from core.tracking.tracker import Tracker, TrackerConfig
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
 
 #: key -> (table label, TrackerConfig); the thresholds are TrackerConfig's (MPLT's) defaults.
 #: MPLT's heuristics are measured on the plain OSTrack loop (``TrackerConfig.legacy()``), as
@@ -272,7 +270,7 @@ def register(subparsers) -> None:
     parser.add_argument("--split", choices=("all", "synthetic", "real"), default="all",
                         help="the fixed synthetic evaluation split, the real sequences under --data-root, or both "
                              "(all, the default)")
-    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
+    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_FOLDER,
                         help="real sequences as <dataset>/<sequence>/ (default ../shared/data)")
     add_engine_options(parser, engine="torch", device="cpu")
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads (1)")

@@ -35,6 +35,7 @@ from core.assets import models_dir
 from core.commands.arguments import refuse_missing_data_root
 from core.errors import OutputError
 from core.fileio import check_output
+from core.real_split import DEFAULT_DATA_FOLDER
 
 MAX_REPORT_BYTES = 256 * 2**20  # a larger existing file is not read to see whether it is a report
 
@@ -174,11 +175,6 @@ def _root_folders(root: Path, option: str, own: set[Path]) -> list[tuple[Path, s
     return [(child, f"the sequences under {option}") for child in children if child.resolve() not in own]
 
 
-#: the shared footage the benches read by default (``../shared/data`` beside the project); it may be
-#: absent (a user's checkout): the benches then run their synthetic parts, with a note
-DEFAULT_DATA_ROOT = Path(__file__).resolve().parents[2].parent / "shared" / "data"
-
-
 def check_bench_outputs(args, inputs: Inputs = (),
                         folders: Iterable[tuple[str, str | Path | None, tuple[str, ...]]] = (),
                         data_roots: Iterable[tuple[str | Path | None, str]] = ()) -> None:
@@ -193,7 +189,7 @@ def check_bench_outputs(args, inputs: Inputs = (),
     root; a file or an output folder directly in the root is allowed."""
     for root, root_option in data_roots:
         if root is not None:
-            refuse_missing_data_root(root, root_option, default=DEFAULT_DATA_ROOT)
+            refuse_missing_data_root(root, root_option, default=DEFAULT_DATA_FOLDER)
     inputs = _inputs(inputs)
     folders = [(option, Path(path), writes) for option, path, writes in folders if path is not None]
     own = {path.resolve() for _, path, _ in folders}

@@ -288,8 +288,7 @@ def run(args) -> int:
 
 
 def register(subparsers) -> None:
-    from core.bench.accuracy import DEFAULT_DATA_ROOT
-    from core.real_split import DEFAULT_SPLIT_FILE
+    from core.real_split import DEFAULT_DATA_FOLDER, DEFAULT_SPLIT_FILE
 
     parser = subparsers.add_parser(
         "loop-real", help="label the first part of real videos, fine-tune the student, track the rest",
@@ -301,7 +300,7 @@ def register(subparsers) -> None:
     add_checkpoint_options(parser, teacher_role="whose maps the exported files carry")
     parser.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT_FILE,
                         help="the split file (default configs/real_split.json); its validation part is used")
-    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
+    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_FOLDER,
                         help="the folder the split's paths are relative to (default ../shared/data)")
     parser.add_argument("--label-share", type=float, default=0.5,
                         help="share of each view's first frames that are labelled (default 0.5)")

@@ -34,7 +34,7 @@ from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
-from core.real_split import DEFAULT_SPLIT_FILE, load_split
+from core.real_split import DEFAULT_DATA_FOLDER, DEFAULT_SPLIT_FILE, load_split
 from core.tracking.tracker_config import (
     DISTRACTOR_GATE,
     HOLD_THRESHOLD,
@@ -43,8 +43,6 @@ from core.tracking.tracker_config import (
     hold_options,
 )
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_DATA_ROOT = PROJECT_ROOT.parent / "shared" / "data"
 LOST_THRESHOLD = 0.25
 
 #: key -> (description, TrackerConfig). Each "+" row adds one safeguard to the row above it.
@@ -140,7 +138,7 @@ def register(subparsers) -> None:
                              f"hold_switch keeps {HOLD_THRESHOLD})")
     parser.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT_FILE,
                         help="split file whose validation part is run (default configs/real_split.json)")
-    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
+    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_FOLDER,
                         help="folder the split's sequence paths are relative to (default ../shared/data)")
     parser.add_argument("--max-frames", type=int, default=DEFAULT_MAX_FRAMES,
                         help=f"first frames of each sequence ({DEFAULT_MAX_FRAMES}; 0 = all)")

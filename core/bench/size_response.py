@@ -30,7 +30,6 @@ from pathlib import Path
 import numpy as np
 
 from core.assets import models_dir
-from core.bench.accuracy import DEFAULT_DATA_ROOT
 from core.bench.contenders import MODEL_FILES
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
@@ -39,7 +38,7 @@ from core.commands.arguments import add_engine_options, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import Job, Progress, run_with_bar
-from core.real_split import DEFAULT_SPLIT_FILE, load_split
+from core.real_split import DEFAULT_DATA_FOLDER, DEFAULT_SPLIT_FILE, load_split
 
 DEFAULT_SCALE = 0.7
 DEFAULT_EVERY = 10
@@ -169,7 +168,7 @@ def register(subparsers) -> None:
     add_engine_options(parser, device=None)
     parser.add_argument("--threads", type=positive_int, default=None,
                         help="CPU threads of the engine (default: the engine's own choice)")
-    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_ROOT,
+    parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_FOLDER,
                         help="folder the split's sequence paths are relative to (default ../shared/data)")
     parser.add_argument("--split-file", default=str(DEFAULT_SPLIT_FILE),
                         help="the real split file (default configs/real_split.json)")

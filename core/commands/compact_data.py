@@ -18,9 +18,8 @@ from core.commands.arguments import refuse_missing_data_root
 from core.errors import ConfigError
 from core.fileio import check_output
 from core.progress import run_with_bar
-from core.real_split import DEFAULT_SPLIT, resolve_path
+from core.real_split import DEFAULT_DATA_ROOT, DEFAULT_SPLIT, resolve_path
 from core.training.compact_data import LIMITS, CompactConfig, check_compact_target, compact_job, limit_problem
-from core.training.real_data import DEFAULT_DATA_ROOT
 
 
 def register(subparsers) -> None:

@@ -17,11 +17,10 @@ from core.commands.arguments import add_engine_options, output_file, positive_in
 from core.errors import OutputError
 from core.fileio import check_output, inside
 from core.progress import run_with_bar
-from core.real_split import DEFAULT_SPLIT, load_split, resolve_path
+from core.real_split import DEFAULT_DATA_ROOT, DEFAULT_SPLIT, load_split, resolve_path
 from core.training.pseudo_labels import PseudoLabelConfig, pseudo_label_job
 from core.training.real_data import (
     DEFAULT_CACHE_DIR,
-    DEFAULT_DATA_ROOT,
     FrameLRU,
     rgbt_pair_sequence,
 )

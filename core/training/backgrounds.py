@@ -23,11 +23,10 @@ import cv2
 import numpy as np
 
 from core.errors import ConfigError, SequenceError
-from core.real_split import DEFAULT_SPLIT, load_split
+from core.real_split import DEFAULT_DATA_ROOT, DEFAULT_SPLIT, load_split
 from core.sequences.sources import list_images
 from core.training.real_data import (
     DEFAULT_CACHE_DIR,
-    DEFAULT_DATA_ROOT,
     FrameLRU,
     read_image,
     rgbt_pair_sequence,

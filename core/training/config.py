@@ -249,8 +249,8 @@ def data_places(config: TrainConfig) -> tuple[list[tuple[Path, str]], list[tuple
     it: the real sources' ``data_root`` (default ``../shared/data``) and ``cache_dir``
     (default ``~/.cache/rgbt-studio``), the same two under a synthetic source's
     ``backgrounds`` (with ``real_backgrounds`` > 0), a dataset source's ``roots``."""
-    from core.real_split import resolve_path
-    from core.training.real_data import DEFAULT_CACHE_DIR, DEFAULT_DATA_ROOT
+    from core.real_split import DEFAULT_DATA_ROOT, resolve_path
+    from core.training.real_data import DEFAULT_CACHE_DIR
 
     roots: list[tuple[Path, str]] = []
     written: list[tuple[Path, str]] = []

@@ -46,7 +46,6 @@ from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import check_index
 from core.sequences.sources import list_images
 
-DEFAULT_DATA_ROOT = "../shared/data"
 DEFAULT_CACHE_DIR = "~/.cache/rgbt-studio"
 CACHE_VERSION = "v1"
 TRAIN_GROUPS = ("visible", "thermal", "rgbt_unlabeled")

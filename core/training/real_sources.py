@@ -33,13 +33,12 @@ from __future__ import annotations
 import numpy as np
 
 from core.errors import SequenceError
-from core.real_split import DEFAULT_SPLIT, load_split
+from core.real_split import DEFAULT_DATA_ROOT, DEFAULT_SPLIT, load_split
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import check_index
 from core.training.pseudo_modality import SecondStream
 from core.training.real_data import (
     DEFAULT_CACHE_DIR,
-    DEFAULT_DATA_ROOT,
     FrameLRU,
     FrameSequence,
     read_groundtruth,
