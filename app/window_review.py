@@ -72,11 +72,12 @@ class ReviewGlue(WindowGlue):
         if w.weights_missing("teacher", what="refine"):
             return
         current = w.review_threshold()
-        dialog = RefineDialog(w.frame, self.doc.num_frames, w.timeline.selected_range(), current, w)
+        frame = w.frame  # the dialog's "Current frame": a tracking run's live view moves on while it is open
+        dialog = RefineDialog(frame, self.doc.num_frames, w.timeline.selected_range(), current, w)
         if not dialog.exec():
             return
         if dialog.mode() == "frame":
-            self.refine(w.frame, w.frame + 1)
+            self.refine(frame, frame + 1)
         elif dialog.mode() == "range":
             self.refine(*dialog.range_())
         else:

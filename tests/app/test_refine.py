@@ -96,3 +96,37 @@ def test_refine_with_nothing_to_refine_says_what_the_frames_hold(window, pair_fi
         "nothing to refine in frames 19-23: 1 box you drew or corrected and 2 absent marks; 2 frames with no box")
     window.review.refine(2, 3)
     assert window.statusBar().currentMessage().startswith("nothing to refine in frame 3: 1 frame with no box")
+
+
+def test_refine_current_frame_refines_the_frame_the_dialog_names(window, pair_files, synthetic, tmp_path,
+                                                                 monkeypatch):
+    """R during T at frame 114: the dialog offered "Current frame (114)", but OK refined frame 171, where
+    the run's live view had moved while the dialog was open (walkthrough on the demo). It refines the
+    frame the dialog names."""
+    import app.window_review as window_review
+    from core.annotations.records import FrameAnnotation
+
+    class Answer:
+        """The Refine dialog left on "Current frame" while the view moves on behind it."""
+
+        def __init__(self, frame, num_frames, selected, threshold, parent=None):
+            Answer.offered = frame
+
+        def exec(self):
+            window.goto(9)  # the tracking run's live view moved on meanwhile
+            return True
+
+        def mode(self):
+            return "frame"
+
+    monkeypatch.setattr(window_review, "RefineDialog", Answer)
+    window.open_pair(*pair_files, store=str(tmp_path / "rf.rgbt.sqlite"))
+    window.document.store.put([FrameAnnotation(f, synthetic.boxes[f], provenance="student", confidence=0.5)
+                               for f in range(1, 12)])
+    window.document.reload()
+    sent = []
+    monkeypatch.setattr(window.refining, "start_refine", lambda _doc, _models, frames: sent.append(frames))
+    window.goto(4)
+    window.actions["refine"].trigger()
+    assert Answer.offered == 4 and window.frame == 9
+    assert sent == [[4]]
