@@ -205,8 +205,14 @@ def _noting_frames(job, thermal: list[int], lost: list[int], matched: list[float
         job.close()
 
 
-def _auto_streams_note(thermal_frames: list[int], tracked: int) -> str:
-    """One line on what ``--streams auto`` did: how many frames went to the thermal stream alone."""
+def _auto_streams_note(thermal_frames: list[int], tracked: int, one_stream: str | None = None) -> str:
+    """One line on what ``--streams auto`` did: how many frames went to the thermal stream alone.
+    ``one_stream``: "thermal" or "visible" for single-stream footage (``SequenceInfo.thermal_only``
+    / ``visible_only``), whose one stream feeds both inputs: there is no pair to choose from."""
+    if one_stream == "thermal":
+        return "streams auto: one stream (thermal only), fed to both inputs"
+    if one_stream == "visible":
+        return "streams auto: one stream (visible only), fed to both inputs (its luminance as the thermal one)"
     if not thermal_frames:
         return f"streams auto: both streams on all {tracked} tracked frames (the visible stream was never blind)"
     return (f"streams auto: the thermal stream alone on {len(thermal_frames)} of {tracked} tracked frames "
@@ -265,6 +271,7 @@ def run(args) -> int:
         if not 0 <= start < len(sequence):
             raise ConfigError(f"--start-frame {args.start_frame} is outside {sequence.name} (1..{len(sequence)})")
         check_outputs(args, sequence.info)
+        one_stream = "thermal" if sequence.info.thermal_only else "visible" if sequence.info.visible_only else None
         init, label = args.init, "--init"
         if init is None:
             refuse_pair_without_ground_truth(args, sequence)
@@ -296,7 +303,7 @@ def run(args) -> int:
         write_text_atomic(args.scores, format_scores(results))
     tracked = len(results) - 1  # the start frame holds the given box
     if tracked and args.streams == "auto" and not is_peer(name):  # an OpenCV tracker sees one stream (--modality)
-        print(_auto_streams_note(feeds, tracked), file=sys.stderr)
+        print(_auto_streams_note(feeds, tracked, one_stream), file=sys.stderr)
     if tracked and args.hold_when_lost:
         print(_held_note(held, tracked), file=sys.stderr)
     config = getattr(tracker, "config", None)

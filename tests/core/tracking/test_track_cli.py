@@ -191,6 +191,28 @@ def test_streams_reach_the_network_tracker(tmp_path, moving_square, monkeypatch,
     assert built == ["thermal", "visible", "both", "auto"]
 
 
+
+@pytest.mark.parametrize("stream", ["thermal", "visible"])
+def test_streams_auto_on_one_stream_footage_says_so(tmp_path, moving_square, capsys, no_bundled_weights, stream):
+    """On a thermal-only sequence (vot-tir2016/horse) ``track`` said 'streams auto: both streams on
+    all 347 tracked frames (the visible stream was never blind)': there is no visible stream, the
+    thermal frame feeds both inputs. Single-stream footage now says what was fed."""
+    from core.sequences import open_sequence
+
+    seq = moving_square(num_frames=4)
+    folder = tmp_path / stream
+    folder.mkdir()
+    for i in range(len(seq)):
+        image = seq[i].thermal if stream == "thermal" else cv2.cvtColor(seq[i].visible, cv2.COLOR_RGB2BGR)
+        cv2.imwrite(str(folder / f"{i + 1:08d}.png"), image)
+    (folder / "groundtruth.txt").write_text("40,40,16,16\n" * len(seq))
+    assert getattr(open_sequence(folder).info, f"{stream}_only")
+    assert main(["track", str(folder), "--out", str(tmp_path / "out.txt"), "--random-weights", "--threads", "1",
+                 "--device", "cpu"]) == 0
+    notes = [line for line in capsys.readouterr().err.splitlines() if line.startswith("streams auto:")]
+    assert notes == [f"streams auto: one stream ({stream} only), fed to both inputs" +
+                     ("" if stream == "thermal" else " (its luminance as the thermal one)")]
+
 def test_track_video_pair(tmp_path, moving_square):
     seq = moving_square(num_frames=5)
     paths = []
