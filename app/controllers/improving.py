@@ -8,8 +8,9 @@ export dialog's entry, crops embedded, the settings' teacher) to ``<home>/distil
 fine-tune is done: until then it is an unfinished file beside it (``unfinished_path``). Cancel
 closes the job: the data file is removed and no weights file is written (the checkpoint is
 written once, atomically, at the end); a killed run leaves only the unfinished file, which
-the next Improve removes (``core.fileio.sweep_stale_kind``, each with a CleanupNote). ``ImproveController`` runs it in a worker with a progress dialog, shows the
-before/after dialog, and swaps the weights: ``settings.models.student_weights`` changes
+the next Improve removes (``core.fileio.sweep_stale_kind``, each with a CleanupNote).
+``ImproveController`` runs it in a worker with a progress dialog, shows the before/after
+dialog, and swaps the weights: ``settings.models.student_weights`` changes
 (the ``TrackerPool`` is keyed by weights, so the next run loads them); the previous value
 is recorded under ``models/previous_student_weights`` of the studio's INI file, and
 "Revert to the previous student weights" brings it back. Old files are never deleted.
