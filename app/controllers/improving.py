@@ -147,6 +147,9 @@ def improve_job(sequence, records, store, models, data_path: Path, out_path: Pat
     data_path.parent.mkdir(parents=True, exist_ok=True)
     out_path.parent.mkdir(parents=True, exist_ok=True)
     sweep_stale_kind(data_path.parent, data_path.suffix, before=started)
+    # a run killed while exporting leaves the writer's own temporary of the unfinished file
+    # (.<unfinished name>.<pid>.<random>.tmp, the unfinished name itself ending in .tmp)
+    sweep_stale_kind(data_path.parent, ".tmp", before=started)
     unfinished = unfinished_path(data_path)
     finished = False
     try:

@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -389,3 +390,47 @@ def test_improve_killed_while_fine_tuning_leaves_no_data_file_and_the_next_remov
     (([read], [recorded]),) = given
     assert read.parent == distill and read.name.startswith(f".{data_path.name}.") and recorded == data_path
     assert sorted(distill.iterdir()) == [data_path] and data_path.read_bytes() == b"data"
+
+
+def test_improve_removes_what_a_run_killed_while_exporting_left(student_pt, monkeypatch):
+    """A run killed during the export (before the fine-tune) leaves the distillation writer's
+    temporary of the unfinished file, ``.<unfinished name>.<pid>.<random>.tmp``; the unfinished
+    file's own sweep never matched it (its name ends in .tmp, not .h5), so they piled up."""
+    import warnings
+
+    import app.controllers.improving as improving
+    import app.dialogs.export_dialog
+    import core.distillation.finetune
+    from core.fileio import CleanupNote
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait(30)
+    data_path, out_path = improving.improve_paths(studio_home(), "seq")
+    distill = data_path.parent
+    distill.mkdir(parents=True, exist_ok=True)
+    unfinished = f".{data_path.name}.{gone.pid}.0123abcd.tmp"
+    leftover = distill / f".{unfinished}.{gone.pid}.a1b2c3d4.tmp"
+    leftover.write_bytes(b"half an export")
+    past = time.time() - 60
+    os.utime(leftover, (past, past))
+    keep = distill / "notes.tmp"  # not a writer's temporary: never touched
+    keep.write_text("mine")
+
+    def export(sequence, records, path, store, models):
+        path.write_bytes(b"data")
+        yield Progress(1, 1, "written")
+
+    def finetune(init, data, out, config, *, recorded_data):
+        return "result"
+        yield
+
+    monkeypatch.setattr(app.dialogs.export_dialog, "entry", lambda key: SimpleNamespace(factory=export))
+    monkeypatch.setattr(core.distillation.finetune, "finetune_student", finetune)
+    models = ModelSettings(student_weights=str(student_pt))
+    records = {f: FrameAnnotation(f, np.array([10.0, 10, 20, 20]), provenance="manual", keyframe=True)
+               for f in KEYFRAMES}
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert run_to_end(improving.improve_job(range(24), records, None, models, data_path, out_path)) == "result"
+    assert any(str(leftover) in str(w.message) for w in caught if w.category is CleanupNote)
+    assert sorted(distill.iterdir()) == sorted([data_path, keep])
