@@ -24,9 +24,18 @@ class WindowRuns:
         its own process; the view keeps following the tracker)."""
         return run is self.tracking or not self.tracking.busy
 
+    def _bar_of(self, run) -> list:
+        """What the progress bar shows for ``run``: [its start text, its last (done, total, text) or None],
+        kept also while the other run has the bar, for when that one ends first."""
+        if getattr(self, "_bars", None) is None:
+            self._bars = {}
+        return self._bars.setdefault(run.kind, ["", None])
+
     def _run_started(self, text: str, run=None) -> None:
         self.transport.stop()
         self._update_stop_action(starting=True)
+        if run is not None:
+            self._bar_of(run)[:] = [text, None]
         if run is self.tracking:
             self._update_undo_actions(running=True)  # its runner is busy only once this returns
         if run is not None and not self._owns_display(run):
@@ -41,6 +50,7 @@ class WindowRuns:
         self.statusBar().showMessage(text)
 
     def _run_progress(self, run, done: int, total: int | None, text: str) -> None:
+        self._bar_of(run)[1] = (done, total, text)
         if self._owns_display(run):
             self.job_status.report(done, total, text)
 
@@ -69,6 +79,11 @@ class WindowRuns:
             summary += self._why_tracking_stopped(run.written[-1] + 1)
         if not (self.tracking.busy or self.refining.busy):  # the other run may still go
             self.job_status.finish()
+        elif run is self.tracking:  # the refinement beside it takes the bar, which kept "frame 204 100%" and Stop
+            text, report = self._bar_of(self.refining)
+            self.job_status.begin(text)
+            if report is not None:
+                self.job_status.report(*report)
         self.statusBar().showMessage(summary, 10000)
         self.refresh_timeline()
         self.refresh_boxes()

@@ -230,3 +230,26 @@ def test_a_box_dragged_past_the_frame_edge_is_cut_to_the_frame(window, pair_file
     assert doc.undo_stack.count() == steps and "outside the frame" in window.statusBar().currentMessage()
     box = np.array([5.0, 6.0, 7.0, 8.0])
     assert np.array_equal(clip_to_frame(box, width, height), box) and box.tolist() == [5.0, 6.0, 7.0, 8.0]
+
+
+def test_the_progress_bar_goes_to_the_refinement_when_the_tracking_run_beside_it_ends(window, pair_files,
+                                                                                     tmp_path):
+    """R during T, then T ends first: the status bar kept the finished run's "Student: frame 204 100%" and
+    Stop for as long as the teacher went on (walkthrough on the demo), as if tracking still ran. The bar
+    shows the refinement from then on."""
+    window.open_pair(*pair_files, store=str(tmp_path / "beside.rgbt.sqlite"))
+    tracking, refining, bar = window.tracking, window.refining, window.job_status.bar
+    tracking.runner._busy = True  # a tracking run going on (its worker is not needed here)
+    tracking.started.emit("Student tracking from frame 1")
+    refining.runner._busy = True  # R beside it
+    refining.started.emit("teacher refining 1 frame")
+    refining.progress.emit(0, 1, "loading the teacher tracker")
+    tracking.progress.emit(23, 23, "Student: frame 24")
+    assert bar.format().startswith("Student: frame 24")
+    tracking.runner._busy = False
+    tracking.ended.emit("23 frames tracked (done)")
+    assert window.statusBar().currentMessage().startswith("23 frames tracked (done)")
+    assert bar.isVisibleTo(window) and bar.format().startswith("loading the teacher tracker")
+    refining.runner._busy = False
+    refining.ended.emit("1 frame refined (done)")
+    assert not bar.isVisibleTo(window)
