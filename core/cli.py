@@ -22,6 +22,7 @@ import re
 import sqlite3
 import sys
 import warnings
+from pathlib import Path
 
 from core.errors import RGBTError
 
@@ -109,6 +110,8 @@ def _main(argv: list[str] | None, extra_modules: tuple[str, ...], extra_bench_mo
     parser = build_parser(extra_modules, extra_bench_modules)
     if not argv:
         argv = ["studio"] if "studio" in _command_names(parser) else ["--help"]
+    elif opens_in_studio(argv[0], _command_names(parser)):
+        argv = ["studio", *argv]
     args = parser.parse_args(join_negative_values(argv, _value_options(parser)))
     if not getattr(args, "func", None):
         parser.print_help()
@@ -208,6 +211,16 @@ def join_negative_values(argv: list[str], options: set[str]) -> list[str]:
 
 if __name__ == "__main__":
     sys.exit(main())
+
+
+def opens_in_studio(first: str, commands: set[str]) -> bool:
+    """Whether ``python main.py FIRST ...`` means ``python main.py studio FIRST ...``: FIRST is
+    no command and no option but a file or folder that exists (a video, a sequence folder, a
+    ``.rgbt.sqlite`` project), and the studio's command is there. Everything else goes to the
+    parser as it is (a misspelt command is its one-line error)."""
+    if "studio" not in commands or first in commands or first.startswith("-"):
+        return False
+    return Path(first).exists()
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:

@@ -45,3 +45,27 @@ def test_an_error_without_ctrl_c_still_raises(monkeypatch):
     monkeypatch.setattr(core.cli, "_main", broken)
     with pytest.raises(ImportError, match="a real bug"):
         main.main(["track"])
+
+
+def test_a_path_alone_opens_in_the_studio(monkeypatch, tmp_path, capsys):
+    """`python main.py FOLDER` was argparse's 'invalid choice' error; only `studio FOLDER` worked.
+    An existing file or folder as the first argument now means the studio; a misspelt command
+    is still the parser's one-line error."""
+    import pytest
+
+    import app.commands
+
+    opened = []
+    monkeypatch.setattr(app.commands, "run", lambda args: opened.append((args.sources, args.project)) or 0)
+    folder = tmp_path / "sequence"
+    folder.mkdir()
+    project = tmp_path / "p.rgbt.sqlite"
+    assert main.main([str(folder), "--project", str(project)]) == 0
+    assert opened == [([folder], project)]
+    with pytest.raises(SystemExit) as exit_info:
+        main.main(["trak", str(folder)])
+    assert exit_info.value.code == 2
+    assert "invalid choice: 'trak'" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main.main([str(tmp_path / "missing")])
+    assert opened == [([folder], project)]
