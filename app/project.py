@@ -23,6 +23,7 @@ from core.assets import demo_dir
 from core.errors import SequenceError
 from core.progress import Job, Progress
 from core.trackers import tracker_names
+from core.wording import plural
 
 DEMO_DIR = demo_dir()
 DEMO_PAIR = (DEMO_DIR / "visible.mp4", DEMO_DIR / "thermal.mp4")
@@ -168,7 +169,7 @@ def check_offset_change(store: AnnotationStore, offset: int) -> None:
         return f"{value:+d}" if value else "0"
 
     raise StoreError(store.path, f"its {store.count()} annotated frames were made with frame offset {signed(kept)}; "
-                                 f"offset {signed(offset)} would show each box {abs(shift)} frame(s) {direction} in the "
+                                 f"offset {signed(offset)} would show each box {plural(abs(shift), 'frame')} {direction} in the "
                                  "visible video. Open it with the project's own offset (Open pair: leave Frame "
                                  "offset at its lowest setting; command line: no --frame-offset), or give the pair "
                                  "another project to annotate it at the new offset")

@@ -21,6 +21,7 @@ from app.dialogs.shortcuts_dialog import ShortcutsDialog
 from app.project import classify_drop
 from app.style import THERMAL_COLORMAPS
 from core.errors import OutputError, RGBTError
+from core.wording import plural
 
 # Notes of ``core.sequences.pair`` on streams that do not match: frames left out or drifting apart.
 UNMATCHED_STREAMS = ("frame counts differ", "frame rates differ")
@@ -187,7 +188,8 @@ class WindowDialogs:
             pending = self._pending_proposals()
             if pending:
                 accept = f"{key_text(self.actions, 'accept')} or {key_text(self.actions, 'accept_range')}"
-                details.append(f"{pending} teacher proposal(s) not accepted are not in it ({accept} accepts them)")
+                details.append(f"{plural(pending, 'teacher proposal')} not accepted {'is' if pending == 1 else 'are'} "
+                               f"not in it ({accept} accepts them)")
         if path.is_file():
             details.append(f"{path.stat().st_size / 1e6:.1f} MB")
         box = QMessageBox(QMessageBox.Icon.Information, "Exported", "\n".join(details + warnings), parent=self)

@@ -32,6 +32,7 @@ from core.geometry import is_valid_box
 from core.progress import Job, Progress
 from core.sequences.base import RGBTSequence
 from core.tracking.crop import normalize_thermal, normalize_visible, sample_target
+from core.wording import plural
 
 
 @dataclass(frozen=True)
@@ -162,13 +163,13 @@ def left_out_records(records: Mapping[int, FrameAnnotation], num_frames: int,
     parts = []
     outside = outside_frames(records, num_frames)
     if outside:
-        parts.append(f"{len(outside)} annotated frame(s) outside the sequence's {num_frames} frames left out "
+        parts.append(f"{plural(len(outside), 'annotated frame')} outside the sequence's {num_frames} frames left out "
                      f"(frames {_frames_text(outside)})")
     kept = {frame: record for frame, record in records.items() if 0 <= frame < num_frames}
     if frame_size is not None:
         off = off_image_frames(kept, *frame_size)
         if off:
-            parts.append(f"{len(off)} box(es) wholly outside the {frame_size[0]}x{frame_size[1]} image left out "
+            parts.append(f"{plural(len(off), 'box', 'boxes')} wholly outside the {frame_size[0]}x{frame_size[1]} image left out "
                          f"(frames {_frames_text(off)})")
         for frame in off:
             del kept[frame]

@@ -45,7 +45,7 @@ def test_the_export_result_counts_only_proposals_a_would_accept(window, pair_fil
     window.actions["absent"].trigger()
     assert window.export_checked("annotations", tmp_path / "out")
     text = window.result_box.text()
-    assert "1 teacher proposal(s) not accepted are not in it" in text, text
+    assert "1 teacher proposal not accepted is not in it" in text, text
 
 
 def test_choosing_another_export_format_keeps_the_folder_and_name_typed(qtbot, tmp_path):

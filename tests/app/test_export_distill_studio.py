@@ -29,7 +29,7 @@ def test_studio_export_leaves_out_frames_past_the_end(pair_files, tmp_path):
     finally:
         sequence.close()
     assert isinstance(result, ExportResult)
-    assert result.warnings == [f"1 annotated frame(s) outside the sequence's {len(sequence)} frames left out "
+    assert result.warnings == [f"1 annotated frame outside the sequence's {len(sequence)} frames left out "
                                f"(frames {len(sequence) + 4})"]
     with DistillationFile(result.path) as data:
         (name,) = data.sequence_names()

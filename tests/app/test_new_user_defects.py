@@ -82,7 +82,7 @@ def test_folder_exports_ask_too(window, pair_files, synthetic, tmp_path):
     # a teacher proposal left unaccepted is named: the export holds the student's box there
     window.document.proposals[3] = (np.array([1.0, 1, 5, 5]), 0.9)
     window._exported(ExportResult(target, n, [], "summary"))
-    assert "1 teacher proposal(s) not accepted are not in it" in window.result_box.text()
+    assert "1 teacher proposal not accepted is not in it" in window.result_box.text()
     window.document.proposals.pop(3)
     window.ask_hook = Answers(None)  # the question closed: nothing replaced
     assert not window.export_checked("lasher", target)

@@ -164,7 +164,7 @@ def test_a_frame_offset_that_would_move_the_annotations_is_refused(window, pair_
     window.open_pair(*pair_files, frame_offset=0, store=str(store))  # would put the box on visible frame 1
     boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
     assert len(boxes) == 1 and str(store) in boxes[0].text()
-    assert "frame offset -2" in boxes[0].informativeText() and "2 frame(s) earlier" in boxes[0].informativeText()
+    assert "frame offset -2" in boxes[0].informativeText() and "2 frames earlier" in boxes[0].informativeText()
     boxes[0].close()
     reader = AnnotationStore.open(store, read_only=True)
     try:

@@ -45,6 +45,7 @@ from core.annotations.records import FrameAnnotation, Provenance
 from core.errors import ExportError
 from core.fileio import atomic_directory, inside, safe_component
 from core.progress import Job, Progress
+from core.wording import plural
 
 EXPORT_FORMATS = ("lasher", "rgbt234", "got10k", "lasot")
 # Written into every export; an existing non-empty folder without it is never replaced.
@@ -102,11 +103,13 @@ def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, 
     if touching:
         shown = ", ".join(str(f + 1) for f in touching[:10]) + (" ..." if len(touching) > 10 else "")
         out.append(
-            f"{len(touching)} box(es) touch x = 0 or y = 0 (frames {shown}); the LasHeR scorer reads such rows as absent"
+            f"{plural(len(touching), 'box', 'boxes')} {'touches' if len(touching) == 1 else 'touch'} x = 0 or y = 0 "
+            f"(frames {shown}); the LasHeR scorer reads such rows as absent"
         )
     unlabelled = num_frames - sum(1 for f in records if 0 <= f < num_frames)
     if unlabelled:
-        out.append(f"{unlabelled} frame(s) have no annotation and are written as absent (0,0,0,0)")
+        has, written = ("has", "is") if unlabelled == 1 else ("have", "are")
+        out.append(f"{plural(unlabelled, 'frame')} {has} no annotation and {written} written as absent (0,0,0,0)")
     return out
 
 

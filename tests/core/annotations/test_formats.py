@@ -198,15 +198,15 @@ def test_convert_says_what_the_target_reads_differently(tmp_path, capsys):
     src.write_text("0,20,40,60\n10,20,40,60\n")
     for target in ("lasher", "rgbt234"):
         assert main(["convert", str(src), str(tmp_path / target), "--to", target]) == 0
-        assert "note: 1 box(es) touch x = 0 or y = 0 (frames 1)" in capsys.readouterr().err
+        assert "note: 1 box touches x = 0 or y = 0 (frames 1)" in capsys.readouterr().err
     assert main(["convert", str(src), str(tmp_path / "lasot"), "--to", "lasot"]) == 0  # no such scorer rule
     assert "touch" not in capsys.readouterr().err
     assert main(["convert", str(src), str(tmp_path / "one"), "--to", "lasher", "--frames", "1"]) == 0
-    assert "frame(s) have no annotation" not in capsys.readouterr().err
+    assert "no annotation" not in capsys.readouterr().err
     assert main(["convert", str(src), str(tmp_path / "vtuav"), "--from", "vtuav", "--to", "got10k"]) == 0
-    assert "note: 9 frame(s) have no annotation and are written as absent" in capsys.readouterr().err
+    assert "note: 9 frames have no annotation and are written as absent" in capsys.readouterr().err
     assert main(["convert", str(src), str(tmp_path / "long"), "--to", "lasot", "--frames", "5"]) == 0
-    assert "note: 3 frame(s) have no annotation and are written as absent" in capsys.readouterr().err
+    assert "note: 3 frames have no annotation and are written as absent" in capsys.readouterr().err
 
 
 def test_convert_names_boxes_wholly_outside_the_frames(tmp_path, capsys):
@@ -352,6 +352,23 @@ def test_origin_warning_covers_the_thermal_rows():
     }
     assert touching_origin(records) == [1, 2]
 
+
+
+@pytest.mark.parametrize("origin_boxes, num_frames, expected", [
+    (1, 2, ["1 box touches x = 0 or y = 0 (frames 1); the LasHeR scorer reads such rows as absent",
+            "1 frame has no annotation and is written as absent (0,0,0,0)"]),
+    (2, 5, ["2 boxes touch x = 0 or y = 0 (frames 1, 2); the LasHeR scorer reads such rows as absent",
+            "3 frames have no annotation and are written as absent (0,0,0,0)"]),
+])
+def test_export_warnings_count_in_words(origin_boxes, num_frames, expected):
+    """The export dialog said "1 box(es) touch ..." and "453 frame(s) have no annotation": one
+    box touches, several frames have."""
+    from core.annotations.formats.export import export_warnings
+    from core.annotations.records import Provenance
+
+    records = {f: FrameAnnotation(f, np.array([0.0, 5.0, 10, 10]), provenance=Provenance.MANUAL)
+               for f in range(origin_boxes)}
+    assert export_warnings(records, num_frames, lasher_rows=True) == expected
 
 def _single_stream(tmp_path, which: str):
     from core.sequences.pair import PairSequence

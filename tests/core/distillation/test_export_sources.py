@@ -205,7 +205,7 @@ def _past_end():
 def test_plan_leaves_out_frames_past_the_end():
     assert plan_samples(_past_end(), 6) == [(1, 0, 0), (2, 1, 1), (3, 2, 2)]
     assert (9, 3, 3) in plan_samples(_past_end())  # without the length: every record, as before
-    assert outside_frames_note(_past_end(), 6).startswith("2 annotated frame(s) outside the sequence's 6 frames")
+    assert outside_frames_note(_past_end(), 6).startswith("2 annotated frames outside the sequence's 6 frames")
     assert "10, 501" in outside_frames_note(_past_end(), 6)
     assert outside_frames_note(_past_end(), 501) is None
 
@@ -214,7 +214,7 @@ def test_export_leaves_out_records_past_the_end_and_says_so(tmp_path):
     job = export_distillation(Short(), _past_end(), tmp_path / "d.h5", TeacherRunner(Engine(), GEOMETRY),
                               frames_mode="embedded")
     first = next(job)
-    assert "2 annotated frame(s) outside" in first.message
+    assert "2 annotated frames outside" in first.message
     path = run_to_end(job)
     with DistillationFile(path) as data:
         assert data.sequence_attrs("short").num_frames == 6
@@ -231,7 +231,7 @@ def test_command_notes_records_past_the_end(tmp_path, monkeypatch, capsys):
     out = tmp_path / "d.h5"
     assert run_cli(visible, thermal, "--store", store_path, "--out", out) == 0
     err = capsys.readouterr().err
-    assert f"note: {store_path}: 1 annotated frame(s) outside the sequence's {N} frames left out (frames 501)" in err
+    assert f"note: {store_path}: 1 annotated frame outside the sequence's {N} frames left out (frames 501)" in err
     with DistillationFile(out) as data:
         assert data.num_samples(data.sequence_names()[0]) == 4
 
@@ -241,11 +241,11 @@ def test_boxes_wholly_outside_the_image_are_left_out_and_said(tmp_path):
     recs[2] = FrameAnnotation(2, [5000.0, 5000.0, 10.0, 10.0])  # an old store's box far off the 64 x 48 frame
     recs[3] = FrameAnnotation(3, [60.0, 40.0, 10.0, 10.0])  # partly inside: a label
     note = outside_frames_note(recs, 6, (64, 48))
-    assert note == "1 box(es) wholly outside the 64x48 image left out (frames 3)"
+    assert note == "1 box wholly outside the 64x48 image left out (frames 3)"
     assert outside_frames_note(recs, 6) is None  # without the frame's size only frames are checked
     job = export_distillation(Short(), recs, tmp_path / "d.h5", TeacherRunner(Engine(), GEOMETRY),
                               frames_mode="embedded")
-    assert "1 box(es) wholly outside the 64x48 image" in next(job).message
+    assert "1 box wholly outside the 64x48 image" in next(job).message
     path = run_to_end(job)
     with DistillationFile(path) as data:
         assert [s.frame for s in data.iter_samples("short")] == [1, 3, 4]
