@@ -32,6 +32,7 @@ from core.training.actors import response_distillation
 from core.training.config import DistillConfig, LossConfig
 from core.training.losses import focal_loss, task_loss
 from core.training.model_setup import is_pretrained_stem_parameter
+from core.wording import plural
 
 SUCCESS_THRESHOLDS = np.linspace(0.0, 1.0, 21)
 
@@ -126,7 +127,7 @@ class FinetuneResult:
         return (
             f"held-out items {self.before.items}: mean IoU {self.before.mean_iou:.3f} -> {self.after.mean_iou:.3f}, "
             f"success {self.before.success:.3f} -> {self.after.success:.3f} "
-            f"({self.train_items} training items, {self.steps} steps, {self.seconds:.0f} s)"
+            f"({plural(self.train_items, 'training item')}, {plural(self.steps, 'step')}, {self.seconds:.0f} s)"
         )
 
 
@@ -286,7 +287,7 @@ def no_held_out_box(items: list[Item], holdout_fraction: float) -> str:
         return checks[0].problem(otherwise=how)
     need = min((c.more_needed for c in checks if c.samples), default=1)
     return (f"no held-out sample has a box to score (the last {holdout_fraction:.0%} of each sequence's checked "
-            f"frames are all marked absent); draw or accept the target's box on at least {need} more frame(s) "
+            f"frames are all marked absent); draw or accept the target's box on at least {plural(need, 'more frame')} "
             f"at the end of a sequence and export again, or {how}")
 
 
@@ -366,7 +367,7 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
     check_model_sides(model, init, sides)
     device = _device(config.device)
     model = model.to(device)
-    yield Progress(0, config.steps, f"scoring {len(held_out)} held-out items before ({device.type})")
+    yield Progress(0, config.steps, f"scoring {plural(len(held_out), 'held-out item')} before ({device.type})")
     before = score_held_out(model, held_out)
     params = _trainable(model, config.freeze_stem)
     optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)

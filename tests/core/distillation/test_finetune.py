@@ -1,6 +1,8 @@
 """Fine-tuning the student from distillation files: it learns the labels on held-out frames."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -340,7 +342,9 @@ def test_finetune_says_before_training_when_no_held_out_frame_has_a_box(tmp_path
                                           frames_mode="embedded"))
     job = finetune_student(init, [path], tmp_path / "ft.pt", FinetuneConfig(steps=50, batch_size=2, threads=1))
     with pytest.warns(NoHeldOutCheck, match="no held-out frame has a box to score") as said:
-        assert next(job).done == 0 and next(job).done == 0  # loading, then scoring: no step yet
+        assert next(job).done == 0  # loading, then scoring: no step yet
+        scoring = next(job)
+    assert scoring.done == 0 and scoring.message == "scoring 1 held-out item before (cpu)"  # was "1 ... items"
     assert "--holdout 0" in str(said[0].message) and "goes on" in str(said[0].message)
     job.close()
     out = tmp_path / "cli.pt"
@@ -353,6 +357,22 @@ def test_finetune_says_before_training_when_no_held_out_frame_has_a_box(tmp_path
                      "--batch-size", "2", "--threads", "1", "--holdout", "0", "--force"]) == 0
     assert "no held-out frame" not in capsys.readouterr().err
 
+
+
+def test_the_words_of_a_run_count_in_the_singular_and_plural():
+    """"draw or accept the target's box on at least 1 more frame(s)" (two sequences whose
+    held-out frames are all absent) and "(1 training items, 1 steps, 3 s)" read as words."""
+    from types import SimpleNamespace
+
+    from core.distillation.finetune import FinetuneResult, HeldOutScore, no_held_out_box
+
+    items = [SimpleNamespace(sequence=name, frame=f, absent=f > 0) for name in ("a", "b") for f in range(8)]
+    assert "at least 1 more frame at the end of a sequence" in no_held_out_box(items, 0.25)
+    before = HeldOutScore(2, 0.5, 0.5)
+    assert FinetuneResult(Path("s.pt"), before, before, train_items=1, steps=1, seconds=3.0).summary().endswith(
+        "(1 training item, 1 step, 3 s)")
+    assert FinetuneResult(Path("s.pt"), before, before, train_items=4, steps=20, seconds=3.0).summary().endswith(
+        "(4 training items, 20 steps, 3 s)")
 
 def test_the_hold_out_advice_never_asks_for_frames_past_the_footage():
     """A 205-frame sequence whose last labelled frames, up to its end, are marked absent: the
