@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.distillation.schema import output_path as distillation_output_path
+
 
 @dataclass(frozen=True)
 class ExportEntry:
@@ -38,6 +40,9 @@ class ExportEntry:
     variants: tuple[tuple[str, str], ...] = ()
     listed: bool = True
     variant_label: str = "Crops"  # the dialog's label of the variants row
+    # the file a file export's target names (the distillation file: ".h5" appended to a bare
+    # name, as the command line does); None: the target as typed
+    file_name: Callable[[Path], Path] | None = None
 
 
 def _core_exporter(name: str):
@@ -124,11 +129,12 @@ EXPORT_ENTRIES: list[ExportEntry] = [
     *(ExportEntry(f"annotations-{target}", f"Annotation files only: {label}", _annotation_files(target),
                   "-annotations", listed=False) for label, target in ANNOTATION_VARIANTS),
     ExportEntry("distillation", "Distillation data (HDF5: crops + teacher maps, fine-tunes the student)",
-                _distillation, "-distill.h5", is_file=True,
+                _distillation, "-distill.h5", is_file=True, file_name=distillation_output_path,
                 variants=(("small (frames referenced)", "distillation"),
                           ("self-contained (crops embedded)", "distillation-embedded"))),
     ExportEntry("distillation-embedded", "Distillation data (HDF5, self-contained: crops embedded)",
-                partial(_distillation, frames_mode="embedded"), "-distill.h5", is_file=True, listed=False),
+                partial(_distillation, frames_mode="embedded"), "-distill.h5", is_file=True, listed=False,
+                file_name=distillation_output_path),
 ]
 
 
@@ -267,6 +273,8 @@ class ExportDialog(QDialog):
         return path
 
     def values(self) -> tuple[str, Path]:
-        """(entry key, target); the key of the chosen variant when the format has variants."""
-        key = self.variant.currentData() if self.variant.count() else self.format.currentData()
-        return str(key), self.target_path()
+        """(entry key, target); the key of the chosen variant when the format has variants, the
+        target as the entry names its file (a distillation file typed "walk-3" is walk-3.h5)."""
+        key = str(self.variant.currentData() if self.variant.count() else self.format.currentData())
+        name = entry(key).file_name
+        return key, name(self.target_path()) if name else self.target_path()

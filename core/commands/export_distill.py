@@ -29,7 +29,8 @@ def register(subparsers) -> None:
     parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
     parser.add_argument("--store", type=Path, help="annotation store (.rgbt.sqlite); default: the studio's project of the sequence "
                         "(beside it; the bundled demo's in $RGBT_STUDIO_HOME/projects/)")
-    parser.add_argument("--out", type=output_file, required=True, help="output .h5 file")
+    parser.add_argument("--out", type=output_file, required=True,
+                        help="output .h5 file (a name without a suffix gets .h5, as in the studio)")
     parser.add_argument("--frame-offset", type=int, default=None,
                         help="thermal frame = visible frame + offset (default: the store's, 0 when it has none)")
     parser.add_argument("--force", action="store_true", help="replace --out when it exists (never an input or the store)")
@@ -78,6 +79,7 @@ def run(args) -> int:
     from core.annotations.formats.groundtruth import protected_inputs
     from core.annotations.project_paths import project_store_path
     from core.annotations.store import AnnotationStore
+    from core.distillation import schema
     from core.distillation.export import (
         TeacherRunner,
         export_distillation,
@@ -95,6 +97,7 @@ def run(args) -> int:
     from core.commands.arguments import refuse_missing_named_weights
 
     refuse_missing_named_weights(args.random_weights, ("--teacher", args.teacher))
+    args.out = schema.output_path(args.out)  # the studio's name for it: checked, written and said
     if args.teacher is not None and not Path(args.teacher).exists():  # the loader's advice named --weights
         from core.errors import CheckpointError
 

@@ -50,9 +50,22 @@ geometry (``core.tracking.crop.crop_square``), which keeps files small.
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 SCHEMA_VERSION = 1
 FORMAT_NAME = "rgbt-studio-distillation"
 FRAMES_MODES = ("embedded", "referenced")
+FILE_SUFFIX = ".h5"  # what a distillation file's name without a suffix gets
+
+
+def output_path(path: str | Path) -> Path:
+    """The file a distillation export named ``path`` writes: ``path`` with ``.h5`` appended
+    when its name has no suffix, as file dialogs do (``export-distill --out walk-3`` or
+    "walk-3" typed in the studio wrote an HDF5 file named ``walk-3``, which
+    ``distill --data exports/*.h5`` passed over); a name with a suffix (``.h5``, ``.hdf5``)
+    is kept as given."""
+    path = Path(path)
+    return path if path.suffix else path.with_name(path.name + FILE_SUFFIX)
 
 #: Provenance names (``core.annotations.records.Provenance`` values) -> stored codes.
 PROVENANCE_CODES: dict[str | None, int] = {

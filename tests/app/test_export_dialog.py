@@ -1,6 +1,8 @@
 """The export dialog: where a typed target lands, the format's suggested name, the result's counts."""
 from __future__ import annotations
 
+import pytest
+
 
 def test_export_target_with_a_tilde_or_a_bare_name_lands_where_the_user_means(window, pair_files, tmp_path,
                                                                             monkeypatch):
@@ -65,3 +67,24 @@ def test_choosing_another_export_format_keeps_the_folder_and_name_typed(qtbot, t
     dialog.target.setText(str(tmp_path / "exports" / "mine"))  # a name without the format's ending
     dialog.format.setCurrentIndex(dialog.format.findData("lasot"))
     assert dialog.values() == ("lasot", tmp_path / "exports" / "seq-lasot")
+
+
+@pytest.mark.parametrize("key, typed, written", [
+    ("distillation", "walk-3", "walk-3.h5"),  # was a file named walk-3
+    ("distillation-embedded", "walk-3", "walk-3.h5"),
+    ("distillation", "walk-3.h5", "walk-3.h5"),
+    ("distillation", "walk-3.hdf5", "walk-3.hdf5"),
+    ("lasher", "walk-3", "walk-3"),  # a folder export: the name as typed
+])
+def test_a_distillation_file_typed_without_a_suffix_gets_h5(qtbot, tmp_path, key, typed, written):
+    """A bare name typed for the distillation export wrote an HDF5 file with no ``.h5``, which
+    ``distill --data exports/*.h5`` passed over; it gets ``.h5`` as in a file dialog, and as
+    ``export-distill --out NAME`` names it."""
+    from app.dialogs.export_dialog import ExportDialog
+    from core.distillation.schema import output_path
+
+    dialog = ExportDialog("seq", tmp_path / "proj", last=(key, str(tmp_path / "exports" / typed)))
+    qtbot.addWidget(dialog)
+    assert dialog.values() == (key, tmp_path / "exports" / written)
+    if key.startswith("distillation"):
+        assert output_path(tmp_path / "exports" / typed) == tmp_path / "exports" / written  # the command line's

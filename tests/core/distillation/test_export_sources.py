@@ -95,6 +95,22 @@ def test_command_pairs_with_the_stores_frame_offset(tmp_path, monkeypatch, given
         assert sample.template_thermal[8, 8] == thermal_level(sample.template_frame + expected)
 
 
+
+def test_command_appends_h5_to_an_out_name_without_a_suffix(tmp_path, monkeypatch, capsys):
+    """``--out walk-3`` wrote an HDF5 file named ``walk-3`` (the studio's export too): it is
+    walk-3.h5, as the studio names it; a name given with ``.h5`` or ``.hdf5`` is kept."""
+    visible, thermal = make_pair(tmp_path / "pair")
+    store_path = tmp_path / "s.rgbt.sqlite"
+    with AnnotationStore.open(store_path) as store:
+        store.put(records())
+    fake_teacher(monkeypatch)
+    for given, written in (("walk-3", "walk-3.h5"), ("mine.hdf5", "mine.hdf5"), ("d.h5", "d.h5")):
+        assert run_cli(visible, thermal, "--store", store_path, "--out", tmp_path / given) == 0
+        assert f"wrote {tmp_path / written} (4 training samples)" in capsys.readouterr().out
+        with DistillationFile(tmp_path / written) as data:
+            assert len(data.sequence_names()) == 1
+    assert not (tmp_path / "walk-3").exists()
+
 def test_command_refuses_an_offset_on_a_single_stream(tmp_path, monkeypatch, capsys):
     folder = tmp_path / "seq"
     folder.mkdir()
