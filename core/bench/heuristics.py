@@ -43,6 +43,7 @@ from core.fileio import write_text_atomic
 from core.progress import Job, run_with_bar
 from core.real_split import DEFAULT_DATA_FOLDER
 from core.tracking.tracker import Tracker, TrackerConfig
+from core.wording import plural
 
 #: key -> (table label, TrackerConfig); the thresholds are TrackerConfig's (MPLT's) defaults.
 #: MPLT's heuristics are measured on the plain OSTrack loop (``TrackerConfig.legacy()``), as
@@ -328,7 +329,7 @@ def run_heuristics(args) -> tuple[list[dict], list[str]]:
                     f"(history {used.kalman_history} frames)")
     weights = "RANDOM weights (meaningless)" if random else base.weights_path
     notes.insert(0, f"{args.model} weights {weights}; engine {base.engine.name} on {base.engine.device}, "
-                    f"{args.threads} thread(s)")
+                    f"{plural(args.threads, 'thread')}")
     if synthetic:
         notes.insert(1, f"synthetic split: {len(synthetic)} sequences "
                         f"({len({i.group for i in synthetic})} families x {args.per_family}), "

@@ -12,6 +12,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from core.wording import plural
+
 
 def register(subparsers) -> None:
     from core.annotations.formats.convert import SOURCE_FORMATS, TARGET_FORMATS
@@ -94,11 +96,14 @@ def run(args) -> int:
     outside = outside_image(kept, *image_size) if image_size is not None else []
     if outside:
         shown = ", ".join(str(f + 1) for f in outside[:10]) + (" ..." if len(outside) > 10 else "")
-        notes.append(f"{len(outside)} box(es) lie wholly outside the {image_size[0]}x{image_size[1]} frames of "
+        lie = "lies" if len(outside) == 1 else "lie"
+        notes.append(f"{plural(len(outside), 'box', 'boxes')} {lie} wholly outside the "
+                     f"{image_size[0]}x{image_size[1]} frames of "
                      f"{args.src} (frames {shown}); written as they are")
     cut = len(records) - len(kept)
     if cut:
-        notes.append(f"--frames {count} leaves out the {cut} annotated frame(s) after frame {count} (not written)")
+        notes.append(f"--frames {count} leaves out the {plural(cut, 'annotated frame')} after frame {count} "
+                     "(not written)")
     dropped = thermal_dropped(kept, args.target)  # a one-box target: the thermal boxes are not written
     if dropped:
         notes.append(dropped)

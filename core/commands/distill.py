@@ -21,6 +21,7 @@ from pathlib import Path
 from core.assets import models_dir
 from core.errors import ConfigError
 from core.training.run import add_common_arguments, run
+from core.wording import plural
 
 DEFAULT_STUDENT = models_dir() / "student_bundled.pt"
 
@@ -193,7 +194,9 @@ def _no_training_samples(data, holdout_fraction: float) -> str:
                 "(the first keyframe is the template, not a sample; a sample is a drawn or corrected box, an "
                 "accepted teacher box, an interpolated or imported one, a frame marked absent); "
                 "machine-tracked boxes are not training labels. Check frames in the studio and export again")
-    return (f"no labelled training samples: all {count} human-checked sample(s) are held out for the "
+    held = ("the 1 human-checked sample is" if count == 1
+            else f"all {plural(count, 'human-checked sample')} are")
+    return (f"no labelled training samples: {held} held out for the "
             f"before/after scores (--holdout {holdout_fraction:g}, the last part of each sequence); label "
-            "more frames in the studio and export again, or give --holdout 0 to train on all of them "
-            "(no before/after score)")
+            f"more frames in the studio and export again, or give --holdout 0 to train on "
+            f"{'it' if count == 1 else 'all of them'} (no before/after score)")

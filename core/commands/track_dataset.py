@@ -226,9 +226,9 @@ class RunRecords:
         changed = ", ".join(f"{key} {earlier.get(key)!r} (now {value!r})" for key, value in self.settings.items()
                             if earlier.get(key) != value)
         shown = ", ".join(other[:5]) + (" ..." if len(other) > 5 else "")
-        raise OutputError(self.path.parent, f"holds {len(other)} result(s) tracked with other settings ({shown}: "
-                                            f"{changed}); choose another --results, or give --force to track them "
-                                            "again")
+        raise OutputError(self.path.parent, f"holds {plural(len(other), 'result')} tracked with other settings "
+                                            f"({shown}: {changed}); choose another --results, or give --force to "
+                                            f"track {'it' if len(other) == 1 else 'them'} again")
 
     def written(self, name: str) -> None:
         import json

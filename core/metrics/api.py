@@ -9,6 +9,7 @@ from core.metrics.evaluate import evaluate_arrays
 from core.metrics.protocols import get_protocol
 from core.metrics.readers import read_results_dir, sequence_gt
 from core.metrics.report import EvalReport
+from core.wording import plural
 
 _GT_NAMES = ("visible.txt", "init.txt", "rgb.txt", "groundTruth_v.txt", "groundtruth.txt")
 
@@ -54,7 +55,8 @@ def evaluate_folder(
     notes = []
     without = [p.name for p in ground_truth_folders(gt_root) if p.name not in results]
     if without and sequences is None:
-        notes.append(f"{len(without)} sequence(s) of {gt_root} have no result and are not evaluated "
+        have, are = ("has", "is") if len(without) == 1 else ("have", "are")
+        notes.append(f"{plural(len(without), 'sequence')} of {gt_root} {have} no result and {are} not evaluated "
                      f"(e.g. {', '.join(without[:3])})")
     tags = find_attributes(gt_root, list(results), proto.name) if attributes else None
     return evaluate_arrays(

@@ -17,6 +17,7 @@ from core.metrics.toolkit_geometry import (
     normalized_centre_error,
     round_results,
 )
+from core.wording import plural
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,8 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray,
     if protocol.subsample > 1:
         pred = pred[:: protocol.subsample]
     if pred.shape[0] > n:
-        notes.append(f"{pred.shape[0] - n} result row(s) beyond the {n} ground-truth frames ignored")
+        notes.append(f"{plural(pred.shape[0] - n, 'result row')} beyond the {plural(n, 'ground-truth frame')} "
+                     "ignored")
         pred = pred[:n]
     present = min(pred.shape[0], n)
     if pred.shape[0] == 0:
@@ -89,9 +91,10 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray,
         pred = np.full((n, 4), np.nan)
     elif pred.shape[0] < n:
         missing = n - pred.shape[0]
-        notes.append(f"{missing} frame(s) without a result: the last result row is carried to the end "
+        without = plural(missing, "frame")
+        notes.append(f"{without} without a result: the last result row is carried to the end "
                      "(this protocol replaces invalid rows by the previous one)" if protocol.replace_bad_predictions
-                     else f"{missing} frame(s) without a result counted as failures")
+                     else f"{without} without a result counted as failures")
         pred = np.vstack([pred, np.full((missing, 4), np.nan)])
     if protocol.replace_bad_predictions:
         bad = np.isnan(pred).any(axis=1) | (pred[:, 2] <= 0) | (pred[:, 3] <= 0)
@@ -101,7 +104,7 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray,
                 pred[i] = pred[i - 1]
                 replaced += i < present
         if replaced:
-            notes.append(f"{replaced} invalid prediction(s) replaced by the previous frame's")
+            notes.append(f"{plural(replaced, 'invalid prediction')} replaced by the previous frame's")
     if protocol.first_frame_gt and start < n:
         pred[start] = gt[start]
     if protocol.round_results:

@@ -22,7 +22,7 @@ def test_convert_to_one_box_per_frame_says_the_thermal_boxes_are_not_written(tmp
     dst = tmp_path / ("out.txt" if target == "xywh" else "out")
     assert main(["convert", str(src), str(dst), "--to", target]) == 0
     err = capsys.readouterr().err
-    assert (f"note: the thermal ground truth differs from the visible one on 2 frame(s) (2, 3); {target} holds one "
+    assert (f"note: the thermal ground truth differs from the visible one on 2 frames (2, 3); {target} holds one "
             "box per frame: only the visible boxes are written") in err, err
 
 
@@ -69,7 +69,7 @@ def test_convert_says_what_frames_cuts_off(tmp_path, capsys):
     src.write_text("".join(f"{10 + k},10,20,20\n" for k in range(12)))
     out = tmp_path / "out.txt"
     assert main(["convert", str(src), str(out), "--to", "xywh", "--frames", "5"]) == 0
-    assert "note: --frames 5 leaves out the 7 annotated frame(s) after frame 5 (not written)" in capsys.readouterr().err
+    assert "note: --frames 5 leaves out the 7 annotated frames after frame 5 (not written)" in capsys.readouterr().err
     assert len(out.read_text().splitlines()) == 5
 
 

@@ -33,6 +33,7 @@ from core.annotations.formats.text import read_box_pairs, read_boxes, read_corne
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError, SequenceError
 from core.fileio import write_text_atomic
+from core.wording import plural
 
 # File formats for a single box file, and dataset layouts for a sequence (or GT-only) folder.
 FILE_FORMATS = ("xywh", "corners", "polygon", "vtuav")
@@ -131,8 +132,8 @@ def thermal_dropped(records: Mapping[int, FrameAnnotation], target: str, *,
     if not frames:
         return None
     shown = ", ".join(str(f + 1) for f in frames[:10]) + (" ..." if len(frames) > 10 else "")
-    return (f"the {subject} differs from the visible one on {len(frames)} frame(s) ({shown}); {target} holds one "
-            f"box per frame: only the visible boxes are written ({advice})")
+    return (f"the {subject} differs from the visible one on {plural(len(frames), 'frame')} ({shown}); "
+            f"{target} holds one box per frame: only the visible boxes are written ({advice})")
 
 
 def _polygon_text(rows: np.ndarray) -> str:

@@ -134,7 +134,7 @@ def test_vot_files_say_the_thermal_boxes_are_not_written(tmp_path):
     the visible ones lost them without a warning (the plain-text variant writes <name>-thermal.txt)."""
     result = run_to_end(export_annotation_files(TinySequence(), _records(), tmp_path / "v", target="vot"))
     dropped = [w for w in result.warnings if "thermal box differs" in w]
-    assert dropped == ["the thermal box differs from the visible one on 1 frame(s) (2); vot holds one box per frame: "
+    assert dropped == ["the thermal box differs from the visible one on 1 frame (2); vot holds one box per frame: "
                        "only the visible boxes are written (the LasHeR, GTOT or plain-text files keep both)"]
     for target in ("lasher", "gtot", "xywh"):
         kept = run_to_end(export_annotation_files(TinySequence(), _records(), tmp_path / target, target=target))

@@ -225,7 +225,7 @@ def test_convert_names_boxes_wholly_outside_the_frames(tmp_path, capsys):
     (seq / "groundtruth.txt").write_text("1,1,10,10\n35,5,10,10\n500,3,10,10\n")  # inside, cut, outside
     assert main(["convert", str(seq), str(tmp_path / "out"), "--to", "lasot"]) == 0
     err = capsys.readouterr().err
-    assert f"note: 1 box(es) lie wholly outside the 40x30 frames of {seq} (frames 3); written as they are" in err
+    assert f"note: 1 box lies wholly outside the 40x30 frames of {seq} (frames 3); written as they are" in err
     assert (tmp_path / "out" / "groundtruth.txt").read_text().splitlines()[2] == "500,3,10,10"
     assert main(["convert", str(seq / "groundtruth.txt"), str(tmp_path / "out2"), "--to", "lasot"]) == 0
     assert "outside" not in capsys.readouterr().err

@@ -262,7 +262,8 @@ def test_distill_data_with_every_sample_held_out_says_why(tmp_path, distillation
     out = tmp_path / "ft.pt"
     assert main(["distill", "--data", str(path), "--init", str(init), "--out", str(out), "--steps", "1"]) == 2
     err = capsys.readouterr().err
-    assert f"all {count} human-checked sample(s) are held out" in err and "--holdout 0.25" in err
+    held = "the 1 human-checked sample is" if count == 1 else f"all {count} human-checked samples are"
+    assert f"{held} held out" in err and "--holdout 0.25" in err
     assert "--holdout 0" in err and not out.exists()
     assert main(["distill", "--data", str(path), "--init", str(init), "--out", str(out), "--steps", "1",
                  "--batch-size", "2", "--threads", "1", "--holdout", "0"]) == 0

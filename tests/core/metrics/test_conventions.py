@@ -159,11 +159,30 @@ def test_vtuav_subsamples_every_tenth_result():
 def test_short_results_are_failures_and_noted():
     r = _eval("lasher", [B], [B, B, B, B])
     # frame 1 = GT (hit); the 3 missing frames are NaN, replaced by the previous row (frame 1)
-    assert r.scores["PR"] == 1.0 and any("3 frame(s) without a result: the last result row is carried" in n
+    assert r.scores["PR"] == 1.0 and any("3 frames without a result: the last result row is carried" in n
                                          for n in r.notes)
     assert not any("invalid prediction" in n for n in r.notes)  # padding is not the tracker's invalid rows
     r = _eval("rgbt234", [B], [B, B, B, B])
     assert r.scores["MPR"] == pytest.approx(1 / 4) and any("counted as failures" in n for n in r.notes)
+
+
+NAN = [np.nan] * 4
+
+
+@pytest.mark.parametrize("protocol, results, gt_frames, note", [
+    ("lasher", [B, B], 1, "1 result row beyond the 1 ground-truth frame ignored"),
+    ("lasher", [B] * 4, 2, "2 result rows beyond the 2 ground-truth frames ignored"),
+    ("rgbt234", [B], 2, "1 frame without a result counted as failures"),
+    ("rgbt234", [B], 4, "3 frames without a result counted as failures"),
+    ("lasher", [B, NAN, B], 3, "1 invalid prediction replaced by the previous frame's"),
+    ("lasher", [B, NAN, NAN], 3, "2 invalid predictions replaced by the previous frame's"),
+])
+def test_result_notes_count_in_words(protocol, results, gt_frames, note):
+    """The notes said "1 result row(s)", "1 frame(s) without a result", "1 invalid prediction(s)"."""
+    from core.metrics.frames import prepare_predictions
+
+    _, notes = prepare_predictions(get_protocol(protocol), np.array(results, float), np.array([B] * gt_frames))
+    assert notes == [note]
 
 
 def test_frame_errors_marks_invalid_gt():

@@ -73,4 +73,4 @@ def test_gtot_fractional_results_agree_with_the_wheel(tmp_path):
 def test_extra_result_rows_are_noted():
     b = [10.0, 10, 10, 10]
     r = evaluate_arrays(get_protocol("rgbt234"), {"s": np.array([b, b, b, b])}, {"s": (np.array([b, b]), None)})
-    assert any("2 result row(s) beyond the 2 ground-truth frames ignored" in n for n in r.notes)
+    assert any("2 result rows beyond the 2 ground-truth frames ignored" in n for n in r.notes)

@@ -204,8 +204,8 @@ def test_track_dataset_never_keeps_results_of_other_settings(seq, tmp_path, caps
     capsys.readouterr()
     assert main(base + ["--tracker", "csrt"]) == 2
     err = capsys.readouterr().err
-    assert err == (f"error: {results}: holds 1 result(s) tracked with other settings (seq: tracker 'kcf' (now "
-                   "'csrt')); choose another --results, or give --force to track them again\n")
+    assert err == (f"error: {results}: holds 1 result tracked with other settings (seq: tracker 'kcf' (now "
+                   "'csrt')); choose another --results, or give --force to track it again\n")
     assert (results / "seq.txt").read_bytes() == first
     assert main(base + ["--tracker", "kcf"]) == 0  # the same settings continue
     assert "kept 1 that existed" in capsys.readouterr().err
