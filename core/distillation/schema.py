@@ -63,9 +63,11 @@ def output_path(path: str | Path) -> Path:
     when its name has no suffix, as file dialogs do (``export-distill --out walk-3`` or
     "walk-3" typed in the studio wrote an HDF5 file named ``walk-3``, which
     ``distill --data exports/*.h5`` passed over); a name with a suffix (``.h5``, ``.hdf5``)
-    is kept as given."""
+    is kept as given, and so is an existing folder (the output checks refuse it by its own name:
+    appending wrote ``<folder>.h5`` beside a folder the user named by mistake)."""
     path = Path(path)
-    return path if path.suffix else path.with_name(path.name + FILE_SUFFIX)
+    return path if path.suffix or path.is_dir() else path.with_name(path.name + FILE_SUFFIX)
+
 
 #: Provenance names (``core.annotations.records.Provenance`` values) -> stored codes.
 PROVENANCE_CODES: dict[str | None, int] = {
