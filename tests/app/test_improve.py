@@ -343,11 +343,7 @@ def test_improve_killed_while_fine_tuning_leaves_no_data_file_and_the_next_remov
     """Improve killed (SIGKILL) while fine-tuning left a complete distillation .h5 in
     <home>/distill: its ``finally`` never ran. The data now has its name only after the fine-tune;
     the killed run leaves an unfinished file, which the next Improve removes with a note."""
-    import warnings
 
-    import app.controllers.improving as improving
-    import app.dialogs.export_dialog
-    import core.distillation.finetune
     from core.fileio import CleanupNote
 
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", OMP_NUM_THREADS="1")
@@ -364,6 +360,47 @@ def test_improve_killed_while_fine_tuning_leaves_no_data_file_and_the_next_remov
     name, pid, _random, tmp = leftover.name[1:].rsplit(".", 3)
     assert name.startswith("seq-") and name.endswith(".h5") and pid == str(child.pid) and tmp == "tmp"
     assert not list(studio_home().glob("students/*"))
+
+    given, caught, data_path = _improve_with_stubs(monkeypatch, student_pt)
+    assert [str(w.message) for w in caught if w.category is CleanupNote] == [
+        f"removed {leftover}, left by an earlier run that was stopped while writing {name} (process {pid})"]
+    (([read], [recorded]),) = given
+    assert read.parent == distill and read.name.startswith(f".{data_path.name}.") and recorded == data_path
+    assert sorted(distill.iterdir()) == [data_path] and data_path.read_bytes() == b"data"
+
+
+def test_improve_removes_what_a_run_killed_while_exporting_left(student_pt, monkeypatch):
+    """A run killed during the export (before the fine-tune) leaves the distillation writer's
+    temporary of the unfinished file, ``.<unfinished name>.<pid>.<random>.tmp``; the unfinished
+    file's own sweep never matched it (its name ends in .tmp, not .h5), so they piled up."""
+    from core.fileio import CleanupNote
+
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait(30)
+    distill = studio_home() / "distill"
+    distill.mkdir(parents=True, exist_ok=True)
+    unfinished = f".seq-earlier.h5.{gone.pid}.0123abcd.tmp"
+    leftover = distill / f".{unfinished}.{gone.pid}.a1b2c3d4.tmp"
+    leftover.write_bytes(b"half an export")
+    past = time.time() - 60
+    os.utime(leftover, (past, past))
+    keep = distill / "notes.tmp"  # not a writer's temporary: never touched
+    keep.write_text("mine")
+
+    _, caught, data_path = _improve_with_stubs(monkeypatch, student_pt)
+    assert any(str(leftover) in str(w.message) for w in caught if w.category is CleanupNote)
+    assert sorted(distill.iterdir()) == sorted([data_path, keep])
+
+
+def _improve_with_stubs(monkeypatch, student_pt):
+    """Run ``improve_job`` to its end for the sequence "seq" with the export and the fine-tune
+    stubbed (the export writes b"data"); returns ``(given, caught, data_path)``: the fine-tune's
+    ``(data, recorded_data)`` calls, the warnings raised and the data file's name."""
+    import warnings
+
+    import app.controllers.improving as improving
+    import app.dialogs.export_dialog
+    import core.distillation.finetune
 
     given = []
 
@@ -385,52 +422,4 @@ def test_improve_killed_while_fine_tuning_leaves_no_data_file_and_the_next_remov
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         assert run_to_end(improving.improve_job(range(24), records, None, models, data_path, out_path)) == "result"
-    assert [str(w.message) for w in caught if w.category is CleanupNote] == [
-        f"removed {leftover}, left by an earlier run that was stopped while writing {name} (process {pid})"]
-    (([read], [recorded]),) = given
-    assert read.parent == distill and read.name.startswith(f".{data_path.name}.") and recorded == data_path
-    assert sorted(distill.iterdir()) == [data_path] and data_path.read_bytes() == b"data"
-
-
-def test_improve_removes_what_a_run_killed_while_exporting_left(student_pt, monkeypatch):
-    """A run killed during the export (before the fine-tune) leaves the distillation writer's
-    temporary of the unfinished file, ``.<unfinished name>.<pid>.<random>.tmp``; the unfinished
-    file's own sweep never matched it (its name ends in .tmp, not .h5), so they piled up."""
-    import warnings
-
-    import app.controllers.improving as improving
-    import app.dialogs.export_dialog
-    import core.distillation.finetune
-    from core.fileio import CleanupNote
-
-    gone = subprocess.Popen([sys.executable, "-c", "pass"])
-    gone.wait(30)
-    data_path, out_path = improving.improve_paths(studio_home(), "seq")
-    distill = data_path.parent
-    distill.mkdir(parents=True, exist_ok=True)
-    unfinished = f".{data_path.name}.{gone.pid}.0123abcd.tmp"
-    leftover = distill / f".{unfinished}.{gone.pid}.a1b2c3d4.tmp"
-    leftover.write_bytes(b"half an export")
-    past = time.time() - 60
-    os.utime(leftover, (past, past))
-    keep = distill / "notes.tmp"  # not a writer's temporary: never touched
-    keep.write_text("mine")
-
-    def export(sequence, records, path, store, models):
-        path.write_bytes(b"data")
-        yield Progress(1, 1, "written")
-
-    def finetune(init, data, out, config, *, recorded_data):
-        return "result"
-        yield
-
-    monkeypatch.setattr(app.dialogs.export_dialog, "entry", lambda key: SimpleNamespace(factory=export))
-    monkeypatch.setattr(core.distillation.finetune, "finetune_student", finetune)
-    models = ModelSettings(student_weights=str(student_pt))
-    records = {f: FrameAnnotation(f, np.array([10.0, 10, 20, 20]), provenance="manual", keyframe=True)
-               for f in KEYFRAMES}
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        assert run_to_end(improving.improve_job(range(24), records, None, models, data_path, out_path)) == "result"
-    assert any(str(leftover) in str(w.message) for w in caught if w.category is CleanupNote)
-    assert sorted(distill.iterdir()) == sorted([data_path, keep])
+    return given, caught, data_path
