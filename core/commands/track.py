@@ -224,8 +224,11 @@ def _pixel_match_note(scores: list[float], gate: tuple[float, float]) -> str:
     (a correlation above ``gate[0]``), and on how many by the whole shift (from ``gate[1]``)."""
     moved = sum(1 for s in scores if s > gate[0])
     whole = sum(1 for s in scores if s >= gate[1])
-    return (f"pixel match: the reported centre moved onto the drawn target's pixels on {moved} of {len(scores)} "
-            f"tracked frames ({whole} by the whole shift); elsewhere they fit too poorly and the network's centre stands")
+    line = (f"pixel match: the reported centre moved onto the drawn target's pixels on {moved} of {len(scores)} "
+            f"tracked frames ({whole} by the whole shift)")
+    if moved < len(scores):
+        line += "; elsewhere they fit too poorly and the network's centre stands"
+    return line
 
 
 def _held_note(held_frames: list[int], tracked: int) -> str:

@@ -268,6 +268,9 @@ def test_the_pixel_match_note_counts_the_moved_frames():
     note = _pixel_match_note([0.95, 0.7, 0.5, float("nan"), 0.9], (0.6, 0.9))
     assert note.startswith("pixel match: the reported centre moved onto the drawn target's pixels on 3 of 5 tracked "
                            "frames (2 by the whole shift)")
+    assert note.endswith("; elsewhere they fit too poorly and the network's centre stands")
+    everywhere = _pixel_match_note([0.95, 0.7], (0.6, 0.9))  # said 'elsewhere' with no frame left
+    assert everywhere.endswith("on 2 of 2 tracked frames (1 by the whole shift)")
 
 
 def test_track_says_what_the_pixel_match_did_unless_it_is_off(tmp_path, moving_square, monkeypatch, capsys):
