@@ -273,6 +273,20 @@ def _export_per_modality(sequence, records: Mapping[int, FrameAnnotation], out_d
     return ExportResult(out_dir, n, warnings, export_summary(records, n))
 
 
+def _stored_modality(sequence, attr: str) -> str:
+    """What the frames written for ``attr`` (``visible`` / ``thermal``) are: on single-stream
+    footage both folders hold the one stream (:func:`stand_in_note`), and ``meta_info.ini``
+    says so, since reopening the folder reads its ``modality:`` line
+    (``core.sequences.layouts.declared_modality``): a thermal-only sequence's ``<name>/``
+    reopened as visible-only when it said ``visible``."""
+    info = sequence.info
+    if getattr(info, "thermal_only", False):
+        return "thermal"
+    if getattr(info, "visible_only", False):
+        return "visible"
+    return attr
+
+
 def _whole_hz(fps: float) -> int:
     """``fps`` as GOT-10k's ``meta_info.ini`` writes it: a whole number (``10Hz``); the
     VOT toolkit reads the value with ``int()`` and fails on ``29.97Hz``. 0 when unknown."""
@@ -287,6 +301,7 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
         absence, cover = got10k_labels(records, n)
         w, h = sequence.info.width, sequence.info.height
         for folder, attr, thermal in entries:
+            modality = _stored_modality(sequence, attr)
             _text(tmp / folder / "groundtruth.txt", format_rows(rows_from_records(records, n, thermal=thermal)))
             _text(tmp / folder / "absence.label", absence)
             _text(tmp / folder / "cover.label", cover)
@@ -295,7 +310,7 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
                 tmp / folder / "meta_info.ini",
                 "[METAINFO]\n"
                 f"url: rgbt-studio export of {sequence.info.name}\n"
-                f"modality: {attr}\n"
+                f"modality: {modality}\n"
                 f"resolution: ({w}, {h})\n"
                 f"anno_fps: {_whole_hz(sequence.info.fps)}Hz\n"
                 "object_class: object\nmotion_class: unknown\nmajor_class: unknown\nroot_class: object\n"

@@ -402,3 +402,18 @@ def test_an_rgbt_export_has_no_stand_in_note(tmp_path):
     result = run_to_end(export_rgbt_native(TinySequence(), _records(), tmp_path / "out"))
     assert not any("stand" in w or "holds the" in w for w in result.warnings)
     assert (tmp_path / "out" / ".rgbt-studio-export").read_text(encoding="utf-8") == "tiny`seq\n"
+
+
+@pytest.mark.parametrize("which", ["visible", "thermal"])
+def test_a_single_stream_got10k_export_reopens_as_the_stream_it_holds(tmp_path, which):
+    """A thermal-only sequence's GOT-10k export declared its ``<name>/`` folder (the thermal
+    frames as the visible stand-in) ``modality: visible`` in meta_info.ini, so opening it again
+    showed the drone footage as visible-only ('no thermal stream'); both folders now declare
+    the stream they hold."""
+    from core.sequences.layouts import open_sequence
+
+    run_to_end(export_got10k(_single_stream(tmp_path, which), {0: FrameAnnotation(0, [5, 5, 10, 10])},
+                             tmp_path / "out"))
+    for folder in ("one", "one-thermal"):
+        info = open_sequence(tmp_path / "out" / folder).info
+        assert (info.thermal_only, info.visible_only) == (which == "thermal", which == "visible"), folder
