@@ -149,6 +149,25 @@ def declared_modality(folder: Path) -> str | None:
     return None
 
 
+def declared_fps(folder: Path) -> float | None:
+    """The frame rate of a GOT-10k folder's ``meta_info.ini`` (``anno_fps: 25Hz``; the studio's
+    GOT-10k export writes the source's rate there), else None: image folders carry no rate
+    otherwise, and the drone video's export reopened at 30 fps, its clock 16.7 s for 20 s."""
+    try:
+        lines = (folder / "meta_info.ini").read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "anno_fps":
+            try:
+                fps = float(value.strip().lower().removesuffix("hz"))
+            except ValueError:
+                return None
+            return fps if 0.0 < fps < 1000.0 else None
+    return None
+
+
 def is_colour(image) -> bool:
     """True when a frame as stored (OpenCV order) has 3+ channels that differ: the mean
     per-pixel channel spread exceeds ``COLOUR_SPREAD``."""
@@ -253,5 +272,9 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
             visible, thermal = FolderSource(images), None
         else:
             visible, thermal = None, FolderSource(images)
+    fps = declared_fps(folder) if layout.startswith("got10k") else None
+    for source in (visible, thermal) if fps else ():
+        if isinstance(source, FolderSource):
+            source.fps = fps
     return PairSequence(visible, thermal, name=folder_name(folder), layout=layout, frame_offset=frame_offset,
                         cache_frames=cache_frames, ground_truth_loader=load_gt, missing_box_reason=missing_box)

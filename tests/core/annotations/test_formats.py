@@ -417,3 +417,20 @@ def test_a_single_stream_got10k_export_reopens_as_the_stream_it_holds(tmp_path, 
     for folder in ("one", "one-thermal"):
         info = open_sequence(tmp_path / "out" / folder).info
         assert (info.thermal_only, info.visible_only) == (which == "thermal", which == "visible"), folder
+
+
+def test_a_got10k_export_reopens_at_the_source_frame_rate(tmp_path):
+    """meta_info.ini says ``anno_fps: 25Hz`` but the folder reopened at 30 fps (a 20 s drone
+    video's clock read 16.7 s); a GOT-10k folder now opens at the rate it declares."""
+    from core.sequences.layouts import open_sequence
+    from core.sequences.pair import PairSequence
+    from core.sequences.sources import FolderSource
+
+    _single_stream(tmp_path, "thermal")
+    source = FolderSource(tmp_path / "thermal")
+    source.fps = 25.0
+    sequence = PairSequence(None, source, name="one", layout="folder")
+    run_to_end(export_got10k(sequence, {0: FrameAnnotation(0, [5, 5, 10, 10])}, tmp_path / "out"))
+    assert "anno_fps: 25Hz" in (tmp_path / "out" / "one" / "meta_info.ini").read_text()
+    for folder in ("one", "one-thermal"):
+        assert open_sequence(tmp_path / "out" / folder).info.fps == 25.0
