@@ -138,8 +138,8 @@ def thermal_dropped(records: Mapping[int, FrameAnnotation], target: str, *,
 
 def _polygon_text(rows: np.ndarray) -> str:
     lines = []
-    for x, y, w, h in rows:
-        points = (x, y, x + w, y, x + w, y + h, x, y + h)
+    for x, y, x2, y2 in xywh_to_corners(rows):  # decimal sums: 229.48 + 16.04 is written 245.52
+        points = (x, y, x2, y, x2, y2, x, y2)
         lines.append(",".join(format_number(v) for v in points))
     return "\n".join(lines) + "\n"
 

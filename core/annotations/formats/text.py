@@ -18,6 +18,7 @@ a meaning is :mod:`core.annotations.formats.rows`'s job.
 from __future__ import annotations
 
 import re
+from decimal import Decimal, localcontext
 from pathlib import Path
 
 import numpy as np
@@ -97,9 +98,9 @@ def parse_boxes(text: str, path: str | Path = "<text>") -> np.ndarray:
     for width in (4, 8):
         values = _uniform(tokens, width)
         if values is not None:
-            return values if width == 4 else polygon_to_xywh(values)
+            return values if width == 4 else _polygon_box(values)
     rows = _checked_rows(path, lines, tokens, (4, 8), "4 values (x,y,w,h) or 8 (polygon)")
-    boxes = [values if len(values) == 4 else polygon_to_xywh(values).tolist() for values in rows]
+    boxes = [values if len(values) == 4 else _polygon_box(values).tolist() for values in rows]
     return np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
 
 
@@ -127,16 +128,47 @@ def read_boxes(path: str | Path) -> np.ndarray:
     return parse_boxes(read_text(path), path)
 
 
+def decimal_sum(a, b, *, subtract: bool = False) -> np.ndarray:
+    """``a + b`` (``a - b`` with ``subtract``) elementwise, computed on the values as written
+    (their shortest decimal text) and rounded once to float64: ``229.48 + 16.04`` is
+    ``245.52``, where float64 gives ``245.51999999999998``, and ``245.52 - 229.48`` is
+    ``16.04`` again. So boxes written as corners or polygons and read back come back as
+    they were written. Whole numbers (exact either way), NaN and inf take the float64 path."""
+    a = np.asarray(a, dtype=np.float64)
+    b = np.asarray(b, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        out = a - b if subtract else a + b
+        fractional = np.isfinite(out) & ((a != np.round(a)) | (b != np.round(b)))
+    if fractional.any():
+        with localcontext(prec=50):  # exact for any two float64 texts of pixel coordinates
+            for index in zip(*np.nonzero(fractional), strict=True):
+                x, y = Decimal(repr(float(a[index]))), Decimal(repr(float(b[index])))
+                out[index] = float(x - y if subtract else x + y)
+    return out
+
+
+def _polygon_box(points: np.ndarray) -> np.ndarray:
+    """:func:`core.geometry.polygon_to_xywh` with the width and height as :func:`decimal_sum`
+    differences (a polygon written from a box reads back as that box)."""
+    box = polygon_to_xywh(points)
+    p = np.asarray(points, dtype=np.float64)
+    box[..., 2] = decimal_sum(p[..., 0::2].max(axis=-1), box[..., 0], subtract=True)
+    box[..., 3] = decimal_sum(p[..., 1::2].max(axis=-1), box[..., 1], subtract=True)
+    return box
+
+
 def corners_to_xywh(corners: np.ndarray) -> np.ndarray:
-    """``(N, 4)`` GTOT corners ``x1 y1 x2 y2`` -> ``x, y, w, h`` with ``w = x2 - x1`` (no +1)."""
+    """``(N, 4)`` GTOT corners ``x1 y1 x2 y2`` -> ``x, y, w, h`` with ``w = x2 - x1`` (no +1;
+    a :func:`decimal_sum` difference)."""
     c = np.asarray(corners, dtype=np.float64).reshape(-1, 4)
-    return np.concatenate([c[:, :2], c[:, 2:] - c[:, :2]], axis=1)
+    return np.concatenate([c[:, :2], decimal_sum(c[:, 2:], c[:, :2], subtract=True)], axis=1)
 
 
 def xywh_to_corners(boxes: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`corners_to_xywh`; all-zero (absent) rows stay ``0 0 0 0``."""
+    """Inverse of :func:`corners_to_xywh` (``x2 = x + w``, a :func:`decimal_sum`); all-zero
+    (absent) rows stay ``0 0 0 0``."""
     b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
-    out = np.concatenate([b[:, :2], b[:, :2] + b[:, 2:]], axis=1)
+    out = np.concatenate([b[:, :2], decimal_sum(b[:, :2], b[:, 2:])], axis=1)
     out[~np.any(b != 0, axis=1)] = 0.0
     return out
 
