@@ -1,7 +1,8 @@
 """Raw readers: GT and result files as numpy, exactly as the toolkits read them.
 
-Independent of ``core.annotations`` on purpose: ``0,0,0,0`` rows, NaN rows and GTOT
-corners are kept as they are in the file, because the metrics' rules depend on them.
+Independent of ``core.annotations``' row meanings on purpose: ``0,0,0,0`` rows, NaN rows and
+GTOT corners are kept as they are in the file, because the metrics' rules depend on them (only
+the file's text is decoded by the same ``read_text``: UTF-8 or UTF-16 with its BOM).
 All arrays are ``(N, 4)`` float64 ``x, y, w, h`` unless stated.
 """
 from __future__ import annotations
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.annotations.formats.text import read_text
 from core.errors import AnnotationFormatError, ConfigError
 from core.geometry import polygon_to_xywh
 from core.metrics.toolkit_geometry import corners_to_gtot_xywh
@@ -29,19 +31,14 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
     eight: what an 8-value row is: ``"polygon"`` (VOT: its bounding box), ``"visible"`` /
     ``"thermal"`` (VTUAV: a visible box then a thermal box; the chosen half).
 
-    Commas, spaces, tabs (any mix), CRLF, blank lines (skipped only at the end or as
+    UTF-8 or UTF-16 text (``core.annotations.formats.text.read_text``). Commas, spaces, tabs
+    (any mix), CRLF, blank lines (skipped only at the end or as
     trailing lines) and a separator at the end of a row are tolerated; ``NaN`` tokens are
     kept when ``allow_nan``. A row of another length, a non-number or an empty value
     between separators raises AnnotationFormatError with the 1-based line.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig", errors="strict")
-    except FileNotFoundError:
-        raise AnnotationFormatError(path, "file not found") from None
-    except (UnicodeDecodeError, OSError) as error:
-        raise AnnotationFormatError(path, f"cannot read as text: {error}") from None
-    lines = text.splitlines()
+    lines = read_text(path).splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
     rows = []
@@ -152,7 +149,7 @@ def _vtuav_gt(name: str, visible_path: Path, infrared_path: Path | None) -> Sequ
     visible = read_box_rows(visible_path, eight="visible")
     if infrared_path is not None and infrared_path.is_file():
         return SequenceGT(name, visible, read_box_rows(infrared_path, eight="thermal"), (visible_path, infrared_path))
-    first = next((line for line in visible_path.read_text(encoding="utf-8-sig").splitlines() if line.strip()), "")
+    first = next((line for line in read_text(visible_path).splitlines() if line.strip()), "")
     if len([t for t in _SPLIT.split(first.strip()) if t]) == 8:
         return SequenceGT(name, visible, read_box_rows(visible_path, eight="thermal"), (visible_path,))
     return SequenceGT(name, visible, None, (visible_path,))

@@ -97,3 +97,30 @@ def test_eval_of_the_ground_truth_folder_itself_says_so(tmp_path, capsys):
     assert (f"note: RESULTS_DIR {gt} is the ground-truth folder: its ground truth is scored against itself (not a "
             "tracker's results)") in captured.err.splitlines(), captured.err
     assert "1.0000" in captured.out
+
+
+def test_eval_reads_a_utf16_results_file_as_powershell_writes_it(tmp_path, capsys):
+    """``python track.py > seq.txt`` in Windows PowerShell 5 writes UTF-16 with a byte-order mark;
+    eval and convert refused it with 'utf-8 codec can't decode byte 0xff in position 0'."""
+    gt, (folder,) = _gt_and_results(tmp_path, "a")
+    text = (folder / "seq.txt").read_text()
+    (folder / "seq.txt").write_bytes(text.replace("\n", "\r\n").encode("utf-16"))
+    assert main(["eval", str(folder), "--gt", str(gt), "--protocol", "lasher", "--no-attributes"]) == 0
+    assert "1.0000   1.0000   0.9524" in capsys.readouterr().out  # SR: no IoU is > 1
+    assert main(["convert", str(folder / "seq.txt"), str(tmp_path / "back.txt"), "--to", "xywh"]) == 0
+    assert (tmp_path / "back.txt").read_text() == text
+
+
+def test_a_results_file_with_a_byte_that_is_not_utf8_names_the_line(tmp_path, capsys):
+    """A Latin-1 byte on line 3 was refused with '... in position 27: invalid continuation byte':
+    which line was it?"""
+    gt, (folder,) = _gt_and_results(tmp_path, "a")
+    path = folder / "seq.txt"
+    lines = path.read_bytes().splitlines(keepends=True)
+    path.write_bytes(b"".join(lines[:2]) + b"12,20,30,40 \xe9\n" + b"".join(lines[3:]))
+    assert main(["eval", str(folder), "--gt", str(gt), "--protocol", "lasher", "--no-attributes"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"error: {path}, line 3: not UTF-8 text (byte 0xe9)"), line
+    assert main(["convert", str(path), str(tmp_path / "back.txt"), "--to", "xywh"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"error: {path}, line 3: not UTF-8 text (byte 0xe9)"), line

@@ -17,6 +17,7 @@ a meaning is :mod:`core.annotations.formats.rows`'s job.
 """
 from __future__ import annotations
 
+import codecs
 import re
 from decimal import Decimal, localcontext
 from pathlib import Path
@@ -33,16 +34,30 @@ _EMPTY_FIELD = re.compile(r"^[ \t]*[,;]|[,;][ \t]*[,;]", re.MULTILINE)
 
 
 def read_text(path: str | Path) -> str:
-    """The text of ``path`` (UTF-8, BOM dropped); AnnotationFormatError when missing or binary."""
+    """The text of ``path``: UTF-8 (a BOM dropped), or UTF-16 when it starts with a UTF-16
+    byte-order mark (what ``>`` and ``Out-File`` write in Windows PowerShell 5: a tracker's
+    output redirected there). AnnotationFormatError when missing, a folder, unreadable, or
+    holding a byte that is not UTF-8 (naming its line). The metrics' raw reader
+    (``core.metrics.readers``) reads its files through it too."""
     path = Path(path)
     try:
-        return path.read_text(encoding="utf-8-sig")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise AnnotationFormatError(path, "file not found") from None
     except IsADirectoryError:
         raise AnnotationFormatError(path, "is a folder, expected a text file of boxes") from None
-    except (UnicodeDecodeError, OSError) as error:
+    except OSError as error:
         raise AnnotationFormatError(path, f"cannot read as text ({error})") from None
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as error:
+            raise AnnotationFormatError(path, f"cannot read as UTF-16 text ({error.reason})") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise AnnotationFormatError(path, f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+                                    line=data.count(b"\n", 0, error.start) + 1) from None
 
 
 def _tokens(text: str, path) -> tuple[list[str], list[list[str]]]:
