@@ -152,3 +152,17 @@ def test_convert_to_corners_and_back_gives_the_boxes_as_written(tmp_path, target
     back = tmp_path / "back.txt"
     assert main(["convert", str(tmp_path / "out"), str(back), "--from", source_format, "--to", "xywh"]) == 0
     assert back.read_text() == rows
+
+
+@pytest.mark.parametrize("target", ["lasher", "rgbt234", "gtot", "got10k", "lasot", "vot", "xywh"])
+def test_what_convert_writes_reads_back_with_from_the_same_name(tmp_path, target):
+    """``convert S out --to vot`` then ``convert out back.txt --from vot`` stopped at argparse
+    ('invalid choice: vot'): --from knew only vot-rgbt and vot-tir."""
+    rows = "10,20,30,40\n0,0,0,0\n12.5,20,30,40\n"
+    src = tmp_path / "seq.txt"
+    src.write_text(rows)
+    out = tmp_path / ("out.txt" if target == "xywh" else "out")
+    assert main(["convert", str(src), str(out), "--to", target]) == 0
+    back = tmp_path / "back.txt"
+    assert main(["convert", str(out), str(back), "--from", target, "--to", "xywh"]) == 0
+    assert back.read_text() == rows

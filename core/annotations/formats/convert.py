@@ -38,7 +38,10 @@ from core.wording import plural
 # File formats for a single box file, and dataset layouts for a sequence (or GT-only) folder.
 FILE_FORMATS = ("xywh", "corners", "polygon", "vtuav")
 LAYOUTS = ("gtot", "rgbt210", "rgbt234", "lasher", "vtuav", "vot-rgbt", "vot-tir", "got10k", "lasot")
-SOURCE_FORMATS = ("auto", *FILE_FORMATS, *(name for name in LAYOUTS if name not in FILE_FORMATS))
+#: --from names that stand for another: every --to name reads back under its own name (``vot`` writes
+#: the VOT layout's groundtruth.txt)
+SOURCE_ALIASES = {"vot": "vot-rgbt"}
+SOURCE_FORMATS = ("auto", *FILE_FORMATS, *(name for name in LAYOUTS if name not in FILE_FORMATS), *SOURCE_ALIASES)
 TARGET_FORMATS = ("lasher", "rgbt234", "gtot", "got10k", "lasot", "vot", "xywh")
 
 
@@ -86,11 +89,12 @@ def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int,
     A folder: ``source_format`` "auto" (detected from the frames, else from the GT file
     names) or a layout name (``LAYOUTS``). A file: "auto"/"xywh"/"polygon" (4- or
     8-value rows), "corners"/"gtot" (``x1 y1 x2 y2``), "vtuav" (one row per 10 frames),
-    or any other layout name (read as x, y, w, h rows).
+    or any other layout name (read as x, y, w, h rows). "vot" is "vot-rgbt" (``SOURCE_ALIASES``).
     """
     src = Path(src)
     if source_format not in SOURCE_FORMATS:
         raise AnnotationFormatError(src, f"unknown source format {source_format!r}; choose from {SOURCE_FORMATS}")
+    source_format = SOURCE_ALIASES.get(source_format, source_format)
     if not src.exists():
         raise AnnotationFormatError(src, "not found")
     if src.is_dir():
