@@ -100,7 +100,7 @@ _GT_FILES: dict[str, tuple[tuple[str, str | None, bool], ...]] = {
     "lasher": (("visible.txt", None, False), ("init.txt", None, False), ("groundtruth.txt", None, False)),
     "rgbt234": (("visible.txt", "infrared.txt", False), ("init.txt", None, False), ("groundtruth.txt", None, False)),
     "rgbt210": (("init.txt", None, False), ("visible.txt", "infrared.txt", False), ("groundtruth.txt", None, False)),
-    "gtot": (("groundTruth_v.txt", "groundTruth_i.txt", True), ("init.txt", None, False)),
+    "gtot": (("groundTruth_v.txt", "groundTruth_i.txt", True), ("init.txt", None, False), ("groundtruth.txt", None, False)),
     "vtuav": (("rgb.txt", "ir.txt", False), ("groundtruth.txt", None, False)),
 }
 _GT_FILES["pytracking-lasher"] = _GT_FILES["lasher"]

@@ -258,3 +258,15 @@ def test_eval_command_reports_an_empty_result_file_and_scores_it_as_no_box(tmp_p
     assert report.sequences[0].scores["MPR"] == 0.0
     assert [n for n in report.notes if "no result rows" in n] == [
         f"{res / 's1.txt'}: no result rows: every frame counted as a failure"]
+
+
+@pytest.mark.parametrize("protocol", ["lasher", "rgbt234", "rgbt210", "gtot", "vtuav", "pytracking-lasher"])
+def test_every_protocol_reads_a_groundtruth_txt_folder(tmp_path, protocol):
+    """A dataset of ``<seq>/groundtruth.txt`` folders (what track-dataset tracks: OTB, UAV123,
+    Anti-UAV, GOT-10k, VOT) scored under every protocol but gtot, which stopped the whole eval with
+    'no ground-truth file for protocol gtot (looked for groundTruth_v.txt, init.txt)', though it
+    scores a flat <seq>.txt of the same x,y,w,h rows."""
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "groundtruth.txt").write_text("1,2,3,4\n")
+    seq = sequence_gt(tmp_path, "s", protocol)
+    assert list(seq.visible[0]) == [1, 2, 3, 4] and seq.infrared is None
