@@ -40,7 +40,14 @@ import numpy as np
 
 from core.errors import SequenceError
 from core.sequences.pair import PairSequence
-from core.sequences.sources import VIDEO_EXTENSIONS, FolderSource, VideoSource, folder_name, list_images
+from core.sequences.sources import (
+    VIDEO_EXTENSIONS,
+    FolderSource,
+    VideoSource,
+    folder_name,
+    list_images,
+    natural_key,
+)
 
 GOT10K_MARKERS = ("meta_info.ini", "absence.label", "cover.label")
 
@@ -88,6 +95,19 @@ def _half_pair(folder: Path) -> tuple[str, list[str]] | None:
         if _has_images(folder / visible) and not any((folder / t).exists() for t in partners):
             return visible, partners
     return None
+
+
+def _listed_sequences(folder: Path) -> list[str]:
+    """The sequence folders in a dataset root such as the studio's own GOT-10k or LaSOT export
+    (``walk/`` and ``walk-thermal/``): those ``folder/list.txt`` names, else the subfolders,
+    each holding frames directly or in ``img/`` (``ir/``, ...)."""
+    try:
+        lines = (folder / "list.txt").read_text(encoding="utf-8", errors="replace").splitlines()
+        names = [line.strip() for line in lines if line.strip()]
+    except OSError:
+        names = sorted((p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")), key=natural_key)
+    # the first few only: this is an error message, and a dataset root may hold thousands
+    return [name for name in names[:8] if (folder / name).is_dir() and _thermal_only_folder(folder / name) is not None]
 
 
 def _rgbt_flavour(folder: Path) -> str:
@@ -231,6 +251,14 @@ def detect_layout(folder: str | Path) -> str:
         missing = " or ".join(f"{name}/" for name in half[1])
         raise SequenceError(folder, f"has {half[0]}/ but no {missing} beside it: a visible + thermal pair needs "
                                     f"both (add it, or open {folder / half[0]} alone as one stream)")
+    listed = _listed_sequences(folder)
+    if listed:  # the GOT-10k export's own folder said 'unknown sequence layout; expected ...'
+        names = ", ".join(listed[:4]) + (", ..." if len(listed) > 4 else "")  # of the first 8
+        one_stream = {declared_modality(folder / name) for name in listed[:2]} in ({"visible"}, {"thermal"})
+        pair = (f", or {folder / listed[0]} and {folder / listed[1]} as a visible + thermal pair"
+                if len(listed) == 2 and listed[1] == f"{listed[0]}-thermal" and not one_stream else "")
+        raise SequenceError(folder, f"is a dataset root, not a sequence: it holds the sequence folders {names}; open one "
+                                    f"sequence folder in it ({folder / listed[0]}){pair}")
     present = sorted(p.name + ("/" if p.is_dir() else "") for p in folder.iterdir())[:12]
     raise SequenceError(folder, "unknown sequence layout; expected " + EXPECTED
                         + ". Found: " + (", ".join(present) if present else "an empty folder"))

@@ -319,3 +319,25 @@ def test_the_got10k_and_lasot_exports_open_again_as_they_were_written(tmp_path):
                 assert len(sequence) == 4 and sorted(sequence.ground_truth()) == [0, 1, 2, 3]
             finally:
                 sequence.close()
+
+
+def test_the_got10k_export_root_says_which_folders_to_open(tmp_path):
+    """The folder a GOT-10k or LaSOT export names as written (list.txt + seq/ + seq-thermal/) said
+    'unknown sequence layout; expected v/ + i/ (GTOT); visible/ + infrared/ ...'; it now says it
+    is a dataset root and names the sequence folders to open."""
+    from core.annotations.formats.export import export_got10k, export_lasot
+    from core.errors import SequenceError
+    from core.progress import run_to_end
+    from tests.core.safety.conftest import make_sequence
+
+    source = open_sequence(make_sequence(tmp_path / "seq", frames=4))
+    try:
+        run_to_end(export_got10k(source, source.ground_truth(), tmp_path / "got"))
+        run_to_end(export_lasot(source, source.ground_truth(), tmp_path / "lasot"))
+    finally:
+        source.close()
+    for root in (tmp_path / "got", tmp_path / "lasot"):
+        with pytest.raises(SequenceError) as error:
+            detect_layout(root)
+        assert "dataset root" in str(error.value) and str(root / "seq") in str(error.value)
+        assert f"{root / 'seq'} and {root / 'seq-thermal'} as a visible + thermal pair" in str(error.value)
