@@ -1,6 +1,8 @@
 """Menus, the toolbar and the recent-files menu of the main window."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QToolBar
 
@@ -106,8 +108,12 @@ def fill_recent_menu(window) -> None:
     menu.clear()
     menu.setToolTipsVisible(True)  # the full paths, for two sequences of one name
     present = [recent for recent in window.settings.recent if recent.present()]
-    for recent in present:
-        action = menu.addAction(recent.label())
+    labels = [recent.label() for recent in present]
+    for recent, label in zip(present, labels, strict=True):
+        if labels.count(label) > 1:  # a sequence and its exports: three "antiuav-4", told apart on hover alone
+            first = Path(recent.paths[0])
+            label = f"{label} (in {first.parent if recent.kind != 'pair' else first.parent.parent})"
+        action = menu.addAction(label)
         action.setToolTip(" | ".join(recent.paths))
         action.triggered.connect(lambda _checked=False, r=recent: window.open_request(OpenRequest.from_recent(r)))
     menu.setEnabled(bool(present))

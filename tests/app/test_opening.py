@@ -226,3 +226,19 @@ def test_a_folder_copied_with_its_project_opens_with_it(qtbot, tmp_path):
     assert f"project re-linked to this footage from {(original / 'visible.mp4').resolve()}" in (
         second.statusBar().currentMessage())
     second.close()
+
+
+def test_open_recent_tells_apart_sequences_of_one_name(window, tmp_path):
+    """The Anti-UAV footage and its GOT-10k and LaSOT exports (each folder named antiuav-4) were
+    three "antiuav-4" lines in File > Open recent, told apart only by hovering; entries whose names
+    collide now say the folder they are in."""
+    from app.menus import fill_recent_menu
+    from app.settings import Recent
+
+    folders = [tmp_path / "real" / "antiuav-4", tmp_path / "antiuav-4-got10k" / "antiuav-4", tmp_path / "walk-3"]
+    for folder in folders:
+        folder.mkdir(parents=True)
+        window.settings.add_recent(Recent("sequence", (str(folder),)))
+    fill_recent_menu(window)
+    assert [a.text() for a in window.recent_menu.actions()] == [
+        "walk-3", f"antiuav-4 (in {folders[1].parent})", f"antiuav-4 (in {folders[0].parent})"]
