@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.annotations.formats.groundtruth import refuse_mixed_layouts
 from core.annotations.formats.text import read_text
 from core.errors import AnnotationFormatError, ConfigError
 from core.geometry import polygon_to_xywh
@@ -123,6 +124,7 @@ def _sequence_gt(root: Path, name: str, protocol: str) -> SequenceGT:
         raise ConfigError(f"unknown evaluation protocol {protocol!r}")
     folder = root / name
     if folder.is_dir():
+        refuse_mixed_layouts(folder)  # which file a protocol reads must not change the boxes
         for vis, ir, corners in _GT_FILES[protocol]:
             vpath = folder / vis
             if not vpath.is_file():

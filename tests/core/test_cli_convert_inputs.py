@@ -166,3 +166,39 @@ def test_what_convert_writes_reads_back_with_from_the_same_name(tmp_path, target
     back = tmp_path / "back.txt"
     assert main(["convert", str(out), str(back), "--from", target, "--to", "xywh"]) == 0
     assert back.read_text() == rows
+
+
+def _mixed_folder(tmp_path, visible_rows: str):
+    """A sequence folder of ground truth only: GTOT corners and a groundtruth.txt, plus a
+    LasHeR visible.txt of ``visible_rows``."""
+    seq = tmp_path / "gt" / "seq"
+    seq.mkdir(parents=True)
+    (seq / "groundTruth_v.txt").write_text("10 20 40 60\n0 0 0 0\n12 20 42 60\n")
+    (seq / "groundtruth.txt").write_text("10,20,30,40\nNaN,NaN,NaN,NaN\n12,20,30,40\n")
+    (seq / "visible.txt").write_bytes(visible_rows.encode())
+    return seq
+
+
+def test_a_folder_with_ground_truth_of_two_layouts_that_differ_is_refused(tmp_path, capsys):
+    """A folder holding GTOT corners, a groundtruth.txt and a LasHeR visible.txt of other boxes:
+    convert read the corners (its layout guess), eval --protocol lasher visible.txt and
+    track-dataset groundtruth.txt, each without a word, so the numbers of a round trip
+    disagreed. Each now names the file and the first line where the boxes differ."""
+    seq = _mixed_folder(tmp_path, "10,20,30,40\r\n0,0,0,0\r\n99,20,30,40\r\n")
+    assert main(["convert", str(seq), str(tmp_path / "out.txt"), "--to", "xywh"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"error: {seq / 'visible.txt'}, line 3: holds other boxes than groundTruth_v.txt"), line
+    results = tmp_path / "results"
+    results.mkdir()
+    (results / "seq.txt").write_text("10,20,30,40\n10,20,30,40\n12,20,30,40\n")
+    for protocol in ("lasher", "gtot"):
+        assert main(["eval", str(results), "--gt", str(tmp_path / "gt"), "--protocol", protocol]) == 2
+        assert _one_error_line(capsys.readouterr().err) == line
+
+
+def test_a_folder_with_ground_truth_of_two_layouts_that_agree_is_read(tmp_path, capsys):
+    """The same boxes in three layouts (absent as 0 0 0 0 in one, NaN in another) are one ground
+    truth: read, not refused."""
+    seq = _mixed_folder(tmp_path, "10,20,30,40\r\n0,0,0,0\r\n12,20,30,40\r\n")
+    assert main(["convert", str(seq), str(tmp_path / "out.txt"), "--to", "xywh"]) == 0
+    assert (tmp_path / "out.txt").read_text() == "10,20,30,40\n0,0,0,0\n12,20,30,40\n"

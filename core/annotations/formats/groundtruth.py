@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.annotations.formats.rows import records_from_rows
+from core.annotations.formats.rows import records_from_rows, rows_absent
 from core.annotations.formats.text import read_box_pairs, read_boxes, read_corners, read_text
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError
@@ -145,13 +145,45 @@ def _first_existing(folder: Path, names: tuple[str, ...]) -> Path | None:
     return None
 
 
+#: the visible box file of each layout family that a folder's ground truth may come from
+#: (``init.txt`` is left out: RGBT234's differs from its visible.txt in 17 sequences)
+LAYOUT_BOX_FILES = ("groundTruth_v.txt", "visible.txt", "groundtruth.txt")
+
+
+def refuse_mixed_layouts(folder: str | Path) -> None:
+    """AnnotationFormatError when ``folder`` holds the box files of two layouts
+    (:data:`LAYOUT_BOX_FILES`) with different boxes, naming the second file and its first
+    differing line: which one a reader takes depends on the layout it guesses or the
+    protocol (convert read GTOT's corners, eval --protocol lasher visible.txt, track-dataset
+    groundtruth.txt), so the same folder gave other boxes to each without a word. Files that
+    agree (absent as ``0,0,0,0`` in one, NaN in another) pass."""
+    folder = Path(folder)
+    present = [folder / name for name in LAYOUT_BOX_FILES if (folder / name).is_file()]
+    if len(present) < 2:
+        return
+    rows = [read_corners(p) if p.name == "groundTruth_v.txt" else read_boxes(p) for p in present]
+    first, reference = present[0], rows[0]
+    gone = rows_absent(reference)
+    for path, other in zip(present[1:], rows[1:], strict=True):
+        other_gone = rows_absent(other)
+        common = min(len(reference), len(other))
+        differs = (gone[:common] != other_gone[:common]) | (
+            ~gone[:common] & np.any(reference[:common] != other[:common], axis=1))
+        if differs.any() or len(other) != len(reference):
+            line = int(np.flatnonzero(differs)[0]) + 1 if differs.any() else common + 1
+            raise AnnotationFormatError(path, f"holds other boxes than {first.name} beside it: the folder has the "
+                                              "ground truth of two layouts; keep one", line=line)
+
+
 def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int, FrameAnnotation] | None:
     """Records of the sequence folder's GT, or None when the folder has no GT file.
 
     ``layout``: as ``core.sequences.detect_layout`` names it (detected when None).
-    Malformed files raise AnnotationFormatError naming the file and line.
+    Malformed files raise AnnotationFormatError naming the file and line, as does a folder
+    with the ground truth of two layouts that differ (:func:`refuse_mixed_layouts`).
     """
     folder = Path(folder)
+    refuse_mixed_layouts(folder)
     if layout is None:
         from core.sequences import detect_layout
 
