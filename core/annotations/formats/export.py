@@ -22,7 +22,8 @@ it; the export says so first among its warnings and in ``EXPORT_MARKER``
   ``cut_by_image.label`` (1 where the box reaches outside the image; the got10k toolkit
   reads it with the other labels) and ``meta_info.ini``.
 - LaSOT style: per modality ``img/00000001.jpg``, ``groundtruth.txt``,
-  ``full_occlusion.txt``, ``out_of_view.txt``.
+  ``full_occlusion.txt``, ``out_of_view.txt``, and ``SOURCE.txt`` with the ``modality:`` line
+  that reopening the folder reads (``core.sequences.layouts.declared_modality``).
 """
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ from core.annotations.records import FrameAnnotation, Provenance
 from core.errors import ExportError
 from core.fileio import atomic_directory, inside, safe_component
 from core.progress import Job, Progress
+from core.sequences.layouts import SOURCE_FILE
 from core.wording import plural
 
 EXPORT_FORMATS = ("lasher", "rgbt234", "got10k", "lasot")
@@ -327,10 +329,13 @@ def export_lasot(sequence, records: Mapping[int, FrameAnnotation], out_dir: str 
 
     def write_labels(tmp: Path, entries, n: int) -> None:
         occlusion, out_of_view = lasot_labels(records, n)
-        for folder, _, thermal in entries:
+        for folder, attr, thermal in entries:
             _text(tmp / folder / "groundtruth.txt", format_rows(rows_from_records(records, n, thermal=thermal)))
             _text(tmp / folder / "full_occlusion.txt", occlusion)
             _text(tmp / folder / "out_of_view.txt", out_of_view)
+            # LaSOT has no meta file; without this line gray visible frames (TNO's) reopened as thermal-only
+            _text(tmp / folder / SOURCE_FILE, f"rgbt-studio export of {sequence.info.name}\n"
+                                              f"modality: {_stored_modality(sequence, attr)}\n")
 
     return (yield from _export_per_modality(sequence, records, out_dir, "img", quality, write_labels))
 

@@ -434,3 +434,22 @@ def test_a_got10k_export_reopens_at_the_source_frame_rate(tmp_path):
     assert "anno_fps: 25Hz" in (tmp_path / "out" / "one" / "meta_info.ini").read_text()
     for folder in ("one", "one-thermal"):
         assert open_sequence(tmp_path / "out" / folder).info.fps == 25.0
+
+
+def test_a_lasot_export_of_gray_visible_frames_reopens_as_visible(tmp_path):
+    """TNO's visible frames are gray: the LaSOT export's ``<name>/img`` reopened as a thermal-only
+    sequence, having no meta file to say otherwise; each modality folder now has a SOURCE.txt
+    ``modality:`` line."""
+    from core.sequences.layouts import open_sequence
+    from core.sequences.pair import PairSequence
+    from core.sequences.sources import FolderSource
+
+    for which in ("visual", "thermal"):
+        (tmp_path / which).mkdir()
+        for i in range(3):
+            cv2.imwrite(str(tmp_path / which / f"{i + 1:05d}.png"), np.full((30, 40), 60 + 40 * i, np.uint8))
+    sequence = PairSequence(FolderSource(tmp_path / "visual"), FolderSource(tmp_path / "thermal"), name="tree",
+                            layout="folder-pair")
+    run_to_end(export_lasot(sequence, {0: FrameAnnotation(0, [5, 5, 10, 10])}, tmp_path / "out"))
+    visible, thermal = open_sequence(tmp_path / "out" / "tree").info, open_sequence(tmp_path / "out" / "tree-thermal").info
+    assert visible.visible_only and thermal.thermal_only
