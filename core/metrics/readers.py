@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.groundtruth import refuse_mixed_layouts
-from core.annotations.formats.text import read_text
+from core.annotations.formats.text import MIXED_SEPARATORS, read_text
 from core.errors import AnnotationFormatError, ConfigError
 from core.geometry import polygon_to_xywh
 from core.metrics.toolkit_geometry import corners_to_gtot_xywh
@@ -35,8 +35,8 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
     UTF-8 or UTF-16 text (``core.annotations.formats.text.read_text``). Commas, spaces, tabs
     (any mix), CRLF, blank lines (skipped only at the end or as
     trailing lines) and a separator at the end of a row are tolerated; ``NaN`` tokens are
-    kept when ``allow_nan``. A row of another length, a non-number or an empty value
-    between separators raises AnnotationFormatError with the 1-based line.
+    kept when ``allow_nan``. A row of another length, a non-number, an empty value
+    between separators or both ``,`` and ``;`` on a line (decimal commas) raises AnnotationFormatError with the 1-based line.
     """
     path = Path(path)
     lines = read_text(path).splitlines()
@@ -46,6 +46,9 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
     for number, line in enumerate(lines, start=1):
         if _EMPTY_FIELD.search(line):
             raise AnnotationFormatError(path, f"empty value between separators in {line.strip()!r}", line=number)
+        body = line.rstrip(" \t,;")  # a separator at the end of the row does not count
+        if "," in body and ";" in body:
+            raise AnnotationFormatError(path, MIXED_SEPARATORS.format(line.strip()), line=number)
         tokens = [t for t in _SPLIT.split(line.strip()) if t]
         if not tokens:
             raise AnnotationFormatError(path, "blank line inside the box rows", line=number)

@@ -124,3 +124,17 @@ def test_a_results_file_with_a_byte_that_is_not_utf8_names_the_line(tmp_path, ca
     assert main(["convert", str(path), str(tmp_path / "back.txt"), "--to", "xywh"]) == 2
     line = _one_error_line(capsys.readouterr().err)
     assert line.startswith(f"error: {path}, line 3: not UTF-8 text (byte 0xe9)"), line
+
+
+def test_a_results_file_with_decimal_commas_is_refused_naming_its_line(tmp_path, capsys):
+    """A spreadsheet saved as CSV in a decimal-comma locale writes '203,31;149,93;17,27;49,66':
+    split on both separators it is eight numbers, read as a polygon, and every box of the file was
+    scored as that polygon's bounding box without a word."""
+    gt, (folder,) = _gt_and_results(tmp_path, "a")
+    path = folder / "seq.txt"
+    path.write_text("10;20;30;40\n203,31;149,93;17,27;49,66\n")
+    assert main(["eval", str(folder), "--gt", str(gt), "--protocol", "lasher", "--no-attributes"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"error: {path}, line 2: both ',' and ';' in '203,31;149,93;17,27;49,66'"), line
+    assert main(["convert", str(path), str(tmp_path / "back.txt"), "--to", "xywh"]) == 2
+    assert _one_error_line(capsys.readouterr().err) == line

@@ -9,7 +9,7 @@ Rejected with :class:`core.errors.AnnotationFormatError` naming the file and the
 1-based line: a row of another length, a token that is not a number, a blank line
 between box rows, an empty value between two separators (``1,,2,3,4``: MATLAB's
 ``dlmread`` reads it as a 0, ``np.loadtxt`` refuses it; reading past it would shift the
-row). A separator at the end of a row is allowed.
+row), a line with both ``,`` and ``;`` (decimal commas: ``203,31;149,93;17,27;49,66``). A separator at the end of a row is allowed.
 
 The result is always ``(N, 4)`` float64 ``x, y, w, h`` (top-left, float pixels); absent
 rows (``0,0,0,0``, NaN, w or h <= 0) are returned as they are in the file: giving them
@@ -31,6 +31,12 @@ _SEPARATORS = re.compile(r"[,;]")
 # A separator at the start of a line or right after another one: an empty field, which
 # would shift every later value of the row one place left (1,,2,3,4 is not 1,2,3,4).
 _EMPTY_FIELD = re.compile(r"^[ \t]*[,;]|[,;][ \t]*[,;]", re.MULTILINE)
+# Both ',' and ';' on one line: a decimal-comma locale's CSV ('203,31;149,93;17,27;49,66'), whose
+# four numbers split on both separators became eight, read as a polygon.
+# A separator at the end of the row ('5,6,7,8;') does not count.
+_MIXED_SEPARATORS = re.compile(r"^(?=[^\r\n]*,[ \t]*[^\s,;])(?=[^\r\n]*;[ \t]*[^\s,;])", re.MULTILINE)
+#: what is said of a line with both
+MIXED_SEPARATORS = "both ',' and ';' in {!r}: decimal commas? write the numbers with decimal points"
 
 
 def read_text(path: str | Path) -> str:
@@ -62,14 +68,15 @@ def read_text(path: str | Path) -> str:
 
 def _tokens(text: str, path) -> tuple[list[str], list[list[str]]]:
     """Lines as written (trailing blank ones dropped) and their value tokens; an empty field
-    (``1,,2,3``) raises AnnotationFormatError naming its line."""
-    empty = _EMPTY_FIELD.search(text)
-    if empty is not None:
-        start = text.rfind("\n", 0, empty.start()) + 1
-        end = text.find("\n", empty.start())
-        line = text[start:] if end < 0 else text[start:end]
-        raise AnnotationFormatError(Path(path), f"empty value between separators in {line.strip()!r}",
-                                    line=text.count("\n", 0, start) + 1)
+    (``1,,2,3``) or a line with both ``,`` and ``;`` raises AnnotationFormatError naming its line."""
+    for pattern, problem in ((_EMPTY_FIELD, "empty value between separators in {!r}"),
+                             (_MIXED_SEPARATORS, MIXED_SEPARATORS)):
+        found = pattern.search(text)
+        if found is not None:
+            start = text.rfind("\n", 0, found.start()) + 1
+            end = text.find("\n", found.start())
+            line = text[start:] if end < 0 else text[start:end]
+            raise AnnotationFormatError(Path(path), problem.format(line.strip()), line=text.count("\n", 0, start) + 1)
     lines = text.splitlines()  # as written, for the messages that quote a line
     while lines and not lines[-1].strip():
         lines.pop()
