@@ -156,17 +156,18 @@ def decimal_sum(a, b, *, subtract: bool = False) -> np.ndarray:
     ``245.52``, where float64 gives ``245.51999999999998``, and ``245.52 - 229.48`` is
     ``16.04`` again. So boxes written as corners or polygons and read back come back as
     they were written. Whole numbers (exact either way), NaN and inf take the float64 path."""
-    a = np.asarray(a, dtype=np.float64)
-    b = np.asarray(b, dtype=np.float64)
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    shape = np.broadcast_shapes(a.shape, b.shape)
+    a, b = np.broadcast_to(a, shape).reshape(-1), np.broadcast_to(b, shape).reshape(-1)
     with np.errstate(invalid="ignore"):
         out = a - b if subtract else a + b
         fractional = np.isfinite(out) & ((a != np.round(a)) | (b != np.round(b)))
     if fractional.any():
         with localcontext(prec=50):  # exact for any two float64 texts of pixel coordinates
-            for index in zip(*np.nonzero(fractional), strict=True):
-                x, y = Decimal(repr(float(a[index]))), Decimal(repr(float(b[index])))
-                out[index] = float(x - y if subtract else x + y)
-    return out
+            for k in np.flatnonzero(fractional).tolist():
+                x, y = Decimal(repr(float(a[k]))), Decimal(repr(float(b[k])))
+                out[k] = float(x - y if subtract else x + y)
+    return out.reshape(shape)
 
 
 def _polygon_box(points: np.ndarray) -> np.ndarray:

@@ -128,3 +128,13 @@ def test_corners_round_trip(rows):
     rows = np.asarray(rows, dtype=np.float64)
     back = corners_to_xywh(parse_boxes(format_rows(xywh_to_corners(rows), " ")))
     np.testing.assert_allclose(back, rows, rtol=1e-9, atol=1e-6)  # x2 - x1 rounds in float64
+
+
+def test_a_polygon_row_among_box_rows_reads_as_its_box_as_written():
+    """A lone 8-value row among 4-value rows (read row by row) and a polygon file (read as a
+    whole) give the polygon's bounding box with its width and height as written (5.3 - 1.1 is
+    4.2, not 4.199999999999999); the row-by-row path stopped with numpy's 'Calling nonzero on
+    0d arrays' when the decimal width came in."""
+    rows = parse_boxes("1,2,3,4\n1.1,2.2,5.3,2.2,5.3,7.7,1.1,7.7\n")
+    assert rows.tolist() == [[1, 2, 3, 4], [1.1, 2.2, 4.2, 5.5]]
+    assert parse_boxes("1.1,2.2,5.3,2.2,5.3,7.7,1.1,7.7\n").tolist() == [[1.1, 2.2, 4.2, 5.5]]
