@@ -202,3 +202,14 @@ def test_a_folder_with_ground_truth_of_two_layouts_that_agree_is_read(tmp_path, 
     seq = _mixed_folder(tmp_path, "10,20,30,40\r\n0,0,0,0\r\n12,20,30,40\r\n")
     assert main(["convert", str(seq), str(tmp_path / "out.txt"), "--to", "xywh"]) == 0
     assert (tmp_path / "out.txt").read_text() == "10,20,30,40\n0,0,0,0\n12,20,30,40\n"
+
+
+def test_two_layouts_written_with_other_decimals_are_one_ground_truth(tmp_path, capsys):
+    """Exact comparison refused a folder whose second file was the same boxes written with other
+    decimals (a 2-decimal export beside a 4-decimal one, float noise such as 245.51999999999998);
+    values within 0.01 px are the same box."""
+    seq = _mixed_folder(tmp_path, "10.004,20,29.996,40.0049\n0,0,0,0\n11.995,20.00000000000001,30,40\n")
+    assert main(["convert", str(seq), str(tmp_path / "out.txt"), "--to", "xywh"]) == 0
+    seq2 = _mixed_folder(tmp_path / "other", "10.02,20,30,40\n0,0,0,0\n12,20,30,40\n")  # 0.02 px: other boxes
+    assert main(["convert", str(seq2), str(tmp_path / "out2.txt"), "--to", "xywh"]) == 2
+    assert "holds other boxes than groundTruth_v.txt" in capsys.readouterr().err

@@ -148,6 +148,9 @@ def _first_existing(folder: Path, names: tuple[str, ...]) -> Path | None:
 #: the visible box file of each layout family that a folder's ground truth may come from
 #: (``init.txt`` is left out: RGBT234's differs from its visible.txt in 17 sequences)
 LAYOUT_BOX_FILES = ("groundTruth_v.txt", "visible.txt", "groundtruth.txt")
+#: two layouts' boxes closer than this (pixels, each value) are the same box: files written with
+#: other decimals (2 or 4, or float noise such as 245.51999999999998) must not be refused
+SAME_BOX_TOLERANCE_PX = 0.01
 
 
 def refuse_mixed_layouts(folder: str | Path) -> None:
@@ -156,7 +159,8 @@ def refuse_mixed_layouts(folder: str | Path) -> None:
     differing line: which one a reader takes depends on the layout it guesses or the
     protocol (convert read GTOT's corners, eval --protocol lasher visible.txt, track-dataset
     groundtruth.txt), so the same folder gave other boxes to each without a word. Files that
-    agree (absent as ``0,0,0,0`` in one, NaN in another) pass."""
+    agree (absent as ``0,0,0,0`` in one, NaN in another; values within
+    :data:`SAME_BOX_TOLERANCE_PX`, as files written with other decimals) pass."""
     folder = Path(folder)
     present = [folder / name for name in LAYOUT_BOX_FILES if (folder / name).is_file()]
     if len(present) < 2:
@@ -168,7 +172,7 @@ def refuse_mixed_layouts(folder: str | Path) -> None:
         other_gone = rows_absent(other)
         common = min(len(reference), len(other))
         differs = (gone[:common] != other_gone[:common]) | (
-            ~gone[:common] & np.any(reference[:common] != other[:common], axis=1))
+            ~gone[:common] & np.any(np.abs(reference[:common] - other[:common]) > SAME_BOX_TOLERANCE_PX, axis=1))
         if differs.any() or len(other) != len(reference):
             line = int(np.flatnonzero(differs)[0]) + 1 if differs.any() else common + 1
             raise AnnotationFormatError(path, f"holds other boxes than {first.name} beside it: the folder has the "
