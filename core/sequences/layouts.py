@@ -68,6 +68,9 @@ THERMAL_STEMS = ("infrared", "thermal", "ir", "tir", "lwir")
 # gray frames stored as JPEG colour have a spread of about 0-1.
 COLOUR_SPREAD = 3.0
 SOURCE_FILE = "SOURCE.txt"
+#: written at the root of every export folder the studio makes (``core.annotations.formats.export``):
+#: the sequence name, on single-stream footage a ``modality:`` line naming the one stream, then a note
+EXPORT_MARKER = ".rgbt-studio-export"
 _MODALITY_WORDS = {**{w: "visible" for w in VISIBLE_STEMS + ("optical",)}, **{w: "thermal" for w in THERMAL_STEMS}}
 
 EXPECTED = ("v/ + i/ (GTOT); visible/ + infrared/ (LasHeR, RGBT234, RGBT210); rgb/ + ir/ (VTUAV); "
@@ -166,6 +169,22 @@ def declared_modality(folder: Path) -> str | None:
             key, _, value = line.partition(":")
             if key.strip().lower() == "modality" and value.split():
                 return _MODALITY_WORDS.get(value.split()[0].strip(" ,;()").lower())
+    return None
+
+
+def exported_one_stream(folder: Path) -> str | None:
+    """``visible`` / ``thermal`` when ``folder`` is the studio's LasHeR / RGBT234 export of
+    single-stream footage (the ``modality:`` line of its :data:`EXPORT_MARKER`): the layout
+    needs both folders, so one holds a stand-in (a thermal-only sequence's thermal frames again
+    in ``visible/``), and the folder reopened as a visible + thermal pair. Else None."""
+    try:
+        lines = (folder / EXPORT_MARKER).read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return None
+    for line in lines[1:]:
+        key, _, value = line.partition(":")
+        if key.strip().lower() == "modality" and value.split():
+            return _MODALITY_WORDS.get(value.split()[0].strip(" ,;()").lower())
     return None
 
 
@@ -289,6 +308,11 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
     if pair is not None:
         visible = FolderSource(folder / pair[0])
         thermal = FolderSource(folder / pair[1])
+        one_stream = exported_one_stream(folder)
+        if one_stream == "thermal":  # visible/ holds the thermal frames again
+            visible = None
+        elif one_stream == "visible":  # infrared/ holds the visible frames' luminance
+            thermal = None
     elif layout in ("video-pair", "thermal-video", "visible-video"):
         visible_video, thermal_video = _videos(folder)
         visible = VideoSource(visible_video) if visible_video is not None else None

@@ -15,7 +15,8 @@ Every layout holds both modalities. A single-modality sequence is written with t
 the studio shows (a visible-only sequence's thermal frames are the visible luminance, a
 thermal-only one's visible frames the thermal frames), so that RGB-T loaders still read
 it; the export says so first among its warnings and in ``EXPORT_MARKER``
-(:func:`stand_in_note`).
+(:func:`stand_in_note`), whose ``modality:`` line makes the folder reopen as the one stream it
+holds (``core.sequences.layouts.exported_one_stream``).
 - GOT-10k: ``list.txt`` and one folder per modality (``<name>`` visible,
   ``<name>-thermal``) with ``00000001.jpg``, ``groundtruth.txt``, ``absence.label``
   (1 absent, 0 for a full occlusion), ``cover.label`` (8 visible, 4 occluded, 0 absent),
@@ -46,12 +47,12 @@ from core.annotations.records import FrameAnnotation, Provenance
 from core.errors import ExportError
 from core.fileio import atomic_directory, inside, safe_component
 from core.progress import Job, Progress
-from core.sequences.layouts import SOURCE_FILE
+from core.sequences.layouts import EXPORT_MARKER, SOURCE_FILE
 from core.wording import plural
 
 EXPORT_FORMATS = ("lasher", "rgbt234", "got10k", "lasot")
-# Written into every export; an existing non-empty folder without it is never replaced.
-EXPORT_MARKER = ".rgbt-studio-export"
+# EXPORT_MARKER (core.sequences.layouts) is written into every export; an existing non-empty folder
+# without it is never replaced.
 
 
 @dataclass
@@ -131,8 +132,12 @@ def stand_in_note(sequence, visible_folder: str, thermal_folder: str) -> str | N
 
 
 def _marker_text(sequence, note: str | None) -> str:
-    """The EXPORT_MARKER file: the sequence name, then the stand-in note when there is one."""
-    return f"{sequence.info.name}\n" + (f"{note}\n" if note else "")
+    """The EXPORT_MARKER file: the sequence name, then, on single-stream footage, a ``modality:``
+    line naming the one stream (reopening the folder reads it,
+    ``core.sequences.layouts.exported_one_stream``) and the stand-in note."""
+    if not note:
+        return f"{sequence.info.name}\n"
+    return f"{sequence.info.name}\nmodality: {_stored_modality(sequence, 'visible')}\n{note}\n"
 
 
 def check_export_target(sequence, out_dir: Path) -> None:

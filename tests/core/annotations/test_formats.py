@@ -419,6 +419,35 @@ def test_a_single_stream_got10k_export_reopens_as_the_stream_it_holds(tmp_path, 
         assert (info.thermal_only, info.visible_only) == (which == "thermal", which == "visible"), folder
 
 
+@pytest.mark.parametrize("which", ["visible", "thermal"])
+@pytest.mark.parametrize("naming", ["lasher", "rgbt234"])
+def test_a_single_stream_lasher_export_reopens_as_the_stream_it_holds(tmp_path, which, naming):
+    """A thermal-only sequence's LasHeR export (the layout needs visible/ and infrared/, so
+    visible/ holds the thermal frames again) reopened as a visible + thermal pair whose visible
+    view showed thermal frames; the marker's ``modality:`` line now makes it open as the one
+    stream it holds, with the same frames and boxes."""
+    from core.sequences.layouts import open_sequence
+
+    sequence = _single_stream(tmp_path, which)
+    run_to_end(export_rgbt_native(sequence, {0: FrameAnnotation(0, [5, 5, 10, 10])}, tmp_path / "out",
+                                  naming=naming))
+    reopened = open_sequence(tmp_path / "out")
+    info = reopened.info
+    assert (info.thermal_only, info.visible_only) == (which == "thermal", which == "visible")
+    assert len(reopened) == 3
+    assert np.array_equal(reopened.ground_truth()[0].box, [5, 5, 10, 10])
+    stream = "thermal" if which == "thermal" else "visible"
+    assert abs(float(getattr(reopened[2], stream).mean()) - float(getattr(sequence[2], stream).mean())) < 2  # JPEG
+
+
+def test_an_rgbt_export_reopens_as_a_pair(tmp_path):
+    from core.sequences.layouts import open_sequence
+
+    run_to_end(export_rgbt_native(TinySequence(), _records(), tmp_path / "out"))
+    info = open_sequence(tmp_path / "out").info
+    assert not info.thermal_only and not info.visible_only
+
+
 def test_a_got10k_export_reopens_at_the_source_frame_rate(tmp_path):
     """meta_info.ini says ``anno_fps: 25Hz`` but the folder reopened at 30 fps (a 20 s drone
     video's clock read 16.7 s); a GOT-10k folder now opens at the rate it declares."""
