@@ -10,6 +10,7 @@ from core.bench.real_items import RealItem
 from core.bench.real_track import track_real_item
 from core.bench.result_cache import ResultCache
 from core.progress import Job, Progress
+from core.worker_processes import exit_with_parent
 
 _WORKER_CONTENDERS: list[Contender] | None = None
 _WORKER_PROGRESS = None  # a multiprocessing queue of (sequence name, frames done)
@@ -17,9 +18,10 @@ PROGRESS_EVERY = 5  # frames between a worker's progress messages
 
 
 def _worker_start(build, threads: int | None, progress, hashes: dict[str, str]) -> None:
-    """Process initialiser: threads, the progress queue, the parent's tracking-code hash,
-    then the contenders (once per worker)."""
+    """Process initialiser: the worker ends with its parent (``exit_with_parent``), threads, the
+    progress queue, the parent's tracking-code hash, then the contenders (once per worker)."""
     global _WORKER_CONTENDERS, _WORKER_PROGRESS
+    exit_with_parent()  # a killed bench left its workers waiting, models loaded, for good
     use_code_hashes(hashes)
     if threads:
         import cv2
@@ -28,6 +30,8 @@ def _worker_start(build, threads: int | None, progress, hashes: dict[str, str]) 
         torch.set_num_threads(int(threads))
         cv2.setNumThreads(int(threads))
     _WORKER_PROGRESS = progress
+    if progress is not None:
+        progress.cancel_join_thread()  # progress left unread never holds up the worker's exit
     _WORKER_CONTENDERS = list(build())
 
 

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.worker_processes import exit_with_parent
+
 
 @dataclass(frozen=True)
 class TrackerRecipe:
@@ -136,6 +138,7 @@ def _worker_start(recipe: TrackerRecipe, stop, progress=None) -> None:
     import signal
 
     global _WORKER_TRACKER_FOR, _WORKER_STOP, _WORKER_PROGRESS
+    exit_with_parent()  # a track-dataset killed by anything but Ctrl+C left its workers waiting for good
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER_STOP = stop
     _WORKER_PROGRESS = progress
