@@ -7,7 +7,7 @@ from core.errors import AnnotationFormatError, ConfigError
 from core.metrics.attributes import find_attributes
 from core.metrics.evaluate import evaluate_arrays
 from core.metrics.protocols import get_protocol
-from core.metrics.readers import read_results_dir, sequence_gt
+from core.metrics.readers import has_sequence, read_box_rows, result_files, sequence_gt
 from core.metrics.report import EvalReport
 from core.wording import plural
 
@@ -32,8 +32,10 @@ def evaluate_folder(
     """Evaluate every ``<seq>.txt`` of ``results_dir`` under ``protocol``.
 
     gt_root: a dataset root (``<seq>/`` folders with the dataset's GT files) or a folder of
-    flat ``<seq>.txt`` GT files. sequences: restrict to these names (all results otherwise).
-    Sequences listed in ``gt_root`` (sub-folders) without a result are named in the notes.
+    flat ``<seq>.txt`` GT files. sequences: restrict to these names (otherwise every result
+    whose sequence ``gt_root`` has, as the official toolkits score over the ground truth's
+    list). Result files of no sequence there (pytracking's ``<seq>_time.txt``, a subset's
+    ground truth) and sequences listed in ``gt_root`` without a result are named in the notes.
     """
     proto = get_protocol(protocol)
     gt_root = Path(gt_root)
@@ -42,17 +44,31 @@ def evaluate_folder(
                                              "folder of <sequence>.txt ground-truth files)")
     if not gt_root.is_dir():
         raise AnnotationFormatError(gt_root, "ground-truth folder not found")
-    results = read_results_dir(results_dir)
+    files = result_files(results_dir)
+    extra: list[str] = []
     if sequences is not None:
-        unknown = [s for s in sequences if s not in results]
+        unknown = [s for s in sequences if s not in files]
         if unknown:
             raise ConfigError(f"no result file for sequence(s) {unknown[:5]} in {results_dir}")
-        results = {s: results[s] for s in sequences}
+        chosen = list(sequences)
+    else:  # as the official toolkits do, over the sequences of the ground truth
+        chosen = [name for name in files if has_sequence(gt_root, name)]
+        extra = [name for name in files if name not in chosen]
+        if not chosen:
+            raise AnnotationFormatError(Path(results_dir), f"none of its {plural(len(files), 'result file')} "
+                                                           f"({', '.join(f'{n}.txt' for n in extra[:3])}"
+                                                           f"{', ...' if len(extra) > 3 else ''}) names a sequence "
+                                                           f"of {gt_root}")
+    results = {name: read_box_rows(files[name]) for name in chosen}
     gt = {}
     for name in results:
         seq = sequence_gt(gt_root, name, proto.name)
         gt[name] = (seq.visible, seq.infrared)
     notes = []
+    if extra:  # e.g. pytracking's <seq>_time.txt beside its results
+        has, are = ("has", "is") if len(extra) == 1 else ("have", "are")
+        notes.append(f"{plural(len(extra), 'result file')} in {results_dir} {has} no sequence in {gt_root} and "
+                     f"{are} not evaluated (e.g. {', '.join(f'{n}.txt' for n in extra[:3])})")
     without = [p.name for p in ground_truth_folders(gt_root) if p.name not in results]
     if without and sequences is None:
         have, are = ("has", "is") if len(without) == 1 else ("have", "are")

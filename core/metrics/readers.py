@@ -160,12 +160,25 @@ def _vtuav_gt(name: str, visible_path: Path, infrared_path: Path | None) -> Sequ
     return SequenceGT(name, visible, None, (visible_path,))
 
 
-def read_results_dir(folder: str | Path) -> dict[str, np.ndarray]:
-    """Every ``<seq>.txt`` in ``folder`` -> ``{seq: (M, 4) xywh}`` (NaN rows kept)."""
+def result_files(folder: str | Path) -> dict[str, Path]:
+    """``{seq: path}`` of every ``<seq>.txt`` in the results ``folder``, sorted by name; raises
+    AnnotationFormatError naming the folder when it is missing or holds none."""
     folder = Path(folder)
     if not folder.is_dir():
         raise AnnotationFormatError(folder, "results folder not found")
     files = sorted(p for p in folder.iterdir() if p.suffix == ".txt" and p.is_file())
     if not files:
         raise AnnotationFormatError(folder, "no <sequence>.txt result file in the results folder")
-    return {p.stem: read_box_rows(p) for p in files}
+    return {p.stem: p for p in files}
+
+
+def read_results_dir(folder: str | Path) -> dict[str, np.ndarray]:
+    """Every ``<seq>.txt`` in ``folder`` -> ``{seq: (M, 4) xywh}`` (NaN rows kept)."""
+    return {name: read_box_rows(path) for name, path in result_files(folder).items()}
+
+
+def has_sequence(root: str | Path, name: str) -> bool:
+    """Whether the dataset ``root`` has ground truth for the sequence ``name``: its ``<name>/``
+    folder or a flat ``<name>.txt`` (what :func:`sequence_gt` reads; its files are not checked)."""
+    root = Path(root)
+    return (root / name).is_dir() or (root / f"{name}.txt").is_file()

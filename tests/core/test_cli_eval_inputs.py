@@ -138,3 +138,28 @@ def test_a_results_file_with_decimal_commas_is_refused_naming_its_line(tmp_path,
     assert line.startswith(f"error: {path}, line 2: both ',' and ';' in '203,31;149,93;17,27;49,66'"), line
     assert main(["convert", str(path), str(tmp_path / "back.txt"), "--to", "xywh"]) == 2
     assert _one_error_line(capsys.readouterr().err) == line
+
+
+def test_eval_scores_the_results_of_the_ground_truth_and_names_the_other_files(tmp_path, capsys):
+    """A pytracking / OSTrack results folder holds ``<seq>_time.txt`` beside ``<seq>.txt``, and a
+    whole dataset's results may be scored against a subset's ground truth: eval stopped on the
+    first file without ground truth ('seq_time.txt, line 1: ...' or 'no ground truth for sequence').
+    As the official toolkits it scores over the ground truth's sequences, and names the others."""
+    gt, (folder,) = _gt_and_results(tmp_path, "a")
+    (folder / "seq_time.txt").write_text("0.012\n0.011\n")
+    (folder / "other.txt").write_text("1,1,5,5\n")
+    report = tmp_path / "r.json"
+    assert main(["eval", str(folder), "--gt", str(gt), "--protocol", "lasher", "--json", str(report)]) == 0
+    captured = capsys.readouterr()
+    assert "2 result files in" in captured.out + captured.err
+    assert "have no sequence in" in captured.out + captured.err and "other.txt, seq_time.txt" in captured.out + captured.err
+    (scored,) = json.loads(report.read_text())["reports"]
+    assert [s["name"] for s in scored["sequences"]] == ["seq"]
+
+
+def test_eval_with_no_result_of_the_ground_truth_is_one_line(tmp_path, capsys):
+    gt, (folder,) = _gt_and_results(tmp_path, "a")
+    (folder / "seq.txt").rename(folder / "elsewhere.txt")
+    assert main(["eval", str(folder), "--gt", str(gt), "--protocol", "lasher"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"error: {folder}: none of its 1 result file (elsewhere.txt) names a sequence of {gt}"), line
