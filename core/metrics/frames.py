@@ -96,6 +96,15 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray,
                      "(this protocol replaces invalid rows by the previous one)" if protocol.replace_bad_predictions
                      else f"{without} without a result counted as failures")
         pred = np.vstack([pred, np.full((missing, 4), np.nan)])
+    own = slice(start + 1 if protocol.first_frame_gt else start, present)  # the tracker's rows, not the padding
+    infinite = int(np.isinf(pred[own]).any(axis=1).sum())
+    if infinite:
+        notes.append(f"{plural(infinite, 'result row')} with an infinite value scored as a miss")
+    if not protocol.replace_bad_predictions:
+        boxless = int((np.isnan(pred[own]).any(axis=1) | (pred[own, 2] <= 0) | (pred[own, 3] <= 0)).sum())
+        if boxless:
+            notes.append(f"{plural(boxless, 'result row')} without a valid box (NaN, or w or h <= 0) scored as "
+                         f"{'it is' if boxless == 1 else 'they are'} (this protocol does not replace them)")
     if protocol.replace_bad_predictions:
         bad = np.isnan(pred).any(axis=1) | (pred[:, 2] <= 0) | (pred[:, 3] <= 0)
         replaced = 0

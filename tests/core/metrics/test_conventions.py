@@ -176,6 +176,10 @@ NAN = [np.nan] * 4
     ("rgbt234", [B], 4, "3 frames without a result counted as failures"),
     ("lasher", [B, NAN, B], 3, "1 invalid prediction replaced by the previous frame's"),
     ("lasher", [B, NAN, NAN], 3, "2 invalid predictions replaced by the previous frame's"),
+    # rgbt234 keeps such rows as failures; it said nothing of them (lasher notes its replacements)
+    ("rgbt234", [B, NAN, B], 3, "1 result row without a valid box (NaN, or w or h <= 0) scored as it is (this protocol does not replace them)"),
+    ("rgbt234", [B, [5, 5, -3, 4], NAN], 3, "2 result rows without a valid box (NaN, or w or h <= 0) scored as they are (this protocol does not replace them)"),
+    ("lasher", [B, [5, 5, np.inf, 4], B], 3, "1 result row with an infinite value scored as a miss"),
 ])
 def test_result_notes_count_in_words(protocol, results, gt_frames, note):
     """The notes said "1 result row(s)", "1 frame(s) without a result", "1 invalid prediction(s)"."""
