@@ -153,52 +153,52 @@ def _videos(folder: Path) -> tuple[Path | None, Path | None]:
     return tuple(sorted(v)[0] if len(v) == 1 else None for v in found.values())  # type: ignore[return-value]
 
 
+def _key_lines(path: Path) -> list[tuple[str, str]]:
+    """``(key, value)`` of every line of the small ``key: value`` text file ``path`` (a
+    ``SOURCE.txt``, GOT-10k's ``meta_info.ini``, the :data:`EXPORT_MARKER`), one pair per line,
+    the key stripped and lower-cased ("" for a line without ``:``); [] when it cannot be read."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return []
+    return [(key.strip().lower(), value) for key, _, value in (line.partition(":") for line in lines)]
+
+
+def _modality(lines: list[tuple[str, str]]) -> tuple[bool, str | None]:
+    """``(found, modality)`` from the first ``modality:`` line with a value: ``visible`` /
+    ``thermal``, or None for a word that names neither; ``(False, None)`` without such a line."""
+    for key, value in lines:
+        if key == "modality" and value.split():
+            return True, _MODALITY_WORDS.get(value.split()[0].strip(" ,;()").lower())
+    return False, None
+
+
 def declared_modality(folder: Path) -> str | None:
     """``visible`` / ``thermal`` from the ``modality:`` line of ``folder/SOURCE.txt``, else of
     ``folder/meta_info.ini`` (the GOT-10k export writes ``modality: visible`` / ``thermal``
     there), else None."""
     for name in (SOURCE_FILE, "meta_info.ini"):
-        source = folder / name
-        if not source.is_file():
-            continue
-        try:
-            lines = source.read_text(encoding="utf-8", errors="replace").splitlines()
-        except OSError:
-            continue
-        for line in lines:
-            key, _, value = line.partition(":")
-            if key.strip().lower() == "modality" and value.split():
-                return _MODALITY_WORDS.get(value.split()[0].strip(" ,;()").lower())
+        found, modality = _modality(_key_lines(folder / name))
+        if found:
+            return modality
     return None
 
 
 def exported_one_stream(folder: Path) -> str | None:
     """``visible`` / ``thermal`` when ``folder`` is the studio's LasHeR / RGBT234 export of
-    single-stream footage (the ``modality:`` line of its :data:`EXPORT_MARKER`): the layout
-    needs both folders, so one holds a stand-in (a thermal-only sequence's thermal frames again
-    in ``visible/``), and the folder reopened as a visible + thermal pair. Else None."""
-    try:
-        lines = (folder / EXPORT_MARKER).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return None
-    for line in lines[1:]:
-        key, _, value = line.partition(":")
-        if key.strip().lower() == "modality" and value.split():
-            return _MODALITY_WORDS.get(value.split()[0].strip(" ,;()").lower())
-    return None
+    single-stream footage (the ``modality:`` line of its :data:`EXPORT_MARKER`, after the
+    sequence name on its first line): the layout needs both folders, so one holds a stand-in (a
+    thermal-only sequence's thermal frames again in ``visible/``), and the folder reopened as a
+    visible + thermal pair. Else None."""
+    return _modality(_key_lines(folder / EXPORT_MARKER)[1:])[1]
 
 
 def declared_fps(folder: Path) -> float | None:
     """The frame rate of a GOT-10k folder's ``meta_info.ini`` (``anno_fps: 25Hz``; the studio's
     GOT-10k export writes the source's rate there), else None: image folders carry no rate
     otherwise, and the drone video's export reopened at 30 fps, its clock 16.7 s for 20 s."""
-    try:
-        lines = (folder / "meta_info.ini").read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return None
-    for line in lines:
-        key, _, value = line.partition(":")
-        if key.strip().lower() == "anno_fps":
+    for key, value in _key_lines(folder / "meta_info.ini"):
+        if key == "anno_fps":
             try:
                 fps = float(value.strip().lower().removesuffix("hz"))
             except ValueError:
