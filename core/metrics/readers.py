@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.groundtruth import refuse_mixed_layouts
-from core.annotations.formats.text import MIXED_SEPARATORS, read_text
+from core.annotations.formats.text import MIXED_SEPARATORS, has_mixed_separators, read_text
 from core.errors import AnnotationFormatError, ConfigError
 from core.geometry import polygon_to_xywh
 from core.metrics.toolkit_geometry import corners_to_gtot_xywh
@@ -46,8 +46,7 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
     for number, line in enumerate(lines, start=1):
         if _EMPTY_FIELD.search(line):
             raise AnnotationFormatError(path, f"empty value between separators in {line.strip()!r}", line=number)
-        body = line.rstrip(" \t,;")  # a separator at the end of the row does not count
-        if "," in body and ";" in body:
+        if has_mixed_separators(line):
             raise AnnotationFormatError(path, MIXED_SEPARATORS.format(line.strip()), line=number)
         tokens = [t for t in _SPLIT.split(line.strip()) if t]
         if not tokens:

@@ -39,6 +39,12 @@ _MIXED_SEPARATORS = re.compile(r"^(?=[^\r\n]*,[ \t]*[^\s,;])(?=[^\r\n]*;[ \t]*[^
 MIXED_SEPARATORS = "both ',' and ';' in {!r}: decimal commas? write the numbers with decimal points"
 
 
+def has_mixed_separators(line: str) -> bool:
+    """Whether one line of box values has both ``,`` and ``;`` between values (decimal commas),
+    a separator at its end aside; the one rule of this module and the metrics' raw reader."""
+    return _MIXED_SEPARATORS.match(line) is not None
+
+
 def read_text(path: str | Path) -> str:
     """The text of ``path``: UTF-8 (a BOM dropped), or UTF-16 when it starts with a UTF-16
     byte-order mark (what ``>`` and ``Out-File`` write in Windows PowerShell 5: a tracker's
