@@ -100,13 +100,13 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray,
     infinite = int(np.isinf(pred[own]).any(axis=1).sum())
     if infinite:
         notes.append(f"{plural(infinite, 'result row')} with an infinite value scored as a miss")
+    bad = np.isnan(pred).any(axis=1) | (pred[:, 2] <= 0) | (pred[:, 3] <= 0)  # no valid box
     if not protocol.replace_bad_predictions:
-        boxless = int((np.isnan(pred[own]).any(axis=1) | (pred[own, 2] <= 0) | (pred[own, 3] <= 0)).sum())
+        boxless = int(bad[own].sum())
         if boxless:
             notes.append(f"{plural(boxless, 'result row')} without a valid box (NaN, or w or h <= 0) scored as "
                          f"{'it is' if boxless == 1 else 'they are'} (this protocol does not replace them)")
-    if protocol.replace_bad_predictions:
-        bad = np.isnan(pred).any(axis=1) | (pred[:, 2] <= 0) | (pred[:, 3] <= 0)
+    else:
         replaced = 0
         for i in range(start + 1, n):
             if bad[i]:
