@@ -14,12 +14,7 @@ from core.annotations.history import Command, CommandGroup, DeleteRecords, SetRe
 from core.annotations.interpolation import InterpolationPlan
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
-
-
-def counted(n: int, one: str, many: str | None = None) -> str:
-    """``n`` and the noun as the number needs it: "1 box", "3 boxes" (an undo step read
-    "Undo delete 1 boxes", "interpolate 1 frames")."""
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+from core.wording import plural
 
 
 def carried_thermal(box, reference: FrameAnnotation | None) -> np.ndarray | None:
@@ -155,7 +150,7 @@ def interpolate(records: Mapping[int, FrameAnnotation], plan: InterpolationPlan)
     """I as one undo step: the records of ``plan`` (``core.annotations.interpolation.
     plan_interpolation`` over ``records``), never over a human box."""
     new = [r for r in plan.records if not is_protected(records.get(r.frame))]
-    return SetRecords(new, label=f"interpolate {counted(len(new), 'frame')}") if new else None
+    return SetRecords(new, label=f"interpolate {plural(len(new), 'frame')}") if new else None
 
 
 def delete_machine_range(records: Mapping[int, FrameAnnotation], start: int, stop: int, current: int | None = None
@@ -175,12 +170,12 @@ def delete_machine_range(records: Mapping[int, FrameAnnotation], start: int, sto
             kept += 1
             continue
         out.append(frame)
-    return (DeleteRecords(out, label=f"delete {counted(len(out), 'box', 'boxes')}: frames {start + 1}-{stop}") if out else None), kept
+    return (DeleteRecords(out, label=f"delete {plural(len(out), 'box', 'boxes')}: frames {start + 1}-{stop}") if out else None), kept
 
 
 def delete_frames(records: Mapping[int, FrameAnnotation], frames: Iterable[int]) -> DeleteRecords | None:
     frames = [f for f in frames if f in records]
-    return DeleteRecords(frames, label=f"delete {counted(len(frames), 'box', 'boxes')}") if frames else None
+    return DeleteRecords(frames, label=f"delete {plural(len(frames), 'box', 'boxes')}") if frames else None
 
 
 class AcceptProposals(Command):
@@ -192,7 +187,7 @@ class AcceptProposals(Command):
 
     def __init__(self, proposals: Mapping[int, tuple], label: str = ""):
         self.proposals = {int(f): v for f, v in proposals.items() if v[0] is not None}
-        self.label = label or f"accept {counted(len(self.proposals), 'teacher box', 'teacher boxes')}"
+        self.label = label or f"accept {plural(len(self.proposals), 'teacher box', 'teacher boxes')}"
         self._previous: dict[int, FrameAnnotation | None] | None = None
         self._run_id = "accepted"
 
@@ -277,7 +272,7 @@ def import_ground_truth(existing: Mapping[int, FrameAnnotation],
     keep = set(int(f) for f in keep)
     new = [r if r.provenance == Provenance.IMPORTED else r.with_changes(provenance=Provenance.IMPORTED)
            for f, r in sorted(ground_truth.items()) if not is_protected(existing.get(f)) and f not in keep]
-    return SetRecords(new, label=f"import {counted(len(new), 'ground-truth box', 'ground-truth boxes')}") if new else None
+    return SetRecords(new, label=f"import {plural(len(new), 'ground-truth box', 'ground-truth boxes')}") if new else None
 
 
 def outside_frame(box, width: int, height: int) -> bool:

@@ -35,6 +35,7 @@ from app.workers import FrameFetcher
 from core.annotations.records import Provenance
 from core.trackers import is_peer, peer_modality, tracker_label
 from core.tracking.tracker_config import low_confidence_for
+from core.wording import plural
 
 TIMELINE_REFRESH_MS = 200
 
@@ -187,7 +188,7 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
             return
         box = self.error("The run failed", error, trace)
         count = run.done_count
-        frames = f"{count} frame{'' if count == 1 else 's'}"
+        frames = plural(count, "frame")
         if run.kind == "track":
             done = (f"Tracking failed after {frames}; they are kept ({key_text(self.actions, 'undo')} undoes them), "
                     f"and {key_text(self.actions, 'track')} from the last one continues" if count else

@@ -11,6 +11,7 @@ from app.actions import DEFAULT_KEYS, key_text
 from core.annotations.history import is_protected
 from core.annotations.interpolation import plan_interpolation
 from core.annotations.records import Provenance
+from core.wording import plural
 
 
 class WindowGlue(QObject):
@@ -183,7 +184,7 @@ class EditGlue(WindowGlue):
         if selected is not None and not plan.records and plan.keyframes < 2:
             # only the range's own keyframes count: "needs two keyframes" read as if the sequence had
             # fewer than two, when the range lay between two of them
-            count = f"{plan.keyframes} keyframe{'' if plan.keyframes == 1 else 's'}"
+            count = plural(plan.keyframes, "keyframe")
             # the keys as bound (it said I after Interpolate was rebound)
             message = (f"nothing to interpolate: frames {selected[0] + 1}-{selected[1]} hold {count}; "
                        f"{self._key('interpolate')} interpolates between keyframes inside the range: move its edges "
@@ -238,7 +239,7 @@ class EditGlue(WindowGlue):
                        if not r.absent and edits.outside_frame(r.box, info.width, info.height)]
             listed = ", ".join(str(f + 1) for f in outside[:5]) + (", ..." if len(outside) > 5 else "")
             # kept as the dataset has them (an export writes them back unchanged), drawn nowhere on screen
-            beyond = (f"; {edits.counted(len(outside), 'box lies', 'boxes lie')} wholly outside the {info.width}x{info.height} "
+            beyond = (f"; {plural(len(outside), 'box lies', 'boxes lie')} wholly outside the {info.width}x{info.height} "
                       f"frame (frame{'s' if len(outside) > 1 else ''} {listed}), kept as the file has "
                       f"{'them' if len(outside) > 1 else 'it'}" if outside else "")
             self.w.statusBar().showMessage(f"imported {len(command.records)} ground-truth frames ({absent} absent)"

@@ -10,6 +10,7 @@ from app.review import attention_stretch, next_attention
 from app.window_edits import WindowGlue, kept_kinds, protected_text
 from core.annotations.history import is_protected
 from core.annotations.records import Provenance
+from core.wording import plural
 
 
 class ReviewGlue(WindowGlue):
@@ -183,7 +184,7 @@ def nothing_to_refine(records, start: int, stop: int) -> str:
     held = [records[f] for f in range(start, stop) if is_protected(records.get(f))]
     empty = stop - start - len(held)
     parts = ([kept_kinds(held)] if held else []) + \
-        ([f"{empty} frame{'' if empty == 1 else 's'} with no box"] if empty else [])
+        ([f"{plural(empty, 'frame')} with no box"] if empty else [])
     where = f"frame {start + 1}" if stop - start == 1 else f"frames {start + 1}-{stop}"
     return (f"nothing to refine in {where}: {'; '.join(parts)} (the teacher refines tracked and "
             "interpolated boxes, never what a person drew, marked or imported)")

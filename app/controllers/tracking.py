@@ -20,6 +20,7 @@ from app.workers import JobRunner
 from core.annotations.history import CommandGroup, SetRecords, merge_set_records
 from core.annotations.records import FrameAnnotation
 from core.trackers import tracker_label
+from core.wording import plural
 
 LIVE_INTERVAL_S = 1.0 / 15.0  # at most this often the views follow the run (each shown frame costs a paint)
 
@@ -105,7 +106,7 @@ class RunController(QObject):
     def start_refine(self, document, settings, frames: list[int]) -> None:
         if document.refuse_if_read_only("teacher refinement"):
             return
-        self._begin(document, f"teacher refining {len(frames)} frame{'' if len(frames) == 1 else 's'}")
+        self._begin(document, f"teacher refining {plural(len(frames), 'frame')}")
         self.planned = sorted(int(f) for f in frames)  # the only frames a refinement writes
         recipe = getattr(document, "recipe", None)
         self.runner.start(lambda: refine_job(self.pool, settings, document.sequence, document.store, frames,
@@ -201,7 +202,7 @@ class RunController(QObject):
             # one SetRecords for the run: undo/redo of 1000 frames is one transaction; a command
             # holds one batch of the tracking process (several frames), so the label counts records
             # "Undo OpenCV CSRT: track 20 frames"
-            label = f"{tracker_label(self.model)}: track {len(written)} frame{'' if len(written) == 1 else 's'}"
+            label = f"{tracker_label(self.model)}: track {plural(len(written), 'frame')}"
             merged = without_frames_edited_since(merge_set_records(list(self.commands), label=label), document.store)
             extra = []
             if self.dropped:
@@ -221,5 +222,5 @@ class RunController(QObject):
         count = len(written) if self.kind == "track" else len(self.frames)
         noun = "tracked" if self.kind == "track" else "refined"
         self.done_count = count
-        self.ended.emit(f"{count} frame{'' if count == 1 else 's'} {noun} ({how})")
+        self.ended.emit(f"{plural(count, 'frame')} {noun} ({how})")
         self.commands, self.dropped, self.outputs = [], {}, {}

@@ -11,6 +11,8 @@ import math
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout
 
+from core.wording import plural
+
 
 def _number(value: float) -> str:
     return "n/a" if value is None or math.isnan(value) else f"{value:.3f}"
@@ -56,8 +58,8 @@ class ImproveResultDialog(QDialog):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
         layout.addWidget(self.table)
-        samples = "1 training sample" if result.train_items == 1 else f"{result.train_items} training samples"
-        steps = "1 step" if result.steps == 1 else f"{result.steps} steps"
+        samples = plural(result.train_items, "training sample")
+        steps = plural(result.steps, "step")
         note = (f"{samples}, {steps}, {result.seconds:.0f} s.\n"
                 f"New weights: {result.checkpoint}\nThe current weights stay where they are.")
         if result.before.items == 0:
