@@ -20,6 +20,11 @@ def ground_truth_folders(root: str | Path) -> list[Path]:
     return sorted(p for p in Path(root).iterdir() if p.is_dir() and any((p / f).is_file() for f in _GT_NAMES))
 
 
+def _first_files(names: list[str]) -> str:
+    """The first three result files of ``names`` (sequence names), for a message."""
+    return ", ".join(f"{name}.txt" for name in names[:3])
+
+
 def evaluate_folder(
     results_dir: str | Path,
     gt_root: str | Path,
@@ -56,9 +61,8 @@ def evaluate_folder(
         extra = [name for name in files if name not in chosen]
         if not chosen:
             raise AnnotationFormatError(Path(results_dir), f"none of its {plural(len(files), 'result file')} "
-                                                           f"({', '.join(f'{n}.txt' for n in extra[:3])}"
-                                                           f"{', ...' if len(extra) > 3 else ''}) names a sequence "
-                                                           f"of {gt_root}")
+                                                           f"({_first_files(extra)}{', ...' if len(extra) > 3 else ''}) "
+                                                           f"names a sequence of {gt_root}")
     results = {name: read_box_rows(files[name]) for name in chosen}
     gt = {}
     for name in results:
@@ -68,7 +72,7 @@ def evaluate_folder(
     if extra:  # e.g. pytracking's <seq>_time.txt beside its results
         has, are = ("has", "is") if len(extra) == 1 else ("have", "are")
         notes.append(f"{plural(len(extra), 'result file')} in {results_dir} {has} no sequence in {gt_root} and "
-                     f"{are} not evaluated (e.g. {', '.join(f'{n}.txt' for n in extra[:3])})")
+                     f"{are} not evaluated (e.g. {_first_files(extra)})")
     without = [p.name for p in ground_truth_folders(gt_root) if p.name not in results]
     if without and sequences is None:
         have, are = ("has", "is") if len(without) == 1 else ("have", "are")
