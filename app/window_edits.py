@@ -229,6 +229,7 @@ class EditGlue(WindowGlue):
             return
         if self._execute(command):
             absent = sum(1 for r in command.records if r.absent)
+            absent_text = f" ({absent} absent)" if absent else ""  # "(0 absent)" said nothing worth reading
             # a ground truth shorter than the footage (a cut or truncated file): the frames after its
             # end showed "no box" without a word on why
             last, total = max(ground_truth) + 1, self.doc.num_frames
@@ -242,7 +243,7 @@ class EditGlue(WindowGlue):
             beyond = (f"; {plural(len(outside), 'box lies', 'boxes lie')} wholly outside the {info.width}x{info.height} "
                       f"frame (frame{'s' if len(outside) > 1 else ''} {listed}), kept as the file has "
                       f"{'them' if len(outside) > 1 else 'it'}" if outside else "")
-            self.w.statusBar().showMessage(f"imported {len(command.records)} ground-truth frames ({absent} absent)"
+            self.w.statusBar().showMessage(f"imported {len(command.records)} ground-truth frames{absent_text}"
                                            f"{short}{beyond}{kept_text}; {self._key('track')} does not replace "
                                            "imported boxes",
                                            15000)

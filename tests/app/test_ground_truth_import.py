@@ -4,7 +4,7 @@ from __future__ import annotations
 
 def test_a_ground_truth_shorter_than_the_footage_says_where_it_ends(window, pair_files, synthetic, tmp_path,
                                                                      monkeypatch):
-    """A groundtruth.txt cut after 10 lines for 24 frames: "imported 10 ground-truth frames (0 absent)"
+    """A groundtruth.txt cut after 10 lines for 24 frames: "imported 10 ground-truth frames"
     and frames 11-24 showed "no box", without a word that the file ends there. The status bar now
     says where it ends; a whole ground truth says nothing more."""
     from core.annotations.records import FrameAnnotation
@@ -15,12 +15,12 @@ def test_a_ground_truth_shorter_than_the_footage_says_where_it_ends(window, pair
     monkeypatch.setattr(sequence, "ground_truth", lambda: dict(lines), raising=False)
     window.actions["import_gt"].trigger()
     assert window.statusBar().currentMessage() == (
-        "imported 10 ground-truth frames (0 absent); the ground truth ends at frame 10 of 24: frames 11-24 have "
+        "imported 10 ground-truth frames; the ground truth ends at frame 10 of 24: frames 11-24 have "
         "none; T does not replace imported boxes")
     lines.update({f: FrameAnnotation(f, synthetic.boxes[f], provenance="imported") for f in range(10, 24)})
     window.actions["import_gt"].trigger()
     assert window.statusBar().currentMessage() == (
-        "imported 14 ground-truth frames (0 absent); kept 10 imported boxes on the frames the ground truth also has "
+        "imported 14 ground-truth frames; kept 10 imported boxes on the frames the ground truth also has "
         "(1, 2, 3, 4, 5, ...); T does not replace imported boxes")
 
 
@@ -68,7 +68,7 @@ def test_import_says_which_of_the_users_frames_it_kept(window, pair_files, synth
     window.ask_hook = lambda title, text, choices: "Keep them"
     window.actions["import_gt"].trigger()
     assert window.statusBar().currentMessage() == (
-        "imported 21 ground-truth frames (0 absent); kept 1 box you drew or corrected, 1 absent mark and 1 teacher "
+        "imported 21 ground-truth frames; kept 1 box you drew or corrected, 1 absent mark and 1 teacher "
         "box you accepted on the frames the ground truth also has (1, 4, 6); T does not replace imported boxes")
     assert document.record(0).provenance == "manual" and document.record(3).absent
     assert document.record(5).provenance == "teacher"
@@ -77,3 +77,24 @@ def test_import_says_which_of_the_users_frames_it_kept(window, pair_files, synth
         "no frame to import; kept 1 box you drew or corrected, 1 absent mark, 21 imported boxes and 1 teacher box")
     window.actions["undo"].trigger()  # the import, one step: the user's frames stay as they were
     assert document.record(1) is None and document.record(0).provenance == "manual" and document.record(3).absent
+
+
+def test_the_import_names_absent_frames_only_when_there_are_some(window, pair_files, synthetic, tmp_path,
+                                                                monkeypatch):
+    """A ground truth with no absent row said "imported 24 ground-truth frames (0 absent)": a count of
+    nothing to read. It now says the absent frames only when the file has some."""
+    from core.annotations.records import FrameAnnotation
+
+    window.open_pair(*pair_files, store=str(tmp_path / "gt.rgbt.sqlite"))
+    sequence = window.document.sequence
+    lines = {f: FrameAnnotation(f, synthetic.boxes[f], provenance="imported") for f in range(24)}
+    monkeypatch.setattr(sequence, "ground_truth", lambda: dict(lines), raising=False)
+    window.actions["import_gt"].trigger()
+    message = window.statusBar().currentMessage()
+    assert message == "imported 24 ground-truth frames; T does not replace imported boxes", message
+    window.actions["undo"].trigger()
+    for f in (3, 4):
+        lines[f] = FrameAnnotation(f, None, absent=True, provenance="imported")
+    window.actions["import_gt"].trigger()
+    message = window.statusBar().currentMessage()
+    assert message == "imported 24 ground-truth frames (2 absent); T does not replace imported boxes", message
