@@ -18,6 +18,7 @@ from app.review import TimelineData, low_confidence_runs
 from app.style import TIMELINE_COLOURS as C
 
 KEY_Y, ABSENT_Y, LOW_Y = 1.1, -0.1, -0.2
+LABEL_SPILL_PX = 15  # how far a frame label may reach left of the axis (into the empty corner under the left axis)
 
 
 def legend_html() -> str:
@@ -46,6 +47,12 @@ class FrameAxis(pg.AxisItem):
 
     def tickStrings(self, values, scale, spacing):
         return [f"{v * scale + 1:g}" for v in values]
+
+    def boundingRect(self):
+        """The axis's area, reaching ``LABEL_SPILL_PX`` left of its start: pyqtgraph draws no label
+        that sticks out of it, and the "1" centred on the first frame (a pixel or two from the
+        axis's start once a sequence has some 560 frames) was dropped."""
+        return super().boundingRect().adjusted(-LABEL_SPILL_PX, 0, 0, 0)
 
 
 class TimelineWidget(pg.PlotWidget):

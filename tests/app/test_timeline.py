@@ -1,6 +1,8 @@
 """The timeline: clicks jump, the teacher's agreement drawn."""
 from __future__ import annotations
 
+import pytest
+
 
 def test_timeline_click_jumps(window, pair_files, tmp_path, qtbot):
     window.open_pair(*pair_files, store=str(tmp_path / "t.rgbt.sqlite"))
@@ -51,3 +53,39 @@ def test_one_refined_frame_shows_its_teacher_agreement_on_the_timeline(qtbot):
     data.iou[29] = 0.7  # two neighbours: the line, no dots
     timeline.set_data(data)
     assert len(timeline.iou_dots.data) == 0 and np.isfinite(data.iou).sum() == 2
+
+
+def _axis_labels(timeline) -> dict[str, float]:
+    """The frame labels the timeline's bottom axis draws: text -> left edge of its rectangle in the
+    widget's pixels."""
+    from PySide6.QtGui import QImage, QPainter
+
+    timeline.repaint()
+    axis = timeline.getPlotItem().getAxis("bottom")
+    image = QImage(8, 8, QImage.Format.Format_ARGB32)
+    painter = QPainter(image)
+    try:
+        _axis, _ticks, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    return {text: timeline.mapFromScene(axis.mapToScene(rect.topLeft())).x() for rect, _flags, text in texts}
+
+
+
+@pytest.mark.parametrize("width", [700, 1400])
+@pytest.mark.parametrize("num_frames", [24, 300, 560, 1000, 25000])
+def test_the_first_frame_keeps_its_label_on_long_sequences(qtbot, width, num_frames):
+    """From some 560 frames on (at the studio's width) the timeline's axis read "101 201 ..." with no
+    "1": the first frame's label, centred a pixel or two from the axis's start, stuck out of the axis
+    and pyqtgraph dropped it. Frame 1 is always labelled, inside the widget."""
+    from app.review import TimelineData
+    from app.views.timeline import TimelineWidget
+
+    timeline = TimelineWidget()
+    qtbot.addWidget(timeline)
+    timeline.resize(width, 150)
+    timeline.show()
+    timeline.set_data(TimelineData.empty(num_frames))
+    labels = _axis_labels(timeline)
+    assert "1" in labels, sorted(labels)
+    assert labels["1"] >= 0
