@@ -19,6 +19,7 @@ import typing
 from pathlib import Path
 from typing import Any, TypeVar
 
+from core.assets import missing_note
 from core.errors import ConfigError
 from core.fileio import read_json_object
 
@@ -161,7 +162,7 @@ def read_config_json(path: str | Path, _chain: tuple[Path, ...] = ()) -> dict[st
     if resolved in _chain:
         names = " -> ".join(p.name for p in (*_chain, resolved))
         raise ConfigError(f"{path}: 'extends' comes back to a file already in the chain ({names})")
-    data = read_json_object(path, "config file", f" (extended by {_chain[-1]})" if _chain else "")
+    data = read_json_object(path, "config file", f" (extended by {_chain[-1]})" if _chain else missing_note(path))
     base_name = data.pop(EXTENDS_KEY, None)
     if base_name is None:
         return data

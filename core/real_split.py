@@ -47,7 +47,8 @@ view** there with a ``ConfigError``: training reads a folder's own ground truth 
 its frames, so it would use the view's folder without the project's boxes.
 ``RealSplit.parts`` holds the folders of every entry, labelled views included. Relative
 paths (split file, data root, boxes files) resolve against the working directory when
-they exist there, else against the project root (:func:`resolve_path`).
+they exist there, else against the project root; ``configs/...`` against the installed copy
+of ``configs/`` when there is no source tree (:func:`core.assets.resolve_path`).
 """
 from __future__ import annotations
 
@@ -56,10 +57,10 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core.assets import PROJECT_ROOT, missing_note, project_path, resolve_path
 from core.errors import ConfigError, SequenceError
 from core.fileio import read_json_object
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 #: the data root (the folder the split's sequence paths are relative to) as configs and options
 #: give it by default, read through :func:`resolve_path`: from the working directory when it is
 #: there, else from the project root
@@ -69,20 +70,13 @@ DEFAULT_DATA_ROOT = "../shared/data"
 DEFAULT_DATA_FOLDER = Path(os.path.normpath(PROJECT_ROOT / DEFAULT_DATA_ROOT))
 #: the split file, relative to the project root (as configs and command defaults name it)
 DEFAULT_SPLIT = "configs/real_split.json"
-DEFAULT_SPLIT_FILE = PROJECT_ROOT / DEFAULT_SPLIT
+#: the same file in the source tree, else in the installed copy of ``configs/`` (``core.assets``),
+#: whatever the working directory
+DEFAULT_SPLIT_FILE = project_path(DEFAULT_SPLIT)
 PARTS = ("validation", "train")
 #: modalities with ground truth, in table order
 LABELLED_MODALITIES = ("visible", "thermal", "rgbt")
 MODALITY_KEYS = LABELLED_MODALITIES + ("rgbt_unlabeled",)
-
-
-def resolve_path(path: str | Path) -> Path:
-    """``~`` expanded; a relative path is taken from the working directory when it exists
-    there, else from the project root."""
-    path = Path(path).expanduser()
-    if path.is_absolute() or path.exists():
-        return path
-    return PROJECT_ROOT / path
 
 
 def normalise_folder(name: str) -> str:
@@ -276,7 +270,7 @@ def _check_repeats(path: Path, where: str, entries: list[SplitEntry], views: dic
 def load_split(path: str | Path = DEFAULT_SPLIT_FILE) -> RealSplit:
     """Read and check a split file (see the module docstring)."""
     path = resolve_path(path)
-    data = read_json_object(path, "split file")
+    data = read_json_object(path, "split file", missing_note(path))
     unknown = sorted(set(data) - {"description", *PARTS})
     if unknown:
         raise ConfigError(f"{path}: unknown key(s) {unknown}; expected description, validation, train")

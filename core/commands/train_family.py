@@ -55,19 +55,13 @@ def _none(path: Path) -> Path | None:
 
 def _project_path(path: Path | None) -> Path | None:
     """A config or checkpoint path as the other commands take their defaults
-    (``core.real_split.resolve_path``): from the working directory when it is there, else
-    from the project root; ``assets/models/...`` also from the installed assets. Run from
-    another folder, every default (``configs/teacher_real_gpu.json``) was 'file not found'."""
-    from core.assets import models_dir
-    from core.real_split import resolve_path
+    (``core.assets.resolve_path``): from the working directory when it is there, else from
+    the project (``configs/...`` and ``assets/models/...`` of the source tree or the installed
+    copy). Run from another folder, every default (``configs/teacher_real_gpu.json``) was
+    'file not found'."""
+    from core.assets import resolve_path
 
-    if path is None:
-        return None
-    resolved = resolve_path(path)
-    if not resolved.exists() and Path(path).parts[:2] == MODELS.parts:
-        installed = models_dir().joinpath(*Path(path).parts[2:])
-        return installed if installed.exists() else resolved
-    return resolved
+    return None if path is None else resolve_path(path)
 
 
 def _run(args) -> int:

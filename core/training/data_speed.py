@@ -17,7 +17,6 @@ import dataclasses
 import pstats
 import sys
 import time
-from pathlib import Path
 
 # (label, module file suffix, function name): cumulative time of these functions.
 STAGES = (
@@ -75,11 +74,12 @@ def _maker(config):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from core.assets import resolve_path
     from core.errors import RGBTError
     from core.training.config import DataConfig, load_train_config, with_overrides
 
     parser = argparse.ArgumentParser(prog="python -m core.training.data_speed", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--config", type=resolve_path, required=True)
     parser.add_argument("--steps", type=int, default=30)
     parser.add_argument("--batch-size", type=int, default=None)
     parser.add_argument("--per-source", action="store_true", help="also time each source alone")

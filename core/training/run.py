@@ -5,6 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from core.assets import resolve_path
 from core.commands.arguments import positive_int
 from core.progress import run_with_bar
 from core.training.config import TrainConfig, check_data_not_written, load_train_config, with_overrides
@@ -12,8 +13,21 @@ from core.training.model_setup import check_init_fits, check_teacher_fits
 from core.training.trainer import TrainResult, prepare_run_folder, train_job
 
 
+def config_path(text: str) -> Path:
+    """``--config``: :func:`core.assets.resolve_path` (the working directory, else the project's
+    ``configs/`` of the source tree or the installed copy); a file found nowhere outside
+    ``configs/`` is named as the user gave it, not below the project root."""
+    resolved = resolve_path(text)
+    if resolved.exists() or Path(text).parts[:1] == ("configs",):
+        return resolved
+    return Path(text).expanduser()
+
+
 def add_common_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path, required=True, help="training config JSON (see configs/ and docs/training.md)")
+    parser.add_argument("--config", type=config_path, required=True,
+                        help="training config JSON (see configs/ and docs/training.md); a relative path is taken from "
+                             "the working directory, else from the project (configs/... of the source tree or the "
+                             "installed copy)")
     parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<config name>)")
     parser.add_argument("--resume", action="store_true", help="continue from the run folder's last checkpoint")
     parser.add_argument("--steps", type=int, default=None, help="override the config's number of steps")

@@ -1,7 +1,9 @@
-"""Bundled assets are found in a source tree and in a regular (non-editable) install."""
+"""Bundled assets and configs are found in a source tree and in a regular (non-editable) install."""
 from __future__ import annotations
 
 from pathlib import Path
+
+import pytest
 
 import core.assets as assets
 
@@ -17,7 +19,7 @@ def test_a_regular_install_finds_the_copied_data_files(tmp_path, monkeypatch):
     (installed / "models").mkdir(parents=True)
     monkeypatch.setattr(assets, "SOURCE_ASSETS", tmp_path / "site-packages" / "assets")  # not copied by pip
     monkeypatch.setattr(assets.sysconfig, "get_path", lambda name, scheme=None: str(tmp_path / "venv"))
-    monkeypatch.setattr(assets, "recorded_assets_dir", lambda: None)
+    monkeypatch.setattr(assets, "recorded_data_dir", lambda: None)
     assert assets.assets_dir() == installed
     assert assets.models_dir() == installed / "models"
     (installed.parent).rename(tmp_path / "elsewhere")
@@ -31,7 +33,7 @@ def test_a_user_install_finds_the_copied_data_files(tmp_path, monkeypatch):
     installed = user_base / "share" / "rgbt-studio" / "assets"
     (installed / "demo").mkdir(parents=True)
     monkeypatch.setattr(assets, "SOURCE_ASSETS", tmp_path / "site-packages" / "assets")
-    monkeypatch.setattr(assets, "recorded_assets_dir", lambda: None)
+    monkeypatch.setattr(assets, "recorded_data_dir", lambda: None)
     monkeypatch.setattr(assets.sys, "prefix", str(tmp_path / "usr"))
 
     def get_path(name, scheme=None):
@@ -61,10 +63,10 @@ def test_the_installed_record_says_where_the_data_files_went(tmp_path, monkeypat
     monkeypatch.setattr(assets, "SOURCE_ASSETS", site / "assets")
     monkeypatch.setattr(assets.sysconfig, "get_path", lambda name, scheme=None: str(tmp_path / "elsewhere"))
     monkeypatch.setattr(assets.sys, "prefix", str(tmp_path / "elsewhere"))
-    assert assets.recorded_assets_dir() == installed.resolve()
+    assert assets.recorded_data_dir() == installed.parent.resolve()
     assert assets.assets_dir() == installed.resolve()
     (info / "RECORD").write_text("core/assets.py,,\n")  # an editable install records no data files
-    assert assets.recorded_assets_dir() is None
+    assert assets.recorded_data_dir() is None
 
 
 def test_no_installed_distribution_is_no_recorded_folder(monkeypatch):
@@ -72,16 +74,19 @@ def test_no_installed_distribution_is_no_recorded_folder(monkeypatch):
         raise assets.metadata.PackageNotFoundError(name)
 
     monkeypatch.setattr(assets.metadata, "distribution", missing)
-    assert assets.recorded_assets_dir() is None
+    assert assets.recorded_data_dir() is None
 
 
-def test_the_wheel_declares_every_bundled_file():
-    """pyproject's data-files globs cover every file under assets/ that a user needs."""
-    import pytest
-
+@pytest.mark.parametrize("folder", ["assets", "configs"])
+def test_the_wheel_declares_every_bundled_file(folder):
+    """pyproject's data-files globs cover every file under assets/ (weights, demo) and configs/
+    (the real split, the project's boxes, the training configs) that a user needs, each under
+    share/rgbt-studio/<the same relative path>."""
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     project = Path(assets.__file__).resolve().parents[1]
     data_files = tomllib.loads((project / "pyproject.toml").read_text())["tool"]["setuptools"]["data-files"]
-    declared = {p for patterns in data_files.values() for pattern in patterns for p in project.glob(pattern)}
-    bundled = {p for p in (project / "assets").rglob("*") if p.is_file()}
+    declared = {p for target, patterns in data_files.items() for pattern in patterns for p in project.glob(pattern)
+                if p.is_relative_to(project / folder)
+                and Path(target) == assets.INSTALLED_DATA / p.parent.relative_to(project)}
+    bundled = {p for p in (project / folder).rglob("*") if p.is_file()}
     assert bundled and bundled == declared
