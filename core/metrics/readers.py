@@ -14,16 +14,12 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.groundtruth import refuse_mixed_layouts
-from core.annotations.formats.text import MIXED_SEPARATORS, has_mixed_separators, read_text
+from core.annotations.formats.text import read_text, separator_problem
 from core.errors import AnnotationFormatError, ConfigError
 from core.geometry import polygon_to_xywh
 from core.metrics.toolkit_geometry import corners_to_gtot_xywh
 
 _SPLIT = re.compile(r"[,\s;]+")
-# A separator at the start of a row or right after another one: an empty field. Skipping
-# it would shift every later value of the row (1,,2,3,4 is not 1,2,3,4; np.loadtxt
-# refuses such a row, MATLAB's dlmread reads a 0 there).
-_EMPTY_FIELD = re.compile(r"^[ \t]*[,;]|[,;][ \t]*[,;]")
 
 
 def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "polygon") -> np.ndarray:
@@ -36,7 +32,7 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
     (any mix), CRLF, blank lines (skipped only at the end or as
     trailing lines) and a separator at the end of a row are tolerated; ``NaN`` tokens are
     kept when ``allow_nan``. A row of another length, a non-number, an empty value
-    between separators or both ``,`` and ``;`` on a line (decimal commas) raises AnnotationFormatError with the 1-based line.
+    between separators or a line of decimal commas (``separator_problem``) raises AnnotationFormatError with the 1-based line.
     """
     path = Path(path)
     lines = read_text(path).splitlines()
@@ -44,10 +40,8 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
         lines.pop()
     rows = []
     for number, line in enumerate(lines, start=1):
-        if _EMPTY_FIELD.search(line):
-            raise AnnotationFormatError(path, f"empty value between separators in {line.strip()!r}", line=number)
-        if has_mixed_separators(line):
-            raise AnnotationFormatError(path, MIXED_SEPARATORS.format(line.strip()), line=number)
+        if (problem := separator_problem(line)) is not None:
+            raise AnnotationFormatError(path, problem, line=number)
         tokens = [t for t in _SPLIT.split(line.strip()) if t]
         if not tokens:
             raise AnnotationFormatError(path, "blank line inside the box rows", line=number)

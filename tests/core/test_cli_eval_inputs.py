@@ -140,6 +140,20 @@ def test_a_results_file_with_decimal_commas_is_refused_naming_its_line(tmp_path,
     assert _one_error_line(capsys.readouterr().err) == line
 
 
+def test_a_tab_separated_results_file_with_decimal_commas_is_refused_naming_its_line(tmp_path, capsys):
+    """The same spreadsheet saved as tab-separated text writes '203,31<tab>149,93<tab>17,27<tab>49,66':
+    split on every separator it was eight numbers too, scored as a polygon's bounding box."""
+    gt, (folder,) = _gt_and_results(tmp_path, "a")
+    path = folder / "seq.txt"
+    path.write_text("10\t20\t30\t40\n203,31\t149,93\t17,27\t49,66\n")
+    assert main(["eval", str(folder), "--gt", str(gt), "--protocol", "lasher", "--no-attributes"]) == 2
+    line = _one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"error: {path}, line 2: four comma pairs parted by spaces or tabs in "
+                           "'203,31\\t149,93\\t17,27\\t49,66'"), line
+    assert main(["convert", str(path), str(tmp_path / "back.txt"), "--to", "xywh"]) == 2
+    assert _one_error_line(capsys.readouterr().err) == line
+
+
 def test_eval_scores_the_results_of_the_ground_truth_and_names_the_other_files(tmp_path, capsys):
     """A pytracking / OSTrack results folder holds ``<seq>_time.txt`` beside ``<seq>.txt``, and a
     whole dataset's results may be scored against a subset's ground truth: eval stopped on the

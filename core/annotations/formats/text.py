@@ -9,7 +9,9 @@ Rejected with :class:`core.errors.AnnotationFormatError` naming the file and the
 1-based line: a row of another length, a token that is not a number, a blank line
 between box rows, an empty value between two separators (``1,,2,3,4``: MATLAB's
 ``dlmread`` reads it as a 0, ``np.loadtxt`` refuses it; reading past it would shift the
-row), a line with both ``,`` and ``;`` (decimal commas: ``203,31;149,93;17,27;49,66``). A separator at the end of a row is allowed.
+row), a line with both ``,`` and ``;`` (decimal commas: ``203,31;149,93;17,27;49,66``), a line of
+four ``a,b`` pairs parted by spaces or tabs (decimal commas: ``203,31<tab>149,93<tab>17,27<tab>49,66``;
+or point pairs, which no supported layout writes). A separator at the end of a row is allowed.
 
 The result is always ``(N, 4)`` float64 ``x, y, w, h`` (top-left, float pixels); absent
 rows (``0,0,0,0``, NaN, w or h <= 0) are returned as they are in the file: giving them
@@ -37,12 +39,30 @@ _EMPTY_FIELD = re.compile(r"^[ \t]*[,;]|[,;][ \t]*[,;]", re.MULTILINE)
 _MIXED_SEPARATORS = re.compile(r"^(?=[^\r\n]*,[ \t]*[^\s,;])(?=[^\r\n]*;[ \t]*[^\s,;])", re.MULTILINE)
 #: what is said of a line with both
 MIXED_SEPARATORS = "both ',' and ';' in {!r}: decimal commas? write the numbers with decimal points"
+# Four 'a,b' pairs parted by spaces or tabs ('203,31<tab>149,93<tab>27,5<tab>80,1'): a decimal-comma
+# locale's tab- or space-separated box, whose four numbers split on every separator became eight,
+# read as a polygon. Point pairs as a polygon ('x1,y1 x2,y2 x3,y3 x4,y4') read the same way, but no
+# layout this project reads writes them, so the line is refused rather than guessed.
+_COMMA_PAIRS = re.compile(r"^[ \t]*[^\s,;]+,[^\s,;]+(?:[ \t]+[^\s,;]+,[^\s,;]+){3}[ \t]*[,;]?[ \t]*$",
+                          re.MULTILINE)
+#: what is said of such a line
+COMMA_PAIRS = ("four comma pairs parted by spaces or tabs in {!r}: decimal commas (x y w h) or point pairs "
+               "(a polygon)? write the numbers with decimal points and one kind of separator")
+#: the separator rules of one line, in the order they are checked, and what is said of a line breaking one
+_LINE_RULES = ((_EMPTY_FIELD, "empty value between separators in {!r}"),
+               (_MIXED_SEPARATORS, MIXED_SEPARATORS),
+               (_COMMA_PAIRS, COMMA_PAIRS))
 
 
-def has_mixed_separators(line: str) -> bool:
-    """Whether one line of box values has both ``,`` and ``;`` between values (decimal commas),
-    a separator at its end aside; the one rule of this module and the metrics' raw reader."""
-    return _MIXED_SEPARATORS.match(line) is not None
+def separator_problem(line: str) -> str | None:
+    """What is wrong with the separators of one line of box values, or None: an empty value
+    between two separators, both ``,`` and ``;`` between values, or four ``a,b`` pairs parted
+    by spaces or tabs (the last two: decimal commas). The rules of this module's reader and
+    of the metrics' raw reader (``core.metrics.readers``)."""
+    for pattern, problem in _LINE_RULES:
+        if pattern.search(line) is not None:
+            return problem.format(line.strip())
+    return None
 
 
 def read_text(path: str | Path) -> str:
@@ -73,10 +93,9 @@ def read_text(path: str | Path) -> str:
 
 
 def _tokens(text: str, path) -> tuple[list[str], list[list[str]]]:
-    """Lines as written (trailing blank ones dropped) and their value tokens; an empty field
-    (``1,,2,3``) or a line with both ``,`` and ``;`` raises AnnotationFormatError naming its line."""
-    for pattern, problem in ((_EMPTY_FIELD, "empty value between separators in {!r}"),
-                             (_MIXED_SEPARATORS, MIXED_SEPARATORS)):
+    """Lines as written (trailing blank ones dropped) and their value tokens; a line breaking
+    a separator rule (:func:`separator_problem`) raises AnnotationFormatError naming it."""
+    for pattern, problem in _LINE_RULES:
         found = pattern.search(text)
         if found is not None:
             start = text.rfind("\n", 0, found.start()) + 1

@@ -26,6 +26,8 @@ from core.errors import AnnotationFormatError
         ("1\t2\t3\t4\n", [[1, 2, 3, 4]]),  # tabs
         ("1 2  3 4\n", [[1, 2, 3, 4]]),  # spaces, doubled
         ("1, 2,\t3 ,4", [[1, 2, 3, 4]]),  # mixed, no final newline
+        ("1, 2, 3, 4, 5, 6, 7, 8\n", [[1, 2, 6, 6]]),  # a polygon written with ', '
+        ("1,2,3,4 5,6,7,8\n", [[1, 2, 6, 6]]),  # two comma groups parted by a space: not four pairs
         ("  1;2;3;4  \n", [[1, 2, 3, 4]]),  # semicolons, padding
         ("\ufeff1,2,3,4\n", [[1, 2, 3, 4]]),  # UTF-8 BOM
         ("1.5,2e1,-3.25,+4\n", [[1.5, 20, -3.25, 4]]),
@@ -62,6 +64,10 @@ def test_nan_and_zero_rows_are_kept_then_absent(tmp_path):
         ("1,2,3,4\n\n1,2,3,4\n", "blank line", 2),
         ("1,2,3,4\r\n \r\n5,6,7,8\r\n", "blank line", 2),
         ("1 2 3 4 5 6 7 8\n1 2 3 4\n1 2 3 4 5 6\n", "got 6", 3),
+        # decimal commas in a tab- or space-separated file: eight numbers, read as a polygon before
+        ("10\t20\t30\t40\n203,31\t149,93\t17,27\t49,66\n", "four comma pairs", 2),
+        ("203,31 149,93 17,27 49,66\n", "four comma pairs", 1),
+        ("1,5  2,5\t3,5 4,5 \n", "four comma pairs", 1),
     ],
 )
 def test_malformed_line_names_file_and_line(tmp_path, text, problem, line):
