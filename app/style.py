@@ -3,7 +3,10 @@
 Box looks by provenance (issue 5 / design app.md: human, interpolated and machine boxes
 must look different): manual solid green, interpolated dashed light blue, student
 orange, teacher magenta, imported grey; a teacher *proposal* (not accepted yet) is a
-dotted magenta outline; an occluded box is drawn dashed whatever its provenance.
+dotted magenta outline; an occluded box is drawn dashed whatever its provenance. Every
+box's coloured line lies on a dark outline (``outline_pen``), so each colour reads on any
+thermal colormap (turbo's greens, yellows and oranges swallowed the manual green and the
+student orange; gray's mid-greys the imported grey) and on colour frames alike.
 """
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ PROVENANCE_LABELS = {
     "imported": "imported",
     "proposal": "teacher proposal",
 }
+BOX_OUTLINE = (0, 0, 0, 220)  # RGBA of the dark line under every box's colour
+BOX_OUTLINE_PX = 1.5  # how far the outline shows on each side of the coloured line (screen pixels)
 THERMAL_COLORMAPS = ("gray", "inferno", "magma", "plasma", "viridis", "turbo")
 TIMELINE_COLOURS = {
     "confidence": "#ff851b",
@@ -49,6 +54,16 @@ def box_pen(provenance: str, *, occluded: bool = False, width: float = 2.0) -> Q
     elif occluded or provenance == "interpolated":
         pen.setStyle(Qt.PenStyle.DashLine)
     return pen
+
+
+def outline_pen(pen: QPen) -> QPen:
+    """The solid dark pen drawn under a box's coloured ``pen``: ``BOX_OUTLINE_PX`` wider on each
+    side (dashes and dots then read as colour on dark, whatever the image beneath)."""
+    outline = QPen(QColor(*BOX_OUTLINE))
+    outline.setCosmetic(True)
+    outline.setWidthF(pen.widthF() + 2 * BOX_OUTLINE_PX)
+    outline.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+    return outline
 
 
 def hover_pen(provenance: str) -> QPen:

@@ -22,7 +22,8 @@ def legend_html() -> str:
         f'<span style="color:{PROVENANCE_COLOURS[k]}">&#9632;</span> {PROVENANCE_LABELS[k]}&nbsp;&nbsp; '
         for k in PROVENANCE_LABELS
     )
-    return f"<b>Boxes:</b> {rows}<br>interpolated and occluded boxes are dashed, teacher proposals dotted."
+    return (f"<b>Boxes:</b> {rows}<br>interpolated and occluded boxes are dashed, teacher proposals dotted; "
+            "every box's colour lies on a dark outline, so it reads on any thermal colormap.")
 
 
 class HelpDialog(QDialog):

@@ -8,6 +8,10 @@ one drag is one undo step.
 Handles never overlap: on a box that is small on screen the edge handles hide (corners
 only), and on a tiny one only the bottom-right corner stays (``handle_layout``); the box
 body still moves it. The set is chosen again whenever the zoom or the box changes.
+
+The coloured line is drawn over a dark outline (``app.style.outline_pen``) so that a box
+reads on any colormap; the item's bounding rectangle reaches over the outline (screen
+pixels, recomputed on zoom), its shape (what the mouse hits) is the box alone.
 """
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal
 
-from app.style import box_pen, hover_pen
+from app.style import box_pen, hover_pen, outline_pen
 
 MIN_SIZE = 2.0
 ALL_HANDLES_MIN_PX = 48.0  # on-screen side from which all 8 handles show
@@ -67,6 +71,7 @@ class BoxItem(pg.ROI):
         self.sigRegionChangeFinished.connect(self._finished)
         self.setZValue(10)
         self.layout = "all"
+        self._pad = (0.0, 0.0)  # item units covering half the widest outline, in x and y
         self.hide()
 
     def screen_size(self) -> tuple[float, float] | None:
@@ -88,7 +93,41 @@ class BoxItem(pg.ROI):
 
     def viewTransformChanged(self):
         super().viewTransformChanged()
+        self._update_pad()
         self.update_handles()
+
+    # -- drawing: the coloured line on a dark outline ---------------------------------------
+    def _update_pad(self) -> None:
+        """The outline of the widest pen (hover) reaches past the box by half its width: the
+        bounding rectangle covers it, else a drag left traces of it behind."""
+        half = outline_pen(hover_pen(self.provenance)).widthF() / 2 + 1.0  # + 1: antialiasing
+        pad = (abs(self.pixelWidth()) * half, abs(self.pixelHeight()) * half)
+        if pad != self._pad:
+            self.prepareGeometryChange()
+            self._pad = pad
+
+    def _rect(self) -> pg.QtCore.QRectF:
+        return pg.QtCore.QRectF(0, 0, self.state["size"][0], self.state["size"][1]).normalized()
+
+    def boundingRect(self):
+        dx, dy = self._pad
+        return self._rect().adjusted(-dx, -dy, dx, dy)
+
+    def shape(self):
+        path = pg.QtGui.QPainterPath()
+        path.addRect(self._rect())
+        return path
+
+    def paint(self, p, opt, widget):
+        p.save()
+        r = self._rect()
+        p.setRenderHint(pg.QtGui.QPainter.RenderHint.Antialiasing, self._antialias)
+        p.setPen(outline_pen(self.currentPen))
+        p.translate(r.left(), r.top())
+        p.scale(r.width(), r.height())
+        p.drawRect(0, 0, 1, 1)
+        p.restore()
+        super().paint(p, opt, widget)
 
     def set_style(self, provenance: str, occluded: bool = False) -> None:
         if (provenance, occluded) == (self.provenance, self.occluded):
@@ -97,6 +136,7 @@ class BoxItem(pg.ROI):
         self.setPen(box_pen(provenance, occluded=occluded))
         self.hoverPen = hover_pen(provenance)
         self.currentPen = self.pen
+        self._update_pad()
         self.update()
 
     def set_box(self, box) -> None:

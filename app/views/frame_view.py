@@ -12,9 +12,8 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtWidgets import QGraphicsRectItem
 
-from app.style import box_pen, thermal_colormap
+from app.style import thermal_colormap
 from app.views.box_item import MIN_SIZE, BoxItem
 
 ZOOM_CONTEXT = 3.0  # Z shows this many times the target's larger side
@@ -29,10 +28,9 @@ class ImageViewBox(pg.ViewBox):
     def __init__(self):
         super().__init__(invertY=True, lockAspect=True, enableMenu=False)
         self.drawing_enabled = True
-        self._rubber = QGraphicsRectItem()
-        pen = box_pen("manual")
-        pen.setStyle(Qt.PenStyle.DashLine)
-        self._rubber.setPen(pen)
+        # the rectangle being drawn: a read-only box, dashed manual green on the dark outline of every box
+        self._rubber = BoxItem("manual", editable=False)
+        self._rubber.set_style("manual", occluded=True)
         self._rubber.setZValue(20)
         self._rubber.hide()
         self.addItem(self._rubber, ignoreBounds=True)
@@ -48,8 +46,7 @@ class ImageViewBox(pg.ViewBox):
                 if rect.width() >= MIN_SIZE and rect.height() >= MIN_SIZE:
                     self.rect_drawn.emit(np.array([rect.x(), rect.y(), rect.width(), rect.height()]))
             else:
-                self._rubber.setRect(rect)
-                self._rubber.show()
+                self._rubber.set_box((rect.x(), rect.y(), rect.width(), rect.height()))
             return
         if ev.button() in (Qt.MouseButton.RightButton, Qt.MouseButton.MiddleButton):
             ev.accept()
