@@ -13,7 +13,7 @@
 | ``vot-tir`` | - | images in the folder, or only ``color/``, ``ir/`` or ``img/`` (LaSOT) | thermal-only |
 | ``visible-only`` | images in the folder (or only ``color/``, ``img/``) | - | colour frames (or ``SOURCE.txt`` / ``meta_info.ini`` says ``modality: visible``) |
 | ``got10k-tir`` / ``got10k-visible`` | images in the folder with ``absence.label`` ... | | gray / colour frames (GOT-10k itself is colour) |
-| ``video-pair`` | ``visible.mp4`` (any video extension) | ``infrared.mp4`` | file names (``VISIBLE_STEMS`` / ``THERMAL_STEMS``) |
+| ``video-pair`` | ``visible.mp4`` (any video extension) | ``infrared.mp4`` | file names (``VISIBLE_STEMS`` / ``THERMAL_STEMS``); one of the two may be an image folder so named (``visible.mp4`` + ``thermal/``) |
 | ``thermal-video`` | - | ``thermal.avi`` (any video extension) | one thermal video only |
 | ``visible-video`` | ``visible.mp4`` | - | one visible video only |
 
@@ -47,6 +47,7 @@ from core.sequences.sources import (
     folder_name,
     list_images,
     natural_key,
+    open_source,
 )
 
 GOT10K_MARKERS = ("meta_info.ini", "absence.label", "cover.label")
@@ -76,7 +77,8 @@ _MODALITY_WORDS = {**{w: "visible" for w in VISIBLE_STEMS + ("optical",)}, **{w:
 EXPECTED = ("v/ + i/ (GTOT); visible/ + infrared/ (LasHeR, RGBT234, RGBT210); rgb/ + ir/ (VTUAV); "
             "color/ + ir/ (VOT-RGBT); visual/ or visible/ + thermal/ (folder pair); "
             "images directly in the folder, or only color/, ir/ or img/ (LaSOT) (thermal-only, VOT-TIR; colour images: "
-            "visible-only); visible.mp4 and/or infrared.mp4 or thermal.avi (videos)")
+            "visible-only); visible.mp4 and/or infrared.mp4 or thermal.avi (videos; one of a pair may be a frame folder, "
+            "visible.mp4 + thermal/)")
 
 
 def _has_images(folder: Path) -> bool:
@@ -151,6 +153,23 @@ def _videos(folder: Path) -> tuple[Path | None, Path | None]:
             elif stem in THERMAL_STEMS:
                 found["thermal"].append(path)
     return tuple(sorted(v)[0] if len(v) == 1 else None for v in found.values())  # type: ignore[return-value]
+
+
+def _video_streams(folder: Path) -> tuple[Path | None, Path | None]:
+    """(visible, thermal) stream of a video layout: the videos :func:`_videos` finds and, beside
+    one of them, the other stream's image folder when the video lacks its partner (``visible.mp4`` +
+    ``thermal/`` of 16-bit PNG frames, ``visible/`` + ``infrared.avi``: a folder named by a stem of
+    ``THERMAL_STEMS`` / ``VISIBLE_STEMS`` that holds images, the only one). Such a folder opened as a
+    visible-only (thermal-only) video, its other stream left out without a word. (None, None)
+    without a video."""
+    visible, thermal = _videos(folder)
+    if (visible is None) == (thermal is None):
+        return visible, thermal
+    stems = THERMAL_STEMS if thermal is None else VISIBLE_STEMS
+    partners = [path for path in folder.iterdir()
+                if path.name.lower() in stems and not path.name.startswith(".") and _has_images(path)]
+    partner = sorted(partners)[0] if len(partners) == 1 else None
+    return (visible, partner) if thermal is None else (partner, thermal)
 
 
 def _key_lines(path: Path) -> list[tuple[str, str]]:
@@ -254,11 +273,11 @@ def detect_layout(folder: str | Path) -> str:
         if any((folder / m).is_file() for m in GOT10K_MARKERS):
             return "got10k"
         return _rgbt_flavour(folder) if pair[2] == "rgbt" else pair[2]
-    visible_video, thermal_video = _videos(folder)
-    if visible_video is not None or thermal_video is not None:
-        if visible_video is not None and thermal_video is not None:
+    visible_stream, thermal_stream = _video_streams(folder)
+    if visible_stream is not None or thermal_stream is not None:
+        if visible_stream is not None and thermal_stream is not None:
             return "video-pair"
-        return "thermal-video" if thermal_video is not None else "visible-video"
+        return "thermal-video" if thermal_stream is not None else "visible-video"
     images = _thermal_only_folder(folder)
     if images is not None:
         visible = _images_are_visible(folder, images)
@@ -314,9 +333,9 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
         elif one_stream == "visible":  # infrared/ holds the visible frames' luminance
             thermal = None
     elif layout in ("video-pair", "thermal-video", "visible-video"):
-        visible_video, thermal_video = _videos(folder)
-        visible = VideoSource(visible_video) if visible_video is not None else None
-        thermal = VideoSource(thermal_video) if thermal_video is not None else None
+        visible_stream, thermal_stream = _video_streams(folder)  # a video, or beside one an image folder
+        visible = open_source(visible_stream) if visible_stream is not None else None
+        thermal = open_source(thermal_stream) if thermal_stream is not None else None
     else:
         images = _thermal_only_folder(folder)
         assert images is not None  # detect_layout succeeded

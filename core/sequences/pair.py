@@ -374,15 +374,17 @@ def open_pair(visible: str | Path, thermal: str | Path, *, frame_offset: int = 0
 
 def _beside_videos_ground_truth(visible: Path, thermal: Path):
     """The ground-truth loader of a video pair that is its folder's own pair (the folder
-    opens as the ``video-pair`` layout with exactly these two videos, e.g. ``synth --layout
-    video`` or the demo): its ``groundtruth.txt`` then belongs to them, as when the folder
-    itself is opened. None for any other pair (whose boxes nothing says are theirs)."""
-    if not (visible.is_file() and thermal.is_file()):
+    opens as the ``video-pair`` layout with exactly these two streams, e.g. ``synth --layout
+    video``, the demo, or ``visible.mp4`` + ``thermal/``): its ``groundtruth.txt`` then belongs
+    to them, as when the folder itself is opened. None for any other pair (whose boxes nothing
+    says are theirs)."""
+    video = visible if visible.is_file() else thermal
+    if not video.is_file():
         return None
-    from core.sequences.layouts import _videos  # layouts imports this module
+    from core.sequences.layouts import _video_streams  # layouts imports this module
 
-    folder = visible.resolve().parent
-    if _videos(folder) != (visible.resolve(), thermal.resolve()):
+    folder = video.resolve().parent
+    if _video_streams(folder) != (visible.resolve(), thermal.resolve()):
         return None
 
     def load():

@@ -341,3 +341,35 @@ def test_the_got10k_export_root_says_which_folders_to_open(tmp_path):
             detect_layout(root)
         assert "dataset root" in str(error.value) and str(root / "seq") in str(error.value)
         assert f"{root / 'seq'} and {root / 'seq-thermal'} as a visible + thermal pair" in str(error.value)
+
+
+@pytest.mark.parametrize("visible_kind,thermal_kind", [("video", "folder"), ("folder", "video")])
+def test_a_video_with_the_other_streams_frames_in_a_folder_opens_as_a_pair(tmp_path, kit, visible_kind, thermal_kind):
+    """A folder holding visible.avi and thermal/ (the camera's 16-bit frames) opened as a
+    visible-only video, and visible/ beside infrared.avi as a thermal-only one: one stream
+    left out without a word. Both are the folder's pair now, with its ground truth, also when
+    the two are given one by one."""
+    from core.sequences import open_pair
+
+    scene = tmp_path / "scene"
+    scene.mkdir()
+    visible_frames = [kit.visible_frame(i) for i in range(4)]
+    thermal_frames = [(kit.thermal_frame(i).astype(np.uint16) * 200) for i in range(4)]
+    if visible_kind == "video":
+        visible = kit.write_video(scene / "visible.avi", visible_frames)
+        thermal = kit.write_folder(scene / "thermal", thermal_frames)
+    else:
+        visible = kit.write_folder(scene / "visible", visible_frames)
+        thermal = kit.write_video(scene / "infrared.avi", [kit.thermal_frame(i) for i in range(4)])
+    (scene / "groundtruth.txt").write_text("1,2,10,10\n2,2,10,10\n3,2,10,10\n4,2,10,10\n")
+    assert detect_layout(scene) == "video-pair"
+    for sequence in (open_sequence(scene), open_pair(visible, thermal)):
+        try:
+            info = sequence.info
+            assert not (info.visible_only or info.thermal_only)
+            assert (info.visible_source, info.thermal_source) == (visible, thermal)
+            assert int(sequence[2].visible[0, 0, 2]) == 20  # the visible frame (blue = 10 * i)
+            assert int(sequence[3].thermal[0, 0]) > int(sequence[0].thermal[0, 0])  # the thermal one
+            assert [sequence.ground_truth()[f].box[0] for f in range(4)] == [1, 2, 3, 4]
+        finally:
+            sequence.close()
