@@ -49,6 +49,16 @@ def natural_key(name: str) -> tuple:
     return key + ((1, 0, name),)
 
 
+def numbered_twice(files: list[Path]) -> list[list[Path]]:
+    """The groups of ``files`` (in their order) that carry one frame number: names equal but for
+    the extension, the case and the zero padding (``00003.jpg`` / ``00003.png``, ``v3.jpg`` /
+    ``v03.jpg``); each file is read as a frame of its own."""
+    groups: dict[tuple, list[Path]] = {}
+    for file in files:
+        groups.setdefault(natural_key(file.stem)[:-1], []).append(file)
+    return [group for group in groups.values() if len(group) > 1]
+
+
 def list_images(folder: Path) -> list[Path]:
     """Image files directly in ``folder`` (png, jpg, jpeg, bmp, tif, tiff; any case), natural order."""
     files = [p for p in folder.iterdir()
@@ -87,6 +97,17 @@ class FolderSource(FrameSource):
         if not self.files:
             raise SequenceError(self.path, "folder holds no images (expected "
                                 + ", ".join(sorted(IMAGE_EXTENSIONS)) + ")")
+        self.note: str | None = None
+        twice = numbered_twice(self.files)
+        if twice:  # a converted copy left beside the frames: silently one frame more per copy
+            from core.wording import plural
+
+            names = "; ".join(" and ".join(p.name for p in group) for group in twice[:3])
+            extra = sum(len(group) - 1 for group in twice)
+            self.note = (f"{self.path.name}: {plural(len(twice), 'frame number')} with more than one file "
+                         f"({names}{'; ...' if len(twice) > 3 else ''}): each file is read as a frame, so "
+                         f"{'the frames after it are' if extra == 1 else 'later frames are up to'} "
+                         f"{plural(extra, 'frame')} further on than their numbers (remove the copies)")
 
     def __len__(self) -> int:
         return len(self.files)

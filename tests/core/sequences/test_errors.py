@@ -253,3 +253,22 @@ def test_one_image_given_as_a_stream_is_refused_naming_its_folder(tmp_path, kit)
     with pytest.raises(SequenceError, match=r"is one image, not a stream of frames; give its folder") as info:
         open_pair(vis, th / "00001.png")
     assert info.value.path == th / "00001.png" and str(th) in str(info.value)
+
+
+def test_a_frame_number_with_two_files_is_noted(tmp_path, kit):
+    """00003.jpg beside 00003.png (a converted copy left in the folder) made two frames of one
+    number without a word: every later frame was one further on than its number, and the
+    ground truth's rows (one per number) fell on the wrong frames. The sequence says so now."""
+    folder = kit.write_folder(tmp_path / "walk", [kit.visible_frame(i) for i in range(5)], "{:05d}.jpg")
+    kit.write_folder(folder, [kit.visible_frame(2)], "00003.png")
+    kit.write_folder(folder, [kit.visible_frame(3)], "0004.jpg")
+    sequence = open_sequence(folder)
+    try:
+        assert len(sequence) == 7  # each file is still a frame
+        notes = [note for note in sequence.info.notes if "more than one file" in note]
+        assert len(notes) == 1, sequence.info.notes
+        assert "00003.jpg and 00003.png" in notes[0] and "00004.jpg and 0004.jpg" in notes[0]
+    finally:
+        sequence.close()
+    single = kit.write_folder(tmp_path / "single", [kit.visible_frame(i) for i in range(3)], "v{}.jpg")
+    assert not any("more than one file" in note for note in open_sequence(single).info.notes)
