@@ -230,8 +230,7 @@ class PairSequence(RGBTSequence):
             raise SequenceError(self._thermal_name(thermal_index), f"frame {thermal_index + 1}: {error}") from error
 
     def _thermal_name(self, index: int) -> Path:
-        files = getattr(self._thermal, "files", None)
-        return files[index] if files is not None else self._thermal.path
+        return _frame_file(self._thermal, index)
 
     def _decode(self, index: int) -> FramePair:
         if self._thermal is None:
@@ -256,7 +255,7 @@ class PairSequence(RGBTSequence):
         else:
             visible = visible_to_rgb(self._visible.read(visible_index))
             if visible.shape[:2] != (height, width):
-                raise SequenceError(self._visible.path, f"visible frame {visible_index + 1} is "
+                raise SequenceError(_frame_file(self._visible, visible_index), f"visible frame {visible_index + 1} is "
                                     f"{visible.shape[1]}x{visible.shape[0]}, the first is {width}x{height}")
         for array in (visible, thermal, thermal_raw):
             if array is not None:
@@ -267,12 +266,18 @@ class PairSequence(RGBTSequence):
         width, height = self._info.width, self._info.height
         visible = visible_to_rgb(self._visible.read(index))
         if visible.shape[:2] != (height, width):
-            raise SequenceError(self._visible.path, f"visible frame {index + 1} is "
+            raise SequenceError(_frame_file(self._visible, index), f"visible frame {index + 1} is "
                                 f"{visible.shape[1]}x{visible.shape[0]}, the first is {width}x{height}")
         thermal = cv2.cvtColor(visible, cv2.COLOR_RGB2GRAY)
         visible.setflags(write=False)
         thermal.setflags(write=False)
         return FramePair(index=index, visible=visible, thermal=thermal)
+
+
+def _frame_file(source: FrameSource, index: int) -> Path:
+    """The file of frame ``index`` (0-based) of ``source``: its image in a folder, else the video."""
+    files = getattr(source, "files", None)
+    return files[index] if files is not None else source.path
 
 
 # Stream names that say which modality, not which sequence: the parent folder names it.

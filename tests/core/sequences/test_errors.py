@@ -272,3 +272,20 @@ def test_a_frame_number_with_two_files_is_noted(tmp_path, kit):
         sequence.close()
     single = kit.write_folder(tmp_path / "single", [kit.visible_frame(i) for i in range(3)], "v{}.jpg")
     assert not any("more than one file" in note for note in open_sequence(single).info.notes)
+
+
+@pytest.mark.parametrize("one_stream", [False, True])
+def test_a_visible_frame_of_another_size_names_its_file(tmp_path, kit, one_stream):
+    """A frame of another size in a visible image folder was named by the folder and its place
+    ('walk/visible: visible frame 3 is 16x12'): the user had to count files (natural order) to find it."""
+    visible = kit.write_folder(tmp_path / "walk" / "visible", [kit.visible_frame(i) for i in range(4)], "v{}.png")
+    kit.write_folder(visible, [kit.visible_frame(2, (16, 12))], "v3.png")
+    if one_stream:
+        sequence = open_sequence(visible)
+    else:
+        sequence = open_pair(visible, kit.write_folder(tmp_path / "walk" / "infrared",
+                                                       [kit.thermal_frame(i) for i in range(4)]))
+    with pytest.raises(SequenceError) as error:
+        sequence[2]
+    assert str(visible / "v3.png") in str(error.value) and "16x12" in str(error.value)
+    sequence.close()
