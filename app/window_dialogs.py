@@ -21,7 +21,7 @@ from app.dialogs.shortcuts_dialog import ShortcutsDialog
 from app.project import classify_drop
 from app.style import THERMAL_COLORMAPS
 from core.errors import OutputError, RGBTError
-from core.wording import plural
+from core.wording import plural, verb
 
 # Notes of ``core.sequences.pair`` on streams that do not match: frames left out or drifting apart.
 UNMATCHED_STREAMS = ("frame counts differ", "frame rates differ")
@@ -188,7 +188,7 @@ class WindowDialogs:
             pending = self._pending_proposals()
             if pending:
                 accept = f"{key_text(self.actions, 'accept')} or {key_text(self.actions, 'accept_range')}"
-                details.append(f"{plural(pending, 'teacher proposal')} not accepted {'is' if pending == 1 else 'are'} "
+                details.append(f"{plural(pending, 'teacher proposal')} not accepted {verb(pending, 'is', 'are')} "
                                f"not in it ({accept} accepts them)")
         if path.is_file():
             details.append(f"{path.stat().st_size / 1e6:.1f} MB")

@@ -9,7 +9,7 @@ from core.metrics.evaluate import evaluate_arrays
 from core.metrics.protocols import get_protocol
 from core.metrics.readers import has_sequence, read_box_rows, result_files, sequence_gt
 from core.metrics.report import EvalReport
-from core.wording import plural
+from core.wording import plural, verb
 
 _GT_NAMES = ("visible.txt", "init.txt", "rgb.txt", "groundTruth_v.txt", "groundtruth.txt")
 
@@ -70,15 +70,16 @@ def evaluate_folder(
         gt[name] = (seq.visible, seq.infrared)
     notes = []
     if extra:  # e.g. pytracking's <seq>_time.txt beside its results
-        has, are = ("has", "is") if len(extra) == 1 else ("have", "are")
-        notes.append(f"{plural(len(extra), 'result file')} in {results_dir} {has} no sequence in {gt_root} and "
-                     f"{are} not evaluated (e.g. {_first_files(extra)})")
+        n = len(extra)
+        notes.append(f"{plural(n, 'result file')} in {results_dir} {verb(n, 'has', 'have')} no sequence in {gt_root} "
+                     f"and {verb(n, 'is', 'are')} not evaluated (e.g. {_first_files(extra)})")
     without = [p.name for p in ground_truth_folders(gt_root) if p.name not in results]
     if without and sequences is None:
-        have, are = ("has", "is") if len(without) == 1 else ("have", "are")
-        notes.append(f"{plural(len(without), 'sequence')} of {gt_root} {have} no result and {are} not evaluated "
-                     f"(e.g. {', '.join(without[:3])})")
-    tags = find_attributes(gt_root, list(results), proto.name) if attributes else None
+        n = len(without)
+        notes.append(f"{plural(n, 'sequence')} of {gt_root} {verb(n, 'has', 'have')} no result and "
+                     f"{verb(n, 'is', 'are')} not evaluated (e.g. {', '.join(without[:3])})")
+    tags = find_attributes(gt_root, list(results), proto.name, {name: rows[0] for name, rows in gt.items()}) \
+        if attributes else None
     return evaluate_arrays(
         proto, results, gt,
         tracker=tracker or Path(results_dir).name,

@@ -48,7 +48,7 @@ from core.errors import ExportError
 from core.fileio import atomic_directory, inside, safe_component
 from core.progress import Job, Progress
 from core.sequences.layouts import EXPORT_MARKER, SOURCE_FILE
-from core.wording import plural
+from core.wording import plural, verb
 
 EXPORT_FORMATS = ("lasher", "rgbt234", "got10k", "lasot")
 # EXPORT_MARKER (core.sequences.layouts) is written into every export; an existing non-empty folder
@@ -106,13 +106,13 @@ def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, 
     if touching:
         shown = ", ".join(str(f + 1) for f in touching[:10]) + (" ..." if len(touching) > 10 else "")
         out.append(
-            f"{plural(len(touching), 'box', 'boxes')} {'touches' if len(touching) == 1 else 'touch'} x = 0 or y = 0 "
+            f"{plural(len(touching), 'box', 'boxes')} {verb(len(touching), 'touches', 'touch')} x = 0 or y = 0 "
             f"(frames {shown}); the LasHeR scorer reads such rows as absent"
         )
     unlabelled = num_frames - sum(1 for f in records if 0 <= f < num_frames)
     if unlabelled:
-        has, written = ("has", "is") if unlabelled == 1 else ("have", "are")
-        out.append(f"{plural(unlabelled, 'frame')} {has} no annotation and {written} written as absent (0,0,0,0)")
+        out.append(f"{plural(unlabelled, 'frame')} {verb(unlabelled, 'has', 'have')} no annotation and "
+                   f"{verb(unlabelled, 'is', 'are')} written as absent (0,0,0,0)")
     return out
 
 
