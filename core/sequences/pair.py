@@ -32,12 +32,19 @@ from core.sequences.thermal import ThermalMapping, to_single_channel
 
 
 def visible_to_rgb(image: np.ndarray) -> np.ndarray:
-    """Stored visible frame (gray, BGR, BGRA; uint8 or uint16) -> (H, W, 3) uint8 RGB."""
+    """Stored visible frame (gray, BGR, BGRA; uint8, uint16 or float) -> (H, W, 3) uint8 RGB.
+
+    uint16 keeps its high byte; float frames whose values lie in [0, 1] (how float images are
+    written) are scaled by 255, other float frames are taken as 0..255 (clipped)."""
     if image.dtype != np.uint8:
         if image.dtype == np.uint16:
             image = (image >> 8).astype(np.uint8)
         else:
-            image = np.clip(image.astype(np.float32), 0, 255).astype(np.uint8)
+            image = image.astype(np.float32)
+            finite = image[np.isfinite(image)]
+            if finite.size and float(finite.max()) <= 1.0:  # 0..1 was clipped to black
+                image = image * np.float32(255.0)
+            image = np.clip(np.rint(np.nan_to_num(image, nan=0.0)), 0, 255).astype(np.uint8)
     if image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 1):
         return cv2.cvtColor(image.reshape(image.shape[:2]), cv2.COLOR_GRAY2RGB)
     if image.shape[2] == 4:

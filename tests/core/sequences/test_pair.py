@@ -154,3 +154,17 @@ def test_videos_at_different_frame_rates_are_noted(tmp_path, kit):
     assert not any("frame rates" in n for n in open_pair(vis, same).info.notes)
     folders = _folder_pair(tmp_path, kit)  # image folders record no rate: nothing to compare
     assert not any("frame rates" in n for n in open_pair(*folders).info.notes)
+
+
+def test_float_visible_frames_in_zero_to_one_are_not_black(tmp_path, kit):
+    """A visible folder of float32 TIFF frames holding 0..1 (how float images are written) was
+    clipped as 0..255: every frame black, and the tracker fed the thermal stream alone as if the
+    visible camera were blind. Such frames are scaled to 0..255 now; float frames in 0..255 stay."""
+    frames = [kit.visible_frame(i) for i in range(3)]
+    unit = kit.write_folder(tmp_path / "unit" / "visible", [f.astype(np.float32) / 255 for f in frames], "{:05d}.tiff")
+    byte = kit.write_folder(tmp_path / "byte" / "visible", [f.astype(np.float32) for f in frames], "{:05d}.tiff")
+    for visible in (unit, byte):
+        thermal = kit.write_folder(visible.parent / "thermal", [kit.thermal_frame(i) for i in range(3)])
+        seq = open_pair(visible, thermal)
+        assert seq[2].visible[0, 0].tolist() == [200, 7, 20], visible  # RGB of visible_frame(2)
+        seq.close()
