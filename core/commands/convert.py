@@ -113,7 +113,7 @@ def run(args) -> int:
         print(f"note: no cut_by_image.label: the frames' size is unknown (SRC {args.src} is not a sequence folder "
               "with frames); the got10k toolkit needs it for its metadata", file=sys.stderr)
     absent = sum(1 for r in records.values() if r.absent)
-    print(f"{len(records)} frames read ({absent} absent) from {args.src}")
+    print(f"{plural(len(records), 'frame')} read{f' ({absent} absent)' if absent else ''} from {args.src}")
     for path in written:
         print(f"wrote {path}")
     return 0

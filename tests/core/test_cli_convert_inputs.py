@@ -213,3 +213,15 @@ def test_two_layouts_written_with_other_decimals_are_one_ground_truth(tmp_path, 
     seq2 = _mixed_folder(tmp_path / "other", "10.02,20,30,40\n0,0,0,0\n12,20,30,40\n")  # 0.02 px: other boxes
     assert main(["convert", str(seq2), str(tmp_path / "out2.txt"), "--to", "xywh"]) == 2
     assert "holds other boxes than groundTruth_v.txt" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("rows, said", [(b"10,10,20,20\n", "1 frame read from"),
+                                        (b"10,10,20,20\n0,0,0,0\n", "2 frames read (1 absent) from"),
+                                        (b"10,10,20,20\n11,10,20,20\n", "2 frames read from")])
+def test_convert_counts_the_frames_read_in_words(rows, said, tmp_path, capsys):
+    """convert said '1 frames read (0 absent)': the absent count only when there are some, the count in words."""
+    src = tmp_path / "boxes.txt"
+    src.write_bytes(rows)
+    assert main(["convert", str(src), str(tmp_path / "out.txt"), "--to", "xywh"]) == 0
+    out = capsys.readouterr().out
+    assert f"{said} {src}" in out, out
