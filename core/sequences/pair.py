@@ -28,7 +28,7 @@ from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
 from core.sequences.sources import IMAGE_EXTENSIONS, FrameSource, VideoSource, folder_name, open_source
-from core.sequences.thermal import ThermalMapping, to_single_channel
+from core.sequences.thermal import ThermalMapping, false_colour, to_single_channel
 
 
 def visible_to_rgb(image: np.ndarray) -> np.ndarray:
@@ -104,6 +104,12 @@ class PairSequence(RGBTSequence):
                 self._mapping = ThermalMapping.fit_stream(len(thermal), self._thermal_raw_at)
                 self._base_notes.append(self._mapping.describe())
             self._thermal_size = (int(thermal_first.shape[1]), int(thermal_first.shape[0]))
+            if false_colour(thermal.read(0)):
+                self._base_notes.append(
+                    f"{thermal.path.name}: the thermal frames are in false colour (a camera palette?) and are read "
+                    "as their luminance, which keeps the order of temperatures for a palette that brightens "
+                    "with heat (grey, ironbow) but not for jet or rainbow (there the hottest parts turn dark): "
+                    "export the camera's grey or raw frames")
         if visible is None:
             height, width = thermal_first.shape[:2]
             self._base_notes.append("thermal-only sequence: the visible stream is the thermal frame "

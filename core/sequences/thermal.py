@@ -4,6 +4,8 @@ Channel rule (:func:`to_single_channel`)
     (H, W) stays; (H, W, 1) is squeezed; (H, W, 4) drops alpha; (H, W, 3) becomes its
     first channel when the three channels are equal (a gray image stored as colour), else
     luminance (``cv2.cvtColor(BGR2GRAY)``, 0.299 R + 0.587 G + 0.114 B). Dtype is kept.
+    A stream in a false-colour palette (:func:`false_colour`) is noted by the sequence: its
+    luminance keeps the order of temperatures only for palettes that brighten with heat.
 
 8-bit mapping rule (:class:`ThermalMapping`), for any thermal source that is not uint8
 (16-bit radiometric PNG/TIFF, float TIFF):
@@ -25,6 +27,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+#: mean per-pixel spread of the 3 channels (max - min) above which a thermal frame is taken for a
+#: false-colour palette (jet about 220, inferno about 60); grey stored as colour video stays near 3
+PALETTE_SPREAD = 20.0
 SAMPLE_FRAMES = 16
 LOW_PERCENTILE = 1.0
 HIGH_PERCENTILE = 99.0
@@ -51,6 +56,16 @@ def to_single_channel(image: np.ndarray) -> np.ndarray:
     if image.dtype not in (np.uint8, np.uint16, np.float32):
         image = image.astype(np.float32)
     return cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_BGR2GRAY)
+
+
+def false_colour(image: np.ndarray) -> bool:
+    """Whether a thermal frame as stored ((H, W, 3) BGR or BGRA, any dtype) is a false-colour
+    palette rather than grey: the mean channel spread is above :data:`PALETTE_SPREAD` (8-bit
+    scale; other dtypes are not palettes)."""
+    if image.ndim != 3 or image.shape[2] < 3 or image.dtype != np.uint8:
+        return False
+    channels = image[..., :3].astype(np.int16)
+    return float((channels.max(axis=2) - channels.min(axis=2)).mean()) > PALETTE_SPREAD
 
 
 def sample_indices(num_frames: int, count: int = SAMPLE_FRAMES) -> list[int]:

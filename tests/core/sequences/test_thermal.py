@@ -89,3 +89,16 @@ def test_three_channel_thermal_folder(tmp_path, kit):
                                             for i in range(3)])
     pair = open_pair(vis, th)[2]
     assert pair.thermal.shape == (24, 32) and int(pair.thermal[0, 0]) == 11
+
+
+def test_a_thermal_stream_in_false_colour_is_noted(tmp_path, kit):
+    """A thermal video saved with the camera's jet palette became its luminance without a word;
+    jet's luminance peaks in the middle of the scale, so the hottest parts (red) came out darker
+    than warm ones (yellow). The sequence says what it did and when that keeps the order."""
+    ramp = np.tile(np.linspace(0, 255, 32).astype(np.uint8), (24, 1))
+    vis = kit.write_folder(tmp_path / "vis", [kit.visible_frame(i) for i in range(3)])
+    jet = kit.write_folder(tmp_path / "jet", [cv2.applyColorMap(ramp, cv2.COLORMAP_JET)] * 3)
+    notes = open_pair(vis, jet).info.notes
+    assert any("false colour" in n and str(jet.name) in n and "luminance" in n for n in notes), notes
+    grey = kit.write_folder(tmp_path / "grey", [cv2.cvtColor(ramp, cv2.COLOR_GRAY2BGR)] * 3)
+    assert not any("false colour" in n for n in open_pair(vis, grey).info.notes)
