@@ -216,6 +216,9 @@ class VideoSource(FrameSource):
             capture = cv2.VideoCapture(str(self.path))
             if not capture.isOpened():
                 capture.release()
+                if container_cut_short(self.path):  # an MP4 keeps its index (moov) last: a cut copy has none
+                    raise SequenceError(self.path, "the file is cut short (a copy or recording that stopped?) and "
+                                                   "has lost the index that finds its frames; copy it again")
                 raise SequenceError(self.path, "cannot open as a video (unknown container/codec or corrupt file)")
             self._capture = capture
             self._next = 0

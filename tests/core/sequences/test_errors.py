@@ -226,7 +226,8 @@ def test_ffmpeg_log_lines_are_quiet_beside_the_one_line_error(tmp_path, monkeypa
             "try: VideoSource(sys.argv[1])\nexcept SequenceError as e: print(e, file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code, str(cut)], capture_output=True, text=True, timeout=60,
                           env=dict(os.environ), cwd=str(__import__("pathlib").Path(__file__).resolve().parents[3]))
-    assert done.stderr.splitlines() == [f"{cut}: cannot open as a video (unknown container/codec or corrupt file)"]
+    assert done.stderr.splitlines() == [f"{cut}: the file is cut short (a copy or recording that stopped?) and has "
+                                        "lost the index that finds its frames; copy it again"]
 
 
 def test_one_video_or_three_paths_are_said_in_the_users_words(tmp_path, kit, capsys):
@@ -289,3 +290,22 @@ def test_a_visible_frame_of_another_size_names_its_file(tmp_path, kit, one_strea
         sequence[2]
     assert str(visible / "v3.png") in str(error.value) and "16x12" in str(error.value)
     sequence.close()
+
+
+def test_an_mp4_cut_before_its_index_says_it_is_cut_short(tmp_path, kit):
+    """An MP4 whose copy or recording stopped lacks its index (the moov box comes last): it was
+    'cannot open as a video (unknown container/codec or corrupt file)', which sent the user
+    looking for a codec. It says the file is cut short now."""
+    from core.sequences.sources import VideoSource
+
+    full = tmp_path / "full.mp4"
+    writer = cv2.VideoWriter(str(full), cv2.VideoWriter_fourcc(*"mp4v"), 25, (32, 24))
+    for i in range(20):
+        writer.write(kit.visible_frame(i))
+    writer.release()
+    cut = tmp_path / "cut.mp4"
+    cut.write_bytes(full.read_bytes()[: int(full.stat().st_size * 0.7)])
+    with pytest.raises(SequenceError, match="cut short") as info:
+        VideoSource(cut)
+    assert info.value.path == cut and "codec" not in str(info.value)
+    assert len(VideoSource(full)) == 20
