@@ -3,9 +3,12 @@
     python main.py eval RESULTS_DIR [RESULTS_DIR ...] (--dataset-root ROOT | --gt GT_DIR)
         --protocol lasher|rgbt234|rgbt210|gtot|vtuav|pytracking-lasher
         [--plots DIR] [--json PATH] [--per-sequence] [--no-attributes]
+    python main.py eval boxes.txt --gt SEQUENCE_OR_ITS_GT_FILE --protocol lasher
 
 RESULTS_DIR holds one ``<sequence>.txt`` per sequence (x,y,w,h per line; commas, spaces or
-tabs). Every printed table, JSON file and plot names the protocol.
+tabs). A results file in its place (what ``track --out`` writes) is one sequence's result,
+scored against the ground truth ``--gt`` / ``--dataset-root`` names for it
+(``core.metrics.api.file_sequence``). Every printed table, JSON file and plot names the protocol.
 """
 from __future__ import annotations
 
@@ -16,7 +19,7 @@ from pathlib import Path
 from core.commands.arguments import output_file
 from core.errors import AnnotationFormatError
 from core.fileio import write_text_atomic
-from core.metrics.api import evaluate_folder
+from core.metrics.api import evaluate_file, evaluate_folder
 from core.metrics.plots import save_plots
 from core.metrics.protocols import PROTOCOLS
 
@@ -27,14 +30,18 @@ def register(subparsers) -> None:
         description="Score tracking results against ground truth with the conventions of one toolkit (--protocol) "
                     "and print a table: precision (PR), normalised precision (NPR) and success (SR), or MPR/MSR "
                     "for the dual-modality protocols. Each RESULTS_DIR holds one <sequence>.txt per sequence (one "
-                    "x,y,w,h box per line; commas, spaces or tabs) and is one tracker. Every table, JSON file and "
-                    "plot names the protocol.",
+                    "x,y,w,h box per line; commas, spaces or tabs) and is one tracker. A results file in its place "
+                    "(what track --out writes) is scored against one sequence: --gt names that sequence's folder "
+                    "or ground-truth file, or a folder holding the sequence of the file's name. Every table, JSON "
+                    "file and plot names the protocol.",
     )
     parser.add_argument("results", nargs="+", type=Path, metavar="RESULTS_DIR",
-                        help="folder of <sequence>.txt results (several folders = several trackers)")
+                        help="folder of <sequence>.txt results (several folders = several trackers), or one "
+                             "sequence's results file")
     source = parser.add_mutually_exclusive_group(required=True)
     source.add_argument("--dataset-root", type=Path, help="dataset root with one folder per sequence")
-    source.add_argument("--gt", type=Path, help="folder of GT: <sequence>.txt files or <sequence>/ folders")
+    source.add_argument("--gt", type=Path, help="folder of GT: <sequence>.txt files or <sequence>/ folders; for a "
+                                                "results file also one sequence's folder or ground-truth file")
     parser.add_argument("--protocol", required=True, choices=list(PROTOCOLS), help="evaluation conventions")
     parser.add_argument("--plots", type=Path, metavar="DIR", help="save precision/success plots (PNG) here")
     parser.add_argument("--json", type=output_file, metavar="PATH", help="write the full report(s) as JSON")
@@ -59,6 +66,8 @@ def check_outputs(args) -> None:
         folder = Path(folder)
         if folder.is_dir():
             protected += [(p, "a results file") for p in folder.glob("*.txt")]
+        elif folder.is_file():
+            protected.append((folder, "a results file"))
     if args.json:
         check_output(args.json, protected=protected, force=args.force, option="--json")
         json_path = Path(args.json)
@@ -81,9 +90,14 @@ def check_outputs(args) -> None:
 
 
 def check_gt_root(args) -> None:
-    """--dataset-root / --gt must be an existing folder; the error names the option."""
+    """--dataset-root / --gt must be an existing folder (a file too when every RESULTS_DIR is a
+    results file: one sequence's ground truth); the error names the option."""
     root = args.dataset_root or args.gt
     option = "--dataset-root" if args.dataset_root else "--gt"
+    if all(Path(r).is_file() for r in args.results):
+        if not root.exists():
+            raise AnnotationFormatError(root, f"{option}: not found")
+        return
     if root.is_file():
         raise AnnotationFormatError(root, f"{option} is a file, not a folder (give the folder that holds the "
                                           "sequence folders or the <sequence>.txt ground-truth files)")
@@ -98,12 +112,12 @@ def check_gt_root(args) -> None:
 
 
 def check_results_folders(folders) -> None:
-    """Each RESULTS_DIR a folder: a results file given in its place was 'results folder not
-    found', though it is right there."""
-    for folder in folders:
-        if Path(folder).is_file():
-            raise AnnotationFormatError(folder, "RESULTS_DIR is a file; give the folder that holds the "
-                                                "<sequence>.txt results (one folder per tracker)")
+    """RESULTS_DIRs all folders or all results files: a ground truth fits one kind (a dataset,
+    or one sequence)."""
+    files = [Path(f) for f in folders if Path(f).is_file()]
+    if files and len(files) < len(folders):
+        raise AnnotationFormatError(files[0], "is a results file among results folders; give folders of "
+                                              "<sequence>.txt results, or results files of one sequence")
 
 
 def tracker_names(folders) -> list[str]:
@@ -118,7 +132,7 @@ def tracker_names(folders) -> list[str]:
         if path in resolved[:k]:
             raise ConfigError(f"RESULTS_DIR {folders[k]} is given twice (it is {folders[resolved.index(path)]}); "
                               "give each results folder once")
-    own = [path.name for path in resolved]
+    own = [path.stem if path.is_file() else path.name for path in resolved]
     names = [name or str(path) for name, path in zip(own, resolved, strict=True)]
     for k, path in enumerate(resolved):
         if own.count(path.name) > 1:
@@ -131,10 +145,12 @@ def tracker_names(folders) -> list[str]:
 
 
 def _evaluate(folder, root, protocol: str, name: str, attributes: bool):
-    """``evaluate_folder``; a ground-truth (or results) file that is empty or blank is said to
-    be empty (it read 'ground-truth file has no box row', which sends the user looking for a
-    format problem)."""
+    """``evaluate_folder`` (``evaluate_file`` for a results file); a ground-truth file that is
+    empty or blank is said to be empty (it read 'ground-truth file has no box row', which sends
+    the user looking for a format problem)."""
     try:
+        if Path(folder).is_file():
+            return evaluate_file(folder, root, protocol, tracker=name, attributes=attributes)
         return evaluate_folder(folder, root, protocol, tracker=name, attributes=attributes)
     except AnnotationFormatError as error:
         path = error.path
@@ -142,7 +158,8 @@ def _evaluate(folder, root, protocol: str, name: str, attributes: bool):
             blank = path is not None and error.line is None and path.is_file() and not path.read_bytes().strip()
         except OSError:
             blank = False
-        if not blank or path.resolve().parent == Path(folder).resolve():  # an empty result is scored (a note)
+        results = Path(folder).resolve()
+        if not blank or results in (path.resolve(), path.resolve().parent):  # an empty result is scored (a note)
             raise
         raise AnnotationFormatError(path, "the ground-truth file is empty (no box rows): nothing to score "
                                           "against") from error

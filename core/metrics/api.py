@@ -1,4 +1,5 @@
-"""Evaluate a results folder against a dataset root or GT folder: :func:`evaluate_folder`."""
+"""Evaluate a results folder against a dataset root or GT folder (:func:`evaluate_folder`), or one
+results file against one sequence's ground truth (:func:`evaluate_file`)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,7 +18,7 @@ _GT_NAMES = ("visible.txt", "init.txt", "rgb.txt", "groundTruth_v.txt", "groundt
 def ground_truth_folders(root: str | Path) -> list[Path]:
     """The sequence folders of a dataset ``root`` that hold a ground-truth file (the ones a
     results folder is scored against), sorted by name."""
-    return sorted(p for p in Path(root).iterdir() if p.is_dir() and any((p / f).is_file() for f in _GT_NAMES))
+    return sorted(p for p in Path(root).iterdir() if p.is_dir() and _holds_ground_truth(p))
 
 
 def _first_files(names: list[str]) -> str:
@@ -78,14 +79,64 @@ def evaluate_folder(
         n = len(without)
         notes.append(f"{plural(n, 'sequence')} of {gt_root} {verb(n, 'has', 'have')} no result and "
                      f"{verb(n, 'is', 'are')} not evaluated (e.g. {', '.join(without[:3])})")
+    return _scored(proto, results, gt, gt_root, tracker or Path(results_dir).name, attributes, notes,
+                   {name: Path(results_dir) / f"{name}.txt" for name in results})
+
+
+def _scored(proto, results: dict, gt: dict, gt_root: Path, tracker: str, attributes: bool, notes: list[str],
+            result_files: dict[str, Path]) -> EvalReport:
+    """``evaluate_arrays`` of ``results`` against ``gt`` (``{name: (visible, infrared)}``), with the
+    attributes the dataset ``gt_root`` gives its sequences when ``attributes``."""
     tags = find_attributes(gt_root, list(results), proto.name, {name: rows[0] for name, rows in gt.items()}) \
         if attributes else None
     return evaluate_arrays(
         proto, results, gt,
-        tracker=tracker or Path(results_dir).name,
+        tracker=tracker,
         sequence_tags=tags.sequence_tags if tags else None,
         frame_tags=tags.frame_tags if tags else None,
         attribute_source=tags.source if tags else None,
         notes=notes,
-        result_files={name: Path(results_dir) / f"{name}.txt" for name in results},
+        result_files=result_files,
     )
+
+
+def _holds_ground_truth(folder: Path) -> bool:
+    """Whether ``folder`` is a sequence folder: it holds one of the datasets' ground-truth files."""
+    return any((folder / name).is_file() for name in _GT_NAMES)
+
+
+def file_sequence(result_file: str | Path, gt: str | Path) -> tuple[Path, str]:
+    """``(dataset root, sequence name)`` of the ground truth that the results file ``result_file``
+    (``<name>.txt``) is scored against, from ``gt``: a box file (a dataset's own ground-truth file,
+    e.g. ``seq/groundTruth_v.txt``, stands for its sequence folder, so the protocol reads that
+    folder's layout; any other file is a flat ``x,y,w,h`` ground truth), a sequence folder, or a
+    dataset root / ground-truth folder holding the sequence ``<name>``. AnnotationFormatError when
+    ``gt`` is none of these."""
+    result_file, gt = Path(result_file), Path(gt)
+    if gt.is_file():
+        if gt.name in _GT_NAMES or gt.name in ("groundTruth_i.txt", "infrared.txt", "ir.txt"):
+            return gt.parent.parent, gt.parent.name
+        return gt.parent, gt.stem
+    if not gt.is_dir():
+        raise AnnotationFormatError(gt, "ground truth not found")
+    if has_sequence(gt, result_file.stem):
+        return gt, result_file.stem
+    if _holds_ground_truth(gt):
+        return gt.parent, gt.name
+    raise AnnotationFormatError(gt, f"holds no ground truth of its own and no sequence '{result_file.stem}' (the "
+                                    f"results file's name): give the sequence's folder or its ground-truth file")
+
+
+def evaluate_file(result_file: str | Path, gt: str | Path, protocol: str, *, tracker: str | None = None,
+                  attributes: bool = True) -> EvalReport:
+    """Evaluate one results file (``x,y,w,h`` per line, what ``track --out`` writes) against the
+    ground truth of one sequence, found from ``gt`` by :func:`file_sequence`. ``tracker``: the
+    name in the table (default the file's name without ``.txt``)."""
+    proto = get_protocol(protocol)
+    result_file = Path(result_file)
+    if not result_file.is_file():
+        raise AnnotationFormatError(result_file, "results file not found")
+    root, name = file_sequence(result_file, gt)
+    seq = sequence_gt(root, name, proto.name)
+    return _scored(proto, {name: read_box_rows(result_file)}, {name: (seq.visible, seq.infrared)}, root,
+                   tracker or result_file.stem, attributes, [], {name: result_file})

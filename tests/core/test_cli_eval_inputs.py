@@ -50,16 +50,6 @@ def test_eval_refuses_a_results_folder_given_twice(tmp_path, capsys):
 
 
 
-def test_eval_on_a_results_file_says_it_is_a_file(tmp_path, capsys):
-    """``eval results/seq.txt ...`` (one results file instead of its folder) said 'results folder not
-    found'."""
-    gt, (folder,) = _gt_and_results(tmp_path, "a")
-    code = main(["eval", str(folder / "seq.txt"), "--gt", str(gt), "--protocol", "lasher"])
-    line = _one_error_line(capsys.readouterr().err)
-    assert code == 2 and line.startswith(f"error: {folder / 'seq.txt'}: RESULTS_DIR is a file"), line
-
-
-
 def test_eval_dataset_root_that_is_a_sequence_folder_says_so(tmp_path, capsys):
     """``--dataset-root data/seq`` (the sequence, not the dataset holding it) said "no ground truth for
     sequence 'seq' (neither seq/ nor seq.txt)", though its ground truth is right there."""
