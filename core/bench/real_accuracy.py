@@ -55,7 +55,7 @@ from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache
 from core.bench.veil import VisibleVeil
-from core.commands.arguments import loop_switches, pair_switches, positive_int
+from core.commands.arguments import loop_switches, pair_switches, positive_int, refuse_missing_data_root
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -153,6 +153,8 @@ def run_real_accuracy(args):
     if args.threads:
         torch.set_num_threads(args.threads)
         cv2.setNumThreads(args.threads)
+    # nothing to run without the footage, whose default folder may be absent (an installed wheel): one line
+    refuse_missing_data_root(args.data_root)
     code_hashes()  # before any tracker is imported: the cache keys name the code that runs
     split = load_split(args.split_file)
     max_frames = args.max_frames or None

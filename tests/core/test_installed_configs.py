@@ -94,3 +94,19 @@ def test_a_source_checkout_reads_its_own_configs_from_any_folder(tmp_path, monke
     code = main(["train", "--config", "configs/teacher_bundled.json", "--batch-size", "0"])
     line = _one_error_line(capsys.readouterr().err)
     assert code == 2 and "--batch-size must be >= 1, got 0" in line, line
+
+
+def test_bench_accuracy_real_without_the_default_footage_is_one_line(tmp_path, monkeypatch, capsys):
+    """An installed wheel has no ``../shared/data`` beside it: ``bench accuracy --real`` without
+    ``--data-root`` printed one 'skipped: no folder' clause per sequence of the split on one
+    line of thousands of characters; it now names the missing data root."""
+    import core.bench.accuracy as accuracy
+    import core.bench.outputs as outputs
+
+    missing = tmp_path / "shared" / "data"
+    monkeypatch.setattr(accuracy, "DEFAULT_DATA_FOLDER", missing)
+    monkeypatch.setattr(outputs, "DEFAULT_DATA_FOLDER", missing)
+    code = main(["bench", "accuracy", "--real", "--trackers", "floor", "--max-frames", "5"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line == (f"error: {missing}: real data root does not exist (--data-root: the folder the "
+                                  "split's paths are relative to)"), line
