@@ -95,6 +95,32 @@ def sequence_folders(root: Path, names: list[str] | None = None) -> list[Path]:
     return [by_name[n] for n in names]
 
 
+def left_out_folders(root: Path, folders: list[Path]) -> list[Path]:
+    """The sequence folders of ``root`` (``core.sequences.detect_layout`` opens them) that are not
+    among ``folders`` (those with a ground-truth file, :func:`sequence_folders`), sorted by name."""
+    from core.errors import SequenceError
+    from core.sequences.layouts import detect_layout
+
+    chosen = set(folders)
+    out = []
+    for path in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p not in chosen):
+        try:
+            detect_layout(path)
+        except (SequenceError, OSError):
+            continue
+        out.append(path)
+    return out
+
+
+def _left_out_text(left: list[Path]) -> str:
+    """What the note and the error say of the sequence folders without a ground-truth file."""
+    from core.metrics.api import _GT_NAMES
+
+    names = ", ".join(p.name for p in left[:5]) + (", ..." if len(left) > 5 else "")
+    return (f"{plural(len(left), 'sequence folder')} without a ground-truth file to start from ({names}; looked for "
+            f"{', '.join(_GT_NAMES)}): track one alone with track --init x,y,w,h")
+
+
 def check_results_folder(root: Path, results: Path) -> None:
     """OutputError unless ``results`` can be a results folder for ``root``: not ROOT, not
     inside it, not a file, and a place where a file can be written (a read-only folder or a
@@ -144,7 +170,11 @@ def run(args) -> int:
         if ground_truth_files(root):
             raise ConfigError(f"{root} is itself a sequence folder (it has ground truth); give the dataset folder that "
                               f"holds it ({root.resolve().parent}), or track it alone with track")
-        raise ConfigError(f"{root} has no sequence folder with a ground-truth file to start from")
+        left = left_out_folders(root, [])
+        raise ConfigError(f"{root} has no sequence folder with a ground-truth file to start from"
+                          + (f"; it holds {_left_out_text(left)}" if left else ""))
+    # named: they were left out without a word ('1 sequence' of three)
+    left = left_out_folders(root, folders) if names is None else []
     recipe = tracker_recipe(args)
     # a --weights file that does not exist is a typo, never a cue for random weights
     refuse_missing_named_weights(args.random_weights, ("--weights", args.weights))
@@ -157,6 +187,8 @@ def run(args) -> int:
     workers = f", {args.jobs} worker processes" if args.jobs > 1 else ""
     print(f"{root}: {plural(len(folders), 'sequence')}, {recipe.tracker} tracker{engine}{workers} -> {results}",
           file=sys.stderr)
+    if left:
+        print(f"note: left out {_left_out_text(left)}", file=sys.stderr)
     outcomes = [Outcome(f.name, "kept") for f in folders if (results / f"{f.name}.txt").exists() and not args.force]
     kept = {o.name for o in outcomes}
     todo = [(f, results / f"{f.name}.txt") for f in folders if f.name not in kept]

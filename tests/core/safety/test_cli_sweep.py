@@ -233,3 +233,28 @@ def test_a_frame_that_does_not_decode_part_way_keeps_the_boxes_tracked_before_it
     assert main(["track", str(seq), "--tracker", "kcf", "--out", str(out), "--force"]) == 2
     assert f"{out} was left as it was" in capsys.readouterr().err
     assert out.read_text() == "mine\n"
+
+
+def test_track_dataset_names_the_sequence_folders_it_leaves_out(seq, tmp_path, capsys):
+    """A sequence folder without a ground-truth file track-dataset starts from (none at all, or
+    OTB's groundtruth_rect.txt, which track reads) was left out without a word: '1 sequence' of
+    three. The run names them and the files it looks for."""
+    import shutil
+
+    root = seq.parent
+    for name, keep in (("otb", "groundtruth_rect.txt"), ("bare", None)):
+        other = shutil.copytree(seq, root / name)
+        for gt in ("visible.txt", "infrared.txt", "init.txt"):
+            (other / gt).unlink()
+        if keep:
+            (other / keep).write_text((seq / "init.txt").read_text())
+    code = main(["track-dataset", str(root), "--results", str(tmp_path / "res"), "--tracker", "kcf"])
+    err = capsys.readouterr().err
+    assert code == 0 and "[1/1] seq:" in err, err
+    notes = [line for line in err.splitlines() if line.startswith("note:")]
+    assert len(notes) == 1 and "2 sequence folders" in notes[0] and "bare, otb" in notes[0], err
+    assert "groundtruth.txt" in notes[0]
+    shutil.rmtree(seq)
+    assert main(["track-dataset", str(root), "--results", str(tmp_path / "res2"), "--tracker", "kcf"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {root} has no sequence folder with a ground-truth file") and "bare, otb" in err
