@@ -19,6 +19,7 @@ import argparse
 import importlib
 import os
 import re
+import select
 import sqlite3
 import sys
 import warnings
@@ -78,15 +79,46 @@ def main(
     built (importing every command takes seconds), not only while the command runs, and
     also when a library turned it into an error of its own (:func:`interrupted`)."""
     try:
-        return _main(argv, extra_modules, extra_bench_modules)
+        status = _main(argv, extra_modules, extra_bench_modules)
+        sys.stdout.flush()  # here, where a reader that has gone is handled, not at the interpreter's exit
+        return status
     except KeyboardInterrupt:
         print("cancelled", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        if not reader_gone():
+            raise
+        return 141  # what a shell reports for a command its reader stopped (128 + SIGPIPE)
     except Exception as error:
         if not interrupted(error):
             raise
         print("cancelled", file=sys.stderr)  # not the library's traceback of the error it made of Ctrl+C
         return 130
+
+
+def reader_gone() -> bool:
+    """Whether standard output is a pipe whose reader has gone (``eval ... | head``: head exits
+    after its lines): then the command ends without a word, as a shell's own commands do, and
+    standard output is pointed at the null device, so that the interpreter's last flush at exit
+    cannot raise again. False for a broken pipe elsewhere (a worker process's): that one is an
+    error. The reader is asked of the descriptor itself (``poll``: an error or hang-up on it);
+    where there is no ``poll`` (Windows) a broken pipe is taken to be standard output's."""
+    try:
+        fd = sys.stdout.fileno()
+    except (AttributeError, OSError, ValueError):
+        return False
+    if hasattr(select, "poll"):
+        poller = select.poll()
+        poller.register(fd, select.POLLOUT)
+        if not any(events & (select.POLLERR | select.POLLHUP) for _, events in poller.poll(0)):
+            return False
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+    except OSError:
+        pass
+    return True
 
 
 def interrupted(error: BaseException) -> bool:
@@ -124,6 +156,8 @@ def _main(argv: list[str] | None, extra_modules: tuple[str, ...], extra_bench_mo
             say_error(f"error: {error}")
             return 2
         except OSError as error:
+            if isinstance(error, BrokenPipeError) and reader_gone():
+                return 141
             say_error(f"error: {describe_error(error)}")
             return 2
         except MemoryError:
