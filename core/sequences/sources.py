@@ -1,7 +1,7 @@
 """One stream of frames (a video file or an image folder), decoded one frame at a time.
 
 A :class:`FrameSource` returns frames exactly as stored (OpenCV order: BGR/BGRA colour,
-any dtype, ``IMREAD_UNCHANGED`` for images), 0-based (its error messages count frames
+any dtype, ``IMREAD_UNCHANGED`` for images, (H, W) uint16 for a 16-bit grey video), 0-based (its error messages count frames
 from 1, as the user sees them). It is not thread-safe by itself;
 ``core.sequences.pair.PairSequence`` serialises access with its lock.
 """
@@ -220,6 +220,8 @@ class VideoSource(FrameSource):
                     raise SequenceError(self.path, "the file is cut short (a copy or recording that stopped?) and "
                                                    "has lost the index that finds its frames; copy it again")
                 raise SequenceError(self.path, "cannot open as a video (unknown container/codec or corrupt file)")
+            if grey16(capture):  # FFmpeg's BGR conversion keeps the high byte: 7000..8020 became 27..31
+                capture.set(cv2.CAP_PROP_CONVERT_RGB, 0)  # (H, W) uint16 frames, mapped like a 16-bit PNG
             self._capture = capture
             self._next = 0
         return self._capture
@@ -260,6 +262,17 @@ class VideoSource(FrameSource):
             self._capture = None
         self._next = 0
         self._last = None
+
+
+#: FFmpeg's codec tag of 16-bit little-endian grey (``gray16le``: FFV1, raw video), as OpenCV
+#: reports it in ``CAP_PROP_CODEC_PIXEL_FORMAT``: radiometric thermal video
+GREY16_TAG = int.from_bytes(b"Y1\x00\x10", "little")
+
+
+def grey16(capture: cv2.VideoCapture) -> bool:
+    """Whether ``capture`` decodes 16-bit grey frames (:data:`GREY16_TAG`), which its default
+    conversion to 8-bit BGR would cut to their high byte."""
+    return int(capture.get(cv2.CAP_PROP_CODEC_PIXEL_FORMAT) or 0) == GREY16_TAG
 
 
 def container_cut_short(path: Path) -> bool:

@@ -102,3 +102,24 @@ def test_a_thermal_stream_in_false_colour_is_noted(tmp_path, kit):
     assert any("false colour" in n and str(jet.name) in n and "luminance" in n for n in notes), notes
     grey = kit.write_folder(tmp_path / "grey", [cv2.cvtColor(ramp, cv2.COLOR_GRAY2BGR)] * 3)
     assert not any("false colour" in n for n in open_pair(vis, grey).info.notes)
+
+
+def test_a_16bit_thermal_video_keeps_its_16_bits(tmp_path, kit):
+    """A radiometric thermal video stored as 16-bit grey (FFV1 gray16le in .mkv) was read through
+    FFmpeg's BGR conversion, which keeps the high byte: raw 7000..8020 came out as 27..31, a
+    nearly flat frame, without a word. It is read as 16-bit now and mapped to 8-bit by the
+    percentile rule, as a 16-bit PNG folder is."""
+    thermal = tmp_path / "infrared.mkv"
+    writer = cv2.VideoWriter(str(thermal), cv2.CAP_FFMPEG, cv2.VideoWriter_fourcc(*"FFV1"), 25, (32, 24),
+                             [cv2.VIDEOWRITER_PROP_DEPTH, cv2.CV_16U, cv2.VIDEOWRITER_PROP_IS_COLOR, 0])
+    if not writer.isOpened():
+        pytest.skip("this OpenCV build cannot write 16-bit FFV1")
+    ramp = np.tile(np.linspace(7000, 8020, 32).astype(np.uint16), (24, 1))
+    for i in range(4):
+        writer.write(ramp + 10 * i)
+    writer.release()
+    vis = kit.write_folder(tmp_path / "vis", [kit.visible_frame(i) for i in range(4)])
+    pair = open_pair(vis, thermal)[2]
+    assert pair.thermal_raw is not None and pair.thermal_raw.dtype == np.uint16
+    assert int(pair.thermal_raw[0, 0]) == 7020 and int(pair.thermal_raw[0, -1]) == 8040
+    assert int(pair.thermal.max()) - int(pair.thermal.min()) > 200  # the whole 8-bit range, not 27..31
