@@ -48,6 +48,7 @@ from core.sequences.sources import (
     list_images,
     natural_key,
     open_source,
+    tiff_pages,
 )
 
 GOT10K_MARKERS = ("meta_info.ini", "absence.label", "cover.label")
@@ -142,11 +143,12 @@ def _thermal_only_folder(folder: Path) -> Path | None:
 
 
 def _videos(folder: Path) -> tuple[Path | None, Path | None]:
-    """(visible video, thermal video) directly in ``folder`` named by their stem; None each
-    when absent or ambiguous (two candidates)."""
+    """(visible video, thermal video) directly in ``folder`` named by their stem (a multi-page
+    TIFF counts as a video: ``thermal.tiff``); None each when absent or ambiguous (two candidates)."""
     found: dict[str, list[Path]] = {"visible": [], "thermal": []}
     for path in folder.iterdir():
-        if path.suffix.lower() in VIDEO_EXTENSIONS and path.is_file() and not path.name.startswith("."):
+        video = path.suffix.lower() in VIDEO_EXTENSIONS or tiff_pages(path) > 1  # a multi-page TIFF is a stream
+        if video and path.is_file() and not path.name.startswith("."):
             stem = path.stem.lower()
             if stem in VISIBLE_STEMS:
                 found["visible"].append(path)

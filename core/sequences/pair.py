@@ -27,7 +27,14 @@ import numpy as np
 from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
-from core.sequences.sources import IMAGE_EXTENSIONS, FrameSource, VideoSource, folder_name, open_source
+from core.sequences.sources import (
+    IMAGE_EXTENSIONS,
+    FrameSource,
+    VideoSource,
+    folder_name,
+    open_source,
+    tiff_pages,
+)
 from core.sequences.thermal import ThermalMapping, false_colour, to_single_channel
 
 
@@ -330,7 +337,7 @@ def refuse_non_video(path: Path) -> None:
     for magic, what in _NOT_VIDEO:
         if head.startswith(magic):
             raise SequenceError(path, f"is {what}, not a video")
-    if path.suffix.lower() in IMAGE_EXTENSIONS:  # OpenCV opens it as a video of one frame
+    if path.suffix.lower() in IMAGE_EXTENSIONS and tiff_pages(path) <= 1:  # OpenCV opens it as a video of one frame
         raise SequenceError(path, f"is one image, not a stream of frames; give its folder ({path.parent}) "
                                   "or a video")
     if b"\x00" not in head:

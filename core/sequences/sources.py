@@ -275,6 +275,44 @@ def grey16(capture: cv2.VideoCapture) -> bool:
     return int(capture.get(cv2.CAP_PROP_CODEC_PIXEL_FORMAT) or 0) == GREY16_TAG
 
 
+TIFF_EXTENSIONS = frozenset({".tif", ".tiff"})
+
+
+def tiff_pages(path: Path) -> int:
+    """How many pages the TIFF file ``path`` holds (0 for another file or one that cannot be read)."""
+    from core.fileio import not_utf8
+
+    if path.suffix.lower() not in TIFF_EXTENSIONS or not path.is_file() or not_utf8(path):
+        return 0
+    try:
+        return int(cv2.imcount(str(path), cv2.IMREAD_UNCHANGED))
+    except cv2.error:
+        return 0
+
+
+class PagesSource(FrameSource):
+    """A multi-page TIFF, one frame per page (a thermal camera's recording exported as one file,
+    often 16-bit); pages are decoded one at a time."""
+
+    def __init__(self, file: str | Path):
+        self.path = Path(file)
+        self._count = tiff_pages(self.path)
+        if self._count <= 0:
+            raise SequenceError(self.path, "cannot be read as a TIFF")
+
+    def __len__(self) -> int:
+        return self._count
+
+    def read(self, index: int) -> np.ndarray:
+        try:
+            ok, pages = cv2.imreadmulti(str(self.path), start=index, count=1, flags=cv2.IMREAD_UNCHANGED)
+        except cv2.error:
+            ok, pages = False, []
+        if not ok or not pages:
+            raise SequenceError(self.path, f"cannot decode page {index + 1} of {self._count} (frame {index + 1})")
+        return pages[0]
+
+
 def container_cut_short(path: Path) -> bool:
     """Whether an AVI (RIFF chunks) or MP4 / MOV (top-level boxes) file ends before its own
     chunk sizes say it does: a truncated copy whose header still counts every frame. Reads
@@ -307,10 +345,13 @@ def container_cut_short(path: Path) -> bool:
 
 
 def open_source(path: str | Path) -> FrameSource:
-    """A folder -> :class:`FolderSource`; a file -> :class:`VideoSource`."""
+    """A folder -> :class:`FolderSource`; a multi-page TIFF -> :class:`PagesSource`; another
+    file -> :class:`VideoSource`."""
     path = Path(path)
     if not path.exists():
         raise SequenceError(path, "does not exist")
     if path.is_dir():
         return FolderSource(path)
+    if tiff_pages(path) > 1:
+        return PagesSource(path)
     return VideoSource(path)

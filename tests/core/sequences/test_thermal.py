@@ -123,3 +123,33 @@ def test_a_16bit_thermal_video_keeps_its_16_bits(tmp_path, kit):
     assert pair.thermal_raw is not None and pair.thermal_raw.dtype == np.uint16
     assert int(pair.thermal_raw[0, 0]) == 7020 and int(pair.thermal_raw[0, -1]) == 8040
     assert int(pair.thermal.max()) - int(pair.thermal.min()) > 200  # the whole 8-bit range, not 27..31
+
+
+def test_a_multi_page_tiff_is_a_stream_of_frames(tmp_path, kit):
+    """A thermal camera's recording exported as one multi-page TIFF (a page per frame, 16-bit)
+    was refused as 'one image, not a stream of frames; give its folder', and its folder then
+    opened without it. It is a stream now, one frame per page; a one-page TIFF is still one image."""
+    from core.errors import SequenceError
+
+    pages = [np.full((24, 32), 10000 + 100 * i, np.uint16) for i in range(5)]
+    pages[3][0, 0] = 20000
+    stack = tmp_path / "thermal.tiff"
+    assert cv2.imwritemulti(str(stack), pages)
+    vis = kit.write_folder(tmp_path / "vis", [kit.visible_frame(i) for i in range(5)])
+    sequence = open_pair(vis, stack)
+    assert len(sequence) == 5 and sequence.info.thermal_source == stack
+    assert int(sequence[3].thermal_raw[0, 0]) == 20000 and int(sequence[4].thermal_raw[1, 1]) == 10400
+    assert int(sequence[1].thermal_raw[1, 1]) == 10100  # back again
+    from core.sequences import open_sequence
+
+    beside = tmp_path / "scene"
+    beside.mkdir()
+    kit.write_video(beside / "visible.avi", [kit.visible_frame(i) for i in range(5)])
+    stack.rename(beside / "thermal.tiff")  # the folder of the pair opens as the pair
+    folder = open_sequence(beside)
+    assert folder.info.layout == "video-pair" and folder.info.thermal_source == beside / "thermal.tiff"
+    assert int(folder[3].thermal_raw[0, 0]) == 20000
+    single = tmp_path / "one.tiff"
+    assert cv2.imwrite(str(single), pages[0])
+    with pytest.raises(SequenceError, match="one image"):
+        open_pair(vis, single)
