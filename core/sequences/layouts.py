@@ -147,13 +147,12 @@ def _videos(folder: Path) -> tuple[Path | None, Path | None]:
     TIFF counts as a video: ``thermal.tiff``); None each when absent or ambiguous (two candidates)."""
     found: dict[str, list[Path]] = {"visible": [], "thermal": []}
     for path in folder.iterdir():
-        video = path.suffix.lower() in VIDEO_EXTENSIONS or tiff_pages(path) > 1  # a multi-page TIFF is a stream
-        if video and path.is_file() and not path.name.startswith("."):
-            stem = path.stem.lower()
-            if stem in VISIBLE_STEMS:
-                found["visible"].append(path)
-            elif stem in THERMAL_STEMS:
-                found["thermal"].append(path)
+        stem = path.stem.lower()
+        kind = "visible" if stem in VISIBLE_STEMS else "thermal" if stem in THERMAL_STEMS else None
+        if kind is None or path.name.startswith(".") or not path.is_file():
+            continue
+        if path.suffix.lower() in VIDEO_EXTENSIONS or tiff_pages(path) > 1:  # a multi-page TIFF is a stream
+            found[kind].append(path)
     return tuple(sorted(v)[0] if len(v) == 1 else None for v in found.values())  # type: ignore[return-value]
 
 
