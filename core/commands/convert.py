@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.wording import plural
+from core.wording import plural, verb
 
 
 def register(subparsers) -> None:
@@ -96,8 +96,7 @@ def run(args) -> int:
     outside = outside_image(kept, *image_size) if image_size is not None else []
     if outside:
         shown = ", ".join(str(f + 1) for f in outside[:10]) + (" ..." if len(outside) > 10 else "")
-        lie = "lies" if len(outside) == 1 else "lie"
-        notes.append(f"{plural(len(outside), 'box', 'boxes')} {lie} wholly outside the "
+        notes.append(f"{plural(len(outside), 'box', 'boxes')} {verb(len(outside), 'lies', 'lie')} wholly outside the "
                      f"{image_size[0]}x{image_size[1]} frames of "
                      f"{args.src} (frames {shown}); written as they are")
     cut = len(records) - len(kept)

@@ -21,7 +21,7 @@ from pathlib import Path
 from core.assets import models_dir
 from core.errors import ConfigError
 from core.training.run import add_common_arguments, run
-from core.wording import plural
+from core.wording import plural, verb
 
 DEFAULT_STUDENT = models_dir() / "student_bundled.pt"
 
@@ -74,7 +74,7 @@ def _run(args: argparse.Namespace) -> int:
         given = [option for option, value in (("--teacher", args.teacher), ("--config", args.config),
                                               ("--resume", args.resume)) if value]
         if given:  # they were ignored: the fine-tune ran on its own settings
-            raise ConfigError(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to distillation from a "
+            raise ConfigError(f"{', '.join(given)} {verb(len(given), 'applies', 'apply')} to distillation from a "
                               "teacher (distill --teacher T.pt --config C.json), not to fine-tuning from --data "
                               "(its settings: --steps, --lr, --holdout, --replay, ...)")
         return _finetune(args)
@@ -82,7 +82,7 @@ def _run(args: argparse.Namespace) -> int:
         raise ConfigError("distill needs --teacher and --config, or --data FILES for fine-tuning from studio exports")
     given = [option for option, name in FINETUNE_ONLY.items() if getattr(args, name) is not None]
     if given:  # they were ignored: the distillation ran on the config's settings
-        raise ConfigError(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to fine-tuning from --data, "
+        raise ConfigError(f"{', '.join(given)} {verb(len(given), 'applies', 'apply')} to fine-tuning from --data, "
                           "not to distillation from a teacher (its settings are the --config file's)")
     from core.commands.train import check_config_not_output, check_seed
 

@@ -17,7 +17,7 @@ from core.metrics.toolkit_geometry import (
     normalized_centre_error,
     round_results,
 )
-from core.wording import plural
+from core.wording import plural, verb
 
 
 @dataclass(frozen=True)
@@ -105,7 +105,7 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray,
         boxless = int(bad[own].sum())
         if boxless:
             notes.append(f"{plural(boxless, 'result row')} without a valid box (NaN, or w or h <= 0) scored as "
-                         f"{'it is' if boxless == 1 else 'they are'} (this protocol does not replace them)")
+                         f"{verb(boxless, 'it is', 'they are')} (this protocol does not replace them)")
     else:
         replaced = 0
         for i in range(start + 1, n):
