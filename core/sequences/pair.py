@@ -366,6 +366,26 @@ def refuse_sequence_folder(path: Path) -> None:
                               "alone (once), or its visible and its thermal frame folder or video")
 
 
+def named_modality(path: Path) -> str | None:
+    """``visible`` / ``thermal`` when the name of the video (its stem) or frame folder ``path``
+    is a modality word (``visible``, ``rgb``, ``infrared``, ``thermal``, ``ir``, ...), else None."""
+    from core.sequences.layouts import _MODALITY_WORDS  # layouts imports this module
+
+    name = path.stem if path.is_file() else folder_name(path)
+    return _MODALITY_WORDS.get(name.lower())
+
+
+def refuse_swapped(visible: Path, thermal: Path) -> None:
+    """SequenceError when the stream given as visible is named thermal and the one given as
+    thermal is named visible (``infrared.mp4 visible.mp4``): the pair opened the wrong way round,
+    the networks fed each stream as the other, without a word. Names that say nothing, or agree,
+    pass."""
+    if named_modality(visible) == "thermal" and named_modality(thermal) == "visible":
+        raise SequenceError(visible, f"is given as the visible stream and {thermal.name} as the thermal one, but "
+                                     "their names say the other way round: the streams look swapped; give the "
+                                     "visible stream first")
+
+
 def frame_rates_differ(visible, thermal, tolerance: float = 0.01) -> str | None:
     """A note when two videos play at different frame rates (relative difference above
     ``tolerance``): frames are paired by index, so the streams drift apart in time. None
@@ -389,6 +409,7 @@ def open_pair(visible: str | Path, thermal: str | Path, *, frame_offset: int = 0
     for path in (visible, thermal):
         refuse_non_video(path)
         refuse_sequence_folder(path)
+    refuse_swapped(visible, thermal)
     v_source = open_source(visible)
     t_source = open_source(thermal)
     kind = "folder-pair" if visible.is_dir() and thermal.is_dir() else "video-pair"

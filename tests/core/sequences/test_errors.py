@@ -309,3 +309,23 @@ def test_an_mp4_cut_before_its_index_says_it_is_cut_short(tmp_path, kit):
         VideoSource(cut)
     assert info.value.path == cut and "codec" not in str(info.value)
     assert len(VideoSource(full)) == 20
+
+
+@pytest.mark.parametrize("kind", ["video", "folder"])
+def test_streams_given_the_wrong_way_round_are_refused(tmp_path, kit, kind):
+    """track infrared.avi visible.avi (the thermal stream first) ran without a word: the networks
+    got the thermal frames as the visible ones and the other way round, and an OpenCV tracker
+    said it saw the thermal frame while it followed the visible one. The names say the streams are
+    swapped: one line names both; names that say nothing, or agree, open as before."""
+    if kind == "video":
+        visible = kit.write_video(tmp_path / "visible.avi", [kit.visible_frame(i) for i in range(3)])
+        thermal = kit.write_video(tmp_path / "infrared.avi", [kit.thermal_frame(i) for i in range(3)])
+    else:
+        visible = kit.write_folder(tmp_path / "RGB", [kit.visible_frame(i) for i in range(3)])
+        thermal = kit.write_folder(tmp_path / "thermal", [kit.thermal_frame(i) for i in range(3)])
+    with pytest.raises(SequenceError, match="swapped") as info:
+        open_pair(thermal, visible)
+    assert info.value.path == thermal and visible.name in str(info.value)
+    assert len(open_pair(visible, thermal)) == 3
+    other = kit.write_video(tmp_path / "walk.avi", [kit.visible_frame(i) for i in range(3)])
+    assert len(open_pair(thermal, other)) == 3  # one name says nothing: as given
