@@ -38,14 +38,15 @@ from core.sequences.sources import (
 from core.sequences.thermal import ThermalMapping, false_colour, to_single_channel
 
 
-def visible_to_rgb(image: np.ndarray) -> np.ndarray:
+def visible_to_rgb(image: np.ndarray, shift: int = 8) -> np.ndarray:
     """Stored visible frame (gray, BGR, BGRA; uint8, uint16 or float) -> (H, W, 3) uint8 RGB.
 
-    uint16 keeps its high byte; float frames whose values lie in [0, 1] (how float images are
-    written) are scaled by 255, other float frames are taken as 0..255 (clipped)."""
+    uint16 is shifted right by ``shift`` bits (8: its high byte; 4 for 12-bit values, see
+    :func:`visible_shift`) and clipped; float frames whose values lie in [0, 1] (how float images
+    are written) are scaled by 255, other float frames are taken as 0..255 (clipped)."""
     if image.dtype != np.uint8:
         if image.dtype == np.uint16:
-            image = (image >> 8).astype(np.uint8)
+            image = np.minimum(image >> shift, 255).astype(np.uint8)
         else:
             image = image.astype(np.float32)
             finite = image[np.isfinite(image)]
@@ -57,6 +58,16 @@ def visible_to_rgb(image: np.ndarray) -> np.ndarray:
     if image.shape[2] == 4:
         return cv2.cvtColor(image, cv2.COLOR_BGRA2RGB)
     return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
+
+
+def visible_shift(source: FrameSource) -> int:
+    """How many bits 16-bit visible frames are shifted to 8: ``bit_length(max) - 8`` of the frames
+    :func:`core.sequences.thermal.sample_indices` picks (a 12-bit camera's 0..4095 -> 4; all 16
+    bits -> 8, the high byte), so that one scale serves the whole stream."""
+    from core.sequences.thermal import sample_indices
+
+    top = max(int(source.read(i).max()) for i in sample_indices(len(source)))
+    return min(8, max(0, top.bit_length() - 8))
 
 
 class PairSequence(RGBTSequence):
@@ -98,6 +109,13 @@ class PairSequence(RGBTSequence):
             note = getattr(source, "note", None)
             if note:
                 self._base_notes.append(note)
+        self._visible_shift = 8
+        if visible is not None and visible.read(0).dtype == np.uint16:
+            self._visible_shift = visible_shift(visible)
+            if self._visible_shift < 8:  # the high byte of a 12-bit camera's frames is 0..15: black
+                self._base_notes.append(f"{visible.path.name}: 16-bit visible frames holding "
+                                        f"{self._visible_shift + 8}-bit values, scaled to 8-bit by dropping "
+                                        f"their {self._visible_shift} low bits")
         if thermal is None:
             height, width = visible.read(0).shape[:2]
             self._thermal_dtype = np.dtype(np.uint8)
@@ -273,7 +291,7 @@ class PairSequence(RGBTSequence):
         if self._visible is None:
             visible = cv2.cvtColor(thermal, cv2.COLOR_GRAY2RGB)
         else:
-            visible = visible_to_rgb(self._visible.read(visible_index))
+            visible = visible_to_rgb(self._visible.read(visible_index), self._visible_shift)
             if visible.shape[:2] != (height, width):
                 raise SequenceError(_frame_file(self._visible, visible_index), f"visible frame {visible_index + 1} is "
                                     f"{visible.shape[1]}x{visible.shape[0]}, the first is {width}x{height}")
@@ -284,7 +302,7 @@ class PairSequence(RGBTSequence):
 
     def _decode_visible_only(self, index: int) -> FramePair:
         width, height = self._info.width, self._info.height
-        visible = visible_to_rgb(self._visible.read(index))
+        visible = visible_to_rgb(self._visible.read(index), self._visible_shift)
         if visible.shape[:2] != (height, width):
             raise SequenceError(_frame_file(self._visible, index), f"visible frame {index + 1} is "
                                 f"{visible.shape[1]}x{visible.shape[0]}, the first is {width}x{height}")

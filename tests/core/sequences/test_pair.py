@@ -168,3 +168,19 @@ def test_float_visible_frames_in_zero_to_one_are_not_black(tmp_path, kit):
         seq = open_pair(visible, thermal)
         assert seq[2].visible[0, 0].tolist() == [200, 7, 20], visible  # RGB of visible_frame(2)
         seq.close()
+
+
+def test_16bit_visible_frames_of_12bit_values_are_not_black(tmp_path, kit):
+    """A machine-vision camera's 12-bit frames stored as 16-bit PNG (values 0..4095) kept their
+    high byte, 0..15: every frame nearly black, and track fed the thermal stream alone. The stream's
+    bit depth is read from its frames at open (one scale for the whole stream, said in a note);
+    frames that use all 16 bits keep their high byte."""
+    frames = [kit.visible_frame(i).astype(np.uint16) * 16 for i in range(3)]  # 12-bit values
+    visible = kit.write_folder(tmp_path / "twelve" / "visible", frames)
+    thermal = kit.write_folder(tmp_path / "twelve" / "thermal", [kit.thermal_frame(i) for i in range(3)])
+    seq = open_pair(visible, thermal)
+    assert seq[2].visible[0, 0].tolist() == [200, 7, 20]  # RGB of visible_frame(2)
+    assert any("12-bit" in note for note in seq.info.notes), seq.info.notes
+    full = kit.write_folder(tmp_path / "full" / "visible", [f * 16 for f in frames])  # 16-bit values
+    seq = open_pair(full, thermal)
+    assert seq[2].visible[0, 0].tolist() == [200, 7, 20] and not any("-bit" in n for n in seq.info.notes)
