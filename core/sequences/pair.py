@@ -146,7 +146,7 @@ class PairSequence(RGBTSequence):
                 self._base_notes.append(f"thermal {t_width}x{t_height} resampled onto the visible grid "
                                         f"{width}x{height} (bilinear)")
             counts_differ = (f"frame counts differ: visible {len(visible)}, thermal {len(thermal)}; using the "
-                             "common length") if len(visible) != len(thermal) else None
+                             "common length" + dropped_frames(visible, thermal)) if len(visible) != len(thermal) else None
             for note in (counts_differ, frame_rates_differ(visible, thermal)):
                 if note:
                     self.mismatch_notes.append(note)
@@ -402,6 +402,24 @@ def refuse_swapped(visible: Path, thermal: Path) -> None:
         raise SequenceError(visible, f"is given as the visible stream and {thermal.name} as the thermal one, but "
                                      "their names say the other way round: the streams look swapped; give the "
                                      "visible stream first")
+
+
+def dropped_frames(visible: FrameSource, thermal: FrameSource) -> str:
+    """The words a frame-count note adds for an image folder whose numbering has gaps
+    (``core.sequences.sources.missing_numbers``): frames are paired by position, so past each gap
+    the streams are a frame further apart. "" when neither stream is such a folder."""
+    from core.sequences.sources import missing_numbers
+
+    parts = []
+    for word, source in (("visible", visible), ("thermal", thermal)):
+        missing = missing_numbers(getattr(source, "files", None) or [])
+        if missing:
+            shown = ", ".join(str(n) for n in missing[:8]) + (", ..." if len(missing) > 8 else "")
+            parts.append(f"{word} has no frame numbered {shown}")
+    if not parts:
+        return ""
+    return (f" ({'; '.join(parts)}: frames are paired by position, so past each missing number the streams are "
+            "a frame further apart)")
 
 
 def frame_rates_differ(visible, thermal, tolerance: float = 0.01) -> str | None:

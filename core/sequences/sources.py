@@ -59,6 +59,17 @@ def numbered_twice(files: list[Path]) -> list[list[Path]]:
     return [group for group in groups.values() if len(group) > 1]
 
 
+def missing_numbers(files: list[Path]) -> list[int]:
+    """The frame numbers missing between the lowest and the highest of ``files`` (the last run of
+    digits of each name: ``frame_12.png``, ``00012v.jpg``): a camera's dropped frames. [] when the
+    names carry no numbers, or numbers far sparser than frames (clock times)."""
+    numbers = sorted({int(found[-1]) for file in files if (found := _DIGITS.findall(file.stem))})
+    if len(numbers) < 2 or numbers[-1] - numbers[0] + 1 > 2 * len(numbers) + 100:
+        return []
+    present = set(numbers)
+    return [n for n in range(numbers[0], numbers[-1] + 1) if n not in present]
+
+
 def list_images(folder: Path) -> list[Path]:
     """Image files directly in ``folder`` (png, jpg, jpeg, bmp, tif, tiff; any case), natural order."""
     files = [p for p in folder.iterdir()
