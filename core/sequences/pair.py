@@ -70,6 +70,11 @@ def visible_shift(source: FrameSource) -> int:
     return min(8, max(0, top.bit_length() - 8))
 
 
+#: relative difference of width / height above which a thermal frame resampled onto the visible
+#: grid is said to be stretched (640x512, 5:4, onto 1280x720, 16:9: 30 %)
+ASPECT_TOLERANCE = 0.02
+
+
 class PairSequence(RGBTSequence):
     """Visible and thermal :class:`FrameSource` s, or one of them (``visible=None``:
     thermal-only; ``thermal=None``: visible-only; see the module docstring).
@@ -143,8 +148,12 @@ class PairSequence(RGBTSequence):
             height, width = visible.read(0).shape[:2]
             t_height, t_width = thermal_first.shape[:2]
             if (t_width, t_height) != (width, height):
+                # another shape: unregistered cameras; a box drawn on one view does not fit the other
+                stretched = abs((t_width / t_height) / (width / height) - 1.0) > ASPECT_TOLERANCE
                 self._base_notes.append(f"thermal {t_width}x{t_height} resampled onto the visible grid "
-                                        f"{width}x{height} (bilinear)")
+                                        f"{width}x{height} (bilinear)"
+                                        + ("; the two frames differ in shape, so the thermal picture is stretched "
+                                           "to the visible one's (cameras not registered?)" if stretched else ""))
             counts_differ = (f"frame counts differ: visible {len(visible)}, thermal {len(thermal)}; using the "
                              "common length" + dropped_frames(visible, thermal)) if len(visible) != len(thermal) else None
             for note in (counts_differ, frame_rates_differ(visible, thermal)):

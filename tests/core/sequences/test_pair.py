@@ -203,3 +203,15 @@ def test_a_stream_with_dropped_frame_numbers_names_them(tmp_path, kit):
         kit.write_folder(stamps, [kit.thermal_frame(k)], f"{stamp}.png")
     notes = open_pair(visible, stamps).info.notes
     assert not any("numbered" in n for n in notes), notes
+
+
+def test_a_thermal_stream_of_another_shape_says_it_is_stretched(tmp_path, kit):
+    """Unregistered cameras (visible 32x24, 4:3; thermal 20x16, 5:4) said only 'thermal 20x16
+    resampled onto the visible grid 32x24 (bilinear)': the thermal picture is stretched to the
+    visible one's shape, so a box drawn on one view does not fit the other. The note says so."""
+    (tmp_path / "wide").mkdir()
+    (tmp_path / "same").mkdir()
+    seq = open_pair(*_folder_pair(tmp_path / "wide", kit, th_size=(20, 16)))
+    assert any("resampled" in n and "stretched" in n for n in seq.info.notes), seq.info.notes
+    seq = open_pair(*_folder_pair(tmp_path / "same", kit, th_size=(16, 12)))  # 4:3 onto 4:3
+    assert not any("stretched" in n for n in seq.info.notes)
