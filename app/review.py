@@ -93,5 +93,17 @@ def attention_stretch(data: TimelineData, frame: int, *, confidence: float = LOW
         if (data.iou[a:b] < agreement).any():
             reasons.append(f"the teacher disagrees (IoU below {agreement:.2f})")
     if not data.annotated[a:b].all() or not reasons:
-        reasons.append("tracking stopped here (no box from this frame)")
+        reasons.append(_why_no_box(data, a))
     return run, reasons
+
+
+def _why_no_box(data: TimelineData, frame: int) -> str:
+    """Why ``frame``, the first with no record after annotated ones, is flagged, by what the frame
+    before holds: "tracking stopped here" was said also after frames marked absent and after a drawn
+    box never tracked on, where no tracking had run."""
+    before = frame - 1
+    if before < 0 or np.isfinite(data.confidence[before]):
+        return "tracking stopped here (no box from this frame)"
+    if data.absent[before]:
+        return "no box from this frame (the frame before is marked absent; no tracking ran here)"
+    return "no box from this frame (nothing was tracked from the box before it)"
