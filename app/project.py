@@ -18,9 +18,10 @@ from pathlib import Path
 
 from app.settings import Recent
 from core.annotations.project_paths import project_store_path, studio_home
+from core.annotations.records import Provenance
 from core.annotations.store import STORE_SUFFIX, AnnotationStore, StoreContents, StoreError
 from core.assets import demo_dir
-from core.errors import SequenceError
+from core.errors import RGBTError, SequenceError
 from core.progress import Job, Progress
 from core.trackers import tracker_names
 from core.wording import plural
@@ -63,6 +64,7 @@ class OpenedProject:
     request: OpenRequest
     contents: StoreContents | None = None  # the store's contents, read by the job (not on the GUI thread)
     store_note: str = ""  # why the store is not beside the sources ("" when it is, or was given)
+    ground_truth_note: str = ""  # the sequence ships a ground truth the project does not show yet
 
 
 def writable_folder(folder: str | Path) -> bool:
@@ -265,6 +267,8 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
             store.set_meta("num_frames", len(sequence))
         # read here, on the job's thread: on a 25,000-frame project the window froze 0.4 s for it
         contents = store.contents(tracker_names())
+        ground_truth_note = "" if any(r.provenance == Provenance.IMPORTED for r in contents.records.values()) \
+            else shipped_ground_truth_note(sequence)
     except BaseException:
         if store is not None:
             store.close()
@@ -272,4 +276,19 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         raise
     yield Progress(3, 3, "opened")
     return OpenedProject(sequence, store, first, dataclasses.replace(request, store=str(store.path)), contents,
-                         store_note)
+                         store_note, ground_truth_note)
+
+
+def shipped_ground_truth_note(sequence) -> str:
+    """Words for a sequence that ships a ground truth (a dataset's, or an export of the studio's
+    opened again), or "": its boxes show only once imported, and an export opened again showed an
+    empty timeline and "opened 0117_1605: 407 frames", as if it held no box. A ground-truth file
+    that cannot be read says nothing here; the import names the file and the line."""
+    try:
+        ground_truth = sequence.ground_truth()
+    except (RGBTError, OSError):
+        return ""
+    if not ground_truth:
+        return ""
+    return (f"its ground truth ({plural(len(ground_truth), 'frame')}) is not shown: "
+            "File > Import the sequence's ground truth")

@@ -2,7 +2,41 @@
 (people in smoke, 0117_1605; the walkthrough of 2026-12-07 under Xvfb)."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
+
+
+def _folder_with_ground_truth(path, frames: int) -> None:
+    """A sequence folder of ``frames`` colour JPEGs and a ``groundtruth.txt`` (a dataset's, or an export's)."""
+    import cv2
+
+    path.mkdir()
+    rng = np.random.default_rng(0)
+    for i in range(frames):
+        cv2.imwrite(str(path / f"{i + 1:08d}.jpg"), rng.integers(0, 255, size=(48, 64, 3), dtype=np.uint8))
+    (path / "groundtruth.txt").write_text("".join("10,10,8,8\n" for _ in range(frames)))
+
+
+def test_opening_a_sequence_that_ships_ground_truth_says_it_is_not_shown(window, tmp_path):
+    """The LasHeR export of a labelled pair, opened again: 407 frames, an empty timeline and "opened 0117_1605:
+    407 frames at 30 fps", as if the export held no box. Its boxes are shown only after File > Import the
+    sequence's ground truth, which nothing pointed to. The status bar now says so, until they are imported."""
+    folder = tmp_path / "exported"
+    _folder_with_ground_truth(folder, 4)
+    store = str(tmp_path / "e.rgbt.sqlite")
+    window.open_sequence(folder, store=store)
+    assert window.document is not None, window.last_error
+    message = window.statusBar().currentMessage()
+    assert "its ground truth (4 frames) is not shown: File > Import the sequence's ground truth" in message, message
+    window.actions["import_gt"].trigger()
+    assert window.document.record(0).provenance == "imported"
+    window.open_sequence(folder, store=store)  # imported: nothing more to say
+    assert "ground truth" not in window.statusBar().currentMessage()
+
+
+def test_footage_without_ground_truth_says_nothing_of_it(window, pair_files, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    assert "ground truth" not in window.statusBar().currentMessage()
 
 
 @pytest.mark.parametrize("before, expected", [
