@@ -1,9 +1,10 @@
-"""One stream of frames (a video file or an image folder), decoded one frame at a time.
+"""One stream of frames (a video file, an image folder or a multi-page TIFF), decoded one frame
+at a time.
 
 A :class:`FrameSource` returns frames exactly as stored (OpenCV order: BGR/BGRA colour,
-any dtype, ``IMREAD_UNCHANGED`` for images, (H, W) uint16 for a 16-bit grey video), 0-based (its error messages count frames
-from 1, as the user sees them). It is not thread-safe by itself;
-``core.sequences.pair.PairSequence`` serialises access with its lock.
+any dtype, ``IMREAD_UNCHANGED`` for images and pages, (H, W) uint16 for a 16-bit grey video),
+0-based (its error messages count frames from 1, as the user sees them). It is not
+thread-safe by itself; ``core.sequences.pair.PairSequence`` serialises access with its lock.
 """
 from __future__ import annotations
 
