@@ -142,9 +142,9 @@ def _thermal_only_folder(folder: Path) -> Path | None:
     return candidates[0] if len(candidates) == 1 else None
 
 
-def _videos(folder: Path) -> tuple[Path | None, Path | None]:
-    """(visible video, thermal video) directly in ``folder`` named by their stem (a multi-page
-    TIFF counts as a video: ``thermal.tiff``); None each when absent or ambiguous (two candidates)."""
+def _video_candidates(folder: Path) -> dict[str, list[Path]]:
+    """``{"visible": [...], "thermal": [...]}``: the videos directly in ``folder`` whose stem names
+    the modality (a multi-page TIFF counts as a video: ``thermal.tiff``), sorted."""
     found: dict[str, list[Path]] = {"visible": [], "thermal": []}
     for path in folder.iterdir():
         stem = path.stem.lower()
@@ -153,7 +153,14 @@ def _videos(folder: Path) -> tuple[Path | None, Path | None]:
             continue
         if path.suffix.lower() in VIDEO_EXTENSIONS or tiff_pages(path) > 1:  # a multi-page TIFF is a stream
             found[kind].append(path)
-    return tuple(sorted(v)[0] if len(v) == 1 else None for v in found.values())  # type: ignore[return-value]
+    return {kind: sorted(paths) for kind, paths in found.items()}
+
+
+def _videos(folder: Path) -> tuple[Path | None, Path | None]:
+    """(visible video, thermal video) of :func:`_video_candidates`; None each when absent or
+    ambiguous (two candidates, which :func:`detect_layout` refuses)."""
+    found = _video_candidates(folder)
+    return tuple(v[0] if len(v) == 1 else None for v in found.values())  # type: ignore[return-value]
 
 
 def _video_streams(folder: Path) -> tuple[Path | None, Path | None]:
@@ -274,6 +281,11 @@ def detect_layout(folder: str | Path) -> str:
         if any((folder / m).is_file() for m in GOT10K_MARKERS):
             return "got10k"
         return _rgbt_flavour(folder) if pair[2] == "rgbt" else pair[2]
+    for kind, videos in _video_candidates(folder).items():
+        if len(videos) > 1:  # both were left out without a word (an original and a converted copy)
+            raise SequenceError(folder, f"holds {len(videos)} {kind} videos ({', '.join(p.name for p in videos)}): "
+                                        "which one belongs to the pair is not known; open the two you mean as a "
+                                        "pair (visible, thermal), or move the others out")
     visible_stream, thermal_stream = _video_streams(folder)
     if visible_stream is not None or thermal_stream is not None:
         if visible_stream is not None and thermal_stream is not None:

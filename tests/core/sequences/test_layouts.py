@@ -373,3 +373,19 @@ def test_a_video_with_the_other_streams_frames_in_a_folder_opens_as_a_pair(tmp_p
             assert [sequence.ground_truth()[f].box[0] for f in range(4)] == [1, 2, 3, 4]
         finally:
             sequence.close()
+
+
+def test_a_folder_with_two_thermal_videos_names_them(tmp_path, kit):
+    """visible.avi beside infrared.avi and thermal.avi (an original and a converted copy) opened as
+    a visible-only video: both thermal videos were left out without a word. It is one error
+    naming the two now."""
+    from core.errors import SequenceError
+
+    scene = tmp_path / "scene"
+    scene.mkdir()
+    kit.write_video(scene / "visible.avi", [kit.visible_frame(i) for i in range(3)])
+    for name in ("infrared.avi", "thermal.avi"):
+        kit.write_video(scene / name, [kit.thermal_frame(i) for i in range(3)])
+    with pytest.raises(SequenceError, match="infrared.avi, thermal.avi") as error:
+        detect_layout(scene)
+    assert error.value.path == scene and "2 thermal videos" in str(error.value)
