@@ -322,7 +322,9 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
                 text += f" | the box ({x}, {y}, {w}, {h}) lies outside the frame"
         if proposal is not None and proposal[0] is not None:
             c = proposal[1]
-            text += f" | teacher proposal{'' if c is None else f' {c:.2f}'} ({key_text(self.actions, 'accept')} to accept)"
+            # "teacher proposal 0.39" beside the timeline's teacher-student IoU curve read as the boxes' overlap
+            text += (f" | teacher proposal{'' if c is None else f', confidence {c:.2f}'} "
+                     f"({key_text(self.actions, 'accept')} to accept)")
         if self.unreadable_frame == self.frame:
             text += " | the picture cannot be decoded"
         self.views.set_titles(f"{self._visible_title()}  frame {self.frame + 1}: {text}", self._thermal_title())

@@ -77,3 +77,17 @@ def test_n_after_an_absent_stretch_does_not_say_tracking_stopped(window, pair_fi
     message = window.statusBar().currentMessage()
     assert message.startswith("frame 6: no box from this frame (the frame before is marked absent"), message
     assert "tracking stopped" not in message
+
+
+def test_the_frame_title_says_what_the_teacher_proposals_number_is(window, pair_files, synthetic, tmp_path):
+    """After R on a real pair frame 100 read "tracked (Student) | teacher proposal 0.39 (A to accept)": a bare
+    number beside the timeline's teacher-student IoU curve, read as the two boxes' overlap. It is the teacher's
+    confidence, and the title now says so (as it does once the box is accepted: "teacher, confidence 0.39")."""
+    window.open_pair(*pair_files, store=str(tmp_path / "t.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.document.store.put_proposals("t", [(3, synthetic.boxes[3] + 1.0, 0.39)])
+    window.document.reload()
+    window.goto(3)
+    assert "teacher proposal, confidence 0.39 (A to accept)" in window.views.visible_panel.title.text()
+    window.actions["accept"].trigger()
+    assert "teacher, confidence 0.39" in window.views.visible_panel.title.text()
