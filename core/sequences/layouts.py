@@ -34,6 +34,7 @@ visible footage stored as 3 equal channels).
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -86,20 +87,42 @@ def _has_images(folder: Path) -> bool:
     return folder.is_dir() and bool(list_images(folder))
 
 
+def _subfolders(folder: Path) -> dict[str, str]:
+    """Lower-cased name -> name of the folders directly in ``folder``, so that the stream folders
+    of a layout are found in any case (``RGB/`` + ``IR/``, ``Visible/``; a sequence holding them was
+    read as a dataset root of two sequences); a name written in lower case wins over its capitals."""
+    found: dict[str, str] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if not entry.name.startswith(".") and entry.is_dir():
+                    key = entry.name.lower()
+                    if key not in found or entry.name == key:
+                        found[key] = entry.name
+    except OSError:
+        return {}
+    return found
+
+
 def _find_pair(folder: Path) -> tuple[str, str, str] | None:
+    """(visible folder, thermal folder, layout) of the first pair of :data:`_PAIR_FOLDERS` in
+    ``folder``, the folders' names as written (any case); None without one."""
+    names = _subfolders(folder)
     for visible, thermal, layout in _PAIR_FOLDERS:
-        if (folder / visible).is_dir() and (folder / thermal).is_dir():
-            return visible, thermal, layout
+        if visible in names and thermal in names:
+            return names[visible], names[thermal], layout
     return None
 
 
 def _half_pair(folder: Path) -> tuple[str, list[str]] | None:
     """(present, the partners it lacks) when ``folder`` holds one image folder of a pair of
     :data:`_PAIR_FOLDERS` (``visible/`` with frames) and none of its partners; None otherwise."""
+    names = _subfolders(folder)
     for visible, _, _ in _PAIR_FOLDERS:
         partners = list(dict.fromkeys(t for v, t, _ in _PAIR_FOLDERS if v == visible))
-        if _has_images(folder / visible) and not any((folder / t).exists() for t in partners):
-            return visible, partners
+        if (visible in names and _has_images(folder / names[visible])
+                and not any(t in names or (folder / t).exists() for t in partners)):
+            return names[visible], partners
     return None
 
 
@@ -116,14 +139,14 @@ def _listed_sequences(folder: Path) -> list[str]:
     return [name for name in names[:8] if (folder / name).is_dir() and _thermal_only_folder(folder / name) is not None]
 
 
-def _rgbt_flavour(folder: Path) -> str:
+def _rgbt_flavour(folder: Path, visible: str = "visible") -> str:
     """Tell LasHeR, RGBT234 and RGBT210 apart (all use visible/ + infrared/).
 
     LasHeR names frames ``v000001.jpg`` (prefix); RGBT234 and RGBT210 ``00001v.jpg``
     (suffix), RGBT234 with per-modality ``visible.txt``/``infrared.txt``, RGBT210 with one
     ``init.txt``. Without telling names, the GT files decide (``visible.txt`` -> LasHeR).
     """
-    images = list_images(folder / "visible")
+    images = list_images(folder / visible)  # the visible folder's name as written (Visible/)
     stem = images[0].stem.lower() if images else ""
     per_modality_gt = (folder / "visible.txt").is_file() or (folder / "infrared.txt").is_file()
     if stem.startswith("v"):
@@ -138,7 +161,9 @@ def _rgbt_flavour(folder: Path) -> str:
 def _thermal_only_folder(folder: Path) -> Path | None:
     if _has_images(folder):
         return folder
-    candidates = [folder / name for name in ("ir", "color", "infrared", "thermal", "img") if _has_images(folder / name)]
+    names = _subfolders(folder)
+    candidates = [folder / names[name] for name in ("ir", "color", "infrared", "thermal", "img")
+                  if name in names and _has_images(folder / names[name])]
     return candidates[0] if len(candidates) == 1 else None
 
 
@@ -280,7 +305,7 @@ def detect_layout(folder: str | Path) -> str:
     if pair is not None:
         if any((folder / m).is_file() for m in GOT10K_MARKERS):
             return "got10k"
-        return _rgbt_flavour(folder) if pair[2] == "rgbt" else pair[2]
+        return _rgbt_flavour(folder, pair[0]) if pair[2] == "rgbt" else pair[2]
     for kind, videos in _video_candidates(folder).items():
         if len(videos) > 1:  # both were left out without a word (an original and a converted copy)
             raise SequenceError(folder, f"holds {len(videos)} {kind} videos ({', '.join(p.name for p in videos)}): "

@@ -389,3 +389,22 @@ def test_a_folder_with_two_thermal_videos_names_them(tmp_path, kit):
     with pytest.raises(SequenceError, match="infrared.avi, thermal.avi") as error:
         detect_layout(scene)
     assert error.value.path == scene and "2 thermal videos" in str(error.value)
+
+
+@pytest.mark.parametrize("vis_dir,th_dir,layout", [("RGB", "IR", "vtuav"), ("Visible", "Thermal", "folder-pair"),
+                                                   ("VISIBLE", "INFRARED", "lasher")])
+def test_stream_folders_named_in_capitals_open_as_the_pair(tmp_path, kit, vis_dir, th_dir, layout):
+    """A sequence folder holding RGB/ + IR/ (a camera's or Windows export's capitals) was read as a
+    dataset root: 'it holds the sequence folders IR, RGB; open one sequence folder in it (.../IR)',
+    which opened the thermal frames alone. Folder names are matched in any case, as video names are."""
+    root = _make(tmp_path / "walk", kit, vis_dir, th_dir)
+    assert detect_layout(root) == layout
+    sequence = open_sequence(root)
+    try:
+        assert sequence.info.visible_source == root / vis_dir and sequence.info.thermal_source == root / th_dir
+        assert not (sequence.info.visible_only or sequence.info.thermal_only) and len(sequence) == 5
+    finally:
+        sequence.close()
+    alone = tmp_path / "tir"
+    kit.write_folder(alone / "IR", [kit.thermal_frame(i) for i in range(3)])
+    assert detect_layout(alone) == "vot-tir" and open_sequence(alone).info.thermal_source == alone / "IR"
