@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import SequenceError
-from core.sequences.pair import PairSequence
+from core.sequences.pair import PairSequence, refuse_non_video
 from core.sequences.sources import (
     VIDEO_EXTENSIONS,
     FolderSource,
@@ -372,6 +372,9 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
             thermal = None
     elif layout in ("video-pair", "thermal-video", "visible-video"):
         visible_stream, thermal_stream = _video_streams(folder)  # a video, or beside one an image folder
+        for stream in (visible_stream, thermal_stream):  # as a pair's streams: an empty file says so
+            if stream is not None:
+                refuse_non_video(stream)
         visible = open_source(visible_stream) if visible_stream is not None else None
         thermal = open_source(thermal_stream) if thermal_stream is not None else None
     else:

@@ -329,3 +329,17 @@ def test_streams_given_the_wrong_way_round_are_refused(tmp_path, kit, kind):
     assert len(open_pair(visible, thermal)) == 3
     other = kit.write_video(tmp_path / "walk.avi", [kit.visible_frame(i) for i in range(3)])
     assert len(open_pair(thermal, other)) == 3  # one name says nothing: as given
+
+
+@pytest.mark.parametrize("content,words", [(b"", "is empty (0 bytes)"), (b"hello\n", "is a text file")])
+def test_a_sequence_folders_empty_or_text_video_says_what_it_is(tmp_path, kit, content, words):
+    """A sequence folder's thermal.avi of 0 bytes (an export that failed) said 'cannot open as a
+    video (unknown container/codec or corrupt file)', while the same file given as a pair's stream
+    says it is empty: the folder's videos get the same checks now."""
+    scene = tmp_path / "scene"
+    scene.mkdir()
+    kit.write_video(scene / "visible.avi", [kit.visible_frame(i) for i in range(3)])
+    (scene / "thermal.avi").write_bytes(content)
+    with pytest.raises(SequenceError, match=words.replace("(", r"\(").replace(")", r"\)")) as info:
+        open_sequence(scene)
+    assert info.value.path == scene / "thermal.avi"
