@@ -140,8 +140,23 @@ class EditGlue(WindowGlue):
                                        f"{undo_key} undoes it", 10000)
 
     def toggle_occluded(self) -> None:
-        if not self._no_record("occluded"):
-            self._execute(edits.toggle_occluded(self.doc.record(self.w.frame)))
+        """Q on the frame shown. With a range shown around it, where O and Del act on the whole range,
+        the status bar says Q marked this frame alone: it said nothing, and went on naming the range."""
+        if self._no_record("occluded"):
+            return
+        record = self.doc.record(self.w.frame)
+        if not self._execute(edits.toggle_occluded(record)):
+            return
+        selected = self.w.timeline.selected_range()
+        if selected is None or not selected[0] <= self.w.frame < selected[1] or selected[1] - selected[0] <= 1:
+            return  # the frame's title says it
+        frame = self.w.frame + 1
+        if record.absent:
+            done = f"frame {frame} marked {'out of view' if record.occluded else 'fully occluded'}"
+        else:
+            done = f"frame {frame}: occluded mark lifted" if record.occluded else f"frame {frame} marked occluded"
+        self.w.statusBar().showMessage(f"{done}; {self._key('occluded')} marks the frame shown alone, not the range "
+                                       f"(frames {selected[0] + 1}-{selected[1]})", 10000)
 
     def delete_box(self) -> None:
         """Del: this frame's box or mark; with a range shown (and this frame in it) also, as O

@@ -91,3 +91,29 @@ def test_the_frame_title_says_what_the_teacher_proposals_number_is(window, pair_
     assert "teacher proposal, confidence 0.39 (A to accept)" in window.views.visible_panel.title.text()
     window.actions["accept"].trigger()
     assert "teacher, confidence 0.39" in window.views.visible_panel.title.text()
+
+
+def test_q_with_a_range_shown_says_it_marked_the_frame_shown_alone(window, pair_files, synthetic, tmp_path):
+    """Two people crossing (frames 265-279 of the real pair): with the range shown, O marks every frame of it
+    absent and Del deletes its tracked boxes, but Q marked frame 279 alone, without a word; the status bar went on
+    reading "range: frames 265-279 (15 frames)", and the frames 265-278 stayed unmarked for the LaSOT export."""
+    window.open_pair(*pair_files, store=str(tmp_path / "q.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    window.goto(2)
+    window.actions["range"].setChecked(True)
+    window.goto(6)
+    window.actions["range_end"].trigger()  # frames 3-7
+    window.actions["occluded"].trigger()
+    document = window.document
+    assert document.record(6).occluded and not document.record(5).occluded
+    message = window.statusBar().currentMessage()
+    assert message.startswith("frame 7 marked occluded; Q marks the frame shown alone, not the range (frames 3-7)"), \
+        message
+    window.actions["occluded"].trigger()
+    assert not document.record(6).occluded
+    assert window.statusBar().currentMessage().startswith("frame 7: occluded mark lifted; Q marks the frame shown alone")
+    window.actions["range"].setChecked(False)
+    window.statusBar().clearMessage()
+    window.actions["occluded"].trigger()  # no range: the frame's title says it, as before
+    assert document.record(6).occluded and window.statusBar().currentMessage() == ""
