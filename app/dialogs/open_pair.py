@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -75,6 +76,24 @@ MAX_OFFSET = 10000
 KEEP_OFFSET = -MAX_OFFSET - 1  # the spin box's special value: keep the project's offset
 
 
+class _OffsetBox(QSpinBox):
+    """The frame offset, whose lowest setting is "the project's": the arrow keys, buttons and wheel
+    step from 0 there (Up 1, Down -1). They stepped from the special value's own number, so Up three
+    times for a thermal stream 3 frames late read -9998, and Open said no frames overlapped."""
+
+    def stepBy(self, steps: int) -> None:
+        if self.value() == KEEP_OFFSET:
+            self.setValue(steps)
+            self.selectAll()
+            return
+        super().stepBy(steps)
+
+    def stepEnabled(self) -> QAbstractSpinBox.StepEnabledFlag:
+        if self.value() == KEEP_OFFSET:  # the lowest setting: Down goes on to -1
+            return QAbstractSpinBox.StepEnabledFlag.StepUpEnabled | QAbstractSpinBox.StepEnabledFlag.StepDownEnabled
+        return super().stepEnabled()
+
+
 class OpenPairDialog(CheckedDialog):
     """Two sources and the frame offset. The offset's lowest setting reads "the project's":
     an existing project keeps its own pairing (0 for a new one), as the command line does
@@ -91,7 +110,7 @@ class OpenPairDialog(CheckedDialog):
                                   lambda: _folder_of(self.visible.edit.text().strip()) or home)
         self.visible.edit.setText(visible)
         self.thermal.edit.setText(thermal)
-        self.offset = QSpinBox()
+        self.offset = _OffsetBox()
         self.offset.setRange(KEEP_OFFSET, MAX_OFFSET)
         self.offset.setSpecialValueText("the project's (0 for a new project)")
         self.offset.setValue(KEEP_OFFSET if offset is None else offset)

@@ -117,3 +117,20 @@ def test_q_with_a_range_shown_says_it_marked_the_frame_shown_alone(window, pair_
     window.statusBar().clearMessage()
     window.actions["occluded"].trigger()  # no range: the frame's title says it, as before
     assert document.record(6).occluded and window.statusBar().currentMessage() == ""
+
+
+@pytest.mark.parametrize("key, presses, expected", [("Up", 1, 1), ("Up", 3, 3), ("Down", 2, -2)])
+def test_the_offsets_arrows_step_from_zero_not_from_minus_ten_thousand(qtbot, key, presses, expected):
+    """Open pair with the offset at its first setting, "the project's (0 for a new project)", and Up pressed three
+    times for a thermal stream 3 frames late: it read -9998, the lowest number above the special value, and Open
+    said "frame offset -9998 leaves no overlapping frames". The arrows now step from 0 there; Down reaches -1."""
+    from PySide6.QtCore import Qt
+
+    from app.dialogs.open_pair import OpenPairDialog
+
+    dialog = OpenPairDialog()
+    qtbot.addWidget(dialog)
+    assert dialog.values()[2] is None
+    for _ in range(presses):
+        qtbot.keyClick(dialog.offset, getattr(Qt.Key, f"Key_{key}"))
+    assert dialog.values()[2] == expected
