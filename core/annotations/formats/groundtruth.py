@@ -6,7 +6,7 @@
 | rgbt234 | ``visible.txt``, ``infrared.txt`` | per-modality boxes |
 | rgbt210 | ``init.txt`` | one file for both; ``0,0,0,0`` = absent |
 | lasher | ``visible.txt`` (= ``infrared.txt``), else ``init.txt`` | ``0,0,0,0`` = absent |
-| vtuav | ``rgb.txt``, ``ir.txt`` | one row per 10 frames from ``init_frame.npy``'s offset; 8-value rows = visible + thermal box; w or h <= 0 = absent |
+| vtuav | ``rgb.txt``, ``ir.txt`` (else a ``groundtruth.txt`` of one row per frame) | one row per 10 frames from ``init_frame.npy``'s offset; 8-value rows = visible + thermal box; w or h <= 0 = absent |
 | vot-rgbt, vot-tir, folder-pair, video-pair | ``groundtruth.txt`` (``groundtruth_thermal.txt``: thermal boxes, as ``synth --layout video`` writes them) | 4 values or an 8-value polygon |
 | got10k | ``groundtruth.txt``, ``absence.label``, ``cover.label`` | cover 0..8 (visible fraction); occluded when cover < 5; cover 0 and not absent = full occlusion (absent, occluded) |
 | lasot | ``groundtruth.txt``, ``full_occlusion.txt``, ``out_of_view.txt`` | |
@@ -212,6 +212,8 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
         vis = _first_existing(folder, ("rgb.txt", "groundtruth.txt"))
         if vis is None:
             return None
+        if vis.name == "groundtruth.txt":  # a user's per-frame file beside rgb/ + ir/, not VTUAV's rgb.txt
+            return records_from_rows(read_boxes(vis))
         visible, thermal = read_box_pairs(vis)  # some rgb.txt hold both boxes on each row
         ir = folder / "ir.txt"
         if ir.is_file():  # row for row with rgb.txt: fewer rows left the rest "same as visible" without a word
@@ -278,7 +280,8 @@ def missing_box_reason(folder: str | Path, layout: str, frame: int) -> tuple[Pat
     lines = read_text(path).splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
-    every, first = (VTUAV_EVERY, vtuav_first_frame(folder)) if layout == "vtuav" else (1, 0)
+    vtuav = layout == "vtuav" and path.name == "rgb.txt"  # a groundtruth.txt there has a row per frame
+    every, first = (VTUAV_EVERY, vtuav_first_frame(folder)) if vtuav else (1, 0)
     index = (frame - first) // every
     if frame < first or (frame - first) % every or index >= len(lines):
         return path, None, f"{path} has {len(lines)} rows: the frame is unlabelled", False
@@ -287,7 +290,7 @@ def missing_box_reason(folder: str | Path, layout: str, frame: int) -> tuple[Pat
         values = [float(v) for v in re.split(r"[,;\s]+", text.rstrip(",;")) if v][:8]
     except ValueError:
         values = []
-    if len(values) == 8 and layout != "vtuav":  # a polygon: no width to blame (its box is its bounding box)
+    if len(values) == 8 and not vtuav:  # a polygon: no width to blame (its box is its bounding box)
         values = []
     if path.name in ("groundTruth_v.txt", "groundTruth_i.txt") and len(values) == 4:
         values = values[:2] + [values[2] - values[0], values[3] - values[1]]  # x1 y1 x2 y2 -> x y w h
@@ -295,7 +298,7 @@ def missing_box_reason(folder: str | Path, layout: str, frame: int) -> tuple[Pat
     if len(values) < 4 or not all(math.isfinite(v) for v in values[:4]) or not any(values[:4]):
         return path, index + 1, absent, False
     w, h = values[2], values[3]
-    if layout == "vtuav" and (w <= 0 or h <= 0):
+    if vtuav and (w <= 0 or h <= 0):
         return path, index + 1, absent, False
     problems = [f"a negative width ({w:g})" if w < 0 else "width 0" if w == 0 else "",
                 f"a negative height ({h:g})" if h < 0 else "height 0" if h == 0 else ""]

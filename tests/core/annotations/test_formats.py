@@ -369,3 +369,21 @@ def test_export_warnings_count_in_words(origin_boxes, num_frames, expected):
     records = {f: FrameAnnotation(f, np.array([0.0, 5.0, 10, 10]), provenance=Provenance.MANUAL)
                for f in range(origin_boxes)}
     assert export_warnings(records, num_frames, lasher_rows=True) == expected
+
+
+def test_a_groundtruth_txt_beside_rgb_and_ir_folders_is_one_row_per_frame(tmp_path):
+    """A user's sequence with rgb/ + ir/ frame folders (the VTUAV folder names) and a groundtruth.txt
+    of one row per frame (what every other layout reads) was read as VTUAV's rgb.txt, one row per
+    10 frames: row 2 became frame 11, and track said 'the ground truth has rows for 111 frames, the
+    footage 12'. VTUAV's own rgb.txt keeps its every-10th-frame rows."""
+    from core.annotations.formats.groundtruth import missing_box_reason
+
+    rows = "".join(f"{10 + k},20,30,40\n" for k in range(4)) + "NaN,NaN,NaN,NaN\n"
+    seq = _folder(tmp_path, {"groundtruth.txt": rows}, ("rgb", "ir"), "mine")
+    records = load_ground_truth(seq, "vtuav")
+    assert sorted(records) == [0, 1, 2, 3, 4] and records[4].absent
+    assert [records[f].box[0] for f in range(4)] == [10, 11, 12, 13]
+    path, line, what, _ = missing_box_reason(seq, "vtuav", 4)
+    assert (path.name, line) == ("groundtruth.txt", 5) and "absent" in what
+    vtuav = _folder(tmp_path, {"rgb.txt": "1 2 3 4\n5 6 7 8\n"}, ("rgb", "ir"), "bike")
+    assert sorted(load_ground_truth(vtuav, "vtuav")) == [0, 10]
