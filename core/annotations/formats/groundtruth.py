@@ -2,7 +2,7 @@
 
 | layout | files | notes |
 |---|---|---|
-| gtot | ``groundTruth_v.txt``, ``groundTruth_i.txt`` | corners ``x1 y1 x2 y2``, width = x2 - x1 |
+| gtot | ``groundTruth_v.txt``, ``groundTruth_i.txt`` (else ``init.txt``, else ``groundtruth.txt``: x y w h) | corners ``x1 y1 x2 y2``, width = x2 - x1 |
 | rgbt234 | ``visible.txt``, ``infrared.txt`` | per-modality boxes |
 | rgbt210 | ``init.txt`` | one file for both; ``0,0,0,0`` = absent |
 | lasher | ``visible.txt`` (= ``infrared.txt``), else ``init.txt`` | ``0,0,0,0`` = absent |
@@ -194,9 +194,9 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
         layout = detect_layout(folder)
     if layout == "gtot":
         vis = folder / "groundTruth_v.txt"
-        if not vis.is_file():
-            init = folder / "init.txt"
-            return records_from_rows(read_boxes(init)) if init.is_file() else None
+        if not vis.is_file():  # init.txt (x y w h), else a user's groundtruth.txt beside v/ + i/
+            init = _first_existing(folder, ("init.txt", "groundtruth.txt"))
+            return records_from_rows(read_boxes(init)) if init is not None else None
         ir = folder / "groundTruth_i.txt"
         visible = read_corners(vis)
         return records_from_rows(visible, _paired_rows(ir, read_corners(ir), vis, visible) if ir.is_file() else None)
@@ -248,7 +248,7 @@ def box_file(folder: str | Path, layout: str) -> Path | None:
     ``layout``, or None when there is none."""
     folder = Path(folder)
     if layout == "gtot":
-        return _first_existing(folder, ("groundTruth_v.txt", "init.txt"))
+        return _first_existing(folder, ("groundTruth_v.txt", "init.txt", "groundtruth.txt"))
     if layout in ("rgbt234", "lasher", "rgbt210"):
         return _first_existing(folder, ("visible.txt", "init.txt", "groundtruth.txt"))
     if layout == "vtuav":

@@ -387,3 +387,18 @@ def test_a_groundtruth_txt_beside_rgb_and_ir_folders_is_one_row_per_frame(tmp_pa
     assert (path.name, line) == ("groundtruth.txt", 5) and "absent" in what
     vtuav = _folder(tmp_path, {"rgb.txt": "1 2 3 4\n5 6 7 8\n"}, ("rgb", "ir"), "bike")
     assert sorted(load_ground_truth(vtuav, "vtuav")) == [0, 10]
+
+
+def test_a_groundtruth_txt_beside_v_and_i_folders_is_read(tmp_path):
+    """A user's sequence with v/ + i/ frame folders (the GTOT folder names) and a groundtruth.txt of
+    one x,y,w,h row per frame: 'seqa has no ground truth to start from', and track-dataset skipped
+    it, although the file every other layout reads was there. GTOT's own files still come first."""
+    from core.annotations.formats.groundtruth import box_file
+
+    seq = _folder(tmp_path, {"groundtruth.txt": "10,20,30,40\n11,20,30,40\n"}, ("v", "i"), "mine")
+    records = load_ground_truth(seq, "gtot")
+    assert sorted(records) == [0, 1] and list(records[1].box) == [11, 20, 30, 40]
+    assert box_file(seq, "gtot") == seq / "groundtruth.txt"
+    (seq / "groundTruth_v.txt").write_text("10 20 40 60\n11 20 41 60\n")  # the same boxes as corners
+    assert box_file(seq, "gtot") == seq / "groundTruth_v.txt"
+    assert list(load_ground_truth(seq, "gtot")[1].box) == [11, 20, 30, 40]  # GTOT's width x2 - x1
