@@ -71,7 +71,8 @@ class WindowDialogs:
 
         store = self.document.store
         dialog = ExportDialog(self.document.info.name, self.document.path.parent, self,
-                              start_folder=self.settings.start_folder(), last=read_last_export(store))
+                              start_folder=self.settings.start_folder(), last=read_last_export(store),
+                              check=self._export_target_problem)
         if dialog.exec():
             key, target = dialog.values()
             self.settings.remember_folder(target.parent)
@@ -140,6 +141,17 @@ class WindowDialogs:
             return False
         self.finish_runs()
         return True
+
+    def _export_target_problem(self, key: str, target: Path) -> str:
+        """Why the export ``key`` would refuse ``target`` ("" when it would not): the export dialog
+        says it and stays open."""
+        if self.document is None:
+            return ""
+        try:
+            self._earlier_export(key, Path(target))
+        except RGBTError as error:
+            return str(error)
+        return ""
 
     def _earlier_export(self, key: str, target: Path) -> bool:
         """Run the target checks of the export job ``key`` now (raise their error); True

@@ -152,10 +152,12 @@ def entry(key: str) -> ExportEntry:
 
 class ExportDialog(QDialog):
     def __init__(self, sequence_name: str, default_parent: Path, parent=None, *, start_folder: str = "",
-                 last: tuple[str, str] | None = None):
+                 last: tuple[str, str] | None = None, check: Callable[[str, Path], str] | None = None):
         """``last``: (entry key, target) of the project's last export: chosen again, and the
-        other formats' targets suggested in its folder."""
+        other formats' targets suggested in its folder. ``check(key, target)``: why the export
+        job would refuse the target ("" when it would not), asked on Export."""
         super().__init__(parent)
+        self.check = check
         self.start_folder = start_folder  # where Browse opens when the target's folder does not exist
         self.setWindowTitle("Export annotations")
         self.sequence_name = sequence_name
@@ -254,10 +256,17 @@ class ExportDialog(QDialog):
             self.target.setText(path)
 
     def accept(self) -> None:
-        """Export with an empty target keeps the dialog open and says so (it exported into the
-        studio's working folder, named ".")."""
+        """Export with an empty target, or one the export would refuse, keeps the dialog open and
+        says so (an empty one exported into the studio's working folder, named ".")."""
         if not self.target.text().strip():
             self.message.setText("Choose where to export: type a path under Target or use Browse...")
+            self.message.show()
+            return
+        # a target the export would refuse (a folder for the distillation file, the sequence's own
+        # frames): said here; the dialog closed first, and the format and target had to be chosen again
+        problem = self.check(*self.values()) if self.check is not None else ""
+        if problem:
+            self.message.setText(f"Cannot export there: {problem}")
             self.message.show()
             return
         super().accept()

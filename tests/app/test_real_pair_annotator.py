@@ -134,3 +134,38 @@ def test_the_offsets_arrows_step_from_zero_not_from_minus_ten_thousand(qtbot, ke
     for _ in range(presses):
         qtbot.keyClick(dialog.offset, getattr(Qt.Key, f"Key_{key}"))
     assert dialog.values()[2] == expected
+
+
+def test_export_to_a_refused_target_keeps_the_dialog_open_and_says_why(window, pair_files, tmp_path, monkeypatch):
+    """Ctrl+E, distillation data, and the LasHeR export's folder typed as the target: Export closed the dialog,
+    then an error said "the distillation file is a folder; give a file name", and the format, the crops and the
+    target had to be chosen again; Ctrl+E then offered the refused folder as the project's last export. The
+    dialog now stays open with the reason under the target, as it does for an empty target."""
+    from app.dialogs.export_dialog import ExportDialog
+    from app.session_state import read_last_export
+
+    window.open_pair(*pair_files, store=str(tmp_path / "x.rgbt.sqlite"))
+    folder = tmp_path / "exports" / "seq"
+    folder.mkdir(parents=True)
+    seen = {}
+
+    def run(dialog):
+        dialog.format.setCurrentIndex(dialog.format.findData("distillation"))
+        dialog.target.setText(str(folder))
+        dialog.show()
+        dialog.accept()
+        seen.update(open=dialog.isVisible(), message=dialog.message.text())
+        dialog.target.setText(str(folder / "seq-distill.h5"))
+        dialog.accept()
+        seen.update(closed=not dialog.isVisible())
+        dialog.reject()
+        return False
+
+    monkeypatch.setattr(ExportDialog, "exec", run)
+    errors = []
+    monkeypatch.setattr(window, "error", lambda *args, **kw: errors.append(args))
+    window.ask_export()
+    assert seen["open"], "the dialog closed on a refused target"
+    assert "the distillation file is a folder; give a file name" in seen["message"], seen["message"]
+    assert seen["closed"] and not errors
+    assert read_last_export(window.document.store) is None  # the refused target is not offered again
