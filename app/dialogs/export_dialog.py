@@ -192,6 +192,10 @@ class ExportDialog(QDialog):
         form.addRow(buttons)
         self.format.currentIndexChanged.connect(self._fill_variants)
         self.format.currentIndexChanged.connect(self._default_target)
+        # the reason Export did nothing is of the target and format it was given: another one typed or
+        # chosen left "Cannot export there: ... the distillation file is a folder" under a LasHeR target
+        self.target.textChanged.connect(self.message.hide)
+        self.format.currentIndexChanged.connect(self.message.hide)
         self._fill_variants()
         self._default_target()
         if last is not None:

@@ -155,6 +155,9 @@ def test_export_to_a_refused_target_keeps_the_dialog_open_and_says_why(window, p
         dialog.show()
         dialog.accept()
         seen.update(open=dialog.isVisible(), message=dialog.message.text())
+        dialog.format.setCurrentIndex(dialog.format.findData("lasher"))
+        seen.update(stale=dialog.message.isVisible())  # the reason was the distillation file's
+        dialog.format.setCurrentIndex(dialog.format.findData("distillation"))
         dialog.target.setText(str(folder / "seq-distill.h5"))
         dialog.accept()
         seen.update(closed=not dialog.isVisible())
@@ -167,5 +170,5 @@ def test_export_to_a_refused_target_keeps_the_dialog_open_and_says_why(window, p
     window.ask_export()
     assert seen["open"], "the dialog closed on a refused target"
     assert "the distillation file is a folder; give a file name" in seen["message"], seen["message"]
-    assert seen["closed"] and not errors
+    assert not seen["stale"] and seen["closed"] and not errors
     assert read_last_export(window.document.store) is None  # the refused target is not offered again
