@@ -16,7 +16,7 @@ def register(subparsers) -> None:
                                    "annotation database (.rgbt.sqlite): alone it reopens the sources recorded in it; "
                                    "with sources it is where their annotations go.")
     parser.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
-                        help="VISIBLE THERMAL (two videos or frame folders) or one sequence folder")
+                        help="VISIBLE THERMAL (two videos or frame folders), one sequence folder, or one video")
     parser.add_argument("--project", type=Path, default=None, help="annotation database (.rgbt.sqlite)")
     parser.add_argument("--frame-offset", type=int, default=None,
                         help="thermal frame = visible frame + offset (default: the project's, 0 for a new one)")

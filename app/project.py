@@ -131,13 +131,16 @@ def demo_request() -> OpenRequest | None:
 
 def classify_drop(paths: list[Path]) -> OpenRequest | None:
     """What a drag-and-drop of ``paths`` opens: a project database, one folder (a dataset
-    sequence), or two files/folders (a pair; the one whose name says thermal/infrared/ir
-    goes to the thermal side, else the given order)."""
+    sequence) or one video (a one-stream sequence, ``core.sequences.open_sequence``), or two
+    files/folders (a pair; the one whose name says thermal/infrared/ir goes to the thermal side,
+    else the given order)."""
+    from core.sequences.sources import VIDEO_EXTENSIONS
+
     if len(paths) == 1:
         p = paths[0]
         if p.name.endswith(STORE_SUFFIX):
             return OpenRequest("project", store=str(p))
-        if p.is_dir():
+        if p.is_dir() or (p.is_file() and p.suffix.lower() in VIDEO_EXTENSIONS):
             return OpenRequest("sequence", (str(p),))
         return None
     if len(paths) == 2:

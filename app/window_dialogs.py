@@ -404,8 +404,8 @@ class WindowDialogs:
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
         request = classify_drop(paths)
         if request is None:
-            self.statusBar().showMessage("drop one sequence folder, a project (.rgbt.sqlite), or two files/folders "
-                                         "(visible and thermal)", 10000)
+            self.statusBar().showMessage("drop one sequence folder, one video, a project (.rgbt.sqlite), or two "
+                                         "files/folders (visible and thermal)", 10000)
             return
         event.acceptProposedAction()
         self.open_request(request)

@@ -1,7 +1,8 @@
 """``python main.py track VISIBLE THERMAL [--init x,y,w,h] --out boxes.txt``.
 
 VISIBLE and THERMAL are two videos, two image folders, or one dataset sequence folder
-given twice (or once). Writes one ``x,y,w,h`` line per frame, line k = frame k (image
+given twice (or once); one video alone is a one-stream sequence (its colour says visible or
+thermal, ``core.sequences.layouts.lone_video``). Writes one ``x,y,w,h`` line per frame, line k = frame k (image
 pixels of the visible frame): the init box on ``--start-frame`` N (default 1), the tracked
 boxes after it, and ``0,0,0,0`` (no box) on the frames before N, which ``eval`` recognises
 as a run started on frame N and leaves out of the scores; optionally one confidence per
@@ -62,7 +63,7 @@ def register(subparsers) -> None:
         "track", help="track one object through an RGB-T pair with the student, the teacher or OpenCV CSRT / KCF",
         description="Track one object from an initial box; writes one x,y,w,h line per frame.",
     )
-    parser.add_argument("visible", type=Path, metavar="VISIBLE", help="visible video or image folder, or a sequence folder")
+    parser.add_argument("visible", type=Path, metavar="VISIBLE", help="visible video or image folder, a sequence folder, or one video alone")
     parser.add_argument("thermal", type=Path, metavar="THERMAL", nargs="?", default=None,
                         help="thermal video or image folder (or the same sequence folder again; may be omitted)")
     parser.add_argument("--init", type=_box, default=None, metavar="x,y,w,h",

@@ -17,6 +17,12 @@
 | ``thermal-video`` | - | ``thermal.avi`` (any video extension) | one thermal video only |
 | ``visible-video`` | ``visible.mp4`` | - | one visible video only |
 
+A lone video of another name (``clip.mp4``: a video given on its own as the sequence, or the only
+video of a folder with no frames) is ``visible-video`` or ``thermal-video`` too: its folder's
+``SOURCE.txt`` says which, else its first frame (colour: visible; grey: thermal), as for images
+(:func:`lone_video`). A video given on its own has no ground truth; one alone in its folder has
+the folder's.
+
 Ground truth (``groundtruth.txt``, one ``x,y,w,h`` per frame, ``NaN`` rows = absent) is
 read by ``core.annotations.formats.load_ground_truth`` for every layout.
 
@@ -80,7 +86,7 @@ EXPECTED = ("v/ + i/ (GTOT); visible/ + infrared/ (LasHeR, RGBT234, RGBT210); rg
             "color/ + ir/ (VOT-RGBT); visual/ or visible/ + thermal/ (folder pair); "
             "images directly in the folder, or only color/, ir/ or img/ (LaSOT) (thermal-only, VOT-TIR; colour images: "
             "visible-only); visible.mp4 and/or infrared.mp4 or thermal.avi (videos; one of a pair may be a frame folder, "
-            "visible.mp4 + thermal/)")
+            "visible.mp4 + thermal/); or one video alone")
 
 
 def _has_images(folder: Path) -> bool:
@@ -291,8 +297,33 @@ def _images_are_visible(folder: Path, images: Path | None = None) -> bool:
     return is_colour(first)
 
 
+def lone_video(path: Path) -> tuple[Path, str] | None:
+    """``(video, "visible" | "thermal")`` when ``path`` is a video file, or a folder whose only
+    stream is one video of a name that says nothing (``clip.mp4``: :func:`_video_candidates` finds
+    named ones); else None. The modality: the video's name when it says it, else what ``SOURCE.txt``
+    of its folder declares, else its first frame's colour (:func:`is_colour`; a frame that does not
+    decode counts as visible, and opening then names the problem)."""
+    if path.is_file():
+        video = path if path.suffix.lower() in VIDEO_EXTENSIONS else None
+    else:
+        videos = [p for p in path.iterdir()
+                  if p.suffix.lower() in VIDEO_EXTENSIONS and p.is_file() and not p.name.startswith(".")]
+        video = videos[0] if len(videos) == 1 else None
+    if video is None:
+        return None
+    named = _MODALITY_WORDS.get(video.stem.lower())
+    declared = named or declared_modality(video.parent)
+    if declared is not None:
+        return video, declared
+    try:
+        first = VideoSource(video).read(0)
+    except SequenceError:
+        return video, "visible"
+    return video, "visible" if is_colour(first) else "thermal"
+
+
 def detect_layout(folder: str | Path) -> str:
-    """Layout name of a sequence folder (see the module table).
+    """Layout name of a sequence folder, or of a video given on its own (see the module table).
 
     Raises SequenceError naming the folder when it is missing or matches no layout.
     """
@@ -300,7 +331,11 @@ def detect_layout(folder: str | Path) -> str:
     if not folder.exists():
         raise SequenceError(folder, "sequence folder does not exist")
     if not folder.is_dir():
-        raise SequenceError(folder, "is a file, not a sequence folder: give a sequence folder, or a visible and a thermal video")
+        lone = lone_video(folder)
+        if lone is not None:
+            return f"{lone[1]}-video"
+        raise SequenceError(folder, "is a file, not a sequence folder or a video: give a sequence folder, a video, "
+                                    "or a visible and a thermal video")
     pair = _find_pair(folder)
     if pair is not None:
         if any((folder / m).is_file() for m in GOT10K_MARKERS):
@@ -322,6 +357,9 @@ def detect_layout(folder: str | Path) -> str:
         if any((folder / m).is_file() for m in GOT10K_MARKERS):  # GOT-10k itself is colour footage
             return "got10k-visible" if visible else "got10k-tir"
         return "visible-only" if visible else "vot-tir"
+    lone = lone_video(folder)
+    if lone is not None:
+        return f"{lone[1]}-video"
     half = _half_pair(folder)
     if half is not None:  # it was the whole 'unknown sequence layout; expected ...' list
         missing = " or ".join(f"{name}/" for name in half[1])
@@ -341,25 +379,27 @@ def detect_layout(folder: str | Path) -> str:
 
 
 def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: int = 16) -> PairSequence:
-    """Open a dataset sequence folder, auto-detecting its layout (:func:`detect_layout`).
+    """Open a dataset sequence folder, auto-detecting its layout (:func:`detect_layout`), or a
+    video given on its own (a one-stream sequence named after the file, without ground truth).
 
     ``ground_truth()`` of the result reads the folder's GT files lazily with
     ``core.annotations.formats.load_ground_truth`` (None when there are none).
     """
     folder = Path(folder)
     layout = detect_layout(folder)
+    alone = folder.is_file()  # a video given on its own
 
     def load_gt():
         from core.annotations.formats import load_ground_truth
 
-        return load_ground_truth(folder, layout)
+        return None if alone else load_ground_truth(folder, layout)
 
     def missing_box(frame: int):
         from core.annotations.formats.groundtruth import missing_box_reason
 
-        return missing_box_reason(folder, layout, frame)
+        return None if alone else missing_box_reason(folder, layout, frame)
 
-    pair = _find_pair(folder)
+    pair = None if alone else _find_pair(folder)
     visible: FolderSource | VideoSource | None
     thermal: FolderSource | VideoSource | None
     if pair is not None:
@@ -371,7 +411,11 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
         elif one_stream == "visible":  # infrared/ holds the visible frames' luminance
             thermal = None
     elif layout in ("video-pair", "thermal-video", "visible-video"):
-        visible_stream, thermal_stream = _video_streams(folder)  # a video, or beside one an image folder
+        # a video, or beside one an image folder; else a lone video (clip.mp4, or the folder's only video)
+        visible_stream, thermal_stream = _video_streams(folder) if folder.is_dir() else (None, None)
+        if visible_stream is None and thermal_stream is None:
+            video, modality = lone_video(folder)
+            visible_stream, thermal_stream = (video, None) if modality == "visible" else (None, video)
         for stream in (visible_stream, thermal_stream):  # as a pair's streams: an empty file says so
             if stream is not None:
                 refuse_non_video(stream)
@@ -388,5 +432,5 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
     for source in (visible, thermal) if fps else ():
         if isinstance(source, FolderSource):
             source.fps = fps
-    return PairSequence(visible, thermal, name=folder_name(folder), layout=layout, frame_offset=frame_offset,
+    return PairSequence(visible, thermal, name=folder.stem if alone else folder_name(folder), layout=layout, frame_offset=frame_offset,
                         cache_frames=cache_frames, ground_truth_loader=load_gt, missing_box_reason=missing_box)

@@ -109,6 +109,18 @@ def test_drop_of_a_folder_is_a_sequence(tmp_path):
     assert classify_drop([tmp_path]).kind == "sequence"
 
 
+def test_drop_of_one_video_is_a_one_stream_sequence(tmp_path):
+    """One video dropped said 'drop one sequence folder, a project, or two files/folders': footage of
+    one stream (most footage) could not be opened by a drop."""
+    video = tmp_path / "GOPR0042.MP4"
+    video.write_bytes(b"\0")
+    request = classify_drop([video])
+    assert request.kind == "sequence" and request.paths == (str(video),)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("x")
+    assert classify_drop([notes]) is None
+
+
 def rec(frame, box=(10, 10, 5, 5), provenance=Provenance.STUDENT, confidence=0.9, keyframe=False, absent=False):
     if absent:
         return FrameAnnotation(frame, None, absent=True, provenance=provenance, keyframe=keyframe)

@@ -230,16 +230,18 @@ def test_ffmpeg_log_lines_are_quiet_beside_the_one_line_error(tmp_path, monkeypa
                                         "lost the index that finds its frames; copy it again"]
 
 
-def test_one_video_or_three_paths_are_said_in_the_users_words(tmp_path, kit, capsys):
-    """``track VIDEO`` (one video, no thermal) said "is not a folder (open a video pair with
-    open_pair)", naming a function; ``export-distill A B C`` said "<no file>: ..."."""
+def test_one_file_that_is_no_video_or_three_paths_are_said_in_the_users_words(tmp_path, kit, capsys):
+    """``track FILE`` said "is not a folder (open a video pair with open_pair)", naming a function
+    (a lone video is a sequence since 2026-12-07: tests/core/sequences/test_lone_video.py);
+    ``export-distill A B C`` said "<no file>: ..."."""
     from core.cli import main
 
-    video = kit.write_video(tmp_path / "v.avi", [kit.visible_frame(i) for i in range(3)])
+    video = tmp_path / "v.txt"
+    video.write_text("not frames\n")
     assert main(["track", str(video), "--init", "1,1,4,4", "--tracker", "kcf", "--out", str(tmp_path / "o.txt")]) == 2
     err = capsys.readouterr().err
-    assert err == f"error: {video}: is a file, not a sequence folder: give a sequence folder, or a visible and a " \
-                  "thermal video\n"
+    assert err == f"error: {video}: is a file, not a sequence folder or a video: give a sequence folder, a video, " \
+                  "or a visible and a thermal video\n"
     assert main(["export-distill", "a", "b", "c", "--out", str(tmp_path / "d.h5")]) == 2
     err = capsys.readouterr().err
     assert err == "error: export-distill takes one sequence folder or two paths (visible, thermal), got 3\n"
