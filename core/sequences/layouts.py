@@ -46,7 +46,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import SequenceError
-from core.sequences.pair import PairSequence, refuse_non_video
+from core.sequences.pair import PairSequence
 from core.sequences.sources import (
     VIDEO_EXTENSIONS,
     FolderSource,
@@ -57,6 +57,7 @@ from core.sequences.sources import (
     open_source,
     tiff_pages,
 )
+from core.sequences.stream_checks import MODALITY_OF_WORD, THERMAL_STEMS, VISIBLE_STEMS, refuse_non_video
 
 GOT10K_MARKERS = ("meta_info.ini", "absence.label", "cover.label")
 
@@ -71,8 +72,6 @@ _PAIR_FOLDERS = (
 )
 
 # Video file stems (any case, any extension of VIDEO_EXTENSIONS) naming the modality.
-VISIBLE_STEMS = ("visible", "visual", "rgb", "color", "colour", "vis")
-THERMAL_STEMS = ("infrared", "thermal", "ir", "tir", "lwir")
 # Mean per-pixel (max - min over the 3 channels) above which a frame counts as colour;
 # gray frames stored as JPEG colour have a spread of about 0-1.
 COLOUR_SPREAD = 3.0
@@ -80,7 +79,6 @@ SOURCE_FILE = "SOURCE.txt"
 #: written at the root of every export folder the studio makes (``core.annotations.formats.export``):
 #: the sequence name, on single-stream footage a ``modality:`` line naming the one stream, then a note
 EXPORT_MARKER = ".rgbt-studio-export"
-_MODALITY_WORDS = {**{w: "visible" for w in VISIBLE_STEMS + ("optical",)}, **{w: "thermal" for w in THERMAL_STEMS}}
 
 EXPECTED = ("v/ + i/ (GTOT); visible/ + infrared/ (LasHeR, RGBT234, RGBT210); rgb/ + ir/ (VTUAV); "
             "color/ + ir/ (VOT-RGBT); visual/ or visible/ + thermal/ (folder pair); "
@@ -227,7 +225,7 @@ def _modality(lines: list[tuple[str, str]]) -> tuple[bool, str | None]:
     ``thermal``, or None for a word that names neither; ``(False, None)`` without such a line."""
     for key, value in lines:
         if key == "modality" and value.split():
-            return True, _MODALITY_WORDS.get(value.split()[0].strip(" ,;()").lower())
+            return True, MODALITY_OF_WORD.get(value.split()[0].strip(" ,;()").lower())
     return False, None
 
 
@@ -286,7 +284,7 @@ def _images_are_visible(folder: Path, images: Path | None = None) -> bool:
         declared = declared_modality(place)
         if declared is not None:
             return declared == "visible"
-    named = _MODALITY_WORDS.get(folder.name.lower()) if images == folder else None
+    named = MODALITY_OF_WORD.get(folder.name.lower()) if images == folder else None
     if named is not None:
         return named == "visible"
     source = FolderSource(images)
@@ -311,7 +309,7 @@ def lone_video(path: Path) -> tuple[Path, str] | None:
         video = videos[0] if len(videos) == 1 else None
     if video is None:
         return None
-    named = _MODALITY_WORDS.get(video.stem.lower())
+    named = MODALITY_OF_WORD.get(video.stem.lower())
     declared = named or declared_modality(video.parent)
     if declared is not None:
         return video, declared

@@ -27,48 +27,16 @@ import numpy as np
 from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
-from core.sequences.sources import (
-    IMAGE_EXTENSIONS,
-    FrameSource,
-    VideoSource,
-    folder_name,
-    open_source,
-    tiff_pages,
+from core.sequences.sources import FrameSource, folder_name, open_source
+from core.sequences.stream_checks import (
+    dropped_frames,
+    frame_rates_differ,
+    refuse_non_video,
+    refuse_sequence_folder,
+    refuse_swapped,
 )
 from core.sequences.thermal import ThermalMapping, false_colour, to_single_channel
-
-
-def visible_to_rgb(image: np.ndarray, shift: int = 8) -> np.ndarray:
-    """Stored visible frame (gray, BGR, BGRA; uint8, uint16 or float) -> (H, W, 3) uint8 RGB.
-
-    uint16 is shifted right by ``shift`` bits (8: its high byte; 4 for 12-bit values, see
-    :func:`visible_shift`) and clipped; float frames whose values lie in [0, 1] (how float images
-    are written) are scaled by 255, other float frames are taken as 0..255 (clipped)."""
-    if image.dtype != np.uint8:
-        if image.dtype == np.uint16:
-            image = np.minimum(image >> shift, 255).astype(np.uint8)
-        else:
-            image = image.astype(np.float32)
-            finite = image[np.isfinite(image)]
-            if finite.size and float(finite.max()) <= 1.0:  # 0..1 was clipped to black
-                image = image * np.float32(255.0)
-            image = np.clip(np.rint(np.nan_to_num(image, nan=0.0)), 0, 255).astype(np.uint8)
-    if image.ndim == 2 or (image.ndim == 3 and image.shape[2] == 1):
-        return cv2.cvtColor(image.reshape(image.shape[:2]), cv2.COLOR_GRAY2RGB)
-    if image.shape[2] == 4:
-        return cv2.cvtColor(image, cv2.COLOR_BGRA2RGB)
-    return cv2.cvtColor(image, cv2.COLOR_BGR2RGB)
-
-
-def visible_shift(source: FrameSource) -> int:
-    """How many bits 16-bit visible frames are shifted to 8: ``bit_length(max) - 8`` of the frames
-    :func:`core.sequences.thermal.sample_indices` picks (a 12-bit camera's 0..4095 -> 4; all 16
-    bits -> 8, the high byte), so that one scale serves the whole stream."""
-    from core.sequences.thermal import sample_indices
-
-    top = max(int(source.read(i).max()) for i in sample_indices(len(source)))
-    return min(8, max(0, top.bit_length() - 8))
-
+from core.sequences.visible import visible_shift, visible_to_rgb
 
 #: relative difference of width / height above which a thermal frame resampled onto the visible
 #: grid is said to be stretched (640x512, 5:4, onto 1280x720, 16:9: 30 %)
@@ -338,109 +306,6 @@ def sequence_name(visible: Path, thermal: Path) -> str:
     if stem.lower() in MODALITY_WORDS and visible.parent == thermal.parent:
         return visible.resolve().parent.name or stem
     return stem
-
-
-_NOT_VIDEO = (
-    (b"SQLite format 3\x00", "an SQLite database (an annotation store?)"),
-    (b"\x89HDF\r\n\x1a\n", "an HDF5 file (distillation data?)"),
-    (b"PK\x03\x04", "a zip archive (a checkpoint?)"),
-    (b"%PDF", "a PDF document"),
-)
-
-
-def refuse_non_video(path: Path) -> None:
-    """SequenceError when the file ``path`` is plainly not a video: empty, text, one image
-    (``IMAGE_EXTENSIONS``), or a known non-video format (folders and missing paths are left
-    to ``open_source``)."""
-    if not path.is_file():
-        return
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(4096)
-    except OSError as error:
-        raise SequenceError(path, f"cannot be read ({error.strerror or error})") from None
-    if not head:
-        raise SequenceError(path, "is empty (0 bytes), not a video")
-    for magic, what in _NOT_VIDEO:
-        if head.startswith(magic):
-            raise SequenceError(path, f"is {what}, not a video")
-    if path.suffix.lower() in IMAGE_EXTENSIONS and tiff_pages(path) <= 1:  # OpenCV opens it as a video of one frame
-        raise SequenceError(path, f"is one image, not a stream of frames; give its folder ({path.parent}) "
-                                  "or a video")
-    if b"\x00" not in head:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError:
-            return
-        raise SequenceError(path, "is a text file, not a video (give a video file or a folder of frames)")
-
-
-def refuse_sequence_folder(path: Path) -> None:
-    """SequenceError when the folder ``path``, given as one stream of a pair, holds no images
-    itself but is a whole sequence folder (``visible/`` + ``infrared/``, a video pair, ...):
-    it was 'folder holds no images', which sent the user looking for missing frames."""
-    from core.sequences.sources import list_images
-
-    if not path.is_dir() or list_images(path):
-        return
-    from core.sequences.layouts import detect_layout  # layouts imports this module
-
-    try:
-        layout = detect_layout(path)
-    except SequenceError:
-        return  # not a sequence folder either: open_source says what is missing
-    raise SequenceError(path, f"is a whole sequence folder ({layout} layout), not one stream of frames: give it "
-                              "alone (once), or its visible and its thermal frame folder or video")
-
-
-def named_modality(path: Path) -> str | None:
-    """``visible`` / ``thermal`` when the name of the video (its stem) or frame folder ``path``
-    is a modality word (``visible``, ``rgb``, ``infrared``, ``thermal``, ``ir``, ...), else None."""
-    from core.sequences.layouts import _MODALITY_WORDS  # layouts imports this module
-
-    name = path.stem if path.is_file() else folder_name(path)
-    return _MODALITY_WORDS.get(name.lower())
-
-
-def refuse_swapped(visible: Path, thermal: Path) -> None:
-    """SequenceError when the stream given as visible is named thermal and the one given as
-    thermal is named visible (``infrared.mp4 visible.mp4``): the pair opened the wrong way round,
-    the networks fed each stream as the other, without a word. Names that say nothing, or agree,
-    pass."""
-    if named_modality(visible) == "thermal" and named_modality(thermal) == "visible":
-        raise SequenceError(visible, f"is given as the visible stream and {thermal.name} as the thermal one, but "
-                                     "their names say the other way round: the streams look swapped; give the "
-                                     "visible stream first")
-
-
-def dropped_frames(visible: FrameSource, thermal: FrameSource) -> str:
-    """The words a frame-count note adds for an image folder whose numbering has gaps
-    (``core.sequences.sources.missing_numbers``): frames are paired by position, so past each gap
-    the streams are a frame further apart. "" when neither stream is such a folder."""
-    from core.sequences.sources import missing_numbers
-
-    parts = []
-    for word, source in (("visible", visible), ("thermal", thermal)):
-        missing = missing_numbers(getattr(source, "files", None) or [])
-        if missing:
-            shown = ", ".join(str(n) for n in missing[:8]) + (", ..." if len(missing) > 8 else "")
-            parts.append(f"{word} has no frame numbered {shown}")
-    if not parts:
-        return ""
-    return (f" ({'; '.join(parts)}: frames are paired by position, so past each missing number the streams are "
-            "a frame further apart)")
-
-
-def frame_rates_differ(visible, thermal, tolerance: float = 0.01) -> str | None:
-    """A note when two videos play at different frame rates (relative difference above
-    ``tolerance``): frames are paired by index, so the streams drift apart in time. None
-    for image folders (their rate is not recorded) or matching rates."""
-    if not (isinstance(visible, VideoSource) and isinstance(thermal, VideoSource)):
-        return None
-    if abs(visible.fps - thermal.fps) <= tolerance * max(visible.fps, thermal.fps):
-        return None
-    return (f"frame rates differ: visible {visible.fps:g} fps, thermal {thermal.fps:g} fps; frames are paired by "
-            "index, so the streams drift apart in time (re-encode one video at the other's rate)")
 
 
 def open_pair(visible: str | Path, thermal: str | Path, *, frame_offset: int = 0,
