@@ -24,8 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from app.dialogs.checked import CheckedDialog
+from core.sequences.sources import VIDEO_EXTENSIONS
 
-VIDEO_FILTER = "Videos (*.mp4 *.avi *.mkv *.mov *.m4v);;All files (*)"
+#: the File... picker's filters: every video the sequences open (``VIDEO_EXTENSIONS``; .webm, .ts, .mpg
+#: were left out), and a multi-page TIFF (a thermal camera's recording as one file)
+VIDEO_FILTER = ("Videos (" + " ".join(f"*{ext}" for ext in sorted(VIDEO_EXTENSIONS)) + ");;"
+                "Multi-page TIFF (*.tif *.tiff);;All files (*)")
 
 
 def _expand(text: str) -> str:

@@ -80,3 +80,14 @@ def test_tab_goes_from_the_visible_path_to_the_thermal_path(qtbot, pair_files):
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Open)
     assert dialog.values()[:2] == (visible, thermal)
+
+
+def test_the_file_picker_offers_every_video_the_studio_opens():
+    """The File... filter listed five extensions: a .webm, .ts or .mpg the sequences open, or a thermal
+    camera's multi-page TIFF, was hidden unless the user switched to 'All files'."""
+    from app.dialogs.open_pair import VIDEO_FILTER
+    from core.sequences.sources import VIDEO_EXTENSIONS
+
+    videos = VIDEO_FILTER.split(";;")[0]
+    assert all(f"*{ext}" in videos.split("(")[1].rstrip(")").split() for ext in VIDEO_EXTENSIONS)
+    assert "*.tiff" in VIDEO_FILTER and VIDEO_FILTER.endswith("All files (*)")
