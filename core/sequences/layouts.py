@@ -198,14 +198,20 @@ def _video_streams(folder: Path) -> tuple[Path | None, Path | None]:
     ``thermal/`` of 16-bit PNG frames, ``visible/`` + ``infrared.avi``: a folder named by a stem of
     ``THERMAL_STEMS`` / ``VISIBLE_STEMS`` that holds images, the only one). Such a folder opened as a
     visible-only (thermal-only) video, its other stream left out without a word. (None, None)
-    without a video."""
+    without a video; SequenceError naming them for two such folders (``thermal/`` and ``ir/``)."""
     visible, thermal = _videos(folder)
     if (visible is None) == (thermal is None):
         return visible, thermal
     stems = THERMAL_STEMS if thermal is None else VISIBLE_STEMS
-    partners = [path for path in folder.iterdir()
-                if path.name.lower() in stems and not path.name.startswith(".") and _has_images(path)]
-    partner = sorted(partners)[0] if len(partners) == 1 else None
+    partners = sorted(path for path in folder.iterdir()
+                      if path.name.lower() in stems and not path.name.startswith(".") and _has_images(path))
+    if len(partners) > 1:  # it opened as one stream, both folders left out without a word
+        video = visible if thermal is None else thermal
+        kind = "thermal" if thermal is None else "visible"
+        raise SequenceError(folder, f"holds {len(partners)} {kind} frame folders beside {video.name} "
+                                    f"({', '.join(p.name + '/' for p in partners)}): which one is its partner is not "
+                                    "known; open the two you mean as a pair (visible, thermal), or move the other out")
+    partner = partners[0] if partners else None
     return (visible, partner) if thermal is None else (partner, thermal)
 
 

@@ -77,3 +77,15 @@ def test_track_takes_a_lone_video(tmp_path, kit, capsys):
     out = tmp_path / "boxes.txt"
     assert main(["track", str(video), "--init", "2,2,8,8", "--tracker", "kcf", "--out", str(out)]) == 0
     assert len(out.read_text().splitlines()) == 4
+
+
+def test_a_video_beside_two_partner_frame_folders_names_them(tmp_path, kit):
+    """visible.mp4 beside thermal/ and ir/ (an original and a converted copy) opened visible-only,
+    both thermal folders left out without a word."""
+    folder = tmp_path / "pair"
+    folder.mkdir()
+    kit.write_video(folder / "visible.avi", [kit.visible_frame(i) for i in range(3)])
+    for name in ("thermal", "ir"):
+        kit.write_folder(folder / name, [kit.thermal_frame(i) for i in range(3)])
+    with pytest.raises(SequenceError, match=r"holds 2 thermal frame folders beside visible.avi \(ir/, thermal/\)"):
+        open_sequence(folder)
