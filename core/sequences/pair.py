@@ -43,12 +43,22 @@ from core.sequences.visible import visible_shift, visible_to_rgb
 ASPECT_TOLERANCE = 0.02
 
 
+#: the most bytes of decoded frames a sequence keeps (about 40 pairs of 640 x 480 frames, 5 of 4K:
+#: 16 pairs of 4K frames held 530 MB)
+FRAME_CACHE_BYTES = 192 * 1024 * 1024
+
+
+def pair_bytes(pair: FramePair) -> int:
+    """The bytes of a frame pair's arrays (visible, thermal and the raw thermal frame)."""
+    return sum(a.nbytes for a in (pair.visible, pair.thermal, pair.thermal_raw) if a is not None)
+
+
 class PairSequence(RGBTSequence):
     """Visible and thermal :class:`FrameSource` s, or one of them (``visible=None``:
     thermal-only; ``thermal=None``: visible-only; see the module docstring).
 
     Reads are serialised by one lock (OpenCV captures are not thread-safe); decoded pairs
-    are kept in an LRU cache of at most ``cache_frames`` entries.
+    are kept in an LRU cache of at most ``cache_frames`` entries and :data:`FRAME_CACHE_BYTES`.
     """
 
     def __init__(self, visible: FrameSource | None, thermal: FrameSource | None, *, name: str, layout: str,
@@ -62,7 +72,7 @@ class PairSequence(RGBTSequence):
         self._visible = visible
         self._thermal = thermal
         self._lock = threading.RLock()
-        self._cache: FrameCache[FramePair] = FrameCache(cache_frames)
+        self._cache: FrameCache[FramePair] = FrameCache(cache_frames, FRAME_CACHE_BYTES, pair_bytes)
         self._base_notes = list(notes or [])
         self._offset = 0
         self._mapping: ThermalMapping | None = None

@@ -99,6 +99,25 @@ def test_cache_is_bounded_lru(tmp_path, kit):
     assert none.cached_indices() == []
 
 
+def test_the_cache_keeps_few_large_frames(tmp_path, kit, monkeypatch):
+    """16 decoded pairs of 4K frames held 530 MB: the cache counted frames, not bytes. It now keeps
+    at most FRAME_CACHE_BYTES of them, and always the newest."""
+    import core.sequences.pair as pair_module
+
+    visible, thermal = _folder_pair(tmp_path, kit)
+    one = pair_module.pair_bytes(open_pair(visible, thermal)[0])
+    monkeypatch.setattr(pair_module, "FRAME_CACHE_BYTES", 3 * one)
+    seq = open_pair(visible, thermal, cache_frames=16)
+    for i in range(8):
+        seq[i]
+    assert seq.cached_indices() == [5, 6, 7] and seq._cache.bytes == 3 * one
+    monkeypatch.setattr(pair_module, "FRAME_CACHE_BYTES", one // 2)
+    small = open_pair(visible, thermal, cache_frames=16)
+    small[2]
+    small[4]
+    assert small.cached_indices() == [4]  # the newest, larger than the budget alone, stays
+
+
 def test_frames_are_read_only(tmp_path, kit):
     pair = open_pair(*_folder_pair(tmp_path, kit))[0]
     with pytest.raises(ValueError):
