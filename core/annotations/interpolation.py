@@ -66,13 +66,15 @@ class InterpolationPlan:
 
     ``kept_tracked``: frames between two box keyframes whose tracker box was kept (no
     range selected). ``beside_absent``: frames between a box keyframe and an absent one,
-    left as they are. ``boxes`` / ``absent``: how many of ``records`` are boxes / absent.
+    left as they are. ``unchanged``: interpolated frames that already hold the box I would
+    write. ``boxes`` / ``absent``: how many of ``records`` are boxes / absent.
     """
 
     records: list[FrameAnnotation] = field(default_factory=list)
     kept_tracked: int = 0
     beside_absent: int = 0
     keyframes: int = 0
+    unchanged: int = 0  # interpolated frames that hold the very box again (I pressed twice)
 
     @property
     def boxes(self) -> int:
@@ -92,12 +94,17 @@ class InterpolationPlan:
         if self.beside_absent:
             notes.append(f"left {plural(self.beside_absent, 'frame')} between a box and an absent keyframe as they are")
         if self.records:
-            done = f"interpolated {plural(self.boxes, 'frame')}" if self.boxes else ""
+            # frames that held their interpolated box already count: the range reads as interpolated through
+            boxes = self.boxes + self.unchanged
+            done = f"interpolated {plural(boxes, 'frame')}" if boxes else ""
             if self.absent:
                 done += (", " if done else "") + f"marked {plural(self.absent, 'frame')} absent between absent keyframes"
             return done + (f" ({'; '.join(notes)})" if notes else "")
         if self.keyframes < 2:
             return "nothing to interpolate: needs two keyframes"
+        if self.unchanged and not notes:  # I again: "interpolated 10 frames" of the boxes they held
+            return (f"nothing to interpolate: the {plural(self.unchanged, 'frame')} between the keyframes hold these "
+                    "interpolated boxes already")
         if notes:
             return "nothing to interpolate: " + "; ".join(notes)
         return "nothing to interpolate: no empty, interpolated or tracked frames between the keyframes"
@@ -126,7 +133,7 @@ def plan_interpolation(records: Mapping[int, FrameAnnotation], start: int | None
     keys = _keyframes(records, start, stop)
     replaceable = {Provenance.INTERPOLATED, Provenance.STUDENT} if replace_tracked else {Provenance.INTERPOLATED}
     out: list[FrameAnnotation] = []
-    kept = beside = 0
+    kept = beside = unchanged = 0
     for left, right in zip(keys, keys[1:], strict=False):
         a, b = records[left], records[right]
         filled = interpolate_between(a, b)
@@ -137,11 +144,25 @@ def plan_interpolation(records: Mapping[int, FrameAnnotation], start: int | None
             if record.absent:  # between two absent keyframes: empty frames only
                 if current is None:
                     out.append(record)
+            elif current is not None and current.provenance == Provenance.INTERPOLATED and _same(current, record):
+                unchanged += 1  # written again, it was an undo step that changed nothing
             elif current is None or current.provenance in replaceable and not current.keyframe:
                 out.append(record)
             elif current.provenance == Provenance.STUDENT and not current.keyframe:
                 kept += 1
-    return InterpolationPlan(out, kept_tracked=kept, beside_absent=beside, keyframes=len(keys))
+    return InterpolationPlan(out, kept_tracked=kept, beside_absent=beside, keyframes=len(keys), unchanged=unchanged)
+
+
+def _same(current: FrameAnnotation, new: FrameAnnotation) -> bool:
+    """True when the interpolated record ``current`` already holds what ``new`` would write."""
+    if current.absent != new.absent or current.occluded != new.occluded or current.keyframe:
+        return False
+    thermal = current.thermal_box, new.thermal_box
+    if (thermal[0] is None) != (thermal[1] is None):
+        return False
+    if thermal[0] is not None and not np.allclose(thermal[0], thermal[1], atol=1e-6):
+        return False
+    return boxes_close(current, new)
 
 
 def interpolate_keyframes(records: Mapping[int, FrameAnnotation], start: int | None = None,

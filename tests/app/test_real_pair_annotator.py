@@ -194,3 +194,20 @@ def test_replacing_an_export_that_holds_a_project_names_the_project(window, pair
     assert "It also holds the studio project seq-lasher.rgbt.sqlite" in text, text
     assert "replacing the folder deletes it" in text, text
     assert (target / "seq-lasher.rgbt.sqlite").is_file()
+
+
+def test_i_again_over_frames_interpolated_already_says_nothing_changed(window, pair_files, synthetic, tmp_path):
+    """Frames 41-50 of the real pair interpolated between two drawn boxes, then I pressed again without a range:
+    "interpolated 10 frames", and an undo step that changed nothing (Ctrl+Z then undid nothing the user could see).
+    The frames hold those very boxes already: I now says so and adds no undo step."""
+    window.open_pair(*pair_files, store=str(tmp_path / "i.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.goto(5)
+    window.views.box_drawn.emit("visible", synthetic.boxes[5])
+    window.actions["interpolate"].trigger()
+    assert window.statusBar().currentMessage() == "interpolated 4 frames"
+    steps = window.document.undo_stack.count()
+    window.actions["interpolate"].trigger()
+    assert window.statusBar().currentMessage() == ("nothing to interpolate: the 4 frames between the keyframes hold "
+                                                   "these interpolated boxes already")
+    assert window.document.undo_stack.count() == steps
