@@ -64,7 +64,7 @@ class OpenedProject:
     request: OpenRequest
     contents: StoreContents | None = None  # the store's contents, read by the job (not on the GUI thread)
     store_note: str = ""  # why the store is not beside the sources ("" when it is, or was given)
-    ground_truth_note: str = ""  # the sequence ships a ground truth the project does not show yet
+    unimported_note: str = ""  # a ground truth shipped with the sequence that the project does not show yet
 
 
 def writable_folder(folder: str | Path) -> bool:
@@ -270,7 +270,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
             store.set_meta("num_frames", len(sequence))
         # read here, on the job's thread: on a 25,000-frame project the window froze 0.4 s for it
         contents = store.contents(tracker_names())
-        ground_truth_note = "" if any(r.provenance == Provenance.IMPORTED for r in contents.records.values()) \
+        unimported_note = "" if any(r.provenance == Provenance.IMPORTED for r in contents.records.values()) \
             else shipped_ground_truth_note(sequence)
     except BaseException:
         if store is not None:
@@ -279,7 +279,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         raise
     yield Progress(3, 3, "opened")
     return OpenedProject(sequence, store, first, dataclasses.replace(request, store=str(store.path)), contents,
-                         store_note, ground_truth_note)
+                         store_note, unimported_note)
 
 
 def shipped_ground_truth_note(sequence) -> str:

@@ -111,7 +111,7 @@ class WindowOpening:
         notes = "; ".join(([missing] if missing else [])
                           + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))]
                           + ([opened.store_note] if getattr(opened, "store_note", "") else [])
-                          + ([opened.ground_truth_note] if getattr(opened, "ground_truth_note", "") else []))
+                          + ([opened.unimported_note] if getattr(opened, "unimported_note", "") else []))
         back = f", back at frame {resumed + 1} where it was left" if resumed else ""
         stopped = getattr(self, "_stopped_by_close", None)
         if stopped is not None:  # said once: the next save writes no "stopped"
