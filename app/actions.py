@@ -14,6 +14,9 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("next_frame", "Next frame", "F", "go one frame forward"),
     ("back_10", "Back 10 frames", "C", "go 10 frames back"),
     ("forward_10", "Forward 10 frames", "V", "go 10 frames forward"),
+    ("first_frame", "First frame", "Home", "go to the first frame"),
+    ("last_frame", "Last frame", "End", "go to the last frame"),
+    ("goto_frame", "Go to frame...", "Ctrl+G", "go to a frame by its number"),
     ("play", "Play / pause", "Space", "play at the source frame rate"),
     ("keyframe", "Toggle keyframe", "K", "make the box a manual keyframe (or unmark it)"),
     ("absent", "Toggle absent", "O", "the target is outside / not visible in this frame; with a range shown: in "

@@ -41,7 +41,8 @@ TIMELINE_REFRESH_MS = 200
 
 
 #: actions that act on an open project: disabled while none is open
-DOCUMENT_ACTIONS = ("prev_frame", "next_frame", "back_10", "forward_10", "play", "keyframe", "absent", "occluded",
+DOCUMENT_ACTIONS = ("prev_frame", "next_frame", "back_10", "forward_10", "first_frame", "last_frame", "goto_frame",
+                    "play", "keyframe", "absent", "occluded",
                     "track", "refine", "accept", "accept_range", "interpolate", "attention", "delete_box", "export",
                     "zoom_target", "follow_target", "range", "range_start", "range_end", "import_gt", "improve")
 
@@ -157,6 +158,9 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         a["next_frame"].triggered.connect(lambda: self.step(1))
         a["back_10"].triggered.connect(lambda: self.step(-10))
         a["forward_10"].triggered.connect(lambda: self.step(10))
+        a["first_frame"].triggered.connect(lambda: self.goto(0))
+        a["last_frame"].triggered.connect(lambda: self.goto(self.document.num_frames - 1 if self.document else 0))
+        a["goto_frame"].triggered.connect(self.ask_goto_frame)
         a["play"].triggered.connect(self.transport.toggle_play)
         a["stop"].triggered.connect(self.stop_key)
         a["fit"].triggered.connect(self.views.visible.fit)
@@ -217,6 +221,17 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
 
     def step(self, delta: int) -> None:
         self.goto(self.frame + delta)
+
+    def ask_goto_frame(self) -> None:
+        """Go to a frame the user types, numbered from 1 as the timeline and the title show it."""
+        if self.document is None:
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        last = self.document.num_frames
+        number, ok = QInputDialog.getInt(self, "Go to frame", f"Frame (1-{last}):", self.frame + 1, 1, last)
+        if ok:
+            self.goto(number - 1)
 
     def _frame_ready(self, frame: int, pair) -> None:
         if frame == self.frame:

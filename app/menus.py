@@ -63,7 +63,8 @@ def build_menus(window) -> None:
         window.tracker_actions[name] = action
 
     view_menu = bar.addMenu("&View")
-    for name in ("prev_frame", "next_frame", "back_10", "forward_10", "play", "fit", "zoom_target", "follow_target"):
+    for name in ("prev_frame", "next_frame", "back_10", "forward_10", "first_frame", "last_frame", "goto_frame", "play",
+                 "fit", "zoom_target", "follow_target"):
         view_menu.addAction(a[name])
     view_menu.addSeparator()
     view_menu.addAction(a["thermal_twin"])

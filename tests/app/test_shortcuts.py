@@ -24,6 +24,33 @@ def test_shortcuts_navigation_and_playback(window, pair_files, tmp_path, qtbot):
     assert "frame" in window.transport.label.text()
 
 
+def test_home_end_and_go_to_frame(window, pair_files, tmp_path, qtbot, monkeypatch):
+    """A 560-frame pair had no way to the last frame but holding V, and none to frame 300 but
+    dragging the slider: Home, End and Ctrl+G (Go to frame..., numbered from 1) go there."""
+    from PySide6.QtWidgets import QInputDialog
+
+    window.open_pair(*pair_files, store=str(tmp_path / "g.rgbt.sqlite"))
+    window.activateWindow()
+    window.setFocus()
+    last = window.document.num_frames - 1
+    qtbot.keyClick(window, Qt.Key.Key_End)
+    assert window.frame == last
+    qtbot.keyClick(window, Qt.Key.Key_Home)
+    assert window.frame == 0
+    asked = []
+
+    def answer(_parent, _title, label, value, low, high):
+        asked.append((label, value, low, high))
+        return 5, True
+
+    monkeypatch.setattr(QInputDialog, "getInt", answer)
+    qtbot.keyClick(window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
+    assert window.frame == 4 and asked == [(f"Frame (1-{last + 1}):", 1, 1, last + 1)]
+    monkeypatch.setattr(QInputDialog, "getInt", lambda *_args: (9, False))  # cancelled
+    window.actions["goto_frame"].trigger()
+    assert window.frame == 4
+
+
 def test_help_lists_every_shortcut(window):
     from app.dialogs.help_dialog import HelpDialog
 
