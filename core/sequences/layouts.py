@@ -43,8 +43,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import numpy as np
-
 from core.errors import SequenceError
 from core.sequences.pair import PairSequence
 from core.sequences.sources import (
@@ -58,6 +56,7 @@ from core.sequences.sources import (
     tiff_pages,
 )
 from core.sequences.stream_checks import MODALITY_OF_WORD, THERMAL_STEMS, VISIBLE_STEMS, refuse_non_video
+from core.sequences.thermal import channel_spread
 
 GOT10K_MARKERS = ("meta_info.ini", "absence.label", "cover.label")
 
@@ -271,11 +270,9 @@ def declared_fps(folder: Path) -> float | None:
 
 def is_colour(image) -> bool:
     """True when a frame as stored (OpenCV order) has 3+ channels that differ: the mean
-    per-pixel channel spread exceeds ``COLOUR_SPREAD``."""
-    if image is None or image.ndim != 3 or image.shape[2] < 3:
-        return False
-    channels = image[..., :3].astype(np.int16)
-    return float((channels.max(axis=2) - channels.min(axis=2)).mean()) > COLOUR_SPREAD
+    per-pixel channel spread (``core.sequences.thermal.channel_spread``) exceeds ``COLOUR_SPREAD``."""
+    spread = channel_spread(image)
+    return spread is not None and spread > COLOUR_SPREAD
 
 
 def _images_are_visible(folder: Path, images: Path | None = None) -> bool:

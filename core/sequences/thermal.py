@@ -58,14 +58,23 @@ def to_single_channel(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_BGR2GRAY)
 
 
+def channel_spread(image: np.ndarray | None) -> float | None:
+    """The mean per-pixel spread (max - min) of the first three channels of a frame as stored
+    ((H, W, 3) BGR or (H, W, 4) BGRA), in its own units; None for a frame without three channels.
+    0 for grey stored as colour; what tells colour frames (``core.sequences.layouts.is_colour``)
+    and false-colour thermal palettes (:func:`false_colour`) from grey."""
+    if image is None or image.ndim != 3 or image.shape[2] < 3:
+        return None
+    channels = image[..., :3].astype(np.int16 if image.dtype == np.uint8 else np.float32)
+    return float((channels.max(axis=2) - channels.min(axis=2)).mean())
+
+
 def false_colour(image: np.ndarray) -> bool:
     """Whether a thermal frame as stored ((H, W, 3) BGR or BGRA, any dtype) is a false-colour
     palette rather than grey: the mean channel spread is above :data:`PALETTE_SPREAD` (8-bit
     scale; other dtypes are not palettes)."""
-    if image.ndim != 3 or image.shape[2] < 3 or image.dtype != np.uint8:
-        return False
-    channels = image[..., :3].astype(np.int16)
-    return float((channels.max(axis=2) - channels.min(axis=2)).mean()) > PALETTE_SPREAD
+    spread = channel_spread(image) if image.dtype == np.uint8 else None
+    return spread is not None and spread > PALETTE_SPREAD
 
 
 def sample_indices(num_frames: int, count: int = SAMPLE_FRAMES) -> list[int]:
