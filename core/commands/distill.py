@@ -58,6 +58,9 @@ def register(subparsers) -> None:
     for action in parser._actions:  # --config is needed only for teacher distillation
         if action.dest == "config":
             action.required = False
+        if action.dest == "out":
+            action.help = ("run folder (default: runs/<config name>); with --data the fine-tuned .pt file "
+                           "(default: runs/<initial weights' name>_finetuned.pt, e.g. runs/student_bundled_finetuned.pt)")
     parser.set_defaults(func=_run)
 
 
@@ -112,7 +115,9 @@ def _finetune(args: argparse.Namespace) -> int:
         if not path.is_file():
             raise DistillationDataError(path, "file not found")
     init = args.init or DEFAULT_STUDENT
-    out = args.out or init.with_name(init.stem + "_finetuned.pt")
+    # never beside the bundled weights by default: that folder is the checkout's assets/models or an
+    # installed wheel's data files; runs/ of the working folder, as train and distill write their runs
+    out = args.out or Path("runs") / f"{Path(init).stem}_finetuned.pt"
     from core.commands.arguments import refuse_onnx_name
 
     refuse_onnx_name(out, "--out")

@@ -410,3 +410,27 @@ def test_a_diverging_fine_tune_is_one_line_and_writes_nothing(distillation_file,
     assert [line for line in err.splitlines() if line.startswith("error:")] == [
         line for line in err.splitlines() if "diverged at fine-tuning step" in line and "lower --lr" in line], err
     assert "error:" in err and not out.exists() and init.read_bytes() == before
+
+
+def test_distill_data_writes_beside_the_working_folder_not_into_the_bundled_weights(distillation_file, tmp_path,
+                                                                                     monkeypatch, capsys):
+    """``distill --data FILE.h5`` without --init / --out wrote ``student_bundled_finetuned.pt`` into the
+    folder of the bundled weights (assets/models of the checkout; the installed data files of a wheel)."""
+    import shutil
+
+    import core.commands.distill as distill_command
+    from main import main
+
+    path, init, _ = distillation_file
+    bundled = tmp_path / "models" / "student_bundled.pt"
+    bundled.parent.mkdir()
+    shutil.copyfile(init, bundled)
+    monkeypatch.setattr(distill_command, "DEFAULT_STUDENT", bundled)
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert main(["distill", "--data", str(path), "--steps", "1", "--batch-size", "4", "--threads", "1"]) == 0
+    out = Path("runs") / "student_bundled_finetuned.pt"
+    assert (work / out).is_file()
+    assert sorted(p.name for p in bundled.parent.iterdir()) == ["student_bundled.pt"]
+    assert f"wrote {out} " in capsys.readouterr().out
