@@ -42,7 +42,9 @@ def register(subparsers) -> None:
                         help="also write DIR/<name>.int8.onnx, the export with int8 weights for ONNX Runtime on the "
                              "CPU (the same boxes to within rounding; the bundled student gains 4-7%% a frame on a 2-core "
                              "AVX-512 VNNI CPU: check with bench speed --engine all). The tracker "
-                             "takes it on the CPU when it is beside the .onnx (track --precision fp32 declines it)")
+                             "takes it on the CPU when it is beside the .onnx and --weights names the checkpoint (.pt) those "
+                             "were exported from (track --precision fp32 declines it); a .onnx given as --weights "
+                             "runs as it is: give the .int8.onnx itself")
     parser.add_argument("--force", action="store_true", help="replace .onnx files that exist in DIR")
     parser.add_argument("--random-weights", action="store_true",
                         help="export random weights when a checkpoint is missing (tests and demos only)")

@@ -89,7 +89,8 @@ def register(subparsers) -> None:
     parser.add_argument("--precision", choices=("auto", "fp32", "int8"), default="auto",
                         help="which ONNX file of the checkpoint ONNX Runtime runs: auto (default): on the CPU its "
                              "int8 copy (<name>.int8.onnx, made by export-onnx --int8) when it is there, else the "
-                             "float32 export; fp32: never the int8 copy; int8: only the int8 copy")
+                             "float32 export; fp32: never the int8 copy; int8: only the int8 copy. A .onnx given as "
+                             "--weights runs as it is, whatever --precision says")
     parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine (default: the engine's own choice)")
     parser.add_argument("--out", type=output_file, required=True, help="output boxes, one x,y,w,h line per frame")
     parser.add_argument("--scores", type=output_file, default=None, help="also write one confidence per line")
