@@ -4,8 +4,9 @@ x is the 0-based frame index inside; the axis is labelled with frame NUMBERS cou
 from 1, like the frame counter of the transport bar and the view titles. Curves: student confidence (orange), teacher-student IoU
 (magenta, where refined); a value without a neighbour is a dot. Markers: manual keyframes (green triangles on top), absent
 frames (red ticks at the bottom), low-confidence runs (yellow bars). A white cursor marks
-the current frame; click anywhere (or drag the cursor) to jump. A range region (shown on
-demand) selects frames for teacher refinement and interpolation.
+the current frame; click anywhere to jump, or press and drag across it to scrub (the frames follow
+the pointer); Shift+drag pans, the wheel zooms. A range region (shown on demand) selects frames
+for teacher refinement and interpolation; its edges and body are dragged as before.
 """
 from __future__ import annotations
 
@@ -55,6 +56,26 @@ class FrameAxis(pg.AxisItem):
         return super().boundingRect().adjusted(-LABEL_SPILL_PX, 0, 0, 0)
 
 
+class ScrubViewBox(pg.ViewBox):
+    """The plot's view box: a left-button drag scrubs (``scrubbed`` with the frame position under
+    the pointer, on every move) as in video editors; with Shift, or with another button, it pans
+    and zooms as pyqtgraph does. A press on the range region or the cursor line is theirs."""
+
+    scrubbed = Signal(float)
+
+    def mouseDragEvent(self, ev, axis=None):
+        if ev.button() == Qt.MouseButton.LeftButton and not (ev.modifiers() & Qt.KeyboardModifier.ShiftModifier):
+            ev.accept()
+            self.scrubbed.emit(self.mapSceneToView(ev.scenePos()).x())
+            return
+        if ev.button() == Qt.MouseButton.LeftButton:  # Shift+drag: pyqtgraph's pan
+            ev.accept()
+            delta = self.mapSceneToView(ev.lastScenePos()).x() - self.mapSceneToView(ev.scenePos()).x()
+            self.translateBy(x=delta)
+            return
+        super().mouseDragEvent(ev, axis)
+
+
 class TimelineWidget(pg.PlotWidget):
     """Signals: frame_clicked(int), range_changed(int start, int stop) (stop exclusive)."""
 
@@ -62,7 +83,8 @@ class TimelineWidget(pg.PlotWidget):
     range_changed = Signal(int, int)
 
     def __init__(self, parent=None):
-        super().__init__(parent, background="#202020", axisItems={"bottom": FrameAxis("bottom")})
+        super().__init__(parent, background="#202020", axisItems={"bottom": FrameAxis("bottom")},
+                         viewBox=ScrubViewBox())
         self.setMinimumHeight(110)
         self.setMaximumHeight(180)
         item = self.getPlotItem()
@@ -109,6 +131,8 @@ class TimelineWidget(pg.PlotWidget):
         self.cursor.sigPositionChangeFinished.connect(lambda line: self.frame_clicked.emit(self._clamp(line.value())))
         self.region.sigRegionChangeFinished.connect(self._region_changed)
         self.scene().sigMouseClicked.connect(self._clicked)
+        self.getViewBox().scrubbed.connect(self._scrubbed)
+        self._scrub_frame: int | None = None
         self._num_frames = 1
 
     # -- data -------------------------------------------------------------------------
@@ -159,6 +183,13 @@ class TimelineWidget(pg.PlotWidget):
 
     def _clamp(self, value: float) -> int:
         return int(min(max(round(value), 0), self._num_frames - 1))
+
+    def _scrubbed(self, x: float) -> None:
+        """A drag across the plot reached ``x``: the frame under it, once per frame passed."""
+        frame = self._clamp(x)
+        if frame != self._scrub_frame:
+            self._scrub_frame = frame
+            self.frame_clicked.emit(frame)
 
     def _clicked(self, event) -> None:
         if event.button() != Qt.MouseButton.LeftButton:

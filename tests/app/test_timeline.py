@@ -89,3 +89,53 @@ def test_the_first_frame_keeps_its_label_on_long_sequences(qtbot, width, num_fra
     labels = _axis_labels(timeline)
     assert "1" in labels, sorted(labels)
     assert labels["1"] >= 0
+
+
+class _Drag:
+    """A stand-in for pyqtgraph's MouseDragEvent at scene point ``pos`` (from ``last``)."""
+
+    def __init__(self, pos, last, button, modifiers):
+        from PySide6.QtCore import Qt
+
+        self._pos, self._last, self._button = pos, last, button
+        self._modifiers = modifiers if modifiers is not None else Qt.KeyboardModifier.NoModifier
+        self.accepted = False
+
+    def button(self):
+        return self._button
+
+    def modifiers(self):
+        return self._modifiers
+
+    def scenePos(self):
+        return self._pos
+
+    def lastScenePos(self):
+        return self._last
+
+    def accept(self):
+        self.accepted = True
+
+
+def test_a_drag_across_the_timeline_scrubs_and_shift_drag_pans(window, pair_files, tmp_path, qtbot):
+    """Pressing on the timeline and dragging panned the plot: only the thin cursor line could be
+    dragged, and the frame changed only when it was let go. Video editors scrub: the frames
+    follow the pointer. Shift+drag pans, as a plain drag did."""
+    from PySide6.QtCore import QPointF, Qt
+
+    window.open_pair(*pair_files, store=str(tmp_path / "s.rgbt.sqlite"))
+    timeline = window.timeline
+    vb = timeline.getViewBox()
+    seen = []
+    timeline.frame_clicked.connect(seen.append)
+    for frame in (3.2, 7.6, 7.9, 12.0):  # one jump per frame passed, not per mouse move
+        point = vb.mapViewToScene(QPointF(frame, 0.5))
+        vb.mouseDragEvent(_Drag(point, point, Qt.MouseButton.LeftButton, None))
+    assert seen == [3, 8, 12] and window.frame == 12
+    vb.setXRange(5, 15, padding=0)
+    before = vb.viewRange()[0]
+    start, end = vb.mapViewToScene(QPointF(10, 0.5)), vb.mapViewToScene(QPointF(8, 0.5))
+    drag = _Drag(end, start, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.ShiftModifier)
+    vb.mouseDragEvent(drag)
+    after = vb.viewRange()[0]
+    assert drag.accepted and after[0] == pytest.approx(before[0] + 2) and window.frame == 12
