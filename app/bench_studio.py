@@ -294,7 +294,10 @@ def run(args) -> int:
         window.frame_shown.connect(lambda f: shown_at.setdefault(f, time.perf_counter()))
         window.goto(args.frames // 2)
         wait_for(app, lambda: False, 0.3)
-        for delta in [1] * 40 + [-1] * 40:
+        # 40 frames forward and back from the middle, onto frames the pair has: a step past its last
+        # frame shows nothing and waited out its 10 s (a pair under 80 frames)
+        forward = min(40, args.frames - 1 - window.frame)
+        for delta in [1] * forward + [-1] * min(40, window.frame + forward):
             target = window.frame + delta
             shown_at.clear()
             t = time.perf_counter()

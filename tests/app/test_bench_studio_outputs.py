@@ -22,3 +22,28 @@ def test_bench_studio_has_force(capsys):
     with pytest.raises(SystemExit):
         main.main(["bench", "studio", "--help"])
     assert "--force" in capsys.readouterr().out
+
+
+def test_bench_studio_on_a_short_pair_steps_only_onto_frames_it_has(capsys, monkeypatch):
+    """The frame-step timing walks 40 frames forward and back from the middle: on a pair shorter than
+    80 frames each step past the last frame waited out its 10 s for a frame that never showed
+    (``bench studio --frames 60``: 11 such steps, 2 minutes for a 15-second bench)."""
+    import json
+
+    import app.bench_studio
+
+    original = app.bench_studio.wait_for
+    missed = []
+
+    def wait_for(app_, predicate, timeout_s):
+        if timeout_s == 10:  # a step's wait for its frame: cut short here, counted when it times out
+            shown = original(app_, predicate, 1.0)
+            if not shown:
+                missed.append(1)
+            return shown
+        return original(app_, predicate, timeout_s)
+
+    monkeypatch.setattr(app.bench_studio, "wait_for", wait_for)
+    assert main.main(["bench", "studio", "--frames", "12", "--size", "96x80", "--in-thread"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert not missed and report["step_ms"]["count"] == 5 + 11  # frame 6 -> 11 -> 0 (0-based), one step a frame
