@@ -4,6 +4,10 @@ Index arithmetic with a frame offset ``k`` (thermal index = visible index + k):
 sequence frame ``i`` shows visible frame ``v = i + max(0, -k)`` and thermal frame
 ``v + k``; the length is ``min(Nv, Nt - k) - max(0, -k)``, i.e. the visible frames that
 have a thermal partner. Different frame counts therefore end at the common length.
+Two videos at different frame rates are paired by time: visible frame ``v`` gets thermal frame
+``round(v * r) + k`` with ``r`` = thermal fps / visible fps
+(``core.sequences.stream_checks.time_ratio``); the sequence again holds the visible frames that
+have a partner, from the first.
 
 A thermal frame of another size is resampled onto the visible grid (``cv2.resize``,
 bilinear) *before* the 8-bit mapping, so ``thermal == mapping(thermal_raw)`` and both are
@@ -16,6 +20,7 @@ present stream as both inputs, and ``info.thermal_only`` / ``info.visible_only``
 """
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -34,6 +39,7 @@ from core.sequences.stream_checks import (
     refuse_non_video,
     refuse_sequence_folder,
     refuse_swapped,
+    time_ratio,
 )
 from core.sequences.thermal import ThermalMapping, false_colour, to_single_channel
 from core.sequences.visible import visible_shift, visible_to_rgb
@@ -75,6 +81,9 @@ class PairSequence(RGBTSequence):
         self._cache: FrameCache[FramePair] = FrameCache(cache_frames, FRAME_CACHE_BYTES, pair_bytes)
         self._base_notes = list(notes or [])
         self._offset = 0
+        self._visible_start = 0
+        #: thermal frames per visible frame: 1 unless two videos play at different rates (paired by time)
+        self._rate = time_ratio(visible, thermal) if visible is not None and thermal is not None else 1.0
         self._mapping: ThermalMapping | None = None
         self._gt_loader = ground_truth_loader
         self._missing_box_reason = missing_box_reason
@@ -132,8 +141,11 @@ class PairSequence(RGBTSequence):
                                         f"{width}x{height} (bilinear)"
                                         + ("; the two frames differ in shape, so the thermal picture is stretched "
                                            "to the visible one's (cameras not registered?)" if stretched else ""))
-            counts_differ = (f"frame counts differ: visible {len(visible)}, thermal {len(thermal)}; using the "
-                             "common length" + dropped_frames(visible, thermal)) if len(visible) != len(thermal) else None
+            counts_differ = (f"frame counts differ: visible {len(visible)}, thermal {len(thermal)}"
+                             + ("" if self._rate == 1.0 else
+                                f" ({len(visible) / visible.fps:.2f} s and {len(thermal) / thermal.fps:.2f} s)")
+                             + "; using the common length" + dropped_frames(visible, thermal)
+                             ) if self._lengths_differ() else None
             for note in (counts_differ, frame_rates_differ(visible, thermal)):
                 if note:
                     self.mismatch_notes.append(note)
@@ -149,7 +161,8 @@ class PairSequence(RGBTSequence):
     # --- offset ------------------------------------------------------------------
     @property
     def frame_offset(self) -> int:
-        """Thermal index = visible index + ``frame_offset``. Setting it clears the cache."""
+        """Thermal index = visible index + ``frame_offset`` (paired by time: ``round(visible index x
+        rate) + frame_offset``, the module doc). Setting it clears the cache."""
         return self._offset
 
     @frame_offset.setter
@@ -160,21 +173,46 @@ class PairSequence(RGBTSequence):
             raise ValueError(f"a {kind} sequence has no second stream to offset")
         n_visible = len(self._visible) if self._visible is not None else len(self._thermal)
         n_thermal = len(self._thermal) if self._thermal is not None else n_visible
-        length = min(n_visible, n_thermal - offset) - max(0, -offset)
+        start, length = self._span(offset, n_visible, n_thermal)
         if length <= 0:
             raise SequenceError((self._thermal or self._visible).path, f"frame offset {offset} leaves no overlapping frames "
                                 f"(visible {n_visible}, thermal {n_thermal})")
         with self._lock:
             self._offset = offset
+            self._visible_start = start
             self._cache.clear()
             notes = list(self._base_notes)
             if offset:
-                notes.append(f"frame offset {offset:+d}: thermal frame = visible frame {offset:+d}")
+                paired = "visible frame" if self._rate == 1.0 else f"visible frame x {self._rate:.4g} (rounded)"
+                notes.append(f"frame offset {offset:+d}: thermal frame = {paired} {offset:+d}")
             self._info.notes = notes
             self._info.num_frames = length
 
     def set_frame_offset(self, offset: int) -> None:
         self.frame_offset = offset
+
+    def _thermal_index(self, visible_index: int, offset: int | None = None) -> int:
+        """The thermal frame paired with visible frame ``visible_index`` (0-based file frames)."""
+        offset = self._offset if offset is None else offset
+        if self._rate == 1.0:
+            return visible_index + offset
+        return math.floor(visible_index * self._rate + 0.5) + offset
+
+    def _span(self, offset: int, n_visible: int, n_thermal: int) -> tuple[int, int]:
+        """(first visible frame with a thermal partner, how many in a row have one) at ``offset``."""
+        if self._rate == 1.0:
+            start = max(0, -offset)
+            return start, min(n_visible, n_thermal - offset) - start
+        thermal = np.floor(np.arange(n_visible) * self._rate + 0.5).astype(np.int64) + offset
+        paired = np.flatnonzero((thermal >= 0) & (thermal < n_thermal))
+        return (int(paired[0]), int(paired.size)) if paired.size else (0, 0)
+
+    def _lengths_differ(self) -> bool:
+        """Whether the two streams end at different times (by more than a frame when paired by time)."""
+        n_visible, n_thermal = len(self._visible), len(self._thermal)
+        if self._rate == 1.0:
+            return n_visible != n_thermal
+        return abs(n_thermal - n_visible * self._rate) > max(1.0, self._rate)
 
     # --- RGBTSequence ------------------------------------------------------------
     @property
@@ -210,7 +248,9 @@ class PairSequence(RGBTSequence):
 
         width, height = self._info.width, self._info.height
         t_width, t_height = self._thermal_size
-        return align_ground_truth(records, visible_start=max(0, -self._offset), offset=self._offset,
+        # paired by time, a thermal row of the thermal frame's own would need its own numbering: the box stands
+        offset = self._offset if self._rate == 1.0 else 0
+        return align_ground_truth(records, visible_start=self._visible_start, offset=offset,
                                   length=len(self), thermal_scale=(width / t_width, height / t_height))
 
     def missing_box_reason(self, frame: int) -> tuple | None:
@@ -220,7 +260,7 @@ class PairSequence(RGBTSequence):
         not known (no ground-truth file, footage opened from two paths)."""
         if self._missing_box_reason is None:
             return None
-        return self._missing_box_reason(frame + max(0, -self._offset))  # the visible stream's file frame
+        return self._missing_box_reason(frame + self._visible_start)  # the visible stream's file frame
 
     def _note_ground_truth_fit(self, records: Mapping[int, Any] | None) -> None:
         """Set :attr:`ground_truth_note` (and add it to the notes) when the GT, keyed by file
@@ -260,8 +300,8 @@ class PairSequence(RGBTSequence):
     def _decode(self, index: int) -> FramePair:
         if self._thermal is None:
             return self._decode_visible_only(index)
-        visible_index = index + max(0, -self._offset)
-        thermal_index = visible_index + self._offset
+        visible_index = index + self._visible_start
+        thermal_index = self._thermal_index(visible_index)
         raw = self._thermal_raw_at(thermal_index)
         width, height = self._info.width, self._info.height
         if raw.shape[:2] != (height, width):

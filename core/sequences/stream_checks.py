@@ -113,13 +113,25 @@ def dropped_frames(visible: FrameSource, thermal: FrameSource) -> str:
             "a frame further apart)")
 
 
-def frame_rates_differ(visible, thermal, tolerance: float = 0.01) -> str | None:
-    """A note when two videos play at different frame rates (relative difference above
-    ``tolerance``): frames are paired by index, so the streams drift apart in time. None
-    for image folders (their rate is not recorded) or matching rates."""
+def time_ratio(visible, thermal, tolerance: float = 0.01) -> float:
+    """Thermal frames per visible frame, ``thermal.fps / visible.fps``, for two videos whose frame
+    rates differ by more than ``tolerance`` (relative); else 1.0 (matching rates, or an image
+    folder, whose rate is not recorded): the pairing of :class:`core.sequences.pair.PairSequence`."""
     if not (isinstance(visible, VideoSource) and isinstance(thermal, VideoSource)):
-        return None
+        return 1.0
+    if min(visible.fps, thermal.fps) <= 0:
+        return 1.0
     if abs(visible.fps - thermal.fps) <= tolerance * max(visible.fps, thermal.fps):
+        return 1.0
+    return thermal.fps / visible.fps
+
+
+def frame_rates_differ(visible, thermal, tolerance: float = 0.01) -> str | None:
+    """A note when two videos play at different frame rates (:func:`time_ratio`): each visible
+    frame is then paired with the thermal frame shown at its time. None for image folders
+    (their rate is not recorded) or matching rates."""
+    ratio = time_ratio(visible, thermal, tolerance)
+    if ratio == 1.0:
         return None
-    return (f"frame rates differ: visible {visible.fps:g} fps, thermal {thermal.fps:g} fps; frames are paired by "
-            "index, so the streams drift apart in time (re-encode one video at the other's rate)")
+    return (f"frame rates differ: visible {visible.fps:g} fps, thermal {thermal.fps:g} fps; each visible frame is "
+            f"paired with the thermal frame at its time (thermal frame = visible frame x {ratio:.4g}, rounded)")

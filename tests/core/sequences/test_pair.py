@@ -234,3 +234,26 @@ def test_a_thermal_stream_of_another_shape_says_it_is_stretched(tmp_path, kit):
     assert any("resampled" in n and "stretched" in n for n in seq.info.notes), seq.info.notes
     seq = open_pair(*_folder_pair(tmp_path / "same", kit, th_size=(16, 12)))  # 4:3 onto 4:3
     assert not any("stretched" in n for n in seq.info.notes)
+
+
+def test_videos_at_different_frame_rates_are_paired_by_time(tmp_path, kit):
+    """A 30 fps visible video and a 10 fps thermal one (a thermal camera's rate) were paired frame by
+    frame: visible frame 21 (0.7 s in) beside thermal frame 21 (2.1 s in), the streams drifting apart
+    from the first frame. Each visible frame now gets the thermal frame at its time."""
+    vis = kit.write_video(tmp_path / "visible.avi", [kit.visible_frame(i) for i in range(24)], fps=30.0)
+    th = kit.write_video(tmp_path / "thermal.avi", [kit.thermal_frame(i) for i in range(8)], fps=10.0)
+    seq = open_pair(vis, th)
+    assert len(seq) == 23  # visible 23 would be thermal round(7.67) = 8: past the last
+    assert [_ids(seq[i]) for i in range(23)] == [(v, (v + 1) // 3) for v in range(23)]
+    notes = seq.info.notes
+    assert any(n.startswith("frame rates differ: visible 30 fps, thermal 10 fps; each visible frame is paired "
+                            "with the thermal frame at its time (thermal frame = visible frame x 0.3333") for n in notes)
+    assert not any(n.startswith("frame counts differ") for n in notes), notes  # the same 0.8 s of footage
+    seq.frame_offset = 2
+    assert len(seq) == 17 and _ids(seq[0]) == (0, 2) and _ids(seq[3]) == (3, 3)
+    assert any("thermal frame = visible frame x 0.3333 (rounded) +2" in n for n in seq.info.notes)
+    seq.frame_offset = -2
+    assert len(seq) == 19 and _ids(seq[0]) == (5, 0)  # the first visible frame with a partner
+    short = kit.write_video(tmp_path / "short.avi", [kit.thermal_frame(i) for i in range(4)], fps=10.0)
+    assert any(n.startswith("frame counts differ: visible 24, thermal 4 (0.80 s and 0.40 s); using the common length")
+               for n in open_pair(vis, short).info.notes)
