@@ -156,16 +156,18 @@ def classify_drop(paths: list[Path]) -> OpenRequest | None:
     return None
 
 
-def check_offset_change(store: AnnotationStore, offset: int) -> None:
+def check_offset_change(store: AnnotationStore, offset: int, first_visible_frame=None) -> None:
     """Refuse (StoreError naming the project) a frame offset that would move the project's
     annotations: frames are numbered from the first visible frame that has a thermal
-    partner, ``max(0, -offset)``, and the store keys every record by that number, so a
-    project annotated at offset -3 and opened at 0 showed each box 3 frames early, and
-    kept it so. An offset that keeps the first visible frame (any two offsets >= 0) only
+    partner (``first_visible_frame(offset)``: the sequence's, default ``max(0, -offset)``; a pair
+    of videos at different rates is paired by time), and the store keys every record by that
+    number, so a project annotated at offset -3 and opened at 0 showed each box 3 frames early,
+    and kept it so. An offset that keeps the first visible frame (any two offsets >= 0) only
     re-pairs the thermal stream and is allowed; so is any offset on a project without
     annotations."""
+    first = first_visible_frame or (lambda value: max(0, -value))
     kept = int(store.get_meta("frame_offset", 0) or 0)
-    shift = max(0, -kept) - max(0, -offset)
+    shift = first(kept) - first(offset)
     if shift == 0 or store.count() == 0:
         return
     direction = "earlier" if shift > 0 else "later"
@@ -252,7 +254,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
             relinked = check_sources_change(store, request.paths, len(sequence), beside=beside)
             store_note = store_note or relinked
         if request.kind == "pair" and request.frame_offset is not None:
-            check_offset_change(store, int(request.frame_offset))
+            check_offset_change(store, int(request.frame_offset), getattr(sequence, "first_visible_frame", None))
         if request.kind == "pair" and request.frame_offset is None:  # keep the project's pairing
             kept = int(store.get_meta("frame_offset", 0) or 0)
             if kept:  # re-paired in place: the streams are opened once

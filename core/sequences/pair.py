@@ -191,6 +191,13 @@ class PairSequence(RGBTSequence):
     def set_frame_offset(self, offset: int) -> None:
         self.frame_offset = offset
 
+    def first_visible_frame(self, offset: int) -> int:
+        """The visible stream's frame that sequence frame 0 shows at frame offset ``offset``
+        (``max(0, -offset)`` unless paired by time); the store keys its records from it."""
+        if self._visible is None or self._thermal is None:
+            return 0
+        return self._span(int(offset), len(self._visible), len(self._thermal))[0]
+
     def _thermal_index(self, visible_index: int, offset: int | None = None) -> int:
         """The thermal frame paired with visible frame ``visible_index`` (0-based file frames)."""
         offset = self._offset if offset is None else offset

@@ -375,3 +375,24 @@ def test_a_damaged_window_geometry_in_the_settings_is_ignored():
     q.setValue("view/window_geometry", "not a geometry")
     q.sync()
     assert StudioSettings.load().window_geometry == b""
+
+
+def test_an_offset_change_counts_the_frames_as_the_sequence_pairs_them(tmp_path):
+    """A 30 fps visible video beside a 10 fps thermal one is paired by time: at offset -2 its first
+    visible frame is 5, not 2, so reopening at 0 would show each box 5 frames earlier."""
+    from app.project import check_offset_change
+    from core.annotations.records import FrameAnnotation, Provenance
+    from core.annotations.store import AnnotationStore, StoreError
+
+    store = AnnotationStore.open(tmp_path / "r.rgbt.sqlite")
+    try:
+        store.set_meta("frame_offset", -2)
+        store.put([FrameAnnotation(0, np.array([1.0, 2.0, 3.0, 4.0]), provenance=Provenance.MANUAL)])
+        by_time = {-2: 5, 0: 0, 1: 0}.get
+        with pytest.raises(StoreError, match="5 frames earlier"):
+            check_offset_change(store, 0, by_time)
+        with pytest.raises(StoreError, match="2 frames earlier"):
+            check_offset_change(store, 0)  # paired frame by frame
+        check_offset_change(store, -2, by_time)  # the project's own
+    finally:
+        store.close()
