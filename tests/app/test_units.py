@@ -396,3 +396,17 @@ def test_an_offset_change_counts_the_frames_as_the_sequence_pairs_them(tmp_path)
         check_offset_change(store, -2, by_time)  # the project's own
     finally:
         store.close()
+
+
+def test_the_finished_runs_engine_is_marked_as_the_last_runs(qtbot):
+    """After R, the status bar read 'Tracker: Student  teacher: onnx on cpu  last run 23.1 FPS', as if the
+    student ran on the teacher: the model and engine are the last run's, and now say so."""
+    from app.status import JobStatus
+
+    status = JobStatus()
+    qtbot.addWidget(status)
+    status.set_speed(23.1, "teacher", "onnx on cpu")
+    assert status.engine_label.text() == "teacher: onnx on cpu"
+    status.finish()
+    status.finish()
+    assert status.engine_label.text() == "last run teacher: onnx on cpu" and status.fps_label.text() == "23.1 FPS"
