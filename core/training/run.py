@@ -10,7 +10,7 @@ from core.commands.arguments import positive_int
 from core.progress import run_with_bar
 from core.training.config import TrainConfig, check_data_not_written, load_train_config, with_overrides
 from core.training.model_setup import check_init_fits, check_teacher_fits
-from core.training.trainer import TrainResult, prepare_run_folder, train_job
+from core.training.trainer import DistributedContext, TrainResult, prepare_run_folder, train_job
 
 
 def config_path(text: str) -> Path:
@@ -193,7 +193,10 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     prepare_run_folder(out, resume=args.resume, force=bool(getattr(args, "force", False)), init=args.init,
                        teacher=teacher)
     job = train_job(config, out, resume=args.resume, teacher=teacher, init=args.init, device=args.device)
-    result: TrainResult = run_with_bar(job, label)
+    reporting = DistributedContext.from_env().rank == 0  # under torchrun the other ranks train silently
+    result: TrainResult = run_with_bar(job, label, disable=None if reporting else True)
+    if not reporting:  # their progress and 'last:' row (their own samples_per_s, no validation) said it twice
+        return 0
     metrics = ", ".join(f"{k} {v:.4g}" for k, v in result.metrics.items() if isinstance(v, float) and k != "elapsed_s")
     print(f"{label}: {result.step} steps in {result.seconds:.0f} s -> {result.checkpoint}", file=sys.stderr)
     if metrics:

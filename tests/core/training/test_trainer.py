@@ -121,6 +121,12 @@ def test_two_process_gloo_training(tmp_path):
     assert extra["step"] == 2
     rows = list(csv.DictReader(open(out / "metrics.csv")))
     assert [r["step"] for r in rows] == ["1", "2"]
+    # rank 0 alone reports: every rank printed its progress and its own 'last:' row (another samples_per_s,
+    # no validation), so the run's summary came twice and disagreed with itself
+    lines = done.stderr.splitlines()
+    assert sum(" steps in " in line for line in lines) == 1, done.stderr[-2000:]
+    assert sum(line.startswith("last: ") for line in lines) == 1 and "val_iou" in done.stderr
+    assert sum(line.startswith("train: 1/2") for line in lines) == 1, done.stderr[-2000:]
 
 
 def test_a_ctrl_c_between_the_checkpoint_and_the_state_still_leaves_a_resumable_pair(tmp_path, tiny_student_config,
