@@ -203,7 +203,7 @@ def run(args) -> int:
             raise ConfigError(f"{option} needs --real")
     rows, bench, reports, notes = run_accuracy(args)
     print(format_table(rows, notes, [c.label for c in bench.contenders]))
-    print("targets (issue 4):")
+    print("targets (the student near the teacher, KD over no KD, ahead of the OpenCV peers):")
     for line in targets(rows):
         print(f"  {line}")
     if args.plots is not None:

@@ -144,7 +144,7 @@ def test_command_on_a_tiny_split(tmp_path, capsys):
     assert code == 0
     text = capsys.readouterr().out
     assert "student (KD) [RANDOM weights]" in text and "KCF (thermal)" in text
-    assert "NanoTrack v2" in text and "not run:" in text and "targets (issue 4):" in text
+    assert "NanoTrack v2" in text and "not run:" in text and "targets (the student near the teacher, KD over no KD, ahead of the OpenCV peers):" in text
     rows = json.loads(out.read_text())
     kinds = {(r["tracker"], r["sequence"]): r["kind"] for r in rows}
     assert kinds[("KCF (thermal)", "family:night")] == "family"
