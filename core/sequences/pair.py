@@ -198,12 +198,11 @@ class PairSequence(RGBTSequence):
             return 0
         return self._span(int(offset), len(self._visible), len(self._thermal))[0]
 
-    def _thermal_index(self, visible_index: int, offset: int | None = None) -> int:
+    def _thermal_index(self, visible_index: int) -> int:
         """The thermal frame paired with visible frame ``visible_index`` (0-based file frames)."""
-        offset = self._offset if offset is None else offset
         if self._rate == 1.0:
-            return visible_index + offset
-        return math.floor(visible_index * self._rate + 0.5) + offset
+            return visible_index + self._offset
+        return math.floor(visible_index * self._rate + 0.5) + self._offset
 
     def _span(self, offset: int, n_visible: int, n_thermal: int) -> tuple[int, int]:
         """(first visible frame with a thermal partner, how many in a row have one) at ``offset``."""
