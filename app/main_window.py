@@ -172,6 +172,7 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         a["quit"].triggered.connect(self.close)
         a["open_pair"].triggered.connect(self.ask_open_pair)
         a["open_sequence"].triggered.connect(self.ask_open_sequence)
+        a["open_video"].triggered.connect(self.ask_open_video)
         a["export"].triggered.connect(self.ask_export)
         a["blend"].toggled.connect(self._blend_toggled)
         a["thermal_twin"].toggled.connect(self._thermal_shown_toggled)

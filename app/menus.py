@@ -20,7 +20,7 @@ def build_menus(window) -> None:
     a = window.actions
     bar = window.menuBar()
     file_menu = bar.addMenu("&File")
-    for name in ("open_pair", "open_sequence"):
+    for name in ("open_pair", "open_sequence", "open_video"):
         file_menu.addAction(a[name])
     window.recent_menu = file_menu.addMenu("Open recent")
     # listed afresh each time File opens: a project whose sources were deleted or moved since

@@ -56,6 +56,16 @@ class WindowDialogs:
                 self.settings.remember_folder(visible)
                 self.open_pair(visible, thermal, offset)
 
+    def ask_open_video(self) -> None:
+        """One video of one stream (``core.sequences.open_sequence`` takes it: visible or thermal
+        by its colour); Open sequence folder picks folders only, so such a video had to be dropped."""
+        from app.dialogs.open_pair import VIDEO_FILTER
+
+        path, _ = QFileDialog.getOpenFileName(self, "Open one video", self.settings.start_folder(), VIDEO_FILTER)
+        if path:
+            self.settings.remember_folder(Path(path).parent)
+            self.open_sequence(path)
+
     def ask_open_sequence(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Open a dataset sequence folder", self.settings.start_folder())
         if folder:

@@ -142,7 +142,7 @@ class OpenPairDialog(CheckedDialog):
         visible, thermal, _offset = self.values()
         if not visible or not thermal:
             return ("Choose a visible and a thermal source. Footage with one stream opens with "
-                    "File > Open sequence folder..., or drop its one video on the window")
+                    "File > Open one video... or Open sequence folder...")
         if Path(visible).resolve() == Path(thermal).resolve():
             return "The visible and the thermal source are the same: choose the thermal video or frame folder."
         for name, path in (("visible", visible), ("thermal", thermal)):

@@ -242,3 +242,29 @@ def test_open_recent_tells_apart_sequences_of_one_name(window, tmp_path):
     fill_recent_menu(window)
     assert [a.text() for a in window.recent_menu.actions()] == [
         "walk-3", f"antiuav-4 (in {folders[1].parent})", f"antiuav-4 (in {folders[0].parent})"]
+
+
+def test_file_open_one_video_opens_it_as_one_stream(window, tmp_path, monkeypatch):
+    """One video of one stream could be opened from the command line or by a drop, but not from the
+    File menu: Open sequence folder picks folders only, and Open pair wants two sources."""
+    import cv2
+    import numpy as np
+    from PySide6.QtWidgets import QFileDialog
+
+    video = tmp_path / "GOPR0042.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, (64, 48))
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        writer.write(rng.integers(0, 255, (48, 64, 3), dtype=np.uint8))
+    writer.release()
+    asked = []
+
+    def pick(_parent, caption, _folder, filters):
+        asked.append((caption, filters))
+        return str(video), filters.split(";;")[0]
+
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", pick)
+    monkeypatch.setenv("RGBT_STUDIO_HOME", str(tmp_path / "home"))
+    window.actions["open_video"].trigger()
+    assert asked and "*.avi" in asked[0][1]
+    assert window.document is not None and window.document.info.visible_only and len(window.document.sequence) == 5
