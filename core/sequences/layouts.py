@@ -298,18 +298,23 @@ def _images_are_visible(folder: Path, images: Path | None = None) -> bool:
     return is_colour(first)
 
 
+def _lone_video_file(path: Path) -> Path | None:
+    """The video of :func:`lone_video` (``path`` itself, or a folder's only video), found by name
+    alone; None without one."""
+    if path.is_file():
+        return path if path.suffix.lower() in VIDEO_EXTENSIONS else None
+    videos = [p for p in path.iterdir()
+              if p.suffix.lower() in VIDEO_EXTENSIONS and p.is_file() and not p.name.startswith(".")]
+    return videos[0] if len(videos) == 1 else None
+
+
 def lone_video(path: Path) -> tuple[Path, str] | None:
     """``(video, "visible" | "thermal")`` when ``path`` is a video file, or a folder whose only
     stream is one video of a name that says nothing (``clip.mp4``: :func:`_video_candidates` finds
     named ones); else None. The modality: the video's name when it says it, else what ``SOURCE.txt``
     of its folder declares, else its first frame's colour (:func:`is_colour`; a frame that does not
     decode counts as visible, and opening then names the problem)."""
-    if path.is_file():
-        video = path if path.suffix.lower() in VIDEO_EXTENSIONS else None
-    else:
-        videos = [p for p in path.iterdir()
-                  if p.suffix.lower() in VIDEO_EXTENSIONS and p.is_file() and not p.name.startswith(".")]
-        video = videos[0] if len(videos) == 1 else None
+    video = _lone_video_file(path)
     if video is None:
         return None
     named = MODALITY_OF_WORD.get(video.stem.lower())
@@ -414,9 +419,9 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
     elif layout in ("video-pair", "thermal-video", "visible-video"):
         # a video, or beside one an image folder; else a lone video (clip.mp4, or the folder's only video)
         visible_stream, thermal_stream = _video_streams(folder) if folder.is_dir() else (None, None)
-        if visible_stream is None and thermal_stream is None:
-            video, modality = lone_video(folder)
-            visible_stream, thermal_stream = (video, None) if modality == "visible" else (None, video)
+        if visible_stream is None and thermal_stream is None:  # its modality is the layout's, decided once
+            video = _lone_video_file(folder)
+            visible_stream, thermal_stream = (video, None) if layout == "visible-video" else (None, video)
         for stream in (visible_stream, thermal_stream):  # as a pair's streams: an empty file says so
             if stream is not None:
                 refuse_non_video(stream)
