@@ -101,27 +101,30 @@ class PairSequence(RGBTSequence):
             note = getattr(source, "note", None)
             if note:
                 self._base_notes.append(note)
+        # the first frames as stored, read once: an image folder decodes a frame on every read
+        visible_first = visible.read(0) if visible is not None else None
         self._visible_shift = 8
-        if visible is not None and visible.read(0).dtype == np.uint16:
+        if visible_first is not None and visible_first.dtype == np.uint16:
             self._visible_shift = visible_shift(visible)
             if self._visible_shift < 8:  # the high byte of a 12-bit camera's frames is 0..15: black
                 self._base_notes.append(f"{visible.path.name}: 16-bit visible frames holding "
                                         f"{self._visible_shift + 8}-bit values, scaled to 8-bit by dropping "
                                         f"their {self._visible_shift} low bits")
         if thermal is None:
-            height, width = visible.read(0).shape[:2]
+            height, width = visible_first.shape[:2]
             self._thermal_dtype = np.dtype(np.uint8)
             self._thermal_size = (int(width), int(height))
             self._base_notes.append("visible-only sequence: the thermal stream is the visible frame's "
                                     "luminance (gray)")
         else:
-            thermal_first = self._thermal_raw_at(0)
+            thermal_stored = thermal.read(0)
+            thermal_first = self._single_channel(thermal_stored, 0)
             self._thermal_dtype = thermal_first.dtype
             if thermal_first.dtype != np.uint8:
                 self._mapping = ThermalMapping.fit_stream(len(thermal), self._thermal_raw_at)
                 self._base_notes.append(self._mapping.describe())
             self._thermal_size = (int(thermal_first.shape[1]), int(thermal_first.shape[0]))
-            if false_colour(thermal.read(0)):
+            if false_colour(thermal_stored):
                 self._base_notes.append(
                     f"{thermal.path.name}: the thermal frames are in false colour (a camera palette?) and are read "
                     "as their luminance, which keeps the order of temperatures for a palette that brightens "
@@ -132,7 +135,7 @@ class PairSequence(RGBTSequence):
             self._base_notes.append("thermal-only sequence: the visible stream is the thermal frame "
                                     "replicated to 3 channels")
         elif thermal is not None:
-            height, width = visible.read(0).shape[:2]
+            height, width = visible_first.shape[:2]
             t_height, t_width = thermal_first.shape[:2]
             if (t_width, t_height) != (width, height):
                 # another shape: unregistered cameras; a box drawn on one view does not fit the other
@@ -294,7 +297,11 @@ class PairSequence(RGBTSequence):
 
     # --- decoding ----------------------------------------------------------------
     def _thermal_raw_at(self, thermal_index: int) -> np.ndarray:
-        raw = self._thermal.read(thermal_index)
+        return self._single_channel(self._thermal.read(thermal_index), thermal_index)
+
+    def _single_channel(self, raw: np.ndarray, thermal_index: int) -> np.ndarray:
+        """Thermal frame ``thermal_index`` as stored -> one channel (``to_single_channel``); a
+        frame of another shape is a SequenceError naming its file."""
         try:
             return to_single_channel(raw)
         except ValueError as error:
