@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.groundtruth import refuse_mixed_layouts
-from core.annotations.formats.text import read_text, separator_problem
+from core.annotations.formats.text import header_lines, read_text, separator_problem
 from core.errors import AnnotationFormatError, ConfigError
 from core.geometry import polygon_to_xywh
 from core.metrics.toolkit_geometry import corners_to_gtot_xywh
@@ -30,7 +30,8 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
 
     UTF-8 or UTF-16 text (``core.annotations.formats.text.read_text``). Commas, spaces, tabs
     (any mix), CRLF, blank lines (skipped only at the end or as
-    trailing lines) and a separator at the end of a row are tolerated; ``NaN`` tokens are
+    trailing lines), a separator at the end of a row and a first line of column names
+    (``header_lines``: ``x,y,w,h``) are tolerated; ``NaN`` tokens are
     kept when ``allow_nan``. A row of another length, a non-number, an empty value
     between separators or a line of decimal commas (``separator_problem``) raises AnnotationFormatError with the 1-based line.
     """
@@ -39,7 +40,8 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
     while lines and not lines[-1].strip():
         lines.pop()
     rows = []
-    for number, line in enumerate(lines, start=1):
+    skip = header_lines(lines)
+    for number, line in enumerate(lines[skip:], start=skip + 1):
         if (problem := separator_problem(line)) is not None:
             raise AnnotationFormatError(path, problem, line=number)
         tokens = [t for t in _SPLIT.split(line.strip()) if t]

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.rows import records_from_rows, rows_absent
-from core.annotations.formats.text import read_box_pairs, read_boxes, read_corners, read_text
+from core.annotations.formats.text import header_lines, read_box_pairs, read_boxes, read_corners, read_text
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError
 
@@ -280,6 +280,8 @@ def missing_box_reason(folder: str | Path, layout: str, frame: int) -> tuple[Pat
     lines = read_text(path).splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
+    header = header_lines(lines)  # a line of column names is no frame's row
+    lines = lines[header:]
     vtuav = layout == "vtuav" and path.name == "rgb.txt"  # a groundtruth.txt there has a row per frame
     every, first = (VTUAV_EVERY, vtuav_first_frame(folder)) if vtuav else (1, 0)
     index = (frame - first) // every
@@ -296,14 +298,14 @@ def missing_box_reason(folder: str | Path, layout: str, frame: int) -> tuple[Pat
         values = values[:2] + [values[2] - values[0], values[3] - values[1]]  # x1 y1 x2 y2 -> x y w h
     absent = f"{text!r} marks the target absent"
     if len(values) < 4 or not all(math.isfinite(v) for v in values[:4]) or not any(values[:4]):
-        return path, index + 1, absent, False
+        return path, index + 1 + header, absent, False
     w, h = values[2], values[3]
     if vtuav and (w <= 0 or h <= 0):
-        return path, index + 1, absent, False
+        return path, index + 1 + header, absent, False
     problems = [f"a negative width ({w:g})" if w < 0 else "width 0" if w == 0 else "",
                 f"a negative height ({h:g})" if h < 0 else "height 0" if h == 0 else ""]
     problem = " and ".join(p for p in problems if p) or "no box"
-    return path, index + 1, f"the row {text!r} has {problem}", True
+    return path, index + 1 + header, f"the row {text!r} has {problem}", True
 
 
 def load_lasot(folder: str | Path) -> dict[int, FrameAnnotation]:

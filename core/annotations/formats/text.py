@@ -4,6 +4,9 @@ Accepted: values separated by commas, semicolons, spaces or tabs (any mix), CRLF
 line ends, a UTF-8 BOM, trailing blank lines, ``NaN`` tokens, 4-value rows ``x y w h``
 and 8-value polygon rows ``x1 y1 ... x4 y4`` (VOT; turned into their axis-aligned
 bounding box). GTOT's corner files ``x1 y1 x2 y2`` are read with :func:`read_corners`.
+A first line of column names (``x,y,w,h``, ``# xmin ymin width height``: as many names as
+the next row has values, none of them a number; :func:`header_lines`) is a header, not a
+frame, and is skipped; line numbers in errors still count it.
 
 Rejected with :class:`core.errors.AnnotationFormatError` naming the file and the
 1-based line: a row of another length, a token that is not a number, a blank line
@@ -54,6 +57,38 @@ _LINE_RULES = ((_EMPTY_FIELD, "empty value between separators in {!r}"),
                (_COMMA_PAIRS, COMMA_PAIRS))
 
 
+# A column name of a header line: a word (``x``, ``x1``, ``y_min``, ``width(px)``, ``Width[px]``).
+_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[(\[][A-Za-z0-9_]*[)\]])?")
+# What may open a header line: a comment mark (``# x y w h``, MATLAB's ``% x y w h``).
+_COMMENT_MARK = re.compile(r"^[ \t]*[#%][ \t]*")
+
+
+def _is_number(token: str) -> bool:
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
+
+
+def header_lines(lines: list[str]) -> int:
+    """1 when ``lines[0]`` is a line of column names above the box rows, else 0.
+
+    A header holds as many names as the next line has values (``x,y,w,h`` above
+    ``1,2,3,4``; eight above a polygon row), each a word (``x``, ``y_min``, ``width(px)``),
+    none of them a number (``NaN`` and ``inf`` are numbers: ``NaN,NaN,NaN,NaN`` is an
+    absent frame), optionally after a comment mark (``#``, ``%``). Anything else on the
+    first line is read as a row, so a typo there is still refused naming line 1. Spreadsheet
+    exports and pandas' ``to_csv`` write such a line; frame 1 is the row after it."""
+    if len(lines) < 2:
+        return 0
+    names = [t for t in re.split(r"[,;\s]+", _COMMENT_MARK.sub("", lines[0]).strip()) if t]
+    values = [t for t in re.split(r"[,;\s]+", lines[1].strip()) if t]
+    if len(names) not in (4, 8) or len(names) != len(values) or not all(_is_number(v) for v in values):
+        return 0
+    return int(all(_COLUMN_NAME.fullmatch(n) and not _is_number(n) for n in names))
+
+
 def separator_problem(line: str) -> str | None:
     """What is wrong with the separators of one line of box values, or None: an empty value
     between two separators, both ``,`` and ``;`` between values, or four ``a,b`` pairs parted
@@ -92,9 +127,10 @@ def read_text(path: str | Path) -> str:
                                     line=data.count(b"\n", 0, error.start) + 1) from None
 
 
-def _tokens(text: str, path) -> tuple[list[str], list[list[str]]]:
-    """Lines as written (trailing blank ones dropped) and their value tokens; a line breaking
-    a separator rule (:func:`separator_problem`) raises AnnotationFormatError naming it."""
+def _tokens(text: str, path) -> tuple[list[str], list[list[str]], int]:
+    """Lines as written (trailing blank ones and a header line (:func:`header_lines`)
+    dropped), their value tokens, and the 1-based file line of the first of them; a line
+    breaking a separator rule (:func:`separator_problem`) raises AnnotationFormatError naming it."""
     for pattern, problem in _LINE_RULES:
         found = pattern.search(text)
         if found is not None:
@@ -106,14 +142,16 @@ def _tokens(text: str, path) -> tuple[list[str], list[list[str]]]:
     while lines and not lines[-1].strip():
         lines.pop()
     values = _SEPARATORS.sub(" ", text).splitlines()[:len(lines)]  # the same lines: separators are no line ends
-    return lines, [line.split() for line in values]
+    skip = header_lines(lines)
+    return lines[skip:], [line.split() for line in values[skip:]], skip + 1
 
 
 def _checked_rows(path, lines: list[str], tokens: list[list[str]], widths: tuple[int, ...],
-                  what: str) -> list[list[float]]:
-    """Rows as floats, line by line; the first bad line raises AnnotationFormatError."""
+                  what: str, first_line: int = 1) -> list[list[float]]:
+    """Rows as floats, line by line (the first is file line ``first_line``); the first bad
+    line raises AnnotationFormatError."""
     rows = []
-    for number, (line, row) in enumerate(zip(lines, tokens, strict=True), start=1):
+    for number, (line, row) in enumerate(zip(lines, tokens, strict=True), start=first_line):
         if not row:
             raise AnnotationFormatError(Path(path), "blank line between box rows", line=number)
         try:
@@ -141,12 +179,12 @@ def parse_boxes(text: str, path: str | Path = "<text>") -> np.ndarray:
 
     ``path`` only names the source in errors.
     """
-    lines, tokens = _tokens(text, path)
+    lines, tokens, first_line = _tokens(text, path)
     for width in (4, 8):
         values = _uniform(tokens, width)
         if values is not None:
             return values if width == 4 else _polygon_box(values)
-    rows = _checked_rows(path, lines, tokens, (4, 8), "4 values (x,y,w,h) or 8 (polygon)")
+    rows = _checked_rows(path, lines, tokens, (4, 8), "4 values (x,y,w,h) or 8 (polygon)", first_line)
     boxes = [values if len(values) == 4 else _polygon_box(values).tolist() for values in rows]
     return np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
 
@@ -158,12 +196,13 @@ def read_box_pairs(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
     width (a mix raises AnnotationFormatError at the first odd line).
     """
     text = read_text(path)
-    lines, tokens = _tokens(text, path)
+    lines, tokens, first_line = _tokens(text, path)
     width = len(tokens[0]) if tokens else 4
     values = _uniform(tokens, width) if width in (4, 8) else None
     if values is None:
         values = np.asarray(_checked_rows(path, lines, tokens, (width,) if width in (4, 8) else (4, 8),
-                                          "4 values (x y w h) or 8 (visible box, thermal box), the same on every row"),
+                                          "4 values (x y w h) or 8 (visible box, thermal box), the same on every row",
+                                          first_line),
                             dtype=np.float64).reshape(-1, width)
     if width == 8:
         return values[:, :4].copy(), values[:, 4:].copy()
@@ -228,16 +267,16 @@ def read_corners(path: str | Path) -> np.ndarray:
     raises AnnotationFormatError naming its line; read as a polygon's bounding box, then
     as corners, it became a box of the wrong size without a word."""
     text = read_text(path)
-    lines, tokens = _tokens(text, path)
+    lines, tokens, first_line = _tokens(text, path)
     values = _uniform(tokens, 4)
     if values is None:
-        values = np.asarray(_checked_rows(path, lines, tokens, (4,), "4 values (x1 y1 x2 y2)"),
+        values = np.asarray(_checked_rows(path, lines, tokens, (4,), "4 values (x1 y1 x2 y2)", first_line),
                             dtype=np.float64).reshape(-1, 4)
-    _refuse_swapped_corners(path, lines, values)
+    _refuse_swapped_corners(path, lines, values, first_line)
     return corners_to_xywh(values)
 
 
-def _refuse_swapped_corners(path, lines: list[str], corners: np.ndarray) -> None:
+def _refuse_swapped_corners(path, lines: list[str], corners: np.ndarray, first_line: int = 1) -> None:
     """AnnotationFormatError naming the first line whose bottom-right corner lies left of or
     above its top-left one (x2 < x1 or y2 < y1): GTOT encodes no absent target, so such a
     row is a typo or swapped corners, not an absence (read as x, y, w, h it became a box of
@@ -251,4 +290,4 @@ def _refuse_swapped_corners(path, lines: list[str], corners: np.ndarray) -> None
     x1, y1, x2, y2 = corners[k].tolist()
     what = f"x2 ({x2:g}) < x1 ({x1:g})" if x2 < x1 else f"y2 ({y2:g}) < y1 ({y1:g})"
     raise AnnotationFormatError(Path(path), f"{what} in {lines[k].strip()!r}: GTOT rows are x1 y1 x2 y2, the top-left "
-                                            "corner then the bottom-right one", line=k + 1)
+                                            "corner then the bottom-right one", line=k + first_line)
