@@ -58,8 +58,10 @@ def file_kind_problem(path: str | Path) -> str | None:
         return f"cannot be read ({error.strerror or error})"
     if not head:
         return "is empty (0 bytes), not a checkpoint"
-    if head.startswith(b"PK\x03\x04") or head[:1] == b"\x80" or head[257:262] == b"ustar":
-        return None  # zip (torch >= 1.6), pickle (legacy torch.save) or tar (very old torch)
+    if head.startswith(b"PK\x03\x04"):
+        return _zip_problem(path)
+    if head[:1] == b"\x80" or head[257:262] == b"ustar":
+        return None  # pickle (legacy torch.save) or tar (very old torch)
     if path.suffix.lower() == ".onnx" or (head[:1] == b"\x08" and (b"pytorch" in head[:64] or b"onnx" in head)):
         return "is an ONNX model, not a PyTorch checkpoint (ONNX files run with `track --weights FILE.onnx`)"
     if head.startswith(b"\x89HDF\r\n\x1a\n"):
@@ -72,6 +74,49 @@ def file_kind_problem(path: str | Path) -> str | None:
     except UnicodeDecodeError:
         pass
     return "is not a PyTorch checkpoint (neither a zip archive nor a pickle)"
+
+
+def _zip_problem(path: Path) -> str | None:
+    """Why the zip archive at ``path`` is no torch file: torch's zip format holds
+    ``<folder>/data.pkl``. None when it does, or when the archive cannot be listed (cut
+    short: torch's reader then says so)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if any(name.endswith("/data.pkl") for name in names):
+        return None
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"is a zip archive without a PyTorch checkpoint in it ({f'it holds {shown}' if names else 'it is empty'})"
+
+
+#: the top packages of the authors' training code (MPLT, OSTrack: ``lib.train.admin...``;
+#: pytracking: ``ltr.admin...``), whose classes their training checkpoints pickle
+AUTHORS_PACKAGES = ("lib", "ltr")
+
+
+def authors_checkpoint_kind(path: str | Path) -> str | None:
+    """``"mplt"`` or ``"ostrack"`` when ``path`` is a zip-format torch file whose pickle holds
+    the authors' training-checkpoint keys (``net`` beside ``net_type`` / ``settings``), None
+    otherwise. Reads the pickle's strings with ``pickletools`` (nothing is unpickled)."""
+    import pickletools
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            name = next((n for n in archive.namelist() if n.endswith("/data.pkl")), None)
+            if name is None or archive.getinfo(name).file_size > 64 << 20:
+                return None
+            data = archive.read(name)
+        strings = {arg for _op, arg, _pos in pickletools.genops(data) if isinstance(arg, str)}
+    except Exception:  # noqa: BLE001 - not readable as such: not recognised
+        return None
+    if "net" not in strings or not strings & {"net_type", "settings", "actor_type"}:
+        return None
+    return "mplt" if any(".prompt_blocks" in text for text in strings) else "ostrack"
 
 
 def describe_load_failure(error: BaseException) -> tuple[str, bool]:
@@ -151,6 +196,13 @@ def load_torch_file(path: str | Path, what: str = "checkpoint", map_location: An
     except Exception as error:  # noqa: BLE001 - any unpickling failure is reported
         text, _needs_pickle = describe_load_failure(error)
         if text.startswith("it pickles"):  # a whole pickled module or object: intact, but not ours to unpickle
+            kind = authors_checkpoint_kind(path) if what == "checkpoint" else None
+            if kind is not None and text.split()[-1].split(".")[0] in AUTHORS_PACKAGES:
+                target = path.with_name(path.name.split(".")[0] + "_imported.pt")
+                raise CheckpointError(path, f"is an authors' training checkpoint ({text} of their training code), "
+                                            "not a project checkpoint: if you trust its source, convert it once "
+                                            f"with `python main.py import-weights {path} {target} --kind {kind} "
+                                            "--trust-pickle` and give the file it writes") from error
             raise CheckpointError(path, f"not a safe project {what} ({text})") from error
         # a zip archive without its end (a copy or download cut short), a pickle that ends early, damaged bytes
         raise CheckpointError(path, f"corrupt or truncated {what} ({text})") from error
