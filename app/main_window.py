@@ -28,6 +28,7 @@ from app.views.timeline import TimelineWidget
 from app.views.transport import TransportBar
 from app.window_dialogs import WindowDialogs
 from app.window_edits import EditGlue
+from app.window_geometry import keep_on_screen
 from app.window_opening import WindowOpening
 from app.window_review import ReviewGlue
 from app.window_runs import WindowRuns
@@ -65,8 +66,12 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         self.setWindowTitle("RGB-T Studio")
         self.resize(1280, 820)
         self.settings = settings or StudioSettings.load()
-        if self.settings.window_geometry:  # where and how large the window was at the last close
-            self.restoreGeometry(QByteArray(self.settings.window_geometry))
+        # where and how large the window was at the last close, shrunk and moved onto the screen there
+        # is now (a laptop's 1366 x 768 had the default's bottom, the status bar, below its edge, and a
+        # place saved on a larger screen is refused by Qt, the default size staying)
+        restored = bool(self.settings.window_geometry) and self.restoreGeometry(
+            QByteArray(self.settings.window_geometry))
+        keep_on_screen(self, move=restored)
         self.synchronous = synchronous
         self.document: Document | None = None
         self.frame = 0

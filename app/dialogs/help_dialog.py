@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.actions import SHORTCUTS
 from app.style import PROVENANCE_COLOURS, PROVENANCE_LABELS
+from app.window_geometry import resize_to_fit
 
 
 def legend_html() -> str:
@@ -60,4 +61,4 @@ class HelpDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
-        self.resize(820, 700)
+        resize_to_fit(self, 820, 700)  # a 720-high laptop screen had its Close below the edge

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.actions import DEFAULT_KEYS, SHORTCUTS, effective_keys, key_conflicts
+from app.window_geometry import resize_to_fit
 
 
 class ShortcutsDialog(QDialog):
@@ -75,7 +76,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(buttons)
         # the first key field had the focus on opening and took Esc, pressed to leave, as its new key
         buttons.button(QDialogButtonBox.StandardButton.Ok).setFocus()
-        self.resize(640, 720)
+        resize_to_fit(self, 640, 720)  # a 720-high laptop screen had its OK and Cancel below the edge
 
     def _show_focused_row(self, _old, new) -> None:
         """Scroll the table to the key field Tab moved into (below the fold it was out of sight)."""
