@@ -71,8 +71,9 @@ def _is_number(token: str) -> bool:
     return True
 
 
-def header_lines(lines: list[str]) -> int:
-    """1 when ``lines[0]`` is a line of column names above the box rows, else 0.
+def header_lines(lines: list[str], widths: tuple[int, ...] = (4, 8)) -> int:
+    """1 when ``lines[0]`` is a line of column names above the box rows, else 0; ``widths``:
+    the row widths a box file of the caller may have.
 
     A header holds as many names as the next line has values (``x,y,w,h`` above
     ``1,2,3,4``; eight above a polygon row), each a word (``x``, ``y_min``, ``width(px)``),
@@ -84,7 +85,7 @@ def header_lines(lines: list[str]) -> int:
         return 0
     names = [t for t in re.split(r"[,;\s]+", _COMMENT_MARK.sub("", lines[0]).strip()) if t]
     values = [t for t in re.split(r"[,;\s]+", lines[1].strip()) if t]
-    if len(names) not in (4, 8) or len(names) != len(values) or not all(_is_number(v) for v in values):
+    if len(names) not in widths or len(names) != len(values) or not all(_is_number(v) for v in values):
         return 0
     return int(all(_COLUMN_NAME.fullmatch(n) and not _is_number(n) for n in names))
 

@@ -1,0 +1,175 @@
+"""Boxes from a file of the user's own onto the footage: labels or pre-labels made elsewhere.
+
+An annotator brings boxes made outside the studio: another tool's labels, a colleague's file,
+another tracker's results (``track --out``), an annotation tool's MOT export. Two kinds of file
+are read, told apart by the width of their rows:
+
+* **one row per frame** (4 values ``x,y,w,h`` or an 8-value polygon, what every box file of
+  this project and the benchmarks hold; :func:`core.annotations.formats.text.parse_boxes`):
+  row k is frame k (1-based, the first row frame 1). ``0,0,0,0``, NaN and w or h <= 0 rows
+  mark the target absent.
+* **frame-numbered rows**: 5 values ``frame,x,y,w,h``, or MOTChallenge's 6, 7, 9 or 10
+  values ``frame,id,x,y,w,h[,conf,...]`` (what CVAT, DarkLabel and MOT tools write; 8-value
+  rows are polygons, as above). Frame numbers
+  count from 1, as MOT's do; a file holding a frame 0 counts from 0, and the import says
+  so. Frames without a row have no box. A MOT file of several objects needs ``object_id``
+  (:class:`SeveralObjectsError` lists them): the studio labels one object.
+
+A first line of column names is skipped (:func:`core.annotations.formats.text.header_lines`).
+Boxes are ``x, y, w, h`` top-left float pixels on the visible grid, records keyed by 0-based
+frame. ``checked``: the boxes become ``imported`` records (human-checked: tracking never
+replaces them; absent rows become absent marks); otherwise machine boxes (``student``
+provenance: the next tracking run replaces them, as it does a tracked box) and rows without a
+box are left out, since a tracker's "no box" says nothing a person checked.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.annotations.formats.rows import records_from_rows, rows_absent
+from core.annotations.formats.text import header_lines, parse_boxes, read_text, separator_problem
+from core.annotations.records import FrameAnnotation, Provenance
+from core.errors import AnnotationFormatError
+from core.wording import plural
+
+_SPLIT = re.compile(r"[,;\s]+")
+#: row widths of frame-numbered files: frame,x,y,w,h and MOT's frame,id,x,y,w,h[,conf[,x,y,z]] (MOT20's 9);
+#: 8 values are a polygon (VOT), read one row per frame
+FRAME_NUMBERED_WIDTHS = (5, 6, 7, 9, 10)
+
+
+class SeveralObjectsError(AnnotationFormatError):
+    """A MOT file holding more than one object id, with no id chosen: ``ids`` (sorted)."""
+
+    def __init__(self, path: Path, ids: list[int]):
+        listed = ", ".join(str(i) for i in ids[:8]) + (", ..." if len(ids) > 8 else "")
+        super().__init__(path, f"holds {len(ids)} objects (ids {listed}); the studio labels one: choose its id")
+        self.ids = ids
+
+
+@dataclass(frozen=True)
+class BoxFileImport:
+    """What :func:`read_box_file` found. ``records``: 0-based frame -> FrameAnnotation (only
+    frames inside the footage); ``kind``: ``"one row per frame"`` or ``"frame-numbered rows"``;
+    ``notes``: what the import adapted or left out, in the status bar's words."""
+
+    records: dict[int, FrameAnnotation]
+    kind: str
+    notes: tuple[str, ...]
+
+
+def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
+                  object_id: int | None = None) -> BoxFileImport:
+    """The boxes of ``path`` for footage of ``frames`` frames (see the module doc).
+
+    AnnotationFormatError naming the file (and line) when it cannot be read, holds no box
+    row, mixes row widths, or has a frame number that is not a whole number >= 0, or twice;
+    SeveralObjectsError for a MOT file of several objects without ``object_id``; an
+    ``object_id`` the file does not hold is an AnnotationFormatError listing those it does.
+    """
+    path = Path(path)
+    text = read_text(path)
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    skip = header_lines(lines, (4, 8, *FRAME_NUMBERED_WIDTHS))
+    widths = {len([t for t in _SPLIT.split(line.strip()) if t]) for line in lines[skip:] if line.strip()}
+    if not widths:
+        raise AnnotationFormatError(path, "holds no box row")
+    if widths <= {4, 8}:
+        return _one_row_per_frame(path, text, frames, checked)
+    if len(widths) == 1 and next(iter(widths)) in FRAME_NUMBERED_WIDTHS:
+        return _frame_numbered(path, lines, skip, frames, checked, object_id)
+    raise AnnotationFormatError(path, f"rows of {', '.join(str(w) for w in sorted(widths))} values: expected one "
+                                      "box per frame (x,y,w,h, or an 8-value polygon), or frame-numbered rows "
+                                      "(frame,x,y,w,h, or MOT's frame,id,x,y,w,h,...) of one width")
+
+
+def _provenance(checked: bool) -> Provenance:
+    return Provenance.IMPORTED if checked else Provenance.STUDENT
+
+
+def _one_row_per_frame(path: Path, text: str, frames: int, checked: bool) -> BoxFileImport:
+    rows = parse_boxes(text, path)
+    notes = []
+    if len(rows) > frames:
+        notes.append(f"{plural(len(rows) - frames, 'row')} past the footage's last frame ({frames}) left out")
+        rows = rows[:frames]
+    records = records_from_rows(rows, provenance=_provenance(checked))
+    return BoxFileImport(_machine_boxes_only(records, checked), "one row per frame", tuple(notes))
+
+
+def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checked: bool,
+                    object_id: int | None) -> BoxFileImport:
+    numbers, ids, boxes, line_of = [], [], [], []
+    for number, line in enumerate(lines[skip:], start=skip + 1):
+        if not line.strip():
+            raise AnnotationFormatError(path, "blank line between box rows", line=number)
+        if (problem := separator_problem(line)) is not None:
+            raise AnnotationFormatError(path, problem, line=number)
+        tokens = [t for t in _SPLIT.split(line.strip()) if t]
+        try:
+            values = [float(t) for t in tokens]
+        except ValueError:
+            raise AnnotationFormatError(path, f"not a number in {line.strip()!r}", line=number) from None
+        frame = values[0]
+        if not (math.isfinite(frame) and frame >= 0 and frame == int(frame)):
+            raise AnnotationFormatError(path, f"frame number {tokens[0]!r} is not a whole number >= 0", line=number)
+        numbers.append(int(frame))
+        ids.append(values[1] if len(values) >= 6 else None)
+        boxes.append(values[2:6] if len(values) >= 6 else values[1:5])
+        line_of.append(number)
+    keep = _rows_of_object(path, ids, object_id)
+    numbers = [numbers[k] for k in keep]
+    boxes = [boxes[k] for k in keep]
+    line_of = [line_of[k] for k in keep]
+    notes = []
+    first = 0 if min(numbers, default=1) == 0 else 1
+    if first == 0:
+        notes.append("frame numbers read from 0 (the file holds a frame 0)")
+    seen: dict[int, int] = {}
+    for frame, line in zip(numbers, line_of, strict=True):
+        if frame in seen:
+            raise AnnotationFormatError(path, f"frame {frame} has a second row (the first on line {seen[frame]})",
+                                        line=line)
+        seen[frame] = line
+    inside = [k for k, frame in enumerate(numbers) if frame - first < frames]
+    if len(inside) < len(numbers):
+        past = len(numbers) - len(inside)
+        notes.append(f"{plural(past, 'row')} past the footage's last frame ({frames}) left out")
+    rows = np.asarray([boxes[k] for k in inside], dtype=np.float64).reshape(-1, 4)
+    absent = rows_absent(rows)
+    provenance = _provenance(checked)
+    records = {}
+    for k, row, gone in zip(inside, rows, absent.tolist(), strict=True):
+        frame = numbers[k] - first
+        records[frame] = (FrameAnnotation(frame, None, absent=True, provenance=provenance) if gone
+                          else FrameAnnotation(frame, row, provenance=provenance))
+    return BoxFileImport(_machine_boxes_only(records, checked), "frame-numbered rows", tuple(notes))
+
+
+def _rows_of_object(path: Path, ids: list[float | None], object_id: int | None) -> list[int]:
+    """Indices of the rows of one object: every row of a file without ids (5 values), of the
+    only id, or of ``object_id``."""
+    if not ids or ids[0] is None:
+        return list(range(len(ids)))
+    present = sorted({int(i) if float(i).is_integer() else i for i in ids})
+    if object_id is None:
+        if len(present) > 1:
+            raise SeveralObjectsError(path, present)
+        return list(range(len(ids)))
+    keep = [k for k, i in enumerate(ids) if i == object_id]
+    if not keep:
+        listed = ", ".join(str(i) for i in present[:8]) + (", ..." if len(present) > 8 else "")
+        raise AnnotationFormatError(path, f"no object id {object_id} (the file holds ids {listed})")
+    return keep
+
+
+def _machine_boxes_only(records: dict[int, FrameAnnotation], checked: bool) -> dict[int, FrameAnnotation]:
+    """Checked labels keep their absent marks; pre-labels keep only their boxes."""
+    return records if checked else {f: r for f, r in records.items() if not r.absent}

@@ -1,0 +1,101 @@
+"""Boxes from the user's own file onto the footage (``read_box_file``): one row per frame, or
+frame-numbered rows (frame,x,y,w,h; MOT's frame,id,x,y,w,h,...), as checked labels or as
+pre-labels a tracking run replaces."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.annotations.formats.box_import import SeveralObjectsError, read_box_file
+from core.annotations.records import Provenance
+from core.errors import AnnotationFormatError
+
+
+def _file(tmp_path, text: str, name: str = "boxes.txt"):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_one_row_per_frame_as_checked_labels(tmp_path):
+    path = _file(tmp_path, "x,y,w,h\n10,20,30,40\n0,0,0,0\n1,1,5,1,5,4,1,4\n")
+    found = read_box_file(path, frames=10)
+    assert found.kind == "one row per frame" and found.notes == ()
+    assert sorted(found.records) == [0, 1, 2]
+    assert found.records[0].box.tolist() == [10, 20, 30, 40]
+    assert found.records[1].absent and found.records[1].provenance == Provenance.IMPORTED
+    assert found.records[2].box.tolist() == [1, 1, 4, 3]  # a polygon's bounding box
+    assert all(r.provenance == Provenance.IMPORTED for r in found.records.values())
+
+
+def test_pre_labels_are_machine_boxes_without_absent_marks(tmp_path):
+    """``track --out`` writes 0,0,0,0 before its start frame: pre-labels leave those frames empty."""
+    path = _file(tmp_path, "0,0,0,0\n0,0,0,0\n10,20,30,40\n11,20,30,40\n")
+    found = read_box_file(path, frames=4, checked=False)
+    assert sorted(found.records) == [2, 3]
+    assert all(r.provenance == Provenance.STUDENT and r.confidence is None for r in found.records.values())
+
+
+def test_rows_past_the_footage_are_left_out_and_said(tmp_path):
+    path = _file(tmp_path, "".join(f"{k},2,3,4\n" for k in range(1, 8)))
+    found = read_box_file(path, frames=5)
+    assert sorted(found.records) == [0, 1, 2, 3, 4]
+    assert found.notes == ("2 rows past the footage's last frame (5) left out",)
+
+
+def test_frame_numbered_rows_count_from_one_and_leave_gaps(tmp_path):
+    path = _file(tmp_path, "frame,x,y,w,h\n1,10,20,30,40\n4,12,20,30,40\n5,0,0,0,0\n9,1,2,3,4\n")
+    found = read_box_file(path, frames=6)
+    assert found.kind == "frame-numbered rows"
+    assert sorted(found.records) == [0, 3, 4]
+    assert found.records[3].box.tolist() == [12, 20, 30, 40] and found.records[4].absent
+    assert found.notes == ("1 row past the footage's last frame (6) left out",)
+
+
+def test_frame_numbers_from_zero_are_said(tmp_path):
+    path = _file(tmp_path, "0 10 20 30 40\n1 11 20 30 40\n")
+    found = read_box_file(path, frames=3)
+    assert sorted(found.records) == [0, 1] and found.records[1].box[0] == 11
+    assert "frame numbers read from 0" in found.notes[0]
+
+
+def test_mot_rows_of_one_object(tmp_path):
+    path = _file(tmp_path, "1,1,10,20,30,40,1,-1,-1,-1\n2,1,11,20,30,40,1,-1,-1,-1\n")
+    found = read_box_file(path, frames=5)
+    np.testing.assert_array_equal(found.records[1].box, [11, 20, 30, 40])
+
+
+def test_mot_rows_of_several_objects_need_an_id(tmp_path):
+    path = _file(tmp_path, "1,1,10,20,30,40,1\n1,7,50,20,30,40,1\n2,7,52,20,30,40,1\n")
+    with pytest.raises(SeveralObjectsError) as info:
+        read_box_file(path, frames=5)
+    assert info.value.ids == [1, 7] and "boxes.txt" in str(info.value) and "ids 1, 7" in str(info.value)
+    found = read_box_file(path, frames=5, object_id=7)
+    assert sorted(found.records) == [0, 1] and found.records[1].box[0] == 52
+    with pytest.raises(AnnotationFormatError, match="no object id 3"):
+        read_box_file(path, frames=5, object_id=3)
+
+
+@pytest.mark.parametrize(
+    "text, problem, line",
+    [
+        ("", "no box row", None),
+        ("1,2,3,4\n1,2,3,4,5\n", "rows of 4, 5 values", None),
+        ("1.5,10,20,30,40\n", "not a whole number", 1),
+        ("-1,10,20,30,40\n", "not a whole number", 1),
+        ("1,10,20,30,40\n1,11,20,30,40\n", "frame 1 has a second row \\(the first on line 1\\)", 2),
+        ("1,10,20,30,40\n2,a,20,30,40\n", "not a number", 2),
+        ("1,10,20,30,40\n\n2,10,20,30,40\n", "blank line", 2),
+        ("1,2,3\n", "rows of 3 values", None),
+    ],
+)
+def test_bad_files_name_the_file_and_line(tmp_path, text, problem, line):
+    path = _file(tmp_path, text)
+    with pytest.raises(AnnotationFormatError, match=problem) as info:
+        read_box_file(path, frames=10)
+    assert info.value.line == line and "boxes.txt" in str(info.value)
+
+
+def test_a_missing_file_is_one_error(tmp_path):
+    with pytest.raises(AnnotationFormatError, match="not found"):
+        read_box_file(tmp_path / "gone.txt", frames=3)
