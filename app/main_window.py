@@ -22,7 +22,7 @@ from app.edits import outside_frame
 from app.jobs import TrackerPool
 from app.menus import build_menus
 from app.settings import StudioSettings
-from app.status import JobStatus
+from app.status import ElidingStatusBar, JobStatus
 from app.views.paired_view import PairedViews, missing_modality
 from app.views.timeline import TimelineWidget
 from app.views.transport import TransportBar
@@ -100,9 +100,10 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         layout.addWidget(self.transport)
         self.setCentralWidget(central)
         self.job_status = JobStatus()
+        self.setStatusBar(ElidingStatusBar())
         self.statusBar().addPermanentWidget(self.job_status)
         # a long message (the notes of an open: 16-bit mapping, resampling, where the project
-        # lives) is cut at the window's edge: its whole text shows when the pointer rests on it
+        # lives) is cut with an ellipsis before the labels: its whole text shows when the pointer rests on it
         status_bar = self.statusBar()
         status_bar.messageChanged.connect(lambda text: status_bar.setToolTip(text))
         # workers and controllers

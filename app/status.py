@@ -1,9 +1,19 @@
-"""The status bar's right-hand side: the chosen tracker, tracker speed/engine, a job
-progress bar, Cancel."""
+"""The status bar (:class:`ElidingStatusBar`) and its right-hand side: the chosen tracker,
+tracker speed/engine, a job progress bar, Cancel."""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
+from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtGui import QPainter
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QStatusBar,
+    QStyle,
+    QStyleOption,
+    QWidget,
+)
 
 BAR_MIN_WIDTH = 160  # pixels: the progress bar is never squeezed below this by the labels beside it
 BAR_MAX_WIDTH = 360
@@ -76,3 +86,71 @@ class JobStatus(QWidget):
             self.engine_label.setText(f"last run {text}")
         self.bar.hide()
         self.cancel_button.hide()
+
+
+class ElidingStatusBar(QStatusBar):
+    """A status bar whose message, when longer than the room left of its permanent widgets, ends
+    in an ellipsis ("... F1 lists the k\u2026"): ``QStatusBar`` cut it mid-word under the tracker
+    label, with no sign that more followed. ``currentMessage()`` is the whole text, and so is the
+    tooltip the window sets. Painted as ``QStatusBar.paintEvent`` paints a message, with the text
+    elided."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._permanent: list[QWidget] = []
+
+    def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:  # noqa: N802 (Qt's name)
+        self._permanent.append(widget)
+        super().addPermanentWidget(widget, stretch)
+
+    def insertPermanentWidget(self, index: int, widget: QWidget, stretch: int = 0) -> int:  # noqa: N802
+        self._permanent.append(widget)
+        return super().insertPermanentWidget(index, widget, stretch)
+
+    def removeWidget(self, widget: QWidget) -> None:  # noqa: N802 (Qt's name)
+        if widget in self._permanent:
+            self._permanent.remove(widget)
+        super().removeWidget(widget)
+
+    def message_rect(self) -> QRect:
+        """Where the message is drawn: from 6 px in to 2 px short of the first visible permanent
+        widget (``QStatusBarPrivate::messageRect``, left to right and right to left)."""
+        rtl = self.layoutDirection() == Qt.LayoutDirection.RightToLeft
+        left, right = 6, self.width() - 12
+        shown = [w for w in self._permanent if w.isVisible() and w.parentWidget() is self]
+        if shown:
+            if rtl:
+                left = max(left, max(w.x() + w.width() for w in shown) + 2)
+            else:
+                right = min(right, min(w.x() for w in shown) - 2)
+        return QRect(left, 0, max(0, right - left), self.height())
+
+    def shown_message(self) -> str:
+        """The message as it is drawn: cut with an ellipsis to :meth:`message_rect` ("" when none)."""
+        message = self.currentMessage()
+        if not message:
+            return ""
+        return self.fontMetrics().elidedText(message, Qt.TextElideMode.ElideRight, self.message_rect().width())
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        message = self.currentMessage()
+        if not message:
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        option = QStyleOption()
+        option.initFrom(self)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelStatusBar, option, painter, self)
+        for widget in self._permanent:  # with a message shown only the permanent widgets have frames
+            if widget.isVisible() and widget.parentWidget() is self:
+                frame = widget.geometry().adjusted(-2, -1, 2, 1)
+                if event.rect().intersects(frame):
+                    item = QStyleOption()
+                    item.rect = frame
+                    item.palette = self.palette()
+                    item.state = QStyle.StateFlag.State_None
+                    self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameStatusBarItem, item, painter, widget)
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(self.message_rect(), int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
+                                                  | Qt.TextFlag.TextSingleLine), self.shown_message())
+        painter.end()

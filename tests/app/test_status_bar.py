@@ -15,3 +15,29 @@ def test_the_progress_bar_keeps_room_for_its_text_beside_a_long_engine_text(wind
     qtbot.wait(50)
     text = status.bar.text()
     assert status.bar.fontMetrics().horizontalAdvance(text) + 16 <= status.bar.width(), (text, status.bar.width())
+
+
+def test_a_long_message_cut_at_the_labels_ends_in_an_ellipsis(window, qtbot):
+    """A status message longer than the room left of the tracker label was cut mid-word under it
+    ("... F1 l|Tracker: Student" on a 1000-wide window), with no sign that more followed: it ends in
+    "..." (one character) now; the whole text stays in the tooltip. Checked on the picture: the bar
+    with the long message looks as the bar with that message cut by ``QFontMetrics.elidedText``."""
+    from PySide6.QtCore import Qt
+
+    window.resize(640, 480)
+    qtbot.waitUntil(lambda: window.width() == 640)
+    bar = window.statusBar()
+    long = ("Demo: drag a box around the target (the one warm in the thermal view), press T to track; "
+            "N jumps to where it needs a look; F1 lists the keys")
+    bar.showMessage(long)
+    qtbot.wait(20)
+    room = window.job_status.x() - 2 - 6  # the message's room as QStatusBar lays it out
+    cut = bar.fontMetrics().elidedText(long, Qt.TextElideMode.ElideRight, room)
+    assert cut != long and cut.endswith("\u2026")
+    shown = bar.grab().toImage()
+    bar.showMessage(cut)
+    qtbot.wait(20)
+    assert bar.grab().toImage() == shown
+    assert bar.toolTip() == cut  # follows the message; the long one's tooltip was the long text
+    bar.showMessage(long)
+    assert bar.toolTip() == long
