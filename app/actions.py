@@ -38,6 +38,8 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("open_pair", "Open pair...", "Ctrl+O", "open a visible and a thermal video (or image folders)"),
     ("open_sequence", "Open sequence folder...", "Ctrl+Shift+O", "open a dataset sequence folder"),
     ("open_video", "Open one video...", "Ctrl+Alt+O", "open one video of one stream (visible or thermal, by its colour)"),
+    ("import_boxes", "Import boxes from a file...", "Ctrl+I", "labels or pre-labels made elsewhere: a box per line, "
+                                                               "frame-numbered rows or MOT rows"),
     ("export", "Export...", "Ctrl+E", "write the annotations in a benchmark layout"),
     ("fit", "Fit to window", "Ctrl+0", "show the whole frame"),
     ("zoom_target", "Zoom to the target", "Z", "zoom both views onto this frame's box"),
@@ -66,7 +68,7 @@ MENU_OF: dict[str, str] = {
     **{name: "Edit" for name in ("undo", "redo", "keyframe", "absent", "occluded", "delete_box", "interpolate")},
     **{name: "Track" for name in ("track", "stop", "refine", "accept", "accept_range", "range", "range_start",
                                   "range_end", "attention")},
-    **{name: "File" for name in ("open_pair", "open_sequence", "open_video", "export")},
+    **{name: "File" for name in ("open_pair", "open_sequence", "open_video", "import_boxes", "export")},
     "help": "Help",
 }
 

@@ -269,10 +269,23 @@ def import_ground_truth(existing: Mapping[int, FrameAnnotation],
     ``keep`` (e.g. ``accepted_frames`` the user chose to keep), are left alone."""
     if not ground_truth:
         return None
+    return import_boxes(existing, {f: r if r.provenance == Provenance.IMPORTED else
+                                   r.with_changes(provenance=Provenance.IMPORTED) for f, r in ground_truth.items()},
+                        keep=keep, label_of=lambda n: f"import {plural(n, 'ground-truth box', 'ground-truth boxes')}")
+
+
+def import_boxes(existing: Mapping[int, FrameAnnotation], records: Mapping[int, FrameAnnotation], *,
+                 keep: Iterable[int] = (), label_of=None) -> SetRecords | None:
+    """``records`` (frame -> record, their provenance as given: ``imported`` labels or machine
+    pre-labels) written over the frames that do not hold a protected record (a manual box,
+    a keyframe, an absent mark, an imported box) and are not in ``keep``; one undo step
+    labelled ``label_of(count)`` ("import 40 boxes from a file"). None when nothing is written."""
     keep = set(int(f) for f in keep)
-    new = [r if r.provenance == Provenance.IMPORTED else r.with_changes(provenance=Provenance.IMPORTED)
-           for f, r in sorted(ground_truth.items()) if not is_protected(existing.get(f)) and f not in keep]
-    return SetRecords(new, label=f"import {plural(len(new), 'ground-truth box', 'ground-truth boxes')}") if new else None
+    new = [r for f, r in sorted(records.items()) if not is_protected(existing.get(f)) and f not in keep]
+    if not new:
+        return None
+    label = label_of(len(new)) if label_of is not None else f"import {plural(len(new), 'box', 'boxes')} from a file"
+    return SetRecords(new, label=label)
 
 
 def outside_frame(box, width: int, height: int) -> bool:

@@ -29,6 +29,7 @@ def build_menus(window) -> None:
     file_menu.aboutToShow.connect(lambda: fill_recent_menu(window))
     file_menu.addSeparator()
     file_menu.addAction(a["import_gt"])
+    file_menu.addAction(a["import_boxes"])
     file_menu.addAction(a["export"])
     file_menu.addSeparator()
     file_menu.addAction(a["settings"])

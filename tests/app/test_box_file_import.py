@@ -1,0 +1,86 @@
+"""File > Import boxes from a file...: a user's own labels or another tool's pre-labels onto the
+footage. Before, the studio imported only the ground truth its sequence folder ships: a
+colleague's labels, a CVAT / MOT export or ``track --out`` results could not be loaded to check
+and correct, except by renaming them into a dataset layout beside the frames."""
+from __future__ import annotations
+
+import numpy as np
+
+
+def _answers(*replies):
+    """An ``ask_hook`` answering the studio's questions in turn, recording their titles."""
+    asked = []
+
+    def hook(title, text, choices):
+        asked.append((title, text, choices))
+        return replies[len(asked) - 1]
+    hook.asked = asked
+    return hook
+
+
+def test_checked_labels_from_a_file_become_imported_boxes(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    document = window.document
+    window.views.box_drawn.emit("visible", synthetic.boxes[0] + 1.0)  # a box the user drew on frame 1
+    rows = "".join(f"{x:.2f},{y:.2f},{w:.2f},{h:.2f}\n" for x, y, w, h in synthetic.boxes[:8])
+    path = tmp_path / "labels.csv"
+    path.write_text("x,y,w,h\n" + rows.replace(rows.splitlines()[4], "0,0,0,0"))
+    window.ask_hook = _answers("Checked labels")
+    window.edits.import_box_file(str(path))
+    assert window.statusBar().currentMessage() == (
+        "imported 7 frames of checked labels from labels.csv, one row per frame (1 absent); kept 1 box you drew or "
+        "corrected on the frame the file also has (1); T does not replace imported boxes")
+    assert document.record(0).provenance == "manual"
+    assert document.record(1).provenance == "imported"
+    np.testing.assert_allclose(document.record(1).box, synthetic.boxes[1], atol=0.01)
+    assert document.record(4).absent and document.record(8) is None
+    window.actions["undo"].trigger()  # one step
+    assert document.record(1) is None and document.record(0).provenance == "manual"
+
+
+def test_pre_labels_of_one_mot_object_are_machine_boxes_that_tracking_replaces(window, pair_files, synthetic,
+                                                                               tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    document = window.document
+    lines = [f"{f + 1},3,{x:.1f},{y:.1f},{w:.1f},{h:.1f},1,-1,-1,-1" for f, (x, y, w, h) in
+             enumerate(synthetic.boxes[:6])]
+    lines += ["2,9,1,1,5,5,1,-1,-1,-1", "40,3,1,1,5,5,1,-1,-1,-1"]  # another object; a frame past the end (24)
+    path = tmp_path / "gt.txt"
+    path.write_text("\n".join(lines) + "\n")
+    window.ask_hook = hook = _answers("Pre-labels to correct", "id 3")
+    window.edits.import_box_file(str(path))
+    assert [title for title, _text, _choices in hook.asked] == ["Import boxes as", "Which object?"]
+    assert hook.asked[1][2] == ("id 3", "id 9", "Cancel")
+    assert window.statusBar().currentMessage() == (
+        "imported 6 frames of pre-labels from gt.txt, frame-numbered rows; 1 row past the footage's last frame (24) "
+        "left out; T replaces them from the frame it starts on")
+    record = document.record(2)
+    assert record.provenance == "student" and not record.keyframe
+    np.testing.assert_allclose(record.box, synthetic.boxes[2], atol=0.06)
+
+
+def test_a_bad_file_is_one_error_and_changes_nothing(window, pair_files, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    path = tmp_path / "bad.txt"
+    path.write_text("1,2,3,4\n5,6,x,8\n")
+    window.ask_hook = _answers("Checked labels")
+    window.edits.import_box_file(str(path))
+    assert str(window.last_error) == f"{path}, line 2: not a number in '5,6,x,8'"
+    assert not window.document.records
+
+
+def test_cancel_imports_nothing(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    path = tmp_path / "labels.txt"
+    path.write_text("10,10,20,20\n")
+    window.ask_hook = _answers("Cancel")
+    window.edits.import_box_file(str(path))
+    assert window.statusBar().currentMessage() == "boxes not imported"
+    assert window.document.record(0) is None
+
+
+def test_the_action_is_in_the_file_menu_with_its_key(window):
+    action = window.actions["import_boxes"]
+    assert action.shortcut().toString() == "Ctrl+I"
+    file_menu = window.menuBar().actions()[0].menu()
+    assert action in file_menu.actions()
