@@ -23,6 +23,8 @@ from app.style import THERMAL_COLORMAPS
 from core.errors import OutputError, RGBTError
 from core.wording import plural, verb
 
+#: a file of these dropped on open footage is a box file to import (``EditGlue.import_box_file``)
+BOX_FILE_SUFFIXES = (".txt", ".csv", ".tsv")
 # Notes of ``core.sequences.pair`` on streams that do not match: frames left out or drifting apart.
 UNMATCHED_STREAMS = ("frame counts differ", "frame rates differ")
 
@@ -412,10 +414,20 @@ class WindowDialogs:
 
     def dropEvent(self, event) -> None:
         paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        if len(paths) == 1 and paths[0].suffix.lower() in BOX_FILE_SUFFIXES and paths[0].is_file():
+            # a box file dropped on open footage imports its boxes (File > Import boxes from a file...)
+            event.acceptProposedAction()
+            if self.document is None:
+                self.statusBar().showMessage(f"{paths[0].name}: open the footage first, then drop its box file on it "
+                                             "to import the boxes", 10000)
+            else:
+                self.edits.import_box_file(str(paths[0]))
+            return
         request = classify_drop(paths)
         if request is None:
-            self.statusBar().showMessage("drop one sequence folder, one video, a project (.rgbt.sqlite), or two "
-                                         "files/folders (visible and thermal)", 10000)
+            self.statusBar().showMessage("drop one sequence folder, one video, a project (.rgbt.sqlite), two "
+                                         "files/folders (visible and thermal), or a box file (.txt, .csv) on open "
+                                         "footage", 10000)
             return
         event.acceptProposedAction()
         self.open_request(request)

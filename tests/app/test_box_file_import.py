@@ -84,3 +84,29 @@ def test_the_action_is_in_the_file_menu_with_its_key(window):
     assert action.shortcut().toString() == "Ctrl+I"
     file_menu = window.menuBar().actions()[0].menu()
     assert action in file_menu.actions()
+
+
+def _drop(window, path):
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    window.dropEvent(QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                                Qt.KeyboardModifier.NoModifier))
+
+
+def test_a_box_file_dropped_on_open_footage_imports_it(window, pair_files, synthetic, tmp_path):
+    """A .csv dropped on the window said 'drop one sequence folder, one video, ...'; it now imports
+    its boxes onto the footage shown, and before any footage is open says to open it first."""
+    path = tmp_path / "boxes.csv"
+    path.write_text("".join(f"{x:.2f},{y:.2f},{w:.2f},{h:.2f}\n" for x, y, w, h in synthetic.boxes[:3]))
+    _drop(window, path)
+    assert window.document is None
+    assert window.statusBar().currentMessage() == (
+        "boxes.csv: open the footage first, then drop its box file on it to import the boxes")
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    window.ask_hook = _answers("Checked labels")
+    _drop(window, path)
+    assert window.statusBar().currentMessage().startswith("imported 3 frames of checked labels from boxes.csv")
+    assert window.document.record(2).provenance == "imported"
