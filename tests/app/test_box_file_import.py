@@ -79,9 +79,12 @@ def test_cancel_imports_nothing(window, pair_files, synthetic, tmp_path):
     assert window.document.record(0) is None
 
 
-def test_the_action_is_in_the_file_menu_with_its_key(window):
+def test_the_action_is_in_the_file_menu_with_its_key(window, pair_files, tmp_path):
     action = window.actions["import_boxes"]
     assert action.shortcut().toString() == "Ctrl+I"
+    assert not action.isEnabled()  # nothing to import onto yet
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    assert action.isEnabled()
     file_menu = window.menuBar().actions()[0].menu()
     assert action in file_menu.actions()
 
