@@ -34,6 +34,7 @@ COMMAND_MODULES = (
     "core.commands.track_dataset",
     "core.commands.eval",
     "core.commands.convert",
+    "core.commands.render",
     "core.commands.synth",
     "core.commands.compact_data",
     "core.commands.train",

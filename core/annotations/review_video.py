@@ -1,0 +1,247 @@
+"""A review video: the footage with its boxes drawn, for checking labels or showing results.
+
+An annotator sends a lead the sequence to check by eye; a researcher shows a tracker's
+results beside the ground truth. :func:`render_review_video` writes one MP4 (``.mp4``,
+MPEG-4 Part 2, which OpenCV's own FFmpeg writes on every platform; ``.avi`` gives Motion
+JPEG) with, on every frame:
+
+* the visible and the thermal frame side by side (``layout="side-by-side"``; one-stream
+  footage shows its one stream), the thermal frame in a colormap (``thermal_colormap``);
+* each :class:`BoxLayer`'s box on both views (a layer's separate thermal box on the thermal
+  view), dashed where the layer marks it occluded, on a dark outline so each colour reads on
+  any frame, and the layer's word for the frame ("drawn", "tracked 0.62", "absent");
+* a header line: the frame number and the layers' legend.
+
+Boxes are ``x, y, w, h`` top-left float pixels on the visible grid (the thermal frame of a
+pair lies on it too). Frames wider than ``max_width`` (a 4K pair side by side) are scaled
+down; the video's sides are even. The job is a generator yielding ``core.progress.Progress``
+(one per frame) and returning an ``ExportResult``; the file is written beside the target and
+renamed into place at the end (``core.fileio.atomic_path``), so a cancelled or failed run
+leaves an earlier video intact. Frames are read one at a time: memory stays flat.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from core.annotations.records import FrameAnnotation, Provenance
+from core.errors import ExportError
+from core.fileio import atomic_path
+from core.progress import Job, Progress
+
+#: the studio's box colours by provenance (``app.style.PROVENANCE_COLOURS``), as RGB
+PROVENANCE_RGB = {Provenance.MANUAL: (46, 204, 64), Provenance.INTERPOLATED: (127, 219, 255),
+                  Provenance.STUDENT: (255, 133, 27), Provenance.TEACHER: (240, 18, 190),
+                  Provenance.IMPORTED: (170, 170, 170)}
+#: how a frame's record is named on the video
+PROVENANCE_WORDS = {Provenance.MANUAL: "drawn", Provenance.INTERPOLATED: "interpolated",
+                    Provenance.STUDENT: "tracked", Provenance.TEACHER: "teacher (accepted)",
+                    Provenance.IMPORTED: "imported"}
+#: colours of extra layers (trackers' results), in turn: white, blue, yellow, red, lime, cyan
+LAYER_RGB = ((255, 255, 255), (0, 116, 217), (255, 220, 0), (255, 65, 54), (1, 255, 112), (57, 204, 204))
+LAYOUTS = ("side-by-side", "visible", "thermal")
+#: OpenCV colormaps by the names the studio uses for them
+COLORMAPS = {"gray": None, "inferno": cv2.COLORMAP_INFERNO, "magma": cv2.COLORMAP_MAGMA,
+             "plasma": cv2.COLORMAP_PLASMA, "viridis": cv2.COLORMAP_VIRIDIS, "turbo": cv2.COLORMAP_TURBO}
+_OUTLINE = (0, 0, 0)
+_HEADER_PX = 22
+
+
+@dataclass(frozen=True)
+class FrameBox:
+    """One layer's box on one frame: ``box`` (4,) x, y, w, h or None (absent), the thermal
+    view's own box or None (the same), the RGB colour, dashed or not, and the word shown."""
+
+    box: np.ndarray | None
+    thermal_box: np.ndarray | None = None
+    colour: tuple[int, int, int] = (255, 255, 255)
+    dashed: bool = False
+    word: str = ""
+
+
+@dataclass(frozen=True)
+class BoxLayer:
+    """A named series of boxes: ``boxes`` maps the 0-based frame to its :class:`FrameBox`;
+    ``colour`` is the legend's (RGB)."""
+
+    name: str
+    colour: tuple[int, int, int]
+    boxes: Mapping[int, FrameBox] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VideoOptions:
+    """``layout``: one of :data:`LAYOUTS` (one-stream footage always shows its stream);
+    ``thermal_colormap``: a key of :data:`COLORMAPS`; ``fps``: None for the footage's own
+    rate (25 when unknown); ``max_width``: wider frames are scaled down (pixels)."""
+
+    layout: str = "side-by-side"
+    thermal_colormap: str = "inferno"
+    fps: float | None = None
+    max_width: int = 1920
+
+    def __post_init__(self) -> None:
+        if self.layout not in LAYOUTS:
+            raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, got {self.layout!r}")
+        if self.thermal_colormap not in COLORMAPS:
+            raise ValueError(f"thermal_colormap must be one of {', '.join(COLORMAPS)}, got {self.thermal_colormap!r}")
+        if self.fps is not None and not self.fps > 0:
+            raise ValueError(f"fps must be > 0, got {self.fps}")
+        if self.max_width < 64:
+            raise ValueError(f"max_width must be at least 64, got {self.max_width}")
+
+
+def annotation_layer(records: Mapping[int, FrameAnnotation], name: str = "annotations") -> BoxLayer:
+    """The studio's records as a layer: each box in its provenance's colour, occluded ones
+    dashed, the word its kind ("drawn", "tracked 0.62"); absent frames say "absent"."""
+    boxes = {}
+    for frame, record in records.items():
+        provenance = Provenance(record.provenance)
+        if record.absent or record.box is None:
+            boxes[frame] = FrameBox(None, word="absent (occluded)" if record.occluded else "absent")
+            continue
+        word = PROVENANCE_WORDS[provenance] + (" keyframe" if record.keyframe and provenance != Provenance.MANUAL
+                                               else "")
+        if record.confidence is not None:
+            word += f" {record.confidence:.2f}"
+        boxes[frame] = FrameBox(record.box, record.thermal_box, PROVENANCE_RGB[provenance], record.occluded, word)
+    return BoxLayer(name, PROVENANCE_RGB[Provenance.MANUAL], boxes)
+
+
+def rows_layer(name: str, rows: Mapping[int, np.ndarray | None], colour: tuple[int, int, int]) -> BoxLayer:
+    """A tracker's results or a ground truth (frame -> (4,) box or None) as a layer of one colour."""
+    return BoxLayer(name, colour, {f: FrameBox(None if b is None else np.asarray(b, dtype=np.float64), None, colour)
+                                   for f, b in rows.items()})
+
+
+def render_review_video(sequence, layers: Sequence[BoxLayer], out_path: str | Path,
+                        options: VideoOptions = VideoOptions()) -> Job:
+    """Write the review video of ``sequence`` (``core.sequences`` footage: ``len``, ``[i]`` ->
+    FramePair, ``info``) with ``layers`` drawn to ``out_path`` (``.mp4`` or ``.avi``).
+
+    Returns ``core.annotations.formats.export.ExportResult``. ExportError naming the file when
+    the suffix is neither or the writer cannot open it; OutputError when it cannot be written.
+    """
+    from core.annotations.formats.export import ExportResult
+
+    out_path = Path(out_path)
+    fourcc = {".mp4": "mp4v", ".avi": "MJPG"}.get(out_path.suffix.lower())
+    if fourcc is None:
+        raise ExportError(out_path, "a review video is .mp4 or .avi")
+    info = sequence.info
+    layout = ("visible" if getattr(info, "visible_only", False) else
+              "thermal" if getattr(info, "thermal_only", False) else options.layout)
+    count = len(sequence)
+    fps = options.fps or (float(info.fps) if getattr(info, "fps", None) else 25.0)
+    panels = 2 if layout == "side-by-side" else 1
+    scale = min(1.0, options.max_width / float(panels * info.width))
+    panel_w, panel_h = _even(info.width * scale), _even(info.height * scale)
+    size = (panel_w * panels, panel_h + _HEADER_PX)
+    with atomic_path(out_path, suffix=out_path.suffix) as temporary:
+        writer = cv2.VideoWriter(str(temporary), cv2.VideoWriter_fourcc(*fourcc), fps, size)
+        try:
+            if not writer.isOpened():
+                raise ExportError(out_path, f"OpenCV cannot write {fourcc} video here")
+            for index in range(count):
+                pair = sequence[index]
+                canvas = _compose(pair, index, count, layers, layout, options.thermal_colormap,
+                                  (panel_w, panel_h), scale)
+                writer.write(cv2.cvtColor(canvas, cv2.COLOR_RGB2BGR))
+                yield Progress(index + 1, count, f"frame {index + 1}/{count}")
+        finally:
+            writer.release()
+    drawn = sum(1 for layer in layers for b in layer.boxes.values() if b.box is not None)
+    summary = (f"{count} frames at {fps:g} fps, {size[0]}x{size[1]}, {len(layers)} box "
+               f"layer{'s' if len(layers) != 1 else ''} ({drawn} boxes drawn)")
+    return ExportResult(out_path, count, [], summary)
+
+
+def _even(value: float) -> int:
+    return max(2, int(round(value / 2.0)) * 2)
+
+
+def _compose(pair, index: int, count: int, layers: Sequence[BoxLayer], layout: str, colormap: str,
+             panel: tuple[int, int], scale: float) -> np.ndarray:
+    """(H + header, W * panels, 3) uint8 RGB: the header and the panels with the boxes drawn."""
+    views = []
+    if layout in ("side-by-side", "visible"):
+        views.append((_fit(pair.visible, panel), "visible"))
+    if layout in ("side-by-side", "thermal"):
+        views.append((_fit(_thermal_rgb(pair.thermal, colormap), panel), "thermal"))
+    words = []
+    for image, view in views:
+        for layer in layers:
+            mark = layer.boxes.get(index)
+            if mark is None:
+                continue
+            box = mark.thermal_box if view == "thermal" and mark.thermal_box is not None else mark.box
+            if box is not None:
+                _draw_box(image, np.asarray(box, dtype=np.float64) * scale, mark.colour, mark.dashed)
+    for layer in layers:
+        mark = layer.boxes.get(index)
+        word = "no box" if mark is None else mark.word or ("" if mark.box is not None else "no box")
+        colour = mark.colour if mark is not None and mark.box is not None else layer.colour
+        words.append((f"{layer.name}: {word}" if word else layer.name, colour))
+    canvas = np.zeros((panel[1] + _HEADER_PX, panel[0] * len(views), 3), dtype=np.uint8)
+    for k, (image, _view) in enumerate(views):
+        canvas[_HEADER_PX:, k * panel[0]:(k + 1) * panel[0]] = image
+    _header(canvas, f"frame {index + 1}/{count}", words)
+    return canvas
+
+
+def _fit(image: np.ndarray, panel: tuple[int, int]) -> np.ndarray:
+    """(H, W, 3) uint8 RGB at the panel's (width, height), a private copy to draw on."""
+    if (image.shape[1], image.shape[0]) == panel:
+        return np.array(image, dtype=np.uint8, copy=True)
+    shrink = image.shape[1] > panel[0]
+    return cv2.resize(image, panel, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+
+
+def _thermal_rgb(thermal: np.ndarray, colormap: str) -> np.ndarray:
+    """(H, W) uint8 -> (H, W, 3) uint8 RGB in ``colormap`` ("gray": the grey levels)."""
+    code = COLORMAPS[colormap]
+    if code is None:
+        return cv2.cvtColor(thermal, cv2.COLOR_GRAY2RGB)
+    return cv2.cvtColor(cv2.applyColorMap(thermal, code), cv2.COLOR_BGR2RGB)
+
+
+def _draw_box(image: np.ndarray, box: np.ndarray, colour: tuple[int, int, int], dashed: bool) -> None:
+    """``box`` (x, y, w, h in the image's pixels) in ``colour`` on a dark outline, in place."""
+    x, y, w, h = box.tolist()
+    if not all(np.isfinite([x, y, w, h])) or w <= 0 or h <= 0:
+        return
+    corners = [(x, y), (x + w, y), (x + w, y + h), (x, y + h)]
+    for width, paint in ((4, _OUTLINE), (2, colour)):
+        for k in range(4):
+            _line(image, corners[k], corners[(k + 1) % 4], paint, width, dashed)
+
+
+def _line(image, start, end, colour, width: int, dashed: bool) -> None:
+    a, b = np.asarray(start, dtype=np.float64), np.asarray(end, dtype=np.float64)
+    length = float(np.hypot(*(b - a)))
+    if not dashed or length < 1:
+        cv2.line(image, _point(a), _point(b), colour, width, cv2.LINE_AA)
+        return
+    dash = 6.0
+    for t in np.arange(0.0, length, 2 * dash):
+        cv2.line(image, _point(a + (b - a) * (t / length)), _point(a + (b - a) * (min(t + dash, length) / length)),
+                 colour, width, cv2.LINE_AA)
+
+
+def _point(p: np.ndarray) -> tuple[int, int]:
+    return int(round(float(p[0]))), int(round(float(p[1])))
+
+
+def _header(canvas: np.ndarray, title: str, words: list[tuple[str, tuple[int, int, int]]]) -> None:
+    """The frame number and each layer's word for the frame, in its colour, along the top."""
+    font, size = cv2.FONT_HERSHEY_SIMPLEX, 0.45
+    x = 6
+    for text, colour in [(title, (255, 255, 255)), *words]:
+        cv2.putText(canvas, text, (x, 15), font, size, colour, 1, cv2.LINE_AA)
+        x += cv2.getTextSize(text, font, size, 1)[0][0] + 16
+        if x >= canvas.shape[1]:
+            break

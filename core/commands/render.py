@@ -1,0 +1,120 @@
+"""``python main.py render``: a review video of a sequence with its boxes drawn.
+
+The same job as the studio's File > Export > Review video
+(``core.annotations.review_video.render_review_video``): the visible and thermal frames side
+by side, the ground truth, trackers' results files and a studio project's annotations drawn
+on both.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from core.commands.arguments import output_file
+from core.errors import ConfigError
+from core.progress import run_with_bar
+
+
+def register(subparsers) -> None:
+    from core.annotations.review_video import COLORMAPS, LAYOUTS
+
+    parser = subparsers.add_parser(
+        "render",
+        help="write a review video (MP4) of a sequence with its ground truth, results and annotations drawn",
+        description="Write a video of the footage, visible and thermal side by side, with boxes drawn on "
+        "both: the sequence's ground truth (unless --no-ground-truth), each --boxes file (a tracker's results: "
+        "one x,y,w,h line per frame as track --out writes, or frame-numbered / MOT rows) in its own colour, and "
+        "with --store a studio project's annotations in the studio's colours (drawn, tracked, interpolated, "
+        "accepted, imported; occluded dashed). The header names the frame and what each layer holds there. "
+        "Example: render data/otb-couple --boxes results/student/otb-couple.txt --boxes "
+        "results/csrt/otb-couple.txt --out couple.mp4",
+    )
+    parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
+    parser.add_argument("--out", type=output_file, required=True,
+                        help="the video: .mp4 (MPEG-4, plays in VLC and most players) or .avi (Motion JPEG)")
+    parser.add_argument("--boxes", type=Path, action="append", default=[], metavar="FILE",
+                        help="a results file to draw (repeat for several trackers); named by its folder when the "
+                        "file is <sequence>.txt in a tracker's results folder, else by its name")
+    parser.add_argument("--store", type=Path, default=None,
+                        help="also draw the annotations of this studio project (.rgbt.sqlite)")
+    parser.add_argument("--no-ground-truth", action="store_true", help="leave the sequence's ground truth out")
+    parser.add_argument("--layout", choices=LAYOUTS, default="side-by-side",
+                        help="both views side by side (default) or one of them; one-stream footage shows its stream")
+    parser.add_argument("--colormap", choices=tuple(COLORMAPS), default="inferno",
+                        help="the thermal view's colormap (default inferno, as in the studio)")
+    parser.add_argument("--fps", type=float, default=None, help="frames per second (default: the footage's)")
+    parser.add_argument("--max-width", type=int, default=1920,
+                        help="wider videos are scaled down to this many pixels (default 1920)")
+    parser.add_argument("--force", action="store_true", help="replace --out when it exists (never an input)")
+    parser.set_defaults(func=run)
+
+
+def layer_name(path: Path, sequence_name: str) -> str:
+    """A results file's name on the video: its folder's (the tracker's) when the file is
+    ``<sequence>.txt`` in a results folder, else the file's stem."""
+    return path.parent.name if path.stem == sequence_name and path.parent.name else path.stem
+
+
+def run(args) -> int:
+    from core.annotations.formats.box_import import read_box_file
+    from core.annotations.formats.groundtruth import protected_inputs, protected_sources
+    from core.annotations.review_video import (
+        LAYER_RGB,
+        VideoOptions,
+        annotation_layer,
+        render_review_video,
+        rows_layer,
+    )
+    from core.commands.track_setup import open_input
+    from core.fileio import check_output
+
+    if len(args.source) not in (1, 2):
+        raise ConfigError(f"render takes one sequence folder or two paths (visible, thermal), got {len(args.source)}")
+    try:
+        options = VideoOptions(args.layout, args.colormap, args.fps, args.max_width)
+    except ValueError as error:
+        raise ConfigError(f"render: {error}") from None
+    protected = protected_sources(*args.source) + [(p, "a --boxes file") for p in args.boxes]
+    if args.store is not None:
+        protected.append((args.store, "the annotation store"))
+    check_output(args.out, protected=protected, force=args.force, option="--out")
+    sequence = open_input(Path(args.source[0]), Path(args.source[-1]) if len(args.source) == 2 else None)
+    try:
+        # the frames of a sequence folder are known only once it is open (a video inside it)
+        check_output(args.out, protected=protected + protected_inputs(sequence.info, args.store), force=args.force,
+                     option="--out")
+        frames = len(sequence)
+        layers, notes = [], []
+        if not args.no_ground_truth:
+            truth = sequence.ground_truth() or {}
+            if truth:
+                layers.append(rows_layer("ground truth", {f: r.box for f, r in truth.items()}, LAYER_RGB[0]))
+        for k, path in enumerate(args.boxes):
+            found = read_box_file(path, frames, checked=False)
+            notes += [f"{path}: {note}" for note in found.notes]
+            layers.append(rows_layer(layer_name(path, sequence.info.name), {f: r.box for f, r in found.records.items()},
+                                     LAYER_RGB[(k + 1) % len(LAYER_RGB)]))
+        if args.store is not None:
+            layers.append(annotation_layer(_store_records(args.store), "annotations"))
+        for note in notes:
+            print(f"note: {note}", file=sys.stderr)
+        if not layers:
+            print("note: no box to draw (no ground truth, --boxes or --store): the video shows the footage alone",
+                  file=sys.stderr)
+        result = run_with_bar(render_review_video(sequence, layers, args.out, options), f"render {sequence.info.name}")
+    finally:
+        sequence.close()
+    print(f"wrote {result.path}: {result.summary}")
+    return 0
+
+
+def _store_records(path: Path) -> dict:
+    from core.annotations.store import AnnotationStore, StoreError
+
+    if not path.is_file():
+        raise StoreError(path, "annotation store not found")
+    store = AnnotationStore.open(path, read_only=True)
+    try:
+        return dict(store.records())
+    finally:
+        store.close()

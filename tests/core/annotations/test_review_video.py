@@ -1,0 +1,141 @@
+"""The review video (``render_review_video``, ``python main.py render``): the footage with its
+boxes drawn, written atomically, never over an input."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from core.annotations.records import FrameAnnotation, Provenance
+from core.annotations.review_video import (
+    LAYER_RGB,
+    PROVENANCE_RGB,
+    VideoOptions,
+    annotation_layer,
+    render_review_video,
+    rows_layer,
+)
+from core.cli import main
+from core.errors import ExportError
+from core.progress import run_to_end
+
+FRAMES = 6
+
+
+@pytest.fixture(scope="module")
+def video_pair(tmp_path_factory) -> Path:
+    """A folder with ``visible.mp4``, ``thermal.mp4`` and ``groundtruth.txt`` (96x80, 6 frames)."""
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+    from core.synthetic.writers import write_video_pair
+
+    folder = tmp_path_factory.mktemp("render") / "pair"
+    folder.mkdir()
+    seq = SyntheticSequence(SyntheticConfig(width=96, height=80, num_frames=FRAMES), 5)
+    run_to_end(write_video_pair(seq, folder / "visible.mp4", folder / "thermal.mp4",
+                                ground_truth_path=folder / "groundtruth.txt"))
+    return folder
+
+
+def _frames(path: Path) -> list[np.ndarray]:
+    """Every frame of a video, RGB."""
+    capture = cv2.VideoCapture(str(path))
+    frames = []
+    while True:
+        ok, frame = capture.read()
+        if not ok:
+            break
+        frames.append(cv2.cvtColor(frame, cv2.COLOR_BGR2RGB))
+    capture.release()
+    return frames
+
+
+def _box_colour(frame: np.ndarray, box, header: int = 22, x0: int = 0) -> np.ndarray:
+    """The mean RGB along the middle of the box's left edge (the coloured line)."""
+    x, y, w, h = (int(round(v)) for v in box)
+    return frame[header + y + h // 4: header + y + 3 * h // 4, x0 + x].astype(float).mean(axis=0)
+
+
+def test_both_views_with_each_layer_in_its_colour(video_pair, tmp_path):
+    from core.sequences import open_sequence
+
+    sequence = open_sequence(video_pair)
+    box = np.array([20.0, 20.0, 40.0, 30.0])
+    records = {0: FrameAnnotation(0, box, provenance=Provenance.MANUAL),
+               1: FrameAnnotation(1, None, absent=True)}
+    layers = [annotation_layer(records), rows_layer("csrt", {2: box}, LAYER_RGB[1])]
+    out = tmp_path / "review.avi"  # Motion JPEG: colours survive better than MPEG-4 for the check
+    result = run_to_end(render_review_video(sequence, layers, out, VideoOptions(thermal_colormap="gray")))
+    sequence.close()
+    frames = _frames(out)
+    assert len(frames) == FRAMES and result.frames == FRAMES and "6 frames" in result.summary
+    assert frames[0].shape == (80 + 22, 2 * 96, 3)
+    for x0 in (0, 96):  # the visible view, then the thermal one
+        assert np.abs(_box_colour(frames[0], box, x0=x0) - PROVENANCE_RGB[Provenance.MANUAL]).max() < 60
+        assert np.abs(_box_colour(frames[2], box, x0=x0) - LAYER_RGB[1]).max() < 60
+    assert np.abs(_box_colour(frames[1], box) - PROVENANCE_RGB[Provenance.MANUAL]).max() > 60  # absent: no box
+
+
+def test_one_view_and_a_wide_frame_scaled_down(video_pair, tmp_path):
+    from core.sequences import open_sequence
+
+    sequence = open_sequence(video_pair)
+    out = tmp_path / "visible.mp4"
+    result = run_to_end(render_review_video(sequence, [], out, VideoOptions(layout="visible", max_width=64)))
+    sequence.close()
+    frames = _frames(out)
+    assert len(frames) == FRAMES and frames[0].shape[1] == 64 and frames[0].shape[0] % 2 == 0
+    assert "64x" in result.summary
+
+
+def test_a_cancelled_render_keeps_the_earlier_video(video_pair, tmp_path):
+    from core.sequences import open_sequence
+
+    out = tmp_path / "review.mp4"
+    out.write_bytes(b"an earlier video")
+    sequence = open_sequence(video_pair)
+    job = render_review_video(sequence, [], out)
+    next(job), next(job)
+    job.close()  # Cancel in the studio, Ctrl+C on the command line
+    sequence.close()
+    assert out.read_bytes() == b"an earlier video"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["review.mp4"]  # no temporary file left
+
+
+def test_a_video_suffix_is_needed(video_pair, tmp_path):
+    from core.sequences import open_sequence
+
+    sequence = open_sequence(video_pair)
+    with pytest.raises(ExportError, match=r"\.mp4 or \.avi"):
+        run_to_end(render_review_video(sequence, [], tmp_path / "review.mkv"))
+    sequence.close()
+
+
+def test_render_draws_the_ground_truth_and_results_files(video_pair, tmp_path, capsys):
+    results = tmp_path / "results" / "student"
+    results.mkdir(parents=True)
+    (results / "pair.txt").write_text("".join("30,20,20,20\n" for _ in range(FRAMES + 2)))
+    out = tmp_path / "pair.mp4"
+    assert main(["render", str(video_pair), "--boxes", str(results / "pair.txt"), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert f"wrote {out}: 6 frames at" in captured.out and "2 box layers" in captured.out
+    assert "pair.txt: 2 rows past the footage's last frame (6) left out" in captured.err
+    assert len(_frames(out)) == FRAMES
+
+
+def test_render_never_writes_over_the_footage_it_draws(video_pair, tmp_path, capsys):
+    """``render FOLDER --out FOLDER/visible.mp4 --force`` replaced the sequence's own visible
+    video with the review video: the folder's frame sources are known only once it is open, and
+    only its ground truth had been protected."""
+    before = (video_pair / "visible.mp4").read_bytes()
+    code = main(["render", str(video_pair), "--out", str(video_pair / "visible.mp4"), "--force"])
+    assert code == 2 and "--out is the visible frames of the sequence" in capsys.readouterr().err
+    assert (video_pair / "visible.mp4").read_bytes() == before
+
+
+def test_layer_names():
+    from core.commands.render import layer_name
+
+    assert layer_name(Path("results/csrt/couple.txt"), "couple") == "csrt"
+    assert layer_name(Path("boxes_v2.txt"), "couple") == "boxes_v2"
