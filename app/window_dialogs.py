@@ -190,20 +190,25 @@ class WindowDialogs:
         from app.dialogs.export_dialog import entry
         from core.annotations.formats.export import EXPORT_MARKER, check_export_target
 
-        if not entry(key).is_file:
+        chosen = entry(key)
+        if not chosen.is_file:
             check_export_target(self.document.sequence, target)
             return target.is_dir() and (target / EXPORT_MARKER).is_file()
-        # the check of core.distillation.export.export_distillation (the only file export),
-        # plus the store this window has open
+        # the check of core.distillation.export.export_distillation, plus the store this window has
+        # open; the review video's are the same
         from core.annotations.formats.groundtruth import protected_inputs
         from core.fileio import HDF5_MAGIC, check_output, file_magic
 
         protected = protected_inputs(self.document.sequence.info)
         protected.append((Path(self.document.store.path), "the annotation store"))
-        check_output(target, protected=protected, force=True, option="the distillation file")
+        check_output(target, protected=protected, force=True, option=chosen.file_kind)
         if not target.exists():
             return False
-        if file_magic(target, len(HDF5_MAGIC)) != HDF5_MAGIC:
+        if chosen.is_earlier is not None:
+            if not chosen.is_earlier(target):
+                raise OutputError(target, "already exists and is not an earlier export (an MP4 or AVI video); "
+                                          "it is never overwritten: choose another name")
+        elif file_magic(target, len(HDF5_MAGIC)) != HDF5_MAGIC:
             raise OutputError(target, "already exists and is not an earlier export (an HDF5 file); "
                                       "it is never overwritten: choose another name")
         return True

@@ -43,6 +43,10 @@ class ExportEntry:
     # the file a file export's target names (the distillation file: ".h5" appended to a bare
     # name, as the command line does); None: the target as typed
     file_name: Callable[[Path], Path] | None = None
+    # a file export: what its file is called in messages, and whether an existing file is an
+    # earlier export of the kind (replaced after asking; any other file is never overwritten)
+    file_kind: str = "the distillation file"
+    is_earlier: Callable[[Path], bool] | None = None
 
 
 def _core_exporter(name: str):
@@ -113,6 +117,26 @@ def _distillation(sequence, records, out_path, store, models, frames_mode: str =
     return ExportResult(path, len(sequence), [note] if note else [], summary)
 
 
+def _review_video(sequence, records, out_path, store, models):
+    """The review video (``core.annotations.review_video``, the job of ``python main.py
+    render``): the annotations drawn on visible and thermal side by side, in the studio's colours."""
+    from core.annotations.review_video import annotation_layer, render_review_video
+
+    return render_review_video(sequence, [annotation_layer(records)], out_path)
+
+
+def _is_review_video(path: Path) -> bool:
+    from core.annotations.review_video import is_review_video
+
+    return is_review_video(path)
+
+
+def _review_video_path(path: Path) -> Path:
+    from core.annotations.review_video import video_path
+
+    return video_path(path)
+
+
 EXPORT_ENTRIES: list[ExportEntry] = [
     ExportEntry("lasher", "LasHeR layout (visible/, infrared/, visible.txt, infrared.txt)", _core_exporter("lasher"),
                 "-lasher"),
@@ -135,6 +159,9 @@ EXPORT_ENTRIES: list[ExportEntry] = [
     ExportEntry("distillation-embedded", "Distillation data (HDF5, self-contained: crops embedded)",
                 partial(_distillation, frames_mode="embedded"), "-distill.h5", is_file=True, listed=False,
                 file_name=distillation_output_path),
+    ExportEntry("review-video", "Review video (MP4: the boxes drawn on visible and thermal, side by side)",
+                _review_video, "-review.mp4", is_file=True, file_name=_review_video_path, file_kind="the review video",
+                is_earlier=_is_review_video),
 ]
 
 

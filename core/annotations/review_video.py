@@ -95,6 +95,27 @@ class VideoOptions:
             raise ValueError(f"max_width must be at least 64, got {self.max_width}")
 
 
+#: the suffixes a review video may have, and the codec each gets
+VIDEO_SUFFIXES = {".mp4": "mp4v", ".avi": "MJPG"}
+
+
+def video_path(path: str | Path) -> Path:
+    """The file a review video named ``path`` writes: ``path`` with ``.mp4`` appended when its
+    name has no suffix (what a file dialog's bare name means); any other name as given."""
+    path = Path(path)
+    return path if path.suffix or path.is_dir() else path.with_name(path.name + ".mp4")
+
+
+def is_review_video(path: str | Path) -> bool:
+    """Whether the file ``path`` is a video of the kinds this module writes (an MP4 file: ``ftyp``
+    at byte 4; an AVI file: ``RIFF`` .... ``AVI ``): an earlier review video may be replaced,
+    any other file is never overwritten."""
+    from core.fileio import file_magic
+
+    head = file_magic(Path(path), 12)
+    return head[4:8] == b"ftyp" or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
+
+
 def annotation_layer(records: Mapping[int, FrameAnnotation], name: str = "annotations") -> BoxLayer:
     """The studio's records as a layer: each box in its provenance's colour, occluded ones
     dashed, the word its kind ("drawn", "tracked 0.62"); absent frames say "absent"."""
@@ -129,7 +150,7 @@ def render_review_video(sequence, layers: Sequence[BoxLayer], out_path: str | Pa
     from core.annotations.formats.export import ExportResult
 
     out_path = Path(out_path)
-    fourcc = {".mp4": "mp4v", ".avi": "MJPG"}.get(out_path.suffix.lower())
+    fourcc = VIDEO_SUFFIXES.get(out_path.suffix.lower())
     if fourcc is None:
         raise ExportError(out_path, "a review video is .mp4 or .avi")
     info = sequence.info
