@@ -31,7 +31,8 @@ def register(subparsers) -> None:
     )
     parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
     parser.add_argument("--out", type=output_file, required=True,
-                        help="the video: .mp4 (MPEG-4, plays in VLC and most players) or .avi (Motion JPEG)")
+                        help="the video: .mp4 (MPEG-4, plays in VLC and most players; a name without a suffix "
+                        "gets .mp4) or .avi (Motion JPEG)")
     parser.add_argument("--boxes", type=Path, action="append", default=[], metavar="FILE",
                         help="a results file to draw (repeat for several trackers); named by its folder when the "
                         "file is <sequence>.txt in a tracker's results folder, else by its name")
@@ -64,6 +65,7 @@ def run(args) -> int:
         annotation_layer,
         render_review_video,
         rows_layer,
+        video_path,
     )
     from core.commands.track_setup import open_input
     from core.fileio import check_output
@@ -74,6 +76,7 @@ def run(args) -> int:
         options = VideoOptions(args.layout, args.colormap, args.fps, args.max_width)
     except ValueError as error:
         raise ConfigError(f"render: {error}") from None
+    args.out = video_path(args.out)  # a bare name gets .mp4, as in the studio
     protected = protected_sources(*args.source) + [(p, "a --boxes file") for p in args.boxes]
     if args.store is not None:
         protected.append((args.store, "the annotation store"))

@@ -117,7 +117,7 @@ def test_render_draws_the_ground_truth_and_results_files(video_pair, tmp_path, c
     results.mkdir(parents=True)
     (results / "pair.txt").write_text("".join("30,20,20,20\n" for _ in range(FRAMES + 2)))
     out = tmp_path / "pair.mp4"
-    assert main(["render", str(video_pair), "--boxes", str(results / "pair.txt"), "--out", str(out)]) == 0
+    assert main(["render", str(video_pair), "--boxes", str(results / "pair.txt"), "--out", str(tmp_path / "pair")]) == 0
     captured = capsys.readouterr()
     assert f"wrote {out}: 6 frames at" in captured.out and "2 box layers" in captured.out
     assert "pair.txt: 2 rows past the footage's last frame (6) left out" in captured.err
