@@ -54,6 +54,15 @@ def build_parser(extra_modules: tuple[str, ...] = (), extra_bench_modules: tuple
     parser = argparse.ArgumentParser(
         prog="rgbt-studio",
         description="RGB-T tracking and annotation studio. Without a subcommand the studio opens.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples (python main.py ... in a source checkout):\n"
+               "  rgbt-studio                                   open the studio (the demo pair on the first run,\n"
+               "                                                then the last project)\n"
+               "  rgbt-studio clip.mp4                          open a video or a sequence folder in the studio\n"
+               "  rgbt-studio track SEQUENCE_FOLDER --out boxes.txt\n"
+               "  rgbt-studio eval boxes.txt --gt SEQUENCE_FOLDER --protocol lasher\n"
+               "  rgbt-studio bench speed\n"
+               "rgbt-studio COMMAND --help lists the options of COMMAND.",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in extra_modules + COMMAND_MODULES:

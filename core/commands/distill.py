@@ -30,27 +30,32 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "distill",
         help="distil a trained teacher into the student, or fine-tune the student from studio exports (--data)",
-        description="Knowledge distillation teacher -> student (docs/training.md), or the closed loop from "
+        description="Knowledge distillation teacher -> student (docs/training.md), or the closed loop from\n"
         "distillation HDF5 files (docs/distillation_hdf5.md).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  rgbt-studio distill --teacher runs/teacher_bundled/checkpoint.pt --config configs/student_kd_bundled.json\n"
+               "  rgbt-studio distill --data exports/*.h5       (writes runs/student_bundled_finetuned.pt)\n"
+               "  rgbt-studio distill --data a.h5 b.h5 --init student.pt --out student_ft.pt --steps 300",
     )
     parser.add_argument("--teacher", type=Path, default=None, help="teacher checkpoint (.pt, project format)")
     parser.add_argument("--data", type=Path, nargs="+", default=None,
                         help="distillation HDF5 files from the studio or export-distill (closed-loop fine-tuning)")
-    parser.add_argument("--lr", type=float, default=None, help="fine-tuning learning rate (with --data)")
+    parser.add_argument("--lr", type=float, default=None, help="fine-tuning learning rate (with --data; default 5e-5)")
     parser.add_argument("--holdout", type=float, default=None,
                         help="fraction of each sequence's last human-checked frames held out for before/after scores "
                              "(with --data; default 0.25; 0 = none)")
     parser.add_argument("--replay", type=float, default=None,
                         help="share of each fine-tuning batch rehearsed from the synthetic training stream, "
-                             "with the initial student as soft target (with --data; 0 = off)")
+                             "with the initial student as soft target (with --data; default 0.5; 0 = off)")
     parser.add_argument("--shift-cells", type=int, default=None,
-                        help="random shift of the stored crops, in feature cells (with --data; 0 = off)")
+                        help="random shift of the stored crops, in feature cells (with --data; default 3; 0 = off)")
     parser.add_argument("--kd-agreement-iou", type=float, default=None,
                         help="distil from stored teacher maps only where the teacher's box overlaps the label "
-                             "this much (with --data; 0 = everywhere)")
+                             "this much (IoU; with --data; default 0.5; 0 = everywhere)")
     parser.add_argument("--negative-share", type=float, default=None,
                         help="least share of each batch's annotated rows drawn from frames flagged absent "
-                             "(with --data; 0 = their natural share)")
+                             "(with --data; default 0 = their natural share)")
     parser.add_argument("--force", action="store_true",
                         help="replace --out when it exists (with --data: the output file, never an input; "
                              "with --teacher: an earlier run in the run folder, without --resume)")
@@ -61,6 +66,13 @@ def register(subparsers) -> None:
         if action.dest == "out":
             action.help = ("run folder (default: runs/<config name>); with --data the fine-tuned .pt file "
                            "(default: runs/<initial weights' name>_finetuned.pt, e.g. runs/student_bundled_finetuned.pt)")
+        if action.dest == "steps":
+            action.help = "override the config's number of steps; with --data the fine-tuning steps (default 200)"
+        if action.dest == "batch_size":
+            action.help = "override the config's batch size; with --data the fine-tuning batch size (default 16)"
+        if action.dest == "init":
+            action.help = ("checkpoint initialising the trained network; with --data the student to fine-tune "
+                           "(default: the bundled student, never modified)")
     parser.set_defaults(func=_run)
 
 

@@ -34,6 +34,8 @@ def register(subparsers) -> None:
                     "(what track --out writes) is scored against one sequence: --gt names that sequence's folder "
                     "or ground-truth file, or a folder holding the sequence of the file's name. Every table, JSON "
                     "file and plot names the protocol.",
+        epilog="examples: rgbt-studio eval runs/student runs/csrt --dataset-root DATASET --protocol lasher; "
+               "rgbt-studio eval boxes.txt --gt SEQUENCE_FOLDER --protocol rgbt234 --plots plots/",
     )
     parser.add_argument("results", nargs="+", type=Path, metavar="RESULTS_DIR",
                         help="folder of <sequence>.txt results (several folders = several trackers), or one "

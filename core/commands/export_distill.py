@@ -25,6 +25,8 @@ def register(subparsers) -> None:
         "Only those frames become training samples, not machine-tracked ones. The studio's File > Export writes the same file. "
         "The store is the studio's: the one beside the sequence, or for the bundled demo the one in "
         "$RGBT_STUDIO_HOME/projects/ (default ~/.rgbt-studio); --store names another.",
+        epilog="example: rgbt-studio export-distill SEQUENCE_FOLDER --out exports/walk.h5, then rgbt-studio "
+               "distill --data exports/*.h5",
     )
     parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
     parser.add_argument("--store", type=Path, help="annotation store (.rgbt.sqlite); default: the studio's project of the sequence "

@@ -35,7 +35,7 @@ def register(subparsers) -> None:
                         help="which network to export (default both)")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt (only with one --model)")
     parser.add_argument("--scale", choices=("bundled", "paper"), default="bundled",
-                        help="scale of the default checkpoints / random weights")
+                        help="scale of the default checkpoints / random weights (default bundled)")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
     parser.add_argument("--opset", type=int, default=17, help="ONNX opset version (default 17)")
     parser.add_argument("--int8", action="store_true",

@@ -38,7 +38,7 @@ def register(subparsers) -> None:
     parser.add_argument("--teacher", type=Path, default=None,
                         help="tracker weights (.pt or .onnx; default: the bundled teacher)")
     add_engine_options(parser)
-    parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine")
+    parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine (default: the engine's own choice)")
     parser.add_argument("--split", default=DEFAULT_SPLIT, help=f"split file (default {DEFAULT_SPLIT})")
     parser.add_argument("--data-root", default=DEFAULT_DATA_ROOT, help=f"data root (default {DEFAULT_DATA_ROOT})")
     parser.add_argument("--include", nargs="+", default=None, metavar="NAME",

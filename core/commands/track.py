@@ -60,8 +60,14 @@ def _box(text: str):
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "track", help="track one object through an RGB-T pair with the student, the teacher or OpenCV CSRT / KCF",
+        "track", help="track one object through an RGB-T pair with the student, the teacher or OpenCV CSRT / KCF / MIL",
         description="Track one object from an initial box; writes one x,y,w,h line per frame.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  rgbt-studio track visible.mp4 thermal.mp4 --init 120,80,40,60 --out boxes.txt\n"
+               "  rgbt-studio track SEQUENCE_FOLDER --out boxes.txt      (from the sequence's ground-truth box)\n"
+               "  rgbt-studio track clip.mp4 --init 120,80,40,60 --tracker csrt --out boxes.txt\n"
+               "  rgbt-studio track SEQUENCE_FOLDER --start-frame 50 --tracker teacher --out boxes.txt",
     )
     parser.add_argument("visible", type=Path, metavar="VISIBLE", help="visible video or image folder, a sequence folder, or one video alone")
     parser.add_argument("thermal", type=Path, metavar="THERMAL", nargs="?", default=None,
@@ -69,7 +75,7 @@ def register(subparsers) -> None:
     parser.add_argument("--init", type=_box, default=None, metavar="x,y,w,h",
                         help="box on the start frame (pixels); default: the sequence's ground-truth box there")
     parser.add_argument("--tracker", default=None, metavar="NAME",
-                        help="student (default), teacher, or an OpenCV tracker: csrt, kcf (`core.trackers`)")
+                        help="student (default), teacher, or an OpenCV tracker: csrt, kcf, mil (`core.trackers`)")
     parser.add_argument("--model", choices=("student", "teacher"), default=None,
                         help="same as --tracker student|teacher (kept for older scripts)")
     parser.add_argument("--modality", choices=("auto", "visible", "thermal"), default="auto",

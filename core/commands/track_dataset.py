@@ -56,12 +56,14 @@ def register(subparsers) -> None:
         description="Track every sequence folder of ROOT that has ground truth, from its box on frame 1, and write "
                     "one <sequence>.txt of x,y,w,h lines per sequence into --results (the layout eval and the "
                     "official toolkits read). Existing results are kept, so a stopped run continues.",
+        epilog="example: rgbt-studio track-dataset DATASET --results runs/csrt --tracker csrt, then rgbt-studio "
+               "eval runs/csrt --dataset-root DATASET --protocol lasher",
     )
     parser.add_argument("root", type=Path, metavar="ROOT", help="dataset folder with one folder per sequence")
     parser.add_argument("--results", type=Path, required=True, metavar="DIR",
                         help="results folder (made if missing; outside ROOT)")
     parser.add_argument("--tracker", default="student", metavar="NAME",
-                        help="student (default), teacher, or an OpenCV tracker: csrt, kcf")
+                        help="student (default), teacher, or an OpenCV tracker: csrt, kcf, mil")
     parser.add_argument("--sequences", default=None, metavar="A,B",
                         help="only these sequence folders (comma-separated names)")
     parser.add_argument("--streams", choices=TRACKER_STREAMS, default=DEFAULT_STREAMS,

@@ -31,7 +31,7 @@ def register(subparsers) -> None:
                     "shipped teacher. Prints where the checkpoints are. (core.training.family)")
     parser.add_argument("--out", type=Path, required=True, help="folder of the three run folders and family.json")
     parser.add_argument("--budget-s", type=float, required=True, help="seconds for everything, calibration included")
-    parser.add_argument("--calibrate-s", type=float, default=60.0, help="seconds measuring steps/s (60)")
+    parser.add_argument("--calibrate-s", type=float, default=60.0, help="seconds measuring steps/s (default 60)")
     parser.add_argument("--teacher-config", type=Path, default=Path("configs/teacher_real_gpu.json"),
                         help="training config of the teacher (default configs/teacher_real_gpu.json)")
     parser.add_argument("--student-config", type=Path, default=Path("configs/student_real_gpu.json"),
