@@ -87,6 +87,14 @@ def plan_steps(teacher_done: int, teacher_rate: float, student_done: int, studen
     return (max(int(teacher) // 10 * 10, teacher_done + 1), max(int(student) // 10 * 10, student_done + 1))
 
 
+def _resumable(run_dir: Path) -> bool:
+    """Whether ``run_dir`` holds a run to continue: its training state, or the pending one of a
+    save that a kill interrupted (``core.training.trainer.PENDING_STATE``; the resume settles it)."""
+    from core.training.trainer import PENDING_STATE
+
+    return (run_dir / "training_state.pt").is_file() or (run_dir / PENDING_STATE).is_file()
+
+
 def read_progress(run_dir: Path, batch_size: int) -> tuple[int, float | None]:
     """(last logged step, steps/s over the logged rows after the first) of a run folder's
     ``metrics.csv``; (0, None) before the first row."""
@@ -261,8 +269,8 @@ def train_family(plan: FamilyPlan) -> Job[dict]:
                                                   rates["student_nokd"], phase_s - margin, phase_s - margin)
         summary["calibration"] = {"steps_per_s": rates, "steps_done": done}
         summary["steps"] = {"teacher": teacher_steps, "student_nokd": student_steps, "student_kd": student_steps}
-        launch("teacher", teacher_steps, resume=(out / "teacher" / "training_state.pt").is_file())
-        launch("student_nokd", student_steps, resume=(out / "student_nokd" / "training_state.pt").is_file())
+        launch("teacher", teacher_steps, resume=_resumable(out / "teacher"))
+        launch("student_nokd", student_steps, resume=_resumable(out / "student_nokd"))
         yield from run_until(phase1_end, {"teacher": teacher_steps, "student_nokd": student_steps}, "phase 1")
         teacher_checkpoint = out / "teacher" / "checkpoint.pt"
         if not teacher_checkpoint.is_file():

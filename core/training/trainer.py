@@ -8,7 +8,10 @@ Files in ``out_dir`` (rank 0 writes):
   the step, the run config and the latest metrics), every ``checkpoint_every`` steps and
   at the end, written atomically;
 - ``training_state.pt``: optimiser, AMP scaler, RNG states, the actor's extra modules
-  (e.g. the distillation adapter) and the step, written atomically after the checkpoint;
+  (e.g. the distillation adapter) and the step. The pair is committed in three moves
+  (:func:`_save`): the state to ``training_state.pending.pt``, then the checkpoint, then
+  the pending state renamed over ``training_state.pt``; a run killed between the last two
+  (SIGKILL leaves no cleanup) finishes the rename when it resumes (:func:`_settle_pending`);
 - ``metrics.csv``: one row per ``log_every`` steps (running means since the last row)
   plus validation columns when validation ran (crop-level ``val_*``; tracker-level
   ``track_*`` when ``validation.track_sequences`` > 0); ``config.json``: the run config.
@@ -65,7 +68,10 @@ METRIC_COLUMNS = ("step", "elapsed_s", "lr", "samples_per_s", "loss", "focal", "
 
 
 #: the files a run writes in its folder
-RUN_FILES = ("checkpoint.pt", "training_state.pt", "metrics.csv", "config.json")
+RUN_FILES = ("checkpoint.pt", "training_state.pt", "metrics.csv", "config.json", "training_state.pending.pt")
+#: the training state of a checkpoint being saved, complete on disk before the checkpoint replaces
+#: the old one (:func:`_save`)
+PENDING_STATE = "training_state.pending.pt"
 #: the files that make a folder an earlier run (a metrics.csv alone is a run stopped before
 #: its first checkpoint: nothing to lose, nothing to resume; train-family restarts those)
 RUN_RESULTS = ("checkpoint.pt", "training_state.pt")
@@ -144,7 +150,7 @@ def prepare_run_folder(out_dir: str | Path, *, resume: bool = False, force: bool
     if DistributedContext.from_env().main:
         # a replaced run's state, or the rows of a run stopped before its first checkpoint:
         # the new run's rows are never appended to them
-        for name in ("training_state.pt", "metrics.csv"):
+        for name in ("training_state.pt", PENDING_STATE, "metrics.csv"):
             (out_dir / name).unlink(missing_ok=True)
 
 
@@ -267,8 +273,13 @@ def _diverged(out_dir: Path, step: int, total: int, reason: str, saved: int) -> 
 def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfig, metrics: dict,
           teacher: str | Path | None = None) -> Path:
     """Write ``checkpoint.pt`` and ``training_state.pt`` of step ``step`` as a pair: a Ctrl-C
-    during the two writes stops the run after them (a run stopped between the two could not
-    be resumed: the state would name another step than the checkpoint)."""
+    during the writes stops the run after them. A kill cannot be deferred: the state is first
+    written whole to :data:`PENDING_STATE`, then the checkpoint replaces the old one (the
+    commit), then the pending state is renamed over ``training_state.pt``. Killed before the
+    checkpoint's replace, the folder holds the previous pair (and a pending state of a later
+    step, dropped on resume); killed after it, a pending state of the checkpoint's step, which
+    the resume puts in place (:func:`_settle_pending`). A state written after the checkpoint
+    instead was lost with the kill, and the pair, of two steps, could never be resumed."""
     model = actor.trainable_module
     checkpoint = out_dir / "checkpoint.pt"
     safe_metrics = {k: float(v) for k, v in metrics.items() if isinstance(v, (int, float))}
@@ -279,13 +290,51 @@ def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfi
         "scaler": scaler.state_dict() if scaler is not None else None,
         "torch_rng": torch.get_rng_state(), "extra_modules": extra_modules,
     }
+    pending = out_dir / PENDING_STATE
     with interrupt_deferred():
-        save_checkpoint(checkpoint, model, {"step": int(step), "train_config": to_dict(config),
-                                            "metrics": safe_metrics,
-                                            **({"teacher": str(Path(teacher).resolve())} if teacher else {})})
-        with atomic_path(out_dir / "training_state.pt", suffix=".pt") as tmp:
+        with atomic_path(pending, suffix=".pt") as tmp:
             torch.save(state, tmp)
+        try:
+            save_checkpoint(checkpoint, model, {"step": int(step), "train_config": to_dict(config),
+                                                "metrics": safe_metrics,
+                                                **({"teacher": str(Path(teacher).resolve())} if teacher else {})})
+        except Exception:  # not written (disk full, ...): the previous pair stands, without a stray state
+            pending.unlink(missing_ok=True)
+            raise
+        try:
+            os.replace(pending, out_dir / "training_state.pt")
+        except OSError as error:
+            raise OutputError(out_dir / "training_state.pt", f"cannot write ({error.strerror or error}); "
+                                                             f"{checkpoint} holds step {step}") from error
     return checkpoint
+
+
+def _settle_pending(out_dir: Path) -> None:
+    """Finish or drop the save a kill interrupted (:func:`_save`): a :data:`PENDING_STATE` of the
+    checkpoint's step replaces ``training_state.pt`` (the kill came after the checkpoint was
+    committed); one of another step, or one that cannot be read, is removed (the kill came
+    before: the folder's pair is the previous one). Nothing without a readable checkpoint
+    (the resume then says what is wrong with it). Rank 0 only, before the others read."""
+    from core.models.checkpoint import read_checkpoint
+
+    pending = out_dir / PENDING_STATE
+    if not pending.is_file() or not (out_dir / "checkpoint.pt").is_file():
+        return
+    try:
+        checkpoint_step = (read_checkpoint(out_dir / "checkpoint.pt").get("extra") or {}).get("step")
+    except CheckpointError:
+        return
+    if not isinstance(checkpoint_step, int):
+        return
+    try:
+        state = load_torch_file(pending, "training state")
+        step = state.get("step") if isinstance(state, dict) else None
+    except CheckpointError:
+        step = None
+    if isinstance(step, int) and step == checkpoint_step:
+        os.replace(pending, out_dir / "training_state.pt")
+    else:
+        pending.unlink(missing_ok=True)
 
 
 def _restore(out_dir: Path, actor, optimizer, scaler, device) -> int:
@@ -346,6 +395,10 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
     optimizer = make_optimizer(model, config.optim, extra)
     use_amp = config.optim.amp and dev.type == "cuda"
     scaler = torch.amp.GradScaler("cuda") if use_amp else None
+    if resume and context.main:
+        _settle_pending(out_dir)
+    if resume and context.distributed:
+        dist.barrier()  # the other ranks read the pair rank 0 settled
     start = _restore(out_dir, actor, optimizer, scaler, dev) if resume else 0
     if resume and context.main:
         _trim_metrics(out_dir / "metrics.csv", start)
