@@ -141,6 +141,27 @@ def resume_note(out: Path, config: TrainConfig, label: str, teacher: Path | None
     return "\n".join(notes) or None
 
 
+def interrupted_note(out: Path, label: str, total: int) -> str:
+    """The line a run stopped by Ctrl+C prints before 'cancelled': the step its folder keeps
+    and that ``--resume`` continues it, or that it stopped before its first checkpoint. The
+    run's own checkpoint is the one beside a ``training_state.pt`` (a new run removes an
+    earlier one's state at its start; ``--force`` leaves the earlier ``checkpoint.pt`` until
+    its first checkpoint). The interrupt waits for a checkpoint being saved, so the pair is whole."""
+    from core.errors import CheckpointError
+    from core.models.checkpoint import read_checkpoint
+
+    checkpoint = Path(out) / "checkpoint.pt"
+    if (Path(out) / "training_state.pt").is_file() and checkpoint.is_file():
+        try:
+            step = (read_checkpoint(checkpoint).get("extra") or {}).get("step")
+        except CheckpointError:
+            step = None
+        if isinstance(step, int):
+            return f"{label}: stopped; {checkpoint} keeps step {step} of {total} (--resume continues from it)"
+    earlier = " (checkpoint.pt there is the earlier run's)" if checkpoint.is_file() else ""
+    return f"{label}: stopped before the first checkpoint; nothing was kept{earlier}"
+
+
 #: the run config's sections that change the weights a resumed run reaches (not its logging,
 #: checkpoint stride, threads or workers)
 WEIGHT_SETTINGS = ("seed", "batch_size", "data", "sampler", "processing", "loss", "distill", "optim")
@@ -194,7 +215,12 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
                        teacher=teacher)
     job = train_job(config, out, resume=args.resume, teacher=teacher, init=args.init, device=args.device)
     reporting = DistributedContext.from_env().rank == 0  # under torchrun the other ranks train silently
-    result: TrainResult = run_with_bar(job, label, disable=None if reporting else True)
+    try:
+        result: TrainResult = run_with_bar(job, label, disable=None if reporting else True)
+    except KeyboardInterrupt:
+        if reporting:
+            print(interrupted_note(out, label, config.steps), file=sys.stderr)
+        raise
     if not reporting:  # their progress and 'last:' row (their own samples_per_s, no validation) said it twice
         return 0
     metrics = ", ".join(f"{k} {v:.4g}" for k, v in result.metrics.items() if isinstance(v, float) and k != "elapsed_s")
