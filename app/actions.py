@@ -24,6 +24,9 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("occluded", "Toggle occluded", "Q", "the target is partly hidden (box drawn dashed); on an absent frame: "
                                          "fully occluded rather than out of view"),
     ("track", "Track from here", "T", "track until the next manual keyframe or accepted box, the end of a selected range, the end, or Stop"),
+    ("track_back", "Track back from here", "Shift+T", "track back towards the first frame: until the previous manual "
+                                                      "keyframe or accepted box, the start of a selected range, frame 1, "
+                                                      "or Stop"),
     ("refine", "Refine with teacher...", "R", "teacher proposals for this frame, a range, or low-confidence frames"),
     ("accept", "Accept teacher box", "A", "accept the teacher's proposal on this frame"),
     ("accept_range", "Accept teacher boxes in range", "Shift+A", "accept every proposal in the selected range"),
@@ -66,8 +69,8 @@ TEXTS: dict[str, str] = {name: text for name, text, _key, _tip in SHORTCUTS}
 #: The menu each action of SHORTCUTS is in (``app.menus``), for messages about an action left without a key.
 MENU_OF: dict[str, str] = {
     **{name: "Edit" for name in ("undo", "redo", "keyframe", "absent", "occluded", "delete_box", "interpolate")},
-    **{name: "Track" for name in ("track", "stop", "refine", "accept", "accept_range", "range", "range_start",
-                                  "range_end", "attention")},
+    **{name: "Track" for name in ("track", "track_back", "stop", "refine", "accept", "accept_range", "range",
+                                  "range_start", "range_end", "attention")},
     **{name: "File" for name in ("open_pair", "open_sequence", "open_video", "import_boxes", "export")},
     "help": "Help",
 }

@@ -200,9 +200,13 @@ def keeps_tracking_out(record: FrameAnnotation | None) -> bool:
     return is_protected(record) or (record is not None and record.provenance == Provenance.TEACHER)
 
 
-def tracking_stop(records, start: int, num_frames: int) -> int:
+def tracking_stop(records, start: int, num_frames: int, step: int = 1) -> int:
     """Where a run from ``start`` ends (exclusive): the next frame it must keep
-    (``keeps_tracking_out``) or the end."""
+    (``keeps_tracking_out``) or the end; with ``step`` -1 (tracking back) the previous such
+    frame or -1 (the run then ends on frame 0)."""
+    if step < 0:
+        kept = [frame for frame, record in records.items() if frame < start and keeps_tracking_out(record)]
+        return max(kept) if kept else -1
     kept = [frame for frame, record in records.items() if frame > start and keeps_tracking_out(record)]
     return min(kept) if kept else num_frames
 
@@ -211,9 +215,10 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
               stop: int | None = None, run_id: str | None = None, applied: list | None = None,
               dropped: dict | None = None, recipe: Recipe | None = None,
               live_interval: float = 1.0 / 15.0, outputs: dict | None = None,
-              cancelled: Callable[[], bool] | None = None) -> Job[int]:
+              cancelled: Callable[[], bool] | None = None, step: int = 1) -> Job[int]:
     """A run of the live tracker ``settings.tracker`` from ``start`` (whose record must hold
-    a box) towards ``stop`` (exclusive; None = the next protected frame or the end).
+    a box) towards ``stop`` (exclusive; None = the next protected frame or the end), forward
+    or, with ``step`` -1, back towards the first frame (``stop`` -1 ends on frame 0).
     Returns frames written.
 
     ``applied``: a list the caller owns; each store command is appended right after it
@@ -233,8 +238,8 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
     if init is None or init.box is None:
         raise ValueError(f"frame {start + 1} has no box to track from: draw one first")
     records = store.records()
-    stop = tracking_stop(records, start, len(sequence)) if stop is None else stop
-    total = max(stop - start, 1)
+    stop = tracking_stop(records, start, len(sequence), step) if stop is None else stop
+    total = max(abs(stop - start), 1)
     name = settings.tracker
     label = tracker_label(name)
     yield Progress(0, total, f"loading the {label} tracker")
@@ -244,10 +249,10 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
         tracker = pool.get(name, settings, sequence.info)
         engine = engine_text(tracker)
         batches = ([(t.payload.frame, t.payload.box, t.payload.confidence, source.last, t.payload.feed)]
-                   for t in track_sequence(tracker, source, init.box, start, stop, 1))
+                   for t in track_sequence(tracker, source, init.box, start, stop, step))
     else:  # the tracker runs in the tracking process, which also sends frames for the live view
         batches = remote.track(recipe, pool.choice(name, settings), start, stop, init.box, live_interval, batch=True,
-                               **_watching(cancelled))
+                               step=step, **_watching(cancelled))
         engine = ""
     run_id = run_id or new_run_id(name)
     stale = store.proposals()
@@ -263,7 +268,8 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
                 raise Cancelled("stopped")
             if remote is not None:
                 engine = remote.engine
-            current = store.records(batch[0][0], batch[-1][0] + 1)
+            frames = [item[0] for item in batch]
+            current = store.records(min(frames), max(frames) + 1)
             new, rows, shown, fps, protected, last_feed = [], [], None, 0.0, False, ""
             for frame, box, confidence, pair, feed in batch:
                 done += 1

@@ -45,8 +45,8 @@ def build_menus(window) -> None:
     edit_menu.addAction(a["shortcuts"])
 
     track_menu = bar.addMenu("&Track")
-    for name in ("track", "stop", "refine", "accept", "accept_range", "range", "range_start", "range_end",
-                 "attention"):
+    for name in ("track", "track_back", "stop", "refine", "accept", "accept_range", "range", "range_start",
+                 "range_end", "attention"):
         track_menu.addAction(a[name])
     track_menu.addSeparator()
     trackers = track_menu.addMenu(tracker_menu_title(window))

@@ -112,11 +112,15 @@ def write_last_export(store, key: str, target) -> None:
     store.set_meta(EXPORT_KEY, {"format": str(key), "target": str(target)})
 
 
-def write_run(store, start: int, tracker: str, last: int) -> None:
-    """Keep "a tracking run from ``start`` with ``tracker`` goes on, written up to ``last``"."""
+def write_run(store, start: int, tracker: str, last: int, step: int = 1) -> None:
+    """Keep "a tracking run from ``start`` with ``tracker`` goes on, written up to ``last``"
+    (``step`` -1: a run tracking back, ``last`` <= ``start``)."""
     if getattr(store, "read_only", False):
         return
-    store.set_meta(RUN_KEY, {"start": int(start), "tracker": str(tracker), "last": int(last)})
+    run = {"start": int(start), "tracker": str(tracker), "last": int(last)}
+    if step < 0:
+        run["step"] = -1
+    store.set_meta(RUN_KEY, run)
 
 
 def clear_run(store) -> None:
@@ -126,8 +130,9 @@ def clear_run(store) -> None:
     store.set_meta(RUN_KEY, None)
 
 
-def read_run(store, num_frames: int) -> tuple[int, str, int] | None:
-    """(start, tracker, last) of a run that never ended, frames clamped to the footage, or None."""
+def read_run(store, num_frames: int) -> tuple[int, str, int, int] | None:
+    """(start, tracker, last, step) of a run that never ended, frames clamped to the footage, or
+    None; ``step`` -1 for a run that tracked back (``last`` <= ``start``), else 1."""
     try:
         raw = store.get_meta(RUN_KEY, None)
     except Exception:  # an unreadable entry: nothing to say
@@ -139,4 +144,6 @@ def read_run(store, num_frames: int) -> tuple[int, str, int] | None:
         return None
     top = int(num_frames) - 1
     start = max(0, min(start, top))
-    return start, str(tracker or ""), max(start, min(last, top))
+    if raw.get("step") == -1:
+        return start, str(tracker or ""), min(start, max(last, 0)), -1
+    return start, str(tracker or ""), max(start, min(last, top)), 1

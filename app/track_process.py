@@ -16,7 +16,7 @@ thread writes the store as before; ``feed``: what the network was fed on that fr
 (``TrackedFrame.feed``). A sequence without a recipe (an in-memory one) is tracked in-thread.
 
 Messages parent -> child: ``("prepare", recipe, choice)``, ``("track", recipe, choice,
-start, stop, box, live_interval)``, ``("stop",)``, ``("quit",)``. Child -> parent: ``("ready",
+start, stop, box, live_interval, step)`` (step 1, or -1 tracking back), ``("stop",)``, ``("quit",)``. Child -> parent: ``("ready",
 engine_text)``, ``("frame", frame, box, confidence, pair or None, feed)``, ``("done", count)``,
 ``("error", error_record, traceback_text)``. Boxes: (4,) float64 x, y, w, h.
 """
@@ -150,10 +150,10 @@ def _child_main(conn) -> None:  # the child process: no Qt here
             conn.send(("ready", engine_text(tracker)))
             if kind == "prepare":
                 continue
-            _, _recipe, _choice, start, stop, box, live_interval = message
+            _, _recipe, _choice, start, stop, box, live_interval, step = message
             count = 0
             source = _Remembering(sequence)
-            job = track_sequence(tracker, source, box, start, stop, 1)
+            job = track_sequence(tracker, source, box, start, stop, step)
             last_pair = 0.0
             try:
                 for report in job:
@@ -260,15 +260,16 @@ class TrackerProcess:
     MAX_BATCH = 64
 
     def track(self, recipe: Recipe, choice, start: int, stop: int, box, live_interval: float = 1.0 / 15.0,
-              *, batch: bool = False, cancelled: Callable[[], bool] | None = None) -> Iterator:
-        """Frames ``start`` (the init box) .. ``stop - 1`` tracked in the child:
+              *, batch: bool = False, cancelled: Callable[[], bool] | None = None, step: int = 1) -> Iterator:
+        """Frames ``start`` (the init box) .. ``stop - 1`` tracked in the child (``step`` -1:
+        ``start`` down to ``stop + 1``, tracking back):
         ``(frame, box, confidence, pair or None, feed)`` each, or with ``batch`` lists of them
         (every frame already received, at most ``MAX_BATCH``: one store transaction each).
         ``cancelled``: looked at while the child loads the tracker (``_receive_start``)."""
         with self._lock:
             self._ensure()
             self._conn.send(("track", recipe, choice, int(start), int(stop), np.asarray(box, dtype=np.float64),
-                             float(live_interval)))
+                             float(live_interval), int(step)))
             finished = False
             try:
                 message = self._receive_start(cancelled)

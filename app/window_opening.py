@@ -137,12 +137,13 @@ class WindowOpening:
         run = read_run(document.store, document.num_frames)
         if run is None:
             return ""
-        start, tracker, last = run
+        start, tracker, last, step = run  # step -1: a run tracking back wrote down from its start
         label = tracker_label(tracker) if tracker else ""
         # batches committed after the last note: the run's boxes go on frame by frame
-        while (last + 1 < document.num_frames and (record := document.record(last + 1)) is not None
-               and record.provenance == Provenance.STUDENT and (not label or document.tracked_by.get(last + 1) == label)):
-            last += 1
+        while (0 <= last + step < document.num_frames and (record := document.record(last + step)) is not None
+               and record.provenance == Provenance.STUDENT
+               and (not label or document.tracked_by.get(last + step) == label)):
+            last += step
         try:
             clear_run(document.store)
         except RGBTError:
@@ -150,10 +151,13 @@ class WindowOpening:
         if said:  # the window's close stopped it, and the status bar says so already
             return ""
         self.goto(last)
-        continues = f"; {key_text(self.actions, 'track')} continues it" if last + 1 < document.num_frames else ""
+        key = "track" if step > 0 else "track_back"
+        continues = (f"; {key_text(self.actions, key)} continues it" if 0 <= last + step < document.num_frames
+                     else "")
+        back = " back" if step < 0 else ""
         # short: the status bar's right side (the tracker's name) cut the first wording mid-sentence
-        return (f"; tracking from frame {start + 1} was cut short (studio killed or crashed): its boxes up to "
-                f"frame {last + 1} are kept{continues}")
+        return (f"; tracking{back} from frame {start + 1} was cut short (studio killed or crashed): its boxes "
+                f"{'down' if step < 0 else 'up'} to frame {last + 1} are kept{continues}")
 
     def _project_file_restored(self, text: str) -> None:
         """The project's file was deleted or replaced while open (``Document.keep_file``); File > Open

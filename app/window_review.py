@@ -18,6 +18,7 @@ class ReviewGlue(WindowGlue):
         super().__init__(window)
         a = window.actions
         a["track"].triggered.connect(self.track)
+        a["track_back"].triggered.connect(self.track_back)
         a["refine"].triggered.connect(self.ask_refine)
         a["accept"].triggered.connect(self.accept_frame)
         a["accept_range"].triggered.connect(self.accept_range)
@@ -27,44 +28,58 @@ class ReviewGlue(WindowGlue):
         """T: the chosen tracker runs from this frame to the next manual keyframe, imported or
         accepted box, or the end, or, when a range is shown on the timeline and this frame lies in it, to the range's
         last frame (a tracker run up to a chosen frame)."""
+        self._track(1)
+
+    def track_back(self) -> None:
+        """Shift+T: the same run back towards the first frame: to the previous manual keyframe,
+        imported or accepted box, or frame 1, or to the first frame of a range shown that holds
+        this frame. For a target drawn where it is clearest, or one that enters the footage late."""
+        self._track(-1)
+
+    def _track(self, step: int) -> None:
         w = self.w
         if self.doc is None:
             return
+        back = step < 0
+        key = self._key("track_back" if back else "track")
         if w.tracking.busy:  # T again during a run did nothing, unsaid
             w.statusBar().showMessage(f"a tracking run is going on: {self._key('stop')} stops it, then "
-                                      f"{self._key('track')} tracks from the frame shown", 8000)
+                                      f"{key} tracks from the frame shown", 8000)
             return
         record = self.doc.record(w.frame)
         if record is None or record.box is None:
             w.statusBar().showMessage("draw a box on this frame first (drag on either view)", 8000)
             return
-        if w.frame >= self.doc.num_frames - 1:
-            w.statusBar().showMessage("this is the last frame", 5000)
+        if (w.frame <= 0) if back else (w.frame >= self.doc.num_frames - 1):
+            w.statusBar().showMessage("this is the first frame" if back else "this is the last frame", 5000)
             return
-        if tracking_stop(self.doc.records, w.frame, self.doc.num_frames) <= w.frame + 1:
-            following = self.doc.record(w.frame + 1)
+        stop = tracking_stop(self.doc.records, w.frame, self.doc.num_frames, step)
+        if stop == w.frame + step:
+            following = self.doc.record(w.frame + step)
             what = {Provenance.IMPORTED: "an imported box",
                     Provenance.TEACHER: "a teacher box you accepted"}.get(following.provenance, "a keyframe")
             if following.absent:  # O's mark: "holds a keyframe" named nothing the user had set
                 what = protected_text(following, self._key)
-            t = self._key("track")
-            w.statusBar().showMessage(f"nothing to track: the next frame ({w.frame + 2}) holds {what}, which {t} never "
-                                      f"replaces ({t} runs up to the next keyframe, imported or accepted box)", 10000)
+            where = "previous" if back else "next"
+            w.statusBar().showMessage(f"nothing to track: the {where} frame ({w.frame + step + 1}) holds {what}, which "
+                                      f"{key} never replaces ({key} runs up to the {where} keyframe, imported or "
+                                      "accepted box)", 10000)
             return
         selected = w.timeline.selected_range()
-        if selected is not None and selected[1] - selected[0] > 1 and w.frame == selected[1] - 1:
+        edge = None if selected is None else (selected[0] if back else selected[1] - 1)
+        if selected is not None and selected[1] - selected[0] > 1 and w.frame == edge:
             # the range's last frame: T ran past the range, up to the next keyframe or the end
             w.statusBar().showMessage(
-                f"nothing to track: frame {w.frame + 1} is the last of the range shown (frames {selected[0] + 1}-"
-                f"{selected[1]}), where {self._key('track')} stops; hide the range ({self._key('range')}) to track on",
-                10000)
+                f"nothing to track: frame {w.frame + 1} is the {'first' if back else 'last'} of the range shown "
+                f"(frames {selected[0] + 1}-{selected[1]}), where {key} stops; hide the range "
+                f"({self._key('range')}) to track on", 10000)
             return
         if w.weights_missing(w.settings.models.tracker, what="track"):
             return
-        stop = None
-        if selected is not None and selected[0] <= w.frame < selected[1] - 1:
-            stop = min(selected[1], tracking_stop(self.doc.records, w.frame, self.doc.num_frames))
-        w.tracking.start_track(self.doc, w.settings.models, w.frame, stop)
+        run_stop = None
+        if selected is not None and selected[0] <= w.frame < selected[1] and w.frame != edge:
+            run_stop = max(selected[0] - 1, stop) if back else min(selected[1], stop)
+        w.tracking.start_track(self.doc, w.settings.models, w.frame, run_stop, step)
 
     def ask_refine(self) -> None:
         w = self.w

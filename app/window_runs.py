@@ -72,11 +72,13 @@ class WindowRuns:
         elif run is self.tracking and self.follow_live and run.written and self.document is not None:
             # Stop: the batch committed as Esc came is kept but its report dropped, so the view
             # stayed a frame or two short of the run's last box (T from there re-tracked them)
-            last = min(run.written[-1], self.document.num_frames - 1)
+            back = getattr(run, "step", 1) < 0  # a run tracking back ends on its lowest frame
+            last = min(run.written[0] if back else run.written[-1], self.document.num_frames - 1)
             if last != self.frame:
                 self.goto(last)
         if run is self.tracking and summary.endswith("(done)") and run.written:
-            summary += self._why_tracking_stopped(run.written[-1] + 1)
+            back = getattr(run, "step", 1) < 0
+            summary += self._why_tracking_stopped(run.written[0] - 1 if back else run.written[-1] + 1)
         if not (self.tracking.busy or self.refining.busy):  # the other run may still go
             self.job_status.finish()
         elif run is self.tracking:  # the refinement beside it takes the bar, which kept "frame 204 100%" and Stop
@@ -98,7 +100,7 @@ class WindowRuns:
         from core.annotations.records import Provenance
 
         document = self.document
-        record = document.record(frame) if document is not None and frame < document.num_frames else None
+        record = document.record(frame) if document is not None and 0 <= frame < document.num_frames else None
         if not keeps_tracking_out(record):
             return ""
         key = partial(key_text, self.actions)

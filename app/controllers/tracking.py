@@ -76,6 +76,7 @@ class RunController(QObject):
         self.dropped: dict = {}  # frame -> stale teacher proposal removed by the run
         self.outputs: dict = {}  # frame -> (earlier raw output, the run's) of the tracker that runs
         self.model = ""  # the tracker's name (core.trackers.tracker_names()) of the tracking run
+        self.step = 1  # the tracking run's direction: 1 forward, -1 back towards the first frame
         self.frames: list[int] = []
         self.planned: list[int] = []  # a refinement's frames
         self.last_update = None
@@ -89,19 +90,23 @@ class RunController(QObject):
     def busy(self) -> bool:
         return self.runner.busy
 
-    def start_track(self, document, settings, start: int, stop: int | None = None) -> None:
+    def start_track(self, document, settings, start: int, stop: int | None = None, step: int = 1) -> None:
+        """A tracking run from ``start`` towards ``stop`` (``app.jobs.track_job``); ``step`` -1
+        tracks back towards the first frame."""
         if document.refuse_if_read_only("tracking"):
             return
-        self._begin(document, f"{tracker_label(settings.tracker)} tracking from frame {start + 1}")
+        back = " back" if step < 0 else ""
+        self._begin(document, f"{tracker_label(settings.tracker)} tracking{back} from frame {start + 1}")
         # filled by the worker right after each commit
         applied, dropped, outputs = self.commands, self.dropped, self.outputs
         self.model = settings.tracker
+        self.step = step
         self._mark_run(start, start)
         recipe = getattr(document, "recipe", None)
         self.runner.start(lambda: track_job(self.pool, settings, document.sequence, document.store, start, stop,
                                             applied=applied, dropped=dropped, recipe=recipe,
                                             live_interval=LIVE_INTERVAL_S, outputs=outputs,
-                                            cancelled=self._cancel_flag()))
+                                            cancelled=self._cancel_flag(), step=step))
 
     def start_refine(self, document, settings, frames: list[int]) -> None:
         if document.refuse_if_read_only("teacher refinement"):
@@ -134,7 +139,7 @@ class RunController(QObject):
             self._run_start = start
         self._run_marked = time.perf_counter()
         try:
-            write_run(self.document.store, self._run_start, self.model, last)
+            write_run(self.document.store, self._run_start, self.model, last, self.step)
         except RGBTError:
             pass
 
@@ -165,7 +170,7 @@ class RunController(QObject):
                 self.document.tracked_by[frame] = update.model
             self.document.note_applied(update.command)
             if self.kind == "track" and frames and time.perf_counter() - self._run_marked >= 1.0:
-                self._mark_run(None, max(frames))
+                self._mark_run(None, min(frames) if self.step < 0 else max(frames))
         else:
             self.frames.append(update.frame)
         self.last_update = update
@@ -202,7 +207,7 @@ class RunController(QObject):
             # one SetRecords for the run: undo/redo of 1000 frames is one transaction; a command
             # holds one batch of the tracking process (several frames), so the label counts records
             # "Undo OpenCV CSRT: track 20 frames"
-            label = f"{tracker_label(self.model)}: track {plural(len(written), 'frame')}"
+            label = f"{tracker_label(self.model)}: track{' back' if self.step < 0 else ''} {plural(len(written), 'frame')}"
             merged = without_frames_edited_since(merge_set_records(list(self.commands), label=label), document.store)
             extra = []
             if self.dropped:
@@ -220,7 +225,7 @@ class RunController(QObject):
         # a tracking run counts what it wrote: the report of a batch committed just before Stop
         # is dropped (stale), and "432 frames tracked" was said of 433 written and undone together
         count = len(written) if self.kind == "track" else len(self.frames)
-        noun = "tracked" if self.kind == "track" else "refined"
+        noun = ("tracked back" if self.step < 0 else "tracked") if self.kind == "track" else "refined"
         self.done_count = count
         self.ended.emit(f"{plural(count, 'frame')} {noun} ({how})")
         self.commands, self.dropped, self.outputs = [], {}, {}

@@ -131,7 +131,7 @@ def test_stop_during_the_load_writes_no_frame(window, pair_files, synthetic, tmp
     class Process:
         engine = ""
 
-        def track(self, recipe, choice, start, stop, box, live_interval, *, batch=False, cancelled=None):
+        def track(self, recipe, choice, start, stop, box, live_interval, *, batch=False, cancelled=None, step=1):
             for step in range(200):  # "loading"
                 if step == 5:
                     window.actions["stop"].trigger()  # the user's Esc

@@ -1,0 +1,105 @@
+"""Track back (Shift+T): the tracker runs from the frame shown towards the first frame. Before, T
+tracked only forward: a target drawn where it is clearest, or one that enters the footage late,
+left the frames before the drawn box to be drawn by hand or interpolated."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from app.jobs import tracking_stop
+from core.annotations.records import FrameAnnotation, Provenance
+
+
+def _record(frame: int, provenance=Provenance.MANUAL, **flags) -> FrameAnnotation:
+    return FrameAnnotation(frame, np.array([10.0, 10.0, 20.0, 20.0]), provenance=provenance, **flags)
+
+
+@pytest.mark.parametrize(
+    "records, start, step, stop",
+    [
+        ({}, 10, -1, -1),  # back to frame 0
+        ({3: _record(3)}, 10, -1, 3),  # the previous box a person drew
+        ({3: _record(3), 12: _record(12)}, 10, 1, 12),
+        ({3: _record(3, Provenance.STUDENT)}, 10, -1, -1),  # a tracked box is written over
+        ({3: _record(3, Provenance.TEACHER)}, 10, -1, 3),  # an accepted teacher box is kept
+        ({3: _record(3, Provenance.STUDENT, keyframe=True)}, 10, -1, 3),
+        ({}, 10, 1, 24),
+    ],
+)
+def test_where_a_run_stops(records, start, step, stop):
+    assert tracking_stop(records, start, 24, step) == stop
+
+
+def test_track_back_from_a_box_drawn_mid_sequence(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    document = window.document
+    window.goto(10)
+    window.views.box_drawn.emit("visible", synthetic.boxes[10])
+    window.actions["track_back"].trigger()
+    assert not window.tracking.busy
+    assert window.statusBar().currentMessage().startswith("10 frames tracked back (done)")
+    assert all(document.record(f).provenance == Provenance.STUDENT for f in range(10))
+    assert document.record(11) is None  # nothing forward
+    errors = [np.abs(document.record(f).box[:2] - synthetic.boxes[f][:2]).max() for f in range(10)]
+    assert np.median(errors) < 10, errors
+    assert window.frame == 0  # the view follows the run to its end
+    window.actions["undo"].trigger()  # one step
+    assert all(document.record(f) is None for f in range(10)) and document.record(10).provenance == "manual"
+
+
+def test_track_back_stops_at_the_previous_keyframe_and_says_so(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    document = window.document
+    for frame in (3, 10):
+        window.goto(frame)
+        window.views.box_drawn.emit("visible", synthetic.boxes[frame])
+    window.actions["track_back"].trigger()
+    assert sorted(f for f, r in document.records.items() if r.provenance == Provenance.STUDENT) == [4, 5, 6, 7, 8, 9]
+    message = window.statusBar().currentMessage()
+    assert message.startswith("6 frames tracked back (done); it stopped before frame 4, which holds a box you drew")
+    window.goto(4)
+    window.views.box_drawn.emit("visible", synthetic.boxes[4])
+    window.actions["track_back"].trigger()  # frame 3 next: nothing to track
+    assert window.statusBar().currentMessage().startswith(
+        "nothing to track: the previous frame (4) holds a keyframe, which Shift+T never replaces")
+    window.goto(0)
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track_back"].trigger()
+    assert window.statusBar().currentMessage() == "this is the first frame"
+
+
+def test_track_back_ends_at_the_first_frame_of_the_range_shown(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    document = window.document
+    window.goto(12)
+    window.views.box_drawn.emit("visible", synthetic.boxes[12])
+    window.timeline.show_range(6, 16)
+    window.actions["track_back"].trigger()
+    assert sorted(f for f, r in document.records.items() if r.provenance == Provenance.STUDENT) == list(range(6, 12))
+
+
+def test_the_tracking_process_tracks_back(pair_files, synthetic):
+    """The studio's tracking process (a child process) runs the same backward run."""
+    from app.track_process import Recipe, TrackerProcess
+    from core.trackers import TrackerChoice
+
+    process = TrackerProcess()
+    try:
+        recipe = Recipe("pair", tuple(str(p) for p in pair_files))
+        out = list(process.track(recipe, TrackerChoice("kcf"), 8, 3, synthetic.boxes[8], step=-1))
+        assert [f for f, *_ in out] == [8, 7, 6, 5, 4]
+    finally:
+        process.shutdown()
+
+
+def test_a_run_tracking_back_cut_short_is_said_on_reopening(tmp_path):
+    """The note a killed run leaves (``app.session_state.RUN_KEY``) keeps its direction: a run
+    tracking back read as a forward run clamped its last frame to its first."""
+    from app.session_state import read_run, write_run
+    from core.annotations.store import AnnotationStore
+
+    with AnnotationStore.open(tmp_path / "p.rgbt.sqlite") as store:
+        write_run(store, 20, "student", 12, -1)
+        assert read_run(store, 24) == (20, "student", 12, -1)
+        write_run(store, 5, "student", 9)
+        assert read_run(store, 24) == (5, "student", 9, 1)
