@@ -9,6 +9,7 @@ frame (got10k, lasot, vot, xywh), thermal boxes that differ from the visible one
 not written."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -21,11 +22,15 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "convert",
         help="convert annotation files between dataset formats (GTOT, RGBT234, LasHeR, VTUAV, VOT, GOT-10k, LaSOT)",
-        description="SRC is a sequence folder of any supported layout (its ground truth is read) or one "
+        description="SRC is a sequence folder of any supported layout (its ground truth is read) or one\n"
         "box file; DST is a folder (a file for --to xywh).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  rgbt-studio convert GTOT/BlackCar out/BlackCar --to lasher\n"
+               "  rgbt-studio convert groundTruth_v.txt boxes.txt --from corners --to xywh",
     )
-    parser.add_argument("src", type=Path, help="sequence folder (its ground truth is read) or one box file")
-    parser.add_argument("dst", type=Path, help="output folder (with --to xywh: the output .txt file)")
+    parser.add_argument("src", type=Path, metavar="SRC", help="sequence folder (its ground truth is read) or one box file")
+    parser.add_argument("dst", type=Path, metavar="DST", help="output folder (with --to xywh: the output .txt file)")
     parser.add_argument("--from", dest="source_format", default="auto", choices=SOURCE_FORMATS,
                         help="SRC format: for a file xywh | corners (GTOT x1 y1 x2 y2) | polygon | vtuav "
                         "(one row per 10 frames) or a layout name (vot: vot-rgbt); for a folder auto (detected) or a layout name")

@@ -13,6 +13,7 @@ writes (its own ``checkpoint.pt``). Both are checked before any work
 """
 from __future__ import annotations
 
+import argparse
 import os
 from pathlib import Path
 
@@ -21,7 +22,12 @@ from core.training.run import add_common_arguments, run, run_folder
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("train", help="train a teacher or student on the task loss",
-                                   description="Train a tracking network from a JSON config (docs/training.md).")
+                                   description="Train a tracking network from a JSON config (docs/training.md).",
+                                   formatter_class=argparse.RawDescriptionHelpFormatter,
+                                   epilog="examples:\n"
+                                          "  rgbt-studio train --config configs/teacher_real.json --out runs/t1\n"
+                                          "  rgbt-studio train --config configs/teacher_real.json --out runs/t1 --resume\n"
+                                          "  torchrun --standalone --nproc_per_node 2 main.py train --config ...   (DDP)")
     add_common_arguments(parser)
     parser.add_argument("--force", action="store_true",
                         help="replace an earlier run in the run folder (without --resume)")
