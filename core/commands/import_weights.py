@@ -30,7 +30,9 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "import-weights", help="convert the authors' MPLT / OSTrack checkpoint into a project checkpoint",
         description="Convert an authors' checkpoint (weights under 'net') into the project's safe format "
-                    "and print what was loaded, skipped and left missing.")
+                    "and print what was loaded, skipped and left missing. Example: rgbt-studio import-weights "
+                    "MPLTTrack_ep0015.pth.tar mplt_paper.pt --kind mplt --trust-pickle (docs/models.md, "
+                    "'Checkpoints').")
     parser.add_argument("src", type=Path, metavar="SRC", help="authors' checkpoint (.pth.tar)")
     parser.add_argument("dst", type=output_file, metavar="DST", help="project checkpoint to write (.pt)")
     parser.add_argument("--kind", choices=KINDS, required=True, help="mplt (strict, teacher) or ostrack (key map)")
@@ -40,8 +42,8 @@ def register(subparsers) -> None:
     parser.add_argument("--trust-pickle", action="store_true",
                         help="allow full unpickling (can run arbitrary code: only for files you trust)")
     parser.add_argument("--config", type=Path, default=None, metavar="JSON",
-                        help="config fields overriding the paper-scale model (layout must still fit)")
-    parser.add_argument("--force", action="store_true", help="overwrite DST when it exists")
+                        help="JSON file of config fields overriding the paper-scale model (layout must still fit)")
+    parser.add_argument("--force", action="store_true", help="replace DST when it exists")
     parser.add_argument("--verbose", action="store_true", help="also list every loaded key")
     parser.set_defaults(func=run)
 
