@@ -25,7 +25,7 @@ from core.training.compact_data import LIMITS, CompactConfig, check_compact_targ
 def register(subparsers) -> None:
     defaults = CompactConfig()
     parser = subparsers.add_parser(
-        "compact-data", help="compact copy of the real train footage (crops around the targets) for a training machine",
+        "compact-data", help="write a compact copy of the real train footage (crops around the targets) for a training machine",
         description="Write a compact copy of the real split's train part (target-centred JPEG crops of every "
                     "n-th labelled frame, subsampled unlabelled frame pairs) for a training machine that cannot "
                     "hold the full footage; a training config reads it with data_root set to OUT_DIR (and "

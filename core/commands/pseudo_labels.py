@@ -29,7 +29,7 @@ from core.training.real_data import (
 def register(subparsers) -> None:
     defaults = PseudoLabelConfig()
     parser = subparsers.add_parser(
-        "pseudo-labels", help="teacher pseudo-labels (forward-backward checked) on the unlabeled RGB-T train pairs",
+        "pseudo-labels", help="label the unlabelled RGB-T train pairs with the teacher (forward-backward checked)",
         description="Label short tracklets of the real split's unlabelled RGB-T train pairs with a tracker (the "
                     "bundled teacher by default) and keep the frames where its forward and backward tracks agree. "
                     "The file feeds the rgbt_pseudo training source. OUT is written once, at the end (a cancelled "

@@ -14,7 +14,7 @@ from core.models.crop_resize import write_resized
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("resize-crops", help="a checkpoint at other template/search crop sides",
+    parser = subparsers.add_parser("resize-crops", help="write a checkpoint at other template/search crop sides",
                                    description="Write the same trained teacher or student at other template/search "
                                    "crop sides (its position embeddings resized), as the start of a fine-tune at "
                                    "those sides. The input is never modified; --out may not be it.")

@@ -22,7 +22,7 @@ MODELS = Path("assets/models")
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
-        "train-family", help="teacher, no-KD and KD student in a fixed time (a GPU session)",
+        "train-family", help="train the teacher, the no-KD and the KD student in a fixed time (a GPU session)",
         description="Train the teacher, the no-KD student and the KD student within a fixed time (--budget-s): "
                     "first a calibration of steps per second, then the teacher and the no-KD student side by "
                     "side, then the KD student distilled from that teacher with the no-KD student's start, data "
