@@ -166,6 +166,32 @@ class DistillationFile:
                     self._fail(f"{where}: samples/{dataset} holds {frames.dtype}, expected integers")
                 if frames.size and (frames.min() < 0 or frames.max() >= n):
                     self._fail(f"{where}: samples/{dataset} has frame indices outside 0..{n - 1}")
+            self._check_values(samples, where, x)
+
+    def _check_values(self, samples, where: str, search_size: int) -> None:
+        """The sample values a crop is made of: ``search_geometry`` rows finite, with a scale
+        above 0 and the search crop's output size; ``template_box`` rows finite boxes with w, h
+        above 0; the teacher maps finite (rows are 0-based)."""
+        geometry = np.asarray(samples["search_geometry"][...], dtype=np.float64)
+        rows = np.flatnonzero(~np.isfinite(geometry).all(axis=1))
+        if rows.size:
+            self._fail(f"{where}: samples/search_geometry row {rows[0]} is not finite")
+        rows = np.flatnonzero(geometry[:, 2] <= 0)
+        if rows.size:
+            self._fail(f"{where}: samples/search_geometry row {rows[0]} has scale {geometry[rows[0], 2]}, expected > 0")
+        rows = np.flatnonzero(geometry[:, 3] != search_size)
+        if rows.size:
+            self._fail(f"{where}: samples/search_geometry row {rows[0]} has output size {geometry[rows[0], 3]}, "
+                       f"expected the search crop's {search_size}")
+        boxes = np.asarray(samples["template_box"][...], dtype=np.float64)
+        rows = np.flatnonzero(~(np.isfinite(boxes).all(axis=1) & (boxes[:, 2] > 0) & (boxes[:, 3] > 0)))
+        if rows.size:
+            self._fail(f"{where}: samples/template_box row {rows[0]} is not a box (x, y, w, h finite, w and h > 0)")
+        for dataset in ("score_map", "size_map", "offset_map"):
+            values = samples[dataset][...]
+            rows = np.flatnonzero(~np.isfinite(values).reshape(len(values), -1).all(axis=1)) if len(values) else np.empty(0, int)
+            if rows.size:
+                self._fail(f"{where}: samples/{dataset} holds NaN or infinite values (row {rows[0]})")
 
     # -- access -------------------------------------------------------------------------
     @property

@@ -1,0 +1,77 @@
+"""A distillation file whose sample values cannot be a crop (written by another program, or damaged)
+is one line naming the file, the sequence and the dataset, when it is opened. A NaN in
+``samples/search_geometry`` reached ``int(nan)`` inside ``load_items`` and ``distill --data`` ended
+in a traceback ('ValueError: cannot convert float NaN to integer'); an output size other than the
+search crop's, or a scale of 0, made targets in other units or a division by zero; NaN teacher maps
+made the fine-tune 'diverge' and advise a lower learning rate."""
+from __future__ import annotations
+
+import shutil
+
+import h5py
+import numpy as np
+import pytest
+import torch
+
+from core.annotations.records import FrameAnnotation
+from core.cli import main
+from core.distillation.export import TeacherRunner, export_distillation
+from core.distillation.reader import DistillationFile
+from core.errors import DistillationDataError
+from core.models.checkpoint import save_checkpoint
+from core.models.config import student_config
+from core.models.registry import build_model
+from core.progress import run_to_end
+from core.synthetic import SyntheticConfig, SyntheticSequence
+from core.tracking.engines import TorchEngine
+from tests.core.cli_lines import one_error_line
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    torch.manual_seed(0)
+    tmp = tmp_path_factory.mktemp("values")
+    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
+    sequence = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=6), seed=5)
+    records = {i: FrameAnnotation(i, sequence.boxes[i], keyframe=i == 0) for i in range(6) if not sequence.absent[i]}
+    path = run_to_end(export_distillation(sequence, records, tmp / "d.h5", TeacherRunner(TorchEngine(teacher, "cpu"),
+                                                                                         teacher.config),
+                                          frames_mode="embedded"))
+    return path, save_checkpoint(tmp / "student.pt", teacher)
+
+
+def _set(source, target, dataset, row, value):
+    shutil.copy(source, target)
+    with h5py.File(target, "r+") as handle:
+        group = next(iter(handle["sequences"].values()))
+        data = group["samples"][dataset]
+        current = data[row]
+        current[...] = value if np.ndim(value) else np.full_like(current, value)
+        data[row] = current
+    return target
+
+
+@pytest.mark.parametrize("dataset,value,said", [
+    ("search_geometry", [np.nan, 0, 0.5, 128], "samples/search_geometry row 1 is not finite"),
+    ("search_geometry", [0, 0, 0.0, 128], "samples/search_geometry row 1 has scale 0.0, expected > 0"),
+    ("search_geometry", [0, 0, 0.5, 96], "samples/search_geometry row 1 has output size 96.0, expected the search "
+                                        "crop's 128"),
+    ("template_box", [np.nan, 0, 10, 10], "samples/template_box row 1 is not a box (x, y, w, h finite, w and h > 0)"),
+    ("score_map", np.nan, "samples/score_map holds NaN or infinite values (row 1)"),
+])
+def test_sample_values_that_cannot_be_a_crop_are_one_line(made, tmp_path, capsys, dataset, value, said):
+    source, student = made
+    path = _set(source, tmp_path / "bad.h5", dataset, 1, value)
+    with pytest.raises(DistillationDataError) as caught:
+        DistillationFile(path)
+    assert caught.value.problem == f"sequence 'synthetic-5': {said}", caught.value.problem
+    code = main(["distill", "--data", str(path), "--init", str(student), "--out", str(tmp_path / "o.pt"),
+                 "--steps", "1", "--batch-size", "2", "--threads", "1"])
+    assert code == 2 and not (tmp_path / "o.pt").exists()
+    assert one_error_line(capsys.readouterr().err.replace("fine-tune: 0/1 loading distillation data\n", "")) == \
+        f"error: {path}: sequence 'synthetic-5': {said}"
+
+
+def test_the_file_as_written_opens(made):
+    with DistillationFile(made[0]) as data:
+        assert data.num_samples("synthetic-5") > 1
