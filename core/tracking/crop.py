@@ -91,6 +91,17 @@ def crop_square(image: np.ndarray, center_xy, side: float, output_size: int) -> 
     return crop, CropGeometry(float(x0), float(y0), float(scale), int(output_size))
 
 
+def crop_reads(center_xy, side: float, width: int, height: int) -> tuple[int, int, int, int]:
+    """``(x0, y0, x1, y1)``, half-open image pixels clipped to ``width`` x ``height``: every pixel
+    :func:`crop_square` with this centre and side can read, whatever its output size (its square of
+    ``side`` pixels from ``round(centre - side / 2)``, and 2 pixels more each way for the bilinear
+    filter's neighbours). A crop of an image whose pixels outside it differ is the same crop."""
+    x0 = round(float(center_xy[0]) - side * 0.5)
+    y0 = round(float(center_xy[1]) - side * 0.5)
+    reach = math.ceil(side) + 3
+    return max(0, x0 - 2), max(0, y0 - 2), min(int(width), x0 + reach), min(int(height), y0 + reach)
+
+
 def _cut_padded(image: np.ndarray, x0: int, y0: int, side: int) -> np.ndarray:
     h, w = image.shape[:2]
     side = max(1, side)
