@@ -27,9 +27,12 @@ BENCH_MODULES = (
 def register(subparsers, extra_bench_modules: tuple[str, ...] = ()) -> None:
     from core.bench.outputs import add_output_options
 
-    parser = subparsers.add_parser("bench", help="measure speed, accuracy, memory and studio responsiveness",
+    parser = subparsers.add_parser("bench", help="measure speed, accuracy, memory, the closed loop, annotation cost "
+                                                 "and studio responsiveness",
                                    description="Run one of the project's measurements (WHAT, below) and print its table; "
-                                   "`bench WHAT --help` lists WHAT's options.")
+                                   "`bench WHAT --help` lists WHAT's options.",
+                                   epilog="examples: rgbt-studio bench speed; rgbt-studio bench accuracy --real --starts 5 "
+                                          "--jobs 2 --threads 1 (the real-footage table, docs/real_benchmark.md)")
     inner = parser.add_subparsers(dest="bench", metavar="WHAT")
     for module_name in BENCH_MODULES + tuple(extra_bench_modules):
         try:
