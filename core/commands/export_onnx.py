@@ -30,7 +30,12 @@ MIN_OPSET = 11
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("export-onnx", help="export student/teacher checkpoints to ONNX",
-                                   description="Export tracking networks to ONNX (named inputs, dynamic batch).")
+                                   description="Export tracking networks to ONNX (named inputs, dynamic batch): "
+                                   "DIR/<checkpoint name>.onnx, checked against PyTorch before it replaces anything. "
+                                   "Without --weights the bundled checkpoints are exported. An export beside its "
+                                   "checkpoint (--out the checkpoint's folder) is what track, the studio and the "
+                                   "benches run with --engine auto. Example: rgbt-studio export-onnx --model student "
+                                   "--weights runs/kd/checkpoint.pt --out runs/kd")
     parser.add_argument("--model", choices=("student", "teacher", "both"), default="both",
                         help="which network to export (default both)")
     parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt (only with one --model)")
