@@ -6,6 +6,7 @@ what is wrong. Samples are read lazily, one row at a time.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,6 +90,17 @@ class DistillationFile:
     def _fail(self, problem: str) -> None:
         raise DistillationDataError(self.path, problem)
 
+    def _read(self, group, key: str, where: str, index=Ellipsis) -> np.ndarray:
+        """``group[key][index]``; a chunk that cannot be decoded (bad sectors, a bad copy: h5py's
+        OSError, which names no file) is a DistillationDataError naming the dataset."""
+        try:
+            return group[key][index]
+        except OSError as error:
+            row = "" if index is Ellipsis else f" row {index}"
+            found = re.findall(r"\(([^()]*)\)", str(error))
+            self._fail(f"{where}: {group.name.rsplit('/', 1)[-1]}/{key}{row} cannot be read: the file is damaged "
+                       f"({found[-1] if found else error})")
+
     def _whole(self, value, what: str) -> int:
         """``value`` of the attribute ``what`` as an int; DistillationDataError when it is not one."""
         try:
@@ -161,7 +173,7 @@ class DistillationFile:
             if len(counts) > 1:
                 self._fail(f"{where}: sample datasets have different lengths {sorted(counts)}")
             for dataset in ("frame", "template_frame"):
-                frames = samples[dataset][...]
+                frames = self._read(samples, dataset, where)
                 if frames.dtype.kind not in "iu":
                     self._fail(f"{where}: samples/{dataset} holds {frames.dtype}, expected integers")
                 if frames.size and (frames.min() < 0 or frames.max() >= n):
@@ -172,7 +184,7 @@ class DistillationFile:
         """The sample values a crop is made of: ``search_geometry`` rows finite, with a scale
         above 0 and the search crop's output size; ``template_box`` rows finite boxes with w, h
         above 0; the teacher maps finite (rows are 0-based)."""
-        geometry = np.asarray(samples["search_geometry"][...], dtype=np.float64)
+        geometry = np.asarray(self._read(samples, "search_geometry", where), dtype=np.float64)
         rows = np.flatnonzero(~np.isfinite(geometry).all(axis=1))
         if rows.size:
             self._fail(f"{where}: samples/search_geometry row {rows[0]} is not finite")
@@ -183,12 +195,12 @@ class DistillationFile:
         if rows.size:
             self._fail(f"{where}: samples/search_geometry row {rows[0]} has output size {geometry[rows[0], 3]}, "
                        f"expected the search crop's {search_size}")
-        boxes = np.asarray(samples["template_box"][...], dtype=np.float64)
+        boxes = np.asarray(self._read(samples, "template_box", where), dtype=np.float64)
         rows = np.flatnonzero(~(np.isfinite(boxes).all(axis=1) & (boxes[:, 2] > 0) & (boxes[:, 3] > 0)))
         if rows.size:
             self._fail(f"{where}: samples/template_box row {rows[0]} is not a box (x, y, w, h finite, w and h > 0)")
         for dataset in ("score_map", "size_map", "offset_map"):
-            values = samples[dataset][...]
+            values = self._read(samples, dataset, where)
             rows = np.flatnonzero(~np.isfinite(values).reshape(len(values), -1).all(axis=1)) if len(values) else np.empty(0, int)
             if rows.size:
                 self._fail(f"{where}: samples/{dataset} holds NaN or infinite values (row {rows[0]})")
@@ -226,9 +238,10 @@ class DistillationFile:
         machine-tracked frame (provenance "student") is TRACKER_UNKNOWN, the rest TRACKER_NONE.
         """
         group = self._file["sequences"][name]["labels"]
-        labels = {key: group[key][...] for key in schema.LABEL_DATASETS}
+        where = f"sequence {name!r}"
+        labels = {key: self._read(group, key, where) for key in schema.LABEL_DATASETS}
         if "tracker" in group:
-            labels["tracker"] = group["tracker"][...].astype(np.uint8)
+            labels["tracker"] = self._read(group, "tracker", where).astype(np.uint8)
         else:
             machine = labels["provenance"] == schema.PROVENANCE_CODES["student"]
             labels["tracker"] = np.where(machine, schema.TRACKER_UNKNOWN, schema.TRACKER_NONE).astype(np.uint8)
@@ -240,17 +253,22 @@ class DistillationFile:
     def sample(self, name: str, row: int) -> Sample:
         """Sample ``row`` of sequence ``name``; crops are None in "referenced" mode."""
         g = self._file["sequences"][name]["samples"]
+        where = f"sequence {name!r}"
+
+        def read(key: str) -> np.ndarray:
+            return self._read(g, key, where, row)
+
         crops = {}
         if self.frames_mode == "embedded":
-            crops = {key: g[key][row] for key in schema.EMBEDDED_DATASETS}
+            crops = {key: read(key) for key in schema.EMBEDDED_DATASETS}
         return Sample(
-            frame=int(g["frame"][row]),
-            template_frame=int(g["template_frame"][row]),
-            template_box=g["template_box"][row].astype(np.float64),
-            search_geometry=g["search_geometry"][row],
-            score_map=g["score_map"][row].astype(np.float32),
-            size_map=g["size_map"][row].astype(np.float32),
-            offset_map=g["offset_map"][row].astype(np.float32),
+            frame=int(read("frame")),
+            template_frame=int(read("template_frame")),
+            template_box=read("template_box").astype(np.float64),
+            search_geometry=read("search_geometry"),
+            score_map=read("score_map").astype(np.float32),
+            size_map=read("size_map").astype(np.float32),
+            offset_map=read("offset_map").astype(np.float32),
             **crops,
         )
 

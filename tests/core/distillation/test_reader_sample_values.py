@@ -75,3 +75,28 @@ def test_sample_values_that_cannot_be_a_crop_are_one_line(made, tmp_path, capsys
 def test_the_file_as_written_opens(made):
     with DistillationFile(made[0]) as data:
         assert data.num_samples("synthetic-5") > 1
+
+
+def _damage_chunk(source, target, dataset):
+    """Copy ``source`` with the first compressed chunk of ``dataset`` (first sequence) overwritten."""
+    shutil.copy(source, target)
+    with h5py.File(target, "r") as handle:
+        info = next(iter(handle["sequences"].values()))["samples"][dataset].id.get_chunk_info(0)
+    with open(target, "r+b") as raw:
+        raw.seek(info.byte_offset + 8)
+        raw.write(bytes(b ^ 0x5A for b in range(min(200, info.size - 8))))
+    return target
+
+
+@pytest.mark.parametrize("dataset", ["score_map", "search_visible"])
+def test_a_damaged_chunk_is_one_line_naming_the_file(made, tmp_path, capsys, dataset):
+    """A damaged compressed chunk (bad sectors, a bad copy) was 'error: Can't synchronously read data
+    (filter returned failure during read)', naming no file."""
+    source, student = made
+    path = _damage_chunk(source, tmp_path / "damaged.h5", dataset)
+    code = main(["distill", "--data", str(path), "--init", str(student), "--out", str(tmp_path / "o.pt"),
+                 "--steps", "1", "--batch-size", "2", "--threads", "1"])
+    assert code == 2 and not (tmp_path / "o.pt").exists()
+    line = one_error_line(capsys.readouterr().err.replace("fine-tune: 0/1 loading distillation data\n", ""))
+    assert line.startswith(f"error: {path}: sequence 'synthetic-5': samples/{dataset} ") and \
+        line.endswith("cannot be read: the file is damaged (filter returned failure during read)"), line
