@@ -79,6 +79,11 @@ class DistillationFile:
         try:
             self._file = h5py.File(self.path, "r")
         except OSError as error:
+            cut = re.search(r"truncated file: eof = (\d+).*stored_eof = (\d+)", str(error))
+            if cut:
+                raise DistillationDataError(self.path, f"is cut short: {cut.group(1)} of its {cut.group(2)} bytes (a "
+                                                       "copy or download that stopped, or a full disk); export it "
+                                                       "again") from error
             raise DistillationDataError(self.path, f"not a readable HDF5 file ({error})") from error
         try:
             self._validate()

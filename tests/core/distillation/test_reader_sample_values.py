@@ -100,3 +100,16 @@ def test_a_damaged_chunk_is_one_line_naming_the_file(made, tmp_path, capsys, dat
     line = one_error_line(capsys.readouterr().err.replace("fine-tune: 0/1 loading distillation data\n", ""))
     assert line.startswith(f"error: {path}: sequence 'synthetic-5': samples/{dataset} ") and \
         line.endswith("cannot be read: the file is damaged (filter returned failure during read)"), line
+
+
+def test_a_file_cut_short_says_so_in_its_own_words(made, tmp_path):
+    """It was 'not a readable HDF5 file (Unable to synchronously open file (truncated file: eof = 350710,
+    sblock->base_addr = 0, stored_eof = 701420))', HDF5's internals."""
+    source, _ = made
+    data = source.read_bytes()
+    path = tmp_path / "cut.h5"
+    path.write_bytes(data[: len(data) // 2])
+    with pytest.raises(DistillationDataError) as caught:
+        DistillationFile(path)
+    assert caught.value.problem == (f"is cut short: {len(data) // 2} of its {len(data)} bytes (a copy or download "
+                                    "that stopped, or a full disk); export it again"), caught.value.problem
