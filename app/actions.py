@@ -33,6 +33,8 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("interpolate", "Interpolate keyframes", "I", "linear boxes between keyframes (range or whole sequence)"),
     ("attention", "Next stretch needing attention", "N",
      "the start of the next stretch of low confidence, teacher disagreement, or where tracking stopped"),
+    ("attention_back", "Previous stretch needing attention", "Shift+N",
+     "the start of the stretch needing attention before this frame (N's way back)"),
     ("stop", "Stop", "Esc", "stop tracking, refinement or playback"),
     ("delete_box", "Delete box", "Del", "remove this frame's annotation; with a range shown also the range's "
                                         "tracked and interpolated boxes (boxes and marks a person made are kept)"),
@@ -70,7 +72,7 @@ TEXTS: dict[str, str] = {name: text for name, text, _key, _tip in SHORTCUTS}
 MENU_OF: dict[str, str] = {
     **{name: "Edit" for name in ("undo", "redo", "keyframe", "absent", "occluded", "delete_box", "interpolate")},
     **{name: "Track" for name in ("track", "track_back", "stop", "refine", "accept", "accept_range", "range",
-                                  "range_start", "range_end", "attention")},
+                                  "range_start", "range_end", "attention", "attention_back")},
     **{name: "File" for name in ("open_pair", "open_sequence", "open_video", "import_boxes", "export")},
     "help": "Help",
 }

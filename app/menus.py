@@ -46,7 +46,7 @@ def build_menus(window) -> None:
 
     track_menu = bar.addMenu("&Track")
     for name in ("track", "track_back", "stop", "refine", "accept", "accept_range", "range", "range_start",
-                 "range_end", "attention"):
+                 "range_end", "attention", "attention_back"):
         track_menu.addAction(a[name])
     track_menu.addSeparator()
     trackers = track_menu.addMenu(tracker_menu_title(window))

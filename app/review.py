@@ -76,6 +76,16 @@ def next_attention(data: TimelineData, frame: int, **thresholds) -> int | None:
     return next((start for start in starts if start > frame), starts[0])
 
 
+def previous_attention(data: TimelineData, frame: int, **thresholds) -> int | None:
+    """The first frame of the stretch needing attention that starts before ``frame`` (wrapping
+    around to the last stretch), or None when no frame does: Shift+N, N's way back. From
+    inside a stretch it goes to that stretch's start, as a player's "previous" does."""
+    starts = [start for start, _stop in mask_runs(needs_attention(data, **thresholds))]
+    if not starts:
+        return None
+    return next((start for start in reversed(starts) if start < frame), starts[-1])
+
+
 def attention_stretch(data: TimelineData, frame: int, *, confidence: float = LOW_CONFIDENCE,
                       agreement: float = LOW_AGREEMENT) -> tuple[tuple[int, int], list[str]] | None:
     """The stretch of frames needing attention that holds ``frame``: ``((start, stop), reasons)``

@@ -6,7 +6,7 @@ from __future__ import annotations
 from app import edits
 from app.dialogs.refine_dialog import RefineDialog
 from app.jobs import refine_frames, tracking_stop
-from app.review import attention_stretch, next_attention
+from app.review import attention_stretch, next_attention, previous_attention
 from app.window_edits import WindowGlue, kept_kinds, protected_text
 from core.annotations.history import is_protected
 from core.annotations.records import Provenance
@@ -22,7 +22,8 @@ class ReviewGlue(WindowGlue):
         a["refine"].triggered.connect(self.ask_refine)
         a["accept"].triggered.connect(self.accept_frame)
         a["accept_range"].triggered.connect(self.accept_range)
-        a["attention"].triggered.connect(self.next_attention)
+        a["attention"].triggered.connect(lambda: self.next_attention())
+        a["attention_back"].triggered.connect(lambda: self.next_attention(back=True))
 
     def track(self) -> None:
         """T: the chosen tracker runs from this frame to the next manual keyframe, imported or
@@ -170,10 +171,13 @@ class ReviewGlue(WindowGlue):
         else:
             self.w.statusBar().showMessage(f"no teacher proposals in frames {selected[0] + 1}-{selected[1]}", 5000)
 
-    def next_attention(self) -> None:
+    def next_attention(self, back: bool = False) -> None:
+        """N: the start of the next stretch needing attention; ``back`` (Shift+N): of the one
+        before the frame shown. Wrapping around is said."""
         if self.doc is None:
             return
-        frame = next_attention(self.doc.timeline(), self.w.frame, confidence=self.w.review_threshold())
+        find = previous_attention if back else next_attention
+        frame = find(self.doc.timeline(), self.w.frame, confidence=self.w.review_threshold())
         if frame is None:
             self.w.statusBar().showMessage("no frame needs attention", 5000)
             return
@@ -184,10 +188,11 @@ class ReviewGlue(WindowGlue):
             (start, stop), reasons = stretch
             where = f"frame {start + 1}" if stop - start == 1 else f"frames {start + 1}-{stop}"
             why = f"{where}: {', '.join(reasons)}"
-        if frame <= self.w.frame:  # wrapped around: say so, or the first stretch looks like a new one
-            self.w.statusBar().showMessage(f"no frame after {self.w.frame + 1} needs attention: "
-                                           f"back to the first that does, frame {frame + 1}"
-                                           + (f" ({why})" if why else ""), 8000)
+        if frame >= self.w.frame if back else frame <= self.w.frame:
+            # wrapped around: say so, or the first stretch looks like a new one
+            where = (f"no stretch before frame {self.w.frame + 1} needs attention: on to the last that does, "
+                     if back else f"no frame after {self.w.frame + 1} needs attention: back to the first that does, ")
+            self.w.statusBar().showMessage(f"{where}frame {frame + 1}" + (f" ({why})" if why else ""), 8000)
         elif why:
             self.w.statusBar().showMessage(why, 8000)
         self.w.goto(frame)
