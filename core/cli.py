@@ -253,10 +253,6 @@ def join_negative_values(argv: list[str], options: set[str]) -> list[str]:
     return out
 
 
-if __name__ == "__main__":
-    sys.exit(main())
-
-
 def opens_in_studio(first: str, commands: set[str]) -> bool:
     """Whether ``python main.py FIRST ...`` means ``python main.py studio FIRST ...``: FIRST is
     no command and no option but a file or folder that exists (a video, a sequence folder, a
@@ -272,3 +268,7 @@ def _command_names(parser: argparse.ArgumentParser) -> set[str]:
         if isinstance(action, argparse._SubParsersAction):
             return set(action.choices)
     return set()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

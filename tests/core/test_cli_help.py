@@ -84,3 +84,14 @@ def test_every_option_of_every_command_and_bench_has_plain_help(name):
     if text.count("(default: None)") or "(default: the bundled one) (default" in text:
         problems.append("--help shows a meaningless or doubled default")
     assert not problems, f"`{name} --help`: " + "; ".join(problems)
+
+
+def test_python_m_core_cli_runs():
+    """``python -m core.cli --help`` raised NameError: the ``__main__`` block stood above the two
+    functions ``main`` calls, so they were not defined yet when it ran."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "core.cli", "--help"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: rgbt-studio")
