@@ -100,3 +100,26 @@ def test_a_zip_that_is_no_torch_file_says_so(tmp_path, capsys, command):
     else:
         assert main(["import-weights", str(path), str(tmp_path / "o.pt"), "--kind", "mplt"]) == 2
         assert one_error_line(capsys.readouterr().err) == f"error: {path}: {problem}"
+
+
+def test_a_download_with_damaged_bytes_is_refused_by_import_weights(tmp_path, capsys):
+    """Bytes changed inside a tensor's record (a bad copy or download) loaded without a word: torch's
+    reader does not check the zip's CRCs, so the converted weights were silently other numbers."""
+    torch.manual_seed(0)
+    model = build_model("teacher", TINY)
+    src = tmp_path / "MPLTTrack_ep0015.pth.tar"
+    torch.save({"net": model.state_dict()}, src)
+    with zipfile.ZipFile(src) as archive:
+        record = max(archive.infolist(), key=lambda info: info.file_size)  # the largest tensor's bytes
+    data = bytearray(src.read_bytes())
+    start = record.header_offset + 30 + len(record.filename.encode()) + len(record.extra) + 64
+    data[start:start + 16] = bytes(16)
+    src.write_bytes(bytes(data))
+    config = tmp_path / "tiny.json"
+    config.write_text('{"template_size": 32, "search_size": 64, "patch_size": 16, "dim": 32, "depth": 1, '
+                      '"num_heads": 2, "prompt_reduction": 8, "head_widths": [16, 8], "drop_path": 0.0}')
+    assert main(["import-weights", str(src), str(tmp_path / "o.pt"), "--kind", "mplt", "--config", str(config)]) == 2
+    assert one_error_line(capsys.readouterr().err) == (
+        f"error: {src}: is damaged: its record {record.filename} fails its checksum (a bad copy or download); "
+        "download it again"), src
+    assert not (tmp_path / "o.pt").exists()
