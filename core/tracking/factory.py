@@ -89,7 +89,12 @@ def _exported_from(engine: OnnxEngine, checkpoint: Path) -> bool:
 def _gpu_only_in_torch(device: str) -> bool:
     """True when ``device`` ("auto" | "cuda") can be a GPU for PyTorch but not for ONNX
     Runtime (e.g. the CPU build of onnxruntime on a CUDA workstation): engine "auto" then
-    runs the checkpoint with PyTorch on the GPU rather than ONNX Runtime on the CPU."""
+    runs the checkpoint with PyTorch on the GPU rather than ONNX Runtime on the CPU. Also
+    True for "cuda" where ONNX Runtime cannot use CUDA at all: PyTorch then runs it, or says
+    that it sees no GPU either (ONNX Runtime's error was said also where its file was not the
+    export of these weights, so that auto would have run PyTorch anyway)."""
+    if device == "cuda" and not engines.ort_cuda_usable():
+        return True
     return device in ("auto", "cuda") and engines.torch_cuda_available() and not engines.ort_cuda_usable()
 
 
@@ -120,6 +125,8 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
         raise ConfigError(f"unknown precision {precision!r}; choose one of {list(PRECISIONS)}")
     if precision == "int8" and engine == "torch":
         raise ConfigError("int8 weights run only with ONNX Runtime (engine onnx or auto), not with torch")
+    if precision == "int8":
+        engine = "onnx"  # only the int8 copy: auto ran float32 PyTorch without a word when there was none
     if model not in MODELS:
         raise ConfigError(f"unknown model {model!r}; choose one of {list(MODELS)}")
     if engine not in ENGINES:

@@ -178,3 +178,18 @@ def test_a_cuda_run_that_fails_at_once_falls_back_to_the_cpu_or_is_one_error(stu
     z = np.zeros((1, 3, 64, 64), np.float32)
     x = np.zeros((1, 3, 128, 128), np.float32)
     assert engine.run(z, z, x, x)[0].shape[-1] == 16  # the CPU session tracks
+
+
+def test_cuda_asked_where_onnx_runtime_cannot_use_it_names_pytorch(tmp_path, monkeypatch):
+    """``--device cuda`` on a machine without a GPU said "ONNX Runtime cannot use CUDA here" also
+    where the ``.onnx`` beside the weights was not their export, so that engine auto would have
+    run PyTorch. Auto now leaves ONNX Runtime out where it cannot use CUDA: PyTorch runs on the
+    GPU, or says it sees none."""
+    monkeypatch.setattr(engines, "torch_cuda_available", lambda: False)
+    monkeypatch.setattr(engines, "ort_cuda_usable", lambda: False)
+    model = random_model("student")
+    pt = save_checkpoint(tmp_path / "student.pt", model)
+    other = save_checkpoint(tmp_path / "other.pt", random_model("student"))
+    export_onnx(model, tmp_path / "student.onnx", source_checkpoint=other)  # not the export of student.pt
+    with pytest.raises(ConfigError, match="PyTorch sees no CUDA GPU"):
+        load_tracker("student", pt, engine="auto", device="cuda")

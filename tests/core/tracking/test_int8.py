@@ -129,3 +129,20 @@ def test_export_onnx_int8_writes_both_files_and_tracks(tmp_path, capsys, student
         (copied / name).write_bytes((out / name).read_bytes())
     (copied / "student.pt").write_bytes(pt.read_bytes())
     assert load_tracker("student", copied / "student.pt").engine.path == copied / "student.int8.onnx"
+
+
+def test_int8_without_an_int8_copy_is_refused_whatever_the_engine(tmp_path, monkeypatch):
+    """``track --precision int8`` (engine auto) on weights without an int8 copy ran float32 PyTorch
+    without a word, where the help says "int8: only the int8 copy"; only ``--engine onnx`` refused."""
+    from core.errors import CheckpointError
+    from core.models.checkpoint import save_checkpoint
+    from core.tracking.factory import random_model
+    from core.tracking.onnx_export import export_onnx
+
+    monkeypatch.setattr(engines, "ort_cuda_usable", lambda: False)
+    model = random_model("student")
+    pt = save_checkpoint(tmp_path / "student.pt", model)
+    export_onnx(model, tmp_path / "student.onnx", source_checkpoint=pt)  # float32 only
+    for engine in ("auto", "onnx"):
+        with pytest.raises(CheckpointError, match="export-onnx --int8"):
+            load_tracker("student", pt, engine=engine, precision="int8")
