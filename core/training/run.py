@@ -215,6 +215,8 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
                        teacher=teacher)
     job = train_job(config, out, resume=args.resume, teacher=teacher, init=args.init, device=args.device)
     reporting = DistributedContext.from_env().rank == 0  # under torchrun the other ranks train silently
+    if note and reporting:  # before the first step too: a wrong --seed or config can still be stopped
+        print(note, file=sys.stderr)
     try:
         result: TrainResult = run_with_bar(job, label, disable=None if reporting else True)
     except KeyboardInterrupt:

@@ -105,3 +105,16 @@ def test_distill_resume_from_another_teacher_is_noted(tmp_path, capsys):
     assert cli_main(["distill", "--teacher", str(second), "--config", STUDENT, "--out", str(run), "--steps", "3",
                      "--resume"]) == 0
     assert "two teachers" not in capsys.readouterr().err
+
+
+def test_a_resume_with_changed_settings_says_so_before_it_trains(tmp_path, capsys):
+    """The note came only after the whole resumed run (hours, at the real scale), too late to stop a
+    resume given the wrong --seed or config; it now also comes before the first step, and at the end."""
+    run = tmp_path / "run"
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "1"]) == 0
+    capsys.readouterr()
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "2", "--resume", "--seed", "9"]) == 0
+    lines = capsys.readouterr().err.strip().splitlines()
+    notes = [i for i, line in enumerate(lines) if line.startswith(f"note: {run} continued from step 1 with other seed")]
+    first_step = next(i for i, line in enumerate(lines) if line.startswith("train: 1/2"))
+    assert len(notes) == 2 and notes[0] < first_step and notes[1] == len(lines) - 1, lines
