@@ -47,6 +47,7 @@ class EditGlue(WindowGlue):
         a = window.actions
         window.views.box_drawn.connect(self.box_changed)
         window.views.box_edited.connect(self.box_changed)
+        a["type_box"].triggered.connect(self.type_box)
         a["keyframe"].triggered.connect(self.toggle_keyframe)
         a["absent"].triggered.connect(self.toggle_absent)
         a["occluded"].triggered.connect(self.toggle_occluded)
@@ -80,6 +81,22 @@ class EditGlue(WindowGlue):
                 self.w.statusBar().showMessage("the box is outside the frame: nothing changed", 5000)
                 return
         self._execute(edits.set_box(record, self.w.frame, box, modality=modality, separate_thermal=separate))
+
+    def type_box(self) -> None:
+        """B: the frame's box typed as numbers (``app.dialogs.box_dialog``), the way to draw or
+        correct one without a mouse; applied as a box drawn on the visible view. The fields start
+        at the frame's box, else the last box before the frame, else a box in the frame's middle."""
+        from app.dialogs.box_dialog import BoxDialog, middle_box
+
+        if self.doc is None or self.doc.refuse_if_read_only():
+            return
+        frame, info = self.w.frame, self.doc.info
+        records = self.doc.records
+        before = [f for f, r in records.items() if f <= frame and r.box is not None]
+        start = records[max(before)].box if before else middle_box(info.width, info.height)
+        dialog = BoxDialog(start, (info.width, info.height), frame + 1, self.w)
+        if dialog.exec() and self.doc is not None and self.w.frame == frame:
+            self.box_changed("visible", dialog.values())
 
     def _no_record(self, action: str) -> bool:
         """True (and the status bar says so) when this frame holds no box nor absent mark:

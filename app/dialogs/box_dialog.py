@@ -1,0 +1,69 @@
+"""Edit > Type box... (B): a frame's box typed as numbers, the way to draw or correct a box
+without a mouse.
+
+The box is ``(x, y, w, h)`` float pixels on the visible frame, top-left corner, x to the right
+and y down from the frame's top-left pixel (``core.geometry``'s convention).
+"""
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtWidgets import QDialogButtonBox, QDoubleSpinBox, QFormLayout, QLabel
+
+from app.dialogs.checked import CheckedDialog
+
+#: how far outside the frame a field may go (pixels): a box may be typed partly outside, then cut
+MARGIN = 10000.0
+
+
+def middle_box(width: int, height: int) -> tuple[float, float, float, float]:
+    """A quarter of the frame's width and height, in its middle: where a typed box starts on
+    footage with no box before the frame."""
+    return width * 3 / 8, height * 3 / 8, width / 4, height / 4
+
+
+class BoxDialog(CheckedDialog):
+    """``values()`` -> ``(4,)`` float64 x, y, w, h as typed. OK is refused while the box lies
+    wholly outside the ``frame_size`` (width, height) frame."""
+
+    def __init__(self, box, frame_size: tuple[int, int], frame_number: int, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Type box")
+        self.frame_size = (int(frame_size[0]), int(frame_size[1]))
+        width, height = self.frame_size
+        self.fields = []
+        form = QFormLayout(self)
+        about = QLabel(f"The box on frame {frame_number}, in pixels of the {width} x {height} visible frame "
+                       "from its top-left corner. It becomes a manual keyframe, as a drawn box does.")
+        about.setWordWrap(True)
+        form.addRow(about)
+        for name, low, high in (("x (left)", -MARGIN, width + MARGIN), ("y (top)", -MARGIN, height + MARGIN),
+                                ("width", 1.0, width + MARGIN), ("height", 1.0, height + MARGIN)):
+            field = QDoubleSpinBox()
+            field.setDecimals(1)
+            field.setRange(low, high)
+            field.setAccelerated(True)  # held arrow keys speed up: a box moved across a 1920 frame by keys
+            form.addRow(name, field)
+            self.fields.append(field)
+        self.set_values(box)
+        form.addRow(self.problem_label())
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+        self.fields[0].setFocus()
+        self.fields[0].selectAll()
+
+    def set_values(self, box) -> None:
+        for field, value in zip(self.fields, box, strict=True):
+            field.setValue(float(value))
+
+    def values(self) -> np.ndarray:
+        """The box as typed: ``(4,)`` float64 x, y, w, h."""
+        return np.array([field.value() for field in self.fields], dtype=np.float64)
+
+    def problem(self) -> str:
+        x, y, w, h = self.values()
+        width, height = self.frame_size
+        if x >= width or y >= height or x + w <= 0 or y + h <= 0:
+            return f"The box lies outside the frame (0, 0) - ({width}, {height}): nothing to keep."
+        return ""
