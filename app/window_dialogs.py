@@ -50,6 +50,18 @@ class WindowDialogs:
         box.exec()
         return buttons.get(box.clickedButton())
 
+    choose_hook = None  # tests: callable(title, text, items) -> the chosen item (or None)
+
+    def choose(self, title: str, text: str, items: list[str]) -> str | None:
+        """One of ``items`` from a list (any number of them, where ``ask``'s buttons fit a few);
+        the chosen item, or None when the dialog was cancelled."""
+        if self.choose_hook is not None:
+            return self.choose_hook(title, text, items)
+        from PySide6.QtWidgets import QInputDialog
+
+        item, ok = QInputDialog.getItem(self, title, text, items, 0, False)
+        return item if ok else None
+
     def ask_open_pair(self) -> None:
         dialog = OpenPairDialog(self, start_folder=self.settings.start_folder())
         if dialog.exec():

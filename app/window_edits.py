@@ -293,8 +293,8 @@ class EditGlue(WindowGlue):
             try:
                 found = read_box_file(path, frames, checked=checked)
             except SeveralObjectsError as several:
-                choice = self.w.ask("Which object?", f"{several}.", (*[f"id {i}" for i in several.ids[:8]], "Cancel"))
-                if choice is None or not choice.startswith("id "):
+                choice = self.w.choose("Which object?", f"{name} {several.problem}.", [f"id {i}" for i in several.ids])
+                if choice is None:
                     self.w.statusBar().showMessage("boxes not imported", 5000)
                     return
                 found = read_box_file(path, frames, checked=checked, object_id=int(choice[3:]))

@@ -47,10 +47,13 @@ def test_pre_labels_of_one_mot_object_are_machine_boxes_that_tracking_replaces(w
     lines += ["2,9,1,1,5,5,1,-1,-1,-1", "40,3,1,1,5,5,1,-1,-1,-1"]  # another object; a frame past the end (24)
     path = tmp_path / "gt.txt"
     path.write_text("\n".join(lines) + "\n")
-    window.ask_hook = hook = _answers("Pre-labels to correct", "id 3")
+    window.ask_hook = hook = _answers("Pre-labels to correct")
+    chosen = []
+    window.choose_hook = lambda title, text, items: chosen.append((title, text, items)) or "id 3"
     window.edits.import_box_file(str(path))
-    assert [title for title, _text, _choices in hook.asked] == ["Import boxes as", "Which object?"]
-    assert hook.asked[1][2] == ("id 3", "id 9", "Cancel")
+    assert [title for title, _text, _choices in hook.asked] == ["Import boxes as"]
+    assert chosen == [("Which object?", "gt.txt holds 2 objects (ids 3, 9); the studio labels one: choose its id.",
+                       ["id 3", "id 9"])]  # a list: a MOT file of 30 objects offered only its first 8 as buttons
     assert window.statusBar().currentMessage() == (
         "imported 6 frames of pre-labels from gt.txt, frame-numbered rows; 1 row past the footage's last frame (24) "
         "left out; T replaces them from the frame it starts on")
