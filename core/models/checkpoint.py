@@ -40,11 +40,33 @@ def save_checkpoint(path: str | Path, model: nn.Module, extra: dict | None = Non
         "extra": dict(extra or {}),
     }
     with atomic_path(path, suffix=".pt") as tmp:
-        try:
-            torch.save(payload, tmp)
-        except RuntimeError as error:  # torch's zip writer reports a failed write (disk full) this way
-            raise OSError(28 if "write" in str(error).lower() else 5, str(error).splitlines()[0]) from error
+        save_torch_file(payload, tmp)
     return path
+
+
+#: below this many free bytes, a failed torch.save is taken for a full disk
+NEARLY_FULL_BYTES = 1 << 20
+
+
+def save_torch_file(obj: Any, path: str | Path) -> None:
+    """``torch.save(obj, path)``; a failed write is an OSError (``atomic_path`` makes it an
+    OutputError naming the file). Torch's zip writer reports a full disk as a RuntimeError,
+    sometimes naming the write ('PytorchStreamWriter failed writing file ...'), sometimes not
+    ('[enforce fail at inline_container.cc:672] . unexpected pos 174720 vs 174608', a full tmpfs):
+    ENOSPC when it says so or the disk holds less than :data:`NEARLY_FULL_BYTES` free, else EIO."""
+    import errno
+    import shutil
+
+    try:
+        torch.save(obj, path)
+    except RuntimeError as error:
+        text = (str(error).splitlines() or [type(error).__name__])[0]
+        try:
+            full = shutil.disk_usage(Path(path).parent).free < NEARLY_FULL_BYTES
+        except OSError:
+            full = False
+        code = errno.ENOSPC if full or "write" in text.lower() else errno.EIO
+        raise OSError(code, text) from error
 
 
 def file_kind_problem(path: str | Path) -> str | None:

@@ -46,7 +46,7 @@ from core.config import to_dict
 from core.errors import CheckpointError, ConfigError, OutputError
 from core.fileio import atomic_path, write_text_atomic
 from core.models import load_checkpoint, save_checkpoint
-from core.models.checkpoint import load_torch_file
+from core.models.checkpoint import load_torch_file, save_torch_file
 from core.progress import Job, Progress
 from core.training.actors import DistillationActor, TaskActor
 from core.training.config import TrainConfig, check_data_not_written
@@ -271,7 +271,7 @@ def _diverged(out_dir: Path, step: int, total: int, reason: str, saved: int) -> 
 
 
 def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfig, metrics: dict,
-          teacher: str | Path | None = None) -> Path:
+          teacher: str | Path | None = None, kept: int = 0) -> Path:
     """Write ``checkpoint.pt`` and ``training_state.pt`` of step ``step`` as a pair: a Ctrl-C
     during the writes stops the run after them. A kill cannot be deferred: the state is first
     written whole to :data:`PENDING_STATE`, then the checkpoint replaces the old one (the
@@ -279,7 +279,9 @@ def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfi
     checkpoint's replace, the folder holds the previous pair (and a pending state of a later
     step, dropped on resume); killed after it, a pending state of the checkpoint's step, which
     the resume puts in place (:func:`_settle_pending`). A state written after the checkpoint
-    instead was lost with the kill, and the pair, of two steps, could never be resumed."""
+    instead was lost with the kill, and the pair, of two steps, could never be resumed.
+    A write that fails (a full disk) is an OutputError naming the file, with the step the folder
+    keeps (``kept``: the run's last saved step, 0 when none); the previous pair stays."""
     model = actor.trainable_module
     checkpoint = out_dir / "checkpoint.pt"
     safe_metrics = {k: float(v) for k, v in metrics.items() if isinstance(v, (int, float))}
@@ -291,9 +293,13 @@ def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfi
         "torch_rng": torch.get_rng_state(), "extra_modules": extra_modules,
     }
     pending = out_dir / PENDING_STATE
-    with interrupt_deferred():
-        with atomic_path(pending, suffix=".pt") as tmp:
-            torch.save(state, tmp)
+    with interrupt_deferred(), _naming_what_is_kept(out_dir, step, kept):
+        try:
+            with atomic_path(pending, suffix=".pt") as tmp:
+                save_torch_file(state, tmp)
+        except OutputError as error:
+            raise OutputError(out_dir / "training_state.pt", error.problem.replace("; nothing was changed", "")
+                              ) from error
         try:
             save_checkpoint(checkpoint, model, {"step": int(step), "train_config": to_dict(config),
                                                 "metrics": safe_metrics,
@@ -307,6 +313,18 @@ def _save(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfi
             raise OutputError(out_dir / "training_state.pt", f"cannot write ({error.strerror or error}); "
                                                              f"{checkpoint} holds step {step}") from error
     return checkpoint
+
+
+@contextlib.contextmanager
+def _naming_what_is_kept(out_dir: Path, step: int, kept: int):
+    """An OutputError of a checkpoint's save says that the run stopped and what its folder keeps."""
+    try:
+        yield
+    except OutputError as error:
+        keeps = (f"{out_dir / 'checkpoint.pt'} keeps step {kept} (--resume continues from it)" if kept
+                 else "no checkpoint of this run was written")
+        problem = error.problem.replace("; nothing was changed", "")
+        raise OutputError(error.path, f"{problem}; the run stopped at step {step}: {keeps}") from error
 
 
 def _settle_pending(out_dir: Path) -> None:
@@ -470,7 +488,7 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
             if context.main and (done % config.checkpoint_every == 0 or done == total):
                 if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):  # never over a good one
                     raise _diverged(out_dir, done, total, "its weights are not finite", saved)
-                _save(out_dir, actor, optimizer, scaler, done, config, row, teacher)
+                _save(out_dir, actor, optimizer, scaler, done, config, row, teacher, kept=saved)
                 saved = done
             message = f"loss {stats['loss']:.3f}" + (f" iou {stats['iou']:.2f}" if "iou" in stats else "")
             yield Progress(done, total, message, payload=dict(row))

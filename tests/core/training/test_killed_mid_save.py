@@ -61,3 +61,35 @@ def test_a_run_killed_while_saving_resumes_to_the_uninterrupted_weights(tmp_path
     a, b = (load_checkpoint(tmp_path / name / "checkpoint.pt")[0].state_dict() for name in ("straight", "run"))
     for key in a:
         torch.testing.assert_close(a[key], b[key], rtol=1e-5, atol=1e-6, msg=key)
+
+
+def test_a_full_disk_while_saving_is_one_line_naming_what_is_kept(tmp_path, monkeypatch, capsys):
+    """torch.save reports a full disk as 'RuntimeError: [enforce fail at inline_container.cc:672] .
+    unexpected pos 174720 vs 174608' (seen on a full tmpfs); the training state's save let it through
+    as a traceback. Now one line: the file, that the disk is full, and the step the folder keeps."""
+    import shutil
+    from pathlib import Path
+
+    from core.cli import main
+
+    real_save, saves = torch.save, []
+
+    def save(obj, target, *args, **kwargs):
+        if "training_state" in Path(target).name:
+            saves.append(target)
+            if len(saves) == 2:  # the second checkpoint's state: the disk is full
+                monkeypatch.setattr(shutil, "disk_usage", lambda path: shutil._ntuple_diskusage(10 << 20, 10 << 20, 0))
+                raise RuntimeError("[enforce fail at inline_container.cc:672] . unexpected pos 174720 vs 174608")
+        return real_save(obj, target, *args, **kwargs)
+
+    monkeypatch.setattr(torch, "save", save)
+    out = tmp_path / "run"
+    config = Path(__file__).resolve().parent / "configs" / "tiny_student.json"
+    assert main(["train", "--config", str(config), "--out", str(out), "--steps", "3"]) == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and err.strip().splitlines()[-1] == (
+        f"error: {out / 'training_state.pt'}: cannot write (no space left on the disk); the run stopped at step 2: "
+        f"{out / 'checkpoint.pt'} keeps step 1 (--resume continues from it)"), err
+    assert sorted(p.name for p in out.iterdir()) == ["checkpoint.pt", "config.json", "metrics.csv", "training_state.pt"]
+    assert _step(out / "checkpoint.pt") == 1
+    assert torch.load(out / "training_state.pt", map_location="cpu", weights_only=True)["step"] == 1
