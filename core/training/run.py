@@ -141,6 +141,21 @@ def resume_note(out: Path, config: TrainConfig, label: str, teacher: Path | None
     return "\n".join(notes) or None
 
 
+def _noted_once_started(job, note: str):
+    """``job`` that prints ``note`` on stderr at its first report, which comes once the resumed
+    pair has been read (a damaged one is its error alone, with no note before it)."""
+    try:
+        try:
+            first = next(job)
+        except StopIteration as stop:
+            return stop.value
+        print(note, file=sys.stderr)
+        yield first
+        return (yield from job)
+    finally:
+        job.close()
+
+
 def interrupted_note(out: Path, label: str, total: int) -> str:
     """The line a run stopped by Ctrl+C prints before 'cancelled': the step its folder keeps
     and that ``--resume`` continues it, or that it stopped before its first checkpoint. The
@@ -216,7 +231,7 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     job = train_job(config, out, resume=args.resume, teacher=teacher, init=args.init, device=args.device)
     reporting = DistributedContext.from_env().rank == 0  # under torchrun the other ranks train silently
     if note and reporting:  # before the first step too: a wrong --seed or config can still be stopped
-        print(note, file=sys.stderr)
+        job = _noted_once_started(job, note)
     try:
         result: TrainResult = run_with_bar(job, label, disable=None if reporting else True)
     except KeyboardInterrupt:
