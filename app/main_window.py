@@ -74,6 +74,8 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         restored = bool(self.settings.window_geometry) and self.restoreGeometry(
             QByteArray(self.settings.window_geometry))
         keep_on_screen(self, move=restored)
+        if self.settings.window_maximized and not self.isMaximized():  # the refused place took it along
+            self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
         self.synchronous = synchronous
         self.document: Document | None = None
         self.frame = 0
@@ -451,6 +453,7 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
             self.document.close()
             self.document = None
         self.settings.window_geometry = bytes(self.saveGeometry().data())
+        self.settings.window_maximized = self.isMaximized()
         self.settings.splitter_state = bytes(self.splitter.saveState().data())
         self.settings.save()
         super().closeEvent(event)

@@ -152,6 +152,7 @@ class StudioSettings:
     thermal_shown: bool = True  # View > Show thermal view (the twin beside the visible view)
     shortcuts: dict[str, str] = field(default_factory=dict)  # action name -> key the user chose ("" = none)
     window_geometry: bytes = b""  # QMainWindow.saveGeometry() at the last close (b"" = none yet)
+    window_maximized: bool = False  # the window was maximised at the last close (kept apart: see app.main_window)
     splitter_state: bytes = b""  # the views / timeline split (QSplitter.saveState()) at the last close
     # the values as read from or last written to studio.ini (``save`` writes only what differs);
     # None: never loaded, ``save`` writes every value
@@ -207,6 +208,7 @@ class StudioSettings:
             thermal_shown=_bool(q.value("view/thermal_shown"), True),
             shortcuts=_shortcuts(q),
             window_geometry=_bytes(q.value("view/window_geometry")),
+            window_maximized=_bool(q.value("view/window_maximized"), False),
             splitter_state=_bytes(q.value("view/splitter_state")),
         )
 
@@ -225,7 +227,7 @@ class StudioSettings:
             "review/low_confidence": self.low_confidence, "review/low_confidence_chosen": self.low_confidence_chosen,
             "recent": [r.encode() for r in self.recent[:MAX_RECENT]], "first_run_done": self.first_run_done,
             "files/last_folder": self.last_folder, "view/follow_target": self.follow_target,
-            "view/thermal_shown": self.thermal_shown,
+            "view/thermal_shown": self.thermal_shown, "view/window_maximized": self.window_maximized,
         }
         if self.window_geometry:
             values["view/window_geometry"] = bytes(self.window_geometry)

@@ -103,3 +103,28 @@ def test_the_help_dialog_fits_the_screen(qtbot, window):
     available = dialog.screen().availableGeometry()
     assert dialog.width() + FRAME[0] + FRAME[2] <= available.width()
     assert dialog.height() + FRAME[1] + FRAME[3] <= available.height()
+
+
+def test_a_window_left_maximised_comes_back_maximised_on_another_screen(qtbot, monkeypatch):
+    """Left maximised on a 2560 x 1440 screen, the window came back on a 1366 x 768 one as a plain
+    window (Xvfb, openbox): Qt's restoreGeometry refuses a place saved on another screen, and the
+    maximised state it holds went with it. The refusal is simulated here (one offscreen screen)."""
+    from app.main_window import MainWindow
+    from tests.app.conftest import new_window
+
+    first = new_window(qtbot)
+    first.showMaximized()
+    qtbot.waitUntil(first.isMaximized)
+    first.close()
+    monkeypatch.setattr(MainWindow, "restoreGeometry", lambda _self, _geometry: False)
+    second = new_window(qtbot)
+    assert second.isMaximized()
+    second.close()
+    monkeypatch.undo()
+    third = new_window(qtbot)  # un-maximised at the close: it comes back so
+    third.showNormal()
+    qtbot.waitUntil(lambda: not third.isMaximized())
+    third.close()
+    fourth = new_window(qtbot)
+    assert not fourth.isMaximized()
+    fourth.close()
