@@ -135,6 +135,9 @@ def run(args) -> int:
     if args.weights is not None and args.weights.is_dir():  # before --out is judged against it
         raise CheckpointError(args.weights, "is a folder; give the checkpoint file (.pt) to export")
     refuse_missing_named_weights(args.random_weights, ("--weights", args.weights))
+    if args.out.suffix.lower() == ".onnx" and not args.out.is_dir():  # made a folder of that name
+        raise ExportError(args.out, f"--out is the folder the export goes into (as {args.out}/<checkpoint name>.onnx), "
+                                    f"not the file; give its folder, e.g. --out {args.out.parent}")
     check_output(args.out, folder=True, option="--out")
     for name in names:  # every target checked before the first export
         weights = args.weights if args.weights is not None else default_weights(name, args.scale)
