@@ -66,6 +66,17 @@ def outline_pen(pen: QPen) -> QPen:
     return outline
 
 
+def for_device(pen: QPen, ratio: float) -> QPen:
+    """``pen`` for a paint device of device pixel ratio ``ratio`` (2 on a 200 % screen): a cosmetic
+    pen's width counts device pixels, so a 2-pixel box line was half as wide as the text beside it
+    there. ``pen`` itself when ``ratio`` is 1 or the pen is not cosmetic."""
+    if ratio == 1.0 or not pen.isCosmetic():
+        return pen
+    scaled = QPen(pen)
+    scaled.setWidthF(max(pen.widthF(), 1.0) * ratio)
+    return scaled
+
+
 def hover_pen(provenance: str) -> QPen:
     pen = box_pen(provenance, width=3.0)
     pen.setColor(QColor(pen.color()).lighter(140))

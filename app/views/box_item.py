@@ -19,7 +19,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, Signal
 
-from app.style import box_pen, hover_pen, outline_pen
+from app.style import box_pen, for_device, hover_pen, outline_pen
 
 MIN_SIZE = 2.0
 ALL_HANDLES_MIN_PX = 48.0  # on-screen side from which all 8 handles show
@@ -119,15 +119,22 @@ class BoxItem(pg.ROI):
         return path
 
     def paint(self, p, opt, widget):
+        # the pens' widths are in screen points: scaled to the device's pixels (``for_device``)
+        ratio = p.device().devicePixelRatioF() if p.device() is not None else 1.0
+        pen = self.currentPen
         p.save()
         r = self._rect()
         p.setRenderHint(pg.QtGui.QPainter.RenderHint.Antialiasing, self._antialias)
-        p.setPen(outline_pen(self.currentPen))
+        p.setPen(for_device(outline_pen(pen), ratio))
         p.translate(r.left(), r.top())
         p.scale(r.width(), r.height())
         p.drawRect(0, 0, 1, 1)
         p.restore()
-        super().paint(p, opt, widget)
+        self.currentPen = for_device(pen, ratio)  # what ROI.paint draws with
+        try:
+            super().paint(p, opt, widget)
+        finally:
+            self.currentPen = pen
 
     def set_style(self, provenance: str, occluded: bool = False) -> None:
         if (provenance, occluded) == (self.provenance, self.occluded):
