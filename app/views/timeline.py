@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
 from app.review import TimelineData, low_confidence_runs
 from app.style import TIMELINE_COLOURS as C
 
 KEY_Y, ABSENT_Y, LOW_Y = 1.1, -0.1, -0.2
+#: the curves' and the frame cursor's width in screen points (device pixels x the device pixel ratio: at
+#: QT_SCALE_FACTOR=2 a width in device pixels drew hairlines beside the timeline's text)
+LINE_WIDTH = 1.5
 LABEL_SPILL_PX = 15  # how far a frame label may reach left of the axis (into the empty corner under the left axis)
 
 
@@ -97,9 +100,9 @@ class TimelineWidget(pg.PlotWidget):
         self.getViewBox().setLimits(yMin=-0.3, yMax=1.2)
         item.setTitle(legend_html(), size="8pt")
         # autoDownsampleFactor: frames per pixel before the curves draw min/max pairs (below)
-        self.confidence_curve = item.plot([], [], pen=pg.mkPen(C["confidence"], width=1.5), connect="finite",
+        self.confidence_curve = item.plot([], [], pen=pg.mkPen(C["confidence"], width=LINE_WIDTH), connect="finite",
                                           autoDownsampleFactor=1.0)
-        self.iou_curve = item.plot([], [], pen=pg.mkPen(C["iou"], width=1.5), connect="finite",
+        self.iou_curve = item.plot([], [], pen=pg.mkPen(C["iou"], width=LINE_WIDTH), connect="finite",
                                    autoDownsampleFactor=1.0)
         for curve in (self.confidence_curve, self.iou_curve):
             # a long sequence (25,000 frames) drew a 25,000-point path on every paint (20 ms), and
@@ -121,9 +124,10 @@ class TimelineWidget(pg.PlotWidget):
         self.low_runs = pg.BarGraphItem(x0=[], x1=[], y0=LOW_Y - 0.04, y1=LOW_Y + 0.04, brush=C["low"], pen=None)
         for extra in (self.keyframes, self.absent, self.low_runs):
             item.addItem(extra)
-        self.cursor = pg.InfiniteLine(0, angle=90, movable=True, pen=pg.mkPen(C["cursor"], width=1.5))
+        self.cursor = pg.InfiniteLine(0, angle=90, movable=True, pen=pg.mkPen(C["cursor"], width=LINE_WIDTH))
         self.cursor.setZValue(50)
         item.addItem(self.cursor)
+        self._apply_line_widths()
         self.region = pg.LinearRegionItem((0, 1), movable=True, brush=pg.mkBrush(100, 160, 255, 50))
         self.region.setZValue(-10)
         self.region.hide()
@@ -136,6 +140,18 @@ class TimelineWidget(pg.PlotWidget):
         self._num_frames = 1
 
     # -- data -------------------------------------------------------------------------
+    def _apply_line_widths(self) -> None:
+        """The curves' and the cursor's pens at LINE_WIDTH points on this widget's screen."""
+        width = LINE_WIDTH * self.devicePixelRatioF()
+        for curve, colour in ((self.confidence_curve, C["confidence"]), (self.iou_curve, C["iou"])):
+            curve.setPen(pg.mkPen(colour, width=width))
+        self.cursor.setPen(pg.mkPen(C["cursor"], width=width))
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.DevicePixelRatioChange:  # moved to a screen of another scale
+            self._apply_line_widths()
+        return super().event(event)
+
     def set_data(self, data: TimelineData, *, low_threshold: float = 0.5) -> None:
         n = data.num_frames
         if n != self._num_frames:

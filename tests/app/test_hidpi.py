@@ -38,3 +38,21 @@ def test_a_box_line_is_as_wide_in_points_at_a_higher_device_pixel_ratio(qapp, ra
     wide_coloured, wide_dark = _line_pixels(ratio)
     assert wide_coloured >= ratio * coloured - 1, (wide_coloured, coloured)
     assert wide_dark >= ratio * dark - 1, (wide_dark, dark)
+
+
+def test_the_timelines_lines_are_as_wide_in_points_at_a_higher_device_pixel_ratio(qapp, monkeypatch):
+    """At QT_SCALE_FACTOR=2 the confidence and IoU curves and the frame cursor were 1.5 device
+    pixels, hairlines beside the timeline's text; moved to a screen of another ratio they follow it."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+
+    from app.views.timeline import LINE_WIDTH, TimelineWidget
+
+    ratio = {"now": 2.0}
+    monkeypatch.setattr(TimelineWidget, "devicePixelRatioF", lambda _self: ratio["now"])
+    timeline = TimelineWidget()
+    pens = lambda: [timeline.confidence_curve.opts["pen"], timeline.iou_curve.opts["pen"], timeline.cursor.pen]  # noqa: E731
+    assert [pen.widthF() for pen in pens()] == [LINE_WIDTH * 2] * 3
+    ratio["now"] = 1.0  # moved to a screen at 100 %
+    QCoreApplication.sendEvent(timeline, QEvent(QEvent.Type.DevicePixelRatioChange))
+    assert [pen.widthF() for pen in pens()] == [LINE_WIDTH] * 3
+    timeline.deleteLater()
