@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from core.assets import models_dir
@@ -156,6 +157,10 @@ def _finetune(args: argparse.Namespace) -> int:
         raise ConfigError(_as_options(str(error))) from error
     try:
         result = run_with_bar(finetune_student(init, list(args.data), out, config), "fine-tune")
+    except KeyboardInterrupt:  # before the cli's 'cancelled': what a stopped fine-tune left
+        print(f"fine-tune: stopped; nothing was written ({out} is written when the fine-tune ends; the initial "
+              f"weights {init} are unchanged)", file=sys.stderr)
+        raise
     except DistillationDataError as error:
         if not error.problem.startswith("no labelled training samples"):
             raise
@@ -186,7 +191,6 @@ def _distinct_files(paths: list[Path]) -> list[Path]:
     """``paths`` in order, each file once: a file named twice (``a.h5 a.h5``, ``./a.h5 a.h5``,
     a shell glob overlapping a name) would be read twice and count its samples twice, in
     training and in the held-out scores; a ``note:`` line says which were dropped."""
-    import sys
 
     seen: set[Path] = set()
     kept: list[Path] = []
