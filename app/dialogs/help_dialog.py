@@ -52,8 +52,10 @@ class HelpDialog(QDialog):
         table.verticalHeader().hide()
         self.table = table
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("Drag on either view to draw a box; drag the box or its handles to correct it "
-                                "(the frame becomes a manual keyframe). Right-drag pans, the wheel zooms."))
+        about = QLabel("Drag on either view to draw a box; drag the box or its handles to correct it "
+                       "(the frame becomes a manual keyframe). Right-drag pans, the wheel zooms.")
+        about.setWordWrap(True)  # on one line it held the dialog 937 points wide, past a small screen's edge
+        layout.addWidget(about)
         layout.addWidget(table)
         legend = QLabel(legend_html())
         legend.setWordWrap(True)

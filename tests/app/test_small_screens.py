@@ -128,3 +128,19 @@ def test_a_window_left_maximised_comes_back_maximised_on_another_screen(qtbot, m
     fourth = new_window(qtbot)
     assert not fourth.isMaximized()
     fourth.close()
+
+
+def test_the_help_dialog_fits_a_1280_x_720_screen_at_150_percent(qtbot, monkeypatch, window):
+    """F1 on a 1280 x 720 screen at 150 % (853 x 480 points): the dialog stayed 937 points wide, the
+    width of its one-line introduction, and its Close button and descriptions ran off the screen's
+    right edge (Xvfb, QT_SCALE_FACTOR=1.5). A screen of 853 x 480 is put in the offscreen one's place."""
+    import app.window_geometry as window_geometry
+    from app.dialogs.help_dialog import HelpDialog
+
+    monkeypatch.setattr(window_geometry, "_available", lambda _widget: (0, 0, 853, 480))
+    dialog = HelpDialog(window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.width() + FRAME[0] + FRAME[2] <= 853, dialog.width()
+    assert dialog.height() + FRAME[1] + FRAME[3] <= 480, dialog.height()
