@@ -40,14 +40,17 @@ def fit_rect(rect: Rect, available: Rect, frame: tuple[int, int, int, int] = FRA
 
 
 def _screen_of(widget):
-    """The screen ``widget`` is on, or (not placed yet) the screen under its centre, its parent's,
-    the primary one."""
+    """The screen ``widget`` opens on: a dialog not shown yet opens over its parent, so its
+    parent's; a window, the screen under its centre (a place restored on a second screen is on
+    that one, also before the window shows); else the widget's own, the primary one."""
     from PySide6.QtGui import QGuiApplication
 
-    screen = QGuiApplication.screenAt(widget.geometry().center()) if widget.isVisible() else None
     parent = widget.parentWidget()
-    return screen or (parent.screen() if parent is not None else None) or widget.screen() or \
-        QGuiApplication.primaryScreen()
+    if parent is not None and not widget.isVisible():
+        screen = parent.screen()
+    else:
+        screen = QGuiApplication.screenAt(widget.geometry().center())
+    return screen or widget.screen() or QGuiApplication.primaryScreen()
 
 
 def _available(widget) -> Rect:

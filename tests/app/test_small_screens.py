@@ -144,3 +144,30 @@ def test_the_help_dialog_fits_a_1280_x_720_screen_at_150_percent(qtbot, monkeypa
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.width() + FRAME[0] + FRAME[2] <= 853, dialog.width()
     assert dialog.height() + FRAME[1] + FRAME[3] <= 480, dialog.height()
+
+
+def test_a_place_on_a_second_screen_stays_there(qtbot, monkeypatch):
+    """A window restored onto a second screen, right of the first, is fitted to that screen's free
+    area, not moved onto the first (its screen is the one under its centre, also before it shows).
+    A second screen at x 1366 is put beside the offscreen one."""
+    from PySide6.QtCore import QRect
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QMainWindow
+
+    from app.window_geometry import keep_on_screen
+
+    class Second:
+        def availableGeometry(self):
+            return QRect(1366, 0, 1920, 1080)
+
+    first_screen = QGuiApplication.primaryScreen()
+    monkeypatch.setattr(QGuiApplication, "screenAt",
+                        staticmethod(lambda point: Second() if point.x() >= 1366 else first_screen))
+    window = QMainWindow()
+    qtbot.addWidget(window)
+    window.setGeometry(QRect(2000, 100, 600, 400))
+    keep_on_screen(window)
+    assert window.geometry() == QRect(2000, 100, 600, 400)
+    window.setGeometry(QRect(2000, 100, 2400, 1400))  # larger than that screen: shrunk onto it
+    keep_on_screen(window)
+    assert window.geometry() == QRect(*fit_rect((2000, 100, 2400, 1400), (1366, 0, 1920, 1080)))
