@@ -242,6 +242,13 @@ def read_checkpoint(path: str | Path, map_location: Any = "cpu") -> dict:
                                         f"checkpoint: convert it once with `python main.py import-weights {path} "
                                         f"{path.with_name(path.name.split('.')[0] + '_imported.pt')} --kind mplt` "
                                         "(--kind ostrack for OSTrack's) and give the file it writes")
+        if (isinstance(payload, dict) and payload and all(isinstance(k, str) for k in payload)
+                and all(isinstance(v, torch.Tensor) for v in payload.values())):  # torch.save(model.state_dict())
+            kind = "mplt" if any(".prompt_blocks." in key for key in payload) else "ostrack"
+            raise CheckpointError(path, f"is a bare state dict ({len(payload)} tensors), not a project checkpoint: "
+                                        f"convert it once with `python main.py import-weights {path} "
+                                        f"{path.with_name(path.name.split('.')[0] + '_imported.pt')} --kind {kind}` "
+                                        "and give the file it writes")
         raise CheckpointError(path, "not an RGB-T Studio model checkpoint (no 'format' marker); "
                                     "authors' checkpoints convert with `python main.py import-weights`")
     if payload.get("version") != VERSION:

@@ -123,3 +123,23 @@ def test_a_download_with_damaged_bytes_is_refused_by_import_weights(tmp_path, ca
         f"error: {src}: is damaged: its record {record.filename} fails its checksum (a bad copy or download); "
         "download it again"), src
     assert not (tmp_path / "o.pt").exists()
+
+
+@pytest.mark.parametrize("prefix", ["", "module."])
+def test_a_bare_state_dict_names_import_weights_and_its_kind(tmp_path, prefix):
+    """``torch.save(model.state_dict())`` (and a DataParallel one) is how many share weights; given as
+    a project checkpoint it was 'not an RGB-T Studio model checkpoint (no 'format' marker)'."""
+    torch.manual_seed(0)
+    state = {prefix + k: v for k, v in build_model("teacher", TINY).state_dict().items()}
+    src = tmp_path / "mplt_weights.pth"
+    torch.save(state, src)
+    with pytest.raises(CheckpointError) as caught:
+        read_checkpoint(src)
+    assert caught.value.problem == (
+        f"is a bare state dict ({len(state)} tensors), not a project checkpoint: convert it once with `python main.py "
+        f"import-weights {src} {tmp_path / 'mplt_weights_imported.pt'} --kind mplt` and give the file it writes")
+    ostrack = {k: v for k, v in state.items() if "prompt" not in k}
+    torch.save(ostrack, src)
+    with pytest.raises(CheckpointError) as caught:
+        read_checkpoint(src)
+    assert "--kind ostrack`" in caught.value.problem, caught.value.problem
