@@ -17,6 +17,7 @@ missing key (the loaded names with ``--verbose``).
 """
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from core.commands.arguments import output_file
@@ -108,4 +109,37 @@ def run(args) -> int:
         raise CheckpointError(src, error.problem) from error  # the problem is SRC's: name it
     print(format_report(report, args.verbose))
     print(f"wrote {dst} ({factory}, {args.kind} weights)")
+    if config is None:
+        from core.models.config import student_config, teacher_config
+
+        config = teacher_config("paper") if factory == "teacher" else student_config("paper")
+    note = position_note(src, dst, report, config, args.trust_pickle)
+    if note:
+        print(note, file=sys.stderr)
     return 0
+
+
+def position_note(src: Path, dst: Path, report, config, trust_pickle: bool) -> str | None:
+    """A note when the source's ``pos_embed_z`` / ``pos_embed_x`` were skipped for their token
+    count (OSTrack's 384 model into the 256 one): the crops they are for, and the way to keep
+    them (import at those crops, then ``resize-crops``, which interpolates them). None otherwise.
+    ``config``: the model config the weights went into."""
+    import math
+
+    from core.models.authors import read_authors_state_dict
+
+    names = ("backbone.pos_embed_z", "backbone.pos_embed_x")
+    if not any("does not fit" in report.skipped.get(name, "") for name in names):
+        return None
+    state = read_authors_state_dict(src, trust_pickle=trust_pickle)  # it was read so once already
+    tokens = [state[name].shape[1] if name in state and state[name].dim() == 3 else 0 for name in names]
+    grids = [math.isqrt(n) for n in tokens]
+    if not all(tokens) or any(g * g != n for g, n in zip(grids, tokens, strict=True)):
+        return None
+    patch = config.patch_size
+    z, x = (g * patch for g in grids)
+    return (f"note: {src}: its position embeddings are for {z}/{x} crops ({grids[0]}x{grids[0]} + {grids[1]}x{grids[1]} "
+            f"tokens at patch {patch}), the model's for {config.template_size}/{config.search_size}, so they were "
+            f"left as initialised; to keep them, import with --config setting \"template_size\": {z}, "
+            f"\"search_size\": {x}, then `python main.py resize-crops {dst} --template {config.template_size} "
+            f"--search {config.search_size} --out NEW.pt`")

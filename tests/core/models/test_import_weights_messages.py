@@ -122,3 +122,23 @@ def test_an_authors_checkpoint_where_a_project_one_is_needed_names_import_weight
         f"error: {src}: is an authors' training checkpoint (weights under 'net'), not a project checkpoint: convert "
         f"it once with `python main.py import-weights {src} {tmp_path / 'MPLTTrack_ep0015_imported.pt'} --kind "
         "mplt` (--kind ostrack for OSTrack's) and give the file it writes"], err
+
+
+def test_position_embeddings_of_other_crops_say_how_to_keep_them(tmp_path, tiny, capsys):
+    """OSTrack's 384 model (pos_embed_x of 576 tokens) imported into the 256 model: its position
+    embeddings were skipped ('shape (1, 576, 768) does not fit (1, 256, 768)') and left random, with
+    no word of the way to keep them: import at the source's crops, then resize-crops."""
+    config, _ = tiny
+    torch.manual_seed(0)
+    bigger = TeacherConfig(**{**TINY, "head_widths": tuple(TINY["head_widths"]), "template_size": 48,
+                              "search_size": 96})
+    state = {k: v for k, v in build_model("teacher", bigger).state_dict().items() if "prompt" not in k}
+    src = tmp_path / "OSTrack384_ep0300.pth.tar"
+    torch.save({"net": state}, src)
+    dst = tmp_path / "out.pt"
+    assert main(["import-weights", str(src), str(dst), "--kind", "ostrack", "--config", str(config)]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"note: {src}: its position embeddings are for 48/96 crops (3x3 + 6x6 tokens at patch 16), the "
+                   "model's for 32/64, so they were left as initialised; to keep them, import with --config setting "
+                   f"\"template_size\": 48, \"search_size\": 96, then `python main.py resize-crops {dst} --template 32 "
+                   "--search 64 --out NEW.pt`"], err
