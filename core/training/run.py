@@ -10,7 +10,7 @@ from core.commands.arguments import positive_int
 from core.progress import run_with_bar
 from core.training.config import TrainConfig, check_data_not_written, load_train_config, with_overrides
 from core.training.model_setup import check_init_fits, check_teacher_fits
-from core.training.trainer import DistributedContext, TrainResult, prepare_run_folder, train_job
+from core.training.trainer import DistributedContext, TrainResult, check_device, prepare_run_folder, train_job
 
 
 def config_path(text: str) -> Path:
@@ -203,6 +203,7 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     ``--resume`` or ``args.force``; the weights read are never the run's own files)."""
     out = run_folder(args)
     config = config_from_args(args)  # a bad config is said before the run folder is touched
+    check_device(args.device)
     if teacher is None and "distill" in _top_level_keys(args.config):  # trained without a word of the section
         print(f"note: {args.config} has a 'distill' section, which train does not use (there is no teacher): the "
               f"network trains on the task loss alone; distil with `distill --teacher T.pt --config {args.config}`",

@@ -203,7 +203,16 @@ class DistributedContext:
         return self.rank == 0
 
 
+def check_device(device: str) -> None:
+    """ConfigError for ``--device cuda`` where PyTorch sees no CUDA device (torch raised an
+    AssertionError, 'Torch not compiled with CUDA enabled', once the model moved there)."""
+    if device == "cuda" and not torch.cuda.is_available():
+        raise ConfigError("--device cuda: PyTorch sees no CUDA device here (give --device cpu, or auto: the GPU when "
+                          "there is one)")
+
+
 def pick_device(device: str, context: DistributedContext) -> torch.device:
+    check_device(device)
     if device == "auto":
         device = "cuda" if torch.cuda.is_available() else "cpu"
     if device == "cuda" and context.distributed:
