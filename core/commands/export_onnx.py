@@ -110,7 +110,7 @@ def _write_checked(name: str, network, target: Path, write, tolerance: float, ki
     with atomic_path(target, suffix=".onnx") as tmp:  # checked before it replaces the target
         write(tmp)
         error = parity_error(network, tmp)
-        if error > tolerance:
+        if not error <= tolerance:  # NaN too
             raise ExportError(target, f"{kind} output differs from PyTorch (max |score, size, offset| error "
                                       f"{error:.2e} > {tolerance:g}); nothing written")
     size_mb = target.stat().st_size / 1e6

@@ -263,10 +263,14 @@ def load_checkpoint(path: str | Path, map_location: Any = "cpu") -> tuple[nn.Mod
     """Rebuild the model stored at ``path``; returns (model in eval mode, extra dict).
 
     Raises CheckpointError naming the file when it is missing, unsafe, of another format,
-    names an unknown factory/config key, or its weights do not fit the model.
+    names an unknown factory/config key, its weights do not fit the model or are not all
+    finite (:func:`non_finite_problem`).
     """
     path = Path(path)
     payload = read_checkpoint(path, map_location)
+    problem = non_finite_problem(payload["state_dict"])  # it would track, export or train from NaN
+    if problem is not None:
+        raise CheckpointError(path, problem)
     try:
         config = config_from_dict(payload["factory"], payload["config"], where=str(path))
         model = build_model(payload["factory"], config, pretrained_stem=False)

@@ -42,6 +42,7 @@ def check_init_fits(spec: ModelSpec, init: str | Path | None = None) -> None:
     if not init:
         return
     payload = read_checkpoint(init)
+    _refuse_non_finite(init, payload)
     try:
         loaded = config_from_dict(payload["factory"], payload["config"], where=str(init))
     except ConfigError as error:
@@ -52,6 +53,16 @@ def check_init_fits(spec: ModelSpec, init: str | Path | None = None) -> None:
                                     f"{spec.factory} checkpoint to start from")
     if dataclasses.replace(loaded, pretrained_stem=config.pretrained_stem) != config:
         raise CheckpointError(init, "its model config differs from the run's model config")
+
+
+def _refuse_non_finite(path: str | Path, payload: dict) -> None:
+    """CheckpointError naming ``path`` when the weights of ``payload`` (a read checkpoint) hold NaN
+    or infinity: the run diverged at its first step and blamed its learning rate."""
+    from core.models.checkpoint import non_finite_problem
+
+    problem = non_finite_problem(payload.get("state_dict") or {})
+    if problem is not None:
+        raise CheckpointError(path, problem)
 
 
 def check_teacher_fits(spec: ModelSpec, distill, teacher: str | Path) -> None:
@@ -68,6 +79,7 @@ def check_teacher_fits(spec: ModelSpec, distill, teacher: str | Path) -> None:
     payload = read_checkpoint(teacher)
     if payload["factory"] != "teacher":
         return
+    _refuse_non_finite(teacher, payload)
     try:
         loaded = config_from_dict(payload["factory"], payload["config"], where=str(teacher))
     except ConfigError as error:
