@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.errors import CheckpointError, ConfigError, ExportError
+from core.errors import CheckpointError, ConfigError, ExportError, FileProblem
 
 PARITY_TOLERANCE = 1e-4
 #: the int8 copy's bound on the same check: its weights are rounded to 1/127 of each tensor's
@@ -108,7 +108,15 @@ def _write_checked(name: str, network, target: Path, write, tolerance: float, ki
     from core.fileio import atomic_path
 
     with atomic_path(target, suffix=".onnx") as tmp:  # checked before it replaces the target
-        write(tmp)
+        try:
+            write(tmp)
+        except FileProblem as failed:  # it names the hidden temporary file: name the target
+            if failed.path is None or Path(failed.path) != tmp:
+                raise
+            problem = failed.problem
+            if "[Errno 28]" in problem or "no space left" in problem.lower():  # the exporters' fallback said it
+                problem = "cannot write (no space left on the disk); nothing was changed"
+            raise type(failed)(target, problem) from failed
         error = parity_error(network, tmp)
         if not error <= tolerance:  # NaN too
             raise ExportError(target, f"{kind} output differs from PyTorch (max |score, size, offset| error "
