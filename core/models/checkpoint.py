@@ -90,12 +90,23 @@ def file_kind_problem(path: str | Path) -> str | None:
         return "is an HDF5 file (distillation data?), not a PyTorch checkpoint"
     if head.startswith(b"SQLite format 3\x00"):
         return "is an SQLite database (an annotation store?), not a PyTorch checkpoint"
+    for magic, kind, hint in COMPRESSED:
+        if head.startswith(magic):
+            return f"is a {kind} file{hint}: unpack it first ({'tar xf' if hint else 'e.g. 7z x'}) and give the checkpoint in it"
     try:
         head.decode("utf-8")
         return "is a text file, not a PyTorch checkpoint"
     except UnicodeDecodeError:
         pass
     return "is not a PyTorch checkpoint (neither a zip archive nor a pickle)"
+
+
+#: (magic bytes, kind, hint) of the compressed bundles weights are often released in
+COMPRESSED = ((b"\x1f\x8b", "gzip-compressed", " (a .tar.gz?)"), (b"BZh", "bzip2-compressed", " (a .tar.bz2?)"),
+              (b"\xfd7zXZ\x00", "xz-compressed", " (a .tar.xz?)"), (b"7z\xbc\xaf\x27\x1c", "7-Zip archive", ""),
+              (b"Rar!\x1a\x07", "RAR archive", ""))
+#: the names a checkpoint inside a bundle has
+CHECKPOINT_SUFFIXES = (".pth", ".pth.tar", ".pt", ".ckpt", ".bin", ".tar")
 
 
 def _zip_problem(path: Path) -> str | None:
@@ -111,6 +122,10 @@ def _zip_problem(path: Path) -> str | None:
         return None
     if any(name.endswith("/data.pkl") for name in names):
         return None
+    inside = [name for name in names if name.lower().endswith(CHECKPOINT_SUFFIXES)]
+    if inside:
+        more = f" and {len(inside) - 1} more" if len(inside) > 1 else ""
+        return f"is a zip archive that holds {inside[0]}{more}: unpack it first and give that file"
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
     return f"is a zip archive without a PyTorch checkpoint in it ({f'it holds {shown}' if names else 'it is empty'})"
 

@@ -143,3 +143,26 @@ def test_a_bare_state_dict_names_import_weights_and_its_kind(tmp_path, prefix):
     with pytest.raises(CheckpointError) as caught:
         read_checkpoint(src)
     assert "--kind ostrack`" in caught.value.problem, caught.value.problem
+
+
+@pytest.mark.parametrize("kind", ["tar.gz", "zip"])
+def test_a_release_bundle_says_to_unpack_it_first(tmp_path, capsys, kind):
+    """The weights often come as a bundle (MPLT_models.tar.gz, a .zip of the .pth.tar): given as the
+    checkpoint it was 'is not a PyTorch checkpoint (neither a zip archive nor a pickle)' or a list of
+    the zip's names."""
+    import tarfile
+
+    inner = tmp_path / "MPLTTrack_ep0015.pth.tar"
+    torch.save({"net": {"w": torch.zeros(2)}}, inner)
+    bundle = tmp_path / f"MPLT_models.{kind}"
+    if kind == "zip":
+        with zipfile.ZipFile(bundle, "w") as archive:
+            archive.write(inner, "checkpoints/MPLTTrack_ep0015.pth.tar")
+        said = ("is a zip archive that holds checkpoints/MPLTTrack_ep0015.pth.tar: unpack it first and give that "
+                "file")
+    else:
+        with tarfile.open(bundle, "w:gz") as archive:
+            archive.add(inner, "MPLTTrack_ep0015.pth.tar")
+        said = "is a gzip-compressed file (a .tar.gz?): unpack it first (tar xf) and give the checkpoint in it"
+    assert main(["import-weights", str(bundle), str(tmp_path / "o.pt"), "--kind", "mplt"]) == 2
+    assert one_error_line(capsys.readouterr().err) == f"error: {bundle}: {said}"
