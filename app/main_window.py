@@ -205,9 +205,11 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         count = run.done_count
         frames = plural(count, "frame")
         if run.kind == "track":
-            done = (f"Tracking failed after {frames}; they are kept ({key_text(self.actions, 'undo')} undoes them), "
-                    f"and {key_text(self.actions, 'track')} from the last one continues" if count else
-                    "Tracking failed before it wrote any frame")
+            back = run.step < 0  # T from a backward run's last frame tracked forward, over what it had written
+            done = (f"Tracking{' back' if back else ''} failed after {frames}; they are kept "
+                    f"({key_text(self.actions, 'undo')} undoes them), and "
+                    f"{key_text(self.actions, 'track_back' if back else 'track')} from the last one continues"
+                    if count else f"Tracking{' back' if back else ''} failed before it wrote any frame")
         else:
             done = (f"The teacher's refinement failed after {frames}; their proposals are kept" if count else
                     "The teacher's refinement failed before it refined any frame")

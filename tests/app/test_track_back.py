@@ -103,3 +103,38 @@ def test_a_run_tracking_back_cut_short_is_said_on_reopening(tmp_path):
         assert read_run(store, 24) == (20, "student", 12, -1)
         write_run(store, 5, "student", 9)
         assert read_run(store, 24) == (5, "student", 9, 1)
+
+
+def test_a_failed_run_tracking_back_names_shift_t_to_go_on(window, pair_files, synthetic, tmp_path, monkeypatch):
+    """The tracking process ended mid backward run (killed: seen in the studio): the dialog said
+    "T from the last one continues", but T from the run's last frame tracks forward, over the
+    frames the run had just written, up to the box it started from; Shift+T goes on back."""
+    import app.controllers.tracking as tracking
+    from app.jobs import TrackUpdate
+    from app.track_process import TrackerProcessError
+    from core.annotations.history import SetRecords
+    from core.progress import Progress
+
+    def job(pool, settings, sequence, store, start, stop, *, applied, step=1, **_kw):
+        assert step == -1
+        for batch in ((9, 8), (7, 6)):
+            command = SetRecords([FrameAnnotation(f, synthetic.boxes[f], provenance="student", confidence=0.5)
+                                  for f in batch], label="track")
+            command.apply(store)
+            applied.append(command)
+            yield Progress(10 - batch[-1], 10, f"frame {batch[-1] + 1}",
+                           TrackUpdate("Student", batch[-1], synthetic.boxes[batch[-1]], 0.5, command, None, 30.0,
+                                       "", ""))
+        raise TrackerProcessError("the tracking process ended unexpectedly")
+
+    monkeypatch.setattr(tracking, "track_job", job)
+    window.open_pair(*pair_files, store=str(tmp_path / "fail.rgbt.sqlite"))
+    window.goto(10)
+    window.views.box_drawn.emit("visible", synthetic.boxes[10])
+    window.actions["track_back"].trigger()
+    from PySide6.QtWidgets import QMessageBox
+
+    box = window.findChild(QMessageBox, "errorDialog")
+    assert box.text() == ("Tracking back failed after 4 frames; they are kept (Ctrl+Z undoes them), "
+                          "and Shift+T from the last one continues.")
+    assert all(window.document.record(f) is not None for f in range(6, 10))
