@@ -82,8 +82,10 @@ def file_kind_problem(path: str | Path) -> str | None:
         return "is empty (0 bytes), not a checkpoint"
     if head.startswith(b"PK\x03\x04"):
         return _zip_problem(path)
-    if head[:1] == b"\x80" or head[257:262] == b"ustar":
-        return None  # pickle (legacy torch.save) or tar (very old torch)
+    if head[257:262] == b"ustar":
+        return _tar_problem(path)
+    if head[:1] == b"\x80":
+        return None  # pickle (legacy torch.save)
     if path.suffix.lower() == ".onnx" or (head[:1] == b"\x08" and (b"pytorch" in head[:64] or b"onnx" in head)):
         return "is an ONNX model, not a PyTorch checkpoint (ONNX files run with `track --weights FILE.onnx`)"
     if head.startswith(b"\x89HDF\r\n\x1a\n"):
@@ -99,6 +101,29 @@ def file_kind_problem(path: str | Path) -> str | None:
     except UnicodeDecodeError:
         pass
     return "is not a PyTorch checkpoint (neither a zip archive nor a pickle)"
+
+
+def _tar_problem(path: Path) -> str | None:
+    """Why the tar archive at ``path`` is no checkpoint this project reads: a bundle holding the
+    checkpoint (unpack it), or PyTorch's own .tar format of before 0.4 (``sys_info``, ``pickle``,
+    ``storages`` and ``tensors`` members), which ``weights_only`` loading cannot read. None when
+    the archive cannot be listed (torch then says what is wrong)."""
+    import tarfile
+
+    try:
+        with tarfile.open(path) as archive:
+            names = archive.getnames()
+    except (tarfile.TarError, OSError, EOFError):
+        return None
+    if {"sys_info", "pickle", "storages", "tensors"} <= set(names):
+        return ("is a checkpoint in PyTorch's .tar format of before version 0.4, which cannot be read safely "
+                "(weights_only); load it with that PyTorch and save its state dict again")
+    inside = [name for name in names if name.lower().endswith(CHECKPOINT_SUFFIXES)]
+    if inside:
+        more = f" and {len(inside) - 1} more" if len(inside) > 1 else ""
+        return f"is a tar archive that holds {inside[0]}{more}: unpack it first (tar xf) and give that file"
+    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+    return f"is a tar archive without a PyTorch checkpoint in it ({f'it holds {shown}' if names else 'it is empty'})"
 
 
 #: (magic bytes, kind, hint) of the compressed bundles weights are often released in
