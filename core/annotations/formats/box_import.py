@@ -7,7 +7,9 @@ are read, told apart by the width of their rows:
 * **one row per frame** (4 values ``x,y,w,h`` or an 8-value polygon, what every box file of
   this project and the benchmarks hold; :func:`core.annotations.formats.text.parse_boxes`):
   row k is frame k (1-based, the first row frame 1). ``0,0,0,0``, NaN and w or h <= 0 rows
-  mark the target absent.
+  mark the target absent. GTOT's ``groundTruth_v.txt`` and ``groundTruth_i.txt`` hold
+  corners ``x1 y1 x2 y2`` (:func:`core.annotations.formats.text.read_corners`) and are read so,
+  by their name; the import says so.
 * **frame-numbered rows**: 5 values ``frame,x,y,w,h``, or MOTChallenge's 6, 7, 9 or 10
   values ``frame,id,x,y,w,h[,conf,...]`` (what CVAT, DarkLabel and MOT tools write; 8-value
   rows are polygons, as above). Frame numbers
@@ -32,7 +34,13 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.rows import records_from_rows, rows_absent
-from core.annotations.formats.text import header_lines, parse_boxes, read_text, separator_problem
+from core.annotations.formats.text import (
+    header_lines,
+    parse_boxes,
+    read_corners,
+    read_text,
+    separator_problem,
+)
 from core.annotations.records import FrameAnnotation, Provenance
 from core.errors import AnnotationFormatError
 from core.wording import plural
@@ -41,6 +49,9 @@ _SPLIT = re.compile(r"[,;\s]+")
 #: row widths of frame-numbered files: frame,x,y,w,h and MOT's frame,id,x,y,w,h[,conf[,x,y,z]] (MOT20's 9);
 #: 8 values are a polygon (VOT), read one row per frame
 FRAME_NUMBERED_WIDTHS = (5, 6, 7, 9, 10)
+#: GTOT's box files, whose rows are corners x1 y1 x2 y2 (read as x, y, w, h, every box was too wide
+#: and too tall by its own corner, without a word)
+CORNER_FILES = ("groundTruth_v.txt", "groundTruth_i.txt")
 
 
 class SeveralObjectsError(AnnotationFormatError):
@@ -81,8 +92,11 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     widths = {len([t for t in _SPLIT.split(line.strip()) if t]) for line in lines[skip:] if line.strip()}
     if not widths:
         raise AnnotationFormatError(path, "holds no box row")
+    if widths == {4} and path.name in CORNER_FILES:
+        return _one_row_per_frame(path, read_corners(path), frames, checked,
+                                  ("rows read as GTOT corners x1 y1 x2 y2 (the file's name)",))
     if widths <= {4, 8}:
-        return _one_row_per_frame(path, text, frames, checked)
+        return _one_row_per_frame(path, parse_boxes(text, path), frames, checked)
     if len(widths) == 1 and next(iter(widths)) in FRAME_NUMBERED_WIDTHS:
         return _frame_numbered(path, lines, skip, frames, checked, object_id)
     raise AnnotationFormatError(path, f"rows of {', '.join(str(w) for w in sorted(widths))} values: expected one "
@@ -94,9 +108,10 @@ def _provenance(checked: bool) -> Provenance:
     return Provenance.IMPORTED if checked else Provenance.STUDENT
 
 
-def _one_row_per_frame(path: Path, text: str, frames: int, checked: bool) -> BoxFileImport:
-    rows = parse_boxes(text, path)
-    notes = []
+def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
+                       notes: tuple[str, ...] = ()) -> BoxFileImport:
+    """``rows``: ``(N, 4)`` x, y, w, h, row k frame k; ``notes``: what the reading adapted."""
+    notes = list(notes)
     if len(rows) > frames:
         notes.append(f"{plural(len(rows) - frames, 'row')} past the footage's last frame ({frames}) left out")
         rows = rows[:frames]

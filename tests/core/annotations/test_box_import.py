@@ -99,3 +99,19 @@ def test_bad_files_name_the_file_and_line(tmp_path, text, problem, line):
 def test_a_missing_file_is_one_error(tmp_path):
     with pytest.raises(AnnotationFormatError, match="not found"):
         read_box_file(tmp_path / "gone.txt", frames=3)
+
+
+@pytest.mark.parametrize("name", ["groundTruth_v.txt", "groundTruth_i.txt"])
+def test_gtot_corner_files_are_read_as_corners_and_said(tmp_path, name):
+    """GTOT's groundTruth_v.txt / groundTruth_i.txt hold x1 y1 x2 y2 (the sequence loader reads
+    them so); imported, they were read as x, y, w, h without a word: every box too wide and too
+    tall by its own corner (181 135 215 173 became a 215x173 box reaching past a 384x288 frame)."""
+    found = read_box_file(_file(tmp_path, "181 135 215 173\n182 136 216 174\n", name), 10)
+    np.testing.assert_allclose(found.records[0].box, [181, 135, 34, 38])
+    np.testing.assert_allclose(found.records[1].box, [182, 136, 34, 38])
+    assert any("x1 y1 x2 y2" in note for note in found.notes), found.notes
+
+
+def test_gtot_corner_file_with_swapped_corners_names_the_line(tmp_path):
+    with pytest.raises(AnnotationFormatError, match="line 2"):
+        read_box_file(_file(tmp_path, "181 135 215 173\n216 136 182 174\n", "groundTruth_v.txt"), 10)
