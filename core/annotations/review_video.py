@@ -32,6 +32,7 @@ from core.annotations.records import FrameAnnotation, Provenance
 from core.errors import ExportError
 from core.fileio import atomic_path
 from core.progress import Job, Progress
+from core.wording import plural
 
 #: the studio's box colours by provenance (``app.style.PROVENANCE_COLOURS``), as RGB
 PROVENANCE_RGB = {Provenance.MANUAL: (46, 204, 64), Provenance.INTERPOLATED: (127, 219, 255),
@@ -175,9 +176,10 @@ def render_review_video(sequence, layers: Sequence[BoxLayer], out_path: str | Pa
                 yield Progress(index + 1, count, f"frame {index + 1}/{count}")
         finally:
             writer.release()
-    drawn = sum(1 for layer in layers for b in layer.boxes.values() if b.box is not None)
-    summary = (f"{count} frames at {fps:g} fps, {size[0]}x{size[1]}, {len(layers)} box "
-               f"layer{'s' if len(layers) != 1 else ''} ({drawn} boxes drawn)")
+    # boxes on the video's frames only: a layer's boxes past its end were counted as drawn
+    drawn = sum(1 for layer in layers for f, b in layer.boxes.items() if b.box is not None and 0 <= f < count)
+    summary = (f"{plural(count, 'frame')} at {fps:g} fps, {size[0]}x{size[1]}, {plural(len(layers), 'box layer')} "
+               f"({plural(drawn, 'box', 'boxes')} drawn)")
     return ExportResult(out_path, count, [], summary)
 
 

@@ -139,3 +139,25 @@ def test_layer_names():
 
     assert layer_name(Path("results/csrt/couple.txt"), "couple") == "csrt"
     assert layer_name(Path("boxes_v2.txt"), "couple") == "boxes_v2"
+
+
+def test_the_summary_counts_in_words(video_pair, tmp_path):
+    """"1 frames", "1 boxes drawn": a one-frame video and one box."""
+    from core.sequences import open_sequence
+
+    sequence = open_sequence(video_pair)
+
+    class _One:
+        info = sequence.info
+
+        def __len__(self):
+            return 1
+
+        def __getitem__(self, index):
+            return sequence[index]
+
+    layers = [rows_layer("one", {0: np.array([10.0, 10.0, 20.0, 20.0]), 3: np.array([10.0, 10.0, 20.0, 20.0])},
+                         LAYER_RGB[1])]
+    result = run_to_end(render_review_video(_One(), layers, tmp_path / "one.mp4"))
+    sequence.close()
+    assert "1 frame at" in result.summary and "1 box layer (1 box drawn)" in result.summary, result.summary
