@@ -98,7 +98,7 @@ def run(args) -> int:
             layers.append(rows_layer(layer_name(path, sequence.info.name), {f: r.box for f, r in found.records.items()},
                                      LAYER_RGB[(k + 1) % len(LAYER_RGB)]))
         if args.store is not None:
-            layers.append(annotation_layer(_store_records(args.store), "annotations"))
+            layers.append(annotation_layer(_store_records(args.store, sequence), "annotations"))
         for note in notes:
             print(f"note: {note}", file=sys.stderr)
         if not layers:
@@ -111,13 +111,36 @@ def run(args) -> int:
     return 0
 
 
-def _store_records(path: Path) -> dict:
+def _store_records(path: Path, sequence) -> dict:
+    """The records of the studio project ``path`` (0-based frame -> FrameAnnotation), refused
+    (ConfigError) when it is the project of another sequence (:func:`check_store_fits`)."""
     from core.annotations.store import AnnotationStore, StoreError
 
     if not path.is_file():
         raise StoreError(path, "annotation store not found")
     store = AnnotationStore.open(path, read_only=True)
     try:
+        check_store_fits(store, path, sequence)
         return dict(store.records())
     finally:
         store.close()
+
+
+def check_store_fits(store, path: Path, sequence) -> None:
+    """ConfigError when ``store`` is the studio's project of another sequence: the name and the
+    frame count it recorded (``sequence_name``, ``num_frames``) both differ from ``sequence``'s
+    (the demo's project given with a 140-frame sequence drew the demo's boxes on it without a
+    word). The name alone differing (a renamed folder) is a note; the count alone, or a store
+    without them, passes. The rule of ``export-distill --store``."""
+    name, count = store.get_meta("sequence_name"), store.get_meta("num_frames")
+    if name is None or count is None or str(name) == sequence.info.name:
+        return
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        return
+    here = f"{sequence.info.name} ({len(sequence)} frames)"
+    if count != len(sequence):
+        raise ConfigError(f"{path}: is the project of {name} ({count} frames), not of {here}: its boxes would be "
+                          "drawn on other footage; give this sequence's own project with --store")
+    print(f"note: {path} was made for {name} ({count} frames); drawing it on {here}", file=sys.stderr)

@@ -141,6 +141,39 @@ def test_layer_names():
     assert layer_name(Path("boxes_v2.txt"), "couple") == "boxes_v2"
 
 
+def _store(path: Path, name: str, frames: int, boxes: int) -> Path:
+    """A studio project of ``name`` (``frames`` frames) with a drawn box on its first ``boxes`` frames."""
+    from core.annotations.history import SetRecords
+    from core.annotations.store import AnnotationStore
+
+    with AnnotationStore.open(path) as store:
+        store.set_meta("sequence_name", name)
+        store.set_meta("num_frames", frames)
+        SetRecords([FrameAnnotation(f, np.array([10.0, 10.0, 20.0, 20.0]), provenance=Provenance.MANUAL)
+                    for f in range(boxes)], label="draw").apply(store)
+    return path
+
+
+def test_render_refuses_the_project_of_other_footage(video_pair, tmp_path, capsys):
+    """``render SEQUENCE --store`` of another sequence's project (the studio's demo, 300 frames, on
+    a 140-frame sequence: seen) drew that project's boxes on these frames without a word, and
+    counted its boxes past the footage's end as drawn ("290 boxes drawn" on 140 frames)."""
+    store = _store(tmp_path / "demo.rgbt.sqlite", "demo", 300, 290)
+    code = main(["render", str(video_pair), "--store", str(store), "--out", str(tmp_path / "r.mp4")])
+    err = capsys.readouterr().err
+    assert code == 2 and "is the project of demo (300 frames), not of pair (6 frames)" in err, err
+    assert not (tmp_path / "r.mp4").exists()
+
+
+def test_render_of_a_renamed_sequence_s_project_is_a_note(video_pair, tmp_path, capsys):
+    store = _store(tmp_path / "old.rgbt.sqlite", "old-name", FRAMES, 3)
+    assert main(["render", str(video_pair), "--no-ground-truth", "--store", str(store),
+                 "--out", str(tmp_path / "r.mp4")]) == 0
+    captured = capsys.readouterr()
+    assert "was made for old-name" in captured.err
+    assert "1 box layer (3 boxes drawn)" in captured.out
+
+
 def test_the_summary_counts_in_words(video_pair, tmp_path):
     """"1 frames", "1 boxes drawn": a one-frame video and one box."""
     from core.sequences import open_sequence
