@@ -118,7 +118,7 @@ def run_command(config: Path, run_folder: Path, steps: int, *, resume: bool, ini
     run stopped between writing its checkpoint and its training state cannot be resumed."""
     command = ["distill", "--teacher", str(teacher)] if teacher is not None else ["train"]
     command += ["--config", str(config), "--out", str(run_folder), "--steps", str(steps)]
-    if init is not None:
+    if init is not None and not resume:  # a resumed run continues from its own checkpoint (--init is refused)
         command += ["--init", str(init)]
     command.append("--resume" if resume else "--force")
     return command

@@ -202,6 +202,11 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     (:func:`core.training.trainer.prepare_run_folder`: an earlier run there needs
     ``--resume`` or ``args.force``; the weights read are never the run's own files)."""
     out = run_folder(args)
+    if args.resume and args.init is not None:  # its weights were loaded, then replaced by the resumed ones
+        from core.errors import ConfigError
+
+        raise ConfigError("--init does not apply to --resume: the run continues from its own checkpoint.pt; leave "
+                          "--init out, or start a new run from it (another --out, or --force)")
     config = config_from_args(args)  # a bad config is said before the run folder is touched
     check_device(args.device)
     if teacher is None and "distill" in _top_level_keys(args.config):  # trained without a word of the section

@@ -118,3 +118,25 @@ def test_a_resume_with_changed_settings_says_so_before_it_trains(tmp_path, capsy
     notes = [i for i, line in enumerate(lines) if line.startswith(f"note: {run} continued from step 1 with other seed")]
     first_step = next(i for i, line in enumerate(lines) if line.startswith("train: 1/2"))
     assert len(notes) == 2 and notes[0] < first_step and notes[1] == len(lines) - 1, lines
+
+
+def test_resume_with_init_is_refused_as_it_would_be_ignored(tmp_path, capsys):
+    """``train --resume --init OTHER.pt`` trained on from the run's own checkpoint with status 0 and no
+    word of --init: its weights were loaded and then overwritten by the resumed ones."""
+    from pathlib import Path
+
+    from core.training.family import run_command
+
+    run = tmp_path / "run"
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "1"]) == 0
+    other = tmp_path / "other"
+    assert cli_main(["train", "--config", STUDENT, "--out", str(other), "--steps", "1", "--seed", "3"]) == 0
+    before = {p.name: p.read_bytes() for p in run.iterdir()}
+    capsys.readouterr()
+    assert cli_main(["train", "--config", STUDENT, "--out", str(run), "--steps", "2", "--resume", "--init",
+                     str(other / "checkpoint.pt")]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [
+        "error: --init does not apply to --resume: the run continues from its own checkpoint.pt; leave --init out, "
+        "or start a new run from it (another --out, or --force)"]
+    assert {p.name: p.read_bytes() for p in run.iterdir()} == before
+    assert "--init" not in run_command(Path(STUDENT), run, 4, resume=True, init=other / "checkpoint.pt")
