@@ -204,6 +204,9 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     out = run_folder(args)
     if args.resume and args.init is not None:  # its weights were loaded, then replaced by the resumed ones
         from core.errors import ConfigError
+        from core.training.trainer import check_weights_not_outputs
+
+        check_weights_not_outputs(out, init=args.init, teacher=teacher)  # the run's own file: said as such
 
         raise ConfigError("--init does not apply to --resume: the run continues from its own checkpoint.pt; leave "
                           "--init out, or start a new run from it (another --out, or --force)")
