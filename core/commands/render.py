@@ -36,6 +36,9 @@ def register(subparsers) -> None:
     parser.add_argument("--boxes", type=Path, action="append", default=[], metavar="FILE",
                         help="a results file to draw (repeat for several trackers); named by its folder when the "
                         "file is <sequence>.txt in a tracker's results folder, else by its name")
+    parser.add_argument("--object", type=int, default=None, metavar="ID",
+                        help="the object to draw of each --boxes file of MOT rows (frame,id,x,y,w,h,...) holding "
+                        "several ids, as a CVAT export does")
     parser.add_argument("--store", type=Path, default=None,
                         help="also draw the annotations of this studio project (.rgbt.sqlite)")
     parser.add_argument("--no-ground-truth", action="store_true", help="leave the sequence's ground truth out")
@@ -57,7 +60,6 @@ def layer_name(path: Path, sequence_name: str) -> str:
 
 
 def run(args) -> int:
-    from core.annotations.formats.box_import import read_box_file
     from core.annotations.formats.groundtruth import protected_inputs, protected_sources
     from core.annotations.review_video import (
         LAYER_RGB,
@@ -93,7 +95,7 @@ def run(args) -> int:
             if truth:
                 layers.append(rows_layer("ground truth", {f: r.box for f, r in truth.items()}, LAYER_RGB[0]))
         for k, path in enumerate(args.boxes):
-            found = read_box_file(path, frames, checked=False)
+            found = _read_boxes(path, frames, args.object)
             notes += [f"{path}: {note}" for note in found.notes]
             layers.append(rows_layer(layer_name(path, sequence.info.name), {f: r.box for f, r in found.records.items()},
                                      LAYER_RGB[(k + 1) % len(LAYER_RGB)]))
@@ -109,6 +111,21 @@ def run(args) -> int:
         sequence.close()
     print(f"wrote {result.path}: {result.summary}")
     return 0
+
+
+def _read_boxes(path: Path, frames: int, object_id: int | None):
+    """``read_box_file`` of a --boxes file (machine boxes); a MOT file of several objects without
+    --object names the option (its error said "the studio labels one: choose its id", and the
+    command line had no way to choose)."""
+    from core.annotations.formats.box_import import SeveralObjectsError, read_box_file
+    from core.errors import AnnotationFormatError
+
+    try:
+        return read_box_file(path, frames, checked=False, object_id=object_id)
+    except SeveralObjectsError as several:
+        listed = ", ".join(str(i) for i in several.ids[:8]) + (", ..." if len(several.ids) > 8 else "")
+        raise AnnotationFormatError(path, f"holds {len(several.ids)} objects (ids {listed}): draw one with "
+                                          "--object ID") from None
 
 
 def _store_records(path: Path, sequence) -> dict:

@@ -194,3 +194,17 @@ def test_the_summary_counts_in_words(video_pair, tmp_path):
     result = run_to_end(render_review_video(_One(), layers, tmp_path / "one.mp4"))
     sequence.close()
     assert "1 frame at" in result.summary and "1 box layer (1 box drawn)" in result.summary, result.summary
+
+
+def test_render_draws_one_object_of_a_mot_file_named_with_object(video_pair, tmp_path, capsys):
+    """``render --boxes gt.txt`` of a MOT file of several objects (a CVAT export) ended in "the
+    studio labels one: choose its id", with no way to choose on the command line."""
+    mot = tmp_path / "gt.txt"
+    mot.write_text("".join(f"{f},{i},{10 + i},20,20,20,1,1,1.0\n" for f in range(1, FRAMES + 1) for i in (1, 7)))
+    out = tmp_path / "r.mp4"
+    assert main(["render", str(video_pair), "--boxes", str(mot), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert "holds 2 objects (ids 1, 7)" in err and "--object" in err and "choose its id" not in err, err
+    assert main(["render", str(video_pair), "--no-ground-truth", "--boxes", str(mot), "--object", "7",
+                 "--out", str(out)]) == 0
+    assert f"1 box layer ({FRAMES} boxes drawn)" in capsys.readouterr().out
