@@ -145,6 +145,9 @@ def _zip_problem(path: Path) -> str | None:
             names = archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return None
+    if any(name.endswith("/constants.pkl") for name in names) or any("/code/" in name for name in names):
+        return ("is a TorchScript model (torch.jit.save), not a checkpoint of weights; give a project checkpoint, "
+                "or convert the authors' weights with import-weights")
     if any(name.endswith("/data.pkl") for name in names):
         return None
     inside = [name for name in names if name.lower().endswith(CHECKPOINT_SUFFIXES)]

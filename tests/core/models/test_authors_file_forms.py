@@ -170,3 +170,15 @@ def test_a_release_bundle_says_to_unpack_it_first(tmp_path, capsys, kind):
         said = "is a gzip-compressed file (a .tar.gz?): unpack it first (tar xf) and give the checkpoint in it"
     assert main(["import-weights", str(bundle), str(tmp_path / "o.pt"), "--kind", "mplt"]) == 2
     assert one_error_line(capsys.readouterr().err) == f"error: {bundle}: {said}"
+
+
+def test_a_torchscript_model_is_named_as_one(tmp_path, capsys):
+    """A TorchScript archive (torch.jit.save) was 'corrupt or truncated checkpoint (RuntimeError: Cannot
+    use weights_only=True with TorchScript archives passed to torch.load)', after torch's UserWarning."""
+    path = tmp_path / "tracker.pt"
+    torch.jit.script(torch.nn.Linear(2, 2)).save(str(path))
+    with pytest.raises(CheckpointError) as caught:
+        read_checkpoint(path)
+    assert caught.value.problem == ("is a TorchScript model (torch.jit.save), not a checkpoint of weights; give a "
+                                    "project checkpoint, or convert the authors' weights with import-weights")
+    assert capsys.readouterr().err == ""
