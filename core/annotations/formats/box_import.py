@@ -17,7 +17,9 @@ are read, told apart by the width of their rows:
   so. Frames without a row have no box. A MOT file of several objects needs ``object_id``
   (:class:`SeveralObjectsError` lists them): the studio labels one object.
 
-A first line of column names is skipped (:func:`core.annotations.formats.text.header_lines`).
+A first line of column names is skipped (:func:`core.annotations.formats.text.header_lines`);
+when it opens with a separator (``,x,y,w,h``: pandas' ``to_csv`` with its row index), the
+unnamed first column is a row index and is left out, said.
 Boxes are ``x, y, w, h`` top-left float pixels on the visible grid, records keyed by 0-based
 frame. ``checked``: the boxes become ``imported`` records (human-checked: tracking never
 replaces them; absent rows become absent marks); otherwise machine boxes (``student``
@@ -49,6 +51,10 @@ _SPLIT = re.compile(r"[,;\s]+")
 #: row widths of frame-numbered files: frame,x,y,w,h and MOT's frame,id,x,y,w,h[,conf[,x,y,z]] (MOT20's 9);
 #: 8 values are a polygon (VOT), read one row per frame
 FRAME_NUMBERED_WIDTHS = (5, 6, 7, 9, 10)
+# a header opening with a separator: an unnamed first column (pandas' row index)
+_INDEX_HEADER = re.compile(r"^[ \t]*[,;][ \t]*")
+# a row's first value, a whole number, and the separator after it
+_FIRST_FIELD = re.compile(r"^[ \t]*\d+[ \t]*(?:[,;][ \t]*|[ \t]+)")
 #: GTOT's box files, whose rows are corners x1 y1 x2 y2 (read as x, y, w, h, every box was too wide
 #: and too tall by its own corner, without a word)
 CORNER_FILES = ("groundTruth_v.txt", "groundTruth_i.txt")
@@ -88,6 +94,10 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
+    notes: tuple[str, ...] = ()
+    if (unindexed := _without_row_index(lines)) is not None:
+        lines, text = unindexed, "\n".join(unindexed) + "\n"
+        notes = ("the unnamed first column (a row index, as pandas' to_csv writes) left out",)
     skip = header_lines(lines, (4, 8, *FRAME_NUMBERED_WIDTHS))
     widths = {len([t for t in _SPLIT.split(line.strip()) if t]) for line in lines[skip:] if line.strip()}
     if not widths:
@@ -96,12 +106,30 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
         return _one_row_per_frame(path, read_corners(path), frames, checked,
                                   ("rows read as GTOT corners x1 y1 x2 y2 (the file's name)",))
     if widths <= {4, 8}:
-        return _one_row_per_frame(path, parse_boxes(text, path), frames, checked)
+        return _one_row_per_frame(path, parse_boxes(text, path), frames, checked, notes)
     if len(widths) == 1 and next(iter(widths)) in FRAME_NUMBERED_WIDTHS:
-        return _frame_numbered(path, lines, skip, frames, checked, object_id)
+        found = _frame_numbered(path, lines, skip, frames, checked, object_id)
+        return BoxFileImport(found.records, found.kind, notes + found.notes)
     raise AnnotationFormatError(path, f"rows of {', '.join(str(w) for w in sorted(widths))} values: expected one "
                                       "box per frame (x,y,w,h, or an 8-value polygon), or frame-numbered rows "
                                       "(frame,x,y,w,h, or MOT's frame,id,x,y,w,h,...) of one width")
+
+
+def _without_row_index(lines: list[str]) -> list[str] | None:
+    """``lines`` without their first column when it is an unnamed row index, else None: the
+    header opens with a separator (``,x,y,w,h``: pandas' ``DataFrame.to_csv`` with its default
+    ``index=True``), its names make a header of the rest (:func:`header_lines`), and every row
+    has one value more, the first a whole number. Line numbers stay the file's."""
+    if len(lines) < 2 or not _INDEX_HEADER.match(lines[0]):
+        return None
+    names = [t for t in _SPLIT.split(lines[0].strip()) if t]
+    rows = [line for line in lines[1:] if line.strip()]
+    if any(len([t for t in _SPLIT.split(line.strip()) if t]) != len(names) + 1 or not _FIRST_FIELD.match(line)
+           for line in rows):
+        return None
+    kept = [_INDEX_HEADER.sub("", lines[0])] + [_FIRST_FIELD.sub("", line) for line in lines[1:]]
+    widths = (4, 8, *FRAME_NUMBERED_WIDTHS)
+    return kept if header_lines(kept, widths) else None
 
 
 def _provenance(checked: bool) -> Provenance:

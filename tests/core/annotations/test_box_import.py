@@ -115,3 +115,19 @@ def test_gtot_corner_files_are_read_as_corners_and_said(tmp_path, name):
 def test_gtot_corner_file_with_swapped_corners_names_the_line(tmp_path):
     with pytest.raises(AnnotationFormatError, match="line 2"):
         read_box_file(_file(tmp_path, "181 135 215 173\n216 136 182 174\n", "groundTruth_v.txt"), 10)
+
+
+@pytest.mark.parametrize("text, kind", [
+    (",x,y,w,h\n0,10.0,20.0,30.0,40.0\n1,11.0,20.0,30.0,40.0\n", "one row per frame"),
+    (",frame,x,y,w,h\n0,1,10.0,20.0,30.0,40.0\n1,2,11.0,20.0,30.0,40.0\n", "frame-numbered rows"),
+])
+def test_a_pandas_row_index_column_is_left_out_and_said(tmp_path, text, kind):
+    """``DataFrame.to_csv(path)`` writes its row index as an unnamed first column (the header
+    starts with a comma): the file was refused as "rows of 4, 5 values", and with a frame column
+    it read the index as MOT's frame and the frame as its object id."""
+    found = read_box_file(_file(tmp_path, text, "boxes.csv"), 10)
+    assert found.kind == kind
+    np.testing.assert_allclose(found.records[0].box, [10, 20, 30, 40])
+    np.testing.assert_allclose(found.records[1].box, [11, 20, 30, 40])
+    assert sorted(found.records) == [0, 1]
+    assert any("row index" in note for note in found.notes), found.notes
