@@ -24,7 +24,7 @@ from core.errors import OutputError, RGBTError
 from core.wording import plural, verb
 
 #: a file of these dropped on open footage is a box file to import (``EditGlue.import_box_file``)
-BOX_FILE_SUFFIXES = (".txt", ".csv", ".tsv")
+BOX_FILE_SUFFIXES = (".txt", ".csv", ".tsv", ".mot")  # the Import dialog's filter (app.window_edits) lists these
 # Notes of ``core.sequences.pair`` on streams that do not match: frames left out or drifting apart.
 UNMATCHED_STREAMS = ("frame counts differ", "frame rates differ")
 
@@ -443,8 +443,8 @@ class WindowDialogs:
         request = classify_drop(paths)
         if request is None:
             self.statusBar().showMessage("drop one sequence folder, one video, a project (.rgbt.sqlite), two "
-                                         "files/folders (visible and thermal), or a box file (.txt, .csv) on open "
-                                         "footage", 10000)
+                                         "files/folders (visible and thermal), or a box file "
+                                         f"({', '.join(BOX_FILE_SUFFIXES)}) on open footage", 10000)
             return
         event.acceptProposedAction()
         self.open_request(request)

@@ -116,3 +116,15 @@ def test_a_box_file_dropped_on_open_footage_imports_it(window, pair_files, synth
     _drop(window, path)
     assert window.statusBar().currentMessage().startswith("imported 3 frames of checked labels from boxes.csv")
     assert window.document.record(2).provenance == "imported"
+
+
+def test_every_box_file_the_import_dialog_lists_can_be_dropped(window, pair_files, synthetic, tmp_path):
+    """File > Import boxes lists *.mot files, but a .mot dropped on open footage said "drop one
+    sequence folder, ... or a box file (.txt, .csv) on open footage" and imported nothing."""
+    path = tmp_path / "gt.mot"
+    path.write_text("".join(f"{f + 1},1,{x:.2f},{y:.2f},{w:.2f},{h:.2f},1,1,1\n"
+                            for f, (x, y, w, h) in enumerate(synthetic.boxes[:3])))
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    window.ask_hook = _answers("Checked labels")
+    _drop(window, path)
+    assert window.statusBar().currentMessage().startswith("imported 3 frames of checked labels from gt.mot")
