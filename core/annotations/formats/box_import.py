@@ -85,7 +85,8 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     """The boxes of ``path`` for footage of ``frames`` frames (see the module doc).
 
     AnnotationFormatError naming the file (and line) when it cannot be read, holds no box
-    row, mixes row widths, or has a frame number that is not a whole number >= 0, or twice;
+    row, mixes row widths, or has a frame number that is not a whole number >= 0, or twice,
+    or a MOT object id that is not a whole number;
     SeveralObjectsError for a MOT file of several objects without ``object_id``; an
     ``object_id`` the file does not hold is an AnnotationFormatError listing those it does.
     """
@@ -163,6 +164,11 @@ def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checke
         frame = values[0]
         if not (math.isfinite(frame) and frame >= 0 and frame == int(frame)):
             raise AnnotationFormatError(path, f"frame number {tokens[0]!r} is not a whole number >= 0", line=number)
+        if len(values) >= 6 and not (math.isfinite(values[1]) and values[1] == int(values[1])):
+            # frame,x,y,w,h,score read as MOT: its x values became ids, and the studio's choice of one crashed
+            raise AnnotationFormatError(path, f"object id {tokens[1]!r} is not a whole number: rows of {len(values)} "
+                                              "values are read as MOT's frame,id,x,y,w,h,...; for frame,x,y,w,h,score "
+                                              "rows leave the score out", line=number)
         numbers.append(int(frame))
         ids.append(values[1] if len(values) >= 6 else None)
         boxes.append(values[2:6] if len(values) >= 6 else values[1:5])

@@ -131,3 +131,13 @@ def test_a_pandas_row_index_column_is_left_out_and_said(tmp_path, text, kind):
     np.testing.assert_allclose(found.records[1].box, [11, 20, 30, 40])
     assert sorted(found.records) == [0, 1]
     assert any("row index" in note for note in found.notes), found.notes
+
+
+def test_an_id_column_of_fractions_is_no_mot_file(tmp_path):
+    """``frame,x,y,w,h,score`` (a tracker's results with a score: 6 values) was read as MOT's
+    frame,id,x,y,w,h: its x values became object ids ("holds 2 objects (ids 10.5, 11.5)"), and
+    choosing one in the studio ended in a traceback (``int('10.5')``)."""
+    path = _file(tmp_path, "1,10.5,20,30,40,0.9\n2,11.5,20,30,40,0.8\n")
+    with pytest.raises(AnnotationFormatError, match=r"line 1: .*'10\.5'.*not a whole number.*frame,id,x,y,w,h") as error:
+        read_box_file(path, 10)
+    assert not isinstance(error.value, SeveralObjectsError)
