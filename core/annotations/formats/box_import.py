@@ -9,7 +9,8 @@ are read, told apart by the width of their rows:
   row k is frame k (1-based, the first row frame 1). ``0,0,0,0``, NaN and w or h <= 0 rows
   mark the target absent. GTOT's ``groundTruth_v.txt`` and ``groundTruth_i.txt`` hold
   corners ``x1 y1 x2 y2`` (:func:`core.annotations.formats.text.read_corners`) and are read so,
-  by their name; the import says so.
+  by their name; the import says so. So are rows whose header names corners (``x1,y1,x2,y2``,
+  ``xmin,ymin,xmax,ymax``; ``frame,x1,y1,x2,y2`` for frame-numbered rows).
 * **frame-numbered rows**: 5 values ``frame,x,y,w,h``, or MOTChallenge's 6, 7, 9 or 10
   values ``frame,id,x,y,w,h[,conf,...]`` (what CVAT, DarkLabel and MOT tools write; 8-value
   rows are polygons, as above). Frame numbers
@@ -37,6 +38,7 @@ import numpy as np
 
 from core.annotations.formats.rows import records_from_rows, rows_absent
 from core.annotations.formats.text import (
+    corners_to_xywh,
     header_lines,
     parse_boxes,
     read_corners,
@@ -58,6 +60,9 @@ _FIRST_FIELD = re.compile(r"^[ \t]*\d+[ \t]*(?:[,;][ \t]*|[ \t]+)")
 #: GTOT's box files, whose rows are corners x1 y1 x2 y2 (read as x, y, w, h, every box was too wide
 #: and too tall by its own corner, without a word)
 CORNER_FILES = ("groundTruth_v.txt", "groundTruth_i.txt")
+#: a header's names of corner columns (lower case), read as x1, y1, x2, y2
+CORNER_NAMES = {("x1", "y1", "x2", "y2"), ("xmin", "ymin", "xmax", "ymax"), ("x_min", "y_min", "x_max", "y_max"),
+                ("left", "top", "right", "bottom")}
 
 
 class SeveralObjectsError(AnnotationFormatError):
@@ -106,10 +111,16 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     if widths == {4} and path.name in CORNER_FILES:
         return _one_row_per_frame(path, read_corners(path), frames, checked,
                                   ("rows read as GTOT corners x1 y1 x2 y2 (the file's name)",))
+    corners = skip == 1 and _names_corners(lines[0], next(iter(widths)) if len(widths) == 1 else 0)
+    if corners:
+        notes += ("rows read as corners x1,y1,x2,y2 (the header names them)",)
     if widths <= {4, 8}:
-        return _one_row_per_frame(path, parse_boxes(text, path), frames, checked, notes)
+        rows = parse_boxes(text, path)
+        if corners:
+            rows = _from_corners(path, rows, list(range(skip + 1, skip + 1 + len(rows))))
+        return _one_row_per_frame(path, rows, frames, checked, notes)
     if len(widths) == 1 and next(iter(widths)) in FRAME_NUMBERED_WIDTHS:
-        found = _frame_numbered(path, lines, skip, frames, checked, object_id)
+        found = _frame_numbered(path, lines, skip, frames, checked, object_id, corners)
         return BoxFileImport(found.records, found.kind, notes + found.notes)
     raise AnnotationFormatError(path, f"rows of {', '.join(str(w) for w in sorted(widths))} values: expected one "
                                       "box per frame (x,y,w,h, or an 8-value polygon), or frame-numbered rows "
@@ -133,6 +144,27 @@ def _without_row_index(lines: list[str]) -> list[str] | None:
     return kept if header_lines(kept, widths) else None
 
 
+def _names_corners(header: str, width: int) -> bool:
+    """Whether the header line names the box columns of rows ``width`` values wide as corners
+    (:data:`CORNER_NAMES`): x1,y1,x2,y2 (4), frame,x1,y1,x2,y2 (5)."""
+    names = [t.lower() for t in _SPLIT.split(re.sub(r"^[ \t]*[#%]", "", header).strip()) if t]
+    box = {4: names[0:4], 5: names[1:5]}.get(width)
+    return box is not None and len(names) == width and tuple(box) in CORNER_NAMES
+
+
+def _from_corners(path: Path, corners: np.ndarray, lines: list[int]) -> np.ndarray:
+    """``(N, 4)`` corners x1, y1, x2, y2 -> x, y, w, h (absent rows stay absent); a row whose
+    bottom-right corner lies left of or above its top-left one raises AnnotationFormatError
+    naming its file line (``lines[k]``), as GTOT's reader does."""
+    with np.errstate(invalid="ignore"):
+        swapped = (corners[:, 2] < corners[:, 0]) | (corners[:, 3] < corners[:, 1])
+    if swapped.any():
+        k = int(np.flatnonzero(swapped)[0])
+        raise AnnotationFormatError(path, "x2 < x1 or y2 < y1: the header names corners x1,y1,x2,y2, the "
+                                          "top-left corner then the bottom-right one", line=lines[k])
+    return corners_to_xywh(corners)
+
+
 def _provenance(checked: bool) -> Provenance:
     return Provenance.IMPORTED if checked else Provenance.STUDENT
 
@@ -149,7 +181,9 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
 
 
 def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checked: bool,
-                    object_id: int | None) -> BoxFileImport:
+                    object_id: int | None, corners: bool = False) -> BoxFileImport:
+    """Records of frame-numbered rows (see the module doc); ``corners``: their boxes are
+    x1, y1, x2, y2."""
     numbers, ids, boxes, line_of = [], [], [], []
     for number, line in enumerate(lines[skip:], start=skip + 1):
         if not line.strip():
@@ -192,6 +226,8 @@ def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checke
         past = len(numbers) - len(inside)
         notes.append(f"{plural(past, 'row')} past the footage's last frame ({frames}) left out")
     rows = np.asarray([boxes[k] for k in inside], dtype=np.float64).reshape(-1, 4)
+    if corners:
+        rows = _from_corners(path, rows, [line_of[k] for k in inside])
     absent = rows_absent(rows)
     provenance = _provenance(checked)
     records = {}

@@ -141,3 +141,22 @@ def test_an_id_column_of_fractions_is_no_mot_file(tmp_path):
     with pytest.raises(AnnotationFormatError, match=r"line 1: .*'10\.5'.*not a whole number.*frame,id,x,y,w,h") as error:
         read_box_file(path, 10)
     assert not isinstance(error.value, SeveralObjectsError)
+
+
+@pytest.mark.parametrize("text", [
+    "x1,y1,x2,y2\n181,135,215,173\n0,0,0,0\n",
+    "# xmin ymin xmax ymax\n181 135 215 173\n0 0 0 0\n",
+    "frame,x1,y1,x2,y2\n1,181,135,215,173\n2,0,0,0,0\n",
+])
+def test_corners_named_by_the_header_are_read_as_corners_and_said(tmp_path, text):
+    """A file whose header names corners (x1,y1,x2,y2; xmin,ymin,xmax,ymax) was read as x,y,w,h
+    without a word: every box too wide and too tall by its own corner."""
+    found = read_box_file(_file(tmp_path, text), 10)
+    np.testing.assert_allclose(found.records[0].box, [181, 135, 34, 38])
+    assert found.records[1].absent
+    assert any("corners" in note and "header" in note for note in found.notes), found.notes
+
+
+def test_corners_named_by_the_header_and_swapped_name_the_line(tmp_path):
+    with pytest.raises(AnnotationFormatError, match="line 3"):
+        read_box_file(_file(tmp_path, "x1,y1,x2,y2\n181,135,215,173\n215,135,181,173\n"), 10)
