@@ -126,6 +126,10 @@ def _read_boxes(path: Path, frames: int, object_id: int | None):
         listed = ", ".join(str(i) for i in several.ids[:8]) + (", ..." if len(several.ids) > 8 else "")
         raise AnnotationFormatError(path, f"holds {len(several.ids)} objects (ids {listed}): draw one with "
                                           "--object ID") from None
+    except AnnotationFormatError as error:
+        if error.problem.startswith("is a studio project"):
+            raise AnnotationFormatError(path, f"{error.problem}: give it with --store") from None
+        raise
 
 
 def _store_records(path: Path, sequence) -> dict:

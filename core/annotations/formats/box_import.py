@@ -47,6 +47,7 @@ from core.annotations.formats.text import (
 )
 from core.annotations.records import FrameAnnotation, Provenance
 from core.errors import AnnotationFormatError
+from core.fileio import SQLITE_MAGIC, file_magic
 from core.wording import plural
 
 _SPLIT = re.compile(r"[,;\s]+")
@@ -96,6 +97,8 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     ``object_id`` the file does not hold is an AnnotationFormatError listing those it does.
     """
     path = Path(path)
+    if file_magic(path, len(SQLITE_MAGIC)) == SQLITE_MAGIC:  # it said "not UTF-8 text; save the file as UTF-8"
+        raise AnnotationFormatError(path, "is a studio project (an SQLite database), not a text file of boxes")
     text = read_text(path)
     lines = text.splitlines()
     while lines and not lines[-1].strip():

@@ -160,3 +160,15 @@ def test_corners_named_by_the_header_are_read_as_corners_and_said(tmp_path, text
 def test_corners_named_by_the_header_and_swapped_name_the_line(tmp_path):
     with pytest.raises(AnnotationFormatError, match="line 3"):
         read_box_file(_file(tmp_path, "x1,y1,x2,y2\n181,135,215,173\n215,135,181,173\n"), 10)
+
+
+def test_a_studio_project_given_as_a_box_file_is_named_so(tmp_path):
+    """A project (.rgbt.sqlite) given as a box file (the Import dialog's "All files", render
+    --boxes) said "not UTF-8 text (byte 0xa0); save the file as UTF-8"."""
+    from core.annotations.store import AnnotationStore
+
+    with AnnotationStore.open(tmp_path / "p.rgbt.sqlite"):
+        pass
+    with pytest.raises(AnnotationFormatError, match="a studio project") as error:
+        read_box_file(tmp_path / "p.rgbt.sqlite", 10)
+    assert "UTF-8" not in str(error.value)

@@ -208,3 +208,14 @@ def test_render_draws_one_object_of_a_mot_file_named_with_object(video_pair, tmp
     assert main(["render", str(video_pair), "--no-ground-truth", "--boxes", str(mot), "--object", "7",
                  "--out", str(out)]) == 0
     assert f"1 box layer ({FRAMES} boxes drawn)" in capsys.readouterr().out
+
+
+def test_render_boxes_of_a_studio_project_names_store(video_pair, tmp_path, capsys):
+    from core.annotations.store import AnnotationStore
+
+    with AnnotationStore.open(tmp_path / "p.rgbt.sqlite"):
+        pass
+    assert main(["render", str(video_pair), "--boxes", str(tmp_path / "p.rgbt.sqlite"),
+                 "--out", str(tmp_path / "r.mp4")]) == 2
+    err = capsys.readouterr().err
+    assert "a studio project" in err and "--store" in err, err
