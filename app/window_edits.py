@@ -262,12 +262,19 @@ class EditGlue(WindowGlue):
         (``core.annotations.formats.box_import.read_box_file``: a box per line, frame-numbered
         rows, MOT), as checked labels (imported: tracking keeps them) or as pre-labels (machine
         boxes: the next tracking run replaces them). Manual boxes, keyframes, absent marks and
-        imported boxes are never replaced; accepted teacher boxes only when the user says so."""
+        imported boxes are never replaced; accepted teacher boxes only when the user says so.
+        Refused while a tracking run goes on (Esc stops it)."""
         from PySide6.QtWidgets import QFileDialog
 
         from core.annotations.formats.box_import import SeveralObjectsError, read_box_file
 
         if self.doc is None or self.doc.refuse_if_read_only("importing boxes"):
+            return
+        if self.w.tracking.busy:
+            # written between the run's batches, the import's undo put back boxes of the run over an
+            # undone run: frames of a run undone stayed in the project
+            self.w.statusBar().showMessage(f"a tracking run is going on: {self._key('stop')} stops it, then "
+                                           f"{self._key('import_boxes')} imports the boxes", 8000)
             return
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self.w, "Import boxes from a file", self.w.settings.start_folder(),

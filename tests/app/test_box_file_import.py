@@ -128,3 +128,27 @@ def test_every_box_file_the_import_dialog_lists_can_be_dropped(window, pair_file
     window.ask_hook = _answers("Checked labels")
     _drop(window, path)
     assert window.statusBar().currentMessage().startswith("imported 3 frames of checked labels from gt.mot")
+
+
+def test_an_import_during_a_tracking_run_waits_for_its_end(qtbot, pair_files, synthetic, tmp_path, monkeypatch):
+    """Boxes imported while a run went on (seen: pre-labels onto the demo mid-run) were written
+    between the run's batches; undoing the run, then the import, left frames of the undone run
+    in the project (the import's undo put back the run's boxes it had replaced)."""
+    from tests.app.conftest import slow_track_job, window_running
+
+    window = window_running(qtbot, monkeypatch, slow_track_job(synthetic, (1, 2)), pair_files,
+                            str(tmp_path / "run.rgbt.sqlite"))
+    path = tmp_path / "late.txt"
+    path.write_text("".join(f"{f + 1},{x:.2f},{y:.2f},{w:.2f},{h:.2f}\n"
+                            for f, (x, y, w, h) in enumerate(synthetic.boxes[:6]) if f >= 1))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    qtbot.waitUntil(lambda: len(window.tracking.frames) >= 2, timeout=20000)
+    window.ask_hook = _answers("Pre-labels to correct")
+    window.edits.import_box_file(str(path))
+    assert window.statusBar().currentMessage() == ("a tracking run is going on: Esc stops it, then Ctrl+I imports "
+                                                   "the boxes")
+    assert not window.ask_hook.asked and window.tracking.busy
+    window.actions["stop"].trigger()
+    qtbot.waitUntil(lambda: not window.tracking.busy, timeout=20000)
+    window.close()
