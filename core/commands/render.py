@@ -98,7 +98,10 @@ def run(args) -> int:
             found = _read_boxes(path, frames, args.object)
             notes += [f"{path}: {note}" for note in found.notes]
             layers.append(rows_layer(layer_name(path, sequence.info.name), {f: r.box for f, r in found.records.items()},
-                                     LAYER_RGB[(k + 1) % len(LAYER_RGB)]))
+                                     LAYER_RGB[1 + k % (len(LAYER_RGB) - 1)]))  # never the ground truth's
+        if len(args.boxes) > len(LAYER_RGB) - 1:
+            notes.append(f"{len(args.boxes)} --boxes files and {len(LAYER_RGB) - 1} colours: the colours repeat "
+                         f"from the {len(LAYER_RGB)}th file on (white stays the ground truth's)")
         if args.store is not None:
             layers.append(annotation_layer(_store_records(args.store, sequence), "annotations"))
         for note in notes:

@@ -219,3 +219,18 @@ def test_render_boxes_of_a_studio_project_names_store(video_pair, tmp_path, caps
                  "--out", str(tmp_path / "r.mp4")]) == 2
     err = capsys.readouterr().err
     assert "a studio project" in err and "--store" in err, err
+
+
+def test_a_sixth_results_file_is_not_drawn_in_the_ground_truth_s_white(video_pair, tmp_path, capsys):
+    """Six trackers' results (a paper's comparison): the sixth --boxes file took the colour after
+    the fifth, the first again: the ground truth's white, so its boxes read as the ground truth."""
+    files = []
+    for k in range(6):
+        path = tmp_path / f"t{k}.txt"
+        path.write_text("".join("60,40,20,30\n" if k == 5 else "2,2,6,6\n" for _ in range(FRAMES)))
+        files += ["--boxes", str(path)]
+    out = tmp_path / "r.avi"
+    assert main(["render", str(video_pair), *files, "--layout", "visible", "--out", str(out)]) == 0
+    assert "the colours repeat from the 6th file on" in capsys.readouterr().err
+    colour = _box_colour(_frames(out)[0], [60, 40, 20, 30])
+    assert np.abs(colour - LAYER_RGB[0]).max() > 60, colour  # not white
