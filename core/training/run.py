@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -141,6 +142,28 @@ def resume_note(out: Path, config: TrainConfig, label: str, teacher: Path | None
     return "\n".join(notes) or None
 
 
+@contextlib.contextmanager
+def _sigterm_as_interrupt():
+    """SIGTERM (a scheduler's time limit, ``docker stop``, ``kill``) stops the run as Ctrl+C does
+    (a KeyboardInterrupt: a save in progress is finished first, the folder's step is said);
+    by default it ended the process at once, with no word in the log. Main thread only."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(signum, frame):
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _noted_once_started(job, note: str):
     """``job`` that prints ``note`` on stderr at its first report, which comes once the resumed
     pair has been read (a damaged one is its error alone, with no note before it)."""
@@ -242,7 +265,8 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     if note and reporting:  # before the first step too: a wrong --seed or config can still be stopped
         job = _noted_once_started(job, note)
     try:
-        result: TrainResult = run_with_bar(job, label, disable=None if reporting else True)
+        with _sigterm_as_interrupt():
+            result: TrainResult = run_with_bar(job, label, disable=None if reporting else True)
     except KeyboardInterrupt:
         if reporting:
             print(interrupted_note(out, label, config.steps), file=sys.stderr)

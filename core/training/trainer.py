@@ -254,18 +254,22 @@ def _trim_metrics(path: Path, step: int) -> None:
 
 @contextlib.contextmanager
 def interrupt_deferred():
-    """A Ctrl-C (SIGINT) that arrives inside the block is raised as ``KeyboardInterrupt``
-    when the block ends, not in the middle of it. In the main thread only: signal handlers
-    can be set nowhere else, and other threads never receive ``KeyboardInterrupt``."""
+    """A Ctrl-C (SIGINT) or a SIGTERM (a scheduler's time limit, ``docker stop``) that arrives
+    inside the block is raised as ``KeyboardInterrupt`` when the block ends, not in the middle
+    of it; a SIGTERM only where the process handles it (:func:`core.training.run.run` does).
+    In the main thread only: signal handlers can be set nowhere else, and other threads never
+    receive ``KeyboardInterrupt``."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
     received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    signals = [signal.SIGINT] + ([signal.SIGTERM] if callable(signal.getsignal(signal.SIGTERM)) else [])
+    previous = {signum: signal.signal(signum, lambda number, frame: received.append(number)) for signum in signals}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
     if received:
         raise KeyboardInterrupt
 

@@ -67,3 +67,37 @@ def test_ctrl_c_before_the_first_checkpoint_of_a_forced_run_does_not_offer_the_o
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[-2:] == ["train: stopped before the first checkpoint; nothing was kept (checkpoint.pt there is "
                           "the earlier run's)", "cancelled"], lines
+
+
+def test_sigterm_stops_the_run_as_ctrl_c_does(tmp_path, capsys, monkeypatch):
+    """A scheduler's time limit, ``docker stop`` or ``kill`` send SIGTERM: the run ended at once with no
+    word in its log (and a save in progress cut short). It now stops as Ctrl+C does: the save is
+    finished, and the folder's step is said."""
+    import signal
+
+    import core.training.trainer as trainer
+
+    class Terminated(Exception):
+        pass
+
+    def unhandled(signum, frame):  # what the process would do without the run's own handler: end
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, unhandled)
+    try:
+        real_append = trainer._append_metrics
+
+        def append_then_term(path, row):
+            real_append(path, row)
+            if row["step"] == 2:
+                os.kill(os.getpid(), signal.SIGTERM)
+
+        monkeypatch.setattr(trainer, "_append_metrics", append_then_term)
+        out = tmp_path / "run"
+        assert main(["train", "--config", str(CONFIGS / "tiny_student.json"), "--out", str(out), "--steps", "4"]) == 130
+        assert signal.getsignal(signal.SIGTERM) is unhandled  # the run's handler is gone with the run
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines[-2:] == [f"train: stopped; {out / 'checkpoint.pt'} keeps step 1 of 4 (--resume continues from it)",
+                          "cancelled"], lines
