@@ -10,7 +10,7 @@ JPEG) with, on every frame:
 * each :class:`BoxLayer`'s box on both views (a layer's separate thermal box on the thermal
   view), dashed where the layer marks it occluded, on a dark outline so each colour reads on
   any frame, and the layer's word for the frame ("drawn", "tracked 0.62", "absent");
-* a header line: the frame number and the layers' legend.
+* a header: the frame number and the layers' legend (on more lines when a narrow video needs them).
 
 Boxes are ``x, y, w, h`` top-left float pixels on the visible grid (the thermal frame of a
 pair lies on it too). Frames wider than ``max_width`` (a 4K pair side by side) are scaled
@@ -49,7 +49,9 @@ LAYOUTS = ("side-by-side", "visible", "thermal")
 COLORMAPS = {"gray": None, "inferno": cv2.COLORMAP_INFERNO, "magma": cv2.COLORMAP_MAGMA,
              "plasma": cv2.COLORMAP_PLASMA, "viridis": cv2.COLORMAP_VIRIDIS, "turbo": cv2.COLORMAP_TURBO}
 _OUTLINE = (0, 0, 0)
-_HEADER_PX = 22
+_HEADER_PX = 22  # a header of one line; each more line of the legend adds _LINE_PX
+_LINE_PX = 20
+_FONT, _FONT_SIZE = cv2.FONT_HERSHEY_SIMPLEX, 0.45
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,8 @@ def render_review_video(sequence, layers: Sequence[BoxLayer], out_path: str | Pa
     panels = 2 if layout == "side-by-side" else 1
     scale = min(1.0, options.max_width / float(panels * info.width))
     panel_w, panel_h = _even(info.width * scale), _even(info.height * scale)
-    size = (panel_w * panels, panel_h + _HEADER_PX)
+    slots, header = legend_layout(f"frame {count}/{count}", layers, panel_w * panels)
+    size = (panel_w * panels, panel_h + header)
     with atomic_path(out_path, suffix=out_path.suffix) as temporary:
         writer = cv2.VideoWriter(str(temporary), cv2.VideoWriter_fourcc(*fourcc), fps, size)
         try:
@@ -171,7 +174,7 @@ def render_review_video(sequence, layers: Sequence[BoxLayer], out_path: str | Pa
             for index in range(count):
                 pair = sequence[index]
                 canvas = _compose(pair, index, count, layers, layout, options.thermal_colormap,
-                                  (panel_w, panel_h), scale)
+                                  (panel_w, panel_h), scale, slots, header)
                 writer.write(cv2.cvtColor(canvas, cv2.COLOR_RGB2BGR))
                 yield Progress(index + 1, count, f"frame {index + 1}/{count}")
         finally:
@@ -188,8 +191,9 @@ def _even(value: float) -> int:
 
 
 def _compose(pair, index: int, count: int, layers: Sequence[BoxLayer], layout: str, colormap: str,
-             panel: tuple[int, int], scale: float) -> np.ndarray:
-    """(H + header, W * panels, 3) uint8 RGB: the header and the panels with the boxes drawn."""
+             panel: tuple[int, int], scale: float, slots: list[tuple[int, int, int]], header: int) -> np.ndarray:
+    """(H + header, W * panels, 3) uint8 RGB: the header (``header`` pixels, each layer's word
+    at its ``slots`` place: :func:`legend_layout`) and the panels with the boxes drawn."""
     views = []
     if layout in ("side-by-side", "visible"):
         views.append((_fit(pair.visible, panel), "visible"))
@@ -208,12 +212,37 @@ def _compose(pair, index: int, count: int, layers: Sequence[BoxLayer], layout: s
         mark = layer.boxes.get(index)
         word = "no box" if mark is None else mark.word or ("" if mark.box is not None else "no box")
         colour = mark.colour if mark is not None and mark.box is not None else layer.colour
-        words.append((f"{layer.name}: {word}" if word else layer.name, colour))
-    canvas = np.zeros((panel[1] + _HEADER_PX, panel[0] * len(views), 3), dtype=np.uint8)
+        words.append((_label(layer.name, word), colour))
+    canvas = np.zeros((panel[1] + header, panel[0] * len(views), 3), dtype=np.uint8)
     for k, (image, _view) in enumerate(views):
-        canvas[_HEADER_PX:, k * panel[0]:(k + 1) * panel[0]] = image
-    _header(canvas, f"frame {index + 1}/{count}", words)
+        canvas[header:, k * panel[0]:(k + 1) * panel[0]] = image
+    _header(canvas, f"frame {index + 1}/{count}", words, slots)
     return canvas
+
+
+def _label(name: str, word: str) -> str:
+    return f"{name}: {word}" if word else name
+
+
+def _text_width(text: str) -> int:
+    return cv2.getTextSize(text, _FONT, _FONT_SIZE, 1)[0][0]
+
+
+def legend_layout(title: str, layers: Sequence[BoxLayer], width: int) -> tuple[list[tuple[int, int, int]], int]:
+    """Where the header puts each layer's legend on a video ``width`` pixels wide: ``(x, baseline
+    y, width)`` per layer, and the header's height in pixels. Each layer keeps one place for the
+    whole video, as wide as its longest word ("csrt: no box"), after ``title`` (the widest frame
+    number); a layer that does not fit on the line goes to the next: the legend ran past the
+    right edge of a narrow video (five trackers on a 320-pixel sequence named two and a half)."""
+    x, y, slots = 6 + _text_width(title) + 16, 15, []
+    for layer in layers:
+        words = {"no box"} | {m.word or ("" if m.box is not None else "no box") for m in layer.boxes.values()}
+        needed = max(_text_width(_label(layer.name, word)) for word in words)
+        if x + needed > width - 6 and x > 6:
+            x, y = 6, y + _LINE_PX
+        slots.append((x, y, min(needed, max(width - x, 0))))
+        x += needed + 16
+    return slots, _HEADER_PX + (y - 15)
 
 
 def _fit(image: np.ndarray, panel: tuple[int, int]) -> np.ndarray:
@@ -259,12 +288,10 @@ def _point(p: np.ndarray) -> tuple[int, int]:
     return int(round(float(p[0]))), int(round(float(p[1])))
 
 
-def _header(canvas: np.ndarray, title: str, words: list[tuple[str, tuple[int, int, int]]]) -> None:
-    """The frame number and each layer's word for the frame, in its colour, along the top."""
-    font, size = cv2.FONT_HERSHEY_SIMPLEX, 0.45
-    x = 6
-    for text, colour in [(title, (255, 255, 255)), *words]:
-        cv2.putText(canvas, text, (x, 15), font, size, colour, 1, cv2.LINE_AA)
-        x += cv2.getTextSize(text, font, size, 1)[0][0] + 16
-        if x >= canvas.shape[1]:
-            break
+def _header(canvas: np.ndarray, title: str, words: list[tuple[str, tuple[int, int, int]]],
+            slots: list[tuple[int, int, int]]) -> None:
+    """The frame number and each layer's word for the frame, in its colour, at its place
+    (:func:`legend_layout`) along the top."""
+    cv2.putText(canvas, title, (6, 15), _FONT, _FONT_SIZE, (255, 255, 255), 1, cv2.LINE_AA)
+    for (text, colour), (x, y, _width) in zip(words, slots, strict=True):
+        cv2.putText(canvas, text, (x, y), _FONT, _FONT_SIZE, colour, 1, cv2.LINE_AA)

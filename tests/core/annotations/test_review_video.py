@@ -70,11 +70,14 @@ def test_both_views_with_each_layer_in_its_colour(video_pair, tmp_path):
     sequence.close()
     frames = _frames(out)
     assert len(frames) == FRAMES and result.frames == FRAMES and "6 frames" in result.summary
-    assert frames[0].shape == (80 + 22, 2 * 96, 3)
+    from core.annotations.review_video import legend_layout
+
+    header = legend_layout(f"frame {FRAMES}/{FRAMES}", layers, 2 * 96)[1]  # two lines or more on 192 pixels
+    assert frames[0].shape == (80 + header, 2 * 96, 3)
     for x0 in (0, 96):  # the visible view, then the thermal one
-        assert np.abs(_box_colour(frames[0], box, x0=x0) - PROVENANCE_RGB[Provenance.MANUAL]).max() < 60
-        assert np.abs(_box_colour(frames[2], box, x0=x0) - LAYER_RGB[1]).max() < 60
-    assert np.abs(_box_colour(frames[1], box) - PROVENANCE_RGB[Provenance.MANUAL]).max() > 60  # absent: no box
+        assert np.abs(_box_colour(frames[0], box, header, x0=x0) - PROVENANCE_RGB[Provenance.MANUAL]).max() < 60
+        assert np.abs(_box_colour(frames[2], box, header, x0=x0) - LAYER_RGB[1]).max() < 60
+    assert np.abs(_box_colour(frames[1], box, header) - PROVENANCE_RGB[Provenance.MANUAL]).max() > 60  # no box
 
 
 def test_one_view_and_a_wide_frame_scaled_down(video_pair, tmp_path):
@@ -234,3 +237,23 @@ def test_a_sixth_results_file_is_not_drawn_in_the_ground_truth_s_white(video_pai
     assert "the colours repeat from the 6th file on" in capsys.readouterr().err
     colour = _box_colour(_frames(out)[0], [60, 40, 20, 30])
     assert np.abs(colour - LAYER_RGB[0]).max() > 60, colour  # not white
+
+
+def test_the_legend_wraps_onto_more_header_lines_on_a_narrow_video(video_pair, tmp_path):
+    """Five trackers' results on a 320-pixel sequence (OTB's couple): the header's legend ran past
+    the right edge, naming two and a half of the six layers; the others could not be told apart."""
+    from core.annotations.review_video import legend_layout
+    from core.sequences import open_sequence
+
+    box = np.array([20.0, 20.0, 40.0, 30.0])
+    layers = [rows_layer(f"tracker_number_{k}", {0: box}, LAYER_RGB[1 + k % 5]) for k in range(6)]
+    slots, header = legend_layout(f"frame {FRAMES}/{FRAMES}", layers, 192)
+    assert header > 22 and len(slots) == len(layers)
+    assert all(x + width <= 192 for x, _y, width in slots), slots
+    sequence = open_sequence(video_pair)
+    out = tmp_path / "narrow.avi"
+    run_to_end(render_review_video(sequence, layers, out, VideoOptions(layout="visible")))
+    sequence.close()
+    frame = _frames(out)[0]
+    assert frame.shape[0] == 80 + header
+    assert np.abs(_box_colour(frame, box, header=header) - LAYER_RGB[1]).max() < 60
