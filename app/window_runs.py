@@ -78,7 +78,8 @@ class WindowRuns:
                 self.goto(last)
         if run is self.tracking and summary.endswith("(done)") and run.written:
             back = getattr(run, "step", 1) < 0
-            summary += self._why_tracking_stopped(run.written[0] - 1 if back else run.written[-1] + 1)
+            summary += self._why_tracking_stopped(run.written[0] - 1 if back else run.written[-1] + 1,
+                                                  "track_back" if back else "track")
         if not (self.tracking.busy or self.refining.busy):  # the other run may still go
             self.job_status.finish()
         elif run is self.tracking:  # the refinement beside it takes the bar, which kept "frame 204 100%" and Stop
@@ -90,10 +91,11 @@ class WindowRuns:
         self.refresh_timeline()
         self.refresh_boxes()
 
-    def _why_tracking_stopped(self, frame: int) -> str:
+    def _why_tracking_stopped(self, frame: int, action: str = "track") -> str:
         """The words a finished run's summary adds when it ended before ``frame`` because that frame
         holds what T never replaces ("7 frames tracked (done)" alone left the user to find out why
-        the run ended there); "" at the end of the footage or of a range."""
+        the run ended there); "" at the end of the footage or of a range. ``action``: the run's key
+        ("track_back": Shift+T, which a run tracking back was said with T)."""
         from app.actions import key_text
         from app.jobs import keeps_tracking_out
         from app.window_edits import protected_text
@@ -106,7 +108,7 @@ class WindowRuns:
         key = partial(key_text, self.actions)
         what = ("a teacher box you accepted" if record.provenance == Provenance.TEACHER and not record.absent
                 else protected_text(record, key))
-        return f"; it stopped before frame {frame + 1}, which holds {what} ({key('track')} never replaces it)"
+        return f"; it stopped before frame {frame + 1}, which holds {what} ({key(action)} never replaces it)"
 
     def _back_from_refinement(self) -> str:
         """At a refinement's end: back to the frame the user was on when it started, unless the

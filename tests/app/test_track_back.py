@@ -138,3 +138,15 @@ def test_a_failed_run_tracking_back_names_shift_t_to_go_on(window, pair_files, s
     assert box.text() == ("Tracking back failed after 4 frames; they are kept (Ctrl+Z undoes them), "
                           "and Shift+T from the last one continues.")
     assert all(window.document.record(f) is not None for f in range(6, 10))
+
+
+def test_a_run_tracking_back_names_shift_t_where_it_stopped(window, pair_files, synthetic, tmp_path):
+    """The end of a run tracking back said "it stopped before frame 4, which holds a box you drew
+    (T never replaces it)", naming the forward key for the backward run."""
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    for frame in (3, 10):
+        window.goto(frame)
+        window.views.box_drawn.emit("visible", synthetic.boxes[frame])
+    window.actions["track_back"].trigger()
+    assert window.statusBar().currentMessage().endswith(
+        "which holds a box you drew or corrected (Shift+T never replaces it)")
