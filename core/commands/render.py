@@ -74,6 +74,7 @@ def run(args) -> int:
 
     if len(args.source) not in (1, 2):
         raise ConfigError(f"render takes one sequence folder or two paths (visible, thermal), got {len(args.source)}")
+    _refuse_a_project_as_source(Path(args.source[0]))
     try:
         options = VideoOptions(args.layout, args.colormap, args.fps, args.max_width)
     except ValueError as error:
@@ -114,6 +115,26 @@ def run(args) -> int:
         sequence.close()
     print(f"wrote {result.path}: {result.summary}")
     return 0
+
+
+def _refuse_a_project_as_source(path: Path) -> None:
+    """ConfigError when ``path`` is a studio project (an SQLite file), naming the footage it
+    records and --store: ``render project.rgbt.sqlite`` said only "is a file, not a sequence
+    folder or a video"."""
+    from core.annotations.store import AnnotationStore
+    from core.errors import RGBTError
+    from core.fileio import SQLITE_MAGIC, file_magic
+
+    if not path.is_file() or file_magic(path, len(SQLITE_MAGIC)) != SQLITE_MAGIC:
+        return
+    try:
+        with AnnotationStore.open(path, read_only=True) as store:
+            sources = [str(p) for p in (store.get_meta("sources", None) or [])]
+    except (RGBTError, OSError):
+        sources = []
+    footage = " ".join(sources) if sources else "SEQUENCE"
+    raise ConfigError(f"{path}: is a studio project, not footage: draw its annotations on its footage with "
+                      f"render {footage} --store {path} --out ...")
 
 
 def _read_boxes(path: Path, frames: int, object_id: int | None):

@@ -257,3 +257,16 @@ def test_the_legend_wraps_onto_more_header_lines_on_a_narrow_video(video_pair, t
     frame = _frames(out)[0]
     assert frame.shape[0] == 80 + header
     assert np.abs(_box_colour(frame, box, header=header) - LAYER_RGB[1]).max() < 60
+
+
+def test_render_of_a_studio_project_names_its_footage_and_store(video_pair, tmp_path, capsys):
+    """``render project.rgbt.sqlite`` (the file an annotator has at hand) said "is a file, not a
+    sequence folder or a video"; it now names the footage the project records and --store."""
+    from core.annotations.store import AnnotationStore
+
+    path = tmp_path / "p.rgbt.sqlite"
+    with AnnotationStore.open(path) as store:
+        store.set_meta("sources", [str(video_pair)])
+    assert main(["render", str(path), "--out", str(tmp_path / "r.mp4")]) == 2
+    err = capsys.readouterr().err
+    assert f"render {video_pair} --store {path}" in err, err
