@@ -175,8 +175,9 @@ def check_store_fits(store, path: Path, sequence) -> None:
     """ConfigError when ``store`` is the studio's project of another sequence: the name and the
     frame count it recorded (``sequence_name``, ``num_frames``) both differ from ``sequence``'s
     (the demo's project given with a 140-frame sequence drew the demo's boxes on it without a
-    word). The name alone differing (a renamed folder) is a note; the count alone, or a store
-    without them, passes. The rule of ``export-distill --store``."""
+    word), unless the store pairs the streams with another frame offset. The name alone
+    differing (a renamed folder) is a note; the count alone, or a store without them, passes.
+    The rule of ``export-distill --store``."""
     name, count = store.get_meta("sequence_name"), store.get_meta("num_frames")
     if name is None or count is None or str(name) == sequence.info.name:
         return
@@ -185,7 +186,9 @@ def check_store_fits(store, path: Path, sequence) -> None:
     except (TypeError, ValueError):
         return
     here = f"{sequence.info.name} ({len(sequence)} frames)"
-    if count != len(sequence):
+    # another --frame-offset pairs other frames, and counts them otherwise
+    same_pairing = int(store.get_meta("frame_offset", 0) or 0) == int(getattr(sequence, "frame_offset", 0) or 0)
+    if count != len(sequence) and same_pairing:
         raise ConfigError(f"{path}: is the project of {name} ({count} frames), not of {here}: its boxes would be "
                           "drawn on other footage; give this sequence's own project with --store")
     print(f"note: {path} was made for {name} ({count} frames); drawing it on {here}", file=sys.stderr)
