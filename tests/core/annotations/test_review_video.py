@@ -270,3 +270,15 @@ def test_render_of_a_studio_project_names_its_footage_and_store(video_pair, tmp_
     assert main(["render", str(path), "--out", str(tmp_path / "r.mp4")]) == 2
     err = capsys.readouterr().err
     assert f"render {video_pair} --store {path}" in err, err
+
+
+def test_render_of_a_project_pairing_other_frames_is_a_note(video_pair, tmp_path, capsys):
+    """A project whose streams were paired with another frame offset counts other frames: its name
+    and count both differ, yet it may be this footage's; drawn, with a note (export-distill's rule)."""
+    from core.annotations.store import AnnotationStore
+
+    store = _store(tmp_path / "shifted.rgbt.sqlite", "shifted", FRAMES - 2, 2)
+    with AnnotationStore.open(store) as opened:
+        opened.set_meta("frame_offset", 2)
+    assert main(["render", str(video_pair), "--store", str(store), "--out", str(tmp_path / "r.mp4")]) == 0
+    assert "was made for shifted (4 frames)" in capsys.readouterr().err
