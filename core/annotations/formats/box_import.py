@@ -179,6 +179,13 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
     if len(rows) > frames:
         notes.append(f"{plural(len(rows) - frames, 'row')} past the footage's last frame ({frames}) left out")
         rows = rows[:frames]
+    gone = rows_absent(rows)
+    leading = int(np.argmin(gone)) if not gone.all() else 0
+    if checked and leading:  # "(19 absent)" alone: track --out's "not tracked" rows became absent marks
+        where = "frame 1 opens the file as an absent row" if leading == 1 else \
+            f"frames 1-{leading} open the file as absent rows"
+        notes.append(f"{where} (0,0,0,0), now absent marks: a tracker's results (track --out) write them before "
+                     "the frame it started on, which pre-labels leave out")
     records = records_from_rows(rows, provenance=_provenance(checked))
     return BoxFileImport(_machine_boxes_only(records, checked), "one row per frame", tuple(notes))
 

@@ -172,3 +172,14 @@ def test_a_studio_project_given_as_a_box_file_is_named_so(tmp_path):
     with pytest.raises(AnnotationFormatError, match="a studio project") as error:
         read_box_file(tmp_path / "p.rgbt.sqlite", 10)
     assert "UTF-8" not in str(error.value)
+
+
+def test_absent_rows_opening_a_file_of_checked_labels_are_said(tmp_path):
+    """``track --out`` writes 0,0,0,0 on the frames before the one it started on ("not tracked",
+    as track itself says); imported as checked labels they became absent marks, which tracking
+    never replaces and an export trains as "target absent", said only as "(19 absent)"."""
+    path = _file(tmp_path, "0,0,0,0\n0,0,0,0\n10,20,30,40\n0,0,0,0\n11,20,30,40\n")
+    found = read_box_file(path, 10)
+    assert found.records[0].absent and found.records[1].absent
+    assert any(note.startswith("frames 1-2 open the file as absent rows") for note in found.notes), found.notes
+    assert read_box_file(path, 10, checked=False).notes == ()  # pre-labels leave them out
