@@ -16,6 +16,16 @@ from core.cli import main
 CONFIGS = Path(__file__).resolve().parent / "configs"
 
 
+@pytest.fixture(autouse=True)
+def _ctrl_c_raises():
+    """SIGINT handled as a terminal's Ctrl+C reaches Python: a test run started in the background
+    (``.ci/run &`` from a script) inherits SIGINT ignored, and the signal these tests send was
+    dropped, the run going on to its end."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.mark.parametrize("at_step,every", [(2, 1), (1, 3)], ids=["after-a-checkpoint", "before-the-first"])
 def test_ctrl_c_names_the_step_the_run_folder_keeps(tmp_path, capsys, monkeypatch, at_step, every):
     import core.training.trainer as trainer
