@@ -29,6 +29,7 @@ from app.views.transport import TransportBar
 from app.window_dialogs import WindowDialogs
 from app.window_edits import EditGlue
 from app.window_geometry import keep_on_screen
+from app.window_imports import ImportGlue
 from app.window_opening import WindowOpening
 from app.window_review import ReviewGlue
 from app.window_runs import WindowRuns
@@ -120,6 +121,7 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         apply_shortcuts(self.actions, self.settings.shortcuts)
         self.transport.set_play_key(self.actions["play"].shortcut().toString())
         self.edits = EditGlue(self)
+        self.imports = ImportGlue(self)
         self.review = ReviewGlue(self)  # T, R, A, Shift+A, N
         build_menus(self)
         install_improve(self)  # Model menu: Improve the student..., Revert (app.controllers.improving)

@@ -438,7 +438,7 @@ class WindowDialogs:
                 self.statusBar().showMessage(f"{paths[0].name}: open the footage first, then drop its box file on it "
                                              "to import the boxes", 10000)
             else:
-                self.edits.import_box_file(str(paths[0]))
+                self.imports.import_box_file(str(paths[0]))
             return
         request = classify_drop(paths)
         if request is None:

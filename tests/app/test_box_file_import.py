@@ -26,7 +26,7 @@ def test_checked_labels_from_a_file_become_imported_boxes(window, pair_files, sy
     path = tmp_path / "labels.csv"
     path.write_text("x,y,w,h\n" + rows.replace(rows.splitlines()[4], "0,0,0,0"))
     window.ask_hook = _answers("Checked labels")
-    window.edits.import_box_file(str(path))
+    window.imports.import_box_file(str(path))
     assert window.statusBar().currentMessage() == (
         "imported 7 frames of checked labels from labels.csv, one row per frame (1 absent); kept 1 box you drew or "
         "corrected on the frame the file also has (1); T does not replace imported boxes")
@@ -50,7 +50,7 @@ def test_pre_labels_of_one_mot_object_are_machine_boxes_that_tracking_replaces(w
     window.ask_hook = hook = _answers("Pre-labels to correct")
     chosen = []
     window.choose_hook = lambda title, text, items: chosen.append((title, text, items)) or "id 3"
-    window.edits.import_box_file(str(path))
+    window.imports.import_box_file(str(path))
     assert [title for title, _text, _choices in hook.asked] == ["Import boxes as"]
     assert chosen == [("Which object?", "gt.txt holds 2 objects (ids 3, 9); the studio labels one: choose its id.",
                        ["id 3", "id 9"])]  # a list: a MOT file of 30 objects offered only its first 8 as buttons
@@ -67,7 +67,7 @@ def test_a_bad_file_is_one_error_and_changes_nothing(window, pair_files, tmp_pat
     path = tmp_path / "bad.txt"
     path.write_text("1,2,3,4\n5,6,x,8\n")
     window.ask_hook = _answers("Checked labels")
-    window.edits.import_box_file(str(path))
+    window.imports.import_box_file(str(path))
     assert str(window.last_error) == f"{path}, line 2: not a number in '5,6,x,8'"
     assert not window.document.records
 
@@ -77,7 +77,7 @@ def test_cancel_imports_nothing(window, pair_files, synthetic, tmp_path):
     path = tmp_path / "labels.txt"
     path.write_text("10,10,20,20\n")
     window.ask_hook = _answers("Cancel")
-    window.edits.import_box_file(str(path))
+    window.imports.import_box_file(str(path))
     assert window.statusBar().currentMessage() == "boxes not imported"
     assert window.document.record(0) is None
 
@@ -145,7 +145,7 @@ def test_an_import_during_a_tracking_run_waits_for_its_end(qtbot, pair_files, sy
     window.actions["track"].trigger()
     qtbot.waitUntil(lambda: len(window.tracking.frames) >= 2, timeout=20000)
     window.ask_hook = _answers("Pre-labels to correct")
-    window.edits.import_box_file(str(path))
+    window.imports.import_box_file(str(path))
     assert window.statusBar().currentMessage() == ("a tracking run is going on: Esc stops it, then Ctrl+I imports "
                                                    "the boxes")
     assert not window.ask_hook.asked and window.tracking.busy

@@ -1,0 +1,165 @@
+"""The window's imports: the sequence's own ground truth (File > Import the sequence's ground
+truth) and a box file of the user's (File > Import boxes from a file..., Ctrl+I, or a box file
+dropped on the footage; ``core.annotations.formats.box_import``). Each is one undo step that never
+replaces a box a person made, asks before replacing accepted teacher boxes, and says in the status
+bar what it imported, from where, what it kept and what the source's notes are."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from app import edits
+from app.window_edits import WindowGlue, kept_kinds
+from core.annotations.history import is_protected
+from core.errors import RGBTError
+from core.wording import plural
+
+#: what the ground truth import names as the boxes' source
+GROUND_TRUTH = "the ground truth"
+
+
+class ImportGlue(WindowGlue):
+    def __init__(self, window):
+        super().__init__(window)
+        a = window.actions
+        a["import_gt"].triggered.connect(self.import_ground_truth)
+        a["import_boxes"].triggered.connect(lambda: self.import_box_file())
+
+    def import_ground_truth(self) -> None:
+        if self.doc is None or self.doc.refuse_if_read_only("importing the ground truth"):
+            return  # read-only: refused before it asks about replacing accepted boxes
+        try:
+            ground_truth = self.doc.sequence.ground_truth()
+        except Exception as error:  # a malformed GT file: a dialog naming file and line
+            self.w.error("Cannot import the ground truth", error)
+            return
+        keep = self._keep_accepted(ground_truth, "The ground truth")
+        if keep is None:
+            self.w.statusBar().showMessage("ground truth not imported", 5000)
+            return
+        command = edits.import_ground_truth(self.doc.records, ground_truth, keep=keep)
+        if command is None:
+            self.w.statusBar().showMessage("this sequence ships no ground truth to import" if not ground_truth
+                                           else f"no frame to import{self._kept_text(ground_truth, keep, GROUND_TRUTH)}", 8000)
+            return
+        # a ground truth shorter than the footage (a cut or truncated file): the frames after its
+        # end showed "no box" without a word on why
+        last, total = max(ground_truth) + 1, self.doc.num_frames
+        short = (f"; the ground truth ends at frame {last} of {total}: frames {last + 1}-{total} have none"
+                 if last < total else "")
+        self._apply_import(command, ground_truth, keep, f"{len(command.records)} ground-truth frames", short,
+                           f"{self._key('track')} does not replace imported boxes", GROUND_TRUTH)
+
+    def import_box_file(self, path: str | None = None) -> None:
+        """File > Import boxes from a file...: labels or pre-labels made elsewhere
+        (``core.annotations.formats.box_import.read_box_file``: a box per line, frame-numbered
+        rows, MOT), as checked labels (imported: tracking keeps them) or as pre-labels (machine
+        boxes: the next tracking run replaces them). Manual boxes, keyframes, absent marks and
+        imported boxes are never replaced; accepted teacher boxes only when the user says so.
+        Refused while a tracking run goes on (Esc stops it)."""
+        from PySide6.QtWidgets import QFileDialog
+
+        from core.annotations.formats.box_import import SeveralObjectsError, read_box_file
+
+        if self.doc is None or self.doc.refuse_if_read_only("importing boxes"):
+            return
+        if self.w.tracking.busy:
+            # written between the run's batches, the import's undo put back boxes of the run over an
+            # undone run: frames of a run undone stayed in the project
+            self.w.statusBar().showMessage(f"a tracking run is going on: {self._key('stop')} stops it, then "
+                                           f"{self._key('import_boxes')} imports the boxes", 8000)
+            return
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self.w, "Import boxes from a file", self.w.settings.start_folder(),
+                                                  "Box files (*.txt *.csv *.tsv *.mot);;All files (*)")
+            if not path:
+                return
+            self.w.settings.remember_folder(Path(path).parent)
+        name = Path(path).name
+        how = self.w.ask(
+            "Import boxes as",
+            f"{name}: one box per line (x,y,w,h; frame 1 first), or frame-numbered rows (frame,x,y,w,h, "
+            "or MOT's frame,id,x,y,w,h,...).\n\nChecked labels are kept when you track, like a dataset's "
+            "ground truth. Pre-labels are machine boxes to correct: tracking replaces them, and lines marking "
+            "the target absent are skipped.\n\nBoxes you drew, keyframes, absent marks and imported boxes "
+            "are never replaced.",
+            ("Checked labels", "Pre-labels to correct", "Cancel"))
+        if how not in ("Checked labels", "Pre-labels to correct"):
+            self.w.statusBar().showMessage("boxes not imported", 5000)
+            return
+        checked = how == "Checked labels"
+        frames = self.doc.num_frames
+        try:
+            try:
+                found = read_box_file(path, frames, checked=checked)
+            except SeveralObjectsError as several:
+                choice = self.w.choose("Which object?", f"{name} {several.problem}.", [f"id {i}" for i in several.ids])
+                if choice is None:
+                    self.w.statusBar().showMessage("boxes not imported", 5000)
+                    return
+                found = read_box_file(path, frames, checked=checked, object_id=int(choice[3:]))
+        except RGBTError as error:  # one dialog naming the file and the line
+            self.w.error("Cannot import the boxes", error)
+            return
+        records = found.records
+        keep = self._keep_accepted(records, f"{name}'s boxes") if checked else edits.accepted_frames(
+            self.doc.records, records)  # pre-labels never replace a box a person accepted
+        if keep is None:
+            self.w.statusBar().showMessage("boxes not imported", 5000)
+            return
+        command = edits.import_boxes(self.doc.records, records, keep=keep,
+                                     label_of=lambda n: f"import {plural(n, 'box', 'boxes')} from {name}")
+        notes = "".join(f"; {note}" for note in found.notes)
+        if command is None:
+            self.w.statusBar().showMessage(f"{name}: no frame to import ({found.kind}){notes}"
+                                           f"{self._kept_text(records, keep)}", 10000)
+            return
+        what = "checked labels" if checked else "pre-labels"
+        last = (f"{self._key('track')} does not replace imported boxes" if checked else
+                f"{self._key('track')} replaces them from the frame it starts on")
+        self._apply_import(command, records, keep, f"{plural(len(command.records), 'frame')} of {what} from {name}, "
+                                                   f"{found.kind}", notes, last)
+
+    def _keep_accepted(self, records, what: str) -> list[int] | None:
+        """The accepted teacher boxes ``records`` would replace, to keep ([] to replace them,
+        or when there are none); None when the user cancelled."""
+        accepted = edits.accepted_frames(self.doc.records, records)
+        if not accepted:
+            return []
+        answer = self.w.ask(
+            "Replace accepted boxes?",
+            f"{len(accepted)} frames hold boxes you accepted (first: frame {accepted[0] + 1}). {what} "
+            "would replace them.\n\nManual boxes and keyframes are never replaced.",
+            ("Replace them", "Keep them", "Cancel"))
+        if answer == "Keep them":
+            return accepted
+        return [] if answer == "Replace them" else None
+
+    def _kept_text(self, records, keep, source: str = "the file") -> str:
+        """"; kept 1 box you drew ... on the frames ``source`` also has (1, 4)" for the frames
+        of ``records`` that keep what they hold, by kind ("" when none)."""
+        # the import said only how many it imported, and a second import "every frame holds a
+        # box a person made" over frames holding the first import's boxes
+        kept = [self.doc.records[f] for f in sorted(records or ()) if is_protected(self.doc.records.get(f)) or f in keep]
+        return (f"; kept {kept_kinds(kept)} on the frame{'s' if len(kept) > 1 else ''} {source} also "
+                f"has ({', '.join(str(r.frame + 1) for r in kept[:5])}{', ...' if len(kept) > 5 else ''})"
+                if kept else "")
+
+    def _apply_import(self, command, records, keep, what: str, after: str, last: str,
+                      source: str = "the file") -> None:
+        """Execute an import and say what it did: ``what`` was imported, ``after`` (notes on
+        the source), the boxes wholly outside the frame, what was kept (``source``: what the
+        boxes came from), and ``last``."""
+        kept_text = self._kept_text(records, keep, source)  # before the import changes the records
+        if not self._execute(command):
+            return
+        absent = sum(1 for r in command.records if r.absent)
+        absent_text = f" ({absent} absent)" if absent else ""  # "(0 absent)" said nothing worth reading
+        info = self.doc.info
+        outside = [r.frame for r in command.records
+                   if not r.absent and edits.outside_frame(r.box, info.width, info.height)]
+        listed = ", ".join(str(f + 1) for f in outside[:5]) + (", ..." if len(outside) > 5 else "")
+        # kept as the file has them (an export writes them back unchanged), drawn nowhere on screen
+        beyond = (f"; {plural(len(outside), 'box lies', 'boxes lie')} wholly outside the {info.width}x{info.height} "
+                  f"frame (frame{'s' if len(outside) > 1 else ''} {listed}), kept as the file has "
+                  f"{'them' if len(outside) > 1 else 'it'}" if outside else "")
+        self.w.statusBar().showMessage(f"imported {what}{absent_text}{after}{beyond}{kept_text}; {last}", 15000)
