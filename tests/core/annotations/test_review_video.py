@@ -282,3 +282,19 @@ def test_render_of_a_project_pairing_other_frames_is_a_note(video_pair, tmp_path
         opened.set_meta("frame_offset", 2)
     assert main(["render", str(video_pair), "--store", str(store), "--out", str(tmp_path / "r.mp4")]) == 0
     assert "was made for shifted (4 frames)" in capsys.readouterr().err
+
+
+def test_a_layout_of_the_stream_one_stream_footage_lacks_is_said(tmp_path, capsys):
+    """``render --layout thermal`` of visible-only footage showed the visible stream without a word."""
+    from core.progress import run_to_end
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+    from core.synthetic.writers import write_video_pair
+
+    folder = tmp_path / "walk"
+    folder.mkdir()
+    seq = SyntheticSequence(SyntheticConfig(width=64, height=48, num_frames=3), 2)
+    visible, thermal = run_to_end(write_video_pair(seq, folder / "visible.mp4", tmp_path / "thermal.mp4"))
+    assert main(["render", str(visible), "--layout", "thermal", "--out", str(tmp_path / "walk.mp4")]) == 0
+    assert "--layout thermal: " in capsys.readouterr().err
+    assert main(["render", str(visible), "--layout", "visible", "--out", str(tmp_path / "walk2.mp4")]) == 0
+    assert "--layout" not in capsys.readouterr().err
