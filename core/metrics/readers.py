@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.groundtruth import refuse_mixed_layouts
-from core.annotations.formats.text import header_lines, read_text, separator_problem
+from core.annotations.formats.text import first_box_line, header_lines, read_text, separator_problem
 from core.errors import AnnotationFormatError, ConfigError
 from core.geometry import polygon_to_xywh
 from core.metrics.toolkit_geometry import corners_to_gtot_xywh
@@ -80,7 +80,7 @@ def read_gtot_corners(path: str | Path) -> np.ndarray:
         x1, y1, x2, y2 = corners[k].tolist()
         what = f"x2 ({x2:g}) < x1 ({x1:g})" if x2 < x1 else f"y2 ({y2:g}) < y1 ({y1:g})"
         raise AnnotationFormatError(Path(path), f"{what}: GTOT rows are x1 y1 x2 y2, the top-left corner then "
-                                                "the bottom-right one", line=k + 1)
+                                                "the bottom-right one", line=k + first_box_line(path))
     return corners_to_gtot_xywh(corners)
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.rows import records_from_rows, rows_absent
-from core.annotations.formats.text import header_lines, read_box_pairs, read_boxes, read_corners, read_text
+from core.annotations.formats.text import first_box_line, header_lines, read_box_pairs, read_boxes, read_corners, read_text
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError
 
@@ -174,7 +174,8 @@ def refuse_mixed_layouts(folder: str | Path) -> None:
         differs = (gone[:common] != other_gone[:common]) | (
             ~gone[:common] & np.any(np.abs(reference[:common] - other[:common]) > SAME_BOX_TOLERANCE_PX, axis=1))
         if differs.any() or len(other) != len(reference):
-            line = int(np.flatnonzero(differs)[0]) + 1 if differs.any() else common + 1
+            row = int(np.flatnonzero(differs)[0]) if differs.any() else common
+            line = row + first_box_line(path)  # a header line above the rows is the file's line 1
             raise AnnotationFormatError(path, f"holds other boxes than {first.name} beside it: the folder has the "
                                               "ground truth of two layouts; keep one", line=line)
 

@@ -90,6 +90,14 @@ def header_lines(lines: list[str], widths: tuple[int, ...] = (4, 8)) -> int:
     return int(all(_COLUMN_NAME.fullmatch(n) and not _is_number(n) for n in names))
 
 
+def first_box_line(path: str | Path) -> int:
+    """The 1-based file line of the first box row of ``path``: 2 under a header line
+    (:func:`header_lines`), else 1. For a reader's caller that names a row's line from its
+    index (row k lies on line ``k + first_box_line(path)``); read only where such an error is
+    raised."""
+    return 1 + header_lines(read_text(path).splitlines())
+
+
 def separator_problem(line: str) -> str | None:
     """What is wrong with the separators of one line of box values, or None: an empty value
     between two separators, both ``,`` and ``;`` between values, or four ``a,b`` pairs parted

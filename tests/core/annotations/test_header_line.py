@@ -105,3 +105,23 @@ def test_a_sequence_with_a_header_opens_with_frame_one_on_the_first_row(tmp_path
     assert truth[2].absent
     path, line, what, malformed = missing_box_reason(folder, "lasher", 2)
     assert path.name == "visible.txt" and line == 4 and "absent" in what and not malformed
+
+
+def test_errors_of_row_readers_name_the_line_below_a_header(tmp_path):
+    """Callers that name a row's line from its index (the metrics' GTOT reader, the check of two
+    layouts' ground truth in one folder) counted from line 1, one line short below a header."""
+    from core.annotations.formats.groundtruth import refuse_mixed_layouts
+    from core.metrics.readers import read_gtot_corners
+
+    corners = tmp_path / "groundTruth_v.txt"
+    corners.write_text("x1 y1 x2 y2\n10 20 40 60\n40 20 10 60\n")
+    with pytest.raises(AnnotationFormatError, match="x2") as info:
+        read_gtot_corners(corners)
+    assert info.value.line == 3
+    folder = tmp_path / "seq"
+    folder.mkdir()
+    (folder / "visible.txt").write_text("1,2,3,4\n5,6,7,8\n")
+    (folder / "groundtruth.txt").write_text("x,y,w,h\n1,2,3,4\n5,6,9,8\n")
+    with pytest.raises(AnnotationFormatError, match="holds other boxes") as info:
+        refuse_mixed_layouts(folder)
+    assert info.value.line == 3 and info.value.path.name == "groundtruth.txt"
