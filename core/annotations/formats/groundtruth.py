@@ -22,7 +22,14 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.rows import records_from_rows, rows_absent
-from core.annotations.formats.text import first_box_line, header_lines, read_box_pairs, read_boxes, read_corners, read_text
+from core.annotations.formats.text import (
+    first_box_line,
+    header_lines,
+    read_box_pairs,
+    read_boxes,
+    read_corners,
+    read_text,
+)
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError
 
