@@ -14,7 +14,13 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.groundtruth import refuse_mixed_layouts
-from core.annotations.formats.text import first_box_line, header_lines, read_text, separator_problem
+from core.annotations.formats.text import (
+    first_box_line,
+    header_lines,
+    read_text,
+    separator_problem,
+    swapped_corner,
+)
 from core.errors import AnnotationFormatError, ConfigError
 from core.geometry import polygon_to_xywh
 from core.metrics.toolkit_geometry import corners_to_gtot_xywh
@@ -73,12 +79,8 @@ def read_gtot_corners(path: str | Path) -> np.ndarray:
     annotation reader, ``core.annotations.formats.text.read_corners``, refuses it the same way).
     """
     corners = read_box_rows(path)
-    with np.errstate(invalid="ignore"):
-        swapped = (corners[:, 2] < corners[:, 0]) | (corners[:, 3] < corners[:, 1])
-    if swapped.any():
-        k = int(np.flatnonzero(swapped)[0])
-        x1, y1, x2, y2 = corners[k].tolist()
-        what = f"x2 ({x2:g}) < x1 ({x1:g})" if x2 < x1 else f"y2 ({y2:g}) < y1 ({y1:g})"
+    if (found := swapped_corner(corners)) is not None:
+        k, what = found
         raise AnnotationFormatError(Path(path), f"{what}: GTOT rows are x1 y1 x2 y2, the top-left corner then "
                                                 "the bottom-right one", line=k + first_box_line(path))
     return corners_to_gtot_xywh(corners)

@@ -44,6 +44,7 @@ from core.annotations.formats.text import (
     read_corners,
     read_text,
     separator_problem,
+    swapped_corner,
 )
 from core.annotations.records import FrameAnnotation, Provenance
 from core.errors import AnnotationFormatError
@@ -159,10 +160,8 @@ def _from_corners(path: Path, corners: np.ndarray, lines: list[int]) -> np.ndarr
     """``(N, 4)`` corners x1, y1, x2, y2 -> x, y, w, h (absent rows stay absent); a row whose
     bottom-right corner lies left of or above its top-left one raises AnnotationFormatError
     naming its file line (``lines[k]``), as GTOT's reader does."""
-    with np.errstate(invalid="ignore"):
-        swapped = (corners[:, 2] < corners[:, 0]) | (corners[:, 3] < corners[:, 1])
-    if swapped.any():
-        k = int(np.flatnonzero(swapped)[0])
+    if (found := swapped_corner(corners)) is not None:
+        k, _what = found
         raise AnnotationFormatError(path, "x2 < x1 or y2 < y1: the header names corners x1,y1,x2,y2, the "
                                           "top-left corner then the bottom-right one", line=lines[k])
     return corners_to_xywh(corners)

@@ -98,6 +98,19 @@ def first_box_line(path: str | Path) -> int:
     return 1 + header_lines(read_text(path).splitlines())
 
 
+def swapped_corner(corners: np.ndarray) -> tuple[int, str] | None:
+    """``(row, what)`` of the first row of ``(N, 4)`` corners x1 y1 x2 y2 whose bottom-right
+    corner lies left of or above its top-left one (``what``: "x2 (5) < x1 (9)"), or None.
+    ``0 0 0 0`` and NaN rows pass."""
+    with np.errstate(invalid="ignore"):
+        swapped = (corners[:, 2] < corners[:, 0]) | (corners[:, 3] < corners[:, 1])
+    if not swapped.any():
+        return None
+    k = int(np.flatnonzero(swapped)[0])
+    x1, y1, x2, y2 = corners[k].tolist()
+    return k, f"x2 ({x2:g}) < x1 ({x1:g})" if x2 < x1 else f"y2 ({y2:g}) < y1 ({y1:g})"
+
+
 def separator_problem(line: str) -> str | None:
     """What is wrong with the separators of one line of box values, or None: an empty value
     between two separators, both ``,`` and ``;`` between values, or four ``a,b`` pairs parted
@@ -291,12 +304,9 @@ def _refuse_swapped_corners(path, lines: list[str], corners: np.ndarray, first_l
     row is a typo or swapped corners, not an absence (read as x, y, w, h it became a box of
     negative width, taken for 'absent' without a word). ``0 0 0 0`` (what the project writes
     for an absent frame) and NaN rows pass."""
-    with np.errstate(invalid="ignore"):
-        swapped = (corners[:, 2] < corners[:, 0]) | (corners[:, 3] < corners[:, 1])
-    if not swapped.any():
+    found = swapped_corner(corners)
+    if found is None:
         return
-    k = int(np.flatnonzero(swapped)[0])
-    x1, y1, x2, y2 = corners[k].tolist()
-    what = f"x2 ({x2:g}) < x1 ({x1:g})" if x2 < x1 else f"y2 ({y2:g}) < y1 ({y1:g})"
+    k, what = found
     raise AnnotationFormatError(Path(path), f"{what} in {lines[k].strip()!r}: GTOT rows are x1 y1 x2 y2, the top-left "
                                             "corner then the bottom-right one", line=k + first_line)
