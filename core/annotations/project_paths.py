@@ -31,3 +31,23 @@ def project_store_path(info) -> Path:
     except ValueError:
         return path
     return studio_home() / "projects" / path.name
+
+
+def other_footage(store, sequence) -> tuple[str, int, bool] | None:
+    """Whether the studio project ``store`` (an ``AnnotationStore``) was made for other footage
+    than ``sequence``: None when the name it recorded on opening (``sequence_name``) is the
+    sequence's, or when it recorded no name and frame count (not written by the studio); else
+    ``(name, frame count, refuse)``. ``refuse``: the frame count differs too while the store
+    pairs the streams with the sequence's frame offset, so its boxes belong to other footage.
+    A differing name alone is a renamed folder; a differing count alone, or with another
+    offset, another pairing of the same footage. The rule of ``export-distill --store`` and
+    ``render --store``."""
+    name, count = store.get_meta("sequence_name"), store.get_meta("num_frames")
+    if name is None or count is None or str(name) == sequence.info.name:
+        return None
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        return None
+    same_pairing = int(store.get_meta("frame_offset", 0) or 0) == int(getattr(sequence, "frame_offset", 0) or 0)
+    return str(name), count, count != len(sequence) and same_pairing

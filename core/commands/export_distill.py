@@ -57,19 +57,16 @@ def check_store_fits(store, store_path, sequence) -> None:
     differ from this sequence's (``--store`` of another sequence exported its boxes on these
     frames as training labels, without a word). The name alone differing (a renamed folder) is
     a note, the count alone (another ``--frame-offset`` than the store's pairs other frames)
-    nothing; a store without them (not written by the studio) is taken as it is."""
-    name, count = store.get_meta("sequence_name"), store.get_meta("num_frames")
-    if name is None or count is None:
+    nothing; a store without them (not written by the studio) is taken as it is
+    (``core.annotations.project_paths.other_footage``, also the rule of ``render --store``)."""
+    from core.annotations.project_paths import other_footage
+
+    other = other_footage(store, sequence)
+    if other is None:
         return
-    try:
-        count = int(count)
-    except (TypeError, ValueError):
-        return
+    name, count, refuse = other
     here = (sequence.info.name, len(sequence))
-    if str(name) == here[0]:  # its own (a count that differs: another --frame-offset pairs other frames)
-        return
-    same_pairing = int(store.get_meta("frame_offset", 0) or 0) == int(getattr(sequence, "frame_offset", 0) or 0)
-    if count != here[1] and same_pairing:
+    if refuse:
         raise ExportError(store_path, f"is the project of {name} ({count} frames), not of {here[0]} ({here[1]} "
                                       "frames): its boxes would become training labels on other footage; give "
                                       "this sequence's own store with --store")

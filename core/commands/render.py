@@ -183,18 +183,15 @@ def check_store_fits(store, path: Path, sequence) -> None:
     (the demo's project given with a 140-frame sequence drew the demo's boxes on it without a
     word), unless the store pairs the streams with another frame offset. The name alone
     differing (a renamed folder) is a note; the count alone, or a store without them, passes.
-    The rule of ``export-distill --store``."""
-    name, count = store.get_meta("sequence_name"), store.get_meta("num_frames")
-    if name is None or count is None or str(name) == sequence.info.name:
+    The rule is ``core.annotations.project_paths.other_footage``, as for ``export-distill --store``."""
+    from core.annotations.project_paths import other_footage
+
+    other = other_footage(store, sequence)
+    if other is None:
         return
-    try:
-        count = int(count)
-    except (TypeError, ValueError):
-        return
+    name, count, refuse = other
     here = f"{sequence.info.name} ({len(sequence)} frames)"
-    # another --frame-offset pairs other frames, and counts them otherwise
-    same_pairing = int(store.get_meta("frame_offset", 0) or 0) == int(getattr(sequence, "frame_offset", 0) or 0)
-    if count != len(sequence) and same_pairing:
+    if refuse:
         raise ConfigError(f"{path}: is the project of {name} ({count} frames), not of {here}: its boxes would be "
                           "drawn on other footage; give this sequence's own project with --store")
     print(f"note: {path} was made for {name} ({count} frames); drawing it on {here}", file=sys.stderr)
