@@ -118,12 +118,7 @@ def _tar_problem(path: Path) -> str | None:
     if {"sys_info", "pickle", "storages", "tensors"} <= set(names):
         return ("is a checkpoint in PyTorch's .tar format of before version 0.4, which cannot be read safely "
                 "(weights_only); load it with that PyTorch and save its state dict again")
-    inside = [name for name in names if name.lower().endswith(CHECKPOINT_SUFFIXES)]
-    if inside:
-        more = f" and {len(inside) - 1} more" if len(inside) > 1 else ""
-        return f"is a tar archive that holds {inside[0]}{more}: unpack it first (tar xf) and give that file"
-    shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-    return f"is a tar archive without a PyTorch checkpoint in it ({f'it holds {shown}' if names else 'it is empty'})"
+    return _archive_problem("tar", names, "unpack it first (tar xf)")
 
 
 #: (magic bytes, kind, hint) of the compressed bundles weights are often released in
@@ -150,12 +145,18 @@ def _zip_problem(path: Path) -> str | None:
                 "or convert the authors' weights with import-weights")
     if any(name.endswith("/data.pkl") for name in names):
         return None
+    return _archive_problem("zip", names, "unpack it first")
+
+
+def _archive_problem(kind: str, names: list[str], unpack: str) -> str:
+    """What a ``kind`` ("tar", "zip") archive holding ``names`` is, given where a checkpoint was
+    expected: the checkpoint it holds (``unpack``: how to get it out), or that it holds none."""
     inside = [name for name in names if name.lower().endswith(CHECKPOINT_SUFFIXES)]
     if inside:
         more = f" and {len(inside) - 1} more" if len(inside) > 1 else ""
-        return f"is a zip archive that holds {inside[0]}{more}: unpack it first and give that file"
+        return f"is a {kind} archive that holds {inside[0]}{more}: {unpack} and give that file"
     shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
-    return f"is a zip archive without a PyTorch checkpoint in it ({f'it holds {shown}' if names else 'it is empty'})"
+    return f"is a {kind} archive without a PyTorch checkpoint in it ({f'it holds {shown}' if names else 'it is empty'})"
 
 
 #: the top packages of the authors' training code (MPLT, OSTrack: ``lib.train.admin...``;
