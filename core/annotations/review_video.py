@@ -119,6 +119,14 @@ def is_review_video(path: str | Path) -> bool:
     return head[4:8] == b"ftyp" or (head[:4] == b"RIFF" and head[8:12] == b"AVI ")
 
 
+def shown_layout(info, layout: str) -> str:
+    """The layout a video of footage ``info`` (a ``SequenceInfo``) asked for ``layout`` shows:
+    one-stream footage shows its one stream, whatever was asked."""
+    if getattr(info, "visible_only", False):
+        return "visible"
+    return "thermal" if getattr(info, "thermal_only", False) else layout
+
+
 def annotation_layer(records: Mapping[int, FrameAnnotation], name: str = "annotations") -> BoxLayer:
     """The studio's records as a layer: each box in its provenance's colour, occluded ones
     dashed, the word its kind ("drawn", "tracked 0.62"); absent frames say "absent"."""
@@ -157,8 +165,7 @@ def render_review_video(sequence, layers: Sequence[BoxLayer], out_path: str | Pa
     if fourcc is None:
         raise ExportError(out_path, "a review video is .mp4 or .avi")
     info = sequence.info
-    layout = ("visible" if getattr(info, "visible_only", False) else
-              "thermal" if getattr(info, "thermal_only", False) else options.layout)
+    layout = shown_layout(info, options.layout)
     count = len(sequence)
     fps = options.fps or (float(info.fps) if getattr(info, "fps", None) else 25.0)
     panels = 2 if layout == "side-by-side" else 1
@@ -210,7 +217,7 @@ def _compose(pair, index: int, count: int, layers: Sequence[BoxLayer], layout: s
                 _draw_box(image, np.asarray(box, dtype=np.float64) * scale, mark.colour, mark.dashed)
     for layer in layers:
         mark = layer.boxes.get(index)
-        word = "no box" if mark is None else mark.word or ("" if mark.box is not None else "no box")
+        word = _word(mark)
         colour = mark.colour if mark is not None and mark.box is not None else layer.colour
         words.append((_label(layer.name, word), colour))
     canvas = np.zeros((panel[1] + header, panel[0] * len(views), 3), dtype=np.uint8)
@@ -218,6 +225,14 @@ def _compose(pair, index: int, count: int, layers: Sequence[BoxLayer], layout: s
         canvas[header:, k * panel[0]:(k + 1) * panel[0]] = image
     _header(canvas, f"frame {index + 1}/{count}", words, slots)
     return canvas
+
+
+def _word(mark: FrameBox | None) -> str:
+    """What the legend says of a layer's ``mark`` on a frame: its word, "no box" where it has
+    no box and no word (or no mark), "" for a box without a word (the layer's name alone)."""
+    if mark is None:
+        return "no box"
+    return mark.word or ("" if mark.box is not None else "no box")
 
 
 def _label(name: str, word: str) -> str:
@@ -236,7 +251,7 @@ def legend_layout(title: str, layers: Sequence[BoxLayer], width: int) -> tuple[l
     right edge of a narrow video (five trackers on a 320-pixel sequence named two and a half)."""
     x, y, slots = 6 + _text_width(title) + 16, 15, []
     for layer in layers:
-        words = {"no box"} | {m.word or ("" if m.box is not None else "no box") for m in layer.boxes.values()}
+        words = {_word(None)} | {_word(mark) for mark in layer.boxes.values()}
         needed = max(_text_width(_label(layer.name, word)) for word in words)
         if x + needed > width - 6 and x > 6:
             x, y = 6, y + _LINE_PX

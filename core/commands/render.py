@@ -67,6 +67,7 @@ def run(args) -> int:
         annotation_layer,
         render_review_video,
         rows_layer,
+        shown_layout,
         video_path,
     )
     from core.commands.track_setup import open_input
@@ -105,12 +106,11 @@ def run(args) -> int:
                          f"from the {len(LAYER_RGB)}th file on (white stays the ground truth's)")
         if args.store is not None:
             layers.append(annotation_layer(_store_records(args.store, sequence), "annotations"))
-        info = sequence.info
-        present = "visible" if getattr(info, "visible_only", False) else "thermal" if getattr(
-            info, "thermal_only", False) else None
-        if present is not None and args.layout != "side-by-side" and args.layout != present:
+        shown = shown_layout(sequence.info, args.layout)
+        if args.layout != "side-by-side" and shown != args.layout:
             # it showed the one stream there is without a word, as if the layout asked had been drawn
-            notes.append(f"--layout {args.layout}: {info.name} has only its {present} stream, which the video shows")
+            notes.append(f"--layout {args.layout}: {sequence.info.name} has only its {shown} stream, which the video "
+                         "shows")
         for note in notes:
             print(f"note: {note}", file=sys.stderr)
         if not layers:
