@@ -5,7 +5,9 @@ status (tracker FPS, engine, device, progress, Stop). The window owns at most on
 ``Document``; edits go through ``app.edits`` commands on the document's undo stack.
 Behaviour lives in the controllers (``app.controllers``), the edit glue
 (``app.window_edits``), the tracker and teacher gestures (``app.window_review``), the dialogs
-(``app.window_dialogs``), the runs' display (``app.window_runs``) and opening projects (``app.window_opening``); this class wires them.
+(``app.window_dialogs``), the runs' display (``app.window_runs``), opening projects (``app.window_opening``)
+and the frame on screen (``app.window_frames``: navigation, boxes, titles, zoom, timeline data);
+this class builds the window, wires them, and keeps the actions' enabled state and the close.
 """
 from __future__ import annotations
 
@@ -18,25 +20,23 @@ from app.controllers.improving import install_improve
 from app.controllers.opening import OpenController
 from app.controllers.tracking import RunController
 from app.document import Document
-from app.edits import outside_frame
 from app.jobs import TrackerPool
 from app.menus import build_menus
 from app.settings import StudioSettings
 from app.status import ElidingStatusBar, JobStatus
-from app.views.paired_view import PairedViews, missing_modality
+from app.views.paired_view import PairedViews
 from app.views.timeline import TimelineWidget
 from app.views.transport import TransportBar
 from app.window_dialogs import WindowDialogs
 from app.window_edits import EditGlue
+from app.window_frames import WindowFrames
 from app.window_geometry import keep_on_screen
 from app.window_imports import ImportGlue
 from app.window_opening import WindowOpening
 from app.window_review import ReviewGlue
 from app.window_runs import WindowRuns
 from app.workers import FrameFetcher
-from core.annotations.records import Provenance
 from core.trackers import is_peer, peer_modality, tracker_label
-from core.tracking.tracker_config import low_confidence_for
 from core.wording import plural
 
 TIMELINE_REFRESH_MS = 200
@@ -55,7 +55,7 @@ DOCUMENT_ACTIONS = ("prev_frame", "next_frame", "back_10", "forward_10", "first_
 FILE_CHECK_MS = 2000
 
 
-class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
+class MainWindow(WindowFrames, WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
     """``synchronous=True`` runs every worker on the GUI thread (tests, screenshots).
 
     Signals: project_opened(Document), frame_shown(int).
@@ -220,80 +220,6 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         box.setInformativeText(text if headline == "Error" else f"{headline}: {text}")
         self.statusBar().showMessage(f"{done}: {error}", 15000)
 
-    # -- frames ---------------------------------------------------------------------------
-    def goto(self, frame: int) -> None:
-        """Show ``frame`` (user navigation: while a run goes on, the views stop following it)."""
-        if self.document is None:
-            return
-        if self.tracking.busy or self.refining.busy:
-            self.follow_live = False
-        frame = max(0, min(int(frame), self.document.num_frames - 1))
-        self.frame = frame
-        self.transport.set_frame(frame)
-        self.timeline.set_frame(frame)
-        self.refresh_boxes()
-        self.fetcher.request(frame)
-
-    def step(self, delta: int) -> None:
-        self.goto(self.frame + delta)
-
-    def ask_goto_frame(self) -> None:
-        """Go to a frame the user types, numbered from 1 as the timeline and the title show it."""
-        if self.document is None:
-            return
-        from PySide6.QtWidgets import QInputDialog
-
-        last = self.document.num_frames
-        number, ok = QInputDialog.getInt(self, "Go to frame", f"Frame (1-{last}):", self.frame + 1, 1, last)
-        if ok:
-            self.goto(number - 1)
-
-    def _frame_ready(self, frame: int, pair) -> None:
-        if frame == self.frame:
-            self._show_pair(pair)
-
-    def _show_pair(self, pair) -> None:
-        self.pair = pair
-        self.unreadable_frame = None
-        self.views.set_pair(pair)
-        self.transport.set_frame(pair.index)
-        self.timeline.set_frame(pair.index)
-        self.refresh_boxes()
-        if self.settings.follow_target:
-            self._follow()
-        self.frame_shown.emit(pair.index)
-
-    # -- zoom -----------------------------------------------------------------------------
-    def _target_box(self):
-        record = self.document.record(self.frame) if self.document is not None else None
-        return None if record is None or record.box is None else record.box
-
-    def zoom_to_target(self) -> None:
-        """Z: zoom both (linked) views onto this frame's box."""
-        box = self._target_box()
-        if box is None:
-            self.statusBar().showMessage("no box on this frame to zoom to", 5000)
-            return
-        self.views.visible.zoom_to(box)
-
-    def _follow(self) -> None:
-        box = self._target_box()
-        if box is not None:
-            self.views.visible.centre_on(box)
-
-    def _follow_toggled(self, on: bool) -> None:
-        self.settings.follow_target = bool(on)
-        self.settings.save()
-        if on:
-            box = self._target_box()
-            if box is not None:
-                self.views.visible.zoom_to(box)
-        # said: a key pressed by mistake changed the view from then on (also after a restart) without a word
-        key = key_text(self.actions, "follow_target")
-        self.statusBar().showMessage(
-            f"Follow the target on: the views keep the box centred while playing, stepping or tracking ({key} "
-            "turns it off)" if on else f"Follow the target off ({key} turns it on)", 8000)
-
     # -- tracker choice -------------------------------------------------------------------
     def set_tracker(self, name: str) -> None:
         """The live tracker T runs (``core.trackers.tracker_names()``), remembered."""
@@ -320,83 +246,10 @@ class MainWindow(WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
         self.job_status.tracker_label.setToolTip(f"the tracker {key_text(self.actions, 'track')} runs "
                                                  "(Track > Tracker)")
 
-    def refresh_boxes(self) -> None:
-        document = self.document
-        if document is None:
-            return
-        record = document.record(self.frame)
-        proposal = document.proposals.get(self.frame)
-        self.views.show_annotation(record, proposal[0] if proposal else None)
-        self._update_frame_status(record, proposal)
-
-    def _update_frame_status(self, record, proposal) -> None:
-        if record is None:
-            text = "no box"
-        elif record.absent:
-            q = key_text(self.actions, "occluded")
-            text = f"absent: fully occluded ({q})" if record.occluded else f"absent: out of view ({q}: fully occluded)"
-        elif record.provenance == Provenance.STUDENT:  # a machine box: say which tracker made it
-            by = self.document.tracked_by.get(self.frame) if self.document is not None else None
-            text = f"tracked ({by})" if by else "tracked"
-        else:
-            text = str(record.provenance)
-            if record.keyframe:
-                text += " keyframe"
-            if record.confidence is not None:
-                text += f", confidence {record.confidence:.2f}"
-            if record.occluded:
-                text += ", occluded"
-            info = self.document.info if self.document is not None else None
-            if info is not None and outside_frame(record.box, info.width, info.height):
-                x, y, w, h = (f"{float(v):g}" for v in record.box)
-                text += f" | the box ({x}, {y}, {w}, {h}) lies outside the frame"
-        if proposal is not None and proposal[0] is not None:
-            c = proposal[1]
-            # "teacher proposal 0.39" beside the timeline's teacher-student IoU curve read as the boxes' overlap
-            text += (f" | teacher proposal{'' if c is None else f', confidence {c:.2f}'} "
-                     f"({key_text(self.actions, 'accept')} to accept)")
-        if self.unreadable_frame == self.frame:
-            text += " | the picture cannot be decoded"
-        self.views.set_titles(f"{self._visible_title()}  frame {self.frame + 1}: {text}", self._thermal_title())
-
     def _check_project_file(self) -> None:
         document = self.document
         if document is not None and not document.closed:
             document.keep_file()
-
-    def _visible_title(self) -> str:
-        """The left pane's name, and with View > Blend thermal over visible on, that the thermal
-        frame is blended into it (the title said "Visible" over a picture half thermal)."""
-        if not self.views.blend:
-            return self.pane_names[0]
-        info = self.document.info if self.document is not None else None
-        layer = "visible luminance" if missing_modality(info) == "thermal" else "thermal"  # what the right pane shows
-        return f"{self.pane_names[0]} + {layer} blended ({self.settings.colormap}, {self.views.blend_opacity:.0%})"
-
-    def _thermal_title(self) -> str:
-        separate = ", separate thermal box" if self.actions["separate_thermal"].isChecked() else ""
-        return f"{self.pane_names[1]}  ({self.settings.colormap}, levels 0-255{separate})"
-
-    def _document_changed(self, frames) -> None:
-        if frames is None or self.frame in frames:
-            self.refresh_boxes()
-        if self.synchronous:
-            self.refresh_timeline()
-        elif not self._timeline_timer.isActive():
-            self._timeline_timer.start()
-
-    def refresh_timeline(self) -> None:
-        if self.document is not None:
-            self.timeline.set_data(self.document.timeline(), low_threshold=self.review_threshold())
-
-    def review_threshold(self) -> float:
-        """The track confidence under which a frame is flagged for review (the yellow runs, N,
-        Refine's default): the user's when chosen in Refine, else the default for the open
-        sequence (``core.tracking.tracker_config.low_confidence_for``: 0.4 on a two-stream pair
-        and on visible-only or thermal-only footage)."""
-        if self.settings.low_confidence_chosen:
-            return self.settings.low_confidence
-        return low_confidence_for(self.document.info if self.document is not None else None)
 
     def _update_title(self) -> None:
         if self.document is None:

@@ -1,0 +1,166 @@
+"""The frame on screen (a mixin of ``MainWindow``): going to a frame, the decoded pair shown,
+its boxes and the teacher's proposal drawn, the panes' titles and the frame's status line,
+zoom onto the target and Follow the target, and the timeline's data and review threshold.
+The widgets themselves are ``app.views``; building and wiring the window is ``app.main_window``."""
+from __future__ import annotations
+
+from app.actions import key_text
+from app.edits import outside_frame
+from app.views.paired_view import missing_modality
+from core.annotations.records import Provenance
+from core.tracking.tracker_config import low_confidence_for
+
+
+class WindowFrames:
+    """Needs the ``MainWindow`` attributes: document, frame, pair, unreadable_frame, settings,
+    actions, views, timeline, transport, fetcher, tracking, refining, follow_live, synchronous,
+    pane_names, frame_shown, statusBar, _timeline_timer."""
+
+    # -- frames ---------------------------------------------------------------------------
+    def goto(self, frame: int) -> None:
+        """Show ``frame`` (user navigation: while a run goes on, the views stop following it)."""
+        if self.document is None:
+            return
+        if self.tracking.busy or self.refining.busy:
+            self.follow_live = False
+        frame = max(0, min(int(frame), self.document.num_frames - 1))
+        self.frame = frame
+        self.transport.set_frame(frame)
+        self.timeline.set_frame(frame)
+        self.refresh_boxes()
+        self.fetcher.request(frame)
+
+    def step(self, delta: int) -> None:
+        self.goto(self.frame + delta)
+
+    def ask_goto_frame(self) -> None:
+        """Go to a frame the user types, numbered from 1 as the timeline and the title show it."""
+        if self.document is None:
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        last = self.document.num_frames
+        number, ok = QInputDialog.getInt(self, "Go to frame", f"Frame (1-{last}):", self.frame + 1, 1, last)
+        if ok:
+            self.goto(number - 1)
+
+    def _frame_ready(self, frame: int, pair) -> None:
+        if frame == self.frame:
+            self._show_pair(pair)
+
+    def _show_pair(self, pair) -> None:
+        self.pair = pair
+        self.unreadable_frame = None
+        self.views.set_pair(pair)
+        self.transport.set_frame(pair.index)
+        self.timeline.set_frame(pair.index)
+        self.refresh_boxes()
+        if self.settings.follow_target:
+            self._follow()
+        self.frame_shown.emit(pair.index)
+
+    # -- zoom -----------------------------------------------------------------------------
+    def _target_box(self):
+        record = self.document.record(self.frame) if self.document is not None else None
+        return None if record is None or record.box is None else record.box
+
+    def zoom_to_target(self) -> None:
+        """Z: zoom both (linked) views onto this frame's box."""
+        box = self._target_box()
+        if box is None:
+            self.statusBar().showMessage("no box on this frame to zoom to", 5000)
+            return
+        self.views.visible.zoom_to(box)
+
+    def _follow(self) -> None:
+        box = self._target_box()
+        if box is not None:
+            self.views.visible.centre_on(box)
+
+    def _follow_toggled(self, on: bool) -> None:
+        self.settings.follow_target = bool(on)
+        self.settings.save()
+        if on:
+            box = self._target_box()
+            if box is not None:
+                self.views.visible.zoom_to(box)
+        # said: a key pressed by mistake changed the view from then on (also after a restart) without a word
+        key = key_text(self.actions, "follow_target")
+        self.statusBar().showMessage(
+            f"Follow the target on: the views keep the box centred while playing, stepping or tracking ({key} "
+            "turns it off)" if on else f"Follow the target off ({key} turns it on)", 8000)
+
+    # -- boxes and titles -----------------------------------------------------------------
+    def refresh_boxes(self) -> None:
+        document = self.document
+        if document is None:
+            return
+        record = document.record(self.frame)
+        proposal = document.proposals.get(self.frame)
+        self.views.show_annotation(record, proposal[0] if proposal else None)
+        self._update_frame_status(record, proposal)
+
+    def _update_frame_status(self, record, proposal) -> None:
+        if record is None:
+            text = "no box"
+        elif record.absent:
+            q = key_text(self.actions, "occluded")
+            text = f"absent: fully occluded ({q})" if record.occluded else f"absent: out of view ({q}: fully occluded)"
+        elif record.provenance == Provenance.STUDENT:  # a machine box: say which tracker made it
+            by = self.document.tracked_by.get(self.frame) if self.document is not None else None
+            text = f"tracked ({by})" if by else "tracked"
+        else:
+            text = str(record.provenance)
+            if record.keyframe:
+                text += " keyframe"
+            if record.confidence is not None:
+                text += f", confidence {record.confidence:.2f}"
+            if record.occluded:
+                text += ", occluded"
+            info = self.document.info if self.document is not None else None
+            if info is not None and outside_frame(record.box, info.width, info.height):
+                x, y, w, h = (f"{float(v):g}" for v in record.box)
+                text += f" | the box ({x}, {y}, {w}, {h}) lies outside the frame"
+        if proposal is not None and proposal[0] is not None:
+            c = proposal[1]
+            # "teacher proposal 0.39" beside the timeline's teacher-student IoU curve read as the boxes' overlap
+            text += (f" | teacher proposal{'' if c is None else f', confidence {c:.2f}'} "
+                     f"({key_text(self.actions, 'accept')} to accept)")
+        if self.unreadable_frame == self.frame:
+            text += " | the picture cannot be decoded"
+        self.views.set_titles(f"{self._visible_title()}  frame {self.frame + 1}: {text}", self._thermal_title())
+
+    def _visible_title(self) -> str:
+        """The left pane's name, and with View > Blend thermal over visible on, that the thermal
+        frame is blended into it (the title said "Visible" over a picture half thermal)."""
+        if not self.views.blend:
+            return self.pane_names[0]
+        info = self.document.info if self.document is not None else None
+        layer = "visible luminance" if missing_modality(info) == "thermal" else "thermal"  # what the right pane shows
+        return f"{self.pane_names[0]} + {layer} blended ({self.settings.colormap}, {self.views.blend_opacity:.0%})"
+
+    def _thermal_title(self) -> str:
+        separate = ", separate thermal box" if self.actions["separate_thermal"].isChecked() else ""
+        return f"{self.pane_names[1]}  ({self.settings.colormap}, levels 0-255{separate})"
+
+    # -- timeline -------------------------------------------------------------------------
+    def _document_changed(self, frames) -> None:
+        if frames is None or self.frame in frames:
+            self.refresh_boxes()
+        if self.synchronous:
+            self.refresh_timeline()
+        elif not self._timeline_timer.isActive():
+            self._timeline_timer.start()
+
+    def refresh_timeline(self) -> None:
+        if self.document is not None:
+            self.timeline.set_data(self.document.timeline(), low_threshold=self.review_threshold())
+
+    def review_threshold(self) -> float:
+        """The track confidence under which a frame is flagged for review (the yellow runs, N,
+        Refine's default): the user's when chosen in Refine, else the default for the open
+        sequence (``core.tracking.tracker_config.low_confidence_for``: 0.4 on a two-stream pair
+        and on visible-only or thermal-only footage)."""
+        if self.settings.low_confidence_chosen:
+            return self.settings.low_confidence
+        return low_confidence_for(self.document.info if self.document is not None else None)
