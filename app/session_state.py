@@ -23,7 +23,9 @@ from typing import Any
 
 META_KEY = "studio_session"
 EXPORT_KEY = "studio_last_export"
-#: A tracking run going on: ``{"start": int, "tracker": name, "last": int}`` (0-based frames), written
+#: A tracking run going on: ``{"start": int, "tracker": name, "last": int, "run": run id}`` (0-based frames;
+#: ``run``: the id its raw outputs are stored under, ``tracker_outputs.run_id``; absent in notes of earlier
+#: versions), written
 #: when T starts, brought up to date about once a second and removed when the run ends; found when
 #: the project opens, the studio ended during a run (killed, crashed, the machine went down).
 RUN_KEY = "studio_run"
@@ -112,12 +114,16 @@ def write_last_export(store, key: str, target) -> None:
     store.set_meta(EXPORT_KEY, {"format": str(key), "target": str(target)})
 
 
-def write_run(store, start: int, tracker: str, last: int, step: int = 1) -> None:
+def write_run(store, start: int, tracker: str, last: int, step: int = 1, *, run_id: str | None = None) -> None:
     """Keep "a tracking run from ``start`` with ``tracker`` goes on, written up to ``last``"
-    (``step`` -1: a run tracking back, ``last`` <= ``start``)."""
+    (``step`` -1: a run tracking back, ``last`` <= ``start``); ``run_id``: the id the run stores its
+    raw outputs under (``app.jobs.track_job``), which tells its boxes from an earlier run's of the
+    same tracker."""
     if getattr(store, "read_only", False):
         return
     run = {"start": int(start), "tracker": str(tracker), "last": int(last)}
+    if run_id is not None:
+        run["run"] = str(run_id)
     if step < 0:
         run["step"] = -1
     store.set_meta(RUN_KEY, run)
@@ -128,6 +134,17 @@ def clear_run(store) -> None:
     if getattr(store, "read_only", False) or store.get_meta(RUN_KEY, None) is None:
         return
     store.set_meta(RUN_KEY, None)
+
+
+def read_run_id(store) -> str | None:
+    """The run id the note of a run that never ended names (``write_run``), or None (no note, a note
+    of an earlier version, an unreadable one)."""
+    try:
+        raw = store.get_meta(RUN_KEY, None)
+    except Exception:  # an unreadable entry: nothing to say
+        return None
+    run = raw.get("run") if isinstance(raw, dict) else None
+    return run if isinstance(run, str) and run else None
 
 
 def read_run(store, num_frames: int) -> tuple[int, str, int, int] | None:

@@ -13,7 +13,7 @@ from app.actions import key_text
 from app.document import Document
 from app.project import OpenRequest
 from app.qt import freeze_heap
-from app.session_state import SessionState, clear_run, read_run, read_session, write_session
+from app.session_state import SessionState, clear_run, read_run, read_run_id, read_session, write_session
 from app.track_process import recipe_for
 from app.views.paired_view import pane_names
 
@@ -139,10 +139,14 @@ class WindowOpening:
             return ""
         start, tracker, last, step = run  # step -1: a run tracking back wrote down from its start
         label = tracker_label(tracker) if tracker else ""
+        # the run's own outputs, by its id: an older run of the same tracker beyond its last note is not its
+        run_id = read_run_id(document.store) if tracker else None
+        runs = document.store.tracker_output_runs(tracker) if run_id is not None else None
         # batches committed after the last note: the run's boxes go on frame by frame
         while (0 <= last + step < document.num_frames and (record := document.record(last + step)) is not None
                and record.provenance == Provenance.STUDENT
-               and (not label or document.tracked_by.get(last + step) == label)):
+               and (not label or document.tracked_by.get(last + step) == label)
+               and (runs is None or runs.get(last + step) == run_id)):
             last += step
         try:
             clear_run(document.store)

@@ -14,7 +14,7 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from app.edits import DropProposals, ReplaceTrackerOutputs
-from app.jobs import TrackerPool, refine_job, track_job
+from app.jobs import TrackerPool, new_run_id, refine_job, track_job
 from app.session_state import clear_run, write_run
 from app.workers import JobRunner
 from core.annotations.history import CommandGroup, SetRecords, merge_set_records
@@ -84,6 +84,7 @@ class RunController(QObject):
         self.done_count = 0  # frames the last run tracked (written) or refined, set when it ends
         self._last_live = 0.0
         self._run_start, self._run_marked = 0, 0.0  # ``_mark_run``
+        self._run_id: str | None = None  # the tracking run's id (``app.jobs.new_run_id``), in its note
         self._result = None
 
     @property
@@ -101,12 +102,13 @@ class RunController(QObject):
         applied, dropped, outputs = self.commands, self.dropped, self.outputs
         self.model = settings.tracker
         self.step = step
+        self._run_id = run_id = new_run_id(settings.tracker)  # the note names it: a killed run's own boxes
         self._mark_run(start, start)
         recipe = getattr(document, "recipe", None)
         self.runner.start(lambda: track_job(self.pool, settings, document.sequence, document.store, start, stop,
                                             applied=applied, dropped=dropped, recipe=recipe,
                                             live_interval=LIVE_INTERVAL_S, outputs=outputs,
-                                            cancelled=self._cancel_flag(), step=step))
+                                            cancelled=self._cancel_flag(), step=step, run_id=run_id))
 
     def start_refine(self, document, settings, frames: list[int]) -> None:
         if document.refuse_if_read_only("teacher refinement"):
@@ -139,7 +141,7 @@ class RunController(QObject):
             self._run_start = start
         self._run_marked = time.perf_counter()
         try:
-            write_run(self.document.store, self._run_start, self.model, last, self.step)
+            write_run(self.document.store, self._run_start, self.model, last, self.step, run_id=self._run_id)
         except RGBTError:
             pass
 

@@ -248,6 +248,15 @@ class AnnotationStore(StoreConnection):
         ).fetchall()
         return self._checked_outputs(rows)
 
+    def tracker_output_runs(self, model: str, start: int | None = None, stop: int | None = None) -> dict[int, str]:
+        """frame -> the run id under which ``model``'s latest output there was stored (all frames, or
+        those in ``[start, stop)``)."""
+        lo, hi = _span(start, stop)
+        rows = self._connection().execute(
+            "SELECT frame, run_id FROM tracker_outputs WHERE model = ? AND frame >= ? AND frame < ?", (model, lo, hi)
+        ).fetchall()
+        return {int(frame): str(run) for frame, run in rows}
+
     # -- teacher proposals ---------------------------------------------------------------
     def put_proposals(self, run_id: str, rows: Iterable[tuple[int, Any, float | None]]) -> None:
         data = [(int(f), *_box_columns(box), None if c is None else float(c), run_id) for f, box, c in rows]
