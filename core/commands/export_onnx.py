@@ -1,7 +1,10 @@
 """``python main.py export-onnx [--model student|teacher|both] [--weights CKPT] --out DIR``.
 
 Exports project checkpoints to ONNX (``core.tracking.onnx_export``) as
-``DIR/<checkpoint stem>.onnx`` (default checkpoints: ``assets/models/{model}_{scale}.pt``),
+``DIR/<checkpoint stem>.onnx`` (default checkpoints: ``assets/models/{model}_{scale}.pt``); a
+training run's ``checkpoint.pt`` exported to another folder than its own is named after its run
+folder (``runs/kd/checkpoint.pt`` -> ``DIR/kd.onnx``: two runs' exports in one folder never share
+a name), beside its checkpoint ``checkpoint.onnx`` (what ``--engine auto`` looks for),
 then checks the export against PyTorch on random inputs (max abs error on the score,
 size and offset maps, which make the box, must be <= 1e-4) before it replaces anything:
 an export that fails the check leaves ``DIR`` as it was. ``--int8`` also writes the int8
@@ -31,7 +34,8 @@ MIN_OPSET = 11
 def register(subparsers) -> None:
     parser = subparsers.add_parser("export-onnx", help="export student/teacher checkpoints to ONNX",
                                    description="Export tracking networks to ONNX (named inputs, dynamic batch): "
-                                   "DIR/<checkpoint name>.onnx, checked against PyTorch before it replaces anything. "
+                                   "DIR/<checkpoint name>.onnx (a training run's checkpoint.pt: DIR/<run folder>.onnx, "
+                                   "or checkpoint.onnx beside it), checked against PyTorch before it replaces anything. "
                                    "Without --weights the bundled checkpoints are exported. An export beside its "
                                    "checkpoint (--out the checkpoint's folder) is what track, the studio and the "
                                    "benches run with --engine auto. Example: rgbt-studio export-onnx --model student "
@@ -84,7 +88,25 @@ def parity_error(model, path: Path, seed: int = 0) -> float:
     return max(float(np.abs(g - w).max()) for g, w in zip(got[:BOX_MAPS], want[:BOX_MAPS], strict=True))
 
 
-def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool):
+#: the checkpoint name a training run writes (``core.training.run_folder.RUN_FILES``): the same in every run
+RUN_CHECKPOINT = "checkpoint.pt"
+
+
+def export_stem(checkpoint: Path, out: Path) -> str:
+    """The name (no suffix) of ``checkpoint``'s export in the folder ``out``: the checkpoint's stem,
+    except for a training run's ``checkpoint.pt`` exported elsewhere than its own folder, named after
+    its run folder (``runs/kd/checkpoint.pt`` -> ``kd``), so two runs' exports do not collide."""
+    checkpoint = Path(checkpoint)
+    if checkpoint.name != RUN_CHECKPOINT or not checkpoint.parent.resolve().name:
+        return checkpoint.stem
+    try:
+        beside = Path(out).resolve() == checkpoint.parent.resolve()
+    except OSError:
+        beside = False
+    return checkpoint.stem if beside else checkpoint.parent.resolve().name
+
+
+def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool, out: Path):
     from core.models.checkpoint import load_checkpoint
     from core.tracking.factory import default_weights, print_random_warning, random_model
 
@@ -93,7 +115,7 @@ def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool)
         network, _ = load_checkpoint(path)
         if getattr(network, "FACTORY", model_name) != model_name:
             raise CheckpointError(path, f"holds a {network.FACTORY} model, not a {model_name}")
-        return network, path.stem, path
+        return network, export_stem(path, out), path
     if not allow_random:
         raise CheckpointError(path, f"{model_name} checkpoint not found (give --weights, or --random-weights)")
     print_random_warning(model_name)
@@ -149,13 +171,14 @@ def run(args) -> int:
     check_output(args.out, folder=True, option="--out")
     for name in names:  # every target checked before the first export
         weights = args.weights if args.weights is not None else default_weights(name, args.scale)
-        stem = weights.stem if weights.is_file() or not args.random_weights else f"{name}_{args.scale}"
+        stem = (export_stem(weights, args.out) if weights.is_file() or not args.random_weights
+                else f"{name}_{args.scale}")
         targets = [args.out / f"{stem}.onnx"] + ([int8_path(args.out / f"{stem}.onnx")] if args.int8 else [])
         for target in targets:
             check_output(target, protected=[(weights, "the checkpoint to export")], force=args.force,
                          option="the ONNX file")
     for name in names:
-        network, stem, source = _load(name, args.weights, args.scale, args.random_weights)
+        network, stem, source = _load(name, args.weights, args.scale, args.random_weights, args.out)
         target = args.out / f"{stem}.onnx"
         _write_checked(name, network, target, partial(export_onnx, network, opset=args.opset, source_checkpoint=source),
                        PARITY_TOLERANCE, "ONNX")

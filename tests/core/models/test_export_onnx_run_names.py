@@ -1,0 +1,49 @@
+"""Two training runs' ``checkpoint.pt`` exported into one folder were both named ``checkpoint.onnx``:
+the second refused with "already exists", and with --force replaced the first run's export, which
+then ran under the other run's name. A run's checkpoint exported elsewhere than its own folder is
+now named after its run folder (``kd.onnx``); beside its checkpoint it keeps ``checkpoint.onnx``,
+which track and the studio look for there."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from core.cli import main
+
+
+def _run_checkpoint(folder: Path, seed: int) -> Path:
+    import torch
+
+    from core.models.checkpoint import save_checkpoint
+    from core.models.config import student_config
+    from core.models.registry import build_model
+
+    torch.manual_seed(seed)
+    folder.mkdir(parents=True)
+    config = student_config("bundled", pretrained_stem=False, depth=1)
+    return save_checkpoint(folder / "checkpoint.pt", build_model("student", config, pretrained_stem=False))
+
+
+@pytest.fixture(scope="module")
+def runs(tmp_path_factory) -> dict[str, Path]:
+    root = tmp_path_factory.mktemp("runs")
+    return {"kd": _run_checkpoint(root / "kd", 0), "nokd": _run_checkpoint(root / "nokd", 1)}
+
+
+def test_two_runs_exported_into_one_folder_keep_both_exports(runs, tmp_path, capsys):
+    out = tmp_path / "exports"
+    for name in ("kd", "nokd"):
+        assert main(["export-onnx", "--model", "student", "--weights", str(runs[name]), "--out", str(out)]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["kd.onnx", "nokd.onnx"]
+    assert f"wrote {out / 'nokd.onnx'}" in capsys.readouterr().err
+
+
+def test_a_run_exported_beside_its_checkpoint_keeps_the_name_track_looks_for(runs, tmp_path):
+    import shutil
+
+    run = tmp_path / "kd"
+    run.mkdir()
+    checkpoint = Path(shutil.copy(runs["kd"], run / "checkpoint.pt"))
+    assert main(["export-onnx", "--model", "student", "--weights", str(checkpoint), "--out", str(run)]) == 0
+    assert (run / "checkpoint.onnx").is_file() and not (run / "kd.onnx").exists()
