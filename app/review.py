@@ -55,13 +55,25 @@ def needs_attention(data: TimelineData, *, confidence: float = LOW_CONFIDENCE,
                     agreement: float = LOW_AGREEMENT) -> np.ndarray:
     """(N,) bool: low student confidence or low teacher-student IoU, on frames that are
     not manual keyframes (a human already looked at those), plus the first unannotated
-    frame after an annotated run (where tracking stopped)."""
+    frame after an annotated run (where tracking stopped) and the unannotated frame before
+    a tracked box that follows no box (where tracking back, Shift+T, stopped: a drawn,
+    interpolated or imported box there has no confidence and flags nothing)."""
     with np.errstate(invalid="ignore"):
         low = (data.confidence < confidence) | (data.iou < agreement)
     flags = low & ~data.keyframe & ~data.absent
     gaps = np.flatnonzero(data.annotated[:-1] & ~data.annotated[1:]) + 1
     flags[gaps] = True
+    flags[np.flatnonzero(_back_stops(data))] = True
     return flags
+
+
+def _back_stops(data: TimelineData) -> np.ndarray:
+    """(N,) bool: the frames with no record whose next frame holds a tracked box (a confidence)
+    and whose previous frame none: where a backward run stopped, seen from the frames it left
+    without a box."""
+    stops = np.zeros(data.num_frames, bool)
+    stops[:-1] = ~data.annotated[:-1] & data.annotated[1:] & np.isfinite(data.confidence[1:])
+    return stops
 
 
 def next_attention(data: TimelineData, frame: int, **thresholds) -> int | None:
@@ -108,10 +120,12 @@ def attention_stretch(data: TimelineData, frame: int, *, confidence: float = LOW
 
 
 def _why_no_box(data: TimelineData, frame: int) -> str:
-    """Why ``frame``, the first with no record after annotated ones, is flagged, by what the frame
-    before holds: "tracking stopped here" was said also after frames marked absent and after a drawn
+    """Why ``frame``, a frame with no record flagged beside annotated ones, is flagged: before a
+    backward run's last box, that tracking back stopped there; else by what the frame before holds: "tracking stopped here" was said also after frames marked absent and after a drawn
     box never tracked on, where no tracking had run."""
     before = frame - 1
+    if _back_stops(data)[frame] and (before < 0 or not data.annotated[before]):
+        return "tracking back stopped here (this frame has no box; the next one was tracked)"
     if before < 0 or np.isfinite(data.confidence[before]):
         return "tracking stopped here (no box from this frame)"
     if data.absent[before]:
