@@ -89,8 +89,8 @@ def plan_steps(teacher_done: int, teacher_rate: float, student_done: int, studen
 
 def _resumable(run_dir: Path) -> bool:
     """Whether ``run_dir`` holds a run to continue: its training state, or the pending one of a
-    save that a kill interrupted (``core.training.trainer.PENDING_STATE``; the resume settles it)."""
-    from core.training.trainer import PENDING_STATE
+    save that a kill interrupted (``core.training.run_folder.PENDING_STATE``; the resume settles it)."""
+    from core.training.run_folder import PENDING_STATE
 
     return (run_dir / "training_state.pt").is_file() or (run_dir / PENDING_STATE).is_file()
 

@@ -72,7 +72,7 @@ def check_teacher_fits(spec: ModelSpec, distill, teacher: str | Path) -> None:
     before any work. The actor found it only once the run had started: after an earlier
     run's training state and metrics were removed (``--force``), or, for the map side, as a
     traceback at the first step. A checkpoint that is not a teacher is left to
-    :func:`core.training.trainer.check_teacher_checkpoint`."""
+    :func:`core.training.run_folder.check_teacher_checkpoint`."""
     from core.models.checkpoint import read_checkpoint
     from core.training.actors import geometry_mismatch
 

@@ -10,8 +10,10 @@ from core.assets import resolve_path
 from core.commands.arguments import positive_int
 from core.progress import run_with_bar
 from core.training.config import TrainConfig, check_data_not_written, load_train_config, with_overrides
+from core.training.distributed import DistributedContext, check_device
 from core.training.model_setup import check_init_fits, check_teacher_fits
-from core.training.trainer import DistributedContext, TrainResult, check_device, prepare_run_folder, train_job
+from core.training.run_folder import prepare_run_folder
+from core.training.trainer import TrainResult, train_job
 
 
 def config_path(text: str) -> Path:
@@ -222,12 +224,12 @@ def check_data_sources(config: TrainConfig) -> None:
 
 def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     """Train (or distil from ``teacher``) into the run folder, after its checks
-    (:func:`core.training.trainer.prepare_run_folder`: an earlier run there needs
+    (:func:`core.training.run_folder.prepare_run_folder`: an earlier run there needs
     ``--resume`` or ``args.force``; the weights read are never the run's own files)."""
     out = run_folder(args)
     if args.resume and args.init is not None:  # its weights were loaded, then replaced by the resumed ones
         from core.errors import ConfigError
-        from core.training.trainer import check_weights_not_outputs
+        from core.training.run_folder import check_weights_not_outputs
 
         check_weights_not_outputs(out, init=args.init, teacher=teacher)  # the run's own file: said as such
 

@@ -30,14 +30,14 @@ def _ctrl_c_raises():
 def test_ctrl_c_names_the_step_the_run_folder_keeps(tmp_path, capsys, monkeypatch, at_step, every):
     import core.training.trainer as trainer
 
-    real_append = trainer._append_metrics
+    real_append = trainer.append_metrics
 
     def append_then_ctrl_c(path, row):  # the metrics row of a step is logged just before its checkpoint
         real_append(path, row)
         if row["step"] == at_step:
             os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(trainer, "_append_metrics", append_then_ctrl_c)
+    monkeypatch.setattr(trainer, "append_metrics", append_then_ctrl_c)
     out = tmp_path / "run"
     config = json.loads((CONFIGS / "tiny_student.json").read_text())
     config["checkpoint_every"] = every
@@ -64,13 +64,13 @@ def test_ctrl_c_before_the_first_checkpoint_of_a_forced_run_does_not_offer_the_o
     config["checkpoint_every"] = 3
     (tmp_path / "every3.json").write_text(json.dumps(config))
     assert main(["train", "--config", str(CONFIGS / "tiny_student.json"), "--out", str(out), "--steps", "1"]) == 0
-    real_append = trainer._append_metrics
+    real_append = trainer.append_metrics
 
     def append_then_ctrl_c(path, row):
         real_append(path, row)
         os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(trainer, "_append_metrics", append_then_ctrl_c)
+    monkeypatch.setattr(trainer, "append_metrics", append_then_ctrl_c)
     capsys.readouterr()
     assert main(["train", "--config", str(tmp_path / "every3.json"), "--out", str(out), "--steps", "4",
                  "--force"]) == 130
@@ -95,14 +95,14 @@ def test_sigterm_stops_the_run_as_ctrl_c_does(tmp_path, capsys, monkeypatch):
 
     previous = signal.signal(signal.SIGTERM, unhandled)
     try:
-        real_append = trainer._append_metrics
+        real_append = trainer.append_metrics
 
         def append_then_term(path, row):
             real_append(path, row)
             if row["step"] == 2:
                 os.kill(os.getpid(), signal.SIGTERM)
 
-        monkeypatch.setattr(trainer, "_append_metrics", append_then_term)
+        monkeypatch.setattr(trainer, "append_metrics", append_then_term)
         out = tmp_path / "run"
         assert main(["train", "--config", str(CONFIGS / "tiny_student.json"), "--out", str(out), "--steps", "4"]) == 130
         assert signal.getsignal(signal.SIGTERM) is unhandled  # the run's handler is gone with the run

@@ -21,9 +21,9 @@ class Killed(BaseException):
 
 
 def _die_around_checkpoint(monkeypatch, step: int, after: bool) -> None:
-    import core.training.trainer as trainer
+    import core.training.checkpoint_pair as pair
 
-    real_save = trainer.save_checkpoint
+    real_save = pair.save_checkpoint
 
     def save(path, model, extra):
         if extra["step"] == step and not after:
@@ -32,7 +32,7 @@ def _die_around_checkpoint(monkeypatch, step: int, after: bool) -> None:
         if extra["step"] == step and after:
             raise Killed
 
-    monkeypatch.setattr(trainer, "save_checkpoint", save)
+    monkeypatch.setattr(pair, "save_checkpoint", save)
 
 
 def _step(path) -> int:
@@ -43,16 +43,16 @@ def _step(path) -> int:
                          ids=["after-the-checkpoint", "before-the-checkpoint", "after-the-first-checkpoint"])
 def test_a_run_killed_while_saving_resumes_to_the_uninterrupted_weights(tmp_path, tiny_student_config, monkeypatch,
                                                                          step, after):
-    import core.training.trainer as trainer
+    import core.training.checkpoint_pair as pair
 
     config = with_overrides(tiny_student_config, steps=4, checkpoint_every=1)
     run_to_end(train_job(config, tmp_path / "straight"))
-    real_save = trainer.save_checkpoint
+    real_save = pair.save_checkpoint
     _die_around_checkpoint(monkeypatch, step, after)
     with pytest.raises(Killed):
         run_to_end(train_job(config, tmp_path / "run"))
     assert _step(tmp_path / "run" / "checkpoint.pt") == (step if after else step - 1)
-    monkeypatch.setattr(trainer, "save_checkpoint", real_save)
+    monkeypatch.setattr(pair, "save_checkpoint", real_save)
     result = run_to_end(train_job(config, tmp_path / "run", resume=True))
     assert result.step == 4
     state = torch.load(tmp_path / "run" / "training_state.pt", map_location="cpu", weights_only=True)

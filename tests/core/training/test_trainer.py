@@ -133,22 +133,22 @@ def test_a_ctrl_c_between_the_checkpoint_and_the_state_still_leaves_a_resumable_
                                                                                       monkeypatch):
     import signal
 
-    import core.training.trainer as trainer
+    import core.training.checkpoint_pair as pair
 
-    real_save = trainer.save_checkpoint
+    real_save = pair.save_checkpoint
 
     def save_then_interrupt(path, model, extra):
         real_save(path, model, extra)
         if extra["step"] == 3:  # Ctrl-C right after the checkpoint of step 3, before its state
             os.kill(os.getpid(), signal.SIGINT)
 
-    monkeypatch.setattr(trainer, "save_checkpoint", save_then_interrupt)
+    monkeypatch.setattr(pair, "save_checkpoint", save_then_interrupt)
     config = with_overrides(tiny_student_config, steps=4, checkpoint_every=1)
     with pytest.raises(KeyboardInterrupt):
         run_to_end(train_job(config, tmp_path / "run"))
     state = torch.load(tmp_path / "run" / "training_state.pt", map_location="cpu", weights_only=True)
     assert state["step"] == 3 and _weights(tmp_path / "run" / "checkpoint.pt")[1]["step"] == 3
-    monkeypatch.setattr(trainer, "save_checkpoint", real_save)
+    monkeypatch.setattr(pair, "save_checkpoint", real_save)
     result = run_to_end(train_job(config, tmp_path / "run", resume=True))
     assert result.step == 4
 
