@@ -2,8 +2,9 @@
 
 x is the 0-based frame index inside; the axis is labelled with frame NUMBERS counted
 from 1, like the frame counter of the transport bar and the view titles. Curves: student confidence (orange), teacher-student IoU
-(magenta, where refined); a value without a neighbour is a dot. Markers: manual keyframes (green triangles on top), absent
-frames (red ticks at the bottom), low-confidence runs (yellow bars). A white cursor marks
+(magenta, where refined); a value without a neighbour is a dot. Markers: manual keyframes (green triangles on top),
+imported boxes (grey bars on top, the grey the views draw them in), absent frames (red ticks at the bottom),
+low-confidence runs (yellow bars). A white cursor marks
 the current frame; click anywhere to jump, or press and drag across it to scrub (the frames follow
 the pointer); Shift+drag pans, the wheel zooms. A range region (shown on demand) selects frames
 for teacher refinement and interpolation; its edges and body are dragged as before.
@@ -15,8 +16,11 @@ import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QGraphicsItem
 
-from app.review import TimelineData, low_confidence_runs
+from app.review import TimelineData, low_confidence_runs, mask_runs
+from app.style import PROVENANCE_COLOURS
 from app.style import TIMELINE_COLOURS as C
+
+IMPORTED = PROVENANCE_COLOURS["imported"]  # the imported boxes' colour in the views, for their frames here
 
 KEY_Y, ABSENT_Y, LOW_Y = 1.1, -0.1, -0.2
 #: the curves' and the frame cursor's width in screen points (device pixels x the device pixel ratio: at
@@ -28,8 +32,10 @@ LABEL_SPILL_PX = 15  # how far a frame label may reach left of the axis (into th
 def legend_html() -> str:
     """One line above the plot naming each colour (a legend that never hides data)."""
     entries = (("confidence", "&#9472;&#9472; tracker confidence"), ("iou", "&#9472;&#9472; teacher-student IoU"),
-               ("keyframe", "&#9650; keyframe"), ("absent", "&#9632; absent"), ("low", "&#9644; low confidence"))
-    return "&nbsp;&nbsp;&nbsp;".join(f'<span style="color:{C[key]}">{text}</span>' for key, text in entries)
+               ("keyframe", "&#9650; keyframe"), ("imported", "&#9644; imported"), ("absent", "&#9632; absent"),
+               ("low", "&#9644; low confidence"))
+    colours = {**C, "imported": IMPORTED}
+    return "&nbsp;&nbsp;&nbsp;".join(f'<span style="color:{colours[key]}">{text}</span>' for key, text in entries)
 
 
 def isolated(values: np.ndarray) -> np.ndarray:
@@ -122,7 +128,10 @@ class TimelineWidget(pg.PlotWidget):
         self.keyframes = pg.ScatterPlotItem(symbol="t1", size=9, brush=pg.mkBrush(C["keyframe"]), pen=None)
         self.absent = pg.ScatterPlotItem(symbol="s", size=6, brush=pg.mkBrush(C["absent"]), pen=None)
         self.low_runs = pg.BarGraphItem(x0=[], x1=[], y0=LOW_Y - 0.04, y1=LOW_Y + 0.04, brush=C["low"], pen=None)
-        for extra in (self.keyframes, self.absent, self.low_runs):
+        # the frames holding imported boxes: a grey bar along the top row, under the keyframe triangles
+        self.imported_runs = pg.BarGraphItem(x0=[], x1=[], y0=KEY_Y - 0.03, y1=KEY_Y + 0.03, brush=IMPORTED, pen=None)
+        self.imported_runs.setZValue(-1)
+        for extra in (self.keyframes, self.absent, self.low_runs, self.imported_runs):
             item.addItem(extra)
         self.cursor = pg.InfiniteLine(0, angle=90, movable=True, pen=pg.mkPen(C["cursor"], width=LINE_WIDTH))
         self.cursor.setZValue(50)
@@ -170,6 +179,8 @@ class TimelineWidget(pg.PlotWidget):
         self.absent.setData(absent.astype(float), np.full(absent.size, ABSENT_Y))
         runs = low_confidence_runs(data.confidence, low_threshold)
         self.low_runs.setOpts(x0=[a - 0.5 for a, _ in runs], x1=[b - 0.5 for _, b in runs])
+        runs = mask_runs(data.imported)
+        self.imported_runs.setOpts(x0=[a - 0.5 for a, _ in runs], x1=[b - 0.5 for _, b in runs])
 
     def set_frame(self, frame: int) -> None:
         self.cursor.blockSignals(True)
