@@ -38,8 +38,10 @@ import numpy as np
 
 from core.annotations.formats.rows import records_from_rows, rows_absent
 from core.annotations.formats.text import (
+    box_columns,
     corners_to_xywh,
     header_lines,
+    header_names,
     parse_boxes,
     read_corners,
     read_text,
@@ -62,9 +64,6 @@ _FIRST_FIELD = re.compile(r"^[ \t]*\d+[ \t]*(?:[,;][ \t]*|[ \t]+)")
 #: GTOT's box files, whose rows are corners x1 y1 x2 y2 (read as x, y, w, h, every box was too wide
 #: and too tall by its own corner, without a word)
 CORNER_FILES = ("groundTruth_v.txt", "groundTruth_i.txt")
-#: a header's names of corner columns (lower case), read as x1, y1, x2, y2
-CORNER_NAMES = {("x1", "y1", "x2", "y2"), ("xmin", "ymin", "xmax", "ymax"), ("x_min", "y_min", "x_max", "y_max"),
-                ("left", "top", "right", "bottom")}
 
 
 class SeveralObjectsError(AnnotationFormatError):
@@ -115,14 +114,11 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     if widths == {4} and path.name in CORNER_FILES:
         return _one_row_per_frame(path, read_corners(path), frames, checked,
                                   ("rows read as GTOT corners x1 y1 x2 y2 (the file's name)",))
-    corners = skip == 1 and _names_corners(lines[0], next(iter(widths)) if len(widths) == 1 else 0)
+    corners = skip == 1 and _names_corners(path, lines[0], next(iter(widths)) if len(widths) == 1 else 0)
     if corners:
         notes += ("rows read as corners x1,y1,x2,y2 (the header names them)",)
-    if widths <= {4, 8}:
-        rows = parse_boxes(text, path)
-        if corners:
-            rows = _from_corners(path, rows, list(range(skip + 1, skip + 1 + len(rows))))
-        return _one_row_per_frame(path, rows, frames, checked, notes)
+    if widths <= {4, 8}:  # parse_boxes reads rows under a header naming corners as corners
+        return _one_row_per_frame(path, parse_boxes(text, path), frames, checked, notes)
     if len(widths) == 1 and next(iter(widths)) in FRAME_NUMBERED_WIDTHS:
         found = _frame_numbered(path, lines, skip, frames, checked, object_id, corners)
         return BoxFileImport(found.records, found.kind, notes + found.notes)
@@ -148,12 +144,13 @@ def _without_row_index(lines: list[str]) -> list[str] | None:
     return kept if header_lines(kept, widths) else None
 
 
-def _names_corners(header: str, width: int) -> bool:
+def _names_corners(path: Path, header: str, width: int) -> bool:
     """Whether the header line names the box columns of rows ``width`` values wide as corners
-    (:data:`CORNER_NAMES`): x1,y1,x2,y2 (4), frame,x1,y1,x2,y2 (5)."""
-    names = [t.lower() for t in _SPLIT.split(re.sub(r"^[ \t]*[#%]", "", header).strip()) if t]
-    box = {4: names[0:4], 5: names[1:5]}.get(width)
-    return box is not None and len(names) == width and tuple(box) in CORNER_NAMES
+    (:func:`core.annotations.formats.text.box_columns`, the rule of every box reader):
+    x1,y1,x2,y2 (4), frame,x1,y1,x2,y2 (5), MOT's frame,id,x1,y1,x2,y2,... (6 and more)."""
+    names = header_names(header)
+    box = names[0:4] if width == 4 else names[1:5] if width == 5 else names[2:6]
+    return len(names) == width and width != 8 and box_columns(box, path) == "corners"
 
 
 def _from_corners(path: Path, corners: np.ndarray, lines: list[int]) -> np.ndarray:

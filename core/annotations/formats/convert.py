@@ -88,7 +88,9 @@ def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int,
 
     A folder: ``source_format`` "auto" (detected from the frames, else from the GT file
     names) or a layout name (``LAYOUTS``). A file: "auto"/"xywh"/"polygon" (4- or
-    8-value rows), "corners"/"gtot" (``x1 y1 x2 y2``), "vtuav" (one row per 10 frames),
+    8-value rows; corners under a header naming them, except with "xywh", which refuses such
+    a header), "corners"/"gtot" (``x1 y1 x2 y2``; a header naming x,y,w,h is refused), "vtuav"
+    (one row per 10 frames),
     or any other layout name (read as x, y, w, h rows). "vot" is "vot-rgbt" (``SOURCE_ALIASES``).
     """
     src = Path(src)
@@ -102,12 +104,13 @@ def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int,
         if records is None:
             raise AnnotationFormatError(src, "no ground-truth file found in the sequence folder")
     elif source_format in ("corners", "gtot"):
-        records = records_from_rows(read_corners(src))
+        records = records_from_rows(read_corners(src, f"a file given as --from {source_format}"))
     elif source_format == "vtuav":
         visible, thermal = read_box_pairs(src)
         records = records_from_rows(visible, thermal, every=VTUAV_EVERY)
-    else:
-        records = records_from_rows(read_boxes(src))
+    else:  # a header naming corners is read so, but not under --from xywh, which says otherwise
+        expect, why = ("xywh", "a file given as --from xywh") if source_format == "xywh" else (None, "the file")
+        records = records_from_rows(read_boxes(src, expect=expect, why=why))
     count = max(records) + 1 if records else 0
     return records, count
 

@@ -24,6 +24,7 @@ import numpy as np
 from core.annotations.formats.rows import records_from_rows, rows_absent
 from core.annotations.formats.text import (
     first_box_line,
+    header_columns,
     header_lines,
     read_box_pairs,
     read_boxes,
@@ -289,6 +290,7 @@ def missing_box_reason(folder: str | Path, layout: str, frame: int) -> tuple[Pat
     while lines and not lines[-1].strip():
         lines.pop()
     header = header_lines(lines)  # a line of column names is no frame's row
+    corners = path.name in ("groundTruth_v.txt", "groundTruth_i.txt") or header_columns(lines, path) == "corners"
     lines = lines[header:]
     vtuav = layout == "vtuav" and path.name == "rgb.txt"  # a groundtruth.txt there has a row per frame
     every, first = (VTUAV_EVERY, vtuav_first_frame(folder)) if vtuav else (1, 0)
@@ -302,7 +304,7 @@ def missing_box_reason(folder: str | Path, layout: str, frame: int) -> tuple[Pat
         values = []
     if len(values) == 8 and not vtuav:  # a polygon: no width to blame (its box is its bounding box)
         values = []
-    if path.name in ("groundTruth_v.txt", "groundTruth_i.txt") and len(values) == 4:
+    if corners and len(values) == 4:
         values = values[:2] + [values[2] - values[0], values[3] - values[1]]  # x1 y1 x2 y2 -> x y w h
     absent = f"{text!r} marks the target absent"
     if len(values) < 4 or not all(math.isfinite(v) for v in values[:4]) or not any(values[:4]):

@@ -6,7 +6,13 @@ and 8-value polygon rows ``x1 y1 ... x4 y4`` (VOT; turned into their axis-aligne
 bounding box). GTOT's corner files ``x1 y1 x2 y2`` are read with :func:`read_corners`.
 A first line of column names (``x,y,w,h``, ``# xmin ymin width height``: as many names as
 the next row has values, none of them a number; :func:`header_lines`) is a header, not a
-frame, and is skipped; line numbers in errors still count it.
+frame, and is skipped; line numbers in errors still count it. When its box columns name
+corners (``x1,y1,x2,y2``, ``xmin ymin xmax ymax``, ``left,top,right,bottom``) the rows are
+read as corners and converted to x, y, w, h (``w = x2 - x1``); when they name a width and a
+height (``x,y,w,h``, ``xmin,ymin,width,height``) they are read as they are; other names say
+nothing (:func:`header_columns`). A reader told the convention by its caller (GTOT's corner
+files, ``convert --from corners`` / ``--from xywh``: ``expect``) refuses a header naming the
+other one, naming the file and both conventions.
 
 Rejected with :class:`core.errors.AnnotationFormatError` naming the file and the
 1-based line: a row of another length, a token that is not a number, a blank line
@@ -90,6 +96,63 @@ def header_lines(lines: list[str], widths: tuple[int, ...] = (4, 8)) -> int:
     return int(all(_COLUMN_NAME.fullmatch(n) and not _is_number(n) for n in names))
 
 
+# Names of a box's third and fourth column (lower case, a unit such as ``(px)`` dropped): the
+# right and bottom edges of corner rows, or the width and height of x, y, w, h rows.
+_RIGHT = {"x2", "xmax", "x_max", "max_x", "right", "x_right", "xright", "bb_right", "box_right"}
+_BOTTOM = {"y2", "ymax", "y_max", "max_y", "bottom", "y_bottom", "ybottom", "bb_bottom", "box_bottom"}
+_WIDTH = {"w", "width", "bb_width", "box_width", "bbox_width", "bw"}
+_HEIGHT = {"h", "height", "bb_height", "box_height", "bbox_height", "bh"}
+#: what :func:`header_columns` calls the two conventions, in the words of the messages
+CONVENTION_WORDS = {"corners": "corners x1,y1,x2,y2", "xywh": "x,y,w,h (a width and a height)"}
+
+
+def header_names(line: str) -> list[str]:
+    """The column names of a header line, lower-cased, without a comment mark (``#``, ``%``)
+    or a unit (``width(px)`` -> ``width``)."""
+    names = [t for t in re.split(r"[,;\s]+", _COMMENT_MARK.sub("", line).strip()) if t]
+    return [re.sub(r"[(\[].*$", "", name).lower() for name in names]
+
+
+def box_columns(names: list[str], path: str | Path = "<text>") -> str | None:
+    """``"corners"`` when the four names of a box's columns name corners (the third and fourth
+    a right and a bottom edge: ``x1,y1,x2,y2``, ``xmin,ymin,xmax,ymax``, ``left,top,right,bottom``),
+    ``"xywh"`` when they name a width and a height (``x,y,w,h``, ``bb_left,bb_top,bb_width,bb_height``),
+    None when they say neither (``a,b,c,d``). A header naming one of each (``x1,y1,x2,height``)
+    raises AnnotationFormatError naming ``path`` and line 1: which convention holds is not known."""
+    third, fourth = names[2], names[3]
+    edges = (third in _RIGHT, fourth in _BOTTOM)
+    sizes = (third in _WIDTH, fourth in _HEIGHT)
+    if all(edges):
+        return "corners"
+    if all(sizes):
+        return "xywh"
+    if any(edges) and any(sizes):
+        raise AnnotationFormatError(Path(path), f"the header names {third!r} and {fourth!r}: one a corner, the other "
+                                                "a size; name x1,y1,x2,y2 (corners) or x,y,w,h", line=1)
+    return None
+
+
+def header_columns(lines: list[str], path: str | Path = "<text>") -> str | None:
+    """What the header line of ``lines`` (:func:`header_lines`) says its four box columns are
+    (:func:`box_columns`): ``"corners"``, ``"xywh"``, or None (no header, names that say
+    neither, or eight names: a polygon's points, or VTUAV's two boxes, see :func:`read_box_pairs`)."""
+    if not header_lines(lines):
+        return None
+    names = header_names(lines[0])
+    return box_columns(names, path) if len(names) == 4 else None
+
+
+def convention_problem(path: str | Path, named: str | None, expect: str | None, why: str) -> None:
+    """AnnotationFormatError naming ``path`` (line 1) when the header names the convention
+    ``named`` and the caller was told ``expect`` (``"corners"`` / ``"xywh"``), ``why`` saying
+    by what (``"GTOT's groundTruth_v.txt"``, ``"--from xywh"``)."""
+    if named is None or expect is None or named == expect:
+        return
+    raise AnnotationFormatError(Path(path), f"the header names {CONVENTION_WORDS[named]} but {why} holds "
+                                            f"{CONVENTION_WORDS[expect]}: which of the two the rows are is not known; "
+                                            "fix the header or the rows", line=1)
+
+
 def first_box_line(path: str | Path) -> int:
     """The 1-based file line of the first box row of ``path``: 2 under a header line
     (:func:`header_lines`), else 1. For a reader's caller that names a row's line from its
@@ -149,10 +212,11 @@ def read_text(path: str | Path) -> str:
                                     line=data.count(b"\n", 0, error.start) + 1) from None
 
 
-def _tokens(text: str, path) -> tuple[list[str], list[list[str]], int]:
+def _tokens(text: str, path) -> tuple[list[str], list[list[str]], int, str | None]:
     """Lines as written (trailing blank ones and a header line (:func:`header_lines`)
-    dropped), their value tokens, and the 1-based file line of the first of them; a line
-    breaking a separator rule (:func:`separator_problem`) raises AnnotationFormatError naming it."""
+    dropped), their value tokens, the 1-based file line of the first of them, and what the
+    header says the columns are (:func:`header_columns`); a line breaking a separator rule
+    (:func:`separator_problem`) raises AnnotationFormatError naming it."""
     for pattern, problem in _LINE_RULES:
         found = pattern.search(text)
         if found is not None:
@@ -165,7 +229,8 @@ def _tokens(text: str, path) -> tuple[list[str], list[list[str]], int]:
         lines.pop()
     values = _SEPARATORS.sub(" ", text).splitlines()[:len(lines)]  # the same lines: separators are no line ends
     skip = header_lines(lines)
-    return lines[skip:], [line.split() for line in values[skip:]], skip + 1
+    columns = header_columns(lines, path) if skip else None
+    return lines[skip:], [line.split() for line in values[skip:]], skip + 1, columns
 
 
 def _checked_rows(path, lines: list[str], tokens: list[list[str]], widths: tuple[int, ...],
@@ -196,19 +261,32 @@ def _uniform(tokens: list[list[str]], width: int) -> np.ndarray | None:
         return None
 
 
-def parse_boxes(text: str, path: str | Path = "<text>") -> np.ndarray:
-    """Box rows of ``text`` -> ``(N, 4)`` float64 x, y, w, h (see the module doc).
+def parse_boxes(text: str, path: str | Path = "<text>", *, expect: str | None = None,
+                why: str = "the file") -> np.ndarray:
+    """Box rows of ``text`` -> ``(N, 4)`` float64 x, y, w, h (see the module doc): 4-value rows
+    under a header naming corners are corners, converted (:func:`header_columns`).
 
-    ``path`` only names the source in errors.
+    ``path`` only names the source in errors. ``expect``: ``"xywh"`` when the caller knows the
+    rows are x, y, w, h (``why`` says how: ``"--from xywh"``); a header naming corners then
+    raises AnnotationFormatError (:func:`convention_problem`).
     """
-    lines, tokens, first_line = _tokens(text, path)
-    for width in (4, 8):
-        values = _uniform(tokens, width)
-        if values is not None:
-            return values if width == 4 else _polygon_box(values)
-    rows = _checked_rows(path, lines, tokens, (4, 8), "4 values (x,y,w,h) or 8 (polygon)", first_line)
-    boxes = [values if len(values) == 4 else _polygon_box(values).tolist() for values in rows]
-    return np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+    lines, tokens, first_line, columns = _tokens(text, path)
+    convention_problem(path, columns, expect, why)
+    values = _uniform(tokens, 4)
+    if values is None and (values := _uniform(tokens, 8)) is not None:
+        return _polygon_box(values)
+    if values is None:
+        rows = _checked_rows(path, lines, tokens, (4, 8), "4 values (x,y,w,h) or 8 (polygon)", first_line)
+        boxes = [values if len(values) == 4 else _polygon_box(values).tolist() for values in rows]
+        values = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
+        if columns == "corners":  # below four corner names, a polygon row has no corner to read
+            k = next(k for k, row in enumerate(rows) if len(row) != 4)
+            raise AnnotationFormatError(Path(path), f"expected 4 values (the header names corners x1,y1,x2,y2), "
+                                                    f"got {len(rows[k])}", line=k + first_line)
+    if columns == "corners":
+        _refuse_swapped_corners(path, lines, values, first_line, "the header names corners x1,y1,x2,y2")
+        return corners_to_xywh(values)
+    return values
 
 
 def read_box_pairs(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
@@ -218,7 +296,7 @@ def read_box_pairs(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
     width (a mix raises AnnotationFormatError at the first odd line).
     """
     text = read_text(path)
-    lines, tokens, first_line = _tokens(text, path)
+    lines, tokens, first_line, columns = _tokens(text, path)
     width = len(tokens[0]) if tokens else 4
     values = _uniform(tokens, width) if width in (4, 8) else None
     if values is None:
@@ -227,13 +305,23 @@ def read_box_pairs(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
                                           first_line),
                             dtype=np.float64).reshape(-1, width)
     if width == 8:
-        return values[:, :4].copy(), values[:, 4:].copy()
+        visible, thermal = values[:, :4].copy(), values[:, 4:].copy()
+        names = header_names(text.splitlines()[0]) if first_line > 1 else []
+        if len(names) == 8 and box_columns(names[:4], path) == box_columns(names[4:], path) == "corners":
+            for half in (visible, thermal):  # vx1 vy1 vx2 vy2 tx1 ...: two boxes as corners
+                _refuse_swapped_corners(path, lines, half, first_line, "the header names corners x1,y1,x2,y2")
+            return corners_to_xywh(visible), corners_to_xywh(thermal)
+        return visible, thermal
+    if columns == "corners":
+        _refuse_swapped_corners(path, lines, values, first_line, "the header names corners x1,y1,x2,y2")
+        values = corners_to_xywh(values)
     return values, None
 
 
-def read_boxes(path: str | Path) -> np.ndarray:
-    """``(N, 4)`` float64 x, y, w, h rows of a box file (4-value or 8-value polygon rows)."""
-    return parse_boxes(read_text(path), path)
+def read_boxes(path: str | Path, *, expect: str | None = None, why: str = "the file") -> np.ndarray:
+    """``(N, 4)`` float64 x, y, w, h rows of a box file (4-value or 8-value polygon rows; corners
+    under a header naming them, converted); ``expect``, ``why``: see :func:`parse_boxes`."""
+    return parse_boxes(read_text(path), path, expect=expect, why=why)
 
 
 def decimal_sum(a, b, *, subtract: bool = False) -> np.ndarray:
@@ -282,14 +370,17 @@ def xywh_to_corners(boxes: np.ndarray) -> np.ndarray:
     return out
 
 
-def read_corners(path: str | Path) -> np.ndarray:
+def read_corners(path: str | Path, why: str | None = None) -> np.ndarray:
     """GTOT ``groundTruth_v.txt`` / ``groundTruth_i.txt`` -> ``(N, 4)`` x, y, w, h.
 
     Only 4-value rows ``x1 y1 x2 y2``: an 8-value polygon row (a VOT file given as corners)
     raises AnnotationFormatError naming its line; read as a polygon's bounding box, then
-    as corners, it became a box of the wrong size without a word."""
+    as corners, it became a box of the wrong size without a word. A header naming a width
+    and a height (``x y w h``) contradicts the corners and raises it too (:func:`convention_problem`;
+    ``why``: what says the rows are corners, by default GTOT's file of that name)."""
     text = read_text(path)
-    lines, tokens, first_line = _tokens(text, path)
+    lines, tokens, first_line, columns = _tokens(text, path)
+    convention_problem(path, columns, "corners", why or f"GTOT's {Path(path).name}")
     values = _uniform(tokens, 4)
     if values is None:
         values = np.asarray(_checked_rows(path, lines, tokens, (4,), "4 values (x1 y1 x2 y2)", first_line),
@@ -298,7 +389,8 @@ def read_corners(path: str | Path) -> np.ndarray:
     return corners_to_xywh(values)
 
 
-def _refuse_swapped_corners(path, lines: list[str], corners: np.ndarray, first_line: int = 1) -> None:
+def _refuse_swapped_corners(path, lines: list[str], corners: np.ndarray, first_line: int = 1,
+                            why: str = "GTOT rows are x1 y1 x2 y2") -> None:
     """AnnotationFormatError naming the first line whose bottom-right corner lies left of or
     above its top-left one (x2 < x1 or y2 < y1): GTOT encodes no absent target, so such a
     row is a typo or swapped corners, not an absence (read as x, y, w, h it became a box of
@@ -308,5 +400,5 @@ def _refuse_swapped_corners(path, lines: list[str], corners: np.ndarray, first_l
     if found is None:
         return
     k, what = found
-    raise AnnotationFormatError(Path(path), f"{what} in {lines[k].strip()!r}: GTOT rows are x1 y1 x2 y2, the top-left "
-                                            "corner then the bottom-right one", line=k + first_line)
+    raise AnnotationFormatError(Path(path), f"{what} in {lines[k].strip()!r}: {why}, the top-left corner then the "
+                                            "bottom-right one", line=k + first_line)
