@@ -16,7 +16,10 @@ are read, told apart by the width of their rows:
   rows are polygons, as above). Frame numbers
   count from 1, as MOT's do; a file holding a frame 0 counts from 0, and the import says
   so. Frames without a row have no box. A MOT file of several objects needs ``object_id``
-  (:class:`SeveralObjectsError` lists them): the studio labels one object.
+  (:class:`SeveralObjectsError` lists them): the studio labels one object. A row whose 7th
+  value is 0 (MOTChallenge ground truth's "consider" flag: a box its evaluation ignores, such as
+  a static person or a reflection) is skipped, and how many is said; an object of only such rows
+  is not offered.
 
 A first line of column names is skipped (:func:`core.annotations.formats.text.header_lines`);
 when it opens with a separator (``,x,y,w,h``: pandas' ``to_csv`` with its row index), the
@@ -61,6 +64,9 @@ FRAME_NUMBERED_WIDTHS = (5, 6, 7, 9, 10)
 _INDEX_HEADER = re.compile(r"^[ \t]*[,;][ \t]*")
 # a row's first value, a whole number, and the separator after it
 _FIRST_FIELD = re.compile(r"^[ \t]*\d+[ \t]*(?:[,;][ \t]*|[ \t]+)")
+#: what a 0 as the 7th value of a MOT row means (MOTChallenge's ground truth: the "consider" flag,
+#: 0 = not_ignored false; its evaluation leaves such boxes out, and so does the import)
+MOT_IGNORED = "MOTChallenge's flag for a box to ignore"
 #: GTOT's box files, whose rows are corners x1 y1 x2 y2 (read as x, y, w, h, every box was too wide
 #: and too tall by its own corner, without a word)
 CORNER_FILES = ("groundTruth_v.txt", "groundTruth_i.txt")
@@ -190,7 +196,7 @@ def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checke
                     object_id: int | None, corners: bool = False) -> BoxFileImport:
     """Records of frame-numbered rows (see the module doc); ``corners``: their boxes are
     x1, y1, x2, y2."""
-    numbers, ids, boxes, line_of = [], [], [], []
+    numbers, ids, boxes, line_of, ignored = [], [], [], [], []
     for number, line in enumerate(lines[skip:], start=skip + 1):
         if not line.strip():
             raise AnnotationFormatError(path, "blank line between box rows", line=number)
@@ -213,11 +219,19 @@ def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checke
         ids.append(values[1] if len(values) >= 6 else None)
         boxes.append(values[2:6] if len(values) >= 6 else values[1:5])
         line_of.append(number)
-    keep = _rows_of_object(path, ids, object_id)
+        ignored.append(len(values) >= 7 and values[6] == 0)  # MOT's consider flag: 0 = ignore this box
+    considered = [k for k, flag in enumerate(ignored) if not flag]
+    if ignored and not considered:
+        raise AnnotationFormatError(path, f"holds no box to import: all {plural(len(ignored), 'row')} have 0 as their "
+                                          f"7th value, {MOT_IGNORED}")
+    chosen = _rows_of_object(path, [ids[k] for k in considered], object_id)
+    keep = [considered[k] for k in chosen]
+    kept_ids = {ids[k] for k in keep}
+    skipped = sum(1 for k, flag in enumerate(ignored) if flag and ids[k] in kept_ids)
     numbers = [numbers[k] for k in keep]
     boxes = [boxes[k] for k in keep]
     line_of = [line_of[k] for k in keep]
-    notes = []
+    notes = [f"{plural(skipped, 'row')} skipped: 0 as the 7th value, {MOT_IGNORED}"] if skipped else []
     first = 0 if min(numbers, default=1) == 0 else 1
     if first == 0:
         notes.append("frame numbers read from 0 (the file holds a frame 0)")
