@@ -240,6 +240,9 @@ def check_outputs(args: argparse.Namespace) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from core.bench.weights import checkpoint_or_random
+
+    checkpoint_or_random(args.weights, "--weights", False, random_option=False)  # a typo: one line, before the footage
     check_outputs(args)
     payload, text = run_ablation(args)
     print(text)

@@ -128,8 +128,10 @@ def check_outputs(args) -> None:
 
 
 def run(args) -> int:
+    from core.bench.weights import checkpoint_or_random
     from core.tracking.factory import describe, load_tracker
 
+    checkpoint_or_random(args.weights, "--weights", False, random_option=False)  # a typo: one line, before the footage
     check_outputs(args)
     model, filename, _ = MODEL_FILES[args.model]
     weights = args.weights if args.weights is not None else models_dir() / filename

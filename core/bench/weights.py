@@ -28,18 +28,21 @@ def add_checkpoint_options(parser, *, teacher_role: str) -> None:
                              "with --random-weights)")
 
 
-def checkpoint_or_random(named: str | Path | None, option: str, random_weights: bool) -> Path | None:
+def checkpoint_or_random(named: str | Path | None, option: str, random_weights: bool, *,
+                         random_option: bool = True) -> Path | None:
     """The checkpoint a bench loads for one network: ``named`` (the option's value, which
     must exist), else None when ``random_weights`` (random weights, :func:`bench_tracker`),
     else None too but meaning the bundled one is loaded: callers pass the result with
     ``random_weights`` to :func:`bench_tracker`. CheckpointError naming ``option`` for a
-    named file that does not exist."""
+    named file that does not exist; ``random_option`` False: the bench has no --random-weights,
+    which the message then leaves out."""
     if named is None:
         return None
     path = Path(named)
     if not path.exists():
+        random = ", or random weights with --random-weights" if random_option else ""
         raise CheckpointError(path, f"{option} names a checkpoint that does not exist (fix the path, or leave {option} "
-                                    "out: the bundled one, or random weights with --random-weights)")
+                                    f"out: the bundled one{random})")
     return path
 
 
