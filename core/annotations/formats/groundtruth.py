@@ -161,19 +161,37 @@ LAYOUT_BOX_FILES = ("groundTruth_v.txt", "visible.txt", "groundtruth.txt")
 SAME_BOX_TOLERANCE_PX = 0.01
 
 
-def refuse_mixed_layouts(folder: str | Path) -> None:
+class _BoxFiles:
+    """The box rows of a folder's files, each file read once (:func:`read_boxes`, or
+    :func:`read_corners` for GTOT's corner files): :func:`load_ground_truth` reads the files
+    :func:`refuse_mixed_layouts` compared, which read them a second time."""
+
+    def __init__(self):
+        self._rows: dict[tuple[Path, bool], np.ndarray] = {}
+
+    def rows(self, path: Path, *, corners: bool = False) -> np.ndarray:
+        """``(N, 4)`` x, y, w, h rows of ``path`` (a shared array: copy before changing it)."""
+        key = (Path(path), corners)
+        if key not in self._rows:
+            self._rows[key] = read_corners(path) if corners else read_boxes(path)
+        return self._rows[key]
+
+
+def refuse_mixed_layouts(folder: str | Path, files: _BoxFiles | None = None) -> None:
     """AnnotationFormatError when ``folder`` holds the box files of two layouts
     (:data:`LAYOUT_BOX_FILES`) with different boxes, naming the second file and its first
     differing line: which one a reader takes depends on the layout it guesses or the
     protocol (convert read GTOT's corners, eval --protocol lasher visible.txt, track-dataset
     groundtruth.txt), so the same folder gave other boxes to each without a word. Files that
     agree (absent as ``0,0,0,0`` in one, NaN in another; values within
-    :data:`SAME_BOX_TOLERANCE_PX`, as files written with other decimals) pass."""
+    :data:`SAME_BOX_TOLERANCE_PX`, as files written with other decimals) pass. ``files``: where
+    the rows read are kept, for the caller to read them from (:func:`load_ground_truth`)."""
     folder = Path(folder)
     present = [folder / name for name in LAYOUT_BOX_FILES if (folder / name).is_file()]
     if len(present) < 2:
         return
-    rows = [read_corners(p) if p.name == "groundTruth_v.txt" else read_boxes(p) for p in present]
+    files = _BoxFiles() if files is None else files
+    rows = [files.rows(p, corners=p.name == "groundTruth_v.txt") for p in present]
     first, reference = present[0], rows[0]
     gone = rows_absent(reference)
     for path, other in zip(present[1:], rows[1:], strict=True):
@@ -196,7 +214,8 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
     with the ground truth of two layouts that differ (:func:`refuse_mixed_layouts`).
     """
     folder = Path(folder)
-    refuse_mixed_layouts(folder)
+    files = _BoxFiles()  # a folder of two layouts' files: each read once, compared, then loaded
+    refuse_mixed_layouts(folder, files)
     if layout is None:
         from core.sequences import detect_layout
 
@@ -205,34 +224,34 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
         vis = folder / "groundTruth_v.txt"
         if not vis.is_file():  # init.txt (x y w h), else a user's groundtruth.txt beside v/ + i/
             init = _first_existing(folder, ("init.txt", "groundtruth.txt"))
-            return records_from_rows(read_boxes(init)) if init is not None else None
+            return records_from_rows(files.rows(init)) if init is not None else None
         ir = folder / "groundTruth_i.txt"
-        visible = read_corners(vis)
-        return records_from_rows(visible, _paired_rows(ir, read_corners(ir), vis, visible) if ir.is_file() else None)
+        visible = files.rows(vis, corners=True)
+        return records_from_rows(visible, _paired_rows(ir, files.rows(ir, corners=True), vis, visible) if ir.is_file() else None)
     if layout in ("rgbt234", "lasher", "rgbt210"):
         vis = _first_existing(folder, ("visible.txt", "init.txt", "groundtruth.txt"))
         if vis is None:
             return None
         ir = folder / "infrared.txt"
-        visible = read_boxes(vis)
-        thermal = _paired_rows(ir, read_boxes(ir), vis, visible) if ir.is_file() and vis.name == "visible.txt" else None
+        visible = files.rows(vis)
+        thermal = _paired_rows(ir, files.rows(ir), vis, visible) if ir.is_file() and vis.name == "visible.txt" else None
         return records_from_rows(visible, thermal)
     if layout == "vtuav":
         vis = _first_existing(folder, ("rgb.txt", "groundtruth.txt"))
         if vis is None:
             return None
         if vis.name == "groundtruth.txt":  # a user's per-frame file beside rgb/ + ir/, not VTUAV's rgb.txt
-            return records_from_rows(read_boxes(vis))
+            return records_from_rows(files.rows(vis))
         visible, thermal = read_box_pairs(vis)  # some rgb.txt hold both boxes on each row
         ir = folder / "ir.txt"
         if ir.is_file():  # row for row with rgb.txt: fewer rows left the rest "same as visible" without a word
-            thermal = _paired_rows(ir, read_boxes(ir), vis, visible)
+            thermal = _paired_rows(ir, files.rows(ir), vis, visible)
         return records_from_rows(visible, thermal, every=VTUAV_EVERY, first_frame=vtuav_first_frame(folder))
     if layout in ("got10k", "got10k-tir", "got10k-visible"):
         gt = folder / "groundtruth.txt"
         if not gt.is_file():
             return None
-        rows = read_boxes(gt)
+        rows = files.rows(gt)
         absence = read_flags(folder / "absence.label", len(rows)) if (folder / "absence.label").is_file() else None
         cover = read_flags(folder / "cover.label", len(rows)) if (folder / "cover.label").is_file() else None
         return records_from_rows(rows, **got10k_flags(absence, cover))
@@ -246,9 +265,9 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
                 break
     if gt is None:
         return None
-    visible = read_boxes(gt)
+    visible = files.rows(gt)
     ir = gt.parent / "groundtruth_thermal.txt"  # synth --layout video: the thermal boxes beside the visible ones
-    thermal = _paired_rows(ir, read_boxes(ir), gt, visible) if gt.name == "groundtruth.txt" and ir.is_file() else None
+    thermal = _paired_rows(ir, files.rows(ir), gt, visible) if gt.name == "groundtruth.txt" and ir.is_file() else None
     return records_from_rows(visible, thermal)
 
 
