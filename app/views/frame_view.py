@@ -15,6 +15,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt, Signal
 
 from app.style import thermal_colormap
 from app.views.box_item import MIN_SIZE, BoxItem
+from app.views.focus_ring import FocusRing
 
 ZOOM_CONTEXT = 3.0  # Z shows this many times the target's larger side
 MIN_ZOOM_SIDE = 48.0  # pixels: never zoom closer than this
@@ -56,8 +57,9 @@ class ImageViewBox(pg.ViewBox):
         super().mouseDragEvent(ev, axis)
 
 
-class FrameView(pg.GraphicsView):
-    """Shows one modality. ``modality`` is "visible" or "thermal".
+class FrameView(FocusRing, pg.GraphicsView):
+    """Shows one modality. ``modality`` is "visible" or "thermal". Keyboard focus shows as a ring
+    along its edge (``app.views.focus_ring``).
 
     Signals: drawn(box) when the user drags a new rectangle, edited(box) when the user
     moves/resizes the shown box; boxes are (4,) float64 x, y, w, h in this view's pixels.

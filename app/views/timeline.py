@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from app.review import TimelineData, low_confidence_runs, mask_runs
 from app.style import PROVENANCE_COLOURS
 from app.style import TIMELINE_COLOURS as C
+from app.views.focus_ring import FocusRing
 
 IMPORTED = PROVENANCE_COLOURS["imported"]  # the imported boxes' colour in the views, for their frames here
 
@@ -85,8 +86,9 @@ class ScrubViewBox(pg.ViewBox):
         super().mouseDragEvent(ev, axis)
 
 
-class TimelineWidget(pg.PlotWidget):
-    """Signals: frame_clicked(int), range_changed(int start, int stop) (stop exclusive)."""
+class TimelineWidget(FocusRing, pg.PlotWidget):
+    """Signals: frame_clicked(int), range_changed(int start, int stop) (stop exclusive). Keyboard
+    focus shows as a ring along its edge (``app.views.focus_ring``)."""
 
     frame_clicked = Signal(int)
     range_changed = Signal(int, int)
