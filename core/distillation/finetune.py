@@ -21,20 +21,22 @@ import numpy as np
 import torch
 
 from core.distillation.augment import random_augment
-from core.distillation.dataset import Item, check_holdout, load_items
+from core.distillation.dataset import load_items
+from core.distillation.finetune_checks import NoHeldOutCheck, check_model_sides, crop_sides, no_held_out_box
+from core.distillation.held_out import HeldOutScore, score_held_out
+from core.distillation.item_tensors import batch as _batch
 from core.distillation.replay import ReplayStream
+from core.distillation.stored_teacher import stored_teacher_loss, teacher_agreement
 from core.errors import ConfigError, DistillationDataError
-from core.fileio import CleanupNote
 from core.models.checkpoint import load_checkpoint, save_checkpoint
-from core.models.head import decode_boxes, hann2d
 from core.progress import Job, Progress
-from core.training.actors import response_distillation
-from core.training.config import DistillConfig, LossConfig
-from core.training.losses import focal_loss, task_loss
+from core.training.config import LossConfig
 from core.training.model_setup import is_pretrained_stem_parameter
 from core.wording import plural
 
-SUCCESS_THRESHOLDS = np.linspace(0.0, 1.0, 21)
+#: names other code imports from here (the app's Improve, the commands, the benches): kept importable
+__all__ = ["FinetuneConfig", "FinetuneResult", "HeldOutScore", "NoHeldOutCheck", "finetune_student",
+           "score_held_out"]
 
 
 @dataclass(frozen=True)
@@ -103,16 +105,6 @@ class FinetuneConfig:
             raise ConfigError("fine-tuning settings: " + "; ".join(problems))
 
 
-@dataclass(frozen=True)
-class HeldOutScore:
-    """Scores on held-out items: mean IoU and success (mean over IoU thresholds 0:0.05:1
-    with ``>``, the LasHeR SR rule) of the decoded box against the label, in crop units."""
-
-    items: int
-    mean_iou: float
-    success: float
-
-
 @dataclass
 class FinetuneResult:
     checkpoint: Path
@@ -129,109 +121,6 @@ class FinetuneResult:
             f"success {self.before.success:.3f} -> {self.after.success:.3f} "
             f"({plural(self.train_items, 'training item')}, {plural(self.steps, 'step')}, {self.seconds:.0f} s)"
         )
-
-
-def _stack(items: list[Item], name: str) -> torch.Tensor:
-    return torch.from_numpy(np.stack([getattr(item, name) for item in items]).astype(np.float32))
-
-
-def _batch(items: list[Item], device: torch.device | str = "cpu") -> dict[str, torch.Tensor]:
-    batch = {
-        "z_v": _stack(items, "z_v"),
-        "z_t": _stack(items, "z_t"),
-        "x_v": _stack(items, "x_v"),
-        "x_t": _stack(items, "x_t"),
-        "box": _stack(items, "target"),
-        "heatmap": _stack(items, "heatmap"),
-        "teacher_score": _stack(items, "teacher_score"),
-        "teacher_size": _stack(items, "teacher_size"),
-        "teacher_offset": _stack(items, "teacher_offset"),
-        "absent": torch.tensor([item.absent for item in items], dtype=torch.bool),
-    }
-    return {key: value.to(device) for key, value in batch.items()}
-
-
-def _box_iou_cxcywh(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    from core.geometry import cxcywh_to_xywh, iou
-
-    return iou(cxcywh_to_xywh(a), cxcywh_to_xywh(b))
-
-
-@torch.inference_mode()
-def score_held_out(model: torch.nn.Module, items: list[Item], batch_size: int = 32) -> HeldOutScore:
-    """Decode the model on ``items`` as the tracker does (Hann-windowed peak) and score it
-    (negatives, ``absent`` items, have no box to score and are left out)."""
-    items = [item for item in items if not item.absent]
-    if not items:
-        return HeldOutScore(0, float("nan"), float("nan"))
-    model.eval()
-    device = next(model.parameters()).device
-    ious = []
-    window = None
-    for start in range(0, len(items), batch_size):
-        chunk = items[start : start + batch_size]
-        batch = _batch(chunk, device)
-        score, size, offset, _ = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
-        if window is None:
-            window = hann2d(score.shape[-1]).to(score)
-        boxes, _ = decode_boxes(score, size, offset, window)
-        ious.append(_box_iou_cxcywh(boxes.float().cpu().numpy().astype(np.float64),
-                                    batch["box"].cpu().numpy().astype(np.float64)))
-    iou = np.concatenate(ious)
-    success = float(np.mean([(iou > t).mean() for t in SUCCESS_THRESHOLDS]))
-    return HeldOutScore(len(items), float(iou.mean()), success)
-
-
-def stored_teacher_loss(outputs, batch, config: FinetuneConfig, loss: LossConfig,
-                        kd_rows: torch.Tensor | None = None) -> tuple[torch.Tensor, dict]:
-    """Label loss plus distillation against the stored teacher maps: the training actors'
-    response terms (``core.training.actors.response_distillation``: score-map BCE, the
-    student's box at the teacher's peak vs the teacher's box), without feature imitation
-    (teacher features are not stored). kd_rows: (B,) bool, the rows distilled (all when
-    None; no distillation when none is set). Negatives (``batch["absent"]``) take only the
-    focal term against their all-zero heatmap: no box, no distillation."""
-    total = outputs[0].new_zeros(())
-    stats: dict[str, float] = {}
-    absent = batch.get("absent")
-    if absent is None:
-        absent = torch.zeros(outputs[0].shape[0], dtype=torch.bool, device=outputs[0].device)
-    present = ~absent
-    if config.task > 0 and bool(present.any()):
-        present_outputs = tuple(o[present] for o in outputs[:3]) + (None,)
-        task, parts = task_loss(present_outputs, {k: v[present] for k, v in batch.items()}, loss)
-        if bool(absent.any()):  # negatives add to the focal term (CenterNet: sum / number of peaks)
-            focal_all = focal_loss(outputs[0], batch["heatmap"])
-            focal_present = focal_loss(outputs[0][present], batch["heatmap"][present])
-            task = task + loss.focal * (focal_all - focal_present)
-            parts["focal"] = float(focal_all.detach())
-        total = total + config.task * task
-        stats.update(parts)
-    kd_rows = present if kd_rows is None else kd_rows & present
-    terms = DistillConfig(feature=0.0, score=config.score, score_mode="bce", box_l1=config.box_l1,
-                          box_giou=config.box_giou, task=config.task)
-    student_maps = tuple(m[kd_rows] for m in outputs[:3])
-    teacher_maps = tuple(batch[key][kd_rows] for key in ("teacher_score", "teacher_size", "teacher_offset"))
-    if student_maps[0].shape[0] > 0:
-        kd, kd_stats = response_distillation(student_maps, teacher_maps, terms)
-        total = total + kd
-        stats.update(kd_stats)
-    stats["loss"] = float(total.detach())
-    return total, stats
-
-
-def teacher_agreement(items: list[Item], batch_size: int = 64) -> np.ndarray:
-    """(N,) IoU between the box decoded from each item's stored teacher maps (plain peak)
-    and its label, both in search-crop units (0 for negatives)."""
-    ious = []
-    for start in range(0, len(items), batch_size):
-        chunk = items[start : start + batch_size]
-        score, size, offset = (_stack(chunk, name) for name in ("teacher_score", "teacher_size", "teacher_offset"))
-        boxes, _ = decode_boxes(score, size, offset)
-        targets = np.stack([item.target for item in chunk]).astype(np.float64)
-        agreement = _box_iou_cxcywh(boxes.numpy().astype(np.float64), targets)
-        agreement[[item.absent for item in chunk]] = 0.0
-        ious.append(agreement)
-    return np.concatenate(ious) if ious else np.zeros(0)
 
 
 def _choose_rows(present: np.ndarray, negative: np.ndarray, rows: int, negative_share: float,
@@ -266,69 +155,6 @@ def _trainable(model: torch.nn.Module, freeze_stem: bool) -> list[torch.nn.Param
         if not frozen:
             params.append(param)
     return params
-
-
-class NoHeldOutCheck(CleanupNote):
-    """Warned before the first step when no held-out item has a box: the run cannot say whether
-    the student got better (a ``core.fileio.CleanupNote``: the command line shows it as a note)."""
-
-
-def no_held_out_box(items: list[Item], holdout_fraction: float) -> str:
-    """Why a run on ``items`` cannot judge itself (no held-out item has a box), and what to
-    do: the line of ``core.distillation.dataset.HoldOutCheck.problem`` for one sequence,
-    the least frames to add over several (said before any training step: the scores would
-    be empty after minutes of work)."""
-    by_sequence: dict[str, list[tuple[int, bool]]] = {}
-    for item in items:
-        by_sequence.setdefault(item.sequence, []).append((item.frame, item.absent))
-    checks = [check_holdout(samples, holdout_fraction) for samples in by_sequence.values()]
-    how = "hold nothing out to fine-tune without a before/after check (distill --data ... --holdout 0)"
-    if len(checks) == 1 and checks[0].problem():
-        return checks[0].problem(otherwise=how)
-    need = min((c.more_needed for c in checks if c.samples), default=1)
-    return (f"no held-out sample has a box to score (the last {holdout_fraction:.0%} of each sequence's checked "
-            f"frames are all marked absent); draw or accept the target's box on at least {plural(need, 'more frame')} "
-            f"at the end of a sequence and export again, or {how}")
-
-
-def crop_sides(data: list[str | Path]) -> tuple[Path, tuple[int, int, int]] | None:
-    """``(first file, (template, search, feature) sides)`` the distillation files ``data`` share
-    (their headers), or None for no file. DistillationDataError naming two files whose crops
-    differ: their items cannot be stacked into one batch (numpy's 'all input arrays must have
-    the same shape' traceback)."""
-    from core.distillation.reader import DistillationFile
-
-    first = None
-    for path in map(Path, data):
-        with DistillationFile(path) as opened:
-            header = opened.header
-        sides = (int(header["template_size"]), int(header["search_size"]), int(header["feature_size"]))
-        if first is None:
-            first = (path, sides)
-        elif sides != first[1]:
-            raise DistillationDataError(path, f"holds {_sides_text(sides)} crops, {first[0]} {_sides_text(first[1])}: "
-                                              "files exported with teachers of other crop sides cannot be mixed; "
-                                              "fine-tune on one kind at a time")
-    return first
-
-
-def _sides_text(sides: tuple[int, int, int]) -> str:
-    return f"{sides[0]}/{sides[1]} px (template/search; {sides[2]}x{sides[2]} maps)"
-
-
-def check_model_sides(model, init: str | Path, sides: tuple[Path, tuple[int, int, int]] | None) -> None:
-    """DistillationDataError when the student ``model`` (from ``init``) takes other crop sides
-    than the files (``crop_sides``): its position embeddings do not fit them (a torch traceback
-    at the first step, e.g. files of a paper-scale teacher and the bundled student)."""
-    if sides is None:
-        return
-    cfg = model.config
-    own = (int(cfg.template_size), int(cfg.search_size), int(cfg.feature_size))
-    if own != sides[1]:
-        raise DistillationDataError(sides[0], f"holds {_sides_text(sides[1])} crops; the student {Path(init).name} "
-                                              f"takes {_sides_text(own)}: export with a teacher of the student's "
-                                              "crop sides, or start from a student at the files' sides "
-                                              "(resize-crops)")
 
 
 def _diverged(step: int, steps: int, reason: str) -> ConfigError:
