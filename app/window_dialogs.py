@@ -130,30 +130,14 @@ class WindowDialogs:
             whose = (f"{target} holds the export of another sequence, '{other}' (this one is '{name}').\n\n"
                      f"Replace that export with this sequence's? " if other is not None and other != name
                      else f"{target} already exists.\n\nReplace this {kind} with the new export? ")
+            # a folder holding a studio project was refused above (check_export_target): never deleted
             answer = self.ask("Replace the earlier export?",
-                              whose + "(It is replaced only when the new export is complete.)"
-                              + self._projects_in_export(target), ("Replace", "Cancel"))
+                              whose + "(It is replaced only when the new export is complete.)", ("Replace", "Cancel"))
             if answer != "Replace":
                 self.statusBar().showMessage(f"export cancelled: {target} kept", 8000)
                 return False
         self.export(key, target)
         return True
-
-    @staticmethod
-    def _projects_in_export(target: Path) -> str:
-        """Words naming the studio projects an earlier export folder holds, "" when none: an export
-        opened in the studio keeps its project beside its frames, and replacing the folder deleted it
-        with the annotations made on it, unasked."""
-        from core.annotations.store import STORE_SUFFIX
-
-        try:
-            names = sorted(p.name for p in target.glob(f"*{STORE_SUFFIX}")) if target.is_dir() else []
-        except OSError:
-            return ""
-        if not names:
-            return ""
-        return (f"\n\nIt also holds the studio project {', '.join(names)} (this export opened in the studio, with "
-                f"the annotations made there): replacing the folder deletes it.")
 
     @staticmethod
     def _exported_sequence(target: Path) -> str | None:

@@ -174,11 +174,13 @@ def test_export_to_a_refused_target_keeps_the_dialog_open_and_says_why(window, p
     assert read_last_export(window.document.store) is None  # the refused target is not offered again
 
 
-def test_replacing_an_export_that_holds_a_project_names_the_project(window, pair_files, synthetic, tmp_path):
+def test_replacing_an_export_that_holds_a_project_is_refused_and_keeps_it(window, pair_files, synthetic, tmp_path,
+                                                                          monkeypatch):
     """The LasHeR export, opened in the studio to check it (its project, 0117_1605.rgbt.sqlite, is kept in the
     export's folder, beside its frames) and exported again over: "…/0117_1605 already exists. Replace this folder
-    with the new export?", and Replace deleted that project with the annotations made on it. The question now names
-    the project the folder holds and says that replacing deletes it; Cancel keeps both."""
+    with the new export?", and Replace deleted that project with the annotations made on it (later the question
+    named the project, and Replace still deleted it). Such a folder is now refused in one message, nothing
+    asked: the project is never deleted."""
     from core.annotations.store import AnnotationStore
     from tests.app.test_new_user_defects import Answers
 
@@ -188,11 +190,12 @@ def test_replacing_an_export_that_holds_a_project_names_the_project(window, pair
     window.ask_hook = Answers()
     assert window.export_checked("lasher", target)
     AnnotationStore.open(target / "seq-lasher.rgbt.sqlite").close()  # the export, opened in the studio
-    window.ask_hook = Answers("Cancel")
+    errors = []
+    monkeypatch.setattr(window, "error", lambda title, error, *args, **kw: errors.append(str(error)))
+    window.ask_hook = Answers("Replace")
     assert not window.export_checked("lasher", target)
-    (_title, text, _choices), = window.ask_hook.asked
-    assert "It also holds the studio project seq-lasher.rgbt.sqlite" in text, text
-    assert "replacing the folder deletes it" in text, text
+    assert not window.ask_hook.asked
+    assert len(errors) == 1 and "holds the studio project seq-lasher.rgbt.sqlite" in errors[0], errors
     assert (target / "seq-lasher.rgbt.sqlite").is_file()
 
 

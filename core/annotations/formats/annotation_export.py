@@ -6,7 +6,7 @@ benchmark's format. A job (generator yielding ``core.progress.Progress``) return
 ``python main.py convert --to <format>`` writes (``convert.target_files``); the folder is
 written like the layout exports: into a temporary folder beside the target, renamed into
 place at the end, with ``EXPORT_MARKER``. The same guard protects the user's data: the
-target may not hold the sequence's own frames, and an existing non-empty folder is
+target may not hold the sequence's own frames nor a studio project, and an existing non-empty folder is
 replaced only when it is an earlier export, so a dataset's own ground truth is never
 written over.
 
@@ -31,6 +31,7 @@ from core.annotations.formats.export import (
     check_export_target,
     export_summary,
     export_warnings,
+    refuse_projects,
 )
 from core.annotations.formats.rows import format_rows, rows_from_records
 from core.annotations.records import FrameAnnotation
@@ -74,4 +75,5 @@ def export_annotation_files(sequence, records: Mapping[int, FrameAnnotation], ou
         for done, (relative, (text, newline)) in enumerate(files.items(), start=1):
             (tmp / relative).write_text(text, encoding="utf-8", newline=newline)
             yield Progress(done, len(files), relative)
+        refuse_projects(out_dir)  # a project made in it while the files were written
     return ExportResult(out_dir, n, warnings, export_summary(records, n))

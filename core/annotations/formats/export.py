@@ -5,7 +5,8 @@ Each exporter is a job (a generator yielding ``core.progress.Progress``) that re
 and renamed into place at the end (``core.fileio.atomic_directory``): closing the job
 midway leaves nothing behind and keeps an earlier export intact. Because the target
 folder is replaced as a whole, an exporter refuses (ExportError) a folder that holds the
-sequence's own sources, or an existing non-empty folder that is not an earlier export
+sequence's own sources or a studio project (an earlier export opened in the studio:
+:func:`refuse_projects`), or an existing non-empty folder that is not an earlier export
 (it carries ``EXPORT_MARKER``).
 
 - RGB-T native (LasHeR or RGBT234 naming): ``visible/``, ``infrared/``, ``visible.txt``,
@@ -140,11 +141,38 @@ def _marker_text(sequence, note: str | None) -> str:
     return f"{sequence.info.name}\nmodality: {_stored_modality(sequence, 'visible')}\n{note}\n"
 
 
+def projects_in(folder: Path) -> list[Path]:
+    """The studio projects (``*.rgbt.sqlite`` files) anywhere under ``folder``, sorted; [] when
+    it is no folder or cannot be listed. An earlier export opened in the studio keeps its
+    project beside its frames (in a sub-folder for GOT-10k and LaSOT)."""
+    from core.annotations.store import STORE_SUFFIX
+
+    try:
+        return sorted(p for p in folder.rglob(f"*{STORE_SUFFIX}") if p.is_file()) if folder.is_dir() else []
+    except OSError:
+        return []
+
+
+def refuse_projects(out_dir: Path) -> None:
+    """ExportError when ``out_dir`` holds a studio project (:func:`projects_in`): replacing the
+    folder as a whole would delete it with the annotations made on it. Called as an export
+    starts and again just before its folder replaces ``out_dir``."""
+    found = projects_in(out_dir)
+    if not found:
+        return
+    names = ", ".join(p.relative_to(out_dir).as_posix() for p in found[:3])
+    names += f" and {len(found) - 3} more" if len(found) > 3 else ""
+    raise ExportError(out_dir, f"holds the studio project {names} (the annotations made on this export); the "
+                               "export replaces the whole folder, which would delete it: choose another folder, "
+                               "or move the project out of it first")
+
+
 def check_export_target(sequence, out_dir: Path) -> None:
     """Refuse targets whose replacement would destroy data that is not an earlier export.
 
     The export replaces ``out_dir`` as a whole, so it must not be (or contain) the
-    sequence's own sources, and an existing non-empty folder must carry EXPORT_MARKER.
+    sequence's own sources, nor hold a studio project (:func:`refuse_projects`), and an
+    existing non-empty folder must carry EXPORT_MARKER.
     """
     out = out_dir.resolve()
     info = sequence.info
@@ -155,6 +183,7 @@ def check_export_target(sequence, out_dir: Path) -> None:
                 raise ExportError(out_dir, f"holds the sequence's own frames ({source}); choose another folder")
     if out_dir.exists() and not out_dir.is_dir():
         raise ExportError(out_dir, "is a file; the export needs a folder")
+    refuse_projects(out_dir)
     if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / EXPORT_MARKER).is_file():
         raise ExportError(out_dir, "exists and holds files that are not an earlier export; "
                                    "choose a new or empty folder (the export replaces the whole folder)")
@@ -228,6 +257,7 @@ def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir
         _text(tmp / "visible.txt", visible)
         _text(tmp / "infrared.txt", infrared)
         _text(tmp / "init.txt", visible)
+        refuse_projects(out_dir)  # a project made in it while the frames were written
     return ExportResult(out_dir, n, warnings, export_summary(records, n))
 
 
@@ -277,6 +307,7 @@ def _export_per_modality(sequence, records: Mapping[int, FrameAnnotation], out_d
         _text(tmp / EXPORT_MARKER, _marker_text(sequence, note))
         yield from _write_modality_frames(sequence, tmp, entries, image_folder, quality)
         write_labels(tmp, entries, n)
+        refuse_projects(out_dir)  # a project made in it while the frames were written
     return ExportResult(out_dir, n, warnings, export_summary(records, n))
 
 
