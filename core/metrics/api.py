@@ -119,9 +119,12 @@ def file_sequence(result_file: str | Path, gt: str | Path) -> tuple[Path, str]:
         return gt.parent, gt.stem
     if not gt.is_dir():
         raise AnnotationFormatError(gt, "ground truth not found")
-    if has_sequence(gt, result_file.stem):
+    own = _holds_ground_truth(gt)
+    # in a sequence folder, <name>/ or <name>.txt are its own frames and files (a LasHeR export's
+    # infrared/ and infrared.txt), a sequence of that name only when it holds ground truth itself
+    if has_sequence(gt, result_file.stem) and not (own and not _holds_ground_truth(gt / result_file.stem)):
         return gt, result_file.stem
-    if _holds_ground_truth(gt):
+    if own:
         return gt.parent, gt.name
     raise AnnotationFormatError(gt, f"holds no ground truth of its own and no sequence '{result_file.stem}' (the "
                                     f"results file's name): give the sequence's folder or its ground-truth file")
