@@ -247,33 +247,11 @@ def _check_extra(path: Path, value: Any, where: str) -> None:
                                     "checkpoint metadata must be numbers, strings, lists, dicts or tensors")
 
 
-def checksum_problem(path: str | Path) -> str | None:
-    """Why the zip-format torch file at ``path`` is damaged inside, from the CRC-32 each zip member
-    stores (torch's reader does not check them: a flipped bit loaded as other weights): the first
-    member whose bytes do not match, or that cannot be read back. None when every member matches,
-    or the file is no zip archive (a legacy pickle, or one whose central directory is lost: torch's
-    reader then says so). Reads the whole file once (about 8 ms for 1.6 MB)."""
-    import zipfile
-    import zlib
-
-    try:
-        with zipfile.ZipFile(path) as archive:
-            for info in archive.infolist():
-                try:
-                    with archive.open(info) as member:
-                        while member.read(1 << 22):
-                            pass
-                except (zipfile.BadZipFile, zlib.error, EOFError, ValueError):
-                    return f"the bytes of {info.filename.split('/', 1)[-1]} inside it do not match their stored checksum"
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return None
-    return None
-
-
 def load_torch_file(path: str | Path, what: str = "checkpoint", map_location: Any = "cpu") -> Any:
     """``torch.load(path, weights_only=True)``; CheckpointError naming ``path`` in one short
     line when it is not a torch file at all (:func:`file_kind_problem`), is cut short or
-    damaged (:func:`checksum_problem`: bytes changed inside a zip whose directory is intact), or
+    damaged (``core.models.authors.damaged_record``: bytes changed inside a zip whose directory
+    is intact, which torch's reader loads as other weights), or
     pickles more than tensors (:func:`describe_load_failure`); ``what`` names the
     file in the message ("checkpoint", "training state"). Torch's own multi-sentence advice
     never reaches the user."""
@@ -281,9 +259,11 @@ def load_torch_file(path: str | Path, what: str = "checkpoint", map_location: An
     problem = file_kind_problem(path)
     if problem is not None:
         raise CheckpointError(path, problem)
-    damaged = checksum_problem(path)
+    from core.models.authors import damaged_record
+
+    damaged = damaged_record(path)  # the zip's CRC-32s, which torch's reader does not check
     if damaged is not None:
-        raise CheckpointError(path, f"corrupt {what}: {damaged} (damaged by a disk or a copy); use another copy")
+        raise CheckpointError(path, damaged)
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as error:  # noqa: BLE001 - any unpickling failure is reported

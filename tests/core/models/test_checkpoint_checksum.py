@@ -53,7 +53,7 @@ def test_damaged_bytes_inside_a_checkpoint_are_one_line_naming_it(whole, tmp_pat
     with pytest.raises(CheckpointError) as caught:
         load_checkpoint(bad)
     assert caught.value.path == bad
-    assert "corrupt checkpoint" in str(caught.value) and "checksum" in str(caught.value), str(caught.value)
+    assert "is damaged: its record" in str(caught.value) and "fails its checksum" in str(caught.value), str(caught.value)
 
 
 def test_track_with_a_damaged_checkpoint_says_so_in_one_line(whole, tmp_path, capsys):
@@ -64,7 +64,7 @@ def test_track_with_a_damaged_checkpoint_says_so_in_one_line(whole, tmp_path, ca
     out = tmp_path / "o.txt"
     assert main(["track", str(seq), "--weights", str(bad), "--out", str(out)]) == 2
     line = one_error_line(capsys.readouterr().err)
-    assert line.startswith(f"error: {bad}: corrupt checkpoint"), line
+    assert line.startswith(f"error: {bad}: is damaged: its record"), line
     assert not out.exists()
 
 
