@@ -87,6 +87,15 @@ def set_box(record: FrameAnnotation | None, frame: int, box, *, modality: str = 
                                        provenance=Provenance.MANUAL, keyframe=True)], label="box")
 
 
+def set_typed_boxes(record: FrameAnnotation | None, frame: int, box, thermal_box) -> SetRecords:
+    """B with Separate thermal box on and the thermal box typed: the shared ``box`` and the
+    ``thermal_box`` ((4,) x, y, w, h each) as typed, one manual keyframe, one undo step (a typed
+    thermal box left as it started goes through ``set_box`` instead, moving with the shared box)."""
+    shared = set_box(record, frame, box).records[0]
+    return SetRecords([shared.with_changes(thermal_box=np.asarray(thermal_box, dtype=np.float64))],
+                      label="typed boxes")
+
+
 def toggle_absent(record: FrameAnnotation | None, frame: int, before: FrameAnnotation | None = None) -> Command:
     """O: mark the target absent (a manual keyframe); again: bring back ``before`` (the box
     the frame had when it was marked, which the window remembers for the session), or,

@@ -4,6 +4,7 @@ at once, one undo step). The gestures that start the machines and take their box
 ``app.window_review``; both share ``WindowGlue`` and the words for what a person's box holds."""
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QObject
 
 from app import edits
@@ -76,18 +77,40 @@ class EditGlue(WindowGlue):
     def type_box(self) -> None:
         """B: the frame's box typed as numbers (``app.dialogs.box_dialog``), the way to draw or
         correct one without a mouse; applied as a box drawn on the visible view. The fields start
-        at the frame's box, else the last box before the frame, else a box in the frame's middle."""
+        at the frame's box, else the last box before the frame, else a box in the frame's middle.
+        With Edit > Separate thermal box on, on a two-stream pair, the thermal box is typed too
+        (starting at that record's thermal box, else its shared box); typed changed, it is kept
+        apart as one drawn on the thermal view is, else it moves with the shared box (an earlier
+        frame's thermal box is carried to this one as tracking carries it: ``edits.carried_thermal``)."""
         from app.dialogs.box_dialog import BoxDialog, middle_box
+        from app.views.paired_view import missing_modality
 
         if self.doc is None or self.doc.refuse_if_read_only():
             return
         frame, info = self.w.frame, self.doc.info
         records = self.doc.records
         before = [f for f, r in records.items() if f <= frame and r.box is not None]
-        start = records[max(before)].box if before else middle_box(info.width, info.height)
-        dialog = BoxDialog(start, (info.width, info.height), frame + 1, self.w)
-        if dialog.exec() and self.doc is not None and self.w.frame == frame:
+        source = records[max(before)] if before else None
+        start = source.box if source is not None else middle_box(info.width, info.height)
+        separate = self.w.actions["separate_thermal"].isChecked() and missing_modality(info) is None
+        thermal_start = None
+        if separate:
+            thermal_start = source.effective_thermal_box if source is not None else start
+        dialog = BoxDialog(start, (info.width, info.height), frame + 1, self.w, thermal_box=thermal_start)
+        if not dialog.exec() or self.doc is None or self.w.frame != frame:
+            return
+        thermal = dialog.thermal_values()
+        carried = source is not None and source.frame != frame and source.thermal_box is not None
+        if thermal is None or (np.allclose(thermal, thermal_start) and not carried):
             self.box_changed("visible", dialog.values())
+            return
+        box = edits.clip_to_frame(dialog.values(), info.width, info.height)
+        if box is None:
+            self.w.statusBar().showMessage("the box is outside the frame: nothing changed", 5000)
+            return
+        if np.allclose(thermal, thermal_start):  # an earlier frame's thermal box, left as it was: carried along
+            thermal = edits.carried_thermal(box, source)
+        self._execute(edits.set_typed_boxes(self.doc.record(frame), frame, box, thermal))
 
     def _no_record(self, action: str) -> bool:
         """True (and the status bar says so) when this frame holds no box nor absent mark:
