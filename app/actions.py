@@ -37,7 +37,8 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
      "the start of the stretch needing attention before this frame (N's way back)"),
     ("stop", "Stop", "Esc", "stop tracking, refinement or playback"),
     ("type_box", "Type box...", "B", "draw or correct this frame's box by typing its x, y, width and height "
-                                     "(no mouse needed); it becomes a manual keyframe"),
+                                     "(no mouse needed), and the thermal box with Separate thermal box on; it "
+                                     "becomes a manual keyframe"),
     ("delete_box", "Delete box", "Del", "remove this frame's annotation; with a range shown also the range's "
                                         "tracked and interpolated boxes (boxes and marks a person made are kept)"),
     ("undo", "Undo", "Ctrl+Z", "undo the last edit (a whole tracking run is one step)"),
