@@ -7,7 +7,8 @@ are read, told apart by the width of their rows:
 * **one row per frame** (4 values ``x,y,w,h`` or an 8-value polygon, what every box file of
   this project and the benchmarks hold; :func:`core.annotations.formats.text.parse_boxes`):
   row k is frame k (1-based, the first row frame 1). ``0,0,0,0``, NaN and w or h <= 0 rows
-  mark the target absent. GTOT's ``groundTruth_v.txt`` and ``groundTruth_i.txt`` hold
+  mark the target absent (NaN as pandas and R write it too: ``,,,``, ``5,,,,``, ``NA``;
+  :func:`core.annotations.formats.text.absent_as_nan`). GTOT's ``groundTruth_v.txt`` and ``groundTruth_i.txt`` hold
   corners ``x1 y1 x2 y2`` (:func:`core.annotations.formats.text.read_corners`) and are read so,
   by their name; the import says so. So are rows whose header names corners (``x1,y1,x2,y2``,
   ``xmin,ymin,xmax,ymax``; ``frame,x1,y1,x2,y2`` for frame-numbered rows).
@@ -41,6 +42,7 @@ import numpy as np
 
 from core.annotations.formats.rows import records_from_rows, rows_absent
 from core.annotations.formats.text import (
+    absent_as_nan,
     box_columns,
     corners_to_xywh,
     header_lines,
@@ -105,7 +107,7 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     path = Path(path)
     if file_magic(path, len(SQLITE_MAGIC)) == SQLITE_MAGIC:  # it said "not UTF-8 text; save the file as UTF-8"
         raise AnnotationFormatError(path, "is a studio project (an SQLite database), not a text file of boxes")
-    text = read_text(path)
+    text = absent_as_nan(read_text(path), numbered=True)  # ',,,' and '5,,,,' (pandas' NaN rows), R's NA
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()

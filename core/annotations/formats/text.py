@@ -21,6 +21,8 @@ between box rows, an empty value between two separators (``1,,2,3,4``: MATLAB's
 row), a line with both ``,`` and ``;`` (decimal commas: ``203,31;149,93;17,27;49,66``), a line of
 four ``a,b`` pairs parted by spaces or tabs (decimal commas: ``203,31<tab>149,93<tab>17,27<tab>49,66``;
 or point pairs, which no supported layout writes). A separator at the end of a row is allowed.
+A row of empty values only (``,,,``: what pandas' ``to_csv`` writes for a NaN row) and ``NA``
+tokens (what R's ``write.csv`` writes for a missing value) are NaN (:func:`absent_as_nan`).
 
 The result is always ``(N, 4)`` float64 ``x, y, w, h`` (top-left, float pixels); absent
 rows (``0,0,0,0``, NaN, w or h <= 0) are returned as they are in the file: giving them
@@ -61,6 +63,31 @@ COMMA_PAIRS = ("four comma pairs parted by spaces or tabs in {!r}: decimal comma
 _LINE_RULES = ((_EMPTY_FIELD, "empty value between separators in {!r}"),
                (_MIXED_SEPARATORS, MIXED_SEPARATORS),
                (_COMMA_PAIRS, COMMA_PAIRS))
+
+
+# A row of 4 or 8 empty values (3 or 7 separators of one kind, nothing else): pandas' to_csv
+# writes a NaN row so (its na_rep is ""). Not an empty value between two numbers: nothing shifts.
+_EMPTY_ROW = re.compile(r"^[ \t]*([,;])(?:(?:[ \t]*\1){2}|(?:[ \t]*\1){6})[ \t]*$", re.MULTILINE)
+# A frame-numbered row of a frame and 4 empty values (``5,,,,``), as pandas writes a NaN box.
+_EMPTY_NUMBERED_ROW = re.compile(r"^([ \t]*\d+[ \t]*)([,;])(?:[ \t]*\2){3}[ \t]*$", re.MULTILINE)
+# R's missing value (write.csv's default na = "NA") as a whole value.
+_NA = re.compile(r"(?<![^\s,;])NA(?![^\s,;])", re.IGNORECASE)
+
+
+def absent_as_nan(text: str, *, numbered: bool = False) -> str:
+    """``text`` with the ways spreadsheet and data tools write a missing value turned into
+    ``nan``: a row of empty values only (``,,,`` for x,y,w,h; pandas' ``to_csv`` of a NaN row)
+    and ``NA`` values (R's ``write.csv``); with ``numbered``, also a frame number followed by
+    four empty values (``5,,,,``). Any other empty value is left for the reader to refuse."""
+    if "," in text or ";" in text:
+        def nans(match: re.Match) -> str:
+            separator = match.group(1)
+            return separator.join(["nan"] * (match.group(0).count(separator) + 1))
+
+        text = _EMPTY_ROW.sub(nans, text)
+        if numbered:
+            text = _EMPTY_NUMBERED_ROW.sub(lambda m: m.group(1) + (m.group(2) + "nan") * 4, text)
+    return _NA.sub("nan", text) if "a" in text or "A" in text else text
 
 
 # A column name of a header line: a word (``x``, ``x1``, ``y_min``, ``width(px)``, ``Width[px]``).
@@ -217,6 +244,7 @@ def _tokens(text: str, path) -> tuple[list[str], list[list[str]], int, str | Non
     dropped), their value tokens, the 1-based file line of the first of them, and what the
     header says the columns are (:func:`header_columns`); a line breaking a separator rule
     (:func:`separator_problem`) raises AnnotationFormatError naming it."""
+    text = absent_as_nan(text)
     for pattern, problem in _LINE_RULES:
         found = pattern.search(text)
         if found is not None:
