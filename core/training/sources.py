@@ -275,14 +275,41 @@ def source_kinds() -> list[str]:
 def checked_options(kind: str, options: dict[str, Any], *, where: str = "") -> dict[str, Any]:
     """``options`` of a ``kind`` source with each value checked against the source's keyword
     annotations (``"pool": "x"`` is a ConfigError naming ``where`` and the option, not a
-    comparison error from inside the source); ConfigError for an unknown kind."""
+    comparison error from inside the source); ConfigError for an unknown kind, for an option
+    the source does not take (with the ones it takes; ``seed`` and ``rank`` are the trainer's)
+    and for a required option left out. A builder taking ``**options`` checks its own."""
     from core.config import checked_arguments
 
     if kind not in _SOURCES:
         raise ConfigError(f"unknown data source kind {kind!r}; known: {source_kinds()}")
     builder = _SOURCES[kind]
     target = builder.target() if hasattr(builder, "target") else builder
-    return checked_arguments(target, dict(options), where=where or f"data source {kind!r}")
+    where = where or f"data source {kind!r}"
+    _check_option_names(kind, target, options, where)
+    return checked_arguments(target, dict(options), where=where)
+
+
+def _check_option_names(kind: str, target: Any, options: dict[str, Any], where: str) -> None:
+    """ConfigError naming ``where`` for an option ``target`` (a source class or builder) does not
+    take, or a required one missing: the call said it as a TypeError ('__init__() got an
+    unexpected keyword argument'), without the file or the options the source knows."""
+    import inspect
+
+    try:
+        parameters = inspect.signature(target).parameters.values()
+    except (TypeError, ValueError):
+        return
+    if any(p.kind is p.VAR_KEYWORD for p in parameters):
+        return
+    passed = ("seed", "rank")  # the trainer's, given to every source
+    named = [p for p in parameters if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY) and p.name not in passed]
+    unknown = sorted(set(options) - {p.name for p in named})
+    if unknown:
+        hint = ("; the sources' seed comes from the top-level 'seed'" if set(unknown) & set(passed) else "")
+        raise ConfigError(f"{where}: unknown key(s) {unknown}; known: {sorted(p.name for p in named)}{hint}")
+    missing = [p.name for p in named if p.default is p.empty and p.name not in options]
+    if missing:
+        raise ConfigError(f"{where}: {kind!r} needs {missing}")
 
 
 def build_source(kind: str, options: dict[str, Any], *, seed: int, rank: int = 0) -> TrainingSource:
