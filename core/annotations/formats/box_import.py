@@ -8,8 +8,9 @@ are read, told apart by the width of their rows:
   this project and the benchmarks hold; :func:`core.annotations.formats.text.parse_boxes`):
   row k is frame k (1-based, the first row frame 1). ``0,0,0,0``, NaN and w or h <= 0 rows
   mark the target absent (NaN as pandas and R write it too: ``,,,``, ``5,,,,``, ``NA``;
-  :func:`core.annotations.formats.text.absent_as_nan`). GTOT's ``groundTruth_v.txt`` and ``groundTruth_i.txt`` hold
-  corners ``x1 y1 x2 y2`` (:func:`core.annotations.formats.text.read_corners`) and are read so,
+  :func:`core.annotations.formats.text.normalize_values`, which also reads values in double
+  quotes, as R writes its header, without them). GTOT's ``groundTruth_v.txt`` and
+  ``groundTruth_i.txt`` hold corners ``x1 y1 x2 y2`` (:func:`core.annotations.formats.text.read_corners`) and are read so,
   by their name; the import says so. So are rows whose header names corners (``x1,y1,x2,y2``,
   ``xmin,ymin,xmax,ymax``; ``frame,x1,y1,x2,y2`` for frame-numbered rows).
 * **frame-numbered rows**: 5 values ``frame,x,y,w,h``, or MOTChallenge's 6, 7, 9 or 10
@@ -23,8 +24,9 @@ are read, told apart by the width of their rows:
   is not offered.
 
 A first line of column names is skipped (:func:`core.annotations.formats.text.header_lines`);
-when it opens with a separator (``,x,y,w,h``: pandas' ``to_csv`` with its row index), the
-unnamed first column is a row index and is left out, said.
+when it opens with a separator (``,x,y,w,h``: pandas' ``to_csv`` with its row index; R's
+``write.csv`` writes ``"","x","y","w","h"`` above ``"1",10,20,30,40``), the unnamed first column
+is a row index and is left out, said.
 Boxes are ``x, y, w, h`` top-left float pixels on the visible grid, records keyed by 0-based
 frame. ``checked``: the boxes become ``imported`` records (human-checked: tracking never
 replaces them; absent rows become absent marks); otherwise machine boxes (``student``
@@ -42,11 +44,11 @@ import numpy as np
 
 from core.annotations.formats.rows import records_from_rows, rows_absent
 from core.annotations.formats.text import (
-    absent_as_nan,
     box_columns,
     corners_to_xywh,
     header_lines,
     header_names,
+    normalize_values,
     parse_boxes,
     read_corners,
     read_text,
@@ -107,7 +109,7 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     path = Path(path)
     if file_magic(path, len(SQLITE_MAGIC)) == SQLITE_MAGIC:  # it said "not UTF-8 text; save the file as UTF-8"
         raise AnnotationFormatError(path, "is a studio project (an SQLite database), not a text file of boxes")
-    text = absent_as_nan(read_text(path), numbered=True)  # ',,,' and '5,,,,' (pandas' NaN rows), R's NA
+    text = normalize_values(read_text(path), numbered=True)  # pandas' NaN rows (',,,', '5,,,,'), R's NA and quotes
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()

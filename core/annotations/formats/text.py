@@ -22,7 +22,9 @@ row), a line with both ``,`` and ``;`` (decimal commas: ``203,31;149,93;17,27;49
 four ``a,b`` pairs parted by spaces or tabs (decimal commas: ``203,31<tab>149,93<tab>17,27<tab>49,66``;
 or point pairs, which no supported layout writes). A separator at the end of a row is allowed.
 A row of empty values only (``,,,``: what pandas' ``to_csv`` writes for a NaN row) and ``NA``
-tokens (what R's ``write.csv`` writes for a missing value) are NaN (:func:`absent_as_nan`).
+tokens (what R's ``write.csv`` writes for a missing value) are NaN, and a value in double quotes
+(``"x","y","w","h"``: R's ``write.csv`` header, a spreadsheet's "quote all text cells") is read
+without them (:func:`normalize_values`).
 
 The result is always ``(N, 4)`` float64 ``x, y, w, h`` (top-left, float pixels); absent
 rows (``0,0,0,0``, NaN, w or h <= 0) are returned as they are in the file: giving them
@@ -72,13 +74,19 @@ _EMPTY_ROW = re.compile(r"^[ \t]*([,;])(?:(?:[ \t]*\1){2}|(?:[ \t]*\1){6})[ \t]*
 _EMPTY_NUMBERED_ROW = re.compile(r"^([ \t]*\d+[ \t]*)([,;])(?:[ \t]*\2){3}[ \t]*$", re.MULTILINE)
 # R's missing value (write.csv's default na = "NA") as a whole value.
 _NA = re.compile(r"(?<![^\s,;])NA(?![^\s,;])", re.IGNORECASE)
+# A whole value in double quotes ("x", "1", ""): R's write.csv quotes its header and row names.
+_QUOTED = re.compile(r'(?<![^\s,;])"([^"\s,;]*)"(?![^\s,;])')
 
 
-def absent_as_nan(text: str, *, numbered: bool = False) -> str:
-    """``text`` with the ways spreadsheet and data tools write a missing value turned into
-    ``nan``: a row of empty values only (``,,,`` for x,y,w,h; pandas' ``to_csv`` of a NaN row)
-    and ``NA`` values (R's ``write.csv``); with ``numbered``, also a frame number followed by
-    four empty values (``5,,,,``). Any other empty value is left for the reader to refuse."""
+def normalize_values(text: str, *, numbered: bool = False) -> str:
+    """``text`` as data tools write it, made plain: values in double quotes without them (R's
+    ``write.csv`` quotes its header ``"x","y","w","h"`` and row names ``"1"``), and a missing
+    value turned into ``nan``: a row of empty values only (``,,,`` for x,y,w,h; pandas'
+    ``to_csv`` of a NaN row) and ``NA`` values (R's ``write.csv``); with ``numbered``, also a
+    frame number followed by four empty values (``5,,,,``). Any other empty value is left for
+    the reader to refuse."""
+    if '"' in text:
+        text = _QUOTED.sub(r"\1", text)
     if "," in text or ";" in text:
         def nans(match: re.Match) -> str:
             separator = match.group(1)
@@ -244,7 +252,7 @@ def _tokens(text: str, path) -> tuple[list[str], list[list[str]], int, str | Non
     dropped), their value tokens, the 1-based file line of the first of them, and what the
     header says the columns are (:func:`header_columns`); a line breaking a separator rule
     (:func:`separator_problem`) raises AnnotationFormatError naming it."""
-    text = absent_as_nan(text)
+    text = normalize_values(text)
     for pattern, problem in _LINE_RULES:
         found = pattern.search(text)
         if found is not None:

@@ -1,0 +1,50 @@
+"""Box files written by R's ``write.csv`` (and spreadsheets set to quote text cells) put their
+column names, and R its row names, in double quotes: ``"x","y","w","h"`` above ``10,20,30,40``;
+with row names ``"","x","y","w","h"`` above ``"1",10,20,30,40``. The header was not taken for
+one ("line 1: not a number in '"x","y","w","h"'"), so such labels could not be opened or
+imported; the quotes are read away now, and R's row names are the row index the import leaves out."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.annotations.formats.box_import import read_box_file
+from core.annotations.formats.groundtruth import load_ground_truth
+from core.annotations.formats.text import read_boxes
+from core.errors import AnnotationFormatError
+
+
+def test_a_quoted_header_is_a_header_for_every_reader(tmp_path):
+    path = tmp_path / "groundtruth.txt"
+    path.write_text('"x","y","w","h"\n10,20,30,40\nNA,NA,NA,NA\n11,20,30,40\n')
+    rows = read_boxes(path)
+    assert rows[0].tolist() == [10, 20, 30, 40] and np.isnan(rows[1]).all()
+    assert load_ground_truth(tmp_path, "vot-tir")[2].box[0] == 11
+    found = read_box_file(path, 10)
+    assert found.records[1].absent and found.records[2].box[0] == 11
+
+
+def test_a_quoted_corner_header_names_corners(tmp_path):
+    path = tmp_path / "groundtruth.txt"
+    path.write_text('"xmin","ymin","xmax","ymax"\n10,20,40,60\n')
+    assert read_boxes(path).tolist() == [[10, 20, 30, 40]]
+
+
+@pytest.mark.parametrize("text, kind", [
+    ('"","x","y","w","h"\n"1",10,20,30,40\n"2",NA,NA,NA,NA\n"3",12,20,30,40\n', "one row per frame"),
+    ('"","frame","x","y","w","h"\n"1",1,10,20,30,40\n"2",2,NA,NA,NA,NA\n"3",3,12,20,30,40\n', "frame-numbered rows"),
+])
+def test_r_row_names_are_the_row_index_the_import_leaves_out(tmp_path, text, kind):
+    path = tmp_path / "labels.csv"
+    path.write_text(text)
+    found = read_box_file(path, 10)
+    assert found.kind == kind and sorted(found.records) == [0, 1, 2]
+    assert found.records[0].box.tolist() == [10, 20, 30, 40] and found.records[1].absent
+    assert any("row index" in note for note in found.notes), found.notes
+
+
+def test_a_quoted_empty_value_between_numbers_is_still_refused(tmp_path):
+    path = tmp_path / "groundtruth.txt"
+    path.write_text('10,"",30,40\n')
+    with pytest.raises(AnnotationFormatError, match="line 1: empty value"):
+        read_boxes(path)
