@@ -324,7 +324,7 @@ class Document(QObject):
             self._fill_timeline(self._timeline, self.records.keys())
         data = self._timeline
         return TimelineData(data.confidence.copy(), data.iou.copy(), data.keyframe.copy(), data.absent.copy(),
-                            data.annotated.copy(), data.imported.copy())
+                            data.annotated.copy(), data.imported.copy(), data.prelabel.copy())
 
     def _update_timeline(self, frames: Iterable[int]) -> None:
         """Bring the cached timeline up to date at ``frames`` (their records already in the cache)."""
@@ -338,6 +338,7 @@ class Document(QObject):
         data.absent[inside] = False
         data.annotated[inside] = False
         data.imported[inside] = False
+        data.prelabel[inside] = False
         self._fill_timeline(data, inside)
 
     def _fill_timeline(self, data: TimelineData, frames: Iterable[int]) -> None:
@@ -354,6 +355,7 @@ class Document(QObject):
             if record.absent:  # an absent record has no box
                 continue
             data.imported[frame] = record.provenance == Provenance.IMPORTED
+            data.prelabel[frame] = record.provenance == Provenance.STUDENT and record.confidence is None
             if record.provenance == Provenance.STUDENT and record.confidence is not None:
                 data.confidence[frame] = record.confidence
             teacher = self.teacher.get(frame)

@@ -3,7 +3,9 @@
 ``TimelineData`` holds per-frame arrays of length N (float64, NaN = no value):
 ``confidence`` (the student's score on frames the tracker produced), ``iou`` (teacher vs
 student agreement where the teacher ran), and boolean masks ``keyframe``, ``absent``,
-``annotated``, ``imported`` (a box imported from a file or the sequence's ground truth). ``needs_attention`` marks frames a human should look at;
+``annotated``, ``imported`` (a box imported from a file or the sequence's ground truth as checked
+labels), ``prelabel`` (a machine box with no tracker score: pre-labels imported from a file).
+``needs_attention`` marks frames a human should look at;
 ``next_attention(data, frame)`` finds the start of the next stretch of them after ``frame``
 (wrapping around).
 """
@@ -26,12 +28,13 @@ class TimelineData:
     absent: np.ndarray  # (N,) bool
     annotated: np.ndarray  # (N,) bool: a record exists (box or absent)
     imported: np.ndarray  # (N,) bool: the box is an imported one (provenance ``imported``, not absent)
+    prelabel: np.ndarray  # (N,) bool: a machine box with no tracker score (pre-labels imported from a file)
 
     @classmethod
     def empty(cls, num_frames: int) -> TimelineData:
         nan = np.full(num_frames, np.nan)
         no = np.zeros(num_frames, bool)
-        return cls(nan.copy(), nan.copy(), no.copy(), no.copy(), no.copy(), no.copy())
+        return cls(nan.copy(), nan.copy(), no.copy(), no.copy(), no.copy(), no.copy(), no.copy())
 
     @property
     def num_frames(self) -> int:

@@ -3,7 +3,8 @@
 x is the 0-based frame index inside; the axis is labelled with frame NUMBERS counted
 from 1, like the frame counter of the transport bar and the view titles. Curves: student confidence (orange), teacher-student IoU
 (magenta, where refined); a value without a neighbour is a dot. Markers: manual keyframes (green triangles on top),
-imported boxes (grey bars on top, the grey the views draw them in), absent frames (red ticks at the bottom),
+imported boxes (grey bars on top, the grey the views draw them in; pre-labels imported as machine boxes orange,
+the tracker's colour), absent frames (red ticks at the bottom),
 low-confidence runs (yellow bars). A white cursor marks
 the current frame; click anywhere to jump, or press and drag across it to scrub (the frames follow
 the pointer); Shift+drag pans, the wheel zooms. A range region (shown on demand) selects frames
@@ -22,6 +23,7 @@ from app.style import TIMELINE_COLOURS as C
 from app.views.focus_ring import FocusRing
 
 IMPORTED = PROVENANCE_COLOURS["imported"]  # the imported boxes' colour in the views, for their frames here
+PRELABEL = PROVENANCE_COLOURS["student"]  # pre-labels are machine boxes: the views draw them in the tracker's colour
 
 KEY_Y, ABSENT_Y, LOW_Y = 1.1, -0.1, -0.2
 #: the curves' and the frame cursor's width in screen points (device pixels x the device pixel ratio: at
@@ -33,9 +35,9 @@ LABEL_SPILL_PX = 15  # how far a frame label may reach left of the axis (into th
 def legend_html() -> str:
     """One line above the plot naming each colour (a legend that never hides data)."""
     entries = (("confidence", "&#9472;&#9472; tracker confidence"), ("iou", "&#9472;&#9472; teacher-student IoU"),
-               ("keyframe", "&#9650; keyframe"), ("imported", "&#9644; imported"), ("absent", "&#9632; absent"),
-               ("low", "&#9644; low confidence"))
-    colours = {**C, "imported": IMPORTED}
+               ("keyframe", "&#9650; keyframe"), ("imported", "&#9644; imported"), ("prelabel", "&#9644; pre-labels"),
+               ("absent", "&#9632; absent"), ("low", "&#9644; low confidence"))
+    colours = {**C, "imported": IMPORTED, "prelabel": PRELABEL}
     return "&nbsp;&nbsp;&nbsp;".join(f'<span style="color:{colours[key]}">{text}</span>' for key, text in entries)
 
 
@@ -131,9 +133,12 @@ class TimelineWidget(FocusRing, pg.PlotWidget):
         self.absent = pg.ScatterPlotItem(symbol="s", size=6, brush=pg.mkBrush(C["absent"]), pen=None)
         self.low_runs = pg.BarGraphItem(x0=[], x1=[], y0=LOW_Y - 0.04, y1=LOW_Y + 0.04, brush=C["low"], pen=None)
         # the frames holding imported boxes: a grey bar along the top row, under the keyframe triangles
+        # (pre-labels, machine boxes with no score, an orange one)
         self.imported_runs = pg.BarGraphItem(x0=[], x1=[], y0=KEY_Y - 0.03, y1=KEY_Y + 0.03, brush=IMPORTED, pen=None)
-        self.imported_runs.setZValue(-1)
-        for extra in (self.keyframes, self.absent, self.low_runs, self.imported_runs):
+        self.prelabel_runs = pg.BarGraphItem(x0=[], x1=[], y0=KEY_Y - 0.03, y1=KEY_Y + 0.03, brush=PRELABEL, pen=None)
+        for bar in (self.imported_runs, self.prelabel_runs):
+            bar.setZValue(-1)
+        for extra in (self.keyframes, self.absent, self.low_runs, self.imported_runs, self.prelabel_runs):
             item.addItem(extra)
         self.cursor = pg.InfiniteLine(0, angle=90, movable=True, pen=pg.mkPen(C["cursor"], width=LINE_WIDTH))
         self.cursor.setZValue(50)
@@ -181,8 +186,9 @@ class TimelineWidget(FocusRing, pg.PlotWidget):
         self.absent.setData(absent.astype(float), np.full(absent.size, ABSENT_Y))
         runs = low_confidence_runs(data.confidence, low_threshold)
         self.low_runs.setOpts(x0=[a - 0.5 for a, _ in runs], x1=[b - 0.5 for _, b in runs])
-        runs = mask_runs(data.imported)
-        self.imported_runs.setOpts(x0=[a - 0.5 for a, _ in runs], x1=[b - 0.5 for _, b in runs])
+        for bar, mask in ((self.imported_runs, data.imported), (self.prelabel_runs, data.prelabel)):
+            runs = mask_runs(mask)
+            bar.setOpts(x0=[a - 0.5 for a, _ in runs], x1=[b - 0.5 for _, b in runs])
 
     def set_frame(self, frame: int) -> None:
         self.cursor.blockSignals(True)

@@ -43,3 +43,36 @@ def test_the_timeline_draws_imported_frames_in_the_imported_grey(qtbot):
     assert _pixels_of(timeline, PROVENANCE_COLOURS["imported"]) > 100
     assert f'<span style="color:{PROVENANCE_COLOURS["imported"]}">' in legend_html()
     assert "imported" in legend_html()
+
+
+def test_pre_labels_from_a_file_are_marked_until_tracking_replaces_them(window, pair_files, synthetic, tmp_path):
+    """Pre-labels (Import boxes as "Pre-labels to correct") are machine boxes with no tracker score: no
+    confidence curve, no mark, where they now have an orange bar (the tracker's colour, as in the views)."""
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    rows = "".join(f"{x:.2f},{y:.2f},{w:.2f},{h:.2f}\n" for x, y, w, h in synthetic.boxes[:8])
+    path = tmp_path / "pre.csv"
+    path.write_text("x,y,w,h\n" + rows)
+    window.ask_hook = lambda title, text, choices: "Pre-labels to correct"
+    window.imports.import_box_file(str(path))
+    data = window.document.timeline()
+    assert np.flatnonzero(data.prelabel).tolist() == list(range(8)) and not data.imported.any()
+    window.goto(4)
+    window.views.box_drawn.emit("visible", synthetic.boxes[4])
+    window.actions["track"].trigger()  # tracked boxes (with a score) replace frames 5-7
+    assert np.flatnonzero(window.document.timeline().prelabel).tolist() == [0, 1, 2, 3]
+
+
+def test_the_timeline_draws_pre_labels_in_the_trackers_orange(qtbot):
+    from app.review import TimelineData
+    from app.style import PROVENANCE_COLOURS
+    from app.views.timeline import TimelineWidget, legend_html
+
+    timeline = TimelineWidget()
+    qtbot.addWidget(timeline)
+    timeline.resize(600, 150)
+    timeline.show()
+    data = TimelineData.empty(60)
+    data.prelabel[5:30] = True
+    timeline.set_data(data)
+    assert _pixels_of(timeline, PROVENANCE_COLOURS["student"]) > 100
+    assert "pre-labels" in legend_html()
