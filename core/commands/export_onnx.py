@@ -4,7 +4,10 @@ Exports project checkpoints to ONNX (``core.tracking.onnx_export``) as
 ``DIR/<checkpoint stem>.onnx`` (default checkpoints: ``assets/models/{model}_{scale}.pt``); a
 training run's ``checkpoint.pt`` exported to another folder than its own is named after its run
 folder (``runs/kd/checkpoint.pt`` -> ``DIR/kd.onnx``: two runs' exports in one folder never share
-a name), beside its checkpoint ``checkpoint.onnx`` (what ``--engine auto`` looks for),
+a name), beside its checkpoint ``checkpoint.onnx`` (what ``--engine auto`` looks for); a run
+folder's name, or a stem that is not valid UTF-8, is made one safe path component
+(``core.fileio.safe_component``), and a ``DIR`` that is not valid
+UTF-8 is refused before any work (torch's exporter cannot write there),
 then checks the export against PyTorch on random inputs (max abs error on the score,
 size and offset maps, which make the box, must be <= 1e-4) before it replaces anything:
 an export that fails the check leaves ``DIR`` as it was. ``--int8`` also writes the int8
@@ -96,14 +99,19 @@ def export_stem(checkpoint: Path, out: Path) -> str:
     """The name (no suffix) of ``checkpoint``'s export in the folder ``out``: the checkpoint's stem,
     except for a training run's ``checkpoint.pt`` exported elsewhere than its own folder, named after
     its run folder (``runs/kd/checkpoint.pt`` -> ``kd``), so two runs' exports do not collide."""
+    from core.fileio import not_utf8, safe_component
+
     checkpoint = Path(checkpoint)
     if checkpoint.name != RUN_CHECKPOINT or not checkpoint.parent.resolve().name:
-        return checkpoint.stem
+        # kept as it is (beside the checkpoint, --engine auto looks for <stem>.onnx); a byte that is not
+        # UTF-8 failed in torch's exporter
+        return safe_component(checkpoint.stem, "checkpoint") if not_utf8(checkpoint.stem) else checkpoint.stem
     try:
         beside = Path(out).resolve() == checkpoint.parent.resolve()
     except OSError:
         beside = False
-    return checkpoint.stem if beside else checkpoint.parent.resolve().name
+    # one safe component: a byte that is not UTF-8 failed in torch's exporter, a newline made a file name of it
+    return checkpoint.stem if beside else safe_component(checkpoint.parent.resolve().name, "checkpoint")
 
 
 def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool, out: Path):
@@ -168,6 +176,11 @@ def run(args) -> int:
     if args.out.suffix.lower() == ".onnx" and not args.out.is_dir():  # made a folder of that name
         raise ExportError(args.out, f"--out is the folder the export goes into (as {args.out}/<checkpoint name>.onnx), "
                                     f"not the file; give its folder, e.g. --out {args.out.parent}")
+    from core.fileio import not_utf8
+
+    if not_utf8(args.out.absolute()):  # torch's exporter and ONNX Runtime take no such path
+        raise ExportError(args.out, "the --out path is not valid UTF-8 text (a byte such as \\xff in a folder name), "
+                                    "which the ONNX exporter cannot write to; rename the folder or give another --out")
     check_output(args.out, folder=True, option="--out")
     for name in names:  # every target checked before the first export
         weights = args.weights if args.weights is not None else default_weights(name, args.scale)

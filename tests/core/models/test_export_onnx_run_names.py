@@ -47,3 +47,42 @@ def test_a_run_exported_beside_its_checkpoint_keeps_the_name_track_looks_for(run
     checkpoint = Path(shutil.copy(runs["kd"], run / "checkpoint.pt"))
     assert main(["export-onnx", "--model", "student", "--weights", str(checkpoint), "--out", str(run)]) == 0
     assert (run / "checkpoint.onnx").is_file() and not (run / "kd.onnx").exists()
+
+
+def test_odd_run_folder_names_give_a_safe_export_name(runs, tmp_path):
+    """A run folder named with a byte that is not UTF-8 failed in torch's exporter ('ONNX export failed
+    (legacy: TypeError: _export_onnx(): incompatible function arguments ...)'); one with a newline gave a
+    file name holding it. The name from the run folder is one safe path component."""
+    import os
+    import shutil
+
+    out = tmp_path / "exports"
+    for raw, name in ((b"kd\xff", "kd_.onnx"), (b"kd\nnew", "kd_new.onnx")):
+        run = tmp_path / os.fsdecode(raw)
+        run.mkdir()
+        checkpoint = Path(shutil.copy(runs["kd"], run / "checkpoint.pt"))
+        assert main(["export-onnx", "--model", "student", "--weights", str(checkpoint), "--out", str(out)]) == 0
+        assert (out / name).is_file(), sorted(p.name for p in out.iterdir())
+
+
+def test_an_out_folder_that_is_not_utf8_is_one_line_before_any_work(runs, tmp_path, capsys):
+    import os
+
+    from tests.core.cli_lines import one_error_line
+
+    out = tmp_path / os.fsdecode(b"ex\xff")
+    assert main(["export-onnx", "--model", "student", "--weights", str(runs["kd"]), "--out", str(out)]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line.endswith(": the --out path is not valid UTF-8 text (a byte such as \\xff in a folder name), which "
+                         "the ONNX exporter cannot write to; rename the folder or give another --out"), line
+    assert not out.exists()
+
+
+def test_a_checkpoint_stem_that_is_not_utf8_gives_a_safe_export_name(runs, tmp_path):
+    import os
+    import shutil
+
+    checkpoint = Path(shutil.copy(runs["kd"], tmp_path / os.fsdecode(b"kd\xff.pt")))
+    out = tmp_path / "exports"
+    assert main(["export-onnx", "--model", "student", "--weights", str(checkpoint), "--out", str(out)]) == 0
+    assert [p.name for p in out.iterdir()] == ["kd_.onnx"]
