@@ -174,6 +174,21 @@ def _from_corners(path: Path, corners: np.ndarray, lines: list[int]) -> np.ndarr
     return corners_to_xywh(corners)
 
 
+def _refuse_relative(path: Path, boxes: np.ndarray) -> None:
+    """AnnotationFormatError when every box of ``(N, 4)`` present ``boxes`` has all its values
+    within 0..1: coordinates relative to the image size (YOLO's normalized ``cx cy w h``, a
+    tool's fractions), not pixels. Imported, they became boxes under a pixel in the top-left
+    corner of every frame, said only as "imported N frames"."""
+    if len(boxes) and bool(((boxes >= 0) & (boxes <= 1)).all()):
+        raise AnnotationFormatError(path, f"every box lies within 0..1 (the first: {_values(boxes[0])}), under a "
+                                          "pixel: coordinates relative to the image size (as YOLO writes them)? "
+                                          "write x,y,w,h in pixels")
+
+
+def _values(box: np.ndarray) -> str:
+    return ",".join(f"{float(v):g}" for v in box)
+
+
 def _provenance(checked: bool) -> Provenance:
     return Provenance.IMPORTED if checked else Provenance.STUDENT
 
@@ -186,6 +201,7 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
         notes.append(f"{plural(len(rows) - frames, 'row')} past the footage's last frame ({frames}) left out")
         rows = rows[:frames]
     gone = rows_absent(rows)
+    _refuse_relative(path, rows[~gone])
     leading = int(np.argmin(gone)) if not gone.all() else 0
     if checked and leading:  # "(19 absent)" alone: track --out's "not tracked" rows became absent marks
         where = "frame 1 opens the file as an absent row" if leading == 1 else \
@@ -253,6 +269,7 @@ def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checke
     if corners:
         rows = _from_corners(path, rows, [line_of[k] for k in inside])
     absent = rows_absent(rows)
+    _refuse_relative(path, rows[~absent])
     provenance = _provenance(checked)
     records = {}
     for k, row, gone in zip(inside, rows, absent.tolist(), strict=True):
