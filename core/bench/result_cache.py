@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +38,11 @@ def run_key(fingerprint: str, dataset: str, sequence: str, ground_truth: np.ndar
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
+#: what np.load raises on a damaged entry (cut short: not a zip; a changed byte: its CRC-32 fails; an
+#: array header that no longer parses)
+DAMAGED = (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile)
+
+
 class ResultCache:
     """``get(key) -> (boxes (M,4) float64, seconds, tracked) | None``; ``put(key, ...)``."""
 
@@ -52,7 +58,7 @@ class ResultCache:
             with np.load(path, allow_pickle=False) as data:
                 boxes = np.asarray(data["boxes"], dtype=np.float64)
                 seconds, tracked = float(data["seconds"]), int(data["tracked"])
-        except (OSError, KeyError, ValueError):
+        except DAMAGED:
             return None
         if boxes.ndim != 2 or boxes.shape[1] != 4 or tracked != len(boxes) - 1:
             return None
@@ -73,7 +79,7 @@ class ResultCache:
         try:
             with np.load(path, allow_pickle=False) as data:
                 return {name: np.asarray(data[name]) for name in names}
-        except (OSError, KeyError, ValueError, EOFError):
+        except DAMAGED:
             return None
 
     def put_arrays(self, key: str, **arrays) -> Path:
