@@ -117,6 +117,19 @@ class ProcessingConfig:
     grey_visible: float = 0.0
     min_overlap: float = 0.7
 
+    def __post_init__(self) -> None:
+        for name in ("flip", "dark_visible", "thermal_flat", "drop_modality", "thermal_as_visible", "fog_visible",
+                     "grey_visible"):
+            if not 0.0 <= getattr(self, name) <= 1.0:
+                raise ConfigError(f"processing.{name} is a probability, in [0, 1]; got {getattr(self, name)}")
+        for name in ("template_center_jitter", "template_scale_jitter", "search_center_jitter", "search_scale_jitter"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"processing.{name} must be >= 0, got {getattr(self, name)}")
+        if not 0.0 <= self.brightness <= 1.0:  # each image x U(1 - b, 1 + b)
+            raise ConfigError(f"processing.brightness must lie in [0, 1], got {self.brightness}")
+        if not 0.0 < self.min_overlap < 1.0:
+            raise ConfigError(f"processing.min_overlap must lie in (0, 1), got {self.min_overlap}")
+
 
 @dataclass(frozen=True)
 class LossConfig:
@@ -180,6 +193,18 @@ class OptimConfig:
     grad_clip: float = 0.1
     amp: bool = True
 
+    def __post_init__(self) -> None:
+        if not self.lr > 0:  # torch's 'Invalid learning rate' traceback once the run had started
+            raise ConfigError(f"optim.lr must be > 0, got {self.lr}")
+        if not self.gamma > 0:
+            raise ConfigError(f"optim.gamma must be > 0, got {self.gamma}")
+        for name in ("weight_decay", "prompt_lr_scale", "rest_lr_scale", "stem_lr_scale", "warmup_steps", "grad_clip"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"optim.{name} must be >= 0, got {getattr(self, name)}")
+        outside = [f for f in self.decay_at if not 0.0 <= f <= 1.0]
+        if outside:  # 1.5 x the steps never comes: the lr never decayed, without a word
+            raise ConfigError(f"optim.decay_at holds fractions of the run, in [0, 1]; got {outside[0]}")
+
 
 @dataclass(frozen=True)
 class ValidationConfig:
@@ -200,6 +225,12 @@ class ValidationConfig:
     track_frames: int = 40
 
     def __post_init__(self) -> None:
+        for name in ("pairs", "every"):
+            if getattr(self, name) < 0:
+                raise ConfigError(f"validation.{name} must be >= 0, got {getattr(self, name)}")
+        if self.pairs > 0 and self.sequences < 1:  # numpy's 'high <= 0' traceback before the first step
+            raise ConfigError(f"validation.sequences must be >= 1 to draw validation.pairs from (or pairs 0: no "
+                              f"validation), got {self.sequences}")
         if self.track_sequences < 0 or self.track_frames < 2:
             raise ConfigError(f"validation.track_sequences must be >= 0 and track_frames >= 2, "
                               f"got {self.track_sequences}, {self.track_frames}")

@@ -95,6 +95,8 @@ class SyntheticSource(TrainingSource):
 
         if pool < 1 or refresh_steps < 1:
             raise ConfigError(f"synthetic source: pool and refresh_steps must be >= 1, got {pool}, {refresh_steps}")
+        if frames is not None and not (len(frames) == 2 and 1 <= frames[0] <= frames[1]):
+            raise ConfigError(f"synthetic source: frames must be [min, max] with 1 <= min <= max, got {list(frames)}")
         if not 0.0 <= float(real_backgrounds) <= 1.0:
             raise ConfigError(f"synthetic source: real_backgrounds must be in [0, 1], got {real_backgrounds}")
         if challenge_family is not None and challenge_family not in challenge_families():
