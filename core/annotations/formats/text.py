@@ -99,7 +99,7 @@ def normalize_values(text: str, *, numbered: bool = False) -> str:
 
 
 # A column name of a header line: a word (``x``, ``x1``, ``y_min``, ``width(px)``, ``Width[px]``).
-_COLUMN_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:[(\[][A-Za-z0-9_]*[)\]])?")
+_COLUMN_NAME = re.compile(r"[^\W\d]\w*(?:[(\[]\w*[)\]])?")  # any script's letters: Höhe, 宽
 # What may open a header line: a comment mark (``# x y w h``, MATLAB's ``% x y w h``).
 _COMMENT_MARK = re.compile(r"^[ \t]*[#%][ \t]*")
 
@@ -223,8 +223,10 @@ def separator_problem(line: str) -> str | None:
 def read_text(path: str | Path) -> str:
     """The text of ``path``: UTF-8 (a BOM dropped), or UTF-16 when it starts with a UTF-16
     byte-order mark (what ``>`` and ``Out-File`` write in Windows PowerShell 5: a tracker's
-    output redirected there). AnnotationFormatError when missing, a folder, unreadable, or
-    holding a byte that is not UTF-8 (naming its line). The metrics' raw reader
+    output redirected there); a first line in Windows-1252 above UTF-8 lines is read so (a
+    header of column names Excel saved on Windows).
+    AnnotationFormatError when missing, a folder, unreadable, or holding another byte that is
+    not UTF-8 (naming its line). The metrics' raw reader
     (``core.metrics.readers``) reads its files through it too."""
     path = Path(path)
     try:
@@ -243,8 +245,22 @@ def read_text(path: str | Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise AnnotationFormatError(path, f"not UTF-8 text (byte 0x{data[error.start]:02x}); save the file as UTF-8",
-                                    line=data.count(b"\n", 0, error.start) + 1) from None
+        bad = error.start
+    end = data.find(b"\n")
+    if 0 <= bad < end and not data.startswith(codecs.BOM_UTF8):
+        # Excel on Windows saves CSV in the ANSI code page: a header of column names such as
+        # X;Y;Breite;Höhe holds a Windows-1252 byte (ö = 0xf6) above rows of ASCII numbers
+        try:
+            first = data[:end].decode("cp1252")
+        except UnicodeDecodeError:
+            first = None
+        if first is not None:
+            try:
+                return first + data[end:].decode("utf-8")
+            except UnicodeDecodeError as error:
+                bad = end + error.start
+    raise AnnotationFormatError(path, f"not UTF-8 text (byte 0x{data[bad]:02x}); save the file as UTF-8",
+                                line=data.count(b"\n", 0, bad) + 1)
 
 
 def _tokens(text: str, path) -> tuple[list[str], list[list[str]], int, str | None]:
