@@ -176,10 +176,21 @@ def record_exports(path: Path, key: dict, files: list[Path], stats: list) -> Non
                                         "stats": [asdict(s) for s in stats]}, indent=2))
 
 
-def _weights_key(named, random_weights: bool) -> str:
-    """What a checkpoint option stands for in a record's key: the named file, ``random`` or
-    ``bundled``."""
-    return str(named) if named is not None else ("random" if random_weights else "bundled")
+def _weights_key(named, random_weights: bool, model: str = "student") -> str:
+    """What a checkpoint option stands for in a record's key: the SHA-256 of the named file, or of
+    the bundled ``model`` checkpoint when none is named (their content: a checkpoint retrained into
+    the same path is another one; its path keyed it, and the old student's annotations were
+    reused), or ``random``."""
+    from core.bench.result_cache import file_sha256
+    from core.tracking.factory import default_weights
+
+    if named is None and random_weights:
+        return "random"
+    named = default_weights(model) if named is None else named
+    try:
+        return f"sha256:{file_sha256(named)}"
+    except OSError:  # unreadable: its loading says why; nothing to reuse
+        return str(named)
 
 
 def _annotate_family(args, family, student, teacher, out: Path) -> Job[tuple[list[Path], list[AnnotationStats]]]:
@@ -189,8 +200,8 @@ def _annotate_family(args, family, student, teacher, out: Path) -> Job[tuple[lis
 
     record_path = out / "annotations.json"
     key = {"family": family, "seed": args.seed, "count": args.annotate, "frames": args.frames,
-           "accept_iou": args.accept_iou, "student": _weights_key(args.student, args.random_weights),
-           "teacher": _weights_key(args.teacher, args.random_weights)}
+           "accept_iou": args.accept_iou, "student": _weights_key(args.student, args.random_weights, "student"),
+           "teacher": _weights_key(args.teacher, args.random_weights, "teacher")}
     reused = reused_exports(record_path, key, AnnotationStats) if args.reuse else None
     if reused is not None:
         yield Progress(0, None, f"reusing {len(reused[0])} annotated sequences from {record_path}")
