@@ -11,7 +11,9 @@ are read, told apart by the width of their rows:
   :func:`core.annotations.formats.text.normalize_values`, which also reads values in double
   quotes, as R writes its header, without them). GTOT's ``groundTruth_v.txt`` and
   ``groundTruth_i.txt`` hold corners ``x1 y1 x2 y2`` (:func:`core.annotations.formats.text.read_corners`) and are read so,
-  by their name; the import says so. So are rows whose header names corners (``x1,y1,x2,y2``,
+  by their name; the import says so. VTUAV's ``rgb.txt`` / ``ir.txt`` are read by their name too
+  (one row per 10 frames when their count fits, 8-value rows a visible then a thermal box;
+  :func:`_vtuav_rows`). So are rows whose header names corners (``x1,y1,x2,y2``,
   ``xmin,ymin,xmax,ymax``; ``frame,x1,y1,x2,y2`` for frame-numbered rows).
 * **frame-numbered rows**: 5 values ``frame,x,y,w,h``, or MOTChallenge's 6, 7, 9 or 10
   values ``frame,id,x,y,w,h[,conf,...]`` (what CVAT, DarkLabel and MOT tools write; 8-value
@@ -50,6 +52,7 @@ from core.annotations.formats.text import (
     header_names,
     normalize_values,
     parse_boxes,
+    read_box_pairs,
     read_corners,
     read_text,
     separator_problem,
@@ -68,6 +71,10 @@ FRAME_NUMBERED_WIDTHS = (5, 6, 7, 9, 10)
 _INDEX_HEADER = re.compile(r"^[ \t]*[,;][ \t]*")
 # a row's first value, a whole number, and the separator after it
 _FIRST_FIELD = re.compile(r"^[ \t]*\d+[ \t]*(?:[,;][ \t]*|[ \t]+)")
+#: VTUAV's box files: one row per 10 frames (from init_frame.npy's frame), 8-value rows a visible
+#: box then a thermal box (read as one row per frame and as polygons, they became boxes on the wrong
+#: frames, or the bounding box of two boxes' numbers, without a word)
+VTUAV_FILES = ("rgb.txt", "ir.txt")
 #: what a 0 as the 7th value of a MOT row means (MOTChallenge's ground truth: the "consider" flag,
 #: 0 = not_ignored false; its evaluation leaves such boxes out, and so does the import)
 MOT_IGNORED = "MOTChallenge's flag for a box to ignore"
@@ -124,6 +131,8 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     if widths == {4} and path.name in CORNER_FILES:
         return _one_row_per_frame(path, read_corners(path), frames, checked,
                                   ("rows read as GTOT corners x1 y1 x2 y2 (the file's name)",))
+    if path.name in VTUAV_FILES and len(widths) == 1 and widths <= {4, 8}:
+        return _vtuav_rows(path, frames, checked, notes)
     corners = skip == 1 and _names_corners(path, lines[0], next(iter(widths)) if len(widths) == 1 else 0)
     if corners:
         notes += ("rows read as corners x1,y1,x2,y2 (the header names them)",)
@@ -187,6 +196,38 @@ def _refuse_relative(path: Path, boxes: np.ndarray) -> None:
 
 def _values(box: np.ndarray) -> str:
     return ",".join(f"{float(v):g}" for v in box)
+
+
+def _vtuav_rows(path: Path, frames: int, checked: bool, notes: tuple[str, ...]) -> BoxFileImport:
+    """VTUAV's ``rgb.txt`` / ``ir.txt`` (:data:`VTUAV_FILES`): 8-value rows are a visible box
+    then a thermal box (the thermal one kept where it differs); rows are one per 10 frames from
+    the first annotated frame (``init_frame.npy`` beside the file or up to two folders above,
+    else frame 1) when their count fits that and not one row per frame of the footage."""
+    from core.annotations.formats.groundtruth import VTUAV_EVERY, vtuav_first_frame
+
+    visible, thermal = read_box_pairs(path)
+    notes = list(notes)
+    if thermal is not None:
+        notes.append("8-value rows read as VTUAV's visible box then thermal box (the file's name)")
+    first = vtuav_first_frame(path.parent)
+    sparse = -(-max(frames - first, 0) // VTUAV_EVERY)  # rows of frames first, first + 10, ... inside the footage
+    if len(visible) == frames or len(visible) > sparse + 1:
+        if thermal is None:
+            return _one_row_per_frame(path, visible, frames, checked, tuple(notes))
+        every, first = 1, 0
+    else:
+        every = VTUAV_EVERY
+        notes.append(f"rows read as VTUAV's, one per {VTUAV_EVERY} frames from frame {first + 1} (the file's name and "
+                     f"its {plural(len(visible), 'row')} for {frames} frames)")
+    keep = (first + np.arange(len(visible)) * every) < frames
+    if not keep.all():
+        notes.append(f"{plural(int((~keep).sum()), 'row')} past the footage's last frame ({frames}) left out")
+    visible = visible[keep]
+    thermal = thermal[keep] if thermal is not None else None
+    _refuse_relative(path, visible[~rows_absent(visible)])
+    records = records_from_rows(visible, thermal, every=every, first_frame=first, provenance=_provenance(checked))
+    return BoxFileImport(_machine_boxes_only(records, checked), "one row per frame" if every == 1 else
+                         f"one row per {every} frames", tuple(notes))
 
 
 def _provenance(checked: bool) -> Provenance:
