@@ -72,7 +72,7 @@ class Protocol:
 
 
 _PX = tuple(matlab_colon(0, 1, 50))
-_NORM = tuple(matlab_colon(0, 0.01, 0.5))
+_NORM = tuple(np.arange(51) / 100)  # LasHeR genPerfMat.m: (0:50)/100, not 0:0.01:0.5
 _SR21 = tuple(matlab_colon(0, 0.05, 1))
 _SR51 = tuple(matlab_colon(0, 0.02, 1))
 

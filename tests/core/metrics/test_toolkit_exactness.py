@@ -1,0 +1,45 @@
+"""Ties and edge rows where the official toolkits' exact arithmetic decides a hit.
+
+Each case is small enough to check by hand; the expected numbers follow the toolkit
+source cited in the test's docstring (MATLAB semantics: ``min``/``max`` ignore NaN,
+an ``if`` on a vector is true only when every element is).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.metrics import evaluate_arrays, get_protocol
+
+
+def _eval(protocol, results, gt_v, gt_i=None):
+    return evaluate_arrays(get_protocol(protocol), {"s": np.array(results, float)},
+                           {"s": (np.array(gt_v, float), None if gt_i is None else np.array(gt_i, float))})
+
+
+@pytest.mark.parametrize("protocol", ["lasher", "pytracking-lasher"])
+def test_normalized_error_divides_each_centre_before_the_difference(protocol):
+    """LasHeR toolkit ``calcSeqErrRobust_norm.m`` (lines after ``% use normalized precision``):
+    ``center = x + (w-1)/2``, then ``center(:,1) = center(:,1)./rect_anno(:,3)`` and the same for
+    ``centerGT``, then ``sqrt(sum((center - centerGT).^2, 2))``; ``genPerfMat.m``:
+    ``Norm_thresholdSetError = thresholdSetError/100`` with ``thresholdSetError = 0:50`` and a hit
+    is ``errCenter_norm <= Norm_thresholdSetError(tIdx)``. pytracking's ``calc_err_center(...,
+    normalized=True)`` divides both centres the same way, thresholds ``arange(0, 51) / 100``.
+
+    GT 123,394,70,30 (centre x 157.5); frame 2 is 14 px (= 0.2 * 70) to the right: centre 171.5.
+    Toolkit: 171.5/70 - 157.5/70 = 2.45 - 2.25 = 0.20000000000000018 > 0.2 -> a miss at 0.20.
+    (14/70 = 0.2 exactly, which the difference-first formula scored as a hit.)
+    Frame 1 is the GT (hit). NPR = 1/2; PR = 2/2 (14 px <= 20).
+    """
+    gt = [[123, 394, 70, 30]] * 2
+    r = _eval(protocol, [[123, 394, 70, 30], [137, 394, 70, 30]], gt)
+    assert r.scores["NPR"] == 0.5
+    assert r.scores["PR"] == 1.0
+
+
+def test_normalized_thresholds_are_k_over_100():
+    """LasHeR ``genPerfMat.m``: ``Norm_thresholdSetError = (0:50)/100`` (not ``0:0.01:0.5``, whose
+    values 0.29, 0.33, 0.34 and 0.41 differ in the last bit)."""
+    thresholds = np.asarray(get_protocol("lasher").norm_thresholds)
+    assert np.array_equal(thresholds, np.arange(51) / 100)
+    assert np.array_equal(np.asarray(get_protocol("pytracking-lasher").norm_thresholds), np.arange(51) / 100)
