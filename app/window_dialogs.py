@@ -92,9 +92,11 @@ class WindowDialogs:
             return
         from app.dialogs.export_dialog import ExportDialog
         from app.session_state import read_last_export, write_last_export
+        from core.fileio import safe_component
 
         store = self.document.store
-        dialog = ExportDialog(self.document.info.name, self.document.path.parent, self,
+        # the name offered is one safe path component: a newline in it, a hidden ".walk-lasher", a byte Qt drops
+        dialog = ExportDialog(safe_component(self.document.info.name), self.document.path.parent, self,
                               start_folder=self.settings.start_folder(), last=read_last_export(store),
                               check=self._export_target_problem)
         if dialog.exec():
