@@ -144,7 +144,7 @@ def frame_errors(protocol: Protocol, name: str, results, gt_visible, gt_infrared
     nce = normalized_centre_error(pred, gt_v) if protocol.norm_precision_name else None
     counted = np.ones(gt_v.shape[0], dtype=bool)
     if protocol.invalid_gt == "toolkit":
-        invalid = (gt_v <= 0).any(axis=1)
+        invalid = ~(gt_v > 0).all(axis=1)  # the toolkit's rect_anno>0 on all 4: a NaN row is invalid too
         ce[invalid] = -1.0
         ov[invalid] = -1.0
         if nce is not None:

@@ -27,7 +27,7 @@ class Protocol:
     pooled: frames of all sequences pooled (GTOT) instead of the mean over sequences.
     first_frame_gt: frame 1 of the results replaced by the GT (LasHeR).
     replace_bad_predictions: NaN / w<=0 / h<=0 rows replaced by the previous row.
-    invalid_gt: ``none``; ``toolkit`` (any GT value <= 0: centre error -1, overlap -1,
+    invalid_gt: ``none``; ``toolkit`` (any GT value <= 0 or NaN: centre error -1, overlap -1,
       kept in the denominator); ``pytracking`` (w<=0 or h<=0: PR fails, NPR passes,
       SR fails, numerators over all frames, denominator = valid frames only).
     round_results: tracker x, y, w, h each rounded to whole pixels (GTOT; ``docs/metrics.md``).

@@ -43,3 +43,22 @@ def test_normalized_thresholds_are_k_over_100():
     thresholds = np.asarray(get_protocol("lasher").norm_thresholds)
     assert np.array_equal(thresholds, np.arange(51) / 100)
     assert np.array_equal(np.asarray(get_protocol("pytracking-lasher").norm_thresholds), np.arange(51) / 100)
+
+
+B = [10.0, 10.0, 10.0, 10.0]
+NAN = [np.nan] * 4
+
+
+def test_lasher_nan_ground_truth_row_is_an_invalid_row():
+    """LasHeR ``calcSeqErrRobust.m`` / ``calcSeqErrRobust_norm.m``: ``index = rect_anno>0;
+    idx=(sum(index,2)==4)``; ``NaN > 0`` is false, so a NaN GT row is invalid like ``0,0,0,0``:
+    ``errCenter(~idx)=-1`` (a hit at every precision threshold, NPR too) and
+    ``errCoverage=-ones(...)`` there (a miss at every overlap threshold), kept in the denominator.
+
+    GT B, NaN, B; results B on every frame. PR 3/3, NPR 3/3; SR: frames 1 and 3 (IoU 1) pass 20
+    of the 21 thresholds (not ``1 > 1``), frame 2 none: 40/63. A NaN row scored raw gave PR 2/3.
+    """
+    r = _eval("lasher", [B, B, B], [B, NAN, B])
+    assert r.scores["PR"] == 1.0
+    assert r.scores["NPR"] == 1.0
+    assert r.scores["SR"] == pytest.approx(40 / 63)
