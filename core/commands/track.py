@@ -157,6 +157,25 @@ def refuse_pair_without_ground_truth(args, sequence) -> None:
                           "--init x,y,w,h")
 
 
+def refuse_video_without_ground_truth(args, sequence) -> None:
+    """ConfigError, for a run without ``--init`` on one video given alone (``clip/thermal.avi``),
+    when it has no ground truth but its folder holds a ground-truth file: it said 'thermal has no
+    ground truth to start from' (the video's name), though ``clip/groundtruth.txt`` is there (read
+    when the folder is given). The message names the video, the file and the folder."""
+    from core.annotations.formats.groundtruth import BOX_FILE_NAMES, ground_truth_files
+    from core.errors import ConfigError
+
+    video = Path(args.visible)
+    if not video.is_file() or (args.thermal is not None and Path(args.thermal).resolve() != video.resolve()):
+        return
+    if sequence.ground_truth():
+        return
+    found = [f for f in ground_truth_files(video.parent) if f.name in BOX_FILE_NAMES]
+    if found:  # else ground_truth_init's 'has no ground truth' is right
+        raise ConfigError(f"{video} has no ground truth of its own ({found[0]} belongs to its folder, read when the "
+                          f"folder {video.parent} is given as VISIBLE); give the folder, or the box with --init x,y,w,h")
+
+
 def _collecting(job, done: list):
     """``job`` (``track_sequence``) passed through, appending each tracked frame's
     ``(frame, box, confidence)`` to ``done`` (what a run stopped by a bad frame keeps)."""
@@ -286,6 +305,7 @@ def run(args) -> int:
         init, label = args.init, "--init"
         if init is None:
             refuse_pair_without_ground_truth(args, sequence)
+            refuse_video_without_ground_truth(args, sequence)
             init, label = ground_truth_init(sequence, start), f"the ground-truth box on frame {start + 1}"
         check_init_box(init, sequence.info.width, sequence.info.height, label)
         if tracker is None:  # an OpenCV tracker: its modality may depend on the sequence

@@ -1,0 +1,45 @@
+"""``track FOLDER/thermal.avi`` without ``--init`` where FOLDER holds the video's ground truth
+(an Anti-UAV clip: ``thermal.avi`` beside ``groundtruth.txt``): it said 'thermal has no ground
+truth to start from; give the box with --init x,y,w,h', naming neither the file that is there
+nor that giving the folder reads it. The line names both."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from core.cli import main
+from tests.core.cli_lines import one_error_line
+
+
+def _clip_folder(tmp_path):
+    """``clip-4/thermal.avi`` (5 grey 64x48 frames, a bright blob moving right) and its
+    ``groundtruth.txt`` (x,y,w,h per frame)."""
+    folder = tmp_path / "clip-4"
+    folder.mkdir()
+    video = folder / "thermal.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 25, (64, 48))
+    for i in range(5):
+        frame = np.full((48, 64, 3), 20, np.uint8)
+        frame[18:28, 10 + 2 * i:22 + 2 * i] = 230
+        writer.write(frame)
+    writer.release()
+    (folder / "groundtruth.txt").write_text("".join(f"{10 + 2 * i},18,12,10\n" for i in range(5)))
+    return folder, video
+
+
+def test_a_video_whose_folder_holds_its_ground_truth_names_the_file_and_the_folder(tmp_path, capsys):
+    folder, video = _clip_folder(tmp_path)
+    out = tmp_path / "boxes.txt"
+    assert main(["track", str(video), "--tracker", "kcf", "--out", str(out)]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line == (f"error: {video} has no ground truth of its own ({folder / 'groundtruth.txt'} belongs to its "
+                    f"folder, read when the folder {folder} is given as VISIBLE); give the folder, or the box with "
+                    "--init x,y,w,h"), line
+    assert not out.exists()
+
+
+def test_the_folder_itself_starts_from_that_ground_truth(tmp_path, capsys):
+    folder, _video = _clip_folder(tmp_path)
+    out = tmp_path / "boxes.txt"
+    assert main(["track", str(folder), "--tracker", "kcf", "--out", str(out)]) == 0
+    assert out.read_text().splitlines()[0] == "10.00,18.00,12.00,10.00"
