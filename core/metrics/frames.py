@@ -65,7 +65,8 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray,
 
     Order: subsample (VTUAV), cut to the GT length (shorter results are padded with NaN
     rows, which fail every threshold, and noted), replace NaN / w<=0 / h<=0 rows by the
-    previous one (protocols with ``replace_bad_predictions``, where the padding therefore
+    previous one (protocols with ``replace_bad_predictions``; under ``replace_rule`` ``lasher`` only rows
+    with w or h <= 0 or all NaN, on a GT row without NaN; the padding therefore
     carries the last result row; the note says so; no result row at all: every row NaN,
     noted as such), frame 1 = GT, round x, y, w, h (GTOT). ``start`` (:func:`run_start`): the
     row the run starts on, which then plays frame 1's part (the replacements begin after it,
@@ -107,6 +108,17 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray,
             notes.append(f"{plural(boxless, 'result row')} without a valid box (NaN, or w or h <= 0) scored as "
                          f"{verb(boxless, 'it is', 'they are')} (this protocol does not replace them)")
     else:
+        if protocol.replace_rule == "lasher":
+            # calcSeqErrRobust.m: `if (isnan(r) | r(3)<=0 | r(4)<=0)&(~isnan(r_anno))`, true only when every
+            # element is: w<=0 or h<=0 or all four NaN, on a GT row without NaN
+            kept = bad & ~((np.isnan(pred).all(axis=1) | (pred[:, 2] <= 0) | (pred[:, 3] <= 0))
+                           & ~np.isnan(gt).any(axis=1))
+            bad = bad & ~kept
+            partial = int(kept[own].sum())
+            if partial:
+                notes.append(f"{plural(partial, 'result row')} with a NaN value kept as "
+                             f"{verb(partial, 'it is', 'they are')} (a miss): the LasHeR toolkit replaces only rows "
+                             "with w or h <= 0 or all four values NaN, where the ground truth has no NaN")
         replaced = 0
         for i in range(start + 1, n):
             if bad[i]:

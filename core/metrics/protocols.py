@@ -27,6 +27,8 @@ class Protocol:
     pooled: frames of all sequences pooled (GTOT) instead of the mean over sequences.
     first_frame_gt: frame 1 of the results replaced by the GT (LasHeR).
     replace_bad_predictions: NaN / w<=0 / h<=0 rows replaced by the previous row.
+    replace_rule: which rows that is: ``any`` (a NaN anywhere, w<=0 or h<=0) or ``lasher`` (the
+      toolkit's ``calcSeqErrRobust.m``: w<=0 or h<=0 or all four NaN, and the GT row has no NaN).
     invalid_gt: ``none``; ``toolkit`` (any GT value <= 0 or NaN: centre error -1, overlap -1,
       kept in the denominator); ``pytracking`` (w<=0 or h<=0: PR fails, NPR passes,
       SR fails, numerators over all frames, denominator = valid frames only).
@@ -50,6 +52,7 @@ class Protocol:
     replace_bad_predictions: bool
     invalid_gt: str
     round_results: bool = False
+    replace_rule: str = "any"
     subsample: int = 1
     norm_thresholds: tuple[float, ...] = ()
     norm_at: float = 0.2
@@ -92,7 +95,7 @@ PROTOCOLS: dict[str, Protocol] = {
         precision_thresholds=_PX, precision_at=20.0, precision_strict=False,
         norm_thresholds=_NORM, norm_at=0.2,
         success_thresholds=_SR21, success_score="mean", pooled=False, first_frame_gt=True,
-        replace_bad_predictions=True, invalid_gt="toolkit",
+        replace_bad_predictions=True, invalid_gt="toolkit", replace_rule="lasher",
     ),
     "rgbt234": Protocol(
         name="rgbt234",

@@ -62,3 +62,35 @@ def test_lasher_nan_ground_truth_row_is_an_invalid_row():
     assert r.scores["PR"] == 1.0
     assert r.scores["NPR"] == 1.0
     assert r.scores["SR"] == pytest.approx(40 / 63)
+
+
+P2 = [15.0, 10.0, 10.0, 10.0]  # 5 px right of B: CE 5, NCE 0.5, inclusive IoU 50/150 = 1/3
+
+
+def test_lasher_replaces_only_rows_without_a_size_or_all_nan():
+    """LasHeR ``calcSeqErrRobust.m``, the loop ``for i = 2:seq_length``:
+    ``if (isnan(r) | r(3)<=0 | r(4)<=0)&(~isnan(r_anno))`` replaces row i by row i-1. MATLAB's ``if``
+    on a vector is true only when every element is: a row with ``w<=0`` or ``h<=0``, or with all four
+    values NaN; a row with one NaN (``10,10,NaN,10``) is kept as it is (and scores NaN: a miss).
+
+    Results B, P2, ``10,10,NaN,10`` (kept), all-NaN (replaced by the kept row: still NaN).
+    PR: frames 1 (GT) and 2 (CE 5) hit -> 2/4. NPR: frame 1 only -> 1/4.
+    SR: frame 1 passes 20 of 21 thresholds, frame 2 the 7 below 1/3 (0 .. 0.30) -> 27/84.
+    Replacing every row with a NaN carried P2 to frames 3 and 4: PR 4/4.
+    """
+    r = _eval("lasher", [B, P2, [10, 10, np.nan, 10], NAN], [B] * 4)
+    assert r.scores["PR"] == 0.5
+    assert r.scores["NPR"] == 0.25
+    assert r.scores["SR"] == pytest.approx(27 / 84)
+
+
+def test_lasher_keeps_a_bad_row_where_the_ground_truth_is_nan():
+    """LasHeR ``calcSeqErrRobust.m``: the replacement also needs ``~isnan(r_anno)`` on every GT value,
+    so a NaN result row on a NaN GT row stays NaN, and the next all-NaN row is replaced by it (NaN).
+
+    GT B, B, NaN, B; results B, P2, NaN, NaN. Frame 3: invalid GT (CE -1: PR hit; IoU -1: miss).
+    Frame 4: still NaN, a miss. PR 3/4; SR (20 + 7) / 84. Carrying P2 on gave frame 4 a hit: PR 4/4.
+    """
+    r = _eval("lasher", [B, P2, NAN, NAN], [B, B, NAN, B])
+    assert r.scores["PR"] == 0.75
+    assert r.scores["SR"] == pytest.approx(27 / 84)
