@@ -43,13 +43,16 @@ def inclusive_iou(pred, gt) -> np.ndarray:
     """Per-row overlap of ``pred`` and ``gt`` ``(N, 4)`` xywh with inclusive pixels -> ``(N,)``.
 
     ``x2 = x + w - 1``; intersection ``max(0, min(x2) - max(x1) + 1)`` per axis; union
-    ``w_p*h_p + w_g*h_g - inter``. Rows with a NaN give NaN (never a hit with ``>``).
+    ``w_p*h_p + w_g*h_g - inter``, as the toolkits' ``calcRectInt`` computes it, with MATLAB's
+    ``min``/``max``, which return the other argument where one is NaN: a row with a NaN ``w`` or
+    ``h`` gives NaN (never a hit with ``>``), one with a NaN ``x`` or ``y`` only takes the GT's edge
+    on that axis (``NaN,10,10,10`` on GT ``10,10,10,10`` has IoU 1, as in the toolkits).
     """
     p, g = _arr(pred), _arr(gt)
     px1, py1, pw, ph = p.T
     gx1, gy1, gw, gh = g.T
-    ww = np.maximum(0.0, np.minimum(px1 + pw - 1, gx1 + gw - 1) - np.maximum(px1, gx1) + 1)
-    hh = np.maximum(0.0, np.minimum(py1 + ph - 1, gy1 + gh - 1) - np.maximum(py1, gy1) + 1)
+    ww = np.fmax(0.0, np.fmin(px1 + pw - 1, gx1 + gw - 1) - np.fmax(px1, gx1) + 1)
+    hh = np.fmax(0.0, np.fmin(py1 + ph - 1, gy1 + gh - 1) - np.fmax(py1, gy1) + 1)
     inter = ww * hh
     with np.errstate(divide="ignore", invalid="ignore"):
         return inter / (pw * ph + gw * gh - inter)

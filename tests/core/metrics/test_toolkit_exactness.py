@@ -94,3 +94,26 @@ def test_lasher_keeps_a_bad_row_where_the_ground_truth_is_nan():
     r = _eval("lasher", [B, P2, NAN, NAN], [B, B, NAN, B])
     assert r.scores["PR"] == 0.75
     assert r.scores["SR"] == pytest.approx(27 / 84)
+
+
+@pytest.mark.parametrize("protocol", ["rgbt234", "lasher"])
+def test_overlap_of_a_row_with_a_nan_corner_follows_matlab_min_max(protocol):
+    """``calcRectInt`` (RGBT234 ``calcPlotErr_TPR.m``, LasHeR ``calcSeqErrRobust.m``):
+    ``max(0, min(rightA, rightB) - max(leftA, leftB) + 1)``, and MATLAB's ``min``/``max`` return the
+    other argument where one is NaN. Result ``NaN,10,10,10`` against GT B (x 10..19): ``rightA`` =
+    NaN, so the width is ``min(NaN, 19) - max(NaN, 10) + 1 = 10``; height 10; ``areaA = 10*10``;
+    IoU = 100 / (100 + 100 - 100) = 1: a hit at 20 of the 21 overlap thresholds. The centre is NaN
+    (a miss). Frame 1 is GT B under lasher (and the row is kept there: one NaN, see above).
+
+    rgbt234, one frame: MSR 20/21, MPR 0 (NaN overlap gave MSR 0).
+    lasher, frames B then the row: SR (20 + 20) / 42, PR 1/2.
+    """
+    row = [np.nan, 10, 10, 10]
+    if protocol == "rgbt234":
+        r = _eval(protocol, [row], [B])
+        assert r.scores["MSR"] == pytest.approx(20 / 21)
+        assert r.scores["MPR"] == 0.0
+    else:
+        r = _eval(protocol, [B, row], [B, B])
+        assert r.scores["SR"] == pytest.approx(40 / 42)
+        assert r.scores["PR"] == 0.5
