@@ -26,6 +26,7 @@ from core.annotations.formats.text import (
     first_box_line,
     header_columns,
     header_lines,
+    normalize_values,
     read_box_pairs,
     read_boxes,
     read_corners,
@@ -305,20 +306,22 @@ def missing_box_reason(folder: str | Path, layout: str, frame: int) -> tuple[Pat
     path = box_file(folder, layout)
     if path is None:
         return None
-    lines = read_text(path).splitlines()
+    text = read_text(path)
+    written = text.splitlines()  # quoted in the reason, as the file has them
+    lines = normalize_values(text).splitlines()  # read as the box readers read them (a quoted header, NA, ',,,')
     while lines and not lines[-1].strip():
         lines.pop()
     header = header_lines(lines)  # a line of column names is no frame's row
     corners = path.name in ("groundTruth_v.txt", "groundTruth_i.txt") or header_columns(lines, path) == "corners"
-    lines = lines[header:]
+    lines, written = lines[header:], written[header:len(lines)]
     vtuav = layout == "vtuav" and path.name == "rgb.txt"  # a groundtruth.txt there has a row per frame
     every, first = (VTUAV_EVERY, vtuav_first_frame(folder)) if vtuav else (1, 0)
     index = (frame - first) // every
     if frame < first or (frame - first) % every or index >= len(lines):
         return path, None, f"{path} has {len(lines)} rows: the frame is unlabelled", False
-    text = lines[index].strip()
+    text = written[index].strip()
     try:
-        values = [float(v) for v in re.split(r"[,;\s]+", text.rstrip(",;")) if v][:8]
+        values = [float(v) for v in re.split(r"[,;\s]+", lines[index].strip().rstrip(",;")) if v][:8]
     except ValueError:
         values = []
     if len(values) == 8 and not vtuav:  # a polygon: no width to blame (its box is its bounding box)

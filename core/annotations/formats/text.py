@@ -193,7 +193,7 @@ def first_box_line(path: str | Path) -> int:
     (:func:`header_lines`), else 1. For a reader's caller that names a row's line from its
     index (row k lies on line ``k + first_box_line(path)``); read only where such an error is
     raised."""
-    return 1 + header_lines(read_text(path).splitlines())
+    return 1 + header_lines(normalize_values(read_text(path)).splitlines())  # a quoted header is one too
 
 
 def swapped_corner(corners: np.ndarray) -> tuple[int, str] | None:

@@ -48,3 +48,19 @@ def test_a_quoted_empty_value_between_numbers_is_still_refused(tmp_path):
     path.write_text('10,"",30,40\n')
     with pytest.raises(AnnotationFormatError, match="line 1: empty value"):
         read_boxes(path)
+
+
+def test_lines_named_below_a_quoted_header_count_it(tmp_path):
+    """The reason for a frame without a box, and the line of two layouts' differing boxes, read
+    the file without the quotes read away: below ``"x","y","w","h"`` they named the row above
+    ("the row '10,20,30,40' has no box" for the absent row on line 3)."""
+    from core.annotations.formats.groundtruth import missing_box_reason, refuse_mixed_layouts
+
+    (tmp_path / "groundtruth.txt").write_text('"x","y","w","h"\n10,20,30,40\n,,,\n')
+    assert load_ground_truth(tmp_path, "vot-tir")[1].absent
+    path, line, what, malformed = missing_box_reason(tmp_path, "vot-tir", 1)
+    assert line == 3 and what == "',,,' marks the target absent" and not malformed
+    (tmp_path / "visible.txt").write_text("10,20,30,40\n11,20,30,40\n")
+    with pytest.raises(AnnotationFormatError, match="holds other boxes") as error:
+        refuse_mixed_layouts(tmp_path)
+    assert error.value.path.name == "groundtruth.txt" and error.value.line == 3
