@@ -134,7 +134,7 @@ def _listed_sequences(folder: Path) -> list[str]:
     (``walk/`` and ``walk-thermal/``): those ``folder/list.txt`` names, else the subfolders,
     each holding frames directly or in ``img/`` (``ir/``, ...)."""
     try:
-        lines = (folder / "list.txt").read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = (folder / "list.txt").read_text(encoding="utf-8-sig", errors="replace").splitlines()
         names = [line.strip() for line in lines if line.strip()]
     except OSError:
         names = sorted((p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")), key=natural_key)
@@ -217,9 +217,10 @@ def _video_streams(folder: Path) -> tuple[Path | None, Path | None]:
 def _key_lines(path: Path) -> list[tuple[str, str]]:
     """``(key, value)`` of every line of the small ``key: value`` text file ``path`` (a
     ``SOURCE.txt``, GOT-10k's ``meta_info.ini``, the :data:`EXPORT_MARKER`), one pair per line,
-    the key stripped and lower-cased ("" for a line without ``:``); [] when it cannot be read."""
+    the key stripped and lower-cased ("" for a line without ``:``); [] when it cannot be read. A
+    UTF-8 BOM (Windows Notepad's) is no part of the first key."""
     try:
-        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+        lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
     except OSError:
         return []
     return [(key.strip().lower(), value) for key, _, value in (line.partition(":") for line in lines)]
