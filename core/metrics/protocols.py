@@ -75,6 +75,7 @@ class Protocol:
 
 
 _PX = tuple(matlab_colon(0, 1, 50))
+_PX_GTOT = tuple(matlab_colon(0, 0.5, 25))  # GTOT's plot script: precisionX=[0:0.5:25]
 _NORM = tuple(np.arange(51) / 100)  # LasHeR genPerfMat.m: (0:50)/100, not 0:0.01:0.5
 _SR21 = tuple(matlab_colon(0, 0.05, 1))
 _SR51 = tuple(matlab_colon(0, 0.02, 1))
@@ -119,7 +120,7 @@ PROTOCOLS: dict[str, Protocol] = {
         description="GTOT toolkit: MPR@5px strict <, MSR = trapezoid area over 51 thresholds, "
         "frames pooled over all sequences, result x, y, w, h rounded, GT width = x2 - x1",
         precision_name="MPR", success_name="MSR", norm_precision_name=None, dual_modality=True,
-        precision_thresholds=_PX, precision_at=5.0, precision_strict=True,
+        precision_thresholds=_PX_GTOT, precision_at=5.0, precision_strict=True,
         success_thresholds=_SR51, success_score="trapezoid", pooled=True, first_frame_gt=False,
         replace_bad_predictions=False, invalid_gt="none", round_results=True,
     ),

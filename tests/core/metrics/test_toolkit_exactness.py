@@ -117,3 +117,19 @@ def test_overlap_of_a_row_with_a_nan_corner_follows_matlab_min_max(protocol):
         r = _eval(protocol, [B, row], [B, B])
         assert r.scores["SR"] == pytest.approx(40 / 42)
         assert r.scores["PR"] == 0.5
+
+
+def test_gtot_precision_curve_is_0_to_25_px_in_half_pixels():
+    """GTOT's plot script (``precisionX=[0:0.5:25]``, hit ``errCenter<precisionX(j)``, the score
+    ``precisionY(2*pixelThreshold+1)`` with ``pixelThreshold=5``): the curve has 51 thresholds of
+    half a pixel, and MPR is its value at 5 px.
+
+    One frame 2 px right of GT B: a miss at 2.0 px (strict ``<``), a hit from 2.5 px on; MPR 1.
+    """
+    from core.metrics.toolkit_geometry import matlab_colon
+
+    r = _eval("gtot", [[12, 10, 10, 10]], [B])
+    curve = r.curves["MPR"]
+    assert np.array_equal(curve.thresholds, matlab_colon(0, 0.5, 25))
+    assert curve.values[4] == 0.0 and curve.values[5] == 1.0  # 2.0 px, 2.5 px
+    assert r.scores["MPR"] == 1.0
