@@ -46,10 +46,11 @@ import numpy as np
 
 from core.annotations.formats.rows import records_from_rows, rows_absent
 from core.annotations.formats.text import (
+    CONVENTION_WORDS,
     box_columns,
-    corners_to_xywh,
     header_lines,
     header_names,
+    header_to_xywh,
     normalize_values,
     parse_boxes,
     read_box_pairs,
@@ -133,13 +134,13 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
                                   ("rows read as GTOT corners x1 y1 x2 y2 (the file's name)",))
     if path.name in VTUAV_FILES and len(widths) == 1 and widths <= {4, 8}:
         return _vtuav_rows(path, frames, checked, notes)
-    corners = skip == 1 and _names_corners(path, lines[0], next(iter(widths)) if len(widths) == 1 else 0)
-    if corners:
-        notes += ("rows read as corners x1,y1,x2,y2 (the header names them)",)
-    if widths <= {4, 8}:  # parse_boxes reads rows under a header naming corners as corners
+    columns = _header_kind(path, lines[0], next(iter(widths)) if len(widths) == 1 else 0) if skip else None
+    if columns in ("corners", "centre"):
+        notes += (f"rows read as {CONVENTION_WORDS[columns]} (the header names them)",)
+    if widths <= {4, 8}:  # parse_boxes reads rows under a header naming corners or centres so
         return _one_row_per_frame(path, parse_boxes(text, path), frames, checked, notes)
     if len(widths) == 1 and next(iter(widths)) in FRAME_NUMBERED_WIDTHS:
-        found = _frame_numbered(path, lines, skip, frames, checked, object_id, corners)
+        found = _frame_numbered(path, lines, skip, frames, checked, object_id, columns)
         return BoxFileImport(found.records, found.kind, notes + found.notes)
     raise AnnotationFormatError(path, f"rows of {', '.join(str(w) for w in sorted(widths))} values: expected one "
                                       "box per frame (x,y,w,h, or an 8-value polygon), or frame-numbered rows "
@@ -163,24 +164,27 @@ def _without_row_index(lines: list[str]) -> list[str] | None:
     return kept if header_lines(kept, widths) else None
 
 
-def _names_corners(path: Path, header: str, width: int) -> bool:
-    """Whether the header line names the box columns of rows ``width`` values wide as corners
-    (:func:`core.annotations.formats.text.box_columns`, the rule of every box reader):
-    x1,y1,x2,y2 (4), frame,x1,y1,x2,y2 (5), MOT's frame,id,x1,y1,x2,y2,... (6 and more)."""
+def _header_kind(path: Path, header: str, width: int) -> str | None:
+    """What the header line names the box columns of rows ``width`` values wide
+    (:func:`core.annotations.formats.text.box_columns`, the rule of every box reader:
+    ``"corners"``, ``"centre"``, ``"xywh"`` or None): x1,y1,x2,y2 (4), frame,x1,y1,x2,y2 (5),
+    MOT's frame,id,x1,y1,x2,y2,... (6 and more); None for 8 (a polygon's points)."""
     names = header_names(header)
-    box = names[0:4] if width == 4 else names[1:5] if width == 5 else names[2:6]
-    return len(names) == width and width != 8 and box_columns(box, path) == "corners"
+    if len(names) != width or width not in (4, *FRAME_NUMBERED_WIDTHS):
+        return None
+    return box_columns(names[0:4] if width == 4 else names[1:5] if width == 5 else names[2:6], path)
 
 
-def _from_corners(path: Path, corners: np.ndarray, lines: list[int]) -> np.ndarray:
-    """``(N, 4)`` corners x1, y1, x2, y2 -> x, y, w, h (absent rows stay absent); a row whose
-    bottom-right corner lies left of or above its top-left one raises AnnotationFormatError
-    naming its file line (``lines[k]``), as GTOT's reader does."""
-    if (found := swapped_corner(corners)) is not None:
+def _from_header(path: Path, columns: str | None, boxes: np.ndarray, lines: list[int]) -> np.ndarray:
+    """``(N, 4)`` boxes in the convention ``columns`` -> x, y, w, h (absent rows stay absent):
+    corners converted, a row whose bottom-right corner lies left of or above its top-left one
+    raising AnnotationFormatError naming its file line (``lines[k]``), as GTOT's reader does;
+    centres moved to the top-left corner."""
+    if columns == "corners" and (found := swapped_corner(boxes)) is not None:
         k, _what = found
         raise AnnotationFormatError(path, "x2 < x1 or y2 < y1: the header names corners x1,y1,x2,y2, the "
                                           "top-left corner then the bottom-right one", line=lines[k])
-    return corners_to_xywh(corners)
+    return header_to_xywh(path, columns, boxes, [])
 
 
 def _refuse_relative(path: Path, boxes: np.ndarray) -> None:
@@ -254,9 +258,9 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
 
 
 def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checked: bool,
-                    object_id: int | None, corners: bool = False) -> BoxFileImport:
-    """Records of frame-numbered rows (see the module doc); ``corners``: their boxes are
-    x1, y1, x2, y2."""
+                    object_id: int | None, columns: str | None = None) -> BoxFileImport:
+    """Records of frame-numbered rows (see the module doc); ``columns``: what the header names
+    their boxes (``"corners"``: x1, y1, x2, y2; ``"centre"``: cx, cy, w, h; else x, y, w, h)."""
     numbers, ids, boxes, line_of, ignored = [], [], [], [], []
     for number, line in enumerate(lines[skip:], start=skip + 1):
         if not line.strip():
@@ -307,8 +311,7 @@ def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checke
         past = len(numbers) - len(inside)
         notes.append(f"{plural(past, 'row')} past the footage's last frame ({frames}) left out")
     rows = np.asarray([boxes[k] for k in inside], dtype=np.float64).reshape(-1, 4)
-    if corners:
-        rows = _from_corners(path, rows, [line_of[k] for k in inside])
+    rows = _from_header(path, columns, rows, [line_of[k] for k in inside])
     absent = rows_absent(rows)
     _refuse_relative(path, rows[~absent])
     provenance = _provenance(checked)

@@ -10,9 +10,10 @@ frame, and is skipped; line numbers in errors still count it. When its box colum
 corners (``x1,y1,x2,y2``, ``xmin ymin xmax ymax``, ``left,top,right,bottom``) the rows are
 read as corners and converted to x, y, w, h (``w = x2 - x1``); when they name a width and a
 height (``x,y,w,h``, ``xmin,ymin,width,height``) they are read as they are; other names say
-nothing (:func:`header_columns`). A reader told the convention by its caller (GTOT's corner
-files, ``convert --from corners`` / ``--from xywh``: ``expect``) refuses a header naming the
-other one, naming the file and both conventions.
+nothing (:func:`header_columns`); a centre, a width and a height (``cx,cy,w,h``,
+``x_center,y_center,width,height``) are moved to the top-left corner. A reader told the
+convention by its caller (GTOT's corner files, ``convert --from corners`` / ``--from xywh``:
+``expect``) refuses a header naming another one, naming the file and both conventions.
 
 Rejected with :class:`core.errors.AnnotationFormatError` naming the file and the
 1-based line: a row of another length, a token that is not a number, a blank line
@@ -137,8 +138,12 @@ _RIGHT = {"x2", "xmax", "x_max", "max_x", "right", "x_right", "xright", "bb_righ
 _BOTTOM = {"y2", "ymax", "y_max", "max_y", "bottom", "y_bottom", "ybottom", "bb_bottom", "box_bottom"}
 _WIDTH = {"w", "width", "bb_width", "box_width", "bbox_width", "bw"}
 _HEIGHT = {"h", "height", "bb_height", "box_height", "bbox_height", "bh"}
-#: what :func:`header_columns` calls the two conventions, in the words of the messages
-CONVENTION_WORDS = {"corners": "corners x1,y1,x2,y2", "xywh": "x,y,w,h (a width and a height)"}
+# Names of a box's first and second column when they are its centre (cx,cy,w,h; YOLO-style).
+_CENTRE_X = {"cx", "xc", "x_c", "x_center", "x_centre", "center_x", "centre_x", "xcenter", "xcentre", "centerx"}
+_CENTRE_Y = {"cy", "yc", "y_c", "y_center", "y_centre", "center_y", "centre_y", "ycenter", "ycentre", "centery"}
+#: what :func:`header_columns` calls the conventions, in the words of the messages
+CONVENTION_WORDS = {"corners": "corners x1,y1,x2,y2", "xywh": "x,y,w,h (a width and a height)",
+                    "centre": "centres cx,cy,w,h"}
 
 
 def header_names(line: str) -> list[str]:
@@ -152,19 +157,41 @@ def box_columns(names: list[str], path: str | Path = "<text>") -> str | None:
     """``"corners"`` when the four names of a box's columns name corners (the third and fourth
     a right and a bottom edge: ``x1,y1,x2,y2``, ``xmin,ymin,xmax,ymax``, ``left,top,right,bottom``),
     ``"xywh"`` when they name a width and a height (``x,y,w,h``, ``bb_left,bb_top,bb_width,bb_height``),
-    None when they say neither (``a,b,c,d``). A header naming one of each (``x1,y1,x2,height``)
-    raises AnnotationFormatError naming ``path`` and line 1: which convention holds is not known."""
-    third, fourth = names[2], names[3]
+    ``"centre"`` when they name a centre, a width and a height (``cx,cy,w,h``, ``x_center,y_center,
+    width,height``), None when they say neither (``a,b,c,d``). A header naming one of each
+    (``x1,y1,x2,height``; ``cx,y,w,h``) raises AnnotationFormatError naming ``path`` and line 1:
+    which convention holds is not known."""
+    first, second, third, fourth = names[:4]
     edges = (third in _RIGHT, fourth in _BOTTOM)
     sizes = (third in _WIDTH, fourth in _HEIGHT)
-    if all(edges):
+    centre = (first in _CENTRE_X, second in _CENTRE_Y)
+    if any(centre) and not all(centre):
+        raise AnnotationFormatError(Path(path), f"the header names {first!r} and {second!r}: one a centre, the other "
+                                                "not; name cx,cy,w,h (the centre) or x,y,w,h (the top-left corner)",
+                                    line=1)
+    if all(edges) and not any(centre):
         return "corners"
     if all(sizes):
-        return "xywh"
+        return "centre" if all(centre) else "xywh"
     if any(edges) and any(sizes):
         raise AnnotationFormatError(Path(path), f"the header names {third!r} and {fourth!r}: one a corner, the other "
                                                 "a size; name x1,y1,x2,y2 (corners) or x,y,w,h", line=1)
     return None
+
+
+def header_to_xywh(path, columns: str | None, values: np.ndarray, lines: list[str], first_line: int = 1) -> np.ndarray:
+    """``(N, 4)`` rows in the convention ``columns`` names (:func:`box_columns`) -> x, y, w, h:
+    corners converted (a swapped corner refused naming its line, ``lines[k]`` being file line
+    ``k + first_line``), centres moved to the top-left corner (``x = cx - w / 2``), others as
+    they are."""
+    if columns == "corners":
+        _refuse_swapped_corners(path, lines, values, first_line, "the header names corners x1,y1,x2,y2")
+        return corners_to_xywh(values)
+    if columns == "centre":
+        out = np.array(values, dtype=np.float64).reshape(-1, 4)
+        out[:, :2] -= out[:, 2:] / 2
+        return out
+    return values
 
 
 def header_columns(lines: list[str], path: str | Path = "<text>") -> str | None:
@@ -331,14 +358,11 @@ def parse_boxes(text: str, path: str | Path = "<text>", *, expect: str | None = 
         rows = _checked_rows(path, lines, tokens, (4, 8), "4 values (x,y,w,h) or 8 (polygon)", first_line)
         boxes = [values if len(values) == 4 else _polygon_box(values).tolist() for values in rows]
         values = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
-        if columns == "corners":  # below four corner names, a polygon row has no corner to read
+        if columns in ("corners", "centre"):  # below four such names, a polygon row has no corner or centre
             k = next(k for k, row in enumerate(rows) if len(row) != 4)
-            raise AnnotationFormatError(Path(path), f"expected 4 values (the header names corners x1,y1,x2,y2), "
+            raise AnnotationFormatError(Path(path), f"expected 4 values (the header names {CONVENTION_WORDS[columns]}), "
                                                     f"got {len(rows[k])}", line=k + first_line)
-    if columns == "corners":
-        _refuse_swapped_corners(path, lines, values, first_line, "the header names corners x1,y1,x2,y2")
-        return corners_to_xywh(values)
-    return values
+    return header_to_xywh(path, columns, values, lines, first_line)
 
 
 def read_box_pairs(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
@@ -359,15 +383,12 @@ def read_box_pairs(path: str | Path) -> tuple[np.ndarray, np.ndarray | None]:
     if width == 8:
         visible, thermal = values[:, :4].copy(), values[:, 4:].copy()
         names = header_names(text.splitlines()[0]) if first_line > 1 else []
-        if len(names) == 8 and box_columns(names[:4], path) == box_columns(names[4:], path) == "corners":
-            for half in (visible, thermal):  # vx1 vy1 vx2 vy2 tx1 ...: two boxes as corners
-                _refuse_swapped_corners(path, lines, half, first_line, "the header names corners x1,y1,x2,y2")
-            return corners_to_xywh(visible), corners_to_xywh(thermal)
+        kinds = {box_columns(names[:4], path), box_columns(names[4:], path)} if len(names) == 8 else {None}
+        if len(kinds) == 1 and (kind := kinds.pop()) in ("corners", "centre"):  # two boxes named alike
+            return (header_to_xywh(path, kind, visible, lines, first_line),
+                    header_to_xywh(path, kind, thermal, lines, first_line))
         return visible, thermal
-    if columns == "corners":
-        _refuse_swapped_corners(path, lines, values, first_line, "the header names corners x1,y1,x2,y2")
-        values = corners_to_xywh(values)
-    return values, None
+    return header_to_xywh(path, columns, values, lines, first_line), None
 
 
 def read_boxes(path: str | Path, *, expect: str | None = None, why: str = "the file") -> np.ndarray:
