@@ -19,7 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.annotations.formats.groundtruth import VTUAV_EVERY, load_ground_truth
+from core.annotations.formats.groundtruth import VTUAV_EVERY, load_ground_truth, vtuav_first_frame
 from core.annotations.formats.rows import (
     format_number,
     format_rows,
@@ -90,7 +90,8 @@ def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int,
     names) or a layout name (``LAYOUTS``). A file: "auto"/"xywh"/"polygon" (4- or
     8-value rows; corners under a header naming them, except with "xywh", which refuses such
     a header), "corners"/"gtot" (``x1 y1 x2 y2``; a header naming x,y,w,h is refused), "vtuav"
-    (one row per 10 frames),
+    (one row per 10 frames from the frame ``init_frame.npy`` beside it or up to two folders above
+    names, as for the sequence folder),
     or any other layout name (read as x, y, w, h rows). "vot" is "vot-rgbt" (``SOURCE_ALIASES``).
     """
     src = Path(src)
@@ -105,9 +106,9 @@ def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int,
             raise AnnotationFormatError(src, "no ground-truth file found in the sequence folder")
     elif source_format in ("corners", "gtot"):
         records = records_from_rows(read_corners(src, f"a file given as --from {source_format}"))
-    elif source_format == "vtuav":
+    elif source_format == "vtuav":  # from init_frame.npy's frame, as the sequence folder is read
         visible, thermal = read_box_pairs(src)
-        records = records_from_rows(visible, thermal, every=VTUAV_EVERY)
+        records = records_from_rows(visible, thermal, every=VTUAV_EVERY, first_frame=vtuav_first_frame(src.parent))
     else:  # a header naming corners is read so, but not under --from xywh, which says otherwise
         expect, why = ("xywh", "a file given as --from xywh") if source_format == "xywh" else (None, "the file")
         records = records_from_rows(read_boxes(src, expect=expect, why=why))
