@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.settings import Recent
-from core.annotations.project_paths import project_store_path, studio_home
+from core.annotations.project_paths import project_store_path, same_streams, stream_files, studio_home
 from core.annotations.records import Provenance
 from core.annotations.store import STORE_SUFFIX, AnnotationStore, StoreContents, StoreError
 from core.assets import demo_dir
@@ -182,14 +182,7 @@ def check_offset_change(store: AnnotationStore, offset: int, first_visible_frame
                                  "another project to annotate it at the new offset")
 
 
-def stream_files(info) -> list[str]:
-    """The resolved paths of the streams ``info`` (a ``SequenceInfo``) reads: its videos, frame
-    folders or files, visible first; what makes footage the same whatever path opened it (a
-    folder, or the one video in it)."""
-    return [str(Path(p).resolve()) for p in (info.visible_source, info.thermal_source) if p is not None]
-
-
-def check_sources_change(store: AnnotationStore, paths, length: int, *, beside: bool, streams=()) -> str:
+def check_sources_change(store: AnnotationStore, paths, length: int, *, beside: bool, info=None) -> str:
     """Footage opened with a project (``--project``) that holds annotations of other footage: the
     boxes were shown over frames they were never drawn on and the project was rebound to the new
     footage without a word (``studio walk-4/ --project walk-3.rgbt.sqlite``, a name mistyped).
@@ -198,14 +191,15 @@ def check_sources_change(store: AnnotationStore, paths, length: int, *, beside: 
     where this footage keeps its own (``beside``: its folder, or the studio's projects folder for a
     read-only one: a folder copied or moved with its project) always follows it. Returns the note the
     status bar shows when the project now names other footage ("" when nothing changed).
-    ``streams``: the footage's :func:`stream_files`; footage reading the streams the project was
-    made on is its own, opened by another path (``clip/thermal.avi`` alone, then the folder
-    ``clip/`` holding it and its ground truth: that was refused as other footage)."""
+    ``info``: the footage's ``SequenceInfo``; footage reading the streams the project was made on
+    (``core.annotations.project_paths.same_streams``) is its own, opened by another path
+    (``clip/thermal.avi`` alone, then the folder ``clip/`` holding it and its ground truth: that was
+    refused as other footage)."""
     stored = [str(p) for p in (store.get_meta("sources", None) or [])]
     new = " + ".join(str(Path(p).resolve()) for p in paths)
     if not stored or stored == [str(Path(p).resolve()) for p in paths] or store.count() == 0:
         return ""
-    if streams and list(streams) in (stored, store.get_meta("streams", None)):
+    if info is not None and same_streams(store, info):
         return ""
     count, own = store.count(), " + ".join(stored)
     gone = not all(Path(p).exists() for p in stored)
@@ -264,7 +258,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         if request.kind in ("pair", "sequence"):
             beside = Path(store.path).resolve() == Path(default_project_path(sequence.info)[0]).resolve()
             relinked = check_sources_change(store, request.paths, len(sequence), beside=beside,
-                                            streams=stream_files(sequence.info))
+                                            info=sequence.info)
             store_note = store_note or relinked
         if request.kind == "pair" and request.frame_offset is not None:
             check_offset_change(store, int(request.frame_offset), getattr(sequence, "first_visible_frame", None))

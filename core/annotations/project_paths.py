@@ -33,6 +33,21 @@ def project_store_path(info) -> Path:
     return studio_home() / "projects" / path.name
 
 
+def stream_files(info) -> list[str]:
+    """The resolved paths of the streams ``info`` (a ``SequenceInfo``) reads: its videos, frame
+    folders or files, visible first; what makes footage the same whatever path opened it (a
+    folder, or the one video in it). The studio records them in a project as ``streams``."""
+    return [str(Path(p).resolve()) for p in (info.visible_source, info.thermal_source) if p is not None]
+
+
+def same_streams(store, info) -> bool:
+    """Whether the studio project ``store`` was made on the streams ``info`` reads: the stream
+    files it recorded (``streams``), or its ``sources`` when they are those files (a project of
+    ``clip/thermal.avi`` and the folder ``clip/`` that holds it)."""
+    streams = stream_files(info)
+    return bool(streams) and streams in (store.get_meta("sources", None), store.get_meta("streams", None))
+
+
 def other_footage(store, sequence) -> tuple[str, int, bool] | None:
     """Whether the studio project ``store`` (an ``AnnotationStore``) was made for other footage
     than ``sequence``: None when the name it recorded on opening (``sequence_name``) is the
@@ -40,10 +55,11 @@ def other_footage(store, sequence) -> tuple[str, int, bool] | None:
     ``(name, frame count, refuse)``. ``refuse``: the frame count differs too while the store
     pairs the streams with the sequence's frame offset, so its boxes belong to other footage.
     A differing name alone is a renamed folder; a differing count alone, or with another
-    offset, another pairing of the same footage. The rule of ``export-distill --store`` and
-    ``render --store``."""
+    offset, another pairing of the same footage. A store made on the streams the sequence reads
+    (:func:`same_streams`) is its own whatever the name. The rule of ``export-distill --store``
+    and ``render --store``."""
     name, count = store.get_meta("sequence_name"), store.get_meta("num_frames")
-    if name is None or count is None or str(name) == sequence.info.name:
+    if name is None or count is None or str(name) == sequence.info.name or same_streams(store, sequence.info):
         return None
     try:
         count = int(count)
