@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from core.errors import AnnotationFormatError, ConfigError
 from core.metrics.attributes import find_attributes
 from core.metrics.evaluate import evaluate_arrays
@@ -64,7 +66,7 @@ def evaluate_folder(
             raise AnnotationFormatError(Path(results_dir), f"none of its {plural(len(files), 'result file')} "
                                                            f"({_first_files(extra)}{', ...' if len(extra) > 3 else ''}) "
                                                            f"names a sequence of {gt_root}")
-    results = {name: read_box_rows(files[name]) for name in chosen}
+    results = {name: read_results(files[name], proto) for name in chosen}
     gt = {}
     for name in results:
         seq = sequence_gt(gt_root, name, proto.name)
@@ -98,6 +100,12 @@ def _scored(proto, results: dict, gt: dict, gt_root: Path, tracker: str, attribu
         notes=notes,
         result_files=result_files,
     )
+
+
+def read_results(path: Path, proto) -> np.ndarray:
+    """One results file under ``proto`` -> ``(M, 4)`` xywh: an 8-value row is the dual-modality
+    toolkits' corners (``corner2rect.m``, rounded), a polygon's bounding box otherwise."""
+    return read_box_rows(path, eight="corners" if proto.dual_modality else "polygon")
 
 
 def _holds_ground_truth(folder: Path) -> bool:
@@ -141,5 +149,5 @@ def evaluate_file(result_file: str | Path, gt: str | Path, protocol: str, *, tra
         raise AnnotationFormatError(result_file, "results file not found")
     root, name = file_sequence(result_file, gt)
     seq = sequence_gt(root, name, proto.name)
-    return _scored(proto, {name: read_box_rows(result_file)}, {name: (seq.visible, seq.infrared)}, root,
+    return _scored(proto, {name: read_results(result_file, proto)}, {name: (seq.visible, seq.infrared)}, root,
                    tracker or result_file.stem, attributes, [], {name: result_file})

@@ -23,7 +23,7 @@ from core.annotations.formats.text import (
 )
 from core.errors import AnnotationFormatError, ConfigError
 from core.geometry import polygon_to_xywh
-from core.metrics.toolkit_geometry import corners_to_gtot_xywh
+from core.metrics.toolkit_geometry import corners_to_gtot_xywh, matlab_round
 
 _SPLIT = re.compile(r"[,\s;]+")
 
@@ -31,8 +31,9 @@ _SPLIT = re.compile(r"[,\s;]+")
 def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "polygon") -> np.ndarray:
     """Rows of 4 numbers (or 8-value rows) -> ``(N, 4)`` float64.
 
-    eight: what an 8-value row is: ``"polygon"`` (VOT: its bounding box), ``"visible"`` /
-    ``"thermal"`` (VTUAV: a visible box then a thermal box; the chosen half).
+    eight: what an 8-value row is: ``"polygon"`` (VOT: its bounding box), ``"corners"`` (the
+    RGBT234 / VTUAV toolkits' ``corner2rect.m``: ``round([p1, p2, p3 - p1, p6 - p2])``, MATLAB
+    rounding), ``"visible"`` / ``"thermal"`` (VTUAV: a visible box then a thermal box; the chosen half).
 
     UTF-8 or UTF-16 text (``core.annotations.formats.text.read_text``). Commas, spaces, tabs
     (any mix), CRLF, blank lines (skipped only at the end or as
@@ -62,6 +63,8 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
         if len(values) == 8:
             if eight == "polygon":
                 values = list(polygon_to_xywh(values))
+            elif eight == "corners":
+                values = list(matlab_round([values[0], values[1], values[2] - values[0], values[5] - values[1]]))
             else:
                 values = values[:4] if eight == "visible" else values[4:]
         elif len(values) != 4:

@@ -133,3 +133,29 @@ def test_gtot_precision_curve_is_0_to_25_px_in_half_pixels():
     assert np.array_equal(curve.thresholds, matlab_colon(0, 0.5, 25))
     assert curve.values[4] == 0.0 and curve.values[5] == 1.0  # 2.0 px, 2.5 px
     assert r.scores["MPR"] == 1.0
+
+
+@pytest.mark.parametrize("protocol", ["rgbt234", "vtuav"])
+def test_eight_value_result_rows_are_the_toolkits_corners_rounded(tmp_path, protocol):
+    """VTUAV ``calcPlotErr_TPR.m`` (``if size(results.res,2) == 8 results.type='4corner'``, then
+    ``rectMat(i,:) = corner2rect(results.res(i,:))``) and ``corner2rect.m``: ``left = points(1)``,
+    ``right = points(3)``, ``top = points(2)``, ``bottom = points(6)``,
+    ``rect = round([left, top, right - left, bottom - top])``; RGBT234's ``calcPlotErr_TPR.m`` reads
+    its trackers' 8-value results the same way.
+
+    Row ``10.4,10.4, 20.4,10.4, 20.4,20.4, 10.4,20.4`` -> round([10.4, 10.4, 10, 10]) = B: IoU 1,
+    MSR 20/21, MPR 1. Its unrounded bounding box 10.4,10.4,10,10 has inclusive IoU
+    9.6*9.6 / (200 - 92.16) = 0.855 (a miss at 0.9 and 0.95): MSR 18/21.
+    """
+    from core.metrics.api import evaluate_file
+
+    seq = tmp_path / "gt" / "s"
+    seq.mkdir(parents=True)
+    names = ("rgb.txt", "ir.txt") if protocol == "vtuav" else ("visible.txt", "infrared.txt")
+    for name in names:
+        (seq / name).write_text("10,10,10,10\n")
+    result = tmp_path / "s.txt"
+    result.write_text("10.4,10.4,20.4,10.4,20.4,20.4,10.4,20.4\n")
+    r = evaluate_file(result, seq, protocol, attributes=False)
+    assert r.scores["MSR"] == pytest.approx(20 / 21)
+    assert r.scores["MPR"] == 1.0
