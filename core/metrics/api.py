@@ -62,6 +62,13 @@ def evaluate_folder(
     else:  # as the official toolkits do, over the sequences of the ground truth
         chosen = [name for name in files if has_sequence(gt_root, name)]
         extra = [name for name in files if name not in chosen]
+        prefix = _tracker_prefix(list(files), gt_root) if not chosen else None
+        if prefix is not None:  # the toolkits' <tracker>_<sequence>.txt
+            named = {name: name[len(prefix):] for name in files if name.startswith(prefix)
+                     and has_sequence(gt_root, name[len(prefix):])}
+            files = {named.get(name, name): path for name, path in files.items()}
+            chosen = list(named.values())
+            extra = [name for name in files if name not in chosen]
         if not chosen:
             raise AnnotationFormatError(Path(results_dir), f"none of its {plural(len(files), 'result file')} "
                                                            f"({_first_files(extra)}{', ...' if len(extra) > 3 else ''}) "
@@ -72,6 +79,9 @@ def evaluate_folder(
         seq = sequence_gt(gt_root, name, proto.name)
         gt[name] = (seq.visible, seq.infrared)
     notes = []
+    if prefix is not None:
+        notes.append(f"the result files in {results_dir} are named {prefix}<sequence>.txt (the toolkits' "
+                     f"<tracker>_<sequence>.txt): each is scored as the sequence named after '{prefix}'")
     if extra:  # e.g. pytracking's <seq>_time.txt beside its results
         n = len(extra)
         notes.append(f"{plural(n, 'result file')} in {results_dir} {verb(n, 'has', 'have')} no sequence in {gt_root} "
@@ -82,7 +92,24 @@ def evaluate_folder(
         notes.append(f"{plural(n, 'sequence')} of {gt_root} {verb(n, 'has', 'have')} no result and "
                      f"{verb(n, 'is', 'are')} not evaluated (e.g. {', '.join(without[:3])})")
     return _scored(proto, results, gt, gt_root, tracker or Path(results_dir).name, attributes, notes,
-                   {name: Path(results_dir) / f"{name}.txt" for name in results})
+                   {name: files[name] for name in results})
+
+
+def _tracker_prefix(names: list[str], gt_root: Path) -> str | None:
+    """The prefix of result file names ``names`` (stems) written as the official toolkits name
+    them, ``<tracker>_<sequence>`` (VTUAV's ``calcPlotErr_TPR.m`` reads ``[name '_' seq_name
+    '.txt']``, RGBT234's ``[name seq_name '.txt']``): the prefix after which the most names are
+    sequences of ``gt_root``; None when no name is ``<prefix><sequence>``."""
+    root = Path(gt_root)
+    known = {p.name for p in root.iterdir() if p.is_dir()} | {p.stem for p in root.glob("*.txt") if p.is_file()}
+    counts: dict[str, int] = {}
+    for name in names:
+        for k in range(1, len(name)):
+            if name[k:] in known:
+                counts[name[:k]] = counts.get(name[:k], 0) + 1
+    if not counts:
+        return None
+    return max(counts, key=lambda p: (counts[p], -len(p)))
 
 
 def _scored(proto, results: dict, gt: dict, gt_root: Path, tracker: str, attributes: bool, notes: list[str],

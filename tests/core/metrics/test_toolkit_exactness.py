@@ -159,3 +159,26 @@ def test_eight_value_result_rows_are_the_toolkits_corners_rounded(tmp_path, prot
     r = evaluate_file(result, seq, protocol, attributes=False)
     assert r.scores["MSR"] == pytest.approx(20 / 21)
     assert r.scores["MPR"] == 1.0
+
+
+def test_results_named_tracker_underscore_sequence_are_scored(tmp_path):
+    """The official toolkits read ``<tracker>_<sequence>.txt`` (VTUAV ``calcPlotErr_TPR.m``:
+    ``dlmread([resultPath name '_' seq_name '.txt'])``), the names of the raw results they publish.
+    A folder of such files, none named ``<sequence>.txt``, was refused ('none of its 3 result files
+    names a sequence'); now each is its sequence, said in a note, and a file of no sequence
+    (``MANet_time.txt``) is named as before."""
+    from core.metrics.api import evaluate_folder
+
+    for name in ("walk", "car"):
+        (tmp_path / "gt" / name).mkdir(parents=True)
+        (tmp_path / "gt" / name / "visible.txt").write_text("10,10,10,10\n10,10,10,10\n")
+    res = tmp_path / "MANet"
+    res.mkdir()
+    (res / "MANet_walk.txt").write_text("10,10,10,10\n10,10,10,10\n")
+    (res / "MANet_car.txt").write_text("10,10,10,10\n40,40,10,10\n")
+    (res / "MANet_time.txt").write_text("0.1\n")
+    r = evaluate_folder(res, tmp_path / "gt", "rgbt234", attributes=False)
+    assert sorted(s.name for s in r.sequences) == ["car", "walk"]
+    assert r.scores["MPR"] == pytest.approx((1 + 0.5) / 2)
+    assert any("MANet_<sequence>.txt" in n for n in r.notes)
+    assert any("MANet_time.txt" in n for n in r.notes)
