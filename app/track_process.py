@@ -8,7 +8,8 @@ grew with it; a tracker in another process costs the GUI thread only the OS sche
 
 The child (``_child_main``, spawned, no Qt) opens its own copy of the sequence from a
 :class:`Recipe` (the sources recorded in the project), builds the tracker from a
-``core.trackers.TrackerChoice`` (both cached across runs) and streams
+``core.trackers.TrackerChoice`` (both cached across runs; a tracker again when its weights file
+changed on disk, :func:`weights_stamp`) and streams
 ``(frame, box, confidence, pair, feed)`` back over a pipe (``pair``: the decoded
 ``FramePair`` at most every ``live_interval`` seconds, for the live view, so the GUI's
 process never decodes frames while a run goes on; else None); the parent's worker
@@ -112,6 +113,27 @@ class _Remembering:
         return self.last
 
 
+def weights_stamp(choice) -> tuple:
+    """What the weights ``choice`` names look like on disk now: (path, mtime_ns, size) of its
+    weights file and of the ONNX exports beside it that ``--engine auto`` may take
+    (``<stem>.onnx``, ``<stem>.int8.onnx``), () for the bundled weights or an OpenCV tracker.
+    A tracker built for another stamp is stale: a training run or export-onnx wrote the file anew."""
+    from pathlib import Path
+
+    weights = getattr(choice, "weights", None)
+    if not weights:
+        return ()
+    path = Path(weights)
+    stamp = []
+    for file in (path, path.with_suffix(".onnx"), path.with_suffix(".int8.onnx")):
+        try:
+            info = file.stat()
+        except OSError:
+            continue
+        stamp.append((str(file), info.st_mtime_ns, info.st_size))
+    return tuple(stamp)
+
+
 def _child_main(conn) -> None:  # the child process: no Qt here
     import warnings
 
@@ -131,9 +153,10 @@ def _child_main(conn) -> None:  # the child process: no Qt here
             sequences[recipe] = recipe.open()
         sequence = sequences[recipe]
         key = (choice, bool(getattr(sequence.info, "thermal_only", False)))
-        if key not in trackers:
-            trackers[key] = build_tracker(choice, sequence.info)
-        return sequence, trackers[key]
+        stamp = weights_stamp(choice)  # the file written anew since (a training run's next checkpoint): built again
+        if key not in trackers or trackers[key][0] != stamp:
+            trackers[key] = (stamp, build_tracker(choice, sequence.info))
+        return sequence, trackers[key][1]
 
     while True:
         try:
