@@ -154,7 +154,7 @@ def _without_row_index(lines: list[str]) -> list[str] | None:
     has one value more, the first a whole number. Line numbers stay the file's."""
     if len(lines) < 2 or not _INDEX_HEADER.match(lines[0]):
         return None
-    names = [t for t in _SPLIT.split(lines[0].strip()) if t]
+    names = header_names(lines[0])
     rows = [line for line in lines[1:] if line.strip()]
     if any(len([t for t in _SPLIT.split(line.strip()) if t]) != len(names) + 1 or not _FIRST_FIELD.match(line)
            for line in rows):

@@ -113,19 +113,30 @@ def _is_number(token: str) -> bool:
     return True
 
 
+def _header_tokens(line: str) -> list[str]:
+    """The names of a header line as written, without a comment mark: parted by commas or
+    semicolons when it has any (a spreadsheet's ``Box X,Box Y,Box Width,Box Height``: a name's
+    words joined by ``_``), else by spaces and tabs; empty names left out."""
+    line = _COMMENT_MARK.sub("", line).strip()
+    if "," in line or ";" in line:
+        return [re.sub(r"\s+", "_", t.strip()) for t in re.split(r"[,;]", line) if t.strip()]
+    return line.split()
+
+
 def header_lines(lines: list[str], widths: tuple[int, ...] = (4, 8)) -> int:
     """1 when ``lines[0]`` is a line of column names above the box rows, else 0; ``widths``:
     the row widths a box file of the caller may have.
 
     A header holds as many names as the next line has values (``x,y,w,h`` above
-    ``1,2,3,4``; eight above a polygon row), each a word (``x``, ``y_min``, ``width(px)``),
+    ``1,2,3,4``; eight above a polygon row), each a word (``x``, ``y_min``, ``width(px)``;
+    between commas or semicolons words joined by spaces too, ``Box Width``: :func:`_header_tokens`),
     none of them a number (``NaN`` and ``inf`` are numbers: ``NaN,NaN,NaN,NaN`` is an
     absent frame), optionally after a comment mark (``#``, ``%``). Anything else on the
     first line is read as a row, so a typo there is still refused naming line 1. Spreadsheet
     exports and pandas' ``to_csv`` write such a line; frame 1 is the row after it."""
     if len(lines) < 2:
         return 0
-    names = [t for t in re.split(r"[,;\s]+", _COMMENT_MARK.sub("", lines[0]).strip()) if t]
+    names = _header_tokens(lines[0])
     values = [t for t in re.split(r"[,;\s]+", lines[1].strip()) if t]
     if len(names) not in widths or len(names) != len(values) or not all(_is_number(v) for v in values):
         return 0
@@ -134,8 +145,10 @@ def header_lines(lines: list[str], widths: tuple[int, ...] = (4, 8)) -> int:
 
 # Names of a box's third and fourth column (lower case, a unit such as ``(px)`` dropped): the
 # right and bottom edges of corner rows, or the width and height of x, y, w, h rows.
-_RIGHT = {"x2", "xmax", "x_max", "max_x", "right", "x_right", "xright", "bb_right", "box_right"}
-_BOTTOM = {"y2", "ymax", "y_max", "max_y", "bottom", "y_bottom", "ybottom", "bb_bottom", "box_bottom"}
+_RIGHT = {"x2", "xmax", "x_max", "max_x", "right", "x_right", "xright", "bb_right", "box_right", "bottom_right_x",
+          "br_x", "x_br", "box_x2", "bbox_x2"}
+_BOTTOM = {"y2", "ymax", "y_max", "max_y", "bottom", "y_bottom", "ybottom", "bb_bottom", "box_bottom", "bottom_right_y",
+           "br_y", "y_br", "box_y2", "bbox_y2"}
 _WIDTH = {"w", "width", "bb_width", "box_width", "bbox_width", "bw"}
 _HEIGHT = {"h", "height", "bb_height", "box_height", "bbox_height", "bh"}
 # Names of a box's first and second column when they are its centre (cx,cy,w,h; YOLO-style).
@@ -148,9 +161,8 @@ CONVENTION_WORDS = {"corners": "corners x1,y1,x2,y2", "xywh": "x,y,w,h (a width 
 
 def header_names(line: str) -> list[str]:
     """The column names of a header line, lower-cased, without a comment mark (``#``, ``%``)
-    or a unit (``width(px)`` -> ``width``)."""
-    names = [t for t in re.split(r"[,;\s]+", _COMMENT_MARK.sub("", line).strip()) if t]
-    return [re.sub(r"[(\[].*$", "", name).lower() for name in names]
+    or a unit (``width(px)`` -> ``width``), a name's words joined by ``_`` (``box_width``)."""
+    return [re.sub(r"_*[(\[].*$", "", name).lower() for name in _header_tokens(line)]  # 'width (px)' -> width
 
 
 def box_columns(names: list[str], path: str | Path = "<text>") -> str | None:
