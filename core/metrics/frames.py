@@ -90,6 +90,11 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray,
                      + (", except frame 1, which this protocol takes from the ground truth for every tracker"
                         if protocol.first_frame_gt and n else ""))
         pred = np.full((n, 4), np.nan)
+    elif pred.shape[0] < n and protocol.pad_short == "zeros":
+        missing = n - pred.shape[0]
+        notes.append(f"{plural(missing, 'frame')} without a result scored as 0,0,0,0 boxes (pytracking pads a "
+                     "short result with zeros and does not replace them)")
+        pred = np.vstack([pred, np.zeros((missing, 4))])
     elif pred.shape[0] < n:
         missing = n - pred.shape[0]
         without = plural(missing, "frame")
@@ -102,6 +107,8 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray,
     if infinite:
         notes.append(f"{plural(infinite, 'result row')} with an infinite value scored as a miss")
     bad = np.isnan(pred).any(axis=1) | (pred[:, 2] <= 0) | (pred[:, 3] <= 0)  # no valid box
+    if protocol.pad_short == "zeros" and present:
+        bad[present:] = False  # pytracking pads after its replacement loop
     if not protocol.replace_bad_predictions:
         boxless = int(bad[own].sum())
         if boxless:

@@ -27,6 +27,8 @@ class Protocol:
     pooled: frames of all sequences pooled (GTOT) instead of the mean over sequences.
     first_frame_gt: frame 1 of the results replaced by the GT (LasHeR).
     replace_bad_predictions: NaN / w<=0 / h<=0 rows replaced by the previous row.
+    pad_short: rows missing from a short result: ``nan`` (then subject to the replacement rule) or
+      ``zeros`` (pytracking: ``0,0,0,0`` rows added after its replacement loop, scored as they are).
     replace_rule: which rows that is: ``any`` (a NaN anywhere, w<=0 or h<=0) or ``lasher`` (the
       toolkit's ``calcSeqErrRobust.m``: w<=0 or h<=0 or all four NaN, and the GT row has no NaN).
     invalid_gt: ``none``; ``toolkit`` (any GT value <= 0 or NaN: centre error -1, overlap -1,
@@ -53,6 +55,7 @@ class Protocol:
     invalid_gt: str
     round_results: bool = False
     replace_rule: str = "any"
+    pad_short: str = "nan"
     subsample: int = 1
     norm_thresholds: tuple[float, ...] = ()
     norm_at: float = 0.2
@@ -132,7 +135,7 @@ PROTOCOLS: dict[str, Protocol] = {
         precision_thresholds=_PX, precision_at=20.0, precision_strict=False,
         norm_thresholds=_NORM, norm_at=0.2,
         success_thresholds=_SR21, success_score="mean", pooled=False, first_frame_gt=True,
-        replace_bad_predictions=True, invalid_gt="pytracking",
+        replace_bad_predictions=True, invalid_gt="pytracking", pad_short="zeros",
     ),
 }
 

@@ -191,3 +191,19 @@ def test_visible_and_infrared_ground_truth_of_different_lengths_is_noted():
     r = _eval("rgbt234", [B, B, B], [B, B, B], [B, B])
     assert len(r.sequences[0].curves["MPR"].values) and r.sequences[0].frames == 2
     assert any("infrared ground truth has 2 rows and the visible 3" in n for n in r.notes)
+
+
+def test_pytracking_pads_short_results_with_zero_boxes_it_does_not_replace():
+    """pytracking ``calc_seq_err_robust`` (``extract_results.py``, OSTrack/ViPT's copy): the w/h == 0
+    replacement loop runs first, then a short result is padded with
+    ``torch.zeros((anno_bb.shape[0] - pred_bb.shape[0], 4))``, rows that are scored as they are.
+
+    GT B on 4 frames, results B, P2. Frames 3-4 are 0,0,0,0: centre (-0.5, -0.5) against (14.5, 14.5),
+    CE 21.2 (a miss at 20), NCE 2.12, IoU 0. PR 2/4, NPR 1/4, SR (20 + 7)/84. Carrying P2 to the end
+    (the LasHeR toolkit's rule for its NaN rows) gave PR 4/4.
+    """
+    r = _eval("pytracking-lasher", [B, P2], [B] * 4)
+    assert r.scores["PR"] == 0.5
+    assert r.scores["NPR"] == 0.25
+    assert r.scores["SR"] == pytest.approx(27 / 84)
+    assert any("0,0,0,0" in n for n in r.notes)
