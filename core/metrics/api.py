@@ -147,7 +147,13 @@ def file_sequence(result_file: str | Path, gt: str | Path) -> tuple[Path, str]:
     folder's layout; any other file is a flat ``x,y,w,h`` ground truth), a sequence folder, or a
     dataset root / ground-truth folder holding the sequence ``<name>``. AnnotationFormatError when
     ``gt`` is none of these."""
+    from core.sequences.sources import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS
+
     result_file, gt = Path(result_file), Path(gt)
+    if gt.is_file() and gt.suffix.lower() in VIDEO_EXTENSIONS | IMAGE_EXTENSIONS:  # read as a flat box file, it
+        # was "no ground truth for sequence 'thermal' (neither thermal/ nor thermal.txt)"
+        raise AnnotationFormatError(gt, f"is footage, not ground truth: give the sequence's folder ({gt.parent}) "
+                                        "or its ground-truth file")
     if gt.is_file():
         if gt.name in _GT_NAMES or gt.name in ("groundTruth_i.txt", "infrared.txt", "ir.txt"):
             return gt.parent.parent, gt.parent.name

@@ -47,3 +47,21 @@ def test_a_dataset_root_still_names_the_sequence_by_the_file(tmp_path):
     results = tmp_path / "walk.txt"
     results.write_text("\n".join(RESULT) + "\n")
     assert file_sequence(results, tmp_path) == (tmp_path, "walk")
+
+
+@pytest.mark.parametrize("name", ["thermal.avi", "00000001.jpg"])
+def test_footage_given_as_the_ground_truth_is_named_as_such(tmp_path, capsys, name):
+    """``eval boxes.txt --gt antiuav-4/thermal.avi`` (the video, not its folder) said "no ground truth
+    for sequence 'thermal' (neither thermal/ nor thermal.txt)"; the line says it is footage and what
+    to give instead."""
+    folder = tmp_path / "antiuav-4"
+    folder.mkdir()
+    footage = folder / name
+    footage.write_bytes(b"\0" * 64)
+    (folder / "groundtruth.txt").write_text("\n".join(TRUTH) + "\n")
+    results = tmp_path / "boxes.txt"
+    results.write_text("\n".join(RESULT) + "\n")
+    assert main(["eval", str(results), "--gt", str(footage), "--protocol", "lasher"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [f"error: {footage}: is footage, not ground truth: give the sequence's folder ({folder}) or its "
+                     "ground-truth file"], lines
