@@ -167,6 +167,11 @@ def file_sequence(result_file: str | Path, gt: str | Path) -> tuple[Path, str]:
         return gt, result_file.stem
     if own:
         return gt.parent, gt.name
+    footage = VIDEO_EXTENSIONS | IMAGE_EXTENSIONS
+    if any(p.suffix.lower() in footage for p in gt.iterdir() if p.is_file()):  # the sequence's folder was given
+        raise AnnotationFormatError(gt, f"is footage without ground truth (no box file beside it): nothing to score "
+                                        f"{result_file.name} against; annotate it in the studio and export it, then "
+                                        "give the export")
     raise AnnotationFormatError(gt, f"holds no ground truth of its own and no sequence '{result_file.stem}' (the "
                                     f"results file's name): give the sequence's folder or its ground-truth file")
 

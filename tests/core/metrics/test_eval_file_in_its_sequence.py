@@ -65,3 +65,19 @@ def test_footage_given_as_the_ground_truth_is_named_as_such(tmp_path, capsys, na
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines == [f"error: {footage}: is footage, not ground truth: give the sequence's folder ({folder}) or its "
                      "ground-truth file"], lines
+
+
+def test_a_sequence_folder_without_ground_truth_is_named_as_such(tmp_path, capsys):
+    """``eval boxes.txt --gt rgbt-unlabeled/0113_1714`` (visible.mp4 + infrared.mp4, no boxes) said
+    "holds no ground truth of its own and no sequence 'boxes' ...: give the sequence's folder or its
+    ground-truth file", though the sequence's folder was given."""
+    folder = tmp_path / "0113_1714"
+    folder.mkdir()
+    for name in ("visible.mp4", "infrared.mp4"):
+        (folder / name).write_bytes(b"\0" * 64)
+    results = tmp_path / "boxes.txt"
+    results.write_text("\n".join(RESULT) + "\n")
+    assert main(["eval", str(results), "--gt", str(folder), "--protocol", "lasher"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert lines == [f"error: {folder}: is footage without ground truth (no box file beside it): nothing to score "
+                     "boxes.txt against; annotate it in the studio and export it, then give the export"], lines
