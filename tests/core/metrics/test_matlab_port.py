@@ -210,3 +210,39 @@ def test_rgbt234_equals_the_matlab_port(tmp_path):
         assert ours.scores[key] == pytest.approx(scores[key], abs=1e-12), key
         assert np.abs(ours.curves[key].values - curves[key]).max() < 1e-12, key
     assert 0.05 < ours.scores["MSR"] < 0.95
+
+
+def _corner2rect(p: np.ndarray) -> np.ndarray:
+    """VTUAV ``corner2rect.m``: ``round([p(1), p(2), p(3) - p(1), p(6) - p(2)])``, MATLAB rounding."""
+    v = np.array([p[0], p[1], p[2] - p[0], p[5] - p[1]])
+    return np.sign(v) * np.floor(np.abs(v) + 0.5)
+
+
+def test_vtuav_equals_the_matlab_port(tmp_path):
+    """VTUAV ``calcPlotErr_TPR.m``: ``results.res(1:10:end,:)``, 8 columns -> ``corner2rect``; the rest
+    as RGBT234 (``plot_ST.m``: the same curves and averaging). GT: RGBT234 files as ``rgb.txt`` /
+    ``ir.txt``; results 10 rows per GT row, every other sequence written as 8-value corners."""
+    src = WHEEL / "RGBT234" / "rgbt234_gt"
+    names = [n for n in _sample(WHEEL / "RGBT234" / "attr_txt" / "SequencesName.txt", 20, 14)
+             if len(_read(src / n / "visible.txt")) == len(_read(src / n / "infrared.txt"))][:12]
+    rng = np.random.default_rng(15)
+    results, gts = {}, {}
+    for k, n in enumerate(names):
+        seq = tmp_path / "gt" / n
+        seq.mkdir(parents=True)
+        (seq / "rgb.txt").write_text((src / n / "visible.txt").read_text())
+        (seq / "ir.txt").write_text((src / n / "infrared.txt").read_text())
+        gts[n] = (_read(seq / "rgb.txt"), _read(seq / "ir.txt"))
+        res = np.repeat(_noisy(gts[n][0], rng), 10, axis=0)
+        res[1::10] += 500  # rows between the annotated ones: never read
+        if k % 2:
+            x, y, w, h = res.T
+            res = np.c_[x, y, x + w, y, x + w, y + h, x, y + h]
+        _write(tmp_path / "res", n, res)
+        read = _read(tmp_path / "res" / f"{n}.txt")[::10]
+        results[n] = np.array([_corner2rect(r) for r in read]) if read.shape[1] == 8 else read
+    ours = evaluate_folder(tmp_path / "res", tmp_path / "gt", "vtuav", attributes=False)
+    scores, curves = _rgbt234_scores(results, gts)
+    for key in ("MPR", "MSR"):
+        assert ours.scores[key] == pytest.approx(scores[key], abs=1e-12), key
+        assert np.abs(ours.curves[key].values - curves[key]).max() < 1e-12, key
