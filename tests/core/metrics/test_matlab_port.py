@@ -246,3 +246,49 @@ def test_vtuav_equals_the_matlab_port(tmp_path):
     for key in ("MPR", "MSR"):
         assert ours.scores[key] == pytest.approx(scores[key], abs=1e-12), key
         assert np.abs(ours.curves[key].values - curves[key]).max() < 1e-12, key
+
+
+def _trapz(x: np.ndarray, y: np.ndarray) -> float:
+    area = 0.0
+    for i in range(1, len(x)):
+        area += (x[i] - x[i - 1]) * 0.5 * (y[i] + y[i - 1])
+    return area
+
+
+def test_gtot_equals_the_matlab_port(tmp_path):
+    """GTOT ``calcPlotErr.m``: GT ``dlmread`` corners, ``centerGTV = (x1+x2)/2``, ``rect_whV = [x1, y1,
+    x2-x1, y2-y1]``; ``results.type='4corner'`` (its raw results are 8 values a row) through
+    ``corner2rect`` (rounded); ``max(errV, errI)``, ``min(errCenterV, errCenterI)``. Plot script:
+    ``precisionX=[0:0.5:25]`` with ``errCenter<precisionX(j)``, ``successX=[0:0.02:1]`` with ``err>``,
+    frames pooled over the sequences, MPR = ``precisionY(2*5+1)/allFramesNum``, MSR = ``auc`` (trapezoids)."""
+    root = WHEEL / "GTOT" / "groundtruth"
+    names = _sample(WHEEL / "GTOT" / "SequencesName.txt", 20, 16)
+    rng = np.random.default_rng(17)
+    precision_x, success_x = _colon(0, 0.5, 25), _colon(0, 0.02, 1)
+    precision_y, success_y, frames = np.zeros(len(precision_x)), np.zeros(len(success_x)), 0
+    for n in names:
+        v, i = _read(root / n / "groundTruth_v.txt"), _read(root / n / "groundTruth_i.txt")
+        xywh = np.c_[v[:, :2], v[:, 2:] - v[:, :2]]
+        res = xywh.copy()
+        res[:, :2] += np.round(rng.uniform(-4, 4, size=(len(v), 2)), 4)
+        res[rng.random(len(v)) < 0.1, :2] += 30
+        x, y, w, h = res.T
+        _write(tmp_path / "res", n, np.c_[x, y, x + w, y, x + w, y + h, x, y + h])
+        rect = np.array([_corner2rect(r) for r in _read(tmp_path / "res" / f"{n}.txt")])
+        centre = np.c_[rect[:, 0] + rect[:, 2] / 2, rect[:, 1] + rect[:, 3] / 2]
+        errs, centres = [], []
+        for anno in (v, i):
+            wh = np.c_[anno[:, 0], anno[:, 1], anno[:, 2] - anno[:, 0], anno[:, 3] - anno[:, 1]]
+            errs.append(_calc_rect_int(rect[:len(anno)], wh))
+            c_gt = np.c_[(anno[:, 0] + anno[:, 2]) / 2, (anno[:, 1] + anno[:, 3]) / 2]
+            centres.append(np.sqrt(((centre[:len(anno)] - c_gt) ** 2).sum(axis=1)))
+        m = min(len(v), len(i))
+        err, err_center = _mmax(errs[0][:m], errs[1][:m]), _mmin(centres[0][:m], centres[1][:m])
+        frames += len(err)
+        precision_y += [(err_center < t).sum() for t in precision_x]
+        success_y += [(err > t).sum() for t in success_x]
+    ours = evaluate_folder(tmp_path / "res", root, "gtot", attributes=False)
+    assert ours.scores["MPR"] == pytest.approx(precision_y[10] / frames, abs=1e-12)
+    assert ours.scores["MSR"] == pytest.approx(_trapz(success_x, success_y / frames), abs=1e-12)
+    assert np.abs(ours.curves["MPR"].values - precision_y / frames).max() < 1e-12
+    assert 0.05 < ours.scores["MPR"] < 0.95
