@@ -67,7 +67,7 @@ def check_outputs(args) -> None:
     for folder in args.results:
         folder = Path(folder)
         if folder.is_dir():
-            protected += [(p, "a results file") for p in folder.glob("*.txt")]
+            protected += [(p, "a results file") for p in folder.iterdir() if p.suffix.lower() == ".txt"]
         elif folder.is_file():
             protected.append((folder, "a results file"))
     if args.json:

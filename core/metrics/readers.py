@@ -166,10 +166,16 @@ def result_files(folder: str | Path) -> dict[str, Path]:
     folder = Path(folder)
     if not folder.is_dir():
         raise AnnotationFormatError(folder, "results folder not found")
-    files = sorted(p for p in folder.iterdir() if p.suffix == ".txt" and p.is_file())
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() == ".txt" and p.is_file())  # walk.TXT too
     if not files:
         raise AnnotationFormatError(folder, "no <sequence>.txt result file in the results folder")
-    return {p.stem: p for p in files}
+    out: dict[str, Path] = {}
+    for p in files:
+        if p.stem in out:
+            raise AnnotationFormatError(p, f"holds the results of sequence '{p.stem}' as {out[p.stem].name} does: "
+                                           "keep one of the two")
+        out[p.stem] = p
+    return out
 
 
 def read_results_dir(folder: str | Path) -> dict[str, np.ndarray]:

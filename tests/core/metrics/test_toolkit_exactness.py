@@ -207,3 +207,22 @@ def test_pytracking_pads_short_results_with_zero_boxes_it_does_not_replace():
     assert r.scores["NPR"] == 0.25
     assert r.scores["SR"] == pytest.approx(27 / 84)
     assert any("0,0,0,0" in n for n in r.notes)
+
+
+def test_results_with_an_upper_case_extension_are_read(tmp_path):
+    """A results folder written on Windows may hold ``walk.TXT``: it was left out without a word (the
+    notes said only that sequence walk had no result). ``.TXT`` is read like ``.txt``; the same
+    sequence in two files (``walk.txt`` and ``walk.TXT``) is one line naming both."""
+    from core.errors import AnnotationFormatError
+    from core.metrics.api import evaluate_folder
+
+    (tmp_path / "gt" / "walk").mkdir(parents=True)
+    (tmp_path / "gt" / "walk" / "visible.txt").write_text("10,10,10,10\n")
+    res = tmp_path / "res"
+    res.mkdir()
+    (res / "walk.TXT").write_text("10,10,10,10\n")
+    r = evaluate_folder(res, tmp_path / "gt", "rgbt234", attributes=False)
+    assert [s.name for s in r.sequences] == ["walk"]
+    (res / "walk.txt").write_text("10,10,10,10\n")
+    with pytest.raises(AnnotationFormatError, match="walk.TXT"):
+        evaluate_folder(res, tmp_path / "gt", "rgbt234", attributes=False)
