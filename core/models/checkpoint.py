@@ -307,7 +307,24 @@ def read_checkpoint(path: str | Path, map_location: Any = "cpu") -> dict:
     for key in ("factory", "config", "state_dict"):
         if key not in payload:
             raise CheckpointError(path, f"checkpoint lacks {key!r}")
+    _check_fields(path, payload)
     return payload
+
+
+def _check_fields(path: Path, payload: dict) -> None:
+    """CheckpointError naming the field when ``config`` or ``extra`` is not a dict, or
+    ``state_dict`` is not a dict of tensors (a file with the marker written by another tool:
+    each was a Python traceback further on)."""
+    for key in ("config", "state_dict", "extra"):
+        value = payload.get(key)
+        if key == "extra" and value is None:  # no metadata (load_checkpoint reads it as {})
+            continue
+        if not isinstance(value, dict):
+            what = "a dict of tensors" if key == "state_dict" else "a dict"
+            raise CheckpointError(path, f"{key!r} is a {type(value).__name__}, not {what}")
+    for name, value in payload["state_dict"].items():
+        if not isinstance(value, torch.Tensor):
+            raise CheckpointError(path, f"'state_dict' holds a {type(value).__name__} under {name!r}, not a tensor")
 
 
 def load_checkpoint(path: str | Path, map_location: Any = "cpu") -> tuple[nn.Module, dict]:
