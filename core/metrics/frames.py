@@ -160,10 +160,10 @@ def frame_errors(protocol: Protocol, name: str, results, gt_visible, gt_infrared
     pred, notes = prepare_predictions(protocol, results, gt_v, start)
     if uneven:
         notes.insert(0, uneven)
-    ce = centre_error(pred, gt_v)
+    ce = centre_error(pred, gt_v, protocol.inclusive_centres)
     ov = inclusive_iou(pred, gt_v)
     if protocol.dual_modality:
-        ce = np.fmin(ce, centre_error(pred, gt_i))  # MATLAB min/max ignore NaN
+        ce = np.fmin(ce, centre_error(pred, gt_i, protocol.inclusive_centres))  # MATLAB min/max ignore NaN
         ov = np.fmax(ov, inclusive_iou(pred, gt_i))
     nce = normalized_centre_error(pred, gt_v) if protocol.norm_precision_name else None
     counted = np.ones(gt_v.shape[0], dtype=bool)

@@ -27,6 +27,7 @@ class Protocol:
     pooled: frames of all sequences pooled (GTOT) instead of the mean over sequences.
     first_frame_gt: frame 1 of the results replaced by the GT (LasHeR).
     replace_bad_predictions: NaN / w<=0 / h<=0 rows replaced by the previous row.
+    inclusive_centres: centres ``x + (w-1)/2`` (LasHeR, pytracking) instead of ``x + w/2``.
     pad_short: rows missing from a short result: ``nan`` (then subject to the replacement rule) or
       ``zeros`` (pytracking: ``0,0,0,0`` rows added after its replacement loop, scored as they are).
     replace_rule: which rows that is: ``any`` (a NaN anywhere, w<=0 or h<=0) or ``lasher`` (the
@@ -56,6 +57,7 @@ class Protocol:
     round_results: bool = False
     replace_rule: str = "any"
     pad_short: str = "nan"
+    inclusive_centres: bool = False
     subsample: int = 1
     norm_thresholds: tuple[float, ...] = ()
     norm_at: float = 0.2
@@ -99,7 +101,7 @@ PROTOCOLS: dict[str, Protocol] = {
         precision_thresholds=_PX, precision_at=20.0, precision_strict=False,
         norm_thresholds=_NORM, norm_at=0.2,
         success_thresholds=_SR21, success_score="mean", pooled=False, first_frame_gt=True,
-        replace_bad_predictions=True, invalid_gt="toolkit", replace_rule="lasher",
+        replace_bad_predictions=True, invalid_gt="toolkit", replace_rule="lasher", inclusive_centres=True,
     ),
     "rgbt234": Protocol(
         name="rgbt234",
@@ -135,7 +137,7 @@ PROTOCOLS: dict[str, Protocol] = {
         precision_thresholds=_PX, precision_at=20.0, precision_strict=False,
         norm_thresholds=_NORM, norm_at=0.2,
         success_thresholds=_SR21, success_score="mean", pooled=False, first_frame_gt=True,
-        replace_bad_predictions=True, invalid_gt="pytracking", pad_short="zeros",
+        replace_bad_predictions=True, invalid_gt="pytracking", pad_short="zeros", inclusive_centres=True,
     ),
 }
 

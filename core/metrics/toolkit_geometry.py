@@ -58,19 +58,23 @@ def inclusive_iou(pred, gt) -> np.ndarray:
         return inter / (pw * ph + gw * gh - inter)
 
 
-def centres(boxes) -> np.ndarray:
-    """``(N, 4)`` xywh -> ``(N, 2)`` centre ``x + w/2, y + h/2``.
+def centres(boxes, inclusive: bool = False) -> np.ndarray:
+    """``(N, 4)`` xywh -> ``(N, 2)`` centre ``x + w/2, y + h/2`` (RGBT234, VTUAV, GTOT), or with
+    ``inclusive`` ``x + (w-1)/2`` (LasHeR's ``calcSeqErrRobust.m``, pytracking).
 
-    The toolkits use ``x + (w-1)/2``; the shift is the same for both boxes and cancels
-    in every centre distance, so the results are identical.
+    The shift is the same for both boxes, so distances agree on paper; in floating point the
+    last bit can differ for fractional boxes, which decides a tie with a threshold.
     """
     b = _arr(boxes)
+    if inclusive:
+        return b[:, :2] + (b[:, 2:] - 1) / 2
     return b[:, :2] + b[:, 2:] / 2.0
 
 
-def centre_error(pred, gt) -> np.ndarray:
-    """Euclidean distance between the centres of ``pred`` and ``gt`` ``(N, 4)`` -> ``(N,)`` px."""
-    d = centres(pred) - centres(gt)
+def centre_error(pred, gt, inclusive: bool = False) -> np.ndarray:
+    """Euclidean distance between the centres of ``pred`` and ``gt`` ``(N, 4)`` -> ``(N,)`` px
+    (``inclusive``: see :func:`centres`)."""
+    d = centres(pred, inclusive) - centres(gt, inclusive)
     return np.sqrt((d**2).sum(axis=1))
 
 

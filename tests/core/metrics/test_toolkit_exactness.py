@@ -226,3 +226,15 @@ def test_results_with_an_upper_case_extension_are_read(tmp_path):
     (res / "walk.txt").write_text("10,10,10,10\n")
     with pytest.raises(AnnotationFormatError, match="walk.TXT"):
         evaluate_folder(res, tmp_path / "gt", "rgbt234", attributes=False)
+
+
+@pytest.mark.parametrize("protocol", ["lasher", "pytracking-lasher"])
+def test_lasher_centres_are_x_plus_w_minus_1_over_2(protocol):
+    """LasHeR ``calcSeqErrRobust.m``: ``center = [rectMat(:,1)+(rectMat(:,3)-1)/2 ...]`` (pytracking:
+    ``pred_bb[:, :2] + 0.5 * (pred_bb[:, 2:] - 1.0)``); the same distance as ``x + w/2`` on paper, not
+    always in floating point. GT 2,32,122,20 (centre x 62.5); result -0.0451,32,128.0902,20:
+    -0.0451 + 127.0902/2 = 63.50000000000001, 1.000000000000007 px off: a miss at the 1 px threshold
+    (``x + w/2`` gave exactly 1.0, a hit). Precision curve at 1 px: 1/2 (frame 1 is the GT)."""
+    gt = [[2, 32, 122, 20]] * 2
+    r = _eval(protocol, [[2, 32, 122, 20], [-0.0451, 32, 128.0902, 20]], gt)
+    assert r.curves["PR"].values[1] == 0.5
