@@ -77,6 +77,11 @@ def prepare_predictions(protocol: Protocol, results: np.ndarray, gt: np.ndarray,
     pred = np.array(results, dtype=np.float64).reshape(-1, 4)
     n = gt.shape[0]
     if protocol.subsample > 1:
+        if pred.shape[0] == n and n > 1:
+            notes.append(f"the results have as many rows as the ground truth ({n}): {protocol.name} keeps every "
+                         f"{protocol.subsample}th result row (the toolkit's results.res(1:{protocol.subsample}:end,:)), "
+                         "as results hold every frame and the ground truth every "
+                         f"{protocol.subsample}th; were these results already subsampled?")
         pred = pred[:: protocol.subsample]
     if pred.shape[0] > n:
         notes.append(f"{plural(pred.shape[0] - n, 'result row')} beyond the {plural(n, 'ground-truth frame')} "

@@ -238,3 +238,13 @@ def test_lasher_centres_are_x_plus_w_minus_1_over_2(protocol):
     gt = [[2, 32, 122, 20]] * 2
     r = _eval(protocol, [[2, 32, 122, 20], [-0.0451, 32, 128.0902, 20]], gt)
     assert r.curves["PR"].values[1] == 0.5
+
+
+def test_vtuav_results_with_one_row_per_annotated_frame_are_explained():
+    """VTUAV ``calcPlotErr_TPR.m`` keeps ``results.res(1:10:end,:)``: results hold every frame, the GT
+    every 10th. A file with as many rows as the GT (already subsampled) scores 2 of 20 frames, and the
+    note said only '18 frames without a result counted as failures'; it now says why."""
+    gt = [[10 + k, 20, 30, 40] for k in range(20)]
+    r = _eval("vtuav", gt, gt)
+    assert r.scores["MPR"] == pytest.approx(0.1)
+    assert any("every 10th" in n and "already" in n for n in r.notes)
