@@ -79,3 +79,34 @@ def test_a_tracking_run_notes_the_run_id_of_the_outputs_it_stores(window, pair_f
     window.views.box_drawn.emit("visible", synthetic.boxes[0])
     window.actions["track"].trigger()
     assert ids and ids[0] is not None and notes and set(notes) == {ids[0]}, (ids, notes)
+
+
+def test_a_studio_killed_mid_run_over_an_older_run_says_only_its_own_boxes(window, tmp_path):
+    """The real thing: an older, completed student run wrote frames 1..299; the studio tracks again from
+    frame 0 and is killed (SIGKILL) mid-run. Reopened, it names the killed run's last box, not frame 300."""
+    import signal
+    import sys
+
+    import pytest
+
+    if sys.platform == "win32" or not hasattr(signal, "SIGKILL"):
+        pytest.skip("SIGKILL")
+    from app.project import OpenRequest
+    from core.synthetic import SyntheticConfig, SyntheticSequence
+    from tests.app.test_kill import _kill_mid_tracking
+
+    sequence = SyntheticSequence(SyntheticConfig(width=128, height=96, num_frames=400), seed=7)
+    path = tmp_path / "killed.rgbt.sqlite"
+    with AnnotationStore.open(path) as store:
+        old = [(f, np.asarray(sequence.boxes[f], dtype=np.float64) + 0.5, 0.5) for f in range(1, 300)]
+        store.put([FrameAnnotation(f, b, provenance=Provenance.STUDENT, confidence=c) for f, b, c in old])
+        store.put_tracker_outputs("student", "old-run", old)
+    _kill_mid_tracking(path)
+    with AnnotationStore.open(path, read_only=True) as store:
+        runs = store.tracker_output_runs("student")
+        last = max(f for f, run in runs.items() if run != "old-run")
+    assert last < 298  # killed well before the older run's end
+    window.open_request(OpenRequest("object", store=str(path), sequence=sequence))
+    message = window.statusBar().currentMessage()
+    assert f"its boxes up to frame {last + 1} are kept" in message, message
+    assert window.frame == last
