@@ -56,6 +56,7 @@ from core.annotations.formats.text import (
     read_box_pairs,
     read_corners,
     read_text,
+    refuse_separator_problems,
     separator_problem,
     swapped_corner,
 )
@@ -126,7 +127,12 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
         lines, text = unindexed, "\n".join(unindexed) + "\n"
         notes = ("the unnamed first column (a row index, as pandas' to_csv writes) left out",)
     skip = header_lines(lines, (4, 8, *FRAME_NUMBERED_WIDTHS))
+    refuse_separator_problems(text, path)  # '10,,30,40' named its line, not 'rows of 3 values'
     widths = {len([t for t in _SPLIT.split(line.strip()) if t]) for line in lines[skip:] if line.strip()}
+    if 0 in widths:  # a line of separators only ('rows of 0, 4 values' said neither where nor what)
+        number, line = next((n, line) for n, line in enumerate(lines[skip:], start=skip + 1)
+                            if line.strip() and not _SPLIT.sub("", line))
+        raise AnnotationFormatError(path, f"no value in {line.strip()!r}", line=number)
     if not widths:
         raise AnnotationFormatError(path, "holds no box row")
     if widths == {4} and path.name in CORNER_FILES:

@@ -21,7 +21,8 @@ between box rows, an empty value between two separators (``1,,2,3,4``: MATLAB's
 ``dlmread`` reads it as a 0, ``np.loadtxt`` refuses it; reading past it would shift the
 row), a line with both ``,`` and ``;`` (decimal commas: ``203,31;149,93;17,27;49,66``), a line of
 four ``a,b`` pairs parted by spaces or tabs (decimal commas: ``203,31<tab>149,93<tab>17,27<tab>49,66``;
-or point pairs, which no supported layout writes). A separator at the end of a row is allowed.
+or point pairs, which no supported layout writes). Separators at the end of a row are allowed
+(empty columns after the last value, as Excel writes them).
 A row of empty values only (``,,,``: what pandas' ``to_csv`` writes for a NaN row) and ``NA``
 tokens (what R's ``write.csv`` writes for a missing value) are NaN, and a value in double quotes
 (``"x","y","w","h"``: R's ``write.csv`` header, a spreadsheet's "quote all text cells") is read
@@ -44,9 +45,11 @@ from core.errors import AnnotationFormatError
 from core.geometry import polygon_to_xywh
 
 _SEPARATORS = re.compile(r"[,;]")
-# A separator at the start of a line or right after another one: an empty field, which
-# would shift every later value of the row one place left (1,,2,3,4 is not 1,2,3,4).
-_EMPTY_FIELD = re.compile(r"^[ \t]*[,;]|[,;][ \t]*[,;]", re.MULTILINE)
+# A separator at the start of a line or right after another one, a value following later on the
+# line: an empty field, which would shift every later value of the row one place left (1,,2,3,4 is
+# not 1,2,3,4). Empty fields after the last value shift nothing: Excel writes them for the empty
+# columns right of the data that held a format (10,20,30,40,,).
+_EMPTY_FIELD = re.compile(r"(?:^[ \t]*[,;]|[,;][ \t]*[,;])(?=[^\r\n]*[^\s,;])", re.MULTILINE)
 # Both ',' and ';' on one line: a decimal-comma locale's CSV ('203,31;149,93;17,27;49,66'), whose
 # four numbers split on both separators became eight, read as a polygon.
 # A separator at the end of the row ('5,6,7,8;') does not count.
@@ -302,12 +305,9 @@ def read_text(path: str | Path) -> str:
                                 line=data.count(b"\n", 0, bad) + 1)
 
 
-def _tokens(text: str, path) -> tuple[list[str], list[list[str]], int, str | None]:
-    """Lines as written (trailing blank ones and a header line (:func:`header_lines`)
-    dropped), their value tokens, the 1-based file line of the first of them, and what the
-    header says the columns are (:func:`header_columns`); a line breaking a separator rule
-    (:func:`separator_problem`) raises AnnotationFormatError naming it."""
-    text = normalize_values(text)
+def refuse_separator_problems(text: str, path) -> None:
+    """AnnotationFormatError naming ``path`` and the first line of ``text`` that breaks a
+    separator rule (:func:`separator_problem`), searched in the whole text at once."""
     for pattern, problem in _LINE_RULES:
         found = pattern.search(text)
         if found is not None:
@@ -315,6 +315,15 @@ def _tokens(text: str, path) -> tuple[list[str], list[list[str]], int, str | Non
             end = text.find("\n", found.start())
             line = text[start:] if end < 0 else text[start:end]
             raise AnnotationFormatError(Path(path), problem.format(line.strip()), line=text.count("\n", 0, start) + 1)
+
+
+def _tokens(text: str, path) -> tuple[list[str], list[list[str]], int, str | None]:
+    """Lines as written (trailing blank ones and a header line (:func:`header_lines`)
+    dropped), their value tokens, the 1-based file line of the first of them, and what the
+    header says the columns are (:func:`header_columns`); a line breaking a separator rule
+    (:func:`separator_problem`) raises AnnotationFormatError naming it."""
+    text = normalize_values(text)
+    refuse_separator_problems(text, path)
     lines = text.splitlines()  # as written, for the messages that quote a line
     while lines and not lines[-1].strip():
         lines.pop()
@@ -330,8 +339,9 @@ def _checked_rows(path, lines: list[str], tokens: list[list[str]], widths: tuple
     line raises AnnotationFormatError."""
     rows = []
     for number, (line, row) in enumerate(zip(lines, tokens, strict=True), start=first_line):
-        if not row:
-            raise AnnotationFormatError(Path(path), "blank line between box rows", line=number)
+        if not row:  # blank, or separators only (',,,,': no row of the file's width)
+            problem = "blank line between box rows" if not line.strip() else f"no value in {line.strip()!r}"
+            raise AnnotationFormatError(Path(path), problem, line=number)
         try:
             values = [float(v) for v in row]
         except ValueError:

@@ -54,11 +54,15 @@ def test_a_pandas_row_index_above_an_empty_box(tmp_path):
     assert found.records[1].absent and found.records[2].box[0] == 12
 
 
-@pytest.mark.parametrize("text", ["10,,30,40\n", ",,\n10,20,30,40\n", "10,20,30,40\n,,,,\n"])
-def test_an_empty_value_beside_numbers_is_still_refused(tmp_path, text):
+@pytest.mark.parametrize("text, problem", [("10,,30,40\n", "line 1: empty value"),
+                                           (",,\n10,20,30,40\n", "line 1: no value in ',,'"),
+                                           ("10,20,30,40\n,,,,\n", "line 2: no value in ',,,,'")])
+def test_an_empty_value_beside_numbers_is_still_refused(tmp_path, text, problem):
     """Only a row of empty values is a NaN row: ``10,,30,40`` would shift the row, and a row of
     another count of empty values is no box of the file's width."""
     path = tmp_path / "groundtruth.txt"
     path.write_text(text)
-    with pytest.raises(AnnotationFormatError, match="empty value"):
+    with pytest.raises(AnnotationFormatError, match=problem):
         read_boxes(path)
+    with pytest.raises(AnnotationFormatError, match=problem):
+        read_box_file(path, 5)
