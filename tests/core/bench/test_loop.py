@@ -8,16 +8,16 @@ import numpy as np
 from core.annotations.records import Provenance
 from core.annotations.store import AnnotationStore
 from core.bench.loop import annotate_scripted
+from core.bench.weights import bench_tracker
 from core.progress import run_to_end
 from core.synthetic import SyntheticConfig, SyntheticSequence
-from core.tracking.factory import load_tracker
 
 
 def test_scripted_session_labels_every_frame(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        student = load_tracker("student", tmp_path / "none.pt", engine="torch", allow_random=True, threads=1)
-        teacher = load_tracker("teacher", tmp_path / "none.pt", engine="torch", allow_random=True, threads=1)
+        student = bench_tracker("student", None, True, threads=1)  # random weights, asked for
+        teacher = bench_tracker("teacher", None, True, threads=1)
     sequence = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=10, challenges=("occlusion",)), seed=3)
     with AnnotationStore.open(tmp_path / "s.rgbt.sqlite") as store:
         stats = run_to_end(annotate_scripted(sequence, student, teacher, store, accept_iou=0.0))
@@ -76,8 +76,8 @@ def test_annotating_again_without_reuse_is_a_fresh_session(tmp_path):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        student = load_tracker("student", tmp_path / "none.pt", engine="torch", allow_random=True, threads=1)
-        teacher = load_tracker("teacher", tmp_path / "none.pt", engine="torch", allow_random=True, threads=1)
+        student = bench_tracker("student", None, True, threads=1)  # random weights, asked for
+        teacher = bench_tracker("teacher", None, True, threads=1)
     args = Namespace(seed=0, annotate=1, frames=6, accept_iou=0.5, student=None, teacher=None, random_weights=True,
                      reuse=False)
     files, _ = run_to_end(_annotate_family(args, "crossover", student, teacher, tmp_path))

@@ -7,8 +7,8 @@ from __future__ import annotations
 import warnings
 from argparse import Namespace
 
+from core.bench.weights import bench_tracker
 from core.progress import run_to_end
-from core.tracking.factory import load_tracker
 
 
 def _student_file(path, seed: int):
@@ -28,8 +28,8 @@ def test_a_checkpoint_changed_in_place_is_annotated_again(tmp_path):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        student = load_tracker("student", tmp_path / "none.pt", engine="torch", allow_random=True, threads=1)
-        teacher = load_tracker("teacher", tmp_path / "none.pt", engine="torch", allow_random=True, threads=1)
+        student = bench_tracker("student", None, True, threads=1)  # random weights, asked for
+        teacher = bench_tracker("teacher", None, True, threads=1)
     named = _student_file(tmp_path / "checkpoint.pt", 0)
     args = Namespace(seed=0, annotate=1, frames=6, accept_iou=0.5, student=named, teacher=None, random_weights=True,
                      reuse=True)
