@@ -49,6 +49,7 @@ class EditGlue(WindowGlue):
         a["interpolate"].triggered.connect(self.interpolate)
         a["undo"].triggered.connect(self.undo)
         a["redo"].triggered.connect(self.redo)
+        self._idle_keys = {name: self._idle_key(name) for name in ("undo", "redo")}
 
     # -- box edits ------------------------------------------------------------------------
     def box_changed(self, modality: str, box) -> None:
@@ -247,6 +248,35 @@ class EditGlue(WindowGlue):
         self._execute(edits.interpolate(self.doc.records, plan))
 
     # -- undo -----------------------------------------------------------------------------
+    def _idle_key(self, name: str):
+        """A window shortcut on the key of action ``name`` (undo, redo) that works only while
+        the action is disabled (nothing to undo or redo), to say so: a disabled action takes no
+        key, so Ctrl+Z right after opening a project did nothing without a word. It follows the
+        action's key (rebound) and its enabled state, so it never competes with the action."""
+        from PySide6.QtGui import QShortcut
+
+        action = self.w.actions[name]
+        shortcut = QShortcut(self.w)
+        shortcut.activated.connect(lambda: self._nothing_to(name))
+
+        def follow() -> None:
+            shortcut.setKey(action.shortcut())
+            shortcut.setEnabled(not action.isEnabled() and not action.shortcut().isEmpty())
+
+        action.changed.connect(follow)
+        follow()
+        return shortcut
+
+    def _nothing_to(self, name: str) -> None:
+        if self.doc is None:
+            text = f"nothing to {name}: no project is open"
+        elif name == "undo":
+            text = ("nothing to undo: the undo history starts when the project is opened "
+                    "(edits made before are saved in it)")
+        else:
+            text = "nothing to redo"
+        self.w.statusBar().showMessage(text, 8000)
+
     def undo(self) -> None:
         """Undo stops a run first, so the run (one step) is what gets undone; the status bar
         says what was undone ("undone: OpenCV CSRT: track 20 frames")."""
@@ -279,6 +309,8 @@ class EditGlue(WindowGlue):
         step()
         if stack.index() != index:
             self.w.statusBar().showMessage(f"{what}: {text}", 8000)
+        else:
+            self._nothing_to("undo" if what == "undone" else "redo")
 
 
 def kept_kinds(records) -> str:
