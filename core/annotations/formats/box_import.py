@@ -56,6 +56,7 @@ from core.annotations.formats.text import (
     read_box_pairs,
     read_corners,
     read_text,
+    refuse_header_only,
     refuse_separator_problems,
     separator_problem,
     swapped_corner,
@@ -126,6 +127,7 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     if (unindexed := _without_row_index(lines)) is not None:
         lines, text = unindexed, "\n".join(unindexed) + "\n"
         notes = ("the unnamed first column (a row index, as pandas' to_csv writes) left out",)
+    refuse_header_only(lines, path)
     skip = header_lines(lines, (4, 8, *FRAME_NUMBERED_WIDTHS))
     refuse_separator_problems(text, path)  # '10,,30,40' named its line, not 'rows of 3 values'
     widths = {len([t for t in _SPLIT.split(line.strip()) if t]) for line in lines[skip:] if line.strip()}

@@ -126,6 +126,17 @@ def _header_tokens(line: str) -> list[str]:
     return line.split()
 
 
+def refuse_header_only(lines: list[str], path) -> None:
+    """AnnotationFormatError naming ``path`` when ``lines`` (trailing blank ones dropped) are one
+    line of 4 to 10 column names and no row: an export of no box yet, which read "line 1: not a
+    number in 'x,y,w,h'", as if the header were a row with a typo."""
+    if len(lines) != 1:
+        return
+    names = _header_tokens(lines[0])
+    if 4 <= len(names) <= 10 and all(_COLUMN_NAME.fullmatch(n) and not _is_number(n) for n in names):
+        raise AnnotationFormatError(Path(path), f"holds only a header line ({lines[0].strip()!r}), no box row", line=1)
+
+
 def header_lines(lines: list[str], widths: tuple[int, ...] = (4, 8)) -> int:
     """1 when ``lines[0]`` is a line of column names above the box rows, else 0; ``widths``:
     the row widths a box file of the caller may have.
@@ -327,6 +338,7 @@ def _tokens(text: str, path) -> tuple[list[str], list[list[str]], int, str | Non
     lines = text.splitlines()  # as written, for the messages that quote a line
     while lines and not lines[-1].strip():
         lines.pop()
+    refuse_header_only(lines, path)
     values = _SEPARATORS.sub(" ", text).splitlines()[:len(lines)]  # the same lines: separators are no line ends
     skip = header_lines(lines)
     columns = header_columns(lines, path) if skip else None
