@@ -309,9 +309,12 @@ def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checke
     if first == 0:
         notes.append("frame numbers read from 0 (the file holds a frame 0)")
     seen: dict[int, int] = {}
+    no_identity = bool(keep) and all(ids[k] == -1 for k in keep)  # MOT detections (det.txt): id -1 on every row
     for frame, line in zip(numbers, line_of, strict=True):
         if frame in seen:
-            raise AnnotationFormatError(path, f"frame {frame} has a second row (the first on line {seen[frame]})",
+            why = (": the rows' object id is -1 (MOT detections, boxes of no one object); import a tracker's or "
+                   "an annotation tool's rows of one id" if no_identity else "")
+            raise AnnotationFormatError(path, f"frame {frame} has a second row (the first on line {seen[frame]}){why}",
                                         line=line)
         seen[frame] = line
     inside = [k for k, frame in enumerate(numbers) if frame - first < frames]

@@ -58,3 +58,12 @@ def test_confidences_and_minus_one_are_kept(tmp_path):
     path = _file(tmp_path, ["1,1,10,20,30,40,-1,-1,-1,-1", "2,1,11,20,30,40,0.25,-1,-1,-1"])
     found = read_box_file(path, 10)
     assert sorted(found.records) == [0, 1] and found.notes == ()
+
+
+def test_mot_detections_without_identities_are_named(tmp_path):
+    """MOTChallenge's det.txt writes -1 as every row's object id: several boxes a frame, of no
+    one object. The import said only "frame 1 has a second row"."""
+    path = _file(tmp_path, ["1,-1,10,20,30,40,0.9,-1,-1,-1", "1,-1,50,20,30,40,0.8,-1,-1,-1"])
+    with pytest.raises(AnnotationFormatError, match=r"line 2: frame 1 has a second row .*object id is -1 \(MOT "
+                                                    r"detections"):
+        read_box_file(path, 10)
