@@ -117,24 +117,51 @@ def export_stem(checkpoint: Path, out: Path) -> str:
 def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool, out: Path):
     from core.models.checkpoint import load_checkpoint
     from core.tracking.factory import default_weights, print_random_warning, random_model
+    from core.tracking.onnx_export import file_sha256
 
     path = weights if weights is not None else default_weights(model_name, scale)
     if path.is_file():
+        loaded = file_sha256(path)  # the weights the network holds (a training run may save anew meanwhile)
         network, _ = load_checkpoint(path)
         if getattr(network, "FACTORY", model_name) != model_name:
             raise CheckpointError(path, f"holds a {network.FACTORY} model, not a {model_name}")
-        return network, export_stem(path, out), path
+        if file_sha256(path) != loaded:
+            raise CheckpointError(path, "changed while it was read (a training run saving it anew?); nothing "
+                                        "written: run export-onnx again")
+        return network, export_stem(path, out), path, loaded
     if not allow_random:
         raise CheckpointError(path, f"{model_name} checkpoint not found (give --weights, or --random-weights)")
     print_random_warning(model_name)
-    return random_model(model_name, scale), f"{model_name}_{scale}", None
+    return random_model(model_name, scale), f"{model_name}_{scale}", None, None
 
 
-def _write_checked(name: str, network, target: Path, write, tolerance: float, kind: str, note: str = "") -> None:
+def recorded_source(path: Path) -> str | None:
+    """The checkpoint SHA-256 an ONNX file's metadata records (``source_sha256``), or None."""
+    import json
+
+    import onnx
+
+    from core.tracking.engines import ORT_METADATA_KEY
+
+    proto = onnx.load(str(path), load_external_data=False)
+    for entry in proto.metadata_props:
+        if entry.key == ORT_METADATA_KEY:
+            try:
+                return json.loads(entry.value).get("source_sha256")
+            except (ValueError, AttributeError):
+                return None
+    return None
+
+
+def _write_checked(name: str, network, target: Path, write, tolerance: float, kind: str, note: str = "",
+                   source: tuple[Path, str] | None = None) -> None:
     """``write(tmp)`` the ONNX file of ``network`` to a temporary path beside ``target``, compare its
     score, size and offset maps with PyTorch's (:func:`parity_error`) and only within ``tolerance``
     let it replace ``target`` (else ExportError, nothing written); then one stderr line with its size
-    (``note`` after it) and the error. ``kind`` names the file in the refusal ("ONNX", "int8")."""
+    (``note`` after it) and the error. ``kind`` names the file in the refusal ("ONNX", "int8").
+    ``source``: (checkpoint, SHA-256 of the bytes the network was loaded from): the export, which
+    records the checkpoint's SHA-256 as it writes, is refused when that is another file's (saved
+    anew meanwhile: ``--engine auto`` would take the old weights for the new checkpoint's)."""
     from core.fileio import atomic_path
 
     with atomic_path(target, suffix=".onnx") as tmp:  # checked before it replaces the target
@@ -147,6 +174,10 @@ def _write_checked(name: str, network, target: Path, write, tolerance: float, ki
             if "[Errno 28]" in problem or "no space left" in problem.lower():  # the exporters' fallback said it
                 problem = "cannot write (no space left on the disk); nothing was changed"
             raise type(failed)(target, problem) from failed
+        if source is not None and recorded_source(tmp) != source[1]:
+            raise ExportError(target, f"{source[0]} changed while it was exported (a training run saving it anew?): "
+                                      "the export would name weights it does not hold; nothing written, run "
+                                      "export-onnx again")
         error = parity_error(network, tmp)
         if not error <= tolerance:  # NaN too
             raise ExportError(target, f"{kind} output differs from PyTorch (max |score, size, offset| error "
@@ -191,10 +222,10 @@ def run(args) -> int:
             check_output(target, protected=[(weights, "the checkpoint to export")], force=args.force,
                          option="the ONNX file")
     for name in names:
-        network, stem, source = _load(name, args.weights, args.scale, args.random_weights, args.out)
+        network, stem, source, loaded = _load(name, args.weights, args.scale, args.random_weights, args.out)
         target = args.out / f"{stem}.onnx"
         _write_checked(name, network, target, partial(export_onnx, network, opset=args.opset, source_checkpoint=source),
-                       PARITY_TOLERANCE, "ONNX")
+                       PARITY_TOLERANCE, "ONNX", source=None if source is None else (source, loaded))
         if args.int8:
             _write_checked(name, network, int8_path(target), partial(quantize_onnx, target), INT8_TOLERANCE, "int8",
                            ", int8 weights")

@@ -86,3 +86,53 @@ def test_a_checkpoint_stem_that_is_not_utf8_gives_a_safe_export_name(runs, tmp_p
     out = tmp_path / "exports"
     assert main(["export-onnx", "--model", "student", "--weights", str(checkpoint), "--out", str(out)]) == 0
     assert [p.name for p in out.iterdir()] == ["kd_.onnx"]
+
+
+def test_a_checkpoint_saved_anew_during_the_export_is_refused(runs, tmp_path, monkeypatch, capsys):
+    """export-onnx beside a checkpoint a training run is still writing: the run saved its next checkpoint
+    while the export went on, and the export recorded the NEW file's SHA-256 beside the OLD weights, so
+    --engine auto took it for the export of the new checkpoint and ran the old weights, unsaid. Such an
+    export is now refused (nothing written) in one line."""
+    import shutil
+
+    import core.tracking.onnx_export as onnx_export
+    from tests.core.cli_lines import one_error_line
+
+    run = tmp_path / "kd"
+    run.mkdir()
+    checkpoint = Path(shutil.copy(runs["kd"], run / "checkpoint.pt"))
+    real = onnx_export.export_onnx
+
+    def racing(model, path, **kwargs):
+        shutil.copy(runs["nokd"], checkpoint)  # the training run's next save lands now
+        return real(model, path, **kwargs)
+
+    monkeypatch.setattr(onnx_export, "export_onnx", racing)
+    assert main(["export-onnx", "--model", "student", "--weights", str(checkpoint), "--out", str(run)]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line.startswith(f"error: {run / 'checkpoint.onnx'}: ") and "changed while it was exported" in line, line
+    assert not (run / "checkpoint.onnx").exists()
+
+
+def test_a_checkpoint_saved_anew_while_it_is_read_is_refused(runs, tmp_path, monkeypatch, capsys):
+    import shutil
+
+    import core.models.checkpoint as checkpoint_module
+    from tests.core.cli_lines import one_error_line
+
+    run = tmp_path / "kd"
+    run.mkdir()
+    checkpoint = Path(shutil.copy(runs["kd"], run / "checkpoint.pt"))
+    real = checkpoint_module.load_checkpoint
+
+    def racing(path, *args, **kwargs):
+        loaded = real(path, *args, **kwargs)
+        shutil.copy(runs["nokd"], checkpoint)  # saved anew just after it was read
+        return loaded
+
+    monkeypatch.setattr(checkpoint_module, "load_checkpoint", racing)
+    assert main(["export-onnx", "--model", "student", "--weights", str(checkpoint), "--out", str(run)]) == 2
+    line = one_error_line(capsys.readouterr().err)
+    assert line == (f"error: {checkpoint}: changed while it was read (a training run saving it anew?); nothing "
+                    "written: run export-onnx again"), line
+    assert not (run / "checkpoint.onnx").exists()
