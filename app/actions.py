@@ -152,8 +152,14 @@ def apply_shortcuts(actions: Actions, overrides: dict[str, str] | None = None) -
         action = actions[name]
         action.setShortcut(QKeySequence(key))
         action.setToolTip(f"{TEXTS[name]} ({key})" if key else TEXTS[name])
-        label = ICON_TEXT.get(name, TEXTS[name])
-        action.setIconText(f"{label} ({key})" if key and name in KEY_IN_LABEL else label)
+        action.setIconText(icon_label(name, key))
+
+
+def icon_label(name: str, key: str, with_key: bool = True) -> str:
+    """The toolbar label of action ``name`` bound to ``key`` (key text, "" = none): "Track (T)",
+    or "Track" where ``with_key`` is False (a toolbar too narrow for the keys, ``app.menus``)."""
+    label = ICON_TEXT.get(name, TEXTS.get(name, name))
+    return f"{label} ({key})" if with_key and key and name in KEY_IN_LABEL else label
 
 
 @dataclass

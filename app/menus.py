@@ -84,16 +84,72 @@ def build_menus(window) -> None:
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a["help"])
 
-    toolbar = QToolBar("Main")
-    toolbar.setObjectName("main-toolbar")
-    for name in ("open_pair", None, "track", "stop", "refine", "accept", None, "keyframe", "absent", "interpolate",
-                 "attention", None, "undo", "redo", None, "export"):
+    toolbar = FittingToolBar(a)
+    for name in TOOLBAR:
         if name is None:
             toolbar.addSeparator()
         else:
             toolbar.addAction(a[name])
     window.addToolBar(toolbar)
     fill_recent_menu(window)
+
+
+#: The toolbar's buttons (None: a separator). Export sits beside Open, the file actions: last, it was
+#: the first button a small screen hid behind the "»" overflow (853 points: a 1280 x 720 laptop at 150 %).
+TOOLBAR = ("open_pair", "export", None, "track", "stop", "refine", "accept", None, "keyframe", "absent",
+           "interpolate", "attention", None, "undo", "redo")
+
+
+class FittingToolBar(QToolBar):
+    """The main toolbar: its labels say their keys ("Track (T)") where they fit, and are the
+    labels alone ("Track") where they do not, so a small window shows every button instead of
+    hiding the last ones behind the "»" overflow (the keys stay in the tool tips, the menus and
+    F1). ``actions``: the window's ``app.actions.Actions``."""
+
+    def __init__(self, actions):
+        super().__init__("Main")
+        self.setObjectName("main-toolbar")
+        self._actions = actions
+        self.with_keys = True
+        self._fitting = False
+
+    def actionEvent(self, event) -> None:
+        super().actionEvent(event)
+        from PySide6.QtCore import QEvent, QTimer
+
+        if event.type() == QEvent.Type.ActionChanged and not self._fitting:
+            QTimer.singleShot(0, self.fit)  # a key rebound (apply_shortcuts wrote the labels with keys)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.fit()
+
+    def _labels(self, with_keys: bool) -> dict[str, str]:
+        from app.actions import icon_label
+
+        return {name: icon_label(name, self._actions[name].shortcut().toString(), with_keys)
+                for name in TOOLBAR if name is not None}
+
+    def fit(self) -> None:
+        """Choose the labels for the toolbar's width (the width the labels with keys need:
+        the bar's size hint, plus what the keys add while they are left out)."""
+        if self._fitting:
+            return
+        full, short = self._labels(True), self._labels(False)
+        metrics = self.fontMetrics()
+        extra = sum(metrics.horizontalAdvance(full[n]) - metrics.horizontalAdvance(short[n]) for n in full)
+        shown = [self._actions[n].iconText() for n in full]
+        needed = self.sizeHint().width() + (extra if shown == list(short.values()) else 0)
+        with_keys = needed <= self.width()
+        labels = full if with_keys else short
+        self._fitting = True
+        try:
+            self.with_keys = with_keys
+            for name, label in labels.items():
+                if self._actions[name].iconText() != label:
+                    self._actions[name].setIconText(label)
+        finally:
+            self._fitting = False
 
 
 def tracker_menu_title(window) -> str:

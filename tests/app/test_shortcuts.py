@@ -220,8 +220,10 @@ def test_the_play_button_and_the_import_message_name_the_rebound_keys(window, qt
 def test_the_interpolate_button_shows_its_key_like_its_neighbours(window):
     """The toolbar read "Keyframe (K)  Absent (O)  Interpolate  Next issue (N)": Interpolate alone
     among the editing buttons did not say its key (I)."""
-    from PySide6.QtWidgets import QToolBar
+    from PySide6.QtWidgets import QApplication, QToolBar
 
+    window.resize(1400, 700)  # wide enough for the labels with their keys (test_small_toolbar: without them)
+    QApplication.processEvents()
     labels = [action.iconText() for action in window.findChild(QToolBar).actions() if action.iconText()]
     assert "Interpolate (I)" in labels and "Keyframe (K)" in labels
 
