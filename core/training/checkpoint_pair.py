@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
-import threading
 from pathlib import Path
 
 import torch
@@ -21,31 +19,11 @@ from core.models import load_checkpoint, save_checkpoint
 from core.models.checkpoint import load_torch_file, save_torch_file
 from core.training.config import TrainConfig
 from core.training.run_folder import PENDING_STATE
+from core.training.stop_signals import interrupt_deferred
 
-
-@contextlib.contextmanager
-def interrupt_deferred():
-    """A Ctrl-C (SIGINT) or a SIGTERM (a scheduler's time limit, ``docker stop``) that arrives
-    inside the block is raised as ``KeyboardInterrupt`` when the block ends, not in the middle
-    of it; a SIGTERM only where the process handles it (:func:`core.training.run.run` does).
-    In the main thread only: signal handlers can be set nowhere else, and other threads never
-    receive ``KeyboardInterrupt``."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-    signals = [signal.SIGINT] + ([signal.SIGTERM] if callable(signal.getsignal(signal.SIGTERM)) else [])
-    previous = {signum: signal.signal(signum, lambda number, frame: received.append(number)) for signum in signals}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-    if received:
-        raise KeyboardInterrupt
 
 def save_pair(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainConfig, metrics: dict,
-          teacher: str | Path | None = None, kept: int = 0) -> Path:
+              teacher: str | Path | None = None, kept: int = 0) -> Path:
     """Write ``checkpoint.pt`` and ``training_state.pt`` of step ``step`` as a pair: a Ctrl-C
     during the writes stops the run after them. A kill cannot be deferred: the state is first
     written whole to :data:`PENDING_STATE`, then the checkpoint replaces the old one (the

@@ -24,6 +24,7 @@ from core.training.config import TrainConfig
 from core.training.processing import CropSpec, Processing
 from core.training.sampler import PairSampler
 from core.training.sources import build_source
+from core.training.stop_signals import ignore_stop_signals, interrupt_deferred, signals_left_to_new_processes
 
 BATCH_KEYS = ("z_v", "z_t", "x_v", "x_t", "heatmap", "box", "positive", "shaped")
 
@@ -86,5 +87,28 @@ def batches(config: TrainConfig, spec: CropSpec, rank: int, start: int, stop: in
         return iter(dataset)
     loader = torch.utils.data.DataLoader(dataset, batch_size=None, num_workers=config.workers,
                                          persistent_workers=False, prefetch_factor=2,
-                                         multiprocessing_context="spawn")
-    return iter(loader)
+                                         multiprocessing_context="spawn", worker_init_fn=ignore_stop_signals)
+    with signals_left_to_new_processes():
+        iterator = iter(loader)  # starts the workers
+    return _closing_workers(iterator)
+
+
+def _closing_workers(iterator) -> Iterator[dict[str, torch.Tensor]]:
+    """The loader's batches. A Ctrl+C or SIGTERM while a batch is awaited stops the run once it has
+    come (a second one at once): interrupted while it took a batch over from a worker, the
+    training process broke the worker's file-descriptor handshake ('ConnectionResetError'
+    traceback, or the worker aborted: 'terminate called without an active exception', and the
+    run said only 'cancelled'). Closing it (the trainer does when the job ends, also on Ctrl+C)
+    stops the workers then, not whenever the loader is garbage collected."""
+    try:
+        while True:
+            with interrupt_deferred(second_raises=True):  # never in the middle of taking a batch over
+                try:
+                    batch = next(iterator)
+                except StopIteration:
+                    return
+            yield batch
+    finally:
+        shutdown = getattr(iterator, "_shutdown_workers", None)
+        if shutdown is not None:
+            shutdown()

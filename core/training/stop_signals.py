@@ -1,0 +1,72 @@
+"""How a training run meets the signals that stop it (Ctrl+C: SIGINT; a scheduler's time limit
+or ``docker stop``: SIGTERM, raised as ``KeyboardInterrupt`` by :func:`core.training.run.run`).
+
+- :func:`interrupt_deferred`: a block that a signal does not cut in half (a checkpoint pair's
+  save, a batch taken over from a worker): the ``KeyboardInterrupt`` comes when it ends.
+- :func:`signals_left_to_new_processes` and :func:`ignore_stop_signals`: data-loader workers
+  never act on the signals (a terminal's Ctrl+C reaches the whole process group, a scheduler's
+  SIGTERM the whole job); the training process stops the run and shuts them down.
+"""
+from __future__ import annotations
+
+import contextlib
+import signal
+import threading
+
+
+@contextlib.contextmanager
+def interrupt_deferred(*, second_raises: bool = False):
+    """A Ctrl-C (SIGINT) or a SIGTERM (a scheduler's time limit, ``docker stop``) that arrives
+    inside the block is raised as ``KeyboardInterrupt`` when the block ends, not in the middle
+    of it; a SIGTERM only where the process handles it (:func:`core.training.run.run` does).
+    ``second_raises``: a second signal inside the block raises at once (for a block that waits
+    on another process, which may never answer). In the main thread only: signal handlers can
+    be set nowhere else, and other threads never receive ``KeyboardInterrupt``."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def defer(number, frame):
+        received.append(number)
+        if second_raises and len(received) > 1:
+            raise KeyboardInterrupt
+
+    signals = [signal.SIGINT] + ([signal.SIGTERM] if callable(signal.getsignal(signal.SIGTERM)) else [])
+    previous = {signum: signal.signal(signum, defer) for signum in signals}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if received:
+        raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def signals_left_to_new_processes():
+    """Worker processes started inside the block ignore SIGINT and SIGTERM: an ignored signal is
+    inherited across the spawn's exec (a handler, or a blocked mask, is not). A terminal's Ctrl+C
+    reaches the whole process group, and a worker still importing torch died of it with a
+    KeyboardInterrupt traceback, while the run, told 'DataLoader worker is killed by signal', said
+    only 'cancelled'. The training process stops the run and shuts the workers down (they also
+    leave when it is gone). A signal that comes during the block itself, while the workers are
+    launched (milliseconds), is ignored too. Main thread only (signals cannot be set elsewhere)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
+def ignore_stop_signals(worker: int) -> None:
+    """In a worker, once torch has set its handlers: SIGINT and SIGTERM stay ignored. torch's own
+    SIGTERM handler ends a worker that a scheduler's SIGTERM to the whole job reached, and the
+    training process then raised 'DataLoader worker is killed by signal: Terminated' (also in the
+    middle of saving a checkpoint pair) instead of stopping the run as it does on SIGTERM."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
