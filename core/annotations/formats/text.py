@@ -276,7 +276,8 @@ def separator_problem(line: str) -> str | None:
 def read_text(path: str | Path) -> str:
     """The text of ``path``: UTF-8 (a BOM dropped), or UTF-16 when it starts with a UTF-16
     byte-order mark (what ``>`` and ``Out-File`` write in Windows PowerShell 5: a tracker's
-    output redirected there); a first line in Windows-1252 above UTF-8 lines is read so (a
+    output redirected there) or without one (every other byte NUL); a first line in Windows-1252
+    above UTF-8 lines is read so (a
     header of column names Excel saved on Windows).
     AnnotationFormatError when missing, a folder, unreadable, or holding another byte that is
     not UTF-8 (naming its line). The metrics' raw reader
@@ -295,6 +296,8 @@ def read_text(path: str | Path) -> str:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
             raise AnnotationFormatError(path, f"cannot read as UTF-16 text ({error.reason})") from None
+    if b"\x00" in data:
+        return _with_nul_bytes(path, data)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -314,6 +317,23 @@ def read_text(path: str | Path) -> str:
                 bad = end + error.start
     raise AnnotationFormatError(path, f"not UTF-8 text (byte 0x{data[bad]:02x}); save the file as UTF-8",
                                 line=data.count(b"\n", 0, bad) + 1)
+
+
+def _with_nul_bytes(path: Path, data: bytes) -> str:
+    """The text of ``data`` holding NUL bytes: UTF-16 without a byte-order mark (every other byte
+    0 around ASCII text: what Python's ``utf-16-le`` or .NET's ``Encoding.Unicode.GetBytes`` write)
+    decoded so; else AnnotationFormatError naming the line of the first NUL (a file cut short by a
+    crash is padded with them): they read as "not a number in '\x00\x00...'"."""
+    head = data[:256] if len(data) % 2 == 0 else b""
+    for encoding, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
+        if zeros and not zeros.strip(b"\x00"):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                break
+    at = data.index(b"\x00")
+    raise AnnotationFormatError(path, "holds NUL bytes, no text: a file cut short (a crash while it was written) or "
+                                      "not a text file of boxes", line=data.count(b"\n", 0, at) + 1)
 
 
 def refuse_separator_problems(text: str, path) -> None:
