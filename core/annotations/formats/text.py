@@ -60,8 +60,8 @@ MIXED_SEPARATORS = "both ',' and ';' in {!r}: decimal commas? write the numbers 
 # locale's tab- or space-separated box, whose four numbers split on every separator became eight,
 # read as a polygon. Point pairs as a polygon ('x1,y1 x2,y2 x3,y3 x4,y4') read the same way, but no
 # layout this project reads writes them, so the line is refused rather than guessed.
-_COMMA_PAIRS = re.compile(r"^[ \t]*[^\s,;]+,[^\s,;]+(?:[ \t]+[^\s,;]+,[^\s,;]+){3}[ \t]*[,;]?[ \t]*$",
-                          re.MULTILINE)
+_COMMA_PAIRS = re.compile(r"^[ \t]*[^\s,;]+,[^\s,;]+(?:[ \t]+[^\s,;]+,[^\s,;]+){3}(?:[ \t]*[,;])*[ \t]*$",
+                          re.MULTILINE)  # separators at the end of the row (Excel's empty columns) allowed
 #: what is said of such a line
 COMMA_PAIRS = ("four comma pairs parted by spaces or tabs in {!r}: decimal commas (x y w h) or point pairs "
                "(a polygon)? write the numbers with decimal points and one kind of separator")

@@ -37,3 +37,11 @@ def test_an_empty_value_before_a_value_is_still_refused(tmp_path, line):
     path.write_text(f"1,2,3,4\n{line}\n")
     with pytest.raises(AnnotationFormatError, match="line 2: empty value between separators"):
         read_boxes(path)
+
+
+def test_decimal_comma_pairs_before_empty_columns_are_still_refused(tmp_path):
+    """Allowed empty columns must not let four ``a,b`` pairs through as an 8-value polygon."""
+    path = tmp_path / "labels.txt"
+    path.write_text("203,31\t149,93\t17,27\t49,66,,\n")
+    with pytest.raises(AnnotationFormatError, match="line 1: four comma pairs"):
+        read_boxes(path)
