@@ -22,7 +22,6 @@ files) is likewise reported with the reason, never replaced.
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +90,7 @@ def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, devic
            threads: int | None, streams: str = DEFAULT_STREAMS, hold_when_lost: bool = False,
            pair_correlation: bool | None = None, pair_shape: bool | None = None,
            pixel_match: bool | None = None) -> Contender:
-    from core.tracking.factory import RandomWeightsWarning, load_tracker
+    from core.tracking.factory import load_tracker, random_tracker
     from core.tracking.tracker_config import (
         TrackerConfig,
         hold_options,
@@ -110,10 +109,7 @@ def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, devic
     if not path.is_file():
         if not random_weights:
             return Contender(key, label, str(path), None, f"weights file {path} not found")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", RandomWeightsWarning)
-            tracker = load_tracker(model, path, engine="torch", device=device, config=config, threads=threads,
-                                   allow_random=True)
+        tracker = random_tracker(model, device, config, threads=threads)
         label = f"{label} [RANDOM weights]"
         return Contender(key, label, "random", tracker,
                          fingerprint=f"{label}|{model}|random|{tracker.engine.name}|{tracker.config!r}")

@@ -115,9 +115,11 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
 
     weights: a project checkpoint ``.pt`` or an exported ``.onnx``; None = the bundled
     checkpoint. engine: "auto" | "torch" | "onnx". device: "auto" | "cpu" | "cuda".
-    threads: CPU threads of the engine (None = library default). allow_random: when the
-    weights file is missing, build deterministic random weights (with a loud
-    RandomWeightsWarning) instead of raising CheckpointError. scale: model scale used for
+    threads: CPU threads of the engine (None = library default). allow_random: when NO weights
+    are named (``weights`` None) and the bundled checkpoint is missing, build deterministic random
+    weights (with a loud RandomWeightsWarning) instead of raising CheckpointError; a named weights
+    file that is missing is always a CheckpointError naming it (a typo never runs random
+    weights; :func:`random_tracker` builds them on purpose). scale: model scale used for
     the default path and random weights. precision: "auto" | "fp32" | "int8", which ONNX file of
     a checkpoint runs (module docstring); a ``.onnx`` given as the weights runs as it is.
     """
@@ -148,15 +150,16 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
     if path.is_dir():
         raise CheckpointError(path, f"is a folder; give the {model} checkpoint file (.pt or .onnx) in it")
     if not path.is_file():
+        if weights is not None:
+            raise CheckpointError(path, f"{model} checkpoint not found (the weights file named does not exist; "
+                                        "fix the path, or name none to run the bundled checkpoint)")
         if not allow_random:
             raise CheckpointError(path, f"{model} checkpoint not found (train it with `python main.py train`, "
                                         "give --weights, or use --random-weights for a demo)")
         if engine == "onnx":
             raise CheckpointError(onnx_path, "no ONNX export of random weights; use the torch engine")
         _warn_random(model)
-        network = random_model(model, scale)
-        return Tracker(TorchEngine(network, choose_device(device), threads=threads), network.config, config,
-                       weights_path="random")
+        return random_tracker(model, device, config, threads=threads, scale=scale)
 
     wanted = onnx_path if precision != "int8" else int8_path(onnx_path)
     files = _onnx_files(onnx_path, precision, device) if engine != "torch" else []
@@ -182,6 +185,15 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
         raise CheckpointError(path, f"holds a {network.FACTORY} model, not a {model}")
     return Tracker(TorchEngine(network, choose_device(device), threads=threads), network.config, config,
                    weights_path=str(path))
+
+
+def random_tracker(model: str = "student", device: str = "auto", config: TrackerConfig | None = None, *,
+                   threads: int | None = None, scale: str = "bundled") -> Tracker:
+    """A PyTorch Tracker of deterministic random weights (:func:`random_model`), asked for on
+    purpose (``weights_path`` "random"); no warning here: the caller says it."""
+    network = random_model(model, scale)
+    return Tracker(TorchEngine(network, choose_device(device), threads=threads), network.config, config,
+                   weights_path="random")
 
 
 def describe(tracker: Tracker) -> str:

@@ -138,11 +138,26 @@ def test_load_tracker_engines(exported, tmp_path, moving_square):
         load_tracker("student", onnx_path, engine="torch")
 
 
-def test_random_weights_are_loud_and_deterministic(tmp_path):
+def test_random_weights_are_loud_and_deterministic(tmp_path, monkeypatch):
+    from core.tracking import factory
+
+    monkeypatch.setattr(factory, "MODELS_DIR", tmp_path)  # no bundled checkpoint, none named
     with pytest.warns(RandomWeightsWarning, match="RANDOM"):
-        tracker = load_tracker("student", tmp_path / "absent.pt", allow_random=True, device="cpu")
+        tracker = load_tracker("student", allow_random=True, device="cpu")
     assert tracker.engine.name == "torch" and tracker.weights_path == "random"
     a, b = random_model("student"), random_model("student")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert all((p == q).all() for p, q in zip(a.state_dict().values(), b.state_dict().values(), strict=True))
+
+
+def test_a_named_missing_weights_file_is_never_random_weights(tmp_path):
+    """``load_tracker(name, missing_path, allow_random=True)`` ran RANDOM weights in place of a
+    weights file the caller named (a typo, a moved checkpoint): it is a CheckpointError naming it."""
+    missing = tmp_path / "absent.pt"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RandomWeightsWarning)
+        for engine in ("auto", "torch"):
+            with pytest.raises(CheckpointError, match="absent.pt") as caught:
+                load_tracker("student", missing, engine=engine, allow_random=True, device="cpu")
+            assert str(missing) in str(caught.value) and "does not exist" in str(caught.value)
