@@ -33,7 +33,7 @@ import numpy as np
 from app.edits import carried_thermal
 from app.qt import freeze_heap
 from app.settings import ModelSettings
-from app.track_process import Recipe, TrackerProcess, default_threads
+from app.track_process import Recipe, TrackerProcess, default_threads, weights_stamp
 from core.annotations.history import SetRecords, is_protected
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
@@ -69,7 +69,9 @@ def with_loop_settings(tracker, settings: ModelSettings):
 
 
 class TrackerPool:
-    """Loaded trackers by (name, weights, engine, device), reused across runs.
+    """Loaded trackers by (name, weights, engine, device), reused across runs while the weights
+    file (and the ONNX exports beside it) stay as they were on disk (``weights_stamp``): a
+    checkpoint written anew (a training run's next one) is loaded again.
 
     ``loader(model, weights, engine, device, allow_random) -> Tracker`` builds the student
     and the teacher; it defaults to ``core.tracking.factory.load_tracker``. OpenCV trackers
@@ -81,6 +83,7 @@ class TrackerPool:
     def __init__(self, loader: Callable | None = None, *, process: bool = False):
         self._loader = loader
         self._cache: dict[tuple, object] = {}
+        self._stamps: dict[tuple, tuple] = {}  # the weights_stamp each cached student/teacher was built for
         self._lock = threading.Lock()
         self.process = TrackerProcess() if process else None  # tracking runs there when a recipe exists
         # the teacher's refinement has a process of its own (started on first use), so R
@@ -112,8 +115,9 @@ class TrackerPool:
                     self._cache[key] = build_tracker(TrackerChoice(model, modality=modality))
                 return self._cache[key]
         key = (model, settings.weights(model), settings.engine, settings.device, settings.allow_random)
+        stamp = weights_stamp(TrackerChoice(model, settings.weights(model)))  # what the file is on disk now
         with self._lock:
-            if key not in self._cache:
+            if key not in self._cache or self._stamps.get(key) != stamp:
                 loader = self._loader
                 if loader is None:
                     import warnings
@@ -127,12 +131,14 @@ class TrackerPool:
                                                 threads=default_threads())  # a core stays free for the GUI
                 self._cache[key] = loader(model, settings.weights(model), settings.engine, settings.device,
                                           settings.allow_random)
+                self._stamps[key] = stamp
                 freeze_heap()
             return with_loop_settings(self._cache[key], settings)
 
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
+            self._stamps.clear()
 
 
 
