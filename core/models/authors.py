@@ -98,10 +98,31 @@ def read_authors_state_dict(path: str | Path, *, trust_pickle: bool = False) -> 
     return extract_net(payload, path)
 
 
-def damaged_record(path: str | Path) -> str | None:
+# What to do about a damaged file, per kind of file (``damaged_record``'s ``kind``): only the
+# authors' release is something to download again; a checkpoint made here is copied again or
+# trained again, the bundled one restored with the project, a training state cannot be resumed.
+DAMAGED_ADVICE = {
+    "authors": "download it again",
+    "checkpoint": "copy it again from where it was made (a backup, the training machine) or train it again",
+    "bundled": "restore the bundled weights with the project (git checkout assets/models, or reinstall it)",
+    "training state": "--resume cannot continue from it: restore it from a backup, or train again without --resume",
+}
+
+
+def damaged_advice(path: str | Path, what: str = "checkpoint") -> str:
+    """The advice of :data:`DAMAGED_ADVICE` for a damaged ``path`` read as ``what``
+    ("checkpoint", "training state", "authors"): a project checkpoint in ``assets/models`` named
+    ``*_bundled.pt`` is the bundled one."""
+    if what == "checkpoint" and Path(path).name.endswith("_bundled.pt") and Path(path).parent.name == "models":
+        what = "bundled"
+    return DAMAGED_ADVICE.get(what, DAMAGED_ADVICE["checkpoint"])
+
+
+def damaged_record(path: str | Path, what: str = "authors") -> str | None:
     """Why the zip-format torch file at ``path`` is damaged: the first record whose bytes fail the
     CRC-32 the archive stores for it (torch's reader does not check them, so changed bytes load as
-    other weights without a word). None when every record checks, or when the file is not a zip
+    other weights without a word), with what to do about it for a file of kind ``what``
+    (:func:`damaged_advice`). None when every record checks, or when the file is not a zip
     that can be listed (torch's reader then says what is wrong). Reads the whole file once
     (about 0.5-1 s for the 458 MB MPLT checkpoint)."""
     import zipfile
@@ -113,7 +134,7 @@ def damaged_record(path: str | Path) -> str | None:
         return None
     if bad is None:
         return None
-    return f"is damaged: its record {bad} fails its checksum (a bad copy or download); download it again"
+    return f"is damaged: its record {bad} fails its checksum (a bad copy or download); {damaged_advice(path, what)}"
 
 
 class _AbsentClass:

@@ -261,7 +261,7 @@ def load_torch_file(path: str | Path, what: str = "checkpoint", map_location: An
         raise CheckpointError(path, problem)
     from core.models.authors import damaged_record
 
-    damaged = damaged_record(path)  # the zip's CRC-32s, which torch's reader does not check
+    damaged = damaged_record(path, what)  # the zip's CRC-32s, which torch's reader does not check
     if damaged is not None:
         raise CheckpointError(path, damaged)
     try:
