@@ -22,7 +22,8 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("absent", "Toggle absent", "O", "the target is outside / not visible in this frame; with a range shown: in "
                                      "every frame of the range (boxes a person made are kept)"),
     ("occluded", "Toggle occluded", "Q", "the target is partly hidden (box drawn dashed); on an absent frame: "
-                                         "fully occluded rather than out of view"),
+                                         "fully occluded rather than out of view; with a range shown "
+                                         "there: every absent frame of the range"),
     ("track", "Track from here", "T", "track until the next manual keyframe or accepted box, the end of a selected range, the end, or Stop"),
     ("track_back", "Track back from here", "Shift+T", "track back towards the first frame: until the previous manual "
                                                       "keyframe or accepted box, the start of a selected range, frame 1, "

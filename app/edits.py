@@ -141,6 +141,27 @@ def toggle_occluded(record: FrameAnnotation | None) -> SetRecords | None:
     return SetRecords([changed], label=label)
 
 
+def mark_absent_occluded_range(records: Mapping[int, FrameAnnotation], start: int, stop: int,
+                               occluded: bool) -> tuple[SetRecords | None, int]:
+    """Q on an absent frame with a range shown: every absent mark of ``[start, stop)`` fully
+    occluded (``occluded`` True) or out of view (False), one undo step, as O marks a range
+    absent. Absent marks are manual keyframes already, so nothing else about them changes; a
+    frame holding a box is left alone (Q on a box makes a tracked box a manual keyframe, which
+    over a range would keyframe every tracked box). Returns (the command or None when no mark
+    changes, how many frames of the range hold a box)."""
+    out, boxes = [], 0
+    for frame in range(int(start), int(stop)):
+        record = records.get(frame)
+        if record is None:
+            continue
+        if not record.absent:
+            boxes += 1
+        elif bool(record.occluded) != occluded:
+            out.append(record.with_changes(occluded=occluded))
+    label = f"{'fully occluded' if occluded else 'out of view'}: frames {start + 1}-{stop}"
+    return (SetRecords(out, label=label) if out else None), boxes
+
+
 def toggle_keyframe(record: FrameAnnotation | None) -> SetRecords | None:
     """K: make the frame's box a manual keyframe, or drop the keyframe mark (the box stays,
     as an interpolated box that trackers may replace)."""

@@ -179,23 +179,43 @@ class EditGlue(WindowGlue):
                                        f"{undo_key} undoes it", 10000)
 
     def toggle_occluded(self) -> None:
-        """Q on the frame shown. With a range shown around it, where O and Del act on the whole range,
-        the status bar says Q marked this frame alone: it said nothing, and went on naming the range."""
+        """Q on the frame shown. With a range shown around it, where O and Del act on the whole range:
+        on an absent frame, every absent mark of the range becomes fully occluded (or out of view)
+        as this one does, one undo step (``_occluded_range``); on a box, the frame alone, and the
+        status bar says so and why (it said nothing, and went on naming the range)."""
         if self._no_record("occluded"):
             return
         record = self.doc.record(self.w.frame)
+        selected = self.w.timeline.selected_range()
+        in_range = selected is not None and selected[0] <= self.w.frame < selected[1] and selected[1] - selected[0] > 1
+        if in_range and record.absent:
+            if not self.doc.refuse_if_read_only():
+                self._occluded_range(*selected, occluded=not record.occluded)
+            return
         if not self._execute(edits.toggle_occluded(record)):
             return
-        selected = self.w.timeline.selected_range()
-        if selected is None or not selected[0] <= self.w.frame < selected[1] or selected[1] - selected[0] <= 1:
+        if not in_range:
             return  # the frame's title says it
         frame = self.w.frame + 1
-        if record.absent:
-            done = f"frame {frame} marked {'out of view' if record.occluded else 'fully occluded'}"
-        else:
-            done = f"frame {frame}: occluded mark lifted" if record.occluded else f"frame {frame} marked occluded"
-        self.w.statusBar().showMessage(f"{done}; {self._key('occluded')} marks the frame shown alone, not the range "
-                                       f"(frames {selected[0] + 1}-{selected[1]})", 10000)
+        done = f"frame {frame}: occluded mark lifted" if record.occluded else f"frame {frame} marked occluded"
+        self.w.statusBar().showMessage(
+            f"{done}; {self._key('occluded')} marks the frame shown alone, not the range (frames "
+            f"{selected[0] + 1}-{selected[1]}): on a box it makes a tracked box a manual keyframe, which over a "
+            f"range would keyframe every tracked box; on absent frames it marks the range", 10000)
+
+    def _occluded_range(self, start: int, stop: int, occluded: bool) -> None:
+        """Q on an absent frame inside a shown range: the range's absent marks fully occluded
+        (``occluded``) or out of view, one undo step; the status bar counts them and the boxes
+        left unchanged."""
+        command, boxes = edits.mark_absent_occluded_range(self.doc.records, start, stop, occluded)
+        boxes_text = (f"; {plural(boxes, 'frame')} holding a box {'are' if boxes != 1 else 'is'} unchanged "
+                      f"({self._key('occluded')} on a box marks its frame alone)" if boxes else "")
+        if not self._execute(command):
+            return
+        count = len(command.records)
+        self.w.statusBar().showMessage(
+            f"marked {plural(count, 'absent frame')} {'fully occluded' if occluded else 'out of view'} "
+            f"({start + 1}-{stop}){boxes_text}; {self._key('undo')} undoes it", 10000)
 
     def delete_box(self) -> None:
         """Del: this frame's box or mark; with a range shown (and this frame in it) also, as O
