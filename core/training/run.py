@@ -276,7 +276,9 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
     if not reporting:  # their progress and 'last:' row (their own samples_per_s, no validation) said it twice
         return 0
     metrics = ", ".join(f"{k} {v:.4g}" for k, v in result.metrics.items() if isinstance(v, float) and k != "elapsed_s")
-    print(f"{label}: {result.step} steps in {result.seconds:.0f} s -> {result.checkpoint}", file=sys.stderr)
+    from core.wording import plural
+
+    print(f"{label}: {plural(result.step, 'step')} in {result.seconds:.0f} s -> {result.checkpoint}", file=sys.stderr)
     if metrics:
         print(f"last: {metrics}", file=sys.stderr)
     if note:
