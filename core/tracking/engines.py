@@ -164,6 +164,11 @@ def engine_label(engine) -> str:
     return f"{engine.name}{' int8' if int8 else ''}"
 
 
+def _first_line(error: BaseException) -> str:
+    """The first non-empty line of an error's text (ONNX Runtime's run over several lines)."""
+    return next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
+
+
 class OnnxEngine:
     """An exported model run by ONNX Runtime.
 
@@ -205,14 +210,18 @@ class OnnxEngine:
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         providers = (["CUDAExecutionProvider"] if cuda_ok else []) + ["CPUExecutionProvider"]
         try:
-            self.session = ort.InferenceSession(str(self.path), options, providers=providers)
+            self.session = self._session(ort, options, providers)
+        except CheckpointError:
+            raise
         except Exception as error:  # noqa: BLE001 - ORT raises its own untyped errors
             if not cuda_ok:
-                raise CheckpointError(self.path, f"ONNX Runtime cannot load it: {error}") from error
+                raise CheckpointError(self.path, f"ONNX Runtime cannot load it: {_first_line(error)}") from error
             try:  # the CUDA session failed: the CPU one tells a broken file from a CUDA problem
-                self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+                self.session = self._session(ort, options, ["CPUExecutionProvider"])
+            except CheckpointError:
+                raise
             except Exception as cpu_error:  # noqa: BLE001
-                raise CheckpointError(self.path, f"ONNX Runtime cannot load it: {cpu_error}") from cpu_error
+                raise CheckpointError(self.path, f"ONNX Runtime cannot load it: {_first_line(cpu_error)}") from cpu_error
         self.provider = self.session.get_providers()[0]
         self.device = "cuda" if self.provider == "CUDAExecutionProvider" else "cpu"
         if device == "cuda" and self.device != "cuda":
@@ -231,6 +240,16 @@ class OnnxEngine:
         if self.device == "cuda":
             self._check_cuda_run(ort, options, device)
 
+    def _session(self, ort, options, providers: list[str]):
+        """An ``InferenceSession`` of the file's BYTES: ORT takes a path as UTF-8 text, so a
+        file under a folder whose name is not valid UTF-8 failed to load (the exports embed
+        their weights, no external-data side file to find). CheckpointError when unreadable."""
+        try:
+            model = self.path.read_bytes()
+        except OSError as error:
+            raise CheckpointError(self.path, f"cannot be read ({error.strerror or error})") from error
+        return ort.InferenceSession(model, options, providers=providers)
+
     def _check_cuda_run(self, ort, options, device: str) -> None:
         """Run the CUDA session once on zeros: parts of CUDA (cuDNN) load only at the first
         convolution, so a broken install fails there, not when the session is made. On
@@ -244,7 +263,7 @@ class OnnxEngine:
             reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
             if device == "cuda":
                 raise ConfigError(f"device 'cuda' requested but ONNX Runtime's CUDA run failed: {reason}") from error
-            self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+            self.session = self._session(ort, options, ["CPUExecutionProvider"])
             self.provider, self.device = "CPUExecutionProvider", "cpu"
             self.fallback = f"ONNX Runtime's CUDA run failed ({reason}); running on the CPU"
 
