@@ -12,14 +12,17 @@ sequence's own sources or a studio project (an earlier export opened in the stud
 - RGB-T native (LasHeR or RGBT234 naming): ``visible/``, ``infrared/``, ``visible.txt``,
   ``infrared.txt``, ``init.txt``; ``0,0,0,0`` for absent or unlabelled frames.
 
-Every layout holds both modalities. A single-modality sequence is written with the stand-in
-the studio shows (a visible-only sequence's thermal frames are the visible luminance, a
+The RGB-T layouts hold both modalities. A single-modality sequence is written there with the
+stand-in the studio shows (a visible-only sequence's thermal frames are the visible luminance, a
 thermal-only one's visible frames the thermal frames), so that RGB-T loaders still read
 it; the export says so first among its warnings and in ``EXPORT_MARKER``
 (:func:`stand_in_note`), whose ``modality:`` line makes the folder reopen as the one stream it
-holds (``core.sequences.layouts.exported_one_stream``).
+holds (``core.sequences.layouts.exported_one_stream``). The one-folder-per-modality layouts
+(GOT-10k, LaSOT) write a single-modality sequence as ONE folder ``<name>`` of the stream it has:
+a second folder of the same frames and boxes was a second sequence to a toolkit, the clip
+scored twice.
 - GOT-10k: ``list.txt`` and one folder per modality (``<name>`` visible,
-  ``<name>-thermal``) with ``00000001.jpg``, ``groundtruth.txt``, ``absence.label``
+  ``<name>-thermal``; single-stream footage: ``<name>`` alone) with ``00000001.jpg``, ``groundtruth.txt``, ``absence.label``
   (1 absent, 0 for a full occlusion), ``cover.label`` (8 visible, 4 occluded, 0 absent),
   ``cut_by_image.label`` (1 where the box reaches outside the image; the got10k toolkit
   reads it with the other labels) and ``meta_info.ini``.
@@ -263,8 +266,15 @@ def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir
 
 def _modalities(sequence) -> list[tuple[str, str, bool]]:
     """(folder, frame attribute, thermal) per modality; the folder names come from the
-    sequence name made safe as one path component (``core.fileio.safe_component``)."""
+    sequence name made safe as one path component (``core.fileio.safe_component``).
+    Single-stream footage has one entry, ``<name>`` of the stream it has (no stand-in folder:
+    a toolkit would score the same clip twice)."""
     name = safe_component(sequence.info.name)
+    info = sequence.info
+    if getattr(info, "thermal_only", False):
+        return [(name, "thermal", True)]
+    if getattr(info, "visible_only", False):
+        return [(name, "visible", False)]
     return [(name, "visible", False), (f"{name}-thermal", "thermal", True)]
 
 
@@ -296,15 +306,12 @@ def _export_per_modality(sequence, records: Mapping[int, FrameAnnotation], out_d
     out_dir = Path(out_dir)
     n = len(sequence)
     warnings = export_warnings(records, n, lasher_rows=False)
-    entries = _modalities(sequence)
-    (visible_folder, _, _), (thermal_folder, _, _) = entries
-    note = stand_in_note(sequence, f"{visible_folder}/", f"{thermal_folder}/")
-    warnings = [note, *warnings] if note else warnings
+    entries = _modalities(sequence)  # single-stream footage: one folder, no stand-in to note
     check_export_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
         _check_entries(tmp, entries)
-        _text(tmp / EXPORT_MARKER, _marker_text(sequence, note))
+        _text(tmp / EXPORT_MARKER, _marker_text(sequence, None))
         yield from _write_modality_frames(sequence, tmp, entries, image_folder, quality)
         write_labels(tmp, entries, n)
         refuse_projects(out_dir)  # a project made in it while the frames were written

@@ -28,8 +28,6 @@ def _single_stream(tmp_path, which: str):
 @pytest.mark.parametrize("which, export, stand_in", [
     ("visible", export_rgbt_native, "infrared/ holds the visible frames' luminance"),
     ("thermal", export_rgbt_native, "visible/ holds the thermal frames"),
-    ("visible", export_got10k, "one-thermal/ holds the visible frames' luminance"),
-    ("visible", export_lasot, "one-thermal/ holds the visible frames' luminance"),
 ])
 def test_a_single_stream_export_says_which_folder_is_a_stand_in(tmp_path, which, export, stand_in):
     """A visible-only sequence exported to LasHeR wrote the visible luminance as infrared/
@@ -56,9 +54,27 @@ def test_a_single_stream_got10k_export_reopens_as_the_stream_it_holds(tmp_path, 
 
     run_to_end(export_got10k(_single_stream(tmp_path, which), {0: FrameAnnotation(0, [5, 5, 10, 10])},
                              tmp_path / "out"))
-    for folder in ("one", "one-thermal"):
-        info = open_sequence(tmp_path / "out" / folder).info
-        assert (info.thermal_only, info.visible_only) == (which == "thermal", which == "visible"), folder
+    info = open_sequence(tmp_path / "out" / "one").info
+    assert (info.thermal_only, info.visible_only) == (which == "thermal", which == "visible")
+
+
+@pytest.mark.parametrize("which", ["visible", "thermal"])
+@pytest.mark.parametrize("export", [export_got10k, export_lasot])
+def test_a_single_stream_per_modality_export_writes_the_clip_once(tmp_path, which, export):
+    """A thermal-only clip's GOT-10k export wrote ``one/`` (the thermal frames as a visible
+    stand-in) and ``one-thermal/``, both in list.txt with the same boxes: a GOT-10k toolkit scored
+    the clip twice. Single-stream footage is now one folder of the stream it has, said nowhere
+    as a stand-in."""
+    result = run_to_end(export(_single_stream(tmp_path, which), {0: FrameAnnotation(0, [5, 5, 10, 10])},
+                               tmp_path / "out"))
+    out = tmp_path / "out"
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == (
+        ["list.txt", "one"] if export is export_got10k else ["one"])
+    if export is export_got10k:
+        assert (out / "list.txt").read_text() == "one\n"
+        assert f"modality: {which}" in (out / "one" / "meta_info.ini").read_text()
+    assert not any("stand-in" in w or "holds the" in w for w in result.warnings), result.warnings
+    assert (out / ".rgbt-studio-export").read_text(encoding="utf-8") == "one\n"
 
 
 @pytest.mark.parametrize("which", ["visible", "thermal"])
@@ -103,8 +119,7 @@ def test_a_got10k_export_reopens_at_the_source_frame_rate(tmp_path):
     sequence = PairSequence(None, source, name="one", layout="folder")
     run_to_end(export_got10k(sequence, {0: FrameAnnotation(0, [5, 5, 10, 10])}, tmp_path / "out"))
     assert "anno_fps: 25Hz" in (tmp_path / "out" / "one" / "meta_info.ini").read_text()
-    for folder in ("one", "one-thermal"):
-        assert open_sequence(tmp_path / "out" / folder).info.fps == 25.0
+    assert open_sequence(tmp_path / "out" / "one").info.fps == 25.0
 
 
 def test_a_lasot_export_of_gray_visible_frames_reopens_as_visible(tmp_path):
