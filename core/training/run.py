@@ -95,6 +95,31 @@ def check_resume_fits(spec, out: Path) -> None:
                                           f"config it was trained with ({Path(out) / 'config.json'})") from error
 
 
+def check_resume_command(out: Path, teacher: Path | None) -> None:
+    """ConfigError when ``--resume`` continues a run with the other command: a run ``train`` made
+    resumed by ``distill`` (``teacher`` given), or a distilled run (its checkpoint records the
+    teacher) resumed by ``train``. Its training state, with or without the distillation adapter,
+    did not fit, and the error asked for the config the run was trained with, which it was
+    given. Nothing is checked when the checkpoint cannot be read (the resume says why)."""
+    from core.errors import CheckpointError, ConfigError
+    from core.models.checkpoint import read_checkpoint
+
+    try:
+        extra = read_checkpoint(Path(out) / "checkpoint.pt").get("extra") or {}
+    except CheckpointError:
+        return
+    if not isinstance(extra.get("step"), int):
+        return
+    distilled_from = extra.get("teacher")
+    if teacher is None and isinstance(distilled_from, str):
+        raise ConfigError(f"{out} was distilled from {distilled_from}: continue it with `distill --teacher "
+                          f"{distilled_from} --resume` (the same --config), or train a new run from its weights "
+                          f"(--init {Path(out) / 'checkpoint.pt'}, another --out)")
+    if teacher is not None and distilled_from is None:
+        raise ConfigError(f"{out} was trained by `train` (no teacher): continue it with `train --resume`, or distil "
+                          f"a new run from its weights (--init {Path(out) / 'checkpoint.pt'}, another --out)")
+
+
 def resume_note(out: Path, config: TrainConfig, label: str, teacher: Path | None = None) -> str | None:
     """For ``--resume`` of the run in ``out`` with steps left to train: a note to print once it
     has trained, when its step count differs from the run's own (None otherwise, and when its
@@ -254,6 +279,7 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
         check_teacher_fits(config.model, config.distill, teacher)
     note = None
     if args.resume:
+        check_resume_command(out, teacher)
         check_resume_fits(config.model, out)
         try:
             note = resume_note(out, config, label, teacher)
