@@ -112,7 +112,8 @@ def register(subparsers) -> None:
     parser.add_argument("--models-dir", type=Path, default=DEFAULT_MODELS_DIR,
                         help="folder with NanoTrack v2's ONNX files (default ../shared/models)")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_FOLDER,
-                        help="real sequences as <dataset>/<sequence>/ (default ../shared/data)")
+                        help="folder of the real sequences: <dataset>/<sequence>/ folders, or the sequence "
+                             "folders directly (default ../shared/data)")
     parser.add_argument("--trackers", default=None,
                         help=f"comma-separated subset of {','.join(CONTENDER_KEYS)} (default: "
                              f"{','.join(DEFAULT_KEYS)}; with --real: {','.join(REAL_KEYS)})")

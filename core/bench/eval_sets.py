@@ -2,7 +2,9 @@
 
 - :func:`synthetic_items`: the FIXED split of ``core.synthetic.evaluation_split`` (seeds
   >= ``EVAL_SEED_BASE``, never drawn by training), grouped by challenge family.
-- :func:`real_items`: every ``<data_root>/<dataset>/<sequence>/`` folder that
+- :func:`real_items`: every ``<data_root>/<dataset>/<sequence>/`` folder, or
+  ``<data_root>/<sequence>/`` (a root holding sequence folders directly: a folder that is a
+  sequence layout, ``core.sequences.layouts.detect_layout``, is never taken for a dataset), that
   ``core.sequences.open_sequence`` opens and whose ground truth
   (``RGBTSequence.ground_truth()``, i.e. the ``core.annotations.formats`` readers) has a
   box. Folders without ground truth are skipped with a note.
@@ -74,8 +76,38 @@ def _valid(row: np.ndarray) -> bool:
     return bool(np.all(np.isfinite(row)) and row[2] > 0 and row[3] > 0)
 
 
+def _is_sequence(folder: Path) -> bool:
+    """Whether ``folder`` has a sequence layout of its own (its subfolders are its frames)."""
+    from core.sequences.layouts import detect_layout
+
+    try:
+        detect_layout(folder)
+    except RGBTError:
+        return False
+    return True
+
+
+def _subfolders(folder: Path) -> list[Path]:
+    """The folders in ``folder``, sorted; hidden ones (``.name``: an export's temporary folder) left out."""
+    return sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _sequence_folders(root: Path) -> list[tuple[str, str, Path]]:
+    """``(dataset, label, folder)`` per candidate sequence: ``<root>/<dataset>/<sequence>/``, and
+    ``<root>/<sequence>/`` where a folder of the root is a sequence itself (dataset: the root's
+    name); label names it in notes (``dataset/sequence`` or ``sequence``)."""
+    found = []
+    for child in _subfolders(root):
+        if _is_sequence(child):
+            found.append((root.name, child.name, child))
+            continue
+        found += [(child.name, f"{child.name}/{folder.name}", folder) for folder in _subfolders(child)]
+    return found
+
+
 def real_items(data_root: str | Path, frames: int | None = None) -> tuple[list[EvalItem], list[str]]:
-    """Real sequences with ground truth under ``data_root`` (``<dataset>/<sequence>/``).
+    """Real sequences with ground truth under ``data_root`` (``<dataset>/<sequence>/``, or the
+    sequence folders directly: :func:`_sequence_folders`).
 
     frames: use at most the first ``frames`` frames. Returns (items, notes) where notes
     say what was skipped and why (no folder, no ground truth, cannot be opened).
@@ -86,31 +118,29 @@ def real_items(data_root: str | Path, frames: int | None = None) -> tuple[list[E
     if not root.is_dir():
         return [], [f"real sequences skipped: data folder {root} is absent"]
     items, notes = [], []
-    for dataset in sorted(p for p in root.iterdir() if p.is_dir()):
-        for folder in sorted(p for p in dataset.iterdir() if p.is_dir()):
-            try:
-                sequence = open_sequence(folder)
-            except RGBTError as error:
-                notes.append(f"{dataset.name}/{folder.name} skipped: {error}")
-                continue
-            try:
-                records = sequence.ground_truth()
-                count = len(sequence) if frames is None else min(len(sequence), int(frames))
-                thermal_only = bool(sequence.info.thermal_only)
-                visible_only = bool(getattr(sequence.info, "visible_only", False))
-            finally:
-                sequence.close()
-            if not records:
-                notes.append(f"{dataset.name}/{folder.name} skipped: no ground truth")
-                continue
-            if not any(_valid(row) for row in ground_truth_rows(records, count)):
-                notes.append(f"{dataset.name}/{folder.name} skipped: no ground-truth box to start from")
-                continue
-            note = ("thermal only: our models get the thermal frame as both streams" if thermal_only else
-                    "visible only: our models get the colour frame and its luminance as thermal" if visible_only
-                    else "")
-            items.append(EvalItem(dataset.name, folder.name, dataset.name, count,
-                                  lambda folder=folder: open_sequence(folder), note))
+    for dataset, label, folder in _sequence_folders(root):
+        try:
+            sequence = open_sequence(folder)
+        except RGBTError as error:
+            notes.append(f"{label} skipped: {error}")
+            continue
+        try:
+            records = sequence.ground_truth()
+            count = len(sequence) if frames is None else min(len(sequence), int(frames))
+            thermal_only = bool(sequence.info.thermal_only)
+            visible_only = bool(getattr(sequence.info, "visible_only", False))
+        finally:
+            sequence.close()
+        if not records:
+            notes.append(f"{label} skipped: no ground truth")
+            continue
+        if not any(_valid(row) for row in ground_truth_rows(records, count)):
+            notes.append(f"{label} skipped: no ground-truth box to start from")
+            continue
+        note = ("thermal only: our models get the thermal frame as both streams" if thermal_only else
+                "visible only: our models get the colour frame and its luminance as thermal" if visible_only
+                else "")
+        items.append(EvalItem(dataset, folder.name, dataset, count, lambda folder=folder: open_sequence(folder), note))
     if not items and not notes:
         notes.append(f"real sequences skipped: no sequence folder under {root}")
     return items, notes
