@@ -83,12 +83,15 @@ _QUOTED = re.compile(r'(?<![^\s,;])"([^"\s,;]*)"(?![^\s,;])')
 
 
 def normalize_values(text: str, *, numbered: bool = False) -> str:
-    """``text`` as data tools write it, made plain: values in double quotes without them (R's
+    """``text`` as data tools write it, made plain: full-width separators ``，`` and ``；`` (typed
+    with a Chinese input method) as ``,`` and ``;``, values in double quotes without them (R's
     ``write.csv`` quotes its header ``"x","y","w","h"`` and row names ``"1"``), and a missing
     value turned into ``nan``: a row of empty values only (``,,,`` for x,y,w,h; pandas'
     ``to_csv`` of a NaN row) and ``NA`` values (R's ``write.csv``); with ``numbered``, also a
     frame number followed by four empty values (``5,,,,``). Any other empty value is left for
     the reader to refuse."""
+    if "\uff0c" in text or "\uff1b" in text:  # full-width ，and ；(a Chinese input method's): the ASCII ones
+        text = text.replace("\uff0c", ",").replace("\uff1b", ";")
     if '"' in text:
         text = _QUOTED.sub(r"\1", text)
     if "," in text or ";" in text:
