@@ -193,13 +193,17 @@ def _sigterm_as_interrupt():
 
 def _noted_once_started(job, note: str):
     """``job`` that prints ``note`` on stderr at its first report, which comes once the resumed
-    pair has been read (a damaged one is its error alone, with no note before it)."""
+    pair has been read (a damaged one is its error alone, with no note before it). In a terminal
+    the progress bar is drawn by then: the note clears its line first (``tqdm.write``), or it was
+    glued to it ('train: 0it [00:00, ?it/s]note: ...')."""
+    from tqdm import tqdm
+
     try:
         try:
             first = next(job)
         except StopIteration as stop:
             return stop.value
-        print(note, file=sys.stderr)
+        tqdm.write(note, file=sys.stderr)
         yield first
         return (yield from job)
     finally:
