@@ -44,7 +44,7 @@ import os
 from pathlib import Path
 
 from core.errors import SequenceError
-from core.sequences.pair import PairSequence
+from core.sequences.pair import MODALITY_WORDS, PairSequence
 from core.sequences.sources import (
     VIDEO_EXTENSIONS,
     FolderSource,
@@ -385,9 +385,18 @@ def detect_layout(folder: str | Path) -> str:
                         + ". Found: " + (", ".join(present) if present else "an empty folder"))
 
 
+def lone_video_name(video: Path) -> str:
+    """The sequence name of a video opened alone: its file's stem (``flight_0042.avi`` ->
+    ``flight_0042``), or its folder's name when the stem names only a modality
+    (``antiuav-4/thermal.avi`` -> ``antiuav-4``), as :func:`core.sequences.pair.sequence_name` does."""
+    if video.stem.lower() in MODALITY_WORDS:
+        return video.resolve().parent.name or video.stem
+    return video.stem
+
+
 def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: int = 16) -> PairSequence:
     """Open a dataset sequence folder, auto-detecting its layout (:func:`detect_layout`), or a
-    video given on its own (a one-stream sequence named after the file, without ground truth).
+    video given on its own (a one-stream sequence named by :func:`lone_video_name`, without ground truth).
 
     ``ground_truth()`` of the result reads the folder's GT files lazily with
     ``core.annotations.formats.load_ground_truth`` (None when there are none).
@@ -439,5 +448,5 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
     for source in (visible, thermal) if fps else ():
         if isinstance(source, FolderSource):
             source.fps = fps
-    return PairSequence(visible, thermal, name=folder.stem if alone else folder_name(folder), layout=layout, frame_offset=frame_offset,
+    return PairSequence(visible, thermal, name=lone_video_name(folder) if alone else folder_name(folder), layout=layout, frame_offset=frame_offset,
                         cache_frames=cache_frames, ground_truth_loader=load_gt, missing_box_reason=missing_box)
