@@ -166,16 +166,9 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
     if engine == "onnx" and not files:
         how = "export-onnx --int8" if precision == "int8" else "export-onnx"
         raise CheckpointError(wanted, f"ONNX export of {path.name} not found (run `python main.py {how}`)")
-    unloadable = ""  # engine "auto": why an ONNX file beside the checkpoint could not be loaded
     if engine == "onnx" or (engine == "auto" and files and not _gpu_only_in_torch(device)):
         for file in files:
-            try:
-                onnx_engine = OnnxEngine(file, device, threads=threads)
-            except CheckpointError as error:
-                if engine == "onnx":
-                    raise
-                unloadable = f"{file.name} could not be loaded ({error.problem}); running PyTorch"
-                continue
+            onnx_engine = OnnxEngine(file, device, threads=threads)
             if _exported_from(onnx_engine, path):
                 factory, model_config = _onnx_config(onnx_engine)
                 if factory != model:
@@ -190,10 +183,8 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
     network, _extra = load_checkpoint(path)
     if getattr(network, "FACTORY", model) != model:
         raise CheckpointError(path, f"holds a {network.FACTORY} model, not a {model}")
-    torch_engine = TorchEngine(network, choose_device(device), threads=threads)
-    if unloadable:
-        torch_engine.fallback = unloadable  # said by describe()
-    return Tracker(torch_engine, network.config, config, weights_path=str(path))
+    return Tracker(TorchEngine(network, choose_device(device), threads=threads), network.config, config,
+                   weights_path=str(path))
 
 
 def random_tracker(model: str = "student", device: str = "auto", config: TrackerConfig | None = None, *,
