@@ -10,6 +10,11 @@
   so :func:`sweep_stale` (called by every writer) can remove what a killed run left
   behind and report it with a :class:`CleanupNote` warning; :func:`sweep_stale_kind` does it
   for every file of one kind in a folder (a writer that names each run's file anew).
+- :func:`atomic_directory` marks its temporary folder as ours (:data:`TEMP_OWNER_FILE`: the
+  writer's process id and host, removed before the rename), so a folder a killed export left
+  beside ANOTHER target of the same parent is found too (:func:`stale_temporary_folders`) and
+  swept at the next export into that parent (:func:`sweep_stale_folders`); a hidden folder
+  without our mark, of a live process or another host is never touched.
 - :func:`safe_component`: a sequence name made safe to use as one path component.
 """
 from __future__ import annotations
@@ -33,6 +38,12 @@ LEGACY_TEMP_AGE_S = 3600.0
 SQLITE_MAGIC = b"SQLite format 3\x00"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 PROBE_BYTES = 64 * 1024  # written (and removed) by check_output to find a full disk early
+
+
+#: written into every temporary folder of :func:`atomic_directory` (and removed before it
+#: becomes the target): "rgbt-studio temporary of <target name>", "pid: <id>", "host: <name>"
+TEMP_OWNER_FILE = ".rgbt-studio-temporary"
+_TEMP_FOLDER = re.compile(r"\.(?P<name>.+)\.(?P<pid>\d+)\.[a-z0-9_]{8}")
 
 
 class CleanupNote(UserWarning):
@@ -146,6 +157,57 @@ def sweep_stale(target: str | Path) -> list[str]:
         else:
             _remove(old)
             notes.append(f"removed {old}, left by an earlier export that was stopped")
+    for note in notes:
+        warnings.warn(note, CleanupNote, stacklevel=2)
+    return notes
+
+
+def _host() -> str:
+    import socket
+
+    return socket.gethostname()
+
+
+def _owner_text(target: Path) -> str:
+    return f"rgbt-studio temporary of {target.name}\npid: {os.getpid()}\nhost: {_host()}\n"
+
+
+def stale_temporary_folders(folder: str | Path) -> list[tuple[Path, str]]:
+    """``(path, target name)`` of each temporary folder in ``folder`` that a killed
+    :func:`atomic_directory` left: a hidden ``.<name>.<pid>.<random>`` folder (not a link) holding
+    our :data:`TEMP_OWNER_FILE` that names that process id and this host, whose process is gone.
+    Anything else (no mark, a mark that does not match its name, a live writer, another host
+    sharing the folder) is not listed."""
+    found: list[tuple[Path, str]] = []
+    try:
+        entries = list(Path(folder).iterdir())
+    except OSError:
+        return found
+    for entry in entries:
+        match = _TEMP_FOLDER.fullmatch(entry.name)
+        if match is None:
+            continue
+        try:
+            if entry.is_symlink() or not entry.is_dir():
+                continue
+            lines = (entry / TEMP_OWNER_FILE).read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+        except OSError:
+            continue
+        pid = match.group("pid")
+        if (len(lines) < 3 or lines[0] != f"rgbt-studio temporary of {match.group('name')}"
+                or lines[1] != f"pid: {pid}" or lines[2] != f"host: {_host()}" or _pid_alive(int(pid))):
+            continue
+        found.append((entry, match.group("name")))
+    return sorted(found)
+
+
+def sweep_stale_folders(folder: str | Path) -> list[str]:
+    """Remove the folders of :func:`stale_temporary_folders` in ``folder`` (an export killed midway
+    beside any target there), each said in a :class:`CleanupNote` warning; returns the notes."""
+    notes = []
+    for path, name in stale_temporary_folders(folder):
+        shutil.rmtree(path, ignore_errors=True)
+        notes.append(f"removed {path}, the unfinished {name} of an earlier export that was stopped")
     for note in notes:
         warnings.warn(note, CleanupNote, stacklevel=2)
     return notes
@@ -348,7 +410,9 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     """Yield a temporary directory beside ``target``; on success it replaces ``target``.
 
     An existing ``target`` is moved aside (``.<name>.old``) and deleted only after the
-    new one is in place (a run killed in between is repaired by :func:`sweep_stale`).
+    new one is in place (a run killed in between is repaired by :func:`sweep_stale`). The
+    temporary folder holds :data:`TEMP_OWNER_FILE` until the rename (the writer may ignore it),
+    and the temporaries killed runs left in the parent are swept first (:func:`sweep_stale_folders`).
     OSError becomes OutputError naming ``target``, and a FileProblem about a file in the
     temporary directory names that file's place in ``target`` (the user never sees the hidden
     folder); created parent folders are removed again on failure.
@@ -360,9 +424,12 @@ def atomic_directory(target: str | Path) -> Iterator[Path]:
     try:
         created = make_parents(target.parent)
         sweep_stale(target)
+        sweep_stale_folders(target.parent)  # those killed exports left beside other targets here
         tmp = Path(tempfile.mkdtemp(prefix=temp_name(target), dir=target.parent))
         os.chmod(tmp, 0o777 & ~_umask())
+        (tmp / TEMP_OWNER_FILE).write_text(_owner_text(target), encoding="utf-8", errors="surrogateescape")
         yield tmp
+        (tmp / TEMP_OWNER_FILE).unlink(missing_ok=True)
         old = None
         if target.exists():
             old = target.with_name(f".{target.name}.old")
