@@ -159,12 +159,14 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
                 window.setdefault(k, []).append(v)
             window_steps += 1
             done = step + 1
-            if done % config.log_every == 0 or done == total:
+            # a validation step logs its row too: with ``every`` not a multiple of ``log_every`` it ran
+            # only at their common multiples
+            validate = bool(config.validation.every and done % config.validation.every == 0) or done == total
+            if done % config.log_every == 0 or validate:
                 elapsed = time.perf_counter() - window_start
                 row = {"step": done, "elapsed_s": round(time.perf_counter() - started, 2), "lr": lr,
                        "samples_per_s": window_steps * config.batch_size * context.world_size / max(elapsed, 1e-9)}
                 row.update({k: sum(v) / len(v) for k, v in window.items()})
-                validate = bool(config.validation.every and done % config.validation.every == 0) or done == total
                 if validate and val_batch is not None:
                     validation = evaluate(model, val_batch)
                     row.update(validation)
