@@ -135,13 +135,30 @@ def stand_in_note(sequence, visible_folder: str, thermal_folder: str) -> str | N
     return None
 
 
-def _marker_text(sequence, note: str | None) -> str:
+def _fps_text(fps) -> str | None:
+    """``fps`` as the marker's ``fps:`` value (``25``, ``29.97``), None when unknown."""
+    try:
+        fps = float(fps)
+    except (TypeError, ValueError):
+        return None
+    return f"{fps:.6g}" if math.isfinite(fps) and fps > 0 else None
+
+
+def _marker_text(sequence, note: str | None, *, with_fps: bool = False) -> str:
     """The EXPORT_MARKER file: the sequence name, then, on single-stream footage, a ``modality:``
     line naming the one stream (reopening the folder reads it,
-    ``core.sequences.layouts.exported_one_stream``) and the stand-in note."""
-    if not note:
-        return f"{sequence.info.name}\n"
-    return f"{sequence.info.name}\nmodality: {_stored_modality(sequence, 'visible')}\n{note}\n"
+    ``core.sequences.layouts.exported_one_stream``), with ``with_fps`` an ``fps: 25`` line (the
+    source's frame rate: the LasHeR / RGBT234 layout has no place for it, and the hidden marker is
+    no part of what their toolkits read), then the stand-in note."""
+    lines = [sequence.info.name]
+    if note:
+        lines.append(f"modality: {_stored_modality(sequence, 'visible')}")
+    fps = _fps_text(getattr(sequence.info, "fps", None)) if with_fps else None
+    if fps is not None:
+        lines.append(f"fps: {fps}")
+    if note:
+        lines.append(note)
+    return "".join(f"{line}\n" for line in lines)
 
 
 def projects_in(folder: Path) -> list[Path]:
@@ -231,7 +248,8 @@ def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir
 
     naming: "lasher" (``visible/v000001.jpg``, ``infrared/i000001.jpg``) or "rgbt234"
     (``visible/00001v.jpg``, ``infrared/00001i.jpg``). Lines end with CRLF like the
-    original files.
+    original files. The source's frame rate goes into the EXPORT_MARKER's ``fps:`` line (the
+    layout has no fps field; image folders otherwise reopen at 30 fps).
     """
     if naming not in ("lasher", "rgbt234"):
         raise ValueError(f"naming must be 'lasher' or 'rgbt234', got {naming!r}")
@@ -243,7 +261,7 @@ def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir
     check_export_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
-        _text(tmp / EXPORT_MARKER, _marker_text(sequence, note))
+        _text(tmp / EXPORT_MARKER, _marker_text(sequence, note, with_fps=True))
         (tmp / "visible").mkdir()
         (tmp / "infrared").mkdir()
         for i in range(n):
