@@ -75,10 +75,25 @@ class ImportGlue(WindowGlue):
                 return
             self.w.settings.remember_folder(Path(path).parent)
         name = Path(path).name
+        frames = self.doc.num_frames
+        object_id = None
+        try:  # read before asking: the question says what the file holds (it said x,y,w,h of GTOT's corners)
+            try:
+                found = read_box_file(path, frames)
+            except SeveralObjectsError as several:
+                choice = self.w.choose("Which object?", f"{name} {several.problem}.", [f"id {i}" for i in several.ids])
+                if choice is None:
+                    self.w.statusBar().showMessage("boxes not imported", 5000)
+                    return
+                object_id = int(choice[3:])
+                found = read_box_file(path, frames, object_id=object_id)
+        except RGBTError as error:  # one dialog naming the file and the line
+            self.w.error("Cannot import the boxes", error)
+            return
         how = self.w.ask(
             "Import boxes as",
-            f"{name}: one box per line (x,y,w,h; frame 1 first), or frame-numbered rows (frame,x,y,w,h, "
-            "or MOT's frame,id,x,y,w,h,...).\n\nChecked labels are kept when you track, like a dataset's "
+            f"{name} holds {found.holds}, {found.kind}{''.join(f'; {note}' for note in found.notes)}."
+            "\n\nChecked labels are kept when you track, like a dataset's "
             "ground truth. Pre-labels are machine boxes to correct: tracking replaces them, and lines marking "
             "the target absent are skipped.\n\nBoxes you drew, keyframes, absent marks and imported boxes "
             "are never replaced.",
@@ -87,19 +102,12 @@ class ImportGlue(WindowGlue):
             self.w.statusBar().showMessage("boxes not imported", 5000)
             return
         checked = how == "Checked labels"
-        frames = self.doc.num_frames
-        try:
+        if not checked:  # machine boxes, absent rows left out (read the same file a second time)
             try:
-                found = read_box_file(path, frames, checked=checked)
-            except SeveralObjectsError as several:
-                choice = self.w.choose("Which object?", f"{name} {several.problem}.", [f"id {i}" for i in several.ids])
-                if choice is None:
-                    self.w.statusBar().showMessage("boxes not imported", 5000)
-                    return
-                found = read_box_file(path, frames, checked=checked, object_id=int(choice[3:]))
-        except RGBTError as error:  # one dialog naming the file and the line
-            self.w.error("Cannot import the boxes", error)
-            return
+                found = read_box_file(path, frames, checked=False, object_id=object_id)
+            except RGBTError as error:  # the file changed since
+                self.w.error("Cannot import the boxes", error)
+                return
         records = found.records
         keep = self._keep_accepted(records, f"{name}'s boxes") if checked else edits.accepted_frames(
             self.doc.records, records)  # pre-labels never replace a box a person accepted

@@ -99,11 +99,14 @@ class SeveralObjectsError(AnnotationFormatError):
 class BoxFileImport:
     """What :func:`read_box_file` found. ``records``: 0-based frame -> FrameAnnotation (only
     frames inside the footage); ``kind``: ``"one row per frame"`` or ``"frame-numbered rows"``;
-    ``notes``: what the import adapted or left out, in the status bar's words."""
+    ``notes``: what the import adapted or left out, in the status bar's words; ``holds``: what
+    a row holds as the import reads it, in words (``"x,y,w,h boxes"``, ``"GTOT corners x1 y1 x2
+    y2"``), for the question before the import."""
 
     records: dict[int, FrameAnnotation]
     kind: str
     notes: tuple[str, ...]
+    holds: str = "x,y,w,h boxes"
 
 
 def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
@@ -139,17 +142,23 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
         raise AnnotationFormatError(path, "holds no box row")
     if widths == {4} and path.name in CORNER_FILES:
         return _one_row_per_frame(path, read_corners(path), frames, checked,
-                                  ("rows read as GTOT corners x1 y1 x2 y2 (the file's name)",))
+                                  ("rows read as GTOT corners x1 y1 x2 y2 (the file's name)",),
+                                  holds="GTOT corners x1 y1 x2 y2 (top-left, bottom-right)")
     if path.name in VTUAV_FILES and len(widths) == 1 and widths <= {4, 8}:
         return _vtuav_rows(path, frames, checked, notes)
     columns = _header_kind(path, lines[0], next(iter(widths)) if len(widths) == 1 else 0) if skip else None
     if columns in ("corners", "centre"):
         notes += (f"rows read as {CONVENTION_WORDS[columns]} (the header names them)",)
+    named = f"{CONVENTION_WORDS[columns]} boxes" if columns in ("corners", "centre") else None
     if widths <= {4, 8}:  # parse_boxes reads rows under a header naming corners or centres so
-        return _one_row_per_frame(path, parse_boxes(text, path), frames, checked, notes)
-    if len(widths) == 1 and next(iter(widths)) in FRAME_NUMBERED_WIDTHS:
+        holds = named or ("x,y,w,h boxes" if widths == {4} else "8-value polygons x1,y1,...,x4,y4 (their bounding "
+                          "boxes)" if widths == {8} else "x,y,w,h boxes and 8-value polygons")
+        return _one_row_per_frame(path, parse_boxes(text, path), frames, checked, notes, holds=holds)
+    if len(widths) == 1 and (width := next(iter(widths))) in FRAME_NUMBERED_WIDTHS:
         found = _frame_numbered(path, lines, skip, frames, checked, object_id, columns)
-        return BoxFileImport(found.records, found.kind, notes + found.notes)
+        box = "x1,y1,x2,y2" if columns == "corners" else "cx,cy,w,h" if columns == "centre" else "x,y,w,h"
+        holds = f"frame,{box} rows" if width == 5 else f"MOT rows frame,id,{box},..."
+        return BoxFileImport(found.records, found.kind, notes + found.notes, holds)
     raise AnnotationFormatError(path, f"rows of {', '.join(str(w) for w in sorted(widths))} values: expected one "
                                       "box per frame (x,y,w,h, or an 8-value polygon), or frame-numbered rows "
                                       "(frame,x,y,w,h, or MOT's frame,id,x,y,w,h,...) of one width")
@@ -219,13 +228,15 @@ def _vtuav_rows(path: Path, frames: int, checked: bool, notes: tuple[str, ...]) 
 
     visible, thermal = read_box_pairs(path)
     notes = list(notes)
+    holds = "x,y,w,h boxes (VTUAV's)"
     if thermal is not None:
         notes.append("8-value rows read as VTUAV's visible box then thermal box (the file's name)")
+        holds = "VTUAV's x,y,w,h visible box then thermal box"
     first = vtuav_first_frame(path.parent)
     sparse = -(-max(frames - first, 0) // VTUAV_EVERY)  # rows of frames first, first + 10, ... inside the footage
     if len(visible) == frames or len(visible) > sparse + 1:
         if thermal is None:
-            return _one_row_per_frame(path, visible, frames, checked, tuple(notes))
+            return _one_row_per_frame(path, visible, frames, checked, tuple(notes), holds=holds)
         every, first = 1, 0
     else:
         every = VTUAV_EVERY
@@ -239,7 +250,7 @@ def _vtuav_rows(path: Path, frames: int, checked: bool, notes: tuple[str, ...]) 
     _refuse_relative(path, visible[~rows_absent(visible)])
     records = records_from_rows(visible, thermal, every=every, first_frame=first, provenance=_provenance(checked))
     return BoxFileImport(_machine_boxes_only(records, checked), "one row per frame" if every == 1 else
-                         f"one row per {every} frames", tuple(notes))
+                         f"one row per {every} frames", tuple(notes), holds)
 
 
 def _provenance(checked: bool) -> Provenance:
@@ -247,8 +258,9 @@ def _provenance(checked: bool) -> Provenance:
 
 
 def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
-                       notes: tuple[str, ...] = ()) -> BoxFileImport:
-    """``rows``: ``(N, 4)`` x, y, w, h, row k frame k; ``notes``: what the reading adapted."""
+                       notes: tuple[str, ...] = (), *, holds: str = "x,y,w,h boxes") -> BoxFileImport:
+    """``rows``: ``(N, 4)`` x, y, w, h, row k frame k; ``notes``: what the reading adapted;
+    ``holds``: what the file's rows hold, in words."""
     notes = list(notes)
     if len(rows) > frames:
         notes.append(f"{plural(len(rows) - frames, 'row')} past the footage's last frame ({frames}) left out")
@@ -262,7 +274,7 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
         notes.append(f"{where} (0,0,0,0), now absent marks: a tracker's results (track --out) write them before "
                      "the frame it started on, which pre-labels leave out")
     records = records_from_rows(rows, provenance=_provenance(checked))
-    return BoxFileImport(_machine_boxes_only(records, checked), "one row per frame", tuple(notes))
+    return BoxFileImport(_machine_boxes_only(records, checked), "one row per frame", tuple(notes), holds)
 
 
 def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checked: bool,

@@ -1,0 +1,37 @@
+"""The question before a box file's import ("Import boxes as") says what the file holds, as the
+import reads it: it said "one box per line (x,y,w,h...)" of GTOT's groundTruth_v.txt, whose rows
+are corners x1 y1 x2 y2 (read so), and nothing of a file shorter than the footage."""
+from __future__ import annotations
+
+
+def _answers(*replies):
+    asked = []
+
+    def hook(title, text, choices):
+        asked.append((title, text, choices))
+        return replies[len(asked) - 1]
+    hook.asked = asked
+    return hook
+
+
+def test_the_question_says_gtot_rows_are_corners(window, pair_files, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    path = tmp_path / "groundTruth_v.txt"
+    path.write_text("".join(f"{10 + f} 20 {40 + f} 60\n" for f in range(window.document.num_frames)))
+    window.ask_hook = hook = _answers("Cancel")
+    window.imports.import_box_file(str(path))
+    (title, text, _choices), = hook.asked
+    assert title == "Import boxes as"
+    assert text.startswith("groundTruth_v.txt holds GTOT corners x1 y1 x2 y2 (top-left, bottom-right), one row "
+                           "per frame")
+    assert "x,y,w,h" not in text
+
+
+def test_the_question_names_mot_rows(window, pair_files, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    path = tmp_path / "gt.txt"
+    path.write_text("1,3,10,10,20,20,1,-1,-1,-1\n2,3,11,10,20,20,1,-1,-1,-1\n")
+    window.ask_hook = hook = _answers("Cancel")
+    window.imports.import_box_file(str(path))
+    assert hook.asked[0][1].startswith("gt.txt holds MOT rows frame,id,x,y,w,h,..., frame-numbered rows")
+    assert not window.document.records
