@@ -288,6 +288,10 @@ def checked_options(kind: str, options: dict[str, Any], *, where: str = "") -> d
     target = builder.target() if hasattr(builder, "target") else builder
     where = where or f"data source {kind!r}"
     _check_option_names(kind, target, options, where)
+    if kind == "synthetic" and isinstance(options.get("backgrounds"), dict):  # RealBackgrounds' own options
+        from core.training.backgrounds import RealBackgrounds
+
+        _check_option_names("backgrounds", RealBackgrounds, options["backgrounds"], f"{where}.backgrounds")
     return checked_arguments(target, dict(options), where=where)
 
 

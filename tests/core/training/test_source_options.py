@@ -30,7 +30,9 @@ def _config(tmp_path, source: dict) -> Path:
      r"typo\.json: data\.sources\[0\]\.options: unknown key\(s\) \['seed'\]; .*top-level 'seed'"),
     ({"kind": "rgbt_pseudo", "options": {}},
      r"typo\.json: data\.sources\[0\]\.options: 'rgbt_pseudo' needs \['labels'\]"),
-], ids=["typo", "seed", "missing"])
+    ({"kind": "synthetic", "options": {"real_backgrounds": 0.5, "backgrounds": {"splt": "x"}}},
+     r"typo\.json: data\.sources\[0\]\.options\.backgrounds: unknown key\(s\) \['splt'\]; known: \[.*'split'.*\]"),
+], ids=["typo", "seed", "missing", "backgrounds-typo"])
 def test_a_bad_source_option_is_one_line_naming_the_file_and_the_known_options(tmp_path, source, said):
     with pytest.raises(ConfigError, match=said) as raised:
         load_train_config(_config(tmp_path, source))
