@@ -28,7 +28,8 @@ def test_checked_labels_from_a_file_become_imported_boxes(window, pair_files, sy
     window.ask_hook = _answers("Checked labels")
     window.imports.import_box_file(str(path))
     assert window.statusBar().currentMessage() == (
-        "imported 7 frames of checked labels from labels.csv, one row per frame (1 absent); kept 1 box you drew or "
+        "imported 7 frames of checked labels from labels.csv, one row per frame (1 absent); the file's 8 rows end "
+        "before the footage's 24 frames: frames 9-24 get no box from it; kept 1 box you drew or "
         "corrected on the frame the file also has (1); T does not replace imported boxes")
     assert document.record(0).provenance == "manual"
     assert document.record(1).provenance == "imported"

@@ -35,3 +35,19 @@ def test_the_question_names_mot_rows(window, pair_files, tmp_path):
     window.imports.import_box_file(str(path))
     assert hook.asked[0][1].startswith("gt.txt holds MOT rows frame,id,x,y,w,h,..., frame-numbered rows")
     assert not window.document.records
+
+
+def test_a_file_shorter_than_the_footage_is_said_before_and_after(window, pair_files, synthetic, tmp_path):
+    """A 113-row file (another video's boxes) imported as pre-labels into a 560-frame pair replaced
+    112 tracked boxes without a word: rows past the end were said, rows short of it were not."""
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    frames = window.document.num_frames
+    path = tmp_path / "other.txt"
+    path.write_text("".join(f"{x:.2f},{y:.2f},{w:.2f},{h:.2f}\n" for x, y, w, h in synthetic.boxes[:5]))
+    short = (f"the file's 5 rows end before the footage's {frames} frames: frames 6-{frames} get no box from it")
+    window.ask_hook = hook = _answers("Pre-labels to correct")
+    window.imports.import_box_file(str(path))
+    assert short in hook.asked[0][1]
+    assert short in window.statusBar().currentMessage()
+    assert len(window.document.records) == 5
+

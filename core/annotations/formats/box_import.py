@@ -6,7 +6,8 @@ are read, told apart by the width of their rows:
 
 * **one row per frame** (4 values ``x,y,w,h`` or an 8-value polygon, what every box file of
   this project and the benchmarks hold; :func:`core.annotations.formats.text.parse_boxes`):
-  row k is frame k (1-based, the first row frame 1). ``0,0,0,0``, NaN and w or h <= 0 rows
+  row k is frame k (1-based, the first row frame 1); a file of fewer rows than the footage has
+  frames is said (:func:`short_of_footage`: another video's boxes, or a cut file). ``0,0,0,0``, NaN and w or h <= 0 rows
   mark the target absent (NaN as pandas and R write it too: ``,,,``, ``5,,,,``, ``NA``;
   :func:`core.annotations.formats.text.normalize_values`, which also reads values in double
   quotes, as R writes its header, without them). GTOT's ``groundTruth_v.txt`` and
@@ -253,6 +254,14 @@ def _vtuav_rows(path: Path, frames: int, checked: bool, notes: tuple[str, ...]) 
                          f"one row per {every} frames", tuple(notes), holds)
 
 
+def short_of_footage(rows: int, frames: int) -> str:
+    """The note on a file of one row per frame whose ``rows`` rows end before footage of
+    ``frames`` frames (``rows < frames``): the frames it gives no box. (Frame-numbered rows
+    leave frames out by design: a target that leaves the view.)"""
+    rest = f"frame {frames} gets" if rows + 1 == frames else f"frames {rows + 1}-{frames} get"
+    return f"the file's {plural(rows, 'row')} end before the footage's {frames} frames: {rest} no box from it"
+
+
 def _provenance(checked: bool) -> Provenance:
     return Provenance.IMPORTED if checked else Provenance.STUDENT
 
@@ -265,6 +274,8 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
     if len(rows) > frames:
         notes.append(f"{plural(len(rows) - frames, 'row')} past the footage's last frame ({frames}) left out")
         rows = rows[:frames]
+    elif len(rows) < frames:  # another video's boxes (113 rows onto 560 frames) were imported without a word
+        notes.append(short_of_footage(len(rows), frames))
     gone = rows_absent(rows)
     _refuse_relative(path, rows[~gone])
     leading = int(np.argmin(gone)) if not gone.all() else 0

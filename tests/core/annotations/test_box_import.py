@@ -19,7 +19,7 @@ def _file(tmp_path, text: str, name: str = "boxes.txt"):
 
 def test_one_row_per_frame_as_checked_labels(tmp_path):
     path = _file(tmp_path, "x,y,w,h\n10,20,30,40\n0,0,0,0\n1,1,5,1,5,4,1,4\n")
-    found = read_box_file(path, frames=10)
+    found = read_box_file(path, frames=3)  # as many frames as rows: nothing to note
     assert found.kind == "one row per frame" and found.notes == ()
     assert sorted(found.records) == [0, 1, 2]
     assert found.records[0].box.tolist() == [10, 20, 30, 40]
@@ -179,7 +179,16 @@ def test_absent_rows_opening_a_file_of_checked_labels_are_said(tmp_path):
     as track itself says); imported as checked labels they became absent marks, which tracking
     never replaces and an export trains as "target absent", said only as "(19 absent)"."""
     path = _file(tmp_path, "0,0,0,0\n0,0,0,0\n10,20,30,40\n0,0,0,0\n11,20,30,40\n")
-    found = read_box_file(path, 10)
+    found = read_box_file(path, 5)
     assert found.records[0].absent and found.records[1].absent
     assert any(note.startswith("frames 1-2 open the file as absent rows") for note in found.notes), found.notes
-    assert read_box_file(path, 10, checked=False).notes == ()  # pre-labels leave them out
+    assert read_box_file(path, 5, checked=False).notes == ()  # pre-labels leave them out
+
+
+def test_a_file_of_fewer_rows_than_frames_is_said(tmp_path):
+    """113 rows (another video's boxes) onto 560 frames were imported without a word."""
+    path = _file(tmp_path, "10,20,30,40\n11,20,30,40\n")
+    assert read_box_file(path, 5, checked=False).notes == (
+        "the file's 2 rows end before the footage's 5 frames: frames 3-5 get no box from it",)
+    assert read_box_file(path, 3).notes == ("the file's 2 rows end before the footage's 3 frames: frame 3 gets no box "
+                                            "from it",)
