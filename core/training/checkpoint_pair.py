@@ -45,7 +45,7 @@ def save_pair(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainC
         "torch_rng": torch.get_rng_state(), "extra_modules": extra_modules,
     }
     pending = out_dir / PENDING_STATE
-    with interrupt_deferred(), _naming_what_is_kept(out_dir, step, kept):
+    with interrupt_deferred(), naming_what_is_kept(out_dir, step, kept):
         try:
             with atomic_path(pending, suffix=".pt") as tmp:
                 save_torch_file(state, tmp)
@@ -68,8 +68,9 @@ def save_pair(out_dir: Path, actor, optimizer, scaler, step: int, config: TrainC
 
 
 @contextlib.contextmanager
-def _naming_what_is_kept(out_dir: Path, step: int, kept: int):
-    """An OutputError of a checkpoint's save says that the run stopped and what its folder keeps."""
+def naming_what_is_kept(out_dir: Path, step: int, kept: int):
+    """An OutputError inside (a checkpoint's save, a metrics row) says that the run stopped at
+    ``step`` and what its folder keeps (``kept``: the step of its last checkpoint, 0 when none)."""
     try:
         yield
     except OutputError as error:

@@ -7,7 +7,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from core.fileio import write_text_atomic
+from core.errors import OutputError
+from core.fileio import describe_os_error, write_text_atomic
 
 METRIC_COLUMNS = ("step", "elapsed_s", "lr", "samples_per_s", "loss", "focal", "giou", "l1", "iou", "task",
                   "kd_feature", "kd_score", "kd_box_l1", "kd_box_giou", "val_iou", "val_sr50", "track_iou",
@@ -15,6 +16,15 @@ METRIC_COLUMNS = ("step", "elapsed_s", "lr", "samples_per_s", "loss", "focal", "
 
 
 def append_metrics(path: Path, row: dict) -> None:
+    """Append ``row`` to ``metrics.csv`` (the header first when the file is new); OutputError
+    naming the file when it cannot be written (a full disk)."""
+    try:
+        _append(path, row)
+    except OSError as error:
+        raise OutputError(path, f"cannot write ({describe_os_error(error)})") from error
+
+
+def _append(path: Path, row: dict) -> None:
     new = not path.exists()
     columns = METRIC_COLUMNS
     if not new:  # keep an existing file's columns (a resumed run written by an older version)

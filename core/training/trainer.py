@@ -30,7 +30,7 @@ from core.fileio import write_text_atomic
 from core.models import load_checkpoint
 from core.progress import Job, Progress
 from core.training.actors import DistillationActor, TaskActor
-from core.training.checkpoint_pair import restore_pair, save_pair, settle_pending
+from core.training.checkpoint_pair import naming_what_is_kept, restore_pair, save_pair, settle_pending
 from core.training.config import TrainConfig, check_data_not_written
 from core.training.distributed import DistributedContext, check_device, pick_device, wrap_distributed
 from core.training.loader import batches
@@ -176,7 +176,8 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
                     validation = {**validation, **tracked}
                     row.update(tracked)
                 if context.main:
-                    append_metrics(out_dir / "metrics.csv", row)
+                    with naming_what_is_kept(out_dir, done, saved):
+                        append_metrics(out_dir / "metrics.csv", row)
                 window, window_start, window_steps = {}, time.perf_counter(), 0
             if context.main and (done % config.checkpoint_every == 0 or done == total):
                 if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):  # never over a good one
