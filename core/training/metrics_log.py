@@ -1,5 +1,5 @@
-"""``metrics.csv`` of a run: one row per ``log_every`` steps (running means since the last
-row, plus validation columns when validation ran: crop-level ``val_*``, tracker-level
+"""``metrics.csv`` of a run: one row per ``log_every`` steps and at each validation step
+(running means since the last row, plus validation columns when validation ran: crop-level ``val_*``, tracker-level
 ``track_*``), appended by rank 0 (:func:`append_metrics`); a resumed run first drops the rows
 logged after its checkpoint (:func:`trim_metrics`)."""
 from __future__ import annotations

@@ -4,8 +4,8 @@
 
 Rank 0 writes the run folder (``core.training.run_folder``): the ``checkpoint.pt`` /
 ``training_state.pt`` pair every ``checkpoint_every`` steps and at the end
-(``core.training.checkpoint_pair``), ``metrics.csv`` every ``log_every`` steps
-(``core.training.metrics_log``) and ``config.json``.
+(``core.training.checkpoint_pair``), ``metrics.csv`` every ``log_every`` steps and at each
+validation step (``core.training.metrics_log``) and ``config.json``.
 Resume (``resume=True``) reloads the pair and continues with identical batches (they depend
 only on seed, rank and step) and restored RNG states.
 Distributed: under ``torchrun`` (``WORLD_SIZE`` > 1) the actor is wrapped in
