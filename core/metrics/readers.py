@@ -15,8 +15,12 @@ import numpy as np
 
 from core.annotations.formats.groundtruth import refuse_mixed_layouts
 from core.annotations.formats.text import (
+    convention_problem,
     first_box_line,
+    header_columns,
     header_lines,
+    header_to_xywh,
+    normalize_values,
     read_text,
     separator_problem,
     swapped_corner,
@@ -28,7 +32,8 @@ from core.metrics.toolkit_geometry import corners_to_gtot_xywh, matlab_round
 _SPLIT = re.compile(r"[,\s;]+")
 
 
-def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "polygon") -> np.ndarray:
+def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "polygon",
+                  corners: bool = False) -> np.ndarray:
     """Rows of 4 numbers (or 8-value rows) -> ``(N, 4)`` float64.
 
     eight: what an 8-value row is: ``"polygon"`` (VOT: its bounding box), ``"corners"`` (the
@@ -43,11 +48,13 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
     between separators or a line of decimal commas (``separator_problem``) raises AnnotationFormatError with the 1-based line.
     """
     path = Path(path)
-    lines = read_text(path).splitlines()
+    lines = normalize_values(read_text(path)).splitlines()  # pandas' ',,,', R's NA and quotes, as core.annotations
     while lines and not lines[-1].strip():
         lines.pop()
     rows = []
     skip = header_lines(lines)
+    columns = header_columns(lines, path) if skip else None  # a header naming the columns decides, as in core.annotations
+    convention_problem(path, columns, "corners" if corners else None, f"GTOT's {path.name}")
     for number, line in enumerate(lines[skip:], start=skip + 1):
         if (problem := separator_problem(line)) is not None:
             raise AnnotationFormatError(path, problem, line=number)
@@ -70,7 +77,10 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
         elif len(values) != 4:
             raise AnnotationFormatError(path, f"expected 4 or 8 values per row, got {len(values)}", line=number)
         rows.append(values)
-    return np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+    rows = np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+    if columns in ("corners", "centre") and not corners:  # converted as core.annotations converts them
+        return header_to_xywh(path, columns, rows, lines[skip:], skip + 1)
+    return rows
 
 
 def read_gtot_corners(path: str | Path) -> np.ndarray:
@@ -81,7 +91,7 @@ def read_gtot_corners(path: str | Path) -> np.ndarray:
     a typo or swapped corners, which scored as a box of negative width without a word (the
     annotation reader, ``core.annotations.formats.text.read_corners``, refuses it the same way).
     """
-    corners = read_box_rows(path)
+    corners = read_box_rows(path, corners=True)
     if (found := swapped_corner(corners)) is not None:
         k, what = found
         raise AnnotationFormatError(Path(path), f"{what}: GTOT rows are x1 y1 x2 y2, the top-left corner then "
