@@ -36,7 +36,8 @@ Images directly in the folder are thermal (``vot-tir``) unless they are colour: 
 first frame has 3 channels that differ (mean per-pixel channel spread above
 ``COLOUR_SPREAD``), or the folder's ``SOURCE.txt`` has a ``modality:`` line that says
 so (``modality: visible`` / ``modality: thermal`` overrides the pixels, e.g. for gray
-visible footage stored as 3 equal channels).
+visible footage stored as 3 equal channels). Footage taken as thermal for its grey frames
+alone says so in its notes, with how to say otherwise (:func:`grey_taken_as_thermal`).
 """
 from __future__ import annotations
 
@@ -385,6 +386,32 @@ def detect_layout(folder: str | Path) -> str:
                         + ". Found: " + (", ".join(present) if present else "an empty folder"))
 
 
+def grey_taken_as_thermal(folder: Path, layout: str) -> str | None:
+    """The note for footage taken as thermal for its grey frames alone (``layout`` ``vot-tir``,
+    ``got10k-tir`` or ``thermal-video``; no ``SOURCE.txt`` declaring it, no name saying it): a
+    grey visible camera's frames look the same, and opened as thermal-only without a word on
+    why or how to say otherwise. None when a declaration or a name decided."""
+    if layout in ("vot-tir", "got10k-tir"):
+        images = _thermal_only_folder(folder)
+        if images is None or any(declared_modality(p) is not None for p in dict.fromkeys((folder, images))):
+            return None
+        if images.name.lower() in ("ir", "infrared", "thermal") and images != folder:  # named by its folder
+            return None
+        if images == folder and folder.name.lower() in MODALITY_OF_WORD:
+            return None
+    elif layout == "thermal-video":
+        if folder.is_dir() and _video_streams(folder) != (None, None):  # named thermal.mp4 (or beside visible/)
+            return None
+        video = _lone_video_file(folder)
+        if video is None or video.stem.lower() in MODALITY_OF_WORD or declared_modality(video.parent) is not None:
+            return None
+        folder = video.parent
+    else:
+        return None
+    return (f"the frames are grey, so taken as thermal; if they are a visible camera's, write 'modality: visible' "
+            f"in {folder / SOURCE_FILE}")
+
+
 def lone_video_name(video: Path) -> str:
     """The sequence name of a video opened alone: its file's stem (``flight_0042.avi`` ->
     ``flight_0042``), or its folder's name when the stem names only a modality
@@ -448,5 +475,7 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
     for source in (visible, thermal) if fps else ():
         if isinstance(source, FolderSource):
             source.fps = fps
-    return PairSequence(visible, thermal, name=lone_video_name(folder) if alone else folder_name(folder), layout=layout, frame_offset=frame_offset,
-                        cache_frames=cache_frames, ground_truth_loader=load_gt, missing_box_reason=missing_box)
+    grey = grey_taken_as_thermal(folder, layout) if pair is None else None
+    return PairSequence(visible, thermal, name=lone_video_name(folder) if alone else folder_name(folder), layout=layout,
+                        frame_offset=frame_offset, cache_frames=cache_frames, ground_truth_loader=load_gt,
+                        missing_box_reason=missing_box, notes=[grey] if grey else None)
