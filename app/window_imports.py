@@ -5,6 +5,7 @@ replaces a box a person made, asks before replacing accepted teacher boxes, and 
 bar what it imported, from where, what it kept and what the source's notes are."""
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from app import edits
@@ -59,6 +60,7 @@ class ImportGlue(WindowGlue):
         from PySide6.QtWidgets import QFileDialog
 
         from core.annotations.formats.box_import import SeveralObjectsError, read_box_file
+        from core.annotations.formats.box_scores import scores_beside
 
         if self.doc is None or self.doc.refuse_if_read_only("importing boxes"):
             return
@@ -90,13 +92,17 @@ class ImportGlue(WindowGlue):
         except RGBTError as error:  # one dialog naming the file and the line
             self.w.error("Cannot import the boxes", error)
             return
+        # track --out's boxes without their --scores: pre-labels flagged nothing for N
+        scores = scores_beside(path) if found.rows else None
+        scored = (f" Pre-labels take their confidences from {scores.name} beside it (track --scores), so "
+                  f"{self._key('attention')} finds the unsure ones." if scores is not None else "")
         how = self.w.ask(
             "Import boxes as",
             f"{name} holds {found.holds}, {found.kind}{''.join(f'; {note}' for note in found.notes)}."
             "\n\nChecked labels are kept when you track, like a dataset's "
             "ground truth. Pre-labels are machine boxes to correct: tracking replaces them, and lines marking "
-            "the target absent are skipped.\n\nBoxes you drew, keyframes, absent marks and imported boxes "
-            "are never replaced.",
+            f"the target absent are skipped.{scored}\n\nBoxes you drew, keyframes, absent marks and imported "
+            "boxes are never replaced.",
             ("Checked labels", "Pre-labels to correct", "Cancel"))
         if how not in ("Checked labels", "Pre-labels to correct"):
             self.w.statusBar().showMessage("boxes not imported", 5000)
@@ -108,6 +114,8 @@ class ImportGlue(WindowGlue):
             except RGBTError as error:  # the file changed since
                 self.w.error("Cannot import the boxes", error)
                 return
+            if scores is not None:
+                found = self._with_scores(found, scores)
         records = found.records
         keep = self._keep_accepted(records, f"{name}'s boxes") if checked else edits.accepted_frames(
             self.doc.records, records)  # pre-labels never replace a box a person accepted
@@ -126,6 +134,19 @@ class ImportGlue(WindowGlue):
                 f"{self._key('track')} replaces them from the frame it starts on")
         self._apply_import(command, records, keep, f"{plural(len(command.records), 'frame')} of {what} from {name}, "
                                                    f"{found.kind}", notes, last)
+
+    @staticmethod
+    def _with_scores(found, scores: Path):
+        """``found``'s pre-labels with the confidences of the scores file ``scores``, or as they
+        are with a note on why not (a scores file of another run: another count)."""
+        from core.annotations.formats.box_scores import read_scores, with_scores
+
+        try:
+            return with_scores(found, read_scores(scores, found.rows), scores)
+        except RGBTError as error:
+            problem = getattr(error, "problem", str(error))
+            return dataclasses.replace(found, notes=found.notes + (f"{scores.name} not read ({problem}): "
+                                                                   "pre-labels without confidences",))
 
     def _keep_accepted(self, records, what: str) -> list[int] | None:
         """The accepted teacher boxes ``records`` would replace, to keep ([] to replace them,

@@ -102,12 +102,15 @@ class BoxFileImport:
     frames inside the footage); ``kind``: ``"one row per frame"`` or ``"frame-numbered rows"``;
     ``notes``: what the import adapted or left out, in the status bar's words; ``holds``: what
     a row holds as the import reads it, in words (``"x,y,w,h boxes"``, ``"GTOT corners x1 y1 x2
-    y2"``), for the question before the import."""
+    y2"``), for the question before the import; ``rows``: the box rows of a file of one row per
+    frame, past the footage's end included (0 for other kinds: a scores file beside it,
+    :mod:`core.annotations.formats.box_scores`, must hold as many)."""
 
     records: dict[int, FrameAnnotation]
     kind: str
     notes: tuple[str, ...]
     holds: str = "x,y,w,h boxes"
+    rows: int = 0
 
 
 def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
@@ -271,6 +274,7 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
     """``rows``: ``(N, 4)`` x, y, w, h, row k frame k; ``notes``: what the reading adapted;
     ``holds``: what the file's rows hold, in words."""
     notes = list(notes)
+    count = len(rows)
     if len(rows) > frames:
         notes.append(f"{plural(len(rows) - frames, 'row')} past the footage's last frame ({frames}) left out")
         rows = rows[:frames]
@@ -285,7 +289,7 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
         notes.append(f"{where} (0,0,0,0), now absent marks: a tracker's results (track --out) write them before "
                      "the frame it started on, which pre-labels leave out")
     records = records_from_rows(rows, provenance=_provenance(checked))
-    return BoxFileImport(_machine_boxes_only(records, checked), "one row per frame", tuple(notes), holds)
+    return BoxFileImport(_machine_boxes_only(records, checked), "one row per frame", tuple(notes), holds, count)
 
 
 def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checked: bool,
