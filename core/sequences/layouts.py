@@ -270,6 +270,19 @@ def declared_fps(folder: Path) -> float | None:
     return None
 
 
+def exported_fps(folder: Path) -> float | None:
+    """The frame rate the studio's LasHeR / RGBT234 export wrote in its :data:`EXPORT_MARKER`
+    (``fps: 25``, after the sequence name), else None."""
+    for key, value in _key_lines(folder / EXPORT_MARKER)[1:]:
+        if key == "fps":
+            try:
+                fps = float(value)
+            except ValueError:
+                return None
+            return fps if 0.0 < fps < 1000.0 else None
+    return None
+
+
 def is_colour(image) -> bool:
     """True when a frame as stored (OpenCV order) has 3+ channels that differ: the mean
     per-pixel channel spread (``core.sequences.thermal.channel_spread``) exceeds ``COLOUR_SPREAD``."""
@@ -471,7 +484,7 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
             visible, thermal = FolderSource(images), None
         else:
             visible, thermal = None, FolderSource(images)
-    fps = declared_fps(folder) if layout.startswith("got10k") else None
+    fps = declared_fps(folder) if layout.startswith("got10k") else exported_fps(folder) if pair is not None else None
     for source in (visible, thermal) if fps else ():
         if isinstance(source, FolderSource):
             source.fps = fps

@@ -164,8 +164,6 @@ def test_a_lasher_export_keeps_the_source_frame_rate_in_its_marker(tmp_path, nam
         "infrared", "infrared.txt", "init.txt", "visible", "visible.txt"]
 
 
-@pytest.mark.xfail(strict=True, reason="the reader (core.sequences.layouts.open_sequence, H1's file) does not yet "
-                                       "read the export marker's fps line; remove this mark with that change")
 def test_a_lasher_export_reopens_at_the_source_frame_rate(tmp_path):
     from core.sequences.layouts import open_sequence
 
