@@ -17,7 +17,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.settings import Recent
-from core.annotations.project_paths import project_store_path, same_streams, stream_files, studio_home
+from core.annotations.project_paths import (
+    earlier_store_path,
+    made_on_same_streams,
+    project_store_path,
+    same_streams,
+    stream_files,
+    studio_home,
+)
 from core.annotations.records import Provenance
 from core.annotations.store import STORE_SUFFIX, AnnotationStore, StoreContents, StoreError
 from core.assets import demo_dir
@@ -112,14 +119,25 @@ def default_project_path(info) -> tuple[Path, str]:
     project: beside its sources (``core.annotations.project_paths.project_store_path``),
     or, when that folder cannot be written and holds no project yet, in
     ``<studio home>/projects/<name>-<8 hex digits of the folder>.rgbt.sqlite``, so the same
-    sequence always finds the same project; the note then says where it is and why."""
+    sequence always finds the same project; the note then says where it is and why. There too,
+    a project kept under the footage's earlier name (``project_paths.earlier_name``) is found
+    while none exists under its name."""
     path = project_store_path(info)
     if path.exists() or writable_folder(path.parent):
         return path, ""
+    fallback = _home_fallback(path)
+    earlier = earlier_store_path(info, path)
+    if not fallback.exists() and earlier is not None and made_on_same_streams(_home_fallback(earlier), info):
+        fallback = _home_fallback(earlier)
+    return fallback, f"{path.parent} is read-only: the annotations are kept in {fallback}"
+
+
+def _home_fallback(path: Path) -> Path:
+    """``<studio home>/projects/<stem>-<8 hex digits of path>.rgbt.sqlite`` for the store
+    path ``path`` whose folder cannot be written."""
     digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
     stem = path.name[: -len(STORE_SUFFIX)] if path.name.endswith(STORE_SUFFIX) else path.name
-    fallback = studio_home() / "projects" / f"{stem}-{digest}{STORE_SUFFIX}"
-    return fallback, f"{path.parent} is read-only: the annotations are kept in {fallback}"
+    return studio_home() / "projects" / f"{stem}-{digest}{STORE_SUFFIX}"
 
 
 def demo_request() -> OpenRequest | None:

@@ -6,10 +6,12 @@ command line, so both find the same file.
 - :func:`project_store_path`: beside the sequence's sources
   (:func:`core.annotations.store.default_store_path`), except for the bundled assets
   (read-only for the user, e.g. the demo pair), whose projects go to
-  ``<studio home>/projects/``.
+  ``<studio home>/projects/``; a lone video named by a modality word keeps the project it
+  had under its earlier name (:func:`earlier_name`).
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 
@@ -24,13 +26,63 @@ def studio_home() -> Path:
 
 
 def project_store_path(info) -> Path:
-    """The annotation store of the sequence ``info`` (a ``SequenceInfo``) opens with."""
+    """The annotation store of the sequence ``info`` (a ``SequenceInfo``) opens with: the
+    project under its earlier name (:func:`earlier_project`) while none exists under its name."""
     path = default_store_path(info)
     try:
         path.resolve().relative_to(assets_dir().resolve())
     except ValueError:
-        return path
+        return path if path.exists() else earlier_project(info, path) or path
     return studio_home() / "projects" / path.name
+
+
+def earlier_name(info) -> str | None:
+    """The other name the footage of ``info`` (a ``SequenceInfo``) of one stream file had, when
+    it differs from today's: its file's stem. Until 2026-12-07 a video opened alone was named
+    after its file, so every ``<clip>/thermal.avi`` was "thermal"; it now takes its folder's name
+    (``core.sequences.layouts.lone_video_name``), as the folder ``<clip>/`` opened as a sequence
+    does. None for footage of two streams or of a frame folder."""
+    sources = {str(p) for p in (info.visible_source, info.thermal_source) if p is not None}
+    if len(sources) != 1:
+        return None
+    source = Path(sources.pop())
+    return None if source.is_dir() or source.stem == info.name else source.stem
+
+
+def earlier_project(info, path: Path) -> Path | None:
+    """The project beside ``path`` (the store path of ``info``'s name) under the footage's
+    :func:`earlier_name`, when it exists and was made on the streams ``info`` reads
+    (:func:`same_streams`); else None."""
+    earlier = earlier_store_path(info, path)
+    return earlier if earlier is not None and made_on_same_streams(earlier, info) else None
+
+
+def earlier_store_path(info, path: Path) -> Path | None:
+    """``path`` (a store path of ``info``'s name) with the file name the footage's
+    :func:`earlier_name` gave it, or None when it had no other name."""
+    name = earlier_name(info)
+    return None if name is None else path.with_name(default_store_path(dataclasses.replace(info, name=name)).name)
+
+
+def made_on_same_streams(path: Path, info) -> bool:
+    """Whether the project file ``path`` exists and records the streams ``info`` reads; a file
+    that cannot be read as a project counts as no."""
+    import sqlite3
+
+    from core.annotations.store import AnnotationStore, StoreError
+
+    if not path.is_file():
+        return False
+    try:
+        store = AnnotationStore.open(path, read_only=True)
+    except (StoreError, sqlite3.Error, OSError):
+        return False
+    try:
+        return same_streams(store, info)
+    except (StoreError, sqlite3.Error):
+        return False
+    finally:
+        store.close()
 
 
 def stream_files(info) -> list[str]:
