@@ -6,23 +6,9 @@ on .../antiuav-4". A project follows footage whose stream files are the ones it 
 both directions; footage with other stream files is still refused."""
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
-
-def _clip(folder, name: str = "thermal.avi", frames: int = 6):
-    """``folder/<name>``: ``frames`` grey 64x48 frames (a bright blob moving right) and its
-    ``groundtruth.txt``; returns the video."""
-    folder.mkdir(parents=True)
-    video = folder / name
-    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, (64, 48))
-    for i in range(frames):
-        frame = np.full((48, 64, 3), 20, np.uint8)
-        frame[18:28, 10 + 2 * i:22 + 2 * i] = 230
-        writer.write(frame)
-    writer.release()
-    (folder / "groundtruth.txt").write_text("".join(f"{10 + 2 * i},18,12,10\n" for i in range(frames)))
-    return video
+from tests.lone_clips import grey_clip
 
 
 def _close_error_boxes():
@@ -36,7 +22,7 @@ def _close_error_boxes():
 def test_a_project_of_a_video_opens_with_the_folder_that_holds_it_and_back(qtbot, tmp_path):
     from tests.app.conftest import new_window
 
-    video = _clip(tmp_path / "clip-4")
+    video = grey_clip(tmp_path / "clip-4")
     store = tmp_path / "projects" / "clip.rgbt.sqlite"
     store.parent.mkdir()
     first = new_window(qtbot)
@@ -61,8 +47,8 @@ def test_a_project_of_a_video_opens_with_the_folder_that_holds_it_and_back(qtbot
 def test_a_project_of_a_video_is_still_refused_for_other_footage(qtbot, tmp_path):
     from tests.app.conftest import new_window
 
-    video = _clip(tmp_path / "clip-4")
-    other = _clip(tmp_path / "clip-9")
+    video = grey_clip(tmp_path / "clip-4")
+    other = grey_clip(tmp_path / "clip-9")
     store = tmp_path / "clip.rgbt.sqlite"
     first = new_window(qtbot)
     first.open_sequence(video, store=str(store))

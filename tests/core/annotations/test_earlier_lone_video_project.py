@@ -9,22 +9,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import cv2
-import numpy as np
 import pytest
 
-
-def _clip(folder: Path, name: str = "thermal.avi", frames: int = 4) -> Path:
-    """``folder/<name>``: ``frames`` grey 64x48 frames (MJPG); returns the video."""
-    folder.mkdir(parents=True)
-    video = folder / name
-    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, (64, 48))
-    for i in range(frames):
-        frame = np.full((48, 64, 3), 20, np.uint8)
-        frame[18:28, 10 + 2 * i:22 + 2 * i] = 230
-        writer.write(frame)
-    writer.release()
-    return video
+from tests.lone_clips import grey_clip
 
 
 def _project(path: Path, sources: list[Path]) -> None:
@@ -52,7 +39,7 @@ def _info(video: Path):
 def test_the_project_under_the_video_s_earlier_name_is_found(tmp_path):
     from core.annotations.project_paths import project_store_path
 
-    video = _clip(tmp_path / "clip-4")
+    video = grey_clip(tmp_path / "clip-4")
     earlier = tmp_path / "clip-4" / "thermal.rgbt.sqlite"
     _project(earlier, [video])
     info = _info(video)
@@ -63,7 +50,7 @@ def test_the_project_under_the_video_s_earlier_name_is_found(tmp_path):
 def test_a_project_under_the_new_name_wins(tmp_path):
     from core.annotations.project_paths import project_store_path
 
-    video = _clip(tmp_path / "clip-4")
+    video = grey_clip(tmp_path / "clip-4")
     _project(tmp_path / "clip-4" / "thermal.rgbt.sqlite", [video])
     _project(tmp_path / "clip-4" / "clip-4.rgbt.sqlite", [video])
     assert project_store_path(_info(video)) == tmp_path / "clip-4" / "clip-4.rgbt.sqlite"
@@ -72,8 +59,8 @@ def test_a_project_under_the_new_name_wins(tmp_path):
 def test_an_earlier_named_project_of_other_streams_is_not_taken(tmp_path):
     from core.annotations.project_paths import project_store_path
 
-    video = _clip(tmp_path / "clip-4")
-    other = _clip(tmp_path / "elsewhere", name="flight.avi")
+    video = grey_clip(tmp_path / "clip-4")
+    other = grey_clip(tmp_path / "elsewhere", name="flight.avi")
     _project(tmp_path / "clip-4" / "thermal.rgbt.sqlite", [other])
     assert project_store_path(_info(video)) == tmp_path / "clip-4" / "clip-4.rgbt.sqlite"
 
@@ -81,7 +68,7 @@ def test_an_earlier_named_project_of_other_streams_is_not_taken(tmp_path):
 def test_a_damaged_earlier_named_file_is_not_taken(tmp_path):
     from core.annotations.project_paths import project_store_path
 
-    video = _clip(tmp_path / "clip-4")
+    video = grey_clip(tmp_path / "clip-4")
     (tmp_path / "clip-4" / "thermal.rgbt.sqlite").write_bytes(b"not a database" * 100)
     assert project_store_path(_info(video)) == tmp_path / "clip-4" / "clip-4.rgbt.sqlite"
 
@@ -89,7 +76,7 @@ def test_a_damaged_earlier_named_file_is_not_taken(tmp_path):
 def test_a_video_named_by_its_own_file_has_no_earlier_name(tmp_path):
     from core.annotations.project_paths import earlier_name
 
-    assert earlier_name(_info(_clip(tmp_path / "clip-4", name="flight.avi"))) is None
+    assert earlier_name(_info(grey_clip(tmp_path / "clip-4", name="flight.avi"))) is None
 
 
 def test_beside_a_read_only_folder_the_earlier_named_home_project_is_found(tmp_path, monkeypatch):
@@ -98,7 +85,7 @@ def test_beside_a_read_only_folder_the_earlier_named_home_project_is_found(tmp_p
 
     monkeypatch.setenv("RGBT_STUDIO_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(project, "writable_folder", lambda folder: False)
-    video = _clip(tmp_path / "clip-4")
+    video = grey_clip(tmp_path / "clip-4")
     info = _info(video)
     earlier = project._home_fallback(tmp_path / "clip-4" / "thermal.rgbt.sqlite")
     assert earlier.name.startswith("thermal-")

@@ -5,26 +5,14 @@ studio names "thermal") drawn on the folder ``antiuav-4/`` said "note: P was mad
 the stream files the sequence reads is its own: no note."""
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
 from core.cli import main
+from tests.lone_clips import grey_clip
 
 FRAMES = 6
 
 
-def _clip(folder):
-    """``folder/thermal.avi`` (6 grey 64x48 frames) and its ``groundtruth.txt``."""
-    folder.mkdir(parents=True)
-    video = folder / "thermal.avi"
-    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 25.0, (64, 48))
-    for i in range(FRAMES):
-        frame = np.full((48, 64, 3), 20, np.uint8)
-        frame[18:28, 10 + 2 * i:22 + 2 * i] = 230
-        writer.write(frame)
-    writer.release()
-    (folder / "groundtruth.txt").write_text("".join(f"{10 + 2 * i},18,12,10\n" for i in range(FRAMES)))
-    return video
 
 
 def _project(path, name: str, sources):
@@ -47,7 +35,7 @@ def test_the_project_of_the_video_is_the_folder_s_own(tmp_path):
     from core.annotations.store import AnnotationStore
     from core.sequences import open_sequence
 
-    video = _clip(tmp_path / "clip-4")
+    video = grey_clip(tmp_path / "clip-4")
     path = _project(tmp_path / "clip.rgbt.sqlite", "thermal", [video])
     sequence = open_sequence(video.parent)
     try:
@@ -58,7 +46,7 @@ def test_the_project_of_the_video_is_the_folder_s_own(tmp_path):
 
 
 def test_render_draws_it_without_a_note(tmp_path, capsys):
-    video = _clip(tmp_path / "clip-4")
+    video = grey_clip(tmp_path / "clip-4")
     path = _project(tmp_path / "clip.rgbt.sqlite", "thermal", [video])
     assert main(["render", str(video.parent), "--no-ground-truth", "--store", str(path),
                  "--out", str(tmp_path / "r.mp4")]) == 0
@@ -66,8 +54,8 @@ def test_render_draws_it_without_a_note(tmp_path, capsys):
 
 
 def test_another_footage_s_project_still_gets_its_note(tmp_path, capsys):
-    video = _clip(tmp_path / "clip-4")
-    other = _clip(tmp_path / "clip-9")
+    video = grey_clip(tmp_path / "clip-4")
+    other = grey_clip(tmp_path / "clip-9")
     path = _project(tmp_path / "clip.rgbt.sqlite", "thermal", [other])
     assert main(["render", str(video.parent), "--no-ground-truth", "--store", str(path),
                  "--out", str(tmp_path / "r.mp4")]) == 0
