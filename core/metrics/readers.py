@@ -14,11 +14,9 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.groundtruth import refuse_mixed_layouts
+from core.annotations.formats.header import convention_problem, header_columns, header_lines
 from core.annotations.formats.text import (
-    convention_problem,
     first_box_line,
-    header_columns,
-    header_lines,
     header_to_xywh,
     normalize_values,
     read_text,

@@ -26,7 +26,7 @@ are read, told apart by the width of their rows:
   a static person or a reflection) is skipped, and how many is said; an object of only such rows
   is not offered.
 
-A first line of column names is skipped (:func:`core.annotations.formats.text.header_lines`);
+A first line of column names is skipped (:func:`core.annotations.formats.header.header_lines`);
 when it opens with a separator (``,x,y,w,h``: pandas' ``to_csv`` with its row index; R's
 ``write.csv`` writes ``"","x","y","w","h"`` above ``"1",10,20,30,40``), the unnamed first column
 is a row index and is left out, said.
@@ -45,19 +45,21 @@ from pathlib import Path
 
 import numpy as np
 
-from core.annotations.formats.rows import records_from_rows, rows_absent
-from core.annotations.formats.text import (
+from core.annotations.formats.header import (
     CONVENTION_WORDS,
     box_columns,
     header_lines,
     header_names,
+    refuse_header_only,
+)
+from core.annotations.formats.rows import records_from_rows, rows_absent
+from core.annotations.formats.text import (
     header_to_xywh,
     normalize_values,
     parse_boxes,
     read_box_pairs,
     read_corners,
     read_text,
-    refuse_header_only,
     refuse_separator_problems,
     separator_problem,
     swapped_corner,
@@ -187,7 +189,7 @@ def _without_row_index(lines: list[str]) -> list[str] | None:
 
 def _header_kind(path: Path, header: str, width: int) -> str | None:
     """What the header line names the box columns of rows ``width`` values wide
-    (:func:`core.annotations.formats.text.box_columns`, the rule of every box reader:
+    (:func:`core.annotations.formats.header.box_columns`, the rule of every box reader:
     ``"corners"``, ``"centre"``, ``"xywh"`` or None): x1,y1,x2,y2 (4), frame,x1,y1,x2,y2 (5),
     MOT's frame,id,x1,y1,x2,y2,... (6 and more); None for 8 (a polygon's points)."""
     names = header_names(header)

@@ -21,11 +21,10 @@ from pathlib import Path
 
 import numpy as np
 
+from core.annotations.formats.header import header_columns, header_lines
 from core.annotations.formats.rows import records_from_rows, rows_absent
 from core.annotations.formats.text import (
     first_box_line,
-    header_columns,
-    header_lines,
     normalize_values,
     read_box_pairs,
     read_boxes,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.annotations.formats.text import header_lines, read_box_pairs, read_boxes, read_corners
+from core.annotations.formats.header import header_lines
+from core.annotations.formats.text import read_box_pairs, read_boxes, read_corners
 from core.errors import AnnotationFormatError
 from core.metrics.readers import read_box_rows
 

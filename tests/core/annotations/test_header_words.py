@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from core.annotations.formats.box_import import read_box_file
-from core.annotations.formats.text import header_lines, read_boxes
+from core.annotations.formats.header import header_lines
+from core.annotations.formats.text import read_boxes
 
 
 @pytest.mark.parametrize("header, box", [
