@@ -88,18 +88,19 @@ def batches(config: TrainConfig, spec: CropSpec, rank: int, start: int, stop: in
     loader = torch.utils.data.DataLoader(dataset, batch_size=None, num_workers=config.workers,
                                          persistent_workers=False, prefetch_factor=2,
                                          multiprocessing_context="spawn", worker_init_fn=ignore_stop_signals)
-    with signals_left_to_new_processes():
-        iterator = iter(loader)  # starts the workers
-    return _closing_workers(iterator)
+    return _closing_workers(loader)
 
 
-def _closing_workers(iterator) -> Iterator[dict[str, torch.Tensor]]:
+def _closing_workers(loader: torch.utils.data.DataLoader) -> Iterator[dict[str, torch.Tensor]]:
     """The loader's batches. A Ctrl+C or SIGTERM while a batch is awaited stops the run once it has
     come (a second one at once): interrupted while it took a batch over from a worker, the
     training process broke the worker's file-descriptor handshake ('ConnectionResetError'
     traceback, or the worker aborted: 'terminate called without an active exception', and the
     run said only 'cancelled'). Closing it (the trainer does when the job ends, also on Ctrl+C)
-    stops the workers then, not whenever the loader is garbage collected."""
+    stops the workers then, not whenever the loader is garbage collected. The workers start at
+    the first batch asked for."""
+    with signals_left_to_new_processes():
+        iterator = iter(loader)  # starts the workers
     try:
         while True:
             with interrupt_deferred(second_raises=True):  # never in the middle of taking a batch over

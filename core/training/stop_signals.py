@@ -9,8 +9,11 @@ or ``docker stop``: SIGTERM, raised as ``KeyboardInterrupt`` by :func:`core.trai
 """
 from __future__ import annotations
 
+import atexit
 import contextlib
+import os
 import signal
+import sys
 import threading
 
 
@@ -70,3 +73,17 @@ def ignore_stop_signals(worker: int) -> None:
     middle of saving a checkpoint pair) instead of stopping the run as it does on SIGTERM."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    atexit.register(_exit_now)
+
+
+def _exit_now() -> None:
+    """A worker's last act: leave without the interpreter's finalization. Stopped while it still
+    had batches in flight, its daemon threads (the queue's feeder, the file-descriptor sharer)
+    were inside torch's C++ code when finalization ended them, and the worker aborted
+    ('terminate called without an active exception'), which the training process then raised as
+    'DataLoader worker is killed by signal: Aborted'. The training process has every batch it
+    asked for by the time it stops its workers."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    os._exit(0)
