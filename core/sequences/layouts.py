@@ -45,6 +45,13 @@ import os
 from pathlib import Path
 
 from core.errors import SequenceError
+from core.sequences.declared import (
+    SOURCE_FILE,
+    declared_fps,
+    declared_modality,
+    exported_fps,
+    exported_one_stream,
+)
 from core.sequences.pair import MODALITY_WORDS, PairSequence
 from core.sequences.sources import (
     VIDEO_EXTENSIONS,
@@ -75,10 +82,6 @@ _PAIR_FOLDERS = (
 # Mean per-pixel (max - min over the 3 channels) above which a frame counts as colour;
 # gray frames stored as JPEG colour have a spread of about 0-1.
 COLOUR_SPREAD = 3.0
-SOURCE_FILE = "SOURCE.txt"
-#: written at the root of every export folder the studio makes (``core.annotations.formats.export``):
-#: the sequence name, on single-stream footage a ``modality:`` line naming the one stream, then a note
-EXPORT_MARKER = ".rgbt-studio-export"
 
 EXPECTED = ("v/ + i/ (GTOT); visible/ + infrared/ (LasHeR, RGBT234, RGBT210); rgb/ + ir/ (VTUAV); "
             "color/ + ir/ (VOT-RGBT); visual/ or visible/ + thermal/ (folder pair); "
@@ -213,74 +216,6 @@ def _video_streams(folder: Path) -> tuple[Path | None, Path | None]:
                                     "known; open the two you mean as a pair (visible, thermal), or move the other out")
     partner = partners[0] if partners else None
     return (visible, partner) if thermal is None else (partner, thermal)
-
-
-def _key_lines(path: Path) -> list[tuple[str, str]]:
-    """``(key, value)`` of every line of the small ``key: value`` text file ``path`` (a
-    ``SOURCE.txt``, GOT-10k's ``meta_info.ini``, the :data:`EXPORT_MARKER`), one pair per line,
-    the key stripped and lower-cased ("" for a line without ``:``); [] when it cannot be read. A
-    UTF-8 BOM (Windows Notepad's) is no part of the first key."""
-    try:
-        lines = path.read_text(encoding="utf-8-sig", errors="replace").splitlines()
-    except OSError:
-        return []
-    return [(key.strip().lower(), value) for key, _, value in (line.partition(":") for line in lines)]
-
-
-def _modality(lines: list[tuple[str, str]]) -> tuple[bool, str | None]:
-    """``(found, modality)`` from the first ``modality:`` line with a value: ``visible`` /
-    ``thermal``, or None for a word that names neither; ``(False, None)`` without such a line."""
-    for key, value in lines:
-        if key == "modality" and value.split():
-            return True, MODALITY_OF_WORD.get(value.split()[0].strip(" ,;()").lower())
-    return False, None
-
-
-def declared_modality(folder: Path) -> str | None:
-    """``visible`` / ``thermal`` from the ``modality:`` line of ``folder/SOURCE.txt``, else of
-    ``folder/meta_info.ini`` (the GOT-10k export writes ``modality: visible`` / ``thermal``
-    there), else None."""
-    for name in (SOURCE_FILE, "meta_info.ini"):
-        found, modality = _modality(_key_lines(folder / name))
-        if found:
-            return modality
-    return None
-
-
-def exported_one_stream(folder: Path) -> str | None:
-    """``visible`` / ``thermal`` when ``folder`` is the studio's LasHeR / RGBT234 export of
-    single-stream footage (the ``modality:`` line of its :data:`EXPORT_MARKER`, after the
-    sequence name on its first line): the layout needs both folders, so one holds a stand-in (a
-    thermal-only sequence's thermal frames again in ``visible/``), and the folder reopened as a
-    visible + thermal pair. Else None."""
-    return _modality(_key_lines(folder / EXPORT_MARKER)[1:])[1]
-
-
-def declared_fps(folder: Path) -> float | None:
-    """The frame rate of a GOT-10k folder's ``meta_info.ini`` (``anno_fps: 25Hz``; the studio's
-    GOT-10k export writes the source's rate there), else None: image folders carry no rate
-    otherwise, and the drone video's export reopened at 30 fps, its clock 16.7 s for 20 s."""
-    for key, value in _key_lines(folder / "meta_info.ini"):
-        if key == "anno_fps":
-            try:
-                fps = float(value.strip().lower().removesuffix("hz"))
-            except ValueError:
-                return None
-            return fps if 0.0 < fps < 1000.0 else None
-    return None
-
-
-def exported_fps(folder: Path) -> float | None:
-    """The frame rate the studio's LasHeR / RGBT234 export wrote in its :data:`EXPORT_MARKER`
-    (``fps: 25``, after the sequence name), else None."""
-    for key, value in _key_lines(folder / EXPORT_MARKER)[1:]:
-        if key == "fps":
-            try:
-                fps = float(value)
-            except ValueError:
-                return None
-            return fps if 0.0 < fps < 1000.0 else None
-    return None
 
 
 def is_colour(image) -> bool:

@@ -17,7 +17,7 @@ stand-in the studio shows (a visible-only sequence's thermal frames are the visi
 thermal-only one's visible frames the thermal frames), so that RGB-T loaders still read
 it; the export says so first among its warnings and in ``EXPORT_MARKER``
 (:func:`stand_in_note`), whose ``modality:`` line makes the folder reopen as the one stream it
-holds (``core.sequences.layouts.exported_one_stream``). The one-folder-per-modality layouts
+holds (``core.sequences.declared.exported_one_stream``). The one-folder-per-modality layouts
 (GOT-10k, LaSOT) write a single-modality sequence as ONE folder ``<name>`` of the stream it has:
 a second folder of the same frames and boxes was a second sequence to a toolkit, the clip
 scored twice.
@@ -28,7 +28,7 @@ scored twice.
   reads it with the other labels) and ``meta_info.ini``.
 - LaSOT style: per modality ``img/00000001.jpg``, ``groundtruth.txt``,
   ``full_occlusion.txt``, ``out_of_view.txt``, and ``SOURCE.txt`` with the ``modality:`` line
-  that reopening the folder reads (``core.sequences.layouts.declared_modality``).
+  that reopening the folder reads (``core.sequences.declared.declared_modality``).
 """
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ from core.annotations.records import FrameAnnotation, Provenance
 from core.errors import ExportError
 from core.fileio import atomic_directory, inside, safe_component
 from core.progress import Job, Progress
-from core.sequences.layouts import EXPORT_MARKER, SOURCE_FILE
+from core.sequences.declared import EXPORT_MARKER, SOURCE_FILE
 from core.wording import plural, verb
 
 EXPORT_FORMATS = ("lasher", "rgbt234", "got10k", "lasot")
@@ -147,7 +147,7 @@ def _fps_text(fps) -> str | None:
 def _marker_text(sequence, note: str | None, *, with_fps: bool = False) -> str:
     """The EXPORT_MARKER file: the sequence name, then, on single-stream footage, a ``modality:``
     line naming the one stream (reopening the folder reads it,
-    ``core.sequences.layouts.exported_one_stream``), with ``with_fps`` an ``fps: 25`` line (the
+    ``core.sequences.declared.exported_one_stream``), with ``with_fps`` an ``fps: 25`` line (the
     source's frame rate: the LasHeR / RGBT234 layout has no place for it, and the hidden marker is
     no part of what their toolkits read), then the stand-in note."""
     lines = [sequence.info.name]
@@ -340,7 +340,7 @@ def _stored_modality(sequence, attr: str) -> str:
     """What the frames written for ``attr`` (``visible`` / ``thermal``) are: on single-stream
     footage both folders hold the one stream (:func:`stand_in_note`), and ``meta_info.ini``
     says so, since reopening the folder reads its ``modality:`` line
-    (``core.sequences.layouts.declared_modality``): a thermal-only sequence's ``<name>/``
+    (``core.sequences.declared.declared_modality``): a thermal-only sequence's ``<name>/``
     reopened as visible-only when it said ``visible``."""
     info = sequence.info
     if getattr(info, "thermal_only", False):

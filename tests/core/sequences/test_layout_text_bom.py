@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from core.errors import SequenceError
-from core.sequences.layouts import declared_fps, declared_modality, detect_layout
+from core.sequences.declared import declared_fps, declared_modality
+from core.sequences.layouts import detect_layout
 
 
 def _frames(folder, count=3):
