@@ -3,15 +3,7 @@ import reads it: it said "one box per line (x,y,w,h...)" of GTOT's groundTruth_v
 are corners x1 y1 x2 y2 (read so), and nothing of a file shorter than the footage."""
 from __future__ import annotations
 
-
-def _answers(*replies):
-    asked = []
-
-    def hook(title, text, choices):
-        asked.append((title, text, choices))
-        return replies[len(asked) - 1]
-    hook.asked = asked
-    return hook
+from tests.app.test_box_file_import import _answers
 
 
 def test_the_question_says_gtot_rows_are_corners(window, pair_files, tmp_path):
@@ -50,7 +42,6 @@ def test_a_file_shorter_than_the_footage_is_said_before_and_after(window, pair_f
     assert short in hook.asked[0][1]
     assert short in window.statusBar().currentMessage()
     assert len(window.document.records) == 5
-
 
 
 def test_pre_labels_take_the_scores_of_track_scores_beside_them(window, pair_files, synthetic, tmp_path):
