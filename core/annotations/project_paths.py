@@ -11,11 +11,10 @@ command line, so both find the same file.
 """
 from __future__ import annotations
 
-import dataclasses
 import os
 from pathlib import Path
 
-from core.annotations.store import default_store_path
+from core.annotations.store import default_store_path, store_file_name
 from core.assets import assets_dir
 
 
@@ -61,7 +60,7 @@ def earlier_store_path(info, path: Path) -> Path | None:
     """``path`` (a store path of ``info``'s name) with the file name the footage's
     :func:`earlier_name` gave it, or None when it had no other name."""
     name = earlier_name(info)
-    return None if name is None else path.with_name(default_store_path(dataclasses.replace(info, name=name)).name)
+    return None if name is None else path.with_name(store_file_name(name))
 
 
 def made_on_same_streams(path: Path, info) -> bool:

@@ -97,15 +97,21 @@ def default_store_path(info) -> Path:
     to :meth:`AnnotationStore.open` instead.
     """
     source = info.visible_source or info.thermal_source
-    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(info.name)) or "sequence"
     if source is None:
-        return Path.cwd() / f"{safe}{STORE_SUFFIX}"
+        return Path.cwd() / store_file_name(info.name)
     source = Path(source)
     if source.is_dir():
         folder = source.parent if source.name.lower() in _MODALITY_FOLDERS else source
     else:
         folder = source.parent  # beside the visible video (or the thermal one)
-    return folder / f"{safe}{STORE_SUFFIX}"
+    return folder / store_file_name(info.name)
+
+
+def store_file_name(name: str) -> str:
+    """``<name>.rgbt.sqlite``, the name's characters other than letters, digits, ``-``, ``_``
+    and ``.`` made ``_`` ("sequence" for an empty name)."""
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in str(name)) or "sequence"
+    return f"{safe}{STORE_SUFFIX}"
 
 
 def _box_columns(box) -> tuple:
