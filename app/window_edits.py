@@ -141,13 +141,20 @@ class EditGlue(WindowGlue):
             return
         self._execute(command)
 
+    def _range_around_frame(self) -> tuple[int, int] | None:
+        """The range shown on the timeline (``[start, stop)``) when it holds the frame shown and
+        more than one frame: where O, Del and Q on an absent frame act on the whole range."""
+        selected = self.w.timeline.selected_range()
+        if selected is not None and selected[0] <= self.w.frame < selected[1] and selected[1] - selected[0] > 1:
+            return selected
+        return None
+
     def toggle_absent(self) -> None:
         """O, and O again: the box the frame had comes back (remembered in the project)."""
         if self.doc is None or self.doc.refuse_if_read_only():
             return
         frame = self.w.frame
-        selected = self.w.timeline.selected_range()
-        if selected is not None and selected[0] <= frame < selected[1] and selected[1] - selected[0] > 1:
+        if (selected := self._range_around_frame()) is not None:
             self._absent_range(*selected)
             return
         record = self.doc.record(frame)
@@ -186,8 +193,8 @@ class EditGlue(WindowGlue):
         if self._no_record("occluded"):
             return
         record = self.doc.record(self.w.frame)
-        selected = self.w.timeline.selected_range()
-        in_range = selected is not None and selected[0] <= self.w.frame < selected[1] and selected[1] - selected[0] > 1
+        selected = self._range_around_frame()
+        in_range = selected is not None
         if in_range and record.absent:
             if not self.doc.refuse_if_read_only():
                 self._occluded_range(*selected, occluded=not record.occluded)
@@ -223,8 +230,7 @@ class EditGlue(WindowGlue):
         alone while O marked the whole range, and said nothing of the range)."""
         if self.doc is None:
             return
-        selected = self.w.timeline.selected_range()
-        if selected is not None and selected[0] <= self.w.frame < selected[1] and selected[1] - selected[0] > 1:
+        if (selected := self._range_around_frame()) is not None:
             if not self.doc.refuse_if_read_only():
                 self._delete_range(*selected)
             return
