@@ -260,7 +260,7 @@ class OnnxEngine:
         try:
             self.session.run(self.output_names, feed)
         except Exception as error:  # noqa: BLE001 - ORT raises its own untyped errors
-            reason = (str(error).strip().splitlines() or [type(error).__name__])[0]
+            reason = _first_line(error)
             if device == "cuda":
                 raise ConfigError(f"device 'cuda' requested but ONNX Runtime's CUDA run failed: {reason}") from error
             self.session = self._session(ort, options, ["CPUExecutionProvider"])
