@@ -52,7 +52,7 @@ from core.sequences.declared import (
     exported_fps,
     exported_one_stream,
 )
-from core.sequences.pair import MODALITY_WORDS, PairSequence
+from core.sequences.pair import PairSequence, named_by_folder
 from core.sequences.sources import (
     VIDEO_EXTENSIONS,
     FolderSource,
@@ -364,9 +364,7 @@ def lone_video_name(video: Path) -> str:
     """The sequence name of a video opened alone: its file's stem (``flight_0042.avi`` ->
     ``flight_0042``), or its folder's name when the stem names only a modality
     (``antiuav-4/thermal.avi`` -> ``antiuav-4``), as :func:`core.sequences.pair.sequence_name` does."""
-    if video.stem.lower() in MODALITY_WORDS:
-        return video.resolve().parent.name or video.stem
-    return video.stem
+    return named_by_folder(video, video.stem)
 
 
 def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: int = 16) -> PairSequence:

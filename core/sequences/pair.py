@@ -366,8 +366,14 @@ MODALITY_WORDS = frozenset({"v", "i", "visible", "visual", "rgb", "color", "colo
 def sequence_name(visible: Path, thermal: Path) -> str:
     """``scene/visible.mp4`` + ``scene/thermal.mp4`` -> ``scene``; ``walk_rgb.mp4`` -> ``walk_rgb``."""
     stem = visible.stem if visible.is_file() else folder_name(visible)
-    if stem.lower() in MODALITY_WORDS and visible.parent == thermal.parent:
-        return visible.resolve().parent.name or stem
+    return named_by_folder(visible, stem) if visible.parent == thermal.parent else stem
+
+
+def named_by_folder(path: Path, stem: str) -> str:
+    """``stem`` (the name of the stream ``path``), or the name of the folder holding ``path`` when
+    ``stem`` names only a modality (:data:`MODALITY_WORDS`: ``scene/visible.mp4`` -> ``scene``)."""
+    if stem.lower() in MODALITY_WORDS:
+        return path.resolve().parent.name or stem
     return stem
 
 
