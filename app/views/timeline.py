@@ -184,10 +184,8 @@ class TimelineWidget(FocusRing, pg.PlotWidget):
         self.keyframes.setData(keys.astype(float), np.full(keys.size, KEY_Y))
         absent = np.flatnonzero(data.absent)
         self.absent.setData(absent.astype(float), np.full(absent.size, ABSENT_Y))
-        runs = low_confidence_runs(data.confidence, low_threshold)
-        self.low_runs.setOpts(x0=[a - 0.5 for a, _ in runs], x1=[b - 0.5 for _, b in runs])
-        for bar, mask in ((self.imported_runs, data.imported), (self.prelabel_runs, data.prelabel)):
-            runs = mask_runs(mask)
+        for bar, runs in ((self.low_runs, low_confidence_runs(data.confidence, low_threshold)),
+                          (self.imported_runs, mask_runs(data.imported)), (self.prelabel_runs, mask_runs(data.prelabel))):
             bar.setOpts(x0=[a - 0.5 for a, _ in runs], x1=[b - 0.5 for _, b in runs])
 
     def set_frame(self, frame: int) -> None:
