@@ -58,3 +58,16 @@ class ConfigError(RGBTError):
 
 class Cancelled(RGBTError):
     """A long job was cancelled by the user; whatever it committed before stays committed."""
+
+
+def first_line(error: BaseException, *, limit: int | None = None) -> str:
+    """The first non-blank line of an error's text, stripped, for a one-line message.
+
+    Library errors (ONNX Runtime, torch's zip reader, h5py) often run over several lines, the
+    first sometimes blank; an error with no text gives its type's name. ``limit`` cuts the
+    line to that many characters, ending it with "..." when something was cut.
+    """
+    line = next((part.strip() for part in str(error).splitlines() if part.strip()), type(error).__name__)
+    if limit is not None and len(line) > limit:
+        return line[:max(limit - 3, 0)].rstrip() + "..."
+    return line
