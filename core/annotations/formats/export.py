@@ -28,7 +28,8 @@ scored twice.
   reads it with the other labels) and ``meta_info.ini``.
 - LaSOT style: per modality ``img/00000001.jpg``, ``groundtruth.txt``,
   ``full_occlusion.txt``, ``out_of_view.txt``, and ``SOURCE.txt`` with the ``modality:`` line
-  that reopening the folder reads (``core.sequences.declared.declared_modality``).
+  that reopening the folder reads (``core.sequences.declared.declared_modality``) and an
+  ``fps:`` line (the source's frame rate; left out when unknown).
 """
 from __future__ import annotations
 
@@ -386,17 +387,22 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
 
 def export_lasot(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
                  quality: int = 95) -> Job[ExportResult]:
-    """LaSOT-style layout in ``out_dir``: one folder per modality with ``img/`` and label files."""
+    """LaSOT-style layout in ``out_dir``: one folder per modality with ``img/`` and label files.
+    Each folder's ``SOURCE.txt`` names the stream it holds (``modality: thermal``) and the source's
+    frame rate (``fps: 25``; LaSOT has no meta file, and image folders otherwise reopen at 30 fps)."""
 
     def write_labels(tmp: Path, entries, n: int) -> None:
         occlusion, out_of_view = lasot_labels(records, n)
+        fps = _fps_text(getattr(sequence.info, "fps", None))
+        fps_line = f"fps: {fps}\n" if fps is not None else ""
         for folder, attr, thermal in entries:
             _text(tmp / folder / "groundtruth.txt", format_rows(rows_from_records(records, n, thermal=thermal)))
             _text(tmp / folder / "full_occlusion.txt", occlusion)
             _text(tmp / folder / "out_of_view.txt", out_of_view)
-            # LaSOT has no meta file; without this line gray visible frames (TNO's) reopened as thermal-only
+            # LaSOT has no meta file; without the modality line gray visible frames (TNO's) reopened as
+            # thermal-only, and without the fps line the frames reopened at 30 fps
             _text(tmp / folder / SOURCE_FILE, f"rgbt-studio export of {sequence.info.name}\n"
-                                              f"modality: {_stored_modality(sequence, attr)}\n")
+                                              f"modality: {_stored_modality(sequence, attr)}\n{fps_line}")
 
     return (yield from _export_per_modality(sequence, records, out_dir, "img", quality, write_labels))
 
