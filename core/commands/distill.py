@@ -48,7 +48,8 @@ def register(subparsers) -> None:
                              "(with --data; default 0.25; 0 = none)")
     parser.add_argument("--replay", type=float, default=None,
                         help="share of each fine-tuning batch rehearsed from the synthetic training stream, "
-                             "with the initial student as soft target (with --data; default 0.5; 0 = off)")
+                             "with the initial student as soft target (with --data; default 0.5; 0 = off; spread "
+                             "over the steps where one batch cannot hold it, e.g. --batch-size 1)")
     parser.add_argument("--shift-cells", type=int, default=None,
                         help="random shift of the stored crops, in feature cells (with --data; default 3; 0 = off)")
     parser.add_argument("--kd-agreement-iou", type=float, default=None,

@@ -25,7 +25,7 @@ from core.distillation.dataset import load_items
 from core.distillation.finetune_checks import NoHeldOutCheck, check_model_sides, crop_sides, no_held_out_box
 from core.distillation.held_out import HeldOutScore, score_held_out
 from core.distillation.item_tensors import batch as _batch
-from core.distillation.replay import ReplayStream
+from core.distillation.replay import ReplayStream, replay_rows_at
 from core.distillation.stored_teacher import stored_teacher_loss, teacher_agreement
 from core.errors import ConfigError, DistillationDataError
 from core.models.checkpoint import load_checkpoint, save_checkpoint
@@ -47,8 +47,9 @@ class FinetuneConfig:
     terms against the stored teacher maps (0 switches a term off).
 
     Against over-fitting a few sequences (``docs/closed_loop_results.md`` measures each):
-    replay: share of every batch drawn from the synthetic training stream with the
-    initial student's outputs as soft targets (``core.distillation.replay``; 0 = off);
+    replay: share of the batches' rows drawn from the synthetic training stream with the
+    initial student's outputs as soft targets (``core.distillation.replay``; 0 = off;
+    spread over the steps where a batch cannot hold it, ``replay_rows_at``);
     shift_cells / flip: random whole-cell shift (up to that many feature cells per axis)
     and mirror of the stored crops and maps (``core.distillation.augment``);
     kd_agreement_iou: distil from the stored teacher maps only on items where the
@@ -95,7 +96,7 @@ class FinetuneConfig:
         for name in ("flip", "negative_share", "kd_agreement_iou"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 problems.append(f"{name} must be in [0, 1] (got {getattr(self, name)})")
-        if not self.use_annotations and int(round(self.batch_size * self.replay)) < 1:
+        if not self.use_annotations and self.replay <= 0:
             problems.append("the control (use_annotations=False) needs rehearsal rows: replay > 0")
         if self.shift_cells < 0:
             problems.append(f"shift_cells must be >= 0 (got {self.shift_cells})")
@@ -203,22 +204,22 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
     train_negative = np.flatnonzero([item.absent for item in train])
     train_present = np.flatnonzero([not item.absent for item in train])
     agrees = teacher_agreement(train) >= config.kd_agreement_iou if config.kd_agreement_iou > 0 else None
-    replay_rows = min(int(round(config.batch_size * max(config.replay, 0.0))), config.batch_size - 1)
-    own_rows = config.batch_size - replay_rows
-    if not config.use_annotations:
-        replay_rows, own_rows = max(replay_rows, 1), 0
-    replay = ReplayStream(model, seed=config.seed) if replay_rows else None
+    replay = ReplayStream(model, seed=config.seed) if config.replay > 0 or not config.use_annotations else None
     losses: list[float] = []
     model.train()
     for module in model.modules():  # BatchNorm statistics stay those of the bundled model
         if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
             module.eval()
     for step in range(1, config.steps + 1):
+        replay_rows = replay_rows_at(step, config.batch_size, config.replay)
+        own_rows = config.batch_size - replay_rows
+        if not config.use_annotations:  # the control: only the rehearsal rows
+            replay_rows, own_rows = max(replay_rows, 1), 0
         if own_rows:
             chosen = _choose_rows(train_present, train_negative, own_rows, config.negative_share, rng)
             batch = _batch([random_augment(train[i], rng, config.shift_cells, config.flip) for i in chosen], device)
             kd_rows = torch.ones(len(chosen), dtype=torch.bool) if agrees is None else torch.from_numpy(agrees[chosen])
-        if replay is not None:
+        if replay_rows:
             extra = replay.batch(replay_rows, step)
             batch = {key: torch.cat([batch[key], extra[key]]) for key in batch} if own_rows else extra
             rehearsed = torch.ones(replay_rows, dtype=torch.bool)

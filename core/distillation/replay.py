@@ -17,6 +17,7 @@ student.
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 import torch
@@ -28,6 +29,20 @@ from core.training.sources import SyntheticSource
 
 #: the augmentation the bundled student was trained with (configs/student_kd_bundled.json)
 REPLAY_PROCESSING = ProcessingConfig(dark_visible=0.1, thermal_flat=0.1, drop_modality=0.1, thermal_as_visible=0.2)
+
+
+def replay_rows_at(step: int, batch_size: int, replay: float) -> int:
+    """Rehearsal rows of fine-tuning batch ``step`` (1-based) of ``batch_size`` rows at the
+    rehearsed share ``replay``: the rows of steps 1..step add up to ``batch_size * replay *
+    step`` rounded half up, so over a run the share is ``replay`` even where one batch
+    cannot hold it (a batch of 1, or ``batch_size * replay`` under 0.5, rounded to 0 rows
+    per batch and switched rehearsal off). A batch of 2 or more keeps at least one
+    annotated row (at most ``batch_size - 1`` rehearsed); a batch of 1 is either."""
+    if replay <= 0:
+        return 0
+    share = batch_size * replay
+    rows = math.floor(step * share + 0.5) - math.floor((step - 1) * share + 0.5)
+    return rows if batch_size == 1 else min(rows, batch_size - 1)
 
 
 class ReplayStream:

@@ -1,0 +1,59 @@
+"""Rehearsal at small batches: ``--replay`` is the share of rehearsed rows over the run, also
+where one batch cannot hold it (``distill --data --batch-size 1 --replay 0.5`` rehearsed
+nothing: round(0.5) rows per batch is 0)."""
+from __future__ import annotations
+
+import pytest
+import torch
+
+from core.annotations.records import FrameAnnotation
+from core.distillation.export import TeacherRunner, export_distillation
+from core.distillation.finetune import FinetuneConfig, finetune_student
+from core.distillation.replay import ReplayStream, replay_rows_at
+from core.models.checkpoint import save_checkpoint
+from core.models.config import student_config
+from core.models.registry import build_model
+from core.progress import run_to_end
+from core.synthetic import SyntheticConfig, SyntheticSequence
+from core.tracking.engines import TorchEngine
+
+
+@pytest.mark.parametrize(("batch_size", "replay", "steps", "rows"), [
+    (1, 0.5, 100, 50),     # every other batch is one rehearsed row
+    (1, 0.25, 100, 25),
+    (16, 0.02, 100, 32),   # 0.32 rows a batch: one row about every third batch
+    (16, 0.5, 10, 80),     # 8 in every batch, as before
+    (4, 0.0, 10, 0),
+])
+def test_the_rehearsed_rows_add_up_to_the_share(batch_size, replay, steps, rows):
+    per_step = [replay_rows_at(step, batch_size, replay) for step in range(1, steps + 1)]
+    assert sum(per_step) == rows
+    if batch_size > 1:  # every batch keeps an annotated row
+        assert max(per_step) <= batch_size - 1
+
+
+def test_a_batch_of_2_keeps_an_annotated_row():
+    assert {replay_rows_at(step, 2, 0.9) for step in range(1, 20)} == {1}
+
+
+def test_a_fine_tune_at_batch_1_rehearses_half_its_steps(tmp_path, monkeypatch):
+    torch.manual_seed(0)
+    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
+    sequence = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=10), seed=5)
+    records = {i: FrameAnnotation(i, sequence.boxes[i], keyframe=i == 0) for i in range(10) if not sequence.absent[i]}
+    runner = TeacherRunner(TorchEngine(teacher, "cpu"), teacher.config)
+    data = run_to_end(export_distillation(sequence, records, tmp_path / "d.h5", runner, frames_mode="embedded"))
+    init = save_checkpoint(tmp_path / "student.pt", build_model("student", student_config(
+        "bundled", pretrained_stem=False, depth=1)))
+    asked: list[tuple[int, int]] = []
+    real_batch = ReplayStream.batch
+
+    def counted(self, size, step):
+        asked.append((step, size))
+        return real_batch(self, size, step)
+
+    monkeypatch.setattr(ReplayStream, "batch", counted)
+    config = FinetuneConfig(steps=4, batch_size=1, replay=0.5, holdout_fraction=0.0, threads=1)
+    result = run_to_end(finetune_student(init, [data], tmp_path / "ft.pt", config))
+    assert result.steps == 4 and len(result.losses) == 4
+    assert sum(size for _, size in asked) == 2 and [step for step, _ in asked] == [1, 3]
