@@ -53,7 +53,8 @@ class HelpDialog(QDialog):
         self.table = table
         layout = QVBoxLayout(self)
         about = QLabel("Drag on either view to draw a box; drag the box or its handles to correct it "
-                       "(the frame becomes a manual keyframe). Right-drag pans, the wheel zooms.")
+                       "(the frame becomes a manual keyframe); Shift+drag draws a new box over it. Right-drag pans, "
+                       "the wheel zooms.")
         about.setWordWrap(True)  # on one line it held the dialog 937 points wide, past a small screen's edge
         layout.addWidget(about)
         layout.addWidget(table)

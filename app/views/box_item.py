@@ -9,6 +9,9 @@ Handles never overlap: on a box that is small on screen the edge handles hide (c
 only), and on a tiny one only the bottom-right corner stays (``handle_layout``); the box
 body still moves it. The set is chosen again whenever the zoom or the box changes.
 
+Shift+drag draws a new box wherever it starts, also inside this box or on a handle (where a
+plain drag moves or resizes it): the drag goes on to the view, which draws (``redraw_drag``).
+
 The coloured line is drawn over a dark outline (``app.style.outline_pen``) so that a box
 reads on any colormap; the item's bounding rectangle reaches over the outline (screen
 pixels, recomputed on zoom), its shape (what the mouse hits) is the box alone.
@@ -45,6 +48,32 @@ def _shown(layout: str, pos) -> bool:
     return (x, y) == (1.0, 1.0)
 
 
+def redraw_drag(item, ev) -> bool:
+    """Hand a Shift+left drag on ``item`` (the box or one of its handles) to its view, which
+    draws a new box from it; True when it did. The decision is taken at the drag's start and kept
+    to its end (``item._redraw``), whatever the keys do meanwhile."""
+    if ev.isStart():
+        item._redraw = (ev.button() == pg.QtCore.Qt.MouseButton.LeftButton
+                        and bool(ev.modifiers() & pg.QtCore.Qt.KeyboardModifier.ShiftModifier))
+    if not getattr(item, "_redraw", False):
+        return False
+    view = item.getViewBox()
+    if view is None:
+        return False
+    view.mouseDragEvent(ev)
+    if ev.isFinish():
+        item._redraw = False
+    return True
+
+
+class _Handle(pg.graphicsItems.ROI.Handle):
+    """A scale handle whose Shift+drag draws a new box (``redraw_drag``)."""
+
+    def mouseDragEvent(self, ev):
+        if not redraw_drag(self, ev):
+            super().mouseDragEvent(ev)
+
+
 class _Relay(QObject):
     edited = Signal(object)  # (4,) float64 x, y, w, h
 
@@ -62,10 +91,10 @@ class BoxItem(pg.ROI):
         self._setting = False
         if editable:
             for corner, anchor in (((0, 0), (1, 1)), ((1, 1), (0, 0)), ((1, 0), (0, 1)), ((0, 1), (1, 0))):
-                self.addScaleHandle(corner, anchor)
+                self.addScaleHandle(corner, anchor, item=self._handle())
             for edge, anchor in (((0.5, 0), (0.5, 1)), ((0.5, 1), (0.5, 0)), ((0, 0.5), (1, 0.5)),
                                  ((1, 0.5), (0, 0.5))):
-                self.addScaleHandle(edge, anchor)
+                self.addScaleHandle(edge, anchor, item=self._handle())
         else:
             self.setAcceptedMouseButtons(pg.QtCore.Qt.MouseButton.NoButton)
         self.sigRegionChangeFinished.connect(self._finished)
@@ -73,6 +102,16 @@ class BoxItem(pg.ROI):
         self.layout = "all"
         self._pad = (0.0, 0.0)  # item units covering half the widest outline, in x and y
         self.hide()
+
+    def _handle(self) -> _Handle:
+        return _Handle(self.handleSize, typ="s", pen=self.handlePen, hoverPen=self.handleHoverPen, parent=self,
+                       antialias=self._antialias)
+
+    def mouseDragEvent(self, ev):
+        """A plain left drag moves the box; Shift+drag draws a new one (``redraw_drag``), where
+        pyqtgraph scaled the box about its centre."""
+        if not redraw_drag(self, ev):
+            super().mouseDragEvent(ev)
 
     def screen_size(self) -> tuple[float, float] | None:
         """The box's (width, height) in device pixels, or None when not on a view."""

@@ -2,7 +2,8 @@
 
 The image is shown with ``imageAxisOrder='row-major'`` (set once by ``app.qt``), y down,
 aspect locked. Left-drag on the image draws a new box (``drawn(box)``), dragging the box
-or its handles edits it (``edited(box)``); right or middle drag pans, the wheel zooms.
+or its handles edits it (``edited(box)``), Shift+drag there draws a new one
+(``app.views.box_item.redraw_drag``); right or middle drag pans, the wheel zooms.
 Thermal frames use a colormap with fixed levels 0..255 (never auto-levels, so
 brightness means the same temperature on every frame). The visible view can blend a
 colormapped thermal layer on top (``set_overlay``).
