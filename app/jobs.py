@@ -78,12 +78,17 @@ class TrackerPool:
     (``core.trackers``) are built by name and modality. The tracking run and the teacher's
     refinement each have their own tracking process (``process``, ``refine_process``), so
     both can run at once; the in-thread cache is shared under a lock.
+
+    With engine "auto", weights whose ``.onnx`` sibling is broken run with PyTorch, as the CLI's
+    ``track`` does (``core.tracking.factory.load_with_onnx_fallback``); :meth:`take_note` says
+    so once per build.
     """
 
     def __init__(self, loader: Callable | None = None, *, process: bool = False):
         self._loader = loader
         self._cache: dict[tuple, object] = {}
         self._stamps: dict[tuple, tuple] = {}  # the weights_stamp each cached student/teacher was built for
+        self._notes: dict[str, str] = {}  # model -> what its last build skipped, until taken
         self._lock = threading.Lock()
         self.process = TrackerProcess() if process else None  # tracking runs there when a recipe exists
         # the teacher's refinement has a process of its own (started on first use), so R
@@ -129,16 +134,29 @@ class TrackerPool:
                             warnings.simplefilter("ignore", RandomWeightsWarning)
                             return load_tracker(model, weights, engine, device, allow_random=allow_random,
                                                 threads=default_threads())  # a core stays free for the GUI
-                self._cache[key] = loader(model, settings.weights(model), settings.engine, settings.device,
-                                          settings.allow_random)
+                from core.tracking.factory import load_with_onnx_fallback
+
+                weights = settings.weights(model)
+                self._cache[key], note = load_with_onnx_fallback(
+                    lambda engine: loader(model, weights, engine, settings.device, settings.allow_random),
+                    weights, settings.engine)
                 self._stamps[key] = stamp
+                if note:
+                    self._notes[model] = note
                 freeze_heap()
             return with_loop_settings(self._cache[key], settings)
+
+    def take_note(self, model: str) -> str:
+        """What the last in-thread build of ``model`` skipped (a broken ``.onnx`` beside its
+        weights, run with PyTorch instead), once: "" after, and when nothing was skipped."""
+        with self._lock:
+            return self._notes.pop(model, "")
 
     def clear(self) -> None:
         with self._lock:
             self._cache.clear()
             self._stamps.clear()
+            self._notes.clear()
 
 
 
@@ -176,7 +194,9 @@ class TrackUpdate:
     (the FramePair, or None: show only the box); ``command`` is the applied store change
     (None when nothing was written; a tracking batch holds several frames, ``frame`` is
     the one to show). ``feed``: what the network was fed on ``frame`` ("both", "thermal",
-    "visible"; "" when unknown: the init frame, OpenCV trackers)."""
+    "visible"; "" when unknown: the init frame, OpenCV trackers). ``note``: on the run's first
+    update only, what building its tracker skipped ("skipped DIR/my.onnx (...); running my.pt
+    with PyTorch", ``core.tracking.factory.onnx_fallback_note``), else ""."""
 
     model: str
     frame: int
@@ -187,6 +207,7 @@ class TrackUpdate:
     fps: float
     engine: str
     feed: str = ""
+    note: str = ""
 
 
 def _watching(cancelled: Callable[[], bool] | None) -> dict:
@@ -254,12 +275,13 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
     if remote is None:
         tracker = pool.get(name, settings, sequence.info)
         engine = engine_text(tracker)
+        note = pool.take_note(name)
         batches = ([(t.payload.frame, t.payload.box, t.payload.confidence, source.last, t.payload.feed)]
                    for t in track_sequence(tracker, source, init.box, start, stop, step))
     else:  # the tracker runs in the tracking process, which also sends frames for the live view
         batches = remote.track(recipe, pool.choice(name, settings), start, stop, init.box, live_interval, batch=True,
                                step=step, **_watching(cancelled))
-        engine = ""
+        engine = note = ""
     run_id = run_id or new_run_id(name)
     stale = store.proposals()
     earlier = store.tracker_outputs(name) if outputs is not None else {}
@@ -274,6 +296,7 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
                 raise Cancelled("stopped")
             if remote is not None:
                 engine = remote.engine
+                note = note or remote.take_note()
             frames = [item[0] for item in batch]
             current = store.records(min(frames), max(frames) + 1)
             new, rows, shown, fps, protected, last_feed = [], [], None, 0.0, False, ""
@@ -309,7 +332,8 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
                 last = new[-1]
                 frame, box, confidence, pair = shown or (last.frame, last.box, rows[-1][2], None)
                 yield Progress(done, total, f"{label}: frame {last.frame + 1}",
-                               TrackUpdate(label, frame, box, confidence, command, pair, fps, engine, last_feed))
+                               TrackUpdate(label, frame, box, confidence, command, pair, fps, engine, last_feed, note))
+                note = ""  # said once
             if protected:
                 break
     finally:
@@ -380,6 +404,7 @@ def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Anno
     remote = pool.refine_process if recipe is not None else None
     tracker = pool.get("teacher", settings) if remote is None else None
     engine = engine_text(tracker) if tracker is not None else ""
+    note = pool.take_note("teacher") if tracker is not None else ""
     run_id = run_id or new_run_id("teacher")
     source = _LastFrame(sequence)
     rate = _Rate()
@@ -397,6 +422,7 @@ def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Anno
                 fps = rate.tick()
                 if remote is not None:
                     engine = remote.engine
+                    note = note or remote.take_note()
                 if frame < a:
                     yield Progress(done, total, f"teacher: catching up at frame {frame + 1}")
                     continue
@@ -407,7 +433,8 @@ def refine_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Anno
                 written += 1
                 pair = source.last if remote is None else sent_pair
                 yield Progress(done, total, f"teacher: frame {frame + 1}",
-                               TrackUpdate("teacher", frame, box, confidence, None, pair, fps, engine, feed))
+                               TrackUpdate("teacher", frame, box, confidence, None, pair, fps, engine, feed, note))
+                note = ""  # said once
         finally:
             inner.close()
     return written

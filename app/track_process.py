@@ -18,7 +18,9 @@ thread writes the store as before; ``feed``: what the network was fed on that fr
 
 Messages parent -> child: ``("prepare", recipe, choice)``, ``("track", recipe, choice,
 start, stop, box, live_interval, step)`` (step 1, or -1 tracking back), ``("stop",)``, ``("quit",)``. Child -> parent: ``("ready",
-engine_text)``, ``("frame", frame, box, confidence, pair or None, feed)``, ``("done", count)``,
+engine_text, note)`` (``note``: "" or, only when the tracker was just built, what its build
+skipped: a broken ``.onnx`` beside the weights, run with PyTorch instead,
+``core.tracking.factory.onnx_fallback_note``), ``("frame", frame, box, confidence, pair or None, feed)``, ``("done", count)``,
 ``("error", error_record, traceback_text)``. Boxes: (4,) float64 x, y, w, h.
 """
 from __future__ import annotations
@@ -135,10 +137,11 @@ def weights_stamp(choice) -> tuple:
 
 
 def _child_main(conn) -> None:  # the child process: no Qt here
+    import dataclasses
     import warnings
 
     from core.trackers import build_tracker, engine_text
-    from core.tracking.factory import RandomWeightsWarning
+    from core.tracking.factory import RandomWeightsWarning, load_with_onnx_fallback
     from core.tracking.run import track_sequence
 
     warnings.simplefilter("ignore", RandomWeightsWarning)
@@ -146,6 +149,7 @@ def _child_main(conn) -> None:  # the child process: no Qt here
     trackers: dict = {}
 
     def prepare(recipe, choice):
+        """(sequence, tracker, note): ``note`` is said once, by the build that fell back."""
         if recipe not in sequences:
             for old in sequences.values():
                 old.close()
@@ -154,9 +158,13 @@ def _child_main(conn) -> None:  # the child process: no Qt here
         sequence = sequences[recipe]
         key = (choice, bool(getattr(sequence.info, "thermal_only", False)))
         stamp = weights_stamp(choice)  # the file written anew since (a training run's next checkpoint): built again
+        note = ""
         if key not in trackers or trackers[key][0] != stamp:
-            trackers[key] = (stamp, build_tracker(choice, sequence.info))
-        return sequence, trackers[key][1]
+            tracker, note = load_with_onnx_fallback(
+                lambda engine: build_tracker(dataclasses.replace(choice, engine=engine), sequence.info),
+                choice.weights, choice.engine)
+            trackers[key] = (stamp, tracker)
+        return sequence, trackers[key][1], note
 
     while True:
         try:
@@ -169,8 +177,8 @@ def _child_main(conn) -> None:  # the child process: no Qt here
         if kind not in ("prepare", "track"):
             continue
         try:
-            sequence, tracker = prepare(message[1], message[2])
-            conn.send(("ready", engine_text(tracker)))
+            sequence, tracker, note = prepare(message[1], message[2])
+            conn.send(("ready", engine_text(tracker), note))
             if kind == "prepare":
                 continue
             _, _recipe, _choice, start, stop, box, live_interval, step = message
@@ -211,6 +219,9 @@ class TrackerProcess:
         self._conn = None
         self._lock = threading.Lock()
         self.engine = ""
+        #: what the last tracker build skipped ("" when nothing): set by the "ready" of the
+        #: run or prepare that built it, read once with :meth:`take_note`
+        self.note = ""
 
     @property
     def alive(self) -> bool:
@@ -277,8 +288,19 @@ class TrackerProcess:
             message = self._receive(self.START_TIMEOUT_S)
             if message[0] == "error":
                 raise rebuild_error(message[1])
-            self.engine = message[1]
+            self._ready(message)
             return self.engine
+
+    def _ready(self, message) -> None:
+        """Keep the engine text and the build's note of a ("ready", engine, note) message."""
+        self.engine = message[1]
+        if len(message) > 2 and message[2]:
+            self.note = message[2]
+
+    def take_note(self) -> str:
+        """The note of the last build that skipped something, once ("" after)."""
+        note, self.note = self.note, ""
+        return note
 
     MAX_BATCH = 64
 
@@ -299,7 +321,7 @@ class TrackerProcess:
                 if message[0] == "error":
                     finished = True
                     raise rebuild_error(message[1])
-                self.engine = message[1]
+                self._ready(message)
                 while True:
                     message = self._receive()
                     if message[0] == "frame":

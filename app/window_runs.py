@@ -80,6 +80,8 @@ class WindowRuns:
             back = getattr(run, "step", 1) < 0
             summary += self._why_tracking_stopped(run.written[0] - 1 if back else run.written[-1] + 1,
                                                   "track_back" if back else "track")
+        if getattr(run, "note", ""):  # its tracker skipped a broken .onnx beside the weights: said once
+            summary += f"; {run.note}"
         if not (self.tracking.busy or self.refining.busy):  # the other run may still go
             self.job_status.finish()
         elif run is self.tracking:  # the refinement beside it takes the bar, which kept "frame 204 100%" and Stop

@@ -86,6 +86,7 @@ class RunController(QObject):
         self._run_start, self._run_marked = 0, 0.0  # ``_mark_run``
         self._run_id: str | None = None  # the tracking run's id (``app.jobs.new_run_id``), in its note
         self._result = None
+        self.note = ""  # what building the run's tracker skipped (``TrackUpdate.note``); the window says it at the end
 
     @property
     def busy(self) -> bool:
@@ -157,6 +158,7 @@ class RunController(QObject):
         self.written = []
         self.last_update = None
         self._result = None
+        self.note = ""
         self.started.emit(text)
 
     def _progress(self, _generation: int, report) -> None:
@@ -164,6 +166,8 @@ class RunController(QObject):
         self.progress.emit(report.done, report.total, report.message)
         if update is None:
             return
+        if update.note:
+            self.note = update.note
         if update.command is not None:
             frames = [r.frame for r in update.command.records]  # a batch of the tracking process
             self.frames.extend(frames)

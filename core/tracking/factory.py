@@ -187,6 +187,45 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
                    weights_path=str(path))
 
 
+def onnx_fallback_note(error: CheckpointError, weights: str | Path | None, engine: str) -> str | None:
+    """What to say when ``load_tracker(weights=weights, engine=engine)`` raised ``error`` on the
+    ONNX export beside the checkpoint (a broken, truncated or unreadable ``<stem>.onnx`` or
+    ``<stem>.int8.onnx``) and PyTorch can run the checkpoint itself:
+    ``"skipped DIR/my.onnx (its problem); running my.pt with PyTorch"``. None when no fallback
+    applies: an engine other than "auto", the bundled weights (``weights`` None), a ``.onnx``
+    given as the weights, an error about the checkpoint, or a checkpoint of the other network
+    ("holds a teacher model, not a student": PyTorch would refuse it too). The CLI's
+    ``track`` and the studio both run the checkpoint with engine "torch" after it."""
+    if engine != "auto" or weights is None or Path(weights).suffix == ".onnx":
+        return None
+    if error.path is None or Path(error.path).suffix != ".onnx" or other_network(error):
+        return None
+    return f"skipped {error.path} ({error.problem}); running {Path(weights).name} with PyTorch"
+
+
+def other_network(error: CheckpointError) -> str | None:
+    """The network ("student" | "teacher") a CheckpointError of ``load_tracker`` says the
+    weights hold when they are not the one asked for ("holds a teacher model, not a student"),
+    else None."""
+    import re
+
+    found = re.fullmatch(r"holds an? (\w+) model, not an? \w+", error.problem or "")
+    return found.group(1) if found else None
+
+
+def load_with_onnx_fallback(load, weights: str | Path | None, engine: str):
+    """``(load(engine), "")``; when that fails on the checkpoint's broken ONNX sibling
+    (:func:`onnx_fallback_note`), ``(load("torch"), note)``. ``load(engine) -> tracker``
+    builds the tracker with that engine; any other CheckpointError is raised as it is."""
+    try:
+        return load(engine), ""
+    except CheckpointError as error:
+        note = onnx_fallback_note(error, weights, engine)
+        if note is None:
+            raise
+        return load("torch"), note
+
+
 def random_tracker(model: str = "student", device: str = "auto", config: TrackerConfig | None = None, *,
                    threads: int | None = None, scale: str = "bundled") -> Tracker:
     """A PyTorch Tracker of deterministic random weights (:func:`random_model`), asked for on

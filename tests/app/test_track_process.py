@@ -148,6 +148,9 @@ def test_refinement_runs_in_its_own_process_beside_tracking(tmp_path):
     class Teacher:
         engine = "fake teacher"
 
+        def take_note(self):
+            return ""
+
         def track(self, recipe, choice, start, stop, box, live_interval):
             assert choice.name == "teacher"
             for frame in range(start, stop):

@@ -1,0 +1,82 @@
+"""Custom student weights chosen in Settings with a broken ``.onnx`` beside them (a copy cut short,
+an export of another ONNX Runtime): the CLI's ``track`` skips such a file and runs the checkpoint
+with PyTorch, saying so once on stderr; the studio refused to track ("Cannot track: my.onnx: ONNX
+Runtime cannot load it ..."), in its own thread and in its tracking process alike. It now runs the
+checkpoint with PyTorch and says so once, at the end of the run that built the tracker."""
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from core.errors import CheckpointError
+
+
+def _weights_with_broken_onnx(folder):
+    """(my.pt, my.onnx): a student checkpoint and, beside it, an .onnx that is no ONNX model."""
+    import torch
+
+    from core.models.checkpoint import save_checkpoint
+    from core.models.config import student_config
+    from core.models.registry import build_model
+
+    torch.manual_seed(0)
+    model = build_model("student", student_config("bundled", pretrained_stem=False, depth=1), pretrained_stem=False)
+    weights = save_checkpoint(folder / "my.pt", model)
+    onnx = folder / "my.onnx"
+    onnx.write_bytes(b"\x08\x07" + b"cut short" * 20)
+    return weights, onnx
+
+
+def test_the_studio_tracks_with_pytorch_and_says_it_once(window, pair_files, synthetic, tmp_path):
+    weights, onnx = _weights_with_broken_onnx(tmp_path)
+    window.settings.models = dataclasses.replace(window.settings.models, student_weights=str(weights), engine="auto",
+                                                 tracker="student")
+    shown = []
+    window.error = lambda title, error, trace="": shown.append((title, str(error)))
+    window.open_pair(*pair_files, store=str(tmp_path / "w.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    assert shown == []
+    assert window.document.record(5) is not None  # tracked
+    said = window.statusBar().currentMessage()
+    assert f"skipped {onnx}" in said and "running my.pt with PyTorch" in said
+    assert "torch on cpu" in window.job_status.engine_label.text()
+    window.goto(10)
+    window.views.box_drawn.emit("visible", synthetic.boxes[10])
+    window.actions["track"].trigger()  # the same tracker again: said once, not on every run
+    assert shown == [] and window.document.record(15) is not None
+    assert "skipped" not in window.statusBar().currentMessage()
+
+
+def test_the_tracking_process_falls_back_and_notes_it_once(pair_files, synthetic, tmp_path):
+    from app.track_process import Recipe, TrackerProcess
+    from core.trackers import TrackerChoice
+
+    weights, onnx = _weights_with_broken_onnx(tmp_path)
+    recipe = Recipe("pair", tuple(str(p) for p in pair_files))
+    choice = TrackerChoice("student", weights=str(weights), engine="auto", threads=1)
+    process = TrackerProcess()
+    try:
+        first = list(process.track(recipe, choice, 0, 4, synthetic.boxes[0]))
+        note = process.take_note()
+        again = list(process.track(recipe, choice, 0, 4, synthetic.boxes[0]))
+        assert process.take_note() == ""  # the cached tracker: nothing more to say
+        assert process.engine.startswith("torch on cpu")
+    finally:
+        process.shutdown()
+    assert len(first) == len(again) == 4
+    assert note.startswith(f"skipped {onnx} (") and note.endswith("running my.pt with PyTorch")
+
+
+def test_other_engines_and_errors_are_not_fallen_back_from(tmp_path):
+    """engine onnx still refuses the broken file; a checkpoint of the other network is refused
+    whatever the engine (PyTorch would refuse it too)."""
+    from core.tracking.factory import load_tracker, load_with_onnx_fallback
+
+    weights, onnx = _weights_with_broken_onnx(tmp_path)
+    with pytest.raises(CheckpointError) as error:
+        load_with_onnx_fallback(lambda engine: load_tracker("student", weights, engine, "cpu"), weights, "onnx")
+    assert error.value.path == onnx
+    with pytest.raises(CheckpointError, match="holds a student model, not a teacher"):
+        load_with_onnx_fallback(lambda engine: load_tracker("teacher", weights, engine, "cpu"), weights, "auto")
