@@ -29,7 +29,7 @@ from app.views.timeline import TimelineWidget
 from app.views.transport import TransportBar
 from app.window_dialogs import WindowDialogs
 from app.window_edits import EditGlue
-from app.window_frames import WindowFrames
+from app.window_frames import ArrowSteps, WindowFrames
 from app.window_geometry import keep_on_screen
 from app.window_imports import ImportGlue
 from app.window_opening import WindowOpening
@@ -166,6 +166,9 @@ class MainWindow(WindowFrames, WindowDialogs, WindowRuns, WindowOpening, QMainWi
         self.exporter.cancelled.connect(lambda: self.statusBar().showMessage("export cancelled", 5000))
         self.job_status.cancel_requested.connect(self.stop_all)
         self.transport.playing_changed.connect(self._update_stop_action)
+        self._arrow_steps = ArrowSteps(self.step, self)  # Left / Right on the views and the timeline
+        for widget in (self.views.visible, self.views.thermal, self.timeline):
+            widget.installEventFilter(self._arrow_steps)
         a["prev_frame"].triggered.connect(lambda: self.step(-1))
         a["next_frame"].triggered.connect(lambda: self.step(1))
         a["back_10"].triggered.connect(lambda: self.step(-10))

@@ -4,11 +4,34 @@ zoom onto the target and Follow the target, and the timeline's data and review t
 The widgets themselves are ``app.views``; building and wiring the window is ``app.main_window``."""
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, Qt
+
 from app.actions import key_text
 from app.edits import outside_frame
 from app.views.paired_view import missing_modality
 from core.annotations.records import Provenance
 from core.tracking.tracker_config import low_confidence_for
+
+
+class ArrowSteps(QObject):
+    """An event filter on the frame views and the timeline: Left / Right with no modifier step
+    one frame back / forward (``step(delta)``), as in most video tools. The views and the
+    timeline took the arrows and did nothing with them, without a word; a key bound to an
+    action (Edit > Keyboard shortcuts...) is the action's and never reaches here."""
+
+    KEYS = {Qt.Key.Key_Left: -1, Qt.Key.Key_Right: 1}
+
+    def __init__(self, step, parent=None):
+        super().__init__(parent)
+        self._step = step
+
+    def eventFilter(self, watched, event) -> bool:
+        if event.type() == QEvent.Type.KeyPress and event.key() in self.KEYS:
+            modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+            if modifiers == Qt.KeyboardModifier.NoModifier:
+                self._step(self.KEYS[event.key()])
+                return True
+        return False
 
 
 class WindowFrames:
