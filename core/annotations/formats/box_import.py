@@ -40,7 +40,8 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -61,12 +62,12 @@ from core.annotations.formats.text import (
     read_corners,
     read_text,
     refuse_separator_problems,
-    separator_problem,
     swapped_corner,
 )
 from core.annotations.records import FrameAnnotation, Provenance
 from core.errors import AnnotationFormatError
 from core.fileio import SQLITE_MAGIC, file_magic
+from core.progress import Job, Progress, run_to_end
 from core.wording import plural
 
 _SPLIT = re.compile(r"[,;\s]+")
@@ -117,7 +118,8 @@ class BoxFileImport:
 
 def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
                   object_id: int | None = None) -> BoxFileImport:
-    """The boxes of ``path`` for footage of ``frames`` frames (see the module doc).
+    """The boxes of ``path`` for footage of ``frames`` frames (see the module doc):
+    :func:`box_file_job` run to its end, then :meth:`BoxFile.read`.
 
     AnnotationFormatError naming the file (and line) when it cannot be read, holds no box
     row, mixes row widths, or has a frame number that is not a whole number >= 0, or twice,
@@ -125,10 +127,48 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     SeveralObjectsError for a MOT file of several objects without ``object_id``; an
     ``object_id`` the file does not hold is an AnnotationFormatError listing those it does.
     """
+    return run_to_end(box_file_job(path, frames)).read(checked=checked, object_id=object_id)
+
+
+@dataclass(frozen=True)
+class BoxFile:
+    """A box file read and parsed once (:func:`box_file_job`) for footage of ``frames`` frames:
+    :meth:`read` gives the boxes of one object, as checked labels or as pre-labels, without
+    reading the file again (the studio's import asked which object, then how to import, and
+    read and parsed the file for each answer: three passes of 1.2 s over a 62,000-row MOT file).
+    ``ids``: the object ids to choose from (sorted) when the file is MOT rows of several
+    objects, else ``()``."""
+
+    path: Path
+    frames: int
+    ids: tuple = ()
+    _read: Callable[[bool, int | None], BoxFileImport] | None = field(default=None, repr=False)
+    _checked: BoxFileImport | None = field(default=None, repr=False)
+
+    def read(self, *, checked: bool = True, object_id: int | None = None) -> BoxFileImport:
+        """The boxes of object ``object_id`` (needed when :attr:`ids` lists several), as checked
+        labels (``checked``) or pre-labels; the errors of :func:`read_box_file`."""
+        if checked and object_id is None and self._checked is not None:
+            return self._checked  # made while the file was read (its errors said there)
+        return self._read(checked, object_id)
+
+
+#: rows between two progress reports (and cancel points) while a box file is read
+REPORT_ROWS = 10_000
+
+
+def box_file_job(path: str | Path, frames: int) -> Job[BoxFile]:
+    """Job: read and parse the box file ``path`` once for footage of ``frames`` frames (see the
+    module doc), yielding :class:`core.progress.Progress` over its rows (a long MOT file takes
+    a second or more); returns a :class:`BoxFile`. Closing the job stops the reading. The file's
+    errors are raised here, those of a chosen object (:meth:`BoxFile.read`) there: see
+    :func:`read_box_file`."""
     path = Path(path)
     if file_magic(path, len(SQLITE_MAGIC)) == SQLITE_MAGIC:  # it said "not UTF-8 text; save the file as UTF-8"
         raise AnnotationFormatError(path, "is a studio project (an SQLite database), not a text file of boxes")
-    text = normalize_values(read_text(path), numbered=True)  # pandas' NaN rows (',,,', '5,,,,'), R's NA and quotes
+    yield Progress(0, None, f"reading {path.name}")
+    raw = read_text(path)
+    text = normalize_values(raw, numbered=True)  # pandas' NaN rows (',,,', '5,,,,'), R's NA and quotes
     lines = text.splitlines()
     while lines and not lines[-1].strip():
         lines.pop()
@@ -139,19 +179,30 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     refuse_header_only(lines, path)
     skip = header_lines(lines, (4, 8, *FRAME_NUMBERED_WIDTHS))
     refuse_separator_problems(text, path)  # '10,,30,40' named its line, not 'rows of 3 values'
-    widths = {len([t for t in _SPLIT.split(line.strip()) if t]) for line in lines[skip:] if line.strip()}
+    tokens = yield from _split_rows(path, lines[skip:])
+    widths = {len(row) for row, line in zip(tokens, lines[skip:], strict=True) if line.strip()}
     if 0 in widths:  # a line of separators only ('rows of 0, 4 values' said neither where nor what)
         number, line = next((n, line) for n, line in enumerate(lines[skip:], start=skip + 1)
                             if line.strip() and not _SPLIT.sub("", line))
         raise AnnotationFormatError(path, f"no value in {line.strip()!r}", line=number)
     if not widths:
         raise AnnotationFormatError(path, "holds no box row")
+
+    def one_row_per_frame(rows: np.ndarray, notes: tuple[str, ...], holds: str) -> BoxFile:
+        def read(checked: bool, _object_id: int | None) -> BoxFileImport:
+            return _one_row_per_frame(path, rows, frames, checked, notes, holds=holds)
+        return BoxFile(path, frames, (), read, read(True, None))
+
     if widths == {4} and path.name in CORNER_FILES:
-        return _one_row_per_frame(path, read_corners(path), frames, checked,
-                                  ("rows read as GTOT corners x1 y1 x2 y2 (the file's name)",),
-                                  holds="GTOT corners x1 y1 x2 y2 (top-left, bottom-right)")
+        return one_row_per_frame(read_corners(path, text=raw), ("rows read as GTOT corners x1 y1 x2 y2 (the file's "
+                                                                "name)",),
+                                 "GTOT corners x1 y1 x2 y2 (top-left, bottom-right)")
     if path.name in VTUAV_FILES and len(widths) == 1 and widths <= {4, 8}:
-        return _vtuav_rows(path, frames, checked, notes)
+        pairs = read_box_pairs(path, text=raw)
+
+        def vtuav(checked: bool, _object_id: int | None) -> BoxFileImport:
+            return _vtuav_rows(path, frames, checked, notes, pairs)
+        return BoxFile(path, frames, (), vtuav, vtuav(True, None))
     columns = _header_kind(path, lines[0], next(iter(widths)) if len(widths) == 1 else 0) if skip else None
     if columns in ("corners", "centre"):
         notes += (f"rows read as {CONVENTION_WORDS[columns]} (the header names them)",)
@@ -159,15 +210,31 @@ def read_box_file(path: str | Path, frames: int, *, checked: bool = True,
     if widths <= {4, 8}:  # parse_boxes reads rows under a header naming corners or centres so
         holds = named or ("x,y,w,h boxes" if widths == {4} else "8-value polygons x1,y1,...,x4,y4 (their bounding "
                           "boxes)" if widths == {8} else "x,y,w,h boxes and 8-value polygons")
-        return _one_row_per_frame(path, parse_boxes(text, path), frames, checked, notes, holds=holds)
+        return one_row_per_frame(parse_boxes(text, path), notes, holds)
     if len(widths) == 1 and (width := next(iter(widths))) in FRAME_NUMBERED_WIDTHS:
-        found = _frame_numbered(path, lines, skip, frames, checked, object_id, columns)
+        rows = _numbered_rows(path, lines, skip, tokens, width)
         box = "x1,y1,x2,y2" if columns == "corners" else "cx,cy,w,h" if columns == "centre" else "x,y,w,h"
         holds = f"frame,{box} rows" if width == 5 else f"MOT rows frame,id,{box},..."
-        return BoxFileImport(found.records, found.kind, notes + found.notes, holds)
+
+        def numbered(checked: bool, object_id: int | None) -> BoxFileImport:
+            found = _frame_numbered(path, rows, frames, checked, object_id, columns)
+            return BoxFileImport(found.records, found.kind, notes + found.notes, holds)
+        ids = _object_ids(rows)
+        return BoxFile(path, frames, tuple(ids) if len(ids) > 1 else (), numbered,
+                       numbered(True, None) if len(ids) <= 1 else None)
     raise AnnotationFormatError(path, f"rows of {', '.join(str(w) for w in sorted(widths))} values: expected one "
                                       "box per frame (x,y,w,h, or an 8-value polygon), or frame-numbered rows "
                                       "(frame,x,y,w,h, or MOT's frame,id,x,y,w,h,...) of one width")
+
+
+def _split_rows(path: Path, lines: list[str]) -> Job[list[list[str]]]:
+    """Job: the value tokens of every line of ``lines`` (``[]`` for a blank line), reporting
+    :class:`Progress` every :data:`REPORT_ROWS` lines."""
+    tokens: list[list[str]] = []
+    for start in range(0, len(lines), REPORT_ROWS):
+        yield Progress(start, len(lines), f"reading {path.name}: row {start + 1} of {len(lines)}")
+        tokens += [[t for t in _SPLIT.split(line.strip()) if t] for line in lines[start:start + REPORT_ROWS]]
+    return tokens
 
 
 def _without_row_index(lines: list[str]) -> list[str] | None:
@@ -225,14 +292,16 @@ def _values(box: np.ndarray) -> str:
     return ",".join(f"{float(v):g}" for v in box)
 
 
-def _vtuav_rows(path: Path, frames: int, checked: bool, notes: tuple[str, ...]) -> BoxFileImport:
+def _vtuav_rows(path: Path, frames: int, checked: bool, notes: tuple[str, ...],
+                pairs: tuple[np.ndarray, np.ndarray | None] | None = None) -> BoxFileImport:
     """VTUAV's ``rgb.txt`` / ``ir.txt`` (:data:`VTUAV_FILES`): 8-value rows are a visible box
     then a thermal box (the thermal one kept where it differs); rows are one per 10 frames from
     the first annotated frame (``init_frame.npy`` beside the file or up to two folders above,
-    else frame 1) when their count fits that and not one row per frame of the footage."""
+    else frame 1) when their count fits that and not one row per frame of the footage.
+    ``pairs``: :func:`read_box_pairs` of ``path``, read already."""
     from core.annotations.formats.groundtruth import VTUAV_EVERY, vtuav_first_frame
 
-    visible, thermal = read_box_pairs(path)
+    visible, thermal = read_box_pairs(path) if pairs is None else pairs
     notes = list(notes)
     holds = "x,y,w,h boxes (VTUAV's)"
     if thermal is not None:
@@ -294,87 +363,133 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
     return BoxFileImport(_machine_boxes_only(records, checked), "one row per frame", tuple(notes), holds, count)
 
 
-def _frame_numbered(path: Path, lines: list[str], skip: int, frames: int, checked: bool,
+@dataclass(frozen=True)
+class _NumberedRows:
+    """Frame-numbered rows as parsed, every row kept (file order): ``numbers`` (N,) int64 frame
+    numbers as written; ``ids`` (N,) float64 MOT object ids, or None for 5-value rows; ``boxes``
+    (N, 4) float64 as written (the header's convention); ``line_of`` (N,) int64 1-based file
+    lines; ``ignored`` (N,) bool, a 0 as the 7th value (MOT's consider flag)."""
+
+    numbers: np.ndarray
+    ids: np.ndarray | None
+    boxes: np.ndarray
+    line_of: np.ndarray
+    ignored: np.ndarray
+
+
+def _numbered_rows(path: Path, lines: list[str], skip: int, tokens: list[list[str]], width: int) -> _NumberedRows:
+    """The frame-numbered rows ``lines[skip:]`` (their value ``tokens``, every row ``width``
+    values), checked: AnnotationFormatError naming the first line that is blank, holds a value
+    that is not a number, a frame number that is not a whole number >= 0, or a MOT object id
+    that is not a whole number. Whole arrays at once (a 62,000-row MOT file took 1.2 s row by
+    row); a bad file is read again row by row to name its first bad line."""
+    count = len(tokens)
+    try:
+        if any(not row for row in tokens):
+            raise ValueError("a blank line")
+        values = np.array([t for row in tokens for t in row], dtype=np.float64).reshape(count, width)
+    except ValueError:
+        values = None
+    if values is not None:
+        frame = values[:, 0]
+        with np.errstate(invalid="ignore"):
+            good = np.isfinite(frame) & (frame >= 0) & (frame == np.floor(frame))
+            if width >= 6:
+                good &= np.isfinite(values[:, 1]) & (values[:, 1] == np.floor(values[:, 1]))
+        if good.all():
+            return _NumberedRows(frame.astype(np.int64), values[:, 1].copy() if width >= 6 else None,
+                                 values[:, 2:6].copy() if width >= 6 else values[:, 1:5].copy(),
+                                 np.arange(skip + 1, skip + 1 + count, dtype=np.int64),
+                                 values[:, 6] == 0 if width >= 7 else np.zeros(count, bool))
+    for number, (line, row) in enumerate(zip(lines[skip:], tokens, strict=True), start=skip + 1):
+        _check_numbered_row(path, number, line, row)
+    raise AssertionError("a row the arrays refused passed row by row")  # pragma: no cover
+
+
+def _check_numbered_row(path: Path, number: int, line: str, tokens: list[str]) -> None:
+    """AnnotationFormatError naming file line ``number`` (``line``, its value ``tokens``) when it
+    is blank, holds a value that is not a number, a frame number that is not a whole number
+    >= 0, or a MOT object id that is not a whole number."""
+    if not line.strip():
+        raise AnnotationFormatError(path, "blank line between box rows", line=number)
+    try:
+        values = [float(t) for t in tokens]
+    except ValueError:
+        raise AnnotationFormatError(path, f"not a number in {line.strip()!r}", line=number) from None
+    frame = values[0]
+    if not (math.isfinite(frame) and frame >= 0 and frame == int(frame)):
+        raise AnnotationFormatError(path, f"frame number {tokens[0]!r} is not a whole number >= 0", line=number)
+    if len(values) >= 6 and not (math.isfinite(values[1]) and values[1] == int(values[1])):
+        # frame,x,y,w,h,score read as MOT: its x values became ids, and the studio's choice of one crashed
+        raise AnnotationFormatError(path, f"object id {tokens[1]!r} is not a whole number: rows of {len(values)} "
+                                          "values are read as MOT's frame,id,x,y,w,h,...; for frame,x,y,w,h,score "
+                                          "rows leave the score out", line=number)
+
+
+def _object_ids(rows: _NumberedRows) -> list[int]:
+    """The object ids of ``rows`` that are not all ignored (MOT's consider flag), sorted; [] for
+    rows without ids."""
+    if rows.ids is None:
+        return []
+    return [int(i) for i in np.unique(rows.ids[~rows.ignored])]
+
+
+def _frame_numbered(path: Path, rows: _NumberedRows, frames: int, checked: bool,
                     object_id: int | None, columns: str | None = None) -> BoxFileImport:
-    """Records of frame-numbered rows (see the module doc); ``columns``: what the header names
-    their boxes (``"corners"``: x1, y1, x2, y2; ``"centre"``: cx, cy, w, h; else x, y, w, h)."""
-    numbers, ids, boxes, line_of, ignored = [], [], [], [], []
-    for number, line in enumerate(lines[skip:], start=skip + 1):
-        if not line.strip():
-            raise AnnotationFormatError(path, "blank line between box rows", line=number)
-        if (problem := separator_problem(line)) is not None:
-            raise AnnotationFormatError(path, problem, line=number)
-        tokens = [t for t in _SPLIT.split(line.strip()) if t]
-        try:
-            values = [float(t) for t in tokens]
-        except ValueError:
-            raise AnnotationFormatError(path, f"not a number in {line.strip()!r}", line=number) from None
-        frame = values[0]
-        if not (math.isfinite(frame) and frame >= 0 and frame == int(frame)):
-            raise AnnotationFormatError(path, f"frame number {tokens[0]!r} is not a whole number >= 0", line=number)
-        if len(values) >= 6 and not (math.isfinite(values[1]) and values[1] == int(values[1])):
-            # frame,x,y,w,h,score read as MOT: its x values became ids, and the studio's choice of one crashed
-            raise AnnotationFormatError(path, f"object id {tokens[1]!r} is not a whole number: rows of {len(values)} "
-                                              "values are read as MOT's frame,id,x,y,w,h,...; for frame,x,y,w,h,score "
-                                              "rows leave the score out", line=number)
-        numbers.append(int(frame))
-        ids.append(values[1] if len(values) >= 6 else None)
-        boxes.append(values[2:6] if len(values) >= 6 else values[1:5])
-        line_of.append(number)
-        ignored.append(len(values) >= 7 and values[6] == 0)  # MOT's consider flag: 0 = ignore this box
-    considered = [k for k, flag in enumerate(ignored) if not flag]
-    if ignored and not considered:
-        raise AnnotationFormatError(path, f"holds no box to import: all {plural(len(ignored), 'row')} have 0 as their "
-                                          f"7th value, {MOT_IGNORED}")
-    chosen = _rows_of_object(path, [ids[k] for k in considered], object_id)
-    keep = [considered[k] for k in chosen]
-    kept_ids = {ids[k] for k in keep}
-    skipped = sum(1 for k, flag in enumerate(ignored) if flag and ids[k] in kept_ids)
-    numbers = [numbers[k] for k in keep]
-    boxes = [boxes[k] for k in keep]
-    line_of = [line_of[k] for k in keep]
+    """Records of the frame-numbered ``rows`` of object ``object_id`` (see the module doc);
+    ``columns``: what the header names their boxes (``"corners"``: x1, y1, x2, y2; ``"centre"``:
+    cx, cy, w, h; else x, y, w, h)."""
+    considered = np.flatnonzero(~rows.ignored)
+    if len(rows.ignored) and not len(considered):
+        raise AnnotationFormatError(path, f"holds no box to import: all {plural(len(rows.ignored), 'row')} have 0 as "
+                                          f"their 7th value, {MOT_IGNORED}")
+    keep = considered[_rows_of_object(path, None if rows.ids is None else rows.ids[considered], object_id)]
+    skipped = 0 if rows.ids is None else int((rows.ignored & np.isin(rows.ids, rows.ids[keep])).sum())
+    numbers, boxes, line_of = rows.numbers[keep], rows.boxes[keep], rows.line_of[keep]
     notes = [f"{plural(skipped, 'row')} skipped: 0 as the 7th value, {MOT_IGNORED}"] if skipped else []
-    first = 0 if min(numbers, default=1) == 0 else 1
+    first = 0 if len(numbers) and numbers.min() == 0 else 1
     if first == 0:
         notes.append("frame numbers read from 0 (the file holds a frame 0)")
-    seen: dict[int, int] = {}
-    no_identity = bool(keep) and all(ids[k] == -1 for k in keep)  # MOT detections (det.txt): id -1 on every row
-    for frame, line in zip(numbers, line_of, strict=True):
-        if frame in seen:
-            why = (": the rows' object id is -1 (MOT detections, boxes of no one object); import a tracker's or "
-                   "an annotation tool's rows of one id" if no_identity else "")
-            raise AnnotationFormatError(path, f"frame {frame} has a second row (the first on line {seen[frame]}){why}",
-                                        line=line)
-        seen[frame] = line
-    inside = [k for k, frame in enumerate(numbers) if frame - first < frames]
-    if len(inside) < len(numbers):
-        past = len(numbers) - len(inside)
-        notes.append(f"{plural(past, 'row')} past the footage's last frame ({frames}) left out")
-    rows = np.asarray([boxes[k] for k in inside], dtype=np.float64).reshape(-1, 4)
-    rows = _from_header(path, columns, rows, [line_of[k] for k in inside])
-    absent = rows_absent(rows)
-    _refuse_relative(path, rows[~absent])
+    order = np.argsort(numbers, kind="stable")
+    again = np.flatnonzero(numbers[order][1:] == numbers[order][:-1]) + 1  # a frame's later rows, sorted
+    if len(again):
+        second = int(order[again].min())  # the first row, in file order, of a frame seen before
+        earlier = int(np.flatnonzero(numbers == numbers[second])[0])
+        no_identity = rows.ids is not None and bool((rows.ids[keep] == -1).all())  # MOT detections (det.txt)
+        why = (": the rows' object id is -1 (MOT detections, boxes of no one object); import a tracker's or "
+               "an annotation tool's rows of one id" if no_identity else "")
+        raise AnnotationFormatError(path, f"frame {int(numbers[second])} has a second row (the first on line "
+                                          f"{int(line_of[earlier])}){why}", line=int(line_of[second]))
+    inside = numbers - first < frames
+    if not inside.all():
+        notes.append(f"{plural(int((~inside).sum()), 'row')} past the footage's last frame ({frames}) left out")
+    boxes = _from_header(path, columns, boxes[inside].reshape(-1, 4), line_of[inside].tolist())
+    boxes = np.array(boxes, dtype=np.float64)  # private, shared read-only by the records
+    boxes.setflags(write=False)
+    absent = rows_absent(boxes)
+    _refuse_relative(path, boxes[~absent])
     provenance = _provenance(checked)
+    make = FrameAnnotation._trusted  # absent rows are those not finite or of w or h <= 0 (rows_absent)
     records = {}
-    for k, row, gone in zip(inside, rows, absent.tolist(), strict=True):
-        frame = numbers[k] - first
-        records[frame] = (FrameAnnotation(frame, None, absent=True, provenance=provenance) if gone
-                          else FrameAnnotation(frame, row, provenance=provenance))
+    for k, (frame, gone) in enumerate(zip((numbers[inside] - first).tolist(), absent.tolist(), strict=True)):
+        records[frame] = (make(frame, None, None, True, False, provenance) if gone
+                          else make(frame, boxes[k], None, False, False, provenance))
     return BoxFileImport(_machine_boxes_only(records, checked), "frame-numbered rows", tuple(notes))
 
 
-def _rows_of_object(path: Path, ids: list[float | None], object_id: int | None) -> list[int]:
-    """Indices of the rows of one object: every row of a file without ids (5 values), of the
-    only id, or of ``object_id``."""
-    if not ids or ids[0] is None:
-        return list(range(len(ids)))
-    present = sorted({int(i) if float(i).is_integer() else i for i in ids})
+def _rows_of_object(path: Path, ids: np.ndarray | None, object_id: int | None) -> np.ndarray:
+    """Indices into ``ids`` ((N,) float64 MOT object ids, or None for rows without ids) of the
+    rows of one object: every row of a file without ids (5 values), of the only id, or of
+    ``object_id``."""
+    if ids is None:
+        return slice(None)
+    present = [int(i) for i in np.unique(ids)]
     if object_id is None:
         if len(present) > 1:
             raise SeveralObjectsError(path, present)
-        return list(range(len(ids)))
-    keep = [k for k, i in enumerate(ids) if i == object_id]
-    if not keep:
+        return np.arange(len(ids))
+    keep = np.flatnonzero(ids == object_id)
+    if not len(keep):
         listed = ", ".join(str(i) for i in present[:8]) + (", ..." if len(present) > 8 else "")
         raise AnnotationFormatError(path, f"no object id {object_id} (the file holds ids {listed})")
     return keep

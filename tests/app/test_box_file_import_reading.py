@@ -1,0 +1,154 @@
+"""Ctrl+I reads a box file once, off the GUI thread. Before, the import read and parsed the file up
+to three times on the GUI thread (once to ask what it holds, again for the chosen MOT object, again
+for pre-labels): a 62,000-row MOT file froze the window about 1.2 s a pass, with no way to stop it."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from tests.app.test_box_file_import import _answers
+
+
+def _mot_of_two_objects(path: Path, boxes) -> Path:
+    lines = []
+    for f, (x, y, w, h) in enumerate(boxes[:6]):
+        lines += [f"{f + 1},1,{x:.1f},{y:.1f},{w:.1f},{h:.1f},1,-1,-1,-1", f"{f + 1},2,5,5,{w:.1f},{h:.1f},1,-1,-1,-1"]
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _count_reads(monkeypatch, path: Path) -> list[Path]:
+    """Every read of ``path``'s bytes, recorded (the box readers read a file with ``read_bytes``)."""
+    reads = []
+    read_bytes = Path.read_bytes
+
+    def counting(self):
+        if self.name == path.name:
+            reads.append(self)
+        return read_bytes(self)
+    monkeypatch.setattr(Path, "read_bytes", counting)
+    return reads
+
+
+def test_a_mot_object_imported_as_pre_labels_reads_the_file_once(window, pair_files, synthetic, tmp_path,
+                                                                   monkeypatch):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    path = _mot_of_two_objects(tmp_path / "gt.txt", synthetic.boxes)
+    reads = _count_reads(monkeypatch, path)
+    window.ask_hook = _answers("Pre-labels to correct")
+    window.choose_hook = lambda title, text, items: "id 1"
+    window.imports.import_box_file(str(path))
+    assert len(reads) == 1  # the question, the object and the pre-labels from one parse (3 reads before)
+    assert window.statusBar().currentMessage().startswith("imported 6 frames of pre-labels from gt.txt")
+    np.testing.assert_allclose(window.document.record(3).box, synthetic.boxes[3], atol=0.06)
+
+
+def test_checked_labels_read_the_file_once(window, pair_files, synthetic, tmp_path, monkeypatch):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    path = tmp_path / "labels.txt"
+    path.write_text("".join(f"{x:.2f},{y:.2f},{w:.2f},{h:.2f}\n" for x, y, w, h in synthetic.boxes))
+    reads = _count_reads(monkeypatch, path)
+    window.ask_hook = _answers("Checked labels")
+    window.imports.import_box_file(str(path))
+    assert len(reads) == 1
+    assert window.document.record(23).provenance == "imported"
+
+
+class _HeldReading:
+    """The box file's reading held on the worker thread until ``release`` (at most 10 s, so a
+    reading on the GUI thread ends the test rather than hanging it)."""
+
+    def __init__(self, monkeypatch):
+        import core.annotations.formats.box_import as box_import
+
+        self.started = threading.Event()
+        self.go = threading.Event()
+        self.threads: list[threading.Thread] = []
+        read_text = box_import.read_text
+
+        def held(path):
+            self.threads.append(threading.current_thread())
+            self.started.set()
+            self.go.wait(10)
+            return read_text(path)
+        monkeypatch.setattr(box_import, "read_text", held)
+
+    def release(self) -> None:
+        self.go.set()
+
+
+def _threaded_reader(window):
+    window.imports.reader.synchronous = False  # as in the studio: the reading on a worker thread
+
+
+def test_the_file_is_read_on_a_worker_thread_and_the_question_follows(window, pair_files, synthetic, tmp_path,
+                                                                        monkeypatch, qtbot):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    path = _mot_of_two_objects(tmp_path / "gt.txt", synthetic.boxes)
+    _threaded_reader(window)
+    held = _HeldReading(monkeypatch)
+    window.ask_hook = hook = _answers("Checked labels")
+    window.choose_hook = lambda title, text, items: "id 1"
+    window.imports.import_box_file(str(path))
+    assert held.started.wait(10)
+    # the GUI thread is back while the file is read: nothing asked yet, the reader busy
+    assert hook.asked == [] and window.imports.reader.busy
+    assert held.threads and held.threads[0] is not threading.main_thread()
+    held.release()
+    qtbot.waitUntil(lambda: not window.imports.reader.busy, timeout=10000)
+    assert [title for title, _text, _choices in hook.asked] == ["Import boxes as"]
+    assert window.document.record(5).provenance == "imported"
+
+
+def test_cancelling_the_reading_imports_nothing(window, pair_files, synthetic, tmp_path, monkeypatch, qtbot):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    path = _mot_of_two_objects(tmp_path / "gt.txt", synthetic.boxes)
+    _threaded_reader(window)
+    held = _HeldReading(monkeypatch)
+    window.ask_hook = hook = _answers("Checked labels")
+    window.choose_hook = lambda title, text, items: "id 1"
+    window.imports.import_box_file(str(path))
+    assert held.started.wait(10)
+    dialog = window.imports._dialog
+    assert dialog is not None and dialog.blocking  # the window's input waits for the reading
+    dialog.canceled.emit()  # its Cancel button
+    held.release()
+    qtbot.waitUntil(lambda: not window.imports.reader.busy, timeout=10000)
+    assert window.statusBar().currentMessage() == "gt.txt: reading cancelled, boxes not imported"
+    assert hook.asked == [] and not window.document.records
+    assert window.imports._dialog is None
+
+
+def test_a_second_file_while_one_is_read_is_refused_with_a_word(window, pair_files, synthetic, tmp_path,
+                                                                 monkeypatch, qtbot):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    path = _mot_of_two_objects(tmp_path / "gt.txt", synthetic.boxes)
+    _threaded_reader(window)
+    held = _HeldReading(monkeypatch)
+    window.ask_hook = _answers("Checked labels")
+    window.choose_hook = lambda title, text, items: "id 1"
+    window.imports.import_box_file(str(path))
+    assert held.started.wait(10)
+    window.imports.import_box_file(str(tmp_path / "other.txt"))
+    assert window.statusBar().currentMessage() == "gt.txt is still being read"
+    held.release()
+    qtbot.waitUntil(lambda: not window.imports.reader.busy, timeout=10000)
+    assert window.document.record(0).provenance == "imported"
+
+
+def test_closing_the_window_while_a_file_is_read_drops_it(qtbot, pair_files, synthetic, tmp_path, monkeypatch):
+    from tests.app.conftest import new_window
+
+    window = new_window(qtbot)
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    path = _mot_of_two_objects(tmp_path / "gt.txt", synthetic.boxes)
+    _threaded_reader(window)
+    held = _HeldReading(monkeypatch)
+    window.ask_hook = hook = _answers("Checked labels")
+    window.imports.import_box_file(str(path))
+    assert held.started.wait(10)
+    threading.Timer(0.2, held.release).start()  # the worker ends while the window waits for it
+    window.close()
+    assert window.imports.reader.wait(0) and hook.asked == []  # its thread ended before the window went
