@@ -109,9 +109,7 @@ class StoreConnection:
         if connection is None:
             timeout_ms = OPEN_TIMEOUT_MS if open_timeout else BUSY_TIMEOUT_MS
             if self.read_only:
-                uri = f"{self.path.resolve().as_uri()}?mode=ro"
-                connection = sqlite3.connect(uri, uri=True, timeout=timeout_ms / 1000, isolation_level=None,
-                                             check_same_thread=False)
+                connection = self._read_only_connection(timeout_ms)
             else:
                 connection = sqlite3.connect(self.path, timeout=timeout_ms / 1000, isolation_level=None,
                                              check_same_thread=False)
@@ -127,6 +125,36 @@ class StoreConnection:
             with self._lock:
                 self._connections.append(connection)
         return connection
+
+    def _read_only_connection(self, timeout_ms: int) -> sqlite3.Connection:
+        """A connection that never writes (``mode=ro``). A store in WAL mode needs its shared-memory
+        index ``<path>-shm``, which SQLite cannot create in a folder nobody can write (a read-only
+        mount, an archive, a DVD): a project closed cleanly there (no ``-shm``, no ``-wal``) failed
+        to open even read-only ("unable to open database file"). Its main file then holds every
+        commit, and no one can change it, so it is opened ``immutable``. A ``-wal`` left beside it, not empty
+        (a studio killed before the file was made read-only) holds commits the main file lacks:
+        StoreError saying to copy both files to a folder that can be written."""
+        uri = self.path.resolve().as_uri()
+
+        def connect(options: str) -> sqlite3.Connection:
+            return sqlite3.connect(f"{uri}?{options}", uri=True, timeout=timeout_ms / 1000, isolation_level=None,
+                                   check_same_thread=False)
+
+        connection = connect("mode=ro")
+        try:
+            connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return connection
+        except sqlite3.OperationalError as error:
+            connection.close()
+            if "unable to open" not in str(error):
+                raise
+        wal = Path(f"{self.path}-wal")
+        if wal.exists() and wal.stat().st_size > 0:  # an empty log (SQLite's own attempt just now) holds nothing
+            raise StoreError(self.path, f"cannot be read in this folder: its write-ahead log {wal.name} holds "
+                                        "edits SQLite cannot read where no file can be created (a read-only "
+                                        f"folder or disk); copy {self.path.name} and {wal.name} together to a "
+                                        "folder that can be written and open the copy")
+        return connect("mode=ro&immutable=1")
 
     def _write(self, sql_rows: Iterable[tuple[str, Iterable[tuple]]]) -> None:
         """Run several executemany statements as ONE transaction."""
