@@ -46,6 +46,9 @@ def register(subparsers) -> None:
                              "assets/models/student_nokd_bundled.pt)")
     parser.add_argument("--workers", type=int, default=7, help="data workers per run in phase 1 (twice that in phase 2; default 7)")
     parser.add_argument("--log-every", type=int, default=10, help="steps between metrics rows (checkpoints: 5x; default 10)")
+    parser.add_argument("--max-steps", type=int, default=None,
+                        help="at most this many steps per run (a quick check of the recipe: the runs end before "
+                             "the budget, and each phase ends when its runs do; default: as the budget allows)")
     parser.set_defaults(func=_run)
 
 
@@ -68,7 +71,7 @@ def _run(args) -> int:
     check_output(args.out / "family.json")
     plan = FamilyPlan(*(_project_path(p) for p in (args.teacher_config, args.student_config, args.kd_config)),
                       args.out, args.budget_s, args.calibrate_s, _project_path(_none(args.teacher_init)),
-                      _project_path(_none(args.student_init)), args.workers, args.log_every)
+                      _project_path(_none(args.student_init)), args.workers, args.log_every, args.max_steps)
     summary = run_with_bar(train_family(plan), "train-family")
     print(json.dumps({k: summary.get(k) for k in ("steps", "checkpoints", "elapsed_s")}, indent=2), file=sys.stderr)
     return 0

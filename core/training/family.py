@@ -7,14 +7,18 @@ GPU session"). Every run is a ``train`` / ``distill`` subprocess of the core com
 run folder under ``out`` (``teacher``, ``student_nokd``, ``student_kd``):
 
 1. **calibration** (``calibrate_s``): the teacher and the no-KD student train side by side
-   with an open-ended step count; their ``metrics.csv`` gives steps per second.
+   with an open-ended step count; their ``metrics.csv`` gives steps per second. A run that
+   has logged no step by then (a slow start: a loaded machine, a first CUDA
+   initialisation) is waited for, up to a quarter of the budget.
 2. **phase 1**: both are resumed with the step counts that end them halfway through the
    remaining time (:func:`plan_steps`); the no-KD student's count is also capped by what
    the KD student can do in phase 2, since the ablation needs the same steps.
 3. **phase 2**: the KD student is distilled from the phase-1 teacher, from the **same init,
    data, batch, seed and steps** as the no-KD student: the two differ only in the loss.
 
-Snapshots of each run at 50 % and 75 % of its steps land in ``out/snapshots``. A run still
+``max_steps`` caps every run's steps (a quick check of the recipe: the runs end before the
+budget, and each phase ends when its runs do). Snapshots of each run at 50 % and 75 % of its
+steps land in ``out/snapshots``. A run still
 going at its phase's deadline is stopped (SIGINT, then SIGKILL) and keeps its last
 checkpoint. ``out/family.json`` records the plan, the rates, the exit codes and the
 checkpoints. The derived configs (workers, logging) are written next to the runs with
@@ -66,11 +70,14 @@ class FamilyPlan:
     student_init: Path | None = None
     workers: int = 0
     log_every: int = 10
+    max_steps: int | None = None
 
     def __post_init__(self) -> None:
         if self.calibrate_s <= 0 or self.budget_s < 4 * self.calibrate_s:
             raise ConfigError(f"--budget-s ({self.budget_s:g}) must be at least 4x --calibrate-s "
                               f"({self.calibrate_s:g}): calibration, two phases and their margins")
+        if self.max_steps is not None and self.max_steps < 1:
+            raise ConfigError(f"--max-steps must be at least 1 (got {self.max_steps})")
         for path in (self.teacher_config, self.student_config, self.kd_config, self.teacher_init, self.student_init):
             if path is not None and not Path(path).is_file():
                 raise ConfigError(f"{path}: file not found")
@@ -246,20 +253,30 @@ def train_family(plan: FamilyPlan) -> Job[dict]:
                                      "stopped_at_deadline": elapsed() >= deadline}
             snapshot(name, total)
 
+    def calibrated() -> bool:
+        """Whether the calibration can end: both runs done, or past ``calibrate_s`` with a
+        rate for each, or past a quarter of the budget (the plan allows that much)."""
+        if not any(live[n].running() for n in ("teacher", "student_nokd")):
+            return True
+        if elapsed() >= plan.budget_s / 4:
+            return True
+        return elapsed() >= plan.calibrate_s and all(read_progress(out / n, batch[n])[1] is not None
+                                                     for n in ("teacher", "student_nokd"))
+
     try:
         for name in ("teacher", "student_nokd"):
             shutil.rmtree(out / name, ignore_errors=True)
-            launch(name, OPEN_ENDED_STEPS, resume=False)
-        calibrate_end = plan.calibrate_s
-        while elapsed() < calibrate_end:
-            yield Progress(int(elapsed()), int(plan.budget_s), "calibrating steps/s")
+            launch(name, plan.max_steps or OPEN_ENDED_STEPS, resume=False)
+        while not calibrated():
+            waiting = "" if elapsed() < plan.calibrate_s else ": waiting for a first logged step"
+            yield Progress(int(elapsed()), int(plan.budget_s), f"calibrating steps/s{waiting}")
             time.sleep(1.0)
         rates, done = {}, {}
         for name in ("teacher", "student_nokd"):
             live.pop(name).stop()
             done[name], rate = read_progress(out / name, batch[name])
             if rate is None:
-                raise ConfigError(f"{name}: no step logged in {plan.calibrate_s:g} s of calibration "
+                raise ConfigError(f"{name}: no step logged in {elapsed():.0f} s of calibration "
                                   f"(see {out / (name + '.log')}); give more --calibrate-s")
             rates[name] = rate
         phase_s = (plan.budget_s - elapsed()) / 2
@@ -267,6 +284,9 @@ def train_family(plan: FamilyPlan) -> Job[dict]:
         margin = min(PHASE_MARGIN_S, PHASE_MARGIN_SHARE * phase_s)
         teacher_steps, student_steps = plan_steps(done["teacher"], rates["teacher"], done["student_nokd"],
                                                   rates["student_nokd"], phase_s - margin, phase_s - margin)
+        if plan.max_steps is not None:  # a run the calibration finished is resumed at its step: nothing to train
+            teacher_steps = max(min(teacher_steps, plan.max_steps), done["teacher"])
+            student_steps = max(min(student_steps, plan.max_steps), done["student_nokd"])
         summary["calibration"] = {"steps_per_s": rates, "steps_done": done}
         summary["steps"] = {"teacher": teacher_steps, "student_nokd": student_steps, "student_kd": student_steps}
         launch("teacher", teacher_steps, resume=_resumable(out / "teacher"))

@@ -47,12 +47,16 @@ def test_a_config_that_does_not_load_leaves_no_run_folder(tmp_path):
 
 
 def test_a_tiny_family_trains_end_to_end(tmp_path):
-    """Tiny configs, 40 s: calibration, phase 1, the KD student from the phase-1 teacher with
-    the no-KD student's steps; checkpoints, snapshots and family.json."""
+    """Tiny configs, capped at 10 steps a run (about 40 s): calibration, phase 1, the KD student
+    from the phase-1 teacher with the no-KD student's steps; checkpoints and family.json. The
+    budget is far above the work, so a loaded machine makes it slower, never a failure: every
+    run finishes its planned steps. Keeping to the budget is test_family_deadlines' (a clock
+    the test owns): with a 40 s budget the KD run, started about 26 s in, sometimes logged no
+    step before it was stopped on a loaded machine."""
     from core.cli import main
 
     out = tmp_path / "family"
-    code = main(["train-family", "--out", str(out), "--budget-s", "40", "--calibrate-s", "10",
+    code = main(["train-family", "--out", str(out), "--budget-s", "600", "--calibrate-s", "10", "--max-steps", "10",
                  "--teacher-config", str(CONFIGS / "tiny_teacher.json"),
                  "--student-config", str(CONFIGS / "tiny_student.json"),
                  "--kd-config", str(CONFIGS / "tiny_student.json"),
@@ -61,12 +65,12 @@ def test_a_tiny_family_trains_end_to_end(tmp_path):
     summary = json.loads((out / "family.json").read_text(encoding="utf-8"))
     assert set(summary["checkpoints"]) == {"teacher", "student_nokd", "student_kd"}
     assert summary["steps"]["student_kd"] == summary["steps"]["student_nokd"]
-    for run in summary["runs"].values():  # finished, or stopped at its phase's deadline (a loaded machine)
-        assert run["exit_code"] == 0 or run["stopped_at_deadline"], run
-        assert run["steps_done"] > 0
+    assert all(0 < steps <= 10 for steps in summary["steps"].values())
+    for run in summary["runs"].values():  # each finished its planned steps, none stopped at a deadline
+        assert run["exit_code"] == 0 and not run["stopped_at_deadline"], run
+        assert run["steps_done"] == run["steps_planned"], run
     kd_config = json.loads((out / "student_kd.config.json").read_text(encoding="utf-8"))
     assert kd_config["extends"].endswith("tiny_student.json")  # the given config is extended, never edited
-    assert summary["elapsed_s"] <= 40 + 20
 
 
 def test_a_calibration_run_stopped_between_its_files_starts_afresh(tmp_path):
