@@ -9,6 +9,7 @@ from PySide6.QtCore import QObject
 
 from app import edits
 from app.actions import DEFAULT_KEYS, key_text
+from app.document import touched_frames
 from core.annotations.interpolation import plan_interpolation
 from core.annotations.records import Provenance
 from core.wording import plural
@@ -330,13 +331,25 @@ class EditGlue(WindowGlue):
             QCoreApplication.processEvents()
 
     def _step(self, what: str, text: str, step) -> None:
+        """Undo or redo one step (``step``); the status bar names it. When the frame shown is not one
+        of the frames it changed, the view goes to the nearest and the status bar names them (an edit
+        undone elsewhere changed nothing on screen: "undone: delete 1 box" over the last frame)."""
         stack = self.doc.undo_stack
         index = stack.index()
+        entry = stack.command(index - 1 if what == "undone" else index)
+        frames = touched_frames(entry.command) if entry is not None and hasattr(entry, "command") else None
         step()
-        if stack.index() != index:
-            self.w.statusBar().showMessage(f"{what}: {text}", 8000)
-        else:
+        if stack.index() == index:
             self._nothing_to("undo" if what == "undone" else "redo")
+            return
+        where = ""
+        if frames and self.w.frame not in frames:
+            first, last = min(frames), max(frames)
+            nearest = min(frames, key=lambda f: (abs(f - self.w.frame), f))
+            where = (f" (frame {first + 1}: shown)" if first == last
+                     else f" (frames {first + 1}-{last + 1}: frame {nearest + 1} shown)")
+            self.w.goto(nearest)
+        self.w.statusBar().showMessage(f"{what}: {text}{where}", 8000)
 
 
 def kept_kinds(records) -> str:
