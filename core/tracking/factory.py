@@ -70,9 +70,29 @@ def _onnx_config(engine: OnnxEngine):
         raise CheckpointError(engine.path, "ONNX file carries no model metadata (factory, config); "
                                            "export it with `python main.py export-onnx`")
     try:
-        return factory, config_from_dict(factory, config, where=str(engine.path))
+        model_config = config_from_dict(factory, config, where=str(engine.path))
     except ConfigError as error:
         raise CheckpointError(engine.path, str(error)) from error
+    problem = _crop_size_problem(engine, model_config)
+    if problem is not None:
+        raise CheckpointError(engine.path, problem)
+    return factory, model_config
+
+
+def _crop_size_problem(engine: OnnxEngine, model_config) -> str | None:
+    """Why the ONNX graph's inputs do not take the crops its metadata names (None when they do,
+    or when its sizes are not fixed): a graph of 64x64 templates whose metadata says 128
+    (edited, or exported by another tool) failed at the first frame with ONNX Runtime's
+    'Got invalid dimensions for input' and a traceback. The inputs are (B,3,S,S), in the
+    order of ``engines.INPUT_NAMES``."""
+    wanted = (model_config.template_size,) * 2 + (model_config.search_size,) * 2
+    for node, size in zip(engine.session.get_inputs(), wanted, strict=False):
+        dims = [d for d in list(node.shape)[2:4] if isinstance(d, int)]
+        if dims and any(d != size for d in dims):
+            got = "x".join(str(d) for d in node.shape[2:4])
+            return (f"its input {node.name} takes {got} crops but its metadata names {size}x{size} (a file edited "
+                    "or exported by another tool); export the checkpoint again with `python main.py export-onnx`")
+    return None
 
 
 def _exported_from(engine: OnnxEngine, checkpoint: Path) -> bool:

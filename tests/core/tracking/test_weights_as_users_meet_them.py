@@ -1,0 +1,65 @@
+"""Weights files as users give them (``track --weights``, File > Settings): each one either runs or
+is one CheckpointError naming the file and what to do, before any frame is tracked."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from core.errors import CheckpointError
+
+
+def _student(folder, name: str = "student.pt"):
+    import torch
+
+    from core.models.checkpoint import save_checkpoint
+    from core.models.config import student_config
+    from core.models.registry import build_model
+
+    torch.manual_seed(0)
+    model = build_model("student", student_config("bundled", pretrained_stem=False, depth=1), pretrained_stem=False)
+    return model, save_checkpoint(folder / name, model)
+
+
+def _with_metadata_sizes(source, target, factor: int):
+    """``source`` (an export) saved as ``target`` with its metadata's crop sizes times ``factor``."""
+    import onnx
+
+    from core.tracking.engines import ORT_METADATA_KEY
+
+    graph = onnx.load(str(source))
+    for prop in graph.metadata_props:
+        if prop.key == ORT_METADATA_KEY:
+            meta = json.loads(prop.value)
+            meta["config"]["template_size"] *= factor
+            meta["config"]["search_size"] *= factor
+            prop.value = json.dumps(meta)
+    onnx.save(graph, str(target))
+    return target
+
+
+def test_an_onnx_whose_metadata_names_other_crop_sizes_is_refused_on_load(tmp_path):
+    """An .onnx whose graph takes 64x64 templates while its metadata names 128 (edited, or written
+    by another tool) loaded, then failed on the first frame with ONNX Runtime's 'Got invalid
+    dimensions for input' and a traceback (track, the studio's run). It is now refused on load,
+    naming the input and the sizes; beside its checkpoint, engine auto runs the .pt instead."""
+    from core.sequences.base import FramePair
+    from core.tracking.factory import load_tracker, load_with_onnx_fallback
+    from core.tracking.onnx_export import export_onnx
+
+    model, weights = _student(tmp_path)
+    export = export_onnx(model, tmp_path / "export.onnx", source_checkpoint=weights)
+    edited = _with_metadata_sizes(export, tmp_path / "edited.onnx", 2)
+    with pytest.raises(CheckpointError, match=r"input template_visible takes 64x64 crops but its metadata names "
+                                              r"128x128") as error:
+        load_tracker("student", edited, "auto", "cpu", threads=1)
+    assert error.value.path == edited
+    beside = _with_metadata_sizes(export, weights.with_suffix(".onnx"), 2)  # the export of student.pt, edited
+    tracker, note = load_with_onnx_fallback(lambda engine: load_tracker("student", weights, engine, "cpu", threads=1),
+                                            weights, "auto")
+    assert tracker.engine.name == "torch" and note.startswith(f"skipped {beside} (")
+    frame = FramePair(0, np.zeros((96, 128, 3), np.uint8), np.zeros((96, 128), np.uint8))
+    state = tracker.init(frame, np.array([40.0, 30.0, 20.0, 20.0]))
+    assert np.isfinite(tracker.track(frame, state).box).all()
+    assert load_tracker("student", export, "auto", "cpu", threads=1).engine.name == "onnx"  # the export as written
