@@ -11,6 +11,7 @@ project in the studio's home instead (:func:`default_project_path`).
 from __future__ import annotations
 
 import dataclasses
+import glob
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from app.settings import Recent
 from core.annotations.project_paths import (
     earlier_store_path,
     made_on_same_streams,
+    moved_project,
     project_store_path,
     same_streams,
     stream_files,
@@ -121,7 +123,8 @@ def default_project_path(info) -> tuple[Path, str]:
     ``<studio home>/projects/<name>-<8 hex digits of the folder>.rgbt.sqlite``, so the same
     sequence always finds the same project; the note then says where it is and why. There too,
     a project kept under the footage's earlier name (``project_paths.earlier_name``) is found
-    while none exists under its name."""
+    while none exists under its name, and so is the project of the footage before it moved
+    (``project_paths.moved_project``: the digest names the folder it was in)."""
     path = project_store_path(info)
     if path.exists() or writable_folder(path.parent):
         return path, ""
@@ -129,6 +132,9 @@ def default_project_path(info) -> tuple[Path, str]:
     earlier = earlier_store_path(info, path)
     if not fallback.exists() and earlier is not None and made_on_same_streams(_home_fallback(earlier), info):
         fallback = _home_fallback(earlier)
+    if not fallback.exists():  # the read-only footage moved (a share mounted elsewhere): its project stays its own
+        stem = fallback.name[: -len(STORE_SUFFIX)].rsplit("-", 1)[0]
+        fallback = moved_project(info, fallback, f"{glob.escape(stem)}-{'[0-9a-f]' * 8}{STORE_SUFFIX}") or fallback
     return fallback, f"{path.parent} is read-only: the annotations are kept in {fallback}"
 
 

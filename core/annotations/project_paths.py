@@ -7,14 +7,15 @@ command line, so both find the same file.
   (:func:`core.annotations.store.default_store_path`), except for the bundled assets
   (read-only for the user, e.g. the demo pair), whose projects go to
   ``<studio home>/projects/``; a lone video named by a modality word keeps the project it
-  had under its earlier name (:func:`earlier_name`).
+  had under its earlier name (:func:`earlier_name`), and footage whose folder was renamed
+  or moved with its project keeps that project (:func:`moved_project`).
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from core.annotations.store import default_store_path, store_file_name
+from core.annotations.store import STORE_SUFFIX, default_store_path, store_file_name
 from core.assets import assets_dir
 
 
@@ -31,8 +32,52 @@ def project_store_path(info) -> Path:
     try:
         path.resolve().relative_to(assets_dir().resolve())
     except ValueError:
-        return path if path.exists() else earlier_project(info, path) or path
+        return path if path.exists() else earlier_project(info, path) or moved_project(info, path) or path
     return studio_home() / "projects" / path.name
+
+
+def moved_project(info, path: Path, pattern: str = f"*{STORE_SUFFIX}") -> Path | None:
+    """The one project in ``path``'s folder (files matching ``pattern``, ``path`` aside) that is
+    the footage of ``info``'s, when none exists at ``path``: made on the streams ``info`` reads
+    (:func:`same_streams`), or on streams of the same file names and frame count that are all
+    gone now (the footage's folder renamed or moved, with its project). A renamed folder names
+    the sequence, and so its project, anew: ``walk-1/`` (was ``0111_1716/``) opened a new, empty
+    ``walk-1.rgbt.sqlite`` beside ``0111_1716.rgbt.sqlite`` and its boxes, without a word. None
+    when no project, or more than one, fits."""
+    try:
+        candidates = sorted(p for p in path.parent.glob(pattern) if p.name != path.name and p.is_file())
+    except OSError:
+        return None
+    found = [p for p in candidates if _project_of(p, info)]
+    return found[0] if len(found) == 1 else None
+
+
+def _project_of(path: Path, info) -> bool:
+    """Whether the project file ``path`` was made on the footage of ``info`` (:func:`moved_project`)."""
+    import sqlite3
+
+    from core.annotations.store import AnnotationStore, StoreError
+
+    streams = stream_files(info)
+    if not streams:
+        return False
+    try:
+        store = AnnotationStore.open(path, read_only=True)
+    except (StoreError, sqlite3.Error, OSError):
+        return False
+    try:
+        if same_streams(store, info):
+            return True
+        recorded = store.get_meta("streams", None) or store.get_meta("sources", None)
+        frames = store.get_meta("num_frames", None)
+    except (StoreError, sqlite3.Error):
+        return False
+    finally:
+        store.close()
+    if not isinstance(recorded, list) or not all(isinstance(p, str) for p in recorded) or frames != info.num_frames:
+        return False
+    return ([Path(p).name for p in recorded] == [Path(p).name for p in streams]
+            and not any(Path(p).exists() for p in recorded))
 
 
 def earlier_name(info) -> str | None:
