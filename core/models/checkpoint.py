@@ -289,10 +289,12 @@ def read_checkpoint(path: str | Path, map_location: Any = "cpu") -> dict:
     payload = load_torch_file(path, "checkpoint", map_location)
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         if isinstance(payload, dict) and isinstance(payload.get("net"), dict) and payload["net"]:  # MPLT, OSTrack
+            # the kind its names tell (an OSTrack checkpoint was told --kind mplt, which refuses it)
+            kind = "mplt" if any(".prompt_blocks." in str(key) for key in payload["net"]) else "ostrack"
             raise CheckpointError(path, "is an authors' training checkpoint (weights under 'net'), not a project "
                                         f"checkpoint: convert it once with `python main.py import-weights {path} "
-                                        f"{path.with_name(path.name.split('.')[0] + '_imported.pt')} --kind mplt` "
-                                        "(--kind ostrack for OSTrack's) and give the file it writes")
+                                        f"{path.with_name(path.name.split('.')[0] + '_imported.pt')} --kind {kind}` "
+                                        "and give the file it writes")
         if (isinstance(payload, dict) and payload and all(isinstance(k, str) for k in payload)
                 and all(isinstance(v, torch.Tensor) for v in payload.values())):  # torch.save(model.state_dict())
             kind = "mplt" if any(".prompt_blocks." in key for key in payload) else "ostrack"

@@ -121,7 +121,7 @@ def test_an_authors_checkpoint_where_a_project_one_is_needed_names_import_weight
     assert err.strip().splitlines() == [
         f"error: {src}: is an authors' training checkpoint (weights under 'net'), not a project checkpoint: convert "
         f"it once with `python main.py import-weights {src} {tmp_path / 'MPLTTrack_ep0015_imported.pt'} --kind "
-        "mplt` (--kind ostrack for OSTrack's) and give the file it writes"], err
+        "mplt` and give the file it writes"], err
 
 
 def test_position_embeddings_of_other_crops_say_how_to_keep_them(tmp_path, tiny, capsys):

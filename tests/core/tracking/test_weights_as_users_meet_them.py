@@ -63,3 +63,20 @@ def test_an_onnx_whose_metadata_names_other_crop_sizes_is_refused_on_load(tmp_pa
     state = tracker.init(frame, np.array([40.0, 30.0, 20.0, 20.0]))
     assert np.isfinite(tracker.track(frame, state).box).all()
     assert load_tracker("student", export, "auto", "cpu", threads=1).engine.name == "onnx"  # the export as written
+
+
+@pytest.mark.parametrize("names,kind", [(("backbone.blocks.0.attn.qkv.weight", "box_head.conv5_ctr.weight"), "ostrack"),
+                                        (("backbone.prompt_blocks.1.fovea.smooth", "mplt_fuse_search.0.weight"), "mplt")])
+def test_an_authors_checkpoint_as_the_weights_names_the_kind_its_names_tell(tmp_path, names, kind):
+    """OSTrack_ep0300.pth.tar (weights under 'net', no pickled objects) given as the weights was told
+    to convert with `import-weights ... --kind mplt (--kind ostrack for OSTrack's)`: the kind its
+    key names tell (MPLT's prompt blocks) is the one said."""
+    import torch
+
+    from core.tracking.factory import load_tracker
+
+    src = tmp_path / "OSTrack_ep0300.pth.tar"
+    torch.save({"epoch": 300, "net_type": "OSTrack", "net": {name: torch.zeros(2) for name in names}}, src)
+    with pytest.raises(CheckpointError) as error:
+        load_tracker("teacher", src, "auto", "cpu")
+    assert f"--kind {kind}` and give the file it writes" in error.value.problem
