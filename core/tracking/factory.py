@@ -192,7 +192,9 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
             if _exported_from(onnx_engine, path):
                 factory, model_config = _onnx_config(onnx_engine)
                 if factory != model:
-                    raise CheckpointError(file, f"holds a {factory} model, not a {model}")
+                    # the weights named, not their export beside them (the studio said 'checkpoint.onnx: holds
+                    # a student model' of the checkpoint.pt chosen in Settings)
+                    raise CheckpointError(path, f"holds a {factory} model, not a {model}")
                 return Tracker(onnx_engine, model_config, config, weights_path=str(onnx_engine.path))
         if engine == "onnx":
             raise CheckpointError(files[-1], f"is not the export of {path.name} (other weights); run "

@@ -80,3 +80,18 @@ def test_an_authors_checkpoint_as_the_weights_names_the_kind_its_names_tell(tmp_
     with pytest.raises(CheckpointError) as error:
         load_tracker("teacher", src, "auto", "cpu")
     assert f"--kind {kind}` and give the file it writes" in error.value.problem
+
+
+def test_a_student_checkpoint_given_to_the_teacher_is_named_not_its_export(tmp_path):
+    """A student's checkpoint.pt (with its export beside it) chosen as the teacher's weights: the
+    error named the export, checkpoint.onnx, which the user never chose (the CLI mended the path;
+    the studio said 'checkpoint.onnx: holds a student model, not a teacher')."""
+    from core.tracking.factory import load_tracker
+    from core.tracking.onnx_export import export_onnx
+
+    model, weights = _student(tmp_path, "checkpoint.pt")
+    export_onnx(model, weights.with_suffix(".onnx"), source_checkpoint=weights)
+    for engine in ("auto", "onnx", "torch"):
+        with pytest.raises(CheckpointError, match="holds a student model, not a teacher") as error:
+            load_tracker("teacher", weights, engine, "cpu", threads=1)
+        assert error.value.path == weights, engine
