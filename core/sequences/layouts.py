@@ -57,8 +57,9 @@ from core.sequences.sources import (
     VIDEO_EXTENSIONS,
     FolderSource,
     VideoSource,
+    first_image,
     folder_name,
-    list_images,
+    has_images,
     natural_key,
     open_source,
     tiff_pages,
@@ -91,7 +92,7 @@ EXPECTED = ("v/ + i/ (GTOT); visible/ + infrared/ (LasHeR, RGBT234, RGBT210); rg
 
 
 def _has_images(folder: Path) -> bool:
-    return folder.is_dir() and bool(list_images(folder))
+    return folder.is_dir() and has_images(folder)
 
 
 def _subfolders(folder: Path) -> dict[str, str]:
@@ -153,8 +154,8 @@ def _rgbt_flavour(folder: Path, visible: str = "visible") -> str:
     (suffix), RGBT234 with per-modality ``visible.txt``/``infrared.txt``, RGBT210 with one
     ``init.txt``. Without telling names, the GT files decide (``visible.txt`` -> LasHeR).
     """
-    images = list_images(folder / visible)  # the visible folder's name as written (Visible/)
-    stem = images[0].stem.lower() if images else ""
+    image = first_image(folder / visible)  # the visible folder's name as written (Visible/)
+    stem = image.stem.lower() if image is not None else ""
     per_modality_gt = (folder / "visible.txt").is_file() or (folder / "infrared.txt").is_file()
     if stem.startswith("v"):
         return "lasher"

@@ -17,7 +17,7 @@ from core.sequences.sources import (
     FrameSource,
     VideoSource,
     folder_name,
-    list_images,
+    has_images,
     missing_numbers,
     tiff_pages,
 )
@@ -67,7 +67,7 @@ def refuse_sequence_folder(path: Path) -> None:
     """SequenceError when the folder ``path``, given as one stream of a pair, holds no images
     itself but is a whole sequence folder (``visible/`` + ``infrared/``, a video pair, ...):
     it was 'folder holds no images', which sent the user looking for missing frames."""
-    if not path.is_dir() or list_images(path):
+    if not path.is_dir() or has_images(path):  # listing and sorting every frame to see one took 1 s
         return
     from core.sequences.layouts import detect_layout  # layouts imports this module (open_pair's checks)
 
