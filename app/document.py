@@ -195,9 +195,10 @@ class Document(QObject):
         """Run ``step(store)`` (a command's apply or revert) and re-read the frames it touches;
         False, with ``write_failed`` emitted, when the store could not write it (the store
         rolled back: the views show what it holds)."""
+        from app.project_file import keep_file
         from core.errors import RGBTError
 
-        self.keep_file()
+        keep_file(self)  # the file only: settling before every edit would add a sync to each
         try:
             step(self.store)
         except RGBTError as error:
@@ -369,10 +370,30 @@ class Document(QObject):
     def keep_file(self, *, closing: bool = False) -> str | None:
         """Put the project back on disk when another program deleted, replaced or moved its file
         while it was open (``app.project_file.keep_file``): the sentence saying where the work
-        went (also emitted as ``file_restored``), or None when the file is the one opened."""
+        went (also emitted as ``file_restored``), or None when the file is the one opened. Then,
+        unless ``closing`` (the close does it), copy what was committed into the project's file
+        (:meth:`settle`). The window calls it every ``FILE_CHECK_MS``."""
         from app.project_file import keep_file
 
-        return keep_file(self, closing=closing)
+        text = keep_file(self, closing=closing)
+        if not closing:
+            self.settle()
+        return text
+
+    def settle(self) -> None:
+        """Copy the commits SQLite keeps in ``<project>-wal`` into the project's own file
+        (``AnnotationStore.settle``), while no job writes through the store: the file alone then
+        holds the work. Before 2026-12-07 a session's edits lived in the ``-wal`` until the window
+        closed: a copy of the project file taken meanwhile, or after the studio was killed, held
+        not even its tables. A store that cannot do it now keeps them in the log (nothing is lost)."""
+        from core.errors import RGBTError
+
+        if self.closed or self.read_only or self.store_in_use():
+            return
+        try:
+            self.store.settle()
+        except RGBTError:
+            pass
 
     def close(self) -> None:
         self.keep_file(closing=True)  # the window's jobs are stopped by now

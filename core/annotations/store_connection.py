@@ -9,13 +9,15 @@ owns the tables; this module owns everything that is not a table:
   check and creation). A failed open closes what it opened and removes a store file (and its
   ``-wal`` / ``-shm``) and parent folders it created;
 - one connection per thread (a tracking worker writes while the GUI thread reads), in WAL mode
-  with ``synchronous=FULL`` when editing, ``mode=ro`` when read-only; SQLite waits
+  with ``synchronous=FULL`` when editing, ``mode=ro`` when read-only (``immutable`` where no
+  file can be made: :meth:`StoreConnection._read_only_connection`); SQLite waits
   ``OPEN_TIMEOUT_MS`` for its own lock while opening (a busy store is reported at once) and
   ``BUSY_TIMEOUT_MS`` afterwards (a reader may briefly hold it);
 - :meth:`StoreConnection._write`: several statements as one transaction, so a killed process
   loses nothing that was committed;
 - :meth:`StoreConnection.backup_to` (SQLite's backup written atomically),
   :meth:`StoreConnection.checkpoint` (the write-ahead log emptied into the main file),
+  :meth:`StoreConnection.settle` (its commits copied into the main file, waiting for no one),
   :meth:`StoreConnection.close` and the context manager.
 """
 from __future__ import annotations
@@ -224,6 +226,26 @@ class StoreConnection:
         except sqlite3.Error as error:
             raise StoreError(self.path, f"cannot checkpoint its write-ahead log ({error})") from error
         return not busy
+
+    def settle(self) -> bool:
+        """Copy the commits of the write-ahead log into the store's main file, waiting for no one
+        (SQLite's ``wal_checkpoint(PASSIVE)``), so that the main file alone holds them: a studio
+        open for an hour, or killed, left every edit since it opened in ``<path>-wal`` (until the log
+        reached 1000 pages), and the project file itself held not even its tables: a copy of it
+        (a backup, one sent to a colleague), or the file once the "leftover" ``-wal`` was deleted,
+        opened as "not a readable annotation database". Cheap when the log holds nothing new.
+        Returns True when the main file holds every commit, False when a reader in another
+        connection kept some of them in the log (copied by a later call; nothing is lost). Nothing
+        on a store opened read-only. Raises StoreError naming this store when it is closed or
+        SQLite fails."""
+        if self.read_only:
+            return False
+        connection = self._connection()
+        try:
+            busy, log_pages, copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error as error:
+            raise StoreError(self.path, f"cannot copy its write-ahead log into the file ({error})") from error
+        return not busy and copied >= log_pages
 
     def close(self) -> None:
         """Close every thread's connection and release the writer lock; later calls raise
