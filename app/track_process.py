@@ -92,9 +92,20 @@ def recipe_for(store) -> Recipe | None:
     return None
 
 
+def usable_cores() -> int:
+    """The CPU cores this process may run on: its affinity mask where the OS has one (``taskset``,
+    ``docker --cpuset-cpus``, a batch scheduler's slot), else ``os.cpu_count()`` (at least 1)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # no affinity masks here (macOS, Windows)
+        return max(1, os.cpu_count() or 1)
+
+
 def default_threads() -> int:
-    """CPU threads for a tracker beside the GUI: all cores but one (at least 1)."""
-    return max(1, (os.cpu_count() or 2) - 1)
+    """CPU threads for a tracker beside the GUI: all usable cores but one (at least 1). The
+    machine's count (``os.cpu_count()``) gave 63 threads to a studio pinned to 2 of 64 cores,
+    and the engine's threads then fought each other and the GUI for those 2."""
+    return max(1, usable_cores() - 1)
 
 
 def _send_error(conn, error: BaseException) -> None:
