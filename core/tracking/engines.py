@@ -62,7 +62,7 @@ def choose_device(device: str = "auto") -> str:
     if device == "auto":
         return "cuda" if torch_cuda_available() else "cpu"
     if device == "cuda" and not torch_cuda_available():
-        raise ConfigError("device 'cuda' requested but PyTorch sees no CUDA GPU; use --device cpu or auto")
+        raise ConfigError("device 'cuda' requested but PyTorch sees no CUDA GPU here; choose device cpu or auto")
     return device
 
 
@@ -117,6 +117,19 @@ def ort_cuda_usable() -> bool:
     if "CUDAExecutionProvider" not in _ort().get_available_providers():
         return False
     return _probe_cuda()
+
+
+def ort_cuda_problem() -> str:
+    """Why ONNX Runtime cannot use CUDA here, in the words of what is installed: the package has
+    no CUDA provider (the CPU ``onnxruntime``), or ``onnxruntime-gpu`` lists it but a CUDA session
+    fails (no NVIDIA GPU or driver, or CUDA / cuDNN libraries it cannot load). "" when it can."""
+    providers = _ort().get_available_providers()
+    if "CUDAExecutionProvider" not in providers:
+        return "the installed onnxruntime has no CUDAExecutionProvider; onnxruntime-gpu has"
+    if _probe_cuda():
+        return ""
+    return ("onnxruntime-gpu lists CUDAExecutionProvider, but a CUDA session fails: no NVIDIA GPU or driver, "
+            "or CUDA / cuDNN libraries it cannot load")
 
 
 @functools.lru_cache(maxsize=1)
@@ -193,8 +206,8 @@ class OnnxEngine:
         want_cuda = device in ("auto", "cuda")
         cuda_ok = want_cuda and ort_cuda_usable()
         if device == "cuda" and not cuda_ok:
-            raise ConfigError("device 'cuda' requested but ONNX Runtime cannot use CUDA here "
-                              "(no CUDAExecutionProvider or its CUDA libraries are missing)")
+            raise ConfigError(f"device 'cuda' requested but ONNX Runtime cannot use CUDA here ({ort_cuda_problem()}); "
+                              "choose device cpu or auto")
         options = ort.SessionOptions()
         options.log_severity_level = 3
         options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL

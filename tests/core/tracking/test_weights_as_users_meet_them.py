@@ -95,3 +95,29 @@ def test_a_student_checkpoint_given_to_the_teacher_is_named_not_its_export(tmp_p
         with pytest.raises(CheckpointError, match="holds a student model, not a teacher") as error:
             load_tracker("teacher", weights, engine, "cpu", threads=1)
         assert error.value.path == weights, engine
+
+
+@pytest.mark.parametrize("providers,probe,said", [
+    (["CPUExecutionProvider"], False, "the installed onnxruntime has no CUDAExecutionProvider; onnxruntime-gpu has"),
+    (["TensorrtExecutionProvider", "CUDAExecutionProvider", "CPUExecutionProvider"], False,
+     "onnxruntime-gpu lists CUDAExecutionProvider, but a CUDA session fails: no NVIDIA GPU or driver"),
+])
+def test_device_cuda_says_which_of_onnx_runtime_and_cuda_is_missing(monkeypatch, providers, probe, said):
+    """Device cuda with the onnx engine said '(no CUDAExecutionProvider or its CUDA libraries are
+    missing)' and 'use --device cpu or auto' also in the studio, which has no --device: it now says
+    which one holds here (onnxruntime-gpu on a machine without CUDA lists the provider) and to choose
+    device cpu or auto."""
+    from types import SimpleNamespace
+
+    from core.errors import ConfigError
+    from core.tracking import engines
+
+    fake = SimpleNamespace(get_available_providers=lambda: list(providers))
+    monkeypatch.setattr(engines, "_ort", lambda: fake)
+    monkeypatch.setattr(engines, "_probe_cuda", lambda: probe)
+    monkeypatch.setattr(engines, "torch_cuda_available", lambda: False)
+    with pytest.raises(ConfigError) as error:
+        engines.OnnxEngine(engines.__file__, "cuda")  # any file: refused before it is read
+    assert said in str(error.value) and str(error.value).endswith("choose device cpu or auto")
+    with pytest.raises(ConfigError, match="PyTorch sees no CUDA GPU here; choose device cpu or auto$"):
+        engines.choose_device("cuda")
