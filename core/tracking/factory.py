@@ -248,6 +248,26 @@ def load_with_onnx_fallback(load, weights: str | Path | None, engine: str):
         return load("torch"), note
 
 
+def weights_problem(model: str, weights: str | Path | None, engine: str = "auto") -> str | None:
+    """Why ``weights`` (a ``.pt`` or ``.onnx``) cannot run as ``model`` ("student" | "teacher")
+    under ``engine``, as one line naming the file; None when they load (a broken ``.onnx`` beside a
+    ``.pt`` under "auto" loads: :func:`load_with_onnx_fallback`). It loads them as a run would, on
+    the CPU: for a settings dialog to refuse a file before it replaces weights that work (the
+    student's own .pt given as the teacher's, an authors' checkpoint not yet converted, a truncated
+    ``.onnx``). None for the bundled weights (``weights`` None or "")."""
+    if not weights:
+        return None
+    path = Path(weights)
+    if not path.is_file():
+        return f"{path}: {'is a folder, not a weights file' if path.is_dir() else 'not found'}"
+    try:
+        load_with_onnx_fallback(lambda chosen: load_tracker(model, path, chosen, "cpu", threads=1), path, engine)
+    except (CheckpointError, ConfigError) as error:
+        other = other_network(error) if isinstance(error, CheckpointError) else None
+        return f"{error} (the {other}'s weights)" if other else str(error)
+    return None
+
+
 def random_tracker(model: str = "student", device: str = "auto", config: TrackerConfig | None = None, *,
                    threads: int | None = None, scale: str = "bundled") -> Tracker:
     """A PyTorch Tracker of deterministic random weights (:func:`random_model`), asked for on

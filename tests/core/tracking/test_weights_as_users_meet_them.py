@@ -121,3 +121,29 @@ def test_device_cuda_says_which_of_onnx_runtime_and_cuda_is_missing(monkeypatch,
     assert said in str(error.value) and str(error.value).endswith("choose device cpu or auto")
     with pytest.raises(ConfigError, match="PyTorch sees no CUDA GPU here; choose device cpu or auto$"):
         engines.choose_device("cuda")
+
+
+def test_weights_problem_says_what_a_run_would_refuse(tmp_path):
+    """``weights_problem``: the one line a settings dialog shows to refuse weights before they
+    replace the ones that work; None for weights that run (a broken .onnx beside them included)."""
+    import torch
+
+    from core.tracking.factory import weights_problem
+    from core.tracking.onnx_export import export_onnx
+
+    model, weights = _student(tmp_path)
+    assert weights_problem("student", weights) is None and weights_problem("student", "") is None
+    assert weights_problem("teacher", weights) == f"{weights}: holds a student model, not a teacher (the student's weights)"
+    export = export_onnx(model, tmp_path / "export.onnx", source_checkpoint=weights)
+    assert weights_problem("student", export) is None
+    cut = tmp_path / "cut.onnx"
+    cut.write_bytes(export.read_bytes()[:4000])
+    assert weights_problem("student", cut).startswith(f"{cut}: ONNX Runtime cannot load it")
+    weights.with_suffix(".onnx").write_bytes(cut.read_bytes())  # broken beside the .pt: auto runs the .pt
+    assert weights_problem("student", weights) is None
+    assert weights_problem("student", weights, "onnx").startswith(f"{weights.with_suffix('.onnx')}: ONNX Runtime")
+    authors = tmp_path / "OSTrack_ep0300.pth.tar"
+    torch.save({"net": {"backbone.blocks.0.attn.qkv.weight": torch.zeros(2)}, "net_type": "OSTrack"}, authors)
+    assert "import-weights" in weights_problem("student", authors)
+    assert weights_problem("student", tmp_path) == f"{tmp_path}: is a folder, not a weights file"
+    assert weights_problem("student", tmp_path / "gone.pt") == f"{tmp_path / 'gone.pt'}: not found"
