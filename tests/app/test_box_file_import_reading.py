@@ -91,15 +91,24 @@ def test_the_file_is_read_on_a_worker_thread_and_the_question_follows(window, pa
     held = _HeldReading(monkeypatch)
     window.ask_hook = hook = _answers("Checked labels")
     window.choose_hook = lambda title, text, items: "id 1"
+    import core.annotations.formats.box_import as box_import
+
+    made_on, frame_numbered = [], box_import._frame_numbered
+
+    def recorded(*args, **kwargs):  # where the chosen object's boxes are made
+        made_on.append(threading.current_thread())
+        return frame_numbered(*args, **kwargs)
+    monkeypatch.setattr(box_import, "_frame_numbered", recorded)
     window.imports.import_box_file(str(path))
     assert held.started.wait(10)
     # the GUI thread is back while the file is read: nothing asked yet, the reader busy
     assert hook.asked == [] and window.imports.reader.busy
     assert held.threads and held.threads[0] is not threading.main_thread()
     held.release()
-    qtbot.waitUntil(lambda: not window.imports.reader.busy, timeout=10000)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("imported"), timeout=10000)
     assert [title for title, _text, _choices in hook.asked] == ["Import boxes as"]
     assert window.document.record(5).provenance == "imported"
+    assert made_on and threading.main_thread() not in made_on  # 40,000 boxes took 0.3 s of the GUI thread
 
 
 def test_cancelling_the_reading_imports_nothing(window, pair_files, synthetic, tmp_path, monkeypatch, qtbot):

@@ -143,14 +143,28 @@ class BoxFile:
     frames: int
     ids: tuple = ()
     _read: Callable[[bool, int | None], BoxFileImport] | None = field(default=None, repr=False)
-    _checked: BoxFileImport | None = field(default=None, repr=False)
+    _made: tuple[BoxFileImport, BoxFileImport] | None = field(default=None, repr=False)
 
     def read(self, *, checked: bool = True, object_id: int | None = None) -> BoxFileImport:
         """The boxes of object ``object_id`` (needed when :attr:`ids` lists several), as checked
-        labels (``checked``) or pre-labels; the errors of :func:`read_box_file`."""
-        if checked and object_id is None and self._checked is not None:
-            return self._checked  # made while the file was read (its errors said there)
+        labels (``checked``) or pre-labels; the errors of :func:`read_box_file`. A file of one
+        object gives both as they were made while it was read (on the studio's worker thread)."""
+        if object_id is None and self._made is not None:
+            return self._made[0 if checked else 1]
         return self._read(checked, object_id)
+
+    def object_job(self, object_id: int) -> Job[BoxFile]:
+        """Job: the boxes of object ``object_id`` of this file of several (:attr:`ids`), both
+        kinds made (a file of one object: :attr:`ids` empty), from this parse."""
+        yield Progress(0, None, f"reading object {object_id} of {self.path.name}")
+        return BoxFile.of_one_object(self.path, self.frames, lambda checked, _id: self._read(checked, object_id))
+
+    @classmethod
+    def of_one_object(cls, path: Path, frames: int,
+                      read: Callable[[bool, int | None], BoxFileImport]) -> BoxFile:
+        """The file whose boxes ``read(checked, object_id)`` gives, both kinds made now (the
+        file's errors said here)."""
+        return cls(path, frames, (), read, (read(True, None), read(False, None)))
 
 
 #: rows between two progress reports (and cancel points) while a box file is read
@@ -191,7 +205,7 @@ def box_file_job(path: str | Path, frames: int) -> Job[BoxFile]:
     def one_row_per_frame(rows: np.ndarray, notes: tuple[str, ...], holds: str) -> BoxFile:
         def read(checked: bool, _object_id: int | None) -> BoxFileImport:
             return _one_row_per_frame(path, rows, frames, checked, notes, holds=holds)
-        return BoxFile(path, frames, (), read, read(True, None))
+        return BoxFile.of_one_object(path, frames, read)
 
     if widths == {4} and path.name in CORNER_FILES:
         return one_row_per_frame(read_corners(path, text=raw), ("rows read as GTOT corners x1 y1 x2 y2 (the file's "
@@ -202,7 +216,7 @@ def box_file_job(path: str | Path, frames: int) -> Job[BoxFile]:
 
         def vtuav(checked: bool, _object_id: int | None) -> BoxFileImport:
             return _vtuav_rows(path, frames, checked, notes, pairs)
-        return BoxFile(path, frames, (), vtuav, vtuav(True, None))
+        return BoxFile.of_one_object(path, frames, vtuav)
     columns = _header_kind(path, lines[0], next(iter(widths)) if len(widths) == 1 else 0) if skip else None
     if columns in ("corners", "centre"):
         notes += (f"rows read as {CONVENTION_WORDS[columns]} (the header names them)",)
@@ -220,8 +234,8 @@ def box_file_job(path: str | Path, frames: int) -> Job[BoxFile]:
             found = _frame_numbered(path, rows, frames, checked, object_id, columns)
             return BoxFileImport(found.records, found.kind, notes + found.notes, holds)
         ids = _object_ids(rows)
-        return BoxFile(path, frames, tuple(ids) if len(ids) > 1 else (), numbered,
-                       numbered(True, None) if len(ids) <= 1 else None)
+        return BoxFile(path, frames, tuple(ids), numbered) if len(ids) > 1 else \
+            BoxFile.of_one_object(path, frames, numbered)
     raise AnnotationFormatError(path, f"rows of {', '.join(str(w) for w in sorted(widths))} values: expected one "
                                       "box per frame (x,y,w,h, or an 8-value polygon), or frame-numbered rows "
                                       "(frame,x,y,w,h, or MOT's frame,id,x,y,w,h,...) of one width")
