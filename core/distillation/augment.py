@@ -9,7 +9,8 @@ maps stay exact (shifted by the same cells; cells brought in from outside the cr
 zeros: no target there); :func:`flip_item` mirrors template, search and maps.
 
 All functions take and return :class:`core.distillation.dataset.Item` (new arrays; the
-originals are not modified).
+originals are not modified); an item they move or mirror comes back with normalised crops
+(``dataset.normalized``: 0 is the mean colour, what the shift brings in).
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from core.distillation.dataset import Item
+from core.distillation.dataset import Item, normalized
 from core.training.targets import gaussian_heatmap
 
 
@@ -42,6 +43,7 @@ def shift_item(item: Item, cells_y: int, cells_x: int) -> Item:
     """
     if cells_y == 0 and cells_x == 0:
         return item
+    item = normalized(item)
     f = item.teacher_score.shape[-1]
     stride = item.x_v.shape[-1] // f
     target = item.target.copy()
@@ -65,6 +67,7 @@ def flip_item(item: Item) -> Item:
     A box centre ``(j + ox) / F`` at cell ``j`` becomes ``(F - 1 - j + (1 - ox)) / F``,
     so the x offset map is mirrored and replaced by ``1 - ox``.
     """
+    item = normalized(item)
     target = item.target.copy()
     target[0] = 1.0 - target[0]
     offset = item.teacher_offset[..., ::-1].copy()

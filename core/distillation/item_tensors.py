@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from core.distillation.dataset import Item
+from core.distillation.dataset import Item, normalized
 
 
 def stack(items: list[Item], name: str) -> torch.Tensor:
@@ -16,7 +16,8 @@ def stack(items: list[Item], name: str) -> torch.Tensor:
 def batch(items: list[Item], device: torch.device | str = "cpu") -> dict[str, torch.Tensor]:
     """z_v / z_t (N,3,Z,Z), x_v / x_t (N,3,X,X), box (N,4) cx, cy, w, h in search-crop units,
     heatmap (N,1,F,F), teacher_score / teacher_size / teacher_offset as stored, absent (N,) bool;
-    on ``device``."""
+    on ``device``. Crops stored as uint8 are normalised here (``dataset.normalized``)."""
+    items = [normalized(item) for item in items]
     batch = {
         "z_v": stack(items, "z_v"),
         "z_t": stack(items, "z_t"),

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from core.annotations.records import FrameAnnotation
-from core.distillation.dataset import load_items
+from core.distillation.dataset import load_items, normalized
 from core.distillation.export import TeacherRunner, export_distillation
 from core.distillation.finetune import FinetuneConfig, finetune_student, score_held_out
 from core.models.checkpoint import load_checkpoint, save_checkpoint
@@ -40,7 +40,7 @@ def test_items_hold_out_the_end_of_each_sequence(distillation_file):
     train = [i.frame for i in items if not i.held_out]
     assert held and train and min(held) > max(train)
     first = items[0]
-    assert first.x_v.shape == (3, 128, 128) and first.heatmap.shape == (1, 16, 16)
+    assert normalized(first).x_v.shape == (3, 128, 128) and first.heatmap.shape == (1, 16, 16)
     assert np.all((first.target[:2] > 0.3) & (first.target[:2] < 0.7))  # the label sits near the crop centre
 
 
