@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QMessageBox
 
 from app.actions import apply_shortcuts, key_text, reserved_keys
 from app.dialogs.errors import show_error
+from app.dialogs.file_names import pick_file, pick_folder
 from app.dialogs.help_dialog import HelpDialog
 from app.dialogs.open_pair import OpenPairDialog
 from app.dialogs.settings_dialog import SettingsDialog
@@ -75,13 +76,17 @@ class WindowDialogs:
         by its colour); Open sequence folder picks folders only, so such a video had to be dropped."""
         from app.dialogs.open_pair import VIDEO_FILTER
 
-        path, _ = QFileDialog.getOpenFileName(self, "Open one video", self.settings.start_folder(), VIDEO_FILTER)
+        path, note = pick_file(self, "Open one video", self.settings.start_folder(), VIDEO_FILTER)
+        if note:  # names Qt's picker leaves out: the file looked missing, unsaid
+            self.statusBar().showMessage(note, 20000)
         if path:
             self.settings.remember_folder(Path(path).parent)
             self.open_sequence(path)
 
     def ask_open_sequence(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open a dataset sequence folder", self.settings.start_folder())
+        folder, note = pick_folder(self, "Open a dataset sequence folder", self.settings.start_folder())
+        if note:
+            self.statusBar().showMessage(note, 20000)
         if folder:
             self.settings.remember_folder(Path(folder).parent)
             self.open_sequence(folder)

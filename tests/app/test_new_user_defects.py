@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtWidgets import QFileDialog
 
 from app.settings import ModelSettings, StudioSettings
 from core.annotations.formats.export import ExportResult
@@ -170,7 +169,7 @@ def test_file_pickers_start_in_the_last_folder_or_home(window, pair_files, tmp_p
     settings = window.settings
     assert settings.start_folder() == str(Path.home())  # never the application's folder
     calls = []
-    monkeypatch.setattr(QFileDialog, "getExistingDirectory", staticmethod(lambda *a, **k: calls.append(a) or ""))
+    monkeypatch.setattr("app.window_dialogs.pick_folder", lambda *a, **k: calls.append(a) or ("", None))
     window.ask_open_sequence()
     assert calls[-1][2] == str(Path.home())
     settings.remember_folder(pair_files[0])  # a file: its folder is remembered
