@@ -302,6 +302,11 @@ def read_checkpoint(path: str | Path, map_location: Any = "cpu") -> dict:
                                         f"convert it once with `python main.py import-weights {path} "
                                         f"{path.with_name(path.name.split('.')[0] + '_imported.pt')} --kind {kind}` "
                                         "and give the file it writes")
+        if isinstance(payload, dict) and {"optimizer", "step"} <= set(payload) and "state_dict" not in payload:
+            # a training run's training_state.pt (core.training.checkpoint_pair), chosen for its name
+            raise CheckpointError(path, f"is a training run's state (step {payload.get('step')}, the optimizer: what "
+                                        "--resume continues from), not the model's weights: give the checkpoint.pt "
+                                        "beside it")
         raise CheckpointError(path, "not an RGB-T Studio model checkpoint (no 'format' marker); "
                                     "authors' checkpoints convert with `python main.py import-weights`")
     if payload.get("version") != VERSION:

@@ -147,3 +147,21 @@ def test_weights_problem_says_what_a_run_would_refuse(tmp_path):
     assert "import-weights" in weights_problem("student", authors)
     assert weights_problem("student", tmp_path) == f"{tmp_path}: is a folder, not a weights file"
     assert weights_problem("student", tmp_path / "gone.pt") == f"{tmp_path / 'gone.pt'}: not found"
+
+
+def test_a_training_state_given_as_the_weights_points_to_the_checkpoint_beside_it(tmp_path):
+    """runs/kd/training_state.pt chosen as the weights (beside checkpoint.pt, both '.pt'): it was
+    'not an RGB-T Studio model checkpoint (no 'format' marker); authors' checkpoints convert with
+    import-weights', which cannot convert it. It is the run's state for --resume: the checkpoint.pt
+    beside it holds the weights. (The keys are those ``core.training.checkpoint_pair.save_pair`` writes.)"""
+    import torch
+
+    from core.tracking.factory import load_tracker
+
+    state = tmp_path / "training_state.pt"
+    torch.save({"step": 40, "optimizer": {"state": {}, "param_groups": []}, "scaler": None,
+                "torch_rng": torch.get_rng_state(), "extra_modules": {}}, state)
+    with pytest.raises(CheckpointError) as error:
+        load_tracker("student", state, "auto", "cpu")
+    assert error.value.path == state and "import-weights" not in error.value.problem
+    assert "training run's state (step 40" in error.value.problem and "checkpoint.pt beside it" in error.value.problem
