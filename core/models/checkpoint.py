@@ -334,6 +334,24 @@ def _check_fields(path: Path, payload: dict) -> None:
             raise CheckpointError(path, f"'state_dict' holds a {type(value).__name__} under {name!r}, not a tensor")
 
 
+def state_dict_mismatch(own: dict, given: dict) -> str | None:
+    """How the state dict ``given`` (name -> tensor) differs from a model's ``own``, in one clause
+    with an example of each kind: names missing, names the model lacks, tensors of another shape
+    ("1 missing (e.g. head.conv.weight), 1 of another shape (e.g. stem.proj.weight: (8, 3) in the
+    file, (7, 2) in the model)"); None when every name and shape fits. PyTorch's own error said
+    only 'Error(s) in loading state_dict for OneStreamStudent:' on its first line."""
+    missing = [k for k in own if k not in given]
+    unexpected = [k for k in given if k not in own]
+    shapes = [k for k in own if k in given and tuple(given[k].shape) != tuple(own[k].shape)]
+    parts = [f"{len(missing)} missing (e.g. {missing[0]})"] if missing else []
+    parts += [f"{len(unexpected)} the model lacks (e.g. {unexpected[0]})"] if unexpected else []
+    if shapes:
+        k = shapes[0]
+        parts.append(f"{len(shapes)} of another shape (e.g. {k}: {tuple(given[k].shape)} in the file, "
+                     f"{tuple(own[k].shape)} in the model)")
+    return ", ".join(parts) or None
+
+
 def load_checkpoint(path: str | Path, map_location: Any = "cpu") -> tuple[nn.Module, dict]:
     """Rebuild the model stored at ``path``; returns (model in eval mode, extra dict).
 
@@ -346,11 +364,15 @@ def load_checkpoint(path: str | Path, map_location: Any = "cpu") -> tuple[nn.Mod
     problem = non_finite_problem(payload["state_dict"])  # it would track, export or train from NaN
     if problem is not None:
         raise CheckpointError(path, problem)
-    try:
-        config = config_from_dict(payload["factory"], payload["config"], where=str(path))
+    try:  # named "its config": the error is the file's already (it said the path twice)
+        config = config_from_dict(payload["factory"], payload["config"], where="its config")
         model = build_model(payload["factory"], config, pretrained_stem=False)
     except ConfigError as error:
         raise CheckpointError(path, str(error)) from error
+    mismatch = state_dict_mismatch(model.state_dict(), payload["state_dict"])
+    if mismatch is not None:
+        raise CheckpointError(path, f"weights do not fit the {payload['factory']} model its config builds: {mismatch} "
+                                    "(a file edited, or saved by another version of the code)")
     try:
         model.load_state_dict(payload["state_dict"], strict=True)
     except RuntimeError as error:

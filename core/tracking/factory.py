@@ -70,7 +70,7 @@ def _onnx_config(engine: OnnxEngine):
         raise CheckpointError(engine.path, "ONNX file carries no model metadata (factory, config); "
                                            "export it with `python main.py export-onnx`")
     try:
-        model_config = config_from_dict(factory, config, where=str(engine.path))
+        model_config = config_from_dict(factory, config, where="its metadata's config")  # the path is the error's
     except ConfigError as error:
         raise CheckpointError(engine.path, str(error)) from error
     problem = _crop_size_problem(engine, model_config)

@@ -165,3 +165,51 @@ def test_a_training_state_given_as_the_weights_points_to_the_checkpoint_beside_i
         load_tracker("student", state, "auto", "cpu")
     assert error.value.path == state and "import-weights" not in error.value.problem
     assert "training run's state (step 40" in error.value.problem and "checkpoint.pt beside it" in error.value.problem
+
+
+def _edited_checkpoint(source, target, edit):
+    import torch
+
+    payload = torch.load(source, weights_only=True)
+    edit(payload)
+    torch.save(payload, target)
+    return target
+
+
+def test_weights_that_do_not_fit_say_which_names_and_shapes(tmp_path):
+    """A checkpoint whose state dict lacks a name or holds another shape (edited, or saved by another
+    version of the code) said only 'weights do not fit the student model: Error(s) in loading
+    state_dict for OneStreamStudent: ...'; it now names an example of each mismatch."""
+    import torch
+
+    from core.models.checkpoint import load_checkpoint
+
+    _model, weights = _student(tmp_path)
+    first = next(iter(torch.load(weights, weights_only=True)["state_dict"]))
+    missing = _edited_checkpoint(weights, tmp_path / "missing.pt", lambda p: p["state_dict"].pop(first))
+    with pytest.raises(CheckpointError, match=rf"1 missing \(e\.g\. {first}\)"):
+        load_checkpoint(missing)
+
+    def grow(payload):
+        payload["state_dict"][first] = torch.zeros(*[d + 1 for d in payload["state_dict"][first].shape])
+        payload["state_dict"]["extra.bias"] = torch.zeros(3)
+
+    grown = _edited_checkpoint(weights, tmp_path / "grown.pt", grow)
+    with pytest.raises(CheckpointError) as error:
+        load_checkpoint(grown)
+    assert "1 the model lacks (e.g. extra.bias)" in error.value.problem
+    shape = tuple(torch.load(weights, weights_only=True)["state_dict"][first].shape)
+    grown_shape = tuple(d + 1 for d in shape)
+    assert f"1 of another shape (e.g. {first}: {grown_shape} in the file, {shape} in the model)" in error.value.problem
+
+
+def test_an_unknown_config_key_names_the_file_once(tmp_path):
+    """'x.pt: x.pt: unknown key(s) [...]' (the path said twice) -> 'x.pt: its config: unknown key(s)'."""
+    from core.models.checkpoint import load_checkpoint
+
+    _model, weights = _student(tmp_path)
+    newer = _edited_checkpoint(weights, tmp_path / "newer.pt", lambda p: p["config"].update(brand_new_option=3))
+    with pytest.raises(CheckpointError) as error:
+        load_checkpoint(newer)
+    assert str(error.value).startswith(f"{newer}: its config: unknown key(s) ['brand_new_option']")
+    assert str(error.value).count(str(newer)) == 1
