@@ -132,6 +132,8 @@ class WindowFrames:
         elif record.provenance == Provenance.STUDENT:  # a machine box: say which tracker made it
             by = self.document.tracked_by.get(self.frame) if self.document is not None else None
             text = f"tracked ({by})" if by else "tracked"
+            if record.confidence is not None:  # what N and the yellow runs flag it by (it was left out)
+                text += f", confidence {record.confidence:.2f}"
         else:
             text = str(record.provenance)
             if record.keyframe:
