@@ -128,7 +128,7 @@ class DistillationFile:
             self._fail(f"schema version {version} is newer than this program reads ({schema.SCHEMA_VERSION}); update rgbt-studio")
         if version < 1:
             self._fail(f"invalid schema version {version!r}")
-        missing = [key for key in schema.ROOT_ATTRS if key not in attrs]
+        missing = [key for key in schema.ROOT_ATTRS if key not in attrs and key not in schema.ROOT_ATTR_DEFAULTS]
         if missing:
             self._fail(f"missing root attributes {missing}")
         if self.frames_mode not in schema.FRAMES_MODES:
@@ -213,7 +213,11 @@ class DistillationFile:
     # -- access -------------------------------------------------------------------------
     @property
     def header(self) -> dict:
-        return {key: (v.item() if isinstance(v, np.generic) else v) for key, v in self._file.attrs.items()}
+        """The root attributes (schema.ROOT_ATTRS); those a file predates
+        (schema.ROOT_ATTR_DEFAULTS: a file written before 2026-11-24 has no crop factors,
+        and was refused as 'missing root attributes') with the value such files had."""
+        header = {key: (v.item() if isinstance(v, np.generic) else v) for key, v in self._file.attrs.items()}
+        return {**schema.ROOT_ATTR_DEFAULTS, **header}
 
     @property
     def frames_mode(self) -> str:

@@ -115,6 +115,10 @@ ROOT_ATTRS = (
     "template_factor",
     "search_factor",
 )
+#: Root attributes added within schema version 1, with the value every file written before
+#: them had (the crop factors came in on 2026-11-24; the crops were cut at 2 and 4 before):
+#: readers fill them in, as they fill in ``labels/tracker``.
+ROOT_ATTR_DEFAULTS = {"template_factor": 2.0, "search_factor": 4.0}
 SEQUENCE_ATTRS = ("name", "visible_source", "thermal_source", "width", "height", "num_frames", "frame_offset", "layout")
 LABEL_DATASETS = {
     "box": (4,),
