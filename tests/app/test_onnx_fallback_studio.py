@@ -80,3 +80,29 @@ def test_other_engines_and_errors_are_not_fallen_back_from(tmp_path):
     assert error.value.path == onnx
     with pytest.raises(CheckpointError, match="holds a student model, not a teacher"):
         load_with_onnx_fallback(lambda engine: load_tracker("teacher", weights, engine, "cpu"), weights, "auto")
+
+
+def test_the_teachers_refinement_falls_back_too(window, pair_files, synthetic, tmp_path):
+    """R with custom teacher weights whose .onnx beside them is broken: the teacher refines with
+    PyTorch and the refinement's end says which file was skipped."""
+    import torch
+
+    from core.annotations.records import FrameAnnotation
+    from core.models.checkpoint import save_checkpoint
+    from core.models.config import teacher_config
+    from core.models.registry import build_model
+
+    torch.manual_seed(0)
+    weights = save_checkpoint(tmp_path / "teacher.pt", build_model("teacher", teacher_config("bundled", depth=1)))
+    weights.with_suffix(".onnx").write_bytes(b"\x08\x07" + b"cut short" * 20)
+    window.settings.models = dataclasses.replace(window.settings.models, teacher_weights=str(weights), engine="auto")
+    shown = []
+    window.error = lambda title, error, trace="": shown.append((title, str(error)))
+    window.open_pair(*pair_files, store=str(tmp_path / "r.rgbt.sqlite"))
+    window.document.store.put([FrameAnnotation(0, synthetic.boxes[0], provenance="manual", keyframe=True)]
+                              + [FrameAnnotation(f, synthetic.boxes[f], provenance="student", confidence=0.3)
+                                 for f in range(1, 6)])
+    window.document.reload()
+    window.refining.start_refine(window.document, window.settings.models, [3, 4])
+    assert shown == [] and sorted(window.document.store.proposals()) == [3, 4]
+    assert f"skipped {weights.with_suffix('.onnx')}" in window.statusBar().currentMessage()
