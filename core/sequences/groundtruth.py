@@ -48,7 +48,10 @@ def align_ground_truth(records: Mapping[int, FrameAnnotation], *, visible_start:
             thermal_box = np.asarray(thermal_box, dtype=np.float64) * scale
         if thermal_box is not None and np.array_equal(thermal_box, record.box):
             thermal_box = None  # the same box: "same as box"
-        aligned[i] = replace(record, frame=i, thermal_box=thermal_box)
+        if record.frame == i and thermal_box is record.thermal_box:
+            aligned[i] = record  # records are immutable: a copy of each took 0.25 s of 40,000 frames, every call
+        else:
+            aligned[i] = replace(record, frame=i, thermal_box=thermal_box)
     return aligned
 
 
