@@ -84,6 +84,21 @@ def touched_frames(command: Command) -> list[int] | None:
     return None
 
 
+#: Less free space than this on a project's disk counts as full (SQLite's -shm index alone takes 32 KiB).
+FULL_DISK_BYTES = 1 << 20
+
+
+def disk_full(folder: Path) -> bool:
+    """Whether the disk holding ``folder`` has less than ``FULL_DISK_BYTES`` free (False when
+    that cannot be told)."""
+    import shutil
+
+    try:
+        return shutil.disk_usage(folder).free < FULL_DISK_BYTES
+    except OSError:
+        return False
+
+
 #: Boxes the teacher's agreement is shown for: a tracker's, and the teacher's once accepted.
 MACHINE_OR_ACCEPTED = (Provenance.STUDENT, Provenance.TEACHER)
 
@@ -170,6 +185,9 @@ class Document(QObject):
 
         if read_only_file(self.path):
             self.refused.emit(f"{what} refused: {self.path.name} is open read-only (its file is read-only)")
+        elif disk_full(self.path.parent):  # opened read-only for that (app.project): "has closed it since" said
+            self.refused.emit(f"{what} refused: {self.path.name} is open read-only (no space left on its disk): "
+                              "free some space there, then open it again (File > Open recent) to edit it")
         elif writer_lock_free(self.path):  # it said "another window ... is editing it" after that one closed
             self.refused.emit(f"{what} refused: {self.path.name} is open read-only, and the window or program that "
                               "was editing it has closed it since: open it again (File > Open recent) to edit it, "

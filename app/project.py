@@ -28,7 +28,7 @@ from core.annotations.project_paths import (
     studio_home,
 )
 from core.annotations.records import Provenance
-from core.annotations.store import STORE_SUFFIX, AnnotationStore, StoreContents, StoreError
+from core.annotations.store import STORE_SUFFIX, AnnotationStore, StoreContents, StoreError, StoreNoSpace
 from core.assets import demo_dir
 from core.errors import RGBTError, SequenceError
 from core.progress import Job, Progress
@@ -114,6 +114,20 @@ def _check_writable(path: str | Path, request: OpenRequest) -> None:
     if not request.read_only and read_only_file(path):
         raise ProjectReadOnly(path, "its file is read-only (it cannot be written); open it read-only to look at "
                                     "and export the annotations, or make the file writable to edit them")
+
+
+def _open_store(path: str | Path, request: OpenRequest) -> AnnotationStore:
+    """The request's store at ``path``, opened as it asks; a disk with no room for SQLite's working
+    files (``StoreNoSpace``) is ProjectReadOnly, so the window asks to open it read-only: the
+    open failed with "not a readable annotation database (disk I/O error)", as if it were damaged,
+    and nothing offered a look at it."""
+    try:
+        return AnnotationStore.open(path, read_only=request.read_only)
+    except StoreNoSpace as error:
+        if request.read_only:
+            raise
+        raise ProjectReadOnly(path, f"{error.problem}; free some space on that disk to edit it, or open it "
+                                    "read-only to look at and export the annotations") from error
 
 
 def default_project_path(info) -> tuple[Path, str]:
@@ -249,7 +263,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         if not Path(request.store).exists():  # a mistyped --project or a deleted project: no empty file left behind
             raise StoreError(request.store, "no such project (the file does not exist)")
         _check_writable(request.store, request)
-        store = AnnotationStore.open(request.store, read_only=request.read_only)
+        store = _open_store(request.store, request)
         meta = store.meta()
         kind, paths = meta.get("source_kind"), tuple(meta.get("sources") or ())
         if kind not in ("pair", "sequence") or not paths:
@@ -278,7 +292,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
             if not path:
                 path, store_note = default_project_path(sequence.info)
             _check_writable(path, request)
-            store = AnnotationStore.open(path, read_only=request.read_only)
+            store = _open_store(path, request)
         if request.kind in ("pair", "sequence"):
             beside = Path(store.path).resolve() == Path(default_project_path(sequence.info)[0]).resolve()
             relinked = check_sources_change(store, request.paths, len(sequence), beside=beside,

@@ -40,7 +40,7 @@ import numpy as np
 
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store_connection import StoreConnection
-from core.annotations.store_lock import StoreError, StoreLockedError, lock_path
+from core.annotations.store_lock import StoreError, StoreLockedError, StoreNoSpace, lock_path
 
 SCHEMA_VERSION = 1
 STORE_SUFFIX = ".rgbt.sqlite"
@@ -76,8 +76,8 @@ CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 # Future migrations: {from_version: [sql, ...]} applied in order on open.
 _MIGRATIONS: dict[int, list[str]] = {}
 
-__all__ = ["AnnotationStore", "StoreError", "StoreLockedError", "lock_path", "default_store_path", "SCHEMA_VERSION",
-           "STORE_SUFFIX"]
+__all__ = ["AnnotationStore", "StoreError", "StoreLockedError", "StoreNoSpace", "lock_path", "default_store_path",
+           "SCHEMA_VERSION", "STORE_SUFFIX"]
 
 
 # Sub-folders that hold one modality's frames inside a sequence folder (dataset layouts).

@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TypeVar
 
-from core.annotations.store_lock import StoreError, StoreLockedError, WriterLock
+from core.annotations.store_lock import StoreError, StoreLockedError, StoreNoSpace, WriterLock
 
 # Waiting for SQLite's own lock: short while opening (a busy store is reported at once),
 # longer for edits (a reader may briefly hold it).
@@ -36,6 +36,16 @@ OPEN_TIMEOUT_MS = 2000
 BUSY_TIMEOUT_MS = 10000
 
 __all__ = ["StoreConnection", "OPEN_TIMEOUT_MS", "BUSY_TIMEOUT_MS"]
+
+#: SQLite's names of the errors a disk without room gives (the -shm index cannot grow: a full disk,
+#: a quota, a file-size limit); before 2026-12-07 reported as "not a readable annotation database
+#: (disk I/O error)", as if the project were damaged
+NO_SPACE_ERRORS = frozenset({"SQLITE_FULL", "SQLITE_IOERR_SHMSIZE"})
+
+
+def no_space(error: BaseException) -> bool:
+    """Whether the sqlite3 ``error`` says that the disk has no room (:data:`NO_SPACE_ERRORS`)."""
+    return getattr(error, "sqlite_errorname", None) in NO_SPACE_ERRORS or "disk is full" in str(error)
 
 _Store = TypeVar("_Store", bound="StoreConnection")
 
@@ -90,6 +100,10 @@ class StoreConnection:
                 remove_empty(created)
             if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
                 raise StoreLockedError(store.path, {}) from error
+            if isinstance(error, sqlite3.Error) and no_space(error):
+                raise StoreNoSpace(store.path, f"cannot be opened{'' if read_only else ' for editing'}: no space "
+                                               "left on its disk for SQLite's working files "
+                                               f"({store.path.name}-wal, {store.path.name}-shm)") from error
             if isinstance(error, sqlite3.DatabaseError):
                 raise StoreError(store.path, f"not a readable annotation database ({error})") from error
             if isinstance(error, OSError):
@@ -131,9 +145,9 @@ class StoreConnection:
     def _read_only_connection(self, timeout_ms: int) -> sqlite3.Connection:
         """A connection that never writes (``mode=ro``). A store in WAL mode needs its shared-memory
         index ``<path>-shm``, which SQLite cannot create in a folder nobody can write (a read-only
-        mount, an archive, a DVD): a project closed cleanly there (no ``-shm``, no ``-wal``) failed
-        to open even read-only ("unable to open database file"). Its main file then holds every
-        commit, and no one can change it, so it is opened ``immutable``. A ``-wal`` left beside it, not empty
+        mount, an archive, a DVD) nor grow on a full disk: a project closed cleanly there (no
+        ``-wal``) failed to open even read-only ("unable to open database file", "disk I/O error").
+        Its main file then holds every commit, and no one can change it, so it is opened ``immutable``. A ``-wal`` left beside it, not empty
         (a studio killed before the file was made read-only) holds commits the main file lacks:
         StoreError saying to copy both files to a folder that can be written."""
         uri = self.path.resolve().as_uri()
@@ -148,13 +162,13 @@ class StoreConnection:
             return connection
         except sqlite3.OperationalError as error:
             connection.close()
-            if "unable to open" not in str(error):
+            if "unable to open" not in str(error) and not no_space(error):
                 raise
         wal = Path(f"{self.path}-wal")
         if wal.exists() and wal.stat().st_size > 0:  # an empty log (SQLite's own attempt just now) holds nothing
             raise StoreError(self.path, f"cannot be read in this folder: its write-ahead log {wal.name} holds "
-                                        "edits SQLite cannot read where no file can be created (a read-only "
-                                        f"folder or disk); copy {self.path.name} and {wal.name} together to a "
+                                        "edits SQLite cannot read where no file can be created or grow (a "
+                                        f"read-only folder, a full disk); copy {self.path.name} and {wal.name} together to a "
                                         "folder that can be written and open the copy")
         return connect("mode=ro&immutable=1")
 

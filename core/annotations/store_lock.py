@@ -24,6 +24,11 @@ class StoreError(FileProblem):
     """The annotation database cannot be opened or written."""
 
 
+class StoreNoSpace(StoreError):
+    """The store's disk has no room for the files SQLite needs to open it (``<store>-shm``,
+    ``<store>-wal``): a full disk, a quota, a file-size limit. Opening it read-only may still work."""
+
+
 class StoreLockedError(StoreError):
     """Another writer holds the store. ``holder``: what the lock file says about it
     (``pid``, ``program``, ``user``, ``host``, ``since``; empty when unknown)."""
