@@ -52,6 +52,19 @@ def without_frames_edited_since(command: SetRecords, store) -> SetRecords:
     return trimmed
 
 
+def in_settings_terms(error: BaseException) -> BaseException:
+    """``error`` with the studio's way out where the CLI's words say another: weights of the other
+    network ("x.pt: holds a teacher model, not a student") are said to go under the other field of
+    File > Settings (the CLI says "--tracker teacher"). Other errors are returned as they are."""
+    from core.errors import CheckpointError
+    from core.tracking.factory import other_network
+
+    other = other_network(error) if isinstance(error, CheckpointError) else None
+    if other is None:
+        return error
+    return CheckpointError(error.path, f"{error.problem}: it goes under {other.capitalize()} weights in File > Settings")
+
+
 class RunController(QObject):
     """One kind of run ("track" or "refine"). Signals: started(str text), live(TrackUpdate)
     (throttled to ``LIVE_INTERVAL_S``, only updates that carry their frame), ended(str summary), failed(exception, trace)."""
@@ -192,7 +205,7 @@ class RunController(QObject):
 
     def _failed(self, _generation: int, error, trace: str) -> None:
         self._end("failed")
-        self.failed.emit(error, trace)
+        self.failed.emit(in_settings_terms(error), trace)
 
     def _end(self, how: str) -> None:
         document = self.document

@@ -106,3 +106,25 @@ def test_the_teachers_refinement_falls_back_too(window, pair_files, synthetic, t
     window.refining.start_refine(window.document, window.settings.models, [3, 4])
     assert shown == [] and sorted(window.document.store.proposals()) == [3, 4]
     assert f"skipped {weights.with_suffix('.onnx')}" in window.statusBar().currentMessage()
+
+
+def test_teacher_weights_chosen_for_the_student_say_where_they_go(window, pair_files, synthetic, tmp_path):
+    """A teacher checkpoint put under Student weights: T failed with 'x.pt: holds a teacher model, not a
+    student', and the way out (the CLI says --tracker teacher) was left to guess."""
+    import torch
+
+    from core.models.checkpoint import save_checkpoint
+    from core.models.config import teacher_config
+    from core.models.registry import build_model
+
+    torch.manual_seed(0)
+    weights = save_checkpoint(tmp_path / "teacher.pt", build_model("teacher", teacher_config("bundled", depth=1)))
+    window.settings.models = dataclasses.replace(window.settings.models, student_weights=str(weights),
+                                                 tracker="student")
+    window.open_pair(*pair_files, store=str(tmp_path / "t.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    window.actions["track"].trigger()
+    error = window.last_error
+    assert isinstance(error, CheckpointError) and error.path == weights
+    assert error.problem == "holds a teacher model, not a student: it goes under Teacher weights in File > Settings"
+    assert window.document.record(1) is None
