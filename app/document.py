@@ -218,7 +218,8 @@ class Document(QObject):
 
         keep_file(self)  # the file only: settling before every edit would add a sync to each
         try:
-            step(self.store)
+            with self.store.transaction():  # all of the step or none: never half an edit or undo
+                step(self.store)
         except RGBTError as error:
             self.reload(touched_frames(command))
             self.write_failed.emit(error)

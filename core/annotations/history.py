@@ -39,8 +39,10 @@ def _records_of(store: AnnotationStore, frames: list[int]) -> dict[int, FrameAnn
 
 
 def _restore(store: AnnotationStore, previous: Mapping[int, FrameAnnotation | None]) -> None:
-    store.put([r for r in previous.values() if r is not None])
-    store.delete([f for f, r in previous.items() if r is None])
+    """Put ``previous`` back: its records written, its empty frames deleted, in one transaction."""
+    with store.transaction():
+        store.put([r for r in previous.values() if r is not None])
+        store.delete([f for f, r in previous.items() if r is None])
 
 
 @dataclass
@@ -110,12 +112,15 @@ class CommandGroup(Command):
     label: str = "group"
 
     def apply(self, store: AnnotationStore) -> None:
-        for command in self.commands:
-            command.apply(store)
+        """All of its commands, in one transaction (``AnnotationStore.transaction``)."""
+        with store.transaction():
+            for command in self.commands:
+                command.apply(store)
 
     def revert(self, store: AnnotationStore) -> None:
-        for command in reversed(self.commands):
-            command.revert(store)
+        with store.transaction():
+            for command in reversed(self.commands):
+                command.revert(store)
 
 
 class History:

@@ -14,7 +14,7 @@ owns the tables; this module owns everything that is not a table:
   ``OPEN_TIMEOUT_MS`` for its own lock while opening (a busy store is reported at once) and
   ``BUSY_TIMEOUT_MS`` afterwards (a reader may briefly hold it);
 - :meth:`StoreConnection._write`: several statements as one transaction, so a killed process
-  loses nothing that was committed;
+  loses nothing that was committed; :meth:`StoreConnection.transaction`: several writes as one;
 - :meth:`StoreConnection.backup_to` (SQLite's backup written atomically),
   :meth:`StoreConnection.checkpoint` (the write-ahead log emptied into the main file),
   :meth:`StoreConnection.settle` (its commits copied into the main file, waiting for no one),
@@ -22,9 +22,10 @@ owns the tables; this module owns everything that is not a table:
 """
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -172,11 +173,58 @@ class StoreConnection:
                                         "folder that can be written and open the copy")
         return connect("mode=ro&immutable=1")
 
-    def _write(self, sql_rows: Iterable[tuple[str, Iterable[tuple]]]) -> None:
-        """Run several executemany statements as ONE transaction."""
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Every write of this thread inside the ``with`` block is ONE transaction: all of them
+        are kept, or, when the block raises (a write the disk refused midway), none. An undo step
+        made of several writes (a group, or a revert that puts some records back and deletes
+        others) left the first ones written when a later one failed: the edit "was not saved"
+        while half of it was, and a killed studio kept a half-undone step. Nested blocks join the
+        outer one. Raises StoreError naming the store when it is read-only, closed, or SQLite cannot
+        begin or commit (the block's writes are then rolled back)."""
         if self.read_only:
             raise StoreError(self.path, "opened read-only (another window or program is editing it)")
         connection = self._connection()
+        if getattr(self._local, "depth", 0):
+            self._local.depth += 1
+            try:
+                yield
+            finally:
+                self._local.depth -= 1
+            return
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise StoreError(self.path, f"write failed ({error})") from error
+        self._local.depth = 1
+        try:
+            yield
+        except BaseException:
+            self._local.depth = 0
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        self._local.depth = 0
+        try:
+            connection.execute("COMMIT")
+        except sqlite3.Error as error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise StoreError(self.path, f"write failed ({error})") from error
+
+    def _write(self, sql_rows: Iterable[tuple[str, Iterable[tuple]]]) -> None:
+        """Run several executemany statements as ONE transaction (part of the enclosing one inside
+        :meth:`transaction`)."""
+        if self.read_only:
+            raise StoreError(self.path, "opened read-only (another window or program is editing it)")
+        connection = self._connection()
+        if getattr(self._local, "depth", 0):  # the enclosing transaction commits, or rolls back, all
+            try:
+                for sql, rows in sql_rows:
+                    connection.executemany(sql, rows)
+            except sqlite3.Error as error:
+                raise StoreError(self.path, f"write failed ({error})") from error
+            return
         try:
             connection.execute("BEGIN IMMEDIATE")
             for sql, rows in sql_rows:
