@@ -161,3 +161,38 @@ def test_closing_the_window_while_a_file_is_read_drops_it(qtbot, pair_files, syn
     threading.Timer(0.2, held.release).start()  # the worker ends while the window waits for it
     window.close()
     assert window.imports.reader.wait(0) and hook.asked == []  # its thread ended before the window went
+
+
+def test_the_ground_truth_is_read_on_a_worker_thread(window, pair_files, synthetic, tmp_path, monkeypatch, qtbot):
+    """File > Import the sequence's ground truth read a 40,000-row file on the GUI thread (0.4 s)."""
+    from core.annotations.records import FrameAnnotation
+
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    _threaded_reader(window)
+    read_on, go = [], threading.Event()
+
+    def ground_truth():
+        read_on.append(threading.current_thread())
+        go.wait(10)
+        return {f: FrameAnnotation(f, synthetic.boxes[f], provenance="imported") for f in range(24)}
+    monkeypatch.setattr(window.document.sequence, "ground_truth", ground_truth, raising=False)
+    window.actions["import_gt"].trigger()
+    qtbot.waitUntil(lambda: bool(read_on), timeout=10000)
+    assert window.imports.reader.busy and not window.document.records  # the GUI thread is back meanwhile
+    go.set()
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage().startswith("imported 24 ground-truth"),
+                    timeout=10000)
+    assert threading.main_thread() not in read_on and window.document.record(7).provenance == "imported"
+
+
+def test_a_ground_truth_that_cannot_be_read_is_one_dialog(window, pair_files, tmp_path, monkeypatch):
+    from core.errors import AnnotationFormatError
+
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+
+    def ground_truth():
+        raise AnnotationFormatError(tmp_path / "groundtruth.txt", "not a number in 'x'", line=3)
+    monkeypatch.setattr(window.document.sequence, "ground_truth", ground_truth, raising=False)
+    window.actions["import_gt"].trigger()
+    assert str(window.last_error) == f"{tmp_path / 'groundtruth.txt'}, line 3: not a number in 'x'"
+    assert not window.document.records
