@@ -4,10 +4,13 @@ The job (``improve_job``, no Qt) chains the two core jobs the CLI runs: the dist
 export of the project (``core.distillation.export.export_distillation`` through the
 export dialog's entry, crops embedded, the settings' teacher) to ``<home>/distill/`` and
 ``core.distillation.finetune.finetune_student`` from the current student ``.pt`` to a new
-``<home>/students/student-<UTC time>.pt``. The data file has its name only once the
-fine-tune is done: until then it is an unfinished file beside it (``unfinished_path``). Cancel
-closes the job: the data file is removed and no weights file is written (the checkpoint is
-written once, atomically, at the end); a killed run leaves only the unfinished file, which
+``<home>/students/student-<UTC time>.pt``, with its ONNX Runtime copies beside it
+(``core.distillation.runtime_copies``: the improved student runs with the engine and the
+speed of the bundled one; without them, where they cannot be written, with PyTorch). The data
+file has its name only once the fine-tune is done: until then it is an unfinished file beside
+it (``unfinished_path``). Cancel closes the job: the data file is removed and no weights file
+is left (the checkpoint is written once, atomically, at the end of the fine-tune, and removed
+when the cancel comes while its copies are written); a killed run leaves only the unfinished file, which
 the next Improve removes (``core.fileio.sweep_stale_kind``, each with a CleanupNote).
 ``ImproveController`` runs it in a worker with a progress dialog, shows the before/after
 dialog, and swaps the weights: ``settings.models.student_weights`` changes
@@ -34,7 +37,7 @@ from app.workers import JobRunner
 from core.distillation.finetune import FinetuneConfig, FinetuneResult
 from core.errors import DistillationDataError, ExportError, FileProblem
 from core.fileio import describe_os_error, sweep_stale_kind, temp_name
-from core.progress import Job
+from core.progress import Job, Progress
 
 PREVIOUS_KEY = "models/previous_student_weights"
 DEFAULT_CONFIG = FinetuneConfig()  # the studio's fine-tune: 200 steps, batch 16
@@ -151,7 +154,7 @@ def improve_job(sequence, records, store, models, data_path: Path, out_path: Pat
     # (.<unfinished name>.<pid>.<random>.tmp, the unfinished name itself ending in .tmp)
     sweep_stale_kind(data_path.parent, ".tmp", before=started)
     unfinished = unfinished_path(data_path)
-    finished = False
+    finished = weights_written = False
     try:
         export = entry("distillation-embedded").factory(sequence, records, unfinished, store, models)
         for report in export:
@@ -163,11 +166,14 @@ def improve_job(sequence, records, store, models, data_path: Path, out_path: Pat
                 yield replace(report, message=f"2/2 fine-tune: {report.message}")
         except StopIteration as stop:
             result = stop.value
+            weights_written = True
         except DistillationDataError as error:
             if "no labelled training samples" in error.problem:
                 raise NotEnoughLabels(data_path, "too few human-checked labels to train on (all samples were "
                                                  "held out); label more frames") from error
             raise
+        yield Progress(config.steps, config.steps, "2/2 fine-tune: writing the ONNX Runtime copies")
+        _runtime_copies(out_path)
         try:
             os.replace(unfinished, data_path)
         except OSError as error:
@@ -182,6 +188,23 @@ def improve_job(sequence, records, store, models, data_path: Path, out_path: Pat
     finally:
         if not finished:
             unfinished.unlink(missing_ok=True)
+            if weights_written:  # cancelled while its copies were written: no weights are left
+                from core.distillation.runtime_copies import runtime_copy_paths
+
+                for path in (out_path, *runtime_copy_paths(out_path)):
+                    path.unlink(missing_ok=True)
+
+
+def _runtime_copies(checkpoint: Path) -> None:
+    """The ONNX Runtime copies of the fine-tuned ``checkpoint`` (``write_runtime_copies``);
+    where they cannot be written (no ONNX exporter, a copy that differs from PyTorch) the
+    student runs with PyTorch, as a checkpoint alone does."""
+    from core.distillation.runtime_copies import write_runtime_copies
+
+    try:
+        write_runtime_copies(checkpoint)
+    except Exception:  # noqa: BLE001 - the exporters raise many kinds; the fine-tuned .pt stands without them
+        pass
 
 
 class ImproveController(QObject):
