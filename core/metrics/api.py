@@ -144,7 +144,8 @@ def file_sequence(result_file: str | Path, gt: str | Path) -> tuple[Path, str]:
     """``(dataset root, sequence name)`` of the ground truth that the results file ``result_file``
     (``<name>.txt``) is scored against, from ``gt``: a box file (a dataset's own ground-truth file,
     e.g. ``seq/groundTruth_v.txt``, stands for its sequence folder, so the protocol reads that
-    folder's layout; any other file is a flat ``x,y,w,h`` ground truth), a sequence folder, or a
+    folder's layout; any other file, of any name, is a flat ``x,y,w,h`` ground truth that
+    :func:`evaluate_file` reads itself), a sequence folder, or a
     dataset root / ground-truth folder holding the sequence ``<name>``. AnnotationFormatError when
     ``gt`` is none of these."""
     from core.sequences.sources import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS
@@ -155,7 +156,7 @@ def file_sequence(result_file: str | Path, gt: str | Path) -> tuple[Path, str]:
         raise AnnotationFormatError(gt, f"is footage, not ground truth: give the sequence's folder ({gt.parent}) "
                                         "or its ground-truth file")
     if gt.is_file():
-        if gt.name in _GT_NAMES or gt.name in ("groundTruth_i.txt", "infrared.txt", "ir.txt"):
+        if _dataset_gt_file(gt):
             return gt.parent.parent, gt.parent.name
         return gt.parent, gt.stem
     if not gt.is_dir():
@@ -186,6 +187,21 @@ def evaluate_file(result_file: str | Path, gt: str | Path, protocol: str, *, tra
     if not result_file.is_file():
         raise AnnotationFormatError(result_file, "results file not found")
     root, name = file_sequence(result_file, gt)
-    seq = sequence_gt(root, name, proto.name)
-    return _scored(proto, {name: read_results(result_file, proto)}, {name: (seq.visible, seq.infrared)}, root,
+    gt = Path(gt)
+    if gt.is_file() and not _dataset_gt_file(gt):  # the flat file given, whatever its name (gt.csv, gt.TXT)
+        boxes = read_box_rows(gt)
+        if boxes.shape[0] == 0:
+            raise AnnotationFormatError(gt, "ground-truth file has no box row")
+        truth = (boxes, None)
+    else:
+        seq = sequence_gt(root, name, proto.name)
+        truth = (seq.visible, seq.infrared)
+    return _scored(proto, {name: read_results(result_file, proto)}, {name: truth}, root,
                    tracker or result_file.stem, attributes, [], {name: result_file})
+
+
+def _dataset_gt_file(path: Path) -> bool:
+    """Whether ``path`` is named as a dataset's own ground-truth file (``visible.txt``,
+    ``groundTruth_i.txt``, ...), which stands for its sequence folder; any other file given as
+    the ground truth is a flat ``x,y,w,h`` file read as it is."""
+    return path.name in _GT_NAMES or path.name in ("groundTruth_i.txt", "infrared.txt", "ir.txt")
