@@ -118,6 +118,19 @@ def _gpu_only_in_torch(device: str) -> bool:
     return device in ("auto", "cuda") and engines.torch_cuda_available() and not engines.ort_cuda_usable()
 
 
+def export_command(model: str, checkpoint: Path, int8: bool = False) -> str:
+    """The command that writes ``checkpoint``'s export beside it, where engine auto looks for it
+    (``<stem>.onnx``; with ``int8`` also ``<stem>.int8.onnx``), ``--force`` when one is there to
+    replace. A bare `python main.py export-onnx` stopped at its required --out, and without
+    --weights it exports the bundled checkpoints."""
+    import shlex
+
+    onnx = checkpoint.with_suffix(".onnx")
+    force = onnx.is_file() or (int8 and int8_path(onnx).is_file())
+    return (f"python main.py export-onnx --model {model} --weights {shlex.quote(str(checkpoint))} "
+            f"--out {shlex.quote(str(checkpoint.parent))}{' --int8' if int8 else ''}{' --force' if force else ''}")
+
+
 def _onnx_files(onnx_path: Path, precision: str, device: str) -> list[Path]:
     """The ONNX files of a checkpoint whose float32 export is ``onnx_path`` that ``precision``
     allows, in the order to try, those present only: its int8 copy first where ONNX Runtime
@@ -184,8 +197,7 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
     wanted = onnx_path if precision != "int8" else int8_path(onnx_path)
     files = _onnx_files(onnx_path, precision, device) if engine != "torch" else []
     if engine == "onnx" and not files:
-        how = "export-onnx --int8" if precision == "int8" else "export-onnx"
-        raise CheckpointError(wanted, f"ONNX export of {path.name} not found (run `python main.py {how}`)")
+        raise CheckpointError(wanted, f"ONNX export of {path.name} not found (run `{export_command(model, path, precision == 'int8')}`)")
     if engine == "onnx" or (engine == "auto" and files and not _gpu_only_in_torch(device)):
         for file in files:
             onnx_engine = OnnxEngine(file, device, threads=threads)
@@ -198,7 +210,8 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
                 return Tracker(onnx_engine, model_config, config, weights_path=str(onnx_engine.path))
         if engine == "onnx":
             raise CheckpointError(files[-1], f"is not the export of {path.name} (other weights); run "
-                                             "`python main.py export-onnx` again, or give the .onnx itself as the weights")
+                                             f"`{export_command(model, path, files[-1] != onnx_path)}`, or give the .onnx "
+                                             "itself as the weights")
 
     from core.models.checkpoint import load_checkpoint
 

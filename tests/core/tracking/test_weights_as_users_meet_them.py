@@ -10,14 +10,14 @@ import pytest
 from core.errors import CheckpointError
 
 
-def _student(folder, name: str = "student.pt"):
+def _student(folder, name: str = "student.pt", seed: int = 0):
     import torch
 
     from core.models.checkpoint import save_checkpoint
     from core.models.config import student_config
     from core.models.registry import build_model
 
-    torch.manual_seed(0)
+    torch.manual_seed(seed)
     model = build_model("student", student_config("bundled", pretrained_stem=False, depth=1), pretrained_stem=False)
     return model, save_checkpoint(folder / name, model)
 
@@ -213,3 +213,30 @@ def test_an_unknown_config_key_names_the_file_once(tmp_path):
         load_checkpoint(newer)
     assert str(error.value).startswith(f"{newer}: its config: unknown key(s) ['brand_new_option']")
     assert str(error.value).count(str(newer)) == 1
+
+
+def test_engine_onnx_without_an_export_says_the_command_that_writes_it(tmp_path):
+    """Engine onnx with a checkpoint that has no export beside it said 'run `python main.py
+    export-onnx`', which stops at its required --out and, without --weights, exports the bundled
+    checkpoints. The command it says now writes the export where the engine looks, and it runs;
+    for weights whose export is of other weights, with --force."""
+    import shlex
+
+    from core.cli import main
+    from core.tracking.factory import load_tracker
+
+    folder = tmp_path / "my runs"
+    folder.mkdir()
+    _model, weights = _student(folder)
+    with pytest.raises(CheckpointError) as error:
+        load_tracker("student", weights, "onnx", "cpu", threads=1)
+    command = error.value.problem.split("`")[1]
+    assert command.startswith("python main.py export-onnx --model student --weights ")
+    assert main(shlex.split(command)[2:]) == 0
+    assert load_tracker("student", weights, "onnx", "cpu", threads=1).engine.name == "onnx"
+    _student(folder, seed=1)  # trained further: the export beside it is of other weights
+    with pytest.raises(CheckpointError, match="is not the export of student.pt") as error:
+        load_tracker("student", weights, "onnx", "cpu", threads=1)
+    command = error.value.problem.split("`")[1]
+    assert command.endswith(" --force") and main(shlex.split(command)[2:]) == 0
+    assert load_tracker("student", weights, "onnx", "cpu", threads=1).engine.name == "onnx"
