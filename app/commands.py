@@ -70,11 +70,35 @@ def run(args) -> int:
     settings = StudioSettings.load()
     window = MainWindow(settings)
     window.show()
+    app._signal_timer = close_on_signals(app)  # kept alive with the application
     request = initial_request(args, settings)
     if request is not None:
         show_first_run_hint(window, request, settings)
         window.open_request(request)
     return int(app.exec())
+
+
+def close_on_signals(app):
+    """Ctrl+C in the terminal (SIGINT) and ``kill`` (SIGTERM) close the windows as their close
+    buttons do: a tracking run stops, the frame, zoom and window place are kept. Ctrl+C printed a
+    KeyboardInterrupt traceback from whatever slot ran next and the studio went on, and SIGTERM
+    ended it without its close. Qt's event loop runs no Python while idle, so a timer lets the
+    interpreter see the signal within a quarter of a second; the timer is returned (keep it). A
+    signal ignored at start (SIGINT of a job started in the background) stays ignored."""
+    import signal
+
+    from PySide6.QtCore import QTimer
+
+    def close(_signum, _frame) -> None:
+        app.closeAllWindows()
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(signum) is not signal.SIG_IGN:
+            signal.signal(signum, close)
+    timer = QTimer(app)
+    timer.timeout.connect(lambda: None)
+    timer.start(250)
+    return timer
 
 
 def hint_text(track: str = "T", attention: str = "N", help_key: str = "F1") -> str:
