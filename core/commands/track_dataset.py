@@ -160,6 +160,9 @@ def run(args) -> int:
     from core.trackers import engine_text, is_peer
 
     root, results = Path(args.root), Path(args.results)
+    if root.is_file():  # it read 'dataset folder not found' for a file that is there
+        raise ConfigError(f"{root}: is a file, not a dataset folder (give the folder that holds the sequence folders; "
+                          "track one video with track)")
     if not root.is_dir():
         raise ConfigError(f"{root}: dataset folder not found")
     check_results_folder(root, results)
