@@ -33,7 +33,7 @@ from core.assets import demo_dir
 from core.errors import RGBTError, SequenceError
 from core.progress import Job, Progress
 from core.trackers import tracker_names
-from core.wording import plural
+from core.wording import plural, verb
 
 DEMO_DIR = demo_dir()
 DEMO_PAIR = (DEMO_DIR / "visible.mp4", DEMO_DIR / "thermal.mp4")
@@ -270,6 +270,15 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
             store.close()
             raise SequenceError(request.store, "the project names no video pair or sequence folder to open "
                                                "(open the footage itself, with this file as its project)")
+        missing = [str(path) for path in paths if not Path(path).exists()]
+        if missing:  # it said "<visible.mp4>: does not exist", as if the project named no footage of its own
+            count = store.count()
+            store.close()
+            raise SequenceError(request.store, f"its footage is no longer at {' + '.join(missing)} (moved, renamed "
+                                               f"or deleted); its {plural(count, 'annotated frame')} {verb(count, 'is', 'are')} kept in it: "
+                                               "open the footage where it is now with this file as its project "
+                                               f"(rgbt-studio studio <footage> --project {request.store}), and the "
+                                               "project follows it")
         request = OpenRequest(kind, paths, int(meta.get("frame_offset", 0) or 0), store=request.store,
                               read_only=request.read_only)
     if request.kind == "pair":
