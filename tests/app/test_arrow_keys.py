@@ -46,3 +46,16 @@ def test_arrows_at_the_ends_stay_on_the_footage(window, pair_files, tmp_path, qt
     window.goto(window.document.num_frames - 1)
     QTest.keyClick(view, Qt.Key.Key_Right)
     assert window.frame == window.document.num_frames - 1
+
+
+def test_an_arrow_bound_to_an_action_stays_the_action_s(window, pair_files, tmp_path, qtbot, monkeypatch):
+    from tests.app.conftest import rebind_keys
+
+    _open(window, pair_files, tmp_path, qtbot)
+    rebind_keys(monkeypatch, window, {"back_10": "Left"})
+    window.show_shortcuts()
+    window.goto(15)
+    view = window.views.visible
+    view.setFocus(Qt.FocusReason.MouseFocusReason)
+    QTest.keyClick(view, Qt.Key.Key_Left)
+    assert window.frame == 5
