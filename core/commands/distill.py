@@ -11,7 +11,9 @@
   [--init assets/models/student_bundled.pt] [--out student_ft.pt] [--steps N]``
   fine-tunes the student on the human-checked labels and the teacher outputs stored in
   distillation files (``core.distillation.finetune``), and prints held-out scores before
-  and after. The initial weights are never modified.
+  and after. The initial weights are never modified. Beside ``--out`` go its ONNX Runtime
+  copies (``core.distillation.runtime_copies``), as the studio's Improve writes them: track,
+  bench and the studio run the fine-tuned student with the engine of the bundled one.
 """
 from __future__ import annotations
 
@@ -141,6 +143,10 @@ def _finetune(args: argparse.Namespace) -> int:
     protected += [(Path(init), "the initial weights"), (Path(init).with_suffix(".onnx"), "the initial weights' export")]
     size = Path(init).stat().st_size if Path(init).is_file() else 0  # the result is as large as the initial weights
     check_output(out, protected=protected, force=args.force, option="--out", free_bytes=size)
+    from core.distillation.runtime_copies import runtime_copy_paths
+
+    for copy in runtime_copy_paths(out):  # written after the fine-tune: refused now, not after minutes
+        check_output(copy, protected=protected, force=args.force, option="--out's ONNX copy")
     for path in args.data:  # a checkpoint or a store given as data: said before the progress line
         problem = other_file_kind(path)
         if problem is not None:
@@ -168,7 +174,25 @@ def _finetune(args: argparse.Namespace) -> int:
         raise DistillationDataError(error.path, _no_training_samples(args.data, config.holdout_fraction)) from error
     print(result.summary())
     print(f"wrote {result.checkpoint} (the initial weights {init} are unchanged)")
+    _runtime_copies(result.checkpoint)
     return 0
+
+
+def _runtime_copies(checkpoint: Path) -> None:
+    """Write the ONNX Runtime copies of the fine-tuned ``checkpoint`` and say so; where they
+    cannot be written, a note: the checkpoint runs with PyTorch (the bundled student with its
+    int8 export, so a comparison of the two would compare engines too)."""
+    from core.distillation.runtime_copies import write_runtime_copies
+
+    try:
+        copies = write_runtime_copies(checkpoint)
+    except Exception as error:  # noqa: BLE001 - the exporters raise many kinds; the checkpoint stands
+        first = str(error).splitlines()[0] if str(error) else type(error).__name__
+        print(f"note: no ONNX Runtime copy of {checkpoint} ({first}); it runs with PyTorch (--engine torch), "
+              "the bundled student with its ONNX export", file=sys.stderr)
+        return
+    print(f"wrote {' and '.join(str(c) for c in copies)} (its ONNX Runtime copies: track, bench and the studio "
+          "run them with --engine auto)")
 
 
 #: FinetuneConfig field -> the option of ``distill --data`` that sets it
