@@ -421,7 +421,7 @@ class WindowDialogs:
             event.acceptProposedAction()
 
     def dropEvent(self, event) -> None:
-        paths = [Path(url.toLocalFile()) for url in event.mimeData().urls() if url.isLocalFile()]
+        paths = [Path(path) for path in dropped_paths(event.mimeData().urls())]
         if len(paths) == 1 and paths[0].suffix.lower() in BOX_FILE_SUFFIXES and paths[0].is_file():
             # a box file dropped on open footage imports its boxes (File > Import boxes from a file...)
             event.acceptProposedAction()
@@ -439,3 +439,24 @@ class WindowDialogs:
             return
         event.acceptProposedAction()
         self.open_request(request)
+
+
+def dropped_paths(urls) -> list[str]:
+    """The local paths of dropped ``urls`` (``QUrl``; others left out), decoded from the URL's
+    percent-encoded bytes as Python names files (``os.fsdecode``): a file manager encodes a name
+    that is not UTF-8 byte for byte ('vid%E9o.avi'), where ``QUrl.toLocalFile`` put U+FFFD, a path
+    that does not exist, and the drop refused the one video dropped as if it were none."""
+    import os
+    from urllib.parse import unquote_to_bytes
+
+    from PySide6.QtCore import QUrl
+
+    paths = []
+    for url in urls:
+        if not url.isLocalFile():
+            continue
+        local = url.toLocalFile()
+        if "\ufffd" in local and not url.host():  # a byte Qt could not read as UTF-8
+            local = os.fsdecode(unquote_to_bytes(url.path(QUrl.ComponentFormattingOption.FullyEncoded)))
+        paths.append(local)
+    return paths
