@@ -124,7 +124,7 @@ def _open_store(path: str | Path, request: OpenRequest) -> AnnotationStore:
     try:
         return AnnotationStore.open(path, read_only=request.read_only)
     except StoreNoSpace as error:
-        if request.read_only:
+        if request.read_only or not Path(path).exists():  # a new project: nothing to look at
             raise
         raise ProjectReadOnly(path, f"{error.problem}; free some space on that disk to edit it, or open it "
                                     "read-only to look at and export the annotations") from error

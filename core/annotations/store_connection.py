@@ -102,9 +102,9 @@ class StoreConnection:
             if isinstance(error, sqlite3.OperationalError) and "locked" in str(error):
                 raise StoreLockedError(store.path, {}) from error
             if isinstance(error, sqlite3.Error) and no_space(error):
-                raise StoreNoSpace(store.path, f"cannot be opened{'' if read_only else ' for editing'}: no space "
-                                               "left on its disk for SQLite's working files "
-                                               f"({store.path.name}-wal, {store.path.name}-shm)") from error
+                what = "created" if not existed else "opened" if read_only else "opened for editing"
+                raise StoreNoSpace(store.path, f"cannot be {what}: no space left on its disk for SQLite's working "
+                                               f"files ({store.path.name}-wal, {store.path.name}-shm)") from error
             if isinstance(error, sqlite3.DatabaseError):
                 raise StoreError(store.path, f"not a readable annotation database ({error})") from error
             if isinstance(error, OSError):

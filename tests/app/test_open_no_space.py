@@ -43,3 +43,13 @@ def test_a_full_disk_asks_to_open_read_only_and_edits_say_why(tmp_path, pair_fil
         assert isinstance(document.record(3), FrameAnnotation) and np.allclose(document.record(3).box, [1, 2, 3, 4])
     finally:
         document.close()
+
+
+def test_a_new_project_on_a_full_disk_is_not_offered_read_only(tmp_path, pair_files):
+    """Nothing to look at: it asked "Open it read-only?", then said "annotation database not found"."""
+    from core.annotations.store import StoreNoSpace
+
+    request = OpenRequest("pair", tuple(str(p) for p in pair_files), store=str(tmp_path / "new.rgbt.sqlite"))
+    with no_room(), pytest.raises(StoreNoSpace, match="cannot be created: no space left") as caught:
+        run_to_end(open_job(request))
+    assert not isinstance(caught.value, ProjectReadOnly)

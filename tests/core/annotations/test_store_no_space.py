@@ -59,3 +59,10 @@ def test_read_only_it_opens_from_its_main_file(tmp_path):
     with AnnotationStore.open(path) as store:  # room again: edited as before
         store.put([FrameAnnotation(frame=4, box=np.ones(4), provenance=Provenance.MANUAL)])
         assert sorted(store.records()) == [3, 4]
+
+
+def test_a_new_project_there_says_it_cannot_be_created(tmp_path):
+    path = tmp_path / "new.rgbt.sqlite"
+    with no_room(), pytest.raises(StoreNoSpace, match="cannot be created: no space left on its disk"):
+        AnnotationStore.open(path)
+    assert not path.exists()
