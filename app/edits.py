@@ -126,6 +126,18 @@ def mark_absent_range(records: Mapping[int, FrameAnnotation], start: int, stop: 
     return (SetRecords(out, label=f"absent: frames {start + 1}-{stop}") if out else None), kept
 
 
+def machine_run_after(records: Mapping[int, FrameAnnotation], frame: int) -> tuple[int, int] | None:
+    """The frames right after ``frame`` that hold tracked or interpolated boxes (no keyframe, no
+    absent mark), as ``(first, last)`` inclusive, up to the first frame holding anything else;
+    None when the next frame holds none. O on one frame where the target left leaves them: the
+    tracker's guesses over the background, which the status bar names."""
+    first = last = int(frame) + 1
+    while (record := records.get(last)) is not None and not record.absent and not record.keyframe \
+            and record.provenance in (Provenance.STUDENT, Provenance.INTERPOLATED):
+        last += 1
+    return (first, last - 1) if last > first else None
+
+
 def toggle_occluded(record: FrameAnnotation | None) -> SetRecords | None:
     """Q: flip the occluded flag. On a present box: partly hidden (the box becomes
     human-checked). On an absent frame: fully occluded (hidden behind something) rather

@@ -163,7 +163,18 @@ class EditGlue(WindowGlue):
             self.doc.forget_before_absent(frame)
         elif not record.absent:
             self.doc.remember_before_absent(record)
-        self._execute(edits.toggle_absent(record, frame, self.doc.before_absent.get(frame)))
+        marking = record is None or not record.absent
+        if not self._execute(edits.toggle_absent(record, frame, self.doc.before_absent.get(frame))) or not marking:
+            return
+        run = edits.machine_run_after(self.doc.records, frame)
+        if run is not None:  # the tracker's boxes after the target left stayed labels, unsaid
+            first, last = run
+            where = f"frame {first + 1}" if first == last else f"frames {first + 1}-{last + 1}"
+            self.w.statusBar().showMessage(
+                f"frame {frame + 1} marked absent; {where} after it still "
+                f"{'holds a tracked box' if first == last else 'hold tracked boxes'}: to mark "
+                f"{'it' if first == last else 'them'} absent too, show a range ({self._key('range_start')} here, "
+                f"{self._key('range_end')} on frame {last + 1}) and press {self._key('absent')}", 15000)
 
     def _absent_range(self, start: int, stop: int) -> None:
         """O inside a shown range: the whole range absent, one undo step; the status bar says
