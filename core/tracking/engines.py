@@ -182,6 +182,33 @@ def _first_line(error: BaseException) -> str:
     return next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
 
 
+def load_problem(path: Path, error: BaseException) -> str:
+    """Why ONNX Runtime could not load the file at ``path`` (``error``: its error), in the file's
+    terms where its first bytes tell: empty, a PyTorch file under an ``.onnx`` name, a text file (an
+    HTML page saved by a failed download); else ONNX Runtime's first line, with what a protobuf
+    that does not parse usually is (a copy cut short)."""
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        head = None
+    if head == b"":
+        return "is empty (0 bytes), not an ONNX model"
+    if head is not None and (head.startswith(b"PK\x03\x04") or head[:1] == b"\x80"):
+        return ("is a PyTorch file (torch.save), not an ONNX model: give it under a .pt name, or export it with "
+                "export-onnx")
+    if head is not None and b"\x00" not in head:
+        text = head.decode("utf-8", errors="ignore")  # a character cut at the 512th byte
+        whole = len(text.encode("utf-8")) >= len(head) - 3
+        text = text.lstrip()
+        if whole and text and all(c.isprintable() or c in "\t\n\r" for c in text):  # a protobuf has control bytes
+            page = " (a web page: a download that failed?)" if text[:1] == "<" else ""
+            return f"is a text file{page}, not an ONNX model"
+    first = _first_line(error)
+    hint = " (a copy cut short, or damaged?)" if "INVALID_PROTOBUF" in first else ""
+    return f"ONNX Runtime cannot load it: {first}{hint}"
+
+
 class OnnxEngine:
     """An exported model run by ONNX Runtime.
 
@@ -228,13 +255,13 @@ class OnnxEngine:
             raise
         except Exception as error:  # noqa: BLE001 - ORT raises its own untyped errors
             if not cuda_ok:
-                raise CheckpointError(self.path, f"ONNX Runtime cannot load it: {_first_line(error)}") from error
+                raise CheckpointError(self.path, load_problem(self.path, error)) from error
             try:  # the CUDA session failed: the CPU one tells a broken file from a CUDA problem
                 self.session = self._session(ort, options, ["CPUExecutionProvider"])
             except CheckpointError:
                 raise
             except Exception as cpu_error:  # noqa: BLE001
-                raise CheckpointError(self.path, f"ONNX Runtime cannot load it: {_first_line(cpu_error)}") from cpu_error
+                raise CheckpointError(self.path, load_problem(self.path, cpu_error)) from cpu_error
         self.provider = self.session.get_providers()[0]
         self.device = "cuda" if self.provider == "CUDAExecutionProvider" else "cpu"
         if device == "cuda" and self.device != "cuda":

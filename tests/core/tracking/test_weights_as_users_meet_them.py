@@ -240,3 +240,33 @@ def test_engine_onnx_without_an_export_says_the_command_that_writes_it(tmp_path)
     command = error.value.problem.split("`")[1]
     assert command.endswith(" --force") and main(shlex.split(command)[2:]) == 0
     assert load_tracker("student", weights, "onnx", "cpu", threads=1).engine.name == "onnx"
+
+
+@pytest.mark.parametrize("content,said", [
+    (b"", "is empty (0 bytes), not an ONNX model"),
+    (b"<!DOCTYPE html><html><body>Sign in to download</body></html>\n",
+     "is a text file (a web page: a download that failed?), not an ONNX model"),
+    ("résumé of the weights ".encode() * 40, "is a text file, not an ONNX model"),
+    ("pt", "is a PyTorch file (torch.save), not an ONNX model"),
+    ("cut", "ONNX Runtime cannot load it: [ONNXRuntimeError] : 7 : INVALID_PROTOBUF"),
+])
+def test_a_file_onnx_runtime_cannot_load_is_said_in_its_own_terms(tmp_path, content, said):
+    """An .onnx that is not one said only ONNX Runtime's 'INVALID_PROTOBUF : Failed to load model
+    because protobuf parsing failed' (or 'No graph was found in the protobuf' for an empty file):
+    the web page a failed download saved, a checkpoint renamed, an empty file are now named so; a copy
+    cut short keeps ONNX Runtime's line with what it usually means."""
+    from core.tracking.engines import OnnxEngine
+    from core.tracking.onnx_export import export_onnx
+
+    model, weights = _student(tmp_path)
+    path = tmp_path / "model.onnx"
+    if content == "pt":
+        content = weights.read_bytes()
+    elif content == "cut":
+        content = export_onnx(model, tmp_path / "whole.onnx").read_bytes()[:5000]
+    path.write_bytes(content)
+    with pytest.raises(CheckpointError) as error:
+        OnnxEngine(path, "cpu")
+    assert error.value.path == path and error.value.problem.startswith(said)
+    if content[:1] == b"\x08":
+        assert error.value.problem.endswith("(a copy cut short, or damaged?)")
