@@ -51,8 +51,14 @@ def _temp_prefix(target: Path) -> str:
 
 def _temp_name_pattern(target: Path) -> re.Pattern[str]:
     # .<name>.<pid>.<random><suffix>  (new) or .<name>.<random><suffix> (old, no pid)
-    # mkstemp / mkdtemp draw 8 characters from [a-z0-9_]
-    return re.compile(re.escape(_temp_prefix(target)) + r"(?:(?P<pid>\d+)\.)?[a-z0-9_]{8}(?P<suffix>\.tmp|\.pt|\.probe)?$")
+    # mkstemp / mkdtemp draw 8 characters from [a-z0-9_]; a writer may give the temporary the target's own
+    # suffix (``atomic_path(..., suffix=".mp4")``: OpenCV picks the container by it), swept when its pid is gone
+    return re.compile(re.escape(_temp_prefix(target))
+                      + r"(?:(?P<pid>\d+)\.)?[a-z0-9_]{8}(?P<suffix>\.tmp|\.pt|\.probe|\.[A-Za-z0-9]{1,8})?$")
+
+
+#: the suffixes of temporaries without a process id in their name (earlier versions' writers)
+_OLD_SUFFIXES = (".tmp", ".pt", ".probe")
 
 
 def _remove(path: Path) -> None:
@@ -65,7 +71,9 @@ def _remove(path: Path) -> None:
 def sweep_stale(target: str | Path) -> list[str]:
     """Remove temporaries a killed run left beside ``target``; returns what was done.
 
-    A temporary whose writer (the process id in its name) is gone is removed; an
+    A temporary whose writer (the process id in its name) is gone is removed (whatever its
+    suffix: before 2026-12-07 those given their target's, ``.mp4``, ``.npy``, ``.onnx``, a review
+    video's or a quantised model's, were never swept); an
     old-style one (no process id) is removed when older than ``LEGACY_TEMP_AGE_S`` and
     reported otherwise. A ``.<name>.old`` folder (an export killed between its two
     renames) is put back when ``target`` is missing, else removed. Each action is also
@@ -91,6 +99,8 @@ def sweep_stale(target: str | Path) -> list[str]:
         pid = match.group("pid")
         if match.group("suffix") is None and not entry.is_dir():
             continue  # temporaries without a suffix are folders
+        if pid is None and match.group("suffix") not in (None, *_OLD_SUFFIXES):
+            continue  # a suffix of the target's own: only writers that name their process wrote one
         try:
             age = now - entry.lstat().st_mtime
         except OSError:
