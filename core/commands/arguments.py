@@ -46,13 +46,20 @@ def refuse_missing_data_root(root, option: str = "--data-root", *, default=None)
     from pathlib import Path
 
     from core.errors import SequenceError
+    from core.real_split import DEFAULT_DATA_FOLDER
 
     root = Path(root)
     if default is not None and root.resolve() == Path(default).resolve():
         return
-    if not root.is_dir():
-        raise SequenceError(root, f"real data root does not exist ({option}: the folder the split's paths are "
-                                  "relative to)")
+    if root.is_dir():
+        return
+    if root.resolve() == DEFAULT_DATA_FOLDER.resolve():  # the option was not given: say the default's rule
+        # (an installed wheel's default is <site-packages>/../shared/data, a folder no user made)
+        raise SequenceError(root, f"no real footage at the default data root (../shared/data beside the project; "
+                                  f"none outside a source checkout): give {option} DIR, the folder the split's "
+                                  "paths are relative to")
+    raise SequenceError(root, f"real data root does not exist ({option}: the folder the split's paths are "
+                              "relative to)")
 
 
 ON_OFF = ("on", "off")
