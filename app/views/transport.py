@@ -1,18 +1,29 @@
 """Frame slider, play/pause at the source frame rate, frame number and time.
 
 ``frame_requested(int)`` is emitted when the user moves the slider or playback advances;
-the window answers with ``set_frame`` once the frame is shown. Playback uses a QTimer at
+the window answers with ``set_frame`` once the frame is shown. A click on the slider's groove
+goes to the frame under the pointer (``SeekStyle``). Playback uses a QTimer at
 the sequence's fps and stops at the last frame.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QStyle, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProxyStyle, QSlider, QStyle, QToolButton, QWidget
 
 
 def format_time(seconds: float) -> str:
     minutes, rest = divmod(max(seconds, 0.0), 60.0)
     return f"{int(minutes):02d}:{rest:06.3f}"
+
+
+class SeekStyle(QProxyStyle):
+    """The slider's style with a left click on the groove setting the value under the pointer
+    (a video player's seek bar); Qt's own moved it by a page step (10 frames) towards it."""
+
+    def styleHint(self, hint, option=None, widget=None, returnData=None):
+        if hint == QStyle.StyleHint.SH_Slider_AbsoluteSetButtons:
+            return int(Qt.MouseButton.LeftButton.value)
+        return super().styleHint(hint, option, widget, returnData)
 
 
 class TransportBar(QWidget):
@@ -27,6 +38,8 @@ class TransportBar(QWidget):
         self.play_button.clicked.connect(self.toggle_play)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
+        self._seek_style = SeekStyle(self.slider.style().name())  # kept: the slider does not own its style
+        self.slider.setStyle(self._seek_style)
         self.slider.valueChanged.connect(self._slider_moved)
         self.label = QLabel("frame -/-")
         self.label.setMinimumWidth(220)
