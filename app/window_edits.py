@@ -51,6 +51,7 @@ class EditGlue(WindowGlue):
         a["undo"].triggered.connect(self.undo)
         a["redo"].triggered.connect(self.redo)
         self._idle_keys = {name: self._idle_key(name) for name in ("undo", "redo")}
+        self._save_shortcut = self._save_key()
 
     # -- box edits ------------------------------------------------------------------------
     def box_changed(self, modality: str, box) -> None:
@@ -304,6 +305,33 @@ class EditGlue(WindowGlue):
         action.changed.connect(follow)
         follow()
         return shortcut
+
+    def _save_key(self):
+        """Ctrl+S (the platform's Save key), pressed by reflex in every editor, did nothing without a
+        word: it says that every edit is saved as it is made, and where. Off while an action holds the
+        key (Edit > Keyboard shortcuts...), which then runs as before."""
+        from PySide6.QtGui import QKeySequence, QShortcut
+
+        shortcut = QShortcut(QKeySequence(QKeySequence.StandardKey.Save), self.w)
+        shortcut.activated.connect(self._nothing_to_save)
+        actions = [self.w.actions[name] for name in DEFAULT_KEYS]
+
+        def follow() -> None:
+            shortcut.setEnabled(not shortcut.key().isEmpty()
+                                and not any(a.shortcut() == shortcut.key() for a in actions))
+
+        for action in actions:
+            action.changed.connect(follow)
+        follow()
+        return shortcut
+
+    def _nothing_to_save(self) -> None:
+        if self.doc is None:
+            text = "nothing to save: no project is open"
+        else:
+            text = (f"nothing to save: every edit is saved as it is made, in {self.doc.path}; "
+                    f"{self._key('export')} exports the boxes in a dataset's layout")
+        self.w.statusBar().showMessage(text, 10000)
 
     def _nothing_to(self, name: str) -> None:
         if self.doc is None:
