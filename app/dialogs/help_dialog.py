@@ -53,7 +53,7 @@ class HelpDialog(QDialog):
         self.table = table
         layout = QVBoxLayout(self)
         about = QLabel("Drag on either view to draw a box; drag the box or its handles to correct it "
-                       "(the frame becomes a manual keyframe); Shift+drag draws a new box over it. Right-drag pans, "
+                       "(the frame becomes a manual keyframe); Shift+drag draws a new box over it; Esc during a draw cancels it. Right-drag pans, "
                        "the wheel zooms. The arrow keys Left / Right also step a frame while a view or the "
                        "timeline has the focus.")
         about.setWordWrap(True)  # on one line it held the dialog 937 points wide, past a small screen's edge

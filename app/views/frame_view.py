@@ -3,7 +3,7 @@
 The image is shown with ``imageAxisOrder='row-major'`` (set once by ``app.qt``), y down,
 aspect locked. Left-drag on the image draws a new box (``drawn(box)``), dragging the box
 or its handles edits it (``edited(box)``), Shift+drag there draws a new one
-(``app.views.box_item.redraw_drag``); right or middle drag pans, the wheel zooms.
+(``app.views.box_item.redraw_drag``); Esc during a draw cancels it; right or middle drag pans, the wheel zooms.
 Thermal frames use a colormap with fixed levels 0..255 (never auto-levels, so
 brightness means the same temperature on every frame). The visible view can blend a
 colormapped thermal layer on top (``set_overlay``).
@@ -36,10 +36,24 @@ class ImageViewBox(pg.ViewBox):
         self._rubber.setZValue(20)
         self._rubber.hide()
         self.addItem(self._rubber, ignoreBounds=True)
+        self._cancelled = False  # Esc during the draw: the rest of the drag draws nothing
+
+    def cancel_drawing(self) -> bool:
+        """Esc while a box is being drawn: drop it (the rest of the drag draws nothing, as in CVAT
+        and LabelMe; it was kept at the release). True when a draw was going on."""
+        if not self._rubber.isVisible():
+            return False
+        self._rubber.hide()
+        self._cancelled = True
+        return True
 
     def mouseDragEvent(self, ev, axis=None):
         if ev.button() == Qt.MouseButton.LeftButton and self.drawing_enabled:
             ev.accept()
+            if ev.isStart():
+                self._cancelled = False
+            if self._cancelled:
+                return
             start = self.mapSceneToView(ev.buttonDownScenePos())
             end = self.mapSceneToView(ev.scenePos())
             rect = QRectF(start, end).normalized()
@@ -91,6 +105,12 @@ class FrameView(FocusRing, pg.GraphicsView):
         self.set_colormap("gray" if modality == "thermal" else None)
         self.set_overlay_colormap("inferno")
         self.setAcceptDrops(False)  # the main window handles drops
+
+    def keyPressEvent(self, ev) -> None:
+        if ev.key() == Qt.Key.Key_Escape and self.viewbox.cancel_drawing():
+            ev.accept()
+            return
+        super().keyPressEvent(ev)
 
     # -- image ----------------------------------------------------------------------
     def set_colormap(self, name: str | None) -> None:
