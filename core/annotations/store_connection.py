@@ -71,7 +71,8 @@ class StoreConnection:
         For editing (default) the writer lock is taken first: StoreLockedError at once
         when another writer holds it. ``read_only=True`` never locks nor writes (writes
         raise StoreError). StoreError names the file; a store this call created is
-        removed again when opening fails (no 0-byte file left behind).
+        removed again when opening fails (no 0-byte file left behind), never one another
+        opener holds the lock of.
         """
         from core.fileio import describe_os_error, make_parents, remove_empty
 
@@ -82,18 +83,24 @@ class StoreConnection:
             raise StoreError(store.path, "annotation database not found")
         if store.path.is_dir():
             raise StoreError(store.path, "is a folder, not an annotation database")
+        locked = False  # files are removed only by the opener that holds the writer lock
         try:
             if not read_only:
                 created = make_parents(store.path.parent)
                 store._writer_lock = WriterLock(store.path)
                 store._writer_lock.acquire(store.path)
+                locked = True
+                # looked at again under the lock: a store the lock's holder created after the first look is
+                # its own (a second studio opening the same new footage removed the first one's new store,
+                # which then went on writing into a file no folder listed)
+                existed = store.path.exists()
             store._prepare(store._connection(open_timeout=True))
             for connection in store._connections:
                 connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         except BaseException as error:
             store.close()
             if not existed:
-                for leftover in (store.path, Path(f"{store.path}-wal"), Path(f"{store.path}-shm")):
+                for leftover in (store.path, Path(f"{store.path}-wal"), Path(f"{store.path}-shm")) if locked else ():
                     try:
                         leftover.unlink(missing_ok=True)
                     except OSError:  # a read-only file system: nothing was left there to remove
