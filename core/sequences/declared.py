@@ -57,10 +57,12 @@ def exported_one_stream(folder: Path) -> str | None:
 
 
 def declared_fps(folder: Path) -> float | None:
-    """The frame rate of a GOT-10k folder's ``meta_info.ini`` (``anno_fps: 25Hz``; the studio's
-    GOT-10k export writes the source's rate there), else None: image folders carry no rate
-    otherwise, and the drone video's export reopened at 30 fps, its clock 16.7 s for 20 s."""
-    return _rate(_key_lines(folder / "meta_info.ini"), "anno_fps")
+    """The frame rate of ``folder/SOURCE.txt``'s ``fps:`` line (the studio's LaSOT export writes
+    the source's rate there, LaSOT having no meta file), else of a GOT-10k folder's
+    ``meta_info.ini`` (``anno_fps: 25Hz``; the GOT-10k export writes it there), else None: image
+    folders carry no rate otherwise, and the drone video's export reopened at 30 fps, its clock
+    16.7 s for 20 s."""
+    return _rate(_key_lines(folder / SOURCE_FILE), "fps") or _rate(_key_lines(folder / "meta_info.ini"), "anno_fps")
 
 
 def exported_fps(folder: Path) -> float | None:

@@ -418,7 +418,7 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
             visible, thermal = FolderSource(images), None
         else:
             visible, thermal = None, FolderSource(images)
-    fps = declared_fps(folder) if layout.startswith("got10k") else exported_fps(folder) if pair is not None else None
+    fps = exported_fps(folder) if pair is not None else declared_fps(folder)
     for source in (visible, thermal) if fps else ():
         if isinstance(source, FolderSource):
             source.fps = fps

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-import pytest
 
 from core.annotations.formats import export_lasot
 from core.annotations.records import FrameAnnotation
@@ -46,7 +45,6 @@ def test_a_lasot_export_of_a_fractional_rate_keeps_its_digits(tmp_path):
     assert "fps: 29.97" in _source_lines(tmp_path / "out" / "clip")
 
 
-@pytest.mark.xfail(strict=True, reason="core/sequences (H1) reads no fps from SOURCE.txt yet: the reader's side")
 def test_a_lasot_export_reopens_at_the_source_frame_rate(tmp_path):
     from core.sequences.layouts import open_sequence
 
