@@ -6,6 +6,7 @@ what is wrong. Samples are read lazily, one row at a time.
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -64,6 +65,31 @@ def other_file_kind(path: str | Path) -> str | None:
     return None
 
 
+#: what h5py raises for a damaged file's structure (a broken object header, local heap or
+#: symbol table: 'Unable to synchronously check link existence (bad datablock address)'),
+#: naming no file
+H5_DAMAGE = (OSError, RuntimeError, KeyError)
+
+
+def _h5_detail(error: BaseException) -> str:
+    """The innermost parenthesised part of an h5py message (its cause), or the message."""
+    found = re.findall(r"\(([^()]*)\)", str(error))
+    return found[-1] if found else (str(error).splitlines()[0] if str(error) else type(error).__name__)
+
+
+def _damage_is_one_line(method):
+    """``method`` of :class:`DistillationFile` with h5py's errors of a damaged file
+    (:data:`H5_DAMAGE`: a traceback, or a line naming no file) as one DistillationDataError
+    naming the file."""
+    @functools.wraps(method)
+    def checked(self, *args, **kwargs):
+        try:
+            return method(self, *args, **kwargs)
+        except H5_DAMAGE as error:
+            raise self._damaged(error) from error
+    return checked
+
+
 class DistillationFile:
     """An open, validated distillation file. Use as a context manager or call ``close()``."""
 
@@ -90,6 +116,13 @@ class DistillationFile:
         except DistillationDataError:
             self._file.close()
             raise
+        except H5_DAMAGE as error:
+            self._file.close()
+            raise self._damaged(error) from error
+
+    def _damaged(self, error: BaseException) -> DistillationDataError:
+        return DistillationDataError(self.path, f"cannot be read: the file is damaged ({_h5_detail(error)}); export "
+                                                "it again")
 
     # -- validation ---------------------------------------------------------------------
     def _fail(self, problem: str) -> None:
@@ -212,6 +245,7 @@ class DistillationFile:
 
     # -- access -------------------------------------------------------------------------
     @property
+    @_damage_is_one_line
     def header(self) -> dict:
         """The root attributes (schema.ROOT_ATTRS); those a file predates
         (schema.ROOT_ATTR_DEFAULTS: a file written before 2026-11-24 has no crop factors,
@@ -220,12 +254,15 @@ class DistillationFile:
         return {**schema.ROOT_ATTR_DEFAULTS, **header}
 
     @property
+    @_damage_is_one_line
     def frames_mode(self) -> str:
         return _text(self._file.attrs["frames_mode"])
 
+    @_damage_is_one_line
     def sequence_names(self) -> list[str]:
         return list(self._file["sequences"].keys())
 
+    @_damage_is_one_line
     def sequence_attrs(self, name: str) -> SequenceAttrs:
         a = self._file["sequences"][name].attrs
         return SequenceAttrs(
@@ -239,6 +276,7 @@ class DistillationFile:
             layout=_text(a["layout"]),
         )
 
+    @_damage_is_one_line
     def labels(self, name: str) -> dict[str, np.ndarray]:
         """Per-frame label arrays of a sequence: schema.LABEL_DATASETS and
         schema.OPTIONAL_LABEL_DATASETS, the latter filled in where the file predates them.
@@ -256,9 +294,11 @@ class DistillationFile:
             labels["tracker"] = np.where(machine, schema.TRACKER_UNKNOWN, schema.TRACKER_NONE).astype(np.uint8)
         return labels
 
+    @_damage_is_one_line
     def num_samples(self, name: str) -> int:
         return int(self._file["sequences"][name]["samples"]["frame"].shape[0])
 
+    @_damage_is_one_line
     def sample(self, name: str, row: int) -> Sample:
         """Sample ``row`` of sequence ``name``; crops are None in "referenced" mode."""
         g = self._file["sequences"][name]["samples"]
