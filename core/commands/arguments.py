@@ -32,6 +32,24 @@ def int_at_least(minimum: int):
     return parse
 
 
+def shipped_file(text: str):
+    """An argparse type for an input file (a checkpoint, a JSON config) that may be one the
+    project ships: ``~`` expanded; a relative ``assets/...`` or ``configs/...`` path that is not
+    there from the working directory is the project's copy (the source tree's, else the
+    installed one: ``core.assets.project_path``), as ``--config configs/x.json`` already was.
+    Run from another folder or from an installed wheel, ``resize-crops
+    assets/models/student_bundled.pt ...`` (docs/training.md) said 'checkpoint file not
+    found'. Any other path is kept as given, so a message names what the user typed."""
+    from pathlib import Path
+
+    from core.assets import SHIPPED_FOLDERS, project_path
+
+    path = Path(text).expanduser()
+    if path.is_absolute() or path.exists() or path.parts[:1] not in tuple((name,) for name in SHIPPED_FOLDERS):
+        return path
+    return project_path(path)
+
+
 def refuse_missing_data_root(root, option: str = "--data-root", *, default=None) -> None:
     """SequenceError naming ``root`` (the command's ``option``, a data root: the folder a
     split's paths are relative to) when it is not a folder, before any work; the one check of

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.commands.arguments import output_file, refuse_onnx_name
+from core.commands.arguments import output_file, refuse_onnx_name, shipped_file
 from core.fileio import check_output
 from core.training.averaging import write_average
 
@@ -16,7 +16,7 @@ def register(subparsers) -> None:
                                    description="Write the mean of the weights of several checkpoints of one model "
                                    "(one training lineage) to --out. The inputs "
                                    "are never modified; --out may not be one of them.")
-    parser.add_argument("checkpoints", type=Path, nargs="+", metavar="CKPT", help="project checkpoints (.pt)")
+    parser.add_argument("checkpoints", type=shipped_file, nargs="+", metavar="CKPT", help="project checkpoints (.pt)")
     parser.add_argument("--out", type=output_file, required=True, help="checkpoint to write")
     parser.add_argument("--force", action="store_true", help="replace OUT when it exists (never an input)")
     parser.set_defaults(func=_run)

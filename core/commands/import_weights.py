@@ -20,7 +20,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.commands.arguments import output_file
+from core.commands.arguments import output_file, shipped_file
 from core.errors import CheckpointError, ConfigError
 
 KINDS = ("mplt", "ostrack")
@@ -42,7 +42,7 @@ def register(subparsers) -> None:
                              "--factory student is refused there)")
     parser.add_argument("--trust-pickle", action="store_true",
                         help="allow full unpickling (can run arbitrary code: only for files you trust)")
-    parser.add_argument("--config", type=Path, default=None, metavar="JSON",
+    parser.add_argument("--config", type=shipped_file, default=None, metavar="JSON",
                         help="JSON file of config fields overriding the paper-scale model (layout must still fit)")
     parser.add_argument("--force", action="store_true", help="replace DST when it exists")
     parser.add_argument("--verbose", action="store_true", help="also list every loaded key")

@@ -5,9 +5,8 @@ never modified; OUT must not be it."""
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from core.commands.arguments import output_file, refuse_checkpoint_folders, refuse_onnx_name
+from core.commands.arguments import output_file, refuse_checkpoint_folders, refuse_onnx_name, shipped_file
 from core.errors import ConfigError
 from core.fileio import check_output
 from core.models.crop_resize import write_resized
@@ -18,7 +17,7 @@ def register(subparsers) -> None:
                                    description="Write the same trained teacher or student at other template/search "
                                    "crop sides (its position embeddings resized), as the start of a fine-tune at "
                                    "those sides. The input is never modified; --out may not be it.")
-    parser.add_argument("checkpoint", type=Path, metavar="CKPT", help="project checkpoint (.pt)")
+    parser.add_argument("checkpoint", type=shipped_file, metavar="CKPT", help="project checkpoint (.pt)")
     parser.add_argument("--template", type=int, required=True, help="template crop side in pixels (a multiple of the stride)")
     parser.add_argument("--search", type=int, required=True, help="search crop side in pixels (a multiple of the stride, at least --template)")
     parser.add_argument("--out", type=output_file, required=True, help="checkpoint to write")

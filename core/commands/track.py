@@ -33,6 +33,7 @@ from core.commands.arguments import (
     output_file,
     positive_int,
     refuse_missing_named_weights,
+    shipped_file,
 )
 from core.commands.track_setup import (
     build_network_tracker,
@@ -90,7 +91,7 @@ def register(subparsers) -> None:
                              "progress lines and the studio); tracking runs from there to the end (default 1). "
                              "Line k of --out is frame k: the frames before N are 0,0,0,0 lines (no box), which "
                              "eval leaves out of the scores")
-    parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
+    parser.add_argument("--weights", type=shipped_file, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
     add_engine_options(parser)
     parser.add_argument("--precision", choices=("auto", "fp32", "int8"), default="auto",
                         help="which ONNX file of the checkpoint ONNX Runtime runs: auto (default): on the CPU its "

@@ -37,6 +37,7 @@ from core.commands.arguments import (
     loop_switches,
     positive_int,
     refuse_missing_named_weights,
+    shipped_file,
 )
 from core.commands.dataset_tracking import (
     Outcome,
@@ -68,7 +69,7 @@ def register(subparsers) -> None:
                         help="only these sequence folders (comma-separated names)")
     parser.add_argument("--streams", choices=TRACKER_STREAMS, default=DEFAULT_STREAMS,
                         help="what the student / teacher is fed (as in track; default auto)")
-    parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
+    parser.add_argument("--weights", type=shipped_file, default=None, help="checkpoint .pt or exported .onnx (default: bundled)")
     add_engine_options(parser)
     parser.add_argument("--threads", type=positive_int, default=None,
                         help="CPU threads of the engine (default: the engine's own choice)")
