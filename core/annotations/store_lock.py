@@ -52,8 +52,10 @@ def describe_holder(holder: dict[str, Any]) -> str:
 
 
 def lock_path(path: str | Path) -> Path:
-    """The lock file of the store at ``path``: ``.<name>.lock`` beside it."""
-    path = Path(path)
+    """The lock file of the store at ``path``: ``.<name>.lock`` beside it, the file a symbolic
+    link names, not the link (opened through a link of another name, the same project took a
+    second lock and had two editors, each undoing over the other's work)."""
+    path = Path(path).resolve()
     return path.with_name(f".{path.name}.lock")
 
 
