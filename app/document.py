@@ -181,10 +181,12 @@ class Document(QObject):
         """True (and ``refused`` emitted) when the store was opened read-only."""
         if not self.read_only:
             return False
-        from app.project import read_only_file
+        from app.project import read_only_file, writable_folder
 
         if read_only_file(self.path):
             self.refused.emit(f"{what} refused: {self.path.name} is open read-only (its file is read-only)")
+        elif not writable_folder(self.path.parent):  # "another window is editing it", or "has closed it since"
+            self.refused.emit(f"{what} refused: {self.path.name} is open read-only (its folder is read-only)")
         elif disk_full(self.path.parent):  # opened read-only for that (app.project): "has closed it since" said
             self.refused.emit(f"{what} refused: {self.path.name} is open read-only (no space left on its disk): "
                               "free some space there, then open it again (File > Open recent) to edit it")

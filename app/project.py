@@ -111,9 +111,20 @@ def read_only_file(path: str | Path) -> bool:
 
 
 def _check_writable(path: str | Path, request: OpenRequest) -> None:
-    if not request.read_only and read_only_file(path):
+    """ProjectReadOnly when the existing project at ``path`` cannot be edited: its file, or its folder
+    (SQLite keeps its working files ``-wal`` and ``-shm``, and the studio its writer lock, beside
+    it: a project in a folder made read-only failed to open with "cannot open (permission
+    denied)", and as root the studio wrote them into a folder whose mode lets no one write)."""
+    if request.read_only:
+        return
+    if read_only_file(path):
         raise ProjectReadOnly(path, "its file is read-only (it cannot be written); open it read-only to look at "
                                     "and export the annotations, or make the file writable to edit them")
+    folder = Path(path).parent
+    if Path(path).exists() and not writable_folder(folder):
+        raise ProjectReadOnly(path, f"its folder {folder} is read-only (the project's working files go beside "
+                                    "it); open it read-only to look at and export the annotations, or make the "
+                                    "folder writable to edit them")
 
 
 def _open_store(path: str | Path, request: OpenRequest) -> AnnotationStore:
