@@ -20,7 +20,6 @@ and its raw outputs; the user accepts them (``app.edits.AcceptProposals``).
 """
 from __future__ import annotations
 
-import dataclasses
 import threading
 import time
 import uuid
@@ -33,7 +32,7 @@ import numpy as np
 from app.edits import carried_thermal
 from app.qt import freeze_heap
 from app.settings import ModelSettings
-from app.track_process import Recipe, TrackerProcess, default_threads, weights_stamp
+from app.track_process import Recipe, TrackerProcess, default_threads, weights_stamp, with_loop_settings
 from core.annotations.history import SetRecords, is_protected
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
@@ -43,29 +42,6 @@ from core.trackers import TrackerChoice, build_tracker, engine_text, is_peer, pe
 from core.tracking.run import track_sequence
 
 TEACHER_ANCHOR_REACH = 50  # frames back the teacher looks for a human box to start from
-
-
-def with_loop_settings(tracker, settings: ModelSettings):
-    """``tracker`` with the studio's test-loop settings applied: the distractor memory
-    (``core.tracking.distractors``), the online filter (``core.tracking.online_filter``),
-    holding the box while the target is lost, the correlation on two-stream pairs
-    (``core.tracking.pair_correlation``) and the drawn shape kept on them on or off, the reported
-    centre matched on the drawn target's pixels (``core.tracking.pixel_match``) on or off, and the
-    streams the network is fed
-    (``TrackerConfig.streams``). Trackers without a ``TrackerConfig`` (the OpenCV peers, test
-    doubles) are returned as they are."""
-    config = getattr(tracker, "config", None)
-    if not hasattr(config, "distractor_gate"):
-        return tracker
-    from core.tracking.tracker_config import switched_options
-
-    options = switched_options(distractor_memory=settings.distractor_memory, online_filter=settings.online_filter,
-                               hold_when_lost=settings.hold_when_lost, pair_correlation=settings.pair_correlation,
-                               pair_shape=settings.pair_shape, pixel_match=settings.pixel_match)
-    options["streams"] = settings.streams
-    if any(getattr(config, name) != value for name, value in options.items()):
-        tracker.config = dataclasses.replace(config, **options)
-    return tracker
 
 
 class TrackerPool:

@@ -25,6 +25,7 @@ skipped: a broken ``.onnx`` beside the weights, run with PyTorch instead,
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 import time
@@ -147,8 +148,46 @@ def weights_stamp(choice) -> tuple:
     return tuple(stamp)
 
 
+def with_loop_settings(tracker, settings):
+    """``tracker`` with the studio's test-loop settings applied: the distractor memory
+    (``core.tracking.distractors``), the online filter (``core.tracking.online_filter``),
+    holding the box while the target is lost, the correlation on two-stream pairs
+    (``core.tracking.pair_correlation``) and the drawn shape kept on them on or off, the reported
+    centre matched on the drawn target's pixels (``core.tracking.pixel_match``) on or off, and the
+    streams the network is fed
+    (``TrackerConfig.streams``). ``settings``: the studio's ``ModelSettings`` or a
+    ``core.trackers.TrackerChoice`` (the same names). Trackers without a ``TrackerConfig`` (the OpenCV peers, test
+    doubles) are returned as they are."""
+    config = getattr(tracker, "config", None)
+    if not hasattr(config, "distractor_gate"):
+        return tracker
+    from core.tracking.tracker_config import switched_options
+
+    options = switched_options(distractor_memory=settings.distractor_memory, online_filter=settings.online_filter,
+                               hold_when_lost=settings.hold_when_lost, pair_correlation=settings.pair_correlation,
+                               pair_shape=settings.pair_shape, pixel_match=settings.pixel_match)
+    options["streams"] = settings.streams
+    if any(getattr(config, name) != value for name, value in options.items()):
+        tracker.config = dataclasses.replace(config, **options)
+    return tracker
+
+
+#: the ``TrackerChoice`` fields of the test loop, which ``with_loop_settings`` applies to a built
+#: tracker: a tracker is built again only for a change of the others (the network)
+LOOP_FIELDS = ("distractor_memory", "online_filter", "streams", "hold_when_lost", "pair_correlation", "pair_shape",
+               "pixel_match")
+
+
+def network_choice(choice):
+    """``choice`` with its test-loop fields (:data:`LOOP_FIELDS`) at their defaults: what names the
+    network the tracking process keeps. Keyed by the whole choice, each switch of a loop option in
+    File > Settings loaded the weights again and kept every copy: with the paper-scale teacher
+    5-9 s and 450-800 MB more a switch."""
+    defaults = {f.name: f.default for f in dataclasses.fields(choice) if f.name in LOOP_FIELDS}
+    return dataclasses.replace(choice, **defaults)
+
+
 def _child_main(conn) -> None:  # the child process: no Qt here
-    import dataclasses
     import warnings
 
     from core.trackers import build_tracker, engine_text
@@ -167,7 +206,7 @@ def _child_main(conn) -> None:  # the child process: no Qt here
             sequences.clear()
             sequences[recipe] = recipe.open()
         sequence = sequences[recipe]
-        key = (choice, bool(getattr(sequence.info, "thermal_only", False)))
+        key = (network_choice(choice), bool(getattr(sequence.info, "thermal_only", False)))
         stamp = weights_stamp(choice)  # the file written anew since (a training run's next checkpoint): built again
         note = ""
         if key not in trackers or trackers[key][0] != stamp:
@@ -175,7 +214,7 @@ def _child_main(conn) -> None:  # the child process: no Qt here
                 lambda engine: build_tracker(dataclasses.replace(choice, engine=engine), sequence.info),
                 choice.weights, choice.engine)
             trackers[key] = (stamp, tracker)
-        return sequence, trackers[key][1], note
+        return sequence, with_loop_settings(trackers[key][1], choice), note
 
     while True:
         try:

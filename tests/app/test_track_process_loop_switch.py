@@ -1,0 +1,55 @@
+"""The tracking process kept a tracker per whole ``TrackerChoice``, loop options included: each
+switch of "Learn the target while tracking", "Keep off look-alikes", the streams fed... in File >
+Settings loaded the weights again and kept every copy (the paper-scale teacher: 5-9 s and
+450-800 MB more per switch, measured with the authors' MPLT layout imported). The network is now
+kept per weights, engine and device, and the loop options are applied to it, as the in-thread pool
+does (``with_loop_settings``)."""
+from __future__ import annotations
+
+import dataclasses
+import os
+
+import numpy as np
+
+from app.track_process import Recipe, TrackerProcess, network_choice
+from core.trackers import TrackerChoice
+
+
+def _student(path, seed: int):
+    import torch
+
+    from core.models.checkpoint import save_checkpoint
+    from core.models.config import student_config
+    from core.models.registry import build_model
+
+    torch.manual_seed(seed)
+    config = student_config("bundled", pretrained_stem=False, depth=1)
+    return save_checkpoint(path, build_model("student", config, pretrained_stem=False))
+
+
+def _boxes(process, recipe, choice, synthetic):
+    return np.array([box for _f, box, *_ in process.track(recipe, choice, 0, 6, synthetic.boxes[0])])
+
+
+def test_a_loop_switch_keeps_the_network_and_takes_effect(pair_files, synthetic, tmp_path):
+    recipe = Recipe("pair", tuple(str(p) for p in pair_files))
+    weights = _student(tmp_path / "student.pt", 0)
+    first = (weights.read_bytes(), weights.stat())
+    both = TrackerChoice("student", weights=str(weights), engine="torch", threads=1, streams="both")
+    thermal = dataclasses.replace(both, streams="thermal", online_filter=False, pixel_match=False)
+    assert network_choice(thermal) == network_choice(both) and network_choice(thermal) != network_choice(
+        dataclasses.replace(both, engine="onnx"))
+    kept, fresh = TrackerProcess(), TrackerProcess()
+    try:
+        before = _boxes(kept, recipe, both, synthetic)
+        _student(weights, 1)  # other weights in the file, its size and time as they were: a rebuild would read them
+        assert weights.stat().st_size == first[1].st_size
+        os.utime(weights, ns=(first[1].st_atime_ns, first[1].st_mtime_ns))
+        switched = _boxes(kept, recipe, thermal, synthetic)
+        weights.write_bytes(first[0])
+        wanted = _boxes(fresh, recipe, thermal, synthetic)
+    finally:
+        kept.shutdown()
+        fresh.shutdown()
+    assert not np.allclose(before, wanted)  # the switch changes the boxes
+    np.testing.assert_allclose(switched, wanted)  # the kept network, with the switched options
