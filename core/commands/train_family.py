@@ -74,4 +74,6 @@ def _run(args) -> int:
                       _project_path(_none(args.student_init)), args.workers, args.log_every, args.max_steps)
     summary = run_with_bar(train_family(plan), "train-family")
     print(json.dumps({k: summary.get(k) for k in ("steps", "checkpoints", "elapsed_s")}, indent=2), file=sys.stderr)
-    return 0
+    for name, why in summary.get("missing", {}).items():  # the family is not whole: said, status 1
+        print(f"train-family: {name} left no checkpoint: {why}; give more --budget-s", file=sys.stderr)
+    return 1 if summary.get("missing") else 0

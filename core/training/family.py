@@ -305,5 +305,20 @@ def train_family(plan: FamilyPlan) -> Job[dict]:
         summary["checkpoints"] = {name: str(out / name / "checkpoint.pt") for name in RUNS
                                   if (out / name / "checkpoint.pt").is_file()}
         summary["snapshots"] = sorted(str(p) for p in (out / "snapshots").glob("*.pt"))
+        summary["missing"] = missing_checkpoints(summary, out, 5 * plan.log_every)
         write_text_atomic(out / "family.json", json.dumps(summary, indent=2) + "\n")
     return summary
+
+
+def missing_checkpoints(summary: dict, out: Path, checkpoint_every: int) -> dict[str, str]:
+    """Run name -> why it left no checkpoint, for each run of ``summary["runs"]`` without one
+    (a KD run stopped at the budget before its first checkpoint left the family without its
+    KD student, and the command said nothing and exited 0)."""
+    missing = {}
+    for name, run in summary.get("runs", {}).items():
+        if name in summary.get("checkpoints", {}):
+            continue
+        how = "at the budget" if run.get("stopped_at_deadline") else f"with exit code {run.get('exit_code')}"
+        missing[name] = (f"stopped {how} at step {run.get('steps_done', 0)}, before its first checkpoint (every "
+                         f"{checkpoint_every} steps; see {out / (name + '.log')})")
+    return missing

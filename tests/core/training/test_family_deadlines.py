@@ -35,10 +35,11 @@ class Clock:
                 run._log()
 
 
-def fake_runs(monkeypatch, clock: Clock, *, rate: float, startup_s: float):
-    """Replace the subprocesses by runs that log step k at startup_s + k / rate seconds after
-    their launch (a resumed run from the step its metrics.csv ends at); returns the launches
-    and stops, as (name, arguments, time) and (name, time)."""
+def fake_runs(monkeypatch, clock: Clock, *, rate: float, startup_s: float, startup_of: dict | None = None):
+    """Replace the subprocesses by runs that log step k at startup_s (``startup_of[name]`` for
+    the runs it names) + k / rate seconds after their launch (a resumed run from the step its
+    metrics.csv ends at); returns the launches and stops, as (name, arguments, time) and
+    (name, time)."""
     launched, stopped = [], []
 
     class Run:
@@ -54,11 +55,12 @@ def fake_runs(monkeypatch, clock: Clock, *, rate: float, startup_s: float):
             metrics.write_text("step,samples_per_s\n" + "".join(f"{r}\n" for r in rows))
             self.started = clock.now
             self.ended = False
+            self.startup_s = (startup_of or {}).get(name, startup_s)
             clock.runs.append(self)
             launched.append((name, command, clock.now))
 
         def _log(self) -> int:
-            reached = min(self.steps, self.first + max(0, int((clock.now - self.started - startup_s) * rate)))
+            reached = min(self.steps, self.first + max(0, int((clock.now - self.started - self.startup_s) * rate)))
             with open(self.folder / "metrics.csv", "a") as handle:
                 for step in range(self.logged + 1, reached + 1):
                     handle.write(f"{step},{rate * TINY_BATCH}\n")
@@ -174,3 +176,26 @@ def test_max_steps_caps_every_run_and_ends_each_phase_with_its_runs(tmp_path, mo
 def test_max_steps_below_1_is_refused(tmp_path):
     with pytest.raises(ConfigError, match="--max-steps must be at least 1"):
         plan(tmp_path, budget_s=400, calibrate_s=10, max_steps=0)
+
+
+def test_a_kd_run_that_left_no_checkpoint_is_said_and_fails_the_command(tmp_path, monkeypatch, capsys):
+    """The KD run, slow to start, stopped at the budget before its first step: the family had no
+    KD student, and the command printed its checkpoints (two) and exited 0."""
+    from core.cli import main
+
+    clock = Clock()
+    fake_runs(monkeypatch, clock, rate=1.0, startup_s=2.0, startup_of={"student_kd": 500.0})
+    out = tmp_path / "family"
+    code = main(["train-family", "--out", str(out), "--budget-s", "200", "--calibrate-s", "10",
+                 "--teacher-config", str(CONFIGS / "tiny_teacher.json"),
+                 "--student-config", str(CONFIGS / "tiny_student.json"),
+                 "--kd-config", str(CONFIGS / "tiny_student.json"),
+                 "--teacher-init", "none", "--student-init", "none", "--workers", "0"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert (f"train-family: student_kd left no checkpoint: stopped at the budget at step 0, before its first "
+            f"checkpoint (every 50 steps; see {out / 'student_kd.log'}); give more --budget-s") in err
+    import json
+
+    summary = json.loads((out / "family.json").read_text(encoding="utf-8"))
+    assert set(summary["missing"]) == {"student_kd"} and set(summary["checkpoints"]) == {"teacher", "student_nokd"}
