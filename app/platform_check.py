@@ -124,7 +124,50 @@ def platform_problem(environ=None) -> str | None:
                     "session (or ssh -X), or set QT_QPA_PLATFORM=offscreen for a window without a screen.")
         return None
     missing = missing_libraries()
-    return install_hint(missing) if missing else None
+    if missing:
+        return install_hint(missing)
+    return display_problem(environ.get("DISPLAY", ""))
+
+
+#: where X servers keep their local sockets (``X<n>``; Linux also binds the same name abstract)
+X11_SOCKET_DIR = "/tmp/.X11-unix"
+_DISPLAY = re.compile(r"^(?P<host>[^:/]*):(?P<number>\d+)(?:\.\d+)?$")
+
+
+def display_problem(display: str) -> str | None:
+    """The message when the X display ``display`` (``$DISPLAY``: ``:0``, ``unix:1``,
+    ``localhost:10.0``) accepts no connection, else None. Qt's xcb plugin aborted the process
+    there (status 134) and blamed a library that was installed ('xcb-cursor0 or libxcb-cursor0
+    is needed'): a stale ``$DISPLAY`` (an ssh session without X forwarding, a display server
+    that has gone). Only a refused or missing connection is said; a ``$DISPLAY`` of another
+    form is left to Qt."""
+    import socket
+
+    match = _DISPLAY.match(display.strip())
+    if match is None:
+        return None
+    host, number = match.group("host"), int(match.group("number"))
+    if host in ("", "unix"):
+        path = f"{X11_SOCKET_DIR}/X{number}"
+        targets = [(socket.AF_UNIX, f"\0{path}"), (socket.AF_UNIX, path)]
+        if host == "":  # Xlib falls back to TCP on localhost for ':N'
+            targets.append((socket.AF_INET, ("127.0.0.1", 6000 + number)))
+    else:
+        targets = [(socket.AF_UNSPEC, (host, 6000 + number))]
+    for family, address in targets:
+        try:
+            if family == socket.AF_UNSPEC:
+                with socket.create_connection(address, timeout=3):
+                    return None
+            with socket.socket(family, socket.SOCK_STREAM) as sock:
+                sock.settimeout(3)
+                sock.connect(address)
+                return None
+        except OSError:
+            continue
+    return (f"The studio cannot reach the X display {display!r} ($DISPLAY): no display server answers there (an "
+            "ssh session without X forwarding, or a display that has closed). Run it on a desktop session (or ssh -X), "
+            "set DISPLAY to a running display, or set QT_QPA_PLATFORM=offscreen for a window without a screen.")
 
 
 def explain_import_error(error: ImportError) -> str:
