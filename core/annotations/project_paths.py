@@ -62,7 +62,7 @@ def _project_of(path: Path, info) -> bool:
     if not streams:
         return False
     try:
-        store = AnnotationStore.open(path, read_only=True)
+        store = AnnotationStore.open(path, glance=True)
     except (StoreError, sqlite3.Error, OSError):
         return False
     try:
@@ -118,7 +118,7 @@ def made_on_same_streams(path: Path, info) -> bool:
     if not path.is_file():
         return False
     try:
-        store = AnnotationStore.open(path, read_only=True)
+        store = AnnotationStore.open(path, glance=True)
     except (StoreError, sqlite3.Error, OSError):
         return False
     try:

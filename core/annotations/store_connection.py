@@ -63,20 +63,27 @@ class StoreConnection:
         self._connections: list[sqlite3.Connection] = []
         self._closed = False
         self._writer_lock: WriterLock | None = None
+        self._glance = False  # read immutable while no -wal holds commits (``open(glance=True)``)
 
     @classmethod
-    def open(cls: type[_Store], path: str | Path, *, read_only: bool = False) -> _Store:
+    def open(cls: type[_Store], path: str | Path, *, read_only: bool = False, glance: bool = False) -> _Store:
         """Open the store at ``path`` (created if needed, unless ``read_only``).
 
         For editing (default) the writer lock is taken first: StoreLockedError at once
         when another writer holds it. ``read_only=True`` never locks nor writes (writes
-        raise StoreError). StoreError names the file; a store this call created is
+        raise StoreError). ``glance=True`` (read-only): a look that leaves no file beside the
+        store, where SQLite's read-only connection leaves an empty ``-wal`` and a ``-shm`` for
+        good: the store is read ``immutable`` while no ``-wal`` holds commits (a writer that
+        starts meanwhile may make the look fail with StoreError; meant for probing other
+        projects, ``core.annotations.project_paths``). StoreError names the file; a store this call created is
         removed again when opening fails (no 0-byte file left behind), never one another
         opener holds the lock of.
         """
         from core.fileio import describe_os_error, make_parents, remove_empty
 
+        read_only = read_only or glance
         store = cls(Path(path), read_only=read_only)
+        store._glance = glance
         existed = store.path.exists()
         created: list[Path] = []
         if read_only and not existed:
@@ -155,15 +162,20 @@ class StoreConnection:
         index ``<path>-shm``, which SQLite cannot create in a folder nobody can write (a read-only
         mount, an archive, a DVD) nor grow on a full disk: a project closed cleanly there (no
         ``-wal``) failed to open even read-only ("unable to open database file", "disk I/O error").
-        Its main file then holds every commit, and no one can change it, so it is opened ``immutable``. A ``-wal`` left beside it, not empty
-        (a studio killed before the file was made read-only) holds commits the main file lacks:
-        StoreError saying to copy both files to a folder that can be written."""
+        Its main file then holds every commit, and no one can change it, so it is opened
+        ``immutable``. A ``-wal`` left beside it, not empty (a studio killed before the file was
+        made read-only) holds commits the main file lacks: StoreError saying to copy both files to
+        a folder that can be written. A glance (``open(glance=True)``) reads ``immutable`` at once
+        while no ``-wal`` holds commits."""
         uri = self.path.resolve().as_uri()
 
         def connect(options: str) -> sqlite3.Connection:
             return sqlite3.connect(f"{uri}?{options}", uri=True, timeout=timeout_ms / 1000, isolation_level=None,
                                    check_same_thread=False)
 
+        wal = Path(f"{self.path}-wal")
+        if self._glance and not (wal.exists() and wal.stat().st_size > 0):
+            return connect("mode=ro&immutable=1")
         connection = connect("mode=ro")
         try:
             connection.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
@@ -172,7 +184,6 @@ class StoreConnection:
             connection.close()
             if "unable to open" not in str(error) and not no_space(error):
                 raise
-        wal = Path(f"{self.path}-wal")
         if wal.exists() and wal.stat().st_size > 0:  # an empty log (SQLite's own attempt just now) holds nothing
             raise StoreError(self.path, f"cannot be read in this folder: its write-ahead log {wal.name} holds "
                                         "edits SQLite cannot read where no file can be created or grow (a "

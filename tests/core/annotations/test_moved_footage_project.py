@@ -72,3 +72,14 @@ def test_another_footage_s_project_is_not_taken(tmp_path, case):
 
             shutil.copy(tmp_path / "new" / "old.rgbt.sqlite", tmp_path / "new" / "older.rgbt.sqlite")
     assert project_store_path(new) == tmp_path / "new" / "new.rgbt.sqlite"
+
+
+def test_looking_for_it_leaves_no_file_beside_the_projects_looked_at(tmp_path):
+    """SQLite's read-only look left an empty ``-wal`` and a ``-shm`` beside every project probed."""
+    info = _footage(tmp_path / "0111_1716")
+    _annotate(tmp_path / "0111_1716" / "0111_1716.rgbt.sqlite", info)
+    _footage(tmp_path / "0111_1716", "rgb.mp4", "ir.mp4")  # another pair beside it: not its project
+    (tmp_path / "0111_1716").rename(tmp_path / "walk-1")
+    for names in (("visible.mp4", "infrared.mp4"), ("rgb.mp4", "ir.mp4")):
+        project_store_path(_footage(tmp_path / "walk-1", *names))
+    assert sorted(p.name for p in (tmp_path / "walk-1").iterdir() if "rgbt" in p.name) == ["0111_1716.rgbt.sqlite"]
