@@ -44,6 +44,15 @@ __all__ = ["StoreConnection", "OPEN_TIMEOUT_MS", "BUSY_TIMEOUT_MS"]
 NO_SPACE_ERRORS = frozenset({"SQLITE_FULL", "SQLITE_IOERR_SHMSIZE"})
 
 
+def _no_one_writes(folder: Path) -> bool:
+    """Whether ``folder``'s mode lets no one write (``r-xr-xr-x``): read-only for root too, whom the
+    system lets write anyway (a read-only look, as root, left ``-wal`` and ``-shm`` in it)."""
+    try:
+        return not folder.stat().st_mode & 0o222
+    except OSError:
+        return False
+
+
 def no_space(error: BaseException) -> bool:
     """Whether the sqlite3 ``error`` says that the disk has no room (:data:`NO_SPACE_ERRORS`)."""
     return getattr(error, "sqlite_errorname", None) in NO_SPACE_ERRORS or "disk is full" in str(error)
@@ -174,7 +183,7 @@ class StoreConnection:
                                    check_same_thread=False)
 
         wal = Path(f"{self.path}-wal")
-        if self._glance and not (wal.exists() and wal.stat().st_size > 0):
+        if (self._glance or _no_one_writes(self.path.parent)) and not (wal.exists() and wal.stat().st_size > 0):
             return connect("mode=ro&immutable=1")
         connection = connect("mode=ro")
         try:

@@ -43,7 +43,8 @@ def test_it_asks_to_open_read_only_and_writes_nothing_there(locked_folder):
 def test_read_only_it_shows_the_boxes_and_edits_say_why(qtbot, locked_folder):
     from app.document import Document
 
-    request, _folder = locked_folder
+    request, folder = locked_folder
+    before = sorted(p.name for p in folder.iterdir())
     opened = run_to_end(open_job(OpenRequest("pair", request.paths, read_only=True)))
     document = Document(opened.sequence, opened.store)
     try:
@@ -54,3 +55,4 @@ def test_read_only_it_shows_the_boxes_and_edits_say_why(qtbot, locked_folder):
         assert said == [f"edits refused: {document.path.name} is open read-only (its folder is read-only)"]
     finally:
         document.close()
+    assert sorted(p.name for p in folder.iterdir()) == before  # nothing written into it, also as root
