@@ -53,3 +53,28 @@ def test_a_loop_switch_keeps_the_network_and_takes_effect(pair_files, synthetic,
         fresh.shutdown()
     assert not np.allclose(before, wanted)  # the switch changes the boxes
     np.testing.assert_allclose(switched, wanted)  # the kept network, with the switched options
+
+
+def test_weights_chosen_in_turn_keep_one_network(pair_files, synthetic, tmp_path):
+    """Each weights file chosen in turn stayed loaded in the tracking process (three paper-scale
+    teachers tried: 0.8, 1.6, 2.1 GB); it keeps the last one per tracker: going back to the first
+    loads it again (here: the other weights its file now holds, its size and time as they were)."""
+    recipe = Recipe("pair", tuple(str(p) for p in pair_files))
+    first = _student(tmp_path / "first.pt", 0)
+    second = _student(tmp_path / "second.pt", 2)
+    original = first.stat()
+    choice = TrackerChoice("student", weights=str(first), engine="torch", threads=1)
+    process, fresh = TrackerProcess(), TrackerProcess()
+    try:
+        before = _boxes(process, recipe, choice, synthetic)
+        _boxes(process, recipe, dataclasses.replace(choice, weights=str(second)), synthetic)
+        _student(first, 1)
+        assert first.stat().st_size == original.st_size
+        os.utime(first, ns=(original.st_atime_ns, original.st_mtime_ns))
+        again = _boxes(process, recipe, choice, synthetic)
+        wanted = _boxes(fresh, recipe, choice, synthetic)
+    finally:
+        process.shutdown()
+        fresh.shutdown()
+    assert not np.allclose(before, wanted)
+    np.testing.assert_allclose(again, wanted)  # loaded again: the first network was let go
