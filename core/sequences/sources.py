@@ -125,6 +125,20 @@ class FrameSource(abc.ABC):
         return None  # nothing to release by default
 
 
+#: JPEG frames carry no alpha; a phone or camera stores them sideways with an EXIF orientation tag
+JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg"})
+
+
+def _decode_flags(file: Path) -> int:
+    """``cv2.imdecode`` flags for an image frame: as stored (``IMREAD_UNCHANGED``: any dtype, grey,
+    BGR or BGRA), but a JPEG turned upright by its EXIF orientation tag, which ``IMREAD_UNCHANGED``
+    ignores (a phone's folder of 320x240 shots opened sideways, 240x320); ``IMREAD_ANYDEPTH |
+    IMREAD_ANYCOLOR`` keeps its depth and grey / colour as stored."""
+    if file.suffix.lower() in JPEG_EXTENSIONS:
+        return cv2.IMREAD_ANYDEPTH | cv2.IMREAD_ANYCOLOR
+    return cv2.IMREAD_UNCHANGED
+
+
 class FolderSource(FrameSource):
     """An image folder, natural sort (inconsistent zero padding is handled)."""
 
@@ -159,7 +173,7 @@ class FolderSource(FrameSource):
             data = np.fromfile(file, dtype=np.uint8)
         except OSError as error:
             raise SequenceError(file, f"cannot read image (frame {index + 1}): {error}") from error
-        image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
+        image = cv2.imdecode(data, _decode_flags(file)) if data.size else None
         if image is None:
             raise SequenceError(file, f"cannot decode image (frame {index + 1}): empty, corrupt or not an image")
         return image
