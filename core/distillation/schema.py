@@ -32,7 +32,7 @@ of the names. Layout::
         samples/                        one row per distillation sample (M rows)
             frame          (M,)  i4     search frame index (0-based)
             template_frame (M,)  i4     frame the template was cut from
-            template_box   (M,4) f32    box the template crop is centred on (x,y,w,h)
+            template_box   (M,4) f64    box the template crop is centred on (x,y,w,h; f32 before 2026-12-07)
             search_geometry (M,4) f64   CropGeometry: origin_x, origin_y, scale, output_size
             score_map      (M,1,F,F) f16  teacher score map (sigmoid)
             size_map       (M,2,F,F) f16  teacher size map (sigmoid, crop units)

@@ -201,7 +201,7 @@ class SequenceWriter:
         specs: dict[str, tuple[tuple[int, ...], str]] = {
             "frame": ((), "i4"),
             "template_frame": ((), "i4"),
-            "template_box": ((4,), "f4"),
+            "template_box": ((4,), "f8"),  # exact: a referenced file recuts the template from it
             "search_geometry": ((4,), "f8"),
             "score_map": ((1, f, f), "f2"),
             "size_map": ((2, f, f), "f2"),
@@ -237,7 +237,7 @@ class SequenceWriter:
         values = {
             "frame": sample.frame,
             "template_frame": sample.template_frame,
-            "template_box": np.asarray(sample.template_box, dtype=np.float32),
+            "template_box": np.asarray(sample.template_box, dtype=np.float64),
             "search_geometry": np.asarray(sample.search_geometry, dtype=np.float64),
             "score_map": np.asarray(sample.score_map, dtype=np.float32).reshape(self._datasets["score_map"].shape[1:]),
             "size_map": np.asarray(sample.size_map, dtype=np.float32),
