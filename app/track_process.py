@@ -210,11 +210,13 @@ def _child_main(conn) -> None:  # the child process: no Qt here
         stamp = weights_stamp(choice)  # the file written anew since (a training run's next checkpoint): built again
         note = ""
         if key not in trackers or trackers[key][0] != stamp:
-            for other in [k for k in trackers if k[0].name == choice.name]:  # one network kept per tracker:
-                del trackers[other]  # each file tried stayed in memory (a paper-scale teacher: 450-800 MB each)
             tracker, note = load_with_onnx_fallback(
                 lambda engine: build_tracker(dataclasses.replace(choice, engine=engine), sequence.info),
                 choice.weights, choice.engine)
+            # one network kept per tracker (each file tried stayed in memory: a paper-scale teacher 450-800 MB),
+            # let go once the new one has loaded: weights that fail to load leave the previous one ready
+            for other in [k for k in trackers if k[0].name == choice.name]:
+                del trackers[other]
             trackers[key] = (stamp, tracker)
         return sequence, with_loop_settings(trackers[key][1], choice), note
 

@@ -78,3 +78,32 @@ def test_weights_chosen_in_turn_keep_one_network(pair_files, synthetic, tmp_path
         fresh.shutdown()
     assert not np.allclose(before, wanted)
     np.testing.assert_allclose(again, wanted)  # loaded again: the first network was let go
+
+
+def test_weights_that_fail_to_load_leave_the_previous_network_ready(pair_files, synthetic, tmp_path):
+    """A file chosen that does not load (an authors' checkpoint not yet converted, the other
+    network's) is one error, and the network that ran before stays loaded: choosing it again runs
+    at once (here: the network kept, though its file now holds other weights of the same size and
+    time)."""
+    import pytest
+    import torch
+
+    from core.errors import CheckpointError
+
+    recipe = Recipe("pair", tuple(str(p) for p in pair_files))
+    weights = _student(tmp_path / "student.pt", 0)
+    original = weights.stat()
+    authors = tmp_path / "OSTrack_ep0300.pth.tar"
+    torch.save({"net": {"backbone.blocks.0.attn.qkv.weight": torch.zeros(2)}, "net_type": "OSTrack"}, authors)
+    choice = TrackerChoice("student", weights=str(weights), engine="torch", threads=1)
+    process = TrackerProcess()
+    try:
+        before = _boxes(process, recipe, choice, synthetic)
+        with pytest.raises(CheckpointError, match="import-weights"):
+            _boxes(process, recipe, dataclasses.replace(choice, weights=str(authors)), synthetic)
+        _student(weights, 1)
+        os.utime(weights, ns=(original.st_atime_ns, original.st_mtime_ns))
+        again = _boxes(process, recipe, choice, synthetic)
+    finally:
+        process.shutdown()
+    np.testing.assert_allclose(again, before)
