@@ -113,9 +113,13 @@ class TrackerPool:
                 from core.tracking.factory import load_with_onnx_fallback
 
                 weights = settings.weights(model)
-                self._cache[key], note = load_with_onnx_fallback(
+                tracker, note = load_with_onnx_fallback(
                     lambda engine: loader(model, weights, engine, settings.device, settings.allow_random),
                     weights, settings.engine)
+                for other in [k for k in self._cache if k[0] == model]:  # one network kept per model, let go
+                    self._cache.pop(other)  # once the new one loaded (as the tracking process does)
+                    self._stamps.pop(other, None)
+                self._cache[key] = tracker
                 self._stamps[key] = stamp
                 if note:
                     self._notes[model] = note
