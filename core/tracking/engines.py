@@ -285,9 +285,11 @@ class OnnxEngine:
         file under a folder whose name is not valid UTF-8 failed to load (the exports embed
         their weights, no external-data side file to find). CheckpointError when unreadable."""
         try:
+            info = self.path.stat()
             model = self.path.read_bytes()
         except OSError as error:
             raise CheckpointError(self.path, f"cannot be read ({error.strerror or error})") from error
+        self._read_as = (info.st_mtime_ns, info.st_size)  # what the file was when read (``with_threads``)
         return ort.InferenceSession(model, options, providers=providers)
 
     def _check_cuda_run(self, ort, options, device: str) -> None:
@@ -311,9 +313,17 @@ class OnnxEngine:
         """The same model in a CPU session of ``threads`` intra-op threads: this engine when it
         already has that many, else a new engine (the caller keeps it). The tracker runs the
         network in one while the correlation of a two-stream pair runs beside it
-        (``core.tracking.pair_overlap``). CheckpointError when the file is gone."""
+        (``core.tracking.pair_overlap``). CheckpointError when the file is gone, or was written
+        anew since this engine read it (an export-onnx --force meanwhile): the copy would run
+        other weights beside this engine's, on the same run (the caller then runs this one)."""
         if self.device == "cpu" and self.threads == threads:
             return self
+        try:
+            info = self.path.stat()
+        except OSError as error:
+            raise CheckpointError(self.path, f"cannot be read ({error.strerror or error})") from error
+        if (info.st_mtime_ns, info.st_size) != getattr(self, "_read_as", None):
+            raise CheckpointError(self.path, "was written anew since it was loaded")
         return OnnxEngine(self.path, "cpu", threads=threads)
 
     def run(self, z_v, z_t, x_v, x_t) -> tuple[np.ndarray, ...]:

@@ -270,3 +270,25 @@ def test_a_file_onnx_runtime_cannot_load_is_said_in_its_own_terms(tmp_path, cont
     assert error.value.path == path and error.value.problem.startswith(said)
     if content[:1] == b"\x08":
         assert error.value.problem.endswith("(a copy cut short, or damaged?)")
+
+
+def test_the_threads_copy_of_an_export_written_anew_is_refused(tmp_path):
+    """On a two-stream pair the tracker runs the network in a second session of the .onnx with its
+    share of the threads (``with_threads``), made at the first pair frame from the file: one written
+    anew since the engine loaded it (export-onnx --force meanwhile) ran other weights than the
+    engine's on the same run. It is refused; the caller (``PairOverlap.network``) runs the engine."""
+    import os
+
+    from core.tracking.engines import OnnxEngine
+    from core.tracking.onnx_export import export_onnx
+
+    model, _weights = _student(tmp_path)
+    path = export_onnx(model, tmp_path / "student.onnx")
+    engine = OnnxEngine(path, "cpu", threads=2)
+    assert engine.with_threads(1).threads == 1  # unchanged: the copy is made
+    other, _ = _student(tmp_path, "other.pt", seed=1)
+    export_onnx(other, path)
+    later = path.stat().st_mtime_ns + 2_000_000_000
+    os.utime(path, ns=(later, later))
+    with pytest.raises(CheckpointError, match="written anew since it was loaded"):
+        engine.with_threads(1)
