@@ -40,6 +40,9 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("type_box", "Type box...", "B", "draw or correct this frame's box by typing its x, y, width and height "
                                      "(no mouse needed), and the thermal box with Separate thermal box on; it "
                                      "becomes a manual keyframe"),
+    ("copy_box", "Copy box", "Ctrl+C", "copy this frame's box (and its thermal box) to paste on another frame; "
+                                       "also to the clipboard as x,y,w,h"),
+    ("paste_box", "Paste box", "Ctrl+V", "put the copied box on this frame, as a box drawn there (a manual keyframe)"),
     ("delete_box", "Delete box", "Del", "remove this frame's annotation; with a range shown also the range's "
                                         "tracked and interpolated boxes (boxes and marks a person made are kept)"),
     ("undo", "Undo", "Ctrl+Z", "undo the last edit (a whole tracking run is one step)"),
@@ -74,8 +77,8 @@ TEXTS: dict[str, str] = {name: text for name, text, _key, _tip in SHORTCUTS}
 
 #: The menu each action of SHORTCUTS is in (``app.menus``), for messages about an action left without a key.
 MENU_OF: dict[str, str] = {
-    **{name: "Edit" for name in ("undo", "redo", "keyframe", "absent", "occluded", "type_box", "delete_box",
-                                 "interpolate")},
+    **{name: "Edit" for name in ("undo", "redo", "keyframe", "absent", "occluded", "type_box", "copy_box",
+                                 "paste_box", "delete_box", "interpolate")},
     **{name: "Track" for name in ("track", "track_back", "stop", "refine", "accept", "accept_range", "range",
                                   "range_start", "range_end", "attention", "attention_back")},
     **{name: "File" for name in ("open_pair", "open_sequence", "open_video", "import_boxes", "export")},

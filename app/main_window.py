@@ -44,7 +44,7 @@ TIMELINE_REFRESH_MS = 200
 
 #: actions that act on an open project: disabled while none is open
 DOCUMENT_ACTIONS = ("prev_frame", "next_frame", "back_10", "forward_10", "first_frame", "last_frame", "goto_frame",
-                    "play", "type_box", "keyframe", "absent", "occluded",
+                    "play", "type_box", "copy_box", "paste_box", "keyframe", "absent", "occluded",
                     "track", "track_back", "refine", "accept", "accept_range", "interpolate", "attention",
                     "attention_back", "delete_box", "export",
                     "zoom_target", "follow_target", "range", "range_start", "range_end", "import_gt", "import_boxes",

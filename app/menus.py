@@ -39,7 +39,8 @@ def build_menus(window) -> None:
     for name in ("undo", "redo"):
         edit_menu.addAction(a[name])
     edit_menu.addSeparator()
-    for name in ("type_box", "keyframe", "absent", "occluded", "delete_box", "interpolate", "separate_thermal"):
+    for name in ("type_box", "copy_box", "paste_box", "keyframe", "absent", "occluded", "delete_box", "interpolate",
+                 "separate_thermal"):
         edit_menu.addAction(a[name])
     edit_menu.addSeparator()
     edit_menu.addAction(a["shortcuts"])

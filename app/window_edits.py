@@ -47,6 +47,9 @@ class EditGlue(WindowGlue):
         a["absent"].triggered.connect(self.toggle_absent)
         a["occluded"].triggered.connect(self.toggle_occluded)
         a["delete_box"].triggered.connect(self.delete_box)
+        a["copy_box"].triggered.connect(self.copy_box)
+        a["paste_box"].triggered.connect(self.paste_box)
+        self.copied = None  # the record Ctrl+C copied (its box and thermal box), for Ctrl+V
         a["interpolate"].triggered.connect(self.interpolate)
         a["undo"].triggered.connect(self.undo)
         a["redo"].triggered.connect(self.redo)
@@ -114,6 +117,41 @@ class EditGlue(WindowGlue):
         if np.allclose(thermal, thermal_start):  # an earlier frame's thermal box, left as it was: carried along
             thermal = edits.carried_thermal(box, source)
         self._execute(edits.set_typed_boxes(self.doc.record(frame), frame, box, thermal))
+
+    def copy_box(self) -> None:
+        """Ctrl+C: this frame's box (and its thermal box) for Ctrl+V on another frame, as CVAT and
+        DarkLabel copy a box; the clipboard gets it as "x,y,w,h" text (visible-frame pixels)."""
+        if self.doc is None:
+            return
+        frame, record = self.w.frame, self.doc.record(self.w.frame)
+        if record is None or record.box is None:
+            held = "is marked absent" if record is not None else "has no box"
+            self.w.statusBar().showMessage(f"nothing to copy: frame {frame + 1} {held}", 8000)
+            return
+        self.copied = record
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.clipboard().setText(",".join(f"{float(v):g}" for v in record.box))
+        self.w.statusBar().showMessage(f"copied the box of frame {frame + 1}; {self._key('paste_box')} puts it on "
+                                       "the frame shown", 8000)
+
+    def paste_box(self) -> None:
+        """Ctrl+V: the copied box on the frame shown, as a box drawn there (a manual keyframe, one
+        undo step), with its thermal box when it had one of its own."""
+        if self.doc is None or self.doc.refuse_if_read_only():
+            return
+        copied, frame = self.copied, self.w.frame
+        if copied is None:
+            self.w.statusBar().showMessage(f"nothing to paste: {self._key('copy_box')} copies the box of the frame "
+                                           "shown", 8000)
+            return
+        record = self.doc.record(frame)
+        command = (edits.set_typed_boxes(record, frame, copied.box, copied.thermal_box)
+                   if copied.thermal_box is not None else edits.set_box(record, frame, copied.box))
+        command.label = f"paste the box of frame {copied.frame + 1}"
+        if self._execute(command):
+            self.w.statusBar().showMessage(f"pasted the box of frame {copied.frame + 1} on frame {frame + 1}; "
+                                           f"{self._key('undo')} undoes it", 8000)
 
     def _no_record(self, action: str) -> bool:
         """True (and the status bar says so) when this frame holds no box nor absent mark:
