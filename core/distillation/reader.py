@@ -90,6 +90,10 @@ def _damage_is_one_line(method):
     return checked
 
 
+#: rows :meth:`DistillationFile.iter_samples` reads at once: the writer's chunk of the sample datasets
+BLOCK_ROWS = 16
+
+
 class DistillationFile:
     """An open, validated distillation file. Use as a context manager or call ``close()``."""
 
@@ -134,7 +138,10 @@ class DistillationFile:
         try:
             return group[key][index]
         except OSError as error:
-            row = "" if index is Ellipsis else f" row {index}"
+            if isinstance(index, slice):
+                row = f" rows {index.start}..{index.stop - 1}"
+            else:
+                row = "" if index is Ellipsis else f" row {index}"
             found = re.findall(r"\(([^()]*)\)", str(error))
             self._fail(f"{where}: {group.name.rsplit('/', 1)[-1]}/{key}{row} cannot be read: the file is damaged "
                        f"({found[-1] if found else error})")
@@ -322,8 +329,29 @@ class DistillationFile:
         )
 
     def iter_samples(self, name: str) -> Iterator[Sample]:
-        for row in range(self.num_samples(name)):
-            yield self.sample(name, row)
+        """The samples of sequence ``name`` in order, read :data:`BLOCK_ROWS` rows at a time (a
+        row at a time, each compressed chunk was decompressed for every row it holds: 13 s for
+        the 750 samples of an antiuav-7 export, most of it in h5py)."""
+        count = self.num_samples(name)
+        for start in range(0, count, BLOCK_ROWS):
+            yield from self._block(name, start, min(start + BLOCK_ROWS, count))
+
+    @_damage_is_one_line
+    def _block(self, name: str, start: int, stop: int) -> list[Sample]:
+        """Samples ``start`` .. ``stop`` - 1 of sequence ``name`` (as :meth:`sample` reads one)."""
+        g = self._file["sequences"][name]["samples"]
+        where = f"sequence {name!r}"
+        keys = schema.SAMPLE_DATASETS + (schema.EMBEDDED_DATASETS if self.frames_mode == "embedded" else ())
+        block = {key: self._read(g, key, where, slice(start, stop)) for key in keys}
+        crops = [key for key in schema.EMBEDDED_DATASETS if key in block]
+        return [Sample(frame=int(block["frame"][i]), template_frame=int(block["template_frame"][i]),
+                       template_box=block["template_box"][i].astype(np.float64),
+                       search_geometry=block["search_geometry"][i],
+                       score_map=block["score_map"][i].astype(np.float32),
+                       size_map=block["size_map"][i].astype(np.float32),
+                       offset_map=block["offset_map"][i].astype(np.float32),
+                       **{key: block[key][i] for key in crops})
+                for i in range(stop - start)]
 
     def close(self) -> None:
         self._file.close()
