@@ -165,19 +165,26 @@ AUTHORS_PACKAGES = ("lib", "ltr")
 
 
 def authors_checkpoint_kind(path: str | Path) -> str | None:
-    """``"mplt"`` or ``"ostrack"`` when ``path`` is a zip-format torch file whose pickle holds
-    the authors' training-checkpoint keys (``net`` beside ``net_type`` / ``settings``), None
-    otherwise. Reads the pickle's strings with ``pickletools`` (nothing is unpickled)."""
+    """``"mplt"`` or ``"ostrack"`` when ``path`` is a torch file (zip format, or the legacy one of
+    before torch 1.6) whose pickle holds the authors' training-checkpoint keys (``net`` beside
+    ``net_type`` / ``settings``), None otherwise. Reads the pickle's strings with ``pickletools``
+    (nothing is unpickled)."""
     import pickletools
     import zipfile
 
     try:
-        with zipfile.ZipFile(path) as archive:
-            name = next((n for n in archive.namelist() if n.endswith("/data.pkl")), None)
-            if name is None or archive.getinfo(name).file_size > 64 << 20:
-                return None
-            data = archive.read(name)
-        strings = {arg for _op, arg, _pos in pickletools.genops(data) if isinstance(arg, str)}
+        if zipfile.is_zipfile(path):
+            with zipfile.ZipFile(path) as archive:
+                name = next((n for n in archive.namelist() if n.endswith("/data.pkl")), None)
+                if name is None or archive.getinfo(name).file_size > 64 << 20:
+                    return None
+                data = archive.read(name)
+            strings = {arg for _op, arg, _pos in pickletools.genops(data) if isinstance(arg, str)}
+        else:  # torch's format of before 1.6 (their 2020-2022 releases may be in it): magic number,
+            # protocol, sys_info, then the object's pickle, one after the other (the tensors' bytes after them)
+            with open(path, "rb") as handle:
+                pickles = [[arg for _op, arg, _pos in pickletools.genops(handle)] for _ in range(4)]
+            strings = {arg for arg in pickles[3] if isinstance(arg, str)}
     except Exception:  # noqa: BLE001 - not readable as such: not recognised
         return None
     if "net" not in strings or not strings & {"net_type", "settings", "actor_type"}:

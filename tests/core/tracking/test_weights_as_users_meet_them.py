@@ -292,3 +292,34 @@ def test_the_threads_copy_of_an_export_written_anew_is_refused(tmp_path):
     os.utime(path, ns=(later, later))
     with pytest.raises(CheckpointError, match="written anew since it was loaded"):
         engine.with_threads(1)
+
+
+def test_an_authors_checkpoint_in_torchs_legacy_format_names_import_weights(tmp_path, monkeypatch):
+    """MPLTTrack_ep0015.pth.tar saved by a torch older than 1.6 (not a zip; pickling their training
+    code's Settings) given as the weights said 'not a safe project checkpoint (it pickles
+    lib.train.admin.settings.Settings)' and no way out; the zip form named import-weights --kind
+    mplt --trust-pickle. Both do now, and the conversion reads the weights."""
+    import sys
+    import types
+
+    import torch
+
+    from core.models.authors import read_authors_state_dict
+    from core.tracking.factory import load_tracker
+
+    settings = type("Settings", (), {"__module__": "lib.train.admin.settings"})
+    for name in ("lib", "lib.train", "lib.train.admin", "lib.train.admin.settings"):
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    sys.modules["lib.train.admin.settings"].Settings = settings
+    net = {"backbone.prompt_blocks.1.fovea.smooth": torch.zeros(1), "backbone.blocks.0.attn.qkv.weight": torch.ones(4, 2)}
+    src = tmp_path / "MPLTTrack_ep0015.pth.tar"
+    torch.save({"net": net, "epoch": 15, "net_type": "MPLTTrack", "settings": settings()}, src,
+               _use_new_zipfile_serialization=False)
+    for name in ("lib", "lib.train", "lib.train.admin", "lib.train.admin.settings"):
+        monkeypatch.delitem(sys.modules, name)  # their training code is not installed here
+    with pytest.raises(CheckpointError) as error:
+        load_tracker("teacher", src, "auto", "cpu")
+    assert "is an authors' training checkpoint" in error.value.problem
+    assert "--kind mplt --trust-pickle`" in error.value.problem
+    assert torch.equal(read_authors_state_dict(src, trust_pickle=True)["backbone.blocks.0.attn.qkv.weight"],
+                       torch.ones(4, 2))
