@@ -4,7 +4,7 @@ Layout: paired frame views (top), timeline, transport bar; status bar with the j
 status (tracker FPS, engine, device, progress, Stop). The window owns at most one open
 ``Document``; edits go through ``app.edits`` commands on the document's undo stack.
 Behaviour lives in the controllers (``app.controllers``), the edit glue
-(``app.window_edits``), the tracker and teacher gestures (``app.window_review``), the dialogs
+(``app.window_edits``; undo and redo ``app.window_undo``), the tracker and teacher gestures (``app.window_review``), the dialogs
 (``app.window_dialogs``), the runs' display (``app.window_runs``), opening projects (``app.window_opening``)
 and the frame on screen (``app.window_frames``: navigation, boxes, titles, zoom, timeline data);
 this class builds the window, wires them, and keeps the actions' enabled state and the close.
@@ -35,6 +35,7 @@ from app.window_imports import ImportGlue
 from app.window_opening import WindowOpening
 from app.window_review import ReviewGlue
 from app.window_runs import WindowRuns
+from app.window_undo import UndoGlue
 from app.workers import FrameFetcher
 from core.trackers import is_peer, peer_modality, tracker_label
 from core.wording import plural
@@ -121,6 +122,7 @@ class MainWindow(WindowFrames, WindowDialogs, WindowRuns, WindowOpening, QMainWi
         apply_shortcuts(self.actions, self.settings.shortcuts)
         self.transport.set_play_key(self.actions["play"].shortcut().toString())
         self.edits = EditGlue(self)
+        self.undo_glue = UndoGlue(self)  # Ctrl+Z, Ctrl+Shift+Z, and Ctrl+S saying edits are saved
         self.imports = ImportGlue(self)
         self.review = ReviewGlue(self)  # T, R, A, Shift+A, N
         build_menus(self)
