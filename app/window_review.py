@@ -123,7 +123,8 @@ class ReviewGlue(WindowGlue):
         frame = self.w.frame
         proposal = self.doc.proposals.get(frame)
         if proposal is None:
-            self.w.statusBar().showMessage("no teacher proposal on this frame", 5000)
+            self.w.statusBar().showMessage(f"no teacher proposal on frame {frame + 1}: {self._key('refine')} asks the "
+                                           "teacher for one (on a tracked or interpolated box)", 8000)
             return
         if proposal[0] is None:
             self.w.statusBar().showMessage(f"the teacher found no target on frame {frame + 1}: no box to accept", 8000)
