@@ -17,6 +17,7 @@ import cv2
 import numpy as np
 
 from core.errors import SequenceError
+from core.sequences.mp4_times import frame_times, uneven
 
 IMAGE_EXTENSIONS = frozenset({".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"})
 VIDEO_EXTENSIONS = frozenset({".mp4", ".avi", ".mkv", ".mov", ".m4v", ".mpg", ".mpeg", ".wmv", ".webm", ".ts"})
@@ -209,6 +210,16 @@ class VideoSource(FrameSource):
             raise SequenceError(self.path, "video has zero frames")
         self._count = count
         self.note: str | None = None
+        #: each frame's time (s) when numbering by time at ``fps`` misnames frames (a phone's
+        #: variable frame rate, ``core.sequences.mp4_times``): seeks then go by these; else None
+        self._times: np.ndarray | None = None
+        times = frame_times(self.path)
+        if times is not None and times.size == count and uneven(times, float(capture.get(cv2.CAP_PROP_FPS) or 0.0)):
+            self._times = times
+            gaps = np.diff(times)
+            self.note = (f"{self.path.name}: variable frame rate (frames {gaps.min() * 1000:.0f} to "
+                         f"{gaps.max() * 1000:.0f} ms apart, {self.fps:g} fps on average); frames are found by "
+                         "their own times")
         if self.path.suffix.lower() not in EXACT_COUNT_CONTAINERS:
             self._check_tail()
         elif container_cut_short(self.path):
@@ -297,19 +308,55 @@ class VideoSource(FrameSource):
             return self._last[1].copy()  # e.g. frame 0 decoded at open, asked again for display
         capture = self._open()
         ahead = index - self._next
-        if ahead < 0 or ahead > GRAB_AHEAD_LIMIT:
-            capture.set(cv2.CAP_PROP_POS_FRAMES, float(index))
+        if self._times is not None:
+            frame = self._read_by_time(capture, index, seek=ahead < 0 or ahead > GRAB_AHEAD_LIMIT)
+            ok = frame is not None
         else:
-            for _ in range(ahead):
-                if not capture.grab():
-                    break
-        ok, frame = capture.read()
+            if ahead < 0 or ahead > GRAB_AHEAD_LIMIT:
+                capture.set(cv2.CAP_PROP_POS_FRAMES, float(index))
+            else:
+                for _ in range(ahead):
+                    if not capture.grab():
+                        break
+            ok, frame = capture.read()
         if not ok or frame is None:
             self.close()  # position unknown now; reopen next time
             raise SequenceError(self.path, f"cannot decode frame {index + 1} of {self._count} (truncated or corrupt video)")
         self._next = index + 1
         self._last = (index, frame)
         return frame.copy()
+
+    def _read_by_time(self, capture: cv2.VideoCapture, index: int, seek: bool) -> np.ndarray | None:
+        """Frame ``index`` of a variable-rate video (``self._times``), told by the time it is shown
+        (``CAP_PROP_POS_MSEC``). When ``seek``: OpenCV's ``CAP_PROP_POS_FRAMES`` k lands on the frame
+        at ``k / fps`` before its keyframe and counts frames from there, so it lands elsewhere; a
+        landing past the frame asks again that many numbers earlier (then from the first frame), one
+        before it grabs frames up to it. None when it cannot be decoded."""
+        times = self._times
+        number = max(0, int(times[index] * float(capture.get(cv2.CAP_PROP_FPS) or 0.0)) - 1) if seek else None
+        for attempt in range(8):  # each try lands at least a frame earlier; the last starts from frame 0
+            if number is not None:
+                capture.set(cv2.CAP_PROP_POS_FRAMES, float(number))
+            while True:
+                shown = self._shown(capture) if capture.grab() else None
+                if shown is None or shown >= index:
+                    break
+            if shown == index:
+                ok, frame = capture.retrieve()
+                return frame if ok else None
+            if number == 0 or (shown is None and number is None):
+                return None  # not there from the first frame either: not decodable
+            past = 16 if shown is None else shown - index  # past the end: about a keyframe's distance
+            number = 0 if number is None or attempt >= 6 else max(0, number - past)
+        return None
+
+    def _shown(self, capture: cv2.VideoCapture) -> int:
+        """The index of the frame last grabbed, by its time (the nearest of ``self._times``)."""
+        when = float(capture.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
+        place = int(np.searchsorted(self._times, when))
+        if place >= self._times.size or (place > 0 and when - self._times[place - 1] < self._times[place] - when):
+            return place - 1
+        return place
 
     def close(self) -> None:
         if self._capture is not None:
