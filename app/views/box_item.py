@@ -9,6 +9,8 @@ Handles never overlap: on a box that is small on screen the edge handles hide (c
 only), and on a tiny one only the bottom-right corner stays (``handle_layout``); the box
 body still moves it. The set is chosen again whenever the zoom or the box changes.
 
+The pointer shows what a drag does: a move cursor over the box, a resize cursor along each
+handle's direction (the view shows a cross over the picture, where a drag draws).
 Shift+drag draws a new box wherever it starts, also inside this box or on a handle (where a
 plain drag moves or resizes it): the drag goes on to the view, which draws (``redraw_drag``).
 
@@ -74,6 +76,17 @@ class _Handle(pg.graphicsItems.ROI.Handle):
             super().mouseDragEvent(ev)
 
 
+def handle_cursor(pos) -> pg.QtCore.Qt.CursorShape:
+    """The resize cursor of a handle at ``pos`` ((x, y) in 0..1 of the box, y down on screen)."""
+    shape = pg.QtCore.Qt.CursorShape
+    x, y = float(pos[0]), float(pos[1])
+    if x == 0.5:
+        return shape.SizeVerCursor
+    if y == 0.5:
+        return shape.SizeHorCursor
+    return shape.SizeFDiagCursor if x == y else shape.SizeBDiagCursor
+
+
 class _Relay(QObject):
     edited = Signal(object)  # (4,) float64 x, y, w, h
 
@@ -91,10 +104,11 @@ class BoxItem(pg.ROI):
         self._setting = False
         if editable:
             for corner, anchor in (((0, 0), (1, 1)), ((1, 1), (0, 0)), ((1, 0), (0, 1)), ((0, 1), (1, 0))):
-                self.addScaleHandle(corner, anchor, item=self._handle())
+                self.addScaleHandle(corner, anchor, item=self._handle(corner))
             for edge, anchor in (((0.5, 0), (0.5, 1)), ((0.5, 1), (0.5, 0)), ((0, 0.5), (1, 0.5)),
                                  ((1, 0.5), (0, 0.5))):
-                self.addScaleHandle(edge, anchor, item=self._handle())
+                self.addScaleHandle(edge, anchor, item=self._handle(edge))
+            self.setCursor(pg.QtCore.Qt.CursorShape.SizeAllCursor)  # a drag moves it
         else:
             self.setAcceptedMouseButtons(pg.QtCore.Qt.MouseButton.NoButton)
         self.sigRegionChangeFinished.connect(self._finished)
@@ -103,9 +117,12 @@ class BoxItem(pg.ROI):
         self._pad = (0.0, 0.0)  # item units covering half the widest outline, in x and y
         self.hide()
 
-    def _handle(self) -> _Handle:
-        return _Handle(self.handleSize, typ="s", pen=self.handlePen, hoverPen=self.handleHoverPen, parent=self,
-                       antialias=self._antialias)
+    def _handle(self, pos) -> _Handle:
+        """The scale handle at ``pos`` (0..1 of the box, y down), with the resize cursor of its direction."""
+        handle = _Handle(self.handleSize, typ="s", pen=self.handlePen, hoverPen=self.handleHoverPen, parent=self,
+                         antialias=self._antialias)
+        handle.setCursor(handle_cursor(pos))
+        return handle
 
     def mouseDragEvent(self, ev):
         """A plain left drag moves the box; Shift+drag draws a new one (``redraw_drag``), where

@@ -105,6 +105,7 @@ class FrameView(FocusRing, pg.GraphicsView):
         self.set_colormap("gray" if modality == "thermal" else None)
         self.set_overlay_colormap("inferno")
         self.setAcceptDrops(False)  # the main window handles drops
+        self.viewport().setCursor(Qt.CursorShape.CrossCursor)  # a left drag here draws a box (the box shows its own)
 
     def keyPressEvent(self, ev) -> None:
         if ev.key() == Qt.Key.Key_Escape and self.viewbox.cancel_drawing():
