@@ -248,6 +248,12 @@ class OnnxEngine:
         # 9-15 ms against a steady 11.4-11.6 ms (``docs/tracking_heuristics.md``, "ONNX Runtime without
         # busy-waiting").
         options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        folder = str(self.path.absolute().parent)
+        if folder.encode("utf-8", errors="replace").decode("utf-8") == folder:  # else: not UTF-8, which ORT
+            # cannot take (files without side data load from there all the same). Weights in a side file (an
+            # .onnx saved with external data by onnx tools): the session is made of the file's bytes, which
+            # name no folder, so ORT looked for model.onnx.data in the working directory
+            options.add_session_config_entry("session.model_external_initializers_file_folder_path", folder)
         providers = (["CUDAExecutionProvider"] if cuda_ok else []) + ["CPUExecutionProvider"]
         try:
             self.session = self._session(ort, options, providers)

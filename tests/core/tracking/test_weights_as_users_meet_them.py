@@ -323,3 +323,28 @@ def test_an_authors_checkpoint_in_torchs_legacy_format_names_import_weights(tmp_
     assert "--kind mplt --trust-pickle`" in error.value.problem
     assert torch.equal(read_authors_state_dict(src, trust_pickle=True)["backbone.blocks.0.attn.qkv.weight"],
                        torch.ones(4, 2))
+
+
+def test_an_onnx_with_its_weights_in_a_side_file_loads(tmp_path, monkeypatch):
+    """An export saved again by onnx tools with external data (model.onnx + model.onnx.data, the
+    form of large models) failed: 'External data path does not exist: "<working dir>/model.onnx.data"'
+    (the session is made of the file's bytes, which name no folder). It loads, from any working
+    directory."""
+    import onnx
+
+    from core.sequences.base import FramePair
+    from core.tracking.factory import load_tracker
+    from core.tracking.onnx_export import export_onnx
+
+    model, _weights = _student(tmp_path)
+    export = export_onnx(model, tmp_path / "export.onnx")
+    folder = tmp_path / "side"
+    folder.mkdir()
+    onnx.save(onnx.load(str(export)), str(folder / "model.onnx"), save_as_external_data=True,
+              all_tensors_to_one_file=True, location="model.onnx.data", size_threshold=1024)
+    assert (folder / "model.onnx.data").stat().st_size > (folder / "model.onnx").stat().st_size
+    monkeypatch.chdir(tmp_path)
+    tracker = load_tracker("student", folder / "model.onnx", "auto", "cpu", threads=1)
+    frame = FramePair(0, np.zeros((96, 128, 3), np.uint8), np.zeros((96, 128), np.uint8))
+    state = tracker.init(frame, np.array([40.0, 30.0, 20.0, 20.0]))
+    assert np.isfinite(tracker.track(frame, state).box).all()
