@@ -86,12 +86,16 @@ class FrameAnnotation:
 
     @classmethod
     def _trusted(cls, frame: int, box: np.ndarray | None, thermal_box: np.ndarray | None, absent: bool,
-                 occluded: bool, provenance: Provenance) -> FrameAnnotation:
-        """Bulk construction for callers that validated whole arrays at once (row readers).
+                 occluded: bool, provenance: Provenance, confidence: float | None = None,
+                 keyframe: bool = False) -> FrameAnnotation:
+        """Bulk construction for callers that validated whole arrays at once (row readers,
+        the store's table reader ``core.annotations.store_rows``).
 
-        ``box`` / ``thermal_box`` must be read-only float64 (4,) arrays that nobody writes
-        (e.g. rows of a private read-only copy) holding finite values with w, h > 0;
-        ``absent`` records have no box. Skips the per-record checks of ``__post_init__``.
+        ``frame``: an int >= 0; ``box`` / ``thermal_box``: read-only float64 (4,) arrays that
+        nobody writes (e.g. rows of a private read-only copy) holding finite values with
+        w, h > 0; ``absent`` records have no box, present ones have one; ``absent``,
+        ``occluded``, ``keyframe``: bools; ``confidence``: a float that is not NaN, or None.
+        Skips the per-record checks of ``__post_init__``.
         """
         record = object.__new__(cls)
         put = object.__setattr__
@@ -101,8 +105,8 @@ class FrameAnnotation:
         put(record, "absent", absent)
         put(record, "occluded", occluded)
         put(record, "provenance", provenance)
-        put(record, "confidence", None)
-        put(record, "keyframe", False)
+        put(record, "confidence", confidence)
+        put(record, "keyframe", keyframe)
         return record
 
     @property

@@ -41,6 +41,7 @@ import numpy as np
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store_connection import StoreConnection
 from core.annotations.store_lock import StoreError, StoreLockedError, StoreNoSpace, lock_path
+from core.annotations.store_rows import outputs_from_rows, records_from_rows
 
 SCHEMA_VERSION = 1
 STORE_SUFFIX = ".rgbt.sqlite"
@@ -162,10 +163,11 @@ class AnnotationStore(StoreConnection):
 
     @staticmethod
     def _row(record: FrameAnnotation) -> tuple:
+        # a record's boxes are float64 (4,) arrays: tolist() gives their floats (a float() each: 5x slower)
         return (
             record.frame,
-            *_box_columns(record.box),
-            *_box_columns(record.thermal_box),
+            *((None,) * 4 if record.box is None else record.box.tolist()),
+            *((None,) * 4 if record.thermal_box is None else record.thermal_box.tolist()),
             int(record.absent),
             int(record.occluded),
             record.provenance.value,
@@ -208,7 +210,10 @@ class AnnotationStore(StoreConnection):
             sql += " WHERE frame >= ? AND frame < ?"
             args = _span(start, stop)
         rows = self._connection().execute(sql + " ORDER BY frame", args).fetchall()
-        return {row[0]: self._checked_record(row) for row in rows}
+        records = records_from_rows(rows)  # all rows checked at once (one by one: 1.0 s of 40,000)
+        if records is None:  # some row is invalid: one by one, to name it
+            records = {row[0]: self._checked_record(row) for row in rows}
+        return records
 
     def put(self, records: Iterable[FrameAnnotation]) -> None:
         """Insert or replace records, all in one transaction."""
@@ -227,6 +232,9 @@ class AnnotationStore(StoreConnection):
         return self._connection().execute("SELECT COUNT(*) FROM annotations").fetchone()[0]
 
     def _checked_outputs(self, rows) -> dict[int, tuple[np.ndarray | None, float | None]]:
+        outputs = outputs_from_rows(rows)  # all rows at once (one array each: 0.15 s of 40,000)
+        if outputs is not None:
+            return outputs
         try:
             return {int(row[0]): (_box_from(row[1:5]), None if row[5] is None else float(row[5])) for row in rows}
         except (ValueError, TypeError) as error:
