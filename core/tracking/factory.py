@@ -7,7 +7,10 @@ checkpoints ``assets/models/{student,teacher}_bundled.pt`` with their ONNX expor
 exports without it, the ``.onnx`` is at least as new), else PyTorch; on a machine where
 PyTorch sees a GPU that ONNX Runtime cannot use, "auto" (with device "auto" or "cuda")
 runs PyTorch on the GPU. A ``.onnx`` path can be given directly
-(its factory and config are read from the ONNX metadata).
+(its factory and config are read from the ONNX metadata). A broken ``.onnx`` beside named
+weights stops ``load_tracker``; :func:`load_with_onnx_fallback` (the studio; the CLI's
+``track`` by the same rule) then runs the ``.pt`` with PyTorch and returns the note to say.
+:func:`weights_problem` is the one line a run would refuse chosen weights with.
 
 Precision (``precision``): where ONNX Runtime runs on the CPU, "auto" takes the int8 copy of the
 export (``<stem>.int8.onnx``, ``core.tracking.quantize``) when it is there and is this
