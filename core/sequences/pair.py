@@ -6,7 +6,9 @@ sequence frame ``i`` shows visible frame ``v = i + max(0, -k)`` and thermal fram
 have a thermal partner. Different frame counts therefore end at the common length.
 Two videos at different frame rates are paired by time: visible frame ``v`` gets thermal frame
 ``round(v * r) + k`` with ``r`` = thermal fps / visible fps
-(``core.sequences.stream_checks.time_ratio``); the sequence again holds the visible frames that
+(``core.sequences.stream_checks.time_ratio``); a video at a variable frame rate (a phone's:
+``FrameSource.frame_times``) is paired by its frames' own times, each visible frame with the thermal
+frame nearest in time (:func:`time_partners`). The sequence again holds the visible frames that
 have a partner, from the first.
 
 A thermal frame of another size is resampled onto the visible grid (``cv2.resize``,
@@ -20,7 +22,6 @@ present stream as both inputs, and ``info.thermal_only`` / ``info.visible_only``
 """
 from __future__ import annotations
 
-import math
 import threading
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -84,6 +85,9 @@ class PairSequence(RGBTSequence):
         self._visible_start = 0
         #: thermal frames per visible frame: 1 unless two videos play at different rates (paired by time)
         self._rate = time_ratio(visible, thermal) if visible is not None and thermal is not None else 1.0
+        #: the thermal frame (before the offset) of each visible frame when paired by time, else None
+        self._partner = time_partners(visible, thermal, self._rate) if visible is not None and thermal is not None \
+            else None
         self._mapping: ThermalMapping | None = None
         self._gt_loader = ground_truth_loader
         self._missing_box_reason = missing_box_reason
@@ -145,7 +149,7 @@ class PairSequence(RGBTSequence):
                                         + ("; the two frames differ in shape, so the thermal picture is stretched "
                                            "to the visible one's (cameras not registered?)" if stretched else ""))
             counts_differ = (f"frame counts differ: visible {len(visible)}, thermal {len(thermal)}"
-                             + ("" if self._rate == 1.0 else
+                             + ("" if self._partner is None else
                                 f" ({len(visible) / visible.fps:.2f} s and {len(thermal) / thermal.fps:.2f} s)")
                              + "; using the common length" + dropped_frames(visible, thermal)
                              ) if self._lengths_differ() else None
@@ -186,7 +190,8 @@ class PairSequence(RGBTSequence):
             self._cache.clear()
             notes = list(self._base_notes)
             if offset:
-                paired = "visible frame" if self._rate == 1.0 else f"visible frame x {self._rate:.4g} (rounded)"
+                paired = ("visible frame" if self._partner is None else f"visible frame x {self._rate:.4g} (rounded)"
+                          if self._rate != 1.0 else "the one shown at the visible frame's time")
                 notes.append(f"frame offset {offset:+d}: thermal frame = {paired} {offset:+d}")
             self._info.notes = notes
             self._info.num_frames = length
@@ -203,24 +208,26 @@ class PairSequence(RGBTSequence):
 
     def _thermal_index(self, visible_index: int) -> int:
         """The thermal frame paired with visible frame ``visible_index`` (0-based file frames)."""
-        if self._rate == 1.0:
+        if self._partner is None:
             return visible_index + self._offset
-        return math.floor(visible_index * self._rate + 0.5) + self._offset
+        return int(self._partner[visible_index]) + self._offset
 
     def _span(self, offset: int, n_visible: int, n_thermal: int) -> tuple[int, int]:
         """(first visible frame with a thermal partner, how many in a row have one) at ``offset``."""
-        if self._rate == 1.0:
+        if self._partner is None:
             start = max(0, -offset)
             return start, min(n_visible, n_thermal - offset) - start
-        thermal = np.floor(np.arange(n_visible) * self._rate + 0.5).astype(np.int64) + offset
+        thermal = self._partner + offset
         paired = np.flatnonzero((thermal >= 0) & (thermal < n_thermal))
         return (int(paired[0]), int(paired.size)) if paired.size else (0, 0)
 
     def _lengths_differ(self) -> bool:
         """Whether the two streams end at different times (by more than a frame when paired by time)."""
         n_visible, n_thermal = len(self._visible), len(self._thermal)
-        if self._rate == 1.0:
+        if self._partner is None:
             return n_visible != n_thermal
+        if self._rate == 1.0:  # variable frame rate: the last visible frame's partner is not the last thermal one
+            return abs(int(self._partner[-1]) - (n_thermal - 1)) > 1
         return abs(n_thermal - n_visible * self._rate) > max(1.0, self._rate)
 
     # --- RGBTSequence ------------------------------------------------------------
@@ -258,7 +265,7 @@ class PairSequence(RGBTSequence):
         width, height = self._info.width, self._info.height
         t_width, t_height = self._thermal_size
         # paired by time, a thermal row of the thermal frame's own would need its own numbering: the box stands
-        offset = self._offset if self._rate == 1.0 else 0
+        offset = self._offset if self._partner is None else 0
         return align_ground_truth(records, visible_start=self._visible_start, offset=offset,
                                   length=len(self), thermal_scale=(width / t_width, height / t_height))
 
@@ -350,6 +357,30 @@ class PairSequence(RGBTSequence):
         visible.setflags(write=False)
         thermal.setflags(write=False)
         return FramePair(index=index, visible=visible, thermal=thermal)
+
+
+def time_partners(visible: FrameSource, thermal: FrameSource, rate: float) -> np.ndarray | None:
+    """(Nv,) int64: the thermal frame shown at the time of each visible frame, when the streams are
+    paired by time: two videos at different rates (``rate`` = thermal / visible fps, not 1:
+    ``round(v x rate)``), or one of them at a variable frame rate (``FrameSource.frame_times``: the
+    thermal frame nearest in time; past the thermal stream's end by more than half its last frame
+    gap: ``Nt``, no partner). None when frames pair by position."""
+    v_times, t_times = visible.frame_times(), thermal.frame_times()
+    n_visible, n_thermal = len(visible), len(thermal)
+    if v_times is None and t_times is None:
+        if rate == 1.0:
+            return None
+        return np.floor(np.arange(n_visible) * rate + 0.5).astype(np.int64)
+    if v_times is None:
+        v_times = np.arange(n_visible) / visible.fps
+    if t_times is None:
+        t_times = np.arange(n_thermal) / thermal.fps
+    after = np.clip(np.searchsorted(t_times, v_times), 1, max(1, n_thermal - 1))
+    partner = np.where(v_times - t_times[after - 1] <= t_times[after] - v_times, after - 1, after) \
+        if n_thermal > 1 else np.zeros(n_visible, np.int64)
+    last_gap = t_times[-1] - t_times[-2] if n_thermal > 1 else 1.0 / thermal.fps
+    partner = np.where(v_times > t_times[-1] + last_gap / 2, n_thermal, partner)
+    return partner.astype(np.int64)
 
 
 def _frame_file(source: FrameSource, index: int) -> Path:

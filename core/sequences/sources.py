@@ -125,6 +125,11 @@ class FrameSource(abc.ABC):
         """Release handles; the next read reopens them."""
         return None  # nothing to release by default
 
+    def frame_times(self) -> np.ndarray | None:
+        """(N,) seconds at which each frame is shown, the first at 0, for a stream whose frames are
+        not evenly spaced (a variable-frame-rate video); None when frame i is shown at ``i / fps``."""
+        return None
+
 
 #: JPEG frames carry no alpha; a phone or camera stores them sideways with an EXIF orientation tag
 JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg"})
@@ -325,6 +330,9 @@ class VideoSource(FrameSource):
         self._next = index + 1
         self._last = (index, frame)
         return frame.copy()
+
+    def frame_times(self) -> np.ndarray | None:
+        return self._times
 
     def _read_by_time(self, capture: cv2.VideoCapture, index: int, seek: bool) -> np.ndarray | None:
         """Frame ``index`` of a variable-rate video (``self._times``), told by the time it is shown

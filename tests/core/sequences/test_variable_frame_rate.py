@@ -109,3 +109,19 @@ def test_a_constant_rate_mp4_is_read_as_before(tmp_path):
     source = VideoSource(file)
     assert source.note is None
     assert [_which(source.read(i)) for i in (25, 3, 29)] == [25, 3, 29]
+
+
+def test_a_variable_rate_visible_video_pairs_each_frame_with_the_thermal_frame_at_its_time(tmp_path, kit):
+    """Beside a 10 fps thermal camera the phone's frames were paired at its average rate (15 fps):
+    its 16th frame, shown at 0.5 s, got the thermal frame of 0.7 s."""
+    from core.sequences import open_pair
+
+    visible = write_variable_rate_mp4(tmp_path / "visible.mp4")
+    thermal = kit.write_video(tmp_path / "thermal.avi", [kit.thermal_frame(i) for i in range(20)], fps=10.0)
+    seq = open_pair(visible, thermal)
+    shown = np.concatenate([np.arange(FAST) / 30, FAST / 30 + np.arange(FRAMES - FAST) * SLOW / 30])
+    expected = np.floor(shown * 10 + 0.5).astype(int)  # the thermal frame shown then
+    assert len(seq) == FRAMES
+    assert [(int(seq[i].thermal[0, 0]) - 1) // 5 for i in range(FRAMES)] == expected.tolist()
+    seq.frame_offset = -2  # thermal frame = the one at the visible frame's time - 2
+    assert seq.first_visible_frame(-2) == 5 and int(seq[0].thermal[0, 0]) == 1  # 5/30 s: thermal frame 2
