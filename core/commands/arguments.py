@@ -16,6 +16,19 @@ def positive_int(text: str) -> int:
     return value
 
 
+def positive_float(text: str) -> float:
+    """A finite number > 0 (a frame rate)."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number above 0, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a number above 0, got {text!r}")
+    return value
+
+
 def int_at_least(minimum: int):
     """An argparse type: a whole number >= ``minimum`` (``int_at_least(0)`` for a count that may be
     zero, ``int_at_least(2)`` for frames where the first one initialises the tracker)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.commands.arguments import output_file
+from core.commands.arguments import int_at_least, output_file, positive_float
 from core.errors import ConfigError
 from core.progress import run_with_bar
 
@@ -46,9 +46,9 @@ def register(subparsers) -> None:
                         help="both views side by side (default) or one of them; one-stream footage shows its stream")
     parser.add_argument("--colormap", choices=tuple(COLORMAPS), default="inferno",
                         help="the thermal view's colormap (default inferno, as in the studio)")
-    parser.add_argument("--fps", type=float, default=None, help="frames per second (default: the footage's)")
-    parser.add_argument("--max-width", type=int, default=1920,
-                        help="wider videos are scaled down to this many pixels (default 1920)")
+    parser.add_argument("--fps", type=positive_float, default=None, help="frames per second (default: the footage's)")
+    parser.add_argument("--max-width", type=int_at_least(64), default=1920,
+                        help="wider videos are scaled down to this many pixels (at least 64; default 1920)")
     parser.add_argument("--force", action="store_true", help="replace --out when it exists (never an input)")
     parser.set_defaults(func=run)
 
