@@ -206,9 +206,9 @@ class EditGlue(WindowGlue):
             where = f"frame {first + 1}" if first == last else f"frames {first + 1}-{last + 1}"
             self.w.statusBar().showMessage(
                 f"frame {frame + 1} marked absent; {where} after it still "
-                f"{'holds a tracked box' if first == last else 'hold tracked boxes'}: to mark "
-                f"{'it' if first == last else 'them'} absent too, show a range ({self._key('range_start')} here, "
-                f"{self._key('range_end')} on frame {last + 1}) and press {self._key('absent')}", 15000)
+                f"{'holds a tracked box' if first == last else 'hold tracked boxes'}: {self._key('range_start')} here, "
+                f"{self._key('range_end')} on frame {last + 1}, then {self._key('absent')} marks "
+                f"{'it' if first == last else 'them'} absent too", 15000)
 
     def _absent_range(self, start: int, stop: int) -> None:
         """O inside a shown range: the whole range absent, one undo step; the status bar says

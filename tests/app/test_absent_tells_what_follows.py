@@ -24,7 +24,7 @@ def test_o_says_which_tracked_boxes_follow_the_absent_frame(window, pair_files, 
     assert window.document.record(9).absent
     message = window.statusBar().currentMessage()
     assert message.startswith("frame 10 marked absent; frames 11-15 after it still hold tracked boxes"), message
-    assert "([ here, ] on frame 15) and press O" in message, message
+    assert message.endswith(": [ here, ] on frame 15, then O marks them absent too"), message
     window.actions["range_start"].trigger()  # as the message says: [ here, ] on frame 15, O
     window.goto(14)
     window.actions["range_end"].trigger()
