@@ -33,10 +33,11 @@ import numpy as np
 from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
-from core.sequences.sources import FrameSource, folder_name, open_source
+from core.sequences.sources import FrameSource, folder_name, frame_numbers, open_source
 from core.sequences.stream_checks import (
     dropped_frames,
     frame_rates_differ,
+    paired_by_number,
     refuse_non_video,
     refuse_sequence_folder,
     refuse_swapped,
@@ -88,6 +89,11 @@ class PairSequence(RGBTSequence):
         #: the thermal frame (before the offset) of each visible frame when paired by time, else None
         self._partner = time_partners(visible, thermal, self._rate) if visible is not None and thermal is not None \
             else None
+        #: whether two image folders whose numbering has gaps are paired by their frame numbers
+        self._by_number = False
+        if self._partner is None and visible is not None and thermal is not None:
+            self._partner = number_partners(visible, thermal)
+            self._by_number = self._partner is not None
         self._mapping: ThermalMapping | None = None
         self._gt_loader = ground_truth_loader
         self._missing_box_reason = missing_box_reason
@@ -151,9 +157,10 @@ class PairSequence(RGBTSequence):
             counts_differ = (f"frame counts differ: visible {len(visible)}, thermal {len(thermal)}"
                              + ("" if self._partner is None else
                                 f" ({len(visible) / visible.fps:.2f} s and {len(thermal) / thermal.fps:.2f} s)")
-                             + "; using the common length" + dropped_frames(visible, thermal)
+                             + "; using the common length" + ("" if self._by_number else dropped_frames(visible, thermal))
                              ) if self._lengths_differ() else None
-            for note in (counts_differ, frame_rates_differ(visible, thermal)):
+            by_number = paired_by_number(visible, thermal) if self._by_number else None
+            for note in (counts_differ, by_number, frame_rates_differ(visible, thermal)):
                 if note:
                     self.mismatch_notes.append(note)
                     self._base_notes.append(note)
@@ -191,7 +198,8 @@ class PairSequence(RGBTSequence):
             notes = list(self._base_notes)
             if offset:
                 paired = ("visible frame" if self._partner is None else f"visible frame x {self._rate:.4g} (rounded)"
-                          if self._rate != 1.0 else "the one shown at the visible frame's time")
+                          if self._rate != 1.0 else "the one numbered as the visible frame" if self._by_number
+                          else "the one shown at the visible frame's time")
                 notes.append(f"frame offset {offset:+d}: thermal frame = {paired} {offset:+d}")
             self._info.notes = notes
             self._info.num_frames = length
@@ -375,12 +383,34 @@ def time_partners(visible: FrameSource, thermal: FrameSource, rate: float) -> np
         v_times = np.arange(n_visible) / visible.fps
     if t_times is None:
         t_times = np.arange(n_thermal) / thermal.fps
-    after = np.clip(np.searchsorted(t_times, v_times), 1, max(1, n_thermal - 1))
-    partner = np.where(v_times - t_times[after - 1] <= t_times[after] - v_times, after - 1, after) \
-        if n_thermal > 1 else np.zeros(n_visible, np.int64)
-    last_gap = t_times[-1] - t_times[-2] if n_thermal > 1 else 1.0 / thermal.fps
-    partner = np.where(v_times > t_times[-1] + last_gap / 2, n_thermal, partner)
-    return partner.astype(np.int64)
+    return _nearest(v_times, t_times, 1.0 / thermal.fps)
+
+
+def number_partners(visible: FrameSource, thermal: FrameSource) -> np.ndarray | None:
+    """(Nv,) int64: for two image folders numbered alike (``core.sequences.sources.frame_numbers``,
+    the same first number) whose numbering has gaps (a camera's dropped frames), the thermal frame
+    of each visible frame's number, or the nearest number where that one is missing (``Nt`` past the
+    thermal end). None otherwise: frames pair by position (by position, past each gap every pair was
+    a frame further apart)."""
+    v_numbers = frame_numbers(getattr(visible, "files", None) or [])
+    t_numbers = frame_numbers(getattr(thermal, "files", None) or [])
+    if v_numbers is None or t_numbers is None or v_numbers[0] != t_numbers[0]:
+        return None
+    if v_numbers[-1] - v_numbers[0] + 1 == v_numbers.size and t_numbers[-1] - t_numbers[0] + 1 == t_numbers.size:
+        return None  # no gap: by number is by position
+    return _nearest(v_numbers.astype(np.float64), t_numbers.astype(np.float64), 1.0)
+
+
+def _nearest(wanted: np.ndarray, have: np.ndarray, step: float) -> np.ndarray:
+    """(len(wanted),) int64: the index of the value of the rising ``have`` nearest to each of the
+    rising ``wanted`` (the earlier on a tie), ``len(have)`` past its end by more than half its last
+    gap (``step`` when it has one value)."""
+    count = have.size
+    after = np.clip(np.searchsorted(have, wanted), 1, max(1, count - 1))
+    partner = np.where(wanted - have[after - 1] <= have[after] - wanted, after - 1, after) \
+        if count > 1 else np.zeros(wanted.size, np.int64)
+    last_gap = have[-1] - have[-2] if count > 1 else step
+    return np.where(wanted > have[-1] + last_gap / 2, count, partner).astype(np.int64)
 
 
 def _frame_file(source: FrameSource, index: int) -> Path:

@@ -76,6 +76,19 @@ def missing_numbers(files: list[Path]) -> list[int]:
     return [n for n in range(numbers[0], numbers[-1] + 1) if n not in present]
 
 
+def frame_numbers(files: list[Path]) -> np.ndarray | None:
+    """(N,) int64: the frame number of each of ``files`` (the last run of digits of its name, as
+    :func:`missing_numbers` reads it), when every name has one, they rise from file to file and are
+    about as dense as frames; else None (names without numbers, clock times, two files of a number)."""
+    numbers = [int(found[-1]) if (found := _DIGITS.findall(file.stem)) else None for file in files]
+    if not numbers or None in numbers:
+        return None
+    array = np.asarray(numbers, dtype=np.int64)
+    if np.any(np.diff(array) <= 0) or array[-1] - array[0] + 1 > 2 * array.size + 100:
+        return None
+    return array
+
+
 def _image_entries(folder: Path):
     """The image files directly in ``folder`` (:data:`IMAGE_EXTENSIONS`, any case; no hidden
     ones) as ``os.DirEntry``, in the folder's own order: told files by the folder's listing,

@@ -113,6 +113,19 @@ def dropped_frames(visible: FrameSource, thermal: FrameSource) -> str:
             "a frame further apart)")
 
 
+def paired_by_number(visible: FrameSource, thermal: FrameSource) -> str:
+    """The note on two image folders paired by their frame numbers (``core.sequences.pair.number_partners``):
+    which numbers each lacks, and what a visible frame without a thermal partner of its number gets."""
+    parts = []
+    for word, source in (("visible", visible), ("thermal", thermal)):
+        missing = missing_numbers(getattr(source, "files", None) or [])
+        if missing:
+            shown = ", ".join(str(n) for n in missing[:8]) + (", ..." if len(missing) > 8 else "")
+            parts.append(f"{word} has no frame numbered {shown}")
+    return (f"{'; '.join(parts)}: frames are paired by their numbers (a visible frame whose number the thermal "
+            "stream lacks gets the thermal frame of the nearest number)")
+
+
 def time_ratio(visible, thermal, tolerance: float = 0.01) -> float:
     """Thermal frames per visible frame, ``thermal.fps / visible.fps``, for two videos whose frame
     rates differ by more than ``tolerance`` (relative); else 1.0 (matching rates, or an image
