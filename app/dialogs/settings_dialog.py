@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -18,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app.actions import key_text
 from app.dialogs.checked import CheckedDialog
+from app.dialogs.file_names import pick_file
 from app.settings import DEVICES, ENGINES, ModelSettings
 from core.trackers import PEER_MODALITIES, tracker_label, tracker_names
 
@@ -45,7 +45,11 @@ class _WeightsField(QWidget):
         from core.tracking.factory import MODELS_DIR
 
         start = self.path() or str(MODELS_DIR)  # the bundled weights' folder, not the app's
-        path, _ = QFileDialog.getOpenFileName(self, "Model weights", start, WEIGHTS_FILTER)
+        path, note = pick_file(self, "Model weights", start, WEIGHTS_FILTER)
+        dialog = self.window()
+        if note and hasattr(dialog, "problem_label"):  # names Qt's picker leaves out: the file looked missing
+            dialog.problem_label().setText(note)
+            dialog.problem_label().show()
         if path:
             self.edit.setText(path)
 

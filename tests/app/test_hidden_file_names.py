@@ -49,3 +49,15 @@ def test_a_picker_closed_in_such_a_folder_says_what_it_could_not_show(window, fo
     getattr(window, action)()
     message = window.statusBar().currentMessage()
     assert "café.mp4" in message and "not UTF-8" in message, message
+
+
+def test_the_weights_picker_of_the_settings_says_it_too(window, folder):
+    from app.dialogs.settings_dialog import SettingsDialog
+
+    dialog = SettingsDialog(window.settings.models, window)
+    field = dialog.student
+    field.edit.setText(folder)
+    QTimer.singleShot(50, _cancel_the_picker)
+    field.button.click()
+    assert "café.mp4" in dialog.problem_label().text() and not dialog.problem_label().isHidden()
+    dialog.reject()
