@@ -33,7 +33,7 @@ import numpy as np
 from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
-from core.sequences.sources import FrameSource, folder_name, frame_numbers, open_source
+from core.sequences.sources import FrameSource, folder_name, frame_number, frame_numbers, open_source
 from core.sequences.stream_checks import (
     dropped_frames,
     frame_rates_differ,
@@ -392,13 +392,22 @@ def number_partners(visible: FrameSource, thermal: FrameSource) -> np.ndarray | 
     of each visible frame's number, or the nearest number where that one is missing (``Nt`` past the
     thermal end). None otherwise: frames pair by position (by position, past each gap every pair was
     a frame further apart)."""
-    v_numbers = frame_numbers(getattr(visible, "files", None) or [])
-    t_numbers = frame_numbers(getattr(thermal, "files", None) or [])
+    v_files, t_files = getattr(visible, "files", None) or [], getattr(thermal, "files", None) or []
+    if not v_files or not t_files or all(_whole(files) for files in (v_files, t_files)):
+        return None  # a look at the first and last names only: a 20,000-frame pair read every name in 0.13 s
+    v_numbers, t_numbers = frame_numbers(v_files), frame_numbers(t_files)
     if v_numbers is None or t_numbers is None or v_numbers[0] != t_numbers[0]:
         return None
     if v_numbers[-1] - v_numbers[0] + 1 == v_numbers.size and t_numbers[-1] - t_numbers[0] + 1 == t_numbers.size:
         return None  # no gap: by number is by position
     return _nearest(v_numbers.astype(np.float64), t_numbers.astype(np.float64), 1.0)
+
+
+def _whole(files: list[Path]) -> bool:
+    """Whether the first and last of ``files`` are numbered (``frame_numbers``) as far apart as
+    the files are (no number missing between them, or no numbers to pair by)."""
+    first, last = frame_number(files[0]), frame_number(files[-1])
+    return first is None or last is None or last - first + 1 == len(files)
 
 
 def _nearest(wanted: np.ndarray, have: np.ndarray, step: float) -> np.ndarray:

@@ -76,6 +76,12 @@ def missing_numbers(files: list[Path]) -> list[int]:
     return [n for n in range(numbers[0], numbers[-1] + 1) if n not in present]
 
 
+def frame_number(file: Path) -> int | None:
+    """The frame number of an image file: the last run of digits of its name (``00012v.jpg`` -> 12), or None."""
+    found = _DIGITS.findall(file.stem)
+    return int(found[-1]) if found else None
+
+
 def frame_numbers(files: list[Path]) -> np.ndarray | None:
     """(N,) int64: the frame number of each of ``files`` (the last run of digits of its name, as
     :func:`missing_numbers` reads it), when every name has one, they rise from file to file and are

@@ -47,3 +47,10 @@ def test_folders_numbered_from_different_firsts_still_pair_by_position(tmp_path,
     seq = open_pair(visible, thermal)
     assert [_thermal_number(seq[i]) for i in range(len(seq))] == [1, 2, 3, 5, 6]
     assert any("paired by position" in n for n in seq.info.notes), seq.info.notes
+
+
+def test_a_long_folder_with_one_dropped_frame_pairs_by_number(tmp_path, kit):
+    visible = _numbered(kit, tmp_path / "visible", range(1, 151), kit.visible_frame)
+    thermal = _numbered(kit, tmp_path / "thermal", [n for n in range(1, 151) if n != 75], kit.thermal_frame)
+    seq = open_pair(visible, thermal)
+    assert len(seq) == 150 and _thermal_number(seq[99]) == 100 % 50  # thermal_frame(n) stores 5 n + 1 mod 250
