@@ -27,7 +27,7 @@ from core.annotations.absent_memory import (
     forget_box_behind_absent,
     remember_box_behind_absent,
 )
-from core.annotations.history import Command, CommandGroup, DeleteRecords, SetRecords
+from core.annotations.history import Command, CommandGroup, DeleteRecords, SetRecords, record_changes
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore, StoreContents
 from core.annotations.tracked_by import tracked_by
@@ -226,8 +226,37 @@ class Document(QObject):
             self.reload(touched_frames(command))
             self.write_failed.emit(error)
             return False
-        self.reload(touched_frames(command))
+        changes = record_changes(command, reverting=step == command.revert)
+        if changes is None:
+            self.reload(touched_frames(command))
+        else:  # records only: the cache takes them from the command (re-read: 1-2 s of a 40,000-box import)
+            self._take_records(changes)
         return True
+
+    def _take_records(self, changes: dict[int, FrameAnnotation | None]) -> None:
+        """Bring the cache up to date with ``changes`` (frame -> the record the store now holds,
+        None: none), as written by a command of records only (``record_changes``): proposals and
+        tracker outputs are as they were; which tracker made each box is looked up again in the
+        outputs of the frames whose new box a tracker may have made. Emits ``changed``."""
+        frames = sorted(changes)
+        if not frames:
+            return
+        tracked: list[int] = []
+        for frame in frames:
+            record = changes[frame]
+            self.tracked_by.pop(frame, None)
+            if record is None:
+                self.records.pop(frame, None)
+                continue
+            self.records[frame] = record
+            if record.provenance == Provenance.STUDENT and record.box is not None:
+                tracked.append(frame)
+        if tracked:
+            span = (tracked[0], tracked[-1] + 1)
+            outputs = {name: self.store.tracker_outputs(name, *span) for name in tracker_names()}
+            self.tracked_by.update(self._tracked_by(outputs, {f: changes[f] for f in tracked}))
+        self._update_timeline(frames)
+        self.changed.emit(frames)
 
     def undo(self) -> bool:
         """Undo one step; a revert the store cannot write (disk full, ...) leaves the step where
