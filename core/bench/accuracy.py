@@ -199,6 +199,9 @@ def run(args) -> int:
         return real_accuracy.run_real(args)
     if getattr(args, "veil_visible", None) is not None:
         raise ConfigError("--veil-visible needs --real (the synthetic split has its own night family)")
+    for dest, option in (("max_frames", "--max-frames"), ("starts", "--starts")):
+        if getattr(args, dest, None) is not None:  # ignored, the synthetic benchmark ran in full for minutes
+            raise ConfigError(f"{option} needs --real (the synthetic benchmark runs its own sequences whole)")
     for dest, option in FOOTAGE_OPTIONS:
         if getattr(args, dest, None) is not None:
             raise ConfigError(f"{option} needs --real")

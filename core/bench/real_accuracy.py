@@ -84,9 +84,11 @@ def add_arguments(parser) -> None:
     group.add_argument("--split-file", type=Path, default=DEFAULT_SPLIT_FILE, help="the split file (default configs/real_split.json)")
     group.add_argument("--split-part", choices=PARTS, default="validation",
                        help="validation (default) or train (for diagnosis only)")
-    group.add_argument("--max-frames", type=int, default=DEFAULT_MAX_FRAMES,
+    # default None: given without --real they are refused (bench accuracy ran the synthetic
+    # benchmark for minutes, whatever --max-frames said); run_real_accuracy puts the defaults in
+    group.add_argument("--max-frames", type=int, default=None,
                        help=f"use the first N frames of each sequence (default {DEFAULT_MAX_FRAMES}; 0 = all)")
-    group.add_argument("--starts", type=int, default=1,
+    group.add_argument("--starts", type=positive_int, default=None,
                        help="runs per sequence from evenly spaced first frames, each over --max-frames frames "
                             "(default 1: from the first frame only)")
     group.add_argument("--veil-visible", type=float, default=None, metavar="KEEP",
@@ -144,6 +146,10 @@ def run_real_accuracy(args):
     import torch
 
     started = time.perf_counter()
+    if args.max_frames is None:
+        args.max_frames = DEFAULT_MAX_FRAMES
+    if args.starts is None:
+        args.starts = 1
     if args.threads is not None and args.threads < 1:
         raise ConfigError("--threads must be >= 1")
     if args.max_frames < 0 or args.max_frames == 1:
