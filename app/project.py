@@ -278,9 +278,11 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         meta = store.meta()
         kind, paths = meta.get("source_kind"), tuple(meta.get("sources") or ())
         if kind not in ("pair", "sequence") or not paths:
+            ignored = unreadable_meta_note(store)
             store.close()
             raise SequenceError(request.store, "the project names no video pair or sequence folder to open "
-                                               "(open the footage itself, with this file as its project)")
+                                               "(open the footage itself, with this file as its project)"
+                                               + (f"; {ignored}" if ignored else ""))
         missing = [str(path) for path in paths if not Path(path).exists()]
         if missing:  # it said "<visible.mp4>: does not exist", as if the project named no footage of its own
             count = store.count()
@@ -318,6 +320,8 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
             relinked = check_sources_change(store, request.paths, len(sequence), beside=beside,
                                             info=sequence.info)
             store_note = store_note or relinked
+        ignored = unreadable_meta_note(store)  # before the entries below are written again
+        store_note = "; ".join(note for note in (store_note, ignored) if note)
         if request.kind == "pair" and request.frame_offset is not None:
             check_offset_change(store, int(request.frame_offset), getattr(sequence, "first_visible_frame", None))
         if request.kind == "pair" and request.frame_offset is None:  # keep the project's pairing
@@ -348,6 +352,19 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
     yield Progress(3, 3, "opened")
     return OpenedProject(sequence, store, first, dataclasses.replace(request, store=str(store.path)), contents,
                          store_note, unimported_note)
+
+
+def unreadable_meta_note(store: AnnotationStore) -> str:
+    """Words naming the project's meta entries that are not valid JSON (a project edited outside
+    the studio), which are ignored, or "" when there are none. Such an entry made the whole project
+    unopenable ("meta entry 'session' is not valid JSON"), its boxes with it."""
+    store.meta()  # reads every entry once: each unreadable one is named
+    keys = store.unreadable_meta
+    if not keys:
+        return ""
+    names = ", ".join(repr(key) for key in keys)
+    return (f"ignored the {'entry' if len(keys) == 1 else 'entries'} {names} of {Path(store.path).name} "
+            "(not valid JSON: changed outside rgbt-studio); its boxes are all kept")
 
 
 def shipped_ground_truth_note(sequence) -> str:

@@ -142,6 +142,10 @@ class StoreContents:
 class AnnotationStore(StoreConnection):
     """SQLite-backed annotations of one sequence. Open with :meth:`open`."""
 
+    def __init__(self, path: Path, read_only: bool = False):
+        super().__init__(path, read_only)
+        self._unreadable_meta: dict[str, None] = {}  # keys of meta entries found not valid JSON, in order
+
     def _prepare(self, connection: sqlite3.Connection) -> None:
         """Refuse a store of a newer schema; when editing, create the tables of an empty
         store and apply ``_MIGRATIONS`` up to ``SCHEMA_VERSION`` in one transaction; then
@@ -304,20 +308,44 @@ class AnnotationStore(StoreConnection):
             self._write([("DELETE FROM proposals WHERE frame = ?", [(int(f),) for f in frames])])
 
     # -- meta ----------------------------------------------------------------------------
+    # Meta entries are conveniences (where the footage is, the session's place, ...): one that is
+    # not valid JSON (a project edited outside the studio) made the whole project unopenable, its
+    # boxes with it. It now reads as missing, and ``unreadable_meta`` names it.
+
+    @property
+    def unreadable_meta(self) -> tuple[str, ...]:
+        """The keys of the meta entries read so far that were not valid JSON (read as missing),
+        in the order they were met; an entry written again since is no longer named."""
+        return tuple(self._unreadable_meta)
+
     def get_meta(self, key: str, default: Any = None) -> Any:
+        """The value of meta entry ``key``; ``default`` when there is none or it is not valid
+        JSON (then named by ``unreadable_meta``)."""
         row = self._connection().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
-        return default if row is None else self._json(key, row[0])
+        if row is None:
+            return default
+        value = self._json(key, row[0])
+        return default if value is _UNREADABLE else value
 
     def _json(self, key: str, text: Any) -> Any:
         try:
             return json.loads(text)
-        except (TypeError, ValueError):
-            raise StoreError(self.path, f"meta entry {key!r} is not valid JSON; "
-                                        "the database was changed outside rgbt-studio") from None
+        except (TypeError, ValueError, RecursionError):
+            with self._lock:
+                self._unreadable_meta[key] = None
+            return _UNREADABLE
 
     def set_meta(self, key: str, value: Any) -> None:
         self._write([("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", [(key, json.dumps(value))])])
+        with self._lock:
+            self._unreadable_meta.pop(key, None)
 
     def meta(self) -> dict[str, Any]:
+        """key -> value of every meta entry that is valid JSON (the others: ``unreadable_meta``)."""
         rows = self._connection().execute("SELECT key, value FROM meta ORDER BY key").fetchall()
-        return {key: self._json(key, value) for key, value in rows}
+        values = {key: self._json(key, value) for key, value in rows}
+        return {key: value for key, value in values.items() if value is not _UNREADABLE}
+
+
+#: What :meth:`AnnotationStore._json` gives for a meta entry that is not valid JSON.
+_UNREADABLE = object()
