@@ -254,14 +254,17 @@ def train_family(plan: FamilyPlan) -> Job[dict]:
             snapshot(name, total)
 
     def calibrated() -> bool:
-        """Whether the calibration can end: both runs done, or past ``calibrate_s`` with a
-        rate for each, or past a quarter of the budget (the plan allows that much)."""
-        if not any(live[n].running() for n in ("teacher", "student_nokd")):
+        """Whether the calibration can end: both runs done, one ended without a logged step
+        (nothing to wait for), past ``calibrate_s`` with a rate for each, or past a quarter of
+        the budget (the plan allows that much)."""
+        runs = ("teacher", "student_nokd")
+        running = {n: live[n].running() for n in runs}
+        rated = {n: read_progress(out / n, batch[n])[1] is not None for n in runs}
+        if not any(running.values()) or any(not running[n] and not rated[n] for n in runs):
             return True
         if elapsed() >= plan.budget_s / 4:
             return True
-        return elapsed() >= plan.calibrate_s and all(read_progress(out / n, batch[n])[1] is not None
-                                                     for n in ("teacher", "student_nokd"))
+        return elapsed() >= plan.calibrate_s and all(rated.values())
 
     try:
         for name in ("teacher", "student_nokd"):
@@ -273,11 +276,13 @@ def train_family(plan: FamilyPlan) -> Job[dict]:
             time.sleep(1.0)
         rates, done = {}, {}
         for name in ("teacher", "student_nokd"):
-            live.pop(name).stop()
+            ended = not live[name].running()
+            code = live.pop(name).stop()
             done[name], rate = read_progress(out / name, batch[name])
             if rate is None:
+                why = f"it ended with exit code {code}" if ended else "give more --budget-s"
                 raise ConfigError(f"{name}: no step logged in {elapsed():.0f} s of calibration "
-                                  f"(see {out / (name + '.log')}); give more --calibrate-s")
+                                  f"(see {out / (name + '.log')}); {why}")
             rates[name] = rate
         phase_s = (plan.budget_s - elapsed()) / 2
         phase1_end = elapsed() + phase_s

@@ -35,11 +35,12 @@ class Clock:
                 run._log()
 
 
-def fake_runs(monkeypatch, clock: Clock, *, rate: float, startup_s: float, startup_of: dict | None = None):
+def fake_runs(monkeypatch, clock: Clock, *, rate: float, startup_s: float, startup_of: dict | None = None,
+              failing: tuple[str, ...] = ()):
     """Replace the subprocesses by runs that log step k at startup_s (``startup_of[name]`` for
     the runs it names) + k / rate seconds after their launch (a resumed run from the step its
-    metrics.csv ends at); returns the launches and stops, as (name, arguments, time) and
-    (name, time)."""
+    metrics.csv ends at); the runs ``failing`` names end at once, with exit code 1 and no step.
+    Returns the launches and stops, as (name, arguments, time) and (name, time)."""
     launched, stopped = [], []
 
     class Run:
@@ -54,7 +55,8 @@ def fake_runs(monkeypatch, clock: Clock, *, rate: float, startup_s: float, start
             self.logged = self.first
             metrics.write_text("step,samples_per_s\n" + "".join(f"{r}\n" for r in rows))
             self.started = clock.now
-            self.ended = False
+            self.ended = name in failing
+            self.failed = name in failing
             self.startup_s = (startup_of or {}).get(name, startup_s)
             clock.runs.append(self)
             launched.append((name, command, clock.now))
@@ -74,7 +76,7 @@ def fake_runs(monkeypatch, clock: Clock, *, rate: float, startup_s: float, start
             return not self.ended and self._log() < self.steps
 
         def stop(self) -> int:
-            code = 130 if self.running() else 0
+            code = 1 if self.failed else 130 if self.running() else 0
             self.ended = True
             stopped.append((self.name, clock.now))
             return code
@@ -159,8 +161,19 @@ def test_a_slow_start_is_waited_for_in_the_calibration(tmp_path, monkeypatch):
 def test_runs_that_never_log_fail_after_a_quarter_of_the_budget(tmp_path, monkeypatch):
     clock = Clock()
     fake_runs(monkeypatch, clock, rate=1.0, startup_s=10_000.0)
-    with pytest.raises(ConfigError, match=r"teacher: no step logged in 100 s of calibration"):
+    with pytest.raises(ConfigError, match=r"teacher: no step logged in 100 s of calibration .*; give more --budget-s"):
         run_all(train_family(plan(tmp_path, budget_s=400, calibrate_s=10)))
+
+
+def test_a_run_that_ends_without_a_step_stops_the_calibration_at_once(tmp_path, monkeypatch):
+    """The calibration waits for a slow start, not for a run that ended (a crash at start): it
+    says so at once, with the exit code, not after a quarter of the budget."""
+    clock = Clock()
+    fake_runs(monkeypatch, clock, rate=1.0, startup_s=2.0, failing=("teacher",))
+    with pytest.raises(ConfigError, match=r"teacher: no step logged in 0 s of calibration .*; it ended with exit "
+                                          r"code 1"):
+        run_all(train_family(plan(tmp_path, budget_s=400, calibrate_s=10)))
+    assert clock.now <= 1
 
 
 def test_max_steps_caps_every_run_and_ends_each_phase_with_its_runs(tmp_path, monkeypatch):
