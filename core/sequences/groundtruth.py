@@ -12,6 +12,10 @@ frame; :func:`align_ground_truth` applies the same changes to the records:
   record, its separate thermal box or, where the thermal row equals that frame's visible
   row (LasHeR: always), that frame's box (an absent or missing record there -> None, i.e.
   "same as ``box``"; a result equal to ``box`` is None too);
+- paired by time or by number (``thermal_rows`` given), the thermal box of frame ``i`` is taken
+  from the record of visible frame ``thermal_rows[i]`` instead (a thermal row belongs to the
+  thermal frame its visible frame was paired with: the first visible frame paired with the
+  thermal frame that frame ``i`` now shows; -1, none: None);
 - thermal boxes are scaled by ``(W / thermal_width, H / thermal_height)`` when the
   thermal stream was resampled onto the visible grid ``W x H``.
 """
@@ -26,8 +30,11 @@ from core.annotations.records import FrameAnnotation
 
 
 def align_ground_truth(records: Mapping[int, FrameAnnotation], *, visible_start: int, offset: int, length: int,
-                       thermal_scale: tuple[float, float] = (1.0, 1.0)) -> dict[int, FrameAnnotation]:
-    """Records keyed by file frame -> records keyed by sequence frame (see the module docstring)."""
+                       thermal_scale: tuple[float, float] = (1.0, 1.0),
+                       thermal_rows: np.ndarray | None = None) -> dict[int, FrameAnnotation]:
+    """Records keyed by file frame -> records keyed by sequence frame (see the module docstring).
+    ``thermal_rows``: (length,) int, the visible file frame whose record holds each sequence frame's
+    thermal box (-1: none), replacing ``i + visible_start + offset``."""
     sx, sy = thermal_scale
     scale = np.array([sx, sy, sx, sy], dtype=np.float64)
     aligned: dict[int, FrameAnnotation] = {}
@@ -36,8 +43,9 @@ def align_ground_truth(records: Mapping[int, FrameAnnotation], *, visible_start:
         if record is None:
             continue
         thermal_box, own_row = record.thermal_box, record.thermal_box is not None
-        if offset:
-            partner = records.get(i + visible_start + offset)
+        row = i + visible_start + offset if thermal_rows is None else int(thermal_rows[i])
+        if row != i + visible_start:
+            partner = records.get(row) if row >= 0 else None
             if partner is None or partner.absent:
                 thermal_box, own_row = None, False
             else:  # that frame's thermal row: its own box, or the visible row it equals

@@ -272,10 +272,20 @@ class PairSequence(RGBTSequence):
 
         width, height = self._info.width, self._info.height
         t_width, t_height = self._thermal_size
-        # paired by time, a thermal row of the thermal frame's own would need its own numbering: the box stands
-        offset = self._offset if self._partner is None else 0
-        return align_ground_truth(records, visible_start=self._visible_start, offset=offset,
-                                  length=len(self), thermal_scale=(width / t_width, height / t_height))
+        rows = None if self._partner is None or not self._offset else self._thermal_rows()  # at 0: its own rows
+        return align_ground_truth(records, visible_start=self._visible_start, offset=self._offset if rows is None else 0,
+                                  length=len(self), thermal_scale=(width / t_width, height / t_height),
+                                  thermal_rows=rows)
+
+    def _thermal_rows(self) -> np.ndarray:
+        """(len(self),) int64 when paired by time or number: the visible file frame whose ground-truth
+        row holds the thermal box of each sequence frame, the first visible frame paired (at offset 0)
+        with the thermal frame it shows now; -1 where none is (a thermal frame no visible frame got)."""
+        shown = self._partner[self._visible_start:self._visible_start + len(self)] + self._offset
+        first = np.searchsorted(self._partner, shown)  # the partners rise with the visible frame
+        found = first < self._partner.size
+        found[found] = self._partner[first[found]] == shown[found]
+        return np.where(found, first, -1).astype(np.int64)
 
     def missing_box_reason(self, frame: int) -> tuple | None:
         """Why sequence frame ``frame`` (0-based) has no box in :meth:`ground_truth`: the

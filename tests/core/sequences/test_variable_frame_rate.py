@@ -125,3 +125,22 @@ def test_a_variable_rate_visible_video_pairs_each_frame_with_the_thermal_frame_a
     assert [(int(seq[i].thermal[0, 0]) - 1) // 5 for i in range(FRAMES)] == expected.tolist()
     seq.frame_offset = -2  # thermal frame = the one at the visible frame's time - 2
     assert seq.first_visible_frame(-2) == 5 and int(seq[0].thermal[0, 0]) == 1  # 5/30 s: thermal frame 2
+
+
+def test_thermal_boxes_of_a_pair_paired_by_time_follow_the_frame_offset(tmp_path, kit):
+    """Two videos at 30 and 10 fps with thermal boxes (``groundtruth_thermal.txt``, a row per visible
+    frame, as ``synth --layout video`` writes them): at frame offset +1 every visible frame shows the
+    next thermal frame, but kept the thermal box of its own row, drawn on the thermal frame before."""
+    from core.sequences import open_sequence
+
+    kit.write_video(tmp_path / "visible.avi", [kit.visible_frame(i) for i in range(30)], fps=30.0)
+    kit.write_video(tmp_path / "thermal.avi", [kit.thermal_frame(i) for i in range(10)], fps=10.0)
+    (tmp_path / "groundtruth.txt").write_text("".join(f"{v},1,4,4\n" for v in range(30)))
+    (tmp_path / "groundtruth_thermal.txt").write_text("".join(f"{100 + v},1,4,4\n" for v in range(30)))
+    seq = open_sequence(tmp_path)
+    assert seq.ground_truth()[7].thermal_box[0] == 107  # offset 0: each row's own thermal box
+    seq.frame_offset = 1
+    # visible 7 shows thermal frame round(7 / 3) + 1 = 3, whose box is the row of visible 8 (the first paired with it)
+    assert int(seq[7].thermal[0, 0]) == 16 and seq.ground_truth()[7].thermal_box[0] == 108
+    seq.frame_offset = -1  # visible frames 0 and 1 lose their partners: sequence frame 0 is visible frame 2
+    assert seq.first_visible_frame(-1) == 2 and seq.ground_truth()[4].thermal_box[0] == 102  # visible 6: thermal 1
