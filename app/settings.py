@@ -9,6 +9,7 @@ and falls back to its default.
 """
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -161,8 +162,15 @@ class StudioSettings:
     # -- persistence --------------------------------------------------------------------
     @staticmethod
     def qsettings() -> QSettings:
+        """The studio's ``studio.ini`` in its home folder (created if needed). A home that cannot
+        be created (a read-only ``$HOME``, a mistyped ``$RGBT_STUDIO_HOME``) made the studio exit
+        at start with a traceback: the settings are then read as defaults and not saved, which
+        ``unsaved_settings`` (and one line on stderr) says once."""
         home = studio_home()
-        home.mkdir(parents=True, exist_ok=True)
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            _cannot_save(f"its folder {home} cannot be created ({error.strerror or error})")
         return QSettings(str(home / "studio.ini"), QSettings.Format.IniFormat)
 
     @classmethod
@@ -261,6 +269,8 @@ class StudioSettings:
             if key.startswith("shortcuts/") and key not in values:  # a key restored to its default
                 q.remove(key)
         q.sync()
+        if q.status() == QSettings.Status.AccessError:  # a read-only home or studio.ini: nothing written
+            _cannot_save(f"{q.fileName()} cannot be written")
         self._stored = values
 
     def add_recent(self, recent: Recent) -> None:
@@ -287,6 +297,26 @@ class StudioSettings:
     @property
     def last_project(self) -> Recent | None:
         return self.recent[0] if self.recent else None
+
+
+# Why this session's settings are not saved ("" while they are): said once (``_cannot_save``).
+_unsaved = ""
+
+
+def unsaved_settings() -> str:
+    """"settings are not saved this session: <why>" once the studio found it cannot save its
+    settings (its home folder cannot be created, its studio.ini cannot be written), else ""."""
+    return _unsaved
+
+
+def _cannot_save(reason: str) -> None:
+    """Note that settings are not saved, for ``reason``; the first time only, one line on stderr."""
+    global _unsaved
+    if _unsaved:
+        return
+    _unsaved = (f"settings are not saved this session: {reason}; "
+                "set RGBT_STUDIO_HOME to a folder you can write to keep them")
+    print(f"rgbt-studio: {_unsaved}", file=sys.stderr)
 
 
 def _choice(value, choices, default):
