@@ -201,7 +201,7 @@ def run(args) -> int:
         raise ConfigError("--veil-visible needs --real (the synthetic split has its own night family)")
     for dest, option in (("max_frames", "--max-frames"), ("starts", "--starts")):
         if getattr(args, dest, None) is not None:  # ignored, the synthetic benchmark ran in full for minutes
-            raise ConfigError(f"{option} needs --real (the synthetic benchmark runs its own sequences whole)")
+            raise ConfigError(f"{option} needs --real (without it, --frames sets the frames per sequence and --per-family the sequences)")
     for dest, option in FOOTAGE_OPTIONS:
         if getattr(args, dest, None) is not None:
             raise ConfigError(f"{option} needs --real")
