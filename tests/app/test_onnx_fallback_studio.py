@@ -128,3 +128,23 @@ def test_teacher_weights_chosen_for_the_student_say_where_they_go(window, pair_f
     assert isinstance(error, CheckpointError) and error.path == weights
     assert error.problem == "holds a teacher model, not a student: it goes under Teacher weights in File > Settings"
     assert window.document.record(1) is None
+
+
+def test_the_studio_with_its_tracking_process_says_it_at_the_end(qtbot, monkeypatch, pair_files, synthetic, tmp_path):
+    """The studio as users run it (the tracker in its tracking process): T with the weights and the
+    broken .onnx beside them tracks, and the run's end says the skipped file."""
+    from tests.app.conftest import window_running
+
+    weights, onnx = _weights_with_broken_onnx(tmp_path)
+    window = window_running(qtbot, monkeypatch, None, pair_files, str(tmp_path / "p.rgbt.sqlite"))
+    try:
+        window.settings.models = dataclasses.replace(window.settings.models, student_weights=str(weights),
+                                                     engine="auto", tracker="student")
+        assert window.document.recipe is not None and window.pool.process is not None
+        window.views.box_drawn.emit("visible", synthetic.boxes[0])
+        window.actions["track"].trigger()
+        qtbot.waitUntil(lambda: bool(window.tracking.written) and not window.tracking.busy, timeout=120000)
+        said = window.statusBar().currentMessage()
+        assert window.last_error is None and f"skipped {onnx}" in said and "running my.pt with PyTorch" in said
+    finally:
+        window.close()
