@@ -33,7 +33,14 @@ import numpy as np
 from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
-from core.sequences.sources import FrameSource, folder_name, frame_number, frame_numbers, open_source
+from core.sequences.sources import (
+    FrameSource,
+    VideoSource,
+    folder_name,
+    frame_number,
+    frame_numbers,
+    open_source,
+)
 from core.sequences.stream_checks import (
     dropped_frames,
     frame_rates_differ,
@@ -380,11 +387,13 @@ class PairSequence(RGBTSequence):
 def time_partners(visible: FrameSource, thermal: FrameSource, rate: float) -> np.ndarray | None:
     """(Nv,) int64: the thermal frame shown at the time of each visible frame, when the streams are
     paired by time: two videos at different rates (``rate`` = thermal / visible fps, not 1:
-    ``round(v x rate)``), or one of them at a variable frame rate (``FrameSource.frame_times``: the
+    ``round(v x rate)``), or two videos, one at a variable frame rate (``FrameSource.frame_times``: the
     thermal frame nearest in time; past the thermal stream's end by more than half its last frame
     gap: ``Nt``, no partner). None when frames pair by position."""
     v_times, t_times = visible.frame_times(), thermal.frame_times()
     n_visible, n_thermal = len(visible), len(thermal)
+    if not (isinstance(visible, VideoSource) and isinstance(thermal, VideoSource)):
+        v_times = t_times = None  # an image folder's rate is not recorded (time_ratio): by position
     if v_times is None and t_times is None:
         if rate == 1.0:
             return None

@@ -144,3 +144,14 @@ def test_thermal_boxes_of_a_pair_paired_by_time_follow_the_frame_offset(tmp_path
     assert int(seq[7].thermal[0, 0]) == 16 and seq.ground_truth()[7].thermal_box[0] == 108
     seq.frame_offset = -1  # visible frames 0 and 1 lose their partners: sequence frame 0 is visible frame 2
     assert seq.first_visible_frame(-1) == 2 and seq.ground_truth()[4].thermal_box[0] == 102  # visible 6: thermal 1
+
+
+def test_a_variable_rate_video_beside_a_frame_folder_pairs_by_position(tmp_path, kit):
+    """A frame folder keeps no rate (30 fps was only its default): its frames pair with the
+    video's by position, as beside a constant-rate video."""
+    from core.sequences import open_pair
+
+    visible = write_variable_rate_mp4(tmp_path / "visible.mp4")
+    thermal = kit.write_folder(tmp_path / "thermal", [kit.thermal_frame(i) for i in range(FRAMES)])
+    seq = open_pair(visible, thermal)
+    assert len(seq) == FRAMES and [(int(seq[i].thermal[0, 0]) - 1) // 5 for i in (0, 20, 29)] == [0, 20, 29]
