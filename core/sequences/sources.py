@@ -221,6 +221,7 @@ class VideoSource(FrameSource):
         if not self.path.is_file():
             raise SequenceError(self.path, "is not a file")
         self._capture: cv2.VideoCapture | None = None
+        self._packets = False  # a 16-bit grey PNG video read packet by packet (png_grey16)
         self._next = 0
         self._last: tuple[int, np.ndarray] | None = None  # the latest decoded frame
         capture = self._open()
@@ -244,6 +245,11 @@ class VideoSource(FrameSource):
             self.note = (f"{self.path.name}: variable frame rate (frames {gaps.min() * 1000:.0f} to "
                          f"{gaps.max() * 1000:.0f} ms apart, {self.fps:g} fps on average); frames are found by "
                          "their own times")
+        #: the frames' times seeks are told by (``_read_by_time``): the variable rate's, or a packet
+        #: stream's even times (OpenCV's seek there can land a frame late); None: plain seeks
+        self._seek_times = self._times
+        if self._packets and self._seek_times is None:
+            self._seek_times = np.arange(count) / (float(capture.get(cv2.CAP_PROP_FPS) or 0.0) or self.fps)
         if self.path.suffix.lower() not in EXACT_COUNT_CONTAINERS:
             self._check_tail()
         elif container_cut_short(self.path):
@@ -312,6 +318,8 @@ class VideoSource(FrameSource):
                 raise SequenceError(self.path, "cannot open as a video (unknown container/codec or corrupt file)")
             if grey16(capture):  # FFmpeg's BGR conversion keeps the high byte: 7000..8020 became 27..31
                 capture.set(cv2.CAP_PROP_CONVERT_RGB, 0)  # (H, W) uint16 frames, mapped like a 16-bit PNG
+            elif png_grey16(capture):  # the same high byte, and OpenCV cannot hand its 16 bits over
+                self._packets = bool(capture.set(cv2.CAP_PROP_FORMAT, -1))  # each packet is a PNG file
             self._capture = capture
             self._next = 0
         return self._capture
@@ -332,8 +340,10 @@ class VideoSource(FrameSource):
             return self._last[1].copy()  # e.g. frame 0 decoded at open, asked again for display
         capture = self._open()
         ahead = index - self._next
-        if self._times is not None:
+        if self._seek_times is not None:
             frame = self._read_by_time(capture, index, seek=ahead < 0 or ahead > GRAB_AHEAD_LIMIT)
+            if frame is not None and self._packets:
+                frame = cv2.imdecode(frame, cv2.IMREAD_UNCHANGED)  # (H, W) uint16
             ok = frame is not None
         else:
             if ahead < 0 or ahead > GRAB_AHEAD_LIMIT:
@@ -354,12 +364,13 @@ class VideoSource(FrameSource):
         return self._times
 
     def _read_by_time(self, capture: cv2.VideoCapture, index: int, seek: bool) -> np.ndarray | None:
-        """Frame ``index`` of a variable-rate video (``self._times``), told by the time it is shown
+        """Frame ``index`` (a PNG packet in ``self._packets`` mode) of a variable-rate video or a packet
+        stream (``self._seek_times``), told by the time it is shown
         (``CAP_PROP_POS_MSEC``). When ``seek``: OpenCV's ``CAP_PROP_POS_FRAMES`` k lands on the frame
         at ``k / fps`` before its keyframe and counts frames from there, so it lands elsewhere; a
         landing past the frame asks again that many numbers earlier (then from the first frame), one
         before it grabs frames up to it. None when it cannot be decoded."""
-        times = self._times
+        times = self._seek_times
         number = max(0, int(times[index] * float(capture.get(cv2.CAP_PROP_FPS) or 0.0)) - 1) if seek else None
         for attempt in range(8):  # each try lands at least a frame earlier; the last starts from frame 0
             if number is not None:
@@ -378,10 +389,11 @@ class VideoSource(FrameSource):
         return None
 
     def _shown(self, capture: cv2.VideoCapture) -> int:
-        """The index of the frame last grabbed, by its time (the nearest of ``self._times``)."""
+        """The index of the frame last grabbed, by its time (the nearest of ``self._seek_times``)."""
         when = float(capture.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
-        place = int(np.searchsorted(self._times, when))
-        if place >= self._times.size or (place > 0 and when - self._times[place - 1] < self._times[place] - when):
+        times = self._seek_times
+        place = int(np.searchsorted(times, when))
+        if place >= times.size or (place > 0 and when - times[place - 1] < times[place] - when):
             return place - 1
         return place
 
@@ -402,6 +414,20 @@ def grey16(capture: cv2.VideoCapture) -> bool:
     """Whether ``capture`` decodes 16-bit grey frames (:data:`GREY16_TAG`), which its default
     conversion to 8-bit BGR would cut to their high byte."""
     return int(capture.get(cv2.CAP_PROP_CODEC_PIXEL_FORMAT) or 0) == GREY16_TAG
+
+
+#: FFmpeg's tag of 16-bit big-endian grey (``gray16be``), what its PNG decoder gives for 16-bit grey PNG frames
+GREY16BE_TAG = int.from_bytes(b"\x10\x001Y", "little")
+#: the codec tags of PNG-coded video (one PNG file per frame, in AVI or MOV)
+PNG_CODECS = frozenset({b"MPNG", b"png "})
+
+
+def png_grey16(capture: cv2.VideoCapture) -> bool:
+    """Whether ``capture`` is a PNG-coded video of 16-bit grey frames (a radiometric camera's export:
+    ``PNG_CODECS``, :data:`GREY16BE_TAG`), which OpenCV reads as their high byte only (7000..9000 ->
+    27..35) and cannot return as 16 bits (``CAP_PROP_CONVERT_RGB`` off gave half of each row)."""
+    fourcc = int(capture.get(cv2.CAP_PROP_FOURCC) or 0).to_bytes(4, "little", signed=False)
+    return fourcc in PNG_CODECS and int(capture.get(cv2.CAP_PROP_CODEC_PIXEL_FORMAT) or 0) == GREY16BE_TAG
 
 
 TIFF_EXTENSIONS = frozenset({".tif", ".tiff"})
