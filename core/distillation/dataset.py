@@ -7,7 +7,11 @@ heatmap, and the teacher's stored maps (soft targets). Samples of frames a perso
 flagged absent become *negatives* (``absent=True``: an all-zero heatmap, no box).
 Items of the last
 ``holdout_fraction`` of each sequence's frames are held out for before/after
-evaluation (a temporal split: no held-out frame sits between two training frames).
+evaluation (a temporal split: no held-out frame sits between two training frames), the
+sequence's samples of every file given taken together: two exports of one sequence (the
+studio's Improve writes one each time) held out each its own end, so the longer one trained on
+the frames the shorter one held out and its "after" score was of frames it had learned. A frame
+of a sequence in several files is taken once, from the last of them.
 The rule is :func:`holdout_cut`; :func:`check_holdout` says from the labels alone whether a
 run can judge itself (some held-out sample has a box to score, some sample is left to train
 on) and, when not, why and how many more labelled frames it needs.
@@ -22,9 +26,11 @@ import numpy as np
 
 from core.distillation.reader import DistillationFile, resolve_source
 from core.errors import DistillationDataError, RGBTError
+from core.fileio import CleanupNote
 from core.geometry import is_valid_box, xywh_to_cxcywh
 from core.tracking.crop import CropGeometry, crop_square, normalize_thermal, normalize_visible, sample_target
 from core.training.targets import gaussian_heatmap
+from core.wording import plural
 
 
 @dataclass
@@ -252,11 +258,42 @@ def _kept(crop: np.ndarray, normalize) -> np.ndarray:
     return crop if crop.dtype == np.uint8 else normalize(crop)
 
 
+class RepeatedFrames(CleanupNote):
+    """Warned by :func:`load_items` when files hold samples of the same frames of one sequence
+    (exports of one project made at different times): each such frame is read once (the
+    command line shows it as a ``note:``)."""
+
+
+def _sequence_key(attrs) -> tuple[str, str, str]:
+    """What tells one footage from another across files: its name and both sources."""
+    return (attrs.name, attrs.visible_source, attrs.thermal_source)
+
+
+def _cuts(paths, holdout_fraction: float) -> tuple[dict, dict]:
+    """(sequence key -> first held-out frame or None, (sequence key, frame) -> index of the last
+    file of ``paths`` holding a sample of it), over the samples of all the files."""
+    frames: dict[tuple, set[int]] = {}
+    last: dict[tuple, int] = {}
+    for index, path in enumerate(map(Path, paths)):
+        with DistillationFile(path) as data:
+            for name in data.sequence_names():
+                key = _sequence_key(data.sequence_attrs(name))
+                for frame in data.sample_frames(name).tolist():
+                    frames.setdefault(key, set()).add(int(frame))
+                    last[(key, int(frame))] = index
+    return {key: holdout_cut(sorted(found), holdout_fraction) for key, found in frames.items()}, last
+
+
 def load_items(paths, holdout_fraction: float = 0.25) -> list[Item]:
     """All items of the distillation files ``paths`` (crops recut when referenced), their
-    crops as stored (uint8; :func:`normalized` gives the network's)."""
+    crops as stored (uint8; :func:`normalized` gives the network's). The hold-out is cut per
+    sequence over all the files, and a frame held by several files is read from the last
+    (module docstring; :class:`RepeatedFrames` says so)."""
+    paths = [Path(p) for p in paths]
+    cuts, last = _cuts(paths, holdout_fraction)
+    repeated: dict[str, int] = {}
     items: list[Item] = []
-    for path in map(Path, paths):
+    for index, path in enumerate(paths):
         with DistillationFile(path) as data:
             header = data.header
             z, x, f = int(header["template_size"]), int(header["search_size"]), int(header["feature_size"])
@@ -265,10 +302,14 @@ def load_items(paths, holdout_fraction: float = 0.25) -> list[Item]:
                 attrs = data.sequence_attrs(name)
                 labels = data.labels(name)
                 samples = list(data.iter_samples(name))
+                key = _sequence_key(attrs)
+                later = [s for s in samples if last[(key, s.frame)] != index]
+                if later:  # read from a later file
+                    repeated[attrs.name] = repeated.get(attrs.name, 0) + len(later)
+                    samples = [s for s in samples if last[(key, s.frame)] == index]
                 if not samples:
                     continue
-                frames = sorted({s.frame for s in samples})
-                cut = holdout_cut(frames, holdout_fraction)
+                cut = cuts[key]
                 sequence = None if data.frames_mode == "embedded" else _open_sources(path, attrs)
                 try:
                     template_cache: dict[int, tuple[np.ndarray, np.ndarray]] = {}
@@ -325,4 +366,10 @@ def load_items(paths, holdout_fraction: float = 0.25) -> list[Item]:
                 finally:
                     if sequence is not None:
                         sequence.close()
+    if repeated:
+        import warnings
+
+        said = ", ".join(f"{plural(count, 'frame')} of {name}" for name, count in repeated.items())
+        warnings.warn(RepeatedFrames(f"the distillation files hold the same frames more than once ({said}); "
+                                     "each is read once, from the last file given"), stacklevel=2)
     return items

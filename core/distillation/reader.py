@@ -302,6 +302,11 @@ class DistillationFile:
         return labels
 
     @_damage_is_one_line
+    def sample_frames(self, name: str) -> np.ndarray:
+        """(M,) int: the search frame of each sample of sequence ``name`` (0-based)."""
+        return np.asarray(self._read(self._file["sequences"][name]["samples"], "frame", f"sequence {name!r}"))
+
+    @_damage_is_one_line
     def num_samples(self, name: str) -> int:
         return int(self._file["sequences"][name]["samples"]["frame"].shape[0])
 
