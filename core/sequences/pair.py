@@ -204,9 +204,10 @@ class PairSequence(RGBTSequence):
             self._cache.clear()
             notes = list(self._base_notes)
             if offset:
-                paired = ("visible frame" if self._partner is None else f"visible frame x {self._rate:.4g} (rounded)"
-                          if self._rate != 1.0 else "the one numbered as the visible frame" if self._by_number
-                          else "the one shown at the visible frame's time")
+                uneven = any(source.frame_times() is not None for source in (self._visible, self._thermal))
+                paired = ("visible frame" if self._partner is None else "the one numbered as the visible frame"
+                          if self._by_number else "the one shown at the visible frame's time" if uneven
+                          else f"visible frame x {self._rate:.4g} (rounded)")
                 notes.append(f"frame offset {offset:+d}: thermal frame = {paired} {offset:+d}")
             self._info.notes = notes
             self._info.num_frames = length

@@ -146,5 +146,7 @@ def frame_rates_differ(visible, thermal, tolerance: float = 0.01) -> str | None:
     ratio = time_ratio(visible, thermal, tolerance)
     if ratio == 1.0:
         return None
-    return (f"frame rates differ: visible {visible.fps:g} fps, thermal {thermal.fps:g} fps; each visible frame is "
-            f"paired with the thermal frame at its time (thermal frame = visible frame x {ratio:.4g}, rounded)")
+    uneven = visible.frame_times() is not None or thermal.frame_times() is not None  # by each frame's own time
+    return (f"frame rates differ: visible {visible.fps:g} fps, thermal {thermal.fps:g} fps"
+            + (" on average" if uneven else "") + "; each visible frame is paired with the thermal frame at its time"
+            + ("" if uneven else f" (thermal frame = visible frame x {ratio:.4g}, rounded)"))

@@ -155,3 +155,16 @@ def test_a_variable_rate_video_beside_a_frame_folder_pairs_by_position(tmp_path,
     thermal = kit.write_folder(tmp_path / "thermal", [kit.thermal_frame(i) for i in range(FRAMES)])
     seq = open_pair(visible, thermal)
     assert len(seq) == FRAMES and [(int(seq[i].thermal[0, 0]) - 1) // 5 for i in (0, 20, 29)] == [0, 20, 29]
+
+
+def test_the_notes_of_a_variable_rate_pair_give_no_rate_formula(tmp_path, kit):
+    """Its notes said 'thermal frame = visible frame x 0.6667, rounded', the average rates' formula,
+    which is not how its frames pair."""
+    from core.sequences import open_pair
+
+    visible = write_variable_rate_mp4(tmp_path / "visible.mp4")
+    thermal = kit.write_video(tmp_path / "thermal.avi", [kit.thermal_frame(i) for i in range(20)], fps=10.0)
+    seq = open_pair(visible, thermal, frame_offset=1)
+    rates = [n for n in seq.info.notes if n.startswith("frame rates differ")]
+    assert len(rates) == 1 and "on average" in rates[0] and " x " not in rates[0], seq.info.notes
+    assert any("thermal frame = the one shown at the visible frame's time +1" in n for n in seq.info.notes), seq.info.notes
