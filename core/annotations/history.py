@@ -12,6 +12,7 @@ import abc
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from core.annotations.record_columns import RecordColumns
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
 
@@ -35,14 +36,26 @@ def _records_of(store: AnnotationStore, frames: list[int]) -> dict[int, FrameAnn
     if len(frames) < 32:
         return {f: store.get(f) for f in frames}
     stored = store.records(min(frames), max(frames) + 1)
-    return {f: stored.get(f) for f in frames}
+    return kept({f: stored.get(f) for f in frames})
+
+
+#: From this many frames on, an undo step keeps its earlier records as columns (``kept``).
+COLUMNS_FROM = 256
+
+
+def kept(previous: dict[int, FrameAnnotation | None]) -> Mapping[int, FrameAnnotation | None]:
+    """``previous`` as an undo step keeps it for the session: as it is when small, as
+    :class:`~core.annotations.record_columns.RecordColumns` (~90 bytes a frame, not ~400) from
+    ``COLUMNS_FROM`` frames on: each 40,000-box import or tracking run kept 15 MiB more."""
+    return previous if len(previous) < COLUMNS_FROM else RecordColumns(previous)
 
 
 def _restore(store: AnnotationStore, previous: Mapping[int, FrameAnnotation | None]) -> None:
     """Put ``previous`` back: its records written, its empty frames deleted, in one transaction."""
+    items = previous.items()  # RecordColumns makes its records here: once
     with store.transaction():
-        store.put([r for r in previous.values() if r is not None])
-        store.delete([f for f, r in previous.items() if r is None])
+        store.put([r for _f, r in items if r is not None])
+        store.delete([f for f, r in items if r is None])
 
 
 @dataclass
@@ -51,7 +64,7 @@ class SetRecords(Command):
 
     records: list[FrameAnnotation]
     label: str = "edit"
-    _previous: dict[int, FrameAnnotation | None] = field(default_factory=dict, repr=False)
+    _previous: Mapping[int, FrameAnnotation | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.records = list(self.records)
@@ -80,7 +93,7 @@ def merge_set_records(commands: list[SetRecords], label: str) -> SetRecords:
         for record in command.records:
             latest[record.frame] = record
     merged = SetRecords([latest[f] for f in sorted(latest)], label=label)
-    merged._previous = {f: previous.get(f) for f in sorted(latest)}
+    merged._previous = kept({f: previous.get(f) for f in sorted(latest)})
     return merged
 
 
@@ -90,7 +103,7 @@ class DeleteRecords(Command):
 
     frames: list[int]
     label: str = "delete"
-    _previous: dict[int, FrameAnnotation | None] = field(default_factory=dict, repr=False)
+    _previous: Mapping[int, FrameAnnotation | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.frames = [int(f) for f in self.frames]
@@ -133,11 +146,11 @@ def record_changes(command: Command, *, reverting: bool = False) -> dict[int, Fr
     kind = type(command)
     if kind is SetRecords:
         if reverting:
-            return dict(command._previous) if command._previous or not command.records else None
+            return dict(command._previous.items()) if command._previous or not command.records else None
         return {record.frame: record for record in command.records}
     if kind is DeleteRecords:
         if reverting:
-            return dict(command._previous) if command._previous or not command.frames else None
+            return dict(command._previous.items()) if command._previous or not command.frames else None
         return dict.fromkeys(command.frames)
     if kind is CommandGroup:
         changes: dict[int, FrameAnnotation | None] = {}

@@ -44,7 +44,7 @@ def _box_or_none(value, name: str) -> np.ndarray | None:
     return box
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, slots=True)
 class FrameAnnotation:
     """The annotation of frame ``frame`` (0-based).
 
