@@ -95,7 +95,7 @@ class Tracker:
         """The correlation of two-stream pairs, its search run beside the network, for the current
         engine and config (``pair_correlation_template``, ``streams``): made again when either
         changed, as the studio replaces a pooled tracker's config between runs
-        (``app.jobs.with_loop_settings``); the replaced one's worker thread is let go. Its
+        (``app.track_process.with_loop_settings``); the replaced one's worker thread is let go. Its
         correlation is built on first use."""
         overlap = self._pair_overlap
         settings = (self.config.pair_correlation_template, self.config.streams)
