@@ -222,6 +222,7 @@ class VideoSource(FrameSource):
             raise SequenceError(self.path, "is not a file")
         self._capture: cv2.VideoCapture | None = None
         self._packets = False  # a 16-bit grey PNG video read packet by packet (png_grey16)
+        self._turn: int | None = None  # its packets' cv2.rotate code (the container's rotation tag)
         self._next = 0
         self._last: tuple[int, np.ndarray] | None = None  # the latest decoded frame
         capture = self._open()
@@ -320,6 +321,8 @@ class VideoSource(FrameSource):
                 capture.set(cv2.CAP_PROP_CONVERT_RGB, 0)  # (H, W) uint16 frames, mapped like a 16-bit PNG
             elif png_grey16(capture):  # the same high byte, and OpenCV cannot hand its 16 bits over
                 self._packets = bool(capture.set(cv2.CAP_PROP_FORMAT, -1))  # each packet is a PNG file
+                # packets are not turned upright as decoded frames are (a phone's rotation tag): turn them here
+                self._turn = _TURNS.get(int(round(capture.get(cv2.CAP_PROP_ORIENTATION_META) or 0)) % 360)
             self._capture = capture
             self._next = 0
         return self._capture
@@ -344,6 +347,8 @@ class VideoSource(FrameSource):
             frame = self._read_by_time(capture, index, seek=ahead < 0 or ahead > GRAB_AHEAD_LIMIT)
             if frame is not None and self._packets:
                 frame = cv2.imdecode(frame, cv2.IMREAD_UNCHANGED)  # (H, W) uint16
+                if frame is not None and self._turn is not None:
+                    frame = cv2.rotate(frame, self._turn)
             ok = frame is not None
         else:
             if ahead < 0 or ahead > GRAB_AHEAD_LIMIT:
@@ -420,6 +425,11 @@ def grey16(capture: cv2.VideoCapture) -> bool:
 GREY16BE_TAG = int.from_bytes(b"\x10\x001Y", "little")
 #: the codec tags of PNG-coded video (one PNG file per frame, in AVI or MOV)
 PNG_CODECS = frozenset({b"MPNG", b"png "})
+
+
+#: a container's rotation tag (degrees clockwise, ``CAP_PROP_ORIENTATION_META``) -> the ``cv2.rotate``
+#: that turns a frame upright, as OpenCV turns the frames it decodes
+_TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
 
 
 def png_grey16(capture: cv2.VideoCapture) -> bool:

@@ -51,3 +51,29 @@ def test_an_8_bit_png_video_is_read_as_before(tmp_path):
     write_png_video(tmp_path / "grey.avi", [10, 20, 30], depth=cv2.CV_8U)
     source = VideoSource(tmp_path / "grey.avi")
     assert [int(source.read(i)[0, 0, 0]) for i in (2, 0, 1)] == [30, 10, 20]
+
+
+def test_a_16_bit_png_video_with_a_rotation_tag_is_turned_as_other_videos_are(tmp_path):
+    """Its PNG packets are not turned by OpenCV as decoded frames are (a phone's rotation tag)."""
+    import struct
+
+    file = tmp_path / "thermal.mov"
+    writer = cv2.VideoWriter(str(file), cv2.CAP_FFMPEG, cv2.VideoWriter_fourcc(*"png "), 10, (64, 48),
+                             [cv2.VIDEOWRITER_PROP_DEPTH, cv2.CV_16U, cv2.VIDEOWRITER_PROP_IS_COLOR, 0])
+    if not writer.isOpened():
+        pytest.skip("this OpenCV cannot write PNG-coded video")
+    frame = np.full((48, 64), 7000, np.uint16)
+    frame[:10, :20] = 9000  # a hot top-left corner
+    for _ in range(3):
+        writer.write(frame)
+    writer.release()
+    data = bytearray(file.read_bytes())
+    tkhd = data.find(b"tkhd")
+    matrix = tkhd + 4 + 4 + (20 if data[tkhd + 4] == 0 else 32) + 16
+    data[matrix:matrix + 36] = struct.pack(">9I", 0, 0x10000, 0, 0xFFFF0000, 0, 0, 0, 0, 0x40000000)  # 90 degrees
+    file.write_bytes(bytes(data))
+    if int(cv2.VideoCapture(str(file)).get(cv2.CAP_PROP_ORIENTATION_META)) != 90:
+        pytest.skip("this OpenCV does not read the rotation tag")
+    turned = VideoSource(file).read(1)
+    assert turned.shape == (64, 48) and turned.dtype == np.uint16
+    assert np.array_equal(turned, cv2.rotate(frame, cv2.ROTATE_90_CLOCKWISE))
