@@ -108,7 +108,8 @@ class UndoGlue(WindowGlue):
         index = stack.index()
         entry = stack.command(index - 1 if what == "undone" else index)
         frames = touched_frames(entry.command) if entry is not None and hasattr(entry, "command") else None
-        step()
+        if not step():  # a write that failed (disk full): the error dialog said why
+            return
         if stack.index() == index:
             self._nothing_to("undo" if what == "undone" else "redo")
             return
