@@ -24,6 +24,8 @@ from core.annotations.project_paths import (
     moved_project,
     project_store_path,
     same_streams,
+    stored_offset,
+    stored_sources,
     stream_files,
     studio_home,
 )
@@ -215,7 +217,7 @@ def check_offset_change(store: AnnotationStore, offset: int, first_visible_frame
     re-pairs the thermal stream and is allowed; so is any offset on a project without
     annotations."""
     first = first_visible_frame or (lambda value: max(0, -value))
-    kept = int(store.get_meta("frame_offset", 0) or 0)
+    kept = stored_offset(store)
     shift = first(kept) - first(offset)
     if shift == 0 or store.count() == 0:
         return
@@ -244,7 +246,7 @@ def check_sources_change(store: AnnotationStore, paths, length: int, *, beside: 
     (``core.annotations.project_paths.same_streams``) is its own, opened by another path
     (``clip/thermal.avi`` alone, then the folder ``clip/`` holding it and its ground truth: that was
     refused as other footage)."""
-    stored = [str(p) for p in (store.get_meta("sources", None) or [])]
+    stored = stored_sources(store)
     new = " + ".join(str(Path(p).resolve()) for p in paths)
     if not stored or stored == [str(Path(p).resolve()) for p in paths] or store.count() == 0:
         return ""
@@ -276,7 +278,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         _check_writable(request.store, request)
         store = _open_store(request.store, request)
         meta = store.meta()
-        kind, paths = meta.get("source_kind"), tuple(meta.get("sources") or ())
+        kind, paths = meta.get("source_kind"), tuple(stored_sources(store))
         if kind not in ("pair", "sequence") or not paths:
             ignored = unreadable_meta_note(store)
             store.close()
@@ -292,7 +294,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
                                                "open the footage where it is now with this file as its project "
                                                f"(rgbt-studio studio <footage> --project {request.store}), and the "
                                                "project follows it")
-        request = OpenRequest(kind, paths, int(meta.get("frame_offset", 0) or 0), store=request.store,
+        request = OpenRequest(kind, paths, stored_offset(store), store=request.store,
                               read_only=request.read_only)
     if request.kind == "pair":
         sequence = open_pair(request.paths[0], request.paths[1], frame_offset=request.frame_offset or 0)
@@ -325,7 +327,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         if request.kind == "pair" and request.frame_offset is not None:
             check_offset_change(store, int(request.frame_offset), getattr(sequence, "first_visible_frame", None))
         if request.kind == "pair" and request.frame_offset is None:  # keep the project's pairing
-            kept = int(store.get_meta("frame_offset", 0) or 0)
+            kept = stored_offset(store)
             if kept:  # re-paired in place: the streams are opened once
                 sequence.frame_offset = kept
                 first = sequence[0]
@@ -355,16 +357,17 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
 
 
 def unreadable_meta_note(store: AnnotationStore) -> str:
-    """Words naming the project's meta entries that are not valid JSON (a project edited outside
-    the studio), which are ignored, or "" when there are none. Such an entry made the whole project
+    """Words naming the project's meta entries that are not valid JSON, or not of a value their
+    reader can use (a project edited outside the studio), which are ignored, or "" when none. Such an entry made the whole project
     unopenable ("meta entry 'session' is not valid JSON"), its boxes with it."""
-    store.meta()  # reads every entry once: each unreadable one is named
+    store.meta()  # reads every entry once: each that is not valid JSON is named
+    stored_offset(store), stored_sources(store)  # and these, when not of their kind
     keys = store.unreadable_meta
     if not keys:
         return ""
     names = ", ".join(repr(key) for key in keys)
     return (f"ignored the {'entry' if len(keys) == 1 else 'entries'} {names} of {Path(store.path).name} "
-            "(not valid JSON: changed outside rgbt-studio); its boxes are all kept")
+            "(unreadable: changed outside rgbt-studio); its boxes are all kept")
 
 
 def shipped_ground_truth_note(sequence) -> str:

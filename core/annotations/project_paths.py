@@ -25,6 +25,36 @@ def studio_home() -> Path:
     return Path(env) if env else Path.home() / ".rgbt-studio"
 
 
+def stored_offset(store) -> int:
+    """The frame offset a project was made with (its meta entry ``frame_offset``; 0 when it has
+    none). An entry that is no whole number (a project changed outside the studio: ``"abc"``,
+    ``[1]``) stopped the opening with a ValueError; it reads as 0 now, and ``store.unreadable_meta``
+    names it. ``store``: an ``AnnotationStore``."""
+    value = store.get_meta("frame_offset", 0)
+    if value is None:
+        return 0
+    try:
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise TypeError(value)
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        store.ignore_meta("frame_offset")
+        return 0
+
+
+def stored_sources(store) -> list[str]:
+    """The footage paths a project names (its meta entry ``sources``: the visible and thermal
+    videos, or the sequence folder), or [] when none. An entry that is not a list of paths (a
+    project changed outside the studio) reads as [] and ``store.unreadable_meta`` names it."""
+    value = store.get_meta("sources", None)
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(p, str) and p for p in value):
+        store.ignore_meta("sources")
+        return []
+    return list(value)
+
+
 def project_store_path(info) -> Path:
     """The annotation store of the sequence ``info`` (a ``SequenceInfo``) opens with: the
     project under its earlier name (:func:`earlier_project`) while none exists under its name."""
@@ -161,5 +191,5 @@ def other_footage(store, sequence) -> tuple[str, int, bool] | None:
         count = int(count)
     except (TypeError, ValueError):
         return None
-    same_pairing = int(store.get_meta("frame_offset", 0) or 0) == int(getattr(sequence, "frame_offset", 0) or 0)
+    same_pairing = stored_offset(store) == int(getattr(sequence, "frame_offset", 0) or 0)
     return str(name), count, count != len(sequence) and same_pairing

@@ -314,9 +314,16 @@ class AnnotationStore(StoreConnection):
 
     @property
     def unreadable_meta(self) -> tuple[str, ...]:
-        """The keys of the meta entries read so far that were not valid JSON (read as missing),
-        in the order they were met; an entry written again since is no longer named."""
+        """The keys of the meta entries read so far that were not valid JSON, or not a value their
+        reader can use (``ignore_meta``), read as missing, in the order they were met; an entry
+        written again since is no longer named."""
         return tuple(self._unreadable_meta)
+
+    def ignore_meta(self, key: str) -> None:
+        """Name meta entry ``key`` in ``unreadable_meta``: valid JSON, but not a value its reader
+        can use (a frame offset that is no number), so read as missing."""
+        with self._lock:
+            self._unreadable_meta[key] = None
 
     def get_meta(self, key: str, default: Any = None) -> Any:
         """The value of meta entry ``key``; ``default`` when there is none or it is not valid

@@ -49,8 +49,34 @@ def test_a_project_with_such_an_entry_opens_with_its_boxes_and_says_which(tmp_pa
     try:
         assert sorted(opened.contents.records) == [0, 1, 2, 3, 4]
         assert "'sequence_name', 'studio_session'" in opened.store_note and "walk.rgbt.sqlite" in opened.store_note
-        assert "not valid JSON" in opened.store_note
+        assert "unreadable" in opened.store_note
         assert opened.store.get_meta("sequence_name") == synthetic.info.name  # written again by the opening
+    finally:
+        opened.store.close()
+
+
+@pytest.mark.parametrize("offset, sources", [('"abc"', '["x.mp4", "y.mp4"]'), ("[1]", "5"), ("{}", '"x.mp4"')])
+def test_entries_of_the_wrong_kind_read_as_missing_and_are_named(tmp_path, synthetic, offset, sources):
+    """Valid JSON of no use to its reader: a frame offset that is no number stopped the opening
+    with a ValueError; sources that are no list of paths were read one character a path."""
+    from app.project import OpenRequest, check_offset_change, check_sources_change, open_job
+    from core.annotations.project_paths import stored_offset, stored_sources
+    from core.progress import run_to_end
+
+    path = tmp_path / "walk.rgbt.sqlite"
+    _project(path, {"frame_offset": offset, "sources": sources})
+    with AnnotationStore.open(path) as store:
+        if sources != '["x.mp4", "y.mp4"]':
+            assert stored_sources(store) == []
+        assert stored_offset(store) == 0
+        check_offset_change(store, 0)  # ValueError: invalid literal for int() with base 10: 'abc'
+        assert check_sources_change(store, [tmp_path / "a.mp4", tmp_path / "b.mp4"], 24, beside=False) == "" \
+            or sources == '["x.mp4", "y.mp4"]'
+    opened = run_to_end(open_job(OpenRequest("object", sequence=synthetic, store=str(path))))
+    try:
+        assert sorted(opened.contents.records) == [0, 1, 2, 3, 4]
+        assert "'frame_offset'" in opened.store_note and "unreadable" in opened.store_note
+        assert ("'sources'" in opened.store_note) == (sources != '["x.mp4", "y.mp4"]')
     finally:
         opened.store.close()
 
