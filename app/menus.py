@@ -174,5 +174,39 @@ def fill_recent_menu(window) -> None:
             label = f"{label} (in {first.parent if recent.kind != 'pair' else first.parent.parent})"
         action = menu.addAction(label)
         action.setToolTip(" | ".join(recent.paths))
-        action.triggered.connect(lambda _checked=False, r=recent: window.open_request(OpenRequest.from_recent(r)))
+        action.triggered.connect(lambda _checked=False, r=recent: open_recent(window, r))
     menu.setEnabled(bool(present))
+
+
+def open_recent(window, recent) -> None:
+    """File > Open recent's entry ``recent`` (a ``Recent``): opened, unless it is the project this
+    window holds, which stays open as it is, with its undo history, and the status bar says so
+    (reopening it closed it and opened it again, dropping the undo history without a word). A
+    project open read-only is opened again: that is how it becomes editable once its disk has
+    room or the other window let it go (``Document.refuse_if_read_only`` says so)."""
+    document = window.document
+    if document is not None and not document.closed and not document.read_only and _is_open(window, recent):
+        window.statusBar().showMessage(f"{recent.label()} is already open in this window ({document.path}); "
+                                       "nothing reopened, the undo history kept", 8000)
+        return
+    window.open_request(OpenRequest.from_recent(recent))
+
+
+def _is_open(window, recent) -> bool:
+    """Whether ``recent`` names the project open in ``window``: its annotation database, or the
+    sources (and frame offset) the open project was opened from."""
+    document = window.document
+    if recent.store:
+        return _same_path(recent.store, document.path)
+    opened = getattr(window, "_opened_recent", None)
+    return (opened is not None and opened.kind == recent.kind and opened.frame_offset == recent.frame_offset
+            and len(opened.paths) == len(recent.paths)
+            and all(_same_path(a, b) for a, b in zip(opened.paths, recent.paths, strict=True))
+            and (not opened.store or _same_path(opened.store, document.path)))
+
+
+def _same_path(a, b) -> bool:
+    try:
+        return Path(a).resolve() == Path(b).resolve()
+    except OSError:
+        return False
