@@ -31,6 +31,8 @@ def test_drop_two_videos_opens_the_pair_and_recent_reopens_it(window, pair_files
     from PySide6.QtCore import QMimeData, QUrl
     from PySide6.QtGui import QDropEvent
 
+    from app.menus import open_recent
+
     visible, thermal = pair_files
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(thermal)), QUrl.fromLocalFile(str(visible))])  # thermal first
@@ -42,8 +44,15 @@ def test_drop_two_videos_opens_the_pair_and_recent_reopens_it(window, pair_files
     actions = window.recent_menu.actions()
     assert actions and actions[0].text() == f"{visible.parent.name} (visible.mp4 + thermal.mp4)"
     first = window.document
-    actions[0].trigger()
-    assert window.document is not first and window.document.num_frames == 24
+    actions[0].trigger()  # the project open: kept as it is, with its undo history (test_open_recent_same_project)
+    assert window.document is first and "already open" in window.statusBar().currentMessage()
+    dropped = window.settings.recent[0]
+    window.open_pair(visible, thermal, store=str(tmp_path / "other.rgbt.sqlite"))
+    second = window.document
+    assert second is not first
+    open_recent(window, dropped)  # another project open: the recent entry reopens the dropped pair's
+    assert window.document is not second and window.document.path == first.path
+    assert window.document.num_frames == 24
 
 
 def test_project_actions_wait_for_a_project(window, pair_files, tmp_path):
