@@ -342,7 +342,11 @@ class Document(QObject):
         self.proposals = dict(contents.proposals)
         outputs = contents.tracker_outputs
         self.teacher = dict(outputs.get("teacher", {}))
-        self.tracked_by = self._tracked_by(outputs)
+        if contents.tracked_by is None:
+            self.tracked_by = self._tracked_by(outputs)
+        else:  # worked out where the contents were read (an opening job's thread)
+            labels = {name: tracker_label(name) for name in outputs}
+            self.tracked_by = {frame: labels[name] for frame, name in contents.tracked_by.items()}
         self._timeline = None
         self.changed.emit(None)
 

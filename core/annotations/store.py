@@ -42,6 +42,7 @@ from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store_connection import StoreConnection
 from core.annotations.store_lock import StoreError, StoreLockedError, StoreNoSpace, lock_path
 from core.annotations.store_rows import outputs_from_rows, records_from_rows
+from core.annotations.tracked_by import tracked_by
 
 SCHEMA_VERSION = 1
 STORE_SUFFIX = ".rgbt.sqlite"
@@ -132,11 +133,14 @@ def _box_from(row: tuple) -> np.ndarray | None:
 class StoreContents:
     """A store's contents at one moment (:meth:`AnnotationStore.contents`): ``records``
     (frame -> FrameAnnotation), ``proposals`` and ``tracker_outputs`` (model -> frame ->
-    (box (4,) or None, confidence))."""
+    (box (4,) or None, confidence)); ``tracked_by``: frame -> the model whose output its box is
+    (``core.annotations.tracked_by``), None when not worked out (0.4 s of 100,000 frames: the
+    reader's thread does it, not the window's)."""
 
     records: dict[int, FrameAnnotation]
     proposals: dict[int, tuple]
     tracker_outputs: dict[str, dict[int, tuple]]
+    tracked_by: dict[int, str] | None = None
 
 
 class AnnotationStore(StoreConnection):
@@ -299,7 +303,9 @@ class AnnotationStore(StoreConnection):
         """Everything a view of the project shows: all records, proposals and the tracker
         outputs of ``models``. Read in one call, so an opening job can read it on its worker
         thread (each thread has its own connection) before the window takes over the store."""
-        return StoreContents(self.records(), self.proposals(), {model: self.tracker_outputs(model) for model in models})
+        records = self.records()
+        outputs = {model: self.tracker_outputs(model) for model in models}
+        return StoreContents(records, self.proposals(), outputs, tracked_by(records, outputs))
 
     def clear_proposals(self, frames: Iterable[int] | None = None) -> None:
         if frames is None:

@@ -81,3 +81,26 @@ def test_an_edit_that_is_not_only_records_is_still_read_back(qtbot, tmp_path, sy
         assert document.records == {} and 3 in document.proposals
     finally:
         document.close()
+
+
+def test_which_tracker_made_each_box_is_worked_out_where_the_contents_are_read(qtbot, tmp_path, synthetic,
+                                                                             monkeypatch):
+    """Opening a 100,000-frame project matched every tracked box with every tracker's outputs
+    (0.4 s) on the window's thread, after the opening job had read the contents on its own."""
+    from app.document import Document
+    from core.trackers import tracker_names
+
+    store = AnnotationStore.open(tmp_path / "p.rgbt.sqlite")
+    store.put([_tracked(f) for f in range(6)] + [_imported(6)])
+    store.put_tracker_outputs("kcf", "run", [(f, _tracked(f).box, 0.5) for f in range(3)])
+    store.put_tracker_outputs("student", "run", [(f, _tracked(f).box, 0.5) for f in range(3, 5)])
+    contents = store.contents(tracker_names())  # the opening job's thread
+    assert contents.tracked_by == {0: "kcf", 1: "kcf", 2: "kcf", 3: "student", 4: "student"}
+    matched = []
+    monkeypatch.setattr(Document, "_tracked_by", lambda self, *args: matched.append(args) or {})
+    document = Document(synthetic, store, contents=contents)
+    try:
+        assert matched == []
+        assert document.tracked_by == {0: "OpenCV KCF", 1: "OpenCV KCF", 2: "OpenCV KCF", 3: "Student", 4: "Student"}
+    finally:
+        document.close()
