@@ -16,12 +16,15 @@ the SequenceError that names the file and the frame is the one line the user rea
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import os
 import re
 import select
+import signal
 import sqlite3
 import sys
+import threading
 import warnings
 from pathlib import Path
 
@@ -79,6 +82,43 @@ def build_parser(extra_modules: tuple[str, ...] = (), extra_bench_modules: tuple
     return parser
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (``kill``, a scheduler's time limit, ``docker stop``) raised in the main thread:
+    the command stops as on Ctrl+C (its atomic outputs dropped, its worker processes stopped)."""
+
+
+def _raise_terminated(_signum, _frame) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt():
+    """SIGTERM raises :class:`Terminated` inside the block (main thread, where it was not ignored
+    or handled already). By default it ended the process at once: ``track-dataset --jobs 2``
+    then left multiprocessing's 'There appear to be 15 leaked semaphore objects' warning and no
+    word of its own, and no command said it had stopped. Training, the studio and the workers
+    set their own handlers inside, as before."""
+    if threading.current_thread() is not threading.main_thread() or \
+            signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _stopped(interrupt: BaseException | None) -> int:
+    """The line and status of a command stopped by ``interrupt``: 'terminated' and 143
+    (128 + SIGTERM) for :class:`Terminated`, else 'cancelled' and 130 (Ctrl+C)."""
+    if isinstance(interrupt, Terminated):
+        print("terminated", file=sys.stderr)
+        return 143
+    print("cancelled", file=sys.stderr)
+    return 130
+
+
 def main(
     argv: list[str] | None = None,
     extra_modules: tuple[str, ...] = (),
@@ -87,14 +127,16 @@ def main(
     """Run the command of ``argv`` (default ``sys.argv[1:]``); the exit status. Ctrl+C is one
     ``cancelled`` line (status 130) at any moment, also while the command line is being
     built (importing every command takes seconds), not only while the command runs, and
-    also when a library turned it into an error of its own (:func:`interrupted`)."""
+    also when a library turned it into an error of its own (:func:`interrupted`); SIGTERM is
+    one ``terminated`` line (status 143), the command stopped the same way
+    (:func:`sigterm_as_interrupt`)."""
     try:
-        status = _main(argv, extra_modules, extra_bench_modules)
-        sys.stdout.flush()  # here, where a reader that has gone is handled, not at the interpreter's exit
+        with sigterm_as_interrupt():
+            status = _main(argv, extra_modules, extra_bench_modules)
+            sys.stdout.flush()  # here, where a reader that has gone is handled, not at the interpreter's exit
         return status
-    except KeyboardInterrupt:
-        print("cancelled", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as interrupt:
+        return _stopped(interrupt)
     except BrokenPipeError:
         if not reader_gone():
             raise
@@ -102,8 +144,7 @@ def main(
     except Exception as error:
         if not interrupted(error):
             raise
-        print("cancelled", file=sys.stderr)  # not the library's traceback of the error it made of Ctrl+C
-        return 130
+        return _stopped(_interrupt_of(error))  # not the library's traceback of the error it made of Ctrl+C
 
 
 def reader_gone() -> bool:
@@ -136,14 +177,19 @@ def interrupted(error: BaseException) -> bool:
     from one: a native library turns an interrupt during its import into its own error
     (onnxruntime: 'ImportError: initialization failed', with the KeyboardInterrupt in its
     context), which reached the user as a traceback instead of ``cancelled``."""
+    return _interrupt_of(error) is not None
+
+
+def _interrupt_of(error: BaseException) -> KeyboardInterrupt | None:
+    """The KeyboardInterrupt (or :class:`Terminated`) in ``error``'s chain of causes, or None."""
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         if isinstance(current, KeyboardInterrupt):
-            return True
+            return current
         seen.add(id(current))
         current = current.__cause__ or current.__context__
-    return False
+    return None
 
 
 def _main(argv: list[str] | None, extra_modules: tuple[str, ...], extra_bench_modules: tuple[str, ...]) -> int:

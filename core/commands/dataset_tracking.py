@@ -177,19 +177,22 @@ def children_ignore_ctrl_c():
     spawned worker was still starting Python reached it before its initialiser could ignore
     it, and each worker printed a traceback of multiprocessing's start-up above 'cancelled'.
     The parent handles Ctrl+C again after the block (one pressed during it, while the
-    processes are launched, is dropped). Nothing is changed outside the main thread, where
-    signal handlers cannot be set."""
+    processes are launched, is dropped). SIGTERM likewise: a scheduler's SIGTERM to the whole
+    job is the parent's to handle (``core.cli`` raises it as an interrupt), which stops the
+    workers as Ctrl+C does. Nothing is changed outside the main thread, where signal handlers
+    cannot be set."""
     import signal
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, previous)
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def track_in_workers(recipe: TrackerRecipe, todo: list[tuple[Path, Path]], jobs: int, on_progress=None,
