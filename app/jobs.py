@@ -4,8 +4,9 @@ These are plain generators (no Qt) run by ``app.workers.JobRunner`` on a worker 
 The tracker itself (live tracker or refining teacher) runs in the pool's tracking
 process when the pool has one and the project records its sources
 (``app.track_process``: the GUI's interpreter stays free); otherwise in the worker thread.
-Each tracked frame is committed to the store from the worker thread (one SQLite
-transaction per frame, so a killed process keeps every frame it reported) and reported
+Each tracked batch is committed to the store from the worker thread (one SQLite
+transaction for its boxes, raw outputs and stale proposals, so a killed process keeps every
+batch it reported, whole) and reported
 with a payload the GUI thread only has to display.
 
 Rules (design notes, cvat #211): the chosen live tracker (``ModelSettings.tracker``:
@@ -297,17 +298,20 @@ def track_job(pool: TrackerPool, settings: ModelSettings, sequence, store: Annot
                     shown = (frame, box, confidence, pair)
             if new:
                 command = SetRecords(new, label="track")
-                command.apply(store)  # one transaction for the batch
+                replaced = [r.frame for r in new if r.frame in stale]  # proposals against the boxes replaced
+                # one transaction for the batch: its boxes, raw outputs and stale proposals all or none (two
+                # left a studio killed between them with boxes whose outputs the 'cut short' note never saw)
+                with store.transaction():
+                    command.apply(store)
+                    store.put_tracker_outputs(name, run_id, rows)
+                    if replaced:
+                        store.clear_proposals(replaced)
                 if applied is not None:
                     applied.append(command)
-                store.put_tracker_outputs(name, run_id, rows)
                 if outputs is not None:
                     outputs.update({f: (earlier.get(f), (b, c)) for f, b, c in rows})
-                replaced = [r.frame for r in new if r.frame in stale]
-                if replaced:  # proposals against the boxes this run replaced
-                    store.clear_proposals(replaced)
-                    if dropped is not None:
-                        dropped.update({f: stale[f] for f in replaced})
+                if replaced and dropped is not None:
+                    dropped.update({f: stale[f] for f in replaced})
                 written += len(new)
                 last = new[-1]
                 frame, box, confidence, pair = shown or (last.frame, last.box, rows[-1][2], None)
