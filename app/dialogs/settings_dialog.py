@@ -90,6 +90,8 @@ class SettingsDialog(CheckedDialog):
             "fog or at night.")
         self.student = _WeightsField(models.student_weights)
         self.teacher = _WeightsField(models.teacher_weights)
+        self._chosen = {"student": models.student_weights, "teacher": models.teacher_weights,
+                        "engine": models.engine}  # what runs now: only a change is loaded in problem()
         self.engine = QComboBox()
         self.engine.addItems(ENGINES)
         self.engine.setCurrentText(models.engine)
@@ -163,7 +165,11 @@ class SettingsDialog(CheckedDialog):
 
     def problem(self) -> str:
         """Why OK cannot keep these settings ("" when it can): a weights file that is not
-        there would run RANDOM weights in its place (random weights are allowed by default)."""
+        there would run RANDOM weights in its place (random weights are allowed by default); a
+        weights file changed here (or any, under a changed engine) that does not load as its
+        network (``core.tracking.factory.weights_problem``, on the CPU: the student's .pt given
+        as the teacher's, a truncated file) replaced weights that worked, and failed only at the
+        next T, R or Improve: refused, the weights chosen before kept."""
         from core.models.checkpoint import file_kind_problem
 
         for name, field_ in (("Student", self.student), ("Teacher", self.teacher)):
@@ -176,6 +182,16 @@ class SettingsDialog(CheckedDialog):
             kind = file_kind_problem(path) if path and Path(path).suffix.lower() != ".onnx" else None
             if kind is not None:
                 return f"{name} weights: {path} {kind}. Choose a .pt or .onnx file, or clear the field for the bundled weights."
+        engine = self.engine.currentText()
+        for name, field_ in (("Student", self.student), ("Teacher", self.teacher)):
+            path, model = field_.path(), name.lower()
+            if path and (path != self._chosen[model] or engine != self._chosen["engine"]):
+                from core.tracking.factory import weights_problem
+
+                problem = weights_problem(model, path, engine)
+                if problem is not None:
+                    return (f"{name} weights do not load: {problem}. Choose other weights, or clear the field for "
+                            "the bundled weights.")
         return ""
 
     def values(self) -> ModelSettings:

@@ -1,6 +1,9 @@
 """Weights files chosen in Settings that are missing: refused or one dialog naming the file."""
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
+
 import numpy as np
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -63,7 +66,8 @@ def test_missing_weights_is_a_dialog_naming_the_file(window, pair_files, tmp_pat
 def test_settings_refuse_a_file_that_cannot_be_weights(qtbot, tmp_path):
     """The project's own .rgbt.sqlite (or a text file) chosen as the student weights: OK kept it,
     and only the next T failed ("is an SQLite database ..., not a PyTorch checkpoint"). OK now
-    refuses it and says what the file is; a checkpoint-like file passes."""
+    refuses it and says what the file is; a student checkpoint passes (one that does not load:
+    test_settings_weights_load)."""
     from app.dialogs.settings_dialog import SettingsDialog
     from app.settings import ModelSettings
     from core.annotations.store import AnnotationStore
@@ -72,8 +76,8 @@ def test_settings_refuse_a_file_that_cannot_be_weights(qtbot, tmp_path):
     AnnotationStore.open(project).close()
     notes = tmp_path / "notes.pt"
     notes.write_text("student weights from friday\n")
-    looks_right = tmp_path / "student.pt"
-    looks_right.write_bytes(b"PK\x03\x04" + bytes(60))  # a zip archive, as torch.save writes
+    looks_right = tmp_path / "student.pt"  # a student checkpoint
+    shutil.copy(Path(__file__).resolve().parents[2] / "assets" / "models" / "student_bundled.pt", looks_right)
     dialog = SettingsDialog(ModelSettings())
     qtbot.addWidget(dialog)
     dialog.show()
