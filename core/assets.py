@@ -128,11 +128,18 @@ def project_path(path: str | Path) -> Path:
 def resolve_path(path: str | Path) -> Path:
     """``~`` expanded; a relative path is taken from the working directory when it exists
     there, else from the project (:func:`project_path`: ``configs/real_split.json`` is the
-    source tree's or the installed copy's)."""
+    source tree's or the installed copy's). A relative path found in neither place is returned
+    as given (a typo, ``--split-file no.json``, was named as ``<project>/no.json``: from an
+    installed wheel ``.../site-packages/no.json``), except below a shipped folder (the message
+    then says where the copies were looked for, :func:`missing_note`) or above the project
+    (``../shared/data``: configs name data roots from the project root)."""
     path = Path(path).expanduser()
     if path.is_absolute() or path.exists():
         return path
-    return project_path(path)
+    resolved = project_path(path)
+    if resolved.exists() or path.parts[:1] in tuple((name,) for name in SHIPPED_FOLDERS) or path.parts[:1] == ("..",):
+        return resolved
+    return path
 
 
 def missing_note(path: str | Path) -> str:
