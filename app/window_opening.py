@@ -56,7 +56,7 @@ class WindowOpening:
         from app.project import ProjectReadOnly
 
         if isinstance(error, ProjectReadOnly) and not getattr(request, "read_only", True):
-            choice = self.ask("Project file read-only", f"{error}\n\nOpen it read-only?", ("Open read-only", "Cancel"))
+            choice = self.ask("Project cannot be edited", f"{error}\n\nOpen it read-only?", ("Open read-only", "Cancel"))
             if choice == "Open read-only":
                 self.opener.open(dataclasses.replace(request, read_only=True))
             return
