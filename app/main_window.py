@@ -22,7 +22,7 @@ from app.controllers.tracking import RunController
 from app.document import Document
 from app.jobs import TrackerPool
 from app.menus import build_menus
-from app.settings import StudioSettings
+from app.settings import StudioSettings, unsaved_settings, when_unsaved
 from app.status import ElidingStatusBar, JobStatus
 from app.views.paired_view import PairedViews
 from app.views.timeline import TimelineWidget
@@ -145,6 +145,17 @@ class MainWindow(WindowFrames, WindowDialogs, WindowRuns, WindowOpening, QMainWi
         self._update_document_actions()
         self._update_stop_action()
         self.statusBar().showMessage("Open a visible/thermal pair (File > Open pair) or drop files here")
+        # settings that cannot be saved (a home folder that cannot be created, a read-only
+        # studio.ini) were said only on stderr, which a studio started from a menu has not
+        if unsaved_settings():
+            self._settings_unsaved(unsaved_settings())
+        else:
+            when_unsaved(self._settings_unsaved)
+
+    def _settings_unsaved(self, text: str) -> None:
+        """Say once in the status bar that this session's settings are not saved (``text``)."""
+        if not self.closing:
+            self.statusBar().showMessage(text, 20000)
 
     # -- wiring ---------------------------------------------------------------------------
     def _connect(self) -> None:

@@ -10,6 +10,7 @@ and falls back to its default.
 from __future__ import annotations
 
 import sys
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -309,14 +310,33 @@ def unsaved_settings() -> str:
     return _unsaved
 
 
+# Called once with ``unsaved_settings()``'s text when it is first found (a studio window's status
+# bar: a settings save that fails after the window opened); weak, so a closed window is not kept.
+_listeners: list[weakref.WeakMethod] = []
+
+
+def when_unsaved(method) -> None:
+    """Have the bound ``method(text)`` called once, with ``unsaved_settings()``'s text, when the
+    studio first finds it cannot save its settings (later than now; check ``unsaved_settings()``
+    for now). Held weakly: an object gone by then is not called."""
+    _listeners.append(weakref.WeakMethod(method))
+
+
 def _cannot_save(reason: str) -> None:
-    """Note that settings are not saved, for ``reason``; the first time only, one line on stderr."""
+    """Note that settings are not saved, for ``reason``; the first time only, one line on stderr
+    and the ``when_unsaved`` listeners called."""
     global _unsaved
     if _unsaved:
         return
     _unsaved = (f"settings are not saved this session: {reason}; "
                 "set RGBT_STUDIO_HOME to a folder you can write to keep them")
     print(f"rgbt-studio: {_unsaved}", file=sys.stderr)
+    listeners = list(_listeners)
+    _listeners.clear()
+    for listener in listeners:
+        method = listener()
+        if method is not None:
+            method(_unsaved)
 
 
 def _choice(value, choices, default):
