@@ -70,6 +70,21 @@ class WindowFrames:
     def _frame_ready(self, frame: int, pair) -> None:
         if frame == self.frame:
             self._show_pair(pair)
+        elif self.document is not None and 0 <= frame < self.document.num_frames:
+            self._show_preview(pair)
+
+    def _show_preview(self, pair) -> None:
+        """Show a frame decoded on the way to ``self.frame`` (a drag on the slider or the
+        timeline, ``FrameFetcher``'s preview) with its own boxes, the title saying so: the
+        picture stood still for the whole of a fast drag on 1080p footage. ``self.frame``,
+        ``self.pair``, the slider and the timeline stay on the frame asked for, which
+        replaces the preview when it is decoded."""
+        index = pair.index
+        self.views.set_pair(pair)
+        proposal = self.document.proposals.get(index)
+        self.views.show_annotation(self.document.record(index), proposal[0] if proposal else None)
+        self.views.set_titles(f"{self._visible_title()}  frame {index + 1} (on the way to frame {self.frame + 1})",
+                              self._thermal_title())
 
     def _show_pair(self, pair) -> None:
         self.pair = pair

@@ -1,20 +1,29 @@
 """Decode frames off the GUI thread, latest request wins.
 
 The views ask for frame ``i`` (``request(i)``); a single background thread reads
-``sequence[i]`` and hands the ``FramePair`` back through ``ready(request_id, pair)``.
+``sequence[i]`` and hands the ``FramePair`` back through ``ready(frame, pair)``.
 While the user scrubs, intermediate requests are skipped (only the newest pending one
-is decoded) and replies to superseded requests are dropped on the GUI thread.
-``synchronous=True`` decodes on the calling thread (tests, screenshots).
+is decoded). A reply to a request superseded while it was decoded is handed on as a
+preview (``ready`` with a frame other than the newest asked for), at most one every
+``preview_interval_s``, so the picture follows a fast drag instead of standing still until
+the drag stops (1080p, a request every 10 ms: 0 frames shown in 2 s); the newest
+request's reply always comes. ``synchronous=True`` decodes on the calling thread (tests,
+screenshots).
 """
 from __future__ import annotations
 
 import threading
+import time
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 
 class FrameFetcher(QObject):
-    """ready(int frame, object FramePair); failed(int frame, object exception)."""
+    """ready(int frame, object FramePair): the newest request's frame, or a preview of an
+    older one while a newer is pending (the receiver tells them apart by the frame it asked
+    for last); failed(int frame, object exception): the newest request's frame only."""
+
+    preview_interval_s = 0.05  # at most ~20 previews a second while scrubbing
 
     ready = Signal(int, object)
     failed = Signal(int, object)
@@ -27,6 +36,8 @@ class FrameFetcher(QObject):
         self._lock = threading.Condition()
         self._pending: tuple[int, int] | None = None  # (request id, frame)
         self._request_id = 0
+        self._first_of_sequence = 1  # request ids below it asked the sequence before (no preview)
+        self._last_shown = float("-inf")  # time.monotonic() of the last ready
         self._stop = False
         self._thread: threading.Thread | None = None
         self._deliver.connect(self._on_deliver)
@@ -36,6 +47,7 @@ class FrameFetcher(QObject):
         with self._lock:
             self._sequence = sequence
             self._request_id += 1
+            self._first_of_sequence = self._request_id + 1
             self._pending = None
 
     def request(self, frame: int) -> None:
@@ -93,9 +105,15 @@ class FrameFetcher(QObject):
     # -- GUI thread ---------------------------------------------------------------------
     @Slot(int, int, object, object)
     def _on_deliver(self, request_id: int, frame: int, pair, error) -> None:
-        if request_id != self._request_id:
-            return  # superseded while decoding
+        now = time.monotonic()
+        if request_id != self._request_id:  # superseded while decoding: a preview, now and then
+            if (error is None and request_id >= self._first_of_sequence
+                    and now - self._last_shown >= self.preview_interval_s):
+                self._last_shown = now
+                self.ready.emit(frame, pair)
+            return
         if error is not None:
             self.failed.emit(frame, error)
         else:
+            self._last_shown = now
             self.ready.emit(frame, pair)
