@@ -12,6 +12,7 @@ import numpy as np
 from PySide6.QtCore import QEvent
 
 from app import edits
+from app.dialogs.file_names import pick_file
 from app.dialogs.progress import JobProgressDialog
 from app.window_edits import WindowGlue, kept_kinds
 from app.workers import JobRunner
@@ -85,8 +86,6 @@ class ImportGlue(WindowGlue):
         dialog with Cancel when it takes a while: a 62,000-row MOT file took 1.2 s a pass, three
         passes on the GUI thread, the window frozen), then the questions are asked on the
         answers' one parse (:meth:`_file_read`)."""
-        from PySide6.QtWidgets import QFileDialog
-
         from core.annotations.formats.box_import import box_file_job
 
         if self.doc is None or self.doc.refuse_if_read_only("importing boxes"):
@@ -101,8 +100,10 @@ class ImportGlue(WindowGlue):
             self.w.statusBar().showMessage(f"{Path(self._reading[0]).name} is still being read", 5000)
             return
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self.w, "Import boxes from a file", self.w.settings.start_folder(),
-                                                  "Box files (*.txt *.csv *.tsv *.mot);;All files (*)")
+            path, note = pick_file(self.w, "Import boxes from a file", self.w.settings.start_folder(),
+                                   "Box files (*.txt *.csv *.tsv *.mot);;All files (*)")
+            if note:  # names Qt's picker leaves out (not UTF-8): the file looked missing, unsaid
+                self.w.statusBar().showMessage(note, 20000)
             if not path:
                 return
             self.w.settings.remember_folder(Path(path).parent)

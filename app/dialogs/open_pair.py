@@ -14,7 +14,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QDialogButtonBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLineEdit,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.dialogs.checked import CheckedDialog
+from app.dialogs.file_names import pick_file, pick_folder
 from core.sequences.sources import VIDEO_EXTENSIONS
 
 #: the File... picker's filters: every video the sequences open (``VIDEO_EXTENSIONS``; .webm, .ts, .mpg
@@ -66,12 +66,21 @@ class _PathField(QWidget):
         return _expand(self.edit.text()) or self.start()
 
     def _pick_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.caption, self.start_folder(), VIDEO_FILTER)
-        if path:
-            self.edit.setText(path)
+        path, note = pick_file(self, self.caption, self.start_folder(), VIDEO_FILTER)
+        self._picked(path, note)
 
     def _pick_folder(self) -> None:
-        path = QFileDialog.getExistingDirectory(self, self.caption, self.start_folder())
+        path, note = pick_folder(self, self.caption, self.start_folder())
+        self._picked(path, note)
+
+    def _picked(self, path: str, note: str | None) -> None:
+        """Take the picker's ``path`` ("" when cancelled); its ``note`` (names Qt's file dialog
+        leaves out, not UTF-8: the file looked missing, unsaid) in the dialog's red line."""
+        dialog = self.window()
+        if note and isinstance(dialog, CheckedDialog):
+            dialog.problem_label().setText(note)
+            dialog.problem_label().show()
+            dialog._fit_height()
         if path:
             self.edit.setText(path)
 
