@@ -36,7 +36,7 @@ import h5py
 import numpy as np
 
 from core.distillation import schema
-from core.errors import ExportError
+from core.errors import ExportError, first_line
 from core.fileio import (
     describe_os_error,
     make_parents,
@@ -372,7 +372,7 @@ class DistillationWriter:
                 self._file.close()
             except (OSError, RuntimeError) as error:  # HDF5 reports what _GuardedFile kept
                 if self._raw.error is None:
-                    self._raw.error = OSError(getattr(error, "errno", None) or 5, str(error).splitlines()[0])
+                    self._raw.error = OSError(getattr(error, "errno", None) or 5, first_line(error))
             self._raw.close()
         if exc_type is None and self._raw.error is None:
             try:

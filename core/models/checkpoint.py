@@ -15,7 +15,7 @@ import torch
 from torch import nn
 
 from core.config import to_dict
-from core.errors import CheckpointError, ConfigError
+from core.errors import CheckpointError, ConfigError, first_line
 from core.fileio import atomic_path
 from core.models.registry import build_model, config_from_dict, factory_of
 
@@ -60,7 +60,7 @@ def save_torch_file(obj: Any, path: str | Path) -> None:
     try:
         torch.save(obj, path)
     except RuntimeError as error:
-        text = (str(error).splitlines() or [type(error).__name__])[0]
+        text = first_line(error)
         try:
             full = shutil.disk_usage(Path(path).parent).free < NEARLY_FULL_BYTES
         except OSError:
@@ -384,7 +384,7 @@ def load_checkpoint(path: str | Path, map_location: Any = "cpu") -> tuple[nn.Mod
         model.load_state_dict(payload["state_dict"], strict=True)
     except RuntimeError as error:
         raise CheckpointError(path, f"weights do not fit the {payload['factory']} model: "
-                                    f"{str(error).splitlines()[0]} ...") from error
+                                    f"{first_line(error)} ...") from error
     if map_location not in (None, "cpu"):
         model = model.to(map_location)
     return model.eval(), dict(payload.get("extra") or {})

@@ -22,7 +22,7 @@ from typing import Protocol
 
 import numpy as np
 
-from core.errors import CheckpointError, ConfigError
+from core.errors import CheckpointError, ConfigError, first_line
 
 DEVICES = ("auto", "cpu", "cuda")
 INPUT_NAMES = ("template_visible", "template_thermal", "search_visible", "search_thermal")
@@ -177,11 +177,6 @@ def engine_label(engine) -> str:
     return f"{engine.name}{' int8' if int8 else ''}"
 
 
-def _first_line(error: BaseException) -> str:
-    """The first non-empty line of an error's text (ONNX Runtime's run over several lines)."""
-    return next((line.strip() for line in str(error).splitlines() if line.strip()), type(error).__name__)
-
-
 def load_problem(path: Path, error: BaseException) -> str:
     """Why ONNX Runtime could not load the file at ``path`` (``error``: its error), in the file's
     terms where its first bytes tell: empty, a PyTorch file under an ``.onnx`` name, a text file (an
@@ -204,7 +199,7 @@ def load_problem(path: Path, error: BaseException) -> str:
         if whole and text and all(c.isprintable() or c in "\t\n\r" for c in text):  # a protobuf has control bytes
             page = " (a web page: a download that failed?)" if text[:1] == "<" else ""
             return f"is a text file{page}, not an ONNX model"
-    first = _first_line(error)
+    first = first_line(error)
     hint = " (a copy cut short, or damaged?)" if "INVALID_PROTOBUF" in first else ""
     return f"ONNX Runtime cannot load it: {first}{hint}"
 
@@ -308,7 +303,7 @@ class OnnxEngine:
         try:
             self.session.run(self.output_names, feed)
         except Exception as error:  # noqa: BLE001 - ORT raises its own untyped errors
-            reason = _first_line(error)
+            reason = first_line(error)
             if device == "cuda":
                 raise ConfigError(f"device 'cuda' requested but ONNX Runtime's CUDA run failed: {reason}") from error
             self.session = self._session(ort, options, ["CPUExecutionProvider"])

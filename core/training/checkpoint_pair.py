@@ -13,7 +13,7 @@ from pathlib import Path
 import torch
 
 from core.config import to_dict
-from core.errors import CheckpointError, OutputError
+from core.errors import CheckpointError, OutputError, first_line
 from core.fileio import atomic_path
 from core.models import load_checkpoint, save_checkpoint
 from core.models.checkpoint import load_torch_file, save_torch_file
@@ -129,7 +129,7 @@ def restore_pair(out_dir: Path, actor, optimizer, scaler, device) -> int:
             scaler.load_state_dict(state["scaler"])
         torch.set_rng_state(state["torch_rng"])
     except (RuntimeError, ValueError, KeyError, TypeError, AttributeError) as error:
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+        first = first_line(error, limit=160)
         raise CheckpointError(state_path, f"does not fit the network and optimiser this config trains ({first}); "
                                           f"resume with the config the run was trained with ({out_dir / 'config.json'})"
                               ) from error
