@@ -4,8 +4,9 @@ x is the 0-based frame index inside; the axis is labelled with frame NUMBERS cou
 from 1, like the frame counter of the transport bar and the view titles. Curves: student confidence (orange), teacher-student IoU
 (magenta, where refined); a value without a neighbour is a dot. Markers: manual keyframes (green triangles on top),
 imported boxes (grey bars on top, the grey the views draw them in; pre-labels imported as machine boxes orange,
-the tracker's colour), absent frames (red ticks at the bottom),
-low-confidence runs (yellow bars). A white cursor marks
+the tracker's colour), absent frames (a flat grey band over the plot's height, red ticks at the bottom; no keyframe
+triangles there, though each absent mark is a keyframe: a long absent range drew a green bar of them, read as
+keyframes), low-confidence runs (yellow bars). A white cursor marks
 the current frame; click anywhere to jump, or press and drag across it to scrub (the frames follow
 the pointer); Shift+drag pans, the wheel zooms. A range region (shown on demand) selects frames
 for teacher refinement and interpolation; its edges and body are dragged as before.
@@ -29,6 +30,9 @@ KEY_Y, ABSENT_Y, LOW_Y = 1.1, -0.1, -0.2
 #: the curves' and the frame cursor's width in screen points (device pixels x the device pixel ratio: at
 #: QT_SCALE_FACTOR=2 a width in device pixels drew hairlines beside the timeline's text)
 LINE_WIDTH = 1.5
+#: the band over absent frames: a flat grey (RGBA) under the curves, and its colour on the legend's dark background
+ABSENT_BAND = (150, 150, 150, 55)
+ABSENT_BAND_HTML = "#3d3d3d"
 LABEL_SPILL_PX = 15  # how far a frame label may reach left of the axis (into the empty corner under the left axis)
 
 
@@ -38,7 +42,9 @@ def legend_html() -> str:
                ("keyframe", "&#9650; keyframe"), ("imported", "&#9644; imported"), ("prelabel", "&#9644; pre-labels"),
                ("absent", "&#9632; absent"), ("low", "&#9644; low confidence"))
     colours = {**C, "imported": IMPORTED, "prelabel": PRELABEL}
-    return "&nbsp;&nbsp;&nbsp;".join(f'<span style="color:{colours[key]}">{text}</span>' for key, text in entries)
+    band = f";background-color:{ABSENT_BAND_HTML}"  # the absent entry on the band's grey, as its frames are drawn
+    return "&nbsp;&nbsp;&nbsp;".join(f'<span style="color:{colours[key]}{band if key == "absent" else ""}">{text}</span>'
+                                     for key, text in entries)
 
 
 def isolated(values: np.ndarray) -> np.ndarray:
@@ -138,7 +144,12 @@ class TimelineWidget(FocusRing, pg.PlotWidget):
         self.prelabel_runs = pg.BarGraphItem(x0=[], x1=[], y0=KEY_Y - 0.03, y1=KEY_Y + 0.03, brush=PRELABEL, pen=None)
         for bar in (self.imported_runs, self.prelabel_runs):
             bar.setZValue(-1)
-        for extra in (self.keyframes, self.absent, self.low_runs, self.imported_runs, self.prelabel_runs):
+        # the absent ranges: a flat grey band over the plot's height, behind everything (as CVAT draws the
+        # frames where an object is outside); its frames' keyframe triangles are left out
+        self.absent_runs = pg.BarGraphItem(x0=[], x1=[], y0=-0.3, y1=1.2, brush=pg.mkBrush(*ABSENT_BAND), pen=None)
+        self.absent_runs.setZValue(-5)
+        for extra in (self.keyframes, self.absent, self.low_runs, self.imported_runs, self.prelabel_runs,
+                      self.absent_runs):
             item.addItem(extra)
         self.cursor = pg.InfiniteLine(0, angle=90, movable=True, pen=pg.mkPen(C["cursor"], width=LINE_WIDTH))
         self.cursor.setZValue(50)
@@ -180,11 +191,12 @@ class TimelineWidget(FocusRing, pg.PlotWidget):
         for dots, values in ((self.confidence_dots, data.confidence), (self.iou_dots, data.iou)):
             alone = isolated(values)
             dots.setData(alone.astype(float), values[alone])
-        keys = np.flatnonzero(data.keyframe)
+        keys = np.flatnonzero(data.keyframe & ~data.absent)  # an absent mark is a keyframe: drawn as absent only
         self.keyframes.setData(keys.astype(float), np.full(keys.size, KEY_Y))
         absent = np.flatnonzero(data.absent)
         self.absent.setData(absent.astype(float), np.full(absent.size, ABSENT_Y))
         for bar, runs in ((self.low_runs, low_confidence_runs(data.confidence, low_threshold)),
+                          (self.absent_runs, mask_runs(data.absent)),
                           (self.imported_runs, mask_runs(data.imported)), (self.prelabel_runs, mask_runs(data.prelabel))):
             bar.setOpts(x0=[a - 0.5 for a, _ in runs], x1=[b - 0.5 for _, b in runs])
 
