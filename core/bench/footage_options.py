@@ -14,6 +14,7 @@ from core.bench.grey import GreyVisible
 from core.bench.init_error import CYCLE, SRE_ERRORS, InitErrorPlan
 from core.bench.misregistration import ThermalOffset
 from core.bench.resize import FootageResize
+from core.commands.arguments import finite_float
 
 #: the ``--...`` options without ``--real`` in ``bench accuracy``: (argparse dest, option)
 FOOTAGE_OPTIONS = (("resize", "--resize"), ("frame_step", "--frame-step"), ("jpeg", "--jpeg"),
@@ -26,7 +27,7 @@ def add_footage_options(parser) -> None:
     ``--thermal-offset DX,DY`` and ``--init-error SPEC`` to ``parser`` (a parser or an argument
     group); each defaults to None (the footage as recorded, runs
     from the ground-truth box)."""
-    parser.add_argument("--resize", type=float, default=None, metavar="FACTOR",
+    parser.add_argument("--resize", type=finite_float, default=None, metavar="FACTOR",
                         help="scale every frame (both streams) and every box by FACTOR, e.g. 0.5: the same footage "
                              "at half the resolution, its targets half the size (core/bench/resize.py)")
     parser.add_argument("--frame-step", type=int, default=None, metavar="K",

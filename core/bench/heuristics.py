@@ -37,7 +37,7 @@ from pathlib import Path
 from core.bench.accuracy_run import BenchRuns, run_bench, score
 from core.bench.contenders import Contender
 from core.bench.eval_sets import SYNTHETIC, EvalItem, real_items, synthetic_items
-from core.commands.arguments import add_engine_options, positive_int
+from core.commands.arguments import add_engine_options, finite_float, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import Job, run_with_bar
@@ -277,9 +277,9 @@ def register(subparsers) -> None:
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads (1)")
     parser.add_argument("--configs", default=",".join(CONFIGS),
                         help=f"comma-separated subset of {','.join(CONFIGS)} (default: all four)")
-    parser.add_argument("--template-threshold", type=float, default=None,
+    parser.add_argument("--template-threshold", type=finite_float, default=None,
                         help="windowed peak above which the template is re-cut (default MPLT's 0.91)")
-    parser.add_argument("--kalman-threshold", type=float, default=None,
+    parser.add_argument("--kalman-threshold", type=finite_float, default=None,
                         help="confidence below which the Kalman fallback acts (default MPLT's 0.25)")
     parser.add_argument("--json", type=Path, default=None, help="write the rows as JSON")
     parser.set_defaults(func=run)

@@ -40,7 +40,7 @@ from core.bench.accuracy_run import run_bench, score
 from core.bench.contenders import Contender, model_fingerprint
 from core.bench.eval_sets import synthetic_items
 from core.bench.weights import add_checkpoint_options, bench_tracker, checkpoint_or_random
-from core.commands.arguments import int_at_least, positive_int
+from core.commands.arguments import finite_float, int_at_least, positive_int
 from core.distillation.export import TeacherRunner, export_distillation
 from core.distillation.finetune import FinetuneConfig, finetune_student
 from core.errors import ConfigError
@@ -373,24 +373,24 @@ def register(subparsers) -> None:
                         help="also fine-tune without the annotated rows (rehearsal only) and score it: "
                              "how much of the gain the annotations made")
     parser.add_argument("--reuse", action="store_true", help="reuse the annotated sequences of an earlier run in --out")
-    parser.add_argument("--replay", type=float, default=FinetuneConfig.replay,
+    parser.add_argument("--replay", type=finite_float, default=FinetuneConfig.replay,
                         help="share of each fine-tuning batch rehearsed from the synthetic training stream, with "
                              f"the initial student as soft target (default {FinetuneConfig.replay:g}; 0 = off)")
     parser.add_argument("--shift-cells", type=int, default=FinetuneConfig.shift_cells,
                         help="random shift of the stored crops, in feature cells "
                              f"(default {FinetuneConfig.shift_cells}; 0 = off)")
-    parser.add_argument("--kd-agreement-iou", type=float, default=FinetuneConfig.kd_agreement_iou,
+    parser.add_argument("--kd-agreement-iou", type=finite_float, default=FinetuneConfig.kd_agreement_iou,
                         help="distil from the stored teacher maps only where the teacher's box overlaps the label "
                              f"this much (IoU; default {FinetuneConfig.kd_agreement_iou:g}; 0 = everywhere)")
-    parser.add_argument("--negative-share", type=float, default=FinetuneConfig.negative_share,
+    parser.add_argument("--negative-share", type=finite_float, default=FinetuneConfig.negative_share,
                         help="least share of annotated rows drawn from frames flagged absent "
                              f"(default {FinetuneConfig.negative_share:g})")
-    parser.add_argument("--accept-iou", type=float, default=0.6,
+    parser.add_argument("--accept-iou", type=finite_float, default=0.6,
                         help="the simulated user accepts the teacher's box when its IoU with the true box is at "
                              "least this, else draws the true box (default 0.6)")
     parser.add_argument("--steps", type=positive_int, default=300, help="fine-tuning steps (default 300)")
     parser.add_argument("--batch-size", type=positive_int, default=16, help="fine-tuning batch size (default 16)")
-    parser.add_argument("--lr", type=float, default=5e-5, help="fine-tuning learning rate (default 5e-5)")
+    parser.add_argument("--lr", type=finite_float, default=5e-5, help="fine-tuning learning rate (default 5e-5)")
     parser.add_argument("--seed", type=int, default=2024, help="seed of the annotated training sequences (default 2024)")
     parser.add_argument("--threads", type=positive_int, default=None,
                         help="CPU threads for tracking and fine-tuning (default: PyTorch's own choice)")

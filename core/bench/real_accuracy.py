@@ -55,7 +55,13 @@ from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache
 from core.bench.veil import VisibleVeil
-from core.commands.arguments import loop_switches, pair_switches, positive_int, refuse_missing_data_root
+from core.commands.arguments import (
+    finite_float,
+    loop_switches,
+    pair_switches,
+    positive_int,
+    refuse_missing_data_root,
+)
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -91,7 +97,7 @@ def add_arguments(parser) -> None:
     group.add_argument("--starts", type=positive_int, default=None,
                        help="runs per sequence from evenly spaced first frames, each over --max-frames frames "
                             "(default 1: from the first frame only)")
-    group.add_argument("--veil-visible", type=float, default=None, metavar="KEEP",
+    group.add_argument("--veil-visible", type=finite_float, default=None, metavar="KEEP",
                        help="every visible frame under smoke or fog that keeps KEEP of it (e.g. 0.12; the thermal "
                             "input stays clean): how much the thermal stream carries (core/bench/veil.py)")
     add_footage_options(group)

@@ -55,7 +55,7 @@ from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
 from core.bench.result_cache import ResultCache, file_sha256
 from core.bench.weights import add_checkpoint_options, bench_tracker, checkpoint_or_random
-from core.commands.arguments import positive_int
+from core.commands.arguments import finite_float, positive_int
 from core.errors import CheckpointError, ConfigError
 from core.fileio import safe_component, write_text_atomic
 from core.progress import Job, Progress, run_with_bar
@@ -302,14 +302,14 @@ def register(subparsers) -> None:
                         help="the split file (default configs/real_split.json); its validation part is used")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_FOLDER,
                         help="the folder the split's paths are relative to (default ../shared/data)")
-    parser.add_argument("--label-share", type=float, default=0.5,
+    parser.add_argument("--label-share", type=finite_float, default=0.5,
                         help="share of each view's first frames that are labelled (default 0.5)")
     parser.add_argument("--starts", type=positive_int, default=2,
                         help="runs per view from evenly spaced first frames of its unlabelled rest (default 2)")
     parser.add_argument("--steps", type=positive_int, default=300, help="fine-tuning steps (default 300)")
     parser.add_argument("--batch-size", type=positive_int, default=16, help="fine-tuning batch size (default 16)")
-    parser.add_argument("--lr", type=float, default=5e-5, help="fine-tuning learning rate (default 5e-5)")
-    parser.add_argument("--replay", type=float, default=0.5,
+    parser.add_argument("--lr", type=finite_float, default=5e-5, help="fine-tuning learning rate (default 5e-5)")
+    parser.add_argument("--replay", type=finite_float, default=0.5,
                         help="share of each batch rehearsed from the synthetic training stream with the initial "
                              "student as soft target (default 0.5; 0 = off)")
     parser.add_argument("--seed", type=int, default=0, help="fine-tuning seed (default 0)")

@@ -34,7 +34,7 @@ from core.bench.contenders import MODEL_FILES
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_metrics import valid_rows
-from core.commands.arguments import add_engine_options, positive_int
+from core.commands.arguments import add_engine_options, finite_float, positive_int
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import Job, Progress, run_with_bar
@@ -180,7 +180,7 @@ def register(subparsers) -> None:
                         help=f"first N frames of each sequence (default {DEFAULT_MAX_FRAMES}; 0 = all)")
     parser.add_argument("--every", type=int, default=DEFAULT_EVERY,
                         help=f"probe every K-th frame; frames without a valid true box are skipped (default {DEFAULT_EVERY})")
-    parser.add_argument("--scale", type=float, default=DEFAULT_SCALE,
+    parser.add_argument("--scale", type=finite_float, default=DEFAULT_SCALE,
                         help=f"crops at this and its inverse times the true box (default {DEFAULT_SCALE:g})")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.set_defaults(func=run)

@@ -29,6 +29,22 @@ def positive_float(text: str) -> float:
     return value
 
 
+def finite_float(text: str) -> float:
+    """Any finite number (a learning rate, a share, a budget in seconds): ``nan``, ``inf`` and
+    ``-inf``, which ``type=float`` takes, are refused here. ``train-family --budget-s nan`` passed
+    its budget check (every comparison with nan is False) and failed later on something else;
+    each command's own range checks then see a real number."""
+    import math
+
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not math.isfinite(value):
+        raise argparse.ArgumentTypeError(f"must be a finite number, got {text!r}")
+    return value
+
+
 def int_at_least(minimum: int):
     """An argparse type: a whole number >= ``minimum`` (``int_at_least(0)`` for a count that may be
     zero, ``int_at_least(2)`` for frames where the first one initialises the tracker)."""

@@ -14,7 +14,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.commands.arguments import refuse_missing_data_root
+from core.commands.arguments import finite_float, refuse_missing_data_root
 from core.errors import ConfigError
 from core.fileio import check_output
 from core.progress import run_with_bar
@@ -36,9 +36,9 @@ def register(subparsers) -> None:
     parser.add_argument("--split", default=DEFAULT_SPLIT, help=f"split file (default {DEFAULT_SPLIT})")
     parser.add_argument("--data-root", default=DEFAULT_DATA_ROOT, help=f"data root (default {DEFAULT_DATA_ROOT})")
     parser.add_argument("--every", type=int, default=defaults.every, help=f"keep every n-th labelled frame (default {defaults.every})")
-    parser.add_argument("--context", type=float, default=defaults.context,
+    parser.add_argument("--context", type=finite_float, default=defaults.context,
                         help=f"crop side in target scales sqrt(w*h), at least 4 (default {defaults.context:g})")
-    parser.add_argument("--pixels-per-scale", type=float, default=defaults.pixels_per_scale,
+    parser.add_argument("--pixels-per-scale", type=finite_float, default=defaults.pixels_per_scale,
                         help=f"shrink crops so sqrt(w*h) is at most this many pixels (default {defaults.pixels_per_scale:g})")
     parser.add_argument("--quality", type=int, default=defaults.quality, help=f"JPEG quality, 10-100 (default {defaults.quality})")
     parser.add_argument("--pair-every", type=int, default=defaults.pair_every,

@@ -22,6 +22,7 @@ import sys
 from pathlib import Path
 
 from core.assets import models_dir
+from core.commands.arguments import finite_float
 from core.errors import ConfigError
 from core.training.run import add_common_arguments, run
 from core.wording import plural, verb
@@ -44,20 +45,20 @@ def register(subparsers) -> None:
     parser.add_argument("--teacher", type=Path, default=None, help="teacher checkpoint (.pt, project format)")
     parser.add_argument("--data", type=Path, nargs="+", default=None,
                         help="distillation HDF5 files from the studio or export-distill (closed-loop fine-tuning)")
-    parser.add_argument("--lr", type=float, default=None, help="fine-tuning learning rate (with --data; default 5e-5)")
-    parser.add_argument("--holdout", type=float, default=None,
+    parser.add_argument("--lr", type=finite_float, default=None, help="fine-tuning learning rate (with --data; default 5e-5)")
+    parser.add_argument("--holdout", type=finite_float, default=None,
                         help="fraction of each sequence's last human-checked frames held out for before/after scores "
                              "(with --data; default 0.25; 0 = none)")
-    parser.add_argument("--replay", type=float, default=None,
+    parser.add_argument("--replay", type=finite_float, default=None,
                         help="share of each fine-tuning batch rehearsed from the synthetic training stream, "
                              "with the initial student as soft target (with --data; default 0.5; 0 = off; spread "
                              "over the steps where one batch cannot hold it, e.g. --batch-size 1)")
     parser.add_argument("--shift-cells", type=int, default=None,
                         help="random shift of the stored crops, in feature cells (with --data; default 3; 0 = off)")
-    parser.add_argument("--kd-agreement-iou", type=float, default=None,
+    parser.add_argument("--kd-agreement-iou", type=finite_float, default=None,
                         help="distil from stored teacher maps only where the teacher's box overlaps the label "
                              "this much (IoU; with --data; default 0.5; 0 = everywhere)")
-    parser.add_argument("--negative-share", type=float, default=None,
+    parser.add_argument("--negative-share", type=finite_float, default=None,
                         help="least share of each batch's annotated rows drawn from frames flagged absent "
                              "(with --data; default 0 = their natural share)")
     parser.add_argument("--force", action="store_true",

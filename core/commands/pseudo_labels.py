@@ -13,7 +13,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.commands.arguments import add_engine_options, output_file, positive_int, refuse_missing_data_root
+from core.commands.arguments import (
+    add_engine_options,
+    finite_float,
+    output_file,
+    positive_int,
+    refuse_missing_data_root,
+)
 from core.errors import OutputError, SequenceError
 from core.fileio import check_output, inside
 from core.progress import run_with_bar
@@ -47,7 +53,7 @@ def register(subparsers) -> None:
                         help=f"start frames per sequence (default {defaults.tracklets_per_sequence})")
     parser.add_argument("--length", type=int, default=defaults.length,
                         help=f"frames tracked forward from each start (default {defaults.length})")
-    parser.add_argument("--min-iou", type=float, default=defaults.min_iou,
+    parser.add_argument("--min-iou", type=finite_float, default=defaults.min_iou,
                         help=f"forward/backward IoU a frame's label needs (default {defaults.min_iou})")
     parser.add_argument("--min-frames", type=int, default=defaults.min_frames,
                         help=f"labelled frames a kept tracklet needs (default {defaults.min_frames})")
