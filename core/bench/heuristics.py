@@ -37,7 +37,7 @@ from pathlib import Path
 from core.bench.accuracy_run import BenchRuns, run_bench, score
 from core.bench.contenders import Contender
 from core.bench.eval_sets import SYNTHETIC, EvalItem, real_items, synthetic_items
-from core.commands.arguments import add_engine_options, finite_float, positive_int
+from core.commands.arguments import add_engine_options, finite_float, positive_int, shipped_file
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import Job, run_with_bar
@@ -259,7 +259,7 @@ def register(subparsers) -> None:
                                    "constant-velocity prediction of the box while the confidence is below 0.25.")
     parser.add_argument("--model", choices=("student", "teacher"), default="student",
                         help="which network tracks (default student)")
-    parser.add_argument("--weights", type=Path, default=None,
+    parser.add_argument("--weights", type=shipped_file, default=None,
                         help="checkpoint .pt (default assets/models/<model>_bundled.pt, or random weights with "
                              "--random-weights)")
     parser.add_argument("--random-weights", action="store_true",

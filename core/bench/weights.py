@@ -11,6 +11,7 @@ from __future__ import annotations
 import warnings
 from pathlib import Path
 
+from core.commands.arguments import shipped_file
 from core.errors import CheckpointError, ConfigError
 
 
@@ -20,10 +21,10 @@ def add_checkpoint_options(parser, *, teacher_role: str) -> None:
     checkpoint ..."), each a Path, default None: the bundled checkpoint, or random weights with
     ``--random-weights``; read them with :func:`checkpoint_or_random`. One wording for
     ``bench loop`` and ``bench loop-real``."""
-    parser.add_argument("--student", type=Path, default=None,
+    parser.add_argument("--student", type=shipped_file, default=None,
                         help="student checkpoint to fine-tune (default: the bundled student, or random weights with "
                              "--random-weights; never modified)")
-    parser.add_argument("--teacher", type=Path, default=None,
+    parser.add_argument("--teacher", type=shipped_file, default=None,
                         help=f"teacher checkpoint {teacher_role} (default: the bundled teacher, or random weights "
                              "with --random-weights)")
 

@@ -22,7 +22,7 @@ import sys
 from pathlib import Path
 
 from core.assets import models_dir
-from core.commands.arguments import finite_float
+from core.commands.arguments import finite_float, shipped_file
 from core.errors import ConfigError
 from core.training.run import add_common_arguments, run
 from core.wording import plural, verb
@@ -42,7 +42,7 @@ def register(subparsers) -> None:
                "  rgbt-studio distill --data exports/*.h5       (writes runs/student_bundled_finetuned.pt)\n"
                "  rgbt-studio distill --data a.h5 b.h5 --init student.pt --out student_ft.pt --steps 300",
     )
-    parser.add_argument("--teacher", type=Path, default=None, help="teacher checkpoint (.pt, project format)")
+    parser.add_argument("--teacher", type=shipped_file, default=None, help="teacher checkpoint (.pt, project format)")
     parser.add_argument("--data", type=Path, nargs="+", default=None,
                         help="distillation HDF5 files from the studio or export-distill (closed-loop fine-tuning)")
     parser.add_argument("--lr", type=finite_float, default=None, help="fine-tuning learning rate (with --data; default 5e-5)")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.commands.arguments import output_file
+from core.commands.arguments import output_file, shipped_file
 from core.errors import ConfigError, ExportError
 from core.progress import run_with_bar
 
@@ -36,7 +36,7 @@ def register(subparsers) -> None:
     parser.add_argument("--frame-offset", type=int, default=None,
                         help="thermal frame = visible frame + offset (default: the store's, 0 when it has none)")
     parser.add_argument("--force", action="store_true", help="replace --out when it exists (never an input or the store)")
-    parser.add_argument("--teacher", type=Path, default=None, help="teacher weights (default: bundled)")
+    parser.add_argument("--teacher", type=shipped_file, default=None, help="teacher weights (default: bundled)")
     parser.add_argument("--embed-crops", action="store_true", help="store crops in the file (self-contained, larger)")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
                         help="the teacher's device; auto (default): the GPU when PyTorch sees one, else the CPU")

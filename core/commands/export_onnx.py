@@ -24,6 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.commands.arguments import shipped_file
 from core.errors import CheckpointError, ConfigError, ExportError, FileProblem
 
 PARITY_TOLERANCE = 1e-4
@@ -45,7 +46,7 @@ def register(subparsers) -> None:
                                    "--weights runs/kd/checkpoint.pt --out runs/kd")
     parser.add_argument("--model", choices=("student", "teacher", "both"), default="both",
                         help="which network to export (default both)")
-    parser.add_argument("--weights", type=Path, default=None, help="checkpoint .pt (only with one --model)")
+    parser.add_argument("--weights", type=shipped_file, default=None, help="checkpoint .pt (only with one --model)")
     parser.add_argument("--scale", choices=("bundled", "paper"), default="bundled",
                         help="scale of the default checkpoints / random weights (default bundled)")
     parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")

@@ -19,6 +19,7 @@ from core.commands.arguments import (
     output_file,
     positive_int,
     refuse_missing_data_root,
+    shipped_file,
 )
 from core.errors import OutputError, SequenceError
 from core.fileio import check_output, inside
@@ -41,7 +42,7 @@ def register(subparsers) -> None:
                     "The file feeds the rgbt_pseudo training source. OUT is written once, at the end (a cancelled "
                     "run writes nothing), and never replaces an existing file without --force.")
     parser.add_argument("out", type=output_file, metavar="OUT", help="labels file to write (.json)")
-    parser.add_argument("--teacher", type=Path, default=None,
+    parser.add_argument("--teacher", type=shipped_file, default=None,
                         help="tracker weights (.pt or .onnx; default: the bundled teacher)")
     add_engine_options(parser)
     parser.add_argument("--threads", type=positive_int, default=None, help="CPU threads of the engine (default: the engine's own choice)")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from core.assets import resolve_path
-from core.commands.arguments import positive_int
+from core.commands.arguments import positive_int, shipped_file
 from core.progress import run_with_bar
 from core.training.config import TrainConfig, check_data_not_written, load_train_config, with_overrides
 from core.training.distributed import DistributedContext, check_device
@@ -37,7 +37,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int, default=None, help="override the config's batch size")
     parser.add_argument("--seed", type=int, default=None, help="override the config's seed")
     parser.add_argument("--threads", type=positive_int, default=None, help="torch CPU threads (override)")
-    parser.add_argument("--init", type=Path, default=None, help="checkpoint initialising the trained network")
+    parser.add_argument("--init", type=shipped_file, default=None, help="checkpoint initialising the trained network")
     parser.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto",
                         help="auto (default): the GPU when PyTorch sees one, else the CPU (under torchrun each "
                              "process uses its own GPU)")

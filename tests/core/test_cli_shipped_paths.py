@@ -40,3 +40,25 @@ def test_a_missing_shipped_name_is_one_line(tmp_path, monkeypatch, capsys, argv)
     assert main(argv) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "none.pt: checkpoint file not found" in err[0], err
+
+
+@pytest.mark.parametrize("argv,attribute", [
+    (["train", "--config", "configs/student_kd_bundled.json", "--init", "{model}"], "init"),
+    (["distill", "--config", "configs/student_kd_bundled.json", "--init", "{model}"], "init"),
+    (["distill", "--config", "configs/student_kd_bundled.json", "--teacher", "{model}"], "teacher"),
+    (["export-distill", "seq", "--out", "d.h5", "--teacher", "{model}"], "teacher"),
+    (["export-onnx", "--model", "student", "--out", "onnx", "--weights", "{model}"], "weights"),
+    (["pseudo-labels", "p.json", "--teacher", "{model}"], "teacher"),
+    (["bench", "loop", "--student", "{model}"], "student"),
+    (["bench", "loop", "--teacher", "{model}"], "teacher"),
+])
+def test_checkpoint_options_find_shipped_checkpoints_from_another_folder(argv, attribute, tmp_path, monkeypatch):
+    """docs/training.md's ``train --init assets/models/...``, ``distill --teacher assets/models/...``,
+    ``export-onnx --weights assets/models/...`` were 'checkpoint not found' from any folder but the
+    checkout (and from a wheel), as resize-crops was before 26ac6e7."""
+    from core.cli import build_parser
+
+    monkeypatch.chdir(tmp_path)
+    argv = [part.replace("{model}", "assets/models/student_bundled.pt") for part in argv]
+    args = build_parser().parse_args(argv)
+    assert getattr(args, attribute) == models_dir() / "student_bundled.pt"
