@@ -1,16 +1,24 @@
 """Settings: the live tracker, student/teacher weights, engine, device, the OpenCV
-trackers' modality (persisted by ``app.settings``)."""
+trackers' modality (persisted by ``app.settings``).
+
+OK loads changed weights to check them on a worker thread (``app.dialogs.weights_check``): the
+dialog shows a busy bar and cursor meanwhile, OK waits, Cancel stops the check and keeps the
+dialog open (a second Cancel closes it)."""
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QWidget,
 )
@@ -18,6 +26,7 @@ from PySide6.QtWidgets import (
 from app.actions import key_text
 from app.dialogs.checked import CheckedDialog
 from app.dialogs.file_names import pick_file
+from app.dialogs.weights_check import WeightsCheck, WeightsLoad, first_problem
 from app.settings import DEVICES, ENGINES, ModelSettings
 from core.trackers import PEER_MODALITIES, tracker_label, tracker_names
 
@@ -63,7 +72,9 @@ def _check_box(text: str, checked: bool, tooltip: str = "") -> QCheckBox:
 
 
 class SettingsDialog(CheckedDialog):
-    def __init__(self, models: ModelSettings, parent=None):
+    """``synchronous`` (default: the parent window's own ``synchronous``) checks weights within OK."""
+
+    def __init__(self, models: ModelSettings, parent=None, *, synchronous: bool | None = None):
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.tracker = QComboBox()
@@ -157,9 +168,24 @@ class SettingsDialog(CheckedDialog):
         form.addRow("", self.hold_when_lost)
         form.addRow("", self.allow_random)
         form.addRow(self.problem_label())
+        # OK's check of changed weights, on a worker thread: what it loads, a busy bar
+        self.checking = QLabel()
+        self.checking.setWordWrap(True)
+        self.checking_bar = QProgressBar()
+        self.checking_bar.setRange(0, 0)  # busy: a load says nothing of how far it is
+        self.checking_bar.setTextVisible(False)
+        self.checking_bar.setMaximumHeight(8)
+        for widget in (self.checking, self.checking_bar):
+            widget.hide()
+            form.addRow(widget)
+        if synchronous is None:
+            synchronous = bool(getattr(parent, "synchronous", False))
+        self.check = WeightsCheck(self, synchronous=synchronous)
+        self.check.done.connect(self._checked)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         form.addRow(buttons)
         self.resize(620, 220)
 
@@ -169,7 +195,13 @@ class SettingsDialog(CheckedDialog):
         weights file changed here (or any, under a changed engine) that does not load as its
         network (``core.tracking.factory.weights_problem``, on the CPU: the student's .pt given
         as the teacher's, a truncated file) replaced weights that worked, and failed only at the
-        next T, R or Improve: refused, the weights chosen before kept."""
+        next T, R or Improve: refused, the weights chosen before kept. Loads on the calling
+        thread; OK loads on a worker (:meth:`accept`)."""
+        return self._file_problem() or first_problem(self._loads())
+
+    def _file_problem(self) -> str:
+        """The checks of :meth:`problem` that need no load: a path that is no file, a file that
+        cannot be weights at all."""
         from core.models.checkpoint import file_kind_problem
 
         for name, field_ in (("Student", self.student), ("Teacher", self.teacher)):
@@ -182,17 +214,77 @@ class SettingsDialog(CheckedDialog):
             kind = file_kind_problem(path) if path and Path(path).suffix.lower() != ".onnx" else None
             if kind is not None:
                 return f"{name} weights: {path} {kind}. Choose a .pt or .onnx file, or clear the field for the bundled weights."
+        return ""
+
+    def _loads(self) -> list[WeightsLoad]:
+        """The weights OK must load to check: a field changed here, or both under a changed engine."""
         engine = self.engine.currentText()
+        loads = []
         for name, field_ in (("Student", self.student), ("Teacher", self.teacher)):
             path, model = field_.path(), name.lower()
             if path and (path != self._chosen[model] or engine != self._chosen["engine"]):
-                from core.tracking.factory import weights_problem
+                loads.append(WeightsLoad(name, model, path, engine))
+        return loads
 
-                problem = weights_problem(model, path, engine)
-                if problem is not None:
-                    return (f"{name} weights do not load: {problem}. Choose other weights, or clear the field for "
-                            "the bundled weights.")
-        return ""
+    def accept(self) -> None:
+        """OK: refused with the reason while :meth:`_file_problem` names one; else the changed
+        weights are loaded on a worker (busy bar and cursor, OK disabled) and the dialog closes
+        once they load (``_checked``)."""
+        if self.check.busy:
+            return
+        problem = self._file_problem()
+        if problem:
+            self._refuse(problem)
+            return
+        loads = self._loads()
+        if not loads:
+            QDialog.accept(self)
+            return
+        names = " and ".join(f"{load.label.lower()}'s" for load in loads)
+        self._show_checking(f"Loading the {names} weights to check them... Cancel stops the check.")
+        self.check.start(loads)
+
+    def reject(self) -> None:
+        """Cancel (or Esc) while weights are checked stops the check and keeps the dialog open."""
+        if self.check.busy:
+            self.check.cancel()
+            self._show_checking(None)
+            self.checking.setText("Check stopped: nothing is changed yet. OK loads the weights again, Cancel "
+                                  "closes without changes.")
+            self.checking.show()
+            return
+        super().reject()
+
+    def done(self, result: int) -> None:
+        self.check.cancel()
+        self._show_checking(None)
+        super().done(result)
+
+    def _checked(self, problem: str) -> None:
+        self._show_checking(None)
+        if problem:
+            self._refuse(problem)
+        else:
+            QDialog.accept(self)
+
+    def _refuse(self, problem: str) -> None:
+        self.problem_label().setText(problem)
+        self.problem_label().show()
+        self._fit_height()
+
+    def _show_checking(self, text: str | None) -> None:
+        """The busy bar and cursor with ``text`` while a check runs; all gone for None."""
+        checking = text is not None
+        self.checking.setText(text or "")
+        self.checking.setVisible(checking)
+        self.checking_bar.setVisible(checking)
+        self.ok_button.setEnabled(not checking)
+        if checking:
+            self.problem_label().hide()
+            self.setCursor(Qt.CursorShape.BusyCursor)
+            self._fit_height()
+        else:
+            self.unsetCursor()
 
     def values(self) -> ModelSettings:
         return ModelSettings(

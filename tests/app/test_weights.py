@@ -87,6 +87,7 @@ def test_settings_refuse_a_file_that_cannot_be_weights(qtbot, tmp_path):
         assert dialog.isVisible() and dialog.message.text().startswith(f"Student weights: {path} {said}")
     dialog.student.edit.setText(str(looks_right))
     dialog.accept()
+    qtbot.waitUntil(lambda: not dialog.check.busy, timeout=120000)  # loaded on a worker thread
     assert not dialog.isVisible() and dialog.values().student_weights == str(looks_right)
 
 
