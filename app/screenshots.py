@@ -31,9 +31,22 @@ def _occluded_frames(path: Path, count: int) -> np.ndarray:
     return out
 
 
+def parse_args(argv: list[str]):
+    """``[OUT_DIR]`` (default docs/screenshots). ``--help`` was taken for the folder: the run wrote
+    17 screenshots into a new folder named "--help"."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        prog="python -m app.screenshots",
+        description="Drive the studio window on the bundled demo pair and save a PNG at each step of the "
+                    "user's path (open, draw, track, correct, refine, accept, attention, blend, export, dialogs).")
+    parser.add_argument("out", nargs="?", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "screenshots",
+                        metavar="OUT_DIR", help="folder the PNGs are written to (default: docs/screenshots)")
+    return parser.parse_args(argv)
+
+
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    out = Path(argv[0]) if argv else Path(__file__).resolve().parents[1] / "docs" / "screenshots"
+    out = parse_args(sys.argv[1:] if argv is None else argv).out
     out.mkdir(parents=True, exist_ok=True)
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
