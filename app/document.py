@@ -12,7 +12,7 @@ to refresh (None = all).
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
@@ -233,14 +233,39 @@ class Document(QObject):
             self._take_records(changes)
         return True
 
-    def _take_records(self, changes: dict[int, FrameAnnotation | None]) -> None:
+    def take_run(self, changes: Mapping[int, FrameAnnotation | None], made_by: Mapping[int, str],
+                 dropped: Iterable[int], *, teacher: bool = False) -> None:
+        """Bring the cache up to date after a tracking run (``app.controllers.tracking``) without
+        re-reading all it wrote (1.9 s after a 40,000-frame run): ``changes``: frame -> the record
+        the store holds now at each frame the run wrote (the run's, or an edit made since; None:
+        none); ``made_by``: frame -> label of the tracker whose latest output is that frame's box
+        (the run's own boxes); ``dropped``: frames whose teacher proposals the run removed;
+        ``teacher``: the run was the teacher's (its outputs over the run's frames are re-read).
+        Emits ``changed``."""
+        if self.closed:
+            return
+        for frame in dropped:
+            self.proposals.pop(int(frame), None)
+        if teacher and changes:
+            fresh = self.store.tracker_outputs("teacher", min(changes), max(changes) + 1)
+            for frame in changes:
+                if frame in fresh:
+                    self.teacher[frame] = fresh[frame]
+                else:
+                    self.teacher.pop(frame, None)
+        self._take_records(dict(changes), made_by)
+
+    def _take_records(self, changes: dict[int, FrameAnnotation | None],
+                      made_by: Mapping[int, str] | None = None) -> None:
         """Bring the cache up to date with ``changes`` (frame -> the record the store now holds,
         None: none), as written by a command of records only (``record_changes``): proposals and
-        tracker outputs are as they were; which tracker made each box is looked up again in the
-        outputs of the frames whose new box a tracker may have made. Emits ``changed``."""
+        tracker outputs are as they were; which tracker made each box is ``made_by``'s label
+        (frame -> label, where known) or looked up again in the outputs of the frames whose new
+        box a tracker may have made. Emits ``changed``."""
         frames = sorted(changes)
         if not frames:
             return
+        made_by = made_by or {}
         tracked: list[int] = []
         for frame in frames:
             record = changes[frame]
@@ -250,7 +275,10 @@ class Document(QObject):
                 continue
             self.records[frame] = record
             if record.provenance == Provenance.STUDENT and record.box is not None:
-                tracked.append(frame)
+                if frame in made_by:
+                    self.tracked_by[frame] = made_by[frame]
+                else:
+                    tracked.append(frame)
         if tracked:
             span = (tracked[0], tracked[-1] + 1)
             outputs = {name: self.store.tracker_outputs(name, *span) for name in tracker_names()}
