@@ -200,6 +200,9 @@ def _main(argv: list[str] | None, extra_modules: tuple[str, ...], extra_bench_mo
         argv = ["studio"] if "studio" in _command_names(parser) else ["--help"]
     elif opens_in_studio(argv[0], _command_names(parser)):
         argv = ["studio", *argv]
+    elif (missing := missing_studio_input(argv[0], _command_names(parser))) is not None:
+        say_error(f"error: {argv[0]}: {missing}")
+        return 2
     args = parser.parse_args(join_negative_values(argv, _value_options(parser)))
     if not getattr(args, "func", None):
         parser.print_help()
@@ -307,6 +310,27 @@ def opens_in_studio(first: str, commands: set[str]) -> bool:
     if "studio" not in commands or first in commands or first.startswith("-"):
         return False
     return Path(first).exists()
+
+
+def missing_studio_input(first: str, commands: set[str]) -> str | None:
+    """What is missing when ``python main.py FIRST`` names, by its form, a file or folder to open
+    that does not exist (a video's or project's suffix, a path with a folder in it): 'video file
+    does not exist', ... (``core.sequences.layouts.missing_input``). It was argparse's 'invalid
+    choice' with the list of commands, as for a misspelt command. None for anything else."""
+    import os
+
+    if "studio" not in commands or first in commands or first.startswith("-") or Path(first).exists():
+        return None
+    path = Path(first)
+    if path.name.lower().endswith(".rgbt.sqlite"):
+        return "project file does not exist"
+    from core.sequences.sources import VIDEO_EXTENSIONS
+
+    if path.suffix.lower() in VIDEO_EXTENSIONS or "/" in first or os.sep in first:
+        from core.sequences.layouts import missing_input
+
+        return missing_input(path)
+    return None
 
 
 def _command_names(parser: argparse.ArgumentParser) -> set[str]:

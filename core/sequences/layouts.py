@@ -279,6 +279,17 @@ def lone_video(path: Path) -> tuple[Path, str] | None:
     return video, "visible" if is_colour(first) else "thermal"
 
 
+def missing_input(path: Path) -> str:
+    """What a path that does not exist was meant to be, by its name: a video (``clip.mp4``:
+    it was called a missing 'sequence folder'), another file (a name with a suffix), else a
+    sequence folder."""
+    if path.suffix.lower() in VIDEO_EXTENSIONS:
+        return "video file does not exist"
+    if path.suffix and not path.name.startswith("."):
+        return "file does not exist (nor a sequence folder of that name)"
+    return "sequence folder does not exist"
+
+
 def detect_layout(folder: str | Path) -> str:
     """Layout name of a sequence folder, or of a video given on its own (see the module table).
 
@@ -286,7 +297,7 @@ def detect_layout(folder: str | Path) -> str:
     """
     folder = Path(folder)
     if not folder.exists():
-        raise SequenceError(folder, "sequence folder does not exist")
+        raise SequenceError(folder, missing_input(folder))
     if not folder.is_dir():
         lone = lone_video(folder)
         if lone is not None:
