@@ -172,17 +172,20 @@ def resume_note(out: Path, config: TrainConfig, label: str, teacher: Path | None
 @contextlib.contextmanager
 def _sigterm_as_interrupt():
     """SIGTERM (a scheduler's time limit, ``docker stop``, ``kill``) stops the run as Ctrl+C does
-    (a KeyboardInterrupt: a save in progress is finished first, the folder's step is said);
+    (``core.cli.Terminated``, a KeyboardInterrupt: a save in progress is finished first, the
+    folder's step is said, then 'terminated', status 143);
     by default it ended the process at once, with no word in the log. Main thread only."""
     import signal
     import threading
+
+    from core.training.stop_signals import stop_raised
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def interrupt(signum, frame):
-        raise KeyboardInterrupt
+        raise stop_raised(signum)  # core.cli.Terminated: 'terminated', status 143
 
     previous = signal.signal(signal.SIGTERM, interrupt)
     try:

@@ -1,5 +1,7 @@
 """How a training run meets the signals that stop it (Ctrl+C: SIGINT; a scheduler's time limit
-or ``docker stop``: SIGTERM, raised as ``KeyboardInterrupt`` by :func:`core.training.run.run`).
+or ``docker stop``: SIGTERM, raised as ``core.cli.Terminated``, a ``KeyboardInterrupt``, by
+:func:`core.training.run.run`, so the command line says 'terminated' and status 143 as for every
+other command; Ctrl+C is 'cancelled', 130).
 
 - :func:`interrupt_deferred`: a block that a signal does not cut in half (a checkpoint pair's
   save, a batch taken over from a worker): the ``KeyboardInterrupt`` comes when it ends.
@@ -33,7 +35,7 @@ def interrupt_deferred(*, second_raises: bool = False):
     def defer(number, frame):
         received.append(number)
         if second_raises and len(received) > 1:
-            raise KeyboardInterrupt
+            raise stop_raised(received[0])
 
     signals = [signal.SIGINT] + ([signal.SIGTERM] if callable(signal.getsignal(signal.SIGTERM)) else [])
     previous = {signum: signal.signal(signum, defer) for signum in signals}
@@ -43,7 +45,17 @@ def interrupt_deferred(*, second_raises: bool = False):
         for signum, handler in previous.items():
             signal.signal(signum, handler)
     if received:
-        raise KeyboardInterrupt
+        raise stop_raised(received[0])
+
+
+def stop_raised(signum: int) -> KeyboardInterrupt:
+    """The interrupt a stop signal raises: ``core.cli.Terminated`` for SIGTERM ('terminated',
+    status 143), a plain KeyboardInterrupt for SIGINT ('cancelled', 130). Training raised a plain
+    KeyboardInterrupt for both, so ``train`` said 'cancelled' on SIGTERM where every other command
+    says 'terminated'."""
+    from core.cli import Terminated
+
+    return Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
 
 
 @contextlib.contextmanager

@@ -104,10 +104,10 @@ def test_sigterm_stops_the_run_as_ctrl_c_does(tmp_path, capsys, monkeypatch):
 
         monkeypatch.setattr(trainer, "append_metrics", append_then_term)
         out = tmp_path / "run"
-        assert main(["train", "--config", str(CONFIGS / "tiny_student.json"), "--out", str(out), "--steps", "4"]) == 130
+        assert main(["train", "--config", str(CONFIGS / "tiny_student.json"), "--out", str(out), "--steps", "4"]) == 143
         assert signal.getsignal(signal.SIGTERM) is unhandled  # the run's handler is gone with the run
     finally:
         signal.signal(signal.SIGTERM, previous)
     lines = capsys.readouterr().err.strip().splitlines()
     assert lines[-2:] == [f"train: stopped; {out / 'checkpoint.pt'} keeps step 1 of 4 (--resume continues from it)",
-                          "cancelled"], lines
+                          "terminated"], lines  # as every command says it (not Ctrl+C's 'cancelled', 130)
