@@ -51,8 +51,22 @@ def main(argv: list[str] | None = None) -> int:
     if not os.environ.get("DISPLAY"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     warnings.filterwarnings("ignore", message="RANDOM WEIGHTS")
-    home = tempfile.mkdtemp(prefix="studio-shots-")
-    os.environ["RGBT_STUDIO_HOME"] = home
+    # the run's studio home (settings, the demo's project, the export): removed at the end, where
+    # each run left a /tmp/studio-shots-* folder behind
+    before = os.environ.get("RGBT_STUDIO_HOME")
+    with tempfile.TemporaryDirectory(prefix="studio-shots-") as home:
+        os.environ["RGBT_STUDIO_HOME"] = home
+        try:
+            return _shoot(out, home)
+        finally:
+            if before is None:
+                os.environ.pop("RGBT_STUDIO_HOME", None)
+            else:
+                os.environ["RGBT_STUDIO_HOME"] = before
+
+
+def _shoot(out: Path, home: str) -> int:
+    """The screenshots into ``out``, the studio's files under ``home``; 0, or 2 without the demo."""
     import torch
 
     torch.set_num_threads(2)
