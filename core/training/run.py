@@ -12,7 +12,7 @@ from core.progress import run_with_bar
 from core.training.config import TrainConfig, check_data_not_written, load_train_config, with_overrides
 from core.training.distributed import DistributedContext, check_device
 from core.training.model_setup import check_init_fits, check_teacher_fits
-from core.training.run_folder import prepare_run_folder
+from core.training.run_folder import drop_unkept_run, prepare_run_folder, run_folder_before
 from core.training.trainer import TrainResult, train_job
 
 
@@ -213,6 +213,12 @@ def _noted_once_started(job, note: str):
         job.close()
 
 
+def kept_a_checkpoint(out: Path) -> bool:
+    """Whether the run folder holds a checkpoint of its run: ``checkpoint.pt`` beside a
+    ``training_state.pt`` (a new run removes an earlier one's state at its start)."""
+    return (Path(out) / "training_state.pt").is_file() and (Path(out) / "checkpoint.pt").is_file()
+
+
 def interrupted_note(out: Path, label: str, total: int) -> str:
     """The line a run stopped by Ctrl+C prints before 'cancelled': the step its folder keeps
     and that ``--resume`` continues it, or that it stopped before its first checkpoint. The
@@ -223,7 +229,7 @@ def interrupted_note(out: Path, label: str, total: int) -> str:
     from core.models.checkpoint import read_checkpoint
 
     checkpoint = Path(out) / "checkpoint.pt"
-    if (Path(out) / "training_state.pt").is_file() and checkpoint.is_file():
+    if kept_a_checkpoint(out):
         try:
             step = (read_checkpoint(checkpoint).get("extra") or {}).get("step")
         except CheckpointError:
@@ -293,6 +299,7 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
         except NothingToTrain as done:
             print(done, file=sys.stderr)
             return 0
+    before = None if args.resume else run_folder_before(out)
     prepare_run_folder(out, resume=args.resume, force=bool(getattr(args, "force", False)), init=args.init,
                        teacher=teacher)
     job = train_job(config, out, resume=args.resume, teacher=teacher, init=args.init, device=args.device)
@@ -304,6 +311,8 @@ def run(args: argparse.Namespace, *, teacher: Path | None, label: str) -> int:
             result: TrainResult = run_with_bar(job, label, disable=None if reporting else True)
     except KeyboardInterrupt:
         if reporting:
+            if before is not None and not kept_a_checkpoint(out):  # 'nothing was kept': nor its config.json
+                drop_unkept_run(out, before)
             print(interrupted_note(out, label, config.steps), file=sys.stderr)
         raise
     if not reporting:  # their progress and 'last:' row (their own samples_per_s, no validation) said it twice

@@ -10,11 +10,12 @@ the caller's choice: the ``train`` / ``distill`` commands refuse it before any w
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from pathlib import Path
 
-from core.errors import CheckpointError, OutputError
+from core.errors import CheckpointError, OutputError, RGBTError
 from core.training.distributed import DistributedContext
 
 #: the files a run writes in its folder
@@ -119,3 +120,40 @@ def _written_by_a_run(path: Path) -> bool:
     except (OSError, UnicodeDecodeError, ValueError):
         return False
     return isinstance(data, dict) and isinstance(data.get("model"), dict)
+
+
+def run_folder_before(out_dir: str | Path) -> tuple[list[Path], str | None]:
+    """What a new run's folder held before the run (for :func:`drop_unkept_run`): the folders
+    of ``out_dir``'s path that do not exist yet (outermost first) and the text of its
+    ``config.json`` (None when there is none)."""
+    out_dir = Path(out_dir)
+    missing: list[Path] = []
+    current = out_dir
+    while not current.exists() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    config = out_dir / "config.json"
+    try:
+        text = config.read_text(encoding="utf-8") if config.is_file() else None
+    except (OSError, UnicodeDecodeError):
+        text = None
+    return list(reversed(missing)), text
+
+
+def drop_unkept_run(out_dir: str | Path, before: tuple[list[Path], str | None]) -> None:
+    """After a new run stopped before its first checkpoint ('nothing was kept'): remove what it
+    wrote, ``config.json`` (the earlier run's text put back, a ``--force``'d run leaving the
+    earlier ``checkpoint.pt`` beside its own config) and ``metrics.csv`` (a new run removed the
+    earlier one at its start), and the folders it created when they are left empty. A stopped
+    run's ``config.json`` stayed in ``--out``. Errors are ignored: the run is stopping."""
+    from core.fileio import remove_empty, write_text_atomic
+
+    out_dir = Path(out_dir)
+    created, config_text = before
+    with contextlib.suppress(OSError, RGBTError):
+        if config_text is None:
+            (out_dir / "config.json").unlink(missing_ok=True)
+        elif (out_dir / "config.json").is_file():
+            write_text_atomic(out_dir / "config.json", config_text)
+        (out_dir / "metrics.csv").unlink(missing_ok=True)
+    remove_empty(created)
