@@ -136,11 +136,11 @@ def run(args) -> int:
         note = outside_frames_note(records, len(sequence), frame_size)
         check = holdout_check(records, len(sequence), FinetuneConfig().holdout_fraction, frame_size)
         problem = check.problem(otherwise="fine-tune with distill --data ... --holdout 0")
-        if problem:  # said before the teacher runs: the file is still written (other exports may join it)
+        if problem and check.samples:  # said before the teacher runs: the file is still written (other exports may join it)
             print(f"note: {store_path}: fine-tuning on this file alone cannot say whether the student got "
                   f"better: {problem}", file=sys.stderr)
-        if check.samples == 0:  # the file is still written, but distill --data has nothing in it to train on
-            print(f"note: {store_path}: {NO_SAMPLES}", file=sys.stderr)
+        if check.samples == 0:  # a file distill --data refuses ('holds no human-checked frame'): none written
+            raise ExportError(store_path, f"{NO_SAMPLES}; nothing was written")
         tracker_outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
         tracker = load_tracker(model="teacher", weights=args.teacher, engine="torch", device=args.device,
                                allow_random=args.random_weights)

@@ -75,10 +75,11 @@ def test_export_distill_takes_a_sequence_folder_given_twice(tmp_path, capsys):
 
 
 
-def test_export_distill_says_when_the_file_holds_no_training_sample(tmp_path, capsys):
+def test_export_distill_refuses_a_file_without_a_training_sample(tmp_path, capsys):
     """A store whose only checked frame is the first keyframe (the template) gave 'wrote FILE' and
     nothing more; distill --data then said the file 'holds no human-checked frame', though one was
-    drawn."""
+    drawn. A note came next (then still a 0-sample file, status 0); it is now one error line
+    before the teacher runs, and nothing is written."""
     from core.annotations.store import AnnotationStore
     from tests.core.safety.conftest import make_sequence
 
@@ -87,10 +88,8 @@ def test_export_distill_says_when_the_file_holds_no_training_sample(tmp_path, ca
     with AnnotationStore.open(store) as opened:
         opened.delete([1, 2, 3])  # the first keyframe alone
     out = tmp_path / "d.h5"
-    assert main(["export-distill", str(seq), "--out", str(out), "--random-weights"]) == 0
-    captured = capsys.readouterr()
-    assert f"note: {store}: no training sample: samples are the frames after the first keyframe" in captured.err
-    assert f"wrote {out} (0 training samples)" in captured.out
-    code = main(["distill", "--data", str(out), "--out", str(tmp_path / "ft.pt"), "--steps", "1"])
-    line = capsys.readouterr().err.strip().splitlines()[-1]
-    assert code == 2 and "holds no human-checked frame after the first keyframe" in line, line
+    code = main(["export-distill", str(seq), "--out", str(out), "--random-weights"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line.startswith(f"error: {store}: no training sample: samples are the frames after the "
+                                         "first keyframe"), line
+    assert line.endswith("nothing was written") and not out.exists()
