@@ -182,6 +182,7 @@ class SettingsDialog(CheckedDialog):
             synchronous = bool(getattr(parent, "synchronous", False))
         self.check = WeightsCheck(self, synchronous=synchronous)
         self.check.done.connect(self._checked)
+        self._checked_loads: list[WeightsLoad] = []  # what the check going on loads
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -242,6 +243,7 @@ class SettingsDialog(CheckedDialog):
             return
         names = " and ".join(f"{load.label.lower()}'s" for load in loads)
         self._show_checking(f"Loading the {names} weights to check them... Cancel stops the check.")
+        self._checked_loads = loads
         self.check.start(loads)
 
     def reject(self) -> None:
@@ -264,6 +266,8 @@ class SettingsDialog(CheckedDialog):
         self._show_checking(None)
         if problem:
             self._refuse(problem)
+        elif self._loads() != self._checked_loads:  # a field edited while its weights loaded: not these
+            self.accept()
         else:
             QDialog.accept(self)
 

@@ -83,3 +83,18 @@ def test_a_refusal_from_the_worker_keeps_the_dialog_with_the_reason(qtbot, tmp_p
     qtbot.waitUntil(lambda: not dialog.check.busy, timeout=10000)
     assert dialog.isVisible() and dialog.ok_button.isEnabled()
     assert dialog.problem_label().text().startswith("Student weights do not load: broken file")
+
+
+def test_a_field_edited_while_its_weights_load_is_checked_again(qtbot, tmp_path, slow_load):
+    """The fields stay editable during the load: a path typed meanwhile was kept on the answer for
+    the path before, unchecked."""
+    release, _answer, calls = slow_load
+    dialog = _dialog(qtbot, tmp_path)
+    dialog.accept()
+    qtbot.waitUntil(lambda: bool(calls), timeout=10000)
+    other = tmp_path / "other.pt"
+    other.write_bytes(b"PK\x03\x04" + bytes(60))
+    dialog.student.edit.setText(str(other))
+    release.set()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    assert len(calls) == 2 and dialog.values().student_weights == str(other)
