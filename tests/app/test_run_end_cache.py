@@ -113,3 +113,43 @@ def test_teacher_run_end_keeps_the_teacher_outputs(qtbot, tmp_path, synthetic):
         assert document.tracked_by[5] == tracker_label("teacher")
     finally:
         document.close()
+
+
+def test_retrack_undo_redo_read_nothing_back(qtbot, tmp_path, synthetic, monkeypatch):
+    """The undo step of a re-track (its boxes, the stale proposals it dropped, the tracker's
+    earlier outputs it wrote over) re-read all its frames when undone or redone (1.3-1.8 s for
+    40,000 frames); the cache takes them from the step, and still equals the store."""
+    from app.document import Document
+    from core.annotations.history import CommandGroup
+
+    store = AnnotationStore.open(tmp_path / "p.rgbt.sqlite")
+    store.put([FrameAnnotation(0, _box(0), provenance=Provenance.MANUAL, keyframe=True)])
+    earlier = [FrameAnnotation(f, (9.0, 9.0, 20.0, 20.0), provenance=Provenance.STUDENT, confidence=0.3)
+               for f in range(1, 12)]
+    store.put(earlier)
+    store.put_tracker_outputs("csrt", "old", [(r.frame, r.box, 0.3) for r in earlier])
+    store.put_proposals("teacher-run", [(f, (5.0, 5.0, 10.0, 10.0), 0.9) for f in (3, 9)])
+    document = Document(synthetic, store)
+    try:
+        assert document.tracked_by[4] == tracker_label("csrt")
+        _run(document, store, [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10, 11]], reported=3)
+        step = document.undo_stack.command(document.undo_stack.count() - 1).command
+        assert isinstance(step, CommandGroup) and len(step.commands) == 3  # records, proposals, outputs
+        _same_as_store(document, store)
+        reads = []
+        for name in ("records", "proposals", "tracker_outputs"):
+            real = getattr(store, name)
+            monkeypatch.setattr(store, name, lambda *a, real=real, name=name: reads.append(name) or real(*a))
+        assert document.undo()
+        assert document.redo()
+        assert document.undo()
+        assert reads == []
+        monkeypatch.undo()
+        _same_as_store(document, store)
+        assert document.record(4).box.tolist() == [9.0, 9.0, 20.0, 20.0] and sorted(document.proposals) == [3, 9]
+        assert document.tracked_by[4] == tracker_label("csrt")
+        assert document.redo()
+        _same_as_store(document, store)
+        assert document.record(4).box.tolist() == list(_box(4)) and document.proposals == {}
+    finally:
+        document.close()
