@@ -42,9 +42,11 @@ def hidden_names_note(folder: str) -> str | None:
         return None
     quoted = ", ".join(f"'{name}'" for name in hidden[:SHOWN])
     more = f" and {len(hidden) - SHOWN} more" if len(hidden) > SHOWN else ""
-    count = "1 name" if len(hidden) == 1 else f"{len(hidden)} names"
-    return (f"{folder} holds {count} that {'is' if len(hidden) == 1 else 'are'} not UTF-8 text, which the file "
-            f"dialog cannot show: {quoted}{more} (read as Windows-1252); rename them to open them, e.g. "
+    one = len(hidden) == 1
+    count = "1 name" if one else f"{len(hidden)} names"
+    them = "it" if one else "them"
+    return (f"{folder} holds {count} that {'is' if one else 'are'} not UTF-8 text, which the file "
+            f"dialog cannot show: {quoted}{more} (read as Windows-1252); rename {them} to open {them}, e.g. "
             f"convmv -f cp1252 -t utf-8 --notest -r '{folder}'")
 
 

@@ -35,3 +35,17 @@ def test_import_boxes_picker_says_what_it_could_not_show(window, pair_files, fol
     window.imports.import_box_file()
     message = window.statusBar().currentMessage()
     assert "café.mp4" in message and "not UTF-8" in message, message
+
+
+def test_the_note_on_one_name_says_it(tmp_path):
+    """'holds 1 name that is not UTF-8 text ...; rename them to open them'."""
+    from app.dialogs.file_names import hidden_names_note
+
+    base = os.fsencode(tmp_path)
+    with open(os.path.join(base, b"caf\xe9.mp4"), "wb") as f:
+        f.write(b"x")
+    note = hidden_names_note(str(tmp_path))
+    assert "holds 1 name that is not UTF-8" in note and "rename it to open it" in note, note
+    with open(os.path.join(base, b"th\xe9.mp4"), "wb") as f:
+        f.write(b"x")
+    assert "rename them to open them" in hidden_names_note(str(tmp_path))
