@@ -225,3 +225,35 @@ def test_convert_counts_the_frames_read_in_words(rows, said, tmp_path, capsys):
     assert main(["convert", str(src), str(tmp_path / "out.txt"), "--to", "xywh"]) == 0
     out = capsys.readouterr().out
     assert f"{said} {src}" in out, out
+
+
+def _lasher_folder(tmp_path):
+    """A LasHeR sequence folder: visible/ and infrared/ frames, visible.txt, infrared.txt, init.txt."""
+    import cv2
+    import numpy as np
+
+    seq = tmp_path / "lasher_seq"
+    for stream in ("visible", "infrared"):
+        (seq / stream).mkdir(parents=True)
+        for i in range(3):
+            cv2.imwrite(str(seq / stream / f"{stream[0]}{i + 1:06d}.jpg"), np.full((48, 64, 3), 40 * i, np.uint8))
+    rows = "10,10,20,20\n11,10,20,20\n12,10,20,20\n"
+    for name in ("visible.txt", "infrared.txt", "init.txt"):
+        (seq / name).write_text(rows)
+    return seq
+
+
+def test_convert_of_another_layouts_folder_named_as_gtot_is_refused(tmp_path, capsys):
+    """``convert LASHER_FOLDER --from gtot`` read LasHeR's init.txt as GTOT ground truth without a
+    word (the gtot reader's fallback)."""
+    from core.sequences import detect_layout
+
+    seq = _lasher_folder(tmp_path)
+    found = detect_layout(seq)
+    out = tmp_path / "out.txt"
+    code = main(["convert", str(seq), str(out), "--from", "gtot", "--to", "xywh"])
+    line = _one_error_line(capsys.readouterr().err)
+    assert code == 2 and line == (f"error: {seq}: is a {found} folder, not gtot (no groundTruth_v.txt): give "
+                                  f"--from {found}, or leave --from out to read it by its layout"), line
+    assert not out.exists()
+    assert main(["convert", str(seq), str(out), "--from", "rgbt234", "--to", "xywh"]) == 0  # its family: read

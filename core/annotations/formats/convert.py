@@ -67,8 +67,47 @@ def guess_layout(folder: Path) -> str | None:
     return None
 
 
+#: the ground-truth reader of each layout family (``load_ground_truth``'s branches) and the files
+#: that are that family's own: another layout's folder without them was read through the
+#: family's fallbacks (``convert LASHER_FOLDER --from gtot`` read LasHeR's init.txt as GTOT's)
+_FAMILIES = {"gtot": ("gtot",), "rgbt": ("rgbt234", "lasher", "rgbt210"), "vtuav": ("vtuav",),
+             "got10k": ("got10k", "got10k-tir", "got10k-visible")}
+_OWN_FILES = {"gtot": ("groundTruth_v.txt",), "rgbt": ("visible.txt", "init.txt"), "vtuav": ("rgb.txt",),
+              "got10k": ("groundtruth.txt",)}
+
+
+def _family(layout: str) -> str:
+    return next((family for family, names in _FAMILIES.items() if layout in names), "other")
+
+
+def check_named_layout(src: Path, layout: str) -> None:
+    """AnnotationFormatError when the folder ``src``, given ``--from LAYOUT``, holds none of that
+    layout's own ground-truth files and is, by its frames or its file names, a folder of another
+    layout (read another way): ``convert LASHER_FOLDER --from gtot`` read LasHeR's init.txt as
+    GTOT's ground truth without a word. A folder of the same family (LasHeR given as rgbt234),
+    one holding the named layout's file, or one of no known layout is read as named."""
+    family = _family(layout)
+    if family == "other" or any((src / name).is_file() for name in _OWN_FILES[family]):
+        return
+    from core.sequences import detect_layout
+
+    try:
+        found = detect_layout(src)
+    except SequenceError:
+        found = guess_layout(src)
+    if found is None or _family(found) == family:
+        return
+    guessed = guess_layout(src)
+    if guessed is not None and _family(guessed) == family:
+        return
+    own = " or ".join(_OWN_FILES[family])
+    raise AnnotationFormatError(src, f"is a {found} folder, not {layout} (no {own}): give --from {found}, or leave "
+                                     "--from out to read it by its layout")
+
+
 def _folder_layout(src: Path, source_format: str) -> str:
     if source_format in LAYOUTS:
+        check_named_layout(src, source_format)
         return source_format
     if source_format != "auto":
         raise AnnotationFormatError(src, f"is a folder; --from must be 'auto' or a layout {LAYOUTS}")
