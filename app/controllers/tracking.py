@@ -239,7 +239,7 @@ class RunController(QObject):
         self.written = written
         # what the store holds now at the frames the run wrote: the run's boxes, or an edit made since
         now = document.store.records(written[0], written[-1] + 1) if written else {}
-        run_frames: set[int] = set()
+        run_records: dict[int, FrameAnnotation] = {}
         if self.commands:
             # one SetRecords for the run: undo/redo of 1000 frames is one transaction; a command
             # holds one batch of the tracking process (several frames), so the label counts records
@@ -247,7 +247,7 @@ class RunController(QObject):
             label = f"{tracker_label(self.model)}: track{' back' if self.step < 0 else ''} {plural(len(written), 'frame')}"
             merged = without_frames_edited_since(merge_set_records(list(self.commands), label=label), document.store,
                                                  now)
-            run_frames = {r.frame for r in merged.records}
+            run_records = {r.frame: r for r in merged.records}  # the cache keeps these objects, not copies
             extra = []
             if self.dropped:
                 extra.append(DropProposals(dict(self.dropped)))
@@ -261,9 +261,9 @@ class RunController(QObject):
             # the cache takes what the run wrote (a batch committed but never reported, when it was
             # stopped, too) instead of re-reading its frames' records, proposals and every tracker's
             # outputs (1.9 s after a 40,000-frame run, GUI thread)
-            made_by = dict.fromkeys(run_frames, tracker_label(self.model))
-            document.take_run({f: now.get(f) for f in written}, made_by, list(self.dropped),
-                              teacher=self.model == "teacher")
+            changes = {f: run_records.get(f, now.get(f)) for f in written}
+            made_by = dict.fromkeys(run_records, tracker_label(self.model))
+            document.take_run(changes, made_by, list(self.dropped), teacher=self.model == "teacher")
         else:  # only the frames the refinement was asked for: the whole project took 0.5 s on 25,000 frames
             document.reload(self.planned)
         # a tracking run counts what it wrote: the report of a batch committed just before Stop

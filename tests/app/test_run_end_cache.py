@@ -92,6 +92,11 @@ def test_run_end_takes_the_records_it_wrote(qtbot, tmp_path, synthetic, monkeypa
         _same_as_store(document, store)
         assert document.record(5).provenance == Provenance.MANUAL  # the edit, not the late report
         assert document.tracked_by[11] == "OpenCV CSRT" and 9 not in document.proposals
+        step = document.undo_stack.command(document.undo_stack.count() - 1).command
+        run = step if isinstance(step, SetRecords) else step.commands[0]
+        assert sorted(r.frame for r in run.records) == [f for f in range(1, 12) if f != 5]
+        # the cache holds the step's own records, not copies read back (a second 12 MiB of a 40,000-frame run)
+        assert all(document.records[r.frame] is r for r in run.records)
         assert document.undo()  # the run: its boxes go, the dropped proposals come back
         _same_as_store(document, store)
         assert 9 in document.proposals and document.record(11) is None and document.record(5) is not None
