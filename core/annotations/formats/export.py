@@ -359,11 +359,17 @@ def _whole_hz(fps: float) -> int:
 
 def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
                   quality: int = 95) -> Job[ExportResult]:
-    """GOT-10k layout in ``out_dir`` (a dataset root with ``list.txt``), one folder per modality."""
+    """GOT-10k layout in ``out_dir`` (a dataset root with ``list.txt``), one folder per modality.
+    ``meta_info.ini``'s ``anno_fps`` is a whole number (:func:`_whole_hz`); a rate that is not
+    (29.97) also goes into a ``SOURCE.txt`` beside it (``fps: 29.97``, the LaSOT export's file,
+    which ``core.sequences.declared.declared_fps`` reads first): the export reopened at 30."""
 
     def write_labels(tmp: Path, entries, n: int) -> None:
         absence, cover = got10k_labels(records, n)
         w, h = sequence.info.width, sequence.info.height
+        fps = _fps_text(getattr(sequence.info, "fps", None))
+        if fps is not None and float(fps) == _whole_hz(float(fps)):
+            fps = None  # meta_info.ini's whole number says it
         for folder, attr, thermal in entries:
             modality = _stored_modality(sequence, attr)
             _text(tmp / folder / "groundtruth.txt", format_rows(rows_from_records(records, n, thermal=thermal)))
@@ -380,6 +386,9 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
                 "object_class: object\nmotion_class: unknown\nmajor_class: unknown\nroot_class: object\n"
                 "motion_adverb: unknown\n",
             )
+            if fps is not None:
+                _text(tmp / folder / SOURCE_FILE, f"rgbt-studio export of {sequence.info.name}\n"
+                                                  f"modality: {modality}\nfps: {fps}\n")
         _text(tmp / "list.txt", "".join(f"{folder}\n" for folder, _, _ in entries))
 
     return (yield from _export_per_modality(sequence, records, out_dir, "", quality, write_labels))
