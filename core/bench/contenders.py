@@ -113,9 +113,40 @@ def _model(key: str, weights_dir: Path, random_weights: bool, engine: str, devic
         label = f"{label} [RANDOM weights]"
         return Contender(key, label, "random", tracker,
                          fingerprint=f"{label}|{model}|random|{tracker.engine.name}|{tracker.config!r}")
+    note = unmatched_exports_note(path, model) if engine != "torch" else None
+    if note is not None:
+        import sys
+
+        print(f"note: {note}", file=sys.stderr)
     tracker = load_tracker(model, path, engine=engine, device=device, config=config, threads=threads)
     used = Path(getattr(tracker, "weights_path", "") or path)
     return Contender(key, label, str(used), tracker, fingerprint=model_fingerprint(label, model, path, tracker))
+
+
+def unmatched_exports_note(checkpoint: Path, model: str) -> str | None:
+    """What to say when ``checkpoint`` (``<weights_dir>/student_bundled.pt``) has no ONNX copy
+    named after it (``<stem>.onnx``, the only name the tracker looks for) while its folder holds
+    ``.onnx`` files named after no checkpoint there: a fine-tuned ``ft.pt`` renamed
+    ``student_bundled.pt`` for ``--weights-dir`` left ``ft.onnx`` / ``ft.int8.onnx`` behind, and
+    the bench ran PyTorch (or, with ``--engine onnx``, said only 'not found') without naming
+    them. None when there is nothing to say."""
+    folder = checkpoint.parent
+    if checkpoint.with_suffix(".onnx").is_file():
+        return None
+
+    def stem(onnx: Path) -> str:
+        return onnx.name[:-len(".int8.onnx")] if onnx.name.endswith(".int8.onnx") else onnx.stem
+
+    unmatched = sorted(p.name for p in folder.glob("*.onnx") if p.is_file() and not (folder / f"{stem(p)}.pt").is_file())
+    if not unmatched:
+        return None
+    return (f"{checkpoint} has no {checkpoint.with_suffix('.onnx').name} beside it (an ONNX copy is found by its "
+            f"checkpoint's name), so it does not run in ONNX Runtime; {', '.join(unmatched)} in {folder} "
+            f"{'is' if len(unmatched) == 1 else 'are'} named after no checkpoint there: if "
+            f"{'it is' if len(unmatched) == 1 else 'they are'} its export, rename "
+            f"{'it' if len(unmatched) == 1 else 'them'} to {checkpoint.stem}.onnx"
+            f"{' / ' + checkpoint.stem + '.int8.onnx' if any(n.endswith('.int8.onnx') for n in unmatched) else ''}, "
+            f"or export it again: rgbt-studio export-onnx --model {model} --weights {checkpoint} --out {folder}")
 
 
 def _floor(device: str, threads: int | None) -> Contender:
