@@ -30,7 +30,7 @@ from core.bench.footage_options import add_footage_options, footage_changes, foo
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
-from core.commands.arguments import add_engine_options, finite_float, positive_int
+from core.commands.arguments import add_engine_options, finite_float, positive_int, shipped_file
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import run_with_bar
@@ -130,7 +130,7 @@ def register(subparsers) -> None:
                                    "Tune only on the validation split (docs/tracking_heuristics.md holds the table).")
     parser.add_argument("--model", choices=("student", "teacher"), default="student",
                         help="which network runs (default student)")
-    parser.add_argument("--weights", default=None, help="checkpoint .pt or .onnx (default: the bundled one)")
+    parser.add_argument("--weights", type=shipped_file, default=None, help="checkpoint .pt or .onnx (default: the bundled one)")
     parser.add_argument("--variants", default=",".join(VARIANTS), help=f"subset of {','.join(VARIANTS)}")
     parser.add_argument("--lost-threshold", type=finite_float, default=None,
                         help=f"confidence below which the target counts as lost in the variants "

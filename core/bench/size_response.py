@@ -34,7 +34,7 @@ from core.bench.contenders import MODEL_FILES
 from core.bench.eval_sets import ground_truth_rows
 from core.bench.real_items import DEFAULT_MAX_FRAMES, real_items
 from core.bench.real_metrics import valid_rows
-from core.commands.arguments import add_engine_options, finite_float, positive_int
+from core.commands.arguments import add_engine_options, finite_float, positive_int, shipped_file
 from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import Job, Progress, run_with_bar
@@ -165,7 +165,7 @@ def register(subparsers) -> None:
     parser.add_argument("--model", default="student", choices=tuple(MODEL_FILES),
                         help="teacher, student (the KD student) or student-nokd (the no-KD ablation); "
                              "default student")
-    parser.add_argument("--weights", default=None,
+    parser.add_argument("--weights", type=shipped_file, default=None,
                         help="checkpoint .pt or .onnx file of that model (default: the bundled one)")
     add_engine_options(parser, device=None)
     parser.add_argument("--threads", type=positive_int, default=None,

@@ -51,6 +51,8 @@ def test_a_missing_shipped_name_is_one_line(tmp_path, monkeypatch, capsys, argv)
     (["pseudo-labels", "p.json", "--teacher", "{model}"], "teacher"),
     (["bench", "loop", "--student", "{model}"], "student"),
     (["bench", "loop", "--teacher", "{model}"], "teacher"),
+    (["bench", "safeguards", "--weights", "{model}"], "weights"),
+    (["bench", "size-response", "--weights", "{model}"], "weights"),
 ])
 def test_checkpoint_options_find_shipped_checkpoints_from_another_folder(argv, attribute, tmp_path, monkeypatch):
     """docs/training.md's ``train --init assets/models/...``, ``distill --teacher assets/models/...``,
