@@ -13,7 +13,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from core.commands.arguments import finite_float, positive_int
+from core.commands.arguments import positive_int
 from core.config import from_dict
 from core.errors import ConfigError
 from core.progress import run_with_bar
@@ -69,7 +69,7 @@ def register(subparsers) -> None:
     parser.add_argument("--layout", choices=("lasher", "video"), default="lasher",
                         help="lasher (default): a LasHeR folder of frame images; video: a visible/thermal video pair")
     parser.add_argument("--format", choices=("mp4", "avi"), default="mp4", help="video container for --layout video: mp4 (mp4v, default) or avi (MJPG)")
-    parser.add_argument("--fps", type=finite_float, default=None,
+    parser.add_argument("--fps", type=float, default=None,  # nan / inf: refused below in one line
                         help="nominal frame rate written to the videos and synthetic.json (default: the --config's, "
                              "else 30)")
     parser.add_argument("--name", default=None, help="sub-folder name (only with --count 1)")
