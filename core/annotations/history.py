@@ -12,7 +12,7 @@ import abc
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from core.annotations.record_columns import RecordColumns
+from core.annotations.record_columns import RecordColumns, RecordRows
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore
 
@@ -50,6 +50,27 @@ def kept(previous: dict[int, FrameAnnotation | None]) -> Mapping[int, FrameAnnot
     return previous if len(previous) < COLUMNS_FROM else RecordColumns(previous)
 
 
+def compact_records(command: Command, current: Mapping[int, FrameAnnotation]) -> int:
+    """Keep the records ``command`` writes (its :class:`SetRecords`, in groups too) as
+    :class:`~core.annotations.record_columns.RecordRows` where they hold ``COLUMNS_FROM`` frames
+    or more, of distinct frames, and most are no longer the records on screen (``current``: frame
+    -> the record shown, which keeps those objects anyway): an undo step below the newest,
+    kept for the session (~12.5 MiB of records per 40,000-frame step, ~3.6 MiB as columns).
+    Returns how many steps were compacted."""
+    if isinstance(command, CommandGroup):
+        return sum(compact_records(part, current) for part in command.commands)
+    if type(command) is not SetRecords or isinstance(command.records, RecordRows):
+        return 0
+    records = command.records
+    if len(records) < COLUMNS_FROM or len({r.frame for r in records}) != len(records):
+        return 0
+    shown = sum(current.get(r.frame) is r for r in records)
+    if 2 * shown >= len(records):
+        return 0
+    command.records = RecordRows(records)
+    return 1
+
+
 def _restore(store: AnnotationStore, previous: Mapping[int, FrameAnnotation | None]) -> None:
     """Put ``previous`` back: its records written, its empty frames deleted, in one transaction."""
     items = previous.items()  # RecordColumns makes its records here: once
@@ -79,6 +100,8 @@ class SetRecords(Command):
 
     @property
     def frames(self) -> list[int]:
+        if isinstance(self.records, RecordRows):  # an undo step kept as columns: no records made
+            return self.records.frames
         return [r.frame for r in self.records]
 
 

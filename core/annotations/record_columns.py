@@ -8,7 +8,7 @@ the records again when they are read (an undo).
 """
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
@@ -127,4 +127,49 @@ class RecordColumns(Mapping):
                                       self._provenance, self._confidence))
 
 
-__all__ = ["RecordColumns"]
+class RecordRows(Sequence):
+    """A read-only list of records of distinct frames, kept as :class:`RecordColumns` (~90 bytes
+    a frame, not ~400): the records an undo step writes (``SetRecords.records``) once they are no
+    longer on screen (``core.annotations.history.compact_records``); each 40,000-frame step kept
+    ~12.5 MiB of records for the whole session. Iterated in frame order, its records made again
+    (equal to those given) on each read; equal to a list of the same records."""
+
+    __slots__ = ("_columns",)
+
+    def __init__(self, records: Iterable[FrameAnnotation]):
+        by_frame = {r.frame: r for r in records}
+        self._columns = RecordColumns(by_frame)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+    def __iter__(self) -> Iterator[FrameAnnotation]:
+        return iter(self._columns.values())
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._columns.values()[index]
+        i = range(len(self))[index]  # IndexError outside, negative from the end
+        return self._columns._record(i)
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, (str, bytes)):
+            return NotImplemented
+        return list(self) == list(other)
+
+    __hash__ = None  # a list
+
+    def __repr__(self) -> str:
+        return f"RecordRows({len(self)} records)"
+
+    @property
+    def frames(self) -> list[int]:
+        """Its records' frames, in frame order, without making the records."""
+        return list(self._columns)
+
+    @property
+    def nbytes(self) -> int:
+        return self._columns.nbytes
+
+
+__all__ = ["RecordColumns", "RecordRows"]
