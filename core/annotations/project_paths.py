@@ -84,26 +84,19 @@ def moved_project(info, path: Path, pattern: str = f"*{STORE_SUFFIX}") -> Path |
 
 def _project_of(path: Path, info) -> bool:
     """Whether the project file ``path`` was made on the footage of ``info`` (:func:`moved_project`)."""
-    import sqlite3
-
-    from core.annotations.store import AnnotationStore, StoreError
-
     streams = stream_files(info)
     if not streams:
         return False
-    try:
-        store = AnnotationStore.open(path, glance=True)
-    except (StoreError, sqlite3.Error, OSError):
-        return False
-    try:
+
+    def read(store):
         if same_streams(store, info):
             return True
-        recorded = store.get_meta("streams", None) or store.get_meta("sources", None)
-        frames = store.get_meta("num_frames", None)
-    except (StoreError, sqlite3.Error):
-        return False
-    finally:
-        store.close()
+        return store.get_meta("streams", None) or store.get_meta("sources", None), store.get_meta("num_frames", None)
+
+    answer = _glance(path, read)
+    if answer is None or answer is True:
+        return bool(answer)
+    recorded, frames = answer
     if not isinstance(recorded, list) or not all(isinstance(p, str) for p in recorded) or frames != info.num_frames:
         return False
     return ([Path(p).name for p in recorded] == [Path(p).name for p in streams]
@@ -141,20 +134,24 @@ def earlier_store_path(info, path: Path) -> Path | None:
 def made_on_same_streams(path: Path, info) -> bool:
     """Whether the project file ``path`` exists and records the streams ``info`` reads; a file
     that cannot be read as a project counts as no."""
+    return path.is_file() and bool(_glance(path, lambda store: same_streams(store, info)))
+
+
+def _glance(path: Path, read):
+    """``read(store)`` of the project file ``path`` opened for a glance (closed after), or None
+    when it cannot be opened or read as a project."""
     import sqlite3
 
     from core.annotations.store import AnnotationStore, StoreError
 
-    if not path.is_file():
-        return False
     try:
         store = AnnotationStore.open(path, glance=True)
     except (StoreError, sqlite3.Error, OSError):
-        return False
+        return None
     try:
-        return same_streams(store, info)
+        return read(store)
     except (StoreError, sqlite3.Error):
-        return False
+        return None
     finally:
         store.close()
 

@@ -97,16 +97,23 @@ def refuse_swapped(visible: Path, thermal: Path) -> None:
                                      "visible stream first")
 
 
-def dropped_frames(visible: FrameSource, thermal: FrameSource) -> str:
-    """The words a frame-count note adds for an image folder whose numbering has gaps
-    (``core.sequences.sources.missing_numbers``): frames are paired by position, so past each gap
-    the streams are a frame further apart. "" when neither stream is such a folder."""
+def _missing_numbers_words(visible: FrameSource, thermal: FrameSource) -> list[str]:
+    """"<stream> has no frame numbered 4, 9, ..." for each stream that is an image folder whose
+    numbering has gaps (at most eight numbers named)."""
     parts = []
     for word, source in (("visible", visible), ("thermal", thermal)):
         missing = missing_numbers(getattr(source, "files", None) or [])
         if missing:
             shown = ", ".join(str(n) for n in missing[:8]) + (", ..." if len(missing) > 8 else "")
             parts.append(f"{word} has no frame numbered {shown}")
+    return parts
+
+
+def dropped_frames(visible: FrameSource, thermal: FrameSource) -> str:
+    """The words a frame-count note adds for an image folder whose numbering has gaps
+    (``core.sequences.sources.missing_numbers``): frames are paired by position, so past each gap
+    the streams are a frame further apart. "" when neither stream is such a folder."""
+    parts = _missing_numbers_words(visible, thermal)
     if not parts:
         return ""
     return (f" ({'; '.join(parts)}: frames are paired by position, so past each missing number the streams are "
@@ -116,12 +123,7 @@ def dropped_frames(visible: FrameSource, thermal: FrameSource) -> str:
 def paired_by_number(visible: FrameSource, thermal: FrameSource) -> str:
     """The note on two image folders paired by their frame numbers (``core.sequences.pair.number_partners``):
     which numbers each lacks, and what a visible frame without a thermal partner of its number gets."""
-    parts = []
-    for word, source in (("visible", visible), ("thermal", thermal)):
-        missing = missing_numbers(getattr(source, "files", None) or [])
-        if missing:
-            shown = ", ".join(str(n) for n in missing[:8]) + (", ..." if len(missing) > 8 else "")
-            parts.append(f"{word} has no frame numbered {shown}")
+    parts = _missing_numbers_words(visible, thermal)
     return (f"{'; '.join(parts)}: frames are paired by their numbers (a visible frame whose number the thermal "
             "stream lacks gets the thermal frame of the nearest number)")
 
