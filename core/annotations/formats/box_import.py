@@ -38,7 +38,6 @@ box are left out, since a tracker's "no box" says nothing a person checked.
 """
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -52,6 +51,14 @@ from core.annotations.formats.header import (
     header_lines,
     header_names,
     refuse_header_only,
+)
+from core.annotations.formats.numbered_rows import (  # SeveralObjectsError: callers import it from here
+    NumberedRows,
+    SeveralObjectsError,  # noqa: F401
+    line_tokens,
+    numbered_rows,
+    object_ids,
+    rows_of_object,
 )
 from core.annotations.formats.rows import records_from_rows, rows_absent
 from core.annotations.formats.text import (
@@ -88,15 +95,6 @@ MOT_IGNORED = "MOTChallenge's flag for a box to ignore"
 #: GTOT's box files, whose rows are corners x1 y1 x2 y2 (read as x, y, w, h, every box was too wide
 #: and too tall by its own corner, without a word)
 CORNER_FILES = ("groundTruth_v.txt", "groundTruth_i.txt")
-
-
-class SeveralObjectsError(AnnotationFormatError):
-    """A MOT file holding more than one object id, with no id chosen: ``ids`` (sorted)."""
-
-    def __init__(self, path: Path, ids: list[int]):
-        listed = ", ".join(str(i) for i in ids[:8]) + (", ..." if len(ids) > 8 else "")
-        super().__init__(path, f"holds {len(ids)} objects (ids {listed}); the studio labels one: choose its id")
-        self.ids = ids
 
 
 @dataclass(frozen=True)
@@ -225,25 +223,19 @@ def box_file_job(path: str | Path, frames: int) -> Job[BoxFile]:
                           "boxes)" if widths == {8} else "x,y,w,h boxes and 8-value polygons")
         return one_row_per_frame(parse_boxes(text, path), notes, holds)
     if len(widths) == 1 and (width := next(iter(widths))) in FRAME_NUMBERED_WIDTHS:
-        rows = _numbered_rows(path, lines, skip, values, width)
+        rows = numbered_rows(path, lines, skip, values, width)
         box = "x1,y1,x2,y2" if columns == "corners" else "cx,cy,w,h" if columns == "centre" else "x,y,w,h"
         holds = f"frame,{box} rows" if width == 5 else f"MOT rows frame,id,{box},..."
 
         def numbered(checked: bool, object_id: int | None) -> BoxFileImport:
             found = _frame_numbered(path, rows, frames, checked, object_id, columns)
             return BoxFileImport(found.records, found.kind, notes + found.notes, holds)
-        ids = _object_ids(rows)
+        ids = object_ids(rows)
         return BoxFile(path, frames, tuple(ids), numbered) if len(ids) > 1 else \
             BoxFile.of_one_object(path, frames, numbered)
     raise AnnotationFormatError(path, f"rows of {', '.join(str(w) for w in sorted(widths))} values: expected one "
                                       "box per frame (x,y,w,h, or an 8-value polygon), or frame-numbered rows "
                                       "(frame,x,y,w,h, or MOT's frame,id,x,y,w,h,...) of one width")
-
-
-def _tokens(line: str) -> list[str]:
-    """The values of one line: split on commas, semicolons and white space (a regular
-    expression's split took three times as long)."""
-    return line.replace(",", " ").replace(";", " ").split()
 
 
 def _row_values(path: Path, lines: list[str]) -> Job[tuple[set[int], np.ndarray | None]]:
@@ -256,7 +248,7 @@ def _row_values(path: Path, lines: list[str]) -> Job[tuple[set[int], np.ndarray 
     for start in range(0, len(lines), REPORT_ROWS):
         yield Progress(start, len(lines), f"reading {path.name}: row {start + 1} of {len(lines)}")
         block = lines[start:start + REPORT_ROWS]
-        tokens = [_tokens(line) for line in block]
+        tokens = [line_tokens(line) for line in block]
         widths |= {len(row) for row, line in zip(tokens, block, strict=True) if row or line.strip()}
         if blocks is not None and len({len(row) for row in tokens}) == 1 and tokens[0]:
             try:
@@ -278,7 +270,7 @@ def _without_row_index(lines: list[str]) -> list[str] | None:
         return None
     names = header_names(lines[0])
     rows = [line for line in lines[1:] if line.strip()]
-    if any(len(_tokens(line)) != len(names) + 1 or not _FIRST_FIELD.match(line)
+    if any(len(line_tokens(line)) != len(names) + 1 or not _FIRST_FIELD.match(line)
            for line in rows):
         return None
     kept = [_INDEX_HEADER.sub("", lines[0])] + [_FIRST_FIELD.sub("", line) for line in lines[1:]]
@@ -395,72 +387,7 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
     return BoxFileImport(_machine_boxes_only(records, checked), "one row per frame", tuple(notes), holds, count)
 
 
-@dataclass(frozen=True)
-class _NumberedRows:
-    """Frame-numbered rows as parsed, every row kept (file order): ``numbers`` (N,) int64 frame
-    numbers as written; ``ids`` (N,) float64 MOT object ids, or None for 5-value rows; ``boxes``
-    (N, 4) float64 as written (the header's convention); ``line_of`` (N,) int64 1-based file
-    lines; ``ignored`` (N,) bool, a 0 as the 7th value (MOT's consider flag)."""
-
-    numbers: np.ndarray
-    ids: np.ndarray | None
-    boxes: np.ndarray
-    line_of: np.ndarray
-    ignored: np.ndarray
-
-
-def _numbered_rows(path: Path, lines: list[str], skip: int, values: np.ndarray | None, width: int) -> _NumberedRows:
-    """The frame-numbered rows ``lines[skip:]`` (``values``: their ``(N, width)`` numbers, or
-    None when a line is blank or holds a value that is not a number), checked:
-    AnnotationFormatError naming the first line that is blank, holds a value that is not a
-    number, a frame number that is not a whole number >= 0, or a MOT object id that is not a
-    whole number. Whole arrays at once (a 62,000-row MOT file took 1.2 s row by row); a bad
-    file is read again row by row to name its first bad line."""
-    if values is not None and values.shape[1] == width:
-        count, frame = len(values), values[:, 0]
-        with np.errstate(invalid="ignore"):
-            good = np.isfinite(frame) & (frame >= 0) & (frame == np.floor(frame))
-            if width >= 6:
-                good &= np.isfinite(values[:, 1]) & (values[:, 1] == np.floor(values[:, 1]))
-        if good.all():
-            return _NumberedRows(frame.astype(np.int64), values[:, 1].copy() if width >= 6 else None,
-                                 values[:, 2:6].copy() if width >= 6 else values[:, 1:5].copy(),
-                                 np.arange(skip + 1, skip + 1 + count, dtype=np.int64),
-                                 values[:, 6] == 0 if width >= 7 else np.zeros(count, bool))
-    for number, line in enumerate(lines[skip:], start=skip + 1):
-        _check_numbered_row(path, number, line, _tokens(line))
-    raise AssertionError("a row the arrays refused passed row by row")  # pragma: no cover
-
-
-def _check_numbered_row(path: Path, number: int, line: str, tokens: list[str]) -> None:
-    """AnnotationFormatError naming file line ``number`` (``line``, its value ``tokens``) when it
-    is blank, holds a value that is not a number, a frame number that is not a whole number
-    >= 0, or a MOT object id that is not a whole number."""
-    if not line.strip():
-        raise AnnotationFormatError(path, "blank line between box rows", line=number)
-    try:
-        values = [float(t) for t in tokens]
-    except ValueError:
-        raise AnnotationFormatError(path, f"not a number in {line.strip()!r}", line=number) from None
-    frame = values[0]
-    if not (math.isfinite(frame) and frame >= 0 and frame == int(frame)):
-        raise AnnotationFormatError(path, f"frame number {tokens[0]!r} is not a whole number >= 0", line=number)
-    if len(values) >= 6 and not (math.isfinite(values[1]) and values[1] == int(values[1])):
-        # frame,x,y,w,h,score read as MOT: its x values became ids, and the studio's choice of one crashed
-        raise AnnotationFormatError(path, f"object id {tokens[1]!r} is not a whole number: rows of {len(values)} "
-                                          "values are read as MOT's frame,id,x,y,w,h,...; for frame,x,y,w,h,score "
-                                          "rows leave the score out", line=number)
-
-
-def _object_ids(rows: _NumberedRows) -> list[int]:
-    """The object ids of ``rows`` that are not all ignored (MOT's consider flag), sorted; [] for
-    rows without ids."""
-    if rows.ids is None:
-        return []
-    return [int(i) for i in np.unique(rows.ids[~rows.ignored])]
-
-
-def _frame_numbered(path: Path, rows: _NumberedRows, frames: int, checked: bool,
+def _frame_numbered(path: Path, rows: NumberedRows, frames: int, checked: bool,
                     object_id: int | None, columns: str | None = None) -> BoxFileImport:
     """Records of the frame-numbered ``rows`` of object ``object_id`` (see the module doc);
     ``columns``: what the header names their boxes (``"corners"``: x1, y1, x2, y2; ``"centre"``:
@@ -469,7 +396,7 @@ def _frame_numbered(path: Path, rows: _NumberedRows, frames: int, checked: bool,
     if len(rows.ignored) and not len(considered):
         raise AnnotationFormatError(path, f"holds no box to import: all {plural(len(rows.ignored), 'row')} have 0 as "
                                           f"their 7th value, {MOT_IGNORED}")
-    keep = considered[_rows_of_object(path, None if rows.ids is None else rows.ids[considered], object_id)]
+    keep = considered[rows_of_object(path, None if rows.ids is None else rows.ids[considered], object_id)]
     skipped = 0 if rows.ids is None else int((rows.ignored & np.isin(rows.ids, rows.ids[keep])).sum())
     numbers, boxes, line_of = rows.numbers[keep], rows.boxes[keep], rows.line_of[keep]
     notes = [f"{plural(skipped, 'row')} skipped: 0 as the 7th value, {MOT_IGNORED}"] if skipped else []
@@ -501,24 +428,6 @@ def _frame_numbered(path: Path, rows: _NumberedRows, frames: int, checked: bool,
         records[frame] = (make(frame, None, None, True, False, provenance) if gone
                           else make(frame, boxes[k], None, False, False, provenance))
     return BoxFileImport(_machine_boxes_only(records, checked), "frame-numbered rows", tuple(notes))
-
-
-def _rows_of_object(path: Path, ids: np.ndarray | None, object_id: int | None) -> np.ndarray:
-    """Indices into ``ids`` ((N,) float64 MOT object ids, or None for rows without ids) of the
-    rows of one object: every row of a file without ids (5 values), of the only id, or of
-    ``object_id``."""
-    if ids is None:
-        return slice(None)
-    present = [int(i) for i in np.unique(ids)]
-    if object_id is None:
-        if len(present) > 1:
-            raise SeveralObjectsError(path, present)
-        return np.arange(len(ids))
-    keep = np.flatnonzero(ids == object_id)
-    if not len(keep):
-        listed = ", ".join(str(i) for i in present[:8]) + (", ..." if len(present) > 8 else "")
-        raise AnnotationFormatError(path, f"no object id {object_id} (the file holds ids {listed})")
-    return keep
 
 
 def _machine_boxes_only(records: dict[int, FrameAnnotation], checked: bool) -> dict[int, FrameAnnotation]:
