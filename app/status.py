@@ -41,6 +41,9 @@ class JobStatus(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.tracker_label, self.engine_label, self.fps_label, self.bar, self.cancel_button):
             layout.addWidget(widget)
+        # the height of the bar and Stop, also while they are hidden: the status bar grew by them as a
+        # job began, and both views' pictures moved up and shrank, then back as it ended
+        self.setMinimumHeight(max(self.bar.sizeHint().height(), self.cancel_button.sizeHint().height()))
         self.finish()
 
     def set_tracker(self, text: str) -> None:
