@@ -12,6 +12,7 @@ fell to a clear new low (``confidence_drops``: where the tracker most likely los
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -24,6 +25,13 @@ LOW_AGREEMENT = 0.5
 # (measured on 28 tracked real sequences with ground truth: docs/studio.md, "N")
 DROP_RATIO = 0.8
 DROP_SPACING = 10
+
+
+def confidence_text(value: float) -> str:
+    """A tracker confidence in two decimals, rounded down: a score under a threshold of two
+    decimals never reads as the threshold (0.398 read "0.40" in the title of a frame N had just
+    flagged as "tracker confidence below 0.40")."""
+    return f"{math.floor(round(float(value) * 100, 6)) / 100:.2f}"
 
 
 @dataclass

@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 
 from app.actions import key_text
 from app.edits import outside_frame
+from app.review import confidence_text
 from app.views.paired_view import missing_modality
 from core.annotations.records import Provenance
 from core.tracking.tracker_config import low_confidence_for
@@ -148,13 +149,13 @@ class WindowFrames:
             by = self.document.tracked_by.get(self.frame) if self.document is not None else None
             text = f"tracked ({by})" if by else "tracked"
             if record.confidence is not None:  # what N and the yellow runs flag it by (it was left out)
-                text += f", confidence {record.confidence:.2f}"
+                text += f", confidence {confidence_text(record.confidence)}"
         else:
             text = str(record.provenance)
             if record.keyframe:
                 text += " keyframe"
             if record.confidence is not None:
-                text += f", confidence {record.confidence:.2f}"
+                text += f", confidence {confidence_text(record.confidence)}"
             if record.occluded:
                 text += ", occluded"
             info = self.document.info if self.document is not None else None

@@ -6,7 +6,13 @@ from __future__ import annotations
 from app import edits
 from app.dialogs.refine_dialog import RefineDialog
 from app.jobs import refine_frames, tracking_stop
-from app.review import attention_stretch, confidence_drops, next_attention, previous_attention
+from app.review import (
+    attention_stretch,
+    confidence_drops,
+    confidence_text,
+    next_attention,
+    previous_attention,
+)
 from app.window_edits import WindowGlue, kept_kinds, protected_text
 from core.annotations.history import is_protected
 from core.annotations.records import Provenance
@@ -192,7 +198,7 @@ class ReviewGlue(WindowGlue):
             if frame != start and frame in confidence_drops(self.doc.timeline(), **thresholds):
                 # a stop inside the stretch: why here and not at its start
                 why = (f"frame {frame + 1}: the tracker's confidence fell to "
-                       f"{self.doc.timeline().confidence[frame]:.2f}, a new low inside {where} (the target "
+                       f"{confidence_text(self.doc.timeline().confidence[frame])}, a new low inside {where} (the target "
                        f"is likely lost here); {why}")
         if frame >= self.w.frame if back else frame <= self.w.frame:
             # wrapped around: say so, or the first stretch looks like a new one

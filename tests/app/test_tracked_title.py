@@ -6,6 +6,7 @@ was there but off the timeline's curve, where a teacher box accepted or a pre-la
 score said "confidence 0.39" in the title."""
 from __future__ import annotations
 
+from app.review import confidence_text
 from core.annotations.records import FrameAnnotation, Provenance
 
 
@@ -32,4 +33,4 @@ def test_the_tracker_s_name_stays_beside_the_confidence(window, pair_files, synt
     window.goto(3)
     record = window.document.record(3)
     assert record.provenance == Provenance.STUDENT and record.confidence is not None
-    assert f"frame 4: tracked (Student), confidence {record.confidence:.2f}" in _title(window), _title(window)
+    assert f"frame 4: tracked (Student), confidence {confidence_text(record.confidence)}" in _title(window), _title(window)
