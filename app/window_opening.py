@@ -108,10 +108,12 @@ class WindowOpening:
         self._update_title()
         self._update_document_actions()
         missing = self.pane_names[2]  # "thermal-only sequence: ...": the sequence's own note says the same
-        notes = "; ".join(([missing] if missing else [])
+        # what to do first is said first: last, the ground truth to import was cut off the status bar
+        # behind the project's place (its path is in the title bar too)
+        notes = "; ".join(([opened.unimported_note] if getattr(opened, "unimported_note", "") else [])
+                          + ([missing] if missing else [])
                           + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))]
-                          + ([opened.store_note] if getattr(opened, "store_note", "") else [])
-                          + ([opened.unimported_note] if getattr(opened, "unimported_note", "") else []))
+                          + ([opened.store_note] if getattr(opened, "store_note", "") else []))
         back = f", back at frame {resumed + 1} where it was left" if resumed else ""
         stopped = getattr(self, "_stopped_by_close", None)
         if stopped is not None:  # said once: the next save writes no "stopped"

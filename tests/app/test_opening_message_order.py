@@ -1,0 +1,37 @@
+"""What to do first is said first when a sequence opens (real session: otb-crossing, a read-only
+visible-only dataset folder with its ground truth, opened on a 1280-wide window: the status bar's
+355-character line was cut after "...otb-crossing is rea\u2026", so "its ground truth (120 frames) is not
+shown: File > Import the sequence's ground truth" was never on screen; the path of the project it
+cut is in the title bar)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+
+def test_the_ground_truth_note_is_on_screen_before_the_project_s_place(window, tmp_path, monkeypatch):
+    folder = tmp_path / "datasets" / "otb-crossing"
+    folder.mkdir(parents=True)
+    rng = np.random.default_rng(0)
+    for i in range(6):
+        cv2.imwrite(str(folder / f"{i + 1:08d}.jpg"), rng.integers(0, 255, size=(48, 64, 3), dtype=np.uint8))
+    (folder / "groundtruth.txt").write_text("".join("10,10,8,8\n" for _ in range(6)))
+    real_access = os.access
+
+    def access(path, mode, *args, **kwargs):  # the dataset share: read-only, also for root
+        if mode & os.W_OK and Path(path).resolve() == folder.resolve():
+            return False
+        return real_access(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(os, "access", access)
+    window.resize(1280, 820)
+    window.open_sequence(folder)
+    assert window.document is not None, window.last_error
+    message = window.statusBar().currentMessage()
+    assert "read-only" in message and "visible-only" in message  # all said, in the tooltip too
+    shown = window.statusBar().shown_message()
+    assert shown != message  # too long for the bar: cut
+    assert "File > Import the sequence's ground truth" in shown, shown
