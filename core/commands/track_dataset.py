@@ -224,12 +224,48 @@ RUN_RECORDS = ".track-dataset.json"
 
 def run_settings(recipe: TrackerRecipe) -> dict:
     """What decides a result's boxes: the tracker, its weights and the loop's switches (not the
-    engine, device or threads)."""
+    engine, device or threads), as :func:`effective_settings` words them."""
     weights = str(Path(recipe.weights).resolve()) if recipe.weights else None
-    return {"tracker": recipe.tracker, "weights": weights, "random_weights": recipe.random_weights,
-            "streams": recipe.streams, "hold_when_lost": recipe.hold_when_lost,
-            "pair_correlation": recipe.pair_correlation, "pair_shape": recipe.pair_shape,
-            "pixel_match": recipe.pixel_match}
+    return effective_settings({"tracker": recipe.tracker, "weights": weights, "random_weights": recipe.random_weights,
+                               "streams": recipe.streams, "hold_when_lost": recipe.hold_when_lost,
+                               "pair_correlation": recipe.pair_correlation, "pair_shape": recipe.pair_shape,
+                               "pixel_match": recipe.pixel_match})
+
+
+#: a switch's recorded value -> the word of its option (``--pixel-match on``); None: not given
+_SWITCH_WORDS = {"pair_correlation": ("on", "off"), "pair_shape": ("drawn", "free"), "pixel_match": ("on", "off"),
+                 "hold_when_lost": ("on", "off")}
+
+
+def effective_settings(settings: dict) -> dict:
+    """``settings`` (a :func:`run_settings` record, also one written before this function, whose
+    switches were True / False / None) with what the student's and the teacher's run did in
+    place of what was not given: the bundled checkpoint's path for no ``--weights``, each
+    switch's default, and the switches in their options' words (``on`` / ``off``, ``drawn`` /
+    ``free``). Stating a default (``--pixel-match on``, ``--weights
+    assets/models/student_bundled.pt``) was refused as 'other settings' ('pixel_match None (now
+    True)'), though the boxes are the same. An OpenCV tracker's record is left as it is (the
+    switches do not apply to it)."""
+    from core.assets import models_dir
+    from core.trackers import is_peer
+    from core.tracking.tracker_config import PAIR_CORRELATION, PIXEL_MATCH
+
+    tracker = settings.get("tracker")
+    if not isinstance(tracker, str) or is_peer(tracker):
+        return dict(settings)
+    defaults = {"pair_correlation": PAIR_CORRELATION > 0, "pair_shape": True, "pixel_match": PIXEL_MATCH > 0,
+                "hold_when_lost": False}
+    out = dict(settings)
+    if out.get("weights") is None and not out.get("random_weights"):
+        out["weights"] = str((models_dir() / f"{tracker}_bundled.pt").resolve())
+    for key, (yes, no) in _SWITCH_WORDS.items():
+        value = out.get(key)
+        if value is None:
+            value = defaults[key]
+        if isinstance(value, bool):
+            value = yes if value else no
+        out[key] = value
+    return out
 
 
 class RunRecords:
@@ -257,16 +293,23 @@ class RunRecords:
         settings (a result without a record, from before records were kept, is kept)."""
         from core.errors import OutputError
 
-        other = [n for n in names if n in self.sequences and self.sequences[n] != self.settings]
+        other = [n for n in names if n in self.sequences and self._earlier(n) != self.settings]
         if not other:
             return
-        earlier = self.sequences[other[0]]
-        changed = ", ".join(f"{key} {earlier.get(key)!r} (now {value!r})" for key, value in self.settings.items()
-                            if earlier.get(key) != value)
+        earlier = self._earlier(other[0])
+        keys = [key for key, value in self.settings.items() if earlier.get(key) != value]
+        if "tracker" in keys:  # the other tracker's weights and switches follow from it
+            keys = ["tracker"]
+        changed = ", ".join(f"{key} {earlier.get(key)!r} (now {self.settings[key]!r})" for key in keys)
         shown = ", ".join(other[:5]) + (" ..." if len(other) > 5 else "")
         raise OutputError(self.path.parent, f"holds {plural(len(other), 'result')} tracked with other settings "
                                             f"({shown}: {changed}); choose another --results, or give --force to "
                                             f"track {'it' if len(other) == 1 else 'them'} again")
+
+    def _earlier(self, name: str) -> dict:
+        """The recorded settings of ``name``'s result, as :func:`effective_settings` words them."""
+        record = self.sequences[name]
+        return effective_settings(record) if isinstance(record, dict) else record
 
     def written(self, name: str) -> None:
         import json
