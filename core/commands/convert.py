@@ -21,7 +21,8 @@ def register(subparsers) -> None:
 
     parser = subparsers.add_parser(
         "convert",
-        help="convert annotation files between dataset formats (GTOT, RGBT234, LasHeR, VTUAV, VOT, GOT-10k, LaSOT)",
+        help="convert annotation files between dataset formats (GTOT, RGBT234, LasHeR, VOT, GOT-10k, LaSOT, plain "
+             "x,y,w,h; VTUAV, RGBT210 and VOT-TIR are read, not written)",
         description="SRC is a sequence folder of any supported layout (its ground truth is read) or one\n"
         "box file; DST is a folder (a file for --to xywh).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
