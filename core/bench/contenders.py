@@ -189,9 +189,11 @@ def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: 
     """
     unknown = [k for k in keys if k not in CONTENDER_KEYS]
     bad_modalities = [m for m in modalities if m not in MODALITIES]
-    if unknown or bad_modalities or not modalities:
-        raise ConfigError(f"unknown tracker(s) {unknown} or modalities {list(modalities)}; trackers: "
-                          f"{list(CONTENDER_KEYS)}, modalities: {list(MODALITIES)}")
+    if unknown:  # it also listed the modalities, all known: "unknown tracker(s) ['foo'] or modalities ['visible', ...]"
+        raise ConfigError(f"--trackers: unknown tracker{'s' if len(unknown) > 1 else ''} "
+                          f"{', '.join(repr(k) for k in unknown)}; choose from {', '.join(CONTENDER_KEYS)}")
+    if bad_modalities or not modalities:
+        raise ConfigError(f"unknown peer modalities {bad_modalities or 'none given'}; choose from {list(MODALITIES)}")
     if any(k in MODEL_FILES for k in keys) and not Path(weights_dir).is_dir():
         # a typo: every model a 'not found' row (or, with --random-weights, random weights) and peers alone measured
         files = ", ".join(MODEL_FILES[k][1] for k in keys if k in MODEL_FILES)
