@@ -101,7 +101,7 @@ class WindowDialogs:
 
         store = self.document.store
         # the name offered is one safe path component: a newline in it, a hidden ".walk-lasher", a byte Qt drops
-        dialog = ExportDialog(safe_component(self.document.info.name), self.document.path.parent, self,
+        dialog = ExportDialog(safe_component(self.document.info.name), self._export_folder(), self,
                               start_folder=self.settings.start_folder(), last=read_last_export(store),
                               check=self._export_target_problem)
         if dialog.exec():
@@ -112,6 +112,23 @@ class WindowDialogs:
             except RGBTError:  # a store that cannot be written: the export may still go
                 pass
             self.export_checked(key, target)
+
+    def _export_folder(self) -> Path:
+        """Where a first export goes: beside the project, unless the project is in the studio's own
+        ``projects/`` (its footage's folder is read-only): then where the last file picker or export
+        ended when that folder can be written, else the home folder. The export of a dataset share's
+        sequence was offered in the hidden ``~/.rgbt-studio/projects``, and the next picker opened there."""
+        import os
+
+        from core.annotations.project_paths import studio_home
+
+        folder = Path(self.document.path).parent
+        kept = studio_home() / "projects"
+        if folder.resolve() != kept.resolve():
+            return folder
+        last = Path(self.settings.start_folder())
+        inside = studio_home().resolve() in (last.resolve(), *last.resolve().parents)
+        return last if not inside and os.access(last, os.W_OK) else Path.home()
 
     def export_checked(self, key: str, target) -> bool:
         """Export ``key`` to ``target`` after the checks the export job runs: a refused
