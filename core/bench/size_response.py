@@ -131,6 +131,9 @@ def run(args) -> int:
     from core.bench.weights import checkpoint_or_random
     from core.tracking.factory import describe, load_tracker
 
+    if not 0.0 < args.scale < 1.0:  # it said 'scale must lie in (0, 1)' after loading the footage
+        raise ConfigError(f"--scale must lie strictly between 0 and 1 (the smaller crop's share of the true box; "
+                          f"1/--scale is the larger), got {args.scale:g}")
     checkpoint_or_random(args.weights, "--weights", False, random_option=False)  # a typo: one line, before the footage
     check_outputs(args)
     model, filename, _ = MODEL_FILES[args.model]
@@ -178,9 +181,9 @@ def register(subparsers) -> None:
                         help="part of the split to probe (default validation)")
     parser.add_argument("--max-frames", type=int, default=DEFAULT_MAX_FRAMES,
                         help=f"first N frames of each sequence (default {DEFAULT_MAX_FRAMES}; 0 = all)")
-    parser.add_argument("--every", type=int, default=DEFAULT_EVERY,
+    parser.add_argument("--every", type=positive_int, default=DEFAULT_EVERY,
                         help=f"probe every K-th frame; frames without a valid true box are skipped (default {DEFAULT_EVERY})")
     parser.add_argument("--scale", type=finite_float, default=DEFAULT_SCALE,
-                        help=f"crops at this and its inverse times the true box (default {DEFAULT_SCALE:g})")
+                        help=f"crops at this (between 0 and 1) and its inverse times the true box (default {DEFAULT_SCALE:g})")
     parser.add_argument("--json", type=Path, help="also write the results as JSON")
     parser.set_defaults(func=run)
