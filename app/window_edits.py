@@ -11,7 +11,7 @@ from app import edits
 from app.actions import DEFAULT_KEYS, key_text
 from core.annotations.interpolation import plan_interpolation
 from core.annotations.records import Provenance
-from core.wording import plural
+from core.wording import plural, verb
 
 
 class WindowGlue(QObject):
@@ -228,8 +228,11 @@ class EditGlue(WindowGlue):
         if not self._execute(command):
             return
         undo_key = self._key("undo")
-        self.w.statusBar().showMessage(f"marked {len(command.records)} frames absent ({start + 1}-{stop}){kept_text}; "
-                                       f"{undo_key} undoes it", 10000)
+        # "marked 11 frames absent (140-151)", twelve frames, read as a miscount: 140 was absent already
+        before = stop - start - len(command.records) - kept
+        already = f"; {before} {verb(before, 'was', 'were')} absent already" if before else ""
+        self.w.statusBar().showMessage(f"marked {plural(len(command.records), 'frame')} absent ({start + 1}-{stop}{already})"
+                                       f"{kept_text}; {undo_key} undoes it", 10000)
 
     def toggle_occluded(self) -> None:
         """Q on the frame shown. With a range shown around it, where O and Del act on the whole range:
