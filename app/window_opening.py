@@ -11,7 +11,7 @@ from PySide6.QtCore import QRectF
 
 from app.actions import key_text
 from app.document import Document
-from app.project import OpenRequest
+from app.project import OpenRequest, default_project_path
 from app.qt import freeze_heap
 from app.session_state import SessionState, clear_run, read_run, read_run_id, read_session, write_session
 from app.track_process import recipe_for
@@ -25,8 +25,28 @@ class WindowOpening:
     _update_undo_actions, _document_changed, _thermal_title, _warn_unmatched_streams."""
 
     def open_request(self, request: OpenRequest) -> None:
+        request, self._last_project = self._with_last_project(request)
         self.stop_all()
         self.opener.open(request)
+
+    def _with_last_project(self, request: OpenRequest) -> tuple[OpenRequest, str]:
+        """Footage opened without a project (a command line, a drop, Open pair) gets the project it
+        was last opened with (File > Open recent's entry), when that file is still there: labelled
+        with ``--project /tmp/p3.rgbt.sqlite``, 0117_1605 opened again without it started an empty
+        project, and its Open recent entry then named that one, the boxes nowhere in the studio."""
+        if request.kind not in ("pair", "sequence") or request.store:
+            return request, ""
+
+        def where(paths):
+            return tuple(Path(path).resolve() for path in paths)
+
+        wanted = where(request.paths)
+        for recent in self.settings.recent:
+            if recent.kind == request.kind and where(recent.paths) == wanted:
+                if recent.store and Path(recent.store).is_file():
+                    return dataclasses.replace(request, store=recent.store), recent.store
+                break
+        return request, ""
 
     def open_pair(self, visible, thermal, frame_offset: int | None = None, store: str | None = None) -> None:
         """frame_offset None: the project's own (0 for a new project)."""
@@ -114,6 +134,10 @@ class WindowOpening:
                           + ([missing] if missing else [])
                           + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))]
                           + ([opened.store_note] if getattr(opened, "store_note", "") else []))
+        last = getattr(self, "_last_project", "")
+        if last and Path(last).resolve() != Path(default_project_path(info)[0]).resolve():
+            # said: a project other than the footage's own opened without being named
+            notes = "; ".join(n for n in (f"with {last}, the project it was last opened with", notes) if n)
         back = f", back at frame {resumed + 1} where it was left" if resumed else ""
         stopped = getattr(self, "_stopped_by_close", None)
         if stopped is not None:  # said once: the next save writes no "stopped"
