@@ -65,7 +65,7 @@ from core.bench.annotator import (
 )
 from core.bench.outputs import without_nan
 from core.bench.real_metrics import valid_rows
-from core.commands.arguments import add_engine_options, positive_int
+from core.commands.arguments import add_engine_options, int_at_least, positive_int
 from core.errors import ConfigError
 from core.progress import Job, Progress, relay
 from core.real_split import DEFAULT_DATA_FOLDER, DEFAULT_SPLIT_FILE, load_split
@@ -322,9 +322,13 @@ def register(subparsers) -> None:
     parser.add_argument("--modes", default=",".join(DEFAULT_MODES),
                         help=f"comma-separated, from {', '.join(modes())} (default: {','.join(DEFAULT_MODES)})")
     parser.add_argument("--sets", default="synthetic,real", help="synthetic, real or both (default both)")
-    parser.add_argument("--synthetic-frames", type=int, default=150, help="frames per synthetic sequence (150)")
-    parser.add_argument("--per-family", type=int, default=1, help="synthetic sequences per challenge family (1)")
-    parser.add_argument("--frames", type=int, default=None, help="use at most this many frames of a real sequence")
+    # argparse's checks: --per-family 0 left the synthetic set out without a word (and the real set ran for
+    # many minutes); --synthetic-frames 0 was 'SyntheticConfig: num_frames must be >= 1', naming no option
+    parser.add_argument("--synthetic-frames", type=int_at_least(2), default=150,
+                        help="frames per synthetic sequence (150)")
+    parser.add_argument("--per-family", type=positive_int, default=1, help="synthetic sequences per challenge family (1)")
+    parser.add_argument("--frames", type=int_at_least(2), default=None,
+                        help="use at most this many frames of a real sequence")
     parser.add_argument("--split", type=Path, default=DEFAULT_SPLIT_FILE, help="the real split JSON (default configs/real_split.json)")
     parser.add_argument("--data-root", type=Path, default=DEFAULT_DATA_FOLDER, help="folder the split's sequence paths are relative to (default ../shared/data)")
     parser.add_argument("--threads", type=positive_int, default=1, help="CPU threads of the models (default 1)")
@@ -361,6 +365,8 @@ def run(args) -> int:
     sets = [s.strip() for s in args.sets.split(",") if s.strip()]
     if not sets or any(s not in SETS for s in sets):
         raise ConfigError(f"--sets takes synthetic, real or both, got {args.sets!r}")
+    if args.restarts_every < 0:  # before the sets are built
+        raise ConfigError(f"--restarts-every takes 0 (off) or a positive frame step, got {args.restarts_every}")
     items, notes = [], []
     if "synthetic" in sets:
         items += synthetic_set(args.synthetic_frames, args.per_family)
@@ -371,8 +377,6 @@ def run(args) -> int:
         print(f"note: {note}", file=sys.stderr)
     if not items:
         raise ConfigError("no sequence to annotate (see the notes above)")
-    if args.restarts_every < 0:
-        raise ConfigError(f"--restarts-every takes 0 (off) or a positive frame step, got {args.restarts_every}")
     load_before = os.getloadavg()[0]
     results = run_with_bar(annotate_bench(items, chosen, threads=args.threads, engine=args.engine,
                                           device=args.device, allow_random=args.random_weights,
