@@ -78,6 +78,11 @@ class FamilyPlan:
                               f"({self.calibrate_s:g}): calibration, two phases and their margins")
         if self.max_steps is not None and self.max_steps < 1:
             raise ConfigError(f"--max-steps must be at least 1 (got {self.max_steps})")
+        # written into the runs' derived configs, they stopped each run inside its own process
+        if self.workers < 0:
+            raise ConfigError(f"--workers must be at least 0 (got {self.workers})")
+        if self.log_every < 1:
+            raise ConfigError(f"--log-every must be at least 1 (got {self.log_every})")
         for path in (self.teacher_config, self.student_config, self.kd_config, self.teacher_init, self.student_init):
             if path is not None and not Path(path).is_file():
                 raise ConfigError(f"{path}: file not found")
