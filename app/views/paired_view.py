@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QVBoxLayout, QWidget
 
 from app.edits import carried_thermal
 from app.views.frame_view import FrameView
@@ -42,11 +42,48 @@ def pane_names(info) -> tuple[str, str, str]:
     return "Visible", "Thermal", ""
 
 
+TITLE_PADDING = 6  # pixels each side, as the title's style sheet pads it
+
+
+class PaneTitle(QLabel):
+    """A pane's title, cut with an ellipsis to the pane's width (the whole text in ``text()`` and in
+    its tooltip): a QLabel asks for its text's width, and a frame title longer than the pane ("frame
+    407: tracked (Student), confidence 0.23 | teacher proposal, ...") moved the split between the
+    views to fit it, both pictures shifting and shrinking, and back on the next frame."""
+
+    def __init__(self, text: str = ""):
+        super().__init__()
+        self._text = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setText(text)
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self._text = str(text)
+        self._fit()
+
+    def text(self) -> str:
+        return self._text
+
+    def shown_text(self) -> str:
+        """The text as drawn: cut to the label's width."""
+        return super().text()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        room = max(0, self.width() - 2 * TITLE_PADDING)
+        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight, room)
+        super().setText(shown)
+        self.setToolTip(self._text if shown != self._text else "")
+
+
 class _Titled(QWidget):
     def __init__(self, title: str, view: FrameView):
         super().__init__()
-        self.title = QLabel(title)
-        self.title.setStyleSheet("color: #dddddd; background: #303030; padding: 2px 6px;")
+        self.title = PaneTitle(title)
+        self.title.setStyleSheet(f"color: #dddddd; background: #303030; padding: 2px {TITLE_PADDING}px;")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
