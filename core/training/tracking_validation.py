@@ -67,19 +67,32 @@ def tracking_validation(model: nn.Module, *, sequences: int = 4, frames: int = 4
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Tracking validation of project checkpoints on held-out synthetic sequences.")
-    parser.add_argument("checkpoints", nargs="+", type=Path)
-    parser.add_argument("--sequences", type=int, default=8)
-    parser.add_argument("--frames", type=int, default=60)
-    parser.add_argument("--threads", type=int, default=1)
+    """The command line (module docstring): one JSON line per checkpoint on stdout; a checkpoint
+    that does not load is one ``error:`` line naming it (status 2), not a traceback."""
+    from core.commands.arguments import int_at_least, positive_int
+    from core.errors import RGBTError
+
+    parser = argparse.ArgumentParser(
+        prog="python -m core.training.tracking_validation",
+        description="Tracking validation of project checkpoints on held-out synthetic sequences: one JSON line "
+                    "per checkpoint (track_iou, track_sr50).")
+    parser.add_argument("checkpoints", nargs="+", type=Path, metavar="CKPT", help="project checkpoints (.pt)")
+    parser.add_argument("--sequences", type=positive_int, default=8,
+                        help="held-out synthetic sequences, one per challenge family (default 8)")
+    parser.add_argument("--frames", type=int_at_least(2), default=60, help="frames per sequence (default 60)")
+    parser.add_argument("--threads", type=positive_int, default=1, help="torch CPU threads (default 1)")
     args = parser.parse_args(argv)
     import torch
 
     from core.models import load_checkpoint
 
-    torch.set_num_threads(max(1, args.threads))
+    torch.set_num_threads(args.threads)
     for path in args.checkpoints:
-        model, extra = load_checkpoint(path)
+        try:
+            model, extra = load_checkpoint(path)
+        except RGBTError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
         numbers = tracking_validation(model, sequences=args.sequences, frames=args.frames)
         print(json.dumps({"checkpoint": str(path), "step": extra.get("step"), **numbers}))
         sys.stdout.flush()

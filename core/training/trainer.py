@@ -44,7 +44,6 @@ from core.training.model_setup import (
 )
 from core.training.processing import CropSpec
 from core.training.run_folder import PENDING_STATE, check_weights_not_outputs, prepare_run_folder
-from core.training.tracking_validation import tracking_validation
 from core.training.validation import evaluate, validation_batch
 
 #: names other code imports from here (the run folder's checks, the device): kept importable
@@ -171,6 +170,10 @@ def train_job(config: TrainConfig, out_dir: str | Path, *, resume: bool = False,
                     validation = evaluate(model, val_batch)
                     row.update(validation)
                 if validate and context.main and config.validation.track_sequences > 0:
+                    # imported here: imported with the package, `python -m core.training.tracking_validation`
+                    # (docs/training.md) opened with runpy's 'found in sys.modules' RuntimeWarning
+                    from core.training.tracking_validation import tracking_validation
+
                     tracked = tracking_validation(model, sequences=config.validation.track_sequences,
                                                   frames=config.validation.track_frames)
                     validation = {**validation, **tracked}
