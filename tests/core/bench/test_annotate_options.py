@@ -27,3 +27,25 @@ def test_a_bad_count_is_one_line_naming_its_option(option, expected, monkeypatch
     assert exit_.value.code == 2
     err = capsys.readouterr().err
     assert expected in err and "Traceback" not in err
+
+
+def test_sets_both_is_both_sets(monkeypatch, capsys):
+    """``--sets both``, as --help ('synthetic, real or both') and the refusal named it, was refused:
+    "--sets takes synthetic, real or both, got 'both'"."""
+    import core.bench.annotate as annotate
+
+    built = []
+
+    def synthetic(frames, per_family):
+        built.append("synthetic")
+        return []
+
+    def real(split, data_root, frames):
+        built.append("real")
+        return [], []
+
+    monkeypatch.setattr(annotate, "synthetic_set", synthetic)
+    monkeypatch.setattr(annotate, "real_set", real)
+    assert main(["bench", "annotate", "--sets", "both"]) == 2  # both built, both empty here
+    assert built == ["synthetic", "real"]
+    assert "no sequence to annotate" in capsys.readouterr().err
