@@ -249,7 +249,9 @@ class ExportDialog(QDialog):
         for label, key in chosen.variants:
             self.variant.addItem(label, key)
         self.variant.setEnabled(self.variant.count() > 0)
-        self.variant_row_label.setText(chosen.variant_label)
+        # a format with no choice under it: the row said "Crops" over an empty box beside LasHeR
+        self.variant_row_label.setText(chosen.variant_label if chosen.variants else "Options")
+        self.variant.setPlaceholderText("" if chosen.variants else "none for this format")
 
     def _default_target(self) -> None:
         """The target for the format chosen now: in the folder of the target typed or browsed to
