@@ -142,6 +142,8 @@ EXPORT_ENTRIES: list[ExportEntry] = [
                 "-lasher"),
     ExportEntry("rgbt234", "RGBT234 layout (00001v.jpg, visible.txt, infrared.txt)", _core_exporter("rgbt234"),
                 "-rgbt234"),
+    ExportEntry("gtot", "GTOT layout (v/, i/, groundTruth_v.txt, groundTruth_i.txt)", _core_exporter("gtot"),
+                "-gtot"),
     ExportEntry("got10k", "GOT-10k (list.txt, groundtruth, absence/cover labels)", _core_exporter("got10k"),
                 "-got10k"),
     ExportEntry("lasot", "LaSOT style (img/, groundtruth, occlusion / out-of-view)", _core_exporter("lasot"),

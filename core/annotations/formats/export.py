@@ -11,6 +11,8 @@ sequence's own sources or a studio project (an earlier export opened in the stud
 
 - RGB-T native (LasHeR or RGBT234 naming): ``visible/``, ``infrared/``, ``visible.txt``,
   ``infrared.txt``, ``init.txt``; ``0,0,0,0`` for absent or unlabelled frames.
+- GTOT: ``v/00001v.jpg``, ``i/00001i.jpg``, ``groundTruth_v.txt`` and ``groundTruth_i.txt``
+  (corners ``x1 y1 x2 y2``, ``0 0 0 0`` for absent or unlabelled frames), ``init.txt``.
 
 The RGB-T layouts hold both modalities. A single-modality sequence is written there with the
 stand-in the studio shows (a visible-only sequence's thermal frames are the visible luminance, a
@@ -55,7 +57,7 @@ from core.progress import Job, Progress
 from core.sequences.declared import EXPORT_MARKER, SOURCE_FILE
 from core.wording import plural, verb
 
-EXPORT_FORMATS = ("lasher", "rgbt234", "got10k", "lasot")
+EXPORT_FORMATS = ("lasher", "rgbt234", "gtot", "got10k", "lasot")
 # EXPORT_MARKER (core.sequences.layouts) is written into every export; an existing non-empty folder
 # without it is never replaced.
 
@@ -245,40 +247,49 @@ def _check_entries(tmp: Path, entries) -> None:
 
 def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
                        naming: str = "lasher", quality: int = 95) -> Job[ExportResult]:
-    """LasHeR / RGBT234 layout in ``out_dir`` (the sequence folder itself).
+    """LasHeR / RGBT234 / GTOT layout in ``out_dir`` (the sequence folder itself).
 
-    naming: "lasher" (``visible/v000001.jpg``, ``infrared/i000001.jpg``) or "rgbt234"
-    (``visible/00001v.jpg``, ``infrared/00001i.jpg``). Lines end with CRLF like the
-    original files. The source's frame rate goes into the EXPORT_MARKER's ``fps:`` line (the
-    layout has no fps field; image folders otherwise reopen at 30 fps).
+    naming: "lasher" (``visible/v000001.jpg``, ``infrared/i000001.jpg``), "rgbt234"
+    (``visible/00001v.jpg``, ``infrared/00001i.jpg``) or "gtot" (``v/00001v.jpg``, ``i/00001i.jpg``,
+    ``groundTruth_v.txt`` / ``groundTruth_i.txt`` as corners ``x1 y1 x2 y2``, ``init.txt``: the files
+    ``convert --to gtot`` writes). LasHeR / RGBT234 lines end with CRLF like the original files. The
+    source's frame rate goes into the EXPORT_MARKER's ``fps:`` line (the layout has no fps field;
+    image folders otherwise reopen at 30 fps).
     """
-    if naming not in ("lasher", "rgbt234"):
-        raise ValueError(f"naming must be 'lasher' or 'rgbt234', got {naming!r}")
+    if naming not in ("lasher", "rgbt234", "gtot"):
+        raise ValueError(f"naming must be 'lasher', 'rgbt234' or 'gtot', got {naming!r}")
     out_dir = Path(out_dir)
     n = len(sequence)
-    warnings = export_warnings(records, n, lasher_rows=True)
-    note = stand_in_note(sequence, "visible/", "infrared/")
+    folders = ("v", "i") if naming == "gtot" else ("visible", "infrared")
+    warnings = export_warnings(records, n, lasher_rows=naming != "gtot")
+    note = stand_in_note(sequence, f"{folders[0]}/", f"{folders[1]}/")
     warnings = [note, *warnings] if note else warnings
     check_export_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
     with atomic_directory(out_dir) as tmp:
         _text(tmp / EXPORT_MARKER, _marker_text(sequence, note, with_fps=True))
-        (tmp / "visible").mkdir()
-        (tmp / "infrared").mkdir()
+        (tmp / folders[0]).mkdir()
+        (tmp / folders[1]).mkdir()
         for i in range(n):
             pair = sequence[i]
             if naming == "lasher":
                 vname, tname = f"v{i + 1:06d}.jpg", f"i{i + 1:06d}.jpg"
             else:
                 vname, tname = f"{i + 1:05d}v.jpg", f"{i + 1:05d}i.jpg"
-            _write_image(tmp / "visible" / vname, pair.visible, quality)
-            _write_image(tmp / "infrared" / tname, pair.thermal, quality)
+            _write_image(tmp / folders[0] / vname, pair.visible, quality)
+            _write_image(tmp / folders[1] / tname, pair.thermal, quality)
             yield Progress(i + 1, n, f"frame {i + 1}")
-        visible = format_rows(rows_from_records(records, n)).replace("\n", "\r\n")
-        infrared = format_rows(rows_from_records(records, n, thermal=True)).replace("\n", "\r\n")
-        _text(tmp / "visible.txt", visible)
-        _text(tmp / "infrared.txt", infrared)
-        _text(tmp / "init.txt", visible)
+        if naming == "gtot":
+            from core.annotations.formats.convert import target_files
+
+            for name, (text, newline) in target_files(records, n, "gtot").items():
+                _text(tmp / name, text.replace("\n", newline))
+        else:
+            visible = format_rows(rows_from_records(records, n)).replace("\n", "\r\n")
+            infrared = format_rows(rows_from_records(records, n, thermal=True)).replace("\n", "\r\n")
+            _text(tmp / "visible.txt", visible)
+            _text(tmp / "infrared.txt", infrared)
+            _text(tmp / "init.txt", visible)
         refuse_projects(out_dir)  # a project made in it while the frames were written
     return ExportResult(out_dir, n, warnings, export_summary(records, n))
 
@@ -418,7 +429,7 @@ def export_lasot(sequence, records: Mapping[int, FrameAnnotation], out_dir: str 
 
 def exporter(name: str):
     """The export job function for a format name in EXPORT_FORMATS."""
-    if name in ("lasher", "rgbt234"):
+    if name in ("lasher", "rgbt234", "gtot"):
         return lambda seq, records, out, **kw: export_rgbt_native(seq, records, out, naming=name, **kw)
     if name == "got10k":
         return export_got10k
