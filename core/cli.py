@@ -12,6 +12,9 @@ naming the path and the problem, and exit with status 2. Option values that star
 a minus sign (``--init -10,-10,20,20``) are read as values, not as options. FFmpeg's own
 log lines (``moov atom not found``, ``ac-tex damaged``) are silenced (:func:`quiet_video_logs`):
 the SequenceError that names the file and the frame is the one line the user reads.
+When standard output's reader goes (``eval ... --json r.json | head``), the command still
+writes its files, its output going to the null device, and ends with status 141
+(:class:`_ReaderMayGo`).
 """
 from __future__ import annotations
 
@@ -207,10 +210,11 @@ def _main(argv: list[str] | None, extra_modules: tuple[str, ...], extra_bench_mo
     if not getattr(args, "func", None):
         parser.print_help()
         return 0
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _reader_may_go() as stdout:
         _show_notes()
         try:
-            return int(args.func(args) or 0)
+            status = int(args.func(args) or 0)
+            return 141 if stdout.gone else status
         except RGBTError as error:
             say_error(f"error: {error}")
             return 2
@@ -225,6 +229,51 @@ def _main(argv: list[str] | None, extra_modules: tuple[str, ...], extra_bench_mo
         except sqlite3.Error as error:
             say_error(f"error: annotation database: {error}")
             return 2
+
+
+class _ReaderMayGo:
+    """Standard output for the length of a command, passed through to ``stream``; when its
+    reader goes (``eval ... --json r.json | head -3``; ``bench speed --json s.json | head``), the
+    rest of the output goes to the null device (:func:`reader_gone`) and the command goes on to
+    the files it was asked for, then ends with status 141. The first print after the reader
+    went raised BrokenPipeError there and the command stopped before writing its --json /
+    --plots (at once with PYTHONUNBUFFERED, as in most containers; else past the first 8 KiB)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+        self.gone = False
+
+    def _guarded(self, call, *args):
+        try:
+            return call(*args)
+        except BrokenPipeError:
+            if not reader_gone():
+                raise
+            self.gone = True
+            return None
+
+    def write(self, text: str) -> int:
+        written = self._guarded(self._stream.write, text)
+        return len(text) if written is None else written
+
+    def flush(self) -> None:
+        self._guarded(self._stream.flush)
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _reader_may_go():
+    """``sys.stdout`` as :class:`_ReaderMayGo` inside the block (the stream before it after)."""
+    stream = sys.stdout
+    guarded = _ReaderMayGo(stream)
+    sys.stdout = guarded
+    try:
+        yield guarded
+    finally:
+        if sys.stdout is guarded:
+            sys.stdout = stream
 
 
 def say_error(line: str) -> None:
