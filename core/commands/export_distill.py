@@ -23,14 +23,15 @@ def register(subparsers) -> None:
         "interpolated or imported boxes, and frames marked absent), with the teacher's outputs on them, to an "
         "HDF5 file that `distill --data FILE.h5` fine-tunes the student on (docs/distillation_hdf5.md). "
         "Only those frames become training samples, not machine-tracked ones. The studio's File > Export writes the same file. "
-        "The store is the studio's: the one beside the sequence, or for the bundled demo the one in "
-        "$RGBT_STUDIO_HOME/projects/ (default ~/.rgbt-studio); --store names another.",
+        "The store is the studio's: the one beside the sequence, or for the bundled demo and footage in a "
+        "folder the studio cannot write to the one in $RGBT_STUDIO_HOME/projects/ (default ~/.rgbt-studio); "
+        "--store names another.",
         epilog="example: rgbt-studio export-distill SEQUENCE_FOLDER --out exports/walk.h5, then rgbt-studio "
                "distill --data exports/*.h5",
     )
     parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
     parser.add_argument("--store", type=Path, help="annotation store (.rgbt.sqlite); default: the studio's project of the sequence "
-                        "(beside it; the bundled demo's in $RGBT_STUDIO_HOME/projects/)")
+                        "(beside it; the bundled demo's, and read-only footage's, in $RGBT_STUDIO_HOME/projects/)")
     parser.add_argument("--out", type=output_file, required=True,
                         help="output .h5 file (a name without a suffix gets .h5, as in the studio)")
     parser.add_argument("--frame-offset", type=int, default=None,
@@ -74,6 +75,33 @@ def check_store_fits(store, store_path, sequence) -> None:
           file=sys.stderr)
 
 
+def read_only_footage_project(path: Path) -> Path:
+    """Where the studio keeps the project whose place beside the footage, ``path``, is in a folder
+    it cannot write to (a read-only dataset share): ``<studio home>/projects/<stem>-<8 hex digits
+    of path>.rgbt.sqlite``, the rule of the studio's ``app.project._home_fallback`` (core cannot
+    import it; a test keeps the two the same)."""
+    import hashlib
+
+    from core.annotations.project_paths import studio_home
+    from core.annotations.store import STORE_SUFFIX
+
+    digest = hashlib.sha1(str(Path(path).resolve()).encode("utf-8")).hexdigest()[:8]
+    stem = path.name[: -len(STORE_SUFFIX)] if path.name.endswith(STORE_SUFFIX) else path.name
+    return studio_home() / "projects" / f"{stem}-{digest}{STORE_SUFFIX}"
+
+
+def studio_project_path(beside: Path) -> Path:
+    """The studio's project of a sequence whose project beside the footage would be ``beside``:
+    that file, or, when there is none there, the one the studio keeps in its home for footage in a
+    folder it cannot write to (:func:`read_only_footage_project`). Annotated read-only footage
+    (``../shared/data``, a dataset share) was 'annotation store not found; annotate the sequence
+    first', its project being in ``~/.rgbt-studio/projects/``."""
+    if Path(beside).is_file():
+        return Path(beside)
+    kept = read_only_footage_project(Path(beside))
+    return kept if kept.is_file() else Path(beside)
+
+
 def run(args) -> int:
     from core.annotations.formats.groundtruth import protected_inputs
     from core.annotations.project_paths import project_store_path
@@ -109,7 +137,7 @@ def run(args) -> int:
     # one sequence folder, or given twice (as track takes it), or a visible and a thermal stream
     sequence = open_input(Path(args.source[0]), Path(args.source[-1]) if len(args.source) == 2 else None)
     try:
-        store_path = args.store or project_store_path(sequence.info)
+        store_path = args.store or studio_project_path(project_store_path(sequence.info))
         check_output(args.out, protected=inputs + protected_inputs(sequence.info, store_path), force=args.force,
                      option="--out")
         if not Path(store_path).is_file():
