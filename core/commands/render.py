@@ -80,6 +80,8 @@ def run(args) -> int:
         options = VideoOptions(args.layout, args.colormap, args.fps, args.max_width)
     except ValueError as error:
         raise ConfigError(f"render: {error}") from None
+    if args.object is not None and not args.boxes:  # it was left unused without a word
+        raise ConfigError(f"--object {args.object} picks an object of a --boxes file of MOT rows; give the --boxes file")
     args.out = video_path(args.out)  # a bare name gets .mp4, as in the studio
     protected = protected_sources(*args.source) + [(p, "a --boxes file") for p in args.boxes]
     if args.store is not None:
@@ -99,6 +101,9 @@ def run(args) -> int:
         for k, path in enumerate(args.boxes):
             found = _read_boxes(path, frames, args.object)
             notes += [f"{path}: {note}" for note in found.notes]
+            if args.object is not None and not found.holds.startswith("MOT rows"):  # it was drawn whole without a word
+                notes.append(f"{path}: --object {args.object} applies to MOT rows (frame,id,x,y,w,h,...); the file "
+                             f"holds {found.holds}, drawn whole")
             layers.append(rows_layer(layer_name(path, sequence.info.name), {f: r.box for f, r in found.records.items()},
                                      LAYER_RGB[1 + k % (len(LAYER_RGB) - 1)]))  # never the ground truth's
         if len(args.boxes) > len(LAYER_RGB) - 1:
