@@ -281,8 +281,10 @@ def run(args) -> int:
                           "--no-online-filter and --streams apply to the student and teacher, not to "
                           f"{tracker_label(name)}, which OpenCV runs on the CPU (it sees one stream: --modality)")
     if not is_peer(name) and args.modality != "auto":  # it was ignored: the network was fed both streams
-        raise ConfigError(f"--modality applies to the OpenCV trackers (csrt, kcf), not to the {name}: give it "
-                          f"--streams {args.modality} to feed it the {args.modality} stream alone")
+        from core.trackers import peer_kinds
+
+        raise ConfigError(f"--modality applies to the OpenCV trackers ({', '.join(peer_kinds())}), not to the {name}: "
+                          f"give it --streams {args.modality} to feed it the {args.modality} stream alone")
     # a --weights file that does not exist is a typo, never a cue for random weights (they stand in for a
     # missing bundled checkpoint only)
     refuse_missing_named_weights(args.random_weights, ("--weights", args.weights))
