@@ -11,6 +11,7 @@ or ``synthetic-<seed>`` (seeds ``--seed``, ``--seed + 1``, ... for ``--count``):
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from core.commands.arguments import positive_int
@@ -74,7 +75,9 @@ def register(subparsers) -> None:
                              "else 30)")
     parser.add_argument("--name", default=None, help="sub-folder name (only with --count 1)")
     parser.add_argument("--config", type=Path, default=None,
-                        help="JSON file of SyntheticConfig fields (command-line options above override it)")
+                        help="JSON file of SyntheticConfig fields, or the synthetic.json synth wrote beside a "
+                             "sequence (its generator config; its seed is said) (command-line options above "
+                             "override it)")
     parser.add_argument("--force", action="store_true", help="replace earlier synthetic sequences of the same name")
     parser.set_defaults(func=run)
 
@@ -104,9 +107,7 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError(f"--fps must be a positive number, got {args.fps:g}")
     base = SyntheticConfig()
     if args.config is not None:
-        from core.config import load_json
-
-        base = load_json(SyntheticConfig, args.config)
+        base = _config_file(args.config, args.seed)
     challenges = args.challenges
     if args.family is not None:
         challenges = tuple(dict.fromkeys((challenges or ()) + challenge_families()[args.family]))
@@ -176,6 +177,23 @@ def check_targets(args: argparse.Namespace) -> None:
                                           "it is never replaced, choose another OUT_DIR or --name")
             if not args.force:
                 raise OutputError(target, "already exists (give --force to replace it)")
+
+
+def _config_file(path: Path, seed: int) -> SyntheticConfig:
+    """The ``SyntheticConfig`` of ``--config``: a JSON object of its fields, or the
+    ``synthetic.json`` synth writes beside a sequence (its ``config`` section; refused before
+    as "unknown key(s) ['absent', 'config', ...]"), whose seed is said when it is not ``seed``."""
+    from core.config import load_json, read_config_json, with_file
+
+    data = read_config_json(path)
+    if data.get("generator") != "core.synthetic" or not isinstance(data.get("config"), dict):
+        return load_json(SyntheticConfig, path)
+    config = with_file(path, lambda: from_dict(SyntheticConfig, data["config"], where=f"{path} ('config')"))
+    written = data.get("seed")
+    if isinstance(written, int) and written != seed:
+        print(f"note: {path} is a sequence's synthetic.json: its generator config is used; the sequence was made "
+              f"with --seed {written} (give it for the same sequence)", file=sys.stderr)
+    return config
 
 
 def _fields(config: SyntheticConfig) -> dict:
