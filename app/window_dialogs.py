@@ -145,6 +145,14 @@ class WindowDialogs:
         except RGBTError as error:
             self.error("Cannot export", error)
             return False
+        if key.startswith("distillation") and not self._distillation_samples():
+            # the file distill --data refuses was written and "Exported ... 0 training samples" said;
+            # export-distill refuses it in these words and writes nothing
+            from core.commands.export_distill import NO_SAMPLES
+            from core.errors import ExportError
+
+            self.error("Cannot export", ExportError(self.document.path, f"{NO_SAMPLES}; nothing was written"))
+            return False
         if earlier:
             kind = "folder" if target.is_dir() else "file"
             other = self._exported_sequence(target)
@@ -162,6 +170,15 @@ class WindowDialogs:
                 return False
         self.export(key, target)
         return True
+
+    def _distillation_samples(self) -> int:
+        """How many training samples a distillation export of the open project would hold (the
+        checked frames after the first keyframe, ``core.distillation.export.plan_samples``)."""
+        from core.distillation.export import left_out_records, plan_samples
+
+        info, count = self.document.info, len(self.document.sequence)
+        kept, _ = left_out_records(dict(self.document.records), count, (info.width, info.height))
+        return len(plan_samples(kept, count))
 
     @staticmethod
     def _exported_sequence(target: Path) -> str | None:
