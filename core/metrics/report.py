@@ -60,19 +60,24 @@ class EvalReport:
     def table(self, per_sequence: bool = False) -> str:
         """Plain-text table; the first line names the protocol."""
         names = list(self.scores)
+        labels = [f"  {a.attribute} [{a.sequences} seq]" if a.level == "sequence" else f"  {a.attribute} [{a.frames} fr]"
+                  for a in self.attributes]
+        # the first column fits the longest attribute label (a synthetic sequence's per-frame tags,
+        # 'visible_distractor (frames) [277 fr]', pushed their scores out of the columns)
+        width = max([28] + [len(label) + 1 for label in labels])
         lines = [f"protocol: {self.protocol}   tracker: {self.tracker}   sequences: {len(self.sequences)}"]
-        header = f"{'':<28}" + "".join(f"{n:>9}" for n in names)
+        header = f"{'':<{width}}" + "".join(f"{n:>9}" for n in names)
         lines.append(header)
-        lines.append(f"{'overall':<28}" + "".join(f"{self.scores[n]:>9.4f}" for n in names))
+        lines.append(f"{'overall':<{width}}" + "".join(f"{self.scores[n]:>9.4f}" for n in names))
         if self.attributes:
             lines.append(f"attributes ({self.attribute_source}):")
-            for a in self.attributes:
-                label = f"  {a.attribute} [{a.sequences} seq]" if a.level == "sequence" else f"  {a.attribute} [{a.frames} fr]"
-                lines.append(f"{label:<28}" + "".join(f"{a.scores.get(n, float('nan')):>9.4f}" for n in names))
+            for a, label in zip(self.attributes, labels, strict=True):
+                lines.append(f"{label:<{width}}" + "".join(f"{a.scores.get(n, float('nan')):>9.4f}" for n in names))
         if per_sequence:
             lines.append("sequences:")
             for s in self.sequences:
-                lines.append(f"  {s.name[:26]:<26}" + "".join(f"{s.scores.get(n, float('nan')):>9.4f}" for n in names))
+                lines.append(f"  {s.name[:26]:<{width - 2}}" + "".join(f"{s.scores.get(n, float('nan')):>9.4f}"
+                                                                    for n in names))
         for note in self.notes:
             lines.append(f"note: {note}")
         return "\n".join(lines)
