@@ -53,6 +53,7 @@ from core.fileio import write_text_atomic
 from core.progress import run_with_bar
 from core.real_split import DEFAULT_DATA_FOLDER
 from core.tracking.tracker_config import DEFAULT_STREAMS, TRACKER_STREAMS
+from core.wording import plural
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_MODELS_DIR = PROJECT_ROOT.parent / "shared" / "models"
@@ -164,7 +165,8 @@ def run_accuracy(args) -> tuple[list[dict], BenchRuns, dict, list[str]]:
     synthetic = [i for i in items if i.dataset == "synthetic"]
     if synthetic:
         n_families = len({i.group for i in synthetic})
-        notes.insert(0, f"synthetic split: {len(synthetic)} sequences ({n_families} families x {args.per_family}), "
+        notes.insert(0, f"synthetic split: {plural(len(synthetic), 'sequence')} ({plural(n_families, 'family', 'families')} "
+                        f"x {args.per_family}), "
                         f"{synthetic[0].num_frames} frames each, seeds >= 1e9 (never used in training)")
     engines = {c.label: getattr(getattr(c.tracker, "engine", None), "name", None) for c in contenders if c.available}
     used = sorted({e for e in engines.values() if e})

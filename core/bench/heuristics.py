@@ -331,8 +331,8 @@ def run_heuristics(args) -> tuple[list[dict], list[str]]:
     notes.insert(0, f"{args.model} weights {weights}; engine {base.engine.name} on {base.engine.device}, "
                     f"{plural(args.threads, 'thread')}")
     if synthetic:
-        notes.insert(1, f"synthetic split: {len(synthetic)} sequences "
-                        f"({len({i.group for i in synthetic})} families x {args.per_family}), "
+        notes.insert(1, f"synthetic split: {plural(len(synthetic), 'sequence')} "
+                        f"({plural(len({i.group for i in synthetic}), 'family', 'families')} x {args.per_family}), "
                         f"{synthetic[0].num_frames} frames each")
     return rows, notes
 

@@ -74,6 +74,7 @@ from core.tracking.tracker_config import (
     pair_correlation_weight,
     pixel_match_weight,
 )
+from core.wording import plural
 
 #: the parsed options the contenders are built from (sent to ``--jobs`` workers)
 _BUILD_ARGS = ("trackers", "weights_dir", "models_dir", "random_weights", "engine", "device", "threads", "streams",
@@ -188,7 +189,7 @@ def run_real_accuracy(args):
     rows, reports = score_real(bench)
     wall = time.perf_counter() - started
     counts = {m: sum(i.modality == m for i in items) for m in ("visible", "thermal", "rgbt")}
-    header = [f"split: {args.split_part} part of {split.path} under {args.data_root}: {len(items)} sequences ("
+    header = [f"split: {args.split_part} part of {split.path} under {args.data_root}: {plural(len(items), 'sequence')} ("
               + ", ".join(f"{n} {m}" for m, n in counts.items() if n) + ")"]
     header += notes
     header.append("streams: our models and the floor get the present stream as both inputs (visible-only: RGB and "

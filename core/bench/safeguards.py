@@ -42,6 +42,7 @@ from core.tracking.tracker_config import (
     TrackerConfig,
     hold_options,
 )
+from core.wording import plural
 
 LOST_THRESHOLD = 0.25
 
@@ -221,7 +222,7 @@ def run_ablation(args) -> tuple[dict, str]:
     rows, _ = score_real(bench)
     table = ablation_rows(rows)
     load = os.getloadavg()
-    notes = [f"{args.model} weights {contenders[0].weights}; {len(items)} validation sequences", *notes,
+    notes = [f"{args.model} weights {contenders[0].weights}; {plural(len(items), 'validation sequence')}", *notes,
              f"wall time {time.perf_counter() - started:.0f} s; load average {load[0]:.1f} / {load[1]:.1f}"]
     payload = {"model": args.model, "weights": contenders[0].weights, "max_frames": args.max_frames, "starts": args.starts,
                **footage_payload(args),
