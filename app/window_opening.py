@@ -11,7 +11,7 @@ from PySide6.QtCore import QRectF
 
 from app.actions import key_text
 from app.document import Document
-from app.project import OpenRequest, default_project_path
+from app.project import OpenRequest, footage_project_path
 from app.qt import freeze_heap
 from app.session_state import SessionState, clear_run, read_run, read_run_id, read_session, write_session
 from app.track_process import recipe_for
@@ -135,7 +135,7 @@ class WindowOpening:
                           + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))]
                           + ([opened.store_note] if getattr(opened, "store_note", "") else []))
         last = getattr(self, "_last_project", "")
-        if last and Path(last).resolve() != Path(default_project_path(info)[0]).resolve():
+        if last and Path(last).resolve() != Path(footage_project_path(info, opened.request.paths)[0]).resolve():
             # said: a project other than the footage's own opened without being named
             notes = "; ".join(n for n in (f"with {last}, the project it was last opened with", notes) if n)
         back = f", back at frame {resumed + 1} where it was left" if resumed else ""
