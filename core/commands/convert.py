@@ -65,7 +65,7 @@ def run(args) -> int:
     from core.annotations.formats.rows import outside_image
     from core.errors import ConfigError
     from core.fileio import check_output
-    from core.sequences.sources import folder_name
+    from core.sequences.image_files import folder_name
 
     if args.frames is not None and args.frames < 1:
         raise ConfigError(f"--frames must be >= 1, got {args.frames}")

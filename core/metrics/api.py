@@ -148,7 +148,8 @@ def file_sequence(result_file: str | Path, gt: str | Path) -> tuple[Path, str]:
     :func:`evaluate_file` reads itself), a sequence folder, or a
     dataset root / ground-truth folder holding the sequence ``<name>``. AnnotationFormatError when
     ``gt`` is none of these."""
-    from core.sequences.sources import IMAGE_EXTENSIONS, VIDEO_EXTENSIONS
+    from core.sequences.image_files import IMAGE_EXTENSIONS
+    from core.sequences.sources import VIDEO_EXTENSIONS
 
     result_file, gt = Path(result_file), Path(gt)
     if gt.is_file() and gt.suffix.lower() in VIDEO_EXTENSIONS | IMAGE_EXTENSIONS:  # read as a flat box file, it

@@ -52,18 +52,9 @@ from core.sequences.declared import (
     exported_fps,
     exported_one_stream,
 )
+from core.sequences.image_files import first_image, folder_name, has_images, natural_key
 from core.sequences.pair import PairSequence, named_by_folder
-from core.sequences.sources import (
-    VIDEO_EXTENSIONS,
-    FolderSource,
-    VideoSource,
-    first_image,
-    folder_name,
-    has_images,
-    natural_key,
-    open_source,
-    tiff_pages,
-)
+from core.sequences.sources import VIDEO_EXTENSIONS, FolderSource, VideoSource, open_source, tiff_pages
 from core.sequences.stream_checks import MODALITY_OF_WORD, THERMAL_STEMS, VISIBLE_STEMS, refuse_non_video
 from core.sequences.thermal import channel_spread
 

@@ -33,14 +33,8 @@ import numpy as np
 from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
-from core.sequences.sources import (
-    FrameSource,
-    VideoSource,
-    folder_name,
-    frame_number,
-    frame_numbers,
-    open_source,
-)
+from core.sequences.image_files import folder_name, frame_number, frame_numbers
+from core.sequences.sources import FrameSource, VideoSource, open_source
 from core.sequences.stream_checks import (
     dropped_frames,
     frame_rates_differ,
@@ -407,7 +401,7 @@ def time_partners(visible: FrameSource, thermal: FrameSource, rate: float) -> np
 
 
 def number_partners(visible: FrameSource, thermal: FrameSource) -> np.ndarray | None:
-    """(Nv,) int64: for two image folders numbered alike (``core.sequences.sources.frame_numbers``,
+    """(Nv,) int64: for two image folders numbered alike (``core.sequences.image_files.frame_numbers``,
     the same first number) whose numbering has gaps (a camera's dropped frames), the thermal frame
     of each visible frame's number, or the nearest number where that one is missing (``Nt`` past the
     thermal end). None otherwise: frames pair by position (by position, past each gap every pair was

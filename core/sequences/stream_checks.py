@@ -12,15 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import SequenceError
-from core.sequences.sources import (
-    IMAGE_EXTENSIONS,
-    FrameSource,
-    VideoSource,
-    folder_name,
-    has_images,
-    missing_numbers,
-    tiff_pages,
-)
+from core.sequences.image_files import IMAGE_EXTENSIONS, folder_name, has_images, missing_numbers
+from core.sequences.sources import FrameSource, VideoSource, tiff_pages
 
 VISIBLE_STEMS = ("visible", "visual", "rgb", "color", "colour", "vis")
 THERMAL_STEMS = ("infrared", "thermal", "ir", "tir", "lwir")
@@ -111,7 +104,7 @@ def _missing_numbers_words(visible: FrameSource, thermal: FrameSource) -> list[s
 
 def dropped_frames(visible: FrameSource, thermal: FrameSource) -> str:
     """The words a frame-count note adds for an image folder whose numbering has gaps
-    (``core.sequences.sources.missing_numbers``): frames are paired by position, so past each gap
+    (``core.sequences.image_files.missing_numbers``): frames are paired by position, so past each gap
     the streams are a frame further apart. "" when neither stream is such a folder."""
     parts = _missing_numbers_words(visible, thermal)
     if not parts:

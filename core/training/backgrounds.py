@@ -24,7 +24,7 @@ import numpy as np
 
 from core.errors import ConfigError, SequenceError
 from core.real_split import DEFAULT_DATA_ROOT, DEFAULT_SPLIT, load_split
-from core.sequences.sources import list_images
+from core.sequences.image_files import list_images
 from core.training.real_data import (
     DEFAULT_CACHE_DIR,
     FrameLRU,

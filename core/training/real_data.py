@@ -44,7 +44,7 @@ from core.errors import AnnotationFormatError, SequenceError
 from core.fileio import atomic_path, not_utf8
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import check_index
-from core.sequences.sources import list_images
+from core.sequences.image_files import list_images
 
 DEFAULT_CACHE_DIR = "~/.cache/rgbt-studio"
 CACHE_VERSION = "v1"

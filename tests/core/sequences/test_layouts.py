@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from core.sequences import detect_layout, open_sequence
-from core.sequences.sources import list_images, natural_key
+from core.sequences.image_files import list_images, natural_key
 
 
 def _make(root, kit, vis_dir, th_dir, *, n=5, vis_pattern="{:05d}.png", th_pattern="{:05d}.png", files=()):

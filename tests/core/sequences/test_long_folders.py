@@ -10,10 +10,10 @@ import cv2
 import numpy as np
 import pytest
 
-import core.sequences.sources as sources
+import core.sequences.image_files as image_files
 from core.sequences import open_pair
+from core.sequences.image_files import first_image, has_images, list_images, natural_key
 from core.sequences.layouts import open_sequence
-from core.sequences.sources import first_image, has_images, list_images, natural_key
 
 FRAMES = 120
 
@@ -31,7 +31,7 @@ def folder_pair(tmp_path):
 
 def _counting(monkeypatch):
     counts = {"stat": 0, "natural_key": 0}
-    stat, key = os.stat, sources.natural_key
+    stat, key = os.stat, image_files.natural_key
 
     def counted_stat(*args, **kwargs):
         counts["stat"] += 1
@@ -41,7 +41,7 @@ def _counting(monkeypatch):
         counts["natural_key"] += 1
         return key(name)
     monkeypatch.setattr(os, "stat", counted_stat)
-    monkeypatch.setattr(sources, "natural_key", counted_key)
+    monkeypatch.setattr(image_files, "natural_key", counted_key)
     return counts
 
 
