@@ -79,9 +79,13 @@ def main(argv: list[str] | None = None) -> int:
     from core.training.config import DataConfig, load_train_config, with_overrides
 
     parser = argparse.ArgumentParser(prog="python -m core.training.data_speed", description=__doc__.split("\n")[0])
-    parser.add_argument("--config", type=resolve_path, required=True)
-    parser.add_argument("--steps", type=int, default=30)
-    parser.add_argument("--batch-size", type=int, default=None)
+    from core.commands.arguments import positive_int
+
+    parser.add_argument("--config", type=resolve_path, required=True, help="training config JSON")
+    # 0 steps printed 'data pipeline: 0.0 samples/s (batch 8, 0 steps ...)' and an empty profile
+    parser.add_argument("--steps", type=positive_int, default=30, help="batches timed (default 30)")
+    parser.add_argument("--batch-size", type=positive_int, default=None,
+                        help="batch size (default: the config's)")
     parser.add_argument("--per-source", action="store_true", help="also time each source alone")
     args = parser.parse_args(argv)
     try:
