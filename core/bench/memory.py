@@ -18,6 +18,7 @@ from pathlib import Path
 
 from core.bench.open_speed import generate_pair, generation_size, rss_mib
 from core.commands.arguments import add_engine_options, int_at_least, positive_int
+from core.errors import ConfigError
 from core.fileio import write_text_atomic
 from core.progress import Progress, run_with_bar
 
@@ -48,12 +49,16 @@ def measure(visible: Path, thermal: Path, *, model: str = "student", engine: str
     rss_start = rss_mib()
     sequence = open_pair(visible, thermal)
     tracker = load_tracker(model=model, engine=engine, threads=threads, allow_random=random_weights)
+    total = len(sequence)
+    if total <= warmup:  # the growth 'after the warm-up' was 0.0 MiB of nothing measured: 'target < 100 MB' met
+        sequence.close()
+        raise ConfigError(f"{visible}: {total} frames leave none to measure after the {warmup}-frame warm-up "
+                          "(--warmup); give a longer pair or a smaller --warmup")
     first = sequence[0]
     h, w = first.thermal.shape
     init_box = (w * 0.4, h * 0.4, w * 0.12, h * 0.12)
     samples: list[tuple[int, float]] = []
     rss_after_warmup = None
-    total = len(sequence)
     started = time.perf_counter()
     job = track_sequence(tracker, sequence, init_box)
     try:
@@ -100,6 +105,9 @@ def check_outputs(args) -> None:
 
 def run(args) -> int:
     width, height = generation_size(args, "memory")
+    if args.visible is None and args.frames <= args.warmup:
+        raise ConfigError(f"--frames {args.frames} leaves none to measure after the {args.warmup}-frame warm-up "
+                          "(--warmup); give more --frames or a smaller --warmup")
     check_outputs(args)
     with tempfile.TemporaryDirectory(prefix="rgbt-bench-memory-") as tmp:
         if args.visible is not None:
