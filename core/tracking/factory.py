@@ -200,7 +200,10 @@ def load_tracker(model: str = "student", weights: str | Path | None = None, engi
     wanted = onnx_path if precision != "int8" else int8_path(onnx_path)
     files = _onnx_files(onnx_path, precision, device) if engine != "torch" else []
     if engine == "onnx" and not files:
-        raise CheckpointError(wanted, f"ONNX export of {path.name} not found (run `{export_command(model, path, precision == 'int8')}`)")
+        what = "int8 copy of the ONNX export" if precision == "int8" else "ONNX export"  # it named the int8 file
+        # 'ONNX export of ... not found' beside a float32 export that is there
+        raise CheckpointError(wanted, f"{what} of {path.name} not found (run "
+                                      f"`{export_command(model, path, precision == 'int8')}`)")
     if engine == "onnx" or (engine == "auto" and files and not _gpu_only_in_torch(device)):
         for file in files:
             onnx_engine = OnnxEngine(file, device, threads=threads)
