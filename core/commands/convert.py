@@ -54,6 +54,8 @@ MAX_FRAMES = 1_000_000
 
 def run(args) -> int:
     from core.annotations.formats.convert import (
+        NAMED_FORMAT_WORDS,
+        named_file_format,
         read_source,
         target_files,
         target_paths,
@@ -85,6 +87,10 @@ def run(args) -> int:
         check_output(path, protected=protected, force=args.force,  # before reading
                      option="DST" if args.target == "xywh" else "the output")
     records, count = read_source(src, args.source_format)
+    named = named_file_format(src, args.source_format)
+    if named is not None:
+        print(f"note: {src} read as {NAMED_FORMAT_WORDS[named]} (the file's name; --from xywh reads it as x,y,w,h rows)",
+              file=sys.stderr)
     if not records:  # an empty (or blank) file: the outputs were written empty, status 0
         from core.errors import AnnotationFormatError
 

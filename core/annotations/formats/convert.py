@@ -122,6 +122,23 @@ def _folder_layout(src: Path, source_format: str) -> str:
         return layout
 
 
+#: a box file's name that says its format, as the studio's import reads it (``box_import``): GTOT's
+#: corner files and VTUAV's files of one row per 10 frames; words for the note that says so
+NAMED_FILE_FORMATS = {"groundTruth_v.txt": "corners", "groundTruth_i.txt": "corners",
+                      "rgb.txt": "vtuav", "ir.txt": "vtuav"}
+NAMED_FORMAT_WORDS = {"corners": "GTOT corners x1 y1 x2 y2", "vtuav": "VTUAV rows, one per 10 frames"}
+
+
+def named_file_format(src: str | Path, source_format: str = "auto") -> str | None:
+    """The format a box file ``src`` given with ``--from auto`` is read in by its name
+    (:data:`NAMED_FILE_FORMATS`), or None. ``convert groundTruth_v.txt out.txt --to xywh`` read
+    GTOT's corners as x,y,w,h (widths of 157 for a 21 px target), without a word."""
+    src = Path(src)
+    if source_format != "auto" or src.is_dir():
+        return None
+    return NAMED_FILE_FORMATS.get(src.name)
+
+
 def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int, FrameAnnotation], int]:
     """Records and frame count (last frame + 1) from a sequence folder or one box file.
 
@@ -139,6 +156,7 @@ def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int,
     source_format = SOURCE_ALIASES.get(source_format, source_format)
     if not src.exists():
         raise AnnotationFormatError(src, "not found")
+    source_format = named_file_format(src, source_format) or source_format
     if src.is_dir():
         records = load_ground_truth(src, _folder_layout(src, source_format))
         if records is None:
