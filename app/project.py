@@ -22,6 +22,7 @@ from core.annotations.project_paths import (
     earlier_store_path,
     made_on_same_streams,
     moved_project,
+    own_project_path,
     project_store_path,
     same_streams,
     stored_offset,
@@ -167,45 +168,13 @@ def default_project_path(info) -> tuple[Path, str]:
 
 def footage_project_path(info, paths) -> tuple[Path, str]:
     """(store path, note) of footage opened without a project: :func:`default_project_path`, unless
-    that file is the project of other footage still in the same folder (a pair and one of its own
-    videos opened alone are named after that folder, hence share a default path): then
-    ``<name>-<video stem>.rgbt.sqlite`` (``<name>-pair`` for the pair) beside it, and the note says
-    why. The thermal video of 1230_1202 opened alone took the pair's project: the pair's boxes showed
-    on it, and the project was re-linked to that video, back and forth."""
+    that file is the project of other footage still in the same folder
+    (``core.annotations.project_paths.own_project_path``: a pair and one of its own videos opened
+    alone are named after that folder); then ``<name>-<video stem>.rgbt.sqlite`` (``<name>-pair``
+    for the pair) beside it, and the note says why."""
     path, note = default_project_path(info)
-    other = _other_footage_here(Path(path), paths, info)
-    if other is None:
-        return path, note
-    stem = path.name[: -len(STORE_SUFFIX)] if path.name.endswith(STORE_SUFFIX) else path.name
-    part = "pair" if len(paths) > 1 else Path(paths[0]).stem
-    own = path.with_name(f"{stem}-{part}{STORE_SUFFIX}")
-    return own, f"{path.name} is the project of {other}: this footage's annotations are kept in {own}"
-
-
-def _other_footage_here(path: Path, paths, info) -> str | None:
-    """The footage the existing project ``path`` was made on (" + "-joined), when that is other
-    footage than ``paths`` and all of it is still in their folder; None otherwise (no project there, an
-    empty one, the same streams, or footage gone or elsewhere: moved, renamed or copied with its
-    project, which then follows this footage as :func:`check_sources_change` says)."""
-    if not paths or not path.is_file():
-        return None
-    try:
-        store = AnnotationStore.open(path, read_only=True)
-    except (RGBTError, OSError):
-        return None
-    try:
-        if store.count() == 0 or same_streams(store, info):
-            return None
-        stored = stored_sources(store)
-    finally:
-        store.close()
-    mine = [Path(p).resolve() for p in paths]
-    if not stored or [Path(p).resolve() for p in stored] == mine:
-        return None
-    here = {p.parent for p in mine}
-    if not all(Path(p).exists() and Path(p).resolve().parent in here for p in stored):
-        return None
-    return " + ".join(stored)
+    own, why = own_project_path(Path(path), paths, info)
+    return (own, why) if why else (path, note)
 
 
 def _home_fallback(path: Path) -> Path:

@@ -156,6 +156,47 @@ def _glance(path: Path, read):
         store.close()
 
 
+def own_project_path(path: Path, paths, info) -> tuple[Path, str]:
+    """``(path, "")``, or ``(<stem>-<part>.rgbt.sqlite beside path, note)`` when the project file
+    ``path`` (the default project of the footage ``info`` opened from ``paths``, the files or folder
+    the user gave) is the project of other footage still in the same folder: a pair and one of its
+    own videos opened alone are named after that folder, hence share a default path. ``part`` is
+    ``pair`` for two paths, else the video's stem (``1230_1202-infrared.rgbt.sqlite``). The thermal
+    video of 1230_1202 opened alone took the pair's project: the pair's boxes showed on it (off the
+    target on a misaligned pair). The rule of the studio and of ``export-distill``'s default store."""
+    path = Path(path)
+    other = _other_footage_here(path, paths, info)
+    if other is None:
+        return path, ""
+    stem = path.name[: -len(STORE_SUFFIX)] if path.name.endswith(STORE_SUFFIX) else path.name
+    part = "pair" if len(paths) > 1 else Path(paths[0]).stem
+    own = path.with_name(f"{stem}-{part}{STORE_SUFFIX}")
+    return own, f"{path.name} is the project of {other}: this footage's annotations are kept in {own}"
+
+
+def _other_footage_here(path: Path, paths, info) -> str | None:
+    """The footage the existing project ``path`` was made on (" + "-joined), when that is other
+    footage than ``paths`` and all of it is still in their folder; None otherwise (no project there, an
+    empty one, the same streams, or footage gone or elsewhere: moved, renamed or copied with its
+    project, which then follows this footage)."""
+    if not paths or not path.is_file():
+        return None
+
+    def read(store):
+        if store.count() == 0 or same_streams(store, info):
+            return None
+        return stored_sources(store)
+
+    stored = _glance(path, read)
+    mine = [Path(p).resolve() for p in paths]
+    if not stored or [Path(p).resolve() for p in stored] == mine:
+        return None
+    here = {p.parent for p in mine}
+    if not all(Path(p).exists() and Path(p).resolve().parent in here for p in stored):
+        return None
+    return " + ".join(stored)
+
+
 def stream_files(info) -> list[str]:
     """The resolved paths of the streams ``info`` (a ``SequenceInfo``) reads: its videos, frame
     folders or files, visible first; what makes footage the same whatever path opened it (a

@@ -104,7 +104,7 @@ def studio_project_path(beside: Path) -> Path:
 
 def run(args) -> int:
     from core.annotations.formats.groundtruth import protected_inputs
-    from core.annotations.project_paths import project_store_path
+    from core.annotations.project_paths import own_project_path, project_store_path
     from core.annotations.store import AnnotationStore
     from core.distillation import schema
     from core.distillation.export import (
@@ -137,7 +137,8 @@ def run(args) -> int:
     # one sequence folder, or given twice (as track takes it), or a visible and a thermal stream
     sequence = open_input(Path(args.source[0]), Path(args.source[-1]) if len(args.source) == 2 else None)
     try:
-        store_path = args.store or studio_project_path(project_store_path(sequence.info))
+        store_path = args.store or own_project_path(studio_project_path(project_store_path(sequence.info)),
+                                                    list(dict.fromkeys(args.source)), sequence.info)[0]
         check_output(args.out, protected=inputs + protected_inputs(sequence.info, store_path), force=args.force,
                      option="--out")
         if not Path(store_path).is_file():
