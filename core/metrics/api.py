@@ -70,9 +70,13 @@ def evaluate_folder(
             chosen = list(named.values())
             extra = [name for name in files if name not in chosen]
         if not chosen:
+            hint = ""
+            if gt_root.resolve().name in files and _holds_ground_truth(gt_root):  # --gt SEQUENCE_FOLDER: said nothing
+                hint = (f"; {gt_root} is itself the sequence folder of {gt_root.resolve().name}.txt: give the folder "
+                        f"that holds it ({gt_root.resolve().parent})")
             raise AnnotationFormatError(Path(results_dir), f"none of its {plural(len(files), 'result file')} "
                                                            f"({_first_files(extra)}{', ...' if len(extra) > 3 else ''}) "
-                                                           f"names a sequence of {gt_root}")
+                                                           f"names a sequence of {gt_root}{hint}")
     results = {name: read_results(files[name], proto) for name in chosen}
     gt = {}
     for name in results:
