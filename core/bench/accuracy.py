@@ -196,6 +196,8 @@ def check_outputs(args) -> None:
 
 
 def run(args) -> int:
+    if getattr(args, "real", False):  # a typo in --trackers is named before any folder is looked for
+        real_accuracy.check_tracker_keys(real_accuracy.tracker_keys(args))
     check_outputs(args)  # a --data-root given that is not a folder is one line (core.commands.arguments.refuse_missing_data_root)
     if getattr(args, "real", False):
         return real_accuracy.run_real(args)

@@ -167,6 +167,16 @@ def _floor(device: str, threads: int | None) -> Contender:
                      fingerprint=f"{FLOOR_LABEL}|{file_sha256(correlation.__file__)}|{config!r}")
 
 
+def check_tracker_keys(keys) -> None:
+    """ConfigError naming ``--trackers``, the names of ``keys`` that name no contender and the
+    names to choose from; checked before anything is loaded or looked for (the real benchmark's
+    footage folder included)."""
+    unknown = [k for k in keys if k not in CONTENDER_KEYS]
+    if unknown:  # it also listed the modalities, all known: "unknown tracker(s) ['foo'] or modalities ['visible', ...]"
+        raise ConfigError(f"--trackers: unknown tracker{'s' if len(unknown) > 1 else ''} "
+                          f"{', '.join(repr(k) for k in unknown)}; choose from {', '.join(CONTENDER_KEYS)}")
+
+
 def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: str | Path | None = None,
                      modalities=MODALITIES, random_weights: bool = False, engine: str = "auto",
                      device: str = "cpu", threads: int | None = None, streams: str = DEFAULT_STREAMS,
@@ -187,11 +197,8 @@ def build_contenders(keys=DEFAULT_KEYS, *, weights_dir: str | Path, models_dir: 
     it, never for a mistyped folder); models_dir: where NanoTrack's ONNX files are looked for. Errors in a checkpoint that exists (corrupt, wrong model) are
     raised, not reported as missing.
     """
-    unknown = [k for k in keys if k not in CONTENDER_KEYS]
+    check_tracker_keys(keys)
     bad_modalities = [m for m in modalities if m not in MODALITIES]
-    if unknown:  # it also listed the modalities, all known: "unknown tracker(s) ['foo'] or modalities ['visible', ...]"
-        raise ConfigError(f"--trackers: unknown tracker{'s' if len(unknown) > 1 else ''} "
-                          f"{', '.join(repr(k) for k in unknown)}; choose from {', '.join(CONTENDER_KEYS)}")
     if bad_modalities or not modalities:
         raise ConfigError(f"unknown peer modalities {bad_modalities or 'none given'}; choose from {list(MODALITIES)}")
     if any(k in MODEL_FILES for k in keys) and not Path(weights_dir).is_dir():

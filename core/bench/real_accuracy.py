@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 
 from core.bench.code_hashes import code_hashes
-from core.bench.contenders import REAL_KEYS, build_contenders
+from core.bench.contenders import REAL_KEYS, build_contenders, check_tracker_keys
 from core.bench.footage_options import add_footage_options, footage_changes, footage_payload
 from core.bench.paired import paired_differences
 from core.bench.peers import PEER_LABELS
@@ -114,9 +114,13 @@ def build_real_contenders(args):
     return _contenders(args)
 
 
+def tracker_keys(args) -> list[str]:
+    """The contender keys ``--trackers`` names (the real benchmark's default set without it)."""
+    return [k.strip() for k in (args.trackers or ",".join(REAL_KEYS)).split(",") if k.strip()]
+
+
 def _contenders(args):
-    keys = [k.strip() for k in (args.trackers or ",".join(REAL_KEYS)).split(",") if k.strip()]
-    contenders = build_contenders(keys, weights_dir=args.weights_dir, models_dir=args.models_dir,
+    contenders = build_contenders(tracker_keys(args), weights_dir=args.weights_dir, models_dir=args.models_dir,
                                   modalities=("visible", "thermal"), random_weights=args.random_weights,
                                   engine=args.engine, device=args.device, threads=args.threads, streams=args.streams,
                                   hold_when_lost=args.hold_when_lost, **loop_switches(args))
@@ -166,10 +170,11 @@ def run_real_accuracy(args):
     if args.threads:
         torch.set_num_threads(args.threads)
         cv2.setNumThreads(args.threads)
+    check_tracker_keys(tracker_keys(args))  # a typo in the options is named before the footage is looked for
+    split = load_split(args.split_file)
     # nothing to run without the footage, whose default folder may be absent (an installed wheel): one line
     refuse_missing_data_root(args.data_root)
     code_hashes()  # before any tracker is imported: the cache keys name the code that runs
-    split = load_split(args.split_file)
     max_frames = args.max_frames or None
     veil = None if args.veil_visible is None else VisibleVeil(args.veil_visible)
     items, notes = real_items(split, args.split_part, args.data_root, max_frames, args.starts, veil,

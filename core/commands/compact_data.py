@@ -18,7 +18,7 @@ from core.commands.arguments import finite_float, refuse_missing_data_root
 from core.errors import ConfigError
 from core.fileio import check_output
 from core.progress import run_with_bar
-from core.real_split import DEFAULT_DATA_ROOT, DEFAULT_SPLIT, resolve_path
+from core.real_split import DEFAULT_DATA_ROOT, DEFAULT_SPLIT, load_split, resolve_path
 from core.training.compact_data import LIMITS, CompactConfig, check_compact_target, compact_job, limit_problem
 
 
@@ -58,6 +58,7 @@ def _run(args: argparse.Namespace) -> int:
     config = CompactConfig(every=args.every, context=args.context, pixels_per_scale=args.pixels_per_scale,
                            quality=args.quality, pair_every=args.pair_every, pair_max_side=args.pair_max_side)
     root = resolve_path(args.data_root)
+    load_split(args.split)  # a typo in --split is named before the footage is looked for
     refuse_missing_data_root(root)
     check_output(args.out_dir, protected=[(root, "the data root"), (resolve_path(args.split), "the split file")],
                  folder=True, option="OUT_DIR")

@@ -14,7 +14,8 @@ from core.cli import main
 
 def test_a_typo_is_named_as_typed(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
-    assert main(["compact-data", str(tmp_path / "out"), "--split", "no.json"]) == 2
+    # named before the footage is looked for (a clean clone has no ../shared/data beside it)
+    assert main(["compact-data", str(tmp_path / "out"), "--split", "no.json", "--data-root", str(tmp_path / "none")]) == 2
     assert capsys.readouterr().err.strip().splitlines() == ["error: no.json: split file not found"]
 
 

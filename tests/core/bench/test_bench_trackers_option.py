@@ -11,8 +11,11 @@ from core.errors import ConfigError
 
 
 @pytest.mark.parametrize("real", [False, True])
-def test_an_unknown_tracker_is_one_line_naming_the_option_and_the_names(real, capsys):
-    args = ["bench", "accuracy", "--trackers", "student,foo", "--threads", "1"] + (["--real"] if real else [])
+def test_an_unknown_tracker_is_one_line_naming_the_option_and_the_names(real, capsys, tmp_path):
+    """Named before the real footage is looked for: a clean clone has no ../shared/data beside it
+    (the data root is given here as a folder that does not exist, as there)."""
+    args = ["bench", "accuracy", "--trackers", "student,foo", "--threads", "1"] + (
+        ["--real", "--data-root", str(tmp_path / "no-footage")] if real else [])
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err == f"error: --trackers: unknown tracker 'foo'; choose from {', '.join(CONTENDER_KEYS)}\n"
