@@ -66,6 +66,9 @@ def test_a_path_alone_opens_in_the_studio(monkeypatch, tmp_path, capsys):
         main.main(["trak", str(folder)])
     assert exit_info.value.code == 2
     assert "invalid choice: 'trak'" in capsys.readouterr().err
-    with pytest.raises(SystemExit):
-        main.main([str(tmp_path / "missing")])
+    capsys.readouterr()
+    # a path that does not exist: one line naming it, status 2 (core.cli.missing_studio_input, 6dbaf2e),
+    # no longer argparse's usage and 'invalid choice'
+    assert main.main([str(tmp_path / "missing")]) == 2
+    assert capsys.readouterr().err.strip().splitlines() == [f"error: {tmp_path / 'missing'}: sequence folder does not exist"]
     assert opened == [([folder], project)]
