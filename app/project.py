@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import glob
-import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,11 +23,11 @@ from core.annotations.project_paths import (
     moved_project,
     own_project_path,
     project_store_path,
+    read_only_footage_project,
     same_streams,
     stored_offset,
     stored_sources,
     stream_files,
-    studio_home,
 )
 from core.annotations.records import Provenance
 from core.annotations.store import STORE_SUFFIX, AnnotationStore, StoreContents, StoreError, StoreNoSpace
@@ -156,10 +155,10 @@ def default_project_path(info) -> tuple[Path, str]:
     path = project_store_path(info)
     if path.exists() or writable_folder(path.parent):
         return path, ""
-    fallback = _home_fallback(path)
+    fallback = read_only_footage_project(path)
     earlier = earlier_store_path(info, path)
-    if not fallback.exists() and earlier is not None and made_on_same_streams(_home_fallback(earlier), info):
-        fallback = _home_fallback(earlier)
+    if not fallback.exists() and earlier is not None and made_on_same_streams(read_only_footage_project(earlier), info):
+        fallback = read_only_footage_project(earlier)
     if not fallback.exists():  # the read-only footage moved (a share mounted elsewhere): its project stays its own
         stem = fallback.name[: -len(STORE_SUFFIX)].rsplit("-", 1)[0]
         fallback = moved_project(info, fallback, f"{glob.escape(stem)}-{'[0-9a-f]' * 8}{STORE_SUFFIX}") or fallback
@@ -175,14 +174,6 @@ def footage_project_path(info, paths) -> tuple[Path, str]:
     path, note = default_project_path(info)
     own, why = own_project_path(Path(path), paths, info)
     return (own, why) if why else (path, note)
-
-
-def _home_fallback(path: Path) -> Path:
-    """``<studio home>/projects/<stem>-<8 hex digits of path>.rgbt.sqlite`` for the store
-    path ``path`` whose folder cannot be written."""
-    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
-    stem = path.name[: -len(STORE_SUFFIX)] if path.name.endswith(STORE_SUFFIX) else path.name
-    return studio_home() / "projects" / f"{stem}-{digest}{STORE_SUFFIX}"
 
 
 def demo_request() -> OpenRequest | None:

@@ -66,6 +66,19 @@ def project_store_path(info) -> Path:
     return studio_home() / "projects" / path.name
 
 
+def read_only_footage_project(path: Path) -> Path:
+    """Where the project whose place beside the footage, ``path`` (a store path), is in a folder that
+    cannot be written (a read-only dataset share) is kept: ``<studio home>/projects/<stem>-<8 hex
+    digits of the resolved path>.rgbt.sqlite``, so the same footage always finds the same project.
+    The rule of the studio and of ``export-distill``'s default store."""
+    import hashlib
+
+    path = Path(path)
+    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
+    stem = path.name[: -len(STORE_SUFFIX)] if path.name.endswith(STORE_SUFFIX) else path.name
+    return studio_home() / "projects" / f"{stem}-{digest}{STORE_SUFFIX}"
+
+
 def moved_project(info, path: Path, pattern: str = f"*{STORE_SUFFIX}") -> Path | None:
     """The one project in ``path``'s folder (files matching ``pattern``, ``path`` aside) that is
     the footage of ``info``'s, when none exists at ``path``: made on the streams ``info`` reads

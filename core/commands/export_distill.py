@@ -75,21 +75,6 @@ def check_store_fits(store, store_path, sequence) -> None:
           file=sys.stderr)
 
 
-def read_only_footage_project(path: Path) -> Path:
-    """Where the studio keeps the project whose place beside the footage, ``path``, is in a folder
-    it cannot write to (a read-only dataset share): ``<studio home>/projects/<stem>-<8 hex digits
-    of path>.rgbt.sqlite``, the rule of the studio's ``app.project._home_fallback`` (core cannot
-    import it; a test keeps the two the same)."""
-    import hashlib
-
-    from core.annotations.project_paths import studio_home
-    from core.annotations.store import STORE_SUFFIX
-
-    digest = hashlib.sha1(str(Path(path).resolve()).encode("utf-8")).hexdigest()[:8]
-    stem = path.name[: -len(STORE_SUFFIX)] if path.name.endswith(STORE_SUFFIX) else path.name
-    return studio_home() / "projects" / f"{stem}-{digest}{STORE_SUFFIX}"
-
-
 def studio_project_path(beside: Path) -> Path:
     """The studio's project of a sequence whose project beside the footage would be ``beside``:
     that file, or, when there is none there, the one the studio keeps in its home for footage in a
@@ -98,6 +83,8 @@ def studio_project_path(beside: Path) -> Path:
     first', its project being in ``~/.rgbt-studio/projects/``."""
     if Path(beside).is_file():
         return Path(beside)
+    from core.annotations.project_paths import read_only_footage_project
+
     kept = read_only_footage_project(Path(beside))
     return kept if kept.is_file() else Path(beside)
 

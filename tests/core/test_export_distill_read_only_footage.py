@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import shutil
 
+from core.annotations.project_paths import read_only_footage_project
 from core.annotations.store import default_store_path
 from core.cli import main
-from core.commands.export_distill import read_only_footage_project, studio_project_path
+from core.commands.export_distill import studio_project_path
 from core.sequences import open_sequence
 from tests.core.safety.conftest import make_sequence
 

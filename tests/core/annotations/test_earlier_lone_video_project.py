@@ -82,12 +82,13 @@ def test_a_video_named_by_its_own_file_has_no_earlier_name(tmp_path):
 def test_beside_a_read_only_folder_the_earlier_named_home_project_is_found(tmp_path, monkeypatch):
     pytest.importorskip("PySide6")
     import app.project as project
+    from core.annotations.project_paths import read_only_footage_project
 
     monkeypatch.setenv("RGBT_STUDIO_HOME", str(tmp_path / "home"))
     monkeypatch.setattr(project, "writable_folder", lambda folder: False)
     video = grey_clip(tmp_path / "clip-4")
     info = _info(video)
-    earlier = project._home_fallback(tmp_path / "clip-4" / "thermal.rgbt.sqlite")
+    earlier = read_only_footage_project(tmp_path / "clip-4" / "thermal.rgbt.sqlite")
     assert earlier.name.startswith("thermal-")
     new_path, _ = project.default_project_path(info)
     assert new_path.name.startswith("clip-4-")  # none yet: the new name's
