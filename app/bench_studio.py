@@ -39,10 +39,27 @@ import tempfile
 import time
 from pathlib import Path
 
-from core.commands.arguments import positive_int
+from core.commands.arguments import int_at_least, positive_int
 
 HEARTBEAT_MS = 5
 IDLE_BASELINE_S = 3.0
+SIDE_RANGE = (32, 4096)  # core.synthetic.SyntheticConfig's frame sides
+
+
+def frame_size(text: str) -> tuple[int, int]:
+    """``--size WxH``: (width, height), each side 32..4096 pixels, refused by argparse in one line
+    naming the option before any work (it said 'SyntheticConfig: frame size 10x10 outside 32..4096'
+    after the window opened, and 'abc' was a ValueError traceback)."""
+    import argparse
+
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must look like 320x256 (WxH in pixels), got {text!r}") from None
+    low, high = SIDE_RANGE
+    if not (low <= width <= high and low <= height <= high):
+        raise argparse.ArgumentTypeError(f"each side must be {low}..{high} pixels, got {width}x{height}")
+    return width, height
 
 
 def register(subparsers) -> None:
@@ -54,8 +71,11 @@ def register(subparsers) -> None:
                     "99th percentile) while the student tracks every frame, the tracking FPS, and the stalls "
                     "while the window idles for 3 s (the machine's own noise). Targets: stall < 50 ms, "
                     "open < 1 s.")
-    parser.add_argument("--frames", type=int, default=1000, help="frames of the synthetic pair (default 1000)")
-    parser.add_argument("--size", default="320x256", help="frame size WxH (default 320x256)")
+    # at least 2: the first frame initialises the tracker (--frames 1 waited an hour for a run of no frame)
+    parser.add_argument("--frames", type=int_at_least(2), default=1000,
+                        help="frames of the synthetic pair, at least 2 (default 1000)")
+    parser.add_argument("--size", type=frame_size, default=(320, 256), metavar="WxH",
+                        help="frame size, each side 32..4096 pixels (default 320x256)")
     parser.add_argument("--json", type=Path, default=None, help="write the results as JSON here")
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
                         help="the student's device; auto (default): the GPU when there is one, else the CPU")
@@ -218,7 +238,7 @@ def run(args) -> int:
     from core.synthetic.writers import write_video_pair
 
     warnings.filterwarnings("ignore", message="RANDOM WEIGHTS")
-    width, height = (int(v) for v in args.size.lower().split("x"))
+    width, height = args.size
     app = ensure_app()
     with tempfile.TemporaryDirectory(prefix="bench-studio-") as tmp:
         tmp = Path(tmp)

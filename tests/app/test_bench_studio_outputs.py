@@ -47,3 +47,23 @@ def test_bench_studio_on_a_short_pair_steps_only_onto_frames_it_has(capsys, monk
     assert main.main(["bench", "studio", "--frames", "12", "--size", "96x80", "--in-thread"]) == 0
     report = json.loads(capsys.readouterr().out)
     assert not missed and report["step_ms"]["count"] == 5 + 11  # frame 6 -> 11 -> 0 (0-based), one step a frame
+
+
+@pytest.mark.parametrize("option, value, said", [
+    ("--frames", "0", "argument --frames: must be at least 2, got 0"),
+    ("--frames", "1", "argument --frames: must be at least 2, got 1"),  # waited an hour for a run of no frame
+    ("--size", "10x10", "argument --size: each side must be 32..4096 pixels, got 10x10"),
+    ("--size", "320x5000", "argument --size: each side must be 32..4096 pixels, got 320x5000"),
+    ("--size", "abc", "argument --size: must look like 320x256 (WxH in pixels), got 'abc'"),
+])
+def test_bench_studio_options_named_before_any_work(option, value, said, capsys, monkeypatch):
+    """``--frames 0`` / ``--size 10x10`` said 'SyntheticConfig: ...' (no option named) after the
+    window's app started; ``--size abc`` was a ValueError traceback: now argparse's one line."""
+    import app.bench_studio
+
+    monkeypatch.setattr(app.bench_studio, "run", lambda args: pytest.fail("the bench started"))
+    with pytest.raises(SystemExit) as exit_:
+        main.main(["bench", "studio", option, value])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].endswith(said), err
