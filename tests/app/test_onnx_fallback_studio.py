@@ -14,15 +14,9 @@ from core.errors import CheckpointError
 
 def _weights_with_broken_onnx(folder):
     """(my.pt, my.onnx): a student checkpoint and, beside it, an .onnx that is no ONNX model."""
-    import torch
+    from tests.tiny_students import tiny_student_checkpoint
 
-    from core.models.checkpoint import save_checkpoint
-    from core.models.config import student_config
-    from core.models.registry import build_model
-
-    torch.manual_seed(0)
-    model = build_model("student", student_config("bundled", pretrained_stem=False, depth=1), pretrained_stem=False)
-    weights = save_checkpoint(folder / "my.pt", model)
+    weights = tiny_student_checkpoint(folder / "my.pt")
     onnx = folder / "my.onnx"
     onnx.write_bytes(b"\x08\x07" + b"cut short" * 20)
     return weights, onnx

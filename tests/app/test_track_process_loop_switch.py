@@ -13,18 +13,7 @@ import numpy as np
 
 from app.track_process import Recipe, TrackerProcess, network_choice
 from core.trackers import TrackerChoice
-
-
-def _student(path, seed: int):
-    import torch
-
-    from core.models.checkpoint import save_checkpoint
-    from core.models.config import student_config
-    from core.models.registry import build_model
-
-    torch.manual_seed(seed)
-    config = student_config("bundled", pretrained_stem=False, depth=1)
-    return save_checkpoint(path, build_model("student", config, pretrained_stem=False))
+from tests.tiny_students import tiny_student_checkpoint
 
 
 def _boxes(process, recipe, choice, synthetic):
@@ -33,7 +22,7 @@ def _boxes(process, recipe, choice, synthetic):
 
 def test_a_loop_switch_keeps_the_network_and_takes_effect(pair_files, synthetic, tmp_path):
     recipe = Recipe("pair", tuple(str(p) for p in pair_files))
-    weights = _student(tmp_path / "student.pt", 0)
+    weights = tiny_student_checkpoint(tmp_path / "student.pt", 0)
     first = (weights.read_bytes(), weights.stat())
     both = TrackerChoice("student", weights=str(weights), engine="torch", threads=1, streams="both")
     thermal = dataclasses.replace(both, streams="thermal", online_filter=False, pixel_match=False)
@@ -42,7 +31,7 @@ def test_a_loop_switch_keeps_the_network_and_takes_effect(pair_files, synthetic,
     kept, fresh = TrackerProcess(), TrackerProcess()
     try:
         before = _boxes(kept, recipe, both, synthetic)
-        _student(weights, 1)  # other weights in the file, its size and time as they were: a rebuild would read them
+        tiny_student_checkpoint(weights, 1)  # other weights in the file, its size and time as they were: a rebuild would read them
         assert weights.stat().st_size == first[1].st_size
         os.utime(weights, ns=(first[1].st_atime_ns, first[1].st_mtime_ns))
         switched = _boxes(kept, recipe, thermal, synthetic)
@@ -60,15 +49,15 @@ def test_weights_chosen_in_turn_keep_one_network(pair_files, synthetic, tmp_path
     teachers tried: 0.8, 1.6, 2.1 GB); it keeps the last one per tracker: going back to the first
     loads it again (here: the other weights its file now holds, its size and time as they were)."""
     recipe = Recipe("pair", tuple(str(p) for p in pair_files))
-    first = _student(tmp_path / "first.pt", 0)
-    second = _student(tmp_path / "second.pt", 2)
+    first = tiny_student_checkpoint(tmp_path / "first.pt", 0)
+    second = tiny_student_checkpoint(tmp_path / "second.pt", 2)
     original = first.stat()
     choice = TrackerChoice("student", weights=str(first), engine="torch", threads=1)
     process, fresh = TrackerProcess(), TrackerProcess()
     try:
         before = _boxes(process, recipe, choice, synthetic)
         _boxes(process, recipe, dataclasses.replace(choice, weights=str(second)), synthetic)
-        _student(first, 1)
+        tiny_student_checkpoint(first, 1)
         assert first.stat().st_size == original.st_size
         os.utime(first, ns=(original.st_atime_ns, original.st_mtime_ns))
         again = _boxes(process, recipe, choice, synthetic)
@@ -91,7 +80,7 @@ def test_weights_that_fail_to_load_leave_the_previous_network_ready(pair_files, 
     from core.errors import CheckpointError
 
     recipe = Recipe("pair", tuple(str(p) for p in pair_files))
-    weights = _student(tmp_path / "student.pt", 0)
+    weights = tiny_student_checkpoint(tmp_path / "student.pt", 0)
     original = weights.stat()
     authors = tmp_path / "OSTrack_ep0300.pth.tar"
     torch.save({"net": {"backbone.blocks.0.attn.qkv.weight": torch.zeros(2)}, "net_type": "OSTrack"}, authors)
@@ -101,7 +90,7 @@ def test_weights_that_fail_to_load_leave_the_previous_network_ready(pair_files, 
         before = _boxes(process, recipe, choice, synthetic)
         with pytest.raises(CheckpointError, match="import-weights"):
             _boxes(process, recipe, dataclasses.replace(choice, weights=str(authors)), synthetic)
-        _student(weights, 1)
+        tiny_student_checkpoint(weights, 1)
         os.utime(weights, ns=(original.st_atime_ns, original.st_mtime_ns))
         again = _boxes(process, recipe, choice, synthetic)
     finally:

@@ -11,18 +11,7 @@ import numpy as np
 
 from app.track_process import Recipe, TrackerProcess
 from core.trackers import TrackerChoice
-
-
-def _student(path, seed: int):
-    import torch
-
-    from core.models.checkpoint import save_checkpoint
-    from core.models.config import student_config
-    from core.models.registry import build_model
-
-    torch.manual_seed(seed)
-    config = student_config("bundled", pretrained_stem=False, depth=1)
-    return save_checkpoint(path, build_model("student", config, pretrained_stem=False))
+from tests.tiny_students import tiny_student_checkpoint
 
 
 def _boxes(process, recipe, choice, synthetic):
@@ -31,12 +20,12 @@ def _boxes(process, recipe, choice, synthetic):
 
 def test_a_checkpoint_written_anew_is_read_again(pair_files, synthetic, tmp_path):
     recipe = Recipe("pair", tuple(str(p) for p in pair_files))
-    weights = _student(tmp_path / "checkpoint.pt", 0)
+    weights = tiny_student_checkpoint(tmp_path / "checkpoint.pt", 0)
     choice = TrackerChoice("student", weights=str(weights), engine="torch", threads=1)
     first, fresh = TrackerProcess(), TrackerProcess()
     try:
         before = _boxes(first, recipe, choice, synthetic)
-        _student(weights, 1)  # the training run saved its next checkpoint there
+        tiny_student_checkpoint(weights, 1)  # the training run saved its next checkpoint there
         stamp = weights.stat().st_mtime_ns + 2_000_000_000
         os.utime(weights, ns=(stamp, stamp))  # a clock that moved on, whatever the file system's resolution
         after = _boxes(first, recipe, choice, synthetic)
