@@ -370,9 +370,29 @@ def lone_video_name(video: Path) -> str:
     return named_by_folder(video, video.stem)
 
 
+def folder_sequence_of(video: Path) -> tuple[Path, str] | None:
+    """``(folder, layout)`` when the video ``video``, given on its own, is the whole sequence of its
+    folder: named only by a modality (``antiuav-4/thermal.avi``, so named after the folder, as
+    :func:`lone_video_name` does) and the folder's one stream. Its ground truth is then the folder's
+    (it said 'ships no ground truth' beside ``antiuav-4/groundtruth.txt``). None otherwise: a pair's
+    one video (the folder's ground truth is the pair's), or ``clip.mp4`` (named by itself)."""
+    if video.stem.lower() not in MODALITY_OF_WORD:
+        return None
+    folder = video.resolve().parent
+    try:
+        layout = detect_layout(folder)
+        streams = [s for s in _video_streams(folder) if s is not None] or [_lone_video_file(folder)]
+    except (SequenceError, OSError):
+        return None
+    if layout.endswith("-video") and [s.resolve() if s else None for s in streams] == [video.resolve()]:
+        return folder, layout
+    return None
+
+
 def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: int = 16) -> PairSequence:
     """Open a dataset sequence folder, auto-detecting its layout (:func:`detect_layout`), or a
-    video given on its own (a one-stream sequence named by :func:`lone_video_name`, without ground truth).
+    video given on its own (a one-stream sequence named by :func:`lone_video_name`, without ground truth
+    unless it is its folder's whole sequence: :func:`folder_sequence_of`).
 
     ``ground_truth()`` of the result reads the folder's GT files lazily with
     ``core.annotations.formats.load_ground_truth`` (None when there are none).
@@ -380,16 +400,17 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
     folder = Path(folder)
     layout = detect_layout(folder)
     alone = folder.is_file()  # a video given on its own
+    gt_place = folder_sequence_of(folder) if alone else (folder, layout)
 
     def load_gt():
         from core.annotations.formats import load_ground_truth
 
-        return None if alone else load_ground_truth(folder, layout)
+        return None if gt_place is None else load_ground_truth(*gt_place)
 
     def missing_box(frame: int):
         from core.annotations.formats.groundtruth import missing_box_reason
 
-        return None if alone else missing_box_reason(folder, layout, frame)
+        return None if gt_place is None else missing_box_reason(*gt_place, frame)
 
     pair = None if alone else _find_pair(folder)
     visible: FolderSource | VideoSource | None

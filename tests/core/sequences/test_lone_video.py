@@ -89,3 +89,25 @@ def test_a_video_beside_two_partner_frame_folders_names_them(tmp_path, kit):
         kit.write_folder(folder / name, [kit.thermal_frame(i) for i in range(3)])
     with pytest.raises(SequenceError, match=r"holds 2 thermal frame folders beside visible.avi \(ir/, thermal/\)"):
         open_sequence(folder)
+
+
+def test_a_video_named_by_its_modality_alone_in_its_folder_takes_the_folders_ground_truth(tmp_path, kit):
+    """``antiuav-4/thermal.avi`` opened alone (the studio's File > Open one video..., a drop) is the
+    folder's whole sequence, named after it: File > Import the sequence's ground truth said 'this sequence
+    ships no ground truth to import' beside its groundtruth.txt. One video of a pair keeps none: the
+    folder's ground truth is the pair's."""
+    folder = tmp_path / "antiuav-like"
+    folder.mkdir()
+    video = kit.write_video(folder / "thermal.avi", [kit.thermal_frame(i) for i in range(3)])
+    (folder / "groundtruth.txt").write_text(GT)
+    seq = open_sequence(video)
+    assert seq.info.name == "antiuav-like" and seq.info.thermal_only
+    gt = seq.ground_truth()
+    assert gt is not None and len(gt) == 3 and gt[2].absent and np.allclose(gt[1].box, [2, 1, 4, 4])
+
+    pair = tmp_path / "pier"
+    pair.mkdir()
+    kit.write_video(pair / "visible.avi", [kit.visible_frame(i) for i in range(3)])
+    infrared = kit.write_video(pair / "infrared.avi", [kit.thermal_frame(i) for i in range(3)])
+    (pair / "groundtruth.txt").write_text(GT)
+    assert open_sequence(infrared).ground_truth() is None
