@@ -21,6 +21,7 @@ from collections.abc import Sequence
 
 from core.bench.paired import PairedDifference, sequence_of
 from core.tracking.tracker_config import review_threshold
+from core.wording import plural
 
 MODALITY_ORDER = ("visible", "thermal", "rgbt", "all")
 
@@ -54,7 +55,7 @@ def format_real_table(rows: list[dict], header_notes=(), order=(), paired: Seque
             f"{'runaway':>5} {'worst':>5} | {'AUC':>5} {'jitter':>6} | {'1-step cerr':>11} {'/diag':>6} {'w x':>5} {'h x':>5}")
     for modality in modalities:
         sample = next(r for (t, m), r in means.items() if m == modality)
-        lines += ["", f"[{modality}: {sample['sequences']} sequences, {sample['frames']} frames]", head,
+        lines += ["", f"[{modality}: {plural(sample['sequences'], 'sequence')}, {plural(sample['frames'], 'frame')}]", head,
                   "-" * len(head)]
         for tracker in trackers:
             r = means.get((tracker, modality))

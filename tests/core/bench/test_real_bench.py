@@ -104,7 +104,9 @@ def test_oracle_and_runaway_trackers_side_by_side(tmp_path):
     assert by[("floor (correlation)", "-", "-")]["kind"] == "missing"
     assert set(reports) == {"visible", "thermal", "all"}
     text = format_real_table(rows, ["a note"], ["oracle", "growing", "floor (correlation)"])
-    assert "a note" in text and "[visible: 1 sequences" in text and "[thermal: 1 sequences" in text
+    # counts agree with their nouns (core.wording.plural): it said '[visible: 1 sequences, ...]'
+    assert "a note" in text and "[visible: 1 sequence, " in text and "[thermal: 1 sequence, " in text
+    assert "1 sequences" not in text
     assert "floor (correlation)" in text and "not run: not written yet" in text
     assert "78%" in text  # the growing tracker's runaway share on the drone
     # review flags at one stream's threshold (0.4): every row carries them, the table shows them
@@ -124,7 +126,7 @@ def test_command_end_to_end_on_a_fake_tree(tmp_path, capsys):
                  "--one-step-every", "3", "--threads", "1", "--json", str(out), "--plots", str(plots)])
     assert code == 0
     text = capsys.readouterr().out
-    assert "[visible: 1 sequences, 8 frames]" in text and "[thermal: 1 sequences, 8 frames]" in text
+    assert "[visible: 1 sequence, 8 frames]" in text and "[thermal: 1 sequence, 8 frames]" in text
     assert "first 8 frames" in text and "wall time" in text and "load average" in text
     assert "student (KD) [RANDOM weights]" in text and "MIL" in text
     payload = json.loads(out.read_text())
@@ -278,3 +280,18 @@ def test_per_sequence_block_takes_each_sequences_runs_together_under_its_full_na
     assert red[2].split() == ["0.500", "0%"] and red[3] == "-"
     assert lines["cars"].startswith("v ")
 
+
+
+@pytest.mark.parametrize("sequences, frames, said", [
+    (1, 1, "[visible: 1 sequence, 1 frame]"),
+    (1, 8, "[visible: 1 sequence, 8 frames]"),
+    (3, 120, "[visible: 3 sequences, 120 frames]"),
+])
+def test_modality_header_counts_agree_with_their_nouns(sequences, frames, said):
+    """The per-modality header said '[visible: 1 sequences, ...]' (left by 413db84, which fixed the
+    other headers): core.wording.plural."""
+    step = {"centre_px": 1.0, "centre_norm": 0.1, "width_ratio": 1.0, "height_ratio": 1.0}
+    row = {"kind": "mean", "tracker": "oracle", "modality": "visible", "sequences": sequences, "frames": frames,
+           "stream": "visible", "sr": 1.0, "pr": 1.0, "npr": 1.0, "fps": 10.0, "runaway": 0.0, "runaway_max": 0.0,
+           "auc": None, "one_step": step}
+    assert said in format_real_table([row]).splitlines()
