@@ -148,12 +148,15 @@ EXPORT_ENTRIES: list[ExportEntry] = [
                 "-got10k"),
     ExportEntry("lasot", "LaSOT style (img/, groundtruth, occlusion / out-of-view)", _core_exporter("lasot"),
                 "-lasot"),
+    # each kind of files its own default folder, "<name>-gtot-annotations" (the layouts' "<name>-gtot"
+    # beside it): all were "<name>-annotations", so GTOT files chosen after LasHeR ones were offered the
+    # LasHeR folder and replaced it
     ExportEntry("annotations", "Annotation files only (no frames: LasHeR, GTOT, VOT or plain text)",
-                _annotation_files("lasher"), "-annotations",
+                _annotation_files("lasher"), "-lasher-annotations",
                 variants=tuple((label, f"annotations-{target}") for label, target in ANNOTATION_VARIANTS),
                 variant_label="Files"),
     *(ExportEntry(f"annotations-{target}", f"Annotation files only: {label}", _annotation_files(target),
-                  "-annotations", listed=False) for label, target in ANNOTATION_VARIANTS),
+                  f"-{target}-annotations", listed=False) for label, target in ANNOTATION_VARIANTS),
     ExportEntry("distillation", "Distillation data (HDF5: crops + teacher maps, fine-tunes the student)",
                 _distillation, "-distill.h5", is_file=True, file_name=distillation_output_path,
                 variants=(("small (frames referenced)", "distillation"),
@@ -221,6 +224,7 @@ class ExportDialog(QDialog):
         form.addRow(buttons)
         self.format.currentIndexChanged.connect(self._fill_variants)
         self.format.currentIndexChanged.connect(self._default_target)
+        self.variant.currentIndexChanged.connect(self._default_target)  # a variant may name its own target
         # the reason Export did nothing is of the target and format it was given: another one typed or
         # chosen left "Cannot export there: ... the distillation file is a folder" under a LasHeR target
         self.target.textChanged.connect(self.message.hide)
@@ -246,20 +250,26 @@ class ExportDialog(QDialog):
                 return
 
     def _fill_variants(self) -> None:
+        self.variant.blockSignals(True)  # the target follows the format's first variant, once
         self.variant.clear()
         chosen = entry(self.format.currentData())
         for label, key in chosen.variants:
             self.variant.addItem(label, key)
+        self.variant.blockSignals(False)
         self.variant.setEnabled(self.variant.count() > 0)
         # a format with no choice under it: the row said "Crops" over an empty box beside LasHeR
         self.variant_row_label.setText(chosen.variant_label if chosen.variants else "Options")
         self.variant.setPlaceholderText("" if chosen.variants else "none for this format")
 
+    def _chosen_key(self) -> str:
+        """The entry chosen now: the variant's when the format has variants, else the format's."""
+        return str(self.variant.currentData() if self.variant.count() else self.format.currentData())
+
     def _default_target(self) -> None:
-        """The target for the format chosen now: in the folder of the target typed or browsed to
-        so far (another format chosen put it back in the project's folder, and a name typed as
-        "walk-3-lasher" became "<sequence>-got10k"), with the name's format suffix swapped."""
-        e = entry(self.format.currentData())
+        """The target for the format (and variant) chosen now: in the folder of the target typed or
+        browsed to so far (another format chosen put it back in the project's folder, and a name typed
+        as "walk-3-lasher" became "<sequence>-got10k"), with the name's format suffix swapped."""
+        e = entry(self._chosen_key())
         before = getattr(self, "_suffix", None)
         self._suffix = e.suffix
         typed = self.target.text().strip()
@@ -278,7 +288,7 @@ class ExportDialog(QDialog):
         return self.start_folder or str(Path.home())
 
     def _browse(self) -> None:
-        e = entry(self.format.currentData())
+        e = entry(self._chosen_key())
         if e.is_file:
             suggested = Path(self.browse_folder()) / Path(self.target.text().strip()).name
             path, _ = QFileDialog.getSaveFileName(self, "Export to", str(suggested),
@@ -319,6 +329,6 @@ class ExportDialog(QDialog):
     def values(self) -> tuple[str, Path]:
         """(entry key, target); the key of the chosen variant when the format has variants, the
         target as the entry names its file (a distillation file typed "walk-3" is walk-3.h5)."""
-        key = str(self.variant.currentData() if self.variant.count() else self.format.currentData())
+        key = self._chosen_key()
         name = entry(key).file_name
         return key, name(self.target_path()) if name else self.target_path()

@@ -88,3 +88,33 @@ def test_a_distillation_file_typed_without_a_suffix_gets_h5(qtbot, tmp_path, key
     assert dialog.values() == (key, tmp_path / "exports" / written)
     if key.startswith("distillation"):
         assert output_path(tmp_path / "exports" / typed) == tmp_path / "exports" / written  # the command line's
+
+
+def test_each_kind_of_annotation_files_has_its_own_default_folder(qtbot, tmp_path):
+    """Annotation files only: LasHeR, GTOT, VOT and plain-text files were all offered
+    "<sequence>-annotations", whichever was chosen; GTOT files exported after LasHeR ones went to
+    the LasHeR folder and replaced it (after a question naming only the folder). Each kind now has
+    its folder, named as the layouts are ("seq-gtot" holds GTOT frames, "seq-gtot-annotations" its
+    files only), and the target follows the kind chosen, in the folder and with the name typed."""
+    from app.dialogs.export_dialog import ExportDialog
+
+    dialog = ExportDialog("seq", tmp_path / "proj")
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("annotations"))
+    assert dialog.values() == ("annotations-lasher", tmp_path / "proj" / "seq-lasher-annotations")
+    offered = {}
+    for index in range(dialog.variant.count()):
+        dialog.variant.setCurrentIndex(index)
+        key, target = dialog.values()
+        offered[key] = target.name
+    assert offered == {"annotations-lasher": "seq-lasher-annotations", "annotations-gtot": "seq-gtot-annotations",
+                       "annotations-vot": "seq-vot-annotations", "annotations-xywh": "seq-xywh-annotations"}
+    dialog.target.setText(str(tmp_path / "exports" / "walk-3-xywh-annotations"))
+    dialog.variant.setCurrentIndex(dialog.variant.findData("annotations-gtot"))
+    assert dialog.values() == ("annotations-gtot", tmp_path / "exports" / "walk-3-gtot-annotations")
+    dialog.format.setCurrentIndex(dialog.format.findData("gtot"))  # the layout with frames beside it
+    assert dialog.values() == ("gtot", tmp_path / "exports" / "walk-3-gtot")
+    # the project's last export is offered as it was, its kind chosen
+    last = ExportDialog("seq", tmp_path / "proj", last=("annotations-vot", str(tmp_path / "e" / "mine")))
+    qtbot.addWidget(last)
+    assert last.values() == ("annotations-vot", tmp_path / "e" / "mine")

@@ -86,9 +86,9 @@ def test_export_dialog_offers_annotation_files_only(window):
     assert dialog.variant_row_label.text() == "Files" and dialog.variant.isEnabled()
     variants = [dialog.variant.itemData(i) for i in range(dialog.variant.count())]
     assert variants == ["annotations-lasher", "annotations-gtot", "annotations-vot", "annotations-xywh"]
-    assert dialog.target.text().endswith("seq-annotations") and dialog.values()[0] == "annotations-lasher"
+    assert dialog.target.text().endswith("seq-lasher-annotations") and dialog.values()[0] == "annotations-lasher"
     dialog.variant.setCurrentIndex(1)
-    assert dialog.values()[0] == "annotations-gtot"
+    assert dialog.values()[0] == "annotations-gtot" and dialog.target.text().endswith("seq-gtot-annotations")
     dialog.format.setCurrentIndex(keys.index("distillation"))
     assert dialog.variant_row_label.text() == "Crops"
 
