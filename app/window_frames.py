@@ -162,14 +162,16 @@ class WindowFrames:
             if info is not None and outside_frame(record.box, info.width, info.height):
                 x, y, w, h = (f"{float(v):g}" for v in record.box)
                 text += f" | the box ({x}, {y}, {w}, {h}) lies outside the frame"
+        notes = ""  # what to do and what is wrong: cut last in a narrow pane, after the box's state
         if proposal is not None and proposal[0] is not None:
             c = proposal[1]
             # "teacher proposal 0.39" beside the timeline's teacher-student IoU curve read as the boxes' overlap
-            text += (f" | teacher proposal{'' if c is None else f', confidence {c:.2f}'} "
-                     f"({key_text(self.actions, 'accept')} to accept)")
+            notes += (f" | teacher proposal{'' if c is None else f', confidence {c:.2f}'} "
+                      f"({key_text(self.actions, 'accept')} to accept)")
         if self.unreadable_frame == self.frame:
-            text += " | the picture cannot be decoded"
-        self.views.set_titles(f"{self._visible_title()}  frame {self.frame + 1}: {text}", self._thermal_title())
+            notes += " | the picture cannot be decoded"
+        self.views.set_titles(f"{self._visible_title()}  frame {self.frame + 1}: {text}", self._thermal_title(),
+                              visible_keep=notes)
 
     def _visible_title(self) -> str:
         """The left pane's name, and with View > Blend thermal over visible on, that the thermal

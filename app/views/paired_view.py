@@ -49,16 +49,23 @@ class PaneTitle(QLabel):
     """A pane's title, cut with an ellipsis to the pane's width (the whole text in ``text()`` and in
     its tooltip): a QLabel asks for its text's width, and a frame title longer than the pane ("frame
     407: tracked (Student), confidence 0.23 | teacher proposal, ...") moved the split between the
-    views to fit it, both pictures shifting and shrinking, and back on the next frame."""
+    views to fit it, both pictures shifting and shrinking, and back on the next frame.
+
+    ``keep``: an end of the title cut last (a key to press, "(A to accept)"): the text before it
+    is cut first while at least a third of the width is left to it; the whole cut from the right
+    otherwise. At 1280 wide the cut took the frame title's "(A to accept)" first."""
 
     def __init__(self, text: str = ""):
         super().__init__()
         self._text = ""
+        self._keep = ""
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.setText(text)
 
-    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
-        self._text = str(text)
+    def setText(self, text: str, keep: str = "") -> None:  # noqa: N802 (Qt's name)
+        """The title ``text + keep`` (see the class docstring for ``keep``)."""
+        self._keep = str(keep)
+        self._text = str(text) + self._keep
         self._fit()
 
     def text(self) -> str:
@@ -74,7 +81,13 @@ class PaneTitle(QLabel):
 
     def _fit(self) -> None:
         room = max(0, self.width() - 2 * TITLE_PADDING)
-        shown = self.fontMetrics().elidedText(self._text, Qt.TextElideMode.ElideRight, room)
+        metrics = self.fontMetrics()
+        shown = metrics.elidedText(self._text, Qt.TextElideMode.ElideRight, room)
+        if shown != self._text and self._keep:
+            head_room = room - metrics.horizontalAdvance(self._keep)
+            if head_room >= room // 3:
+                head = self._text[:len(self._text) - len(self._keep)]
+                shown = metrics.elidedText(head, Qt.TextElideMode.ElideRight, head_room) + self._keep
         super().setText(shown)
         self.setToolTip(self._text if shown != self._text else "")
 
@@ -171,8 +184,9 @@ class PairedViews(QWidget):
         """Show or hide the thermal twin (the visible view then fills the window)."""
         self.thermal_panel.setVisible(bool(shown))
 
-    def set_titles(self, visible: str, thermal: str) -> None:
-        self.visible_panel.title.setText(visible)
+    def set_titles(self, visible: str, thermal: str, *, visible_keep: str = "") -> None:
+        """The panes' titles; ``visible_keep``: the end of the visible title cut last (``PaneTitle``)."""
+        self.visible_panel.title.setText(visible, visible_keep)
         self.thermal_panel.title.setText(thermal)
 
     def _update_overlay(self) -> None:

@@ -24,3 +24,44 @@ def test_a_title_wider_than_its_pane_is_cut_and_the_panes_stay(window, qtbot):
     views.set_titles("Visible  frame 1: no box", "Thermal  (inferno, levels 0-255)")
     qtbot.wait(50)
     assert title.shown_text() == "Visible  frame 1: no box" and title.toolTip() == ""
+
+
+def test_the_teacher_proposal_hint_survives_the_cut_at_1280_wide(window, pair_files, synthetic, tmp_path, qtbot):
+    """In a 1280-wide window a frame tracked by CSRT with a teacher proposal was titled
+    "Visible  frame 6: tracked (OpenCV CSRT), confidence 0.23 | teacher proposal, confidence 0.4…":
+    the cut took the key to press first. The box's state is now cut before the notes after it."""
+    import numpy as np
+
+    from core.annotations.records import FrameAnnotation, Provenance
+
+    window.resize(1280, 820)
+    window.open_pair(*pair_files, store=str(tmp_path / "t.rgbt.sqlite"))
+    box = np.asarray(synthetic.boxes[5], dtype=np.float64)
+    window.document.store.put([FrameAnnotation(5, box, provenance=Provenance.STUDENT, confidence=0.23)])
+    window.document.store.put_tracker_outputs("csrt", "run", [(5, box, 0.23)])
+    window.document.store.put_proposals("test", [(5, box + 1.0, 0.44)])
+    window.document.reload()
+    window.goto(5)
+    qtbot.wait(50)
+    title = window.views.visible_panel.title
+    hint = " | teacher proposal, confidence 0.44 (A to accept)"
+    assert title.text() == f"Visible  frame 6: tracked (OpenCV CSRT), confidence 0.23{hint}"
+    shown = title.shown_text()
+    assert shown != title.text() and title.toolTip() == title.text()  # cut: the whole text in the tooltip
+    assert shown.endswith("\u2026" + hint) and shown.startswith("Visible  frame 6: tracked")
+    assert title.fontMetrics().horizontalAdvance(shown) <= title.width()
+    window.resize(1700, 820)  # room for all of it: shown whole
+    qtbot.wait(50)
+    assert title.shown_text() == title.text() and title.toolTip() == ""
+
+
+def test_a_pane_too_narrow_for_the_kept_end_cuts_the_whole_title_from_the_right(qtbot):
+    from app.views.paired_view import PaneTitle
+
+    title = PaneTitle()
+    qtbot.addWidget(title)
+    title.resize(160, 20)
+    title.setText("Visible  frame 6: tracked (Student)", " | teacher proposal, confidence 0.44 (A to accept)")
+    shown = title.shown_text()
+    assert shown.startswith("Visible") and shown.endswith("\u2026")
+    assert title.text() == "Visible  frame 6: tracked (Student) | teacher proposal, confidence 0.44 (A to accept)"
