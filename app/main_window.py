@@ -24,7 +24,7 @@ from app.jobs import TrackerPool
 from app.menus import build_menus
 from app.settings import StudioSettings, unsaved_settings, when_unsaved
 from app.status import ElidingStatusBar, JobStatus
-from app.views.paired_view import PairedViews
+from app.views.paired_view import PairedViews, missing_modality
 from app.views.timeline import TimelineWidget
 from app.views.transport import TransportBar
 from app.window_dialogs import WindowDialogs
@@ -279,6 +279,14 @@ class MainWindow(WindowFrames, WindowDialogs, WindowRuns, WindowOpening, QMainWi
         for name in DOCUMENT_ACTIONS:
             if name in self.actions.by_name:
                 self.actions[name].setEnabled(self.document is not None)
+        # one stream (a thermal video alone): both views show the same frame, so it has one box
+        one_stream = self.document is not None and missing_modality(self.document.info) is not None
+        separate = self.actions["separate_thermal"]
+        if one_stream:
+            separate.setChecked(False)
+        separate.setEnabled(not one_stream)
+        separate.setToolTip("one stream: both views show the same frame, which has one box" if one_stream
+                            else "edits on the thermal view move only the thermal box")
         self._update_undo_actions()
 
     def _update_undo_actions(self, *_args, running: bool | None = None) -> None:

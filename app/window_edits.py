@@ -59,7 +59,10 @@ class EditGlue(WindowGlue):
         if self.doc.refuse_if_read_only():
             self.w.refresh_boxes()  # the view put the box where the user left it: show the stored one again
             return
-        separate = self.w.actions["separate_thermal"].isChecked()
+        from app.views.paired_view import missing_modality
+
+        # one stream: the thermal view shows the frame's one box (a second box beside it was kept)
+        separate = self.w.actions["separate_thermal"].isChecked() and missing_modality(self.doc.info) is None
         record = self.doc.record(self.w.frame)
         if modality == "thermal" and not separate:
             # the thermal view shows a misaligned pair's own thermal box: its change moves the
