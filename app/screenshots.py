@@ -157,7 +157,9 @@ def _shoot(out: Path, home: str) -> int:
     shot("11-blend-overlay")
     window.actions["blend"].setChecked(False)
     for name, dialog in (
-        ("12-export-dialog", ExportDialog(window.document.info.name, Path(home), window)),
+        # a folder the same in every run (only shown, nothing written): the run's temporary home made
+        # each regenerated picture differ by its random name
+        ("12-export-dialog", ExportDialog(window.document.info.name, Path("~/exports"), window)),
         ("13-refine-dialog", RefineDialog(window.frame, window.document.num_frames, (160, 190), 0.5, window)),
         ("14-settings-dialog", SettingsDialog(window.settings.models, window)),
         ("15-help-dialog", HelpDialog(window)),
