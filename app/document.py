@@ -454,7 +454,7 @@ class Document(QObject):
           interpolated or accepted from the teacher leaves no confidence behind, so the
           low-confidence runs and N never point at a box that is no longer there;
         - iou: the teacher's agreement (IoU) with the box shown, where the teacher ran and the
-          frame holds a tracked or accepted box.
+          frame holds a tracked or accepted box, while that output is current (``_teacher_current``).
 
         The arrays are built once after a full reload and then updated only at the frames
         each edit or tracking batch changed (a batch of a run over a long sequence costs its
@@ -500,12 +500,21 @@ class Document(QObject):
             if record.provenance == Provenance.STUDENT and record.confidence is not None:
                 data.confidence[frame] = record.confidence
             teacher = self.teacher.get(frame)
-            if teacher is not None and teacher[0] is not None and record.provenance in MACHINE_OR_ACCEPTED:
+            if (teacher is not None and teacher[0] is not None and record.provenance in MACHINE_OR_ACCEPTED
+                    and self._teacher_current(frame, record)):
                 boxes.append(record.box)
                 teacher_boxes.append(teacher[0])
                 box_frames.append(frame)
         if box_frames:  # one vectorised IoU for all the frames the teacher ran on
             data.iou[box_frames] = iou(np.asarray(teacher_boxes), np.asarray(boxes))
+
+    def _teacher_current(self, frame: int, record: FrameAnnotation) -> bool:
+        """Whether the teacher's output on ``frame`` speaks of the box shown: its proposal still
+        stands (a tracking run that re-tracks a frame removes it as stale), its box was accepted, or
+        the teacher tracked the box. A re-tracked frame kept the teacher's IoU against its new box:
+        0.00 where the teacher had followed the box the run replaced, and N said it disagreed."""
+        return (frame in self.proposals or record.provenance == Provenance.TEACHER
+                or self.tracked_by.get(frame) == tracker_label("teacher"))
 
     def keep_file(self, *, closing: bool = False) -> str | None:
         """Put the project back on disk when another program deleted, replaced or moved its file
