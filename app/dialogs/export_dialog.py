@@ -276,6 +276,8 @@ class ExportDialog(QDialog):
         if before is None or not typed:
             self.target.setText(str(self.default_parent / f"{self.sequence_name}{e.suffix}"))
             return
+        if e.suffix == before:  # a variant named as the one before (the distillation file's crops): as typed
+            return
         path = self.target_path()
         name = path.name[:-len(before)] if before and path.name.endswith(before) else self.sequence_name
         self.target.setText(str(path.parent / f"{name}{e.suffix}"))

@@ -118,3 +118,16 @@ def test_each_kind_of_annotation_files_has_its_own_default_folder(qtbot, tmp_pat
     last = ExportDialog("seq", tmp_path / "proj", last=("annotations-vot", str(tmp_path / "e" / "mine")))
     qtbot.addWidget(last)
     assert last.values() == ("annotations-vot", tmp_path / "e" / "mine")
+
+
+def test_another_crops_choice_keeps_the_distillation_file_typed(qtbot, tmp_path):
+    """The crops variants name the same file ("-distill.h5"): since the target follows the variant
+    chosen, "/exports/mine.h5" typed then "self-contained" chosen became "/exports/seq-distill.h5"."""
+    from app.dialogs.export_dialog import ExportDialog
+
+    dialog = ExportDialog("seq", tmp_path / "proj")
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("distillation"))
+    dialog.target.setText(str(tmp_path / "exports" / "mine.h5"))
+    dialog.variant.setCurrentIndex(dialog.variant.findData("distillation-embedded"))
+    assert dialog.values() == ("distillation-embedded", tmp_path / "exports" / "mine.h5")
