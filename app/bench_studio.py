@@ -226,6 +226,13 @@ def run(args) -> int:
     from core.bench.outputs import bundled_models, check_bench_outputs
 
     check_bench_outputs(args, bundled_models())  # before the window and the synthetic pair
+    if args.device == "cuda":
+        from core.tracking import engines
+
+        # where ONNX Runtime cannot use CUDA the student loads with PyTorch, which says here that it
+        # sees no GPU (it was said after the pair was written and the window opened)
+        if not engines.ort_cuda_usable():
+            engines.choose_device("cuda")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen" if not os.environ.get("DISPLAY") else "")
     import warnings
 

@@ -67,3 +67,19 @@ def test_bench_studio_options_named_before_any_work(option, value, said, capsys,
     assert exit_.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err[-1].endswith(said), err
+
+
+def test_bench_studio_without_a_gpu_refuses_cuda_before_the_window(capsys, monkeypatch):
+    """--device cuda where neither PyTorch nor ONNX Runtime can use a GPU wrote the synthetic pair and
+    opened the window before the tracker's load said 'device 'cuda' requested but ...'."""
+    import app.bench_studio
+    from core.tracking import engines
+
+    monkeypatch.setattr(engines, "torch_cuda_available", lambda: False)
+    monkeypatch.setattr(engines, "ort_cuda_usable", lambda: False)
+    monkeypatch.setattr(app.bench_studio, "wait_for", lambda *a, **k: pytest.fail("the studio started"))
+    assert main.main(["bench", "studio", "--frames", "5", "--device", "cuda"]) == 2
+    captured = capsys.readouterr()
+    err = captured.err.strip().splitlines()
+    assert len(err) == 1 and "device 'cuda' requested but PyTorch sees no CUDA GPU here" in err[0], err
+    assert "writing the synthetic pair" not in captured.out + captured.err
