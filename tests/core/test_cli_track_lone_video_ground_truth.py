@@ -1,7 +1,9 @@
-"""``track FOLDER/thermal.avi`` without ``--init`` where FOLDER holds the video's ground truth
-(an Anti-UAV clip: ``thermal.avi`` beside ``groundtruth.txt``): it said 'thermal has no ground
-truth to start from; give the box with --init x,y,w,h', naming neither the file that is there
-nor that giving the folder reads it. The line names both."""
+"""``track FOLDER/VIDEO`` without ``--init`` where FOLDER holds a ground-truth file: it said 'thermal has
+no ground truth to start from; give the box with --init x,y,w,h', naming neither the file that is there
+nor that giving the folder reads it. The line names both. A video named only by its modality that is
+its folder's one stream (an Anti-UAV clip: ``thermal.avi`` beside ``groundtruth.txt``) is the folder's
+sequence and starts from that ground truth, as the folder does
+(``core.sequences.layouts.folder_sequence_of``)."""
 from __future__ import annotations
 
 import cv2
@@ -11,12 +13,12 @@ from core.cli import main
 from tests.core.cli_lines import one_error_line
 
 
-def _clip_folder(tmp_path):
-    """``clip-4/thermal.avi`` (5 grey 64x48 frames, a bright blob moving right) and its
+def _clip_folder(tmp_path, name="thermal.avi"):
+    """``clip-4/<name>`` (5 grey 64x48 frames, a bright blob moving right) and its
     ``groundtruth.txt`` (x,y,w,h per frame)."""
     folder = tmp_path / "clip-4"
     folder.mkdir()
-    video = folder / "thermal.avi"
+    video = folder / name
     writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 25, (64, 48))
     for i in range(5):
         frame = np.full((48, 64, 3), 20, np.uint8)
@@ -27,8 +29,8 @@ def _clip_folder(tmp_path):
     return folder, video
 
 
-def test_a_video_whose_folder_holds_its_ground_truth_names_the_file_and_the_folder(tmp_path, capsys):
-    folder, video = _clip_folder(tmp_path)
+def test_a_video_whose_folder_holds_a_ground_truth_names_the_file_and_the_folder(tmp_path, capsys):
+    folder, video = _clip_folder(tmp_path, "flight_0042.avi")  # named by itself: the ground truth may be another's
     out = tmp_path / "boxes.txt"
     assert main(["track", str(video), "--tracker", "kcf", "--out", str(out)]) == 2
     line = one_error_line(capsys.readouterr().err)
@@ -42,4 +44,11 @@ def test_the_folder_itself_starts_from_that_ground_truth(tmp_path, capsys):
     folder, _video = _clip_folder(tmp_path)
     out = tmp_path / "boxes.txt"
     assert main(["track", str(folder), "--tracker", "kcf", "--out", str(out)]) == 0
+    assert out.read_text().splitlines()[0] == "10.00,18.00,12.00,10.00"
+
+
+def test_a_thermal_video_alone_in_its_folder_starts_from_the_folders_ground_truth(tmp_path, capsys):
+    _folder, video = _clip_folder(tmp_path)
+    out = tmp_path / "boxes.txt"
+    assert main(["track", str(video), "--tracker", "kcf", "--out", str(out)]) == 0
     assert out.read_text().splitlines()[0] == "10.00,18.00,12.00,10.00"
