@@ -159,10 +159,11 @@ def refuse_pair_without_ground_truth(args, sequence) -> None:
 
 
 def refuse_video_without_ground_truth(args, sequence) -> None:
-    """ConfigError, for a run without ``--init`` on one video given alone (``clip/thermal.avi``),
-    when it has no ground truth but its folder holds a ground-truth file: it said 'thermal has no
+    """ConfigError, for a run without ``--init`` on one video given alone (``clip/flight_0042.avi``),
+    when it has no ground truth but its folder holds a ground-truth file: it said 'flight_0042 has no
     ground truth to start from' (the video's name), though ``clip/groundtruth.txt`` is there (read
-    when the folder is given). The message names the video, the file and the folder."""
+    when the folder is given). The message names the video, the file and the folder. (``clip/thermal.avi``,
+    the folder's one stream, has the folder's ground truth: ``core.sequences.layouts.folder_sequence_of``.)"""
     from core.annotations.formats.groundtruth import BOX_FILE_NAMES, ground_truth_files
     from core.errors import ConfigError
 
