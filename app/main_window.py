@@ -285,8 +285,10 @@ class MainWindow(WindowFrames, WindowDialogs, WindowRuns, WindowOpening, QMainWi
         if one_stream:
             separate.setChecked(False)
         separate.setEnabled(not one_stream)
-        separate.setToolTip("one stream: both views show the same frame, which has one box" if one_stream
-                            else "edits on the thermal view move only the thermal box")
+        tip = ("one stream: both views show the same frame, which has one box" if one_stream
+               else "edits on the thermal view move only the thermal box")
+        separate.setToolTip(tip)
+        separate.setStatusTip(tip)  # what the menu says on hover: a greyed item said nothing of why
         self._update_undo_actions()
 
     def _update_undo_actions(self, *_args, running: bool | None = None) -> None:

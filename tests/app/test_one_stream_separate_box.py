@@ -28,7 +28,7 @@ def test_separate_thermal_box_is_off_and_ignored_on_one_stream_footage(window, t
     _thermal_only(window, tmp_path)
     action = window.actions["separate_thermal"]
     assert not action.isEnabled()
-    assert "one stream" in action.toolTip()
+    assert "one stream" in action.toolTip() and "one stream" in action.statusTip()
     action.setEnabled(True)  # a project saved with it on, or a stale state: still one box
     action.setChecked(True)
     window.views.box_drawn.emit("visible", np.array([29.0, 19.0, 12.0, 8.0]))
