@@ -37,7 +37,7 @@ class ModelSettings:
 
     ``tracker``: the live tracker T runs (``core.trackers.tracker_names()``: student,
     teacher, csrt, kcf, ...); R always refines with the teacher. ``peer_modality``: the
-    frame an OpenCV tracker sees ("auto": visible, thermal on thermal-only sequences).
+    frame an OpenCV tracker sees ("auto": thermal, visible on visible-only sequences: ``core.trackers.peer_modality``).
     ``streams``: what the student and the teacher are fed ("both", or "thermal" / "visible"
     alone when the other stream is blind, or "auto": thermal alone while the visible stream
     is measured blind; ``TrackerConfig.streams``). ``hold_when_lost``: the student's and the
