@@ -3,7 +3,8 @@
 The image is shown with ``imageAxisOrder='row-major'`` (set once by ``app.qt``), y down,
 aspect locked. Left-drag on the image draws a new box (``drawn(box)``), dragging the box
 or its handles edits it (``edited(box)``), Shift+drag there draws a new one
-(``app.views.box_item.redraw_drag``); Esc during a draw cancels it; right or middle drag pans, the wheel zooms.
+(``app.views.box_item.redraw_drag``); Esc during a draw cancels it; right or middle drag pans, the wheel zooms
+(no closer than ``MIN_WHEEL_SIDE`` image pixels across the pane).
 Thermal frames use a colormap with fixed levels 0..255 (never auto-levels, so
 brightness means the same temperature on every frame). The visible view can blend a
 colormapped thermal layer on top (``set_overlay``).
@@ -20,6 +21,9 @@ from app.views.focus_ring import FocusRing
 
 ZOOM_CONTEXT = 3.0  # Z shows this many times the target's larger side
 MIN_ZOOM_SIDE = 48.0  # pixels: never zoom closer than this
+#: image pixels the pane shows at least across its narrower side, however far the wheel goes: past it one
+#: pixel filled the pane, a flat colour (8: a 10-px drone still fills most of the pane)
+MIN_WHEEL_SIDE = 8.0
 
 
 class ImageViewBox(pg.ViewBox):
@@ -87,6 +91,7 @@ class FrameView(FocusRing, pg.GraphicsView):
         super().__init__(parent, background="#202020")
         self.modality = modality
         self.viewbox = ImageViewBox()
+        self.viewbox.setLimits(minXRange=MIN_WHEEL_SIDE, minYRange=MIN_WHEEL_SIDE)
         self.setCentralItem(self.viewbox)
         self.image = pg.ImageItem(axisOrder="row-major")
         self.viewbox.addItem(self.image)
