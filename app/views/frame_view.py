@@ -4,8 +4,7 @@ The image is shown with ``imageAxisOrder='row-major'`` (set once by ``app.qt``),
 aspect locked. Left-drag on the image draws a new box (``drawn(box)``), dragging the box
 or its handles edits it (``edited(box)``), Shift+drag there draws a new one
 (``app.views.box_item.redraw_drag``); Esc during a draw cancels it; right or middle drag pans, the wheel zooms
-(no closer than ``MIN_WHEEL_SIDE`` image pixels across the pane, no farther than ``MAX_WHEEL_FRAMES``
-frames).
+(no closer than ``MIN_WHEEL_SIDE`` image pixels across the pane).
 Thermal frames use a colormap with fixed levels 0..255 (never auto-levels, so
 brightness means the same temperature on every frame). The visible view can blend a
 colormapped thermal layer on top (``set_overlay``).
@@ -25,9 +24,6 @@ MIN_ZOOM_SIDE = 48.0  # pixels: never zoom closer than this
 #: image pixels the pane shows at least across its narrower side, however far the wheel goes: past it one
 #: pixel filled the pane, a flat colour (8: a 10-px drone still fills most of the pane)
 MIN_WHEEL_SIDE = 8.0
-#: how many times the frame's larger side the pane shows at most, however far the wheel goes out: past
-#: it the frame shrank to a dot, then out of sight, with only the box's handle left
-MAX_WHEEL_FRAMES = 8.0
 
 
 class ImageViewBox(pg.ViewBox):
@@ -140,8 +136,6 @@ class FrameView(FocusRing, pg.GraphicsView):
         shape = image.shape[:2]
         if shape != self._image_shape:
             self._image_shape = shape
-            side = MAX_WHEEL_FRAMES * float(max(shape))
-            self.viewbox.setLimits(maxXRange=side, maxYRange=side)
             self.fit()
 
     def set_overlay(self, thermal: np.ndarray | None, opacity: float = 0.5) -> None:
