@@ -8,7 +8,7 @@ the tracker's colour), absent frames (a flat grey band over the plot's height, r
 triangles there, though each absent mark is a keyframe: a long absent range drew a green bar of them, read as
 keyframes), low-confidence runs (yellow bars). A white cursor marks
 the current frame; click anywhere to jump, or press and drag across it to scrub (the frames follow
-the pointer); Shift+drag pans, the wheel zooms. A range region (shown on demand) selects frames
+the pointer); Shift+drag pans, the wheel zooms (to ``MIN_FRAMES_SHOWN`` frames at the closest). A range region (shown on demand) selects frames
 for teacher refinement and interpolation; its edges and body are dragged as before.
 """
 from __future__ import annotations
@@ -27,6 +27,7 @@ IMPORTED = PROVENANCE_COLOURS["imported"]  # the imported boxes' colour in the v
 PRELABEL = PROVENANCE_COLOURS["student"]  # pre-labels are machine boxes: the views draw them in the tracker's colour
 
 KEY_Y, ABSENT_Y, LOW_Y = 1.1, -0.1, -0.2
+MIN_FRAMES_SHOWN = 10.0  # the closest the wheel zooms the timeline: this many frames across it
 #: the curves' and the frame cursor's width in screen points (device pixels x the device pixel ratio: at
 #: QT_SCALE_FACTOR=2 a width in device pixels drew hairlines beside the timeline's text)
 LINE_WIDTH = 1.5
@@ -183,7 +184,9 @@ class TimelineWidget(FocusRing, pg.PlotWidget):
         n = data.num_frames
         if n != self._num_frames:
             self._num_frames = n
-            self.getViewBox().setLimits(xMin=-1, xMax=max(n, 2))
+            # the wheel stops at MIN_FRAMES_SHOWN frames (or the whole footage): past it less than a frame
+            # filled the timeline, its frame numbers gone
+            self.getViewBox().setLimits(xMin=-1, xMax=max(n, 2), minXRange=min(MIN_FRAMES_SHOWN, max(n - 1, 1)))
             self.getPlotItem().setXRange(0, max(n - 1, 1), padding=0.01)
         x = np.arange(n, dtype=np.float64)
         self.confidence_curve.setData(x, data.confidence)
