@@ -84,10 +84,15 @@ def long_document(tmp_path, qapp):
 def _fresh_timeline(document):
     """The timeline a newly opened document builds from the store as it stands."""
     from app.document import Document
+    from core.trackers import tracker_names
 
+    store = document.store
     other = Document.__new__(Document)
-    other.sequence, other.records, other.teacher, other._timeline = document.sequence, document.store.records(), \
-        document.store.tracker_outputs("teacher"), None
+    other.sequence, other.records, other.teacher, other._timeline = document.sequence, store.records(), \
+        store.tracker_outputs("teacher"), None
+    # whether the teacher's IoU counts on a frame (Document._teacher_current, a3ccb84): its proposals, who tracked
+    other.proposals = store.proposals()
+    other.tracked_by = document._tracked_by({name: store.tracker_outputs(name) for name in tracker_names()})
     return Document.timeline(other)
 
 
@@ -133,8 +138,11 @@ def test_the_kept_timeline_matches_a_fresh_one_after_each_kind_of_change(long_do
     document.store.put([record])
     document.reload([1060])  # one frame re-read
     _assert_same(document.timeline(), _fresh_timeline(document))
-    document.store.put_tracker_outputs("teacher", "t2", [(f, _box(f), 0.9) for f in range(1200, 1210)])
+    # a refinement: the teacher's outputs and its proposals (its IoU counts where a proposal stands, a3ccb84)
+    document.store.put_tracker_outputs("teacher", "t2", [(f, _box(f) + 1.0, 0.9) for f in range(1200, 1210)])
+    document.store.put_proposals("t2", [(f, _box(f) + 1.0, 0.9) for f in range(1200, 1210)])
     document.reload_outputs()
+    assert np.all(np.isfinite(document.timeline().iou[1200:1210]))
     _assert_same(document.timeline(), _fresh_timeline(document))
     while document.undo_stack.canUndo():
         document.undo_stack.undo()
