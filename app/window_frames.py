@@ -11,6 +11,7 @@ from app.edits import outside_frame
 from app.review import confidence_text
 from app.views.paired_view import missing_modality
 from core.annotations.records import Provenance
+from core.trackers import found_or_lost_label
 from core.tracking.tracker_config import low_confidence_for
 
 
@@ -148,7 +149,10 @@ class WindowFrames:
         elif record.provenance == Provenance.STUDENT:  # a machine box: say which tracker made it
             by = self.document.tracked_by.get(self.frame) if self.document is not None else None
             text = f"tracked ({by})" if by else "tracked"
-            if record.confidence is not None:  # what N and the yellow runs flag it by (it was left out)
+            if record.confidence is not None and by and found_or_lost_label(by):
+                # no score: 'confidence 1.00' read as certainty on every box CSRT drew
+                text += ", found" if record.confidence >= 0.5 else ", lost: its last box kept"
+            elif record.confidence is not None:  # what N and the yellow runs flag it by (it was left out)
                 text += f", confidence {confidence_text(record.confidence)}"
         else:
             text = str(record.provenance)

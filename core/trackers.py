@@ -47,6 +47,17 @@ def tracker_label(name: str) -> str:
     return f"OpenCV {PEER_LABELS.get(name, name.upper())}"
 
 
+#: OpenCV trackers without a score: their confidence is 1 while OpenCV says it found the target and
+#: 0 where it reported a failure and the previous box was kept (``core.bench.peers``)
+FOUND_OR_LOST = ("csrt", "kcf", "mil")
+
+
+def found_or_lost_label(label: str) -> bool:
+    """Whether the tracker of ``label`` ("OpenCV CSRT", ``tracker_label``) has no score, so its
+    confidence only says found (1) or lost (0)."""
+    return label in {tracker_label(name) for name in FOUND_OR_LOST}
+
+
 def is_peer(name: str) -> bool:
     return name not in MODELS
 

@@ -37,15 +37,16 @@ def test_the_teacher_proposal_hint_survives_the_cut_at_1280_wide(window, pair_fi
     window.resize(1280, 820)
     window.open_pair(*pair_files, store=str(tmp_path / "t.rgbt.sqlite"))
     box = np.asarray(synthetic.boxes[5], dtype=np.float64)
-    window.document.store.put([FrameAnnotation(5, box, provenance=Provenance.STUDENT, confidence=0.23)])
-    window.document.store.put_tracker_outputs("csrt", "run", [(5, box, 0.23)])
+    # CSRT has no score: 0 where OpenCV lost the target (the teacher then proposes), said as such
+    window.document.store.put([FrameAnnotation(5, box, provenance=Provenance.STUDENT, confidence=0.0)])
+    window.document.store.put_tracker_outputs("csrt", "run", [(5, box, 0.0)])
     window.document.store.put_proposals("test", [(5, box + 1.0, 0.44)])
     window.document.reload()
     window.goto(5)
     qtbot.wait(50)
     title = window.views.visible_panel.title
     hint = " | teacher proposal, confidence 0.44 (A to accept)"
-    assert title.text() == f"Visible  frame 6: tracked (OpenCV CSRT), confidence 0.23{hint}"
+    assert title.text() == f"Visible  frame 6: tracked (OpenCV CSRT), lost: its last box kept{hint}"
     shown = title.shown_text()
     assert shown != title.text() and title.toolTip() == title.text()  # cut: the whole text in the tooltip
     assert shown.endswith("\u2026" + hint) and shown.startswith("Visible  frame 6: tracked")

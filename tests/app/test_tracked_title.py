@@ -34,3 +34,20 @@ def test_the_tracker_s_name_stays_beside_the_confidence(window, pair_files, synt
     record = window.document.record(3)
     assert record.provenance == Provenance.STUDENT and record.confidence is not None
     assert f"frame 4: tracked (Student), confidence {confidence_text(record.confidence)}" in _title(window), _title(window)
+
+
+def test_an_opencv_tracker_s_box_says_found_or_lost_not_a_confidence(window, pair_files, synthetic, tmp_path):
+    """CSRT, KCF and MIL have no score: the confidence they report is 1 while OpenCV found the
+    target and 0 where it failed and the box was kept (``core.bench.peers``). Every CSRT box read
+    'confidence 1.00', as if certain."""
+    window.open_pair(*pair_files, store=str(tmp_path / "o.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", synthetic.boxes[0])
+    found, lost = synthetic.boxes[1], synthetic.boxes[2]
+    window.document.store.put([FrameAnnotation(1, found, provenance=Provenance.STUDENT, confidence=1.0),
+                               FrameAnnotation(2, lost, provenance=Provenance.STUDENT, confidence=0.0)])
+    window.document.store.put_tracker_outputs("csrt", "run", [(1, found, 1.0), (2, lost, 0.0)])
+    window.document.reload()
+    window.goto(1)
+    assert _title(window).endswith("frame 2: tracked (OpenCV CSRT), found"), _title(window)
+    window.goto(2)
+    assert _title(window).endswith("frame 3: tracked (OpenCV CSRT), lost: its last box kept"), _title(window)
