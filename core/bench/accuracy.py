@@ -37,7 +37,13 @@ from core.assets import models_dir
 from core.bench import real_accuracy
 from core.bench.accuracy_run import BenchRuns, run_bench, score
 from core.bench.accuracy_table import format_table, targets
-from core.bench.contenders import CONTENDER_KEYS, DEFAULT_KEYS, REAL_KEYS, build_contenders
+from core.bench.contenders import (
+    CONTENDER_KEYS,
+    DEFAULT_KEYS,
+    REAL_KEYS,
+    build_contenders,
+    check_tracker_keys,
+)
 from core.bench.eval_sets import real_items, synthetic_items
 from core.bench.footage_options import FOOTAGE_OPTIONS
 from core.bench.peers import MODALITIES
@@ -197,7 +203,7 @@ def check_outputs(args) -> None:
 
 def run(args) -> int:
     if getattr(args, "real", False):  # a typo in --trackers is named before any folder is looked for
-        real_accuracy.check_tracker_keys(real_accuracy.tracker_keys(args))
+        check_tracker_keys(real_accuracy.tracker_keys(args))  # build_contenders checks them again, for other callers
     check_outputs(args)  # a --data-root given that is not a folder is one line (core.commands.arguments.refuse_missing_data_root)
     if getattr(args, "real", False):
         return real_accuracy.run_real(args)

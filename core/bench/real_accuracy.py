@@ -45,7 +45,7 @@ import time
 from pathlib import Path
 
 from core.bench.code_hashes import code_hashes
-from core.bench.contenders import REAL_KEYS, build_contenders, check_tracker_keys
+from core.bench.contenders import REAL_KEYS, build_contenders
 from core.bench.footage_options import add_footage_options, footage_changes, footage_payload
 from core.bench.paired import paired_differences
 from core.bench.peers import PEER_LABELS
@@ -170,7 +170,6 @@ def run_real_accuracy(args):
     if args.threads:
         torch.set_num_threads(args.threads)
         cv2.setNumThreads(args.threads)
-    check_tracker_keys(tracker_keys(args))  # a typo in the options is named before the footage is looked for
     split = load_split(args.split_file)
     # nothing to run without the footage, whose default folder may be absent (an installed wheel): one line
     refuse_missing_data_root(args.data_root)
