@@ -4,28 +4,19 @@ bundled student it was compared with ran its int8 ONNX export (another engine, h
 from __future__ import annotations
 
 import pytest
-import torch
 
-from core.annotations.records import FrameAnnotation
-from core.distillation.export import TeacherRunner, export_distillation
 from core.models.checkpoint import save_checkpoint
 from core.models.config import student_config
 from core.models.registry import build_model
-from core.progress import run_to_end
-from core.synthetic import SyntheticConfig, SyntheticSequence
-from core.tracking.engines import OnnxEngine, TorchEngine
+from core.tracking.engines import OnnxEngine
 from core.tracking.factory import load_tracker
+from tests.core.distillation.embedded_files import embedded_distillation_file
 
 
 @pytest.fixture(scope="module")
 def data(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("copies")
-    torch.manual_seed(0)
-    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
-    sequence = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=12), seed=5)
-    records = {i: FrameAnnotation(i, sequence.boxes[i], keyframe=i == 0) for i in range(12) if not sequence.absent[i]}
-    path = run_to_end(export_distillation(sequence, records, tmp / "d.h5", TeacherRunner(
-        TorchEngine(teacher, "cpu"), teacher.config), frames_mode="embedded"))
+    path, _teacher = embedded_distillation_file(tmp / "d.h5", 12)
     init = save_checkpoint(tmp / "student.pt", build_model("student", student_config(
         "bundled", pretrained_stem=False, depth=1)))
     return path, init

@@ -4,18 +4,14 @@ nothing: round(0.5) rows per batch is 0)."""
 from __future__ import annotations
 
 import pytest
-import torch
 
-from core.annotations.records import FrameAnnotation
-from core.distillation.export import TeacherRunner, export_distillation
 from core.distillation.finetune import FinetuneConfig, finetune_student
 from core.distillation.replay import ReplayStream, replay_rows_at
 from core.models.checkpoint import save_checkpoint
 from core.models.config import student_config
 from core.models.registry import build_model
 from core.progress import run_to_end
-from core.synthetic import SyntheticConfig, SyntheticSequence
-from core.tracking.engines import TorchEngine
+from tests.core.distillation.embedded_files import embedded_distillation_file
 
 
 @pytest.mark.parametrize(("batch_size", "replay", "steps", "rows"), [
@@ -37,12 +33,7 @@ def test_a_batch_of_2_keeps_an_annotated_row():
 
 
 def test_a_fine_tune_at_batch_1_rehearses_half_its_steps(tmp_path, monkeypatch):
-    torch.manual_seed(0)
-    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
-    sequence = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=10), seed=5)
-    records = {i: FrameAnnotation(i, sequence.boxes[i], keyframe=i == 0) for i in range(10) if not sequence.absent[i]}
-    runner = TeacherRunner(TorchEngine(teacher, "cpu"), teacher.config)
-    data = run_to_end(export_distillation(sequence, records, tmp_path / "d.h5", runner, frames_mode="embedded"))
+    data, _teacher = embedded_distillation_file(tmp_path / "d.h5", 10)
     init = save_checkpoint(tmp_path / "student.pt", build_model("student", student_config(
         "bundled", pretrained_stem=False, depth=1)))
     asked: list[tuple[int, int]] = []

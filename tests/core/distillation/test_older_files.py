@@ -8,29 +8,19 @@ from __future__ import annotations
 import h5py
 import numpy as np
 import pytest
-import torch
 
-from core.annotations.records import FrameAnnotation
 from core.distillation.dataset import load_items
-from core.distillation.export import TeacherRunner, export_distillation
 from core.distillation.reader import DistillationFile
 from core.models.checkpoint import save_checkpoint
 from core.models.config import student_config
 from core.models.registry import build_model
-from core.progress import run_to_end
-from core.synthetic import SyntheticConfig, SyntheticSequence
-from core.tracking.engines import TorchEngine
+from tests.core.distillation.embedded_files import embedded_distillation_file
 
 
 @pytest.fixture(scope="module")
 def files(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("older")
-    torch.manual_seed(0)
-    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
-    sequence = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=16), seed=5)
-    records = {i: FrameAnnotation(i, sequence.boxes[i], keyframe=i == 0) for i in range(16) if not sequence.absent[i]}
-    runner = TeacherRunner(TorchEngine(teacher, "cpu"), teacher.config)
-    today = run_to_end(export_distillation(sequence, records, tmp / "today.h5", runner, frames_mode="embedded"))
+    today, _teacher = embedded_distillation_file(tmp / "today.h5", 16)
     older = tmp / "older.h5"
     older.write_bytes(today.read_bytes())
     with h5py.File(older, "r+") as handle:

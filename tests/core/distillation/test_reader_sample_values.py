@@ -11,32 +11,19 @@ import shutil
 import h5py
 import numpy as np
 import pytest
-import torch
 
-from core.annotations.records import FrameAnnotation
 from core.cli import main
-from core.distillation.export import TeacherRunner, export_distillation
 from core.distillation.reader import DistillationFile
 from core.errors import DistillationDataError
 from core.models.checkpoint import save_checkpoint
-from core.models.config import student_config
-from core.models.registry import build_model
-from core.progress import run_to_end
-from core.synthetic import SyntheticConfig, SyntheticSequence
-from core.tracking.engines import TorchEngine
 from tests.core.cli_lines import one_error_line
+from tests.core.distillation.embedded_files import embedded_distillation_file
 
 
 @pytest.fixture(scope="module")
 def made(tmp_path_factory):
-    torch.manual_seed(0)
     tmp = tmp_path_factory.mktemp("values")
-    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
-    sequence = SyntheticSequence(SyntheticConfig(width=160, height=128, num_frames=6), seed=5)
-    records = {i: FrameAnnotation(i, sequence.boxes[i], keyframe=i == 0) for i in range(6) if not sequence.absent[i]}
-    path = run_to_end(export_distillation(sequence, records, tmp / "d.h5", TeacherRunner(TorchEngine(teacher, "cpu"),
-                                                                                         teacher.config),
-                                          frames_mode="embedded"))
+    path, teacher = embedded_distillation_file(tmp / "d.h5", 6)
     return path, save_checkpoint(tmp / "student.pt", teacher)
 
 

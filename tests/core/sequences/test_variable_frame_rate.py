@@ -39,16 +39,22 @@ def _find(data: bytearray, start: int, end: int, path: list[bytes]) -> list[int]
     raise AssertionError(f"no {path[0]!r} box")
 
 
-def write_variable_rate_mp4(file: Path) -> Path:
-    """An MP4 (mp4v, as OpenCV writes it: ``moov`` after ``mdat``) of :func:`_frame` 0..29 whose
-    ``stts`` gives the first 15 frames 1/30 s each and the rest 3/30 s (durations and edit list
-    stretched to match): a variable-frame-rate file, as phones record."""
+def _write_steady_mp4(file: Path) -> None:
+    """``file``: an MP4 (mp4v) of :func:`_frame` 0..29 at a constant 30 fps; the test is skipped
+    where this OpenCV cannot write one."""
     writer = cv2.VideoWriter(str(file), cv2.VideoWriter_fourcc(*"mp4v"), 30, (64, 48))
     if not writer.isOpened():
         pytest.skip("this OpenCV cannot write mp4v MP4 files")
     for i in range(FRAMES):
         writer.write(_frame(i))
     writer.release()
+
+
+def write_variable_rate_mp4(file: Path) -> Path:
+    """An MP4 (mp4v, as OpenCV writes it: ``moov`` after ``mdat``) of :func:`_frame` 0..29 whose
+    ``stts`` gives the first 15 frames 1/30 s each and the rest 3/30 s (durations and edit list
+    stretched to match): a variable-frame-rate file, as phones record."""
+    _write_steady_mp4(file)
     data = bytearray(file.read_bytes())
     moov, trak, mdia, minf, stbl, stts = _find(data, 0, len(data), [b"moov", b"trak", b"mdia", b"minf", b"stbl",
                                                                    b"stts"])
@@ -100,12 +106,7 @@ def test_every_frame_of_a_variable_rate_mp4_is_found_in_any_order(tmp_path):
 
 def test_a_constant_rate_mp4_is_read_as_before(tmp_path):
     file = tmp_path / "steady.mp4"
-    writer = cv2.VideoWriter(str(file), cv2.VideoWriter_fourcc(*"mp4v"), 30, (64, 48))
-    if not writer.isOpened():
-        pytest.skip("this OpenCV cannot write mp4v MP4 files")
-    for i in range(FRAMES):
-        writer.write(_frame(i))
-    writer.release()
+    _write_steady_mp4(file)
     source = VideoSource(file)
     assert source.note is None
     assert [_which(source.read(i)) for i in (25, 3, 29)] == [25, 3, 29]
