@@ -8,12 +8,11 @@ sequence ends, so a stop (Ctrl+C, a crash) never leaves half a file.
 """
 from __future__ import annotations
 
-import contextlib
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from core.worker_processes import exit_with_parent
+from core.worker_processes import children_ignore_stop_signals, exit_with_parent
 
 
 @dataclass(frozen=True)
@@ -170,31 +169,6 @@ def _worker_track(folder: Path, out: Path) -> Outcome:
                      on_report=on_report)
 
 
-@contextlib.contextmanager
-def children_ignore_ctrl_c():
-    """Ctrl+C ignored in this process while the block starts child processes, so that they
-    start with it ignored (an ignored signal stays ignored across exec): a Ctrl+C while a
-    spawned worker was still starting Python reached it before its initialiser could ignore
-    it, and each worker printed a traceback of multiprocessing's start-up above 'cancelled'.
-    The parent handles Ctrl+C again after the block (one pressed during it, while the
-    processes are launched, is dropped). SIGTERM likewise: a scheduler's SIGTERM to the whole
-    job is the parent's to handle (``core.cli`` raises it as an interrupt), which stops the
-    workers as Ctrl+C does. Nothing is changed outside the main thread, where signal handlers
-    cannot be set."""
-    import signal
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
-
-
 def track_in_workers(recipe: TrackerRecipe, todo: list[tuple[Path, Path]], jobs: int, on_progress=None,
                      *, poll_s: float = 1.0):
     """Yield the :class:`Outcome` of every ``(folder, out)`` of ``todo`` as it finishes, tracked
@@ -208,7 +182,7 @@ def track_in_workers(recipe: TrackerRecipe, todo: list[tuple[Path, Path]], jobs:
     from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
     context = multiprocessing.get_context("spawn")  # no forked torch / OpenCV / ONNX Runtime state
-    with children_ignore_ctrl_c():  # the workers (and the semaphores' tracker) start with Ctrl+C ignored
+    with children_ignore_stop_signals():  # the workers (and the semaphores' tracker) start with Ctrl+C ignored
         stop = context.Event()
         progress = context.Queue() if on_progress is not None else None
         executor = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_worker_start,

@@ -24,7 +24,8 @@ from core.training.config import TrainConfig
 from core.training.processing import CropSpec, Processing
 from core.training.sampler import PairSampler
 from core.training.sources import build_source
-from core.training.stop_signals import ignore_stop_signals, interrupt_deferred, signals_left_to_new_processes
+from core.training.stop_signals import ignore_stop_signals, interrupt_deferred
+from core.worker_processes import children_ignore_stop_signals
 
 BATCH_KEYS = ("z_v", "z_t", "x_v", "x_t", "heatmap", "box", "positive", "shaped")
 
@@ -99,7 +100,7 @@ def _closing_workers(loader: torch.utils.data.DataLoader) -> Iterator[dict[str, 
     run said only 'cancelled'). Closing it (the trainer does when the job ends, also on Ctrl+C)
     stops the workers then, not whenever the loader is garbage collected. The workers start at
     the first batch asked for."""
-    with signals_left_to_new_processes():
+    with children_ignore_stop_signals():
         iterator = iter(loader)  # starts the workers
     try:
         while True:

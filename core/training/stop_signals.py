@@ -5,7 +5,7 @@ other command; Ctrl+C is 'cancelled', 130).
 
 - :func:`interrupt_deferred`: a block that a signal does not cut in half (a checkpoint pair's
   save, a batch taken over from a worker): the ``KeyboardInterrupt`` comes when it ends.
-- :func:`signals_left_to_new_processes` and :func:`ignore_stop_signals`: data-loader workers
+- :func:`ignore_stop_signals` (and :func:`core.worker_processes.children_ignore_stop_signals`): data-loader workers
   never act on the signals (a terminal's Ctrl+C reaches the whole process group, a scheduler's
   SIGTERM the whole job); the training process stops the run and shuts them down.
 """
@@ -56,26 +56,6 @@ def stop_raised(signum: int) -> KeyboardInterrupt:
     from core.cli import Terminated
 
     return Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
-
-
-@contextlib.contextmanager
-def signals_left_to_new_processes():
-    """Worker processes started inside the block ignore SIGINT and SIGTERM: an ignored signal is
-    inherited across the spawn's exec (a handler, or a blocked mask, is not). A terminal's Ctrl+C
-    reaches the whole process group, and a worker still importing torch died of it with a
-    KeyboardInterrupt traceback, while the run, told 'DataLoader worker is killed by signal', said
-    only 'cancelled'. The training process stops the run and shuts the workers down (they also
-    leave when it is gone). A signal that comes during the block itself, while the workers are
-    launched (milliseconds), is ignored too. Main thread only (signals cannot be set elsewhere)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    previous = {signum: signal.signal(signum, signal.SIG_IGN) for signum in (signal.SIGINT, signal.SIGTERM)}
-    try:
-        yield
-    finally:
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
 
 
 def ignore_stop_signals(worker: int) -> None:

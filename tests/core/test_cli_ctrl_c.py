@@ -7,7 +7,7 @@ import signal
 import subprocess
 import sys
 
-from core.commands.dataset_tracking import children_ignore_ctrl_c
+from core.worker_processes import children_ignore_stop_signals
 
 _CHILD = ("import signal, sys\n"
           "sys.exit(0 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN else 1)\n")
@@ -15,7 +15,7 @@ _CHILD = ("import signal, sys\n"
 
 def test_children_started_in_the_block_ignore_ctrl_c_and_the_parent_handles_it_after():
     before = signal.getsignal(signal.SIGINT)
-    with children_ignore_ctrl_c():
+    with children_ignore_stop_signals():
         inside = subprocess.run([sys.executable, "-c", _CHILD], timeout=60).returncode
     outside = subprocess.run([sys.executable, "-c", _CHILD], timeout=60).returncode
     assert inside == 0, "a child started in the block takes Ctrl+C"
@@ -24,7 +24,7 @@ def test_children_started_in_the_block_ignore_ctrl_c_and_the_parent_handles_it_a
 
 
 def test_track_in_workers_starts_its_workers_in_the_block(monkeypatch):
-    """The workers of track_in_workers are started inside :func:`children_ignore_ctrl_c`."""
+    """The workers of track_in_workers are started inside :func:`children_ignore_stop_signals`."""
     import contextlib
 
     import core.commands.dataset_tracking as tracking
@@ -52,7 +52,7 @@ def test_track_in_workers_starts_its_workers_in_the_block(monkeypatch):
 
     import concurrent.futures
 
-    monkeypatch.setattr(tracking, "children_ignore_ctrl_c", watched)
+    monkeypatch.setattr(tracking, "children_ignore_stop_signals", watched)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Executor)
     try:
         list(tracking.track_in_workers(None, [("a", "b")], 2))
