@@ -83,18 +83,6 @@ def collect_items(split: str, frames: int | None, per_family: int, data_root: st
     return items, notes
 
 
-def save_accuracy_plots(reports: dict, out_dir: str | Path) -> list[Path]:
-    """``out_dir/<dataset>/lasher_<PR|NPR|SR>.png`` with every contender of that dataset."""
-    from core.metrics import save_plots
-
-    written = []
-    for dataset, dataset_reports in reports.items():
-        folder = Path(out_dir) / dataset
-        folder.mkdir(parents=True, exist_ok=True)
-        written += save_plots(dataset_reports, folder)
-    return written
-
-
 def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "accuracy", help="teacher vs KD student vs no-KD student vs OpenCV peers: PR/SR/FPS",
@@ -221,7 +209,9 @@ def run(args) -> int:
     for line in targets(rows):
         print(f"  {line}")
     if args.plots is not None:
-        for path in save_accuracy_plots(reports, args.plots):
+        from core.metrics import save_plots_by_group
+
+        for path in save_plots_by_group(reports, args.plots):
             print(f"wrote {path}", file=sys.stderr)
     if args.json is not None:
         write_text_atomic(args.json, json.dumps(rows, indent=2) + "\n")

@@ -151,6 +151,14 @@ def _pair_correlation(args) -> bool:
     return pair_correlation_weight(pair_switches(args)["pair_correlation"]) > 0
 
 
+def _every_nth_frame(n: int) -> str:
+    """"every frame", "every 2nd frame", "every 10th frame" (the one-step diagnostic's header line)."""
+    if n == 1:
+        return "every frame"
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"every {n}{suffix} frame"
+
+
 def run_real_accuracy(args):
     """The whole real benchmark for parsed ``args``: (payload, bench, reports, text)."""
     import cv2
@@ -220,15 +228,15 @@ def run_real_accuracy(args):
         header.append(f"--pixel-match {args.pixel_match}: the student's and the teacher's reported centre "
                       + ("is matched on the drawn target's pixels" if pixel_match else "is the network's")
                       + " (not the default; TrackerConfig.pixel_match)")
-    header.append(f"one-step diagnostic: every {args.one_step_every}th frame" if args.one_step_every
+    header.append(f"one-step diagnostic: {_every_nth_frame(args.one_step_every)}" if args.one_step_every
                   else "one-step diagnostic: off")
     engines = sorted({f"{c.label}: {engine_label(c.tracker.engine)}" for c in contenders
                       if c.available and getattr(c.tracker, "engine", None) is not None})
-    header.append(f"{args.threads} CPU threads" + (f" in each of {args.jobs} worker processes" if args.jobs > 1 else "")
+    header.append(plural(args.threads, "CPU thread") + (f" in each of {args.jobs} worker processes" if args.jobs > 1 else "")
                   + "; " + ("; ".join(engines) or "-"))
     reused = sum(r.cached for r in bench.runs.values())
     if reused:
-        header.append(f"{reused} of {len(bench.runs)} runs read from the cache {args.cache} (FPS as measured then)")
+        header.append(f"{reused} of {plural(len(bench.runs), 'run')} read from the cache {args.cache} (FPS as measured then)")
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     footer = f"wall time {wall:.0f} s; " + ("load average unknown" if load is None else
                                             f"load average {load[0]:.2f} / {load[1]:.2f} / {load[2]:.2f} (1/5/15 min)")
@@ -249,23 +257,13 @@ def run_real_accuracy(args):
     return payload, bench, reports, text
 
 
-def save_real_plots(reports: dict, out_dir: str | Path) -> list[Path]:
-    """``out_dir/<modality>/lasher_<PR|NPR|SR>.png`` with every contender."""
-    from core.metrics import save_plots
-
-    written = []
-    for modality, modality_reports in reports.items():
-        folder = Path(out_dir) / modality
-        folder.mkdir(parents=True, exist_ok=True)
-        written += save_plots(modality_reports, folder)
-    return written
-
-
 def run_real(args) -> int:
     payload, _, reports, text = run_real_accuracy(args)
     print(text)
     if args.plots is not None:
-        for path in save_real_plots(reports, args.plots):
+        from core.metrics import save_plots_by_group
+
+        for path in save_plots_by_group(reports, args.plots):
             print(f"wrote {path}", file=sys.stderr)
     if args.json is not None:
         write_text_atomic(args.json, json.dumps(payload, indent=2, allow_nan=False) + "\n")

@@ -13,7 +13,7 @@ from core.metrics.api import evaluate_folder
 from core.metrics.attributes import AttributeTags, find_attributes
 from core.metrics.evaluate import aggregate, evaluate_arrays, sequence_curves
 from core.metrics.frames import FrameErrors, frame_errors, prepare_predictions
-from core.metrics.plots import save_plots
+from core.metrics.plots import save_plots, save_plots_by_group
 from core.metrics.protocols import PROTOCOLS, Protocol, get_protocol
 from core.metrics.readers import SequenceGT, read_box_rows, read_gtot_corners, read_results_dir, sequence_gt
 from core.metrics.report import AttributeScores, Curve, EvalReport, SequenceScores
@@ -22,5 +22,5 @@ __all__ = [
     "PROTOCOLS", "AttributeScores", "AttributeTags", "Curve", "EvalReport", "FrameErrors", "Protocol",
     "SequenceGT", "SequenceScores", "aggregate", "evaluate_arrays", "evaluate_folder", "find_attributes",
     "frame_errors", "get_protocol", "prepare_predictions", "read_box_rows", "read_gtot_corners",
-    "read_results_dir", "save_plots", "sequence_curves", "sequence_gt",
+    "read_results_dir", "save_plots", "save_plots_by_group", "sequence_curves", "sequence_gt",
 ]

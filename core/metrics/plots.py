@@ -47,3 +47,15 @@ def save_plots(reports: Sequence[EvalReport], out_dir: str | Path) -> list[Path]
             fig.savefig(tmp, format="png")
         written.append(target)
     return written
+
+
+def save_plots_by_group(reports: dict[str, Sequence[EvalReport]], out_dir: str | Path) -> list[Path]:
+    """:func:`save_plots` for each group of ``reports`` (a dataset, or a modality) into its own
+    folder: ``out_dir/<group>/<protocol>_<PR|NPR|SR>.png``, folders made as needed. Returns the
+    written paths."""
+    written = []
+    for group, group_reports in reports.items():
+        folder = Path(out_dir) / group
+        folder.mkdir(parents=True, exist_ok=True)
+        written += save_plots(group_reports, folder)
+    return written
