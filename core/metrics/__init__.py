@@ -6,7 +6,7 @@ Protocols (``PROTOCOLS``): ``lasher`` (PR/NPR/SR), ``rgbt234``, ``rgbt210``, ``v
 - :func:`evaluate_folder(results_dir, gt_root, protocol) -> EvalReport`
 - :func:`evaluate_arrays(protocol, results, ground_truth) -> EvalReport`
 - :func:`frame_errors`, :func:`aggregate`, :func:`sequence_curves`: the steps
-- :func:`save_plots(reports, out_dir)`; raw readers :func:`read_box_rows`,
+- :func:`save_plots(reports, out_dir)`, :func:`save_plots_by_group` (a folder per group); raw readers :func:`read_box_rows`,
   :func:`read_gtot_corners`, :func:`sequence_gt`, :func:`read_results_dir`
 """
 from core.metrics.api import evaluate_folder
