@@ -18,6 +18,7 @@ from core.distillation.reader import DistillationFile
 from core.progress import run_to_end
 from core.sequences import open_pair
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
+from tests.core.distillation.embedded_files import referenced_and_embedded_items
 
 N = 8  # frames per stream
 
@@ -353,33 +354,7 @@ def test_a_referenced_file_of_a_single_stream_sequence_reads_like_an_embedded_on
     """A referenced export (export-distill's default) of a thermal-only or visible-only folder
     recorded no source for the missing stream, and distill --data refused it: 'references frames
     at '' / '<folder>' that are not found'."""
-    import torch
-
-    from core.models.config import student_config
-    from core.models.registry import build_model
-    from core.sequences import open_sequence
-    from core.tracking.engines import TorchEngine
-
-    torch.manual_seed(0)
-    folder = tmp_path / "seq"
-    folder.mkdir()
-    rng = np.random.default_rng(1)
-    for i in range(6):
-        image = rng.integers(0, 255, (80, 96, 3) if colour else (80, 96), dtype=np.uint8)
-        assert cv2.imwrite(str(folder / f"{i + 1:08d}.png"), image)
-    (folder / "groundtruth.txt").write_text("".join(f"{20 + i},20,24,20\n" for i in range(6)))
-    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
-    runner = TeacherRunner(TorchEngine(teacher, "cpu"), teacher.config)
-    sequence = open_sequence(folder)
-    try:
-        assert sequence.info.visible_only == colour and sequence.info.thermal_only == (not colour)
-        records = {f: FrameAnnotation(f, r.box, keyframe=f == 0) for f, r in sequence.ground_truth().items()}
-        referenced = run_to_end(export_distillation(sequence, records, tmp_path / "r.h5", runner))
-        embedded = run_to_end(export_distillation(sequence, records, tmp_path / "e.h5", runner,
-                                                  frames_mode="embedded"))
-    finally:
-        sequence.close()
-    recut, stored = load_items([referenced]), load_items([embedded])
+    recut, stored = referenced_and_embedded_items(tmp_path, (20, 20, 24, 20), colour=colour)
     assert len(recut) == len(stored) == 5
     for a, b in zip(recut, stored, strict=True):
         assert a.frame == b.frame

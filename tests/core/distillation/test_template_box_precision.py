@@ -5,19 +5,10 @@ recut template was one pixel off the one the teacher's maps were made on (29 of 
 samples of a 150-frame antiuav-7 export; up to 23 grey levels). It is stored as float64."""
 from __future__ import annotations
 
-import cv2
 import numpy as np
-import torch
 
-from core.annotations.records import FrameAnnotation
-from core.distillation.dataset import load_items
-from core.distillation.export import TeacherRunner, export_distillation
-from core.models.config import student_config
-from core.models.registry import build_model
-from core.progress import run_to_end
-from core.sequences import open_sequence
 from core.tracking.crop import crop_side
-from core.tracking.engines import TorchEngine
+from tests.core.distillation.embedded_files import referenced_and_embedded_items
 
 BOX = (20.44, 20.37, 17.12, 11.59)
 
@@ -32,25 +23,8 @@ def test_the_box_is_one_whose_float32_rounding_moves_the_template():
 
 
 def test_a_referenced_file_recuts_the_templates_the_teacher_saw(tmp_path):
-    torch.manual_seed(0)
-    folder = tmp_path / "seq"
-    folder.mkdir()
-    rng = np.random.default_rng(1)
-    for i in range(6):
-        assert cv2.imwrite(str(folder / f"{i + 1:08d}.png"), rng.integers(0, 255, (80, 96), dtype=np.uint8))
-    (folder / "groundtruth.txt").write_text("".join(f"{BOX[0] + i},{BOX[1]},{BOX[2]},{BOX[3]}\n" for i in range(6)))
-    teacher = build_model("student", student_config("bundled", pretrained_stem=False, depth=1))
-    runner = TeacherRunner(TorchEngine(teacher, "cpu"), teacher.config)
-    sequence = open_sequence(folder)
-    try:
-        records = {f: FrameAnnotation(f, r.box, keyframe=f == 0, provenance="manual" if f == 0 else "interpolated")
-                   for f, r in sequence.ground_truth().items()}
-        referenced = run_to_end(export_distillation(sequence, records, tmp_path / "r.h5", runner))
-        embedded = run_to_end(export_distillation(sequence, records, tmp_path / "e.h5", runner,
-                                                  frames_mode="embedded"))
-    finally:
-        sequence.close()
-    recut, stored = load_items([referenced]), load_items([embedded])
+    recut, stored = referenced_and_embedded_items(tmp_path, BOX,
+                                                  provenance=lambda f: "manual" if f == 0 else "interpolated")
     assert len(recut) == len(stored) == 5
     for a, b in zip(recut, stored, strict=True):
         np.testing.assert_array_equal(a.z_v, b.z_v)
