@@ -4,7 +4,8 @@ The image is shown with ``imageAxisOrder='row-major'`` (set once by ``app.qt``),
 aspect locked. Left-drag on the image draws a new box (``drawn(box)``), dragging the box
 or its handles edits it (``edited(box)``), Shift+drag there draws a new one
 (``app.views.box_item.redraw_drag``); Esc during a draw cancels it; right or middle drag pans, the wheel zooms
-(no closer than ``MIN_WHEEL_SIDE`` image pixels across the pane).
+(no closer than ``MIN_WHEEL_SIDE`` image pixels across the pane, no farther out than
+``MAX_WHEEL_OUT`` times the fitted frame).
 Thermal frames use a colormap with fixed levels 0..255 (never auto-levels, so
 brightness means the same temperature on every frame). The visible view can blend a
 colormapped thermal layer on top (``set_overlay``).
@@ -24,6 +25,10 @@ MIN_ZOOM_SIDE = 48.0  # pixels: never zoom closer than this
 #: image pixels the pane shows at least across its narrower side, however far the wheel goes: past it one
 #: pixel filled the pane, a flat colour (8: a 10-px drone still fills most of the pane)
 MIN_WHEEL_SIDE = 8.0
+#: how far the wheel zooms out: the pane shows at most this many times what Fit to window shows (the frame
+#: then fills at least 2/3 of the pane across its fitted side); unbounded, the frame shrank to a dot
+MAX_WHEEL_OUT = 1.5
+FIT_PADDING = 0.02  # Fit to window's margin, a fraction of the frame's side
 
 
 class ImageViewBox(pg.ViewBox):
@@ -41,6 +46,40 @@ class ImageViewBox(pg.ViewBox):
         self._rubber.hide()
         self.addItem(self._rubber, ignoreBounds=True)
         self._cancelled = False  # Esc during the draw: the rest of the drag draws nothing
+        self.frame_size: tuple[int, int] | None = None  # (width, height) of the image shown: the wheel's bound
+
+    def wheelEvent(self, ev, axis=None):
+        """pyqtgraph's wheel zoom about the pointer, its zoom-out stopped at ``MAX_WHEEL_OUT`` times the
+        fitted frame (a wheel turned further out does nothing). Bounded here, by the factor of each notch:
+        pyqtgraph's ``maxXRange`` / ``maxYRange`` on the two linked, aspect-locked views moved the range's
+        centre away at the bound (the frame out of sight, each view elsewhere)."""
+        factor = 1.02 ** (ev.delta() * self.state["wheelScaleFactor"])
+        bound = self._zoom_out_room()
+        if factor > 1.0 and bound is not None and factor > bound:
+            if bound <= 1.0 + 1e-9:  # at the bound (or past it: a pane resized since): nothing
+                ev.accept()
+                return
+            center = pg.Point(pg.functions.invertQTransform(self.childGroup.transform()).map(ev.pos()))
+            self._resetTarget()
+            self.scaleBy((bound, bound), center)
+            ev.accept()
+            self.sigRangeChangedManually.emit(self.state["mouseEnabled"][:])
+            return
+        super().wheelEvent(ev, axis)
+
+    def _zoom_out_room(self) -> float | None:
+        """The largest factor the view's range may still grow by (1: at the bound); None without a frame."""
+        if self.frame_size is None:
+            return None
+        width, height = self.frame_size
+        pane_w, pane_h = float(self.width()), float(self.height())
+        (x0, x1), (y0, y1) = self.viewRange()
+        if min(pane_w, pane_h, x1 - x0, y1 - y0, width, height) <= 0:
+            return None
+        margin = 1.0 + 2.0 * FIT_PADDING
+        fit_scale = min(pane_w / (width * margin), pane_h / (height * margin))  # screen px per image px
+        scale = min(pane_w / (x1 - x0), pane_h / (y1 - y0))  # aspect locked: the two are one
+        return max(1.0, scale / (fit_scale / MAX_WHEEL_OUT))
 
     def cancel_drawing(self) -> bool:
         """Esc while a box is being drawn: drop it (the rest of the drag draws nothing, as in CVAT
@@ -136,6 +175,7 @@ class FrameView(FocusRing, pg.GraphicsView):
         shape = image.shape[:2]
         if shape != self._image_shape:
             self._image_shape = shape
+            self.viewbox.frame_size = (int(shape[1]), int(shape[0]))
             self.fit()
 
     def set_overlay(self, thermal: np.ndarray | None, opacity: float = 0.5) -> None:
@@ -150,7 +190,7 @@ class FrameView(FocusRing, pg.GraphicsView):
     def fit(self) -> None:
         if self._image_shape is not None:
             h, w = self._image_shape
-            self.viewbox.setRange(QRectF(0, 0, w, h), padding=0.02)
+            self.viewbox.setRange(QRectF(0, 0, w, h), padding=FIT_PADDING)
 
     def zoom_to(self, box, context: float = ZOOM_CONTEXT) -> None:
         """Zoom onto ``box`` ((4,) x, y, w, h): a square ``context`` times its larger side
