@@ -2,35 +2,10 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from core.annotations.records import Provenance
-
-
-def drag(widget, start: QPoint, end: QPoint, button=Qt.MouseButton.LeftButton) -> None:
-    """A real press-move-release on ``widget``'s viewport."""
-    viewport = widget.viewport()
-
-    def send(kind, pos, buttons):
-        event = QMouseEvent(kind, QPointF(pos), QPointF(viewport.mapToGlobal(pos)), button, buttons,
-                            Qt.KeyboardModifier.NoModifier)
-        QApplication.sendEvent(viewport, event)
-
-    send(QMouseEvent.Type.MouseButtonPress, start, button)
-    steps = 6
-    for i in range(1, steps + 1):
-        p = start + (end - start) * i / steps
-        send(QMouseEvent.Type.MouseMove, p, button)
-        QTest.qWait(15)  # pyqtgraph drops mouse moves faster than its rate limit
-    send(QMouseEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
-
-
-def to_widget(view, x: float, y: float) -> QPoint:
-    scene = view.viewbox.mapViewToScene(QPointF(x, y))
-    return view.mapFromScene(scene)
+from tests.app.mouse import drag, to_widget
 
 
 def test_drag_on_the_thermal_view_draws_a_manual_box_on_both(window, pair_files, tmp_path, qtbot):
@@ -52,7 +27,7 @@ def test_drag_on_the_thermal_view_draws_a_manual_box_on_both(window, pair_files,
     assert window.document.undo_stack.count() == steps + 1
     # right-drag pans both views together (linked), drawing nothing
     before = window.views.visible.viewbox.viewRange()
-    drag(view, to_widget(view, 60, 60), to_widget(view, 30, 40), Qt.MouseButton.RightButton)
+    drag(view, to_widget(view, 60, 60), to_widget(view, 30, 40), button=Qt.MouseButton.RightButton)
     after = window.views.visible.viewbox.viewRange()
     assert not np.allclose(after, before)
     assert np.allclose(window.views.thermal.viewbox.viewRange(), after)

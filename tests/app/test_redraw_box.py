@@ -7,36 +7,10 @@ as a drag outside the box does."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QMouseEvent
-from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
 
 from core.annotations.records import Provenance
-
-
-def drag(widget, start: QPoint, end: QPoint, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
-    """A real left press-move-release on ``widget``'s viewport, with ``modifiers`` held."""
-    viewport = widget.viewport()
-    button = Qt.MouseButton.LeftButton
-
-    def send(kind, pos, buttons):
-        event = QMouseEvent(kind, QPointF(pos), QPointF(viewport.mapToGlobal(pos)), button, buttons, modifiers)
-        QApplication.sendEvent(viewport, event)
-
-    send(QMouseEvent.Type.MouseMove, start - QPoint(1, 1), Qt.MouseButton.NoButton)  # hovering first, as a hand does
-    QTest.qWait(15)
-    send(QMouseEvent.Type.MouseMove, start, Qt.MouseButton.NoButton)
-    QTest.qWait(15)
-    send(QMouseEvent.Type.MouseButtonPress, start, button)
-    for i in range(1, 7):
-        send(QMouseEvent.Type.MouseMove, start + (end - start) * i / 6, button)
-        QTest.qWait(15)  # pyqtgraph drops mouse moves faster than its rate limit
-    send(QMouseEvent.Type.MouseButtonRelease, end, Qt.MouseButton.NoButton)
-
-
-def to_widget(view, x: float, y: float) -> QPoint:
-    return view.mapFromScene(view.viewbox.mapViewToScene(QPointF(x, y)))
+from tests.app.mouse import drag, to_widget
 
 
 def _open_with_box(window, pair_files, tmp_path, qtbot):
@@ -44,7 +18,7 @@ def _open_with_box(window, pair_files, tmp_path, qtbot):
     window.open_pair(*pair_files, store=str(tmp_path / "r.rgbt.sqlite"))
     qtbot.wait(50)
     view = window.views.visible
-    drag(view, to_widget(view, 20, 20), to_widget(view, 100, 80))
+    drag(view, to_widget(view, 20, 20), to_widget(view, 100, 80), hover=True)
     record = window.document.store.get(0)
     assert np.allclose(record.box, [20, 20, 80, 60], atol=3)
     return view
@@ -53,7 +27,8 @@ def _open_with_box(window, pair_files, tmp_path, qtbot):
 def test_shift_drag_inside_the_box_draws_a_new_one(window, pair_files, tmp_path, qtbot):
     view = _open_with_box(window, pair_files, tmp_path, qtbot)
     steps = window.document.undo_stack.count()
-    drag(view, to_widget(view, 40, 35), to_widget(view, 70, 60), Qt.KeyboardModifier.ShiftModifier)
+    drag(view, to_widget(view, 40, 35), to_widget(view, 70, 60), hover=True,
+         modifiers=Qt.KeyboardModifier.ShiftModifier)
     record = window.document.store.get(0)
     assert record.provenance == Provenance.MANUAL
     assert np.allclose(record.box, [40, 35, 30, 25], atol=3)  # drawn, not moved by the drag (it was [50, 45, 80, 60])
@@ -63,11 +38,12 @@ def test_shift_drag_inside_the_box_draws_a_new_one(window, pair_files, tmp_path,
 
 def test_shift_drag_from_a_handle_draws_a_new_one(window, pair_files, tmp_path, qtbot):
     view = _open_with_box(window, pair_files, tmp_path, qtbot)
-    drag(view, to_widget(view, 100, 80), to_widget(view, 120, 90), Qt.KeyboardModifier.ShiftModifier)
+    drag(view, to_widget(view, 100, 80), to_widget(view, 120, 90), hover=True,
+         modifiers=Qt.KeyboardModifier.ShiftModifier)
     assert np.allclose(window.document.store.get(0).box, [100, 80, 20, 10], atol=3)
 
 
 def test_a_plain_drag_inside_the_box_still_moves_it(window, pair_files, tmp_path, qtbot):
     view = _open_with_box(window, pair_files, tmp_path, qtbot)
-    drag(view, to_widget(view, 40, 35), to_widget(view, 50, 40))
+    drag(view, to_widget(view, 40, 35), to_widget(view, 50, 40), hover=True)
     assert np.allclose(window.document.store.get(0).box, [30, 25, 80, 60], atol=3)
