@@ -1,95 +1,39 @@
-"""The open project: one sequence, its annotation store, and the undo stack.
+"""The open project: one sequence, its annotation store, the undo stack and the read cache.
 
 Every edit is a core command (``core.annotations.history``) applied to the SQLite store
 at once (durable: kill the process and nothing committed is lost) and wrapped in a
-``QUndoCommand`` on the document's ``QUndoStack``. A tracking run writes its frames from
-the worker thread as it goes; its commands are collected and pushed as ONE undo step
-when the run ends (``push_applied``).
+``QUndoCommand`` on the document's ``QUndoStack`` (``app.undo_entry``). A tracking run writes
+its frames from the worker thread as it goes; its commands are collected and pushed as ONE
+undo step when the run ends (``push_applied``).
 
 The document keeps a read cache of the records (frame -> ``FrameAnnotation``), the
 proposals and the tracker outputs for the views; ``changed(frames)`` says which frames
-to refresh (None = all).
+to refresh (None = all). How the cache follows a tracking run is ``app.document_runs``;
+the timeline's arrays, kept from the cache, are ``app.document_timeline``.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-import numpy as np
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 
-from app.edits import AcceptProposals, DropProposals, ReplaceTrackerOutputs
+from app.document_runs import DocumentRuns
+from app.document_timeline import DocumentTimeline
 from app.project_file import file_id, writer_lock_free
 from app.review import TimelineData
+from app.undo_entry import UndoEntry, touched_frames
 from core.annotations.absent_memory import (
     boxes_behind_absent,
     forget_box_behind_absent,
     remember_box_behind_absent,
 )
-from core.annotations.history import (
-    Command,
-    CommandGroup,
-    DeleteRecords,
-    SetRecords,
-    compact_records,
-    record_changes,
-)
+from core.annotations.history import Command, compact_records, record_changes
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore, StoreContents
 from core.annotations.tracked_by import tracked_by
-from core.geometry import iou
 from core.trackers import tracker_label, tracker_names
-
-
-class _UndoEntry(QUndoCommand):
-    """A core command on the Qt undo stack; ``applied`` skips the first redo (the command
-    was already applied, e.g. frame by frame by a tracking run)."""
-
-    def __init__(self, document: Document, command: Command, *, applied: bool = False):
-        super().__init__(command.label or "edit")
-        self.document = document
-        self.command = command
-        self._skip_redo = applied
-        self._skip_undo = False
-
-    def redo(self) -> None:
-        if self._skip_redo:  # applied, and the document's cache follows it already (the caller's job)
-            self._skip_redo = False
-            return
-        if not self.document.write(self.command.apply, self.command):
-            self.document._failed_step = self
-
-    def undo(self) -> None:
-        if self._skip_undo:  # its redo could not be written: nothing to revert (``Document.redo``)
-            self._skip_undo = False
-            return
-        if not self.document.write(self.command.revert, self.command):
-            self.document._failed_step = self
-
-
-def touched_frames(command: Command) -> list[int] | None:
-    """The frames whose records, proposals or tracker outputs ``command`` changes, or None
-    when that is not known (the whole store is re-read then). Undoing a 10,000-frame run
-    re-reads those frames, not the whole project."""
-    if isinstance(command, CommandGroup):
-        frames: list[int] = []
-        for part in command.commands:
-            part_frames = touched_frames(part)
-            if part_frames is None:
-                return None
-            frames.extend(part_frames)
-        return frames
-    if isinstance(command, SetRecords):
-        return command.frames
-    if isinstance(command, DeleteRecords):
-        return list(command.frames)
-    if isinstance(command, (AcceptProposals, DropProposals)):
-        return list(command.proposals)
-    if isinstance(command, ReplaceTrackerOutputs):
-        return list(command.outputs)
-    return None
-
 
 #: Less free space than this on a project's disk counts as full (SQLite's -shm index alone takes 32 KiB).
 FULL_DISK_BYTES = 1 << 20
@@ -106,11 +50,7 @@ def disk_full(folder: Path) -> bool:
         return False
 
 
-#: Boxes the teacher's agreement is shown for: a tracker's, and the teacher's once accepted.
-MACHINE_OR_ACCEPTED = (Provenance.STUDENT, Provenance.TEACHER)
-
-
-class Document(QObject):
+class Document(DocumentRuns, DocumentTimeline, QObject):
     """changed(object frames): a list of frames whose data changed, or None for all."""
 
     changed = Signal(object)
@@ -130,7 +70,7 @@ class Document(QObject):
         self.tracked_by: dict[int, str] = {}  # frame -> label of the tracker that made its box
         # frame -> its record when O marked it absent, kept in the store (core.annotations.absent_memory)
         self.before_absent: dict[int, FrameAnnotation] = boxes_behind_absent(store)
-        self._failed_step: _UndoEntry | None = None  # the undo step whose write failed (``undo``, ``redo``)
+        self._failed_step: UndoEntry | None = None  # the undo step whose write failed (``undo``, ``redo``)
         self.recipe = None  # how the tracking process reopens the sequence (app.track_process.Recipe)
         self.closed = False
         # the timeline's arrays, kept up to date frame by frame (None: rebuilt on the next timeline())
@@ -215,7 +155,7 @@ class Document(QObject):
             return False
         if not self.write(command.apply, command):
             return False
-        self.undo_stack.push(_UndoEntry(self, command, applied=True))
+        self.undo_stack.push(UndoEntry(self, command, applied=True))
         self._compact_steps()
         return True
 
@@ -225,7 +165,7 @@ class Document(QObject):
         ~12.5 MiB of records objects for the whole session (10 such steps: 185 MiB)."""
         for index in range(self.undo_stack.index() - 1):
             entry = self.undo_stack.command(index)
-            if isinstance(entry, _UndoEntry):
+            if isinstance(entry, UndoEntry):
                 compact_records(entry.command, self.records)
 
     def write(self, step, command: Command) -> bool:
@@ -250,67 +190,6 @@ class Document(QObject):
         elif not self._take_run_step(command, reverting):
             self.reload(touched_frames(command))
         return True
-
-    def _take_run_step(self, command: Command, reverting: bool) -> bool:
-        """Bring the cache up to date with a tracking run's undo step (``app.controllers.tracking``:
-        its records, with the stale proposals it dropped and the earlier outputs of its tracker it
-        wrote over) just applied or, ``reverting``, reverted, from the command itself: re-reading
-        the frames took 1.3-1.8 s for the undo or redo of a 40,000-frame re-track. False (nothing
-        done) for a command of any other make."""
-        if not isinstance(command, CommandGroup) or not command.commands:
-            return False
-        extra = command.commands[1:]
-        if type(command.commands[0]) is not SetRecords or any(
-                type(part) not in (DropProposals, ReplaceTrackerOutputs) for part in extra):
-            return False
-        changes = record_changes(command.commands[0], reverting=reverting)
-        if changes is None:
-            return False
-        dropped: list[int] = []
-        made_by: dict[int, str] = {}
-        teacher = False
-        for part in extra:
-            if isinstance(part, DropProposals):
-                if reverting:  # put back as the store holds them (only those with a box were written)
-                    self.proposals.update({f: v for f, v in part.proposals.items() if v[0] is not None})
-                else:
-                    dropped.extend(part.proposals)
-                continue
-            teacher = teacher or part.model == "teacher"
-            label = tracker_label(part.model)
-            frames = [f for f, (old, _new) in part.outputs.items()
-                      if (record := changes.get(f)) is not None and record.provenance == Provenance.STUDENT
-                      and record.box is not None and (old if reverting and old is not None else _new)[0] is not None]
-            if frames:  # its boxes that are the tracker's output there now (the others are looked up)
-                outputs = [part.outputs[f][0] if reverting and part.outputs[f][0] is not None else part.outputs[f][1]
-                           for f in frames]
-                same = np.isclose(np.asarray([changes[f].box for f in frames], dtype=np.float64),
-                                  np.asarray([box for box, _c in outputs], dtype=np.float64)).all(axis=1)
-                made_by.update({f: label for f, match in zip(frames, same.tolist(), strict=True) if match})
-        self.take_run(changes, made_by, dropped, teacher=teacher)
-        return True
-
-    def take_run(self, changes: Mapping[int, FrameAnnotation | None], made_by: Mapping[int, str],
-                 dropped: Iterable[int], *, teacher: bool = False) -> None:
-        """Bring the cache up to date after a tracking run (``app.controllers.tracking``) without
-        re-reading all it wrote (1.9 s after a 40,000-frame run): ``changes``: frame -> the record
-        the store holds now at each frame the run wrote (the run's, or an edit made since; None:
-        none); ``made_by``: frame -> label of the tracker whose latest output is that frame's box
-        (the run's own boxes); ``dropped``: frames whose teacher proposals the run removed;
-        ``teacher``: the run was the teacher's (its outputs over the run's frames are re-read).
-        Emits ``changed``."""
-        if self.closed:
-            return
-        for frame in dropped:
-            self.proposals.pop(int(frame), None)
-        if teacher and changes:
-            fresh = self.store.tracker_outputs("teacher", min(changes), max(changes) + 1)
-            for frame in changes:
-                if frame in fresh:
-                    self.teacher[frame] = fresh[frame]
-                else:
-                    self.teacher.pop(frame, None)
-        self._take_records(dict(changes), made_by)
 
     def _take_records(self, changes: dict[int, FrameAnnotation | None],
                       made_by: Mapping[int, str] | None = None) -> None:
@@ -369,19 +248,8 @@ class Document(QObject):
         if self.refuse_if_read_only():
             return
         self.keep_file()  # a run written into a deleted project: written again with the run
-        self.undo_stack.push(_UndoEntry(self, command, applied=True))
+        self.undo_stack.push(UndoEntry(self, command, applied=True))
         self._compact_steps()
-
-    def note_applied(self, command) -> None:
-        """Update the cache from a ``SetRecords`` applied elsewhere (a tracking worker)
-        without re-reading the store."""
-        frames = []
-        for record in getattr(command, "records", []):
-            self.records[record.frame] = record
-            frames.append(record.frame)
-        if frames:
-            self._update_timeline(frames)
-            self.changed.emit(frames)
 
     # -- cache ----------------------------------------------------------------------------
     def reload(self, frames: Iterable[int] | None = None) -> None:
@@ -444,77 +312,6 @@ class Document(QObject):
         self.teacher = self.store.tracker_outputs("teacher")
         self._timeline = None
         self.changed.emit(None)
-
-    def timeline(self) -> TimelineData:
-        """Per-frame arrays for the timeline (see ``app.review.TimelineData``), read from the
-        boxes as they stand now:
-
-        - confidence: the tracker's, only on frames whose current box a tracker made
-          (provenance student, whichever tracker ran). A run undone, a box deleted, redrawn,
-          interpolated or accepted from the teacher leaves no confidence behind, so the
-          low-confidence runs and N never point at a box that is no longer there;
-        - iou: the teacher's agreement (IoU) with the box shown, where the teacher ran and the
-          frame holds a tracked or accepted box, while that output is current (``_teacher_current``).
-
-        The arrays are built once after a full reload and then updated only at the frames
-        each edit or tracking batch changed (a batch of a run over a long sequence costs its
-        own frames, not the sequence's length). Returns a copy: callers may keep or change it.
-        """
-        if self._timeline is None:
-            self._timeline = TimelineData.empty(self.num_frames)
-            self._fill_timeline(self._timeline, self.records.keys())
-        data = self._timeline
-        return TimelineData(data.confidence.copy(), data.iou.copy(), data.keyframe.copy(), data.absent.copy(),
-                            data.annotated.copy(), data.imported.copy(), data.prelabel.copy())
-
-    def _update_timeline(self, frames: Iterable[int]) -> None:
-        """Bring the cached timeline up to date at ``frames`` (their records already in the cache)."""
-        if self._timeline is None:
-            return  # built from scratch on the next timeline()
-        data = self._timeline
-        inside = [f for f in frames if 0 <= f < data.num_frames]
-        data.confidence[inside] = np.nan
-        data.iou[inside] = np.nan
-        data.keyframe[inside] = False
-        data.absent[inside] = False
-        data.annotated[inside] = False
-        data.imported[inside] = False
-        data.prelabel[inside] = False
-        self._fill_timeline(data, inside)
-
-    def _fill_timeline(self, data: TimelineData, frames: Iterable[int]) -> None:
-        """Write the values of ``frames`` that hold a record into ``data`` (reset beforehand)."""
-        n = data.num_frames
-        boxes, teacher_boxes, box_frames = [], [], []
-        for frame in frames:
-            record = self.records.get(frame)
-            if record is None or not 0 <= frame < n:
-                continue
-            data.annotated[frame] = True
-            data.keyframe[frame] = record.keyframe
-            data.absent[frame] = record.absent
-            if record.absent:  # an absent record has no box
-                continue
-            data.imported[frame] = record.provenance == Provenance.IMPORTED
-            data.prelabel[frame] = record.provenance == Provenance.STUDENT and record.confidence is None
-            if record.provenance == Provenance.STUDENT and record.confidence is not None:
-                data.confidence[frame] = record.confidence
-            teacher = self.teacher.get(frame)
-            if (teacher is not None and teacher[0] is not None and record.provenance in MACHINE_OR_ACCEPTED
-                    and self._teacher_current(frame, record)):
-                boxes.append(record.box)
-                teacher_boxes.append(teacher[0])
-                box_frames.append(frame)
-        if box_frames:  # one vectorised IoU for all the frames the teacher ran on
-            data.iou[box_frames] = iou(np.asarray(teacher_boxes), np.asarray(boxes))
-
-    def _teacher_current(self, frame: int, record: FrameAnnotation) -> bool:
-        """Whether the teacher's output on ``frame`` speaks of the box shown: its proposal still
-        stands (a tracking run that re-tracks a frame removes it as stale), its box was accepted, or
-        the teacher tracked the box. A re-tracked frame kept the teacher's IoU against its new box:
-        0.00 where the teacher had followed the box the run replaced, and N said it disagreed."""
-        return (frame in self.proposals or record.provenance == Provenance.TEACHER
-                or self.tracked_by.get(frame) == tracker_label("teacher"))
 
     def keep_file(self, *, closing: bool = False) -> str | None:
         """Put the project back on disk when another program deleted, replaced or moved its file

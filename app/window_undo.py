@@ -5,7 +5,7 @@ changed frames other than the one shown goes to the nearest of them. The edits t
 from __future__ import annotations
 
 from app.actions import DEFAULT_KEYS
-from app.document import touched_frames
+from app.undo_entry import touched_frames
 from app.window_edits import WindowGlue
 
 
