@@ -1,0 +1,166 @@
+"""How a project's boxes agree with a reference: the sequence's own ground truth or another
+annotator's box file, for the studio's read-only comparison layer (``app.window_reference``).
+
+:func:`compare_with_reference` takes both as ``{frame: FrameAnnotation}`` (0-based frames, boxes
+``x, y, w, h`` on the visible grid) and scores them with the official toolkit conventions of
+``core.metrics`` (:data:`PROTOCOL`: ``frame_errors`` then ``sequence_curves``; nothing is
+re-implemented here):
+
+- **compared frames**: those where the reference has a box and the project has a record (a box,
+  or an absent mark, which the protocol scores as a miss). Reference boxes on frames the project
+  has nothing on (not tracked yet) are counted apart, not as misses.
+- **per-frame IoU** (``Comparison.iou``, (N,) float64): the protocol's overlap (``rgbt234``: the
+  larger of the IoU with the reference's visible box and with its thermal box, where it has one);
+  0 where one side has a box and the other marks the target absent; NaN where there is nothing
+  to compare (both absent, or a side without a record).
+- **scores**: success (the mean of the success curve over 21 thresholds, its area, ``MSR``),
+  precision at 20 px (``MPR``), mean IoU (absent marks of the project on reference boxes count 0).
+- **disagreements** (:meth:`Comparison.disagreements`): runs of frames under ``LOW_IOU``, the worst
+  first, for the studio to jump to.
+
+No Qt.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.metrics.evaluate import sequence_curves
+from core.metrics.frames import frame_errors
+from core.metrics.protocols import get_protocol
+from core.wording import plural
+
+#: the protocol of the scores: RGBT234's toolkit rules (each frame as given, no frame taken from the
+#: reference, a missing box a miss; the overlap the larger over the visible and thermal reference boxes)
+PROTOCOL = "rgbt234"
+#: frames under this IoU with the reference are disagreements (the success plot's middle threshold)
+LOW_IOU = 0.5
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """A run of consecutive frames ``start .. stop - 1`` where the project and the reference
+    disagree (IoU under the threshold, or a box against an absent mark); ``worst``: its frame of
+    lowest IoU (the first of them), ``iou`` that IoU."""
+
+    start: int
+    stop: int
+    worst: int
+    iou: float
+
+    def frames_text(self) -> str:
+        """"frame 12" or "frames 12-40", numbered from 1."""
+        return f"frame {self.start + 1}" if self.stop - self.start == 1 else f"frames {self.start + 1}-{self.stop}"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The project's boxes against a reference over ``N`` frames (see the module docstring).
+
+    iou: (N,) float64; compared: (N,) bool, the frames scored; success, precision, mean_iou:
+    in [0, 1], None when no frame is compared; counts of frames in words' terms below.
+    """
+
+    iou: np.ndarray
+    compared: np.ndarray
+    protocol: str
+    success: float | None
+    precision: float | None
+    mean_iou: float | None
+    reference_boxes: int  # frames where the reference has a box
+    reference_absent: int  # frames the reference marks absent
+    project_absent_on_box: int  # compared frames the project marks absent (scored as misses)
+    box_on_absent: int  # frames where the project has a box and the reference marks the target absent
+    not_in_project: int  # reference boxes on frames the project has no record on (not compared)
+
+    @property
+    def frames(self) -> int:
+        """How many frames are compared."""
+        return int(self.compared.sum())
+
+    def disagreements(self, threshold: float = LOW_IOU) -> list[Disagreement]:
+        """The runs of frames whose IoU is under ``threshold``, worst first (lowest IoU, then the
+        longer run, then the earlier)."""
+        with np.errstate(invalid="ignore"):
+            low = np.isfinite(self.iou) & (self.iou < threshold)
+        if not low.any():
+            return []
+        edges = np.diff(np.concatenate([[0], low.astype(np.int8), [0]]))
+        runs = []
+        for start, stop in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+            worst = int(start + np.argmin(self.iou[start:stop]))
+            runs.append(Disagreement(int(start), int(stop), worst, float(self.iou[worst])))
+        return sorted(runs, key=lambda d: (d.iou, -(d.stop - d.start), d.start))
+
+    def summary(self, what: str = "the reference") -> str:
+        """One line for the status bar: the scores over the compared frames and what was left
+        out, e.g. "vs the ground truth (rgbt234 rules, 480 frames): success 0.612, precision
+        at 20 px 0.734, mean IoU 0.655; ..."."""
+        if not self.frames:
+            if not self.reference_boxes:
+                return f"{what} has no box on any frame: nothing to compare"
+            return (f"no frame to compare with {what}: the project has no box on any of its "
+                    f"{plural(self.reference_boxes, 'frame')} with a box (track or draw first)")
+        text = (f"vs {what} ({self.protocol} rules, {plural(self.frames, 'frame')} compared): success (AUC) "
+                f"{self.success:.3f}, precision at 20 px {self.precision:.3f}, mean IoU {self.mean_iou:.3f}")
+        runs = self.disagreements()
+        if runs:
+            below = sum(d.stop - d.start for d in runs)
+            text += (f"; {plural(below, 'frame')} under IoU {LOW_IOU:.1f} in {plural(len(runs), 'stretch', 'stretches')}"
+                     f" (worst {runs[0].frames_text()}, IoU {runs[0].iou:.2f})")
+        if self.project_absent_on_box:
+            text += f"; marked absent on {plural(self.project_absent_on_box, 'frame')} where {what} has a box"
+        if self.box_on_absent:
+            text += f"; a box on {plural(self.box_on_absent, 'frame')} {what} marks absent (not scored)"
+        if self.not_in_project:
+            text += f"; {plural(self.not_in_project, 'frame')} of {what} with no project box (not compared)"
+        return text
+
+
+def _boxes(records: Mapping[int, object], num_frames: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(visible (N, 4), thermal (N, 4), has_box (N,), absent (N,)) of ``records``: NaN rows where
+    no box; the thermal row is the visible one where the record has no thermal box."""
+    visible = np.full((num_frames, 4), np.nan)
+    thermal = np.full((num_frames, 4), np.nan)
+    has_box = np.zeros(num_frames, bool)
+    absent = np.zeros(num_frames, bool)
+    for frame, record in records.items():
+        if not 0 <= frame < num_frames or record is None:
+            continue
+        if record.absent or record.box is None:
+            absent[frame] = bool(record.absent)
+            continue
+        visible[frame] = record.box
+        thermal[frame] = record.box if record.thermal_box is None else record.thermal_box
+        has_box[frame] = True
+    return visible, thermal, has_box, absent
+
+
+def compare_with_reference(project: Mapping[int, object], reference: Mapping[int, object],
+                           num_frames: int) -> Comparison:
+    """The project's records ``project`` against the reference's ``reference`` (both
+    ``{frame: FrameAnnotation}``) over ``num_frames`` frames: see the module docstring."""
+    protocol = get_protocol(PROTOCOL)
+    n = int(num_frames)
+    predicted, _thermal, project_box, project_absent = _boxes(project, n)
+    truth_v, truth_i, reference_box, reference_absent = _boxes(reference, n)
+    compared = reference_box & (project_box | project_absent)
+    iou = np.full(n, np.nan)
+    box_on_absent = project_box & reference_absent
+    iou[box_on_absent] = 0.0  # a box where the reference says the target is not there
+    success = precision = mean_iou = None
+    index = np.flatnonzero(compared)
+    if index.size:
+        errors = frame_errors(protocol, "project", predicted[index], truth_v[index], truth_i[index])
+        overlap = np.nan_to_num(np.clip(errors.overlap, 0.0, 1.0), nan=0.0)  # an absent mark on a box: 0
+        iou[index] = overlap
+        scores = sequence_curves(protocol, errors).scores
+        success, precision = float(scores[protocol.success_name]), float(scores[protocol.precision_name])
+        mean_iou = float(overlap.mean())
+    return Comparison(
+        iou=iou, compared=compared, protocol=protocol.name, success=success, precision=precision,
+        mean_iou=mean_iou, reference_boxes=int(reference_box.sum()), reference_absent=int(reference_absent.sum()),
+        project_absent_on_box=int((compared & project_absent).sum()), box_on_absent=int(box_on_absent.sum()),
+        not_in_project=int((reference_box & ~compared).sum()))

@@ -1,0 +1,83 @@
+"""core.metrics.reference: the project's boxes against a reference (the studio's View > Compare
+with ...), scored by core.metrics' own toolkit code over the compared frames."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from core.annotations.records import FrameAnnotation
+from core.metrics import evaluate_arrays, get_protocol
+from core.metrics.reference import PROTOCOL, compare_with_reference
+
+
+def _box(x, y=10.0, w=20.0, h=20.0):
+    return np.array([x, y, w, h], dtype=np.float64)
+
+
+def _records(boxes: dict, provenance="student"):
+    return {f: FrameAnnotation(f, None, absent=True, provenance=provenance) if b is None else
+            FrameAnnotation(f, b, provenance=provenance) for f, b in boxes.items()}
+
+
+def test_scores_are_the_protocols_over_the_compared_frames():
+    reference = _records({f: _box(10.0) for f in range(12)}, "imported")
+    project = _records({f: _box(10.0 + 4 * f) for f in range(9)})  # drifts away; frames 10-12 not tracked
+    result = compare_with_reference(project, reference, 12)
+    expected = evaluate_arrays(get_protocol(PROTOCOL), {"s": np.array([_box(10.0 + 4 * f) for f in range(9)])},
+                               {"s": (np.array([_box(10.0)] * 9), None)})
+    assert result.frames == 9 and result.not_in_project == 3
+    assert result.success == pytest.approx(expected.scores["MSR"])
+    assert result.precision == pytest.approx(expected.scores["MPR"])
+    # IoU of two 20x20 boxes shifted by 4f px: (20 - 4f) / (20 + 4f) (0 from f = 5)
+    want = [max(20 - 4 * f, 0) / (20 + 4 * f) for f in range(9)]
+    np.testing.assert_allclose(result.iou[:9], want)
+    assert np.isnan(result.iou[9:]).all()
+    assert result.mean_iou == pytest.approx(np.mean(want))
+
+
+@pytest.mark.parametrize("project, reference, iou, compared, counts", [
+    # both absent: agreement, nothing scored, no curve
+    (None, None, np.nan, False, dict(reference_absent=1)),
+    # the project marks absent a frame the reference has a box on: scored (a miss), IoU 0
+    (None, _box(10.0), 0.0, True, dict(project_absent_on_box=1, reference_boxes=1)),
+    # a box where the reference says the target is not there: IoU 0, not scored
+    (_box(10.0), None, 0.0, False, dict(box_on_absent=1, reference_absent=1)),
+    (_box(10.0), _box(10.0), 1.0, True, dict(reference_boxes=1)),
+])
+def test_absent_marks_on_either_side(project, reference, iou, compared, counts):
+    result = compare_with_reference(_records({0: project}), _records({0: reference}, "imported"), 1)
+    assert (np.isnan(result.iou[0]) and np.isnan(iou)) or result.iou[0] == iou
+    assert bool(result.compared[0]) == compared
+    for name, value in counts.items():
+        assert getattr(result, name) == value
+    if not compared:
+        assert result.success is None and result.frames == 0
+
+
+def test_the_thermal_reference_box_counts_as_the_dual_modality_toolkits_count_it():
+    """A misaligned pair's reference: the project's box on the thermal box scores (max over both)."""
+    reference = {0: FrameAnnotation(0, _box(10.0), thermal_box=_box(50.0), provenance="imported")}
+    result = compare_with_reference(_records({0: _box(50.0)}), reference, 1)
+    assert result.iou[0] == 1.0 and result.precision == 1.0
+
+
+def test_disagreements_come_worst_first_and_the_summary_names_the_worst():
+    reference = _records({f: _box(10.0) for f in range(20)}, "imported")
+    boxes = {f: _box(10.0) for f in range(20)}
+    boxes[3] = _box(18.0)  # IoU 0.43: a mild one
+    for f, x in ((10, 14.0), (11, 22.0), (12, 29.0)):
+        boxes[f] = _box(x)  # IoU 0.67, 0.25, 0.03: the worst at frame 13 (1-based)
+    boxes[16] = _box(36.0)  # 0.0, one frame
+    runs = compare_with_reference(_records(boxes), reference, 20).disagreements()
+    assert [(r.start, r.stop, r.worst) for r in runs] == [(16, 17, 16), (11, 13, 12), (3, 4, 3)]
+    summary = compare_with_reference(_records(boxes), reference, 20).summary("the ground truth")
+    assert summary.startswith("vs the ground truth (rgbt234 rules, 20 frames compared): success (AUC) ")
+    assert "4 frames under IoU 0.5 in 3 stretches (worst frame 17, IoU 0.00)" in summary
+
+
+def test_nothing_to_compare_is_said():
+    reference = _records({f: _box(10.0) for f in range(5)}, "imported")
+    result = compare_with_reference({}, reference, 5)
+    assert result.frames == 0 and result.success is None
+    assert result.summary("the ground truth") == ("no frame to compare with the ground truth: the project has no box "
+                                                  "on any of its 5 frames with a box (track or draw first)")
