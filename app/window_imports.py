@@ -42,6 +42,7 @@ class ImportGlue(WindowGlue):
         self._reading: tuple[str, object] = ("", None)  # the file being read, onto which document
         self._then = self._file_read  # what takes the reading's result
         self._failure = "Cannot import the boxes"  # the title of its error dialog
+        self._cancelled_note = "boxes not imported"  # what the status bar says after Cancel
         window.installEventFilter(self)  # closing the window drops a file still being read
 
     def import_ground_truth(self) -> None:
@@ -110,14 +111,17 @@ class ImportGlue(WindowGlue):
         frames = self.doc.num_frames
         self._read_on_worker(path, lambda: box_file_job(path, frames))
 
-    def _read_on_worker(self, path: str, factory, then=None, failure: str = "Cannot import the boxes") -> None:
+    def _read_on_worker(self, path: str, factory, then=None, failure: str = "Cannot import the boxes", *,
+                        title: str = "Import boxes", cancelled: str = "boxes not imported") -> None:
         """Run ``factory()`` (a job reading the box file ``path``, or the ground truth) on the
         reader's worker thread for the open document; ``then`` (:meth:`_file_read` by default)
-        takes its result on the GUI thread, ``failure`` titles the dialog of its error."""
+        takes its result on the GUI thread, ``failure`` titles the dialog of its error, ``title``
+        the progress dialog, and ``cancelled`` ends the status bar's line when Cancel stops the
+        reading. View > Compare with ... (``app.window_reference``) reads its reference here too."""
         self._reading = (path, self.doc)
-        self._then, self._failure = then or self._file_read, failure
+        self._then, self._failure, self._cancelled_note = then or self._file_read, failure, cancelled
         self._close_dialog()
-        dialog = JobProgressDialog(f"Reading {Path(path).name}...", "Import boxes", 0, self.w,
+        dialog = JobProgressDialog(f"Reading {Path(path).name}...", title, 0, self.w,
                                    minimum_duration=300)  # a short file never flashes a dialog
         dialog.canceled.connect(self.reader.cancel)
         self._dialog = dialog
@@ -156,7 +160,8 @@ class ImportGlue(WindowGlue):
 
     def _read_cancelled(self, _generation: int) -> None:
         self._close_dialog()
-        self.w.statusBar().showMessage(f"{Path(self._reading[0]).name}: reading cancelled, boxes not imported", 5000)
+        self.w.statusBar().showMessage(f"{Path(self._reading[0]).name}: reading cancelled, {self._cancelled_note}",
+                                       5000)
 
     def _closing(self, _window, event) -> bool:
         """The window closes: a file still being read is dropped (reading writes nothing)."""

@@ -26,6 +26,10 @@ from PySide6.QtCore import QObject, Signal
 
 from app.style import box_pen, for_device, hover_pen, outline_pen
 
+#: the reference box's colour (View > Compare with ...: the ground truth or a box file shown beside the project's
+#: box): cyan, a colour no box of the project has, and its timeline curve's
+REFERENCE_COLOUR = "#00e5ff"
+
 MIN_SIZE = 2.0
 ALL_HANDLES_MIN_PX = 48.0  # on-screen side from which all 8 handles show
 CORNER_HANDLES_MIN_PX = 20.0  # ... from which the 4 corners show; below it only the bottom-right one
@@ -229,3 +233,30 @@ class BoxItem(pg.ROI):
         if box[2] < MIN_SIZE or box[3] < MIN_SIZE:
             return
         self.relay.edited.emit(box)
+
+
+def reference_pen(width: float = 2.0):
+    """The reference box's pen: ``REFERENCE_COLOUR`` in dashes and dots (the project's boxes are solid,
+    dashed (interpolated, occluded) or dotted (a teacher proposal))."""
+    pen = pg.mkPen(REFERENCE_COLOUR, width=width)
+    pen.setCosmetic(True)
+    pen.setStyle(pg.QtCore.Qt.PenStyle.DashDotLine)
+    return pen
+
+
+class ReferenceBoxItem(BoxItem):
+    """The box of a reference (the sequence's ground truth, another annotator's file) drawn beside the
+    project's box: read-only, no handles, never takes a click (a drag on it draws or edits on the
+    view beneath, as if it were not there), never emits ``edited``. Drawn over the project's box, in
+    its own style (``reference_pen``), so that both show where they lie on each other."""
+
+    def __init__(self):
+        super().__init__("reference", editable=False)
+        self.setAcceptHoverEvents(False)
+        self.setPen(reference_pen())
+        self.hoverPen = reference_pen()
+        self.currentPen = self.pen
+        self.setZValue(12)  # above the box (10) and a teacher proposal (11)
+
+    def set_style(self, provenance: str, occluded: bool = False) -> None:
+        """Its style is the reference's whatever the frame's box is (nothing to change)."""

@@ -2,7 +2,8 @@
 
 x is the 0-based frame index inside; the axis is labelled with frame NUMBERS counted
 from 1, like the frame counter of the transport bar and the view titles. Curves: student confidence (orange), teacher-student IoU
-(magenta, where refined); a value without a neighbour is a dot. Markers: manual keyframes (green triangles on top),
+(magenta, where refined), the IoU with a reference (cyan, while View > Compare with ... shows one:
+``set_reference``); a value without a neighbour is a dot. Markers: manual keyframes (green triangles on top),
 imported boxes (grey bars on top, the grey the views draw them in; pre-labels imported as machine boxes orange,
 the tracker's colour), absent frames (a flat grey band over the plot's height, red ticks at the bottom; no keyframe
 triangles there, though each absent mark is a keyframe: a long absent range drew a green bar of them, read as
@@ -13,6 +14,8 @@ for teacher refinement and interpolation; its edges and body are dragged as befo
 """
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, Qt, Signal
@@ -21,6 +24,7 @@ from PySide6.QtWidgets import QGraphicsItem
 from app.review import TimelineData, low_confidence_runs, mask_runs
 from app.style import PROVENANCE_COLOURS
 from app.style import TIMELINE_COLOURS as C
+from app.views.box_item import REFERENCE_COLOUR
 from app.views.focus_ring import FocusRing
 
 IMPORTED = PROVENANCE_COLOURS["imported"]  # the imported boxes' colour in the views, for their frames here
@@ -37,12 +41,15 @@ ABSENT_BAND_HTML = "#3d3d3d"
 LABEL_SPILL_PX = 15  # how far a frame label may reach left of the axis (into the empty corner under the left axis)
 
 
-def legend_html() -> str:
-    """One line above the plot naming each colour (a legend that never hides data)."""
+def legend_html(reference: str = "") -> str:
+    """One line above the plot naming each colour (a legend that never hides data); ``reference``:
+    what the project is compared with ("the ground truth", a file's name), whose IoU curve then
+    has an entry, or "" for none."""
     entries = (("confidence", "&#9472;&#9472; tracker confidence"), ("iou", "&#9472;&#9472; teacher-student IoU"),
+               *((("reference", f"&#9472;&#9472; IoU with {escape(reference)}"),) if reference else ()),
                ("keyframe", "&#9650; keyframe"), ("imported", "&#9644; imported"), ("prelabel", "&#9644; pre-labels"),
                ("absent", "&#9632; absent"), ("low", "&#9644; low confidence"))
-    colours = {**C, "imported": IMPORTED, "prelabel": PRELABEL}
+    colours = {**C, "imported": IMPORTED, "prelabel": PRELABEL, "reference": REFERENCE_COLOUR}
     band = f";background-color:{ABSENT_BAND_HTML}"  # the absent entry on the band's grey, as its frames are drawn
     return "&nbsp;&nbsp;&nbsp;".join(f'<span style="color:{colours[key]}{band if key == "absent" else ""}">{text}</span>'
                                      for key, text in entries)
@@ -121,7 +128,11 @@ class TimelineWidget(FocusRing, pg.PlotWidget):
                                           autoDownsampleFactor=1.0)
         self.iou_curve = item.plot([], [], pen=pg.mkPen(C["iou"], width=LINE_WIDTH), connect="finite",
                                    autoDownsampleFactor=1.0)
-        for curve in (self.confidence_curve, self.iou_curve):
+        # the project's IoU with a reference (View > Compare with ...), in the reference box's colour: hidden until one is shown
+        self.reference_curve = item.plot([], [], pen=pg.mkPen(REFERENCE_COLOUR, width=LINE_WIDTH), connect="finite",
+                                         autoDownsampleFactor=1.0)
+        self.reference_curve.hide()
+        for curve in (self.confidence_curve, self.iou_curve, self.reference_curve):
             # a long sequence (25,000 frames) drew a 25,000-point path on every paint (20 ms), and
             # the cursor repaints the plot on every step and on every live frame of a run: the
             # curves draw at most two points (min and max, so a one-frame dip stays visible) per
@@ -134,7 +145,9 @@ class TimelineWidget(FocusRing, pg.PlotWidget):
         # line at all for connect="finite": such frames get a dot of the curve's colour
         self.confidence_dots = pg.ScatterPlotItem(symbol="o", size=5, brush=pg.mkBrush(C["confidence"]), pen=None)
         self.iou_dots = pg.ScatterPlotItem(symbol="o", size=5, brush=pg.mkBrush(C["iou"]), pen=None)
-        for dots in (self.confidence_dots, self.iou_dots):
+        self.reference_dots = pg.ScatterPlotItem(symbol="o", size=5, brush=pg.mkBrush(REFERENCE_COLOUR), pen=None)
+        self.reference_dots.hide()
+        for dots in (self.confidence_dots, self.iou_dots, self.reference_dots):
             item.addItem(dots)
         self.keyframes = pg.ScatterPlotItem(symbol="t1", size=9, brush=pg.mkBrush(C["keyframe"]), pen=None)
         self.absent = pg.ScatterPlotItem(symbol="s", size=6, brush=pg.mkBrush(C["absent"]), pen=None)
@@ -171,7 +184,8 @@ class TimelineWidget(FocusRing, pg.PlotWidget):
     def _apply_line_widths(self) -> None:
         """The curves' and the cursor's pens at LINE_WIDTH points on this widget's screen."""
         width = LINE_WIDTH * self.devicePixelRatioF()
-        for curve, colour in ((self.confidence_curve, C["confidence"]), (self.iou_curve, C["iou"])):
+        for curve, colour in ((self.confidence_curve, C["confidence"]), (self.iou_curve, C["iou"]),
+                              (self.reference_curve, REFERENCE_COLOUR)):
             curve.setPen(pg.mkPen(colour, width=width))
         self.cursor.setPen(pg.mkPen(C["cursor"], width=width))
 
@@ -202,6 +216,25 @@ class TimelineWidget(FocusRing, pg.PlotWidget):
                           (self.absent_runs, mask_runs(data.absent)),
                           (self.imported_runs, mask_runs(data.imported)), (self.prelabel_runs, mask_runs(data.prelabel))):
             bar.setOpts(x0=[a - 0.5 for a, _ in runs], x1=[b - 0.5 for _, b in runs])
+
+    def set_reference(self, iou: np.ndarray | None, reference: str = "") -> None:
+        """Show the (N,) float64 per-frame IoU of the project's box with a reference (NaN where
+        nothing is compared; ``core.metrics.reference``) as a curve in the reference's colour,
+        with a legend entry naming ``reference``; None hides the curve and its entry."""
+        if iou is None:
+            self.reference_curve.setData([], [])
+            self.reference_dots.setData([], [])
+            self.reference_curve.hide()
+            self.reference_dots.hide()
+            self.getPlotItem().setTitle(legend_html(), size="8pt")
+            return
+        values = np.asarray(iou, dtype=np.float64)
+        self.reference_curve.setData(np.arange(values.shape[0], dtype=np.float64), values)
+        alone = isolated(values)
+        self.reference_dots.setData(alone.astype(float), values[alone])
+        self.reference_curve.show()
+        self.reference_dots.show()
+        self.getPlotItem().setTitle(legend_html(reference), size="8pt")
 
     def set_frame(self, frame: int) -> None:
         self.cursor.blockSignals(True)
