@@ -23,13 +23,13 @@ from app.document_runs import DocumentRuns
 from app.document_timeline import DocumentTimeline
 from app.project_file import file_id, writer_lock_free
 from app.review import TimelineData
-from app.undo_entry import UndoEntry, touched_frames
+from app.undo_entry import StepCompaction, UndoEntry, touched_frames
 from core.annotations.absent_memory import (
     boxes_behind_absent,
     forget_box_behind_absent,
     remember_box_behind_absent,
 )
-from core.annotations.history import Command, compact_records, record_changes
+from core.annotations.history import Command, record_changes
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.store import AnnotationStore, StoreContents
 from core.annotations.tracked_by import tracked_by
@@ -71,6 +71,7 @@ class Document(DocumentRuns, DocumentTimeline, QObject):
         # frame -> its record when O marked it absent, kept in the store (core.annotations.absent_memory)
         self.before_absent: dict[int, FrameAnnotation] = boxes_behind_absent(store)
         self._failed_step: UndoEntry | None = None  # the undo step whose write failed (``undo``, ``redo``)
+        self._compaction = StepCompaction()  # which undo steps were judged (``_compact_steps``)
         self.recipe = None  # how the tracking process reopens the sequence (app.track_process.Recipe)
         self.closed = False
         # the timeline's arrays, kept up to date frame by frame (None: rebuilt on the next timeline())
@@ -160,13 +161,8 @@ class Document(DocumentRuns, DocumentTimeline, QObject):
         return True
 
     def _compact_steps(self) -> None:
-        """Keep the big steps under the newest with their records as columns
-        (``core.annotations.history.compact_records``): each 40,000-frame import or run kept
-        ~12.5 MiB of records objects for the whole session (10 such steps: 185 MiB)."""
-        for index in range(self.undo_stack.index() - 1):
-            entry = self.undo_stack.command(index)
-            if isinstance(entry, UndoEntry):
-                compact_records(entry.command, self.records)
+        """Keep the big steps under the newest with their records as columns (``StepCompaction``)."""
+        self._compaction.compact(self.undo_stack, self.records)
 
     def write(self, step, command: Command) -> bool:
         """Run ``step(store)`` (a command's apply or revert) and re-read the frames it touches;
@@ -219,6 +215,7 @@ class Document(DocumentRuns, DocumentTimeline, QObject):
             span = (tracked[0], tracked[-1] + 1)
             outputs = {name: self.store.tracker_outputs(name, *span) for name in tracker_names()}
             self.tracked_by.update(self._tracked_by(outputs, {f: changes[f] for f in tracked}))
+        self._compaction.cache_changed(frames)
         self._update_timeline(frames)
         self.changed.emit(frames)
 
@@ -279,6 +276,7 @@ class Document(DocumentRuns, DocumentTimeline, QObject):
                 self.tracked_by[frame] = tracked[frame]
             else:
                 self.tracked_by.pop(frame, None)
+        self._compaction.cache_changed(frames)
         self._update_timeline(frames)
         self.changed.emit(frames)
 
@@ -302,6 +300,7 @@ class Document(DocumentRuns, DocumentTimeline, QObject):
             labels = {name: tracker_label(name) for name in outputs}
             self.tracked_by = {frame: labels[name] for frame, name in contents.tracked_by.items()}
         self._timeline = None
+        self._compaction.cache_changed(None)
         self.changed.emit(None)
 
     def reload_outputs(self) -> None:

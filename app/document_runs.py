@@ -16,7 +16,7 @@ from core.trackers import tracker_label
 
 class DocumentRuns:
     """Needs the document's ``records``, ``proposals``, ``teacher``, ``store``, ``closed``,
-    ``changed``, ``_take_records`` and ``_update_timeline``."""
+    ``changed``, ``_compaction``, ``_take_records`` and ``_update_timeline``."""
 
     def _take_run_step(self, command: Command, reverting: bool) -> bool:
         """Bring the cache up to date with a tracking run's undo step (``app.controllers.tracking``:
@@ -87,5 +87,6 @@ class DocumentRuns:
             self.records[record.frame] = record
             frames.append(record.frame)
         if frames:
+            self._compaction.cache_changed(frames)
             self._update_timeline(frames)
             self.changed.emit(frames)

@@ -1,15 +1,28 @@
 """A project's undo steps on Qt's undo stack: :class:`UndoEntry` wraps a core command
 (``core.annotations.history``) as a ``QUndoCommand`` whose redo and undo write through the
-document (``Document.write``), and :func:`touched_frames` says which frames a step changes (the
-frames the document re-reads after it)."""
+document (``Document.write``), :func:`touched_frames` says which frames a step changes (the
+frames the document re-reads after it), and :class:`StepCompaction` keeps the big steps below
+the newest with their records as columns, judging each step once."""
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QUndoCommand
+import numpy as np
+from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.edits import AcceptProposals, DropProposals, ReplaceTrackerOutputs
-from core.annotations.history import Command, CommandGroup, DeleteRecords, SetRecords
+from core.annotations.history import (
+    COLUMNS_FROM,
+    Command,
+    CommandGroup,
+    DeleteRecords,
+    SetRecords,
+    compact_records,
+)
+from core.annotations.record_columns import RecordRows
+from core.annotations.records import FrameAnnotation
 
 if TYPE_CHECKING:
     from app.document import Document
@@ -25,6 +38,10 @@ class UndoEntry(QUndoCommand):
         self.command = command
         self._skip_redo = applied
         self._skip_undo = False
+        # what StepCompaction last found of it (None: not judged yet)
+        self.slack: float | None = None
+        self.frames: np.ndarray | None = None
+        self.changed = 0
 
     def redo(self) -> None:
         if self._skip_redo:  # applied, and the document's cache follows it already (the caller's job)
@@ -62,3 +79,67 @@ def touched_frames(command: Command) -> list[int] | None:
     if isinstance(command, ReplaceTrackerOutputs):
         return list(command.outputs)
     return None
+
+
+def _slack(command: Command, current: Mapping[int, FrameAnnotation]) -> float:
+    """How many of ``command``'s frames may change on screen (``current``: frame -> the record
+    shown) before ``compact_records`` could find it otherwise: it keeps a :class:`SetRecords` of
+    ``COLUMNS_FROM`` records or more as records while at least half of them are the records
+    shown, so the least, over those parts, of (records shown - half its records); inf when none
+    is left to compact (all columns, small, or no records)."""
+    if isinstance(command, CommandGroup):
+        return min((_slack(part, current) for part in command.commands), default=math.inf)
+    if type(command) is not SetRecords or isinstance(command.records, RecordRows):
+        return math.inf
+    records = command.records
+    if len(records) < COLUMNS_FROM:
+        return math.inf
+    return sum(current.get(r.frame) is r for r in records) - len(records) / 2
+
+
+class StepCompaction:
+    """Keeps the big undo steps under the newest with their records as columns
+    (``core.annotations.history.compact_records``): each 40,000-frame import or run kept
+    ~12.5 MiB of records objects for the whole session (10 such steps: 185 MiB).
+
+    Each step is judged once: again only when enough of its frames changed on screen since
+    (``cache_changed``) for the verdict to differ. A big step whose records were still on screen
+    was counted again on every push (7-10 ms a push for a 40,000-frame step)."""
+
+    def __init__(self) -> None:
+        self._changed: list[np.ndarray] | None = []  # frames the cache changed at since the last compact; None: all
+
+    def cache_changed(self, frames: Iterable[int] | None) -> None:
+        """The document's cache of records changed at ``frames`` (None: all of them)."""
+        if frames is None:
+            self._changed = None
+        elif self._changed is not None:
+            self._changed.append(np.fromiter(frames, dtype=np.int64))
+
+    def compact(self, stack: QUndoStack, current: Mapping[int, FrameAnnotation]) -> None:
+        """Judge the steps under the newest of ``stack`` against ``current`` (frame -> the
+        record on screen): those not judged yet, and those whose frames changed enough."""
+        changed = None if self._changed is None else np.unique(np.concatenate(self._changed or [np.empty(0, np.int64)]))
+        self._changed = []
+        for index in range(stack.index() - 1):
+            entry = stack.command(index)
+            if not isinstance(entry, UndoEntry):
+                continue
+            if entry.slack is not None:
+                if entry.slack == math.inf:
+                    continue  # nothing left that could be compacted
+                if changed is not None and entry.frames is not None:
+                    at = np.searchsorted(entry.frames, changed)
+                    inside = at < len(entry.frames)
+                    entry.changed += int(np.count_nonzero(entry.frames[at[inside]] == changed[inside]))
+                    if entry.changed <= entry.slack:
+                        continue  # too few of its records left the screen for the verdict to differ
+            self._judge(entry, current)
+
+    @staticmethod
+    def _judge(entry: UndoEntry, current: Mapping[int, FrameAnnotation]) -> None:
+        compact_records(entry.command, current)
+        entry.slack, entry.changed, entry.frames = _slack(entry.command, current), 0, None
+        if entry.slack != math.inf:
+            frames = touched_frames(entry.command)
+            entry.frames = None if frames is None else np.unique(np.asarray(frames, dtype=np.int64))

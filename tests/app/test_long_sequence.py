@@ -250,9 +250,11 @@ class _ReadLog:
 
 def _fresh_cache(document):
     from app.document import Document
+    from app.undo_entry import StepCompaction
 
     other = Document.__new__(Document)
     other.sequence, other.store, other._timeline, other.closed = document.sequence, document.store, None, False
+    other._compaction = StepCompaction()
     other.changed = type("Sink", (), {"emit": staticmethod(lambda *_a: None)})()
     Document.reload(other)
     return other
