@@ -2,7 +2,7 @@
 
 The folder is ``$RGBT_STUDIO_HOME`` when set (tests set it per test), else
 ``~/.rgbt-studio``. Values: the live tracker (``core.trackers``), model weights
-(student/teacher; empty = bundled), engine, device, thermal colormap, blend, zoom
+(student/teacher; empty = bundled), engine, device, thermal colormap and display levels, blend, zoom
 following the target, recent files, the last folder a file picker used, the last
 project, and whether the first run already happened. Unknown keys in the file are ignored; every value read is checked
 and falls back to its default.
@@ -145,6 +145,12 @@ class StudioSettings:
     colormap: str = "inferno"
     blend: bool = False
     blend_opacity: float = 0.5
+    # the thermal frame's display levels (``app.display_levels``): "full" 0-255, "auto" (the sequence's
+    # stretch) or "manual" (levels_low-levels_high); levels_stretch: what L goes back to from "full"
+    levels_mode: str = "full"
+    levels_stretch: str = "auto"
+    levels_low: float = 0.0
+    levels_high: float = 255.0
     low_confidence: float = LOW_CONFIDENCE
     low_confidence_chosen: bool = False  # the user set the threshold (Refine); else it follows the default
     recent: list[Recent] = field(default_factory=list)
@@ -202,11 +208,19 @@ class StudioSettings:
         recent = [r for r in (Recent.decode(t) for t in _list(q.value("recent"))) if r is not None]
         # A threshold the user never chose follows the default (0.5 before the twelfth session).
         chosen = _bool(q.value("review/low_confidence_chosen"), False)
+        levels_low = _float(q.value("view/levels_low"), 0.0, 0.0, 255.0)
+        levels_high = _float(q.value("view/levels_high"), 255.0, 0.0, 255.0)
+        if levels_high <= levels_low:  # a hand-edited pair the wrong way round: the full range
+            levels_low, levels_high = 0.0, 255.0
         return cls(
             models=m,
             colormap=str(q.value("view/colormap", default.colormap) or default.colormap),
             blend=_bool(q.value("view/blend"), False),
             blend_opacity=_float(q.value("view/blend_opacity"), 0.5, 0.0, 1.0),
+            levels_mode=_choice(q.value("view/levels_mode"), ("full", "auto", "manual"), "full"),
+            levels_stretch=_choice(q.value("view/levels_stretch"), ("auto", "manual"), "auto"),
+            levels_low=levels_low,
+            levels_high=levels_high,
             low_confidence=(_float(q.value("review/low_confidence"), LOW_CONFIDENCE, 0.0, 1.0) if chosen
                             else LOW_CONFIDENCE),
             low_confidence_chosen=chosen,
@@ -233,6 +247,8 @@ class StudioSettings:
             "models/pair_correlation": m.pair_correlation, "models/pair_shape": m.pair_shape,
             "models/pixel_match": m.pixel_match,
             "view/colormap": self.colormap, "view/blend": self.blend, "view/blend_opacity": self.blend_opacity,
+            "view/levels_mode": self.levels_mode, "view/levels_stretch": self.levels_stretch,
+            "view/levels_low": float(self.levels_low), "view/levels_high": float(self.levels_high),
             "review/low_confidence": self.low_confidence, "review/low_confidence_chosen": self.low_confidence_chosen,
             "recent": [r.encode() for r in self.recent[:MAX_RECENT]], "first_run_done": self.first_run_done,
             "files/last_folder": self.last_folder, "view/follow_target": self.follow_target,

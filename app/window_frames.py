@@ -187,8 +187,13 @@ class WindowFrames:
         return f"{self.pane_names[0]} + {layer} blended ({self.settings.colormap}, {self.views.blend_opacity:.0%})"
 
     def _thermal_title(self) -> str:
+        """The right pane's name, colormap and what its levels do (``app.window_levels``: "levels 0-255",
+        "auto levels 141-212", on 16-bit footage the raw values shown, "raw 2840-3120"; it said
+        "levels 0-255" on 16-bit footage too, whose mapping only the opening message told)."""
         separate = ", separate thermal box" if self.actions["separate_thermal"].isChecked() else ""
-        return f"{self.pane_names[1]}  ({self.settings.colormap}, levels 0-255{separate})"
+        levels = getattr(self, "thermal_levels", None)
+        shown = levels.title_text() if levels is not None else "levels 0-255"
+        return f"{self.pane_names[1]}  ({self.settings.colormap}, {shown}{separate})"
 
     # -- timeline -------------------------------------------------------------------------
     def _document_changed(self, frames) -> None:

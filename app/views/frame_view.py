@@ -6,9 +6,10 @@ or its handles edits it (``edited(box)``), Shift+drag there draws a new one
 (``app.views.box_item.redraw_drag``); Esc during a draw cancels it; right or middle drag pans, the wheel zooms
 (no closer than ``MIN_WHEEL_SIDE`` image pixels across the pane, no farther out than
 ``MAX_WHEEL_OUT`` times the fitted frame).
-Thermal frames use a colormap with fixed levels 0..255 (never auto-levels, so
-brightness means the same temperature on every frame). The visible view can blend a
-colormapped thermal layer on top (``set_overlay``).
+Thermal frames use a colormap with fixed display levels (``set_levels``: 0..255 unless the user
+stretches them, ``app.display_levels``), never pyqtgraph's per-frame auto-levels, so brightness means
+the same temperature on every frame. The levels change the picture only, never the frame. The visible
+view can blend a colormapped thermal layer on top (``set_overlay``), at the same levels.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ MIN_WHEEL_SIDE = 8.0
 #: then fills at least 2/3 of the pane across its fitted side); unbounded, the frame shrank to a dot
 MAX_WHEEL_OUT = 1.5
 FIT_PADDING = 0.02  # Fit to window's margin, a fraction of the frame's side
+FULL_LEVELS = (0.0, 255.0)  # an 8-bit frame's whole range: the display levels unless chosen otherwise
 
 
 class ImageViewBox(pg.ViewBox):
@@ -146,6 +148,8 @@ class FrameView(FocusRing, pg.GraphicsView):
         self.viewbox.rect_drawn.connect(self.drawn)
         self.box_item.relay.edited.connect(self.edited)
         self._image_shape: tuple[int, int] | None = None
+        self.levels: tuple[float, float] = FULL_LEVELS  # the image's display levels (``set_levels``)
+        self.overlay_levels: tuple[float, float] = FULL_LEVELS  # the blended thermal layer's
         self.set_colormap("gray" if modality == "thermal" else None)
         self.set_overlay_colormap("inferno")
         self.setAcceptDrops(False)  # the main window handles drops
@@ -169,9 +173,23 @@ class FrameView(FocusRing, pg.GraphicsView):
         """Colormap of the blended thermal layer."""
         self.overlay.setLookupTable(thermal_colormap(name).getLookupTable(0.0, 1.0, 256))
 
+    def set_levels(self, levels: tuple[float, float] | None) -> None:
+        """Display levels ``(low, high)`` of the image (None: ``FULL_LEVELS``): ``low`` and below shows as the
+        colormap's first colour, ``high`` and above as its last, a line between (of each channel for an RGB
+        image). The picture only: the frame itself is left as it is."""
+        self.levels = _levels(levels)
+        if self.image.image is not None:
+            self.image.setLevels(self.levels)
+
+    def set_overlay_levels(self, levels: tuple[float, float] | None) -> None:
+        """Display levels of the blended thermal layer (``set_levels``'s rule)."""
+        self.overlay_levels = _levels(levels)
+        if self.overlay.image is not None:
+            self.overlay.setLevels(self.overlay_levels)
+
     def set_frame(self, image: np.ndarray) -> None:
-        """Show ``image``: (H, W, 3) uint8 RGB or (H, W) uint8 thermal, levels fixed 0..255."""
-        self.image.setImage(image, autoLevels=False, levels=(0, 255))
+        """Show ``image``: (H, W, 3) uint8 RGB or (H, W) uint8 thermal, at the display levels ``levels``."""
+        self.image.setImage(image, autoLevels=False, levels=self.levels)
         shape = image.shape[:2]
         if shape != self._image_shape:
             self._image_shape = shape
@@ -183,7 +201,7 @@ class FrameView(FocusRing, pg.GraphicsView):
         if thermal is None:
             self.overlay.hide()
             return
-        self.overlay.setImage(thermal, autoLevels=False, levels=(0, 255))
+        self.overlay.setImage(thermal, autoLevels=False, levels=self.overlay_levels)
         self.overlay.setOpacity(float(opacity))
         self.overlay.show()
 
@@ -228,3 +246,11 @@ class FrameView(FocusRing, pg.GraphicsView):
         """Pan and zoom together with ``other``."""
         self.viewbox.setXLink(other.viewbox)
         self.viewbox.setYLink(other.viewbox)
+
+
+def _levels(levels) -> tuple[float, float]:
+    """``(low, high)`` as floats, ``high`` above ``low``; None: ``FULL_LEVELS``."""
+    if levels is None:
+        return FULL_LEVELS
+    low, high = (float(v) for v in levels)
+    return (low, high) if high > low else (low, low + 1.0)

@@ -125,6 +125,8 @@ class PairedViews(QWidget):
         layout.addWidget(self.splitter)
         self.blend = False
         self.blend_opacity = 0.5
+        self.thermal_levels: tuple[float, float] | None = None  # display levels of the thermal frame (None: 0-255)
+        self.visible_is_thermal = False  # the left pane shows the thermal frame too (thermal-only footage)
         self._pair = None
         for view in (self.visible, self.thermal):
             view.drawn.connect(lambda box, m=view.modality: self.box_drawn.emit(m, box))
@@ -172,6 +174,17 @@ class PairedViews(QWidget):
         """Thermal colormap ("gray", "inferno", ...), used by the thermal view and the blend."""
         self.thermal.set_colormap(name)
         self.visible.set_overlay_colormap(name)
+
+    def set_thermal_levels(self, levels: tuple[float, float] | None, *, visible_is_thermal: bool | None = None) -> None:
+        """Display levels ``(low, high)`` of the thermal frame (None: the full 0-255), wherever it is shown:
+        the thermal pane, the blended layer, and the left pane when it shows the thermal frame too
+        (``visible_is_thermal``: thermal-only footage; None keeps what was said last). The picture only."""
+        self.thermal_levels = None if levels is None else (float(levels[0]), float(levels[1]))
+        if visible_is_thermal is not None:
+            self.visible_is_thermal = bool(visible_is_thermal)
+        self.thermal.set_levels(self.thermal_levels)
+        self.visible.set_overlay_levels(self.thermal_levels)
+        self.visible.set_levels(self.thermal_levels if self.visible_is_thermal else None)
 
     def set_blend(self, enabled: bool, opacity: float | None = None) -> None:
         """Blend the colormapped thermal frame over the visible view."""

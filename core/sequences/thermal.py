@@ -34,6 +34,8 @@ SAMPLE_FRAMES = 16
 LOW_PERCENTILE = 1.0
 HIGH_PERCENTILE = 99.0
 PIXEL_STRIDE = 4
+#: how :meth:`ThermalMapping.describe`'s note starts (:meth:`ThermalMapping.from_notes` reads it back)
+DESCRIBED = "16-bit/float thermal mapped to 8-bit: raw"
 
 
 def to_single_channel(image: np.ndarray) -> np.ndarray:
@@ -119,5 +121,24 @@ class ThermalMapping:
         return np.clip(np.rint(scaled), 0, 255).astype(np.uint8)
 
     def describe(self) -> str:
-        return (f"16-bit/float thermal mapped to 8-bit: raw [{self.low:g}, {self.high:g}] "
+        return (f"{DESCRIBED} [{self.low:g}, {self.high:g}] "
                 f"(1st-99th percentile of {SAMPLE_FRAMES} evenly spaced frames) -> [0, 255], clipped")
+
+    @classmethod
+    def from_notes(cls, notes: Sequence[str]) -> ThermalMapping | None:
+        """The mapping that one of a sequence's notes (``SequenceInfo.notes``) describes (:meth:`describe`'s
+        sentence, its bounds to 6 significant digits), None when none does: 8-bit footage. How a viewer
+        tells what the 8-bit frames of 16-bit footage stand for without the sequence's internals."""
+        for note in notes:
+            if not note.startswith(DESCRIBED):
+                continue
+            bounds = note[len(DESCRIBED):].strip()
+            if not bounds.startswith("[") or "]" not in bounds:
+                continue
+            try:
+                low, high = (float(v) for v in bounds[1:bounds.index("]")].split(","))
+            except ValueError:
+                continue
+            if high > low:
+                return cls(low, high)
+        return None
