@@ -114,7 +114,7 @@ def dropped_frames(visible: FrameSource, thermal: FrameSource) -> str:
 
 
 def paired_by_number(visible: FrameSource, thermal: FrameSource) -> str:
-    """The note on two image folders paired by their frame numbers (``core.sequences.pair.number_partners``):
+    """The note on two image folders paired by their frame numbers (``core.sequences.partners.number_partners``):
     which numbers each lacks, and what a visible frame without a thermal partner of its number gets."""
     parts = _missing_numbers_words(visible, thermal)
     return (f"{'; '.join(parts)}: frames are paired by their numbers (a visible frame whose number the thermal "
