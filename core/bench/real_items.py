@@ -44,6 +44,7 @@ from core.bench.resize import FootageResize, ResizedSequence
 from core.bench.veil import VeiledSequence, VisibleVeil
 from core.errors import ConfigError, RGBTError
 from core.real_split import RealSplit, SplitEntry
+from core.wording import plural
 
 DEFAULT_MAX_FRAMES = 300
 
@@ -181,7 +182,7 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
             count = length - first if run_frames is None else min(length - first, int(run_frames))
             label = name if first == 0 else f"{name}@{first}"
             if count < 2 or not valid[first:first + count].any():
-                notes.append(f"{label} skipped: no ground-truth box in its {count} frames from frame {first}")
+                notes.append(f"{label} skipped: no ground-truth box in its {plural(count, 'frame')} from frame {first}")
                 continue
             if first == 0 and count < length:
                 cut.append(f"{name} {footage_length}")
@@ -192,7 +193,7 @@ def real_items(split: RealSplit, part: str, data_root: str | Path,
                                   compression=compression, init_error=erred, grey=grey,
                                   thermal_offset=thermal_offset))
     if cut:
-        notes.append(f"first {max_frames} frames of each longer sequence (of {', '.join(cut)} frames)")
+        notes.append(f"first {plural(max_frames, 'frame')} of each longer sequence (of {', '.join(cut)} frames)")
     if starts > 1:
         notes.append(f"{starts} runs per sequence from evenly spaced first frames (name@frame), "
                      f"each over at most {max_frames or 'all'} frames; means are over runs")
