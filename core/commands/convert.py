@@ -104,7 +104,7 @@ def run(args) -> int:
     written = write_target(records, count, args.dst, args.target, name=name, protected=protected, force=args.force,
                            image_size=image_size if args.target == "got10k" else None)
     kept = {frame: record for frame, record in records.items() if frame < count}
-    notes = export_warnings(kept, count, lasher_rows=args.target in ("lasher", "rgbt234"))
+    notes = export_warnings(kept, count, lasher_rows=args.target in ("lasher", "rgbt234"), target=args.target)
     outside = outside_image(kept, *image_size) if image_size is not None else []
     if outside:
         shown = ", ".join(str(f + 1) for f in outside[:10]) + (" ..." if len(outside) > 10 else "")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from core.annotations.formats.rows import whole_pixel_rows
+
 
 def test_the_export_dialog_writes_the_gtot_layout(window, pair_files, synthetic, tmp_path, monkeypatch):
     from app.dialogs import export_dialog
@@ -24,6 +26,7 @@ def test_the_export_dialog_writes_the_gtot_layout(window, pair_files, synthetic,
     out = Path(window.document.path).parent / f"{window.document.info.name}-gtot"
     assert sorted(p.name for p in out.iterdir()) == [".rgbt-studio-export", "groundTruth_i.txt", "groundTruth_v.txt",
                                                       "i", "init.txt", "v"]
-    x, y, w, h = synthetic.boxes[0]
+    # GTOT's files hold whole pixels: each edge of the drawn box rounded to its nearest pixel
+    x, y, w, h = whole_pixel_rows(synthetic.boxes[0])[0]
     first = [float(v) for v in (out / "groundTruth_v.txt").read_text().splitlines()[0].split()]
     assert first == [float(x), float(y), float(x + w), float(y + h)]

@@ -33,7 +33,7 @@ from core.annotations.formats.export import (
     export_warnings,
     refuse_projects,
 )
-from core.annotations.formats.rows import format_rows, rows_from_records
+from core.annotations.formats.rows import format_boxes, rows_from_records
 from core.annotations.records import FrameAnnotation
 from core.fileio import atomic_directory, safe_component
 from core.progress import Job, Progress
@@ -50,7 +50,7 @@ def annotation_files(records: Mapping[int, FrameAnnotation], num_frames: int, ta
         raise ValueError(f"unknown annotation format {target!r}; choose one of {ANNOTATION_FORMATS}")
     files = target_files(records, num_frames, target, name)
     if target == "xywh":
-        files[f"{name}-thermal.txt"] = (format_rows(rows_from_records(records, num_frames, thermal=True)), "\n")
+        files[f"{name}-thermal.txt"] = (format_boxes(rows_from_records(records, num_frames, thermal=True), target), "\n")
     return files
 
 
@@ -62,7 +62,7 @@ def export_annotation_files(sequence, records: Mapping[int, FrameAnnotation], ou
     out_dir = Path(out_dir)
     n = len(sequence)
     files = annotation_files(records, n, target, safe_component(sequence.info.name))
-    warnings = export_warnings(records, n, lasher_rows=target == "lasher")
+    warnings = export_warnings(records, n, lasher_rows=target == "lasher", target=target)
     dropped = thermal_dropped({f: r for f, r in records.items() if 0 <= f < n}, target,
                               keeps_thermal=("lasher", "gtot", "xywh"), subject="thermal box",
                               advice="the LasHeR, GTOT or plain-text files keep both")

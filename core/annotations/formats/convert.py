@@ -21,6 +21,7 @@ import numpy as np
 
 from core.annotations.formats.groundtruth import VTUAV_EVERY, load_ground_truth, vtuav_first_frame
 from core.annotations.formats.rows import (
+    format_boxes,
     format_number,
     format_rows,
     got10k_cut_by_image,
@@ -28,6 +29,7 @@ from core.annotations.formats.rows import (
     lasot_labels,
     records_from_rows,
     rows_from_records,
+    whole_pixel_rows,
 )
 from core.annotations.formats.text import read_box_pairs, read_boxes, read_corners, xywh_to_corners
 from core.annotations.records import FrameAnnotation
@@ -218,27 +220,29 @@ def target_files(records: Mapping[int, FrameAnnotation], count: int, target: str
     visible = rows_from_records(records, count)
     thermal = rows_from_records(records, count, thermal=True)
     if target in ("lasher", "rgbt234"):
-        return {"visible.txt": (format_rows(visible), "\r\n"), "infrared.txt": (format_rows(thermal), "\r\n"),
-                "init.txt": (format_rows(visible), "\r\n")}
-    if target == "gtot":
+        visible_text = format_boxes(visible, target)
+        return {"visible.txt": (visible_text, "\r\n"), "infrared.txt": (format_boxes(thermal, target), "\r\n"),
+                "init.txt": (visible_text, "\r\n")}
+    if target == "gtot":  # whole pixels: corners of the rounded boxes, so init.txt's w = x2 - x1 holds
+        visible, thermal = whole_pixel_rows(visible), whole_pixel_rows(thermal)
         return {"groundTruth_v.txt": (format_rows(xywh_to_corners(visible), " "), "\n"),
                 "groundTruth_i.txt": (format_rows(xywh_to_corners(thermal), " "), "\n"),
                 "init.txt": (format_rows(visible, "\t"), "\r\n")}
     if target == "got10k":
         absence, cover = got10k_labels(records, count)
-        files = {"groundtruth.txt": (format_rows(visible), "\n"), "absence.label": (absence, "\n"),
+        files = {"groundtruth.txt": (format_boxes(visible, target), "\n"), "absence.label": (absence, "\n"),
                  "cover.label": (cover, "\n")}
         if image_size is not None:
             files["cut_by_image.label"] = (got10k_cut_by_image(records, count, *image_size), "\n")
         return files
     if target == "lasot":
         occlusion, out_of_view = lasot_labels(records, count)
-        return {"groundtruth.txt": (format_rows(visible), "\n"), "full_occlusion.txt": (occlusion, "\n"),
+        return {"groundtruth.txt": (format_boxes(visible, target), "\n"), "full_occlusion.txt": (occlusion, "\n"),
                 "out_of_view.txt": (out_of_view, "\n")}
     if target == "vot":
         return {"groundtruth.txt": (_polygon_text(visible), "\n")}
     if target == "xywh":
-        return {f"{name}.txt": (format_rows(visible), "\n")}
+        return {f"{name}.txt": (format_boxes(visible, target), "\n")}
     raise ValueError(f"unknown target format {target!r}; choose from {TARGET_FORMATS}")
 
 

@@ -32,6 +32,10 @@ scored twice.
   ``full_occlusion.txt``, ``out_of_view.txt``, and ``SOURCE.txt`` with the ``modality:`` line
   that reopening the folder reads (``core.sequences.declared.declared_modality``) and an
   ``fps:`` line (the source's frame rate; left out when unknown).
+
+Numbers are written as the benchmark's own files hold them (``core.annotations.formats.rows``):
+whole pixels in LasHeR, RGBT234, GTOT and LaSOT (each edge to its nearest pixel; the warnings say
+how many boxes were not on whole pixels), at most 4 decimals in GOT-10k.
 """
 from __future__ import annotations
 
@@ -43,7 +47,8 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.rows import (
-    format_rows,
+    WHOLE_PIXEL_FORMATS,
+    format_boxes,
     got10k_cut_by_image,
     got10k_labels,
     lasot_labels,
@@ -104,18 +109,41 @@ def export_summary(records: Mapping[int, FrameAnnotation], num_frames: int) -> s
     return f"{num_frames} frame{'s' if num_frames != 1 else ''}: " + ", ".join(parts)
 
 
-def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, lasher_rows: bool) -> list[str]:
+#: how the warnings name a format whose files hold whole pixels
+FORMAT_NAMES = {"lasher": "LasHeR", "rgbt234": "RGBT234", "gtot": "GTOT", "lasot": "LaSOT"}
+
+
+def fractional_boxes(records: Mapping[int, FrameAnnotation], num_frames: int) -> list[int]:
+    """Frames (sorted) in ``0..num_frames-1`` whose visible or thermal box has a value that is not a
+    whole number: what a format of whole pixels rounds (``core.annotations.formats.rows.whole_pixel_rows``)."""
+    def fractional(box) -> bool:
+        return box is not None and any(float(v) != round(float(v)) for v in box)
+
+    return sorted(f for f, r in records.items()
+                  if 0 <= f < num_frames and not r.absent and (fractional(r.box) or fractional(r.thermal_box)))
+
+
+def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, lasher_rows: bool,
+                    target: str | None = None) -> list[str]:
     """What the user should know about an export of ``records`` over ``num_frames`` frames:
-    unlabelled frames written as absent, and with ``lasher_rows`` (files the LasHeR scorer
-    reads) boxes touching x = 0 or y = 0, which that scorer takes for absent rows."""
+    unlabelled frames written as absent, with ``lasher_rows`` (files the LasHeR scorer
+    reads) boxes touching x = 0 or y = 0, which that scorer takes for absent rows, and with a
+    ``target`` format whose files hold whole pixels (``WHOLE_PIXEL_FORMATS``) how many boxes
+    were rounded to them."""
     out = []
-    touching = touching_origin(records) if lasher_rows else []
+    whole = target in WHOLE_PIXEL_FORMATS
+    touching = touching_origin(records, whole_pixels=whole) if lasher_rows else []
     if touching:
         shown = ", ".join(str(f + 1) for f in touching[:10]) + (" ..." if len(touching) > 10 else "")
         out.append(
             f"{plural(len(touching), 'box', 'boxes')} {verb(len(touching), 'touches', 'touch')} x = 0 or y = 0 "
             f"(frames {shown}); the LasHeR scorer reads such rows as absent"
         )
+    rounded = fractional_boxes(records, num_frames) if whole else []
+    if rounded:
+        out.append(f"{plural(len(rounded), 'box', 'boxes')} not on whole pixels: {FORMAT_NAMES[target]} files hold "
+                   "whole pixels, so each edge is written to its nearest pixel (at most half a pixel off); "
+                   "GOT-10k or plain x,y,w,h files keep the fractions")
     unlabelled = num_frames - sum(1 for f in records if 0 <= f < num_frames)
     if unlabelled:
         out.append(f"{plural(unlabelled, 'frame')} {verb(unlabelled, 'has', 'have')} no annotation and "
@@ -261,7 +289,7 @@ def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir
     out_dir = Path(out_dir)
     n = len(sequence)
     folders = ("v", "i") if naming == "gtot" else ("visible", "infrared")
-    warnings = export_warnings(records, n, lasher_rows=naming != "gtot")
+    warnings = export_warnings(records, n, lasher_rows=naming != "gtot", target=naming)
     note = stand_in_note(sequence, f"{folders[0]}/", f"{folders[1]}/")
     warnings = [note, *warnings] if note else warnings
     check_export_target(sequence, out_dir)
@@ -279,17 +307,11 @@ def export_rgbt_native(sequence, records: Mapping[int, FrameAnnotation], out_dir
             _write_image(tmp / folders[0] / vname, pair.visible, quality)
             _write_image(tmp / folders[1] / tname, pair.thermal, quality)
             yield Progress(i + 1, n, f"frame {i + 1}")
-        if naming == "gtot":
-            from core.annotations.formats.convert import target_files
+        from core.annotations.formats.convert import target_files
 
-            for name, (text, newline) in target_files(records, n, "gtot").items():
-                _text(tmp / name, text.replace("\n", newline))
-        else:
-            visible = format_rows(rows_from_records(records, n)).replace("\n", "\r\n")
-            infrared = format_rows(rows_from_records(records, n, thermal=True)).replace("\n", "\r\n")
-            _text(tmp / "visible.txt", visible)
-            _text(tmp / "infrared.txt", infrared)
-            _text(tmp / "init.txt", visible)
+        # the files ``convert --to <naming>`` writes, numbers as the benchmark's files hold them
+        for name, (text, newline) in target_files(records, n, naming).items():
+            _text(tmp / name, text.replace("\n", newline))
         refuse_projects(out_dir)  # a project made in it while the frames were written
     return ExportResult(out_dir, n, warnings, export_summary(records, n))
 
@@ -329,13 +351,13 @@ def _write_modality_frames(sequence, tmp: Path, entries, image_folder: str, qual
 
 
 def _export_per_modality(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, image_folder: str,
-                         quality: int, write_labels) -> Job[ExportResult]:
+                         quality: int, write_labels, target: str) -> Job[ExportResult]:
     """The frame of the one-folder-per-modality layouts (GOT-10k, LaSOT): checks, frames as
     ``<folder>/<image_folder>/%08d.jpg``, then ``write_labels(tmp, entries, n)`` writes the
-    label files, all inside one atomic directory."""
+    label files, all inside one atomic directory; ``target`` ("got10k", "lasot") for the warnings."""
     out_dir = Path(out_dir)
     n = len(sequence)
-    warnings = export_warnings(records, n, lasher_rows=False)
+    warnings = export_warnings(records, n, lasher_rows=False, target=target)
     entries = _modalities(sequence)  # single-stream footage: one folder, no stand-in to note
     check_export_target(sequence, out_dir)
     yield Progress(0, n, "exporting frames")
@@ -383,7 +405,7 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
             fps = None  # meta_info.ini's whole number says it
         for folder, attr, thermal in entries:
             modality = _stored_modality(sequence, attr)
-            _text(tmp / folder / "groundtruth.txt", format_rows(rows_from_records(records, n, thermal=thermal)))
+            _text(tmp / folder / "groundtruth.txt", format_boxes(rows_from_records(records, n, thermal=thermal), "got10k"))
             _text(tmp / folder / "absence.label", absence)
             _text(tmp / folder / "cover.label", cover)
             _text(tmp / folder / "cut_by_image.label", got10k_cut_by_image(records, n, w, h, thermal=thermal))
@@ -402,7 +424,7 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
                                                   f"modality: {modality}\nfps: {fps}\n")
         _text(tmp / "list.txt", "".join(f"{folder}\n" for folder, _, _ in entries))
 
-    return (yield from _export_per_modality(sequence, records, out_dir, "", quality, write_labels))
+    return (yield from _export_per_modality(sequence, records, out_dir, "", quality, write_labels, "got10k"))
 
 
 def export_lasot(sequence, records: Mapping[int, FrameAnnotation], out_dir: str | Path, *,
@@ -416,7 +438,7 @@ def export_lasot(sequence, records: Mapping[int, FrameAnnotation], out_dir: str 
         fps = _fps_text(getattr(sequence.info, "fps", None))
         fps_line = f"fps: {fps}\n" if fps is not None else ""
         for folder, attr, thermal in entries:
-            _text(tmp / folder / "groundtruth.txt", format_rows(rows_from_records(records, n, thermal=thermal)))
+            _text(tmp / folder / "groundtruth.txt", format_boxes(rows_from_records(records, n, thermal=thermal), "lasot"))
             _text(tmp / folder / "full_occlusion.txt", occlusion)
             _text(tmp / folder / "out_of_view.txt", out_of_view)
             # LaSOT has no meta file; without the modality line gray visible frames (TNO's) reopened as
@@ -424,7 +446,7 @@ def export_lasot(sequence, records: Mapping[int, FrameAnnotation], out_dir: str 
             _text(tmp / folder / SOURCE_FILE, f"rgbt-studio export of {sequence.info.name}\n"
                                               f"modality: {_stored_modality(sequence, attr)}\n{fps_line}")
 
-    return (yield from _export_per_modality(sequence, records, out_dir, "img", quality, write_labels))
+    return (yield from _export_per_modality(sequence, records, out_dir, "img", quality, write_labels, "lasot"))
 
 
 def exporter(name: str):

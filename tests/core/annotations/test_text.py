@@ -103,7 +103,9 @@ def test_format_rows_and_write_rows(tmp_path):
     rows = np.array([[1, 2, 3, 4], [1.5, 0.1, 3.3333333333, 1e-7], [0, 0, 0, 0]])
     text = format_rows(rows)
     assert text.splitlines()[0] == "1,2,3,4" and text.splitlines()[2] == "0,0,0,0"
-    np.testing.assert_array_equal(parse_boxes(text), rows)  # lossless, not rounded
+    # at most 4 decimals (a float's repr wrote 17 digits); a present box's tiny h stays present
+    assert text.splitlines()[1] == "1.5,0.1,3.3333,0.0001"
+    rows[1, 2:] = [3.3333, 0.0001]
     out = write_rows(tmp_path / "sub" / "o.txt", rows, "\t", newline="\r\n")
     assert out.read_bytes().startswith(b"1\t2\t3\t4\r\n")
     np.testing.assert_array_equal(read_boxes(out), rows)
@@ -122,10 +124,13 @@ _rows = st.lists(st.one_of(_present, _absent), min_size=0, max_size=30)
 def test_rows_round_trip(rows, separator, newline):
     rows = np.asarray(rows, dtype=np.float64).reshape(-1, 4)
     text = format_rows(rows, separator).replace("\n", newline)
-    np.testing.assert_array_equal(parse_boxes(text), rows)  # NaN == NaN for assert_array_equal
+    back = parse_boxes(text)
+    np.testing.assert_allclose(back, rows, rtol=0, atol=5e-5)  # 4 decimals; NaN == NaN
+    np.testing.assert_array_equal(rows_absent(back), rows_absent(rows))
     records = records_from_rows(rows)
     written = rows_from_records(records, len(rows))
-    assert records_from_rows(parse_boxes(format_rows(written))) == records
+    again = records_from_rows(parse_boxes(format_rows(written)))
+    assert [r.absent for r in again.values()] == [r.absent for r in records.values()]
 
 
 @settings(max_examples=40, deadline=None)
@@ -133,7 +138,7 @@ def test_rows_round_trip(rows, separator, newline):
 def test_corners_round_trip(rows):
     rows = np.asarray(rows, dtype=np.float64)
     back = corners_to_xywh(parse_boxes(format_rows(xywh_to_corners(rows), " ")))
-    np.testing.assert_allclose(back, rows, rtol=1e-9, atol=1e-6)  # x2 - x1 rounds in float64
+    np.testing.assert_allclose(back, rows, rtol=1e-9, atol=1e-4)  # 4 decimals per corner
 
 
 def test_a_polygon_row_among_box_rows_reads_as_its_box_as_written():
