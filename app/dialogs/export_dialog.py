@@ -87,21 +87,20 @@ def _distillation(sequence, records, out_path, store, models, frames_mode: str =
     records left out (frames the sequence does not have)."""
     from core.annotations.formats.export import ExportResult
     from core.distillation.export import (
-        TeacherRunner,
         export_distillation,
         left_out_records,
         outside_frames_note,
         plan_samples,
     )
+    from core.distillation.teacher_loading import load_teacher_runner
     from core.progress import Progress
     from core.trackers import tracker_names
-    from core.tracking.factory import default_weights, load_tracker
+    from core.tracking.factory import default_weights
 
     yield Progress(0, None, "loading the teacher")
-    tracker = load_tracker("teacher", models.weights("teacher"), "torch", models.device,
-                           allow_random=models.allow_random)
-    teacher = TeacherRunner(engine=tracker.engine, model_config=tracker.model_config, model_name="teacher",
-                            weights_path=None if tracker.weights_path in ("", "random") else tracker.weights_path)
+    teacher, skipped = load_teacher_runner(models.weights("teacher"), models.device, allow_random=models.allow_random)
+    if skipped:
+        yield Progress(0, None, f"loading the teacher: {skipped}")
     student = models.weights("student") or str(default_weights("student"))
     outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
     note = outside_frames_note(records, len(sequence), (sequence.info.width, sequence.info.height))

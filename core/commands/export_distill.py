@@ -95,15 +95,14 @@ def run(args) -> int:
     from core.annotations.store import AnnotationStore
     from core.distillation import schema
     from core.distillation.export import (
-        TeacherRunner,
         export_distillation,
         holdout_check,
         outside_frames_note,
     )
     from core.distillation.finetune import FinetuneConfig
+    from core.distillation.teacher_loading import load_teacher_runner
     from core.fileio import check_output
     from core.trackers import tracker_names
-    from core.tracking.factory import load_tracker
 
     if len(args.source) not in (1, 2):
         raise ConfigError(f"export-distill takes one sequence folder or two paths (visible, thermal), got {len(args.source)}")
@@ -158,14 +157,9 @@ def run(args) -> int:
         if check.samples == 0:  # a file distill --data refuses ('holds no human-checked frame'): none written
             raise ExportError(store_path, f"{NO_SAMPLES}; nothing was written")
         tracker_outputs = {name: store.tracker_outputs(name) for name in tracker_names()}
-        tracker = load_tracker(model="teacher", weights=args.teacher, engine="torch", device=args.device,
-                               allow_random=args.random_weights)
-        teacher = TeacherRunner(
-            engine=tracker.engine,
-            model_config=tracker.model_config,
-            model_name="teacher",
-            weights_path=tracker.weights_path or None,
-        )
+        teacher, skipped = load_teacher_runner(args.teacher, args.device, allow_random=args.random_weights)
+        if skipped:
+            print(f"note: {skipped}", file=sys.stderr)
         job = export_distillation(
             sequence,
             records,
