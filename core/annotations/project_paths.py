@@ -120,7 +120,7 @@ def earlier_name(info) -> str | None:
     """The other name the footage of ``info`` (a ``SequenceInfo``) of one stream file had, when
     it differs from today's: its file's stem. Until 2026-12-07 a video opened alone was named
     after its file, so every ``<clip>/thermal.avi`` was "thermal"; it now takes its folder's name
-    (``core.sequences.layouts.lone_video_name``), as the folder ``<clip>/`` opened as a sequence
+    (``core.sequences.open_folder.lone_video_name``), as the folder ``<clip>/`` opened as a sequence
     does. None for footage of two streams or of a frame folder."""
     sources = {str(p) for p in (info.visible_source, info.thermal_source) if p is not None}
     if len(sources) != 1:

@@ -80,7 +80,7 @@ def track_one(tracker_for, folder: Path, out: Path, *, show_progress: bool = Tru
     from core.errors import Cancelled, RGBTError
     from core.fileio import write_text_atomic
     from core.progress import run_with_bar
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
     from core.tracking.run import track_sequence
 
     started = time.perf_counter()

@@ -163,7 +163,7 @@ def refuse_video_without_ground_truth(args, sequence) -> None:
     when it has no ground truth but its folder holds a ground-truth file: it said 'flight_0042 has no
     ground truth to start from' (the video's name), though ``clip/groundtruth.txt`` is there (read
     when the folder is given). The message names the video, the file and the folder. (``clip/thermal.avi``,
-    the folder's one stream, has the folder's ground truth: ``core.sequences.layouts.folder_sequence_of``.)"""
+    the folder's one stream, has the folder's ground truth: ``core.sequences.open_folder.folder_sequence_of``.)"""
     from core.annotations.formats.groundtruth import BOX_FILE_NAMES, ground_truth_files
     from core.errors import ConfigError
 

@@ -5,7 +5,8 @@
 ``detect_layout(folder)``).
 """
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
-from core.sequences.layouts import detect_layout, open_sequence
+from core.sequences.layouts import detect_layout
+from core.sequences.open_folder import open_sequence
 from core.sequences.pair import PairSequence, open_pair
 
 __all__ = ["FramePair", "PairSequence", "RGBTSequence", "SequenceInfo", "detect_layout", "open_pair",

@@ -1,4 +1,5 @@
-"""Dataset layouts of one sequence folder: detection and opening.
+"""Dataset layouts of one sequence folder: which layout a folder (or a video given alone) holds,
+and where its streams are. Opening one as a sequence is ``core.sequences.open_folder``.
 
 | layout | visible | thermal | told apart by |
 |---|---|---|---|
@@ -47,15 +48,11 @@ from pathlib import Path
 from core.errors import SequenceError
 from core.sequences.declared import (
     SOURCE_FILE,
-    declared_fps,
     declared_modality,
-    exported_fps,
-    exported_one_stream,
 )
-from core.sequences.image_files import first_image, folder_name, has_images, natural_key
-from core.sequences.pair import PairSequence, named_by_folder
-from core.sequences.sources import VIDEO_EXTENSIONS, FolderSource, VideoSource, open_source, tiff_pages
-from core.sequences.stream_checks import MODALITY_OF_WORD, THERMAL_STEMS, VISIBLE_STEMS, refuse_non_video
+from core.sequences.image_files import first_image, has_images, natural_key
+from core.sequences.sources import VIDEO_EXTENSIONS, FolderSource, VideoSource, tiff_pages
+from core.sequences.stream_checks import MODALITY_OF_WORD, THERMAL_STEMS, VISIBLE_STEMS
 from core.sequences.thermal import channel_spread
 
 GOT10K_MARKERS = ("meta_info.ini", "absence.label", "cover.label")
@@ -103,7 +100,7 @@ def _subfolders(folder: Path) -> dict[str, str]:
     return found
 
 
-def _find_pair(folder: Path) -> tuple[str, str, str] | None:
+def find_pair(folder: Path) -> tuple[str, str, str] | None:
     """(visible folder, thermal folder, layout) of the first pair of :data:`_PAIR_FOLDERS` in
     ``folder``, the folders' names as written (any case); None without one."""
     names = _subfolders(folder)
@@ -135,7 +132,7 @@ def _listed_sequences(folder: Path) -> list[str]:
     except OSError:
         names = sorted((p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")), key=natural_key)
     # the first few only: this is an error message, and a dataset root may hold thousands
-    return [name for name in names[:8] if (folder / name).is_dir() and _thermal_only_folder(folder / name) is not None]
+    return [name for name in names[:8] if (folder / name).is_dir() and thermal_only_folder(folder / name) is not None]
 
 
 def _rgbt_flavour(folder: Path, visible: str = "visible") -> str:
@@ -157,7 +154,7 @@ def _rgbt_flavour(folder: Path, visible: str = "visible") -> str:
     return "rgbt210" if (folder / "init.txt").is_file() else "lasher"
 
 
-def _thermal_only_folder(folder: Path) -> Path | None:
+def thermal_only_folder(folder: Path) -> Path | None:
     if _has_images(folder):
         return folder
     names = _subfolders(folder)
@@ -187,7 +184,7 @@ def _videos(folder: Path) -> tuple[Path | None, Path | None]:
     return tuple(v[0] if len(v) == 1 else None for v in found.values())  # type: ignore[return-value]
 
 
-def _video_streams(folder: Path) -> tuple[Path | None, Path | None]:
+def video_streams(folder: Path) -> tuple[Path | None, Path | None]:
     """(visible, thermal) stream of a video layout: the videos :func:`_videos` finds and, beside
     one of them, the other stream's image folder when the video lacks its partner (``visible.mp4`` +
     ``thermal/`` of 16-bit PNG frames, ``visible/`` + ``infrared.avi``: a folder named by a stem of
@@ -240,7 +237,7 @@ def _images_are_visible(folder: Path, images: Path | None = None) -> bool:
     return is_colour(first)
 
 
-def _lone_video_file(path: Path) -> Path | None:
+def lone_video_file(path: Path) -> Path | None:
     """The video of :func:`lone_video` (``path`` itself, or a folder's only video), found by name
     alone; None without one."""
     if path.is_file():
@@ -256,7 +253,7 @@ def lone_video(path: Path) -> tuple[Path, str] | None:
     named ones); else None. The modality: the video's name when it says it, else what ``SOURCE.txt``
     of its folder declares, else its first frame's colour (:func:`is_colour`; a frame that does not
     decode counts as visible, and opening then names the problem)."""
-    video = _lone_video_file(path)
+    video = lone_video_file(path)
     if video is None:
         return None
     named = MODALITY_OF_WORD.get(video.stem.lower())
@@ -295,7 +292,7 @@ def detect_layout(folder: str | Path) -> str:
             return f"{lone[1]}-video"
         raise SequenceError(folder, "is a file, not a sequence folder or a video: give a sequence folder, a video, "
                                     "or a visible and a thermal video")
-    pair = _find_pair(folder)
+    pair = find_pair(folder)
     if pair is not None:
         if any((folder / m).is_file() for m in GOT10K_MARKERS):
             return "got10k"
@@ -305,12 +302,12 @@ def detect_layout(folder: str | Path) -> str:
             raise SequenceError(folder, f"holds {len(videos)} {kind} videos ({', '.join(p.name for p in videos)}): "
                                         "which one belongs to the pair is not known; open the two you mean as a "
                                         "pair (visible, thermal), or move the others out")
-    visible_stream, thermal_stream = _video_streams(folder)
+    visible_stream, thermal_stream = video_streams(folder)
     if visible_stream is not None or thermal_stream is not None:
         if visible_stream is not None and thermal_stream is not None:
             return "video-pair"
         return "thermal-video" if thermal_stream is not None else "visible-video"
-    images = _thermal_only_folder(folder)
+    images = thermal_only_folder(folder)
     if images is not None:
         visible = _images_are_visible(folder, images)
         if any((folder / m).is_file() for m in GOT10K_MARKERS):  # GOT-10k itself is colour footage
@@ -343,7 +340,7 @@ def grey_taken_as_thermal(folder: Path, layout: str) -> str | None:
     grey visible camera's frames look the same, and opened as thermal-only without a word on
     why or how to say otherwise. None when a declaration or a name decided."""
     if layout in ("vot-tir", "got10k-tir"):
-        images = _thermal_only_folder(folder)
+        images = thermal_only_folder(folder)
         if images is None or any(declared_modality(p) is not None for p in dict.fromkeys((folder, images))):
             return None
         if images.name.lower() in ("ir", "infrared", "thermal") and images != folder:  # named by its folder
@@ -351,9 +348,9 @@ def grey_taken_as_thermal(folder: Path, layout: str) -> str | None:
         if images == folder and folder.name.lower() in MODALITY_OF_WORD:
             return None
     elif layout == "thermal-video":
-        if folder.is_dir() and _video_streams(folder) != (None, None):  # named thermal.mp4 (or beside visible/)
+        if folder.is_dir() and video_streams(folder) != (None, None):  # named thermal.mp4 (or beside visible/)
             return None
-        video = _lone_video_file(folder)
+        video = lone_video_file(folder)
         if video is None or video.stem.lower() in MODALITY_OF_WORD or declared_modality(video.parent) is not None:
             return None
         folder = video.parent
@@ -361,91 +358,3 @@ def grey_taken_as_thermal(folder: Path, layout: str) -> str | None:
         return None
     return (f"the frames are grey, so taken as thermal; if they are a visible camera's, write 'modality: visible' "
             f"in {folder / SOURCE_FILE}")
-
-
-def lone_video_name(video: Path) -> str:
-    """The sequence name of a video opened alone: its file's stem (``flight_0042.avi`` ->
-    ``flight_0042``), or its folder's name when the stem names only a modality
-    (``antiuav-4/thermal.avi`` -> ``antiuav-4``), as :func:`core.sequences.pair.sequence_name` does."""
-    return named_by_folder(video, video.stem)
-
-
-def folder_sequence_of(video: Path) -> tuple[Path, str] | None:
-    """``(folder, layout)`` when the video ``video``, given on its own, is the whole sequence of its
-    folder: named only by a modality (``antiuav-4/thermal.avi``, so named after the folder, as
-    :func:`lone_video_name` does) and the folder's one stream. Its ground truth is then the folder's
-    (it said 'ships no ground truth' beside ``antiuav-4/groundtruth.txt``). None otherwise: a pair's
-    one video (the folder's ground truth is the pair's), or ``clip.mp4`` (named by itself)."""
-    if video.stem.lower() not in MODALITY_OF_WORD:
-        return None
-    folder = video.resolve().parent
-    try:
-        layout = detect_layout(folder)
-        streams = [s for s in _video_streams(folder) if s is not None] or [_lone_video_file(folder)]
-    except (SequenceError, OSError):
-        return None
-    if layout.endswith("-video") and [s.resolve() if s else None for s in streams] == [video.resolve()]:
-        return folder, layout
-    return None
-
-
-def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: int = 16) -> PairSequence:
-    """Open a dataset sequence folder, auto-detecting its layout (:func:`detect_layout`), or a
-    video given on its own (a one-stream sequence named by :func:`lone_video_name`, without ground truth
-    unless it is its folder's whole sequence: :func:`folder_sequence_of`).
-
-    ``ground_truth()`` of the result reads the folder's GT files lazily with
-    ``core.annotations.formats.load_ground_truth`` (None when there are none).
-    """
-    folder = Path(folder)
-    layout = detect_layout(folder)
-    alone = folder.is_file()  # a video given on its own
-    gt_place = folder_sequence_of(folder) if alone else (folder, layout)
-
-    def load_gt():
-        from core.annotations.formats import load_ground_truth
-
-        return None if gt_place is None else load_ground_truth(*gt_place)
-
-    def missing_box(frame: int):
-        from core.annotations.formats.groundtruth import missing_box_reason
-
-        return None if gt_place is None else missing_box_reason(*gt_place, frame)
-
-    pair = None if alone else _find_pair(folder)
-    visible: FolderSource | VideoSource | None
-    thermal: FolderSource | VideoSource | None
-    if pair is not None:
-        visible = FolderSource(folder / pair[0])
-        thermal = FolderSource(folder / pair[1])
-        one_stream = exported_one_stream(folder)
-        if one_stream == "thermal":  # visible/ holds the thermal frames again
-            visible = None
-        elif one_stream == "visible":  # infrared/ holds the visible frames' luminance
-            thermal = None
-    elif layout in ("video-pair", "thermal-video", "visible-video"):
-        # a video, or beside one an image folder; else a lone video (clip.mp4, or the folder's only video)
-        visible_stream, thermal_stream = _video_streams(folder) if folder.is_dir() else (None, None)
-        if visible_stream is None and thermal_stream is None:  # its modality is the layout's, decided once
-            video = _lone_video_file(folder)
-            visible_stream, thermal_stream = (video, None) if layout == "visible-video" else (None, video)
-        for stream in (visible_stream, thermal_stream):  # as a pair's streams: an empty file says so
-            if stream is not None:
-                refuse_non_video(stream)
-        visible = open_source(visible_stream) if visible_stream is not None else None
-        thermal = open_source(thermal_stream) if thermal_stream is not None else None
-    else:
-        images = _thermal_only_folder(folder)
-        assert images is not None  # detect_layout succeeded
-        if layout in ("visible-only", "got10k-visible"):
-            visible, thermal = FolderSource(images), None
-        else:
-            visible, thermal = None, FolderSource(images)
-    fps = exported_fps(folder) if pair is not None else declared_fps(folder)
-    for source in (visible, thermal) if fps else ():
-        if isinstance(source, FolderSource):
-            source.fps = fps
-    grey = grey_taken_as_thermal(folder, layout) if pair is None else None
-    return PairSequence(visible, thermal, name=lone_video_name(folder) if alone else folder_name(folder), layout=layout,
-                        frame_offset=frame_offset, cache_frames=cache_frames, ground_truth_loader=load_gt,
-                        missing_box_reason=missing_box, notes=[grey] if grey else None)

@@ -434,10 +434,10 @@ def _beside_videos_ground_truth(visible: Path, thermal: Path):
     video = visible if visible.is_file() else thermal
     if not video.is_file():
         return None
-    from core.sequences.layouts import _video_streams  # layouts imports this module
+    from core.sequences.layouts import video_streams  # layouts imports this module
 
     folder = video.resolve().parent
-    if _video_streams(folder) != (visible.resolve(), thermal.resolve()):
+    if video_streams(folder) != (visible.resolve(), thermal.resolve()):
         return None
 
     def load():

@@ -110,7 +110,7 @@ def open_window(folder: str | Path, boxes: str | Path, frames: tuple[int, int] |
     ``boxes`` as its ground truth. ConfigError naming the boxes file when the window runs
     past the sequence's end or the file does not fit (:func:`read_window_boxes`);
     SequenceError when the folder does not open."""
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
 
     base = open_sequence(folder, cache_frames=cache_frames)
     try:

@@ -3,7 +3,7 @@ no ground truth to start from; give the box with --init x,y,w,h', naming neither
 nor that giving the folder reads it. The line names both. A video named only by its modality that is
 its folder's one stream (an Anti-UAV clip: ``thermal.avi`` beside ``groundtruth.txt``) is the folder's
 sequence and starts from that ground truth, as the folder does
-(``core.sequences.layouts.folder_sequence_of``)."""
+(``core.sequences.open_folder.folder_sequence_of``)."""
 from __future__ import annotations
 
 import cv2

@@ -28,7 +28,7 @@ def _project(path: Path, sources: list[Path]) -> None:
 
 
 def _info(video: Path):
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
 
     sequence = open_sequence(video)
     info = sequence.info

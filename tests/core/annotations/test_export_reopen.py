@@ -50,7 +50,7 @@ def test_a_single_stream_got10k_export_reopens_as_the_stream_it_holds(tmp_path, 
     frames as the visible stand-in) ``modality: visible`` in meta_info.ini, so opening it again
     showed the drone footage as visible-only ('no thermal stream'); both folders now declare
     the stream they hold."""
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
 
     run_to_end(export_got10k(_single_stream(tmp_path, which), {0: FrameAnnotation(0, [5, 5, 10, 10])},
                              tmp_path / "out"))
@@ -84,7 +84,7 @@ def test_a_single_stream_lasher_export_reopens_as_the_stream_it_holds(tmp_path, 
     visible/ holds the thermal frames again) reopened as a visible + thermal pair whose visible
     view showed thermal frames; the marker's ``modality:`` line now makes it open as the one
     stream it holds, with the same frames and boxes."""
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
 
     sequence = _single_stream(tmp_path, which)
     run_to_end(export_rgbt_native(sequence, {0: FrameAnnotation(0, [5, 5, 10, 10])}, tmp_path / "out",
@@ -99,7 +99,7 @@ def test_a_single_stream_lasher_export_reopens_as_the_stream_it_holds(tmp_path, 
 
 
 def test_an_rgbt_export_reopens_as_a_pair(tmp_path):
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
 
     run_to_end(export_rgbt_native(TinySequence(), _records(), tmp_path / "out"))
     info = open_sequence(tmp_path / "out").info
@@ -109,7 +109,7 @@ def test_an_rgbt_export_reopens_as_a_pair(tmp_path):
 def test_a_got10k_export_reopens_at_the_source_frame_rate(tmp_path):
     """meta_info.ini says ``anno_fps: 25Hz`` but the folder reopened at 30 fps (a 20 s drone
     video's clock read 16.7 s); a GOT-10k folder now opens at the rate it declares."""
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
     from core.sequences.pair import PairSequence
     from core.sequences.sources import FolderSource
 
@@ -126,7 +126,7 @@ def test_a_lasot_export_of_gray_visible_frames_reopens_as_visible(tmp_path):
     """TNO's visible frames are gray: the LaSOT export's ``<name>/img`` reopened as a thermal-only
     sequence, having no meta file to say otherwise; each modality folder now has a SOURCE.txt
     ``modality:`` line."""
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
     from core.sequences.pair import PairSequence
     from core.sequences.sources import FolderSource
 
@@ -165,7 +165,7 @@ def test_a_lasher_export_keeps_the_source_frame_rate_in_its_marker(tmp_path, nam
 
 
 def test_a_lasher_export_reopens_at_the_source_frame_rate(tmp_path):
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
 
     run_to_end(export_rgbt_native(_at_25_fps(tmp_path), {0: FrameAnnotation(0, [5, 5, 10, 10])}, tmp_path / "out"))
     assert open_sequence(tmp_path / "out").info.fps == 25.0

@@ -12,7 +12,7 @@ from tests.core.annotations.test_lasot_export_fps import _sequence
 
 
 def test_a_got10k_export_of_a_fractional_rate_reopens_at_it(tmp_path):
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
 
     run_to_end(export_got10k(_sequence(tmp_path, 30000 / 1001), {0: FrameAnnotation(0, [5, 5, 10, 10])},
                              tmp_path / "out"))
@@ -23,7 +23,7 @@ def test_a_got10k_export_of_a_fractional_rate_reopens_at_it(tmp_path):
 
 
 def test_a_got10k_export_of_a_whole_rate_writes_no_extra_file(tmp_path):
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
 
     run_to_end(export_got10k(_sequence(tmp_path, 25.0), {0: FrameAnnotation(0, [5, 5, 10, 10])}, tmp_path / "out"))
     assert not (tmp_path / "out" / "clip" / "SOURCE.txt").exists()

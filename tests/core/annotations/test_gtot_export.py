@@ -12,7 +12,7 @@ from tests.core.annotations.test_formats import TinySequence, _records
 
 
 def test_the_gtot_layout_holds_the_frames_and_corner_files_and_reopens(tmp_path):
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
 
     out = tmp_path / "tiny-gtot"
     result = run_to_end(exporter("gtot")(TinySequence(), _records(), out))

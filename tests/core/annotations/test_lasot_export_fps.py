@@ -46,7 +46,7 @@ def test_a_lasot_export_of_a_fractional_rate_keeps_its_digits(tmp_path):
 
 
 def test_a_lasot_export_reopens_at_the_source_frame_rate(tmp_path):
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
 
     run_to_end(export_lasot(_sequence(tmp_path, 25.0), {0: FrameAnnotation(0, [5, 5, 10, 10])}, tmp_path / "out"))
     assert open_sequence(tmp_path / "out" / "clip").info.fps == 25.0

@@ -106,7 +106,7 @@ def test_track_dataset_says_when_the_ground_truth_runs_past_the_footage(seq, tmp
 
 def test_a_ground_truth_that_fits_its_footage_gets_no_note(seq, tmp_path, capsys):
     from core.sequences.groundtruth import rows_past_the_end
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
 
     sequence = open_sequence(seq)
     try:

@@ -13,7 +13,7 @@ import pytest
 import core.sequences.image_files as image_files
 from core.sequences import open_pair
 from core.sequences.image_files import first_image, has_images, list_images, natural_key
-from core.sequences.layouts import open_sequence
+from core.sequences.open_folder import open_sequence
 
 FRAMES = 120
 

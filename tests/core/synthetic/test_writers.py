@@ -100,7 +100,7 @@ def test_synth_config_size_frames_and_fps_hold_unless_an_option_is_given(tmp_pat
 def test_synth_force_replaces_the_earlier_sequence_whole(tmp_path, first, second):
     """--force over an earlier synthetic sequence leaves nothing of it: a LasHeR folder's frames
     left beside the new videos would be what the folder opens as (the old sequence)."""
-    from core.sequences.layouts import open_sequence
+    from core.sequences.open_folder import open_sequence
 
     args = ["synth", str(tmp_path), "--size", "64x48", "--name", "s"]
     assert main(args + ["--frames", "5", "--layout", first]) == 0
