@@ -34,6 +34,7 @@ from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
 from core.sequences.image_files import folder_name
+from core.sequences.layouts import video_streams
 from core.sequences.partners import number_partners, time_partners
 from core.sequences.sources import FrameSource, open_source
 from core.sequences.stream_checks import (
@@ -434,8 +435,6 @@ def _beside_videos_ground_truth(visible: Path, thermal: Path):
     video = visible if visible.is_file() else thermal
     if not video.is_file():
         return None
-    from core.sequences.layouts import video_streams  # layouts imports this module
-
     folder = video.resolve().parent
     if video_streams(folder) != (visible.resolve(), thermal.resolve()):
         return None
