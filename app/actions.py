@@ -36,6 +36,11 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
      "the start of the next stretch of low confidence, teacher disagreement, or where tracking stopped"),
     ("attention_back", "Previous stretch needing attention", "Shift+N",
      "the start of the stretch needing attention before this frame (N's way back)"),
+    ("reference_next", "Next disagreement with the reference", "M",
+     "with View > Compare with ... on: the frame where the project's box and the reference disagree most (IoU "
+     "under 0.5, worst first), then the next worst"),
+    ("reference_back", "Previous disagreement with the reference", "Shift+M",
+     "the disagreement with the reference before (M's way back)"),
     ("stop", "Stop", "Esc", "stop tracking, refinement or playback"),
     ("type_box", "Type box...", "B", "draw or correct this frame's box by typing its x, y, width and height "
                                      "(no mouse needed), and the thermal box with Separate thermal box on; it "

@@ -33,6 +33,7 @@ from app.window_frames import ArrowSteps, WindowFrames
 from app.window_geometry import keep_on_screen
 from app.window_imports import ImportGlue
 from app.window_opening import WindowOpening
+from app.window_reference import install_reference
 from app.window_review import ReviewGlue
 from app.window_runs import WindowRuns
 from app.window_undo import UndoGlue
@@ -139,6 +140,7 @@ class MainWindow(WindowFrames, WindowDialogs, WindowRuns, WindowOpening, QMainWi
         self._file_timer.start()
         self._connect()
         self.apply_view_settings()
+        install_reference(self)  # View > Compare with ... (M, Shift+M): ``self.reference``
         self.setAcceptDrops(True)
         self.views.clear()
         self.update_tracker_status()

@@ -237,10 +237,11 @@ class ReferenceGlue(WindowGlue):
             return
         frame = self.w.frame
         iou = comparison.iou[frame] if 0 <= frame < comparison.iou.shape[0] else float("nan")
-        here = f"IoU here {iou:.2f}" if iou == iou else "IoU here -"
-        scores = (f"success {comparison.success:.3f}, precision {comparison.precision:.3f}, mean IoU "
-                  f"{comparison.mean_iou:.3f} ({comparison.frames} fr)" if comparison.frames else "no frame compared")
-        self.label.setText(f"vs {self.source}: {here} | {scores}")
+        here = f"IoU {iou:.2f} here" if iou == iou else "no IoU here"
+        # short: the status bar's message (what M found) shares the line with it; the whole summary is its tooltip
+        scores = (f"success {comparison.success:.3f} · precision {comparison.precision:.3f} · mean IoU "
+                  f"{comparison.mean_iou:.3f}" if comparison.frames else "no frame compared")
+        self.label.setText(f"{self.source}: {here} · {scores}")
         self.label.show()
 
     def _show_frame(self, frame: int) -> None:
@@ -274,11 +275,15 @@ class ReferenceGlue(WindowGlue):
             k = (here + step) % len(runs)
         run = runs[k]
         self.w.goto(run.worst)
-        what = (f"the project has a box, {self.source} marks the target absent"
-                if self.reference.get(run.worst) is not None and self.reference[run.worst].absent
-                else f"IoU {run.iou:.2f}")
+        reference, record = self.reference.get(run.worst), self.doc.record(run.worst)
+        if reference is not None and reference.absent:
+            what = f"{self.source} marks the target absent"
+        elif record is not None and record.absent:
+            what = "marked absent here"
+        else:
+            what = f"IoU {run.iou:.2f}"
         self.w.statusBar().showMessage(
-            f"disagreement {k + 1} of {len(runs)} (worst first): {run.frames_text()}, frame {run.worst + 1} the worst "
+            f"disagreement {k + 1}/{len(runs)} (worst first): {run.frames_text()}, the worst at frame {run.worst + 1} "
             f"({what}); {self._key('reference_next')}: the next worst, {self._key('reference_back')}: back", 10000)
 
 

@@ -1,0 +1,161 @@
+"""View > Compare with the sequence's ground truth / with a box file...: a read-only reference layer.
+
+Before, the only way to see a sequence's ground truth in the studio was File > Import the sequence's
+ground truth, which replaces the tracked boxes with it: how the tracker did against it (or against a
+colleague's file) could not be seen without losing the tracked boxes. The reference is now drawn
+beside the project's box on both panes, its IoU with the project's box is a curve on the timeline,
+the scores (core.metrics, the official toolkit rules) are in the status bar, M jumps to where they
+disagree most; the project's boxes, the store and the undo history never change."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+
+def _tracked(window, synthetic, shift: dict[int, float]):
+    """Student boxes on every frame: the true box moved right by ``shift[frame]`` px (0 elsewhere)."""
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+
+    records = [FrameAnnotation(f, synthetic.boxes[f] + np.array([shift.get(f, 0.0), 0, 0, 0]), provenance="student",
+                               confidence=0.9) for f in range(len(synthetic.boxes))]
+    window.document.execute(SetRecords(records, label="track"))
+
+
+def _ground_truth(monkeypatch, window, synthetic, absent=()):
+    from core.annotations.records import FrameAnnotation
+
+    lines = {f: (FrameAnnotation(f, None, absent=True, provenance="imported") if f in absent else
+                 FrameAnnotation(f, synthetic.boxes[f], provenance="imported")) for f in range(len(synthetic.boxes))}
+    monkeypatch.setattr(window.document.sequence, "ground_truth", lambda: dict(lines), raising=False)
+    return lines
+
+
+@pytest.fixture
+def compared(window, pair_files, synthetic, tmp_path, monkeypatch):
+    """A tracked project (frames 11-13 far off the target, frame 6 a little) compared with its ground truth."""
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    w = float(synthetic.boxes[10][2])
+    _tracked(window, synthetic, {5: w * 0.6, 10: w * 3, 11: w * 3, 12: w * 0.9})
+    _ground_truth(monkeypatch, window, synthetic)
+    window.actions["compare_gt"].trigger()
+    return window
+
+
+def test_the_ground_truth_is_shown_beside_the_tracked_boxes_which_stay(compared, synthetic):
+    from core.metrics import evaluate_arrays, get_protocol
+
+    window, document = compared, compared.document
+    boxes = np.array([document.record(f).box for f in range(24)])
+    assert all(document.record(f).provenance == "student" for f in range(24))  # nothing replaced
+    assert document.undo_stack.count() == 1 and not document.undo_stack.undoText().startswith("import")
+    assert window.actions["compare_gt"].isChecked()
+    # the reference box on both panes, where the ground truth is, in its own read-only item
+    window.goto(10)
+    for view in (window.views.visible, window.views.thermal):
+        item = window.reference.items[view.modality]
+        assert item.isVisible() and not item.editable
+        np.testing.assert_allclose(item.box(), synthetic.boxes[10])
+        assert item.pen.style() != view.box_item.pen.style() and item.pen.color() != view.box_item.pen.color()
+    # the scores: core.metrics' rgbt234 scores of the tracked boxes against the ground truth
+    report = evaluate_arrays(get_protocol("rgbt234"), {"s": boxes}, {"s": (synthetic.boxes[:24], None)})
+    comparison = window.reference.comparison
+    assert comparison.frames == 24
+    assert comparison.success == pytest.approx(report.scores["MSR"])
+    assert comparison.precision == pytest.approx(report.scores["MPR"])
+    message = window.statusBar().currentMessage()
+    assert message.startswith(f"vs the ground truth (rgbt234 rules, 24 frames compared): success (AUC) "
+                              f"{report.scores['MSR']:.3f}, precision at 20 px {report.scores['MPR']:.3f}, mean IoU ")
+    assert message.endswith("; M jumps to where they disagree most"), message
+    label = window.reference.label
+    assert label.isVisible() and label.text().startswith("the ground truth: IoU 0.00 here · success ")
+    # the per-frame IoU on the timeline, under 0.5 where the box is off
+    xs, ys = window.timeline.reference_curve.getData()
+    assert window.timeline.reference_curve.isVisible() and len(ys) == 24
+    assert ys[0] == pytest.approx(1.0) and ys[10] == 0.0 and ys[5] < 0.5
+    assert "IoU with the ground truth" in window.timeline.getPlotItem().titleLabel.text
+
+
+def test_the_reference_follows_edits_and_goes_when_turned_off(compared, synthetic):
+    window = compared
+    window.goto(10)
+    window.views.box_drawn.emit("visible", synthetic.boxes[10])  # the user puts the box right
+    assert window.reference.comparison.iou[10] == pytest.approx(1.0)
+    assert window.timeline.reference_curve.getData()[1][10] == pytest.approx(1.0)
+    assert "IoU 1.00 here" in window.reference.label.text()
+    window.actions["undo"].trigger()
+    assert window.reference.comparison.iou[10] == 0.0
+    window.actions["compare_gt"].trigger()  # unticked: off
+    assert not window.actions["compare_gt"].isChecked() and window.reference.reference is None
+    assert not any(item.isVisible() for item in window.reference.items.values())
+    assert not window.timeline.reference_curve.isVisible() and not window.reference.label.isVisible()
+    assert "IoU with" not in window.timeline.getPlotItem().titleLabel.text
+    assert not window.actions["reference_next"].isEnabled()
+    assert window.document.record(10).provenance == "student"
+
+
+def test_m_jumps_to_the_worst_disagreement_first_then_the_next_worst(compared):
+    window = compared
+    window.goto(0)
+    window.actions["reference_next"].trigger()
+    assert window.frame == 10  # frames 11-12 (IoU 0) before 13 and 6
+    assert window.statusBar().currentMessage().startswith(
+        "disagreement 1/2 (worst first): frames 11-13, the worst at frame 11 (IoU 0.00); M: the next worst")
+    window.actions["reference_next"].trigger()
+    assert window.frame == 5
+    window.actions["reference_next"].trigger()
+    assert window.frame == 10  # round again
+    window.actions["reference_back"].trigger()
+    assert window.frame == 5
+
+
+def test_opening_another_sequence_clears_the_reference(compared, pair_files, tmp_path):
+    window = compared
+    window.open_pair(*pair_files, store=str(tmp_path / "other.rgbt.sqlite"))
+    assert window.reference.reference is None and not window.actions["compare_gt"].isChecked()
+    assert not any(item.isVisible() for item in window.reference.items.values())
+    assert not window.timeline.reference_curve.isVisible()
+
+
+def test_a_sequence_without_ground_truth_says_so(window, pair_files, tmp_path, monkeypatch):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    monkeypatch.setattr(window.document.sequence, "ground_truth", lambda: None, raising=False)
+    window.actions["compare_gt"].trigger()
+    assert window.statusBar().currentMessage().startswith("this sequence ships no ground truth to compare with")
+    assert not window.actions["compare_gt"].isChecked() and window.reference.reference is None
+
+
+def test_a_box_file_is_compared_and_its_absent_rows_count(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    _tracked(window, synthetic, {})
+    rows = [f"{x:.2f},{y:.2f},{w:.2f},{h:.2f}" for x, y, w, h in synthetic.boxes[:24]]
+    rows[7] = "0,0,0,0"  # the colleague marked the target absent there
+    path = tmp_path / "colleague.txt"
+    path.write_text("\n".join(rows) + "\n")
+    window.reference.compare_box_file(str(path))
+    comparison = window.reference.comparison
+    assert window.reference.source == "colleague.txt" and comparison.frames == 23
+    assert comparison.box_on_absent == 1 and comparison.iou[7] == 0.0
+    assert "a box on 1 frame colleague.txt marks absent (not scored)" in window.statusBar().currentMessage()
+    assert not window.actions["compare_gt"].isChecked() and window.actions["compare_off"].isEnabled()
+    assert all(window.document.record(f).provenance == "student" for f in range(24))
+    window.actions["compare_off"].trigger()
+    assert window.reference.reference is None
+    assert window.statusBar().currentMessage() == "comparison off: the reference is no longer shown"
+
+
+def test_a_bad_box_file_is_one_error_and_shows_nothing(window, pair_files, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    path = tmp_path / "bad.txt"
+    path.write_text("1,2,3,4\n5,6,x,8\n")
+    window.reference.compare_box_file(str(path))
+    assert str(window.last_error) == f"{path}, line 2: not a number in '5,6,x,8'"
+    assert window.reference.reference is None and not window.document.records
+
+
+def test_the_reference_box_takes_no_click(compared, synthetic):
+    """The reference box lies over the project's box: a drag on it must still move the project's box."""
+    from PySide6.QtCore import Qt
+
+    item = compared.reference.items["visible"]
+    assert item.acceptedMouseButtons() == Qt.MouseButton.NoButton and not item.handles
