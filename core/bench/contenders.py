@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.bench.peers import MODALITIES, PEER_LABELS, PeerTracker, PeerUnavailable
-from core.bench.result_cache import file_sha256
 from core.errors import CheckpointError, ConfigError
+from core.fileio import file_sha256
 from core.tracking.tracker_config import DEFAULT_STREAMS
 
 MODEL_FILES = {

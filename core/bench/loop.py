@@ -181,7 +181,7 @@ def _weights_key(named, random_weights: bool, model: str = "student") -> str:
     the bundled ``model`` checkpoint when none is named (their content: a checkpoint retrained into
     the same path is another one; its path keyed it, and the old student's annotations were
     reused), or ``random``."""
-    from core.bench.result_cache import file_sha256
+    from core.fileio import file_sha256
     from core.tracking.factory import default_weights
 
     if named is None and random_weights:

@@ -53,11 +53,11 @@ from core.bench.real_metrics import valid_rows
 from core.bench.real_run import run_real_bench
 from core.bench.real_scores import score_real
 from core.bench.real_table import format_real_table
-from core.bench.result_cache import ResultCache, file_sha256
+from core.bench.result_cache import ResultCache
 from core.bench.weights import add_checkpoint_options, bench_tracker, checkpoint_or_random
 from core.commands.arguments import finite_float, positive_int
 from core.errors import CheckpointError, ConfigError
-from core.fileio import safe_component, write_text_atomic
+from core.fileio import file_sha256, safe_component, write_text_atomic
 from core.progress import Job, Progress, run_with_bar
 
 BEFORE = "student (before)"

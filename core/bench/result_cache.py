@@ -23,14 +23,6 @@ import numpy as np
 from core.fileio import atomic_path
 
 
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def run_key(fingerprint: str, dataset: str, sequence: str, ground_truth: np.ndarray, threads: int | None) -> str:
     """The cache key (hex) of one contender on one sequence."""
     gt = np.ascontiguousarray(ground_truth, dtype=np.float64)

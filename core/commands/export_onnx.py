@@ -116,9 +116,9 @@ def export_stem(checkpoint: Path, out: Path) -> str:
 
 
 def _load(model_name: str, weights: Path | None, scale: str, allow_random: bool, out: Path):
+    from core.fileio import file_sha256
     from core.models.checkpoint import load_checkpoint
     from core.tracking.factory import default_weights, print_random_warning, random_model
-    from core.tracking.onnx_export import file_sha256
 
     path = weights if weights is not None else default_weights(model_name, scale)
     if path.is_file():

@@ -105,8 +105,8 @@ def _load_teacher(weights: Path, args: argparse.Namespace):
 
 
 def _run(args: argparse.Namespace) -> int:
+    from core.fileio import file_sha256
     from core.tracking.factory import default_weights
-    from core.tracking.onnx_export import file_sha256
 
     check_options(args)
     config = PseudoLabelConfig(tracklets_per_sequence=args.tracklets, length=args.length, min_iou=args.min_iou,

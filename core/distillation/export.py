@@ -27,7 +27,7 @@ import numpy as np
 from core.annotations.records import FrameAnnotation, Provenance
 from core.annotations.tracked_by import tracked_by
 from core.distillation import schema
-from core.distillation.writer import DistillationWriter, FileHeader, Sample, SequenceAttrs, file_sha256
+from core.distillation.writer import DistillationWriter, FileHeader, Sample, SequenceAttrs, weights_sha256
 from core.geometry import is_valid_box
 from core.progress import Job, Progress
 from core.sequences.base import RGBTSequence
@@ -285,9 +285,9 @@ def export_distillation(
         template_factor=float(cfg.template_factor),
         search_factor=float(cfg.search_factor),
         teacher_model=teacher.model_name,
-        teacher_sha256=file_sha256(teacher.weights_path),
+        teacher_sha256=weights_sha256(teacher.weights_path),
         student_model=student_model,
-        student_sha256=file_sha256(student_weights),
+        student_sha256=weights_sha256(student_weights),
     )
     attrs = SequenceAttrs(
         name=info.name,

@@ -23,7 +23,6 @@ raises ExportError naming ``path``; the temporary file is removed.
 from __future__ import annotations
 
 import datetime as _dt
-import hashlib
 import io
 import json
 import os
@@ -39,6 +38,7 @@ from core.distillation import schema
 from core.errors import ExportError, first_line
 from core.fileio import (
     describe_os_error,
+    file_sha256,
     make_parents,
     remove_empty,
     sweep_stale,
@@ -111,15 +111,9 @@ def group_name(name: str) -> str:
     return key if key not in ("", ".") else f"sequence{key}"
 
 
-def file_sha256(path: str | Path | None) -> str:
+def weights_sha256(path: str | Path | None) -> str:
     """SHA-256 hex digest of a file (model weights), or "" when there is no file."""
-    if not path or not Path(path).is_file():
-        return ""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return file_sha256(path) if path and Path(path).is_file() else ""
 
 
 class _GuardedFile(io.RawIOBase):

@@ -101,7 +101,7 @@ def _crop_size_problem(engine: OnnxEngine, model_config) -> str | None:
 def _exported_from(engine: OnnxEngine, checkpoint: Path) -> bool:
     """True when the ONNX file is the export of ``checkpoint``: its metadata names the
     checkpoint's SHA-256, or (older exports without it) it is at least as new."""
-    from core.tracking.onnx_export import file_sha256
+    from core.fileio import file_sha256
 
     recorded = engine.metadata.get("source_sha256")
     if recorded:

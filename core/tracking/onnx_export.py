@@ -13,7 +13,6 @@ the weights are embedded in the one file (no external-data side files).
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import io
 import json
 import os
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from core.config import to_dict
 from core.errors import ExportError
-from core.fileio import atomic_path
+from core.fileio import atomic_path, file_sha256
 from core.tracking.engines import INPUT_NAMES, ORT_METADATA_KEY, OUTPUT_NAMES
 
 DEFAULT_OPSET = 17
@@ -39,15 +38,6 @@ def _example_inputs(config, batch: int = 1):
 
 def _factory_name(model) -> str | None:
     return getattr(model, "FACTORY", None)
-
-
-def file_sha256(path: str | Path) -> str:
-    """Hex SHA-256 of a file (identifies the checkpoint an ONNX file was exported from)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def model_metadata(model, source_sha256: str | None = None) -> dict:

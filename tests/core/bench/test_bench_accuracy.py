@@ -209,7 +209,7 @@ class _Exploding:
 
 
 def test_contender_from_a_checkpoint_is_keyed_by_its_hash(tmp_path):
-    from core.bench.result_cache import file_sha256
+    from core.fileio import file_sha256
     from core.models.checkpoint import save_checkpoint
     from core.tracking.factory import random_model
 
