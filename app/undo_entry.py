@@ -106,21 +106,28 @@ class StepCompaction:
     (``cache_changed``) for the verdict to differ. A big step whose records were still on screen
     was counted again on every push (7-10 ms a push for a 40,000-frame step)."""
 
+    #: changed frames kept between two pushes before they count as all (a read-only window reloading)
+    KEPT_CHANGES = 1 << 20
+
     def __init__(self) -> None:
         self._changed: list[np.ndarray] | None = []  # frames the cache changed at since the last compact; None: all
+        self._count = 0
 
     def cache_changed(self, frames: Iterable[int] | None) -> None:
         """The document's cache of records changed at ``frames`` (None: all of them)."""
-        if frames is None:
-            self._changed = None
-        elif self._changed is not None:
+        if self._changed is None:
+            return
+        if frames is not None:
             self._changed.append(np.fromiter(frames, dtype=np.int64))
+            self._count += self._changed[-1].size
+        if frames is None or self._count > self.KEPT_CHANGES:
+            self._changed = None
 
     def compact(self, stack: QUndoStack, current: Mapping[int, FrameAnnotation]) -> None:
         """Judge the steps under the newest of ``stack`` against ``current`` (frame -> the
         record on screen): those not judged yet, and those whose frames changed enough."""
         changed = None if self._changed is None else np.unique(np.concatenate(self._changed or [np.empty(0, np.int64)]))
-        self._changed = []
+        self._changed, self._count = [], 0
         for index in range(stack.index() - 1):
             entry = stack.command(index)
             if not isinstance(entry, UndoEntry):

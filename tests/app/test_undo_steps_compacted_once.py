@@ -93,3 +93,21 @@ def test_a_step_whose_records_come_back_by_undo_and_redo_is_judged_again(documen
     assert type(retrack.records) is list  # 399 of 400 shown
     assert document.undo() and document.undo()
     assert document.records == {r.frame: r for r in _records(range(FRAMES), 0.0, Provenance.IMPORTED)}
+
+
+def test_many_changes_between_two_pushes_count_as_all(document, examined, monkeypatch):
+    """A window that re-reads its frames without pushing a step (read-only, another window editing)
+    keeps no unbounded list of them: past KEPT_CHANGES they count as all, and every step is judged."""
+    from app.undo_entry import StepCompaction
+
+    monkeypatch.setattr(StepCompaction, "KEPT_CHANGES", 5)
+    imported = SetRecords(_records(range(FRAMES), 0.0, Provenance.IMPORTED), label="import")
+    assert document.execute(imported) and document.execute(SetRecords(_records([7], 9.0)))
+    assert examined[id(imported)] == 1
+    document.reload(range(20, 24))  # 4 frames: kept
+    assert document.execute(SetRecords(_records([8], 9.0)))
+    assert examined[id(imported)] == 1
+    document.reload(range(20, 26))  # 6 frames: all
+    assert document._compaction._changed is None
+    assert document.execute(SetRecords(_records([9], 9.0)))
+    assert examined[id(imported)] == 2
