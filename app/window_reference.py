@@ -13,7 +13,8 @@ same readers and the same one-line errors as the imports: ``sequence.ground_trut
   mean IoU, frames compared) in a label at the right of the status bar (its tooltip the whole
   summary), both kept up to date as the project's boxes change (tracking, edits, undo);
 - M (``reference_next``) jumps to the frame where they disagree most (the worst frame of the
-  worst stretch under IoU 0.5), M again to the next worst, Shift+M back.
+  worst stretch under IoU 0.5), M again to the next worst, Shift+M back; a zoomed-in view pans
+  onto both boxes there (zooms out to them when they lie too far apart).
 
 It is never written into the project, never exported and never seen by the tracker: it lives in
 this object alone. View > Stop comparing (or unticking the ground truth) removes it; opening
@@ -23,6 +24,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel
@@ -256,6 +258,23 @@ class ReferenceGlue(WindowGlue):
         self._update_label()
 
     # -- jumping to the disagreements -------------------------------------------------------
+    def _centre_on(self, frame: int) -> None:
+        """Pan the (linked) views, at their zoom, onto the project's and the reference's boxes of
+        ``frame`` (zoomed out just enough when the two lie too far apart for it): zoomed in on one
+        frame's target, M went to a frame whose boxes were off screen."""
+        boxes = [r.box for r in (self.reference.get(frame), self.doc.record(frame)) if r is not None and r.box is not None]
+        if not boxes:
+            return
+        corners = np.array([[x, y, x + w, y + h] for x, y, w, h in boxes], dtype=np.float64)
+        x0, y0 = corners[:, :2].min(axis=0)
+        x1, y1 = corners[:, 2:].max(axis=0)
+        view = self.w.views.visible
+        (left, right), (top, bottom) = view.viewbox.viewRange()
+        if x1 - x0 > 0.9 * (right - left) or y1 - y0 > 0.9 * (bottom - top):  # far apart: zoomed out to both
+            view.zoom_to((x0, y0, x1 - x0, y1 - y0), context=1.5)
+        else:
+            view.centre_on((x0, y0, x1 - x0, y1 - y0))
+
     def jump(self, step: int) -> None:
         """M (``step`` 1): the worst frame of the stretch of disagreement after the one this frame is
         in, worst first (from outside any: the worst of all); Shift+M (-1): the one before."""
@@ -275,6 +294,7 @@ class ReferenceGlue(WindowGlue):
             k = (here + step) % len(runs)
         run = runs[k]
         self.w.goto(run.worst)
+        self._centre_on(run.worst)
         reference, record = self.reference.get(run.worst), self.doc.record(run.worst)
         if reference is not None and reference.absent:
             what = f"{self.source} marks the target absent"

@@ -159,3 +159,25 @@ def test_the_reference_box_takes_no_click(compared, synthetic):
 
     item = compared.reference.items["visible"]
     assert item.acceptedMouseButtons() == Qt.MouseButton.NoButton and not item.handles
+
+
+def test_m_pans_a_zoomed_in_view_onto_the_boxes_it_jumps_to(compared, synthetic):
+    """Zoomed in on one frame's target (Z), M went to a frame whose boxes lay off screen: nothing of
+    the disagreement to see. The views now pan onto both boxes (zooming out when they lie far apart)."""
+    window = compared
+    window.goto(0)
+    view = window.views.visible
+    view.zoom_to(np.array([100.0, 70.0, 6.0, 6.0]))  # a corner of the frame, far from frame 6's boxes
+    window.goto(3)
+    window.actions["reference_back"].trigger()  # frame 6: the box 0.6 of its width off the reference
+    assert window.frame == 5
+    (x0, x1), (y0, y1) = view.viewbox.viewRange()
+    for box in (synthetic.boxes[5], window.document.record(5).box):
+        x, y, w, h = box
+        assert x0 <= x and x + w <= x1 and y0 <= y and y + h <= y1, (box, view.viewbox.viewRange())
+    view.zoom_to(np.array([100.0, 70.0, 6.0, 6.0]))
+    window.actions["reference_back"].trigger()  # frames 11-13: the box 3 widths off, both shown, zoomed out
+    (x0, x1), (y0, y1) = view.viewbox.viewRange()
+    for box in (synthetic.boxes[10], window.document.record(10).box):
+        x, y, w, h = box
+        assert x0 <= x and x + w <= x1 and y0 <= y and y + h <= y1, (box, view.viewbox.viewRange())
