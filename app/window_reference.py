@@ -32,7 +32,7 @@ from PySide6.QtWidgets import QLabel
 from app.views.box_item import REFERENCE_COLOUR, ReferenceBoxItem
 from app.window_edits import WindowGlue
 from app.window_imports import GROUND_TRUTH, _ground_truth_job
-from core.metrics.reference import LOW_IOU, Comparison, compare_with_reference
+from core.metrics.reference import LOW_IOU, BoxArrays, Comparison, compare_arrays
 
 #: the entries of View > Compare with ... that have no key: (name, menu text, status tip, checkable)
 MENU_ACTIONS = (
@@ -69,6 +69,8 @@ class ReferenceGlue(WindowGlue):
         self.from_ground_truth = False
         self.comparison: Comparison | None = None
         self._document = None  # the document the reference belongs to
+        self._reference_boxes: BoxArrays | None = None  # the reference's boxes as arrays (made once)
+        self._project_boxes: BoxArrays | None = None  # the project's, kept at the frames each change touches
         views = window.views
         self.items = {}
         for view in (views.visible, views.thermal):
@@ -168,7 +170,9 @@ class ReferenceGlue(WindowGlue):
         self.reference = dict(records)
         self.source = source
         self.from_ground_truth = from_ground_truth
-        self._document = self.doc
+        self._document = document = self.doc
+        self._reference_boxes = BoxArrays.of(self.reference, document.num_frames)
+        self._project_boxes = BoxArrays.of(document.records, document.num_frames)
         self._recompare()
         self._show_frame(self.w.frame)
         self._sync_actions()
@@ -182,6 +186,7 @@ class ReferenceGlue(WindowGlue):
         """Remove the reference: its boxes, its curve and its scores (``say``: the status bar says so)."""
         had = self.reference is not None
         self.reference, self.comparison, self._document = None, None, None
+        self._reference_boxes = self._project_boxes = None
         self.source, self.from_ground_truth = "", False
         self._timer.stop()
         for item in self.items.values():
@@ -197,7 +202,7 @@ class ReferenceGlue(WindowGlue):
     def _opened(self, document) -> None:
         """Another sequence (or project) opened: the last one's reference goes."""
         self.clear()
-        document.changed.connect(lambda _frames, d=document: self._changed(d))
+        document.changed.connect(lambda frames, d=document: self._changed(d, frames))
 
     def _sync_actions(self) -> None:
         """The menu entries as the reference stands: the ground truth ticked while it is shown,
@@ -214,11 +219,16 @@ class ReferenceGlue(WindowGlue):
             a[name].setEnabled(opened)
 
     # -- keeping it up to date ------------------------------------------------------------
-    def _changed(self, document) -> None:
-        """The project's boxes changed: compared again (at once under a synchronous window, else
-        ``RECOMPARE_MS`` later, once for a burst of changes)."""
+    def _changed(self, document, frames) -> None:
+        """The project's boxes of ``frames`` (None: all) changed: taken into its arrays, then
+        compared again (at once under a synchronous window, else ``RECOMPARE_MS`` later, once for
+        a burst of changes)."""
         if self.reference is None or document is not self._document:
             return
+        if frames is None:
+            self._project_boxes = BoxArrays.of(document.records, document.num_frames)
+        else:
+            self._project_boxes.update(document.records, frames)
         if self.w.synchronous:
             self._recompare()
         elif not self._timer.isActive():
@@ -228,7 +238,7 @@ class ReferenceGlue(WindowGlue):
         document = self._document
         if self.reference is None or document is None or document is not self.doc:
             return
-        self.comparison = compare_with_reference(document.records, self.reference, document.num_frames)
+        self.comparison = compare_arrays(self._project_boxes, self._reference_boxes)
         self.w.timeline.set_reference(self.comparison.iou, self.source)
         self.label.setToolTip(self.comparison.summary(self.source))
         self._update_label()

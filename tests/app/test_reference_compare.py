@@ -181,3 +181,19 @@ def test_m_pans_a_zoomed_in_view_onto_the_boxes_it_jumps_to(compared, synthetic)
     for box in (synthetic.boxes[10], window.document.record(10).box):
         x, y, w, h = box
         assert x0 <= x and x + w <= x1 and y0 <= y and y + h <= y1, (box, view.viewbox.viewRange())
+
+
+def test_an_edit_updates_the_comparison_at_its_frames_only(compared, synthetic, monkeypatch):
+    """Every change (each batch of a tracking run) made the project's box arrays afresh from every
+    record: 45 ms a change on 25,000 frames, 10 ms taken at the frames changed."""
+    import app.window_reference as window_reference
+
+    made = []
+    real = window_reference.BoxArrays.of
+    monkeypatch.setattr(window_reference.BoxArrays, "of", lambda *args: made.append(args) or real(*args))
+    window = compared
+    window.goto(11)
+    window.views.box_drawn.emit("visible", synthetic.boxes[11])
+    assert made == [] and window.reference.comparison.iou[11] == pytest.approx(1.0)
+    window.actions["undo"].trigger()
+    assert made == [] and window.reference.comparison.iou[11] == 0.0

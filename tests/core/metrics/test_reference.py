@@ -81,3 +81,19 @@ def test_nothing_to_compare_is_said():
     assert result.frames == 0 and result.success is None
     assert result.summary("the ground truth") == ("no frame to compare with the ground truth: the project has no box "
                                                   "on any of its 5 frames with a box (track or draw first)")
+
+
+def test_box_arrays_kept_frame_by_frame_equal_ones_made_afresh():
+    from core.metrics.reference import BoxArrays
+
+    records = _records({0: _box(1.0), 1: None, 2: _box(3.0), 3: _box(4.0)})
+    arrays = BoxArrays.of(records, 5)
+    records[1] = FrameAnnotation(1, _box(9.0), thermal_box=_box(19.0))  # absent -> a box with a thermal box
+    records[2] = FrameAnnotation(2, None, absent=True)  # a box -> absent
+    del records[3]  # deleted
+    records[9] = FrameAnnotation(9, _box(5.0))  # past the end: left out
+    arrays.update(records, [1, 2, 3, 9])
+    fresh = BoxArrays.of(records, 5)
+    for name in ("visible", "thermal", "has_box", "absent"):
+        np.testing.assert_array_equal(getattr(arrays, name), getattr(fresh, name))
+    assert arrays.thermal[1][0] == 19.0 and arrays.absent[2] and not arrays.has_box[3]
