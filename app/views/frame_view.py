@@ -60,14 +60,33 @@ class ImageViewBox(pg.ViewBox):
         if factor > 1.0 and bound is not None and factor > bound:
             if bound <= 1.0 + 1e-9:  # at the bound (or past it: a pane resized since): nothing
                 ev.accept()
+                self._pull_frame_in()
                 return
             center = pg.Point(pg.functions.invertQTransform(self.childGroup.transform()).map(ev.pos()))
             self._resetTarget()
             self.scaleBy((bound, bound), center)
             ev.accept()
             self.sigRangeChangedManually.emit(self.state["mouseEnabled"][:])
+        else:
+            super().wheelEvent(ev, axis)
+        if factor > 1.0:
+            self._pull_frame_in()
+
+    def _pull_frame_in(self) -> None:
+        """After a step out: along each axis, a frame narrower than the pane lies wholly on it, and a pane
+        narrower than the frame shows no empty band beyond the frame's edge (the least move that does it).
+        Zoomed out about the pointer from a close-up near an edge, the frame was left cut by the pane's edge,
+        the rest of the pane empty."""
+        if self.frame_size is None:
             return
-        super().wheelEvent(ev, axis)
+        shift = []  # how far the range moves along x and y
+        for (low, high), side in zip(self.viewRange(), self.frame_size, strict=True):
+            if high - low >= side:  # the frame fits: wholly inside
+                shift.append(-low if low > 0 else side - high if high < side else 0.0)
+            else:  # the pane fits in the frame: no band beyond its edges
+                shift.append(-low if low < 0 else side - high if high > side else 0.0)
+        if any(abs(move) > 1e-9 for move in shift):
+            self.translateBy(x=shift[0], y=shift[1])
 
     def _zoom_out_room(self) -> float | None:
         """The largest factor the view's range may still grow by (1: at the bound); None without a frame."""

@@ -71,3 +71,24 @@ def test_the_wheel_still_zooms_out_from_close_up_to_the_bound(qtbot):
     wheel(views.visible, -60)
     share = frame_share(views.visible)
     assert 0.6 <= share <= 0.75, (share, fitted)  # wheeled out to the bound: 1/1.5 of the fit
+
+
+def test_wheeled_out_from_a_close_up_near_an_edge_the_whole_frame_is_on_the_pane(qtbot):
+    """antiuav-4, wheeled in on the drone then out about a point near the pane's corner: at the bound the
+    frame's top-left part was cut by the pane's edge, the rest of the pane empty."""
+    views = PairedViews()
+    qtbot.addWidget(views)
+    views.resize(1280, 560)
+    views.show()
+    qtbot.waitExposed(views)
+    views.visible.set_frame(np.zeros((512, 640, 3), np.uint8))
+    views.thermal.set_frame(np.zeros((512, 640), np.uint8))
+    views.visible.zoom_to((227, 185, 14, 6))
+    wheel(views.thermal, -45, QPointF(150.0, 120.0))
+    for view in (views.thermal, views.visible):
+        (x0, x1), (y0, y1) = view.viewbox.viewRange()
+        assert x0 <= 0.5 and x1 >= 639.5 and y0 <= 0.5 and y1 >= 511.5, (view.modality, x0, x1, y0, y1)
+    views.visible.zoom_to((10, 10, 14, 6))  # at the frame's corner
+    wheel(views.thermal, -2, QPointF(30.0, 30.0))  # a little out: the pane still inside the frame
+    (x0, x1), (y0, y1) = views.thermal.viewbox.viewRange()
+    assert x1 - x0 < 640 and x0 >= -0.5 and y0 >= -0.5  # no empty band beyond the frame's edge
