@@ -61,6 +61,14 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("fit", "Fit to window", "Ctrl+0", "show the whole frame"),
     ("zoom_target", "Zoom to the target", "Z", "zoom both views onto this frame's box"),
     ("follow_target", "Follow the target", "Shift+Z", "keep the box in the middle while playing, stepping or tracking"),
+    ("levels_toggle", "Stretch thermal levels / full range", "L", "the thermal picture's contrast: the stretch "
+                                                                   "(auto or manual) or the full 0-255, back and "
+                                                                   "forth; the display only, never the frames"),
+    ("levels_view", "Thermal levels from the view", "Shift+L", "stretch the thermal levels to the part of the frame "
+                                                               "the thermal pane shows (zoom on a dim target "
+                                                               "first: Z), kept for every frame"),
+    ("levels_dialog", "Thermal levels...", "Ctrl+L", "choose the thermal display levels: full range, auto "
+                                                     "(the sequence's 1-99 %) or low and high by hand"),
     ("range", "Select range", "Ctrl+R", "show a range on the timeline for refine / interpolate / accept"),
     ("range_start", "Range starts here", "[", "the range on the timeline starts at this frame (shows one)"),
     ("range_end", "Range ends here", "]", "the range on the timeline ends at this frame (shows one)"),

@@ -32,6 +32,7 @@ from app.window_edits import EditGlue
 from app.window_frames import ArrowSteps, WindowFrames
 from app.window_geometry import keep_on_screen
 from app.window_imports import ImportGlue
+from app.window_levels import install_levels
 from app.window_opening import WindowOpening
 from app.window_reference import install_reference
 from app.window_review import ReviewGlue
@@ -140,6 +141,7 @@ class MainWindow(WindowFrames, WindowDialogs, WindowRuns, WindowOpening, QMainWi
         self._file_timer.start()
         self._connect()
         self.apply_view_settings()
+        install_levels(self)  # View > Thermal levels (L, Shift+L, Ctrl+L): ``self.thermal_levels``
         install_reference(self)  # View > Compare with ... (M, Shift+M): ``self.reference``
         self.setAcceptDrops(True)
         self.views.clear()

@@ -18,10 +18,11 @@ from PySide6.QtGui import QAction, QActionGroup
 from app.display_levels import FULL, MODES, frames_stretch, levels_text, region_stretch, sequence_stretch_job
 from core.sequences.thermal import ThermalMapping
 
+SAID = "thermal levels"  # how the status bar's line on the levels starts
 MODE_TEXTS = {
     "full": "Full range (0-255)",
     "auto": "Auto contrast (1-99 % of the sequence)",
-    "manual": "Manual...",
+    "manual": "Manual",
 }
 
 
@@ -141,6 +142,13 @@ class ThermalLevels(QObject):
         settings = self.window.settings
         self.set_mode(settings.levels_stretch if self.mode == "full" else "full")
 
+    def choose_manual(self) -> None:
+        """View > Thermal levels > Manual: the manual levels set last; none set yet (0-255), the dialog."""
+        if self.manual() == (float(FULL[0]), float(FULL[1])):
+            self.show_dialog()
+        else:
+            self.set_mode("manual")
+
     def set_manual(self, low: float, high: float, *, say: bool = True) -> None:
         settings = self.window.settings
         settings.levels_low, settings.levels_high = float(low), float(high)
@@ -242,6 +250,8 @@ class ThermalLevels(QObject):
         self.auto_from_frame = False
         if self.mode == "auto":
             self.apply()
+            if self.window.statusBar().currentMessage().startswith(SAID):  # it gave the frame's stand-in levels
+                self._say()
 
     def apply(self, *, visible_is_thermal: bool | None = None) -> None:
         """Put the levels on the views and the thermal title."""
@@ -250,6 +260,10 @@ class ThermalLevels(QObject):
         group = getattr(self, "mode_actions", {})
         if self.mode in group and not group[self.mode].isChecked():
             group[self.mode].setChecked(True)
+        if "manual" in group:  # the manual levels said beside their entry
+            low, high = self.manual()
+            group["manual"].setText(f"{MODE_TEXTS['manual']} ({low:g}-{high:g})" if (low, high) != FULL
+                                    else f"{MODE_TEXTS['manual']}...")
         if window.document is not None:
             window.refresh_boxes()  # the titles
         else:
@@ -262,11 +276,12 @@ class ThermalLevels(QObject):
         actions = self.window.actions
         key = key_text(actions, "levels_toggle")
         if self.mode == "full":
-            text = f"thermal levels: the full range 0-255 ({key}: the stretch again)"
+            text = f"{SAID}: the full range 0-255 ({key}: the stretch again)"
         else:
             low, high = self.levels() or FULL
-            what = "auto contrast, the sequence's 1-99 %" if self.mode == "auto" else "manual"
-            text = (f"thermal levels {low:g}-{high:g} ({what}{', ' + how if how else ''}); the display only, "
+            what = ("manual" if self.mode != "auto" else "auto contrast, the sequence's 1-99 %" if not
+                    self.auto_from_frame else "auto contrast, this frame's 1-99 % until the sequence's are read")
+            text = (f"{SAID} {low:g}-{high:g} ({what}{', ' + how if how else ''}); the display only, "
                     f"the frames are unchanged; {key}: full range, "
                     f"{key_text(actions, 'levels_dialog')}: adjust")
         self.window.statusBar().showMessage(text, 8000)
@@ -287,7 +302,7 @@ def install_levels(window) -> ThermalLevels:
         action = QAction(MODE_TEXTS[mode], window, checkable=True)
         action.setChecked(mode == levels.mode)
         if mode == "manual":
-            action.triggered.connect(lambda _checked=False: levels.show_dialog())
+            action.triggered.connect(lambda _checked=False: levels.choose_manual())
         else:
             action.triggered.connect(lambda _checked=False, m=mode: levels.set_mode(m))
         group.addAction(action)
