@@ -196,13 +196,20 @@ def _is_open(window, recent) -> bool:
     """Whether ``recent`` names the project open in ``window``: its annotation database, or the
     sources (and frame offset) the open project was opened from."""
     document = window.document
-    if recent.store:
-        return _same_path(recent.store, document.path)
     opened = getattr(window, "_opened_recent", None)
+    if recent.store:  # and, when the window knows, the same footage: an entry written before 2026-12-07 can
+        # name a pair's project for one of its videos (``app.project.OpenRequest.recent_entry``)
+        return _same_path(recent.store, document.path) and (opened is None or _same_footage(opened, recent))
     return (opened is not None and opened.kind == recent.kind and opened.frame_offset == recent.frame_offset
             and len(opened.paths) == len(recent.paths)
             and all(_same_path(a, b) for a, b in zip(opened.paths, recent.paths, strict=True))
             and (not opened.store or _same_path(opened.store, document.path)))
+
+
+def _same_footage(a, b) -> bool:
+    """Whether the recent entries ``a`` and ``b`` name the same sources, of one kind."""
+    return (a.kind == b.kind and len(a.paths) == len(b.paths)
+            and all(_same_path(x, y) for x, y in zip(a.paths, b.paths, strict=True)))
 
 
 def _same_path(a, b) -> bool:

@@ -56,6 +56,10 @@ class OpenRequest:
     store: str | None = None
     read_only: bool = False
     sequence: object = field(default=None, repr=False)
+    #: ``store`` comes from a File > Open recent entry (or the start's last project): an entry written
+    #: before 2026-12-07 can name the project of a pair for one of its videos opened alone
+    #: (:func:`open_job` then gives that video its own, :func:`footage_project_path`)
+    recent_entry: bool = field(default=False, repr=False)
 
     def recent(self) -> Recent | None:
         if self.kind in ("pair", "sequence"):
@@ -64,7 +68,7 @@ class OpenRequest:
 
     @classmethod
     def from_recent(cls, recent: Recent) -> OpenRequest:
-        return cls(recent.kind, recent.paths, recent.frame_offset, store=recent.store or None)
+        return cls(recent.kind, recent.paths, recent.frame_offset, store=recent.store or None, recent_entry=True)
 
 
 @dataclass
@@ -314,15 +318,25 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         first = sequence[0]
         yield Progress(2, 3, "opening the annotations")
         store_note = ""
+        if request.kind in ("pair", "sequence"):
+            own, own_note = footage_project_path(sequence.info, request.paths)
+            default = Path(default_project_path(sequence.info)[0]).resolve()
+            # the default file is this footage's own unless it is the project of other footage here
+            mine = {Path(own).resolve()} | ({default} if Path(own).resolve() == default else set())
         if store is None:
             path = request.store
             if not path:
-                path, store_note = footage_project_path(sequence.info, request.paths)
+                path, store_note = own, own_note
+            elif request.recent_entry and Path(path).resolve() == default and default not in mine:
+                # an Open recent entry written before 0c1d805 (2026-12-07): one video of a pair opened alone
+                # took the pair's project, and its entry names that file; opened so, the pair's boxes showed
+                # on the one stream and the project was re-linked to it again
+                path, store_note = own, (f"{own_note} (the Open recent entry named {default.name}, as the studio "
+                                         "did before 2026-12-07)")
             _check_writable(path, request)
             store = _open_store(path, request)
         if request.kind in ("pair", "sequence"):
-            beside = Path(store.path).resolve() in {Path(default_project_path(sequence.info)[0]).resolve(),
-                                                     Path(footage_project_path(sequence.info, request.paths)[0]).resolve()}
+            beside = Path(store.path).resolve() in mine
             relinked = check_sources_change(store, request.paths, len(sequence), beside=beside,
                                             info=sequence.info)
             store_note = store_note or relinked

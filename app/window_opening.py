@@ -44,7 +44,7 @@ class WindowOpening:
         for recent in self.settings.recent:
             if recent.kind == request.kind and where(recent.paths) == wanted:
                 if recent.store and Path(recent.store).is_file():
-                    return dataclasses.replace(request, store=recent.store), recent.store
+                    return dataclasses.replace(request, store=recent.store, recent_entry=True), recent.store
                 break
         return request, ""
 
