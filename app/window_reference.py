@@ -69,6 +69,7 @@ class ReferenceGlue(WindowGlue):
         self.from_ground_truth = False
         self.comparison: Comparison | None = None
         self._document = None  # the document the reference belongs to
+        self._rank: int | None = None  # the rank (0: the worst) of the disagreement M went to last
         self._reference_boxes: BoxArrays | None = None  # the reference's boxes as arrays (made once)
         self._project_boxes: BoxArrays | None = None  # the project's, kept at the frames each change touches
         views = window.views
@@ -171,6 +172,7 @@ class ReferenceGlue(WindowGlue):
         self.source = source
         self.from_ground_truth = from_ground_truth
         self._document = document = self.doc
+        self._rank = None
         self._reference_boxes = BoxArrays.of(self.reference, document.num_frames)
         self._project_boxes = BoxArrays.of(document.records, document.num_frames)
         self._recompare()
@@ -187,6 +189,7 @@ class ReferenceGlue(WindowGlue):
         had = self.reference is not None
         self.reference, self.comparison, self._document = None, None, None
         self._reference_boxes = self._project_boxes = None
+        self._rank = None
         self.source, self.from_ground_truth = "", False
         self._timer.stop()
         for item in self.items.values():
@@ -286,8 +289,9 @@ class ReferenceGlue(WindowGlue):
             view.centre_on((x0, y0, x1 - x0, y1 - y0))
 
     def jump(self, step: int) -> None:
-        """M (``step`` 1): the worst frame of the stretch of disagreement after the one this frame is
-        in, worst first (from outside any: the worst of all); Shift+M (-1): the one before."""
+        """M (``step`` 1): the worst frame of the worst stretch of disagreement, then of the next
+        worst at each press (round again after the last); Shift+M (-1): the one before. The count
+        starts again when a reference is shown."""
         if self.comparison is None:
             self.w.statusBar().showMessage("no reference shown (View > Compare with the sequence's ground truth, "
                                            "or with a box file)", 5000)
@@ -296,12 +300,13 @@ class ReferenceGlue(WindowGlue):
         if not runs:
             self.w.statusBar().showMessage(f"no frame under IoU {LOW_IOU:.1f} with {self.source}", 5000)
             return
-        frame = self.w.frame
-        here = next((k for k, run in enumerate(runs) if run.start <= frame < run.stop), None)
-        if here is None:
+        # from the last one M went to, not from the stretch the frame is in: just turned on at a frame inside
+        # the 4th worst stretch (antiuav-4), M went to the 5th, past the three worst
+        if self._rank is None:
             k = 0 if step > 0 else len(runs) - 1
         else:
-            k = (here + step) % len(runs)
+            k = (self._rank + step) % len(runs)
+        self._rank = k
         run = runs[k]
         self.w.goto(run.worst)
         self._centre_on(run.worst)

@@ -197,3 +197,21 @@ def test_an_edit_updates_the_comparison_at_its_frames_only(compared, synthetic, 
     assert made == [] and window.reference.comparison.iou[11] == pytest.approx(1.0)
     window.actions["undo"].trigger()
     assert made == [] and window.reference.comparison.iou[11] == 0.0
+
+
+def test_m_starts_at_the_worst_wherever_the_frame_is(compared, synthetic):
+    """Turned on at a frame inside the second worst stretch, M went to the stretch after it (on
+    antiuav-4: the 5th of 60, past the three worst). M now starts at the worst wherever the frame is."""
+    window = compared
+    window.actions["compare_gt"].trigger()  # off
+    window.goto(20)
+    box = synthetic.boxes[20]
+    window.views.box_drawn.emit("visible", box + np.array([box[2] * 0.45, 0, 0, 0]))  # a third, mild one (IoU 0.38)
+    window.goto(5)  # frame 6: the second worst of three
+    window.actions["compare_gt"].trigger()  # on again
+    window.actions["reference_next"].trigger()
+    assert window.frame == 10
+    window.actions["reference_next"].trigger()
+    assert window.frame == 5
+    window.actions["reference_next"].trigger()
+    assert window.frame == 20
