@@ -18,6 +18,19 @@ from app.track_process import recipe_for
 from app.views.paired_view import pane_names
 
 
+def rate_words(info, request) -> str:
+    """The frame rate as the opening message says it: ``25 fps``, or for footage that records none
+    (image folders: ``SequenceInfo.fps_assumed``) that it is assumed and, for a folder opened as a
+    sequence, where to state the real one (its ``SOURCE.txt``, ``core.sequences.declared.declared_fps``).
+    It read "at 30 fps" as a fact, and the clock, the playback and the exports all took it."""
+    if not getattr(info, "fps_assumed", False):
+        return f"{info.fps:g} fps"
+    folder = Path(request.paths[0]) if request.kind == "sequence" and request.paths else None
+    where = (f"; a line 'fps: 25' in {folder / 'SOURCE.txt'} states the real one"
+             if folder is not None and folder.is_dir() else "")
+    return f"{info.fps:g} fps (assumed: image frames record no frame rate{where})"
+
+
 class WindowOpening:
     """Needs the ``MainWindow`` attributes: opener, document, settings, actions, views, transport,
     fetcher, frame, statusBar, project_opened, stop_all, finish_runs, ask, error, goto, _show_pair,
@@ -144,7 +157,7 @@ class WindowOpening:
             continues = f" ({key_text(self.actions, 'track')} from there continues it)" if stopped == resumed else ""
             back += f"; tracking was stopped at frame {stopped + 1} when the window closed{continues}"
         back += self._run_cut_short(document, said=stopped is not None)
-        self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {info.fps:g} fps{back}"
+        self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {rate_words(info, opened.request)}{back}"
                                      + (f" ({notes})" if notes else ""), 10000)
         self._warn_unmatched_streams(info)
         freeze_heap()

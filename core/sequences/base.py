@@ -116,6 +116,9 @@ class SequenceInfo:
     notes: list[str] = field(default_factory=list)
     thermal_only: bool = False
     visible_only: bool = False
+    #: the footage records no frame rate (image folders, TIFF pages): ``fps`` is an assumption
+    #: (``core.sequences.sources.ASSUMED_FPS``), which playback, the clock and exports say or leave out
+    fps_assumed: bool = False
 
 
 class RGBTSequence(abc.ABC):

@@ -100,7 +100,8 @@ def open_sequence(folder: str | Path, *, frame_offset: int = 0, cache_frames: in
             visible, thermal = FolderSource(images), None
         else:
             visible, thermal = None, FolderSource(images)
-    fps = exported_fps(folder) if pair is not None else declared_fps(folder)
+    # a pair's rate: its export marker's, else (as for one folder) a SOURCE.txt 'fps:' line, the place to state it
+    fps = (exported_fps(folder) if pair is not None else None) or declared_fps(folder)
     for source in (visible, thermal) if fps else ():
         if isinstance(source, FolderSource):
             source.fps = fps

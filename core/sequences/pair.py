@@ -169,7 +169,7 @@ class PairSequence(RGBTSequence):
                     self._base_notes.append(note)
         self._info = SequenceInfo(
             name=name, layout=layout, num_frames=0, width=int(width), height=int(height),
-            fps=(visible or thermal).fps,
+            fps=(visible or thermal).fps, fps_assumed=not getattr(visible or thermal, "fps_known", True),
             visible_source=visible.path if visible is not None else None,
             thermal_source=thermal.path if thermal is not None else None,
             thermal_only=visible is None, visible_only=thermal is None)

@@ -30,11 +30,19 @@ EXACT_COUNT_CONTAINERS = frozenset({".mp4", ".m4v", ".mov", ".avi"})
 # How many frames before the claimed end are tried when the last one does not decode.
 TAIL_CHECK_FRAMES = 4
 
+#: the frame rate of a stream that records none (an image folder, a multi-page TIFF, a video whose
+#: container gives no usable rate): playback, the clock and exports take it, and say it is assumed
+ASSUMED_FPS = 30.0
+
+
 class FrameSource(abc.ABC):
     """A stream of ``len(self)`` frames; ``read(i)`` decodes frame ``i`` as stored."""
 
     path: Path
     fps: float = 30.0
+    #: whether ``fps`` was recorded with the frames (a video's container, a folder's declared rate);
+    #: False: :data:`ASSUMED_FPS`, as image folders and TIFF pages carry no rate
+    fps_known: bool = True
 
     @abc.abstractmethod
     def __len__(self) -> int: ...
@@ -68,9 +76,13 @@ def _decode_flags(file: Path) -> int:
 
 
 class FolderSource(FrameSource):
-    """An image folder, natural sort (inconsistent zero padding is handled)."""
+    """An image folder, natural sort (inconsistent zero padding is handled). Its frame rate is
+    :data:`ASSUMED_FPS` (``fps_known`` False) until one is set (``source.fps = 25``: a rate the
+    sequence folder declares, ``core.sequences.declared``)."""
 
     def __init__(self, folder: str | Path):
+        self._fps = ASSUMED_FPS
+        self.fps_known = False
         self.path = Path(folder)
         if not self.path.exists():
             raise SequenceError(self.path, "folder does not exist")
@@ -91,6 +103,15 @@ class FolderSource(FrameSource):
                          f"({names}{'; ...' if len(twice) > 3 else ''}): each file is read as a frame, so "
                          f"{'the frames after it are' if extra == 1 else 'later frames are up to'} "
                          f"{plural(extra, 'frame')} further on than their numbers (remove the copies)")
+
+    @property
+    def fps(self) -> float:
+        return self._fps
+
+    @fps.setter
+    def fps(self, value: float) -> None:
+        self._fps = float(value)
+        self.fps_known = True
 
     def __len__(self) -> int:
         return len(self.files)
@@ -131,7 +152,8 @@ class VideoSource(FrameSource):
         capture = self._open()
         count = int(round(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0))
         fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
-        self.fps = fps if 0.0 < fps < 1000.0 else 30.0
+        self.fps_known = 0.0 < fps < 1000.0
+        self.fps = fps if self.fps_known else ASSUMED_FPS
         if count <= 0:
             count = self._count_by_reading()
         if count <= 0:
@@ -361,6 +383,8 @@ def tiff_pages(path: Path) -> int:
 class PagesSource(FrameSource):
     """A multi-page TIFF, one frame per page (a thermal camera's recording exported as one file,
     often 16-bit); pages are decoded one at a time."""
+
+    fps_known = False  # TIFF pages carry no frame rate: ASSUMED_FPS
 
     def __init__(self, file: str | Path):
         self.path = Path(file)

@@ -166,6 +166,13 @@ def stand_in_note(sequence, visible_folder: str, thermal_folder: str) -> str | N
     return None
 
 
+def _known_fps(sequence) -> float | None:
+    """The sequence's frame rate, or None when it records none (image folders: ``fps_assumed``):
+    an export that wrote the assumed 30 as ``fps: 30`` made it a fact, reopened as declared."""
+    info = sequence.info
+    return None if getattr(info, "fps_assumed", False) else getattr(info, "fps", None)
+
+
 def _fps_text(fps) -> str | None:
     """``fps`` as the marker's ``fps:`` value (``25``, ``29.97``), None when unknown."""
     try:
@@ -184,7 +191,7 @@ def _marker_text(sequence, note: str | None, *, with_fps: bool = False) -> str:
     lines = [sequence.info.name]
     if note:
         lines.append(f"modality: {_stored_modality(sequence, 'visible')}")
-    fps = _fps_text(getattr(sequence.info, "fps", None)) if with_fps else None
+    fps = _fps_text(_known_fps(sequence)) if with_fps else None
     if fps is not None:
         lines.append(f"fps: {fps}")
     if note:
@@ -400,7 +407,7 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
     def write_labels(tmp: Path, entries, n: int) -> None:
         absence, cover = got10k_labels(records, n)
         w, h = sequence.info.width, sequence.info.height
-        fps = _fps_text(getattr(sequence.info, "fps", None))
+        fps = _fps_text(_known_fps(sequence))
         if fps is not None and float(fps) == _whole_hz(float(fps)):
             fps = None  # meta_info.ini's whole number says it
         for folder, attr, thermal in entries:
@@ -415,7 +422,7 @@ def export_got10k(sequence, records: Mapping[int, FrameAnnotation], out_dir: str
                 f"url: rgbt-studio export of {sequence.info.name}\n"
                 f"modality: {modality}\n"
                 f"resolution: ({w}, {h})\n"
-                f"anno_fps: {_whole_hz(sequence.info.fps)}Hz\n"
+                f"anno_fps: {_whole_hz(_known_fps(sequence) or 0.0)}Hz\n"
                 "object_class: object\nmotion_class: unknown\nmajor_class: unknown\nroot_class: object\n"
                 "motion_adverb: unknown\n",
             )
@@ -435,7 +442,7 @@ def export_lasot(sequence, records: Mapping[int, FrameAnnotation], out_dir: str 
 
     def write_labels(tmp: Path, entries, n: int) -> None:
         occlusion, out_of_view = lasot_labels(records, n)
-        fps = _fps_text(getattr(sequence.info, "fps", None))
+        fps = _fps_text(_known_fps(sequence))
         fps_line = f"fps: {fps}\n" if fps is not None else ""
         for folder, attr, thermal in entries:
             _text(tmp / folder / "groundtruth.txt", format_boxes(rows_from_records(records, n, thermal=thermal), "lasot"))
