@@ -252,7 +252,13 @@ class ReferenceGlue(WindowGlue):
             return
         frame = self.w.frame
         iou = comparison.iou[frame] if 0 <= frame < comparison.iou.shape[0] else float("nan")
-        here = f"IoU {iou:.2f} here" if iou == iou else "no IoU here"
+        reference = self.reference.get(frame)
+        if reference is not None and reference.absent:  # "IoU 0.00 here" said nothing of why
+            here = "absent here"
+        elif reference is None:
+            here = "no box here"
+        else:
+            here = f"IoU {iou:.2f} here" if iou == iou else "not compared here"
         # short: the status bar's message (what M found) shares the line with it; the whole summary is its tooltip
         scores = (f"success {comparison.success:.3f} · precision {comparison.precision:.3f} · mean IoU "
                   f"{comparison.mean_iou:.3f}" if comparison.frames else "no frame compared")

@@ -136,6 +136,8 @@ def test_a_box_file_is_compared_and_its_absent_rows_count(window, pair_files, sy
     comparison = window.reference.comparison
     assert window.reference.source == "colleague.txt" and comparison.frames == 23
     assert comparison.box_on_absent == 1 and comparison.iou[7] == 0.0
+    window.goto(7)
+    assert window.reference.label.text().startswith("colleague.txt: absent here · success ")
     assert "a box on 1 frame colleague.txt marks absent (not scored)" in window.statusBar().currentMessage()
     assert not window.actions["compare_gt"].isChecked() and window.actions["compare_off"].isEnabled()
     assert all(window.document.record(f).provenance == "student" for f in range(24))
