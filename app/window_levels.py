@@ -3,7 +3,10 @@
 ``install_levels(window)`` puts View > Thermal levels in the window's View menu (full range, auto,
 manual...; L toggles the stretch and the full range, Shift+L takes the levels from the part of the frame
 the thermal pane shows, Ctrl+L opens the dialog) and keeps a ``ThermalLevels`` as ``window.thermal_levels``.
-The choice is kept in the settings and said in the thermal pane's title (``title_text``). The auto
+The choice is kept in the settings and in the open project (``LEVELS_KEY``: a project reopens with
+the levels it was left with; manual levels, which belong to their footage, do not follow onto footage
+that has none of its own: that opens with the auto stretch), and said in the thermal pane's title
+(``title_text``). The auto
 stretch of a sequence is read in a worker thread (``StretchSampler``) once per opened project: the
 frame on screen's own stretch stands in until it comes. Display only: the frames the trackers and
 the exports read are never changed.
@@ -18,6 +21,8 @@ from PySide6.QtGui import QAction, QActionGroup
 from app.display_levels import FULL, MODES, frames_stretch, levels_text, region_stretch, sequence_stretch_job
 from core.sequences.thermal import ThermalMapping
 
+#: the project's meta entry of the levels it was left with (``ThermalLevels._keep_in_project``)
+LEVELS_KEY = "studio_thermal_levels"
 SAID = "thermal levels"  # how the status bar's line on the levels starts
 MODE_TEXTS = {
     "full": "Full range (0-255)",
@@ -79,6 +84,20 @@ class StretchSampler(QObject):
             self.ready.emit(key, levels)
 
 
+def project_levels(store) -> dict | None:
+    """The levels kept in a project (``LEVELS_KEY``: mode, stretch, low, high), None when it keeps none or
+    the entry does not read back (a hand-edited or damaged entry is ignored, never an error)."""
+    try:
+        entry = store.get_meta(LEVELS_KEY, None)
+        mode, stretch = entry["mode"], entry["stretch"]
+        low, high = float(entry["low"]), float(entry["high"])
+    except Exception:  # noqa: BLE001 (see the docstring)
+        return None
+    if mode not in MODES or stretch not in ("auto", "manual") or not 0 <= low < high <= 255:
+        return None
+    return {"mode": mode, "stretch": stretch, "low": low, "high": high}
+
+
 class ThermalLevels(QObject):
     """The window's thermal display levels. ``mode`` and the manual levels are the settings'
     (``StudioSettings.levels_*``); ``levels()`` is what the views show now (None: the full range)."""
@@ -131,6 +150,7 @@ class ThermalLevels(QObject):
         if mode != "full":
             settings.levels_stretch = mode
         settings.save()
+        self._keep_in_project()
         if mode == "auto":
             self._ensure_auto()
         self.apply()
@@ -216,9 +236,35 @@ class ThermalLevels(QObject):
         self.sampler.cancel()
         info = document.info
         self.mapping = ThermalMapping.from_notes(info.notes)
+        settings = self.window.settings
+        own = project_levels(document.store)
+        if own is not None:  # the levels this project was left with
+            settings.levels_mode, settings.levels_stretch = own["mode"], own["stretch"]
+            settings.levels_low, settings.levels_high = own["low"], own["high"]
+            settings.save()
+        elif "manual" in (settings.levels_mode, settings.levels_stretch):
+            # manual levels are another footage's (0-8 taken from antiuav-4's sky showed TNO's frames white):
+            # new footage gets the auto stretch in their place
+            settings.levels_mode = "auto" if settings.levels_mode == "manual" else settings.levels_mode
+            settings.levels_stretch = "auto"
+            settings.save()
         if self.mode == "auto":
             self._ensure_auto()
         self.apply(visible_is_thermal=bool(getattr(info, "thermal_only", False)))
+
+    def _keep_in_project(self) -> None:
+        """The levels chosen, kept in the open project too (``LEVELS_KEY``): it reopens with them. Not on a
+        project open read-only; a project that cannot be written keeps the settings' choice only."""
+        document = self.window.document
+        store = getattr(document, "store", None)
+        if store is None or getattr(store, "read_only", False) or getattr(document, "closed", False):
+            return
+        settings = self.window.settings
+        try:
+            store.set_meta(LEVELS_KEY, {"mode": settings.levels_mode, "stretch": settings.levels_stretch,
+                                        "low": float(settings.levels_low), "high": float(settings.levels_high)})
+        except Exception:  # noqa: BLE001 (a display choice: the settings keep it; the project's own writes say more)
+            return
 
     def frame_shown(self, _frame: int) -> None:
         """A frame on screen: while the sequence's stretch is being read, the auto levels are this

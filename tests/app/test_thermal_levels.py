@@ -101,16 +101,32 @@ def test_levels_from_the_view_stretch_what_the_pane_shows_and_stay(window, tmp_p
 def test_a_new_window_shows_the_levels_chosen_last(qtbot, tmp_path):
     from tests.app.conftest import new_window
 
-    settings = StudioSettings.load()
-    settings.levels_mode, settings.levels_low, settings.levels_high = "manual", 120.0, 200.0
-    settings.save()
-    window = new_window(qtbot)
+    visible, thermal, frames = washed_out_pair(tmp_path)
+    store = str(tmp_path / "p.rgbt.sqlite")
+    first = new_window(qtbot)
     try:
-        visible, thermal, _frames = washed_out_pair(tmp_path)
-        window.open_pair(visible, thermal, store=str(tmp_path / "p.rgbt.sqlite"))
+        first.open_pair(visible, thermal, store=store)
+        first.thermal_levels.set_manual(120, 200)
+    finally:
+        first.close()
+    window = new_window(qtbot)  # the project reopened: its manual levels
+    try:
+        window.open_pair(visible, thermal, store=store)
         assert window.views.thermal.levels == (120.0, 200.0)
         assert window.thermal_levels.mode_actions["manual"].isChecked()
         assert "levels 120-200" in window.views.thermal_panel.title.text()
+    finally:
+        window.close()
+    settings = StudioSettings.load()
+    settings.levels_mode = "auto"
+    settings.save()
+    window = new_window(qtbot)  # other footage: the choice of the settings, auto
+    try:
+        (tmp_path / "other").mkdir()
+        visible, thermal, frames = washed_out_pair(tmp_path / "other")
+        window.open_pair(visible, thermal, store=str(tmp_path / "other.rgbt.sqlite"))
+        assert window.views.thermal.levels == frames_stretch(frames)
+        assert window.thermal_levels.mode_actions["auto"].isChecked()
     finally:
         window.close()
 
@@ -221,3 +237,50 @@ def test_thermal_mapping_reads_back_from_its_note():
     mapping = ThermalMapping(2840.5, 31200.0)
     assert ThermalMapping.from_notes(["thermal 320x256 resampled", mapping.describe()]) == mapping
     assert ThermalMapping.from_notes(["thermal-only sequence: ..."]) is None
+
+
+def test_manual_levels_stay_with_their_footage_and_come_back_with_its_project(window, tmp_path):
+    """Levels 0-8 taken from antiuav-4's sky (Shift+L), then L on TNO footage opened next, showed its
+    frames white: the manual levels followed onto footage they were never set on."""
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    visible_a, thermal_a, _frames = washed_out_pair(tmp_path / "a")
+    window.open_pair(visible_a, thermal_a, store=str(tmp_path / "a.rgbt.sqlite"))
+    window.thermal_levels.set_manual(120, 140)
+    visible_b, thermal_b, frames_b = washed_out_pair(tmp_path / "b")
+    window.open_pair(visible_b, thermal_b, store=str(tmp_path / "b.rgbt.sqlite"))
+    assert window.settings.levels_mode == "auto"  # not A's 120-140
+    assert window.views.thermal.levels == frames_stretch(frames_b)
+    window.actions["levels_toggle"].trigger()
+    window.actions["levels_toggle"].trigger()  # L twice: back to the stretch, auto (not A's manual levels)
+    assert window.views.thermal.levels == frames_stretch(frames_b)
+    window.open_pair(visible_a, thermal_a, store=str(tmp_path / "a.rgbt.sqlite"))
+    assert window.settings.levels_mode == "manual" and window.views.thermal.levels == (120.0, 140.0)
+    assert "levels 120-140" in window.views.thermal_panel.title.text()
+
+
+def test_manual_from_the_menu_takes_the_levels_set_last_and_says_them(window, tmp_path, monkeypatch):
+    import app.dialogs.levels_dialog as levels_dialog
+
+    visible, thermal, _frames = washed_out_pair(tmp_path)
+    window.open_pair(visible, thermal, store=str(tmp_path / "p.rgbt.sqlite"))
+    opened = []
+    monkeypatch.setattr(levels_dialog, "LevelsDialog", lambda *args: opened.append(args) or _Cancelled())
+    window.thermal_levels.mode_actions["manual"].trigger()  # none set yet: the dialog
+    assert opened and window.settings.levels_mode == "full"
+    window.thermal_levels.set_manual(100, 180)
+    window.thermal_levels.set_mode("full")
+    assert window.thermal_levels.mode_actions["manual"].text() == "Manual (100-180)"
+    window.thermal_levels.mode_actions["manual"].trigger()
+    assert len(opened) == 1 and window.views.thermal.levels == (100.0, 180.0)
+
+
+class _Cancelled:
+    class changed:  # noqa: N801 (a stand-in for the dialog's signal)
+        @staticmethod
+        def connect(_slot):
+            pass
+
+    @staticmethod
+    def exec():
+        return False
