@@ -87,6 +87,9 @@ class ReferenceGlue(WindowGlue):
         self._timer.setInterval(RECOMPARE_MS)
         self._timer.timeout.connect(self._recompare)
         window.project_opened.connect(self._opened)
+        # the frame whose picture is shown: a tracking run's live frames come with the run, not the fetcher
+        # (frame_shown), a drag's previews from the fetcher only (ready)
+        window.frame_shown.connect(self._show_frame)
         window.fetcher.ready.connect(lambda frame, _pair: self._show_frame(frame))
         window.fetcher.failed.connect(lambda frame, _error: self._show_frame(frame))
         self._sync_actions()

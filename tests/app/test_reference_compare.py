@@ -217,3 +217,13 @@ def test_m_starts_at_the_worst_wherever_the_frame_is(compared, synthetic):
     assert window.frame == 5
     window.actions["reference_next"].trigger()
     assert window.frame == 20
+
+
+def test_a_tracking_runs_live_frames_show_their_own_reference_box(compared, synthetic):
+    """A run's live frames come with the run, not from the frame fetcher: on antiuav-4 the reference
+    box stayed where it was on the frame T started from, 75 px off the drone, while the run went on."""
+    window = compared
+    window.goto(2)
+    window.frame = 12
+    window._show_pair(window.document.sequence[12])  # what a live update of the run does
+    np.testing.assert_allclose(window.reference.items["visible"].box(), synthetic.boxes[12])
