@@ -5,7 +5,7 @@ status (tracker FPS, engine, device, progress, Stop). The window owns at most on
 ``Document``; edits go through ``app.edits`` commands on the document's undo stack.
 Behaviour lives in the controllers (``app.controllers``), the edit glue
 (``app.window_edits``; undo and redo ``app.window_undo``), the tracker and teacher gestures (``app.window_review``), the dialogs
-(``app.window_dialogs``), the runs' display (``app.window_runs``), opening projects (``app.window_opening``)
+(``app.window_dialogs``), export (``app.window_export``), the runs' display (``app.window_runs``), opening projects (``app.window_opening``)
 and the frame on screen (``app.window_frames``: navigation, boxes, titles, zoom, timeline data);
 this class builds the window, wires them, and keeps the actions' enabled state and the close.
 """
@@ -29,6 +29,7 @@ from app.views.timeline import TimelineWidget
 from app.views.transport import TransportBar
 from app.window_dialogs import WindowDialogs
 from app.window_edits import EditGlue
+from app.window_export import WindowExport
 from app.window_frames import ArrowSteps, WindowFrames
 from app.window_geometry import keep_on_screen
 from app.window_imports import ImportGlue
@@ -58,7 +59,7 @@ DOCUMENT_ACTIONS = ("prev_frame", "next_frame", "back_10", "forward_10", "first_
 FILE_CHECK_MS = 2000
 
 
-class MainWindow(WindowFrames, WindowDialogs, WindowRuns, WindowOpening, QMainWindow):
+class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOpening, QMainWindow):
     """``synchronous=True`` runs every worker on the GUI thread (tests, screenshots).
 
     Signals: project_opened(Document), frame_shown(int).
