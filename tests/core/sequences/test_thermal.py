@@ -153,3 +153,12 @@ def test_a_multi_page_tiff_is_a_stream_of_frames(tmp_path, kit):
     assert cv2.imwrite(str(single), pages[0])
     with pytest.raises(SequenceError, match="one image"):
         open_pair(vis, single)
+
+
+def test_a_mapping_reads_back_from_the_note_that_describes_it():
+    """What a viewer tells of 16-bit footage's 8-bit frames from the sequence's notes (the studio's
+    thermal title said 'levels 0-255' there): the mapping, to describe()'s 6 significant digits."""
+    mapping = ThermalMapping(2840.5, 31200.0)
+    assert ThermalMapping.from_notes(["thermal 320x256 resampled onto the visible grid", mapping.describe()]) == mapping
+    assert ThermalMapping.from_notes(["thermal-only sequence: the visible stream is the thermal frame"]) is None
+    assert ThermalMapping.from_notes([mapping.describe().replace("2840.5", "x")]) is None
