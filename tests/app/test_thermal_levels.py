@@ -233,12 +233,6 @@ def test_the_sequence_stretch_is_read_off_the_gui_thread_and_a_replaced_request_
     assert got == [("new", frames_stretch(frames))]
 
 
-def test_thermal_mapping_reads_back_from_its_note():
-    mapping = ThermalMapping(2840.5, 31200.0)
-    assert ThermalMapping.from_notes(["thermal 320x256 resampled", mapping.describe()]) == mapping
-    assert ThermalMapping.from_notes(["thermal-only sequence: ..."]) is None
-
-
 def test_manual_levels_stay_with_their_footage_and_come_back_with_its_project(window, tmp_path):
     """Levels 0-8 taken from antiuav-4's sky (Shift+L), then L on TNO footage opened next, showed its
     frames white: the manual levels followed onto footage they were never set on."""
