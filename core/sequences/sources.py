@@ -17,6 +17,7 @@ import numpy as np
 from core.errors import SequenceError
 from core.sequences.image_files import IMAGE_EXTENSIONS, list_images, numbered_twice
 from core.sequences.mp4_times import frame_times, uneven
+from core.wording import plural
 
 VIDEO_EXTENSIONS = frozenset({".mp4", ".avi", ".mkv", ".mov", ".m4v", ".mpg", ".mpeg", ".wmv", ".webm", ".ts"})
 
@@ -27,6 +28,10 @@ GRAB_AHEAD_LIMIT = 16
 
 # Containers whose index gives OpenCV an exact frame count (no tail check at open).
 EXACT_COUNT_CONTAINERS = frozenset({".mp4", ".m4v", ".mov", ".avi"})
+# Containers whose last frame is decoded at open (one seek): an AVI keeps its index's frame count
+# while the data of its last frames is damaged (a recording that stopped badly, a bad copy), and the
+# user scrubbed to frames that could not be decoded.
+LAST_FRAME_CHECKED = frozenset({".avi"})
 # How many frames before the claimed end are tried when the last one does not decode.
 TAIL_CHECK_FRAMES = 4
 
@@ -95,8 +100,6 @@ class FolderSource(FrameSource):
         self.note: str | None = None
         twice = numbered_twice(self.files)
         if twice:  # a converted copy left beside the frames: silently one frame more per copy
-            from core.wording import plural
-
             names = "; ".join(" and ".join(p.name for p in group) for group in twice[:3])
             extra = sum(len(group) - 1 for group in twice)
             self.note = (f"{self.path.name}: {plural(len(twice), 'frame number')} with more than one file "
@@ -176,16 +179,22 @@ class VideoSource(FrameSource):
         self._seek_times = self._times
         if self._packets and self._seek_times is None:
             self._seek_times = np.arange(count) / (float(capture.get(cv2.CAP_PROP_FPS) or 0.0) or self.fps)
-        if self.path.suffix.lower() not in EXACT_COUNT_CONTAINERS:
+        suffix = self.path.suffix.lower()
+        if suffix not in EXACT_COUNT_CONTAINERS:
             self._check_tail()
         elif container_cut_short(self.path):
             self._find_readable_end()
+        elif suffix in LAST_FRAME_CHECKED:
+            self._find_readable_end(damaged=True)
 
-    def _find_readable_end(self) -> None:
+    def _find_readable_end(self, *, damaged: bool = False) -> None:
         """A file cut short (a copy or download that stopped) keeps its header's frame count
-        while its later frames are gone: find the last frame that decodes by bisection (a
-        handful of seeks, one frame in memory at a time) and shorten the stream to it
-        (``self.note`` says so); SequenceError when not even the first frame decodes."""
+        while its later frames are gone, and an AVI whose last frames' data is damaged
+        (``damaged``: a recording that stopped badly, a bad copy) keeps its index's count while
+        they cannot be decoded: try the last frame (one seek), and when it fails find the last
+        frame that decodes by bisection (a handful of seeks, one frame in memory at a time) and
+        shorten the stream to it (``self.note`` says so, in one line); SequenceError when not
+        even the first frame decodes."""
         claimed = self._count
         try:
             self.read(claimed - 1)
@@ -195,8 +204,9 @@ class VideoSource(FrameSource):
         try:
             self.read(0)
         except SequenceError:
-            raise SequenceError(self.path, f"the file is cut short: none of its {claimed} frames can be "
-                                           "decoded (truncated copy?)") from None
+            raise SequenceError(self.path, f"none of its {claimed} frames can be decoded (damaged file?)" if damaged
+                                else f"the file is cut short: none of its {claimed} frames can be decoded "
+                                     "(truncated copy?)") from None
         good, bad = 0, claimed - 1
         while bad - good > 1:
             middle = (good + bad) // 2
@@ -206,8 +216,13 @@ class VideoSource(FrameSource):
             except SequenceError:
                 bad = middle
         self._count = good + 1
-        self.note = (f"{self.path.name}: the file is cut short; the container reports {claimed} frames, "
-                     f"the first {good + 1} can be decoded")
+        if damaged:
+            lost = claimed - good - 1
+            self.note = (f"{self.path.name}: its last {plural(lost, 'frame')} cannot be decoded (damaged data); "
+                         f"the container reports {claimed} frames, the first {good + 1} are opened")
+        else:
+            self.note = (f"{self.path.name}: the file is cut short; the container reports {claimed} frames, "
+                         f"the first {good + 1} can be decoded")
 
     def _check_tail(self) -> None:
         """Containers that only estimate their frame count (duration x fps; e.g. mkv, webm,
