@@ -159,8 +159,19 @@ def test_the_reference_box_takes_no_click(compared, synthetic):
     """The reference box lies over the project's box: a drag on it must still move the project's box."""
     from PySide6.QtCore import Qt
 
-    item = compared.reference.items["visible"]
+    from tests.app.mouse import drag, to_widget
+
+    window = compared
+    item = window.reference.items["visible"]
     assert item.acceptedMouseButtons() == Qt.MouseButton.NoButton and not item.handles
+    window.goto(0)  # the tracked box on the ground truth's, the reference box over it
+    view = window.views.visible
+    x, y, w, h = synthetic.boxes[0]
+    drag(view, to_widget(view, x + w / 2, y + h / 2), to_widget(view, x + w / 2 + 10, y + h / 2 + 5), hover=True)
+    record = window.document.record(0)
+    assert record.provenance == "manual"  # moved: the frame is a manual keyframe
+    np.testing.assert_allclose(record.box, synthetic.boxes[0] + [10, 5, 0, 0], atol=1.5)
+    np.testing.assert_allclose(item.box(), synthetic.boxes[0])  # the reference stays where it is
 
 
 def test_m_pans_a_zoomed_in_view_onto_the_boxes_it_jumps_to(compared, synthetic):
