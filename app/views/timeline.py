@@ -38,6 +38,8 @@ LINE_WIDTH = 1.5
 #: the band over absent frames: a flat grey (RGBA) under the curves, and its colour on the legend's dark background
 ABSENT_BAND = (150, 150, 150, 55)
 ABSENT_BAND_HTML = "#3d3d3d"
+#: the most characters of a reference's name the legend shows (View > Compare with a box file...: the file's name)
+REFERENCE_NAME_CHARS = 28
 LABEL_SPILL_PX = 15  # how far a frame label may reach left of the axis (into the empty corner under the left axis)
 
 
@@ -45,6 +47,8 @@ def legend_html(reference: str = "") -> str:
     """One line above the plot naming each colour (a legend that never hides data); ``reference``:
     what the project is compared with ("the ground truth", a file's name), whose IoU curve then
     has an entry, or "" for none."""
+    if len(reference) > REFERENCE_NAME_CHARS:  # a long file name pushed the legend's other entries off the plot
+        reference = reference[:REFERENCE_NAME_CHARS - 1] + "\u2026"
     entries = (("confidence", "&#9472;&#9472; tracker confidence"), ("iou", "&#9472;&#9472; teacher-student IoU"),
                *((("reference", f"&#9472;&#9472; IoU with {escape(reference)}"),) if reference else ()),
                ("keyframe", "&#9650; keyframe"), ("imported", "&#9644; imported"), ("prelabel", "&#9644; pre-labels"),

@@ -238,3 +238,27 @@ def test_a_tracking_runs_live_frames_show_their_own_reference_box(compared, synt
     window.frame = 12
     window._show_pair(window.document.sequence[12])  # what a live update of the run does
     np.testing.assert_allclose(window.reference.items["visible"].box(), synthetic.boxes[12])
+
+
+def test_a_misaligned_pairs_reference_shows_its_thermal_box_on_the_thermal_pane(window, pair_files, synthetic,
+                                                                                  tmp_path, monkeypatch):
+    from core.annotations.records import FrameAnnotation
+
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    _tracked(window, synthetic, {})
+    lines = {f: FrameAnnotation(f, synthetic.boxes[f], thermal_box=synthetic.boxes[f] + [6, 2, 0, 0],
+                                provenance="imported") for f in range(24)}
+    monkeypatch.setattr(window.document.sequence, "ground_truth", lambda: dict(lines), raising=False)
+    window.actions["compare_gt"].trigger()
+    window.goto(4)
+    np.testing.assert_allclose(window.reference.items["visible"].box(), synthetic.boxes[4])
+    np.testing.assert_allclose(window.reference.items["thermal"].box(), synthetic.boxes[4] + [6, 2, 0, 0])
+
+
+def test_a_long_file_name_is_cut_in_the_timelines_legend():
+    from app.views.timeline import REFERENCE_NAME_CHARS, legend_html
+
+    name = "annotator_b_final_reviewed_2026-12-07_sequence_0042_boxes.txt"
+    html = legend_html(name)
+    assert name not in html and f"IoU with {name[:REFERENCE_NAME_CHARS - 1]}\u2026" in html
+    assert "low confidence" in html and "IoU with" not in legend_html()
