@@ -17,7 +17,10 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("first_frame", "First frame", "Home", "go to the first frame"),
     ("last_frame", "Last frame", "End", "go to the last frame"),
     ("goto_frame", "Go to frame...", "Ctrl+G", "go to a frame by its number"),
-    ("play", "Play / pause", "Space", "play at the source frame rate"),
+    ("play", "Play / pause", "Space", "play at the source frame rate times the playback speed"),
+    ("play_faster", "Play faster", "=", "the next playback speed (x0.125 to x8; the speed button beside Play shows "
+                                        "it), also while playing"),
+    ("play_slower", "Play slower", "-", "the previous playback speed, down to x0.125 (one frame at a time, slowly)"),
     ("keyframe", "Toggle keyframe", "K", "make the box a manual keyframe (or unmark it)"),
     ("absent", "Toggle absent", "O", "the target is outside / not visible in this frame; with a range shown: in "
                                      "every frame of the range (boxes a person made are kept)"),

@@ -124,6 +124,8 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
         self.actions = build_actions(self)
         apply_shortcuts(self.actions, self.settings.shortcuts)
         self.transport.set_play_key(self.actions["play"].shortcut().toString())
+        self.transport.set_speed_keys(self.actions["play_faster"].shortcut().toString(),
+                                      self.actions["play_slower"].shortcut().toString())
         self.edits = EditGlue(self)
         self.undo_glue = UndoGlue(self)  # Ctrl+Z, Ctrl+Shift+Z, and Ctrl+S saying edits are saved
         self.imports = ImportGlue(self)
@@ -195,6 +197,8 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
         a["last_frame"].triggered.connect(lambda: self.goto(self.document.num_frames - 1 if self.document else 0))
         a["goto_frame"].triggered.connect(self.ask_goto_frame)
         a["play"].triggered.connect(self.transport.toggle_play)
+        a["play_faster"].triggered.connect(self.transport.faster)
+        a["play_slower"].triggered.connect(self.transport.slower)
         a["stop"].triggered.connect(self.stop_key)
         a["fit"].triggered.connect(self.views.visible.fit)
         a["zoom_target"].triggered.connect(self.zoom_to_target)

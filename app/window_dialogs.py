@@ -156,6 +156,8 @@ class WindowDialogs:
             self.tracker_menu.setTitle(tracker_menu_title(self))
             self.update_tracker_status()  # the tracker's tool tip names the Track key
             self.transport.set_play_key(self.actions["play"].shortcut().toString())
+            self.transport.set_speed_keys(self.actions["play_faster"].shortcut().toString(),
+                                          self.actions["play_slower"].shortcut().toString())
             self.refresh_boxes()  # the frame title's hints ("A to accept") name the keys
             from app.commands import refresh_first_run_hint
 

@@ -1,14 +1,24 @@
-"""Frame slider, play/pause at the source frame rate, frame number and time.
+"""Frame slider, play/pause at the source frame rate (or a chosen speed), frame number and time.
 
 ``frame_requested(int)`` is emitted when the user moves the slider or playback advances;
 the window answers with ``set_frame`` once the frame is shown. A click on the slider's groove
 goes to the frame under the pointer (``SeekStyle``). Playback uses a QTimer at
-the sequence's fps and stops at the last frame.
+the sequence's fps times the playback speed (:data:`SPEEDS`, x1 by default: the speed button
+beside the play button, View > Play faster / Play slower) and stops at the last frame. Faster
+than the frames can be decoded and shown, playback goes as fast as they can.
 """
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProxyStyle, QSlider, QStyle, QToolButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QProxyStyle, QSlider, QStyle, QToolButton, QWidget
+
+#: the playback speeds, slowest first (1.0: the source frame rate)
+SPEEDS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+
+
+def speed_text(speed: float) -> str:
+    """``x1``, ``x0.5``, ``x2``, ``x0.125``."""
+    return f"x{speed:g}"
 
 
 def format_time(seconds: float) -> str:
@@ -29,6 +39,7 @@ class SeekStyle(QProxyStyle):
 class TransportBar(QWidget):
     frame_requested = Signal(int)
     playing_changed = Signal(bool)
+    speed_changed = Signal(float)
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -36,6 +47,14 @@ class TransportBar(QWidget):
         self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPlay))
         self.set_play_key("Space")
         self.play_button.clicked.connect(self.toggle_play)
+        self.speed = 1.0
+        self.speed_button = QToolButton()  # a menu of SPEEDS; its text is the speed now
+        self.speed_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        speed_menu = QMenu(self.speed_button)
+        for speed in SPEEDS:
+            speed_menu.addAction(speed_text(speed), lambda s=speed: self.set_speed(s))
+        self.speed_button.setMenu(speed_menu)
+        self.set_speed_keys("", "")
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, 0)
         self._seek_style = SeekStyle(self.slider.style().name())  # kept: the slider does not own its style
@@ -47,6 +66,7 @@ class TransportBar(QWidget):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
         layout.addWidget(self.play_button)
+        layout.addWidget(self.speed_button)
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.label)
         self.timer = QTimer(self)
@@ -55,17 +75,25 @@ class TransportBar(QWidget):
         self.fps = 30.0
         self.frame = 0
         self._updating = False
+        self._show_speed()
 
     def set_play_key(self, key: str) -> None:
         """The play button's tool tip names Play / pause's key as bound now ("" = none): it said
         Space after Space was rebound."""
         self.play_button.setToolTip(f"Play / pause ({key})" if key else "Play / pause (View > Play / pause)")
 
+    def set_speed_keys(self, faster: str, slower: str) -> None:
+        """The speed button's tool tip names Play faster's and Play slower's keys as bound now."""
+        keys = " / ".join(k for k in (faster, slower) if k)
+        self.speed_button.setToolTip("Playback speed" + (f" (faster / slower: {keys})" if keys else ""))
+
     def configure(self, num_frames: int, fps: float) -> None:
+        """A new sequence of ``num_frames`` frames at ``fps`` (30 when unknown); playback stops,
+        the speed chosen stays."""
         self.stop()
         self.num_frames = int(num_frames)
         self.fps = float(fps) if fps and fps > 0 else 30.0
-        self.timer.setInterval(max(1, int(round(1000.0 / self.fps))))
+        self._set_interval()
         self._updating = True
         self.slider.setRange(0, max(self.num_frames - 1, 0))
         self._updating = False
@@ -79,6 +107,30 @@ class TransportBar(QWidget):
         seconds = self.frame / self.fps
         total = max(self.num_frames - 1, 0) / self.fps
         self.label.setText(f"frame {self.frame + 1}/{self.num_frames}   {format_time(seconds)} / {format_time(total)}")
+
+    def set_speed(self, speed: float) -> None:
+        """Play at ``speed`` times the source frame rate (one of :data:`SPEEDS`), also while playing."""
+        if speed not in SPEEDS:
+            raise ValueError(f"playback speed {speed!r} is not one of {SPEEDS}")
+        if speed != self.speed:
+            self.speed = float(speed)
+            self._set_interval()
+            self._show_speed()
+            self.speed_changed.emit(self.speed)
+
+    def faster(self) -> None:
+        """The next speed of :data:`SPEEDS` (stays at the fastest)."""
+        self.set_speed(SPEEDS[min(SPEEDS.index(self.speed) + 1, len(SPEEDS) - 1)])
+
+    def slower(self) -> None:
+        """The previous speed of :data:`SPEEDS` (stays at the slowest)."""
+        self.set_speed(SPEEDS[max(SPEEDS.index(self.speed) - 1, 0)])
+
+    def _set_interval(self) -> None:
+        self.timer.setInterval(max(1, int(round(1000.0 / (self.fps * self.speed)))))
+
+    def _show_speed(self) -> None:
+        self.speed_button.setText(speed_text(self.speed))
 
     @property
     def playing(self) -> bool:

@@ -1,0 +1,58 @@
+"""Playback ran only at the source frame rate: an annotator checking a fast target frame by
+frame could not slow it down, nor skim a long calm stretch faster. The transport bar has a
+speed button (x0.125 to x8) and View > Play faster / Play slower (= and -)."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.views.transport import SPEEDS, TransportBar
+
+
+def test_the_timer_follows_the_speed_also_while_playing(qtbot):
+    bar = TransportBar()
+    qtbot.addWidget(bar)
+    bar.configure(100, 25.0)
+    assert bar.speed == 1.0 and bar.timer.interval() == 40 and bar.speed_button.text() == "x1"
+    bar.toggle_play()
+    bar.faster()
+    assert bar.playing and bar.timer.interval() == 20 and bar.speed_button.text() == "x2"
+    bar.stop()
+    for _ in range(len(SPEEDS)):
+        bar.slower()
+    assert bar.speed == SPEEDS[0] and bar.timer.interval() == 320 and bar.speed_button.text() == "x0.125"
+    for _ in range(len(SPEEDS) + 2):
+        bar.faster()
+    assert bar.speed == SPEEDS[-1] and bar.timer.interval() == 5
+    bar.configure(10, 30.0)  # another sequence: the chosen speed stays
+    assert bar.speed == SPEEDS[-1] and bar.timer.interval() == 4
+    with pytest.raises(ValueError):
+        bar.set_speed(3.0)
+
+
+def test_the_speed_menu_sets_the_speed(qtbot):
+    bar = TransportBar()
+    qtbot.addWidget(bar)
+    bar.configure(100, 20.0)
+    seen = []
+    bar.speed_changed.connect(seen.append)
+    half = next(a for a in bar.speed_button.menu().actions() if a.text() == "x0.5")
+    half.trigger()
+    assert bar.speed == 0.5 and bar.timer.interval() == 100 and seen == [0.5]
+
+
+def test_the_keys_change_the_speed_and_playback_reaches_the_end(window, pair_files, tmp_path, qtbot):
+    window.open_pair(*pair_files, store=str(tmp_path / "s.rgbt.sqlite"))
+    window.activateWindow()
+    window.setFocus()
+    fps = window.document.info.fps
+    qtbot.keyClick(window, Qt.Key.Key_Equal)
+    qtbot.keyClick(window, Qt.Key.Key_Equal)
+    assert window.transport.speed == 4.0
+    assert window.transport.speed_button.toolTip() == "Playback speed (faster / slower: = / -)"
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.transport.timer.interval() == round(1000 / (4 * fps))
+    qtbot.waitUntil(lambda: not window.transport.playing, timeout=10000)
+    assert window.frame == window.document.num_frames - 1
+    qtbot.keyClick(window, Qt.Key.Key_Minus)
+    assert window.transport.speed == 2.0
