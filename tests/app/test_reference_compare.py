@@ -262,3 +262,21 @@ def test_a_long_file_name_is_cut_in_the_timelines_legend():
     html = legend_html(name)
     assert name not in html and f"IoU with {name[:REFERENCE_NAME_CHARS - 1]}\u2026" in html
     assert "low confidence" in html and "IoU with" not in legend_html()
+
+
+def test_a_mot_file_of_several_objects_asks_which_one_to_compare_with(window, pair_files, synthetic, tmp_path):
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    _tracked(window, synthetic, {})
+    lines = [f"{f + 1},3,{x:.2f},{y:.2f},{w:.2f},{h:.2f},1,-1,-1,-1" for f, (x, y, w, h) in enumerate(synthetic.boxes)]
+    lines += [f"{f + 1},9,1,1,5,5,1,-1,-1,-1" for f in range(24)]  # another object
+    path = tmp_path / "mot.txt"
+    path.write_text("\n".join(lines) + "\n")
+    chosen = []
+    window.choose_hook = lambda title, text, items: chosen.append(items) or "id 3"
+    window.reference.compare_box_file(str(path))
+    assert chosen == [["id 3", "id 9"]]
+    comparison = window.reference.comparison
+    assert comparison.frames == 24 and comparison.mean_iou == pytest.approx(1.0, abs=1e-3)
+    window.choose_hook = lambda title, text, items: None  # cancelled: the reference shown stays
+    window.reference.compare_box_file(str(path))
+    assert window.statusBar().currentMessage() == "nothing compared" and window.reference.comparison is comparison
