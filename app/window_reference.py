@@ -212,16 +212,17 @@ class ReferenceGlue(WindowGlue):
 
     def _sync_actions(self) -> None:
         """The menu entries as the reference stands: the ground truth ticked while it is shown,
-        Stop comparing and M / Shift+M enabled while any reference is."""
+        Stop comparing enabled while any reference is, the others while a project is open."""
         a = self.w.actions
         shown = self.reference is not None
         a["compare_gt"].blockSignals(True)
         a["compare_gt"].setChecked(shown and self.from_ground_truth)
         a["compare_gt"].blockSignals(False)
-        for name in ("compare_off", "reference_next", "reference_back"):
-            a[name].setEnabled(shown)
+        a["compare_off"].setEnabled(shown)
         opened = self.doc is not None
-        for name in ("compare_gt", "compare_file"):
+        # M stays on with a project open: pressed with no reference, it says how to show one (disabled, the key
+        # did nothing, without a word)
+        for name in ("compare_gt", "compare_file", "reference_next", "reference_back"):
             a[name].setEnabled(opened)
 
     # -- keeping it up to date ------------------------------------------------------------
@@ -302,8 +303,9 @@ class ReferenceGlue(WindowGlue):
         worst at each press (round again after the last); Shift+M (-1): the one before. The count
         starts again when a reference is shown."""
         if self.comparison is None:
-            self.w.statusBar().showMessage("no reference shown (View > Compare with the sequence's ground truth, "
-                                           "or with a box file)", 5000)
+            self.w.statusBar().showMessage(f"{self._key('reference_next')} goes to where the boxes disagree with a "
+                                           "reference: none is shown (View > Compare with the sequence's ground "
+                                           "truth, or with a box file...)", 8000)
             return
         runs = self.comparison.disagreements()
         if not runs:

@@ -90,8 +90,13 @@ def test_the_reference_follows_edits_and_goes_when_turned_off(compared, syntheti
     assert not any(item.isVisible() for item in window.reference.items.values())
     assert not window.timeline.reference_curve.isVisible() and not window.reference.label.isVisible()
     assert "IoU with" not in window.timeline.getPlotItem().titleLabel.text
-    assert not window.actions["reference_next"].isEnabled()
+    assert not window.actions["compare_off"].isEnabled()
     assert window.document.record(10).provenance == "student"
+    # M with no reference says how to show one (disabled, the key did nothing, without a word)
+    window.actions["reference_next"].trigger()
+    assert window.statusBar().currentMessage() == (
+        "M goes to where the boxes disagree with a reference: none is shown (View > Compare with the sequence's "
+        "ground truth, or with a box file...)")
 
 
 def test_m_jumps_to_the_worst_disagreement_first_then_the_next_worst(compared):
