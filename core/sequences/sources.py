@@ -16,6 +16,7 @@ import numpy as np
 
 from core.errors import SequenceError
 from core.sequences.image_files import IMAGE_EXTENSIONS, list_images, numbered_twice
+from core.sequences.mkv_times import frame_times as matroska_frame_times
 from core.sequences.mp4_times import frame_times, uneven
 from core.wording import plural
 
@@ -165,12 +166,18 @@ class VideoSource(FrameSource):
         self._count = count
         self.note: str | None = None
         #: each frame's time (s) when numbering by time at ``fps`` misnames frames (a phone's
-        #: variable frame rate, ``core.sequences.mp4_times``): seeks then go by these; else None
+        #: variable frame rate: ``core.sequences.mp4_times`` for MP4 / MOV, ``core.sequences.mkv_times``
+        #: for Matroska / WebM): seeks then go by these; else None
         self._times: np.ndarray | None = None
         times = frame_times(self.path)
+        matroska = times is None and (times := matroska_frame_times(self.path)) is not None
+        if matroska:  # the blocks count the frames; OpenCV's count is the duration x the rate
+            count = self._count = int(times.size)
         if times is not None and times.size == count and uneven(times, float(capture.get(cv2.CAP_PROP_FPS) or 0.0)):
             self._times = times
             gaps = np.diff(times)
+            if matroska:  # OpenCV's rate there is the stream's nominal one (30), not the frames' average
+                self.fps = float(times.size / (times[-1] + gaps[-1]))
             self.note = (f"{self.path.name}: variable frame rate (frames {gaps.min() * 1000:.0f} to "
                          f"{gaps.max() * 1000:.0f} ms apart, {self.fps:g} fps on average); frames are found by "
                          "their own times")
