@@ -14,14 +14,13 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from app.edits import AcceptProposals, DropProposals, ReplaceTrackerOutputs
 from core.annotations.history import (
-    COLUMNS_FROM,
     Command,
     CommandGroup,
     DeleteRecords,
     SetRecords,
     compact_records,
+    compaction_slack,
 )
-from core.annotations.record_columns import RecordRows
 from core.annotations.records import FrameAnnotation
 
 if TYPE_CHECKING:
@@ -81,22 +80,6 @@ def touched_frames(command: Command) -> list[int] | None:
     return None
 
 
-def _slack(command: Command, current: Mapping[int, FrameAnnotation]) -> float:
-    """How many of ``command``'s frames may change on screen (``current``: frame -> the record
-    shown) before ``compact_records`` could find it otherwise: it keeps a :class:`SetRecords` of
-    ``COLUMNS_FROM`` records or more as records while at least half of them are the records
-    shown, so the least, over those parts, of (records shown - half its records); inf when none
-    is left to compact (all columns, small, or no records)."""
-    if isinstance(command, CommandGroup):
-        return min((_slack(part, current) for part in command.commands), default=math.inf)
-    if type(command) is not SetRecords or isinstance(command.records, RecordRows):
-        return math.inf
-    records = command.records
-    if len(records) < COLUMNS_FROM:
-        return math.inf
-    return sum(current.get(r.frame) is r for r in records) - len(records) / 2
-
-
 class StepCompaction:
     """Keeps the big undo steps under the newest with their records as columns
     (``core.annotations.history.compact_records``): each 40,000-frame import or run kept
@@ -146,7 +129,7 @@ class StepCompaction:
     @staticmethod
     def _judge(entry: UndoEntry, current: Mapping[int, FrameAnnotation]) -> None:
         compact_records(entry.command, current)
-        entry.slack, entry.changed, entry.frames = _slack(entry.command, current), 0, None
+        entry.slack, entry.changed, entry.frames = compaction_slack(entry.command, current), 0, None
         if entry.slack != math.inf:
             frames = touched_frames(entry.command)
             entry.frames = None if frames is None else np.unique(np.asarray(frames, dtype=np.int64))

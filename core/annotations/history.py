@@ -9,6 +9,7 @@ wraps these commands in a ``QUndoStack``; the core never needs Qt for undo.
 from __future__ import annotations
 
 import abc
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -50,24 +51,34 @@ def kept(previous: dict[int, FrameAnnotation | None]) -> Mapping[int, FrameAnnot
     return previous if len(previous) < COLUMNS_FROM else RecordColumns(previous)
 
 
+def compaction_slack(command: Command, current: Mapping[int, FrameAnnotation]) -> float:
+    """How many more of ``command``'s records may stop being the records on screen (``current``:
+    frame -> the record shown) before :func:`compact_records` keeps them as columns: the records
+    shown less half its records (negative: it compacts them now); the least over a group's parts;
+    inf when nothing in it can be compacted (no :class:`SetRecords` of ``COLUMNS_FROM`` distinct
+    frames or more that still holds records)."""
+    if isinstance(command, CommandGroup):
+        return min((compaction_slack(part, current) for part in command.commands), default=math.inf)
+    if type(command) is not SetRecords or isinstance(command.records, RecordRows):
+        return math.inf
+    records = command.records
+    if len(records) < COLUMNS_FROM or len({r.frame for r in records}) != len(records):
+        return math.inf
+    return sum(current.get(r.frame) is r for r in records) - len(records) / 2
+
+
 def compact_records(command: Command, current: Mapping[int, FrameAnnotation]) -> int:
     """Keep the records ``command`` writes (its :class:`SetRecords`, in groups too) as
     :class:`~core.annotations.record_columns.RecordRows` where they hold ``COLUMNS_FROM`` frames
     or more, of distinct frames, and most are no longer the records on screen (``current``: frame
-    -> the record shown, which keeps those objects anyway): an undo step below the newest,
-    kept for the session (~12.5 MiB of records per 40,000-frame step, ~3.6 MiB as columns).
-    Returns how many steps were compacted."""
+    -> the record shown, which keeps those objects anyway; :func:`compaction_slack` under 0): an
+    undo step below the newest, kept for the session (~12.5 MiB of records per 40,000-frame
+    step, ~3.6 MiB as columns). Returns how many steps were compacted."""
     if isinstance(command, CommandGroup):
         return sum(compact_records(part, current) for part in command.commands)
-    if type(command) is not SetRecords or isinstance(command.records, RecordRows):
+    if compaction_slack(command, current) >= 0:
         return 0
-    records = command.records
-    if len(records) < COLUMNS_FROM or len({r.frame for r in records}) != len(records):
-        return 0
-    shown = sum(current.get(r.frame) is r for r in records)
-    if 2 * shown >= len(records):
-        return 0
-    command.records = RecordRows(records)
+    command.records = RecordRows(command.records)
     return 1
 
 

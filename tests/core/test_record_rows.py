@@ -73,3 +73,26 @@ def test_compact_skips_small_and_repeated_frames():
     assert compact_records(small, {}) == 0
     repeated = SetRecords(_records(COLUMNS_FROM) + _records(1))
     assert compact_records(repeated, {}) == 0 and type(repeated.records) is list
+
+
+def test_the_slack_says_how_far_a_step_is_from_its_compaction():
+    """``compaction_slack`` is the rule ``compact_records`` applies and the studio's
+    ``StepCompaction`` waits on (a step is judged again only once its slack is spent): the
+    records shown less half its records; inf where nothing can be compacted. The studio's copy
+    of the rule counted a step of repeated frames as compactable, so it judged it again and again."""
+    import math
+
+    from core.annotations.history import compaction_slack
+
+    step = SetRecords(_records(COLUMNS_FROM + 10))
+    shown = {r.frame: r for r in step.records}
+    assert compaction_slack(step, shown) == (COLUMNS_FROM + 10) / 2
+    for r in step.records[:(COLUMNS_FROM + 10) // 2 + 1]:
+        shown[r.frame] = FrameAnnotation(r.frame, None, absent=True)  # another record shown there
+    assert compaction_slack(step, shown) < 0 and compact_records(step, shown) == 1
+    assert compaction_slack(step, shown) == math.inf  # columns now
+    repeated = SetRecords(_records(COLUMNS_FROM) + _records(1))
+    assert compaction_slack(repeated, {}) == math.inf
+    other = SetRecords(_records(COLUMNS_FROM, start=5000))
+    assert compaction_slack(CommandGroup([SetRecords(_records(3)), other]), {}) == -COLUMNS_FROM / 2
+    assert compaction_slack(SetRecords(_records(COLUMNS_FROM - 1)), {}) == math.inf
