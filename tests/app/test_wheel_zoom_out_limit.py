@@ -31,15 +31,20 @@ def frame_share(view) -> float:
     return max(w / (x1 - x0), h / (y1 - y0))
 
 
-def test_the_wheel_stops_zooming_out_a_little_below_the_fit_on_both_linked_panes(qtbot):
+def shown_pair(qtbot) -> PairedViews:
+    """Linked panes 1280x560 wide, shown, each holding a black 640x512 frame (antiuav-4's size)."""
     views = PairedViews()
     qtbot.addWidget(views)
     views.resize(1280, 560)
     views.show()
     qtbot.waitExposed(views)
-    frame = np.zeros((512, 640), np.uint8)
     views.visible.set_frame(np.zeros((512, 640, 3), np.uint8))
-    views.thermal.set_frame(frame)
+    views.thermal.set_frame(np.zeros((512, 640), np.uint8))
+    return views
+
+
+def test_the_wheel_stops_zooming_out_a_little_below_the_fit_on_both_linked_panes(qtbot):
+    views = shown_pair(qtbot)
     fitted = frame_share(views.thermal)
     corner = QPointF(20.0, 20.0)  # wheeled near a corner: the bound must not walk the frame off the pane
     wheel(views.thermal, -40, corner)
@@ -57,13 +62,7 @@ def test_the_wheel_stops_zooming_out_a_little_below_the_fit_on_both_linked_panes
 
 
 def test_the_wheel_still_zooms_out_from_close_up_to_the_bound(qtbot):
-    views = PairedViews()
-    qtbot.addWidget(views)
-    views.resize(1280, 560)
-    views.show()
-    qtbot.waitExposed(views)
-    views.visible.set_frame(np.zeros((512, 640, 3), np.uint8))
-    views.thermal.set_frame(np.zeros((512, 640), np.uint8))
+    views = shown_pair(qtbot)
     fitted = frame_share(views.visible)
     views.visible.zoom_to((300, 250, 12, 10))
     wheel(views.visible, -3)  # out from the close-up: the wheel works as before
@@ -76,13 +75,7 @@ def test_the_wheel_still_zooms_out_from_close_up_to_the_bound(qtbot):
 def test_wheeled_out_from_a_close_up_near_an_edge_the_whole_frame_is_on_the_pane(qtbot):
     """antiuav-4, wheeled in on the drone then out about a point near the pane's corner: at the bound the
     frame's top-left part was cut by the pane's edge, the rest of the pane empty."""
-    views = PairedViews()
-    qtbot.addWidget(views)
-    views.resize(1280, 560)
-    views.show()
-    qtbot.waitExposed(views)
-    views.visible.set_frame(np.zeros((512, 640, 3), np.uint8))
-    views.thermal.set_frame(np.zeros((512, 640), np.uint8))
+    views = shown_pair(qtbot)
     views.visible.zoom_to((227, 185, 14, 6))
     wheel(views.thermal, -45, QPointF(150.0, 120.0))
     for view in (views.thermal, views.visible):
