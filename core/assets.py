@@ -1,10 +1,10 @@
 """Where the project's shipped files are: the bundled assets (``assets/models``,
-``assets/demo``) and the configs (``configs/``: the real-data split, the project's boxes in
-``configs/real_boxes``, the training configs).
+``assets/demo``), the configs (``configs/``: the real-data split, the project's boxes in
+``configs/real_boxes``, the training configs) and the manual (``docs/``).
 
 In a source checkout or an editable install (``pip install -e .``, what the README uses)
 they are the repository's ``assets/`` and ``configs/`` folders. A regular install (``pip
-install .`` or a wheel) copies both as data files to ``<prefix>/share/rgbt-studio``
+install .`` or a wheel) copies them as data files to ``<prefix>/share/rgbt-studio``
 (``[tool.setuptools.data-files]`` in ``pyproject.toml``), since neither is a Python
 package. ``<prefix>`` is the install scheme's ``data`` path: the virtual environment,
 ``sys.prefix``, or the user base (``~/.local``) for ``pip install --user``, whose copy the
@@ -33,7 +33,7 @@ SOURCE_CONFIGS = PROJECT_ROOT / "configs"
 INSTALLED_DATA = Path("share") / "rgbt-studio"
 INSTALLED_ASSETS = INSTALLED_DATA / "assets"
 #: the project's folders that a regular install copies under :data:`INSTALLED_DATA`
-SHIPPED_FOLDERS = ("assets", "configs")
+SHIPPED_FOLDERS = ("assets", "configs", "docs")
 #: the distribution whose RECORD lists the installed data files
 DISTRIBUTION = "rgbt-studio"
 
@@ -101,6 +101,12 @@ def configs_dir() -> Path:
     return project_folder("configs", SOURCE_CONFIGS)
 
 
+def docs_dir() -> Path:
+    """The manual (``docs/*.md``, its screenshots and figures), which the commands' ``--help`` and
+    the studio's tool tips name (see :func:`project_folder`)."""
+    return project_folder("docs")
+
+
 def models_dir() -> Path:
     """``<assets>/models``: the bundled checkpoints, their ONNX exports and MODEL_CARD.md."""
     return assets_dir() / "models"
@@ -122,6 +128,8 @@ def project_path(path: str | Path) -> Path:
         return assets_dir().joinpath(*path.parts[1:])
     if path.parts[:1] == ("configs",):
         return configs_dir().joinpath(*path.parts[1:])
+    if path.parts[:1] == ("docs",):
+        return docs_dir().joinpath(*path.parts[1:])
     return PROJECT_ROOT / path
 
 

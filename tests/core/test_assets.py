@@ -77,10 +77,11 @@ def test_no_installed_distribution_is_no_recorded_folder(monkeypatch):
     assert assets.recorded_data_dir() is None
 
 
-@pytest.mark.parametrize("folder", ["assets", "configs"])
+@pytest.mark.parametrize("folder", ["assets", "configs", "docs"])
 def test_the_wheel_declares_every_bundled_file(folder):
-    """pyproject's data-files globs cover every file under assets/ (weights, demo) and configs/
-    (the real split, the project's boxes, the training configs) that a user needs, each under
+    """pyproject's data-files globs cover every file under assets/ (weights, demo), configs/
+    (the real split, the project's boxes, the training configs) and docs/ (the manual the --help
+    texts and the studio's tool tips name: a wheel had none of it) that a user needs, each under
     share/rgbt-studio/<the same relative path>."""
     tomllib = pytest.importorskip("tomllib")  # Python 3.11+
     project = Path(assets.__file__).resolve().parents[1]
@@ -90,3 +91,15 @@ def test_the_wheel_declares_every_bundled_file(folder):
                 and Path(target) == assets.INSTALLED_DATA / p.parent.relative_to(project)}
     bundled = {p for p in (project / folder).rglob("*") if p.is_file()}
     assert bundled and bundled == declared
+
+
+def test_a_regular_install_finds_the_manual(tmp_path, monkeypatch):
+    """The --help texts name docs/*.md: an installed wheel finds its copy of the manual."""
+    installed = tmp_path / "venv" / "share" / "rgbt-studio" / "docs"
+    installed.mkdir(parents=True)
+    (installed / "studio.md").write_text("# the studio\n")
+    monkeypatch.setattr(assets, "PROJECT_ROOT", tmp_path / "site-packages")  # no docs/ beside the packages
+    monkeypatch.setattr(assets.sysconfig, "get_path", lambda name, scheme=None: str(tmp_path / "venv"))
+    monkeypatch.setattr(assets, "recorded_data_dir", lambda: None)
+    assert assets.docs_dir() == installed
+    assert assets.project_path("docs/studio.md") == installed / "studio.md"
