@@ -59,7 +59,7 @@ class OpenRequest:
     #: ``store`` comes from a File > Open recent entry (or the start's last project): an entry written
     #: before 2026-12-07 can name the project of a pair for one of its videos opened alone
     #: (:func:`open_job` then gives that video its own, :func:`footage_project_path`)
-    recent_entry: bool = field(default=False, repr=False)
+    recent_entry: bool = field(default=False, repr=False, compare=False)
 
     def recent(self) -> Recent | None:
         if self.kind in ("pair", "sequence"):
