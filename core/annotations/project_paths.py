@@ -204,6 +204,10 @@ def _other_footage_here(path: Path, paths, info) -> str | None:
     mine = [Path(p).resolve() for p in paths]
     if not stored or [Path(p).resolve() for p in stored] == mine:
         return None
+    if len(mine) > 1 and {Path(p).resolve() for p in stored} < set(mine):
+        # one video of this very pair: the pair's project, which the studio re-linked to that video when
+        # it was opened alone before 2026-12-07; the pair takes it back (and says so), not a new empty one
+        return None
     here = {p.parent for p in mine}
     if not all(Path(p).exists() and Path(p).resolve().parent in here for p in stored):
         return None

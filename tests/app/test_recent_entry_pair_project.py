@@ -50,3 +50,26 @@ def test_the_project_named_outright_for_a_pair_s_video_is_refused_not_re_linked(
     window.open_pair(*pair_with_project[:2])
     assert "re-linked" not in window.statusBar().currentMessage()
     assert window.document.record(0) is not None and window.document.record(0).box is not None
+
+
+def test_the_pair_takes_back_its_project_that_the_old_studio_re_linked_to_one_video(window, pair_with_project):
+    """Before 2026-12-07 the video opened alone re-linked the pair's project to itself: the project
+    names that video. The pair, opened by its Open recent entry or a drop, takes it back with its boxes
+    (not a new empty ``walk-pair`` project beside it), and the status bar says it was re-linked."""
+    from app.menus import open_recent
+    from core.annotations.store import AnnotationStore
+
+    visible, thermal, pair_project = pair_with_project
+    window.open_sequence(thermal)  # the window lets the pair's project go
+    store = AnnotationStore.open(pair_project)
+    store.set_meta("source_kind", "sequence")
+    store.set_meta("sources", [str(thermal.resolve())])
+    store.set_meta("streams", [str(thermal.resolve())])
+    store.close()
+    open_recent(window, Recent("pair", (str(visible), str(thermal)), 0, str(pair_project)))
+    assert Path(window.document.path) == pair_project
+    assert window.document.record(0) is not None and window.document.record(0).box is not None
+    assert "re-linked to this footage" in window.statusBar().currentMessage()
+    window.open_sequence(thermal)
+    window.open_pair(visible, thermal)  # a drop: the same
+    assert Path(window.document.path) == pair_project and window.document.record(0).box is not None
