@@ -100,7 +100,9 @@ class EditGlue(WindowGlue):
         thermal_start = None
         if separate:
             thermal_start = source.effective_thermal_box if source is not None else start
-        dialog = BoxDialog(start, (info.width, info.height), frame + 1, self.w, thermal_box=thermal_start)
+        stream = "thermal" if missing_modality(info) == "visible" else "visible"  # the frame there is
+        dialog = BoxDialog(start, (info.width, info.height), frame + 1, self.w, thermal_box=thermal_start,
+                           stream=stream)
         if not dialog.exec() or self.doc is None or self.w.frame != frame:
             return
         thermal = dialog.thermal_values()

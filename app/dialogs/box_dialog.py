@@ -1,7 +1,8 @@
 """Edit > Type box... (B): a frame's box typed as numbers, the way to draw or correct a box
 without a mouse.
 
-The box is ``(x, y, w, h)`` float pixels on the visible frame, top-left corner, x to the right
+The box is ``(x, y, w, h)`` float pixels on the visible frame (on thermal-only footage, the thermal
+frame: the dialog names the one there is), top-left corner, x to the right
 and y down from the frame's top-left pixel (``core.geometry``'s convention). With Edit > Separate
 thermal box on (a misaligned two-stream pair), a second set of fields takes the thermal box, in the
 same pixels (the thermal frame lies on the visible frame's grid).
@@ -28,13 +29,14 @@ class BoxDialog(CheckedDialog):
     ``thermal_values()`` -> the thermal box as typed (else None). OK is refused while a box lies
     wholly outside the ``frame_size`` (width, height) frame."""
 
-    def __init__(self, box, frame_size: tuple[int, int], frame_number: int, parent=None, *, thermal_box=None):
+    def __init__(self, box, frame_size: tuple[int, int], frame_number: int, parent=None, *, thermal_box=None,
+                 stream: str = "visible"):
         super().__init__(parent)
         self.setWindowTitle("Type box")
         self.frame_size = (int(frame_size[0]), int(frame_size[1]))
         width, height = self.frame_size
         form = QFormLayout(self)
-        about = QLabel(f"The box on frame {frame_number}, in pixels of the {width} x {height} visible frame "
+        about = QLabel(f"The box on frame {frame_number}, in pixels of the {width} x {height} {stream} frame "
                        "from its top-left corner. It becomes a manual keyframe, as a drawn box does.")
         about.setWordWrap(True)
         form.addRow(about)

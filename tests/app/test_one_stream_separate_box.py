@@ -36,3 +36,24 @@ def test_separate_thermal_box_is_off_and_ignored_on_one_stream_footage(window, t
     record = window.document.store.get(0)
     assert np.allclose(record.box, [31.0, 19.0, 12.0, 8.0])
     assert record.thermal_box is None
+
+
+def test_the_typed_box_dialog_names_the_thermal_frame_on_thermal_only_footage(window, tmp_path, qtbot):
+    """On antiuav-4 opened alone, B said 'in pixels of the 640 x 512 visible frame' where there is
+    no visible frame (a helper's session on real footage) -> it names the thermal frame; a pair's
+    dialog still names the visible one (the thermal frame lies on its grid)."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QLabel
+
+    _thermal_only(window, tmp_path)
+    said = []
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        said.extend(label.text() for label in dialog.findChildren(QLabel))
+        dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    window.actions["type_box"].trigger()
+    about = next(text for text in said if text.startswith("The box on frame 1"))
+    assert "64 x 48 thermal frame" in about and "visible" not in about
