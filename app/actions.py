@@ -199,9 +199,12 @@ def build_actions(parent) -> Actions:
         action.setStatusTip(tip)
         parent.addAction(action)  # shortcuts work even when a menu does not show the action
         actions[name] = action
-    for name in ("settings", "shortcuts", "quit", "blend", "thermal_twin", "separate_thermal", "import_gt"):
+    for name in ("settings", "shortcuts", "quit", "blend", "thermal_twin", "separate_thermal", "import_gt", "frame_rate"):
         action = QAction(parent)
         actions[name] = action
+    actions["frame_rate"].setText("Frame rate...")
+    actions["frame_rate"].setStatusTip("the footage's frame rate, for footage that records none (image folders: 30 "
+                                       "fps assumed): kept with the project; playback, the clock and exports take it")
     actions["settings"].setText("Settings...")
     actions["shortcuts"].setText("Keyboard shortcuts...")
     actions["shortcuts"].setStatusTip("choose the key of any action")

@@ -52,7 +52,7 @@ DOCUMENT_ACTIONS = ("prev_frame", "next_frame", "back_10", "forward_10", "first_
                     "track", "track_back", "refine", "accept", "accept_range", "interpolate", "attention",
                     "attention_back", "delete_box", "export",
                     "zoom_target", "follow_target", "range", "range_start", "range_end", "import_gt", "import_boxes",
-                    "improve")
+                    "improve", "frame_rate")
 
 
 #: How often the project's file is checked for having been deleted or replaced (``Document.keep_file``).
@@ -196,6 +196,7 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
         a["first_frame"].triggered.connect(lambda: self.goto(0))
         a["last_frame"].triggered.connect(lambda: self.goto(self.document.num_frames - 1 if self.document else 0))
         a["goto_frame"].triggered.connect(self.ask_goto_frame)
+        a["frame_rate"].triggered.connect(self.ask_frame_rate)
         a["play"].triggered.connect(self.transport.toggle_play)
         a["play_faster"].triggered.connect(self.transport.faster)
         a["play_slower"].triggered.connect(self.transport.slower)

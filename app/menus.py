@@ -66,7 +66,7 @@ def build_menus(window) -> None:
 
     view_menu = bar.addMenu("&View")
     for name in ("prev_frame", "next_frame", "back_10", "forward_10", "first_frame", "last_frame", "goto_frame", "play",
-                 "play_faster", "play_slower",
+                 "play_faster", "play_slower", "frame_rate",
                  "fit", "zoom_target", "follow_target"):
         view_menu.addAction(a[name])
     view_menu.addSeparator()

@@ -80,6 +80,7 @@ class OpenedProject:
     contents: StoreContents | None = None  # the store's contents, read by the job (not on the GUI thread)
     store_note: str = ""  # why the store is not beside the sources ("" when it is, or was given)
     unimported_note: str = ""  # a ground truth shipped with the sequence that the project does not show yet
+    fps_stated: bool = False  # the frame rate is the one the user stated in the project (View > Frame rate...)
 
 
 def writable_folder(folder: str | Path) -> bool:
@@ -369,9 +370,36 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
             store.close()
         sequence.close()
         raise
+    fps_stated = apply_stated_fps(sequence, store)
     yield Progress(3, 3, "opened")
     return OpenedProject(sequence, store, first, dataclasses.replace(request, store=str(store.path)), contents,
-                         store_note, unimported_note)
+                         store_note, unimported_note, fps_stated)
+
+
+#: the project's meta entry holding the frame rate the user stated (View > Frame rate...) for footage
+#: that records none (``SequenceInfo.fps_assumed``: image folders)
+FPS_META = "fps"
+
+
+def stated_fps(store: AnnotationStore) -> float | None:
+    """The frame rate stated in the project ``store`` (:data:`FPS_META`), or None (none, or not a
+    rate: a project edited outside the studio)."""
+    value = store.get_meta(FPS_META, None)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1000:
+        return None
+    return float(value)
+
+
+def apply_stated_fps(sequence, store: AnnotationStore) -> bool:
+    """Give footage that records no frame rate the one stated in its project: the sequence's
+    ``info.fps`` (which playback, the clock and exports read), no longer assumed. True when applied;
+    a rate the footage records itself (a video, a folder's ``SOURCE.txt``) is left as it is."""
+    fps = stated_fps(store)
+    info = sequence.info
+    if fps is None or not getattr(info, "fps_assumed", False):
+        return False
+    info.fps, info.fps_assumed = fps, False
+    return True
 
 
 def unreadable_meta_note(store: AnnotationStore) -> str:

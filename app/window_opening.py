@@ -18,17 +18,16 @@ from app.track_process import recipe_for
 from app.views.paired_view import pane_names
 
 
-def rate_words(info, request) -> str:
-    """The frame rate as the opening message says it: ``25 fps``, or for footage that records none
-    (image folders: ``SequenceInfo.fps_assumed``) that it is assumed and, for a folder opened as a
-    sequence, where to state the real one (its ``SOURCE.txt``, ``core.sequences.declared.declared_fps``).
-    It read "at 30 fps" as a fact, and the clock, the playback and the exports all took it."""
+def rate_words(info, request, *, stated: bool = False) -> str:
+    """The frame rate as the opening message says it: ``25 fps``, ``25 fps (set in this project)``
+    (``stated``: View > Frame rate...), or for footage that records none (image folders:
+    ``SequenceInfo.fps_assumed``) that it is assumed and where to state the real one. It read
+    "at 30 fps" as a fact, and the clock, the playback and the exports all took it."""
+    if stated:
+        return f"{info.fps:g} fps (set in this project)"
     if not getattr(info, "fps_assumed", False):
         return f"{info.fps:g} fps"
-    folder = Path(request.paths[0]) if request.kind == "sequence" and request.paths else None
-    where = (f"; a line 'fps: 25' in {folder / 'SOURCE.txt'} states the real one"
-             if folder is not None and folder.is_dir() else "")
-    return f"{info.fps:g} fps (assumed: image frames record no frame rate{where})"
+    return f"{info.fps:g} fps (assumed: image frames record no frame rate; View > Frame rate... states the real one)"
 
 
 class WindowOpening:
@@ -67,6 +66,43 @@ class WindowOpening:
 
     def open_sequence(self, folder, store: str | None = None) -> None:
         self.open_request(OpenRequest("sequence", (str(folder),), store=store))
+
+    def ask_frame_rate(self) -> None:
+        """View > Frame rate...: the real rate of footage that records none (image folders play at an
+        assumed 30 fps), kept in the project (``app.project.FPS_META``); playback, the clock and the
+        exports take it at once. Footage that records its rate (a video, a folder's ``SOURCE.txt``)
+        keeps it, and the status bar says so."""
+        document = self.document
+        if document is None:
+            return
+        from app.project import FPS_META, stated_fps
+        from core.errors import RGBTError
+
+        info = document.info
+        stated = stated_fps(document.store)
+        if not info.fps_assumed and (stated is None or info.fps != stated):
+            self.statusBar().showMessage(f"{info.name} records its frame rate, {info.fps:g} fps: nothing to set",
+                                         8000)
+            return
+        if document.refuse_if_read_only("Setting the frame rate"):
+            return
+        from PySide6.QtWidgets import QInputDialog
+
+        text = ("Image frames record no frame rate: 30 fps is assumed.\n" if info.fps_assumed else "") + \
+            "The footage's frame rate (kept with this project; playback, the clock and exports take it):"
+        fps, ok = QInputDialog.getDouble(self, "Frame rate", text, info.fps, 0.01, 999.0, 3)
+        if not ok:
+            return
+        try:
+            document.store.set_meta(FPS_META, float(fps))
+        except RGBTError as error:
+            self.error("The frame rate was not saved", error)
+            return
+        info.fps, info.fps_assumed = float(fps), False
+        frame = self.frame
+        self.transport.configure(document.num_frames, info.fps)
+        self.transport.set_frame(frame)
+        self.statusBar().showMessage(f"{info.name}: {info.fps:g} fps, kept with this project", 8000)
 
     def _open_failed(self, request, error, trace: str) -> None:
         """Reopening the project this window holds (Open recent, a drop): the store is
@@ -157,7 +193,7 @@ class WindowOpening:
             continues = f" ({key_text(self.actions, 'track')} from there continues it)" if stopped == resumed else ""
             back += f"; tracking was stopped at frame {stopped + 1} when the window closed{continues}"
         back += self._run_cut_short(document, said=stopped is not None)
-        self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {rate_words(info, opened.request)}{back}"
+        self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {rate_words(info, opened.request, stated=opened.fps_stated)}{back}"
                                      + (f" ({notes})" if notes else ""), 10000)
         self._warn_unmatched_streams(info)
         freeze_heap()
