@@ -223,9 +223,28 @@ class RunController(QObject):
         self.failed.emit(in_settings_terms(error), trace)
 
     def _end(self, how: str) -> None:
+        """The run ended (``how``: "done", "stopped", "failed"): its frames become one undo step and
+        the cache takes them; ``ended`` says how many. Whatever goes wrong here (a project that
+        cannot be written as the step is pushed, a defect) still ends the run in the window: an
+        exception left the job status on "frame 1020 100%" with its Stop button, and the window
+        busy, for good. It is said as the run's failure (``failed``), its frames kept."""
         document = self.document
         if document is None or document.closed:
             return
+        try:
+            self._close_run(document, how)
+        except Exception as error:  # said in the window, not lost in a slot's traceback
+            import traceback
+
+            trace = traceback.format_exc()
+            self.commands, self.dropped, self.outputs = [], {}, {}
+            self.done_count = len(self.written)
+            self.ended.emit(f"{plural(self.done_count, 'frame')} {'tracked' if self.kind == 'track' else 'refined'} "
+                            "(failed as the run ended)")
+            self.failed.emit(error, trace)
+
+    def _close_run(self, document, how: str) -> None:
+        """:meth:`_end`'s work: the run's undo step, the cache, ``ended``."""
         if self.kind == "track":
             from core.errors import RGBTError
 
