@@ -4,10 +4,15 @@
 the window answers with ``set_frame`` once the frame is shown. A click on the slider's groove
 goes to the frame under the pointer (``SeekStyle``). Playback uses a QTimer at
 the sequence's fps times the playback speed (:data:`SPEEDS`, x1 by default: the speed button
-beside the play button, View > Play faster / Play slower) and stops at the last frame. Faster
-than the frames can be decoded and shown, playback goes as fast as they can.
+beside the play button, View > Play faster / Play slower) and stops at the last frame. Playback
+keeps the clock: each tick goes to the frame due by the time played (at least the next one), so
+where the frames cannot be decoded and shown as fast as the speed asks (x8 on a laptop), frames
+are left out and the speed shown is the speed played, as in a video player.
 """
 from __future__ import annotations
+
+import math
+import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QProxyStyle, QSlider, QStyle, QToolButton, QWidget
@@ -75,6 +80,9 @@ class TransportBar(QWidget):
         self.fps = 30.0
         self.frame = 0
         self._updating = False
+        self._now = time.monotonic  # the playback clock (seconds); a test sets its own
+        self._anchor = (0, 0.0)  # (frame, clock) playback counts from: set at play, a seek or a new speed
+        self._emitted = -1  # the frame the last tick asked for: another one shown means a seek
         self._show_speed()
 
     def set_play_key(self, key: str) -> None:
@@ -115,6 +123,7 @@ class TransportBar(QWidget):
         if speed != self.speed:
             self.speed = float(speed)
             self._set_interval()
+            self._start_clock()
             self._show_speed()
             self.speed_changed.emit(self.speed)
 
@@ -129,6 +138,18 @@ class TransportBar(QWidget):
     def _set_interval(self) -> None:
         self.timer.setInterval(max(1, int(round(1000.0 / (self.fps * self.speed)))))
 
+    def _start_clock(self) -> None:
+        """Count the time played from now and the frame shown now."""
+        self._anchor = (self.frame, self._now())
+        self._emitted = self.frame
+
+    def _due_frame(self) -> int:
+        """The frame the clock has reached: the anchor's plus the frames of the time since it, at
+        the speed (at least the frame after the one shown; the last frame at most)."""
+        frame, start = self._anchor
+        due = frame + math.floor((self._now() - start) * self.fps * self.speed + 1e-6)
+        return min(max(due, self.frame + 1), self.num_frames - 1)
+
     def _show_speed(self) -> None:
         self.speed_button.setText(speed_text(self.speed))
 
@@ -142,6 +163,7 @@ class TransportBar(QWidget):
         elif self.num_frames > 1:
             if self.frame >= self.num_frames - 1:
                 self.frame_requested.emit(0)
+            self._start_clock()
             self.timer.start()
             self.play_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_MediaPause))
             self.playing_changed.emit(True)
@@ -156,7 +178,10 @@ class TransportBar(QWidget):
         if self.frame >= self.num_frames - 1:
             self.stop()
             return
-        self.frame_requested.emit(self.frame + 1)
+        if self.frame != self._emitted:  # the user went to another frame while playing: count from there
+            self._start_clock()
+        self._emitted = self._due_frame()
+        self.frame_requested.emit(self._emitted)
 
     def _slider_moved(self, value: int) -> None:
         if not self._updating:

@@ -56,3 +56,44 @@ def test_the_keys_change_the_speed_and_playback_reaches_the_end(window, pair_fil
     assert window.frame == window.document.num_frames - 1
     qtbot.keyClick(window, Qt.Key.Key_Minus)
     assert window.transport.speed == 2.0
+
+
+def test_playback_keeps_the_clock_where_frames_come_slower_than_the_speed(qtbot):
+    """On antiuav-4 (25 fps) at x8 the studio went from frame 1 to 270 in 3 s, 90 frames/s where the
+    button said 200 (each tick asked for the next frame, and the window could not show 200 a second
+    on the 2-core VM; a helper's session) -> each tick goes to the frame the clock has reached, so
+    x8 plays 8 seconds of footage a second, leaving frames out when they come slower."""
+    bar = TransportBar()
+    qtbot.addWidget(bar)
+    now = [100.0]
+    bar._now = lambda: now[0]
+    asked = []
+
+    def show(frame):  # the window answers at once, as MainWindow.goto does
+        asked.append(frame)
+        bar.set_frame(frame)
+
+    bar.frame_requested.connect(show)
+    bar.configure(501, 25.0)
+    bar.set_speed(8.0)
+    bar.toggle_play()
+    now[0] += 0.011  # a tick on time: 0.011 s x 25 x 8 = 2.2 frames due
+    bar._tick()
+    now[0] += 0.5  # the window was busy: 100 frames more are due, the clock is kept
+    bar._tick()
+    assert asked == [2, 102]
+    now[0] += 0.001  # ticks closer than a frame still step one frame
+    bar._tick()
+    assert asked[-1] == 103
+    bar.set_frame(10)  # a seek while playing: counted from there
+    now[0] += 0.011
+    bar._tick()
+    assert asked[-1] == 11
+    bar.set_speed(1.0)  # a new speed counts from the frame shown
+    now[0] += 0.08
+    bar._tick()
+    assert asked[-1] == 13
+    now[0] += 100.0  # the end: the last frame, then playback stops
+    bar._tick()
+    bar._tick()
+    assert asked[-1] == 500 and not bar.playing
