@@ -15,6 +15,7 @@ import math
 import time
 
 from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QProxyStyle, QSlider, QStyle, QToolButton, QWidget
 
 #: the playback speeds, slowest first (1.0: the source frame rate)
@@ -56,8 +57,12 @@ class TransportBar(QWidget):
         self.speed_button = QToolButton()  # a menu of SPEEDS; its text is the speed now
         self.speed_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         speed_menu = QMenu(self.speed_button)
+        self._speed_group = QActionGroup(speed_menu)  # the speed now ticked in the menu
         for speed in SPEEDS:
-            speed_menu.addAction(speed_text(speed), lambda s=speed: self.set_speed(s))
+            action = speed_menu.addAction(speed_text(speed), lambda s=speed: self.set_speed(s))
+            action.setCheckable(True)
+            action.setData(speed)
+            self._speed_group.addAction(action)
         self.speed_button.setMenu(speed_menu)
         self.set_speed_keys("", "")
         self.slider = QSlider(Qt.Orientation.Horizontal)
@@ -152,6 +157,8 @@ class TransportBar(QWidget):
 
     def _show_speed(self) -> None:
         self.speed_button.setText(speed_text(self.speed))
+        for action in self._speed_group.actions():
+            action.setChecked(action.data() == self.speed)
 
     @property
     def playing(self) -> bool:

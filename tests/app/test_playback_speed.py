@@ -41,6 +41,20 @@ def test_the_speed_menu_sets_the_speed(qtbot):
     assert bar.speed == 0.5 and bar.timer.interval() == 100 and seen == [0.5]
 
 
+def test_the_speed_menu_ticks_the_speed_now(qtbot):
+    """The speed button's menu listed x0.125 to x8 with none ticked, the speed now said only by the
+    button's text (a helper's session) -> the speed now is ticked, also after = / -."""
+    bar = TransportBar()
+    qtbot.addWidget(bar)
+    ticked = lambda: [a.text() for a in bar.speed_button.menu().actions() if a.isChecked()]  # noqa: E731
+    assert ticked() == ["x1"]
+    bar.faster()
+    assert ticked() == ["x2"]
+    quarter = next(a for a in bar.speed_button.menu().actions() if a.text() == "x0.25")
+    quarter.trigger()
+    assert ticked() == ["x0.25"] and bar.speed == 0.25
+
+
 def test_the_keys_change_the_speed_and_playback_reaches_the_end(window, pair_files, tmp_path, qtbot):
     window.open_pair(*pair_files, store=str(tmp_path / "s.rgbt.sqlite"))
     window.activateWindow()
