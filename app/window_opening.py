@@ -17,17 +17,19 @@ from app.session_state import SessionState, clear_run, read_run, read_run_id, re
 from app.track_process import recipe_for
 from app.views.paired_view import pane_names
 
+#: the opening message's last note on footage that records no frame rate (:func:`rate_words` says "assumed")
+ASSUMED_RATE_NOTE = "image frames record no frame rate: View > Frame rate... states the real one"
 
-def rate_words(info, request, *, stated: bool = False) -> str:
+
+def rate_words(info, *, stated: bool = False) -> str:
     """The frame rate as the opening message says it: ``25 fps``, ``25 fps (set in this project)``
-    (``stated``: View > Frame rate...), or for footage that records none (image folders:
-    ``SequenceInfo.fps_assumed``) that it is assumed and where to state the real one. It read
-    "at 30 fps" as a fact, and the clock, the playback and the exports all took it."""
+    (``stated``: View > Frame rate...), or ``30 fps (assumed)`` for footage that records none (image
+    folders: ``SequenceInfo.fps_assumed``; :data:`ASSUMED_RATE_NOTE`, where to state the real one, is
+    the message's last note: what to do first comes first). It read "at 30 fps" as a fact, and the
+    clock, the playback and the exports all took it."""
     if stated:
         return f"{info.fps:g} fps (set in this project)"
-    if not getattr(info, "fps_assumed", False):
-        return f"{info.fps:g} fps"
-    return f"{info.fps:g} fps (assumed: image frames record no frame rate; View > Frame rate... states the real one)"
+    return f"{info.fps:g} fps" + (" (assumed)" if getattr(info, "fps_assumed", False) else "")
 
 
 class WindowOpening:
@@ -182,7 +184,8 @@ class WindowOpening:
         notes = "; ".join(([opened.unimported_note] if getattr(opened, "unimported_note", "") else [])
                           + ([missing] if missing else [])
                           + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))]
-                          + ([opened.store_note] if getattr(opened, "store_note", "") else []))
+                          + ([opened.store_note] if getattr(opened, "store_note", "") else [])
+                          + ([ASSUMED_RATE_NOTE] if getattr(info, "fps_assumed", False) else []))
         last = getattr(self, "_last_project", "")
         if last and Path(last).resolve() != Path(footage_project_path(info, opened.request.paths)[0]).resolve():
             # said: a project other than the footage's own opened without being named
@@ -193,7 +196,7 @@ class WindowOpening:
             continues = f" ({key_text(self.actions, 'track')} from there continues it)" if stopped == resumed else ""
             back += f"; tracking was stopped at frame {stopped + 1} when the window closed{continues}"
         back += self._run_cut_short(document, said=stopped is not None)
-        self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {rate_words(info, opened.request, stated=opened.fps_stated)}{back}"
+        self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {rate_words(info, stated=opened.fps_stated)}{back}"
                                      + (f" ({notes})" if notes else ""), 10000)
         self._warn_unmatched_streams(info)
         freeze_heap()

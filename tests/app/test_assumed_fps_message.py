@@ -23,8 +23,8 @@ def folder(tmp_path):
 def test_an_image_folder_opens_saying_its_rate_is_assumed(window, folder):
     window.open_sequence(folder)
     message = window.statusBar().currentMessage()
-    assert ("5 frames at 30 fps (assumed: image frames record no frame rate; View > Frame rate... states the real "
-            "one)") in message, message
+    assert message.startswith("opened cars: 5 frames at 30 fps (assumed) ("), message
+    assert message.endswith("image frames record no frame rate: View > Frame rate... states the real one)"), message
     (folder / "SOURCE.txt").write_text("fps: 10\n")  # the folder's own declaration
     window.open_sequence(folder)
     message = window.statusBar().currentMessage()
