@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from app.actions import SHORTCUTS
 from app.style import PROVENANCE_COLOURS, PROVENANCE_LABELS
+from app.views.box_item import REFERENCE_COLOUR
 from app.window_geometry import resize_to_fit
 
 
@@ -23,7 +24,9 @@ def legend_html() -> str:
         f'<span style="color:{PROVENANCE_COLOURS[k]}">&#9632;</span> {PROVENANCE_LABELS[k]}&nbsp;&nbsp; '
         for k in PROVENANCE_LABELS
     )
-    return (f"<b>Boxes:</b> {rows}<br>interpolated and occluded boxes are dashed, teacher proposals dotted; "
+    reference = (f'<span style="color:{REFERENCE_COLOUR}">&#9632;</span> reference (View &gt; Compare with ...: '
+                 "dashes and dots, shown only, never a box of the project)")
+    return (f"<b>Boxes:</b> {rows}{reference}<br>interpolated and occluded boxes are dashed, teacher proposals dotted; "
             "every box's colour lies on a dark outline, so it reads on any thermal colormap.")
 
 

@@ -63,6 +63,18 @@ def test_help_lists_every_shortcut(window):
         assert window.actions[name].shortcut().toString() == shortcut
 
 
+def test_help_names_the_reference_box_beside_the_project_boxes():
+    """F1's box legend named the six looks of the project's boxes but not the cyan dashes-and-dots box
+    View > Compare with ... draws over them (a helper's session on antiuav-4): an annotator seeing it
+    had nowhere to read what it was -> the legend names it, in its colour, as shown only."""
+    from app.dialogs.help_dialog import legend_html
+    from app.views.box_item import REFERENCE_COLOUR
+
+    html = legend_html()
+    assert f'<span style="color:{REFERENCE_COLOUR}">&#9632;</span> reference (View &gt; Compare with' in html
+    assert "never a box of the project" in html
+
+
 def test_shortcuts_can_be_rebound_refuse_clashes_and_are_remembered(window, qtbot, monkeypatch):
     from PySide6.QtGui import QKeySequence
     from PySide6.QtWidgets import QMessageBox
