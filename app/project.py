@@ -420,7 +420,9 @@ def shipped_ground_truth_note(sequence) -> str:
     """Words for a sequence that ships a ground truth (a dataset's, or an export of the studio's
     opened again), or "": its boxes show only once imported, and an export opened again showed an
     empty timeline and "opened 0117_1605: 407 frames", as if it held no box. A ground-truth file
-    that cannot be read says nothing here; the import names the file and the line."""
+    that cannot be read says nothing here; the import names the file and the line. It names View >
+    Compare with the sequence's ground truth too: pointed only to the import, which replaces the
+    project's boxes, an annotator opening antiuav-4 to see how the tracker did was not told of it."""
     try:
         ground_truth = sequence.ground_truth()
     except (RGBTError, OSError):
@@ -428,4 +430,5 @@ def shipped_ground_truth_note(sequence) -> str:
     if not ground_truth:
         return ""
     return (f"its ground truth ({plural(len(ground_truth), 'frame')}) is not shown: "
-            "File > Import the sequence's ground truth")
+            "File > Import the sequence's ground truth (as the boxes) or View > Compare with the sequence's "
+            "ground truth (beside them)")

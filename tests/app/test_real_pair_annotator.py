@@ -28,6 +28,8 @@ def test_opening_a_sequence_that_ships_ground_truth_says_it_is_not_shown(window,
     assert window.document is not None, window.last_error
     message = window.statusBar().currentMessage()
     assert "its ground truth (4 frames) is not shown: File > Import the sequence's ground truth" in message, message
+    # and the way to see it without replacing the project's boxes (only Import was named: a helper's session)
+    assert "or View > Compare with the sequence's ground truth (beside them)" in message, message
     window.actions["import_gt"].trigger()
     assert window.document.record(0).provenance == "imported"
     window.open_sequence(folder, store=store)  # imported: nothing more to say
