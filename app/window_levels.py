@@ -321,13 +321,15 @@ class ThermalLevels(QObject):
 
         actions = self.window.actions
         key = key_text(actions, "levels_toggle")
+        # on 16-bit/float footage the title says raw values: said here too (22-158 beside 'raw 3766-4220')
+        raw = "" if self.mapping is None else f", {levels_text('full', self.levels(), self.mapping)}"
         if self.mode == "full":
-            text = f"{SAID}: the full range 0-255 ({key}: the stretch again)"
+            text = f"{SAID}: the full range 0-255{raw} ({key}: the stretch again)"
         else:
             low, high = self.levels() or FULL
             what = ("manual" if self.mode != "auto" else "auto contrast, the sequence's 1-99 %" if not
                     self.auto_from_frame else "auto contrast, this frame's 1-99 % until the sequence's are read")
-            text = (f"{SAID} {low:g}-{high:g} ({what}{', ' + how if how else ''}); the display only, "
+            text = (f"{SAID} {low:g}-{high:g}{raw} ({what}{', ' + how if how else ''}); the display only, "
                     f"the frames are unchanged; {key}: full range, "
                     f"{key_text(actions, 'levels_dialog')}: adjust")
         self.window.statusBar().showMessage(text, 8000)

@@ -191,6 +191,24 @@ def test_the_title_says_the_raw_values_a_16_bit_frame_is_shown_at(window, tmp_pa
     assert f"auto raw {raw_low:.0f}-" in window.views.thermal_panel.title.text()
 
 
+def test_the_status_bar_says_the_raw_values_the_title_says(window, tmp_path):
+    """On TNO duine stored as 16-bit, Shift+L said 'thermal levels 22-158 (manual, ...)' while the pane's
+    title said 'raw 3766-4220', and L 'the full range 0-255' beside 'raw 3692-4544' (a helper's session):
+    two numbers for one display -> the status bar says the raw values too, as the title does."""
+    visible, thermal, _frames = washed_out_pair(tmp_path, np.uint16)
+    window.open_pair(visible, thermal, store=str(tmp_path / "p.rgbt.sqlite"))
+    mapping = ThermalMapping.from_notes(window.document.info.notes)
+    levels = window.thermal_levels
+    levels.set_mode("full")
+    said = window.statusBar().currentMessage()
+    assert said.startswith(f"thermal levels: the full range 0-255, raw {mapping.low:.0f}-{mapping.high:.0f} ("), said
+    levels.set_manual(20, 100)
+    raw = [mapping.low + v * (mapping.high - mapping.low) / 255 for v in (20, 100)]
+    said = window.statusBar().currentMessage()
+    assert said.startswith(f"thermal levels 20-100, raw {raw[0]:.0f}-{raw[1]:.0f} (manual)"), said
+    assert f"raw {raw[0]:.0f}-{raw[1]:.0f}" in window.views.thermal_panel.title.text()
+
+
 @pytest.mark.parametrize(("mode", "levels", "mapping", "text"), [
     ("full", None, None, "levels 0-255"),
     ("auto", (141, 212), None, "auto levels 141-212"),
