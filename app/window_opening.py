@@ -180,10 +180,13 @@ class WindowOpening:
         self._update_document_actions()
         missing = self.pane_names[2]  # "thermal-only sequence: ...": the sequence's own note says the same
         # what to do first is said first: last, the ground truth to import was cut off the status bar
-        # behind the project's place (its path is in the title bar too)
+        # behind the project's place (its path is in the title bar too); and what is wrong with the
+        # footage (frames that cannot be decoded, streams that do not match: the sequence's own notes)
+        # before the missing stream's long explanation, which cut 'damaged.avi: its last 25 frames cannot
+        # be decoded' off a 1600-wide status bar
         notes = "; ".join(([opened.unimported_note] if getattr(opened, "unimported_note", "") else [])
-                          + ([missing] if missing else [])
                           + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))]
+                          + ([missing] if missing else [])
                           + ([opened.store_note] if getattr(opened, "store_note", "") else [])
                           + ([ASSUMED_RATE_NOTE] if getattr(info, "fps_assumed", False) else []))
         last = getattr(self, "_last_project", "")

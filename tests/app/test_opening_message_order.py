@@ -35,3 +35,22 @@ def test_the_ground_truth_note_is_on_screen_before_the_project_s_place(window, t
     shown = window.statusBar().shown_message()
     assert shown != message  # too long for the bar: cut
     assert "File > Import the sequence's ground truth" in shown, shown
+
+
+def test_damaged_footage_is_said_before_the_missing_stream(window, tmp_path):
+    """A thermal video whose last 25 frames' data was damaged (antiuav-4's AVI, bytes overwritten) opened
+    with 'opened damaged: 476 frames at 25 fps (thermal-only sequence: no visible stream; both panes show
+    ...; if they are a visible camera's, write ...; damaged.avi: its last 25 frames cannot be decoded
+    ...)': on a 1600-wide window the bar was cut inside the long thermal-only note and the frames lost were
+    never on screen (a helper's session) -> the footage's own notes come before the missing stream's."""
+    from tests.core.sequences.test_damaged_avi_tail import _avi, _damage_last
+
+    folder = tmp_path / "flight"
+    folder.mkdir()
+    path = _avi(folder / "damaged.avi", 30)
+    _damage_last(path, 3)
+    window.open_sequence(path, store=str(tmp_path / "d.rgbt.sqlite"))
+    assert window.document is not None and window.document.info.thermal_only, window.last_error
+    message = window.statusBar().currentMessage()
+    damaged = message.index("damaged.avi: its last 3 frames cannot be decoded")
+    assert damaged < message.index("thermal-only sequence"), message
