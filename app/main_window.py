@@ -234,10 +234,20 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
         frames = plural(count, "frame")
         if run.kind == "track":
             back = run.step < 0  # T from a backward run's last frame tracked forward, over what it had written
+            key = key_text(self.actions, 'track_back' if back else 'track')
+            bad = self._undecodable_after(run)
+            if bad is None:
+                goes_on = f"{key} from the last one continues"
+            else:  # T from the last one stopped at the same frame again, the user stuck there without a word
+                after = bad + run.step
+                where = (f"draw the box on frame {after + 1} and {key} from there"
+                         if self.document is not None and 0 <= after < self.document.num_frames else "")
+                goes_on = f"frame {bad + 1} cannot be decoded, so {key} stops there again" + (
+                    f": {where}" if where else "")
             done = (f"Tracking{' back' if back else ''} failed after {frames}; they are kept "
-                    f"({key_text(self.actions, 'undo')} undoes them), and "
-                    f"{key_text(self.actions, 'track_back' if back else 'track')} from the last one continues"
-                    if count else f"Tracking{' back' if back else ''} failed before it wrote any frame")
+                    f"({key_text(self.actions, 'undo')} undoes them), and {goes_on}"
+                    if count else f"Tracking{' back' if back else ''} failed before it wrote any frame" + (
+                        f": {goes_on}" if bad is not None else ""))
         else:
             done = (f"The teacher's refinement failed after {frames}; their proposals are kept" if count else
                     "The teacher's refinement failed before it refined any frame")
@@ -245,6 +255,26 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
         box.setText(done + ".")
         box.setInformativeText(text if headline == "Error" else f"{headline}: {text}")
         self.statusBar().showMessage(f"{done}: {error}", 15000)
+
+    def _undecodable_after(self, run) -> int | None:
+        """The frame after the one a failed tracking run reached when its picture cannot be decoded (a
+        corrupt JPEG of a frame folder, a damaged stretch of a video): T from the run's last frame stops
+        there again. None when it decodes, or there is none."""
+        from core.errors import SequenceError
+
+        document = self.document
+        if document is None or document.closed:
+            return None
+        frame = run.reached + run.step
+        if not 0 <= frame < document.num_frames:
+            return None
+        try:
+            document.sequence[frame]
+        except SequenceError:
+            return frame
+        except Exception:  # noqa: BLE001 (only a hint: the dialog says the run's own error)
+            return None
+        return None
 
     # -- tracker choice -------------------------------------------------------------------
     def set_tracker(self, name: str) -> None:

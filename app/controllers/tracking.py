@@ -120,6 +120,14 @@ class RunController(QObject):
     def busy(self) -> bool:
         return self.runner.busy
 
+    @property
+    def reached(self) -> int:
+        """The frame the last tracking run reached: its last frame written in its direction, else the
+        frame it started from."""
+        if self.written:
+            return self.written[-1] if self.step > 0 else self.written[0]
+        return self._run_start
+
     def start_track(self, document, settings, start: int, stop: int | None = None, step: int = 1) -> None:
         """A tracking run from ``start`` towards ``stop`` (``app.jobs.track_job``); ``step`` -1
         tracks back towards the first frame."""

@@ -69,3 +69,39 @@ def test_a_frame_that_cannot_be_decoded_is_shown_black_not_as_the_frame_before(w
     assert "cannot be decoded" in window.views.visible_panel.title.text()
     window.goto(4)
     assert window.views.visible.image.image.any() and "cannot be decoded" not in window.views.visible_panel.title.text()
+
+
+def test_a_run_stopped_by_a_frame_that_cannot_be_decoded_says_how_to_go_past_it(window, tmp_path, qtbot):
+    """A frame folder (otb-crossing's first 30 frames) whose 15th JPEG is cut short: T from frame 1
+    failed after 13 frames and said 'T from the last one continues'; T from frame 14 then failed at
+    once ('failed before it wrote any frame'), the same frame, and said nothing more (a helper's
+    session) -> both say that frame cannot be decoded and to draw the box on the frame after it."""
+    import cv2
+    import numpy as np
+
+    folder = tmp_path / "crossing"
+    folder.mkdir()
+    for i in range(8):
+        frame = np.full((48, 64, 3), 60, np.uint8)
+        frame[20:28, 10 + 3 * i:22 + 3 * i] = 220
+        cv2.imwrite(str(folder / f"{i + 1:08d}.jpg"), frame)
+    cut = (folder / "00000005.jpg").read_bytes()[:100]
+    (folder / "00000005.jpg").write_bytes(cut)
+    window.open_sequence(folder, store=str(tmp_path / "c.rgbt.sqlite"))
+    assert window.document is not None, window.last_error
+    window.views.box_drawn.emit("visible", np.array([10.0, 20.0, 12.0, 8.0]))
+    window.actions["track"].trigger()
+    qtbot.waitUntil(lambda: not window.tracking.busy, timeout=20000)
+    said = window.statusBar().currentMessage()
+    assert said.startswith("Tracking failed after 3 frames; they are kept (Ctrl+Z undoes them), and frame 5 "
+                           "cannot be decoded, so T stops there again: draw the box on frame 6 and T from there"), said
+    for box in window.findChildren(QMessageBox):
+        box.close()
+    window.goto(3)
+    window.actions["track"].trigger()
+    qtbot.waitUntil(lambda: not window.tracking.busy, timeout=20000)
+    said = window.statusBar().currentMessage()
+    assert said.startswith("Tracking failed before it wrote any frame: frame 5 cannot be decoded, so T stops "
+                           "there again: draw the box on frame 6 and T from there"), said
+    for box in window.findChildren(QMessageBox):
+        box.close()
