@@ -182,7 +182,7 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
             run.runner.ended.connect(lambda _generation: self._update_undo_actions())
             run.failed.connect(lambda error, trace, r=run: self._run_failed(r, error, trace))
         self.exporter.exported.connect(self._exported)
-        self.exporter.failed.connect(lambda error, trace: self.error("Export failed", error, trace))
+        self.exporter.failed.connect(self._export_failed)
         self.exporter.cancelled.connect(lambda: self.statusBar().showMessage("export cancelled", 5000))
         self.job_status.cancel_requested.connect(self.stop_all)
         self.transport.playing_changed.connect(self._update_stop_action)
@@ -255,6 +255,19 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
         box.setText(done + ".")
         box.setInformativeText(text if headline == "Error" else f"{headline}: {text}")
         self.statusBar().showMessage(f"{done}: {error}", 15000)
+
+    def _export_failed(self, error: BaseException, trace: str) -> None:
+        """An export that failed: the error dialog; one stopped by a frame that cannot be decoded says
+        how to write the boxes all the same (a frame folder with one JPEG cut short failed every layout,
+        the file named and nothing more, and nothing said that the annotation files need no frame)."""
+        from core.errors import SequenceError
+
+        box = self.error("Export failed", error, trace)
+        if isinstance(error, SequenceError) and not self.exporter.key.startswith("annotations"):
+            hint = ("this export reads every frame and one of the footage's cannot be decoded: File > Export... > "
+                    "Annotation files only writes the boxes without the frames")
+            box.setInformativeText(f"{box.informativeText()}\n\n{hint[0].upper()}{hint[1:]}.")
+            self.statusBar().showMessage(f"Export failed: {error}; {hint}", 15000)
 
     def _undecodable_after(self, run) -> int | None:
         """The frame after the one a failed tracking run reached when its picture cannot be decoded (a

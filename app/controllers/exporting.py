@@ -25,6 +25,7 @@ class ExportController(QObject):
         self.runner.cancelled.connect(self._cancelled)
         self.runner.failed.connect(self._failed)
         self.dialog: JobProgressDialog | None = None
+        self.key = ""  # the entry of the export going on (or the last one)
 
     @property
     def busy(self) -> bool:
@@ -34,6 +35,7 @@ class ExportController(QObject):
         """Export ``document`` (its records as they are now) to ``target`` with the entry
         ``key``; ``models`` (``ModelSettings``) for exports that run a model."""
         export_entry = entry(key)
+        self.key = export_entry.key
         records = dict(document.records)
         sequence, store = document.sequence, document.store
         dialog = JobProgressDialog(f"Exporting {export_entry.key}...", "Export", max(document.num_frames, 1),

@@ -105,3 +105,28 @@ def test_a_run_stopped_by_a_frame_that_cannot_be_decoded_says_how_to_go_past_it(
                            "there again: draw the box on frame 6 and T from there"), said
     for box in window.findChildren(QMessageBox):
         box.close()
+
+
+def test_an_export_stopped_by_a_frame_that_cannot_be_decoded_names_the_annotation_files(window, tmp_path):
+    """File > Export... LasHeR (or GOT-10k, LaSOT) of a frame folder with one JPEG cut short failed with
+    the file and 'cannot decode image' alone (a helper's session): nothing said the annotation files
+    need no frame -> the dialog and the status bar name File > Export... > Annotation files only, which
+    writes them."""
+    import cv2
+    import numpy as np
+
+    folder = tmp_path / "crossing"
+    folder.mkdir()
+    for i in range(5):
+        cv2.imwrite(str(folder / f"{i + 1:08d}.jpg"), np.full((48, 64, 3), 60 + 20 * i, np.uint8))
+    (folder / "00000003.jpg").write_bytes(b"")
+    window.open_sequence(folder, store=str(tmp_path / "c.rgbt.sqlite"))
+    window.views.box_drawn.emit("visible", np.array([10.0, 20.0, 12.0, 8.0]))
+    window.export("lasher", tmp_path / "out-lasher")
+    boxes = [b for b in window.findChildren(QMessageBox) if b.isVisible()]
+    assert len(boxes) == 1 and "00000003.jpg" in boxes[0].text() + boxes[0].informativeText()
+    assert "Annotation files only writes the boxes without the frames" in boxes[0].informativeText()
+    assert "Annotation files only" in window.statusBar().currentMessage()
+    boxes[0].close()
+    window.export("annotations-lasher", tmp_path / "out-files")  # which needs no frame: written
+    assert (tmp_path / "out-files" / "visible.txt").read_text().startswith("10,20,12,8")
