@@ -62,7 +62,7 @@ def records(frames=range(5)):
 def fake_teacher(monkeypatch):
     import core.tracking.factory as factory
 
-    monkeypatch.setattr(factory, "load_tracker", lambda **_: SimpleNamespace(
+    monkeypatch.setattr(factory, "load_tracker", lambda *_args, **_kwargs: SimpleNamespace(
         engine=Engine(), model_config=GEOMETRY, weights_path=""))
 
 
