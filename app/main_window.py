@@ -198,8 +198,8 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
         a["goto_frame"].triggered.connect(self.ask_goto_frame)
         a["frame_rate"].triggered.connect(self.ask_frame_rate)
         a["play"].triggered.connect(self.transport.toggle_play)
-        a["play_faster"].triggered.connect(self.transport.faster)
-        a["play_slower"].triggered.connect(self.transport.slower)
+        a["play_faster"].triggered.connect(lambda: self._change_speed(1))
+        a["play_slower"].triggered.connect(lambda: self._change_speed(-1))
         a["stop"].triggered.connect(self.stop_key)
         a["fit"].triggered.connect(self.views.visible.fit)
         a["zoom_target"].triggered.connect(self.zoom_to_target)
@@ -255,6 +255,23 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
         box.setText(done + ".")
         box.setInformativeText(text if headline == "Error" else f"{headline}: {text}")
         self.statusBar().showMessage(f"{done}: {error}", 15000)
+
+    def _change_speed(self, direction: int) -> None:
+        """= / -: the next or the previous playback speed, said with the frame rate it plays at; at
+        x8 (x0.125) the key did nothing, without a word."""
+        from app.views.transport import speed_text
+
+        transport = self.transport
+        before = transport.speed
+        transport.faster() if direction > 0 else transport.slower()
+        speed = speed_text(transport.speed)
+        if transport.speed == before:
+            text = f"playback speed {speed}, the {'fastest' if direction > 0 else 'slowest'} there is"
+        else:
+            text = f"playback speed {speed}: {transport.fps * transport.speed:.3g} frames a second"
+            if self.document is not None:
+                text += f" of footage at {transport.fps:.3g} fps"
+        self.statusBar().showMessage(text, 5000)
 
     def _export_failed(self, error: BaseException, trace: str) -> None:
         """An export that failed: the error dialog; one stopped by a frame that cannot be decoded says

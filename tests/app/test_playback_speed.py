@@ -111,3 +111,20 @@ def test_playback_keeps_the_clock_where_frames_come_slower_than_the_speed(qtbot)
     bar._tick()
     bar._tick()
     assert asked[-1] == 500 and not bar.playing
+
+
+def test_the_speed_keys_say_the_speed_and_when_there_is_no_faster_one(window, pair_files, tmp_path):
+    """= at x8 (and - at x0.125) did nothing, without a word (a helper's session) -> each key says the
+    speed and the frames a second it plays at, and at the ends that there is no faster (slower) one."""
+    window.open_pair(*pair_files, store=str(tmp_path / "k.rgbt.sqlite"))
+    fps = window.transport.fps
+    window.actions["play_faster"].trigger()
+    assert window.statusBar().currentMessage() == (f"playback speed x2: {2 * fps:.3g} frames a second of footage "
+                                                   f"at {fps:.3g} fps")
+    for _ in range(len(SPEEDS)):
+        window.actions["play_faster"].trigger()
+    assert window.statusBar().currentMessage() == "playback speed x8, the fastest there is"
+    for _ in range(len(SPEEDS)):
+        window.actions["play_slower"].trigger()
+    assert window.statusBar().currentMessage() == "playback speed x0.125, the slowest there is"
+    window.transport.set_speed(1.0)
