@@ -30,19 +30,33 @@ from core.models.layers import map_to_tokens
 PRIOR_CHANNELS = 2
 
 
-def embed_both_modalities(patch_embed: nn.Module, prior: CorrelationPrior | None, z_v, z_t, x_v, x_t):
+def embed_both_modalities(patch_embed: nn.Module, prior: CorrelationPrior | None, z_v, z_t, x_v, x_t,
+                          features: tuple[torch.Tensor, torch.Tensor] | None = None):
     """One stem call per crop size for both modalities (same weights).
 
     Returns ``(z (2B, Nz, C), x (2B, Nx, C), prior (B, 2, F, F) or None)``: template and
     search tokens, visible batch first; with ``prior`` the stem's features are computed
-    once and serve both its projection and the correlation prior.
+    once and serve both its projection and the correlation prior. ``features``: ``(zf, xf)``,
+    what :func:`stem_features` gives for these crops, computed before (a fine-tune whose
+    stem is frozen computes them off the training graph, once for two models); a stem with
+    a ``proj`` after its ``features`` only (``EfficientNetStem``).
     """
     b = z_v.shape[0]
-    z_in, x_in = torch.cat([z_v, z_t], dim=0), torch.cat([x_v, x_t], dim=0)
-    if prior is None:
-        return map_to_tokens(patch_embed(z_in)), map_to_tokens(patch_embed(x_in)), None
-    zf, xf = patch_embed.features(z_in), patch_embed.features(x_in)
-    return map_to_tokens(patch_embed.proj(zf)), map_to_tokens(patch_embed.proj(xf)), prior(zf, xf, b)
+    if features is not None:
+        zf, xf = features
+    else:
+        z_in, x_in = torch.cat([z_v, z_t], dim=0), torch.cat([x_v, x_t], dim=0)
+        if prior is None:
+            return map_to_tokens(patch_embed(z_in)), map_to_tokens(patch_embed(x_in)), None
+        zf, xf = patch_embed.features(z_in), patch_embed.features(x_in)
+    made = None if prior is None else prior(zf, xf, b)
+    return map_to_tokens(patch_embed.proj(zf)), map_to_tokens(patch_embed.proj(xf)), made
+
+
+def stem_features(patch_embed: nn.Module, z_v, z_t, x_v, x_t) -> tuple[torch.Tensor, torch.Tensor]:
+    """``(zf (2B, C', Hz, Hz), xf (2B, C', F, F))``: the stem's features before its projection,
+    visible batch first, as :func:`embed_both_modalities` computes them (``features``)."""
+    return patch_embed.features(torch.cat([z_v, z_t], dim=0)), patch_embed.features(torch.cat([x_v, x_t], dim=0))
 
 
 def head_input(feature: torch.Tensor, prior: torch.Tensor | None) -> torch.Tensor:

@@ -67,10 +67,12 @@ class OneStreamBackbone(nn.Module):
     def forward(self, z_v, z_t, x_v, x_t) -> torch.Tensor:
         return self.forward_with_prior(z_v, z_t, x_v, x_t)[0]
 
-    def forward_with_prior(self, z_v, z_t, x_v, x_t) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """(tokens (B, Nz+Nx, C) after the final norm, prior (B, 2, F, F) or None)."""
+    def forward_with_prior(self, z_v, z_t, x_v, x_t, stem_features=None) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """(tokens (B, Nz+Nx, C) after the final norm, prior (B, 2, F, F) or None).
+        ``stem_features``: see ``core.models.correlation_prior.embed_both_modalities``."""
         b = z_v.shape[0]
-        z, x, prior = embed_both_modalities(self.patch_embed, self.correlation_prior, z_v, z_t, x_v, x_t)
+        z, x, prior = embed_both_modalities(self.patch_embed, self.correlation_prior, z_v, z_t, x_v, x_t,
+                                            stem_features)
         z = self._fuse(z[:b], z[b:]) + self.pos_embed_z
         x = self._fuse(x[:b], x[b:]) + self.pos_embed_x
         tokens = torch.cat([z, x], dim=1)
@@ -92,9 +94,11 @@ class OneStreamStudent(nn.Module):
         self.box_head = CenterHead(config.head_in_channels, config.head_widths)
 
     def forward(self, template_visible: torch.Tensor, template_thermal: torch.Tensor,
-                search_visible: torch.Tensor, search_thermal: torch.Tensor):
+                search_visible: torch.Tensor, search_thermal: torch.Tensor, stem_features=None):
+        """``stem_features``: the EfficientNet stem's features of these crops, computed before
+        (``core.models.correlation_prior.stem_features``; the fine-tune's frozen stem), or None."""
         tokens, prior = self.backbone.forward_with_prior(template_visible, template_thermal, search_visible,
-                                                         search_thermal)
+                                                         search_thermal, stem_features)
         feature = tokens_to_map(tokens[:, self.backbone.nz:], self.config.feature_size)
         score, size, offset = self.box_head(head_input(feature, prior))
         return score, size, offset, feature
