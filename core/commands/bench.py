@@ -16,6 +16,7 @@ BENCH_MODULES = (
     "core.bench.accuracy",
     "core.bench.memory",
     "core.bench.loop",
+    "core.bench.improve",
     "core.bench.real_loop",
     "core.bench.heuristics",
     "core.bench.safeguards",

@@ -12,8 +12,12 @@ run the same job.
 """
 from __future__ import annotations
 
+import copy
+import queue
+import threading
 import time
 import warnings
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,12 +27,13 @@ import torch
 from core.distillation.augment import random_augment
 from core.distillation.dataset import load_items
 from core.distillation.finetune_checks import NoHeldOutCheck, check_model_sides, crop_sides, no_held_out_box
-from core.distillation.held_out import HeldOutScore, score_held_out
+from core.distillation.held_out import HeldOutScore, StemFeatures, score_held_out
 from core.distillation.item_tensors import batch as _batch
 from core.distillation.replay import ReplayStream, replay_rows_at
 from core.distillation.stored_teacher import stored_teacher_loss, teacher_agreement
 from core.errors import ConfigError, DistillationDataError
 from core.models.checkpoint import load_checkpoint, save_checkpoint
+from core.models.correlation_prior import stem_features
 from core.progress import Job, Progress
 from core.training.config import LossConfig
 from core.training.model_setup import is_pretrained_stem_parameter
@@ -61,6 +66,9 @@ class FinetuneConfig:
     use_annotations: False runs the *control*: the same steps with only the rehearsal
     rows of each batch, no annotated item (what rehearsal alone would have done; needs
     ``replay`` > 0).
+    prefetch: make the next step's batch (the annotated rows' augmentation and frozen stem
+    features, the rehearsal rows and the initial student's maps on them) in a second thread
+    while a step trains; the batches, and so the weights, are the same either way.
     """
 
     steps: int = 200
@@ -83,6 +91,7 @@ class FinetuneConfig:
     negative_share: float = 0.0
     device: str = "auto"
     use_annotations: bool = True
+    prefetch: bool = True
 
     def __post_init__(self) -> None:
         problems = []
@@ -163,6 +172,149 @@ def _diverged(step: int, steps: int, reason: str) -> ConfigError:
                        "initial weights are unchanged and no checkpoint was written)")
 
 
+#: batches made ahead of the step that trains (``FinetuneConfig.prefetch``): one in the queue
+#: and one in the making keep the step from waiting, more only hold memory
+PREFETCH_STEPS = 1
+
+
+@dataclass
+class _StepBatch:
+    """One step's rows: the batch the loss reads (``core.distillation.item_tensors.batch``'s keys;
+    annotated rows first, then the rehearsal rows), kd_rows (B,) bool on the device, and
+    features: the frozen stem's ``(zf, xf)`` of its crops (None: the model runs its stem)."""
+
+    batch: dict[str, torch.Tensor]
+    kd_rows: torch.Tensor
+    features: tuple[torch.Tensor, torch.Tensor] | None
+
+
+def _frozen_stem(model: torch.nn.Module, config: FinetuneConfig) -> torch.nn.Module | None:
+    """A frozen copy of the student's EfficientNet stem when fine-tuning leaves it as it is
+    (``freeze_stem``; BatchNorm in eval), else None. Its features of a crop are those the
+    student's stem would compute at every step, so they are made off the training graph (no
+    autograd), in the batches' thread, and for the rehearsal rows taken from the frozen initial
+    student, which computes them for its own maps (the stem ran twice on those rows)."""
+    patch_embed = getattr(getattr(model, "backbone", None), "patch_embed", None)
+    if not config.freeze_stem or not any(is_pretrained_stem_parameter(model, name)
+                                         for name, _ in model.named_parameters()):
+        return None
+    if not hasattr(patch_embed, "features") or not hasattr(patch_embed, "proj"):
+        return None
+    stem = copy.deepcopy(patch_embed).eval()
+    for param in stem.parameters():
+        param.requires_grad_(False)
+    return stem
+
+
+def _step_batches(train: list, config: FinetuneConfig, rng: np.random.Generator, agrees: np.ndarray | None,
+                  replay: ReplayStream | None, stem: torch.nn.Module | None,
+                  device: torch.device) -> Iterator[_StepBatch]:
+    """The batches of steps 1..``config.steps``, in order (``rng`` and ``replay`` are drawn
+    from here alone, so the batches are the same whichever thread makes them)."""
+    train_negative = np.flatnonzero([item.absent for item in train])
+    train_present = np.flatnonzero([not item.absent for item in train])
+    for step in range(1, config.steps + 1):
+        replay_rows = replay_rows_at(step, config.batch_size, config.replay)
+        own_rows = config.batch_size - replay_rows
+        if not config.use_annotations:  # the control: only the rehearsal rows
+            replay_rows, own_rows = max(replay_rows, 1), 0
+        features = None
+        if own_rows:
+            chosen = _choose_rows(train_present, train_negative, own_rows, config.negative_share, rng)
+            batch = _batch([random_augment(train[i], rng, config.shift_cells, config.flip) for i in chosen], device)
+            kd_rows = torch.ones(len(chosen), dtype=torch.bool) if agrees is None else torch.from_numpy(agrees[chosen])
+            if stem is not None:
+                with torch.no_grad():
+                    features = stem_features(stem, batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
+        if replay_rows:
+            if stem is not None:
+                extra, replayed = replay.batch(replay_rows, step, features=True)
+                features = replayed if not own_rows else tuple(
+                    _rows_joined(mine, theirs) for mine, theirs in zip(features, replayed, strict=True))
+            else:
+                extra = replay.batch(replay_rows, step)
+            batch = {key: torch.cat([batch[key], extra[key]]) for key in batch} if own_rows else extra
+            rehearsed = torch.ones(replay_rows, dtype=torch.bool)
+            kd_rows = torch.cat([kd_rows, rehearsed]) if own_rows else rehearsed
+        yield _StepBatch(batch, kd_rows.to(device), features)
+
+
+def _rows_joined(first: torch.Tensor, second: torch.Tensor) -> torch.Tensor:
+    """Stem features of two batches (each ``[visible; thermal]``, 2B rows) as those of the rows
+    of ``first`` followed by those of ``second``: ``[v1; v2; t1; t2]``."""
+    a, b = first.shape[0] // 2, second.shape[0] // 2
+    return torch.cat([first[:a], second[:b], first[a:], second[b:]])
+
+
+def _train_step(model: torch.nn.Module, rows: _StepBatch, step: int, config: FinetuneConfig,
+                loss_config: LossConfig, optimizer: torch.optim.Optimizer, params: list) -> float:
+    """One optimiser step on ``rows``; returns its loss. ConfigError when the student diverges."""
+    batch = rows.batch
+    try:  # a diverging student was a traceback, 'network produced non-finite boxes'
+        outputs = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"], stem_features=rows.features)
+        loss, stats = stored_teacher_loss(outputs, batch, config, loss_config, rows.kd_rows)
+        if not torch.isfinite(loss):
+            raise FloatingPointError("the loss is not finite")
+    except FloatingPointError as error:
+        raise _diverged(step, config.steps, str(error)) from error
+    optimizer.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
+    optimizer.step()
+    return stats["loss"]
+
+
+class _Prefetched:
+    """The items of ``iterator`` made in a daemon thread, up to ``ahead`` of the one taken
+    (plus the one in the making); ``next()`` raises what the thread raised; ``close()`` stops
+    the thread (it finishes the item it is making) and waits for it. ``ahead`` 0: made on
+    the taker's thread, when taken (no thread)."""
+
+    def __init__(self, iterator: Iterator, ahead: int):
+        self._iterator = iterator
+        self._thread = None
+        if ahead > 0:
+            self._queue: queue.Queue = queue.Queue(maxsize=ahead)
+            self._stop = threading.Event()
+            self._thread = threading.Thread(target=self._make, name="finetune-batches", daemon=True)
+            self._thread.start()
+
+    def _make(self) -> None:
+        try:
+            for item in self._iterator:
+                if not self._put((True, item)):
+                    return
+            self._put((False, StopIteration()))
+        except BaseException as error:  # noqa: BLE001 - raised again on the taker's thread
+            self._put((False, error))
+        finally:
+            self._iterator.close()
+
+    def _put(self, entry) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(entry, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def __next__(self):
+        if self._thread is None:
+            return next(self._iterator)
+        made, value = self._queue.get()
+        if not made:
+            raise value
+        return value
+
+    def close(self) -> None:
+        if self._thread is None:
+            self._iterator.close()
+            return
+        self._stop.set()
+        self._thread.join()
+
+
 def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
                      config: FinetuneConfig = FinetuneConfig(), *,
                      recorded_data: list[str | Path] | None = None) -> Job[FinetuneResult]:
@@ -195,14 +347,14 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
     device = _device(config.device)
     model = model.to(device)
     yield Progress(0, config.steps, f"scoring {plural(len(held_out), 'held-out item')} before ({device.type})")
-    before = score_held_out(model, held_out)
+    stem = _frozen_stem(model, config)
+    held_out_stem = None if stem is None else StemFeatures(stem)  # the same before and after
+    before = score_held_out(model, held_out, stem=held_out_stem)
     params = _trainable(model, config.freeze_stem)
     optimizer = torch.optim.AdamW(params, lr=config.lr, weight_decay=config.weight_decay)
     rng = np.random.default_rng(config.seed)
     torch.manual_seed(config.seed)
     loss_config = LossConfig()
-    train_negative = np.flatnonzero([item.absent for item in train])
-    train_present = np.flatnonzero([not item.absent for item in train])
     agrees = teacher_agreement(train) >= config.kd_agreement_iou if config.kd_agreement_iou > 0 else None
     replay = ReplayStream(model, seed=config.seed) if config.replay > 0 or not config.use_annotations else None
     losses: list[float] = []
@@ -210,38 +362,20 @@ def finetune_student(init: str | Path, data: list[str | Path], out: str | Path,
     for module in model.modules():  # BatchNorm statistics stay those of the bundled model
         if isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
             module.eval()
-    for step in range(1, config.steps + 1):
-        replay_rows = replay_rows_at(step, config.batch_size, config.replay)
-        own_rows = config.batch_size - replay_rows
-        if not config.use_annotations:  # the control: only the rehearsal rows
-            replay_rows, own_rows = max(replay_rows, 1), 0
-        if own_rows:
-            chosen = _choose_rows(train_present, train_negative, own_rows, config.negative_share, rng)
-            batch = _batch([random_augment(train[i], rng, config.shift_cells, config.flip) for i in chosen], device)
-            kd_rows = torch.ones(len(chosen), dtype=torch.bool) if agrees is None else torch.from_numpy(agrees[chosen])
-        if replay_rows:
-            extra = replay.batch(replay_rows, step)
-            batch = {key: torch.cat([batch[key], extra[key]]) for key in batch} if own_rows else extra
-            rehearsed = torch.ones(replay_rows, dtype=torch.bool)
-            kd_rows = torch.cat([kd_rows, rehearsed]) if own_rows else rehearsed
-        kd_rows = kd_rows.to(device)
-        try:  # a diverging student was a traceback, 'network produced non-finite boxes'
-            outputs = model(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
-            loss, stats = stored_teacher_loss(outputs, batch, config, loss_config, kd_rows)
-            if not torch.isfinite(loss):
-                raise FloatingPointError("the loss is not finite")
-        except FloatingPointError as error:
-            raise _diverged(step, config.steps, str(error)) from error
-        optimizer.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, config.grad_clip)
-        optimizer.step()
-        losses.append(stats["loss"])
-        yield Progress(step, config.steps, f"loss {np.mean(losses[-20:]):.3f}")
+    yield Progress(0, config.steps, f"fine-tuning on {plural(len(train), 'item')}")
+    batches = _Prefetched(_step_batches(train, config, rng, agrees, replay, stem, device),
+                          PREFETCH_STEPS if config.prefetch else 0)
+    try:
+        for step in range(1, config.steps + 1):
+            losses.append(_train_step(model, next(batches), step, config, loss_config, optimizer, params))
+            yield Progress(step, config.steps, f"loss {np.mean(losses[-20:]):.3f}")
+    finally:
+        batches.close()  # a cancelled run (the generator closed) stops the batches' thread too
     if not all(bool(torch.isfinite(p).all()) for p in model.parameters()):
         raise _diverged(config.steps, config.steps, "its weights are not finite")
     model.eval()
-    after = score_held_out(model, held_out)
+    yield Progress(config.steps, config.steps, f"scoring {plural(len(held_out), 'held-out item')} after")
+    after = score_held_out(model, held_out, stem=held_out_stem)
     model = model.cpu()  # checkpoints hold CPU tensors
     seconds = time.perf_counter() - started
     save_checkpoint(

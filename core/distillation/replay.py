@@ -22,6 +22,7 @@ import math
 import numpy as np
 import torch
 
+from core.models.correlation_prior import stem_features
 from core.training.config import ProcessingConfig, SamplerConfig
 from core.training.processing import CropSpec, Processing
 from core.training.sampler import PairSampler
@@ -61,18 +62,30 @@ class ReplayStream:
         self.processing = Processing(REPLAY_PROCESSING, spec)
         self.rng = np.random.default_rng([seed, 0x2E91A7])
 
-    def batch(self, size: int, step: int) -> dict[str, torch.Tensor]:
+    def batch(self, size: int, step: int, *, features: bool = False):
         """``size`` processed pairs: z_v, z_t (B,3,Z,Z); x_v, x_t (B,3,X,X); box (B,4)
         cx, cy, w, h crop units; heatmap (B,1,F,F); teacher_score/size/offset: the frozen
-        initial student's maps; absent (B,) bool, all False."""
+        initial student's maps; absent (B,) bool, all False.
+
+        ``features``: return ``(batch, stem)`` with ``stem`` the frozen stem's features of the
+        crops (``core.models.correlation_prior.stem_features``, computed for the maps anyway):
+        a fine-tune whose stem is frozen reuses them (its stem is this one) instead of running
+        the stem on these rows again. Tensors made without autograd (``no_grad``, not
+        ``inference_mode``: the fine-tune's graph reads the features)."""
         samples = [self.processing(self.sampler.sample(self.rng, step), self.rng) for _ in range(size)]
         device = next(self.frozen.parameters()).device
         batch = {key: torch.from_numpy(np.stack([s[key] for s in samples]).astype(np.float32)).to(device)
                  for key in ("z_v", "z_t", "x_v", "x_t", "box", "heatmap")}
-        with torch.inference_mode():
-            score, size_map, offset, _ = self.frozen(batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
-        batch["teacher_score"] = score.clone()
-        batch["teacher_size"] = size_map.clone()
-        batch["teacher_offset"] = offset.clone()
+        crops = (batch["z_v"], batch["z_t"], batch["x_v"], batch["x_t"])
+        stem = None
+        with torch.no_grad():
+            if features:
+                stem = stem_features(self.frozen.backbone.patch_embed, *crops)
+                score, size_map, offset, _ = self.frozen(*crops, stem_features=stem)
+            else:
+                score, size_map, offset, _ = self.frozen(*crops)
+        batch["teacher_score"] = score
+        batch["teacher_size"] = size_map
+        batch["teacher_offset"] = offset
         batch["absent"] = torch.zeros(size, dtype=torch.bool, device=device)
-        return batch
+        return (batch, stem) if features else batch

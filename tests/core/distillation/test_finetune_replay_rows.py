@@ -39,9 +39,9 @@ def test_a_fine_tune_at_batch_1_rehearses_half_its_steps(tmp_path, monkeypatch):
     asked: list[tuple[int, int]] = []
     real_batch = ReplayStream.batch
 
-    def counted(self, size, step):
+    def counted(self, size, step, **kwargs):
         asked.append((step, size))
-        return real_batch(self, size, step)
+        return real_batch(self, size, step, **kwargs)
 
     monkeypatch.setattr(ReplayStream, "batch", counted)
     config = FinetuneConfig(steps=4, batch_size=1, replay=0.5, holdout_fraction=0.0, threads=1)
