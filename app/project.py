@@ -18,6 +18,8 @@ from pathlib import Path
 
 from app.settings import Recent
 from core.annotations.project_paths import (
+    FPS_META,  # noqa: F401 - app.window_opening's View > Frame rate... imports it from here
+    apply_stated_fps,
     earlier_store_path,
     made_on_same_streams,
     moved_project,
@@ -25,6 +27,7 @@ from core.annotations.project_paths import (
     project_store_path,
     read_only_footage_project,
     same_streams,
+    stated_fps,  # noqa: F401 - as FPS_META
     stored_offset,
     stored_sources,
     stream_files,
@@ -374,32 +377,6 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
     yield Progress(3, 3, "opened")
     return OpenedProject(sequence, store, first, dataclasses.replace(request, store=str(store.path)), contents,
                          store_note, unimported_note, fps_stated)
-
-
-#: the project's meta entry holding the frame rate the user stated (View > Frame rate...) for footage
-#: that records none (``SequenceInfo.fps_assumed``: image folders)
-FPS_META = "fps"
-
-
-def stated_fps(store: AnnotationStore) -> float | None:
-    """The frame rate stated in the project ``store`` (:data:`FPS_META`), or None (none, or not a
-    rate: a project edited outside the studio)."""
-    value = store.get_meta(FPS_META, None)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1000:
-        return None
-    return float(value)
-
-
-def apply_stated_fps(sequence, store: AnnotationStore) -> bool:
-    """Give footage that records no frame rate the one stated in its project: the sequence's
-    ``info.fps`` (which playback, the clock and exports read), no longer assumed. True when applied;
-    a rate the footage records itself (a video, a folder's ``SOURCE.txt``) is left as it is."""
-    fps = stated_fps(store)
-    info = sequence.info
-    if fps is None or not getattr(info, "fps_assumed", False):
-        return False
-    info.fps, info.fps_assumed = fps, False
-    return True
 
 
 def unreadable_meta_note(store: AnnotationStore) -> str:

@@ -9,6 +9,11 @@ command line, so both find the same file.
   ``<studio home>/projects/``; a lone video named by a modality word keeps the project it
   had under its earlier name (:func:`earlier_name`), and footage whose folder was renamed
   or moved with its project keeps that project (:func:`moved_project`).
+
+What a project records of its footage is read here too: the frame offset (:func:`stored_offset`),
+the sources (:func:`stored_sources`), and the frame rate stated for footage that records none
+(:func:`stated_fps`, :func:`apply_stated_fps`: the studio's View > Frame rate..., which ``render
+--store`` follows too).
 """
 from __future__ import annotations
 
@@ -53,6 +58,32 @@ def stored_sources(store) -> list[str]:
         store.ignore_meta("sources")
         return []
     return list(value)
+
+
+#: the project's meta entry holding the frame rate the user stated (View > Frame rate...) for footage
+#: that records none (``SequenceInfo.fps_assumed``: image folders)
+FPS_META = "fps"
+
+
+def stated_fps(store) -> float | None:
+    """The frame rate stated in the project ``store`` (:data:`FPS_META`), or None (none, or not a
+    rate: a project edited outside the studio)."""
+    value = store.get_meta(FPS_META, None)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 < value < 1000:
+        return None
+    return float(value)
+
+
+def apply_stated_fps(sequence, store) -> bool:
+    """Give footage that records no frame rate the one stated in its project: the sequence's
+    ``info.fps`` (which playback, the clock and exports read), no longer assumed. True when applied;
+    a rate the footage records itself (a video, a folder's ``SOURCE.txt``) is left as it is."""
+    fps = stated_fps(store)
+    info = sequence.info
+    if fps is None or not getattr(info, "fps_assumed", False):
+        return False
+    info.fps, info.fps_assumed = fps, False
+    return True
 
 
 def project_store_path(info) -> Path:

@@ -110,7 +110,10 @@ def run(args) -> int:
             notes.append(f"{len(args.boxes)} --boxes files and {len(LAYER_RGB) - 1} colours: the colours repeat "
                          f"from the {len(LAYER_RGB)}th file on (white stays the ground truth's)")
         if args.store is not None:
-            layers.append(annotation_layer(_store_records(args.store, sequence), "annotations"))
+            records, stated = _store_records(args.store, sequence)
+            layers.append(annotation_layer(records, "annotations"))
+            if stated and args.fps is None:  # its images record no rate: the one stated in the studio, not 30
+                notes.append(f"{sequence.info.name}: {sequence.info.fps:g} fps, the frame rate stated in {args.store.name}")
         shown = shown_layout(sequence.info, args.layout)
         if args.layout != "side-by-side" and shown != args.layout:
             # it showed the one stream there is without a word, as if the layout asked had been drawn
@@ -167,9 +170,13 @@ def _read_boxes(path: Path, frames: int, object_id: int | None):
         raise
 
 
-def _store_records(path: Path, sequence) -> dict:
-    """The records of the studio project ``path`` (0-based frame -> FrameAnnotation), refused
-    (ConfigError) when it is the project of another sequence (:func:`check_store_fits`)."""
+def _store_records(path: Path, sequence) -> tuple[dict, bool]:
+    """``(records, stated)``: the records of the studio project ``path`` (0-based frame ->
+    FrameAnnotation), refused (ConfigError) when it is the project of another sequence
+    (:func:`check_store_fits`); ``stated``: the project's stated frame rate was given to
+    ``sequence`` (image folders record none: the video was written at the assumed 30 fps where
+    the studio, the clock and its exports used the rate stated with View > Frame rate...)."""
+    from core.annotations.project_paths import apply_stated_fps
     from core.annotations.store import AnnotationStore, StoreError
 
     if not path.is_file():
@@ -177,7 +184,7 @@ def _store_records(path: Path, sequence) -> dict:
     store = AnnotationStore.open(path, read_only=True)
     try:
         check_store_fits(store, path, sequence)
-        return dict(store.records())
+        return dict(store.records()), apply_stated_fps(sequence, store)
     finally:
         store.close()
 

@@ -28,3 +28,29 @@ def test_object_of_a_file_of_one_box_per_frame_is_noted(tmp_path, capsys):
             "drawn whole") in err
     assert main(["render", str(folder), "--boxes", str(mot), "--object", "7", "--out", str(tmp_path / "b.mp4")]) == 0
     assert "applies to MOT rows" not in capsys.readouterr().err
+
+
+def test_render_with_the_project_takes_the_frame_rate_stated_in_the_studio(tmp_path, capsys):
+    """An image folder records no frame rate (the studio assumes 30); one stated with the studio's
+    View > Frame rate... is kept in the project, and the studio's clock and exports use it, but
+    ``render --store`` wrote the review video at 30 fps."""
+    import cv2
+
+    from core.annotations.project_paths import FPS_META
+    from core.annotations.records import FrameAnnotation
+    from core.annotations.store import AnnotationStore
+
+    folder = make_sequence(tmp_path / "seq", frames=4)
+    store_path = tmp_path / "seq.rgbt.sqlite"
+    with AnnotationStore.open(store_path) as store:
+        store.put([FrameAnnotation(0, [10.0, 10.0, 20.0, 20.0], keyframe=True)])
+        store.set_meta(FPS_META, 12.5)
+    out = tmp_path / "v.mp4"
+    assert main(["render", str(folder), "--store", str(store_path), "--out", str(out)]) == 0
+    captured = capsys.readouterr()
+    assert "at 12.5 fps" in captured.out and "12.5 fps, the frame rate stated in seq.rgbt.sqlite" in captured.err
+    capture = cv2.VideoCapture(str(out))
+    assert abs(capture.get(cv2.CAP_PROP_FPS) - 12.5) < 0.01
+    capture.release()
+    assert main(["render", str(folder), "--store", str(store_path), "--fps", "5", "--out", str(tmp_path / "w.mp4")]) == 0
+    assert "at 5 fps" in capsys.readouterr().out  # --fps still decides
