@@ -184,9 +184,13 @@ class WindowOpening:
         # footage (frames that cannot be decoded, streams that do not match: the sequence's own notes)
         # before the missing stream's long explanation, which cut 'damaged.avi: its last 25 frames cannot
         # be decoded' off a 1600-wide status bar
+        first = [n for n in [*getattr(document.sequence, "source_notes", ()),
+                             *getattr(document.sequence, "mismatch_notes", ())] if n in info.notes]
         notes = "; ".join(([opened.unimported_note] if getattr(opened, "unimported_note", "") else [])
-                          + [n for n in info.notes if not (missing and n.startswith(missing.split(":")[0]))]
+                          + list(dict.fromkeys(first))
                           + ([missing] if missing else [])
+                          + [n for n in info.notes if n not in first
+                             and not (missing and n.startswith(missing.split(":")[0]))]
                           + ([opened.store_note] if getattr(opened, "store_note", "") else [])
                           + ([ASSUMED_RATE_NOTE] if getattr(info, "fps_assumed", False) else []))
         last = getattr(self, "_last_project", "")

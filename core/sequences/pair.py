@@ -109,11 +109,16 @@ class PairSequence(RGBTSequence):
         #: frame counts or rates, and :attr:`ground_truth_note` once known; a batch run reports
         #: these per sequence, not the notes on what was adapted as a matter of course
         self.mismatch_notes: list[str] = []
+        #: the notes (also in ``info.notes``) its streams' sources gave of what is wrong with their
+        #: files: frames that cannot be decoded, a file cut short, frame numbers given twice, a
+        #: variable frame rate; the studio says these first on opening
+        self.source_notes: list[str] = []
 
         for source in (visible, thermal):
             note = getattr(source, "note", None)
             if note:
                 self._base_notes.append(note)
+                self.source_notes.append(note)
         # the first frames as stored, read once: an image folder decodes a frame on every read
         visible_first = visible.read(0) if visible is not None else None
         self._visible_shift = 8

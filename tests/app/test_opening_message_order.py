@@ -54,3 +54,5 @@ def test_damaged_footage_is_said_before_the_missing_stream(window, tmp_path):
     message = window.statusBar().currentMessage()
     damaged = message.index("damaged.avi: its last 3 frames cannot be decoded")
     assert damaged < message.index("thermal-only sequence"), message
+    # the rest keeps its order: what the missing stream means, then why the grey frames were taken as thermal
+    assert message.index("thermal-only sequence") < message.index("the frames are grey"), message
