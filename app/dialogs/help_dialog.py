@@ -24,9 +24,10 @@ def legend_html() -> str:
         f'<span style="color:{PROVENANCE_COLOURS[k]}">&#9632;</span> {PROVENANCE_LABELS[k]}&nbsp;&nbsp; '
         for k in PROVENANCE_LABELS
     )
-    reference = (f'<span style="color:{REFERENCE_COLOUR}">&#9632;</span> reference (View &gt; Compare with ...: '
-                 "dashes and dots, shown only, never a box of the project)")
-    return (f"<b>Boxes:</b> {rows}{reference}<br>interpolated and occluded boxes are dashed, teacher proposals dotted; "
+    # a line of its own: at the end of the first, its square stayed there and its words wrapped to the next
+    reference = (f'<span style="color:{REFERENCE_COLOUR}">&#9632;</span>&nbsp;reference (View &gt; Compare with '
+                 "...: dashes and dots, shown only, never a box of the project)")
+    return (f"<b>Boxes:</b> {rows}<br>{reference}<br>interpolated and occluded boxes are dashed, teacher proposals dotted; "
             "every box's colour lies on a dark outline, so it reads on any thermal colormap.")
 
 

@@ -71,7 +71,7 @@ def test_help_names_the_reference_box_beside_the_project_boxes():
     from app.views.box_item import REFERENCE_COLOUR
 
     html = legend_html()
-    assert f'<span style="color:{REFERENCE_COLOUR}">&#9632;</span> reference (View &gt; Compare with' in html
+    assert f'<br><span style="color:{REFERENCE_COLOUR}">&#9632;</span>&nbsp;reference (View &gt; Compare with' in html
     assert "never a box of the project" in html
 
 
