@@ -308,7 +308,8 @@ class ThermalLevels(QObject):
             group[self.mode].setChecked(True)
         if "manual" in group:  # the manual levels said beside their entry
             low, high = self.manual()
-            group["manual"].setText(f"{MODE_TEXTS['manual']} ({low:g}-{high:g})" if (low, high) != FULL
+            raw = "" if self.mapping is None else f", {levels_text('full', (low, high), self.mapping)}"
+            group["manual"].setText(f"{MODE_TEXTS['manual']} ({low:g}-{high:g}{raw})" if (low, high) != FULL
                                     else f"{MODE_TEXTS['manual']}...")
         if window.document is not None:
             window.refresh_boxes()  # the titles

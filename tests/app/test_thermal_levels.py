@@ -207,6 +207,8 @@ def test_the_status_bar_says_the_raw_values_the_title_says(window, tmp_path):
     said = window.statusBar().currentMessage()
     assert said.startswith(f"thermal levels 20-100, raw {raw[0]:.0f}-{raw[1]:.0f} (manual)"), said
     assert f"raw {raw[0]:.0f}-{raw[1]:.0f}" in window.views.thermal_panel.title.text()
+    # and so does View > Thermal levels > Manual ('Manual (20-100)' there)
+    assert levels.mode_actions["manual"].text() == f"Manual (20-100, raw {raw[0]:.0f}-{raw[1]:.0f})"
 
 
 @pytest.mark.parametrize(("mode", "levels", "mapping", "text"), [
