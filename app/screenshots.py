@@ -4,7 +4,9 @@ Drives the real window (synchronous workers) on the bundled demo pair with the b
 models (random weights, flagged in the status bar, while ``assets/models`` is empty)
 and saves PNGs (default ``docs/screenshots/``): open, draw, track (live and done),
 correct + re-track, teacher proposals, accepted, timeline/attention, blend, export,
-settings, help and Improve-the-student dialogs. Uses Xvfb when ``DISPLAY`` is set, else offscreen ``grab()``.
+settings, help and Improve-the-student dialogs, the comparison with the demo's ground truth
+(``shoot_comparison``) and the thermal display levels (``shoot_levels``). Uses Xvfb when ``DISPLAY``
+is set, else offscreen ``grab()``.
 """
 from __future__ import annotations
 
@@ -31,6 +33,72 @@ def _occluded_frames(path: Path, count: int) -> np.ndarray:
     return out
 
 
+def shoot_comparison(window, shot) -> None:
+    """18: the project's boxes against the sequence's own ground truth (View > Compare with the
+    sequence's ground truth): the cyan reference box on both panes beside the project's, the
+    per-frame IoU curve on the timeline, the scores at the right of the status bar and the summary
+    in its message. Shown on a frame of the worst stretch of disagreement where both have a box
+    (its worst frame may be one the ground truth marks absent: no cyan box to see there). The
+    comparison is then turned off, so the shots after it show what they showed without it."""
+    window.actions["compare_gt"].trigger()
+    glue = window.reference
+    runs = glue.comparison.disagreements() if glue.comparison is not None else []
+    if runs:
+        def both(frame):
+            mine, theirs = window.document.record(frame), glue.reference.get(frame)
+            return all(r is not None and not r.absent and r.box is not None for r in (mine, theirs))
+
+        frames = [f for f in range(runs[0].start, runs[0].stop) if both(f)] or [runs[0].worst]
+        window.goto(frames[len(frames) // 2])
+    shot("18-compare-ground-truth")
+    window.actions["compare_off"].trigger()
+
+
+def shoot_levels(window, shot) -> None:
+    """19: the thermal display levels' auto stretch (L: the sequence's 1-99 %, named in the thermal
+    pane's title, said in the status bar); 20: the levels dialog as Ctrl+L opens it on them (its
+    histogram of the frame on screen, the levels over it), then cancelled (``grab_modal``)."""
+    window.actions["levels_toggle"].trigger()
+    shot("19-thermal-levels")
+    grab_modal(shot, "20-levels-dialog", window.actions["levels_dialog"].trigger)
+
+
+def grab_modal(shot, name: str, opens) -> None:
+    """``opens()`` shows a modal dialog (``exec``, which returns only once it closes): ``shot(name,
+    dialog)`` from inside its event loop, then Cancel (the dialog puts back what it changed).
+    Raises RuntimeError when ``opens()`` returned without a dialog."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    taken, returned = [], []
+
+    def take():
+        if returned:
+            return
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:  # not up yet
+            QTimer.singleShot(50, take)
+            return
+        shot(name, dialog)
+        taken.append(name)
+        dialog.reject()
+
+    QTimer.singleShot(0, take)
+    opens()
+    returned.append(True)
+    if not taken:
+        raise RuntimeError(f"{name}: no dialog opened")
+
+
+def open_first_run(window, request) -> None:
+    """01: the demo opened as on the first run (``app.commands.run``), the status bar saying what to
+    do first. The picture showed the opening message, which the first run's hint replaces."""
+    from app.commands import show_first_run_hint
+
+    show_first_run_hint(window, request, window.settings)
+    window.open_request(request)
+
+
 def parse_args(argv: list[str]):
     """``[OUT_DIR]`` (default docs/screenshots). ``--help`` was taken for the folder: the run wrote
     17 screenshots into a new folder named "--help"."""
@@ -39,7 +107,8 @@ def parse_args(argv: list[str]):
     parser = argparse.ArgumentParser(
         prog="python -m app.screenshots",
         description="Drive the studio window on the bundled demo pair and save a PNG at each step of the "
-                    "user's path (open, draw, track, correct, refine, accept, attention, blend, export, dialogs).")
+                    "user's path (open, draw, track, compare with the ground truth, correct, refine, accept, "
+                    "attention, blend, export, dialogs, thermal levels).")
     parser.add_argument("out", nargs="?", type=Path, default=Path(__file__).resolve().parents[1] / "docs" / "screenshots",
                         metavar="OUT_DIR", help="folder the PNGs are written to (default: docs/screenshots)")
     return parser.parse_args(argv)
@@ -103,7 +172,7 @@ def _shoot(out: Path, home: str) -> int:
         (widget or window).grab().save(str(path))
         print(path)
 
-    window.open_request(request)  # 1. first run: the demo pair
+    open_first_run(window, request)  # 1. first run: the demo pair
     shot("01-open-demo")
     window.views.box_drawn.emit("visible", gt[0])  # 3. the initial box
     shot("02-initial-box")
@@ -121,6 +190,7 @@ def _shoot(out: Path, home: str) -> int:
     window.tracking.live.disconnect(live)
     window.goto(120)
     shot("04-tracked")
+    shoot_comparison(window, shot)  # how the student's run did against the demo's ground truth
     window.goto(150)  # 6. correct a frame, re-track from an earlier one
     window.views.box_edited.emit("visible", gt[150])
     window.goto(140)
@@ -170,6 +240,7 @@ def _shoot(out: Path, home: str) -> int:
         dialog.close()
     window.export("lasher", Path(home) / "export" / "demo-lasher")
     shot("16-exported")
+    shoot_levels(window, shot)
     window.close()
     QApplication.processEvents()
     return 0
