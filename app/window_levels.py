@@ -112,6 +112,7 @@ class ThermalLevels(QObject):
         self.mapping: ThermalMapping | None = None  # 16-bit/float footage: what the 8-bit levels stand for
         self._document = None
         self._sampling = False
+        self._dialog = None  # the levels dialog while it is open (told the sequence's stretch when it comes)
 
     # -- what is shown --------------------------------------------------------------------------------
     @property
@@ -204,8 +205,15 @@ class ThermalLevels(QObject):
         pair = self.window.pair
         dialog = LevelsDialog(self.mode, self.manual(), None if pair is None else pair.thermal,
                               self._auto_for_dialog(), self.mapping, self.window)
+        if self.auto_from_frame:  # the sequence's are being read: the frame's until they come (_sampled)
+            dialog.set_auto(self.auto, from_frame=True)
         dialog.changed.connect(lambda mode, low, high: self._preview(mode, low, high))
-        if dialog.exec():
+        self._dialog = dialog
+        try:
+            accepted = dialog.exec()
+        finally:
+            self._dialog = None
+        if accepted:
             mode, low, high = dialog.values()
             settings.levels_low, settings.levels_high = float(low), float(high)
             self.set_mode(mode)
@@ -294,6 +302,8 @@ class ThermalLevels(QObject):
             return
         self.auto = (int(levels[0]), int(levels[1]))
         self.auto_from_frame = False
+        if self._dialog is not None:
+            self._dialog.set_auto(self.auto)
         if self.mode == "auto":
             self.apply()
             if self.window.statusBar().currentMessage().startswith(SAID):  # it gave the frame's stand-in levels

@@ -65,10 +65,9 @@ class LevelsDialog(QDialog):
         layout.addWidget(self.plot)
 
         self.full = QRadioButton("Full range (0-255)")
-        auto_text = "Auto contrast: the sequence's 1-99 %"
-        if auto is not None:
-            auto_text += f" ({self._level_text(*auto)})"
-        self.auto = QRadioButton(auto_text)
+        self.auto = QRadioButton()
+        self._auto_levels = auto
+        self._say_auto(auto, from_frame=False)
         self.manual = QRadioButton("Manual:")
         for button in (self.full, self.auto, self.manual):
             layout.addWidget(button)
@@ -94,7 +93,6 @@ class LevelsDialog(QDialog):
         self.low.setValue(int(round(manual[0])))
         self.high.setValue(int(round(manual[1])))
         {"full": self.full, "auto": self.auto}.get(mode, self.manual).setChecked(True)
-        self._auto_levels = auto
         for button in (self.full, self.auto, self.manual):
             button.toggled.connect(lambda on: on and self._changed())
         self.low.valueChanged.connect(lambda _v: self._typed("low"))
@@ -102,6 +100,20 @@ class LevelsDialog(QDialog):
         self.band.sigRegionChanged.connect(self._dragged)
         self.from_frame.clicked.connect(self._take_frame)
         self._show_state()
+
+    def set_auto(self, auto: tuple[int, int] | None, *, from_frame: bool = False) -> None:
+        """The auto stretch the dialog offers: the sequence's, or (``from_frame``) the frame on screen's
+        while the sequence's are being read; the band follows when Auto contrast is chosen."""
+        self._auto_levels = auto
+        self._say_auto(auto, from_frame=from_frame)
+        self._show_state()
+
+    def _say_auto(self, auto: tuple[int, int] | None, *, from_frame: bool) -> None:
+        # the frame's stand-in was called the sequence's ('the sequence's 1-99 % (89-242)' on antiuav-4's
+        # frame 324, then '(0-244)' once its 16 frames were read)
+        text = ("Auto contrast: this frame's 1-99 % until the sequence's are read" if from_frame
+                else "Auto contrast: the sequence's 1-99 %")
+        self.auto.setText(text + (f" ({self._level_text(*auto)})" if auto is not None else ""))
 
     # -- values ---------------------------------------------------------------------------------------
     def mode(self) -> str:

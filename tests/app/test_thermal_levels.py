@@ -157,6 +157,41 @@ def test_the_manual_dialog_shows_as_it_goes_and_cancel_puts_the_levels_back(wind
     assert StudioSettings.load().levels_mode == "manual"
 
 
+def test_the_dialog_calls_the_frames_stand_in_so_until_the_sequence_s_stretch_comes(window, tmp_path, monkeypatch):
+    """antiuav-4 reopened with manual levels, Ctrl+L at once: 'Auto contrast: the sequence's 1-99 % (89-242)',
+    the frame on screen's stretch standing in while the sequence's 16 frames were read; Ctrl+L again 3 s later:
+    '(0-244)' (a helper's session) -> the stand-in is called this frame's, and the open dialog takes the
+    sequence's stretch when it comes."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    visible, thermal, frames = washed_out_pair(tmp_path)
+    window.open_pair(visible, thermal, store=str(tmp_path / "p.rgbt.sqlite"))
+    levels = window.thermal_levels
+    levels.set_manual(120, 140)
+    levels.auto, levels.auto_from_frame, levels._sampling = None, False, False  # not read yet (a long video)
+    monkeypatch.setattr(levels.sampler, "start", lambda *_args: None)  # read on its thread, later
+    said = []
+
+    def answer():
+        dialog = QApplication.activeModalWidget()
+        try:
+            said.append(dialog.auto.text())
+            dialog.auto.setChecked(True)
+            levels._sampled(window.document, (106, 235))  # the sequence's come while the dialog is open
+            said.append(dialog.auto.text())
+            said.append(dialog.band.getRegion())
+        finally:
+            dialog.reject()
+
+    QTimer.singleShot(0, answer)
+    window.actions["levels_dialog"].trigger()
+    low, high = frames_stretch([frames[0]])
+    assert said[0] == f"Auto contrast: this frame's 1-99 % until the sequence's are read ({low}-{high})"
+    assert said[1] == "Auto contrast: the sequence's 1-99 % (106-235)" and said[2] == (106, 235)
+    assert window.settings.levels_mode == "manual"  # cancelled
+
+
 def test_the_dialog_keeps_low_under_high_and_takes_the_frames_stretch(qtbot):
     from app.dialogs.levels_dialog import LevelsDialog
 
