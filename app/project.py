@@ -18,7 +18,6 @@ from pathlib import Path
 
 from app.settings import Recent
 from core.annotations.project_paths import (
-    FPS_META,  # noqa: F401 - app.window_opening's View > Frame rate... imports it from here
     apply_stated_fps,
     earlier_store_path,
     made_on_same_streams,
@@ -27,7 +26,6 @@ from core.annotations.project_paths import (
     project_store_path,
     read_only_footage_project,
     same_streams,
-    stated_fps,  # noqa: F401 - as FPS_META
     stored_offset,
     stored_sources,
     stream_files,

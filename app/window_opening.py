@@ -77,7 +77,7 @@ class WindowOpening:
         document = self.document
         if document is None:
             return
-        from app.project import FPS_META, stated_fps
+        from core.annotations.project_paths import FPS_META, stated_fps
         from core.errors import RGBTError
 
         info = document.info
