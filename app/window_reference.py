@@ -32,7 +32,8 @@ from PySide6.QtWidgets import QLabel
 from app.views.box_item import REFERENCE_COLOUR, ReferenceBoxItem
 from app.window_edits import WindowGlue
 from app.window_imports import GROUND_TRUTH, _ground_truth_job
-from core.metrics.reference import LOW_IOU, BoxArrays, Comparison, compare_arrays
+from core.metrics.reference import LOW_IOU, BoxArrays, Comparison, compare_arrays, iou_text
+from core.wording import plural
 
 #: the entries of View > Compare with ... that have no key: (name, menu text, status tip, checkable)
 MENU_ACTIONS = (
@@ -256,13 +257,15 @@ class ReferenceGlue(WindowGlue):
             return
         frame = self.w.frame
         iou = comparison.iou[frame] if 0 <= frame < comparison.iou.shape[0] else float("nan")
-        reference = self.reference.get(frame)
+        reference, record = self.reference.get(frame), self.doc.record(frame)
         if reference is not None and reference.absent:  # "IoU 0.00 here" said nothing of why
             here = "absent here"
         elif reference is None:
             here = "no box here"
+        elif record is not None and record.absent:  # the project's absent mark on its box: why IoU 0
+            here = "you marked it absent here"
         else:
-            here = f"IoU {iou:.2f} here" if iou == iou else "not compared here"
+            here = f"IoU {iou_text(iou)} here" if iou == iou else "not compared here"
         # short: the status bar's message (what M found) shares the line with it; the whole summary is its tooltip
         scores = (f"success {comparison.success:.3f} · precision {comparison.precision:.3f} · mean IoU "
                   f"{comparison.mean_iou:.3f}" if comparison.frames else "no frame compared")
@@ -307,9 +310,14 @@ class ReferenceGlue(WindowGlue):
                                            "reference: none is shown (View > Compare with the sequence's ground "
                                            "truth, or with a box file...)", 8000)
             return
+        if not self.comparison.frames:  # "no frame under IoU 0.5" read as agreement where none was compared
+            self.w.statusBar().showMessage(f"no frame to compare with {self.source}: the project has no box where it "
+                                           "has one (track or draw first)", 8000)
+            return
         runs = self.comparison.disagreements()
         if not runs:
-            self.w.statusBar().showMessage(f"no frame under IoU {LOW_IOU:.1f} with {self.source}", 5000)
+            self.w.statusBar().showMessage(f"no frame under IoU {LOW_IOU:.1f} with {self.source} "
+                                           f"({plural(self.comparison.frames, 'frame')} compared)", 5000)
             return
         # from the last one M went to, not from the stretch the frame is in: just turned on at a frame inside
         # the 4th worst stretch (antiuav-4), M went to the 5th, past the three worst
@@ -327,7 +335,7 @@ class ReferenceGlue(WindowGlue):
         elif record is not None and record.absent:
             what = "marked absent here"
         else:
-            what = f"IoU {run.iou:.2f}"
+            what = f"IoU {iou_text(run.iou)}"
         self.w.statusBar().showMessage(
             f"disagreement {k + 1}/{len(runs)} (worst first): {run.frames_text()}, the worst at frame {run.worst + 1} "
             f"({what}); {self._key('reference_next')}: the next worst, {self._key('reference_back')}: back", 10000)

@@ -22,6 +22,7 @@ No Qt.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -37,6 +38,12 @@ from core.wording import plural
 PROTOCOL = "rgbt234"
 #: frames under this IoU with the reference are disagreements (the success plot's middle threshold)
 LOW_IOU = 0.5
+
+
+def iou_text(iou: float) -> str:
+    """An IoU with two decimals, rounded down: a frame at 0.4996, under :data:`LOW_IOU`, read
+    "IoU 0.50" beside "under IoU 0.5"."""
+    return f"{math.floor(round(iou * 100, 6)) / 100:.2f}"  # round first: 0.57 * 100 is 56.99999999999999
 
 
 @dataclass(frozen=True)
@@ -82,7 +89,9 @@ class Comparison:
 
     def disagreements(self, threshold: float = LOW_IOU) -> list[Disagreement]:
         """The runs of frames whose IoU is under ``threshold``, worst first (lowest IoU, then the
-        longer run, then the earlier)."""
+        longer run, then the earlier). A run's worst frame is taken among its scored frames
+        (``compared``) when it has any: a run of IoU 0 that began where the reference marks the
+        target absent (a box there, not scored) sent M to a frame with no reference box to see."""
         with np.errstate(invalid="ignore"):
             low = np.isfinite(self.iou) & (self.iou < threshold)
         if not low.any():
@@ -90,7 +99,11 @@ class Comparison:
         edges = np.diff(np.concatenate([[0], low.astype(np.int8), [0]]))
         runs = []
         for start, stop in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
-            worst = int(start + np.argmin(self.iou[start:stop]))
+            ious = self.iou[start:stop]
+            scored = self.compared[start:stop]
+            if scored.any():
+                ious = np.where(scored, ious, np.inf)
+            worst = int(start + np.argmin(ious))
             runs.append(Disagreement(int(start), int(stop), worst, float(self.iou[worst])))
         return sorted(runs, key=lambda d: (d.iou, -(d.stop - d.start), d.start))
 
@@ -109,7 +122,7 @@ class Comparison:
         if runs:
             below = sum(d.stop - d.start for d in runs)
             text += (f"; {plural(below, 'frame')} under IoU {LOW_IOU:.1f} in {plural(len(runs), 'stretch', 'stretches')}"
-                     f" (worst {runs[0].frames_text()}, IoU {runs[0].iou:.2f})")
+                     f" (worst {runs[0].frames_text()}, IoU {iou_text(runs[0].iou)})")
         if self.project_absent_on_box:
             text += f"; marked absent on {plural(self.project_absent_on_box, 'frame')} where {what} has a box"
         if self.box_on_absent:

@@ -305,3 +305,41 @@ def test_a_bad_ground_truth_file_is_one_error_and_shows_nothing(compared, tmp_pa
     assert window.statusBar().currentMessage().startswith("Cannot compare with the ground truth: ")
     assert window.reference.reference is None and not window.actions["compare_gt"].isChecked()
     assert all(window.document.record(f).provenance == "student" for f in range(24))
+
+
+def test_the_label_says_the_project_marks_absent_where_the_reference_has_a_box(compared):
+    """O on a frame the ground truth has a box on: the label read 'IoU 0.00 here', not why."""
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+
+    window = compared
+    window.document.execute(SetRecords([FrameAnnotation(7, None, absent=True, provenance="manual")], label="absent"))
+    window.goto(7)
+    assert window.reference.label.text().startswith("the ground truth: you marked it absent here · ")
+    window.goto(8)
+    assert window.reference.label.text().startswith("the ground truth: IoU 1.00 here · ")
+
+
+def test_m_with_no_frame_compared_does_not_say_they_agree(window, pair_files, synthetic, tmp_path, monkeypatch):
+    """A project with no box yet, compared with its ground truth: M said 'no frame under IoU 0.5
+    with the ground truth', agreement, where no frame had been compared."""
+    window.open_pair(*pair_files, store=str(tmp_path / "e.rgbt.sqlite"))
+    _ground_truth(monkeypatch, window, synthetic)
+    window.actions["compare_gt"].trigger()
+    window.actions["reference_next"].trigger()
+    assert window.statusBar().currentMessage().startswith("no frame to compare with the ground truth: the project "
+                                                          "has no box where it has one")
+    _tracked(window, synthetic, {})
+    window.actions["reference_next"].trigger()
+    assert window.statusBar().currentMessage() == "no frame under IoU 0.5 with the ground truth (24 frames compared)"
+
+
+def test_the_reference_box_is_drawn_under_the_project_s_box(compared):
+    """Drawn over it, with its dark outline, the reference hid the project's box where the two nearly
+    coincide (antiuav-4's first frame, IoU 0.98: only the box's handles showed)."""
+    window = compared
+    window.goto(0)
+    for view in (window.views.visible, window.views.thermal):
+        reference = window.reference.items[view.modality]
+        assert reference.isVisible() and reference.zValue() < view.box_item.zValue()
+        assert reference.zValue() < view.proposal_item.zValue()

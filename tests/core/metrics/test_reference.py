@@ -75,6 +75,32 @@ def test_disagreements_come_worst_first_and_the_summary_names_the_worst():
     assert "4 frames under IoU 0.5 in 3 stretches (worst frame 17, IoU 0.00)" in summary
 
 
+def test_a_run_s_worst_frame_is_one_the_reference_has_a_box_on():
+    """The demo tracked through its full occlusion (ground truth absent on frames 199-207) and lost
+    after it: one run of IoU 0 from frame 195, whose first 0 was a frame the ground truth marks
+    absent (not scored), where M showed no reference box."""
+    boxes = {f: _box(10.0) for f in range(12)}
+    reference = dict(boxes)
+    for f in (4, 5):
+        reference[f] = None  # the target hidden: the project's box there is not scored
+    for f in range(4, 12):
+        boxes[f] = _box(60.0)  # and the project lost it from frame 4 on
+    result = compare_with_reference(_records(boxes), _records(reference, "imported"), 12)
+    assert result.iou[4] == 0.0 and not result.compared[4]
+    (run,) = result.disagreements()
+    assert (run.start, run.stop, run.worst) == (4, 12, 6)  # the first scored frame of IoU 0
+    every = {f: None for f in range(3)}  # a run of unscored frames only keeps its first
+    only = compare_with_reference(_records({f: _box(10.0) for f in range(3)}), _records(every, "imported"), 3)
+    assert [(r.start, r.stop, r.worst) for r in only.disagreements()] == [(0, 3, 0)]
+
+
+def test_an_iou_just_under_the_threshold_is_not_written_as_the_threshold():
+    from core.metrics.reference import iou_text
+
+    assert iou_text(0.4996) == "0.49" and iou_text(0.5) == "0.50" and iou_text(0.0) == "0.00"
+    assert iou_text(1.0) == "1.00" and iou_text(0.129) == "0.12" and iou_text(0.57) == "0.57" and iou_text(0.29) == "0.29"
+
+
 def test_nothing_to_compare_is_said():
     reference = _records({f: _box(10.0) for f in range(5)}, "imported")
     result = compare_with_reference({}, reference, 5)
