@@ -31,6 +31,7 @@ from core.commands.arguments import positive_int
 from core.progress import Job, run_with_bar
 
 DATA_NAME = "demo-improve.h5"
+IMPROVED_NAME = "student-improved.pt"
 
 
 @dataclass
@@ -147,7 +148,7 @@ def register(subparsers) -> None:
     parser.add_argument("--device", default="auto", choices=("auto", "cpu", "cuda"),
                         help="where the teacher and the fine-tune run (default auto: the GPU when PyTorch sees one)")
     parser.add_argument("--out", type=Path, default=None,
-                        help=f"folder kept for the data file ({DATA_NAME}) and the fine-tuned student "
+                        help=f"folder kept for the data file ({DATA_NAME}) and the fine-tuned student ({IMPROVED_NAME}) "
                              "(default: a temporary folder, removed after)")
     parser.add_argument("--reuse", action="store_true",
                         help=f"take {DATA_NAME} from --out when it is there (no export; times only the fine-tune)")
@@ -179,10 +180,12 @@ def _table(timing: ImproveTiming) -> str:
 
 
 def run(args) -> int:
+    from core.assets import demo_dir
     from core.bench.outputs import bundled_models, check_bench_outputs
     from core.fileio import write_text_atomic
 
-    check_bench_outputs(args, bundled_models(), folders=[("--out", args.out, (DATA_NAME,))])
+    check_bench_outputs(args, bundled_models() + [(demo_dir(), "the bundled demo pair")],
+                        folders=[("--out", args.out, (DATA_NAME, IMPROVED_NAME))])
     with tempfile.TemporaryDirectory(prefix="rgbt-bench-improve-") as tmp:
         folder = Path(args.out) if args.out is not None else Path(tmp)
         folder.mkdir(parents=True, exist_ok=True)
@@ -192,7 +195,7 @@ def run(args) -> int:
             started = time.perf_counter()
             run_with_bar(export_demo(data, args.device), "export")
             export_s = round(time.perf_counter() - started, 1)
-        job = time_finetune(data, folder / "student-improved.pt", args.steps, args.batch_size, args.threads,
+        job = time_finetune(data, folder / IMPROVED_NAME, args.steps, args.batch_size, args.threads,
                             args.device)
         if args.profile:
             import cProfile

@@ -141,7 +141,7 @@ def test_every_bench_registered_is_covered():
 
 #: bench -> extra arguments that make its inputs explicit
 BENCH_CASES = {"open": [], "speed": [], "accuracy": [], "memory": [], "loop": [], "loop-real": [], "heuristics": [],
-               "safeguards": [], "size-response": [], "annotate": []}
+               "safeguards": [], "size-response": [], "annotate": [], "improve": []}
 
 
 @pytest.mark.parametrize("name", sorted(BENCH_CASES))

@@ -28,3 +28,12 @@ def test_the_bench_refuses_a_report_over_an_input_before_any_work(tmp_path, caps
     assert main(["bench", "improve", "--steps", "1", "--out", str(tmp_path), "--json", str(weights)]) == 2
     assert weights.read_bytes() == before and not (tmp_path / "demo-improve.h5").exists()
     assert "student_bundled.pt" in capsys.readouterr().err
+
+
+def test_the_bench_writes_nothing_into_the_bundled_demo(capsys):
+    from core.assets import demo_dir
+
+    before = sorted(path.name for path in demo_dir().iterdir())
+    assert main(["bench", "improve", "--steps", "1", "--out", str(demo_dir() / "improve")]) == 2
+    assert "lies inside the folder of the bundled demo pair" in capsys.readouterr().err
+    assert sorted(path.name for path in demo_dir().iterdir()) == before
