@@ -1,8 +1,15 @@
 """The status bar (:class:`ElidingStatusBar`) and its right-hand side: the chosen tracker,
-tracker speed/engine, a job progress bar, Cancel."""
+tracker speed/engine, a job progress bar, Cancel.
+
+The message comes first: the permanent widgets on the right (the comparison's label, the tracker,
+a run's engine, FPS and bar) give up room to it down to :data:`PERMANENT_SHARE` of the bar, their
+labels cut with an ellipsis (:class:`ElidedLabel`, the whole text in its tooltip), never below
+what a run's bar needs for its own text. Before, at 1280 px with a comparison shown, the labels
+took the right half and the message ("... M jumps to where they disagree most") was cut; during
+a run the message had some 250 px."""
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, Qt, Signal
+from PySide6.QtCore import QEvent, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -17,6 +24,79 @@ from PySide6.QtWidgets import (
 
 BAR_MIN_WIDTH = 160  # pixels: the progress bar is never squeezed below this by the labels beside it
 BAR_MAX_WIDTH = 360
+#: the share of the status bar's width the permanent widgets keep however long the message (when they
+#: need it): the rest is the message's
+PERMANENT_SHARE = 0.35
+#: an elided label is never narrower than this (pixels; "Tracker: St\u2026")
+LABEL_MIN_WIDTH = 70
+QWIDGETSIZE_MAX = (1 << 24) - 1
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that, narrower than its text, shows it cut with an ellipsis ("the ground
+    truth: IoU 0.83 here \u00b7 succ\u2026") and puts the whole text first in its tooltip.
+    ``text()`` is the whole text; its size hint is the whole text's, its minimum
+    :data:`LABEL_MIN_WIDTH` (or less for a shorter text)."""
+
+    def __init__(self, text: str = "", parent=None):
+        super().__init__(parent)
+        self._full = ""
+        self._tip = ""
+        self.setText(text)
+
+    def text(self) -> str:  # the whole text, not the cut one shown
+        return self._full
+
+    def shown_text(self) -> str:
+        """The text as shown now (cut to the label's width, with an ellipsis)."""
+        return super().text()
+
+    def setText(self, text: str) -> None:  # noqa: N802 (Qt's name)
+        self._full = str(text)
+        self._elide()
+        self.updateGeometry()
+
+    def clear(self) -> None:
+        self.setText("")
+
+    def setToolTip(self, tip: str) -> None:  # noqa: N802 (Qt's name)
+        self._tip = str(tip)
+        self._sync_tip()
+
+    def _padding(self) -> int:
+        """What the label adds to its text's width (margins, a style sheet's padding, a pixel's slack)."""
+        margins = self.contentsMargins()
+        return margins.left() + margins.right() + 2 * self.margin() + 2
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        hint = super().sizeHint()
+        width = self.fontMetrics().horizontalAdvance(self._full) + self._padding() if self._full else 0
+        return QSize(width, hint.height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 (Qt's name)
+        return QSize(min(self.sizeHint().width(), LABEL_MIN_WIDTH), super().minimumSizeHint().height())
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)
+        self._elide()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().changeEvent(event)
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._elide()
+
+    def _elide(self) -> None:
+        room = self.width() - self._padding() + 1 if self.width() > 0 else QWIDGETSIZE_MAX
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(room, 0))
+        if shown != super().text():
+            super().setText(shown)
+        self._sync_tip()
+
+    def _sync_tip(self) -> None:
+        cut = super().text() != self._full
+        tip = "\n".join(t for t in ((self._full if cut else ""), self._tip) if t)
+        if tip != super().toolTip():
+            super().setToolTip(tip)
 
 
 class JobStatus(QWidget):
@@ -26,11 +106,10 @@ class JobStatus(QWidget):
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self.tracker_label = QLabel("")
+        self.tracker_label = ElidedLabel("")
         self.tracker_label.setToolTip("the tracker T runs (Track > Tracker)")
-        self.engine_label = QLabel("")
-        self.fps_label = QLabel("")
-        self.fps_label.setMinimumWidth(80)
+        self.engine_label = ElidedLabel("")
+        self.fps_label = QLabel("")  # 80 px wide while it says a speed (none kept while empty)
         self.bar = QProgressBar()
         self.bar.setMaximumWidth(BAR_MAX_WIDTH)
         self.bar.setMinimumWidth(BAR_MIN_WIDTH)
@@ -75,6 +154,7 @@ class JobStatus(QWidget):
         """engine: ``core.trackers.engine_text`` ("torch on cpu", "..., RANDOM weights"); feed:
         what the network is fed now (``TrackStep.feed``): one stream alone is said, both is not."""
         self.fps_label.setText(f"{fps:.1f} FPS" if fps > 0 else "")
+        self.fps_label.setMinimumWidth(80 if fps > 0 else 0)  # steady while the speed changes
         random = "RANDOM" in engine
         alone = f", {feed} stream alone" if feed in ("thermal", "visible") else ""
         self.engine_label.setText(f"{model}: {engine}{alone}")
@@ -101,6 +181,41 @@ class ElidingStatusBar(QStatusBar):
     def __init__(self, parent=None):
         super().__init__(parent)
         self._permanent: list[QWidget] = []
+        self._fitting = False
+        self.messageChanged.connect(lambda _text: self.fit_permanent())
+
+    def event(self, event) -> bool:
+        if event.type() == QEvent.Type.LayoutRequest:  # a permanent widget's text (its size hint) changed
+            self.fit_permanent()
+        return super().event(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        self.fit_permanent()
+        super().resizeEvent(event)
+
+    def fit_permanent(self) -> None:
+        """Cap the permanent widgets' widths so the message has its room: they keep what the
+        message leaves them, and at least :data:`PERMANENT_SHARE` of the bar (or what they need,
+        when less), each cut from the widest down (its labels elided), never below its minimum."""
+        if self._fitting:
+            return
+        self._fitting = True
+        try:
+            shown = [w for w in self._permanent if not w.isHidden()]
+            if not shown:
+                return
+            hints = [max(w.sizeHint().width(), w.minimumSizeHint().width(), w.minimumWidth()) for w in shown]
+            lows = [max(w.minimumSizeHint().width(), w.minimumWidth()) for w in shown]
+            spacing = max(self.layout().spacing(), 0) if self.layout() is not None else 6
+            available = self.width() - 18 - 16 - spacing * len(shown)  # the message's margins, a size grip
+            message = self.currentMessage()
+            need = self.fontMetrics().horizontalAdvance(message) + 8 if message else 0
+            room = max(available - need, min(sum(hints), int(PERMANENT_SHARE * available)))
+            caps = _water_fill(hints, lows, room)
+            for widget, cap in zip(shown, caps, strict=True):
+                widget.setMaximumWidth(QWIDGETSIZE_MAX if cap is None else cap)
+        finally:
+            self._fitting = False
 
     def addPermanentWidget(self, widget: QWidget, stretch: int = 0) -> None:  # noqa: N802 (Qt's name)
         self._permanent.append(widget)
@@ -157,3 +272,18 @@ class ElidingStatusBar(QStatusBar):
         painter.drawText(self.message_rect(), int(Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter
                                                   | Qt.TextFlag.TextSingleLine), self.shown_message())
         painter.end()
+
+
+def _water_fill(hints: list[int], lows: list[int], room: int) -> list[int | None]:
+    """The widths (None: uncapped) that fit widgets of size hints ``hints`` and minimums ``lows``
+    into ``room`` pixels: the widest are cut first, to one level, never below their minimum."""
+    if sum(hints) <= room:
+        return [None] * len(hints)
+    low, high = 0, max(hints)
+    while low < high:  # the highest level at which they fit
+        level = (low + high + 1) // 2
+        if sum(max(lo, min(h, level)) for h, lo in zip(hints, lows, strict=True)) <= room:
+            low = level
+        else:
+            high = level - 1
+    return [None if h <= low else max(lo, low) for h, lo in zip(hints, lows, strict=True)]

@@ -27,8 +27,8 @@ from pathlib import Path
 import numpy as np
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QLabel
 
+from app.status import ElidedLabel
 from app.views.box_item import REFERENCE_COLOUR, ReferenceBoxItem
 from app.window_edits import WindowGlue
 from app.window_imports import GROUND_TRUTH, _ground_truth_job
@@ -68,6 +68,7 @@ class ReferenceGlue(WindowGlue):
         self.reference: dict | None = None
         self.source = ""
         self.from_ground_truth = False
+        self.notes: tuple[str, ...] = ()  # what reading the reference left out or adapted, in words
         self.comparison: Comparison | None = None
         self._document = None  # the document the reference belongs to
         self._rank: int | None = None  # the rank (0: the worst) of the disagreement M went to last
@@ -79,7 +80,7 @@ class ReferenceGlue(WindowGlue):
             item = ReferenceBoxItem()
             view.viewbox.addItem(item, ignoreBounds=True)  # never changes what Fit shows
             self.items[view.modality] = item
-        self.label = QLabel()
+        self.label = ElidedLabel()  # cut with an ellipsis where the status bar's message needs the room
         self.label.setStyleSheet(f"color: {REFERENCE_COLOUR}; padding: 0 6px;")
         self.label.hide()
         window.statusBar().insertPermanentWidget(0, self.label)  # left of the job status
@@ -182,11 +183,24 @@ class ReferenceGlue(WindowGlue):
         self._recompare()
         self._show_frame(self.w.frame)
         self._sync_actions()
-        said = "".join(f"; {note}" for note in notes)
+        self.notes = tuple(notes)
+        self._set_label_tip()
         key = self._key("reference_next")
         runs = self.comparison.disagreements() if self.comparison is not None else []
-        jump = f"; {key} jumps to where they disagree most" if runs else ""
-        self.w.statusBar().showMessage(f"{self.comparison.summary(source)}{said}{jump}", 20000)
+        # what was left out of the file and what M does first, the long scores last: at the end of a long
+        # message "120 rows past the footage's last frame (501) left out" was off the bar; the scores stay
+        # in the label (its tooltip the whole summary and these notes)
+        parts = ([f"{source}: {'; '.join(self.notes)}"] if self.notes else []) + (
+            [f"{key} jumps to where they disagree most"] if runs else []) + [self.comparison.summary(source)]
+        self.w.statusBar().showMessage("; ".join(parts), 20000)
+
+    def _set_label_tip(self) -> None:
+        """The label's tooltip: the whole summary, then what the reading of the file left out or adapted."""
+        if self.comparison is None:
+            return
+        notes = "".join(f"\n{note}" for note in self.notes)
+        self.label.setToolTip(self.comparison.summary(self.source) + (f"\n\nread from {self.source}:{notes}"
+                                                                       if notes else ""))
 
     def clear(self, *, say: bool = False) -> None:
         """Remove the reference: its boxes, its curve and its scores (``say``: the status bar says so)."""
@@ -195,6 +209,7 @@ class ReferenceGlue(WindowGlue):
         self._reference_boxes = self._project_boxes = None
         self._rank = None
         self.source, self.from_ground_truth = "", False
+        self.notes = ()
         self._timer.stop()
         for item in self.items.values():
             item.set_box(None)
@@ -248,7 +263,7 @@ class ReferenceGlue(WindowGlue):
             return
         self.comparison = compare_arrays(self._project_boxes, self._reference_boxes)
         self.w.timeline.set_reference(self.comparison.iou, self.source)
-        self.label.setToolTip(self.comparison.summary(self.source))
+        self._set_label_tip()
         self._update_label()
 
     def _update_label(self) -> None:
@@ -269,7 +284,9 @@ class ReferenceGlue(WindowGlue):
         # short: the status bar's message (what M found) shares the line with it; the whole summary is its tooltip
         scores = (f"success {comparison.success:.3f} · precision {comparison.precision:.3f} · mean IoU "
                   f"{comparison.mean_iou:.3f}" if comparison.frames else "no frame compared")
-        self.label.setText(f"{self.source}: {here} · {scores}")
+        # a long file's name cut in its middle: it pushed what matters here (the IoU) off the label
+        source = self.source if len(self.source) <= 28 else f"{self.source[:12]}\u2026{self.source[-14:]}"
+        self.label.setText(f"{source}: {here} · {scores}")
         self.label.show()
 
     def _show_frame(self, frame: int) -> None:

@@ -64,9 +64,9 @@ def test_the_ground_truth_is_shown_beside_the_tracked_boxes_which_stay(compared,
     assert comparison.success == pytest.approx(report.scores["MSR"])
     assert comparison.precision == pytest.approx(report.scores["MPR"])
     message = window.statusBar().currentMessage()
-    assert message.startswith(f"vs the ground truth (rgbt234 rules, 24 frames compared): success (AUC) "
-                              f"{report.scores['MSR']:.3f}, precision at 20 px {report.scores['MPR']:.3f}, mean IoU ")
-    assert message.endswith("; M jumps to where they disagree most"), message
+    assert message.startswith(f"M jumps to where they disagree most; vs the ground truth (rgbt234 rules, 24 frames "
+                              f"compared): success (AUC) {report.scores['MSR']:.3f}, precision at 20 px "
+                              f"{report.scores['MPR']:.3f}, mean IoU "), message
     label = window.reference.label
     assert label.isVisible() and label.text().startswith("the ground truth: IoU 0.00 here · success ")
     # the per-frame IoU on the timeline, under 0.5 where the box is off
@@ -343,3 +343,48 @@ def test_the_reference_box_is_drawn_under_the_project_s_box(compared):
         reference = window.reference.items[view.modality]
         assert reference.isVisible() and reference.zValue() < view.box_item.zValue()
         assert reference.zValue() < view.proposal_item.zValue()
+
+
+@pytest.mark.parametrize("width", [1280, 1400])
+def test_the_message_keeps_its_room_beside_the_comparison_s_label(compared, qtbot, width):
+    """At 1280 px the comparison's label and the tracker label took the right half of the status bar
+    and the message was cut at "... the wor\u2026" ("M jumps to where they disagree most" at its end);
+    at 1400 at "success (AUC) 0\u2026". What M does comes first now, and the labels give up their room,
+    cut with an ellipsis, their whole text in their tooltip."""
+    window = compared
+    window.resize(width, 800)
+    qtbot.waitUntil(lambda: window.width() == width)
+    window.goto(10)
+    qtbot.wait(30)
+    bar, label = window.statusBar(), window.reference.label
+    shown = bar.shown_message()
+    assert shown.startswith("M jumps to where they disagree most; vs the ground truth (rgbt234 rules, 24 frames "
+                            "compared): success (AUC) 0."), shown
+    assert bar.message_rect().width() >= 0.6 * bar.width(), (bar.message_rect().width(), bar.width())
+    assert label.isVisible() and label.shown_text().startswith("the ground truth: IoU 0.00 here")
+    if label.shown_text() != label.text():
+        assert label.shown_text().endswith("\u2026") and label.toolTip().startswith(label.text())
+    assert window.reference.comparison.summary("the ground truth") in label.toolTip()
+    bar.showMessage("frame 11")  # a short message: the labels whole again
+    qtbot.wait(30)
+    assert label.shown_text() == label.text() and window.job_status.tracker_label.shown_text() == "Tracker: Student"
+
+
+def test_what_the_file_left_out_comes_first_and_stays_in_the_label_s_tooltip(window, pair_files, synthetic,
+                                                                              tmp_path, qtbot):
+    """A compare with a file longer than the footage (621 lines on a 501-frame video) put "120 rows past the
+    footage's last frame left out" at the end of a long message, off the bar: it comes first, and the label's
+    tooltip keeps it once the message is gone."""
+    window.resize(1280, 800)
+    window.open_pair(*pair_files, store=str(tmp_path / "p.rgbt.sqlite"))
+    _tracked(window, synthetic, {3: 200.0})
+    rows = [f"{x:.2f},{y:.2f},{w:.2f},{h:.2f}" for x, y, w, h in synthetic.boxes[:24]] + ["1,1,5,5"] * 6
+    path = tmp_path / "longer.txt"
+    path.write_text("\n".join(rows) + "\n")
+    window.reference.compare_box_file(str(path))
+    qtbot.wait(30)
+    note = "6 rows past the footage's last frame (24) left out"
+    bar = window.statusBar()
+    assert bar.currentMessage().startswith(f"longer.txt: {note}; M jumps to where they disagree most; vs longer.txt")
+    assert note in bar.shown_message()
+    assert window.reference.label.toolTip().endswith(f"read from longer.txt:\n{note}")

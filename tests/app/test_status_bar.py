@@ -41,3 +41,48 @@ def test_a_long_message_cut_at_the_labels_ends_in_an_ellipsis(window, qtbot):
     assert bar.toolTip() == cut  # follows the message; the long one's tooltip was the long text
     bar.showMessage(long)
     assert bar.toolTip() == long
+
+
+def test_a_run_s_message_keeps_its_room_beside_the_job_status(window, qtbot):
+    """During a tracking run the job status (tracker, engine, FPS, bar, Stop) took most of the bar and the
+    run's message shrank to some 250 px at 1280: the message has the most of the bar now, the engine text cut
+    with an ellipsis (its whole text in its tooltip), the bar still showing its whole text."""
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    status, bar = window.job_status, window.statusBar()
+    status.set_tracker("Tracker: OpenCV CSRT (thermal)")
+    status.begin("Student tracking from frame 101")
+    status.set_speed(19.7, "Student", "onnx on cpu, RANDOM weights (no checkpoint found)", "thermal")
+    status.report(55, 306, "Student: frame 156")
+    message = ("Student tracking from frame 101 to the end of the range (frame 406); Esc stops it and keeps the "
+               "frames tracked so far")
+    bar.showMessage(message)
+    qtbot.wait(50)
+    assert bar.message_rect().width() >= 0.55 * bar.width(), (bar.message_rect().width(), bar.width())
+    assert bar.shown_message() == message
+    engine = status.engine_label
+    assert engine.shown_text() != engine.text() and engine.shown_text().endswith("\u2026")
+    assert engine.toolTip().startswith(engine.text())
+    text = status.bar.text()
+    assert status.bar.fontMetrics().horizontalAdvance(text) + 16 <= status.bar.width(), (text, status.bar.width())
+    bar.clearMessage()  # no message: the labels whole again
+    qtbot.wait(50)
+    assert engine.shown_text() == engine.text() and status.tracker_label.shown_text() == "Tracker: OpenCV CSRT (thermal)"
+
+
+def test_the_permanent_widgets_keep_a_share_of_the_bar_however_long_the_message(window, qtbot):
+    """A message longer than the bar does not squeeze the labels to nothing: they keep what they need up to
+    about a third of the bar."""
+    from app.status import PERMANENT_SHARE
+
+    window.resize(1280, 800)
+    qtbot.waitUntil(lambda: window.width() == 1280)
+    status, bar = window.job_status, window.statusBar()
+    status.set_tracker("Tracker: OpenCV CSRT (thermal)")
+    bar.showMessage("a very long message " * 40)
+    qtbot.wait(50)
+    assert status.tracker_label.shown_text() == "Tracker: OpenCV CSRT (thermal)"
+    status.set_speed(19.7, "Student", "onnx on cpu, RANDOM weights (no checkpoint found) " * 4, "thermal")
+    qtbot.wait(50)
+    assert bar.message_rect().width() <= (1 - PERMANENT_SHARE) * bar.width()
+    assert status.width() >= PERMANENT_SHARE * bar.width() - 40
