@@ -129,7 +129,8 @@ def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, 
     unlabelled frames written as absent, with ``lasher_rows`` (files the LasHeR scorer
     reads) boxes touching x = 0 or y = 0, which that scorer takes for absent rows, and with a
     ``target`` format whose files hold whole pixels (``WHOLE_PIXEL_FORMATS``) how many boxes
-    were rounded to them."""
+    were rounded to them; and the occluded flags the ``target`` format has no place for
+    (:func:`occlusion_lost`)."""
     out = []
     whole = target in WHOLE_PIXEL_FORMATS
     touching = touching_origin(records, whole_pixels=whole) if lasher_rows else []
@@ -144,11 +145,40 @@ def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, 
         out.append(f"{plural(len(rounded), 'box', 'boxes')} not on whole pixels: {FORMAT_NAMES[target]} files hold "
                    "whole pixels, so each edge is written to its nearest pixel (at most half a pixel off); "
                    "GOT-10k or plain x,y,w,h files keep the fractions")
+    lost = occlusion_lost(records, num_frames, target)
+    if lost is not None:
+        out.append(lost)
     unlabelled = num_frames - sum(1 for f in records if 0 <= f < num_frames)
     if unlabelled:
         out.append(f"{plural(unlabelled, 'frame')} {verb(unlabelled, 'has', 'have')} no annotation and "
                    f"{verb(unlabelled, 'is', 'are')} written as absent (0,0,0,0)")
     return out
+
+
+#: how the occlusion note names a target format
+TARGET_NAMES = {**FORMAT_NAMES, "got10k": "GOT-10k", "vot": "VOT", "xywh": "plain x,y,w,h"}
+
+
+def occlusion_lost(records: Mapping[int, FrameAnnotation], num_frames: int, target: str | None) -> str | None:
+    """The note for an export to ``target`` whose files cannot hold some of the occluded flags
+    of ``records`` (over ``0..num_frames-1``), or None: LasHeR, RGBT234, GTOT, VOT and plain
+    x,y,w,h files have no occlusion field at all (an occluded box reads back as a plain box, a
+    full occlusion as a plain absence), LaSOT's ``full_occlusion.txt`` holds full occlusions
+    only (a partly occluded box reads back as a plain box). GOT-10k's ``cover.label`` keeps
+    both; an unknown ``target`` (None) says nothing."""
+    if target is None or target == "got10k" or target not in TARGET_NAMES:
+        return None
+    partial = target == "lasot"
+    frames = sorted(f for f, r in records.items()
+                    if 0 <= f < num_frames and r.occluded and (not partial or not r.absent))
+    if not frames:
+        return None
+    shown = ", ".join(str(f + 1) for f in frames[:10]) + (" ..." if len(frames) > 10 else "")
+    what = ("LaSOT files hold full occlusions only (full_occlusion.txt), so these boxes read back as not occluded"
+            if partial else f"{TARGET_NAMES[target]} files have no occlusion flag, so these frames read back as "
+            "not occluded")
+    return (f"{plural(len(frames), 'frame')} marked {'partly ' if partial else ''}occluded (frames {shown}): "
+            f"{what}; GOT-10k's cover.label keeps the flag")
 
 
 def stand_in_note(sequence, visible_folder: str, thermal_folder: str) -> str | None:
