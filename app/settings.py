@@ -3,7 +3,7 @@
 The folder is ``$RGBT_STUDIO_HOME`` when set (tests set it per test), else
 ``~/.rgbt-studio``. Values: the live tracker (``core.trackers``), model weights
 (student/teacher; empty = bundled), engine, device, thermal colormap and display levels, blend, zoom
-following the target, recent files, the last folder a file picker used, the last
+following the target, the playback speed, recent files, the last folder a file picker used, the last
 project, and whether the first run already happened. Unknown keys in the file are ignored; every value read is checked
 and falls back to its default.
 """
@@ -27,6 +27,8 @@ from core.tracking.tracker_config import (
 )
 
 ENGINES = ("auto", "torch", "onnx")
+#: the playback speeds, slowest first (1.0: the source frame rate; ``app.views.transport.SPEEDS``)
+PLAYBACK_SPEEDS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
 DEVICES = ("auto", "cpu", "cuda")
 MAX_RECENT = 10
 
@@ -158,6 +160,7 @@ class StudioSettings:
     last_folder: str = ""  # where the last file picker ended ("" = none yet)
     follow_target: bool = False  # View > Follow the target: keep the box centred while playing/tracking
     thermal_shown: bool = True  # View > Show thermal view (the twin beside the visible view)
+    playback_speed: float = 1.0  # the speed button / View > Play faster, slower (one of PLAYBACK_SPEEDS)
     shortcuts: dict[str, str] = field(default_factory=dict)  # action name -> key the user chose ("" = none)
     window_geometry: bytes = b""  # QMainWindow.saveGeometry() at the last close (b"" = none yet)
     window_maximized: bool = False  # the window was maximised at the last close (kept apart: see app.main_window)
@@ -229,6 +232,7 @@ class StudioSettings:
             last_folder=str(q.value("files/last_folder", "") or ""),
             follow_target=_bool(q.value("view/follow_target"), False),
             thermal_shown=_bool(q.value("view/thermal_shown"), True),
+            playback_speed=_choice(_float(q.value("view/playback_speed"), 1.0, 0.0, 64.0), PLAYBACK_SPEEDS, 1.0),
             shortcuts=_shortcuts(q),
             window_geometry=_bytes(q.value("view/window_geometry")),
             window_maximized=_bool(q.value("view/window_maximized"), False),
@@ -253,6 +257,7 @@ class StudioSettings:
             "recent": [r.encode() for r in self.recent[:MAX_RECENT]], "first_run_done": self.first_run_done,
             "files/last_folder": self.last_folder, "view/follow_target": self.follow_target,
             "view/thermal_shown": self.thermal_shown, "view/window_maximized": self.window_maximized,
+            "view/playback_speed": float(self.playback_speed),
         }
         if self.window_geometry:
             values["view/window_geometry"] = bytes(self.window_geometry)

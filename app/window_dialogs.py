@@ -179,6 +179,13 @@ class WindowDialogs:
         self.actions["follow_target"].setChecked(self.settings.follow_target)
         self.actions["thermal_twin"].setChecked(self.settings.thermal_shown)  # as blend: kept across sessions
         self.views.set_thermal_shown(self.settings.thermal_shown)
+        # the playback speed is kept as blend is: x2 chosen to review came back x1 at the next start
+        self.transport.set_speed(self.settings.playback_speed)
+        self.transport.speed_changed.connect(self._speed_chosen)  # apply_view_settings runs once, at the start
+
+    def _speed_chosen(self, speed: float) -> None:
+        self.settings.playback_speed = float(speed)
+        self.settings.save()
 
     def set_colormap(self, name: str) -> None:
         self.settings.colormap = name

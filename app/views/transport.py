@@ -18,8 +18,11 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QActionGroup
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMenu, QProxyStyle, QSlider, QStyle, QToolButton, QWidget
 
-#: the playback speeds, slowest first (1.0: the source frame rate)
-SPEEDS = (0.125, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0)
+from app.settings import PLAYBACK_SPEEDS
+
+#: the playback speeds, slowest first (1.0: the source frame rate); the one chosen is kept across sessions
+#: (``StudioSettings.playback_speed``, as the views' blend and Follow the target are)
+SPEEDS = PLAYBACK_SPEEDS
 
 
 def speed_text(speed: float) -> str:

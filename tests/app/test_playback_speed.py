@@ -128,3 +128,25 @@ def test_the_speed_keys_say_the_speed_and_when_there_is_no_faster_one(window, pa
         window.actions["play_slower"].trigger()
     assert window.statusBar().currentMessage() == "playback speed x0.125, the slowest there is"
     window.transport.set_speed(1.0)
+
+
+def test_the_speed_chosen_is_kept_across_sessions(qtbot):
+    """The speed chosen (x2 to review a run) came back x1 at the next start, while the views' blend, colormap and
+    Follow the target are kept in studio.ini: the speed is kept as they are; a hand-edited value that is not a
+    speed there is is read as x1."""
+    from app.settings import StudioSettings
+    from tests.app.conftest import new_window
+
+    first = new_window(qtbot)
+    assert first.transport.speed == 1.0
+    first.actions["play_faster"].trigger()
+    first.transport.speed_button.menu().actions()[-2].trigger()  # x4 from the button's menu
+    assert first.transport.speed == 4.0 and StudioSettings.load().playback_speed == 4.0
+    first.close()
+    second = new_window(qtbot)
+    assert second.transport.speed == 4.0 and second.transport.speed_button.text() == "x4"
+    second.close()
+    q = StudioSettings.qsettings()
+    q.setValue("view/playback_speed", "3")
+    q.sync()
+    assert StudioSettings.load().playback_speed == 1.0
