@@ -28,10 +28,14 @@ class WindowExport:
         from core.fileio import safe_component
 
         store = self.document.store
+        info = self.document.info
+        # one-stream footage: the labels name its stream ("VOT ... visible" was offered on thermal-only footage)
+        stream = ("thermal" if getattr(info, "thermal_only", False) else
+                  "visible" if getattr(info, "visible_only", False) else None)
         # the name offered is one safe path component: a newline in it, a hidden ".walk-lasher", a byte Qt drops
-        dialog = ExportDialog(safe_component(self.document.info.name), self._export_folder(), self,
+        dialog = ExportDialog(safe_component(info.name), self._export_folder(), self,
                               start_folder=self.settings.start_folder(), last=read_last_export(store),
-                              check=self._export_target_problem)
+                              check=self._export_target_problem, stream=stream)
         if dialog.exec():
             key, target = dialog.values()
             self.settings.remember_folder(target.parent)

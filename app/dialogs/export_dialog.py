@@ -169,6 +169,26 @@ EXPORT_ENTRIES: list[ExportEntry] = [
 ]
 
 
+#: what a label says of the streams, as said on one-stream footage: {phrase: {stream: phrase}}
+ONE_STREAM_PHRASES = {
+    "8-value polygons, visible)": {"thermal": "8-value polygons, thermal)"},
+    "the boxes drawn on visible and thermal, side by side": {"thermal": "the boxes drawn on the thermal frames",
+                                                             "visible": "the boxes drawn on the visible frames"},
+}
+
+
+def stream_label(label: str, stream: str | None) -> str:
+    """``label`` as said of footage with one stream, ``stream`` ("thermal" or "visible"; None: both):
+    on thermal-only footage the dialog offered "VOT (groundtruth.txt: 8-value polygons, visible)" for a
+    file of the thermal boxes, and a review video "drawn on visible and thermal" that shows thermal alone."""
+    if stream is None:
+        return label
+    for phrase, said in ONE_STREAM_PHRASES.items():
+        if stream in said:
+            label = label.replace(phrase, said[stream])
+    return label
+
+
 def register_export(entry: ExportEntry) -> None:
     """Add (or replace, by key) an entry of the export dialog."""
     EXPORT_ENTRIES[:] = [e for e in EXPORT_ENTRIES if e.key != entry.key] + [entry]
@@ -183,11 +203,15 @@ def entry(key: str) -> ExportEntry:
 
 class ExportDialog(QDialog):
     def __init__(self, sequence_name: str, default_parent: Path, parent=None, *, start_folder: str = "",
-                 last: tuple[str, str] | None = None, check: Callable[[str, Path], str] | None = None):
+                 last: tuple[str, str] | None = None, check: Callable[[str, Path], str] | None = None,
+                 stream: str | None = None):
         """``last``: (entry key, target) of the project's last export: chosen again, and the
         other formats' targets suggested in its folder. ``check(key, target)``: why the export
-        job would refuse the target ("" when it would not), asked on Export."""
+        job would refuse the target ("" when it would not), asked on Export. ``stream``: the one
+        stream of one-stream footage ("thermal", "visible"; None: both), named by the labels
+        (:func:`stream_label`)."""
         super().__init__(parent)
+        self.stream = stream
         self.check = check
         self.start_folder = start_folder  # where Browse opens when the target's folder does not exist
         self.setWindowTitle("Export annotations")
@@ -196,7 +220,7 @@ class ExportDialog(QDialog):
         self.format = QComboBox()
         for e in EXPORT_ENTRIES:
             if e.listed:
-                self.format.addItem(e.label, e.key)
+                self.format.addItem(stream_label(e.label, stream), e.key)
         self.variant = QComboBox()  # e.g. the distillation file's crops: embedded or referenced
         self.target = QLineEdit()
         browse = QPushButton("Browse...")
@@ -253,7 +277,7 @@ class ExportDialog(QDialog):
         self.variant.clear()
         chosen = entry(self.format.currentData())
         for label, key in chosen.variants:
-            self.variant.addItem(label, key)
+            self.variant.addItem(stream_label(label, self.stream), key)
         self.variant.blockSignals(False)
         self.variant.setEnabled(self.variant.count() > 0)
         # a format with no choice under it: the row said "Crops" over an empty box beside LasHeR

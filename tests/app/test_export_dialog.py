@@ -131,3 +131,31 @@ def test_another_crops_choice_keeps_the_distillation_file_typed(qtbot, tmp_path)
     dialog.target.setText(str(tmp_path / "exports" / "mine.h5"))
     dialog.variant.setCurrentIndex(dialog.variant.findData("distillation-embedded"))
     assert dialog.values() == ("distillation-embedded", tmp_path / "exports" / "mine.h5")
+
+
+def test_the_labels_name_the_stream_of_one_stream_footage(window, tmp_path, monkeypatch):
+    """On thermal-only footage (a thermal video alone, antiuav-7) the export dialog offered "VOT (groundtruth.txt:
+    8-value polygons, visible)" for a file of the boxes drawn on the thermal frames, and a review video "drawn on
+    visible and thermal, side by side" that shows the thermal frames alone: they name the thermal stream now."""
+    from app.dialogs.export_dialog import ExportDialog
+    from tests.app.test_one_stream_separate_box import _thermal_only
+
+    _thermal_only(window, tmp_path)
+    shown = []
+
+    def exec_(dialog):
+        dialog.format.setCurrentIndex(dialog.format.findData("annotations"))
+        shown.append(([dialog.format.itemText(i) for i in range(dialog.format.count())],
+                      [dialog.variant.itemText(i) for i in range(dialog.variant.count())]))
+        return 0
+
+    monkeypatch.setattr(ExportDialog, "exec", exec_)
+    window.ask_export()
+    formats, files = shown[0]
+    assert "VOT (groundtruth.txt: 8-value polygons, thermal)" in files
+    assert "Review video (MP4: the boxes drawn on the thermal frames)" in formats
+    assert not any("visible)" in text or "visible and thermal" in text for text in formats + files), (formats, files)
+    both = ExportDialog("seq", tmp_path)  # footage with both streams: as before
+    both.format.setCurrentIndex(both.format.findData("annotations"))
+    assert both.variant.findText("VOT (groundtruth.txt: 8-value polygons, visible)") >= 0
+    both.deleteLater()
