@@ -14,6 +14,7 @@ or a layout name). Targets (``TARGET_FORMATS``):
 """
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -34,7 +35,6 @@ from core.annotations.formats.rows import (
 from core.annotations.formats.text import read_box_pairs, read_boxes, read_corners, xywh_to_corners
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError, SequenceError
-from core.fileio import write_text_atomic
 from core.wording import plural
 
 # File formats for a single box file, and dataset layouts for a sequence (or GT-only) folder.
@@ -259,10 +259,14 @@ def write_target(records: Mapping[int, FrameAnnotation], count: int, dst: str | 
     """Write ``records`` in ``target`` format under ``dst`` (a folder; a file for ``xywh``).
 
     Every output is checked before the first is written (``core.fileio.check_output``:
-    never a path of ``protected``, an existing file only with ``force``); each file is
-    written atomically, and when one fails the files this call created are removed.
+    never a path of ``protected``, an existing file only with ``force``). The files are one
+    set, replaced together: each is written to a temporary file beside its place, and only
+    when all are written do they replace the earlier ones (a disk full at the second file
+    replaced visible.txt and left an earlier conversion's infrared.txt beside it, saying
+    'nothing was changed'); should a replacement itself fail, the files this call created are
+    removed.
     """
-    from core.fileio import check_output
+    from core.fileio import atomic_path, check_output
 
     files = target_files(records, count, target, name, image_size)
     paths = target_paths(dst, target, files)
@@ -273,9 +277,12 @@ def write_target(records: Mapping[int, FrameAnnotation], count: int, dst: str | 
     written: list[Path] = []
     new = [p for p in paths if not p.exists()]
     try:
-        for path, (text, newline) in zip(paths, files.values(), strict=True):
-            write_text_atomic(path, text, newline=newline)
-            written.append(path)
+        with contextlib.ExitStack() as replace_all:  # on leaving: every temporary replaces its file
+            for path, (text, newline) in zip(paths, files.values(), strict=True):
+                tmp = replace_all.enter_context(atomic_path(path))
+                with open(tmp, "w", encoding="utf-8", newline=newline) as handle:
+                    handle.write(text)
+                written.append(path)
     except BaseException:
         for path in written:
             if path in new:
