@@ -367,9 +367,13 @@ def _provenance(checked: bool) -> Provenance:
 def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
                        notes: tuple[str, ...] = (), *, holds: str = "x,y,w,h boxes") -> BoxFileImport:
     """``rows``: ``(N, 4)`` x, y, w, h, row k frame k; ``notes``: what the reading adapted;
-    ``holds``: what the file's rows hold, in words."""
+    ``holds``: what the file's rows hold, in words. A ``groundtruth.txt`` with GOT-10k's or
+    LaSOT's label files beside it takes its absent and occluded flags from them, as opening
+    its folder does (``core.annotations.formats.groundtruth.flags_beside``): imported alone,
+    a GOT-10k export's partly occluded boxes and full occlusions came back plain."""
     notes = list(notes)
     count = len(rows)
+    flags = _labels_beside(path, count, notes)
     if len(rows) > frames:
         notes.append(f"{plural(len(rows) - frames, 'row')} past the footage's last frame ({frames}) left out")
         rows = rows[:frames]
@@ -383,8 +387,29 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
             f"frames 1-{leading} open the file as absent rows"
         notes.append(f"{where} (0,0,0,0), now absent marks: a tracker's results (track --out) write them before "
                      "the frame it started on, which pre-labels leave out")
-    records = records_from_rows(rows, provenance=_provenance(checked))
+    if flags is not None:
+        flags = {name: None if value is None else value[:len(rows)] for name, value in flags.items()}
+    records = records_from_rows(rows, provenance=_provenance(checked), **(flags or {}))
     return BoxFileImport(_machine_boxes_only(records, checked), "one row per frame", tuple(notes), holds, count)
+
+
+def _labels_beside(path: Path, count: int, notes: list[str]) -> dict | None:
+    """The absent / occluded flags of the ``count`` rows of ``path`` from the label files beside
+    it (:func:`core.annotations.formats.groundtruth.flags_beside`), a note appended to ``notes``
+    saying which were read; label files of another count are said and left out (the boxes still
+    import), None then and when there are none."""
+    from core.annotations.formats.groundtruth import flags_beside
+
+    try:
+        found = flags_beside(path, count)
+    except AnnotationFormatError as error:
+        notes.append(f"{Path(error.path).name} beside it not read ({error.problem}): no occluded flags from it")
+        return None
+    if found is None:
+        return None
+    flags, names = found
+    notes.append(f"absent and occluded frames read from {' and '.join(names)} beside it")
+    return flags
 
 
 def _frame_numbered(path: Path, rows: NumberedRows, frames: int, checked: bool,

@@ -132,6 +132,32 @@ def got10k_flags(absence: np.ndarray | None, cover: np.ndarray | None) -> dict[s
     return {"absent_frames": gone | (cover <= 0), "occluded_frames": ~gone & (cover < 5)}
 
 
+#: the label files beside a ``groundtruth.txt`` that hold its frames' absent and occluded flags
+GOT10K_LABELS = ("absence.label", "cover.label")
+LASOT_LABELS = ("full_occlusion.txt", "out_of_view.txt")
+
+
+def flags_beside(box_file: str | Path, count: int) -> tuple[dict[str, np.ndarray | None], tuple[str, ...]] | None:
+    """The absent / occluded flags of the ``count`` rows of ``box_file`` (a ``groundtruth.txt``)
+    from the label files beside it, as :func:`load_ground_truth` reads its folder: GOT-10k's
+    ``absence.label`` / ``cover.label`` (:func:`got10k_flags`), else LaSOT's
+    ``full_occlusion.txt`` + ``out_of_view.txt``. Returns ``(records_from_rows keyword
+    arguments, names of the files read)``, or None when the file has another name or no such
+    files lie beside it. A label file of another count raises AnnotationFormatError naming it."""
+    box_file = Path(box_file)
+    if box_file.name != "groundtruth.txt":
+        return None
+    folder = box_file.parent
+    got10k = [name for name in GOT10K_LABELS if (folder / name).is_file()]
+    if got10k:
+        absence, cover = (read_flags(folder / name, count) if name in got10k else None for name in GOT10K_LABELS)
+        return got10k_flags(absence, cover), tuple(got10k)
+    if all((folder / name).is_file() for name in LASOT_LABELS):
+        occlusion, out_of_view = (read_flags(folder / name, count) for name in LASOT_LABELS)
+        return {"absent_frames": (occlusion > 0) | (out_of_view > 0), "occluded_frames": occlusion > 0}, LASOT_LABELS
+    return None
+
+
 def _paired_rows(path: Path, rows: np.ndarray, visible_path: Path, visible: np.ndarray) -> np.ndarray:
     """``rows`` of the thermal GT file ``path``, after checking they pair one to one with
     the visible rows (the RGBT234 and GTOT toolkits compare the two files frame by frame);
