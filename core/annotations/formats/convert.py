@@ -120,8 +120,27 @@ def _folder_layout(src: Path, source_format: str) -> str:
     except SequenceError:  # no frames beside the GT files: decide from the file names
         layout = guess_layout(src)
         if layout is None:
-            raise AnnotationFormatError(src, "no ground-truth file found in the folder") from None
+            raise AnnotationFormatError(src, "no ground-truth file found in the folder" + _sequences_hint(src)) from None
         return layout
+
+
+def _sequences_hint(folder: Path) -> str:
+    """``; it holds the sequence folders a, b: give one of them as SRC`` when ``folder`` is a
+    dataset root (a GOT-10k or LaSOT export's folder, which the studio's export writes with
+    ``list.txt`` and one folder per modality) whose sub-folders hold ground truth, else ``""``:
+    convert of the export's folder said only 'no ground-truth file found'."""
+    from core.annotations.formats.groundtruth import ground_truth_files
+
+    try:
+        found = sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
+                       and any(f.parent == p for f in ground_truth_files(p)))
+    except OSError:
+        return ""
+    if not found:
+        return ""
+    shown = ", ".join(found[:5]) + (f" and {len(found) - 5} more" if len(found) > 5 else "")
+    return (f"; it holds the sequence folder{'s' if len(found) > 1 else ''} {shown} (a dataset's root, as a GOT-10k or "
+            f"LaSOT export writes it): give {'one of them' if len(found) > 1 else 'it'} as SRC")
 
 
 #: a box file's name that says its format, as the studio's import reads it (``box_import``): GTOT's
