@@ -14,7 +14,8 @@ with what else runs, the CPU time much less.
 
 ``--out`` keeps the data file; ``--reuse`` takes it from there (same demo, same teacher) and
 times only the fine-tune. ``--profile N`` prints the N costliest functions of the fine-tune
-(cProfile, cumulative time; the profiler slows it down, so its times are not the table's).
+(cProfile, cumulative time; the profiler slows it down, so its times are not the table's, and
+it sees one thread, so the batches are made between the steps then, not in a thread beside them).
 """
 from __future__ import annotations
 
@@ -81,15 +82,16 @@ def export_demo(out_path: Path, device: str = "auto") -> Job[Path]:
 
 
 def time_finetune(data: Path, out: Path, steps: int = 200, batch_size: int = 16, threads: int | None = None,
-                  device: str = "auto", seed: int = 0) -> Job[ImproveTiming]:
-    """Fine-tune the bundled student on ``data`` with the studio's settings (``steps`` and
-    ``batch_size`` aside) and time each part from the job's own progress reports."""
+                  device: str = "auto", seed: int = 0, prefetch: bool = True) -> Job[ImproveTiming]:
+    """Fine-tune the bundled student on ``data`` with the studio's settings (``steps``,
+    ``batch_size`` and ``prefetch`` aside) and time each part from the job's own progress reports."""
     import torch
 
     from core.distillation.finetune import FinetuneConfig, finetune_student
     from core.tracking.factory import default_weights
 
-    config = FinetuneConfig(steps=steps, batch_size=batch_size, threads=threads, device=device, seed=seed)
+    config = FinetuneConfig(steps=steps, batch_size=batch_size, threads=threads, device=device, seed=seed,
+                            prefetch=prefetch)
     load_start = os.getloadavg()
     started, cpu_started = time.perf_counter(), time.process_time()
     marks: dict[str, float] = {}
@@ -153,7 +155,8 @@ def register(subparsers) -> None:
     parser.add_argument("--reuse", action="store_true",
                         help=f"take {DATA_NAME} from --out when it is there (no export; times only the fine-tune)")
     parser.add_argument("--profile", type=positive_int, default=None, metavar="N",
-                        help="print the N costliest functions of the fine-tune (cProfile; slows it down)")
+                        help="print the N costliest functions of the fine-tune (cProfile; slows it down; the "
+                             "batches are then made between the steps, on the profiled thread, not beside them)")
     parser.add_argument("--json", type=Path, help="write the timings as JSON")
     parser.set_defaults(func=run)
 
@@ -196,7 +199,7 @@ def run(args) -> int:
             run_with_bar(export_demo(data, args.device), "export")
             export_s = round(time.perf_counter() - started, 1)
         job = time_finetune(data, folder / IMPROVED_NAME, args.steps, args.batch_size, args.threads,
-                            args.device)
+                            args.device, prefetch=not args.profile)
         if args.profile:
             import cProfile
             import pstats

@@ -1,15 +1,18 @@
 """``bench improve``: the parts of an Improve timed from the fine-tune's own progress reports."""
 from __future__ import annotations
 
+import pytest
+
 from core.bench.improve import _table, time_finetune
 from core.cli import main
 from core.progress import run_to_end
 from tests.core.distillation.embedded_files import embedded_distillation_file
 
 
-def test_the_fine_tune_is_timed_by_part(tmp_path):
+@pytest.mark.parametrize("prefetch", [True, False])  # False: what --profile runs (one thread to profile)
+def test_the_fine_tune_is_timed_by_part(tmp_path, prefetch):
     data, _teacher = embedded_distillation_file(tmp_path / "d.h5", 12)
-    timing = run_to_end(time_finetune(data, tmp_path / "ft.pt", steps=3, batch_size=4, threads=1))
+    timing = run_to_end(time_finetune(data, tmp_path / "ft.pt", steps=3, batch_size=4, threads=1, prefetch=prefetch))
     assert (timing.steps, timing.batch_size, timing.threads) == (3, 4, 1)
     assert timing.train_items > 0 and timing.held_out_items > 0
     parts = (timing.load_s, timing.before_s, timing.first_step_s, timing.after_s)
