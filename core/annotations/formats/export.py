@@ -130,7 +130,8 @@ def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, 
     reads) boxes touching x = 0 or y = 0, which that scorer takes for absent rows, and with a
     ``target`` format whose files hold whole pixels (``WHOLE_PIXEL_FORMATS``) how many boxes
     were rounded to them; and the occluded flags the ``target`` format has no place for
-    (:func:`occlusion_lost`)."""
+    (:func:`occlusion_lost`), and frames without a box in a format whose toolkit has no absent target
+    (:func:`absence_unscored`)."""
     out = []
     whole = target in WHOLE_PIXEL_FORMATS
     touching = touching_origin(records, whole_pixels=whole) if lasher_rows else []
@@ -148,6 +149,9 @@ def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, 
     lost = occlusion_lost(records, num_frames, target)
     if lost is not None:
         out.append(lost)
+    unscored = absence_unscored(records, num_frames, target)
+    if unscored is not None:
+        out.append(unscored)
     unlabelled = num_frames - sum(1 for f in records if 0 <= f < num_frames)
     if unlabelled:
         out.append(f"{plural(unlabelled, 'frame')} {verb(unlabelled, 'has', 'have')} no annotation and "
@@ -179,6 +183,30 @@ def occlusion_lost(records: Mapping[int, FrameAnnotation], num_frames: int, targ
             "not occluded")
     return (f"{plural(len(frames), 'frame')} marked {'partly ' if partial else ''}occluded (frames {shown}): "
             f"{what}; GOT-10k's cover.label keeps the flag")
+
+
+#: formats whose toolkits have no absent target (formats.md: RGBT234 "none", GTOT "not encoded"; the
+#: project's protocols of those names: ``invalid_gt="none"``)
+NO_ABSENCE_FORMATS = {"rgbt234": "RGBT234", "gtot": "GTOT"}
+
+
+def absence_unscored(records: Mapping[int, FrameAnnotation], num_frames: int, target: str | None) -> str | None:
+    """The note for an export to a format whose toolkit knows no absent target
+    (:data:`NO_ABSENCE_FORMATS`) when frames of ``0..num_frames-1`` are written as ``0,0,0,0``
+    rows (marked absent, or not annotated): that toolkit scores such a row as a box every
+    tracker misses, where LasHeR's reads it as absent. None otherwise."""
+    if target not in NO_ABSENCE_FORMATS:
+        return None
+    frames = [f for f in range(num_frames)
+              if (record := records.get(f)) is None or record.absent or record.box is None]
+    if not frames:
+        return None
+    shown = ", ".join(str(f + 1) for f in frames[:10]) + (" ..." if len(frames) > 10 else "")
+    name, row = NO_ABSENCE_FORMATS[target], "0 0 0 0" if target == "gtot" else "0,0,0,0"
+    return (f"{plural(len(frames), 'frame')} without a box (frames {shown}) {verb(len(frames), 'is', 'are')} written "
+            f"as {row} rows, and the {name} toolkit has no absent target: it scores "
+            f"{'that frame' if len(frames) == 1 else 'those frames'} against a box of no size at 0,0, a miss for "
+            "a tracker's box there (the LasHeR toolkit reads such rows as absent)")
 
 
 def stand_in_note(sequence, visible_folder: str, thermal_folder: str) -> str | None:
