@@ -177,12 +177,18 @@ def occlusion_lost(records: Mapping[int, FrameAnnotation], num_frames: int, targ
                     if 0 <= f < num_frames and r.occluded and (not partial or not r.absent))
     if not frames:
         return None
-    shown = ", ".join(str(f + 1) for f in frames[:10]) + (" ..." if len(frames) > 10 else "")
-    what = ("LaSOT files hold full occlusions only (full_occlusion.txt), so these boxes read back as not occluded"
-            if partial else f"{TARGET_NAMES[target]} files have no occlusion flag, so these frames read back as "
-            "not occluded")
-    return (f"{plural(len(frames), 'frame')} marked {'partly ' if partial else ''}occluded (frames {shown}): "
+    one = len(frames) == 1
+    what = (f"LaSOT files hold full occlusions only (full_occlusion.txt), so {'its box reads' if one else 'their boxes read'}"
+            " back as not occluded" if partial else f"{TARGET_NAMES[target]} files have no occlusion flag, so "
+            f"{'it reads' if one else 'they read'} back as not occluded")
+    return (f"{plural(len(frames), 'frame')} marked {'partly ' if partial else ''}occluded ({_frames_text(frames)}): "
             f"{what}; GOT-10k's cover.label keeps the flag")
+
+
+def _frames_text(frames: list[int]) -> str:
+    """0-based ``frames`` as the user counts them: ``frame 2``, ``frames 2, 6``, the first 10 then ``...``."""
+    shown = ", ".join(str(f + 1) for f in frames[:10]) + (" ..." if len(frames) > 10 else "")
+    return f"frame{'s' if len(frames) > 1 else ''} {shown}"
 
 
 #: formats whose toolkits have no absent target (formats.md: RGBT234 "none", GTOT "not encoded"; the
@@ -201,10 +207,10 @@ def absence_unscored(records: Mapping[int, FrameAnnotation], num_frames: int, ta
               if (record := records.get(f)) is None or record.absent or record.box is None]
     if not frames:
         return None
-    shown = ", ".join(str(f + 1) for f in frames[:10]) + (" ..." if len(frames) > 10 else "")
     name, row = NO_ABSENCE_FORMATS[target], "0 0 0 0" if target == "gtot" else "0,0,0,0"
-    return (f"{plural(len(frames), 'frame')} without a box (frames {shown}) {verb(len(frames), 'is', 'are')} written "
-            f"as {row} rows, and the {name} toolkit has no absent target: it scores "
+    return (f"{plural(len(frames), 'frame')} without a box ({_frames_text(frames)}) {verb(len(frames), 'is', 'are')} "
+            f"written as {row} {'a row' if len(frames) == 1 else 'rows'}, and the {name} toolkit has no absent target: "
+            "it scores "
             f"{'that frame' if len(frames) == 1 else 'those frames'} against a box of no size at 0,0, a miss for "
             "a tracker's box there (the LasHeR toolkit reads such rows as absent)")
 

@@ -29,10 +29,12 @@ def _reopened_occluded(folder) -> list[int]:
 
 
 @pytest.mark.parametrize("fmt, folder, frames_read_back, note", [
-    ("lasher", "", [], "2 frames marked occluded (frames 2, 3): LasHeR files have no occlusion flag"),
+    ("lasher", "", [], "2 frames marked occluded (frames 2, 3): LasHeR files have no occlusion flag, so they read "
+     "back as not occluded"),
     ("rgbt234", "", [], "2 frames marked occluded (frames 2, 3): RGBT234 files have no occlusion flag"),
     ("gtot", "", [], "2 frames marked occluded (frames 2, 3): GTOT files have no occlusion flag"),
-    ("lasot", "tiny`seq", [2], "1 frame marked partly occluded (frames 2): LaSOT files hold full occlusions only"),
+    ("lasot", "tiny`seq", [2], "1 frame marked partly occluded (frame 2): LaSOT files hold full occlusions only "
+     "(full_occlusion.txt), so its box reads back as not occluded"),
     ("got10k", "tiny`seq", [1, 2], None),
 ])
 def test_an_export_says_which_occluded_flags_its_format_cannot_hold(tmp_path, fmt, folder, frames_read_back, note):
