@@ -194,9 +194,12 @@ class ElidingStatusBar(QStatusBar):
         super().resizeEvent(event)
 
     def fit_permanent(self) -> None:
-        """Cap the permanent widgets' widths so the message has its room: they keep what the
-        message leaves them, and at least :data:`PERMANENT_SHARE` of the bar (or what they need,
-        when less), each cut from the widest down (its labels elided), never below its minimum."""
+        """Cap the widths of the permanent widgets' labels (:class:`ElidedLabel`) so the message has
+        its room: they keep what the message leaves them, and at least :data:`PERMANENT_SHARE` of the
+        bar (or what they need, when less), the widest label cut first, none below its minimum. The
+        other widgets (a run's bar, Stop) keep their width. Each label is weighed on its own: capped
+        as one, the job status cut its tracker and engine labels to their minimum ("Tracker: \u2026",
+        "Student: \u2026") beside a comparison label left whole."""
         if self._fitting:
             return
         self._fitting = True
@@ -204,16 +207,25 @@ class ElidingStatusBar(QStatusBar):
             shown = [w for w in self._permanent if not w.isHidden()]
             if not shown:
                 return
-            hints = [max(w.sizeHint().width(), w.minimumSizeHint().width(), w.minimumWidth()) for w in shown]
-            lows = [max(w.minimumSizeHint().width(), w.minimumWidth()) for w in shown]
+            labels: list[ElidedLabel] = []
+            fixed = 0  # what the permanent widgets take besides their labels
+            for widget in shown:
+                inside = [widget] if isinstance(widget, ElidedLabel) else [
+                    label for label in widget.findChildren(ElidedLabel) if not label.isHidden()]
+                labels += inside
+                if not isinstance(widget, ElidedLabel):
+                    fixed += _width_besides(widget, inside)
+            hints = [label.sizeHint().width() for label in labels]
+            lows = [label.minimumSizeHint().width() for label in labels]
             spacing = max(self.layout().spacing(), 0) if self.layout() is not None else 6
             available = self.width() - 18 - 16 - spacing * len(shown)  # the message's margins, a size grip
             message = self.currentMessage()
             need = self.fontMetrics().horizontalAdvance(message) + 8 if message else 0
-            room = max(available - need, min(sum(hints), int(PERMANENT_SHARE * available)))
+            wanted = fixed + sum(hints)
+            room = max(available - need, min(wanted, int(PERMANENT_SHARE * available))) - fixed
             caps = _water_fill(hints, lows, room)
-            for widget, cap in zip(shown, caps, strict=True):
-                widget.setMaximumWidth(QWIDGETSIZE_MAX if cap is None else cap)
+            for label, cap in zip(labels, caps, strict=True):
+                label.setMaximumWidth(QWIDGETSIZE_MAX if cap is None else cap)
         finally:
             self._fitting = False
 
@@ -287,3 +299,22 @@ def _water_fill(hints: list[int], lows: list[int], room: int) -> list[int | None
         else:
             high = level - 1
     return [None if h <= low else max(lo, low) for h, lo in zip(hints, lows, strict=True)]
+
+
+def _width_besides(widget: QWidget, labels: list[ElidedLabel]) -> int:
+    """The width ``widget`` takes besides ``labels`` (its elided labels): its layout's other shown
+    widgets at their size hint (at least their minimum), its margins and spacing; a widget with no
+    layout, its size hint."""
+    layout = widget.layout()
+    if layout is None:
+        return max(widget.sizeHint().width(), widget.minimumWidth())
+    margins = layout.contentsMargins()
+    total, count = margins.left() + margins.right(), 0
+    for index in range(layout.count()):
+        child = layout.itemAt(index).widget()
+        if child is None or child.isHidden():
+            continue
+        count += 1
+        if child not in labels:
+            total += max(child.sizeHint().width(), child.minimumSizeHint().width(), child.minimumWidth())
+    return total + max(layout.spacing(), 0) * max(count - 1, 0)

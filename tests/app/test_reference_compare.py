@@ -388,3 +388,26 @@ def test_what_the_file_left_out_comes_first_and_stays_in_the_label_s_tooltip(win
     assert bar.currentMessage().startswith(f"longer.txt: {note}; M jumps to where they disagree most; vs longer.txt")
     assert note in bar.shown_message()
     assert window.reference.label.toolTip().endswith(f"read from longer.txt:\n{note}")
+
+
+def test_during_a_run_the_labels_are_cut_alike(compared, qtbot):
+    """With a comparison shown during a run, the job status was capped as one widget: its tracker and engine labels
+    were cut to their minimum ("Tracker: \u2026", "Student: \u2026") beside the comparison's label left long. Each
+    label is weighed on its own now: the widest are cut to one width."""
+    window = compared
+    window.resize(1600, 1000)
+    qtbot.waitUntil(lambda: window.width() == 1600)
+    status = window.job_status
+    status.begin("Student tracking from frame 2")
+    status.set_speed(19.7, "Student", "onnx on cpu", "thermal")
+    status.report(5, 24, "Student: frame 7")
+    window.statusBar().showMessage("Student tracking from frame 2 to frame 24; Esc stops it and keeps the frames "
+                                   "tracked so far")
+    qtbot.wait(50)
+    labels = [window.reference.label, status.tracker_label, status.engine_label]
+    cut = [label.width() for label in labels if label.shown_text() != label.text()]
+    whole = [label.width() for label in labels if label.shown_text() == label.text()]
+    assert cut and max(cut) - min(cut) <= 2, [(label.shown_text(), label.width()) for label in labels]
+    assert all(width <= min(cut) + 2 for width in whole)
+    assert status.tracker_label.shown_text() == "Tracker: Student"
+    status.finish()
