@@ -209,7 +209,8 @@ def absence_unscored(records: Mapping[int, FrameAnnotation], num_frames: int, ta
         return None
     name, row = NO_ABSENCE_FORMATS[target], "0 0 0 0" if target == "gtot" else "0,0,0,0"
     return (f"{plural(len(frames), 'frame')} without a box ({_frames_text(frames)}) {verb(len(frames), 'is', 'are')} "
-            f"written as {row} {'a row' if len(frames) == 1 else 'rows'}, and the {name} toolkit has no absent target: "
+            f"written as {f'a {row} row' if len(frames) == 1 else f'{row} rows'}, and the {name} toolkit has no absent "
+            "target: "
             "it scores "
             f"{'that frame' if len(frames) == 1 else 'those frames'} against a box of no size at 0,0, a miss for "
             "a tracker's box there (the LasHeR toolkit reads such rows as absent)")

@@ -42,3 +42,10 @@ def test_the_gtot_annotation_files_say_it_too(tmp_path):
                                                 tmp_path / "out", target="gtot"))
     assert any(w.startswith("5 frames without a box (frames 2, 3, 4, 5, 6) are written as 0 0 0 0 rows, and the GTOT "
                             "toolkit has no absent target") for w in result.warnings), result.warnings
+
+
+def test_one_frame_is_said_in_the_singular(tmp_path):
+    records = {f: FrameAnnotation(f, [5 + f, 5, 10, 10]) for f in range(6) if f != 2}
+    result = run_to_end(exporter("gtot")(TinySequence(), records, tmp_path / "out"))
+    assert any(w.startswith("1 frame without a box (frame 3) is written as a 0 0 0 0 row, and the GTOT toolkit has no "
+                            "absent target: it scores that frame against") for w in result.warnings), result.warnings
