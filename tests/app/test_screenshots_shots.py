@@ -68,7 +68,7 @@ def test_the_comparison_shot_shows_both_boxes_where_they_disagree_then_goes(wind
     assert 8 <= seen["frame"] < 16 and seen["frame"] not in reference_absent
     assert seen["reference_boxes"] == {"visible": True, "thermal": True}
     assert seen["reference_curve"] and re.match(r"the ground truth: IoU 0\.[0-4]\d here · success ", seen["reference_label"])
-    assert seen["message"].startswith("vs the ground truth (rgbt234 rules, ")
+    assert seen["message"].startswith("M jumps to where they disagree most; vs the ground truth (rgbt234 rules, ")
     assert (tmp_path / "18-compare-ground-truth.png").stat().st_size > 0
     # off again: the shots after it show what they showed without it
     assert window.reference.reference is None and not window.actions["compare_gt"].isChecked()
