@@ -31,7 +31,7 @@ from core.annotations.formats.export import (
     check_export_target,
     export_summary,
     export_warnings,
-    refuse_projects,
+    refuse_losses,
 )
 from core.annotations.formats.rows import format_boxes, rows_from_records
 from core.annotations.records import FrameAnnotation
@@ -75,5 +75,5 @@ def export_annotation_files(sequence, records: Mapping[int, FrameAnnotation], ou
         for done, (relative, (text, newline)) in enumerate(files.items(), start=1):
             (tmp / relative).write_text(text, encoding="utf-8", newline=newline)
             yield Progress(done, len(files), relative)
-        refuse_projects(out_dir)  # a project made in it while the files were written
+        refuse_losses(out_dir)  # a project made in it, or a file put in it, while the files were written
     return ExportResult(out_dir, n, warnings, export_summary(records, n))
