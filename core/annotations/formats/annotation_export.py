@@ -16,7 +16,7 @@ absent or the frame is unlabelled:
 - ``lasher``: ``visible.txt``, ``infrared.txt``, ``init.txt`` (comma x,y,w,h, CRLF);
 - ``gtot``: ``groundTruth_v.txt``, ``groundTruth_i.txt`` (space x1 y1 x2 y2), ``init.txt``;
 - ``vot``: ``groundtruth.txt`` (visible boxes as 8-value polygons; a warning says on how many
-  frames the thermal box differs and is not written);
+  frames the thermal box differs and is not written) and ``occlusion.label`` (1 = occluded);
 - ``xywh``: ``<name>.txt`` (visible) and ``<name>-thermal.txt`` (comma x,y,w,h).
 """
 from __future__ import annotations

@@ -9,7 +9,7 @@ or a layout name). Targets (``TARGET_FORMATS``):
 - ``gtot``: ``groundTruth_v.txt``, ``groundTruth_i.txt`` (space x1 y1 x2 y2, width = x2 - x1), ``init.txt``
 - ``got10k``: ``groundtruth.txt``, ``absence.label``, ``cover.label``
 - ``lasot``: ``groundtruth.txt``, ``full_occlusion.txt``, ``out_of_view.txt``
-- ``vot``: ``groundtruth.txt`` as 8-value polygons
+- ``vot``: ``groundtruth.txt`` as 8-value polygons, ``occlusion.label`` (1 = occluded)
 - ``xywh``: one ``<name>.txt`` with comma x,y,w,h
 """
 from __future__ import annotations
@@ -230,6 +230,12 @@ def _polygon_text(rows: np.ndarray) -> str:
     return "\n".join(lines) + "\n"
 
 
+def vot_occlusion_label(records: Mapping[int, FrameAnnotation], count: int) -> str:
+    """VOT's ``occlusion.label`` text: ``1`` on each of the ``count`` frames whose record is
+    occluded (a partly occluded box, or, with its ``0,...`` row, a full occlusion), else ``0``."""
+    return "".join("1\n" if (r := records.get(f)) is not None and r.occluded else "0\n" for f in range(count))
+
+
 def target_files(records: Mapping[int, FrameAnnotation], count: int, target: str,
                  name: str = "sequence", image_size: tuple[int, int] | None = None) -> dict[str, tuple[str, str]]:
     """The files of ``target`` format: relative name -> (text, line end).
@@ -258,8 +264,8 @@ def target_files(records: Mapping[int, FrameAnnotation], count: int, target: str
         occlusion, out_of_view = lasot_labels(records, count)
         return {"groundtruth.txt": (format_boxes(visible, target), "\n"), "full_occlusion.txt": (occlusion, "\n"),
                 "out_of_view.txt": (out_of_view, "\n")}
-    if target == "vot":
-        return {"groundtruth.txt": (_polygon_text(visible), "\n")}
+    if target == "vot":  # occlusion.label as VOT-TIR2016's (the VOT toolkit reads .label and .tag files)
+        return {"groundtruth.txt": (_polygon_text(visible), "\n"), "occlusion.label": (vot_occlusion_label(records, count), "\n")}
     if target == "xywh":
         return {f"{name}.txt": (format_boxes(visible, target), "\n")}
     raise ValueError(f"unknown target format {target!r}; choose from {TARGET_FORMATS}")

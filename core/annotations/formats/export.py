@@ -168,9 +168,9 @@ def occlusion_lost(records: Mapping[int, FrameAnnotation], num_frames: int, targ
     of ``records`` (over ``0..num_frames-1``), or None: LasHeR, RGBT234, GTOT, VOT and plain
     x,y,w,h files have no occlusion field at all (an occluded box reads back as a plain box, a
     full occlusion as a plain absence), LaSOT's ``full_occlusion.txt`` holds full occlusions
-    only (a partly occluded box reads back as a plain box). GOT-10k's ``cover.label`` keeps
-    both; an unknown ``target`` (None) says nothing."""
-    if target is None or target == "got10k" or target not in TARGET_NAMES:
+    only (a partly occluded box reads back as a plain box). GOT-10k's ``cover.label`` and VOT's
+    ``occlusion.label`` keep both; an unknown ``target`` (None) says nothing."""
+    if target is None or target in ("got10k", "vot") or target not in TARGET_NAMES:
         return None
     partial = target == "lasot"
     frames = sorted(f for f, r in records.items()
@@ -182,7 +182,7 @@ def occlusion_lost(records: Mapping[int, FrameAnnotation], num_frames: int, targ
             " back as not occluded" if partial else f"{TARGET_NAMES[target]} files have no occlusion flag, so "
             f"{'it reads' if one else 'they read'} back as not occluded")
     return (f"{plural(len(frames), 'frame')} marked {'partly ' if partial else ''}occluded ({_frames_text(frames)}): "
-            f"{what}; GOT-10k's cover.label keeps the flag")
+            f"{what}; GOT-10k's cover.label and VOT's occlusion.label keep the flag")
 
 
 def _frames_text(frames: list[int]) -> str:

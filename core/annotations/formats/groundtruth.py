@@ -137,6 +137,26 @@ GOT10K_LABELS = ("absence.label", "cover.label")
 LASOT_LABELS = ("full_occlusion.txt", "out_of_view.txt")
 
 
+#: VOT's per-frame occlusion flags beside its groundtruth.txt (1 = occluded): ``.label`` in VOT up to 2016
+#: (VOT-TIR2016's horse), ``.tag`` since; the VOT toolkit reads both
+VOT_OCCLUSION_FILES = ("occlusion.label", "occlusion.tag")
+
+
+def vot_occlusion(box_file: str | Path, count: int) -> np.ndarray | None:
+    """(count,) bool: the occluded frames VOT's ``occlusion.label`` (or ``.tag``) beside
+    ``box_file`` gives its ``count`` rows, or None when there is none, or it holds another count
+    of whole numbers (a tag file is no reason to refuse the sequence's boxes): VOT-TIR2016's horse
+    opened with none of its 23 occluded frames marked."""
+    folder = Path(box_file).parent
+    for name in VOT_OCCLUSION_FILES:
+        if (folder / name).is_file():
+            try:
+                return read_flags(folder / name, count) > 0
+            except AnnotationFormatError:
+                return None
+    return None
+
+
 def flags_beside(box_file: str | Path, count: int) -> tuple[dict[str, np.ndarray | None], tuple[str, ...]] | None:
     """The absent / occluded flags of the ``count`` rows of ``box_file`` (a ``groundtruth.txt``)
     from the label files beside it, as :func:`load_ground_truth` reads its folder: GOT-10k's
@@ -155,6 +175,9 @@ def flags_beside(box_file: str | Path, count: int) -> tuple[dict[str, np.ndarray
     if all((folder / name).is_file() for name in LASOT_LABELS):
         occlusion, out_of_view = (read_flags(folder / name, count) for name in LASOT_LABELS)
         return {"absent_frames": (occlusion > 0) | (out_of_view > 0), "occluded_frames": occlusion > 0}, LASOT_LABELS
+    vot = next((name for name in VOT_OCCLUSION_FILES if (folder / name).is_file()), None)
+    if vot is not None:
+        return {"occluded_frames": read_flags(folder / vot, count) > 0}, (vot,)
     return None
 
 
@@ -294,7 +317,8 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
     visible = files.rows(gt)
     ir = gt.parent / "groundtruth_thermal.txt"  # synth --layout video: the thermal boxes beside the visible ones
     thermal = _paired_rows(ir, files.rows(ir), gt, visible) if gt.name == "groundtruth.txt" and ir.is_file() else None
-    return records_from_rows(visible, thermal)
+    occluded = vot_occlusion(gt, len(visible)) if gt.name == "groundtruth.txt" else None
+    return records_from_rows(visible, thermal, occluded_frames=occluded)
 
 
 def box_file(folder: str | Path, layout: str) -> Path | None:
@@ -380,6 +404,7 @@ GT_FILE_NAMES = (
     "groundtruth.txt", "groundtruth_rect.txt", "groundtruth_thermal.txt", "absence.label", "cover.label",
     "cut_by_image.label",
     "full_occlusion.txt", "out_of_view.txt", "meta_info.ini", "synthetic.json", "SOURCE.txt", VTUAV_INIT_FILE,
+    *VOT_OCCLUSION_FILES,
 )
 
 

@@ -45,13 +45,20 @@ def test_an_export_says_which_occluded_flags_its_format_cannot_hold(tmp_path, fm
         assert said == []
     else:
         assert len(said) == 1 and said[0].startswith(note), result.warnings
-        assert "GOT-10k's cover.label keeps the flag" in said[0]
+        assert "GOT-10k's cover.label and VOT's occlusion.label keep the flag" in said[0]
 
 
-@pytest.mark.parametrize("target", ["vot", "xywh"])
-def test_an_annotation_file_export_says_the_occluded_flags_are_not_written(tmp_path, target):
-    result = run_to_end(export_annotation_files(TinySequence(), _occluded_records(), tmp_path / "out", target=target))
+def test_an_annotation_file_export_says_the_occluded_flags_are_not_written(tmp_path):
+    result = run_to_end(export_annotation_files(TinySequence(), _occluded_records(), tmp_path / "out", target="xywh"))
     assert any(w.startswith("2 frames marked occluded (frames 2, 3)") for w in result.warnings), result.warnings
+
+
+def test_the_vot_files_keep_the_occluded_flags_in_occlusion_label(tmp_path):
+    """VOT sequences mark occluded frames in occlusion.label (VOT-TIR2016's horse: 23 of 348)."""
+    result = run_to_end(export_annotation_files(TinySequence(), _occluded_records(), tmp_path / "out", target="vot"))
+    assert not any("occluded" in w for w in result.warnings), result.warnings
+    assert (tmp_path / "out" / "occlusion.label").read_text() == "0\n1\n1\n0\n0\n0\n"
+    assert _reopened_occluded(tmp_path / "out") == [1, 2]
 
 
 def test_convert_notes_the_occluded_flags_a_target_drops(tmp_path, capsys):
