@@ -38,7 +38,7 @@ def register(subparsers) -> None:
     parser.add_argument("--to", dest="target", required=True, choices=TARGET_FORMATS,
                         help="format to write: lasher / rgbt234 (visible.txt, infrared.txt, init.txt), gtot "
                         "(groundTruth_v.txt, groundTruth_i.txt as corners), got10k, lasot (groundtruth.txt and "
-                        "their absence files), vot (polygons) or xywh (one x,y,w,h file)")
+                        "their absence files), vot (groundtruth.txt of polygons, occlusion.label) or xywh (one x,y,w,h file)")
     parser.add_argument("--frames", type=int, default=None,
                         help="frame count (default: up to the last annotated frame); at most the footage's frames for "
                              f"a sequence folder, at most {MAX_FRAMES:,} for a box file")
