@@ -38,6 +38,7 @@ from core.distillation.finetune import FinetuneConfig, FinetuneResult
 from core.errors import DistillationDataError, ExportError, FileProblem
 from core.fileio import describe_os_error, sweep_stale_kind, temp_name
 from core.progress import Job, Progress
+from core.wording import plural
 
 PREVIOUS_KEY = "models/previous_student_weights"
 DEFAULT_CONFIG = FinetuneConfig()  # the studio's fine-tune: 200 steps, batch 16
@@ -87,6 +88,45 @@ def holdout_problem(document, config: FinetuneConfig) -> str | None:
         problem += (" (without it, it would learn only from frames marked absent: no box after the "
                     "first keyframe)")
     return problem
+
+
+def held_out_advice(document, config: FinetuneConfig) -> tuple[int, str] | None:
+    """(held-out frames with a box, one line) when the before/after check of fine-tuning on
+    ``document``'s labels with ``config`` would score some frames but fewer than
+    ``FEW_HELD_OUT``: too few for its scores to say whether the student got better or worse.
+    The line gives the numbers and what makes the scores meaningful (more frames after the
+    last checked one, or several sequences). None when the check scores enough frames, none
+    at all (``holdout_problem`` says so) or nothing is held out on purpose."""
+    from core.distillation.export import FEW_HELD_OUT, holdout_check, more_frames_for
+
+    info = document.info
+    records, size = dict(document.records), (int(info.width), int(info.height))
+    check = holdout_check(records, document.num_frames, config.holdout_fraction, size)
+    if config.holdout_fraction <= 0 or not check.can_judge or check.scored >= FEW_HELD_OUT:
+        return None
+    more = more_frames_for(records, document.num_frames, config.holdout_fraction, size)
+    checked = f"{check.samples} checked frame{'s' if check.samples != 1 else ''} after the first keyframe"
+    scored = f"{check.scored} held-out frame{'s' if check.scored != 1 else ''}"
+    line = (f"the before/after check would score only {scored} (the last {config.holdout_fraction:.0%} of the "
+            f"{checked}): too few to say whether the student got better or worse")
+    return check.scored, f"{line}; {more_advice(check.last_frame, more, document.num_frames)}"
+
+
+def more_advice(last_frame: int | None, more: int, num_frames: int | None) -> str:
+    """What makes the before/after scores meaningful: ``more`` frames with a box after
+    ``last_frame`` (0-based; said 1-based) where the footage has them, or several sequences."""
+    from core.distillation.export import FEW_HELD_OUT
+
+    several = ("or fine-tune on several projects' exports (python main.py distill --data A.h5 B.h5 ..., "
+               "each holding out its own frames)")
+    if last_frame is None or more <= 0:
+        return f"label more frames, {several}"
+    following = None if num_frames is None else num_frames - last_frame - 1
+    if following is not None and following < more:
+        return (f"draw or accept the target's box on at least {more} more frames of this sequence (frames before "
+                f"frame {last_frame + 1} count too: the footage has {plural(following, 'frame')} after it), {several}")
+    return (f"draw or accept the target's box on at least {more} more frame{'s' if more != 1 else ''} after "
+            f"frame {last_frame + 1} (then {FEW_HELD_OUT} held-out frames are scored), {several}")
 
 
 def improve_paths(home: Path, name: str, now: datetime | None = None) -> tuple[Path, Path]:
@@ -229,6 +269,7 @@ class ImproveController(QObject):
         self.dialog = None  # the last result dialog (ImproveResultDialog) or message box
         self.paths: tuple[Path, Path] | None = None
         self.held_out_share: float | None = None  # the running (last) fine-tune's
+        self.held_out_note: str | None = None  # what would make its scores meaningful, when they are too few
         self.ask_first = True  # the menu action shows the options dialog before starting
         window.installEventFilter(self)  # cancel and wait on close
 
@@ -243,22 +284,27 @@ class ImproveController(QObject):
         if self.window.document is None or self.busy or self.window.weights_missing("student", "teacher",
                                                                                    what="improve the student"):
             return
-        dialog = ImproveOptionsDialog(load_options(self.config), self.window)
+        document = self.window.document
+        dialog = ImproveOptionsDialog(load_options(self.config), self.window,
+                                      held_out=lambda config: held_out_advice(document, config))
 
         def accepted() -> None:
             chosen = dialog.values()
             save_options(chosen)
-            self.start(chosen)
+            self.start(chosen, told=True)  # the dialog said how few frames the check would score
 
         dialog.accepted.connect(accepted)
         self.dialog = dialog
         dialog.open()
 
-    def start(self, config: FinetuneConfig | None = None) -> None:
+    def start(self, config: FinetuneConfig | None = None, *, told: bool = False) -> None:
         """Fine-tune with ``config`` (None: the controller's). When the project's labels cannot
         give the before/after check (``holdout_check``: no held-out frame with a box, or
         nothing left to train on), asks first, before the long job: Cancel (the default) or
-        fine-tune without a held-out check (``holdout_fraction`` 0: every sample trains)."""
+        fine-tune without a held-out check (``holdout_fraction`` 0: every sample trains).
+        When the check would score fewer than ``FEW_HELD_OUT`` frames (``held_out_advice``)
+        it asks too, unless ``told`` (the options dialog said it): Cancel (the default),
+        fine-tune anyway or without a check."""
         document = self.window.document
         if document is None or self.busy or self.window.weights_missing("student", "teacher",
                                                                         what="improve the student"):
@@ -268,7 +314,11 @@ class ImproveController(QObject):
             document.reload()
         problem = holdout_problem(document, config)
         if problem is None:
-            self._run(config)
+            few = held_out_advice(document, config)
+            if few is None or told:
+                self._run(config)
+            else:
+                self._ask_few(config, few[1])
             return
         box = QMessageBox(QMessageBox.Icon.Question, "Improve the student",
                           "These labels cannot tell whether the student gets better", QMessageBox.StandardButton.NoButton,
@@ -290,11 +340,39 @@ class ImproveController(QObject):
         box.finished.connect(answered)
         box.open()
 
+    def _ask_few(self, config: FinetuneConfig, line: str) -> None:
+        """Before the long job: the check would score too few frames to say anything."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Improve the student",
+                          "Too few held-out frames to tell whether the student gets better",
+                          QMessageBox.StandardButton.NoButton, self.window)
+        box.setObjectName("fewHeldOutDialog")
+        box.setInformativeText(line[0].upper() + line[1:] + ".")
+        anyway = box.addButton("Fine-tune anyway", QMessageBox.ButtonRole.AcceptRole)
+        unchecked = box.addButton("Fine-tune without a check", QMessageBox.ButtonRole.AcceptRole)
+        unchecked.setToolTip("train on every checked frame, none held out: no before/after scores")
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+        self.dialog = box
+
+        def answered(_result: int) -> None:
+            if box.clickedButton() is anyway:
+                self._run(config)
+            elif box.clickedButton() is unchecked:
+                self._run(replace(config, holdout_fraction=0.0))
+            else:
+                self.window.statusBar().showMessage("improving not started: " + line.split(";")[0], 10000)
+
+        box.finished.connect(answered)
+        box.open()
+
     def _run(self, config: FinetuneConfig) -> None:
         window = self.window
         document = window.document
         if document is None or self.busy:
             return
+        few = held_out_advice(document, config)
+        self.held_out_note = None if few is None else few[1].split("; ", 1)[1]  # for the result dialog
         self.paths = improve_paths(studio_home(), document.info.name)
         data_path, out_path = self.paths
         records, sequence, store = dict(document.records), document.sequence, document.store
@@ -361,7 +439,8 @@ class ImproveController(QObject):
         from app.dialogs.improve_dialog import ImproveResultDialog
 
         self._close()
-        self.dialog = ImproveResultDialog(result, self.window, held_out_share=self.held_out_share)
+        self.dialog = ImproveResultDialog(result, self.window, held_out_share=self.held_out_share,
+                                          advice=self.held_out_note)
         self.dialog.use_requested.connect(lambda r: self.use_weights(r.checkpoint))
         self.dialog.open()
         self.improved.emit(result)

@@ -28,11 +28,19 @@ def score_rows(result) -> list[tuple[str, str, str]]:
     ]
 
 
+def too_few(result) -> bool:
+    """True when some frames were held out but fewer than ``FEW_HELD_OUT``: a change in their
+    scores cannot say whether the student got better or worse."""
+    from core.distillation.export import FEW_HELD_OUT
+
+    return 0 < result.before.items < FEW_HELD_OUT
+
+
 def improved(result) -> bool:
     """True when the held-out frames score the new weights higher (mean IoU), so taking them
-    is the safe default; False with nothing held out."""
+    is the safe default; False with nothing held out or too few frames to say (``too_few``)."""
     before, after = result.before, result.after
-    if not before.items or before.mean_iou is None or after.mean_iou is None:
+    if not before.items or too_few(result) or before.mean_iou is None or after.mean_iou is None:
         return False
     return float(after.mean_iou) > float(before.mean_iou)
 
@@ -40,9 +48,11 @@ def improved(result) -> bool:
 class ImproveResultDialog(QDialog):
     use_requested = Signal(object)  # the FinetuneResult
 
-    def __init__(self, result, parent=None, *, held_out_share: float | None = None):
+    def __init__(self, result, parent=None, *, held_out_share: float | None = None, advice: str | None = None):
         """``held_out_share``: the share of frames the run was asked to hold out (0: the user
-        chose to fine-tune without a check; None: not known)."""
+        chose to fine-tune without a check; None: not known). ``advice``: what would make the
+        scores meaningful when too few frames were held out (``too_few``; None: label more
+        frames, or fine-tune on several sequences)."""
         super().__init__(parent)
         self.setObjectName("improveResultDialog")
         self.setWindowTitle("Improve the student: result")
@@ -50,7 +60,9 @@ class ImproveResultDialog(QDialog):
         layout = QVBoxLayout(self)
         rows = score_rows(result)
         self.table = QTableWidget(len(rows), 3)
-        self.table.setHorizontalHeaderLabels(["on held-out frames", "before", "after"])
+        few = too_few(result)
+        self.table.setHorizontalHeaderLabels(["on held-out frames", "before",
+                                              "after (too few frames to compare)" if few else "after"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for r, row in enumerate(rows):
@@ -66,6 +78,15 @@ class ImproveResultDialog(QDialog):
             # "too few labels" also after the user chose "Fine-tune without a check" on 143 samples
             why = "you chose to fine-tune without a check" if held_out_share == 0 else "too few labels"
             note += f"\nNo frames were held out ({why}): the numbers cannot say whether it helped."
+        if few:
+            from core.distillation.export import FEW_HELD_OUT
+
+            frames = plural(result.before.items, "held-out frame")
+            advice = advice or "label more frames, or fine-tune on several projects' exports"
+            verb = "decides" if result.before.items == 1 else "decide"
+            note = (f"Only {frames} {verb} these scores: too few to say whether the student got better or worse "
+                    f"(a change on fewer than {FEW_HELD_OUT} frames is chance as much as learning). To measure "
+                    f"it, {advice}.\n" + note)
         self.note = QLabel(note)
         self.note.setWordWrap(True)
         layout.addWidget(self.note)
@@ -92,9 +113,12 @@ class ImproveResultDialog(QDialog):
 class ImproveOptionsDialog(QDialog):
     """Before "Improve the student" starts: the fine-tuning settings a user may change
     (steps, learning rate, rehearsal share, held-out share), starting from ``config``
-    (a ``core.distillation.finetune.FinetuneConfig``); ``values()`` returns the edited one."""
+    (a ``core.distillation.finetune.FinetuneConfig``); ``values()`` returns the edited one.
+    ``held_out``: config -> (frames, line) when its before/after check would score too few
+    frames to say anything (``app.controllers.improving.held_out_advice``), else None; the
+    dialog shows the line under the held-out share, following it."""
 
-    def __init__(self, config, parent=None):
+    def __init__(self, config, parent=None, *, held_out=None):
         from PySide6.QtWidgets import QDoubleSpinBox, QFormLayout, QSpinBox
 
         super().__init__(parent)
@@ -129,12 +153,26 @@ class ImproveOptionsDialog(QDialog):
         form.addRow("Learning rate", self.lr)
         form.addRow("Rehearsal share", self.replay)
         form.addRow("Held-out share", self.holdout)
+        self.held_out = held_out
+        self.held_out_note = QLabel()
+        self.held_out_note.setObjectName("heldOutNote")
+        self.held_out_note.setWordWrap(True)
+        self.held_out_note.setStyleSheet("color: #b35900")
+        form.addRow(self.held_out_note)
+        self.holdout.valueChanged.connect(self._held_out_changed)
+        self._held_out_changed()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.start_button = buttons.addButton("Start", QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self.resize(460, 240)
+
+    def _held_out_changed(self, *_args) -> None:
+        few = None if self.held_out is None else self.held_out(self.values())
+        self.held_out_note.setText("" if few is None else few[1][0].upper() + few[1][1:] + ".")
+        self.held_out_note.setVisible(few is not None)
+        self.adjustSize()
 
     def values(self):
         from dataclasses import replace

@@ -228,6 +228,30 @@ def holdout_check(records: Mapping[int, FrameAnnotation], num_frames: int, holdo
                          num_frames)
 
 
+#: fewer held-out frames with a box than this and a fine-tune's before/after scores cannot say
+#: whether the student got better or worse (one or two frames at the sequence's end decide them)
+FEW_HELD_OUT = 5
+
+
+def more_frames_for(records: Mapping[int, FrameAnnotation], num_frames: int, holdout_fraction: float,
+                    frame_size: tuple[int, int] | None = None, wanted: int = FEW_HELD_OUT) -> int:
+    """How many more frames with a box after the last sample of ``records`` give ``wanted``
+    held-out frames with a box (the rule of :func:`holdout_check`); 0 when they already do or
+    nothing is held out (``holdout_fraction`` 0)."""
+    from core.distillation.dataset import check_holdout
+
+    if holdout_fraction <= 0:
+        return 0
+    kept, _note = left_out_records(records, num_frames, frame_size)
+    samples = [(frame, bool(kept[frame].absent)) for frame, _t, _p in plan_samples(kept, num_frames)]
+    last = max((frame for frame, _a in samples), default=-1)
+    for more in range(0, 4 * wanted + 2 * len(samples) + 1000):
+        extra = [(last + 1 + k, False) for k in range(more)]
+        if check_holdout(samples + extra, holdout_fraction).scored >= wanted:
+            return more
+    return more
+
+
 def export_distillation(
     sequence: RGBTSequence,
     records: Mapping[int, FrameAnnotation],
@@ -364,5 +388,5 @@ def _absolute(source) -> str:
     return str(Path(source).resolve()) if source else ""
 
 
-__all__ = ["TeacherRunner", "export_distillation", "holdout_check", "labels_from_records", "left_out_records", "off_image_frames",
+__all__ = ["FEW_HELD_OUT", "TeacherRunner", "export_distillation", "holdout_check", "labels_from_records", "left_out_records", "more_frames_for", "off_image_frames",
            "outside_frames", "outside_frames_note", "plan_samples"]
