@@ -20,7 +20,12 @@ from pathlib import Path
 
 import numpy as np
 
-from core.annotations.formats.groundtruth import VTUAV_EVERY, load_ground_truth, vtuav_first_frame
+from core.annotations.formats.groundtruth import (
+    VTUAV_EVERY,
+    flags_beside,
+    load_ground_truth,
+    vtuav_first_frame,
+)
 from core.annotations.formats.rows import (
     format_boxes,
     format_number,
@@ -169,7 +174,9 @@ def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int,
     a header), "corners"/"gtot" (``x1 y1 x2 y2``; a header naming x,y,w,h is refused), "vtuav"
     (one row per 10 frames from the frame ``init_frame.npy`` beside it or up to two folders above
     names, as for the sequence folder),
-    or any other layout name (read as x, y, w, h rows). "vot" is "vot-rgbt" (``SOURCE_ALIASES``).
+    or any other layout name (read as x, y, w, h rows; a ``groundtruth.txt`` takes the absent and
+    occluded flags of GOT-10k's, LaSOT's or VOT's label files beside it,
+    ``core.annotations.formats.groundtruth.flags_beside``). "vot" is "vot-rgbt" (``SOURCE_ALIASES``).
     """
     src = Path(src)
     if source_format not in SOURCE_FORMATS:
@@ -189,7 +196,12 @@ def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int,
         records = records_from_rows(visible, thermal, every=VTUAV_EVERY, first_frame=vtuav_first_frame(src.parent))
     else:  # a header naming corners is read so, but not under --from xywh, which says otherwise
         expect, why = ("xywh", "a file given as --from xywh") if source_format == "xywh" else (None, "the file")
-        records = records_from_rows(read_boxes(src, expect=expect, why=why))
+        rows = read_boxes(src, expect=expect, why=why)
+        # a groundtruth.txt with GOT-10k's, LaSOT's or VOT's label files beside it: their absent and
+        # occluded flags, as its folder is read (given alone, a GOT-10k export's full occlusions came out
+        # as plain absent rows and its partly occluded boxes plain)
+        found = flags_beside(src, len(rows))
+        records = records_from_rows(rows, **(found[0] if found is not None else {}))
     count = max(records) + 1 if records else 0
     return records, count
 

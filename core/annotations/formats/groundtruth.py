@@ -161,9 +161,11 @@ def flags_beside(box_file: str | Path, count: int) -> tuple[dict[str, np.ndarray
     """The absent / occluded flags of the ``count`` rows of ``box_file`` (a ``groundtruth.txt``)
     from the label files beside it, as :func:`load_ground_truth` reads its folder: GOT-10k's
     ``absence.label`` / ``cover.label`` (:func:`got10k_flags`), else LaSOT's
-    ``full_occlusion.txt`` + ``out_of_view.txt``. Returns ``(records_from_rows keyword
-    arguments, names of the files read)``, or None when the file has another name or no such
-    files lie beside it. A label file of another count raises AnnotationFormatError naming it."""
+    ``full_occlusion.txt`` + ``out_of_view.txt``, else VOT's ``occlusion.label`` / ``.tag``
+    (:data:`VOT_OCCLUSION_FILES`). Returns ``(records_from_rows keyword arguments, names of the
+    files read)``, or None when the file has another name or no such files lie beside it. A
+    GOT-10k or LaSOT label file of another count raises AnnotationFormatError naming it (as
+    opening the folder does); a VOT one is left aside (:func:`vot_occlusion`)."""
     box_file = Path(box_file)
     if box_file.name != "groundtruth.txt":
         return None
@@ -176,9 +178,8 @@ def flags_beside(box_file: str | Path, count: int) -> tuple[dict[str, np.ndarray
         occlusion, out_of_view = (read_flags(folder / name, count) for name in LASOT_LABELS)
         return {"absent_frames": (occlusion > 0) | (out_of_view > 0), "occluded_frames": occlusion > 0}, LASOT_LABELS
     vot = next((name for name in VOT_OCCLUSION_FILES if (folder / name).is_file()), None)
-    if vot is not None:
-        return {"occluded_frames": read_flags(folder / vot, count) > 0}, (vot,)
-    return None
+    occluded = vot_occlusion(box_file, count) if vot is not None else None  # left aside as the folder's reader does
+    return ({"occluded_frames": occluded}, (vot,)) if occluded is not None else None
 
 
 def _paired_rows(path: Path, rows: np.ndarray, visible_path: Path, visible: np.ndarray) -> np.ndarray:

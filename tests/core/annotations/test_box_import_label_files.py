@@ -58,3 +58,14 @@ def test_a_groundtruth_without_label_files_imports_as_before(tmp_path):
     found = read_box_file(tmp_path / "groundtruth.txt", 2)
     assert _flags(found.records) == {0: (False, False), 1: (True, False)}
     assert not any("beside it" in n for n in found.notes)
+
+
+@pytest.mark.parametrize("fmt, occluded_box", [("got10k", True), ("lasot", False)])
+def test_convert_of_an_export_s_groundtruth_file_keeps_its_flags(tmp_path, fmt, occluded_box):
+    """convert given the groundtruth.txt file (not its folder) read the label files beside it neither."""
+    from core.annotations.formats.convert import read_source
+
+    run_to_end(exporter(fmt)(TinySequence(), _records(), tmp_path / "out"))
+    records, count = read_source(tmp_path / "out" / "tiny`seq" / "groundtruth.txt")
+    assert count == 6 and _flags(records) == {0: (False, False), 1: (False, occluded_box), 2: (True, True),
+                                              3: (True, False), 4: (False, False), 5: (True, False)}

@@ -58,3 +58,11 @@ def test_convert_to_vot_writes_occlusion_label_and_reads_it_back(tmp_path):
     assert count == 4
     assert {f: (r.absent, r.occluded) for f, r in back.items()} == {0: (False, False), 1: (False, True),
                                                                     2: (True, True), 3: (True, False)}
+
+
+def test_a_vot_label_of_another_count_is_left_aside_for_the_file_as_for_its_folder(tmp_path):
+    folder = _folder(tmp_path, "0\n1\n")
+    from_file, _ = read_source(folder / "groundtruth.txt")
+    from_folder, _ = read_source(folder)
+    assert not any(r.occluded for r in [*from_file.values(), *from_folder.values()])
+    assert len(read_box_file(folder / "groundtruth.txt", 3).records) == 3
