@@ -165,7 +165,7 @@ TARGET_NAMES = {**FORMAT_NAMES, "got10k": "GOT-10k", "vot": "VOT", "xywh": "plai
 
 def occlusion_lost(records: Mapping[int, FrameAnnotation], num_frames: int, target: str | None) -> str | None:
     """The note for an export to ``target`` whose files cannot hold some of the occluded flags
-    of ``records`` (over ``0..num_frames-1``), or None: LasHeR, RGBT234, GTOT, VOT and plain
+    of ``records`` (over ``0..num_frames-1``), or None: LasHeR, RGBT234, GTOT and plain
     x,y,w,h files have no occlusion field at all (an occluded box reads back as a plain box, a
     full occlusion as a plain absence), LaSOT's ``full_occlusion.txt`` holds full occlusions
     only (a partly occluded box reads back as a plain box). GOT-10k's ``cover.label`` and VOT's
