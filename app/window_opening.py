@@ -186,28 +186,47 @@ class WindowOpening:
         # be decoded' off a 1600-wide status bar
         first = [n for n in [*getattr(document.sequence, "source_notes", ()),
                              *getattr(document.sequence, "mismatch_notes", ())] if n in info.notes]
-        notes = "; ".join(([opened.unimported_note] if getattr(opened, "unimported_note", "") else [])
-                          + list(dict.fromkeys(first))
-                          + ([missing] if missing else [])
-                          + [n for n in info.notes if n not in first
-                             and not (missing and n.startswith(missing.split(":")[0]))]
-                          + ([opened.store_note] if getattr(opened, "store_note", "") else [])
-                          + ([ASSUMED_RATE_NOTE] if getattr(info, "fps_assumed", False) else []))
+        unimported = getattr(opened, "unimported_note", "")
+        rest = (list(dict.fromkeys(first))
+                + ([missing] if missing else [])
+                + [n for n in info.notes if n not in first and not (missing and n.startswith(missing.split(":")[0]))]
+                + ([opened.store_note] if getattr(opened, "store_note", "") else [])
+                + ([ASSUMED_RATE_NOTE] if getattr(info, "fps_assumed", False) else []))
+        # the bar says the ground truth's two menu entries in short (antiuav-4 at 1280: the whole note cut it at
+        # "...View > Compare with th"); its frame count and what each does are in the tooltip
+        notes = "; ".join(([self._ground_truth_words()] if unimported else []) + rest)
+        details = ([unimported] if unimported else []) + rest
         last = getattr(self, "_last_project", "")
         if last and Path(last).resolve() != Path(footage_project_path(info, opened.request.paths)[0]).resolve():
             # said: a project other than the footage's own opened without being named
-            notes = "; ".join(n for n in (f"with {last}, the project it was last opened with", notes) if n)
+            said = f"with {last}, the project it was last opened with"
+            notes = "; ".join(n for n in (said, notes) if n)
+            details.insert(0, said)
         back = f", back at frame {resumed + 1} where it was left" if resumed else ""
         stopped = getattr(self, "_stopped_by_close", None)
         if stopped is not None:  # said once: the next save writes no "stopped"
             continues = f" ({key_text(self.actions, 'track')} from there continues it)" if stopped == resumed else ""
             back += f"; tracking was stopped at frame {stopped + 1} when the window closed{continues}"
         back += self._run_cut_short(document, said=stopped is not None)
-        self.statusBar().showMessage(f"opened {info.name}: {len(document.sequence)} frames at {rate_words(info, stated=opened.fps_stated)}{back}"
-                                     + (f" ({notes})" if notes else ""), 10000)
+        lead = f"opened {info.name}: {len(document.sequence)} frames at {rate_words(info, stated=opened.fps_stated)}{back}"
+        self.statusBar().showMessage(lead + (f" ({notes})" if notes else ""), 10000)
+        if details:  # after showMessage, whose messageChanged set the tooltip to the bar's text
+            self.statusBar().setToolTip("\n".join([lead, *(n[0].upper() + n[1:] for n in details)]))
         self._warn_unmatched_streams(info)
         freeze_heap()
         self.project_opened.emit(document)
+
+    def _ground_truth_words(self) -> str:
+        """The opening message's short words for a ground truth the sequence ships and the project
+        has not imported: the two menu entries that show it (``app.project.shipped_ground_truth_note``,
+        the tooltip's, says what each does)."""
+        def entry(name: str, menu: str, text: str) -> str:
+            action = self.actions.by_name.get(name)
+            return f"{menu} > {action.text().replace('&', '') if action is not None else text}"
+
+        imports = entry("import_gt", "File", "Import the sequence's ground truth")
+        compares = entry("compare_gt", "View", "Compare with the sequence's ground truth")
+        return f"ground truth not shown: {imports}, or {compares}"
 
     def _run_cut_short(self, document: Document, *, said: bool = False) -> str:
         """A tracking run the studio never ended (killed, crashed, the machine went down;

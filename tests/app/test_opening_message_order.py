@@ -56,3 +56,29 @@ def test_damaged_footage_is_said_before_the_missing_stream(window, tmp_path):
     assert damaged < message.index("thermal-only sequence"), message
     # the rest keeps its order: what the missing stream means, then why the grey frames were taken as thermal
     assert message.index("thermal-only sequence") < message.index("the frames are grey"), message
+
+
+def test_a_thermal_only_sequence_s_ground_truth_entries_are_on_screen_at_1280(window, tmp_path):
+    """antiuav-4 (a thermal-only AVI that ships its ground truth) opened on a 1280-wide window: the bar was
+    cut at "...View > Compare with th", the way to see the ground truth beside the boxes never on screen
+    (an annotator's session). The bar names both menu entries in short; the tooltip says the rest."""
+    from tests.core.sequences.test_damaged_avi_tail import _avi
+
+    folder = tmp_path / "antiuav-4"
+    folder.mkdir()
+    path = _avi(folder / "thermal.avi", 501)
+    (folder / "groundtruth.txt").write_text("".join("10,10,8,8\n" for _ in range(501)))
+    window.resize(1280, 820)
+    window.open_sequence(path, store=str(tmp_path / "a.rgbt.sqlite"))
+    assert window.document is not None and window.document.info.thermal_only, window.last_error
+    bar = window.statusBar()
+    shown = bar.shown_message()
+    assert ("ground truth not shown: File > Import the sequence's ground truth, or View > Compare with the "
+            "sequence's ground truth;") in shown, shown
+    tip = bar.toolTip().splitlines()
+    assert tip[0] == "opened antiuav-4: 501 frames at 25 fps"
+    assert tip[1] == ("Its ground truth (501 frames) is not shown: File > Import the sequence's ground truth (as the "
+                      "boxes) or View > Compare with the sequence's ground truth (beside them)"), tip
+    assert tip[2].startswith("Thermal-only sequence: no visible stream"), tip
+    bar.showMessage("next")  # the tooltip follows the bar again
+    assert bar.toolTip() == "next"

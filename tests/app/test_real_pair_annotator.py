@@ -27,9 +27,12 @@ def test_opening_a_sequence_that_ships_ground_truth_says_it_is_not_shown(window,
     window.open_sequence(folder, store=store)
     assert window.document is not None, window.last_error
     message = window.statusBar().currentMessage()
-    assert "its ground truth (4 frames) is not shown: File > Import the sequence's ground truth" in message, message
+    assert "ground truth not shown: File > Import the sequence's ground truth" in message, message
     # and the way to see it without replacing the project's boxes (only Import was named: a helper's session)
-    assert "or View > Compare with the sequence's ground truth (beside them)" in message, message
+    assert "or View > Compare with the sequence's ground truth" in message, message
+    tip = window.statusBar().toolTip()  # the count and what each entry does: in the tooltip (short on the bar)
+    assert "Its ground truth (4 frames) is not shown: File > Import the sequence's ground truth (as the boxes) or " \
+           "View > Compare with the sequence's ground truth (beside them)" in tip, tip
     window.actions["import_gt"].trigger()
     assert window.document.record(0).provenance == "imported"
     window.open_sequence(folder, store=store)  # imported: nothing more to say
