@@ -69,6 +69,10 @@ class ImproveResultDialog(QDialog):
             for c, text in enumerate(row):
                 self.table.setItem(r, c, QTableWidgetItem(text))
         self.table.resizeColumnsToContents()
+        # every row on screen: the dialog's fixed height squeezed the table to two rows and a scroll bar
+        # once the note under it said why the scores cannot tell
+        self.table.setFixedHeight(self.table.horizontalHeader().height() + self.table.verticalHeader().length()
+                                  + 2 * self.table.frameWidth() + 2)
         layout.addWidget(self.table)
         samples = plural(result.train_items, "training sample")
         steps = plural(result.steps, "step")
@@ -103,7 +107,8 @@ class ImproveResultDialog(QDialog):
         default.setDefault(True)
         default.setFocus()
         layout.addWidget(buttons)
-        self.resize(520, 260)
+        self.setMinimumWidth(560)
+        self.resize(560, self.sizeHint().height())
 
     def _use(self) -> None:
         self.use_requested.emit(self.result)
@@ -166,13 +171,16 @@ class ImproveOptionsDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
-        self.resize(460, 240)
+        self.setMinimumWidth(480)
+        self.resize(480, self.heightForWidth(480) if self.hasHeightForWidth() else self.sizeHint().height())
 
     def _held_out_changed(self, *_args) -> None:
         few = None if self.held_out is None else self.held_out(self.values())
         self.held_out_note.setText("" if few is None else few[1][0].upper() + few[1][1:] + ".")
         self.held_out_note.setVisible(few is not None)
-        self.adjustSize()
+        if self.isVisible():  # room for the note, or none
+            self.resize(self.width(), self.heightForWidth(self.width()) if self.hasHeightForWidth()
+                        else self.sizeHint().height())
 
     def values(self):
         from dataclasses import replace
