@@ -126,8 +126,16 @@ class FinetuneResult:
     losses: list[float] = field(default_factory=list)
 
     def summary(self) -> str:
+        """One line: the held-out scores before -> after and the run's size. With fewer than
+        ``FEW_HELD_OUT`` held-out items it says they are too few to tell (``distill --data``
+        printed "held-out items 1: mean IoU 0.580 -> 0.554" as if that were a result; the
+        studio's Improve says it in its dialogs)."""
+        from core.distillation.export import FEW_HELD_OUT
+
+        few = (" (too few to say whether the student got better or worse)"
+               if 0 < self.before.items < FEW_HELD_OUT else "")
         return (
-            f"held-out items {self.before.items}: mean IoU {self.before.mean_iou:.3f} -> {self.after.mean_iou:.3f}, "
+            f"held-out items {self.before.items}{few}: mean IoU {self.before.mean_iou:.3f} -> {self.after.mean_iou:.3f}, "
             f"success {self.before.success:.3f} -> {self.after.success:.3f} "
             f"({plural(self.train_items, 'training item')}, {plural(self.steps, 'step')}, {self.seconds:.0f} s)"
         )

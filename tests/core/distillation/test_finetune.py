@@ -374,6 +374,12 @@ def test_the_words_of_a_run_count_in_the_singular_and_plural():
         "(1 training item, 1 step, 3 s)")
     assert FinetuneResult(Path("s.pt"), before, before, train_items=4, steps=20, seconds=3.0).summary().endswith(
         "(4 training items, 20 steps, 3 s)")
+    # distill --data on a file holding 2 held-out items said "held-out items 2: mean IoU a -> b" as a result
+    assert FinetuneResult(Path("s.pt"), before, before, train_items=4, steps=20, seconds=3.0).summary().startswith(
+        "held-out items 2 (too few to say whether the student got better or worse): mean IoU 0.500 -> 0.500")
+    enough = HeldOutScore(5, 0.5, 0.5)
+    assert FinetuneResult(Path("s.pt"), enough, enough, train_items=4, steps=20, seconds=3.0).summary().startswith(
+        "held-out items 5: mean IoU")
 
 def test_the_hold_out_advice_never_asks_for_frames_past_the_footage():
     """A 205-frame sequence whose last labelled frames, up to its end, are marked absent: the
