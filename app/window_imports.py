@@ -173,6 +173,22 @@ class ImportGlue(WindowGlue):
     def eventFilter(self, watched, event) -> bool:
         return self._closing(watched, event) if watched is self.w else False
 
+    def read_chosen_object(self, path: str, parsed, cancelled: str, read_on_worker) -> bool:
+        """For a MOT file of several objects (``parsed.ids``): ask which one, then read its boxes
+        with ``read_on_worker(path, job)`` (the worker makes them too, then hands them back);
+        ``cancelled`` in the status bar when no object is chosen. False, doing nothing, for a file
+        of one object. Shared by Import boxes from a file... and View > Compare with a box file..."""
+        if not parsed.ids:
+            return False
+        problem = SeveralObjectsError(Path(path), list(parsed.ids)).problem
+        choice = self.w.choose("Which object?", f"{Path(path).name} {problem}.", [f"id {i}" for i in parsed.ids])
+        if choice is None:
+            self.w.statusBar().showMessage(cancelled, 5000)
+            return True
+        object_id = int(choice[3:])
+        read_on_worker(path, lambda: parsed.object_job(object_id))
+        return True
+
     def _file_read(self, parsed) -> None:
         """The file ``parsed`` (a ``BoxFile``) is read: which object, how to import it, then
         the import, all from that one parse (the file changed since is not read again)."""
@@ -183,14 +199,7 @@ class ImportGlue(WindowGlue):
             self.w.statusBar().showMessage(f"a tracking run is going on: {Path(path).name} not imported", 8000)
             return
         name = Path(path).name
-        if parsed.ids:
-            problem = SeveralObjectsError(Path(path), list(parsed.ids)).problem
-            choice = self.w.choose("Which object?", f"{name} {problem}.", [f"id {i}" for i in parsed.ids])
-            if choice is None:
-                self.w.statusBar().showMessage("boxes not imported", 5000)
-                return
-            object_id = int(choice[3:])  # its boxes made on the worker too, then back here
-            self._read_on_worker(path, lambda: parsed.object_job(object_id))
+        if self.read_chosen_object(path, parsed, "boxes not imported", self._read_on_worker):
             return
         # read before asking: the question says what the file holds (it said x,y,w,h of GTOT's corners)
         found = parsed.read()

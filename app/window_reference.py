@@ -152,20 +152,13 @@ class ReferenceGlue(WindowGlue):
     def _file_read(self, parsed) -> None:
         """The file ``parsed`` (a ``BoxFile``) is read: which object (a MOT file of several), then
         its boxes as checked labels (absent rows are absent marks) become the reference."""
-        from core.annotations.formats.box_import import SeveralObjectsError
 
         imports = self.w.imports
         path = imports._reading[0]
         name = Path(path).name
-        if parsed.ids:
-            problem = SeveralObjectsError(Path(path), list(parsed.ids)).problem
-            choice = self.w.choose("Which object?", f"{name} {problem}.", [f"id {i}" for i in parsed.ids])
-            if choice is None:
-                self.w.statusBar().showMessage("nothing compared", 5000)
-                return
-            object_id = int(choice[3:])
-            imports._read_on_worker(path, lambda: parsed.object_job(object_id), self._file_read,
-                                    "Cannot compare with the boxes", title="Compare", cancelled="nothing compared")
+        if imports.read_chosen_object(path, parsed, "nothing compared", lambda file, job: imports._read_on_worker(
+                file, job, self._file_read, "Cannot compare with the boxes", title="Compare",
+                cancelled="nothing compared")):
             return
         found = parsed.read()
         self.show_reference(found.records, name, notes=found.notes)
