@@ -50,7 +50,12 @@ def test_the_auto_stretch_fills_the_colormap_on_every_frame_and_leaves_the_frame
     window.set_colormap("gray")
     window.open_pair(visible, thermal, store=str(tmp_path / "p.rgbt.sqlite"))
     shown = drawn(window.views.thermal)
-    assert shown.min() >= 100 and shown.max() <= 240  # 0-255: washed out, as reported
+    # 0-255: washed out, as reported (one CI run of the whole suite drew a 0 here, not seen since: what
+    # the pane held is said if it comes again)
+    assert shown.min() >= 100 and shown.max() <= 240, (
+        window.views.thermal.levels, window.settings.levels_mode, window.views.thermal_panel.title.text(),
+        shown.shape, np.unique(shown)[:8], window.views.thermal.image.image.shape,
+        int(window.views.thermal.image.image.min()))
     assert "levels 0-255" in window.views.thermal_panel.title.text()
 
     window.actions["levels_toggle"].trigger()  # L: the stretch (auto the first time)
