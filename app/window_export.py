@@ -157,7 +157,8 @@ class WindowExport:
         ``EXPORT_MARKER``, or an HDF5 file for a file export. Any other existing file is
         refused, never overwritten."""
         from app.dialogs.export_dialog import entry
-        from core.annotations.formats.export import EXPORT_MARKER, check_export_target
+        from core.annotations.formats.export import EXPORT_MARKER
+        from core.annotations.formats.export_target import check_export_target
 
         chosen = entry(key)
         if not chosen.is_file:

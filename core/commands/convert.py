@@ -62,7 +62,7 @@ def run(args) -> int:
         thermal_dropped,
         write_target,
     )
-    from core.annotations.formats.export import export_warnings
+    from core.annotations.formats.export_notes import export_warnings
     from core.annotations.formats.groundtruth import ground_truth_files
     from core.annotations.formats.rows import outside_image
     from core.errors import ConfigError

@@ -25,14 +25,9 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from core.annotations.formats.convert import target_files, thermal_dropped
-from core.annotations.formats.export import (
-    EXPORT_MARKER,
-    ExportResult,
-    check_export_target,
-    export_summary,
-    export_warnings,
-    refuse_losses,
-)
+from core.annotations.formats.export import EXPORT_MARKER, ExportResult
+from core.annotations.formats.export_notes import export_summary, export_warnings
+from core.annotations.formats.export_target import check_export_target, refuse_losses
 from core.annotations.formats.rows import format_boxes, rows_from_records
 from core.annotations.records import FrameAnnotation
 from core.fileio import atomic_directory, safe_component

@@ -5,9 +5,10 @@ Each exporter is a job (a generator yielding ``core.progress.Progress``) that re
 and renamed into place at the end (``core.fileio.atomic_directory``): closing the job
 midway leaves nothing behind and keeps an earlier export intact. Because the target
 folder is replaced as a whole, an exporter refuses (ExportError) a folder that holds the
-sequence's own sources or a studio project (an earlier export opened in the studio:
-:func:`refuse_projects`), or an existing non-empty folder that is not an earlier export
-(it carries ``EXPORT_MARKER``).
+sequence's own sources or a studio project (an earlier export opened in the studio), or an
+existing non-empty folder that is not an earlier export (it carries ``EXPORT_MARKER``): those
+checks live in ``core.annotations.formats.export_target``, the summary and warnings an export
+returns in ``core.annotations.formats.export_notes``.
 
 - RGB-T native (LasHeR or RGBT234 naming): ``visible/``, ``infrared/``, ``visible.txt``,
   ``infrared.txt``, ``init.txt``; ``0,0,0,0`` for absent or unlabelled frames.
@@ -18,7 +19,7 @@ The RGB-T layouts hold both modalities. A single-modality sequence is written th
 stand-in the studio shows (a visible-only sequence's thermal frames are the visible luminance, a
 thermal-only one's visible frames the thermal frames), so that RGB-T loaders still read
 it; the export says so first among its warnings and in ``EXPORT_MARKER``
-(:func:`stand_in_note`), whose ``modality:`` line makes the folder reopen as the one stream it
+(``export_notes.stand_in_note``), whose ``modality:`` line makes the folder reopen as the one stream it
 holds (``core.sequences.declared.exported_one_stream``). The one-folder-per-modality layouts
 (GOT-10k, LaSOT) write a single-modality sequence as ONE folder ``<name>`` of the stream it has:
 a second folder of the same frames and boxes was a second sequence to a toolkit, the clip
@@ -46,31 +47,30 @@ from pathlib import Path
 
 import numpy as np
 
+from core.annotations.formats.export_notes import export_summary, export_warnings, stand_in_note
+from core.annotations.formats.export_target import check_export_target, refuse_losses
 from core.annotations.formats.rows import (
-    WHOLE_PIXEL_FORMATS,
     format_boxes,
     got10k_cut_by_image,
     got10k_labels,
     lasot_labels,
     rows_from_records,
-    touching_origin,
 )
-from core.annotations.records import FrameAnnotation, Provenance
+from core.annotations.records import FrameAnnotation
 from core.errors import ExportError
 from core.fileio import atomic_directory, inside, safe_component
 from core.progress import Job, Progress
 from core.sequences.declared import EXPORT_MARKER, SOURCE_FILE
-from core.wording import plural, verb
 
 EXPORT_FORMATS = ("lasher", "rgbt234", "gtot", "got10k", "lasot")
-# EXPORT_MARKER (core.sequences.layouts) is written into every export; an existing non-empty folder
+# EXPORT_MARKER (core.sequences.declared) is written into every export; an existing non-empty folder
 # without it is never replaced.
 
 
 @dataclass
 class ExportResult:
     """Where the export went and what the user should know about it: ``summary`` is one line
-    saying what the written rows hold (:func:`export_summary`), ``warnings`` what may surprise."""
+    saying what the written rows hold (``export_notes.export_summary``), ``warnings`` what may surprise."""
 
     path: Path
     frames: int
@@ -78,157 +78,6 @@ class ExportResult:
     summary: str = ""
 
 
-#: how the export summary names each provenance
-PROVENANCE_WORDS = {Provenance.MANUAL: "drawn", Provenance.INTERPOLATED: "interpolated",
-                    Provenance.STUDENT: "tracked", Provenance.TEACHER: "accepted from the teacher",
-                    Provenance.IMPORTED: "imported"}
-
-
-def export_summary(records: Mapping[int, FrameAnnotation], num_frames: int) -> str:
-    """One line on what an export of ``records`` over ``num_frames`` frames writes, e.g.
-    ``560 frames: 557 boxes (1 drawn, 556 tracked), 2 absent, 1 not annotated``: the boxes by
-    provenance (``PROVENANCE_WORDS``, in that order), the frames marked absent, and the frames
-    without any record (written as absent rows too)."""
-    by_provenance = dict.fromkeys(PROVENANCE_WORDS, 0)
-    absent = 0
-    for frame, record in records.items():
-        if not 0 <= frame < num_frames:
-            continue
-        if record.absent or record.box is None:
-            absent += 1
-        else:
-            by_provenance[record.provenance] += 1
-    boxes = sum(by_provenance.values())
-    kinds = ", ".join(f"{count} {PROVENANCE_WORDS[p]}" for p, count in by_provenance.items() if count)
-    parts = [f"{boxes} box{'es' if boxes != 1 else ''}" + (f" ({kinds})" if kinds else "")]
-    if absent:
-        parts.append(f"{absent} absent")
-    missing = num_frames - boxes - absent
-    if missing:
-        parts.append(f"{missing} not annotated")
-    return f"{num_frames} frame{'s' if num_frames != 1 else ''}: " + ", ".join(parts)
-
-
-#: how the warnings name a format whose files hold whole pixels
-FORMAT_NAMES = {"lasher": "LasHeR", "rgbt234": "RGBT234", "gtot": "GTOT", "lasot": "LaSOT"}
-
-
-def fractional_boxes(records: Mapping[int, FrameAnnotation], num_frames: int) -> list[int]:
-    """Frames (sorted) in ``0..num_frames-1`` whose visible or thermal box has a value that is not a
-    whole number: what a format of whole pixels rounds (``core.annotations.formats.rows.whole_pixel_rows``)."""
-    def fractional(box) -> bool:
-        return box is not None and any(float(v) != round(float(v)) for v in box)
-
-    return sorted(f for f, r in records.items()
-                  if 0 <= f < num_frames and not r.absent and (fractional(r.box) or fractional(r.thermal_box)))
-
-
-def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, lasher_rows: bool,
-                    target: str | None = None) -> list[str]:
-    """What the user should know about an export of ``records`` over ``num_frames`` frames:
-    unlabelled frames written as absent, with ``lasher_rows`` (files the LasHeR scorer
-    reads) boxes touching x = 0 or y = 0, which that scorer takes for absent rows, and with a
-    ``target`` format whose files hold whole pixels (``WHOLE_PIXEL_FORMATS``) how many boxes
-    were rounded to them; and the occluded flags the ``target`` format has no place for
-    (:func:`occlusion_lost`), and frames without a box in a format whose toolkit has no absent target
-    (:func:`absence_unscored`)."""
-    out = []
-    whole = target in WHOLE_PIXEL_FORMATS
-    touching = touching_origin(records, whole_pixels=whole) if lasher_rows else []
-    if touching:
-        shown = ", ".join(str(f + 1) for f in touching[:10]) + (" ..." if len(touching) > 10 else "")
-        out.append(
-            f"{plural(len(touching), 'box', 'boxes')} {verb(len(touching), 'touches', 'touch')} x = 0 or y = 0 "
-            f"(frames {shown}); the LasHeR scorer reads such rows as absent"
-        )
-    rounded = fractional_boxes(records, num_frames) if whole else []
-    if rounded:
-        out.append(f"{plural(len(rounded), 'box', 'boxes')} not on whole pixels: {FORMAT_NAMES[target]} files hold "
-                   "whole pixels, so each edge is written to its nearest pixel (at most half a pixel off); "
-                   "GOT-10k or plain x,y,w,h files keep the fractions")
-    lost = occlusion_lost(records, num_frames, target)
-    if lost is not None:
-        out.append(lost)
-    unscored = absence_unscored(records, num_frames, target)
-    if unscored is not None:
-        out.append(unscored)
-    unlabelled = num_frames - sum(1 for f in records if 0 <= f < num_frames)
-    if unlabelled:
-        out.append(f"{plural(unlabelled, 'frame')} {verb(unlabelled, 'has', 'have')} no annotation and "
-                   f"{verb(unlabelled, 'is', 'are')} written as absent (0,0,0,0)")
-    return out
-
-
-#: how the occlusion note names a target format
-TARGET_NAMES = {**FORMAT_NAMES, "got10k": "GOT-10k", "vot": "VOT", "xywh": "plain x,y,w,h"}
-
-
-def occlusion_lost(records: Mapping[int, FrameAnnotation], num_frames: int, target: str | None) -> str | None:
-    """The note for an export to ``target`` whose files cannot hold some of the occluded flags
-    of ``records`` (over ``0..num_frames-1``), or None: LasHeR, RGBT234, GTOT and plain
-    x,y,w,h files have no occlusion field at all (an occluded box reads back as a plain box, a
-    full occlusion as a plain absence), LaSOT's ``full_occlusion.txt`` holds full occlusions
-    only (a partly occluded box reads back as a plain box). GOT-10k's ``cover.label`` and VOT's
-    ``occlusion.label`` keep both; an unknown ``target`` (None) says nothing."""
-    if target is None or target in ("got10k", "vot") or target not in TARGET_NAMES:
-        return None
-    partial = target == "lasot"
-    frames = sorted(f for f, r in records.items()
-                    if 0 <= f < num_frames and r.occluded and (not partial or not r.absent))
-    if not frames:
-        return None
-    one = len(frames) == 1
-    what = (f"LaSOT files hold full occlusions only (full_occlusion.txt), so {'its box reads' if one else 'their boxes read'}"
-            " back as not occluded" if partial else f"{TARGET_NAMES[target]} files have no occlusion flag, so "
-            f"{'it reads' if one else 'they read'} back as not occluded")
-    return (f"{plural(len(frames), 'frame')} marked {'partly ' if partial else ''}occluded ({_frames_text(frames)}): "
-            f"{what}; GOT-10k's cover.label and VOT's occlusion.label keep the flag")
-
-
-def _frames_text(frames: list[int]) -> str:
-    """0-based ``frames`` as the user counts them: ``frame 2``, ``frames 2, 6``, the first 10 then ``...``."""
-    shown = ", ".join(str(f + 1) for f in frames[:10]) + (" ..." if len(frames) > 10 else "")
-    return f"frame{'s' if len(frames) > 1 else ''} {shown}"
-
-
-#: formats whose toolkits have no absent target (formats.md: RGBT234 "none", GTOT "not encoded"; the
-#: project's protocols of those names: ``invalid_gt="none"``)
-NO_ABSENCE_FORMATS = {"rgbt234": "RGBT234", "gtot": "GTOT"}
-
-
-def absence_unscored(records: Mapping[int, FrameAnnotation], num_frames: int, target: str | None) -> str | None:
-    """The note for an export to a format whose toolkit knows no absent target
-    (:data:`NO_ABSENCE_FORMATS`) when frames of ``0..num_frames-1`` are written as ``0,0,0,0``
-    rows (marked absent, or not annotated): that toolkit scores such a row as a box every
-    tracker misses, where LasHeR's reads it as absent. None otherwise."""
-    if target not in NO_ABSENCE_FORMATS:
-        return None
-    frames = [f for f in range(num_frames)
-              if (record := records.get(f)) is None or record.absent or record.box is None]
-    if not frames:
-        return None
-    name, row = NO_ABSENCE_FORMATS[target], "0 0 0 0" if target == "gtot" else "0,0,0,0"
-    return (f"{plural(len(frames), 'frame')} without a box ({_frames_text(frames)}) {verb(len(frames), 'is', 'are')} "
-            f"written as {f'a {row} row' if len(frames) == 1 else f'{row} rows'}, and the {name} toolkit has no absent "
-            "target: "
-            "it scores "
-            f"{'that frame' if len(frames) == 1 else 'those frames'} against a box of no size at 0,0, a miss for "
-            "a tracker's box there (the LasHeR toolkit reads such rows as absent)")
-
-
-def stand_in_note(sequence, visible_folder: str, thermal_folder: str) -> str | None:
-    """The line an export says when one modality's frames are a stand-in for a stream the
-    sequence lacks (an RGB-T layout needs both folders): a visible-only sequence's
-    ``thermal_folder`` holds the visible frames' luminance, a thermal-only sequence's
-    ``visible_folder`` the thermal frames. None for a sequence with both streams."""
-    info = sequence.info
-    if getattr(info, "visible_only", False):
-        return (f"visible-only sequence: {thermal_folder} holds the visible frames' luminance, not thermal "
-                "images (the layout needs both streams; do not score or train on it as thermal)")
-    if getattr(info, "thermal_only", False):
-        return (f"thermal-only sequence: {visible_folder} holds the thermal frames, not visible images "
-                "(the layout needs both streams; do not score or train on it as visible)")
-    return None
 
 
 def _known_fps(sequence) -> float | None:
@@ -264,119 +113,6 @@ def _marker_text(sequence, note: str | None, *, with_fps: bool = False) -> str:
     return "".join(f"{line}\n" for line in lines)
 
 
-def projects_in(folder: Path) -> list[Path]:
-    """The studio projects (``*.rgbt.sqlite`` files) anywhere under ``folder``, sorted; [] when
-    it is no folder or cannot be listed. An earlier export opened in the studio keeps its
-    project beside its frames (in a sub-folder for GOT-10k and LaSOT)."""
-    from core.annotations.store import STORE_SUFFIX
-
-    try:
-        return sorted(p for p in folder.rglob(f"*{STORE_SUFFIX}") if p.is_file()) if folder.is_dir() else []
-    except OSError:
-        return []
-
-
-def refuse_projects(out_dir: Path) -> None:
-    """ExportError when ``out_dir`` holds a studio project (:func:`projects_in`): replacing the
-    folder as a whole would delete it with the annotations made on it. Called as an export
-    starts and again just before its folder replaces ``out_dir``."""
-    found = projects_in(out_dir)
-    if not found:
-        return
-    names = ", ".join(p.relative_to(out_dir).as_posix() for p in found[:3])
-    names += f" and {len(found) - 3} more" if len(found) > 3 else ""
-    raise ExportError(out_dir, f"holds the studio project {names} (the annotations made on this export); the "
-                               "export replaces the whole folder, which would delete it: choose another folder, "
-                               "or move the project out of it first")
-
-
-#: the folders an export writes its frames into (``.jpg``): the RGB-T layouts' modality folders, and LaSOT's
-#: ``img/`` inside a modality folder (GOT-10k's frames lie in the modality folder itself)
-_FRAME_FOLDERS = frozenset({"visible", "infrared", "v", "i"})
-#: files the system or a file browser leaves in any folder: nothing of the user's is lost with them
-_SYSTEM_FILES = frozenset({".DS_Store", "Thumbs.db", "desktop.ini", ".directory"})
-
-
-def foreign_files(out_dir: Path) -> list[Path]:
-    """The files under ``out_dir`` (relative paths, sorted) that no export of this module writes:
-    what replacing the folder as a whole would delete besides an earlier export (a tracker's
-    results or notes the user put in the export folder). An export writes the
-    ``EXPORT_MARKER``, ``list.txt``, the ground-truth and label files (``GT_FILE_NAMES``) at the
-    top or in a modality folder, ``.jpg`` frames in a modality folder (or its ``img/``), and the
-    plain-text export's ``<name>.txt`` / ``<name>-thermal.txt`` (the name the marker's first line
-    gives). [] when ``out_dir`` is no folder or cannot be listed."""
-    from core.annotations.formats.groundtruth import GT_FILE_NAMES
-    from core.annotations.store import STORE_SUFFIX
-
-    known = {EXPORT_MARKER, "list.txt", *GT_FILE_NAMES}
-    try:
-        marker = (out_dir / EXPORT_MARKER).read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        marker = []
-    if marker and marker[0].strip():
-        name = safe_component(marker[0].strip())
-        known |= {f"{name}.txt", f"{name}-thermal.txt"}
-    try:
-        files = [p.relative_to(out_dir) for p in out_dir.rglob("*") if p.is_file() or p.is_symlink()]
-    except OSError:
-        return []
-
-    def written(relative: Path) -> bool:
-        parts, name = relative.parts, relative.name
-        if name in _SYSTEM_FILES or (name.startswith(".") and name.endswith(f"{STORE_SUFFIX}.lock")):
-            return True  # a project's lock file stays behind when the project is moved out: it holds nothing
-        if name.lower().endswith(".jpg"):
-            return len(parts) == 2 or (len(parts) == 3 and parts[1] == "img")
-        return len(parts) <= 2 and name in known
-    return sorted(p for p in files if not written(p))
-
-
-def refuse_foreign_files(out_dir: Path) -> None:
-    """ExportError when ``out_dir`` holds files an export does not write (:func:`foreign_files`):
-    the export replaces the folder as a whole, and a re-export deleted a tracker's results the
-    user had put in the earlier export's folder, after asking only 'Replace the earlier export?'.
-    Called as an export starts and again just before its folder replaces ``out_dir``."""
-    found = foreign_files(out_dir) if out_dir.is_dir() else []
-    if not found:
-        return
-    names = ", ".join(p.as_posix() for p in found[:3]) + (f" and {len(found) - 3} more" if len(found) > 3 else "")
-    raise ExportError(out_dir, f"holds {plural(len(found), 'file')} an export does not write ({names}); the export "
-                               "replaces the whole folder, which would delete "
-                               f"{'it' if len(found) == 1 else 'them'}: choose another folder, or move "
-                               f"{'it' if len(found) == 1 else 'them'} elsewhere first")
-
-
-def refuse_losses(out_dir: Path) -> None:
-    """What replacing ``out_dir`` as a whole must never delete: a studio project
-    (:func:`refuse_projects`) or a file of the user's (:func:`refuse_foreign_files`)."""
-    refuse_projects(out_dir)
-    refuse_foreign_files(out_dir)
-
-
-def check_export_target(sequence, out_dir: Path) -> None:
-    """Refuse targets whose replacement would destroy data that is not an earlier export.
-
-    The export replaces ``out_dir`` as a whole, so it must not be (or contain) the
-    sequence's own sources, nor hold a studio project (:func:`refuse_projects`), and an
-    existing non-empty folder must carry EXPORT_MARKER.
-    """
-    out = out_dir.resolve()
-    info = sequence.info
-    for source in (info.visible_source, info.thermal_source):
-        if source is not None:
-            source = Path(source).resolve()
-            if source == out or out in source.parents:
-                raise ExportError(out_dir, f"holds the sequence's own frames ({source}); choose another folder")
-    if out_dir.exists() and not out_dir.is_dir():
-        raise ExportError(out_dir, "is a file; the export needs a folder")
-    refuse_projects(out_dir)
-    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / EXPORT_MARKER).is_file():
-        raise ExportError(out_dir, "exists and holds files that are not an earlier export; "
-                                   "choose a new or empty folder (the export replaces the whole folder)")
-    refuse_foreign_files(out_dir)  # an earlier export's folder with a file of the user's put in it
-    from core.fileio import check_output
-
-    check_output(out_dir, folder=True, option="the export folder")  # writable, before any frame is written
 
 
 def _write_image(path: Path, image: np.ndarray, quality: int) -> None:
@@ -508,7 +244,7 @@ def _export_per_modality(sequence, records: Mapping[int, FrameAnnotation], out_d
 
 def _stored_modality(sequence, attr: str) -> str:
     """What the frames written for ``attr`` (``visible`` / ``thermal``) are: on single-stream
-    footage both folders hold the one stream (:func:`stand_in_note`), and ``meta_info.ini``
+    footage both folders hold the one stream (``export_notes.stand_in_note``), and ``meta_info.ini``
     says so, since reopening the folder reads its ``modality:`` line
     (``core.sequences.declared.declared_modality``): a thermal-only sequence's ``<name>/``
     reopened as visible-only when it said ``visible``."""

@@ -13,7 +13,8 @@ import pytest
 
 from core.annotations.formats.annotation_export import export_annotation_files
 from core.annotations.formats.convert import target_files
-from core.annotations.formats.export import export_got10k, export_lasot, export_rgbt_native, export_warnings
+from core.annotations.formats.export import export_got10k, export_lasot, export_rgbt_native
+from core.annotations.formats.export_notes import export_warnings
 from core.annotations.formats.rows import format_rows, whole_pixel_rows
 from core.annotations.records import FrameAnnotation
 from core.progress import run_to_end

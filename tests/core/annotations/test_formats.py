@@ -113,7 +113,7 @@ def test_export_rgbt_native(tmp_path):
 
 
 def test_export_summary_counts_boxes_by_provenance_and_ignores_records_past_the_end():
-    from core.annotations.formats.export import export_summary
+    from core.annotations.formats.export_notes import export_summary
 
     records = {0: FrameAnnotation(0, [1, 1, 5, 5], provenance="teacher"),
                1: FrameAnnotation(1, [1, 1, 5, 5], provenance="imported"),
@@ -366,7 +366,7 @@ def test_origin_warning_covers_the_thermal_rows():
 def test_export_warnings_count_in_words(origin_boxes, num_frames, expected):
     """The export dialog said "1 box(es) touch ..." and "453 frame(s) have no annotation": one
     box touches, several frames have."""
-    from core.annotations.formats.export import export_warnings
+    from core.annotations.formats.export_notes import export_warnings
     from core.annotations.records import Provenance
 
     records = {f: FrameAnnotation(f, np.array([0.0, 5.0, 10, 10]), provenance=Provenance.MANUAL)
