@@ -320,46 +320,39 @@ class ImproveController(QObject):
             else:
                 self._ask_few(config, few[1])
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "Improve the student",
-                          "These labels cannot tell whether the student gets better", QMessageBox.StandardButton.NoButton,
-                          self.window)
-        box.setObjectName("noHeldOutCheckDialog")
-        box.setInformativeText(problem[0].upper() + problem[1:] + ".")
-        anyway = box.addButton("Fine-tune without a check", QMessageBox.ButtonRole.AcceptRole)
-        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(cancel)
-        box.setEscapeButton(cancel)
-        self.dialog = box
-
-        def answered(_result: int) -> None:
-            if box.clickedButton() is anyway:
-                self._run(replace(config, holdout_fraction=0.0))
-            else:
-                self.window.statusBar().showMessage("improving not started: " + problem.split(";")[0], 10000)
-
-        box.finished.connect(answered)
-        box.open()
+        self._ask("noHeldOutCheckDialog", "These labels cannot tell whether the student gets better", problem,
+                  [("Fine-tune without a check", None, replace(config, holdout_fraction=0.0))])
 
     def _ask_few(self, config: FinetuneConfig, line: str) -> None:
         """Before the long job: the check would score too few frames to say anything."""
-        box = QMessageBox(QMessageBox.Icon.Question, "Improve the student",
-                          "Too few held-out frames to tell whether the student gets better",
-                          QMessageBox.StandardButton.NoButton, self.window)
-        box.setObjectName("fewHeldOutDialog")
+        self._ask("fewHeldOutDialog", "Too few held-out frames to tell whether the student gets better", line,
+                  [("Fine-tune anyway", None, config),
+                   ("Fine-tune without a check", "train on every checked frame, none held out: no before/after scores",
+                    replace(config, holdout_fraction=0.0))])
+
+    def _ask(self, name: str, text: str, line: str, choices: list[tuple[str, str | None, FinetuneConfig]]) -> None:
+        """The question before the long job (object ``name``): ``text``, then ``line`` (one
+        sentence; its part before ";" is the status bar's reason when it is not started), a button
+        per choice (label, tooltip or None, the config it runs with) and Cancel, the default."""
+        box = QMessageBox(QMessageBox.Icon.Question, "Improve the student", text, QMessageBox.StandardButton.NoButton,
+                          self.window)
+        box.setObjectName(name)
         box.setInformativeText(line[0].upper() + line[1:] + ".")
-        anyway = box.addButton("Fine-tune anyway", QMessageBox.ButtonRole.AcceptRole)
-        unchecked = box.addButton("Fine-tune without a check", QMessageBox.ButtonRole.AcceptRole)
-        unchecked.setToolTip("train on every checked frame, none held out: no before/after scores")
+        buttons = []
+        for label, tip, chosen in choices:
+            button = box.addButton(label, QMessageBox.ButtonRole.AcceptRole)
+            if tip is not None:
+                button.setToolTip(tip)
+            buttons.append((button, chosen))
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
         box.setEscapeButton(cancel)
         self.dialog = box
 
         def answered(_result: int) -> None:
-            if box.clickedButton() is anyway:
-                self._run(config)
-            elif box.clickedButton() is unchecked:
-                self._run(replace(config, holdout_fraction=0.0))
+            chosen = next((c for button, c in buttons if box.clickedButton() is button), None)
+            if chosen is not None:
+                self._run(chosen)
             else:
                 self.window.statusBar().showMessage("improving not started: " + line.split(";")[0], 10000)
 

@@ -463,6 +463,25 @@ def test_improve_asks_first_when_too_few_held_out_frames_would_decide(project, s
                                                            "score only 1 held-out frame")
 
 
+@pytest.mark.parametrize("label, held_out", [("Fine-tune anyway", 0.25), ("Fine-tune without a check", 0.0)])
+def test_the_too_few_question_runs_each_choice_with_its_own_held_out_share(project, synthetic, monkeypatch, label,
+                                                                           held_out):
+    """Both questions before the long job are built by one helper (ImproveController._ask): on the
+    too-few one, "anyway" keeps the held-out share and "without a check" holds nothing out."""
+    from PySide6.QtWidgets import QMessageBox
+
+    _few_labels(project, synthetic)
+    runs = []
+    monkeypatch.setattr(project.improver, "_run", runs.append)
+    project.actions["improve"].trigger()
+    box = project.improver.dialog
+    (button,) = [b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole
+                 and b.text() == label]
+    button.click()
+    assert [config.holdout_fraction for config in runs] == [held_out]
+    assert runs[0].steps == TINY.steps
+
+
 def test_improve_anyway_on_one_held_out_frame_says_the_scores_cannot_tell(project, synthetic):
     from PySide6.QtWidgets import QMessageBox
 
