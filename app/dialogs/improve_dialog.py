@@ -120,7 +120,7 @@ class ImproveOptionsDialog(QDialog):
     (steps, learning rate, rehearsal share, held-out share), starting from ``config``
     (a ``core.distillation.finetune.FinetuneConfig``); ``values()`` returns the edited one.
     ``held_out``: config -> (frames, line) when its before/after check would score too few
-    frames to say anything (``app.controllers.improving.held_out_advice``), else None; the
+    frames to say anything (``app.controllers.improve_job.held_out_advice``), else None; the
     dialog shows the line under the held-out share, following it."""
 
     def __init__(self, config, parent=None, *, held_out=None):

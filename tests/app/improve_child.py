@@ -29,7 +29,7 @@ def main(student_pt: str) -> int:
 
     torch.set_num_threads(1)
     warnings.filterwarnings("ignore")
-    from app.controllers.improving import improve_job, improve_paths
+    from app.controllers.improve_job import improve_job, improve_paths
     from app.settings import ModelSettings, studio_home
     from core.annotations.records import FrameAnnotation, Provenance
     from core.distillation.finetune import FinetuneConfig

@@ -228,7 +228,7 @@ def test_improve_in_a_worker_thread_with_progress_dialog_cancel(project, synthet
 
 
 def test_improve_asks_for_options_and_remembers_them(project, synthetic):
-    from app.controllers.improving import load_options
+    from app.controllers.improve_job import load_options
     from app.dialogs.improve_dialog import ImproveOptionsDialog
 
     annotate(project, synthetic)
@@ -402,7 +402,7 @@ def _improve_with_stubs(monkeypatch, student_pt):
     ``(data, recorded_data)`` calls, the warnings raised and the data file's name."""
     import warnings
 
-    import app.controllers.improving as improving
+    import app.controllers.improve_job as job_module
     import app.dialogs.export_dialog
     import core.distillation.finetune
 
@@ -419,13 +419,13 @@ def _improve_with_stubs(monkeypatch, student_pt):
 
     monkeypatch.setattr(app.dialogs.export_dialog, "entry", lambda key: SimpleNamespace(factory=export))
     monkeypatch.setattr(core.distillation.finetune, "finetune_student", finetune)
-    data_path, out_path = improving.improve_paths(studio_home(), "seq")
+    data_path, out_path = job_module.improve_paths(studio_home(), "seq")
     models = ModelSettings(student_weights=str(student_pt))
     records = {f: FrameAnnotation(f, np.array([10.0, 10, 20, 20]), provenance="manual", keyframe=True)
                for f in KEYFRAMES}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        assert run_to_end(improving.improve_job(range(24), records, None, models, data_path, out_path)) == "result"
+        assert run_to_end(job_module.improve_job(range(24), records, None, models, data_path, out_path)) == "result"
     return given, caught, data_path
 
 
@@ -550,7 +550,7 @@ def test_result_dialog_never_calls_a_change_on_one_or_two_frames_better(qtbot, t
 
 
 def test_the_advice_counts_frames_before_the_last_where_the_footage_ends_soon():
-    from app.controllers.improving import more_advice
+    from app.controllers.improve_job import more_advice
 
     assert more_advice(10, 18, 24).startswith("draw or accept the target's box on at least 18 more frames of this "
                                               "sequence (frames before frame 11 count too: the footage has 13 "
