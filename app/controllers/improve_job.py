@@ -1,5 +1,6 @@
-"""The job of "Improve the student from this project" (no Qt) and what the studio decides
-before it starts: the fine-tuning options last chosen (INI ``improve/*``: ``load_options``,
+"""The job of "Improve the student from this project" and what the studio decides before it
+starts (no widgets; the job itself uses no Qt, the options are read through ``app.settings``'
+QSettings): the fine-tuning options last chosen (INI ``improve/*``: ``load_options``,
 ``save_options``), whether the labels can judge the result (``holdout_problem``,
 ``held_out_advice``, ``more_advice``) and where its files go (``improve_paths``).
 
