@@ -42,7 +42,9 @@ def drawn(view) -> np.ndarray:
     view.image.render()
     qimage = view.image.qimage.convertToFormat(QImage.Format.Format_RGB32)
     data = np.asarray(qimage.constBits()).reshape(qimage.height(), qimage.bytesPerLine())
-    return data[:, : 4 * qimage.width()].reshape(qimage.height(), qimage.width(), 4)[..., 2]
+    # a copy: a view of the QImage's memory outlived the QImage, freed as this returns, and a full CI
+    # run read the allocator's bytes in its first pixels (255, 0, 255, ... on a frame of 106-235)
+    return data[:, : 4 * qimage.width()].reshape(qimage.height(), qimage.width(), 4)[..., 2].copy()
 
 
 def test_the_auto_stretch_fills_the_colormap_on_every_frame_and_leaves_the_frames(window, tmp_path):
@@ -50,12 +52,7 @@ def test_the_auto_stretch_fills_the_colormap_on_every_frame_and_leaves_the_frame
     window.set_colormap("gray")
     window.open_pair(visible, thermal, store=str(tmp_path / "p.rgbt.sqlite"))
     shown = drawn(window.views.thermal)
-    # 0-255: washed out, as reported (one CI run of the whole suite drew a 0 here, not seen since: what
-    # the pane held is said if it comes again)
-    assert shown.min() >= 100 and shown.max() <= 240, (
-        window.views.thermal.levels, window.settings.levels_mode, window.views.thermal_panel.title.text(),
-        shown.shape, np.unique(shown)[:8], window.views.thermal.image.image.shape,
-        int(window.views.thermal.image.image.min()))
+    assert shown.min() >= 100 and shown.max() <= 240  # 0-255: washed out, as reported
     assert "levels 0-255" in window.views.thermal_panel.title.text()
 
     window.actions["levels_toggle"].trigger()  # L: the stretch (auto the first time)
