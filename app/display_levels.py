@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 
 import numpy as np
 
-from core.progress import Job, Progress
+from core.progress import Job, Progress, run_to_end
 from core.sequences.thermal import HIGH_PERCENTILE, LOW_PERCENTILE, ThermalMapping, sample_indices
 
 MODES = ("full", "auto", "manual")
@@ -63,10 +63,7 @@ def widened(low: float, high: float) -> tuple[int, int]:
 
 def frames_stretch(frames: Iterable[np.ndarray]) -> tuple[int, int]:
     """The stretch (``stretch_of``) of all the pixels of ``frames`` ((H, W) uint8 each) together."""
-    total = np.zeros(256, np.int64)
-    for frame in frames:
-        total += histogram(frame)
-    return stretch_of(total)
+    return run_to_end(_stretch_job(enumerate(frames)))
 
 
 def region_stretch(frame: np.ndarray, rect) -> tuple[int, int] | None:
@@ -86,11 +83,17 @@ def sequence_stretch_job(read_thermal: Callable[[int], np.ndarray], num_frames: 
     """A job: the auto stretch of a sequence, read ``read_thermal(index)`` ((H, W) uint8) at the
     ``sample_indices(num_frames, count)``; yields a ``Progress`` per frame, returns ``(low, high)``."""
     indices = sample_indices(num_frames, count)
-    total = np.zeros(256, np.int64)
-    for done, index in enumerate(indices):
-        total += histogram(read_thermal(index))
-        yield Progress(done + 1, len(indices), f"thermal levels: frame {index + 1}")
-    return stretch_of(total)
+    return _stretch_job(((index, read_thermal(index)) for index in indices), len(indices))
+
+
+def _stretch_job(frames: Iterable[tuple[int, np.ndarray]], total: int | None = None) -> Job[tuple[int, int]]:
+    """The stretch of ``frames`` (``(index, (H, W) uint8 frame)`` pairs, read as the job goes) summed into one
+    histogram: a ``Progress`` per frame ("thermal levels: frame N", N from 1), then ``(low, high)``."""
+    counts = np.zeros(256, np.int64)
+    for done, (index, frame) in enumerate(frames, 1):
+        counts += histogram(frame)
+        yield Progress(done, total, f"thermal levels: frame {index + 1}")
+    return stretch_of(counts)
 
 
 def raw_value(level: float, mapping: ThermalMapping | None) -> float:
