@@ -286,6 +286,9 @@ class ReferenceGlue(WindowGlue):
         """Draw the reference's box of ``frame`` (the frame whose picture is shown) on both panes."""
         if self.reference is None:
             return
+        if self.doc is not self._document:  # its project closed (the window closing during a run): it goes too
+            self.clear()
+            return
         record = self.reference.get(int(frame))
         box = None if record is None or record.absent else record.box
         thermal = None if box is None or record.thermal_box is None else record.thermal_box
