@@ -117,7 +117,7 @@ class SequenceInfo:
     thermal_only: bool = False
     visible_only: bool = False
     #: the footage records no frame rate (image folders, TIFF pages): ``fps`` is an assumption
-    #: (``core.sequences.sources.ASSUMED_FPS``), which playback, the clock and exports say or leave out
+    #: (``core.sequences.frame_source.ASSUMED_FPS``), which playback, the clock and exports say or leave out
     fps_assumed: bool = False
 
 

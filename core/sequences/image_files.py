@@ -2,7 +2,7 @@
 order (:func:`natural_key`: ``v9.jpg < v10.jpg``) and the frame numbers their names carry
 (:func:`frame_numbers`, :func:`missing_numbers`: a camera's dropped frames), and the name a folder
 goes by (:func:`folder_name`). Paths are ``pathlib.Path``; nothing is decoded here
-(:class:`core.sequences.sources.FolderSource` reads the frames).
+(:class:`core.sequences.image_sources.FolderSource` reads the frames).
 """
 from __future__ import annotations
 

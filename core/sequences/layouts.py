@@ -51,9 +51,11 @@ from core.sequences.declared import (
     declared_modality,
 )
 from core.sequences.image_files import first_image, has_images, natural_key
-from core.sequences.sources import VIDEO_EXTENSIONS, FolderSource, VideoSource, tiff_pages
+from core.sequences.image_sources import FolderSource, tiff_pages
+from core.sequences.sources import VIDEO_EXTENSIONS
 from core.sequences.stream_checks import MODALITY_OF_WORD, THERMAL_STEMS, VISIBLE_STEMS
 from core.sequences.thermal import channel_spread
+from core.sequences.video_source import VideoSource
 
 GOT10K_MARKERS = ("meta_info.ini", "absence.label", "cover.label")
 

@@ -5,7 +5,7 @@ then 1/15 s in the dark). OpenCV's FFmpeg backend numbers frames by time at the 
 (frame k is the one shown at ``k / fps``) and seeks so, which on such a file lands on another
 frame than the k-th (frame 30 of a clip at 30 then 10 fps came out as frame 41; the last frames
 could not be found at all). :func:`frame_times` gives each frame's own time, which
-``core.sequences.sources.VideoSource`` seeks by.
+``core.sequences.video_source.VideoSource`` seeks by.
 
 Boxes read (ISO/IEC 14496-12): ``moov/trak`` (the first whose ``mdia/hdlr`` handler is
 ``vide``) ``/mdia/mdhd`` (timescale), ``/mdia/minf/stbl/stts`` (decode-time deltas) and

@@ -9,6 +9,7 @@ from pathlib import Path
 from core.errors import SequenceError
 from core.sequences.declared import declared_fps, exported_fps, exported_one_stream
 from core.sequences.image_files import folder_name
+from core.sequences.image_sources import FolderSource
 from core.sequences.layouts import (
     detect_layout,
     find_pair,
@@ -18,8 +19,9 @@ from core.sequences.layouts import (
     video_streams,
 )
 from core.sequences.pair import PairSequence, named_by_folder
-from core.sequences.sources import FolderSource, VideoSource, open_source
+from core.sequences.sources import open_source
 from core.sequences.stream_checks import MODALITY_OF_WORD, refuse_non_video
+from core.sequences.video_source import VideoSource
 
 
 def lone_video_name(video: Path) -> str:

@@ -33,10 +33,11 @@ import numpy as np
 from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
+from core.sequences.frame_source import FrameSource
 from core.sequences.image_files import folder_name
 from core.sequences.layouts import video_streams
 from core.sequences.partners import number_partners, time_partners
-from core.sequences.sources import FrameSource, open_source
+from core.sequences.sources import open_source
 from core.sequences.stream_checks import (
     dropped_frames,
     frame_rates_differ,

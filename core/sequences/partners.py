@@ -9,8 +9,9 @@ from pathlib import Path
 
 import numpy as np
 
+from core.sequences.frame_source import FrameSource
 from core.sequences.image_files import frame_number, frame_numbers
-from core.sequences.sources import FrameSource, VideoSource
+from core.sequences.video_source import VideoSource
 
 
 def time_partners(visible: FrameSource, thermal: FrameSource, rate: float) -> np.ndarray | None:

@@ -12,8 +12,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.errors import SequenceError
+from core.sequences.frame_source import FrameSource
 from core.sequences.image_files import IMAGE_EXTENSIONS, folder_name, has_images, missing_numbers
-from core.sequences.sources import FrameSource, VideoSource, tiff_pages
+from core.sequences.image_sources import tiff_pages
+from core.sequences.video_source import VideoSource
 
 VISIBLE_STEMS = ("visible", "visual", "rgb", "color", "colour", "vis")
 THERMAL_STEMS = ("infrared", "thermal", "ir", "tir", "lwir")

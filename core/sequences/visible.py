@@ -6,7 +6,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from core.sequences.sources import FrameSource
+from core.sequences.frame_source import FrameSource
 
 
 def visible_to_rgb(image: np.ndarray, shift: int = 8) -> np.ndarray:

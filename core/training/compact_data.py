@@ -49,7 +49,7 @@ from core.models.stem import write_stem_weights
 from core.progress import Job, Progress
 from core.real_split import load_split, resolve_path
 from core.sequences.image_files import list_images
-from core.sequences.sources import VideoSource
+from core.sequences.video_source import VideoSource
 from core.training.real_data import PAIR_FOLDERS, read_groundtruth, read_image
 
 STEM_FILE = "efficientnet-lite0-stem.pth"

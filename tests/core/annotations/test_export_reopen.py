@@ -13,8 +13,8 @@ from tests.core.annotations.test_formats import TinySequence, _records
 
 
 def _single_stream(tmp_path, which: str):
+    from core.sequences.image_sources import FolderSource
     from core.sequences.pair import PairSequence
-    from core.sequences.sources import FolderSource
 
     folder = tmp_path / which
     folder.mkdir()
@@ -109,9 +109,9 @@ def test_an_rgbt_export_reopens_as_a_pair(tmp_path):
 def test_a_got10k_export_reopens_at_the_source_frame_rate(tmp_path):
     """meta_info.ini says ``anno_fps: 25Hz`` but the folder reopened at 30 fps (a 20 s drone
     video's clock read 16.7 s); a GOT-10k folder now opens at the rate it declares."""
+    from core.sequences.image_sources import FolderSource
     from core.sequences.open_folder import open_sequence
     from core.sequences.pair import PairSequence
-    from core.sequences.sources import FolderSource
 
     _single_stream(tmp_path, "thermal")
     source = FolderSource(tmp_path / "thermal")
@@ -126,9 +126,9 @@ def test_a_lasot_export_of_gray_visible_frames_reopens_as_visible(tmp_path):
     """TNO's visible frames are gray: the LaSOT export's ``<name>/img`` reopened as a thermal-only
     sequence, having no meta file to say otherwise; each modality folder now has a SOURCE.txt
     ``modality:`` line."""
+    from core.sequences.image_sources import FolderSource
     from core.sequences.open_folder import open_sequence
     from core.sequences.pair import PairSequence
-    from core.sequences.sources import FolderSource
 
     for which in ("visual", "thermal"):
         (tmp_path / which).mkdir()
@@ -142,8 +142,8 @@ def test_a_lasot_export_of_gray_visible_frames_reopens_as_visible(tmp_path):
 
 
 def _at_25_fps(tmp_path):
+    from core.sequences.image_sources import FolderSource
     from core.sequences.pair import PairSequence
-    from core.sequences.sources import FolderSource
 
     _single_stream(tmp_path, "thermal")
     source = FolderSource(tmp_path / "thermal")

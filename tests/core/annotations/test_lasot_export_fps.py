@@ -12,8 +12,8 @@ from core.progress import run_to_end
 
 def _sequence(tmp_path, fps: float | None):
     """A visible + thermal pair of 3 frames (30x40) from image folders at ``fps`` (None: unknown)."""
+    from core.sequences.image_sources import FolderSource
     from core.sequences.pair import PairSequence
-    from core.sequences.sources import FolderSource
 
     sources = []
     for which in ("visible", "thermal"):

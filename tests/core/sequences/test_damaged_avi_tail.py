@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from core.errors import SequenceError
-from core.sequences.sources import VideoSource, open_source
+from core.sequences.sources import open_source
+from core.sequences.video_source import VideoSource
 
 
 def _avi(path: Path, count: int) -> Path:

@@ -91,7 +91,7 @@ def test_a_truncated_avi_whose_first_frame_is_gone_is_one_error(tmp_path, kit):
     cut = tmp_path / "cut.avi"
     header = full.read_bytes().index(b"movi") + 8  # the first frame's chunk header, no data
     cut.write_bytes(full.read_bytes()[:header + 8])
-    from core.sequences.sources import VideoSource
+    from core.sequences.video_source import VideoSource
 
     with pytest.raises(SequenceError, match="cut short: none of its 40 frames can be decoded") as info:
         VideoSource(cut)
@@ -99,7 +99,7 @@ def test_a_truncated_avi_whose_first_frame_is_gone_is_one_error(tmp_path, kit):
 
 
 def test_an_mkv_cut_well_before_its_estimated_end_is_shortened_too(tmp_path, kit):
-    from core.sequences.sources import VideoSource
+    from core.sequences.video_source import VideoSource
 
     frames = [kit.visible_frame(i) for i in range(40)]
     full = tmp_path / "full.mkv"
@@ -115,7 +115,7 @@ def test_an_mkv_cut_well_before_its_estimated_end_is_shortened_too(tmp_path, kit
 
 
 def test_only_a_file_shorter_than_its_chunks_counts_as_cut(tmp_path, kit):
-    from core.sequences.sources import container_cut_short
+    from core.sequences.cut_short import container_cut_short
 
     full = kit.write_video(tmp_path / "full.avi", [kit.visible_frame(i) for i in range(5)])
     (tmp_path / "cut.avi").write_bytes(full.read_bytes()[:-10])
@@ -176,7 +176,7 @@ def test_mixed_thermal_bit_depth_names_file(tmp_path, kit):
 
 
 def test_overestimated_frame_count_is_shortened(tmp_path, kit):
-    from core.sequences.sources import VideoSource
+    from core.sequences.video_source import VideoSource
 
     file = kit.write_video(tmp_path / "v.avi", [kit.visible_frame(i) for i in range(10)])
     source = VideoSource(file)
@@ -190,8 +190,8 @@ def test_decode_errors_count_frames_from_one_as_the_user_does(tmp_path, kit, mon
     """The messages said the 0-based index ("cannot decode image (frame 4)" for the 5th
     file, "frame 217 of 501" for the 218th), while the command line and the studio count
     from 1; now the frame the user would look for (images: the two tests above)."""
-    monkeypatch.setattr("core.sequences.sources.container_cut_short", lambda path: False)  # a cut unseen
-    monkeypatch.setattr("core.sequences.sources.LAST_FRAME_CHECKED", frozenset())  # nor its tail tried at open
+    monkeypatch.setattr("core.sequences.video_source.container_cut_short", lambda path: False)  # a cut unseen
+    monkeypatch.setattr("core.sequences.video_source.LAST_FRAME_CHECKED", frozenset())  # nor its tail tried at open
     full = kit.write_video(tmp_path / "full.avi", [kit.visible_frame(i) for i in range(40)])
     cut = tmp_path / "cut.avi"
     cut.write_bytes(full.read_bytes()[: int(full.stat().st_size * 0.5)])
@@ -223,7 +223,7 @@ def test_ffmpeg_log_lines_are_quiet_beside_the_one_line_error(tmp_path, monkeypa
     monkeypatch.delenv("OPENCV_FFMPEG_LOGLEVEL", raising=False)
     assert main(["convert", str(tmp_path / "nope.txt"), str(tmp_path / "out.txt"), "--to", "xywh"]) == 2
     assert os.environ["OPENCV_FFMPEG_LOGLEVEL"] == "-8"
-    code = ("import sys; from core.errors import SequenceError; from core.sequences.sources import VideoSource\n"
+    code = ("import sys; from core.errors import SequenceError; from core.sequences.video_source import VideoSource\n"
             "try: VideoSource(sys.argv[1])\nexcept SequenceError as e: print(e, file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code, str(cut)], capture_output=True, text=True, timeout=60,
                           env=dict(os.environ), cwd=str(__import__("pathlib").Path(__file__).resolve().parents[3]))
@@ -299,7 +299,7 @@ def test_an_mp4_cut_before_its_index_says_it_is_cut_short(tmp_path, kit):
     """An MP4 whose copy or recording stopped lacks its index (the moov box comes last): it was
     'cannot open as a video (unknown container/codec or corrupt file)', which sent the user
     looking for a codec. It says the file is cut short now."""
-    from core.sequences.sources import VideoSource
+    from core.sequences.video_source import VideoSource
 
     full = tmp_path / "full.mp4"
     writer = cv2.VideoWriter(str(full), cv2.VideoWriter_fourcc(*"mp4v"), 25, (32, 24))

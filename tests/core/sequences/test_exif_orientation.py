@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from core.sequences import open_sequence
-from core.sequences.sources import FolderSource
+from core.sequences.image_sources import FolderSource
 
 
 def exif_jpeg(upright: np.ndarray, orientation: int = 6) -> bytes:

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from core.sequences import open_sequence
-from core.sequences.sources import VideoSource
+from core.sequences.video_source import VideoSource
 
 
 def write_png_video(file, values, *, depth=cv2.CV_16U) -> None:

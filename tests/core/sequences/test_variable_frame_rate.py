@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from core.sequences.mp4_times import frame_times
-from core.sequences.sources import VideoSource
+from core.sequences.video_source import VideoSource
 
 FRAMES, FAST, SLOW = 30, 15, 3  # 15 frames 1/30 s apart, then 15 frames 3/30 s apart
 

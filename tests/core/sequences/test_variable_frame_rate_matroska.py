@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from core.sequences.mkv_times import frame_times
-from core.sequences.sources import VideoSource
+from core.sequences.video_source import VideoSource
 
 FRAMES, FAST = 30, 15  # 15 frames 1/30 s apart, then 15 frames 1/10 s apart
 EXPECTED_MS = [round(i * 1000 / 30) for i in range(FAST)] + [500 + 100 * k for k in range(FRAMES - FAST)]

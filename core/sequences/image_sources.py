@@ -1,0 +1,118 @@
+"""Frame sources of still images: an image folder (:class:`FolderSource`, one file per frame)
+and a multi-page TIFF (:class:`PagesSource`, one page per frame), each frame decoded as stored
+(``core.sequences.frame_source``)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from core.errors import SequenceError
+from core.sequences.frame_source import ASSUMED_FPS, FrameSource
+from core.sequences.image_files import IMAGE_EXTENSIONS, list_images, numbered_twice
+from core.wording import plural
+
+#: JPEG frames carry no alpha; a phone or camera stores them sideways with an EXIF orientation tag
+JPEG_EXTENSIONS = frozenset({".jpg", ".jpeg"})
+
+
+def _decode_flags(file: Path) -> int:
+    """``cv2.imdecode`` flags for an image frame: as stored (``IMREAD_UNCHANGED``: any dtype, grey,
+    BGR or BGRA), but a JPEG turned upright by its EXIF orientation tag, which ``IMREAD_UNCHANGED``
+    ignores (a phone's folder of 320x240 shots opened sideways, 240x320); ``IMREAD_ANYDEPTH |
+    IMREAD_ANYCOLOR`` keeps its depth and grey / colour as stored."""
+    if file.suffix.lower() in JPEG_EXTENSIONS:
+        return cv2.IMREAD_ANYDEPTH | cv2.IMREAD_ANYCOLOR
+    return cv2.IMREAD_UNCHANGED
+
+
+class FolderSource(FrameSource):
+    """An image folder, natural sort (inconsistent zero padding is handled). Its frame rate is
+    :data:`ASSUMED_FPS` (``fps_known`` False) until one is set (``source.fps = 25``: a rate the
+    sequence folder declares, ``core.sequences.declared``)."""
+
+    def __init__(self, folder: str | Path):
+        self._fps = ASSUMED_FPS
+        self.fps_known = False
+        self.path = Path(folder)
+        if not self.path.exists():
+            raise SequenceError(self.path, "folder does not exist")
+        if not self.path.is_dir():
+            raise SequenceError(self.path, "is not a folder")
+        self.files = list_images(self.path)
+        if not self.files:
+            raise SequenceError(self.path, "folder holds no images (expected "
+                                + ", ".join(sorted(IMAGE_EXTENSIONS)) + ")")
+        self.note: str | None = None
+        twice = numbered_twice(self.files)
+        if twice:  # a converted copy left beside the frames: silently one frame more per copy
+            names = "; ".join(" and ".join(p.name for p in group) for group in twice[:3])
+            extra = sum(len(group) - 1 for group in twice)
+            self.note = (f"{self.path.name}: {plural(len(twice), 'frame number')} with more than one file "
+                         f"({names}{'; ...' if len(twice) > 3 else ''}): each file is read as a frame, so "
+                         f"{'the frames after it are' if extra == 1 else 'later frames are up to'} "
+                         f"{plural(extra, 'frame')} further on than their numbers (remove the copies)")
+
+    @property
+    def fps(self) -> float:
+        return self._fps
+
+    @fps.setter
+    def fps(self, value: float) -> None:
+        self._fps = float(value)
+        self.fps_known = True
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def read(self, index: int) -> np.ndarray:
+        file = self.files[index]
+        try:
+            data = np.fromfile(file, dtype=np.uint8)
+        except OSError as error:
+            raise SequenceError(file, f"cannot read image (frame {index + 1}): {error}") from error
+        image = cv2.imdecode(data, _decode_flags(file)) if data.size else None
+        if image is None:
+            raise SequenceError(file, f"cannot decode image (frame {index + 1}): empty, corrupt or not an image")
+        return image
+
+
+TIFF_EXTENSIONS = frozenset({".tif", ".tiff"})
+
+
+def tiff_pages(path: Path) -> int:
+    """How many pages the TIFF file ``path`` holds (0 for another file or one that cannot be read)."""
+    from core.fileio import not_utf8
+
+    if path.suffix.lower() not in TIFF_EXTENSIONS or not path.is_file() or not_utf8(path):
+        return 0
+    try:
+        return int(cv2.imcount(str(path), cv2.IMREAD_UNCHANGED))
+    except cv2.error:
+        return 0
+
+
+class PagesSource(FrameSource):
+    """A multi-page TIFF, one frame per page (a thermal camera's recording exported as one file,
+    often 16-bit); pages are decoded one at a time."""
+
+    fps_known = False  # TIFF pages carry no frame rate: ASSUMED_FPS
+
+    def __init__(self, file: str | Path):
+        self.path = Path(file)
+        self._count = tiff_pages(self.path)
+        if self._count <= 0:
+            raise SequenceError(self.path, "cannot be read as a TIFF")
+
+    def __len__(self) -> int:
+        return self._count
+
+    def read(self, index: int) -> np.ndarray:
+        try:
+            ok, pages = cv2.imreadmulti(str(self.path), start=index, count=1, flags=cv2.IMREAD_UNCHANGED)
+        except cv2.error:
+            ok, pages = False, []
+        if not ok or not pages:
+            raise SequenceError(self.path, f"cannot decode page {index + 1} of {self._count} (frame {index + 1})")
+        return pages[0]

@@ -1,0 +1,286 @@
+"""A video file as a frame source (:class:`VideoSource`, read with ``cv2.VideoCapture``): its
+seeks, its frame count checked at open (the tail a container over-counts, a file cut short, an
+AVI's damaged last frames), a variable frame rate's own frame times, and 16-bit grey video that
+OpenCV's default conversion would cut to its high byte."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from core.errors import SequenceError
+from core.sequences.cut_short import container_cut_short
+from core.sequences.frame_source import ASSUMED_FPS, FrameSource
+from core.sequences.mkv_times import frame_times as matroska_frame_times
+from core.sequences.mp4_times import frame_times, uneven
+from core.wording import plural
+
+# Seek forward by grabbing when the target is at most this many frames ahead; farther
+# jumps use CAP_PROP_POS_FRAMES. OpenCV's FFmpeg seek lands some frames (16 or more)
+# before the target and decodes forward, so grabbing up to 16 frames is never slower.
+GRAB_AHEAD_LIMIT = 16
+
+# Containers whose index gives OpenCV an exact frame count (no tail check at open).
+EXACT_COUNT_CONTAINERS = frozenset({".mp4", ".m4v", ".mov", ".avi"})
+# Containers whose last frame is decoded at open (one seek): an AVI keeps its index's frame count
+# while the data of its last frames is damaged (a recording that stopped badly, a bad copy), and the
+# user scrubbed to frames that could not be decoded.
+LAST_FRAME_CHECKED = frozenset({".avi"})
+# How many frames before the claimed end are tried when the last one does not decode.
+TAIL_CHECK_FRAMES = 4
+
+
+class VideoSource(FrameSource):
+    """A video file read with ``cv2.VideoCapture``.
+
+    Seek strategy: the capture remembers the next frame it will return; a request for that
+    frame is a plain ``read()`` (sequential playback costs one decode per frame), a request
+    up to ``GRAB_AHEAD_LIMIT`` frames ahead grabs the frames in between, anything else sets
+    ``CAP_PROP_POS_FRAMES`` (exact frame seeking in OpenCV's FFmpeg backend). The latest
+    decoded frame is remembered, so asking twice for one frame decodes it once.
+    """
+
+    def __init__(self, file: str | Path):
+        self.path = Path(file)
+        if not self.path.exists():
+            raise SequenceError(self.path, "video file does not exist")
+        if not self.path.is_file():
+            raise SequenceError(self.path, "is not a file")
+        self._capture: cv2.VideoCapture | None = None
+        self._packets = False  # a 16-bit grey PNG video read packet by packet (png_grey16)
+        self._turn: int | None = None  # its packets' cv2.rotate code (the container's rotation tag)
+        self._next = 0
+        self._last: tuple[int, np.ndarray] | None = None  # the latest decoded frame
+        capture = self._open()
+        count = int(round(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0))
+        fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
+        self.fps_known = 0.0 < fps < 1000.0
+        self.fps = fps if self.fps_known else ASSUMED_FPS
+        if count <= 0:
+            count = self._count_by_reading()
+        if count <= 0:
+            self.close()
+            raise SequenceError(self.path, "video has zero frames")
+        self._count = count
+        self.note: str | None = None
+        #: each frame's time (s) when numbering by time at ``fps`` misnames frames (a phone's
+        #: variable frame rate: ``core.sequences.mp4_times`` for MP4 / MOV, ``core.sequences.mkv_times``
+        #: for Matroska / WebM): seeks then go by these; else None
+        self._times: np.ndarray | None = None
+        times = frame_times(self.path)
+        matroska = times is None and (times := matroska_frame_times(self.path)) is not None
+        if matroska:  # the blocks count the frames; OpenCV's count is the duration x the rate
+            count = self._count = int(times.size)
+        if times is not None and times.size == count and uneven(times, float(capture.get(cv2.CAP_PROP_FPS) or 0.0)):
+            self._times = times
+            gaps = np.diff(times)
+            if matroska:  # OpenCV's rate there is the stream's nominal one (30), not the frames' average
+                self.fps = float(times.size / (times[-1] + gaps[-1]))
+            self.note = (f"{self.path.name}: variable frame rate (frames {gaps.min() * 1000:.0f} to "
+                         f"{gaps.max() * 1000:.0f} ms apart, {self.fps:g} fps on average); frames are found by "
+                         "their own times")
+        #: the frames' times seeks are told by (``_read_by_time``): the variable rate's, or a packet
+        #: stream's even times (OpenCV's seek there can land a frame late); None: plain seeks
+        self._seek_times = self._times
+        if self._packets and self._seek_times is None:
+            self._seek_times = np.arange(count) / (float(capture.get(cv2.CAP_PROP_FPS) or 0.0) or self.fps)
+        suffix = self.path.suffix.lower()
+        if suffix not in EXACT_COUNT_CONTAINERS:
+            self._check_tail()
+        elif container_cut_short(self.path):
+            self._find_readable_end()
+        elif suffix in LAST_FRAME_CHECKED:
+            self._find_readable_end(damaged=True)
+
+    def _find_readable_end(self, *, damaged: bool = False) -> None:
+        """A file cut short (a copy or download that stopped) keeps its header's frame count
+        while its later frames are gone, and an AVI whose last frames' data is damaged
+        (``damaged``: a recording that stopped badly, a bad copy) keeps its index's count while
+        they cannot be decoded: try the last frame (one seek), and when it fails find the last
+        frame that decodes by bisection (a handful of seeks, one frame in memory at a time) and
+        shorten the stream to it (``self.note`` says so, in one line); SequenceError when not
+        even the first frame decodes."""
+        claimed = self._count
+        try:
+            self.read(claimed - 1)
+            return
+        except SequenceError:
+            pass
+        try:
+            self.read(0)
+        except SequenceError:
+            raise SequenceError(self.path, f"none of its {claimed} frames can be decoded (damaged file?)" if damaged
+                                else f"the file is cut short: none of its {claimed} frames can be decoded "
+                                     "(truncated copy?)") from None
+        good, bad = 0, claimed - 1
+        while bad - good > 1:
+            middle = (good + bad) // 2
+            try:
+                self.read(middle)
+                good = middle
+            except SequenceError:
+                bad = middle
+        self._count = good + 1
+        if damaged:
+            lost = claimed - good - 1
+            self.note = (f"{self.path.name}: its last {plural(lost, 'frame')} cannot be decoded (damaged data); "
+                         f"the container reports {claimed} frames, the first {good + 1} are opened")
+        else:
+            self.note = (f"{self.path.name}: the file is cut short; the container reports {claimed} frames, "
+                         f"the first {good + 1} can be decoded")
+
+    def _check_tail(self) -> None:
+        """Containers that only estimate their frame count (duration x fps; e.g. mkv, webm,
+        mpeg-ts, i.e. not in ``EXACT_COUNT_CONTAINERS``, whose indexes count frames) can claim a
+        few frames too many: find the last decodable frame among the final few and shorten
+        the stream to it (``self.note`` says so). When none of those decode, the file is cut
+        off earlier: :meth:`_find_readable_end` looks for its last decodable frame."""
+        claimed = self._count
+        for last in range(claimed - 1, max(-1, claimed - 1 - TAIL_CHECK_FRAMES), -1):
+            try:
+                self.read(last)
+            except SequenceError:
+                continue
+            if last + 1 < claimed:
+                self._count = last + 1
+                self.note = (f"{self.path.name}: the container reports {claimed} frames, "
+                             f"{last + 1} can be decoded")
+            return
+        self._find_readable_end()
+
+    def _open(self) -> cv2.VideoCapture:
+        if self._capture is None:
+            from core.fileio import not_utf8
+
+            if not_utf8(self.path):  # cv2.VideoCapture ends the process (segmentation fault) on it
+                raise SequenceError(self.path, "the path is not valid UTF-8 text (a byte such as \\xff in a folder "
+                                               "or file name), which OpenCV cannot open; rename it")
+            capture = cv2.VideoCapture(str(self.path))
+            if not capture.isOpened():
+                capture.release()
+                if container_cut_short(self.path):  # an MP4 keeps its index (moov) last: a cut copy has none
+                    raise SequenceError(self.path, "the file is cut short (a copy or recording that stopped?) and "
+                                                   "has lost the index that finds its frames; copy it again")
+                raise SequenceError(self.path, "cannot open as a video (unknown container/codec or corrupt file)")
+            if grey16(capture):  # FFmpeg's BGR conversion keeps the high byte: 7000..8020 became 27..31
+                capture.set(cv2.CAP_PROP_CONVERT_RGB, 0)  # (H, W) uint16 frames, mapped like a 16-bit PNG
+            elif png_grey16(capture):  # the same high byte, and OpenCV cannot hand its 16 bits over
+                self._packets = bool(capture.set(cv2.CAP_PROP_FORMAT, -1))  # each packet is a PNG file
+                # packets are not turned upright as decoded frames are (a phone's rotation tag): turn them here
+                self._turn = _TURNS.get(int(round(capture.get(cv2.CAP_PROP_ORIENTATION_META) or 0)) % 360)
+            self._capture = capture
+            self._next = 0
+        return self._capture
+
+    def _count_by_reading(self) -> int:
+        capture = self._open()
+        count = 0
+        while capture.grab():
+            count += 1
+        self.close()
+        return count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def read(self, index: int) -> np.ndarray:
+        if self._last is not None and self._last[0] == index:
+            return self._last[1].copy()  # e.g. frame 0 decoded at open, asked again for display
+        capture = self._open()
+        ahead = index - self._next
+        if self._seek_times is not None:
+            frame = self._read_by_time(capture, index, seek=ahead < 0 or ahead > GRAB_AHEAD_LIMIT)
+            if frame is not None and self._packets:
+                frame = cv2.imdecode(frame, cv2.IMREAD_UNCHANGED)  # (H, W) uint16
+                if frame is not None and self._turn is not None:
+                    frame = cv2.rotate(frame, self._turn)
+            ok = frame is not None
+        else:
+            if ahead < 0 or ahead > GRAB_AHEAD_LIMIT:
+                capture.set(cv2.CAP_PROP_POS_FRAMES, float(index))
+            else:
+                for _ in range(ahead):
+                    if not capture.grab():
+                        break
+            ok, frame = capture.read()
+        if not ok or frame is None:
+            self.close()  # position unknown now; reopen next time
+            raise SequenceError(self.path, f"cannot decode frame {index + 1} of {self._count} (truncated or corrupt video)")
+        self._next = index + 1
+        self._last = (index, frame)
+        return frame.copy()
+
+    def frame_times(self) -> np.ndarray | None:
+        return self._times
+
+    def _read_by_time(self, capture: cv2.VideoCapture, index: int, seek: bool) -> np.ndarray | None:
+        """Frame ``index`` (a PNG packet in ``self._packets`` mode) of a variable-rate video or a packet
+        stream (``self._seek_times``), told by the time it is shown
+        (``CAP_PROP_POS_MSEC``). When ``seek``: OpenCV's ``CAP_PROP_POS_FRAMES`` k lands on the frame
+        at ``k / fps`` before its keyframe and counts frames from there, so it lands elsewhere; a
+        landing past the frame asks again that many numbers earlier (then from the first frame), one
+        before it grabs frames up to it. None when it cannot be decoded."""
+        times = self._seek_times
+        number = max(0, int(times[index] * float(capture.get(cv2.CAP_PROP_FPS) or 0.0)) - 1) if seek else None
+        for attempt in range(8):  # each try lands at least a frame earlier; the last starts from frame 0
+            if number is not None:
+                capture.set(cv2.CAP_PROP_POS_FRAMES, float(number))
+            while True:
+                shown = self._shown(capture) if capture.grab() else None
+                if shown is None or shown >= index:
+                    break
+            if shown == index:
+                ok, frame = capture.retrieve()
+                return frame if ok else None
+            if number == 0 or (shown is None and number is None):
+                return None  # not there from the first frame either: not decodable
+            past = 16 if shown is None else shown - index  # past the end: about a keyframe's distance
+            number = 0 if number is None or attempt >= 6 else max(0, number - past)
+        return None
+
+    def _shown(self, capture: cv2.VideoCapture) -> int:
+        """The index of the frame last grabbed, by its time (the nearest of ``self._seek_times``)."""
+        when = float(capture.get(cv2.CAP_PROP_POS_MSEC)) / 1000.0
+        times = self._seek_times
+        place = int(np.searchsorted(times, when))
+        if place >= times.size or (place > 0 and when - times[place - 1] < times[place] - when):
+            return place - 1
+        return place
+
+    def close(self) -> None:
+        if self._capture is not None:
+            self._capture.release()
+            self._capture = None
+        self._next = 0
+        self._last = None
+
+
+#: FFmpeg's codec tag of 16-bit little-endian grey (``gray16le``: FFV1, raw video), as OpenCV
+#: reports it in ``CAP_PROP_CODEC_PIXEL_FORMAT``: radiometric thermal video
+GREY16_TAG = int.from_bytes(b"Y1\x00\x10", "little")
+
+
+def grey16(capture: cv2.VideoCapture) -> bool:
+    """Whether ``capture`` decodes 16-bit grey frames (:data:`GREY16_TAG`), which its default
+    conversion to 8-bit BGR would cut to their high byte."""
+    return int(capture.get(cv2.CAP_PROP_CODEC_PIXEL_FORMAT) or 0) == GREY16_TAG
+
+
+#: FFmpeg's tag of 16-bit big-endian grey (``gray16be``), what its PNG decoder gives for 16-bit grey PNG frames
+GREY16BE_TAG = int.from_bytes(b"\x10\x001Y", "little")
+#: the codec tags of PNG-coded video (one PNG file per frame, in AVI or MOV)
+PNG_CODECS = frozenset({b"MPNG", b"png "})
+
+
+#: a container's rotation tag (degrees clockwise, ``CAP_PROP_ORIENTATION_META``) -> the ``cv2.rotate``
+#: that turns a frame upright, as OpenCV turns the frames it decodes
+_TURNS = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}
+
+
+def png_grey16(capture: cv2.VideoCapture) -> bool:
+    """Whether ``capture`` is a PNG-coded video of 16-bit grey frames (a radiometric camera's export:
+    ``PNG_CODECS``, :data:`GREY16BE_TAG`), which OpenCV reads as their high byte only (7000..9000 ->
+    27..35) and cannot return as 16 bits (``CAP_PROP_CONVERT_RGB`` off gave half of each row)."""
+    fourcc = int(capture.get(cv2.CAP_PROP_FOURCC) or 0).to_bytes(4, "little", signed=False)
+    return fourcc in PNG_CODECS and int(capture.get(cv2.CAP_PROP_CODEC_PIXEL_FORMAT) or 0) == GREY16BE_TAG
