@@ -315,43 +315,17 @@ class EditGlue(WindowGlue):
         # without a range tracker boxes are kept; with one (the user's choice) they are replaced
         plan = plan_interpolation(self.doc.records, start, stop, replace_tracked=selected is not None)
         message = plan.message()
-        unkeyed = self._unkeyed_note(start, stop) if not plan.records and plan.keyframes < 2 else ""
         if selected is not None and not plan.records and plan.keyframes < 2:
             # only the range's own keyframes count: "needs two keyframes" read as if the sequence had
             # fewer than two, when the range lay between two of them
             count = plural(plan.keyframes, "keyframe")
             # the keys as bound (it said I after Interpolate was rebound)
-            message = (f"nothing to interpolate: frames {selected[0] + 1}-{selected[1]} hold {count}{unkeyed}; "
+            message = (f"nothing to interpolate: frames {selected[0] + 1}-{selected[1]} hold {count}; "
                        f"{self._key('interpolate')} interpolates between keyframes inside the range: move its edges "
                        f"onto a keyframe on each side ({self._key('range_start')} / {self._key('range_end')} "
                        "there, or drag them)")
-        elif unkeyed:
-            message += unkeyed
         self.w.statusBar().showMessage(message, 8000)
         self._execute(edits.interpolate(self.doc.records, plan))
-
-    def _unkeyed_note(self, start: int | None, stop: int | None) -> str:
-        """What I does not count as keyframes in ``[start, stop]`` (the whole sequence when None):
-        teacher boxes accepted and imported boxes, which T stops at as at a keyframe. After Shift+A
-        over frames 91-120 and a correction on 126, I over 120-126 said the range held 1 keyframe,
-        with the accepted box on 120 in plain sight and no word of K."""
-        kinds = {Provenance.TEACHER: 0, Provenance.IMPORTED: 0}
-        frames = []
-        for frame, record in self.doc.records.items():
-            if (record.provenance in kinds and not record.keyframe and not record.absent
-                    and (start is None or frame >= start) and (stop is None or frame <= stop)):
-                kinds[record.provenance] += 1
-                frames.append(frame)
-        if not frames:
-            return ""
-        words = [plural(kinds[Provenance.TEACHER], "teacher box you accepted", "teacher boxes you accepted"),
-                 plural(kinds[Provenance.IMPORTED], "imported box", "imported boxes")]
-        what = " and ".join(w for w, n in zip(words, kinds.values(), strict=True) if n)
-        first, last = min(frames) + 1, max(frames) + 1
-        key = self._key("keyframe")
-        if first == last:
-            return f" (the {what.split(' ', 1)[1]} on frame {first} is not one: {key} there makes it one)"
-        return f" (the {what} in frames {first}-{last} are not keyframes: {key} on one makes it one)"
 
 
 def kept_kinds(records) -> str:

@@ -1,11 +1,12 @@
 """Linear interpolation of boxes between keyframes: pure functions, inputs never mutated.
 
-What I fills (``plan_interpolation``):
+What I fills (``plan_interpolation``), between consecutive anchors: the boxes and marks a
+person made or confirmed (manual boxes and keyframes, absent marks, teacher boxes accepted,
+imported boxes), which I never replaces, so its boxes pass through every one it keeps:
 
-- between two present keyframes: a linear box on every frame that holds no record or an
+- between two present anchors: a linear box on every frame that holds no record or an
   earlier interpolated record; tracker boxes (provenance ``student``) only when the run
-  is bounded by a range the user selected; human boxes (manual, accepted teacher,
-  imported, keyframes) never;
+  is bounded by a range the user selected;
 - between a present and an absent keyframe: nothing (where the target left the view is
   unknown), the frames stay as they are;
 - between two absent keyframes: frames with no record are marked absent (out of view on
@@ -110,19 +111,30 @@ class InterpolationPlan:
         return "nothing to interpolate: no empty, interpolated or tracked frames between the keyframes"
 
 
+#: the provenances I anchors on besides keyframes: what a person drew, accepted from the teacher or
+#: imported. Only keyframes and manual boxes were anchors: with keyframes on 0 and 20 and a teacher box
+#: accepted on 10 (x 50), I filled 1-19 along the line from 0 to 20 and kept 10, so the box went
+#: x 9, 50, 11 on frames 9-11 (likewise past an imported box)
+ANCHORS = frozenset({Provenance.MANUAL, Provenance.TEACHER, Provenance.IMPORTED})
+
+
+def is_anchor(record: FrameAnnotation) -> bool:
+    """Whether I interpolates from ``record``: a keyframe, or a box or mark a person drew, accepted or
+    imported (``ANCHORS``): never a tracker's box nor an interpolated one."""
+    return record.keyframe or record.provenance in ANCHORS
+
+
 def _keyframes(records: Mapping[int, FrameAnnotation], start: int | None, stop: int | None) -> list[int]:
-    return sorted(
-        f for f, r in records.items()
-        if (r.keyframe or r.provenance == Provenance.MANUAL)
-        and (start is None or f >= start) and (stop is None or f <= stop)
-    )
+    return sorted(f for f, r in records.items()
+                  if is_anchor(r) and (start is None or f >= start) and (stop is None or f <= stop))
 
 
 def plan_interpolation(records: Mapping[int, FrameAnnotation], start: int | None = None,
                        stop: int | None = None, *, replace_tracked: bool | None = None) -> InterpolationPlan:
     """Interpolated records for every gap between consecutive keyframes in ``[start, stop]``.
 
-    Keyframes are records with ``keyframe=True`` or manual provenance. Overwritten: frames
+    Anchors (``is_anchor``): keyframes, manual, accepted teacher and imported records; counted in
+    ``InterpolationPlan.keyframes``. Overwritten: frames
     with no record and interpolated records; ``student`` (tracker) records only when
     ``replace_tracked`` (None: when ``start`` or ``stop`` bounds the run, i.e. the user
     selected a range). Never manual, teacher, imported or keyframe records; never an

@@ -43,7 +43,8 @@ def test_no_range_keeps_tracker_boxes_and_fills_the_rest():
     records[8] = box(8, x=7.0, provenance=Provenance.IMPORTED)
     plan = plan_interpolation(records)
     assert [r.frame for r in plan.records] == [1, 4, 5, 6, 9]
-    assert [r.box[0] for r in plan.records] == [10.0, 40.0, 50.0, 60.0, 90.0]
+    # 7 (teacher) and 8 (imported) are anchors (test_interpolation_anchors): 0 -> 7 over 0-7, 7 -> 100 over 8-10
+    assert [r.box[0] for r in plan.records] == [1.0, 4.0, 5.0, 6.0, 53.5]
     assert plan.kept_tracked == 2
     assert plan.message() == "interpolated 5 frames (kept 2 tracked boxes; select a range to replace them)"
     ranged = plan_interpolation(records, 0, 10, replace_tracked=True)
@@ -67,8 +68,7 @@ def test_only_tracked_frames_between_keyframes_says_so():
 @pytest.mark.parametrize("between, marked", [
     ({}, [1, 2, 3, 4]),  # empty frames: out of view on both sides
     ({2: "student", 3: "interpolated"}, [1, 4]),  # existing boxes are never turned absent
-    ({2: "teacher"}, [1, 3, 4]),
-])
+])  # an accepted box there is a present anchor: test_interpolation_anchors
 def test_between_two_absent_keyframes_only_empty_frames_become_absent(between, marked):
     records = {0: absent(0, keyframe=True), 5: absent(5, keyframe=True)}
     records.update({f: box(f, provenance=Provenance(p)) for f, p in between.items()})
