@@ -166,7 +166,7 @@ class WindowExport:
             return target.is_dir() and (target / EXPORT_MARKER).is_file()
         # the check of core.distillation.export.export_distillation, plus the store this window has
         # open; the review video's are the same
-        from core.annotations.formats.groundtruth import protected_inputs
+        from core.annotations.formats.gt_files import protected_inputs
         from core.fileio import HDF5_MAGIC, check_output, file_magic
 
         protected = protected_inputs(self.document.sequence.info)

@@ -96,7 +96,7 @@ def measure(visible: Path, thermal: Path, *, model: str = "student", engine: str
 def check_outputs(args) -> None:
     """OutputError before any work when ``--json`` would replace an input: the videos
     given, the ground truth beside them, the bundled models (:mod:`core.bench.outputs`)."""
-    from core.annotations.formats.groundtruth import protected_sources
+    from core.annotations.formats.gt_files import protected_sources
     from core.bench.outputs import bundled_models, check_bench_outputs
 
     inputs = [(args.visible, "the visible video"), (args.thermal, "the thermal video")]

@@ -190,7 +190,7 @@ def format_table(result: OpenSpeedResult) -> str:
 def check_outputs(args) -> None:
     """OutputError before any work when ``--json`` would replace an input (the videos or
     folders given, the ground truth beside them) or is refused by :mod:`core.bench.outputs`."""
-    from core.annotations.formats.groundtruth import protected_sources
+    from core.annotations.formats.gt_files import protected_sources
     from core.bench.outputs import check_bench_outputs
 
     inputs = [(args.visible, "the visible input (--visible)"), (args.thermal, "the thermal input (--thermal)")]

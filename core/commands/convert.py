@@ -63,7 +63,7 @@ def run(args) -> int:
         write_target,
     )
     from core.annotations.formats.export_notes import export_warnings
-    from core.annotations.formats.groundtruth import ground_truth_files
+    from core.annotations.formats.gt_files import ground_truth_files
     from core.annotations.formats.rows import outside_image
     from core.errors import ConfigError
     from core.fileio import check_output

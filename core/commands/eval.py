@@ -105,7 +105,7 @@ def check_gt_root(args) -> None:
                                           "sequence folders or the <sequence>.txt ground-truth files)")
     if not root.is_dir():
         raise AnnotationFormatError(root, f"{option}: folder not found")
-    from core.annotations.formats.groundtruth import ground_truth_files
+    from core.annotations.formats.gt_files import ground_truth_files
     from core.metrics.api import ground_truth_folders
 
     if args.dataset_root and ground_truth_files(root) and not ground_truth_folders(root):

@@ -90,7 +90,7 @@ def studio_project_path(beside: Path) -> Path:
 
 
 def run(args) -> int:
-    from core.annotations.formats.groundtruth import protected_inputs
+    from core.annotations.formats.gt_files import protected_inputs
     from core.annotations.project_paths import own_project_path, project_store_path
     from core.annotations.store import AnnotationStore
     from core.distillation import schema
@@ -106,7 +106,7 @@ def run(args) -> int:
 
     if len(args.source) not in (1, 2):
         raise ConfigError(f"export-distill takes one sequence folder or two paths (visible, thermal), got {len(args.source)}")
-    from core.annotations.formats.groundtruth import protected_sources
+    from core.annotations.formats.gt_files import protected_sources
     from core.commands.arguments import refuse_missing_named_weights
 
     refuse_missing_named_weights(args.random_weights, ("--teacher", args.teacher))

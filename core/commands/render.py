@@ -60,7 +60,7 @@ def layer_name(path: Path, sequence_name: str) -> str:
 
 
 def run(args) -> int:
-    from core.annotations.formats.groundtruth import protected_inputs, protected_sources
+    from core.annotations.formats.gt_files import protected_inputs, protected_sources
     from core.annotations.review_video import (
         LAYER_RGB,
         VideoOptions,

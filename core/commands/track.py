@@ -121,7 +121,7 @@ def check_outputs(args, info=None) -> None:
     """OutputError before any work when ``--out`` / ``--scores`` would overwrite an input,
     the ground truth or store of the sequence (``info``: its SequenceInfo, once open), a
     folder, or an existing file without ``--force``."""
-    from core.annotations.formats.groundtruth import protected_inputs, protected_sources
+    from core.annotations.formats.gt_files import protected_inputs, protected_sources
     from core.errors import OutputError
     from core.fileio import check_output
 
@@ -144,7 +144,7 @@ def refuse_pair_without_ground_truth(args, sequence) -> None:
     THERMAL two folders or videos), when the pair has no ground truth but one of the folders
     holds a ground-truth file: it said '<visible folder> has no ground truth', though the file
     is there (read only when the folder is given alone). The message names the file."""
-    from core.annotations.formats.groundtruth import ground_truth_files
+    from core.annotations.formats.gt_files import ground_truth_files
     from core.errors import ConfigError
 
     if args.thermal is None or Path(args.thermal).resolve() == Path(args.visible).resolve():
@@ -164,7 +164,7 @@ def refuse_video_without_ground_truth(args, sequence) -> None:
     ground truth to start from' (the video's name), though ``clip/groundtruth.txt`` is there (read
     when the folder is given). The message names the video, the file and the folder. (``clip/thermal.avi``,
     the folder's one stream, has the folder's ground truth: ``core.sequences.open_folder.folder_sequence_of``.)"""
-    from core.annotations.formats.groundtruth import BOX_FILE_NAMES, ground_truth_files
+    from core.annotations.formats.gt_files import BOX_FILE_NAMES, ground_truth_files
     from core.errors import ConfigError
 
     video = Path(args.visible)

@@ -171,7 +171,7 @@ def run(args) -> int:
     names = list(dict.fromkeys(n.strip() for n in args.sequences.split(",") if n.strip())) if args.sequences else None
     folders = sequence_folders(root, names)
     if not folders:
-        from core.annotations.formats.groundtruth import ground_truth_files
+        from core.annotations.formats.gt_files import ground_truth_files
 
         if ground_truth_files(root):
             raise ConfigError(f"{root} is itself a sequence folder (it has ground truth); give the dataset folder that "

@@ -286,7 +286,7 @@ def export_distillation(
     samples, and so are boxes wholly outside the image (:func:`off_image_frames`); the first
     Progress message says how many (:func:`outside_frames_note`).
     """
-    from core.annotations.formats.groundtruth import protected_inputs
+    from core.annotations.formats.gt_files import protected_inputs
     from core.fileio import check_output
 
     info = sequence.info

@@ -323,7 +323,7 @@ def _vtuav_rows(path: Path, frames: int, checked: bool, notes: tuple[str, ...],
     the first annotated frame (``init_frame.npy`` beside the file or up to two folders above,
     else frame 1) when their count fits that and not one row per frame of the footage.
     ``pairs``: :func:`read_box_pairs` of ``path``, read already."""
-    from core.annotations.formats.groundtruth import VTUAV_EVERY, vtuav_first_frame
+    from core.annotations.formats.vtuav_init import VTUAV_EVERY, vtuav_first_frame
 
     visible, thermal = read_box_pairs(path) if pairs is None else pairs
     notes = list(notes)
@@ -369,7 +369,7 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
     """``rows``: ``(N, 4)`` x, y, w, h, row k frame k; ``notes``: what the reading adapted;
     ``holds``: what the file's rows hold, in words. A ``groundtruth.txt`` with GOT-10k's or
     LaSOT's label files beside it takes its absent and occluded flags from them, as opening
-    its folder does (``core.annotations.formats.groundtruth.flags_beside``): imported alone,
+    its folder does (``core.annotations.formats.label_files.flags_beside``): imported alone,
     a GOT-10k export's partly occluded boxes and full occlusions came back plain."""
     notes = list(notes)
     count = len(rows)
@@ -395,10 +395,10 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
 
 def _labels_beside(path: Path, count: int, notes: list[str]) -> dict | None:
     """The absent / occluded flags of the ``count`` rows of ``path`` from the label files beside
-    it (:func:`core.annotations.formats.groundtruth.flags_beside`), a note appended to ``notes``
+    it (:func:`core.annotations.formats.label_files.flags_beside`), a note appended to ``notes``
     saying which were read; label files of another count are said and left out (the boxes still
     import), None then and when there are none."""
-    from core.annotations.formats.groundtruth import flags_beside
+    from core.annotations.formats.label_files import flags_beside
 
     try:
         found = flags_beside(path, count)

@@ -20,12 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core.annotations.formats.groundtruth import (
-    VTUAV_EVERY,
-    flags_beside,
-    load_ground_truth,
-    vtuav_first_frame,
-)
+from core.annotations.formats.groundtruth import load_ground_truth
+from core.annotations.formats.label_files import flags_beside
 from core.annotations.formats.rows import (
     format_boxes,
     format_number,
@@ -38,6 +34,7 @@ from core.annotations.formats.rows import (
     whole_pixel_rows,
 )
 from core.annotations.formats.text import read_box_pairs, read_boxes, read_corners, xywh_to_corners
+from core.annotations.formats.vtuav_init import VTUAV_EVERY, vtuav_first_frame
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError, SequenceError
 from core.wording import plural
@@ -134,7 +131,7 @@ def _sequences_hint(folder: Path) -> str:
     dataset root (a GOT-10k or LaSOT export's folder, which the studio's export writes with
     ``list.txt`` and one folder per modality) whose sub-folders hold ground truth, else ``""``:
     convert of the export's folder said only 'no ground-truth file found'."""
-    from core.annotations.formats.groundtruth import ground_truth_files
+    from core.annotations.formats.gt_files import ground_truth_files
 
     try:
         found = sorted(p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")
@@ -176,7 +173,7 @@ def read_source(src: str | Path, source_format: str = "auto") -> tuple[dict[int,
     names, as for the sequence folder),
     or any other layout name (read as x, y, w, h rows; a ``groundtruth.txt`` takes the absent and
     occluded flags of GOT-10k's, LaSOT's or VOT's label files beside it,
-    ``core.annotations.formats.groundtruth.flags_beside``). "vot" is "vot-rgbt" (``SOURCE_ALIASES``).
+    ``core.annotations.formats.label_files.flags_beside``). "vot" is "vot-rgbt" (``SOURCE_ALIASES``).
     """
     src = Path(src)
     if source_format not in SOURCE_FORMATS:

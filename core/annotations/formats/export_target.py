@@ -65,7 +65,7 @@ def foreign_files(out_dir: Path, files: list[Path] | None = None) -> list[Path]:
     plain-text export's ``<name>.txt`` / ``<name>-thermal.txt`` (the name the marker's first line
     gives). [] when ``out_dir`` is no folder or cannot be listed. ``files``: its :func:`files_under`,
     when walked already."""
-    from core.annotations.formats.groundtruth import GT_FILE_NAMES
+    from core.annotations.formats.gt_files import GT_FILE_NAMES
     from core.annotations.store import STORE_SUFFIX
 
     known = {EXPORT_MARKER, "list.txt", *GT_FILE_NAMES}

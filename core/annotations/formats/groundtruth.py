@@ -11,17 +11,20 @@
 | got10k | ``groundtruth.txt``, ``absence.label``, ``cover.label`` | cover 0..8 (visible fraction); occluded when cover < 5; cover 0 and not absent = full occlusion (absent, occluded) |
 | lasot | ``groundtruth.txt``, ``full_occlusion.txt``, ``out_of_view.txt`` | |
 
-All boxes come back on the visible grid as ``x, y, w, h`` with provenance ``imported``.
+All boxes come back on the visible grid as ``x, y, w, h`` with provenance ``imported``. The label
+files' flags are read by :mod:`core.annotations.formats.label_files`, VTUAV's first frame by
+:mod:`core.annotations.formats.vtuav_init`; which files of a folder are ground truth (and may
+never be overwritten) is :mod:`core.annotations.formats.gt_files`'s.
 """
 from __future__ import annotations
 
 import math
-import pickle
 from pathlib import Path
 
 import numpy as np
 
 from core.annotations.formats.header import header_columns, header_lines
+from core.annotations.formats.label_files import got10k_flags, read_flags, vot_occlusion
 from core.annotations.formats.rows import records_from_rows, rows_absent
 from core.annotations.formats.text import (
     first_box_line,
@@ -31,155 +34,9 @@ from core.annotations.formats.text import (
     read_corners,
     read_text,
 )
+from core.annotations.formats.vtuav_init import VTUAV_EVERY, vtuav_first_frame
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError
-
-VTUAV_EVERY = 10
-VTUAV_INIT_FILE = "init_frame.npy"
-
-# What a VTUAV ``init_frame.npy`` (a pickled {sequence name: first frame} dict) may contain.
-_SAFE_GLOBALS = {
-    (module, name)
-    for module in ("numpy.core.multiarray", "numpy._core.multiarray")
-    for name in ("_reconstruct", "scalar")
-} | {("numpy", "ndarray"), ("numpy", "dtype")}
-
-
-class _SafeUnpickler(pickle.Unpickler):
-    """Unpickles numpy containers of plain values only: never runs code from the file."""
-
-    def find_class(self, module: str, name: str):
-        if (module, name) in _SAFE_GLOBALS:
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"{module}.{name} is not allowed in {VTUAV_INIT_FILE}")
-
-
-def read_vtuav_init_frames(path: str | Path) -> dict[str, int]:
-    """VTUAV ``init_frame.npy`` -> {sequence name: index of its first annotated frame}.
-
-    Read without ``allow_pickle`` (a restricted unpickler: only numpy arrays, scalars and
-    plain values); anything else raises AnnotationFormatError naming the file.
-    """
-    path = Path(path)
-    try:
-        with open(path, "rb") as handle:
-            version = np.lib.format.read_magic(handle)
-            reader = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
-            _, _, dtype = reader(handle)
-            if not dtype.hasobject:
-                raise AnnotationFormatError(path, "expected a pickled {sequence: first frame} dict")
-            value = _SafeUnpickler(handle).load()
-        mapping = value.item() if isinstance(value, np.ndarray) else value
-        if not isinstance(mapping, dict):
-            raise AnnotationFormatError(path, f"expected a dict, found {type(mapping).__name__}")
-        return {str(k): int(v) for k, v in mapping.items()}
-    except AnnotationFormatError:
-        raise
-    except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError) as error:
-        raise AnnotationFormatError(path, f"not a readable VTUAV init-frame file ({error})") from None
-
-
-def vtuav_first_frame(folder: Path) -> int:
-    """First annotated frame of the VTUAV sequence in ``folder``: from ``init_frame.npy`` in
-    the folder or up to two levels above (``<root>/test_ST/<seq>``), else 0."""
-    for place in (folder, folder.parent, folder.parent.parent):
-        candidate = place / VTUAV_INIT_FILE
-        if candidate.is_file():
-            return read_vtuav_init_frames(candidate).get(folder.name, 0)
-    return 0
-
-
-def read_flags(path: Path, count: int | None = None) -> np.ndarray:
-    """A label file of integers (one per line, or comma separated on one line) -> (N,) int.
-
-    A value that is not a whole number (``x``, ``1.5``, ``inf``, ``nan``) or an empty
-    value between commas raises AnnotationFormatError naming the file and the line.
-    """
-    text = read_text(path)
-    values = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        fields = line.split(",")
-        for position, field in enumerate(fields):
-            tokens = field.split()
-            if not tokens and position < len(fields) - 1:
-                raise AnnotationFormatError(path, f"empty value between commas in {line.strip()!r}", line=number)
-            for token in tokens:
-                try:
-                    value = float(token)
-                except ValueError:
-                    value = math.nan
-                if not (math.isfinite(value) and value.is_integer()):
-                    raise AnnotationFormatError(path, f"expected whole numbers, found {token!r}", line=number)
-                values.append(int(value))
-    values = np.array(values, dtype=np.int64)
-    if count is not None and len(values) != count:
-        raise AnnotationFormatError(path, f"has {len(values)} values but the ground truth has {count} rows")
-    return values
-
-
-def got10k_flags(absence: np.ndarray | None, cover: np.ndarray | None) -> dict[str, np.ndarray | None]:
-    """``absent_frames`` / ``occluded_frames`` for :func:`records_from_rows` from GOT-10k's
-    ``absence.label`` (1 = absent) and ``cover.label`` (visible fraction 0..8; 0 = 0 %).
-
-    Cover 0 on a frame not marked absent is a full occlusion (absent and occluded, as
-    LaSOT's ``full_occlusion.txt``); cover 1..4 (at most 60 % visible) is occluded; an
-    absent frame (out of view) is not occluded. pytracking counts a frame as visible only
-    when ``absence == 0 and cover > 0``.
-    """
-    if cover is None:
-        return {"absent_frames": None if absence is None else absence > 0, "occluded_frames": None}
-    gone = np.zeros(len(cover), bool) if absence is None else absence > 0
-    return {"absent_frames": gone | (cover <= 0), "occluded_frames": ~gone & (cover < 5)}
-
-
-#: the label files beside a ``groundtruth.txt`` that hold its frames' absent and occluded flags
-GOT10K_LABELS = ("absence.label", "cover.label")
-LASOT_LABELS = ("full_occlusion.txt", "out_of_view.txt")
-
-
-#: VOT's per-frame occlusion flags beside its groundtruth.txt (1 = occluded): ``.label`` in VOT up to 2016
-#: (VOT-TIR2016's horse), ``.tag`` since; the VOT toolkit reads both
-VOT_OCCLUSION_FILES = ("occlusion.label", "occlusion.tag")
-
-
-def vot_occlusion(box_file: str | Path, count: int) -> np.ndarray | None:
-    """(count,) bool: the occluded frames VOT's ``occlusion.label`` (or ``.tag``) beside
-    ``box_file`` gives its ``count`` rows, or None when there is none, or it holds another count
-    of whole numbers (a tag file is no reason to refuse the sequence's boxes): VOT-TIR2016's horse
-    opened with none of its 23 occluded frames marked."""
-    folder = Path(box_file).parent
-    for name in VOT_OCCLUSION_FILES:
-        if (folder / name).is_file():
-            try:
-                return read_flags(folder / name, count) > 0
-            except AnnotationFormatError:
-                return None
-    return None
-
-
-def flags_beside(box_file: str | Path, count: int) -> tuple[dict[str, np.ndarray | None], tuple[str, ...]] | None:
-    """The absent / occluded flags of the ``count`` rows of ``box_file`` (a ``groundtruth.txt``)
-    from the label files beside it, as :func:`load_ground_truth` reads its folder: GOT-10k's
-    ``absence.label`` / ``cover.label`` (:func:`got10k_flags`), else LaSOT's
-    ``full_occlusion.txt`` + ``out_of_view.txt``, else VOT's ``occlusion.label`` / ``.tag``
-    (:data:`VOT_OCCLUSION_FILES`). Returns ``(records_from_rows keyword arguments, names of the
-    files read)``, or None when the file has another name or no such files lie beside it. A
-    GOT-10k or LaSOT label file of another count raises AnnotationFormatError naming it (as
-    opening the folder does); a VOT one is left aside (:func:`vot_occlusion`)."""
-    box_file = Path(box_file)
-    if box_file.name != "groundtruth.txt":
-        return None
-    folder = box_file.parent
-    got10k = [name for name in GOT10K_LABELS if (folder / name).is_file()]
-    if got10k:
-        absence, cover = (read_flags(folder / name, count) if name in got10k else None for name in GOT10K_LABELS)
-        return got10k_flags(absence, cover), tuple(got10k)
-    if all((folder / name).is_file() for name in LASOT_LABELS):
-        occlusion, out_of_view = (read_flags(folder / name, count) for name in LASOT_LABELS)
-        return {"absent_frames": (occlusion > 0) | (out_of_view > 0), "occluded_frames": occlusion > 0}, LASOT_LABELS
-    vot = next((name for name in VOT_OCCLUSION_FILES if (folder / name).is_file()), None)
-    occluded = vot_occlusion(box_file, count) if vot is not None else None  # left aside as the folder's reader does
-    return ({"occluded_frames": occluded}, (vot,)) if occluded is not None else None
 
 
 def _paired_rows(path: Path, rows: np.ndarray, visible_path: Path, visible: np.ndarray) -> np.ndarray:
@@ -397,96 +254,3 @@ def load_lasot(folder: str | Path) -> dict[int, FrameAnnotation]:
     occlusion = read_flags(folder / "full_occlusion.txt", len(rows))
     out_of_view = read_flags(folder / "out_of_view.txt", len(rows))
     return records_from_rows(rows, absent_frames=(occlusion > 0) | (out_of_view > 0), occluded_frames=occlusion > 0)
-
-
-# Every file name a ground-truth loader above (or a dataset's metadata) may read.
-GT_FILE_NAMES = (
-    "groundTruth_v.txt", "groundTruth_i.txt", "visible.txt", "infrared.txt", "init.txt", "rgb.txt", "ir.txt",
-    "groundtruth.txt", "groundtruth_rect.txt", "groundtruth_thermal.txt", "absence.label", "cover.label",
-    "cut_by_image.label",
-    "full_occlusion.txt", "out_of_view.txt", "meta_info.ini", "synthetic.json", "SOURCE.txt", VTUAV_INIT_FILE,
-    *VOT_OCCLUSION_FILES,
-)
-
-
-def ground_truth_files(folder: str | Path) -> list[Path]:
-    """The ground-truth (and dataset metadata) files present in ``folder`` and in its
-    modality sub-folders (``color/``, ``ir/``, ``visible/`` ...)."""
-    folder = Path(folder)
-    found = []
-    for base in (folder, *(folder / sub for sub in ("color", "ir", "visible", "infrared", "v", "i", "rgb"))):
-        if base.is_dir():
-            found += [base / name for name in GT_FILE_NAMES if (base / name).is_file()]
-    return found
-
-
-def protected_inputs(info, store: str | Path | None = None) -> list[tuple[Path, str]]:
-    """``(path, what)`` pairs an output must never overwrite, for a sequence's ``info``
-    (``SequenceInfo``): its frame sources, the ground truth beside them, the annotation
-    store (``store``, else the default one). For ``core.fileio.check_output``."""
-    from core.annotations.store import default_store_path
-
-    out: list[tuple[Path, str]] = []
-    folders = []
-    for source, what in ((info.visible_source, "the visible frames"), (info.thermal_source, "the thermal frames")):
-        if source is None:
-            continue
-        source = Path(source)
-        out.append((source, f"{what} of the sequence"))
-        folders.append(source if source.is_dir() else source.parent)
-        if source.is_dir():
-            folders.append(source.parent)
-    for folder in dict.fromkeys(folders):
-        out += [(path, "the sequence's ground truth") for path in ground_truth_files(folder)]
-    out.append((Path(store) if store is not None else default_store_path(info), "the annotation store"))
-    return out
-
-
-#: the files of :data:`GT_FILE_NAMES` that hold box rows
-BOX_FILE_NAMES = ("groundTruth_v.txt", "groundTruth_i.txt", "visible.txt", "infrared.txt", "init.txt", "rgb.txt",
-                  "ir.txt", "groundtruth.txt", "groundtruth_rect.txt", "groundtruth_thermal.txt")
-
-
-def blank_box_files(info) -> list[Path]:
-    """The ground-truth box files (:data:`BOX_FILE_NAMES`) beside a sequence's frames (``info``:
-    its ``SequenceInfo``) that are empty or hold only blank lines: what to name when the
-    sequence's ground truth has no box at all."""
-    folders = []
-    for source in (info.visible_source, info.thermal_source):
-        if source is None:
-            continue
-        source = Path(source)
-        folders.append(source if source.is_dir() else source.parent)
-        if source.is_dir():
-            folders.append(source.parent)
-    blank = []
-    for folder in dict.fromkeys(folders):
-        for path in ground_truth_files(folder):
-            if path.name not in BOX_FILE_NAMES or path in blank:
-                continue
-            try:
-                if not path.read_bytes().strip():
-                    blank.append(path)
-            except OSError:
-                continue
-    return blank
-
-
-def protected_sources(*paths: str | Path | None) -> list[tuple[Path, str]]:
-    """``(path, what)`` pairs for a command's input paths, before they are opened: a file
-    (a video, a checkpoint) itself and the ground truth beside it; a folder given as a
-    pair's stream (two paths) itself and the ground truth in it and beside it; a single
-    sequence folder only its ground truth (new files may go into it, never over it)."""
-    given = [Path(p) for p in paths if p is not None]
-    pair = len({p.resolve() for p in given}) > 1
-    out: list[tuple[Path, str]] = []
-    for path in given:
-        if path.is_dir():
-            if pair:
-                out.append((path, "an input of this command"))
-                out += [(p, "the sequence's ground truth") for p in ground_truth_files(path.parent)]
-            out += [(p, "the sequence's ground truth") for p in ground_truth_files(path)]
-        else:
-            out.append((path, "an input of this command"))
-            out += [(p, "the sequence's ground truth") for p in ground_truth_files(path.parent)]
-    return out

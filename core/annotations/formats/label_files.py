@@ -1,0 +1,108 @@
+"""The label files beside a ``groundtruth.txt`` that hold its frames' absent and occluded flags:
+GOT-10k's ``absence.label`` / ``cover.label``, LaSOT's ``full_occlusion.txt`` /
+``out_of_view.txt``, VOT's ``occlusion.label`` / ``occlusion.tag``. Read as whole numbers, one
+per line or comma separated (:func:`read_flags`), and turned into the ``absent_frames`` /
+``occluded_frames`` of :func:`core.annotations.formats.rows.records_from_rows`."""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from core.annotations.formats.text import read_text
+from core.errors import AnnotationFormatError
+
+
+def read_flags(path: Path, count: int | None = None) -> np.ndarray:
+    """A label file of integers (one per line, or comma separated on one line) -> (N,) int.
+
+    A value that is not a whole number (``x``, ``1.5``, ``inf``, ``nan``) or an empty
+    value between commas raises AnnotationFormatError naming the file and the line.
+    """
+    text = read_text(path)
+    values = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split(",")
+        for position, field in enumerate(fields):
+            tokens = field.split()
+            if not tokens and position < len(fields) - 1:
+                raise AnnotationFormatError(path, f"empty value between commas in {line.strip()!r}", line=number)
+            for token in tokens:
+                try:
+                    value = float(token)
+                except ValueError:
+                    value = math.nan
+                if not (math.isfinite(value) and value.is_integer()):
+                    raise AnnotationFormatError(path, f"expected whole numbers, found {token!r}", line=number)
+                values.append(int(value))
+    values = np.array(values, dtype=np.int64)
+    if count is not None and len(values) != count:
+        raise AnnotationFormatError(path, f"has {len(values)} values but the ground truth has {count} rows")
+    return values
+
+
+def got10k_flags(absence: np.ndarray | None, cover: np.ndarray | None) -> dict[str, np.ndarray | None]:
+    """``absent_frames`` / ``occluded_frames`` for ``records_from_rows`` from GOT-10k's
+    ``absence.label`` (1 = absent) and ``cover.label`` (visible fraction 0..8; 0 = 0 %).
+
+    Cover 0 on a frame not marked absent is a full occlusion (absent and occluded, as
+    LaSOT's ``full_occlusion.txt``); cover 1..4 (at most 60 % visible) is occluded; an
+    absent frame (out of view) is not occluded. pytracking counts a frame as visible only
+    when ``absence == 0 and cover > 0``.
+    """
+    if cover is None:
+        return {"absent_frames": None if absence is None else absence > 0, "occluded_frames": None}
+    gone = np.zeros(len(cover), bool) if absence is None else absence > 0
+    return {"absent_frames": gone | (cover <= 0), "occluded_frames": ~gone & (cover < 5)}
+
+
+#: the label files beside a ``groundtruth.txt`` that hold its frames' absent and occluded flags
+GOT10K_LABELS = ("absence.label", "cover.label")
+LASOT_LABELS = ("full_occlusion.txt", "out_of_view.txt")
+
+
+#: VOT's per-frame occlusion flags beside its groundtruth.txt (1 = occluded): ``.label`` in VOT up to 2016
+#: (VOT-TIR2016's horse), ``.tag`` since; the VOT toolkit reads both
+VOT_OCCLUSION_FILES = ("occlusion.label", "occlusion.tag")
+
+
+def vot_occlusion(box_file: str | Path, count: int) -> np.ndarray | None:
+    """(count,) bool: the occluded frames VOT's ``occlusion.label`` (or ``.tag``) beside
+    ``box_file`` gives its ``count`` rows, or None when there is none, or it holds another count
+    of whole numbers (a tag file is no reason to refuse the sequence's boxes): VOT-TIR2016's horse
+    opened with none of its 23 occluded frames marked."""
+    folder = Path(box_file).parent
+    for name in VOT_OCCLUSION_FILES:
+        if (folder / name).is_file():
+            try:
+                return read_flags(folder / name, count) > 0
+            except AnnotationFormatError:
+                return None
+    return None
+
+
+def flags_beside(box_file: str | Path, count: int) -> tuple[dict[str, np.ndarray | None], tuple[str, ...]] | None:
+    """The absent / occluded flags of the ``count`` rows of ``box_file`` (a ``groundtruth.txt``)
+    from the label files beside it, as :func:`core.annotations.formats.groundtruth.load_ground_truth`
+    reads its folder: GOT-10k's
+    ``absence.label`` / ``cover.label`` (:func:`got10k_flags`), else LaSOT's
+    ``full_occlusion.txt`` + ``out_of_view.txt``, else VOT's ``occlusion.label`` / ``.tag``
+    (:data:`VOT_OCCLUSION_FILES`). Returns ``(records_from_rows keyword arguments, names of the
+    files read)``, or None when the file has another name or no such files lie beside it. A
+    GOT-10k or LaSOT label file of another count raises AnnotationFormatError naming it (as
+    opening the folder does); a VOT one is left aside (:func:`vot_occlusion`)."""
+    box_file = Path(box_file)
+    if box_file.name != "groundtruth.txt":
+        return None
+    folder = box_file.parent
+    got10k = [name for name in GOT10K_LABELS if (folder / name).is_file()]
+    if got10k:
+        absence, cover = (read_flags(folder / name, count) if name in got10k else None for name in GOT10K_LABELS)
+        return got10k_flags(absence, cover), tuple(got10k)
+    if all((folder / name).is_file() for name in LASOT_LABELS):
+        occlusion, out_of_view = (read_flags(folder / name, count) for name in LASOT_LABELS)
+        return {"absent_frames": (occlusion > 0) | (out_of_view > 0), "occluded_frames": occlusion > 0}, LASOT_LABELS
+    vot = next((name for name in VOT_OCCLUSION_FILES if (folder / name).is_file()), None)
+    occluded = vot_occlusion(box_file, count) if vot is not None else None  # left aside as the folder's reader does
+    return ({"occluded_frames": occluded}, (vot,)) if occluded is not None else None
