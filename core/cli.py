@@ -201,7 +201,7 @@ def _main(argv: list[str] | None, extra_modules: tuple[str, ...], extra_bench_mo
     parser = build_parser(extra_modules, extra_bench_modules)
     if not argv:
         argv = ["studio"] if "studio" in _command_names(parser) else ["--help"]
-    elif opens_in_studio(argv[0], _command_names(parser)):
+    elif opens_in_studio(argv[0], _command_names(parser)) or studio_option(argv[0], parser):
         argv = ["studio", *argv]
     elif (missing := missing_studio_input(argv[0], _command_names(parser))) is not None:
         say_error(f"error: {argv[0]}: {missing}")
@@ -359,6 +359,19 @@ def opens_in_studio(first: str, commands: set[str]) -> bool:
     if "studio" not in commands or first in commands or first.startswith("-"):
         return False
     return Path(first).exists()
+
+
+def studio_option(first: str, parser: argparse.ArgumentParser) -> bool:
+    """Whether ``python main.py FIRST ...`` starts with one of the studio's own options
+    (``--project PATH.rgbt.sqlite``, ``--frame-offset N``; also as ``--project=PATH``), never
+    ``-h`` / ``--help``: then it means ``python main.py studio FIRST ...``. ``python main.py
+    --project p.rgbt.sqlite`` was argparse's "invalid choice: 'p.rgbt.sqlite'" (the path taken
+    for a misspelt command), while ``python main.py FOOTAGE --project p.rgbt.sqlite`` opened."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and "studio" in action.choices:
+            options = set(action.choices["studio"]._option_string_actions) - {"-h", "--help"}
+            return first.split("=", 1)[0] in options
+    return False
 
 
 def missing_studio_input(first: str, commands: set[str]) -> str | None:

@@ -72,3 +72,27 @@ def test_a_path_alone_opens_in_the_studio(monkeypatch, tmp_path, capsys):
     assert main.main([str(tmp_path / "missing")]) == 2
     assert capsys.readouterr().err.strip().splitlines() == [f"error: {tmp_path / 'missing'}: sequence folder does not exist"]
     assert opened == [([folder], project)]
+
+
+def test_the_studio_s_own_options_first_open_the_studio(monkeypatch, tmp_path, capsys):
+    """`python main.py --project p.rgbt.sqlite` (reopening a project by its database, as the
+    README's `studio --project` without the word) was argparse's "invalid choice: 'p.rgbt.sqlite'",
+    the path taken for a misspelt command; the studio's options first now mean the studio, --help
+    still the main help."""
+    import pytest
+
+    import app.commands
+
+    opened = []
+    monkeypatch.setattr(app.commands, "run", lambda args: opened.append((args.sources, args.project,
+                                                                         args.frame_offset)) or 0)
+    project = tmp_path / "p.rgbt.sqlite"
+    assert main.main(["--project", str(project)]) == 0
+    assert main.main([f"--project={project}"]) == 0
+    assert main.main(["--frame-offset", "3", str(tmp_path), "--project", str(project)]) == 0
+    assert opened == [([], project, None), ([], project, None), ([tmp_path], project, 3)]
+    assert "invalid choice" not in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_info:
+        main.main(["--help"])
+    assert exit_info.value.code == 0
+    assert "COMMAND" in capsys.readouterr().out
