@@ -199,12 +199,16 @@ def build_actions(parent) -> Actions:
         action.setStatusTip(tip)
         parent.addAction(action)  # shortcuts work even when a menu does not show the action
         actions[name] = action
-    for name in ("settings", "shortcuts", "quit", "blend", "thermal_twin", "separate_thermal", "import_gt", "frame_rate"):
+    for name in ("settings", "shortcuts", "quit", "blend", "thermal_twin", "separate_thermal", "import_gt", "frame_rate",
+                 "opening_notes"):
         action = QAction(parent)
         actions[name] = action
     actions["frame_rate"].setText("Frame rate...")
     actions["frame_rate"].setStatusTip("the footage's frame rate, for footage that records none (image folders: 30 "
                                        "fps assumed): kept with the project; playback, the clock and exports take it")
+    actions["opening_notes"].setText("Opening notes...")
+    actions["opening_notes"].setStatusTip("what the status bar said as this footage opened (its frames and frame rate, "
+                                          "a ground truth not shown, a missing stream, damaged frames), again")
     actions["settings"].setText("Settings...")
     actions["shortcuts"].setText("Keyboard shortcuts...")
     actions["shortcuts"].setStatusTip("choose the key of any action")

@@ -142,6 +142,8 @@ def show_first_run_hint(window, request, settings) -> None:
         window.project_opened.disconnect(opened)
         window.first_run_hint = window_hint(window)
         window.statusBar().showMessage(window.first_run_hint)
+        name, lines, _hint = window.opening_notes  # Help > Opening notes... says it again after the message
+        window.opening_notes = (name, lines, True)
 
     window.project_opened.connect(opened)
 

@@ -52,7 +52,7 @@ DOCUMENT_ACTIONS = ("prev_frame", "next_frame", "back_10", "forward_10", "first_
                     "track", "track_back", "refine", "accept", "accept_range", "interpolate", "attention",
                     "attention_back", "delete_box", "export",
                     "zoom_target", "follow_target", "range", "range_start", "range_end", "import_gt", "import_boxes",
-                    "improve", "frame_rate")
+                    "improve", "frame_rate", "opening_notes")
 
 
 #: How often the project's file is checked for having been deleted or replaced (``Document.keep_file``).
@@ -205,6 +205,7 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
         a["zoom_target"].triggered.connect(self.zoom_to_target)
         a["follow_target"].toggled.connect(self._follow_toggled)
         a["help"].triggered.connect(self.show_help)
+        a["opening_notes"].triggered.connect(self.show_opening_notes)
         a["settings"].triggered.connect(self.show_settings)
         a["shortcuts"].triggered.connect(self.show_shortcuts)
         a["quit"].triggered.connect(self.close)

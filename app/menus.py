@@ -85,6 +85,7 @@ def build_menus(window) -> None:
 
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a["help"])
+    help_menu.addAction(a["opening_notes"])  # the opening message, gone from the status bar, in full
 
     toolbar = FittingToolBar(a)
     for name in TOOLBAR:
