@@ -13,16 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
+from core.annotations.formats.corners import swapped_corner
+from core.annotations.formats.decoding import read_text
 from core.annotations.formats.groundtruth import refuse_mixed_layouts
 from core.annotations.formats.header import convention_problem, header_columns, header_lines
-from core.annotations.formats.text import (
-    first_box_line,
-    header_to_xywh,
-    normalize_values,
-    read_text,
-    separator_problem,
-    swapped_corner,
-)
+from core.annotations.formats.separators import normalize_values, separator_problem
+from core.annotations.formats.text import first_box_line, header_to_xywh
 from core.errors import AnnotationFormatError, ConfigError
 from core.geometry import polygon_to_xywh
 from core.metrics.toolkit_geometry import corners_to_gtot_xywh, matlab_round
@@ -38,7 +34,7 @@ def read_box_rows(path: str | Path, *, allow_nan: bool = True, eight: str = "pol
     RGBT234 / VTUAV toolkits' ``corner2rect.m``: ``round([p1, p2, p3 - p1, p6 - p2])``, MATLAB
     rounding), ``"visible"`` / ``"thermal"`` (VTUAV: a visible box then a thermal box; the chosen half).
 
-    UTF-8 or UTF-16 text (``core.annotations.formats.text.read_text``). Commas, spaces, tabs
+    UTF-8 or UTF-16 text (``core.annotations.formats.decoding.read_text``). Commas, spaces, tabs
     (any mix), CRLF, blank lines (skipped only at the end or as
     trailing lines), a separator at the end of a row and a first line of column names
     (``header_lines``: ``x,y,w,h``) are tolerated; ``NaN`` tokens are

@@ -9,7 +9,7 @@ are read, told apart by the width of their rows:
   row k is frame k (1-based, the first row frame 1); a file of fewer rows than the footage has
   frames is said (:func:`short_of_footage`: another video's boxes, or a cut file). ``0,0,0,0``, NaN and w or h <= 0 rows
   mark the target absent (NaN as pandas and R write it too: ``,,,``, ``5,,,,``, ``NA``;
-  :func:`core.annotations.formats.text.normalize_values`, which also reads values in double
+  :func:`core.annotations.formats.separators.normalize_values`, which also reads values in double
   quotes, as R writes its header, without them). GTOT's ``groundTruth_v.txt`` and
   ``groundTruth_i.txt`` hold corners ``x1 y1 x2 y2`` (:func:`core.annotations.formats.text.read_corners`) and are read so,
   by their name; the import says so. VTUAV's ``rgb.txt`` / ``ir.txt`` are read by their name too
@@ -45,6 +45,8 @@ from pathlib import Path
 
 import numpy as np
 
+from core.annotations.formats.corners import swapped_corner
+from core.annotations.formats.decoding import read_text
 from core.annotations.formats.header import (
     CONVENTION_WORDS,
     box_columns,
@@ -61,16 +63,8 @@ from core.annotations.formats.numbered_rows import (  # SeveralObjectsError: cal
     rows_of_object,
 )
 from core.annotations.formats.rows import records_from_rows, rows_absent
-from core.annotations.formats.text import (
-    header_to_xywh,
-    normalize_values,
-    parse_boxes,
-    read_box_pairs,
-    read_corners,
-    read_text,
-    refuse_separator_problems,
-    swapped_corner,
-)
+from core.annotations.formats.separators import normalize_values, refuse_separator_problems
+from core.annotations.formats.text import header_to_xywh, parse_boxes, read_box_pairs, read_corners
 from core.annotations.records import FrameAnnotation, Provenance
 from core.errors import AnnotationFormatError
 from core.fileio import SQLITE_MAGIC, file_magic

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.box_import import BoxFileImport
-from core.annotations.formats.text import read_text
+from core.annotations.formats.decoding import read_text
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError
 from core.wording import plural

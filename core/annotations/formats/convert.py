@@ -20,6 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.annotations.formats.corners import xywh_to_corners
 from core.annotations.formats.groundtruth import load_ground_truth
 from core.annotations.formats.label_files import flags_beside
 from core.annotations.formats.rows import (
@@ -33,7 +34,7 @@ from core.annotations.formats.rows import (
     rows_from_records,
     whole_pixel_rows,
 )
-from core.annotations.formats.text import read_box_pairs, read_boxes, read_corners, xywh_to_corners
+from core.annotations.formats.text import read_box_pairs, read_boxes, read_corners
 from core.annotations.formats.vtuav_init import VTUAV_EVERY, vtuav_first_frame
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError, SequenceError

@@ -23,17 +23,12 @@ from pathlib import Path
 
 import numpy as np
 
+from core.annotations.formats.decoding import read_text
 from core.annotations.formats.header import header_columns, header_lines
 from core.annotations.formats.label_files import got10k_flags, read_flags, vot_occlusion
 from core.annotations.formats.rows import records_from_rows, rows_absent
-from core.annotations.formats.text import (
-    first_box_line,
-    normalize_values,
-    read_box_pairs,
-    read_boxes,
-    read_corners,
-    read_text,
-)
+from core.annotations.formats.separators import normalize_values
+from core.annotations.formats.text import first_box_line, read_box_pairs, read_boxes, read_corners
 from core.annotations.formats.vtuav_init import VTUAV_EVERY, vtuav_first_frame
 from core.annotations.records import FrameAnnotation
 from core.errors import AnnotationFormatError

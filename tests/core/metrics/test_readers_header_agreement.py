@@ -9,7 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.annotations.formats.text import parse_boxes, read_text
+from core.annotations.formats.decoding import read_text
+from core.annotations.formats.text import parse_boxes
 from core.metrics.readers import read_box_rows
 
 CASES = {
