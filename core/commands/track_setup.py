@@ -22,7 +22,7 @@ from core.tracking.tracker_config import DEFAULT_STREAMS
 def open_input(visible: Path, thermal: Path | None):
     """The RGBTSequence for the command's positional arguments."""
     from core.sequences.open_folder import open_sequence
-    from core.sequences.pair import open_pair
+    from core.sequences.open_pair import open_pair
 
     if thermal is None or Path(thermal).resolve() == Path(visible).resolve():
         return open_sequence(visible)

@@ -7,7 +7,8 @@
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.layouts import detect_layout
 from core.sequences.open_folder import open_sequence
-from core.sequences.pair import PairSequence, open_pair
+from core.sequences.open_pair import open_pair
+from core.sequences.pair import PairSequence
 
 __all__ = ["FramePair", "PairSequence", "RGBTSequence", "SequenceInfo", "detect_layout", "open_pair",
            "open_sequence"]

@@ -18,7 +18,8 @@ from core.sequences.layouts import (
     thermal_only_folder,
     video_streams,
 )
-from core.sequences.pair import PairSequence, named_by_folder
+from core.sequences.names import named_by_folder
+from core.sequences.pair import PairSequence
 from core.sequences.sources import open_source
 from core.sequences.stream_checks import MODALITY_OF_WORD, refuse_non_video
 from core.sequences.video_source import VideoSource
@@ -27,7 +28,7 @@ from core.sequences.video_source import VideoSource
 def lone_video_name(video: Path) -> str:
     """The sequence name of a video opened alone: its file's stem (``flight_0042.avi`` ->
     ``flight_0042``), or its folder's name when the stem names only a modality
-    (``antiuav-4/thermal.avi`` -> ``antiuav-4``), as :func:`core.sequences.pair.sequence_name` does."""
+    (``antiuav-4/thermal.avi`` -> ``antiuav-4``), as :func:`core.sequences.names.sequence_name` does."""
     return named_by_folder(video, video.stem)
 
 

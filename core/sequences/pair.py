@@ -34,17 +34,11 @@ from core.errors import SequenceError
 from core.sequences.base import FramePair, RGBTSequence, SequenceInfo
 from core.sequences.cache import FrameCache, check_index
 from core.sequences.frame_source import FrameSource
-from core.sequences.image_files import folder_name
-from core.sequences.layouts import video_streams
 from core.sequences.partners import number_partners, time_partners
-from core.sequences.sources import open_source
 from core.sequences.stream_checks import (
     dropped_frames,
     frame_rates_differ,
     paired_by_number,
-    refuse_non_video,
-    refuse_sequence_folder,
-    refuse_swapped,
     time_ratio,
 )
 from core.sequences.thermal import ThermalMapping, false_colour, to_single_channel
@@ -391,63 +385,3 @@ def _frame_file(source: FrameSource, index: int) -> Path:
     """The file of frame ``index`` (0-based) of ``source``: its image in a folder, else the video."""
     files = getattr(source, "files", None)
     return files[index] if files is not None else source.path
-
-
-# Stream names that say which modality, not which sequence: the parent folder names it.
-MODALITY_WORDS = frozenset({"v", "i", "visible", "visual", "rgb", "color", "colour", "vis", "infrared", "ir",
-                            "thermal", "tir", "lwir", "t"})
-
-
-def sequence_name(visible: Path, thermal: Path) -> str:
-    """``scene/visible.mp4`` + ``scene/thermal.mp4`` -> ``scene``; ``walk_rgb.mp4`` -> ``walk_rgb``."""
-    stem = visible.stem if visible.is_file() else folder_name(visible)
-    return named_by_folder(visible, stem) if visible.parent == thermal.parent else stem
-
-
-def named_by_folder(path: Path, stem: str) -> str:
-    """``stem`` (the name of the stream ``path``), or the name of the folder holding ``path`` when
-    ``stem`` names only a modality (:data:`MODALITY_WORDS`: ``scene/visible.mp4`` -> ``scene``)."""
-    if stem.lower() in MODALITY_WORDS:
-        return path.resolve().parent.name or stem
-    return stem
-
-
-def open_pair(visible: str | Path, thermal: str | Path, *, frame_offset: int = 0,
-              cache_frames: int = 16) -> PairSequence:
-    """Open a visible and a thermal stream: each a video file or an image folder.
-
-    ``frame_offset``: thermal index = visible index + offset (can be changed later via
-    ``sequence.frame_offset``). Raises SequenceError naming the file on any problem.
-    """
-    visible, thermal = Path(visible), Path(thermal)
-    for path in (visible, thermal):
-        refuse_non_video(path)
-        refuse_sequence_folder(path)
-    refuse_swapped(visible, thermal)
-    v_source = open_source(visible)
-    t_source = open_source(thermal)
-    kind = "folder-pair" if visible.is_dir() and thermal.is_dir() else "video-pair"
-    return PairSequence(v_source, t_source, name=sequence_name(visible, thermal), layout=kind,
-                        frame_offset=frame_offset, cache_frames=cache_frames,
-                        ground_truth_loader=_beside_videos_ground_truth(visible, thermal))
-
-
-def _beside_videos_ground_truth(visible: Path, thermal: Path):
-    """The ground-truth loader of a video pair that is its folder's own pair (the folder
-    opens as the ``video-pair`` layout with exactly these two streams, e.g. ``synth --layout
-    video``, the demo, or ``visible.mp4`` + ``thermal/``): its ``groundtruth.txt`` then belongs
-    to them, as when the folder itself is opened. None for any other pair (whose boxes nothing
-    says are theirs)."""
-    video = visible if visible.is_file() else thermal
-    if not video.is_file():
-        return None
-    folder = video.resolve().parent
-    if video_streams(folder) != (visible.resolve(), thermal.resolve()):
-        return None
-
-    def load():
-        from core.annotations.formats import load_ground_truth
-
-        return load_ground_truth(folder, "video-pair")
-
-    return load

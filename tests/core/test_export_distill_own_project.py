@@ -60,7 +60,7 @@ def test_the_pair_keeps_its_project(walk, tmp_path, capsys):
 def test_own_project_path_names_the_other_footage(walk):
     from core.annotations.project_paths import own_project_path
     from core.sequences.open_folder import open_sequence
-    from core.sequences.pair import open_pair
+    from core.sequences.open_pair import open_pair
 
     folder, visible, thermal = walk
     lone, pair = open_sequence(thermal), open_pair(visible, thermal)
