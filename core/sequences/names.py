@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.sequences.image_files import folder_name
+from core.sequences.stream_checks import MODALITY_OF_WORD
 
-# Stream names that say which modality, not which sequence: the parent folder names it.
-MODALITY_WORDS = frozenset({"v", "i", "visible", "visual", "rgb", "color", "colour", "vis", "infrared", "ir",
-                            "thermal", "tir", "lwir", "t"})
+#: stream names that say which modality, not which sequence: the parent folder names it. Every word
+#: that says a modality (``MODALITY_OF_WORD``: ``optical`` too, as the layouts and the ground truth of a
+#: lone video take it), and the one-letter names of some datasets' streams
+MODALITY_WORDS = frozenset(MODALITY_OF_WORD) | {"v", "i", "t"}
 
 
 def sequence_name(visible: Path, thermal: Path) -> str:
