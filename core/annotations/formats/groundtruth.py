@@ -25,7 +25,7 @@ import numpy as np
 
 from core.annotations.formats.decoding import read_text
 from core.annotations.formats.header import header_columns, header_lines
-from core.annotations.formats.label_files import got10k_flags, read_flags, vot_occlusion
+from core.annotations.formats.label_files import got10k_folder_flags, lasot_flags, vot_occlusion
 from core.annotations.formats.rows import records_from_rows, rows_absent
 from core.annotations.formats.separators import normalize_values
 from core.annotations.formats.text import first_box_line, read_box_pairs, read_boxes, read_corners
@@ -122,26 +122,21 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
         from core.sequences import detect_layout
 
         layout = detect_layout(folder)
+    vis = box_file(folder, layout)
+    if vis is None:
+        return None
     if layout == "gtot":
-        vis = folder / "groundTruth_v.txt"
-        if not vis.is_file():  # init.txt (x y w h), else a user's groundtruth.txt beside v/ + i/
-            init = _first_existing(folder, ("init.txt", "groundtruth.txt"))
-            return records_from_rows(files.rows(init)) if init is not None else None
+        if vis.name != "groundTruth_v.txt":  # init.txt (x y w h), else a user's groundtruth.txt beside v/ + i/
+            return records_from_rows(files.rows(vis))
         ir = folder / "groundTruth_i.txt"
         visible = files.rows(vis, corners=True)
         return records_from_rows(visible, _paired_rows(ir, files.rows(ir, corners=True), vis, visible) if ir.is_file() else None)
     if layout in ("rgbt234", "lasher", "rgbt210"):
-        vis = _first_existing(folder, ("visible.txt", "init.txt", "groundtruth.txt"))
-        if vis is None:
-            return None
         ir = folder / "infrared.txt"
         visible = files.rows(vis)
         thermal = _paired_rows(ir, files.rows(ir), vis, visible) if ir.is_file() and vis.name == "visible.txt" else None
         return records_from_rows(visible, thermal)
     if layout == "vtuav":
-        vis = _first_existing(folder, ("rgb.txt", "groundtruth.txt"))
-        if vis is None:
-            return None
         if vis.name == "groundtruth.txt":  # a user's per-frame file beside rgb/ + ir/, not VTUAV's rgb.txt
             return records_from_rows(files.rows(vis))
         visible, thermal = read_box_pairs(vis)  # some rgb.txt hold both boxes on each row
@@ -150,27 +145,15 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
             thermal = _paired_rows(ir, files.rows(ir), vis, visible)
         return records_from_rows(visible, thermal, every=VTUAV_EVERY, first_frame=vtuav_first_frame(folder))
     if layout in ("got10k", "got10k-tir", "got10k-visible"):
-        gt = folder / "groundtruth.txt"
-        if not gt.is_file():
-            return None
-        rows = files.rows(gt)
-        absence = read_flags(folder / "absence.label", len(rows)) if (folder / "absence.label").is_file() else None
-        cover = read_flags(folder / "cover.label", len(rows)) if (folder / "cover.label").is_file() else None
-        return records_from_rows(rows, **got10k_flags(absence, cover))
+        rows = files.rows(vis)
+        return records_from_rows(rows, **got10k_folder_flags(folder, len(rows)))
     if (folder / "full_occlusion.txt").is_file() and (folder / "groundtruth.txt").is_file():
-        return load_lasot(folder)
-    gt = _first_existing(folder, ("groundtruth.txt", "groundtruth_rect.txt", "init.txt"))
-    if gt is None:
-        for sub in ("color", "ir", "visible"):
-            gt = _first_existing(folder / sub, ("groundtruth.txt",))
-            if gt is not None:
-                break
-    if gt is None:
-        return None
-    visible = files.rows(gt)
-    ir = gt.parent / "groundtruth_thermal.txt"  # synth --layout video: the thermal boxes beside the visible ones
-    thermal = _paired_rows(ir, files.rows(ir), gt, visible) if gt.name == "groundtruth.txt" and ir.is_file() else None
-    occluded = vot_occlusion(gt, len(visible)) if gt.name == "groundtruth.txt" else None
+        rows = files.rows(vis)  # box_file's groundtruth.txt
+        return records_from_rows(rows, **lasot_flags(folder, len(rows)))
+    visible = files.rows(vis)
+    ir = vis.parent / "groundtruth_thermal.txt"  # synth --layout video: the thermal boxes beside the visible ones
+    thermal = _paired_rows(ir, files.rows(ir), vis, visible) if vis.name == "groundtruth.txt" and ir.is_file() else None
+    occluded = vot_occlusion(vis, len(visible)) if vis.name == "groundtruth.txt" else None
     return records_from_rows(visible, thermal, occluded_frames=occluded)
 
 
@@ -246,6 +229,4 @@ def load_lasot(folder: str | Path) -> dict[int, FrameAnnotation]:
     """LaSOT-style folder: ``groundtruth.txt`` + ``full_occlusion.txt`` + ``out_of_view.txt``."""
     folder = Path(folder)
     rows = read_boxes(folder / "groundtruth.txt")
-    occlusion = read_flags(folder / "full_occlusion.txt", len(rows))
-    out_of_view = read_flags(folder / "out_of_view.txt", len(rows))
-    return records_from_rows(rows, absent_frames=(occlusion > 0) | (out_of_view > 0), occluded_frames=occlusion > 0)
+    return records_from_rows(rows, **lasot_flags(folder, len(rows)))

@@ -30,23 +30,30 @@ def ground_truth_files(folder: str | Path) -> list[Path]:
     return found
 
 
+def _ground_truth_folders(info) -> list[Path]:
+    """The folders the ground truth of a sequence (``info``: its ``SequenceInfo``) may lie in: a
+    frame folder and the folder above it, a video's folder; each once, in that order."""
+    folders = []
+    for source in (info.visible_source, info.thermal_source):
+        if source is None:
+            continue
+        source = Path(source)
+        folders.append(source if source.is_dir() else source.parent)
+        if source.is_dir():
+            folders.append(source.parent)
+    return list(dict.fromkeys(folders))
+
+
 def protected_inputs(info, store: str | Path | None = None) -> list[tuple[Path, str]]:
     """``(path, what)`` pairs an output must never overwrite, for a sequence's ``info``
     (``SequenceInfo``): its frame sources, the ground truth beside them, the annotation
     store (``store``, else the default one). For ``core.fileio.check_output``."""
     from core.annotations.store import default_store_path
 
-    out: list[tuple[Path, str]] = []
-    folders = []
-    for source, what in ((info.visible_source, "the visible frames"), (info.thermal_source, "the thermal frames")):
-        if source is None:
-            continue
-        source = Path(source)
-        out.append((source, f"{what} of the sequence"))
-        folders.append(source if source.is_dir() else source.parent)
-        if source.is_dir():
-            folders.append(source.parent)
-    for folder in dict.fromkeys(folders):
+    out = [(Path(source), f"{what} of the sequence") for source, what in
+           ((info.visible_source, "the visible frames"), (info.thermal_source, "the thermal frames"))
+           if source is not None]
+    for folder in _ground_truth_folders(info):
         out += [(path, "the sequence's ground truth") for path in ground_truth_files(folder)]
     out.append((Path(store) if store is not None else default_store_path(info), "the annotation store"))
     return out
@@ -61,16 +68,8 @@ def blank_box_files(info) -> list[Path]:
     """The ground-truth box files (:data:`BOX_FILE_NAMES`) beside a sequence's frames (``info``:
     its ``SequenceInfo``) that are empty or hold only blank lines: what to name when the
     sequence's ground truth has no box at all."""
-    folders = []
-    for source in (info.visible_source, info.thermal_source):
-        if source is None:
-            continue
-        source = Path(source)
-        folders.append(source if source.is_dir() else source.parent)
-        if source.is_dir():
-            folders.append(source.parent)
     blank = []
-    for folder in dict.fromkeys(folders):
+    for folder in _ground_truth_folders(info):
         for path in ground_truth_files(folder):
             if path.name not in BOX_FILE_NAMES or path in blank:
                 continue

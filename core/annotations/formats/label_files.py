@@ -62,6 +62,24 @@ GOT10K_LABELS = ("absence.label", "cover.label")
 LASOT_LABELS = ("full_occlusion.txt", "out_of_view.txt")
 
 
+def got10k_folder_flags(folder: Path, count: int) -> dict[str, np.ndarray | None]:
+    """:func:`got10k_flags` of the GOT-10k label files in ``folder`` (:data:`GOT10K_LABELS`; either
+    may be missing) for ``count`` box rows; a label file of another count raises
+    AnnotationFormatError naming it."""
+    absence, cover = (read_flags(folder / name, count) if (folder / name).is_file() else None
+                      for name in GOT10K_LABELS)
+    return got10k_flags(absence, cover)
+
+
+def lasot_flags(folder: Path, count: int) -> dict[str, np.ndarray]:
+    """``absent_frames`` / ``occluded_frames`` of LaSOT's ``full_occlusion.txt`` and
+    ``out_of_view.txt`` in ``folder`` (both needed) for ``count`` box rows: a fully occluded
+    frame is absent and occluded, an out-of-view one absent; a missing file or one of another
+    count raises AnnotationFormatError naming it."""
+    occlusion, out_of_view = (read_flags(folder / name, count) for name in LASOT_LABELS)
+    return {"absent_frames": (occlusion > 0) | (out_of_view > 0), "occluded_frames": occlusion > 0}
+
+
 #: VOT's per-frame occlusion flags beside its groundtruth.txt (1 = occluded): ``.label`` in VOT up to 2016
 #: (VOT-TIR2016's horse), ``.tag`` since; the VOT toolkit reads both
 VOT_OCCLUSION_FILES = ("occlusion.label", "occlusion.tag")
@@ -98,11 +116,9 @@ def flags_beside(box_file: str | Path, count: int) -> tuple[dict[str, np.ndarray
     folder = box_file.parent
     got10k = [name for name in GOT10K_LABELS if (folder / name).is_file()]
     if got10k:
-        absence, cover = (read_flags(folder / name, count) if name in got10k else None for name in GOT10K_LABELS)
-        return got10k_flags(absence, cover), tuple(got10k)
+        return got10k_folder_flags(folder, count), tuple(got10k)
     if all((folder / name).is_file() for name in LASOT_LABELS):
-        occlusion, out_of_view = (read_flags(folder / name, count) for name in LASOT_LABELS)
-        return {"absent_frames": (occlusion > 0) | (out_of_view > 0), "occluded_frames": occlusion > 0}, LASOT_LABELS
+        return lasot_flags(folder, count), LASOT_LABELS
     vot = next((name for name in VOT_OCCLUSION_FILES if (folder / name).is_file()), None)
     occluded = vot_occlusion(box_file, count) if vot is not None else None  # left aside as the folder's reader does
     return ({"occluded_frames": occluded}, (vot,)) if occluded is not None else None

@@ -20,21 +20,26 @@ def _records(x: float) -> dict[int, FrameAnnotation]:
     return {0: FrameAnnotation(0, [x, 5, 10, 10]), 1: FrameAnnotation(1, [x + 1, 5, 10, 10])}
 
 
+def _full_disk_at(monkeypatch, dst, count: int) -> None:
+    """``open`` raises a full disk at the ``count``-th file opened for writing under ``dst``."""
+    real_open, opened = open, []
+
+    def full_disk(path, mode="r", *args, **kwargs):
+        if "w" in mode and str(path).startswith(str(dst)):
+            opened.append(path)
+            if len(opened) == count:
+                raise OSError(errno.ENOSPC, "No space left on device")
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr("builtins.open", full_disk)
+
+
 @pytest.mark.parametrize("target", ["lasher", "gtot", "got10k", "lasot"])
 def test_a_failed_conversion_leaves_the_earlier_files_as_they_were(tmp_path, monkeypatch, target):
     dst = tmp_path / "out"
     written = write_target(_records(10), 2, dst, target)
     before = {p.name: p.read_bytes() for p in written}
-    real_open, calls = open, []
-
-    def full_disk_on_second_file(path, mode="r", *args, **kwargs):
-        if "w" in mode and str(path).startswith(str(dst)):
-            calls.append(path)
-            if len(calls) == 2:
-                raise OSError(errno.ENOSPC, "No space left on device")
-        return real_open(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.open", full_disk_on_second_file)
+    _full_disk_at(monkeypatch, dst, 2)
     with pytest.raises(OutputError, match="nothing was changed") as raised:
         write_target(_records(50), 2, dst, target)
     monkeypatch.undo()
@@ -44,17 +49,7 @@ def test_a_failed_conversion_leaves_the_earlier_files_as_they_were(tmp_path, mon
 
 def test_a_failed_first_conversion_leaves_no_file_behind(tmp_path, monkeypatch):
     dst = tmp_path / "out"
-    real_open = open
-    opened = []
-
-    def full_disk_on_third_file(path, mode="r", *args, **kwargs):
-        if "w" in mode and str(path).startswith(str(dst)):
-            opened.append(path)
-            if len(opened) == 3:
-                raise OSError(errno.ENOSPC, "No space left on device")
-        return real_open(path, mode, *args, **kwargs)
-
-    monkeypatch.setattr("builtins.open", full_disk_on_third_file)
+    _full_disk_at(monkeypatch, dst, 3)
     with pytest.raises(OutputError):
         write_target(_records(10), 2, dst, "lasher")
     monkeypatch.undo()
