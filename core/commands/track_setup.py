@@ -110,7 +110,7 @@ def ground_truth_init(sequence, start: int, *, hint: str | None = None):
 
     records = sequence.ground_truth()
     if not records:
-        from core.annotations.formats.groundtruth import blank_box_files
+        from core.annotations.formats.gt_files import blank_box_files
         from core.errors import AnnotationFormatError
 
         blank = blank_box_files(sequence.info)
