@@ -313,21 +313,37 @@ def import_ground_truth(existing: Mapping[int, FrameAnnotation],
         return None
     return import_boxes(existing, {f: r if r.provenance == Provenance.IMPORTED else
                                    r.with_changes(provenance=Provenance.IMPORTED) for f, r in ground_truth.items()},
-                        keep=keep, label_of=lambda n: f"import {plural(n, 'ground-truth box', 'ground-truth boxes')}")
+                        keep=keep, label_of=lambda what: f"import {what}", box=("ground-truth box", "ground-truth boxes"))
 
 
 def import_boxes(existing: Mapping[int, FrameAnnotation], records: Mapping[int, FrameAnnotation], *,
-                 keep: Iterable[int] = (), label_of=None) -> SetRecords | None:
+                 keep: Iterable[int] = (), label_of=None, box: tuple[str, str] = ("box", "boxes")
+                 ) -> SetRecords | None:
     """``records`` (frame -> record, their provenance as given: ``imported`` labels or machine
     pre-labels) written over the frames that do not hold a protected record (a manual box,
     a keyframe, an absent mark, an imported box) and are not in ``keep``; one undo step
-    labelled ``label_of(count)`` ("import 40 boxes from a file"). None when nothing is written."""
+    labelled ``label_of(what)``, ``what`` the records written in words (:func:`boxes_and_marks`,
+    ``box``: the word for a box and its plural): "import 276 boxes and 99 absent marks from
+    groundtruth.txt". None when nothing is written."""
     keep = set(int(f) for f in keep)
     new = [r for f, r in sorted(records.items()) if not is_protected(existing.get(f)) and f not in keep]
     if not new:
         return None
-    label = label_of(len(new)) if label_of is not None else f"import {plural(len(new), 'box', 'boxes')} from a file"
+    what = boxes_and_marks(new, *box)
+    label = label_of(what) if label_of is not None else f"import {what} from a file"
     return SetRecords(new, label=label)
+
+
+def boxes_and_marks(records: Iterable[FrameAnnotation], box: str = "box", boxes: str = "boxes") -> str:
+    """``records`` counted in words, their boxes and their absent marks apart ("276 boxes and 99
+    absent marks", "12 absent marks", "1 box"): an import's undo step read "import 375 boxes from
+    groundtruth.txt" where the status bar had said "375 frames ... (99 absent)", 276 boxes."""
+    records = list(records)
+    absent = sum(1 for r in records if r.absent)
+    parts = [plural(len(records) - absent, box, boxes)] if len(records) > absent else []
+    if absent:
+        parts.append(plural(absent, "absent mark"))
+    return " and ".join(parts)
 
 
 def outside_frame(box, width: int, height: int) -> bool:

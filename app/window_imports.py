@@ -238,7 +238,7 @@ class ImportGlue(WindowGlue):
             self.w.statusBar().showMessage("boxes not imported", 5000)
             return
         command = edits.import_boxes(self.doc.records, records, keep=keep,
-                                     label_of=lambda n: f"import {plural(n, 'box', 'boxes')} from {name}")
+                                     label_of=lambda what: f"import {what} from {name}")
         notes = "".join(f"; {note}" for note in found.notes)
         if command is None:
             self.w.statusBar().showMessage(f"{name}: no frame to import ({found.kind}){notes}"
