@@ -6,7 +6,10 @@ seeks frames by time at the average rate, so frame k of such a file was another 
 has no sample table: each block carries its time (its cluster's ``Timecode`` plus the block's
 signed 16-bit offset, in units of the segment's ``TimecodeScale``). :func:`frame_times` walks the
 clusters reading each block's first bytes and seeking over its data: no frame is decoded, the
-file is not read whole (a few bytes per frame).
+file is not read whole (a few bytes per frame). The blocks count the frames the file holds, so the
+same walk tells a file cut short (a copy, download or recording that stopped: its segment, a cluster
+or a block runs past the end of the file) from one whose last frames' data is damaged
+(:func:`read_blocks`).
 
 Elements read (EBML, matroska.org): ``Segment`` / ``Info`` / ``TimecodeScale``; ``Tracks`` /
 ``TrackEntry`` (``TrackNumber``, ``TrackType`` 1 = video; the first video track); ``Cluster`` /
@@ -15,6 +18,7 @@ recording's segment and clusters) are read through.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -30,6 +34,21 @@ _CLUSTER, _TIMECODE, _SIMPLE_BLOCK, _BLOCK_GROUP, _BLOCK = 0x1F43B675, 0xE7, 0xA
 #: top-level elements of a segment: one of them ends a cluster of unknown size
 _TOP_LEVEL = frozenset({_INFO, _TRACKS, _CLUSTER, 0x1C53BB6B, 0x114D9B74, 0x1043A770, 0x1941A469, 0x1254C367})
 _UNKNOWN = -1
+
+
+class _CutShort(ValueError):
+    """The file ends inside an element (a copy or a recording that stopped)."""
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """What a Matroska / WebM file's blocks say of its first video track."""
+
+    #: (N,) float64 seconds of each whole frame in the order shown, the first at 0
+    times: np.ndarray
+    #: whether the file ends before its segment, a cluster or a block does: the frames counted are
+    #: those left, not all the recording had
+    cut_short: bool
 
 
 class _Reader:
@@ -55,7 +74,7 @@ class _Reader:
         length = 9 - first[0].bit_length()
         data = self.bytes(position, length)
         if len(data) < length:
-            raise ValueError("cut short")
+            raise _CutShort("cut short")
         value = int.from_bytes(data, "big")
         if keep_marker:
             return value, length
@@ -111,7 +130,8 @@ def _block_time(reader: _Reader, payload: int, track: int) -> int | None:
 
 def _cluster_times(reader: _Reader, start: int, size: int, track: int, times: list[int]) -> int:
     """Append the times of ``track``'s blocks in the cluster at ``start`` to ``times``; the end of
-    the cluster (its size known or not)."""
+    the cluster (its size known or not). :class:`_CutShort` when the file ends inside the cluster
+    (the blocks before the cut are appended: a block cut off is no frame)."""
     base = 0
     end = start
     for ident, payload, length in reader.children(start, size, stop_at=_TOP_LEVEL):
@@ -119,7 +139,7 @@ def _cluster_times(reader: _Reader, start: int, size: int, track: int, times: li
         if ident == _TIMECODE:
             base = reader.unsigned(payload, length)
         elif length != _UNKNOWN and payload + length > reader.size:
-            break  # a block cut off by the end of the file is no frame
+            raise _CutShort("a block runs past the end of the file")
         elif ident == _SIMPLE_BLOCK:
             offset = _block_time(reader, payload, track)
             if offset is not None:
@@ -132,16 +152,20 @@ def _cluster_times(reader: _Reader, start: int, size: int, track: int, times: li
                         times.append(base + offset)
         if len(times) > MAX_FRAMES:
             raise ValueError("too many frames")
+    if size != _UNKNOWN and start + size > reader.size:
+        raise _CutShort("the cluster runs past the end of the file")
     return end if size == _UNKNOWN else start + size
 
 
-def frame_times(path: str | Path) -> np.ndarray | None:
-    """(N,) float64 seconds of each frame of the file's first video track in the order they are
-    shown, the first at 0; None for a file that is not Matroska / WebM, one cut short (its segment
-    ends past the file) or whose elements cannot be read (OpenCV's numbering is used, as before)."""
+def read_blocks(path: str | Path) -> Blocks | None:
+    """The frames of the file's first video track as its blocks give them (:class:`Blocks`: their
+    times, whether the file is cut short); None for a file that is not Matroska / WebM, has no
+    video block, or whose elements cannot be read (OpenCV's numbering is used, as before)."""
     path = Path(path)
     if path.suffix.lower() not in MATROSKA_SUFFIXES:
         return None
+    times: list[int] = []
+    scale = 1_000_000
     try:
         with path.open("rb") as handle:
             reader = _Reader(handle, path.stat().st_size)
@@ -149,30 +173,43 @@ def frame_times(path: str | Path) -> np.ndarray | None:
             if header != 0x1A45DFA3 or header_size == _UNKNOWN:
                 return None
             ident, start, size = reader.element(header_start + header_size)
-            if ident != _SEGMENT or (size != _UNKNOWN and start + size > reader.size):
-                return None  # a file cut short: OpenCV's count and the tail check at open say so
-            scale, track, times = 1_000_000, None, []
+            if ident != _SEGMENT:
+                return None
+            cut = size != _UNKNOWN and start + size > reader.size
+            track = None
             end = reader.size if size == _UNKNOWN else min(start + size, reader.size)
             position = start
-            while position + 2 <= end:
-                ident, payload, length = reader.element(position)
-                if ident == _INFO:
-                    for inner, at, inner_length in reader.children(payload, length):
-                        if inner == _TIMECODE_SCALE:
-                            scale = reader.unsigned(at, inner_length) or scale
-                elif ident == _TRACKS:
-                    track = _video_track(reader, payload, length)
-                elif ident == _CLUSTER:
-                    if track is None:
+            try:
+                while position + 2 <= end:
+                    ident, payload, length = reader.element(position)
+                    if ident == _INFO:
+                        for inner, at, inner_length in reader.children(payload, length):
+                            if inner == _TIMECODE_SCALE:
+                                scale = reader.unsigned(at, inner_length) or scale
+                    elif ident == _TRACKS:
+                        track = _video_track(reader, payload, length)
+                    elif ident == _CLUSTER:
+                        if track is None:
+                            return None
+                        position = _cluster_times(reader, payload, length, track, times)
+                        continue
+                    if length == _UNKNOWN:
                         return None
-                    position = _cluster_times(reader, payload, length, track, times)
-                    continue
-                if length == _UNKNOWN:
-                    return None
-                position = payload + length
+                    if payload + length > reader.size:
+                        raise _CutShort("an element runs past the end of the file")
+                    position = payload + length
+            except _CutShort:
+                cut = True  # the blocks before the cut are the file's frames
     except (OSError, ValueError):
         return None
     if not times:
         return None
     shown = np.sort(np.asarray(times, dtype=np.float64))
-    return (shown - shown[0]) * scale / 1e9
+    return Blocks(times=(shown - shown[0]) * scale / 1e9, cut_short=cut)
+
+
+def frame_times(path: str | Path) -> np.ndarray | None:
+    """(N,) float64 seconds of each whole frame of the file's first video track in the order they
+    are shown, the first at 0 (those left in a file cut short, :func:`read_blocks`); None as there."""
+    blocks = read_blocks(path)
+    return None if blocks is None else blocks.times

@@ -1,7 +1,7 @@
 """A video file as a frame source (:class:`VideoSource`, read with ``cv2.VideoCapture``): its
-seeks, its frame count checked at open (the tail a container over-counts, a file cut short, an
-AVI's damaged last frames), a variable frame rate's own frame times, and 16-bit grey video that
-OpenCV's default conversion would cut to its high byte."""
+seeks, its frame count checked at open (the tail a container over-counts, a file cut short, the
+damaged last frames of an AVI or a Matroska / WebM file), a variable frame rate's own frame
+times, and 16-bit grey video that OpenCV's default conversion would cut to its high byte."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -12,7 +12,7 @@ import numpy as np
 from core.errors import SequenceError
 from core.sequences.cut_short import container_cut_short
 from core.sequences.frame_source import ASSUMED_FPS, FrameSource
-from core.sequences.mkv_times import frame_times as matroska_frame_times
+from core.sequences.mkv_times import read_blocks
 from core.sequences.mp4_times import frame_times, uneven
 from core.wording import plural
 
@@ -21,7 +21,8 @@ from core.wording import plural
 # before the target and decodes forward, so grabbing up to 16 frames is never slower.
 GRAB_AHEAD_LIMIT = 16
 
-# Containers whose index gives OpenCV an exact frame count (no tail check at open).
+# Containers whose index gives OpenCV an exact frame count (no tail check at open). A Matroska / WebM
+# file's blocks count its frames as exactly (``core.sequences.mkv_times``; VideoSource._matroska_end).
 EXACT_COUNT_CONTAINERS = frozenset({".mp4", ".m4v", ".mov", ".avi"})
 # Containers whose last frame is decoded at open (one seek): an AVI keeps its index's frame count
 # while the data of its last frames is damaged (a recording that stopped badly, a bad copy), and the
@@ -57,6 +58,12 @@ class VideoSource(FrameSource):
         fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
         self.fps_known = 0.0 < fps < 1000.0
         self.fps = fps if self.fps_known else ASSUMED_FPS
+        #: the count the container gives (OpenCV's; a Matroska file's is its duration x its rate)
+        reported = count
+        # a Matroska / WebM file's blocks count its frames (those left in a file cut short)
+        blocks = read_blocks(self.path)
+        if blocks is not None:
+            count = int(blocks.times.size)
         if count <= 0:
             count = self._count_by_reading()
         if count <= 0:
@@ -69,9 +76,9 @@ class VideoSource(FrameSource):
         #: for Matroska / WebM): seeks then go by these; else None
         self._times: np.ndarray | None = None
         times = frame_times(self.path)
-        matroska = times is None and (times := matroska_frame_times(self.path)) is not None
-        if matroska:  # the blocks count the frames; OpenCV's count is the duration x the rate
-            count = self._count = int(times.size)
+        matroska = times is None and blocks is not None
+        if matroska:
+            times = blocks.times
         if times is not None and times.size == count and uneven(times, float(capture.get(cv2.CAP_PROP_FPS) or 0.0)):
             self._times = times
             gaps = np.diff(times)
@@ -86,34 +93,40 @@ class VideoSource(FrameSource):
         if self._packets and self._seek_times is None:
             self._seek_times = np.arange(count) / (float(capture.get(cv2.CAP_PROP_FPS) or 0.0) or self.fps)
         suffix = self.path.suffix.lower()
-        if suffix not in EXACT_COUNT_CONTAINERS:
+        if matroska:
+            self._matroska_end(blocks.cut_short, reported if self._times is None else 0)
+        elif suffix not in EXACT_COUNT_CONTAINERS:
             self._check_tail()
         elif container_cut_short(self.path):
             self._find_readable_end()
         elif suffix in LAST_FRAME_CHECKED:
             self._find_readable_end(damaged=True)
 
-    def _find_readable_end(self, *, damaged: bool = False) -> None:
-        """A file cut short (a copy or download that stopped) keeps its header's frame count
-        while its later frames are gone, and an AVI whose last frames' data is damaged
-        (``damaged``: a recording that stopped badly, a bad copy) keeps its index's count while
-        they cannot be decoded: try the last frame (one seek), and when it fails find the last
-        frame that decodes by bisection (a handful of seeks, one frame in memory at a time) and
-        shorten the stream to it (``self.note`` says so, in one line); SequenceError when not
-        even the first frame decodes."""
+    def _last_decodable(self, *, damaged: bool) -> int:
+        """The index of the last of the ``len(self)`` frames that decodes: the last one (one seek),
+        else frames 1, 2, 4, 8, ... before it are tried (a damaged tail is short) until one decodes,
+        and the last that decodes is found between the two by bisection (a handful of seeks, one
+        frame in memory at a time); SequenceError when not even the first frame decodes (said of
+        damaged data when ``damaged``, else of a file cut short)."""
         claimed = self._count
         try:
             self.read(claimed - 1)
-            return
+            return claimed - 1
         except SequenceError:
             pass
-        try:
-            self.read(0)
-        except SequenceError:
-            raise SequenceError(self.path, f"none of its {claimed} frames can be decoded (damaged file?)" if damaged
-                                else f"the file is cut short: none of its {claimed} frames can be decoded "
-                                     "(truncated copy?)") from None
-        good, bad = 0, claimed - 1
+        bad, step = claimed - 1, 1
+        while True:
+            at = max(0, claimed - 1 - step)
+            try:
+                self.read(at)
+                break
+            except SequenceError:
+                if at == 0:
+                    raise SequenceError(self.path, f"none of its {claimed} frames can be decoded (damaged file?)"
+                                        if damaged else f"the file is cut short: none of its {claimed} frames can "
+                                                        "be decoded (truncated copy?)") from None
+                bad, step = at, step * 2
+        good = at
         while bad - good > 1:
             middle = (good + bad) // 2
             try:
@@ -121,18 +134,50 @@ class VideoSource(FrameSource):
                 good = middle
             except SequenceError:
                 bad = middle
+        return good
+
+    def _find_readable_end(self, *, damaged: bool = False) -> None:
+        """A file cut short (a copy or download that stopped) keeps its header's frame count
+        while its later frames are gone, and an AVI or a Matroska file whose last frames' data is
+        damaged (``damaged``: a recording that stopped badly, a bad copy) keeps its index's or its
+        blocks' count while they cannot be decoded: shorten the stream to the last frame that
+        decodes (:meth:`_last_decodable`; ``self.note`` says so, in one line)."""
+        claimed = self._count
+        good = self._last_decodable(damaged=damaged)
+        if good + 1 == claimed:
+            return
         self._count = good + 1
         if damaged:
             lost = claimed - good - 1
-            self.note = (f"{self.path.name}: its last {plural(lost, 'frame')} cannot be decoded (damaged data); "
+            last = "its last frame cannot" if lost == 1 else f"its last {lost} frames cannot"
+            self.note = (f"{self.path.name}: {last} be decoded (damaged data); "
                          f"the container reports {claimed} frames, the first {good + 1} are opened")
         else:
             self.note = (f"{self.path.name}: the file is cut short; the container reports {claimed} frames, "
                          f"the first {good + 1} can be decoded")
 
+    def _matroska_end(self, cut_short: bool, reported: int) -> None:
+        """A Matroska / WebM file's blocks count its frames (``core.sequences.mkv_times``), as an
+        AVI's index does: its last frame is tried at open and, when its last frames' data is
+        damaged, they are left out as an AVI's are (:meth:`_find_readable_end`, one line naming
+        damaged data). A file cut short (``cut_short``: a copy, download or recording that stopped)
+        holds the frames before the cut: it opens with those that decode and says it is cut short,
+        with the count the container gives (``reported``: its duration x its rate; 0 when that
+        tells nothing, as for a variable frame rate) when that is more."""
+        if not cut_short:
+            self._find_readable_end(damaged=True)
+            return
+        good = self._last_decodable(damaged=False)
+        self._count = good + 1
+        said = (f"the container reports {reported} frames, the first {good + 1} can be decoded"
+                if reported > good + 1 else f"the first {plural(good + 1, 'frame')} can be decoded")
+        rate = "" if self.note is None else "; " + self.note.split(": ", 1)[1]  # a variable frame rate's note
+        self.note = f"{self.path.name}: the file is cut short; {said}{rate}"
+
     def _check_tail(self) -> None:
-        """Containers that only estimate their frame count (duration x fps; e.g. mkv, webm,
-        mpeg-ts, i.e. not in ``EXACT_COUNT_CONTAINERS``, whose indexes count frames) can claim a
+        """Containers that only estimate their frame count (duration x fps; e.g. mpeg-ts, or an mkv /
+        webm whose blocks cannot be read; i.e. not in ``EXACT_COUNT_CONTAINERS``, whose indexes
+        count frames, nor a Matroska file whose blocks do) can claim a
         few frames too many: find the last decodable frame among the final few and shorten
         the stream to it (``self.note`` says so). When none of those decode, the file is cut
         off earlier: :meth:`_find_readable_end` looks for its last decodable frame."""

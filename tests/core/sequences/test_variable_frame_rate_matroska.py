@@ -124,3 +124,21 @@ def test_a_live_recording_s_unknown_sizes_are_read_through(tmp_path):
     path.write_bytes(bytes(data))
     times = frame_times(path)
     assert times is not None and np.allclose(times, np.asarray(EXPECTED_MS) / 1000, atol=1e-6)
+
+
+def test_a_variable_rate_mkv_cut_short_keeps_its_frames_times(tmp_path):
+    """Cut short, its blocks' times were dropped (``frame_times`` None for a segment running past the
+    end): frames were numbered at the nominal 30 fps, the clock and the pairing by time with them, and
+    the note said 'the container reports 60 frames' (2 s x 30) of a file of 25. The whole blocks left
+    are its frames now, found by their own times."""
+    path = write_variable_rate_mkv(tmp_path / "browser.mkv")
+    data = path.read_bytes()
+    path.write_bytes(data[:int(len(data) * 0.8)])
+    source = VideoSource(path)
+    times = source.frame_times()
+    assert times is not None and len(source) == times.size < FRAMES
+    assert np.allclose(times, np.asarray(EXPECTED_MS[:times.size]) / 1000, atol=1e-6)
+    assert source.note.startswith(f"browser.mkv: the file is cut short; the first {times.size} frames can be decoded; "
+                                  "variable frame rate")
+    assert [_which(source.read(i)) for i in (times.size - 1, 20, 2)] == [times.size - 1, 20, 2]
+    source.close()
