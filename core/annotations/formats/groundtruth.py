@@ -25,7 +25,12 @@ import numpy as np
 
 from core.annotations.formats.decoding import read_text
 from core.annotations.formats.header import header_columns, header_lines
-from core.annotations.formats.label_files import got10k_folder_flags, lasot_flags, vot_occlusion
+from core.annotations.formats.label_files import (
+    absent_by_label,
+    got10k_folder_flags,
+    lasot_flags,
+    vot_occlusion,
+)
 from core.annotations.formats.rows import records_from_rows, rows_absent
 from core.annotations.formats.separators import normalize_values
 from core.annotations.formats.text import first_box_line, read_box_pairs, read_boxes, read_corners
@@ -61,6 +66,10 @@ LAYOUT_BOX_FILES = ("groundTruth_v.txt", "visible.txt", "groundtruth.txt")
 #: two layouts' boxes closer than this (pixels, each value) are the same box: files written with
 #: other decimals (2 or 4, or float noise such as 245.51999999999998) must not be refused
 SAME_BOX_TOLERANCE_PX = 0.01
+#: the layouts read as GOT-10k (groundtruth.txt with absence.label / cover.label beside it)
+GOT10K_LAYOUTS = ("got10k", "got10k-tir", "got10k-visible")
+#: the layouts read as RGBT234 / LasHeR / RGBT210 (visible.txt + infrared.txt, else init.txt)
+RGBT_LAYOUTS = ("rgbt234", "lasher", "rgbt210")
 
 
 class _BoxFiles:
@@ -131,7 +140,7 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
         ir = folder / "groundTruth_i.txt"
         visible = files.rows(vis, corners=True)
         return records_from_rows(visible, _paired_rows(ir, files.rows(ir, corners=True), vis, visible) if ir.is_file() else None)
-    if layout in ("rgbt234", "lasher", "rgbt210"):
+    if layout in RGBT_LAYOUTS:
         ir = folder / "infrared.txt"
         visible = files.rows(vis)
         thermal = _paired_rows(ir, files.rows(ir), vis, visible) if ir.is_file() and vis.name == "visible.txt" else None
@@ -144,7 +153,7 @@ def load_ground_truth(folder: str | Path, layout: str | None = None) -> dict[int
         if ir.is_file():  # row for row with rgb.txt: fewer rows left the rest "same as visible" without a word
             thermal = _paired_rows(ir, files.rows(ir), vis, visible)
         return records_from_rows(visible, thermal, every=VTUAV_EVERY, first_frame=vtuav_first_frame(folder))
-    if layout in ("got10k", "got10k-tir", "got10k-visible"):
+    if layout in GOT10K_LAYOUTS:
         rows = files.rows(vis)
         return records_from_rows(rows, **got10k_folder_flags(folder, len(rows)))
     if (folder / "full_occlusion.txt").is_file() and (folder / "groundtruth.txt").is_file():
@@ -163,17 +172,28 @@ def box_file(folder: str | Path, layout: str) -> Path | None:
     folder = Path(folder)
     if layout == "gtot":
         return _first_existing(folder, ("groundTruth_v.txt", "init.txt", "groundtruth.txt"))
-    if layout in ("rgbt234", "lasher", "rgbt210"):
+    if layout in RGBT_LAYOUTS:
         return _first_existing(folder, ("visible.txt", "init.txt", "groundtruth.txt"))
     if layout == "vtuav":
         return _first_existing(folder, ("rgb.txt", "groundtruth.txt"))
-    if layout in ("got10k", "got10k-tir", "got10k-visible"):
+    if layout in GOT10K_LAYOUTS:
         return _first_existing(folder, ("groundtruth.txt",))
     gt = _first_existing(folder, ("groundtruth.txt", "groundtruth_rect.txt", "init.txt"))
     for sub in ("color", "ir", "visible"):
         if gt is None:
             gt = _first_existing(folder / sub, ("groundtruth.txt",))
     return gt
+
+
+def _label_files_read(folder: Path, layout: str, path: Path) -> str | None:
+    """Which label files :func:`load_ground_truth` reads beside the box file ``path`` of
+    ``folder`` for ``layout``: ``"got10k"``, ``"lasot"`` or None."""
+    if layout in GOT10K_LAYOUTS:
+        return "got10k"
+    if layout not in ("gtot", "vtuav", *RGBT_LAYOUTS) and path == folder / "groundtruth.txt" and \
+            (folder / "full_occlusion.txt").is_file():
+        return "lasot"
+    return None
 
 
 def missing_box_reason(folder: str | Path, layout: str, frame: int) -> tuple[Path, int | None, str, bool] | None:
@@ -204,6 +224,9 @@ def missing_box_reason(folder: str | Path, layout: str, frame: int) -> tuple[Pat
     index = (frame - first) // every
     if frame < first or (frame - first) % every or index >= len(lines):
         return path, None, f"{path} has {len(lines)} rows: the frame is unlabelled", False
+    labels = _label_files_read(folder, layout, path)  # a label beside it may make a frame of a good row absent
+    if labels is not None and (by_label := absent_by_label(folder, labels, index)) is not None:
+        return (*by_label, False)
     text = written[index].strip()
     try:
         values = [float(v) for v in re.split(r"[,;\s]+", lines[index].strip().rstrip(",;")) if v][:8]

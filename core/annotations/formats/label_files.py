@@ -20,8 +20,17 @@ def read_flags(path: Path, count: int | None = None) -> np.ndarray:
     A value that is not a whole number (``x``, ``1.5``, ``inf``, ``nan``) or an empty
     value between commas raises AnnotationFormatError naming the file and the line.
     """
+    values = np.array(_values_and_lines(path)[0], dtype=np.int64)
+    if count is not None and len(values) != count:
+        raise AnnotationFormatError(path, f"has {len(values)} values but the ground truth has {count} rows")
+    return values
+
+
+def _values_and_lines(path: Path) -> tuple[list[int], list[int]]:
+    """The whole numbers of the label file ``path`` and the 1-based line of each (see
+    :func:`read_flags`)."""
     text = read_text(path)
-    values = []
+    values, lines = [], []
     for number, line in enumerate(text.splitlines(), start=1):
         fields = line.split(",")
         for position, field in enumerate(fields):
@@ -36,10 +45,8 @@ def read_flags(path: Path, count: int | None = None) -> np.ndarray:
                 if not (math.isfinite(value) and value.is_integer()):
                     raise AnnotationFormatError(path, f"expected whole numbers, found {token!r}", line=number)
                 values.append(int(value))
-    values = np.array(values, dtype=np.int64)
-    if count is not None and len(values) != count:
-        raise AnnotationFormatError(path, f"has {len(values)} values but the ground truth has {count} rows")
-    return values
+                lines.append(number)
+    return values, lines
 
 
 def got10k_flags(absence: np.ndarray | None, cover: np.ndarray | None) -> dict[str, np.ndarray | None]:
@@ -69,6 +76,35 @@ def got10k_folder_flags(folder: Path, count: int) -> dict[str, np.ndarray | None
     absence, cover = (read_flags(folder / name, count) if (folder / name).is_file() else None
                       for name in GOT10K_LABELS)
     return got10k_flags(absence, cover)
+
+
+#: the values of each label file that make a frame absent, and what is said of them
+_ABSENT_BY = {
+    "got10k": (("absence.label", lambda v: v > 0, "marks the target absent (out of view)"),
+               ("cover.label", lambda v: v <= 0, "(no part of the target visible) marks it fully occluded")),
+    "lasot": (("full_occlusion.txt", lambda v: v > 0, "marks the target fully occluded"),
+              ("out_of_view.txt", lambda v: v > 0, "marks the target out of view")),
+}
+
+
+def absent_by_label(folder: Path, labels: str, row: int) -> tuple[Path, int, str] | None:
+    """Which label file of ``labels`` (``"got10k"``: :data:`GOT10K_LABELS`, ``"lasot"``:
+    :data:`LASOT_LABELS`) in ``folder`` makes box row ``row`` (0-based) absent, as
+    :func:`got10k_flags` / :func:`lasot_flags` read them: ``(file, line, what)``, ``what``
+    quoting its value (``"'1' marks the target absent (out of view)"``); None when none does or
+    a file cannot be read (opening the folder said so). A GOT-10k or LaSOT frame marked so keeps
+    its box row, which is then no reason to give."""
+    for name, absent, what in _ABSENT_BY[labels]:
+        path = folder / name
+        if not path.is_file():
+            continue
+        try:
+            values, lines = _values_and_lines(path)
+        except AnnotationFormatError:
+            return None
+        if row < len(values) and absent(values[row]):
+            return path, lines[row], f"{str(values[row])!r} {what}"
+    return None
 
 
 def lasot_flags(folder: Path, count: int) -> dict[str, np.ndarray]:
