@@ -172,7 +172,7 @@ def read_box_pairs(path: str | Path, *, text: str | None = None) -> tuple[np.nda
                             dtype=np.float64).reshape(-1, width)
     if width == 8:
         visible, thermal = values[:, :4].copy(), values[:, 4:].copy()
-        names = header_names(text.splitlines()[0]) if first_line > 1 else []
+        names = header_names(normalize_values(text).splitlines()[0]) if first_line > 1 else []  # R's quotes away
         kinds = {box_columns(names[:4], path), box_columns(names[4:], path)} if len(names) == 8 else {None}
         if len(kinds) == 1 and (kind := kinds.pop()) in ("corners", "centre"):  # two boxes named alike
             return (header_to_xywh(path, kind, visible, lines, first_line),

@@ -64,3 +64,18 @@ def test_lines_named_below_a_quoted_header_count_it(tmp_path):
     with pytest.raises(AnnotationFormatError, match="holds other boxes") as error:
         refuse_mixed_layouts(tmp_path)
     assert error.value.path.name == "groundtruth.txt" and error.value.line == 3
+
+
+def test_a_quoted_header_naming_two_boxes_of_corners_reads_both_as_corners(tmp_path):
+    """VTUAV's 8-value rows (a visible box, then a thermal box) under R's quoted header: the two
+    boxes' corners were read as x,y,w,h (40 x 60 instead of 30 x 40, without a word), the header's
+    names compared with their quotes on (h1)."""
+    from core.annotations.formats.text import read_box_pairs
+
+    path = tmp_path / "rgb.txt"
+    path.write_text('"x1","y1","x2","y2","x1","y1","x2","y2"\n10,20,40,60,11,21,41,61\n')
+    visible, thermal = read_box_pairs(path)
+    assert visible.tolist() == [[10, 20, 30, 40]] and thermal.tolist() == [[11, 21, 30, 40]]
+    found = read_box_file(path, 1)
+    assert found.records[0].box.tolist() == [10, 20, 30, 40]
+    assert found.records[0].thermal_box.tolist() == [11, 21, 30, 40]
