@@ -402,7 +402,8 @@ def _labels_beside(path: Path, count: int, notes: list[str]) -> dict | None:
     if found is None:
         return None
     flags, names = found
-    notes.append(f"absent and occluded frames read from {' and '.join(names)} beside it")
+    what = "absent and occluded" if flags.get("absent_frames") is not None else "occluded"  # VOT's: occluded only
+    notes.append(f"{what} frames read from {' and '.join(names)} beside it")
     return flags
 
 
