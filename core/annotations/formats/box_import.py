@@ -420,7 +420,7 @@ def _frame_numbered(path: Path, rows: NumberedRows, frames: int, checked: bool,
     skipped = 0 if rows.ids is None else int((rows.ignored & np.isin(rows.ids, rows.ids[keep])).sum())
     numbers, boxes, line_of = rows.numbers[keep], rows.boxes[keep], rows.line_of[keep]
     notes = [f"{plural(skipped, 'row')} skipped: 0 as the 7th value, {MOT_IGNORED}"] if skipped else []
-    first = 0 if len(numbers) and numbers.min() == 0 else 1
+    first = 0 if len(rows.numbers) and rows.numbers.min() == 0 else 1  # the file's count, not this object's
     if first == 0:
         notes.append("frame numbers read from 0 (the file holds a frame 0)")
     order = np.argsort(numbers, kind="stable")

@@ -59,6 +59,17 @@ def test_frame_numbers_from_zero_are_said(tmp_path):
     assert "frame numbers read from 0" in found.notes[0]
 
 
+def test_frame_numbers_from_zero_hold_for_every_object_of_the_file(tmp_path):
+    """Whether a file counts frames from 0 was decided on the chosen object's rows alone: in a file
+    holding a frame 0, an object first seen on frame 3 was read from 1, each box one frame early,
+    unsaid (h1)."""
+    path = _file(tmp_path, "frame,id,x,y,w,h\n0,1,10,20,30,40\n1,1,11,20,30,40\n3,2,50,20,30,40\n4,2,51,20,30,40\n")
+    first, second = (read_box_file(path, frames=10, object_id=k) for k in (1, 2))
+    assert sorted(first.records) == [0, 1] and sorted(second.records) == [3, 4]
+    assert second.records[3].box[0] == 50
+    assert "frame numbers read from 0" in second.notes[0]
+
+
 def test_mot_rows_of_one_object(tmp_path):
     path = _file(tmp_path, "1,1,10,20,30,40,1,-1,-1,-1\n2,1,11,20,30,40,1,-1,-1,-1\n")
     found = read_box_file(path, frames=5)
