@@ -394,7 +394,9 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
         tracking = self.tracking.busy
         self.closing = True  # a run that does not stop has its process ended, and fails: no dialog about it
         self.finish_runs()
-        stopped = self.tracking.written[-1] if tracking and self.tracking.written else None
+        # the frame the run reached in its direction: a run tracking back (Shift+T) ends on its lowest frame
+        # (written[-1], its highest, was the frame beside where Shift+T began: antiuav-7 from 700 reopened at 699)
+        stopped = self.tracking.reached if tracking and self.tracking.written else None
         if stopped is not None and self.follow_live:
             self.frame = stopped  # the view followed the run: reopen at its last box, T continues from it
         for runner in (self.tracking.runner, self.refining.runner, self.exporter.runner, self.opener.runner):
@@ -403,7 +405,7 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
         self.fetcher.shutdown()
         self.pool.shutdown()
         if self.document is not None:
-            self.save_session(stopped)
+            self.save_session(stopped, back=self.tracking.step < 0)
             self.document.close()
             self.document = None
         self.settings.window_geometry = bytes(self.saveGeometry().data())

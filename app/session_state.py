@@ -4,10 +4,11 @@ The studio writes it into the store's meta table under ``META_KEY`` when the pro
 closed (the window closes, or another project opens) and reads it back when the project
 opens again, so a reopened project shows the frame the user left, zoomed as it was. A JSON
 object ``{"frame": int, "view": [x0, y0, x1, y1] | null, "stopped": int | null,
-"separate_thermal": bool}``: ``frame``
+"stopped_back": bool, "separate_thermal": bool}``: ``frame``
 from 0 (the frame counter shows it + 1), ``view`` the visible view's range in visible-grid
-pixels, ``stopped`` the last frame a tracking run wrote when closing the window stopped it
-(said once when the project opens again; absent in entries of earlier versions),
+pixels, ``stopped`` the frame a tracking run reached when closing the window stopped it, in its
+direction (said once when the project opens again; absent in entries of earlier versions),
+``stopped_back`` whether that run tracked back (Shift+T; absent: forward),
 ``separate_thermal`` whether Edit > Separate thermal box was on (a misaligned pair's
 project reopens with it as it was left; absent: off). An entry
 that does not read back is ignored, never an error: the records are the data, this is a
@@ -35,12 +36,14 @@ RUN_KEY = "studio_run"
 class SessionState:
     """``frame``: 0-based frame; ``view``: (x0, y0, x1, y1) of the visible view, or None;
     ``stopped``: the last frame (0-based) of a tracking run the window's close stopped, or None;
-    ``separate_thermal``: Edit > Separate thermal box was on."""
+    ``separate_thermal``: Edit > Separate thermal box was on; ``stopped_back``: that run tracked
+    back (Shift+T), so ``stopped`` is the lowest frame it reached."""
 
     frame: int = 0
     view: tuple[float, float, float, float] | None = None
     stopped: int | None = None
     separate_thermal: bool = False
+    stopped_back: bool = False
 
 
 def _view(raw: Any, width: int, height: int) -> tuple[float, float, float, float] | None:
@@ -77,7 +80,8 @@ def read_session(store, num_frames: int, width: int, height: int) -> SessionStat
     if isinstance(stopped, bool) or not isinstance(stopped, int) or not 0 <= stopped < int(num_frames):
         stopped = None
     return SessionState(frame, _view(raw.get("view"), width, height), stopped,
-                        raw.get("separate_thermal") is True)
+                        raw.get("separate_thermal") is True,
+                        stopped_back=stopped is not None and raw.get("stopped_back") is True)
 
 
 def write_session(store, state: SessionState) -> None:
@@ -88,6 +92,8 @@ def write_session(store, state: SessionState) -> None:
     entry = {"frame": int(state.frame), "view": view}
     if state.stopped is not None:
         entry["stopped"] = int(state.stopped)
+        if state.stopped_back:
+            entry["stopped_back"] = True
     if state.separate_thermal:
         entry["separate_thermal"] = True
     store.set_meta(META_KEY, entry)

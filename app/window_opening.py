@@ -205,8 +205,11 @@ class WindowOpening:
         back = f", back at frame {resumed + 1} where it was left" if resumed else ""
         stopped = getattr(self, "_stopped_by_close", None)
         if stopped is not None:  # said once: the next save writes no "stopped"
-            continues = f" ({key_text(self.actions, 'track')} from there continues it)" if stopped == resumed else ""
-            back += f"; tracking was stopped at frame {stopped + 1} when the window closed{continues}"
+            tracking_back = getattr(self, "_stopped_back", False)  # Shift+T continues it, T would go the other way
+            key = key_text(self.actions, "track_back" if tracking_back else "track")
+            continues = f" ({key} from there continues it)" if stopped == resumed else ""
+            back += (f"; tracking{' back' if tracking_back else ''} was stopped at frame {stopped + 1} when the "
+                     f"window closed{continues}")
         back += self._run_cut_short(document, said=stopped is not None)
         lead = f"opened {info.name}: {len(document.sequence)} frames at {rate_words(info, stated=opened.fps_stated)}{back}"
         # (name, lines, whether the first run's hint followed: app.commands.show_first_run_hint)
@@ -339,14 +342,15 @@ class WindowOpening:
         self.actions["separate_thermal"].setChecked(state.separate_thermal)
         if state.frame:
             self.goto(state.frame)
-        self._stopped_by_close = state.stopped
+        self._stopped_by_close, self._stopped_back = state.stopped, state.stopped_back
         return state.frame
 
-    def save_session(self, stopped: int | None = None) -> None:
+    def save_session(self, stopped: int | None = None, *, back: bool = False) -> None:
         """Keep the frame on screen and the visible view's zoom in the open project, so that
         reopening it shows them again (nothing on a read-only store; a store that cannot be
-        written is not a reason to keep the project open); ``stopped``: the last frame of a
-        tracking run the close stopped, said when the project opens again."""
+        written is not a reason to keep the project open); ``stopped``: the frame a tracking
+        run the close stopped had reached, said when the project opens again; ``back``: that
+        run tracked back (Shift+T)."""
         from core.errors import FileProblem
 
         document = self.document
@@ -355,7 +359,8 @@ class WindowOpening:
         (x0, x1), (y0, y1) = self.views.visible.viewbox.viewRange()
         try:
             write_session(document.store, SessionState(self.frame, (x0, y0, x1, y1), stopped,
-                                                       self.actions["separate_thermal"].isChecked()))
+                                                       self.actions["separate_thermal"].isChecked(),
+                                                       stopped_back=stopped is not None and back))
         except FileProblem:
             pass
 
