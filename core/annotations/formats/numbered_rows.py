@@ -24,6 +24,11 @@ class SeveralObjectsError(AnnotationFormatError):
         self.ids = ids
 
 
+#: frame numbers from here on are refused: a float64 no longer holds them exactly, and past 2**63 their
+#: int64 wrapped to a negative frame ('frame -9223372036854775808 has a second row' for 1e20 and 2e20)
+TOO_LARGE_FRAME = 2 ** 53
+
+
 def line_tokens(line: str) -> list[str]:
     """The values of one line: split on commas, semicolons and white space (a regular
     expression's split took three times as long)."""
@@ -54,7 +59,7 @@ def numbered_rows(path: Path, lines: list[str], skip: int, values: np.ndarray | 
     if values is not None and values.shape[1] == width:
         count, frame = len(values), values[:, 0]
         with np.errstate(invalid="ignore"):
-            good = np.isfinite(frame) & (frame >= 0) & (frame == np.floor(frame))
+            good = np.isfinite(frame) & (frame >= 0) & (frame == np.floor(frame)) & (frame < TOO_LARGE_FRAME)
             if width >= 6:
                 good &= np.isfinite(values[:, 1]) & (values[:, 1] == np.floor(values[:, 1]))
         if good.all():
@@ -80,6 +85,9 @@ def check_numbered_row(path: Path, number: int, line: str, tokens: list[str]) ->
     frame = values[0]
     if not (math.isfinite(frame) and frame >= 0 and frame == int(frame)):
         raise AnnotationFormatError(path, f"frame number {tokens[0]!r} is not a whole number >= 0", line=number)
+    if frame >= TOO_LARGE_FRAME:
+        raise AnnotationFormatError(path, f"frame number {tokens[0]!r} is too large to be a frame of footage",
+                                    line=number)
     if len(values) >= 6 and not (math.isfinite(values[1]) and values[1] == int(values[1])):
         # frame,x,y,w,h,score read as MOT: its x values became ids, and the studio's choice of one crashed
         raise AnnotationFormatError(path, f"object id {tokens[1]!r} is not a whole number: rows of {len(values)} "

@@ -3,6 +3,8 @@ frame-numbered rows (frame,x,y,w,h; MOT's frame,id,x,y,w,h,...), as checked labe
 pre-labels a tracking run replaces."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -68,6 +70,18 @@ def test_frame_numbers_from_zero_hold_for_every_object_of_the_file(tmp_path):
     assert sorted(first.records) == [0, 1] and sorted(second.records) == [3, 4]
     assert second.records[3].box[0] == 50
     assert "frame numbers read from 0" in second.notes[0]
+
+
+@pytest.mark.parametrize("rows", ["1,10,20,30,40\n1e20,11,20,30,40\n2e20,12,20,30,40\n",
+                                  "1,10,20,30,40\n99999999999999999999,11,20,30,40\n"])
+def test_a_frame_number_too_large_for_footage_is_named(tmp_path, rows):
+    """1e20 and 2e20 both became frame -9223372036854775808 (int64 wrapped, with a RuntimeWarning):
+    'frame -9223372036854775808 has a second row' (h1)."""
+    path = _file(tmp_path, "frame,x,y,w,h\n" + rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(AnnotationFormatError, match="line 3: frame number '(1e20|9+)' is too large"):
+            read_box_file(path, frames=10)
 
 
 def test_mot_rows_of_one_object(tmp_path):
