@@ -337,7 +337,7 @@ def _vtuav_rows(path: Path, frames: int, checked: bool, notes: tuple[str, ...],
                      f"its {plural(len(visible), 'row')} for {frames} frames)")
     keep = (first + np.arange(len(visible)) * every) < frames
     if not keep.all():
-        notes.append(f"{plural(int((~keep).sum()), 'row')} past the footage's last frame ({frames}) left out")
+        notes.append(_past_the_end(int((~keep).sum()), frames))
     visible = visible[keep]
     thermal = thermal[keep] if thermal is not None else None
     _refuse_relative(path, visible[~rows_absent(visible)])
@@ -352,6 +352,11 @@ def short_of_footage(rows: int, frames: int) -> str:
     leave frames out by design: a target that leaves the view.)"""
     rest = f"frame {frames} gets" if rows + 1 == frames else f"frames {rows + 1}-{frames} get"
     return f"the file's {plural(rows, 'row')} end before the footage's {frames} frames: {rest} no box from it"
+
+
+def _past_the_end(rows: int, frames: int) -> str:
+    """The note on ``rows`` rows of frames past the last of the footage's ``frames``, left out."""
+    return f"{plural(rows, 'row')} past the footage's last frame ({frames}) left out"
 
 
 def _provenance(checked: bool) -> Provenance:
@@ -369,7 +374,7 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
     count = len(rows)
     flags = _labels_beside(path, count, notes)
     if len(rows) > frames:
-        notes.append(f"{plural(len(rows) - frames, 'row')} past the footage's last frame ({frames}) left out")
+        notes.append(_past_the_end(len(rows) - frames, frames))
         rows = rows[:frames]
     elif len(rows) < frames:  # another video's boxes (113 rows onto 560 frames) were imported without a word
         notes.append(short_of_footage(len(rows), frames))
@@ -435,7 +440,7 @@ def _frame_numbered(path: Path, rows: NumberedRows, frames: int, checked: bool,
                                           f"{int(line_of[earlier])}){why}", line=int(line_of[second]))
     inside = numbers - first < frames
     if not inside.all():
-        notes.append(f"{plural(int((~inside).sum()), 'row')} past the footage's last frame ({frames}) left out")
+        notes.append(_past_the_end(int((~inside).sum()), frames))
     boxes = _from_header(path, columns, boxes[inside].reshape(-1, 4), line_of[inside].tolist())
     boxes = np.array(boxes, dtype=np.float64)  # private, shared read-only by the records
     boxes.setflags(write=False)
