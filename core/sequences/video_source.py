@@ -55,6 +55,10 @@ class VideoSource(FrameSource):
         self._last: tuple[int, np.ndarray] | None = None  # the latest decoded frame
         capture = self._open()
         count = int(round(capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0))
+        #: whether OpenCV can seek in the file: not when it gives no frame count (a Matroska / WebM
+        #: without a duration, as a browser's MediaRecorder writes: its seeks, clamped to that count,
+        #: all landed on frame 0, so frame 30 showed frame 0); then frames are read from the first
+        self._seekable = count > 0
         fps = float(capture.get(cv2.CAP_PROP_FPS) or 0.0)
         self.fps_known = 0.0 < fps < 1000.0
         self.fps = fps if self.fps_known else ASSUMED_FPS
@@ -93,7 +97,9 @@ class VideoSource(FrameSource):
         if self._packets and self._seek_times is None:
             self._seek_times = np.arange(count) / (float(capture.get(cv2.CAP_PROP_FPS) or 0.0) or self.fps)
         suffix = self.path.suffix.lower()
-        if matroska:
+        if not self._seekable:
+            self._unseekable_note(blocks is not None and blocks.cut_short)
+        elif matroska:
             self._matroska_end(blocks.cut_short, reported if self._times is None else 0)
         elif suffix not in EXACT_COUNT_CONTAINERS:
             self._check_tail()
@@ -174,6 +180,15 @@ class VideoSource(FrameSource):
         rate = "" if self.note is None else "; " + self.note.split(": ", 1)[1]  # a variable frame rate's note
         self.note = f"{self.path.name}: the file is cut short; {said}{rate}"
 
+    def _unseekable_note(self, cut_short: bool) -> None:
+        """Say that frames of a file OpenCV cannot seek in are found by reading from the first one
+        (its last frame is not tried at open: that would decode the whole file), and that the file
+        is cut short when its blocks say so (``cut_short``)."""
+        cut = "the file is cut short; " if cut_short else ""
+        rate = "" if self.note is None else "; " + self.note.split(": ", 1)[1]  # a variable frame rate's note
+        self.note = (f"{self.path.name}: {cut}it records no duration, so its frames are found by reading from the "
+                     f"first one: going back in a long file is slow (a copy made with ffmpeg -c copy records one){rate}")
+
     def _check_tail(self) -> None:
         """Containers that only estimate their frame count (duration x fps; e.g. mpeg-ts, or an mkv /
         webm whose blocks cannot be read; i.e. not in ``EXACT_COUNT_CONTAINERS``, whose indexes
@@ -234,7 +249,10 @@ class VideoSource(FrameSource):
             return self._last[1].copy()  # e.g. frame 0 decoded at open, asked again for display
         capture = self._open()
         ahead = index - self._next
-        if self._seek_times is not None:
+        if not self._seekable:
+            frame = self._read_from_the_start(index)
+            ok = frame is not None
+        elif self._seek_times is not None:
             frame = self._read_by_time(capture, index, seek=ahead < 0 or ahead > GRAB_AHEAD_LIMIT)
             if frame is not None and self._packets:
                 frame = cv2.imdecode(frame, cv2.IMREAD_UNCHANGED)  # (H, W) uint16
@@ -258,6 +276,24 @@ class VideoSource(FrameSource):
 
     def frame_times(self) -> np.ndarray | None:
         return self._times
+
+    def _read_from_the_start(self, index: int) -> np.ndarray | None:
+        """Frame ``index`` of a file OpenCV cannot seek in (``self._seekable`` False): the frames up
+        to it are grabbed, from the first one when it is behind the capture's position (the capture is
+        opened again); its frames are shown in order, so the frame grabbed ``index``-th is frame
+        ``index``, a variable rate's too. None when it cannot be decoded."""
+        if index < self._next:
+            self.close()
+        capture = self._open()
+        for _ in range(index - self._next):
+            if not capture.grab():
+                return None
+        ok, frame = capture.read()
+        if ok and frame is not None and self._packets:
+            frame = cv2.imdecode(frame, cv2.IMREAD_UNCHANGED)  # (H, W) uint16
+            if frame is not None and self._turn is not None:
+                frame = cv2.rotate(frame, self._turn)
+        return frame if ok else None
 
     def _read_by_time(self, capture: cv2.VideoCapture, index: int, seek: bool) -> np.ndarray | None:
         """Frame ``index`` (a PNG packet in ``self._packets`` mode) of a variable-rate video or a packet

@@ -142,3 +142,33 @@ def test_a_variable_rate_mkv_cut_short_keeps_its_frames_times(tmp_path):
                                   "variable frame rate")
     assert [_which(source.read(i)) for i in (times.size - 1, 20, 2)] == [times.size - 1, 20, 2]
     source.close()
+
+
+def test_a_recording_without_a_duration_shows_the_frame_asked_for(tmp_path, monkeypatch):
+    """A browser's MediaRecorder writes WebM without a Duration: OpenCV's count is then negative
+    (-2.8e17) and its seeks, clamped to it, all landed on frame 0: frames 30, 8, 1 showed 1, 2, 3,
+    without a word (and the open grabbed every frame to count them, 8.7 s for a 9,000-frame 320x240
+    WebM, until c8951b8 counted the blocks first). Frames are now read from the first one (the file
+    cannot be seeked in), said in the note, and the open decodes none."""
+    path = tmp_path / "recording.mkv"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 30, (64, 48))
+    for i in range(FRAMES):
+        writer.write(_frame(i))
+    writer.release()
+    data = bytearray(path.read_bytes())
+    at = data.index(b"\x44\x89")  # Info's Duration: given an id no reader knows, so it is skipped
+    data[at:at + 2] = b"\x7f\x7f"
+    path.write_bytes(bytes(data))
+    assert cv2.VideoCapture(str(path)).get(cv2.CAP_PROP_FRAME_COUNT) <= 0
+    counted = []
+    real = VideoSource._count_by_reading
+    monkeypatch.setattr(VideoSource, "_count_by_reading", lambda self: counted.append(1) or real(self))
+    reads = []
+    real_read = VideoSource.read
+    monkeypatch.setattr(VideoSource, "read", lambda self, index: reads.append(index) or real_read(self, index))
+    source = VideoSource(path)
+    assert len(source) == FRAMES and not counted and reads == []  # no frame decoded at open
+    assert source.note == ("recording.mkv: it records no duration, so its frames are found by reading from the "
+                           "first one: going back in a long file is slow (a copy made with ffmpeg -c copy records one)")
+    assert [_which(source.read(i)) for i in (FRAMES - 1, 7, 0, 8, 20, 19)] == [FRAMES - 1, 7, 0, 8, 20, 19]
+    source.close()
