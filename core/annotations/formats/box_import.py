@@ -202,7 +202,7 @@ def box_file_job(path: str | Path, frames: int) -> Job[BoxFile]:
         return one_row_per_frame(read_corners(path, text=raw), ("rows read as GTOT corners x1 y1 x2 y2 (the file's "
                                                                 "name)",),
                                  "GTOT corners x1 y1 x2 y2 (top-left, bottom-right)")
-    if path.name in VTUAV_FILES and len(widths) == 1 and widths <= {4, 8}:
+    if path.name in VTUAV_FILES and widths <= {4, 8}:  # a mix refused by read_box_pairs, as opening the folder
         pairs = read_box_pairs(path, text=raw)
 
         def vtuav(checked: bool, _object_id: int | None) -> BoxFileImport:

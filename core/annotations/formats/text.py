@@ -165,11 +165,11 @@ def read_box_pairs(path: str | Path, *, text: str | None = None) -> tuple[np.nda
     lines, tokens, first_line, columns = _tokens(text, path)
     width = len(tokens[0]) if tokens else 4
     values = _uniform(tokens, width) if width in (4, 8) else None
-    if values is None:
-        values = np.asarray(_checked_rows(path, lines, tokens, (width,) if width in (4, 8) else (4, 8),
-                                          "4 values (x y w h) or 8 (visible box, thermal box), the same on every row",
-                                          first_line),
-                            dtype=np.float64).reshape(-1, width)
+    if values is None:  # every row as wide as the first: 'the same on every row per row' said so twice
+        what = {4: "4 values (x y w h)", 8: "8 values (a visible box, then a thermal box)"}.get(
+            width, "4 values (x y w h) or 8 (a visible box, then a thermal box)")
+        values = np.asarray(_checked_rows(path, lines, tokens, (width,) if width in (4, 8) else (4, 8), what,
+                                          first_line), dtype=np.float64).reshape(-1, width)
     if width == 8:
         visible, thermal = values[:, :4].copy(), values[:, 4:].copy()
         names = header_names(normalize_values(text).splitlines()[0]) if first_line > 1 else []  # R's quotes away

@@ -46,3 +46,22 @@ def test_a_row_per_frame_stays_a_row_per_frame(tmp_path):
     path.write_text("".join(f"{10 + k} 20 30 40\n" for k in range(12)))
     found = read_box_file(path, 12)
     assert sorted(found.records) == list(range(12)) and found.kind == "one row per frame"
+
+
+def test_rows_of_one_box_and_of_two_mixed_are_refused_as_opening_the_folder_does(tmp_path):
+    """An rgb.txt whose first row holds two boxes (visible, thermal) and the next one: the import read
+    the 8 values as a polygon, box 10,20,20,20 (the bounding box of both boxes' numbers), without a
+    word, where opening the folder refused the file; the refusal said '... the same on every row per
+    row, got 4' (h1)."""
+    import pytest
+
+    from core.annotations.formats.groundtruth import load_ground_truth
+    from core.errors import AnnotationFormatError
+
+    path = tmp_path / "rgb.txt"
+    path.write_text("10,20,30,40,11,21,30,40\n10,20,30,40\n")
+    said = r"line 2: expected 8 values \(a visible box, then a thermal box\) per row, got 4$"
+    with pytest.raises(AnnotationFormatError, match=said):
+        read_box_file(path, 2)
+    with pytest.raises(AnnotationFormatError, match=said):
+        load_ground_truth(tmp_path, "vtuav")

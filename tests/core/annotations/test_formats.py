@@ -317,7 +317,8 @@ def test_vtuav_two_boxes_per_row_and_init_frame(tmp_path):
     assert records[17].thermal_box is None
 
     (seq / "rgb.txt").write_text("1 2 3 4 5 6 7 8\n1 2 3 4\n")
-    with pytest.raises(AnnotationFormatError, match="same on every row") as info:
+    with pytest.raises(AnnotationFormatError, match=r"expected 8 values \(a visible box, then a thermal box\) per row, "
+                                                    "got 4") as info:
         load_ground_truth(seq, "vtuav")
     assert info.value.line == 2
 
