@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from core.annotations.formats.corners import xywh_to_corners
-from core.annotations.formats.groundtruth import load_ground_truth
+from core.annotations.formats.groundtruth import GOT10K_LAYOUTS, RGBT_LAYOUTS, load_ground_truth
 from core.annotations.formats.label_files import flags_beside
 from core.annotations.formats.rows import (
     format_boxes,
@@ -75,8 +75,7 @@ def guess_layout(folder: Path) -> str | None:
 #: the ground-truth reader of each layout family (``load_ground_truth``'s branches) and the files
 #: that are that family's own: another layout's folder without them was read through the
 #: family's fallbacks (``convert LASHER_FOLDER --from gtot`` read LasHeR's init.txt as GTOT's)
-_FAMILIES = {"gtot": ("gtot",), "rgbt": ("rgbt234", "lasher", "rgbt210"), "vtuav": ("vtuav",),
-             "got10k": ("got10k", "got10k-tir", "got10k-visible")}
+_FAMILIES = {"gtot": ("gtot",), "rgbt": RGBT_LAYOUTS, "vtuav": ("vtuav",), "got10k": GOT10K_LAYOUTS}
 _OWN_FILES = {"gtot": ("groundTruth_v.txt",), "rgbt": ("visible.txt", "init.txt"), "vtuav": ("rgb.txt",),
               "got10k": ("groundtruth.txt",)}
 
