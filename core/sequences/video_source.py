@@ -14,7 +14,7 @@ from core.sequences.cut_short import container_cut_short
 from core.sequences.frame_source import ASSUMED_FPS, FrameSource
 from core.sequences.mkv_times import read_blocks
 from core.sequences.mp4_times import frame_times, uneven
-from core.wording import plural
+from core.sequences.readable_end import estimated_tail, matroska_end, readable_end, unseekable_note
 
 # Seek forward by grabbing when the target is at most this many frames ahead; farther
 # jumps use CAP_PROP_POS_FRAMES. OpenCV's FFmpeg seek lands some frames (16 or more)
@@ -22,14 +22,12 @@ from core.wording import plural
 GRAB_AHEAD_LIMIT = 16
 
 # Containers whose index gives OpenCV an exact frame count (no tail check at open). A Matroska / WebM
-# file's blocks count its frames as exactly (``core.sequences.mkv_times``; VideoSource._matroska_end).
+# file's blocks count its frames as exactly (``core.sequences.mkv_times``; ``readable_end.matroska_end``).
 EXACT_COUNT_CONTAINERS = frozenset({".mp4", ".m4v", ".mov", ".avi"})
 # Containers whose last frame is decoded at open (one seek): an AVI keeps its index's frame count
 # while the data of its last frames is damaged (a recording that stopped badly, a bad copy), and the
 # user scrubbed to frames that could not be decoded.
 LAST_FRAME_CHECKED = frozenset({".avi"})
-# How many frames before the claimed end are tried when the last one does not decode.
-TAIL_CHECK_FRAMES = 4
 
 
 class VideoSource(FrameSource):
@@ -96,118 +94,22 @@ class VideoSource(FrameSource):
         self._seek_times = self._times
         if self._packets and self._seek_times is None:
             self._seek_times = np.arange(count) / (float(capture.get(cv2.CAP_PROP_FPS) or 0.0) or self.fps)
+        # the frames that open, by a handful of reads (core.sequences.readable_end), and why fewer
         suffix = self.path.suffix.lower()
+        note = None
         if not self._seekable:
-            self._unseekable_note(blocks is not None and blocks.cut_short)
+            note = unseekable_note(self.path, cut_short=blocks is not None and blocks.cut_short)
         elif matroska:
-            self._matroska_end(blocks.cut_short, reported if self._times is None else 0)
+            self._count, note = matroska_end(self.read, self._count, self.path, cut_short=blocks.cut_short,
+                                             reported=reported if self._times is None else 0)
         elif suffix not in EXACT_COUNT_CONTAINERS:
-            self._check_tail()
+            self._count, note = estimated_tail(self.read, self._count, self.path)
         elif container_cut_short(self.path):
-            self._find_readable_end()
+            self._count, note = readable_end(self.read, self._count, self.path)
         elif suffix in LAST_FRAME_CHECKED:
-            self._find_readable_end(damaged=True)
-
-    def _last_decodable(self, *, damaged: bool) -> int:
-        """The index of the last of the ``len(self)`` frames that decodes: the last one (one seek),
-        else frames 1, 2, 4, 8, ... before it are tried (a damaged tail is short) until one decodes,
-        and the last that decodes is found between the two by bisection (a handful of seeks, one
-        frame in memory at a time); SequenceError when not even the first frame decodes (said of
-        damaged data when ``damaged``, else of a file cut short)."""
-        claimed = self._count
-        try:
-            self.read(claimed - 1)
-            return claimed - 1
-        except SequenceError:
-            pass
-        bad, step = claimed - 1, 1
-        while True:
-            at = max(0, claimed - 1 - step)
-            try:
-                self.read(at)
-                break
-            except SequenceError:
-                if at == 0:
-                    raise SequenceError(self.path, f"none of its {claimed} frames can be decoded (damaged file?)"
-                                        if damaged else f"the file is cut short: none of its {claimed} frames can "
-                                                        "be decoded (truncated copy?)") from None
-                bad, step = at, step * 2
-        good = at
-        while bad - good > 1:
-            middle = (good + bad) // 2
-            try:
-                self.read(middle)
-                good = middle
-            except SequenceError:
-                bad = middle
-        return good
-
-    def _find_readable_end(self, *, damaged: bool = False) -> None:
-        """A file cut short (a copy or download that stopped) keeps its header's frame count
-        while its later frames are gone, and an AVI or a Matroska file whose last frames' data is
-        damaged (``damaged``: a recording that stopped badly, a bad copy) keeps its index's or its
-        blocks' count while they cannot be decoded: shorten the stream to the last frame that
-        decodes (:meth:`_last_decodable`; ``self.note`` says so, in one line)."""
-        claimed = self._count
-        good = self._last_decodable(damaged=damaged)
-        if good + 1 == claimed:
-            return
-        self._count = good + 1
-        if damaged:
-            lost = claimed - good - 1
-            last = "its last frame cannot" if lost == 1 else f"its last {lost} frames cannot"
-            self.note = (f"{self.path.name}: {last} be decoded (damaged data); "
-                         f"the container reports {claimed} frames, the first {good + 1} are opened")
-        else:
-            self.note = (f"{self.path.name}: the file is cut short; the container reports {claimed} frames, "
-                         f"the first {good + 1} can be decoded")
-
-    def _matroska_end(self, cut_short: bool, reported: int) -> None:
-        """A Matroska / WebM file's blocks count its frames (``core.sequences.mkv_times``), as an
-        AVI's index does: its last frame is tried at open and, when its last frames' data is
-        damaged, they are left out as an AVI's are (:meth:`_find_readable_end`, one line naming
-        damaged data). A file cut short (``cut_short``: a copy, download or recording that stopped)
-        holds the frames before the cut: it opens with those that decode and says it is cut short,
-        with the count the container gives (``reported``: its duration x its rate; 0 when that
-        tells nothing, as for a variable frame rate) when that is more."""
-        if not cut_short:
-            self._find_readable_end(damaged=True)
-            return
-        good = self._last_decodable(damaged=False)
-        self._count = good + 1
-        said = (f"the container reports {reported} frames, the first {good + 1} can be decoded"
-                if reported > good + 1 else f"the first {plural(good + 1, 'frame')} can be decoded")
-        rate = "" if self.note is None else "; " + self.note.split(": ", 1)[1]  # a variable frame rate's note
-        self.note = f"{self.path.name}: the file is cut short; {said}{rate}"
-
-    def _unseekable_note(self, cut_short: bool) -> None:
-        """Say that frames of a file OpenCV cannot seek in are found by reading from the first one
-        (its last frame is not tried at open: that would decode the whole file), and that the file
-        is cut short when its blocks say so (``cut_short``)."""
-        cut = "the file is cut short; " if cut_short else ""
-        rate = "" if self.note is None else "; " + self.note.split(": ", 1)[1]  # a variable frame rate's note
-        self.note = (f"{self.path.name}: {cut}it records no duration, so its frames are found by reading from the "
-                     f"first one: going back in a long file is slow (a copy made with ffmpeg -c copy records one){rate}")
-
-    def _check_tail(self) -> None:
-        """Containers that only estimate their frame count (duration x fps; e.g. mpeg-ts, or an mkv /
-        webm whose blocks cannot be read; i.e. not in ``EXACT_COUNT_CONTAINERS``, whose indexes
-        count frames, nor a Matroska file whose blocks do) can claim a
-        few frames too many: find the last decodable frame among the final few and shorten
-        the stream to it (``self.note`` says so). When none of those decode, the file is cut
-        off earlier: :meth:`_find_readable_end` looks for its last decodable frame."""
-        claimed = self._count
-        for last in range(claimed - 1, max(-1, claimed - 1 - TAIL_CHECK_FRAMES), -1):
-            try:
-                self.read(last)
-            except SequenceError:
-                continue
-            if last + 1 < claimed:
-                self._count = last + 1
-                self.note = (f"{self.path.name}: the container reports {claimed} frames, "
-                             f"{last + 1} can be decoded")
-            return
-        self._find_readable_end()
+            self._count, note = readable_end(self.read, self._count, self.path, damaged=True)
+        if note is not None:  # first, then a variable frame rate's, in one line
+            self.note = note if self.note is None else f"{note}; {self.note.split(': ', 1)[1]}"
 
     def _open(self) -> cv2.VideoCapture:
         if self._capture is None:
