@@ -330,6 +330,9 @@ def run(args) -> int:
             results = run_with_bar(job, f"track {sequence.name}")
         except SequenceError as error:  # a frame that does not decode, part-way through
             _kept_after_error(args, error, done)
+        except KeyboardInterrupt:  # before the cli's 'cancelled' (or 'terminated'): what the stop left
+            print(stopped_line(args, done, start, len(sequence)), file=sys.stderr)
+            raise
         elapsed = time.perf_counter() - started
     finally:
         sequence.close()
@@ -349,6 +352,26 @@ def run(args) -> int:
         print(f"note: line k of {args.out} is frame k: {'line 1 is' if start == 1 else f'lines 1..{start} are'} "
               f"0,0,0,0 (before the start frame, not tracked), which eval leaves out of the scores", file=sys.stderr)
     return 0
+
+
+def stopped_line(args, done: list, start: int, total: int) -> str:
+    """What a run stopped by Ctrl+C or SIGTERM left: how far it got (``done``: the
+    ``(frame, box, confidence)`` of the frames tracked, from the 0-based ``start``, of ``total``
+    frames) and that ``--out`` (and ``--scores``) were not written: they are written once, when
+    the run ends, so an existing file (``--force``) is as it was. It said only 'cancelled',
+    after minutes of tracking, with no word of the output."""
+    outputs = [str(args.out)] + ([str(args.scores)] if args.scores is not None else [])
+    kept = [path for path in outputs if Path(path).exists()]
+    if kept:
+        where = f"{' and '.join(kept)} {'are as they were' if len(kept) > 1 else 'is as it was'}"
+    else:
+        where = f"{' and '.join(outputs)} {'are' if len(outputs) > 1 else 'is'} written when the run ends"
+    if len(done) > 1:
+        how_far = (f"stopped at frame {done[-1][0] + 1} of {total} ({plural(len(done) - 1, 'frame')} tracked "
+                   f"from frame {start + 1})")
+    else:
+        how_far = "stopped before the first frame was tracked"
+    return f"track: {how_far}; nothing was written ({where})"
 
 
 def written_line(count: int, start: int, out, elapsed: float) -> str:
