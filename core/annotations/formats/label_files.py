@@ -123,16 +123,26 @@ VOT_OCCLUSION_FILES = ("occlusion.label", "occlusion.tag")
 
 def vot_occlusion(box_file: str | Path, count: int) -> np.ndarray | None:
     """(count,) bool: the occluded frames VOT's ``occlusion.label`` (or ``.tag``) beside
-    ``box_file`` gives its ``count`` rows, or None when there is none, or it holds another count
-    of whole numbers (a tag file is no reason to refuse the sequence's boxes): VOT-TIR2016's horse
-    opened with none of its 23 occluded frames marked."""
+    ``box_file`` gives its ``count`` rows (VOT-TIR2016's horse opened with none of its 23 occluded
+    frames marked), or None when there is none, or it holds more values than rows, or a value that
+    is not a whole number (a tag file is no reason to refuse the sequence's boxes). A file of one
+    value a line that ends before the last row is read as the VOT toolkit reads it
+    (``vot/dataset/common.py``): line k is row k, a blank line and the rows past its end not occluded
+    (VOT2019's graduate: an occlusion.tag of 768 lines for 864 frames)."""
     folder = Path(box_file).parent
     for name in VOT_OCCLUSION_FILES:
         if (folder / name).is_file():
             try:
-                return read_flags(folder / name, count) > 0
+                values, lines = _values_and_lines(folder / name)
             except AnnotationFormatError:
                 return None
+            if len(values) == count:
+                return np.array(values, dtype=np.int64) > 0
+            if len(values) > count or len(set(lines)) < len(lines) or (lines and lines[-1] > count):
+                return None  # another sequence's file, or values on one line that cannot be frames
+            occluded = np.zeros(count, bool)
+            occluded[np.array(lines, dtype=np.int64) - 1] = np.array(values, dtype=np.int64) > 0
+            return occluded
     return None
 
 
