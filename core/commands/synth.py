@@ -124,12 +124,38 @@ def run(args: argparse.Namespace) -> int:
         name = args.name or f"synthetic-{seed}"
         sequence = SyntheticSequence(config, seed, name=name, cache_frames=0)
         target = args.out_dir / name
-        if args.layout == "lasher":
-            out = run_with_bar(write_lasher(sequence, target), f"{name} (lasher)")
-        else:
-            out = write_video_folder(sequence, target, args.format, config.fps)
+        existed = (target / "synthetic.json").is_file()  # an earlier sequence, which --force replaces
+        try:
+            if args.layout == "lasher":
+                out = run_with_bar(write_lasher(sequence, target), f"{name} (lasher)")
+            else:
+                out = write_video_folder(sequence, target, args.format, config.fps)
+        except KeyboardInterrupt:  # before the cli's 'cancelled' (or 'terminated'): what the stop left
+            print(stopped_line(args, k, existed), file=sys.stderr)
+            raise
         print(f"{out}  seed={seed} frames={len(sequence)} challenges={','.join(config.challenges) or 'none'}")
     return 0
+
+
+def stopped_line(args: argparse.Namespace, written: int, existed: bool) -> str:
+    """What a run stopped by Ctrl+C or SIGTERM while writing its sequence ``written`` (0-based;
+    ``existed``: an earlier sequence of that name was there) left: that one is not written (each
+    is replaced as a whole, so an earlier one is as it was), how many before it were, and the
+    options that write the rest. It said only 'cancelled', and the same command again was
+    refused ('synthetic-0: already exists (give --force to replace it)'), with no word of
+    --seed / --count."""
+    name = args.name or f"synthetic-{args.seed + written}"
+    line = f"synth: stopped while writing {name}, which was not written"
+    if existed:
+        line += " (the earlier one is as it was)"
+    if args.count == 1:
+        return line
+    done = (f"synthetic-{args.seed}" if written == 1 else
+            f"synthetic-{args.seed} .. synthetic-{args.seed + written - 1}")
+    if not written:
+        return line + f"; none of the {args.count} sequences was written"
+    return (line + f"; {written} of {args.count} sequences written in {args.out_dir} ({done}); "
+            f"--seed {args.seed + written} --count {args.count - written} writes the rest")
 
 
 def write_video_folder(sequence: SyntheticSequence, target: Path, container: str, fps: float) -> Path:
