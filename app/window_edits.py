@@ -179,7 +179,11 @@ class EditGlue(WindowGlue):
                 f"{protected_text(record, self._key)}, which is always a keyframe; {self._key('absent')} lifts it",
                 8000)
             return
-        self._execute(command)
+        if self._execute(command):  # said: the message of the edit before (O's "marked absent") stayed over it
+            frame = self.w.frame + 1
+            self.w.statusBar().showMessage(
+                f"frame {frame}: keyframe mark lifted; its box stays, and {self._key('track')} may replace it"
+                if record.keyframe else f"frame {frame} is a manual keyframe now", 8000)
 
     def _range_around_frame(self) -> tuple[int, int] | None:
         """The range shown on the timeline (``[start, stop)``) when it holds the frame shown and
@@ -203,10 +207,19 @@ class EditGlue(WindowGlue):
         elif not record.absent:
             self.doc.remember_before_absent(record)
         marking = record is None or not record.absent
-        if not self._execute(edits.toggle_absent(record, frame, self.doc.before_absent.get(frame))) or not marking:
+        if not self._execute(edits.toggle_absent(record, frame, self.doc.before_absent.get(frame))):
+            return
+        if not marking:  # O again: "frame 300 marked absent" stayed in the bar over the box brought back
+            back = self.doc.record(frame)
+            self.w.statusBar().showMessage(
+                f"frame {frame + 1}: absent mark lifted, "
+                f"{'its box is back' if back is not None and back.box is not None else 'no box there'}", 8000)
             return
         run = edits.machine_run_after(self.doc.records, frame)
-        if run is not None:  # the tracker's boxes after the target left stayed labels, unsaid
+        if run is None:
+            self.w.statusBar().showMessage(f"frame {frame + 1} marked absent; {self._key('absent')} again lifts the "
+                                           "mark", 8000)
+        else:  # the tracker's boxes after the target left stayed labels, unsaid
             first, last = run
             where = f"frame {first + 1}" if first == last else f"frames {first + 1}-{last + 1}"
             self.w.statusBar().showMessage(
@@ -255,10 +268,11 @@ class EditGlue(WindowGlue):
             return
         if not self._execute(edits.toggle_occluded(record)):
             return
-        if not in_range:
-            return  # the frame's title says it
         frame = self.w.frame + 1
         done = f"frame {frame}: occluded mark lifted" if record.occluded else f"frame {frame} marked occluded"
+        if not in_range:  # said, as over a range: the message of the edit before stayed over it
+            self.w.statusBar().showMessage(done, 8000)
+            return
         self.w.statusBar().showMessage(
             f"{done}; {self._key('occluded')} marks the frame shown alone, not the range (frames "
             f"{selected[0] + 1}-{selected[1]}): on a box it makes a tracked box a manual keyframe, which over a "
@@ -288,8 +302,13 @@ class EditGlue(WindowGlue):
             if not self.doc.refuse_if_read_only():
                 self._delete_range(*selected)
             return
-        if not self._no_record("delete_box"):
-            self._execute(edits.delete_frames(self.doc.records, [self.w.frame]))
+        if self._no_record("delete_box"):
+            return
+        record = self.doc.record(self.w.frame)
+        if self._execute(edits.delete_frames(self.doc.records, [self.w.frame])):  # said: see toggle_keyframe
+            what = "absent mark" if record.absent else "box"
+            self.w.statusBar().showMessage(f"deleted the {what} of frame {self.w.frame + 1}; {self._key('undo')} "
+                                           "undoes it", 8000)
 
     def _delete_range(self, start: int, stop: int) -> None:
         command, kept = edits.delete_machine_range(self.doc.records, start, stop, self.w.frame)

@@ -120,8 +120,8 @@ def test_q_with_a_range_shown_says_it_marked_the_frame_shown_alone(window, pair_
     assert window.statusBar().currentMessage().startswith("frame 7: occluded mark lifted; Q marks the frame shown alone")
     window.actions["range"].setChecked(False)
     window.statusBar().clearMessage()
-    window.actions["occluded"].trigger()  # no range: the frame's title says it, as before
-    assert document.record(6).occluded and window.statusBar().currentMessage() == ""
+    window.actions["occluded"].trigger()  # no range: the frame alone, said in short (test_single_edit_messages)
+    assert document.record(6).occluded and window.statusBar().currentMessage() == "frame 7 marked occluded"
 
 
 @pytest.mark.parametrize("key, presses, expected", [("Up", 1, 1), ("Up", 3, 3), ("Down", 2, -2)])
