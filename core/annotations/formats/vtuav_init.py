@@ -3,6 +3,7 @@ one row per :data:`VTUAV_EVERY` frames from it. Read with a restricted unpickler
 from the file)."""
 from __future__ import annotations
 
+import math
 import pickle
 from pathlib import Path
 
@@ -48,11 +49,21 @@ def read_vtuav_init_frames(path: str | Path) -> dict[str, int]:
         mapping = value.item() if isinstance(value, np.ndarray) else value
         if not isinstance(mapping, dict):
             raise AnnotationFormatError(path, f"expected a dict, found {type(mapping).__name__}")
-        return {str(k): int(v) for k, v in mapping.items()}
+        return {str(k): _frame_index(path, str(k), v) for k, v in mapping.items()}
     except AnnotationFormatError:
         raise
     except (OSError, ValueError, TypeError, EOFError, pickle.UnpicklingError) as error:
         raise AnnotationFormatError(path, f"not a readable VTUAV init-frame file ({error})") from None
+
+
+def _frame_index(path: Path, name: str, value) -> int:
+    """``value`` of sequence ``name`` in the init-frame file ``path`` as a frame index;
+    AnnotationFormatError naming the file when it is not a whole number >= 0 (a negative one ended
+    opening the sequence in a traceback, 7.6 started its boxes on frame 8 unsaid)."""
+    number = float(value)  # a value that is no number: the caller's "not a readable" error
+    if not (math.isfinite(number) and number.is_integer() and number >= 0):
+        raise AnnotationFormatError(path, f"sequence {name!r} starts on frame {value}: expected a whole number >= 0")
+    return int(number)
 
 
 def vtuav_first_frame(folder: Path) -> int:
