@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.annotations.formats.numbered_rows import TOO_LARGE_FRAME
 from core.errors import AnnotationFormatError
 
 VTUAV_EVERY = 10
@@ -63,6 +64,9 @@ def _frame_index(path: Path, name: str, value) -> int:
     number = float(value)  # a value that is no number: the caller's "not a readable" error
     if not (math.isfinite(number) and number.is_integer() and number >= 0):
         raise AnnotationFormatError(path, f"sequence {name!r} starts on frame {value}: expected a whole number >= 0")
+    if number >= TOO_LARGE_FRAME:  # 1e30: records no project can store
+        raise AnnotationFormatError(path, f"sequence {name!r} starts on frame {value}: too large to be a frame of "
+                                          "footage")
     return int(number)
 
 

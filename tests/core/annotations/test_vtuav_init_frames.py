@@ -25,6 +25,13 @@ def test_a_first_frame_that_is_no_frame_index_is_refused_naming_the_file(tmp_pat
             read()
 
 
+def test_a_first_frame_past_any_footage_is_refused(tmp_path):
+    path = tmp_path / "init_frame.npy"
+    np.save(path, {"seq1": 10 ** 30}, allow_pickle=True)  # records on frame 1e30, which no project stores
+    with pytest.raises(AnnotationFormatError, match="starts on frame 1000000000000000000000000000000: too large"):
+        read_vtuav_init_frames(path)
+
+
 def test_whole_numbers_of_any_kind_are_frame_indices(tmp_path):
     path = tmp_path / "init_frame.npy"
     np.save(path, {"a": np.int64(7), "b": 3.0, "c": 0}, allow_pickle=True)
