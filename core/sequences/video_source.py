@@ -24,10 +24,10 @@ GRAB_AHEAD_LIMIT = 16
 # Containers whose index gives OpenCV an exact frame count (no tail check at open). A Matroska / WebM
 # file's blocks count its frames as exactly (``core.sequences.mkv_times``; ``readable_end.matroska_end``).
 EXACT_COUNT_CONTAINERS = frozenset({".mp4", ".m4v", ".mov", ".avi"})
-# Containers whose last frame is decoded at open (one seek): an AVI keeps its index's frame count
-# while the data of its last frames is damaged (a recording that stopped badly, a bad copy), and the
-# user scrubbed to frames that could not be decoded.
-LAST_FRAME_CHECKED = frozenset({".avi"})
+# Containers whose last frame is decoded at open (one seek): an AVI keeps its index's frame count, an
+# MP4 / MOV its sample table's, while the data of its last frames is damaged (a recording that stopped
+# badly, a bad copy), and the user scrubbed to frames that could not be decoded.
+LAST_FRAME_CHECKED = frozenset({".avi", ".mp4", ".m4v", ".mov"})
 
 
 class VideoSource(FrameSource):
