@@ -87,8 +87,9 @@ class VideoSource(FrameSource):
             if matroska:  # OpenCV's rate there is the stream's nominal one (30), not the frames' average
                 self.fps = float(times.size / (times[-1] + gaps[-1]))
             self.note = (f"{self.path.name}: variable frame rate (frames {gaps.min() * 1000:.0f} to "
-                         f"{gaps.max() * 1000:.0f} ms apart, {self.fps:g} fps on average); frames are found by "
-                         "their own times")
+                         f"{gaps.max() * 1000:.0f} ms apart, {self.fps:g} fps on average)"
+                         # a file that cannot be seeked in is read from its first frame (its note says so)
+                         + ("; frames are found by their own times" if self._seekable else ""))
         #: the frames' times seeks are told by (``_read_by_time``): the variable rate's, or a packet
         #: stream's even times (OpenCV's seek there can land a frame late); None: plain seeks
         self._seek_times = self._times

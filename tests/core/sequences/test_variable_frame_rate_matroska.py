@@ -172,3 +172,18 @@ def test_a_recording_without_a_duration_shows_the_frame_asked_for(tmp_path, monk
                            "first one: going back in a long file is slow (a copy made with ffmpeg -c copy records one)")
     assert [_which(source.read(i)) for i in (FRAMES - 1, 7, 0, 8, 20, 19)] == [FRAMES - 1, 7, 0, 8, 20, 19]
     source.close()
+
+
+def test_a_variable_rate_recording_without_a_duration_says_how_its_frames_are_found_once(tmp_path):
+    """Its note said frames were found by reading from the first one and, after the variable rate,
+    'frames are found by their own times': two ways, one of them not taken."""
+    path = write_variable_rate_mkv(tmp_path / "browser.mkv")
+    data = bytearray(path.read_bytes())
+    at = data.index(b"\x44\x89")  # Info's Duration: given an id no reader knows
+    data[at:at + 2] = b"\x7f\x7f"
+    path.write_bytes(bytes(data))
+    source = VideoSource(path)
+    assert source.note.endswith("records one); variable frame rate (frames 33 to 100 ms apart, 15 fps on average)")
+    assert source.frame_times() is not None
+    assert [_which(source.read(i)) for i in (29, 3, 20)] == [29, 3, 20]
+    source.close()
