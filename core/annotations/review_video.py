@@ -129,7 +129,8 @@ def shown_layout(info, layout: str) -> str:
 
 def annotation_layer(records: Mapping[int, FrameAnnotation], name: str = "annotations") -> BoxLayer:
     """The studio's records as a layer: each box in its provenance's colour, occluded ones
-    dashed, the word its kind ("drawn", "tracked 0.62"); absent frames say "absent"."""
+    dashed, the word its kind ("drawn", "tracked 0.62", "drawn (occluded)"); absent frames say
+    "absent" ("absent (occluded)" where fully occluded)."""
     boxes = {}
     for frame, record in records.items():
         provenance = Provenance(record.provenance)
@@ -140,6 +141,8 @@ def annotation_layer(records: Mapping[int, FrameAnnotation], name: str = "annota
                                                else "")
         if record.confidence is not None:
             word += f" {record.confidence:.2f}"
+        if record.occluded:  # said as on an absent frame: a partly hidden box's header read "drawn" alone
+            word += " (occluded)"
         boxes[frame] = FrameBox(record.box, record.thermal_box, PROVENANCE_RGB[provenance], record.occluded, word)
     return BoxLayer(name, PROVENANCE_RGB[Provenance.MANUAL], boxes)
 

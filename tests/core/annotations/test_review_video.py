@@ -298,3 +298,15 @@ def test_a_layout_of_the_stream_one_stream_footage_lacks_is_said(tmp_path, capsy
     assert "--layout thermal: " in capsys.readouterr().err
     assert main(["render", str(visible), "--layout", "visible", "--out", str(tmp_path / "walk2.mp4")]) == 0
     assert "--layout" not in capsys.readouterr().err
+
+
+def test_a_partly_occluded_box_says_so_in_the_header_as_a_full_occlusion_does():
+    """A review video of 0117_1605 (frame 300 marked occluded with Q): its header read "annotations: drawn"
+    there, the flag seen only in the box's dashes, while frame 390 read "absent (occluded)"."""
+    box = np.array([10.0, 12.0, 30.0, 20.0])
+    records = {0: FrameAnnotation(0, box, provenance=Provenance.MANUAL, keyframe=True, occluded=True),
+               1: FrameAnnotation(1, box, provenance=Provenance.STUDENT, confidence=0.62, occluded=True),
+               2: FrameAnnotation(2, None, absent=True, occluded=True, provenance=Provenance.MANUAL, keyframe=True),
+               3: FrameAnnotation(3, box, provenance=Provenance.MANUAL, keyframe=True)}
+    words = {f: b.word for f, b in annotation_layer(records).boxes.items()}
+    assert words == {0: "drawn (occluded)", 1: "tracked 0.62 (occluded)", 2: "absent (occluded)", 3: "drawn"}
