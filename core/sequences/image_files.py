@@ -96,6 +96,14 @@ def list_images(folder: Path) -> list[Path]:
     return [folder / name for name in names]
 
 
+def only_image(folder: Path) -> Path | None:
+    """The one image file of ``folder`` when it holds exactly one (:func:`list_images` would list it
+    alone), found without listing more than two; else None."""
+    entries = _image_entries(Path(folder))
+    first, second = next(entries, None), next(entries, None)
+    return Path(first.path) if first is not None and second is None else None
+
+
 def has_images(folder: Path) -> bool:
     """True when ``folder`` holds an image file directly (:func:`list_images` would list one),
     found without listing the rest."""

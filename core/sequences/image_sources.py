@@ -10,7 +10,7 @@ import numpy as np
 
 from core.errors import SequenceError
 from core.sequences.frame_source import ASSUMED_FPS, FrameSource
-from core.sequences.image_files import IMAGE_EXTENSIONS, list_images, numbered_twice
+from core.sequences.image_files import IMAGE_EXTENSIONS, list_images, numbered_twice, only_image
 from core.wording import plural
 
 #: JPEG frames carry no alpha; a phone or camera stores them sideways with an EXIF orientation tag
@@ -44,6 +44,9 @@ class FolderSource(FrameSource):
         if not self.files:
             raise SequenceError(self.path, "folder holds no images (expected "
                                 + ", ".join(sorted(IMAGE_EXTENSIONS)) + ")")
+        if len(self.files) == 1 and (pages := tiff_pages(self.files[0])) > 1:  # read as one frame: its first page
+            raise SequenceError(self.path, f"holds one multi-page TIFF of {pages} pages ({self.files[0].name}), a "
+                                           "stream of frames of its own, not a folder of frames: give the file")
         self.note: str | None = None
         twice = numbered_twice(self.files)
         if twice:  # a converted copy left beside the frames: silently one frame more per copy
@@ -91,6 +94,14 @@ def tiff_pages(path: Path) -> int:
         return int(cv2.imcount(str(path), cv2.IMREAD_UNCHANGED))
     except cv2.error:
         return 0
+
+
+def pages_file(folder: Path) -> Path | None:
+    """The multi-page TIFF that is the only image of ``folder`` (a thermal camera's recording
+    exported as one file, put in a folder of its own): a stream of frames, as the file is; None
+    otherwise."""
+    image = only_image(folder)
+    return image if image is not None and tiff_pages(image) > 1 else None
 
 
 class PagesSource(FrameSource):

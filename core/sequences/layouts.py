@@ -51,11 +51,10 @@ from core.sequences.declared import (
     declared_modality,
 )
 from core.sequences.image_files import first_image, has_images, natural_key
-from core.sequences.image_sources import FolderSource, tiff_pages
-from core.sequences.sources import VIDEO_EXTENSIONS
+from core.sequences.image_sources import FolderSource, pages_file, tiff_pages
+from core.sequences.sources import VIDEO_EXTENSIONS, open_source
 from core.sequences.stream_checks import MODALITY_OF_WORD, THERMAL_STEMS, VISIBLE_STEMS
 from core.sequences.thermal import channel_spread
-from core.sequences.video_source import VideoSource
 
 GOT10K_MARKERS = ("meta_info.ini", "absence.label", "cover.label")
 
@@ -157,7 +156,7 @@ def _rgbt_flavour(folder: Path, visible: str = "visible") -> str:
 
 
 def thermal_only_folder(folder: Path) -> Path | None:
-    if _has_images(folder):
+    if _has_images(folder) and pages_file(folder) is None:  # one multi-page TIFF: a stream (lone_video_file)
         return folder
     names = _subfolders(folder)
     candidates = [folder / names[name] for name in ("ir", "color", "infrared", "thermal", "img")
@@ -241,11 +240,14 @@ def _images_are_visible(folder: Path, images: Path | None = None) -> bool:
 
 def lone_video_file(path: Path) -> Path | None:
     """The video of :func:`lone_video` (``path`` itself, or a folder's only video), found by name
-    alone; None without one."""
+    alone, or a multi-page TIFF (``path``, or a folder's only image: ``pages_file``), a stream as a
+    video is; None without one."""
     if path.is_file():
-        return path if path.suffix.lower() in VIDEO_EXTENSIONS else None
+        return path if path.suffix.lower() in VIDEO_EXTENSIONS or tiff_pages(path) > 1 else None
     videos = [p for p in path.iterdir()
               if p.suffix.lower() in VIDEO_EXTENSIONS and p.is_file() and not p.name.startswith(".")]
+    if not videos:
+        return pages_file(path)
     return videos[0] if len(videos) == 1 else None
 
 
@@ -263,7 +265,7 @@ def lone_video(path: Path) -> tuple[Path, str] | None:
     if declared is not None:
         return video, declared
     try:
-        first = VideoSource(video).read(0)
+        first = open_source(video).read(0)
     except SequenceError:
         return video, "visible"
     return video, "visible" if is_colour(first) else "thermal"
