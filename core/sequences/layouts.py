@@ -22,7 +22,8 @@ A lone video of another name (``clip.mp4``: a video given on its own as the sequ
 video of a folder with no frames) is ``visible-video`` or ``thermal-video`` too: its folder's
 ``SOURCE.txt`` says which, else its first frame (colour: visible; grey: thermal), as for images
 (:func:`lone_video`). A video given on its own has no ground truth; one alone in its folder has
-the folder's.
+the folder's. A multi-page TIFF (a thermal camera's recording as one file) given alone, or the only
+image of its folder, is such a lone video too: its pages are its frames.
 
 Ground truth (``groundtruth.txt``, one ``x,y,w,h`` per frame, ``NaN`` rows = absent) is
 read by ``core.annotations.formats.load_ground_truth`` for every layout.
