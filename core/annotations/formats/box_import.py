@@ -400,7 +400,7 @@ def _labels_beside(path: Path, count: int, notes: list[str]) -> dict | None:
     from core.annotations.formats.label_files import flags_beside
 
     try:
-        found = flags_beside(path, count)
+        found = flags_beside(path, count, vot_errors=True)  # a VOT label left aside is said too
     except AnnotationFormatError as error:
         notes.append(f"{Path(error.path).name} beside it not read ({error.problem}): no occluded flags from it")
         return None

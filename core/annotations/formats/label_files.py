@@ -124,29 +124,41 @@ VOT_OCCLUSION_FILES = ("occlusion.label", "occlusion.tag")
 def vot_occlusion(box_file: str | Path, count: int) -> np.ndarray | None:
     """(count,) bool: the occluded frames VOT's ``occlusion.label`` (or ``.tag``) beside
     ``box_file`` gives its ``count`` rows (VOT-TIR2016's horse opened with none of its 23 occluded
-    frames marked), or None when there is none, or it holds more values than rows, or a value that
-    is not a whole number (a tag file is no reason to refuse the sequence's boxes). A file of one
-    value a line that ends before the last row is read as the VOT toolkit reads it
-    (``vot/dataset/common.py``): line k is row k, a blank line and the rows past its end not occluded
-    (VOT2019's graduate: an occlusion.tag of 768 lines for 864 frames)."""
+    frames marked), or None when there is none or :func:`read_vot_occlusion` refuses it (a tag file
+    is no reason to refuse the sequence's boxes). A file that ends before the last row is read as
+    the VOT toolkit reads it (``vot/dataset/common.py``): line k is row k, a blank line and the rows
+    past its end not occluded (VOT2019's graduate: an occlusion.tag of 768 lines for 864 frames)."""
     folder = Path(box_file).parent
     for name in VOT_OCCLUSION_FILES:
         if (folder / name).is_file():
             try:
-                values, lines = _values_and_lines(folder / name)
+                return read_vot_occlusion(folder / name, count)
             except AnnotationFormatError:
                 return None
-            if len(values) == count:
-                return np.array(values, dtype=np.int64) > 0
-            if len(values) > count or len(set(lines)) < len(lines) or (lines and lines[-1] > count):
-                return None  # another sequence's file, or values on one line that cannot be frames
-            occluded = np.zeros(count, bool)
-            occluded[np.array(lines, dtype=np.int64) - 1] = np.array(values, dtype=np.int64) > 0
-            return occluded
     return None
 
 
-def flags_beside(box_file: str | Path, count: int) -> tuple[dict[str, np.ndarray | None], tuple[str, ...]] | None:
+def read_vot_occlusion(path: Path, count: int) -> np.ndarray:
+    """(count,) bool: the occluded flags of VOT's label file ``path`` (:func:`vot_occlusion`) for
+    ``count`` rows, line k row k as the VOT toolkit reads them (a blank line and the rows past the
+    file's end not occluded; values comma separated on one line only as many as rows);
+    AnnotationFormatError naming it when it has more lines than rows (another sequence's file),
+    several values on a line but not one per row, or a value that is not a whole number."""
+    values, lines = _values_and_lines(path)
+    if len(set(lines)) < len(lines):  # several values on a line: one per row, or none
+        if len(values) == count:
+            return np.array(values, dtype=np.int64) > 0
+        line = next(n for n in lines if lines.count(n) > 1)
+        raise AnnotationFormatError(path, f"holds {lines.count(line)} values on line {line}: VOT's holds one a line")
+    if lines and lines[-1] > count:
+        raise AnnotationFormatError(path, f"has {lines[-1]} lines but the ground truth has {count} rows")
+    occluded = np.zeros(count, bool)
+    occluded[np.array(lines, dtype=np.int64) - 1] = np.array(values, dtype=np.int64) > 0
+    return occluded
+
+
+def flags_beside(box_file: str | Path, count: int, *,
+                 vot_errors: bool = False) -> tuple[dict[str, np.ndarray | None], tuple[str, ...]] | None:
     """The absent / occluded flags of the ``count`` rows of ``box_file`` (a ``groundtruth.txt``)
     from the label files beside it, as :func:`core.annotations.formats.groundtruth.load_ground_truth`
     reads its folder: GOT-10k's
@@ -155,7 +167,8 @@ def flags_beside(box_file: str | Path, count: int) -> tuple[dict[str, np.ndarray
     (:data:`VOT_OCCLUSION_FILES`). Returns ``(records_from_rows keyword arguments, names of the
     files read)``, or None when the file has another name or no such files lie beside it. A
     GOT-10k or LaSOT label file of another count raises AnnotationFormatError naming it (as
-    opening the folder does); a VOT one is left aside (:func:`vot_occlusion`)."""
+    opening the folder does); a VOT one is left aside (:func:`vot_occlusion`), or with
+    ``vot_errors`` raises it too (:func:`read_vot_occlusion`), for the import to say so."""
     box_file = Path(box_file)
     if box_file.name != "groundtruth.txt":
         return None
@@ -166,5 +179,8 @@ def flags_beside(box_file: str | Path, count: int) -> tuple[dict[str, np.ndarray
     if all((folder / name).is_file() for name in LASOT_LABELS):
         return lasot_flags(folder, count), LASOT_LABELS
     vot = next((name for name in VOT_OCCLUSION_FILES if (folder / name).is_file()), None)
-    occluded = vot_occlusion(box_file, count) if vot is not None else None  # left aside as the folder's reader does
+    if vot is None:
+        return None
+    # left aside as the folder's reader does, or (vot_errors) said: the import names what it left aside
+    occluded = read_vot_occlusion(folder / vot, count) if vot_errors else vot_occlusion(box_file, count)
     return ({"occluded_frames": occluded}, (vot,)) if occluded is not None else None

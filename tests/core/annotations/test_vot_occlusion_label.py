@@ -79,3 +79,19 @@ def test_a_vot_label_of_another_count_is_left_aside_for_the_file_as_for_its_fold
     from_folder, _ = read_source(folder)
     assert not any(r.occluded for r in [*from_file.values(), *from_folder.values()])
     assert len(read_box_file(folder / "groundtruth.txt", 3).records) == 3
+
+
+@pytest.mark.parametrize("labels, why", [
+    ("0\n1\n0\n1\n", "has 4 lines but the ground truth has 3 rows"),
+    ("0\n1\n\n\n1\n", "has 5 lines but the ground truth has 3 rows"),
+    ("0,1\n", "holds 2 values on line 1: VOT's holds one a line"),
+    ("0\nyes\n1\n", "expected whole numbers, found 'yes'"),
+])
+def test_the_import_says_when_it_leaves_a_vot_label_aside(tmp_path, labels, why):
+    """Left aside (the boxes still import, as opening the folder reads them), the occluded flags were
+    lost unsaid, where a GOT-10k or LaSOT label file of another count is named in the notes (h1)."""
+    folder = _folder(tmp_path, labels)
+    found = read_box_file(folder / "groundtruth.txt", 3)
+    assert len(found.records) == 3 and not any(r.occluded for r in found.records.values())
+    assert any(n.startswith(f"occlusion.label beside it not read ({why}") for n in found.notes), found.notes
+    assert not any(r.occluded for r in read_source(folder)[0].values())  # the folder: left aside, as before
