@@ -23,22 +23,59 @@ def register(subparsers) -> None:
     parser.set_defaults(func=run)
 
 
+def usage_problem(args) -> str | None:
+    """What is wrong with the command line's combination of arguments (three or more sources,
+    ``--frame-offset`` without a pair), or None."""
+    if len(args.sources) > 2:
+        return (f"studio: give VISIBLE THERMAL, one sequence folder or video, or nothing ({len(args.sources)} paths "
+                "given)")
+    if getattr(args, "frame_offset", None) and len(args.sources) != 2:  # it was ignored without a word
+        return ("studio: --frame-offset applies to a VISIBLE THERMAL pair given as two paths; a sequence folder or "
+                "--project alone opens with the offset its project already has")
+    return None
+
+
+def argument_problem(args) -> str | None:
+    """The one line (without 'error: ') that refuses the command line before the window opens,
+    or None: :func:`usage_problem`, a SOURCE that does not exist, a ``--project`` given alone
+    that does not exist or is a folder. ``python main.py clip.mp4`` said that clip.mp4 does not
+    exist, in the terminal, but ``python main.py studio clip.mp4``, ``python main.py visible.mp4
+    thermal.mp4`` with either missing, and ``--project`` alone opened an empty window and a
+    'Cannot open' box, and a wrong combination (three paths) opened the window for an instant
+    and ended with status 1, or said only that the display is missing."""
+    problem = usage_problem(args)
+    if problem is not None:
+        return problem
+    from core.sequences.layouts import missing_input
+
+    for source in args.sources:
+        if not Path(source).exists():
+            what = ("project file does not exist" if Path(source).name.lower().endswith(".rgbt.sqlite")
+                    else missing_input(Path(source)))
+            return f"{source}: {what}"
+    if args.project is not None and not args.sources:  # with sources it may be a new project's file
+        if not Path(args.project).exists():
+            return f"{args.project}: project file does not exist"
+        if Path(args.project).is_dir():
+            return f"{args.project}: --project is a folder; give the project file (.rgbt.sqlite)"
+    return None
+
+
 def initial_request(args, settings):
     """What the studio opens at start: the arguments, else the demo (first run), else the
-    last project; None when there is nothing to open."""
+    last project; None when there is nothing to open. SystemExit on :func:`usage_problem`
+    (``run`` refuses it, and a missing path, before the window opens)."""
     from app.project import OpenRequest, demo_request
 
+    problem = usage_problem(args)
+    if problem is not None:
+        raise SystemExit(problem)
     sources = [str(p) for p in args.sources]
     store = str(args.project) if args.project else None
     if len(sources) == 2:
         return OpenRequest("pair", tuple(sources), args.frame_offset, store=store)
-    if getattr(args, "frame_offset", None) and len(sources) <= 2:  # it was ignored without a word
-        raise SystemExit("studio: --frame-offset applies to a VISIBLE THERMAL pair given as two paths; a sequence "
-                         "folder or --project alone opens with the offset its project already has")
     if len(sources) == 1:
         return OpenRequest("sequence", tuple(sources), store=store)
-    if len(sources) > 2:
-        raise SystemExit("studio: give VISIBLE THERMAL, one sequence folder, or nothing")
     if store:
         return OpenRequest("project", store=store)
     if not settings.first_run_done:
@@ -53,6 +90,10 @@ def run(args) -> int:
 
     from app.platform_check import explain_import_error, platform_problem
 
+    problem = argument_problem(args)  # before the display is looked for and the window opens
+    if problem is not None:
+        print(f"error: {problem}", file=sys.stderr)
+        return 2
     problem = platform_problem()  # Qt would abort the process: say what is missing instead
     if problem is not None:
         print(problem, file=sys.stderr)
