@@ -14,6 +14,9 @@ from core.annotations.records import Provenance
 from core.trackers import found_or_lost_label
 from core.tracking.tracker_config import low_confidence_for
 
+#: the highest number Go to frame... takes as typed; a number past the footage's last frame goes there, said
+TYPED_FRAME_LIMIT = 999_999_999
+
 
 class ArrowSteps(QObject):
     """An event filter on the frame views and the timeline: Left / Right with no modifier step
@@ -65,9 +68,15 @@ class WindowFrames:
         from PySide6.QtWidgets import QInputDialog
 
         last = self.document.num_frames
-        number, ok = QInputDialog.getInt(self, "Go to frame", f"Frame (1-{last}):", self.frame + 1, 1, last)
-        if ok:
-            self.goto(number - 1)
+        # any number can be typed (TYPED_FRAME_LIMIT): with the footage's last frame as the field's top, the
+        # keystroke going past it was dropped as typed, so 9999 (or 450 on 407 frames) went to frame 99 (45)
+        number, ok = QInputDialog.getInt(self, "Go to frame", f"Frame (1-{last}):", self.frame + 1, 1,
+                                         max(last, TYPED_FRAME_LIMIT))
+        if not ok:
+            return
+        self.goto(min(number, last) - 1)
+        if number > last:
+            self.statusBar().showMessage(f"there is no frame {number}: the footage ends at frame {last}, shown", 8000)
 
     def _frame_ready(self, frame: int, pair) -> None:
         if frame == self.frame:

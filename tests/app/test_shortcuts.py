@@ -45,7 +45,7 @@ def test_home_end_and_go_to_frame(window, pair_files, tmp_path, qtbot, monkeypat
 
     monkeypatch.setattr(QInputDialog, "getInt", answer)
     qtbot.keyClick(window, Qt.Key.Key_G, Qt.KeyboardModifier.ControlModifier)
-    assert window.frame == 4 and asked == [(f"Frame (1-{last + 1}):", 1, 1, last + 1)]
+    assert window.frame == 4 and asked == [(f"Frame (1-{last + 1}):", 1, 1, 999_999_999)]  # test_goto_frame_typed
     monkeypatch.setattr(QInputDialog, "getInt", lambda *_args: (9, False))  # cancelled
     window.actions["goto_frame"].trigger()
     assert window.frame == 4
