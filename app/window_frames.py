@@ -7,15 +7,13 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 
 from app.actions import key_text
+from app.dialogs import TYPED_FRAME_LIMIT
 from app.edits import outside_frame
 from app.review import confidence_text
 from app.views.paired_view import missing_modality
 from core.annotations.records import Provenance
 from core.trackers import found_or_lost_label
 from core.tracking.tracker_config import low_confidence_for
-
-#: the highest number Go to frame... takes as typed; a number past the footage's last frame goes there, said
-TYPED_FRAME_LIMIT = 999_999_999
 
 
 class ArrowSteps(QObject):

@@ -14,6 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dialogs import TYPED_FRAME_LIMIT
+
 
 class RefineDialog(QDialog):
     """mode() -> "frame" | "range" | "below"; range_() -> (start, stop) 0-based, stop
@@ -30,8 +32,12 @@ class RefineDialog(QDialog):
             group.addButton(button)
         self.first = QSpinBox()
         self.last = QSpinBox()
+        self.num_frames = max(int(num_frames), 1)
         for spin in (self.first, self.last):
-            spin.setRange(1, max(num_frames, 1))
+            # any number can be typed, a number past the end read as the last frame (range_): with the last
+            # frame as the top, the keystroke going past it was dropped, so 450 typed on 407 frames read 45
+            # and OK refined frames 45-299 (254 teacher runs) instead of 299-407
+            spin.setRange(1, max(self.num_frames, TYPED_FRAME_LIMIT))
         start, stop = selected if selected else (frame, min(frame + 30, num_frames))
         self.first.setValue(start + 1)
         self.last.setValue(max(stop, start + 1))
@@ -73,7 +79,9 @@ class RefineDialog(QDialog):
         return "frame"
 
     def range_(self) -> tuple[int, int]:
-        a, b = sorted((self.first.value(), self.last.value()))
+        """The frames typed as ``(start, stop)``, 0-based, stop excluded; a number past the footage's
+        end is its last frame."""
+        a, b = sorted(min(spin.value(), self.num_frames) for spin in (self.first, self.last))
         return a - 1, b
 
     def threshold(self) -> float:

@@ -37,3 +37,16 @@ def test_a_number_past_the_end_goes_to_the_last_frame_and_says_so(window, pair_f
     _type_frame(qtbot, "12", seen)
     window.actions["goto_frame"].trigger()
     assert window.frame == 11
+
+
+def test_refine_s_frames_typed_past_the_end_read_as_the_last_frame(qtbot):
+    """R > Frames on 0117_1605 (407 frames) from frame 299: 450 typed as the last frame read 45, and OK
+    would have refined frames 45-299 (254 teacher runs) instead of 299-407."""
+    from app.dialogs.refine_dialog import RefineDialog
+
+    dialog = RefineDialog(298, 407, None, 0.4)
+    qtbot.addWidget(dialog)
+    dialog.last.selectAll()
+    qtbot.keyClicks(dialog.last, "450")
+    assert dialog.last.text() == "450"
+    assert dialog.mode() == "range" and dialog.range_() == (298, 407)
