@@ -190,16 +190,19 @@ def run(args) -> int:
     tracker_for = tracker_factory(recipe)  # a missing checkpoint stops the run here, before any sequence
     results.mkdir(parents=True, exist_ok=True)
     engine = "" if is_peer(recipe.tracker) else f", {engine_text(tracker_for(None))}"
-    workers = f", {args.jobs} worker processes" if args.jobs > 1 else ""
+    outcomes = [Outcome(f.name, "kept") for f in folders if (results / f"{f.name}.txt").exists() and not args.force]
+    kept = {o.name for o in outcomes}
+    todo = [(f, results / f"{f.name}.txt") for f in folders if f.name not in kept]
+    jobs = min(args.jobs, len(todo))  # it said '64 worker processes' for one sequence, tracked in this process
+    workers = ""
+    if jobs > 1:
+        workers = f", {jobs} worker processes" + (" (one per sequence to track)" if jobs < args.jobs else "")
     print(f"{root}: {plural(len(folders), 'sequence')}, {recipe.tracker} tracker{engine}{workers} -> {results}",
           file=sys.stderr)
     if left:
         print(f"note: left out {_left_out_text(left)}", file=sys.stderr)
-    outcomes = [Outcome(f.name, "kept") for f in folders if (results / f"{f.name}.txt").exists() and not args.force]
-    kept = {o.name for o in outcomes}
-    todo = [(f, results / f"{f.name}.txt") for f in folders if f.name not in kept]
-    if args.jobs > 1 and len(todo) > 1:
-        finished = track_in_workers(recipe, todo, min(args.jobs, len(todo)), progress_printer())
+    if jobs > 1:
+        finished = track_in_workers(recipe, todo, jobs, progress_printer())
     else:
         finished = (track_one(tracker_for, folder, out) for folder, out in todo)
     try:
