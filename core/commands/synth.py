@@ -118,7 +118,11 @@ def run(args: argparse.Namespace) -> int:
     if challenges is not None:
         overrides["challenges"] = challenges
     config = from_dict(SyntheticConfig, {**_fields(base), **overrides})
-    check_targets(args)
+    if config.num_frames > MAX_FRAMES:  # --frames 100000000 was killed by the OOM killer, without a word
+        given = f"--frames {args.frames}" if args.frames is not None else f"{args.config}: num_frames {config.num_frames}"
+        raise ConfigError(f"{given}: a synthetic sequence has at most {MAX_FRAMES:,} frames (its whole path is made in "
+                          "memory before the frames are written); write several with --count")
+    check_targets(args, least_bytes(config, args.layout) * args.count)
     for k in range(args.count):
         seed = args.seed + k
         name = args.name or f"synthetic-{seed}"
@@ -183,14 +187,30 @@ SYNTH_FILES = frozenset({"visible", "infrared", "visible.txt", "infrared.txt", "
                          "groundtruth_thermal.txt"})
 
 
-def check_targets(args: argparse.Namespace) -> None:
-    """Before writing anything: OUT_DIR writable and a folder; an existing sequence
-    folder is replaced only when it is an earlier synthetic one (``synthetic.json``)
-    and ``--force`` is given."""
+#: the most frames of one synthetic sequence (its path, about 0.2 KB a frame, is made in memory)
+MAX_FRAMES = 1_000_000
+#: the fewest bytes a LasHeR-layout frame pair takes per pixel (JPEG visible + PNG thermal; the
+#: plain family measured 0.59-0.65 at 640x480 and 320x256, noise and textures take more)
+LASHER_BYTES_PER_PIXEL = 0.4
+
+
+def least_bytes(config: SyntheticConfig, layout: str) -> int:
+    """The fewest bytes one sequence of ``config`` takes on disk in ``layout`` (0 for the video
+    layout, whose compressed size is not foreseen): a disk too small is said before the work
+    instead of a full disk part-way through."""
+    if layout != "lasher":
+        return 0
+    return int(LASHER_BYTES_PER_PIXEL * config.width * config.height * config.num_frames)
+
+
+def check_targets(args: argparse.Namespace, free_bytes: int = 0) -> None:
+    """Before writing anything: OUT_DIR writable and a folder with ``free_bytes`` free; an
+    existing sequence folder is replaced only when it is an earlier synthetic one
+    (``synthetic.json``) and ``--force`` is given."""
     from core.errors import OutputError
     from core.fileio import check_output
 
-    check_output(args.out_dir, folder=True, option="OUT_DIR")
+    check_output(args.out_dir, folder=True, option="OUT_DIR", free_bytes=free_bytes)
     for k in range(args.count):
         target = args.out_dir / (args.name or f"synthetic-{args.seed + k}")
         if target.exists() and not (target.is_dir() and not any(target.iterdir())):
