@@ -384,8 +384,9 @@ def _one_row_per_frame(path: Path, rows: np.ndarray, frames: int, checked: bool,
     if checked and leading:  # "(19 absent)" alone: track --out's "not tracked" rows became absent marks
         where = "frame 1 opens the file as an absent row" if leading == 1 else \
             f"frames 1-{leading} open the file as absent rows"
-        notes.append(f"{where} (0,0,0,0), now absent marks: a tracker's results (track --out) write them before "
-                     "the frame it started on, which pre-labels leave out")
+        # "read as", not "now absent marks": View > Compare with a box file... reads the file so too, and makes no mark
+        notes.append(f"{where} (0,0,0,0), read as the target absent: a tracker's results (track --out) write them "
+                     "before the frame it started on, which pre-labels leave out")
     if flags is not None:
         flags = {name: None if value is None else value[:len(rows)] for name, value in flags.items()}
     records = records_from_rows(rows, provenance=_provenance(checked), **(flags or {}))

@@ -207,6 +207,10 @@ def test_absent_rows_opening_a_file_of_checked_labels_are_said(tmp_path):
     found = read_box_file(path, 5)
     assert found.records[0].absent and found.records[1].absent
     assert any(note.startswith("frames 1-2 open the file as absent rows") for note in found.notes), found.notes
+    # the same words when View > Compare with a box file... reads it, which makes no mark in the project: the note
+    # said "now absent marks" there too (0117_1605 compared with its own LasHeR export)
+    assert any("read as the target absent" in note for note in found.notes), found.notes
+    assert not any("absent marks" in note for note in found.notes), found.notes
     assert read_box_file(path, 5, checked=False).notes == ()  # pre-labels leave them out
 
 
