@@ -94,8 +94,8 @@ def register(subparsers) -> None:
     parser.add_argument("--json", type=Path, default=None, help="write the rows as JSON")
     parser.add_argument("--plots", type=Path, default=None, help="folder for precision/success plots")
     parser.add_argument("--split", choices=SPLITS, default="all",
-                        help="synthetic split, real sequences (all folders of --data-root), or both; "
-                             "ignored with --real")
+                        help="synthetic split, real sequences (all folders of --data-root), or both (default "
+                             "all); ignored with --real")
     parser.add_argument("--frames", type=int, default=None,
                         help="frames per sequence (synthetic split: 150 by default; real: all by default)")
     parser.add_argument("--per-family", type=int, default=3, help="synthetic sequences per challenge family (3)")

@@ -228,7 +228,7 @@ def register(subparsers) -> None:
     parser.add_argument("--thermal", type=Path, help="thermal video or folder (default: generate a pair)")
     parser.add_argument("--frames", type=int, default=1000, help="frames to generate (default 1000)")
     parser.add_argument("--size", default="640x512", help="WxH to generate (default 640x512)")
-    parser.add_argument("--codec", default="mp4v", help=f"fourcc to generate with: {', '.join(CODECS)}")
+    parser.add_argument("--codec", default="mp4v", help=f"fourcc to generate with: {', '.join(CODECS)} (default mp4v)")
     parser.add_argument("--random-samples", type=positive_int, default=50, help="random seeks to time (default 50)")
     parser.add_argument("--seed", type=int, default=0,
                         help="seed of the generated pair's content and of the random seek positions (default 0)")

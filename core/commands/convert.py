@@ -34,7 +34,8 @@ def register(subparsers) -> None:
     parser.add_argument("dst", type=Path, metavar="DST", help="output folder (with --to xywh: the output .txt file)")
     parser.add_argument("--from", dest="source_format", default="auto", choices=SOURCE_FORMATS,
                         help="SRC format: for a file xywh | corners (GTOT x1 y1 x2 y2) | polygon | vtuav "
-                        "(one row per 10 frames) or a layout name (vot: vot-rgbt); for a folder auto (detected) or a layout name")
+                        "(one row per 10 frames) or a layout name (vot: vot-rgbt); for a folder auto (detected) or a layout "
+                        "name; auto (default) reads a file's rows as x,y,w,h or as 8-value polygons by their count")
     parser.add_argument("--to", dest="target", required=True, choices=TARGET_FORMATS,
                         help="format to write: lasher / rgbt234 (visible.txt, infrared.txt, init.txt), gtot "
                         "(groundTruth_v.txt, groundTruth_i.txt as corners), got10k, lasot (groundtruth.txt and "

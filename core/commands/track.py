@@ -80,8 +80,8 @@ def register(subparsers) -> None:
     parser.add_argument("--model", choices=("student", "teacher"), default=None,
                         help="same as --tracker student|teacher (kept for older scripts)")
     parser.add_argument("--modality", choices=("auto", "visible", "thermal"), default="auto",
-                        help="the frame an OpenCV tracker sees (auto: thermal on a visible+thermal pair and on "
-                             "thermal-only footage, visible on visible-only footage)")
+                        help="the frame an OpenCV tracker sees; auto (default): thermal on a visible+thermal pair "
+                             "and on thermal-only footage, visible on visible-only footage")
     parser.add_argument("--streams", choices=TRACKER_STREAMS, default=DEFAULT_STREAMS,
                         help="what the student / teacher is fed: auto (default): both streams, and the thermal "
                              "stream alone while the visible one is measured blind (smoke, fog; see "

@@ -95,3 +95,21 @@ def test_python_m_core_cli_runs():
     done = subprocess.run([sys.executable, "-m", "core.cli", "--help"], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith("usage: rgbt-studio")
+
+
+def _says_its_default(action: argparse.Action) -> bool:
+    """Whether an option's help names its default: 'default', or the value in parentheses as the
+    benches write it ('(3)', '(300; 0 = all)')."""
+    text = action.help or ""
+    return "default" in text.lower() or f"({action.default}" in text
+
+
+@pytest.mark.parametrize("name", sorted(n for n in ALL_PARSERS if n))
+def test_every_option_with_a_default_says_it(name):
+    """`track --modality`, `convert --from`, `bench accuracy --split` and `bench open --codec` left
+    their default (auto, auto, all, mp4v) unsaid: a user could not tell what leaving them out does."""
+    silent = [action.option_strings[0] for action in ALL_PARSERS[name]._actions
+              if action.option_strings and not isinstance(action, (argparse._HelpAction, argparse._StoreTrueAction,
+                                                                   argparse._AppendAction))
+              and action.default not in (None, False, argparse.SUPPRESS) and not _says_its_default(action)]
+    assert not silent, f"`{name} --help`: options whose default is unsaid: {silent}"
