@@ -84,6 +84,11 @@ def run(args) -> int:
     if args.frames is not None and args.frames > MAX_FRAMES:
         raise ConfigError(f"--frames {args.frames} is more than {MAX_FRAMES:,} frames (about 9 hours at 30 frames/s); "
                           "give the footage's frame count")
+    if args.target != "xywh" and Path(args.dst).is_file():  # it said 'DST/visible.txt: DST is a file, not a folder'
+        from core.errors import OutputError
+
+        raise OutputError(args.dst, f"DST is a file; --to {args.target} writes a folder of annotation files (give a "
+                                    "folder; --to xywh writes one file)")
     for path in target_paths(args.dst, args.target, target_files({}, 0, args.target, name, image_size)):
         check_output(path, protected=protected, force=args.force,  # before reading
                      option="DST" if args.target == "xywh" else "the output")
