@@ -89,10 +89,14 @@ def export_warnings(records: Mapping[int, FrameAnnotation], num_frames: int, *, 
     if unscored is not None:
         out.append(unscored)
     unlabelled = num_frames - sum(1 for f in records if 0 <= f < num_frames)
-    if unlabelled:
+    if unlabelled:  # the row as the target's files hold it: a VOT export's read "(0,0,0,0)" over 8-value rows
         out.append(f"{plural(unlabelled, 'frame')} {verb(unlabelled, 'has', 'have')} no annotation and "
-                   f"{verb(unlabelled, 'is', 'are')} written as absent (0,0,0,0)")
+                   f"{verb(unlabelled, 'is', 'are')} written as absent ({ABSENT_ROWS.get(target, '0,0,0,0')})")
     return out
+
+
+#: the row a format's files hold for a frame without a box, where it is not 0,0,0,0
+ABSENT_ROWS = {"gtot": "0 0 0 0", "vot": "0,0,0,0,0,0,0,0"}
 
 
 #: how the occlusion note names a target format
@@ -143,7 +147,7 @@ def absence_unscored(records: Mapping[int, FrameAnnotation], num_frames: int, ta
               if (record := records.get(f)) is None or record.absent or record.box is None]
     if not frames:
         return None
-    name, row = NO_ABSENCE_FORMATS[target], "0 0 0 0" if target == "gtot" else "0,0,0,0"
+    name, row = NO_ABSENCE_FORMATS[target], ABSENT_ROWS.get(target, "0,0,0,0")
     return (f"{plural(len(frames), 'frame')} without a box ({_frames_text(frames)}) {verb(len(frames), 'is', 'are')} "
             f"written as {f'a {row} row' if len(frames) == 1 else f'{row} rows'}, and the {name} toolkit has no absent "
             "target: "

@@ -406,3 +406,16 @@ def test_a_groundtruth_txt_beside_v_and_i_folders_is_read(tmp_path):
     (seq / "groundTruth_v.txt").write_text("10 20 40 60\n11 20 41 60\n")  # the same boxes as corners
     assert box_file(seq, "gtot") == seq / "groundTruth_v.txt"
     assert list(load_ground_truth(seq, "gtot")[1].box) == [11, 20, 30, 40]  # GTOT's width x2 - x1
+
+
+@pytest.mark.parametrize("target, row", [("lasher", "0,0,0,0"), ("got10k", "0,0,0,0"), ("gtot", "0 0 0 0"),
+                                         ("vot", "0,0,0,0,0,0,0,0")])
+def test_the_unannotated_frames_note_shows_the_row_the_format_writes(target, row):
+    """0117_1605's 99 frames before its first box, exported to VOT: the note said "written as absent (0,0,0,0)"
+    over a groundtruth.txt of 0,0,0,0,0,0,0,0 rows (and GTOT's 0 0 0 0 rows, which its other note names so)."""
+    from core.annotations.formats.export_notes import export_warnings
+    from core.annotations.records import Provenance
+
+    records = {0: FrameAnnotation(0, np.array([5.0, 5.0, 10, 10]), provenance=Provenance.MANUAL)}
+    notes = export_warnings(records, 3, lasher_rows=False, target=target)
+    assert f"2 frames have no annotation and are written as absent ({row})" in notes, notes
