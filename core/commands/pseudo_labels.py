@@ -11,6 +11,7 @@ the split file, the tracker's weights, or a path inside the data root; nor is ``
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from core.commands.arguments import (
@@ -104,6 +105,20 @@ def _load_teacher(weights: Path, args: argparse.Namespace):
         raise CheckpointError(weights, f"{given} {error.problem}") from error
 
 
+def _noting_last(job, last: list):
+    """``job`` passed through, keeping its latest progress report as ``last[0]`` (how far a
+    stopped run got)."""
+    try:
+        while True:
+            report = next(job)
+            last[:] = [report]
+            yield report
+    except StopIteration as stop:
+        return stop.value
+    finally:
+        job.close()
+
+
 def _run(args: argparse.Namespace) -> int:
     from core.fileio import file_sha256
     from core.tracking.factory import default_weights
@@ -130,7 +145,16 @@ def _run(args: argparse.Namespace) -> int:
     sequences = [(name, rgbt_pair_sequence(name, folder, lru, args.cache_dir))
                  for name, folder in split.train_folders("rgbt_unlabeled", args.data_root, args.include)]
     metadata = {"tracker_weights": str(weights), "tracker_sha256": file_sha256(weights), "split": str(split.path)}
-    content = run_with_bar(pseudo_label_job(tracker, sequences, args.out, config, metadata=metadata), "pseudo-labels")
+    existed = Path(args.out).exists()
+    last: list = []
+    job = _noting_last(pseudo_label_job(tracker, sequences, args.out, config, metadata=metadata), last)
+    try:
+        content = run_with_bar(job, "pseudo-labels")
+    except KeyboardInterrupt:  # before the cli's 'cancelled' (or 'terminated'): what the stop left
+        how_far = f" after {last[0].done} of {last[0].total} tracked frames" if last and last[0].total else ""
+        where = f"{args.out} is as it was" if existed else f"{args.out} is written when the run ends"
+        print(f"pseudo-labels: stopped{how_far}; nothing was written ({where})", file=sys.stderr)
+        raise
     print(f"wrote {args.out}: {content['tracklets_kept']} of {content['tracklets_tried']} tracklets kept, "
           f"{content['labelled_frames']} labelled frames (start boxes: {content['kept_by_seed']['hot']} hot blobs, "
           f"{content['kept_by_seed']['texture']} textured)")
