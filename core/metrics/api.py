@@ -74,6 +74,9 @@ def evaluate_folder(
             if gt_root.resolve().name in files and _holds_ground_truth(gt_root):  # --gt SEQUENCE_FOLDER: said nothing
                 hint = (f"; {gt_root} is itself the sequence folder of {gt_root.resolve().name}.txt: give the folder "
                         f"that holds it ({gt_root.resolve().parent})")
+            elif (below := _folders_below_holding(gt_root, list(files))):  # a root one level too high
+                hint = (f"; {'they are' if len(below) == 1 else 'some are'} in "
+                        f"{' and '.join(str(b) for b in below[:3])}: give {'that folder' if len(below) == 1 else 'one'}")
             raise AnnotationFormatError(Path(results_dir), f"none of its {plural(len(files), 'result file')} "
                                                            f"({_first_files(extra)}{', ...' if len(extra) > 3 else ''}) "
                                                            f"names a sequence of {gt_root}{hint}")
@@ -137,6 +140,16 @@ def read_results(path: Path, proto) -> np.ndarray:
     """One results file under ``proto`` -> ``(M, 4)`` xywh: an 8-value row is the dual-modality
     toolkits' corners (``corner2rect.m``, rounded), a polygon's bounding box otherwise."""
     return read_box_rows(path, eight="corners" if proto.dual_modality else "polygon")
+
+
+def _folders_below_holding(gt_root: Path, names: list[str]) -> list[Path]:
+    """The folders directly in ``gt_root`` that hold a sequence of one of the result files'
+    ``names`` (a dataset root given one level too high: ``real/`` for ``real/rgb/``)."""
+    try:
+        children = sorted(child for child in gt_root.iterdir() if child.is_dir() and not child.name.startswith("."))
+    except OSError:
+        return []
+    return [child for child in children if any(has_sequence(child, name) for name in names[:20])]
 
 
 def _holds_ground_truth(folder: Path) -> bool:
