@@ -177,8 +177,12 @@ def run(args) -> int:
             raise ConfigError(f"{root} is itself a sequence folder (it has ground truth); give the dataset folder that "
                               f"holds it ({root.resolve().parent}), or track it alone with track")
         left = left_out_folders(root, [])
+        below = [] if left else _datasets_below(root)  # a root one level too high: data/ for data/rgb/
         raise ConfigError(f"{root} has no sequence folder with a ground-truth file to start from"
-                          + (f"; it holds {_left_out_text(left)}" if left else ""))
+                          + (f"; it holds {_left_out_text(left)}" if left else "")
+                          + (f"; the sequence folders are one level down, in {', '.join(str(b) for b in below[:3])}"
+                             f"{', ...' if len(below) > 3 else ''}: give {'that folder' if len(below) == 1 else 'one'}"
+                             if below else ""))
     # named: they were left out without a word ('1 sequence' of three)
     left = left_out_folders(root, folders) if names is None else []
     recipe = tracker_recipe(args)
@@ -321,6 +325,16 @@ class RunRecords:
 
         self.sequences[name] = self.settings
         write_text_atomic(self.path, json.dumps({"sequences": self.sequences}, indent=1, sort_keys=True))
+
+
+def _datasets_below(root: Path) -> list[Path]:
+    """The folders directly in ``root`` that hold sequence folders with ground truth (``root``
+    given one level above the dataset)."""
+    try:
+        children = sorted(c for c in root.iterdir() if c.is_dir() and not c.name.startswith("."))
+    except OSError:
+        return []
+    return [child for child in children if sequence_folders(child, None)]
 
 
 def progress_printer(every_s: float | None = None):
