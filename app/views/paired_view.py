@@ -45,6 +45,19 @@ def pane_names(info) -> tuple[str, str, str]:
 TITLE_PADDING = 6  # pixels each side, as the title's style sheet pads it
 
 
+def at_word(text: str, shown: str) -> str:
+    """``shown`` (``text`` cut at its right, ending in an ellipsis) cut back to the end of a word: at 1280
+    wide the title of a frame with a teacher proposal read "tracked (Student), confidence 0… | teacher
+    proposal, confidence 0.42 (A to accept)", the cut inside 0.37 read as a confidence of 0. ``shown`` as
+    it is when it is ``text`` whole or holds no whole word to cut back to."""
+    if shown == text or not shown.endswith("\u2026"):
+        return shown
+    head = shown[:-1]
+    if len(head) < len(text) and text[len(head)] not in " ,;:|" and " " in head.strip():
+        head = head[:head.rstrip().rfind(" ")]
+    return head.rstrip(" ,;:|") + "\u2026"
+
+
 class PaneTitle(QLabel):
     """A pane's title, cut with an ellipsis to the pane's width (the whole text in ``text()`` and in
     its tooltip): a QLabel asks for its text's width, and a frame title longer than the pane ("frame
@@ -82,12 +95,12 @@ class PaneTitle(QLabel):
     def _fit(self) -> None:
         room = max(0, self.width() - 2 * TITLE_PADDING)
         metrics = self.fontMetrics()
-        shown = metrics.elidedText(self._text, Qt.TextElideMode.ElideRight, room)
+        shown = at_word(self._text, metrics.elidedText(self._text, Qt.TextElideMode.ElideRight, room))
         if shown != self._text and self._keep:
             head_room = room - metrics.horizontalAdvance(self._keep)
             if head_room >= room // 3:
                 head = self._text[:len(self._text) - len(self._keep)]
-                shown = metrics.elidedText(head, Qt.TextElideMode.ElideRight, head_room) + self._keep
+                shown = at_word(head, metrics.elidedText(head, Qt.TextElideMode.ElideRight, head_room)) + self._keep
         super().setText(shown)
         self.setToolTip(self._text if shown != self._text else "")
 

@@ -66,3 +66,22 @@ def test_a_pane_too_narrow_for_the_kept_end_cuts_the_whole_title_from_the_right(
     shown = title.shown_text()
     assert shown.startswith("Visible") and shown.endswith("\u2026")
     assert title.text() == "Visible  frame 6: tracked (Student) | teacher proposal, confidence 0.44 (A to accept)"
+
+
+def test_a_title_is_cut_between_words_never_inside_a_number(qtbot):
+    """0117_1605 at 1280 wide, a frame with a teacher proposal: the title read "Visible  frame 299: tracked
+    (Student), confidence 0\u2026 | teacher proposal, confidence 0.42 (A to accept)", the cut inside 0.37
+    read as a confidence of 0. The cut now falls between words."""
+    from app.views.paired_view import TITLE_PADDING, PaneTitle
+
+    title = PaneTitle()
+    qtbot.addWidget(title)
+    head, keep = "Visible  frame 299: tracked (Student), confidence 0.37", " | teacher proposal, confidence 0.42 (A to accept)"
+    metrics = title.fontMetrics()
+    # room for the head up to "0" and the ellipsis: Qt's own cut falls inside the number
+    title.resize(metrics.horizontalAdvance(head[:-3] + "\u2026" + keep) + 2 * TITLE_PADDING + 2, 20)
+    title.setText(head, keep)
+    assert title.shown_text() == "Visible  frame 299: tracked (Student), confidence\u2026" + keep
+    title.resize(metrics.horizontalAdvance("Visible  frame 299: trac\u2026") + 2 * TITLE_PADDING + 2, 20)
+    title.setText("Visible  frame 299: tracked (Student)")
+    assert title.shown_text() == "Visible  frame 299\u2026"
