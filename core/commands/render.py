@@ -93,7 +93,9 @@ def run(args) -> int:
         check_output(args.out, protected=protected + protected_inputs(sequence.info, args.store), force=args.force,
                      option="--out")
         frames = len(sequence)
-        layers, notes = [], []
+        # what the sequence adapted on opening (frame counts that differ: the video ends with the shorter
+        # stream; 16-bit thermal mapped to 8 bits), as track says it; the review video was cut without a word
+        layers, notes = [], list(sequence.info.notes)
         if not args.no_ground_truth:
             truth = sequence.ground_truth() or {}
             if truth:
