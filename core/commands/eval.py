@@ -63,7 +63,7 @@ def check_outputs(args) -> None:
     from core.fileio import check_output
 
     root = args.dataset_root or args.gt
-    protected = [(root, "the ground-truth folder")]
+    protected = [(root, "the ground truth")]  # a folder or, with --gt, a file: never "the folder of the ground-truth folder"
     for folder in args.results:
         folder = Path(folder)
         if folder.is_dir():
@@ -83,7 +83,7 @@ def check_outputs(args) -> None:
         plots, root_abs = Path(args.plots), Path(root).resolve()
         if plots.resolve() == root_abs or root_abs in plots.resolve().parents:
             raise OutputError(plots, f"--plots lies inside the ground-truth folder {root}; choose a folder outside it")
-        check_output(plots, protected=[p for p in protected if p[1] != "the ground-truth folder"], folder=True,
+        check_output(plots, protected=[p for p in protected if p[1] != "the ground truth"], folder=True,
                      option="--plots")
         earlier = sorted(plots.glob(f"{args.protocol}_*.png")) if plots.is_dir() else []
         if earlier and not args.force:
