@@ -181,9 +181,10 @@ class EditGlue(WindowGlue):
             return
         if self._execute(command):  # said: the message of the edit before (O's "marked absent") stayed over it
             frame = self.w.frame + 1
+            lifted = command.records[0].provenance == Provenance.INTERPOLATED  # edits.toggle_keyframe's choice
             self.w.statusBar().showMessage(
                 f"frame {frame}: keyframe mark lifted; its box stays, and {self._key('track')} may replace it"
-                if record.keyframe else f"frame {frame} is a manual keyframe now", 8000)
+                if lifted else f"frame {frame} is a manual keyframe now", 8000)
 
     def _range_around_frame(self) -> tuple[int, int] | None:
         """The range shown on the timeline (``[start, stop)``) when it holds the frame shown and

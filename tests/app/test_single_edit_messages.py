@@ -45,3 +45,18 @@ def test_each_one_frame_edit_replaces_the_message_of_the_one_before(window, pair
     assert said[-1] == "frame 6 marked absent; O again lifts the mark"
     press("delete_box")
     assert said[-1] == "deleted the absent mark of frame 6; Ctrl+Z undoes it"
+
+
+def test_k_on_a_manual_box_not_marked_keyframe_says_it_lifted_the_mark(window, pair_files, synthetic, tmp_path):
+    """K on a box a person made that carries no keyframe flag (an earlier version's record) lifts it, as
+    edits.toggle_keyframe decides by provenance too; the message followed the flag alone and said
+    "is a manual keyframe now" of a box K had just made interpolated."""
+    from core.annotations.history import SetRecords
+    from core.annotations.records import FrameAnnotation
+
+    window.open_pair(*pair_files, store=str(tmp_path / "k.rgbt.sqlite"))
+    window.document.execute(SetRecords([FrameAnnotation(0, synthetic.boxes[0], provenance="manual", keyframe=False)],
+                                       label="box"))
+    window.actions["keyframe"].trigger()
+    assert window.document.record(0).provenance == "interpolated"
+    assert window.statusBar().currentMessage() == "frame 1: keyframe mark lifted; its box stays, and T may replace it"
