@@ -59,7 +59,7 @@ class HelpDialog(QDialog):
         about = QLabel("Drag on either view to draw a box; drag the box or its handles to correct it "
                        "(the frame becomes a manual keyframe); Shift+drag draws a new box over it; Esc during a draw cancels it. Right-drag pans, "
                        "the wheel zooms. The arrow keys Left / Right also step a frame while a view or the "
-                       "timeline has the focus.")
+                       "timeline has the focus. Edit > Keyboard shortcuts... changes the keys.")
         about.setWordWrap(True)  # on one line it held the dialog 937 points wide, past a small screen's edge
         layout.addWidget(about)
         layout.addWidget(table)

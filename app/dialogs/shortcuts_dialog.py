@@ -33,7 +33,7 @@ class ShortcutsDialog(QDialog):
     def __init__(self, overrides: dict[str, str], parent=None, reserved: dict[str, str] | None = None):
         super().__init__(parent)
         self.reserved = dict(reserved or {})  # key text -> what holds it (not rebindable here)
-        self.setWindowTitle("Keyboard shortcuts")
+        self.setWindowTitle("Change keyboard shortcuts")  # F1's list is "Keyboard shortcuts": one title for two dialogs
         keys = effective_keys(overrides)
         table = QTableWidget(len(SHORTCUTS), 3)
         table.setHorizontalHeaderLabels(["Action", "Key (click, then press the keys)", "Default"])
