@@ -129,7 +129,7 @@ def run(args) -> int:
                      option="--out")
         if not Path(store_path).is_file():
             raise ExportError(store_path, "annotation store not found; annotate the sequence first or pass --store")
-        store = AnnotationStore.open(store_path, read_only=True)
+        store = AnnotationStore.open(store_path, glance=True)  # read at once: no -wal / -shm left beside it
     except BaseException:
         sequence.close()
         raise

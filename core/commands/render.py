@@ -144,7 +144,7 @@ def _refuse_a_project_as_source(path: Path) -> None:
     if not path.is_file() or file_magic(path, len(SQLITE_MAGIC)) != SQLITE_MAGIC:
         return
     try:
-        with AnnotationStore.open(path, read_only=True) as store:
+        with AnnotationStore.open(path, glance=True) as store:  # leaves no -wal / -shm beside it
             sources = [str(p) for p in (store.get_meta("sources", None) or [])]
     except (RGBTError, OSError):
         sources = []
@@ -183,7 +183,7 @@ def _store_records(path: Path, sequence) -> tuple[dict, bool]:
 
     if not path.is_file():
         raise StoreError(path, "annotation store not found")
-    store = AnnotationStore.open(path, read_only=True)
+    store = AnnotationStore.open(path, glance=True)  # read whole at once: no -wal / -shm left beside it
     try:
         check_store_fits(store, path, sequence)
         return dict(store.records()), apply_stated_fps(sequence, store)
