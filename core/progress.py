@@ -113,3 +113,17 @@ def run_with_bar(job: Job[T], description: str = "", *, disable: bool | None = N
         raise
     finally:
         bar.close()
+
+
+def nothing_written_line(command: str, outputs: list, existed: list[bool], how_far: str = "") -> str:
+    """The line a command that writes its ``outputs`` once, at the end, says before 'cancelled'
+    when Ctrl+C or SIGTERM stopped it: ``'<command>: stopped<how_far>; nothing was written (OUT
+    is written when the run ends)'``, or ``'(OUT is as it was)'`` for an output that existed
+    before the run (``existed``, one flag an output: replaced only at the end, with --force)."""
+    kept = [str(path) for path, was in zip(outputs, existed, strict=True) if was]
+    if kept:
+        where = f"{' and '.join(kept)} {'are as they were' if len(kept) > 1 else 'is as it was'}"
+    else:
+        names = [str(path) for path in outputs]
+        where = f"{' and '.join(names)} {'are' if len(names) > 1 else 'is'} written when the run ends"
+    return f"{command}: stopped{how_far}; nothing was written ({where})"

@@ -170,7 +170,14 @@ def run(args) -> int:
             student_model="student",
             frame_offset=offset,
         )
-        path = run_with_bar(job, "export-distill")
+        existed = Path(args.out).exists()
+        try:
+            path = run_with_bar(job, "export-distill")
+        except KeyboardInterrupt:  # before the cli's 'cancelled' (or 'terminated'): it said only that
+            from core.progress import nothing_written_line
+
+            print(nothing_written_line("export-distill", [args.out], [existed]), file=sys.stderr)
+            raise
     finally:
         store.close()
         sequence.close()

@@ -151,9 +151,10 @@ def _run(args: argparse.Namespace) -> int:
     try:
         content = run_with_bar(job, "pseudo-labels")
     except KeyboardInterrupt:  # before the cli's 'cancelled' (or 'terminated'): what the stop left
+        from core.progress import nothing_written_line
+
         how_far = f" after {last[0].done} of {last[0].total} tracked frames" if last and last[0].total else ""
-        where = f"{args.out} is as it was" if existed else f"{args.out} is written when the run ends"
-        print(f"pseudo-labels: stopped{how_far}; nothing was written ({where})", file=sys.stderr)
+        print(nothing_written_line("pseudo-labels", [args.out], [existed], how_far), file=sys.stderr)
         raise
     print(f"wrote {args.out}: {content['tracklets_kept']} of {content['tracklets_tried']} tracklets kept, "
           f"{content['labelled_frames']} labelled frames (start boxes: {content['kept_by_seed']['hot']} hot blobs, "

@@ -126,7 +126,15 @@ def run(args) -> int:
         if not layers:
             print("note: no box to draw (no ground truth, --boxes or --store): the video shows the footage alone",
                   file=sys.stderr)
-        result = run_with_bar(render_review_video(sequence, layers, args.out, options), f"render {sequence.info.name}")
+        existed = Path(args.out).exists()
+        try:
+            result = run_with_bar(render_review_video(sequence, layers, args.out, options),
+                                  f"render {sequence.info.name}")
+        except KeyboardInterrupt:  # before the cli's 'cancelled' (or 'terminated'): it said only that
+            from core.progress import nothing_written_line
+
+            print(nothing_written_line("render", [args.out], [existed]), file=sys.stderr)
+            raise
     finally:
         sequence.close()
     print(f"wrote {result.path}: {result.summary}")

@@ -360,18 +360,15 @@ def stopped_line(args, done: list, start: int, total: int) -> str:
     frames) and that ``--out`` (and ``--scores``) were not written: they are written once, when
     the run ends, so an existing file (``--force``) is as it was. It said only 'cancelled',
     after minutes of tracking, with no word of the output."""
-    outputs = [str(args.out)] + ([str(args.scores)] if args.scores is not None else [])
-    kept = [path for path in outputs if Path(path).exists()]
-    if kept:
-        where = f"{' and '.join(kept)} {'are as they were' if len(kept) > 1 else 'is as it was'}"
-    else:
-        where = f"{' and '.join(outputs)} {'are' if len(outputs) > 1 else 'is'} written when the run ends"
+    from core.progress import nothing_written_line
+
+    outputs = [args.out] + ([args.scores] if args.scores is not None else [])
     if len(done) > 1:
-        how_far = (f"stopped at frame {done[-1][0] + 1} of {total} ({plural(len(done) - 1, 'frame')} tracked "
+        how_far = (f" at frame {done[-1][0] + 1} of {total} ({plural(len(done) - 1, 'frame')} tracked "
                    f"from frame {start + 1})")
     else:
-        how_far = "stopped before the first frame was tracked"
-    return f"track: {how_far}; nothing was written ({where})"
+        how_far = " before the first frame was tracked"
+    return nothing_written_line("track", outputs, [Path(path).exists() for path in outputs], how_far)
 
 
 def written_line(count: int, start: int, out, elapsed: float) -> str:
