@@ -108,13 +108,21 @@ class Recent:
     def label(self) -> str:
         """The menu's text: a sequence's folder name; a pair's two names with the folder
         they share ("0113_1714 (visible.mp4 + infrared.mp4)"), or with each one's folder,
-        since datasets name every pair's files alike."""
+        since datasets name every pair's files alike; one video its file name, or the name the
+        studio gives it with the file's ("antiuav-4 (thermal.avi)") when the file is named only by
+        its modality."""
         if self.kind == "pair":
             visible, thermal = Path(self.paths[0]), Path(self.paths[1])
             if visible.parent == thermal.parent:
                 return f"{visible.parent.name} ({visible.name} + {thermal.name})"
             return f"{visible.parent.name}/{visible.name} + {thermal.parent.name}/{thermal.name}"
-        return Path(self.paths[0]).name
+        path = Path(self.paths[0])
+        if path.suffix and not path.is_dir():  # one video: named as the studio names it, the file beside it
+            from core.sequences.names import named_by_folder  # (five antiuav-N read "thermal.avi (in ...)")
+
+            name = named_by_folder(path, path.stem)
+            return path.name if name == path.stem else f"{name} ({path.name})"
+        return path.name
 
     def present(self) -> bool:
         """Whether its sources (the pair's two, the sequence's folder) are all still there, and its
