@@ -94,8 +94,9 @@ def run(args) -> int:
                      option="--out")
         frames = len(sequence)
         # what the sequence adapted on opening (frame counts that differ: the video ends with the shorter
-        # stream; 16-bit thermal mapped to 8 bits), as track says it; the review video was cut without a word
-        layers, notes = [], list(sequence.info.notes)
+        # stream; 16-bit thermal mapped to 8 bits), but not the stand-in of a one-stream sequence's missing
+        # stream (the luminance as thermal): the video shows the one stream alone
+        layers, notes = [], [note for note in sequence.info.notes if not note.startswith(STAND_IN_NOTES)]
         if not args.no_ground_truth:
             truth = sequence.ground_truth() or {}
             if truth:
@@ -139,6 +140,11 @@ def run(args) -> int:
         sequence.close()
     print(f"wrote {result.path}: {result.summary}")
     return 0
+
+
+#: the opening notes of a one-stream sequence's stand-in for its missing stream
+#: (``core.sequences.pair``), which a review video never shows
+STAND_IN_NOTES = ("visible-only sequence:", "thermal-only sequence:")
 
 
 def _refuse_a_project_as_source(path: Path) -> None:

@@ -27,3 +27,14 @@ def test_render_says_the_streams_frame_counts_differ(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "note: frame counts differ: visible 12, thermal 8; using the common length" in err, err
     assert out.is_file()
+
+
+def test_render_of_one_stream_does_not_speak_of_the_stand_in_it_never_shows(tmp_path, capsys):
+    """A visible-only sequence's note 'the thermal stream is the visible frame's luminance' is
+    the studio's and track's; the review video shows the visible stream alone."""
+    visible = tmp_path / "clip.avi"
+    _video(visible, 6)
+    out = tmp_path / "review.mp4"
+    assert main(["render", str(visible), "--out", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "only sequence:" not in err and out.is_file(), err
