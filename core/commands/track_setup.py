@@ -16,6 +16,8 @@ import sys
 import warnings
 from pathlib import Path
 
+import numpy as np
+
 from core.tracking.tracker_config import DEFAULT_STREAMS
 
 
@@ -35,12 +37,16 @@ UNTRACKED_BOX_LINE = "0,0,0,0\n"
 
 
 def format_boxes(results) -> str:
-    """Lines ``x,y,w,h`` (2 decimals) for ``(frame, box, confidence)`` results (0-based frames,
-    consecutive), line k = frame k: the frames before the first result are
-    :data:`UNTRACKED_BOX_LINE`."""
+    """Lines ``x,y,w,h`` for ``(frame, box, confidence)`` results (0-based frames, consecutive),
+    line k = frame k: the frames before the first result are :data:`UNTRACKED_BOX_LINE`. The numbers
+    are written as File > Export's plain x,y,w,h files write the same boxes
+    (``core.annotations.formats.rows.format_rows``: up to 4 decimals, trailing zeros dropped); they were
+    written with 2 decimals ("100.00,50.26" where the export wrote "100,50.2568")."""
+    from core.annotations.formats.rows import format_rows
+
     first = int(results[0][0]) if results else 0
-    return UNTRACKED_BOX_LINE * first + "".join(f"{b[0]:.2f},{b[1]:.2f},{b[2]:.2f},{b[3]:.2f}\n"
-                                                for _, b, _ in results)
+    rows = np.array([np.asarray(b, dtype=np.float64) for _, b, _ in results]).reshape(-1, 4)
+    return UNTRACKED_BOX_LINE * first + format_rows(rows)
 
 
 def format_scores(results) -> str:

@@ -44,11 +44,11 @@ def test_the_folder_itself_starts_from_that_ground_truth(tmp_path, capsys):
     folder, _video = _clip_folder(tmp_path)
     out = tmp_path / "boxes.txt"
     assert main(["track", str(folder), "--tracker", "kcf", "--out", str(out)]) == 0
-    assert out.read_text().splitlines()[0] == "10.00,18.00,12.00,10.00"
+    assert out.read_text().splitlines()[0] == "10,18,12,10"
 
 
 def test_a_thermal_video_alone_in_its_folder_starts_from_the_folders_ground_truth(tmp_path, capsys):
     _folder, video = _clip_folder(tmp_path)
     out = tmp_path / "boxes.txt"
     assert main(["track", str(video), "--tracker", "kcf", "--out", str(out)]) == 0
-    assert out.read_text().splitlines()[0] == "10.00,18.00,12.00,10.00"
+    assert out.read_text().splitlines()[0] == "10,18,12,10"
