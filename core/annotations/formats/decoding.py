@@ -28,6 +28,9 @@ def read_text(path: str | Path) -> str:
         raise AnnotationFormatError(path, "is a folder, expected a text file of boxes") from None
     except OSError as error:
         raise AnnotationFormatError(path, f"cannot read as text ({error})") from None
+    kind = binary_kind(data)
+    if kind is not None:  # it read 'holds NUL bytes, no text: a file cut short (a crash ...)' of a video
+        raise AnnotationFormatError(path, f"is {kind}, not a text file of boxes")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16")
@@ -54,6 +57,23 @@ def read_text(path: str | Path) -> str:
                 bad = end + error.start
     raise AnnotationFormatError(path, f"not UTF-8 text (byte 0x{data[bad]:02x}); save the file as UTF-8",
                                 line=data.count(b"\n", 0, bad) + 1)
+
+
+#: the first bytes of the files a box file is mistaken for (footage, a studio project), by what they are
+_BINARY_KINDS = ((b"\x89PNG\r\n\x1a\n", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"),
+                 (b"II*\x00", "a TIFF image"), (b"MM\x00*", "a TIFF image"),
+                 (b"\x1a\x45\xdf\xa3", "a video (Matroska / WebM)"),
+                 (b"SQLite format 3\x00", "an annotation database (a studio project, SQLite)"))
+
+
+def binary_kind(data: bytes) -> str | None:
+    """What ``data`` (a file's first bytes, or all of them) is when it is footage or a studio
+    project by its first bytes ('a video (MP4)', 'a PNG image', ...), else None."""
+    if data[4:8] == b"ftyp":
+        return "a video (MP4 / MOV)"
+    if data[:4] == b"RIFF" and data[8:12] == b"AVI ":
+        return "a video (AVI)"
+    return next((kind for magic, kind in _BINARY_KINDS if data.startswith(magic)), None)
 
 
 def _with_nul_bytes(path: Path, data: bytes) -> str:
