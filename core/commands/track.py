@@ -41,6 +41,7 @@ from core.commands.track_setup import (
     format_boxes,
     format_scores,
     ground_truth_init,
+    init_box_note,
     network_options_given,
     open_input,
     tracker_name,
@@ -312,6 +313,7 @@ def run(args) -> int:
             refuse_video_without_ground_truth(args, sequence)
             init, label = ground_truth_init(sequence, start), f"the ground-truth box on frame {start + 1}"
         check_init_box(init, sequence.info.width, sequence.info.height, label)
+        outside = init_box_note(init, sequence.info.width, sequence.info.height, label)
         if tracker is None:  # an OpenCV tracker: its modality may depend on the sequence
             tracker = build_tracker(choice, sequence.info)
         print(f"{sequence.name}: {plural(len(sequence), 'frame')}, {tracker_label(name)} tracker, "
@@ -320,6 +322,8 @@ def run(args) -> int:
             print(f"note: {note}", file=sys.stderr)
         if args.init is None:
             print(f"starting from {label}: {init[0]:g},{init[1]:g},{init[2]:g},{init[3]:g}", file=sys.stderr)
+        if outside is not None:
+            print(f"note: {outside}", file=sys.stderr)
         started = time.perf_counter()
         feeds: list[int] = []
         held: list[int] = []

@@ -102,6 +102,20 @@ def check_init_box(box, width: int, height: int, label: str = "--init") -> None:
         raise ConfigError(f"{text} lies outside the frame ({width}x{height})")
 
 
+def init_box_note(box, width: int, height: int, label: str = "--init") -> str | None:
+    """A note when the x,y,w,h ``box`` (one :func:`check_init_box` passed) reaches past the
+    ``width`` x ``height`` frame: how much of it lies inside (the run follows what the frame
+    shows; a box drawn half off the frame was taken without a word and the first tracked boxes
+    came out a third of its size). None when it lies wholly inside."""
+    x, y, w, h = (float(v) for v in box)
+    inside_w = min(x + w, width) - max(x, 0.0)
+    inside_h = min(y + h, height) - max(y, 0.0)
+    if inside_w >= w and inside_h >= h:
+        return None
+    return (f"{label} {x:g},{y:g},{w:g},{h:g} reaches past the {width}x{height} frame: only {inside_w:g}x{inside_h:g} "
+            "of it lies inside")
+
+
 def ground_truth_init(sequence, start: int, *, hint: str | None = None):
     """The sequence's own ground-truth box (x, y, w, h on the visible grid) on 0-based frame
     ``start``, for a run without ``--init``; ConfigError naming the sequence when it has no
