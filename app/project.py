@@ -343,7 +343,8 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
                                             info=sequence.info)
             store_note = store_note or relinked
         ignored = unreadable_meta_note(store)  # before the entries below are written again
-        store_note = "; ".join(note for note in (store_note, ignored) if note)
+        resized = frame_size_note(store, sequence.info)
+        store_note = "; ".join(note for note in (store_note, ignored, resized) if note)
         if request.kind == "pair" and request.frame_offset is not None:
             check_offset_change(store, int(request.frame_offset), getattr(sequence, "first_visible_frame", None))
         if request.kind == "pair" and request.frame_offset is None:  # keep the project's pairing
@@ -362,6 +363,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
         if not request.read_only:
             store.set_meta("sequence_name", sequence.info.name)
             store.set_meta("num_frames", len(sequence))
+            store.set_meta(FRAME_SIZE_KEY, [int(sequence.info.width), int(sequence.info.height)])
         # read here, on the job's thread: on a 25,000-frame project the window froze 0.4 s for it
         contents = store.contents(tracker_names())
         unimported_note = "" if any(r.provenance == Provenance.IMPORTED for r in contents.records.values()) \
@@ -375,6 +377,43 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
     yield Progress(3, 3, "opened")
     return OpenedProject(sequence, store, first, dataclasses.replace(request, store=str(store.path)), contents,
                          store_note, unimported_note, fps_stated)
+
+
+#: the project's meta entry of the frame size its boxes are drawn on, ``[width, height]`` (written on
+#: every open since 2026-12-08; :func:`frame_size_note`)
+FRAME_SIZE_KEY = "frame_size"
+
+
+def frame_size_note(store: AnnotationStore, info) -> str:
+    """The opening note for a project whose boxes were drawn on frames of another size than the
+    footage (``info``, its ``SequenceInfo``) opens at now, "" otherwise or without boxes. The boxes
+    stay where they were drawn: nothing said so. A project that recorded no size (before
+    2026-12-08) on an image folder of JPEG frames turned by an EXIF tag (``turned_by_exif``) may hold
+    boxes drawn on them sideways: until 2026-12-07 such frames opened as stored (240x320 for 320x240
+    footage), and its boxes then lie across the upright picture."""
+    if store.count() == 0:
+        return ""
+    now = [int(info.width), int(info.height)]
+    drawn = store.get_meta(FRAME_SIZE_KEY, None)
+    if isinstance(drawn, list) and len(drawn) == 2 and all(isinstance(v, int) for v in drawn):
+        if drawn == now:
+            return ""
+        turned = " (turned a quarter)" if drawn == now[::-1] else ""
+        return (f"its boxes were drawn on frames of {drawn[0]}x{drawn[1]}, and the footage opens at {now[0]}x{now[1]} "
+                f"now{turned}: the boxes stay where they were drawn, so they may not lie on the target")
+    if drawn is not None:
+        return ""
+    from core.sequences.image_sources import turned_by_exif
+
+    for source in (info.visible_source, info.thermal_source):
+        if source is None or not Path(source).is_dir():
+            continue
+        stored = turned_by_exif(source)
+        if stored is not None:
+            return (f"{Path(source).name}'s JPEG frames are stored sideways with an EXIF rotation: until 2026-12-07 "
+                    f"the studio opened them so ({stored[0]}x{stored[1]}), upright now ({now[0]}x{now[1]}), so boxes "
+                    "drawn before then lie across the picture, where they were drawn")
+    return ""
 
 
 def unreadable_meta_note(store: AnnotationStore) -> str:

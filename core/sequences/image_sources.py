@@ -27,6 +27,26 @@ def _decode_flags(file: Path) -> int:
     return cv2.IMREAD_UNCHANGED
 
 
+def turned_by_exif(folder: str | Path) -> tuple[int, int] | None:
+    """``(width, height)`` as stored of the first frame of image folder ``folder`` when it is a JPEG whose
+    EXIF orientation tag turns it a quarter (a phone's shot stored sideways): the size the studio showed
+    its frames at before 2026-12-07 (``IMREAD_UNCHANGED`` ignored the tag), the upright size transposed;
+    None for any other folder or frame, or one that cannot be read."""
+    try:
+        images = list_images(Path(folder))
+        first = images[0] if images else None
+        if first is None or first.suffix.lower() not in JPEG_EXTENSIONS:
+            return None
+        data = np.fromfile(str(first), np.uint8)
+        stored = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE | cv2.IMREAD_IGNORE_ORIENTATION)
+        upright = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    except (OSError, ValueError, cv2.error, SequenceError):
+        return None
+    if stored is None or upright is None or stored.shape == upright.shape:
+        return None
+    return int(stored.shape[1]), int(stored.shape[0])
+
+
 class FolderSource(FrameSource):
     """An image folder, natural sort (inconsistent zero padding is handled). Its frame rate is
     :data:`ASSUMED_FPS` (``fps_known`` False) until one is set (``source.fps = 25``: a rate the
