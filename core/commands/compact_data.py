@@ -12,6 +12,7 @@ nor hold it or the split file (not even with ``--force``).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from core.commands.arguments import finite_float, refuse_missing_data_root
@@ -63,7 +64,14 @@ def _run(args: argparse.Namespace) -> int:
     check_output(args.out_dir, protected=[(root, "the data root"), (resolve_path(args.split), "the split file")],
                  folder=True, option="OUT_DIR")
     check_compact_target(args.out_dir, force=args.force)
-    summary = run_with_bar(compact_job(args.split, root, args.out_dir, config, force=args.force), "compact-data")
+    existed = Path(args.out_dir).is_dir() and any(Path(args.out_dir).iterdir())
+    try:
+        summary = run_with_bar(compact_job(args.split, root, args.out_dir, config, force=args.force), "compact-data")
+    except KeyboardInterrupt:  # before the cli's 'cancelled' (or 'terminated'): it said only that
+        from core.progress import nothing_written_line
+
+        print(nothing_written_line("compact-data", [args.out_dir], [existed]), file=sys.stderr)
+        raise
     frames = sum(len(e["frames_kept"]) for e in summary["sequences"].values())
     print(f"wrote {args.out_dir}: {len(summary['sequences'])} train sequences, {frames} frames, "
           f"{summary['bytes'] / 1e6:.1f} MB")
