@@ -82,6 +82,7 @@ class OpenedProject:
     store_note: str = ""  # why the store is not beside the sources ("" when it is, or was given)
     unimported_note: str = ""  # a ground truth shipped with the sequence that the project does not show yet
     fps_stated: bool = False  # the frame rate is the one the user stated in the project (View > Frame rate...)
+    size_note: str = ""  # its boxes were drawn on frames of another size (``frame_size_note``): said first
 
 
 def writable_folder(folder: str | Path) -> bool:
@@ -343,8 +344,8 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
                                             info=sequence.info)
             store_note = store_note or relinked
         ignored = unreadable_meta_note(store)  # before the entries below are written again
-        resized = frame_size_note(store, sequence.info)
-        store_note = "; ".join(note for note in (store_note, ignored, resized) if note)
+        size_note = frame_size_note(store, sequence.info)
+        store_note = "; ".join(note for note in (store_note, ignored) if note)
         if request.kind == "pair" and request.frame_offset is not None:
             check_offset_change(store, int(request.frame_offset), getattr(sequence, "first_visible_frame", None))
         if request.kind == "pair" and request.frame_offset is None:  # keep the project's pairing
@@ -376,7 +377,7 @@ def open_job(request: OpenRequest) -> Job[OpenedProject]:
     fps_stated = apply_stated_fps(sequence, store)
     yield Progress(3, 3, "opened")
     return OpenedProject(sequence, store, first, dataclasses.replace(request, store=str(store.path)), contents,
-                         store_note, unimported_note, fps_stated)
+                         store_note, unimported_note, fps_stated, size_note)
 
 
 #: the project's meta entry of the frame size its boxes are drawn on, ``[width, height]`` (written on

@@ -186,8 +186,11 @@ class WindowOpening:
         # be decoded' off a 1600-wide status bar
         first = [n for n in [*getattr(document.sequence, "source_notes", ()),
                              *getattr(document.sequence, "mismatch_notes", ())] if n in info.notes]
+        # boxes drawn on frames of another size lie off the target: that is said first of all (an old project
+        # on EXIF-turned JPEG frames had it after the missing stream's note, cut off the bar)
+        resized = getattr(opened, "size_note", "")
         unimported = getattr(opened, "unimported_note", "")
-        rest = (list(dict.fromkeys(first))
+        rest = ([resized] if resized else []) + (list(dict.fromkeys(first))
                 + ([missing] if missing else [])
                 + [n for n in info.notes if n not in first and not (missing and n.startswith(missing.split(":")[0]))]
                 + ([opened.store_note] if getattr(opened, "store_note", "") else [])

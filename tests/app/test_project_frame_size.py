@@ -24,7 +24,7 @@ def _phone_folder(tmp_path, exif: bool = True):
 
 def _open(folder, project):
     opened = run_to_end(open_job(OpenRequest("sequence", (str(folder),), store=str(project))))
-    note = opened.store_note
+    note = opened.size_note
     opened.store.close()
     opened.sequence.close()
     return note
@@ -65,3 +65,13 @@ def test_nothing_is_said_of_the_same_size_plain_jpegs_or_a_project_without_boxes
     turned.mkdir()
     (_phone_folder(turned))
     assert _open(turned / "phone", tmp_path / "empty.rgbt.sqlite") == ""  # no boxes to misplace
+
+
+def test_the_opening_message_says_it_first(window, tmp_path):
+    folder, project = _phone_folder(tmp_path), tmp_path / "phone.rgbt.sqlite"
+    _boxes(project)
+    window.open_sequence(folder, store=str(project))
+    assert window.document is not None, window.last_error
+    message = window.statusBar().currentMessage()
+    # before the visible-only stream's note (it was last but the frame rate's, cut off a 1600-wide bar)
+    assert message.index("stored sideways with an EXIF rotation") < message.index("visible-only"), message
