@@ -63,6 +63,13 @@ SHORTCUTS: tuple[tuple[str, str, str, str], ...] = (
     ("export", "Export...", "Ctrl+E", "write the annotations in a benchmark layout"),
     ("fit", "Fit to window", "Ctrl+0", "show the whole frame"),
     ("zoom_target", "Zoom to the target", "Z", "zoom both views onto this frame's box"),
+    # the wheel and a right drag had no keys: a keyboard user could not look closer at a drone with no box yet
+    ("zoom_in", "Zoom in", "Ctrl+=", "both views closer about their middle, as the wheel does"),
+    ("zoom_out", "Zoom out", "Ctrl+-", "both views farther out about their middle (at most 1.5 times Fit to window)"),
+    ("pan_left", "Pan left", "Ctrl+Left", "move both views a quarter of their width to the left, as a right drag does"),
+    ("pan_right", "Pan right", "Ctrl+Right", "move both views a quarter of their width to the right"),
+    ("pan_up", "Pan up", "Ctrl+Up", "move both views a quarter of their height up"),
+    ("pan_down", "Pan down", "Ctrl+Down", "move both views a quarter of their height down"),
     ("follow_target", "Follow the target", "Shift+Z", "keep the box in the middle while playing, stepping or tracking"),
     ("levels_toggle", "Stretch thermal levels / full range", "L", "the thermal picture's contrast: the stretch "
                                                                    "(auto or manual) or the full 0-255, back and "

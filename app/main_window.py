@@ -51,9 +51,15 @@ DOCUMENT_ACTIONS = ("prev_frame", "next_frame", "back_10", "forward_10", "first_
                     "play", "type_box", "copy_box", "paste_box", "keyframe", "absent", "occluded",
                     "track", "track_back", "refine", "accept", "accept_range", "interpolate", "attention",
                     "attention_back", "delete_box", "export",
-                    "zoom_target", "follow_target", "range", "range_start", "range_end", "import_gt", "import_boxes",
+                    "zoom_target", "zoom_in", "zoom_out", "pan_left", "pan_right", "pan_up", "pan_down",
+                    "follow_target", "range", "range_start", "range_end", "import_gt", "import_boxes",
                     "improve", "frame_rate", "opening_notes")
 
+
+#: Zoom in / Zoom out (Ctrl+= / Ctrl+-): the factor of one press (a notch of the wheel is some 1.35)
+KEY_ZOOM = 1.25
+#: Pan (Ctrl+arrows): the share of the view's width or height one press moves it
+KEY_PAN = 0.25
 
 #: How often the project's file is checked for having been deleted or replaced (``Document.keep_file``).
 FILE_CHECK_MS = 2000
@@ -203,6 +209,11 @@ class MainWindow(WindowFrames, WindowDialogs, WindowExport, WindowRuns, WindowOp
         a["stop"].triggered.connect(self.stop_key)
         a["fit"].triggered.connect(self.views.visible.fit)
         a["zoom_target"].triggered.connect(self.zoom_to_target)
+        a["zoom_in"].triggered.connect(lambda: self.views.visible.viewbox.zoom_step(1 / KEY_ZOOM))
+        a["zoom_out"].triggered.connect(lambda: self.views.visible.viewbox.zoom_step(KEY_ZOOM))
+        for name, dx, dy in (("pan_left", -KEY_PAN, 0), ("pan_right", KEY_PAN, 0), ("pan_up", 0, -KEY_PAN),
+                             ("pan_down", 0, KEY_PAN)):
+            a[name].triggered.connect(lambda _checked=False, x=dx, y=dy: self.views.visible.viewbox.pan_step(x, y))
         a["follow_target"].toggled.connect(self._follow_toggled)
         a["help"].triggered.connect(self.show_help)
         a["opening_notes"].triggered.connect(self.show_opening_notes)

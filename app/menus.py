@@ -67,7 +67,8 @@ def build_menus(window) -> None:
     view_menu = bar.addMenu("&View")
     for name in ("prev_frame", "next_frame", "back_10", "forward_10", "first_frame", "last_frame", "goto_frame", "play",
                  "play_faster", "play_slower", "frame_rate",
-                 "fit", "zoom_target", "follow_target"):
+                 "fit", "zoom_target", "zoom_in", "zoom_out", "pan_left", "pan_right", "pan_up", "pan_down",
+                 "follow_target"):
         view_menu.addAction(a[name])
     view_menu.addSeparator()
     view_menu.addAction(a["thermal_twin"])

@@ -72,6 +72,31 @@ class ImageViewBox(pg.ViewBox):
         if factor > 1.0:
             self._pull_frame_in()
 
+    def zoom_step(self, factor: float) -> None:
+        """Zoom in (``factor`` < 1) or out (> 1) about the view's middle, within the wheel's bounds
+        (``MIN_WHEEL_SIDE``, ``MAX_WHEEL_OUT``): View > Zoom in / Zoom out, the keyboard's wheel."""
+        if factor > 1.0:
+            bound = self._zoom_out_room()
+            if bound is not None:
+                factor = min(factor, bound)
+            if factor <= 1.0 + 1e-9:
+                self._pull_frame_in()
+                return
+        (x0, x1), (y0, y1) = self.viewRange()
+        self._resetTarget()
+        self.scaleBy((factor, factor), pg.Point((x0 + x1) / 2, (y0 + y1) / 2))
+        self.sigRangeChangedManually.emit(self.state["mouseEnabled"][:])
+        if factor > 1.0:
+            self._pull_frame_in()
+
+    def pan_step(self, dx: float, dy: float) -> None:
+        """Move the view by ``dx`` of its width and ``dy`` of its height (View > Pan, the keyboard's right
+        drag), never past the frame's edge into empty pane (``_pull_frame_in``)."""
+        (x0, x1), (y0, y1) = self.viewRange()
+        self.translateBy(x=dx * (x1 - x0), y=dy * (y1 - y0))
+        self._pull_frame_in()
+        self.sigRangeChangedManually.emit(self.state["mouseEnabled"][:])
+
     def _pull_frame_in(self) -> None:
         """After a step out: along each axis, a frame narrower than the pane lies wholly on it, and a pane
         narrower than the frame shows no empty band beyond the frame's edge (the least move that does it).
