@@ -254,6 +254,20 @@ def refuse_missing_named_weights(random_weights: bool, *options: tuple[str, obje
                                         f"only for a missing bundled checkpoint (fix the path, or leave {option} out)")
 
 
+def output_folder(text: str):
+    """An output FOLDER path (``synth OUT_DIR``, ``--results DIR``), or a path that is a folder
+    or a file by the command's other options (``convert DST``): refused when it is empty (``''``
+    wrote into the current folder) or ``-`` (no command writes to standard output: a folder or a
+    file named ``-`` appeared)."""
+    from pathlib import Path
+
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; give a folder")
+    if text == "-":
+        raise argparse.ArgumentTypeError("'-' (standard output) is not supported; give a folder")
+    return Path(text)
+
+
 def output_file(text: str):
     """An output FILE path (``--out boxes.txt``): refused when it names a folder by its form, a
     trailing slash (``--out results/`` wrote a file named ``results``) or nothing at all (``''``

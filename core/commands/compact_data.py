@@ -15,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.commands.arguments import finite_float, refuse_missing_data_root
+from core.commands.arguments import finite_float, output_folder, refuse_missing_data_root
 from core.errors import ConfigError
 from core.fileio import check_output
 from core.progress import run_with_bar
@@ -33,7 +33,7 @@ def register(subparsers) -> None:
                     "decode_cache: false for labelled sources). Validation sequences are never copied. OUT_DIR "
                     "is replaced when it is missing, empty or an earlier compact-data copy; any other folder is "
                     "refused unless --force. It may not lie inside the data root.")
-    parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder to write (an earlier compact-data copy is replaced)")
+    parser.add_argument("out_dir", type=output_folder, metavar="OUT_DIR", help="folder to write (an earlier compact-data copy is replaced)")
     parser.add_argument("--split", default=DEFAULT_SPLIT, help=f"split file (default {DEFAULT_SPLIT})")
     parser.add_argument("--data-root", default=DEFAULT_DATA_ROOT, help=f"data root (default {DEFAULT_DATA_ROOT})")
     parser.add_argument("--every", type=int, default=defaults.every, help=f"keep every n-th labelled frame (default {defaults.every})")

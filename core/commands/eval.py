@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from core.commands.arguments import output_file
+from core.commands.arguments import output_file, output_folder
 from core.errors import AnnotationFormatError
 from core.fileio import write_text_atomic
 from core.metrics.api import evaluate_file, evaluate_folder
@@ -45,7 +45,7 @@ def register(subparsers) -> None:
     source.add_argument("--gt", type=Path, help="folder of GT: <sequence>.txt files or <sequence>/ folders; for a "
                                                 "results file also one sequence's folder or ground-truth file")
     parser.add_argument("--protocol", required=True, choices=list(PROTOCOLS), help="evaluation conventions")
-    parser.add_argument("--plots", type=Path, metavar="DIR", help="save precision/success plots (PNG) here")
+    parser.add_argument("--plots", type=output_folder, metavar="DIR", help="save precision/success plots (PNG) here")
     parser.add_argument("--json", type=output_file, metavar="PATH", help="write the full report(s) as JSON")
     parser.add_argument("--per-sequence", action="store_true", help="also print per-sequence scores")
     parser.add_argument("--no-attributes", action="store_true", help="skip the per-attribute breakdown")

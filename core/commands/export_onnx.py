@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from core.commands.arguments import shipped_file
+from core.commands.arguments import output_folder, shipped_file
 from core.errors import CheckpointError, ConfigError, ExportError, FileProblem
 
 PARITY_TOLERANCE = 1e-4
@@ -49,7 +49,7 @@ def register(subparsers) -> None:
     parser.add_argument("--weights", type=shipped_file, default=None, help="checkpoint .pt (only with one --model)")
     parser.add_argument("--scale", choices=("bundled", "paper"), default="bundled",
                         help="scale of the default checkpoints / random weights (default bundled)")
-    parser.add_argument("--out", type=Path, required=True, metavar="DIR", help="output folder")
+    parser.add_argument("--out", type=output_folder, required=True, metavar="DIR", help="output folder")
     parser.add_argument("--opset", type=int, default=17, help="ONNX opset version (default 17)")
     parser.add_argument("--int8", action="store_true",
                         help="also write DIR/<name>.int8.onnx, the export with int8 weights for ONNX Runtime on the "

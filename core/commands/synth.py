@@ -14,7 +14,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.commands.arguments import positive_int
+from core.commands.arguments import output_folder, positive_int
 from core.config import from_dict
 from core.errors import ConfigError
 from core.progress import run_with_bar
@@ -56,7 +56,7 @@ def register(subparsers) -> None:
                     "thermal.mp4 (--format avi: MJPG .avi), groundtruth.txt (visible boxes), "
                     "groundtruth_thermal.txt and synthetic.json.",
     )
-    parser.add_argument("out_dir", type=Path, metavar="OUT_DIR", help="folder that receives one sub-folder per sequence")
+    parser.add_argument("out_dir", type=output_folder, metavar="OUT_DIR", help="folder that receives one sub-folder per sequence")
     parser.add_argument("--seed", type=int, default=0, help="seed of the first sequence (default 0)")
     parser.add_argument("--frames", type=positive_int, default=None,
                         help="frames per sequence (default: the --config's, else 150)")

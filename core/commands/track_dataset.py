@@ -35,6 +35,7 @@ from core.commands.arguments import (
     add_engine_options,
     add_loop_switches,
     loop_switches,
+    output_folder,
     positive_int,
     refuse_missing_named_weights,
     shipped_file,
@@ -61,7 +62,7 @@ def register(subparsers) -> None:
                "eval runs/csrt --dataset-root DATASET --protocol lasher",
     )
     parser.add_argument("root", type=Path, metavar="ROOT", help="dataset folder with one folder per sequence")
-    parser.add_argument("--results", type=Path, required=True, metavar="DIR",
+    parser.add_argument("--results", type=output_folder, required=True, metavar="DIR",
                         help="results folder (made if missing; outside ROOT)")
     parser.add_argument("--tracker", default="student", metavar="NAME",
                         help="student (default), teacher, or an OpenCV tracker: csrt, kcf, mil")

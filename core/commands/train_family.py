@@ -13,7 +13,7 @@ import json
 import sys
 from pathlib import Path
 
-from core.commands.arguments import finite_float
+from core.commands.arguments import finite_float, output_folder
 from core.fileio import check_output
 from core.progress import run_with_bar
 from core.training.family import FamilyPlan, train_family
@@ -30,7 +30,7 @@ def register(subparsers) -> None:
                     "and steps. Defaults: the GPU configs on the compact train copy (python main.py compact-data "
                     "runs/compact-train), both students from the shipped no-KD student, the teacher from the "
                     "shipped teacher. Prints where the checkpoints are. (core.training.family)")
-    parser.add_argument("--out", type=Path, required=True, help="folder of the three run folders and family.json")
+    parser.add_argument("--out", type=output_folder, required=True, help="folder of the three run folders and family.json")
     parser.add_argument("--budget-s", type=finite_float, required=True, help="seconds for everything, calibration included")
     parser.add_argument("--calibrate-s", type=finite_float, default=60.0, help="seconds measuring steps/s (default 60)")
     parser.add_argument("--teacher-config", type=Path, default=Path("configs/teacher_real_gpu.json"),

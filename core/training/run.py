@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from core.assets import resolve_path
-from core.commands.arguments import positive_int, shipped_file
+from core.commands.arguments import output_folder, positive_int, shipped_file
 from core.progress import run_with_bar
 from core.training.config import TrainConfig, check_data_not_written, load_train_config, with_overrides
 from core.training.distributed import DistributedContext, check_device
@@ -31,7 +31,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
                         help="training config JSON (see configs/ and docs/training.md); a relative path is taken from "
                              "the working directory, else from the project (configs/... of the source tree or the "
                              "installed copy)")
-    parser.add_argument("--out", type=Path, default=None, help="run folder (default: runs/<config name>)")
+    parser.add_argument("--out", type=output_folder, default=None, help="run folder (default: runs/<config name>)")
     parser.add_argument("--resume", action="store_true", help="continue from the run folder's last checkpoint")
     parser.add_argument("--steps", type=int, default=None, help="override the config's number of steps")
     parser.add_argument("--batch-size", type=int, default=None, help="override the config's batch size")
