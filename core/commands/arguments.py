@@ -254,6 +254,22 @@ def refuse_missing_named_weights(random_weights: bool, *options: tuple[str, obje
                                         f"only for a missing bundled checkpoint (fix the path, or leave {option} out)")
 
 
+def input_text(text: str) -> str:
+    """An input file or folder as given (``render SOURCE``, ``export-distill SOURCE``): refused
+    when it is empty (``''``, an unset shell variable, was taken for the current folder:
+    'error: .: unknown sequence layout ... Found: .git/, ...')."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("is empty; give a file or folder (an unset shell variable?)")
+    return text
+
+
+def input_path(text: str):
+    """:func:`input_text` as a ``Path`` (``track VISIBLE``, ``eval RESULTS_DIR``, ``convert SRC``)."""
+    from pathlib import Path
+
+    return Path(input_text(text))
+
+
 def output_folder(text: str):
     """An output FOLDER path (``synth OUT_DIR``, ``--results DIR``), or a path that is a folder
     or a file by the command's other options (``convert DST``): refused when it is empty (``''``

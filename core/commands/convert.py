@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from core.commands.arguments import output_folder
+from core.commands.arguments import input_path, output_folder
 from core.wording import plural, verb
 
 
@@ -31,7 +31,7 @@ def register(subparsers) -> None:
                "  rgbt-studio convert GTOT/BlackCar out/BlackCar --to lasher\n"
                "  rgbt-studio convert groundTruth_v.txt boxes.txt --from corners --to xywh",
     )
-    parser.add_argument("src", type=Path, metavar="SRC", help="sequence folder (its ground truth is read) or one box file")
+    parser.add_argument("src", type=input_path, metavar="SRC", help="sequence folder (its ground truth is read) or one box file")
     parser.add_argument("dst", type=output_folder, metavar="DST", help="output folder (with --to xywh: the output .txt file)")
     parser.add_argument("--from", dest="source_format", default="auto", choices=SOURCE_FORMATS,
                         help="SRC format: for a file xywh | corners (GTOT x1 y1 x2 y2) | polygon | vtuav "

@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from core.commands.arguments import output_file, output_folder
+from core.commands.arguments import input_path, output_file, output_folder
 from core.errors import AnnotationFormatError
 from core.fileio import write_text_atomic
 from core.metrics.api import evaluate_file, evaluate_folder
@@ -37,7 +37,7 @@ def register(subparsers) -> None:
         epilog="examples: rgbt-studio eval runs/student runs/csrt --dataset-root DATASET --protocol lasher; "
                "rgbt-studio eval boxes.txt --gt SEQUENCE_FOLDER --protocol rgbt234 --plots plots/",
     )
-    parser.add_argument("results", nargs="+", type=Path, metavar="RESULTS_DIR",
+    parser.add_argument("results", nargs="+", type=input_path, metavar="RESULTS_DIR",
                         help="folder of <sequence>.txt results (several folders = several trackers), or one "
                              "sequence's results file")
     source = parser.add_mutually_exclusive_group(required=True)

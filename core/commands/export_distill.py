@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.commands.arguments import output_file, shipped_file
+from core.commands.arguments import input_text, output_file, shipped_file
 from core.errors import ConfigError, ExportError
 from core.progress import run_with_bar
 
@@ -29,7 +29,7 @@ def register(subparsers) -> None:
         epilog="example: rgbt-studio export-distill SEQUENCE_FOLDER --out exports/walk.h5, then rgbt-studio "
                "distill --data exports/*.h5",
     )
-    parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
+    parser.add_argument("source", nargs="+", type=input_text, help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
     parser.add_argument("--store", type=Path, help="annotation store (.rgbt.sqlite); default: the studio's project of the sequence "
                         "(beside it; the bundled demo's, and read-only footage's, in $RGBT_STUDIO_HOME/projects/)")
     parser.add_argument("--out", type=output_file, required=True,

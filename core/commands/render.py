@@ -10,7 +10,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from core.commands.arguments import int_at_least, output_file, positive_float
+from core.commands.arguments import input_text, int_at_least, output_file, positive_float
 from core.errors import ConfigError
 from core.progress import run_with_bar
 
@@ -29,7 +29,7 @@ def register(subparsers) -> None:
         "Example: render data/otb-couple --boxes results/student/otb-couple.txt --boxes "
         "results/csrt/otb-couple.txt --out couple.mp4",
     )
-    parser.add_argument("source", nargs="+", help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
+    parser.add_argument("source", nargs="+", type=input_text, help="a sequence folder, or VISIBLE THERMAL (videos or folders)")
     parser.add_argument("--out", type=output_file, required=True,
                         help="the video: .mp4 (MPEG-4, plays in VLC and most players; a name without a suffix "
                         "gets .mp4) or .avi (Motion JPEG)")

@@ -29,6 +29,7 @@ from pathlib import Path
 from core.commands.arguments import (
     add_engine_options,
     add_loop_switches,
+    input_path,
     loop_switches,
     output_file,
     positive_int,
@@ -71,8 +72,8 @@ def register(subparsers) -> None:
                "  rgbt-studio track clip.mp4 --init 120,80,40,60 --tracker csrt --out boxes.txt\n"
                "  rgbt-studio track SEQUENCE_FOLDER --start-frame 50 --tracker teacher --out boxes.txt",
     )
-    parser.add_argument("visible", type=Path, metavar="VISIBLE", help="visible video or image folder, a sequence folder, or one video alone")
-    parser.add_argument("thermal", type=Path, metavar="THERMAL", nargs="?", default=None,
+    parser.add_argument("visible", type=input_path, metavar="VISIBLE", help="visible video or image folder, a sequence folder, or one video alone")
+    parser.add_argument("thermal", type=input_path, metavar="THERMAL", nargs="?", default=None,
                         help="thermal video or image folder (or the same sequence folder again; may be omitted)")
     parser.add_argument("--init", type=_box, default=None, metavar="x,y,w,h",
                         help="box on the start frame (pixels); default: the sequence's ground-truth box there")

@@ -34,6 +34,7 @@ from pathlib import Path
 from core.commands.arguments import (
     add_engine_options,
     add_loop_switches,
+    input_path,
     loop_switches,
     output_folder,
     positive_int,
@@ -61,7 +62,7 @@ def register(subparsers) -> None:
         epilog="example: rgbt-studio track-dataset DATASET --results runs/csrt --tracker csrt, then rgbt-studio "
                "eval runs/csrt --dataset-root DATASET --protocol lasher",
     )
-    parser.add_argument("root", type=Path, metavar="ROOT", help="dataset folder with one folder per sequence")
+    parser.add_argument("root", type=input_path, metavar="ROOT", help="dataset folder with one folder per sequence")
     parser.add_argument("--results", type=output_folder, required=True, metavar="DIR",
                         help="results folder (made if missing; outside ROOT)")
     parser.add_argument("--tracker", default="student", metavar="NAME",
