@@ -10,12 +10,14 @@ from pathlib import Path
 
 
 def register(subparsers) -> None:
+    from core.commands.arguments import input_path
+
     parser = subparsers.add_parser("studio", help="open the annotation studio (the default command)",
                                    description="Open the annotation studio. Without arguments it opens the bundled "
                                    "demo pair on the first run and the last project afterwards. --project names the "
                                    "annotation database (.rgbt.sqlite): alone it reopens the sources recorded in it; "
                                    "with sources it is where their annotations go.")
-    parser.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
+    parser.add_argument("sources", nargs="*", type=input_path, metavar="SOURCE",
                         help="VISIBLE THERMAL (two videos or frame folders), one sequence folder, or one video")
     parser.add_argument("--project", type=Path, default=None, help="annotation database (.rgbt.sqlite)")
     parser.add_argument("--frame-offset", type=int, default=None,

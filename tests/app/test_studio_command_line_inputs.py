@@ -58,3 +58,15 @@ def test_wrong_combinations_are_one_error_line_and_status_2(tmp_path, capsys, no
         "error: studio: give VISIBLE THERMAL, one sequence folder or video, or nothing (3 paths given)")
     assert _refused(["studio", paths[0], "--frame-offset", "3"], capsys).startswith(
         "error: studio: --frame-offset applies to a VISIBLE THERMAL pair given as two paths")
+
+
+def test_an_empty_source_is_refused_not_opened_as_the_current_folder(tmp_path, capsys, no_window, monkeypatch):
+    """``python main.py "$SEQ"`` with SEQ unset opened the current folder in the studio ('Cannot
+    open .: unknown sequence layout ...')."""
+    monkeypatch.chdir(tmp_path)
+    for argv in ([""], ["studio", ""]):
+        with pytest.raises(SystemExit) as exited:
+            main.main(argv)
+        assert exited.value.code == 2
+        assert capsys.readouterr().err.strip().splitlines()[-1].endswith(
+            "is empty; give a file or folder (an unset shell variable?)")
