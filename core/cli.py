@@ -70,6 +70,8 @@ def build_parser(extra_modules: tuple[str, ...] = (), extra_bench_modules: tuple
                "  rgbt-studio bench speed\n"
                "rgbt-studio COMMAND --help lists the options of COMMAND.",
     )
+    parser.add_argument("--version", action="version", version=version_text(),
+                        help="show the installed version and exit (for a bug report)")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module_name in extra_modules + COMMAND_MODULES:
         try:
@@ -83,6 +85,20 @@ def build_parser(extra_modules: tuple[str, ...] = (), extra_bench_modules: tuple
         else:
             module.register(subparsers)
     return parser
+
+
+def version_text() -> str:
+    """'rgbt-studio 0.1.0' as installed (``pip install -e .`` included), with the Python version
+    and the platform a bug report needs; a checkout that was never installed says so.
+    ``rgbt-studio --version`` was 'error: unrecognized arguments: --version'."""
+    import platform
+    from importlib import metadata
+
+    try:
+        version = metadata.version("rgbt-studio")
+    except metadata.PackageNotFoundError:
+        version = "(a source checkout, not installed)"
+    return f"rgbt-studio {version} (Python {platform.python_version()}, {platform.system()} {platform.machine()})"
 
 
 class Terminated(KeyboardInterrupt):
