@@ -58,12 +58,12 @@ def _weights(path):
 
 def test_the_same_seed_gives_the_weights_of_the_plain_loop(files, monkeypatch):
     data, init, tmp = files
-    config = FinetuneConfig(steps=5, batch_size=4, threads=1, lr=1e-3)
+    config = FinetuneConfig(steps=3, batch_size=4, threads=1, lr=1e-3)
     fast = run_to_end(finetune_student(init, [data], tmp / "fast.pt", config))
     with monkeypatch.context() as plain:  # the loop as it was: the model's own stem on every row, one thread
         plain.setattr(finetune, "_frozen_stem", lambda model, config: None)
         slow = run_to_end(finetune_student(init, [data], tmp / "plain.pt", FinetuneConfig(
-            steps=5, batch_size=4, threads=1, lr=1e-3, prefetch=False)))
+            steps=3, batch_size=4, threads=1, lr=1e-3, prefetch=False)))
     assert fast.losses == pytest.approx(slow.losses, rel=1e-5)
     assert (fast.before, fast.after) == (slow.before, slow.after)
     ours, theirs = _weights(fast.checkpoint), _weights(slow.checkpoint)
