@@ -78,7 +78,7 @@ def test_annotating_again_without_reuse_is_a_fresh_session(tmp_path):
         warnings.simplefilter("ignore")
         student = bench_tracker("student", None, True, threads=1)  # random weights, asked for
         teacher = bench_tracker("teacher", None, True, threads=1)
-    args = Namespace(seed=0, annotate=1, frames=6, accept_iou=0.5, student=None, teacher=None, random_weights=True,
+    args = Namespace(seed=0, annotate=1, frames=3, accept_iou=0.5, student=None, teacher=None, random_weights=True,
                      reuse=False)
     files, _ = run_to_end(_annotate_family(args, "crossover", student, teacher, tmp_path))
     stamp = files[0].stat().st_mtime_ns
