@@ -11,7 +11,7 @@ atomically, so a cancelled job leaves none) and closes.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
+from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton, QWidget
 
 #: the events a modal dialog would keep from the window it blocks
 BLOCKED = frozenset({
@@ -51,6 +51,11 @@ class JobProgressDialog(QProgressDialog):
 
     def __init__(self, text: str, title: str, maximum: int, window: QWidget, *, minimum_duration: int = 200):
         super().__init__(text, "Cancel", 0, maximum, window)
+        # Cancel is the dialog's only button, so Qt made it the default: a stray Enter (typed
+        # for the window behind) cancelled a long export. Cancel takes a click, or Space on it.
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+            button.setDefault(False)
         self.setWindowTitle(title)
         self.setMinimumDuration(minimum_duration)
         self._block: _InputBlock | None = _InputBlock(window, self)
