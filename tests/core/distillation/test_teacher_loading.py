@@ -12,17 +12,11 @@ from core.distillation.teacher_loading import load_teacher_runner
 from core.tracking.engines import OnnxEngine, TorchEngine
 
 
-@pytest.fixture(scope="module")
-def teacher_files(tmp_path_factory):
-    """A random bundled-scale teacher saved as ``teacher.pt`` with its float32 ONNX export beside it."""
-    from core.models.checkpoint import save_checkpoint
-    from core.tracking.factory import random_model
-    from core.tracking.onnx_export import export_onnx
-
-    folder = tmp_path_factory.mktemp("teacher")
-    weights = save_checkpoint(folder / "teacher.pt", random_model("teacher"))
-    export_onnx(random_model("teacher"), weights.with_suffix(".onnx"), source_checkpoint=weights)
-    return weights
+@pytest.fixture
+def teacher_files(random_teacher_export):
+    """A random bundled-scale teacher saved as ``teacher.pt`` with its float32 ONNX export beside it
+    (the session's, ``tests/core/conftest.py``: read-only, the tests that add files copy it)."""
+    return random_teacher_export
 
 
 def _maps(runner):
