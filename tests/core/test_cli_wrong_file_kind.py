@@ -3,6 +3,8 @@ data, the teacher's checkpoint given to the student): one line that says what th
 any progress line."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from core.cli import main
@@ -45,19 +47,21 @@ def test_distill_data_of_another_kind_says_what_it_is(kind, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("with_onnx", [False, True])
-def test_the_teacher_given_to_the_student_is_one_line_naming_the_tracker(with_onnx, tmp_path, capsys):
+def test_the_teacher_given_to_the_student_is_one_line_naming_the_tracker(with_onnx, tmp_path, capsys, request):
     """``track --weights teacher_bundled.pt`` (the student by default) said 'note: skipped teacher_bundled.onnx
     (holds a teacher model, not a student); running teacher_bundled.pt with PyTorch' and then the same
     error about the .pt: two lines, the first calling a good export broken."""
     from tests.core.safety.conftest import make_sequence
 
     seq = make_sequence(tmp_path / "seq", frames=3)
-    weights = _tiny(tmp_path / "teacher.pt", "teacher")
-    if with_onnx:
-        from core.tracking.factory import random_model
-        from core.tracking.onnx_export import export_onnx
+    if with_onnx:  # the random teacher and its export (the session's, made once: copied, as a user's files)
+        import shutil
 
-        export_onnx(random_model("teacher"), weights.with_suffix(".onnx"), source_checkpoint=weights)
+        shared = request.getfixturevalue("random_teacher_export")
+        weights = Path(shutil.copy(shared, tmp_path / "teacher.pt"))
+        shutil.copy(shared.with_suffix(".onnx"), weights.with_suffix(".onnx"))
+    else:
+        weights = _tiny(tmp_path / "teacher.pt", "teacher")
     out = tmp_path / "o.txt"
     code = main(["track", str(seq), "--weights", str(weights), "--out", str(out), "--threads", "1"])
     line = _one_error_line(capsys.readouterr().err)
