@@ -21,15 +21,14 @@ from core.tracking.onnx_export import export_onnx
 
 
 @pytest.fixture(scope="module")
-def exported(tmp_path_factory):
-    """Random bundled student and teacher, their checkpoints and ONNX exports."""
+def exported(tmp_path_factory, random_teacher_export):
+    """Random bundled student and teacher, their checkpoints and ONNX exports (the teacher's are
+    the session's, ``tests/core/conftest.py``: the same random weights, exported once, read-only)."""
     folder = tmp_path_factory.mktemp("models")
-    out = {}
-    for name in ("student", "teacher"):
-        model = random_model(name)
-        pt = save_checkpoint(folder / f"{name}.pt", model)
-        onnx_path = export_onnx(model, folder / f"{name}.onnx", source_checkpoint=pt)
-        out[name] = (model, pt, onnx_path)
+    model = random_model("student")
+    pt = save_checkpoint(folder / "student.pt", model)
+    out = {"student": (model, pt, export_onnx(model, folder / "student.onnx", source_checkpoint=pt))}
+    out["teacher"] = (random_model("teacher"), random_teacher_export, random_teacher_export.with_suffix(".onnx"))
     return out
 
 
