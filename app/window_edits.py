@@ -338,12 +338,12 @@ class EditGlue(WindowGlue):
         if selected is not None and not plan.records and plan.keyframes < 2:
             # only the range's own keyframes count: "needs two keyframes" read as if the sequence had
             # fewer than two, when the range lay between two of them
-            count = plural(plan.keyframes, "keyframe")
+            count = plural(plan.keyframes, "kept box", "kept boxes")
             # the keys as bound (it said I after Interpolate was rebound)
             message = (f"nothing to interpolate: frames {selected[0] + 1}-{selected[1]} hold {count}; "
-                       f"{self._key('interpolate')} interpolates between keyframes inside the range: move its edges "
-                       f"onto a keyframe on each side ({self._key('range_start')} / {self._key('range_end')} "
-                       "there, or drag them)")
+                       f"{self._key('interpolate')} interpolates between the kept boxes inside the range (keyframes, "
+                       "boxes drawn, accepted or imported): move its edges onto one on each side "
+                       f"({self._key('range_start')} / {self._key('range_end')} there, or drag them)")
         self.w.statusBar().showMessage(message, 8000)
         self._execute(edits.interpolate(self.doc.records, plan))
 

@@ -1,4 +1,4 @@
-"""Linear interpolation of boxes between keyframes: pure functions, inputs never mutated.
+"""Linear interpolation of boxes between the boxes kept (keyframes, drawn, accepted, imported): pure functions, inputs never mutated.
 
 What I fills (``plan_interpolation``), between consecutive anchors: the boxes and marks a
 person made or confirmed (manual boxes and keyframes, absent marks, teacher boxes accepted,
@@ -102,13 +102,13 @@ class InterpolationPlan:
                 done += (", " if done else "") + f"marked {plural(self.absent, 'frame')} absent between absent keyframes"
             return done + (f" ({'; '.join(notes)})" if notes else "")
         if self.keyframes < 2:
-            return "nothing to interpolate: needs two keyframes"
+            return "nothing to interpolate: needs two kept boxes (keyframes, or boxes drawn, accepted or imported)"
         if self.unchanged and not notes:  # I again: "interpolated 10 frames" of the boxes they held
-            return (f"nothing to interpolate: the {plural(self.unchanged, 'frame')} between the keyframes hold these "
+            return (f"nothing to interpolate: the {plural(self.unchanged, 'frame')} between the kept boxes hold these "
                     "interpolated boxes already")
         if notes:
             return "nothing to interpolate: " + "; ".join(notes)
-        return "nothing to interpolate: no empty, interpolated or tracked frames between the keyframes"
+        return "nothing to interpolate: no empty, interpolated or tracked frames between the kept boxes"
 
 
 #: the provenances I anchors on besides keyframes: what a person drew, accepted from the teacher or

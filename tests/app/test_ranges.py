@@ -38,8 +38,11 @@ def test_i_with_a_range_between_two_keyframes_says_the_range_must_reach_them(win
     window.timeline.show_range(7, 17)
     window.actions["interpolate"].trigger()
     assert window.statusBar().currentMessage() == (
-        "nothing to interpolate: frames 8-17 hold 0 keyframes; I interpolates between keyframes inside the range: "
-        "move its edges onto a keyframe on each side ([ / ] there, or drag them)")
+        "nothing to interpolate: frames 8-17 hold 0 kept boxes; I interpolates between the kept boxes inside the range "
+        "(keyframes, boxes drawn, accepted or imported): move its edges onto one on each side ([ / ] there, or drag them)")
+    # the words say what I does: it anchors on every kept box, not on keyframes alone
+    assert window.actions["interpolate"].text().startswith("Interpolate between kept boxes")
+    assert "keyframes and boxes drawn, accepted or imported" in window.actions["interpolate"].statusTip()
     window.timeline.show_range(2, 20)  # reaching both: interpolated
     window.actions["interpolate"].trigger()
     assert window.statusBar().currentMessage().startswith("interpolated 16 frames")

@@ -216,6 +216,6 @@ def test_i_again_over_frames_interpolated_already_says_nothing_changed(window, p
     assert window.statusBar().currentMessage() == "interpolated 4 frames"
     steps = window.document.undo_stack.count()
     window.actions["interpolate"].trigger()
-    assert window.statusBar().currentMessage() == ("nothing to interpolate: the 4 frames between the keyframes hold "
+    assert window.statusBar().currentMessage() == ("nothing to interpolate: the 4 frames between the kept boxes hold "
                                                    "these interpolated boxes already")
     assert window.document.undo_stack.count() == steps

@@ -258,8 +258,8 @@ def test_the_interpolate_message_and_the_tracker_tip_name_the_rebound_keys(windo
     window.timeline.show_range(7, 17)
     window.actions["interpolate"].trigger()
     message = window.statusBar().currentMessage()
-    assert "; J interpolates between keyframes inside the range" in message and "I interpolates" not in message
-    assert message.endswith("onto a keyframe on each side (, / . there, or drag them)")
+    assert "; J interpolates between the kept boxes inside the range" in message and "I interpolates" not in message
+    assert message.endswith("onto one on each side (, / . there, or drag them)")
 
 
 def test_the_shortcuts_dialog_goes_from_key_to_key_by_tab_and_keeps_its_defaults_column(qtbot):

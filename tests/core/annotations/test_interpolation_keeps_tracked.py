@@ -62,7 +62,8 @@ def test_only_tracked_frames_between_keyframes_says_so():
     plan = plan_interpolation(records)
     assert plan.records == []
     assert plan.message() == "nothing to interpolate: kept 2 tracked boxes; select a range to replace them"
-    assert plan_interpolation({0: records[0]}).message() == "nothing to interpolate: needs two keyframes"
+    assert plan_interpolation({0: records[0]}).message() == ("nothing to interpolate: needs two kept boxes "
+                                                            "(keyframes, or boxes drawn, accepted or imported)")
 
 
 @pytest.mark.parametrize("between, marked", [
