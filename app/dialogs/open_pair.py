@@ -26,9 +26,11 @@ from app.dialogs.checked import CheckedDialog
 from app.dialogs.file_names import pick_file, pick_folder
 from core.sequences.sources import VIDEO_EXTENSIONS
 
+_VIDEOS = " ".join(f"*{ext}" for ext in sorted(VIDEO_EXTENSIONS))
 #: the File... picker's filters: every video the sequences open (``VIDEO_EXTENSIONS``; .webm, .ts, .mpg
-#: were left out), and a multi-page TIFF (a thermal camera's recording as one file)
-VIDEO_FILTER = ("Videos (" + " ".join(f"*{ext}" for ext in sorted(VIDEO_EXTENSIONS)) + ");;"
+#: were left out) and a multi-page TIFF (a thermal camera's recording as one file) in the first, the
+#: one the picker starts with (a .tiff was listed only after switching filters), then each alone
+VIDEO_FILTER = (f"Videos and multi-page TIFFs ({_VIDEOS} *.tif *.tiff);;Videos ({_VIDEOS});;"
                 "Multi-page TIFF (*.tif *.tiff);;All files (*)")
 
 

@@ -91,3 +91,16 @@ def test_the_file_picker_offers_every_video_the_studio_opens():
     videos = VIDEO_FILTER.split(";;")[0]
     assert all(f"*{ext}" in videos.split("(")[1].rstrip(")").split() for ext in VIDEO_EXTENSIONS)
     assert "*.tiff" in VIDEO_FILTER and VIDEO_FILTER.endswith("All files (*)")
+
+
+def test_the_file_picker_lists_a_multi_page_tiff_without_switching_filters(qtbot, tmp_path):
+    """Multi-page TIFFs open as a stream, but the picker started on 'Videos', which left a thermal
+    camera's recording.tiff out of the listing until the user switched to another filter."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from app.dialogs.open_pair import VIDEO_FILTER
+
+    dialog = QFileDialog(None, "Open one video", str(tmp_path), VIDEO_FILTER)
+    qtbot.addWidget(dialog)
+    shown = dialog.selectedNameFilter()
+    assert "*.tif " in shown and "*.tiff" in shown and "*.mp4" in shown and "*.webm" in shown
