@@ -40,7 +40,7 @@ class EditGlue(WindowGlue):
         super().__init__(window)
         a = window.actions
         window.views.box_drawn.connect(self.box_changed)
-        window.views.box_edited.connect(self.box_changed)
+        window.views.box_edited.connect(lambda modality, box: self.box_changed(modality, box, moved=True))
         a["type_box"].triggered.connect(self.type_box)
         a["keyframe"].triggered.connect(self.toggle_keyframe)
         a["absent"].triggered.connect(self.toggle_absent)
@@ -52,8 +52,10 @@ class EditGlue(WindowGlue):
         a["interpolate"].triggered.connect(self.interpolate)
 
     # -- box edits ------------------------------------------------------------------------
-    def box_changed(self, modality: str, box) -> None:
-        """A box drawn or moved on ``modality``'s view: the frame becomes a manual keyframe."""
+    def box_changed(self, modality: str, box, *, moved: bool = False) -> None:
+        """A box drawn or moved (``moved``) on ``modality``'s view: the frame becomes a manual keyframe,
+        and the status bar says so (an earlier edit's "deleted ...; Ctrl+Z undoes it" stayed up, and
+        Ctrl+Z then undid the box just drawn)."""
         if self.doc is None:
             return
         if self.doc.refuse_if_read_only():
@@ -76,7 +78,13 @@ class EditGlue(WindowGlue):
                 self.w.refresh_boxes()
                 self.w.statusBar().showMessage("the box is outside the frame: nothing changed", 5000)
                 return
-        self._execute(edits.set_box(record, self.w.frame, box, modality=modality, separate_thermal=separate))
+        frame, said = self.w.frame, self.w.statusBar().currentMessage()
+        if not self._execute(edits.set_box(record, frame, box, modality=modality, separate_thermal=separate)):
+            return
+        if self.w.statusBar().currentMessage() == said:  # what the edit said itself (a hint) stays
+            what = ("thermal box" if modality == "thermal" else "box") + (" moved" if moved else " drawn")
+            self.w.statusBar().showMessage(f"frame {frame + 1}: {what}, a keyframe; {self._key('undo')} undoes it",
+                                           8000)
 
     def type_box(self) -> None:
         """B: the frame's box typed as numbers (``app.dialogs.box_dialog``), the way to draw or
