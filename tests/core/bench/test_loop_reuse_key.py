@@ -31,7 +31,7 @@ def test_a_checkpoint_changed_in_place_is_annotated_again(tmp_path):
         student = bench_tracker("student", None, True, threads=1)  # random weights, asked for
         teacher = bench_tracker("teacher", None, True, threads=1)
     named = _student_file(tmp_path / "checkpoint.pt", 0)
-    args = Namespace(seed=0, annotate=1, frames=6, accept_iou=0.5, student=named, teacher=None, random_weights=True,
+    args = Namespace(seed=0, annotate=1, frames=3, accept_iou=0.5, student=named, teacher=None, random_weights=True,
                      reuse=True)
     out = tmp_path / "out"
     out.mkdir()
