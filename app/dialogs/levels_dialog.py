@@ -14,6 +14,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -78,6 +79,21 @@ class LevelsDialog(QDialog):
             field.setRange(0, 255)
             row.addWidget(QLabel(label))
             row.addWidget(field)
+        # 16-bit/float footage: the title says raw values ("raw 2840-3120"), which the 8-bit fields
+        # cannot take (typing 2900 in Low kept 29: the keys past 255 were dropped); Raw low and Raw high
+        # take them and set Low and High to the nearest level
+        self.raw_low = self.raw_high = None
+        if mapping is not None:
+            self.raw_low, self.raw_high = QDoubleSpinBox(), QDoubleSpinBox()
+            decimals = 0 if mapping.high - mapping.low >= 255 else 3
+            for label, field, which in (("Raw low", self.raw_low, "low"), ("Raw high", self.raw_high, "high")):
+                field.setDecimals(decimals)
+                field.setRange(min(mapping.low, mapping.high), max(mapping.low, mapping.high))
+                field.setKeyboardTracking(False)  # the value is taken on Enter or leaving the field
+                field.setToolTip("the raw thermal value; the 8-bit level nearest it is used")
+                field.valueChanged.connect(lambda value, which=which: self._raw_typed(which, value))
+                row.addWidget(QLabel(label))
+                row.addWidget(field)
         self.from_frame = QPushButton("This frame's 1-99 %")
         self.from_frame.setEnabled(frame is not None)
         row.addWidget(self.from_frame)
@@ -142,6 +158,15 @@ class LevelsDialog(QDialog):
             self._updating = False
         self._changed()
 
+    def _raw_typed(self, which: str, value: float) -> None:
+        """Raw low or high typed (16-bit footage): Low or High to the level nearest it."""
+        if self._updating or self._mapping is None:
+            return
+        span = self._mapping.high - self._mapping.low
+        level = int(round((value - self._mapping.low) * 255.0 / span)) if span else 0
+        (self.low if which == "low" else self.high).setValue(max(0, min(255, level)))
+        self._show_state()
+
     def _dragged(self) -> None:
         if self._updating:
             return
@@ -181,6 +206,13 @@ class LevelsDialog(QDialog):
         finally:
             self._updating = False
         self.raw.setText(f"Shown: {self._level_text(*shown)}" if self._mapping is not None else "")
+        if self.raw_low is not None:  # the manual levels in raw values
+            self._updating = True
+            try:
+                self.raw_low.setValue(raw_value(self.low.value(), self._mapping))
+                self.raw_high.setValue(raw_value(self.high.value(), self._mapping))
+            finally:
+                self._updating = False
 
     def _level_text(self, low: float, high: float) -> str:
         text = f"{low:g}-{high:g}"
