@@ -18,6 +18,7 @@ from core.errors import SequenceError
 from core.sequences.mkv_times import read_blocks
 from core.sequences.sources import open_source
 from core.sequences.video_source import VideoSource
+from tests.core.sequences.ebml import elements
 
 _SEGMENT, _CLUSTER, _SIMPLE_BLOCK = 0x18538067, 0x1F43B675, 0xA3
 
@@ -40,30 +41,15 @@ def _mkv(path: Path, count: int, fourcc: str = "MJPG") -> Path:
     return path
 
 
-def _vint(data: bytes, position: int, marker: bool) -> tuple[int, int]:
-    length = 9 - data[position].bit_length()
-    value = int.from_bytes(data[position:position + length], "big")
-    return (value if marker else value & ((1 << (7 * length)) - 1)), length
-
-
-def _elements(data: bytes, start: int, end: int):
-    position = start
-    while position < end:
-        ident, a = _vint(data, position, True)
-        size, b = _vint(data, position + a, False)
-        yield ident, position + a + b, size
-        position += a + b + size
-
-
 def _blocks(data: bytes) -> list[tuple[int, int]]:
     """(payload start, size) of each SimpleBlock of the file (known sizes, as OpenCV writes them)."""
-    _, header, size = next(_elements(data, 0, len(data)))
-    segment, start, size = next(_elements(data, header + size, len(data)))
+    _, header, size = next(elements(data, 0, len(data)))
+    segment, start, size = next(elements(data, header + size, len(data)))
     assert segment == _SEGMENT
     blocks = []
-    for ident, payload, length in _elements(data, start, start + size):
+    for ident, payload, length in elements(data, start, start + size):
         if ident == _CLUSTER:
-            blocks += [(at, n) for inner, at, n in _elements(data, payload, payload + length) if inner == _SIMPLE_BLOCK]
+            blocks += [(at, n) for inner, at, n in elements(data, payload, payload + length) if inner == _SIMPLE_BLOCK]
     return blocks
 
 

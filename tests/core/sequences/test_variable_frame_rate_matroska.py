@@ -13,6 +13,7 @@ import pytest
 
 from core.sequences.mkv_times import frame_times
 from core.sequences.video_source import VideoSource
+from tests.core.sequences.ebml import elements, vint
 
 FRAMES, FAST = 30, 15  # 15 frames 1/30 s apart, then 15 frames 1/10 s apart
 EXPECTED_MS = [round(i * 1000 / 30) for i in range(FAST)] + [500 + 100 * k for k in range(FRAMES - FAST)]
@@ -26,21 +27,6 @@ def _which(frame: np.ndarray) -> int:
     return int(round((float(frame.mean()) - 20) / 7))
 
 
-def _vint(data: bytes, position: int, marker: bool) -> tuple[int, int]:
-    length = 9 - data[position].bit_length()
-    value = int.from_bytes(data[position:position + length], "big")
-    return (value if marker else value & ((1 << (7 * length)) - 1)), length
-
-
-def _elements(data: bytes, start: int, end: int):
-    position = start
-    while position < end:
-        ident, a = _vint(data, position, True)
-        size, b = _vint(data, position + a, False)
-        yield ident, position + a + b, size
-        position += a + b + size
-
-
 def write_variable_rate_mkv(file: Path) -> Path:
     """An MKV (MJPG, as OpenCV writes it) of :func:`_frame` 0..29 written at 30 fps, then each
     block's time, the cues' times and the duration rewritten to :data:`EXPECTED_MS`."""
@@ -51,27 +37,27 @@ def write_variable_rate_mkv(file: Path) -> Path:
         writer.write(_frame(i))
     writer.release()
     data = bytearray(file.read_bytes())
-    _, header, size = next(_elements(data, 0, len(data)))
-    segment, start, size = next(_elements(data, header + size, len(data)))
+    _, header, size = next(elements(data, 0, len(data)))
+    segment, start, size = next(elements(data, header + size, len(data)))
     assert segment == 0x18538067
     old_ms, blocks, cue_times = [], [], []
-    for ident, payload, length in _elements(data, start, start + size):
+    for ident, payload, length in elements(data, start, start + size):
         if ident == 0x1549A966:  # Info: the duration (float, ms)
-            for inner, at, inner_length in _elements(data, payload, payload + length):
+            for inner, at, inner_length in elements(data, payload, payload + length):
                 if inner == 0x4489:
                     data[at:at + inner_length] = struct.pack(">d" if inner_length == 8 else ">f", 2000.0)
         elif ident == 0x1F43B675:  # Cluster
             base = 0
-            for inner, at, inner_length in _elements(data, payload, payload + length):
+            for inner, at, inner_length in elements(data, payload, payload + length):
                 if inner == 0xE7:
                     base = int.from_bytes(data[at:at + inner_length], "big")
                 elif inner == 0xA3:  # SimpleBlock: track vint, int16 offset
-                    _, n = _vint(data, at, False)
+                    _, n = vint(data, at, False)
                     old_ms.append(base + struct.unpack(">h", data[at + n:at + n + 2])[0])
                     blocks.append((at + n, base))
         elif ident == 0x1C53BB6B:  # Cues / CuePoint / CueTime
-            for _point, at, point_length in _elements(data, payload, payload + length):
-                for inner, inner_at, inner_length in _elements(data, at, at + point_length):
+            for _point, at, point_length in elements(data, payload, payload + length):
+                for inner, inner_at, inner_length in elements(data, at, at + point_length):
                     if inner == 0xB3:
                         cue_times.append((inner_at, inner_length))
     assert len(blocks) == FRAMES
